@@ -1,0 +1,56 @@
+/**
+ * Typed errors carry the exit code they map to; only `main` turns them into a process exit.
+ * The codes are documented in the README and in `--help`.
+ */
+export const ExitCode = {
+  Success: 0,
+  /** Every file was handled, but some wait for an admin's review. */
+  ReviewPending: 2,
+  /** The batch finished, but some files failed. */
+  SomeFailed: 3,
+  /** Bad flags, bad arguments or bad configuration. */
+  Usage: 64,
+  /** A required service (database, vector store, embedder) is unavailable. */
+  ServiceUnavailable: 69,
+  /** An unexpected internal error: a bug. */
+  Internal: 70,
+  /** Another run holds the lock on this directory and database. */
+  Locked: 75,
+  /** Interrupted by Ctrl-C / SIGINT / SIGTERM. */
+  Interrupted: 130,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** An error meant for the user: printed as a message, without a stack trace. */
+export class UserError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: ExitCode = ExitCode.Usage,
+    readonly hint?: string,
+  ) {
+    super(message);
+    this.name = 'UserError';
+  }
+}
+
+export class UsageError extends UserError {
+  constructor(message: string, hint?: string) {
+    super(message, ExitCode.Usage, hint);
+    this.name = 'UsageError';
+  }
+}
+
+export class ServiceUnavailableError extends UserError {
+  constructor(message: string, hint?: string) {
+    super(message, ExitCode.ServiceUnavailable, hint);
+    this.name = 'ServiceUnavailableError';
+  }
+}
+
+/** Lets a command return a non-zero code (e.g. some files failed) after it has printed its own output. */
+export class ExitWithCode extends Error {
+  constructor(readonly exitCode: ExitCode) {
+    super(`exit ${exitCode}`);
+    this.name = 'ExitWithCode';
+  }
+}

@@ -1,0 +1,95 @@
+import { EXPECTED_FILENAME_FORMAT, FILENAME_EXAMPLE } from '../core/filename/expected-format.js';
+import { parseFilename } from '../core/filename/parse-filename.js';
+import type { FilenameParseResult, ParsedFilename } from '../core/filename/types.js';
+import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
+import { ExitCode } from '../errors.js';
+
+export interface ParseCommandOptions {
+  filenames: string[];
+  json: boolean;
+  stdout: NodeJS.WritableStream;
+}
+
+/** One parsed argument: `input` is the argument exactly as given (a path, possibly), for display and JSON. */
+interface ParseOutcome {
+  input: string;
+  result: FilenameParseResult;
+}
+
+/**
+ * `tecsalud-batch parse <filename…> [--json]`. Prints one result per filename and returns
+ * `SomeFailed` when any name does not fit, so scripts can gate on the exit code.
+ */
+export function parseCommand(options: ParseCommandOptions): number {
+  const outcomes = options.filenames.map((input) => ({ input, result: parseFilename(input) }));
+  options.stdout.write(options.json ? formatJson(outcomes) : formatHuman(outcomes));
+  return outcomes.every(({ result }) => result.ok) ? ExitCode.Success : ExitCode.SomeFailed;
+}
+
+/**
+ * snake_case keys, one object per argument in argument order. `filename` is the argument as given (so a
+ * script can move or rename the file it names); JSON escaping makes control characters harmless here.
+ */
+function formatJson(outcomes: readonly ParseOutcome[]): string {
+  const objects = outcomes.map(({ input, result }) =>
+    result.ok
+      ? { filename: input, ok: true, ...snakeCaseFields(result.parsed) }
+      : {
+          filename: input,
+          ok: false,
+          error: {
+            code: result.error.code,
+            message: result.error.message,
+            expected_format: result.error.expectedFormat,
+            example: result.error.example,
+          },
+        },
+  );
+  return `${JSON.stringify(objects, null, 2)}\n`;
+}
+
+function snakeCaseFields(parsed: ParsedFilename) {
+  return {
+    expediente: parsed.expediente,
+    apellidos: parsed.apellidos,
+    apellido_paterno: parsed.apellidoPaterno,
+    apellido_materno: parsed.apellidoMaterno,
+    nombres: parsed.nombres,
+    nombre_completo: parsed.nombreCompleto,
+    numero: parsed.numero,
+    document_type: parsed.documentType,
+    document_type_code: parsed.documentTypeCode,
+  };
+}
+
+function formatHuman(outcomes: readonly ParseOutcome[]): string {
+  const blocks = outcomes.map(({ input, result }) =>
+    result.ok
+      ? formatParsed(input, result.parsed)
+      : `✗ ${sanitizeForTerminal(input)}: ${sanitizeForTerminal(result.error.message)}\n`,
+  );
+  const failed = outcomes.filter(({ result }) => !result.ok).length;
+  // The format and example are the same for every failure: print them once, after the list.
+  if (failed > 0) {
+    blocks.push(
+      `Expected format: ${EXPECTED_FILENAME_FORMAT} (NUMERO is optional)\n` +
+        `Example:         ${FILENAME_EXAMPLE}\n`,
+    );
+  }
+  if (outcomes.length > 1) blocks.push(`${outcomes.length - failed} parsed, ${failed} failed\n`);
+  return blocks.join('\n');
+}
+
+function formatParsed(input: string, parsed: ParsedFilename): string {
+  const rows: [string, string][] = [
+    ['expediente', parsed.expediente],
+    ['apellido paterno', parsed.apellidoPaterno],
+    ['apellido materno', parsed.apellidoMaterno || '—'],
+    ['nombres', parsed.nombres],
+    ['numero', parsed.numero ?? '—'],
+    ['tipo', `${parsed.documentType} (${parsed.documentTypeCode})`],
+  ];
+  const width = Math.max(...rows.map(([label]) => label.length));
+  const lines = rows.map(([label, value]) => `  ${label.padEnd(width)}  ${sanitizeForTerminal(value)}`);
+  return `✓ ${sanitizeForTerminal(input)}\n${lines.join('\n')}\n`;
+}

@@ -47,6 +47,8 @@ export function buildProgram(): Command {
 Examples:
   $ tecsalud-batch parse '3000003799_GARZA TIJERINA, MARIA ESTHER_6001467010_CONS.pdf'
   $ tecsalud-batch patients import fixtures/registry.csv
+  $ tecsalud-batch ingest fixtures/sample
+  $ tecsalud-batch search "biometría hemática"
   $ tecsalud-batch match '3000003799_GARZA TIJERINA, MA ESTHER_6001467010_CONS.pdf'
 ${EXIT_CODES_HELP}`,
     );
@@ -135,6 +137,133 @@ Examples:
     .action(async (name: string, options: { db?: string; json?: boolean; limit: string }) => {
       const { searchPatientsCommand } = await import('./commands/patients.js');
       process.exitCode = await searchPatientsCommand({ name, ...options, cwd: process.cwd() });
+    });
+
+
+  program
+    .command('ingest')
+    .summary('ingest a folder of TecSalud PDFs: parse, match, extract, chunk, embed and store')
+    .description(
+      'Walk DIR recursively and run every file through parse → match patient → extract text → chunk → ' +
+        'embed and/or store. Every file ends in a recorded state with a reason; re-running is safe.',
+    )
+    .argument('<dir>', 'folder with the PDFs')
+    .addOption(
+      new Option('--type <type>', 'processing type: vectorized (vectors only), complete (full text only) or both')
+        .choices(['vectorized', 'complete', 'both'])
+        .default('both'),
+    )
+    .option('--user <name>', 'who uploads the batch, for the audit log (default: the OS user)')
+    .option('--glob <pattern>', "only files matching this pattern, relative to DIR (default '**/*')")
+    .option('--concurrency <n>', 'files in flight at once (default: min(cores, 10))')
+    .option('--max-file-size <size>', 'largest file accepted, e.g. 10MB (default 10MB)')
+    .option('--max-files <n>', 'most files per session; the rest wait for the next run (default 1000)')
+    .option('--chunk-size <chars>', 'characters per chunk (default 1000)')
+    .option('--chunk-overlap <chars>', 'characters shared by consecutive chunks (default 200)')
+    .option('--embed-batch-size <n>', 'chunks per embedder call (default 256)')
+    .option('--auto-threshold <x>', 'confidence at or above which a match is attached automatically (default 0.95)')
+    .option('--review-threshold <x>', 'confidence at or above which a match goes to review, below it a new patient (default 0.60)')
+    .option('--timeout <seconds>', 'per-file text-extraction limit (default 60)')
+    .option('--collection <name>', 'vector collection (default medical_documents)')
+    .option('--force', 're-ingest content that was already ingested, replacing its chunks')
+    .option('--dry-run', 'show the parse and match plan; write nothing')
+    .option('--non-interactive', 'never prompt: reviews stay pending for `tecsalud-batch review`')
+    .addOption(dbOption())
+    .addOption(jsonOption())
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ tecsalud-batch ingest fixtures/sample
+  $ tecsalud-batch ingest /srv/drop --type complete --user jlopez --non-interactive --json > report.json
+  $ tecsalud-batch ingest ./incoming --dry-run
+${EXIT_CODES_HELP}`,
+    )
+    .action(async (dir: string, options: Record<string, string | boolean | undefined>) => {
+      const { ingestCommand } = await import('./commands/ingest.js');
+      process.exitCode = await ingestCommand({ ...options, dir, cwd: process.cwd() });
+    });
+
+  program
+    .command('match')
+    .summary("explain how filenames would match against the current registry")
+    .argument('<filename...>', 'TecSalud filenames')
+    .addOption(dbOption())
+    .addOption(jsonOption())
+    .option('--auto-threshold <x>', 'auto-assign threshold (default 0.95)')
+    .option('--review-threshold <x>', 'review threshold (default 0.60)')
+    .addHelpText('after', `\nExample:\n  $ tecsalud-batch match '3000003799_GARZA TIJERINA, MA ESTHER_6001467010_CONS.pdf'`)
+    .action(async (filenames: string[], options: Record<string, string | boolean | undefined>) => {
+      const { matchCommand } = await import('./commands/match.js');
+      process.exitCode = await matchCommand({ ...options, filenames, cwd: process.cwd() });
+    });
+
+  program
+    .command('status')
+    .summary('show a session (the latest when none is given)')
+    .argument('[session]', 'session id or its first characters')
+    .option('--files', 'list every file with its outcome')
+    .addOption(dbOption())
+    .addOption(jsonOption())
+    .addHelpText('after', `\nExamples:\n  $ tecsalud-batch status\n  $ tecsalud-batch status 3f2a9c1e --files`)
+    .action(async (session: string | undefined, options: { db?: string; json?: boolean; files?: boolean }) => {
+      const { statusCommand } = await import('./commands/sessions.js');
+      process.exitCode = await statusCommand({ ...options, session, cwd: process.cwd() });
+    });
+
+  program
+    .command('sessions')
+    .summary('list recent sessions')
+    .addOption(new Option('--limit <n>', 'how many').default('20'))
+    .addOption(dbOption())
+    .addOption(jsonOption())
+    .addHelpText('after', `\nExample:\n  $ tecsalud-batch sessions --json`)
+    .action(async (options: { db?: string; json?: boolean; limit: string }) => {
+      const { sessionsCommand } = await import('./commands/sessions.js');
+      process.exitCode = await sessionsCommand({ ...options, cwd: process.cwd() });
+    });
+
+  program
+    .command('processing-types')
+    .summary('list the processing types (vectorized, complete, both)')
+    .addOption(jsonOption())
+    .addHelpText('after', `\nExample:\n  $ tecsalud-batch processing-types --json`)
+    .action(async (options: { json?: boolean }) => {
+      const { processingTypesCommand } = await import('./commands/sessions.js');
+      process.exitCode = processingTypesCommand(options);
+    });
+
+  program
+    .command('cleanup')
+    .summary("remove a session's working state (documents are kept unless --purge)")
+    .argument('<session>', 'session id or its first characters')
+    .option('--purge', "also delete the session's ingested documents and their vectors")
+    .option('--user <name>', 'who cleans up, for the audit log')
+    .addOption(dbOption())
+    .addOption(jsonOption())
+    .addHelpText('after', `\nExample:\n  $ tecsalud-batch cleanup 3f2a9c1e`)
+    .action(async (session: string, options: { db?: string; json?: boolean; purge?: boolean; user?: string }) => {
+      const { cleanupCommand } = await import('./commands/sessions.js');
+      process.exitCode = await cleanupCommand({ ...options, session, cwd: process.cwd() });
+    });
+
+  program
+    .command('search')
+    .summary('search the ingested documents (vector store) for a text')
+    .argument('<text>', 'what to look for')
+    .option('--patient <expediente>', "only this patient's documents")
+    .option('--type <document-type>', 'only this document type (consultation, lab_results, …)')
+    .addOption(new Option('-k <n>', 'how many chunks').default('5'))
+    .option('--collection <name>', 'vector collection (default medical_documents)')
+    .addOption(dbOption())
+    .addOption(jsonOption())
+    .addHelpText(
+      'after',
+      `\nExamples:\n  $ tecsalud-batch search "biometría hemática"\n  $ tecsalud-batch search "dolor abdominal" --patient 3000003799 -k 3 --json`,
+    )
+    .action(async (text: string, options: Record<string, string | boolean | undefined>) => {
+      const { searchCommand } = await import('./commands/search.js');
+      process.exitCode = await searchCommand({ ...(options as object), k: String(options.k ?? '5'), text, cwd: process.cwd() });
     });
 
   return program;

@@ -1,0 +1,225 @@
+import os from 'node:os';
+import { z } from 'zod';
+import { parseByteSize } from '../core/pipeline/check-pdf-file.js';
+import type { PipelineEvent } from '../core/pipeline/events.js';
+import { PROCESSING_TYPES } from '../db/schema.js';
+import { ExitCode, UsageError } from '../errors.js';
+import type { IngestOptions } from '../ingest/types.js';
+import type { IngestResult } from '../ingest/run-ingest.js';
+import { withDatabase, type DatabaseOptions } from './shared/database.js';
+import { processIo, writeJson, writeLine, type CommandIo } from './shared/io.js';
+import { openPipelineAdapters } from './shared/adapters.js';
+import { toFileJson, toSessionJson } from './shared/report-json.js';
+import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
+import { FILE_OUTCOMES, outcomeKind } from '../core/pipeline/file-outcome.js';
+
+/** Raw flag values as commander hands them over. */
+export interface IngestCommandOptions extends DatabaseOptions {
+  dir: string;
+  type?: string;
+  user?: string;
+  glob?: string;
+  concurrency?: string;
+  maxFileSize?: string;
+  maxFiles?: string;
+  chunkSize?: string;
+  chunkOverlap?: string;
+  embedBatchSize?: string;
+  autoThreshold?: string;
+  reviewThreshold?: string;
+  timeout?: string;
+  collection?: string;
+  force?: boolean;
+  dryRun?: boolean;
+  json?: boolean;
+  nonInteractive?: boolean;
+  io?: CommandIo;
+  signal?: AbortSignal;
+}
+
+const DEFAULT_CONCURRENCY = Math.min(os.availableParallelism(), 10);
+
+const optionsSchema = z
+  .object({
+    type: z.enum(PROCESSING_TYPES, { error: () => `--type must be one of ${PROCESSING_TYPES.join(', ')}` }).default('both'),
+    concurrency: z.coerce
+      .number({ error: () => '--concurrency must be a whole number from 1 to 64' })
+      .int('--concurrency must be a whole number from 1 to 64')
+      .min(1, '--concurrency must be at least 1')
+      .max(64, '--concurrency must be at most 64')
+      .default(DEFAULT_CONCURRENCY),
+    maxFiles: z.coerce
+      .number({ error: () => '--max-files must be a whole number' })
+      .int('--max-files must be a whole number')
+      .min(1, '--max-files must be at least 1')
+      .default(1000),
+    chunkSize: z.coerce
+      .number({ error: () => '--chunk-size must be a number of characters' })
+      .int('--chunk-size must be a whole number')
+      .min(100, '--chunk-size must be at least 100 characters')
+      .max(100_000, '--chunk-size must be at most 100000 characters')
+      .default(1000),
+    chunkOverlap: z.coerce
+      .number({ error: () => '--chunk-overlap must be a number of characters' })
+      .int('--chunk-overlap must be a whole number')
+      .min(0, '--chunk-overlap must be ≥ 0')
+      .default(200),
+    embedBatchSize: z.coerce
+      .number({ error: () => '--embed-batch-size must be a whole number' })
+      .int('--embed-batch-size must be a whole number')
+      .min(1, '--embed-batch-size must be at least 1')
+      .max(2048, '--embed-batch-size must be at most 2048')
+      .default(256),
+    autoThreshold: z.coerce
+      .number({ error: () => '--auto-threshold must be a number between 0 and 1' })
+      .min(0, '--auto-threshold must be between 0 and 1')
+      .max(1, '--auto-threshold must be between 0 and 1')
+      .default(0.95),
+    reviewThreshold: z.coerce
+      .number({ error: () => '--review-threshold must be a number between 0 and 1' })
+      .min(0, '--review-threshold must be between 0 and 1')
+      .max(1, '--review-threshold must be between 0 and 1')
+      .default(0.6),
+    timeout: z.coerce
+      .number({ error: () => '--timeout must be a number of seconds' })
+      .positive('--timeout must be a positive number of seconds')
+      .default(60),
+  })
+  .refine((o) => o.chunkOverlap < o.chunkSize, { message: '--chunk-overlap must be smaller than --chunk-size' })
+  .refine((o) => o.reviewThreshold <= o.autoThreshold, {
+    message: '--review-threshold must not be above --auto-threshold',
+  });
+
+export function resolveIngestOptions(raw: IngestCommandOptions): IngestOptions & { timeoutSeconds: number } {
+  const parsed = optionsSchema.safeParse({
+    type: raw.type,
+    concurrency: raw.concurrency,
+    maxFiles: raw.maxFiles,
+    chunkSize: raw.chunkSize,
+    chunkOverlap: raw.chunkOverlap,
+    embedBatchSize: raw.embedBatchSize,
+    autoThreshold: raw.autoThreshold,
+    reviewThreshold: raw.reviewThreshold,
+    timeout: raw.timeout,
+  });
+  if (!parsed.success) {
+    throw new UsageError(parsed.error.issues.map((issue) => issue.message).join('; '));
+  }
+  const maxFileSize = raw.maxFileSize === undefined ? 10 * 1024 * 1024 : parseByteSize(raw.maxFileSize);
+  if (maxFileSize === null || maxFileSize <= 0) {
+    throw new UsageError(`--max-file-size '${raw.maxFileSize}' is not a size`, 'write it like 10MB, 512KB or 1048576');
+  }
+  const o = parsed.data;
+  return {
+    sourceDir: raw.dir,
+    glob: raw.glob,
+    processingType: o.type,
+    uploadedBy: raw.user?.trim() || safeUsername(),
+    concurrency: o.concurrency,
+    maxFileSize,
+    maxFiles: o.maxFiles,
+    chunkSize: o.chunkSize,
+    chunkOverlap: o.chunkOverlap,
+    embedBatchSize: o.embedBatchSize,
+    force: Boolean(raw.force),
+    thresholds: { auto: o.autoThreshold, review: o.reviewThreshold },
+    signal: raw.signal,
+    timeoutSeconds: o.timeout,
+  };
+}
+
+export async function ingestCommand(raw: IngestCommandOptions): Promise<number> {
+  const io = raw.io ?? processIo;
+  const options = resolveIngestOptions(raw);
+  if (raw.dryRun) {
+    const { dryRunIngest } = await import('./ingest-dry-run.js');
+    return dryRunIngest(options, raw, io);
+  }
+  const { runIngest } = await import('../ingest/run-ingest.js');
+  const progress = raw.json ? null : createProgressPrinter(io.stderr);
+  const result = await withDatabase(raw, async (database) => {
+    const adapters = await openPipelineAdapters({
+      database,
+      processingType: options.processingType,
+      collection: raw.collection,
+      timeoutMs: options.timeoutSeconds * 1000,
+    });
+    try {
+      return await runIngest(options, { database, ...adapters }, progress ?? undefined, {
+        collectResults: Boolean(raw.json),
+      });
+    } finally {
+      await adapters.close();
+    }
+  });
+  if (raw.json) writeJson(io, { ...toSessionJson(result.session, result.seconds), files: result.files.map(toFileJson) });
+  else printSummary(io, result);
+  return exitCodeFor(result);
+}
+
+export function exitCodeFor(result: Pick<IngestResult, 'interrupted' | 'totals'>): number {
+  if (result.interrupted) return ExitCode.Interrupted;
+  if (result.totals.failedFiles > 0) return ExitCode.SomeFailed;
+  if (result.totals.reviewRequired > 0) return ExitCode.ReviewPending;
+  return ExitCode.Success;
+}
+
+function printSummary(io: CommandIo, result: IngestResult): void {
+  const t = result.totals;
+  const s = result.session;
+  writeLine(io.stdout, '');
+  writeLine(io.stdout, `Session ${s.id} — ${s.status} in ${result.seconds.toFixed(1)} s`);
+  writeLine(
+    io.stdout,
+    `  ${t.totalFiles} files: ${t.processedFiles - t.failedFiles - t.reviewRequired - t.duplicates} ingested, ` +
+      `${t.duplicates} duplicates, ${t.reviewRequired} waiting for review, ${t.failedFiles} failed` +
+      (t.deferred ? `, ${t.deferred} left for the next run` : ''),
+  );
+  writeLine(
+    io.stdout,
+    `  patients: ${t.matchedPatients} matched, ${t.createdPatients} created · ${t.pages} pages, ${t.chunks} chunks`,
+  );
+  if (t.reviewRequired > 0) {
+    writeLine(io.stdout, `  Settle the reviews with: tecsalud-batch review ${s.id.slice(0, 8)}`);
+  }
+  if (t.failedFiles > 0) {
+    writeLine(io.stdout, `  See every file with: tecsalud-batch status ${s.id.slice(0, 8)} --files`);
+  }
+}
+
+/** A plain progress line on stderr every few seconds, and each failure as it happens. */
+function createProgressPrinter(stderr: NodeJS.WritableStream): (event: PipelineEvent) => void {
+  let last = 0;
+  return (event) => {
+    if (event.type === 'session_started') {
+      writeLine(stderr, `Ingesting ${event.totalFiles} files from ${sanitizeForTerminal(event.sourceDir)} …`);
+    } else if (event.type === 'file_finished') {
+      const { result, totals } = event;
+      if (outcomeKind(result.outcome) === 'failed') {
+        writeLine(
+          stderr,
+          `  ✗ ${sanitizeForTerminal(result.relativePath)}: ${FILE_OUTCOMES[result.outcome].label}` +
+            (result.message ? ` — ${sanitizeForTerminal(result.message)}` : ''),
+        );
+      }
+      const now = Date.now();
+      if (now - last > 3000 || totals.processedFiles === totals.totalFiles - totals.deferred) {
+        last = now;
+        writeLine(
+          stderr,
+          `  ${totals.processedFiles}/${totals.totalFiles - totals.deferred} files · ${totals.failedFiles} failed · ` +
+            `${totals.reviewRequired} review · ${totals.duplicates} duplicates`,
+        );
+      }
+    }
+  };
+}
+
+function safeUsername(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return process.env.USER ?? 'unknown';
+  }
+}
+

@@ -1,0 +1,264 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse as parseCsv, type CsvError } from 'csv-parse';
+import { ExitCode, UserError } from '../errors.js';
+import { detectRegistryLayout, toPatientInput, type PatientInput, type RegistryColumnLayout } from '../core/registry/registry-row.js';
+import { normalizeName } from '../core/filename/normalize-name.js';
+import { splitSurnames } from '../core/filename/split-surnames.js';
+import { PatientRepository, type UpsertSummary } from '../db/repositories/patient-repository.js';
+import type { Patient } from '../db/schema.js';
+import { withDatabase, type DatabaseOptions } from './shared/database.js';
+import { processIo, writeJson, writeLine, type CommandIo } from './shared/io.js';
+import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
+
+export interface ImportPatientsOptions extends DatabaseOptions {
+  file: string;
+  json?: boolean;
+  /** Rows per transaction: large enough to amortise the commit, small enough to bound memory. */
+  batchSize?: number;
+  io?: CommandIo;
+}
+
+export interface RejectedRow {
+  line: number;
+  reason: string;
+}
+
+export interface ImportReport extends UpsertSummary {
+  file: string;
+  layout: RegistryColumnLayout;
+  totalRows: number;
+  rejected: number;
+  rejectedRows: RejectedRow[];
+  seconds: number;
+}
+
+/** Rows reported one by one; past this the count goes on but the list stops, to keep memory bounded. */
+const MAX_LISTED_REJECTIONS = 1000;
+
+export async function importPatients(options: ImportPatientsOptions): Promise<ImportReport> {
+  const file = path.resolve(options.cwd, options.file);
+  if (!fs.existsSync(file)) {
+    throw new UserError(`the file '${options.file}' does not exist`, ExitCode.Usage, 'give the path of a CSV file');
+  }
+  if (fs.statSync(file).isDirectory()) {
+    throw new UserError(`'${options.file}' is a folder, not a CSV file`, ExitCode.Usage);
+  }
+  const started = performance.now();
+  const batchSize = options.batchSize ?? 5000;
+  return withDatabase(options, async ({ db }) => {
+    const repository = new PatientRepository(db);
+    const report: ImportReport = {
+      file,
+      layout: 'split',
+      totalRows: 0,
+      inserted: 0,
+      updated: 0,
+      unchanged: 0,
+      rejected: 0,
+      rejectedRows: [],
+      seconds: 0,
+    };
+    const reject = (line: number, reason: string) => {
+      report.rejected++;
+      if (report.rejectedRows.length < MAX_LISTED_REJECTIONS) report.rejectedRows.push({ line, reason });
+    };
+    const parser = fs.createReadStream(file).pipe(
+      parseCsv({
+        bom: true,
+        info: true,
+        relax_column_count: true,
+        skip_empty_lines: true,
+        skip_records_with_error: true,
+      }),
+    );
+    parser.on('skip', (error: CsvError) => {
+      report.totalRows++;
+      reject(Number(error.lines ?? 0), `unreadable CSV: ${error.message}`);
+    });
+    let header: string[] | null = null;
+    let pending: PatientInput[] = [];
+    const flush = async () => {
+      if (pending.length === 0) return;
+      const summary = await repository.upsertMany(pending, 'registry_import');
+      report.inserted += summary.inserted;
+      report.updated += summary.updated;
+      report.unchanged += summary.unchanged;
+      pending = [];
+    };
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      if (!header) {
+        header = record.map((h) => h.trim().toLowerCase());
+        const layout = detectRegistryLayout(header);
+        if (!layout.ok) {
+          throw new UserError(
+            `'${options.file}' is not a patient registry CSV: ${layout.reason}`,
+            ExitCode.Usage,
+            'the first line must name the columns, e.g. expediente,apellido_paterno,apellido_materno,nombres,fecha_nacimiento,sexo',
+          );
+        }
+        report.layout = layout.layout;
+        continue;
+      }
+      report.totalRows++;
+      if (record.length !== header.length) {
+        reject(info.lines, `has ${record.length} fields; the header has ${header.length}`);
+        continue;
+      }
+      const fields: Record<string, string> = {};
+      header.forEach((name, i) => (fields[name] = record[i] ?? ''));
+      const result = toPatientInput(fields, report.layout, { splitSurnames, cleanName: normalizeName });
+      if (!result.ok) {
+        reject(info.lines, result.reason);
+        continue;
+      }
+      pending.push(result.patient);
+      if (pending.length >= batchSize) await flush();
+    }
+    if (!header) throw new UserError(`'${options.file}' is empty`, ExitCode.Usage);
+    await flush();
+    report.seconds = (performance.now() - started) / 1000;
+    return report;
+  });
+}
+
+export async function importPatientsCommand(options: ImportPatientsOptions): Promise<number> {
+  const io = options.io ?? processIo;
+  const report = await importPatients(options);
+  if (options.json) {
+    writeJson(io, {
+      file: report.file,
+      layout: report.layout,
+      total_rows: report.totalRows,
+      inserted: report.inserted,
+      updated: report.updated,
+      unchanged: report.unchanged,
+      rejected: report.rejected,
+      rejected_rows: report.rejectedRows,
+      seconds: round(report.seconds),
+    });
+  } else {
+    writeLine(
+      io.stdout,
+      `Imported ${report.totalRows} rows from ${path.basename(report.file)} in ${round(report.seconds)} s: ` +
+        `${report.inserted} inserted, ${report.updated} updated, ${report.unchanged} unchanged, ${report.rejected} rejected.`,
+    );
+    for (const row of report.rejectedRows) {
+      writeLine(io.stdout, `  line ${row.line}: ${sanitizeForTerminal(row.reason)}`);
+    }
+    if (report.rejected > report.rejectedRows.length) {
+      writeLine(io.stdout, `  … and ${report.rejected - report.rejectedRows.length} more rejected rows`);
+    }
+  }
+  return report.rejected > 0 ? ExitCode.SomeFailed : ExitCode.Success;
+}
+
+export interface ListPatientsOptions extends DatabaseOptions {
+  limit: string;
+  offset: string;
+  json?: boolean;
+  io?: CommandIo;
+}
+
+export async function listPatientsCommand(options: ListPatientsOptions): Promise<number> {
+  const io = options.io ?? processIo;
+  const limit = parseCount(options.limit, '--limit');
+  const offset = parseCount(options.offset, '--offset');
+  const { patients, total } = await withDatabase(options, async ({ db }) => {
+    const repository = new PatientRepository(db);
+    return { patients: await repository.list({ limit, offset }), total: await repository.count() };
+  });
+  if (options.json) writeJson(io, { total, offset, patients: patients.map(toPatientJson) });
+  else {
+    writePatientTable(io, patients);
+    writeLine(io.stdout, `${patients.length} of ${total} patients shown (offset ${offset}).`);
+  }
+  return ExitCode.Success;
+}
+
+export interface ShowPatientOptions extends DatabaseOptions {
+  expediente: string;
+  json?: boolean;
+  io?: CommandIo;
+}
+
+export async function showPatientCommand(options: ShowPatientOptions): Promise<number> {
+  const io = options.io ?? processIo;
+  const patient = await withDatabase(options, ({ db }) => new PatientRepository(db).findByExpediente(options.expediente.trim()));
+  if (!patient) {
+    throw new UserError(
+      `no patient with expediente '${sanitizeForTerminal(options.expediente)}'`,
+      ExitCode.Usage,
+      'try `tecsalud-batch patients search "NAME"`',
+    );
+  }
+  if (options.json) writeJson(io, toPatientJson(patient));
+  else {
+    const rows: [string, string][] = [
+      ['expediente', patient.expediente],
+      ['apellido paterno', patient.apellidoPaterno],
+      ['apellido materno', patient.apellidoMaterno || '—'],
+      ['nombres', patient.nombres],
+      ['fecha de nacimiento', patient.fechaNacimiento ?? '—'],
+      ['sexo', patient.sexo ?? '—'],
+      ['source', patient.source],
+      ['created', patient.createdAt],
+      ['updated', patient.updatedAt],
+    ];
+    for (const [label, value] of rows) writeLine(io.stdout, `${label.padEnd(20)} ${sanitizeForTerminal(value)}`);
+  }
+  return ExitCode.Success;
+}
+
+export interface SearchPatientsOptions extends DatabaseOptions {
+  name: string;
+  limit: string;
+  json?: boolean;
+  io?: CommandIo;
+}
+
+export async function searchPatientsCommand(options: SearchPatientsOptions): Promise<number> {
+  const io = options.io ?? processIo;
+  const limit = parseCount(options.limit, '--limit');
+  const text = normalizeName(options.name);
+  if (!text) throw new UserError('give part of a name to search for', ExitCode.Usage);
+  const patients = await withDatabase(options, ({ db }) => new PatientRepository(db).searchByName(text, limit));
+  if (options.json) writeJson(io, { query: text, patients: patients.map(toPatientJson) });
+  else {
+    writePatientTable(io, patients);
+    writeLine(io.stdout, `${patients.length} patient(s) match '${sanitizeForTerminal(text)}'.`);
+  }
+  return ExitCode.Success;
+}
+
+function toPatientJson(patient: Patient) {
+  return {
+    id: patient.id,
+    expediente: patient.expediente,
+    apellido_paterno: patient.apellidoPaterno,
+    apellido_materno: patient.apellidoMaterno,
+    nombres: patient.nombres,
+    fecha_nacimiento: patient.fechaNacimiento,
+    sexo: patient.sexo,
+    source: patient.source,
+    created_at: patient.createdAt,
+    updated_at: patient.updatedAt,
+  };
+}
+
+function writePatientTable(io: CommandIo, patients: Patient[]): void {
+  for (const p of patients) {
+    const name = `${p.apellidoPaterno}${p.apellidoMaterno ? ` ${p.apellidoMaterno}` : ''}, ${p.nombres}`;
+    writeLine(io.stdout, `${p.expediente.padEnd(13)} ${sanitizeForTerminal(name)}`);
+  }
+}
+
+function parseCount(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new UserError(`${flag} must be a whole number ≥ 0 (got '${value}')`, ExitCode.Usage);
+  return n;
+}
+
+function round(seconds: number): number {
+  return Math.round(seconds * 100) / 100;
+}

@@ -1,0 +1,98 @@
+import type { FileResult } from '../../core/pipeline/events.js';
+import type { BatchFile, BatchUpload } from '../../db/schema.js';
+
+/** A session in the hospital service's status-response shape (snake_case). */
+export function toSessionJson(session: BatchUpload, processingTimeSeconds?: number) {
+  const started = session.startedAt ? Date.parse(session.startedAt) : null;
+  const completed = session.completedAt ? Date.parse(session.completedAt) : null;
+  const seconds =
+    processingTimeSeconds ?? (started !== null && completed !== null ? (completed - started) / 1000 : null);
+  return {
+    session_id: session.id,
+    status: session.status,
+    processing_type: session.processingType,
+    uploaded_by: session.uploadedBy,
+    source_dir: session.sourceDir,
+    total_files: session.totalFiles,
+    processed_files: session.processedFiles,
+    failed_files: session.failedFiles,
+    created_patients: session.createdPatients,
+    matched_patients: session.matchedPatients,
+    review_required: session.reviewRequired,
+    duplicates: session.duplicates,
+    processing_time: seconds === null ? null : Math.round(seconds * 1000) / 1000,
+    error_message: session.errorMessage,
+    created_at: session.createdAt,
+    started_at: session.startedAt,
+    completed_at: session.completedAt,
+  };
+}
+
+/** One file of the ingest report. */
+export function toFileJson(file: FileResult) {
+  return {
+    path: file.relativePath,
+    filename: file.filename,
+    parse: file.parse
+      ? file.parse.ok
+        ? {
+            ok: true,
+            expediente: file.parse.parsed.expediente,
+            apellido_paterno: file.parse.parsed.apellidoPaterno,
+            apellido_materno: file.parse.parsed.apellidoMaterno,
+            nombres: file.parse.parsed.nombres,
+            numero: file.parse.parsed.numero,
+            document_type: file.parse.parsed.documentType,
+            document_type_code: file.parse.parsed.documentTypeCode,
+          }
+        : { ok: false, code: file.parse.error.code, message: file.parse.error.message }
+      : null,
+    match: file.match
+      ? {
+          decision: file.match.decision,
+          status: file.match.status,
+          confidence: round(file.match.confidence),
+          reason: file.match.reason,
+          patient_expediente: file.match.patientExpediente,
+          candidates: file.match.candidates.map((c) => ({
+            expediente: c.expediente,
+            name: c.name,
+            confidence: round(c.confidence),
+            reasons: c.reasons,
+          })),
+        }
+      : null,
+    outcome: file.outcome,
+    processing_status: file.processingStatus,
+    pages: file.pages,
+    chunks: file.chunks,
+    document_id: file.documentId,
+    content_sha256: file.contentSha256,
+    error: file.message,
+  };
+}
+
+/** A stored batch file, for `status --files`. */
+export function toBatchFileJson(file: BatchFile) {
+  return {
+    id: file.id,
+    path: file.relativePath,
+    filename: file.filename,
+    expediente: file.expediente,
+    document_type: file.documentType,
+    numero: file.numero,
+    matching_status: file.matchingStatus,
+    processing_status: file.processingStatus,
+    outcome: file.outcome,
+    match_confidence: file.matchConfidence === null ? null : round(file.matchConfidence),
+    patient_id: file.patientId,
+    document_id: file.documentId,
+    pages: file.pages,
+    chunks: file.chunks,
+    error: file.errorMessage,
+  };
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}

@@ -1,0 +1,62 @@
+import type { FilenameParseResult } from '../filename/types.js';
+import type { FileOutcome } from './file-outcome.js';
+
+export type PipelineStage = 'validate' | 'parse' | 'match' | 'extract' | 'chunk' | 'embed' | 'store';
+
+export interface CandidateSummary {
+  expediente: string;
+  name: string;
+  confidence: number;
+  reasons: string[];
+}
+
+export interface MatchSummary {
+  decision: 'auto' | 'review' | 'new';
+  /** The service's matching status after the file was handled. */
+  status: 'pending' | 'matched' | 'new_patient' | 'review_required' | 'rejected';
+  confidence: number;
+  reason: string;
+  patientExpediente: string | null;
+  candidates: CandidateSummary[];
+}
+
+/** One file's result: what the JSON report lists and what the UIs show. */
+export interface FileResult {
+  fileId: string;
+  relativePath: string;
+  filename: string;
+  outcome: FileOutcome;
+  processingStatus: 'pending' | 'processing' | 'completed' | 'failed';
+  message: string | null;
+  parse: FilenameParseResult | null;
+  match: MatchSummary | null;
+  pages: number | null;
+  chunks: number | null;
+  documentId: string | null;
+  contentSha256: string | null;
+  /** Milliseconds spent in each stage, for the benchmark's breakdown. */
+  stageMs: Partial<Record<PipelineStage, number>>;
+}
+
+export interface SessionTotals {
+  totalFiles: number;
+  processedFiles: number;
+  failedFiles: number;
+  createdPatients: number;
+  matchedPatients: number;
+  reviewRequired: number;
+  duplicates: number;
+  deferred: number;
+  pages: number;
+  chunks: number;
+}
+
+/** The typed events the pipeline emits; the dashboard, the progress line and the JSON report subscribe. */
+export type PipelineEvent =
+  | { type: 'session_started'; sessionId: string; sourceDir: string; totalFiles: number; processingType: string }
+  | { type: 'file_started'; fileId: string; relativePath: string }
+  | { type: 'file_stage'; fileId: string; relativePath: string; stage: PipelineStage }
+  | { type: 'file_finished'; result: FileResult; totals: SessionTotals }
+  | { type: 'session_finished'; sessionId: string; status: string; totals: SessionTotals; seconds: number };
+
+export type PipelineListener = (event: PipelineEvent) => void;

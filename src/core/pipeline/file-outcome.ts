@@ -1,0 +1,53 @@
+import type { MatchingStatus, ProcessingStatus } from '../../db/schema.js';
+
+/**
+ * Every file ends in exactly one of these outcomes, with a message. `kind` says how it counts in a
+ * session: done (nothing more to do), review (waits for an admin), failed (needs attention and a
+ * re-run), pending (not attempted in this run; a re-run takes it).
+ */
+export const FILE_OUTCOMES = {
+  ingested: { kind: 'done', label: 'ingested' },
+  duplicate: { kind: 'done', label: 'duplicate (already ingested)' },
+  duplicate_in_batch: { kind: 'done', label: 'duplicate (identical to another file in this batch)' },
+  already_pending_review: { kind: 'review', label: 'already waiting for review' },
+  review_required: { kind: 'review', label: 'waiting for an admin review' },
+  rejected: { kind: 'done', label: 'rejected by a reviewer' },
+  invalid_name: { kind: 'failed', label: 'filename does not follow the TecSalud pattern' },
+  not_pdf: { kind: 'failed', label: 'not a PDF' },
+  empty_file: { kind: 'failed', label: 'empty file' },
+  too_large: { kind: 'failed', label: 'larger than --max-file-size' },
+  unreadable: { kind: 'failed', label: 'cannot be read' },
+  outside_source: { kind: 'failed', label: 'symlink leading outside the source folder' },
+  encrypted: { kind: 'failed', label: 'password-protected PDF' },
+  corrupt: { kind: 'failed', label: 'corrupt PDF' },
+  image_only: { kind: 'failed', label: 'no text layer (scanned image: needs OCR)' },
+  extraction_timeout: { kind: 'failed', label: 'text extraction timed out' },
+  extraction_memory: { kind: 'failed', label: 'text extraction ran out of memory' },
+  extraction_error: { kind: 'failed', label: 'text extraction failed' },
+  embedding_failed: { kind: 'failed', label: 'embedding service failed' },
+  vector_store_failed: { kind: 'failed', label: 'vector store failed' },
+  patient_conflict: { kind: 'review', label: 'expediente taken by a differently named patient' },
+  deferred: { kind: 'pending', label: 'left for the next run (--max-files reached)' },
+  interrupted: { kind: 'pending', label: 'interrupted before it finished' },
+} as const;
+
+export type FileOutcome = keyof typeof FILE_OUTCOMES;
+export type OutcomeKind = (typeof FILE_OUTCOMES)[FileOutcome]['kind'];
+
+export function outcomeKind(outcome: FileOutcome): OutcomeKind {
+  return FILE_OUTCOMES[outcome].kind;
+}
+
+/** The service's processing status for a final outcome. */
+export function processingStatusFor(outcome: FileOutcome): ProcessingStatus {
+  switch (outcomeKind(outcome)) {
+    case 'done':
+      return 'completed';
+    case 'failed':
+      return 'failed';
+    default:
+      return 'pending';
+  }
+}
+
+export type { MatchingStatus };

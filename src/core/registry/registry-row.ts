@@ -1,0 +1,129 @@
+/** A registry row, validated and normalised, ready to upsert. */
+export interface PatientInput {
+  expediente: string;
+  apellidoPaterno: string;
+  apellidoMaterno: string;
+  nombres: string;
+  fechaNacimiento?: string | null;
+  sexo?: string | null;
+}
+
+/** Splits `APELLIDOS` into paterno / materno; supplied by the filename parser's registrar rules. */
+export type SurnameSplitter = (apellidos: string) => { apellidoPaterno: string; apellidoMaterno: string };
+/** Uppercase, NFC, collapsed whitespace: the form names are stored in. */
+export type NameCleaner = (text: string) => string;
+
+export type RegistryColumnLayout = 'split' | 'nombre_completo';
+
+export type RegistryRowResult = { ok: true; patient: PatientInput } | { ok: false; reason: string };
+
+const SPLIT_COLUMNS = ['expediente', 'apellido_paterno', 'apellido_materno', 'nombres'] as const;
+
+/**
+ * Decides from the header which of the two accepted layouts a CSV uses, or explains what is missing.
+ * Header names are compared case-insensitively after trimming.
+ */
+export function detectRegistryLayout(
+  header: string[],
+): { ok: true; layout: RegistryColumnLayout } | { ok: false; reason: string } {
+  const names = new Set(header.map((h) => h.trim().toLowerCase()));
+  if (!names.has('expediente')) {
+    return { ok: false, reason: `no 'expediente' column (found: ${header.join(', ') || 'nothing'})` };
+  }
+  if (SPLIT_COLUMNS.every((c) => names.has(c))) return { ok: true, layout: 'split' };
+  if (names.has('nombre_completo')) return { ok: true, layout: 'nombre_completo' };
+  const missing = SPLIT_COLUMNS.filter((c) => !names.has(c));
+  return {
+    ok: false,
+    reason: `missing column(s) ${missing.join(', ')}; give expediente, apellido_paterno, apellido_materno, nombres — or expediente, nombre_completo`,
+  };
+}
+
+const EXPEDIENTE = /^\d{8,12}$/;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const MEXICAN_DATE = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/;
+const NAME_CHARACTERS = /^[\p{L}\p{M}' .-]+$/u;
+const SEXO: Record<string, string> = {
+  F: 'F',
+  FEMENINO: 'F',
+  MUJER: 'F',
+  M: 'M',
+  MASCULINO: 'M',
+  H: 'M',
+  HOMBRE: 'M',
+};
+
+/** Validates and normalises one CSV record (keys lower-cased). Never throws: a bad row gets a reason. */
+export function toPatientInput(
+  record: Record<string, string | undefined>,
+  layout: RegistryColumnLayout,
+  tools: { splitSurnames: SurnameSplitter; cleanName: NameCleaner },
+): RegistryRowResult {
+  const expediente = (record.expediente ?? '').trim();
+  if (!expediente) return { ok: false, reason: 'empty expediente' };
+  if (!EXPEDIENTE.test(expediente)) {
+    return { ok: false, reason: `expediente '${expediente}' must be 8 to 12 digits` };
+  }
+  let apellidoPaterno: string;
+  let apellidoMaterno: string;
+  let nombres: string;
+  if (layout === 'split') {
+    apellidoPaterno = tools.cleanName(record.apellido_paterno ?? '');
+    apellidoMaterno = tools.cleanName(record.apellido_materno ?? '');
+    nombres = tools.cleanName(record.nombres ?? '');
+  } else {
+    const full = record.nombre_completo ?? '';
+    const comma = full.indexOf(',');
+    if (comma < 0) {
+      return { ok: false, reason: `nombre_completo '${full.trim()}' has no comma: write it as "APELLIDOS, NOMBRES"` };
+    }
+    if (full.indexOf(',', comma + 1) >= 0) {
+      return { ok: false, reason: `nombre_completo '${full.trim()}' has more than one comma` };
+    }
+    const split = tools.splitSurnames(tools.cleanName(full.slice(0, comma)));
+    apellidoPaterno = split.apellidoPaterno;
+    apellidoMaterno = split.apellidoMaterno;
+    nombres = tools.cleanName(full.slice(comma + 1));
+  }
+  if (!apellidoPaterno) return { ok: false, reason: 'empty apellido_paterno' };
+  if (!nombres) return { ok: false, reason: 'empty nombres' };
+  for (const [field, value] of [
+    ['apellido_paterno', apellidoPaterno],
+    ['apellido_materno', apellidoMaterno],
+    ['nombres', nombres],
+  ] as const) {
+    if (value && !NAME_CHARACTERS.test(value)) {
+      return { ok: false, reason: `${field} '${value}' contains characters that are not letters` };
+    }
+  }
+  const fecha = normaliseDate((record.fecha_nacimiento ?? '').trim());
+  if (fecha === undefined) {
+    return {
+      ok: false,
+      reason: `fecha_nacimiento '${record.fecha_nacimiento}' is not a date: use YYYY-MM-DD or DD/MM/YYYY`,
+    };
+  }
+  const sexoRaw = (record.sexo ?? '').trim().toUpperCase();
+  const sexo = sexoRaw ? SEXO[sexoRaw] : null;
+  if (sexo === undefined) {
+    return { ok: false, reason: `sexo '${record.sexo}' is not one of F, M (also FEMENINO, MASCULINO, MUJER, HOMBRE, H)` };
+  }
+  return {
+    ok: true,
+    patient: { expediente, apellidoPaterno, apellidoMaterno, nombres, fechaNacimiento: fecha, sexo },
+  };
+}
+
+/** '' → null; a valid date → YYYY-MM-DD; anything else → undefined. */
+function normaliseDate(value: string): string | null | undefined {
+  if (!value) return null;
+  let year: number, month: number, day: number;
+  const iso = ISO_DATE.exec(value);
+  const mx = MEXICAN_DATE.exec(value);
+  if (iso) [year, month, day] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
+  else if (mx) [year, month, day] = [Number(mx[3]), Number(mx[2]), Number(mx[1])];
+  else return undefined;
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined;
+  return date.toISOString().slice(0, 10);
+}

@@ -1,0 +1,38 @@
+import path from 'node:path';
+import { UsageError } from '../errors.js';
+
+export type DatabaseTarget =
+  | { kind: 'sqlite'; path: string; display: string }
+  | { kind: 'postgres'; connectionString: string; display: string };
+
+export const DEFAULT_DATABASE = './tecsalud-batch.db';
+
+/**
+ * The one place that turns `--db` / `TECSALUD_DB` into a backend. Accepted:
+ * `PATH`, `sqlite:PATH`, `sqlite://PATH`, `:memory:`, `postgres://…`, `postgresql://…`.
+ */
+export function resolveDatabaseTarget(
+  value: string | undefined,
+  options: { cwd: string; env?: NodeJS.ProcessEnv },
+): DatabaseTarget {
+  const raw = (value ?? options.env?.TECSALUD_DB ?? DEFAULT_DATABASE).trim();
+  if (raw === '') throw new UsageError('the database location is empty', 'pass --db PATH or --db postgres://…');
+  if (/^postgres(ql)?:\/\//i.test(raw)) {
+    return { kind: 'postgres', connectionString: raw, display: redactConnectionString(raw) };
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) && !/^sqlite:/i.test(raw) && !/^file:/i.test(raw)) {
+    throw new UsageError(
+      `unsupported database URL '${redactConnectionString(raw)}'`,
+      'use a file path, sqlite:PATH or postgres://USER:PASSWORD@HOST:PORT/DATABASE',
+    );
+  }
+  const withoutScheme = raw.replace(/^(sqlite|file):(\/\/)?/i, '');
+  if (withoutScheme === ':memory:') return { kind: 'sqlite', path: ':memory:', display: ':memory:' };
+  const absolute = path.resolve(options.cwd, withoutScheme);
+  return { kind: 'sqlite', path: absolute, display: absolute };
+}
+
+/** Keeps passwords out of messages and logs. */
+export function redactConnectionString(url: string): string {
+  return url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
+}

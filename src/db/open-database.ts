@@ -1,0 +1,132 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { CamelCasePlugin, Kysely, Migrator, SqliteDialect, type Dialect } from 'kysely';
+import { ServiceUnavailableError, UserError, ExitCode } from '../errors.js';
+import type { Database } from './schema.js';
+import { migrationProvider } from './migrations/index.js';
+import type { DatabaseTarget } from './database-url.js';
+
+/** The subset of better-sqlite3 that the embedded vector store needs from the shared handle. */
+export interface SqliteHandle {
+  prepare(sql: string): {
+    run(...params: unknown[]): unknown;
+    get(...params: unknown[]): unknown;
+    all(...params: unknown[]): unknown[];
+  };
+  exec(sql: string): unknown;
+  transaction<T extends (...args: never[]) => unknown>(fn: T): T;
+  loadExtension(path: string): unknown;
+}
+
+export interface OpenDatabase {
+  db: Kysely<Database>;
+  dialect: 'sqlite' | 'postgres';
+  target: DatabaseTarget;
+  /** The raw SQLite handle (embedded backend only), shared with the sqlite-vec vector store. */
+  sqlite: SqliteHandle | null;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** Run pending migrations (default true). */
+  migrate?: boolean;
+  /** Milliseconds to wait on a locked SQLite file before failing (default 15 s). */
+  busyTimeoutMs?: number;
+  /** PostgreSQL pool size (default 10). */
+  poolSize?: number;
+}
+
+export async function openDatabase(target: DatabaseTarget, options: OpenDatabaseOptions = {}): Promise<OpenDatabase> {
+  const { dialect, sqlite, kind } =
+    target.kind === 'sqlite' ? await createSqliteDialect(target.path, options) : await createPostgresDialect(target, options);
+  const raw = new Kysely<unknown>({ dialect });
+  try {
+    if (options.migrate !== false) await migrateToLatest(raw);
+  } catch (error) {
+    await raw.destroy();
+    throw translateConnectionError(error, target);
+  }
+  const db = raw.withPlugin(new CamelCasePlugin()) as unknown as Kysely<Database>;
+  return {
+    db,
+    dialect: kind,
+    target,
+    sqlite,
+    close: async () => {
+      await raw.destroy();
+    },
+  };
+}
+
+export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
+  const migrator = new Migrator({ db, provider: migrationProvider });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new UserError(
+      `database migration ${failed ? `'${failed.migrationName}' ` : ''}failed: ${reason}`,
+      ExitCode.ServiceUnavailable,
+    );
+  }
+}
+
+async function createSqliteDialect(
+  file: string,
+  options: OpenDatabaseOptions,
+): Promise<{ dialect: Dialect; sqlite: SqliteHandle; kind: 'sqlite' }> {
+  const { default: BetterSqlite3 } = await import('better-sqlite3');
+  if (file !== ':memory:') {
+    const dir = path.dirname(file);
+    if (!fs.existsSync(dir)) {
+      throw new UserError(
+        `the database folder '${dir}' does not exist`,
+        ExitCode.Usage,
+        'create it first, or pass another path with --db',
+      );
+    }
+  }
+  let handle: InstanceType<typeof BetterSqlite3>;
+  try {
+    handle = new BetterSqlite3(file, { timeout: options.busyTimeoutMs ?? 15_000 });
+  } catch (error) {
+    throw new UserError(
+      `cannot open the database '${file}': ${(error as Error).message}`,
+      ExitCode.Usage,
+      'check the path and its permissions, or pass another with --db',
+    );
+  }
+  // WAL lets readers (status, search) run beside an ingest; NORMAL sync is durable across a
+  // process kill (only an OS crash can lose the last transactions, never corrupt the file).
+  handle.pragma('journal_mode = WAL');
+  handle.pragma('synchronous = NORMAL');
+  handle.pragma('foreign_keys = ON');
+  return {
+    dialect: new SqliteDialect({ database: handle }),
+    sqlite: handle as unknown as SqliteHandle,
+    kind: 'sqlite',
+  };
+}
+
+async function createPostgresDialect(
+  target: Extract<DatabaseTarget, { kind: 'postgres' }>,
+  options: OpenDatabaseOptions,
+): Promise<{ dialect: Dialect; sqlite: null; kind: 'postgres' }> {
+  const [{ PostgresDialect }, pg] = await Promise.all([import('kysely'), import('pg')]);
+  const pool = new pg.default.Pool({ connectionString: target.connectionString, max: options.poolSize ?? 10 });
+  // Without a listener, an idle client's network error would crash the process.
+  pool.on('error', () => undefined);
+  return { dialect: new PostgresDialect({ pool }), sqlite: null, kind: 'postgres' };
+}
+
+function translateConnectionError(error: unknown, target: DatabaseTarget): Error {
+  if (error instanceof UserError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  if (target.kind === 'postgres') {
+    return new ServiceUnavailableError(
+      `cannot reach the PostgreSQL database ${target.display}: ${message}`,
+      'check that the server is running and the URL, user and password are right',
+    );
+  }
+  return new UserError(`cannot use the database ${target.display}: ${message}`, ExitCode.Usage);
+}

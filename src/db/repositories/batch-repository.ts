@@ -1,0 +1,215 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type {
+  BatchFile,
+  BatchFileUpdate,
+  BatchStatus,
+  BatchUpload,
+  Database,
+  ProcessingType,
+} from '../schema.js';
+
+export interface NewSession {
+  uploadedBy: string;
+  processingType: ProcessingType;
+  sourceDir: string;
+  options: Record<string, unknown>;
+}
+
+export interface SessionCounts {
+  totalFiles: number;
+  processedFiles: number;
+  failedFiles: number;
+  createdPatients: number;
+  matchedPatients: number;
+  reviewRequired: number;
+  duplicates: number;
+}
+
+export interface RegisteredFile {
+  relativePath: string;
+  filename: string;
+  fileSize: number | null;
+}
+
+const ROWS_PER_STATEMENT = 500;
+
+/** Sessions (`batch_uploads`) and their files (`batch_files`). */
+export class BatchRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async createSession(session: NewSession): Promise<BatchUpload> {
+    const row: BatchUpload = {
+      id: randomUUID(),
+      uploadedBy: session.uploadedBy,
+      processingType: session.processingType,
+      status: 'pending',
+      sourceDir: session.sourceDir,
+      totalFiles: 0,
+      processedFiles: 0,
+      failedFiles: 0,
+      createdPatients: 0,
+      matchedPatients: 0,
+      reviewRequired: 0,
+      duplicates: 0,
+      optionsJson: JSON.stringify(session.options),
+      errorMessage: null,
+      createdAt: new Date().toISOString(),
+      startedAt: null,
+      completedAt: null,
+    };
+    await this.db.insertInto('batchUploads').values(row).execute();
+    return row;
+  }
+
+  async markStarted(sessionId: string): Promise<void> {
+    await this.db
+      .updateTable('batchUploads')
+      .set({ status: 'processing', startedAt: new Date().toISOString() })
+      .where('id', '=', sessionId)
+      .execute();
+  }
+
+  async finishSession(sessionId: string, status: BatchStatus, errorMessage: string | null = null): Promise<void> {
+    await this.db
+      .updateTable('batchUploads')
+      .set({ status, errorMessage, completedAt: new Date().toISOString() })
+      .where('id', '=', sessionId)
+      .execute();
+  }
+
+  async updateCounts(sessionId: string, counts: Partial<SessionCounts>): Promise<void> {
+    await this.db.updateTable('batchUploads').set(counts).where('id', '=', sessionId).execute();
+  }
+
+  /** Registers files as pending; re-registering a path of the same session is a no-op. */
+  async registerFiles(sessionId: string, files: RegisteredFile[]): Promise<BatchFile[]> {
+    const now = new Date().toISOString();
+    const rows: BatchFile[] = files.map((file) => ({
+      id: randomUUID(),
+      batchId: sessionId,
+      relativePath: file.relativePath,
+      filename: file.filename,
+      fileSize: file.fileSize,
+      contentSha256: null,
+      expediente: null,
+      documentType: null,
+      documentTypeCode: null,
+      numero: null,
+      matchingStatus: 'pending',
+      processingStatus: 'pending',
+      outcome: null,
+      errorMessage: null,
+      matchConfidence: null,
+      matchingDetails: null,
+      patientId: null,
+      documentId: null,
+      pages: null,
+      chunks: null,
+      extractedText: null,
+      createdAt: now,
+      updatedAt: now,
+    }));
+    await this.db.transaction().execute(async (trx) => {
+      for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+        await trx
+          .insertInto('batchFiles')
+          .values(rows.slice(i, i + ROWS_PER_STATEMENT))
+          .onConflict((oc) => oc.columns(['batchId', 'relativePath']).doNothing())
+          .execute();
+      }
+    });
+    return rows;
+  }
+
+  async updateFile(fileId: string, update: BatchFileUpdate): Promise<void> {
+    await this.db
+      .updateTable('batchFiles')
+      .set({ ...update, updatedAt: new Date().toISOString() })
+      .where('id', '=', fileId)
+      .execute();
+  }
+
+  async findSession(sessionId: string): Promise<BatchUpload | undefined> {
+    return this.db.selectFrom('batchUploads').selectAll().where('id', '=', sessionId).executeTakeFirst();
+  }
+
+  /** Accepts a full id or a unique prefix (as printed in summaries). */
+  async findSessionByPrefix(prefix: string): Promise<BatchUpload[]> {
+    return this.db
+      .selectFrom('batchUploads')
+      .selectAll()
+      .where('id', 'like', `${prefix.replace(/[\\%_]/g, '')}%`)
+      .limit(2)
+      .execute();
+  }
+
+  async latestSession(): Promise<BatchUpload | undefined> {
+    return this.db.selectFrom('batchUploads').selectAll().orderBy('createdAt', 'desc').limit(1).executeTakeFirst();
+  }
+
+  async listSessions(limit: number): Promise<BatchUpload[]> {
+    return this.db.selectFrom('batchUploads').selectAll().orderBy('createdAt', 'desc').limit(limit).execute();
+  }
+
+  async listFiles(sessionId: string): Promise<BatchFile[]> {
+    return this.db
+      .selectFrom('batchFiles')
+      .selectAll()
+      .where('batchId', '=', sessionId)
+      .orderBy('relativePath')
+      .execute();
+  }
+
+  async findFile(fileId: string): Promise<BatchFile | undefined> {
+    return this.db.selectFrom('batchFiles').selectAll().where('id', '=', fileId).executeTakeFirst();
+  }
+
+  /** A file with these bytes already waiting for an admin (in any session), so a re-run does not queue it twice. */
+  async findPendingReviewBySha(contentSha256: string): Promise<BatchFile | undefined> {
+    return this.db
+      .selectFrom('batchFiles')
+      .selectAll()
+      .where('contentSha256', '=', contentSha256)
+      .where('matchingStatus', '=', 'review_required')
+      .where('processingStatus', '=', 'pending')
+      .limit(1)
+      .executeTakeFirst();
+  }
+
+  async pendingReviews(sessionId?: string): Promise<BatchFile[]> {
+    let query = this.db
+      .selectFrom('batchFiles')
+      .selectAll()
+      .where('matchingStatus', '=', 'review_required')
+      .where('processingStatus', '=', 'pending');
+    if (sessionId) query = query.where('batchId', '=', sessionId);
+    return query.orderBy('createdAt').orderBy('relativePath').execute();
+  }
+
+  /** Sessions left `processing` by a run that was killed: nothing is running them any more. */
+  async markAbandonedSessions(sourceDir: string, exceptSessionId: string): Promise<number> {
+    const result = await this.db
+      .updateTable('batchUploads')
+      .set({
+        status: 'failed',
+        errorMessage: 'interrupted: the run stopped before finishing; a later run took over its files',
+        completedAt: new Date().toISOString(),
+      })
+      .where('sourceDir', '=', sourceDir)
+      .where('id', '!=', exceptSessionId)
+      .where('status', 'in', ['pending', 'processing'])
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  /** Removes a session's working state (batch_files rows, kept review text). Documents are untouched. */
+  async deleteSessionWorkingState(sessionId: string): Promise<number> {
+    const result = await this.db.deleteFrom('batchFiles').where('batchId', '=', sessionId).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  async deleteSession(sessionId: string): Promise<void> {
+    await this.db.deleteFrom('batchUploads').where('id', '=', sessionId).execute();
+  }
+}

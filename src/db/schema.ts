@@ -1,0 +1,143 @@
+/**
+ * Table types as the application sees them (camelCase; the CamelCasePlugin maps them to snake_case
+ * columns). Only types that map identically on SQLite and PostgreSQL are used: text for ids (UUIDs
+ * made by the application), ISO-8601 text for timestamps, integer 0/1 for flags, JSON as text.
+ */
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+export const BATCH_STATUSES = ['pending', 'processing', 'completed', 'partially_failed', 'failed'] as const;
+export type BatchStatus = (typeof BATCH_STATUSES)[number];
+
+export const MATCHING_STATUSES = ['pending', 'matched', 'new_patient', 'review_required', 'rejected'] as const;
+export type MatchingStatus = (typeof MATCHING_STATUSES)[number];
+
+export const PROCESSING_STATUSES = ['pending', 'processing', 'completed', 'failed'] as const;
+export type ProcessingStatus = (typeof PROCESSING_STATUSES)[number];
+
+export const PROCESSING_TYPES = ['vectorized', 'complete', 'both'] as const;
+export type ProcessingType = (typeof PROCESSING_TYPES)[number];
+
+export type PatientSource = 'registry_import' | 'batch_ingest' | 'review';
+
+export interface PatientsTable {
+  id: string;
+  expediente: string;
+  apellidoPaterno: string;
+  apellidoMaterno: string;
+  nombres: string;
+  fechaNacimiento: string | null;
+  sexo: string | null;
+  source: PatientSource;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Exact-match keys for candidate retrieval and name-term frequencies (see core/matching/blocking-keys). */
+export interface PatientBlockingKeysTable {
+  key: string;
+  patientId: string;
+}
+
+export interface BatchUploadsTable {
+  id: string;
+  uploadedBy: string;
+  processingType: ProcessingType;
+  status: BatchStatus;
+  sourceDir: string;
+  totalFiles: number;
+  processedFiles: number;
+  failedFiles: number;
+  createdPatients: number;
+  matchedPatients: number;
+  reviewRequired: number;
+  duplicates: number;
+  /** The options the session ran with (JSON), so a re-run or a review uses the same settings. */
+  optionsJson: string;
+  errorMessage: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  completedAt: string | null;
+}
+
+export interface BatchFilesTable {
+  id: string;
+  batchId: string;
+  /** Path relative to the session's source directory. */
+  relativePath: string;
+  filename: string;
+  fileSize: number | null;
+  contentSha256: string | null;
+  expediente: string | null;
+  documentType: string | null;
+  documentTypeCode: string | null;
+  numero: string | null;
+  matchingStatus: MatchingStatus;
+  processingStatus: ProcessingStatus;
+  /** The file's final outcome in one word (ingested, duplicate, invalid_name, encrypted, image_only, …). */
+  outcome: string | null;
+  errorMessage: string | null;
+  matchConfidence: number | null;
+  /** matching_details JSON, as the hospital service stores it. */
+  matchingDetails: string | null;
+  patientId: string | null;
+  documentId: string | null;
+  pages: number | null;
+  chunks: number | null;
+  /** Text kept while a review is pending, so resolving it does not re-extract the PDF. */
+  extractedText: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface MedicalDocumentsTable {
+  id: string;
+  patientId: string;
+  batchId: string | null;
+  batchFileId: string | null;
+  expediente: string;
+  filename: string;
+  documentType: string;
+  documentTypeCode: string;
+  numero: string | null;
+  /** One document per distinct content: the idempotency key across runs. */
+  contentSha256: string;
+  processingType: ProcessingType;
+  /** Full text when processing type is complete or both; null for vectorized only. */
+  content: string | null;
+  pages: number;
+  chunksCount: number;
+  /** 1 once every chunk is in the vector store. */
+  vectorized: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface AuditLogTable {
+  id: string;
+  at: string;
+  actor: string;
+  action: string;
+  batchId: string | null;
+  entityType: string | null;
+  entityId: string | null;
+  /** JSON. */
+  details: string | null;
+}
+
+export interface Database {
+  patients: PatientsTable;
+  patientBlockingKeys: PatientBlockingKeysTable;
+  batchUploads: BatchUploadsTable;
+  batchFiles: BatchFilesTable;
+  medicalDocuments: MedicalDocumentsTable;
+  auditLog: AuditLogTable;
+}
+
+export type Patient = Selectable<PatientsTable>;
+export type NewPatient = Insertable<PatientsTable>;
+export type BatchUpload = Selectable<BatchUploadsTable>;
+export type BatchFile = Selectable<BatchFilesTable>;
+export type BatchFileUpdate = Updateable<BatchFilesTable>;
+export type MedicalDocument = Selectable<MedicalDocumentsTable>;
+export type AuditLogEntry = Selectable<AuditLogTable>;
+export type { Generated };

@@ -1,0 +1,327 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { ExtractionResult } from '../adapters/extraction/types.js';
+import { parseFilename } from '../core/filename/parse-filename.js';
+import type { ParsedFilename } from '../core/filename/types.js';
+import type { MatchDecision } from '../core/matching/types.js';
+import { checkPdfFile } from '../core/pipeline/check-pdf-file.js';
+import type { FileResult, MatchSummary, PipelineStage, SessionTotals } from '../core/pipeline/events.js';
+import { outcomeKind, processingStatusFor, type FileOutcome } from '../core/pipeline/file-outcome.js';
+import { BatchRepository } from '../db/repositories/batch-repository.js';
+import { DocumentRepository } from '../db/repositories/document-repository.js';
+import { PatientRepository } from '../db/repositories/patient-repository.js';
+import type { BatchFileUpdate, MatchingStatus, Patient } from '../db/schema.js';
+import type { DiscoveredFile } from './discover-files.js';
+import { FileStageError } from './stage-error.js';
+import { storeDocument } from './store-document.js';
+import { matchAgainstRegistry } from './match-against-registry.js';
+import type { IngestDependencies, IngestOptions } from './types.js';
+
+export interface FileToProcess extends DiscoveredFile {
+  fileId: string;
+}
+
+const EXTRACTION_OUTCOMES: Record<Exclude<ExtractionResult, { ok: true }>['outcome'], FileOutcome> = {
+  encrypted: 'encrypted',
+  corrupt: 'corrupt',
+  image_only: 'image_only',
+  timeout: 'extraction_timeout',
+  too_large_memory: 'extraction_memory',
+  unreadable: 'unreadable',
+  extraction_error: 'extraction_error',
+};
+
+/** Runs one file through parse → validate → match → extract → chunk → embed → store. */
+export class FileProcessor {
+  private readonly batches: BatchRepository;
+  private readonly documents: DocumentRepository;
+  private readonly patients: PatientRepository;
+  /** Content hashes seen in this run, to ingest identical bytes under two names only once. */
+  private readonly seenInBatch = new Map<string, string>();
+
+  constructor(
+    private readonly sessionId: string,
+    private readonly options: IngestOptions,
+    private readonly deps: IngestDependencies,
+    private readonly totals: SessionTotals,
+    private totalPatients: number,
+    private readonly onStage: (file: FileToProcess, stage: PipelineStage) => void,
+  ) {
+    this.batches = new BatchRepository(deps.database.db);
+    this.documents = new DocumentRepository(deps.database.db);
+    this.patients = new PatientRepository(deps.database.db);
+  }
+
+  async process(file: FileToProcess): Promise<FileResult> {
+    const result: FileResult = {
+      fileId: file.fileId,
+      relativePath: file.relativePath,
+      filename: path.basename(file.relativePath),
+      outcome: 'ingested',
+      processingStatus: 'completed',
+      message: null,
+      parse: null,
+      match: null,
+      pages: null,
+      chunks: null,
+      documentId: null,
+      contentSha256: null,
+      stageMs: {},
+    };
+    let matchingStatus: MatchingStatus = 'pending';
+    const timed = async <T>(stage: PipelineStage, work: () => Promise<T> | T): Promise<T> => {
+      this.onStage(file, stage);
+      const started = performance.now();
+      try {
+        return await work();
+      } finally {
+        result.stageMs[stage] = (result.stageMs[stage] ?? 0) + performance.now() - started;
+      }
+    };
+    try {
+      const parse = await timed('parse', () => parseFilename(result.filename));
+      result.parse = parse;
+      if (!parse.ok) throw new FileStageError('invalid_name', parse.error.message);
+      const parsed = parse.parsed;
+
+      const sha = await timed('validate', () => this.validate(file));
+      result.contentSha256 = sha;
+      await this.batches.updateFile(file.fileId, {
+        contentSha256: sha,
+        expediente: parsed.expediente,
+        documentType: parsed.documentType,
+        documentTypeCode: parsed.documentTypeCode,
+        numero: parsed.numero,
+        processingStatus: 'processing',
+      });
+      await this.rejectDuplicates(file, sha);
+
+      const decision = await timed('match', () => this.match(parsed));
+      result.match = summarizeMatch(decision);
+
+      const extraction = await timed('extract', () => this.deps.extractor.extract(file.absolutePath));
+      if (!extraction.ok) {
+        result.pages = extraction.pages ?? null;
+        throw new FileStageError(EXTRACTION_OUTCOMES[extraction.outcome], extraction.message);
+      }
+      result.pages = extraction.pages;
+
+      const matchFields: BatchFileUpdate = {
+        matchConfidence: decision.confidence,
+        matchingDetails: JSON.stringify(decision.matchingDetails),
+      };
+      if (decision.decision === 'review') {
+        matchingStatus = 'review_required';
+        await this.holdForReview(file, extraction.text, extraction.pages, matchFields);
+        result.outcome = 'review_required';
+        result.message = `held for review: ${decision.reason}`;
+        return this.finish(result, matchingStatus);
+      }
+
+      const resolved = await this.resolvePatient(parsed, decision);
+      if (!resolved) {
+        matchingStatus = 'review_required';
+        await this.holdForReview(file, extraction.text, extraction.pages, matchFields);
+        result.outcome = 'patient_conflict';
+        result.message =
+          `expediente ${parsed.expediente} was just created for a differently named patient by another file of ` +
+          'this batch; held for review';
+        return this.finish(result, matchingStatus);
+      }
+      matchingStatus = resolved.created ? 'new_patient' : 'matched';
+      if (result.match) {
+        result.match.status = matchingStatus;
+        result.match.patientExpediente = resolved.patient.expediente;
+      }
+      const stored = await storeDocument(this.deps, {
+        batchId: this.sessionId,
+        batchFileId: file.fileId,
+        patient: resolved.patient,
+        parsed,
+        text: extraction.text,
+        pages: extraction.pages,
+        contentSha256: sha,
+        processingType: this.options.processingType,
+        chunkSize: this.options.chunkSize,
+        chunkOverlap: this.options.chunkOverlap,
+        embedBatchSize: this.options.embedBatchSize,
+        actor: this.options.uploadedBy,
+        fileUpdate: {
+          ...matchFields,
+          matchingStatus,
+          processingStatus: 'completed',
+          outcome: 'ingested',
+          errorMessage: null,
+        },
+        auditAction: 'document_ingested',
+        auditDetails: { decision: decision.decision, confidence: decision.confidence, reason: decision.reason },
+        onStage: (stage) => this.onStage(file, stage),
+      });
+      if (resolved.created) this.totals.createdPatients++;
+      else this.totals.matchedPatients++;
+      result.documentId = stored.documentId;
+      result.chunks = stored.chunks;
+      this.totals.chunks += stored.chunks;
+      this.totals.pages += extraction.pages;
+      result.outcome = 'ingested';
+      result.processingStatus = 'completed';
+      this.bump(result.outcome);
+      return result;
+    } catch (error) {
+      if (!(error instanceof FileStageError)) throw error;
+      result.outcome = error.outcome;
+      result.message = error.message;
+      return this.finish(result, matchingStatus);
+    }
+  }
+
+  /** Records a final state that `storeDocument` did not write. */
+  private async finish(result: FileResult, matchingStatus: MatchingStatus): Promise<FileResult> {
+    result.processingStatus = processingStatusFor(result.outcome);
+    await this.batches.updateFile(result.fileId, {
+      outcome: result.outcome,
+      errorMessage: result.message,
+      processingStatus: result.processingStatus,
+      matchingStatus,
+      pages: result.pages,
+    });
+    this.bump(result.outcome);
+    return result;
+  }
+
+  private bump(outcome: FileOutcome): void {
+    const kind = outcomeKind(outcome);
+    if (kind === 'failed') this.totals.failedFiles++;
+    else if (kind === 'review') this.totals.reviewRequired++;
+    else if (kind === 'pending') this.totals.deferred++;
+    if (outcome === 'duplicate' || outcome === 'duplicate_in_batch') this.totals.duplicates++;
+    this.totals.processedFiles++;
+  }
+
+  /** Reads the bytes once for the checks and the content hash. */
+  private async validate(file: FileToProcess): Promise<string> {
+    if (file.outsideSource) {
+      throw new FileStageError(
+        'outside_source',
+        'the file is a symlink whose target is missing or outside the source folder; it was not read',
+      );
+    }
+    let bytes: Buffer;
+    let size: number;
+    try {
+      const stat = await fs.stat(file.absolutePath);
+      size = stat.size;
+      const check = checkPdfFile(
+        { filename: file.relativePath, size, head: new Uint8Array(0) },
+        { maxFileSize: this.options.maxFileSize },
+      );
+      // Size and extension first, so an oversized file is never read into memory.
+      if (check && check.outcome !== 'not_pdf') throw new FileStageError(check.outcome, check.message);
+      bytes = await fs.readFile(file.absolutePath);
+    } catch (error) {
+      if (error instanceof FileStageError) throw error;
+      const code = (error as NodeJS.ErrnoException).code ?? 'error';
+      const reason =
+        code === 'EACCES' || code === 'EPERM'
+          ? 'permission denied (check the file’s permissions)'
+          : code === 'ENOENT'
+            ? 'the file disappeared before it could be read'
+            : (error as Error).message;
+      throw new FileStageError('unreadable', `cannot read the file: ${reason}`);
+    }
+    const check = checkPdfFile(
+      { filename: file.relativePath, size: bytes.length, head: bytes.subarray(0, 1024) },
+      { maxFileSize: this.options.maxFileSize },
+    );
+    if (check) throw new FileStageError(check.outcome, check.message);
+    return createHash('sha256').update(bytes).digest('hex');
+  }
+
+  private async rejectDuplicates(file: FileToProcess, sha: string): Promise<void> {
+    const first = this.seenInBatch.get(sha);
+    if (first !== undefined) {
+      throw new FileStageError('duplicate_in_batch', `identical content to '${first}' in this batch; ingested once`);
+    }
+    this.seenInBatch.set(sha, file.relativePath);
+    if (!this.options.force) {
+      const existing = await this.documents.findBySha(sha);
+      if (existing) {
+        throw new FileStageError(
+          'duplicate',
+          `already ingested on ${existing.createdAt.slice(0, 10)} as '${existing.filename}' for expediente ` +
+            `${existing.expediente} (use --force to re-ingest)`,
+        );
+      }
+    }
+    const waiting = await this.batches.findPendingReviewBySha(sha);
+    if (waiting && waiting.id !== file.fileId) {
+      throw new FileStageError(
+        'already_pending_review',
+        `the same content ('${waiting.filename}') is already waiting for review; settle it with \`tecsalud-batch review\``,
+      );
+    }
+  }
+
+  private async match(parsed: ParsedFilename): Promise<MatchDecision> {
+    return matchAgainstRegistry(this.patients, parsed, {
+      totalPatients: this.totalPatients,
+      thresholds: this.options.thresholds,
+    });
+  }
+
+  /**
+   * `auto` attaches to the matched patient; `new` creates the patient — or, when another file of the
+   * batch created it a moment ago, attaches to it only if the names agree. Returns null when they do not.
+   */
+  private async resolvePatient(
+    parsed: ParsedFilename,
+    decision: MatchDecision,
+  ): Promise<{ patient: Patient; created: boolean } | null> {
+    if (decision.decision === 'auto' && decision.patient) {
+      const patient = await this.patients.findById(decision.patient.id);
+      if (patient) return { patient, created: false };
+    }
+    const { patient, created } = await this.patients.insertOrGet(
+      {
+        expediente: parsed.expediente,
+        apellidoPaterno: parsed.apellidoPaterno,
+        apellidoMaterno: parsed.apellidoMaterno,
+        nombres: parsed.nombres,
+      },
+      'batch_ingest',
+    );
+    if (created) {
+      this.totalPatients++;
+      return { patient, created };
+    }
+    const recheck = await this.match(parsed);
+    return recheck.decision === 'auto' && recheck.patient?.id === patient.id ? { patient, created: false } : null;
+  }
+
+  private async holdForReview(
+    file: FileToProcess,
+    text: string,
+    pages: number,
+    matchFields: BatchFileUpdate,
+  ): Promise<void> {
+    // The text is kept so that settling the review does not read the PDF again.
+    await this.batches.updateFile(file.fileId, { ...matchFields, extractedText: text, pages });
+  }
+}
+
+function summarizeMatch(decision: MatchDecision): MatchSummary {
+  return {
+    decision: decision.decision,
+    status: decision.decision === 'review' ? 'review_required' : 'pending',
+    confidence: decision.confidence,
+    reason: decision.reason,
+    patientExpediente: decision.patient?.expediente ?? null,
+    candidates: decision.candidates.map((c) => ({
+      expediente: c.patient.expediente,
+      name: `${c.patient.apellidoPaterno}${c.patient.apellidoMaterno ? ` ${c.patient.apellidoMaterno}` : ''}, ${c.patient.nombres}`,
+      confidence: c.scores.combined,
+      reasons: c.reasons,
+    })),
+  };
+}

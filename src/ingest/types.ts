@@ -1,0 +1,40 @@
+import type { Embedder } from '../adapters/embedders/types.js';
+import type { TextExtractor } from '../adapters/extraction/types.js';
+import type { VectorStore } from '../adapters/vector-stores/types.js';
+import type { OpenDatabase } from '../db/open-database.js';
+import type { ProcessingType } from '../db/schema.js';
+
+export interface MatchThresholds {
+  auto: number;
+  review: number;
+}
+
+export interface IngestOptions {
+  sourceDir: string;
+  glob?: string;
+  processingType: ProcessingType;
+  uploadedBy: string;
+  /** Files in flight at once (the service's max_parallel_files). */
+  concurrency: number;
+  maxFileSize: number;
+  maxFiles: number;
+  chunkSize: number;
+  chunkOverlap: number;
+  /** Re-ingest content that was already ingested, replacing its chunks. */
+  force: boolean;
+  thresholds: MatchThresholds;
+  /** Chunks per embedder call. */
+  embedBatchSize: number;
+  /** Stops taking new files when aborted (Ctrl-C); files in flight finish. */
+  signal?: AbortSignal;
+}
+
+/** The adapters a run needs, chosen once at start-up from configuration. */
+export interface IngestDependencies {
+  database: OpenDatabase;
+  extractor: TextExtractor;
+  /** Needed for processing types `vectorized` and `both`. */
+  embedder: Embedder | null;
+  vectorStore: VectorStore | null;
+  collection: string;
+}

@@ -1,0 +1,18 @@
+// Extracted PDF text is full of layout noise: NBSPs, tabs, runs of spaces, CRLF, stray control characters.
+// Chunk sizes are counted in characters, so the noise would eat into every chunk and skew the boundaries.
+const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000e-\u001f\u007f]/g;
+const HORIZONTAL_SPACE = /[\t\f\v \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+/g;
+
+/**
+ * Collapses whitespace while keeping the structure the splitter breaks on: a single `\n` between lines and
+ * `\n\n` between paragraphs. Returns the empty string for text that is only whitespace.
+ */
+export function normalizeText(text: string): string {
+  return text
+    .replace(/\r\n?|[\u2028\u2029\u0085]/g, '\n')
+    .replace(CONTROL_CHARS, '')
+    .replace(HORIZONTAL_SPACE, ' ')
+    .replace(/ ?\n ?/g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}

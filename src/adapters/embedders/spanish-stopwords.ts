@@ -1,0 +1,43 @@
+/**
+ * The commonest Spanish function words, accent-folded. They appear in every clinical note, so as lexical
+ * features they only make unrelated chunks look alike. Kept short on purpose: negations such as `no` and
+ * `sin` carry clinical meaning and stay.
+ */
+export const SPANISH_STOPWORDS: readonly string[] = [
+  'a',
+  'al',
+  'como',
+  'con',
+  'de',
+  'del',
+  'e',
+  'el',
+  'en',
+  'es',
+  'esta',
+  'este',
+  'fue',
+  'ha',
+  'la',
+  'las',
+  'le',
+  'les',
+  'lo',
+  'los',
+  'mas',
+  'o',
+  'para',
+  'pero',
+  'por',
+  'que',
+  'se',
+  'ser',
+  'si',
+  'su',
+  'sus',
+  'un',
+  'una',
+  'uno',
+  'y',
+  'ya',
+];

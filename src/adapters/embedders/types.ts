@@ -1,0 +1,15 @@
+/**
+ * Turns texts into vectors. The pipeline and `search` see only this; the embedded hashing embedder,
+ * OpenAI and Azure OpenAI sit behind it.
+ */
+export interface Embedder {
+  /**
+   * Names the vector space, e.g. `hashing-v1` or `openai:text-embedding-3-small`. A vector-store collection
+   * records it so that vectors from different spaces are never mixed; change it whenever the same text
+   * would get a different vector.
+   */
+  readonly id: string;
+  readonly dimension: number;
+  /** One vector per text, in order. */
+  embed(texts: string[]): Promise<Float32Array[]>;
+}

@@ -17,3 +17,13 @@ export function describeCharacters(chars: Iterable<string>, limit = 5): string {
   const shown = distinct.slice(0, limit).map(describeCharacter).join(', ');
   return distinct.length > limit ? `${shown}, …` : shown;
 }
+
+const INVISIBLE = /[\p{C}\p{Zl}\p{Zp}]/gu;
+
+/**
+ * Quotes text from the file name for a message, writing control and invisible characters as `<U+0007>`:
+ * messages travel to terminals, logs and the UI, and must stay printable whatever the name contained.
+ */
+export function quote(text: string): string {
+  return `'${text.replace(INVISIBLE, (char) => `<${describeCharacter(char)}>`)}'`;
+}

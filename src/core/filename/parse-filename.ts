@@ -1,4 +1,4 @@
-import { describeCharacters } from './describe-character.js';
+import { describeCharacters, quote } from './describe-character.js';
 import { documentTypeFromCode, isKnownDocumentTypeCode } from './document-types.js';
 import { EXPECTED_FILENAME_FORMAT, FILENAME_EXAMPLE } from './expected-format.js';
 import { trimSpaces } from './normalize-name.js';
@@ -131,25 +131,25 @@ function checkExpediente(expediente: string): Problem | undefined {
     if (digits >= EXPEDIENTE_MIN_DIGITS && digits <= EXPEDIENTE_MAX_DIGITS) return undefined;
     return {
       code: 'expediente_length',
-      message: `the expediente '${expediente}' has ${digits} digit${digits === 1 ? '' : 's'}; it must have ${EXPEDIENTE_MIN_DIGITS} to ${EXPEDIENTE_MAX_DIGITS}`,
+      message: `the expediente ${quote(expediente)} has ${digits} digit${digits === 1 ? '' : 's'}; it must have ${EXPEDIENTE_MIN_DIGITS} to ${EXPEDIENTE_MAX_DIGITS}`,
     };
   }
   // A comma in the first part means the name came first: say where the expediente belongs.
   if (expediente.includes(',')) {
     return {
       code: 'invalid_expediente',
-      message: `the file name must start with the expediente (${range}), but it starts with '${expediente}'`,
+      message: `the file name must start with the expediente (${range}), but it starts with ${quote(expediente)}`,
     };
   }
   if (LETTER.test(expediente)) {
     return {
       code: 'invalid_expediente',
-      message: `the expediente '${expediente}' contains letters; it must be ${range}`,
+      message: `the expediente ${quote(expediente)} contains letters; it must be ${range}`,
     };
   }
   return {
     code: 'invalid_expediente',
-    message: `the expediente '${expediente}' contains characters other than digits (${describeCharacters(
+    message: `the expediente ${quote(expediente)} contains characters other than digits (${describeCharacters(
       expediente.replace(/[0-9]/g, ''),
     )}); it must be ${range}`,
   };
@@ -167,7 +167,7 @@ function findUnderscoreInName(parts: readonly string[]): Problem | undefined {
   const name = parts.slice(1, commaAt + 1).join('_');
   return {
     code: 'invalid_name_characters',
-    message: `the name '${name}' contains '_', which separates the parts of a file name; use spaces inside names`,
+    message: `the name ${quote(name)} contains '_', which separates the parts of a file name; use spaces inside names`,
   };
 }
 
@@ -176,7 +176,7 @@ function missingNameOrComma(parts: readonly string[]): Problem {
   if (!LETTER.test(namePart) || (parts.length === 2 && isKnownDocumentTypeCode(namePart))) {
     return {
       code: 'missing_surnames',
-      message: `missing name: expected 'APELLIDOS, NOMBRES' after the expediente, found '${namePart}'`,
+      message: `missing name: expected 'APELLIDOS, NOMBRES' after the expediente, found ${quote(namePart)}`,
     };
   }
   // Run the name checks anyway: control characters or digits are a better diagnosis than the comma.
@@ -186,9 +186,12 @@ function missingNameOrComma(parts: readonly string[]): Problem {
   // GARZA TIJERINA_MARIA ESTHER_…: the '_' stands where the comma should be.
   const hint =
     next !== undefined && parts.length > 3 && NAME_LIKE.test(next) && !isKnownDocumentTypeCode(next)
-      ? `; if '${next}' after the '_' is the given names, write '${namePart}, ${next}'`
+      ? `; if ${quote(next)} after the '_' is the given names, write ${quote(`${namePart}, ${next}`)}`
       : '';
-  return { code: 'no_comma', message: `no comma between surnames and given names in '${namePart}'${hint}` };
+  return {
+    code: 'no_comma',
+    message: `no comma between surnames and given names in ${quote(namePart)}${hint}`,
+  };
 }
 
 type Tail = Pick<Fields, 'numero' | 'documentType' | 'documentTypeCode'>;
@@ -210,14 +213,14 @@ function parseNumeroAndType(rest: readonly string[]): Tail | Problem {
   if (ASCII_DIGITS.test(typePart)) {
     return {
       code: 'missing_type',
-      message: `${missingType}; '${typePart}' is digits, which looks like a NUMERO`,
+      message: `${missingType}; ${quote(typePart)} is digits, which looks like a NUMERO`,
     };
   }
   const code = typePart.toUpperCase().normalize('NFC');
   if (!/^[\p{L}\p{M}\p{N}]+$/u.test(code)) {
     return {
       code: 'invalid_type',
-      message: `the document type '${typePart}' must be one word of letters and digits (e.g. CONS, LAB, RX)`,
+      message: `the document type ${quote(typePart)} must be one word of letters and digits (e.g. CONS, LAB, RX)`,
     };
   }
   return { numero, documentType: documentTypeFromCode(code), documentTypeCode: code };
@@ -230,23 +233,23 @@ function checkNumero(numero: string, typePart: string): Problem | undefined {
     const swapped = ASCII_DIGITS.test(typePart)
       ? `; the NUMERO and the type look swapped: write …_${typePart}_${numero.toUpperCase()}.pdf`
       : '; it looks like a document type, which goes last, after the NUMERO';
-    return { code: 'invalid_numero', message: `the NUMERO '${numero}' must be digits only${swapped}` };
+    return { code: 'invalid_numero', message: `the NUMERO ${quote(numero)} must be digits only${swapped}` };
   }
   if (NAME_LIKE.test(numero)) {
     return {
       code: 'invalid_numero',
-      message: `the NUMERO '${numero}' must be digits only; if '${numero}' is part of the name, replace the '_' before it with a space`,
+      message: `the NUMERO ${quote(numero)} must be digits only; if ${quote(numero)} is part of the name, replace the '_' before it with a space`,
     };
   }
   if (LETTER.test(numero)) {
     return {
       code: 'invalid_numero',
-      message: `the NUMERO '${numero}' contains letters; it must be digits only`,
+      message: `the NUMERO ${quote(numero)} contains letters; it must be digits only`,
     };
   }
   return {
     code: 'invalid_numero',
-    message: `the NUMERO '${numero}' contains characters other than digits (${describeCharacters(
+    message: `the NUMERO ${quote(numero)} contains characters other than digits (${describeCharacters(
       numero.replace(/[0-9]/g, ''),
     )}); it must be digits only`,
   };
@@ -257,7 +260,7 @@ function tooManyParts(rest: readonly string[]): Problem {
   const first = rest[0] ?? '';
   const hint =
     NAME_LIKE.test(first) && !isKnownDocumentTypeCode(first)
-      ? `; '${first}' after the name looks like part of the name: use a space instead of '_'`
+      ? `; ${quote(first)} after the name looks like part of the name: use a space instead of '_'`
       : "; check for an extra '_'";
   return {
     code: 'wrong_part_count',

@@ -1,4 +1,4 @@
-import { describeCharacters } from './describe-character.js';
+import { describeCharacters, quote } from './describe-character.js';
 import { normalizeName, trimSpaces } from './normalize-name.js';
 import { splitSurnames } from './split-surnames.js';
 import type { FilenameErrorCode } from './types.js';
@@ -52,44 +52,45 @@ export function parsePersonName(text: string): PersonNameResult {
   if (digits) {
     return fail(
       'invalid_name_characters',
-      `the name '${written}' contains digits (${describeCharacters(digits)})`,
+      `the name ${quote(written)} contains digits (${describeCharacters(digits)})`,
     );
   }
   if (written.includes('_')) {
     return fail(
       'invalid_name_characters',
-      `the name '${written}' contains '_', which separates the parts of a file name; use spaces inside names`,
+      `the name ${quote(written)} contains '_', which separates the parts of a file name; use spaces inside names`,
     );
   }
   const notAllowed = written.match(NOT_ALLOWED);
   if (notAllowed) {
     return fail(
       'invalid_name_characters',
-      `the name '${written}' contains characters that are not allowed (${describeCharacters(notAllowed)}); ` +
+      `the name ${quote(written)} contains characters that are not allowed (${describeCharacters(notAllowed)}); ` +
         'names may contain letters, spaces, apostrophes, hyphens and periods',
     );
   }
 
   const commaParts = written.split(',');
   if (commaParts.length === 1) {
-    return fail('no_comma', `no comma between surnames and given names in '${written}'`);
+    return fail('no_comma', `no comma between surnames and given names in ${quote(written)}`);
   }
   if (commaParts.length > 2) {
     return fail(
       'invalid_name_characters',
-      `more than one comma in '${written}'; write 'APELLIDOS, NOMBRES' with a single comma`,
+      `more than one comma in ${quote(written)}; write 'APELLIDOS, NOMBRES' with a single comma`,
     );
   }
   const apellidos = normalizeName(commaParts[0] ?? '');
   const nombres = normalizeName(commaParts[1] ?? '');
-  if (apellidos === '') return fail('missing_surnames', `no surnames before the comma in '${written}'`);
-  if (nombres === '') return fail('missing_given_names', `no given names after the comma in '${written}'`);
+  if (apellidos === '') return fail('missing_surnames', `no surnames before the comma in ${quote(written)}`);
+  if (nombres === '')
+    return fail('missing_given_names', `no given names after the comma in ${quote(written)}`);
 
   const badWord = findMalformedWord(`${apellidos} ${nombres}`);
   if (badWord !== undefined) {
     return fail(
       'invalid_name_characters',
-      `'${badWord}' in '${written}' is not a name word: hyphens must join two parts (GARCIA-LOPEZ) ` +
+      `${quote(badWord)} in ${quote(written)} is not a name word: hyphens must join two parts (GARCIA-LOPEZ) ` +
         'and every word needs a letter',
     );
   }

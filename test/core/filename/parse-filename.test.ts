@@ -6,7 +6,7 @@ import type {
   FilenameParseResult,
   ParsedFilename,
 } from '../../../src/core/filename/types.js';
-import { SERVICE_MAP } from './document-types.test.js';
+import { SERVICE_MAP } from './service-map.js';
 
 function parsed(input: string): ParsedFilename {
   const result = parseFilename(input);

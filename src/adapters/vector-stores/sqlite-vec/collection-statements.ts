@@ -1,0 +1,62 @@
+import type { CollectionTables } from './schema.js';
+import type { SqliteDatabase, SqliteStatement } from './sqlite-database.js';
+
+export interface CollectionStatements {
+  /** Inserts or updates a chunk by id and returns its `seq`, the rowid of its vector. */
+  upsertChunk: SqliteStatement;
+  updateVector: SqliteStatement;
+  insertVector: SqliteStatement;
+  selectDocumentSeqs: SqliteStatement;
+  deleteVector: SqliteStatement;
+  deleteDocumentChunks: SqliteStatement;
+  countChunks: SqliteStatement;
+  /** Nearest neighbours, keyed by which filters are present. */
+  query(filterByExpediente: boolean, filterByType: boolean): SqliteStatement;
+}
+
+export function prepareCollectionStatements(
+  db: SqliteDatabase,
+  tables: CollectionTables,
+): CollectionStatements {
+  const { chunks, vectors } = tables;
+  const queries = new Map<string, SqliteStatement>();
+  return {
+    upsertChunk: db.prepare(
+      `INSERT INTO ${chunks} (id, document_id, document, metadata) VALUES (?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET document_id = excluded.document_id, document = excluded.document,
+         metadata = excluded.metadata
+       RETURNING seq`,
+    ),
+    // vec0 has no UPSERT; updating in place also avoids the dead slots that delete + insert leaves in vec0.
+    updateVector: db.prepare(
+      `UPDATE ${vectors} SET embedding = ?, expediente = ?, document_type = ? WHERE rowid = ?`,
+    ),
+    insertVector: db.prepare(
+      `INSERT INTO ${vectors} (rowid, embedding, expediente, document_type) VALUES (?, ?, ?, ?)`,
+    ),
+    selectDocumentSeqs: db.prepare(`SELECT seq FROM ${chunks} WHERE document_id = ?`),
+    deleteVector: db.prepare(`DELETE FROM ${vectors} WHERE rowid = ?`),
+    deleteDocumentChunks: db.prepare(`DELETE FROM ${chunks} WHERE document_id = ?`),
+    countChunks: db.prepare(`SELECT count(*) AS n FROM ${chunks}`),
+    query(filterByExpediente, filterByType) {
+      const key = `${filterByExpediente}/${filterByType}`;
+      let statement = queries.get(key);
+      if (!statement) {
+        // The filters are vec0 metadata constraints, applied during the KNN scan: k results among the
+        // matching rows, with no over-fetching.
+        const filters =
+          (filterByExpediente ? ' AND expediente = ?' : '') + (filterByType ? ' AND document_type = ?' : '');
+        statement = db.prepare(
+          `WITH nearest AS (
+             SELECT rowid, distance FROM ${vectors} WHERE embedding MATCH ? AND k = ?${filters}
+           )
+           SELECT c.id, c.document, c.metadata, nearest.distance
+           FROM nearest JOIN ${chunks} AS c ON c.seq = nearest.rowid
+           ORDER BY nearest.distance`,
+        );
+        queries.set(key, statement);
+      }
+      return statement;
+    },
+  };
+}

@@ -1,0 +1,18 @@
+/**
+ * The subset of a better-sqlite3 database that the sqlite-vec store needs. Structural, so that neither the
+ * driver's types nor a second copy of the driver leak into this module; an open `Database` satisfies it.
+ */
+export interface SqliteDatabase {
+  prepare(sql: string): SqliteStatement;
+  exec(sql: string): unknown;
+  /** Wraps `fn` in a transaction (a savepoint when one is already open). */
+  transaction<T>(fn: () => T): () => T;
+  loadExtension(path: string, entryPoint?: string): unknown;
+}
+
+export interface SqliteStatement {
+  /** better-sqlite3 returns `{ changes, lastInsertRowid }`; typed loosely so that narrower handles fit. */
+  run(...params: unknown[]): unknown;
+  get(...params: unknown[]): unknown;
+  all(...params: unknown[]): unknown[];
+}

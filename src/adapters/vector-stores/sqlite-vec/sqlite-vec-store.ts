@@ -1,0 +1,262 @@
+import * as sqliteVec from 'sqlite-vec';
+
+import { IncompatibleCollectionError } from '../incompatible-collection-error.js';
+import type {
+  CollectionInfo,
+  CollectionSpec,
+  VectorMetadata,
+  VectorQueryOptions,
+  VectorQueryResult,
+  VectorRecord,
+  VectorStore,
+} from '../types.js';
+import { prepareCollectionStatements, type CollectionStatements } from './collection-statements.js';
+import {
+  COLLECTIONS_TABLE,
+  collectionTables,
+  createCollectionTables,
+  createCollectionsTable,
+} from './schema.js';
+import type { SqliteDatabase } from './sqlite-database.js';
+
+export const DEFAULT_COLLECTION = 'medical_documents';
+/** vec0's own limit on k in 0.1.9. */
+export const MAX_QUERY_K = 4096;
+/** vec0's limit on vector dimensions. */
+const MAX_DIMENSION = 8192;
+
+export interface SqliteVecStoreOptions {
+  /**
+   * An open better-sqlite3 database, owned by the caller: the vectors live in the registry's SQLite file.
+   * sqlite-vec is loaded into it if it is not already.
+   */
+  database: SqliteDatabase;
+  collection?: string;
+}
+
+interface OpenCollection {
+  info: CollectionInfo;
+  statements: CollectionStatements;
+}
+
+interface CollectionRow {
+  id: number;
+  embedder_id: string;
+  dimension: number;
+}
+
+/**
+ * The embedded vector store: sqlite-vec's brute-force KNN (vec0, cosine distance) inside the registry's
+ * SQLite file, so that the default setup needs no server. Calls run synchronously under their promises.
+ */
+export function createSqliteVecStore(options: SqliteVecStoreOptions): VectorStore {
+  const db = options.database;
+  const collection = options.collection ?? DEFAULT_COLLECTION;
+  if (!collection.trim()) throw new RangeError('vector collection name must not be empty');
+  loadSqliteVec(db);
+  createCollectionsTable(db);
+
+  let open: OpenCollection | null = null;
+  let closed = false;
+
+  const assertOpen = (): void => {
+    if (closed) throw new Error(`vector store for collection "${collection}" is closed`);
+  };
+
+  /** The collection as recorded, looked up until it exists: reads need no ensureCollection. */
+  const findCollection = (): OpenCollection | null => {
+    if (open) return open;
+    const row = db
+      .prepare(`SELECT id, embedder_id, dimension FROM ${COLLECTIONS_TABLE} WHERE name = ?`)
+      .get(collection) as CollectionRow | undefined;
+    if (!row) return null;
+    const tables = collectionTables(row.id);
+    createCollectionTables(db, tables, row.dimension);
+    open = {
+      info: { name: collection, embedderId: row.embedder_id, dimension: row.dimension },
+      statements: prepareCollectionStatements(db, tables),
+    };
+    return open;
+  };
+
+  let ensured: CollectionInfo | null = null;
+
+  return {
+    collection,
+
+    async ensureCollection(spec: CollectionSpec): Promise<void> {
+      assertOpen();
+      if (spec.name !== undefined && spec.name !== collection) {
+        throw new Error(`this vector store is bound to collection "${collection}", not "${spec.name}"`);
+      }
+      if (!Number.isInteger(spec.dimension) || spec.dimension < 1 || spec.dimension > MAX_DIMENSION) {
+        throw new RangeError(`embedding dimension must be a whole number from 1 to ${MAX_DIMENSION}`);
+      }
+      db.transaction(() => {
+        if (!findCollection()) recordCollection(db, collection, spec);
+      })();
+      const found = findCollection();
+      if (!found) throw new Error(`collection "${collection}" could not be created`);
+      if (found.info.embedderId !== spec.embedderId || found.info.dimension !== spec.dimension) {
+        throw new IncompatibleCollectionError(collection, found.info, spec);
+      }
+      ensured = found.info;
+    },
+
+    async describeCollection(): Promise<CollectionInfo | null> {
+      assertOpen();
+      const found = findCollection();
+      return found ? { ...found.info } : null;
+    },
+
+    async upsert(records: VectorRecord[]): Promise<void> {
+      assertOpen();
+      if (!ensured || !open) {
+        throw new Error(`call ensureCollection before writing to vector collection "${collection}"`);
+      }
+      if (records.length === 0) return;
+      const { statements } = open;
+      const dimension = ensured.dimension;
+      for (const record of records) validateRecord(record, dimension);
+      db.transaction(() => {
+        for (const record of records) {
+          const { seq } = statements.upsertChunk.get(
+            record.id,
+            record.metadata.document_id,
+            record.document,
+            JSON.stringify(record.metadata),
+          ) as { seq: number };
+          const expediente = stringOrEmpty(record.metadata.expediente);
+          const documentType = stringOrEmpty(record.metadata.document_type);
+          const updated = statements.updateVector.run(record.embedding, expediente, documentType, seq);
+          if (changesOf(updated) === 0) {
+            // vec0 accepts only SQLite integers as rowids, and better-sqlite3 binds a JS number as a real.
+            statements.insertVector.run(BigInt(seq), record.embedding, expediente, documentType);
+          }
+        }
+      })();
+    },
+
+    async deleteDocument(documentId: string): Promise<number> {
+      assertOpen();
+      const found = findCollection();
+      if (!found) return 0;
+      const { statements } = found;
+      return db.transaction(() => {
+        const rows = statements.selectDocumentSeqs.all(documentId) as { seq: number }[];
+        for (const { seq } of rows) statements.deleteVector.run(seq);
+        statements.deleteDocumentChunks.run(documentId);
+        return rows.length;
+      })();
+    },
+
+    async query(embedding: Float32Array, queryOptions: VectorQueryOptions): Promise<VectorQueryResult[]> {
+      assertOpen();
+      const { k, where = {} } = queryOptions;
+      if (!Number.isInteger(k) || k < 1) throw new RangeError(`k must be a positive whole number, got ${k}`);
+      const found = findCollection();
+      if (!found) return [];
+      if (embedding.length !== found.info.dimension) {
+        throw new RangeError(
+          `query vector has ${embedding.length} dimensions; collection "${collection}" holds ` +
+            `${found.info.dimension}-dimensional vectors from embedder ${found.info.embedderId}`,
+        );
+      }
+      const params: unknown[] = [embedding, Math.min(k, MAX_QUERY_K)];
+      if (where.expediente !== undefined) params.push(where.expediente);
+      if (where.document_type !== undefined) params.push(where.document_type);
+      const statement = found.statements.query(
+        where.expediente !== undefined,
+        where.document_type !== undefined,
+      );
+      const rows = statement.all(...params) as {
+        id: string;
+        document: string;
+        metadata: string;
+        distance: number | null;
+      }[];
+      // A zero vector (a chunk with no words) has no cosine distance to anything: it can never be a hit.
+      // Filtered here: SQLite pushes a `distance IS NOT NULL` down into vec0, which rejects it.
+      return rows.flatMap((row) =>
+        row.distance === null
+          ? []
+          : [
+              {
+                id: row.id,
+                document: row.document,
+                metadata: JSON.parse(row.metadata) as VectorMetadata,
+                distance: row.distance,
+              },
+            ],
+      );
+    },
+
+    async count(): Promise<number> {
+      assertOpen();
+      const found = findCollection();
+      if (!found) return 0;
+      return (found.statements.countChunks.get() as { n: number }).n;
+    },
+
+    async close(): Promise<void> {
+      // The database belongs to the caller; only this handle stops working.
+      closed = true;
+      open = null;
+      ensured = null;
+    },
+  };
+}
+
+function loadSqliteVec(db: SqliteDatabase): void {
+  try {
+    db.prepare('SELECT vec_version()').get();
+  } catch {
+    sqliteVec.load(db);
+  }
+}
+
+function recordCollection(db: SqliteDatabase, name: string, spec: CollectionSpec): void {
+  const { id } = db
+    .prepare(
+      `INSERT INTO ${COLLECTIONS_TABLE} (name, embedder_id, dimension, chunks_table, vectors_table, created_at)
+       VALUES (?, ?, ?, '', '', ?) RETURNING id`,
+    )
+    .get(name, spec.embedderId, spec.dimension, new Date().toISOString()) as { id: number };
+  const tables = collectionTables(id);
+  db.prepare(`UPDATE ${COLLECTIONS_TABLE} SET chunks_table = ?, vectors_table = ? WHERE id = ?`).run(
+    tables.chunks,
+    tables.vectors,
+    id,
+  );
+  createCollectionTables(db, tables, spec.dimension);
+}
+
+function validateRecord(record: VectorRecord, dimension: number): void {
+  if (record.embedding.length !== dimension) {
+    throw new RangeError(
+      `embedding for "${record.id}" has ${record.embedding.length} dimensions; the collection holds ${dimension}`,
+    );
+  }
+  if (typeof record.metadata.document_id !== 'string') {
+    throw new TypeError(`record "${record.id}" has no metadata.document_id string`);
+  }
+  for (const [key, value] of Object.entries(record.metadata)) {
+    const ok =
+      typeof value === 'string' ||
+      typeof value === 'boolean' ||
+      (typeof value === 'number' && Number.isFinite(value));
+    if (!ok)
+      throw new TypeError(
+        `metadata "${key}" of record "${record.id}" must be a string, finite number or boolean`,
+      );
+  }
+}
+
+function changesOf(result: unknown): number {
+  return Number((result as { changes?: number | bigint }).changes ?? 0);
+}
+
+function stringOrEmpty(value: unknown): string {
+  // vec0 metadata columns reject NULL.
+  return typeof value === 'string' ? value : '';
+}

@@ -1,0 +1,75 @@
+import type { EmbeddingSpace } from './incompatible-collection-error.js';
+
+export { IncompatibleCollectionError, type EmbeddingSpace } from './incompatible-collection-error.js';
+
+/** What Chroma accepts as a metadata value: no null, no nesting. */
+export type MetadataValue = string | number | boolean;
+export type VectorMetadata = Record<string, MetadataValue>;
+
+export interface VectorRecord {
+  /** Deterministic (`{document_id}_chunk_{i}`): writing the same id again replaces the record. */
+  id: string;
+  embedding: Float32Array;
+  /** The chunk's text, returned by queries. */
+  document: string;
+  /** Must include `document_id` (a string), by which `deleteDocument` finds a document's chunks. */
+  metadata: VectorMetadata;
+}
+
+export interface VectorQueryFilter {
+  expediente?: string;
+  document_type?: string;
+}
+
+export interface VectorQueryOptions {
+  /** How many nearest records to return. */
+  k: number;
+  where?: VectorQueryFilter;
+}
+
+export interface VectorQueryResult {
+  id: string;
+  document: string;
+  metadata: VectorMetadata;
+  /** Cosine distance, 1 − cos(θ): 0 for the same direction, 2 for opposite; nearest first. */
+  distance: number;
+}
+
+/** The embedder that filled a collection, as recorded with it. */
+export interface CollectionInfo extends EmbeddingSpace {
+  name: string;
+}
+
+/**
+ * `name` is optional because a store is bound to one collection when it is created (as a Chroma
+ * collection handle is); when given it must match that collection.
+ */
+export interface CollectionSpec extends EmbeddingSpace {
+  name?: string;
+}
+
+/**
+ * One collection of chunk vectors. The pipeline and `search` see only this; the embedded sqlite-vec store and
+ * Chroma sit behind it. A store is bound to one collection, and writes only after `ensureCollection` has
+ * checked that the collection belongs to the embedder in use.
+ */
+export interface VectorStore {
+  /** The collection this store reads and writes. */
+  readonly collection: string;
+  /**
+   * Creates the collection for this embedder, or checks that the existing one was filled by the same embedder
+   * and dimension; throws IncompatibleCollectionError otherwise. Required before `upsert`.
+   */
+  ensureCollection(spec: CollectionSpec): Promise<void>;
+  /** The embedder recorded with the collection, or null when it does not exist yet (for `doctor`). */
+  describeCollection(): Promise<CollectionInfo | null>;
+  /** Inserts or replaces records by id, all of them or none. */
+  upsert(records: VectorRecord[]): Promise<void>;
+  /** Removes every record whose metadata `document_id` is `documentId`; returns how many. */
+  deleteDocument(documentId: string): Promise<number>;
+  /** The `k` records nearest to `embedding`, nearest first, among those matching `where`. */
+  query(embedding: Float32Array, options: VectorQueryOptions): Promise<VectorQueryResult[]>;
+  count(): Promise<number>;
+  /** Releases what the store opened itself; a database handle passed in by the caller stays open. */
+  close(): Promise<void>;
+}

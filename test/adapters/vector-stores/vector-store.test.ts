@@ -1,0 +1,231 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+import { createHashingEmbedder } from '../../../src/adapters/embedders/hashing-embedder.js';
+import {
+  IncompatibleCollectionError,
+  type VectorRecord,
+  type VectorStore,
+} from '../../../src/adapters/vector-stores/types.js';
+import { STORE_FACTORIES, type StoreHarness } from './store-factories.js';
+
+const DIM = 8;
+const SPACE = { embedderId: 'test-embedder-v1', dimension: DIM };
+
+/** A unit vector leaning towards axis `axis`, tilted by `tilt` towards the next one. */
+function vec(axis: number, tilt = 0): Float32Array {
+  const v = new Float32Array(DIM);
+  v[axis % DIM] = 1;
+  v[(axis + 1) % DIM] = tilt;
+  const n = Math.hypot(1, tilt);
+  return v.map((x) => x / n);
+}
+
+function record(
+  documentId: string,
+  index: number,
+  embedding: Float32Array,
+  extra: Partial<{ expediente: string; document_type: string; text: string }> = {},
+): VectorRecord {
+  return {
+    id: `${documentId}_chunk_${index}`,
+    embedding,
+    document: extra.text ?? `Texto sintético ${documentId} fragmento ${index}`,
+    metadata: {
+      document_id: documentId,
+      expediente: extra.expediente ?? '1000000001',
+      document_type: extra.document_type ?? 'consultation',
+      chunk_index: index,
+      total_chunks: 3,
+      vectorized: true,
+    },
+  };
+}
+
+describe.each(STORE_FACTORIES)('VectorStore: $name', (factory) => {
+  let harness: StoreHarness;
+  let store: VectorStore;
+
+  beforeEach(async () => {
+    harness = await factory.setup();
+    store = harness.open();
+  });
+  afterEach(async () => {
+    await store.close();
+    await harness.cleanup();
+  });
+
+  it('creates the collection on first use and records its embedder', async () => {
+    expect(store.collection).toBe('medical_documents');
+    expect(await store.describeCollection()).toBeNull();
+    await store.ensureCollection(SPACE);
+    expect(await store.describeCollection()).toEqual({ name: 'medical_documents', ...SPACE });
+    expect(await store.count()).toBe(0);
+    await store.ensureCollection({ name: 'medical_documents', ...SPACE }); // again: a no-op
+  });
+
+  it('refuses to write before ensureCollection', async () => {
+    await expect(store.upsert([record('doc-a', 0, vec(0))])).rejects.toThrow(/ensureCollection/);
+  });
+
+  it('reads an empty or missing collection as empty', async () => {
+    expect(await store.count()).toBe(0);
+    expect(await store.query(vec(0), { k: 3 })).toEqual([]);
+    expect(await store.deleteDocument('nothing')).toBe(0);
+  });
+
+  it('returns the nearest records first, with their text, metadata and cosine distance', async () => {
+    await store.ensureCollection(SPACE);
+    await store.upsert([
+      record('doc-a', 0, vec(0)),
+      record('doc-a', 1, vec(0, 0.5)),
+      record('doc-b', 0, vec(3)),
+    ]);
+    const hits = await store.query(vec(0), { k: 2 });
+    expect(hits.map((h) => h.id)).toEqual(['doc-a_chunk_0', 'doc-a_chunk_1']);
+    expect(hits[0]?.distance).toBeCloseTo(0, 5);
+    expect(hits[1]?.distance).toBeCloseTo(1 - 1 / Math.hypot(1, 0.5), 5);
+    expect(hits[0]?.document).toBe('Texto sintético doc-a fragmento 0');
+    expect(hits[0]?.metadata).toEqual(record('doc-a', 0, vec(0)).metadata);
+    const far = await store.query(vec(3), { k: 10 });
+    expect(far).toHaveLength(3);
+    expect(far[0]?.id).toBe('doc-b_chunk_0');
+    expect(far[2]?.distance).toBeCloseTo(1, 5);
+  });
+
+  it('upserts idempotently: the same id twice is one record, holding the latest values', async () => {
+    await store.ensureCollection(SPACE);
+    const first = [record('doc-a', 0, vec(0)), record('doc-a', 1, vec(1))];
+    await store.upsert(first);
+    await store.upsert(first);
+    expect(await store.count()).toBe(2);
+    await store.upsert([record('doc-a', 0, vec(5), { text: 'versión nueva', expediente: '1000000009' })]);
+    expect(await store.count()).toBe(2);
+    const [hit] = await store.query(vec(5), { k: 1 });
+    expect(hit).toMatchObject({ id: 'doc-a_chunk_0', document: 'versión nueva' });
+    expect(hit?.distance).toBeCloseTo(0, 5);
+    expect(hit?.metadata.expediente).toBe('1000000009');
+    expect(await store.query(vec(5), { k: 5, where: { expediente: '1000000001' } })).toHaveLength(1);
+  });
+
+  it('deletes every chunk of one document and nothing else', async () => {
+    await store.ensureCollection(SPACE);
+    await store.upsert([0, 1, 2].map((i) => record('doc-a', i, vec(i))));
+    await store.upsert([0, 1].map((i) => record('doc-b', i, vec(i))));
+    expect(await store.deleteDocument('doc-a')).toBe(3);
+    expect(await store.deleteDocument('doc-a')).toBe(0);
+    expect(await store.count()).toBe(2);
+    const hits = await store.query(vec(0), { k: 10 });
+    expect(hits.map((h) => h.id).sort()).toEqual(['doc-b_chunk_0', 'doc-b_chunk_1']);
+    // A re-ingest after the delete writes the same ids again.
+    await store.upsert([record('doc-a', 0, vec(0))]);
+    expect(await store.count()).toBe(3);
+  });
+
+  it('filters by expediente, by document type, and by both, returning k among the matches', async () => {
+    await store.ensureCollection(SPACE);
+    await store.upsert([
+      record('doc-a', 0, vec(0), { expediente: '1000000001', document_type: 'consultation' }),
+      record('doc-b', 0, vec(0, 0.1), { expediente: '1000000002', document_type: 'consultation' }),
+      record('doc-c', 0, vec(0, 0.2), { expediente: '1000000002', document_type: 'lab_results' }),
+      record('doc-d', 0, vec(4), { expediente: '1000000002', document_type: 'lab_results' }),
+      record('doc-e', 0, vec(0, 0.3), { expediente: '1000000003', document_type: 'imaging' }),
+    ]);
+    const ids = async (where: { expediente?: string; document_type?: string }, k = 10) =>
+      (await store.query(vec(0), { k, where })).map((h) => h.id.replace('_chunk_0', ''));
+    expect(await ids({ expediente: '1000000002' })).toEqual(['doc-b', 'doc-c', 'doc-d']);
+    expect(await ids({ expediente: '1000000002' }, 1)).toEqual(['doc-b']);
+    expect(await ids({ document_type: 'lab_results' })).toEqual(['doc-c', 'doc-d']);
+    expect(await ids({ expediente: '1000000002', document_type: 'lab_results' }, 1)).toEqual(['doc-c']);
+    expect(await ids({ expediente: '9999999999' })).toEqual([]);
+    expect(await ids({}, 2)).toEqual(['doc-a', 'doc-b']);
+  });
+
+  it('refuses another embedder or dimension with a clear, typed error', async () => {
+    await store.ensureCollection(SPACE);
+    const other = { embedderId: 'openai:text-embedding-3-small', dimension: DIM };
+    const error = await store.ensureCollection(other).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IncompatibleCollectionError);
+    expect((error as Error).message).toBe(
+      'Collection "medical_documents" holds vectors from embedder test-embedder-v1 (dimension 8); ' +
+        'refusing to use it with embedder openai:text-embedding-3-small (dimension 8).',
+    );
+    expect(error).toMatchObject({ collection: 'medical_documents', existing: SPACE, requested: other });
+    await expect(store.ensureCollection({ ...SPACE, dimension: 16 })).rejects.toThrow(/dimension 16/);
+
+    const reopened = harness.open();
+    await expect(reopened.ensureCollection(other)).rejects.toBeInstanceOf(IncompatibleCollectionError);
+    await expect(reopened.upsert([record('doc-a', 0, vec(0))])).rejects.toThrow(/ensureCollection/);
+    await reopened.close();
+  });
+
+  it('rejects vectors of the wrong length, writing nothing of the batch', async () => {
+    await store.ensureCollection(SPACE);
+    const bad = { ...record('doc-a', 1, vec(1)), embedding: new Float32Array(DIM + 1) };
+    await expect(store.upsert([record('doc-a', 0, vec(0)), bad])).rejects.toThrow(/9 dimensions/);
+    expect(await store.count()).toBe(0);
+    await expect(store.query(new Float32Array(3), { k: 1 })).rejects.toThrow(/3 dimensions/);
+  });
+
+  it('rejects records without a document id or with null metadata', async () => {
+    await store.ensureCollection(SPACE);
+    const noDocument = record('doc-a', 0, vec(0));
+    delete (noDocument.metadata as Record<string, unknown>).document_id;
+    await expect(store.upsert([noDocument])).rejects.toThrow(/document_id/);
+    const withNull = record('doc-a', 0, vec(0));
+    (withNull.metadata as Record<string, unknown>).numero = null;
+    await expect(store.upsert([withNull])).rejects.toThrow(/numero/);
+  });
+
+  it('keeps everything across a reopen', async () => {
+    await store.ensureCollection(SPACE);
+    await store.upsert([0, 1, 2].map((i) => record('doc-a', i, vec(i))));
+    const before = await store.query(vec(1), { k: 3 });
+    await store.close();
+    store = harness.open();
+    expect(await store.describeCollection()).toEqual({ name: 'medical_documents', ...SPACE });
+    expect(await store.count()).toBe(3);
+    expect(await store.query(vec(1), { k: 3 })).toEqual(before);
+    await store.ensureCollection(SPACE);
+    await store.upsert([record('doc-a', 0, vec(0))]);
+    expect(await store.count()).toBe(3);
+  });
+
+  it('keeps collections apart', async () => {
+    const other = harness.open('another_collection');
+    await store.ensureCollection(SPACE);
+    await other.ensureCollection({ embedderId: 'other', dimension: 4 });
+    await store.upsert([record('doc-a', 0, vec(0))]);
+    await other.upsert([{ ...record('doc-z', 0, vec(0)), embedding: new Float32Array([1, 0, 0, 0]) }]);
+    expect(await store.count()).toBe(1);
+    expect(await other.count()).toBe(1);
+    expect((await other.query(new Float32Array([1, 0, 0, 0]), { k: 5 })).map((h) => h.id)).toEqual([
+      'doc-z_chunk_0',
+    ]);
+    await expect(store.ensureCollection({ ...SPACE, name: 'another_collection' })).rejects.toThrow(
+      /bound to/,
+    );
+    await other.close();
+  });
+
+  it('finds a chunk by a phrase from it with the hashing embedder', async () => {
+    const embedder = createHashingEmbedder();
+    await store.ensureCollection({ embedderId: embedder.id, dimension: embedder.dimension });
+    const texts = [
+      'Consulta de seguimiento: hipertensión arterial controlada con losartán.',
+      'Ultrasonido abdominal: litiasis vesicular sin engrosamiento de la pared.',
+      'Biometría hemática con leucocitosis leve; se indica antibiótico.',
+    ];
+    const vectors = await embedder.embed(texts);
+    await store.upsert(
+      texts.map((text, i) => ({ ...record('doc-h', i, vectors[i] ?? new Float32Array()), document: text })),
+    );
+    const [query] = await embedder.embed(['litiasis vesicular']);
+    const [hit] = await store.query(query ?? new Float32Array(), { k: 1 });
+    expect(hit?.document).toBe(texts[1]);
+  });
+
+  it('stops working once closed', async () => {
+    await store.close();
+    await expect(store.count()).rejects.toThrow(/closed/);
+  });
+});

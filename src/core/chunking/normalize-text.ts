@@ -1,6 +1,7 @@
 // Extracted PDF text is full of layout noise: NBSPs, tabs, runs of spaces, CRLF, stray control characters.
 // Chunk sizes are counted in characters, so the noise would eat into every chunk and skew the boundaries.
-const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000e-\u001f\u007f]/g;
+/** Control characters other than the whitespace ones handled below. */
+const CONTROL_CHARS = /(?![\t\n\v\f])\p{Cc}/gu;
 const HORIZONTAL_SPACE = /[\t\f\v \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+/g;
 
 /**

@@ -53,6 +53,8 @@ const NO_CHAR = -1;
 const MAX_PENDING_TRIGRAMS = 64;
 
 const STOPWORD_HASHES = new Set(SPANISH_STOPWORDS.map(hashWord));
+/** Longer words skip the set lookup. */
+const MAX_STOPWORD_LENGTH = Math.max(...SPANISH_STOPWORDS.map((w) => w.length));
 
 /** Trigrams of the current word wait here until the word is known not to be a stopword. */
 const pending = new Int32Array(MAX_PENDING_TRIGRAMS);
@@ -89,7 +91,7 @@ export function hashText(text: string, dimension: number): Float32Array {
       continue;
     }
     if (wordLength === 0) continue;
-    if (!STOPWORD_HASHES.has(wordHash)) {
+    if (wordLength > MAX_STOPWORD_LENGTH || !STOPWORD_HASHES.has(wordHash)) {
       pending[pendingCount++] = trigramHash(c1, c2, WORD_END);
       addTrigrams(vector, pendingCount);
       addFeature(vector, wordHash ^ WORD_SEED, WORD_WEIGHT);

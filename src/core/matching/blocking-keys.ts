@@ -1,9 +1,110 @@
-import type { NameQuery } from './types.js';
+import { normalizeName, type NormalizedName, type SurnameForm } from './normalize-name.js';
+import type { NameFields } from './types.js';
 
-type NameFields = Pick<NameQuery, 'apellidoPaterno' | 'apellidoMaterno' | 'nombres'>;
+/**
+ * Blocking keys: short strings stored per patient in `patient_blocking_keys(key, patient_id)` and looked
+ * up by exact match. All words are phonetic codes (see phoneticCode), so accents, Ñ, S/Z, B/V… collide.
+ *
+ * Candidate keys (query with `queryBlockingKeys`):
+ * - `a:` both surnames as an unordered pair + first given name  — exact, swapped, particle variants;
+ * - `m:` both surnames as an unordered pair + first letter of the first given name — a typo in the given
+ *   name, an abbreviation that does not expand the same way, for surname pairs too common for `p:`;
+ * - `p:` both surnames as an unordered pair — any difference in the given names (rare surname pairs;
+ *   a common pair overflows the per-key cap and should be skipped by the repository);
+ * - `s:` one surname + one given name (paterno+1st, materno+1st, paterno+2nd) — a typo in either surname,
+ *   a missing materno, a dropped first given name (MARIA GUADALUPE → GUADALUPE).
+ * Every key combines at least two fields, so a one-letter typo in any single field of a patient with
+ * two surnames still meets the patient under a key made of the other fields.
+ *
+ * Frequency keys (`t:`): one word each, `t:s:<surname>` and `t:g:<given name>`, counted to weigh
+ * how common a name is. Never used to fetch candidates.
+ */
+export const CANDIDATE_KEY_PREFIXES = ['a:', 'm:', 'p:', 's:'] as const;
+export const FREQUENCY_KEY_PREFIX = 't:';
 
-/** Placeholder until the matching module lands: keys under which a patient is indexed for candidate retrieval. */
+export function isFrequencyKey(key: string): boolean {
+  return key.startsWith(FREQUENCY_KEY_PREFIX);
+}
+
+/** A surname in both of its spellings: without particles (GARZA) and run together (DELAGARZA). */
+function surnameVariants(surname: SurnameForm): string[] {
+  if (surname.core === '') return [];
+  return surname.joinedPhonetic === surname.corePhonetic
+    ? [surname.corePhonetic]
+    : [surname.corePhonetic, surname.joinedPhonetic];
+}
+
+function unorderedPair(a: string, b: string): string {
+  return a <= b ? `${a}|${b}` : `${b}|${a}`;
+}
+
+function addPairKeys(keys: Set<string>, name: NormalizedName): void {
+  const first = name.given[0]?.phonetic;
+  if (first === undefined) return;
+  const paternos = surnameVariants(name.paterno);
+  const maternos = surnameVariants(name.materno);
+  for (const p of paternos) {
+    if (maternos.length === 0) keys.add(`a:${unorderedPair(p, '')}|${first}`);
+    for (const m of maternos) {
+      const pair = unorderedPair(p, m);
+      keys.add(`a:${pair}|${first}`);
+      keys.add(`m:${pair}|${first[0] ?? ''}`);
+      keys.add(`p:${pair}`);
+    }
+  }
+}
+
+function addSingleSurnameKeys(keys: Set<string>, name: NormalizedName, forQuery: boolean): void {
+  const [first, second] = name.given.map((token) => token.phonetic);
+  const paternos = surnameVariants(name.paterno);
+  const maternos = surnameVariants(name.materno);
+  for (const p of paternos) {
+    if (first !== undefined) keys.add(`s:${p}|${first}`);
+    if (second !== undefined) keys.add(`s:${p}|${second}`);
+  }
+  for (const m of maternos) {
+    if (first !== undefined) keys.add(`s:${m}|${first}`);
+    // Stored keys stay few; the query also tries this one so that swapped surnames meet `s:paterno|2nd`.
+    if (forQuery && second !== undefined) keys.add(`s:${m}|${second}`);
+  }
+}
+
+function addFrequencyKeys(keys: Set<string>, name: NormalizedName): void {
+  if (name.paterno.core !== '') keys.add(`t:s:${name.paterno.corePhonetic}`);
+  if (name.materno.core !== '') keys.add(`t:s:${name.materno.corePhonetic}`);
+  for (const token of name.given) keys.add(`t:g:${token.phonetic}`);
+}
+
+/** Every key to store for a patient: candidate keys and frequency keys, without duplicates. */
 export function patientBlockingKeys(name: NameFields): string[] {
-  const paterno = name.apellidoPaterno.trim().toUpperCase();
-  return paterno ? [`p:${paterno}`] : [];
+  const normalized = normalizeName(name);
+  const keys = new Set<string>();
+  addPairKeys(keys, normalized);
+  addSingleSurnameKeys(keys, normalized, false);
+  addFrequencyKeys(keys, normalized);
+  return [...keys];
+}
+
+/** Candidate keys to look up for a filename's name (no frequency keys). */
+export function queryBlockingKeys(name: NameFields): string[] {
+  const normalized = normalizeName(name);
+  const keys = new Set<string>();
+  addPairKeys(keys, normalized);
+  addSingleSurnameKeys(keys, normalized, true);
+  return [...keys];
+}
+
+/** The `t:` keys whose counts `matchPatient` asks for this query: one per surname and per given name. */
+export function tokenFrequencyKeys(name: NameFields): string[] {
+  const keys = new Set<string>();
+  addFrequencyKeys(keys, normalizeName(name));
+  return [...keys];
+}
+
+export function surnameFrequencyKey(surname: SurnameForm): string {
+  return `t:s:${surname.corePhonetic}`;
+}
+
+export function givenNameFrequencyKey(phonetic: string): string {
+  return `t:g:${phonetic}`;
 }

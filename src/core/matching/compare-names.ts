@@ -1,0 +1,279 @@
+import type { GivenNameToken, NormalizedName, SurnameForm } from './normalize-name.js';
+import { gradedSimilarity, isOneEdit } from './string-similarity.js';
+import type { FieldMatch, FieldMatchKind, NameComparison } from './types.js';
+
+/** Whether a word in the query is a real name in its own right (then one letter off is another person). */
+export interface NameKnowledge {
+  isRealGivenName(token: GivenNameToken): boolean;
+  isRealSurname(surname: SurnameForm): boolean;
+}
+
+/**
+ * Similarity given to each kind of difference. Light kinds are what a clerk's slip produces; their
+ * product stays ≥ 0.90 for up to two slips, which (with an expediente match) reaches the 0.95 default.
+ */
+const SIMILARITY = {
+  abbreviation: 0.99,
+  particle: 0.99,
+  phonetic: 0.97,
+  typoLong: 0.95,
+  typoShort: 0.93,
+  missingMaterno: 0.96,
+  droppedLaterName: 0.96,
+  droppedFirstName: 0.94,
+  initialLater: 0.95,
+  initialFirst: 0.9,
+  split: 0.97,
+  swapped: 0.97,
+  near: 0.85,
+  reordered: 0.85,
+  distinctName: 0.7,
+  gender: 0.6,
+  missingGiven: 0.5,
+  /** A pair that is not any kind of variant never scores above this. */
+  differentCap: 0.8,
+} as const;
+
+const EXACT: FieldMatch = { kind: 'exact', similarity: 1, light: true };
+
+function match(kind: FieldMatchKind, similarity: number, light: boolean): FieldMatch {
+  return { kind, similarity, light };
+}
+
+/** FRANCISCO/FRANCISCA, JUAN/JUANA, GABRIEL/GABRIELA: one letter apart, but a brother and a sister. */
+export function isGenderPair(a: string, b: string): boolean {
+  if (a.length === b.length && a.length >= 3) {
+    const endA = a[a.length - 1];
+    const endB = b[b.length - 1];
+    return (
+      a.slice(0, -1) === b.slice(0, -1) && ((endA === 'O' && endB === 'A') || (endA === 'A' && endB === 'O'))
+    );
+  }
+  return b === `${a}A` || a === `${b}A`;
+}
+
+function oneEditMatch(query: string, candidate: string, queryIsRealName: boolean): FieldMatch {
+  if (queryIsRealName) return match('distinct_name', SIMILARITY.distinctName, false);
+  // Judged on the registry's spelling: a letter dropped from JUAN leaves JAN, still a typo of a 4-letter name.
+  if (candidate.length >= 5) return match('typo', SIMILARITY.typoLong, true);
+  if (candidate.length >= 3) return match('typo', SIMILARITY.typoShort, true);
+  return match('near', SIMILARITY.near, false);
+}
+
+function differentMatch(a: string, b: string): FieldMatch {
+  return match('different', Math.min(SIMILARITY.differentCap, gradedSimilarity(a, b)), false);
+}
+
+export function compareSurnames(
+  query: SurnameForm,
+  candidate: SurnameForm,
+  knowledge: NameKnowledge,
+  missingIsLight: boolean,
+): FieldMatch {
+  if (query.core === '' && candidate.core === '') return EXACT;
+  if (query.core === '' || candidate.core === '') {
+    return match('missing', SIMILARITY.missingMaterno, missingIsLight);
+  }
+  if (
+    query.core === candidate.core ||
+    query.joined === candidate.joined ||
+    query.core === candidate.joined ||
+    query.joined === candidate.core
+  ) {
+    if (query.abbreviated || candidate.abbreviated)
+      return match('abbreviation', SIMILARITY.abbreviation, true);
+    if (query.folded === candidate.folded) return EXACT;
+    return match('particle', SIMILARITY.particle, true);
+  }
+  if (query.corePhonetic === candidate.corePhonetic || query.joinedPhonetic === candidate.joinedPhonetic) {
+    return match('phonetic', SIMILARITY.phonetic, true);
+  }
+  if (isOneEdit(query.core, candidate.core) || isOneEdit(query.joined, candidate.joined)) {
+    return oneEditMatch(query.core, candidate.core, knowledge.isRealSurname(query));
+  }
+  return differentMatch(query.core, candidate.core);
+}
+
+function compareGivenToken(
+  query: GivenNameToken,
+  candidate: GivenNameToken,
+  knowledge: NameKnowledge,
+  position: number,
+): FieldMatch {
+  if (query.text === candidate.text) {
+    return query.expandedFrom !== null || candidate.expandedFrom !== null
+      ? match('abbreviation', SIMILARITY.abbreviation, true)
+      : EXACT;
+  }
+  if (isGenderPair(query.text, candidate.text)) return match('gender', SIMILARITY.gender, false);
+  if (
+    (query.initial !== null && candidate.text.startsWith(query.initial)) ||
+    (candidate.initial !== null && query.text.startsWith(candidate.initial))
+  ) {
+    return position === 0
+      ? match('initial', SIMILARITY.initialFirst, false)
+      : match('initial', SIMILARITY.initialLater, true);
+  }
+  if (query.phonetic === candidate.phonetic) return match('phonetic', SIMILARITY.phonetic, true);
+  if (isOneEdit(query.text, candidate.text)) {
+    return oneEditMatch(query.text, candidate.text, knowledge.isRealGivenName(query));
+  }
+  return differentMatch(query.text, candidate.text);
+}
+
+/** Folds per-word matches into one field match: the product of similarities, the weakest word's kind. */
+function combineWordMatches(matches: FieldMatch[]): FieldMatch {
+  let similarity = 1;
+  let light = true;
+  let weakest: FieldMatch = EXACT;
+  for (const m of matches) {
+    similarity *= m.similarity;
+    light &&= m.light;
+    if (m.similarity < weakest.similarity) weakest = m;
+  }
+  return match(weakest.kind, similarity, light);
+}
+
+/**
+ * Finds the shorter list of given names inside the longer one, in order, word by word as light variants:
+ * JUAN in JUAN CARLOS, GUADALUPE in MARIA GUADALUPE. Returns null when there is no such alignment.
+ */
+function alignSubsequence(
+  shorter: GivenNameToken[],
+  longer: GivenNameToken[],
+  shorterIsQuery: boolean,
+  knowledge: NameKnowledge,
+): { matches: FieldMatch[]; keepsFirst: boolean } | null {
+  const search = (i: number, from: number): FieldMatch[] | null => {
+    if (i === shorter.length) return [];
+    for (let j = from; j <= longer.length - (shorter.length - i); j++) {
+      const s = shorter[i]!;
+      const l = longer[j]!;
+      const m = shorterIsQuery
+        ? compareGivenToken(s, l, knowledge, i)
+        : compareGivenToken(l, s, knowledge, j);
+      if (!m.light) continue;
+      const rest = search(i + 1, j + 1);
+      if (rest !== null) return [m, ...rest];
+    }
+    return null;
+  };
+  const matches = search(0, 0);
+  if (matches === null) return null;
+  const first = shorterIsQuery
+    ? compareGivenToken(shorter[0]!, longer[0]!, knowledge, 0)
+    : compareGivenToken(longer[0]!, shorter[0]!, knowledge, 0);
+  return { matches, keepsFirst: first.light };
+}
+
+export function compareGivenNames(
+  query: GivenNameToken[],
+  candidate: GivenNameToken[],
+  knowledge: NameKnowledge,
+): FieldMatch {
+  if (query.length === 0 && candidate.length === 0) return EXACT;
+  if (query.length === 0 || candidate.length === 0) {
+    return match('missing', SIMILARITY.missingGiven, false);
+  }
+  if (query.length === candidate.length) {
+    const positional = combineWordMatches(
+      query.map((token, i) => compareGivenToken(token, candidate[i]!, knowledge, i)),
+    );
+    if (positional.light) return positional;
+    const sortedQuery = query.map((t) => t.text).sort();
+    const sortedCandidate = candidate.map((t) => t.text).sort();
+    if (sortedQuery.every((text, i) => text === sortedCandidate[i])) {
+      return match('reordered', SIMILARITY.reordered, false);
+    }
+    return positional;
+  }
+  const queryIsShorter = query.length < candidate.length;
+  const [shorter, longer] = queryIsShorter ? [query, candidate] : [candidate, query];
+  const aligned = alignSubsequence(shorter, longer, queryIsShorter, knowledge);
+  if (aligned !== null) {
+    const dropped = aligned.keepsFirst ? SIMILARITY.droppedLaterName : SIMILARITY.droppedFirstName;
+    const words = combineWordMatches(aligned.matches);
+    return match('dropped_name', words.similarity * dropped, true);
+  }
+  // No clean alignment: grade each word of the shorter list by its best partner, and pay for the rest.
+  const best = shorter.map((s) => {
+    let top: FieldMatch = match('different', 0, false);
+    longer.forEach((l, j) => {
+      const m = queryIsShorter
+        ? compareGivenToken(s, l, knowledge, j)
+        : compareGivenToken(l, s, knowledge, j);
+      if (m.similarity > top.similarity) top = m;
+    });
+    return top;
+  });
+  const combined = combineWordMatches(best);
+  const coverage = Math.sqrt(shorter.length / longer.length);
+  const kind = combined.kind === 'gender' ? 'gender' : 'different';
+  return match(kind, Math.min(SIMILARITY.differentCap, combined.similarity * coverage), false);
+}
+
+function comparison(
+  alignment: NameComparison['alignment'],
+  paterno: FieldMatch,
+  materno: FieldMatch,
+  nombres: FieldMatch,
+  factor: number,
+): NameComparison {
+  const light = paterno.light && materno.light && nombres.light;
+  return {
+    score: paterno.similarity * materno.similarity * nombres.similarity * factor,
+    light,
+    exact:
+      alignment === 'straight' &&
+      paterno.kind === 'exact' &&
+      materno.kind === 'exact' &&
+      nombres.kind === 'exact',
+    alignment,
+    fields: { paterno, materno, nombres },
+  };
+}
+
+function better(a: NameComparison, b: NameComparison): NameComparison {
+  if (a.light !== b.light) return a.light ? a : b;
+  return b.score > a.score ? b : a;
+}
+
+/**
+ * Compares two normalised names field by field, trying the surnames as written, swapped, and run
+ * together (a registry that stored GARZA TIJERINA as one paterno). Structural: the decision needs to
+ * know *what kind* of difference it is looking at, not only how many letters differ.
+ */
+export function compareNames(
+  query: NormalizedName,
+  candidate: NormalizedName,
+  knowledge: NameKnowledge,
+): NameComparison {
+  const nombres = compareGivenNames(query.given, candidate.given, knowledge);
+  const straight = comparison(
+    'straight',
+    compareSurnames(query.paterno, candidate.paterno, knowledge, false),
+    compareSurnames(query.materno, candidate.materno, knowledge, true),
+    nombres,
+    1,
+  );
+  if (straight.exact) return straight;
+  let best = straight;
+  if (query.materno.core !== '' || candidate.materno.core !== '') {
+    const swapped = comparison(
+      'swapped',
+      compareSurnames(query.paterno, candidate.materno, knowledge, false),
+      compareSurnames(query.materno, candidate.paterno, knowledge, false),
+      nombres,
+      SIMILARITY.swapped,
+    );
+    best = better(best, swapped);
+  }
+  if (
+    !best.light &&
+    query.paterno.core + query.materno.core === candidate.paterno.core + candidate.materno.core
+  ) {
+    const split = match('split', SIMILARITY.split, true);
+    best = better(best, comparison('merged_surnames', split, EXACT, nombres, 1));
+  }
+  return best;
+}

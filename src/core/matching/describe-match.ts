@@ -1,0 +1,60 @@
+import { sameWriting, type NormalizedName } from './normalize-name.js';
+import type { FieldMatch, FieldMatchKind, NameComparison } from './types.js';
+
+const KIND_PHRASES: Record<FieldMatchKind, string> = {
+  exact: 'same',
+  abbreviation: 'abbreviation expanded',
+  particle: 'particle written differently',
+  phonetic: 'spelled differently, sounds the same',
+  typo: 'one-letter typo',
+  initial: 'initial',
+  missing: 'missing on one side',
+  dropped_name: 'a given name left out',
+  split: 'surnames split differently',
+  near: 'one letter off in a short name',
+  gender: 'masculine/feminine form of the name',
+  distinct_name: 'another real name one letter away',
+  reordered: 'same names in another order',
+  different: 'different',
+};
+
+function givenText(name: NormalizedName): string {
+  return name.given.map((token) => token.text).join(' ');
+}
+
+/** Human-readable reasons for a name comparison, naming the words that differ. */
+export function describeNameComparison(
+  query: NormalizedName,
+  candidate: NormalizedName,
+  comparison: NameComparison,
+): string[] {
+  if (comparison.exact) {
+    return sameWriting(query, candidate)
+      ? ['name identical']
+      : ['name identical after folding accents, Ñ and punctuation'];
+  }
+  const swapped = comparison.alignment === 'swapped';
+  const reasons: string[] = [];
+  if (swapped) reasons.push('surnames in swapped order');
+  const fields: Array<[string, FieldMatch, string, string]> = [
+    [
+      'apellido paterno',
+      comparison.fields.paterno,
+      query.paterno.folded,
+      (swapped ? candidate.materno : candidate.paterno).folded,
+    ],
+    [
+      'apellido materno',
+      comparison.fields.materno,
+      query.materno.folded,
+      (swapped ? candidate.paterno : candidate.materno).folded,
+    ],
+    ['nombres', comparison.fields.nombres, givenText(query), givenText(candidate)],
+  ];
+  for (const [label, field, queryText, candidateText] of fields) {
+    if (field.kind === 'exact') continue;
+    const shown = `${queryText || '∅'} vs ${candidateText || '∅'}`;
+    reasons.push(`${label}: ${KIND_PHRASES[field.kind]} (${shown})`);
+  }
+  return reasons;
+}

@@ -1,0 +1,416 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_THRESHOLDS, matchPatient, resolveThresholds } from '../../../src/core/matching/index.js';
+import type { MatchDecision, MatchReason, PatientRecord } from '../../../src/core/matching/types.js';
+import { decide, frequenciesFrom, nameQuery, person } from './support/registry-fixtures.js';
+
+const esther = person('1000000101', 'GARZA', 'TIJERINA', 'MARIA ESTHER');
+const francisco = person('1000000202', 'DE LA GARZA', 'TREVIÑO', 'FRANCISCO JAVIER');
+const rocio = person('1000000303', 'IBARRA', 'SALAS', 'ROCÍO');
+const guadalupe = person('1000000404', 'CAVAZOS', 'LEAL', 'MARÍA GUADALUPE');
+const registry: PatientRecord[] = [esther, francisco, rocio, guadalupe];
+
+type Row = [
+  label: string,
+  query: ReturnType<typeof nameQuery>,
+  decision: MatchDecision['decision'],
+  reason: MatchReason,
+  patient: PatientRecord | null,
+];
+
+describe('matchPatient: expediente in the registry', () => {
+  it.each<Row>([
+    [
+      'identical',
+      nameQuery('1000000101', 'GARZA', 'TIJERINA', 'MARIA ESTHER'),
+      'auto',
+      'exact_id_and_name',
+      esther,
+    ],
+    [
+      'accents and Ñ',
+      nameQuery('1000000202', 'DE LA GARZA', 'TREVINO', 'FRANCISCO JAVIER'),
+      'auto',
+      'exact_id_and_name',
+      francisco,
+    ],
+    [
+      'accent added',
+      nameQuery('1000000101', 'GARZA', 'TIJERINA', 'MARÍA ESTHER'),
+      'auto',
+      'exact_id_and_name',
+      esther,
+    ],
+    [
+      'one-letter typo',
+      nameQuery('1000000101', 'GARZA', 'TIJERNIA', 'MARIA ESTHER'),
+      'auto',
+      'exact_id_name_variant',
+      esther,
+    ],
+    [
+      'typo in a short name',
+      nameQuery('1000000303', 'IBARRA', 'SALAS', 'ROCIOO'),
+      'auto',
+      'exact_id_name_variant',
+      rocio,
+    ],
+    [
+      'missing materno',
+      nameQuery('1000000101', 'GARZA', '', 'MARIA ESTHER'),
+      'auto',
+      'exact_id_name_variant',
+      esther,
+    ],
+    [
+      'dropped 2nd given name',
+      nameQuery('1000000202', 'DE LA GARZA', 'TREVIÑO', 'FRANCISCO'),
+      'auto',
+      'exact_id_name_variant',
+      francisco,
+    ],
+    [
+      'dropped 1st given name',
+      nameQuery('1000000404', 'CAVAZOS', 'LEAL', 'GUADALUPE'),
+      'auto',
+      'exact_id_name_variant',
+      guadalupe,
+    ],
+    [
+      'abbreviations',
+      nameQuery('1000000404', 'CAVAZOS', 'LEAL', 'MA. GPE.'),
+      'auto',
+      'exact_id_name_variant',
+      guadalupe,
+    ],
+    [
+      'FCO.',
+      nameQuery('1000000202', 'DE LA GARZA', 'TREVIÑO', 'FCO. JAVIER'),
+      'auto',
+      'exact_id_name_variant',
+      francisco,
+    ],
+    [
+      'swapped surnames',
+      nameQuery('1000000101', 'TIJERINA', 'GARZA', 'MARIA ESTHER'),
+      'auto',
+      'exact_id_name_variant',
+      esther,
+    ],
+    [
+      'particle dropped',
+      nameQuery('1000000202', 'GARZA', 'TREVIÑO', 'FRANCISCO JAVIER'),
+      'auto',
+      'exact_id_name_variant',
+      francisco,
+    ],
+    [
+      'particle joined',
+      nameQuery('1000000202', 'DELAGARZA', 'TREVIÑO', 'FRANCISCO JAVIER'),
+      'auto',
+      'exact_id_name_variant',
+      francisco,
+    ],
+    [
+      'sounds alike',
+      nameQuery('1000000303', 'YBARRA', 'SALAZ', 'ROCIO'),
+      'auto',
+      'exact_id_name_variant',
+      rocio,
+    ],
+    [
+      'two light differences',
+      nameQuery('1000000101', 'GARZA', '', 'MA. ESTHER'),
+      'auto',
+      'exact_id_name_variant',
+      esther,
+    ],
+  ])('%s → auto', (_label, query, decision, reason, patient) => {
+    const result = decide(query, registry);
+    expect(result).toMatchObject({ decision, reason, patient });
+    expect(result.confidence).toBeGreaterThanOrEqual(DEFAULT_THRESHOLDS.auto);
+  });
+
+  it.each<Row>([
+    [
+      'FRANCISCA for FRANCISCO',
+      nameQuery('1000000202', 'DE LA GARZA', 'TREVIÑO', 'FRANCISCA JAVIER'),
+      'review',
+      'id_conflict',
+      francisco,
+    ],
+    [
+      'GARCIA for GARZA',
+      nameQuery('1000000101', 'GARCIA', 'TIJERINA', 'MARIA ESTHER'),
+      'review',
+      'id_match_name_partial',
+      esther,
+    ],
+    [
+      'married name (materno differs)',
+      nameQuery('1000000101', 'GARZA', 'DE LOPEZ', 'MARIA ESTHER'),
+      'review',
+      'id_match_name_partial',
+      esther,
+    ],
+    [
+      'both surnames differ, same given names',
+      nameQuery('1000000101', 'LOPEZ', 'SOTO', 'MARIA ESTHER'),
+      'review',
+      'id_conflict',
+      esther,
+    ],
+    [
+      'sibling: same surnames, another name',
+      nameQuery('1000000101', 'GARZA', 'TIJERINA', 'PEDRO'),
+      'review',
+      'id_conflict',
+      esther,
+    ],
+    ['a stranger', nameQuery('1000000101', 'ZAMBRANO', 'QUIROGA', 'ULISES'), 'review', 'id_conflict', esther],
+    [
+      'too many differences at once',
+      nameQuery('1000000101', 'TIJERINA', '', 'MA. ESTER'),
+      'review',
+      'id_match_name_partial',
+      esther,
+    ],
+    [
+      'initial for the first given name',
+      nameQuery('1000000202', 'DE LA GARZA', 'TREVIÑO', 'F. JAVIER'),
+      'review',
+      'id_match_name_partial',
+      francisco,
+    ],
+  ])('%s → review, never new', (_label, query, decision, reason, patient) => {
+    const result = decide(query, registry);
+    expect(result).toMatchObject({ decision, reason, patient });
+    expect(result.confidence).toBeLessThan(DEFAULT_THRESHOLDS.auto);
+  });
+
+  it('flags a mislabelled file: the name is exactly another patient’s', () => {
+    const result = decide(nameQuery('1000000101', 'IBARRA', 'SALAS', 'ROCIO'), registry);
+    expect(result).toMatchObject({ decision: 'review', reason: 'id_conflict', patient: esther });
+    expect(result.matchingDetails.suggestions.map((s) => s.patient_id)).toContain(rocio.id);
+    expect(result.candidates[0]?.patient).toBe(rocio);
+  });
+
+  it('does not attach to an expediente whose owner has another name even when the name matches someone exactly', () => {
+    // An expediente typo that lands on an existing patient: the name belongs to Esther, the number to Rocío.
+    const result = decide(nameQuery('1000000303', 'GARZA', 'TIJERINA', 'MARIA ESTHER'), registry);
+    expect(result.decision).toBe('review');
+    expect(result.patient).toBe(rocio);
+    expect(result.candidates.map((c) => c.patient)).toContain(esther);
+  });
+
+  it('keeps Jaro-Winkler’s prefix bias from auto-assigning even with a lowered threshold', () => {
+    for (const auto of [0.95, 0.9, 0.8, 0.7]) {
+      const sister = decide(nameQuery('1000000202', 'DE LA GARZA', 'TREVIÑO', 'FRANCISCA JAVIER'), registry, {
+        thresholds: { auto, review: 0.5 },
+      });
+      expect(sister.decision).toBe('review');
+      const garcia = decide(nameQuery('1000000101', 'GARCIA', 'TIJERINA', 'MARIA ESTHER'), registry, {
+        thresholds: { auto, review: 0.5 },
+      });
+      expect(garcia.decision).toBe('review');
+    }
+  });
+});
+
+describe('matchPatient: expediente not in the registry', () => {
+  it('reviews a rare name with one light difference found under another expediente', () => {
+    const result = decide(nameQuery('1000999999', 'GARZA', 'TIJERINA', 'MARIA'), registry);
+    expect(result).toMatchObject({ decision: 'review', reason: 'name_only_match', patient: esther });
+  });
+
+  it('reviews a rare name found under another expediente (typo in the expediente, or a namesake)', () => {
+    const result = decide(nameQuery('1000999999', 'GARZA', 'TIJERINA', 'MARIA ESTHER'), registry);
+    expect(result).toMatchObject({ decision: 'review', reason: 'name_only_match', patient: esther });
+    expect(result.confidence).toBeGreaterThanOrEqual(DEFAULT_THRESHOLDS.review);
+    expect(result.confidence).toBeLessThan(DEFAULT_THRESHOLDS.auto);
+  });
+
+  it.each([
+    ['one digit changed', '1000000102'],
+    ['neighbours swapped', '1000001001'],
+  ])('reviews an expediente typo (%s) and says so', (_label, expediente) => {
+    const result = decide(nameQuery(expediente, 'GARZA', 'TIJERINA', 'MARIA ESTHER'), registry);
+    expect(result).toMatchObject({ decision: 'review', reason: 'expediente_typo', patient: esther });
+    expect(result.candidates[0]?.reasons.join(' ')).toMatch(/one keystroke/);
+  });
+
+  it('creates a new patient when there are no candidates', () => {
+    const result = decide(nameQuery('1000999999', 'ZAMBRANO', 'QUIROGA', 'ULISES'), []);
+    expect(result).toMatchObject({ decision: 'new', reason: 'no_candidates', patient: null, confidence: 0 });
+    expect(result.candidates).toEqual([]);
+  });
+
+  it('creates a new patient when no candidate is plausible', () => {
+    for (const query of [
+      nameQuery('1000999999', 'ZAMBRANO', 'QUIROGA', 'ULISES'),
+      nameQuery('1000999999', 'GARZA', 'TIJERINA', 'PEDRO'), // a sibling
+      nameQuery('1000999999', 'DE LA GARZA', 'TREVIÑO', 'FRANCISCA JAVIER'), // a sister
+      nameQuery('1000999999', 'GARZA', '', 'MARIA'), // two differences are not enough without the number
+    ]) {
+      const result = decide(query, registry);
+      expect(result).toMatchObject({ decision: 'new', reason: 'no_plausible_candidate', patient: null });
+      expect(result.confidence).toBeLessThan(DEFAULT_THRESHOLDS.review);
+    }
+  });
+
+  it('never auto-assigns on a name alone, whatever the thresholds', () => {
+    for (const thresholds of [DEFAULT_THRESHOLDS, { auto: 0.5, review: 0.2 }, { auto: 0, review: 0 }]) {
+      const result = decide(nameQuery('1000999999', 'GARZA', 'TIJERINA', 'MARIA ESTHER'), registry, {
+        thresholds,
+      });
+      expect(result.decision).not.toBe('auto');
+    }
+  });
+
+  it('weighs a common name less than a rare one', () => {
+    const query = nameQuery('1000999999', 'GARZA', 'TIJERINA', 'MARIA ESTHER');
+    const rare = decide(query, registry);
+    const commonCounts = { 't:s:GARSA': 8_000, 't:s:TIJERINA': 3_000, 't:g:MARIA': 9_000 } as Record<
+      string,
+      number
+    >;
+    const common = decide(query, registry, {
+      frequencies: { totalPatients: 100_000, count: (key) => commonCounts[key] ?? 0 },
+    });
+    expect(rare.decision).toBe('review');
+    expect(common).toMatchObject({ decision: 'new', reason: 'common_name_homonyms' });
+    expect(common.matchingDetails.expected_homonyms).toBeGreaterThan(1);
+    expect(common.candidates[0]!.scores.frequencyWeight).toBeLessThan(
+      rare.candidates[0]!.scores.frequencyWeight,
+    );
+  });
+});
+
+describe('matchPatient: homonyms', () => {
+  const juanes = Array.from({ length: 10 }, (_, i) =>
+    person(`20000000${String(i).padStart(2, '0')}`, 'HERNANDEZ', 'HERNANDEZ', 'JUAN'),
+  );
+  const juanCarlos = person('2000000050', 'HERNANDEZ', 'HERNANDEZ', 'JUAN CARLOS');
+  const crowd = [...juanes, juanCarlos];
+
+  it('attaches each JUAN HERNANDEZ HERNANDEZ to the one with his expediente', () => {
+    for (const juan of juanes) {
+      const result = decide(nameQuery(juan.expediente, 'HERNÁNDEZ', 'HERNÁNDEZ', 'JUAN'), crowd);
+      expect(result).toMatchObject({ decision: 'auto', reason: 'exact_id_and_name', patient: juan });
+    }
+  });
+
+  it('creates an eleventh JUAN HERNANDEZ HERNANDEZ for an unknown expediente far from theirs', () => {
+    const result = decide(nameQuery('2999999999', 'HERNANDEZ', 'HERNANDEZ', 'JUAN'), crowd);
+    expect(result).toMatchObject({ decision: 'new', reason: 'common_name_homonyms', patient: null });
+  });
+
+  it('still catches an expediente typo among the homonyms', () => {
+    const result = decide(nameQuery('2000000013', 'HERNANDEZ', 'HERNANDEZ', 'JUAN'), crowd);
+    expect(result).toMatchObject({ decision: 'review', reason: 'expediente_typo' });
+    expect(result.patient?.expediente).toMatch(/^20000000(03|10)$/);
+  });
+
+  it('attaches JUAN CARLOS by expediente although ten patients are called JUAN', () => {
+    const result = decide(nameQuery('2000000050', 'HERNANDEZ', 'HERNANDEZ', 'JUAN CARLOS'), crowd);
+    expect(result).toMatchObject({ decision: 'auto', patient: juanCarlos });
+  });
+
+  it('attaches a dropped 2nd name by expediente when the short name is common', () => {
+    const result = decide(nameQuery('2000000050', 'HERNANDEZ', 'HERNANDEZ', 'JUAN'), crowd, {
+      frequencies: { totalPatients: 1_000_000, count: (key) => (key.startsWith('t:s:') ? 60_000 : 40_000) },
+    });
+    expect(result).toMatchObject({ decision: 'auto', reason: 'exact_id_name_variant', patient: juanCarlos });
+  });
+
+  it('reviews a short name that is exactly a relative’s when the family name is rare', () => {
+    const father = person('3000000001', 'FALAGUI', 'ZARIDA', 'JUAN');
+    const son = person('3000000099', 'FALAGUI', 'ZARIDA', 'JUAN CARLOS');
+    const result = decide(nameQuery(son.expediente, 'FALAGUI', 'ZARIDA', 'JUAN'), [father, son]);
+    expect(result).toMatchObject({ decision: 'review', reason: 'id_match_name_fits_other', patient: son });
+  });
+});
+
+describe('matchPatient: output', () => {
+  const many = [
+    ...Array.from({ length: 40 }, (_, i) =>
+      person(`40000000${String(i).padStart(2, '0')}`, 'GARZA', 'TIJERINA', 'MARIA'),
+    ),
+    esther,
+    rocio,
+  ];
+
+  it('returns at most five candidates, always including the expediente’s patient', () => {
+    const result = decide(nameQuery(rocio.expediente, 'GARZA', 'TIJERINA', 'MARIA'), many);
+    expect(result.candidates.length).toBe(5);
+    expect(result.candidates.map((c) => c.patient)).toContain(rocio);
+    expect(result.matchingDetails.id_match).toBe(true);
+  });
+
+  it('reports every signal between 0 and 1, with reasons', () => {
+    const result = decide(nameQuery('1000000101', 'GARZA', '', 'MA. ESTHER'), registry);
+    const top = result.candidates[0]!;
+    for (const value of Object.values(top.scores)) {
+      expect(value).toBeGreaterThanOrEqual(0);
+      expect(value).toBeLessThanOrEqual(1);
+    }
+    expect(top.scores).toMatchObject({ idMatch: 1, nearId: 0 });
+    expect(top.reasons).toEqual([
+      'expediente matches',
+      'apellido materno: missing on one side (∅ vs TIJERINA)',
+      'nombres: abbreviation expanded (MARIA ESTHER vs MARIA ESTHER)',
+    ]);
+    expect(result.matchingDetails).toMatchObject({
+      id_match: true,
+      reason: 'exact_id_name_variant',
+      thresholds: DEFAULT_THRESHOLDS,
+    });
+    expect(result.matchingDetails.algorithm).toMatch(/levenshtein.*jaro-winkler.*token.*word-intersection/);
+    expect(result.matchingDetails.suggestions[0]).toMatchObject({
+      patient_id: esther.id,
+      expediente: esther.expediente,
+      nombre_completo: 'GARZA TIJERINA, MARIA ESTHER',
+    });
+  });
+
+  it('is deterministic and independent of candidate order', () => {
+    const query = nameQuery('1000999999', 'GARZA', 'TIJERINA', 'MARIA');
+    const frequencies = frequenciesFrom(many);
+    const forward = matchPatient({ query, candidates: many, frequencies });
+    const backward = matchPatient({ query, candidates: [...many].reverse(), frequencies });
+    const again = matchPatient({ query, candidates: many, frequencies });
+    expect(backward).toEqual(forward);
+    expect(again).toEqual(forward);
+  });
+
+  it('ignores a candidate passed twice', () => {
+    const result = decide(nameQuery('1000000101', 'GARZA', 'TIJERINA', 'MARIA ESTHER'), [
+      esther,
+      esther,
+      rocio,
+    ]);
+    expect(result.candidates.filter((c) => c.patient === esther)).toHaveLength(1);
+  });
+});
+
+describe('thresholds', () => {
+  it('can be raised so that only identical names auto-assign', () => {
+    const strict = { auto: 0.999 };
+    expect(
+      decide(nameQuery('1000000101', 'GARZA', 'TIJERINA', 'MARIA ESTHER'), registry, { thresholds: strict })
+        .decision,
+    ).toBe('auto');
+    expect(
+      decide(nameQuery('1000000101', 'GARZA', 'TIJERNIA', 'MARIA ESTHER'), registry, { thresholds: strict }),
+    ).toMatchObject({
+      decision: 'review',
+      reason: 'id_match_name_partial',
+    });
+  });
+
+  it('fills in defaults and rejects inconsistent values', () => {
+    expect(resolveThresholds({ review: 0.5 })).toEqual({ auto: 0.95, review: 0.5 });
+    expect(() => resolveThresholds({ auto: 0.5, review: 0.6 })).toThrow(RangeError);
+    expect(() => resolveThresholds({ auto: 1.2 })).toThrow(RangeError);
+    expect(() => resolveThresholds({ review: Number.NaN })).toThrow(RangeError);
+  });
+});

@@ -1,0 +1,18 @@
+// The extraction port and its two adapters. Importing this loads neither pdf.js (it runs only inside
+// the workers) nor poppler; constructing a pdf-parse extractor starts its worker threads.
+export type {
+  ExtractionFailure,
+  ExtractionFailureOutcome,
+  ExtractionResult,
+  ExtractionSuccess,
+  ExtractOptions,
+  TextExtractor,
+} from './types.js';
+export {
+  createPdfParseExtractor,
+  PDF_PARSE_DEFAULTS,
+  type PdfParseExtractorOptions,
+} from './pdf-parse-extractor.js';
+export { createPdftotextExtractor, type PdftotextExtractorOptions } from './pdftotext-extractor.js';
+export { isPdftotextAvailable, type PdftotextAvailability } from './pdftotext-availability.js';
+export { hasTextLayer } from './text-layer.js';

@@ -1,0 +1,42 @@
+// The port the ingest pipeline extracts text through. Both adapters (pdf-parse in worker threads, and
+// poppler's pdftotext) return the same result shape, so the pipeline never learns which one ran.
+
+/** Why a file yielded no text. Each has its own message for the records administrator. */
+export type ExtractionFailureOutcome =
+  | 'encrypted' // password-protected: needs an unprotected copy
+  | 'corrupt' // not a PDF, truncated, or with broken structure or content streams
+  | 'image_only' // readable, but no text layer on any page: needs OCR
+  | 'timeout' // took longer than the per-file limit and was stopped
+  | 'too_large_memory' // needed more memory than the per-worker ceiling and was stopped
+  | 'unreadable' // the file could not be read from disk (missing, permissions, a directory…)
+  | 'extraction_error'; // anything else: an extractor fault rather than a property of the file
+
+export type ExtractionSuccess = {
+  ok: true;
+  /** The pages' texts joined by a blank line, without page markers. */
+  text: string;
+  pages: number;
+  pageTexts?: string[];
+};
+
+export type ExtractionFailure = {
+  ok: false;
+  outcome: ExtractionFailureOutcome;
+  /** One sentence for a records administrator: what is wrong and what to do about it. */
+  message: string;
+  pages?: number;
+};
+
+export type ExtractionResult = ExtractionSuccess | ExtractionFailure;
+
+export type ExtractOptions = {
+  /** Aborting rejects the call with the signal's reason (a cancellation, not a property of the file). */
+  signal?: AbortSignal;
+};
+
+export interface TextExtractor {
+  /** Resolves with a result for every file; rejects only on caller abort or after close(). */
+  extract(path: string, options?: ExtractOptions): Promise<ExtractionResult>;
+  /** Waits for extractions in flight, then releases workers. Call once at the end of a batch. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,117 @@
+// One suite over every extractor: they must agree on outcomes for the same files.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createPdfParseExtractor,
+  createPdftotextExtractor,
+  isPdftotextAvailable,
+  type ExtractionResult,
+  type TextExtractor,
+} from '../../../src/adapters/extraction/index.js';
+import { SPANISH_LINE, writeSampleFiles, type SampleFiles } from './support/sample-files.js';
+
+const pdftotext = await isPdftotextAvailable();
+if (!pdftotext.available)
+  console.warn('pdftotext (poppler-utils) is not installed: skipping its extractor tests');
+
+const EXTRACTORS = [
+  { name: 'pdf-parse', available: true, create: () => createPdfParseExtractor({ workers: 2 }) },
+  {
+    name: 'pdftotext',
+    available: pdftotext.available,
+    create: () => createPdftotextExtractor({ concurrency: 2 }),
+  },
+];
+
+function failureOf(result: ExtractionResult): { outcome: string; message: string } {
+  if (result.ok) throw new Error(`expected a failure, got ${result.pages} page(s) of text`);
+  return result;
+}
+
+let files: SampleFiles;
+beforeAll(async () => {
+  files = await writeSampleFiles();
+});
+afterAll(async () => {
+  await files?.remove();
+});
+
+for (const { name, available, create } of EXTRACTORS) {
+  describe.skipIf(!available)(`${name} extractor`, () => {
+    let extractor: TextExtractor;
+    beforeAll(() => {
+      extractor = create();
+    });
+    afterAll(async () => {
+      await extractor?.close();
+    });
+
+    it('extracts every page of a text PDF, accents intact and without page markers', async () => {
+      const result = await extractor.extract(files.text);
+      if (!result.ok) throw new Error(result.message);
+      expect(result.pages).toBe(3);
+      expect(result.pageTexts).toHaveLength(3);
+      expect(result.text.replace(/\s+/g, ' ')).toContain(SPANISH_LINE);
+      expect(result.pageTexts?.[2]).toContain('Dra. Muñoz');
+      expect(result.text).not.toMatch(/-- \d+ of \d+ --/);
+    });
+
+    it('reports a password-protected PDF as encrypted, with a message an administrator can act on', async () => {
+      const failure = failureOf(await extractor.extract(files.encrypted));
+      expect(failure.outcome).toBe('encrypted');
+      expect(failure.message).toMatch(/password-protected.*ask the sender for an unprotected copy/);
+    });
+
+    it('reports a PDF with pictures and no text layer as image_only, with its page count', async () => {
+      const result = await extractor.extract(files.imageOnly);
+      expect(result).toMatchObject({ ok: false, outcome: 'image_only', pages: 2 });
+      expect(failureOf(result).message).toMatch(/needs OCR/);
+    });
+
+    it('reports a garbled content stream as corrupt, not as a scan', async () => {
+      expect(failureOf(await extractor.extract(files.corruptContent)).outcome).toBe('corrupt');
+    });
+
+    it('reports a truncated PDF and a file that is not a PDF as corrupt', async () => {
+      expect(failureOf(await extractor.extract(files.truncated)).outcome).toBe('corrupt');
+      const notPdf = failureOf(await extractor.extract(files.notPdf));
+      expect(notPdf.outcome).toBe('corrupt');
+      expect(notPdf.message).toMatch(/not a PDF/);
+    });
+
+    it('reports a missing file and a directory as unreadable', async () => {
+      const missing = failureOf(await extractor.extract(files.missing));
+      expect(missing.outcome).toBe('unreadable');
+      expect(missing.message).toMatch(/ENOENT/);
+      expect(failureOf(await extractor.extract(files.dir)).outcome).toBe('unreadable');
+    });
+
+    it('keeps working after broken files, extracting many files at once', async () => {
+      const paths = [
+        files.corruptContent,
+        files.text,
+        files.truncated,
+        files.encrypted,
+        files.text,
+        files.imageOnly,
+      ];
+      const results = await Promise.all(paths.map((path) => extractor.extract(path)));
+      expect(results.map((r) => (r.ok ? 'ok' : r.outcome))).toEqual([
+        'corrupt',
+        'ok',
+        'corrupt',
+        'encrypted',
+        'ok',
+        'image_only',
+      ]);
+    });
+
+    it('rejects with the caller’s reason when aborted, and extracts the next file', async () => {
+      const controller = new AbortController();
+      controller.abort(new Error('batch cancelled'));
+      await expect(extractor.extract(files.text, { signal: controller.signal })).rejects.toThrow(
+        'batch cancelled',
+      );
+      expect((await extractor.extract(files.text)).ok).toBe(true);
+    });
+  });
+}

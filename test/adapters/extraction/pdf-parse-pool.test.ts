@@ -1,0 +1,82 @@
+// Behaviour specific to the worker pool: broken files, a stuck file and cancellation cost one worker at
+// most, and the pool goes on.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPdfParseExtractor } from '../../../src/adapters/extraction/index.js';
+import { makeClinicalPage, makeTextPdf } from './support/make-pdfs.js';
+import { writeSampleFiles, type SampleFiles } from './support/sample-files.js';
+
+let files: SampleFiles;
+let longPdf: string;
+let scratch: string;
+beforeAll(async () => {
+  files = await writeSampleFiles();
+  scratch = await mkdtemp(join(tmpdir(), 'extraction-long-'));
+  // ~600 pages take pdf.js several seconds, far beyond the 1 s limit used below.
+  longPdf = join(scratch, 'long.pdf');
+  const pages = Array.from({ length: 600 }, (_, i) => makeClinicalPage(i + 1));
+  await writeFile(longPdf, await makeTextPdf({ pages }));
+});
+afterAll(async () => {
+  await files?.remove();
+  if (scratch) await rm(scratch, { recursive: true, force: true });
+});
+
+describe('pdf-parse worker pool', () => {
+  it('reports a damaged compressed stream as corrupt and extracts the next file on the same single worker', async () => {
+    const extractor = createPdfParseExtractor({ workers: 1 });
+    try {
+      const broken = await extractor.extract(files.badFlate);
+      expect(broken).toMatchObject({ ok: false, outcome: 'corrupt' });
+      if (!broken.ok) expect(broken.message).toMatch(/flate/i);
+      expect(await extractor.extract(files.text)).toMatchObject({ ok: true, pages: 3 });
+    } finally {
+      await extractor.close();
+    }
+  });
+
+  it('stops a file that exceeds the timeout, replaces its worker and goes on', async () => {
+    const extractor = createPdfParseExtractor({ workers: 1, timeoutMs: 1000 });
+    try {
+      const slow = await extractor.extract(longPdf);
+      expect(slow).toMatchObject({ ok: false, outcome: 'timeout' });
+      if (!slow.ok) expect(slow.message).toMatch(/time limit \(1 s\)/);
+      expect(await extractor.extract(files.text)).toMatchObject({ ok: true, pages: 3 });
+    } finally {
+      await extractor.close();
+    }
+  });
+
+  it('counts the timeout from when a worker starts the file, not while it waits in the queue', async () => {
+    // Four long files on one worker: the last waits for the others, each of which is stopped at 1 s.
+    const extractor = createPdfParseExtractor({ workers: 1, timeoutMs: 1000 });
+    try {
+      const queued = [longPdf, longPdf, files.text, files.text].map((path) => extractor.extract(path));
+      const outcomes = (await Promise.all(queued)).map((r) => (r.ok ? 'ok' : r.outcome));
+      expect(outcomes).toEqual(['timeout', 'timeout', 'ok', 'ok']);
+    } finally {
+      await extractor.close();
+    }
+  });
+
+  it('cancels a running file when the caller aborts, and the pool goes on', async () => {
+    const extractor = createPdfParseExtractor({ workers: 1 });
+    try {
+      const controller = new AbortController();
+      const running = extractor.extract(longPdf, { signal: controller.signal });
+      setTimeout(() => controller.abort(new Error('stopped by the user')), 200);
+      await expect(running).rejects.toThrow('stopped by the user');
+      expect(await extractor.extract(files.text)).toMatchObject({ ok: true });
+    } finally {
+      await extractor.close();
+    }
+  });
+
+  it('refuses work once closed', async () => {
+    const extractor = createPdfParseExtractor({ workers: 1 });
+    await extractor.close();
+    await expect(extractor.extract(files.text)).rejects.toThrow(/closed/);
+  });
+});

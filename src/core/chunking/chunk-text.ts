@@ -68,14 +68,14 @@ function findChunkEnd(text: string, start: number, chunkSize: number): number {
   // A boundary earlier than half the window would make needlessly small chunks: prefer a weaker boundary.
   const earliest = start + Math.max(1, Math.floor(chunkSize / 2));
   // A boundary character at `limit` itself still gives a chunk of exactly `chunkSize`.
-  const paragraph = text.lastIndexOf('\n\n', limit);
-  if (paragraph >= earliest) return paragraph;
-  const line = text.lastIndexOf('\n', limit);
-  if (line >= earliest) return line;
+  const paragraph = lastIndexBetween(text, '\n\n', earliest, limit);
+  if (paragraph !== -1) return paragraph;
+  const line = lastIndexBetween(text, '\n', earliest, limit);
+  if (line !== -1) return line;
   const sentence = lastSentenceEnd(text, earliest, limit);
-  if (sentence >= earliest) return sentence;
-  const space = lastSpace(text, limit);
-  if (space >= earliest) return space;
+  if (sentence !== -1) return sentence;
+  const space = lastIndexBetween(text, ' ', earliest, limit);
+  if (space !== -1) return space;
   const cut = avoidSplittingSurrogatePair(text, limit);
   return cut > start ? cut : limit;
 }
@@ -92,8 +92,13 @@ function lastSentenceEnd(text: string, from: number, limit: number): number {
   return -1;
 }
 
-function lastSpace(text: string, limit: number): number {
-  return Math.max(text.lastIndexOf(' ', limit), text.lastIndexOf('\n', limit));
+/**
+ * Last start of `needle` within [from, limit], or -1. Bounded on purpose: `lastIndexOf` alone would scan back
+ * to the start of the text whenever the window lacks the separator, making chunking quadratic.
+ */
+function lastIndexBetween(text: string, needle: string, from: number, limit: number): number {
+  const index = text.slice(from, limit + needle.length).lastIndexOf(needle);
+  return index === -1 ? -1 : from + index;
 }
 
 function avoidSplittingSurrogatePair(text: string, end: number): number {

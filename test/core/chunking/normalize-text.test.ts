@@ -11,7 +11,11 @@ describe('normalizeText', () => {
     expect(normalizeText('uno \r\ndos\r\rtres\n\n\n\n  cuatro')).toBe('uno\ndos\n\ntres\n\ncuatro');
   });
 
-  it('drops control characters and trims', () => {
-    expect(normalizeText('\u0000  hola\u0007 mundo \u001f ')).toBe('hola mundo');
+  it('drops control characters (C0 and C1) and trims', () => {
+    expect(normalizeText('\u0000  hola\u0007 mundo \u001f\u0090 ')).toBe('hola mundo');
+  });
+
+  it('removes spaces around line breaks however many there are', () => {
+    expect(normalizeText('a \t \n\t b\u00a0\n\nc')).toBe('a\nb\n\nc');
   });
 });

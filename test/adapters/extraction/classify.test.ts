@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { classifyPdfError } from '../../../src/adapters/extraction/classify-pdf-error.js';
+import {
+  classifyPdftotextFailure,
+  reportsSyntaxErrors,
+} from '../../../src/adapters/extraction/classify-pdftotext-exit.js';
+import { describeFailure } from '../../../src/adapters/extraction/describe-failure.js';
+import { hasPdfHeader, hasTextLayer, joinPageTexts } from '../../../src/adapters/extraction/text-layer.js';
+
+function named(name: string, message: string, code?: string): Error {
+  const error = Object.assign(new Error(message), code === undefined ? {} : { code });
+  error.name = name;
+  return error;
+}
+
+describe('hasTextLayer', () => {
+  it('looks past pdf-parse page markers and whitespace', () => {
+    expect(hasTextLayer(['\n\n-- 1 of 2 --\n\n', '  \t\n-- 2 of 2 --\n'])).toBe(false);
+    expect(hasTextLayer([])).toBe(false);
+    expect(hasTextLayer(['', ' Diagnóstico: gastritis\n-- 2 of 2 --'])).toBe(true);
+  });
+
+  it('keeps a page whose only text resembles a marker inside a sentence', () => {
+    expect(hasTextLayer(['Ver nota -- 1 of 2 -- adjunta'])).toBe(true);
+  });
+});
+
+describe('joinPageTexts and hasPdfHeader', () => {
+  it('joins pages with one blank line', () => {
+    expect(joinPageTexts(['uno\n', 'dos'])).toBe('uno\n\ndos');
+  });
+
+  it('accepts a header after some leading junk, within the first kilobyte', () => {
+    expect(hasPdfHeader(Buffer.from('%PDF-1.7\n'))).toBe(true);
+    expect(hasPdfHeader(Buffer.concat([Buffer.alloc(100, 0x20), Buffer.from('%PDF-1.4')]))).toBe(true);
+    expect(hasPdfHeader(Buffer.concat([Buffer.alloc(1100, 0x20), Buffer.from('%PDF-1.4')]))).toBe(false);
+    expect(hasPdfHeader(Buffer.from('PK\u0003\u0004 a zip'))).toBe(false);
+  });
+});
+
+describe('classifyPdfError', () => {
+  it('maps pdf-parse exceptions by name', () => {
+    expect(classifyPdfError(named('PasswordException', 'No password given')).outcome).toBe('encrypted');
+    expect(classifyPdfError(named('InvalidPDFException', 'Invalid PDF structure.')).outcome).toBe('corrupt');
+    expect(classifyPdfError(named('UnknownErrorException', 'Bad encoding in flate stream')).outcome).toBe(
+      'corrupt',
+    );
+    expect(classifyPdfError(named('FormatError', 'bad XRef entry')).outcome).toBe('corrupt');
+  });
+
+  it('maps file-system errors to unreadable and anything else to extraction_error', () => {
+    expect(classifyPdfError(named('Error', 'no such file', 'ENOENT')).outcome).toBe('unreadable');
+    expect(classifyPdfError(named('Error', 'permission denied', 'EACCES')).outcome).toBe('unreadable');
+    expect(classifyPdfError(new TypeError('x is undefined'))).toEqual({
+      outcome: 'extraction_error',
+      detail: 'TypeError: x is undefined',
+    });
+    expect(classifyPdfError('a string').outcome).toBe('extraction_error');
+  });
+});
+
+describe('classifyPdftotextFailure', () => {
+  it('reads poppler exit codes and diagnostics', () => {
+    const encrypted = { exitCode: 1, stderr: 'Command Line Error: Incorrect password\n' };
+    expect(classifyPdftotextFailure(encrypted)).toEqual({
+      outcome: 'encrypted',
+      detail: 'Command Line Error: Incorrect password',
+    });
+    expect(
+      classifyPdftotextFailure({ exitCode: 3, stderr: 'Permission Error: copying not allowed' }).outcome,
+    ).toBe('encrypted');
+    expect(classifyPdftotextFailure({ exitCode: 99, stderr: 'Command Line Error: bad option' }).outcome).toBe(
+      'extraction_error',
+    );
+    const damaged = {
+      exitCode: 1,
+      stderr: "Syntax Warning: May not be a PDF file\nSyntax Error: Couldn't find trailer dictionary\n",
+    };
+    expect(classifyPdftotextFailure(damaged)).toEqual({
+      outcome: 'corrupt',
+      detail: "Syntax Error: Couldn't find trailer dictionary",
+    });
+    expect(classifyPdftotextFailure({ exitCode: null, stderr: '' }).detail).toMatch(/exited with code null/);
+  });
+
+  it('tells syntax errors apart from warnings', () => {
+    expect(reportsSyntaxErrors("Syntax Error (420): Illegal character '>'")).toBe(true);
+    expect(reportsSyntaxErrors('Syntax Warning: Invalid Font Weight')).toBe(false);
+  });
+});
+
+describe('describeFailure', () => {
+  it('writes one actionable sentence per outcome, with the limit and the detail when known', () => {
+    expect(describeFailure('encrypted').message).toBe(
+      'the PDF is password-protected (encrypted); ask the sender for an unprotected copy',
+    );
+    expect(describeFailure('timeout', { timeoutMs: 60_000 }).message).toMatch(/time limit \(60 s\)/);
+    expect(describeFailure('timeout', { timeoutMs: 250 }).message).toMatch(/time limit \(250 ms\)/);
+    expect(describeFailure('too_large_memory', { maxMemoryMb: 512 }).message).toMatch(
+      /memory limit \(512 MB\)/,
+    );
+    expect(describeFailure('corrupt', { detail: 'Invalid PDF structure.', pages: 2 })).toEqual({
+      ok: false,
+      outcome: 'corrupt',
+      message:
+        'the PDF is damaged or is not a valid PDF, so its text cannot be read; ask the sender for a new copy (Invalid PDF structure.)',
+      pages: 2,
+    });
+  });
+});

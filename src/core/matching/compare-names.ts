@@ -135,35 +135,25 @@ function combineWordMatches(matches: FieldMatch[]): FieldMatch {
 }
 
 /**
- * Finds the shorter list of given names inside the longer one, in order, word by word as light variants:
- * JUAN in JUAN CARLOS, GUADALUPE in MARIA GUADALUPE. Returns null when there is no such alignment.
+ * Finds the shorter list of given names inside the longer one, in order, word by word as light variants
+ * (JUAN in JUAN CARLOS, GUADALUPE in MARIA GUADALUPE), over the precomputed word-pair matches.
+ * Returns the matches along the alignment, or null when there is none.
  */
-function alignSubsequence(
-  shorter: GivenNameToken[],
-  longer: GivenNameToken[],
-  shorterIsQuery: boolean,
-  knowledge: NameKnowledge,
-): { matches: FieldMatch[]; keepsFirst: boolean } | null {
-  const search = (i: number, from: number): FieldMatch[] | null => {
-    if (i === shorter.length) return [];
-    for (let j = from; j <= longer.length - (shorter.length - i); j++) {
-      const s = shorter[i]!;
-      const l = longer[j]!;
-      const m = shorterIsQuery
-        ? compareGivenToken(s, l, knowledge, i)
-        : compareGivenToken(l, s, knowledge, j);
+function alignSubsequence(pairs: FieldMatch[][], longerLength: number): FieldMatch[] | null {
+  const aligned: FieldMatch[] = [];
+  const search = (i: number, from: number): boolean => {
+    if (i === pairs.length) return true;
+    const row = pairs[i]!;
+    for (let j = from; j <= longerLength - (pairs.length - i); j++) {
+      const m = row[j]!;
       if (!m.light) continue;
-      const rest = search(i + 1, j + 1);
-      if (rest !== null) return [m, ...rest];
+      aligned.push(m);
+      if (search(i + 1, j + 1)) return true;
+      aligned.pop();
     }
-    return null;
+    return false;
   };
-  const matches = search(0, 0);
-  if (matches === null) return null;
-  const first = shorterIsQuery
-    ? compareGivenToken(shorter[0]!, longer[0]!, knowledge, 0)
-    : compareGivenToken(longer[0]!, shorter[0]!, knowledge, 0);
-  return { matches, keepsFirst: first.light };
+  return search(0, 0) ? aligned : null;
 }
 
 export function compareGivenNames(
@@ -176,6 +166,7 @@ export function compareGivenNames(
     return match('missing', SIMILARITY.missingGiven, false);
   }
   if (query.length === candidate.length) {
+    if (query.length === 1) return compareGivenToken(query[0]!, candidate[0]!, knowledge, 0);
     const positional = combineWordMatches(
       query.map((token, i) => compareGivenToken(token, candidate[i]!, knowledge, i)),
     );
@@ -189,23 +180,19 @@ export function compareGivenNames(
   }
   const queryIsShorter = query.length < candidate.length;
   const [shorter, longer] = queryIsShorter ? [query, candidate] : [candidate, query];
-  const aligned = alignSubsequence(shorter, longer, queryIsShorter, knowledge);
+  // pairs[i][j]: word i of the shorter list against word j of the longer, always judged query-first.
+  const pairs = shorter.map((s, i) =>
+    longer.map((l, j) =>
+      queryIsShorter ? compareGivenToken(s, l, knowledge, i) : compareGivenToken(l, s, knowledge, j),
+    ),
+  );
+  const aligned = alignSubsequence(pairs, longer.length);
   if (aligned !== null) {
-    const dropped = aligned.keepsFirst ? SIMILARITY.droppedLaterName : SIMILARITY.droppedFirstName;
-    const words = combineWordMatches(aligned.matches);
-    return match('dropped_name', words.similarity * dropped, true);
+    const dropped = pairs[0]![0]!.light ? SIMILARITY.droppedLaterName : SIMILARITY.droppedFirstName;
+    return match('dropped_name', combineWordMatches(aligned).similarity * dropped, true);
   }
   // No clean alignment: grade each word of the shorter list by its best partner, and pay for the rest.
-  const best = shorter.map((s) => {
-    let top: FieldMatch = match('different', 0, false);
-    longer.forEach((l, j) => {
-      const m = queryIsShorter
-        ? compareGivenToken(s, l, knowledge, j)
-        : compareGivenToken(l, s, knowledge, j);
-      if (m.similarity > top.similarity) top = m;
-    });
-    return top;
-  });
+  const best = pairs.map((row) => row.reduce((top, m) => (m.similarity > top.similarity ? m : top)));
   const combined = combineWordMatches(best);
   const coverage = Math.sqrt(shorter.length / longer.length);
   const kind = combined.kind === 'gender' ? 'gender' : 'different';
@@ -257,6 +244,8 @@ export function compareNames(
     1,
   );
   if (straight.exact) return straight;
+  // Swapping costs a factor, so it can only beat a straight reading that is not already light.
+  if (straight.light) return straight;
   let best = straight;
   if (query.materno.core !== '' || candidate.materno.core !== '') {
     const swapped = comparison(

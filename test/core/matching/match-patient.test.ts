@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_THRESHOLDS, matchPatient, resolveThresholds } from '../../../src/core/matching/index.js';
+import {
+  DEFAULT_THRESHOLDS,
+  matchPatient,
+  resolveThresholds,
+  tokenFrequencyKeys,
+} from '../../../src/core/matching/index.js';
 import type { MatchDecision, MatchReason, PatientRecord } from '../../../src/core/matching/types.js';
 import { decide, frequenciesFrom, nameQuery, person } from './support/registry-fixtures.js';
 
@@ -380,6 +385,25 @@ describe('matchPatient: output', () => {
     const again = matchPatient({ query, candidates: many, frequencies });
     expect(backward).toEqual(forward);
     expect(again).toEqual(forward);
+  });
+
+  it('asks the frequencies only for the query’s own frequency keys, so they can be fetched beforehand', () => {
+    const asked = new Set<string>();
+    const query = nameQuery('1000000101', 'GARSA', 'TIJERINA', 'MA. ESTER');
+    matchPatient({
+      query,
+      candidates: [...registry, ...many],
+      frequencies: {
+        totalPatients: 100_000,
+        count: (key) => {
+          asked.add(key);
+          return 1;
+        },
+      },
+    });
+    expect(asked.size).toBeGreaterThan(0);
+    const allowed = new Set(tokenFrequencyKeys(query));
+    for (const key of asked) expect(allowed.has(key), key).toBe(true);
   });
 
   it('ignores a candidate passed twice', () => {

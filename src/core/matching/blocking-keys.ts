@@ -3,7 +3,8 @@ import type { NameFields } from './types.js';
 
 /**
  * Blocking keys: short strings stored per patient in `patient_blocking_keys(key, patient_id)` and looked
- * up by exact match. All words are phonetic codes (see phoneticCode), so accents, Ñ, S/Z, B/V… collide.
+ * up by exact match. Candidate keys are made of phonetic codes (see phoneticCode), so accents, Ñ, S/Z,
+ * B/V… collide.
  *
  * Candidate keys (query with `queryBlockingKeys`):
  * - `a:` both surnames as an unordered pair + first given name  — exact, swapped, particle variants;
@@ -16,8 +17,8 @@ import type { NameFields } from './types.js';
  * Every key combines at least two fields, so a one-letter typo in any single field of a patient with
  * two surnames still meets the patient under a key made of the other fields.
  *
- * Frequency keys (`t:`): one word each, `t:s:<surname>` and `t:g:<given name>`, counted to weigh
- * how common a name is. Never used to fetch candidates.
+ * Frequency keys (`t:`): one folded word each, `t:s:<surname>` and `t:g:<given name>`, counted to weigh
+ * how common a name is and to tell a real name from a typo. Never used to fetch candidates.
  */
 export const CANDIDATE_KEY_PREFIXES = ['a:', 'm:', 'p:', 's:'] as const;
 export const FREQUENCY_KEY_PREFIX = 't:';
@@ -70,9 +71,9 @@ function addSingleSurnameKeys(keys: Set<string>, name: NormalizedName, forQuery:
 }
 
 function addFrequencyKeys(keys: Set<string>, name: NormalizedName): void {
-  if (name.paterno.core !== '') keys.add(`t:s:${name.paterno.corePhonetic}`);
-  if (name.materno.core !== '') keys.add(`t:s:${name.materno.corePhonetic}`);
-  for (const token of name.given) keys.add(`t:g:${token.phonetic}`);
+  if (name.paterno.core !== '') keys.add(surnameFrequencyKey(name.paterno));
+  if (name.materno.core !== '') keys.add(surnameFrequencyKey(name.materno));
+  for (const token of name.given) keys.add(givenNameFrequencyKey(token.text));
 }
 
 /** Every key to store for a patient: candidate keys and frequency keys, without duplicates. */
@@ -101,10 +102,14 @@ export function tokenFrequencyKeys(name: NameFields): string[] {
   return [...keys];
 }
 
+/**
+ * Frequency keys use the folded spelling, not the sound: whether BEERRA is a real surname or a slip for
+ * BECERRA must not depend on it sounding like VERA.
+ */
 export function surnameFrequencyKey(surname: SurnameForm): string {
-  return `t:s:${surname.corePhonetic}`;
+  return `t:s:${surname.core}`;
 }
 
-export function givenNameFrequencyKey(phonetic: string): string {
-  return `t:g:${phonetic}`;
+export function givenNameFrequencyKey(text: string): string {
+  return `t:g:${text}`;
 }

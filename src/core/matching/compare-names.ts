@@ -40,8 +40,19 @@ function match(kind: FieldMatchKind, similarity: number, light: boolean): FieldM
   return { kind, similarity, light };
 }
 
-/** FRANCISCO/FRANCISCA, JUAN/JUANA, GABRIEL/GABRIELA: one letter apart, but a brother and a sister. */
-export function isGenderPair(a: string, b: string): boolean {
+/**
+ * FRANCISCO/FRANCISCA, JUAN/JUANA, GABRIEL/GABRIELA: one letter apart, but a brother and a sister.
+ * The O/A ending always counts. A final A added or dropped counts unless the shorter form is the
+ * filename's word and no real name (MARGARIT for MARGARITA is a slip of the keyboard, JUAN for JUANA is
+ * not); a registry word is always a real name — it is somebody's.
+ */
+export function isGenderPair(
+  query: string,
+  registered: string,
+  queryIsRealName: () => boolean = () => true,
+): boolean {
+  const a = query;
+  const b = registered;
   if (a.length === b.length && a.length >= 3) {
     const endA = a[a.length - 1];
     const endB = b[b.length - 1];
@@ -49,7 +60,8 @@ export function isGenderPair(a: string, b: string): boolean {
       a.slice(0, -1) === b.slice(0, -1) && ((endA === 'O' && endB === 'A') || (endA === 'A' && endB === 'O'))
     );
   }
-  return b === `${a}A` || a === `${b}A`;
+  if (b === `${a}A`) return queryIsRealName();
+  return a === `${b}A`;
 }
 
 function oneEditMatch(query: string, candidate: string, queryIsRealName: boolean): FieldMatch {
@@ -105,7 +117,9 @@ function compareGivenToken(
       ? match('abbreviation', SIMILARITY.abbreviation, true)
       : EXACT;
   }
-  if (isGenderPair(query.text, candidate.text)) return match('gender', SIMILARITY.gender, false);
+  if (isGenderPair(query.text, candidate.text, () => knowledge.isRealGivenName(query))) {
+    return match('gender', SIMILARITY.gender, false);
+  }
   if (
     (query.initial !== null && candidate.text.startsWith(query.initial)) ||
     (candidate.initial !== null && query.text.startsWith(candidate.initial))

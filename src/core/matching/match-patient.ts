@@ -24,15 +24,19 @@ const MAX_CANDIDATES = 5;
 /** A name-only match is never proof: even a perfect, rare name stays below auto. */
 const NAME_ONLY_WEIGHT = 0.9;
 /**
- * Without the expediente, only a name with at most one light difference is evidence enough for a review;
- * anything weaker (two differences, or not light at all) is scaled below the review threshold.
+ * Without the expediente, only the same name (accents, particles and abbreviations aside) is evidence
+ * enough for a review: a duplicate would need both an expediente that is not a typo and a misspelt name.
+ * Anything weaker is scaled below the review threshold, so new patients with similar names stay `new`.
  */
-const NAME_ONLY_MIN_SIMILARITY = 0.93;
+const NAME_ONLY_MIN_SIMILARITY = 0.98;
 const WEAK_NAME_WEIGHT = 0.6;
 /** Below this a near expediente is a neighbour, not a typo of the same patient. */
 const EXPEDIENTE_TYPO_MIN_NAME = 0.75;
-/** A name expected on fewer registry patients than this (by chance) is rare: its bearers are meaningful. */
-const RARE_NAME_HOMONYMS = 1;
+/**
+ * A name expected on fewer registry patients than this (by chance) is rare: somebody carrying it exactly
+ * is then a surprise (1 − e^−0.25 ≈ 22 %), not the ordinary company of a common name.
+ */
+const RARE_NAME_HOMONYMS = 0.25;
 /** Given names that could be the same person's (F. for FRANCISCO, reordered, a short name off by one). */
 const COMPATIBLE_GIVEN_NAMES: ReadonlySet<FieldMatchKind> = new Set(['initial', 'reordered', 'near']);
 

@@ -34,7 +34,7 @@ export function describeNameFrequency(query: NormalizedName, frequencies: TermFr
   const realNameCount = Math.max(3, Math.ceil(total * 1e-5));
   const knowledge: NameKnowledge = {
     isRealGivenName: (token) =>
-      KNOWN_GIVEN_NAMES.has(token.text) || count(givenNameFrequencyKey(token.phonetic)) >= realNameCount,
+      KNOWN_GIVEN_NAMES.has(token.text) || count(givenNameFrequencyKey(token.text)) >= realNameCount,
     isRealSurname: (surname) =>
       KNOWN_SURNAMES.has(surname.core) || count(surnameFrequencyKey(surname)) >= realNameCount,
   };
@@ -44,7 +44,7 @@ export function describeNameFrequency(query: NormalizedName, frequencies: TermFr
     expectedHomonyms = total * share(surnameFrequencyKey(query.paterno));
     if (query.materno.core !== '') expectedHomonyms *= share(surnameFrequencyKey(query.materno));
     const first = query.given[0];
-    if (first !== undefined) expectedHomonyms *= share(givenNameFrequencyKey(first.phonetic));
+    if (first !== undefined) expectedHomonyms *= share(givenNameFrequencyKey(first.text));
   }
   return { knowledge, expectedHomonyms };
 }

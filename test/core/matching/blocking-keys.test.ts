@@ -53,8 +53,8 @@ describe('patientBlockingKeys', () => {
     expect(tokenFrequencyKeys(patient).sort()).toEqual([
       't:g:GUADALUPE',
       't:g:MARIA',
-      't:s:GARSA',
-      't:s:TREBINO',
+      't:s:GARZA',
+      't:s:TREVINO',
     ]);
     expect(FREQUENCY_KEY_PREFIX).toBe('t:');
   });

@@ -222,9 +222,24 @@ describe('matchPatient: expediente in the registry', () => {
 });
 
 describe('matchPatient: expediente not in the registry', () => {
-  it('reviews a rare name with one light difference found under another expediente', () => {
-    const result = decide(nameQuery('1000999999', 'GARZA', 'TIJERINA', 'MARIA'), registry);
-    expect(result).toMatchObject({ decision: 'review', reason: 'name_only_match', patient: esther });
+  it('creates a new patient whose name is one light difference from a registered name with an unrelated expediente', () => {
+    for (const query of [
+      nameQuery('1000999999', 'GARZA', 'TIJERINA', 'MARIA'),
+      nameQuery('1000999999', 'GARZA', 'TIJERNIA', 'MARIA ESTHER'),
+      nameQuery('1000999999', 'GARZA', '', 'MARIA ESTHER'),
+    ]) {
+      expect(decide(query, registry)).toMatchObject({ decision: 'new', patient: null });
+    }
+  });
+
+  it('still reviews such a name when its expediente is one keystroke from the registered one', () => {
+    const result = decide(nameQuery('1000000102', 'GARZA', 'TIJERNIA', 'MARIA ESTHER'), registry);
+    expect(result).toMatchObject({ decision: 'review', reason: 'expediente_typo', patient: esther });
+  });
+
+  it('reviews a rare name written with abbreviations and without accents under another expediente', () => {
+    const result = decide(nameQuery('1000999999', 'CAVAZOS', 'LEAL', 'MA. GPE.'), registry);
+    expect(result).toMatchObject({ decision: 'review', reason: 'name_only_match', patient: guadalupe });
   });
 
   it('reviews a rare name found under another expediente (typo in the expediente, or a namesake)', () => {
@@ -274,7 +289,7 @@ describe('matchPatient: expediente not in the registry', () => {
   it('weighs a common name less than a rare one', () => {
     const query = nameQuery('1000999999', 'GARZA', 'TIJERINA', 'MARIA ESTHER');
     const rare = decide(query, registry);
-    const commonCounts = { 't:s:GARSA': 8_000, 't:s:TIJERINA': 3_000, 't:g:MARIA': 9_000 } as Record<
+    const commonCounts = { 't:s:GARZA': 8_000, 't:s:TIJERINA': 3_000, 't:g:MARIA': 9_000 } as Record<
       string,
       number
     >;

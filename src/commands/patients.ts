@@ -45,9 +45,9 @@ export async function importPatients(options: ImportPatientsOptions): Promise<Im
     throw new UserError(`'${options.file}' is a folder, not a CSV file`, ExitCode.Usage);
   }
   const started = performance.now();
-  const batchSize = options.batchSize ?? 5000;
-  return withDatabase(options, async ({ db }) => {
-    const repository = new PatientRepository(db);
+  const batchSize = options.batchSize ?? 20_000;
+  return withDatabase(options, async ({ db, sqlite }) => {
+    const repository = new PatientRepository(db, sqlite);
     const report: ImportReport = {
       file,
       layout: 'split',

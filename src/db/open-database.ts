@@ -3,7 +3,7 @@ import path from 'node:path';
 import { CamelCasePlugin, Kysely, Migrator, SqliteDialect, type Dialect } from 'kysely';
 import { ServiceUnavailableError, UserError, ExitCode } from '../errors.js';
 import type { Database } from './schema.js';
-import { migrationProvider } from './migrations/index.js';
+import { createMigrationProvider, type SqlDialectName } from './migrations/index.js';
 import type { DatabaseTarget } from './database-url.js';
 
 /** The subset of better-sqlite3 that the embedded vector store needs from the shared handle. */
@@ -41,7 +41,7 @@ export async function openDatabase(target: DatabaseTarget, options: OpenDatabase
     target.kind === 'sqlite' ? await createSqliteDialect(target.path, options) : await createPostgresDialect(target, options);
   const raw = new Kysely<unknown>({ dialect });
   try {
-    if (options.migrate !== false) await migrateToLatest(raw);
+    if (options.migrate !== false) await migrateToLatest(raw, kind);
   } catch (error) {
     await raw.destroy();
     throw translateConnectionError(error, target);
@@ -58,8 +58,8 @@ export async function openDatabase(target: DatabaseTarget, options: OpenDatabase
   };
 }
 
-export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
-  const migrator = new Migrator({ db, provider: migrationProvider });
+export async function migrateToLatest(db: Kysely<unknown>, dialect: SqlDialectName): Promise<void> {
+  const migrator = new Migrator({ db, provider: createMigrationProvider(dialect) });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error) {
@@ -101,6 +101,8 @@ async function createSqliteDialect(
   handle.pragma('journal_mode = WAL');
   handle.pragma('synchronous = NORMAL');
   handle.pragma('foreign_keys = ON');
+  // A large page cache keeps the blocking-key B-tree in memory during imports and matching.
+  handle.pragma('cache_size = -262144');
   return {
     dialect: new SqliteDialect({ database: handle }),
     sqlite: handle as unknown as SqliteHandle,

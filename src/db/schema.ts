@@ -34,8 +34,15 @@ export interface PatientsTable {
 
 /** Exact-match keys for candidate retrieval and name-term frequencies (see core/matching/blocking-keys). */
 export interface PatientBlockingKeysTable {
-  key: string;
-  patientId: string;
+  /** hashBlockingKey(key) */
+  keyHash: number;
+  /** encodeExpediente(patient's expediente) */
+  expedienteCode: number;
+}
+
+export interface NameTermCountsTable {
+  term: string;
+  patients: number;
 }
 
 export interface BatchUploadsTable {
@@ -127,6 +134,7 @@ export interface AuditLogTable {
 export interface Database {
   patients: PatientsTable;
   patientBlockingKeys: PatientBlockingKeysTable;
+  nameTermCounts: NameTermCountsTable;
   batchUploads: BatchUploadsTable;
   batchFiles: BatchFilesTable;
   medicalDocuments: MedicalDocumentsTable;

@@ -1,8 +1,9 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import type { SqlDialectName } from './index.js';
 
 // Migrations use snake_case names directly: they run without the CamelCasePlugin so that the schema
 // reads the same from psql or sqlite3 as it does here.
-export async function up(db: Kysely<unknown>): Promise<void> {
+export async function up(db: Kysely<unknown>, dialect: SqlDialectName): Promise<void> {
   await db.schema
     .createTable('patients')
     .addColumn('id', 'text', (c) => c.primaryKey())
@@ -17,16 +18,23 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
 
+  // Ten million rows at a million patients (see db/blocking-key-codes): two integers per row; on
+  // SQLite the table *is* its primary-key B-tree (no rowid copy); and there is no second index —
+  // keys are deleted by their full primary key, recomputed from the old name.
   await db.schema
     .createTable('patient_blocking_keys')
-    .addColumn('key', 'text', (c) => c.notNull())
-    .addColumn('patient_id', 'text', (c) => c.notNull().references('patients.id').onDelete('cascade'))
-    .addPrimaryKeyConstraint('patient_blocking_keys_pk', ['key', 'patient_id'])
+    .addColumn('key_hash', 'bigint', (c) => c.notNull())
+    .addColumn('expediente_code', 'bigint', (c) => c.notNull())
+    .addPrimaryKeyConstraint('patient_blocking_keys_pk', ['key_hash', 'expediente_code'])
+    .$call((builder) => (dialect === 'sqlite' ? builder.modifyEnd(sql`without rowid`) : builder))
     .execute();
+
+  // How many patients carry each name term (surname, given name): weighs common names against rare ones.
+  // Kept as counts (a few thousand rows) rather than one row per patient and term.
   await db.schema
-    .createIndex('patient_blocking_keys_patient_idx')
-    .on('patient_blocking_keys')
-    .column('patient_id')
+    .createTable('name_term_counts')
+    .addColumn('term', 'text', (c) => c.primaryKey())
+    .addColumn('patients', 'integer', (c) => c.notNull())
     .execute();
 
   await db.schema
@@ -138,6 +146,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     'medical_documents',
     'batch_files',
     'batch_uploads',
+    'name_term_counts',
     'patient_blocking_keys',
     'patients',
   ]) {

@@ -1,17 +1,37 @@
-import type { Migration, MigrationProvider } from 'kysely';
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import * as initialSchema from './0001-initial-schema.js';
+
+export type SqlDialectName = 'sqlite' | 'postgres';
+
+interface DialectAwareMigration {
+  up(db: Kysely<unknown>, dialect: SqlDialectName): Promise<void>;
+  down?(db: Kysely<unknown>, dialect: SqlDialectName): Promise<void>;
+}
 
 /**
  * Migrations are listed in code rather than read from a folder: the same list works from the
  * compiled dist/ and from the TypeScript sources under test, and nothing depends on the file-system.
- * Names sort in the order they must run.
+ * Names sort in the order they must run. Each one is told the dialect, for the rare storage clause
+ * that only one database has (never for the schema's meaning, which is the same on both).
  */
-const MIGRATIONS: Record<string, Migration> = {
+const MIGRATIONS: Record<string, DialectAwareMigration> = {
   '0001-initial-schema': initialSchema,
 };
 
-export const migrationProvider: MigrationProvider = {
-  getMigrations: async () => MIGRATIONS,
-};
+export function createMigrationProvider(dialect: SqlDialectName): MigrationProvider {
+  return {
+    getMigrations: async () => {
+      const bound: Record<string, Migration> = {};
+      for (const [name, migration] of Object.entries(MIGRATIONS)) {
+        const { up, down } = migration;
+        bound[name] = {
+          up: (db) => up(db, dialect),
+          ...(down ? { down: (db: Kysely<unknown>) => down(db, dialect) } : {}),
+        };
+      }
+      return bound;
+    },
+  };
+}
 
 export const LATEST_MIGRATION = Object.keys(MIGRATIONS).sort().at(-1) ?? '';

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../new-id.js';
 import type { Kysely, Transaction } from 'kysely';
 import type { AuditLogEntry, Database } from '../schema.js';
 
@@ -21,7 +21,7 @@ export class AuditRepository {
     await this.db
       .insertInto('auditLog')
       .values({
-        id: randomUUID(),
+        id: newId(),
         at: new Date().toISOString(),
         actor: event.actor,
         action: event.action,

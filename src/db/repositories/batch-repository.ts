@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../new-id.js';
 import type { Kysely } from 'kysely';
 import type {
   BatchFile,
@@ -40,7 +40,7 @@ export class BatchRepository {
 
   async createSession(session: NewSession): Promise<BatchUpload> {
     const row: BatchUpload = {
-      id: randomUUID(),
+      id: newId(),
       uploadedBy: session.uploadedBy,
       processingType: session.processingType,
       status: 'pending',
@@ -86,7 +86,7 @@ export class BatchRepository {
   async registerFiles(sessionId: string, files: RegisteredFile[]): Promise<BatchFile[]> {
     const now = new Date().toISOString();
     const rows: BatchFile[] = files.map((file) => ({
-      id: randomUUID(),
+      id: newId(),
       batchId: sessionId,
       relativePath: file.relativePath,
       filename: file.filename,

@@ -1,8 +1,12 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../new-id.js';
 import type { Kysely, Transaction } from 'kysely';
-import { patientBlockingKeys } from '../../core/matching/blocking-keys.js';
+import { isFrequencyKey, patientBlockingKeys } from '../../core/matching/blocking-keys.js';
+import { nearExpedientes } from '../../core/matching/near-expediente.js';
 import type { PatientInput } from '../../core/registry/registry-row.js';
 import type { Database, Patient, PatientSource } from '../schema.js';
+import type { SqliteHandle } from '../open-database.js';
+import { insertIgnoringConflicts, ROWS_PER_STATEMENT } from '../bulk-insert.js';
+import { decodeExpediente, encodeExpediente, hashBlockingKey } from '../blocking-key-codes.js';
 
 export type { PatientInput };
 
@@ -22,11 +26,38 @@ export interface CandidateQuery {
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-// Stay well under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters per statement.
-const ROWS_PER_STATEMENT = 500;
+const PATIENTS_TABLE = {
+  name: 'patients',
+  sqlName: 'patients',
+  columns: [
+    'id',
+    'expediente',
+    'apellido_paterno',
+    'apellido_materno',
+    'nombres',
+    'fecha_nacimiento',
+    'sexo',
+    'source',
+    'created_at',
+    'updated_at',
+  ],
+  conflictColumns: ['expediente'],
+} as const;
+
+const BLOCKING_KEYS_TABLE = {
+  name: 'patientBlockingKeys',
+  sqlName: 'patient_blocking_keys',
+  columns: ['key_hash', 'expediente_code'],
+  conflictColumns: ['key_hash', 'expediente_code'],
+} as const;
+
 
 export class PatientRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  /** `sqlite`: the raw handle of an embedded database, for the bulk-insert fast path. */
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly sqlite: SqliteHandle | null = null,
+  ) {}
 
   /**
    * Inserts new expedientes and updates changed ones in one transaction; identical rows are left
@@ -49,16 +80,14 @@ export class PatientRepository {
       for (const row of latest.values()) {
         const before = existing.get(row.expediente);
         if (!before) {
-          inserts.push(toPatient(randomUUID(), row, source, now, now));
+          inserts.push(toPatient(newId(), row, source, now, now));
         } else if (differs(before, row)) {
           updates.push(toPatient(before.id, row, before.source, before.createdAt, now));
         } else {
           summary.unchanged++;
         }
       }
-      for (const part of chunk(inserts, ROWS_PER_STATEMENT)) {
-        await trx.insertInto('patients').values(part).execute();
-      }
+      await insertIgnoringConflicts(trx, this.sqlite, PATIENTS_TABLE, inserts as unknown as Record<string, unknown>[]);
       for (const patient of updates) {
         await trx
           .updateTable('patients')
@@ -73,17 +102,11 @@ export class PatientRepository {
           .where('id', '=', patient.id)
           .execute();
       }
-      for (const part of chunk(updates, ROWS_PER_STATEMENT)) {
-        await trx
-          .deleteFrom('patientBlockingKeys')
-          .where(
-            'patientId',
-            'in',
-            part.map((p) => p.id),
-          )
-          .execute();
-      }
-      await insertBlockingKeys(trx, [...inserts, ...updates]);
+      await removeBlockingKeys(
+        trx,
+        updates.map((p) => existing.get(p.expediente)!),
+      );
+      await insertBlockingKeys(trx, this.sqlite, [...inserts, ...updates]);
       summary.inserted = inserts.length;
       summary.updated = updates.length;
     });
@@ -97,7 +120,7 @@ export class PatientRepository {
    */
   async insertOrGet(input: PatientInput, source: PatientSource): Promise<{ patient: Patient; created: boolean }> {
     const now = new Date().toISOString();
-    const candidate = toPatient(randomUUID(), input, source, now, now);
+    const candidate = toPatient(newId(), input, source, now, now);
     return this.db.transaction().execute(async (trx) => {
       const inserted = await trx
         .insertInto('patients')
@@ -106,7 +129,7 @@ export class PatientRepository {
         .returningAll()
         .executeTakeFirst();
       if (inserted) {
-        await insertBlockingKeys(trx, [inserted]);
+        await insertBlockingKeys(trx, this.sqlite, [inserted]);
         return { patient: inserted, created: true };
       }
       const existing = await trx
@@ -181,55 +204,114 @@ export class PatientRepository {
     const byId = new Map<string, Patient>();
     const owner = await this.findByExpediente(query.expediente);
     if (owner) byId.set(owner.id, owner);
-    const keys = [...new Set(query.keys)];
-    if (keys.length > 0) {
-      const ids = new Set<string>();
-      // One indexed range scan per key (on the primary key), each with its own cap.
+    else {
+      // An expediente absent from the registry may be a one-keystroke typo of one that is present.
+      const near = await this.db
+        .selectFrom('patients')
+        .selectAll()
+        .where('expediente', 'in', nearExpedientes(query.expediente))
+        .execute();
+      for (const patient of near) byId.set(patient.id, patient);
+    }
+    const hashes = [...new Set(query.keys.map(hashBlockingKey))];
+    if (hashes.length > 0) {
+      const expedientes = new Set<string>();
+      // One primary-key range scan per key, each with its own cap.
       const perKey = await Promise.all(
-        keys.map((key) =>
+        hashes.map((keyHash) =>
           this.db
             .selectFrom('patientBlockingKeys')
-            .select('patientId')
-            .where('key', '=', key)
+            .select('expedienteCode')
+            .where('keyHash', '=', keyHash)
             .limit(perKeyLimit)
             .execute(),
         ),
       );
-      for (const rows of perKey) for (const row of rows) if (!byId.has(row.patientId)) ids.add(row.patientId);
-      for (const part of chunk([...ids], ROWS_PER_STATEMENT)) {
-        const found = await this.db.selectFrom('patients').selectAll().where('id', 'in', part).execute();
+      for (const rows of perKey) for (const row of rows) expedientes.add(decodeExpediente(row.expedienteCode));
+      if (owner) expedientes.delete(owner.expediente);
+      for (const part of chunk([...expedientes], ROWS_PER_STATEMENT)) {
+        const found = await this.db.selectFrom('patients').selectAll().where('expediente', 'in', part).execute();
         for (const patient of found) byId.set(patient.id, patient);
       }
     }
     return [...byId.values()];
   }
 
-  /** How many patients carry each key (name-term frequencies for weighting rare against common names). */
+  /**
+   * How many patients carry each key: frequency keys (`t:`) from the term counters, candidate keys
+   * by counting their rows (an index-only range scan).
+   */
   async countKeys(keys: string[]): Promise<Map<string, number>> {
     const counts = new Map<string, number>();
-    for (const part of chunk([...new Set(keys)], ROWS_PER_STATEMENT)) {
-      const rows = await this.db
+    const unique = [...new Set(keys)];
+    const terms = unique.filter(isFrequencyKey);
+    const candidateKeys = unique.filter((key) => !isFrequencyKey(key));
+    for (const part of chunk(terms, ROWS_PER_STATEMENT)) {
+      const rows = await this.db.selectFrom('nameTermCounts').selectAll().where('term', 'in', part).execute();
+      for (const row of rows) counts.set(row.term, Number(row.patients));
+    }
+    for (const key of candidateKeys) {
+      const row = await this.db
         .selectFrom('patientBlockingKeys')
-        .select(['key', (eb) => eb.fn.countAll<number | string>().as('n')])
-        .where('key', 'in', part)
-        .groupBy('key')
-        .execute();
-      for (const row of rows) counts.set(row.key, Number(row.n));
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .where('keyHash', '=', hashBlockingKey(key))
+        .executeTakeFirst();
+      counts.set(key, Number(row?.n ?? 0));
     }
     return counts;
   }
 }
 
-async function insertBlockingKeys(trx: Db, patients: Patient[]): Promise<void> {
-  const rows: { key: string; patientId: string }[] = [];
+/**
+ * Candidate keys go to `patient_blocking_keys`, one row per patient; frequency keys (`t:`) only move
+ * the counters in `name_term_counts`, which stays a few thousand rows at any registry size.
+ */
+async function insertBlockingKeys(trx: Db, sqlite: SqliteHandle | null, patients: Patient[]): Promise<void> {
+  const rows: { keyHash: number; expedienteCode: number }[] = [];
+  const termDeltas = new Map<string, number>();
   for (const patient of patients) {
-    for (const key of new Set(patientBlockingKeys(patient))) rows.push({ key, patientId: patient.id });
+    const expedienteCode = encodeExpediente(patient.expediente);
+    for (const key of new Set(patientBlockingKeys(patient))) {
+      if (isFrequencyKey(key)) termDeltas.set(key, (termDeltas.get(key) ?? 0) + 1);
+      else rows.push({ keyHash: hashBlockingKey(key), expedienteCode });
+    }
   }
-  for (const part of chunk(rows, ROWS_PER_STATEMENT * 2)) {
+  // Inserting in key order keeps the B-tree writes local: several times faster on a large registry.
+  rows.sort((a, b) => a.keyHash - b.keyHash || a.expedienteCode - b.expedienteCode);
+  await insertIgnoringConflicts(trx, sqlite, BLOCKING_KEYS_TABLE, rows);
+  await applyTermDeltas(trx, termDeltas);
+}
+
+/** The keys a patient was stored under, recomputed from its (old) name, so no patient_id index is needed. */
+async function removeBlockingKeys(trx: Db, patients: Patient[]): Promise<void> {
+  const termDeltas = new Map<string, number>();
+  for (const patient of patients) {
+    for (const key of new Set(patientBlockingKeys(patient))) {
+      if (isFrequencyKey(key)) {
+        termDeltas.set(key, (termDeltas.get(key) ?? 0) - 1);
+        continue;
+      }
+      await trx
+        .deleteFrom('patientBlockingKeys')
+        .where('keyHash', '=', hashBlockingKey(key))
+        .where('expedienteCode', '=', encodeExpediente(patient.expediente))
+        .execute();
+    }
+  }
+  await applyTermDeltas(trx, termDeltas);
+}
+
+async function applyTermDeltas(trx: Db, deltas: Map<string, number>): Promise<void> {
+  const rows = [...deltas].filter(([, delta]) => delta !== 0).map(([term, patients]) => ({ term, patients }));
+  for (const part of chunk(rows, ROWS_PER_STATEMENT)) {
     await trx
-      .insertInto('patientBlockingKeys')
+      .insertInto('nameTermCounts')
       .values(part)
-      .onConflict((oc) => oc.columns(['key', 'patientId']).doNothing())
+      .onConflict((oc) =>
+        oc.column('term').doUpdateSet((eb) => ({
+          patients: eb(eb.ref('nameTermCounts.patients'), '+', eb.ref('excluded.patients')),
+        })),
+      )
       .execute();
   }
 }

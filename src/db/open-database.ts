@@ -96,6 +96,10 @@ async function createSqliteDialect(
       'check the path and its permissions, or pass another with --db',
     );
   }
+  // The embedded vector store keeps vec0 virtual tables in this file; any statement that touches
+  // the schema (the migrator's introspection included) needs the module loaded.
+  const sqliteVec = await import('sqlite-vec');
+  sqliteVec.load(handle);
   // WAL lets readers (status, search) run beside an ingest; NORMAL sync is durable across a
   // process kill (only an OS crash can lose the last transactions, never corrupt the file).
   handle.pragma('journal_mode = WAL');

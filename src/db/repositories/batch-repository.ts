@@ -1,4 +1,4 @@
-import { newId } from '../new-id.js';
+import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type {
   BatchFile,
@@ -34,13 +34,16 @@ export interface RegisteredFile {
 
 const ROWS_PER_STATEMENT = 500;
 
-/** Sessions (`batch_uploads`) and their files (`batch_files`). */
+/**
+ * Sessions (`batch_uploads`) and their files (`batch_files`). Session ids are random (v4), not
+ * time-ordered: people type their first characters, which must differ between sessions.
+ */
 export class BatchRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   async createSession(session: NewSession): Promise<BatchUpload> {
     const row: BatchUpload = {
-      id: newId(),
+      id: randomUUID(),
       uploadedBy: session.uploadedBy,
       processingType: session.processingType,
       status: 'pending',
@@ -86,7 +89,7 @@ export class BatchRepository {
   async registerFiles(sessionId: string, files: RegisteredFile[]): Promise<BatchFile[]> {
     const now = new Date().toISOString();
     const rows: BatchFile[] = files.map((file) => ({
-      id: newId(),
+      id: randomUUID(),
       batchId: sessionId,
       relativePath: file.relativePath,
       filename: file.filename,

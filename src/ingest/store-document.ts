@@ -124,12 +124,14 @@ export async function storeDocument(
     await trx
       .updateTable('batchFiles')
       .set({
+        // The text kept for a review is no longer needed once the document is stored, unless the
+        // caller keeps it (e.g. so that a review decision can be undone).
+        extractedText: null,
         ...input.fileUpdate,
         patientId: input.patient.id,
         documentId,
         chunks: chunks.length,
         pages: input.pages,
-        extractedText: null,
         updatedAt: now,
       })
       .where('id', '=', input.batchFileId)

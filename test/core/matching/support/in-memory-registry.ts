@@ -8,12 +8,24 @@ import {
 import type { NameQuery, PatientRecord, TermFrequencies } from '../../../../src/core/matching/types.js';
 
 export interface CandidateLimits {
-  /** Patients read per blocking key; a key with more than this is too common to discriminate and is skipped. */
+  /** Patients read per blocking key. */
   perKey: number;
   total: number;
+  /**
+   * What to do with a key carrying more than `perKey` patients: `skip` it (too common to discriminate,
+   * the recommended behaviour) or `truncate` it to an arbitrary `perKey` of them.
+   */
+  overflow: 'skip' | 'truncate';
+  /** Also fetch the patients one keystroke from an expediente that is not in the registry. */
+  nearExpedientes: boolean;
 }
 
-export const DEFAULT_LIMITS: CandidateLimits = { perKey: 200, total: 500 };
+export const DEFAULT_LIMITS: CandidateLimits = {
+  perKey: 200,
+  total: 500,
+  overflow: 'skip',
+  nearExpedientes: true,
+};
 
 /**
  * The retrieval the database will do, in memory: the expediente's patient, patients sharing a
@@ -53,15 +65,18 @@ export class InMemoryRegistry {
     const found = new Map<string, PatientRecord>();
     const own = this.byExpediente.get(query.expediente);
     if (own !== undefined) found.set(own.id, own);
-    else {
+    else if (limits.nearExpedientes) {
       for (const expediente of nearExpedientes(query.expediente)) {
         const near = this.byExpediente.get(expediente);
         if (near !== undefined) found.set(near.id, near);
       }
     }
     for (const key of queryBlockingKeys(query)) {
-      const bucket = this.byKey.get(key) ?? [];
-      if (bucket.length > limits.perKey) continue;
+      let bucket = this.byKey.get(key) ?? [];
+      if (bucket.length > limits.perKey) {
+        if (limits.overflow === 'skip') continue;
+        bucket = bucket.slice(0, limits.perKey);
+      }
       for (const patient of bucket) {
         if (found.size >= limits.total) return [...found.values()];
         found.set(patient.id, patient);

@@ -1,0 +1,252 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createSqliteVecStore } from '../../src/adapters/vector-stores/sqlite-vec/sqlite-vec-store.js';
+import { searchCommand } from '../../src/commands/search.js';
+import { ExitCode } from '../../src/errors.js';
+import { captureIo } from '../support/databases.js';
+import {
+  byFilename,
+  createWorkspace,
+  FIXTURES,
+  importSampleRegistry,
+  ingestJson,
+  openWorkspaceDb,
+  type Workspace,
+} from '../support/ingest-fixture.js';
+
+interface ManifestFile {
+  filename: string;
+  category: string;
+  acceptable: string[];
+  expediente: string;
+}
+const manifest = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'sample-manifest.json'), 'utf8')) as {
+  files: ManifestFile[];
+};
+
+let workspace: Workspace;
+beforeEach(async () => {
+  workspace = createWorkspace();
+  await importSampleRegistry(workspace);
+});
+afterEach(() => workspace.cleanup());
+
+async function countRows(table: 'medicalDocuments' | 'patients' | 'batchFiles' | 'auditLog'): Promise<number> {
+  const open = await openWorkspaceDb(workspace);
+  try {
+    const row = await open.db
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  } finally {
+    await open.close();
+  }
+}
+
+async function countVectors(): Promise<number> {
+  const open = await openWorkspaceDb(workspace);
+  try {
+    const store = createSqliteVecStore({ database: open.sqlite! });
+    const n = await store.count();
+    await store.close();
+    return n;
+  } finally {
+    await open.close();
+  }
+}
+
+describe('ingest on the committed sample', () => {
+  it('ends every file in a known state that the manifest allows', async () => {
+    const { code, report } = await ingestJson(workspace, { concurrency: '4' });
+    expect(code).toBe(ExitCode.SomeFailed); // the sample has three bad files
+    expect(report.total_files).toBe(23);
+    expect(report.processed_files).toBe(23);
+    expect(report.failed_files).toBe(3);
+    const files = byFilename(report);
+    for (const expected of manifest.files) {
+      const file = files.get(expected.filename.normalize('NFC')) ?? files.get(expected.filename);
+      expect(file, expected.filename).toBeDefined();
+      const decision = file!.match?.decision;
+      expect(expected.acceptable, `${expected.filename}: ${decision}`).toContain(decision);
+      if (decision === 'auto' || decision === 'new') {
+        expect(file!.outcome).toBe('ingested');
+        expect(file!.match?.patient_expediente).toBe(expected.expediente);
+      } else {
+        expect(file!.outcome).toBe('review_required');
+      }
+    }
+    const outcomes = report.files.map((f) => f.outcome);
+    expect(outcomes).toContain('empty_file');
+    expect(outcomes).toContain('not_pdf');
+    expect(outcomes).toContain('invalid_name');
+    // Three documents of the same new patient, processed concurrently: exactly one patient created.
+    expect(report.created_patients).toBe(1);
+    expect(await countRows('patients')).toBe(18 + 1);
+    const ingested = report.files.filter((f) => f.outcome === 'ingested');
+    expect(await countRows('medicalDocuments')).toBe(ingested.length);
+    expect(await countVectors()).toBe(ingested.reduce((sum, f) => sum + (f.chunks ?? 0), 0));
+  });
+
+  it('re-running stores nothing new: ingested files are duplicates, reviews are not queued twice', async () => {
+    const first = await ingestJson(workspace);
+    const documents = await countRows('medicalDocuments');
+    const vectors = await countVectors();
+    const second = await ingestJson(workspace);
+    const before = byFilename(first.report);
+    for (const file of second.report.files) {
+      const earlier = before.get(file.filename)!;
+      if (earlier.outcome === 'ingested') expect(file.outcome).toBe('duplicate');
+      if (earlier.outcome === 'review_required') expect(file.outcome).toBe('already_pending_review');
+    }
+    expect(second.report.duplicates).toBe(first.report.files.filter((f) => f.outcome === 'ingested').length);
+    expect(await countRows('medicalDocuments')).toBe(documents);
+    expect(await countVectors()).toBe(vectors);
+    expect(await countRows('patients')).toBe(19);
+  });
+
+  it('makes the documents searchable by a phrase from them', async () => {
+    await ingestJson(workspace);
+    const { io, stdout } = captureIo();
+    await searchCommand({
+      text: 'BIOMETRÍA HEMÁTICA Hemoglobina Hematocrito',
+      k: '3',
+      json: true,
+      db: workspace.db,
+      cwd: workspace.root,
+      io,
+    });
+    const results = JSON.parse(stdout()).results as { metadata: Record<string, unknown> }[];
+    expect(results.length).toBe(3);
+    expect(results[0]!.metadata.document_type).toBe('lab_results');
+    const { io: io2, stdout: out2 } = captureIo();
+    await searchCommand({ text: 'receta', k: '5', json: true, patient: '3000768077', db: workspace.db, cwd: workspace.root, io: io2 });
+    const filtered = JSON.parse(out2()).results as { metadata: Record<string, unknown> }[];
+    expect(filtered.length).toBeGreaterThan(0);
+    expect(filtered.every((r) => r.metadata.expediente === '3000768077')).toBe(true);
+  });
+});
+
+describe('processing types', () => {
+  it('complete stores the full text and no vectors; vectorized stores vectors and no text', async () => {
+    await ingestJson(workspace, { type: 'complete' });
+    const open = await openWorkspaceDb(workspace);
+    try {
+      const docs = await open.db.selectFrom('medicalDocuments').selectAll().execute();
+      expect(docs.length).toBeGreaterThan(10);
+      expect(docs.every((d) => d.processingType === 'complete' && (d.content ?? '').includes('Expediente'))).toBe(true);
+      expect(docs.every((d) => d.vectorized === 0)).toBe(true);
+    } finally {
+      await open.close();
+    }
+    expect(await countVectors()).toBe(0);
+
+    const other = createWorkspace();
+    try {
+      await importSampleRegistry(other);
+      const { report } = await ingestJson(other, { type: 'vectorized' });
+      const open2 = await openWorkspaceDb(other);
+      try {
+        const docs = await open2.db.selectFrom('medicalDocuments').selectAll().execute();
+        expect(docs.every((d) => d.content === null && d.vectorized === 1)).toBe(true);
+        const store = createSqliteVecStore({ database: open2.sqlite! });
+        expect(await store.count()).toBe(report.files.reduce((s, f) => s + (f.chunks ?? 0), 0));
+      } finally {
+        await open2.close();
+      }
+    } finally {
+      other.cleanup();
+    }
+  });
+});
+
+describe('--force', () => {
+  it('re-ingests and leaves no stale chunks when the new version has fewer', async () => {
+    const small = await ingestJson(workspace, { chunkSize: '300', chunkOverlap: '50' });
+    const vectorsSmall = await countVectors();
+    const forced = await ingestJson(workspace, { force: true, chunkSize: '3000', chunkOverlap: '100' });
+    const ingestedAgain = forced.report.files.filter((f) => f.outcome === 'ingested');
+    expect(ingestedAgain.length).toBe(small.report.files.filter((f) => f.outcome === 'ingested').length);
+    const vectorsLarge = await countVectors();
+    expect(vectorsLarge).toBeLessThan(vectorsSmall);
+    expect(vectorsLarge).toBe(ingestedAgain.reduce((s, f) => s + (f.chunks ?? 0), 0));
+    expect(await countRows('medicalDocuments')).toBe(ingestedAgain.length);
+  });
+});
+
+describe('validation and problem files', () => {
+  it('gives encrypted, image-only, corrupt, truncated and duplicate files their own outcome', async () => {
+    const problems = path.join(FIXTURES, 'problem-pdfs');
+    const name = (n: string, type: string) => `3000768077_HUERTA SOTO, GABRIELA_${n}_${type}.pdf`;
+    fs.copyFileSync(path.join(problems, 'encrypted.pdf'), path.join(workspace.dropDir, name('9000000001', 'LAB')));
+    fs.copyFileSync(path.join(problems, 'image-only.pdf'), path.join(workspace.dropDir, name('9000000002', 'RX')));
+    fs.copyFileSync(path.join(problems, 'corrupt-stream.pdf'), path.join(workspace.dropDir, name('9000000003', 'CONS')));
+    fs.copyFileSync(path.join(problems, 'truncated.pdf'), path.join(workspace.dropDir, name('9000000004', 'CONS')));
+    const original = fs.readdirSync(workspace.dropDir).find((f) => f.startsWith('3000768077') && f.endsWith('_LAB.pdf'))!;
+    fs.mkdirSync(path.join(workspace.dropDir, 'copia'));
+    fs.copyFileSync(path.join(workspace.dropDir, original), path.join(workspace.dropDir, 'copia', name('9000000005', 'LAB')));
+    const { report } = await ingestJson(workspace);
+    const files = byFilename(report);
+    expect(files.get(name('9000000001', 'LAB'))!.outcome).toBe('encrypted');
+    expect(files.get(name('9000000002', 'RX'))!.outcome).toBe('image_only');
+    expect(files.get(name('9000000003', 'CONS'))!.outcome).toBe('corrupt');
+    expect(files.get(name('9000000004', 'CONS'))!.outcome).toBe('corrupt');
+    const duplicate = files.get(name('9000000005', 'LAB'))!;
+    expect(duplicate.outcome).toBe('duplicate_in_batch');
+    expect(duplicate.error).toContain(original);
+    for (const f of report.files) expect(f.processing_status).not.toBe('processing');
+    expect(report.files.filter((f) => f.outcome === 'ingested').length).toBe(18);
+  });
+
+  it('does not follow a symlink that leads outside the folder', async () => {
+    const outside = path.join(workspace.root, 'outside.pdf');
+    fs.copyFileSync(path.join(FIXTURES, 'problem-pdfs', 'encrypted.pdf'), outside);
+    fs.symlinkSync(outside, path.join(workspace.dropDir, '3000768077_HUERTA SOTO, GABRIELA_9000000009_LAB.pdf'));
+    const { report } = await ingestJson(workspace);
+    expect(byFilename(report).get('3000768077_HUERTA SOTO, GABRIELA_9000000009_LAB.pdf')!.outcome).toBe('outside_source');
+  });
+
+  it('rejects files over --max-file-size and defers files over --max-files', async () => {
+    const { report } = await ingestJson(workspace, { maxFileSize: '4KB', maxFiles: '20' });
+    const outcomes = report.files.map((f) => f.outcome);
+    expect(outcomes).toContain('too_large');
+    expect(report.files.length).toBe(20);
+    const open = await openWorkspaceDb(workspace);
+    try {
+      const deferred = await open.db.selectFrom('batchFiles').selectAll().where('outcome', '=', 'deferred').execute();
+      expect(deferred.length).toBe(3);
+      expect(deferred.every((f) => f.processingStatus === 'pending')).toBe(true);
+    } finally {
+      await open.close();
+    }
+  });
+
+  it('explains bad options without touching anything', async () => {
+    await expect(ingestJson(workspace, { type: 'everything' })).rejects.toThrow(/--type must be one of/);
+    await expect(ingestJson(workspace, { chunkSize: '500', chunkOverlap: '600' })).rejects.toThrow(/smaller than/);
+    await expect(ingestJson(workspace, { maxFileSize: 'big' })).rejects.toThrow(/not a size/);
+    await expect(ingestJson({ ...workspace, dropDir: path.join(workspace.root, 'nope') })).rejects.toThrow(
+      /does not exist/,
+    );
+  });
+});
+
+describe('--dry-run', () => {
+  it('plans without writing, not even a database file', async () => {
+    const fresh = createWorkspace();
+    try {
+      const { io, stdout } = captureIo();
+      const { ingestCommand } = await import('../../src/commands/ingest.js');
+      const code = await ingestCommand({ dir: fresh.dropDir, db: fresh.db, cwd: fresh.root, dryRun: true, json: true, io });
+      expect(code).toBe(ExitCode.Success);
+      const plan = JSON.parse(stdout());
+      expect(plan.dry_run).toBe(true);
+      expect(plan.counts.invalid).toBe(1);
+      expect(plan.counts.new).toBeGreaterThan(0); // an empty registry: every valid name would be new
+      expect(fs.existsSync(fresh.db)).toBe(false);
+    } finally {
+      fresh.cleanup();
+    }
+  });
+});

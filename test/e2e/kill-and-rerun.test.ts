@@ -1,0 +1,119 @@
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { writeCorpus, type CorpusManifest } from '../../fixtures/generator/index.js';
+import { createTempDir } from '../support/databases.js';
+import { ensureBuilt, runCli, spawnCli } from '../support/cli-binary.js';
+import fs from 'node:fs';
+
+let root: string;
+let drop: string;
+let db: string;
+let manifest: CorpusManifest;
+
+beforeAll(async () => {
+  ensureBuilt();
+  root = createTempDir('tecsalud-kill-');
+  drop = path.join(root, 'drop');
+  db = path.join(root, 'registry.db');
+  manifest = await writeCorpus({
+    out: drop,
+    files: 60,
+    seed: 7,
+    minPages: 1,
+    maxPages: 3,
+    registryFile: path.join(root, 'registry.csv'),
+    manifestFile: path.join(root, 'manifest.json'),
+  });
+  const imported = await runCli(['patients', 'import', path.join(root, 'registry.csv'), '--db', db], { cwd: root });
+  expect(imported.code).toBe(0);
+}, 120_000);
+
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+function query<T>(sql: string): T[] {
+  const handle = new Database(db, { readonly: true, fileMustExist: true });
+  try {
+    return handle.prepare(sql).all() as T[];
+  } catch (error) {
+    if (/no such table/.test(String(error))) return [];
+    throw error;
+  } finally {
+    handle.close();
+  }
+}
+
+function documentCount(): number {
+  return query<{ n: number }>('select count(*) n from medical_documents')[0]?.n ?? 0;
+}
+
+async function ingestUntilKilled(afterDocuments: number): Promise<boolean> {
+  const child = spawnCli(['ingest', drop, '--db', db, '--non-interactive', '--json', '--concurrency', '4'], { cwd: root });
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  let finished = false;
+  void exited.then(() => (finished = true));
+  const deadline = Date.now() + 60_000;
+  while (!finished && Date.now() < deadline) {
+    if (documentCount() >= afterDocuments) {
+      child.kill('SIGKILL');
+      await exited;
+      return true;
+    }
+    await sleep(25);
+  }
+  await exited;
+  return false;
+}
+
+describe('a run killed with SIGKILL at random points, then re-run', () => {
+  it('ends with every file ingested exactly once: no missing or duplicate document, patient or vector', async () => {
+    const total = manifest.files.length;
+    // Two kills at pseudo-random depths (seeded from the clock, printed so a failure can be replayed).
+    const seed = Date.now() % 997;
+    const firstKill = 2 + (seed % Math.floor(total / 3));
+    const secondKill = firstKill + 3 + (seed % 7);
+    console.log(`kill points: after ${firstKill} and ${secondKill} documents (seed ${seed})`);
+    await ingestUntilKilled(firstKill);
+    await ingestUntilKilled(secondKill);
+    const final = await runCli(['ingest', drop, '--db', db, '--non-interactive', '--json'], { cwd: root });
+    expect([0, 2, 3]).toContain(final.code);
+    const report = JSON.parse(final.stdout) as { files: { path: string; outcome: string }[] };
+
+    // Every file of the corpus is accounted for in the final run, and nothing is left half-done.
+    expect(report.files.length).toBe(total);
+    const terminal = new Set(['ingested', 'duplicate', 'review_required', 'already_pending_review']);
+    for (const f of report.files) expect(terminal, `${f.path}: ${f.outcome}`).toContain(f.outcome);
+
+    // Documents: one per distinct content that is not waiting for review.
+    const reviewPaths = new Set(
+      report.files.filter((f) => f.outcome.includes('review')).map((f) => f.path),
+    );
+    const expectedShas = new Set(manifest.files.filter((f) => !reviewPaths.has(f.path)).map((f) => f.sha256));
+    const docs = query<{ content_sha256: string; chunks_count: number; id: string }>(
+      'select content_sha256, chunks_count, id from medical_documents',
+    );
+    expect(new Set(docs.map((d) => d.content_sha256))).toEqual(expectedShas);
+    expect(docs.length).toBe(expectedShas.size);
+
+    // Vectors: exactly the chunks of the stored documents — none orphaned by a killed run.
+    const chunkRows = query<{ document_id: string; n: number }>(
+      "select document_id, count(*) n from vec_c1_chunks group by document_id",
+    );
+    const byDoc = new Map(chunkRows.map((r) => [r.document_id, r.n]));
+    expect(byDoc.size).toBe(docs.length);
+    for (const d of docs) expect(byDoc.get(d.id), d.id).toBe(d.chunks_count);
+
+    // Patients: no expediente twice, and each new patient created once.
+    const patients = query<{ expediente: string }>('select expediente from patients');
+    expect(new Set(patients.map((p) => p.expediente)).size).toBe(patients.length);
+    const newExpedientes = new Set(manifest.files.filter((f) => f.category === 'new_patient').map((f) => f.expediente));
+    for (const expediente of newExpedientes) expect(patients.filter((p) => p.expediente === expediente).length).toBe(1);
+
+    // A review is queued once, however many runs saw the file.
+    const pending = query<{ content_sha256: string }>(
+      "select content_sha256 from batch_files where matching_status = 'review_required' and processing_status = 'pending'",
+    );
+    expect(new Set(pending.map((p) => p.content_sha256)).size).toBe(pending.length);
+  }, 240_000);
+});

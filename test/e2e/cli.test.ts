@@ -1,0 +1,70 @@
+import fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTempDir } from '../support/databases.js';
+import { ensureBuilt, runCli } from '../support/cli-binary.js';
+import { REGISTRY_CSV, REPO_ROOT } from '../support/ingest-fixture.js';
+
+let cwd: string;
+beforeAll(() => {
+  ensureBuilt();
+  cwd = createTempDir('tecsalud-cli-');
+});
+afterAll(() => fs.rmSync(cwd, { recursive: true, force: true }));
+
+describe('the tecsalud-batch binary', () => {
+  it('lists every command with an example and the exit codes in --help', async () => {
+    const { code, stdout } = await runCli(['--help'], { cwd });
+    expect(code).toBe(0);
+    for (const command of ['parse', 'patients', 'ingest', 'match', 'status', 'sessions', 'processing-types', 'cleanup', 'search']) {
+      expect(stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+    }
+    expect(stdout).toContain('Examples:');
+    expect(stdout).toContain('Exit codes:');
+  });
+
+  it('prints its version', async () => {
+    const { code, stdout } = await runCli(['--version'], { cwd });
+    const { version } = JSON.parse(fs.readFileSync(`${REPO_ROOT}/package.json`, 'utf8')) as { version: string };
+    expect(code).toBe(0);
+    expect(stdout.trim()).toBe(version);
+  });
+
+  it('parses the canonical example as JSON', async () => {
+    const { code, stdout } = await runCli(
+      ['parse', '3000003799_GARZA TIJERINA, MARIA ESTHER_6001467010_CONS.pdf', '--json'],
+      { cwd },
+    );
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toEqual([
+      expect.objectContaining({
+        ok: true,
+        expediente: '3000003799',
+        apellido_paterno: 'GARZA',
+        apellido_materno: 'TIJERINA',
+        nombres: 'MARIA ESTHER',
+        numero: '6001467010',
+        document_type: 'consultation',
+      }),
+    ]);
+  });
+
+  it('answers user errors with a message and exit 64, never a stack trace', async () => {
+    for (const args of [['frobnicate'], ['ingest', 'no-such-folder'], ['patients', 'import', 'missing.csv'], ['ingest', '.', '--type', 'x']]) {
+      const { code, stderr } = await runCli(args, { cwd });
+      expect(code, args.join(' ')).toBe(64);
+      expect(stderr, args.join(' ')).toMatch(/error/);
+      expect(stderr, args.join(' ')).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it('imports the registry, then shows and searches it', async () => {
+    expect((await runCli(['patients', 'import', REGISTRY_CSV], { cwd })).code).toBe(0);
+    const show = await runCli(['patients', 'show', '3000768077', '--json'], { cwd });
+    expect(JSON.parse(show.stdout)).toMatchObject({ expediente: '3000768077', apellido_paterno: 'HUERTA' });
+    const search = await runCli(['patients', 'search', 'huerta', '--json'], { cwd });
+    expect(JSON.parse(search.stdout).patients.map((p: { expediente: string }) => p.expediente)).toContain('3000768077');
+    const missing = await runCli(['patients', 'show', '1111111111'], { cwd });
+    expect(missing.code).toBe(64);
+    expect(missing.stderr).toMatch(/no patient with expediente/);
+  });
+});

@@ -1,0 +1,437 @@
+import type { Embedder } from '../adapters/embedders/types.js';
+import type { VectorStore } from '../adapters/vector-stores/types.js';
+import type { OpenDatabase } from '../db/open-database.js';
+import { AuditRepository } from '../db/repositories/audit-repository.js';
+import { BatchRepository } from '../db/repositories/batch-repository.js';
+import { DocumentRepository } from '../db/repositories/document-repository.js';
+import { PatientRepository } from '../db/repositories/patient-repository.js';
+import type { BatchFile, BatchFileUpdate, Database, Patient } from '../db/schema.js';
+import { storeDocument } from '../ingest/store-document.js';
+import type { Transaction } from 'kysely';
+import { deleteUnusedPatient } from './delete-unused-patient.js';
+import { loadReviewCase } from './load-review-case.js';
+import { readSessionSettings, type SessionSettings } from './session-settings.js';
+import type {
+  CountsDelta,
+  DecisionResult,
+  FileSnapshot,
+  ReviewCase,
+  ReviewChoice,
+  UndoResult,
+} from './types.js';
+
+export interface VectorAdapters {
+  embedder: Embedder;
+  vectorStore: VectorStore;
+}
+
+export interface ReviewServiceOptions {
+  database: OpenDatabase;
+  /** Who decides, for the audit log (--user or the OS user). */
+  reviewer: string;
+  /** Opens the embedder and vector store of a collection; needed only for vectorized sessions. */
+  openVectors?: (collection: string) => Promise<VectorAdapters>;
+}
+
+/** What undo needs to put a file back exactly as it was. */
+interface UndoEntry {
+  fileId: string;
+  batchId: string;
+  choice: 'attach' | 'new_patient' | 'reject';
+  before: FileSnapshot;
+  documentId: string | null;
+  collection: string | null;
+  createdPatientId: string | null;
+  delta: CountsDelta;
+}
+
+/**
+ * Settles review-required files: attach to a candidate, create a new patient, reject, skip, and undo
+ * the decisions of this sitting (most recent first). No React, no terminal: the UI and tests drive it.
+ * Every decision is carried out at once and leaves an audit row with the reviewer, the choice and the
+ * file's previous state. The kept text is used; the PDF is never read again.
+ */
+export class ReviewService {
+  private readonly batches: BatchRepository;
+  private readonly patients: PatientRepository;
+  private readonly documents: DocumentRepository;
+  private readonly undoStack: UndoEntry[] = [];
+  private readonly vectors = new Map<string, Promise<VectorAdapters>>();
+
+  constructor(private readonly options: ReviewServiceOptions) {
+    this.batches = new BatchRepository(options.database.db);
+    this.patients = new PatientRepository(options.database.db, options.database.sqlite);
+    this.documents = new DocumentRepository(options.database.db);
+  }
+
+  get reviewer(): string {
+    return this.options.reviewer;
+  }
+
+  /** How many decisions of this sitting can still be undone. */
+  get undoDepth(): number {
+    return this.undoStack.length;
+  }
+
+  async listPending(sessionId?: string): Promise<BatchFile[]> {
+    return this.batches.pendingReviews(sessionId);
+  }
+
+  async loadCase(fileId: string): Promise<ReviewCase> {
+    return loadReviewCase(this.options.database, fileId);
+  }
+
+  async decide(reviewCase: ReviewCase, choice: ReviewChoice): Promise<DecisionResult> {
+    const file = await this.batches.findFile(reviewCase.fileId);
+    if (!file)
+      return { ok: false, fileId: reviewCase.fileId, message: 'the file is no longer in the database' };
+    if (file.matchingStatus !== 'review_required' || file.processingStatus !== 'pending') {
+      return {
+        ok: false,
+        fileId: file.id,
+        message: `this file was settled meanwhile (now ${file.matchingStatus}); nothing changed`,
+      };
+    }
+    switch (choice.kind) {
+      case 'skip':
+        await this.audit(file, 'review_skipped', { choice: 'skip', previous: describeState(file) });
+        return { ok: true, choice: 'skip', fileId: file.id, message: 'skipped: it stays pending' };
+      case 'reject':
+        return this.reject(file);
+      case 'attach': {
+        const candidate = reviewCase.candidates[choice.candidate - 1];
+        if (!candidate) {
+          return { ok: false, fileId: file.id, message: `there is no candidate ${choice.candidate}` };
+        }
+        const patient = await this.patients.findById(candidate.patient.id);
+        if (!patient) {
+          return { ok: false, fileId: file.id, message: 'that patient is no longer in the registry' };
+        }
+        return this.attach(reviewCase, file, patient, false, {
+          candidate_rank: choice.candidate,
+          confidence: candidate.scores.combined,
+          reasons: candidate.reasons,
+        });
+      }
+      case 'new_patient':
+        return this.createAndAttach(reviewCase, file);
+    }
+  }
+
+  /** Reverts the most recent decision of this sitting; returns the file it concerned. */
+  async undo(): Promise<UndoResult> {
+    const entry = this.undoStack.pop();
+    if (!entry) return { ok: false, message: 'nothing to undo in this sitting' };
+    const current = await this.batches.findFile(entry.fileId);
+    let patientDeleted = false;
+    await this.options.database.db.transaction().execute(async (trx) => {
+      if (entry.documentId)
+        await trx.deleteFrom('medicalDocuments').where('id', '=', entry.documentId).execute();
+      await trx.updateTable('batchFiles').set(entry.before).where('id', '=', entry.fileId).execute();
+      if (entry.createdPatientId) patientDeleted = await deleteUnusedPatient(trx, entry.createdPatientId);
+      await applyCounts(trx, entry.batchId, negate(entry.delta));
+      await new AuditRepository(trx).record({
+        actor: this.options.reviewer,
+        action: 'review_undone',
+        batchId: entry.batchId,
+        entityType: 'batch_file',
+        entityId: entry.fileId,
+        details: {
+          undone: entry.choice,
+          document_id: entry.documentId,
+          patient_deleted: patientDeleted ? entry.createdPatientId : null,
+          previous: current ? describeState(current) : null,
+          restored: describeState(entry.before),
+        },
+      });
+    });
+    // After the commit: vectors left by a crash here are overwritten under the same ids on re-attach.
+    if (entry.documentId && entry.collection) {
+      const { vectorStore } = await this.openVectors(entry.collection);
+      await vectorStore.deleteDocument(entry.documentId);
+    }
+    return {
+      ok: true,
+      fileId: entry.fileId,
+      choice: entry.choice,
+      message: `undid ${describeChoice(entry.choice)}`,
+    };
+  }
+
+  /**
+   * Ends the sitting: undo is no longer possible, so the kept text of settled files is dropped (the
+   * document holds what is needed), and the vector stores this service opened are released.
+   */
+  async close(): Promise<void> {
+    const settled = this.undoStack.splice(0).map((entry) => entry.fileId);
+    if (settled.length > 0) {
+      await this.options.database.db
+        .updateTable('batchFiles')
+        .set({ extractedText: null })
+        .where('id', 'in', settled)
+        .where('processingStatus', '=', 'completed')
+        .execute();
+    }
+    const opened = [...this.vectors.values()];
+    this.vectors.clear();
+    for (const adapters of opened) await (await adapters.catch(() => null))?.vectorStore.close();
+  }
+
+  private async reject(file: BatchFile): Promise<DecisionResult> {
+    const delta: CountsDelta = { reviewRequired: -1, matchedPatients: 0, createdPatients: 0 };
+    await this.options.database.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('batchFiles')
+        .set({
+          matchingStatus: 'rejected',
+          processingStatus: 'completed',
+          outcome: 'rejected',
+          errorMessage: `rejected in review by ${this.options.reviewer}`,
+          updatedAt: new Date().toISOString(),
+        })
+        .where('id', '=', file.id)
+        .execute();
+      await applyCounts(trx, file.batchId, delta);
+      await new AuditRepository(trx).record({
+        actor: this.options.reviewer,
+        action: 'review_rejected',
+        batchId: file.batchId,
+        entityType: 'batch_file',
+        entityId: file.id,
+        details: { choice: 'reject', filename: file.filename, previous: describeState(file) },
+      });
+    });
+    this.undoStack.push({
+      fileId: file.id,
+      batchId: file.batchId,
+      choice: 'reject',
+      before: snapshot(file),
+      documentId: null,
+      collection: null,
+      createdPatientId: null,
+      delta,
+    });
+    return { ok: true, choice: 'reject', fileId: file.id, message: 'rejected: set aside, not ingested' };
+  }
+
+  private async createAndAttach(reviewCase: ReviewCase, file: BatchFile): Promise<DecisionResult> {
+    const parsed = reviewCase.parsed;
+    if (!parsed)
+      return { ok: false, fileId: file.id, message: 'the filename does not parse: reject or skip it' };
+    const refusal = (owner: Patient): DecisionResult => ({
+      ok: false,
+      fileId: file.id,
+      message:
+        `expediente ${owner.expediente} already belongs to ${fullName(owner)}: a second patient with the same ` +
+        'expediente is impossible. Attach to that patient if it is the same person, or reject the file.',
+    });
+    const owner = await this.patients.findByExpediente(parsed.expediente);
+    if (owner) return refusal(owner);
+    const missing = await this.checkStorable(file);
+    if (missing) return missing;
+    const { patient, created } = await this.patients.insertOrGet(
+      {
+        expediente: parsed.expediente,
+        apellidoPaterno: parsed.apellidoPaterno,
+        apellidoMaterno: parsed.apellidoMaterno,
+        nombres: parsed.nombres,
+      },
+      'review',
+    );
+    if (!created) return refusal(patient);
+    try {
+      return await this.attach(reviewCase, file, patient, true, {});
+    } catch (error) {
+      // Storing failed: the patient created for this file must not stay behind without it.
+      await this.options.database.db.transaction().execute((trx) => deleteUnusedPatient(trx, patient.id));
+      throw error;
+    }
+  }
+
+  private async attach(
+    reviewCase: ReviewCase,
+    file: BatchFile,
+    patient: Patient,
+    created: boolean,
+    details: Record<string, unknown>,
+  ): Promise<DecisionResult> {
+    const parsed = reviewCase.parsed;
+    if (!parsed)
+      return { ok: false, fileId: file.id, message: 'the filename does not parse: reject or skip it' };
+    const missing = await this.checkStorable(file);
+    if (missing) return missing;
+    const session = await this.batches.findSession(file.batchId);
+    if (!session) return { ok: false, fileId: file.id, message: 'the session of this file no longer exists' };
+    const settings = readSessionSettings(session);
+    const vectors =
+      settings.processingType === 'complete' ? null : await this.openVectors(settings.collection);
+    const choice = created ? 'new_patient' : 'attach';
+    const fileUpdate: BatchFileUpdate = {
+      matchingStatus: created ? 'new_patient' : 'matched',
+      processingStatus: 'completed',
+      outcome: 'ingested',
+      errorMessage: null,
+      // Kept until the sitting ends, so that undo can put the file back for review.
+      extractedText: file.extractedText,
+    };
+    const stored = await storeDocument(
+      {
+        database: this.options.database,
+        embedder: vectors?.embedder ?? null,
+        vectorStore: vectors?.vectorStore ?? null,
+      },
+      {
+        batchId: file.batchId,
+        batchFileId: file.id,
+        patient,
+        parsed,
+        text: file.extractedText!,
+        pages: file.pages ?? 0,
+        contentSha256: file.contentSha256!,
+        processingType: settings.processingType,
+        chunkSize: settings.chunkSize,
+        chunkOverlap: settings.chunkOverlap,
+        embedBatchSize: settings.embedBatchSize,
+        actor: this.options.reviewer,
+        fileUpdate,
+        auditAction: created ? 'review_new_patient' : 'review_attached',
+        auditDetails: { choice, created_patient: created, previous: describeState(file), ...details },
+      },
+    );
+    const delta: CountsDelta = {
+      reviewRequired: -1,
+      matchedPatients: created ? 0 : 1,
+      createdPatients: created ? 1 : 0,
+    };
+    await this.options.database.db.transaction().execute((trx) => applyCounts(trx, file.batchId, delta));
+    this.undoStack.push({
+      fileId: file.id,
+      batchId: file.batchId,
+      choice,
+      before: snapshot(file),
+      documentId: stored.documentId,
+      collection: vectors ? settings.collection : null,
+      createdPatientId: created ? patient.id : null,
+      delta,
+    });
+    const verb = created ? 'created patient' : 'attached to';
+    return {
+      ok: true,
+      choice,
+      fileId: file.id,
+      message: `${verb} ${patient.expediente} ${fullName(patient)} (${stored.chunks} chunks)`,
+    };
+  }
+
+  /** Refuses what would need the PDF again or would move a document that another file already stored. */
+  private async checkStorable(file: BatchFile): Promise<DecisionResult | null> {
+    if (!file.extractedText || !file.contentSha256) {
+      return {
+        ok: false,
+        fileId: file.id,
+        message: 'the extracted text of this file is gone: re-run ingest on its folder to process it again',
+      };
+    }
+    const existing = await this.documents.findBySha(file.contentSha256);
+    if (existing) {
+      return {
+        ok: false,
+        fileId: file.id,
+        message:
+          `the same content is already ingested as '${existing.filename}' for expediente ${existing.expediente}; ` +
+          'reject this copy',
+      };
+    }
+    return null;
+  }
+
+  private openVectors(collection: string): Promise<VectorAdapters> {
+    let opened = this.vectors.get(collection);
+    if (!opened) {
+      const open = this.options.openVectors;
+      if (!open)
+        throw new Error('this session stores vectors, but no vector store was configured for review');
+      opened = open(collection).then(async (adapters) => {
+        await adapters.vectorStore.ensureCollection({
+          name: collection,
+          embedderId: adapters.embedder.id,
+          dimension: adapters.embedder.dimension,
+        });
+        return adapters;
+      });
+      this.vectors.set(collection, opened);
+    }
+    return opened;
+  }
+
+  private async audit(file: BatchFile, action: string, details: Record<string, unknown>): Promise<void> {
+    await new AuditRepository(this.options.database.db).record({
+      actor: this.options.reviewer,
+      action,
+      batchId: file.batchId,
+      entityType: 'batch_file',
+      entityId: file.id,
+      details: { filename: file.filename, ...details },
+    });
+  }
+}
+
+async function applyCounts(trx: Transaction<Database>, batchId: string, delta: CountsDelta): Promise<void> {
+  await trx
+    .updateTable('batchUploads')
+    .set((eb) => ({
+      reviewRequired: eb('reviewRequired', '+', delta.reviewRequired),
+      matchedPatients: eb('matchedPatients', '+', delta.matchedPatients),
+      createdPatients: eb('createdPatients', '+', delta.createdPatients),
+    }))
+    .where('id', '=', batchId)
+    .execute();
+}
+
+function negate(delta: CountsDelta): CountsDelta {
+  return {
+    reviewRequired: -delta.reviewRequired,
+    matchedPatients: -delta.matchedPatients,
+    createdPatients: -delta.createdPatients,
+  };
+}
+
+function snapshot(file: BatchFile): FileSnapshot {
+  return {
+    matchingStatus: file.matchingStatus,
+    processingStatus: file.processingStatus,
+    outcome: file.outcome,
+    errorMessage: file.errorMessage,
+    patientId: file.patientId,
+    documentId: file.documentId,
+    chunks: file.chunks,
+    pages: file.pages,
+    extractedText: file.extractedText,
+    matchConfidence: file.matchConfidence,
+    matchingDetails: file.matchingDetails,
+    updatedAt: file.updatedAt,
+  };
+}
+
+/** The previous state as the audit log records it (no text: the log must not hold document contents). */
+function describeState(file: FileSnapshot): Record<string, unknown> {
+  return {
+    matching_status: file.matchingStatus,
+    processing_status: file.processingStatus,
+    outcome: file.outcome,
+    match_confidence: file.matchConfidence,
+    patient_id: file.patientId,
+    document_id: file.documentId,
+  };
+}
+
+function describeChoice(choice: UndoEntry['choice']): string {
+  return choice === 'attach' ? 'the attach' : choice === 'new_patient' ? 'the new patient' : 'the rejection';
+}
+
+export function fullName(patient: Pick<Patient, 'apellidoPaterno' | 'apellidoMaterno' | 'nombres'>): string {
+  const surnames = patient.apellidoMaterno
+    ? `${patient.apellidoPaterno} ${patient.apellidoMaterno}`
+    : patient.apellidoPaterno;
+  return `${surnames}, ${patient.nombres}`;
+}

@@ -1,0 +1,273 @@
+import fs from 'node:fs';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { openSearchAdapters } from '../../src/commands/shared/adapters.js';
+import type { OpenDatabase } from '../../src/db/open-database.js';
+import type { BatchFile } from '../../src/db/schema.js';
+import { ReviewService } from '../../src/review/review-service.js';
+import type { ReviewCase } from '../../src/review/types.js';
+import {
+  copyDatabase,
+  ID_CONFLICT_FILE,
+  ingestSample,
+  NAME_ONLY_FILE,
+  type DatabaseCopy,
+  type IngestedSample,
+} from './support/ingested-sample.js';
+
+let sample: IngestedSample;
+let copy: DatabaseCopy;
+let database: OpenDatabase;
+let service: ReviewService;
+
+beforeAll(async () => {
+  sample = await ingestSample();
+});
+afterAll(() => sample.cleanup());
+
+beforeEach(async () => {
+  copy = copyDatabase(sample.templateDb);
+  database = await copy.open();
+  service = new ReviewService({
+    database,
+    reviewer: 'revisora',
+    openVectors: (collection) => openSearchAdapters({ database, collection }),
+  });
+});
+afterEach(async () => {
+  await service.close();
+  await database.close();
+  copy.cleanup();
+});
+
+async function pendingFile(filename: string): Promise<BatchFile> {
+  const pending = await service.listPending();
+  const file = pending.find((f) => f.filename === filename);
+  if (!file)
+    throw new Error(`${filename} is not pending; pending: ${pending.map((f) => f.filename).join(', ')}`);
+  return file;
+}
+
+async function caseFor(filename: string): Promise<ReviewCase> {
+  return service.loadCase((await pendingFile(filename)).id);
+}
+
+async function fileRow(id: string) {
+  return database.db.selectFrom('batchFiles').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+}
+
+async function sessionRow(id: string) {
+  return database.db.selectFrom('batchUploads').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+}
+
+async function auditActions(entityId: string) {
+  const rows = await database.db
+    .selectFrom('auditLog')
+    .selectAll()
+    .where('entityId', '=', entityId)
+    .orderBy('at')
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({
+    ...r,
+    details: r.details ? (JSON.parse(r.details) as Record<string, unknown>) : null,
+  }));
+}
+
+async function vectorCount(): Promise<number> {
+  const { vectorStore } = await openSearchAdapters({ database });
+  return vectorStore.count();
+}
+
+async function patientCount(): Promise<number> {
+  const row = await database.db
+    .selectFrom('patients')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+describe('review service', () => {
+  it('lists the pending reviews of all sessions and of one session', async () => {
+    const all = await service.listPending();
+    expect(all.map((f) => f.filename).sort()).toEqual([ID_CONFLICT_FILE, NAME_ONLY_FILE].sort());
+    expect(await service.listPending(all[0]!.batchId)).toHaveLength(2);
+    expect(await service.listPending('00000000-0000-0000-0000-000000000000')).toHaveLength(0);
+  });
+
+  it('builds the evidence from stored data: parse, fresh candidates with scores, the first lines of text', async () => {
+    const conflict = await caseFor(ID_CONFLICT_FILE);
+    expect(conflict.parsed?.expediente).toBe('3000576011');
+    expect(conflict.idConflict).toBe(true);
+    expect(conflict.expedienteOwner?.expediente).toBe('3000576011');
+    expect(conflict.candidates.length).toBeGreaterThan(0);
+    expect(conflict.candidates.some((c) => c.scores.idMatch === 1)).toBe(true);
+    expect(conflict.preview.length).toBeGreaterThan(0);
+    expect(conflict.preview.join(' ')).toMatch(/BONILLA/i);
+
+    const nameOnly = await caseFor(NAME_ONLY_FILE);
+    expect(nameOnly.idConflict).toBe(false);
+    expect(nameOnly.expedienteOwner).toBeNull();
+    expect(nameOnly.heldReason).toBe('name_only_match');
+    expect(nameOnly.candidates[0]?.patient.expediente).toBe('3000899337');
+  });
+
+  it('attaches to a candidate without reading the PDF again, stores and vectorizes it, audits and counts', async () => {
+    fs.rmSync(sample.sourceDir, { recursive: true, force: true }); // the PDF must not be needed
+    sample.sourceDir = '';
+    const reviewCase = await caseFor(NAME_ONLY_FILE);
+    const before = await sessionRow(reviewCase.batchId);
+    const vectorsBefore = await vectorCount();
+
+    const result = await service.decide(reviewCase, { kind: 'attach', candidate: 1 });
+    expect(result).toMatchObject({ ok: true, choice: 'attach' });
+
+    const file = await fileRow(reviewCase.fileId);
+    expect(file).toMatchObject({
+      matchingStatus: 'matched',
+      processingStatus: 'completed',
+      outcome: 'ingested',
+    });
+    const document = await database.db
+      .selectFrom('medicalDocuments')
+      .selectAll()
+      .where('id', '=', file.documentId!)
+      .executeTakeFirstOrThrow();
+    expect(document.expediente).toBe('3000899337');
+    expect(document.chunksCount).toBeGreaterThan(0);
+    expect(await vectorCount()).toBe(vectorsBefore + document.chunksCount);
+
+    const after = await sessionRow(reviewCase.batchId);
+    expect(after.reviewRequired).toBe(before.reviewRequired - 1);
+    expect(after.matchedPatients).toBe(before.matchedPatients + 1);
+
+    const audit = await auditActions(document.id);
+    expect(audit.map((a) => a.action)).toEqual(['review_attached']);
+    expect(audit[0]!.actor).toBe('revisora');
+    expect(audit[0]!.details).toMatchObject({
+      choice: 'attach',
+      candidate_rank: 1,
+      previous: { matching_status: 'review_required', processing_status: 'pending' },
+    });
+
+    // The text stays while undo is possible, and goes when the sitting ends.
+    expect(file.extractedText).not.toBeNull();
+    await service.close();
+    expect((await fileRow(reviewCase.fileId)).extractedText).toBeNull();
+    expect(await service.listPending()).toHaveLength(1);
+  });
+
+  it('refuses a new patient when the expediente already belongs to someone else, changing nothing', async () => {
+    const reviewCase = await caseFor(ID_CONFLICT_FILE);
+    const before = await fileRow(reviewCase.fileId);
+    const patients = await patientCount();
+
+    const result = await service.decide(reviewCase, { kind: 'new_patient' });
+    expect(result.ok).toBe(false);
+    expect(result.message).toMatch(/already belongs to .*impossible/);
+    expect(await fileRow(reviewCase.fileId)).toEqual(before);
+    expect(await patientCount()).toBe(patients);
+    expect(service.undoDepth).toBe(0);
+  });
+
+  it('creates a new patient, and undo removes the patient, the document and its vectors and restores the file exactly', async () => {
+    const reviewCase = await caseFor(NAME_ONLY_FILE);
+    const fileBefore = await fileRow(reviewCase.fileId);
+    const sessionBefore = await sessionRow(reviewCase.batchId);
+    const patients = await patientCount();
+    const vectors = await vectorCount();
+
+    const result = await service.decide(reviewCase, { kind: 'new_patient' });
+    expect(result).toMatchObject({ ok: true, choice: 'new_patient' });
+    const created = await database.db
+      .selectFrom('patients')
+      .selectAll()
+      .where('expediente', '=', '3000312954')
+      .executeTakeFirstOrThrow();
+    expect(created.source).toBe('review');
+    expect(await patientCount()).toBe(patients + 1);
+    expect((await fileRow(reviewCase.fileId)).matchingStatus).toBe('new_patient');
+    expect((await sessionRow(reviewCase.batchId)).createdPatients).toBe(sessionBefore.createdPatients + 1);
+    expect(await vectorCount()).toBeGreaterThan(vectors);
+
+    const undone = await service.undo();
+    expect(undone).toMatchObject({ ok: true, fileId: reviewCase.fileId, choice: 'new_patient' });
+    expect(await fileRow(reviewCase.fileId)).toEqual(fileBefore);
+    expect(await sessionRow(reviewCase.batchId)).toEqual(sessionBefore);
+    expect(await patientCount()).toBe(patients);
+    expect(await vectorCount()).toBe(vectors);
+    expect(
+      await database.db
+        .selectFrom('medicalDocuments')
+        .select('id')
+        .where('batchFileId', '=', reviewCase.fileId)
+        .execute(),
+    ).toEqual([]);
+    // The patient's blocking keys went with it: the same file matches as before.
+    const again = await service.loadCase(reviewCase.fileId);
+    expect(again.decision?.reason).toBe('name_only_match');
+    expect(again.candidates.map((c) => c.patient.expediente)).toEqual(
+      reviewCase.candidates.map((c) => c.patient.expediente),
+    );
+
+    const audit = await auditActions(reviewCase.fileId);
+    expect(audit.map((a) => a.action)).toContain('review_undone');
+    expect(audit.find((a) => a.action === 'review_undone')!.details).toMatchObject({
+      undone: 'new_patient',
+      patient_deleted: created.id,
+      restored: { matching_status: 'review_required' },
+    });
+    expect(await service.undo()).toMatchObject({ ok: false });
+  });
+
+  it('rejects (nothing ingested) and undoes the rejection', async () => {
+    const reviewCase = await caseFor(ID_CONFLICT_FILE);
+    const fileBefore = await fileRow(reviewCase.fileId);
+    const sessionBefore = await sessionRow(reviewCase.batchId);
+    const documents = await database.db.selectFrom('medicalDocuments').select('id').execute();
+
+    expect(await service.decide(reviewCase, { kind: 'reject' })).toMatchObject({
+      ok: true,
+      choice: 'reject',
+    });
+    expect(await fileRow(reviewCase.fileId)).toMatchObject({
+      matchingStatus: 'rejected',
+      processingStatus: 'completed',
+      outcome: 'rejected',
+      documentId: null,
+    });
+    expect(await database.db.selectFrom('medicalDocuments').select('id').execute()).toHaveLength(
+      documents.length,
+    );
+    expect((await sessionRow(reviewCase.batchId)).reviewRequired).toBe(sessionBefore.reviewRequired - 1);
+    // Settled files are no longer offered, and deciding again is refused.
+    expect((await service.listPending()).map((f) => f.id)).not.toContain(reviewCase.fileId);
+    expect(await service.decide(reviewCase, { kind: 'reject' })).toMatchObject({ ok: false });
+
+    expect(await service.undo()).toMatchObject({ ok: true, choice: 'reject' });
+    expect(await fileRow(reviewCase.fileId)).toEqual(fileBefore);
+    expect(await sessionRow(reviewCase.batchId)).toEqual(sessionBefore);
+    const actions = (await auditActions(reviewCase.fileId)).map((a) => a.action);
+    expect(actions.slice(-2)).toEqual(['review_rejected', 'review_undone']);
+  });
+
+  it('skips without changing anything but the audit log, and refuses a candidate that is not there', async () => {
+    const reviewCase = await caseFor(ID_CONFLICT_FILE);
+    const before = await fileRow(reviewCase.fileId);
+    expect(await service.decide(reviewCase, { kind: 'skip' })).toMatchObject({ ok: true, choice: 'skip' });
+    expect(await service.decide(reviewCase, { kind: 'attach', candidate: 9 })).toMatchObject({ ok: false });
+    expect(await fileRow(reviewCase.fileId)).toEqual(before);
+    expect(service.undoDepth).toBe(0);
+    expect((await auditActions(reviewCase.fileId)).map((a) => a.action)).toEqual(['review_skipped']);
+  });
+
+  it('undoes several decisions, most recent first', async () => {
+    const first = await caseFor(ID_CONFLICT_FILE);
+    const second = await caseFor(NAME_ONLY_FILE);
+    await service.decide(first, { kind: 'reject' });
+    await service.decide(second, { kind: 'attach', candidate: 1 });
+    expect(service.undoDepth).toBe(2);
+    expect(await service.undo()).toMatchObject({ fileId: second.fileId, choice: 'attach' });
+    expect(await service.undo()).toMatchObject({ fileId: first.fileId, choice: 'reject' });
+    expect(await service.listPending()).toHaveLength(2);
+  });
+});

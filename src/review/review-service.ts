@@ -10,7 +10,7 @@ import { storeDocument } from '../ingest/store-document.js';
 import type { Transaction } from 'kysely';
 import { deleteUnusedPatient } from './delete-unused-patient.js';
 import { loadReviewCase } from './load-review-case.js';
-import { readSessionSettings, type SessionSettings } from './session-settings.js';
+import { readSessionSettings } from './session-settings.js';
 import type {
   CountsDelta,
   DecisionResult,

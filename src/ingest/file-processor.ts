@@ -134,6 +134,14 @@ export class FileProcessor {
         result.match.status = matchingStatus;
         result.match.patientExpediente = resolved.patient.expediente;
       }
+      // storeDocument reports its stage changes; each stage's time runs until the next one starts.
+      let storeStage: PipelineStage | null = null;
+      let storeStageStarted = 0;
+      const closeStoreStage = () => {
+        if (storeStage) {
+          result.stageMs[storeStage] = (result.stageMs[storeStage] ?? 0) + performance.now() - storeStageStarted;
+        }
+      };
       const stored = await storeDocument(this.deps, {
         batchId: this.sessionId,
         batchFileId: file.fileId,
@@ -156,8 +164,14 @@ export class FileProcessor {
         },
         auditAction: 'document_ingested',
         auditDetails: { decision: decision.decision, confidence: decision.confidence, reason: decision.reason },
-        onStage: (stage) => this.onStage(file, stage),
+        onStage: (stage) => {
+          closeStoreStage();
+          storeStage = stage;
+          storeStageStarted = performance.now();
+          this.onStage(file, stage);
+        },
       });
+      closeStoreStage();
       if (resolved.created) this.totals.createdPatients++;
       else this.totals.matchedPatients++;
       result.documentId = stored.documentId;

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import PQueue from 'p-queue';
-import type { FileResult, PipelineListener, SessionTotals } from '../core/pipeline/events.js';
+import type { FileResult, PipelineListener, PipelineStage, SessionTotals } from '../core/pipeline/events.js';
 import { AuditRepository } from '../db/repositories/audit-repository.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
 import { PatientRepository } from '../db/repositories/patient-repository.js';
@@ -19,6 +19,8 @@ export interface IngestResult {
   interrupted: boolean;
   /** Every file's result, in path order (only when `collectResults` is set: the JSON report). */
   files: FileResult[];
+  /** Seconds spent in each stage, summed over files (they overlap under concurrency: compare shares). */
+  stageSeconds: Partial<Record<PipelineStage, number>>;
 }
 
 /** Persisting the running counts at most this often keeps `status` live without a write per file. */
@@ -85,6 +87,7 @@ export async function runIngest(
     chunks: 0,
   };
   const results: FileResult[] = [];
+  const stageSeconds: Partial<Record<PipelineStage, number>> = {};
   for (let i = 0; i < deferred.length; i++) {
     const row = registered[options.maxFiles + i]!;
     await batches.updateFile(row.id, {
@@ -142,6 +145,9 @@ export async function runIngest(
       listener({ type: 'file_started', fileId: file.fileId, relativePath: file.relativePath });
       try {
         const result = await processor.process(file);
+        for (const [stage, ms] of Object.entries(result.stageMs) as [PipelineStage, number][]) {
+          stageSeconds[stage] = (stageSeconds[stage] ?? 0) + ms / 1000;
+        }
         if (settings.collectResults) results.push(result);
         listener({ type: 'file_finished', result, totals: { ...totals } });
         await flushCounts();
@@ -180,7 +186,7 @@ export async function runIngest(
   if (fatal) throw fatal;
   const finalSession = (await batches.findSession(session.id))!;
   results.sort((a, b) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
-  return { session: finalSession, status: finalSession.status, totals, seconds, interrupted, files: results };
+  return { session: finalSession, status: finalSession.status, totals, seconds, interrupted, files: results, stageSeconds };
 }
 
 async function resolveSourceDir(dir: string): Promise<string> {

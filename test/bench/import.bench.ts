@@ -23,7 +23,7 @@ out.write('expediente,apellido_paterno,apellido_materno,nombres,fecha_nacimiento
 for (let i = 0; i < rows; i++) {
   const p = sampler.patient();
   const line = `${3000000000 + i},${p.apellidoPaterno},${p.apellidoMaterno},${p.nombres},${p.fechaNacimiento},${p.sexo}\n`;
-  if (!out.write(line)) await new Promise((resolve) => out.once('drain', resolve));
+  if (!out.write(line)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
 }
 await new Promise<void>((resolve) => out.end(resolve));
 const generateSeconds = (performance.now() - generateStart) / 1000;

@@ -200,7 +200,7 @@ export class PatientRepository {
    * key, each key capped so that a very common name cannot flood the matcher.
    */
   async findCandidates(query: CandidateQuery): Promise<Patient[]> {
-    const perKeyLimit = query.perKeyLimit ?? 100;
+    const perKeyLimit = query.perKeyLimit ?? 200;
     const byId = new Map<string, Patient>();
     const owner = await this.findByExpediente(query.expediente);
     if (owner) byId.set(owner.id, owner);
@@ -216,18 +216,23 @@ export class PatientRepository {
     const hashes = [...new Set(query.keys.map(hashBlockingKey))];
     if (hashes.length > 0) {
       const expedientes = new Set<string>();
-      // One primary-key range scan per key, each with its own cap.
+      // One primary-key range scan per key, reading one row past the cap: a key shared by more
+      // patients than that (HERNANDEZ HERNANDEZ …) tells nothing about who this is, and is skipped
+      // whole rather than truncated to an arbitrary subset. The other, more specific keys still apply.
       const perKey = await Promise.all(
         hashes.map((keyHash) =>
           this.db
             .selectFrom('patientBlockingKeys')
             .select('expedienteCode')
             .where('keyHash', '=', keyHash)
-            .limit(perKeyLimit)
+            .limit(perKeyLimit + 1)
             .execute(),
         ),
       );
-      for (const rows of perKey) for (const row of rows) expedientes.add(decodeExpediente(row.expedienteCode));
+      for (const rows of perKey) {
+        if (rows.length > perKeyLimit) continue;
+        for (const row of rows) expedientes.add(decodeExpediente(row.expedienteCode));
+      }
       if (owner) expedientes.delete(owner.expediente);
       for (const part of chunk([...expedientes], ROWS_PER_STATEMENT)) {
         const found = await this.db.selectFrom('patients').selectAll().where('expediente', 'in', part).execute();

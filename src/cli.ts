@@ -48,6 +48,7 @@ Examples:
   $ tecsalud-batch parse '3000003799_GARZA TIJERINA, MARIA ESTHER_6001467010_CONS.pdf'
   $ tecsalud-batch patients import fixtures/registry.csv
   $ tecsalud-batch ingest fixtures/sample
+  $ tecsalud-batch review
   $ tecsalud-batch search "biometría hemática"
   $ tecsalud-batch match '3000003799_GARZA TIJERINA, MA ESTHER_6001467010_CONS.pdf'
 ${EXIT_CODES_HELP}`,
@@ -182,6 +183,34 @@ ${EXIT_CODES_HELP}`,
     .action(async (dir: string, options: Record<string, string | boolean | undefined>) => {
       const { ingestCommand } = await import('./commands/ingest.js');
       process.exitCode = await ingestCommand({ ...options, dir, cwd: process.cwd() });
+    });
+
+  program
+    .command('review')
+    .summary('settle the files waiting for review: attach, new patient, reject (interactive)')
+    .description(
+      'Walk the review-required files one by one in the terminal: the parsed filename, the candidate ' +
+        'patients with their scores and reasons, and the first lines of the text. Keys: 1-9 attach, ' +
+        'n new patient, r reject, s skip, u undo, ? help, q quit (decisions so far are kept). ' +
+        'Without a terminal, or with --json, lists the pending reviews.',
+    )
+    .argument('[session]', 'session id or its first characters (default: every session)')
+    .option('--user <name>', 'who reviews, for the audit log (default: the OS user)')
+    .addOption(dbOption())
+    .addOption(new Option('--json', 'list the pending reviews as JSON on stdout (no interaction)'))
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ tecsalud-batch review
+  $ tecsalud-batch review 3f2a9c1e --user jlopez
+  $ tecsalud-batch review --json > pending.json
+
+Exit codes: ${ExitCode.Success} no reviews left pending, ${ExitCode.ReviewPending} some still pending.`,
+    )
+    .action(async (session: string | undefined, options: { db?: string; json?: boolean; user?: string }) => {
+      const { reviewCommand } = await import('./commands/review.js');
+      process.exitCode = await reviewCommand({ ...options, session, cwd: process.cwd() });
     });
 
   program

@@ -1,0 +1,203 @@
+import type { FileResult, PipelineEvent, PipelineStage, SessionTotals } from '../../core/pipeline/events.js';
+import { FILE_OUTCOMES, outcomeKind } from '../../core/pipeline/file-outcome.js';
+
+/** Counts per stage and outcome, as the dashboard lists them. */
+export interface StageCounts {
+  parsed: number;
+  matched: number;
+  newPatients: number;
+  review: number;
+  extracted: number;
+  embedded: number;
+  stored: number;
+  duplicates: number;
+  failed: number;
+}
+
+export interface InFlightFile {
+  fileId: string;
+  relativePath: string;
+  stage: PipelineStage | 'queued';
+}
+
+export interface DashboardError {
+  relativePath: string;
+  label: string;
+  message: string | null;
+}
+
+export interface DashboardState {
+  phase: 'starting' | 'running' | 'stopping' | 'finished';
+  sessionId: string | null;
+  sourceDir: string;
+  processingType: string;
+  totals: SessionTotals;
+  counts: StageCounts;
+  /** Insertion order = start order. */
+  inFlight: InFlightFile[];
+  /** Most recent last, at most MAX_ERRORS. */
+  errors: DashboardError[];
+  startedAt: number | null;
+  now: number;
+  finishedSeconds: number | null;
+  status: string | null;
+}
+
+export type DashboardAction =
+  { type: 'event'; event: PipelineEvent; now: number } | { type: 'tick'; now: number } | { type: 'stopping' };
+
+export const MAX_ERRORS = 5;
+
+const EMPTY_TOTALS: SessionTotals = {
+  totalFiles: 0,
+  processedFiles: 0,
+  failedFiles: 0,
+  createdPatients: 0,
+  matchedPatients: 0,
+  reviewRequired: 0,
+  duplicates: 0,
+  deferred: 0,
+  pages: 0,
+  chunks: 0,
+};
+
+export function initialDashboardState(now = 0): DashboardState {
+  return {
+    phase: 'starting',
+    sessionId: null,
+    sourceDir: '',
+    processingType: '',
+    totals: EMPTY_TOTALS,
+    counts: {
+      parsed: 0,
+      matched: 0,
+      newPatients: 0,
+      review: 0,
+      extracted: 0,
+      embedded: 0,
+      stored: 0,
+      duplicates: 0,
+      failed: 0,
+    },
+    inFlight: [],
+    errors: [],
+    startedAt: null,
+    now,
+    finishedSeconds: null,
+    status: null,
+  };
+}
+
+/** Pure: the dashboard's state after one pipeline event (or a clock tick). */
+export function reduceDashboard(state: DashboardState, action: DashboardAction): DashboardState {
+  if (action.type === 'tick') return state.phase === 'finished' ? state : { ...state, now: action.now };
+  if (action.type === 'stopping') return state.phase === 'finished' ? state : { ...state, phase: 'stopping' };
+  const { event, now } = action;
+  switch (event.type) {
+    case 'session_started':
+      return {
+        ...state,
+        phase: state.phase === 'stopping' ? 'stopping' : 'running',
+        sessionId: event.sessionId,
+        sourceDir: event.sourceDir,
+        processingType: event.processingType,
+        totals: { ...state.totals, totalFiles: event.totalFiles },
+        startedAt: now,
+        now,
+      };
+    case 'file_started':
+      return {
+        ...state,
+        now,
+        inFlight: [
+          ...state.inFlight,
+          { fileId: event.fileId, relativePath: event.relativePath, stage: 'queued' },
+        ],
+      };
+    case 'file_stage':
+      return {
+        ...state,
+        now,
+        inFlight: state.inFlight.map((f) => (f.fileId === event.fileId ? { ...f, stage: event.stage } : f)),
+      };
+    case 'file_finished': {
+      const { result } = event;
+      const failed = outcomeKind(result.outcome) === 'failed';
+      return {
+        ...state,
+        now,
+        totals: event.totals,
+        counts: countResult(state.counts, result),
+        inFlight: state.inFlight.filter((f) => f.fileId !== result.fileId),
+        errors: failed
+          ? [
+              ...state.errors,
+              {
+                relativePath: result.relativePath,
+                label: FILE_OUTCOMES[result.outcome].label,
+                message: result.message,
+              },
+            ].slice(-MAX_ERRORS)
+          : state.errors,
+      };
+    }
+    case 'session_finished':
+      return {
+        ...state,
+        phase: 'finished',
+        now,
+        totals: event.totals,
+        inFlight: [],
+        finishedSeconds: event.seconds,
+        status: event.status,
+      };
+  }
+}
+
+function countResult(counts: StageCounts, result: FileResult): StageCounts {
+  const kind = outcomeKind(result.outcome);
+  const ingested = result.outcome === 'ingested';
+  const extracted = ingested || result.outcome === 'review_required' || result.outcome === 'patient_conflict';
+  return {
+    parsed: counts.parsed + (result.parse?.ok ? 1 : 0),
+    matched: counts.matched + (ingested && result.match?.status === 'matched' ? 1 : 0),
+    newPatients: counts.newPatients + (ingested && result.match?.status === 'new_patient' ? 1 : 0),
+    review: counts.review + (kind === 'review' ? 1 : 0),
+    extracted: counts.extracted + (extracted ? 1 : 0),
+    embedded: counts.embedded + (ingested && result.stageMs.embed !== undefined ? 1 : 0),
+    stored: counts.stored + (ingested ? 1 : 0),
+    duplicates:
+      counts.duplicates + (result.outcome === 'duplicate' || result.outcome === 'duplicate_in_batch' ? 1 : 0),
+    failed: counts.failed + (kind === 'failed' ? 1 : 0),
+  };
+}
+
+export interface Throughput {
+  elapsedSeconds: number;
+  filesPerSecond: number;
+  pagesPerSecond: number;
+  /** Seconds left at the current rate; null before the first file finishes. */
+  etaSeconds: number | null;
+  /** Files this run will process (total minus those deferred to the next run). */
+  target: number;
+}
+
+export function throughputOf(state: DashboardState): Throughput {
+  const elapsedSeconds =
+    state.finishedSeconds ??
+    (state.startedAt === null ? 0 : Math.max(0, (state.now - state.startedAt) / 1000));
+  const t = state.totals;
+  const target = Math.max(0, t.totalFiles - t.deferred);
+  const filesPerSecond = elapsedSeconds > 0 ? t.processedFiles / elapsedSeconds : 0;
+  const pagesPerSecond = elapsedSeconds > 0 ? t.pages / elapsedSeconds : 0;
+  const remaining = Math.max(0, target - t.processedFiles);
+  const etaSeconds =
+    state.phase === 'finished'
+      ? 0
+      : filesPerSecond > 0
+        ? remaining / filesPerSecond
+        : remaining === 0
+          ? 0
+          : null;
+  return { elapsedSeconds, filesPerSecond, pagesPerSecond, etaSeconds, target };
+}

@@ -1,0 +1,60 @@
+import cliProgress from 'cli-progress';
+import type { PipelineListener } from '../../core/pipeline/events.js';
+import { FILE_OUTCOMES, outcomeKind } from '../../core/pipeline/file-outcome.js';
+import { sanitizeForTerminal } from '../../core/text/sanitize-for-terminal.js';
+import { truncateMiddle } from '../format.js';
+
+/**
+ * A one-line cli-progress bar on stderr (when stderr is a terminal but Ink is not wanted: stdout piped,
+ * --json or --non-interactive). Failures are logged above the bar as they happen.
+ */
+export function createCliProgressListener(stderr: NodeJS.WriteStream): {
+  listener: PipelineListener;
+  stop(): void;
+} {
+  const bars = new cliProgress.MultiBar(
+    {
+      stream: stderr,
+      format:
+        ' {bar} {value}/{total} files · {failed} failed · {review} review · {duplicates} duplicates · ETA {eta_formatted}',
+      barsize: 24,
+      hideCursor: true,
+      clearOnComplete: false,
+      stopOnComplete: false,
+      fps: 10,
+      etaBuffer: 50,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  let bar: cliProgress.SingleBar | null = null;
+  let stopped = false;
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    bars.stop();
+  };
+  const width = Math.max(40, (stderr.columns || 80) - 1);
+  const listener: PipelineListener = (event) => {
+    if (stopped) return;
+    if (event.type === 'session_started') {
+      bar = bars.create(event.totalFiles, 0, { failed: 0, review: 0, duplicates: 0 });
+    } else if (event.type === 'file_finished') {
+      const { result, totals } = event;
+      if (outcomeKind(result.outcome) === 'failed') {
+        const line =
+          `✗ ${sanitizeForTerminal(result.relativePath)}: ${FILE_OUTCOMES[result.outcome].label}` +
+          (result.message ? ` — ${sanitizeForTerminal(result.message)}` : '');
+        bars.log(`${truncateMiddle(line, width)}\n`);
+      }
+      bar?.setTotal(Math.max(1, totals.totalFiles - totals.deferred));
+      bar?.update(totals.processedFiles, {
+        failed: totals.failedFiles,
+        review: totals.reviewRequired,
+        duplicates: totals.duplicates,
+      });
+    } else if (event.type === 'session_finished') {
+      stop();
+    }
+  };
+  return { listener, stop };
+}

@@ -1,0 +1,157 @@
+import { Box, Text } from 'ink';
+import { sanitizeForTerminal } from '../../core/text/sanitize-for-terminal.js';
+import type { ReviewWalkState } from '../../review/review-walk.js';
+import type { ReviewCase } from '../../review/types.js';
+import { truncateMiddle } from '../format.js';
+import { REVIEW_KEY_HINT, REVIEW_KEYS } from '../key-bindings.js';
+import { useTheme } from '../theme.js';
+import { CandidateList } from './candidate-list.js';
+
+export interface ReviewScreenProps {
+  state: ReviewWalkState;
+  width: number;
+  reviewer?: string;
+}
+
+/** The review of one held file: what the filename says, who it might be, and what the text says. */
+export function ReviewScreen({ state, width, reviewer }: ReviewScreenProps) {
+  const theme = useTheme();
+  const cols = Math.max(40, width);
+  const header =
+    state.phase === 'done' || state.phase === 'closed'
+      ? 'Review finished'
+      : `Review ${Math.min(state.position + 1, state.total)} of ${state.total}`;
+  return (
+    <Box flexDirection="column" width={cols}>
+      <Text bold color={theme.color('accent')}>
+        {truncateMiddle(
+          `${header}${reviewer ? ` · reviewer ${sanitizeForTerminal(reviewer)}` : ''}  (? help)`,
+          cols,
+        )}
+      </Text>
+      {state.showHelp && <HelpPanel />}
+      {state.phase === 'done' ? (
+        <DoneSummary state={state} />
+      ) : state.current ? (
+        <CaseView reviewCase={state.current} width={cols} />
+      ) : (
+        <Text color={theme.color('muted')}>{state.phase === 'loading' ? 'Loading…' : ''}</Text>
+      )}
+      <Box marginTop={1} flexDirection="column">
+        <Text color={theme.color('muted')}>
+          {state.phase === 'done' ? `${state.canUndo ? 'u undo · ' : ''}q quit` : REVIEW_KEY_HINT}
+        </Text>
+        {state.phase === 'working' && <Text color={theme.color('muted')}>Working…</Text>}
+        {state.message && (
+          <Text
+            wrap="wrap"
+            color={theme.color(
+              state.message.tone === 'error'
+                ? 'danger'
+                : state.message.tone === 'success'
+                  ? 'success'
+                  : 'accent',
+            )}
+          >
+            {`${state.message.tone === 'error' ? '✗' : state.message.tone === 'success' ? '✓' : '•'} ${sanitizeForTerminal(state.message.text)}`}
+          </Text>
+        )}
+      </Box>
+    </Box>
+  );
+}
+
+function CaseView({ reviewCase, width }: { reviewCase: ReviewCase; width: number }) {
+  const theme = useTheme();
+  const p = reviewCase.parsed;
+  const owner = reviewCase.expedienteOwner;
+  return (
+    <Box flexDirection="column">
+      <Text bold>{truncateMiddle(sanitizeForTerminal(reviewCase.relativePath), width)}</Text>
+      {p ? (
+        <Text wrap="wrap">
+          {sanitizeForTerminal(
+            `expediente ${p.expediente} · ${p.nombreCompleto} · ${p.documentType} (${p.documentTypeCode}) · ` +
+              `numero ${p.numero ?? '—'}`,
+          )}
+        </Text>
+      ) : (
+        <Text color={theme.color('danger')} wrap="wrap">
+          {`The filename does not parse: ${sanitizeForTerminal(reviewCase.parseError ?? '')}`}
+        </Text>
+      )}
+      <Text color={theme.color('muted')} wrap="wrap">
+        {`held: ${reviewCase.heldReason ?? 'unknown'}` +
+          (reviewCase.heldConfidence !== null
+            ? ` (confidence ${reviewCase.heldConfidence.toFixed(2)})`
+            : '') +
+          (reviewCase.decision
+            ? ` · now: ${reviewCase.decision.decision}, ${reviewCase.decision.reason}`
+            : '') +
+          (reviewCase.pages !== null ? ` · ${reviewCase.pages} pages` : '')}
+      </Text>
+      {reviewCase.idConflict && owner && p && (
+        <Box borderStyle="double" borderColor={theme.color('danger')} paddingX={1} flexDirection="column">
+          <Text bold color={theme.color('danger')}>
+            !! ID CONFLICT !!
+          </Text>
+          <Text wrap="wrap">
+            {sanitizeForTerminal(
+              `Expediente ${owner.expediente} belongs to ${owner.apellidoPaterno}` +
+                `${owner.apellidoMaterno ? ` ${owner.apellidoMaterno}` : ''}, ${owner.nombres} — not to ` +
+                `${p.nombreCompleto}. A new patient with this expediente is impossible.`,
+            )}
+          </Text>
+        </Box>
+      )}
+      <Box marginTop={1} flexDirection="column">
+        <Text bold>Candidates</Text>
+        <CandidateList
+          candidates={reviewCase.candidates}
+          expediente={p?.expediente ?? null}
+          idConflict={reviewCase.idConflict}
+          width={width}
+        />
+      </Box>
+      <Box marginTop={1} flexDirection="column">
+        <Text bold>Document text (first lines)</Text>
+        {reviewCase.textMissing ? (
+          <Text color={theme.color('danger')}>
+            The extracted text is missing: re-run ingest to process it again.
+          </Text>
+        ) : (
+          reviewCase.preview.map((line, i) => (
+            <Text key={i} color={theme.color('muted')}>
+              {truncateMiddle(`  │ ${line}`, width)}
+            </Text>
+          ))
+        )}
+      </Box>
+    </Box>
+  );
+}
+
+function HelpPanel() {
+  return (
+    <Box borderStyle="single" paddingX={1} flexDirection="column">
+      {REVIEW_KEYS.map((k) => (
+        <Text key={k.keys}>{`${k.keys.padEnd(4)} ${k.description}`}</Text>
+      ))}
+    </Box>
+  );
+}
+
+function DoneSummary({ state }: { state: ReviewWalkState }) {
+  const t = state.tally;
+  return (
+    <Box flexDirection="column">
+      <Text>
+        {`${state.total} file${state.total === 1 ? '' : 's'} walked: ${t.attached} attached, ${t.created} new ` +
+          `patient${t.created === 1 ? '' : 's'}, ${t.rejected} rejected, ${t.skipped} skipped.`}
+      </Text>
+      {t.skipped > 0 && (
+        <Text>Skipped files stay pending: run `tecsalud-batch review` again to settle them.</Text>
+      )}
+    </Box>
+  );
+}

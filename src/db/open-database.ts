@@ -34,6 +34,8 @@ export interface OpenDatabaseOptions {
   busyTimeoutMs?: number;
   /** PostgreSQL pool size (default 10). */
   poolSize?: number;
+  /** PostgreSQL: how long to wait for a connection before failing (default 10 s). */
+  connectTimeoutMs?: number;
 }
 
 export async function openDatabase(target: DatabaseTarget, options: OpenDatabaseOptions = {}): Promise<OpenDatabase> {
@@ -60,7 +62,14 @@ export async function openDatabase(target: DatabaseTarget, options: OpenDatabase
 
 export async function migrateToLatest(db: Kysely<unknown>, dialect: SqlDialectName): Promise<void> {
   const migrator = new Migrator({ db, provider: createMigrationProvider(dialect) });
-  const { error, results } = await migrator.migrateToLatest();
+  let { error, results } = await migrator.migrateToLatest();
+  // Kysely's migration lock is a no-op on SQLite: when several processes open a new file at once,
+  // the losers fail on tables the winner just created. Once the winner has committed, a second
+  // attempt finds the migrations done. (PostgreSQL serialises migrators with an advisory lock.)
+  for (let attempt = 1; error && dialect === 'sqlite' && attempt <= 3; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    ({ error, results } = await migrator.migrateToLatest());
+  }
   const failed = results?.find((r) => r.status === 'Error');
   if (error) {
     const reason = error instanceof Error ? error.message : String(error);
@@ -119,10 +128,32 @@ async function createPostgresDialect(
   options: OpenDatabaseOptions,
 ): Promise<{ dialect: Dialect; sqlite: null; kind: 'postgres' }> {
   const [{ PostgresDialect }, pg] = await Promise.all([import('kysely'), import('pg')]);
-  const pool = new pg.default.Pool({ connectionString: target.connectionString, max: options.poolSize ?? 10 });
+  const pool = new pg.default.Pool({
+    connectionString: target.connectionString,
+    max: options.poolSize ?? 10,
+    // Fail fast on an unreachable server instead of hanging on the OS's TCP timeout.
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+    types: { getTypeParser: bigintAsNumber(pg.default.types) },
+  });
   // Without a listener, an idle client's network error would crash the process.
   pool.on('error', () => undefined);
   return { dialect: new PostgresDialect({ pool }), sqlite: null, kind: 'postgres' };
+}
+
+const INT8_OID = 20;
+
+/**
+ * pg returns int8 (bigint, and every count(*)) as a string, to be safe beyond 2^53. Ours never get
+ * there (blocking-key hashes are 53-bit, expediente codes below 2^53, counts far smaller), and the
+ * repositories compare them as numbers as SQLite returns them. Set per pool, not on pg's global table.
+ */
+function bigintAsNumber(types: {
+  getTypeParser: (oid: number, format?: 'text' | 'binary') => unknown;
+}): (oid: number, format?: 'text' | 'binary') => (value: string) => unknown {
+  return (oid, format) =>
+    oid === INT8_OID && format !== 'binary'
+      ? (value: string) => Number(value)
+      : (types.getTypeParser(oid, format) as (value: string) => unknown);
 }
 
 function translateConnectionError(error: unknown, target: DatabaseTarget): Error {

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { resolveDatabaseTarget } from '../../src/db/database-url.js';
 import { openDatabase, type OpenDatabase } from '../../src/db/open-database.js';
+import { createScratchPostgresDatabase, postgresWanted } from './postgres.js';
 
 export interface TestDatabase {
   name: string;
@@ -12,8 +13,13 @@ export interface TestDatabase {
   cleanup(): Promise<void>;
 }
 
-/** Databases every repository suite runs on. PostgreSQL joins when TECSALUD_TEST_POSTGRES is set. */
-export const DATABASE_KINDS = ['sqlite'] as const;
+export type DatabaseKind = 'sqlite' | 'postgres';
+
+/**
+ * Databases every repository suite runs on: `for (const kind of DATABASE_KINDS)`. PostgreSQL joins
+ * when TECSALUD_TEST_POSTGRES is set, and always in CI (where a missing server fails the suite).
+ */
+export const DATABASE_KINDS: readonly DatabaseKind[] = postgresWanted() ? ['sqlite', 'postgres'] : ['sqlite'];
 
 export function createTempDir(prefix = 'tecsalud-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -27,6 +33,26 @@ export function createSqliteTestDatabase(): TestDatabase {
     url,
     open: () => openDatabase(resolveDatabaseTarget(url, { cwd: dir })),
     cleanup: async () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** A fresh, empty database of this kind (PostgreSQL: a new database on the test server). */
+export async function createTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
+  if (kind === 'sqlite') return createSqliteTestDatabase();
+  const scratch = await createScratchPostgresDatabase();
+  const opened: OpenDatabase[] = [];
+  return {
+    name: 'postgres',
+    url: scratch.url,
+    open: async () => {
+      const database = await openDatabase(resolveDatabaseTarget(scratch.url, { cwd: os.tmpdir() }));
+      opened.push(database);
+      return database;
+    },
+    cleanup: async () => {
+      await Promise.all(opened.map((database) => database.close().catch(() => undefined)));
+      await scratch.drop();
+    },
   };
 }
 

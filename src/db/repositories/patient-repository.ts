@@ -178,11 +178,12 @@ export class PatientRepository {
       .selectAll()
       .where((eb) =>
         eb(
+          // The separators are cast: PostgreSQL cannot infer a type for a bare parameter of concat().
           eb.fn('concat', [
             eb.ref('apellidoPaterno'),
-            eb.val(' '),
+            eb.cast(eb.val(' '), 'text'),
             eb.ref('apellidoMaterno'),
-            eb.val(', '),
+            eb.cast(eb.val(', '), 'text'),
             eb.ref('nombres'),
           ]),
           'like',
@@ -307,7 +308,12 @@ async function removeBlockingKeys(trx: Db, patients: Patient[]): Promise<void> {
 }
 
 async function applyTermDeltas(trx: Db, deltas: Map<string, number>): Promise<void> {
-  const rows = [...deltas].filter(([, delta]) => delta !== 0).map(([term, patients]) => ({ term, patients }));
+  // In term order: two transactions that touch the same counters lock them in the same order, so
+  // concurrent ingests on PostgreSQL cannot deadlock on them.
+  const rows = [...deltas]
+    .filter(([, delta]) => delta !== 0)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([term, patients]) => ({ term, patients }));
   for (const part of chunk(rows, ROWS_PER_STATEMENT)) {
     await trx
       .insertInto('nameTermCounts')

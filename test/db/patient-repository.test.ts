@@ -1,0 +1,205 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+import { patientBlockingKeys, queryBlockingKeys } from '../../src/core/matching/blocking-keys.js';
+import type { OpenDatabase } from '../../src/db/open-database.js';
+import { PatientRepository, type PatientInput } from '../../src/db/repositories/patient-repository.js';
+import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/databases.js';
+
+const GARZA: PatientInput = {
+  expediente: '3000000001',
+  apellidoPaterno: 'GARZA',
+  apellidoMaterno: 'TIJERINA',
+  nombres: 'MARIA ESTHER',
+  fechaNacimiento: '1970-01-02',
+  sexo: 'F',
+};
+const LOPEZ: PatientInput = {
+  expediente: '3000000002',
+  apellidoPaterno: 'LOPEZ',
+  apellidoMaterno: 'RUIZ',
+  nombres: 'JUAN',
+};
+const LOPEZ_TWIN: PatientInput = { ...LOPEZ, expediente: '3000000003', nombres: 'JUAN CARLOS' };
+
+describe.each(DATABASE_KINDS)('PatientRepository on %s', (kind) => {
+  let testDb: TestDatabase;
+  let database: OpenDatabase;
+  let patients: PatientRepository;
+
+  beforeEach(async () => {
+    testDb = await createTestDatabase(kind);
+    database = await testDb.open();
+    patients = new PatientRepository(database.db, database.sqlite);
+  });
+  afterEach(async () => {
+    await database.close();
+    await testDb.cleanup();
+  });
+
+  it('upserts many: inserts, then leaves identical rows alone, then updates changed ones', async () => {
+    expect(await patients.upsertMany([GARZA, LOPEZ], 'registry_import')).toEqual({
+      inserted: 2,
+      updated: 0,
+      unchanged: 0,
+    });
+    expect(await patients.upsertMany([GARZA, LOPEZ], 'registry_import')).toEqual({
+      inserted: 0,
+      updated: 0,
+      unchanged: 2,
+    });
+    const renamed = { ...LOPEZ, apellidoMaterno: 'RUIZ DE ALBA' };
+    expect(await patients.upsertMany([GARZA, renamed], 'registry_import')).toEqual({
+      inserted: 0,
+      updated: 1,
+      unchanged: 1,
+    });
+    expect(await patients.count()).toBe(2);
+    const stored = await patients.findByExpediente(LOPEZ.expediente);
+    expect(stored).toMatchObject({ apellidoMaterno: 'RUIZ DE ALBA', source: 'registry_import' });
+    expect(stored?.updatedAt >= stored!.createdAt).toBe(true);
+    expect(await patients.findByExpediente(GARZA.expediente)).toMatchObject({
+      nombres: 'MARIA ESTHER',
+      fechaNacimiento: '1970-01-02',
+      sexo: 'F',
+    });
+  });
+
+  it('keeps the last row of a batch when an expediente repeats', async () => {
+    const summary = await patients.upsertMany([LOPEZ, { ...LOPEZ, nombres: 'JUAN JOSE' }], 'registry_import');
+    expect(summary.inserted).toBe(1);
+    expect((await patients.findByExpediente(LOPEZ.expediente))?.nombres).toBe('JUAN JOSE');
+  });
+
+  it('upserts more rows than fit in one statement', async () => {
+    const many = Array.from({ length: 1203 }, (_, i) => ({
+      expediente: String(4000000000 + i),
+      apellidoPaterno: `APELLIDO${i % 37}`,
+      apellidoMaterno: 'SINTETICO',
+      nombres: `NOMBRE${i % 11}`,
+    }));
+    expect((await patients.upsertMany(many, 'registry_import')).inserted).toBe(1203);
+    expect(await patients.count()).toBe(1203);
+    expect((await patients.list({ limit: 5, offset: 0 })).map((p) => p.expediente)).toHaveLength(5);
+  });
+
+  it('inserts or gets: the first call creates, the next returns the same patient', async () => {
+    const first = await patients.insertOrGet(GARZA, 'batch_ingest');
+    expect(first.created).toBe(true);
+    expect(first.patient).toMatchObject({ expediente: GARZA.expediente, source: 'batch_ingest' });
+    const second = await patients.insertOrGet({ ...GARZA, nombres: 'OTRA' }, 'review');
+    expect(second).toEqual({ patient: first.patient, created: false });
+    expect(await patients.findById(first.patient.id)).toEqual(first.patient);
+  });
+
+  it('finds candidates by blocking key and by the owner of the expediente, with numbers for codes', async () => {
+    await patients.upsertMany([GARZA, LOPEZ, LOPEZ_TWIN], 'registry_import');
+    const query = { apellidoPaterno: 'LOPEZ', apellidoMaterno: 'RUIZ', nombres: 'JUAN' };
+    const found = await patients.findCandidates({ expediente: '9999999999', keys: queryBlockingKeys(query) });
+    expect(found.map((p) => p.expediente).sort()).toEqual([LOPEZ.expediente, LOPEZ_TWIN.expediente]);
+    const owner = await patients.findCandidates({ expediente: GARZA.expediente, keys: [] });
+    expect(owner.map((p) => p.expediente)).toEqual([GARZA.expediente]);
+    // A one-keystroke typo of a registered expediente still brings its owner.
+    const near = await patients.findCandidates({ expediente: '3000000011', keys: [] });
+    expect(near.map((p) => p.expediente)).toContain(GARZA.expediente);
+  });
+
+  it('skips a key shared by more patients than the cap, whole', async () => {
+    await patients.upsertMany([LOPEZ, LOPEZ_TWIN], 'registry_import');
+    const keys = patientBlockingKeys(LOPEZ).filter((k) => k.startsWith('p:'));
+    expect(keys.length).toBeGreaterThan(0);
+    expect(await patients.findCandidates({ expediente: '9999999999', keys, perKeyLimit: 1 })).toEqual([]);
+    const withinCap = await patients.findCandidates({ expediente: '9999999999', keys, perKeyLimit: 2 });
+    expect(withinCap.map((p) => p.expediente).sort()).toEqual([LOPEZ.expediente, LOPEZ_TWIN.expediente]);
+  });
+
+  it('counts keys: term frequencies and candidate keys, following inserts and renames', async () => {
+    await patients.upsertMany([GARZA, LOPEZ, LOPEZ_TWIN], 'registry_import');
+    const lopezKeys = patientBlockingKeys(LOPEZ);
+    const term = lopezKeys.find((k) => k.startsWith('t:s:'))!;
+    const pair = lopezKeys.find((k) => k.startsWith('p:'))!;
+    const counts = await patients.countKeys([term, pair, 'p:NOPE|NADA', 't:s:NOEXISTE']);
+    expect(counts.get(term)).toBe(2);
+    expect(counts.get(pair)).toBe(2);
+    expect(counts.get('p:NOPE|NADA')).toBe(0);
+    expect(counts.has('t:s:NOEXISTE')).toBe(false);
+    expect(typeof counts.get(pair)).toBe('number');
+
+    await patients.upsertMany([{ ...LOPEZ_TWIN, apellidoPaterno: 'MARTINEZ' }], 'registry_import');
+    const after = await patients.countKeys([term, pair]);
+    expect(after.get(term)).toBe(1);
+    expect(after.get(pair)).toBe(1);
+  });
+
+  it('searches by part of the name and lists in name order', async () => {
+    await patients.upsertMany([LOPEZ, GARZA, LOPEZ_TWIN], 'registry_import');
+    expect((await patients.searchByName('garza tij', 10)).map((p) => p.expediente)).toEqual([
+      GARZA.expediente,
+    ]);
+    expect((await patients.searchByName('RUIZ, JUAN', 10)).map((p) => p.expediente).sort()).toEqual([
+      LOPEZ.expediente,
+      LOPEZ_TWIN.expediente,
+    ]);
+    expect(await patients.searchByName('100%', 10)).toEqual([]);
+    const listed = await patients.list({ limit: 10, offset: 1 });
+    expect(listed.map((p) => p.apellidoPaterno)).toEqual(['LOPEZ', 'LOPEZ']);
+  });
+});
+
+// SQLite is left out: its connections in one process block the whole thread while they wait for
+// the write lock (better-sqlite3 is synchronous), so in-process concurrency cannot be simulated there.
+const SERVER_KINDS = DATABASE_KINDS.filter((kind) => kind !== 'sqlite');
+
+describe.skipIf(SERVER_KINDS.length === 0).each(SERVER_KINDS)(
+  'PatientRepository under concurrency on %s',
+  (kind) => {
+    let testDb: TestDatabase;
+    const opened: OpenDatabase[] = [];
+
+    beforeEach(async () => {
+      testDb = await createTestDatabase(kind);
+    });
+    afterEach(async () => {
+      await Promise.all(opened.splice(0).map((d) => d.close()));
+      await testDb.cleanup();
+    });
+
+    it('creates exactly one patient when several connections insertOrGet the same expediente at once', async () => {
+      const connections = await Promise.all(Array.from({ length: 6 }, () => testDb.open()));
+      opened.push(...connections);
+      const results = await Promise.all(
+        connections.flatMap((database) =>
+          Array.from({ length: 3 }, () =>
+            new PatientRepository(database.db, database.sqlite).insertOrGet(GARZA, 'batch_ingest'),
+          ),
+        ),
+      );
+      expect(results.filter((r) => r.created)).toHaveLength(1);
+      expect(new Set(results.map((r) => r.patient.id)).size).toBe(1);
+      const repository = new PatientRepository(connections[0]!.db, connections[0]!.sqlite);
+      expect(await repository.count()).toBe(1);
+      const term = patientBlockingKeys(GARZA).find((k) => k.startsWith('t:s:'))!;
+      expect((await repository.countKeys([term])).get(term)).toBe(1);
+    });
+
+    it('keeps term counts exact when connections create different patients with shared names at once', async () => {
+      const connections = await Promise.all(Array.from({ length: 4 }, () => testDb.open()));
+      opened.push(...connections);
+      await Promise.all(
+        connections.map((database, c) =>
+          Promise.all(
+            Array.from({ length: 5 }, (_, i) =>
+              new PatientRepository(database.db, database.sqlite).insertOrGet(
+                { ...LOPEZ, expediente: String(5000000000 + c * 10 + i) },
+                'batch_ingest',
+              ),
+            ),
+          ),
+        ),
+      );
+      const repository = new PatientRepository(connections[0]!.db, connections[0]!.sqlite);
+      expect(await repository.count()).toBe(20);
+      const term = patientBlockingKeys(LOPEZ).find((k) => k.startsWith('t:s:'))!;
+      expect((await repository.countKeys([term])).get(term)).toBe(20);
+    });
+  },
+);

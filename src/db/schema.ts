@@ -131,6 +131,15 @@ export interface AuditLogTable {
   details: string | null;
 }
 
+export interface RunLocksTable {
+  lockKey: string;
+  sourceDir: string;
+  pid: number;
+  host: string;
+  sessionId: string | null;
+  startedAt: string;
+}
+
 export interface Database {
   patients: PatientsTable;
   patientBlockingKeys: PatientBlockingKeysTable;
@@ -139,6 +148,7 @@ export interface Database {
   batchFiles: BatchFilesTable;
   medicalDocuments: MedicalDocumentsTable;
   auditLog: AuditLogTable;
+  runLocks: RunLocksTable;
 }
 
 export type Patient = Selectable<PatientsTable>;

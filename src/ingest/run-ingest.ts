@@ -8,6 +8,8 @@ import { PatientRepository } from '../db/repositories/patient-repository.js';
 import type { BatchStatus, BatchUpload } from '../db/schema.js';
 import { ExitCode, UserError } from '../errors.js';
 import { discoverFiles } from './discover-files.js';
+import { moveWithoutOverwrite } from './move-file.js';
+import { disposalFor } from '../core/pipeline/file-outcome.js';
 import { FileProcessor, type FileToProcess } from './file-processor.js';
 import type { IngestDependencies, IngestOptions } from './types.js';
 
@@ -145,6 +147,7 @@ export async function runIngest(
       listener({ type: 'file_started', fileId: file.fileId, relativePath: file.relativePath });
       try {
         const result = await processor.process(file);
+        await disposeOf(file, result, options, audit, session.id);
         for (const [stage, ms] of Object.entries(result.stageMs) as [PipelineStage, number][]) {
           stageSeconds[stage] = (stageSeconds[stage] ?? 0) + ms / 1000;
         }
@@ -187,6 +190,38 @@ export async function runIngest(
   const finalSession = (await batches.findSession(session.id))!;
   results.sort((a, b) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
   return { session: finalSession, status: finalSession.status, totals, seconds, interrupted, files: results, stageSeconds };
+}
+
+/**
+ * Archive or quarantine a file once its final state is committed. A run killed before the move
+ * leaves the file in place; the re-run finds it already ingested (a duplicate) and moves it then.
+ * A failed move is reported on the file, never fatal: the file simply stays where it was.
+ */
+async function disposeOf(
+  file: FileToProcess,
+  result: FileResult,
+  options: IngestOptions,
+  audit: AuditRepository,
+  sessionId: string,
+): Promise<void> {
+  const disposal = disposalFor(result.outcome);
+  const targetRoot =
+    disposal === 'archive' ? options.archiveDir : disposal === 'quarantine' ? options.quarantineDir : undefined;
+  if (!targetRoot) return;
+  try {
+    result.movedTo = await moveWithoutOverwrite(file.absolutePath, targetRoot, file.relativePath);
+    await audit.record({
+      actor: options.uploadedBy,
+      action: disposal === 'archive' ? 'file_archived' : 'file_quarantined',
+      batchId: sessionId,
+      entityType: 'batch_file',
+      entityId: file.fileId,
+      details: { outcome: result.outcome, to: result.movedTo },
+    });
+  } catch (error) {
+    result.movedTo = null;
+    result.message = `${result.message ? `${result.message}; ` : ''}could not move it to ${targetRoot}: ${(error as Error).message}`;
+  }
 }
 
 async function resolveSourceDir(dir: string): Promise<string> {

@@ -27,6 +27,10 @@ export interface IngestOptions {
   embedBatchSize: number;
   /** Stops taking new files when aborted (Ctrl-C); files in flight finish. */
   signal?: AbortSignal;
+  /** Move each ingested (or already ingested) file here, keeping its relative path. */
+  archiveDir?: string;
+  /** Move each file that failed validation here, keeping its relative path. */
+  quarantineDir?: string;
 }
 
 /** The adapters a run needs, chosen once at start-up from configuration. */

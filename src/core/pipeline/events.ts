@@ -34,6 +34,8 @@ export interface FileResult {
   chunks: number | null;
   documentId: string | null;
   contentSha256: string | null;
+  /** Where drop-folder hygiene moved the file (--archive-dir / --quarantine-dir), if it did. */
+  movedTo?: string | null;
   /** Milliseconds spent in each stage, for the benchmark's breakdown. */
   stageMs: Partial<Record<PipelineStage, number>>;
 }

@@ -51,3 +51,20 @@ export function processingStatusFor(outcome: FileOutcome): ProcessingStatus {
 }
 
 export type { MatchingStatus };
+
+/** Outcomes that say something about the file itself (so re-running will not help): quarantined. */
+const QUARANTINED: ReadonlySet<FileOutcome> = new Set<FileOutcome>([
+  'invalid_name',
+  'not_pdf',
+  'empty_file',
+  'too_large',
+  'encrypted',
+  'corrupt',
+  'image_only',
+]);
+
+/** Where drop-folder hygiene sends a file after its final state is recorded. */
+export function disposalFor(outcome: FileOutcome): 'archive' | 'quarantine' | 'keep' {
+  if (outcome === 'ingested' || outcome === 'duplicate' || outcome === 'duplicate_in_batch') return 'archive';
+  return QUARANTINED.has(outcome) ? 'quarantine' : 'keep';
+}

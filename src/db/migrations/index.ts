@@ -1,5 +1,6 @@
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import * as initialSchema from './0001-initial-schema.js';
+import * as runLocks from './0002-run-locks.js';
 
 export type SqlDialectName = 'sqlite' | 'postgres';
 
@@ -16,6 +17,7 @@ interface DialectAwareMigration {
  */
 const MIGRATIONS: Record<string, DialectAwareMigration> = {
   '0001-initial-schema': initialSchema,
+  '0002-run-locks': runLocks,
 };
 
 export function createMigrationProvider(dialect: SqlDialectName): MigrationProvider {

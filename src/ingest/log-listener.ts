@@ -1,0 +1,86 @@
+import type { PipelineEvent, PipelineListener } from '../core/pipeline/events.js';
+import { outcomeKind } from '../core/pipeline/file-outcome.js';
+
+/** The subset of a pino logger the pipeline log needs. */
+export interface PipelineLogger {
+  info(object: object, message: string): void;
+  warn(object: object, message: string): void;
+  error(object: object, message: string): void;
+}
+
+export interface LogListenerOptions {
+  /** Keep patient names out of the log: files are identified by expediente and content hash. */
+  redact: boolean;
+}
+
+/**
+ * One structured line per session event and per file outcome — a third subscriber to the same
+ * events as the dashboard and the progress line.
+ */
+export function createLogListener(logger: PipelineLogger, options: LogListenerOptions): PipelineListener {
+  return (event: PipelineEvent) => {
+    switch (event.type) {
+      case 'session_started':
+        logger.info(
+          {
+            event: 'session_started',
+            session_id: event.sessionId,
+            source_dir: event.sourceDir,
+            total_files: event.totalFiles,
+            processing_type: event.processingType,
+          },
+          'session started',
+        );
+        break;
+      case 'file_finished': {
+        const { result } = event;
+        const parsed = result.parse?.ok ? result.parse.parsed : null;
+        const identity = options.redact
+          ? {
+              expediente: parsed?.expediente ?? null,
+              document_type: parsed?.documentType ?? null,
+              numero: parsed?.numero ?? null,
+              content_sha256: result.contentSha256,
+            }
+          : { path: result.relativePath, expediente: parsed?.expediente ?? null, content_sha256: result.contentSha256 };
+        const line = {
+          event: 'file_finished',
+          ...identity,
+          outcome: result.outcome,
+          processing_status: result.processingStatus,
+          decision: result.match?.decision ?? null,
+          confidence: result.match ? Math.round(result.match.confidence * 1000) / 1000 : null,
+          patient_expediente: result.match?.patientExpediente ?? null,
+          pages: result.pages,
+          chunks: result.chunks,
+          document_id: result.documentId,
+          message: result.message && options.redact ? redactQuoted(result.message) : result.message,
+        };
+        const kind = outcomeKind(result.outcome);
+        if (kind === 'failed') logger.warn(line, 'file failed');
+        else if (kind === 'review') logger.info(line, 'file held for review');
+        else logger.info(line, 'file done');
+        break;
+      }
+      case 'session_finished':
+        logger.info(
+          {
+            event: 'session_finished',
+            session_id: event.sessionId,
+            status: event.status,
+            seconds: Math.round(event.seconds * 1000) / 1000,
+            ...event.totals,
+          },
+          'session finished',
+        );
+        break;
+      default:
+        break;
+    }
+  };
+}
+
+/** Messages quote filenames (which carry patient names) in single quotes. */
+function redactQuoted(message: string): string {
+  return message.replace(/'[^']*'/g, "'[redacted]'");
+}

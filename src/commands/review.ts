@@ -73,6 +73,7 @@ export async function reviewCommand(options: ReviewCommandOptions): Promise<numb
     }
     const left = await batches.pendingReviews(sessionId);
     const t = walk.getState().tally;
+    writeLine(io.stdout, ''); // Ink leaves the cursor at the end of its last frame
     writeLine(
       io.stdout,
       `Review: ${t.attached} attached, ${t.created} new patients, ${t.rejected} rejected, ${t.skipped} skipped · ` +

@@ -10,7 +10,7 @@ export function previewLines(
   options: { lines?: number; width?: number } = {},
 ): string[] {
   if (!text) return [];
-  const maxLines = options.lines ?? 6;
+  const maxLines = options.lines ?? 12;
   const width = options.width ?? 72;
   const out: string[] = [];
   for (const raw of text.split(/\r\n|\r|\n/)) {

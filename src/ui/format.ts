@@ -33,3 +33,7 @@ export function progressBar(done: number, total: number, width: number): string 
   const filled = Math.round(ratio * width);
   return '█'.repeat(filled) + '░'.repeat(width - filled);
 }
+
+export function truncateEnd(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
+}

@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import type { ScoredCandidate } from '../../core/matching/types.js';
 import { sanitizeForTerminal } from '../../core/text/sanitize-for-terminal.js';
-import { truncateMiddle } from '../format.js';
+import { truncateEnd, truncateMiddle } from '../format.js';
 import { useTheme } from '../theme.js';
 
 export interface CandidateListProps {
@@ -31,35 +31,34 @@ export function CandidateList({ candidates, expediente, idConflict, width }: Can
           `${p.apellidoPaterno}${p.apellidoMaterno ? ` ${p.apellidoMaterno}` : ''}, ${p.nombres}`,
         );
         const holdsId = expediente !== null && p.expediente === expediente;
-        const marker = holdsId
-          ? idConflict
-            ? '  ◆ SAME EXPEDIENTE, DIFFERENT NAME'
-            : '  ◆ same expediente'
-          : '';
+        const marker = holdsId ? (idConflict ? '  ◆ ID CONFLICT' : '  ◆ same expediente') : '';
         const head = `${String(i + 1).padStart(2)}  ${sanitizeForTerminal(p.expediente)}  `;
         const confidence = `  ${s.combined.toFixed(2)}`;
-        const nameWidth = Math.max(10, width - head.length - confidence.length - marker.length);
+        const nameWidth = Math.min(36, Math.max(10, width - head.length - confidence.length - marker.length));
+        // Reasons are evidence, but two lines of them at most keep the screen within 24 rows.
+        const reasons = truncateEnd(sanitizeForTerminal(candidate.reasons.join('; ')), 2 * (width - 4) - 16);
         return (
           <Box key={p.id} flexDirection="column">
             <Text>
               <Text bold>{head}</Text>
-              {truncateMiddle(name, nameWidth).padEnd(Math.min(nameWidth, 36))}
+              {truncateMiddle(name, nameWidth).padEnd(nameWidth)}
               <Text bold>{confidence}</Text>
-              <Text bold color={theme.color(idConflict ? 'danger' : 'warning')}>
+              <Text
+                bold
+                inverse={holdsId && idConflict}
+                color={theme.color(idConflict ? 'danger' : 'warning')}
+              >
                 {marker}
               </Text>
             </Text>
-            <Text color={theme.color('muted')}>
-              {truncateMiddle(
-                `    id ${s.idMatch.toFixed(0)} · near-id ${s.nearId.toFixed(0)} · lev ${s.levenshtein.toFixed(2)} · ` +
-                  `jw ${s.jaroWinkler.toFixed(2)} · token ${s.token.toFixed(2)} · words ${s.wordIntersection.toFixed(2)} · ` +
-                  `name ${s.nameSimilarity.toFixed(2)} · freq ${s.frequencyWeight.toFixed(2)}`,
-                width,
-              )}
-            </Text>
-            {candidate.reasons.length > 0 && (
-              <Text wrap="wrap">{`    ${sanitizeForTerminal(candidate.reasons.join('; '))}`}</Text>
-            )}
+            <Box paddingLeft={4} flexDirection="column">
+              <Text color={theme.color('muted')} wrap="wrap">
+                {`id ${s.idMatch.toFixed(0)}  near ${s.nearId.toFixed(0)}  lev ${s.levenshtein.toFixed(2)}  ` +
+                  `jw ${s.jaroWinkler.toFixed(2)}  tok ${s.token.toFixed(2)}  wrd ${s.wordIntersection.toFixed(2)}  ` +
+                  `name ${s.nameSimilarity.toFixed(2)}  freq ${s.frequencyWeight.toFixed(2)}`}
+              </Text>
+              {reasons && <Text wrap="wrap">{reasons}</Text>}
+            </Box>
           </Box>
         );
       })}

@@ -23,5 +23,12 @@ export function ReviewApp({ walk, reviewer, onClosed }: ReviewAppProps) {
   useEffect(() => {
     if (state.phase === 'closed') (onClosed ?? exit)();
   }, [state.phase, onClosed, exit]);
-  return <ReviewScreen state={state} width={Math.min((stdout.columns || 80) - 1, 120)} reviewer={reviewer} />;
+  return (
+    <ReviewScreen
+      state={state}
+      width={Math.min((stdout.columns || 80) - 1, 120)}
+      rows={stdout.rows || 24}
+      reviewer={reviewer}
+    />
+  );
 }

@@ -10,11 +10,13 @@ import { CandidateList } from './candidate-list.js';
 export interface ReviewScreenProps {
   state: ReviewWalkState;
   width: number;
+  /** Terminal rows: the text preview takes what the rest leaves (default 24). */
+  rows?: number;
   reviewer?: string;
 }
 
 /** The review of one held file: what the filename says, who it might be, and what the text says. */
-export function ReviewScreen({ state, width, reviewer }: ReviewScreenProps) {
+export function ReviewScreen({ state, width, rows = 24, reviewer }: ReviewScreenProps) {
   const theme = useTheme();
   const cols = Math.max(40, width);
   const header =
@@ -33,11 +35,11 @@ export function ReviewScreen({ state, width, reviewer }: ReviewScreenProps) {
       {state.phase === 'done' ? (
         <DoneSummary state={state} />
       ) : state.current ? (
-        <CaseView reviewCase={state.current} width={cols} />
+        <CaseView reviewCase={state.current} width={cols} previewLines={previewBudget(state.current, rows)} />
       ) : (
         <Text color={theme.color('muted')}>{state.phase === 'loading' ? 'Loading…' : ''}</Text>
       )}
-      <Box marginTop={1} flexDirection="column">
+      <Box flexDirection="column">
         <Text color={theme.color('muted')}>
           {state.phase === 'done' ? `${state.canUndo ? 'u undo · ' : ''}q quit` : REVIEW_KEY_HINT}
         </Text>
@@ -61,7 +63,15 @@ export function ReviewScreen({ state, width, reviewer }: ReviewScreenProps) {
   );
 }
 
-function CaseView({ reviewCase, width }: { reviewCase: ReviewCase; width: number }) {
+function CaseView({
+  reviewCase,
+  width,
+  previewLines,
+}: {
+  reviewCase: ReviewCase;
+  width: number;
+  previewLines: number;
+}) {
   const theme = useTheme();
   const p = reviewCase.parsed;
   const owner = reviewCase.expedienteOwner;
@@ -82,30 +92,27 @@ function CaseView({ reviewCase, width }: { reviewCase: ReviewCase; width: number
       )}
       <Text color={theme.color('muted')} wrap="wrap">
         {`held: ${reviewCase.heldReason ?? 'unknown'}` +
-          (reviewCase.heldConfidence !== null
-            ? ` (confidence ${reviewCase.heldConfidence.toFixed(2)})`
+          (reviewCase.heldConfidence !== null ? ` ${reviewCase.heldConfidence.toFixed(2)}` : '') +
+          (reviewCase.decision && reviewCase.decision.reason !== reviewCase.heldReason
+            ? ` · now: ${reviewCase.decision.reason}`
             : '') +
-          (reviewCase.decision
-            ? ` · now: ${reviewCase.decision.decision}, ${reviewCase.decision.reason}`
-            : '') +
-          (reviewCase.pages !== null ? ` · ${reviewCase.pages} pages` : '')}
+          (reviewCase.pages !== null
+            ? ` · ${reviewCase.pages} page${reviewCase.pages === 1 ? '' : 's'}`
+            : '')}
       </Text>
       {reviewCase.idConflict && owner && p && (
-        <Box borderStyle="double" borderColor={theme.color('danger')} paddingX={1} flexDirection="column">
-          <Text bold color={theme.color('danger')}>
-            !! ID CONFLICT !!
-          </Text>
-          <Text wrap="wrap">
-            {sanitizeForTerminal(
-              `Expediente ${owner.expediente} belongs to ${owner.apellidoPaterno}` +
-                `${owner.apellidoMaterno ? ` ${owner.apellidoMaterno}` : ''}, ${owner.nombres} — not to ` +
-                `${p.nombreCompleto}. A new patient with this expediente is impossible.`,
-            )}
-          </Text>
-        </Box>
+        <Text bold inverse color={theme.color('danger')} wrap="wrap">
+          {sanitizeForTerminal(
+            `!! ID CONFLICT: expediente ${owner.expediente} belongs to ${owner.apellidoPaterno}` +
+              `${owner.apellidoMaterno ? ` ${owner.apellidoMaterno}` : ''}, ${owner.nombres}, not to ` +
+              `${p.nombreCompleto}; a new patient with it is impossible`,
+          )}
+        </Text>
       )}
-      <Box marginTop={1} flexDirection="column">
-        <Text bold>Candidates</Text>
+      <Box flexDirection="column">
+        <Text bold underline>
+          Candidates
+        </Text>
         <CandidateList
           candidates={reviewCase.candidates}
           expediente={p?.expediente ?? null}
@@ -113,14 +120,16 @@ function CaseView({ reviewCase, width }: { reviewCase: ReviewCase; width: number
           width={width}
         />
       </Box>
-      <Box marginTop={1} flexDirection="column">
-        <Text bold>Document text (first lines)</Text>
+      <Box flexDirection="column">
+        <Text bold underline>
+          Document text (first lines)
+        </Text>
         {reviewCase.textMissing ? (
           <Text color={theme.color('danger')}>
             The extracted text is missing: re-run ingest to process it again.
           </Text>
         ) : (
-          reviewCase.preview.map((line, i) => (
+          reviewCase.preview.slice(0, previewLines).map((line, i) => (
             <Text key={i} color={theme.color('muted')}>
               {truncateMiddle(`  │ ${line}`, width)}
             </Text>
@@ -154,4 +163,14 @@ function DoneSummary({ state }: { state: ReviewWalkState }) {
       )}
     </Box>
   );
+}
+
+/** Lines of text that fit under the rest of the screen: between 2 and 8. */
+export function previewBudget(reviewCase: ReviewCase, rows: number): number {
+  const fixed = 11 + (reviewCase.idConflict ? 2 : 0);
+  const candidates = reviewCase.candidates.reduce(
+    (n, c) => n + 2 + (c.reasons.join('; ').length > 70 ? 2 : 1),
+    0,
+  );
+  return Math.max(2, Math.min(8, rows - fixed - candidates));
 }

@@ -38,6 +38,9 @@ _start_postgres() {
   port="$(_free_port)"
   # The postgres user must be able to reach the data directory (the checkout may sit under /root).
   local run_dir="/tmp/tecsalud-pg-$(echo "$_services_root" | md5sum | cut -c1-8)"
+  if [ -f "$run_dir/data/postmaster.pid" ]; then
+    su postgres -s /bin/sh -c "'$bin/pg_ctl' -D '$run_dir/data' stop -m immediate" >/dev/null 2>&1 || true
+  fi
   rm -rf "$run_dir" && mkdir -p "$run_dir" && chown postgres:postgres "$run_dir"
   local data="$run_dir/data"
   su postgres -s /bin/sh -c "'$bin/initdb' -D '$data' -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >'$run_dir/initdb.log' 2>&1"

@@ -56,7 +56,7 @@ describe.each(DATABASE_KINDS)('PatientRepository on %s', (kind) => {
     expect(await patients.count()).toBe(2);
     const stored = await patients.findByExpediente(LOPEZ.expediente);
     expect(stored).toMatchObject({ apellidoMaterno: 'RUIZ DE ALBA', source: 'registry_import' });
-    expect(stored?.updatedAt >= stored!.createdAt).toBe(true);
+    expect(stored!.updatedAt >= stored!.createdAt).toBe(true);
     expect(await patients.findByExpediente(GARZA.expediente)).toMatchObject({
       nombres: 'MARIA ESTHER',
       fechaNacimiento: '1970-01-02',

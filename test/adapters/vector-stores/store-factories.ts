@@ -4,8 +4,13 @@ import path from 'node:path';
 
 import Database from 'better-sqlite3';
 
+import { ChromaClient } from 'chromadb';
+
+import { bindChromaStore } from '../../../src/adapters/vector-stores/chroma/chroma-store.js';
+import { parseChromaUrl } from '../../../src/adapters/vector-stores/chroma/chroma-url.js';
 import { createSqliteVecStore } from '../../../src/adapters/vector-stores/sqlite-vec/sqlite-vec-store.js';
 import type { VectorStore } from '../../../src/adapters/vector-stores/types.js';
+import { chromaWanted, createScratchChromaDatabase } from '../../support/chroma.js';
 
 /** A backend under test: every `open` is a new connection to the same stored data. */
 export interface StoreHarness {
@@ -39,5 +44,21 @@ const sqliteVec: StoreFactory = {
   },
 };
 
-/** Chroma joins this list with its own factory; the shared suite runs over every entry. */
-export const STORE_FACTORIES: StoreFactory[] = [sqliteVec];
+/** A Chroma server (TECSALUD_TEST_CHROMA); each harness gets its own empty Chroma database on it. */
+const chroma: StoreFactory = {
+  name: 'chroma',
+  async setup() {
+    const scratch = await createScratchChromaDatabase();
+    return {
+      open: (collection) =>
+        bindChromaStore(new ChromaClient({ ...parseChromaUrl(scratch.url), database: scratch.database }), {
+          url: scratch.url,
+          collection,
+        }),
+      cleanup: () => scratch.drop(),
+    };
+  },
+};
+
+/** The shared suite runs over every entry; Chroma joins when its server is configured, and always in CI. */
+export const STORE_FACTORIES: StoreFactory[] = chromaWanted() ? [sqliteVec, chroma] : [sqliteVec];

@@ -1,0 +1,263 @@
+import type { ChromaClient, Collection, Metadata } from 'chromadb';
+
+import { ServiceUnavailableError, UserError } from '../../../errors.js';
+import { IncompatibleCollectionError } from '../incompatible-collection-error.js';
+import type {
+  CollectionInfo,
+  CollectionSpec,
+  VectorMetadata,
+  VectorQueryOptions,
+  VectorQueryResult,
+  VectorRecord,
+  VectorStore,
+} from '../types.js';
+import { toChromaWhere } from './chroma-where.js';
+import { parseChromaUrl } from './chroma-url.js';
+import { validateRecord } from './validate-record.js';
+
+export const DEFAULT_COLLECTION = 'medical_documents';
+/** Collection metadata keys that record which embedder filled it. */
+export const EMBEDDER_KEY = 'tecsalud:embedder_id';
+export const DIMENSION_KEY = 'tecsalud:dimension';
+/** Used when the server does not say (Chroma's own default is far larger). */
+const FALLBACK_MAX_BATCH = 1000;
+
+export interface ChromaStoreOptions {
+  /** e.g. http://localhost:8000 */
+  url: string;
+  collection?: string;
+  /** Chroma tenant and database (defaults: the server's default_tenant / default_database). */
+  tenant?: string;
+  database?: string;
+  /** Extra HTTP headers, e.g. an auth token for a proxied server. */
+  headers?: Record<string, string>;
+  /** Records per upsert request; capped by the server's maximum batch size. */
+  batchSize?: number;
+}
+
+/**
+ * The Chroma vector store: one Chroma collection per `--collection`, cosine space (as sqlite-vec), the
+ * embedder and dimension in the collection's metadata. Chroma writes each request atomically but not a
+ * whole upsert of several requests; ids are deterministic, so a retried upsert converges.
+ */
+export async function createChromaStore(options: ChromaStoreOptions): Promise<VectorStore> {
+  const { ChromaClient: Client } = await import('chromadb');
+  const address = parseChromaUrl(options.url);
+  const client = new Client({
+    host: address.host,
+    port: address.port,
+    ssl: address.ssl,
+    ...(options.tenant ? { tenant: options.tenant } : {}),
+    ...(options.database ? { database: options.database } : {}),
+    ...(options.headers ? { headers: options.headers } : {}),
+  });
+  return bindChromaStore(client, options);
+}
+
+export function bindChromaStore(client: ChromaClient, options: ChromaStoreOptions): VectorStore {
+  const collection = options.collection ?? DEFAULT_COLLECTION;
+  const url = options.url;
+  let handle: Collection | null = null;
+  let ensured: CollectionInfo | null = null;
+  let maxBatch: number | null = null;
+  let closed = false;
+
+  const call = async <T>(what: string, work: () => Promise<T>): Promise<T> => {
+    if (closed) throw new Error(`vector store for collection "${collection}" is closed`);
+    try {
+      return await work();
+    } catch (error) {
+      throw translateChromaError(error, what, url);
+    }
+  };
+
+  /** The collection handle, or null when it does not exist yet. */
+  const findCollection = async (): Promise<Collection | null> => {
+    if (handle) return handle;
+    try {
+      handle = await client.getCollection({ name: collection, embeddingFunction: noEmbeddingFunction });
+      return handle;
+    } catch (error) {
+      if (isNotFound(error)) return null;
+      throw error;
+    }
+  };
+
+  const batchSize = async (): Promise<number> => {
+    if (maxBatch === null) {
+      const serverMax = await client.getMaxBatchSize().catch(() => FALLBACK_MAX_BATCH);
+      maxBatch = Math.max(1, Math.min(serverMax, options.batchSize ?? serverMax));
+    }
+    return maxBatch;
+  };
+
+  return {
+    collection,
+
+    ensureCollection: (spec: CollectionSpec) =>
+      call(`prepare collection "${collection}"`, async () => {
+        if (spec.name !== undefined && spec.name !== collection) {
+          throw new Error(`this vector store is bound to collection "${collection}", not "${spec.name}"`);
+        }
+        if (!Number.isInteger(spec.dimension) || spec.dimension < 1) {
+          throw new RangeError('embedding dimension must be a positive whole number');
+        }
+        // getOrCreate leaves an existing collection's metadata alone: a racing creator cannot overwrite it.
+        const found = await client.getOrCreateCollection({
+          name: collection,
+          configuration: { hnsw: { space: 'cosine' } },
+          metadata: { [EMBEDDER_KEY]: spec.embedderId, [DIMENSION_KEY]: spec.dimension },
+          embeddingFunction: null,
+        });
+        handle = found;
+        let recorded = readSpace(found);
+        if (!recorded) {
+          // Made by someone else without our metadata: claim it only while it is empty.
+          if ((await found.count()) > 0) {
+            throw new IncompatibleCollectionError(collection, { embedderId: 'unknown', dimension: 0 }, spec);
+          }
+          await found.modify({
+            metadata: {
+              ...(found.metadata ?? {}),
+              [EMBEDDER_KEY]: spec.embedderId,
+              [DIMENSION_KEY]: spec.dimension,
+            },
+          });
+          recorded = { embedderId: spec.embedderId, dimension: spec.dimension };
+        }
+        const space = found.configuration?.hnsw?.space ?? found.metadata?.['hnsw:space'];
+        if (space !== undefined && space !== null && space !== 'cosine') {
+          throw new UserError(
+            `Chroma collection "${collection}" measures ${String(space)} distance, not cosine`,
+            undefined,
+            'choose another collection with --collection',
+          );
+        }
+        if (recorded.embedderId !== spec.embedderId || recorded.dimension !== spec.dimension) {
+          throw new IncompatibleCollectionError(collection, recorded, spec);
+        }
+        ensured = { name: collection, ...recorded };
+      }),
+
+    describeCollection: () =>
+      call(`read collection "${collection}"`, async () => {
+        const found = await findCollection();
+        if (!found) return null;
+        const space = readSpace(found) ?? { embedderId: 'unknown', dimension: 0 };
+        return { name: collection, ...space };
+      }),
+
+    upsert: (records: VectorRecord[]) =>
+      call(`write to collection "${collection}"`, async () => {
+        if (!ensured || !handle) {
+          throw new Error(`call ensureCollection before writing to vector collection "${collection}"`);
+        }
+        if (records.length === 0) return;
+        for (const record of records) validateRecord(record, ensured.dimension);
+        const size = await batchSize();
+        for (let start = 0; start < records.length; start += size) {
+          const part = records.slice(start, start + size);
+          await handle.upsert({
+            ids: part.map((r) => r.id),
+            embeddings: part.map((r) => Array.from(r.embedding)),
+            metadatas: part.map((r) => r.metadata as Metadata),
+            documents: part.map((r) => r.document),
+          });
+        }
+      }),
+
+    deleteDocument: (documentId: string) =>
+      call(`delete from collection "${collection}"`, async () => {
+        const found = await findCollection();
+        if (!found) return 0;
+        const { ids } = await found.get({ where: { document_id: documentId }, include: [] });
+        if (ids.length === 0) return 0;
+        const size = await batchSize();
+        for (let start = 0; start < ids.length; start += size) {
+          await found.delete({ ids: ids.slice(start, start + size) });
+        }
+        return ids.length;
+      }),
+
+    query: (embedding: Float32Array, queryOptions: VectorQueryOptions) =>
+      call(`query collection "${collection}"`, async () => {
+        const { k, where } = queryOptions;
+        if (!Number.isInteger(k) || k < 1)
+          throw new RangeError(`k must be a positive whole number, got ${k}`);
+        const found = await findCollection();
+        if (!found) return [];
+        const space = readSpace(found);
+        if (space && embedding.length !== space.dimension) {
+          throw new RangeError(
+            `query vector has ${embedding.length} dimensions; collection "${collection}" holds ` +
+              `${space.dimension}-dimensional vectors from embedder ${space.embedderId}`,
+          );
+        }
+        const filter = toChromaWhere(where);
+        const result = await found.query({
+          queryEmbeddings: [Array.from(embedding)],
+          nResults: k,
+          ...(filter ? { where: filter } : {}),
+          include: ['documents', 'metadatas', 'distances'] as never,
+        });
+        const ids = result.ids[0] ?? [];
+        const hits: VectorQueryResult[] = [];
+        ids.forEach((id, i) => {
+          const distance = result.distances?.[0]?.[i];
+          // A zero vector has no cosine distance to anything: never a hit (as in the embedded store).
+          if (distance === null || distance === undefined || !Number.isFinite(distance)) return;
+          hits.push({
+            id,
+            document: result.documents?.[0]?.[i] ?? '',
+            metadata: (result.metadatas?.[0]?.[i] ?? {}) as VectorMetadata,
+            distance,
+          });
+        });
+        return hits;
+      }),
+
+    count: () =>
+      call(`count collection "${collection}"`, async () => {
+        const found = await findCollection();
+        return found ? found.count() : 0;
+      }),
+
+    async close(): Promise<void> {
+      closed = true;
+      handle = null;
+      ensured = null;
+    },
+  };
+}
+
+/** Vectors always come from our own embedder: the client must not try to load Chroma's default one. */
+const noEmbeddingFunction = undefined;
+
+function readSpace(collection: Collection): { embedderId: string; dimension: number } | null {
+  const embedderId = collection.metadata?.[EMBEDDER_KEY];
+  const dimension = collection.metadata?.[DIMENSION_KEY];
+  if (typeof embedderId !== 'string' || typeof dimension !== 'number') return null;
+  return { embedderId, dimension };
+}
+
+function isNotFound(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    (error.name === 'ChromaNotFoundError' || /does not exist|not found/i.test(error.message))
+  );
+}
+
+function translateChromaError(error: unknown, what: string, url: string): unknown {
+  if (!(error instanceof Error) || error instanceof UserError) return error;
+  // Node's fetch reports an unreachable server as a TypeError('fetch failed').
+  if (
+    error.name === 'ChromaConnectionError' ||
+    /ECONNREFUSED|fetch failed|ENOTFOUND|EHOSTUNREACH/.test(error.message)
+  ) {
+    return new ServiceUnavailableError(
+      `cannot reach the Chroma server at ${url} to ${what}: ${error.message}`,
+      'check that Chroma is running (chroma run --path DIR --port PORT) and --chroma-url / CHROMA_URL',
+    );
+  }
+  return error;
+}

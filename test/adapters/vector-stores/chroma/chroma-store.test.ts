@@ -1,0 +1,103 @@
+import { ChromaClient } from 'chromadb';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+import {
+  bindChromaStore,
+  createChromaStore,
+} from '../../../../src/adapters/vector-stores/chroma/chroma-store.js';
+import { parseChromaUrl } from '../../../../src/adapters/vector-stores/chroma/chroma-url.js';
+import { toChromaWhere } from '../../../../src/adapters/vector-stores/chroma/chroma-where.js';
+import {
+  IncompatibleCollectionError,
+  type VectorRecord,
+} from '../../../../src/adapters/vector-stores/types.js';
+import { ServiceUnavailableError } from '../../../../src/errors.js';
+import { chromaWanted, createScratchChromaDatabase } from '../../../support/chroma.js';
+
+describe('Chroma helpers', () => {
+  it('turns a filter into a Chroma where clause', () => {
+    expect(toChromaWhere({})).toBeUndefined();
+    expect(toChromaWhere({ expediente: '1' })).toEqual({ expediente: '1' });
+    expect(toChromaWhere({ expediente: '1', document_type: 'imaging' })).toEqual({
+      $and: [{ expediente: '1' }, { document_type: 'imaging' }],
+    });
+  });
+
+  it('parses server URLs', () => {
+    expect(parseChromaUrl('http://127.0.0.1:8000')).toEqual({ host: '127.0.0.1', port: 8000, ssl: false });
+    expect(parseChromaUrl('https://chroma.example.test')).toEqual({
+      host: 'chroma.example.test',
+      port: 443,
+      ssl: true,
+    });
+    expect(() => parseChromaUrl('localhost:8000')).toThrow(/http/);
+    expect(() => parseChromaUrl('nonsense')).toThrow(/not a Chroma URL/);
+  });
+
+  it('reports an unreachable server as a service failure', async () => {
+    const store = await createChromaStore({ url: 'http://127.0.0.1:9' });
+    const error = await store.count().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ServiceUnavailableError);
+    expect((error as Error).message).toMatch(/cannot reach the Chroma server at http:\/\/127\.0\.0\.1:9/);
+  });
+});
+
+const record = (documentId: string, i: number): VectorRecord => ({
+  id: `${documentId}_chunk_${i}`,
+  embedding: new Float32Array([1, i, 0, 0]),
+  document: `fragmento ${i}`,
+  metadata: {
+    document_id: documentId,
+    expediente: '1000000001',
+    document_type: 'consultation',
+    chunk_index: i,
+  },
+});
+
+describe.skipIf(!chromaWanted())('Chroma store on a real server', () => {
+  let scratch: Awaited<ReturnType<typeof createScratchChromaDatabase>>;
+  const open = (batchSize?: number) =>
+    bindChromaStore(new ChromaClient({ ...parseChromaUrl(scratch.url), database: scratch.database }), {
+      url: scratch.url,
+      ...(batchSize ? { batchSize } : {}),
+    });
+
+  beforeEach(async () => {
+    scratch = await createScratchChromaDatabase();
+  });
+  afterEach(async () => {
+    await scratch.drop();
+  });
+
+  it('writes and deletes a document spread over several batches', async () => {
+    const store = open(3);
+    await store.ensureCollection({ embedderId: 'e', dimension: 4 });
+    await store.upsert(Array.from({ length: 10 }, (_, i) => record('doc-a', i)));
+    expect(await store.count()).toBe(10);
+    expect(await store.deleteDocument('doc-a')).toBe(10);
+    expect(await store.count()).toBe(0);
+  });
+
+  it('lets exactly one of two racing embedders claim a new collection', async () => {
+    const [a, b] = [open(), open()];
+    const outcomes = await Promise.allSettled([
+      a.ensureCollection({ embedderId: 'embedder-a', dimension: 4 }),
+      b.ensureCollection({ embedderId: 'embedder-b', dimension: 4 }),
+    ]);
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    const rejected = outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult;
+    expect(rejected.reason).toBeInstanceOf(IncompatibleCollectionError);
+  });
+
+  it('records the embedder in metadata that any Chroma client can read', async () => {
+    const store = open();
+    await store.ensureCollection({ embedderId: 'openai:text-embedding-3-small', dimension: 4 });
+    const client = new ChromaClient({ ...parseChromaUrl(scratch.url), database: scratch.database });
+    const raw = await client.getCollection({ name: 'medical_documents' });
+    expect(raw.metadata).toMatchObject({
+      'tecsalud:embedder_id': 'openai:text-embedding-3-small',
+      'tecsalud:dimension': 4,
+    });
+    expect(raw.configuration.hnsw?.space).toBe('cosine');
+  });
+});

@@ -265,13 +265,14 @@ Exit codes: ${ExitCode.Success} no reviews left pending, ${ExitCode.ReviewPendin
   program
     .command('cleanup')
     .summary("remove a session's working state (documents are kept unless --purge)")
-    .argument('<session>', 'session id or its first characters')
+    .argument('[session]', 'session id or its first characters')
+    .option('--older-than <age>', 'every finished session older than this, e.g. 7d (the service keeps 7 days)')
     .option('--purge', "also delete the session's ingested documents and their vectors")
     .option('--user <name>', 'who cleans up, for the audit log')
     .addOption(dbOption())
     .addOption(jsonOption())
-    .addHelpText('after', `\nExample:\n  $ tecsalud-batch cleanup 3f2a9c1e`)
-    .action(async (session: string, options: { db?: string; json?: boolean; purge?: boolean; user?: string }) => {
+    .addHelpText('after', `\nExamples:\n  $ tecsalud-batch cleanup 3f2a9c1e\n  $ tecsalud-batch cleanup --older-than 7d   # e.g. nightly from cron`)
+    .action(async (session: string | undefined, options: { db?: string; json?: boolean; purge?: boolean; user?: string; olderThan?: string }) => {
       const { cleanupCommand } = await import('./commands/sessions.js');
       process.exitCode = await cleanupCommand({ ...options, session, cwd: process.cwd() });
     });

@@ -126,7 +126,9 @@ export async function sessionsCommand(options: SessionsOptions): Promise<number>
 }
 
 export interface CleanupOptions extends DatabaseOptions {
-  session: string;
+  session?: string;
+  /** e.g. `7d`, `12h`: every finished session older than this (the service's cleanup_completed_sessions_days). */
+  olderThan?: string;
   purge?: boolean;
   user?: string;
   json?: boolean;
@@ -134,55 +136,93 @@ export interface CleanupOptions extends DatabaseOptions {
 }
 
 /**
- * Removes a session's working state (its file rows and any text kept for reviews). Ingested
+ * Removes sessions' working state (their file rows and any text kept for reviews). Ingested
  * documents stay unless `--purge`, which also deletes the session's documents and their vectors.
+ * Files still waiting for review are kept: cleaning never throws away a pending decision.
  */
 export async function cleanupCommand(options: CleanupOptions): Promise<number> {
   const io = options.io ?? processIo;
-  const report = await withDatabase(options, async (database) => {
-    const session = await resolveSession(database, options.session);
-    if (session.status === 'processing' || session.status === 'pending') {
-      throw new UserError(
-        `session ${session.id.slice(0, 8)} is still ${session.status}`,
-        ExitCode.Usage,
-        'wait for it to finish (or, if its run was killed, run the ingest again first)',
+  if (!options.session && !options.olderThan) {
+    throw new UserError('name a session, or give --older-than (e.g. 7d)', ExitCode.Usage);
+  }
+  if (options.session && options.olderThan) {
+    throw new UserError('give either a session or --older-than, not both', ExitCode.Usage);
+  }
+  if (options.purge && options.olderThan) {
+    throw new UserError('--purge works on one named session at a time', ExitCode.Usage);
+  }
+  const cutoff = options.olderThan ? new Date(Date.now() - parseDuration(options.olderThan)).toISOString() : null;
+  const reports = await withDatabase(options, async (database) => {
+    const batches = new BatchRepository(database.db);
+    const sessions = cutoff
+      ? await batches.finishedSessionsBefore(cutoff)
+      : [await resolveSession(database, options.session)];
+    const results = [];
+    for (const session of sessions) results.push(await cleanOneSession(database, session, options));
+    return results;
+  });
+  if (options.json) writeJson(io, cutoff ? { older_than: options.olderThan, cutoff, sessions: reports } : reports[0]);
+  else {
+    if (reports.length === 0) writeLine(io.stdout, `No finished sessions older than ${options.olderThan}.`);
+    for (const report of reports) {
+      writeLine(
+        io.stdout,
+        `Cleaned session ${report.session_id.slice(0, 8)}: ${report.removed_file_records} file records removed` +
+          (report.kept_pending_reviews ? `, ${report.kept_pending_reviews} pending reviews kept` : '') +
+          (options.purge ? `, ${report.purged_documents} documents purged with their vectors.` : '; ingested documents kept.'),
       );
     }
-    let purgedDocuments: string[] = [];
-    if (options.purge) {
-      if (session.processingType !== 'complete' && database.sqlite) {
-        const { openSearchAdapters } = await import('./shared/adapters.js');
-        const { vectorStore } = await openSearchAdapters({ database });
-        const documents = await database.db
-          .selectFrom('medicalDocuments')
-          .select('id')
-          .where('batchId', '=', session.id)
-          .execute();
-        for (const doc of documents) await vectorStore.deleteDocument(doc.id);
-        await vectorStore.close();
-      }
-      purgedDocuments = await new DocumentRepository(database.db).deleteByBatch(session.id);
-    }
-    const removedFiles = await new BatchRepository(database.db).deleteSessionWorkingState(session.id);
-    await new AuditRepository(database.db).record({
-      actor: options.user ?? processUser(),
-      action: options.purge ? 'session_purged' : 'session_cleaned',
-      batchId: session.id,
-      entityType: 'batch_upload',
-      entityId: session.id,
-      details: { removed_files: removedFiles, purged_documents: purgedDocuments.length },
-    });
-    return { session_id: session.id, removed_file_records: removedFiles, purged_documents: purgedDocuments.length };
-  });
-  if (options.json) writeJson(io, report);
-  else {
-    writeLine(
-      io.stdout,
-      `Cleaned session ${report.session_id.slice(0, 8)}: ${report.removed_file_records} file records removed` +
-        (options.purge ? `, ${report.purged_documents} documents purged with their vectors.` : '; ingested documents kept.'),
-    );
   }
   return ExitCode.Success;
+}
+
+async function cleanOneSession(database: OpenDatabase, session: BatchUpload, options: CleanupOptions) {
+  if (session.status === 'processing' || session.status === 'pending') {
+    throw new UserError(
+      `session ${session.id.slice(0, 8)} is still ${session.status}`,
+      ExitCode.Usage,
+      'wait for it to finish (or, if its run was killed, run the ingest again first)',
+    );
+  }
+  let purgedDocuments: string[] = [];
+  if (options.purge) {
+    if (session.processingType !== 'complete' && database.sqlite) {
+      const { openSearchAdapters } = await import('./shared/adapters.js');
+      const { vectorStore } = await openSearchAdapters({ database });
+      const documents = await database.db
+        .selectFrom('medicalDocuments')
+        .select('id')
+        .where('batchId', '=', session.id)
+        .execute();
+      for (const doc of documents) await vectorStore.deleteDocument(doc.id);
+      await vectorStore.close();
+    }
+    purgedDocuments = await new DocumentRepository(database.db).deleteByBatch(session.id);
+  }
+  const batches = new BatchRepository(database.db);
+  const { removed, keptPendingReviews } = await batches.deleteSessionWorkingState(session.id);
+  await new AuditRepository(database.db).record({
+    actor: options.user ?? processUser(),
+    action: options.purge ? 'session_purged' : 'session_cleaned',
+    batchId: session.id,
+    entityType: 'batch_upload',
+    entityId: session.id,
+    details: { removed_files: removed, kept_pending_reviews: keptPendingReviews, purged_documents: purgedDocuments.length },
+  });
+  return {
+    session_id: session.id,
+    removed_file_records: removed,
+    kept_pending_reviews: keptPendingReviews,
+    purged_documents: purgedDocuments.length,
+  };
+}
+
+const DURATION_UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };
+
+export function parseDuration(text: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([mhdw])\s*$/i.exec(text);
+  if (!match) throw new UserError(`--older-than '${text}' is not a duration`, ExitCode.Usage, 'write it like 7d, 12h, 2w or 30m');
+  return Number(match[1]) * DURATION_UNITS[match[2]!.toLowerCase()]!;
 }
 
 function processUser(): string {

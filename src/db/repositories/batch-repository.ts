@@ -206,10 +206,33 @@ export class BatchRepository {
     return Number(result.numUpdatedRows);
   }
 
-  /** Removes a session's working state (batch_files rows, kept review text). Documents are untouched. */
-  async deleteSessionWorkingState(sessionId: string): Promise<number> {
-    const result = await this.db.deleteFrom('batchFiles').where('batchId', '=', sessionId).executeTakeFirst();
-    return Number(result.numDeletedRows);
+  /**
+   * Removes a session's working state (batch_files rows). Documents are untouched, and so are files
+   * still waiting for review: their row and kept text are the review.
+   */
+  async deleteSessionWorkingState(sessionId: string): Promise<{ removed: number; keptPendingReviews: number }> {
+    const result = await this.db
+      .deleteFrom('batchFiles')
+      .where('batchId', '=', sessionId)
+      .where((eb) => eb.not(eb.and([eb('matchingStatus', '=', 'review_required'), eb('processingStatus', '=', 'pending')])))
+      .executeTakeFirst();
+    const kept = await this.db
+      .selectFrom('batchFiles')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('batchId', '=', sessionId)
+      .executeTakeFirstOrThrow();
+    return { removed: Number(result.numDeletedRows), keptPendingReviews: Number(kept.n) };
+  }
+
+  /** Finished sessions (any final status) completed before `cutoff` (ISO timestamp). */
+  async finishedSessionsBefore(cutoff: string): Promise<BatchUpload[]> {
+    return this.db
+      .selectFrom('batchUploads')
+      .selectAll()
+      .where('status', 'in', ['completed', 'partially_failed', 'failed'])
+      .where('completedAt', '<', cutoff)
+      .orderBy('completedAt')
+      .execute();
   }
 
   async deleteSession(sessionId: string): Promise<void> {

@@ -1,0 +1,92 @@
+import fs from 'node:fs';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  cleanupCommand,
+  parseDuration,
+  processingTypesCommand,
+  sessionsCommand,
+  statusCommand,
+} from '../../src/commands/sessions.js';
+import { captureIo } from '../support/databases.js';
+import { createWorkspace, importSampleRegistry, ingestJson, openWorkspaceDb, type Workspace } from '../support/ingest-fixture.js';
+
+let template: Workspace;
+let workspace: Workspace;
+let sessionId: string;
+// Ingest once; each test gets its own copy of the resulting database.
+beforeAll(async () => {
+  template = createWorkspace();
+  await importSampleRegistry(template);
+  sessionId = (await ingestJson(template)).report.session_id;
+});
+afterAll(() => template.cleanup());
+beforeEach(() => {
+  workspace = createWorkspace({ copySample: false });
+  fs.copyFileSync(template.db, workspace.db);
+});
+afterEach(() => workspace.cleanup());
+
+const base = () => ({ db: workspace.db, cwd: workspace.root });
+
+describe('status, sessions and processing-types', () => {
+  it('reports a session by id prefix, with every file', async () => {
+    const { io, stdout } = captureIo();
+    await statusCommand({ ...base(), session: sessionId.slice(0, 8), json: true, io });
+    const status = JSON.parse(stdout());
+    expect(status).toMatchObject({ session_id: sessionId, total_files: 23, processed_files: 23, failed_files: 3 });
+    expect(status.files).toHaveLength(23);
+    expect(status.processing_time).toBeGreaterThan(0);
+  });
+
+  it('lists sessions newest first and the processing types as the service does', async () => {
+    const { io, stdout } = captureIo();
+    await sessionsCommand({ ...base(), limit: '5', json: true, io });
+    expect(JSON.parse(stdout())[0].session_id).toBe(sessionId);
+    const types = captureIo();
+    processingTypesCommand({ json: true, io: types.io });
+    expect(JSON.parse(types.stdout()).map((t: { value: string }) => t.value)).toEqual(['vectorized', 'complete', 'both']);
+  });
+});
+
+describe('cleanup', () => {
+  it("removes a session's working state but keeps documents and pending reviews", async () => {
+    const { io, stdout } = captureIo();
+    await cleanupCommand({ ...base(), session: sessionId, json: true, io });
+    const report = JSON.parse(stdout());
+    expect(report.removed_file_records).toBe(21);
+    expect(report.kept_pending_reviews).toBe(2);
+    const open = await openWorkspaceDb(workspace);
+    try {
+      expect((await open.db.selectFrom('medicalDocuments').selectAll().execute()).length).toBe(18);
+      const audit = await open.db.selectFrom('auditLog').selectAll().where('action', '=', 'session_cleaned').execute();
+      expect(audit).toHaveLength(1);
+    } finally {
+      await open.close();
+    }
+  });
+
+  it('--older-than cleans only sessions finished before the cutoff; --purge deletes documents and vectors', async () => {
+    const old = captureIo();
+    await cleanupCommand({ ...base(), olderThan: '7d', json: true, io: old.io });
+    expect(JSON.parse(old.stdout()).sessions).toEqual([]);
+    const now = captureIo();
+    await new Promise((r) => setTimeout(r, 5));
+    await cleanupCommand({ ...base(), olderThan: '0m', json: true, io: now.io });
+    expect(JSON.parse(now.stdout()).sessions.map((s: { session_id: string }) => s.session_id)).toEqual([sessionId]);
+    const purge = captureIo();
+    await cleanupCommand({ ...base(), session: sessionId, purge: true, json: true, io: purge.io });
+    expect(JSON.parse(purge.stdout()).purged_documents).toBe(18);
+    const open = await openWorkspaceDb(workspace);
+    try {
+      expect(await open.db.selectFrom('medicalDocuments').selectAll().execute()).toEqual([]);
+    } finally {
+      await open.close();
+    }
+  });
+
+  it('explains bad arguments', async () => {
+    await expect(cleanupCommand({ ...base() })).rejects.toThrow(/name a session, or give --older-than/);
+    expect(() => parseDuration('soon')).toThrow(/not a duration/);
+    expect(parseDuration('7d')).toBe(7 * 86_400_000);
+  });
+});

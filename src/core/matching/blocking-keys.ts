@@ -1,4 +1,10 @@
-import { normalizeName, type NormalizedName, type SurnameForm } from './normalize-name.js';
+import {
+  normalizeGivenNames,
+  normalizeName,
+  normalizeSurname,
+  type NormalizedName,
+  type SurnameForm,
+} from './normalize-name.js';
 import type { NameFields } from './types.js';
 
 /**
@@ -39,7 +45,10 @@ function unorderedPair(a: string, b: string): string {
   return a <= b ? `${a}|${b}` : `${b}|${a}`;
 }
 
-function addPairKeys(keys: Set<string>, name: NormalizedName): void {
+/** The parts of a normalised name that keys are made of. */
+type KeyedName = Pick<NormalizedName, 'paterno' | 'materno' | 'given'>;
+
+function addPairKeys(keys: Set<string>, name: KeyedName): void {
   const first = name.given[0]?.phonetic;
   if (first === undefined) return;
   const paternos = surnameVariants(name.paterno);
@@ -55,7 +64,7 @@ function addPairKeys(keys: Set<string>, name: NormalizedName): void {
   }
 }
 
-function addSingleSurnameKeys(keys: Set<string>, name: NormalizedName, forQuery: boolean): void {
+function addSingleSurnameKeys(keys: Set<string>, name: KeyedName, forQuery: boolean): void {
   const [first, second] = name.given.map((token) => token.phonetic);
   const paternos = surnameVariants(name.paterno);
   const maternos = surnameVariants(name.materno);
@@ -70,7 +79,7 @@ function addSingleSurnameKeys(keys: Set<string>, name: NormalizedName, forQuery:
   }
 }
 
-function addFrequencyKeys(keys: Set<string>, name: NormalizedName): void {
+function addFrequencyKeys(keys: Set<string>, name: KeyedName): void {
   if (name.paterno.core !== '') keys.add(surnameFrequencyKey(name.paterno));
   if (name.materno.core !== '') keys.add(surnameFrequencyKey(name.materno));
   for (const token of name.given) keys.add(givenNameFrequencyKey(token.text));
@@ -78,7 +87,13 @@ function addFrequencyKeys(keys: Set<string>, name: NormalizedName): void {
 
 /** Every key to store for a patient: candidate keys and frequency keys, without duplicates. */
 export function patientBlockingKeys(name: NameFields): string[] {
-  const normalized = normalizeName(name);
+  // Field by field rather than through normalizeName: an import keys a million short-lived records, and
+  // neither the per-record memo nor the whole-name strings would ever be used again.
+  const normalized: KeyedName = {
+    paterno: normalizeSurname(name.apellidoPaterno),
+    materno: normalizeSurname(name.apellidoMaterno),
+    given: normalizeGivenNames(name.nombres),
+  };
   const keys = new Set<string>();
   addPairKeys(keys, normalized);
   addSingleSurnameKeys(keys, normalized, false);

@@ -53,8 +53,27 @@ const EMPTY_SURNAME: SurnameForm = {
   abbreviated: false,
 };
 
+/**
+ * Per-field memo: a million-patient registry has a few thousand distinct surnames and given-name strings,
+ * so keying an import normalises each once instead of once per patient. Results are shared between
+ * names and treated as immutable. A plain bound rather than an LRU (clearing is O(1)).
+ */
+const FIELD_CACHE_LIMIT = 100_000;
+const surnameCache = new Map<string, SurnameForm>();
+const givenNamesCache = new Map<string, GivenNameToken[]>();
+
 /** Normalises one surname field: `DE LA GARZA`, `GZZ`, `Treviño`. */
 export function normalizeSurname(surname: string): SurnameForm {
+  let form = surnameCache.get(surname);
+  if (form === undefined) {
+    form = normalizeSurnameText(surname);
+    if (surnameCache.size >= FIELD_CACHE_LIMIT) surnameCache.clear();
+    surnameCache.set(surname, form);
+  }
+  return form;
+}
+
+function normalizeSurnameText(surname: string): SurnameForm {
   const words = foldWords(surname);
   if (words.length === 0) return EMPTY_SURNAME;
   let abbreviated = false;
@@ -80,6 +99,16 @@ export function normalizeSurname(surname: string): SurnameForm {
 
 /** Normalises the given names: `MA. DEL CARMEN` → MARIA, CARMEN; `J. LUIS` → JOSE (initial J), LUIS. */
 export function normalizeGivenNames(nombres: string): GivenNameToken[] {
+  let tokens = givenNamesCache.get(nombres);
+  if (tokens === undefined) {
+    tokens = normalizeGivenNamesText(nombres);
+    if (givenNamesCache.size >= FIELD_CACHE_LIMIT) givenNamesCache.clear();
+    givenNamesCache.set(nombres, tokens);
+  }
+  return tokens;
+}
+
+function normalizeGivenNamesText(nombres: string): GivenNameToken[] {
   const tokens: GivenNameToken[] = [];
   for (const word of foldWords(nombres)) {
     const full = GIVEN_NAME_ABBREVIATIONS.get(word);

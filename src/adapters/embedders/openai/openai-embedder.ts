@@ -1,0 +1,199 @@
+import type OpenAI from 'openai';
+import PQueue from 'p-queue';
+
+import { ServiceUnavailableError, UserError, ExitCode } from '../../../errors.js';
+import type { Embedder } from '../types.js';
+import { acceptsDimensions, embeddingSpaceId, KNOWN_DIMENSIONS } from './known-models.js';
+import { OPENAI_LIMITS, planRequests, type RequestLimits } from './plan-requests.js';
+import { retryAfterMs, retryDelayMs, type BackoffOptions } from './retry-delay.js';
+
+export const DEFAULT_EMBEDDING_MODEL = 'text-embedding-3-small';
+export const DEFAULT_AZURE_API_VERSION = '2024-10-21';
+
+export type OpenAiConnection =
+  | { provider: 'openai'; apiKey: string; baseUrl?: string }
+  | { provider: 'azure'; endpoint: string; apiKey: string; deployment: string; apiVersion?: string };
+
+export interface OpenAiEmbedderOptions {
+  connection: OpenAiConnection;
+  /** The model (on Azure: the model behind the deployment; default: the deployment's name). */
+  model?: string;
+  /** Shortened output (v3 models), or the size of an unlisted model's vectors. */
+  dimensions?: number;
+  /** Requests in flight at once, across every caller of this embedder (default 4). */
+  maxInFlight?: number;
+  /** Retries after the first attempt, on 429, 5xx, timeouts and dropped connections (default 6). */
+  maxRetries?: number;
+  backoff?: BackoffOptions;
+  /** Per request (default 60 s). */
+  timeoutMs?: number;
+  limits?: Partial<RequestLimits>;
+  /** Injected in tests to record the waits instead of sleeping. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 500, maxMs: 30_000 };
+
+/** Thrown when a batch of texts cannot be embedded; the pipeline records it against the file. */
+export class EmbeddingError extends ServiceUnavailableError {
+  constructor(message: string, hint?: string) {
+    super(message, hint);
+    this.name = 'EmbeddingError';
+  }
+}
+
+/**
+ * Embeddings from OpenAI, Azure OpenAI or a compatible server (vLLM, Ollama) through the `openai`
+ * package. The SDK's own retries are off: ours honour Retry-After, add jitter and are bounded in count
+ * and in each wait, so a batch cannot hang on a throttled service.
+ */
+export async function createOpenAiEmbedder(options: OpenAiEmbedderOptions): Promise<Embedder> {
+  const client = await createClient(options);
+  const { connection } = options;
+  const model =
+    options.model ?? (connection.provider === 'azure' ? connection.deployment : DEFAULT_EMBEDDING_MODEL);
+  const limits = { ...OPENAI_LIMITS, ...options.limits };
+  const maxRetries = options.maxRetries ?? 6;
+  const backoff = options.backoff ?? DEFAULT_BACKOFF;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const queue = new PQueue({ concurrency: options.maxInFlight ?? 4 });
+  const where = describeEndpoint(connection);
+  const sendDimensions = options.dimensions !== undefined && acceptsDimensions(model);
+
+  const request = async (input: string[]): Promise<Float32Array[]> => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const response = await client.embeddings.create({
+          model,
+          // Empty strings are refused by the API; a space embeds as "nothing".
+          input: input.map((text) => (text.trim() === '' ? ' ' : text)),
+          encoding_format: 'float',
+          ...(sendDimensions ? { dimensions: options.dimensions } : {}),
+        });
+        return readVectors(response, input.length, where);
+      } catch (error) {
+        if (error instanceof EmbeddingError) throw error;
+        const status = (error as { status?: number }).status;
+        const transient =
+          status === undefined || status === 408 || status === 409 || status === 429 || status >= 500;
+        if (!transient) throw permanentFailure(error, status, where);
+        if (attempt >= maxRetries) {
+          throw new EmbeddingError(
+            `the embeddings service at ${where} still failed after ${maxRetries + 1} attempts: ${describe(error)}`,
+            status === 429
+              ? 'the service is throttling: lower --concurrency, or raise the deployment quota'
+              : undefined,
+          );
+        }
+        const headers = (error as { headers?: { get(name: string): string | null } }).headers;
+        await sleep(retryDelayMs(attempt + 1, retryAfterMs(headers), backoff));
+      }
+    }
+  };
+
+  const embed = async (texts: string[]): Promise<Float32Array[]> => {
+    if (texts.length === 0) return [];
+    const plan = planRequests(texts, limits);
+    const parts = await Promise.all(
+      plan.map(([start, end]) => queue.add(() => request(texts.slice(start, end)))),
+    );
+    const vectors = parts.flat();
+    for (const vector of vectors) {
+      if (dimension !== 0 && vector.length !== dimension) {
+        throw new EmbeddingError(
+          `the embeddings service at ${where} returned ${vector.length}-dimensional vectors; expected ${dimension} for ${model}`,
+          'set --embedding-dimensions to the model’s size, or use another collection',
+        );
+      }
+    }
+    return vectors;
+  };
+
+  let dimension = options.dimensions ?? KNOWN_DIMENSIONS[model] ?? 0;
+  if (dimension === 0) {
+    // An unlisted model (a local server's): its size is whatever it answers.
+    const [probe] = await request(['dimension probe']);
+    dimension = probe?.length ?? 0;
+  }
+  return { id: embeddingSpaceId(model, options.dimensions), dimension, embed };
+}
+
+async function createClient(options: OpenAiEmbedderOptions): Promise<OpenAI> {
+  const { default: OpenAIClient, AzureOpenAI } = await import('openai');
+  const common = { maxRetries: 0, timeout: options.timeoutMs ?? 60_000 };
+  const { connection } = options;
+  if (connection.provider === 'azure') {
+    return new AzureOpenAI({
+      endpoint: connection.endpoint,
+      apiKey: connection.apiKey,
+      deployment: connection.deployment,
+      apiVersion: connection.apiVersion ?? DEFAULT_AZURE_API_VERSION,
+      ...common,
+    });
+  }
+  return new OpenAIClient({ apiKey: connection.apiKey, baseURL: connection.baseUrl, ...common });
+}
+
+function readVectors(response: unknown, expected: number, where: string): Float32Array[] {
+  const data = (response as { data?: unknown } | null)?.data;
+  if (!Array.isArray(data) || data.length !== expected) {
+    throw new EmbeddingError(
+      `the embeddings service at ${where} sent a malformed response ` +
+        `(${Array.isArray(data) ? `${data.length} embeddings for ${expected} texts` : 'no data array'})`,
+    );
+  }
+  const vectors: Float32Array[] = new Array<Float32Array>(expected);
+  data.forEach((item: { index?: unknown; embedding?: unknown }, position) => {
+    const index = typeof item?.index === 'number' ? item.index : position;
+    const embedding = item?.embedding;
+    if (
+      !Array.isArray(embedding) ||
+      embedding.length === 0 ||
+      !embedding.every((x) => typeof x === 'number' && Number.isFinite(x)) ||
+      index < 0 ||
+      index >= expected ||
+      vectors[index]
+    ) {
+      throw new EmbeddingError(
+        `the embeddings service at ${where} sent a malformed embedding (item ${position})`,
+      );
+    }
+    vectors[index] = Float32Array.from(embedding as number[]);
+  });
+  const length = vectors[0]!.length;
+  if (vectors.some((v) => v.length !== length)) {
+    throw new EmbeddingError(
+      `the embeddings service at ${where} sent vectors of different lengths in one response`,
+    );
+  }
+  return vectors;
+}
+
+function permanentFailure(error: unknown, status: number | undefined, where: string): UserError {
+  if (status === 401 || status === 403) {
+    return new UserError(
+      `the embeddings service at ${where} refused the API key (HTTP ${status})`,
+      ExitCode.ServiceUnavailable,
+      'check OPENAI_API_KEY / AZURE_OPENAI_API_KEY',
+    );
+  }
+  if (status === 404) {
+    return new UserError(
+      `the embeddings service at ${where} does not know this model or deployment (HTTP 404): ${describe(error)}`,
+      ExitCode.Usage,
+      'check --embedding-model, or the Azure deployment name and api-version',
+    );
+  }
+  return new EmbeddingError(`the embeddings service at ${where} refused the request: ${describe(error)}`);
+}
+
+/** Where requests go, without credentials. */
+function describeEndpoint(connection: OpenAiConnection): string {
+  if (connection.provider === 'azure') return `${connection.endpoint} (deployment ${connection.deployment})`;
+  return connection.baseUrl ?? 'https://api.openai.com/v1';
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return error.message.split('\n')[0] ?? error.name;
+  return String(error);
+}

@@ -12,6 +12,8 @@ import { openPipelineAdapters } from './shared/adapters.js';
 import { toFileJson, toSessionJson } from './shared/report-json.js';
 import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
 import { FILE_OUTCOMES, outcomeKind } from '../core/pipeline/file-outcome.js';
+import { handleInterrupts } from '../ui/handle-interrupts.js';
+import { createIngestPresenter, type ReviewOutcome } from '../ui/ingest-presenter.js';
 
 /** Raw flag values as commander hands them over. */
 export interface IngestCommandOptions extends DatabaseOptions {
@@ -136,25 +138,59 @@ export async function ingestCommand(raw: IngestCommandOptions): Promise<number> 
     return dryRunIngest(options, raw, io);
   }
   const { runIngest } = await import('../ingest/run-ingest.js');
-  const progress = raw.json ? null : createProgressPrinter(io.stderr);
-  const result = await withDatabase(raw, async (database) => {
-    const adapters = await openPipelineAdapters({
-      database,
-      processingType: options.processingType,
-      collection: raw.collection,
-      timeoutMs: options.timeoutSeconds * 1000,
-    });
-    try {
-      return await runIngest(options, { database, ...adapters }, progress ?? undefined, {
-        collectResults: Boolean(raw.json),
-      });
-    } finally {
-      await adapters.close();
-    }
+  const presenter = await createIngestPresenter({
+    json: Boolean(raw.json),
+    nonInteractive: Boolean(raw.nonInteractive),
+    stdout: io.stdout,
+    stderr: io.stderr,
+    plain: () => createProgressPrinter(io.stderr),
   });
-  if (raw.json) writeJson(io, { ...toSessionJson(result.session, result.seconds), files: result.files.map(toFileJson) });
+  // Ctrl-C: the first stops taking new files, the second exits at once (see handleInterrupts).
+  const interrupts = raw.signal ? null : handleInterrupts({ onFirst: () => presenter.interrupted() });
+  options.signal = raw.signal ?? interrupts?.signal;
+  let result: IngestResult;
+  let reviewed = null as ReviewOutcome | null; // set inside the callback below
+  try {
+    result = await withDatabase(raw, async (database) => {
+      const adapters = await openPipelineAdapters({
+        database,
+        processingType: options.processingType,
+        collection: raw.collection,
+        timeoutMs: options.timeoutSeconds * 1000,
+      });
+      let ingested: IngestResult;
+      try {
+        ingested = await runIngest(options, { database, ...adapters }, presenter.listener, {
+          collectResults: Boolean(raw.json),
+        });
+      } finally {
+        await adapters.close();
+      }
+      if (!ingested.interrupted && ingested.totals.reviewRequired > 0) {
+        reviewed = await presenter.settleReviews(database, ingested.session.id, options.uploadedBy);
+      }
+      return ingested;
+    });
+  } finally {
+    interrupts?.dispose();
+    await presenter.finish();
+  }
+  if (raw.json) {
+    writeJson(io, {
+      ...toSessionJson(result.session, result.seconds),
+      pages: result.totals.pages,
+      chunks: result.totals.chunks,
+      stage_seconds: Object.fromEntries(
+        Object.entries(result.stageSeconds).map(([stage, seconds]) => [stage, Math.round(seconds * 1000) / 1000]),
+      ),
+      files: result.files.map(toFileJson),
+    });
+  }
   else printSummary(io, result);
-  return exitCodeFor(result);
+  if (reviewed) writeLine(io.stdout, reviewed.summary);
+  return exitCodeFor(
+    reviewed ? { ...result, totals: { ...result.totals, reviewRequired: reviewed.pending } } : result,
+  );
 }
 
 export function exitCodeFor(result: Pick<IngestResult, 'interrupted' | 'totals'>): number {

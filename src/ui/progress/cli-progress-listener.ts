@@ -10,6 +10,7 @@ import { truncateMiddle } from '../format.js';
  */
 export function createCliProgressListener(stderr: NodeJS.WriteStream): {
   listener: PipelineListener;
+  log(message: string): void;
   stop(): void;
 } {
   const bars = new cliProgress.MultiBar(
@@ -56,5 +57,9 @@ export function createCliProgressListener(stderr: NodeJS.WriteStream): {
       stop();
     }
   };
-  return { listener, stop };
+  const log = (message: string) => {
+    if (stopped) stderr.write(`${message}\n`);
+    else bars.log(`${message}\n`);
+  };
+  return { listener, log, stop };
 }

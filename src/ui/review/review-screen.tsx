@@ -32,7 +32,7 @@ export function ReviewScreen({ state, width, rows = 24, reviewer }: ReviewScreen
         )}
       </Text>
       {state.showHelp && <HelpPanel />}
-      {state.phase === 'done' ? (
+      {state.phase === 'done' || state.phase === 'closed' ? (
         <DoneSummary state={state} />
       ) : state.current ? (
         <CaseView reviewCase={state.current} width={cols} previewLines={previewBudget(state.current, rows)} />
@@ -41,7 +41,11 @@ export function ReviewScreen({ state, width, rows = 24, reviewer }: ReviewScreen
       )}
       <Box flexDirection="column">
         <Text color={theme.color('muted')}>
-          {state.phase === 'done' ? `${state.canUndo ? 'u undo · ' : ''}q quit` : REVIEW_KEY_HINT}
+          {state.phase === 'closed'
+            ? 'Decisions saved.'
+            : state.phase === 'done'
+              ? `${state.canUndo ? 'u undo · ' : ''}q quit`
+              : REVIEW_KEY_HINT}
         </Text>
         {state.phase === 'working' && <Text color={theme.color('muted')}>Working…</Text>}
         {state.message && (

@@ -1,0 +1,169 @@
+/**
+ * `npm run bench [-- --files N --min-pages 1 --max-pages 12 --types both,complete,vectorized]`
+ *
+ * Generates a synthetic corpus with the fixtures generator, then measures in one run:
+ * - the native reference: poppler's `pdftotext` over the corpus, one process per core (skipped when absent);
+ * - the project's bare extraction (pdf-parse worker pool, workers = cores), from the compiled dist/;
+ * - end-to-end `ingest` on the embedded defaults for each processing type (the real binary, fresh database);
+ * and prints pages/s, files/s, each stage's share of the time, peak RSS, and the ratios
+ * ingest / bare extraction and ingest / pdftotext. It asserts nothing: it prints figures.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { writeCorpus } from '../../fixtures/generator/index.js';
+
+const { values } = parseArgs({
+  options: {
+    files: { type: 'string', default: '1000' },
+    'min-pages': { type: 'string', default: '1' },
+    'max-pages': { type: 'string', default: '12' },
+    types: { type: 'string', default: 'both,complete,vectorized' },
+    extractor: { type: 'string', default: 'pdf-parse' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
+const BIN = path.join(ROOT, 'bin', 'tecsalud-batch.js');
+const cores = os.availableParallelism();
+const fmt = (n: number, digits = 1) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+if (!fs.existsSync(path.join(ROOT, 'dist', 'main.js'))) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'tecsalud-bench-'));
+const corpusDir = path.join(work, 'corpus');
+const started = performance.now();
+const manifest = await writeCorpus({
+  out: corpusDir,
+  files: Number(values.files),
+  seed: 8,
+  minPages: Number(values['min-pages']),
+  maxPages: Number(values['max-pages']),
+  registryFile: path.join(work, 'registry.csv'),
+  manifestFile: path.join(work, 'manifest.json'),
+});
+const files = manifest.files.map((f) => path.join(corpusDir, f.path));
+const pages = manifest.files.reduce((sum, f) => sum + f.pages, 0);
+console.log(`machine: ${cores} cores (${os.cpus()[0]?.model ?? '?'}), ${fmt(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load ${os.loadavg().map((l) => fmt(l, 2)).join(' ')}`);
+console.log(`corpus: ${files.length} PDFs, ${pages} pages, generated in ${fmt((performance.now() - started) / 1000)} s\n`);
+
+interface Row {
+  name: string;
+  seconds: number;
+  rssMb: number | null;
+  stages?: Record<string, number>;
+}
+const rows: Row[] = [];
+
+// 1. pdftotext, one process per core.
+const hasPdftotext = (() => {
+  try {
+    execFileSync('pdftotext', ['-v'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+if (hasPdftotext) {
+  const t0 = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: cores }, async () => {
+      while (next < files.length) {
+        const file = files[next++]!;
+        await new Promise<void>((resolve) => {
+          const child = spawn('pdftotext', ['-enc', 'UTF-8', file, '-'], { stdio: ['ignore', 'ignore', 'ignore'] });
+          child.on('close', () => resolve());
+        });
+      }
+    }),
+  );
+  rows.push({ name: `pdftotext ×${cores} processes`, seconds: (performance.now() - t0) / 1000, rssMb: null });
+} else {
+  console.log('note: pdftotext (poppler-utils) is not installed: the native reference is skipped.\n');
+}
+
+// 2. Bare extraction with the project's pool, from the compiled build (no TypeScript loader in the workers).
+{
+  const { createPdfParseExtractor } = (await import(
+    path.join(ROOT, 'dist', 'adapters', 'extraction', 'index.js')
+  )) as typeof import('../../src/adapters/extraction/index.js');
+  const extractor = createPdfParseExtractor({ workers: cores });
+  const t0 = performance.now();
+  let extractedPages = 0;
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: cores * 2 }, async () => {
+      while (next < files.length) {
+        const result = await extractor.extract(files[next++]!);
+        if (result.ok) extractedPages += result.pages;
+      }
+    }),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  await extractor.close();
+  if (extractedPages !== pages) console.log(`warning: bare extraction read ${extractedPages} of ${pages} pages`);
+  rows.push({ name: `bare extraction (pdf-parse ×${cores} workers)`, seconds, rssMb: null });
+}
+
+// 3. End-to-end ingest per processing type: the real binary on a fresh database with the registry loaded.
+for (const type of values.types.split(',').map((t) => t.trim())) {
+  const db = path.join(work, `bench-${type}.db`);
+  execFileSync(process.execPath, [BIN, 'patients', 'import', path.join(work, 'registry.csv'), '--db', db], { stdio: 'ignore' });
+  const args = [BIN, 'ingest', corpusDir, '--db', db, '--type', type, '--non-interactive', '--json', '--max-files', String(files.length + 10)];
+  if (values.extractor !== 'pdf-parse') args.push('--extractor', values.extractor);
+  const t0 = performance.now();
+  const { stdout, rssKb } = await runMeasured(process.execPath, args);
+  const seconds = (performance.now() - t0) / 1000;
+  const report = JSON.parse(stdout) as { stage_seconds?: Record<string, number>; failed_files: number };
+  if (report.failed_files > 0) console.log(`warning: ingest --type ${type}: ${report.failed_files} files failed`);
+  rows.push({ name: `ingest --type ${type}`, seconds, rssMb: rssKb / 1024, stages: report.stage_seconds });
+}
+
+const bare = rows.find((r) => r.name.startsWith('bare'))!;
+const native = rows.find((r) => r.name.startsWith('pdftotext'));
+console.log(`${'run'.padEnd(40)} ${'seconds'.padStart(8)} ${'pages/s'.padStart(8)} ${'files/s'.padStart(8)} ${'peak RSS'.padStart(9)} ${'÷ bare'.padStart(7)} ${'÷ pdftotext'.padStart(11)}`);
+for (const row of rows) {
+  const ratio = (other: Row | undefined) => (other ? fmt(other.seconds / row.seconds, 2) : '—');
+  console.log(
+    `${row.name.padEnd(40)} ${fmt(row.seconds, 2).padStart(8)} ${fmt(pages / row.seconds).padStart(8)} ${fmt(files.length / row.seconds).padStart(8)} ` +
+      `${(row.rssMb === null ? '—' : `${fmt(row.rssMb, 0)} MB`).padStart(9)} ${ratio(bare).padStart(7)} ${ratio(native).padStart(11)}`,
+  );
+}
+console.log('\nstage shares (sum of per-file stage time; stages overlap across files in flight):');
+for (const row of rows.filter((r) => r.stages)) {
+  const total = Object.values(row.stages!).reduce((a, b) => a + b, 0);
+  const shares = Object.entries(row.stages!)
+    .sort((a, b) => b[1] - a[1])
+    .map(([stage, s]) => `${stage} ${fmt((100 * s) / total, 1)}%`)
+    .join(', ');
+  console.log(`  ${row.name}: ${shares}`);
+}
+if (!values.keep) fs.rmSync(work, { recursive: true, force: true });
+else console.log(`\nkept: ${work}`);
+
+/** Runs a command, returning its stdout and its peak resident memory (from /proc, sampled). */
+function runMeasured(command: string, args: string[]): Promise<{ stdout: string; rssKb: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+    let stdout = '';
+    let peak = 0;
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const sample = setInterval(() => {
+      try {
+        const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
+        const hwm = /VmHWM:\s+(\d+)/.exec(status);
+        if (hwm) peak = Math.max(peak, Number(hwm[1]));
+      } catch {
+        /* exited */
+      }
+    }, 50);
+    child.on('error', reject);
+    child.on('close', () => {
+      clearInterval(sample);
+      resolve({ stdout, rssKb: peak });
+    });
+  });
+}

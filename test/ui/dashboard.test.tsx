@@ -1,0 +1,114 @@
+import { render } from 'ink-testing-library';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { PipelineEvent } from '../../src/core/pipeline/events.js';
+import { Dashboard } from '../../src/ui/dashboard/dashboard.js';
+import { initialDashboardState, reduceDashboard } from '../../src/ui/dashboard/dashboard-state.js';
+import { createDashboardStore } from '../../src/ui/dashboard/dashboard-store.js';
+import { LiveDashboard } from '../../src/ui/dashboard/live-dashboard.js';
+import { fileResult, totals } from './support/pipeline-events.js';
+
+const started: PipelineEvent = {
+  type: 'session_started',
+  sessionId: 's1',
+  sourceDir: '/srv/drop',
+  totalFiles: 4,
+  processingType: 'both',
+};
+
+function stateAfter(events: PipelineEvent[], now = 2_000) {
+  return events.reduce(
+    (s, event) => reduceDashboard(s, { type: 'event', event, now }),
+    initialDashboardState(),
+  );
+}
+
+afterEach(() => vi.useRealTimers());
+
+describe('Dashboard', () => {
+  it('shows progress, counts, throughput, files in flight and the latest errors within 80 columns', () => {
+    const evil = '3000000001_EVIL\u001b[2J\u202eFDP_CONS.pdf';
+    const state = stateAfter([
+      { ...started },
+      {
+        type: 'file_started',
+        fileId: 'x',
+        relativePath: '3000016374_RÍOS CORONADO, CÉSAR_6482601207_CONS.pdf',
+      },
+      { type: 'file_stage', fileId: 'x', relativePath: 'x', stage: 'extract' },
+      {
+        type: 'file_finished',
+        result: fileResult('e', 'corrupt', { relativePath: evil, message: 'bad xref\u0007' }),
+        totals: totals({ totalFiles: 4, processedFiles: 2, failedFiles: 1, pages: 3 }),
+      },
+    ]);
+    const { lastFrame, unmount } = render(<Dashboard state={state} width={80} />);
+    const frame = lastFrame() ?? '';
+    unmount();
+    expect(frame).toContain('2/4 files');
+    expect(frame).toContain('50%');
+    expect(frame).toMatch(/failed 1/);
+    expect(frame).toContain('extract');
+    expect(frame).toContain('RÍOS CORONADO');
+    expect(frame).toContain('corrupt PDF');
+    // The escape sequence and the bidi override from the filename are shown, not obeyed.
+    expect(frame).toContain('\\x1B[2J');
+    expect(frame).toContain('\\u{202E}');
+    expect(frame).not.toContain('\u001b[2J');
+    for (const line of frame.split('\n')) expect([...line].length).toBeLessThanOrEqual(80);
+  });
+
+  it('shows the Ctrl-C notice while stopping, and a finished title at the end', () => {
+    const stopping = reduceDashboard(stateAfter([started]), { type: 'stopping' });
+    const first = render(<Dashboard state={stopping} width={80} />);
+    expect(first.lastFrame()).toMatch(/Stopping: no new files are started[\s\S]*Press Ctrl-C\s+again/);
+    first.unmount();
+    const finished = stateAfter([
+      started,
+      {
+        type: 'session_finished',
+        sessionId: 's1',
+        status: 'completed',
+        totals: totals({ totalFiles: 4, processedFiles: 4 }),
+        seconds: 1.25,
+      },
+    ]);
+    const last = render(<Dashboard state={finished} width={80} />);
+    expect(last.lastFrame()).toContain('Ingest completed in 1.3 s');
+    expect(last.lastFrame()).toContain('4/4 files 100%');
+    last.unmount();
+  });
+
+  it('redraws from the store at a bounded rate, not once per event', async () => {
+    vi.useFakeTimers();
+    const store = createDashboardStore({ intervalMs: 100, now: () => Date.now() });
+    let notifications = 0;
+    store.subscribe(() => notifications++);
+    store.dispatch(started);
+    for (let i = 0; i < 500; i++) {
+      store.dispatch({ type: 'file_started', fileId: `f${i}`, relativePath: `f${i}.pdf` });
+    }
+    expect(notifications).toBe(0);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(notifications).toBe(1);
+    expect(store.getState().inFlight).toHaveLength(500);
+    store.dispatch({
+      type: 'session_finished',
+      sessionId: 's1',
+      status: 'completed',
+      totals: totals(),
+      seconds: 1,
+    });
+    expect(notifications).toBe(2); // the end is shown at once
+    store.dispose();
+  });
+
+  it('LiveDashboard renders what the store holds', async () => {
+    const store = createDashboardStore({ intervalMs: 1 });
+    const { lastFrame, unmount } = render(<LiveDashboard store={store} />);
+    store.dispatch(started);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(lastFrame()).toContain('Ingesting /srv/drop');
+    unmount();
+    store.dispose();
+  });
+});

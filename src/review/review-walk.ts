@@ -154,7 +154,8 @@ export class ReviewWalk {
       this.update({ phase: 'done', position: this.fileIds.length, current: null, message });
       return;
     }
-    this.update({ phase: 'loading', position, message });
+    // The previous case goes at once: keys must never act on a case other than the one shown.
+    this.update({ phase: 'loading', position, current: null, message });
     try {
       const current = await this.service.loadCase(this.fileIds[position]!);
       this.update({ phase: 'reviewing', current });

@@ -15,7 +15,17 @@ describe('the tecsalud-batch binary', () => {
   it('lists every command with an example and the exit codes in --help', async () => {
     const { code, stdout } = await runCli(['--help'], { cwd });
     expect(code).toBe(0);
-    for (const command of ['parse', 'patients', 'ingest', 'match', 'status', 'sessions', 'processing-types', 'cleanup', 'search']) {
+    for (const command of [
+      'parse',
+      'patients',
+      'ingest',
+      'match',
+      'status',
+      'sessions',
+      'processing-types',
+      'cleanup',
+      'search',
+    ]) {
       expect(stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
     }
     expect(stdout).toContain('Examples:');
@@ -24,7 +34,9 @@ describe('the tecsalud-batch binary', () => {
 
   it('prints its version', async () => {
     const { code, stdout } = await runCli(['--version'], { cwd });
-    const { version } = JSON.parse(fs.readFileSync(`${REPO_ROOT}/package.json`, 'utf8')) as { version: string };
+    const { version } = JSON.parse(fs.readFileSync(`${REPO_ROOT}/package.json`, 'utf8')) as {
+      version: string;
+    };
     expect(code).toBe(0);
     expect(stdout.trim()).toBe(version);
   });
@@ -49,7 +61,12 @@ describe('the tecsalud-batch binary', () => {
   });
 
   it('answers user errors with a message and exit 64, never a stack trace', async () => {
-    for (const args of [['frobnicate'], ['ingest', 'no-such-folder'], ['patients', 'import', 'missing.csv'], ['ingest', '.', '--type', 'x']]) {
+    for (const args of [
+      ['frobnicate'],
+      ['ingest', 'no-such-folder'],
+      ['patients', 'import', 'missing.csv'],
+      ['ingest', '.', '--type', 'x'],
+    ]) {
       const { code, stderr } = await runCli(args, { cwd });
       expect(code, args.join(' ')).toBe(64);
       expect(stderr, args.join(' ')).toMatch(/error/);
@@ -62,7 +79,9 @@ describe('the tecsalud-batch binary', () => {
     const show = await runCli(['patients', 'show', '3000768077', '--json'], { cwd });
     expect(JSON.parse(show.stdout)).toMatchObject({ expediente: '3000768077', apellido_paterno: 'HUERTA' });
     const search = await runCli(['patients', 'search', 'huerta', '--json'], { cwd });
-    expect(JSON.parse(search.stdout).patients.map((p: { expediente: string }) => p.expediente)).toContain('3000768077');
+    expect(JSON.parse(search.stdout).patients.map((p: { expediente: string }) => p.expediente)).toContain(
+      '3000768077',
+    );
     const missing = await runCli(['patients', 'show', '1111111111'], { cwd });
     expect(missing.code).toBe(64);
     expect(missing.stderr).toMatch(/no patient with expediente/);

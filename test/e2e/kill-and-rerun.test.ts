@@ -26,7 +26,9 @@ beforeAll(async () => {
     registryFile: path.join(root, 'registry.csv'),
     manifestFile: path.join(root, 'manifest.json'),
   });
-  const imported = await runCli(['patients', 'import', path.join(root, 'registry.csv'), '--db', db], { cwd: root });
+  const imported = await runCli(['patients', 'import', path.join(root, 'registry.csv'), '--db', db], {
+    cwd: root,
+  });
   expect(imported.code).toBe(0);
 }, 120_000);
 
@@ -49,7 +51,9 @@ function documentCount(): number {
 }
 
 async function ingestUntilKilled(afterDocuments: number): Promise<boolean> {
-  const child = spawnCli(['ingest', drop, '--db', db, '--non-interactive', '--json', '--concurrency', '4'], { cwd: root });
+  const child = spawnCli(['ingest', drop, '--db', db, '--non-interactive', '--json', '--concurrency', '4'], {
+    cwd: root,
+  });
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   let finished = false;
   void exited.then(() => (finished = true));
@@ -86,9 +90,7 @@ describe('a run killed with SIGKILL at random points, then re-run', () => {
     for (const f of report.files) expect(terminal, `${f.path}: ${f.outcome}`).toContain(f.outcome);
 
     // Documents: one per distinct content that is not waiting for review.
-    const reviewPaths = new Set(
-      report.files.filter((f) => f.outcome.includes('review')).map((f) => f.path),
-    );
+    const reviewPaths = new Set(report.files.filter((f) => f.outcome.includes('review')).map((f) => f.path));
     const expectedShas = new Set(manifest.files.filter((f) => !reviewPaths.has(f.path)).map((f) => f.sha256));
     const docs = query<{ content_sha256: string; chunks_count: number; id: string }>(
       'select content_sha256, chunks_count, id from medical_documents',
@@ -98,7 +100,7 @@ describe('a run killed with SIGKILL at random points, then re-run', () => {
 
     // Vectors: exactly the chunks of the stored documents — none orphaned by a killed run.
     const chunkRows = query<{ document_id: string; n: number }>(
-      "select document_id, count(*) n from vec_c1_chunks group by document_id",
+      'select document_id, count(*) n from vec_c1_chunks group by document_id',
     );
     const byDoc = new Map(chunkRows.map((r) => [r.document_id, r.n]));
     expect(byDoc.size).toBe(docs.length);
@@ -107,8 +109,11 @@ describe('a run killed with SIGKILL at random points, then re-run', () => {
     // Patients: no expediente twice, and each new patient created once.
     const patients = query<{ expediente: string }>('select expediente from patients');
     expect(new Set(patients.map((p) => p.expediente)).size).toBe(patients.length);
-    const newExpedientes = new Set(manifest.files.filter((f) => f.category === 'new_patient').map((f) => f.expediente));
-    for (const expediente of newExpedientes) expect(patients.filter((p) => p.expediente === expediente).length).toBe(1);
+    const newExpedientes = new Set(
+      manifest.files.filter((f) => f.category === 'new_patient').map((f) => f.expediente),
+    );
+    for (const expediente of newExpedientes)
+      expect(patients.filter((p) => p.expediente === expediente).length).toBe(1);
 
     // A review is queued once, however many runs saw the file.
     const pending = query<{ content_sha256: string }>(

@@ -8,6 +8,7 @@ import type { MatchDecision } from '../core/matching/types.js';
 import { checkPdfFile } from '../core/pipeline/check-pdf-file.js';
 import type { FileResult, MatchSummary, PipelineStage, SessionTotals } from '../core/pipeline/events.js';
 import { outcomeKind, processingStatusFor, type FileOutcome } from '../core/pipeline/file-outcome.js';
+import { AuditRepository } from '../db/repositories/audit-repository.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
 import { DocumentRepository } from '../db/repositories/document-repository.js';
 import { PatientRepository } from '../db/repositories/patient-repository.js';
@@ -307,6 +308,14 @@ export class FileProcessor {
     );
     if (created) {
       this.totalPatients++;
+      await new AuditRepository(this.deps.database.db).record({
+        actor: this.options.uploadedBy,
+        action: 'patient_created',
+        batchId: this.sessionId,
+        entityType: 'patient',
+        entityId: patient.id,
+        details: { expediente: patient.expediente, source: 'batch_ingest', filename: parsed.filename, reason: decision.reason },
+      });
       return { patient, created };
     }
     const recheck = await this.match(parsed);

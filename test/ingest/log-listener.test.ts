@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { parseFilename } from '../../src/core/filename/parse-filename.js';
+import type { FileResult } from '../../src/core/pipeline/events.js';
+import { createLogListener } from '../../src/ingest/log-listener.js';
+
+function collectingLogger() {
+  const lines: { level: string; object: Record<string, unknown>; message: string }[] = [];
+  const at = (level: string) => (object: object, message: string) =>
+    lines.push({ level, object: object as Record<string, unknown>, message });
+  return { logger: { info: at('info'), warn: at('warn'), error: at('error') }, lines };
+}
+
+const filename = '3000003799_GARZA TIJERINA, MARIA ESTHER_6001467010_CONS.pdf';
+const result: FileResult = {
+  fileId: 'f1',
+  relativePath: `2026/${filename}`,
+  filename,
+  outcome: 'duplicate',
+  processingStatus: 'completed',
+  message: `already ingested as '${filename}' for expediente 3000003799`,
+  parse: parseFilename(filename),
+  match: null,
+  pages: 2,
+  chunks: null,
+  documentId: null,
+  contentSha256: 'ab'.repeat(32),
+  stageMs: {},
+};
+const totals = {
+  totalFiles: 1,
+  processedFiles: 1,
+  failedFiles: 0,
+  createdPatients: 0,
+  matchedPatients: 0,
+  reviewRequired: 0,
+  duplicates: 1,
+  deferred: 0,
+  pages: 0,
+  chunks: 0,
+};
+
+describe('the structured log subscriber', () => {
+  it('writes one line per file outcome and per session event', () => {
+    const { logger, lines } = collectingLogger();
+    const listen = createLogListener(logger, { redact: false });
+    listen({ type: 'session_started', sessionId: 's1', sourceDir: '/srv/drop', totalFiles: 1, processingType: 'both' });
+    listen({ type: 'file_started', fileId: 'f1', relativePath: result.relativePath });
+    listen({ type: 'file_finished', result, totals });
+    listen({ type: 'session_finished', sessionId: 's1', status: 'completed', totals, seconds: 1.5 });
+    expect(lines.map((l) => l.object.event)).toEqual(['session_started', 'file_finished', 'session_finished']);
+    expect(lines[1]!.object).toMatchObject({ path: result.relativePath, outcome: 'duplicate', expediente: '3000003799' });
+  });
+
+  it('--redact keeps patient names out: the file is identified by expediente and content hash', () => {
+    const { logger, lines } = collectingLogger();
+    createLogListener(logger, { redact: true })({ type: 'file_finished', result, totals });
+    const text = JSON.stringify(lines);
+    expect(text).not.toContain('GARZA');
+    expect(text).not.toContain('MARIA');
+    expect(lines[0]!.object).toMatchObject({ expediente: '3000003799', content_sha256: 'ab'.repeat(32), numero: '6001467010' });
+  });
+});

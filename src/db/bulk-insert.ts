@@ -22,9 +22,20 @@ export async function insertIgnoringConflicts<T extends keyof Database & string>
 ): Promise<void> {
   if (rows.length === 0) return;
   if (sqlite) {
-    const statement = preparedInsert(sqlite, table.sqlName, table.columns, table.conflictColumns);
+    // Many rows per statement: better-sqlite3's per-call cost, not SQLite's, dominated one row per call.
     const keys = table.columns.map(toCamel);
-    for (const row of rows) statement.run(...keys.map((key) => row[key] ?? null));
+    const perStatement = Math.max(1, Math.floor(MAX_SQLITE_PARAMETERS / keys.length));
+    const params: unknown[] = [];
+    for (let start = 0; start < rows.length; start += perStatement) {
+      const count = Math.min(perStatement, rows.length - start);
+      params.length = count * keys.length;
+      let p = 0;
+      for (let r = start; r < start + count; r++) {
+        const row = rows[r]!;
+        for (const key of keys) params[p++] = row[key] ?? null;
+      }
+      preparedInsert(sqlite, table.sqlName, table.columns, table.conflictColumns, count).run(...params);
+    }
     return;
   }
   for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
@@ -38,19 +49,27 @@ export async function insertIgnoringConflicts<T extends keyof Database & string>
 
 const statements = new WeakMap<SqliteHandle, Map<string, ReturnType<SqliteHandle['prepare']>>>();
 
+/** Bound parameters per prepared statement; SQLite allows 32,766, but larger gains nothing measurable. */
+const MAX_SQLITE_PARAMETERS = 500;
+
 function preparedInsert(
   sqlite: SqliteHandle,
   table: string,
   columns: readonly string[],
   conflictColumns: readonly string[],
+  rowCount: number,
 ): ReturnType<SqliteHandle['prepare']> {
   let cache = statements.get(sqlite);
   if (!cache) statements.set(sqlite, (cache = new Map()));
-  const sql =
-    `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) ` +
-    `ON CONFLICT (${conflictColumns.join(', ')}) DO NOTHING`;
-  let statement = cache.get(sql);
-  if (!statement) cache.set(sql, (statement = sqlite.prepare(sql)));
+  const cacheKey = `${table}\u0000${conflictColumns.join(',')}\u0000${columns.join(',')}\u0000${rowCount}`;
+  let statement = cache.get(cacheKey);
+  if (!statement) {
+    const tuple = `(${columns.map(() => '?').join(', ')})`;
+    const sql =
+      `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${Array.from({ length: rowCount }, () => tuple).join(', ')} ` +
+      `ON CONFLICT (${conflictColumns.join(', ')}) DO NOTHING`;
+    cache.set(cacheKey, (statement = sqlite.prepare(sql)));
+  }
   return statement;
 }
 

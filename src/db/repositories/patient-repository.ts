@@ -1,5 +1,5 @@
 import { newId } from '../new-id.js';
-import type { Kysely, Transaction } from 'kysely';
+import type { CompiledQuery, Kysely, Transaction } from 'kysely';
 import { isFrequencyKey, patientBlockingKeys } from '../../core/matching/blocking-keys.js';
 import { nearExpedientes } from '../../core/matching/near-expediente.js';
 import type { PatientInput } from '../../core/registry/registry-row.js';
@@ -70,7 +70,10 @@ export class PatientRepository {
     for (const row of rows) latest.set(row.expediente, row); // the last row of a file wins
     await this.db.transaction().execute(async (trx) => {
       const existing = new Map<string, Patient>();
-      for (const part of chunk([...latest.keys()], ROWS_PER_STATEMENT)) {
+      // A first import into an empty registry has nothing to compare with: skip a million lookups.
+      const registryEmpty =
+        (await trx.selectFrom('patients').select('id').limit(1).executeTakeFirst()) === undefined;
+      for (const part of registryEmpty ? [] : chunk([...latest.keys()], ROWS_PER_STATEMENT)) {
         const found = await trx.selectFrom('patients').selectAll().where('expediente', 'in', part).execute();
         for (const patient of found) existing.set(patient.expediente, patient);
       }
@@ -142,7 +145,10 @@ export class PatientRepository {
   }
 
   async findByExpediente(expediente: string): Promise<Patient | undefined> {
-    return this.db.selectFrom('patients').selectAll().where('expediente', '=', expediente).executeTakeFirst();
+    const [patient] = await this.all(
+      this.db.selectFrom('patients').selectAll().where('expediente', '=', expediente),
+    );
+    return patient;
   }
 
   async findById(id: string): Promise<Patient | undefined> {
@@ -207,11 +213,12 @@ export class PatientRepository {
     if (owner) byId.set(owner.id, owner);
     else {
       // An expediente absent from the registry may be a one-keystroke typo of one that is present.
-      const near = await this.db
-        .selectFrom('patients')
-        .selectAll()
-        .where('expediente', 'in', nearExpedientes(query.expediente))
-        .execute();
+      const near = await this.all(
+        this.db
+          .selectFrom('patients')
+          .selectAll()
+          .where('expediente', 'in', nearExpedientes(query.expediente)),
+      );
       for (const patient of near) byId.set(patient.id, patient);
     }
     const hashes = [...new Set(query.keys.map(hashBlockingKey))];
@@ -222,12 +229,13 @@ export class PatientRepository {
       // whole rather than truncated to an arbitrary subset. The other, more specific keys still apply.
       const perKey = await Promise.all(
         hashes.map((keyHash) =>
-          this.db
-            .selectFrom('patientBlockingKeys')
-            .select('expedienteCode')
-            .where('keyHash', '=', keyHash)
-            .limit(perKeyLimit + 1)
-            .execute(),
+          this.all(
+            this.db
+              .selectFrom('patientBlockingKeys')
+              .select('expedienteCode')
+              .where('keyHash', '=', keyHash)
+              .limit(perKeyLimit + 1),
+          ),
         ),
       );
       for (const rows of perKey) {
@@ -236,11 +244,26 @@ export class PatientRepository {
       }
       if (owner) expedientes.delete(owner.expediente);
       for (const part of chunk([...expedientes], ROWS_PER_STATEMENT)) {
-        const found = await this.db.selectFrom('patients').selectAll().where('expediente', 'in', part).execute();
+        const found = await this.all(
+          this.db.selectFrom('patients').selectAll().where('expediente', 'in', part),
+        );
         for (const patient of found) byId.set(patient.id, patient);
       }
     }
     return [...byId.values()];
+  }
+
+  /**
+   * Runs a read on SQLite through a cached prepared statement: kysely prepares every query anew, which
+   * was most of the time of matching a filename. Same SQL, so the same plan and row order; PostgreSQL
+   * goes through kysely unchanged.
+   */
+  private async all<R>(query: { compile(): CompiledQuery<R>; execute(): Promise<R[]> }): Promise<R[]> {
+    if (!this.sqlite) return query.execute();
+    const { sql, parameters } = query.compile();
+    return cachedStatement(this.sqlite, sql)
+      .all(...parameters)
+      .map((row) => toCamelRow(row as Record<string, unknown>) as R);
   }
 
   /**
@@ -253,7 +276,7 @@ export class PatientRepository {
     const terms = unique.filter(isFrequencyKey);
     const candidateKeys = unique.filter((key) => !isFrequencyKey(key));
     for (const part of chunk(terms, ROWS_PER_STATEMENT)) {
-      const rows = await this.db.selectFrom('nameTermCounts').selectAll().where('term', 'in', part).execute();
+      const rows = await this.all(this.db.selectFrom('nameTermCounts').selectAll().where('term', 'in', part));
       for (const row of rows) counts.set(row.term, Number(row.patients));
     }
     for (const key of candidateKeys) {
@@ -273,19 +296,46 @@ export class PatientRepository {
  * the counters in `name_term_counts`, which stays a few thousand rows at any registry size.
  */
 async function insertBlockingKeys(trx: Db, sqlite: SqliteHandle | null, patients: Patient[]): Promise<void> {
-  const rows: { keyHash: number; expedienteCode: number }[] = [];
+  const keyHashes: number[] = [];
+  const expedienteCodes: number[] = [];
   const termDeltas = new Map<string, number>();
   for (const patient of patients) {
     const expedienteCode = encodeExpediente(patient.expediente);
-    for (const key of new Set(patientBlockingKeys(patient))) {
+    for (const key of patientBlockingKeys(patient)) {
       if (isFrequencyKey(key)) termDeltas.set(key, (termDeltas.get(key) ?? 0) + 1);
-      else rows.push({ keyHash: hashBlockingKey(key), expedienteCode });
+      else {
+        keyHashes.push(hashBlockingKey(key));
+        expedienteCodes.push(expedienteCode);
+      }
     }
   }
-  // Inserting in key order keeps the B-tree writes local: several times faster on a large registry.
-  rows.sort((a, b) => a.keyHash - b.keyHash || a.expedienteCode - b.expedienteCode);
+  const rows = inKeyOrder(keyHashes).map((i) => ({
+    keyHash: keyHashes[i]!,
+    expedienteCode: expedienteCodes[i]!,
+  }));
   await insertIgnoringConflicts(trx, sqlite, BLOCKING_KEYS_TABLE, rows);
   await applyTermDeltas(trx, termDeltas);
+}
+
+const LOW_BITS = 2 ** 21;
+
+/**
+ * Row indexes ordered by key hash. Inserting in key order keeps the B-tree writes local: several times
+ * faster on a large registry. Only locality matters (the primary key decides what is stored), so the
+ * order is by the hash's high 32 bits, computed with a native typed-array sort of `high · 2^21 + index`
+ * (exact below 2^53) instead of a comparator sort of a million objects.
+ */
+function inKeyOrder(keyHashes: number[]): number[] {
+  const n = keyHashes.length;
+  if (n >= LOW_BITS) {
+    return Array.from(keyHashes.keys()).sort((a, b) => keyHashes[a]! - keyHashes[b]!);
+  }
+  const packed = new Float64Array(n);
+  for (let i = 0; i < n; i++) packed[i] = Math.floor(keyHashes[i]! / LOW_BITS) * LOW_BITS + i;
+  packed.sort();
+  const order = new Array<number>(n);
+  for (let i = 0; i < n; i++) order[i] = packed[i]! % LOW_BITS;
+  return order;
 }
 
 /** The keys a patient was stored under, recomputed from its (old) name, so no patient_id index is needed. */
@@ -325,6 +375,33 @@ async function applyTermDeltas(trx: Db, deltas: Map<string, number>): Promise<vo
       )
       .execute();
   }
+}
+
+const readStatements = new WeakMap<SqliteHandle, Map<string, ReturnType<SqliteHandle['prepare']>>>();
+
+function cachedStatement(sqlite: SqliteHandle, sql: string): ReturnType<SqliteHandle['prepare']> {
+  let cache = readStatements.get(sqlite);
+  if (!cache) readStatements.set(sqlite, (cache = new Map()));
+  let statement = cache.get(sql);
+  if (!statement) {
+    if (cache.size >= 2000) cache.clear(); // IN lists of every length; a bound, not an LRU
+    cache.set(sql, (statement = sqlite.prepare(sql)));
+  }
+  return statement;
+}
+
+const camelNames = new Map<string, string>();
+
+/** What kysely's CamelCasePlugin does to a result row. */
+function toCamelRow(row: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const column in row) {
+    let name = camelNames.get(column);
+    if (name === undefined)
+      camelNames.set(column, (name = column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())));
+    out[name] = row[column];
+  }
+  return out;
 }
 
 function toPatient(id: string, row: PatientInput, source: PatientSource, createdAt: string, updatedAt: string): Patient {

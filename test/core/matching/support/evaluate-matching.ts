@@ -4,12 +4,19 @@ import type { LabelledQuery, NoiseCategory } from './noisy-queries.js';
 export type Outcome = 'auto_correct' | 'auto_wrong' | 'review' | 'new_correct' | 'duplicate';
 
 /** Grades one decision against the truth: an auto-assign to anyone but the owner is wrong; `new` for an existing patient is a duplicate. */
-export function gradeDecision(labelled: LabelledQuery, decision: MatchDecision): Outcome {
+export function gradeDecision(
+  labelled: Pick<LabelledQuery, 'truth'>,
+  decision: MatchDecision,
+  identify: 'id' | 'expediente' = 'id',
+): Outcome {
   const { truth } = labelled;
   if (decision.decision === 'auto') {
-    return truth.kind === 'existing' && decision.patient?.id === truth.patientId
-      ? 'auto_correct'
-      : 'auto_wrong';
+    const right =
+      truth.kind === 'existing' &&
+      (identify === 'id'
+        ? decision.patient?.id === truth.patientId
+        : decision.patient?.expediente === truth.expediente);
+    return right ? 'auto_correct' : 'auto_wrong';
   }
   if (decision.decision === 'review') return 'review';
   return truth.kind === 'existing' ? 'duplicate' : 'new_correct';

@@ -27,7 +27,8 @@ export const NOISE_CATEGORIES = [...LIGHT_NOISE_CATEGORIES, ...SAFETY_CATEGORIES
 export type NoiseCategory = (typeof NOISE_CATEGORIES)[number];
 
 /** Who the document really belongs to. `unknown`: a mislabelled file, which only a person can resolve. */
-export type Truth = { kind: 'existing'; patientId: string } | { kind: 'new' } | { kind: 'unknown' };
+export type Truth =
+  { kind: 'existing'; patientId: string; expediente: string } | { kind: 'new' } | { kind: 'unknown' };
 
 export interface LabelledQuery {
   category: NoiseCategory;
@@ -275,7 +276,8 @@ export function generateLabelledQueries(options: LabelledQueryOptions): Labelled
 }
 
 function existingTruth(patient: PatientRecord): Truth {
-  return { kind: 'existing', patientId: patient.id };
+  // The expediente too: a database assigns its own ids, so a DB-backed benchmark grades by expediente.
+  return { kind: 'existing', patientId: patient.id, expediente: patient.expediente };
 }
 
 function describe(name: Name): string {

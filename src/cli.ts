@@ -23,9 +23,33 @@ Exit codes:
 function dbOption(): Option {
   return new Option(
     '--db <url>',
-    'patient registry database: PATH, sqlite:PATH (env TECSALUD_DB; default ./tecsalud-batch.db)',
+    'patient registry database: PATH, sqlite:PATH or postgres://USER:PASSWORD@HOST:PORT/DB (env TECSALUD_DB; default ./tecsalud-batch.db)',
   );
 }
+
+/** Backend choices shared by ingest, search and doctor (flags > env > config file > defaults). */
+const BACKEND_OPTIONS = {
+  config: () => new Option('--config <path>', 'config file (default ./tecsalud-batch.config.json when present)'),
+  vectorStore: () =>
+    new Option(
+      '--vector-store <kind>',
+      'embedded (sqlite-vec in the SQLite database) or chroma (env TECSALUD_VECTOR_STORE)',
+    ).choices(['embedded', 'chroma']),
+  chromaUrl: () => new Option('--chroma-url <url>', 'Chroma server (env CHROMA_URL; default http://localhost:8000)'),
+  embedder: () =>
+    new Option('--embedder <kind>', 'hashing (offline, lexical), openai or azure (env TECSALUD_EMBEDDER)').choices([
+      'hashing',
+      'openai',
+      'azure',
+    ]),
+  embeddingModel: () =>
+    new Option(
+      '--embedding-model <name>',
+      'OpenAI model, or the model behind the Azure deployment (default text-embedding-3-small)',
+    ),
+  embeddingDimensions: () =>
+    new Option('--embedding-dimensions <n>', 'shortened vectors (text-embedding-3-*), or the size of another model'),
+};
 
 function jsonOption(): Option {
   return new Option('--json', 'print machine-readable JSON on stdout');
@@ -97,10 +121,11 @@ Examples:
         'Re-importing the same file is idempotent.',
     )
     .argument('<file>', 'CSV file (UTF-8, with or without BOM)')
+    .option('--user <name>', 'who imports, for the audit log (default: the OS user)')
     .addOption(dbOption())
     .addOption(jsonOption())
     .addHelpText('after', `\nExample:\n  $ tecsalud-batch patients import fixtures/registry.csv --db sqlite:./registry.db`)
-    .action(async (file: string, options: { db?: string; json?: boolean }) => {
+    .action(async (file: string, options: { db?: string; json?: boolean; user?: string }) => {
       const { importPatientsCommand } = await import('./commands/patients.js');
       process.exitCode = await importPatientsCommand({ file, ...options, cwd: process.cwd() });
     });
@@ -170,6 +195,12 @@ Examples:
     .option('--dry-run', 'show the parse and match plan; write nothing')
     .option('--non-interactive', 'never prompt: reviews stay pending for `tecsalud-batch review`')
     .addOption(dbOption())
+    .addOption(BACKEND_OPTIONS.config())
+    .addOption(BACKEND_OPTIONS.vectorStore())
+    .addOption(BACKEND_OPTIONS.chromaUrl())
+    .addOption(BACKEND_OPTIONS.embedder())
+    .addOption(BACKEND_OPTIONS.embeddingModel())
+    .addOption(BACKEND_OPTIONS.embeddingDimensions())
     .addOption(jsonOption())
     .addHelpText(
       'after',
@@ -286,6 +317,12 @@ Exit codes: ${ExitCode.Success} no reviews left pending, ${ExitCode.ReviewPendin
     .addOption(new Option('-k <n>', 'how many chunks').default('5'))
     .option('--collection <name>', 'vector collection (default medical_documents)')
     .addOption(dbOption())
+    .addOption(BACKEND_OPTIONS.config())
+    .addOption(BACKEND_OPTIONS.vectorStore())
+    .addOption(BACKEND_OPTIONS.chromaUrl())
+    .addOption(BACKEND_OPTIONS.embedder())
+    .addOption(BACKEND_OPTIONS.embeddingModel())
+    .addOption(BACKEND_OPTIONS.embeddingDimensions())
     .addOption(jsonOption())
     .addHelpText(
       'after',
@@ -294,6 +331,29 @@ Exit codes: ${ExitCode.Success} no reviews left pending, ${ExitCode.ReviewPendin
     .action(async (text: string, options: Record<string, string | boolean | undefined>) => {
       const { searchCommand } = await import('./commands/search.js');
       process.exitCode = await searchCommand({ ...(options as object), k: String(options.k ?? '5'), text, cwd: process.cwd() });
+    });
+
+  program
+    .command('doctor')
+    .summary('check the database, vector store, embedder and working directory (health check)')
+    .description(
+      'Checks that the database is reachable and migrated, the vector store reachable and filled by the ' +
+        'configured embedder, the embedder answering, and the working directory writable. Exits 0 when ' +
+        `healthy, ${ExitCode.ServiceUnavailable} when anything fails. Secrets are never printed.`,
+    )
+    .addOption(dbOption())
+    .option('--collection <name>', 'vector collection (default medical_documents)')
+    .addOption(BACKEND_OPTIONS.config())
+    .addOption(BACKEND_OPTIONS.vectorStore())
+    .addOption(BACKEND_OPTIONS.chromaUrl())
+    .addOption(BACKEND_OPTIONS.embedder())
+    .addOption(BACKEND_OPTIONS.embeddingModel())
+    .addOption(BACKEND_OPTIONS.embeddingDimensions())
+    .addOption(jsonOption())
+    .addHelpText('after', `\nExamples:\n  $ tecsalud-batch doctor\n  $ tecsalud-batch doctor --json --vector-store chroma --chroma-url http://localhost:8000`)
+    .action(async (options: Record<string, string | boolean | undefined>) => {
+      const { doctorCommand } = await import('./commands/doctor.js');
+      process.exitCode = await doctorCommand({ ...options, cwd: process.cwd() });
     });
 
   return program;

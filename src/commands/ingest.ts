@@ -9,6 +9,7 @@ import type { IngestResult } from '../ingest/run-ingest.js';
 import { withDatabase, type DatabaseOptions } from './shared/database.js';
 import { processIo, writeJson, writeLine, type CommandIo } from './shared/io.js';
 import { openPipelineAdapters } from './shared/adapters.js';
+import { loadBackendConfig, type BackendFlags } from '../config/load-config.js';
 import { toFileJson, toSessionJson } from './shared/report-json.js';
 import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
 import { FILE_OUTCOMES, outcomeKind } from '../core/pipeline/file-outcome.js';
@@ -16,7 +17,7 @@ import { handleInterrupts } from '../ui/handle-interrupts.js';
 import { createIngestPresenter, type ReviewOutcome } from '../ui/ingest-presenter.js';
 
 /** Raw flag values as commander hands them over. */
-export interface IngestCommandOptions extends DatabaseOptions {
+export interface IngestCommandOptions extends DatabaseOptions, BackendFlags {
   dir: string;
   type?: string;
   user?: string;
@@ -133,6 +134,9 @@ export function resolveIngestOptions(raw: IngestCommandOptions): IngestOptions &
 export async function ingestCommand(raw: IngestCommandOptions): Promise<number> {
   const io = raw.io ?? processIo;
   const options = resolveIngestOptions(raw);
+  // flags > env > config file > defaults; the database too, so that a config file's db is honoured.
+  const backends = await loadBackendConfig(raw);
+  raw = { ...raw, db: backends.db };
   if (raw.dryRun) {
     const { dryRunIngest } = await import('./ingest-dry-run.js');
     return dryRunIngest(options, raw, io);
@@ -155,7 +159,7 @@ export async function ingestCommand(raw: IngestCommandOptions): Promise<number> 
       const adapters = await openPipelineAdapters({
         database,
         processingType: options.processingType,
-        collection: raw.collection,
+        backends,
         timeoutMs: options.timeoutSeconds * 1000,
       });
       let ingested: IngestResult;

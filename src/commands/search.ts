@@ -3,9 +3,10 @@ import { ExitCode, UserError } from '../errors.js';
 import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
 import { withDatabase, type DatabaseOptions } from './shared/database.js';
 import { openSearchAdapters } from './shared/adapters.js';
+import { loadBackendConfig, type BackendFlags } from '../config/load-config.js';
 import { processIo, writeJson, writeLine, type CommandIo } from './shared/io.js';
 
-export interface SearchOptions extends DatabaseOptions {
+export interface SearchOptions extends DatabaseOptions, BackendFlags {
   text: string;
   patient?: string;
   type?: string;
@@ -24,8 +25,9 @@ export async function searchCommand(options: SearchOptions): Promise<number> {
   if (options.type && !(DOCUMENT_TYPES as readonly string[]).includes(options.type)) {
     throw new UserError(`--type must be one of ${DOCUMENT_TYPES.join(', ')}`, ExitCode.Usage);
   }
-  const hits = await withDatabase(options, async (database) => {
-    const { embedder, vectorStore, collection } = await openSearchAdapters({ database, collection: options.collection });
+  const backends = await loadBackendConfig(options);
+  const hits = await withDatabase({ ...options, db: backends.db }, async (database) => {
+    const { embedder, vectorStore, collection } = await openSearchAdapters({ database, backends });
     try {
       await vectorStore.ensureCollection({ name: collection, embedderId: embedder.id, dimension: embedder.dimension });
       const [vector] = await embedder.embed([options.text]);

@@ -1,11 +1,12 @@
 import type { Embedder } from '../../adapters/embedders/types.js';
 import type { TextExtractor } from '../../adapters/extraction/types.js';
 import type { VectorStore } from '../../adapters/vector-stores/types.js';
+import { DEFAULT_COLLECTION, loadBackendConfig, type BackendConfig } from '../../config/load-config.js';
 import type { OpenDatabase } from '../../db/open-database.js';
 import type { ProcessingType } from '../../db/schema.js';
 import { UsageError } from '../../errors.js';
 
-export const DEFAULT_COLLECTION = 'medical_documents';
+export { DEFAULT_COLLECTION };
 
 export interface PipelineAdapters {
   extractor: TextExtractor;
@@ -15,21 +16,33 @@ export interface PipelineAdapters {
   close(): Promise<void>;
 }
 
+export interface SearchAdapters {
+  embedder: Embedder;
+  vectorStore: VectorStore;
+  collection: string;
+}
+
 /**
- * Chooses the backends once, at start-up. Today: pdf-parse workers, the hashing embedder and the
- * sqlite-vec store inside the registry's SQLite file; other backends plug in here.
+ * Chooses the backends once, at start-up, from the configuration (flags > env > config file >
+ * defaults; see config/load-config): pdf-parse workers, the embedder and the vector store.
  */
 export async function openPipelineAdapters(options: {
   database: OpenDatabase;
   processingType: ProcessingType;
+  /** The resolved configuration; read from the working directory and environment when absent. */
+  backends?: BackendConfig;
+  /** Overrides the configured collection. */
   collection?: string;
   timeoutMs?: number;
   workers?: number;
 }): Promise<PipelineAdapters> {
   const { createPdfParseExtractor } = await import('../../adapters/extraction/pdf-parse-extractor.js');
-  const collection = options.collection ?? DEFAULT_COLLECTION;
+  const backends = options.backends ?? (await loadDefaultBackends());
+  const collection = options.collection ?? backends.collection;
   const needsVectors = options.processingType !== 'complete';
-  const search = needsVectors ? await openSearchAdapters({ database: options.database, collection }) : null;
+  const search = needsVectors
+    ? await openSearchAdapters({ database: options.database, backends, collection })
+    : null;
   const extractor = createPdfParseExtractor({ timeoutMs: options.timeoutMs, workers: options.workers });
   return {
     extractor,
@@ -46,22 +59,87 @@ export async function openPipelineAdapters(options: {
 /** The embedder and vector store alone, for `search` and for settling reviews. */
 export async function openSearchAdapters(options: {
   database: OpenDatabase;
+  backends?: BackendConfig;
   collection?: string;
-}): Promise<{ embedder: Embedder; vectorStore: VectorStore; collection: string }> {
-  const collection = options.collection ?? DEFAULT_COLLECTION;
-  if (!options.database.sqlite) {
+}): Promise<SearchAdapters> {
+  const backends = options.backends ?? (await loadDefaultBackends());
+  const collection = options.collection ?? backends.collection;
+  const embedder = await openEmbedder(backends);
+  const vectorStore = await openVectorStore(options.database, backends, collection);
+  return { embedder, vectorStore, collection };
+}
+
+/** The configured embedder. Remote ones are checked for credentials here, not on the first file. */
+export async function openEmbedder(backends: BackendConfig): Promise<Embedder> {
+  const { embedding } = backends;
+  if (backends.embedder === 'hashing') {
+    const { createHashingEmbedder } = await import('../../adapters/embedders/hashing-embedder.js');
+    return createHashingEmbedder();
+  }
+  const { createOpenAiEmbedder, DEFAULT_EMBEDDING_MODEL } =
+    await import('../../adapters/embedders/openai/openai-embedder.js');
+  const tuning = {
+    ...(embedding.dimensions !== undefined ? { dimensions: embedding.dimensions } : {}),
+    ...(embedding.maxInFlight !== undefined ? { maxInFlight: embedding.maxInFlight } : {}),
+    ...(embedding.maxRetries !== undefined ? { maxRetries: embedding.maxRetries } : {}),
+    ...(embedding.timeoutSeconds !== undefined ? { timeoutMs: embedding.timeoutSeconds * 1000 } : {}),
+  };
+  if (backends.embedder === 'openai') {
+    const { apiKey, baseUrl } = backends.openai;
+    // A local compatible server (vLLM, Ollama) usually needs no key; OpenAI itself always does.
+    if (!apiKey && !baseUrl) {
+      throw new UsageError(
+        '--embedder openai needs an API key',
+        'set OPENAI_API_KEY (or openai.apiKey in the config file), or OPENAI_BASE_URL for a compatible server',
+      );
+    }
+    return createOpenAiEmbedder({
+      connection: { provider: 'openai', apiKey: apiKey ?? 'unused', ...(baseUrl ? { baseUrl } : {}) },
+      model: embedding.model ?? DEFAULT_EMBEDDING_MODEL,
+      ...tuning,
+    });
+  }
+  const { endpoint, apiKey, deployment, apiVersion } = backends.azure;
+  const missing = [
+    endpoint ? null : 'AZURE_OPENAI_ENDPOINT',
+    apiKey ? null : 'AZURE_OPENAI_API_KEY',
+    deployment ? null : 'AZURE_OPENAI_DEPLOYMENT',
+  ].filter((name): name is string => name !== null);
+  if (missing.length > 0 || !endpoint || !apiKey || !deployment) {
     throw new UsageError(
-      'the embedded vector store lives in the SQLite database, but --db points at PostgreSQL',
-      'use a SQLite --db, or choose another vector store',
+      `--embedder azure needs ${missing.join(', ')}`,
+      'set them in the environment, or azure.endpoint / azure.apiKey / azure.deployment in the config file',
     );
   }
-  const [{ createHashingEmbedder }, { createSqliteVecStore }] = await Promise.all([
-    import('../../adapters/embedders/hashing-embedder.js'),
-    import('../../adapters/vector-stores/sqlite-vec/sqlite-vec-store.js'),
-  ]);
-  return {
-    embedder: createHashingEmbedder(),
-    vectorStore: createSqliteVecStore({ database: options.database.sqlite, collection }),
-    collection,
-  };
+  return createOpenAiEmbedder({
+    connection: { provider: 'azure', endpoint, apiKey, deployment, ...(apiVersion ? { apiVersion } : {}) },
+    ...(embedding.model ? { model: embedding.model } : {}),
+    ...tuning,
+  });
+}
+
+/** The configured vector store, bound to `collection`. */
+export async function openVectorStore(
+  database: OpenDatabase,
+  backends: BackendConfig,
+  collection: string = backends.collection,
+): Promise<VectorStore> {
+  if (backends.vectorStore === 'chroma') {
+    const { createChromaStore } = await import('../../adapters/vector-stores/chroma/chroma-store.js');
+    return createChromaStore({ ...backends.chroma, collection });
+  }
+  if (!database.sqlite) {
+    throw new UsageError(
+      'the embedded vector store lives in the SQLite database, but --db points at PostgreSQL',
+      'use --vector-store chroma with --chroma-url (or CHROMA_URL), or a SQLite --db',
+    );
+  }
+  const { createSqliteVecStore } =
+    await import('../../adapters/vector-stores/sqlite-vec/sqlite-vec-store.js');
+  return createSqliteVecStore({ database: database.sqlite, collection });
+}
+
+/** For callers that were not handed a configuration: the working directory's and the environment's. */
+function loadDefaultBackends(): Promise<BackendConfig> {
+  return loadBackendConfig({ cwd: process.cwd(), env: process.env });
 }

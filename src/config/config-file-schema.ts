@@ -1,0 +1,68 @@
+import { z } from 'zod';
+
+export const VECTOR_STORES = ['embedded', 'chroma'] as const;
+export const EMBEDDERS = ['hashing', 'openai', 'azure'] as const;
+export type VectorStoreKind = (typeof VECTOR_STORES)[number];
+export type EmbedderKind = (typeof EMBEDDERS)[number];
+
+const text = (field: string) =>
+  z
+    .string({ error: () => `${field} must be a string` })
+    .trim()
+    .min(1, `${field} must not be empty`);
+const whole = (field: string, min: number) =>
+  z
+    .number({ error: () => `${field} must be a number` })
+    .int(`${field} must be a whole number`)
+    .min(min, `${field} must be at least ${min}`);
+
+/** `tecsalud-batch.config.json`: every key optional; unknown keys are refused (a typo must not go unnoticed). */
+export const configFileSchema = z.strictObject(
+  {
+    db: text('db').optional(),
+    vectorStore: z
+      .enum(VECTOR_STORES, { error: () => "vectorStore must be 'embedded' or 'chroma'" })
+      .optional(),
+    collection: text('collection').optional(),
+    chroma: z
+      .strictObject({
+        url: text('chroma.url').optional(),
+        tenant: text('chroma.tenant').optional(),
+        database: text('chroma.database').optional(),
+        batchSize: whole('chroma.batchSize', 1).optional(),
+      })
+      .optional(),
+    embedder: z
+      .enum(EMBEDDERS, { error: () => "embedder must be 'hashing', 'openai' or 'azure'" })
+      .optional(),
+    embedding: z
+      .strictObject({
+        model: text('embedding.model').optional(),
+        dimensions: whole('embedding.dimensions', 1).optional(),
+        maxInFlight: whole('embedding.maxInFlight', 1).optional(),
+        maxRetries: whole('embedding.maxRetries', 0).optional(),
+        timeoutSeconds: z
+          .number({ error: () => 'embedding.timeoutSeconds must be a number' })
+          .positive()
+          .optional(),
+      })
+      .optional(),
+    openai: z
+      .strictObject({ apiKey: text('openai.apiKey').optional(), baseUrl: text('openai.baseUrl').optional() })
+      .optional(),
+    azure: z
+      .strictObject({
+        endpoint: text('azure.endpoint').optional(),
+        apiKey: text('azure.apiKey').optional(),
+        deployment: text('azure.deployment').optional(),
+        apiVersion: text('azure.apiVersion').optional(),
+      })
+      .optional(),
+  },
+  {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.join(', ')}` : undefined,
+  },
+);
+
+export type ConfigFile = z.infer<typeof configFileSchema>;

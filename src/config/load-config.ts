@@ -1,0 +1,207 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+
+import { UsageError } from '../errors.js';
+import {
+  configFileSchema,
+  EMBEDDERS,
+  VECTOR_STORES,
+  type ConfigFile,
+  type EmbedderKind,
+  type VectorStoreKind,
+} from './config-file-schema.js';
+
+export const CONFIG_FILE_NAME = 'tecsalud-batch.config.json';
+export const DEFAULT_COLLECTION = 'medical_documents';
+export const DEFAULT_CHROMA_URL = 'http://localhost:8000';
+export const DEFAULT_OPENAI_MODEL = 'text-embedding-3-small';
+
+/** The flags every backend-using command accepts, as commander hands them over (strings). */
+export interface BackendFlags {
+  cwd: string;
+  env?: NodeJS.ProcessEnv;
+  /** `--config PATH` */
+  config?: string;
+  db?: string;
+  vectorStore?: string;
+  chromaUrl?: string;
+  collection?: string;
+  embedder?: string;
+  embeddingModel?: string;
+  embeddingDimensions?: string;
+}
+
+export type ValueSource = 'flag' | 'env' | 'file' | 'default';
+
+export interface BackendConfig {
+  /** The config file read, or null when there is none. */
+  file: string | null;
+  /** `--db` / TECSALUD_DB / file; undefined leaves the default (./tecsalud-batch.db) to the database layer. */
+  db: string | undefined;
+  vectorStore: VectorStoreKind;
+  collection: string;
+  chroma: { url: string; tenant?: string; database?: string; batchSize?: number };
+  embedder: EmbedderKind;
+  embedding: {
+    model?: string;
+    dimensions?: number;
+    maxInFlight?: number;
+    maxRetries?: number;
+    timeoutSeconds?: number;
+  };
+  openai: { apiKey?: string; baseUrl?: string };
+  azure: { endpoint?: string; apiKey?: string; deployment?: string; apiVersion?: string };
+  /** Where each top-level choice came from, for `doctor`. */
+  sources: Record<
+    'db' | 'vectorStore' | 'collection' | 'chromaUrl' | 'embedder' | 'embeddingModel',
+    ValueSource
+  >;
+}
+
+/**
+ * Reads the configuration: flags > environment > config file > defaults. The file is `--config PATH`
+ * (which must exist) or `tecsalud-batch.config.json` in the working directory (when present).
+ */
+export async function loadBackendConfig(flags: BackendFlags): Promise<BackendConfig> {
+  const env = flags.env ?? process.env;
+  const { file, values } = await readConfigFile(flags);
+  const e = (name: string): string | undefined => env[name]?.trim() || undefined;
+
+  const sources = {} as BackendConfig['sources'];
+  const pick = <T>(
+    key: keyof BackendConfig['sources'],
+    flag: T | undefined,
+    fromEnv: T | undefined,
+    fromFile: T | undefined,
+    fallback: T,
+  ): T => {
+    if (flag !== undefined) return ((sources[key] = 'flag'), flag);
+    if (fromEnv !== undefined) return ((sources[key] = 'env'), fromEnv);
+    if (fromFile !== undefined) return ((sources[key] = 'file'), fromFile);
+    return ((sources[key] = 'default'), fallback);
+  };
+
+  const vectorStore = oneOf(
+    pick(
+      'vectorStore',
+      flags.vectorStore,
+      e('TECSALUD_VECTOR_STORE'),
+      values.vectorStore,
+      'embedded' as string,
+    ),
+    VECTOR_STORES,
+    sources.vectorStore === 'flag'
+      ? '--vector-store'
+      : sources.vectorStore === 'env'
+        ? 'TECSALUD_VECTOR_STORE'
+        : 'vectorStore',
+  );
+  const embedder = oneOf(
+    pick('embedder', flags.embedder, e('TECSALUD_EMBEDDER'), values.embedder, 'hashing' as string),
+    EMBEDDERS,
+    sources.embedder === 'flag'
+      ? '--embedder'
+      : sources.embedder === 'env'
+        ? 'TECSALUD_EMBEDDER'
+        : 'embedder',
+  );
+  const db = pick('db', flags.db, e('TECSALUD_DB'), values.db, undefined);
+  const collection = pick(
+    'collection',
+    flags.collection,
+    e('TECSALUD_COLLECTION'),
+    values.collection,
+    DEFAULT_COLLECTION,
+  );
+  const chromaUrl = pick(
+    'chromaUrl',
+    flags.chromaUrl,
+    e('CHROMA_URL'),
+    values.chroma?.url,
+    DEFAULT_CHROMA_URL,
+  );
+  const model = pick(
+    'embeddingModel',
+    flags.embeddingModel,
+    e('TECSALUD_EMBEDDING_MODEL'),
+    values.embedding?.model,
+    undefined,
+  );
+  const dimensions =
+    positiveInteger(flags.embeddingDimensions, '--embedding-dimensions') ??
+    positiveInteger(e('TECSALUD_EMBEDDING_DIMENSIONS'), 'TECSALUD_EMBEDDING_DIMENSIONS') ??
+    values.embedding?.dimensions;
+
+  return {
+    file,
+    db,
+    vectorStore,
+    collection,
+    chroma: compact({
+      url: chromaUrl,
+      tenant: e('CHROMA_TENANT') ?? values.chroma?.tenant,
+      database: e('CHROMA_DATABASE') ?? values.chroma?.database,
+      batchSize: values.chroma?.batchSize,
+    }),
+    embedder,
+    embedding: compact({ ...values.embedding, model, dimensions }),
+    openai: compact({
+      apiKey: e('OPENAI_API_KEY') ?? values.openai?.apiKey,
+      baseUrl: e('OPENAI_BASE_URL') ?? values.openai?.baseUrl,
+    }),
+    azure: compact({
+      endpoint: e('AZURE_OPENAI_ENDPOINT') ?? values.azure?.endpoint,
+      apiKey: e('AZURE_OPENAI_API_KEY') ?? values.azure?.apiKey,
+      deployment: e('AZURE_OPENAI_DEPLOYMENT') ?? values.azure?.deployment,
+      apiVersion: e('AZURE_OPENAI_API_VERSION') ?? e('OPENAI_API_VERSION') ?? values.azure?.apiVersion,
+    }),
+    sources,
+  };
+}
+
+async function readConfigFile(flags: BackendFlags): Promise<{ file: string | null; values: ConfigFile }> {
+  const explicit = flags.config !== undefined;
+  const file = path.resolve(flags.cwd, flags.config ?? CONFIG_FILE_NAME);
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (error) {
+    if (!explicit && (error as NodeJS.ErrnoException).code === 'ENOENT') return { file: null, values: {} };
+    throw new UsageError(`cannot read the config file ${file}: ${(error as Error).message}`);
+  }
+  const name = path.basename(file);
+  let json: unknown;
+  try {
+    json = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (error) {
+    throw new UsageError(`${name} is not valid JSON: ${(error as Error).message}`);
+  }
+  const parsed = configFileSchema.safeParse(json);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const where = issue.path.join('.');
+      // Our messages name their field; zod's generic ones get the path in front.
+      return where && !issue.message.startsWith(where) ? `${where}: ${issue.message}` : issue.message;
+    });
+    throw new UsageError(`${name}: ${problems.join('; ')}`, `fix ${file}, or pass another with --config`);
+  }
+  return { file, values: parsed.data };
+}
+
+function oneOf<T extends string>(value: string, allowed: readonly T[], field: string): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`${field} must be ${allowed.map((a) => `'${a}'`).join(' or ')}, not '${value}'`);
+}
+
+function positiveInteger(value: string | undefined, field: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`${field} must be a positive whole number, not '${value}'`);
+  return n;
+}
+
+/** Drops undefined fields, so optional properties stay absent rather than present-and-undefined. */
+function compact<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

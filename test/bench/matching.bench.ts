@@ -144,7 +144,9 @@ function describeFailure(item: LabelledQuery, decision: MatchDecision): string {
 }
 
 // 4. Figures.
-const figures = summarizeOutcomes(graded);
+const figures = summarizeOutcomes(graded).sort(
+  (a, b) => NOISE_CATEGORIES.indexOf(a.category) - NOISE_CATEGORIES.indexOf(b.category),
+);
 const sum = (pick: (o: Outcome) => boolean, categories: readonly string[]) =>
   graded.filter((g) => categories.includes(g.category) && pick(g.outcome)).length;
 const light = LIGHT_NOISE_CATEGORIES as readonly string[];

@@ -192,6 +192,9 @@ export async function ingestCommand(raw: IngestCommandOptions): Promise<number> 
   }
   else printSummary(io, result);
   if (reviewed) writeLine(io.stdout, reviewed.summary);
+  if (result.interrupted) {
+    writeLine(io.stderr, 'Interrupted: files not started stay pending; run the same command again to finish them.');
+  }
   return exitCodeFor(
     reviewed ? { ...result, totals: { ...result.totals, reviewRequired: reviewed.pending } } : result,
   );

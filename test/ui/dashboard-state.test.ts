@@ -123,6 +123,7 @@ describe('dashboard reducer', () => {
       },
     });
     expect(state.phase).toBe('finished');
+    expect(state.status).toBe('interrupted');
     expect(reduceDashboard(state, { type: 'tick', now: 99_000 })).toBe(state);
     expect(throughputOf(state)).toMatchObject({ elapsedSeconds: 2.5, etaSeconds: 0 });
   });

@@ -149,7 +149,8 @@ export function reduceDashboard(state: DashboardState, action: DashboardAction):
         totals: event.totals,
         inFlight: [],
         finishedSeconds: event.seconds,
-        status: event.status,
+        // The pipeline reports how the files went; a Ctrl-C is what the admin needs to see.
+        status: state.phase === 'stopping' ? 'interrupted' : event.status,
       };
   }
 }

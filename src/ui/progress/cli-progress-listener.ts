@@ -18,7 +18,7 @@ export function createCliProgressListener(stderr: NodeJS.WriteStream): {
       stream: stderr,
       format:
         ' {bar} {value}/{total} files · {failed} failed · {review} review · {duplicates} duplicates · ETA {eta_formatted}',
-      barsize: 24,
+      barsize: 20,
       hideCursor: true,
       clearOnComplete: false,
       stopOnComplete: false,

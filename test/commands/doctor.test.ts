@@ -1,0 +1,108 @@
+import fs from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+import { doctorCommand } from '../../src/commands/doctor.js';
+import { ExitCode } from '../../src/errors.js';
+import { captureIo, createTempDir } from '../support/databases.js';
+import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server.js';
+
+interface Report {
+  healthy: boolean;
+  checks: { name: string; status: string; detail: string }[];
+  config: Record<string, unknown>;
+}
+
+describe('doctor', () => {
+  let cwd: string;
+  let server: FakeOpenAiServer;
+  beforeEach(async () => {
+    cwd = createTempDir('tecsalud-doctor-');
+    server = await startFakeOpenAiServer({ dimension: 8, apiKey: 'sk-doctor-secret' });
+  });
+  afterEach(async () => {
+    await server.close();
+    fs.rmSync(cwd, { recursive: true, force: true });
+  });
+
+  const run = async (options: Record<string, string | undefined>, env: NodeJS.ProcessEnv = {}) => {
+    const capture = captureIo();
+    const code = await doctorCommand({ ...options, cwd, env, json: true, io: capture.io });
+    return { code, report: JSON.parse(capture.stdout()) as Report, raw: capture.stdout() };
+  };
+  const status = (report: Report, name: string) => report.checks.find((c) => c.name === name);
+
+  it('is healthy on the embedded defaults, and says what it checked', async () => {
+    const { code, report } = await run({ db: 'registry.db' });
+    expect(code).toBe(ExitCode.Success);
+    expect(report.healthy).toBe(true);
+    expect(report.checks.map((c) => c.name)).toEqual([
+      'config',
+      'database',
+      'embedder',
+      'vector store',
+      'workdir',
+      'pdftotext',
+    ]);
+    expect(status(report, 'embedder')).toMatchObject({
+      status: 'ok',
+      detail: expect.stringContaining('hashing-v1'),
+    });
+    expect(status(report, 'vector store')?.status).toBe('warn'); // no collection yet
+  });
+
+  it('checks a remote embedder with a tiny call and never prints its key', async () => {
+    const env = { OPENAI_API_KEY: 'sk-doctor-secret', OPENAI_BASE_URL: `${server.url}/v1` };
+    const good = await run(
+      {
+        db: 'registry.db',
+        embedder: 'openai',
+        embeddingModel: 'text-embedding-3-small',
+        embeddingDimensions: '8',
+      },
+      env,
+    );
+    expect(status(good.report, 'embedder')).toMatchObject({
+      status: 'ok',
+      detail: expect.stringContaining('openai:text-embedding-3-small@8'),
+    });
+    expect(server.requests).toHaveLength(1);
+    expect(good.raw).not.toContain('sk-doctor-secret');
+
+    const bad = await run(
+      { db: 'registry.db', embedder: 'openai', embeddingDimensions: '8' },
+      { ...env, OPENAI_API_KEY: 'sk-wrong-secret' },
+    );
+    expect(bad.code).toBe(ExitCode.ServiceUnavailable);
+    expect(status(bad.report, 'embedder')).toMatchObject({
+      status: 'fail',
+      detail: expect.stringMatching(/refused the API key/),
+    });
+    expect(bad.raw).not.toContain('sk-wrong-secret');
+  });
+
+  it('fails, with exit 69, when the vector store or the database cannot be reached', async () => {
+    const chroma = await run({ db: 'registry.db', vectorStore: 'chroma', chromaUrl: 'http://127.0.0.1:9' });
+    expect(chroma.code).toBe(ExitCode.ServiceUnavailable);
+    expect(status(chroma.report, 'vector store')).toMatchObject({
+      status: 'fail',
+      detail: expect.stringMatching(/cannot reach the Chroma server/),
+    });
+    expect(status(chroma.report, 'database')?.status).not.toBe('fail'); // a new file: not migrated yet
+
+    const postgres = await run({ db: 'postgres://someone:pg-secret@127.0.0.1:9/registry' });
+    expect(postgres.code).toBe(ExitCode.ServiceUnavailable);
+    expect(status(postgres.report, 'database')).toMatchObject({ status: 'fail' });
+    expect(postgres.raw).not.toContain('pg-secret');
+  });
+
+  it('fails on a broken config file without hiding the other checks', async () => {
+    fs.writeFileSync(`${cwd}/tecsalud-batch.config.json`, JSON.stringify({ vectorStore: 'pinecone' }));
+    const { code, report } = await run({});
+    expect(code).toBe(ExitCode.ServiceUnavailable);
+    expect(status(report, 'config')).toMatchObject({
+      status: 'fail',
+      detail: expect.stringContaining("vectorStore must be 'embedded' or 'chroma'"),
+    });
+    expect(status(report, 'workdir')?.status).toBe('ok');
+  });
+});

@@ -1,0 +1,135 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+import { CONFIG_FILE_NAME, loadBackendConfig } from '../../src/config/load-config.js';
+import { redactConfig, redactSecrets } from '../../src/config/redact-config.js';
+import { UsageError } from '../../src/errors.js';
+import { createTempDir } from '../support/databases.js';
+
+describe('loadBackendConfig', () => {
+  let cwd: string;
+  beforeEach(() => {
+    cwd = createTempDir('tecsalud-config-');
+  });
+  afterEach(() => fs.rmSync(cwd, { recursive: true, force: true }));
+
+  const writeConfig = (value: unknown, name = CONFIG_FILE_NAME) =>
+    fs.writeFileSync(path.join(cwd, name), typeof value === 'string' ? value : JSON.stringify(value));
+
+  it('defaults to the embedded backends with nothing configured', async () => {
+    const config = await loadBackendConfig({ cwd, env: {} });
+    expect(config).toMatchObject({
+      file: null,
+      db: undefined,
+      vectorStore: 'embedded',
+      collection: 'medical_documents',
+      embedder: 'hashing',
+      chroma: { url: 'http://localhost:8000' },
+    });
+    expect(config.sources.vectorStore).toBe('default');
+  });
+
+  it('takes flags over the environment, the environment over the file, the file over defaults', async () => {
+    writeConfig({
+      db: 'postgres://file@db/registry',
+      vectorStore: 'chroma',
+      chroma: { url: 'http://file:8000' },
+      collection: 'from_file',
+      embedder: 'azure',
+      embedding: { model: 'file-model' },
+      azure: { endpoint: 'https://file.openai.azure.test', deployment: 'file-dep' },
+    });
+    const env = {
+      CHROMA_URL: 'http://env:8000',
+      TECSALUD_EMBEDDER: 'openai',
+      OPENAI_API_KEY: 'sk-env',
+      TECSALUD_COLLECTION: 'from_env',
+    };
+    const config = await loadBackendConfig({
+      cwd,
+      env,
+      collection: 'from_flag',
+      embeddingModel: 'flag-model',
+    });
+    expect(config.file).toBe(path.join(cwd, CONFIG_FILE_NAME));
+    expect(config).toMatchObject({
+      db: 'postgres://file@db/registry',
+      vectorStore: 'chroma',
+      chroma: { url: 'http://env:8000' },
+      collection: 'from_flag',
+      embedder: 'openai',
+      embedding: { model: 'flag-model' },
+      openai: { apiKey: 'sk-env' },
+      azure: { endpoint: 'https://file.openai.azure.test', deployment: 'file-dep' },
+    });
+    expect(config.sources).toMatchObject({
+      db: 'file',
+      vectorStore: 'file',
+      chromaUrl: 'env',
+      collection: 'flag',
+      embedder: 'env',
+      embeddingModel: 'flag',
+    });
+    const flagged = await loadBackendConfig({
+      cwd,
+      env: { TECSALUD_DB: 'env.db' },
+      db: 'flag.db',
+      vectorStore: 'embedded',
+    });
+    expect([flagged.db, flagged.vectorStore]).toEqual(['flag.db', 'embedded']);
+    expect((await loadBackendConfig({ cwd, env: { TECSALUD_DB: 'env.db' } })).db).toBe('env.db');
+  });
+
+  it('reads --config from another place, and insists that it exists', async () => {
+    writeConfig({ embedder: 'openai' }, 'elsewhere.json');
+    expect((await loadBackendConfig({ cwd, env: {}, config: 'elsewhere.json' })).embedder).toBe('openai');
+    await expect(loadBackendConfig({ cwd, env: {}, config: 'missing.json' })).rejects.toThrow(
+      /cannot read the config file/,
+    );
+  });
+
+  it('explains what is wrong with a config file', async () => {
+    writeConfig({ vectorStore: 'pinecone' });
+    await expect(loadBackendConfig({ cwd, env: {} })).rejects.toThrow(
+      "tecsalud-batch.config.json: vectorStore must be 'embedded' or 'chroma'",
+    );
+    writeConfig({ embedder: 'openai', colection: 'x' });
+    await expect(loadBackendConfig({ cwd, env: {} })).rejects.toThrow(/unknown key\(s\) colection/);
+    writeConfig({ embedding: { dimensions: 1.5 } });
+    await expect(loadBackendConfig({ cwd, env: {} })).rejects.toThrow(
+      /embedding.dimensions must be a whole number/,
+    );
+    writeConfig('{ "embedder": ');
+    const error = await loadBackendConfig({ cwd, env: {} }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as Error).message).toMatch(/tecsalud-batch.config.json is not valid JSON/);
+  });
+
+  it('checks flag and environment values too', async () => {
+    await expect(loadBackendConfig({ cwd, env: { TECSALUD_VECTOR_STORE: 'milvus' } })).rejects.toThrow(
+      "TECSALUD_VECTOR_STORE must be 'embedded' or 'chroma', not 'milvus'",
+    );
+    await expect(loadBackendConfig({ cwd, env: {}, embedder: 'cohere' })).rejects.toThrow(
+      /--embedder must be/,
+    );
+    await expect(loadBackendConfig({ cwd, env: {}, embeddingDimensions: 'many' })).rejects.toThrow(
+      /--embedding-dimensions must be a positive whole number/,
+    );
+  });
+
+  it('never shows secrets', async () => {
+    writeConfig({ openai: { apiKey: 'sk-file-secret' }, db: 'postgres://app:hunter2@db:5432/registry' });
+    const config = await loadBackendConfig({
+      cwd,
+      env: { AZURE_OPENAI_API_KEY: 'azure-secret-key', CHROMA_URL: 'http://user:chroma-pass@chroma:8000' },
+    });
+    const shown = JSON.stringify(redactConfig(config));
+    for (const secret of ['sk-file-secret', 'hunter2', 'azure-secret-key', 'chroma-pass'])
+      expect(shown).not.toContain(secret);
+    expect(shown).toContain('postgres://app:***@db:5432/registry');
+    expect(redactSecrets('failed with key sk-file-secret and azure-secret-key', config)).toBe(
+      'failed with key *** and ***',
+    );
+  });
+});

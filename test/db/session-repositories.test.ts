@@ -1,0 +1,175 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+import type { OpenDatabase } from '../../src/db/open-database.js';
+import { AuditRepository } from '../../src/db/repositories/audit-repository.js';
+import { BatchRepository } from '../../src/db/repositories/batch-repository.js';
+import { DocumentRepository } from '../../src/db/repositories/document-repository.js';
+import { PatientRepository } from '../../src/db/repositories/patient-repository.js';
+import type { MedicalDocument } from '../../src/db/schema.js';
+import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/databases.js';
+
+describe.each(DATABASE_KINDS)('session, document and audit repositories on %s', (kind) => {
+  let testDb: TestDatabase;
+  let database: OpenDatabase;
+  let batches: BatchRepository;
+
+  beforeEach(async () => {
+    testDb = await createTestDatabase(kind);
+    database = await testDb.open();
+    batches = new BatchRepository(database.db);
+  });
+  afterEach(async () => {
+    await database.close();
+    await testDb.cleanup();
+  });
+
+  const newSession = (sourceDir = '/srv/drop') =>
+    batches.createSession({
+      uploadedBy: 'tester',
+      processingType: 'both',
+      sourceDir,
+      options: { chunkSize: 1000 },
+    });
+
+  it('creates, starts, counts and finishes a session', async () => {
+    const session = await newSession();
+    expect(await batches.findSession(session.id)).toEqual(session);
+    await batches.markStarted(session.id);
+    await batches.updateCounts(session.id, {
+      totalFiles: 3,
+      processedFiles: 2,
+      failedFiles: 1,
+      duplicates: 1,
+    });
+    await batches.finishSession(session.id, 'partially_failed', 'one file failed');
+    const done = await batches.findSession(session.id);
+    expect(done).toMatchObject({
+      status: 'partially_failed',
+      totalFiles: 3,
+      processedFiles: 2,
+      failedFiles: 1,
+      errorMessage: 'one file failed',
+    });
+    expect(typeof done?.totalFiles).toBe('number');
+    expect(done?.startedAt).not.toBeNull();
+    expect(JSON.parse(done!.optionsJson)).toEqual({ chunkSize: 1000 });
+    expect((await batches.findSessionByPrefix(session.id.slice(0, 8))).map((s) => s.id)).toEqual([
+      session.id,
+    ]);
+    expect((await batches.latestSession())?.id).toBe(session.id);
+  });
+
+  it('registers files once per path, updates them and lists the pending reviews', async () => {
+    const session = await newSession();
+    const files = [
+      { relativePath: 'b/2.pdf', filename: '2.pdf', fileSize: 20 },
+      { relativePath: 'a/1.pdf', filename: '1.pdf', fileSize: 10 },
+    ];
+    await batches.registerFiles(session.id, files);
+    await batches.registerFiles(session.id, files);
+    const listed = await batches.listFiles(session.id);
+    expect(listed.map((f) => f.relativePath)).toEqual(['a/1.pdf', 'b/2.pdf']);
+    const [first] = listed;
+    await batches.updateFile(first!.id, {
+      matchingStatus: 'review_required',
+      processingStatus: 'pending',
+      contentSha256: 'f'.repeat(64),
+      matchConfidence: 0.8125,
+      extractedText: 'texto sintético',
+    });
+    expect(await batches.findFile(first!.id)).toMatchObject({
+      matchConfidence: 0.8125,
+      extractedText: 'texto sintético',
+    });
+    expect((await batches.pendingReviews()).map((f) => f.id)).toEqual([first!.id]);
+    expect((await batches.pendingReviews(session.id)).map((f) => f.id)).toEqual([first!.id]);
+    expect((await batches.findPendingReviewBySha('f'.repeat(64)))?.id).toBe(first!.id);
+    // Cleaning keeps the file still waiting for an admin.
+    expect(await batches.deleteSessionWorkingState(session.id)).toEqual({
+      removed: 1,
+      keptPendingReviews: 1,
+    });
+    expect((await batches.listFiles(session.id)).map((f) => f.id)).toEqual([first!.id]);
+  });
+
+  it('marks sessions abandoned by a killed run on the same directory, and no other', async () => {
+    const killed = await newSession('/srv/drop');
+    await batches.markStarted(killed.id);
+    const elsewhere = await newSession('/srv/other');
+    const current = await newSession('/srv/drop');
+    expect(await batches.markAbandonedSessions('/srv/drop', current.id)).toBe(1);
+    expect((await batches.findSession(killed.id))?.status).toBe('failed');
+    expect((await batches.findSession(elsewhere.id))?.status).toBe('pending');
+    expect((await batches.findSession(current.id))?.status).toBe('pending');
+    const listed = await batches.listSessions(10);
+    expect(listed).toHaveLength(3);
+  });
+
+  it('stores one document per content, replacing it on a forced re-ingest', async () => {
+    const { patient } = await new PatientRepository(database.db, database.sqlite).insertOrGet(
+      { expediente: '3000000001', apellidoPaterno: 'GARZA', apellidoMaterno: 'TIJERINA', nombres: 'MARIA' },
+      'batch_ingest',
+    );
+    const session = await newSession();
+    const documents = new DocumentRepository(database.db);
+    const now = new Date().toISOString();
+    const document: MedicalDocument = {
+      id: 'doc-1',
+      patientId: patient.id,
+      batchId: session.id,
+      batchFileId: null,
+      expediente: patient.expediente,
+      filename: '3000000001_GARZA TIJERINA, MARIA_1_CONS.pdf',
+      documentType: 'consultation',
+      documentTypeCode: 'CONS',
+      numero: '1',
+      contentSha256: 'a'.repeat(64),
+      processingType: 'both',
+      content: 'Consulta sintética',
+      pages: 1,
+      chunksCount: 1,
+      vectorized: 1,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await documents.upsert(document);
+    await documents.upsert({ ...document, id: 'doc-ignored', content: 'Consulta corregida', chunksCount: 2 });
+    expect(await documents.countAll()).toBe(1);
+    expect(await documents.findBySha('a'.repeat(64))).toMatchObject({
+      id: 'doc-1',
+      content: 'Consulta corregida',
+      chunksCount: 2,
+    });
+    expect(await documents.findById('doc-1')).toBeDefined();
+    expect(await documents.deleteByBatch(session.id)).toEqual(['doc-1']);
+    expect(await documents.countAll()).toBe(0);
+  });
+
+  it('records audit events with their details, newest first, by session', async () => {
+    const audit = new AuditRepository(database.db);
+    const session = await newSession();
+    await audit.record({
+      actor: 'tester',
+      action: 'session_started',
+      batchId: session.id,
+      details: { files: 2 },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await audit.record({
+      actor: 'tester',
+      action: 'patient_created',
+      entityType: 'patient',
+      entityId: 'p-1',
+    });
+    const all = await audit.list({ limit: 10 });
+    expect(all.map((e) => e.action)).toEqual(['patient_created', 'session_started']);
+    const bySession = await audit.list({ batchId: session.id, limit: 10 });
+    expect(bySession).toHaveLength(1);
+    expect(JSON.parse(bySession[0]!.details!)).toEqual({ files: 2 });
+    // Inside a transaction, as the pipeline writes it.
+    await database.db.transaction().execute(async (trx) => {
+      await new AuditRepository(trx).record({ actor: 'tester', action: 'in_transaction' });
+    });
+    expect(await audit.list({ limit: 10 })).toHaveLength(3);
+  });
+});

@@ -17,7 +17,7 @@ export function createCliProgressListener(stderr: NodeJS.WriteStream): {
     {
       stream: stderr,
       format:
-        ' {bar} {value}/{total} files · {failed} failed · {review} review · {duplicates} duplicates · ETA {eta_formatted}',
+        ' {bar} {value}/{total} files · {failed} failed · {review} review · {duplicates} dup · ETA {eta_formatted}',
       barsize: 20,
       hideCursor: true,
       clearOnComplete: false,

@@ -194,6 +194,11 @@ Examples:
     .option('--force', 're-ingest content that was already ingested, replacing its chunks')
     .option('--dry-run', 'show the parse and match plan; write nothing')
     .option('--non-interactive', 'never prompt: reviews stay pending for `tecsalud-batch review`')
+    .option('--log-file <path>', "structured JSON logs (pino) to this file; '-' for stderr")
+    .option('--quiet', 'no progress or summary output (errors still go to stderr)')
+    .option('--redact', 'keep patient names out of the logs (expediente and content hash identify files)')
+    .option('--archive-dir <dir>', 'move each ingested (or already ingested) file here, keeping its relative path')
+    .option('--quarantine-dir <dir>', 'move each file that failed validation here, keeping its relative path')
     .addOption(dbOption())
     .addOption(BACKEND_OPTIONS.config())
     .addOption(BACKEND_OPTIONS.vectorStore())
@@ -208,6 +213,7 @@ Examples:
 Examples:
   $ tecsalud-batch ingest fixtures/sample
   $ tecsalud-batch ingest /srv/drop --type complete --user jlopez --non-interactive --json > report.json
+  $ tecsalud-batch ingest /srv/drop --non-interactive --quiet --log-file /var/log/tecsalud/ingest.log --redact --archive-dir /srv/archive --quarantine-dir /srv/quarantine
   $ tecsalud-batch ingest ./incoming --dry-run
 ${EXIT_CODES_HELP}`,
     )

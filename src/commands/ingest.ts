@@ -1,7 +1,11 @@
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { z } from 'zod';
 import { parseByteSize } from '../core/pipeline/check-pdf-file.js';
-import type { PipelineEvent } from '../core/pipeline/events.js';
+import type { PipelineEvent, PipelineListener } from '../core/pipeline/events.js';
+import { createLogListener } from '../ingest/log-listener.js';
+import { openPipelineLogger } from '../ingest/pipeline-logger.js';
 import { PROCESSING_TYPES } from '../db/schema.js';
 import { ExitCode, UsageError } from '../errors.js';
 import type { IngestOptions } from '../ingest/types.js';
@@ -36,6 +40,14 @@ export interface IngestCommandOptions extends DatabaseOptions, BackendFlags {
   dryRun?: boolean;
   json?: boolean;
   nonInteractive?: boolean;
+  /** JSON log lines to this file (`-`: stderr). */
+  logFile?: string;
+  /** No progress or summary output (errors still go to stderr). */
+  quiet?: boolean;
+  /** Keep patient names out of the logs. */
+  redact?: boolean;
+  archiveDir?: string;
+  quarantineDir?: string;
   io?: CommandIo;
   signal?: AbortSignal;
 }
@@ -44,7 +56,9 @@ const DEFAULT_CONCURRENCY = Math.min(os.availableParallelism(), 10);
 
 const optionsSchema = z
   .object({
-    type: z.enum(PROCESSING_TYPES, { error: () => `--type must be one of ${PROCESSING_TYPES.join(', ')}` }).default('both'),
+    type: z
+      .enum(PROCESSING_TYPES, { error: () => `--type must be one of ${PROCESSING_TYPES.join(', ')}` })
+      .default('both'),
     concurrency: z.coerce
       .number({ error: () => '--concurrency must be a whole number from 1 to 64' })
       .int('--concurrency must be a whole number from 1 to 64')
@@ -88,7 +102,9 @@ const optionsSchema = z
       .positive('--timeout must be a positive number of seconds')
       .default(60),
   })
-  .refine((o) => o.chunkOverlap < o.chunkSize, { message: '--chunk-overlap must be smaller than --chunk-size' })
+  .refine((o) => o.chunkOverlap < o.chunkSize, {
+    message: '--chunk-overlap must be smaller than --chunk-size',
+  })
   .refine((o) => o.reviewThreshold <= o.autoThreshold, {
     message: '--review-threshold must not be above --auto-threshold',
   });
@@ -110,11 +126,14 @@ export function resolveIngestOptions(raw: IngestCommandOptions): IngestOptions &
   }
   const maxFileSize = raw.maxFileSize === undefined ? 10 * 1024 * 1024 : parseByteSize(raw.maxFileSize);
   if (maxFileSize === null || maxFileSize <= 0) {
-    throw new UsageError(`--max-file-size '${raw.maxFileSize}' is not a size`, 'write it like 10MB, 512KB or 1048576');
+    throw new UsageError(
+      `--max-file-size '${raw.maxFileSize}' is not a size`,
+      'write it like 10MB, 512KB or 1048576',
+    );
   }
   const o = parsed.data;
   return {
-    sourceDir: raw.dir,
+    sourceDir: path.resolve(raw.cwd, raw.dir),
     glob: raw.glob,
     processingType: o.type,
     uploadedBy: raw.user?.trim() || safeUsername(),
@@ -128,7 +147,27 @@ export function resolveIngestOptions(raw: IngestCommandOptions): IngestOptions &
     thresholds: { auto: o.autoThreshold, review: o.reviewThreshold },
     signal: raw.signal,
     timeoutSeconds: o.timeout,
+    archiveDir: resolveDisposalDir(raw.archiveDir, '--archive-dir', raw),
+    quarantineDir: resolveDisposalDir(raw.quarantineDir, '--quarantine-dir', raw),
   };
+}
+
+/** Archive and quarantine folders must lie outside the drop folder, or the next run would find the files again. */
+function resolveDisposalDir(
+  value: string | undefined,
+  flag: string,
+  raw: IngestCommandOptions,
+): string | undefined {
+  if (!value) return undefined;
+  const dir = path.resolve(raw.cwd, value);
+  const source = path.resolve(raw.cwd, raw.dir);
+  if (dir === source || dir.startsWith(source + path.sep)) {
+    throw new UsageError(
+      `${flag} '${value}' is inside the folder being ingested`,
+      'choose a folder outside it',
+    );
+  }
+  return dir;
 }
 
 export async function ingestCommand(raw: IngestCommandOptions): Promise<number> {
@@ -141,10 +180,16 @@ export async function ingestCommand(raw: IngestCommandOptions): Promise<number> 
     const { dryRunIngest } = await import('./ingest-dry-run.js');
     return dryRunIngest(options, raw, io);
   }
-  const { runIngest } = await import('../ingest/run-ingest.js');
+  const [{ runIngest }, { withRunLock }] = await Promise.all([
+    import('../ingest/run-ingest.js'),
+    import('../ingest/run-lock.js'),
+  ]);
+  const logger = raw.logFile ? await openPipelineLogger(raw.logFile, { cwd: raw.cwd }) : null;
   const presenter = await createIngestPresenter({
     json: Boolean(raw.json),
     nonInteractive: Boolean(raw.nonInteractive),
+    // Log lines on stderr and a progress display on the same terminal would garble each other.
+    quiet: Boolean(raw.quiet) || raw.logFile === '-',
     stdout: io.stdout,
     stderr: io.stderr,
     plain: () => createProgressPrinter(io.stderr),
@@ -154,30 +199,47 @@ export async function ingestCommand(raw: IngestCommandOptions): Promise<number> 
   options.signal = raw.signal ?? interrupts?.signal;
   let result: IngestResult;
   let reviewed = null as ReviewOutcome | null; // set inside the callback below
+  const logListener = logger ? createLogListener(logger, { redact: Boolean(raw.redact) }) : null;
   try {
     result = await withDatabase(raw, async (database) => {
-      const adapters = await openPipelineAdapters({
+      // One run per (folder, database) at a time: a second one stops here with exit 75.
+      const ingested = await withRunLock(
         database,
-        processingType: options.processingType,
-        backends,
-        timeoutMs: options.timeoutSeconds * 1000,
-      });
-      let ingested: IngestResult;
-      try {
-        ingested = await runIngest(options, { database, ...adapters }, presenter.listener, {
-          collectResults: Boolean(raw.json),
-        });
-      } finally {
-        await adapters.close();
-      }
+        { sourceDir: realSourceDir(options.sourceDir) },
+        async (lock) => {
+          const adapters = await openPipelineAdapters({
+            database,
+            processingType: options.processingType,
+            backends,
+            timeoutMs: options.timeoutSeconds * 1000,
+          });
+          const listener: PipelineListener = (event) => {
+            if (event.type === 'session_started')
+              void lock.setSession(event.sessionId).catch(() => undefined);
+            logListener?.(event);
+            presenter.listener?.(event);
+          };
+          try {
+            return await runIngest(options, { database, ...adapters }, listener, {
+              collectResults: Boolean(raw.json),
+            });
+          } finally {
+            await adapters.close();
+          }
+        },
+      );
       if (!ingested.interrupted && ingested.totals.reviewRequired > 0) {
         reviewed = await presenter.settleReviews(database, ingested.session.id, options.uploadedBy);
       }
       return ingested;
     });
+  } catch (error) {
+    logger?.error({ event: 'session_failed', error: (error as Error).message }, 'run stopped');
+    throw error;
   } finally {
     interrupts?.dispose();
     await presenter.finish();
+    logger?.flush();
   }
   if (raw.json) {
     writeJson(io, {
@@ -185,15 +247,20 @@ export async function ingestCommand(raw: IngestCommandOptions): Promise<number> 
       pages: result.totals.pages,
       chunks: result.totals.chunks,
       stage_seconds: Object.fromEntries(
-        Object.entries(result.stageSeconds).map(([stage, seconds]) => [stage, Math.round(seconds * 1000) / 1000]),
+        Object.entries(result.stageSeconds).map(([stage, seconds]) => [
+          stage,
+          Math.round(seconds * 1000) / 1000,
+        ]),
       ),
       files: result.files.map(toFileJson),
     });
-  }
-  else printSummary(io, result);
+  } else if (!raw.quiet) printSummary(io, result);
   if (reviewed) writeLine(io.stdout, reviewed.summary);
   if (result.interrupted) {
-    writeLine(io.stderr, 'Interrupted: files not started stay pending; run the same command again to finish them.');
+    writeLine(
+      io.stderr,
+      'Interrupted: files not started stay pending; run the same command again to finish them.',
+    );
   }
   return exitCodeFor(
     reviewed ? { ...result, totals: { ...result.totals, reviewRequired: reviewed.pending } } : result,
@@ -258,6 +325,14 @@ function createProgressPrinter(stderr: NodeJS.WritableStream): (event: PipelineE
   };
 }
 
+function realSourceDir(dir: string): string {
+  try {
+    return fs.realpathSync(dir);
+  } catch {
+    return path.resolve(dir); // runIngest explains a missing folder
+  }
+}
+
 function safeUsername(): string {
   try {
     return os.userInfo().username;
@@ -265,4 +340,3 @@ function safeUsername(): string {
     return process.env.USER ?? 'unknown';
   }
 }
-

@@ -1,11 +1,18 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parse as parseCsv, type CsvError } from 'csv-parse';
 import { ExitCode, UserError } from '../errors.js';
-import { detectRegistryLayout, toPatientInput, type PatientInput, type RegistryColumnLayout } from '../core/registry/registry-row.js';
+import {
+  detectRegistryLayout,
+  toPatientInput,
+  type PatientInput,
+  type RegistryColumnLayout,
+} from '../core/registry/registry-row.js';
 import { normalizeName } from '../core/filename/normalize-name.js';
 import { splitSurnames } from '../core/filename/split-surnames.js';
 import { PatientRepository, type UpsertSummary } from '../db/repositories/patient-repository.js';
+import { AuditRepository } from '../db/repositories/audit-repository.js';
 import type { Patient } from '../db/schema.js';
 import { withDatabase, type DatabaseOptions } from './shared/database.js';
 import { processIo, writeJson, writeLine, type CommandIo } from './shared/io.js';
@@ -13,6 +20,8 @@ import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
 
 export interface ImportPatientsOptions extends DatabaseOptions {
   file: string;
+  /** Who imports, for the audit log (default: the OS user). */
+  user?: string;
   json?: boolean;
   /** Rows per transaction: large enough to amortise the commit, small enough to bound memory. */
   batchSize?: number;
@@ -39,7 +48,11 @@ const MAX_LISTED_REJECTIONS = 1000;
 export async function importPatients(options: ImportPatientsOptions): Promise<ImportReport> {
   const file = path.resolve(options.cwd, options.file);
   if (!fs.existsSync(file)) {
-    throw new UserError(`the file '${options.file}' does not exist`, ExitCode.Usage, 'give the path of a CSV file');
+    throw new UserError(
+      `the file '${options.file}' does not exist`,
+      ExitCode.Usage,
+      'give the path of a CSV file',
+    );
   }
   if (fs.statSync(file).isDirectory()) {
     throw new UserError(`'${options.file}' is a folder, not a CSV file`, ExitCode.Usage);
@@ -87,7 +100,10 @@ export async function importPatients(options: ImportPatientsOptions): Promise<Im
       report.unchanged += summary.unchanged;
       pending = [];
     };
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+    for await (const { record, info } of parser as AsyncIterable<{
+      record: string[];
+      info: { lines: number };
+    }>) {
       if (!header) {
         header = record.map((h) => h.trim().toLowerCase());
         const layout = detectRegistryLayout(header);
@@ -119,6 +135,19 @@ export async function importPatients(options: ImportPatientsOptions): Promise<Im
     if (!header) throw new UserError(`'${options.file}' is empty`, ExitCode.Usage);
     await flush();
     report.seconds = (performance.now() - started) / 1000;
+    await new AuditRepository(db).record({
+      actor: options.user ?? currentUser(),
+      action: 'registry_imported',
+      entityType: 'patients',
+      details: {
+        file,
+        total_rows: report.totalRows,
+        inserted: report.inserted,
+        updated: report.updated,
+        unchanged: report.unchanged,
+        rejected: report.rejected,
+      },
+    });
     return report;
   });
 }
@@ -202,7 +231,9 @@ export interface ShowPatientOptions extends DatabaseOptions {
 
 export async function showPatientCommand(options: ShowPatientOptions): Promise<number> {
   const io = options.io ?? processIo;
-  const patient = await withDatabase(options, ({ db }) => new PatientRepository(db).findByExpediente(options.expediente.trim()));
+  const patient = await withDatabase(options, ({ db }) =>
+    new PatientRepository(db).findByExpediente(options.expediente.trim()),
+  );
   if (!patient) {
     throw new UserError(
       `no patient with expediente '${sanitizeForTerminal(options.expediente)}'`,
@@ -223,7 +254,8 @@ export async function showPatientCommand(options: ShowPatientOptions): Promise<n
       ['created', patient.createdAt],
       ['updated', patient.updatedAt],
     ];
-    for (const [label, value] of rows) writeLine(io.stdout, `${label.padEnd(20)} ${sanitizeForTerminal(value)}`);
+    for (const [label, value] of rows)
+      writeLine(io.stdout, `${label.padEnd(20)} ${sanitizeForTerminal(value)}`);
   }
   return ExitCode.Success;
 }
@@ -240,7 +272,9 @@ export async function searchPatientsCommand(options: SearchPatientsOptions): Pro
   const limit = parseCount(options.limit, '--limit');
   const text = normalizeName(options.name);
   if (!text) throw new UserError('give part of a name to search for', ExitCode.Usage);
-  const patients = await withDatabase(options, ({ db }) => new PatientRepository(db).searchByName(text, limit));
+  const patients = await withDatabase(options, ({ db }) =>
+    new PatientRepository(db).searchByName(text, limit),
+  );
   if (options.json) writeJson(io, { query: text, patients: patients.map(toPatientJson) });
   else {
     writePatientTable(io, patients);
@@ -273,10 +307,19 @@ function writePatientTable(io: CommandIo, patients: Patient[]): void {
 
 function parseCount(value: string, flag: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new UserError(`${flag} must be a whole number ≥ 0 (got '${value}')`, ExitCode.Usage);
+  if (!Number.isInteger(n) || n < 0)
+    throw new UserError(`${flag} must be a whole number ≥ 0 (got '${value}')`, ExitCode.Usage);
   return n;
 }
 
 function round(seconds: number): number {
   return Math.round(seconds * 100) / 100;
+}
+
+function currentUser(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return process.env.USER ?? 'unknown';
+  }
 }

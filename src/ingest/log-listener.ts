@@ -42,7 +42,11 @@ export function createLogListener(logger: PipelineLogger, options: LogListenerOp
               numero: parsed?.numero ?? null,
               content_sha256: result.contentSha256,
             }
-          : { path: result.relativePath, expediente: parsed?.expediente ?? null, content_sha256: result.contentSha256 };
+          : {
+              path: result.relativePath,
+              expediente: parsed?.expediente ?? null,
+              content_sha256: result.contentSha256,
+            };
         const line = {
           event: 'file_finished',
           ...identity,
@@ -69,7 +73,16 @@ export function createLogListener(logger: PipelineLogger, options: LogListenerOp
             session_id: event.sessionId,
             status: event.status,
             seconds: Math.round(event.seconds * 1000) / 1000,
-            ...event.totals,
+            total_files: event.totals.totalFiles,
+            processed_files: event.totals.processedFiles,
+            failed_files: event.totals.failedFiles,
+            created_patients: event.totals.createdPatients,
+            matched_patients: event.totals.matchedPatients,
+            review_required: event.totals.reviewRequired,
+            duplicates: event.totals.duplicates,
+            deferred: event.totals.deferred,
+            pages: event.totals.pages,
+            chunks: event.totals.chunks,
           },
           'session finished',
         );

@@ -4,6 +4,8 @@ import type { OpenDatabase } from '../db/open-database.js';
 export interface IngestPresenterOptions {
   json: boolean;
   nonInteractive: boolean;
+  /** --quiet, or logs on stderr: no progress output at all. */
+  quiet?: boolean;
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
   stdin?: NodeJS.ReadStream;
@@ -42,6 +44,15 @@ export const STOPPING_MESSAGE =
  * else a cli-progress bar when stderr is a terminal; else the plain progress line (none with --json).
  */
 export async function createIngestPresenter(options: IngestPresenterOptions): Promise<IngestPresenter> {
+  if (options.quiet) {
+    return {
+      kind: 'none',
+      listener: undefined,
+      interrupted: () => options.stderr.write(`\n${STOPPING_MESSAGE}\n`),
+      settleReviews: async () => null,
+      finish: async () => undefined,
+    };
+  }
   const stdoutTty = isTty(options.stdout);
   if (stdoutTty && !options.json && !options.nonInteractive) {
     const { startIngestUi } = await import('./ingest-app.js');

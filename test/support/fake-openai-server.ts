@@ -21,6 +21,8 @@ export interface FakeOpenAiServer {
   requests: RecordedRequest[];
   /** Queues faults for the next requests. */
   inject(...faults: Fault[]): void;
+  /** Drops the faults not yet served: the server answers normally again. */
+  clearFaults(): void;
   /** Requests being answered right now, and the most ever at once. */
   inFlight(): { now: number; peak: number };
   close(): Promise<void>;
@@ -119,6 +121,7 @@ export async function startFakeOpenAiServer(
     url: `http://127.0.0.1:${port}`,
     requests,
     inject: (...more) => void faults.push(...more),
+    clearFaults: () => void faults.splice(0),
     inFlight: () => ({ now, peak }),
     close: () =>
       new Promise<void>((resolve) => {

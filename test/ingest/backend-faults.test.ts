@@ -1,0 +1,171 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ingestCommand } from '../../src/commands/ingest.js';
+import { importPatientsCommand } from '../../src/commands/patients.js';
+import { ExitCode } from '../../src/errors.js';
+import { chromaWanted, createScratchChromaDatabase } from '../support/chroma.js';
+import { captureIo, createTempDir } from '../support/databases.js';
+import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server.js';
+import { REGISTRY_CSV, SAMPLE_DIR, type JsonReport } from '../support/ingest-fixture.js';
+
+const KEY = 'sk-faults-fake';
+let cwd: string;
+let server: FakeOpenAiServer;
+let env: NodeJS.ProcessEnv;
+
+beforeEach(async () => {
+  cwd = createTempDir('tecsalud-faults-');
+  server = await startFakeOpenAiServer({ dimension: 16, apiKey: KEY });
+  env = { OPENAI_API_KEY: KEY, OPENAI_BASE_URL: `${server.url}/v1`, TECSALUD_DB: path.join(cwd, 'registry.db') };
+  // Few, fast retries so that the test measures behaviour, not back-off.
+  writeConfig({});
+  expect(await importPatientsCommand({ file: REGISTRY_CSV, cwd, env, io: captureIo().io })).toBe(0);
+});
+afterEach(async () => {
+  await server.close();
+  fs.rmSync(cwd, { recursive: true, force: true });
+});
+
+function writeConfig(extra: Record<string, unknown>) {
+  fs.writeFileSync(
+    path.join(cwd, 'tecsalud-batch.config.json'),
+    JSON.stringify({
+      embedder: 'openai',
+      embedding: { model: 'text-embedding-3-small', dimensions: 16, maxRetries: 1, timeoutSeconds: 5 },
+      ...extra,
+    }),
+  );
+}
+
+async function ingest(extraEnv: NodeJS.ProcessEnv = {}): Promise<{ code: number; report: JsonReport }> {
+  const { io, stdout } = captureIo();
+  const code = await ingestCommand({ dir: SAMPLE_DIR, cwd, env: { ...env, ...extraEnv }, json: true, nonInteractive: true, io });
+  return { code, report: JSON.parse(stdout()) as JsonReport };
+}
+
+const outcomes = (report: JsonReport) => new Map(report.files.map((f) => [f.filename, f.outcome]));
+
+describe('the embeddings server down, then back', () => {
+  it('fails each file clearly after bounded retries, goes on, and a re-run completes exactly those files', async () => {
+    server.inject(...Array.from({ length: 200 }, () => ({ kind: 'status' as const, status: 503 })));
+    const down = await ingest();
+    expect(down.code).toBe(ExitCode.SomeFailed);
+    expect(down.report.processed_files).toBe(23);
+    const failed = down.report.files.filter((f) => f.outcome === 'embedding_failed');
+    expect(failed.length).toBe(18);
+    expect(failed[0]!.error).toMatch(/still failed after 2 attempts/);
+    expect(down.report.files.filter((f) => f.outcome === 'ingested')).toHaveLength(0);
+
+    server.clearFaults(); // the server is back
+    const back = await ingest();
+    const before = outcomes(down.report);
+    for (const file of back.report.files) {
+      if (before.get(file.filename) === 'embedding_failed') expect(file.outcome, file.filename).toBe('ingested');
+      else expect(file.outcome, file.filename).not.toBe('ingested');
+    }
+    const third = await ingest();
+    expect(third.report.files.filter((f) => f.outcome === 'ingested')).toHaveLength(0);
+    expect(third.report.duplicates).toBe(18);
+  });
+
+  it('rides out intermittent failures: a retried request succeeds, an exhausted one fails only its files', async () => {
+    // Two 500s in a row exhaust one request's retries (maxRetries 1); a single 429 is retried away.
+    server.inject({ kind: 'status', status: 429, retryAfter: '0' }, { kind: 'status', status: 500 }, { kind: 'status', status: 500 });
+    const first = await ingest();
+    const failed = first.report.files.filter((f) => f.outcome === 'embedding_failed');
+    const ingested = first.report.files.filter((f) => f.outcome === 'ingested');
+    expect(failed.length).toBeGreaterThan(0);
+    expect(failed.length + ingested.length).toBe(18);
+    const second = await ingest();
+    const secondIngested = second.report.files.filter((f) => f.outcome === 'ingested').map((f) => f.filename).sort();
+    expect(secondIngested).toEqual(failed.map((f) => f.filename).sort());
+  });
+});
+
+/** A TCP proxy in front of the real Chroma server that can be cut mid-run. */
+async function startCuttableProxy(target: URL): Promise<{ url: string; cut(): void; close(): Promise<void> }> {
+  let cut = false;
+  const sockets = new Set<net.Socket>();
+  const proxy = net.createServer((client) => {
+    if (cut) return client.destroy();
+    const upstream = net.connect(Number(target.port), target.hostname);
+    sockets.add(client).add(upstream);
+    client.pipe(upstream).pipe(client);
+    const drop = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('error', drop);
+    upstream.on('error', drop);
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  const { port } = proxy.address() as net.AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    cut: () => {
+      cut = true;
+      for (const socket of sockets) socket.destroy();
+    },
+    close: () => new Promise((resolve) => proxy.close(() => resolve())),
+  };
+}
+
+describe.runIf(chromaWanted())('the Chroma server going away', () => {
+  it('down from the start: the run stops before touching any file, with the service-unavailable exit code', async () => {
+    const scratch = await createScratchChromaDatabase();
+    try {
+      writeConfig({ vectorStore: 'chroma' });
+      const { io, stderr } = captureIo();
+      const run = ingestCommand({
+        dir: SAMPLE_DIR,
+        cwd,
+        env: { ...env, CHROMA_URL: 'http://127.0.0.1:9', CHROMA_DATABASE: scratch.database },
+        json: true,
+        nonInteractive: true,
+        io,
+      });
+      await expect(run).rejects.toMatchObject({ exitCode: ExitCode.ServiceUnavailable });
+      void stderr;
+    } finally {
+      await scratch.drop();
+    }
+  });
+
+  it('cut mid-batch: the files it hits fail with a clear reason, the rest go on, a re-run completes them', async () => {
+    const scratch = await createScratchChromaDatabase();
+    const proxy = await startCuttableProxy(new URL(scratch.url));
+    try {
+      writeConfig({ vectorStore: 'chroma' });
+      let seen = 0;
+      server.requests.length = 0;
+      const { io, stdout } = captureIo();
+      const cutter = setInterval(() => {
+        seen = server.requests.length;
+        if (seen >= 4) proxy.cut();
+      }, 5);
+      await ingestCommand({
+        dir: SAMPLE_DIR,
+        cwd,
+        env: { ...env, CHROMA_URL: proxy.url, CHROMA_DATABASE: scratch.database },
+        json: true,
+        nonInteractive: true,
+        concurrency: '1',
+        io,
+      }).catch(() => undefined);
+      clearInterval(cutter);
+      const report = JSON.parse(stdout() || '{"files":[]}') as JsonReport;
+      const failed = report.files.filter((f) => f.outcome === 'vector_store_failed');
+      expect(failed.length).toBeGreaterThan(0);
+      expect(failed[0]!.error).toMatch(/vector store/);
+      const again = await ingest({ CHROMA_URL: scratch.url, CHROMA_DATABASE: scratch.database });
+      const nowIngested = again.report.files.filter((f) => f.outcome === 'ingested').map((f) => f.filename);
+      for (const f of failed) expect(nowIngested).toContain(f.filename);
+      expect(again.report.files.every((f) => f.outcome !== 'vector_store_failed')).toBe(true);
+    } finally {
+      await proxy.close();
+      await scratch.drop();
+    }
+  });
+});

@@ -59,7 +59,8 @@ _start_chroma() {
   if [ ! -x "$venv/bin/chroma" ]; then
     echo "::: installing chromadb into .venv"
     python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet --disable-pip-version-check chromadb
+    # Pinned: the server version the npm chromadb 3.5.0 client was tested against.
+    "$venv/bin/pip" install --quiet --disable-pip-version-check chromadb==1.5.9
   fi
   local port_file="$_services_dir/chroma.port"
   if [ -f "$port_file" ] && _http_ok "http://127.0.0.1:$(cat "$port_file")/api/v2/heartbeat"; then

@@ -29,27 +29,37 @@ function dbOption(): Option {
 
 /** Backend choices shared by ingest, search and doctor (flags > env > config file > defaults). */
 const BACKEND_OPTIONS = {
-  config: () => new Option('--config <path>', 'config file (default ./tecsalud-batch.config.json when present)'),
+  config: () =>
+    new Option('--config <path>', 'config file (default ./tecsalud-batch.config.json when present)'),
   vectorStore: () =>
     new Option(
       '--vector-store <kind>',
       'embedded (sqlite-vec in the SQLite database) or chroma (env TECSALUD_VECTOR_STORE)',
     ).choices(['embedded', 'chroma']),
-  chromaUrl: () => new Option('--chroma-url <url>', 'Chroma server (env CHROMA_URL; default http://localhost:8000)'),
+  chromaUrl: () =>
+    new Option('--chroma-url <url>', 'Chroma server (env CHROMA_URL; default http://localhost:8000)'),
   embedder: () =>
-    new Option('--embedder <kind>', 'hashing (offline, lexical), openai or azure (env TECSALUD_EMBEDDER)').choices([
-      'hashing',
-      'openai',
-      'azure',
-    ]),
+    new Option(
+      '--embedder <kind>',
+      'hashing (offline, lexical), openai or azure (env TECSALUD_EMBEDDER)',
+    ).choices(['hashing', 'openai', 'azure']),
   embeddingModel: () =>
     new Option(
       '--embedding-model <name>',
       'OpenAI model, or the model behind the Azure deployment (default text-embedding-3-small)',
     ),
   embeddingDimensions: () =>
-    new Option('--embedding-dimensions <n>', 'shortened vectors (text-embedding-3-*), or the size of another model'),
+    new Option(
+      '--embedding-dimensions <n>',
+      'shortened vectors (text-embedding-3-*), or the size of another model',
+    ),
 };
+
+/** Adds every backend flag: the commands that embed, store or read vectors must agree on the backends. */
+function addBackendOptions(command: Command): Command {
+  for (const make of Object.values(BACKEND_OPTIONS)) command.addOption(make());
+  return command;
+}
 
 function jsonOption(): Option {
   return new Option('--json', 'print machine-readable JSON on stdout');
@@ -124,7 +134,10 @@ Examples:
     .option('--user <name>', 'who imports, for the audit log (default: the OS user)')
     .addOption(dbOption())
     .addOption(jsonOption())
-    .addHelpText('after', `\nExample:\n  $ tecsalud-batch patients import fixtures/registry.csv --db sqlite:./registry.db`)
+    .addHelpText(
+      'after',
+      `\nExample:\n  $ tecsalud-batch patients import fixtures/registry.csv --db sqlite:./registry.db`,
+    )
     .action(async (file: string, options: { db?: string; json?: boolean; user?: string }) => {
       const { importPatientsCommand } = await import('./commands/patients.js');
       process.exitCode = await importPatientsCommand({ file, ...options, cwd: process.cwd() });
@@ -165,7 +178,6 @@ Examples:
       process.exitCode = await searchPatientsCommand({ name, ...options, cwd: process.cwd() });
     });
 
-
   program
     .command('ingest')
     .summary('ingest a folder of TecSalud PDFs: parse, match, extract, chunk, embed and store')
@@ -175,7 +187,10 @@ Examples:
     )
     .argument('<dir>', 'folder with the PDFs')
     .addOption(
-      new Option('--type <type>', 'processing type: vectorized (vectors only), complete (full text only) or both')
+      new Option(
+        '--type <type>',
+        'processing type: vectorized (vectors only), complete (full text only) or both',
+      )
         .choices(['vectorized', 'complete', 'both'])
         .default('both'),
     )
@@ -187,8 +202,14 @@ Examples:
     .option('--chunk-size <chars>', 'characters per chunk (default 1000)')
     .option('--chunk-overlap <chars>', 'characters shared by consecutive chunks (default 200)')
     .option('--embed-batch-size <n>', 'chunks per embedder call (default 256)')
-    .option('--auto-threshold <x>', 'confidence at or above which a match is attached automatically (default 0.95)')
-    .option('--review-threshold <x>', 'confidence at or above which a match goes to review, below it a new patient (default 0.60)')
+    .option(
+      '--auto-threshold <x>',
+      'confidence at or above which a match is attached automatically (default 0.95)',
+    )
+    .option(
+      '--review-threshold <x>',
+      'confidence at or above which a match goes to review, below it a new patient (default 0.60)',
+    )
     .option('--timeout <seconds>', 'per-file text-extraction limit (default 60)')
     .option('--collection <name>', 'vector collection (default medical_documents)')
     .option('--force', 're-ingest content that was already ingested, replacing its chunks')
@@ -197,7 +218,10 @@ Examples:
     .option('--log-file <path>', "structured JSON logs (pino) to this file; '-' for stderr")
     .option('--quiet', 'no progress or summary output (errors still go to stderr)')
     .option('--redact', 'keep patient names out of the logs (expediente and content hash identify files)')
-    .option('--archive-dir <dir>', 'move each ingested (or already ingested) file here, keeping its relative path')
+    .option(
+      '--archive-dir <dir>',
+      'move each ingested (or already ingested) file here, keeping its relative path',
+    )
     .option('--quarantine-dir <dir>', 'move each file that failed validation here, keeping its relative path')
     .addOption(dbOption())
     .addOption(BACKEND_OPTIONS.config())
@@ -222,7 +246,7 @@ ${EXIT_CODES_HELP}`,
       process.exitCode = await ingestCommand({ ...options, dir, cwd: process.cwd() });
     });
 
-  program
+  const reviewCli = program
     .command('review')
     .summary('settle the files waiting for review: attach, new patient, reject (interactive)')
     .description(
@@ -235,6 +259,7 @@ ${EXIT_CODES_HELP}`,
     .option('--user <name>', 'who reviews, for the audit log (default: the OS user)')
     .addOption(dbOption())
     .addOption(new Option('--json', 'list the pending reviews as JSON on stdout (no interaction)'))
+    .option('--collection <name>', 'vector collection (default: the one the session was ingested into)')
     .addHelpText(
       'after',
       `
@@ -245,20 +270,24 @@ Examples:
 
 Exit codes: ${ExitCode.Success} no reviews left pending, ${ExitCode.ReviewPending} some still pending.`,
     )
-    .action(async (session: string | undefined, options: { db?: string; json?: boolean; user?: string }) => {
+    .action(async (session: string | undefined, options: Record<string, string | boolean | undefined>) => {
       const { reviewCommand } = await import('./commands/review.js');
       process.exitCode = await reviewCommand({ ...options, session, cwd: process.cwd() });
     });
+  addBackendOptions(reviewCli);
 
   program
     .command('match')
-    .summary("explain how filenames would match against the current registry")
+    .summary('explain how filenames would match against the current registry')
     .argument('<filename...>', 'TecSalud filenames')
     .addOption(dbOption())
     .addOption(jsonOption())
     .option('--auto-threshold <x>', 'auto-assign threshold (default 0.95)')
     .option('--review-threshold <x>', 'review threshold (default 0.60)')
-    .addHelpText('after', `\nExample:\n  $ tecsalud-batch match '3000003799_GARZA TIJERINA, MA ESTHER_6001467010_CONS.pdf'`)
+    .addHelpText(
+      'after',
+      `\nExample:\n  $ tecsalud-batch match '3000003799_GARZA TIJERINA, MA ESTHER_6001467010_CONS.pdf'`,
+    )
     .action(async (filenames: string[], options: Record<string, string | boolean | undefined>) => {
       const { matchCommand } = await import('./commands/match.js');
       process.exitCode = await matchCommand({ ...options, filenames, cwd: process.cwd() });
@@ -271,11 +300,16 @@ Exit codes: ${ExitCode.Success} no reviews left pending, ${ExitCode.ReviewPendin
     .option('--files', 'list every file with its outcome')
     .addOption(dbOption())
     .addOption(jsonOption())
-    .addHelpText('after', `\nExamples:\n  $ tecsalud-batch status\n  $ tecsalud-batch status 3f2a9c1e --files`)
-    .action(async (session: string | undefined, options: { db?: string; json?: boolean; files?: boolean }) => {
-      const { statusCommand } = await import('./commands/sessions.js');
-      process.exitCode = await statusCommand({ ...options, session, cwd: process.cwd() });
-    });
+    .addHelpText(
+      'after',
+      `\nExamples:\n  $ tecsalud-batch status\n  $ tecsalud-batch status 3f2a9c1e --files`,
+    )
+    .action(
+      async (session: string | undefined, options: { db?: string; json?: boolean; files?: boolean }) => {
+        const { statusCommand } = await import('./commands/sessions.js');
+        process.exitCode = await statusCommand({ ...options, session, cwd: process.cwd() });
+      },
+    );
 
   program
     .command('sessions')
@@ -299,20 +333,31 @@ Exit codes: ${ExitCode.Success} no reviews left pending, ${ExitCode.ReviewPendin
       process.exitCode = processingTypesCommand(options);
     });
 
-  program
+  const cleanupCli = program
     .command('cleanup')
     .summary("remove a session's working state (documents are kept unless --purge)")
     .argument('[session]', 'session id or its first characters')
-    .option('--older-than <age>', 'every finished session older than this, e.g. 7d (the service keeps 7 days)')
+    .option(
+      '--older-than <age>',
+      'every finished session older than this, e.g. 7d (the service keeps 7 days)',
+    )
     .option('--purge', "also delete the session's ingested documents and their vectors")
     .option('--user <name>', 'who cleans up, for the audit log')
+    .option(
+      '--collection <name>',
+      'vector collection to purge from (default: the one the session was ingested into)',
+    )
     .addOption(dbOption())
     .addOption(jsonOption())
-    .addHelpText('after', `\nExamples:\n  $ tecsalud-batch cleanup 3f2a9c1e\n  $ tecsalud-batch cleanup --older-than 7d   # e.g. nightly from cron`)
-    .action(async (session: string | undefined, options: { db?: string; json?: boolean; purge?: boolean; user?: string; olderThan?: string }) => {
+    .addHelpText(
+      'after',
+      `\nExamples:\n  $ tecsalud-batch cleanup 3f2a9c1e\n  $ tecsalud-batch cleanup --older-than 7d   # e.g. nightly from cron`,
+    )
+    .action(async (session: string | undefined, options: Record<string, string | boolean | undefined>) => {
       const { cleanupCommand } = await import('./commands/sessions.js');
       process.exitCode = await cleanupCommand({ ...options, session, cwd: process.cwd() });
     });
+  addBackendOptions(cleanupCli);
 
   program
     .command('search')
@@ -336,7 +381,12 @@ Exit codes: ${ExitCode.Success} no reviews left pending, ${ExitCode.ReviewPendin
     )
     .action(async (text: string, options: Record<string, string | boolean | undefined>) => {
       const { searchCommand } = await import('./commands/search.js');
-      process.exitCode = await searchCommand({ ...(options as object), k: String(options.k ?? '5'), text, cwd: process.cwd() });
+      process.exitCode = await searchCommand({
+        ...(options as object),
+        k: String(options.k ?? '5'),
+        text,
+        cwd: process.cwd(),
+      });
     });
 
   program
@@ -356,7 +406,10 @@ Exit codes: ${ExitCode.Success} no reviews left pending, ${ExitCode.ReviewPendin
     .addOption(BACKEND_OPTIONS.embeddingModel())
     .addOption(BACKEND_OPTIONS.embeddingDimensions())
     .addOption(jsonOption())
-    .addHelpText('after', `\nExamples:\n  $ tecsalud-batch doctor\n  $ tecsalud-batch doctor --json --vector-store chroma --chroma-url http://localhost:8000`)
+    .addHelpText(
+      'after',
+      `\nExamples:\n  $ tecsalud-batch doctor\n  $ tecsalud-batch doctor --json --vector-store chroma --chroma-url http://localhost:8000`,
+    )
     .action(async (options: Record<string, string | boolean | undefined>) => {
       const { doctorCommand } = await import('./commands/doctor.js');
       process.exitCode = await doctorCommand({ ...options, cwd: process.cwd() });

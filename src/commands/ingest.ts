@@ -190,6 +190,7 @@ export async function ingestCommand(raw: IngestCommandOptions): Promise<number> 
     nonInteractive: Boolean(raw.nonInteractive),
     // Log lines on stderr and a progress display on the same terminal would garble each other.
     quiet: Boolean(raw.quiet) || raw.logFile === '-',
+    backends,
     stdout: io.stdout,
     stderr: io.stderr,
     plain: () => createProgressPrinter(io.stderr),

@@ -6,9 +6,10 @@ import { BatchRepository } from '../db/repositories/batch-repository.js';
 import type { BatchFile } from '../db/schema.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { withDatabase, type DatabaseOptions } from './shared/database.js';
+import { loadBackendConfig, type BackendFlags } from '../config/load-config.js';
 import { processIo, writeJson, writeLine, type CommandIo } from './shared/io.js';
 
-export interface ReviewCommandOptions extends DatabaseOptions {
+export interface ReviewCommandOptions extends DatabaseOptions, BackendFlags {
   /** Session id or its first characters; all sessions when absent. */
   session?: string;
   user?: string;
@@ -25,7 +26,9 @@ export async function reviewCommand(options: ReviewCommandOptions): Promise<numb
   const io = options.io ?? processIo;
   const stdin = options.stdin ?? process.stdin;
   const reviewer = options.user?.trim() || osUser();
-  return withDatabase(options, async (database) => {
+  // The same backends as the ingest that held these files: flags > env > config file > defaults.
+  const backends = await loadBackendConfig(options);
+  return withDatabase({ ...options, db: backends.db }, async (database) => {
     const sessionId = options.session ? await resolveSession(database, options.session) : undefined;
     const batches = new BatchRepository(database.db);
     const pending = await batches.pendingReviews(sessionId);
@@ -55,7 +58,8 @@ export async function reviewCommand(options: ReviewCommandOptions): Promise<numb
     const service = new ReviewService({
       database,
       reviewer,
-      openVectors: (collection) => openSearchAdapters({ database, collection }),
+      openVectors: (collection) =>
+        openSearchAdapters({ database, backends, collection: options.collection ?? collection }),
     });
     const walk = new ReviewWalk(
       service,

@@ -5,6 +5,7 @@ import { DocumentRepository } from '../db/repositories/document-repository.js';
 import { ExitCode, UserError } from '../errors.js';
 import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
 import { withDatabase, type DatabaseOptions } from './shared/database.js';
+import { loadBackendConfig, type BackendFlags, type BackendConfig } from '../config/load-config.js';
 import { processIo, writeJson, writeLine, type CommandIo } from './shared/io.js';
 import { toBatchFileJson, toSessionJson } from './shared/report-json.js';
 import type { OpenDatabase } from '../db/open-database.js';
@@ -12,7 +13,8 @@ import type { OpenDatabase } from '../db/open-database.js';
 const PROCESSING_TYPE_INFO: Record<ProcessingType, { label: string; description: string }> = {
   vectorized: {
     label: 'Vectorized',
-    description: 'Chunks, embeds and stores the text in the vector store for semantic search; no full text in the database.',
+    description:
+      'Chunks, embeds and stores the text in the vector store for semantic search; no full text in the database.',
   },
   complete: {
     label: 'Complete',
@@ -28,24 +30,42 @@ export function processingTypesCommand(options: { json?: boolean; io?: CommandIo
   const io = options.io ?? processIo;
   const types = PROCESSING_TYPES.map((value) => ({ value, ...PROCESSING_TYPE_INFO[value] }));
   if (options.json) writeJson(io, types);
-  else for (const t of types) writeLine(io.stdout, `${t.value.padEnd(11)} ${t.label.padEnd(11)} ${t.description}`);
+  else
+    for (const t of types)
+      writeLine(io.stdout, `${t.value.padEnd(11)} ${t.label.padEnd(11)} ${t.description}`);
   return ExitCode.Success;
 }
 
 /** Finds a session by id or unique prefix; without one, the latest session. */
-export async function resolveSession(database: OpenDatabase, idOrPrefix: string | undefined): Promise<BatchUpload> {
+export async function resolveSession(
+  database: OpenDatabase,
+  idOrPrefix: string | undefined,
+): Promise<BatchUpload> {
   const batches = new BatchRepository(database.db);
   if (!idOrPrefix) {
     const latest = await batches.latestSession();
-    if (!latest) throw new UserError('there are no sessions yet', ExitCode.Usage, 'run `tecsalud-batch ingest DIR` first');
+    if (!latest)
+      throw new UserError(
+        'there are no sessions yet',
+        ExitCode.Usage,
+        'run `tecsalud-batch ingest DIR` first',
+      );
     return latest;
   }
   const found = await batches.findSessionByPrefix(idOrPrefix.trim());
   if (found.length === 0) {
-    throw new UserError(`no session '${sanitizeForTerminal(idOrPrefix)}'`, ExitCode.Usage, 'list them with `tecsalud-batch sessions`');
+    throw new UserError(
+      `no session '${sanitizeForTerminal(idOrPrefix)}'`,
+      ExitCode.Usage,
+      'list them with `tecsalud-batch sessions`',
+    );
   }
   if (found.length > 1) {
-    throw new UserError(`'${sanitizeForTerminal(idOrPrefix)}' matches several sessions`, ExitCode.Usage, 'give more of the id');
+    throw new UserError(
+      `'${sanitizeForTerminal(idOrPrefix)}' matches several sessions`,
+      ExitCode.Usage,
+      'give more of the id',
+    );
   }
   return found[0]!;
 }
@@ -61,7 +81,8 @@ export async function statusCommand(options: StatusOptions): Promise<number> {
   const io = options.io ?? processIo;
   const { session, files } = await withDatabase(options, async (database) => {
     const session = await resolveSession(database, options.session);
-    const files = options.files || options.json ? await new BatchRepository(database.db).listFiles(session.id) : [];
+    const files =
+      options.files || options.json ? await new BatchRepository(database.db).listFiles(session.id) : [];
     return { session, files };
   });
   if (options.json) {
@@ -85,7 +106,8 @@ export async function statusCommand(options: StatusOptions): Promise<number> {
     ['processing time', s.processing_time === null ? '—' : `${s.processing_time} s`],
   ];
   if (s.error_message) rows.push(['note', s.error_message]);
-  for (const [label, value] of rows) writeLine(io.stdout, `  ${label.padEnd(16)} ${sanitizeForTerminal(String(value))}`);
+  for (const [label, value] of rows)
+    writeLine(io.stdout, `  ${label.padEnd(16)} ${sanitizeForTerminal(String(value))}`);
   if (options.files) {
     writeLine(io.stdout, '');
     for (const f of files) {
@@ -108,9 +130,14 @@ export interface SessionsOptions extends DatabaseOptions {
 export async function sessionsCommand(options: SessionsOptions): Promise<number> {
   const io = options.io ?? processIo;
   const limit = Number(options.limit);
-  if (!Number.isInteger(limit) || limit < 1) throw new UserError(`--limit must be a whole number ≥ 1`, ExitCode.Usage);
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new UserError(`--limit must be a whole number ≥ 1`, ExitCode.Usage);
   const sessions = await withDatabase(options, ({ db }) => new BatchRepository(db).listSessions(limit));
-  if (options.json) writeJson(io, sessions.map((s) => toSessionJson(s)));
+  if (options.json)
+    writeJson(
+      io,
+      sessions.map((s) => toSessionJson(s)),
+    );
   else if (sessions.length === 0) writeLine(io.stdout, 'No sessions yet.');
   else {
     for (const s of sessions) {
@@ -125,7 +152,7 @@ export async function sessionsCommand(options: SessionsOptions): Promise<number>
   return ExitCode.Success;
 }
 
-export interface CleanupOptions extends DatabaseOptions {
+export interface CleanupOptions extends DatabaseOptions, BackendFlags {
   session?: string;
   /** e.g. `7d`, `12h`: every finished session older than this (the service's cleanup_completed_sessions_days). */
   olderThan?: string;
@@ -151,17 +178,21 @@ export async function cleanupCommand(options: CleanupOptions): Promise<number> {
   if (options.purge && options.olderThan) {
     throw new UserError('--purge works on one named session at a time', ExitCode.Usage);
   }
-  const cutoff = options.olderThan ? new Date(Date.now() - parseDuration(options.olderThan)).toISOString() : null;
-  const reports = await withDatabase(options, async (database) => {
+  const cutoff = options.olderThan
+    ? new Date(Date.now() - parseDuration(options.olderThan)).toISOString()
+    : null;
+  const backends = await loadBackendConfig(options);
+  const reports = await withDatabase({ ...options, db: backends.db }, async (database) => {
     const batches = new BatchRepository(database.db);
     const sessions = cutoff
       ? await batches.finishedSessionsBefore(cutoff)
       : [await resolveSession(database, options.session)];
     const results = [];
-    for (const session of sessions) results.push(await cleanOneSession(database, session, options));
+    for (const session of sessions) results.push(await cleanOneSession(database, session, options, backends));
     return results;
   });
-  if (options.json) writeJson(io, cutoff ? { older_than: options.olderThan, cutoff, sessions: reports } : reports[0]);
+  if (options.json)
+    writeJson(io, cutoff ? { older_than: options.olderThan, cutoff, sessions: reports } : reports[0]);
   else {
     if (reports.length === 0) writeLine(io.stdout, `No finished sessions older than ${options.olderThan}.`);
     for (const report of reports) {
@@ -169,14 +200,21 @@ export async function cleanupCommand(options: CleanupOptions): Promise<number> {
         io.stdout,
         `Cleaned session ${report.session_id.slice(0, 8)}: ${report.removed_file_records} file records removed` +
           (report.kept_pending_reviews ? `, ${report.kept_pending_reviews} pending reviews kept` : '') +
-          (options.purge ? `, ${report.purged_documents} documents purged with their vectors.` : '; ingested documents kept.'),
+          (options.purge
+            ? `, ${report.purged_documents} documents purged with their vectors.`
+            : '; ingested documents kept.'),
       );
     }
   }
   return ExitCode.Success;
 }
 
-async function cleanOneSession(database: OpenDatabase, session: BatchUpload, options: CleanupOptions) {
+async function cleanOneSession(
+  database: OpenDatabase,
+  session: BatchUpload,
+  options: CleanupOptions,
+  backends: BackendConfig,
+) {
   if (session.status === 'processing' || session.status === 'pending') {
     throw new UserError(
       `session ${session.id.slice(0, 8)} is still ${session.status}`,
@@ -186,9 +224,15 @@ async function cleanOneSession(database: OpenDatabase, session: BatchUpload, opt
   }
   let purgedDocuments: string[] = [];
   if (options.purge) {
-    if (session.processingType !== 'complete' && database.sqlite) {
+    if (session.processingType !== 'complete') {
       const { openSearchAdapters } = await import('./shared/adapters.js');
-      const { vectorStore } = await openSearchAdapters({ database });
+      // The vectors live where the session put them: its recorded collection, the configured store.
+      const recorded = (JSON.parse(session.optionsJson) as { collection?: string }).collection;
+      const { vectorStore } = await openSearchAdapters({
+        database,
+        backends,
+        collection: options.collection ?? recorded ?? backends.collection,
+      });
       const documents = await database.db
         .selectFrom('medicalDocuments')
         .select('id')
@@ -207,7 +251,11 @@ async function cleanOneSession(database: OpenDatabase, session: BatchUpload, opt
     batchId: session.id,
     entityType: 'batch_upload',
     entityId: session.id,
-    details: { removed_files: removed, kept_pending_reviews: keptPendingReviews, purged_documents: purgedDocuments.length },
+    details: {
+      removed_files: removed,
+      kept_pending_reviews: keptPendingReviews,
+      purged_documents: purgedDocuments.length,
+    },
   });
   return {
     session_id: session.id,
@@ -221,7 +269,12 @@ const DURATION_UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_
 
 export function parseDuration(text: string): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*([mhdw])\s*$/i.exec(text);
-  if (!match) throw new UserError(`--older-than '${text}' is not a duration`, ExitCode.Usage, 'write it like 7d, 12h, 2w or 30m');
+  if (!match)
+    throw new UserError(
+      `--older-than '${text}' is not a duration`,
+      ExitCode.Usage,
+      'write it like 7d, 12h, 2w or 30m',
+    );
   return Number(match[1]) * DURATION_UNITS[match[2]!.toLowerCase()]!;
 }
 

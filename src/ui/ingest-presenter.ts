@@ -1,11 +1,14 @@
 import type { PipelineListener } from '../core/pipeline/events.js';
 import type { OpenDatabase } from '../db/open-database.js';
+import type { BackendConfig } from '../config/load-config.js';
 
 export interface IngestPresenterOptions {
   json: boolean;
   nonInteractive: boolean;
   /** --quiet, or logs on stderr: no progress output at all. */
   quiet?: boolean;
+  /** The run's backends, so that settling a review stores where the ingest stored. */
+  backends?: BackendConfig;
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
   stdin?: NodeJS.ReadStream;
@@ -76,7 +79,8 @@ export async function createIngestPresenter(options: IngestPresenterOptions): Pr
         const service = new ReviewService({
           database,
           reviewer,
-          openVectors: (collection) => openSearchAdapters({ database, collection }),
+          openVectors: (collection) =>
+            openSearchAdapters({ database, backends: options.backends, collection }),
         });
         const pending = await service.listPending(sessionId);
         if (pending.length === 0) return null;

@@ -211,6 +211,12 @@ Examples:
       'confidence at or above which a match goes to review, below it a new patient (default 0.60)',
     )
     .option('--timeout <seconds>', 'per-file text-extraction limit (default 60)')
+    .addOption(
+      new Option(
+        '--extractor <name>',
+        'pdf-parse (default, needs nothing installed) or pdftotext (poppler-utils, faster)',
+      ).choices(['pdf-parse', 'pdftotext']),
+    )
     .option('--collection <name>', 'vector collection (default medical_documents)')
     .option('--force', 're-ingest content that was already ingested, replacing its chunks')
     .option('--dry-run', 'show the parse and match plan; write nothing')

@@ -12,7 +12,7 @@ import type { IngestOptions } from '../ingest/types.js';
 import type { IngestResult } from '../ingest/run-ingest.js';
 import { withDatabase, type DatabaseOptions } from './shared/database.js';
 import { processIo, writeJson, writeLine, type CommandIo } from './shared/io.js';
-import { openPipelineAdapters } from './shared/adapters.js';
+import { EXTRACTORS, openPipelineAdapters, type ExtractorName } from './shared/adapters.js';
 import { loadBackendConfig, type BackendFlags } from '../config/load-config.js';
 import { toFileJson, toSessionJson } from './shared/report-json.js';
 import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
@@ -40,6 +40,8 @@ export interface IngestCommandOptions extends DatabaseOptions, BackendFlags {
   dryRun?: boolean;
   json?: boolean;
   nonInteractive?: boolean;
+  /** `pdf-parse` (default) or `pdftotext`. */
+  extractor?: string;
   /** JSON log lines to this file (`-`: stderr). */
   logFile?: string;
   /** No progress or summary output (errors still go to stderr). */
@@ -97,6 +99,9 @@ const optionsSchema = z
       .min(0, '--review-threshold must be between 0 and 1')
       .max(1, '--review-threshold must be between 0 and 1')
       .default(0.6),
+    extractor: z
+      .enum(EXTRACTORS, { error: () => `--extractor must be one of ${EXTRACTORS.join(', ')}` })
+      .default('pdf-parse'),
     timeout: z.coerce
       .number({ error: () => '--timeout must be a number of seconds' })
       .positive('--timeout must be a positive number of seconds')
@@ -109,7 +114,9 @@ const optionsSchema = z
     message: '--review-threshold must not be above --auto-threshold',
   });
 
-export function resolveIngestOptions(raw: IngestCommandOptions): IngestOptions & { timeoutSeconds: number } {
+export function resolveIngestOptions(
+  raw: IngestCommandOptions,
+): IngestOptions & { timeoutSeconds: number; extractor: ExtractorName } {
   const parsed = optionsSchema.safeParse({
     type: raw.type,
     concurrency: raw.concurrency,
@@ -120,6 +127,7 @@ export function resolveIngestOptions(raw: IngestCommandOptions): IngestOptions &
     autoThreshold: raw.autoThreshold,
     reviewThreshold: raw.reviewThreshold,
     timeout: raw.timeout,
+    extractor: raw.extractor,
   });
   if (!parsed.success) {
     throw new UsageError(parsed.error.issues.map((issue) => issue.message).join('; '));
@@ -147,6 +155,7 @@ export function resolveIngestOptions(raw: IngestCommandOptions): IngestOptions &
     thresholds: { auto: o.autoThreshold, review: o.reviewThreshold },
     signal: raw.signal,
     timeoutSeconds: o.timeout,
+    extractor: o.extractor,
     archiveDir: resolveDisposalDir(raw.archiveDir, '--archive-dir', raw),
     quarantineDir: resolveDisposalDir(raw.quarantineDir, '--quarantine-dir', raw),
   };

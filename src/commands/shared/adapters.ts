@@ -35,18 +35,33 @@ export async function openPipelineAdapters(options: {
   collection?: string;
   timeoutMs?: number;
   workers?: number;
+  /** `pdf-parse` (default, needs nothing installed) or `pdftotext` (poppler-utils, faster). */
+  extractor?: ExtractorName;
+  /** Chunks per call to a remote embedder, gathered across the files in flight. */
+  embedBatchSize?: number;
 }): Promise<PipelineAdapters> {
-  const { createPdfParseExtractor } = await import('../../adapters/extraction/pdf-parse-extractor.js');
   const backends = options.backends ?? (await loadDefaultBackends());
   const collection = options.collection ?? backends.collection;
   const needsVectors = options.processingType !== 'complete';
-  const search = needsVectors
-    ? await openSearchAdapters({ database: options.database, backends, collection })
-    : null;
-  const extractor = createPdfParseExtractor({ timeoutMs: options.timeoutMs, workers: options.workers });
+  const extractor = await openExtractor(options.extractor ?? 'pdf-parse', options);
+  let search: SearchAdapters | null = null;
+  try {
+    search = needsVectors
+      ? await openSearchAdapters({ database: options.database, backends, collection })
+      : null;
+  } catch (error) {
+    await extractor.close();
+    throw error;
+  }
+  let embedder = search?.embedder ?? null;
+  if (embedder && backends.embedder !== 'hashing') {
+    // A remote API wants many chunks per request: let the files in flight share requests.
+    const { createBatchingEmbedder } = await import('../../adapters/embedders/batching-embedder.js');
+    embedder = createBatchingEmbedder(embedder, { maxBatch: options.embedBatchSize ?? 256, maxWaitMs: 25 });
+  }
   return {
     extractor,
-    embedder: search?.embedder ?? null,
+    embedder,
     vectorStore: search?.vectorStore ?? null,
     collection,
     close: async () => {
@@ -54,6 +69,29 @@ export async function openPipelineAdapters(options: {
       await search?.vectorStore.close();
     },
   };
+}
+
+export const EXTRACTORS = ['pdf-parse', 'pdftotext'] as const;
+export type ExtractorName = (typeof EXTRACTORS)[number];
+
+async function openExtractor(
+  name: ExtractorName,
+  options: { timeoutMs?: number; workers?: number },
+): Promise<TextExtractor> {
+  if (name === 'pdftotext') {
+    const { createPdftotextExtractor, isPdftotextAvailable } =
+      await import('../../adapters/extraction/index.js');
+    const { available } = await isPdftotextAvailable();
+    if (!available) {
+      throw new UsageError(
+        '--extractor pdftotext needs poppler-utils, which is not installed',
+        'install it (Debian: apt-get install poppler-utils), or use the default --extractor pdf-parse',
+      );
+    }
+    return createPdftotextExtractor({ timeoutMs: options.timeoutMs, concurrency: options.workers });
+  }
+  const { createPdfParseExtractor } = await import('../../adapters/extraction/pdf-parse-extractor.js');
+  return createPdfParseExtractor({ timeoutMs: options.timeoutMs, workers: options.workers });
 }
 
 /** The embedder and vector store alone, for `search` and for settling reviews. */

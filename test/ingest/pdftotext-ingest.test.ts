@@ -1,0 +1,63 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  byFilename,
+  createWorkspace,
+  FIXTURES,
+  importSampleRegistry,
+  ingestJson,
+  type Workspace,
+} from '../support/ingest-fixture.js';
+
+function hasPdftotext(): boolean {
+  try {
+    execFileSync('pdftotext', ['-v'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+let workspace: Workspace;
+beforeEach(async () => {
+  workspace = createWorkspace();
+  await importSampleRegistry(workspace);
+  const problems = path.join(FIXTURES, 'problem-pdfs');
+  fs.copyFileSync(
+    path.join(problems, 'encrypted.pdf'),
+    path.join(workspace.dropDir, '3000768077_HUERTA SOTO, GABRIELA_9000000001_LAB.pdf'),
+  );
+  fs.copyFileSync(
+    path.join(problems, 'image-only.pdf'),
+    path.join(workspace.dropDir, '3000768077_HUERTA SOTO, GABRIELA_9000000002_RX.pdf'),
+  );
+});
+afterEach(() => workspace.cleanup());
+
+// poppler-utils is optional for users; CI installs it, so there the suite must run.
+describe.runIf(hasPdftotext() || process.env.CI)('ingest --extractor pdftotext', () => {
+  it('gives the same outcomes, pages and error categories as the default extractor', async () => {
+    const native = await ingestJson(workspace, { extractor: 'pdftotext' });
+    const other = createWorkspace({ copySample: false });
+    try {
+      fs.cpSync(workspace.dropDir, other.dropDir, { recursive: true });
+      await importSampleRegistry(other);
+      const reference = await ingestJson(other);
+      const expected = byFilename(reference.report);
+      for (const file of native.report.files) {
+        expect(file.outcome, file.filename).toBe(expected.get(file.filename)!.outcome);
+      }
+      expect(
+        byFilename(native.report).get('3000768077_HUERTA SOTO, GABRIELA_9000000001_LAB.pdf')!.outcome,
+      ).toBe('encrypted');
+      expect(
+        byFilename(native.report).get('3000768077_HUERTA SOTO, GABRIELA_9000000002_RX.pdf')!.outcome,
+      ).toBe('image_only');
+      expect(native.report.files.filter((f) => f.outcome === 'ingested')).toHaveLength(18);
+    } finally {
+      other.cleanup();
+    }
+  });
+});

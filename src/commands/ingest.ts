@@ -230,7 +230,8 @@ export async function ingestCommand(raw: IngestCommandOptions): Promise<number> 
             presenter.listener?.(event);
           };
           try {
-            return await runIngest(options, { database, ...adapters }, listener, {
+            // Holding the lock, any session still "running" on this folder was left by a killed run.
+          return await runIngest({ ...options, recoverAbandoned: true }, { database, ...adapters }, listener, {
               collectResults: Boolean(raw.json),
             });
           } finally {

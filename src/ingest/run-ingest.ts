@@ -57,6 +57,17 @@ export async function runIngest(
       embedder: deps.embedder?.id ?? null,
     },
   });
+  if (options.recoverAbandoned) {
+    const recovered = await batches.markAbandonedSessions(sourceDir, session.id);
+    if (recovered > 0) {
+      await audit.record({
+        actor: options.uploadedBy,
+        action: 'abandoned_sessions_closed',
+        batchId: session.id,
+        details: { sessions: recovered, source_dir: sourceDir },
+      });
+    }
+  }
   await audit.record({
     actor: options.uploadedBy,
     action: 'session_created',

@@ -27,6 +27,11 @@ export interface IngestOptions {
   embedBatchSize: number;
   /** Stops taking new files when aborted (Ctrl-C); files in flight finish. */
   signal?: AbortSignal;
+  /**
+   * The caller holds the run lock on this folder: sessions still marked running there were left by a
+   * killed run, and are closed as interrupted.
+   */
+  recoverAbandoned?: boolean;
   /** Move each ingested (or already ingested) file here, keeping its relative path. */
   archiveDir?: string;
   /** Move each file that failed validation here, keeping its relative path. */

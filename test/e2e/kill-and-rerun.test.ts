@@ -78,8 +78,8 @@ describe('a run killed with SIGKILL at random points, then re-run', () => {
     const firstKill = 2 + (seed % Math.floor(total / 3));
     const secondKill = firstKill + 3 + (seed % 7);
     console.log(`kill points: after ${firstKill} and ${secondKill} documents (seed ${seed})`);
-    await ingestUntilKilled(firstKill);
-    await ingestUntilKilled(secondKill);
+    const killedFirst = await ingestUntilKilled(firstKill);
+    const killedSecond = await ingestUntilKilled(secondKill);
     const final = await runCli(['ingest', drop, '--db', db, '--non-interactive', '--json'], { cwd: root });
     expect([0, 2, 3]).toContain(final.code);
     const report = JSON.parse(final.stdout) as { files: { path: string; outcome: string }[] };
@@ -114,6 +114,13 @@ describe('a run killed with SIGKILL at random points, then re-run', () => {
     );
     for (const expediente of newExpedientes)
       expect(patients.filter((p) => p.expediente === expediente).length).toBe(1);
+
+    // The killed runs' sessions were closed as interrupted by the run that took over: nothing is left
+    // looking as if it were still running.
+    expect(query<{ n: number }>("select count(*) n from batch_uploads where status in ('pending', 'processing')")[0]!.n).toBe(0);
+    expect(query<{ n: number }>("select count(*) n from batch_files where processing_status = 'processing'")[0]!.n).toBe(0);
+    const interrupted = query<{ n: number }>("select count(*) n from batch_uploads where error_message like 'interrupted%'");
+    expect(interrupted[0]!.n).toBe(Number(killedFirst) + Number(killedSecond));
 
     // A review is queued once, however many runs saw the file.
     const pending = query<{ content_sha256: string }>(

@@ -190,20 +190,45 @@ export class BatchRepository {
     return query.orderBy('createdAt').orderBy('relativePath').execute();
   }
 
-  /** Sessions left `processing` by a run that was killed: nothing is running them any more. */
+  /**
+   * Sessions left `pending`/`processing` by a killed run on this folder. Only call it while holding
+   * the run lock for the folder: then nothing else can be running them. Their unfinished files are
+   * marked `interrupted` (still pending): the run that took over re-does them.
+   */
   async markAbandonedSessions(sourceDir: string, exceptSessionId: string): Promise<number> {
-    const result = await this.db
-      .updateTable('batchUploads')
-      .set({
-        status: 'failed',
-        errorMessage: 'interrupted: the run stopped before finishing; a later run took over its files',
-        completedAt: new Date().toISOString(),
-      })
+    const abandoned = await this.db
+      .selectFrom('batchUploads')
+      .select('id')
       .where('sourceDir', '=', sourceDir)
       .where('id', '!=', exceptSessionId)
       .where('status', 'in', ['pending', 'processing'])
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows);
+      .execute();
+    if (abandoned.length === 0) return 0;
+    const ids = abandoned.map((s) => s.id);
+    const now = new Date().toISOString();
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('batchFiles')
+        .set({
+          processingStatus: 'pending',
+          outcome: 'interrupted',
+          errorMessage: 'the run was interrupted before this file finished; a later run took it over',
+          updatedAt: now,
+        })
+        .where('batchId', 'in', ids)
+        .where((eb) => eb.or([eb('processingStatus', '=', 'processing'), eb('outcome', 'is', null)]))
+        .execute();
+      await trx
+        .updateTable('batchUploads')
+        .set({
+          status: 'failed',
+          errorMessage: 'interrupted: the run stopped before finishing; a later run took over its files',
+          completedAt: now,
+        })
+        .where('id', 'in', ids)
+        .execute();
+    });
+    return ids.length;
   }
 
   /**

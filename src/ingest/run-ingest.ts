@@ -1,7 +1,13 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import PQueue from 'p-queue';
-import type { FileResult, PipelineListener, PipelineStage, SessionTotals } from '../core/pipeline/events.js';
+import {
+  emptyTotals,
+  type FileResult,
+  type PipelineListener,
+  type PipelineStage,
+  type SessionTotals,
+} from '../core/pipeline/events.js';
 import { AuditRepository } from '../db/repositories/audit-repository.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
 import { PatientRepository } from '../db/repositories/patient-repository.js';
@@ -87,18 +93,7 @@ export async function runIngest(
       fileSize: null,
     })),
   );
-  const totals: SessionTotals = {
-    totalFiles: discovered.length,
-    processedFiles: 0,
-    failedFiles: 0,
-    createdPatients: 0,
-    matchedPatients: 0,
-    reviewRequired: 0,
-    duplicates: 0,
-    deferred: 0,
-    pages: 0,
-    chunks: 0,
-  };
+  const totals: SessionTotals = { ...emptyTotals(), totalFiles: discovered.length };
   const results: FileResult[] = [];
   const stageSeconds: Partial<Record<PipelineStage, number>> = {};
   for (let i = 0; i < deferred.length; i++) {
@@ -200,7 +195,15 @@ export async function runIngest(
   if (fatal) throw fatal;
   const finalSession = (await batches.findSession(session.id))!;
   results.sort((a, b) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
-  return { session: finalSession, status: finalSession.status, totals, seconds, interrupted, files: results, stageSeconds };
+  return {
+    session: finalSession,
+    status: finalSession.status,
+    totals,
+    seconds,
+    interrupted,
+    files: results,
+    stageSeconds,
+  };
 }
 
 /**
@@ -217,7 +220,11 @@ async function disposeOf(
 ): Promise<void> {
   const disposal = disposalFor(result.outcome);
   const targetRoot =
-    disposal === 'archive' ? options.archiveDir : disposal === 'quarantine' ? options.quarantineDir : undefined;
+    disposal === 'archive'
+      ? options.archiveDir
+      : disposal === 'quarantine'
+        ? options.quarantineDir
+        : undefined;
   if (!targetRoot) return;
   try {
     result.movedTo = await moveWithoutOverwrite(file.absolutePath, targetRoot, file.relativePath);
@@ -238,10 +245,18 @@ async function disposeOf(
 async function resolveSourceDir(dir: string): Promise<string> {
   const stat = await fs.stat(dir).catch(() => null);
   if (!stat) {
-    throw new UserError(`the folder '${dir}' does not exist`, ExitCode.Usage, 'give the folder that holds the PDFs');
+    throw new UserError(
+      `the folder '${dir}' does not exist`,
+      ExitCode.Usage,
+      'give the folder that holds the PDFs',
+    );
   }
   if (!stat.isDirectory()) {
-    throw new UserError(`'${dir}' is not a folder`, ExitCode.Usage, 'give the folder that holds the PDFs, not a file');
+    throw new UserError(
+      `'${dir}' is not a folder`,
+      ExitCode.Usage,
+      'give the folder that holds the PDFs, not a file',
+    );
   }
   return fs.realpath(dir);
 }

@@ -53,9 +53,30 @@ export interface SessionTotals {
   chunks: number;
 }
 
+export function emptyTotals(): SessionTotals {
+  return {
+    totalFiles: 0,
+    processedFiles: 0,
+    failedFiles: 0,
+    createdPatients: 0,
+    matchedPatients: 0,
+    reviewRequired: 0,
+    duplicates: 0,
+    deferred: 0,
+    pages: 0,
+    chunks: 0,
+  };
+}
+
 /** The typed events the pipeline emits; the dashboard, the progress line and the JSON report subscribe. */
 export type PipelineEvent =
-  | { type: 'session_started'; sessionId: string; sourceDir: string; totalFiles: number; processingType: string }
+  | {
+      type: 'session_started';
+      sessionId: string;
+      sourceDir: string;
+      totalFiles: number;
+      processingType: string;
+    }
   | { type: 'file_started'; fileId: string; relativePath: string }
   | { type: 'file_stage'; fileId: string; relativePath: string; stage: PipelineStage }
   | { type: 'file_finished'; result: FileResult; totals: SessionTotals }

@@ -1,4 +1,10 @@
-import type { FileResult, PipelineEvent, PipelineStage, SessionTotals } from '../../core/pipeline/events.js';
+import {
+  emptyTotals,
+  type FileResult,
+  type PipelineEvent,
+  type PipelineStage,
+  type SessionTotals,
+} from '../../core/pipeline/events.js';
 import { FILE_OUTCOMES, outcomeKind } from '../../core/pipeline/file-outcome.js';
 
 /** Counts per stage and outcome, as the dashboard lists them. */
@@ -48,18 +54,7 @@ export type DashboardAction =
 
 export const MAX_ERRORS = 5;
 
-const EMPTY_TOTALS: SessionTotals = {
-  totalFiles: 0,
-  processedFiles: 0,
-  failedFiles: 0,
-  createdPatients: 0,
-  matchedPatients: 0,
-  reviewRequired: 0,
-  duplicates: 0,
-  deferred: 0,
-  pages: 0,
-  chunks: 0,
-};
+const EMPTY_TOTALS: SessionTotals = emptyTotals();
 
 export function initialDashboardState(now = 0): DashboardState {
   return {

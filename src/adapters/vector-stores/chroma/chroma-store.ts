@@ -13,7 +13,7 @@ import type {
 } from '../types.js';
 import { toChromaWhere } from './chroma-where.js';
 import { parseChromaUrl } from './chroma-url.js';
-import { validateRecord } from './validate-record.js';
+import { validateRecord } from '../validate-record.js';
 
 export const DEFAULT_COLLECTION = 'medical_documents';
 /** Collection metadata keys that record which embedder filled it. */

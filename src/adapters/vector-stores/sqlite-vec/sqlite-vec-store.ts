@@ -17,6 +17,7 @@ import {
   createCollectionTables,
   createCollectionsTable,
 } from './schema.js';
+import { validateRecord } from '../validate-record.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 
 export const DEFAULT_COLLECTION = 'medical_documents';
@@ -229,27 +230,6 @@ function recordCollection(db: SqliteDatabase, name: string, spec: CollectionSpec
     id,
   );
   createCollectionTables(db, tables, spec.dimension);
-}
-
-function validateRecord(record: VectorRecord, dimension: number): void {
-  if (record.embedding.length !== dimension) {
-    throw new RangeError(
-      `embedding for "${record.id}" has ${record.embedding.length} dimensions; the collection holds ${dimension}`,
-    );
-  }
-  if (typeof record.metadata.document_id !== 'string') {
-    throw new TypeError(`record "${record.id}" has no metadata.document_id string`);
-  }
-  for (const [key, value] of Object.entries(record.metadata)) {
-    const ok =
-      typeof value === 'string' ||
-      typeof value === 'boolean' ||
-      (typeof value === 'number' && Number.isFinite(value));
-    if (!ok)
-      throw new TypeError(
-        `metadata "${key}" of record "${record.id}" must be a string, finite number or boolean`,
-      );
-  }
 }
 
 function changesOf(result: unknown): number {

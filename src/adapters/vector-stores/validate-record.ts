@@ -1,6 +1,6 @@
-import type { VectorRecord } from '../types.js';
+import type { VectorRecord } from './types.js';
 
-/** The same checks the embedded store makes, so a record is refused alike by every backend. */
+/** The checks every store makes before writing, so a record is refused alike by every backend. */
 export function validateRecord(record: VectorRecord, dimension: number): void {
   if (record.embedding.length !== dimension) {
     throw new RangeError(

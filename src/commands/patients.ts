@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parse as parseCsv, type CsvError } from 'csv-parse';
+import type { TransformCallback } from 'node:stream';
+import { Parser, type CsvError, type Options } from 'csv-parse';
 import { ExitCode, UserError } from '../errors.js';
 import {
   detectRegistryLayout,
@@ -76,64 +77,60 @@ export async function importPatients(options: ImportPatientsOptions): Promise<Im
       report.rejected++;
       if (report.rejectedRows.length < MAX_LISTED_REJECTIONS) report.rejectedRows.push({ line, reason });
     };
-    const parser = fs.createReadStream(file).pipe(
-      parseCsv({
-        bom: true,
-        info: true,
-        relax_column_count: true,
-        skip_empty_lines: true,
-        skip_records_with_error: true,
-      }),
-    );
-    parser.on('skip', (error: CsvError) => {
-      report.totalRows++;
-      reject(Number(error.lines ?? 0), `unreadable CSV: ${error.message}`);
-    });
     let header: string[] | null = null;
-    let pending: PatientInput[] = [];
     const cleanName = memoizeCleanName(normalizeName);
-    const flush = async () => {
-      if (pending.length === 0) return;
-      const summary = await repository.upsertMany(pending, 'registry_import');
-      report.inserted += summary.inserted;
-      report.updated += summary.updated;
-      report.unchanged += summary.unchanged;
-      pending = [];
-    };
-    for await (const { record, info } of parser as AsyncIterable<{
-      record: string[];
-      info: { lines: number };
-    }>) {
-      if (!header) {
-        header = record.map((h) => h.trim().toLowerCase());
-        const layout = detectRegistryLayout(header);
-        if (!layout.ok) {
-          throw new UserError(
-            `'${options.file}' is not a patient registry CSV: ${layout.reason}`,
-            ExitCode.Usage,
-            'the first line must name the columns, e.g. expediente,apellido_paterno,apellido_materno,nombres,fecha_nacimiento,sexo',
-          );
+    // One transaction for the whole file: a killed import leaves the registry as it was (re-running
+    // it is idempotent), and the repository defers its index work to the end (see importRegistry).
+    await repository.importRegistry('registry_import', async (registryImport) => {
+      let pending: PatientInput[] = [];
+      const flush = async () => {
+        if (pending.length === 0) return;
+        const summary = await registryImport.upsert(pending);
+        report.inserted += summary.inserted;
+        report.updated += summary.updated;
+        report.unchanged += summary.unchanged;
+        pending = [];
+      };
+      for await (const records of readNumberedRecords(file)) {
+        for (const item of records) {
+          if ('skipped' in item) {
+            report.totalRows++;
+            reject(item.line, `unreadable CSV: ${item.skipped}`);
+            continue;
+          }
+          const { record, line } = item;
+          if (!header) {
+            header = record.map((h) => h.trim().toLowerCase());
+            const layout = detectRegistryLayout(header);
+            if (!layout.ok) {
+              throw new UserError(
+                `'${options.file}' is not a patient registry CSV: ${layout.reason}`,
+                ExitCode.Usage,
+                'the first line must name the columns, e.g. expediente,apellido_paterno,apellido_materno,nombres,fecha_nacimiento,sexo',
+              );
+            }
+            report.layout = layout.layout;
+            continue;
+          }
+          report.totalRows++;
+          if (record.length !== header.length) {
+            reject(line, `has ${record.length} fields; the header has ${header.length}`);
+            continue;
+          }
+          const fields: Record<string, string> = {};
+          for (let i = 0; i < header.length; i++) fields[header[i]!] = record[i] ?? '';
+          const result = toPatientInput(fields, report.layout, { splitSurnames, cleanName });
+          if (!result.ok) {
+            reject(line, result.reason);
+            continue;
+          }
+          pending.push(result.patient);
+          if (pending.length >= batchSize) await flush();
         }
-        report.layout = layout.layout;
-        continue;
       }
-      report.totalRows++;
-      if (record.length !== header.length) {
-        reject(info.lines, `has ${record.length} fields; the header has ${header.length}`);
-        continue;
-      }
-      const fields: Record<string, string> = {};
-      header.forEach((name, i) => (fields[name] = record[i] ?? ''));
-      const result = toPatientInput(fields, report.layout, { splitSurnames, cleanName });
-      if (!result.ok) {
-        reject(info.lines, result.reason);
-        continue;
-      }
-      pending.push(result.patient);
-      if (pending.length >= batchSize) await flush();
-    }
-    if (!header) throw new UserError(`'${options.file}' is empty`, ExitCode.Usage);
-    await flush();
+      if (!header) throw new UserError(`'${options.file}' is empty`, ExitCode.Usage);
+      await flush();
+    });
     report.seconds = (performance.now() - started) / 1000;
     await new AuditRepository(db).record({
       actor: options.user ?? currentUser(),
@@ -150,6 +147,107 @@ export async function importPatients(options: ImportPatientsOptions): Promise<Im
     });
     return report;
   });
+}
+
+type NumberedRecord = { record: string[]; line: number } | { skipped: string; line: number };
+
+/**
+ * csv-parse, keeping for every record the line it ends on. Its `info: true` option copies a dozen-field
+ * object per record (at a million rows it cost more than the parsing), and its line count takes a CRLF
+ * inside a quoted field for two lines. The line is counted here instead, from the byte offset at which
+ * the parser hands the record over. Unreadable records go in the same queue, so rejections keep file order.
+ */
+class NumberingParser extends Parser {
+  queue: NumberedRecord[] = [];
+  private readonly lines = new LineBreakCounter();
+
+  constructor(options: Options) {
+    super(options);
+    this.on('skip', (error: CsvError) =>
+      // The parser's offset is still at the last field it finished, on the line being read.
+      this.queue.push({ skipped: error.message, line: this.lines.breaksBefore(this.info.bytes) + 1 }),
+    );
+  }
+
+  override _transform(chunk: Buffer, encoding: BufferEncoding, callback: TransformCallback): void {
+    this.lines.add(chunk);
+    super._transform(chunk, encoding, callback);
+  }
+
+  override push(record: unknown, encoding?: BufferEncoding): boolean {
+    if (record === null) return super.push(null, encoding);
+    // The offset is past the record's line break, if it has one (the last line may not).
+    const breaks = this.lines.breaksBefore(this.info.bytes);
+    this.queue.push({ record: record as string[], line: this.lines.endsWithBreak() ? breaks : breaks + 1 });
+    return true;
+  }
+}
+
+const LF = 0x0a;
+const CR = 0x0d;
+
+/** Line breaks (LF, CRLF or a lone CR) among the first N bytes of a stream, N growing. */
+class LineBreakCounter {
+  private chunks: Buffer[] = [];
+  /** Offset of chunks[0] in the stream, and how far into it the bytes are counted. */
+  private chunkOffset = 0;
+  private index = 0;
+  private breaks = 0;
+  private lastByte = -1;
+
+  add(chunk: Buffer): void {
+    this.chunks.push(chunk);
+  }
+
+  breaksBefore(offset: number): number {
+    while (this.chunks.length > 0 && this.chunkOffset + this.index < offset) {
+      const chunk = this.chunks[0]!;
+      const end = Math.min(chunk.length, offset - this.chunkOffset);
+      for (let i = this.index; i < end; i++) {
+        const c = chunk[i]!;
+        if (c === LF || (c === CR && (i + 1 < chunk.length ? chunk[i + 1] : this.chunks[1]?.[0]) !== LF)) {
+          this.breaks++;
+        }
+      }
+      this.lastByte = chunk[end - 1] ?? this.lastByte;
+      this.index = end;
+      if (end === chunk.length) {
+        this.chunks.shift();
+        this.chunkOffset += chunk.length;
+        this.index = 0;
+      }
+    }
+    return this.breaks;
+  }
+
+  /** Whether the last byte counted is a line break. */
+  endsWithBreak(): boolean {
+    return this.lastByte === LF || this.lastByte === CR;
+  }
+}
+
+/** The records of a CSV file in arrays of a few hundred, as the file is read. */
+async function* readNumberedRecords(file: string): AsyncGenerator<NumberedRecord[]> {
+  const parser = new NumberingParser({
+    bom: true,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    skip_records_with_error: true,
+  });
+  let failure: unknown;
+  parser.on('error', (error) => (failure ??= error));
+  const take = () => {
+    if (failure) throw failure;
+    const records = parser.queue;
+    parser.queue = [];
+    return records;
+  };
+  for await (const chunk of fs.createReadStream(file)) {
+    parser.write(chunk); // parses synchronously: nothing is pushed downstream, so there is no backpressure
+    yield take();
+  }
+  await new Promise<void>((resolve) => parser.end(() => resolve()));
+  yield take();
 }
 
 /**

@@ -8,7 +8,8 @@ type Db = Kysely<Database> | Transaction<Database>;
 export const ROWS_PER_STATEMENT = 500;
 
 /**
- * Inserts many rows (snake_case columns), skipping rows that conflict on `conflictColumns`.
+ * Inserts many rows (snake_case columns), skipping rows that conflict on `conflictColumns`, and says
+ * how many were inserted.
  * On SQLite it reuses one prepared statement per table through the raw handle — the same
  * connection and transaction kysely is using — which is what makes a million-row import take
  * seconds rather than minutes (kysely would build and prepare a new statement per batch). The
@@ -19,8 +20,9 @@ export async function insertIgnoringConflicts<T extends keyof Database & string>
   sqlite: SqliteHandle | null,
   table: { name: T; sqlName: string; columns: readonly string[]; conflictColumns: readonly string[] },
   rows: Record<string, unknown>[],
-): Promise<void> {
-  if (rows.length === 0) return;
+): Promise<number> {
+  if (rows.length === 0) return 0;
+  let inserted = 0;
   if (sqlite) {
     // Many rows per statement: better-sqlite3's per-call cost, not SQLite's, dominated one row per call.
     const keys = table.columns.map(toCamel);
@@ -34,16 +36,46 @@ export async function insertIgnoringConflicts<T extends keyof Database & string>
         const row = rows[r]!;
         for (const key of keys) params[p++] = row[key] ?? null;
       }
-      preparedInsert(sqlite, table.sqlName, table.columns, table.conflictColumns, count).run(...params);
+      const result = preparedInsert(sqlite, table.sqlName, table.columns, table.conflictColumns, count).run(
+        ...params,
+      );
+      inserted += (result as { changes: number }).changes;
     }
-    return;
+    return inserted;
   }
   for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-    await db
+    const [result] = await db
       .insertInto(table.name)
       .values(rows.slice(i, i + ROWS_PER_STATEMENT) as never)
       .onConflict((oc) => oc.columns(table.conflictColumns.map(toCamel) as never).doNothing())
       .execute();
+    inserted += Number(result?.numInsertedOrUpdatedRows ?? 0);
+  }
+  return inserted;
+}
+
+/**
+ * SQLite: appends rows given as numeric columns, in the order of `order` (row indexes), many rows per
+ * statement — for millions of rows that should not each become an object.
+ */
+export function insertColumns(
+  sqlite: SqliteHandle,
+  sqlTable: string,
+  columns: readonly string[],
+  values: readonly ArrayLike<number>[],
+  order: ArrayLike<number>,
+): void {
+  const perStatement = Math.floor(MAX_SQLITE_PARAMETERS / columns.length);
+  const params: number[] = [];
+  for (let start = 0; start < order.length; start += perStatement) {
+    const count = Math.min(perStatement, order.length - start);
+    params.length = count * columns.length;
+    let p = 0;
+    for (let r = start; r < start + count; r++) {
+      const row = order[r]!;
+      for (const column of values) params[p++] = column[row]!;
+    }
+    preparedInsert(sqlite, sqlTable, columns, [], count).run(...params);
   }
 }
 
@@ -65,9 +97,12 @@ function preparedInsert(
   let statement = cache.get(cacheKey);
   if (!statement) {
     const tuple = `(${columns.map(() => '?').join(', ')})`;
+    // No conflict columns: a plain append (the staging table of an import has no key to conflict on).
+    const onConflict =
+      conflictColumns.length > 0 ? ` ON CONFLICT (${conflictColumns.join(', ')}) DO NOTHING` : '';
     const sql =
-      `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${Array.from({ length: rowCount }, () => tuple).join(', ')} ` +
-      `ON CONFLICT (${conflictColumns.join(', ')}) DO NOTHING`;
+      `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${Array.from({ length: rowCount }, () => tuple).join(', ')}` +
+      onConflict;
     cache.set(cacheKey, (statement = sqlite.prepare(sql)));
   }
   return statement;

@@ -4,6 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importPatients, importPatientsCommand } from '../../src/commands/patients.js';
 import { PatientRepository } from '../../src/db/repositories/patient-repository.js';
 import { ExitCode, UserError } from '../../src/errors.js';
+import { patientBlockingKeys } from '../../src/core/matching/blocking-keys.js';
+import { encodeExpediente, hashBlockingKey } from '../../src/db/blocking-key-codes.js';
 import { captureIo, createSqliteTestDatabase, type TestDatabase } from '../support/databases.js';
 
 let database: TestDatabase;
@@ -42,7 +44,11 @@ describe('patients import', () => {
     expect(report).toMatchObject({ totalRows: 2, inserted: 2, updated: 0, unchanged: 0, rejected: 0 });
     const rows = await patientsInDb();
     const garza = rows.find((r) => r.expediente === '3000003799')!;
-    expect(garza).toMatchObject({ apellidoPaterno: 'GARZA', apellidoMaterno: 'TIJERINA', nombres: 'MARÍA ESTHER' });
+    expect(garza).toMatchObject({
+      apellidoPaterno: 'GARZA',
+      apellidoMaterno: 'TIJERINA',
+      nombres: 'MARÍA ESTHER',
+    });
     expect(garza.fechaNacimiento).toBe('1980-05-17');
     expect(garza.sexo).toBe('F');
     const delaGarza = rows.find((r) => r.expediente === '3000004000')!;
@@ -72,7 +78,10 @@ describe('patients import', () => {
       apellidoMaterno: 'TREVIÑO',
       nombres: 'ANA SOFIA',
     });
-    expect(rows.find((r) => r.expediente === '3000000011')).toMatchObject({ apellidoPaterno: 'DEL RIO', apellidoMaterno: '' });
+    expect(rows.find((r) => r.expediente === '3000000011')).toMatchObject({
+      apellidoPaterno: 'DEL RIO',
+      apellidoMaterno: '',
+    });
   });
 
   it('reports each bad row with its line number and reason, and never aborts', async () => {
@@ -100,8 +109,118 @@ describe('patients import', () => {
     expect(json.rejected_rows[4].reason).toMatch(/3 fields; the header has 6/);
   });
 
+  it.each([
+    ['LF', '\n'],
+    ['CRLF', '\r\n'],
+  ])(
+    'numbers rejected rows by the line they end on, also after quoted fields holding newlines (%s)',
+    async (_, eol) => {
+      const file = writeCsv(
+        'multiline.csv',
+        [
+          'expediente,apellido_paterno,apellido_materno,nombres,fecha_nacimiento,sexo',
+          '3000000050,"PEREZ',
+          'LOPEZ",RUIZ,ANA,,F', // a surname over two lines: read, then rejected for its line break
+          '',
+          '3000000051,SOTO,"RUIZ',
+          '',
+          'DIAZ",JUAN,,M',
+          '3000000052,SOTO,RUIZ,JUAN2,,M',
+          '3000000053,SOTO,RUIZ,LU"IS,,M', // unreadable: a quote inside an unquoted field
+          '3000000054,SOTO,RUIZ,LUIS,,M',
+          '3000000055,SOTO,RUIZ,LUIS,,X',
+        ].join(eol),
+      );
+      const report = await importPatients({ file, db: database.url, cwd: dir });
+      expect(report.rejectedRows.map((r) => r.line)).toEqual([3, 7, 8, 9, 11]);
+      expect(report.rejectedRows[3]!.reason).toMatch(/unreadable CSV/);
+      expect(report).toMatchObject({ totalRows: 6, inserted: 1, rejected: 5 });
+    },
+  );
+
+  it('accepts real dates in both forms and rejects impossible ones', async () => {
+    const dates = [
+      '2000-02-29',
+      '29/2/2024',
+      '05/03/1980',
+      '0100-01-01',
+      '1900-02-29',
+      '2023-02-29',
+      '31/04/1990',
+      '0099-12-31',
+      '1990-13-01',
+      '1990-1-01',
+    ];
+    const csv =
+      'expediente,apellido_paterno,apellido_materno,nombres,fecha_nacimiento\n' +
+      dates.map((date, i) => `${3000000100 + i},PEREZ,LOPEZ,JUAN,${date}`).join('\n');
+    const report = await importPatients({ file: writeCsv('dates.csv', csv), db: database.url, cwd: dir });
+    expect(report.rejectedRows.map((r) => r.line)).toEqual([6, 7, 8, 9, 10, 11]);
+    const stored = new Map((await patientsInDb()).map((p) => [p.expediente, p.fechaNacimiento]));
+    expect([...stored.values()]).toEqual(['2000-02-29', '2024-02-29', '1980-03-05', '0100-01-01']);
+  });
+
+  it('accepts letters of any script in names, and nothing else', async () => {
+    const names = [
+      'NÚÑEZ',
+      "O'BRIEN",
+      'SAINT-JEAN',
+      'MA. JOSÉ',
+      'ÆLFRIC',
+      'ŁUKASZ',
+      'JOSE\u0301',
+      'JUAN_2',
+      'ANA×B',
+      'LUIS@',
+    ];
+    const csv =
+      'expediente,apellido_paterno,apellido_materno,nombres\n' +
+      names.map((name, i) => `${3000000200 + i},PEREZ,LOPEZ,"${name}"`).join('\n');
+    const report = await importPatients({ file: writeCsv('names.csv', csv), db: database.url, cwd: dir });
+    expect(report.inserted).toBe(7);
+    expect(report.rejectedRows.map((r) => r.line)).toEqual([9, 10, 11]);
+  });
+
+  it('keeps the last version of an expediente repeated across batches, with its keys only', async () => {
+    const csv =
+      'expediente,apellido_paterno,apellido_materno,nombres\n' +
+      '3000000300,SOTO,RUIZ,LAURA\n3000000301,DIAZ,LEON,PEDRO\n' +
+      '3000000300,GARZA,TREVIÑO,LAURA\n3000000302,DIAZ,LEON,ANA\n' +
+      '3000000300,GARZA,TREVIÑO,LAURA ISABEL\n';
+    const report = await importPatients({
+      file: writeCsv('repeat.csv', csv),
+      db: database.url,
+      cwd: dir,
+      batchSize: 2,
+    });
+    expect(report).toMatchObject({ totalRows: 5, inserted: 3, updated: 2, unchanged: 0 });
+    const open = await database.open();
+    try {
+      const repo = new PatientRepository(open.db, open.sqlite);
+      const laura = { apellidoPaterno: 'GARZA', apellidoMaterno: 'TREVIÑO', nombres: 'LAURA ISABEL' };
+      const expected = patientBlockingKeys(laura).filter((k) => !k.startsWith('t:'));
+      const code = encodeExpediente('3000000300');
+      const stored = await open.db
+        .selectFrom('patientBlockingKeys')
+        .selectAll()
+        .where('expedienteCode', '=', code)
+        .execute();
+      expect(stored.map((k) => Number(k.keyHash)).sort()).toEqual(expected.map(hashBlockingKey).sort());
+      const counts = await repo.countKeys(['t:s:SOTO', 't:s:GARZA', 't:g:LAURA', 't:g:ISABEL', 't:s:DIAZ']);
+      expect(Object.fromEntries(counts)).toEqual({
+        't:s:GARZA': 1,
+        't:g:LAURA': 1,
+        't:g:ISABEL': 1,
+        't:s:DIAZ': 2,
+      });
+    } finally {
+      await open.close();
+    }
+  });
+
   it('is idempotent: a second import changes nothing, an edited row is an update', async () => {
-    const csv = 'expediente,apellido_paterno,apellido_materno,nombres\n3000000030,SOTO,RUIZ,LAURA\n3000000031,SOTO,RUIZ,MARTA\n';
+    const csv =
+      'expediente,apellido_paterno,apellido_materno,nombres\n3000000030,SOTO,RUIZ,LAURA\n3000000031,SOTO,RUIZ,MARTA\n';
     const file = writeCsv('idem.csv', csv);
     await importPatients({ file, db: database.url, cwd: dir });
     const second = await importPatients({ file, db: database.url, cwd: dir });
@@ -114,12 +233,19 @@ describe('patients import', () => {
 
   it('explains a file that is not a registry', async () => {
     const file = writeCsv('other.csv', 'id,name\n1,x\n');
-    await expect(importPatients({ file, db: database.url, cwd: dir })).rejects.toThrow(/no 'expediente' column/);
-    await expect(importPatients({ file: 'missing.csv', db: database.url, cwd: dir })).rejects.toBeInstanceOf(UserError);
+    await expect(importPatients({ file, db: database.url, cwd: dir })).rejects.toThrow(
+      /no 'expediente' column/,
+    );
+    await expect(importPatients({ file: 'missing.csv', db: database.url, cwd: dir })).rejects.toBeInstanceOf(
+      UserError,
+    );
   });
 
   it('keeps blocking keys in step with the registry', async () => {
-    const file = writeCsv('k.csv', 'expediente,apellido_paterno,apellido_materno,nombres\n3000000040,NUÑEZ,GARCIA,JOSE\n');
+    const file = writeCsv(
+      'k.csv',
+      'expediente,apellido_paterno,apellido_materno,nombres\n3000000040,NUÑEZ,GARCIA,JOSE\n',
+    );
     await importPatients({ file, db: database.url, cwd: dir });
     const open = await database.open();
     try {

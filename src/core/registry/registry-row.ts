@@ -75,7 +75,10 @@ export function toPatientInput(
     const full = record.nombre_completo ?? '';
     const comma = full.indexOf(',');
     if (comma < 0) {
-      return { ok: false, reason: `nombre_completo '${full.trim()}' has no comma: write it as "APELLIDOS, NOMBRES"` };
+      return {
+        ok: false,
+        reason: `nombre_completo '${full.trim()}' has no comma: write it as "APELLIDOS, NOMBRES"`,
+      };
     }
     if (full.indexOf(',', comma + 1) >= 0) {
       return { ok: false, reason: `nombre_completo '${full.trim()}' has more than one comma` };
@@ -92,7 +95,7 @@ export function toPatientInput(
     ['apellido_materno', apellidoMaterno],
     ['nombres', nombres],
   ] as const) {
-    if (value && !NAME_CHARACTERS.test(value)) {
+    if (value && !isNameText(value)) {
       return { ok: false, reason: `${field} '${value}' contains characters that are not letters` };
     }
   }
@@ -106,7 +109,10 @@ export function toPatientInput(
   const sexoRaw = (record.sexo ?? '').trim().toUpperCase();
   const sexo = sexoRaw ? SEXO[sexoRaw] : null;
   if (sexo === undefined) {
-    return { ok: false, reason: `sexo '${record.sexo}' is not one of F, M (also FEMENINO, MASCULINO, MUJER, HOMBRE, H)` };
+    return {
+      ok: false,
+      reason: `sexo '${record.sexo}' is not one of F, M (also FEMENINO, MASCULINO, MUJER, HOMBRE, H)`,
+    };
   }
   return {
     ok: true,
@@ -114,16 +120,38 @@ export function toPatientInput(
   };
 }
 
+/**
+ * Letters (any script, with combining marks), apostrophe, space, dot and hyphen. Checked a million
+ * times per import: the characters of nearly every name (A–Z, Latin-1 letters, space) are accepted
+ * by a code-point test; anything else gets the full Unicode rule.
+ */
+function isNameText(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if ((c >= 65 && c <= 90) || c === 32 || (c >= 0xc0 && c <= 0xff && c !== 0xd7 && c !== 0xf7)) continue;
+    return NAME_CHARACTERS.test(value);
+  }
+  return value.length > 0;
+}
+
 /** '' → null; a valid date → YYYY-MM-DD; anything else → undefined. */
 function normaliseDate(value: string): string | null | undefined {
   if (!value) return null;
   let year: number, month: number, day: number;
   const iso = ISO_DATE.exec(value);
-  const mx = MEXICAN_DATE.exec(value);
   if (iso) [year, month, day] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
-  else if (mx) [year, month, day] = [Number(mx[3]), Number(mx[2]), Number(mx[1])];
-  else return undefined;
-  const date = new Date(Date.UTC(year, month - 1, day));
-  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined;
-  return date.toISOString().slice(0, 10);
+  else {
+    const mx = MEXICAN_DATE.exec(value);
+    if (!mx) return undefined;
+    [year, month, day] = [Number(mx[3]), Number(mx[2]), Number(mx[1])];
+  }
+  // Years below 100 stay rejected, as when this went through Date.UTC (which reads them as 19xx).
+  if (year < 100 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+/** Days in a month of the proleptic Gregorian calendar (JavaScript's Date's calendar). */
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }

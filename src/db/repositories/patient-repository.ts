@@ -546,8 +546,7 @@ async function findPatientsByExpediente(
   const found: Patient[] = [];
   for (const part of chunk(expedientes, ROWS_PER_STATEMENT)) {
     if (sqlite) {
-      const sql = `SELECT ${PATIENT_COLUMNS_AS_CAMEL} FROM patients WHERE expediente IN (${placeholders(part.length)})`;
-      found.push(...(cachedStatement(sqlite, sql).all(...part) as Patient[]));
+      found.push(...(cachedStatement(sqlite, patientsInSql(part.length)).all(...part) as Patient[]));
     } else {
       found.push(...(await trx.selectFrom('patients').selectAll().where('expediente', 'in', part).execute()));
     }
@@ -582,6 +581,18 @@ async function findKeyMembers(
     .limit(limit)
     .execute();
   return rows.map((row) => Number(row.expedienteCode));
+}
+
+const patientsInSqlByCount = new Map<number, string>();
+
+/** The same string object for the same count: the statement cache then hashes it only once. */
+function patientsInSql(count: number): string {
+  let sql = patientsInSqlByCount.get(count);
+  if (sql === undefined) {
+    sql = `SELECT ${PATIENT_COLUMNS_AS_CAMEL} FROM patients WHERE expediente IN (${placeholders(count)})`;
+    patientsInSqlByCount.set(count, sql);
+  }
+  return sql;
 }
 
 function placeholders(count: number): string {

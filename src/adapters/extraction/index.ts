@@ -1,5 +1,5 @@
 // The extraction port and its two adapters. Importing this loads neither pdf.js (it runs only inside
-// the workers) nor poppler; constructing a pdf-parse extractor starts its worker threads.
+// the child processes) nor poppler; constructing a pdf-parse extractor starts its child processes.
 export type {
   ExtractionFailure,
   ExtractionFailureOutcome,

@@ -1,27 +1,51 @@
-// pdf-parse (pdf.js) in a pool of worker threads: one file per worker at a time, a per-file timeout and
-// a per-worker heap ceiling, so one pathological PDF costs one worker, never the batch.
+// pdf-parse (pdf.js) in a pool of child processes: one file per child at a time, a per-file timeout and a
+// per-child heap ceiling. Worker threads share their process: Node enforces a thread's heap limit only on
+// a best-effort basis, and a PDF that makes pdf.js build one huge string aborted the whole process
+// ("FATAL ERROR: Reached heap limit", nodejs/node#47224). A child's death costs that child alone.
 import { availableParallelism } from 'node:os';
-import { MessageChannel } from 'node:worker_threads';
-import { Piscina } from 'piscina';
+import { Tinypool } from 'tinypool';
+import { describeChildExit, type ChildExit } from './describe-child-exit.js';
 import { describeFailure } from './describe-failure.js';
-import { TASK_STARTED, type PdfParseTask, type PdfParseTaskResult } from './pdf-parse-task.js';
+import { isTaskStarted, type PdfParseTask, type PdfParseTaskResult } from './pdf-parse-task.js';
 import { resolveWorkerScript } from './resolve-worker-script.js';
 import { joinPageTexts } from './text-layer.js';
 import type { ExtractionResult, ExtractOptions, TextExtractor } from './types.js';
 
 export type PdfParseExtractorOptions = {
-  /** Worker threads; default: every core (os.availableParallelism()). */
+  /** Child processes; default: every core (os.availableParallelism()). */
   workers?: number;
-  /** Per-file limit, counted from when a worker starts the file (queueing excluded); default 60 000. */
+  /** Per-file limit, counted from when a child starts the file (queueing excluded); default 60 000. */
   timeoutMs?: number;
-  /** Per-worker V8 old-generation ceiling in MB; default 512. */
+  /** Per-child V8 old-generation ceiling in MB (--max-old-space-size); default 512. */
   maxMemoryMb?: number;
 };
 
 export const PDF_PARSE_DEFAULTS = { timeoutMs: 60_000, maxMemoryMb: 512 } as const;
 
-function isOutOfMemory(error: unknown): boolean {
-  return (error as NodeJS.ErrnoException | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY';
+// tinypool's message when a child dies under a task (out of memory, a native crash, killed from outside).
+const CHILD_EXITED = 'Worker exited unexpectedly';
+
+// Why a task was stopped from here, as the reasons of its abort signal.
+const TIMED_OUT = Symbol('timed out');
+const STARTUP_FAILED = Symbol('start-up failed');
+
+// Children that die with no file in a row before the files waiting for them are failed (see below).
+const MAX_IDLE_DEATHS = 3;
+
+/** What is known about the file a child is working on, by the child's pid. */
+type RunningFile = { exit?: ChildExit };
+
+function messageOf(error: unknown): string {
+  // Errors thrown in a child arrive as plain objects: only their fields crossed the IPC channel.
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === 'string' ? message : String(error);
+}
+
+function inheritedEnv(): Record<string, string> {
+  // tinypool forks with only the env it is given; children get the parent's, as fork() would.
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env)) if (value !== undefined) env[name] = value;
+  return env;
 }
 
 export function createPdfParseExtractor(options: PdfParseExtractorOptions = {}): TextExtractor {
@@ -29,36 +53,76 @@ export function createPdfParseExtractor(options: PdfParseExtractorOptions = {}):
   const timeoutMs = options.timeoutMs ?? PDF_PARSE_DEFAULTS.timeoutMs;
   const maxMemoryMb = options.maxMemoryMb ?? PDF_PARSE_DEFAULTS.maxMemoryMb;
   const script = resolveWorkerScript('pdf-parse-worker', import.meta.url);
-  const pool = new Piscina<PdfParseTask, PdfParseTaskResult>({
+  const pool = new Tinypool({
+    runtime: 'child_process',
     filename: script.filename,
-    execArgv: script.execArgv,
+    execArgv: [`--max-old-space-size=${maxMemoryMb}`, ...script.execArgv],
+    env: inheritedEnv(),
     minThreads: workers,
     maxThreads: workers,
     concurrentTasksPerWorker: 1,
-    idleTimeout: Infinity,
-    resourceLimits: { maxOldGenerationSizeMb: maxMemoryMb },
   });
-  // A worker that dies while idle (say, out of memory while warming up) has no task to fail; piscina
-  // then emits 'error', which would otherwise crash the process. It replaces the worker by itself.
-  pool.on('error', () => {});
-  let closed = false;
+  const inFlight = new Set<Promise<ExtractionResult>>();
+  let closing: Promise<void> | undefined;
 
-  async function extract(path: string, extractOptions: ExtractOptions = {}): Promise<ExtractionResult> {
-    if (closed) throw new Error('the PDF extractor is closed');
-    const callerSignal = extractOptions.signal;
-    callerSignal?.throwIfAborted();
-    // Aborting a running piscina task terminates its worker and starts a fresh one: the only way to
-    // stop pdf.js mid-file. The same signal serves our timeout and the caller's cancellation.
-    const timeout = new AbortController();
-    const signal = callerSignal ? AbortSignal.any([timeout.signal, callerSignal]) : timeout.signal;
-    const { port1, port2 } = new MessageChannel();
+  // A child that dies with no task (while starting, or idle) makes tinypool emit 'error', which would
+  // otherwise crash this process. It replaces an idle child, but not one that died while starting: from
+  // then on it replaces no dead child at all, and files queued behind them would wait forever. A task
+  // with no file starts a child again. Should children keep dying before doing anything (a broken
+  // install, a ceiling too low to load pdf.js), the files waiting are failed rather than left waiting.
+  let idleDeaths = 0;
+  const unfinished = new Set<AbortController>();
+  pool.on('error', () => {
+    idleDeaths += 1;
+    if (idleDeaths >= MAX_IDLE_DEATHS) {
+      idleDeaths = 0;
+      for (const stop of unfinished) stop.abort(STARTUP_FAILED);
+    } else if (pool.threads.length < workers && !closing) {
+      pool.run({ path: null } satisfies PdfParseTask).catch(() => {});
+    }
+  });
+
+  const running = new Map<number, RunningFile>();
+  const watched = new Set<number>();
+  // tinypool reports a dead child as a bare "exited unexpectedly"; the exit signal tells an exhausted
+  // heap from other crashes. A child's threadId is its pid, and its once() reaches the ChildProcess.
+  function watchChild(pid: number): void {
+    if (watched.has(pid)) return;
+    const child = pool.threads.find((worker) => worker.threadId === pid);
+    if (child === undefined) return;
+    watched.add(pid);
+    child.once('exit', (code: number | null, signal: NodeJS.Signals | null) => {
+      watched.delete(pid);
+      const file = running.get(pid);
+      if (file !== undefined) file.exit = { code, signal };
+    });
+  }
+
+  async function extractInChild(
+    path: string,
+    callerSignal: AbortSignal | undefined,
+  ): Promise<ExtractionResult> {
+    // Aborting a running task kills its child and tinypool forks a fresh one: the only way to stop
+    // pdf.js mid-file. One signal serves our timeout, a failed start-up and the caller's cancellation.
+    const stop = new AbortController();
+    unfinished.add(stop);
+    const signal = callerSignal ? AbortSignal.any([stop.signal, callerSignal]) : stop.signal;
     let timer: NodeJS.Timeout | undefined;
     let settled = false;
-    port1.once('message', (message) => {
-      if (message === TASK_STARTED && !settled) timer = setTimeout(() => timeout.abort(), timeoutMs);
-    });
+    let pid: number | undefined;
+    const channel = {
+      postMessage(message: unknown): void {
+        if (!isTaskStarted(message) || settled) return;
+        pid = message.pid;
+        idleDeaths = 0;
+        running.set(pid, {});
+        watchChild(pid);
+        timer = setTimeout(() => stop.abort(TIMED_OUT), timeoutMs);
+      },
+    };
     try {
-      const result = await pool.run({ path, startedPort: port2 }, { signal, transferList: [port2] });
+      const task: PdfParseTask = { path };
+      const result = (await pool.run(task, { signal, channel })) as PdfParseTaskResult;
       if (!result.ok) return result;
       return {
         ok: true,
@@ -68,22 +132,41 @@ export function createPdfParseExtractor(options: PdfParseExtractorOptions = {}):
       };
     } catch (error) {
       if (callerSignal?.aborted) throw callerSignal.reason;
-      if (timeout.signal.aborted) return describeFailure('timeout', { timeoutMs });
-      if (isOutOfMemory(error)) return describeFailure('too_large_memory', { maxMemoryMb });
-      return describeFailure('extraction_error', {
-        detail: error instanceof Error ? error.message : String(error),
-      });
+      if (stop.signal.reason === TIMED_OUT) return describeFailure('timeout', { timeoutMs });
+      if (stop.signal.reason === STARTUP_FAILED)
+        return describeFailure('extraction_error', {
+          detail: `the PDF extraction processes exited ${MAX_IDLE_DEATHS} times in a row while starting`,
+        });
+      const exit = pid === undefined ? undefined : running.get(pid)?.exit;
+      if (exit !== undefined || messageOf(error) === CHILD_EXITED)
+        return describeChildExit(exit, maxMemoryMb);
+      return describeFailure('extraction_error', { detail: messageOf(error) });
     } finally {
       settled = true;
       clearTimeout(timer);
-      port1.close();
+      unfinished.delete(stop);
+      if (pid !== undefined) running.delete(pid);
     }
   }
 
-  async function close(): Promise<void> {
-    if (closed) return;
-    closed = true;
-    await pool.close();
+  async function extract(path: string, extractOptions: ExtractOptions = {}): Promise<ExtractionResult> {
+    if (closing) throw new Error('the PDF extractor is closed');
+    extractOptions.signal?.throwIfAborted();
+    const extraction = extractInChild(path, extractOptions.signal);
+    inFlight.add(extraction);
+    try {
+      return await extraction;
+    } finally {
+      inFlight.delete(extraction);
+    }
+  }
+
+  function close(): Promise<void> {
+    closing ??= (async () => {
+      await Promise.allSettled(inFlight);
+      await pool.destroy();
+    })();
+    return closing;
   }
 
   return { extract, close };

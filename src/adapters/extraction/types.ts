@@ -1,4 +1,4 @@
-// The port the ingest pipeline extracts text through. Both adapters (pdf-parse in worker threads, and
+// The port the ingest pipeline extracts text through. Both adapters (pdf-parse in child processes, and
 // poppler's pdftotext) return the same result shape, so the pipeline never learns which one ran.
 
 /** Why a file yielded no text. Each has its own message for the records administrator. */
@@ -7,7 +7,7 @@ export type ExtractionFailureOutcome =
   | 'corrupt' // not a PDF, truncated, or with broken structure or content streams
   | 'image_only' // readable, but no text layer on any page: needs OCR
   | 'timeout' // took longer than the per-file limit and was stopped
-  | 'too_large_memory' // needed more memory than the per-worker ceiling and was stopped
+  | 'too_large_memory' // needed more memory than the per-process ceiling and was stopped
   | 'unreadable' // the file could not be read from disk (missing, permissions, a directory…)
   | 'extraction_error'; // anything else: an extractor fault rather than a property of the file
 
@@ -37,6 +37,6 @@ export type ExtractOptions = {
 export interface TextExtractor {
   /** Resolves with a result for every file; rejects only on caller abort or after close(). */
   extract(path: string, options?: ExtractOptions): Promise<ExtractionResult>;
-  /** Waits for extractions in flight, then releases workers. Call once at the end of a batch. */
+  /** Waits for extractions in flight, then stops the worker processes. Call once at the end of a batch. */
   close(): Promise<void>;
 }

@@ -4,6 +4,7 @@ import {
   classifyPdftotextFailure,
   reportsSyntaxErrors,
 } from '../../../src/adapters/extraction/classify-pdftotext-exit.js';
+import { describeChildExit } from '../../../src/adapters/extraction/describe-child-exit.js';
 import { describeFailure } from '../../../src/adapters/extraction/describe-failure.js';
 import { hasPdfHeader, hasTextLayer, joinPageTexts } from '../../../src/adapters/extraction/text-layer.js';
 
@@ -106,5 +107,23 @@ describe('describeFailure', () => {
         'the PDF is damaged or is not a valid PDF, so its text cannot be read; ask the sender for a new copy (Invalid PDF structure.)',
       pages: 2,
     });
+  });
+});
+
+describe('describeChildExit', () => {
+  it('reads an abort (how Node answers an exhausted heap) as too_large_memory, naming the ceiling', () => {
+    const failure = describeChildExit({ code: null, signal: 'SIGABRT' }, 256);
+    expect(failure).toMatchObject({ ok: false, outcome: 'too_large_memory' });
+    expect(failure.message).toMatch(/memory limit \(256 MB\)/);
+    expect(describeChildExit({ code: 134, signal: null }, 256).outcome).toBe('too_large_memory');
+  });
+
+  it('reads any other death as an extractor fault, saying how the process ended', () => {
+    expect(describeChildExit({ code: null, signal: 'SIGSEGV' }, 256)).toMatchObject({
+      outcome: 'extraction_error',
+      message: expect.stringMatching(/stopped by SIGSEGV\)$/),
+    });
+    expect(describeChildExit({ code: 1, signal: null }, 256).message).toMatch(/exited with code 1\)$/);
+    expect(describeChildExit(undefined, 256).message).toMatch(/exited unexpectedly\)$/);
   });
 });

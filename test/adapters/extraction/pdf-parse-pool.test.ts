@@ -1,12 +1,28 @@
-// Behaviour specific to the worker pool: broken files, a stuck file and cancellation cost one worker at
-// most, and the pool goes on.
+// Behaviour specific to the pool of child processes: broken files, a stuck file, cancellation and a dead
+// child cost one child at most, and the pool goes on.
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPdfParseExtractor } from '../../../src/adapters/extraction/index.js';
 import { makeClinicalPage, makeTextPdf } from './support/make-pdfs.js';
 import { writeSampleFiles, type SampleFiles } from './support/sample-files.js';
+
+/** The pids of this process's pdf-parse children (tinypool forks its entry script). */
+async function extractionChildren(): Promise<number[]> {
+  const { stdout } = await promisify(execFile)('ps', [
+    '-o',
+    'pid=,args=',
+    '--ppid',
+    String(process.pid),
+  ]).catch(() => ({ stdout: '' }));
+  return stdout
+    .split('\n')
+    .filter((line) => line.includes('tinypool'))
+    .map((line) => Number.parseInt(line, 10));
+}
 
 let files: SampleFiles;
 let longPdf: string;
@@ -24,7 +40,7 @@ afterAll(async () => {
   if (scratch) await rm(scratch, { recursive: true, force: true });
 });
 
-describe('pdf-parse worker pool', () => {
+describe('pdf-parse child processes', () => {
   it('reports a damaged compressed stream as corrupt and extracts the next file on the same single worker', async () => {
     const extractor = createPdfParseExtractor({ workers: 1 });
     try {
@@ -69,6 +85,39 @@ describe('pdf-parse worker pool', () => {
       setTimeout(() => controller.abort(new Error('stopped by the user')), 200);
       await expect(running).rejects.toThrow('stopped by the user');
       expect(await extractor.extract(files.text)).toMatchObject({ ok: true });
+    } finally {
+      await extractor.close();
+    }
+  });
+
+  it('reports a child killed under a file as an extraction error, and a fresh child takes the next file', async () => {
+    const extractor = createPdfParseExtractor({ workers: 1 });
+    try {
+      expect(await extractor.extract(files.text)).toMatchObject({ ok: true });
+      const [child] = await extractionChildren();
+      if (child === undefined) throw new Error('no pdf-parse child process found');
+      const running = extractor.extract(longPdf);
+      // The file is handed to the only child at once; killing it at any moment before its several
+      // seconds of work are done is a death under that file.
+      setTimeout(() => process.kill(child, 'SIGKILL'), 300);
+      const killed = await running;
+      expect(killed).toMatchObject({ ok: false, outcome: 'extraction_error' });
+      if (!killed.ok) expect(killed.message).toMatch(/stopped by SIGKILL|exited unexpectedly/);
+      expect(await extractor.extract(files.text)).toMatchObject({ ok: true, pages: 3 });
+      expect(await extractionChildren()).not.toContain(child);
+    } finally {
+      await extractor.close();
+    }
+  });
+
+  it('fails the files, instead of waiting forever, when no child survives its start-up', async () => {
+    // 16 MB cannot even load pdf.js: every child dies before taking a file.
+    const extractor = createPdfParseExtractor({ workers: 1, maxMemoryMb: 16 });
+    try {
+      const results = await Promise.all(
+        [files.text, files.text, files.text].map((p) => extractor.extract(p)),
+      );
+      for (const result of results) expect(result).toMatchObject({ ok: false, outcome: 'extraction_error' });
     } finally {
       await extractor.close();
     }

@@ -13,7 +13,7 @@ const root = fileURLToPath(new URL('../../../', import.meta.url));
 const sources = new URL('../../../src/adapters/extraction/', import.meta.url);
 
 describe('resolveWorkerScript', () => {
-  it('from sources, picks the .ts module and hands tsx to the worker', () => {
+  it('from sources, picks the .ts module and hands tsx to the child', () => {
     const script = resolveWorkerScript('pdf-parse-worker', new URL('pdf-parse-extractor.ts', sources));
     expect(script.filename).toBe(fileURLToPath(new URL('pdf-parse-worker.ts', sources)));
     expect(script.execArgv).toHaveLength(2);
@@ -29,7 +29,7 @@ describe('resolveWorkerScript', () => {
 });
 
 describe('compiled build', () => {
-  // Inside the project (not the OS temp dir) so the compiled files resolve pdf-parse and piscina.
+  // Inside the project (not the OS temp dir) so the compiled files resolve pdf-parse and tinypool.
   let outDir: string;
   let pdf: string;
   beforeAll(async () => {
@@ -83,7 +83,7 @@ describe('compiled build', () => {
       execArgv: [],
     });
     expect(result).toMatchObject({ ok: true, pages: 1, text: 'Resumen de alta: evolución favorable.' });
-    // pdf.js's console chatter stays inside the worker.
+    // pdf.js’s console chatter stays inside the child process.
     expect(stderr).toBe('');
   });
 });

@@ -36,7 +36,8 @@ afterAll(async () => {
 });
 
 for (const { name, available, create } of EXTRACTORS) {
-  describe.skipIf(!available)(`${name} extractor`, () => {
+  // pdftotext is optional for users; CI installs poppler-utils, so there a missing one fails.
+  describe.skipIf(!available && !process.env.CI)(`${name} extractor`, () => {
     let extractor: TextExtractor;
     beforeAll(() => {
       extractor = create();

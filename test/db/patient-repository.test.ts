@@ -82,6 +82,51 @@ describe.each(DATABASE_KINDS)('PatientRepository on %s', (kind) => {
     expect((await patients.list({ limit: 5, offset: 0 })).map((p) => p.expediente)).toHaveLength(5);
   });
 
+  it('imports in one transaction: batches see each other, keys and counts follow the last name', async () => {
+    const renamed = { ...LOPEZ, apellidoPaterno: 'MARTINEZ', nombres: 'PEDRO' };
+    const summaries = await patients.importRegistry('registry_import', async (registryImport) => [
+      await registryImport.upsert([LOPEZ, GARZA]),
+      await registryImport.upsert([renamed, LOPEZ_TWIN]),
+      await registryImport.upsert([GARZA]),
+    ]);
+    expect(summaries).toEqual([
+      { inserted: 2, updated: 0, unchanged: 0 },
+      { inserted: 1, updated: 1, unchanged: 0 },
+      { inserted: 0, updated: 0, unchanged: 1 },
+    ]);
+    const candidateKeys = (name: PatientInput) =>
+      patientBlockingKeys(name).filter((k) => !k.startsWith('t:'));
+    const members = async (keys: string[]) =>
+      (await patients.findCandidates({ expediente: '9999999999', keys })).map((p) => p.expediente).sort();
+    expect(await members(candidateKeys(renamed))).toContain(LOPEZ.expediente);
+    // The name LOPEZ's expediente had in the first batch leaves no key behind: only the twin is found.
+    expect(await members(candidateKeys(LOPEZ).filter((k) => !candidateKeys(renamed).includes(k)))).toEqual([
+      LOPEZ_TWIN.expediente,
+    ]);
+    const counts = await patients.countKeys(['t:s:LOPEZ', 't:s:MARTINEZ', 't:g:PEDRO', 't:g:JUAN']);
+    expect(Object.fromEntries(counts)).toEqual({
+      't:s:LOPEZ': 1,
+      't:s:MARTINEZ': 1,
+      't:g:PEDRO': 1,
+      't:g:JUAN': 1,
+    });
+  });
+
+  it('rolls a failed import back whole', async () => {
+    await patients.upsertMany([GARZA], 'registry_import');
+    await expect(
+      patients.importRegistry('registry_import', async (registryImport) => {
+        await registryImport.upsert([LOPEZ, { ...GARZA, nombres: 'OTRA' }]);
+        throw new Error('killed');
+      }),
+    ).rejects.toThrow('killed');
+    expect(await patients.count()).toBe(1);
+    expect(await patients.findByExpediente(GARZA.expediente)).toMatchObject({ nombres: 'MARIA ESTHER' });
+    expect((await patients.countKeys(['t:s:LOPEZ', 't:s:GARZA'])).get('t:s:LOPEZ')).toBeUndefined();
+    const lopez = patientBlockingKeys(LOPEZ).filter((k) => !k.startsWith('t:'));
+    expect(await patients.findCandidates({ expediente: '9999999999', keys: lopez })).toEqual([]);
+  });
+
   it('inserts or gets: the first call creates, the next returns the same patient', async () => {
     const first = await patients.insertOrGet(GARZA, 'batch_ingest');
     expect(first.created).toBe(true);

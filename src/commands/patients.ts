@@ -60,93 +60,97 @@ export async function importPatients(options: ImportPatientsOptions): Promise<Im
   }
   const started = performance.now();
   const batchSize = options.batchSize ?? 20_000;
-  return withDatabase(options, async ({ db, sqlite }) => {
-    const repository = new PatientRepository(db, sqlite);
-    const report: ImportReport = {
-      file,
-      layout: 'split',
-      totalRows: 0,
-      inserted: 0,
-      updated: 0,
-      unchanged: 0,
-      rejected: 0,
-      rejectedRows: [],
-      seconds: 0,
-    };
-    const reject = (line: number, reason: string) => {
-      report.rejected++;
-      if (report.rejectedRows.length < MAX_LISTED_REJECTIONS) report.rejectedRows.push({ line, reason });
-    };
-    let header: string[] | null = null;
-    const cleanName = memoizeCleanName(normalizeName);
-    // One transaction for the whole file: a killed import leaves the registry as it was (re-running
-    // it is idempotent), and the repository defers its index work to the end (see importRegistry).
-    await repository.importRegistry('registry_import', async (registryImport) => {
-      let pending: PatientInput[] = [];
-      const flush = async () => {
-        if (pending.length === 0) return;
-        const summary = await registryImport.upsert(pending);
-        report.inserted += summary.inserted;
-        report.updated += summary.updated;
-        report.unchanged += summary.unchanged;
-        pending = [];
-      };
-      for await (const records of readNumberedRecords(file)) {
-        for (const item of records) {
-          if ('skipped' in item) {
-            report.totalRows++;
-            reject(item.line, `unreadable CSV: ${item.skipped}`);
-            continue;
-          }
-          const { record, line } = item;
-          if (!header) {
-            header = record.map((h) => h.trim().toLowerCase());
-            const layout = detectRegistryLayout(header);
-            if (!layout.ok) {
-              throw new UserError(
-                `'${options.file}' is not a patient registry CSV: ${layout.reason}`,
-                ExitCode.Usage,
-                'the first line must name the columns, e.g. expediente,apellido_paterno,apellido_materno,nombres,fecha_nacimiento,sexo',
-              );
-            }
-            report.layout = layout.layout;
-            continue;
-          }
-          report.totalRows++;
-          if (record.length !== header.length) {
-            reject(line, `has ${record.length} fields; the header has ${header.length}`);
-            continue;
-          }
-          const fields: Record<string, string> = {};
-          for (let i = 0; i < header.length; i++) fields[header[i]!] = record[i] ?? '';
-          const result = toPatientInput(fields, report.layout, { splitSurnames, cleanName });
-          if (!result.ok) {
-            reject(line, result.reason);
-            continue;
-          }
-          pending.push(result.patient);
-          if (pending.length >= batchSize) await flush();
-        }
-      }
-      if (!header) throw new UserError(`'${options.file}' is empty`, ExitCode.Usage);
-      await flush();
-    });
-    report.seconds = (performance.now() - started) / 1000;
-    await new AuditRepository(db).record({
-      actor: options.user ?? currentUser(),
-      action: 'registry_imported',
-      entityType: 'patients',
-      details: {
+  return withDatabase(
+    options,
+    async ({ db, sqlite }) => {
+      const repository = new PatientRepository(db, sqlite);
+      const report: ImportReport = {
         file,
-        total_rows: report.totalRows,
-        inserted: report.inserted,
-        updated: report.updated,
-        unchanged: report.unchanged,
-        rejected: report.rejected,
-      },
-    });
-    return report;
-  });
+        layout: 'split',
+        totalRows: 0,
+        inserted: 0,
+        updated: 0,
+        unchanged: 0,
+        rejected: 0,
+        rejectedRows: [],
+        seconds: 0,
+      };
+      const reject = (line: number, reason: string) => {
+        report.rejected++;
+        if (report.rejectedRows.length < MAX_LISTED_REJECTIONS) report.rejectedRows.push({ line, reason });
+      };
+      let header: string[] | null = null;
+      const cleanName = memoizeCleanName(normalizeName);
+      // One transaction for the whole file: a killed import leaves the registry as it was (re-running
+      // it is idempotent), and the repository defers its index work to the end (see importRegistry).
+      await repository.importRegistry('registry_import', async (registryImport) => {
+        let pending: PatientInput[] = [];
+        const flush = async () => {
+          if (pending.length === 0) return;
+          const summary = await registryImport.upsert(pending);
+          report.inserted += summary.inserted;
+          report.updated += summary.updated;
+          report.unchanged += summary.unchanged;
+          pending = [];
+        };
+        for await (const records of readNumberedRecords(file)) {
+          for (const item of records) {
+            if ('skipped' in item) {
+              report.totalRows++;
+              reject(item.line, `unreadable CSV: ${item.skipped}`);
+              continue;
+            }
+            const { record, line } = item;
+            if (!header) {
+              header = record.map((h) => h.trim().toLowerCase());
+              const layout = detectRegistryLayout(header);
+              if (!layout.ok) {
+                throw new UserError(
+                  `'${options.file}' is not a patient registry CSV: ${layout.reason}`,
+                  ExitCode.Usage,
+                  'the first line must name the columns, e.g. expediente,apellido_paterno,apellido_materno,nombres,fecha_nacimiento,sexo',
+                );
+              }
+              report.layout = layout.layout;
+              continue;
+            }
+            report.totalRows++;
+            if (record.length !== header.length) {
+              reject(line, `has ${record.length} fields; the header has ${header.length}`);
+              continue;
+            }
+            const fields: Record<string, string> = {};
+            for (let i = 0; i < header.length; i++) fields[header[i]!] = record[i] ?? '';
+            const result = toPatientInput(fields, report.layout, { splitSurnames, cleanName });
+            if (!result.ok) {
+              reject(line, result.reason);
+              continue;
+            }
+            pending.push(result.patient);
+            if (pending.length >= batchSize) await flush();
+          }
+        }
+        if (!header) throw new UserError(`'${options.file}' is empty`, ExitCode.Usage);
+        await flush();
+      });
+      report.seconds = (performance.now() - started) / 1000;
+      await new AuditRepository(db).record({
+        actor: options.user ?? currentUser(),
+        action: 'registry_imported',
+        entityType: 'patients',
+        details: {
+          file,
+          total_rows: report.totalRows,
+          inserted: report.inserted,
+          updated: report.updated,
+          unchanged: report.unchanged,
+          rejected: report.rejected,
+        },
+      });
+      return report;
+    },
+    { sqliteCacheMb: 256 },
+  ); // the key merge at the end walks a large B-tree
 }
 
 type NumberedRecord = { record: string[]; line: number } | { skipped: string; line: number };

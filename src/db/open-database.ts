@@ -32,15 +32,25 @@ export interface OpenDatabaseOptions {
   migrate?: boolean;
   /** Milliseconds to wait on a locked SQLite file before failing (default 15 s). */
   busyTimeoutMs?: number;
+  /**
+   * SQLite page cache in MB (default 64). A registry import raises it: its key merge walks a large
+   * B-tree. The cache counts in the process's resident memory, which a long ingest must keep flat.
+   */
+  sqliteCacheMb?: number;
   /** PostgreSQL pool size (default 10). */
   poolSize?: number;
   /** PostgreSQL: how long to wait for a connection before failing (default 10 s). */
   connectTimeoutMs?: number;
 }
 
-export async function openDatabase(target: DatabaseTarget, options: OpenDatabaseOptions = {}): Promise<OpenDatabase> {
+export async function openDatabase(
+  target: DatabaseTarget,
+  options: OpenDatabaseOptions = {},
+): Promise<OpenDatabase> {
   const { dialect, sqlite, kind } =
-    target.kind === 'sqlite' ? await createSqliteDialect(target.path, options) : await createPostgresDialect(target, options);
+    target.kind === 'sqlite'
+      ? await createSqliteDialect(target.path, options)
+      : await createPostgresDialect(target, options);
   const raw = new Kysely<unknown>({ dialect });
   try {
     if (options.migrate !== false) await migrateToLatest(raw, kind);
@@ -114,8 +124,7 @@ async function createSqliteDialect(
   handle.pragma('journal_mode = WAL');
   handle.pragma('synchronous = NORMAL');
   handle.pragma('foreign_keys = ON');
-  // A large page cache keeps the blocking-key B-tree in memory during imports and matching.
-  handle.pragma('cache_size = -262144');
+  handle.pragma(`cache_size = -${Math.round((options.sqliteCacheMb ?? 64) * 1024)}`);
   return {
     dialect: new SqliteDialect({ database: withStatementCache(handle) }),
     sqlite: handle as unknown as SqliteHandle,

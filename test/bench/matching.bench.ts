@@ -57,7 +57,9 @@ const pct = (part: number, whole: number) => (whole === 0 ? '-' : `${((100 * par
 const loads: number[] = [os.loadavg()[0]!];
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tecsalud-bench-matching-'));
-const database = await openDatabase(resolveDatabaseTarget(path.join(dir, 'registry.db'), { cwd: dir }));
+const database = await openDatabase(resolveDatabaseTarget(path.join(dir, 'registry.db'), { cwd: dir }), {
+  sqliteCacheMb: 256,
+});
 const repository = new PatientRepository(database.db, database.sqlite);
 
 // 1. The registry, through the import path: one import, in batches, as `patients import` writes it.

@@ -1,5 +1,5 @@
 import { resolveDatabaseTarget } from '../../db/database-url.js';
-import { openDatabase, type OpenDatabase } from '../../db/open-database.js';
+import { openDatabase, type OpenDatabase, type OpenDatabaseOptions } from '../../db/open-database.js';
 
 export interface DatabaseOptions {
   /** `--db` value; falls back to TECSALUD_DB, then ./tecsalud-batch.db. */
@@ -9,9 +9,13 @@ export interface DatabaseOptions {
 }
 
 /** Opens (and migrates) the configured database, runs `work`, and always closes it. */
-export async function withDatabase<T>(options: DatabaseOptions, work: (database: OpenDatabase) => Promise<T>): Promise<T> {
+export async function withDatabase<T>(
+  options: DatabaseOptions,
+  work: (database: OpenDatabase) => Promise<T>,
+  openOptions: OpenDatabaseOptions = {},
+): Promise<T> {
   const target = resolveDatabaseTarget(options.db, { cwd: options.cwd, env: options.env ?? process.env });
-  const database = await openDatabase(target);
+  const database = await openDatabase(target, openOptions);
   try {
     return await work(database);
   } finally {

@@ -73,7 +73,8 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux,
     const exitFile = `${copy.url}.exit`;
     const command = [
       `cd ${JSON.stringify(path.dirname(copy.url))}`,
-      `${JSON.stringify(TSX)} --tsconfig ${JSON.stringify(path.join(ROOT, 'tsconfig.json'))} ${JSON.stringify(RUN_CLI)} ` +
+      // Ink renders only a final frame when CI is set (is-in-ci); the admin's terminal has no CI.
+      `env -u CI -u CONTINUOUS_INTEGRATION ${JSON.stringify(TSX)} --tsconfig ${JSON.stringify(path.join(ROOT, 'tsconfig.json'))} ${JSON.stringify(RUN_CLI)} ` +
         `review --user e2e-reviewer --db ${JSON.stringify(copy.url)}`,
       `echo $? > ${JSON.stringify(exitFile)}`,
       'echo REVIEW-EXITED',

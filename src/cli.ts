@@ -178,7 +178,7 @@ Examples:
       process.exitCode = await searchPatientsCommand({ name, ...options, cwd: process.cwd() });
     });
 
-  program
+  const ingestCli = program
     .command('ingest')
     .summary('ingest a folder of TecSalud PDFs: parse, match, extract, chunk, embed and store')
     .description(
@@ -230,12 +230,6 @@ Examples:
     )
     .option('--quarantine-dir <dir>', 'move each file that failed validation here, keeping its relative path')
     .addOption(dbOption())
-    .addOption(BACKEND_OPTIONS.config())
-    .addOption(BACKEND_OPTIONS.vectorStore())
-    .addOption(BACKEND_OPTIONS.chromaUrl())
-    .addOption(BACKEND_OPTIONS.embedder())
-    .addOption(BACKEND_OPTIONS.embeddingModel())
-    .addOption(BACKEND_OPTIONS.embeddingDimensions())
     .addOption(jsonOption())
     .addHelpText(
       'after',
@@ -251,6 +245,7 @@ ${EXIT_CODES_HELP}`,
       const { ingestCommand } = await import('./commands/ingest.js');
       process.exitCode = await ingestCommand({ ...options, dir, cwd: process.cwd() });
     });
+  addBackendOptions(ingestCli);
 
   const reviewCli = program
     .command('review')
@@ -365,7 +360,7 @@ Exit codes: ${ExitCode.Success} no reviews left pending, ${ExitCode.ReviewPendin
     });
   addBackendOptions(cleanupCli);
 
-  program
+  const searchCli = program
     .command('search')
     .summary('search the ingested documents (vector store) for a text')
     .argument('<text>', 'what to look for')
@@ -374,12 +369,6 @@ Exit codes: ${ExitCode.Success} no reviews left pending, ${ExitCode.ReviewPendin
     .addOption(new Option('-k <n>', 'how many chunks').default('5'))
     .option('--collection <name>', 'vector collection (default medical_documents)')
     .addOption(dbOption())
-    .addOption(BACKEND_OPTIONS.config())
-    .addOption(BACKEND_OPTIONS.vectorStore())
-    .addOption(BACKEND_OPTIONS.chromaUrl())
-    .addOption(BACKEND_OPTIONS.embedder())
-    .addOption(BACKEND_OPTIONS.embeddingModel())
-    .addOption(BACKEND_OPTIONS.embeddingDimensions())
     .addOption(jsonOption())
     .addHelpText(
       'after',
@@ -393,9 +382,10 @@ Exit codes: ${ExitCode.Success} no reviews left pending, ${ExitCode.ReviewPendin
         text,
         cwd: process.cwd(),
       });
+      addBackendOptions(searchCli);
     });
 
-  program
+  const doctorCli = program
     .command('doctor')
     .summary('check the database, vector store, embedder and working directory (health check)')
     .description(
@@ -405,12 +395,6 @@ Exit codes: ${ExitCode.Success} no reviews left pending, ${ExitCode.ReviewPendin
     )
     .addOption(dbOption())
     .option('--collection <name>', 'vector collection (default medical_documents)')
-    .addOption(BACKEND_OPTIONS.config())
-    .addOption(BACKEND_OPTIONS.vectorStore())
-    .addOption(BACKEND_OPTIONS.chromaUrl())
-    .addOption(BACKEND_OPTIONS.embedder())
-    .addOption(BACKEND_OPTIONS.embeddingModel())
-    .addOption(BACKEND_OPTIONS.embeddingDimensions())
     .addOption(jsonOption())
     .addHelpText(
       'after',
@@ -420,6 +404,7 @@ Exit codes: ${ExitCode.Success} no reviews left pending, ${ExitCode.ReviewPendin
       const { doctorCommand } = await import('./commands/doctor.js');
       process.exitCode = await doctorCommand({ ...options, cwd: process.cwd() });
     });
+  addBackendOptions(doctorCli);
 
   return program;
 }

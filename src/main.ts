@@ -4,6 +4,7 @@ import { buildProgram } from './cli.js';
 
 /** The one place that maps errors to exit codes and messages. Returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
+  exitQuietlyWhenTheReaderGoesAway();
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
@@ -27,4 +28,17 @@ export function reportError(error: unknown): number {
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
   process.stderr.write(`internal error (please report it): ${detail}\n`);
   return ExitCode.Internal;
+}
+
+/**
+ * `tecsalud-batch search … | head` closes the pipe early: that is the reader's choice, not an error,
+ * so the process ends quietly (as `cat` does) instead of printing a stack trace.
+ */
+function exitQuietlyWhenTheReaderGoesAway(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+      throw error;
+    });
+  }
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTempDir } from '../support/databases.js';
-import { ensureBuilt, runCli } from '../support/cli-binary.js';
+import { ensureBuilt, runCli, spawnCli } from '../support/cli-binary.js';
 import { REGISTRY_CSV, REPO_ROOT } from '../support/ingest-fixture.js';
 
 let cwd: string;
@@ -85,5 +85,20 @@ describe('the tecsalud-batch binary', () => {
     const missing = await runCli(['patients', 'show', '1111111111'], { cwd });
     expect(missing.code).toBe(64);
     expect(missing.stderr).toMatch(/no patient with expediente/);
+  });
+
+  it('ends quietly when the reader closes the pipe early (| head)', async () => {
+    // Far more output than a pipe buffers, so the writer is still writing when the reader leaves.
+    const names = Array.from(
+      { length: 3000 },
+      (_, i) => `${3000000000 + i}_GARZA TIJERINA, MARIA ESTHER_CONS.pdf`,
+    );
+    const child = spawnCli(['parse', '--json', ...names], { cwd });
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout!.once('data', () => child.stdout!.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    expect(stderr).not.toMatch(/EPIPE|\n\s+at /);
+    expect(code).toBe(0);
   });
 });

@@ -12,6 +12,7 @@ import type { IngestOptions } from '../ingest/types.js';
 import type { IngestResult } from '../ingest/run-ingest.js';
 import { withDatabase, type DatabaseOptions } from './shared/database.js';
 import { processIo, writeJson, writeLine, type CommandIo } from './shared/io.js';
+import { currentUser } from './shared/current-user.js';
 import { EXTRACTORS, openPipelineAdapters, type ExtractorName } from './shared/adapters.js';
 import { loadBackendConfig, type BackendFlags } from '../config/load-config.js';
 import { toFileJson, toSessionJson } from './shared/report-json.js';
@@ -144,7 +145,7 @@ export function resolveIngestOptions(
     sourceDir: path.resolve(raw.cwd, raw.dir),
     glob: raw.glob,
     processingType: o.type,
-    uploadedBy: raw.user?.trim() || safeUsername(),
+    uploadedBy: raw.user?.trim() || currentUser(),
     concurrency: o.concurrency,
     maxFileSize,
     maxFiles: o.maxFiles,
@@ -231,9 +232,14 @@ export async function ingestCommand(raw: IngestCommandOptions): Promise<number> 
           };
           try {
             // Holding the lock, any session still "running" on this folder was left by a killed run.
-          return await runIngest({ ...options, recoverAbandoned: true }, { database, ...adapters }, listener, {
-              collectResults: Boolean(raw.json),
-            });
+            return await runIngest(
+              { ...options, recoverAbandoned: true },
+              { database, ...adapters },
+              listener,
+              {
+                collectResults: Boolean(raw.json),
+              },
+            );
           } finally {
             await adapters.close();
           }
@@ -341,13 +347,5 @@ function realSourceDir(dir: string): string {
     return fs.realpathSync(dir);
   } catch {
     return path.resolve(dir); // runIngest explains a missing folder
-  }
-}
-
-function safeUsername(): string {
-  try {
-    return os.userInfo().username;
-  } catch {
-    return process.env.USER ?? 'unknown';
   }
 }

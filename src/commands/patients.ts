@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { TransformCallback } from 'node:stream';
 import { Parser, type CsvError, type Options } from 'csv-parse';
@@ -17,6 +16,7 @@ import { AuditRepository } from '../db/repositories/audit-repository.js';
 import type { Patient } from '../db/schema.js';
 import { withDatabase, type DatabaseOptions } from './shared/database.js';
 import { processIo, writeJson, writeLine, type CommandIo } from './shared/io.js';
+import { currentUser } from './shared/current-user.js';
 import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
 
 export interface ImportPatientsOptions extends DatabaseOptions {
@@ -416,12 +416,4 @@ function parseCount(value: string, flag: string): number {
 
 function round(seconds: number): number {
   return Math.round(seconds * 100) / 100;
-}
-
-function currentUser(): string {
-  try {
-    return os.userInfo().username;
-  } catch {
-    return process.env.USER ?? 'unknown';
-  }
 }

@@ -1,4 +1,3 @@
-import os from 'node:os';
 import type { MatchingDetails } from '../core/matching/types.js';
 import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
 import type { OpenDatabase } from '../db/open-database.js';
@@ -8,6 +7,7 @@ import { ExitCode, UsageError } from '../errors.js';
 import { withDatabase, type DatabaseOptions } from './shared/database.js';
 import { loadBackendConfig, type BackendFlags } from '../config/load-config.js';
 import { processIo, writeJson, writeLine, type CommandIo } from './shared/io.js';
+import { currentUser } from './shared/current-user.js';
 
 export interface ReviewCommandOptions extends DatabaseOptions, BackendFlags {
   /** Session id or its first characters; all sessions when absent. */
@@ -25,7 +25,7 @@ export interface ReviewCommandOptions extends DatabaseOptions, BackendFlags {
 export async function reviewCommand(options: ReviewCommandOptions): Promise<number> {
   const io = options.io ?? processIo;
   const stdin = options.stdin ?? process.stdin;
-  const reviewer = options.user?.trim() || osUser();
+  const reviewer = options.user?.trim() || currentUser();
   // The same backends as the ingest that held these files: flags > env > config file > defaults.
   const backends = await loadBackendConfig(options);
   return withDatabase({ ...options, db: backends.db }, async (database) => {
@@ -144,12 +144,4 @@ function parseDetails(json: string | null): Partial<MatchingDetails> | null {
 
 function isTty(stream: NodeJS.WritableStream): boolean {
   return (stream as Partial<NodeJS.WriteStream>).isTTY === true;
-}
-
-function osUser(): string {
-  try {
-    return os.userInfo().username;
-  } catch {
-    return process.env.USER ?? 'unknown';
-  }
 }

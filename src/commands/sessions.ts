@@ -7,6 +7,7 @@ import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
 import { withDatabase, type DatabaseOptions } from './shared/database.js';
 import { loadBackendConfig, type BackendFlags, type BackendConfig } from '../config/load-config.js';
 import { processIo, writeJson, writeLine, type CommandIo } from './shared/io.js';
+import { currentUser } from './shared/current-user.js';
 import { toBatchFileJson, toSessionJson } from './shared/report-json.js';
 import type { OpenDatabase } from '../db/open-database.js';
 
@@ -246,7 +247,7 @@ async function cleanOneSession(
   const batches = new BatchRepository(database.db);
   const { removed, keptPendingReviews } = await batches.deleteSessionWorkingState(session.id);
   await new AuditRepository(database.db).record({
-    actor: options.user ?? processUser(),
+    actor: options.user ?? currentUser(),
     action: options.purge ? 'session_purged' : 'session_cleaned',
     batchId: session.id,
     entityType: 'batch_upload',
@@ -276,8 +277,4 @@ export function parseDuration(text: string): number {
       'write it like 7d, 12h, 2w or 30m',
     );
   return Number(match[1]) * DURATION_UNITS[match[2]!.toLowerCase()]!;
-}
-
-function processUser(): string {
-  return process.env.USER ?? 'unknown';
 }

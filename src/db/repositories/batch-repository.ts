@@ -16,15 +16,17 @@ export interface NewSession {
   options: Record<string, unknown>;
 }
 
-export interface SessionCounts {
-  totalFiles: number;
-  processedFiles: number;
-  failedFiles: number;
-  createdPatients: number;
-  matchedPatients: number;
-  reviewRequired: number;
-  duplicates: number;
-}
+/** The session's counters, as its `batch_uploads` columns hold them. */
+export type SessionCounts = Pick<
+  BatchUpload,
+  | 'totalFiles'
+  | 'processedFiles'
+  | 'failedFiles'
+  | 'createdPatients'
+  | 'matchedPatients'
+  | 'reviewRequired'
+  | 'duplicates'
+>;
 
 export interface RegisteredFile {
   relativePath: string;
@@ -73,7 +75,11 @@ export class BatchRepository {
       .execute();
   }
 
-  async finishSession(sessionId: string, status: BatchStatus, errorMessage: string | null = null): Promise<void> {
+  async finishSession(
+    sessionId: string,
+    status: BatchStatus,
+    errorMessage: string | null = null,
+  ): Promise<void> {
     await this.db
       .updateTable('batchUploads')
       .set({ status, errorMessage, completedAt: new Date().toISOString() })
@@ -148,7 +154,12 @@ export class BatchRepository {
   }
 
   async latestSession(): Promise<BatchUpload | undefined> {
-    return this.db.selectFrom('batchUploads').selectAll().orderBy('createdAt', 'desc').limit(1).executeTakeFirst();
+    return this.db
+      .selectFrom('batchUploads')
+      .selectAll()
+      .orderBy('createdAt', 'desc')
+      .limit(1)
+      .executeTakeFirst();
   }
 
   async listSessions(limit: number): Promise<BatchUpload[]> {
@@ -235,11 +246,17 @@ export class BatchRepository {
    * Removes a session's working state (batch_files rows). Documents are untouched, and so are files
    * still waiting for review: their row and kept text are the review.
    */
-  async deleteSessionWorkingState(sessionId: string): Promise<{ removed: number; keptPendingReviews: number }> {
+  async deleteSessionWorkingState(
+    sessionId: string,
+  ): Promise<{ removed: number; keptPendingReviews: number }> {
     const result = await this.db
       .deleteFrom('batchFiles')
       .where('batchId', '=', sessionId)
-      .where((eb) => eb.not(eb.and([eb('matchingStatus', '=', 'review_required'), eb('processingStatus', '=', 'pending')])))
+      .where((eb) =>
+        eb.not(
+          eb.and([eb('matchingStatus', '=', 'review_required'), eb('processingStatus', '=', 'pending')]),
+        ),
+      )
       .executeTakeFirst();
     const kept = await this.db
       .selectFrom('batchFiles')

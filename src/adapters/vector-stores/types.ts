@@ -1,4 +1,5 @@
 import type { EmbeddingSpace } from './incompatible-collection-error.js';
+import { validateRecord } from './validate-record.js';
 
 export { IncompatibleCollectionError, type EmbeddingSpace } from './incompatible-collection-error.js';
 
@@ -14,6 +15,13 @@ export interface VectorRecord {
   document: string;
   /** Must include `document_id` (a string), by which `deleteDocument` finds a document's chunks. */
   metadata: VectorMetadata;
+}
+
+/** One document's complete set of chunks: replaces whatever the store held for that document. */
+export interface DocumentVectors {
+  documentId: string;
+  /** Every record's metadata `document_id` must equal `documentId`. */
+  records: VectorRecord[];
 }
 
 export interface VectorQueryFilter {
@@ -65,6 +73,14 @@ export interface VectorStore {
   describeCollection(): Promise<CollectionInfo | null>;
   /** Inserts or replaces records by id, all of them or none. */
   upsert(records: VectorRecord[]): Promise<void>;
+  /**
+   * For each document: removes every record whose metadata `document_id` is its id, then writes its records.
+   * Many documents per call, so a pipeline can write a group of files at once. sqlite-vec: one transaction,
+   * all or none. Chroma: one delete request for all the documents' old ids, then upserts in batches of the
+   * server's maximum — not atomic, but ids are deterministic, so repeating the call converges.
+   * All records are validated (validateDocumentVectors) before anything is written.
+   */
+  replaceDocuments(documents: DocumentVectors[]): Promise<void>;
   /** Removes every record whose metadata `document_id` is `documentId`; returns how many. */
   deleteDocument(documentId: string): Promise<number>;
   /** The `k` records nearest to `embedding`, nearest first, among those matching `where`. */
@@ -72,4 +88,34 @@ export interface VectorStore {
   count(): Promise<number>;
   /** Releases what the store opened itself; a database handle passed in by the caller stays open. */
   close(): Promise<void>;
+}
+
+/**
+ * The checks every store makes before `replaceDocuments` writes anything. Besides each record's own checks,
+ * a document or record id given twice is refused: the stores would otherwise disagree on which copy wins
+ * (sqlite-vec replaces document by document, Chroma deletes everything first and then upserts, and a Chroma
+ * request rejects repeated ids outright).
+ */
+export function validateDocumentVectors(documents: DocumentVectors[], dimension: number): void {
+  const documentIds = new Set<string>();
+  const recordIds = new Set<string>();
+  for (const { documentId, records } of documents) {
+    if (documentIds.has(documentId)) {
+      throw new Error(`document "${documentId}" is given twice in one replaceDocuments call`);
+    }
+    documentIds.add(documentId);
+    for (const record of records) {
+      validateRecord(record, dimension);
+      if (record.metadata.document_id !== documentId) {
+        throw new Error(
+          `record "${record.id}" has metadata.document_id "${String(record.metadata.document_id)}" ` +
+            `but was given as a chunk of document "${documentId}"`,
+        );
+      }
+      if (recordIds.has(record.id)) {
+        throw new Error(`record "${record.id}" is given twice in one replaceDocuments call`);
+      }
+      recordIds.add(record.id);
+    }
+  }
 }

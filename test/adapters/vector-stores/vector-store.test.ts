@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHashingEmbedder } from '../../../src/adapters/embedders/hashing-embedder.js';
 import {
   IncompatibleCollectionError,
+  type DocumentVectors,
   type VectorRecord,
   type VectorStore,
 } from '../../../src/adapters/vector-stores/types.js';
@@ -39,6 +40,11 @@ function record(
       vectorized: true,
     },
   };
+}
+
+/** A document whose chunk `i` points along axis `axes[i]`. */
+function documentVectors(documentId: string, axes: number[]): DocumentVectors {
+  return { documentId, records: axes.map((axis, i) => record(documentId, i, vec(axis))) };
 }
 
 describe.each(STORE_FACTORIES)('VectorStore: $name', (factory) => {
@@ -138,6 +144,127 @@ describe.each(STORE_FACTORIES)('VectorStore: $name', (factory) => {
     expect(await ids({ expediente: '1000000002', document_type: 'lab_results' }, 1)).toEqual(['doc-c']);
     expect(await ids({ expediente: '9999999999' })).toEqual([]);
     expect(await ids({}, 2)).toEqual(['doc-a', 'doc-b']);
+  });
+
+  describe('replaceDocuments', () => {
+    const idsNear = async (embedding: Float32Array) =>
+      (await store.query(embedding, { k: 50 })).map((h) => h.id).sort();
+
+    it('writes several documents in one call', async () => {
+      await store.ensureCollection(SPACE);
+      await store.replaceDocuments([
+        documentVectors('doc-a', [0, 1, 2]),
+        documentVectors('doc-b', [3]),
+        documentVectors('doc-c', [4, 5]),
+      ]);
+      expect(await store.count()).toBe(6);
+      expect(await idsNear(vec(0))).toEqual([
+        'doc-a_chunk_0',
+        'doc-a_chunk_1',
+        'doc-a_chunk_2',
+        'doc-b_chunk_0',
+        'doc-c_chunk_0',
+        'doc-c_chunk_1',
+      ]);
+      const [hit] = await store.query(vec(5), { k: 1 });
+      expect(hit).toMatchObject({ id: 'doc-c_chunk_1', document: 'Texto sintético doc-c fragmento 1' });
+      expect(hit?.distance).toBeCloseTo(0, 5);
+      expect(await store.deleteDocument('doc-a')).toBe(3);
+    });
+
+    it('leaves none of a document’s old chunks when it now has fewer, and other documents untouched', async () => {
+      await store.ensureCollection(SPACE);
+      await store.upsert(documentVectors('doc-a', [0, 1, 2, 3]).records);
+      await store.upsert(documentVectors('doc-b', [4, 5]).records);
+      await store.replaceDocuments([documentVectors('doc-a', [6])]);
+      expect(await store.count()).toBe(3);
+      expect(await idsNear(vec(0))).toEqual(['doc-a_chunk_0', 'doc-b_chunk_0', 'doc-b_chunk_1']);
+      const [hit] = await store.query(vec(6), { k: 1 });
+      expect(hit?.id).toBe('doc-a_chunk_0');
+      expect(hit?.distance).toBeCloseTo(0, 5);
+      const [other] = await store.query(vec(5), { k: 1 });
+      expect(other).toMatchObject({ id: 'doc-b_chunk_1', document: 'Texto sintético doc-b fragmento 1' });
+      expect(other?.distance).toBeCloseTo(0, 5);
+      // A document with no chunks left is removed altogether.
+      await store.replaceDocuments([{ documentId: 'doc-b', records: [] }]);
+      expect(await idsNear(vec(0))).toEqual(['doc-a_chunk_0']);
+    });
+
+    it('rewrites a document under the same ids: new text, metadata and embedding, the same count', async () => {
+      await store.ensureCollection(SPACE);
+      await store.replaceDocuments([documentVectors('doc-a', [0, 1]), documentVectors('doc-b', [2])]);
+      const revised = record('doc-a', 1, vec(7), { text: 'versión nueva', expediente: '1000000009' });
+      await store.replaceDocuments([{ documentId: 'doc-a', records: [record('doc-a', 0, vec(0)), revised] }]);
+      expect(await store.count()).toBe(3);
+      const [hit] = await store.query(vec(7), { k: 1 });
+      expect(hit).toMatchObject({ id: 'doc-a_chunk_1', document: 'versión nueva' });
+      expect(hit?.distance).toBeCloseTo(0, 5);
+      expect(hit?.metadata).toEqual(revised.metadata);
+      expect(
+        (await store.query(vec(7), { k: 5, where: { expediente: '1000000009' } })).map((h) => h.id),
+      ).toEqual(['doc-a_chunk_1']);
+    });
+
+    it('takes over an id that another document holds, keeping one record for it', async () => {
+      await store.ensureCollection(SPACE);
+      const held = { ...record('doc-x', 0, vec(0)), id: 'shared_chunk_0' };
+      await store.upsert([held, record('doc-x', 1, vec(1))]);
+      const takeover = { ...record('doc-y', 0, vec(3), { text: 'ahora de doc-y' }), id: 'shared_chunk_0' };
+      await store.replaceDocuments([{ documentId: 'doc-y', records: [takeover] }]);
+      expect(await store.count()).toBe(2);
+      const [hit] = await store.query(vec(3), { k: 1 });
+      expect(hit).toMatchObject({ id: 'shared_chunk_0', document: 'ahora de doc-y' });
+      expect(hit?.metadata.document_id).toBe('doc-y');
+      expect(hit?.distance).toBeCloseTo(0, 5);
+      expect(await store.deleteDocument('doc-x')).toBe(1);
+      expect(await store.deleteDocument('doc-y')).toBe(1);
+      expect(await store.count()).toBe(0);
+    });
+
+    it('refuses a record of another document, a wrong-length vector or a repeated id, writing nothing', async () => {
+      await store.ensureCollection(SPACE);
+      await store.upsert(documentVectors('doc-a', [0, 1, 2]).records);
+      const before = await idsNear(vec(0));
+      const attempts: [DocumentVectors[], RegExp][] = [
+        [
+          [documentVectors('doc-a', [3]), { documentId: 'doc-b', records: [record('doc-c', 0, vec(4))] }],
+          /doc-c.*document "doc-b"/,
+        ],
+        [
+          [
+            documentVectors('doc-a', [3]),
+            {
+              documentId: 'doc-b',
+              records: [{ ...record('doc-b', 0, vec(4)), embedding: new Float32Array(3) }],
+            },
+          ],
+          /3 dimensions/,
+        ],
+        [[documentVectors('doc-a', [3]), documentVectors('doc-a', [4])], /doc-a.*twice/],
+        [
+          [
+            documentVectors('doc-b', [3]),
+            { documentId: 'doc-c', records: [{ ...record('doc-c', 0, vec(4)), id: 'doc-b_chunk_0' }] },
+          ],
+          /doc-b_chunk_0.*twice/,
+        ],
+      ];
+      for (const [documents, message] of attempts) {
+        await expect(store.replaceDocuments(documents)).rejects.toThrow(message);
+        expect(await idsNear(vec(0))).toEqual(before);
+      }
+      expect(await store.count()).toBe(3);
+    });
+
+    it('does nothing with no documents, and refuses to write before ensureCollection', async () => {
+      await expect(store.replaceDocuments([documentVectors('doc-a', [0])])).rejects.toThrow(
+        /ensureCollection/,
+      );
+      await expect(store.replaceDocuments([])).rejects.toThrow(/ensureCollection/);
+      await store.ensureCollection(SPACE);
+      await store.replaceDocuments([]);
+      expect(await store.count()).toBe(0);
+    });
   });
 
   it('refuses another embedder or dimension with a clear, typed error', async () => {

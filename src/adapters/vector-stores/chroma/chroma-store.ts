@@ -2,14 +2,16 @@ import type { ChromaClient, Collection, Metadata } from 'chromadb';
 
 import { ServiceUnavailableError, UserError } from '../../../errors.js';
 import { IncompatibleCollectionError } from '../incompatible-collection-error.js';
-import type {
-  CollectionInfo,
-  CollectionSpec,
-  VectorMetadata,
-  VectorQueryOptions,
-  VectorQueryResult,
-  VectorRecord,
-  VectorStore,
+import {
+  validateDocumentVectors,
+  type CollectionInfo,
+  type CollectionSpec,
+  type DocumentVectors,
+  type VectorMetadata,
+  type VectorQueryOptions,
+  type VectorQueryResult,
+  type VectorRecord,
+  type VectorStore,
 } from '../types.js';
 import { toChromaWhere } from './chroma-where.js';
 import { parseChromaUrl } from './chroma-url.js';
@@ -91,6 +93,35 @@ export function bindChromaStore(client: ChromaClient, options: ChromaStoreOption
     return maxBatch;
   };
 
+  /** The collection to write to: ensureCollection has checked that it belongs to the embedder in use. */
+  const writableCollection = (): { found: Collection; dimension: number } => {
+    if (!ensured || !handle) {
+      throw new Error(`call ensureCollection before writing to vector collection "${collection}"`);
+    }
+    return { found: handle, dimension: ensured.dimension };
+  };
+
+  const upsertInBatches = async (found: Collection, records: VectorRecord[]): Promise<void> => {
+    const size = await batchSize();
+    for (let start = 0; start < records.length; start += size) {
+      const part = records.slice(start, start + size);
+      await found.upsert({
+        ids: part.map((r) => r.id),
+        embeddings: part.map((r) => Array.from(r.embedding)),
+        metadatas: part.map((r) => r.metadata as Metadata),
+        documents: part.map((r) => r.document),
+      });
+    }
+  };
+
+  const deleteInBatches = async (found: Collection, ids: string[]): Promise<void> => {
+    if (ids.length === 0) return;
+    const size = await batchSize();
+    for (let start = 0; start < ids.length; start += size) {
+      await found.delete({ ids: ids.slice(start, start + size) });
+    }
+  };
+
   return {
     collection,
 
@@ -149,21 +180,34 @@ export function bindChromaStore(client: ChromaClient, options: ChromaStoreOption
 
     upsert: (records: VectorRecord[]) =>
       call(`write to collection "${collection}"`, async () => {
-        if (!ensured || !handle) {
-          throw new Error(`call ensureCollection before writing to vector collection "${collection}"`);
-        }
+        const { found, dimension } = writableCollection();
         if (records.length === 0) return;
-        for (const record of records) validateRecord(record, ensured.dimension);
+        for (const record of records) validateRecord(record, dimension);
+        await upsertInBatches(found, records);
+      }),
+
+    replaceDocuments: (documents: DocumentVectors[]) =>
+      call(`write to collection "${collection}"`, async () => {
+        const { found, dimension } = writableCollection();
+        if (documents.length === 0) return;
+        validateDocumentVectors(documents, dimension);
+        const records = documents.flatMap((d) => d.records);
         const size = await batchSize();
-        for (let start = 0; start < records.length; start += size) {
-          const part = records.slice(start, start + size);
-          await handle.upsert({
-            ids: part.map((r) => r.id),
-            embeddings: part.map((r) => Array.from(r.embedding)),
-            metadatas: part.map((r) => r.metadata as Metadata),
-            documents: part.map((r) => r.document),
+        const documentIds = documents.map((d) => d.documentId);
+        const oldIds: string[] = [];
+        for (let start = 0; start < documentIds.length; start += size) {
+          const { ids } = await found.get({
+            where: { document_id: { $in: documentIds.slice(start, start + size) } },
+            include: [],
           });
+          oldIds.push(...ids);
         }
+        // An old id that is written again is overwritten by the upsert; deleting it first would only make
+        // the chunk vanish meanwhile.
+        const newIds = new Set(records.map((r) => r.id));
+        const staleIds = oldIds.filter((id) => !newIds.has(id));
+        await deleteInBatches(found, staleIds);
+        await upsertInBatches(found, records);
       }),
 
     deleteDocument: (documentId: string) =>
@@ -171,11 +215,7 @@ export function bindChromaStore(client: ChromaClient, options: ChromaStoreOption
         const found = await findCollection();
         if (!found) return 0;
         const { ids } = await found.get({ where: { document_id: documentId }, include: [] });
-        if (ids.length === 0) return 0;
-        const size = await batchSize();
-        for (let start = 0; start < ids.length; start += size) {
-          await found.delete({ ids: ids.slice(start, start + size) });
-        }
+        await deleteInBatches(found, ids);
         return ids.length;
       }),
 

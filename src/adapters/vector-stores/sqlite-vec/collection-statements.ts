@@ -4,10 +4,12 @@ import type { SqliteDatabase, SqliteStatement } from './sqlite-database.js';
 export interface CollectionStatements {
   /** Inserts or updates a chunk by id and returns its `seq`, the rowid of its vector. */
   upsertChunk: SqliteStatement;
+  /** Inserts a chunk and returns its `seq`; returns no row, writing nothing, when the id already exists. */
+  insertNewChunk: SqliteStatement;
   updateVector: SqliteStatement;
   insertVector: SqliteStatement;
-  selectDocumentSeqs: SqliteStatement;
   deleteVector: SqliteStatement;
+  /** Deletes a document's chunks and returns their `seq`s, whose vectors are then deleted one by one. */
   deleteDocumentChunks: SqliteStatement;
   countChunks: SqliteStatement;
   /** Nearest neighbours, keyed by which filters are present. */
@@ -27,6 +29,11 @@ export function prepareCollectionStatements(
          metadata = excluded.metadata
        RETURNING seq`,
     ),
+    insertNewChunk: db.prepare(
+      `INSERT INTO ${chunks} (id, document_id, document, metadata) VALUES (?, ?, ?, ?)
+       ON CONFLICT (id) DO NOTHING
+       RETURNING seq`,
+    ),
     // vec0 has no UPSERT; updating in place also avoids the dead slots that delete + insert leaves in vec0.
     updateVector: db.prepare(
       `UPDATE ${vectors} SET embedding = ?, expediente = ?, document_type = ? WHERE rowid = ?`,
@@ -34,9 +41,9 @@ export function prepareCollectionStatements(
     insertVector: db.prepare(
       `INSERT INTO ${vectors} (rowid, embedding, expediente, document_type) VALUES (?, ?, ?, ?)`,
     ),
-    selectDocumentSeqs: db.prepare(`SELECT seq FROM ${chunks} WHERE document_id = ?`),
+    // One rowid at a time: vec0 serves `rowid = ?` by lookup, but `rowid IN (...)` by scanning every vector.
     deleteVector: db.prepare(`DELETE FROM ${vectors} WHERE rowid = ?`),
-    deleteDocumentChunks: db.prepare(`DELETE FROM ${chunks} WHERE document_id = ?`),
+    deleteDocumentChunks: db.prepare(`DELETE FROM ${chunks} WHERE document_id = ? RETURNING seq`),
     countChunks: db.prepare(`SELECT count(*) AS n FROM ${chunks}`),
     query(filterByExpediente, filterByType) {
       const key = `${filterByExpediente}/${filterByType}`;

@@ -1,14 +1,16 @@
 import * as sqliteVec from 'sqlite-vec';
 
 import { IncompatibleCollectionError } from '../incompatible-collection-error.js';
-import type {
-  CollectionInfo,
-  CollectionSpec,
-  VectorMetadata,
-  VectorQueryOptions,
-  VectorQueryResult,
-  VectorRecord,
-  VectorStore,
+import {
+  validateDocumentVectors,
+  type CollectionInfo,
+  type CollectionSpec,
+  type DocumentVectors,
+  type VectorMetadata,
+  type VectorQueryOptions,
+  type VectorQueryResult,
+  type VectorRecord,
+  type VectorStore,
 } from '../types.js';
 import { prepareCollectionStatements, type CollectionStatements } from './collection-statements.js';
 import {
@@ -82,6 +84,15 @@ export function createSqliteVecStore(options: SqliteVecStoreOptions): VectorStor
 
   let ensured: CollectionInfo | null = null;
 
+  /** The collection to write to: ensureCollection has checked that it belongs to the embedder in use. */
+  const writableCollection = (): { statements: CollectionStatements; dimension: number } => {
+    assertOpen();
+    if (!ensured || !open) {
+      throw new Error(`call ensureCollection before writing to vector collection "${collection}"`);
+    }
+    return { statements: open.statements, dimension: ensured.dimension };
+  };
+
   return {
     collection,
 
@@ -111,29 +122,22 @@ export function createSqliteVecStore(options: SqliteVecStoreOptions): VectorStor
     },
 
     async upsert(records: VectorRecord[]): Promise<void> {
-      assertOpen();
-      if (!ensured || !open) {
-        throw new Error(`call ensureCollection before writing to vector collection "${collection}"`);
-      }
+      const { statements, dimension } = writableCollection();
       if (records.length === 0) return;
-      const { statements } = open;
-      const dimension = ensured.dimension;
       for (const record of records) validateRecord(record, dimension);
       db.transaction(() => {
-        for (const record of records) {
-          const { seq } = statements.upsertChunk.get(
-            record.id,
-            record.metadata.document_id,
-            record.document,
-            JSON.stringify(record.metadata),
-          ) as { seq: number };
-          const expediente = stringOrEmpty(record.metadata.expediente);
-          const documentType = stringOrEmpty(record.metadata.document_type);
-          const updated = statements.updateVector.run(record.embedding, expediente, documentType, seq);
-          if (changesOf(updated) === 0) {
-            // vec0 accepts only SQLite integers as rowids, and better-sqlite3 binds a JS number as a real.
-            statements.insertVector.run(BigInt(seq), record.embedding, expediente, documentType);
-          }
+        for (const record of records) upsertRecord(statements, record);
+      })();
+    },
+
+    async replaceDocuments(documents: DocumentVectors[]): Promise<void> {
+      const { statements, dimension } = writableCollection();
+      if (documents.length === 0) return;
+      validateDocumentVectors(documents, dimension);
+      db.transaction(() => {
+        for (const { documentId, records } of documents) {
+          deleteDocumentRows(statements, documentId);
+          for (const record of records) insertRecord(statements, record);
         }
       })();
     },
@@ -143,12 +147,7 @@ export function createSqliteVecStore(options: SqliteVecStoreOptions): VectorStor
       const found = findCollection();
       if (!found) return 0;
       const { statements } = found;
-      return db.transaction(() => {
-        const rows = statements.selectDocumentSeqs.all(documentId) as { seq: number }[];
-        for (const { seq } of rows) statements.deleteVector.run(seq);
-        statements.deleteDocumentChunks.run(documentId);
-        return rows.length;
-      })();
+      return db.transaction(() => deleteDocumentRows(statements, documentId))();
     },
 
     async query(embedding: Float32Array, queryOptions: VectorQueryOptions): Promise<VectorQueryResult[]> {
@@ -230,6 +229,45 @@ function recordCollection(db: SqliteDatabase, name: string, spec: CollectionSpec
     id,
   );
   createCollectionTables(db, tables, spec.dimension);
+}
+
+/** Writes a record whose id may already be stored, updating its chunk and vector in place if so. */
+function upsertRecord(statements: CollectionStatements, record: VectorRecord): void {
+  const { seq } = statements.upsertChunk.get(...chunkValues(record)) as { seq: number };
+  const updated = statements.updateVector.run(record.embedding, ...vectorFilterValues(record), seq);
+  if (changesOf(updated) === 0) insertVector(statements, seq, record);
+}
+
+/**
+ * Writes a record that is most likely new, its document's old rows having just been deleted: a plain insert,
+ * without upsert's attempt to update the vector first. Its id can still exist under another document, and
+ * is then updated in place.
+ */
+function insertRecord(statements: CollectionStatements, record: VectorRecord): void {
+  const inserted = statements.insertNewChunk.get(...chunkValues(record)) as { seq: number } | undefined;
+  if (inserted) insertVector(statements, inserted.seq, record);
+  else upsertRecord(statements, record);
+}
+
+function insertVector(statements: CollectionStatements, seq: number, record: VectorRecord): void {
+  // vec0 accepts only SQLite integers as rowids, and better-sqlite3 binds a JS number as a real.
+  statements.insertVector.run(BigInt(seq), record.embedding, ...vectorFilterValues(record));
+}
+
+/** Deletes a document's chunks and their vectors; returns how many. Run inside a transaction. */
+function deleteDocumentRows(statements: CollectionStatements, documentId: string): number {
+  const deleted = statements.deleteDocumentChunks.all(documentId) as { seq: number }[];
+  for (const { seq } of deleted) statements.deleteVector.run(seq);
+  return deleted.length;
+}
+
+function chunkValues(record: VectorRecord): [string, unknown, string, string] {
+  return [record.id, record.metadata.document_id, record.document, JSON.stringify(record.metadata)];
+}
+
+/** The vector's `expediente` and `document_type` columns, by which queries filter. */
+function vectorFilterValues(record: VectorRecord): [string, string] {
+  return [stringOrEmpty(record.metadata.expediente), stringOrEmpty(record.metadata.document_type)];
 }
 
 function changesOf(result: unknown): number {

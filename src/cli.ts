@@ -203,6 +203,10 @@ Examples:
     .option('--chunk-overlap <chars>', 'characters shared by consecutive chunks (default 200)')
     .option('--embed-batch-size <n>', 'chunks per embedder call (default 256)')
     .option(
+      '--store-batch-size <n>',
+      'files written together: one vector-store call and one database transaction (default 32)',
+    )
+    .option(
       '--auto-threshold <x>',
       'confidence at or above which a match is attached automatically (default 0.95)',
     )

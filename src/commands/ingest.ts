@@ -10,6 +10,7 @@ import { PROCESSING_TYPES } from '../db/schema.js';
 import { ExitCode, UsageError } from '../errors.js';
 import type { IngestOptions } from '../ingest/types.js';
 import type { IngestResult } from '../ingest/run-ingest.js';
+import { DEFAULT_STORE_BATCH_SIZE } from '../ingest/types.js';
 import { withDatabase, type DatabaseOptions } from './shared/database.js';
 import { processIo, writeJson, writeLine, type CommandIo } from './shared/io.js';
 import { currentUser } from './shared/current-user.js';
@@ -33,6 +34,7 @@ export interface IngestCommandOptions extends DatabaseOptions, BackendFlags {
   chunkSize?: string;
   chunkOverlap?: string;
   embedBatchSize?: string;
+  storeBatchSize?: string;
   autoThreshold?: string;
   reviewThreshold?: string;
   timeout?: string;
@@ -90,6 +92,12 @@ const optionsSchema = z
       .min(1, '--embed-batch-size must be at least 1')
       .max(2048, '--embed-batch-size must be at most 2048')
       .default(256),
+    storeBatchSize: z.coerce
+      .number({ error: () => '--store-batch-size must be a whole number' })
+      .int('--store-batch-size must be a whole number')
+      .min(1, '--store-batch-size must be at least 1')
+      .max(1000, '--store-batch-size must be at most 1000')
+      .default(DEFAULT_STORE_BATCH_SIZE),
     autoThreshold: z.coerce
       .number({ error: () => '--auto-threshold must be a number between 0 and 1' })
       .min(0, '--auto-threshold must be between 0 and 1')
@@ -125,6 +133,7 @@ export function resolveIngestOptions(
     chunkSize: raw.chunkSize,
     chunkOverlap: raw.chunkOverlap,
     embedBatchSize: raw.embedBatchSize,
+    storeBatchSize: raw.storeBatchSize,
     autoThreshold: raw.autoThreshold,
     reviewThreshold: raw.reviewThreshold,
     timeout: raw.timeout,
@@ -152,6 +161,7 @@ export function resolveIngestOptions(
     chunkSize: o.chunkSize,
     chunkOverlap: o.chunkOverlap,
     embedBatchSize: o.embedBatchSize,
+    storeBatchSize: o.storeBatchSize,
     force: Boolean(raw.force),
     thresholds: { auto: o.autoThreshold, review: o.reviewThreshold },
     signal: raw.signal,
@@ -223,6 +233,9 @@ export async function ingestCommand(raw: IngestCommandOptions): Promise<number> 
             processingType: options.processingType,
             backends,
             timeoutMs: options.timeoutSeconds * 1000,
+            extractor: options.extractor,
+            // More files in flight than extractors, so that extraction never waits for the main thread.
+            workers: Math.min(os.availableParallelism(), options.concurrency),
           });
           const listener: PipelineListener = (event) => {
             if (event.type === 'session_started')

@@ -15,7 +15,8 @@ import { PatientRepository } from '../db/repositories/patient-repository.js';
 import type { BatchFileUpdate, MatchingStatus, Patient } from '../db/schema.js';
 import type { DiscoveredFile } from './discover-files.js';
 import { FileStageError } from './stage-error.js';
-import { storeDocument } from './store-document.js';
+import { prepareDocument } from './store-document.js';
+import type { GroupCommitter } from './group-committer.js';
 import { matchAgainstRegistry } from './match-against-registry.js';
 import type { IngestDependencies, IngestOptions } from './types.js';
 
@@ -48,13 +49,19 @@ export class FileProcessor {
     private readonly totals: SessionTotals,
     private totalPatients: number,
     private readonly onStage: (file: FileToProcess, stage: PipelineStage) => void,
+    /** Writes each file's final state, grouped with other files' (see GroupCommitter). */
+    private readonly committer: GroupCommitter,
   ) {
     this.batches = new BatchRepository(deps.database.db);
     this.documents = new DocumentRepository(deps.database.db);
     this.patients = new PatientRepository(deps.database.db);
   }
 
-  async process(file: FileToProcess): Promise<FileResult> {
+  /**
+   * `handOff` is called when the file's work is done and only its write remains, so that the caller can
+   * start another file meanwhile (the write waits to be grouped with others').
+   */
+  async process(file: FileToProcess, handOff: () => void = () => undefined): Promise<FileResult> {
     const result: FileResult = {
       fileId: file.fileId,
       relativePath: file.relativePath,
@@ -71,6 +78,8 @@ export class FileProcessor {
       stageMs: {},
     };
     let matchingStatus: MatchingStatus = 'pending';
+    // What is known of the file so far; written once, with its final state.
+    let known: BatchFileUpdate = {};
     const timed = async <T>(stage: PipelineStage, work: () => Promise<T> | T): Promise<T> => {
       this.onStage(file, stage);
       const started = performance.now();
@@ -88,14 +97,13 @@ export class FileProcessor {
 
       const sha = await timed('validate', () => this.validate(file));
       result.contentSha256 = sha;
-      await this.batches.updateFile(file.fileId, {
+      known = {
         contentSha256: sha,
         expediente: parsed.expediente,
         documentType: parsed.documentType,
         documentTypeCode: parsed.documentTypeCode,
         numero: parsed.numero,
-        processingStatus: 'processing',
-      });
+      };
       await this.rejectDuplicates(file, sha);
 
       const decision = await timed('match', () => this.match(parsed));
@@ -108,42 +116,46 @@ export class FileProcessor {
       }
       result.pages = extraction.pages;
 
-      const matchFields: BatchFileUpdate = {
+      known = {
+        ...known,
         matchConfidence: decision.confidence,
         matchingDetails: JSON.stringify(decision.matchingDetails),
       };
+      // A file held for review keeps its text, so that settling the review does not read the PDF again.
+      const heldForReview = { ...known, extractedText: extraction.text, pages: extraction.pages };
       if (decision.decision === 'review') {
         matchingStatus = 'review_required';
-        await this.holdForReview(file, extraction.text, extraction.pages, matchFields);
+        known = heldForReview;
         result.outcome = 'review_required';
         result.message = `held for review: ${decision.reason}`;
-        return this.finish(result, matchingStatus);
+        return this.finish(result, matchingStatus, known, handOff);
       }
 
       const resolved = await this.resolvePatient(parsed, decision);
       if (!resolved) {
         matchingStatus = 'review_required';
-        await this.holdForReview(file, extraction.text, extraction.pages, matchFields);
+        known = heldForReview;
         result.outcome = 'patient_conflict';
         result.message =
           `expediente ${parsed.expediente} was just created for a differently named patient by another file of ` +
           'this batch; held for review';
-        return this.finish(result, matchingStatus);
+        return this.finish(result, matchingStatus, known, handOff);
       }
       matchingStatus = resolved.created ? 'new_patient' : 'matched';
       if (result.match) {
         result.match.status = matchingStatus;
         result.match.patientExpediente = resolved.patient.expediente;
       }
-      // storeDocument reports its stage changes; each stage's time runs until the next one starts.
+      // prepareDocument reports its stage changes; each stage's time runs until the next one starts.
       let storeStage: PipelineStage | null = null;
       let storeStageStarted = 0;
       const closeStoreStage = () => {
         if (storeStage) {
-          result.stageMs[storeStage] = (result.stageMs[storeStage] ?? 0) + performance.now() - storeStageStarted;
+          result.stageMs[storeStage] =
+            (result.stageMs[storeStage] ?? 0) + performance.now() - storeStageStarted;
         }
       };
-      const stored = await storeDocument(this.deps, {
+      const prepared = await prepareDocument(this.deps, {
         batchId: this.sessionId,
         batchFileId: file.fileId,
         patient: resolved.patient,
@@ -157,14 +169,18 @@ export class FileProcessor {
         embedBatchSize: this.options.embedBatchSize,
         actor: this.options.uploadedBy,
         fileUpdate: {
-          ...matchFields,
+          ...known,
           matchingStatus,
           processingStatus: 'completed',
           outcome: 'ingested',
           errorMessage: null,
         },
         auditAction: 'document_ingested',
-        auditDetails: { decision: decision.decision, confidence: decision.confidence, reason: decision.reason },
+        auditDetails: {
+          decision: decision.decision,
+          confidence: decision.confidence,
+          reason: decision.reason,
+        },
         onStage: (stage) => {
           closeStoreStage();
           storeStage = stage;
@@ -173,11 +189,15 @@ export class FileProcessor {
         },
       });
       closeStoreStage();
+      this.onStage(file, 'store');
+      const written = this.committer.write(prepared);
+      handOff();
+      result.stageMs.store = (result.stageMs.store ?? 0) + (await written);
       if (resolved.created) this.totals.createdPatients++;
       else this.totals.matchedPatients++;
-      result.documentId = stored.documentId;
-      result.chunks = stored.chunks;
-      this.totals.chunks += stored.chunks;
+      result.documentId = prepared.document!.row.id;
+      result.chunks = prepared.document!.row.chunksCount;
+      this.totals.chunks += result.chunks;
       this.totals.pages += extraction.pages;
       result.outcome = 'ingested';
       result.processingStatus = 'completed';
@@ -187,20 +207,33 @@ export class FileProcessor {
       if (!(error instanceof FileStageError)) throw error;
       result.outcome = error.outcome;
       result.message = error.message;
-      return this.finish(result, matchingStatus);
+      return this.finish(result, matchingStatus, known, handOff);
     }
   }
 
-  /** Records a final state that `storeDocument` did not write. */
-  private async finish(result: FileResult, matchingStatus: MatchingStatus): Promise<FileResult> {
+  /** Records a final state other than ingested. */
+  private async finish(
+    result: FileResult,
+    matchingStatus: MatchingStatus,
+    known: BatchFileUpdate,
+    handOff: () => void,
+  ): Promise<FileResult> {
     result.processingStatus = processingStatusFor(result.outcome);
-    await this.batches.updateFile(result.fileId, {
-      outcome: result.outcome,
-      errorMessage: result.message,
-      processingStatus: result.processingStatus,
-      matchingStatus,
-      pages: result.pages,
+    const written = this.committer.write({
+      batchFileId: result.fileId,
+      fileUpdate: {
+        pages: result.pages,
+        ...known,
+        outcome: result.outcome,
+        errorMessage: result.message,
+        processingStatus: result.processingStatus,
+        matchingStatus,
+      },
+      document: null,
+      audit: [],
     });
+    handOff();
+    await written;
     this.bump(result.outcome);
     return result;
   }
@@ -256,7 +289,10 @@ export class FileProcessor {
   private async rejectDuplicates(file: FileToProcess, sha: string): Promise<void> {
     const first = this.seenInBatch.get(sha);
     if (first !== undefined) {
-      throw new FileStageError('duplicate_in_batch', `identical content to '${first}' in this batch; ingested once`);
+      throw new FileStageError(
+        'duplicate_in_batch',
+        `identical content to '${first}' in this batch; ingested once`,
+      );
     }
     this.seenInBatch.set(sha, file.relativePath);
     if (!this.options.force) {
@@ -314,22 +350,19 @@ export class FileProcessor {
         batchId: this.sessionId,
         entityType: 'patient',
         entityId: patient.id,
-        details: { expediente: patient.expediente, source: 'batch_ingest', filename: parsed.filename, reason: decision.reason },
+        details: {
+          expediente: patient.expediente,
+          source: 'batch_ingest',
+          filename: parsed.filename,
+          reason: decision.reason,
+        },
       });
       return { patient, created };
     }
     const recheck = await this.match(parsed);
-    return recheck.decision === 'auto' && recheck.patient?.id === patient.id ? { patient, created: false } : null;
-  }
-
-  private async holdForReview(
-    file: FileToProcess,
-    text: string,
-    pages: number,
-    matchFields: BatchFileUpdate,
-  ): Promise<void> {
-    // The text is kept so that settling the review does not read the PDF again.
-    await this.batches.updateFile(file.fileId, { ...matchFields, extractedText: text, pages });
+    return recheck.decision === 'auto' && recheck.patient?.id === patient.id
+      ? { patient, created: false }
+      : null;
   }
 }
 

@@ -7,7 +7,11 @@ import path from 'node:path';
  * name exists), and a taken name gets a ` (2)`, ` (3)`… suffix. Across file-systems it copies to a
  * temporary name in the destination folder first. Returns the final path.
  */
-export async function moveWithoutOverwrite(source: string, targetRoot: string, relativePath: string): Promise<string> {
+export async function moveWithoutOverwrite(
+  source: string,
+  targetRoot: string,
+  relativePath: string,
+): Promise<string> {
   const wanted = path.join(targetRoot, relativePath);
   await fs.mkdir(path.dirname(wanted), { recursive: true });
   const { dir, name, ext } = path.parse(wanted);

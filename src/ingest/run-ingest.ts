@@ -17,7 +17,8 @@ import { discoverFiles } from './discover-files.js';
 import { moveWithoutOverwrite } from './move-file.js';
 import { disposalFor } from '../core/pipeline/file-outcome.js';
 import { FileProcessor, type FileToProcess } from './file-processor.js';
-import type { IngestDependencies, IngestOptions } from './types.js';
+import { GroupCommitter } from './group-committer.js';
+import { DEFAULT_STORE_BATCH_SIZE, type IngestDependencies, type IngestOptions } from './types.js';
 
 export interface IngestResult {
   session: BatchUpload;
@@ -33,6 +34,11 @@ export interface IngestResult {
 
 /** Persisting the running counts at most this often keeps `status` live without a write per file. */
 const COUNTS_FLUSH_MS = 1000;
+/**
+ * How long a finished file waits for others to share its write. Short beside a file's extraction, and
+ * files in flight go on meanwhile; long enough to gather several files at tens of files a second.
+ */
+const STORE_BATCH_DELAY_MS = 40;
 
 export async function runIngest(
   options: IngestOptions,
@@ -61,6 +67,8 @@ export async function runIngest(
       thresholds: options.thresholds,
       collection: deps.collection,
       embedder: deps.embedder?.id ?? null,
+      extractor: deps.extractor.name,
+      store_batch_size: options.storeBatchSize ?? DEFAULT_STORE_BATCH_SIZE,
     },
   });
   if (options.recoverAbandoned) {
@@ -127,8 +135,19 @@ export async function runIngest(
   });
 
   const totalPatients = await new PatientRepository(deps.database.db).count();
-  const processor = new FileProcessor(session.id, options, deps, totals, totalPatients, (file, stage) =>
-    listener({ type: 'file_stage', fileId: file.fileId, relativePath: file.relativePath, stage }),
+  const committer = new GroupCommitter(deps, {
+    maxFiles: options.storeBatchSize ?? DEFAULT_STORE_BATCH_SIZE,
+    maxDelayMs: STORE_BATCH_DELAY_MS,
+  });
+  const processor = new FileProcessor(
+    session.id,
+    options,
+    deps,
+    totals,
+    totalPatients,
+    (file, stage) =>
+      listener({ type: 'file_stage', fileId: file.fileId, relativePath: file.relativePath, stage }),
+    committer,
   );
   let lastFlush = performance.now();
   const flushCounts = async (force = false) => {
@@ -138,6 +157,9 @@ export async function runIngest(
   };
 
   const queue = new PQueue({ concurrency: options.concurrency });
+  const storeBatchSize = options.storeBatchSize ?? DEFAULT_STORE_BATCH_SIZE;
+  /** Files past their own work, waiting for their group's write: their results come when it commits. */
+  const awaitingWrite = new Set<Promise<void>>();
   let fatal: unknown = null;
   let interrupted = false;
   for (let i = 0; i < accepted.length; i++) {
@@ -151,21 +173,37 @@ export async function runIngest(
     void queue.add(async () => {
       if (fatal) return;
       listener({ type: 'file_started', fileId: file.fileId, relativePath: file.relativePath });
-      try {
-        const result = await processor.process(file);
-        await disposeOf(file, result, options, audit, session.id);
-        for (const [stage, ms] of Object.entries(result.stageMs) as [PipelineStage, number][]) {
-          stageSeconds[stage] = (stageSeconds[stage] ?? 0) + ms / 1000;
-        }
-        if (settings.collectResults) results.push(result);
-        listener({ type: 'file_finished', result, totals: { ...totals } });
-        await flushCounts();
-      } catch (error) {
-        fatal ??= error;
-      }
+      // The slot frees when the file hands its write over, so that the next file's extraction need not
+      // wait for the group to fill; while the writes are behind, it frees only once its own is done.
+      await new Promise<void>((freeSlot) => {
+        const handOff = () => {
+          if (committer.backlog <= 2 * storeBatchSize) freeSlot();
+        };
+        const finished = processor
+          .process(file, handOff)
+          .then(async (result) => {
+            await disposeOf(file, result, options, audit, session.id);
+            for (const [stage, ms] of Object.entries(result.stageMs) as [PipelineStage, number][]) {
+              stageSeconds[stage] = (stageSeconds[stage] ?? 0) + ms / 1000;
+            }
+            if (settings.collectResults) results.push(result);
+            listener({ type: 'file_finished', result, totals: { ...totals } });
+            await flushCounts();
+          })
+          .catch((error: unknown) => {
+            fatal ??= error;
+          })
+          .finally(() => {
+            awaitingWrite.delete(finished);
+            freeSlot();
+          });
+        awaitingWrite.add(finished);
+      });
     });
   }
   await queue.onIdle();
+  await committer.flush();
+  await Promise.all(awaitingWrite);
   if (options.signal?.aborted) interrupted = true;
 
   const status: BatchStatus = fatal

@@ -42,7 +42,10 @@ export async function withRunLock<T>(
   options: RunLockOptions,
   work: (lock: { setSession(sessionId: string): Promise<void> }) => Promise<T>,
 ): Promise<T> {
-  const lockKey = createHash('sha256').update(`tecsalud-batch:${options.sourceDir}`).digest('hex').slice(0, 32);
+  const lockKey = createHash('sha256')
+    .update(`tecsalud-batch:${options.sourceDir}`)
+    .digest('hex')
+    .slice(0, 32);
   const me = {
     lockKey,
     sourceDir: options.sourceDir,
@@ -63,21 +66,27 @@ export async function withRunLock<T>(
   if (database.dialect === 'postgres') {
     return database.db.connection().execute(async (connection) => {
       const [high, low] = advisoryKeys(lockKey);
-      const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_lock(${high}, ${low}) as locked`.execute(
-        connection,
-      );
+      const { rows } = await sql<{
+        locked: boolean;
+      }>`select pg_try_advisory_lock(${high}, ${low}) as locked`.execute(connection);
       if (!rows[0]?.locked) throw new LockedError(await describeHolder(database.db, me));
       try {
         await connection
           .insertInto('runLocks')
           .values(me)
           .onConflict((oc) =>
-            oc.column('lockKey').doUpdateSet({ pid: me.pid, host: me.host, sessionId: null, startedAt: me.startedAt }),
+            oc
+              .column('lockKey')
+              .doUpdateSet({ pid: me.pid, host: me.host, sessionId: null, startedAt: me.startedAt }),
           )
           .execute();
         return await work({ setSession });
       } finally {
-        await connection.deleteFrom('runLocks').where('lockKey', '=', lockKey).execute().catch(() => undefined);
+        await connection
+          .deleteFrom('runLocks')
+          .where('lockKey', '=', lockKey)
+          .execute()
+          .catch(() => undefined);
         await sql`select pg_advisory_unlock(${high}, ${low})`.execute(connection).catch(() => undefined);
       }
     });
@@ -104,7 +113,11 @@ async function acquireRowLock(db: Kysely<Database>, me: RunLocksTable, isAlive: 
       .onConflict((oc) => oc.column('lockKey').doNothing())
       .executeTakeFirst();
     if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) return;
-    const holder = await db.selectFrom('runLocks').selectAll().where('lockKey', '=', me.lockKey).executeTakeFirst();
+    const holder = await db
+      .selectFrom('runLocks')
+      .selectAll()
+      .where('lockKey', '=', me.lockKey)
+      .executeTakeFirst();
     if (!holder) continue; // released between our insert and our read: try again
     const stale = holder.host === me.host && !isAlive(Number(holder.pid));
     if (!stale) throw new LockedError(holder);
@@ -116,12 +129,20 @@ async function acquireRowLock(db: Kysely<Database>, me: RunLocksTable, isAlive: 
       .where('startedAt', '=', holder.startedAt)
       .execute();
   }
-  const holder = await db.selectFrom('runLocks').selectAll().where('lockKey', '=', me.lockKey).executeTakeFirst();
+  const holder = await db
+    .selectFrom('runLocks')
+    .selectAll()
+    .where('lockKey', '=', me.lockKey)
+    .executeTakeFirst();
   throw new LockedError(holder ?? me);
 }
 
 async function describeHolder(db: Kysely<Database>, me: RunLocksTable): Promise<RunLocksTable> {
-  const holder = await db.selectFrom('runLocks').selectAll().where('lockKey', '=', me.lockKey).executeTakeFirst();
+  const holder = await db
+    .selectFrom('runLocks')
+    .selectAll()
+    .where('lockKey', '=', me.lockKey)
+    .executeTakeFirst();
   return holder ?? { ...me, pid: 0, host: 'another machine', startedAt: 'unknown' };
 }
 

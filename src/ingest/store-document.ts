@@ -2,11 +2,11 @@ import { buildChunks } from '../core/chunking/build-chunks.js';
 import type { Chunk } from '../core/chunking/types.js';
 import { documentIdForContent } from '../core/pipeline/document-id.js';
 import type { ParsedFilename } from '../core/filename/types.js';
-import { AuditRepository } from '../db/repositories/audit-repository.js';
+import { AuditRepository, type AuditEvent } from '../db/repositories/audit-repository.js';
 import { DocumentRepository } from '../db/repositories/document-repository.js';
-import type { BatchFileUpdate, Patient, ProcessingType } from '../db/schema.js';
+import type { BatchFileUpdate, MedicalDocument, Patient, ProcessingType } from '../db/schema.js';
 import type { Embedder } from '../adapters/embedders/types.js';
-import type { VectorStore } from '../adapters/vector-stores/types.js';
+import type { DocumentVectors, VectorStore } from '../adapters/vector-stores/types.js';
 import type { OpenDatabase } from '../db/open-database.js';
 import { FileStageError } from './stage-error.js';
 
@@ -37,23 +37,42 @@ export interface StoreDocumentDependencies {
 }
 
 /**
- * Writes one document for one patient. The order makes a kill at any point safe to re-run:
- * 1. vectors first, under ids derived from the content hash (old chunks of that id removed first,
- *    so a shorter new version leaves nothing stale);
- * 2. then, in one transaction, the `medical_documents` row (unique per content), the batch file's
- *    final state and the audit row.
- * A run killed between 1 and 2 left vectors but no document: the re-run does not see the content
- * as ingested, processes it again and overwrites the very same vector ids. Nothing is duplicated,
- * and nothing is reported ingested before all of it is stored.
+ * Everything one file leaves behind, ready to be written: its final state, and for an ingested file the
+ * document row and its chunk vectors. Built without writing anything, so that many files can be written
+ * together (see writeFiles and the ingest's GroupCommitter).
+ */
+export interface FileWrite {
+  batchFileId: string;
+  /** The batch file's final state. */
+  fileUpdate: BatchFileUpdate;
+  document: { row: MedicalDocument; vectors: DocumentVectors | null } | null;
+  audit: AuditEvent[];
+}
+
+/**
+ * Writes one document for one patient (see writeFiles for the order that makes a kill at any point safe).
+ * Settling a review uses this; the ingest prepares documents and writes them in groups.
  */
 export async function storeDocument(
   deps: StoreDocumentDependencies,
   input: StoreDocumentInput,
 ): Promise<{ documentId: string; chunks: number }> {
+  const write = await prepareDocument(deps, input);
+  input.onStage?.('store');
+  await writeFiles(deps, [write]);
+  return { documentId: write.document!.row.id, chunks: write.document!.row.chunksCount };
+}
+
+/** Chunks and embeds the text, and builds the rows: nothing is written yet. */
+export async function prepareDocument(
+  deps: Pick<StoreDocumentDependencies, 'embedder'>,
+  input: StoreDocumentInput,
+): Promise<FileWrite> {
   const documentId = documentIdForContent(input.contentSha256);
   const wantsVectors = input.processingType !== 'complete';
   const wantsContent = input.processingType !== 'vectorized';
   let chunks: Chunk[] = [];
+  let vectors: DocumentVectors | null = null;
   if (wantsVectors) {
     input.onStage?.('chunk');
     chunks = buildChunks(
@@ -70,7 +89,7 @@ export async function storeDocument(
       },
       { chunkSize: input.chunkSize, overlap: input.chunkOverlap },
     );
-    if (!deps.embedder || !deps.vectorStore) {
+    if (!deps.embedder) {
       throw new Error(`processing type '${input.processingType}' needs an embedder and a vector store`);
     }
     input.onStage?.('embed');
@@ -83,77 +102,111 @@ export async function storeDocument(
         throw new FileStageError('embedding_failed', `the embedder failed: ${describe(error)}`);
       }
     }
-    input.onStage?.('store');
+    vectors = {
+      documentId,
+      records: chunks.map((chunk, i) => ({
+        id: chunk.id,
+        embedding: embeddings[i]!,
+        document: chunk.text,
+        metadata: chunk.metadata,
+      })),
+    };
+  }
+  const now = new Date().toISOString();
+  return {
+    batchFileId: input.batchFileId,
+    fileUpdate: {
+      // The text kept for a review is no longer needed once the document is stored, unless the
+      // caller keeps it (e.g. so that a review decision can be undone).
+      extractedText: null,
+      ...input.fileUpdate,
+      patientId: input.patient.id,
+      documentId,
+      chunks: chunks.length,
+      pages: input.pages,
+    },
+    document: {
+      row: {
+        id: documentId,
+        patientId: input.patient.id,
+        batchId: input.batchId,
+        batchFileId: input.batchFileId,
+        expediente: input.patient.expediente,
+        filename: input.parsed.filename,
+        documentType: input.parsed.documentType,
+        documentTypeCode: input.parsed.documentTypeCode,
+        numero: input.parsed.numero,
+        contentSha256: input.contentSha256,
+        processingType: input.processingType,
+        content: wantsContent ? input.text : null,
+        pages: input.pages,
+        chunksCount: chunks.length,
+        vectorized: wantsVectors ? 1 : 0,
+        createdAt: now,
+        updatedAt: now,
+      },
+      vectors,
+    },
+    audit: [
+      {
+        actor: input.actor,
+        action: input.auditAction,
+        batchId: input.batchId,
+        entityType: 'medical_document',
+        entityId: documentId,
+        details: {
+          batch_file_id: input.batchFileId,
+          filename: input.parsed.filename,
+          expediente: input.patient.expediente,
+          patient_id: input.patient.id,
+          processing_type: input.processingType,
+          chunks: chunks.length,
+          ...input.auditDetails,
+        },
+      },
+    ],
+  };
+}
+
+/**
+ * Writes a group of files. The order makes a kill at any point safe to re-run:
+ * 1. the vectors of every document in the group first, under ids derived from the content hash (old
+ *    chunks of those ids removed first, so a shorter new version leaves nothing stale);
+ * 2. then, in one transaction, the `medical_documents` rows (unique per content), the batch files' final
+ *    states and the audit rows.
+ * A run killed between 1 and 2 left vectors but no document: the re-run does not see the content as
+ * ingested, processes it again and overwrites the very same vector ids. Nothing is duplicated, and nothing
+ * is reported ingested before all of it is stored.
+ *
+ * A vector store failure throws FileStageError('vector_store_failed') before anything reaches the database;
+ * a database failure throws as it is (the run cannot go on without its database).
+ */
+export async function writeFiles(
+  deps: Pick<StoreDocumentDependencies, 'database' | 'vectorStore'>,
+  writes: FileWrite[],
+): Promise<void> {
+  const vectors = writes.flatMap((write) => (write.document?.vectors ? [write.document.vectors] : []));
+  if (vectors.length > 0) {
+    if (!deps.vectorStore) throw new Error('writing chunk vectors needs a vector store');
     try {
-      await deps.vectorStore.deleteDocument(documentId);
-      await deps.vectorStore.upsert(
-        chunks.map((chunk, i) => ({
-          id: chunk.id,
-          embedding: embeddings[i]!,
-          document: chunk.text,
-          metadata: chunk.metadata,
-        })),
-      );
+      await deps.vectorStore.replaceDocuments(vectors);
     } catch (error) {
       throw new FileStageError('vector_store_failed', `the vector store failed: ${describe(error)}`);
     }
-  } else {
-    input.onStage?.('store');
   }
   const now = new Date().toISOString();
   await deps.database.db.transaction().execute(async (trx) => {
-    await new DocumentRepository(trx).upsert({
-      id: documentId,
-      patientId: input.patient.id,
-      batchId: input.batchId,
-      batchFileId: input.batchFileId,
-      expediente: input.patient.expediente,
-      filename: input.parsed.filename,
-      documentType: input.parsed.documentType,
-      documentTypeCode: input.parsed.documentTypeCode,
-      numero: input.parsed.numero,
-      contentSha256: input.contentSha256,
-      processingType: input.processingType,
-      content: wantsContent ? input.text : null,
-      pages: input.pages,
-      chunksCount: chunks.length,
-      vectorized: wantsVectors ? 1 : 0,
-      createdAt: now,
-      updatedAt: now,
-    });
-    await trx
-      .updateTable('batchFiles')
-      .set({
-        // The text kept for a review is no longer needed once the document is stored, unless the
-        // caller keeps it (e.g. so that a review decision can be undone).
-        extractedText: null,
-        ...input.fileUpdate,
-        patientId: input.patient.id,
-        documentId,
-        chunks: chunks.length,
-        pages: input.pages,
-        updatedAt: now,
-      })
-      .where('id', '=', input.batchFileId)
-      .execute();
-    await new AuditRepository(trx).record({
-      actor: input.actor,
-      action: input.auditAction,
-      batchId: input.batchId,
-      entityType: 'medical_document',
-      entityId: documentId,
-      details: {
-        batch_file_id: input.batchFileId,
-        filename: input.parsed.filename,
-        expediente: input.patient.expediente,
-        patient_id: input.patient.id,
-        processing_type: input.processingType,
-        chunks: chunks.length,
-        ...input.auditDetails,
-      },
-    });
+    const documents = writes.flatMap((write) => (write.document ? [write.document.row] : []));
+    if (documents.length > 0) await new DocumentRepository(trx).upsertMany(documents);
+    for (const write of writes) {
+      await trx
+        .updateTable('batchFiles')
+        .set({ ...write.fileUpdate, updatedAt: now })
+        .where('id', '=', write.batchFileId)
+        .execute();
+    }
+    await new AuditRepository(trx).recordMany(writes.flatMap((write) => write.audit));
   });
-  return { documentId, chunks: chunks.length };
 }
 
 function describe(error: unknown): string {

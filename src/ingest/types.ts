@@ -4,6 +4,12 @@ import type { VectorStore } from '../adapters/vector-stores/types.js';
 import type { OpenDatabase } from '../db/open-database.js';
 import type { ProcessingType } from '../db/schema.js';
 
+/**
+ * Files written per group (one vector-store call and one database transaction) unless --store-batch-size
+ * says otherwise: enough to share a commit among many files, few enough that a kill loses little work.
+ */
+export const DEFAULT_STORE_BATCH_SIZE = 32;
+
 export interface MatchThresholds {
   auto: number;
   review: number;
@@ -25,6 +31,8 @@ export interface IngestOptions {
   thresholds: MatchThresholds;
   /** Chunks per embedder call. */
   embedBatchSize: number;
+  /** Files written together: one vector-store call and one database transaction (default 32). */
+  storeBatchSize?: number;
   /** Stops taking new files when aborted (Ctrl-C); files in flight finish. */
   signal?: AbortSignal;
   /**

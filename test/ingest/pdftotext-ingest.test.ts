@@ -8,8 +8,21 @@ import {
   FIXTURES,
   importSampleRegistry,
   ingestJson,
+  openWorkspaceDb,
   type Workspace,
 } from '../support/ingest-fixture.js';
+import { BatchRepository } from '../../src/db/repositories/batch-repository.js';
+
+/** The extractor a session actually ran with, as recorded from the extractor object itself. */
+async function extractorOfSession(workspace: Workspace, sessionId: string): Promise<unknown> {
+  const database = await openWorkspaceDb(workspace);
+  try {
+    const session = await new BatchRepository(database.db).findSession(sessionId);
+    return (JSON.parse(session!.optionsJson) as { extractor?: unknown }).extractor;
+  } finally {
+    await database.close();
+  }
+}
 
 function hasPdftotext(): boolean {
   try {
@@ -56,6 +69,9 @@ describe.runIf(hasPdftotext() || process.env.CI)('ingest --extractor pdftotext',
         byFilename(native.report).get('3000768077_HUERTA SOTO, GABRIELA_9000000002_RX.pdf')!.outcome,
       ).toBe('image_only');
       expect(native.report.files.filter((f) => f.outcome === 'ingested')).toHaveLength(18);
+      // The flag once reached the option parser but not the adapters: both runs used pdf-parse.
+      expect(await extractorOfSession(workspace, native.report.session_id)).toBe('pdftotext');
+      expect(await extractorOfSession(other, reference.report.session_id)).toBe('pdf-parse');
     } finally {
       other.cleanup();
     }

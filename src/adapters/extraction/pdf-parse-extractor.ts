@@ -169,5 +169,5 @@ export function createPdfParseExtractor(options: PdfParseExtractorOptions = {}):
     return closing;
   }
 
-  return { extract, close };
+  return { name: 'pdf-parse', extract, close };
 }

@@ -124,5 +124,5 @@ export function createPdftotextExtractor(options: PdftotextExtractorOptions = {}
     await queue.onIdle();
   }
 
-  return { extract, close };
+  return { name: 'pdftotext', extract, close };
 }

@@ -35,6 +35,8 @@ export type ExtractOptions = {
 };
 
 export interface TextExtractor {
+  /** Which extractor this is (`pdf-parse`, `pdftotext`): recorded with each session. */
+  readonly name: string;
   /** Resolves with a result for every file; rejects only on caller abort or after close(). */
   extract(path: string, options?: ExtractOptions): Promise<ExtractionResult>;
   /** Waits for extractions in flight, then stops the worker processes. Call once at the end of a batch. */

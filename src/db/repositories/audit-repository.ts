@@ -4,6 +4,9 @@ import type { AuditLogEntry, Database } from '../schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
+/** 8 columns a row: well under the databases' limits on parameters per statement. */
+const ROWS_PER_STATEMENT = 1000;
+
 export interface AuditEvent {
   actor: string;
   action: string;
@@ -18,19 +21,30 @@ export class AuditRepository {
   constructor(private readonly db: Db) {}
 
   async record(event: AuditEvent): Promise<void> {
-    await this.db
-      .insertInto('auditLog')
-      .values({
-        id: newId(),
-        at: new Date().toISOString(),
-        actor: event.actor,
-        action: event.action,
-        batchId: event.batchId ?? null,
-        entityType: event.entityType ?? null,
-        entityId: event.entityId ?? null,
-        details: event.details ? JSON.stringify(event.details) : null,
-      })
-      .execute();
+    await this.recordMany([event]);
+  }
+
+  /** Several rows in one statement (the ingest writes a group of files at once). */
+  async recordMany(events: AuditEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const at = new Date().toISOString();
+    for (let start = 0; start < events.length; start += ROWS_PER_STATEMENT) {
+      await this.db
+        .insertInto('auditLog')
+        .values(
+          events.slice(start, start + ROWS_PER_STATEMENT).map((event) => ({
+            id: newId(),
+            at,
+            actor: event.actor,
+            action: event.action,
+            batchId: event.batchId ?? null,
+            entityType: event.entityType ?? null,
+            entityId: event.entityId ?? null,
+            details: event.details ? JSON.stringify(event.details) : null,
+          })),
+        )
+        .execute();
+    }
   }
 
   async list(options: { batchId?: string; limit: number }): Promise<AuditLogEntry[]> {

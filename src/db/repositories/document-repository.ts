@@ -3,6 +3,9 @@ import type { Database, MedicalDocument } from '../schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
+/** 17 columns a row: well under PostgreSQL's 65,535 parameters and SQLite's 32,766. */
+const ROWS_PER_STATEMENT = 500;
+
 /** `medical_documents`: one row per distinct content (sha256), attached to one patient. */
 export class DocumentRepository {
   constructor(private readonly db: Db) {}
@@ -21,32 +24,46 @@ export class DocumentRepository {
 
   /** Inserts, or on --force replaces, the document with this content. */
   async upsert(document: MedicalDocument): Promise<void> {
-    await this.db
-      .insertInto('medicalDocuments')
-      .values(document)
-      .onConflict((oc) =>
-        oc.column('contentSha256').doUpdateSet({
-          patientId: document.patientId,
-          batchId: document.batchId,
-          batchFileId: document.batchFileId,
-          expediente: document.expediente,
-          filename: document.filename,
-          documentType: document.documentType,
-          documentTypeCode: document.documentTypeCode,
-          numero: document.numero,
-          processingType: document.processingType,
-          content: document.content,
-          pages: document.pages,
-          chunksCount: document.chunksCount,
-          vectorized: document.vectorized,
-          updatedAt: document.updatedAt,
-        }),
-      )
-      .execute();
+    await this.upsertMany([document]);
+  }
+
+  /**
+   * Inserts, or on --force replaces, each document by its content: one statement per few hundred rows, for
+   * the ingest's group writes. The contents must be distinct (the pipeline ingests a content once per run).
+   */
+  async upsertMany(documents: MedicalDocument[]): Promise<void> {
+    for (let start = 0; start < documents.length; start += ROWS_PER_STATEMENT) {
+      await this.db
+        .insertInto('medicalDocuments')
+        .values(documents.slice(start, start + ROWS_PER_STATEMENT))
+        .onConflict((oc) =>
+          oc.column('contentSha256').doUpdateSet((eb) => ({
+            patientId: eb.ref('excluded.patientId'),
+            batchId: eb.ref('excluded.batchId'),
+            batchFileId: eb.ref('excluded.batchFileId'),
+            expediente: eb.ref('excluded.expediente'),
+            filename: eb.ref('excluded.filename'),
+            documentType: eb.ref('excluded.documentType'),
+            documentTypeCode: eb.ref('excluded.documentTypeCode'),
+            numero: eb.ref('excluded.numero'),
+            processingType: eb.ref('excluded.processingType'),
+            content: eb.ref('excluded.content'),
+            pages: eb.ref('excluded.pages'),
+            chunksCount: eb.ref('excluded.chunksCount'),
+            vectorized: eb.ref('excluded.vectorized'),
+            updatedAt: eb.ref('excluded.updatedAt'),
+          })),
+        )
+        .execute();
+    }
   }
 
   async deleteByBatch(batchId: string): Promise<string[]> {
-    const rows = await this.db.selectFrom('medicalDocuments').select('id').where('batchId', '=', batchId).execute();
+    const rows = await this.db
+      .selectFrom('medicalDocuments')
+      .select('id')
+      .where('batchId', '=', batchId)
+      .execute();
     await this.db.deleteFrom('medicalDocuments').where('batchId', '=', batchId).execute();
     return rows.map((r) => r.id);
   }

@@ -1,0 +1,109 @@
+import { writeFiles, type FileWrite } from './store-document.js';
+import type { StoreDocumentDependencies } from './store-document.js';
+
+export interface GroupCommitterOptions {
+  /** Files per group: a group is written as soon as it has this many. */
+  maxFiles: number;
+  /** How long the first file of a group waits for others before the group is written anyway. */
+  maxDelayMs: number;
+}
+
+interface Waiting {
+  write: FileWrite;
+  resolve: (storeMs: number) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Writes the files of a run in groups ("group commit"): one vector-store call and one database transaction
+ * for many files instead of one of each per file. Per-file writes cost the main thread more than anything
+ * but extraction (a commit, a WAL append and kysely's query building each); grouped, they are shared.
+ *
+ * `write` resolves only once the file's group is committed, so nothing is reported before it is stored, and
+ * a kill loses at most the uncommitted group, which the re-run processes again. Groups are written one
+ * after another, in the order their files arrived.
+ *
+ * A group that fails is written again file by file, so that one bad file (a record the vector store
+ * refuses) fails alone: its `write` rejects with FileStageError('vector_store_failed') and the others go on. A database error
+ * rejects as it is: the run stops.
+ */
+export class GroupCommitter {
+  private waiting: Waiting[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private tail: Promise<void> = Promise.resolve();
+  private uncommitted = 0;
+
+  constructor(
+    private readonly deps: Pick<StoreDocumentDependencies, 'database' | 'vectorStore'>,
+    private readonly options: GroupCommitterOptions,
+  ) {}
+
+  /** Files handed to `write` and not yet committed (or failed): what the caller holds in memory for it. */
+  get backlog(): number {
+    return this.uncommitted;
+  }
+
+  /** Resolves, once the file is committed, with its share of the group's write time in milliseconds. */
+  write(write: FileWrite): Promise<number> {
+    this.uncommitted++;
+    return new Promise<number>((resolve, reject) => {
+      const settle = () => this.uncommitted--;
+      this.waiting.push({
+        write,
+        resolve: (ms) => {
+          settle();
+          resolve(ms);
+        },
+        reject: (error) => {
+          settle();
+          reject(error);
+        },
+      });
+      if (this.waiting.length >= this.options.maxFiles) this.startGroup();
+      else this.timer ??= setTimeout(() => this.startGroup(), this.options.maxDelayMs);
+    });
+  }
+
+  /** Writes whatever is waiting, and resolves when every group so far is committed. */
+  async flush(): Promise<void> {
+    this.startGroup();
+    await this.tail;
+  }
+
+  private startGroup(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.waiting.length === 0) return;
+    const group = this.waiting;
+    this.waiting = [];
+    this.tail = this.tail.then(() => this.commit(group));
+  }
+
+  private async commit(group: Waiting[]): Promise<void> {
+    const started = performance.now();
+    try {
+      await writeFiles(
+        this.deps,
+        group.map((w) => w.write),
+      );
+      const share = (performance.now() - started) / group.length;
+      for (const waiting of group) waiting.resolve(share);
+      return;
+    } catch (error) {
+      if (group.length === 1) {
+        group[0]!.reject(error);
+        return;
+      }
+    }
+    // Written again one by one, each file alone tells whether (and which) a single one was refused.
+    for (const waiting of group) {
+      const alone = performance.now();
+      try {
+        await writeFiles(this.deps, [waiting.write]);
+        waiting.resolve(performance.now() - alone);
+      } catch (error) {
+        waiting.reject(error);
+      }
+    }
+  }
+}

@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os';
 import { Tinypool } from 'tinypool';
 import { describeChildExit, type ChildExit } from './describe-child-exit.js';
 import { describeFailure } from './describe-failure.js';
+import { inheritedEnv } from './inherited-env.js';
 import { isTaskStarted, type PdfParseTask, type PdfParseTaskResult } from './pdf-parse-task.js';
 import { resolveWorkerScript } from './resolve-worker-script.js';
 import { joinPageTexts } from './text-layer.js';
@@ -39,13 +40,6 @@ function messageOf(error: unknown): string {
   // Errors thrown in a child arrive as plain objects: only their fields crossed the IPC channel.
   const message = (error as { message?: unknown } | null)?.message;
   return typeof message === 'string' ? message : String(error);
-}
-
-function inheritedEnv(): Record<string, string> {
-  // tinypool forks with only the env it is given; children get the parent's, as fork() would.
-  const env: Record<string, string> = {};
-  for (const [name, value] of Object.entries(process.env)) if (value !== undefined) env[name] = value;
-  return env;
 }
 
 export function createPdfParseExtractor(options: PdfParseExtractorOptions = {}): TextExtractor {

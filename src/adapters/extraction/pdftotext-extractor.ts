@@ -1,14 +1,14 @@
 // poppler's pdftotext, one process per file, as many at once as there are cores: about twice pdf.js's
 // page rate, for sites that install poppler-utils. Same results and outcomes as the pdf-parse adapter.
-import { spawn } from 'node:child_process';
-import { open } from 'node:fs/promises';
+// The processes are started from a pool of small child processes (see pdftotext-worker.ts for why).
 import { availableParallelism } from 'node:os';
-import PQueue from 'p-queue';
-import { classifyPdfError } from './classify-pdf-error.js';
-import { classifyPdftotextFailure, reportsSyntaxErrors } from './classify-pdftotext-exit.js';
+import { Tinypool } from 'tinypool';
 import { describeFailure } from './describe-failure.js';
-import { hasPdfHeader, hasTextLayer, joinPageTexts } from './text-layer.js';
-import type { ExtractionFailure, ExtractionResult, ExtractOptions, TextExtractor } from './types.js';
+import { inheritedEnv } from './inherited-env.js';
+import { resolveWorkerScript } from './resolve-worker-script.js';
+import { joinPageTexts } from './text-layer.js';
+import type { ExtractionResult, ExtractOptions, TextExtractor } from './types.js';
+import type { PdftotextTask, PdftotextTaskResult } from './pdftotext-worker.js';
 
 export type PdftotextExtractorOptions = {
   /** Processes at once; default: every core. */
@@ -19,110 +19,60 @@ export type PdftotextExtractorOptions = {
   command?: string;
 };
 
-type ProcessOutcome = { exitCode: number | null; stdout: string; stderr: string; timedOut: boolean };
-
-/** Reads the first bytes: proves the file is readable and looks like a PDF before a process is spent on it. */
-async function checkFile(path: string): Promise<ExtractionFailure | undefined> {
-  try {
-    const handle = await open(path, 'r');
-    try {
-      const { buffer, bytesRead } = await handle.read(Buffer.alloc(1024), 0, 1024, 0);
-      if (!hasPdfHeader(buffer.subarray(0, bytesRead)))
-        return describeFailure('corrupt', { detail: 'no %PDF- header: not a PDF file' });
-    } finally {
-      await handle.close();
-    }
-  } catch (error) {
-    return describeFailure('unreadable', { detail: classifyPdfError(error).detail });
-  }
-  return undefined;
-}
-
-function runPdftotext(
-  command: string,
-  path: string,
-  timeoutMs: number,
-  signal?: AbortSignal,
-): Promise<ProcessOutcome> {
-  return new Promise((resolve, reject) => {
-    // Plain (not -layout) text, UTF-8, to stdout; pages end with a form feed.
-    const child = spawn(command, ['-enc', 'UTF-8', path, '-'], { stdio: ['ignore', 'pipe', 'pipe'], signal });
-    const stdout: Buffer[] = [];
-    const stderr: Buffer[] = [];
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, timeoutMs);
-    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('close', (exitCode) => {
-      clearTimeout(timer);
-      resolve({
-        exitCode,
-        stdout: Buffer.concat(stdout).toString('utf8'),
-        stderr: Buffer.concat(stderr).toString('utf8'),
-        timedOut,
-      });
-    });
-  });
-}
-
-function splitPages(stdout: string): string[] {
-  const pages = stdout.split('\f');
-  // Every page, the last included, ends with a form feed: what follows the last one is not a page.
-  pages.pop();
-  return pages;
-}
-
 export function createPdftotextExtractor(options: PdftotextExtractorOptions = {}): TextExtractor {
   const command = options.command ?? 'pdftotext';
   const timeoutMs = options.timeoutMs ?? 60_000;
-  const queue = new PQueue({ concurrency: Math.max(1, options.concurrency ?? availableParallelism()) });
-  let closed = false;
-
-  async function extractNow(path: string, signal?: AbortSignal): Promise<ExtractionResult> {
-    const unusable = await checkFile(path);
-    if (unusable) return unusable;
-    let run: ProcessOutcome;
-    try {
-      run = await runPdftotext(command, path, timeoutMs, signal);
-    } catch (error) {
-      if (signal?.aborted) throw signal.reason;
-      return describeFailure('extraction_error', { detail: `could not run ${command}: ${String(error)}` });
-    }
-    if (run.timedOut) return describeFailure('timeout', { timeoutMs });
-    if (run.exitCode !== 0) {
-      const { outcome, detail } = classifyPdftotextFailure(run);
-      return describeFailure(outcome, { detail });
-    }
-    const pageTexts = splitPages(run.stdout);
-    if (!hasTextLayer(pageTexts)) {
-      const pages = pageTexts.length;
-      if (reportsSyntaxErrors(run.stderr))
-        return describeFailure('corrupt', { detail: run.stderr.split('\n')[0], pages });
-      return describeFailure('image_only', { pages });
-    }
-    return { ok: true, text: joinPageTexts(pageTexts), pages: pageTexts.length, pageTexts };
-  }
+  const workers = Math.max(1, options.concurrency ?? availableParallelism());
+  const script = resolveWorkerScript('pdftotext-worker', import.meta.url);
+  const pool = new Tinypool({
+    runtime: 'child_process',
+    filename: script.filename,
+    execArgv: script.execArgv,
+    env: inheritedEnv(),
+    minThreads: workers,
+    maxThreads: workers,
+    concurrentTasksPerWorker: 1,
+  });
+  const inFlight = new Set<Promise<unknown>>();
+  let closing: Promise<void> | undefined;
 
   async function extract(path: string, extractOptions: ExtractOptions = {}): Promise<ExtractionResult> {
-    if (closed) throw new Error('the PDF extractor is closed');
+    if (closing) throw new Error('the PDF extractor is closed');
     const { signal } = extractOptions;
     signal?.throwIfAborted();
-    const result = await queue.add(() => extractNow(path, signal), signal ? { signal } : {});
-    if (result === undefined) throw new Error('pdftotext extraction was dropped from the queue');
-    return result;
+    let result: PdftotextTaskResult;
+    const task = pool.run({ command, path, timeoutMs } satisfies PdftotextTask, signal ? { signal } : {});
+    inFlight.add(task);
+    try {
+      result = (await task) as PdftotextTaskResult;
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      return describeFailure('extraction_error', { detail: `could not run ${command}: ${messageOf(error)}` });
+    } finally {
+      inFlight.delete(task);
+    }
+    if (!result.ok) return result;
+    return {
+      ok: true,
+      text: joinPageTexts(result.pageTexts),
+      pages: result.pages,
+      pageTexts: result.pageTexts,
+    };
   }
 
-  async function close(): Promise<void> {
-    closed = true;
-    await queue.onIdle();
+  function close(): Promise<void> {
+    closing ??= (async () => {
+      await Promise.allSettled(inFlight);
+      await pool.destroy();
+    })();
+    return closing;
   }
 
   return { name: 'pdftotext', extract, close };
+}
+
+function messageOf(error: unknown): string {
+  // Errors thrown in a child arrive as plain objects: only their fields crossed the IPC channel.
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === 'string' ? message : String(error);
 }

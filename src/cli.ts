@@ -196,7 +196,10 @@ Examples:
     )
     .option('--user <name>', 'who uploads the batch, for the audit log (default: the OS user)')
     .option('--glob <pattern>', "only files matching this pattern, relative to DIR (default '**/*')")
-    .option('--concurrency <n>', 'files in flight at once (default: min(cores, 10))')
+    .option(
+      '--concurrency <n>',
+      'files in flight at once; extraction runs in min(n, cores, 10) processes (default: 2 × min(cores, 10))',
+    )
     .option('--max-file-size <size>', 'largest file accepted, e.g. 10MB (default 10MB)')
     .option('--max-files <n>', 'most files per session; the rest wait for the next run (default 1000)')
     .option('--chunk-size <chars>', 'characters per chunk (default 1000)')

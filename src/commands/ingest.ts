@@ -57,6 +57,12 @@ export interface IngestCommandOptions extends DatabaseOptions, BackendFlags {
   signal?: AbortSignal;
 }
 
+/**
+ * SQLite page cache for a run, in MB. It counts in the resident memory, which must stay flat and small
+ * beside the extraction processes (10,000 files: the whole process tree under 500 MB); the writes are
+ * appends and the reads index lookups, which a larger cache barely speeds up.
+ */
+const INGEST_SQLITE_CACHE_MB = 32;
 /** Extraction processes: one per core, as the service's max_parallel_files, up to 10. */
 const EXTRACTION_PROCESSES = Math.min(os.availableParallelism(), 10);
 /**
@@ -229,46 +235,50 @@ export async function ingestCommand(raw: IngestCommandOptions): Promise<number> 
   let reviewed = null as ReviewOutcome | null; // set inside the callback below
   const logListener = logger ? createLogListener(logger, { redact: Boolean(raw.redact) }) : null;
   try {
-    result = await withDatabase(raw, async (database) => {
-      // One run per (folder, database) at a time: a second one stops here with exit 75.
-      const ingested = await withRunLock(
-        database,
-        { sourceDir: realSourceDir(options.sourceDir) },
-        async (lock) => {
-          const adapters = await openPipelineAdapters({
-            database,
-            processingType: options.processingType,
-            backends,
-            timeoutMs: options.timeoutSeconds * 1000,
-            extractor: options.extractor,
-            workers: Math.min(EXTRACTION_PROCESSES, options.concurrency),
-          });
-          const listener: PipelineListener = (event) => {
-            if (event.type === 'session_started')
-              void lock.setSession(event.sessionId).catch(() => undefined);
-            logListener?.(event);
-            presenter.listener?.(event);
-          };
-          try {
-            // Holding the lock, any session still "running" on this folder was left by a killed run.
-            return await runIngest(
-              { ...options, recoverAbandoned: true },
-              { database, ...adapters },
-              listener,
-              {
-                collectResults: Boolean(raw.json),
-              },
-            );
-          } finally {
-            await adapters.close();
-          }
-        },
-      );
-      if (!ingested.interrupted && ingested.totals.reviewRequired > 0) {
-        reviewed = await presenter.settleReviews(database, ingested.session.id, options.uploadedBy);
-      }
-      return ingested;
-    });
+    result = await withDatabase(
+      raw,
+      async (database) => {
+        // One run per (folder, database) at a time: a second one stops here with exit 75.
+        const ingested = await withRunLock(
+          database,
+          { sourceDir: realSourceDir(options.sourceDir) },
+          async (lock) => {
+            const adapters = await openPipelineAdapters({
+              database,
+              processingType: options.processingType,
+              backends,
+              timeoutMs: options.timeoutSeconds * 1000,
+              extractor: options.extractor,
+              workers: Math.min(EXTRACTION_PROCESSES, options.concurrency),
+            });
+            const listener: PipelineListener = (event) => {
+              if (event.type === 'session_started')
+                void lock.setSession(event.sessionId).catch(() => undefined);
+              logListener?.(event);
+              presenter.listener?.(event);
+            };
+            try {
+              // Holding the lock, any session still "running" on this folder was left by a killed run.
+              return await runIngest(
+                { ...options, recoverAbandoned: true },
+                { database, ...adapters },
+                listener,
+                {
+                  collectResults: Boolean(raw.json),
+                },
+              );
+            } finally {
+              await adapters.close();
+            }
+          },
+        );
+        if (!ingested.interrupted && ingested.totals.reviewRequired > 0) {
+          reviewed = await presenter.settleReviews(database, ingested.session.id, options.uploadedBy);
+        }
+        return ingested;
+      },
+      { sqliteCacheMb: INGEST_SQLITE_CACHE_MB },
+    );
   } catch (error) {
     logger?.error({ event: 'session_failed', error: (error as Error).message }, 'run stopped');
     throw error;

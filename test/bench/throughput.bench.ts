@@ -4,9 +4,10 @@
  * Generates a synthetic corpus with the fixtures generator, then measures in one run:
  * - the native reference: poppler's `pdftotext` over the corpus, one process per core (skipped when absent);
  * - the project's bare extraction (pdf-parse worker pool, workers = cores), from the compiled dist/;
- * - end-to-end `ingest` on the embedded defaults for each processing type (the real binary, fresh database);
- * and prints pages/s, files/s, each stage's share of the time, peak RSS, and the ratios
- * ingest / bare extraction and ingest / pdftotext. It asserts nothing: it prints figures.
+ * - end-to-end `ingest` on the embedded defaults for each processing type (the real binary, fresh database),
+ *   and `ingest --type both --extractor pdftotext` when poppler-utils is installed;
+ * and prints pages/s, files/s, each stage's share of the time, peak RSS, the ratios ingest / bare extraction
+ * and ingest / pdftotext, and the issue's two ratio targets as measured. It asserts nothing: it prints figures.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -108,27 +109,33 @@ if (hasPdftotext) {
   rows.push({ name: `bare extraction (pdf-parse ×${cores} workers)`, seconds, rssMb: null });
 }
 
-// 3. End-to-end ingest per processing type: the real binary on a fresh database with the registry loaded.
-for (const type of values.types.split(',').map((t) => t.trim())) {
-  const db = path.join(work, `bench-${type}.db`);
+// 3. End-to-end ingest per processing type: the real binary on a fresh database with the registry loaded;
+//    and, where poppler-utils is installed, `--type both --extractor pdftotext` beside its native reference.
+const ingestRuns = values.types.split(',').map((type) => ({ type: type.trim(), extractor: values.extractor }));
+if (hasPdftotext && values.extractor === 'pdf-parse' && ingestRuns.some((run) => run.type === 'both')) {
+  ingestRuns.push({ type: 'both', extractor: 'pdftotext' });
+}
+for (const { type, extractor } of ingestRuns) {
+  const db = path.join(work, `bench-${type}-${extractor}.db`);
   execFileSync(process.execPath, [BIN, 'patients', 'import', path.join(work, 'registry.csv'), '--db', db], { stdio: 'ignore' });
   const args = [BIN, 'ingest', corpusDir, '--db', db, '--type', type, '--non-interactive', '--json', '--max-files', String(files.length + 10)];
-  if (values.extractor !== 'pdf-parse') args.push('--extractor', values.extractor);
+  if (extractor !== 'pdf-parse') args.push('--extractor', extractor);
+  const name = `ingest --type ${type}${extractor !== 'pdf-parse' ? ` --extractor ${extractor}` : ''}`;
   const t0 = performance.now();
   const { stdout, rssKb } = await runMeasured(process.execPath, args);
   const seconds = (performance.now() - t0) / 1000;
   const report = JSON.parse(stdout) as { stage_seconds?: Record<string, number>; failed_files: number };
-  if (report.failed_files > 0) console.log(`warning: ingest --type ${type}: ${report.failed_files} files failed`);
-  rows.push({ name: `ingest --type ${type}`, seconds, rssMb: rssKb / 1024, stages: report.stage_seconds });
+  if (report.failed_files > 0) console.log(`warning: ${name}: ${report.failed_files} files failed`);
+  rows.push({ name, seconds, rssMb: rssKb / 1024, stages: report.stage_seconds });
 }
 
 const bare = rows.find((r) => r.name.startsWith('bare'))!;
 const native = rows.find((r) => r.name.startsWith('pdftotext'));
-console.log(`${'run'.padEnd(40)} ${'seconds'.padStart(8)} ${'pages/s'.padStart(8)} ${'files/s'.padStart(8)} ${'peak RSS'.padStart(9)} ${'÷ bare'.padStart(7)} ${'÷ pdftotext'.padStart(11)}`);
+console.log(`${'run'.padEnd(44)} ${'seconds'.padStart(8)} ${'pages/s'.padStart(8)} ${'files/s'.padStart(8)} ${'peak RSS'.padStart(9)} ${'÷ bare'.padStart(7)} ${'÷ pdftotext'.padStart(11)}`);
 for (const row of rows) {
   const ratio = (other: Row | undefined) => (other ? fmt(other.seconds / row.seconds, 2) : '—');
   console.log(
-    `${row.name.padEnd(40)} ${fmt(row.seconds, 2).padStart(8)} ${fmt(pages / row.seconds).padStart(8)} ${fmt(files.length / row.seconds).padStart(8)} ` +
+    `${row.name.padEnd(44)} ${fmt(row.seconds, 2).padStart(8)} ${fmt(pages / row.seconds).padStart(8)} ${fmt(files.length / row.seconds).padStart(8)} ` +
       `${(row.rssMb === null ? '—' : `${fmt(row.rssMb, 0)} MB`).padStart(9)} ${ratio(bare).padStart(7)} ${ratio(native).padStart(11)}`,
   );
 }
@@ -140,6 +147,13 @@ for (const row of rows.filter((r) => r.stages)) {
     .map(([stage, s]) => `${stage} ${fmt((100 * s) / total, 1)}%`)
     .join(', ');
   console.log(`  ${row.name}: ${shares}`);
+}
+const both = rows.find((r) => r.name === 'ingest --type both');
+const bothNative = rows.find((r) => r.name === 'ingest --type both --extractor pdftotext');
+console.log('\ntargets on this run:');
+if (both) console.log(`  ingest --type both ≥ 0.8 × bare extraction: ${fmt(bare.seconds / both.seconds, 2)}`);
+if (bothNative && native) {
+  console.log(`  ingest --extractor pdftotext ≥ 0.6 × pdftotext: ${fmt(native.seconds / bothNative.seconds, 2)}`);
 }
 if (!values.keep) fs.rmSync(work, { recursive: true, force: true });
 else console.log(`\nkept: ${work}`);

@@ -7,7 +7,8 @@
  * - end-to-end `ingest` on the embedded defaults for each processing type (the real binary, fresh database),
  *   and `ingest --type both --extractor pdftotext` when poppler-utils is installed;
  * and prints pages/s, files/s, each stage's share of the time, peak RSS, the ratios ingest / bare extraction
- * and ingest / pdftotext, and the issue's two ratio targets as measured. It asserts nothing: it prints figures.
+ * and ingest / pdftotext, and the issue's two ratio targets as measured. Each ingest run is bracketed by runs
+ * of its reference, against whose mean its ratio is taken. It asserts nothing: it prints figures.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -56,9 +57,7 @@ interface Row {
   rssMb: number | null;
   stages?: Record<string, number>;
 }
-const rows: Row[] = [];
 
-// 1. pdftotext, one process per core.
 const hasPdftotext = (() => {
   try {
     execFileSync('pdftotext', ['-v'], { stdio: 'ignore' });
@@ -67,7 +66,10 @@ const hasPdftotext = (() => {
     return false;
   }
 })();
-if (hasPdftotext) {
+if (!hasPdftotext) console.log('note: pdftotext (poppler-utils) is not installed: the native reference is skipped.\n');
+
+/** The native reference: pdftotext over the corpus, one process per core. */
+async function measureNative(): Promise<number> {
   const t0 = performance.now();
   let next = 0;
   await Promise.all(
@@ -81,13 +83,11 @@ if (hasPdftotext) {
       }
     }),
   );
-  rows.push({ name: `pdftotext ×${cores} processes`, seconds: (performance.now() - t0) / 1000, rssMb: null });
-} else {
-  console.log('note: pdftotext (poppler-utils) is not installed: the native reference is skipped.\n');
+  return (performance.now() - t0) / 1000;
 }
 
-// 2. Bare extraction with the project's pool, from the compiled build (no TypeScript loader in the workers).
-{
+/** Bare extraction with the project's pool, from the compiled build (no TypeScript loader in the workers). */
+async function measureBare(): Promise<number> {
   const { createPdfParseExtractor } = (await import(
     path.join(ROOT, 'dist', 'adapters', 'extraction', 'index.js')
   )) as typeof import('../../src/adapters/extraction/index.js');
@@ -106,16 +106,11 @@ if (hasPdftotext) {
   const seconds = (performance.now() - t0) / 1000;
   await extractor.close();
   if (extractedPages !== pages) console.log(`warning: bare extraction read ${extractedPages} of ${pages} pages`);
-  rows.push({ name: `bare extraction (pdf-parse ×${cores} workers)`, seconds, rssMb: null });
+  return seconds;
 }
 
-// 3. End-to-end ingest per processing type: the real binary on a fresh database with the registry loaded;
-//    and, where poppler-utils is installed, `--type both --extractor pdftotext` beside its native reference.
-const ingestRuns = values.types.split(',').map((type) => ({ type: type.trim(), extractor: values.extractor }));
-if (hasPdftotext && values.extractor === 'pdf-parse' && ingestRuns.some((run) => run.type === 'both')) {
-  ingestRuns.push({ type: 'both', extractor: 'pdftotext' });
-}
-for (const { type, extractor } of ingestRuns) {
+/** End-to-end ingest: the real binary on a fresh database with the registry loaded. */
+async function measureIngest(type: string, extractor: string): Promise<Row> {
   const db = path.join(work, `bench-${type}-${extractor}.db`);
   execFileSync(process.execPath, [BIN, 'patients', 'import', path.join(work, 'registry.csv'), '--db', db], { stdio: 'ignore' });
   const args = [BIN, 'ingest', corpusDir, '--db', db, '--type', type, '--non-interactive', '--json', '--max-files', String(files.length + 10)];
@@ -126,21 +121,60 @@ for (const { type, extractor } of ingestRuns) {
   const seconds = (performance.now() - t0) / 1000;
   const report = JSON.parse(stdout) as { stage_seconds?: Record<string, number>; failed_files: number };
   if (report.failed_files > 0) console.log(`warning: ${name}: ${report.failed_files} files failed`);
-  rows.push({ name, seconds, rssMb: rssKb / 1024, stages: report.stage_seconds });
+  return { name, seconds, rssMb: rssKb / 1024, stages: report.stage_seconds };
 }
 
-const bare = rows.find((r) => r.name.startsWith('bare'))!;
-const native = rows.find((r) => r.name.startsWith('pdftotext'));
-console.log(`${'run'.padEnd(44)} ${'seconds'.padStart(8)} ${'pages/s'.padStart(8)} ${'files/s'.padStart(8)} ${'peak RSS'.padStart(9)} ${'÷ bare'.padStart(7)} ${'÷ pdftotext'.padStart(11)}`);
-for (const row of rows) {
-  const ratio = (other: Row | undefined) => (other ? fmt(other.seconds / row.seconds, 2) : '—');
+// The machine's speed may drift during the several minutes of a run (a shared VM here drifts by a third in
+// an hour), so each ingest run is bracketed by the reference it is compared with: its ratio is taken
+// against the mean of the reference runs just before and just after it.
+const mean = (a: number, b: number) => (a + b) / 2;
+const ingestRuns = values.types.split(',').map((type) => ({ type: type.trim(), extractor: values.extractor }));
+const withPdftotext =
+  hasPdftotext && values.extractor === 'pdf-parse' && ingestRuns.some((run) => run.type === 'both');
+
+const natives: number[] = hasPdftotext ? [await measureNative()] : [];
+const bares = [await measureBare()];
+const comparisons: { row: Row; bare: number; native: number | null }[] = [];
+for (const { type, extractor } of ingestRuns) {
+  const nativeBefore = extractor === 'pdftotext' ? natives.at(-1)! : null;
+  const row = await measureIngest(type, extractor);
+  const reference = extractor === 'pdftotext' ? await measureNative() : await measureBare();
+  if (extractor === 'pdftotext') natives.push(reference);
+  else bares.push(reference);
+  comparisons.push({
+    row,
+    bare: extractor === 'pdftotext' ? bares.at(-1)! : mean(bares.at(-2)!, bares.at(-1)!),
+    native: nativeBefore !== null ? mean(nativeBefore, reference) : (natives[0] ?? null),
+  });
+}
+if (withPdftotext) {
+  const before = await measureNative();
+  const row = await measureIngest('both', 'pdftotext');
+  const after = await measureNative();
+  natives.push(before, after);
+  comparisons.push({ row, bare: bares.at(-1)!, native: mean(before, after) });
+}
+
+const fmtRange = (xs: number[]) =>
+  xs.length === 1 ? fmt(xs[0]!, 2) : `${fmt(Math.min(...xs), 2)}–${fmt(Math.max(...xs), 2)}`;
+console.log(`${'run'.padEnd(44)} ${'seconds'.padStart(11)} ${'pages/s'.padStart(8)} ${'files/s'.padStart(8)} ${'peak RSS'.padStart(9)} ${'÷ bare'.padStart(7)} ${'÷ pdftotext'.padStart(11)}`);
+const referenceRow = (name: string, runs: number[]) => {
+  const seconds = mean(Math.min(...runs), Math.max(...runs));
   console.log(
-    `${row.name.padEnd(44)} ${fmt(row.seconds, 2).padStart(8)} ${fmt(pages / row.seconds).padStart(8)} ${fmt(files.length / row.seconds).padStart(8)} ` +
-      `${(row.rssMb === null ? '—' : `${fmt(row.rssMb, 0)} MB`).padStart(9)} ${ratio(bare).padStart(7)} ${ratio(native).padStart(11)}`,
+    `${name.padEnd(44)} ${fmtRange(runs).padStart(11)} ${fmt(pages / seconds).padStart(8)} ${fmt(files.length / seconds).padStart(8)} ${'—'.padStart(9)} ${'—'.padStart(7)} ${'—'.padStart(11)}`,
+  );
+};
+if (natives.length > 0) referenceRow(`pdftotext ×${cores} processes (${natives.length} runs)`, natives);
+referenceRow(`bare extraction (pdf-parse ×${cores} workers, ${bares.length} runs)`, bares);
+for (const { row, bare, native } of comparisons) {
+  console.log(
+    `${row.name.padEnd(44)} ${fmt(row.seconds, 2).padStart(11)} ${fmt(pages / row.seconds).padStart(8)} ${fmt(files.length / row.seconds).padStart(8)} ` +
+      `${(row.rssMb === null ? '—' : `${fmt(row.rssMb, 0)} MB`).padStart(9)} ${fmt(bare / row.seconds, 2).padStart(7)} ${(native === null ? '—' : fmt(native / row.seconds, 2)).padStart(11)}`,
   );
 }
+console.log('(ratios: against the mean of the reference runs just before and after each ingest run)');
 console.log('\nstage shares (sum of per-file stage time; stages overlap across files in flight):');
-for (const row of rows.filter((r) => r.stages)) {
+for (const { row } of comparisons.filter((c) => c.row.stages)) {
   const total = Object.values(row.stages!).reduce((a, b) => a + b, 0);
   const shares = Object.entries(row.stages!)
     .sort((a, b) => b[1] - a[1])
@@ -148,12 +182,12 @@ for (const row of rows.filter((r) => r.stages)) {
     .join(', ');
   console.log(`  ${row.name}: ${shares}`);
 }
-const both = rows.find((r) => r.name === 'ingest --type both');
-const bothNative = rows.find((r) => r.name === 'ingest --type both --extractor pdftotext');
+const both = comparisons.find((c) => c.row.name === 'ingest --type both');
+const bothNative = comparisons.find((c) => c.row.name === 'ingest --type both --extractor pdftotext');
 console.log('\ntargets on this run:');
-if (both) console.log(`  ingest --type both ≥ 0.8 × bare extraction: ${fmt(bare.seconds / both.seconds, 2)}`);
-if (bothNative && native) {
-  console.log(`  ingest --extractor pdftotext ≥ 0.6 × pdftotext: ${fmt(native.seconds / bothNative.seconds, 2)}`);
+if (both) console.log(`  ingest --type both ≥ 0.8 × bare extraction: ${fmt(both.bare / both.row.seconds, 2)}`);
+if (bothNative?.native) {
+  console.log(`  ingest --extractor pdftotext ≥ 0.6 × pdftotext: ${fmt(bothNative.native / bothNative.row.seconds, 2)}`);
 }
 if (!values.keep) fs.rmSync(work, { recursive: true, force: true });
 else console.log(`\nkept: ${work}`);

@@ -1,5 +1,4 @@
 import type { EmbeddingSpace } from './incompatible-collection-error.js';
-import { validateRecord } from './validate-record.js';
 
 export { IncompatibleCollectionError, type EmbeddingSpace } from './incompatible-collection-error.js';
 
@@ -78,7 +77,7 @@ export interface VectorStore {
    * Many documents per call, so a pipeline can write a group of files at once. sqlite-vec: one transaction,
    * all or none. Chroma: one delete request for all the documents' old ids, then upserts in batches of the
    * server's maximum — not atomic, but ids are deterministic, so repeating the call converges.
-   * All records are validated (validateDocumentVectors) before anything is written.
+   * All records are validated (validateDocumentVectors, in validate-record.ts) before anything is written.
    */
   replaceDocuments(documents: DocumentVectors[]): Promise<void>;
   /** Removes every record whose metadata `document_id` is `documentId`; returns how many. */
@@ -88,34 +87,4 @@ export interface VectorStore {
   count(): Promise<number>;
   /** Releases what the store opened itself; a database handle passed in by the caller stays open. */
   close(): Promise<void>;
-}
-
-/**
- * The checks every store makes before `replaceDocuments` writes anything. Besides each record's own checks,
- * a document or record id given twice is refused: the stores would otherwise disagree on which copy wins
- * (sqlite-vec replaces document by document, Chroma deletes everything first and then upserts, and a Chroma
- * request rejects repeated ids outright).
- */
-export function validateDocumentVectors(documents: DocumentVectors[], dimension: number): void {
-  const documentIds = new Set<string>();
-  const recordIds = new Set<string>();
-  for (const { documentId, records } of documents) {
-    if (documentIds.has(documentId)) {
-      throw new Error(`document "${documentId}" is given twice in one replaceDocuments call`);
-    }
-    documentIds.add(documentId);
-    for (const record of records) {
-      validateRecord(record, dimension);
-      if (record.metadata.document_id !== documentId) {
-        throw new Error(
-          `record "${record.id}" has metadata.document_id "${String(record.metadata.document_id)}" ` +
-            `but was given as a chunk of document "${documentId}"`,
-        );
-      }
-      if (recordIds.has(record.id)) {
-        throw new Error(`record "${record.id}" is given twice in one replaceDocuments call`);
-      }
-      recordIds.add(record.id);
-    }
-  }
 }

@@ -1,4 +1,4 @@
-import type { VectorRecord } from './types.js';
+import type { DocumentVectors, VectorRecord } from './types.js';
 
 /** The checks every store makes before writing, so a record is refused alike by every backend. */
 export function validateRecord(record: VectorRecord, dimension: number): void {
@@ -19,6 +19,36 @@ export function validateRecord(record: VectorRecord, dimension: number): void {
       throw new TypeError(
         `metadata "${key}" of record "${record.id}" must be a string, finite number or boolean`,
       );
+    }
+  }
+}
+
+/**
+ * The checks every store makes before `replaceDocuments` writes anything. Besides each record's own checks,
+ * a document or record id given twice is refused: the stores would otherwise disagree on which copy wins
+ * (sqlite-vec replaces document by document, Chroma deletes everything first and then upserts, and a Chroma
+ * request rejects repeated ids outright).
+ */
+export function validateDocumentVectors(documents: DocumentVectors[], dimension: number): void {
+  const documentIds = new Set<string>();
+  const recordIds = new Set<string>();
+  for (const { documentId, records } of documents) {
+    if (documentIds.has(documentId)) {
+      throw new Error(`document "${documentId}" is given twice in one replaceDocuments call`);
+    }
+    documentIds.add(documentId);
+    for (const record of records) {
+      validateRecord(record, dimension);
+      if (record.metadata.document_id !== documentId) {
+        throw new Error(
+          `record "${record.id}" has metadata.document_id "${String(record.metadata.document_id)}" ` +
+            `but was given as a chunk of document "${documentId}"`,
+        );
+      }
+      if (recordIds.has(record.id)) {
+        throw new Error(`record "${record.id}" is given twice in one replaceDocuments call`);
+      }
+      recordIds.add(record.id);
     }
   }
 }

@@ -2,20 +2,19 @@ import type { ChromaClient, Collection, Metadata } from 'chromadb';
 
 import { ServiceUnavailableError, UserError } from '../../../errors.js';
 import { IncompatibleCollectionError } from '../incompatible-collection-error.js';
-import {
-  validateDocumentVectors,
-  type CollectionInfo,
-  type CollectionSpec,
-  type DocumentVectors,
-  type VectorMetadata,
-  type VectorQueryOptions,
-  type VectorQueryResult,
-  type VectorRecord,
-  type VectorStore,
+import type {
+  CollectionInfo,
+  CollectionSpec,
+  DocumentVectors,
+  VectorMetadata,
+  VectorQueryOptions,
+  VectorQueryResult,
+  VectorRecord,
+  VectorStore,
 } from '../types.js';
 import { toChromaWhere } from './chroma-where.js';
 import { parseChromaUrl } from './chroma-url.js';
-import { validateRecord } from '../validate-record.js';
+import { validateDocumentVectors, validateRecord } from '../validate-record.js';
 
 export const DEFAULT_COLLECTION = 'medical_documents';
 /** Collection metadata keys that record which embedder filled it. */

@@ -1,16 +1,15 @@
 import * as sqliteVec from 'sqlite-vec';
 
 import { IncompatibleCollectionError } from '../incompatible-collection-error.js';
-import {
-  validateDocumentVectors,
-  type CollectionInfo,
-  type CollectionSpec,
-  type DocumentVectors,
-  type VectorMetadata,
-  type VectorQueryOptions,
-  type VectorQueryResult,
-  type VectorRecord,
-  type VectorStore,
+import type {
+  CollectionInfo,
+  CollectionSpec,
+  DocumentVectors,
+  VectorMetadata,
+  VectorQueryOptions,
+  VectorQueryResult,
+  VectorRecord,
+  VectorStore,
 } from '../types.js';
 import { prepareCollectionStatements, type CollectionStatements } from './collection-statements.js';
 import {
@@ -19,7 +18,7 @@ import {
   createCollectionTables,
   createCollectionsTable,
 } from './schema.js';
-import { validateRecord } from '../validate-record.js';
+import { validateDocumentVectors, validateRecord } from '../validate-record.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 
 export const DEFAULT_COLLECTION = 'medical_documents';

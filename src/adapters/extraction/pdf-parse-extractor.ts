@@ -3,12 +3,10 @@
 // a best-effort basis, and a PDF that makes pdf.js build one huge string aborted the whole process
 // ("FATAL ERROR: Reached heap limit", nodejs/node#47224). A child's death costs that child alone.
 import { availableParallelism } from 'node:os';
-import { Tinypool } from 'tinypool';
 import { describeChildExit, type ChildExit } from './describe-child-exit.js';
 import { describeFailure } from './describe-failure.js';
-import { inheritedEnv } from './inherited-env.js';
 import { isTaskStarted, type PdfParseTask, type PdfParseTaskResult } from './pdf-parse-task.js';
-import { resolveWorkerScript } from './resolve-worker-script.js';
+import { createChildProcessPool } from './child-process-pool.js';
 import { joinPageTexts } from './text-layer.js';
 import type { ExtractionResult, ExtractOptions, TextExtractor } from './types.js';
 
@@ -46,18 +44,11 @@ export function createPdfParseExtractor(options: PdfParseExtractorOptions = {}):
   const workers = Math.max(1, options.workers ?? availableParallelism());
   const timeoutMs = options.timeoutMs ?? PDF_PARSE_DEFAULTS.timeoutMs;
   const maxMemoryMb = options.maxMemoryMb ?? PDF_PARSE_DEFAULTS.maxMemoryMb;
-  const script = resolveWorkerScript('pdf-parse-worker', import.meta.url);
-  const pool = new Tinypool({
-    runtime: 'child_process',
-    filename: script.filename,
-    execArgv: [`--max-old-space-size=${maxMemoryMb}`, ...script.execArgv],
-    env: inheritedEnv(),
-    minThreads: workers,
-    maxThreads: workers,
-    concurrentTasksPerWorker: 1,
-    // V8's serializer copies the page texts as they are; JSON escapes and re-parses every one (7 % of the
-    // ingest process's CPU, paired runs).
-    serialization: 'advanced',
+  const pool = createChildProcessPool({
+    workerName: 'pdf-parse-worker',
+    nextTo: import.meta.url,
+    processes: workers,
+    execArgv: [`--max-old-space-size=${maxMemoryMb}`],
   });
   const inFlight = new Set<Promise<ExtractionResult>>();
   let closing: Promise<void> | undefined;

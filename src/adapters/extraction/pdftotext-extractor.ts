@@ -2,10 +2,8 @@
 // page rate, for sites that install poppler-utils. Same results and outcomes as the pdf-parse adapter.
 // The processes are started from a pool of small child processes (see pdftotext-worker.ts for why).
 import { availableParallelism } from 'node:os';
-import { Tinypool } from 'tinypool';
 import { describeFailure } from './describe-failure.js';
-import { inheritedEnv } from './inherited-env.js';
-import { resolveWorkerScript } from './resolve-worker-script.js';
+import { createChildProcessPool } from './child-process-pool.js';
 import { joinPageTexts } from './text-layer.js';
 import type { ExtractionResult, ExtractOptions, TextExtractor } from './types.js';
 import type { PdftotextTask, PdftotextTaskResult } from './pdftotext-worker.js';
@@ -23,18 +21,10 @@ export function createPdftotextExtractor(options: PdftotextExtractorOptions = {}
   const command = options.command ?? 'pdftotext';
   const timeoutMs = options.timeoutMs ?? 60_000;
   const workers = Math.max(1, options.concurrency ?? availableParallelism());
-  const script = resolveWorkerScript('pdftotext-worker', import.meta.url);
-  const pool = new Tinypool({
-    runtime: 'child_process',
-    filename: script.filename,
-    execArgv: script.execArgv,
-    env: inheritedEnv(),
-    minThreads: workers,
-    maxThreads: workers,
-    concurrentTasksPerWorker: 1,
-    // V8's serializer copies the page texts as they are; JSON escapes and re-parses every one (7 % of the
-    // ingest process's CPU, paired runs).
-    serialization: 'advanced',
+  const pool = createChildProcessPool({
+    workerName: 'pdftotext-worker',
+    nextTo: import.meta.url,
+    processes: workers,
   });
   const inFlight = new Set<Promise<unknown>>();
   let closing: Promise<void> | undefined;

@@ -51,6 +51,7 @@ export async function runIngest(
   const started = performance.now();
   const sourceDir = await resolveSourceDir(options.sourceDir);
   const discovered = await discoverFiles({ sourceDir, glob: options.glob });
+  const storeBatchSize = options.storeBatchSize ?? DEFAULT_STORE_BATCH_SIZE;
 
   const batches = new BatchRepository(deps.database.db);
   const audit = new AuditRepository(deps.database.db);
@@ -70,7 +71,7 @@ export async function runIngest(
       collection: deps.collection,
       embedder: deps.embedder?.id ?? null,
       extractor: deps.extractor.name,
-      store_batch_size: options.storeBatchSize ?? DEFAULT_STORE_BATCH_SIZE,
+      store_batch_size: storeBatchSize,
     },
   });
   if (options.recoverAbandoned) {
@@ -138,7 +139,7 @@ export async function runIngest(
 
   const totalPatients = await new PatientRepository(deps.database.db).count();
   const committer = new GroupCommitter(deps, {
-    maxFiles: options.storeBatchSize ?? DEFAULT_STORE_BATCH_SIZE,
+    maxFiles: storeBatchSize,
     maxDelayMs: STORE_BATCH_DELAY_MS,
   });
   const processor = new FileProcessor(
@@ -159,7 +160,6 @@ export async function runIngest(
   };
 
   const queue = new PQueue({ concurrency: options.concurrency });
-  const storeBatchSize = options.storeBatchSize ?? DEFAULT_STORE_BATCH_SIZE;
   /** Files past their own work, waiting for their group's write: their results come when it commits. */
   const awaitingWrite = new Set<Promise<void>>();
   let fatal: unknown = null;

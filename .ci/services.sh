@@ -7,6 +7,9 @@ _services_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 _services_dir="$_services_root/.tmp/services"
 mkdir -p "$_services_dir"
 _services_started=$SECONDS
+# What this shell started (not what it found running): `stop_started_services` stops only these.
+_services_pg_started=""
+_services_chroma_pid=""
 
 _http_ok() {
   python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)' "$1" >/dev/null 2>&1
@@ -50,6 +53,7 @@ _start_postgres() {
     -c "CREATE ROLE tecsalud LOGIN PASSWORD 'tecsalud' CREATEDB" \
     -c "CREATE DATABASE tecsalud_test OWNER tecsalud" >/dev/null
   echo "$port" >"$port_file"
+  _services_pg_started="$bin/pg_ctl -D '$data'"
   export TECSALUD_TEST_POSTGRES="postgres://tecsalud:tecsalud@127.0.0.1:$port/tecsalud_test"
 }
 
@@ -72,6 +76,7 @@ _start_chroma() {
   rm -rf "$_services_dir/chroma-data"
   ANONYMIZED_TELEMETRY=False nohup "$venv/bin/chroma" run --host 127.0.0.1 --port "$port" \
     --path "$_services_dir/chroma-data" >"$_services_dir/chroma.log" 2>&1 &
+  _services_chroma_pid=$!
   local tries=0
   until _http_ok "http://127.0.0.1:$port/api/v2/heartbeat"; do
     tries=$((tries + 1))
@@ -84,6 +89,22 @@ _start_chroma() {
   done
   echo "$port" >"$port_file"
   export TECSALUD_TEST_CHROMA="http://127.0.0.1:$port"
+}
+
+# Stops the servers this shell started, so that a CI run leaves nothing running behind it. Servers that
+# were already running when it was sourced (a developer's) are left alone.
+stop_started_services() {
+  if [ -n "$_services_chroma_pid" ]; then
+    kill "$_services_chroma_pid" 2>/dev/null || true
+    wait "$_services_chroma_pid" 2>/dev/null || true
+    rm -f "$_services_dir/chroma.port"
+    _services_chroma_pid=""
+  fi
+  if [ -n "$_services_pg_started" ]; then
+    su postgres -s /bin/sh -c "$_services_pg_started stop -m fast" >/dev/null 2>&1 || true
+    rm -f "$_services_dir/pg.port"
+    _services_pg_started=""
+  fi
 }
 
 _start_postgres

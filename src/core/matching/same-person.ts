@@ -19,7 +19,7 @@ export type PersonJudgement = 'same' | 'uncertain' | 'another';
  * Only the built-in dictionaries, never registry frequencies: the judgement is a property of the two
  * names, the same in the review screen and in the content cross-check whatever the registry holds.
  */
-const DICTIONARY_KNOWLEDGE: NameKnowledge = {
+export const DICTIONARY_KNOWLEDGE: NameKnowledge = {
   isRealGivenName: (token) => KNOWN_GIVEN_NAMES.has(token.text),
   isRealSurname: (surname) => KNOWN_SURNAMES.has(surname.core),
 };

@@ -65,7 +65,7 @@ interface Page {
   referenceYear: number | undefined;
 }
 
-const SEPARATOR = /^[ \t]*([:=\-–—>]+|\.{2,}[:]?)?[ \t]*/;
+const SEPARATOR = /^[ \t]*([:=\-–—>|]+|\.{2,}[:]?)?[ \t]*/;
 
 function lineIndexAt(lines: readonly Line[], offset: number): number {
   let lo = 0;

@@ -49,7 +49,7 @@ export function readDateAt(
   to: number,
   referenceYear: number | undefined,
 ): ReadValue<string> | null {
-  const segment = digitView(view.slice(from, to));
+  const segment = digitView(view.slice(from, to), 0.4);
   const date = readDate(segment, referenceYear);
   if (date === null) return null;
   const skipped = segment.length - segment.trimStart().length;
@@ -102,14 +102,27 @@ export function findSexIn(view: string, from: number, to: number): ReadValue<'F'
   return { value: SEX_WORDS[m[1]!]!, start: end - m[1]!.length, end };
 }
 
+const PARTICLES: ReadonlySet<string> = new Set([...SURNAME_PARTICLES, 'Y', 'E']);
+/** Words that put a sentence, not a name, after the label (`Paciente refiere…`, `Paciente con…`). */
+const PROSE = new Set(
+  (
+    'AL ACUDE CON CUAL EL EN ES ESTA FUE HA HAN INGRESA MAS MUY NO POR PARA PRESENTA QUE QUIEN REFIERE ' +
+    'SE SI SIN SU SUS UN UNA ANOS EDAD SEXO FEMENINO MASCULINO MUJER HOMBRE PACIENTE NOMBRE FECHA MEDICO NOTA ' +
+    'CONSULTA URGENCIAS DIAGNOSTICO TRATAMIENTO HOSPITAL SERVICIO FIRMA TIPO EXPEDIENTE DATOS NINGUNO NINGUNA ' +
+    'DESCONOCIDO DESCONOCIDA SIN NOMBRE IDENTIFICAR'
+  ).split(' '),
+);
 const FIELD_WORD_START = new RegExp(`^(?:${FIELD_WORDS.source})`);
 /** Characters that end a name: a number, brackets, a field separator. */
 const NAME_STOP = /[\d|;()[\]{}<>=_*#/\\:"“”]/;
 
+/** A gap this wide (or a tab) is the next column of a laid-out page, not extra spaces inside a name. */
+const COLUMN_GAP = 4;
+
 /**
- * Where a name written from `from` ends, before `to`: at a tab or a run of spaces (the next column), a
- * word followed by a colon or a field word (`Expediente`, `Edad`, `Sexo`…: the next field), a digit or a
- * separator. Trailing spaces and punctuation excluded.
+ * Where a name written from `from` ends, before `to`: at a tab or a wide gap (the next column), a word
+ * followed by a colon or a field word (`Expediente`, `Edad`, `Sexo`…: the next field), a word of a
+ * sentence, a digit or a separator. Trailing spaces and punctuation excluded.
  */
 export function nameExtent(view: string, from: number, to: number): number {
   const words = /\S+/g;
@@ -119,9 +132,10 @@ export function nameExtent(view: string, from: number, to: number): number {
   let first = true;
   for (let m = words.exec(segment); m !== null; m = words.exec(segment)) {
     const gap = segment.slice(previousEnd, m.index);
-    if (!first && (gap.includes('\t') || gap.length >= 2)) break;
+    if (!first && (gap.includes('\t') || gap.length >= COLUMN_GAP)) break;
     const word = m[0];
     if (word.endsWith(':') || FIELD_WORD_START.test(word)) break;
+    if (PROSE.has(word.replace(/[^A-Z]/g, ''))) break;
     const stop = NAME_STOP.exec(word);
     if (stop !== null) {
       if (stop.index > 0) end = m.index + stop.index;
@@ -136,16 +150,6 @@ export function nameExtent(view: string, from: number, to: number): number {
   return from + end;
 }
 
-const PARTICLES: ReadonlySet<string> = new Set([...SURNAME_PARTICLES, 'Y', 'E']);
-/** Words that put a sentence, not a name, after the label (`Paciente refiere…`, `Paciente con…`). */
-const PROSE = new Set(
-  (
-    'A AL ACUDE CON CUAL EL EN ES ESTA FUE HA HAN INGRESA MAS MUY NO POR PARA PRESENTA QUE QUIEN REFIERE ' +
-    'SE SI SIN SU SUS UN UNA ANOS EDAD SEXO FEMENINO MASCULINO MUJER HOMBRE PACIENTE NOMBRE FECHA MEDICO NOTA ' +
-    'CONSULTA URGENCIAS DIAGNOSTICO TRATAMIENTO HOSPITAL SERVICIO FIRMA TIPO EXPEDIENTE DATOS NINGUNO NINGUNA ' +
-    'DESCONOCIDO DESCONOCIDA SIN NOMBRE IDENTIFICAR'
-  ).split(' '),
-);
 const COURTESY_TITLES = /^(?:SR|SRA|SRTA|SENOR|SENORA|C|LIC|ING|PROF|MTRO|MTRA|ARQ|DR|DRA)$/;
 const DOCTOR_TITLES = /^(?:DR|DRA|DOCTOR|DOCTORA)$/;
 

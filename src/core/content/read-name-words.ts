@@ -19,87 +19,113 @@ function foldedWords(words: readonly string[]): string[] {
   return words.map((word) => foldText(word).replace(/ /g, ''));
 }
 
-/**
- * Surname units from `from`: a known compound (PONCE DE LEON) or particles with the word they lead to
- * (DE LA GARZA). Returns the end index of each unit.
- */
-function unitEnds(folded: readonly string[], from: number): number[] {
-  const ends: number[] = [];
-  let i = from;
+function fields(surnames: readonly string[], given: readonly string[]): NameFields {
+  const { apellidoPaterno, apellidoMaterno } = splitSurnames(surnames.join(' '));
+  return { apellidoPaterno, apellidoMaterno, nombres: given.join(' ') };
+}
+
+interface Unit {
+  start: number;
+  end: number;
+  /** Led by particles (DE LA GARZA, DEL ANGEL, DE JESUS). */
+  particle: boolean;
+}
+
+/** The name's units, left to right: a known compound (PONCE DE LEON), or particles with the word they lead to. */
+function unitsOf(folded: readonly string[]): Unit[] {
+  const units: Unit[] = [];
+  let i = 0;
   while (i < folded.length) {
+    const start = i;
     const compound = COMPOUNDS.find((c) => c.every((word, k) => folded[i + k] === word));
     if (compound !== undefined) i += compound.length;
     else {
       while (i < folded.length - 1 && SURNAME_PARTICLES.has(folded[i]!)) i++;
       i++;
     }
-    ends.push(i);
+    units.push({ start, end: i, particle: SURNAME_PARTICLES.has(folded[start]!) && compound === undefined });
   }
-  return ends;
+  return units;
 }
 
-function fields(surnames: readonly string[], given: readonly string[]): NameFields {
-  const { apellidoPaterno, apellidoMaterno } = splitSurnames(surnames.join(' '));
-  return { apellidoPaterno, apellidoMaterno, nombres: given.join(' ') };
+interface Reading {
+  fields: NameFields;
+  order: 'given_first' | 'surnames_first';
+  score: number;
 }
 
-/** `MARIA ESTHER GARZA TIJERINA`: the given names end where at most two surnames are left. */
-function givenFirst(words: readonly string[], folded: readonly string[]): NameFields {
-  let k = 1;
-  for (; k < words.length - 1; k++) {
-    const units = unitEnds(folded, k);
-    if (units.length > 2) continue;
-    // A word that can only be a given name is not a surname (JUAN CARLOS PEREZ, JOSE DE JESUS GARZA).
-    const firstUnitCore = folded[units[0]! - 1]!;
-    if (units.length >= 1 && onlyGiven(firstUnitCore) && k + 1 < words.length) continue;
-    break;
-  }
-  return fields(words.slice(k), words.slice(0, k));
+/** Two surnames is the rule in Mexico; one surname the exception (about 3 % of a registry). */
+const TWO_SURNAMES_BONUS = 1.5;
+/** A name whose capitals and title case show its order (María Esther GARZA TIJERINA). */
+const CASE_BONUS = 3;
+/** Readings this close to the best are kept as the alternative. */
+const CLOSE = 1;
+
+/**
+ * How well the words sit where a reading puts them: a word that can only be a given name scores in the
+ * given names and costs among the surnames, and the other way round. A surname led by particles (DEL
+ * ANGEL, DE JESUS) may well hold a given name's word, so it costs nothing there.
+ */
+function scoreReading(
+  folded: readonly string[],
+  units: readonly Unit[],
+  surnameUnits: ReadonlySet<number>,
+): number {
+  let score = surnameUnits.size === 2 ? TWO_SURNAMES_BONUS : 0;
+  units.forEach((unit, index) => {
+    const core = folded[unit.end - 1]!;
+    if (surnameUnits.has(index)) score += onlySurname(core) ? 1 : onlyGiven(core) && !unit.particle ? -1 : 0;
+    else
+      for (let k = unit.start; k < unit.end; k++) {
+        const word = folded[k]!;
+        if (SURNAME_PARTICLES.has(word) && k < unit.end - 1) continue;
+        score += onlyGiven(word) ? 1 : onlySurname(word) ? -1 : 0;
+      }
+  });
+  return score;
 }
 
-/** `GARZA TIJERINA MARIA ESTHER`: a paterno, a materno unless the word is a given name, then the given names. */
-function surnamesFirst(words: readonly string[], folded: readonly string[]): NameFields {
-  const units = unitEnds(folded, 0);
-  const paternoEnd = units[0]!;
-  let surnameEnd = paternoEnd;
-  const secondEnd = units[1];
-  if (secondEnd !== undefined && secondEnd < words.length && !onlyGiven(folded[secondEnd - 1]!)) {
-    surnameEnd = secondEnd;
+function readingsOf(words: readonly string[], folded: readonly string[]): Reading[] {
+  const units = unitsOf(folded);
+  const n = units.length;
+  const readings: Reading[] = [];
+  const add = (order: Reading['order'], surnameUnits: number[]) => {
+    const set = new Set(surnameUnits);
+    const first = units[surnameUnits[0]!]!.start;
+    const last = units[surnameUnits[surnameUnits.length - 1]!]!.end;
+    const surnames = words.slice(first, last);
+    const given = order === 'given_first' ? words.slice(0, first) : words.slice(last);
+    if (given.length === 0) return;
+    readings.push({ fields: fields(surnames, given), order, score: scoreReading(folded, units, set) });
+  };
+  if (n >= 2) {
+    add('given_first', [n - 1]);
+    add('surnames_first', [0]);
   }
-  if (surnameEnd >= words.length) surnameEnd = Math.max(1, words.length - 1);
-  return fields(words.slice(0, surnameEnd), words.slice(surnameEnd));
+  if (n >= 3) {
+    add('given_first', [n - 2, n - 1]);
+    add('surnames_first', [0, 1]);
+  }
+  return readings;
 }
 
 /**
- * Which end of the name holds the given names. A typed document often writes the surnames in capitals
- * and the given names in title case (María Esther GARZA TIJERINA); otherwise the dictionaries decide
- * (MARIA at the start, TIJERINA at the end). `null` when nothing tells.
+ * The order the words' case shows: a typed document often writes the surnames in capitals and the given
+ * names in title case (María Esther GARZA TIJERINA). Null when the case says nothing.
  */
-function guessOrder(
-  written: readonly string[],
-  folded: readonly string[],
-): 'given_first' | 'surnames_first' | null {
+function orderFromCase(written: readonly string[]): Reading['order'] | null {
   const capitals = written.map((word) => /\p{Lu}{2}/u.test(word) && !/\p{Ll}/u.test(word));
   const titled = written.map((word) => /^\p{Lu}\p{Ll}/u.test(word));
-  if (capitals.some(Boolean) && titled.some(Boolean)) {
-    const firstCapital = capitals.indexOf(true);
-    const lastTitled = titled.lastIndexOf(true);
-    if (lastTitled < firstCapital) return 'given_first';
-    const lastCapital = capitals.lastIndexOf(true);
-    const firstTitled = titled.indexOf(true);
-    if (lastCapital < firstTitled) return 'surnames_first';
-  }
-  const first = folded[0]!;
-  const last = folded[folded.length - 1]!;
-  const score =
-    (onlyGiven(first) ? 1 : 0) +
-    (onlySurname(last) ? 1 : 0) -
-    (onlySurname(first) ? 1 : 0) -
-    (onlyGiven(last) ? 1 : 0);
-  if (score > 0) return 'given_first';
-  if (score < 0) return 'surnames_first';
+  if (!capitals.some(Boolean) || !titled.some(Boolean)) return null;
+  if (titled.lastIndexOf(true) < capitals.indexOf(true)) return 'given_first';
+  if (capitals.lastIndexOf(true) < titled.indexOf(true)) return 'surnames_first';
   return null;
 }
+
+const sameFields = (a: NameFields, b: NameFields): boolean =>
+  a.apellidoPaterno === b.apellidoPaterno &&
+  a.apellidoMaterno === b.apellidoMaterno &&
+  a.nombres === b.nombres;
 
 /** Title-case words kept as written; everything else upper-cased the way the registry stores names. */
 function upper(word: string): string {
@@ -108,9 +134,10 @@ function upper(word: string): string {
 
 /**
  * Reads a written name into paterno, materno and given names: `APELLIDOS, NOMBRES` by its comma (the
- * filename parser's rules), otherwise by the order the words' case or the name dictionaries show. When
- * nothing shows the order, both readings are kept: capitals first as the surnames (how hospital systems
- * print a name), the other as `alternative`.
+ * filename parser's rules); otherwise each way of reading the words (given names first or surnames first,
+ * one or two surnames) is scored by where the name dictionaries and the words' case put them, and the
+ * best kept, with the runner-up as `alternative` when it comes close. All capitals with nothing to tell
+ * the order reads surnames first, as hospital systems print a name.
  */
 export function readNameWords(written: string): ContentName | null {
   const text = written.replace(/\s+/g, ' ').trim();
@@ -123,15 +150,19 @@ export function readNameWords(written: string): ContentName | null {
   const words = text.split(' ');
   if (words.length < 2) return null;
   const folded = foldedWords(words);
-  const upperWords = words.map(upper);
-  const guessed = guessOrder(words, folded);
-  const order = guessed ?? (words.every((w) => !/\p{Ll}/u.test(w)) ? 'surnames_first' : 'given_first');
-  const read = (o: 'given_first' | 'surnames_first') =>
-    o === 'given_first' ? givenFirst(upperWords, folded) : surnamesFirst(upperWords, folded);
-  const primary = read(order);
-  const alternative =
-    guessed === null ? read(order === 'given_first' ? 'surnames_first' : 'given_first') : null;
-  return { ...primary, written: text, order, alternative };
+  const readings = readingsOf(words.map(upper), folded);
+  if (readings.length === 0) return null;
+  const byCase = orderFromCase(words);
+  const tieBreak: Reading['order'] = words.some((w) => /\p{Ll}/u.test(w)) ? 'given_first' : 'surnames_first';
+  for (const r of readings) {
+    if (r.order === byCase) r.score += CASE_BONUS;
+    if (r.order === tieBreak) r.score += 0.1;
+  }
+  readings.sort((a, b) => b.score - a.score);
+  const [best, ...rest] = readings as [Reading, ...Reading[]];
+  const runnerUp = rest.find((r) => !sameFields(r.fields, best.fields));
+  const alternative = runnerUp !== undefined && best.score - runnerUp.score < CLOSE ? runnerUp.fields : null;
+  return { ...best.fields, written: text, order: best.order, alternative };
 }
 
 /** Assembles a name from separate fields (`Apellido paterno:`, `Apellido materno:`, `Nombre(s):`). */

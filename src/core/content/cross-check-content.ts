@@ -63,8 +63,25 @@ function nameReadings(identity: ContentIdentity): NameFields[] {
   return name.alternative === null ? [name] : [name, name.alternative];
 }
 
+/**
+ * Judgements already made, per identity and per person object: the wiring asks contentLookupQueries and
+ * then crossCheckContent about the same document, and both compare the same names.
+ */
+const judged = new WeakMap<ContentIdentity, WeakMap<NameFields, PersonJudgement>>();
+
 /** The kindest judgement over the readings of a name written without a comma. */
 function judgeName(identity: ContentIdentity, person: NameFields): PersonJudgement {
+  let memo = judged.get(identity);
+  if (memo === undefined) judged.set(identity, (memo = new WeakMap()));
+  let judgement = memo.get(person);
+  if (judgement === undefined) {
+    judgement = judgeReadings(identity, person);
+    memo.set(person, judgement);
+  }
+  return judgement;
+}
+
+function judgeReadings(identity: ContentIdentity, person: NameFields): PersonJudgement {
   let best: PersonJudgement = 'another';
   for (const reading of nameReadings(identity)) {
     const judgement = judgeSamePerson(reading, person);

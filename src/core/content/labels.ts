@@ -72,6 +72,24 @@ export const LABEL_PATTERNS: readonly LabelPattern[] = [
 ];
 
 /**
+ * Every label pattern in one regex, one scan of the page instead of ten. Alternatives are tried in
+ * catalogue order at each position, so a longer label that starts like a shorter one (NOMBRE DEL
+ * PACIENTE, NOMBRES) must come before it (NOMBRE), as it does above.
+ */
+export const ALL_LABELS = new RegExp(
+  LABEL_PATTERNS.map((label, index) => `(?<l${index}>${label.pattern.source})`).join('|'),
+  'g',
+);
+
+/** Which LABEL_PATTERNS entry a match of ALL_LABELS is. */
+export function labelOf(groups: Record<string, string | undefined>): LabelPattern {
+  for (let index = 0; index < LABEL_PATTERNS.length; index++) {
+    if (groups[`l${index}`] !== undefined) return LABEL_PATTERNS[index]!;
+  }
+  throw new Error('a label match without its group');
+}
+
+/**
  * Words that end a name written after its label when no colon follows them: the next field of a header
  * written on one line with single spaces (`Paciente: GARZA TIJERINA MARIA Expediente 3000003799`).
  */

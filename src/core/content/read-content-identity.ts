@@ -1,6 +1,6 @@
 import { judgeSamePerson } from '../matching/same-person.js';
 import type { NameFields } from '../matching/types.js';
-import { LABEL_PATTERNS, OTHER_PEOPLE, type LabelKind } from './labels.js';
+import { ALL_LABELS, OTHER_PEOPLE, labelOf, type LabelKind } from './labels.js';
 import { nameFromFields, readNameWords } from './read-name-words.js';
 import {
   cleanName,
@@ -24,6 +24,13 @@ import type {
 
 const DEFAULT_MAX_PAGES = 3;
 const DEFAULT_MAX_CHARS_PER_PAGE = 6_000;
+/** Later pages repeat the header at their top, or start another patient's document there. */
+const DEFAULT_MAX_CHARS_LATER_PAGES = 1_200;
+/**
+ * The first page is read this far first (to the end of that line), and further only when its top does
+ * not state both the expediente and the name: a header sits at the top, and most of a page is narrative.
+ */
+const HEAD_CHARS = 1_500;
 /** A value may sit up to this many lines below its label (a blank line between them). */
 const LINES_BELOW = 2;
 
@@ -43,13 +50,19 @@ interface Found {
   offset: number;
   line: number;
   value: string;
-  evidence: string;
+  /** Built only for the values chosen: most values found are repeats on later pages. */
+  evidence: () => string;
+}
+
+/** A name's text and, once needed, its reading (null: not a name after all). */
+interface NameFound extends Found {
+  parsed?: ContentName | null;
 }
 
 /** What one page yields, before the pages are weighed against each other. */
 interface PageValues {
   expedientes: Found[];
-  names: Array<Found & { name: ContentName }>;
+  names: NameFound[];
   birthDates: Found[];
   sexes: Found[];
 }
@@ -79,29 +92,18 @@ function lineIndexAt(lines: readonly Line[], offset: number): number {
 }
 
 function findLabels(view: string, lines: readonly Line[]): Label[] {
-  const all: Label[] = [];
-  for (const { kind, pattern, strength } of LABEL_PATTERNS) {
-    for (const m of view.matchAll(pattern)) {
-      all.push({ kind, strength, start: m.index, end: m.index + m[0].length, line: 0 });
-    }
-  }
-  // Overlaps (NOMBRE inside NOMBRE DEL PACIENTE): the longest at each place wins.
-  all.sort((a, b) => a.start - b.start || b.end - a.end);
   const labels: Label[] = [];
-  let reached = 0;
-  for (const label of all) {
-    if (label.start < reached) continue;
-    label.line = lineIndexAt(lines, label.start);
-    labels.push(label);
-    reached = label.end;
+  // One scan; a match never overlaps the one before it, and the longer label wins where two start alike.
+  for (const m of view.matchAll(ALL_LABELS)) {
+    const { kind, strength } = labelOf(m.groups!);
+    const start = m.index;
+    labels.push({ kind, strength, start, end: start + m[0].length, line: lineIndexAt(lines, start) });
   }
   return labels;
 }
 
-function preparePage(text: string, number: number, options: ReadContentIdentityOptions): Page {
-  const clipped = text
-    .slice(0, options.maxCharsPerPage ?? DEFAULT_MAX_CHARS_PER_PAGE)
-    .replace(/\r\n?/g, '\n');
+function preparePage(text: string, number: number, limit: number, options: ReadContentIdentityOptions): Page {
+  const clipped = text.slice(0, limit).replace(/\r\n?/g, '\n');
   const view = labelView(clipped);
   const lines = splitLines(clipped);
   const labels = findLabels(view, lines);
@@ -260,9 +262,10 @@ function found(page: Page, label: Label, value: ReadValue<string>): Found {
     offset: label.start,
     line: label.line,
     value: value.value,
-    evidence: sameLine
-      ? evidenceText(page, label.start, value.end)
-      : `${evidenceText(page, label.start, label.end)} ${evidenceText(page, valueStart, value.end)}`,
+    evidence: () =>
+      sameLine
+        ? evidenceText(page, label.start, value.end)
+        : `${evidenceText(page, label.start, label.end)} ${evidenceText(page, valueStart, value.end)}`,
   };
 }
 
@@ -328,7 +331,7 @@ function readLabelledValues(page: Page): Found[] {
 }
 
 /** Separate name fields on a page (`Apellido paterno:` … `Nombre(s):`) make one name. */
-function assembleFieldNames(page: Page, values: Found[]): Array<Found & { name: ContentName }> {
+function assembleFieldNames(page: Page, values: Found[]): NameFound[] {
   const paterno = values.find((f) => f.kind === 'paterno');
   const surnames = values.find((f) => f.kind === 'surnames');
   const anchor = paterno ?? surnames;
@@ -355,20 +358,19 @@ function assembleFieldNames(page: Page, values: Found[]): Array<Found & { name: 
       kind: 'patient',
       strength: 2,
       value: name.written,
-      evidence: parts.map((f) => f.evidence).join(' · '),
-      name,
+      evidence: () => parts.map((f) => f.evidence()).join(' · '),
+      parsed: name,
     },
   ];
 }
 
 function readPage(page: Page): PageValues {
   const values = readLabelledValues(page);
-  const names: Array<Found & { name: ContentName }> = assembleFieldNames(page, values);
+  const names: NameFound[] = assembleFieldNames(page, values);
+  const assembled = names.length > 0;
   for (const f of values) {
-    if (f.kind !== 'patient' && f.kind !== 'genericName' && !(f.kind === 'givenNames' && names.length === 0))
-      continue;
-    const name = readNameWords(f.value);
-    if (name !== null) names.push({ ...f, strength: f.kind === 'patient' ? 2 : 1, name });
+    if (f.kind === 'patient' || f.kind === 'genericName' || (f.kind === 'givenNames' && !assembled))
+      names.push({ ...f, strength: f.kind === 'patient' ? 2 : 1 });
   }
   return {
     expedientes: values.filter((f) => f.kind === 'expediente'),
@@ -379,18 +381,26 @@ function readPage(page: Page): PageValues {
 }
 
 /** First page first; on a page the label that names the patient outright, then the first in reading order. */
+function byPriority(a: Found, b: Found): number {
+  return a.page - b.page || b.strength - a.strength || a.offset - b.offset;
+}
+
 function best<T extends Found>(candidates: readonly T[]): T | undefined {
   let chosen: T | undefined;
-  for (const c of candidates) {
-    if (
-      chosen === undefined ||
-      c.page < chosen.page ||
-      (c.page === chosen.page &&
-        (c.strength > chosen.strength || (c.strength === chosen.strength && c.offset < chosen.offset)))
-    )
-      chosen = c;
-  }
+  for (const c of candidates) if (chosen === undefined || byPriority(c, chosen) < 0) chosen = c;
   return chosen;
+}
+
+function parsed(f: NameFound): ContentName | null {
+  if (f.parsed === undefined) f.parsed = readNameWords(f.value);
+  return f.parsed;
+}
+
+/** The best candidate that reads as a name; names are read only as far as needed. */
+function bestName(candidates: NameFound[]): (NameFound & { parsed: ContentName }) | undefined {
+  for (const c of [...candidates].sort(byPriority))
+    if (parsed(c) !== null) return c as NameFound & { parsed: ContentName };
+  return undefined;
 }
 
 function readings(name: ContentName): NameFields[] {
@@ -403,7 +413,7 @@ function clearlyAnother(a: ContentName, b: ContentName): boolean {
 }
 
 function evidenceOf(field: ContentField, f: Found): ContentEvidence {
-  return { field, page: f.page, text: f.evidence };
+  return { field, page: f.page, text: f.evidence() };
 }
 
 /** A text split into pages: form feeds (pdftotext) when it has them, else one page. */
@@ -423,9 +433,24 @@ export function readContentIdentity(
 ): ContentIdentity {
   const all: PageValues = { expedientes: [], names: [], birthDates: [], sexes: [] };
   const pages = toPages(text).slice(0, options.maxPages ?? DEFAULT_MAX_PAGES);
+  const firstLimit = options.maxCharsPerPage ?? DEFAULT_MAX_CHARS_PER_PAGE;
+  const laterLimit = options.maxCharsLaterPages ?? DEFAULT_MAX_CHARS_LATER_PAGES;
   pages.forEach((pageText, index) => {
     if (pageText.trim() === '') return;
-    const values = readPage(preparePage(pageText, index + 1, options));
+    let values: PageValues;
+    if (index === 0) {
+      const newline = pageText.indexOf('\n', Math.min(HEAD_CHARS, firstLimit));
+      const head = Math.min(firstLimit, newline < 0 ? pageText.length : newline);
+      values = readPage(preparePage(pageText, 1, head, options));
+      const complete = values.expedientes.length > 0 && bestName(values.names) !== undefined;
+      if (!complete && head < Math.min(firstLimit, pageText.length))
+        values = readPage(preparePage(pageText, 1, firstLimit, options));
+    } else {
+      // A later page that repeats the expediente already read is the same patient's header: nothing new.
+      const known = best(all.expedientes)?.value;
+      if (known !== undefined && pageText.slice(0, laterLimit).includes(known)) return;
+      values = readPage(preparePage(pageText, index + 1, laterLimit, options));
+    }
     all.expedientes.push(...values.expedientes);
     all.names.push(...values.names);
     all.birthDates.push(...values.birthDates);
@@ -433,7 +458,7 @@ export function readContentIdentity(
   });
 
   const expediente = best(all.expedientes);
-  const name = best(all.names);
+  const name = bestName(all.names);
   const birthDate = best(all.birthDates);
   const sex = best(all.sexes);
   const evidence: ContentEvidence[] = [];
@@ -453,13 +478,15 @@ export function readContentIdentity(
       : [
           ...new Set(
             all.names
-              .filter((f) => f.strength === 2 && clearlyAnother(f.name, name.name))
-              .map((f) => f.name.written),
+              .filter((f) => f.strength === 2 && f.value !== name.value)
+              .map(parsed)
+              .filter((other): other is ContentName => other !== null && clearlyAnother(other, name.parsed))
+              .map((other) => other.written),
           ),
         ];
   return {
     expediente: expediente?.value ?? null,
-    name: name?.name ?? null,
+    name: name?.parsed ?? null,
     birthDate: birthDate?.value ?? null,
     sex: sex === undefined ? null : (sex.value as 'F' | 'M'),
     evidence,

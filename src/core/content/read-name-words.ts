@@ -1,8 +1,7 @@
-import { parsePersonName } from '../filename/parse-person-name.js';
-import { COMPOUND_SURNAMES, SURNAME_PARTICLES, splitSurnames } from '../filename/split-surnames.js';
-import { foldText } from '../matching/fold-text.js';
+import { COMPOUND_SURNAMES, SURNAME_PARTICLES } from '../filename/split-surnames.js';
 import { KNOWN_GIVEN_NAMES, KNOWN_SURNAMES } from '../matching/name-dictionary.js';
 import type { NameFields } from '../matching/types.js';
+import { foldWord, splitSurnamesOnce } from './fold-word.js';
 import { GIVEN_NAME_HINTS } from './given-name-hints.js';
 import type { ContentName } from './types.js';
 
@@ -16,11 +15,11 @@ const COMPOUNDS = COMPOUND_SURNAMES.map((compound) => compound.split(' '));
 
 /** Folded words: what the dictionaries and particles are keyed by. */
 function foldedWords(words: readonly string[]): string[] {
-  return words.map((word) => foldText(word).replace(/ /g, ''));
+  return words.map(foldWord);
 }
 
 function fields(surnames: readonly string[], given: readonly string[]): NameFields {
-  const { apellidoPaterno, apellidoMaterno } = splitSurnames(surnames.join(' '));
+  const { apellidoPaterno, apellidoMaterno } = splitSurnamesOnce(surnames.join(' '));
   return { apellidoPaterno, apellidoMaterno, nombres: given.join(' ') };
 }
 
@@ -134,17 +133,35 @@ function upper(word: string): string {
 
 /**
  * Reads a written name into paterno, materno and given names: `APELLIDOS, NOMBRES` by its comma (the
- * filename parser's rules); otherwise each way of reading the words (given names first or surnames first,
+ * surnames split by the filename parser's splitSurnames); otherwise each way of reading the words (given names first or surnames first,
  * one or two surnames) is scored by where the name dictionaries and the words' case put them, and the
  * best kept, with the runner-up as `alternative` when it comes close. All capitals with nothing to tell
  * the order reads surnames first, as hospital systems print a name.
  */
 export function readNameWords(written: string): ContentName | null {
+  // A header repeated on every page, and the same patients' documents across a batch, read the same text.
+  const known = readCache.get(written);
+  if (known !== undefined) return known;
+  const read = readNameWordsUncached(written);
+  if (readCache.size >= READ_CACHE_LIMIT) readCache.clear();
+  readCache.set(written, read);
+  return read;
+}
+
+/** Results are shared between callers and treated as immutable. A plain bound, as in normalize-name.ts. */
+const READ_CACHE_LIMIT = 10_000;
+const readCache = new Map<string, ContentName | null>();
+
+function readNameWordsUncached(written: string): ContentName | null {
   const text = written.replace(/\s+/g, ' ').trim();
-  if (text.includes(',')) {
-    const parsed = parsePersonName(text);
-    if (!parsed.ok) return null;
-    const { apellidoPaterno, apellidoMaterno, nombres } = parsed.name;
+  const comma = text.indexOf(',');
+  if (comma >= 0) {
+    // cleanName has checked the words already; the filename parser's checks are for filenames.
+    if (text.indexOf(',', comma + 1) >= 0) return null;
+    const apellidos = upper(text.slice(0, comma).trim());
+    const nombres = upper(text.slice(comma + 1).trim());
+    if (apellidos === '' || nombres === '') return null;
+    const { apellidoPaterno, apellidoMaterno } = splitSurnamesOnce(apellidos);
     return { apellidoPaterno, apellidoMaterno, nombres, written: text, order: 'comma', alternative: null };
   }
   const words = text.split(' ');
@@ -176,7 +193,7 @@ export function nameFromFields(parts: {
   let paterno = upper((parts.paterno ?? '').trim());
   let materno = upper((parts.materno ?? '').trim());
   if (parts.surnames !== undefined && paterno === '') {
-    const split = splitSurnames(upper(parts.surnames.replace(/\s+/g, ' ').trim()));
+    const split = splitSurnamesOnce(upper(parts.surnames.replace(/\s+/g, ' ').trim()));
     paterno = split.apellidoPaterno;
     materno = split.apellidoMaterno;
   }

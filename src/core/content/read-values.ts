@@ -2,8 +2,8 @@
  * Typed values read at a position of a page: an expediente, a date, a sex, the extent and clean-up of a
  * name. Each reader takes the label view (see text-view.ts) and returns where the value ends.
  */
-import { foldText } from '../matching/fold-text.js';
 import { SURNAME_PARTICLES } from '../filename/split-surnames.js';
+import { foldWord } from './fold-word.js';
 import { FIELD_WORDS } from './labels.js';
 import { readDate } from './read-date.js';
 import { digitView } from './text-view.js';
@@ -155,6 +155,7 @@ const DOCTOR_TITLES = /^(?:DR|DRA|DOCTOR|DOCTORA)$/;
 
 /** OCR slips inside a word: a digit among letters, a lower-case l among capitals. */
 function cleanWord(word: string): string {
+  if (!/[0158|l]/.test(word)) return word;
   let cleaned = word.replace(
     /(?<=\p{L})[0158|](?=\p{L})/gu,
     (d) => ({ 0: 'O', 1: 'I', 5: 'S', 8: 'B' })[d] ?? 'I',
@@ -173,13 +174,30 @@ export function cleanName(
   raw: string,
   options: { minWords?: number; rejectDoctors?: boolean } = {},
 ): string | null {
+  // The same header on every page: clean its name once.
+  const key = `${options.minWords ?? 2}${options.rejectDoctors ? 'd' : ''}\u0000${raw}`;
+  const known = cleanCache.get(key);
+  if (known !== undefined) return known;
+  const cleaned = cleanNameUncached(raw, options);
+  if (cleanCache.size >= CLEAN_CACHE_LIMIT) cleanCache.clear();
+  cleanCache.set(key, cleaned);
+  return cleaned;
+}
+
+const CLEAN_CACHE_LIMIT = 10_000;
+const cleanCache = new Map<string, string | null>();
+
+function cleanNameUncached(
+  raw: string,
+  options: { minWords?: number; rejectDoctors?: boolean },
+): string | null {
   let words = raw
     .replace(/\s+/g, ' ')
     .trim()
     .split(' ')
     .filter((w) => w !== '')
     .map(cleanWord);
-  const folded = (word: string) => foldText(word).replace(/ /g, '');
+  const folded = foldWord;
   while (words.length > 0 && COURTESY_TITLES.test(folded(words[0]!))) {
     if (options.rejectDoctors && DOCTOR_TITLES.test(folded(words[0]!))) return null;
     words = words.slice(1);

@@ -44,24 +44,32 @@ const DIGIT_FOR_LETTER: Readonly<Record<string, string>> = {
   Z: '2',
 };
 
+const ACCENTED_CAPITALS = /[\u0080-\uffff]/g;
+const OTHER_SPACES = /[\r\v\f]/g;
+const DIGIT_IN_WORD = /(?<=[A-Z])[0158|](?=[A-Z])/g;
+const HAS_DIGIT_IN_WORD = /[A-Z][0158|][A-Z]/;
+
 /**
  * The label view: upper-case, accents folded, any whitespace but newlines and tabs as a space, and a
  * digit standing between two letters read as the letter OCR took it for. Same length as `text`.
  */
 export function labelView(text: string): string {
-  const chars: string[] = new Array<string>(text.length);
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    // ASCII fast path: most clinical text is plain ASCII.
-    if (code >= 97 && code <= 122) chars[i] = String.fromCharCode(code - 32);
-    else if (code < 128 && code !== 13 && code !== 11 && code !== 12) chars[i] = text[i]!;
-    else chars[i] = foldChar(text[i]!);
+  // Native upper-casing and one replace per concern: this runs over every page's first characters.
+  let view = text.toUpperCase();
+  if (view.length !== text.length) view = slowUpper(text);
+  view = view.replace(ACCENTED_CAPITALS, foldChar).replace(OTHER_SPACES, ' ');
+  // Clean text has no digit inside a word: test first, a look-behind scan is dear.
+  return HAS_DIGIT_IN_WORD.test(view) ? view.replace(DIGIT_IN_WORD, (d) => LETTER_FOR_DIGIT[d]!) : view;
+}
+
+/** Character by character, for the rare text whose upper case changes its length (ß → SS). */
+function slowUpper(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    const upper = ch.toUpperCase();
+    out += upper.length === ch.length ? upper : ch;
   }
-  for (let i = 1; i < chars.length - 1; i++) {
-    const replacement = LETTER_FOR_DIGIT[chars[i]!];
-    if (replacement !== undefined && isLetter(chars[i - 1]) && isLetter(chars[i + 1])) chars[i] = replacement;
-  }
-  return chars.join('');
+  return out;
 }
 
 /**

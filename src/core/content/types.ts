@@ -50,8 +50,10 @@ export interface ContentIdentity {
 export interface ReadContentIdentityOptions {
   /** Pages read, first first (default 3): the header is on the first page, repeated on the next ones. */
   maxPages?: number;
-  /** Characters read per page (default 6,000): headers sit at the top; a long page's tail is narrative. */
+  /** Characters read of the first page (default 6,000): headers sit at the top; a long page's tail is narrative. */
   maxCharsPerPage?: number;
+  /** Characters read of each later page (default 2,000): where a repeated header, or another patient's, starts. */
+  maxCharsLaterPages?: number;
   /**
    * The current year, to read a two-digit birth year (15/03/85). Without it two-digit years are not read:
    * the core has no clock.

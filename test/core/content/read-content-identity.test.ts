@@ -285,12 +285,21 @@ describe('readContentIdentity: pages', () => {
     expect(identity.otherNames).toEqual([]);
   });
 
-  it('reads at most maxPages pages and maxCharsPerPage characters', () => {
+  it('reads at most maxPages pages, maxCharsPerPage characters of the first and maxCharsLaterPages of the others', () => {
     const late = ['', '', '', header('GARZA TIJERINA, MARIA ESTHER', '3000003799')];
     expect(isIdentityAbsent(readContentIdentity(late))).toBe(true);
     expect(readContentIdentity(late, { maxPages: 4 }).expediente).toBe('3000003799');
     const long = `${'x'.repeat(7_000)}\n${header('GARZA TIJERINA, MARIA ESTHER', '3000003799')}`;
     expect(isIdentityAbsent(readContentIdentity(long))).toBe(true);
+    const laterTail = `${'x'.repeat(2_500)}\n${header('SOTO LEAL, ROSA', '3000000010')}`;
+    expect(
+      readContentIdentity([header('GARZA TIJERINA, MARIA ESTHER', '3000003799'), laterTail]).otherExpedientes,
+    ).toEqual([]);
+    expect(
+      readContentIdentity([header('GARZA TIJERINA, MARIA ESTHER', '3000003799'), laterTail], {
+        maxCharsLaterPages: 3_000,
+      }).otherExpedientes,
+    ).toEqual(['3000000010']);
   });
 });
 

@@ -40,6 +40,15 @@ const INGEST_MS_PER_FILE = { default: 1000 / 31.6, pdftotext: 1000 / 46.4 };
 /** README: bench:matching, 2.8 ms per filename against a 1,000,000-patient SQLite registry. */
 const README_MATCH_MS = 2.8;
 const TARGET_SHARE = 0.02;
+/** Documents filed under their own patient: attaching them is right; every other document needs a person. */
+const FILED_UNDER_OWNER: readonly ContentCaseCategory[] = [
+  'clean',
+  'clean_name_variant',
+  'ocr_header',
+  'no_header',
+  'expediente_typo',
+  'expediente_typo_far',
+];
 
 export interface ContentBenchOptions {
   seed: number;
@@ -240,6 +249,9 @@ export async function runContentBench(
   const sum = (mode: Mode, outcome: Outcome) =>
     [...tallies.values()].reduce((total, t) => total + t.outcomes[mode][outcome], 0);
   const existing = cases.filter((c) => c.truth.kind === 'existing').length;
+  const own = cases.filter((c) => FILED_UNDER_OWNER.includes(c.category)).length;
+  const sumOwn = (mode: Mode, outcome: Outcome) =>
+    FILED_UNDER_OWNER.reduce((total, c) => total + tallies.get(c)!.outcomes[mode][outcome], 0);
   console.log('');
   console.log(
     `content cross-check (issue 15): ${fmt(n, 0)} documents (${CONTENT_CASE_CATEGORIES.length} categories × ${fmt(options.perCategory, 0)}), ` +
@@ -280,9 +292,10 @@ export async function runContentBench(
   };
   for (const mode of MODES) {
     console.log(
-      `${labels[mode]}: wrong automatic attachments ${sum(mode, 'auto_wrong')}, automatic-attachment recall ` +
-        `${pct(sum(mode, 'auto_correct'), existing)} (of ${fmt(existing, 0)} documents of registry patients), ` +
-        `review rate ${pct(sum(mode, 'review'), n)}, duplicates created ${sum(mode, 'duplicate')}`,
+      `${labels[mode]}: wrong automatic attachments ${sum(mode, 'auto_wrong')}; automatic-attachment recall ` +
+        `${pct(sumOwn(mode, 'auto_correct'), own)} of the ${fmt(own, 0)} documents filed under their own patient ` +
+        `(${pct(sum(mode, 'auto_correct'), existing)} of all ${fmt(existing, 0)} of registry patients); review rate ` +
+        `${pct(sum(mode, 'review'), n)} (${pct(sumOwn(mode, 'review'), own)} of those filed under their owner); duplicates ${sum(mode, 'duplicate')}`,
     );
   }
 

@@ -38,7 +38,6 @@ import {
 } from '../core/matching/support/noisy-queries.js';
 import { createRandom } from '../core/matching/support/seeded-random.js';
 import { syntheticPatient } from '../core/matching/support/synthetic-names.js';
-import { runContentBench } from './content-check.bench.js';
 
 const { values } = parseArgs({
   options: {
@@ -211,6 +210,8 @@ for (const line of wrong.slice(0, 20)) console.log(`  wrong: ${line}`);
 if (!values.keep) fs.rmSync(dir, { recursive: true, force: true });
 else console.log(`kept: ${dir}`);
 
+// Loaded only now, so the filename section's peak memory is its own.
+const { runContentBench } = await import('./content-check.bench.js');
 await runContentBench({
   seed,
   patients: Number(values['content-patients']),

@@ -213,6 +213,12 @@ describe('matchPatient: expediente in the registry', () => {
     expect(result.candidates[0]?.patient).toBe(rocio);
   });
 
+  it('calls GRABIELA HUERTA SOTA on GABRIELA HUERTA SOTO’s expediente a partial match, not an id conflict (issue 14)', () => {
+    const gabriela = person('1000000808', 'HUERTA', 'SOTO', 'GABRIELA');
+    const result = decide(nameQuery('1000000808', 'HUERTA', 'SOTA', 'GRABIELA'), [...registry, gabriela]);
+    expect(result).toMatchObject({ decision: 'review', reason: 'id_match_name_partial', patient: gabriela });
+  });
+
   it('does not attach to an expediente whose owner has another name even when the name matches someone exactly', () => {
     // An expediente typo that lands on an existing patient: the name belongs to Esther, the number to Rocío.
     const result = decide(nameQuery('1000000303', 'GARZA', 'TIJERINA', 'MARIA ESTHER'), registry);

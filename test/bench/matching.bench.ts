@@ -7,6 +7,10 @@
  * decision creates the patient (insertOrGet), as ingest does, so the later documents of a new patient
  * must find it. Prints per category: n, wrong auto-assigns, duplicates, review / auto / new rates; and
  * import time, matching wall and CPU time, peak RSS, machine load. Not a test: it prints figures.
+ *
+ * Then the content section (issue 15, content-check.bench.ts): documents whose text agrees with, or
+ * contradicts, their filename, cross-checked in memory (`--content-patients`, `--content-per-category`;
+ * run it alone with `npx tsx test/bench/content-check.bench.ts`).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -41,6 +45,8 @@ const { values } = parseArgs({
     queries: { type: 'string', default: '10000' },
     seed: { type: 'string', default: '20261201' },
     keep: { type: 'boolean' },
+    'content-patients': { type: 'string', default: '100000' },
+    'content-per-category': { type: 'string', default: '1000' },
   },
 });
 const registrySize = Number(values.patients);
@@ -203,3 +209,12 @@ check(rssMiB < 1024, `peak memory: ${fmt(rssMiB)} MiB (target < 1 GiB)`);
 for (const line of wrong.slice(0, 20)) console.log(`  wrong: ${line}`);
 if (!values.keep) fs.rmSync(dir, { recursive: true, force: true });
 else console.log(`kept: ${dir}`);
+
+// Loaded only now, so the filename section's peak memory is its own.
+const { runContentBench } = await import('./content-check.bench.js');
+await runContentBench({
+  seed,
+  patients: Number(values['content-patients']),
+  perCategory: Number(values['content-per-category']),
+  dbMatchMsPerFilename: (1000 * matchCpu) / labelled.length,
+});

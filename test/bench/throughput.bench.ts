@@ -30,9 +30,11 @@ const { values } = parseArgs({
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const BIN = path.join(ROOT, 'bin', 'tecsalud-batch.js');
 const cores = os.availableParallelism();
-const fmt = (n: number, digits = 1) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const fmt = (n: number, digits = 1) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
-if (!fs.existsSync(path.join(ROOT, 'dist', 'main.js'))) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
+if (!fs.existsSync(path.join(ROOT, 'dist', 'main.js')))
+  execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'tecsalud-bench-'));
 const corpusDir = path.join(work, 'corpus');
@@ -48,8 +50,15 @@ const manifest = await writeCorpus({
 });
 const files = manifest.files.map((f) => path.join(corpusDir, f.path));
 const pages = manifest.files.reduce((sum, f) => sum + f.pages, 0);
-console.log(`machine: ${cores} cores (${os.cpus()[0]?.model ?? '?'}), ${fmt(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load ${os.loadavg().map((l) => fmt(l, 2)).join(' ')}`);
-console.log(`corpus: ${files.length} PDFs, ${pages} pages, generated in ${fmt((performance.now() - started) / 1000)} s\n`);
+console.log(
+  `machine: ${cores} cores (${os.cpus()[0]?.model ?? '?'}), ${fmt(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load ${os
+    .loadavg()
+    .map((l) => fmt(l, 2))
+    .join(' ')}`,
+);
+console.log(
+  `corpus: ${files.length} PDFs, ${pages} pages, generated in ${fmt((performance.now() - started) / 1000)} s\n`,
+);
 
 interface Row {
   name: string;
@@ -66,7 +75,8 @@ const hasPdftotext = (() => {
     return false;
   }
 })();
-if (!hasPdftotext) console.log('note: pdftotext (poppler-utils) is not installed: the native reference is skipped.\n');
+if (!hasPdftotext)
+  console.log('note: pdftotext (poppler-utils) is not installed: the native reference is skipped.\n');
 
 /** The native reference: pdftotext over the corpus, one process per core. */
 async function measureNative(): Promise<number> {
@@ -77,7 +87,9 @@ async function measureNative(): Promise<number> {
       while (next < files.length) {
         const file = files[next++]!;
         await new Promise<void>((resolve) => {
-          const child = spawn('pdftotext', ['-enc', 'UTF-8', file, '-'], { stdio: ['ignore', 'ignore', 'ignore'] });
+          const child = spawn('pdftotext', ['-enc', 'UTF-8', file, '-'], {
+            stdio: ['ignore', 'ignore', 'ignore'],
+          });
           child.on('close', () => resolve());
         });
       }
@@ -105,15 +117,30 @@ async function measureBare(): Promise<number> {
   );
   const seconds = (performance.now() - t0) / 1000;
   await extractor.close();
-  if (extractedPages !== pages) console.log(`warning: bare extraction read ${extractedPages} of ${pages} pages`);
+  if (extractedPages !== pages)
+    console.log(`warning: bare extraction read ${extractedPages} of ${pages} pages`);
   return seconds;
 }
 
 /** End-to-end ingest: the real binary on a fresh database with the registry loaded. */
 async function measureIngest(type: string, extractor: string): Promise<Row> {
   const db = path.join(work, `bench-${type}-${extractor}.db`);
-  execFileSync(process.execPath, [BIN, 'patients', 'import', path.join(work, 'registry.csv'), '--db', db], { stdio: 'ignore' });
-  const args = [BIN, 'ingest', corpusDir, '--db', db, '--type', type, '--non-interactive', '--json', '--max-files', String(files.length + 10)];
+  execFileSync(process.execPath, [BIN, 'patients', 'import', path.join(work, 'registry.csv'), '--db', db], {
+    stdio: 'ignore',
+  });
+  const args = [
+    BIN,
+    'ingest',
+    corpusDir,
+    '--db',
+    db,
+    '--type',
+    type,
+    '--non-interactive',
+    '--json',
+    '--max-files',
+    String(files.length + 10),
+  ];
   if (extractor !== 'pdf-parse') args.push('--extractor', extractor);
   const name = `ingest --type ${type}${extractor !== 'pdf-parse' ? ` --extractor ${extractor}` : ''}`;
   const t0 = performance.now();
@@ -128,7 +155,9 @@ async function measureIngest(type: string, extractor: string): Promise<Row> {
 // an hour), so each ingest run is bracketed by the reference it is compared with: its ratio is taken
 // against the mean of the reference runs just before and just after it.
 const mean = (a: number, b: number) => (a + b) / 2;
-const ingestRuns = values.types.split(',').map((type) => ({ type: type.trim(), extractor: values.extractor }));
+const ingestRuns = values.types
+  .split(',')
+  .map((type) => ({ type: type.trim(), extractor: values.extractor }));
 const withPdftotext =
   hasPdftotext && values.extractor === 'pdf-parse' && ingestRuns.some((run) => run.type === 'both');
 
@@ -157,7 +186,9 @@ if (withPdftotext) {
 
 const fmtRange = (xs: number[]) =>
   xs.length === 1 ? fmt(xs[0]!, 2) : `${fmt(Math.min(...xs), 2)}–${fmt(Math.max(...xs), 2)}`;
-console.log(`${'run'.padEnd(44)} ${'seconds'.padStart(11)} ${'pages/s'.padStart(8)} ${'files/s'.padStart(8)} ${'peak RSS'.padStart(9)} ${'÷ bare'.padStart(7)} ${'÷ pdftotext'.padStart(11)}`);
+console.log(
+  `${'run'.padEnd(44)} ${'seconds'.padStart(11)} ${'pages/s'.padStart(8)} ${'files/s'.padStart(8)} ${'peak RSS'.padStart(9)} ${'÷ bare'.padStart(7)} ${'÷ pdftotext'.padStart(11)}`,
+);
 const referenceRow = (name: string, runs: number[]) => {
   const seconds = mean(Math.min(...runs), Math.max(...runs));
   console.log(
@@ -185,9 +216,12 @@ for (const { row } of comparisons.filter((c) => c.row.stages)) {
 const both = comparisons.find((c) => c.row.name === 'ingest --type both');
 const bothNative = comparisons.find((c) => c.row.name === 'ingest --type both --extractor pdftotext');
 console.log('\ntargets on this run:');
-if (both) console.log(`  ingest --type both ≥ 0.8 × bare extraction: ${fmt(both.bare / both.row.seconds, 2)}`);
+if (both)
+  console.log(`  ingest --type both ≥ 0.8 × bare extraction: ${fmt(both.bare / both.row.seconds, 2)}`);
 if (bothNative?.native) {
-  console.log(`  ingest --extractor pdftotext ≥ 0.6 × pdftotext: ${fmt(bothNative.native / bothNative.row.seconds, 2)}`);
+  console.log(
+    `  ingest --extractor pdftotext ≥ 0.6 × pdftotext: ${fmt(bothNative.native / bothNative.row.seconds, 2)}`,
+  );
 }
 if (!values.keep) fs.rmSync(work, { recursive: true, force: true });
 else console.log(`\nkept: ${work}`);

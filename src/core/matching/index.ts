@@ -34,3 +34,4 @@ export {
   isOneEdit,
   gradedSimilarity,
 } from './string-similarity.js';
+export { judgeSamePerson, isClearlyAnotherPerson, type PersonJudgement } from './same-person.js';

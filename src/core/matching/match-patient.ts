@@ -3,15 +3,16 @@ import { describeNameComparison } from './describe-match.js';
 import { describeNameFrequency } from './name-frequency.js';
 import { isNearExpediente } from './near-expediente.js';
 import { normalizeName, type NormalizedName } from './normalize-name.js';
+import { isClearlyAnotherPerson } from './same-person.js';
 import { jaroWinkler, levenshteinRatio, tokenSortRatio, wordIntersection } from './string-similarity.js';
 import type {
-  FieldMatchKind,
   MatchDecision,
   MatchDecisionKind,
   MatchPatientInput,
   MatchReason,
   MatchThresholds,
   NameComparison,
+  NameFields,
   PatientRecord,
   ScoredCandidate,
 } from './types.js';
@@ -37,8 +38,6 @@ const EXPEDIENTE_TYPO_MIN_NAME = 0.75;
  * is then a surprise (1 − e^−0.25 ≈ 22 %), not the ordinary company of a common name.
  */
 const RARE_NAME_HOMONYMS = 0.25;
-/** Given names that could be the same person's (F. for FRANCISCO, reordered, a short name off by one). */
-const COMPATIBLE_GIVEN_NAMES: ReadonlySet<FieldMatchKind> = new Set(['initial', 'reordered', 'near']);
 
 export function resolveThresholds(overrides: Partial<MatchThresholds> = {}): MatchThresholds {
   const thresholds = { ...DEFAULT_THRESHOLDS, ...overrides };
@@ -146,6 +145,7 @@ interface Verdict {
 
 /** Expediente found: attach, or review — never `new`, which would duplicate the expediente. */
 function decideWithExpediente(
+  query: NameFields,
   idCandidate: Ranked,
   others: Ranked[],
   thresholds: MatchThresholds,
@@ -164,12 +164,11 @@ function decideWithExpediente(
   }
   let reason: MatchReason;
   if (name.light && someoneElseExactly) reason = 'id_match_name_fits_other';
-  else if (name.light) reason = 'id_match_name_partial';
-  else {
-    const { paterno, materno, nombres } = name.fields;
-    const givenCompatible = nombres.light || COMPATIBLE_GIVEN_NAMES.has(nombres.kind);
-    reason = givenCompatible && (paterno.light || materno.light) ? 'id_match_name_partial' : 'id_conflict';
-  }
+  // `id_conflict` is DECISIONS 5's "clearly another person", the same predicate as the review's banner:
+  // a sibling on the same surnames or a typo the structure misses (GRABIELA/GABRIELA) is only partial.
+  else if (name.light || !isClearlyAnotherPerson(query, idCandidate.patient))
+    reason = 'id_match_name_partial';
+  else reason = 'id_conflict';
   return { decision: 'review', reason, chosen: idCandidate, confidence: belowAuto };
 }
 
@@ -233,6 +232,7 @@ export function matchPatient(input: MatchPatientInput): MatchDecision {
   const verdict =
     idCandidate !== undefined
       ? decideWithExpediente(
+          input.query,
           idCandidate,
           ranked.filter((c) => c !== idCandidate),
           thresholds,

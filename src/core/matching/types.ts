@@ -1,3 +1,5 @@
+import type { ContentCheckDetails } from '../content/types.js';
+
 /** A patient as the matcher sees it: registry data only, no database types. */
 export interface PatientRecord {
   id: string;
@@ -25,7 +27,7 @@ export type MatchDecisionKind = 'auto' | 'review' | 'new';
 
 /**
  * Why the matcher decided what it did. Safety rules come first: an `id_*` reason never comes with `new`,
- * and only `exact_id_and_name` / `exact_id_name_variant` come with `auto`.
+ * and only `exact_id_and_name` / `exact_id_name_variant` (and, opted in, `content_confirmed`) come with `auto`.
  */
 export type MatchReason =
   /** auto: the expediente is in the registry and the name is the same after normalisation. */
@@ -36,7 +38,7 @@ export type MatchReason =
   | 'id_match_name_partial'
   /** review: the expediente matches a light variant, but another patient carries exactly this name. */
   | 'id_match_name_fits_other'
-  /** review: the expediente is in the registry, but the name clearly belongs to someone else. */
+  /** review: the expediente is in the registry, but the name clearly belongs to someone else (isClearlyAnotherPerson). */
   | 'id_conflict'
   /** review: the expediente is absent, and a patient with this name has an expediente one keystroke away. */
   | 'expediente_typo'
@@ -47,7 +49,11 @@ export type MatchReason =
   /** new: the expediente is absent and no candidate is close enough. */
   | 'no_plausible_candidate'
   /** new: the expediente is absent and there were no candidates at all. */
-  | 'no_candidates';
+  | 'no_candidates'
+  /** review: the document's own text names another patient than the filename (content cross-check). */
+  | 'content_mismatch'
+  /** auto (opt-in `trustContent`): the document's expediente and full name confirmed a review case's patient. */
+  | 'content_confirmed';
 
 /** How one name field of the query compares with the same field of a candidate. */
 export type FieldMatchKind =
@@ -134,6 +140,8 @@ export interface MatchingDetails {
   thresholds: MatchThresholds;
   /** Registry patients expected to share this name by chance, from term frequencies. */
   expected_homonyms: number;
+  /** The content cross-check (crossCheckContent), when the document's text was read. */
+  content?: ContentCheckDetails;
 }
 
 export interface MatchThresholds {

@@ -140,7 +140,7 @@ describe('matchPatient: expediente in the registry', () => {
       'FRANCISCA for FRANCISCO',
       nameQuery('1000000202', 'DE LA GARZA', 'TREVIÑO', 'FRANCISCA JAVIER'),
       'review',
-      'id_conflict',
+      'id_match_name_partial',
       francisco,
     ],
     [
@@ -161,17 +161,31 @@ describe('matchPatient: expediente in the registry', () => {
       'both surnames differ, same given names',
       nameQuery('1000000101', 'LOPEZ', 'SOTO', 'MARIA ESTHER'),
       'review',
-      'id_conflict',
+      'id_match_name_partial',
       esther,
     ],
     [
       'sibling: same surnames, another name',
       nameQuery('1000000101', 'GARZA', 'TIJERINA', 'PEDRO'),
       'review',
-      'id_conflict',
+      'id_match_name_partial',
       esther,
     ],
     ['a stranger', nameQuery('1000000101', 'ZAMBRANO', 'QUIROGA', 'ULISES'), 'review', 'id_conflict', esther],
+    [
+      'another given name and another materno (DECISIONS 5: clearly another person)',
+      nameQuery('1000000101', 'GARZA', 'LOPEZ', 'PEDRO'),
+      'review',
+      'id_conflict',
+      esther,
+    ],
+    [
+      'issue 14: a letter moved in a given name is no id conflict',
+      nameQuery('1000000101', 'GARZA', 'TIJERINA', 'MARIA ETHSER'),
+      'review',
+      'id_match_name_partial',
+      esther,
+    ],
     [
       'too many differences at once',
       nameQuery('1000000101', 'TIJERINA', '', 'MA. ESTER'),
@@ -197,6 +211,12 @@ describe('matchPatient: expediente in the registry', () => {
     expect(result).toMatchObject({ decision: 'review', reason: 'id_conflict', patient: esther });
     expect(result.matchingDetails.suggestions.map((s) => s.patient_id)).toContain(rocio.id);
     expect(result.candidates[0]?.patient).toBe(rocio);
+  });
+
+  it('calls GRABIELA HUERTA SOTA on GABRIELA HUERTA SOTO’s expediente a partial match, not an id conflict (issue 14)', () => {
+    const gabriela = person('1000000808', 'HUERTA', 'SOTO', 'GABRIELA');
+    const result = decide(nameQuery('1000000808', 'HUERTA', 'SOTA', 'GRABIELA'), [...registry, gabriela]);
+    expect(result).toMatchObject({ decision: 'review', reason: 'id_match_name_partial', patient: gabriela });
   });
 
   it('does not attach to an expediente whose owner has another name even when the name matches someone exactly', () => {

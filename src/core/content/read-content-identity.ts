@@ -1,0 +1,506 @@
+import { judgeSamePerson } from '../matching/same-person.js';
+import type { NameFields } from '../matching/types.js';
+import { ALL_LABELS, OTHER_PEOPLE, labelOf, type LabelKind } from './labels.js';
+import { nameFromFields, readNameWords } from './read-name-words.js';
+import {
+  cleanName,
+  findDateIn,
+  findExpedienteIn,
+  findSexIn,
+  nameExtent,
+  readDateAt,
+  readExpedienteAt,
+  readSexAt,
+  type ReadValue,
+} from './read-values.js';
+import { labelView, splitLines, type Line } from './text-view.js';
+import type {
+  ContentEvidence,
+  ContentField,
+  ContentIdentity,
+  ContentName,
+  ReadContentIdentityOptions,
+} from './types.js';
+
+const DEFAULT_MAX_PAGES = 3;
+const DEFAULT_MAX_CHARS_PER_PAGE = 6_000;
+/** Later pages repeat the header at their top, or start another patient's document there. */
+const DEFAULT_MAX_CHARS_LATER_PAGES = 1_200;
+/**
+ * The first page is read this far first (to the end of that line), and further only when its top does
+ * not state both the expediente and the name: a header sits at the top, and most of a page is narrative.
+ */
+const HEAD_CHARS = 1_500;
+/** A value may sit up to this many lines below its label (a blank line between them). */
+const LINES_BELOW = 2;
+
+interface Label {
+  kind: LabelKind;
+  strength: 1 | 2;
+  start: number;
+  end: number;
+  line: number;
+}
+
+/** A value read under a label: the raw text of a name, or a typed value. */
+interface Found {
+  kind: LabelKind;
+  strength: 1 | 2;
+  page: number;
+  offset: number;
+  line: number;
+  value: string;
+  /** Built only for the values chosen: most values found are repeats on later pages. */
+  evidence: () => string;
+}
+
+/** A name's text and, once needed, its reading (null: not a name after all). */
+interface NameFound extends Found {
+  parsed?: ContentName | null;
+}
+
+/** What one page yields, before the pages are weighed against each other. */
+interface PageValues {
+  expedientes: Found[];
+  names: NameFound[];
+  birthDates: Found[];
+  sexes: Found[];
+}
+
+interface Page {
+  number: number;
+  text: string;
+  view: string;
+  lines: Line[];
+  labels: Label[];
+  /** Labels per line index. */
+  byLine: Map<number, Label[]>;
+  referenceYear: number | undefined;
+}
+
+const SEPARATOR = /^[ \t]*([:=\-–—>|]+|\.{2,}[:]?)?[ \t]*/;
+
+function lineIndexAt(lines: readonly Line[], offset: number): number {
+  let lo = 0;
+  let hi = lines.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (lines[mid]!.start <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+function findLabels(view: string, lines: readonly Line[]): Label[] {
+  const labels: Label[] = [];
+  // One scan; a match never overlaps the one before it, and the longer label wins where two start alike.
+  for (const m of view.matchAll(ALL_LABELS)) {
+    const { kind, strength } = labelOf(m.groups!);
+    const start = m.index;
+    labels.push({ kind, strength, start, end: start + m[0].length, line: lineIndexAt(lines, start) });
+  }
+  return labels;
+}
+
+function preparePage(text: string, number: number, limit: number, options: ReadContentIdentityOptions): Page {
+  const clipped = text.slice(0, limit).replace(/\r\n?/g, '\n');
+  const view = labelView(clipped);
+  const lines = splitLines(clipped);
+  const labels = findLabels(view, lines);
+  const byLine = new Map<number, Label[]>();
+  for (const label of labels) {
+    const list = byLine.get(label.line);
+    if (list === undefined) byLine.set(label.line, [label]);
+    else list.push(label);
+  }
+  return { number, text: clipped, view, lines, labels, byLine, referenceYear: options.referenceYear };
+}
+
+const isBlank = (text: string): boolean => /^[\s:=\-–—>.|#/]*$/.test(text);
+
+/** A line made of labels only (a table header, or one label above its value). */
+function isLabelOnly(page: Page, line: number): boolean {
+  const labels = page.byLine.get(line);
+  if (labels === undefined) return false;
+  const { start, end } = page.lines[line]!;
+  let at = start;
+  for (const label of labels) {
+    if (!isBlank(page.view.slice(at, label.start))) return false;
+    at = label.end;
+  }
+  return isBlank(page.view.slice(at, end));
+}
+
+function nextContentLine(page: Page, after: number): number | null {
+  for (let i = after + 1; i <= Math.min(page.lines.length - 1, after + LINES_BELOW); i++) {
+    const { start, end } = page.lines[i]!;
+    if (page.view.slice(start, end).trim() !== '') return i;
+  }
+  return null;
+}
+
+function evidenceText(page: Page, from: number, to: number): string {
+  const text = page.text.slice(from, to).replace(/\s+/g, ' ').trim();
+  return text.length > 120 ? `${text.slice(0, 119)}…` : text;
+}
+
+const NAME_KINDS: ReadonlySet<LabelKind> = new Set([
+  'patient',
+  'genericName',
+  'paterno',
+  'materno',
+  'surnames',
+  'givenNames',
+]);
+
+/**
+ * A bare `Nombre:` is the patient's unless the line before it, or the same line just before it, names
+ * another role (`Médico:`, `DATOS DEL FAMILIAR RESPONSABLE`).
+ */
+function genericNameIsOthers(page: Page, label: Label): boolean {
+  const line = page.lines[label.line]!;
+  if (OTHER_PEOPLE.test(page.view.slice(Math.max(line.start, label.start - 60), label.start))) return true;
+  for (let i = label.line - 1; i >= Math.max(0, label.line - 2); i--) {
+    const previous = page.view.slice(page.lines[i]!.start, page.lines[i]!.end);
+    if (previous.trim() === '') continue;
+    // A heading (no `label: value` in it) sets the context of the lines under it.
+    return !previous.includes(':') && OTHER_PEOPLE.test(previous);
+  }
+  return false;
+}
+
+/** Reads the value a label announces, in [from, to) of the page; a name's text may go on after a comma. */
+function readValue(
+  page: Page,
+  label: Label,
+  from: number,
+  to: number,
+  typedSearch: boolean,
+): ReadValue<string> | null {
+  const { view } = page;
+  switch (label.kind) {
+    case 'expediente':
+      return typedSearch ? findExpedienteIn(view, from, to) : readExpedienteAt(view, from, to);
+    case 'birthDate':
+      return typedSearch
+        ? findDateIn(view, from, to, page.referenceYear)
+        : readDateAt(view, from, to, page.referenceYear);
+    case 'sex':
+      return typedSearch ? findSexIn(view, from, to) : readSexAt(view, from, to);
+    default: {
+      let end = nameExtent(view, from, to);
+      let raw = page.text.slice(from, end);
+      // `Paciente: GARZA TIJERINA,` with the given names on the next line.
+      const lineIndex = lineIndexAt(page.lines, from);
+      const line = page.lines[lineIndex]!;
+      if (view.slice(end, line.end).trim() === ',' || raw.trimEnd().endsWith(',')) {
+        const next = nextContentLine(page, lineIndex);
+        if (next !== null && !page.byLine.has(next)) {
+          const nextLine = page.lines[next]!;
+          end = nameExtent(view, nextLine.start, nextLine.end);
+          raw = `${raw.replace(/,?\s*$/, ',')} ${page.text.slice(nextLine.start, end)}`;
+        }
+      }
+      const minWords = label.kind === 'patient' || label.kind === 'genericName' ? 2 : 1;
+      const cleaned = cleanName(raw, { minWords, rejectDoctors: label.kind === 'genericName' });
+      return cleaned === null ? null : { value: cleaned, start: from, end };
+    }
+  }
+}
+
+interface Cell {
+  start: number;
+  end: number;
+}
+
+function cellsOf(view: string, line: Line): Cell[] {
+  const cells: Cell[] = [];
+  const pattern = /\S+(?: \S+)*/g;
+  const text = view.slice(line.start, line.end);
+  for (const m of text.matchAll(pattern)) {
+    cells.push({ start: line.start + m.index, end: line.start + m.index + m[0].length });
+  }
+  return cells;
+}
+
+/**
+ * A header row of labels with the values on the next line: by column when the columns are kept (tabs,
+ * runs of spaces), otherwise by type (the expediente is the number, the birth date the date…; the name
+ * only when it is the first column).
+ */
+function readRow(page: Page, row: Label[], valueLine: number, out: Found[]): void {
+  const line = page.lines[valueLine]!;
+  const cells = cellsOf(page.view, line);
+  const headerStart = page.lines[row[0]!.line]!.start;
+  row.forEach((label, k) => {
+    let cell: Cell | undefined;
+    if (cells.length === row.length) cell = cells[k];
+    else if (cells.length > 1) {
+      const column = label.start - headerStart;
+      const nextColumn = k + 1 < row.length ? row[k + 1]!.start - headerStart : Infinity;
+      const inColumn = cells.filter(
+        (c) => c.start - line.start >= column - 2 && c.start - line.start < nextColumn,
+      );
+      if (inColumn.length === 1) cell = inColumn[0];
+    }
+    let value: ReadValue<string> | null;
+    if (cell !== undefined) value = readValue(page, label, cell.start, cell.end, false);
+    else if (NAME_KINDS.has(label.kind))
+      value = k === 0 ? readValue(page, label, line.start, line.end, false) : null;
+    else value = readValue(page, label, line.start, line.end, true);
+    if (value !== null) out.push(found(page, label, value));
+  });
+}
+
+function found(page: Page, label: Label, value: ReadValue<string>): Found {
+  const valueStart = value.start;
+  const sameLine = valueStart < page.lines[label.line]!.end;
+  return {
+    kind: label.kind,
+    strength: label.strength,
+    page: page.number,
+    offset: label.start,
+    line: label.line,
+    value: value.value,
+    evidence: () =>
+      sameLine
+        ? evidenceText(page, label.start, value.end)
+        : `${evidenceText(page, label.start, label.end)} ${evidenceText(page, valueStart, value.end)}`,
+  };
+}
+
+/** Every labelled value on a page. */
+function readLabelledValues(page: Page): Found[] {
+  const out: Found[] = [];
+  const rowsDone = new Set<number>();
+  for (let index = 0; index < page.labels.length; index++) {
+    const label = page.labels[index]!;
+    if (rowsDone.has(label.line)) continue;
+    if (label.kind === 'genericName' && genericNameIsOthers(page, label)) continue;
+    const line = page.lines[label.line]!;
+    const onLine = page.byLine.get(label.line)!;
+    const nextOnLine = onLine.find((l) => l.start > label.start);
+    const segmentEnd = nextOnLine?.start ?? line.end;
+    const separator = SEPARATOR.exec(page.view.slice(label.end, segmentEnd))!;
+    const valueStart = label.end + separator[0].length;
+    const rest = page.view.slice(valueStart, segmentEnd);
+
+    if (rest.trim() !== '') {
+      // Without a colon a name is prose (`Paciente refiere…`) unless the label heads a column of its own.
+      const before = page.view.slice(line.start, label.start);
+      const ownCell =
+        (before.trim() === '' || /(?:\t| {2})$/.test(before)) &&
+        /^(?:\t| {2})/.test(page.view.slice(label.end, segmentEnd));
+      if (NAME_KINDS.has(label.kind) && separator[1] === undefined && !ownCell) continue;
+      const value = readValue(page, label, valueStart, segmentEnd, false);
+      if (value !== null) out.push(found(page, label, value));
+      continue;
+    }
+
+    // Nothing after the label on its line: the value is below it.
+    if (!isLabelOnly(page, label.line)) {
+      const before = page.view.slice(line.start, label.start);
+      if (!(before.trim() === '' || /(?:\t| {2})$/.test(before))) continue;
+    }
+    if (onLine.length >= 2 && isLabelOnly(page, label.line)) {
+      rowsDone.add(label.line);
+      const below = nextContentLine(page, label.line);
+      if (below !== null && !page.byLine.has(below)) readRow(page, onLine, below, out);
+      continue;
+    }
+    // A stack of single labels, one per line, then their values in the same order (a table extracted cell by cell).
+    const stack: Label[] = [label];
+    let last = label.line;
+    for (let next = nextContentLine(page, last); next !== null; next = nextContentLine(page, last)) {
+      const labels = page.byLine.get(next);
+      if (labels === undefined || labels.length !== 1 || !isLabelOnly(page, next)) break;
+      stack.push(labels[0]!);
+      last = next;
+    }
+    let valueLine = nextContentLine(page, last);
+    for (const stacked of stack) {
+      if (valueLine === null || page.byLine.has(valueLine)) break;
+      const { start, end } = page.lines[valueLine]!;
+      const value = readValue(page, stacked, start, end, false);
+      if (value !== null) out.push(found(page, stacked, value));
+      rowsDone.add(stacked.line);
+      valueLine = nextContentLine(page, valueLine);
+    }
+  }
+  return out;
+}
+
+/** Separate name fields on a page (`Apellido paterno:` … `Nombre(s):`) make one name. */
+function assembleFieldNames(page: Page, values: Found[]): NameFound[] {
+  const paterno = values.find((f) => f.kind === 'paterno');
+  const surnames = values.find((f) => f.kind === 'surnames');
+  const anchor = paterno ?? surnames;
+  if (anchor === undefined) return [];
+  const near = (f: Found) => Math.abs(f.line - anchor.line) <= 3;
+  const given =
+    values.find((f) => f.kind === 'givenNames' && near(f)) ??
+    values.find((f) => f.kind === 'genericName' && near(f));
+  if (given === undefined) return [];
+  const materno = values.find((f) => f.kind === 'materno' && near(f));
+  const name = nameFromFields({
+    ...(paterno ? { paterno: paterno.value } : {}),
+    ...(materno ? { materno: materno.value } : {}),
+    ...(surnames ? { surnames: surnames.value } : {}),
+    given: given.value,
+  });
+  if (name === null) return [];
+  // The given names were read under a bare `Nombre:`: they are part of this name, not a name of their own.
+  given.kind = 'givenNames';
+  const parts = [anchor, materno, given].filter((f): f is Found => f !== undefined);
+  return [
+    {
+      ...anchor,
+      kind: 'patient',
+      strength: 2,
+      value: name.written,
+      evidence: () => parts.map((f) => f.evidence()).join(' · '),
+      parsed: name,
+    },
+  ];
+}
+
+function readPage(page: Page): PageValues {
+  const values = readLabelledValues(page);
+  const names: NameFound[] = assembleFieldNames(page, values);
+  const assembled = names.length > 0;
+  for (const f of values) {
+    if (f.kind === 'patient' || f.kind === 'genericName' || (f.kind === 'givenNames' && !assembled))
+      names.push({ ...f, strength: f.kind === 'patient' ? 2 : 1 });
+  }
+  return {
+    expedientes: values.filter((f) => f.kind === 'expediente'),
+    names,
+    birthDates: values.filter((f) => f.kind === 'birthDate'),
+    sexes: values.filter((f) => f.kind === 'sex'),
+  };
+}
+
+/** First page first; on a page the label that names the patient outright, then the first in reading order. */
+function byPriority(a: Found, b: Found): number {
+  return a.page - b.page || b.strength - a.strength || a.offset - b.offset;
+}
+
+function best<T extends Found>(candidates: readonly T[]): T | undefined {
+  let chosen: T | undefined;
+  for (const c of candidates) if (chosen === undefined || byPriority(c, chosen) < 0) chosen = c;
+  return chosen;
+}
+
+function parsed(f: NameFound): ContentName | null {
+  if (f.parsed === undefined) f.parsed = readNameWords(f.value);
+  return f.parsed;
+}
+
+/** The best candidate that reads as a name; names are read only as far as needed. */
+function bestName(candidates: NameFound[]): (NameFound & { parsed: ContentName }) | undefined {
+  for (const c of [...candidates].sort(byPriority))
+    if (parsed(c) !== null) return c as NameFound & { parsed: ContentName };
+  return undefined;
+}
+
+function readings(name: ContentName): NameFields[] {
+  return name.alternative === null ? [name] : [name, name.alternative];
+}
+
+/** Clearly another person under every reading of both names. */
+function clearlyAnother(a: ContentName, b: ContentName): boolean {
+  return readings(a).every((x) => readings(b).every((y) => judgeSamePerson(x, y) === 'another'));
+}
+
+function evidenceOf(field: ContentField, f: Found): ContentEvidence {
+  return { field, page: f.page, text: f.evidence() };
+}
+
+/** A text split into pages: form feeds (pdftotext) when it has them, else one page. */
+function toPages(text: string | readonly string[]): readonly string[] {
+  if (typeof text !== 'string') return text;
+  return text.includes('\f') ? text.split('\f') : [text];
+}
+
+/**
+ * The identity a document states about its patient, read from its text (first pages first): the
+ * expediente, the name, the birth date and the sex under the labels Mexican clinical documents use.
+ * Tolerant of line breaks, tables, accents, case and OCR's look-alike characters. Pure and synchronous.
+ */
+export function readContentIdentity(
+  text: string | readonly string[],
+  options: ReadContentIdentityOptions = {},
+): ContentIdentity {
+  const all: PageValues = { expedientes: [], names: [], birthDates: [], sexes: [] };
+  const pages = toPages(text).slice(0, options.maxPages ?? DEFAULT_MAX_PAGES);
+  const firstLimit = options.maxCharsPerPage ?? DEFAULT_MAX_CHARS_PER_PAGE;
+  const laterLimit = options.maxCharsLaterPages ?? DEFAULT_MAX_CHARS_LATER_PAGES;
+  pages.forEach((pageText, index) => {
+    if (pageText.trim() === '') return;
+    let values: PageValues;
+    if (index === 0) {
+      const newline = pageText.indexOf('\n', Math.min(HEAD_CHARS, firstLimit));
+      const head = Math.min(firstLimit, newline < 0 ? pageText.length : newline);
+      values = readPage(preparePage(pageText, 1, head, options));
+      const complete = values.expedientes.length > 0 && bestName(values.names) !== undefined;
+      if (!complete && head < Math.min(firstLimit, pageText.length))
+        values = readPage(preparePage(pageText, 1, firstLimit, options));
+    } else {
+      // A later page that repeats the expediente already read is the same patient's header: nothing new.
+      const known = best(all.expedientes)?.value;
+      if (known !== undefined && pageText.slice(0, laterLimit).includes(known)) return;
+      values = readPage(preparePage(pageText, index + 1, laterLimit, options));
+    }
+    all.expedientes.push(...values.expedientes);
+    all.names.push(...values.names);
+    all.birthDates.push(...values.birthDates);
+    all.sexes.push(...values.sexes);
+  });
+
+  const expediente = best(all.expedientes);
+  const name = bestName(all.names);
+  const birthDate = best(all.birthDates);
+  const sex = best(all.sexes);
+  const evidence: ContentEvidence[] = [];
+  if (expediente) evidence.push(evidenceOf('expediente', expediente));
+  if (name) evidence.push(evidenceOf('name', name));
+  if (birthDate) evidence.push(evidenceOf('birthDate', birthDate));
+  if (sex) evidence.push(evidenceOf('sex', sex));
+
+  const otherExpedientes = [
+    ...new Set(
+      all.expedientes.filter((f) => f.strength === 2 && f.value !== expediente?.value).map((f) => f.value),
+    ),
+  ];
+  const otherNames =
+    name === undefined
+      ? []
+      : [
+          ...new Set(
+            all.names
+              .filter((f) => f.strength === 2 && f.value !== name.value)
+              .map(parsed)
+              .filter((other): other is ContentName => other !== null && clearlyAnother(other, name.parsed))
+              .map((other) => other.written),
+          ),
+        ];
+  return {
+    expediente: expediente?.value ?? null,
+    name: name?.parsed ?? null,
+    birthDate: birthDate?.value ?? null,
+    sex: sex === undefined ? null : (sex.value as 'F' | 'M'),
+    evidence,
+    otherExpedientes,
+    otherNames,
+  };
+}
+
+/** True when the document states no identity at all. */
+export function isIdentityAbsent(identity: ContentIdentity): boolean {
+  return (
+    identity.expediente === null &&
+    identity.name === null &&
+    identity.birthDate === null &&
+    identity.sex === null
+  );
+}

@@ -1,0 +1,95 @@
+const MONTHS: Readonly<Record<string, number>> = {
+  ENERO: 1,
+  ENE: 1,
+  JAN: 1,
+  FEBRERO: 2,
+  FEB: 2,
+  MARZO: 3,
+  MAR: 3,
+  ABRIL: 4,
+  ABR: 4,
+  APR: 4,
+  MAYO: 5,
+  MAY: 5,
+  JUNIO: 6,
+  JUN: 6,
+  JULIO: 7,
+  JUL: 7,
+  AGOSTO: 8,
+  AGO: 8,
+  AUG: 8,
+  SEPTIEMBRE: 9,
+  SETIEMBRE: 9,
+  SEPT: 9,
+  SEP: 9,
+  SET: 9,
+  OCTUBRE: 10,
+  OCT: 10,
+  NOVIEMBRE: 11,
+  NOV: 11,
+  DICIEMBRE: 12,
+  DIC: 12,
+  DEC: 12,
+};
+const MONTH_WORDS = Object.keys(MONTHS)
+  .sort((a, b) => b.length - a.length)
+  .join('|');
+
+const SEP = String.raw`\s*[/\-.]\s*`;
+const DAY_MONTH_YEAR = new RegExp(String.raw`^(\d{1,2})${SEP}(\d{1,2})${SEP}(\d{4}|\d{2})(?!\d)`);
+const YEAR_MONTH_DAY = new RegExp(String.raw`^(\d{4})${SEP}(\d{1,2})${SEP}(\d{1,2})(?!\d)`);
+const WORDED = new RegExp(
+  String.raw`^(\d{1,2})(?:\s+DE\s+|\s*[/\-.]\s*|\s+)(${MONTH_WORDS})\b\.?(?:\s+DE(?:L)?\s+|\s*[/\-.]\s*|\s+)(\d{4}|\d{2})(?!\d)`,
+);
+
+const pad = (n: number): string => String(n).padStart(2, '0');
+
+function daysIn(month: number, year: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+function fullYear(written: string, referenceYear: number | undefined): number | null {
+  const year = Number(written);
+  if (written.length === 4) return year;
+  if (referenceYear === undefined) return null;
+  // A birth year is never in the future: 85 is 1985, and in 2026 a 24 is 2024.
+  const century = Math.floor(referenceYear / 100) * 100;
+  return century + year > referenceYear ? century - 100 + year : century + year;
+}
+
+function iso(year: number | null, month: number, day: number): string | null {
+  if (year === null || year < 1880 || year > 2100) return null;
+  if (month < 1 || month > 12 || day < 1 || day > daysIn(month, year)) return null;
+  return `${year}-${pad(month)}-${pad(day)}`;
+}
+
+/**
+ * Reads a date at the start of `segment` (label view, OCR digits corrected): 15/03/1985, 15-03-1985,
+ * 15.03.1985, 1985-03-15, 15 de marzo de 1985, 15/MAR/1985, 15-mar-85 (with a reference year). A day and
+ * month that can only be read the American way round (03/15/1985) are swapped. Returns the ISO date and
+ * the length read, or null.
+ */
+export function readDate(segment: string, referenceYear?: number): { iso: string; length: number } | null {
+  const text = segment.replace(/^\s+/, '');
+  const skipped = segment.length - text.length;
+  let m = YEAR_MONTH_DAY.exec(text);
+  if (m !== null) {
+    const value = iso(Number(m[1]), Number(m[2]), Number(m[3]));
+    return value === null ? null : { iso: value, length: skipped + m[0].length };
+  }
+  m = DAY_MONTH_YEAR.exec(text);
+  if (m !== null) {
+    const year = fullYear(m[3]!, referenceYear);
+    const first = Number(m[1]);
+    const second = Number(m[2]);
+    const value = iso(year, second, first) ?? (second > 12 ? iso(year, first, second) : null);
+    return value === null ? null : { iso: value, length: skipped + m[0].length };
+  }
+  m = WORDED.exec(text);
+  if (m !== null) {
+    const value = iso(fullYear(m[3]!, referenceYear), MONTHS[m[2]!]!, Number(m[1]));
+    return value === null ? null : { iso: value, length: skipped + m[0].length };
+  }
+  return null;
+}

@@ -1,0 +1,219 @@
+/**
+ * Typed values read at a position of a page: an expediente, a date, a sex, the extent and clean-up of a
+ * name. Each reader takes the label view (see text-view.ts) and returns where the value ends.
+ */
+import { SURNAME_PARTICLES } from '../filename/split-surnames.js';
+import { foldWord } from './fold-word.js';
+import { FIELD_WORDS } from './labels.js';
+import { readDate } from './read-date.js';
+import { digitView } from './text-view.js';
+
+export interface ReadValue<T> {
+  value: T;
+  /** Offset of the value's first character in the page. */
+  start: number;
+  /** Offset just past the value in the page. */
+  end: number;
+}
+
+const EXPEDIENTE_PREFIX = /^[ \t]*(?:(?:N[O0]\b\.?|NUM\b\.?|N\s?[°º]|#)[ \t]*[:.]?[ \t]*)?/;
+const DIGIT_GROUPS = /^\d+(?:-\d+)*/;
+
+/** 8–12 digits at `from` (a `No.` or `#` before them allowed, hyphens between groups dropped). */
+export function readExpedienteAt(view: string, from: number, to: number): ReadValue<string> | null {
+  const segment = view.slice(from, to);
+  const prefix = EXPEDIENTE_PREFIX.exec(segment)?.[0].length ?? 0;
+  // Right after its label a number may carry more look-alikes than a number found anywhere.
+  const fixed = digitView(segment.slice(prefix), 0.4);
+  const m = DIGIT_GROUPS.exec(fixed);
+  if (m === null) return null;
+  // Glued to a letter, it is a code (RFC, CURP, a lot number), not an expediente.
+  const next = fixed[m[0].length];
+  if (next !== undefined && /[A-Z]/.test(next)) return null;
+  const digits = m[0].replace(/-/g, '');
+  if (digits.length < 8 || digits.length > 12) return null;
+  return { value: digits, start: from + prefix, end: from + prefix + m[0].length };
+}
+
+/** The first 8–12-digit number anywhere in [from, to) that is not part of a date: for table rows. */
+export function findExpedienteIn(view: string, from: number, to: number): ReadValue<string> | null {
+  const fixed = digitView(view.slice(from, to));
+  const pattern = /(?<![\d/.-])\d{8,12}(?![\d/.-]|[A-Z])/g;
+  const m = pattern.exec(fixed);
+  return m === null ? null : { value: m[0], start: from + m.index, end: from + m.index + m[0].length };
+}
+
+export function readDateAt(
+  view: string,
+  from: number,
+  to: number,
+  referenceYear: number | undefined,
+): ReadValue<string> | null {
+  const segment = digitView(view.slice(from, to), 0.4);
+  const date = readDate(segment, referenceYear);
+  if (date === null) return null;
+  const skipped = segment.length - segment.trimStart().length;
+  return { value: date.iso, start: from + skipped, end: from + date.length };
+}
+
+/** The first date anywhere in [from, to): for table rows. */
+export function findDateIn(
+  view: string,
+  from: number,
+  to: number,
+  referenceYear: number | undefined,
+): ReadValue<string> | null {
+  const segment = digitView(view.slice(from, to));
+  for (const m of segment.matchAll(/(?<![\d])\d{1,4}(?=\s*[/\-.]|\s+(?:DE\s+)?[A-Z]{3})/g)) {
+    const date = readDate(segment.slice(m.index), referenceYear);
+    if (date !== null) return { value: date.iso, start: from + m.index, end: from + m.index + date.length };
+  }
+  return null;
+}
+
+const SEX_WORDS: Readonly<Record<string, 'F' | 'M'>> = {
+  FEMENINO: 'F',
+  FEMENINA: 'F',
+  FEM: 'F',
+  MUJER: 'F',
+  F: 'F',
+  MASCULINO: 'M',
+  MASC: 'M',
+  HOMBRE: 'M',
+  H: 'M',
+  M: 'M',
+};
+// An age may come first under `Edad/Sexo:` (39 a / F).
+const SEX_AT =
+  /^[ \t]*(?:\d{1,3}[ \t]*(?:A(?:NOS)?\b\.?|M(?:ESES)?\b\.?)?[ \t]*\/[ \t]*)?(FEMENINO|FEMENINA|MASCULINO|MUJER|HOMBRE|FEM|MASC|F|M|H)(?![A-Z])(?!\.[ \t]*[A-Z]{2})/;
+
+/** F or M at `from`: F, M, H, Femenino, Masculino, Mujer, Hombre, Fem., Masc. */
+export function readSexAt(view: string, from: number, to: number): ReadValue<'F' | 'M'> | null {
+  const m = SEX_AT.exec(view.slice(from, to));
+  if (m === null) return null;
+  return { value: SEX_WORDS[m[1]!]!, start: from + m[0].length - m[1]!.length, end: from + m[0].length };
+}
+
+/** A sex written as a word of its own anywhere in [from, to): for table rows. */
+export function findSexIn(view: string, from: number, to: number): ReadValue<'F' | 'M'> | null {
+  const m = /(?:^|\s)(FEMENINO|FEMENINA|MASCULINO|MUJER|HOMBRE|F|M|H)(?=\s|$)/.exec(view.slice(from, to));
+  if (m === null) return null;
+  const end = from + m.index + m[0].length;
+  return { value: SEX_WORDS[m[1]!]!, start: end - m[1]!.length, end };
+}
+
+const PARTICLES: ReadonlySet<string> = new Set([...SURNAME_PARTICLES, 'Y', 'E']);
+/** Words that put a sentence, not a name, after the label (`Paciente refiere…`, `Paciente con…`). */
+const PROSE = new Set(
+  (
+    'AL ACUDE CON CUAL EL EN ES ESTA FUE HA HAN INGRESA MAS MUY NO POR PARA PRESENTA QUE QUIEN REFIERE ' +
+    'SE SI SIN SU SUS UN UNA ANOS EDAD SEXO FEMENINO MASCULINO MUJER HOMBRE PACIENTE NOMBRE FECHA MEDICO NOTA ' +
+    'CONSULTA URGENCIAS DIAGNOSTICO TRATAMIENTO HOSPITAL SERVICIO FIRMA TIPO EXPEDIENTE DATOS NINGUNO NINGUNA ' +
+    'DESCONOCIDO DESCONOCIDA SIN NOMBRE IDENTIFICAR'
+  ).split(' '),
+);
+const FIELD_WORD_START = new RegExp(`^(?:${FIELD_WORDS.source})`);
+/** Characters that end a name: a number, brackets, a field separator. */
+const NAME_STOP = /[\d|;()[\]{}<>=_*#/\\:"“”]/;
+
+/** A gap this wide (or a tab) is the next column of a laid-out page, not extra spaces inside a name. */
+const COLUMN_GAP = 4;
+
+/**
+ * Where a name written from `from` ends, before `to`: at a tab or a wide gap (the next column), a word
+ * followed by a colon or a field word (`Expediente`, `Edad`, `Sexo`…: the next field), a word of a
+ * sentence, a digit or a separator. Trailing spaces and punctuation excluded.
+ */
+export function nameExtent(view: string, from: number, to: number): number {
+  const words = /\S+/g;
+  const segment = view.slice(from, to);
+  let end = 0;
+  let previousEnd = 0;
+  let first = true;
+  for (let m = words.exec(segment); m !== null; m = words.exec(segment)) {
+    const gap = segment.slice(previousEnd, m.index);
+    if (!first && (gap.includes('\t') || gap.length >= COLUMN_GAP)) break;
+    const word = m[0];
+    if (word.endsWith(':') || FIELD_WORD_START.test(word)) break;
+    if (PROSE.has(word.replace(/[^A-Z]/g, ''))) break;
+    const stop = NAME_STOP.exec(word);
+    if (stop !== null) {
+      if (stop.index > 0) end = m.index + stop.index;
+      break;
+    }
+    end = m.index + word.length;
+    previousEnd = end;
+    first = false;
+  }
+  while (end > 0 && /[\s,.\-–—]/.test(segment[end - 1]!) && !/[A-Z]\.$/.test(segment.slice(end - 2, end)))
+    end--;
+  return from + end;
+}
+
+const COURTESY_TITLES = /^(?:SR|SRA|SRTA|SENOR|SENORA|C|LIC|ING|PROF|MTRO|MTRA|ARQ|DR|DRA)$/;
+const DOCTOR_TITLES = /^(?:DR|DRA|DOCTOR|DOCTORA)$/;
+
+/** OCR slips inside a word: a digit among letters, a lower-case l among capitals. */
+function cleanWord(word: string): string {
+  if (!/[0158|l]/.test(word)) return word;
+  let cleaned = word.replace(
+    /(?<=\p{L})[0158|](?=\p{L})/gu,
+    (d) => ({ 0: 'O', 1: 'I', 5: 'S', 8: 'B' })[d] ?? 'I',
+  );
+  if (/^[\p{Lu}l'’.-]+$/u.test(cleaned) && /\p{Lu}{2}/u.test(cleaned) && cleaned.includes('l'))
+    cleaned = cleaned.replace(/l/g, 'I');
+  return cleaned;
+}
+
+/**
+ * A name as written, cleaned and checked: OCR slips fixed, a courtesy title dropped, and rejected (null)
+ * when it reads as a sentence, holds fewer than two words or more than nine, a word is not a name word,
+ * or (with `rejectDoctors`) it is a physician's.
+ */
+export function cleanName(
+  raw: string,
+  options: { minWords?: number; rejectDoctors?: boolean } = {},
+): string | null {
+  // The same header on every page: clean its name once.
+  const key = `${options.minWords ?? 2}${options.rejectDoctors ? 'd' : ''}\u0000${raw}`;
+  const known = cleanCache.get(key);
+  if (known !== undefined) return known;
+  const cleaned = cleanNameUncached(raw, options);
+  if (cleanCache.size >= CLEAN_CACHE_LIMIT) cleanCache.clear();
+  cleanCache.set(key, cleaned);
+  return cleaned;
+}
+
+const CLEAN_CACHE_LIMIT = 10_000;
+const cleanCache = new Map<string, string | null>();
+
+function cleanNameUncached(
+  raw: string,
+  options: { minWords?: number; rejectDoctors?: boolean },
+): string | null {
+  let words = raw
+    .replace(/\s+/g, ' ')
+    .trim()
+    .split(' ')
+    .filter((w) => w !== '')
+    .map(cleanWord);
+  const folded = foldWord;
+  while (words.length > 0 && COURTESY_TITLES.test(folded(words[0]!))) {
+    if (options.rejectDoctors && DOCTOR_TITLES.test(folded(words[0]!))) return null;
+    words = words.slice(1);
+  }
+  const minWords = options.minWords ?? 2;
+  if (words.length < minWords || words.length > 9) return null;
+  for (const word of words) {
+    if (!/^\p{L}[\p{L}\p{M}'’.-]*,?$/u.test(word)) return null;
+    const f = folded(word.replace(/,$/, ''));
+    if (PARTICLES.has(f)) continue;
+    if (PROSE.has(f)) return null;
+    // A name's words start with a capital; a sentence's mostly do not.
+    if (!/^\p{Lu}/u.test(word)) return null;
+  }
+  return words
+    .join(' ')
+    .replace(/\s*,\s*/g, ', ')
+    .replace(/,\s*$/, '');
+}

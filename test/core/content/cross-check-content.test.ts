@@ -1,0 +1,358 @@
+import { describe, expect, it } from 'vitest';
+import {
+  contentLookupQueries,
+  crossCheckContent,
+  readContentIdentity,
+  type ContentLookup,
+  type CrossCheckContentResult,
+} from '../../../src/core/content/index.js';
+import { matchPatient } from '../../../src/core/matching/index.js';
+import type { NameQuery, PatientRecord } from '../../../src/core/matching/types.js';
+import { InMemoryRegistry } from '../matching/support/in-memory-registry.js';
+import { nameQuery } from '../matching/support/registry-fixtures.js';
+
+function patient(
+  expediente: string,
+  paterno: string,
+  materno: string,
+  nombres: string,
+  fechaNacimiento: string,
+  sexo: 'F' | 'M',
+): PatientRecord {
+  return {
+    id: `p-${expediente}`,
+    expediente,
+    apellidoPaterno: paterno,
+    apellidoMaterno: materno,
+    nombres,
+    fechaNacimiento,
+    sexo,
+  };
+}
+
+const esther = patient('1000000101', 'GARZA', 'TIJERINA', 'MARIA ESTHER', '1985-03-15', 'F');
+const rocio = patient('1000000303', 'IBARRA', 'SALAS', 'ROCÍO', '1990-07-01', 'F');
+const pedro = patient('1000000505', 'GARZA', 'TIJERINA', 'PEDRO', '1982-01-20', 'M');
+const gabriela = patient('1000000707', 'HUERTA', 'SOTO', 'GABRIELA', '1979-11-02', 'F');
+const juanA = patient('1000000909', 'HERNANDEZ', 'LOPEZ', 'JUAN', '1960-05-05', 'M');
+const juanB = patient('1000001111', 'HERNANDEZ', 'LOPEZ', 'JUAN', '1971-09-09', 'M');
+const registry = new InMemoryRegistry([esther, rocio, pedro, gabriela, juanA, juanB]);
+// A large registry's frequencies: the few fixtures are rare names in it.
+const frequencies = { ...registry.frequencies(), totalPatients: 100_000 };
+
+function header(
+  p: Pick<PatientRecord, 'apellidoPaterno' | 'apellidoMaterno' | 'nombres' | 'expediente'>,
+): string {
+  return `Paciente: ${p.apellidoPaterno} ${p.apellidoMaterno}, ${p.nombres}  Expediente: ${p.expediente}`;
+}
+
+interface Run extends CrossCheckContentResult {
+  queries: NameQuery[];
+}
+
+/** The wiring as ingest will do it: filename decision, identity, look-ups when asked for, cross-check. */
+function run(
+  filename: NameQuery,
+  text: string | readonly string[],
+  options: { trustContent?: boolean; lookup?: false } = {},
+): Run {
+  const decision = matchPatient({
+    query: filename,
+    candidates: registry.candidatesFor(filename),
+    frequencies,
+  });
+  const identity = readContentIdentity(text);
+  const trustContent = options.trustContent ?? false;
+  const queries = contentLookupQueries({ filename, decision, identity, trustContent });
+  let lookup: ContentLookup | null = null;
+  if (queries.length > 0 && options.lookup !== false) {
+    const found = new Map<string, PatientRecord>();
+    for (const q of queries) for (const p of registry.candidatesFor(q)) found.set(p.id, p);
+    lookup = { candidates: [...found.values()], frequencies };
+  }
+  return { ...crossCheckContent({ filename, decision, identity, lookup, trustContent }), queries };
+}
+
+const estherFilename = nameQuery('1000000101', 'GARZA', 'TIJERINA', 'MARIA ESTHER');
+
+describe('crossCheckContent: nothing changes when the document agrees or says nothing', () => {
+  it('absent: no identity in the text', () => {
+    const result = run(estherFilename, 'BIOMETRÍA HEMÁTICA\nHemoglobina 14.2 g/dL');
+    expect(result.verdict).toBe('absent');
+    expect(result.queries).toEqual([]);
+    expect(result.decision).toMatchObject({ decision: 'auto', reason: 'exact_id_and_name', patient: esther });
+    expect(result.decision.matchingDetails.content?.verdict).toBe('absent');
+  });
+
+  it('agrees: the header names the filename’s patient, without any registry look-up', () => {
+    const result = run(estherFilename, `${header(esther)}\nFecha de nacimiento: 15/03/1985  Sexo: Femenino`);
+    expect(result.verdict).toBe('agrees');
+    expect(result.queries).toEqual([]);
+    expect(result.decision).toMatchObject({ decision: 'auto', reason: 'exact_id_and_name', patient: esther });
+    expect(result.details.fields).toEqual({
+      expediente: 'agrees',
+      nombre: 'agrees',
+      fecha_nacimiento: 'agrees',
+      sexo: 'agrees',
+    });
+    expect(result.details.registry_checked).toBe(false);
+  });
+
+  it('agrees through OCR slips and name order', () => {
+    const result = run(estherFilename, 'PAClENTE: MARlA ESTER GARZA T1JERINA  EXP: 1OOOOOO1O1');
+    expect(result.verdict).toBe('agrees');
+    expect(result.decision.decision).toBe('auto');
+  });
+
+  it('agrees on a typo the review banner must not call a conflict (issue 14)', () => {
+    const result = run(
+      nameQuery('1000000707', 'HUERTA', 'SOTO', 'GABRIELA'),
+      'Paciente: GRABIELA HUERTA SOTA  Expediente: 1000000707',
+    );
+    expect(result.verdict).toBe('agrees');
+    expect(result.decision.decision).toBe('auto');
+  });
+
+  it('agrees with a new patient’s filename and keeps it new', () => {
+    const filename = nameQuery('1000009999', 'ZAMBRANO', 'QUIROGA', 'ULISES');
+    const result = run(filename, 'Paciente: ULISES ZAMBRANO QUIROGA  Expediente: 1000009999');
+    expect(result.verdict).toBe('agrees');
+    expect(result.decision.decision).toBe('new');
+  });
+
+  it('records only a birth date and sex that agree', () => {
+    const result = run(estherFilename, 'Fecha de nacimiento: 15/03/1985\nSexo: F');
+    expect(result.verdict).toBe('agrees');
+    expect(result.queries).toEqual([]);
+    expect(result.decision.decision).toBe('auto');
+  });
+});
+
+describe('crossCheckContent: content is never silently overruled', () => {
+  it('a misfiled document: the filename is exactly one patient, the text names another', () => {
+    const result = run(estherFilename, header(rocio));
+    expect(result.verdict).toBe('contradicts');
+    expect(result.decision).toMatchObject({
+      decision: 'review',
+      reason: 'content_mismatch',
+      patient: esther,
+    });
+    expect(result.decision.confidence).toBeLessThan(0.95);
+    expect(result.decision.candidates.map((c) => c.patient.id)).toContain(rocio.id);
+    expect(result.details.compared_with?.patient_id).toBe(esther.id);
+    expect(result.details.content_patient).toMatchObject({ patient_id: rocio.id, by: 'expediente' });
+    expect(result.details.identity).toMatchObject({
+      expediente: rocio.expediente,
+      nombre_completo: 'IBARRA SALAS, ROCÍO',
+    });
+    expect(result.details.filename_decision).toEqual({
+      decision: 'auto',
+      reason: 'exact_id_and_name',
+      patient_id: esther.id,
+    });
+    expect(result.decision.matchingDetails.reason).toBe('content_mismatch');
+    expect(result.decision.matchingDetails.suggestions.map((s) => s.patient_id)).toContain(rocio.id);
+  });
+
+  it('a misfiled document that states only the other patient’s name', () => {
+    const result = run(estherFilename, 'Nombre del paciente: ROCIO IBARRA SALAS');
+    expect(result.verdict).toBe('contradicts');
+    expect(result.details.fields.nombre).toBe('differs');
+    expect(result.decision.decision).toBe('review');
+  });
+
+  it('a relative: same surnames, another given name', () => {
+    const result = run(estherFilename, 'Paciente: GARZA TIJERINA, PEDRO');
+    expect(result.verdict).toBe('contradicts');
+    expect(result.details.fields.nombre).toBe('uncertain');
+    expect(result.details.content_patient).toMatchObject({ patient_id: pedro.id, by: 'name' });
+    expect(result.decision.decision).toBe('review');
+  });
+
+  it('a homonym: the same name with another patient’s expediente', () => {
+    const result = run(nameQuery(juanA.expediente, 'HERNANDEZ', 'LOPEZ', 'JUAN'), header(juanB));
+    expect(result.verdict).toBe('contradicts');
+    expect(result.details.fields).toMatchObject({ expediente: 'differs', nombre: 'agrees' });
+    expect(result.decision).toMatchObject({ decision: 'review', reason: 'content_mismatch', patient: juanA });
+  });
+
+  it('a homonym told apart by the birth date alone', () => {
+    const filename = nameQuery(juanA.expediente, 'HERNANDEZ', 'LOPEZ', 'JUAN');
+    const result = run(filename, 'Paciente: JUAN HERNANDEZ LOPEZ\nFecha de nacimiento: 09/09/1971');
+    expect(result.verdict).toBe('contradicts');
+    expect(result.details.fields.fecha_nacimiento).toBe('differs');
+  });
+
+  it('a sex that contradicts the registry', () => {
+    const result = run(estherFilename, `${header(esther)}\nSexo: Masculino`);
+    expect(result.verdict).toBe('contradicts');
+    expect(result.details.fields.sexo).toBe('differs');
+  });
+
+  it('an expediente not in the registry beside the right name', () => {
+    const result = run(estherFilename, 'Paciente: GARZA TIJERINA, MARIA ESTHER  Expediente: 5550001234');
+    expect(result.verdict).toBe('contradicts');
+    expect(result.details.fields.expediente).toBe('differs');
+  });
+
+  it('an OCR slip of one digit in the document’s expediente is near, not a contradiction', () => {
+    const result = run(estherFilename, 'Paciente: GARZA TIJERINA, MARIA ESTHER  Expediente: 1000000191');
+    expect(result.details.fields.expediente).toBe('near');
+    expect(result.verdict).toBe('agrees');
+  });
+
+  it('a new patient’s filename on a document that names a registry patient (a duplicate avoided)', () => {
+    const filename = nameQuery('1000009999', 'ZAMBRANO', 'QUIROGA', 'ULISES');
+    const result = run(filename, header(esther));
+    expect(result.verdict).toBe('contradicts');
+    expect(result.decision).toMatchObject({
+      decision: 'review',
+      reason: 'content_mismatch',
+      patient: esther,
+    });
+    expect(result.details.compared_with).toBeNull();
+    expect(result.details.filename_decision.decision).toBe('new');
+  });
+
+  it('pages of two patients in one file', () => {
+    const result = run(estherFilename, [header(esther), header(rocio)]);
+    expect(result.verdict).toBe('contradicts');
+    expect(result.details.identity.other_expedientes).toEqual([rocio.expediente]);
+    expect(result.decision.decision).toBe('review');
+  });
+
+  it('says so when the registry was needed and not consulted, and still blocks the attachment', () => {
+    const result = run(estherFilename, header(rocio), { lookup: false });
+    expect(result.details.registry_checked).toBe(false);
+    expect(result.details.reasons.join(' ')).toContain('not consulted');
+    expect(result.decision.decision).toBe('review');
+  });
+});
+
+describe('crossCheckContent: trustContent', () => {
+  const typo = nameQuery('1000000102', 'GARZA', 'TIJERINA', 'MARIA ESTHER');
+
+  it('leaves an expediente typo in review by default', () => {
+    const result = run(typo, `${header(esther)}\nFecha de nacimiento: 15/03/1985`);
+    expect(result.verdict).toBe('agrees');
+    expect(result.decision).toMatchObject({ decision: 'review', reason: 'expediente_typo', patient: esther });
+  });
+
+  it('attaches an expediente typo that the document resolves', () => {
+    const result = run(typo, `${header(esther)}\nFecha de nacimiento: 15/03/1985`, { trustContent: true });
+    expect(result.decision).toMatchObject({ decision: 'auto', reason: 'content_confirmed', patient: esther });
+    expect(result.decision.confidence).toBeGreaterThanOrEqual(0.95);
+    expect(result.details.trust_content).toBe(true);
+    expect(result.decision.matchingDetails.reason).toBe('content_confirmed');
+  });
+
+  it('attaches a far expediente typo that sent the filename to a new patient', () => {
+    const filename = nameQuery('1000007777', 'GARZA', 'TIJERINA', 'MARIA ESTHER');
+    const plain = run(filename, header(esther));
+    expect(plain.decision.decision).toBe('review');
+    const trusted = run(filename, header(esther), { trustContent: true });
+    expect(trusted.decision).toMatchObject({
+      decision: 'auto',
+      reason: 'content_confirmed',
+      patient: esther,
+    });
+  });
+
+  it('does not attach when the birth date contradicts the registry', () => {
+    const result = run(typo, `${header(esther)}\nFecha de nacimiento: 16/03/1985`, { trustContent: true });
+    expect(result.decision.decision).toBe('review');
+  });
+
+  it('does not attach on a document without the full name', () => {
+    const result = run(typo, 'Paciente: GARZA, MARIA ESTHER  Expediente: 1000000101', { trustContent: true });
+    expect(result.decision.decision).toBe('review');
+  });
+
+  it('does not attach when the filename’s name is somebody else', () => {
+    const filename = nameQuery('1000000102', 'IBARRA', 'SALAS', 'ROCIO');
+    const result = run(filename, header(esther), { trustContent: true });
+    expect(result.decision.decision).toBe('review');
+  });
+
+  it('does not attach when the document’s expediente and name are two patients', () => {
+    const result = run(typo, 'Paciente: GARZA TIJERINA, MARIA ESTHER  Expediente: 1000000303', {
+      trustContent: true,
+    });
+    expect(result.decision.decision).toBe('review');
+  });
+
+  it('never turns a homonym’s misfiled document into an attachment', () => {
+    const filename = nameQuery(juanA.expediente, 'HERNANDEZ', 'LOPEZ', 'JUAN');
+    const result = run(filename, header(juanB), { trustContent: true });
+    expect(result.decision).toMatchObject({ decision: 'review', reason: 'content_mismatch' });
+  });
+
+  it('confirms an id conflict whose expediente the document corrects', () => {
+    // The filename's expediente is Rocío's; its name and the document are Esther's.
+    const filename = nameQuery(rocio.expediente, 'GARZA', 'TIJERINA', 'MARIA ESTHER');
+    expect(run(filename, header(esther)).decision.decision).toBe('review');
+    const result = run(filename, header(esther), { trustContent: true });
+    expect(result.decision).toMatchObject({ decision: 'auto', reason: 'content_confirmed', patient: esther });
+  });
+});
+
+describe('contentLookupQueries', () => {
+  const decision = matchPatient({
+    query: estherFilename,
+    candidates: registry.candidatesFor(estherFilename),
+    frequencies,
+  });
+  const queries = (text: string, trustContent = false) =>
+    contentLookupQueries({
+      filename: estherFilename,
+      decision,
+      identity: readContentIdentity(text),
+      trustContent,
+    });
+
+  it('asks nothing for a document that agrees or states nothing', () => {
+    expect(queries(header(esther))).toEqual([]);
+    expect(queries('Hemoglobina 14.2')).toEqual([]);
+    expect(queries('Sexo: M')).toEqual([]);
+  });
+
+  it('asks for the document’s identity as a filename-like query', () => {
+    expect(queries(header(rocio))).toEqual([
+      { expediente: rocio.expediente, apellidoPaterno: 'IBARRA', apellidoMaterno: 'SALAS', nombres: 'ROCÍO' },
+    ]);
+    expect(queries('Expediente: 1000000303')).toEqual([
+      { expediente: '1000000303', apellidoPaterno: '', apellidoMaterno: '', nombres: '' },
+    ]);
+  });
+
+  it('asks for both readings of a name whose order is unknown', () => {
+    expect(queries('Paciente: ZERTUCHE OYERVIDES LUCERITO')).toHaveLength(2);
+  });
+});
+
+describe('crossCheckContent: details', () => {
+  it('are JSON-serialisable and carry both identities', () => {
+    const { details, decision } = run(
+      estherFilename,
+      `${header(rocio)}\nFecha de nacimiento: 01/07/1990\nSexo: F`,
+    );
+    expect(JSON.parse(JSON.stringify(details))).toEqual(details);
+    expect(JSON.parse(JSON.stringify(decision.matchingDetails))).toEqual(decision.matchingDetails);
+    expect(details.identity).toMatchObject({
+      expediente: rocio.expediente,
+      nombre_completo: 'IBARRA SALAS, ROCÍO',
+      nombre_escrito: 'IBARRA SALAS, ROCÍO',
+      fecha_nacimiento: '1990-07-01',
+      sexo: 'F',
+    });
+    expect(details.compared_with).toEqual({
+      patient_id: esther.id,
+      expediente: esther.expediente,
+      nombre_completo: 'GARZA TIJERINA, MARIA ESTHER',
+      fecha_nacimiento: '1985-03-15',
+      sexo: 'F',
+    });
+    expect(details.identity.evidence.map((e) => e.field)).toEqual(['expediente', 'name', 'birthDate', 'sex']);
+    expect(details.reasons.length).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,367 @@
+import { describe, expect, it } from 'vitest';
+import { isIdentityAbsent, readContentIdentity } from '../../../src/core/content/index.js';
+import type { ContentIdentity } from '../../../src/core/content/types.js';
+
+/** The name as `PATERNO / MATERNO / NOMBRES`, for compact expectations. */
+function nameOf(identity: ContentIdentity): string | null {
+  const n = identity.name;
+  return n === null ? null : `${n.apellidoPaterno} / ${n.apellidoMaterno} / ${n.nombres}`;
+}
+
+const ESTHER = 'GARZA / TIJERINA / MARIA ESTHER';
+
+describe('readContentIdentity: header layouts', () => {
+  it('reads a header written on one line, given names first, with the doctor further down', () => {
+    const identity = readContentIdentity(
+      [
+        'NOTA DE CONSULTA EXTERNA',
+        'Paciente: MARIA ESTHER GARZA TIJERINA  Expediente: 3000003799',
+        'Fecha de nacimiento: 15/03/1985  Edad: 39 años  Sexo: Femenino',
+        'Fecha: 12/03/2024  Folio: 20240312  Tipo: CONS',
+        'MOTIVO DE CONSULTA',
+        'Dolor abdominal de tres días de evolución.',
+        'Médico tratante: Dr. JUAN PEREZ LOPEZ — Cédula profesional 12345678',
+      ].join('\n'),
+    );
+    expect(identity).toMatchObject({ expediente: '3000003799', birthDate: '1985-03-15', sex: 'F' });
+    expect(nameOf(identity)).toBe(ESTHER);
+    expect(identity.name?.order).toBe('given_first');
+    expect(identity.evidence).toContainEqual({
+      field: 'expediente',
+      page: 1,
+      text: 'Expediente: 3000003799',
+    });
+    expect(identity.otherNames).toEqual([]);
+  });
+
+  it('reads APELLIDOS, NOMBRES and every field on one line with single spaces', () => {
+    const identity = readContentIdentity(
+      'Paciente: GARZA TIJERINA, MARIA ESTHER Expediente: 3000003799 F. Nac.: 15-03-1985 Sexo: F',
+    );
+    expect(nameOf(identity)).toBe(ESTHER);
+    expect(identity.name?.order).toBe('comma');
+    expect(identity).toMatchObject({ expediente: '3000003799', birthDate: '1985-03-15', sex: 'F' });
+  });
+
+  it('reads each label with its value on the next line', () => {
+    const identity = readContentIdentity(
+      'Nombre del paciente:\nGARZA TIJERINA MARIA ESTHER\n\nNo. de expediente:\n3000003799\nFecha de nacimiento:\n1985-03-15',
+    );
+    expect(nameOf(identity)).toBe(ESTHER);
+    expect(identity.name?.order).toBe('surnames_first');
+    expect(identity.expediente).toBe('3000003799');
+    expect(identity.birthDate).toBe('1985-03-15');
+  });
+
+  it('reads a table whose header row is above its values, columns kept', () => {
+    const identity = readContentIdentity(
+      [
+        'Paciente                      Expediente     Fecha de nacimiento   Sexo',
+        'GARZA TIJERINA, MARIA ESTHER  3000003799     15/03/1985            F',
+      ].join('\n'),
+    );
+    expect(nameOf(identity)).toBe(ESTHER);
+    expect(identity).toMatchObject({ expediente: '3000003799', birthDate: '1985-03-15', sex: 'F' });
+  });
+
+  it('reads a table whose columns were collapsed to single spaces, by the type of each value', () => {
+    const identity = readContentIdentity(
+      'Paciente Expediente Fecha de nacimiento Sexo\nGARZA TIJERINA, MARIA ESTHER 3000003799 15/03/1985 F',
+    );
+    expect(nameOf(identity)).toBe(ESTHER);
+    expect(identity).toMatchObject({ expediente: '3000003799', birthDate: '1985-03-15', sex: 'F' });
+    expect(identity.evidence.find((e) => e.field === 'expediente')?.text).toBe('Expediente 3000003799');
+  });
+
+  it('reads a table extracted one cell per line: the labels, then their values in order', () => {
+    const identity = readContentIdentity(
+      'Paciente\nExpediente\nFecha de nacimiento\nSexo\nGARZA TIJERINA, MARIA ESTHER\n3000003799\n15 de marzo de 1985\nFemenino',
+    );
+    expect(nameOf(identity)).toBe(ESTHER);
+    expect(identity).toMatchObject({ expediente: '3000003799', birthDate: '1985-03-15', sex: 'F' });
+  });
+
+  it('reads cells separated by bars', () => {
+    const identity = readContentIdentity(
+      '| Paciente | GARZA TIJERINA, MARIA ESTHER | Expediente | 3000003799 | Sexo | F |',
+    );
+    expect(nameOf(identity)).toBe(ESTHER);
+    expect(identity).toMatchObject({ expediente: '3000003799', sex: 'F' });
+  });
+
+  it('assembles a name given in separate fields', () => {
+    const identity = readContentIdentity(
+      'Apellido paterno: GARZA   Apellido materno: TIJERINA   Nombre(s): MARÍA ESTHER\nRegistro: 3000003799  Género: Mujer',
+    );
+    expect(nameOf(identity)).toBe('GARZA / TIJERINA / MARÍA ESTHER');
+    expect(identity.name?.order).toBe('fields');
+    expect(identity).toMatchObject({ expediente: '3000003799', sex: 'F' });
+  });
+
+  it('assembles Apellidos + Nombre', () => {
+    const identity = readContentIdentity('Apellidos: DE LA GARZA TREVIÑO\nNombre: FRANCISCO JAVIER');
+    expect(nameOf(identity)).toBe('DE LA GARZA / TREVIÑO / FRANCISCO JAVIER');
+  });
+
+  it('follows a name broken after its comma onto the next line', () => {
+    const identity = readContentIdentity('Paciente: GARZA TIJERINA,\nMARIA ESTHER\nExpediente: 3000003799');
+    expect(nameOf(identity)).toBe(ESTHER);
+  });
+
+  it('tolerates extra spaces, lower case and accents', () => {
+    const identity = readContentIdentity(
+      'nombre del paciente :   Garza  Tijerina,  María  Esther\nexp.   3000003799   sexo   femenino',
+    );
+    expect(nameOf(identity)).toBe('GARZA / TIJERINA / MARÍA ESTHER');
+    expect(identity).toMatchObject({ expediente: '3000003799', sex: 'F' });
+  });
+
+  it('reads title-case given names and capital surnames as given names first', () => {
+    const identity = readContentIdentity('Paciente: María Esther GARZA TIJERINA');
+    expect(nameOf(identity)).toBe('GARZA / TIJERINA / MARÍA ESTHER');
+    expect(identity.name?.order).toBe('given_first');
+  });
+
+  it('uses the name dictionaries for the order of a name without a comma', () => {
+    expect(nameOf(readContentIdentity('Paciente: JUAN CARLOS PEREZ'))).toBe('PEREZ /  / JUAN CARLOS');
+    expect(nameOf(readContentIdentity('Paciente: GARZA MARIA ESTHER'))).toBe('GARZA /  / MARIA ESTHER');
+    expect(nameOf(readContentIdentity('Paciente: MARIA DE LOS ANGELES DE LA GARZA SOTO'))).toBe(
+      'DE LA GARZA / SOTO / MARIA DE LOS ANGELES',
+    );
+    // Ambiguous (DE JESUS is a given name and a surname): both readings are kept.
+    const jesus = readContentIdentity('Paciente: JOSE DE JESUS DE LA GARZA').name!;
+    expect([jesus, jesus.alternative]).toContainEqual(
+      expect.objectContaining({
+        apellidoPaterno: 'DE LA GARZA',
+        apellidoMaterno: '',
+        nombres: 'JOSE DE JESUS',
+      }),
+    );
+  });
+
+  it('keeps both readings when nothing tells the order', () => {
+    const identity = readContentIdentity('Paciente: ZERTUCHE OYERVIDES LUCERITO');
+    expect(nameOf(identity)).toBe('ZERTUCHE / OYERVIDES / LUCERITO');
+    expect(identity.name?.alternative).toEqual({
+      apellidoPaterno: 'OYERVIDES',
+      apellidoMaterno: 'LUCERITO',
+      nombres: 'ZERTUCHE',
+    });
+  });
+});
+
+describe('readContentIdentity: OCR', () => {
+  it('reads look-alike letters inside the expediente and digits inside the name', () => {
+    const identity = readContentIdentity('PAClENTE: GARZA T1JERINA, MARlA ESTHER EXPEDlENTE: 3OOOO03799');
+    expect(nameOf(identity)).toBe(ESTHER);
+    expect(identity.expediente).toBe('3000003799');
+  });
+
+  it.each([
+    ['O for 0', 'Exp: 30000O3799', '3000003799'],
+    ['l and I for 1', 'Exp: 1l0000I234', '1100001234'],
+    ['S for 5', 'Exp: 30000S3799', '3000053799'],
+    ['B for 8', 'Exp: 3000B03799', '3000803799'],
+    ['hyphenated groups', 'Expediente: 3000-003799', '3000003799'],
+    ['N0MBRE-style slip in the label', 'EXPED1ENTE: 3000003799', '3000003799'],
+    ['No. after the label', 'Expediente No.: 3000003799', '3000003799'],
+    ['# before the number', 'Exp. # 3000003799', '3000003799'],
+    ['clinical record', 'Expediente clínico 3000003799', '3000003799'],
+    ['register number', 'Núm. de registro: 30000037', '30000037'],
+  ])('%s', (_label, text, expediente) => {
+    expect(readContentIdentity(text).expediente).toBe(expediente);
+  });
+
+  it('reads an OCR’d birth date', () => {
+    expect(readContentIdentity('Fecha de nacimiento: l5/O3/1985').birthDate).toBe('1985-03-15');
+  });
+});
+
+describe('readContentIdentity: what is not the patient', () => {
+  it('does not take the doctor named after Médico:', () => {
+    const identity = readContentIdentity('Médico: Dr. JUAN PEREZ LOPEZ\nCédula profesional: 12345678');
+    expect(isIdentityAbsent(identity)).toBe(true);
+  });
+
+  it('does not take a bare Nombre: that belongs to the doctor', () => {
+    expect(readContentIdentity('Médico tratante   Nombre: JUAN PEREZ LOPEZ').name).toBeNull();
+    expect(readContentIdentity('Nombre: Dr. JUAN PEREZ LOPEZ').name).toBeNull();
+  });
+
+  it('does not take the relative responsible for the patient', () => {
+    const identity = readContentIdentity(
+      'Paciente: GARZA TIJERINA, MARIA ESTHER\nNombre del familiar responsable: PEDRO LOPEZ SOTO\nParentesco: esposo',
+    );
+    expect(nameOf(identity)).toBe(ESTHER);
+    expect(identity.otherNames).toEqual([]);
+    expect(readContentIdentity('Nombre del familiar responsable: PEDRO LOPEZ SOTO').name).toBeNull();
+  });
+
+  it('reads Nombre: under a heading by the heading', () => {
+    expect(readContentIdentity('DATOS DEL FAMILIAR RESPONSABLE\nNombre: PEDRO LOPEZ SOTO').name).toBeNull();
+    expect(nameOf(readContentIdentity('DATOS DEL PACIENTE\nNombre: GARZA TIJERINA MARIA ESTHER'))).toBe(
+      ESTHER,
+    );
+  });
+
+  it('prefers Paciente: to a bare Nombre: on the same page', () => {
+    const identity = readContentIdentity('Nombre: SOTO LEAL ROSA\nPaciente: GARZA TIJERINA, MARIA ESTHER');
+    expect(nameOf(identity)).toBe(ESTHER);
+  });
+
+  it('does not read sentences that start with Paciente', () => {
+    const identity = readContentIdentity(
+      'S: Paciente refiere mejoría de tos.\nPaciente con diagnóstico de faringitis aguda.\nSe explica al paciente: Reposo Relativo.',
+    );
+    expect(identity.name).toBeNull();
+  });
+
+  it('does not take other numbers for the expediente', () => {
+    const identity = readContentIdentity(
+      [
+        'Cédula profesional 12345678',
+        'Folio: 1234567890',
+        'Registro sanitario 123456789 SSA',
+        'NSS: 12345678901',
+        'Tel: 8181234567',
+        'Fecha: 12/03/2024',
+        'Exp. física: abdomen blando',
+      ].join('\n'),
+    );
+    expect(isIdentityAbsent(identity)).toBe(true);
+  });
+
+  it('does not take the document date for the birth date', () => {
+    const identity = readContentIdentity('Fecha: 12/03/2024  Fecha de ingreso: 10/03/2024');
+    expect(identity.birthDate).toBeNull();
+  });
+
+  it('returns an absent identity for text that states none', () => {
+    const identity = readContentIdentity(
+      'REPORTE DE LABORATORIO CLÍNICO\nBIOMETRÍA HEMÁTICA\nHemoglobina 14.2 g/dL 12.0 – 16.0\nLeucocitos 7.1 10^3/µL',
+    );
+    expect(isIdentityAbsent(identity)).toBe(true);
+    expect(identity).toEqual({
+      expediente: null,
+      name: null,
+      birthDate: null,
+      sex: null,
+      evidence: [],
+      otherExpedientes: [],
+      otherNames: [],
+    });
+    expect(isIdentityAbsent(readContentIdentity(''))).toBe(true);
+    expect(isIdentityAbsent(readContentIdentity([]))).toBe(true);
+  });
+});
+
+describe('readContentIdentity: pages', () => {
+  const header = (name: string, expediente: string) =>
+    `Paciente: ${name}  Expediente: ${expediente}\nSexo: F`;
+
+  it('takes the identity from the first page that states one', () => {
+    const identity = readContentIdentity([
+      'RESULTADOS\nHemoglobina 14.2 g/dL',
+      header('GARZA TIJERINA, MARIA ESTHER', '3000003799'),
+      'Continúa…',
+    ]);
+    expect(nameOf(identity)).toBe(ESTHER);
+    expect(identity.evidence.every((e) => e.page === 2)).toBe(true);
+  });
+
+  it('splits a text on form feeds, as pdftotext separates pages', () => {
+    const identity = readContentIdentity(
+      `${header('GARZA TIJERINA, MARIA ESTHER', '3000003799')}\fPaciente: SOTO LEAL, ROSA  Expediente: 3000000010`,
+    );
+    expect(identity.expediente).toBe('3000003799');
+    expect(identity.otherExpedientes).toEqual(['3000000010']);
+    expect(identity.otherNames).toEqual(['SOTO LEAL, ROSA']);
+  });
+
+  it('does not count the same header repeated on every page as another patient', () => {
+    const page = header('GARZA TIJERINA, MARIA ESTHER', '3000003799');
+    const identity = readContentIdentity([page, page, page.replace('MARIA', 'MA.')]);
+    expect(identity.otherExpedientes).toEqual([]);
+    expect(identity.otherNames).toEqual([]);
+  });
+
+  it('reads at most maxPages pages, maxCharsPerPage characters of the first and maxCharsLaterPages of the others', () => {
+    const late = ['', '', '', header('GARZA TIJERINA, MARIA ESTHER', '3000003799')];
+    expect(isIdentityAbsent(readContentIdentity(late))).toBe(true);
+    expect(readContentIdentity(late, { maxPages: 4 }).expediente).toBe('3000003799');
+    const long = `${'x'.repeat(7_000)}\n${header('GARZA TIJERINA, MARIA ESTHER', '3000003799')}`;
+    expect(isIdentityAbsent(readContentIdentity(long))).toBe(true);
+    const laterTail = `${'x'.repeat(2_500)}\n${header('SOTO LEAL, ROSA', '3000000010')}`;
+    expect(
+      readContentIdentity([header('GARZA TIJERINA, MARIA ESTHER', '3000003799'), laterTail]).otherExpedientes,
+    ).toEqual([]);
+    expect(
+      readContentIdentity([header('GARZA TIJERINA, MARIA ESTHER', '3000003799'), laterTail], {
+        maxCharsLaterPages: 3_000,
+      }).otherExpedientes,
+    ).toEqual(['3000000010']);
+  });
+});
+
+describe('readContentIdentity: birth dates and sex', () => {
+  it.each([
+    ['15/03/1985', '1985-03-15'],
+    ['15-03-1985', '1985-03-15'],
+    ['15.03.1985', '1985-03-15'],
+    ['1985-03-15', '1985-03-15'],
+    ['1985/03/15', '1985-03-15'],
+    ['5/3/1985', '1985-03-05'],
+    ['15 de marzo de 1985', '1985-03-15'],
+    ['15 de Marzo del 1985', '1985-03-15'],
+    ['15/MAR/1985', '1985-03-15'],
+    ['15-mar-1985', '1985-03-15'],
+    ['15 MAR 1985', '1985-03-15'],
+    ['01/sept/2001', '2001-09-01'],
+    ['03/15/1985', '1985-03-15'],
+    ['29/02/2000', '2000-02-29'],
+  ])('Fecha de nacimiento: %s', (written, iso) => {
+    expect(readContentIdentity(`Fecha de nacimiento: ${written}`).birthDate).toBe(iso);
+  });
+
+  it.each(['31/02/1985', '29/02/1985', '15/13/1985', '00/03/1985', '15/03/85'])(
+    'rejects %s (impossible, or a two-digit year without a reference year)',
+    (written) => {
+      expect(readContentIdentity(`Fecha de nacimiento: ${written}`).birthDate).toBeNull();
+    },
+  );
+
+  it('reads a two-digit year against the reference year', () => {
+    expect(readContentIdentity('F. Nac.: 15/03/85', { referenceYear: 2026 }).birthDate).toBe('1985-03-15');
+    expect(readContentIdentity('F. Nac.: 15/03/24', { referenceYear: 2026 }).birthDate).toBe('2024-03-15');
+  });
+
+  it.each([
+    ['Fec. Nac.: 15/03/1985'],
+    ['FN: 15/03/1985'],
+    ['Fecha nac. 15/03/1985'],
+    ['Nacimiento: 15/03/1985'],
+  ])('reads the label %s', (text) => {
+    expect(readContentIdentity(text).birthDate).toBe('1985-03-15');
+  });
+
+  it.each([
+    ['Sexo: F', 'F'],
+    ['Sexo: M', 'M'],
+    ['Sexo: H', 'M'],
+    ['Sexo: Femenino', 'F'],
+    ['SEXO: MASCULINO', 'M'],
+    ['Sexo: Mujer', 'F'],
+    ['Sexo: Hombre', 'M'],
+    ['Género: Fem.', 'F'],
+    ['Sexo/Edad: F / 39', 'F'],
+    ['Edad/Sexo: 39 años / M', 'M'],
+    ['paciente de sexo femenino de 45 años', 'F'],
+  ])('%s', (text, sex) => {
+    expect(readContentIdentity(text).sex).toBe(sex);
+  });
+
+  it('does not read a sex from an unrelated word', () => {
+    expect(readContentIdentity('Sexo: Fernanda').sex).toBeNull();
+    expect(readContentIdentity('Edad: 39 años').sex).toBeNull();
+  });
+});

@@ -389,8 +389,8 @@ Exit codes: ${ExitCode.Success} no reviews left pending, ${ExitCode.ReviewPendin
         text,
         cwd: process.cwd(),
       });
-      addBackendOptions(searchCli);
     });
+  addBackendOptions(searchCli);
 
   const doctorCli = program
     .command('doctor')

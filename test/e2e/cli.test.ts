@@ -1,12 +1,11 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTempDir } from '../support/databases.js';
-import { ensureBuilt, runCli, spawnCli } from '../support/cli-binary.js';
+import { runCli, spawnCli } from '../support/cli-binary.js';
 import { REGISTRY_CSV, REPO_ROOT } from '../support/ingest-fixture.js';
 
 let cwd: string;
 beforeAll(() => {
-  ensureBuilt();
   cwd = createTempDir('tecsalud-cli-');
 });
 afterAll(() => fs.rmSync(cwd, { recursive: true, force: true }));

@@ -1,16 +1,9 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { REPO_ROOT } from './ingest-fixture.js';
 
+/** The built CLI; test/global-setup.ts rebuilds dist/ before the tests when src/ is newer. */
 export const BIN = path.join(REPO_ROOT, 'bin', 'tecsalud-batch.js');
-
-/** End-to-end tests run the real binary, which needs the compiled dist/: build it once if it is missing. */
-export function ensureBuilt(): void {
-  if (!fs.existsSync(path.join(REPO_ROOT, 'dist', 'main.js'))) {
-    execFileSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: 'ignore' });
-  }
-}
 
 export interface RunResult {
   code: number | null;

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { doctorCommand } from '../../src/commands/doctor.js';
+import { createCommandContext } from '../../src/commands/context.js';
+import { runDoctor } from '../../src/commands/doctor.js';
 import { ExitCode } from '../../src/errors.js';
 import { captureIo, createTempDir } from '../support/databases.js';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server.js';
@@ -26,7 +27,13 @@ describe('doctor', () => {
 
   const run = async (options: Record<string, string | undefined>, env: NodeJS.ProcessEnv = {}) => {
     const capture = captureIo();
-    const code = await doctorCommand({ ...options, cwd, env, json: true, io: capture.io });
+    const { db, ...flags } = options;
+    const context = await createCommandContext(
+      { cwd, env, io: capture.io, stdin: process.stdin },
+      { db, ...flags },
+      { readConfig: true, reportsConfigErrors: true },
+    );
+    const code = await runDoctor({ json: true }, context);
     return { code, report: JSON.parse(capture.stdout()) as Report, raw: capture.stdout() };
   };
   const status = (report: Report, name: string) => report.checks.find((c) => c.name === name);

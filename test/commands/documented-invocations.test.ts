@@ -1,21 +1,31 @@
-import type { Command } from 'commander';
+import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli.js';
+import { captureIo, createTempDir } from '../support/databases.js';
 import { helpInvocations, readmeInvocations, type DocumentedInvocation } from '../support/documented-invocations.js';
 
-/** The real commander program with every action replaced by a recorder: parsing only, nothing runs. */
-function stubbedProgram(): { program: Command; ran: string[]; errors: () => string } {
-  const program = buildProgram();
+/** A folder without a config file: the configuration is flags, an empty environment and defaults. */
+const cwd = createTempDir('tecsalud-invocations-');
+
+function testProgram() {
+  const capture = captureIo();
+  return { program: buildProgram({ cwd, env: {}, io: capture.io, stdin: process.stdin }), capture };
+}
+
+/**
+ * The real commander program — its preAction hook resolving the configuration included — with every
+ * action replaced by a recorder: parsing only, nothing runs.
+ */
+function stubbedProgram(): { program: CommandUnknownOpts; ran: string[]; errors: () => string } {
+  const { program, capture } = testProgram();
   const ran: string[] = [];
-  let errors = '';
-  const visit = (command: Command, name: string) => {
-    command.exitOverride();
-    command.configureOutput({ writeOut: () => undefined, writeErr: (text) => (errors += text) });
+  const errors = capture.stderr;
+  const visit = (command: CommandUnknownOpts, name: string) => {
     if (command.commands.length === 0) command.action(() => void ran.push(name));
-    for (const sub of command.commands as Command[]) visit(sub, `${name} ${sub.name()}`.trim());
+    for (const sub of command.commands) visit(sub, `${name} ${sub.name()}`.trim());
   };
   visit(program, '');
-  return { program, ran, errors: () => errors };
+  return { program, ran, errors };
 }
 
 async function parses(invocation: DocumentedInvocation): Promise<string | null> {
@@ -25,14 +35,15 @@ async function parses(invocation: DocumentedInvocation): Promise<string | null> 
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code === 'commander.helpDisplayed' || code === 'commander.version') return null;
-    return `${invocation.source}: tecsalud-batch ${invocation.args.join(' ')}\n  ${errors().trim()}`;
+    const message = errors().trim() || (error as Error).message;
+    return `${invocation.source}: tecsalud-batch ${invocation.args.join(' ')}\n  ${message}`;
   }
   return ran.length === 1 ? null : `${invocation.source}: no command ran`;
 }
 
 describe('every documented invocation parses', () => {
   const readme = readmeInvocations();
-  const help = helpInvocations(buildProgram());
+  const help = helpInvocations(testProgram().program);
 
   it('finds the examples to check', () => {
     expect(readme.length).toBeGreaterThan(30);

@@ -2,10 +2,12 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ingestCommand } from '../../src/commands/ingest.js';
-import { importPatientsCommand } from '../../src/commands/patients.js';
+import { ingest as ingestCommand, type IngestCommandOptions } from '../../src/commands/ingest.js';
+import { importPatients } from '../../src/commands/patients/import.js';
+import type { CommandIo } from '../../src/commands/shared/io.js';
 import { ExitCode } from '../../src/errors.js';
 import { chromaWanted, createScratchChromaDatabase } from '../support/chroma.js';
+import { commandContext } from '../support/command-context.js';
 import { captureIo, createTempDir } from '../support/databases.js';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server.js';
 import { REGISTRY_CSV, SAMPLE_DIR, type JsonReport } from '../support/ingest-fixture.js';
@@ -21,7 +23,7 @@ beforeEach(async () => {
   env = { OPENAI_API_KEY: KEY, OPENAI_BASE_URL: `${server.url}/v1`, TECSALUD_DB: path.join(cwd, 'registry.db') };
   // Few, fast retries so that the test measures behaviour, not back-off.
   writeConfig({});
-  expect(await importPatientsCommand({ file: REGISTRY_CSV, cwd, env, io: captureIo().io })).toBe(0);
+  expect(await importPatients(REGISTRY_CSV, {}, await commandContext({ cwd, env }))).toBe(0);
 });
 afterEach(async () => {
   await server.close();
@@ -39,9 +41,19 @@ function writeConfig(extra: Record<string, unknown>) {
   );
 }
 
+/** `ingest SAMPLE_DIR --json --non-interactive` in the test's folder, with its environment. */
+async function runIngest(
+  io: CommandIo,
+  runEnv: NodeJS.ProcessEnv,
+  flags: IngestCommandOptions = {},
+): Promise<number> {
+  const context = await commandContext({ cwd, env: runEnv, io });
+  return ingestCommand(SAMPLE_DIR, { json: true, nonInteractive: true, ...flags }, context);
+}
+
 async function ingest(extraEnv: NodeJS.ProcessEnv = {}): Promise<{ code: number; report: JsonReport }> {
   const { io, stdout } = captureIo();
-  const code = await ingestCommand({ dir: SAMPLE_DIR, cwd, env: { ...env, ...extraEnv }, json: true, nonInteractive: true, io });
+  const code = await runIngest(io, { ...env, ...extraEnv });
   return { code, report: JSON.parse(stdout()) as JsonReport };
 }
 
@@ -118,14 +130,7 @@ describe.runIf(chromaWanted())('the Chroma server going away', () => {
     try {
       writeConfig({ vectorStore: 'chroma' });
       const { io, stderr } = captureIo();
-      const run = ingestCommand({
-        dir: SAMPLE_DIR,
-        cwd,
-        env: { ...env, CHROMA_URL: 'http://127.0.0.1:9', CHROMA_DATABASE: scratch.database },
-        json: true,
-        nonInteractive: true,
-        io,
-      });
+      const run = runIngest(io, { ...env, CHROMA_URL: 'http://127.0.0.1:9', CHROMA_DATABASE: scratch.database });
       await expect(run).rejects.toMatchObject({ exitCode: ExitCode.ServiceUnavailable });
       void stderr;
     } finally {
@@ -145,14 +150,8 @@ describe.runIf(chromaWanted())('the Chroma server going away', () => {
         seen = server.requests.length;
         if (seen >= 4) proxy.cut();
       }, 5);
-      await ingestCommand({
-        dir: SAMPLE_DIR,
-        cwd,
-        env: { ...env, CHROMA_URL: proxy.url, CHROMA_DATABASE: scratch.database },
-        json: true,
-        nonInteractive: true,
+      await runIngest(io, { ...env, CHROMA_URL: proxy.url, CHROMA_DATABASE: scratch.database }, {
         concurrency: '1',
-        io,
       }).catch(() => undefined);
       clearInterval(cutter);
       const report = JSON.parse(stdout() || '{"files":[]}') as JsonReport;

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSqliteVecStore } from '../../src/adapters/vector-stores/sqlite-vec/sqlite-vec-store.js';
-import { searchCommand } from '../../src/commands/search.js';
+import { searchDocuments } from '../../src/commands/search.js';
+import { commandContext } from '../support/command-context.js';
 import { ExitCode } from '../../src/errors.js';
 import { captureIo } from '../support/databases.js';
 import {
@@ -109,19 +110,14 @@ describe('ingest on the committed sample', () => {
   it('makes the documents searchable by a phrase from them', async () => {
     await ingestJson(workspace);
     const { io, stdout } = captureIo();
-    await searchCommand({
-      text: 'BIOMETRÍA HEMÁTICA Hemoglobina Hematocrito',
-      k: '3',
-      json: true,
-      db: workspace.db,
-      cwd: workspace.root,
-      io,
-    });
+    const context = await commandContext({ cwd: workspace.root, db: workspace.db, io });
+    await searchDocuments('BIOMETRÍA HEMÁTICA Hemoglobina Hematocrito', { k: '3', json: true }, context);
     const results = JSON.parse(stdout()).results as { metadata: Record<string, unknown> }[];
     expect(results.length).toBe(3);
     expect(results[0]!.metadata.document_type).toBe('lab_results');
     const { io: io2, stdout: out2 } = captureIo();
-    await searchCommand({ text: 'receta', k: '5', json: true, patient: '3000768077', db: workspace.db, cwd: workspace.root, io: io2 });
+    const context2 = await commandContext({ cwd: workspace.root, db: workspace.db, io: io2 });
+    await searchDocuments('receta', { k: '5', json: true, patient: '3000768077' }, context2);
     const filtered = JSON.parse(out2()).results as { metadata: Record<string, unknown> }[];
     expect(filtered.length).toBeGreaterThan(0);
     expect(filtered.every((r) => r.metadata.expediente === '3000768077')).toBe(true);
@@ -237,8 +233,9 @@ describe('--dry-run', () => {
     const fresh = createWorkspace();
     try {
       const { io, stdout } = captureIo();
-      const { ingestCommand } = await import('../../src/commands/ingest.js');
-      const code = await ingestCommand({ dir: fresh.dropDir, db: fresh.db, cwd: fresh.root, dryRun: true, json: true, io });
+      const { ingest } = await import('../../src/commands/ingest.js');
+      const context = await commandContext({ cwd: fresh.root, db: fresh.db, io });
+      const code = await ingest(fresh.dropDir, { dryRun: true, json: true }, context);
       expect(code).toBe(ExitCode.Success);
       const plan = JSON.parse(stdout());
       expect(plan.dry_run).toBe(true);

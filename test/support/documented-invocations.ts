@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Command } from 'commander';
+import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import { REPO_ROOT } from './ingest-fixture.js';
 
 export interface DocumentedInvocation {
@@ -39,9 +39,9 @@ export function readmeInvocations(readme = path.join(REPO_ROOT, 'README.md')): D
 }
 
 /** Every `$ tecsalud-batch …` example in the help of the program and of each of its commands. */
-export function helpInvocations(program: Command): DocumentedInvocation[] {
+export function helpInvocations(program: CommandUnknownOpts): DocumentedInvocation[] {
   const found: DocumentedInvocation[] = [];
-  const visit = (command: Command, name: string) => {
+  const visit = (command: CommandUnknownOpts, name: string) => {
     let text = '';
     command.configureOutput({ writeOut: (s) => (text += s), writeErr: (s) => (text += s) });
     command.outputHelp();
@@ -49,7 +49,7 @@ export function helpInvocations(program: Command): DocumentedInvocation[] {
       const match = /^\s*\$ (tecsalud-batch .*)$/.exec(line);
       if (match) for (const args of invocationsIn(match[1]!)) found.push({ source: `--help of ${name}`, args });
     }
-    for (const sub of command.commands as Command[]) visit(sub, `${name} ${sub.name()}`.trim());
+    for (const sub of command.commands) visit(sub, `${name} ${sub.name()}`.trim());
   };
   visit(program, '');
   return found;

@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { importPatients } from '../../src/commands/patients.js';
-import { ingestCommand, type IngestCommandOptions } from '../../src/commands/ingest.js';
+import { importRegistry } from '../../src/app/import-registry.js';
+import { ingest, type IngestCommandOptions } from '../../src/commands/ingest.js';
 import { resolveDatabaseTarget } from '../../src/db/database-url.js';
 import { openDatabase, type OpenDatabase } from '../../src/db/open-database.js';
+import { commandContext } from './command-context.js';
 import { captureIo, createTempDir } from './databases.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -34,7 +35,7 @@ export function createWorkspace(options: { copySample?: boolean } = {}): Workspa
 }
 
 export async function importSampleRegistry(workspace: Workspace): Promise<void> {
-  await importPatients({ file: REGISTRY_CSV, db: workspace.db, cwd: workspace.root });
+  await importRegistry({ file: REGISTRY_CSV, db: workspace.db, cwd: workspace.root });
 }
 
 export interface JsonFile {
@@ -65,19 +66,12 @@ export interface JsonReport {
 /** Runs `ingest --json --non-interactive` in-process and returns the parsed report and the exit code. */
 export async function ingestJson(
   workspace: Workspace,
-  extra: Partial<IngestCommandOptions> = {},
+  extra: IngestCommandOptions & { signal?: AbortSignal } = {},
 ): Promise<{ code: number; report: JsonReport; stderr: string }> {
   const { io, stdout, stderr } = captureIo();
-  const code = await ingestCommand({
-    dir: workspace.dropDir,
-    db: workspace.db,
-    cwd: workspace.root,
-    json: true,
-    nonInteractive: true,
-    user: 'test-admin',
-    io,
-    ...extra,
-  });
+  const { signal, ...flags } = extra;
+  const context = await commandContext({ cwd: workspace.root, db: workspace.db, io, signal });
+  const code = await ingest(workspace.dropDir, { json: true, nonInteractive: true, user: 'test-admin', ...flags }, context);
   return { code, report: JSON.parse(stdout()) as JsonReport, stderr: stderr() };
 }
 

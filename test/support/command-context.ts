@@ -1,0 +1,51 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createCommandContext, type CommandContext } from '../../src/commands/context.js';
+import type { CommandIo } from '../../src/commands/shared/io.js';
+import type { BackendConfig } from '../../src/config/load-config.js';
+import { captureIo } from './databases.js';
+
+export interface TestContextOptions {
+  cwd: string;
+  /** `--db` */
+  db?: string;
+  /** The environment the configuration reads (default: empty, so the developer's own does not leak in). */
+  env?: NodeJS.ProcessEnv;
+  io?: CommandIo;
+  stdin?: NodeJS.ReadStream;
+  signal?: AbortSignal;
+  /** Other configuration flags, as commander would hand them over. */
+  flags?: {
+    config?: string;
+    vectorStore?: string;
+    chromaUrl?: string;
+    collection?: string;
+    embedder?: string;
+    embeddingModel?: string;
+    embeddingDimensions?: string;
+  };
+}
+
+/** The context the program's preAction hook would give a command run with these flags. */
+export async function commandContext(options: TestContextOptions): Promise<CommandContext> {
+  const context = await createCommandContext(
+    {
+      cwd: options.cwd,
+      env: options.env ?? {},
+      io: options.io ?? captureIo().io,
+      stdin: options.stdin ?? process.stdin,
+    },
+    { db: options.db, ...options.flags },
+    { readConfig: true },
+  );
+  return options.signal ? { ...context, signal: options.signal } : context;
+}
+
+/** The configuration of a run with no flags, no environment and no config file: the embedded defaults. */
+export async function defaultBackends(): Promise<BackendConfig> {
+  const { loadBackendConfig } = await import('../../src/config/load-config.js');
+  return loadBackendConfig({ cwd: EMPTY_FOLDER, env: {} });
+}
+
+const EMPTY_FOLDER = fs.mkdtempSync(path.join(os.tmpdir(), 'tecsalud-no-config-'));

@@ -7,6 +7,7 @@ import type { BackendConfig } from '../config/load-config.js';
 import { redactConfig, redactSecrets } from '../config/redact-config.js';
 import { resolveDatabaseTarget } from '../db/database-url.js';
 import { openDatabase, type OpenDatabase } from '../db/open-database.js';
+import { pendingMigrations } from '../db/pending-migrations.js';
 import { UserError } from '../errors.js';
 import { openEmbedder, openVectorStore } from './open-backends.js';
 
@@ -126,18 +127,6 @@ export async function checkHealth(options: {
 
   const healthy = !checks.some((c) => c.status === 'fail');
   return { healthy, checks, config: config ? redactConfig(config) : null };
-}
-
-async function pendingMigrations(database: OpenDatabase): Promise<string[]> {
-  const { Migrator } = await import('kysely');
-  const { createMigrationProvider } = await import('../db/migrations/index.js');
-  // The migrator reads its own tables; it needs the raw (un-camel-cased) names, as open-database uses.
-  const migrator = new Migrator({
-    db: database.db.withoutPlugins(),
-    provider: createMigrationProvider(database.dialect),
-  });
-  const migrations = await migrator.getMigrations();
-  return migrations.filter((m) => m.executedAt === undefined).map((m) => m.name);
 }
 
 async function checkWritable(cwd: string): Promise<DoctorCheck> {

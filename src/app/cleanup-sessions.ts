@@ -72,12 +72,9 @@ async function cleanOneSession(
         backends,
         collection: options.collection ?? recorded ?? backends.collection,
       });
-      const documents = await database.db
-        .selectFrom('medicalDocuments')
-        .select('id')
-        .where('batchId', '=', session.id)
-        .execute();
-      for (const doc of documents) await vectorStore.deleteDocument(doc.id);
+      for (const id of await new DocumentRepository(database.db).idsByBatch(session.id)) {
+        await vectorStore.deleteDocument(id);
+      }
       await vectorStore.close();
     }
     purgedDocuments = await new DocumentRepository(database.db).deleteByBatch(session.id);

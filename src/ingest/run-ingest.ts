@@ -11,6 +11,7 @@ import {
 import { AuditRepository } from '../db/repositories/audit-repository.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
 import { PatientRepository } from '../db/repositories/patient-repository.js';
+import { SessionCounterRepository } from '../db/repositories/session-counter-repository.js';
 import type { BatchStatus, BatchUpload } from '../db/schema.js';
 import { ExitCode, UserError } from '../errors.js';
 import { discoverFiles } from './discover-files.js';
@@ -55,6 +56,7 @@ export async function runIngest(
 
   const batches = new BatchRepository(deps.database.db);
   const audit = new AuditRepository(deps.database.db);
+  const counters = new SessionCounterRepository(deps.database.db);
   const session = await batches.createSession({
     uploadedBy: options.uploadedBy,
     processingType: options.processingType,
@@ -128,7 +130,7 @@ export async function runIngest(
   }
 
   await batches.markStarted(session.id);
-  await batches.updateCounts(session.id, { totalFiles: totals.totalFiles });
+  await counters.set(session.id, { totalFiles: totals.totalFiles });
   listener({
     type: 'session_started',
     sessionId: session.id,
@@ -156,7 +158,7 @@ export async function runIngest(
   const flushCounts = async (force = false) => {
     if (!force && performance.now() - lastFlush < COUNTS_FLUSH_MS) return;
     lastFlush = performance.now();
-    await batches.updateCounts(session.id, toCounts(totals));
+    await counters.set(session.id, toCounts(totals));
   };
 
   const queue = new PQueue({ concurrency: options.concurrency });

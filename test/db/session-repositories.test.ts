@@ -5,6 +5,7 @@ import { AuditRepository } from '../../src/db/repositories/audit-repository.js';
 import { BatchRepository } from '../../src/db/repositories/batch-repository.js';
 import { DocumentRepository } from '../../src/db/repositories/document-repository.js';
 import { PatientRepository } from '../../src/db/repositories/patient-repository.js';
+import { SessionCounterRepository } from '../../src/db/repositories/session-counter-repository.js';
 import type { MedicalDocument } from '../../src/db/schema.js';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/databases.js';
 
@@ -35,12 +36,13 @@ describe.each(DATABASE_KINDS)('session, document and audit repositories on %s', 
     const session = await newSession();
     expect(await batches.findSession(session.id)).toEqual(session);
     await batches.markStarted(session.id);
-    await batches.updateCounts(session.id, {
-      totalFiles: 3,
-      processedFiles: 2,
-      failedFiles: 1,
-      duplicates: 1,
-    });
+    const counters = new SessionCounterRepository(database.db);
+    await counters.set(session.id, { totalFiles: 3, processedFiles: 2, failedFiles: 1, duplicates: 1 });
+    // A review decision adds to the counters the run set, in the decision's transaction.
+    await database.db.transaction().execute((trx) =>
+      new SessionCounterRepository(trx).add(session.id, { reviewRequired: -1, matchedPatients: 1, createdPatients: 0 }),
+    );
+    expect(await batches.findSession(session.id)).toMatchObject({ reviewRequired: -1, matchedPatients: 1 });
     await batches.finishSession(session.id, 'partially_failed', 'one file failed');
     const done = await batches.findSession(session.id);
     expect(done).toMatchObject({

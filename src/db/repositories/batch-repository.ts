@@ -16,18 +16,6 @@ export interface NewSession {
   options: Record<string, unknown>;
 }
 
-/** The session's counters, as its `batch_uploads` columns hold them. */
-export type SessionCounts = Pick<
-  BatchUpload,
-  | 'totalFiles'
-  | 'processedFiles'
-  | 'failedFiles'
-  | 'createdPatients'
-  | 'matchedPatients'
-  | 'reviewRequired'
-  | 'duplicates'
->;
-
 export interface RegisteredFile {
   relativePath: string;
   filename: string;
@@ -85,10 +73,6 @@ export class BatchRepository {
       .set({ status, errorMessage, completedAt: new Date().toISOString() })
       .where('id', '=', sessionId)
       .execute();
-  }
-
-  async updateCounts(sessionId: string, counts: Partial<SessionCounts>): Promise<void> {
-    await this.db.updateTable('batchUploads').set(counts).where('id', '=', sessionId).execute();
   }
 
   /** Registers files as pending; re-registering a path of the same session is a no-op. */

@@ -116,6 +116,34 @@ export class PatientRepository {
     });
   }
 
+  /**
+   * Deletes a patient with its blocking keys and its share of the name-term counters — only when no
+   * document refers to it (a patient created by a review decision that is being undone). Says whether it
+   * did. Runs in the caller's transaction when given one.
+   */
+  async deleteIfUnused(patientId: string): Promise<boolean> {
+    const work = async (trx: Db): Promise<boolean> => {
+      const patient = await trx.selectFrom('patients').selectAll().where('id', '=', patientId).executeTakeFirst();
+      if (!patient) return false;
+      const used = await trx
+        .selectFrom('medicalDocuments')
+        .select('id')
+        .where('patientId', '=', patientId)
+        .executeTakeFirst();
+      if (used) return false;
+      const termDeltas = new Map<string, number>();
+      const expedienteCode = encodeExpediente(patient.expediente);
+      for (const key of new Set(patientBlockingKeys(patient))) {
+        if (isFrequencyKey(key)) termDeltas.set(key, -1);
+        else await deleteBlockingKey(trx, null, hashBlockingKey(key), expedienteCode);
+      }
+      await applyTermDeltas(trx, termDeltas);
+      await trx.deleteFrom('patients').where('id', '=', patientId).execute();
+      return true;
+    };
+    return this.db.isTransaction ? work(this.db) : this.db.transaction().execute(work);
+  }
+
   async findByExpediente(expediente: string): Promise<Patient | undefined> {
     const [patient] = await findPatientsByExpediente(this.db, this.sqlite, [expediente]);
     return patient;

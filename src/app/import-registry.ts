@@ -61,8 +61,8 @@ export async function importRegistry(options: ImportRegistryOptions): Promise<Im
   const batchSize = options.batchSize ?? 20_000;
   return withRegistry(
     options,
-    async ({ db, sqlite }) => {
-      const repository = new PatientRepository(db, sqlite);
+    async (database) => {
+      const repository = PatientRepository.forDatabase(database);
       const report: ImportReport = {
         file,
         layout: 'split',
@@ -133,7 +133,7 @@ export async function importRegistry(options: ImportRegistryOptions): Promise<Im
         await flush();
       });
       report.seconds = (performance.now() - started) / 1000;
-      await new AuditRepository(db).record({
+      await new AuditRepository(database.db).record({
         actor: options.user ?? currentUser(),
         action: 'registry_imported',
         entityType: 'patients',

@@ -60,7 +60,7 @@ export class ReviewService {
 
   constructor(private readonly options: ReviewServiceOptions) {
     this.batches = new BatchRepository(options.database.db);
-    this.patients = new PatientRepository(options.database.db, options.database.sqlite);
+    this.patients = PatientRepository.forDatabase(options.database);
     this.documents = new DocumentRepository(options.database.db);
     this.reviews = new ReviewRepository(options.database.db);
   }

@@ -60,7 +60,7 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tecsalud-bench-matching-'));
 const database = await openDatabase(resolveDatabaseTarget(path.join(dir, 'registry.db'), { cwd: dir }), {
   sqliteCacheMb: 256,
 });
-const repository = new PatientRepository(database.db, database.sqlite);
+const repository = PatientRepository.forDatabase(database);
 
 // 1. The registry, through the import path: one import, in batches, as `patients import` writes it.
 let cpu = process.cpuUsage();

@@ -198,7 +198,7 @@ describe('patients import', () => {
     expect(report).toMatchObject({ totalRows: 5, inserted: 3, updated: 2, unchanged: 0 });
     const open = await database.open();
     try {
-      const repo = new PatientRepository(open.db, open.sqlite);
+      const repo = PatientRepository.forDatabase(open);
       const laura = { apellidoPaterno: 'GARZA', apellidoMaterno: 'TREVIÑO', nombres: 'LAURA ISABEL' };
       const expected = patientBlockingKeys(laura).filter((k) => !k.startsWith('t:'));
       const code = encodeExpediente('3000000300');

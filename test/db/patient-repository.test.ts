@@ -21,7 +21,20 @@ const LOPEZ: PatientInput = {
 };
 const LOPEZ_TWIN: PatientInput = { ...LOPEZ, expediente: '3000000003', nombres: 'JUAN CARLOS' };
 
-describe.each(DATABASE_KINDS)('PatientRepository on %s', (kind) => {
+/**
+ * Every database, and on SQLite both of the repository's code paths: better-sqlite3's prepared statements
+ * (what forDatabase picks there) and kysely's (what PostgreSQL runs), which must behave the same.
+ */
+const VARIANTS = DATABASE_KINDS.flatMap((kind) =>
+  kind === 'sqlite'
+    ? [
+        { kind, statements: 'sqlite' as const },
+        { kind, statements: 'kysely' as const },
+      ]
+    : [{ kind, statements: 'kysely' as const }],
+);
+
+describe.each(VARIANTS)('PatientRepository on $kind with $statements statements', ({ kind, statements }) => {
   let testDb: TestDatabase;
   let database: OpenDatabase;
   let patients: PatientRepository;
@@ -29,7 +42,9 @@ describe.each(DATABASE_KINDS)('PatientRepository on %s', (kind) => {
   beforeEach(async () => {
     testDb = await createTestDatabase(kind);
     database = await testDb.open();
-    patients = new PatientRepository(database.db, database.sqlite);
+    patients =
+      statements === 'sqlite' ? PatientRepository.forDatabase(database) : new PatientRepository(database.db);
+    expect(statements === 'sqlite' ? database.sqlite : true).toBeTruthy();
   });
   afterEach(async () => {
     await database.close();
@@ -214,13 +229,13 @@ describe.skipIf(SERVER_KINDS.length === 0).each(SERVER_KINDS)(
       const results = await Promise.all(
         connections.flatMap((database) =>
           Array.from({ length: 3 }, () =>
-            new PatientRepository(database.db, database.sqlite).insertOrGet(GARZA, 'batch_ingest'),
+            PatientRepository.forDatabase(database).insertOrGet(GARZA, 'batch_ingest'),
           ),
         ),
       );
       expect(results.filter((r) => r.created)).toHaveLength(1);
       expect(new Set(results.map((r) => r.patient.id)).size).toBe(1);
-      const repository = new PatientRepository(connections[0]!.db, connections[0]!.sqlite);
+      const repository = PatientRepository.forDatabase(connections[0]!);
       expect(await repository.count()).toBe(1);
       const term = patientBlockingKeys(GARZA).find((k) => k.startsWith('t:s:'))!;
       expect((await repository.countKeys([term])).get(term)).toBe(1);
@@ -233,7 +248,7 @@ describe.skipIf(SERVER_KINDS.length === 0).each(SERVER_KINDS)(
         connections.map((database, c) =>
           Promise.all(
             Array.from({ length: 5 }, (_, i) =>
-              new PatientRepository(database.db, database.sqlite).insertOrGet(
+              PatientRepository.forDatabase(database).insertOrGet(
                 { ...LOPEZ, expediente: String(5000000000 + c * 10 + i) },
                 'batch_ingest',
               ),
@@ -241,7 +256,7 @@ describe.skipIf(SERVER_KINDS.length === 0).each(SERVER_KINDS)(
           ),
         ),
       );
-      const repository = new PatientRepository(connections[0]!.db, connections[0]!.sqlite);
+      const repository = PatientRepository.forDatabase(connections[0]!);
       expect(await repository.count()).toBe(20);
       const term = patientBlockingKeys(LOPEZ).find((k) => k.startsWith('t:s:'))!;
       expect((await repository.countKeys([term])).get(term)).toBe(20);

@@ -108,7 +108,7 @@ describe.each(DATABASE_KINDS)('session, document and audit repositories on %s', 
   });
 
   it('stores one document per content, replacing it on a forced re-ingest', async () => {
-    const { patient } = await new PatientRepository(database.db, database.sqlite).insertOrGet(
+    const { patient } = await PatientRepository.forDatabase(database).insertOrGet(
       { expediente: '3000000001', apellidoPaterno: 'GARZA', apellidoMaterno: 'TIJERINA', nombres: 'MARIA' },
       'batch_ingest',
     );

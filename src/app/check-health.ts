@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 
+import { describeError } from '../core/text/describe-error.js';
 import type { Embedder } from '../adapters/embedders/types.js';
 import type { BackendConfig } from '../config/load-config.js';
 import { redactConfig, redactSecrets } from '../config/redact-config.js';
@@ -154,5 +155,5 @@ async function checkPdftotext(): Promise<DoctorCheck> {
 
 function messageOf(error: unknown): string {
   if (error instanceof UserError) return error.hint ? `${error.message} (${error.hint})` : error.message;
-  return error instanceof Error ? error.message : String(error);
+  return describeError(error);
 }

@@ -4,6 +4,7 @@ import { AuditRepository } from '../db/repositories/audit-repository.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
 import { DocumentRepository } from '../db/repositories/document-repository.js';
 import type { BatchUpload } from '../db/schema.js';
+import { readSessionOptions } from '../db/session-options.js';
 import { UsageError } from '../errors.js';
 import { currentUser } from './current-user.js';
 import { withRegistry, type RegistryLocation } from './open-registry.js';
@@ -66,7 +67,7 @@ async function cleanOneSession(
     if (session.processingType !== 'complete') {
       const { openSearchAdapters } = await import('./open-backends.js');
       // The vectors live where the session put them: its recorded collection, the configured store.
-      const recorded = (JSON.parse(session.optionsJson) as { collection?: string }).collection;
+      const recorded = readSessionOptions(session.optionsJson).collection;
       const { vectorStore } = await openSearchAdapters({
         database,
         backends,

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { currentUser } from '../app/current-user.js';
 import { DEFAULT_CONCURRENCY } from '../app/ingest-defaults.js';
 import { EXTRACTORS, type ExtractorName } from '../app/open-extractor.js';
+import { DEFAULT_CHUNK_OVERLAP, DEFAULT_CHUNK_SIZE, DEFAULT_EMBED_BATCH_SIZE, DEFAULT_THRESHOLDS } from '../core/pipeline/defaults.js';
 import { parseByteSize } from '../core/pipeline/check-pdf-file.js';
 import { PROCESSING_TYPES } from '../db/schema.js';
 import { UsageError } from '../errors.js';
@@ -56,18 +57,18 @@ const optionsSchema = z
       .int('--chunk-size must be a whole number')
       .min(100, '--chunk-size must be at least 100 characters')
       .max(100_000, '--chunk-size must be at most 100000 characters')
-      .default(1000),
+      .default(DEFAULT_CHUNK_SIZE),
     chunkOverlap: z.coerce
       .number({ error: () => '--chunk-overlap must be a number of characters' })
       .int('--chunk-overlap must be a whole number')
       .min(0, '--chunk-overlap must be ≥ 0')
-      .default(200),
+      .default(DEFAULT_CHUNK_OVERLAP),
     embedBatchSize: z.coerce
       .number({ error: () => '--embed-batch-size must be a whole number' })
       .int('--embed-batch-size must be a whole number')
       .min(1, '--embed-batch-size must be at least 1')
       .max(2048, '--embed-batch-size must be at most 2048')
-      .default(256),
+      .default(DEFAULT_EMBED_BATCH_SIZE),
     storeBatchSize: z.coerce
       .number({ error: () => '--store-batch-size must be a whole number' })
       .int('--store-batch-size must be a whole number')
@@ -78,12 +79,12 @@ const optionsSchema = z
       .number({ error: () => '--auto-threshold must be a number between 0 and 1' })
       .min(0, '--auto-threshold must be between 0 and 1')
       .max(1, '--auto-threshold must be between 0 and 1')
-      .default(0.95),
+      .default(DEFAULT_THRESHOLDS.auto),
     reviewThreshold: z.coerce
       .number({ error: () => '--review-threshold must be a number between 0 and 1' })
       .min(0, '--review-threshold must be between 0 and 1')
       .max(1, '--review-threshold must be between 0 and 1')
-      .default(0.6),
+      .default(DEFAULT_THRESHOLDS.review),
     extractor: z
       .enum(EXTRACTORS, { error: () => `--extractor must be one of ${EXTRACTORS.join(', ')}` })
       .default('pdf-parse'),

@@ -1,5 +1,6 @@
 import { Command, Option } from '@commander-js/extra-typings';
 import type { IngestSessionResult } from '../app/ingest-session.js';
+import { DEFAULT_THRESHOLDS } from '../core/matching/thresholds.js';
 import { ExitCode } from '../errors.js';
 import { contextOf, finish, type CommandContext } from './context.js';
 import { writeJson, writeLine } from './shared/io.js';
@@ -40,10 +41,13 @@ function ingestOptions() {
       '--store-batch-size <n>',
       'files written together: one vector-store call and one database transaction (default 32)',
     )
-    .option('--auto-threshold <x>', 'confidence at or above which a match is attached automatically (default 0.95)')
+    .option(
+      '--auto-threshold <x>',
+      `confidence at or above which a match is attached automatically (default ${DEFAULT_THRESHOLDS.auto.toFixed(2)})`,
+    )
     .option(
       '--review-threshold <x>',
-      'confidence at or above which a match goes to review, below it a new patient (default 0.60)',
+      `confidence at or above which a match goes to review, below it a new patient (default ${DEFAULT_THRESHOLDS.review.toFixed(2)})`,
     )
     .option('--timeout <seconds>', 'per-file text-extraction limit (default 60)')
     .addOption(

@@ -1,4 +1,5 @@
 import { Command } from '@commander-js/extra-typings';
+import { DEFAULT_THRESHOLDS } from '../core/matching/thresholds.js';
 import { formatPatientName } from '../core/registry/patient-name.js';
 import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
 import { ExitCode, UsageError } from '../errors.js';
@@ -19,8 +20,8 @@ function matchOptions() {
     .argument('<filename...>', 'TecSalud filenames')
     .addOption(dbOption())
     .addOption(jsonOption())
-    .option('--auto-threshold <x>', 'auto-assign threshold (default 0.95)')
-    .option('--review-threshold <x>', 'review threshold (default 0.60)')
+    .option('--auto-threshold <x>', `auto-assign threshold (default ${DEFAULT_THRESHOLDS.auto.toFixed(2)})`)
+    .option('--review-threshold <x>', `review threshold (default ${DEFAULT_THRESHOLDS.review.toFixed(2)})`)
     .addHelpText('after', examples("match '3000003799_GARZA TIJERINA, MA ESTHER_6001467010_CONS.pdf'"));
 }
 
@@ -34,8 +35,8 @@ export async function matchFilenames(
 ): Promise<number> {
   const { io } = context;
   const thresholds = {
-    auto: parseThreshold(options.autoThreshold, 0.95, '--auto-threshold'),
-    review: parseThreshold(options.reviewThreshold, 0.6, '--review-threshold'),
+    auto: parseThreshold(options.autoThreshold, DEFAULT_THRESHOLDS.auto, '--auto-threshold'),
+    review: parseThreshold(options.reviewThreshold, DEFAULT_THRESHOLDS.review, '--review-threshold'),
   };
   if (thresholds.review > thresholds.auto) throw new UsageError('--review-threshold must not be above --auto-threshold');
   const app = await import('../app/match-filenames.js');

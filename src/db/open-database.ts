@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CamelCasePlugin, Kysely, Migrator, SqliteDialect, type Dialect } from 'kysely';
+import { describeError } from '../core/text/describe-error.js';
 import { ServiceUnavailableError, UserError, ExitCode } from '../errors.js';
 import type { Database } from './schema.js';
 import { createMigrationProvider, type SqlDialectName } from './migrations/index.js';
@@ -82,7 +83,7 @@ export async function migrateToLatest(db: Kysely<unknown>, dialect: SqlDialectNa
   }
   const failed = results?.find((r) => r.status === 'Error');
   if (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = describeError(error);
     throw new UserError(
       `database migration ${failed ? `'${failed.migrationName}' ` : ''}failed: ${reason}`,
       ExitCode.ServiceUnavailable,
@@ -167,7 +168,7 @@ function bigintAsNumber(types: {
 
 function translateConnectionError(error: unknown, target: DatabaseTarget): Error {
   if (error instanceof UserError) return error;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = describeError(error);
   if (target.kind === 'postgres') {
     return new ServiceUnavailableError(
       `cannot reach the PostgreSQL database ${target.display}: ${message}`,

@@ -5,6 +5,7 @@ import type { ExtractionResult } from '../adapters/extraction/types.js';
 import { parseFilename } from '../core/filename/parse-filename.js';
 import type { ParsedFilename } from '../core/filename/types.js';
 import type { MatchDecision } from '../core/matching/types.js';
+import { formatPatientName } from '../core/registry/patient-name.js';
 import { checkPdfFile } from '../core/pipeline/check-pdf-file.js';
 import type { FileResult, MatchSummary, PipelineStage, SessionTotals } from '../core/pipeline/events.js';
 import { outcomeKind, processingStatusFor, type FileOutcome } from '../core/pipeline/file-outcome.js';
@@ -375,7 +376,7 @@ function summarizeMatch(decision: MatchDecision): MatchSummary {
     patientExpediente: decision.patient?.expediente ?? null,
     candidates: decision.candidates.map((c) => ({
       expediente: c.patient.expediente,
-      name: `${c.patient.apellidoPaterno}${c.patient.apellidoMaterno ? ` ${c.patient.apellidoMaterno}` : ''}, ${c.patient.nombres}`,
+      name: formatPatientName(c.patient),
       confidence: c.scores.combined,
       reasons: c.reasons,
     })),

@@ -1,3 +1,4 @@
+import { describeError } from '../core/text/describe-error.js';
 import { buildChunks } from '../core/chunking/build-chunks.js';
 import type { Chunk } from '../core/chunking/types.js';
 import { documentIdForContent } from '../core/pipeline/document-id.js';
@@ -99,7 +100,7 @@ export async function prepareDocument(
       try {
         embeddings.push(...(await deps.embedder.embed(texts)));
       } catch (error) {
-        throw new FileStageError('embedding_failed', `the embedder failed: ${describe(error)}`);
+        throw new FileStageError('embedding_failed', `the embedder failed: ${describeError(error)}`);
       }
     }
     vectors = {
@@ -191,7 +192,7 @@ export async function writeFiles(
     try {
       await deps.vectorStore.replaceDocuments(vectors);
     } catch (error) {
-      throw new FileStageError('vector_store_failed', `the vector store failed: ${describe(error)}`);
+      throw new FileStageError('vector_store_failed', `the vector store failed: ${describeError(error)}`);
     }
   }
   await new FileWriteRepository(deps.database.db).commit(
@@ -204,6 +205,3 @@ export async function writeFiles(
   );
 }
 
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

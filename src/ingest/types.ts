@@ -1,3 +1,4 @@
+import type { MatchThresholds } from '../core/matching/types.js';
 import type { Embedder } from '../adapters/embedders/types.js';
 import type { TextExtractor } from '../adapters/extraction/types.js';
 import type { VectorStore } from '../adapters/vector-stores/types.js';
@@ -10,10 +11,7 @@ import type { ProcessingType } from '../db/schema.js';
  */
 export const DEFAULT_STORE_BATCH_SIZE = 32;
 
-export interface MatchThresholds {
-  auto: number;
-  review: number;
-}
+export type { MatchThresholds };
 
 export interface IngestOptions {
   sourceDir: string;

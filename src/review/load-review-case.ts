@@ -1,3 +1,4 @@
+import { DEFAULT_THRESHOLDS } from '../core/matching/thresholds.js';
 import { parseFilename } from '../core/filename/parse-filename.js';
 import type { MatchingDetails } from '../core/matching/types.js';
 import type { OpenDatabase } from '../db/open-database.js';
@@ -52,7 +53,7 @@ export async function loadReviewCase(database: OpenDatabase, fileId: string): Pr
   ]);
   const decision = await matchAgainstRegistry(patients, parsed, {
     totalPatients,
-    thresholds: settings?.thresholds ?? { auto: 0.95, review: 0.6 },
+    thresholds: settings?.thresholds ?? DEFAULT_THRESHOLDS,
   });
   return {
     ...base,

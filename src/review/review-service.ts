@@ -1,3 +1,4 @@
+import { formatPatientName } from '../core/registry/patient-name.js';
 import type { Embedder } from '../adapters/embedders/types.js';
 import type { VectorStore } from '../adapters/vector-stores/types.js';
 import type { OpenDatabase } from '../db/open-database.js';
@@ -212,7 +213,7 @@ export class ReviewService {
       ok: false,
       fileId: file.id,
       message:
-        `expediente ${owner.expediente} already belongs to ${fullName(owner)}: a second patient with the same ` +
+        `expediente ${owner.expediente} already belongs to ${formatPatientName(owner)}: a second patient with the same ` +
         'expediente is impossible. Attach to that patient if it is the same person, or reject the file.',
     });
     const owner = await this.patients.findByExpediente(parsed.expediente);
@@ -309,7 +310,7 @@ export class ReviewService {
       ok: true,
       choice,
       fileId: file.id,
-      message: `${verb} ${patient.expediente} ${fullName(patient)} (${stored.chunks} chunks)`,
+      message: `${verb} ${patient.expediente} ${formatPatientName(patient)} (${stored.chunks} chunks)`,
     };
   }
 
@@ -405,11 +406,4 @@ function describeState(file: FileSnapshot): Record<string, unknown> {
 
 function describeChoice(choice: UndoEntry['choice']): string {
   return choice === 'attach' ? 'the attach' : choice === 'new_patient' ? 'the new patient' : 'the rejection';
-}
-
-export function fullName(patient: Pick<Patient, 'apellidoPaterno' | 'apellidoMaterno' | 'nombres'>): string {
-  const surnames = patient.apellidoMaterno
-    ? `${patient.apellidoPaterno} ${patient.apellidoMaterno}`
-    : patient.apellidoPaterno;
-  return `${surnames}, ${patient.nombres}`;
 }

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { patientBlockingKeys, queryBlockingKeys } from '../../src/core/matching/blocking-keys.js';
 import type { OpenDatabase } from '../../src/db/open-database.js';
 import { PatientRepository, type PatientInput } from '../../src/db/repositories/patient-repository.js';
-import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/databases.js';
+import { createTestDatabase, DATABASE_KINDS, type DatabaseKind, type TestDatabase } from '../support/databases.js';
 
 const GARZA: PatientInput = {
   expediente: '3000000001',
@@ -25,13 +25,13 @@ const LOPEZ_TWIN: PatientInput = { ...LOPEZ, expediente: '3000000003', nombres: 
  * Every database, and on SQLite both of the repository's code paths: better-sqlite3's prepared statements
  * (what forDatabase picks there) and kysely's (what PostgreSQL runs), which must behave the same.
  */
-const VARIANTS = DATABASE_KINDS.flatMap((kind) =>
+const VARIANTS: { kind: DatabaseKind; statements: 'sqlite' | 'kysely' }[] = DATABASE_KINDS.flatMap((kind): { kind: DatabaseKind; statements: 'sqlite' | 'kysely' }[] =>
   kind === 'sqlite'
     ? [
-        { kind, statements: 'sqlite' as const },
-        { kind, statements: 'kysely' as const },
+        { kind, statements: 'sqlite' },
+        { kind, statements: 'kysely' },
       ]
-    : [{ kind, statements: 'kysely' as const }],
+    : [{ kind, statements: 'kysely' }],
 );
 
 describe.each(VARIANTS)('PatientRepository on $kind with $statements statements', ({ kind, statements }) => {

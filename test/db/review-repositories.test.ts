@@ -9,7 +9,7 @@ import { FileWriteRepository } from '../../src/db/repositories/file-write-reposi
 import { PatientRepository } from '../../src/db/repositories/patient-repository.js';
 import { ReviewRepository } from '../../src/db/repositories/review-repository.js';
 import type { BatchFile, BatchUpload, MedicalDocument, Patient } from '../../src/db/schema.js';
-import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/databases.js';
+import { createTestDatabase, DATABASE_KINDS, SESSION_OPTIONS, type TestDatabase } from '../support/databases.js';
 
 describe.each(DATABASE_KINDS)('file writes and review decisions on %s', (kind) => {
   let testDb: TestDatabase;
@@ -22,7 +22,7 @@ describe.each(DATABASE_KINDS)('file writes and review decisions on %s', (kind) =
     testDb = await createTestDatabase(kind);
     database = await testDb.open();
     const batches = new BatchRepository(database.db);
-    session = await batches.createSession({ uploadedBy: 't', processingType: 'both', sourceDir: '/srv/drop', options: {} });
+    session = await batches.createSession({ uploadedBy: 't', processingType: 'both', sourceDir: '/srv/drop', options: SESSION_OPTIONS });
     file = (await batches.registerFiles(session.id, [{ relativePath: 'a.pdf', filename: 'a.pdf', fileSize: 1 }]))[0]!;
     ({ patient } = await new PatientRepository(database.db).insertOrGet(
       { expediente: '3000000001', apellidoPaterno: 'GARZA', apellidoMaterno: 'TIJERINA', nombres: 'MARIA' },

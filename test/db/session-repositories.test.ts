@@ -7,7 +7,7 @@ import { DocumentRepository } from '../../src/db/repositories/document-repositor
 import { PatientRepository } from '../../src/db/repositories/patient-repository.js';
 import { SessionCounterRepository } from '../../src/db/repositories/session-counter-repository.js';
 import type { MedicalDocument } from '../../src/db/schema.js';
-import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/databases.js';
+import { createTestDatabase, DATABASE_KINDS, SESSION_OPTIONS, type TestDatabase } from '../support/databases.js';
 
 describe.each(DATABASE_KINDS)('session, document and audit repositories on %s', (kind) => {
   let testDb: TestDatabase;
@@ -29,7 +29,7 @@ describe.each(DATABASE_KINDS)('session, document and audit repositories on %s', 
       uploadedBy: 'tester',
       processingType: 'both',
       sourceDir,
-      options: { chunkSize: 1000 },
+      options: { ...SESSION_OPTIONS, chunk_size: 1500 },
     });
 
   it('creates, starts, counts and finishes a session', async () => {
@@ -54,7 +54,7 @@ describe.each(DATABASE_KINDS)('session, document and audit repositories on %s', 
     });
     expect(typeof done?.totalFiles).toBe('number');
     expect(done?.startedAt).not.toBeNull();
-    expect(JSON.parse(done!.optionsJson)).toEqual({ chunkSize: 1000 });
+    expect(JSON.parse(done!.optionsJson)).toEqual({ ...SESSION_OPTIONS, chunk_size: 1500 });
     expect((await batches.findSessionByPrefix(session.id.slice(0, 8))).map((s) => s.id)).toEqual([
       session.id,
     ]);

@@ -8,12 +8,13 @@ import type {
   Database,
   ProcessingType,
 } from '../schema.js';
+import { writeSessionOptions, type SessionOptions } from '../session-options.js';
 
 export interface NewSession {
   uploadedBy: string;
   processingType: ProcessingType;
   sourceDir: string;
-  options: Record<string, unknown>;
+  options: SessionOptions;
 }
 
 export interface RegisteredFile {
@@ -45,7 +46,7 @@ export class BatchRepository {
       matchedPatients: 0,
       reviewRequired: 0,
       duplicates: 0,
-      optionsJson: JSON.stringify(session.options),
+      optionsJson: writeSessionOptions(session.options),
       errorMessage: null,
       createdAt: new Date().toISOString(),
       startedAt: null,

@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import { formatPatientName } from '../../core/registry/patient-name.js';
 import { sanitizeForTerminal } from '../../core/text/sanitize-for-terminal.js';
 import type { ReviewWalkState } from '../../review/review-walk.js';
 import type { ReviewCase } from '../../review/types.js';
@@ -107,8 +108,7 @@ function CaseView({
       {reviewCase.idConflict && owner && p && (
         <Text bold inverse color={theme.color('danger')} wrap="wrap">
           {sanitizeForTerminal(
-            `!! ID CONFLICT: expediente ${owner.expediente} belongs to ${owner.apellidoPaterno}` +
-              `${owner.apellidoMaterno ? ` ${owner.apellidoMaterno}` : ''}, ${owner.nombres}, not to ` +
+            `!! ID CONFLICT: expediente ${owner.expediente} belongs to ${formatPatientName(owner)}, not to ` +
               `${p.nombreCompleto}; a new patient with it is impossible`,
           )}
         </Text>

@@ -1,3 +1,4 @@
+import { DEFAULT_COLLECTION } from '../../../core/pipeline/defaults.js';
 import type { ChromaClient, Collection, Metadata } from 'chromadb';
 
 import { ServiceUnavailableError, UserError } from '../../../errors.js';
@@ -16,7 +17,6 @@ import { toChromaWhere } from './chroma-where.js';
 import { parseChromaUrl } from './chroma-url.js';
 import { validateDocumentVectors, validateRecord } from '../validate-record.js';
 
-export const DEFAULT_COLLECTION = 'medical_documents';
 /** Collection metadata keys that record which embedder filled it. */
 export const EMBEDDER_KEY = 'tecsalud:embedder_id';
 export const DIMENSION_KEY = 'tecsalud:dimension';

@@ -1,3 +1,4 @@
+import { DEFAULT_COLLECTION } from '../../../core/pipeline/defaults.js';
 import * as sqliteVec from 'sqlite-vec';
 
 import { IncompatibleCollectionError } from '../incompatible-collection-error.js';
@@ -21,7 +22,6 @@ import {
 import { validateDocumentVectors, validateRecord } from '../validate-record.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 
-export const DEFAULT_COLLECTION = 'medical_documents';
 /** vec0's own limit on k in 0.1.9. */
 export const MAX_QUERY_K = 4096;
 /** vec0's limit on vector dimensions. */

@@ -1,0 +1,8 @@
+/** The vector collection the hospital service writes (and every command reads unless told otherwise). */
+export const DEFAULT_COLLECTION = 'medical_documents';
+
+/** Chunks per call to the embedder. */
+export const DEFAULT_EMBED_BATCH_SIZE = 256;
+
+export { DEFAULT_CHUNK_OVERLAP, DEFAULT_CHUNK_SIZE } from '../chunking/chunk-text.js';
+export { DEFAULT_THRESHOLDS } from '../matching/thresholds.js';

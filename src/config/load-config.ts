@@ -14,7 +14,6 @@ import {
 
 export const CONFIG_FILE_NAME = 'tecsalud-batch.config.json';
 export const DEFAULT_CHROMA_URL = 'http://localhost:8000';
-export const DEFAULT_OPENAI_MODEL = 'text-embedding-3-small';
 
 /** The flags every backend-using command accepts, as commander hands them over (strings). */
 export interface BackendFlags {

@@ -3,7 +3,7 @@
  * columns). Only types that map identically on SQLite and PostgreSQL are used: text for ids (UUIDs
  * made by the application), ISO-8601 text for timestamps, integer 0/1 for flags, JSON as text.
  */
-import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { Generated, Selectable, Updateable } from 'kysely';
 
 export const BATCH_STATUSES = ['pending', 'processing', 'completed', 'partially_failed', 'failed'] as const;
 export type BatchStatus = (typeof BATCH_STATUSES)[number];
@@ -152,7 +152,6 @@ export interface Database {
 }
 
 export type Patient = Selectable<PatientsTable>;
-export type NewPatient = Insertable<PatientsTable>;
 export type BatchUpload = Selectable<BatchUploadsTable>;
 export type BatchFile = Selectable<BatchFilesTable>;
 export type BatchFileUpdate = Updateable<BatchFilesTable>;

@@ -21,6 +21,11 @@ const LOPEZ: PatientInput = {
 };
 const LOPEZ_TWIN: PatientInput = { ...LOPEZ, expediente: '3000000003', nombres: 'JUAN CARLOS' };
 
+/** An import of one batch of rows. */
+function upsertMany(patients: PatientRepository, rows: PatientInput[], source: 'registry_import') {
+  return patients.importRegistry(source, (registryImport) => registryImport.upsert(rows));
+}
+
 /**
  * Every database, and on SQLite both of the repository's code paths: better-sqlite3's prepared statements
  * (what forDatabase picks there) and kysely's (what PostgreSQL runs), which must behave the same.
@@ -52,18 +57,18 @@ describe.each(VARIANTS)('PatientRepository on $kind with $statements statements'
   });
 
   it('upserts many: inserts, then leaves identical rows alone, then updates changed ones', async () => {
-    expect(await patients.upsertMany([GARZA, LOPEZ], 'registry_import')).toEqual({
+    expect(await upsertMany(patients, [GARZA, LOPEZ], 'registry_import')).toEqual({
       inserted: 2,
       updated: 0,
       unchanged: 0,
     });
-    expect(await patients.upsertMany([GARZA, LOPEZ], 'registry_import')).toEqual({
+    expect(await upsertMany(patients, [GARZA, LOPEZ], 'registry_import')).toEqual({
       inserted: 0,
       updated: 0,
       unchanged: 2,
     });
     const renamed = { ...LOPEZ, apellidoMaterno: 'RUIZ DE ALBA' };
-    expect(await patients.upsertMany([GARZA, renamed], 'registry_import')).toEqual({
+    expect(await upsertMany(patients, [GARZA, renamed], 'registry_import')).toEqual({
       inserted: 0,
       updated: 1,
       unchanged: 1,
@@ -80,7 +85,7 @@ describe.each(VARIANTS)('PatientRepository on $kind with $statements statements'
   });
 
   it('keeps the last row of a batch when an expediente repeats', async () => {
-    const summary = await patients.upsertMany([LOPEZ, { ...LOPEZ, nombres: 'JUAN JOSE' }], 'registry_import');
+    const summary = await upsertMany(patients, [LOPEZ, { ...LOPEZ, nombres: 'JUAN JOSE' }], 'registry_import');
     expect(summary.inserted).toBe(1);
     expect((await patients.findByExpediente(LOPEZ.expediente))?.nombres).toBe('JUAN JOSE');
   });
@@ -92,7 +97,7 @@ describe.each(VARIANTS)('PatientRepository on $kind with $statements statements'
       apellidoMaterno: 'SINTETICO',
       nombres: `NOMBRE${i % 11}`,
     }));
-    expect((await patients.upsertMany(many, 'registry_import')).inserted).toBe(1203);
+    expect((await upsertMany(patients, many, 'registry_import')).inserted).toBe(1203);
     expect(await patients.count()).toBe(1203);
     expect((await patients.list({ limit: 5, offset: 0 })).map((p) => p.expediente)).toHaveLength(5);
   });
@@ -128,7 +133,7 @@ describe.each(VARIANTS)('PatientRepository on $kind with $statements statements'
   });
 
   it('rolls a failed import back whole', async () => {
-    await patients.upsertMany([GARZA], 'registry_import');
+    await upsertMany(patients, [GARZA], 'registry_import');
     await expect(
       patients.importRegistry('registry_import', async (registryImport) => {
         await registryImport.upsert([LOPEZ, { ...GARZA, nombres: 'OTRA' }]);
@@ -152,7 +157,7 @@ describe.each(VARIANTS)('PatientRepository on $kind with $statements statements'
   });
 
   it('finds candidates by blocking key and by the owner of the expediente, with numbers for codes', async () => {
-    await patients.upsertMany([GARZA, LOPEZ, LOPEZ_TWIN], 'registry_import');
+    await upsertMany(patients, [GARZA, LOPEZ, LOPEZ_TWIN], 'registry_import');
     const query = { apellidoPaterno: 'LOPEZ', apellidoMaterno: 'RUIZ', nombres: 'JUAN' };
     const found = await patients.findCandidates({ expediente: '9999999999', keys: queryBlockingKeys(query) });
     expect(found.map((p) => p.expediente).sort()).toEqual([LOPEZ.expediente, LOPEZ_TWIN.expediente]);
@@ -164,7 +169,7 @@ describe.each(VARIANTS)('PatientRepository on $kind with $statements statements'
   });
 
   it('skips a key shared by more patients than the cap, whole', async () => {
-    await patients.upsertMany([LOPEZ, LOPEZ_TWIN], 'registry_import');
+    await upsertMany(patients, [LOPEZ, LOPEZ_TWIN], 'registry_import');
     const keys = patientBlockingKeys(LOPEZ).filter((k) => k.startsWith('p:'));
     expect(keys.length).toBeGreaterThan(0);
     expect(await patients.findCandidates({ expediente: '9999999999', keys, perKeyLimit: 1 })).toEqual([]);
@@ -173,7 +178,7 @@ describe.each(VARIANTS)('PatientRepository on $kind with $statements statements'
   });
 
   it('counts keys: term frequencies and candidate keys, following inserts and renames', async () => {
-    await patients.upsertMany([GARZA, LOPEZ, LOPEZ_TWIN], 'registry_import');
+    await upsertMany(patients, [GARZA, LOPEZ, LOPEZ_TWIN], 'registry_import');
     const lopezKeys = patientBlockingKeys(LOPEZ);
     const term = lopezKeys.find((k) => k.startsWith('t:s:'))!;
     const pair = lopezKeys.find((k) => k.startsWith('p:'))!;
@@ -184,14 +189,14 @@ describe.each(VARIANTS)('PatientRepository on $kind with $statements statements'
     expect(counts.has('t:s:NOEXISTE')).toBe(false);
     expect(typeof counts.get(pair)).toBe('number');
 
-    await patients.upsertMany([{ ...LOPEZ_TWIN, apellidoPaterno: 'MARTINEZ' }], 'registry_import');
+    await upsertMany(patients, [{ ...LOPEZ_TWIN, apellidoPaterno: 'MARTINEZ' }], 'registry_import');
     const after = await patients.countKeys([term, pair]);
     expect(after.get(term)).toBe(1);
     expect(after.get(pair)).toBe(1);
   });
 
   it('searches by part of the name and lists in name order', async () => {
-    await patients.upsertMany([LOPEZ, GARZA, LOPEZ_TWIN], 'registry_import');
+    await upsertMany(patients, [LOPEZ, GARZA, LOPEZ_TWIN], 'registry_import');
     expect((await patients.searchByName('garza tij', 10)).map((p) => p.expediente)).toEqual([
       GARZA.expediente,
     ]);

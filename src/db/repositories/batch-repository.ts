@@ -261,8 +261,4 @@ export class BatchRepository {
       .orderBy('completedAt')
       .execute();
   }
-
-  async deleteSession(sessionId: string): Promise<void> {
-    await this.db.deleteFrom('batchUploads').where('id', '=', sessionId).execute();
-  }
 }

@@ -41,11 +41,6 @@ export class PatientRepository {
     return this.statementsFor(this.db);
   }
 
-  /** Upserts rows in one transaction and says what it did (an import of one batch). */
-  async upsertMany(rows: PatientInput[], source: PatientSource): Promise<UpsertSummary> {
-    return this.importRegistry(source, (registryImport) => registryImport.upsert(rows));
-  }
-
   /**
    * Runs a whole registry import in ONE transaction: a killed import leaves the registry as it was,
    * and running it again is idempotent. That lets the import defer its index work to the end: on

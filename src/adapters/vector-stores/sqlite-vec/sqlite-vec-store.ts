@@ -19,7 +19,7 @@ import {
   createCollectionTables,
   createCollectionsTable,
 } from './schema.js';
-import { validateDocumentVectors, validateRecord } from '../validate-record.js';
+import { validateDocumentVectors } from '../validate-record.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 
 /** vec0's own limit on k in 0.1.9. */
@@ -118,15 +118,6 @@ export function createSqliteVecStore(options: SqliteVecStoreOptions): VectorStor
       assertOpen();
       const found = findCollection();
       return found ? { ...found.info } : null;
-    },
-
-    async upsert(records: VectorRecord[]): Promise<void> {
-      const { statements, dimension } = writableCollection();
-      if (records.length === 0) return;
-      for (const record of records) validateRecord(record, dimension);
-      db.transaction(() => {
-        for (const record of records) upsertRecord(statements, record);
-      })();
     },
 
     async replaceDocuments(documents: DocumentVectors[]): Promise<void> {

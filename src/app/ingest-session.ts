@@ -5,7 +5,7 @@ import type { BackendConfig } from '../config/load-config.js';
 import { runIngest, type IngestResult } from '../ingest/run-ingest.js';
 import { withRunLock } from '../ingest/run-lock.js';
 import type { IngestOptions } from '../ingest/types.js';
-import type { ReviewTally, ReviewWalk } from '../review/review-walk.js';
+import type { ReviewTally, ReviewWalk } from './review-walk.js';
 import { EXTRACTION_PROCESSES, INGEST_SQLITE_CACHE_MB } from './ingest-defaults.js';
 import { openPipelineAdapters } from './open-backends.js';
 import type { ExtractorName } from './open-extractor.js';

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { parseFilename } from '../core/filename/parse-filename.js';
 import type { MatchDecision, MatchThresholds } from '../core/matching/types.js';
 import { PatientRepository } from '../db/repositories/patient-repository.js';
-import { matchAgainstRegistry } from '../ingest/match-against-registry.js';
+import { matchAgainstRegistry } from '../db/match-against-registry.js';
 import { withRegistry, type RegistryLocation } from './open-registry.js';
 
 export interface FilenameMatch {

@@ -7,7 +7,7 @@ import { openDatabase } from '../db/open-database.js';
 import { PatientRepository } from '../db/repositories/patient-repository.js';
 import { UsageError } from '../errors.js';
 import { discoverFiles } from '../ingest/discover-files.js';
-import { matchAgainstRegistry } from '../ingest/match-against-registry.js';
+import { matchAgainstRegistry } from '../db/match-against-registry.js';
 import type { RegistryLocation } from './open-registry.js';
 
 export interface PlannedFile {

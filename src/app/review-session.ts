@@ -2,7 +2,7 @@ import type { BackendConfig } from '../config/load-config.js';
 import type { OpenDatabase } from '../db/open-database.js';
 import type { BatchFile } from '../db/schema.js';
 import { ReviewService } from '../review/review-service.js';
-import { ReviewWalk, type ReviewTally } from '../review/review-walk.js';
+import { ReviewWalk, type ReviewTally } from './review-walk.js';
 import { openSearchAdapters } from './open-backends.js';
 
 export interface ReviewSessionOptions {

@@ -3,11 +3,17 @@ import { z } from 'zod';
 import { currentUser } from '../app/current-user.js';
 import { DEFAULT_CONCURRENCY } from '../app/ingest-defaults.js';
 import { EXTRACTORS, type ExtractorName } from '../app/open-extractor.js';
-import { DEFAULT_CHUNK_OVERLAP, DEFAULT_CHUNK_SIZE, DEFAULT_EMBED_BATCH_SIZE, DEFAULT_THRESHOLDS } from '../core/pipeline/defaults.js';
+import {
+  DEFAULT_CHUNK_OVERLAP,
+  DEFAULT_CHUNK_SIZE,
+  DEFAULT_EMBED_BATCH_SIZE,
+  DEFAULT_STORE_BATCH_SIZE,
+  DEFAULT_THRESHOLDS,
+} from '../core/pipeline/defaults.js';
 import { parseByteSize } from '../core/pipeline/check-pdf-file.js';
-import { PROCESSING_TYPES } from '../db/schema.js';
+import { PROCESSING_TYPES } from '../core/pipeline/statuses.js';
 import { UsageError } from '../errors.js';
-import { DEFAULT_STORE_BATCH_SIZE, type IngestOptions } from '../ingest/types.js';
+import type { IngestOptions } from '../ingest/types.js';
 
 /** The flags of `ingest` that shape a run, as commander hands them over (strings). */
 export interface IngestFlags {

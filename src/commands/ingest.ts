@@ -99,14 +99,14 @@ export async function ingest(dir: string, options: IngestCommandOptions, context
     printIngestPlan(io, plan, Boolean(options.json));
     return ExitCode.Success;
   }
-  const [{ runIngestSession }, { openPipelineLogger }, { createLogListener }, { createIngestPresenter }] =
-    await Promise.all([
-      import('../app/ingest-session.js'),
-      import('../ingest/pipeline-logger.js'),
-      import('../ingest/log-listener.js'),
-      import('../ui/ingest-presenter.js'),
-    ]);
-  const logger = options.logFile ? await openPipelineLogger(options.logFile, { cwd: context.cwd }) : null;
+  const [{ runIngestSession }, { openIngestLog }, { createIngestPresenter }] = await Promise.all([
+    import('../app/ingest-session.js'),
+    import('../app/ingest-log.js'),
+    import('../ui/ingest-presenter.js'),
+  ]);
+  const log = options.logFile
+    ? await openIngestLog(options.logFile, { cwd: context.cwd, redact: Boolean(options.redact) })
+    : null;
   const presenter = await createIngestPresenter({
     json: Boolean(options.json),
     nonInteractive: Boolean(options.nonInteractive),
@@ -124,24 +124,23 @@ export async function ingest(dir: string, options: IngestCommandOptions, context
     interrupts = handleInterrupts({ onFirst: () => presenter.interrupted() });
     resolved.signal = interrupts.signal;
   }
-  const logListener = logger ? createLogListener(logger, { redact: Boolean(options.redact) }) : null;
   let result: IngestSessionResult;
   try {
     result = await runIngestSession(context, context.config!, resolved, {
       listener: (event) => {
-        logListener?.(event);
+        log?.listener(event);
         presenter.listener?.(event);
       },
       review: presenter.review,
       collectResults: Boolean(options.json),
     });
   } catch (error) {
-    logger?.error({ event: 'session_failed', error: (error as Error).message }, 'run stopped');
+    log?.stopped(error);
     throw error;
   } finally {
     interrupts?.dispose();
     await presenter.finish();
-    logger?.flush();
+    log?.flush();
   }
   await printResult(context, options, result);
   return exitCodeFor(

@@ -1,5 +1,5 @@
 import { Command } from '@commander-js/extra-typings';
-import { PROCESSING_TYPES, type ProcessingType } from '../db/schema.js';
+import { PROCESSING_TYPES, type ProcessingType } from '../core/pipeline/statuses.js';
 import { ExitCode } from '../errors.js';
 import { contextOf, finish, type CommandContext } from './context.js';
 import { writeJson, writeLine } from './shared/io.js';

@@ -1,5 +1,8 @@
 import path from 'node:path';
+import { redactConnectionString } from '../core/text/redact-connection-string.js';
 import { UsageError } from '../errors.js';
+
+export { redactConnectionString };
 
 export type DatabaseTarget =
   | { kind: 'sqlite'; path: string; display: string }
@@ -30,9 +33,4 @@ export function resolveDatabaseTarget(
   if (withoutScheme === ':memory:') return { kind: 'sqlite', path: ':memory:', display: ':memory:' };
   const absolute = path.resolve(options.cwd, withoutScheme);
   return { kind: 'sqlite', path: absolute, display: absolute };
-}
-
-/** Keeps passwords out of messages and logs. */
-export function redactConnectionString(url: string): string {
-  return url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
 }

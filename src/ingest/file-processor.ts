@@ -15,10 +15,10 @@ import { DocumentRepository } from '../db/repositories/document-repository.js';
 import { PatientRepository } from '../db/repositories/patient-repository.js';
 import type { BatchFileUpdate, MatchingStatus, Patient } from '../db/schema.js';
 import type { DiscoveredFile } from './discover-files.js';
-import { FileStageError } from './stage-error.js';
-import { prepareDocument } from './store-document.js';
+import { FileStageError } from '../documents/stage-error.js';
+import { prepareDocument } from '../documents/store-document.js';
 import type { GroupCommitter } from './group-committer.js';
-import { matchAgainstRegistry } from './match-against-registry.js';
+import { matchAgainstRegistry } from '../db/match-against-registry.js';
 import type { ProcessedFile } from './session-tally.js';
 import type { IngestDependencies, IngestOptions } from './types.js';
 

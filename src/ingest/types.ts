@@ -5,11 +5,7 @@ import type { VectorStore } from '../adapters/vector-stores/types.js';
 import type { OpenDatabase } from '../db/open-database.js';
 import type { ProcessingType } from '../db/schema.js';
 
-/**
- * Files written per group (one vector-store call and one database transaction) unless --store-batch-size
- * says otherwise: enough to share a commit among many files, few enough that a kill loses little work.
- */
-export const DEFAULT_STORE_BATCH_SIZE = 32;
+export { DEFAULT_STORE_BATCH_SIZE } from '../core/pipeline/defaults.js';
 
 export type { MatchThresholds };
 

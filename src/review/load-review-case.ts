@@ -5,7 +5,7 @@ import type { OpenDatabase } from '../db/open-database.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
 import { PatientRepository } from '../db/repositories/patient-repository.js';
 import { UserError } from '../errors.js';
-import { matchAgainstRegistry } from '../ingest/match-against-registry.js';
+import { matchAgainstRegistry } from '../db/match-against-registry.js';
 import { readSessionSettings } from './session-settings.js';
 import { previewLines } from './text-preview.js';
 import type { ReviewCase } from './types.js';

@@ -8,7 +8,7 @@ import { DocumentRepository } from '../db/repositories/document-repository.js';
 import { PatientRepository } from '../db/repositories/patient-repository.js';
 import { ReviewRepository } from '../db/repositories/review-repository.js';
 import type { BatchFile, BatchFileUpdate, Patient } from '../db/schema.js';
-import { storeDocument } from '../ingest/store-document.js';
+import { storeDocument } from '../documents/store-document.js';
 import { loadReviewCase } from './load-review-case.js';
 import { readSessionSettings } from './session-settings.js';
 import type {

@@ -1,5 +1,5 @@
 import type { PipelineListener } from '../core/pipeline/events.js';
-import type { ReviewWalk } from '../review/review-walk.js';
+import type { ReviewWalk } from '../app/review-walk.js';
 import { createPlainProgressListener } from './progress/plain-progress-listener.js';
 
 export interface IngestPresenterOptions {

@@ -1,8 +1,11 @@
-import type { BatchUpload } from '../db/schema.js';
 import type { SessionTotals } from '../core/pipeline/events.js';
 
 /** The closing lines of an ingest on stdout: what happened, and where to look next. */
-export function formatIngestSummary(result: { session: BatchUpload; totals: SessionTotals; seconds: number }): string[] {
+export function formatIngestSummary(result: {
+  session: { id: string; status: string };
+  totals: SessionTotals;
+  seconds: number;
+}): string[] {
   const t = result.totals;
   const s = result.session;
   const lines = [

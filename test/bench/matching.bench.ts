@@ -17,7 +17,7 @@ import type { MatchDecision } from '../../src/core/matching/types.js';
 import { resolveDatabaseTarget } from '../../src/db/database-url.js';
 import { openDatabase } from '../../src/db/open-database.js';
 import { PatientRepository, type PatientInput } from '../../src/db/repositories/patient-repository.js';
-import { matchAgainstRegistry } from '../../src/ingest/match-against-registry.js';
+import { matchAgainstRegistry } from '../../src/db/match-against-registry.js';
 import {
   formatFigures,
   gradeDecision,

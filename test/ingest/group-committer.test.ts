@@ -10,8 +10,8 @@ import { BatchRepository } from '../../src/db/repositories/batch-repository.js';
 import { PatientRepository } from '../../src/db/repositories/patient-repository.js';
 import type { BatchFile, Patient } from '../../src/db/schema.js';
 import { GroupCommitter } from '../../src/ingest/group-committer.js';
-import { FileStageError } from '../../src/ingest/stage-error.js';
-import { prepareDocument, type FileWrite } from '../../src/ingest/store-document.js';
+import { FileStageError } from '../../src/documents/stage-error.js';
+import { prepareDocument, type FileWrite } from '../../src/documents/store-document.js';
 import { createTestDatabase, DATABASE_KINDS, SESSION_OPTIONS, type TestDatabase } from '../support/databases.js';
 
 const embedder = createHashingEmbedder();

@@ -1,8 +1,7 @@
 import { Box, Text } from 'ink';
 import { formatPatientName } from '../../core/registry/patient-name.js';
 import { sanitizeForTerminal } from '../../core/text/sanitize-for-terminal.js';
-import type { ReviewWalkState } from '../../review/review-walk.js';
-import type { ReviewCase } from '../../review/types.js';
+import type { ReviewCase, ReviewWalkState } from '../../app/review-walk.js';
 import { truncateMiddle } from '../format.js';
 import { REVIEW_KEY_HINT, REVIEW_KEYS } from '../key-bindings.js';
 import { useTheme } from '../theme.js';

@@ -1,6 +1,8 @@
 import { describeError } from '../core/text/describe-error.js';
-import type { ReviewService } from './review-service.js';
-import type { ReviewCase, ReviewChoice } from './types.js';
+import type { ReviewService } from '../review/review-service.js';
+import type { ReviewCase, ReviewChoice } from '../review/types.js';
+
+export type { ReviewCase };
 
 /** What a key asks for; the key bindings map keys to these. */
 export type ReviewAction =

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { TextExtractor } from '../adapters/extraction/types.js';
 import type { PipelineListener } from '../core/pipeline/events.js';
 import type { BackendConfig } from '../config/load-config.js';
 import { runIngest, type IngestResult } from '../ingest/run-ingest.js';
@@ -28,6 +29,8 @@ export interface IngestSessionHooks {
   review?: (walk: ReviewWalk, reviewer: string) => Promise<void>;
   /** Keep every file's result for the report (the JSON output). */
   collectResults?: boolean;
+  /** An extractor to use instead of starting the configured one (the caller keeps and closes it). */
+  extractor?: TextExtractor;
 }
 
 export interface IngestSessionResult extends IngestResult {
@@ -58,6 +61,7 @@ export async function runIngestSession(
           timeoutMs: options.timeoutSeconds * 1000,
           extractor: options.extractor,
           workers: Math.min(EXTRACTION_PROCESSES, options.concurrency),
+          openedExtractor: hooks.extractor,
         });
         const listener: PipelineListener = (event) => {
           if (event.type === 'session_started') void lock.setSession(event.sessionId).catch(() => undefined);

@@ -36,20 +36,23 @@ export async function openPipelineAdapters(options: {
   workers?: number;
   /** `pdf-parse` (default, needs nothing installed) or `pdftotext` (poppler-utils, faster). */
   extractor?: ExtractorName;
+  /** An extractor the caller opened and keeps (a test's stand-in, a worker's): used instead, never closed here. */
+  openedExtractor?: TextExtractor;
   /** Chunks per call to a remote embedder, gathered across the files in flight. */
   embedBatchSize?: number;
 }): Promise<PipelineAdapters> {
   const { backends } = options;
   const collection = options.collection ?? backends.collection;
   const needsVectors = options.processingType !== 'complete';
-  const extractor = await openExtractor(options.extractor ?? 'pdf-parse', options);
+  const extractor = options.openedExtractor ?? (await openExtractor(options.extractor ?? 'pdf-parse', options));
+  const closeExtractor = options.openedExtractor ? async () => undefined : () => extractor.close();
   let search: SearchAdapters | null = null;
   try {
     search = needsVectors
       ? await openSearchAdapters({ database: options.database, backends, collection })
       : null;
   } catch (error) {
-    await extractor.close();
+    await closeExtractor();
     throw error;
   }
   let embedder = search?.embedder ?? null;
@@ -64,7 +67,7 @@ export async function openPipelineAdapters(options: {
     vectorStore: search?.vectorStore ?? null,
     collection,
     close: async () => {
-      await extractor.close();
+      await closeExtractor();
       await search?.vectorStore.close();
     },
   };

@@ -40,7 +40,8 @@ export async function cleanUp(
   if (!sessionId && !options.olderThan) throw new UsageError('name a session, or give --older-than (e.g. 7d)');
   if (sessionId && options.olderThan) throw new UsageError('give either a session or --older-than, not both');
   if (options.purge && options.olderThan) throw new UsageError('--purge works on one named session at a time');
-  const cutoff = options.olderThan ? new Date(Date.now() - parseDuration(options.olderThan)).toISOString() : null;
+  const now = context.now?.() ?? new Date();
+  const cutoff = options.olderThan ? new Date(now.getTime() - parseDuration(options.olderThan)).toISOString() : null;
   const { cleanupSessions } = await import('../app/cleanup-sessions.js');
   const reports = await cleanupSessions(context, context.config!, {
     session: sessionId,

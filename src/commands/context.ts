@@ -1,4 +1,5 @@
 import type { CommandUnknownOpts } from '@commander-js/extra-typings';
+import type { TextExtractor } from '../adapters/extraction/types.js';
 import type { BackendConfig, BackendFlags } from '../config/load-config.js';
 import type { CommandIo } from './shared/io.js';
 
@@ -8,6 +9,8 @@ export interface ProgramEnvironment {
   env: NodeJS.ProcessEnv;
   io: CommandIo;
   stdin: NodeJS.ReadStream;
+  /** The clock (default: the system's); tests inject one instead of waiting for time to pass. */
+  now?: () => Date;
 }
 
 /**
@@ -26,6 +29,11 @@ export interface CommandContext extends ProgramEnvironment {
   configError?: unknown;
   /** Stops a long run (Ctrl-C); the command installs its own handlers when absent. */
   signal?: AbortSignal;
+  /**
+   * A text extractor to use instead of starting the configured one: a dependency a caller can inject (a
+   * test's stand-in for the extraction pool; a long-lived process that keeps one open).
+   */
+  extractor?: TextExtractor;
 }
 
 export function processEnvironment(): ProgramEnvironment {

@@ -133,6 +133,7 @@ export async function ingest(dir: string, options: IngestCommandOptions, context
       },
       review: presenter.review,
       collectResults: Boolean(options.json),
+      extractor: context.extractor,
     });
   } catch (error) {
     log?.stopped(error);

@@ -25,9 +25,9 @@ beforeEach(() => {
 });
 afterEach(() => workspace.cleanup());
 
-const context = (io?: CommandIo) => commandContext({ db: workspace.db, cwd: workspace.root, io });
+const context = (io?: CommandIo, now?: () => Date) => commandContext({ db: workspace.db, cwd: workspace.root, io, now });
 
-describe('status, sessions and processing-types', () => {
+describe('status, sessions and processing-types', { tags: ['slow'] }, () => {
   it('reports a session by id prefix, with every file', async () => {
     const { io, stdout } = captureIo();
     await showStatus(sessionId.slice(0, 8), { json: true }, await context(io));
@@ -47,7 +47,7 @@ describe('status, sessions and processing-types', () => {
   });
 });
 
-describe('cleanup', () => {
+describe('cleanup', { tags: ['slow'] }, () => {
   it("removes a session's working state but keeps documents and pending reviews", async () => {
     const { io, stdout } = captureIo();
     await cleanUp(sessionId, { json: true }, await context(io));
@@ -69,8 +69,9 @@ describe('cleanup', () => {
     await cleanUp(undefined, { olderThan: '7d', json: true }, await context(old.io));
     expect(JSON.parse(old.stdout()).sessions).toEqual([]);
     const now = captureIo();
-    await new Promise((r) => setTimeout(r, 5));
-    await cleanUp(undefined, { olderThan: '0m', json: true }, await context(now.io));
+    // A minute on, the session finished more than 0 minutes ago.
+    const later = () => new Date(Date.now() + 60_000);
+    await cleanUp(undefined, { olderThan: '0m', json: true }, await context(now.io, later));
     expect(JSON.parse(now.stdout()).sessions.map((s: { session_id: string }) => s.session_id)).toEqual([sessionId]);
     const purge = captureIo();
     await cleanUp(sessionId, { purge: true, json: true }, await context(purge.io));

@@ -9,6 +9,7 @@ import { searchDocuments } from '../../src/commands/search.js';
 import { loadBackendConfig } from '../../src/config/load-config.js';
 import { openVectorStore } from '../../src/app/open-backends.js';
 import { commandContext } from '../support/command-context.js';
+import { inProcessExtractor } from '../support/ingest-fixture.js';
 import { DocumentRepository } from '../../src/db/repositories/document-repository.js';
 import {
   captureIo,
@@ -31,7 +32,7 @@ const COMBINATIONS = DATABASE_KINDS.flatMap((db) => [
   ...(chromaWanted() ? [{ db, store: 'chroma' as const }] : []),
 ]);
 
-describe.each(COMBINATIONS)('ingest with the OpenAI embedder on $db + $store', ({ db, store }) => {
+describe.each(COMBINATIONS)('ingest with the OpenAI embedder on $db + $store', { tags: ['slow'] }, ({ db, store }) => {
   let cwd: string;
   let database: TestDatabase;
   let server: FakeOpenAiServer;
@@ -69,7 +70,7 @@ describe.each(COMBINATIONS)('ingest with the OpenAI embedder on $db + $store', (
   it('ingests the sample, finds it again, and stores nothing twice on a re-run', async () => {
     expect(await importPatients(REGISTRY, {}, await commandContext({ cwd, env }))).toBe(0);
     const first = captureIo();
-    await ingest(SAMPLE, { json: true, nonInteractive: true }, await commandContext({ cwd, env, io: first.io }));
+    await ingest(SAMPLE, { json: true, nonInteractive: true }, await commandContext({ cwd, env, io: first.io, extractor: inProcessExtractor }));
     const report = JSON.parse(first.stdout()) as {
       processed_files: number;
       files: { chunks: number | null }[];
@@ -96,7 +97,7 @@ describe.each(COMBINATIONS)('ingest with the OpenAI embedder on $db + $store', (
       await vectors.close();
 
       const again = captureIo();
-      await ingest(SAMPLE, { json: true, nonInteractive: true }, await commandContext({ cwd, env, io: again.io }));
+      await ingest(SAMPLE, { json: true, nonInteractive: true }, await commandContext({ cwd, env, io: again.io, extractor: inProcessExtractor }));
       expect((JSON.parse(again.stdout()) as { duplicates: number }).duplicates).toBeGreaterThan(10);
       expect(await new DocumentRepository(opened.db).countAll()).toBe(documents);
       const reread = await openVectorStore(opened, backends);

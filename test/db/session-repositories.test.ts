@@ -148,7 +148,8 @@ describe.each(DATABASE_KINDS)('session, document and audit repositories on %s', 
   });
 
   it('records audit events with their details, newest first, by session', async () => {
-    const audit = new AuditRepository(database.db);
+    let at = Date.parse('2026-03-01T02:00:00.000Z');
+    const audit = new AuditRepository(database.db, () => new Date((at += 1000)));
     const session = await newSession();
     await audit.record({
       actor: 'tester',
@@ -156,7 +157,6 @@ describe.each(DATABASE_KINDS)('session, document and audit repositories on %s', 
       batchId: session.id,
       details: { files: 2 },
     });
-    await new Promise((resolve) => setTimeout(resolve, 5));
     await audit.record({
       actor: 'tester',
       action: 'patient_created',

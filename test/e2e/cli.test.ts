@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTempDir } from '../support/databases.js';
 import { runCli, spawnCli } from '../support/cli-binary.js';
@@ -10,7 +11,7 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(cwd, { recursive: true, force: true }));
 
-describe('the tecsalud-batch binary', () => {
+describe('the tecsalud-batch binary', { tags: ['slow'] }, () => {
   it('lists every command with an example and the exit codes in --help', async () => {
     const { code, stdout } = await runCli(['--help'], { cwd });
     expect(code).toBe(0);
@@ -29,6 +30,19 @@ describe('the tecsalud-batch binary', () => {
     }
     expect(stdout).toContain('Examples:');
     expect(stdout).toContain('Exit codes:');
+  });
+
+  it('loads nothing heavy for --help: no database driver, pdf.js, Ink, SDK or schema library', async () => {
+    const { code, stderr } = await runCli(['--help'], {
+      cwd,
+      nodeOptions: ['--import', path.join(REPO_ROOT, 'test/support/trace-module-loads.mjs')],
+    });
+    expect(code).toBe(0);
+    const packages = new Set(
+      [...stderr.matchAll(/^loaded file:\/\/.*?\/node_modules\/((?:@[^/]+\/)?[^/]+)\//gm)].map((m) => m[1]),
+    );
+    expect([...packages].sort()).toEqual(['@commander-js/extra-typings', 'commander']);
+    expect(stderr).toMatch(/loaded file:.*dist\/cli\.js/);
   });
 
   it('prints its version', async () => {

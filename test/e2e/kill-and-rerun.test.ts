@@ -75,7 +75,7 @@ async function ingestUntilKilled(afterDocuments: number): Promise<boolean> {
   return false;
 }
 
-describe('a run killed with SIGKILL at random points, then re-run', () => {
+describe('a run killed with SIGKILL at random points, then re-run', { tags: ['slow'] }, () => {
   it('ends with every file ingested exactly once: no missing or duplicate document, patient or vector', async () => {
     const total = manifest.files.length;
     // Two kills at pseudo-random depths (seeded from the clock, printed so a failure can be replayed).

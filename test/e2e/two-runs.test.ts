@@ -7,7 +7,7 @@ import { createTempDir, createTestDatabase, DATABASE_KINDS, type TestDatabase } 
 import { REGISTRY_CSV, SAMPLE_DIR } from '../support/ingest-fixture.js';
 
 
-describe.each(DATABASE_KINDS)('two ingests started at the same instant on %s', (kind) => {
+describe.each(DATABASE_KINDS)('two ingests started at the same instant on %s', { tags: ['slow'] }, (kind) => {
   let cwd: string;
   let database: TestDatabase;
   beforeEach(async () => {

@@ -10,7 +10,7 @@ import { chromaWanted, createScratchChromaDatabase } from '../support/chroma.js'
 import { commandContext } from '../support/command-context.js';
 import { captureIo, createTempDir } from '../support/databases.js';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server.js';
-import { REGISTRY_CSV, SAMPLE_DIR, type JsonReport } from '../support/ingest-fixture.js';
+import { inProcessExtractor, REGISTRY_CSV, SAMPLE_DIR, type JsonReport } from '../support/ingest-fixture.js';
 
 const KEY = 'sk-faults-fake';
 let cwd: string;
@@ -47,7 +47,7 @@ async function runIngest(
   runEnv: NodeJS.ProcessEnv,
   flags: IngestCommandOptions = {},
 ): Promise<number> {
-  const context = await commandContext({ cwd, env: runEnv, io });
+  const context = await commandContext({ cwd, env: runEnv, io, extractor: inProcessExtractor });
   return ingestCommand(SAMPLE_DIR, { json: true, nonInteractive: true, ...flags }, context);
 }
 
@@ -59,7 +59,7 @@ async function ingest(extraEnv: NodeJS.ProcessEnv = {}): Promise<{ code: number;
 
 const outcomes = (report: JsonReport) => new Map(report.files.map((f) => [f.filename, f.outcome]));
 
-describe('the embeddings server down, then back', () => {
+describe('the embeddings server down, then back', { tags: ['slow'] }, () => {
   it('fails each file clearly after bounded retries, goes on, and a re-run completes exactly those files', async () => {
     server.inject(...Array.from({ length: 200 }, () => ({ kind: 'status' as const, status: 503 })));
     const down = await ingest();
@@ -124,7 +124,7 @@ async function startCuttableProxy(target: URL): Promise<{ url: string; cut(): vo
   };
 }
 
-describe.runIf(chromaWanted())('the Chroma server going away', () => {
+describe.runIf(chromaWanted())('the Chroma server going away', { tags: ['slow'] }, () => {
   it('down from the start: the run stops before touching any file, with the service-unavailable exit code', async () => {
     const scratch = await createScratchChromaDatabase();
     try {
@@ -143,17 +143,15 @@ describe.runIf(chromaWanted())('the Chroma server going away', () => {
     const proxy = await startCuttableProxy(new URL(scratch.url));
     try {
       writeConfig({ vectorStore: 'chroma' });
-      let seen = 0;
-      server.requests.length = 0;
+      const before = server.requests.length;
       const { io, stdout } = captureIo();
-      const cutter = setInterval(() => {
-        seen = server.requests.length;
-        if (seen >= 4) proxy.cut();
-      }, 5);
+      // Chroma goes away when the fourth embedding request of the run arrives: files are in mid-flight.
+      server.onRequest((_request, count) => {
+        if (count - before === 4) proxy.cut();
+      });
       await runIngest(io, { ...env, CHROMA_URL: proxy.url, CHROMA_DATABASE: scratch.database }, {
         concurrency: '1',
       }).catch(() => undefined);
-      clearInterval(cutter);
       const report = JSON.parse(stdout() || '{"files":[]}') as JsonReport;
       const failed = report.files.filter((f) => f.outcome === 'vector_store_failed');
       expect(failed.length).toBeGreaterThan(0);

@@ -58,7 +58,7 @@ async function countVectors(): Promise<number> {
   }
 }
 
-describe('ingest on the committed sample', () => {
+describe('ingest on the committed sample', { tags: ['slow'] }, () => {
   it('ends every file in a known state that the manifest allows', async () => {
     const { code, report } = await ingestJson(workspace, { concurrency: '4' });
     expect(code).toBe(ExitCode.SomeFailed); // the sample has three bad files
@@ -70,7 +70,10 @@ describe('ingest on the committed sample', () => {
       const file = files.get(expected.filename.normalize('NFC')) ?? files.get(expected.filename);
       expect(file, expected.filename).toBeDefined();
       const decision = file!.match?.decision;
-      expect(expected.acceptable, `${expected.filename}: ${decision}`).toContain(decision);
+      // A new patient's later files may be matched after an earlier one created the patient: they attach to
+      // it ('auto'). Which file comes first is a race; that one patient is created is checked below.
+      const acceptable = expected.acceptable.includes('new') ? [...expected.acceptable, 'auto'] : expected.acceptable;
+      expect(acceptable, `${expected.filename}: ${decision}`).toContain(decision);
       if (decision === 'auto' || decision === 'new') {
         expect(file!.outcome).toBe('ingested');
         expect(file!.match?.patient_expediente).toBe(expected.expediente);
@@ -124,7 +127,7 @@ describe('ingest on the committed sample', () => {
   });
 });
 
-describe('processing types', () => {
+describe('processing types', { tags: ['slow'] }, () => {
   it('complete stores the full text and no vectors; vectorized stores vectors and no text', async () => {
     await ingestJson(workspace, { type: 'complete' });
     const open = await openWorkspaceDb(workspace);
@@ -157,7 +160,7 @@ describe('processing types', () => {
   });
 });
 
-describe('--force', () => {
+describe('--force', { tags: ['slow'] }, () => {
   it('re-ingests and leaves no stale chunks when the new version has fewer', async () => {
     const small = await ingestJson(workspace, { chunkSize: '300', chunkOverlap: '50' });
     const vectorsSmall = await countVectors();
@@ -171,7 +174,7 @@ describe('--force', () => {
   });
 });
 
-describe('validation and problem files', () => {
+describe('validation and problem files', { tags: ['slow'] }, () => {
   it('gives encrypted, image-only, corrupt, truncated and duplicate files their own outcome', async () => {
     const problems = path.join(FIXTURES, 'problem-pdfs');
     const name = (n: string, type: string) => `3000768077_HUERTA SOTO, GABRIELA_${n}_${type}.pdf`;
@@ -182,7 +185,7 @@ describe('validation and problem files', () => {
     const original = fs.readdirSync(workspace.dropDir).find((f) => f.startsWith('3000768077') && f.endsWith('_LAB.pdf'))!;
     fs.mkdirSync(path.join(workspace.dropDir, 'copia'));
     fs.copyFileSync(path.join(workspace.dropDir, original), path.join(workspace.dropDir, 'copia', name('9000000005', 'LAB')));
-    const { report } = await ingestJson(workspace);
+    const { report } = await ingestJson(workspace, {}, { extractor: 'configured' });
     const files = byFilename(report);
     expect(files.get(name('9000000001', 'LAB'))!.outcome).toBe('encrypted');
     expect(files.get(name('9000000002', 'RX'))!.outcome).toBe('image_only');
@@ -228,7 +231,7 @@ describe('validation and problem files', () => {
   });
 });
 
-describe('--dry-run', () => {
+describe('--dry-run', { tags: ['slow'] }, () => {
   it('plans without writing, not even a database file', async () => {
     const fresh = createWorkspace();
     try {

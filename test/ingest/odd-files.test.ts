@@ -16,7 +16,7 @@ afterEach(() => workspace.cleanup());
 
 const VALID = '3000768077_HUERTA SOTO, GABRIELA_6380098785_LAB.pdf';
 
-describe('odd files: each recorded with a clear reason, none stops the batch', () => {
+describe('odd files: each recorded with a clear reason, none stops the batch', { tags: ['slow'] }, () => {
   it('handles control characters, very long and NFD names, a huge file, and a file that vanishes mid-run', async () => {
     const drop = workspace.dropDir;
     const source = path.join(drop, VALID);

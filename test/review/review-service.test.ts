@@ -90,7 +90,7 @@ async function patientCount(): Promise<number> {
   return Number(row.n);
 }
 
-describe('review service', () => {
+describe('review service', { tags: ['slow'] }, () => {
   it('lists the pending reviews of all sessions and of one session', async () => {
     const all = await service.listPending();
     expect(all.map((f) => f.filename).sort()).toEqual([ID_CONFLICT_FILE, NAME_ONLY_FILE].sort());

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createCommandContext, type CommandContext } from '../../src/commands/context.js';
+import type { TextExtractor } from '../../src/adapters/extraction/types.js';
 import type { CommandIo } from '../../src/commands/shared/io.js';
 import type { BackendConfig } from '../../src/config/load-config.js';
 import { captureIo } from './databases.js';
@@ -15,6 +16,10 @@ export interface TestContextOptions {
   io?: CommandIo;
   stdin?: NodeJS.ReadStream;
   signal?: AbortSignal;
+  /** The clock the command reads. */
+  now?: () => Date;
+  /** Injected in place of the configured extractor (see in-process-extractor). */
+  extractor?: TextExtractor;
   /** Other configuration flags, as commander would hand them over. */
   flags?: {
     config?: string;
@@ -35,11 +40,16 @@ export async function commandContext(options: TestContextOptions): Promise<Comma
       env: options.env ?? {},
       io: options.io ?? captureIo().io,
       stdin: options.stdin ?? process.stdin,
+      ...(options.now ? { now: options.now } : {}),
     },
     { db: options.db, ...options.flags },
     { readConfig: true },
   );
-  return options.signal ? { ...context, signal: options.signal } : context;
+  return {
+    ...context,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.extractor ? { extractor: options.extractor } : {}),
+  };
 }
 
 /** The configuration of a run with no flags, no environment and no config file: the embedded defaults. */

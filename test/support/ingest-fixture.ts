@@ -6,6 +6,10 @@ import { ingest, type IngestCommandOptions } from '../../src/commands/ingest.js'
 import { resolveDatabaseTarget } from '../../src/db/database-url.js';
 import { openDatabase, type OpenDatabase } from '../../src/db/open-database.js';
 import { commandContext } from './command-context.js';
+import { createInProcessExtractor } from './in-process-extractor.js';
+
+/** The stand-in every in-process ingest of a test file shares (see in-process-extractor). */
+export const inProcessExtractor = createInProcessExtractor();
 import { captureIo, createTempDir } from './databases.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -63,14 +67,20 @@ export interface JsonReport {
   files: JsonFile[];
 }
 
-/** Runs `ingest --json --non-interactive` in-process and returns the parsed report and the exit code. */
+/**
+ * Runs `ingest --json --non-interactive` in-process and returns the parsed report and the exit code. Text
+ * comes from the in-process stand-in for the extraction pool unless `extractor: 'configured'` (the tests that
+ * are about extraction, or choose an extractor with --extractor).
+ */
 export async function ingestJson(
   workspace: Workspace,
   extra: IngestCommandOptions & { signal?: AbortSignal } = {},
+  run: { extractor?: 'in-process' | 'configured' } = {},
 ): Promise<{ code: number; report: JsonReport; stderr: string }> {
   const { io, stdout, stderr } = captureIo();
   const { signal, ...flags } = extra;
-  const context = await commandContext({ cwd: workspace.root, db: workspace.db, io, signal });
+  const extractor = run.extractor === 'configured' ? undefined : inProcessExtractor;
+  const context = await commandContext({ cwd: workspace.root, db: workspace.db, io, signal, extractor });
   const code = await ingest(workspace.dropDir, { json: true, nonInteractive: true, user: 'test-admin', ...flags }, context);
   return { code, report: JSON.parse(stdout()) as JsonReport, stderr: stderr() };
 }

@@ -6,6 +6,7 @@ import { ingest } from '../../../src/commands/ingest.js';
 import { resolveDatabaseTarget } from '../../../src/db/database-url.js';
 import { openDatabase, type OpenDatabase } from '../../../src/db/open-database.js';
 import { commandContext } from '../../support/command-context.js';
+import { createInProcessExtractor } from '../../support/in-process-extractor.js';
 import { createTempDir } from '../../support/databases.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -30,7 +31,8 @@ export async function ingestSample(): Promise<IngestedSample> {
   fs.cpSync(SAMPLE_DIR, sourceDir, { recursive: true });
   const templateDb = path.join(dir, 'template.db');
   await importRegistry({ file: REGISTRY_CSV, db: templateDb, cwd: dir });
-  await ingest(sourceDir, { nonInteractive: true, json: true }, await commandContext({ cwd: dir, db: templateDb }));
+  const context = await commandContext({ cwd: dir, db: templateDb, extractor: createInProcessExtractor() });
+  await ingest(sourceDir, { nonInteractive: true, json: true }, context);
   return { templateDb, sourceDir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 

@@ -12,6 +12,8 @@ export const sessionOptionsSchema = z.object({
   max_files: z.number().int().positive(),
   chunk_size: z.number().int().positive(),
   chunk_overlap: z.number().int().nonnegative(),
+  /** Chunks per embedder call: a review that stores one of the session's files embeds it the same way. */
+  embed_batch_size: z.number().int().positive(),
   force: z.boolean(),
   thresholds: z.object({ auto: z.number().min(0).max(1), review: z.number().min(0).max(1) }),
   collection: z.string().min(1),

@@ -110,6 +110,7 @@ async function openSession(
       max_files: options.maxFiles,
       chunk_size: options.chunkSize,
       chunk_overlap: options.chunkOverlap,
+      embed_batch_size: options.embedBatchSize,
       force: options.force,
       thresholds: options.thresholds,
       collection: deps.collection,

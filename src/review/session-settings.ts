@@ -25,7 +25,7 @@ export function readSessionSettings(session: Pick<BatchUpload, 'processingType' 
     processingType: session.processingType,
     chunkSize: options.chunk_size ?? DEFAULT_CHUNK_SIZE,
     chunkOverlap: options.chunk_overlap ?? DEFAULT_CHUNK_OVERLAP,
-    embedBatchSize: DEFAULT_EMBED_BATCH_SIZE,
+    embedBatchSize: options.embed_batch_size ?? DEFAULT_EMBED_BATCH_SIZE,
     collection: options.collection ?? DEFAULT_COLLECTION,
     thresholds: options.thresholds ?? DEFAULT_THRESHOLDS,
   };

@@ -79,6 +79,7 @@ export const SESSION_OPTIONS: SessionOptions = {
   max_files: 1000,
   chunk_size: 1000,
   chunk_overlap: 200,
+  embed_batch_size: 256,
   force: false,
   thresholds: { auto: 0.95, review: 0.6 },
   collection: 'medical_documents',

@@ -60,7 +60,7 @@ export async function checkHealth(options: {
     };
     let database: OpenDatabase | null = null;
     await guard('database', async () => {
-      const target = resolveDatabaseTarget(secrets.db, { cwd: options.cwd, env: {} });
+      const target = resolveDatabaseTarget(secrets.db, { cwd: options.cwd });
       database = await openDatabase(target, { migrate: false, connectTimeoutMs: 5000 });
       const pending = await pendingMigrations(database);
       if (pending.length > 0) {

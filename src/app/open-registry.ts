@@ -1,12 +1,11 @@
 import { resolveDatabaseTarget } from '../db/database-url.js';
 import { openDatabase, type OpenDatabase, type OpenDatabaseOptions } from '../db/open-database.js';
 
-/** Where the registry is: `--db` as resolved by the configuration, relative to `cwd`. */
+/** Where the registry is: the configured database (flags > env > config file), relative to `cwd`. */
 export interface RegistryLocation {
-  /** `--db` value; falls back to TECSALUD_DB, then ./tecsalud-batch.db. */
+  /** The configuration's `db`; undefined: ./tecsalud-batch.db. */
   db: string | undefined;
   cwd: string;
-  env?: NodeJS.ProcessEnv;
 }
 
 /** Opens (and migrates) the registry database. The caller closes it. */
@@ -14,7 +13,7 @@ export async function openRegistry(
   location: RegistryLocation,
   options: OpenDatabaseOptions = {},
 ): Promise<OpenDatabase> {
-  const target = resolveDatabaseTarget(location.db, { cwd: location.cwd, env: location.env ?? process.env });
+  const target = resolveDatabaseTarget(location.db, { cwd: location.cwd });
   return openDatabase(target, options);
 }
 

@@ -36,7 +36,7 @@ export async function planIngest(
   if (!fs.existsSync(options.sourceDir) || !fs.statSync(options.sourceDir).isDirectory()) {
     throw new UsageError(`the folder '${options.sourceDir}' does not exist`);
   }
-  const target = resolveDatabaseTarget(location.db, { cwd: location.cwd, env: location.env ?? process.env });
+  const target = resolveDatabaseTarget(location.db, { cwd: location.cwd });
   const readTarget: DatabaseTarget =
     target.kind === 'sqlite' && target.path !== ':memory:' && !fs.existsSync(target.path)
       ? { kind: 'sqlite', path: ':memory:', display: ':memory:' }

@@ -5,7 +5,7 @@ import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { contextOf, finish, type CommandContext } from './context.js';
 import { writeJson, writeLine } from './shared/io.js';
-import { dbOption, examples, jsonOption } from './shared/options.js';
+import { configOption, dbOption, examples, jsonOption } from './shared/options.js';
 
 export function matchCommand() {
   return matchOptions().action(async (filenames, options, command) =>
@@ -19,6 +19,7 @@ function matchOptions() {
     .summary('explain how filenames would match against the current registry')
     .argument('<filename...>', 'TecSalud filenames')
     .addOption(dbOption())
+    .addOption(configOption())
     .addOption(jsonOption())
     .option('--auto-threshold <x>', `auto-assign threshold (default ${DEFAULT_THRESHOLDS.auto.toFixed(2)})`)
     .option('--review-threshold <x>', `review threshold (default ${DEFAULT_THRESHOLDS.review.toFixed(2)})`)

@@ -3,7 +3,7 @@ import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { contextOf, finish, type CommandContext } from './context.js';
 import { writeJson, writeLine } from './shared/io.js';
-import { dbOption, examples, jsonOption } from './shared/options.js';
+import { configOption, dbOption, examples, jsonOption } from './shared/options.js';
 import { toSessionJson } from './shared/report-json.js';
 
 export function sessionsCommand() {
@@ -16,6 +16,7 @@ function sessionsOptions() {
     .summary('list recent sessions')
     .addOption(new Option('--limit <n>', 'how many').default('20'))
     .addOption(dbOption())
+    .addOption(configOption())
     .addOption(jsonOption())
     .addHelpText('after', examples('sessions --json'));
 }

@@ -3,7 +3,7 @@ import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
 import { ExitCode } from '../errors.js';
 import { contextOf, finish, type CommandContext } from './context.js';
 import { writeJson, writeLine } from './shared/io.js';
-import { dbOption, examples, jsonOption } from './shared/options.js';
+import { configOption, dbOption, examples, jsonOption } from './shared/options.js';
 import { toBatchFileJson, toSessionJson } from './shared/report-json.js';
 
 export function statusCommand() {
@@ -17,6 +17,7 @@ function statusOptions() {
     .argument('[session]', 'session id or its first characters')
     .option('--files', 'list every file with its outcome')
     .addOption(dbOption())
+    .addOption(configOption())
     .addOption(jsonOption())
     .addHelpText('after', examples('status', 'status 3f2a9c1e --files'));
 }

@@ -11,14 +11,12 @@ export type DatabaseTarget =
 export const DEFAULT_DATABASE = './tecsalud-batch.db';
 
 /**
- * The one place that turns `--db` / `TECSALUD_DB` into a backend. Accepted:
+ * The one place that turns the configured database (`--db` > TECSALUD_DB > the config file's `db`, resolved
+ * by config/load-config) into a backend; absent, ./tecsalud-batch.db. Accepted:
  * `PATH`, `sqlite:PATH`, `sqlite://PATH`, `:memory:`, `postgres://…`, `postgresql://…`.
  */
-export function resolveDatabaseTarget(
-  value: string | undefined,
-  options: { cwd: string; env?: NodeJS.ProcessEnv },
-): DatabaseTarget {
-  const raw = (value ?? options.env?.TECSALUD_DB ?? DEFAULT_DATABASE).trim();
+export function resolveDatabaseTarget(value: string | undefined, options: { cwd: string }): DatabaseTarget {
+  const raw = (value ?? DEFAULT_DATABASE).trim();
   if (raw === '') throw new UsageError('the database location is empty', 'pass --db PATH or --db postgres://…');
   if (/^postgres(ql)?:\/\//i.test(raw)) {
     return { kind: 'postgres', connectionString: raw, display: redactConnectionString(raw) };

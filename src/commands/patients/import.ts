@@ -4,7 +4,7 @@ import { sanitizeForTerminal } from '../../core/text/sanitize-for-terminal.js';
 import { ExitCode } from '../../errors.js';
 import { contextOf, finish, type CommandContext } from '../context.js';
 import { writeJson, writeLine } from '../shared/io.js';
-import { dbOption, examples, jsonOption, userOption } from '../shared/options.js';
+import { configOption, dbOption, examples, jsonOption, userOption } from '../shared/options.js';
 
 export function patientsImportCommand() {
   return patientsImportOptions().action(async (file, options, command) => finish(command, await importPatients(file, options, contextOf(command))));
@@ -22,6 +22,7 @@ function patientsImportOptions() {
     .argument('<file>', 'CSV file (UTF-8, with or without BOM)')
     .addOption(userOption('who imports'))
     .addOption(dbOption())
+    .addOption(configOption())
     .addOption(jsonOption())
     .addHelpText('after', examples('patients import fixtures/registry.csv --db sqlite:./registry.db'));
 }
@@ -43,7 +44,6 @@ export async function importPatients(
     file,
     db: context.db,
     cwd: context.cwd,
-    env: context.env,
     user: options.user,
     batchSize: options.batchSize,
   });

@@ -2,7 +2,7 @@ import { Command, Option } from '@commander-js/extra-typings';
 import { ExitCode } from '../../errors.js';
 import { contextOf, finish, type CommandContext } from '../context.js';
 import { writeJson, writeLine } from '../shared/io.js';
-import { dbOption, jsonOption } from '../shared/options.js';
+import { configOption, dbOption, jsonOption } from '../shared/options.js';
 import { parseCount, toPatientJson, writePatientTable } from './patient-output.js';
 
 export function patientsListCommand() {
@@ -16,6 +16,7 @@ function patientsListOptions() {
     .addOption(new Option('--limit <n>', 'how many to show').default('50'))
     .addOption(new Option('--offset <n>', 'how many to skip').default('0'))
     .addOption(dbOption())
+    .addOption(configOption())
     .addOption(jsonOption());
 }
 

@@ -4,7 +4,7 @@ import { sanitizeForTerminal } from '../../core/text/sanitize-for-terminal.js';
 import { ExitCode, UsageError } from '../../errors.js';
 import { contextOf, finish, type CommandContext } from '../context.js';
 import { writeJson, writeLine } from '../shared/io.js';
-import { dbOption, jsonOption } from '../shared/options.js';
+import { configOption, dbOption, jsonOption } from '../shared/options.js';
 import { parseCount, toPatientJson, writePatientTable } from './patient-output.js';
 
 export function patientsSearchCommand() {
@@ -18,6 +18,7 @@ function patientsSearchOptions() {
     .argument('<name>', 'e.g. "GARZA TIJERINA" or "GARZA TIJERINA, MARIA"')
     .addOption(new Option('--limit <n>', 'how many to show').default('20'))
     .addOption(dbOption())
+    .addOption(configOption())
     .addOption(jsonOption());
 }
 

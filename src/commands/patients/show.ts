@@ -3,7 +3,7 @@ import { sanitizeForTerminal } from '../../core/text/sanitize-for-terminal.js';
 import { ExitCode, UsageError } from '../../errors.js';
 import { contextOf, finish, type CommandContext } from '../context.js';
 import { writeJson, writeLine } from '../shared/io.js';
-import { dbOption, jsonOption } from '../shared/options.js';
+import { configOption, dbOption, jsonOption } from '../shared/options.js';
 import { toPatientJson } from './patient-output.js';
 
 export function patientsShowCommand() {
@@ -18,6 +18,7 @@ function patientsShowOptions() {
     .summary('show one patient by expediente')
     .argument('<expediente>')
     .addOption(dbOption())
+    .addOption(configOption())
     .addOption(jsonOption());
 }
 

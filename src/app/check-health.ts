@@ -9,7 +9,7 @@ import { redactConfig, redactSecrets } from '../config/redact-config.js';
 import { resolveDatabaseTarget } from '../db/database-url.js';
 import { openDatabase, type OpenDatabase } from '../db/open-database.js';
 import { pendingMigrations } from '../db/pending-migrations.js';
-import { UserError } from '../errors.js';
+import { ExitCode, UserError } from '../errors.js';
 import { openEmbedder, openVectorStore } from './open-backends.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
@@ -20,8 +20,16 @@ export interface DoctorCheck {
   detail: string;
 }
 
+/** A check's result; a failure the configuration can fix (a missing database file) says so with exit 64. */
+type CheckResult = Omit<DoctorCheck, 'name'> & { exitCode?: typeof ExitCode.Usage };
+
 export interface HealthReport {
   healthy: boolean;
+  /**
+   * 0 when healthy; 69 when a backend is down; 64 when what failed is the configuration's to fix (the
+   * database file is missing or unusable) and no backend is down.
+   */
+  exitCode: number;
   checks: DoctorCheck[];
   /** The configuration read, secrets hidden; null when it could not be read. */
   config: Record<string, unknown> | null;
@@ -37,6 +45,7 @@ export async function checkHealth(options: {
   loadConfig: () => Promise<BackendConfig>;
 }): Promise<HealthReport> {
   const checks: DoctorCheck[] = [];
+  const fixableByConfiguration = new Set<string>();
   let config: BackendConfig | null = null;
   try {
     config = await options.loadConfig();
@@ -51,17 +60,30 @@ export async function checkHealth(options: {
 
   if (config) {
     const secrets = config;
-    const guard = async (name: string, check: () => Promise<Omit<DoctorCheck, 'name'>>): Promise<void> => {
+    const guard = async (name: string, check: () => Promise<CheckResult>): Promise<void> => {
       try {
-        checks.push({ name, ...(await check()) });
+        const { exitCode, ...result } = await check();
+        checks.push({ name, ...result });
+        if (result.status === 'fail' && exitCode === ExitCode.Usage) fixableByConfiguration.add(name);
       } catch (error) {
         checks.push({ name, status: 'fail', detail: redactSecrets(messageOf(error), secrets) });
       }
     };
     let database: OpenDatabase | null = null;
+    /** Why the database is unusable when that is the configuration's fault (a file), not a server's. */
+    let databaseFileProblem = false;
     await guard('database', async () => {
       const target = resolveDatabaseTarget(secrets.db, { cwd: options.cwd });
-      database = await openDatabase(target, { migrate: false, connectTimeoutMs: 5000 });
+      try {
+        // Read-only: never create the file, never migrate.
+        database = await openDatabase(target, { migrate: false, create: false, connectTimeoutMs: 5000 });
+      } catch (error) {
+        if (error instanceof UserError && error.exitCode === ExitCode.Usage) {
+          databaseFileProblem = true;
+          return { status: 'fail', detail: messageOf(error), exitCode: ExitCode.Usage };
+        }
+        throw error;
+      }
       const pending = await pendingMigrations(database);
       if (pending.length > 0) {
         return {
@@ -88,6 +110,7 @@ export async function checkHealth(options: {
         return {
           status: 'fail',
           detail: 'the embedded vector store lives in the database, which is unavailable',
+          ...(databaseFileProblem ? { exitCode: ExitCode.Usage } : {}),
         };
       }
       const store = await openVectorStore(opened ?? ({ sqlite: null } as OpenDatabase), secrets);
@@ -126,8 +149,14 @@ export async function checkHealth(options: {
   checks.push(await checkWritable(options.cwd));
   checks.push(await checkPdftotext());
 
-  const healthy = !checks.some((c) => c.status === 'fail');
-  return { healthy, checks, config: config ? redactConfig(config) : null };
+  const failed = checks.filter((c) => c.status === 'fail');
+  const exitCode =
+    failed.length === 0
+      ? ExitCode.Success
+      : failed.every((c) => fixableByConfiguration.has(c.name))
+        ? ExitCode.Usage
+        : ExitCode.ServiceUnavailable;
+  return { healthy: failed.length === 0, exitCode, checks, config: config ? redactConfig(config) : null };
 }
 
 async function checkWritable(cwd: string): Promise<DoctorCheck> {

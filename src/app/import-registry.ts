@@ -148,8 +148,9 @@ export async function importRegistry(options: ImportRegistryOptions): Promise<Im
       });
       return report;
     },
-    { sqliteCacheMb: 256 },
-  ); // the key merge at the end walks a large B-tree
+    // The import builds the registry: it may create the database. The key merge walks a large B-tree.
+    { sqliteCacheMb: 256, create: true },
+  );
 }
 
 /**

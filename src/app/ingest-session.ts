@@ -94,7 +94,8 @@ export async function runIngestSession(
       }
       return { ...result, reviewed };
     },
-    { sqliteCacheMb: INGEST_SQLITE_CACHE_MB },
+    // An ingest may start a new registry (files of new patients create them).
+    { sqliteCacheMb: INGEST_SQLITE_CACHE_MB, create: true },
   );
 }
 

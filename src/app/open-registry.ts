@@ -8,13 +8,16 @@ export interface RegistryLocation {
   cwd: string;
 }
 
-/** Opens (and migrates) the registry database. The caller closes it. */
+/**
+ * Opens (and migrates) the registry database; the caller closes it. It must exist unless `create` (the
+ * commands that build a registry: `patients import`, `ingest`).
+ */
 export async function openRegistry(
   location: RegistryLocation,
   options: OpenDatabaseOptions = {},
 ): Promise<OpenDatabase> {
   const target = resolveDatabaseTarget(location.db, { cwd: location.cwd });
-  return openDatabase(target, options);
+  return openDatabase(target, { ...options, create: options.create ?? false });
 }
 
 /** Opens (and migrates) the registry database, runs `work`, and always closes it. */

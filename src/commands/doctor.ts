@@ -20,7 +20,8 @@ function doctorOptions() {
     .description(
       'Checks that the database is reachable and migrated, the vector store reachable and filled by the ' +
         'configured embedder, the embedder answering, and the working directory writable. Exits 0 when ' +
-        `healthy, ${ExitCode.ServiceUnavailable} when anything fails. Secrets are never printed.`,
+        `healthy, ${ExitCode.ServiceUnavailable} when anything fails (${ExitCode.Usage} when only the database file, missing or ` +
+        'unusable, is wrong). The database is never created or migrated by it. Secrets are never printed.',
     )
     .addOption(dbOption())
     .option('--collection <name>', 'vector collection (default medical_documents)')
@@ -47,7 +48,7 @@ export async function runDoctor(options: DoctorOptions, context: CommandContext)
       throw context.configError;
     },
   });
-  if (options.json) writeJson(context.io, report);
+  if (options.json) writeJson(context.io, { healthy: report.healthy, checks: report.checks, config: report.config });
   else {
     for (const check of report.checks) {
       writeLine(
@@ -57,5 +58,5 @@ export async function runDoctor(options: DoctorOptions, context: CommandContext)
     }
     writeLine(context.io.stdout, report.healthy ? 'Healthy.' : 'Unhealthy: see the FAIL lines above.');
   }
-  return report.healthy ? ExitCode.Success : ExitCode.ServiceUnavailable;
+  return report.exitCode;
 }

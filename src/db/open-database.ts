@@ -31,6 +31,11 @@ export interface OpenDatabase {
 export interface OpenDatabaseOptions {
   /** Run pending migrations (default true). */
   migrate?: boolean;
+  /**
+   * SQLite: create the file when it does not exist (default true). Only the commands that build a registry
+   * (`patients import`, `ingest`) create one; any other given a path that is not there says so.
+   */
+  create?: boolean;
   /** Milliseconds to wait on a locked SQLite file before failing (default 15 s). */
   busyTimeoutMs?: number;
   /**
@@ -96,6 +101,7 @@ async function createSqliteDialect(
   options: OpenDatabaseOptions,
 ): Promise<{ dialect: Dialect; sqlite: SqliteHandle; kind: 'sqlite' }> {
   const { default: BetterSqlite3 } = await import('better-sqlite3');
+  const create = options.create ?? true;
   if (file !== ':memory:') {
     const dir = path.dirname(file);
     if (!fs.existsSync(dir)) {
@@ -105,10 +111,12 @@ async function createSqliteDialect(
         'create it first, or pass another path with --db',
       );
     }
+    if (!create && !fs.existsSync(file)) throw missingDatabase(file);
   }
   let handle: InstanceType<typeof BetterSqlite3>;
   try {
-    handle = new BetterSqlite3(file, { timeout: options.busyTimeoutMs ?? 15_000 });
+    // fileMustExist: a file removed between the check and the open is still not created.
+    handle = new BetterSqlite3(file, { timeout: options.busyTimeoutMs ?? 15_000, fileMustExist: !create });
   } catch (error) {
     throw new UserError(
       `cannot open the database '${file}': ${(error as Error).message}`,
@@ -148,6 +156,16 @@ async function createPostgresDialect(
   // Without a listener, an idle client's network error would crash the process.
   pool.on('error', () => undefined);
   return { dialect: new PostgresDialect({ pool }), sqlite: null, kind: 'postgres' };
+}
+
+/** The error for a registry that is not where the configuration says, for a command that only reads it. */
+export function missingDatabase(file: string): UserError {
+  return new UserError(
+    `the database '${file}' does not exist`,
+    ExitCode.Usage,
+    'check --db, TECSALUD_DB or the config file\'s "db"; a new registry is created by ' +
+      '`tecsalud-batch patients import FILE.csv` (or by `tecsalud-batch ingest DIR`)',
+  );
 }
 
 const INT8_OID = 20;

@@ -79,12 +79,16 @@ describe('the tecsalud-batch binary', { tags: ['slow'] }, () => {
       ['ingest', 'no-such-folder'],
       ['patients', 'import', 'missing.csv'],
       ['ingest', '.', '--type', 'x'],
+      ['status', '--db', 'mistyped.db'],
     ]) {
       const { code, stderr } = await runCli(args, { cwd });
       expect(code, args.join(' ')).toBe(64);
       expect(stderr, args.join(' ')).toMatch(/error/);
       expect(stderr, args.join(' ')).not.toMatch(/\n\s+at /);
     }
+    const missing = await runCli(['sessions', '--db', 'mistyped.db'], { cwd });
+    expect(missing.stderr).toMatch(/^error: the database '.*mistyped\.db' does not exist\nhint: /);
+    expect(fs.existsSync(`${cwd}/mistyped.db`)).toBe(false);
   });
 
   it('imports the registry, then shows and searches it', async () => {

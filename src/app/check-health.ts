@@ -6,6 +6,7 @@ import { describeError } from '../core/text/describe-error.js';
 import type { Embedder } from '../adapters/embedders/types.js';
 import type { BackendConfig } from '../config/load-config.js';
 import { redactConfig, redactSecrets } from '../config/redact-config.js';
+import { translateDatabaseError } from '../db/database-file-errors.js';
 import { resolveDatabaseTarget } from '../db/database-url.js';
 import { openDatabase, type OpenDatabase } from '../db/open-database.js';
 import { pendingMigrations } from '../db/pending-migrations.js';
@@ -74,17 +75,21 @@ export async function checkHealth(options: {
     let databaseFileProblem = false;
     await guard('database', async () => {
       const target = resolveDatabaseTarget(secrets.db, { cwd: options.cwd });
+      let pending: string[];
       try {
         // Read-only: never create the file, never migrate.
         database = await openDatabase(target, { migrate: false, create: false, connectTimeoutMs: 5000 });
-      } catch (error) {
+        pending = await pendingMigrations(database);
+      } catch (caught) {
+        const error = translateDatabaseError(caught, target);
         if (error instanceof UserError && error.exitCode === ExitCode.Usage) {
           databaseFileProblem = true;
+          await (database as OpenDatabase | null)?.close();
+          database = null;
           return { status: 'fail', detail: messageOf(error), exitCode: ExitCode.Usage };
         }
         throw error;
       }
-      const pending = await pendingMigrations(database);
       if (pending.length > 0) {
         return {
           status: 'warn',

@@ -1,3 +1,4 @@
+import { translateDatabaseError } from '../db/database-file-errors.js';
 import { resolveDatabaseTarget } from '../db/database-url.js';
 import { openDatabase, type OpenDatabase, type OpenDatabaseOptions } from '../db/open-database.js';
 
@@ -29,6 +30,9 @@ export async function withRegistry<T>(
   const database = await openRegistry(location, options);
   try {
     return await work(database);
+  } catch (error) {
+    // A damaged or read-only file may show only when the command reads or writes a part of it.
+    throw translateDatabaseError(error, database.target);
   } finally {
     await database.close();
   }

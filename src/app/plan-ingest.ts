@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseFilename } from '../core/filename/parse-filename.js';
 import type { MatchThresholds } from '../core/matching/types.js';
+import { translateDatabaseError } from '../db/database-file-errors.js';
 import { resolveDatabaseTarget, type DatabaseTarget } from '../db/database-url.js';
 import { openDatabase } from '../db/open-database.js';
 import { PatientRepository } from '../db/repositories/patient-repository.js';
@@ -67,6 +68,8 @@ export async function planIngest(
         patient_expediente: decision.patient?.expediente ?? null,
       });
     }
+  } catch (error) {
+    throw translateDatabaseError(error, database.target);
   } finally {
     await database.close();
   }

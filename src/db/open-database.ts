@@ -5,6 +5,7 @@ import { describeError } from '../core/text/describe-error.js';
 import { ServiceUnavailableError, UserError, ExitCode } from '../errors.js';
 import type { Database } from './schema.js';
 import { createMigrationProvider, type SqlDialectName } from './migrations/index.js';
+import { databaseFileError, translateDatabaseError } from './database-file-errors.js';
 import type { DatabaseTarget } from './database-url.js';
 
 /** The subset of better-sqlite3 that the embedded vector store needs from the shared handle. */
@@ -87,6 +88,8 @@ export async function migrateToLatest(db: Kysely<unknown>, dialect: SqlDialectNa
     ({ error, results } = await migrator.migrateToLatest());
   }
   const failed = results?.find((r) => r.status === 'Error');
+  // A file that is not a usable database is the user's to fix, not a migration failure (see openDatabase).
+  if (error && dialect === 'sqlite' && isSqliteError(error)) throw error;
   if (error) {
     const reason = describeError(error);
     throw new UserError(
@@ -124,16 +127,22 @@ async function createSqliteDialect(
       'check the path and its permissions, or pass another with --db',
     );
   }
-  // The embedded vector store keeps vec0 virtual tables in this file; any statement that touches
-  // the schema (the migrator's introspection included) needs the module loaded.
-  const sqliteVec = await import('sqlite-vec');
-  sqliteVec.load(handle);
-  // WAL lets readers (status, search) run beside an ingest; NORMAL sync is durable across a
-  // process kill (only an OS crash can lose the last transactions, never corrupt the file).
-  handle.pragma('journal_mode = WAL');
-  handle.pragma('synchronous = NORMAL');
-  handle.pragma('foreign_keys = ON');
-  handle.pragma(`cache_size = -${Math.round((options.sqliteCacheMb ?? 64) * 1024)}`);
+  try {
+    // The embedded vector store keeps vec0 virtual tables in this file; any statement that touches
+    // the schema (the migrator's introspection included) needs the module loaded.
+    const sqliteVec = await import('sqlite-vec');
+    sqliteVec.load(handle);
+    // WAL lets readers (status, search) run beside an ingest; NORMAL sync is durable across a
+    // process kill (only an OS crash can lose the last transactions, never corrupt the file).
+    // The first statements read the file's header: a file that is not SQLite, or is damaged, fails here.
+    handle.pragma('journal_mode = WAL');
+    handle.pragma('synchronous = NORMAL');
+    handle.pragma('foreign_keys = ON');
+    handle.pragma(`cache_size = -${Math.round((options.sqliteCacheMb ?? 64) * 1024)}`);
+  } catch (error) {
+    handle.close();
+    throw translateDatabaseError(error, { kind: 'sqlite', path: file, display: file });
+  }
   return {
     dialect: new SqliteDialect({ database: withStatementCache(handle) }),
     sqlite: handle as unknown as SqliteHandle,
@@ -184,8 +193,15 @@ function bigintAsNumber(types: {
       : (types.getTypeParser(oid, format) as (value: string) => unknown);
 }
 
+function isSqliteError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_');
+}
+
 function translateConnectionError(error: unknown, target: DatabaseTarget): Error {
   if (error instanceof UserError) return error;
+  const fileError = databaseFileError(error, target);
+  if (fileError) return fileError;
   const message = describeError(error);
   if (target.kind === 'postgres') {
     return new ServiceUnavailableError(

@@ -17,6 +17,8 @@ export interface CliOptions {
   env?: NodeJS.ProcessEnv;
   /** Node's own flags, before the script (e.g. `--import` a loader). */
   nodeOptions?: string[];
+  /** A command that runs node in turn (e.g. `setpriv --reuid=…` to run as another user). */
+  wrapper?: string[];
 }
 
 export function runCli(args: string[], options: CliOptions & { timeoutMs?: number }): Promise<RunResult> {
@@ -36,7 +38,8 @@ export function runCli(args: string[], options: CliOptions & { timeoutMs?: numbe
 }
 
 export function spawnCli(args: string[], options: CliOptions): ChildProcess {
-  return spawn(process.execPath, [...(options.nodeOptions ?? []), BIN, ...args], {
+  const [command, ...prefix] = [...(options.wrapper ?? []), process.execPath];
+  return spawn(command!, [...prefix, ...(options.nodeOptions ?? []), BIN, ...args], {
     cwd: options.cwd,
     env: { ...process.env, NO_COLOR: '1', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,11 +1,10 @@
 /**
- * The program: its commands and their order, and the hook that resolves each run's configuration once,
- * before the action. Each command module declares its options and its handler together; a handler loads
- * what it needs (database driver, pdf.js, Ink) only when it runs, so `--help` and `--version` stay instant.
+ * The program: its commands in the order --help lists them, and two hooks. A command's module (its options
+ * and its handler) is loaded only when that command runs or shows its help, so that `--help` and
+ * `--version` load nothing but commander; the configuration is resolved once, before the action.
  */
-import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
+import { Command, Help, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { createRequire } from 'node:module';
-import { cleanupCommand } from './commands/cleanup.js';
 import {
   exitCodeOf,
   processEnvironment,
@@ -13,35 +12,79 @@ import {
   setCommandContext,
   type ProgramEnvironment,
 } from './commands/context.js';
-import { doctorCommand } from './commands/doctor.js';
-import { ingestCommand } from './commands/ingest.js';
-import { matchCommand } from './commands/match.js';
-import { parseCommand } from './commands/parse.js';
-import { patientsCommand } from './commands/patients/index.js';
-import { processingTypesCommand } from './commands/processing-types.js';
-import { reviewCommand } from './commands/review.js';
-import { searchCommand } from './commands/search.js';
-import { sessionsCommand } from './commands/sessions.js';
 import { EXIT_CODES_HELP, examples } from './commands/shared/options.js';
-import { statusCommand } from './commands/status.js';
 import { ExitCode } from './errors.js';
 
 const require = createRequire(import.meta.url);
 const { version } = require('../package.json') as { version: string };
 
-const COMMANDS = [
-  parseCommand,
-  patientsCommand,
-  ingestCommand,
-  reviewCommand,
-  matchCommand,
-  statusCommand,
-  sessionsCommand,
-  processingTypesCommand,
-  cleanupCommand,
-  searchCommand,
-  doctorCommand,
+interface CommandEntry {
+  /** How the program's --help lists it: the name, `[options]`, the arguments (a test checks it). */
+  term: string;
+  summary: string;
+  /** Its module's declaration, which configures the command it is handed. */
+  load(): Promise<(command: Command) => CommandUnknownOpts>;
+}
+
+export const COMMANDS: readonly CommandEntry[] = [
+  {
+    term: 'parse [options] <filename...>',
+    summary: 'parse TecSalud filenames into expediente, names, numero and document type',
+    load: async () => (await import('./commands/parse.js')).parseCommand,
+  },
+  {
+    term: 'patients',
+    summary: 'import, list, show and search the patient registry',
+    load: async () => (await import('./commands/patients/index.js')).patientsCommand,
+  },
+  {
+    term: 'ingest [options] <dir>',
+    summary: 'ingest a folder of TecSalud PDFs: parse, match, extract, chunk, embed and store',
+    load: async () => (await import('./commands/ingest.js')).ingestCommand,
+  },
+  {
+    term: 'review [options] [session]',
+    summary: 'settle the files waiting for review: attach, new patient, reject (interactive)',
+    load: async () => (await import('./commands/review.js')).reviewCommand,
+  },
+  {
+    term: 'match [options] <filename...>',
+    summary: 'explain how filenames would match against the current registry',
+    load: async () => (await import('./commands/match.js')).matchCommand,
+  },
+  {
+    term: 'status [options] [session]',
+    summary: 'show a session (the latest when none is given)',
+    load: async () => (await import('./commands/status.js')).statusCommand,
+  },
+  {
+    term: 'sessions [options]',
+    summary: 'list recent sessions',
+    load: async () => (await import('./commands/sessions.js')).sessionsCommand,
+  },
+  {
+    term: 'processing-types [options]',
+    summary: 'list the processing types (vectorized, complete, both)',
+    load: async () => (await import('./commands/processing-types.js')).processingTypesCommand,
+  },
+  {
+    term: 'cleanup [options] [session]',
+    summary: "remove a session's working state (documents are kept unless --purge)",
+    load: async () => (await import('./commands/cleanup.js')).cleanupCommand,
+  },
+  {
+    term: 'search [options] <text>',
+    summary: 'search the ingested documents (vector store) for a text',
+    load: async () => (await import('./commands/search.js')).searchCommand,
+  },
+  {
+    term: 'doctor [options]',
+    summary: 'check the database, vector store, embedder and working directory (health check)',
+    load: async () => (await import('./commands/doctor.js')).doctorCommand,
+  },
 ];
+
+const nameOf = (entry: CommandEntry) => entry.term.split(' ')[0]!;
 
 export function buildProgram(environment: ProgramEnvironment = processEnvironment()): Command {
   const program = new Command()
@@ -66,13 +109,56 @@ export function buildProgram(environment: ProgramEnvironment = processEnvironmen
         'search "biometría hemática"',
         "match '3000003799_GARZA TIJERINA, MA ESTHER_6001467010_CONS.pdf'",
       ) + `\n${EXIT_CODES_HELP}`,
-    )
+    );
+  const terms = new Map(COMMANDS.map((entry) => [nameOf(entry), entry.term]));
+  // The listing of a command not loaded yet comes from the table; once loaded, from its declaration.
+  program.configureHelp({
+    subcommandTerm: (command) =>
+      (command.parent === program && !defined.has(command) && terms.get(command.name())) ||
+      new Help().subcommandTerm(command),
+  });
+  // Stubs made with .command() inherit the settings above; their modules configure them when needed.
+  for (const entry of COMMANDS) program.command(nameOf(entry)).summary(entry.summary);
+  // commander's own `help COMMAND` prints the help at once, without the hooks: this one loads the command.
+  program.helpCommand(false);
+  program
+    .command('help [command]')
+    .description('display help for command')
+    .helpOption(false)
+    .action(async (name) => {
+      const command = program.commands.find((candidate) => candidate.name() === name);
+      if (!command) return name === undefined ? program.help() : program.help({ error: true });
+      await defineCommand(command);
+      command.help();
+    });
+  program
+    // A command's module is loaded when the command is dispatched (to run, or to show its help).
+    .hook('preSubcommand', async (_program, command) => {
+      await defineCommand(command);
+    })
     // Flags > environment > config file > defaults, resolved once and handed to the action.
     .hook('preAction', async (_program, actionCommand) => {
       setCommandContext(actionCommand, await resolveContextFor(actionCommand, environment));
     });
-  for (const define of COMMANDS) program.addCommand(inheritSettings(program, define()));
   return program;
+}
+
+/** Commands whose module has configured them. */
+const defined = new WeakSet<CommandUnknownOpts>();
+
+async function defineCommand(command: CommandUnknownOpts): Promise<void> {
+  if (defined.has(command)) return;
+  const entry = COMMANDS.find((candidate) => nameOf(candidate) === command.name());
+  if (!entry) return;
+  const declare = await entry.load();
+  declare(command as Command);
+  for (const sub of command.commands) inheritSettings(command, sub);
+  defined.add(command);
+}
+
+/** Loads every command's module (the tests that read every --help, or stub every action). */
+export async function defineAllCommands(program: CommandUnknownOpts): Promise<void> {
+  for (const command of program.commands) await defineCommand(command);
 }
 
 /** Parses and runs one invocation; resolves with the exit code of the command that ran. */
@@ -83,8 +169,7 @@ export async function runProgram(argv: string[], environment?: ProgramEnvironmen
 }
 
 /** What `.command()` would have copied from the parent (help option, exit override, output), to the depth. */
-function inheritSettings<C extends CommandUnknownOpts>(parent: CommandUnknownOpts, command: C): C {
+function inheritSettings(parent: CommandUnknownOpts, command: CommandUnknownOpts): void {
   command.copyInheritedSettings(parent);
   for (const sub of command.commands) inheritSettings(command, sub);
-  return command;
 }

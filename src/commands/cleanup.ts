@@ -4,16 +4,15 @@ import { contextOf, finish, type CommandContext } from './context.js';
 import { writeJson, writeLine } from './shared/io.js';
 import { addBackendOptions, dbOption, examples, jsonOption } from './shared/options.js';
 
-export function cleanupCommand() {
-  return cleanupOptions().action(async (session, options, command) =>
+export function cleanupCommand(command = new Command('cleanup')) {
+  return cleanupOptions(command).action(async (session, options, command) =>
     finish(command, await cleanUp(session, options, contextOf(command))),
   );
 }
 
 /** The command's arguments, options and help, without its action (its handler's types come from here). */
-function cleanupOptions() {
-  const command = new Command('cleanup')
-    .summary("remove a session's working state (documents are kept unless --purge)")
+function cleanupOptions(command: Command) {
+  const declared = command
     .argument('[session]', 'session id or its first characters')
     .option('--older-than <age>', 'every finished session older than this, e.g. 7d (the service keeps 7 days)')
     .option('--purge', "also delete the session's ingested documents and their vectors")
@@ -22,7 +21,7 @@ function cleanupOptions() {
     .addOption(dbOption())
     .addOption(jsonOption())
     .addHelpText('after', examples('cleanup 3f2a9c1e', 'cleanup --older-than 7d   # e.g. nightly from cron'));
-  return addBackendOptions(command);
+  return addBackendOptions(declared);
 }
 
 export type CleanupOptions = ReturnType<ReturnType<typeof cleanupOptions>['opts']>;

@@ -5,18 +5,17 @@ import { contextOf, finish, reportsConfigErrors, type CommandContext } from './c
 import { writeJson, writeLine } from './shared/io.js';
 import { addBackendOptions, dbOption, examples, jsonOption } from './shared/options.js';
 
-export function doctorCommand() {
+export function doctorCommand(command = new Command('doctor')) {
   return reportsConfigErrors(
-    doctorOptions().action(async (options, command) =>
+    doctorOptions(command).action(async (options, command) =>
       finish(command, await runDoctor(options, contextOf(command))),
     ),
   );
 }
 
 /** The command's arguments, options and help, without its action (its handler's types come from here). */
-function doctorOptions() {
-  const command = new Command('doctor')
-    .summary('check the database, vector store, embedder and working directory (health check)')
+function doctorOptions(command: Command) {
+  const declared = command
     .description(
       'Checks that the database is reachable and migrated, the vector store reachable and filled by the ' +
         'configured embedder, the embedder answering, and the working directory writable. Exits 0 when ' +
@@ -30,7 +29,7 @@ function doctorOptions() {
       'after',
       examples('doctor', 'doctor --json --vector-store chroma --chroma-url http://localhost:8000'),
     );
-  return addBackendOptions(command);
+  return addBackendOptions(declared);
 }
 
 export type DoctorOptions = ReturnType<ReturnType<typeof doctorOptions>['opts']>;

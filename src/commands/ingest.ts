@@ -6,16 +6,15 @@ import { contextOf, finish, type CommandContext } from './context.js';
 import { writeJson, writeLine } from './shared/io.js';
 import { addBackendOptions, dbOption, EXIT_CODES_HELP, examples, jsonOption } from './shared/options.js';
 
-export function ingestCommand() {
-  return ingestOptions().action(async (dir, options, command) =>
+export function ingestCommand(command = new Command('ingest')) {
+  return ingestOptions(command).action(async (dir, options, command) =>
     finish(command, await ingest(dir, options, contextOf(command))),
   );
 }
 
 /** The command's arguments, options and help, without its action (its handler's types come from here). */
-function ingestOptions() {
-  const command = new Command('ingest')
-    .summary('ingest a folder of TecSalud PDFs: parse, match, extract, chunk, embed and store')
+function ingestOptions(command: Command) {
+  const declared = command
     .description(
       'Walk DIR recursively and run every file through parse → match patient → extract text → chunk → ' +
         'embed and/or store. Every file ends in a recorded state with a reason; re-running is safe.',
@@ -76,7 +75,7 @@ function ingestOptions() {
         'ingest ./incoming --dry-run',
       ) + `\n${EXIT_CODES_HELP}`,
     );
-  return addBackendOptions(command);
+  return addBackendOptions(declared);
 }
 
 /** The flags as commander hands them over; `type` and `extractor` may be any string when called directly. */

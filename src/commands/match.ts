@@ -7,16 +7,15 @@ import { contextOf, finish, type CommandContext } from './context.js';
 import { writeJson, writeLine } from './shared/io.js';
 import { configOption, dbOption, examples, jsonOption } from './shared/options.js';
 
-export function matchCommand() {
-  return matchOptions().action(async (filenames, options, command) =>
+export function matchCommand(command = new Command('match')) {
+  return matchOptions(command).action(async (filenames, options, command) =>
       finish(command, await matchFilenames(filenames, options, contextOf(command))),
     );
 }
 
 /** The command's arguments, options and help, without its action (its handler's types come from here). */
-function matchOptions() {
-  return new Command('match')
-    .summary('explain how filenames would match against the current registry')
+function matchOptions(command: Command) {
+  return command
     .argument('<filename...>', 'TecSalud filenames')
     .addOption(dbOption())
     .addOption(configOption())

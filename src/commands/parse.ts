@@ -7,14 +7,13 @@ import { ExitCode } from '../errors.js';
 import { contextOf, finish, type CommandContext } from './context.js';
 import { examples, jsonOption } from './shared/options.js';
 
-export function parseCommand() {
-  return parseOptions().action((filenames, options, command) => finish(command, parseFilenames(filenames, options, contextOf(command))));
+export function parseCommand(command = new Command('parse')) {
+  return parseOptions(command).action((filenames, options, command) => finish(command, parseFilenames(filenames, options, contextOf(command))));
 }
 
 /** The command's arguments, options and help, without its action (its handler's types come from here). */
-function parseOptions() {
-  return new Command('parse')
-    .summary('parse TecSalud filenames into expediente, names, numero and document type')
+function parseOptions(command: Command) {
+  return command
     .description(
       'Parse filenames of the form [EXPEDIENTE]_[APELLIDOS, NOMBRES]_[NUMERO]_[TIPO].pdf and explain any that do not fit.',
     )

@@ -5,14 +5,13 @@ import { contextOf, finish, type CommandContext } from './context.js';
 import { writeJson, writeLine } from './shared/io.js';
 import { examples, jsonOption } from './shared/options.js';
 
-export function processingTypesCommand() {
-  return processingTypesOptions().action((options, command) => finish(command, listProcessingTypes(options, contextOf(command))));
+export function processingTypesCommand(command = new Command('processing-types')) {
+  return processingTypesOptions(command).action((options, command) => finish(command, listProcessingTypes(options, contextOf(command))));
 }
 
 /** The command's arguments, options and help, without its action (its handler's types come from here). */
-function processingTypesOptions() {
-  return new Command('processing-types')
-    .summary('list the processing types (vectorized, complete, both)')
+function processingTypesOptions(command: Command) {
+  return command
     .addOption(jsonOption())
     .addHelpText('after', examples('processing-types --json'));
 }

@@ -7,16 +7,15 @@ import { contextOf, finish, type CommandContext } from './context.js';
 import { writeJson, writeLine, type CommandIo } from './shared/io.js';
 import { addBackendOptions, dbOption, examples, userOption } from './shared/options.js';
 
-export function reviewCommand() {
-  return reviewOptions().action(async (session, options, command) =>
+export function reviewCommand(command = new Command('review')) {
+  return reviewOptions(command).action(async (session, options, command) =>
     finish(command, await review(session, options, contextOf(command))),
   );
 }
 
 /** The command's arguments, options and help, without its action (its handler's types come from here). */
-function reviewOptions() {
-  const command = new Command('review')
-    .summary('settle the files waiting for review: attach, new patient, reject (interactive)')
+function reviewOptions(command: Command) {
+  const declared = command
     .description(
       'Walk the review-required files one by one in the terminal: the parsed filename, the candidate ' +
         'patients with their scores and reasons, and the first lines of the text. Keys: 1-9 attach, ' +
@@ -33,7 +32,7 @@ function reviewOptions() {
       examples('review', 'review 3f2a9c1e --user jlopez', 'review --json > pending.json') +
         `\n\nExit codes: ${ExitCode.Success} no reviews left pending, ${ExitCode.ReviewPending} some still pending.`,
     );
-  return addBackendOptions(command);
+  return addBackendOptions(declared);
 }
 
 export type ReviewOptions = ReturnType<ReturnType<typeof reviewOptions>['opts']>;

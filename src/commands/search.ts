@@ -6,16 +6,15 @@ import { contextOf, finish, type CommandContext } from './context.js';
 import { writeJson, writeLine } from './shared/io.js';
 import { addBackendOptions, dbOption, examples, jsonOption } from './shared/options.js';
 
-export function searchCommand() {
-  return searchOptions().action(async (text, options, command) =>
+export function searchCommand(command = new Command('search')) {
+  return searchOptions(command).action(async (text, options, command) =>
     finish(command, await searchDocuments(text, options, contextOf(command))),
   );
 }
 
 /** The command's arguments, options and help, without its action (its handler's types come from here). */
-function searchOptions() {
-  const command = new Command('search')
-    .summary('search the ingested documents (vector store) for a text')
+function searchOptions(command: Command) {
+  const declared = command
     .argument('<text>', 'what to look for')
     .option('--patient <expediente>', "only this patient's documents")
     .option('--type <document-type>', 'only this document type (consultation, lab_results, …)')
@@ -27,7 +26,7 @@ function searchOptions() {
       'after',
       examples('search "biometría hemática"', 'search "dolor abdominal" --patient 3000003799 -k 3 --json'),
     );
-  return addBackendOptions(command);
+  return addBackendOptions(declared);
 }
 
 export type SearchOptions = ReturnType<ReturnType<typeof searchOptions>['opts']>;

@@ -6,14 +6,13 @@ import { writeJson, writeLine } from './shared/io.js';
 import { configOption, dbOption, examples, jsonOption } from './shared/options.js';
 import { toSessionJson } from './shared/report-json.js';
 
-export function sessionsCommand() {
-  return sessionsOptions().action(async (options, command) => finish(command, await listSessions(options, contextOf(command))));
+export function sessionsCommand(command = new Command('sessions')) {
+  return sessionsOptions(command).action(async (options, command) => finish(command, await listSessions(options, contextOf(command))));
 }
 
 /** The command's arguments, options and help, without its action (its handler's types come from here). */
-function sessionsOptions() {
-  return new Command('sessions')
-    .summary('list recent sessions')
+function sessionsOptions(command: Command) {
+  return command
     .addOption(new Option('--limit <n>', 'how many').default('20'))
     .addOption(dbOption())
     .addOption(configOption())

@@ -6,14 +6,13 @@ import { writeJson, writeLine } from './shared/io.js';
 import { configOption, dbOption, examples, jsonOption } from './shared/options.js';
 import { toBatchFileJson, toSessionJson } from './shared/report-json.js';
 
-export function statusCommand() {
-  return statusOptions().action(async (session, options, command) => finish(command, await showStatus(session, options, contextOf(command))));
+export function statusCommand(command = new Command('status')) {
+  return statusOptions(command).action(async (session, options, command) => finish(command, await showStatus(session, options, contextOf(command))));
 }
 
 /** The command's arguments, options and help, without its action (its handler's types come from here). */
-function statusOptions() {
-  return new Command('status')
-    .summary('show a session (the latest when none is given)')
+function statusOptions(command: Command) {
+  return command
     .argument('[session]', 'session id or its first characters')
     .option('--files', 'list every file with its outcome')
     .addOption(dbOption())

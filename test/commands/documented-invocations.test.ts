@@ -1,6 +1,7 @@
 import type { CommandUnknownOpts } from '@commander-js/extra-typings';
-import { describe, expect, it } from 'vitest';
-import { buildProgram } from '../../src/cli.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Help } from '@commander-js/extra-typings';
+import { buildProgram, COMMANDS, defineAllCommands } from '../../src/cli.js';
 import { captureIo, createTempDir } from '../support/databases.js';
 import { helpInvocations, readmeInvocations, type DocumentedInvocation } from '../support/documented-invocations.js';
 
@@ -16,8 +17,9 @@ function testProgram() {
  * The real commander program — its preAction hook resolving the configuration included — with every
  * action replaced by a recorder: parsing only, nothing runs.
  */
-function stubbedProgram(): { program: CommandUnknownOpts; ran: string[]; errors: () => string } {
+async function stubbedProgram(): Promise<{ program: CommandUnknownOpts; ran: string[]; errors: () => string }> {
   const { program, capture } = testProgram();
+  await defineAllCommands(program);
   const ran: string[] = [];
   const errors = capture.stderr;
   const visit = (command: CommandUnknownOpts, name: string) => {
@@ -29,7 +31,7 @@ function stubbedProgram(): { program: CommandUnknownOpts; ran: string[]; errors:
 }
 
 async function parses(invocation: DocumentedInvocation): Promise<string | null> {
-  const { program, ran, errors } = stubbedProgram();
+  const { program, ran, errors } = await stubbedProgram();
   try {
     await program.parseAsync(invocation.args, { from: 'user' });
   } catch (error) {
@@ -43,7 +45,12 @@ async function parses(invocation: DocumentedInvocation): Promise<string | null> 
 
 describe('every documented invocation parses', () => {
   const readme = readmeInvocations();
-  const help = helpInvocations(testProgram().program);
+  let help: DocumentedInvocation[] = [];
+  beforeAll(async () => {
+    const { program } = testProgram();
+    await defineAllCommands(program);
+    help = helpInvocations(program);
+  });
 
   it('finds the examples to check', () => {
     expect(readme.length).toBeGreaterThan(30);
@@ -60,5 +67,20 @@ describe('every documented invocation parses', () => {
       if (failure) failures.push(failure);
     }
     expect(failures).toEqual([]);
+  });
+});
+
+describe('the program listing', () => {
+  it('shows each command as its own declaration does, though it loads none of them to print it', async () => {
+    const { program, capture } = testProgram();
+    program.outputHelp();
+    const listed = capture.stdout();
+    await defineAllCommands(program);
+    for (const entry of COMMANDS) {
+      const command = program.commands.find((c) => c.name() === entry.term.split(' ')[0])!;
+      expect(new Help().subcommandTerm(command), entry.term).toBe(entry.term);
+      expect(command.summary(), entry.term).toBe(entry.summary);
+      expect(listed).toContain(`  ${entry.term} `);
+    }
   });
 });

@@ -6,9 +6,8 @@ import { patientsSearchCommand } from './search.js';
 import { patientsShowCommand } from './show.js';
 
 /** `patients import | list | show | search`: the registry the matcher reads. */
-export function patientsCommand() {
-  return new Command('patients')
-    .summary('import, list, show and search the patient registry')
+export function patientsCommand(command = new Command('patients')) {
+  return command
     .description('Manage the patient registry used for matching.')
     .addHelpText(
       'after',

@@ -1,24 +1,24 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
-import path from 'node:path';
 import type { ExtractionResult } from '../adapters/extraction/types.js';
 import { parseFilename } from '../core/filename/parse-filename.js';
 import type { ParsedFilename } from '../core/filename/types.js';
 import type { MatchDecision } from '../core/matching/types.js';
 import { formatPatientName } from '../core/registry/patient-name.js';
 import { checkPdfFile } from '../core/pipeline/check-pdf-file.js';
-import type { FileResult, MatchSummary, PipelineStage } from '../core/pipeline/events.js';
+import type { MatchSummary, PipelineStage } from '../core/pipeline/events.js';
 import { processingStatusFor, type FileOutcome } from '../core/pipeline/file-outcome.js';
 import { AuditRepository } from '../db/repositories/audit-repository.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
 import { DocumentRepository } from '../db/repositories/document-repository.js';
 import { PatientRepository } from '../db/repositories/patient-repository.js';
-import type { BatchFileUpdate, MatchingStatus, Patient } from '../db/schema.js';
+import type { Patient } from '../db/schema.js';
 import type { DiscoveredFile } from './discover-files.js';
 import { FileStageError } from '../documents/stage-error.js';
 import { prepareDocument } from '../documents/store-document.js';
 import type { GroupCommitter } from './group-committer.js';
 import { matchAgainstRegistry } from '../db/match-against-registry.js';
+import { FileRun, type Settled } from './file-run.js';
 import type { ProcessedFile } from './session-tally.js';
 import type { IngestDependencies, IngestOptions } from './types.js';
 
@@ -38,59 +38,6 @@ const EXTRACTION_OUTCOMES: Record<Exclude<ExtractionResult, { ok: true }>['outco
   unreadable: 'unreadable',
   extraction_error: 'extraction_error',
 };
-
-/** An outcome settled before the file's text is read: a copy of content already ingested or waiting. */
-interface Settled {
-  outcome: FileOutcome;
-  message: string;
-}
-
-/** One file on its way through the steps: what is known of it so far, written once, with its final state. */
-class FileRun {
-  readonly result: FileResult;
-  matchingStatus: MatchingStatus = 'pending';
-  known: BatchFileUpdate = {};
-
-  constructor(
-    readonly file: FileToProcess,
-    private readonly onStage: (file: FileToProcess, stage: PipelineStage) => void,
-  ) {
-    this.result = {
-      fileId: file.fileId,
-      relativePath: file.relativePath,
-      filename: path.basename(file.relativePath),
-      outcome: 'ingested',
-      processingStatus: 'completed',
-      message: null,
-      parse: null,
-      match: null,
-      pages: null,
-      chunks: null,
-      documentId: null,
-      contentSha256: null,
-      stageMs: {},
-    };
-  }
-
-  /** Runs one stage, reporting it and adding its time to the file's. */
-  async timed<T>(stage: PipelineStage, work: () => Promise<T> | T): Promise<T> {
-    this.stage(stage);
-    const started = performance.now();
-    try {
-      return await work();
-    } finally {
-      this.addTime(stage, performance.now() - started);
-    }
-  }
-
-  stage(stage: PipelineStage): void {
-    this.onStage(this.file, stage);
-  }
-
-  addTime(stage: PipelineStage, ms: number): void {
-    this.result.stageMs[stage] = (this.result.stageMs[stage] ?? 0) + ms;
-  }
-}
 
 /**
  * One file through parse → validate → (already ingested?) → match → extract → hold for review, or attach /

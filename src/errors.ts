@@ -46,11 +46,3 @@ export class ServiceUnavailableError extends UserError {
     this.name = 'ServiceUnavailableError';
   }
 }
-
-/** Lets a command return a non-zero code (e.g. some files failed) after it has printed its own output. */
-export class ExitWithCode extends Error {
-  constructor(readonly exitCode: ExitCode) {
-    super(`exit ${exitCode}`);
-    this.name = 'ExitWithCode';
-  }
-}

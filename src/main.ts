@@ -1,21 +1,18 @@
 import { CommanderError } from 'commander';
-import { ExitCode, ExitWithCode, UserError } from './errors.js';
-import { buildProgram } from './cli.js';
+import { ExitCode, UserError } from './errors.js';
+import { runProgram } from './cli.js';
 
 /** The one place that maps errors to exit codes and messages. Returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   exitQuietlyWhenTheReaderGoesAway();
-  const program = buildProgram();
   try {
-    await program.parseAsync(argv);
-    return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.Success;
+    return await runProgram(argv);
   } catch (error) {
     return reportError(error);
   }
 }
 
 export function reportError(error: unknown): number {
-  if (error instanceof ExitWithCode) return error.exitCode;
   if (error instanceof CommanderError) {
     // commander already printed its message (or the help / version text).
     return error.exitCode === 0 ? ExitCode.Success : ExitCode.Usage;

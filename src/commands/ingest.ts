@@ -1,380 +1,189 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { z } from 'zod';
-import { parseByteSize } from '../core/pipeline/check-pdf-file.js';
-import type { PipelineEvent, PipelineListener } from '../core/pipeline/events.js';
-import { createLogListener } from '../ingest/log-listener.js';
-import { openPipelineLogger } from '../ingest/pipeline-logger.js';
-import { PROCESSING_TYPES } from '../db/schema.js';
-import { ExitCode, UsageError } from '../errors.js';
-import type { IngestOptions } from '../ingest/types.js';
-import type { IngestResult } from '../ingest/run-ingest.js';
-import { DEFAULT_STORE_BATCH_SIZE } from '../ingest/types.js';
-import { withDatabase, type DatabaseOptions } from './shared/database.js';
-import { processIo, writeJson, writeLine, type CommandIo } from './shared/io.js';
-import { currentUser } from './shared/current-user.js';
-import { EXTRACTORS, openPipelineAdapters, type ExtractorName } from './shared/adapters.js';
-import { loadBackendConfig, type BackendFlags } from '../config/load-config.js';
-import { toFileJson, toSessionJson } from './shared/report-json.js';
-import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
-import { FILE_OUTCOMES, outcomeKind } from '../core/pipeline/file-outcome.js';
-import { handleInterrupts } from '../ui/handle-interrupts.js';
-import { createIngestPresenter, type ReviewOutcome } from '../ui/ingest-presenter.js';
+import { Command, Option } from '@commander-js/extra-typings';
+import type { IngestSessionResult } from '../app/ingest-session.js';
+import { DEFAULT_THRESHOLDS } from '../core/matching/thresholds.js';
+import { ExitCode } from '../errors.js';
+import { contextOf, finish, type CommandContext } from './context.js';
+import { writeJson, writeLine } from './shared/io.js';
+import { addBackendOptions, dbOption, EXIT_CODES_HELP, examples, jsonOption } from './shared/options.js';
 
-/** Raw flag values as commander hands them over. */
-export interface IngestCommandOptions extends DatabaseOptions, BackendFlags {
-  dir: string;
-  type?: string;
-  user?: string;
-  glob?: string;
-  concurrency?: string;
-  maxFileSize?: string;
-  maxFiles?: string;
-  chunkSize?: string;
-  chunkOverlap?: string;
-  embedBatchSize?: string;
-  storeBatchSize?: string;
-  autoThreshold?: string;
-  reviewThreshold?: string;
-  timeout?: string;
-  collection?: string;
-  force?: boolean;
-  dryRun?: boolean;
-  json?: boolean;
-  nonInteractive?: boolean;
-  /** `pdf-parse` (default) or `pdftotext`. */
-  extractor?: string;
-  /** JSON log lines to this file (`-`: stderr). */
-  logFile?: string;
-  /** No progress or summary output (errors still go to stderr). */
-  quiet?: boolean;
-  /** Keep patient names out of the logs. */
-  redact?: boolean;
-  archiveDir?: string;
-  quarantineDir?: string;
-  io?: CommandIo;
-  signal?: AbortSignal;
+export function ingestCommand(command = new Command('ingest')) {
+  return ingestOptions(command).action(async (dir, options, command) =>
+    finish(command, await ingest(dir, options, contextOf(command))),
+  );
 }
+
+/** The command's arguments, options and help, without its action (its handler's types come from here). */
+function ingestOptions(command: Command) {
+  const declared = command
+    .description(
+      'Walk DIR recursively and run every file through parse → match patient → extract text → chunk → ' +
+        'embed and/or store. Every file ends in a recorded state with a reason; re-running is safe.',
+    )
+    .argument('<dir>', 'folder with the PDFs')
+    .addOption(
+      new Option('--type <type>', 'processing type: vectorized (vectors only), complete (full text only) or both')
+        .choices(['vectorized', 'complete', 'both'] as const)
+        .default('both' as const),
+    )
+    .option('--user <name>', 'who uploads the batch, for the audit log (default: the OS user)')
+    .option('--glob <pattern>', "only files matching this pattern, relative to DIR (default '**/*')")
+    .option(
+      '--concurrency <n>',
+      'files in flight at once; extraction runs in min(n, cores, 10) processes (default: 2 × min(cores, 10))',
+    )
+    .option('--max-file-size <size>', 'largest file accepted, e.g. 10MB (default 10MB)')
+    .option('--max-files <n>', 'most files per session; the rest wait for the next run (default 1000)')
+    .option('--chunk-size <chars>', 'characters per chunk (default 1000)')
+    .option('--chunk-overlap <chars>', 'characters shared by consecutive chunks (default 200)')
+    .option('--embed-batch-size <n>', 'chunks per embedder call (default 256)')
+    .option(
+      '--store-batch-size <n>',
+      'files written together: one vector-store call and one database transaction (default 32)',
+    )
+    .option(
+      '--auto-threshold <x>',
+      `confidence at or above which a match is attached automatically (default ${DEFAULT_THRESHOLDS.auto.toFixed(2)})`,
+    )
+    .option(
+      '--review-threshold <x>',
+      `confidence at or above which a match goes to review, below it a new patient (default ${DEFAULT_THRESHOLDS.review.toFixed(2)})`,
+    )
+    .option('--timeout <seconds>', 'per-file text-extraction limit (default 60)')
+    .addOption(
+      new Option(
+        '--extractor <name>',
+        'pdf-parse (default, needs nothing installed) or pdftotext (poppler-utils, faster)',
+      ).choices(['pdf-parse', 'pdftotext'] as const),
+    )
+    .option('--collection <name>', 'vector collection (default medical_documents)')
+    .option('--force', 're-ingest content that was already ingested, replacing its chunks')
+    .option('--dry-run', 'show the parse and match plan; write nothing')
+    .option('--non-interactive', 'never prompt: reviews stay pending for `tecsalud-batch review`')
+    .option('--log-file <path>', "structured JSON logs (pino) to this file; '-' for stderr")
+    .option('--quiet', 'no progress or summary output (errors still go to stderr)')
+    .option('--redact', 'keep patient names out of the logs (expediente and content hash identify files)')
+    .option('--archive-dir <dir>', 'move each ingested (or already ingested) file here, keeping its relative path')
+    .option('--quarantine-dir <dir>', 'move each file that failed validation here, keeping its relative path')
+    .addOption(dbOption())
+    .addOption(jsonOption())
+    .addHelpText(
+      'after',
+      examples(
+        'ingest fixtures/sample',
+        'ingest /srv/drop --type complete --user jlopez --non-interactive --json > report.json',
+        'ingest /srv/drop --non-interactive --quiet --log-file /var/log/tecsalud/ingest.log --redact --archive-dir /srv/archive --quarantine-dir /srv/quarantine',
+        'ingest ./incoming --dry-run',
+      ) + `\n${EXIT_CODES_HELP}`,
+    );
+  return addBackendOptions(declared);
+}
+
+/** The flags as commander hands them over; `type` and `extractor` may be any string when called directly. */
+export type IngestCommandOptions = Partial<
+  Omit<ReturnType<ReturnType<typeof ingestOptions>['opts']>, 'type' | 'extractor'>
+> & { type?: string; extractor?: string };
 
 /**
- * SQLite page cache for a run, in MB. It counts in the resident memory, which must stay flat and small
- * beside the extraction processes (10,000 files: the whole process tree under 500 MB); the writes are
- * appends and the reads index lookups, which a larger cache barely speeds up.
+ * `ingest DIR`: one session over the folder (see app/ingest-session), shown by one of three presenters
+ * (Ink dashboard, progress bar, plain lines) and logged; then the JSON report or the summary.
  */
-const INGEST_SQLITE_CACHE_MB = 32;
-/** Extraction processes: one per core, as the service's max_parallel_files, up to 10. */
-const EXTRACTION_PROCESSES = Math.min(os.availableParallelism(), 10);
-/**
- * Files in flight: twice the extraction processes, so that while some files are matched, chunked and
- * stored on the main thread, every extraction process still has a file (measured on 2 cores, 1,000 files:
- * 4 in flight took 22 s where 2 took 26 s; 8 was no faster than 4).
- */
-const DEFAULT_CONCURRENCY = 2 * EXTRACTION_PROCESSES;
-
-const optionsSchema = z
-  .object({
-    type: z
-      .enum(PROCESSING_TYPES, { error: () => `--type must be one of ${PROCESSING_TYPES.join(', ')}` })
-      .default('both'),
-    concurrency: z.coerce
-      .number({ error: () => '--concurrency must be a whole number from 1 to 64' })
-      .int('--concurrency must be a whole number from 1 to 64')
-      .min(1, '--concurrency must be at least 1')
-      .max(64, '--concurrency must be at most 64')
-      .default(DEFAULT_CONCURRENCY),
-    maxFiles: z.coerce
-      .number({ error: () => '--max-files must be a whole number' })
-      .int('--max-files must be a whole number')
-      .min(1, '--max-files must be at least 1')
-      .default(1000),
-    chunkSize: z.coerce
-      .number({ error: () => '--chunk-size must be a number of characters' })
-      .int('--chunk-size must be a whole number')
-      .min(100, '--chunk-size must be at least 100 characters')
-      .max(100_000, '--chunk-size must be at most 100000 characters')
-      .default(1000),
-    chunkOverlap: z.coerce
-      .number({ error: () => '--chunk-overlap must be a number of characters' })
-      .int('--chunk-overlap must be a whole number')
-      .min(0, '--chunk-overlap must be ≥ 0')
-      .default(200),
-    embedBatchSize: z.coerce
-      .number({ error: () => '--embed-batch-size must be a whole number' })
-      .int('--embed-batch-size must be a whole number')
-      .min(1, '--embed-batch-size must be at least 1')
-      .max(2048, '--embed-batch-size must be at most 2048')
-      .default(256),
-    storeBatchSize: z.coerce
-      .number({ error: () => '--store-batch-size must be a whole number' })
-      .int('--store-batch-size must be a whole number')
-      .min(1, '--store-batch-size must be at least 1')
-      .max(1000, '--store-batch-size must be at most 1000')
-      .default(DEFAULT_STORE_BATCH_SIZE),
-    autoThreshold: z.coerce
-      .number({ error: () => '--auto-threshold must be a number between 0 and 1' })
-      .min(0, '--auto-threshold must be between 0 and 1')
-      .max(1, '--auto-threshold must be between 0 and 1')
-      .default(0.95),
-    reviewThreshold: z.coerce
-      .number({ error: () => '--review-threshold must be a number between 0 and 1' })
-      .min(0, '--review-threshold must be between 0 and 1')
-      .max(1, '--review-threshold must be between 0 and 1')
-      .default(0.6),
-    extractor: z
-      .enum(EXTRACTORS, { error: () => `--extractor must be one of ${EXTRACTORS.join(', ')}` })
-      .default('pdf-parse'),
-    timeout: z.coerce
-      .number({ error: () => '--timeout must be a number of seconds' })
-      .positive('--timeout must be a positive number of seconds')
-      .default(60),
-  })
-  .refine((o) => o.chunkOverlap < o.chunkSize, {
-    message: '--chunk-overlap must be smaller than --chunk-size',
-  })
-  .refine((o) => o.reviewThreshold <= o.autoThreshold, {
-    message: '--review-threshold must not be above --auto-threshold',
-  });
-
-export function resolveIngestOptions(
-  raw: IngestCommandOptions,
-): IngestOptions & { timeoutSeconds: number; extractor: ExtractorName } {
-  const parsed = optionsSchema.safeParse({
-    type: raw.type,
-    concurrency: raw.concurrency,
-    maxFiles: raw.maxFiles,
-    chunkSize: raw.chunkSize,
-    chunkOverlap: raw.chunkOverlap,
-    embedBatchSize: raw.embedBatchSize,
-    storeBatchSize: raw.storeBatchSize,
-    autoThreshold: raw.autoThreshold,
-    reviewThreshold: raw.reviewThreshold,
-    timeout: raw.timeout,
-    extractor: raw.extractor,
-  });
-  if (!parsed.success) {
-    throw new UsageError(parsed.error.issues.map((issue) => issue.message).join('; '));
+export async function ingest(dir: string, options: IngestCommandOptions, context: CommandContext): Promise<number> {
+  const { io } = context;
+  const { resolveIngestOptions } = await import('./ingest-options.js');
+  const resolved = resolveIngestOptions({ ...options, dir, cwd: context.cwd, signal: context.signal });
+  if (options.dryRun) {
+    const { planIngest } = await import('../app/plan-ingest.js');
+    const plan = await planIngest(context, resolved);
+    const { printIngestPlan } = await import('./ingest-plan-output.js');
+    printIngestPlan(io, plan, Boolean(options.json));
+    return ExitCode.Success;
   }
-  const maxFileSize = raw.maxFileSize === undefined ? 10 * 1024 * 1024 : parseByteSize(raw.maxFileSize);
-  if (maxFileSize === null || maxFileSize <= 0) {
-    throw new UsageError(
-      `--max-file-size '${raw.maxFileSize}' is not a size`,
-      'write it like 10MB, 512KB or 1048576',
-    );
-  }
-  const o = parsed.data;
-  return {
-    sourceDir: path.resolve(raw.cwd, raw.dir),
-    glob: raw.glob,
-    processingType: o.type,
-    uploadedBy: raw.user?.trim() || currentUser(),
-    concurrency: o.concurrency,
-    maxFileSize,
-    maxFiles: o.maxFiles,
-    chunkSize: o.chunkSize,
-    chunkOverlap: o.chunkOverlap,
-    embedBatchSize: o.embedBatchSize,
-    storeBatchSize: o.storeBatchSize,
-    force: Boolean(raw.force),
-    thresholds: { auto: o.autoThreshold, review: o.reviewThreshold },
-    signal: raw.signal,
-    timeoutSeconds: o.timeout,
-    extractor: o.extractor,
-    archiveDir: resolveDisposalDir(raw.archiveDir, '--archive-dir', raw),
-    quarantineDir: resolveDisposalDir(raw.quarantineDir, '--quarantine-dir', raw),
-  };
-}
-
-/** Archive and quarantine folders must lie outside the drop folder, or the next run would find the files again. */
-function resolveDisposalDir(
-  value: string | undefined,
-  flag: string,
-  raw: IngestCommandOptions,
-): string | undefined {
-  if (!value) return undefined;
-  const dir = path.resolve(raw.cwd, value);
-  const source = path.resolve(raw.cwd, raw.dir);
-  if (dir === source || dir.startsWith(source + path.sep)) {
-    throw new UsageError(
-      `${flag} '${value}' is inside the folder being ingested`,
-      'choose a folder outside it',
-    );
-  }
-  return dir;
-}
-
-export async function ingestCommand(raw: IngestCommandOptions): Promise<number> {
-  const io = raw.io ?? processIo;
-  const options = resolveIngestOptions(raw);
-  // flags > env > config file > defaults; the database too, so that a config file's db is honoured.
-  const backends = await loadBackendConfig(raw);
-  raw = { ...raw, db: backends.db };
-  if (raw.dryRun) {
-    const { dryRunIngest } = await import('./ingest-dry-run.js');
-    return dryRunIngest(options, raw, io);
-  }
-  const [{ runIngest }, { withRunLock }] = await Promise.all([
-    import('../ingest/run-ingest.js'),
-    import('../ingest/run-lock.js'),
+  const [{ runIngestSession }, { openIngestLog }, { createIngestPresenter }] = await Promise.all([
+    import('../app/ingest-session.js'),
+    import('../app/ingest-log.js'),
+    import('../ui/ingest-presenter.js'),
   ]);
-  const logger = raw.logFile ? await openPipelineLogger(raw.logFile, { cwd: raw.cwd }) : null;
+  const log = options.logFile
+    ? await openIngestLog(options.logFile, { cwd: context.cwd, redact: Boolean(options.redact) })
+    : null;
   const presenter = await createIngestPresenter({
-    json: Boolean(raw.json),
-    nonInteractive: Boolean(raw.nonInteractive),
+    json: Boolean(options.json),
+    nonInteractive: Boolean(options.nonInteractive),
     // Log lines on stderr and a progress display on the same terminal would garble each other.
-    quiet: Boolean(raw.quiet) || raw.logFile === '-',
-    backends,
+    quiet: Boolean(options.quiet) || options.logFile === '-',
     stdout: io.stdout,
     stderr: io.stderr,
-    plain: () => createProgressPrinter(io.stderr),
+    stdin: context.stdin,
+    env: context.env,
   });
   // Ctrl-C: the first stops taking new files, the second exits at once (see handleInterrupts).
-  const interrupts = raw.signal ? null : handleInterrupts({ onFirst: () => presenter.interrupted() });
-  options.signal = raw.signal ?? interrupts?.signal;
-  let result: IngestResult;
-  let reviewed = null as ReviewOutcome | null; // set inside the callback below
-  const logListener = logger ? createLogListener(logger, { redact: Boolean(raw.redact) }) : null;
+  let interrupts: { signal: AbortSignal; dispose(): void } | null = null;
+  if (!context.signal) {
+    const { handleInterrupts } = await import('../ui/handle-interrupts.js');
+    interrupts = handleInterrupts({ onFirst: () => presenter.interrupted() });
+    resolved.signal = interrupts.signal;
+  }
+  let result: IngestSessionResult;
   try {
-    result = await withDatabase(
-      raw,
-      async (database) => {
-        // One run per (folder, database) at a time: a second one stops here with exit 75.
-        const ingested = await withRunLock(
-          database,
-          { sourceDir: realSourceDir(options.sourceDir) },
-          async (lock) => {
-            const adapters = await openPipelineAdapters({
-              database,
-              processingType: options.processingType,
-              backends,
-              timeoutMs: options.timeoutSeconds * 1000,
-              extractor: options.extractor,
-              workers: Math.min(EXTRACTION_PROCESSES, options.concurrency),
-            });
-            const listener: PipelineListener = (event) => {
-              if (event.type === 'session_started')
-                void lock.setSession(event.sessionId).catch(() => undefined);
-              logListener?.(event);
-              presenter.listener?.(event);
-            };
-            try {
-              // Holding the lock, any session still "running" on this folder was left by a killed run.
-              return await runIngest(
-                { ...options, recoverAbandoned: true },
-                { database, ...adapters },
-                listener,
-                {
-                  collectResults: Boolean(raw.json),
-                },
-              );
-            } finally {
-              await adapters.close();
-            }
-          },
-        );
-        if (!ingested.interrupted && ingested.totals.reviewRequired > 0) {
-          reviewed = await presenter.settleReviews(database, ingested.session.id, options.uploadedBy);
-        }
-        return ingested;
+    result = await runIngestSession(context, context.config!, resolved, {
+      listener: (event) => {
+        log?.listener(event);
+        presenter.listener?.(event);
       },
-      { sqliteCacheMb: INGEST_SQLITE_CACHE_MB },
-    );
+      review: presenter.review,
+      collectResults: Boolean(options.json),
+      extractor: context.extractor,
+    });
   } catch (error) {
-    logger?.error({ event: 'session_failed', error: (error as Error).message }, 'run stopped');
+    log?.stopped(error);
     throw error;
   } finally {
     interrupts?.dispose();
     await presenter.finish();
-    logger?.flush();
+    log?.flush();
   }
-  if (raw.json) {
+  await printResult(context, options, result);
+  return exitCodeFor(
+    result.reviewed ? { ...result, totals: { ...result.totals, reviewRequired: result.reviewed.stillPending } } : result,
+  );
+}
+
+async function printResult(context: CommandContext, options: IngestCommandOptions, result: IngestSessionResult) {
+  const { io } = context;
+  if (options.json) {
+    const { toFileJson, toSessionJson } = await import('./shared/report-json.js');
     writeJson(io, {
       ...toSessionJson(result.session, result.seconds),
       pages: result.totals.pages,
       chunks: result.totals.chunks,
       stage_seconds: Object.fromEntries(
-        Object.entries(result.stageSeconds).map(([stage, seconds]) => [
-          stage,
-          Math.round(seconds * 1000) / 1000,
-        ]),
+        Object.entries(result.stageSeconds).map(([stage, seconds]) => [stage, Math.round(seconds * 1000) / 1000]),
       ),
       files: result.files.map(toFileJson),
     });
-  } else if (!raw.quiet) printSummary(io, result);
-  if (reviewed) writeLine(io.stdout, reviewed.summary);
-  if (result.interrupted) {
+  } else if (!options.quiet) {
+    const { formatIngestSummary } = await import('../ui/ingest-summary.js');
+    for (const line of formatIngestSummary(result)) writeLine(io.stdout, line);
+  }
+  if (result.reviewed) {
+    const t = result.reviewed.tally;
     writeLine(
-      io.stderr,
-      'Interrupted: files not started stay pending; run the same command again to finish them.',
+      io.stdout,
+      `  After review: ${t.attached} attached, ${t.created} new patients, ${t.rejected} rejected, ` +
+        `${t.skipped} skipped · ${result.reviewed.stillPending} still waiting for review`,
     );
   }
-  return exitCodeFor(
-    reviewed ? { ...result, totals: { ...result.totals, reviewRequired: reviewed.pending } } : result,
-  );
+  if (result.interrupted) {
+    writeLine(io.stderr, 'Interrupted: files not started stay pending; run the same command again to finish them.');
+  }
 }
 
-export function exitCodeFor(result: Pick<IngestResult, 'interrupted' | 'totals'>): number {
+export function exitCodeFor(result: {
+  interrupted: boolean;
+  totals: { failedFiles: number; reviewRequired: number };
+}): number {
   if (result.interrupted) return ExitCode.Interrupted;
   if (result.totals.failedFiles > 0) return ExitCode.SomeFailed;
   if (result.totals.reviewRequired > 0) return ExitCode.ReviewPending;
   return ExitCode.Success;
-}
-
-function printSummary(io: CommandIo, result: IngestResult): void {
-  const t = result.totals;
-  const s = result.session;
-  writeLine(io.stdout, '');
-  writeLine(io.stdout, `Session ${s.id} — ${s.status} in ${result.seconds.toFixed(1)} s`);
-  writeLine(
-    io.stdout,
-    `  ${t.totalFiles} files: ${t.processedFiles - t.failedFiles - t.reviewRequired - t.duplicates} ingested, ` +
-      `${t.duplicates} duplicates, ${t.reviewRequired} waiting for review, ${t.failedFiles} failed` +
-      (t.deferred ? `, ${t.deferred} left for the next run` : ''),
-  );
-  writeLine(
-    io.stdout,
-    `  patients: ${t.matchedPatients} matched, ${t.createdPatients} created · ${t.pages} pages, ${t.chunks} chunks`,
-  );
-  if (t.reviewRequired > 0) {
-    writeLine(io.stdout, `  Settle the reviews with: tecsalud-batch review ${s.id.slice(0, 8)}`);
-  }
-  if (t.failedFiles > 0) {
-    writeLine(io.stdout, `  See every file with: tecsalud-batch status ${s.id.slice(0, 8)} --files`);
-  }
-}
-
-/** A plain progress line on stderr every few seconds, and each failure as it happens. */
-function createProgressPrinter(stderr: NodeJS.WritableStream): (event: PipelineEvent) => void {
-  let last = 0;
-  return (event) => {
-    if (event.type === 'session_started') {
-      writeLine(stderr, `Ingesting ${event.totalFiles} files from ${sanitizeForTerminal(event.sourceDir)} …`);
-    } else if (event.type === 'file_finished') {
-      const { result, totals } = event;
-      if (outcomeKind(result.outcome) === 'failed') {
-        writeLine(
-          stderr,
-          `  ✗ ${sanitizeForTerminal(result.relativePath)}: ${FILE_OUTCOMES[result.outcome].label}` +
-            (result.message ? ` — ${sanitizeForTerminal(result.message)}` : ''),
-        );
-      }
-      const now = Date.now();
-      if (now - last > 3000 || totals.processedFiles === totals.totalFiles - totals.deferred) {
-        last = now;
-        writeLine(
-          stderr,
-          `  ${totals.processedFiles}/${totals.totalFiles - totals.deferred} files · ${totals.failedFiles} failed · ` +
-            `${totals.reviewRequired} review · ${totals.duplicates} duplicates`,
-        );
-      }
-    }
-  };
-}
-
-function realSourceDir(dir: string): string {
-  try {
-    return fs.realpathSync(dir);
-  } catch {
-    return path.resolve(dir); // runIngest explains a missing folder
-  }
 }

@@ -1,41 +1,46 @@
-import path from 'node:path';
-import { parseFilename } from '../core/filename/parse-filename.js';
-import type { MatchDecision } from '../core/matching/types.js';
+import { Command } from '@commander-js/extra-typings';
+import { DEFAULT_THRESHOLDS } from '../core/matching/thresholds.js';
+import { formatPatientName } from '../core/registry/patient-name.js';
 import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
-import { PatientRepository } from '../db/repositories/patient-repository.js';
 import { ExitCode, UsageError } from '../errors.js';
-import { matchAgainstRegistry } from '../ingest/match-against-registry.js';
-import { withDatabase, type DatabaseOptions } from './shared/database.js';
-import { processIo, writeJson, writeLine, type CommandIo } from './shared/io.js';
+import { contextOf, finish, type CommandContext } from './context.js';
+import { writeJson, writeLine } from './shared/io.js';
+import { configOption, dbOption, examples, jsonOption } from './shared/options.js';
 
-export interface MatchCommandOptions extends DatabaseOptions {
-  filenames: string[];
-  json?: boolean;
-  autoThreshold?: string;
-  reviewThreshold?: string;
-  io?: CommandIo;
+export function matchCommand(command = new Command('match')) {
+  return matchOptions(command).action(async (filenames, options, command) =>
+      finish(command, await matchFilenames(filenames, options, contextOf(command))),
+    );
 }
 
+/** The command's arguments, options and help, without its action (its handler's types come from here). */
+function matchOptions(command: Command) {
+  return command
+    .argument('<filename...>', 'TecSalud filenames')
+    .addOption(dbOption())
+    .addOption(configOption())
+    .addOption(jsonOption())
+    .option('--auto-threshold <x>', `auto-assign threshold (default ${DEFAULT_THRESHOLDS.auto.toFixed(2)})`)
+    .option('--review-threshold <x>', `review threshold (default ${DEFAULT_THRESHOLDS.review.toFixed(2)})`)
+    .addHelpText('after', examples("match '3000003799_GARZA TIJERINA, MA ESTHER_6001467010_CONS.pdf'"));
+}
+
+export type MatchOptions = ReturnType<ReturnType<typeof matchOptions>['opts']>;
+
 /** Explains, for admins and for debugging, how each filename would match against the registry now. */
-export async function matchCommand(options: MatchCommandOptions): Promise<number> {
-  const io = options.io ?? processIo;
+export async function matchFilenames(
+  filenames: string[],
+  options: MatchOptions,
+  context: CommandContext,
+): Promise<number> {
+  const { io } = context;
   const thresholds = {
-    auto: parseThreshold(options.autoThreshold, 0.95, '--auto-threshold'),
-    review: parseThreshold(options.reviewThreshold, 0.6, '--review-threshold'),
+    auto: parseThreshold(options.autoThreshold, DEFAULT_THRESHOLDS.auto, '--auto-threshold'),
+    review: parseThreshold(options.reviewThreshold, DEFAULT_THRESHOLDS.review, '--review-threshold'),
   };
   if (thresholds.review > thresholds.auto) throw new UsageError('--review-threshold must not be above --auto-threshold');
-  const results = await withDatabase(options, async ({ db }) => {
-    const patients = new PatientRepository(db);
-    const totalPatients = await patients.count();
-    const out: { filename: string; error?: string; decision?: MatchDecision }[] = [];
-    for (const name of options.filenames) {
-      const filename = path.basename(name);
-      const parse = parseFilename(filename);
-      if (!parse.ok) out.push({ filename, error: parse.error.message });
-      else out.push({ filename, decision: await matchAgainstRegistry(patients, parse.parsed, { totalPatients, thresholds }) });
-    }
-    return out;
-  });
+  const app = await import('../app/match-filenames.js');
+  const results = await app.matchFilenames(context, filenames, thresholds);
   if (options.json) {
     writeJson(
       io,
@@ -64,11 +69,11 @@ export async function matchCommand(options: MatchCommandOptions): Promise<number
       }
       const d = r.decision;
       writeLine(io.stdout, `  decision   ${d.decision.toUpperCase()} (confidence ${d.confidence.toFixed(3)}) — ${d.reason}`);
-      if (d.patient) writeLine(io.stdout, `  patient    ${d.patient.expediente} ${sanitizeForTerminal(fullName(d.patient))}`);
+      if (d.patient) writeLine(io.stdout, `  patient    ${d.patient.expediente} ${sanitizeForTerminal(formatPatientName(d.patient))}`);
       d.candidates.forEach((c, i) => {
         writeLine(
           io.stdout,
-          `  ${i + 1}. ${c.patient.expediente} ${sanitizeForTerminal(fullName(c.patient))}  ${c.scores.combined.toFixed(3)}`,
+          `  ${i + 1}. ${c.patient.expediente} ${sanitizeForTerminal(formatPatientName(c.patient))}  ${c.scores.combined.toFixed(3)}`,
         );
         for (const reason of c.reasons) writeLine(io.stdout, `       · ${sanitizeForTerminal(reason)}`);
       });
@@ -76,10 +81,6 @@ export async function matchCommand(options: MatchCommandOptions): Promise<number
     }
   }
   return results.some((r) => !r.decision) ? ExitCode.SomeFailed : ExitCode.Success;
-}
-
-function fullName(p: { apellidoPaterno: string; apellidoMaterno: string; nombres: string }): string {
-  return `${p.apellidoPaterno}${p.apellidoMaterno ? ` ${p.apellidoMaterno}` : ''}, ${p.nombres}`;
 }
 
 function parseThreshold(value: string | undefined, fallback: number, flag: string): number {

@@ -1,14 +1,31 @@
+import { Command } from '@commander-js/extra-typings';
 import { EXPECTED_FILENAME_FORMAT, FILENAME_EXAMPLE } from '../core/filename/expected-format.js';
 import { parseFilename } from '../core/filename/parse-filename.js';
 import type { FilenameParseResult, ParsedFilename } from '../core/filename/types.js';
 import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
 import { ExitCode } from '../errors.js';
+import { contextOf, finish, type CommandContext } from './context.js';
+import { examples, jsonOption } from './shared/options.js';
 
-export interface ParseCommandOptions {
-  filenames: string[];
-  json: boolean;
-  stdout: NodeJS.WritableStream;
+export function parseCommand(command = new Command('parse')) {
+  return parseOptions(command).action((filenames, options, command) => finish(command, parseFilenames(filenames, options, contextOf(command))));
 }
+
+/** The command's arguments, options and help, without its action (its handler's types come from here). */
+function parseOptions(command: Command) {
+  return command
+    .description(
+      'Parse filenames of the form [EXPEDIENTE]_[APELLIDOS, NOMBRES]_[NUMERO]_[TIPO].pdf and explain any that do not fit.',
+    )
+    .argument('<filename...>', 'one or more filenames (paths are fine: only the base name is parsed)')
+    .addOption(jsonOption())
+    .addHelpText(
+      'after',
+      examples("parse '3000003799_GARZA TIJERINA, MARIA ESTHER_6001467010_CONS.pdf'", 'parse --json incoming/*.pdf'),
+    );
+}
+
+export type ParseOptions = ReturnType<ReturnType<typeof parseOptions>['opts']>;
 
 /** One parsed argument: `input` is the argument exactly as given (a path, possibly), for display and JSON. */
 interface ParseOutcome {
@@ -20,9 +37,13 @@ interface ParseOutcome {
  * `tecsalud-batch parse <filename…> [--json]`. Prints one result per filename and returns
  * `SomeFailed` when any name does not fit, so scripts can gate on the exit code.
  */
-export function parseCommand(options: ParseCommandOptions): number {
-  const outcomes = options.filenames.map((input) => ({ input, result: parseFilename(input) }));
-  options.stdout.write(options.json ? formatJson(outcomes) : formatHuman(outcomes));
+export function parseFilenames(
+  filenames: string[],
+  options: ParseOptions,
+  context: Pick<CommandContext, 'io'>,
+): number {
+  const outcomes = filenames.map((input) => ({ input, result: parseFilename(input) }));
+  context.io.stdout.write(options.json ? formatJson(outcomes) : formatHuman(outcomes));
   return outcomes.every(({ result }) => result.ok) ? ExitCode.Success : ExitCode.SomeFailed;
 }
 

@@ -1,46 +1,69 @@
+import { Command, Option } from '@commander-js/extra-typings';
 import type { MatchingDetails } from '../core/matching/types.js';
 import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
-import type { OpenDatabase } from '../db/open-database.js';
-import { BatchRepository } from '../db/repositories/batch-repository.js';
 import type { BatchFile } from '../db/schema.js';
-import { ExitCode, UsageError } from '../errors.js';
-import { withDatabase, type DatabaseOptions } from './shared/database.js';
-import { loadBackendConfig, type BackendFlags } from '../config/load-config.js';
-import { processIo, writeJson, writeLine, type CommandIo } from './shared/io.js';
-import { currentUser } from './shared/current-user.js';
+import { ExitCode } from '../errors.js';
+import { contextOf, finish, type CommandContext } from './context.js';
+import { writeJson, writeLine, type CommandIo } from './shared/io.js';
+import { addBackendOptions, dbOption, examples, userOption } from './shared/options.js';
 
-export interface ReviewCommandOptions extends DatabaseOptions, BackendFlags {
-  /** Session id or its first characters; all sessions when absent. */
-  session?: string;
-  user?: string;
-  json?: boolean;
-  io?: CommandIo;
-  stdin?: NodeJS.ReadStream;
+export function reviewCommand(command = new Command('review')) {
+  return reviewOptions(command).action(async (session, options, command) =>
+    finish(command, await review(session, options, contextOf(command))),
+  );
 }
+
+/** The command's arguments, options and help, without its action (its handler's types come from here). */
+function reviewOptions(command: Command) {
+  const declared = command
+    .description(
+      'Walk the review-required files one by one in the terminal: the parsed filename, the candidate ' +
+        'patients with their scores and reasons, and the first lines of the text. Keys: 1-9 attach, ' +
+        'n new patient, r reject, s skip, u undo, ? help, q quit (decisions so far are kept). ' +
+        'Without a terminal, or with --json, lists the pending reviews.',
+    )
+    .argument('[session]', 'session id or its first characters (default: every session)')
+    .addOption(userOption('who reviews'))
+    .addOption(dbOption())
+    .addOption(new Option('--json', 'list the pending reviews as JSON on stdout (no interaction)'))
+    .option('--collection <name>', 'vector collection (default: the one the session was ingested into)')
+    .addHelpText(
+      'after',
+      examples('review', 'review 3f2a9c1e --user jlopez', 'review --json > pending.json') +
+        `\n\nExit codes: ${ExitCode.Success} no reviews left pending, ${ExitCode.ReviewPending} some still pending.`,
+    );
+  return addBackendOptions(declared);
+}
+
+export type ReviewOptions = ReturnType<ReturnType<typeof reviewOptions>['opts']>;
 
 /**
  * `review [SESSION]`: walks the review-required files in the terminal (Ink), or lists them (`--json`,
  * or when there is no terminal). Exit code 2 while reviews remain pending, 0 when none do.
  */
-export async function reviewCommand(options: ReviewCommandOptions): Promise<number> {
-  const io = options.io ?? processIo;
-  const stdin = options.stdin ?? process.stdin;
+export async function review(
+  sessionPrefix: string | undefined,
+  options: ReviewOptions,
+  context: CommandContext,
+): Promise<number> {
+  const { io, stdin } = context;
+  const [{ currentUser }, { withRegistry }, { resolveSession }, { listPendingReviews, openReviewSession }] =
+    await Promise.all([
+      import('../app/current-user.js'),
+      import('../app/open-registry.js'),
+      import('../app/sessions.js'),
+      import('../app/review-session.js'),
+    ]);
   const reviewer = options.user?.trim() || currentUser();
-  // The same backends as the ingest that held these files: flags > env > config file > defaults.
-  const backends = await loadBackendConfig(options);
-  return withDatabase({ ...options, db: backends.db }, async (database) => {
-    const sessionId = options.session ? await resolveSession(database, options.session) : undefined;
-    const batches = new BatchRepository(database.db);
-    const pending = await batches.pendingReviews(sessionId);
+  return withRegistry(context, async (database) => {
+    const sessionId = sessionPrefix ? (await resolveSession(database, sessionPrefix)).id : undefined;
+    const pending = await listPendingReviews(database, sessionId);
     if (options.json) {
       writeJson(io, { session_id: sessionId ?? null, pending: pending.map(toPendingJson) });
       return pending.length > 0 ? ExitCode.ReviewPending : ExitCode.Success;
     }
     if (pending.length === 0) {
-      writeLine(
-        io.stdout,
-        sessionId ? `No reviews pending in session ${sessionId.slice(0, 8)}.` : 'No reviews pending.',
-      );
+      writeLine(io.stdout, sessionId ? `No reviews pending in session ${sessionId.slice(0, 8)}.` : 'No reviews pending.');
       return ExitCode.Success;
     }
     const interactive = isTty(io.stdout) && stdin.isTTY === true;
@@ -49,59 +72,30 @@ export async function reviewCommand(options: ReviewCommandOptions): Promise<numb
       writeLine(io.stderr, 'Settling reviews needs a terminal: run `tecsalud-batch review` in one.');
       return ExitCode.ReviewPending;
     }
-    const [{ ReviewService }, { ReviewWalk }, { renderReview }, { openSearchAdapters }] = await Promise.all([
-      import('../review/review-service.js'),
-      import('../review/review-walk.js'),
-      import('../ui/render-review.js'),
-      import('./shared/adapters.js'),
-    ]);
-    const service = new ReviewService({
+    const session = await openReviewSession({
       database,
+      backends: context.config!,
       reviewer,
-      openVectors: (collection) =>
-        openSearchAdapters({ database, backends, collection: options.collection ?? collection }),
+      sessionId,
+      collection: options.collection,
     });
-    const walk = new ReviewWalk(
-      service,
-      pending.map((file) => file.id),
-    );
+    if (!session) return ExitCode.Success; // settled meanwhile
+    const { renderReview } = await import('../ui/render-review.js');
+    let outcome;
     try {
-      await renderReview(walk, {
-        stdout: io.stdout as NodeJS.WriteStream,
-        stdin,
-        reviewer,
-        env: options.env,
-      });
+      await renderReview(session.walk, { stdout: io.stdout as NodeJS.WriteStream, stdin, reviewer, env: context.env });
     } finally {
-      await service.close();
+      outcome = await session.close();
     }
-    const left = await batches.pendingReviews(sessionId);
-    const t = walk.getState().tally;
+    const t = outcome.tally;
     writeLine(io.stdout, ''); // Ink leaves the cursor at the end of its last frame
     writeLine(
       io.stdout,
       `Review: ${t.attached} attached, ${t.created} new patients, ${t.rejected} rejected, ${t.skipped} skipped · ` +
-        `${left.length} still pending.`,
+        `${outcome.stillPending} still pending.`,
     );
-    return left.length > 0 ? ExitCode.ReviewPending : ExitCode.Success;
+    return outcome.stillPending > 0 ? ExitCode.ReviewPending : ExitCode.Success;
   });
-}
-
-async function resolveSession(database: OpenDatabase, prefix: string): Promise<string> {
-  const found = await new BatchRepository(database.db).findSessionByPrefix(prefix.trim());
-  if (found.length === 0) {
-    throw new UsageError(
-      `no session starts with '${sanitizeForTerminal(prefix)}'`,
-      'list them with `tecsalud-batch sessions`',
-    );
-  }
-  if (found.length > 1) {
-    throw new UsageError(
-      `'${sanitizeForTerminal(prefix)}' matches several sessions`,
-      'give more characters of the id',
-    );
-  }
-  return found[0]!.id;
 }
 
 function toPendingJson(file: BatchFile) {

@@ -1,50 +1,55 @@
+import { Command, Option } from '@commander-js/extra-typings';
 import { DOCUMENT_TYPES } from '../core/filename/types.js';
-import { ExitCode, UserError } from '../errors.js';
 import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
-import { withDatabase, type DatabaseOptions } from './shared/database.js';
-import { openSearchAdapters } from './shared/adapters.js';
-import { loadBackendConfig, type BackendFlags } from '../config/load-config.js';
-import { processIo, writeJson, writeLine, type CommandIo } from './shared/io.js';
+import { ExitCode, UsageError } from '../errors.js';
+import { contextOf, finish, type CommandContext } from './context.js';
+import { writeJson, writeLine } from './shared/io.js';
+import { addBackendOptions, dbOption, examples, jsonOption } from './shared/options.js';
 
-export interface SearchOptions extends DatabaseOptions, BackendFlags {
-  text: string;
-  patient?: string;
-  type?: string;
-  k: string;
-  collection?: string;
-  json?: boolean;
-  io?: CommandIo;
+export function searchCommand(command = new Command('search')) {
+  return searchOptions(command).action(async (text, options, command) =>
+    finish(command, await searchDocuments(text, options, contextOf(command))),
+  );
 }
 
+/** The command's arguments, options and help, without its action (its handler's types come from here). */
+function searchOptions(command: Command) {
+  const declared = command
+    .argument('<text>', 'what to look for')
+    .option('--patient <expediente>', "only this patient's documents")
+    .option('--type <document-type>', 'only this document type (consultation, lab_results, …)')
+    .addOption(new Option('-k <n>', 'how many chunks').default('5'))
+    .option('--collection <name>', 'vector collection (default medical_documents)')
+    .addOption(dbOption())
+    .addOption(jsonOption())
+    .addHelpText(
+      'after',
+      examples('search "biometría hemática"', 'search "dolor abdominal" --patient 3000003799 -k 3 --json'),
+    );
+  return addBackendOptions(declared);
+}
+
+export type SearchOptions = ReturnType<ReturnType<typeof searchOptions>['opts']>;
+
 /** Nearest chunks to the query text, with the same embedder that filled the collection. */
-export async function searchCommand(options: SearchOptions): Promise<number> {
-  const io = options.io ?? processIo;
+export async function searchDocuments(text: string, options: SearchOptions, context: CommandContext): Promise<number> {
+  const { io } = context;
   const k = Number(options.k);
-  if (!Number.isInteger(k) || k < 1 || k > 100) throw new UserError('-k must be a whole number from 1 to 100', ExitCode.Usage);
-  if (!options.text.trim()) throw new UserError('give the text to search for', ExitCode.Usage);
+  if (!Number.isInteger(k) || k < 1 || k > 100) throw new UsageError('-k must be a whole number from 1 to 100');
+  if (!text.trim()) throw new UsageError('give the text to search for');
   if (options.type && !(DOCUMENT_TYPES as readonly string[]).includes(options.type)) {
-    throw new UserError(`--type must be one of ${DOCUMENT_TYPES.join(', ')}`, ExitCode.Usage);
+    throw new UsageError(`--type must be one of ${DOCUMENT_TYPES.join(', ')}`);
   }
-  const backends = await loadBackendConfig(options);
-  const hits = await withDatabase({ ...options, db: backends.db }, async (database) => {
-    const { embedder, vectorStore, collection } = await openSearchAdapters({ database, backends });
-    try {
-      await vectorStore.ensureCollection({ name: collection, embedderId: embedder.id, dimension: embedder.dimension });
-      const [vector] = await embedder.embed([options.text]);
-      return await vectorStore.query(vector!, {
-        k,
-        where: {
-          ...(options.patient ? { expediente: options.patient.trim() } : {}),
-          ...(options.type ? { document_type: options.type } : {}),
-        },
-      });
-    } finally {
-      await vectorStore.close();
-    }
+  const { searchChunks } = await import('../app/search-chunks.js');
+  const hits = await searchChunks(context, context.config!, {
+    text,
+    k,
+    expediente: options.patient?.trim(),
+    documentType: options.type,
   });
   if (options.json) {
     writeJson(io, {
-      query: options.text,
+      query: text,
       results: hits.map((h) => ({ id: h.id, distance: h.distance, metadata: h.metadata, text: h.document })),
     });
   } else if (hits.length === 0) {

@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 
+import { DEFAULT_COLLECTION } from '../core/pipeline/defaults.js';
 import { UsageError } from '../errors.js';
 import {
   configFileSchema,
@@ -12,9 +13,7 @@ import {
 } from './config-file-schema.js';
 
 export const CONFIG_FILE_NAME = 'tecsalud-batch.config.json';
-export const DEFAULT_COLLECTION = 'medical_documents';
 export const DEFAULT_CHROMA_URL = 'http://localhost:8000';
-export const DEFAULT_OPENAI_MODEL = 'text-embedding-3-small';
 
 /** The flags every backend-using command accepts, as commander hands them over (strings). */
 export interface BackendFlags {

@@ -1,4 +1,4 @@
-import { redactConnectionString } from '../db/database-url.js';
+import { redactConnectionString } from '../core/text/redact-connection-string.js';
 import type { BackendConfig } from './load-config.js';
 
 const HIDDEN = '***';

@@ -7,42 +7,23 @@ type Db = Kysely<Database> | Transaction<Database>;
 /** Keeps every statement under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters. */
 export const ROWS_PER_STATEMENT = 500;
 
+interface BulkTable<T extends keyof Database & string> {
+  name: T;
+  sqlName: string;
+  columns: readonly string[];
+  conflictColumns: readonly string[];
+}
+
 /**
- * Inserts many rows (snake_case columns), skipping rows that conflict on `conflictColumns`, and says
- * how many were inserted.
- * On SQLite it reuses one prepared statement per table through the raw handle — the same
- * connection and transaction kysely is using — which is what makes a million-row import take
- * seconds rather than minutes (kysely would build and prepare a new statement per batch). The
- * SQL is plain `INSERT … ON CONFLICT DO NOTHING`, which PostgreSQL runs the same through kysely.
+ * Inserts many rows (camelCase keys), skipping rows that conflict on `conflictColumns`, and says how many
+ * were inserted: plain `INSERT … ON CONFLICT DO NOTHING` through kysely, which every database runs.
  */
 export async function insertIgnoringConflicts<T extends keyof Database & string>(
   db: Db,
-  sqlite: SqliteHandle | null,
-  table: { name: T; sqlName: string; columns: readonly string[]; conflictColumns: readonly string[] },
-  rows: Record<string, unknown>[],
+  table: BulkTable<T>,
+  rows: readonly object[],
 ): Promise<number> {
-  if (rows.length === 0) return 0;
   let inserted = 0;
-  if (sqlite) {
-    // Many rows per statement: better-sqlite3's per-call cost, not SQLite's, dominated one row per call.
-    const keys = table.columns.map(toCamel);
-    const perStatement = Math.max(1, Math.floor(MAX_SQLITE_PARAMETERS / keys.length));
-    const params: unknown[] = [];
-    for (let start = 0; start < rows.length; start += perStatement) {
-      const count = Math.min(perStatement, rows.length - start);
-      params.length = count * keys.length;
-      let p = 0;
-      for (let r = start; r < start + count; r++) {
-        const row = rows[r]!;
-        for (const key of keys) params[p++] = row[key] ?? null;
-      }
-      const result = preparedInsert(sqlite, table.sqlName, table.columns, table.conflictColumns, count).run(
-        ...params,
-      );
-      inserted += (result as { changes: number }).changes;
-    }
-    return inserted;
-  }
   for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
     const [result] = await db
       .insertInto(table.name)
@@ -50,6 +31,35 @@ export async function insertIgnoringConflicts<T extends keyof Database & string>
       .onConflict((oc) => oc.columns(table.conflictColumns.map(toCamel) as never).doNothing())
       .execute();
     inserted += Number(result?.numInsertedOrUpdatedRows ?? 0);
+  }
+  return inserted;
+}
+
+/**
+ * The same on SQLite through the raw handle — the same connection and transaction kysely is using —
+ * reusing one prepared statement per table and row count: that is what makes a million-row import take
+ * seconds rather than minutes (kysely would build and prepare a new statement per batch).
+ */
+export function sqliteInsertIgnoringConflicts<T extends keyof Database & string>(
+  sqlite: SqliteHandle,
+  table: BulkTable<T>,
+  rows: readonly object[],
+): number {
+  let inserted = 0;
+  // Many rows per statement: better-sqlite3's per-call cost, not SQLite's, dominated one row per call.
+  const keys = table.columns.map(toCamel);
+  const perStatement = Math.max(1, Math.floor(MAX_SQLITE_PARAMETERS / keys.length));
+  const params: unknown[] = [];
+  for (let start = 0; start < rows.length; start += perStatement) {
+    const count = Math.min(perStatement, rows.length - start);
+    params.length = count * keys.length;
+    let p = 0;
+    for (let r = start; r < start + count; r++) {
+      const row = rows[r] as Record<string, unknown>;
+      for (const key of keys) params[p++] = row[key] ?? null;
+    }
+    const result = preparedInsert(sqlite, table.sqlName, table.columns, table.conflictColumns, count).run(...params);
+    inserted += (result as { changes: number }).changes;
   }
   return inserted;
 }
@@ -110,4 +120,10 @@ function preparedInsert(
 
 function toCamel(column: string): string {
   return column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+export function chunk<T>(items: readonly T[], size: number): T[][] {
+  const parts: T[][] = [];
+  for (let i = 0; i < items.length; i += size) parts.push(items.slice(i, i + size));
+  return parts;
 }

@@ -1,5 +1,8 @@
 import path from 'node:path';
+import { redactConnectionString } from '../core/text/redact-connection-string.js';
 import { UsageError } from '../errors.js';
+
+export { redactConnectionString };
 
 export type DatabaseTarget =
   | { kind: 'sqlite'; path: string; display: string }
@@ -8,14 +11,12 @@ export type DatabaseTarget =
 export const DEFAULT_DATABASE = './tecsalud-batch.db';
 
 /**
- * The one place that turns `--db` / `TECSALUD_DB` into a backend. Accepted:
+ * The one place that turns the configured database (`--db` > TECSALUD_DB > the config file's `db`, resolved
+ * by config/load-config) into a backend; absent, ./tecsalud-batch.db. Accepted:
  * `PATH`, `sqlite:PATH`, `sqlite://PATH`, `:memory:`, `postgres://…`, `postgresql://…`.
  */
-export function resolveDatabaseTarget(
-  value: string | undefined,
-  options: { cwd: string; env?: NodeJS.ProcessEnv },
-): DatabaseTarget {
-  const raw = (value ?? options.env?.TECSALUD_DB ?? DEFAULT_DATABASE).trim();
+export function resolveDatabaseTarget(value: string | undefined, options: { cwd: string }): DatabaseTarget {
+  const raw = (value ?? DEFAULT_DATABASE).trim();
   if (raw === '') throw new UsageError('the database location is empty', 'pass --db PATH or --db postgres://…');
   if (/^postgres(ql)?:\/\//i.test(raw)) {
     return { kind: 'postgres', connectionString: raw, display: redactConnectionString(raw) };
@@ -30,9 +31,4 @@ export function resolveDatabaseTarget(
   if (withoutScheme === ':memory:') return { kind: 'sqlite', path: ':memory:', display: ':memory:' };
   const absolute = path.resolve(options.cwd, withoutScheme);
   return { kind: 'sqlite', path: absolute, display: absolute };
-}
-
-/** Keeps passwords out of messages and logs. */
-export function redactConnectionString(url: string): string {
-  return url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
 }

@@ -1,9 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CamelCasePlugin, Kysely, Migrator, SqliteDialect, type Dialect } from 'kysely';
+import { describeError } from '../core/text/describe-error.js';
 import { ServiceUnavailableError, UserError, ExitCode } from '../errors.js';
 import type { Database } from './schema.js';
 import { createMigrationProvider, type SqlDialectName } from './migrations/index.js';
+import { databaseFileError, translateDatabaseError } from './database-file-errors.js';
 import type { DatabaseTarget } from './database-url.js';
 
 /** The subset of better-sqlite3 that the embedded vector store needs from the shared handle. */
@@ -30,6 +32,11 @@ export interface OpenDatabase {
 export interface OpenDatabaseOptions {
   /** Run pending migrations (default true). */
   migrate?: boolean;
+  /**
+   * SQLite: create the file when it does not exist (default true). Only the commands that build a registry
+   * (`patients import`, `ingest`) create one; any other given a path that is not there says so.
+   */
+  create?: boolean;
   /** Milliseconds to wait on a locked SQLite file before failing (default 15 s). */
   busyTimeoutMs?: number;
   /**
@@ -81,8 +88,10 @@ export async function migrateToLatest(db: Kysely<unknown>, dialect: SqlDialectNa
     ({ error, results } = await migrator.migrateToLatest());
   }
   const failed = results?.find((r) => r.status === 'Error');
+  // A file that is not a usable database is the user's to fix, not a migration failure (see openDatabase).
+  if (error && dialect === 'sqlite' && isSqliteError(error)) throw error;
   if (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = describeError(error);
     throw new UserError(
       `database migration ${failed ? `'${failed.migrationName}' ` : ''}failed: ${reason}`,
       ExitCode.ServiceUnavailable,
@@ -95,6 +104,7 @@ async function createSqliteDialect(
   options: OpenDatabaseOptions,
 ): Promise<{ dialect: Dialect; sqlite: SqliteHandle; kind: 'sqlite' }> {
   const { default: BetterSqlite3 } = await import('better-sqlite3');
+  const create = options.create ?? true;
   if (file !== ':memory:') {
     const dir = path.dirname(file);
     if (!fs.existsSync(dir)) {
@@ -104,10 +114,12 @@ async function createSqliteDialect(
         'create it first, or pass another path with --db',
       );
     }
+    if (!create && !fs.existsSync(file)) throw missingDatabase(file);
   }
   let handle: InstanceType<typeof BetterSqlite3>;
   try {
-    handle = new BetterSqlite3(file, { timeout: options.busyTimeoutMs ?? 15_000 });
+    // fileMustExist: a file removed between the check and the open is still not created.
+    handle = new BetterSqlite3(file, { timeout: options.busyTimeoutMs ?? 15_000, fileMustExist: !create });
   } catch (error) {
     throw new UserError(
       `cannot open the database '${file}': ${(error as Error).message}`,
@@ -115,16 +127,22 @@ async function createSqliteDialect(
       'check the path and its permissions, or pass another with --db',
     );
   }
-  // The embedded vector store keeps vec0 virtual tables in this file; any statement that touches
-  // the schema (the migrator's introspection included) needs the module loaded.
-  const sqliteVec = await import('sqlite-vec');
-  sqliteVec.load(handle);
-  // WAL lets readers (status, search) run beside an ingest; NORMAL sync is durable across a
-  // process kill (only an OS crash can lose the last transactions, never corrupt the file).
-  handle.pragma('journal_mode = WAL');
-  handle.pragma('synchronous = NORMAL');
-  handle.pragma('foreign_keys = ON');
-  handle.pragma(`cache_size = -${Math.round((options.sqliteCacheMb ?? 64) * 1024)}`);
+  try {
+    // The embedded vector store keeps vec0 virtual tables in this file; any statement that touches
+    // the schema (the migrator's introspection included) needs the module loaded.
+    const sqliteVec = await import('sqlite-vec');
+    sqliteVec.load(handle);
+    // WAL lets readers (status, search) run beside an ingest; NORMAL sync is durable across a
+    // process kill (only an OS crash can lose the last transactions, never corrupt the file).
+    // The first statements read the file's header: a file that is not SQLite, or is damaged, fails here.
+    handle.pragma('journal_mode = WAL');
+    handle.pragma('synchronous = NORMAL');
+    handle.pragma('foreign_keys = ON');
+    handle.pragma(`cache_size = -${Math.round((options.sqliteCacheMb ?? 64) * 1024)}`);
+  } catch (error) {
+    handle.close();
+    throw translateDatabaseError(error, { kind: 'sqlite', path: file, display: file });
+  }
   return {
     dialect: new SqliteDialect({ database: withStatementCache(handle) }),
     sqlite: handle as unknown as SqliteHandle,
@@ -149,6 +167,16 @@ async function createPostgresDialect(
   return { dialect: new PostgresDialect({ pool }), sqlite: null, kind: 'postgres' };
 }
 
+/** The error for a registry that is not where the configuration says, for a command that only reads it. */
+export function missingDatabase(file: string): UserError {
+  return new UserError(
+    `the database '${file}' does not exist`,
+    ExitCode.Usage,
+    'check --db, TECSALUD_DB or the config file\'s "db"; a new registry is created by ' +
+      '`tecsalud-batch patients import FILE.csv` (or by `tecsalud-batch ingest DIR`)',
+  );
+}
+
 const INT8_OID = 20;
 
 /**
@@ -165,9 +193,16 @@ function bigintAsNumber(types: {
       : (types.getTypeParser(oid, format) as (value: string) => unknown);
 }
 
+function isSqliteError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_');
+}
+
 function translateConnectionError(error: unknown, target: DatabaseTarget): Error {
   if (error instanceof UserError) return error;
-  const message = error instanceof Error ? error.message : String(error);
+  const fileError = databaseFileError(error, target);
+  if (fileError) return fileError;
+  const message = describeError(error);
   if (target.kind === 'postgres') {
     return new ServiceUnavailableError(
       `cannot reach the PostgreSQL database ${target.display}: ${message}`,

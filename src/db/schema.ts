@@ -3,19 +3,19 @@
  * columns). Only types that map identically on SQLite and PostgreSQL are used: text for ids (UUIDs
  * made by the application), ISO-8601 text for timestamps, integer 0/1 for flags, JSON as text.
  */
-import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { Generated, Selectable, Updateable } from 'kysely';
+import type { BatchStatus, MatchingStatus, ProcessingStatus, ProcessingType } from '../core/pipeline/statuses.js';
 
-export const BATCH_STATUSES = ['pending', 'processing', 'completed', 'partially_failed', 'failed'] as const;
-export type BatchStatus = (typeof BATCH_STATUSES)[number];
-
-export const MATCHING_STATUSES = ['pending', 'matched', 'new_patient', 'review_required', 'rejected'] as const;
-export type MatchingStatus = (typeof MATCHING_STATUSES)[number];
-
-export const PROCESSING_STATUSES = ['pending', 'processing', 'completed', 'failed'] as const;
-export type ProcessingStatus = (typeof PROCESSING_STATUSES)[number];
-
-export const PROCESSING_TYPES = ['vectorized', 'complete', 'both'] as const;
-export type ProcessingType = (typeof PROCESSING_TYPES)[number];
+export {
+  BATCH_STATUSES,
+  MATCHING_STATUSES,
+  PROCESSING_STATUSES,
+  PROCESSING_TYPES,
+  type BatchStatus,
+  type MatchingStatus,
+  type ProcessingStatus,
+  type ProcessingType,
+} from '../core/pipeline/statuses.js';
 
 export type PatientSource = 'registry_import' | 'batch_ingest' | 'review';
 
@@ -152,7 +152,6 @@ export interface Database {
 }
 
 export type Patient = Selectable<PatientsTable>;
-export type NewPatient = Insertable<PatientsTable>;
 export type BatchUpload = Selectable<BatchUploadsTable>;
 export type BatchFile = Selectable<BatchFilesTable>;
 export type BatchFileUpdate = Updateable<BatchFilesTable>;

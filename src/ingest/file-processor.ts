@@ -1,28 +1,33 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
-import path from 'node:path';
 import type { ExtractionResult } from '../adapters/extraction/types.js';
 import { parseFilename } from '../core/filename/parse-filename.js';
 import type { ParsedFilename } from '../core/filename/types.js';
 import type { MatchDecision } from '../core/matching/types.js';
+import { formatPatientName } from '../core/registry/patient-name.js';
 import { checkPdfFile } from '../core/pipeline/check-pdf-file.js';
-import type { FileResult, MatchSummary, PipelineStage, SessionTotals } from '../core/pipeline/events.js';
-import { outcomeKind, processingStatusFor, type FileOutcome } from '../core/pipeline/file-outcome.js';
+import type { MatchSummary, PipelineStage } from '../core/pipeline/events.js';
+import { processingStatusFor, type FileOutcome } from '../core/pipeline/file-outcome.js';
 import { AuditRepository } from '../db/repositories/audit-repository.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
 import { DocumentRepository } from '../db/repositories/document-repository.js';
 import { PatientRepository } from '../db/repositories/patient-repository.js';
-import type { BatchFileUpdate, MatchingStatus, Patient } from '../db/schema.js';
+import type { Patient } from '../db/schema.js';
 import type { DiscoveredFile } from './discover-files.js';
-import { FileStageError } from './stage-error.js';
-import { prepareDocument } from './store-document.js';
+import { FileStageError } from '../documents/stage-error.js';
+import { prepareDocument } from '../documents/store-document.js';
 import type { GroupCommitter } from './group-committer.js';
-import { matchAgainstRegistry } from './match-against-registry.js';
+import { matchAgainstRegistry } from '../db/match-against-registry.js';
+import { FileRun, type Settled } from './file-run.js';
+import type { ProcessedFile } from './session-tally.js';
 import type { IngestDependencies, IngestOptions } from './types.js';
 
 export interface FileToProcess extends DiscoveredFile {
   fileId: string;
 }
+
+/** Extracted text, as a successful extraction returns it. */
+type Extracted = Extract<ExtractionResult, { ok: true }>;
 
 const EXTRACTION_OUTCOMES: Record<Exclude<ExtractionResult, { ok: true }>['outcome'], FileOutcome> = {
   encrypted: 'encrypted',
@@ -34,7 +39,12 @@ const EXTRACTION_OUTCOMES: Record<Exclude<ExtractionResult, { ok: true }>['outco
   extraction_error: 'extraction_error',
 };
 
-/** Runs one file through parse → validate → match → extract → chunk → embed → store. */
+/**
+ * One file through parse → validate → (already ingested?) → match → extract → hold for review, or attach /
+ * create the patient → chunk → embed → store. Every file ends in one outcome, which `process` returns with
+ * the patient it matched or created; the caller keeps the counts (see SessionTally). The steps need only
+ * the session, the options and the adapters, so a worker can run them on files of its own.
+ */
 export class FileProcessor {
   private readonly batches: BatchRepository;
   private readonly documents: DocumentRepository;
@@ -46,7 +56,6 @@ export class FileProcessor {
     private readonly sessionId: string,
     private readonly options: IngestOptions,
     private readonly deps: IngestDependencies,
-    private readonly totals: SessionTotals,
     private totalPatients: number,
     private readonly onStage: (file: FileToProcess, stage: PipelineStage) => void,
     /** Writes each file's final state, grouped with other files' (see GroupCommitter). */
@@ -61,190 +70,160 @@ export class FileProcessor {
    * `handOff` is called when the file's work is done and only its write remains, so that the caller can
    * start another file meanwhile (the write waits to be grouped with others').
    */
-  async process(file: FileToProcess, handOff: () => void = () => undefined): Promise<FileResult> {
-    const result: FileResult = {
-      fileId: file.fileId,
-      relativePath: file.relativePath,
-      filename: path.basename(file.relativePath),
-      outcome: 'ingested',
-      processingStatus: 'completed',
-      message: null,
-      parse: null,
-      match: null,
-      pages: null,
-      chunks: null,
-      documentId: null,
-      contentSha256: null,
-      stageMs: {},
-    };
-    let matchingStatus: MatchingStatus = 'pending';
-    // What is known of the file so far; written once, with its final state.
-    let known: BatchFileUpdate = {};
-    const timed = async <T>(stage: PipelineStage, work: () => Promise<T> | T): Promise<T> => {
-      this.onStage(file, stage);
-      const started = performance.now();
-      try {
-        return await work();
-      } finally {
-        result.stageMs[stage] = (result.stageMs[stage] ?? 0) + performance.now() - started;
-      }
-    };
+  async process(file: FileToProcess, handOff: () => void = () => undefined): Promise<ProcessedFile> {
+    const run = new FileRun(file, this.onStage);
     try {
-      const parse = await timed('parse', () => parseFilename(result.filename));
-      result.parse = parse;
-      if (!parse.ok) throw new FileStageError('invalid_name', parse.error.message);
-      const parsed = parse.parsed;
-
-      const sha = await timed('validate', () => this.validate(file));
-      result.contentSha256 = sha;
-      known = {
+      const parsed = await this.parse(run);
+      const sha = await run.timed('validate', () => this.validate(file));
+      run.result.contentSha256 = sha;
+      run.known = {
         contentSha256: sha,
         expediente: parsed.expediente,
         documentType: parsed.documentType,
         documentTypeCode: parsed.documentTypeCode,
         numero: parsed.numero,
       };
-      await this.rejectDuplicates(file, sha);
+      const duplicate = await this.findDuplicate(file, sha);
+      if (duplicate) return await this.settle(run, duplicate, handOff);
 
-      const decision = await timed('match', () => this.match(parsed));
-      result.match = summarizeMatch(decision);
-
-      const extraction = await timed('extract', () => this.deps.extractor.extract(file.absolutePath));
-      if (!extraction.ok) {
-        result.pages = extraction.pages ?? null;
-        throw new FileStageError(EXTRACTION_OUTCOMES[extraction.outcome], extraction.message);
-      }
-      result.pages = extraction.pages;
-
-      known = {
-        ...known,
+      const decision = await run.timed('match', () => this.match(parsed));
+      run.result.match = summarizeMatch(decision);
+      const extraction = await this.extract(run);
+      run.known = {
+        ...run.known,
         matchConfidence: decision.confidence,
         matchingDetails: JSON.stringify(decision.matchingDetails),
       };
-      // A file held for review keeps its text, so that settling the review does not read the PDF again.
-      const heldForReview = { ...known, extractedText: extraction.text, pages: extraction.pages };
       if (decision.decision === 'review') {
-        matchingStatus = 'review_required';
-        known = heldForReview;
-        result.outcome = 'review_required';
-        result.message = `held for review: ${decision.reason}`;
-        return this.finish(result, matchingStatus, known, handOff);
+        return await this.holdForReview(run, extraction, {
+          outcome: 'review_required',
+          message: `held for review: ${decision.reason}`,
+        }, handOff);
       }
-
       const resolved = await this.resolvePatient(parsed, decision);
       if (!resolved) {
-        matchingStatus = 'review_required';
-        known = heldForReview;
-        result.outcome = 'patient_conflict';
-        result.message =
-          `expediente ${parsed.expediente} was just created for a differently named patient by another file of ` +
-          'this batch; held for review';
-        return this.finish(result, matchingStatus, known, handOff);
+        return await this.holdForReview(run, extraction, {
+          outcome: 'patient_conflict',
+          message:
+            `expediente ${parsed.expediente} was just created for a differently named patient by another file of ` +
+            'this batch; held for review',
+        }, handOff);
       }
-      matchingStatus = resolved.created ? 'new_patient' : 'matched';
-      if (result.match) {
-        result.match.status = matchingStatus;
-        result.match.patientExpediente = resolved.patient.expediente;
-      }
-      // prepareDocument reports its stage changes; each stage's time runs until the next one starts.
-      let storeStage: PipelineStage | null = null;
-      let storeStageStarted = 0;
-      const closeStoreStage = () => {
-        if (storeStage) {
-          result.stageMs[storeStage] =
-            (result.stageMs[storeStage] ?? 0) + performance.now() - storeStageStarted;
-        }
-      };
-      const prepared = await prepareDocument(this.deps, {
-        batchId: this.sessionId,
-        batchFileId: file.fileId,
-        patient: resolved.patient,
-        parsed,
-        text: extraction.text,
-        pages: extraction.pages,
-        contentSha256: sha,
-        processingType: this.options.processingType,
-        chunkSize: this.options.chunkSize,
-        chunkOverlap: this.options.chunkOverlap,
-        embedBatchSize: this.options.embedBatchSize,
-        actor: this.options.uploadedBy,
-        fileUpdate: {
-          ...known,
-          matchingStatus,
-          processingStatus: 'completed',
-          outcome: 'ingested',
-          errorMessage: null,
-        },
-        auditAction: 'document_ingested',
-        auditDetails: {
-          decision: decision.decision,
-          confidence: decision.confidence,
-          reason: decision.reason,
-        },
-        onStage: (stage) => {
-          closeStoreStage();
-          storeStage = stage;
-          storeStageStarted = performance.now();
-          this.onStage(file, stage);
-        },
-      });
-      closeStoreStage();
-      this.onStage(file, 'store');
-      const written = this.committer.write(prepared);
-      handOff();
-      result.stageMs.store = (result.stageMs.store ?? 0) + (await written);
-      if (resolved.created) this.totals.createdPatients++;
-      else this.totals.matchedPatients++;
-      result.documentId = prepared.document!.row.id;
-      result.chunks = prepared.document!.row.chunksCount;
-      this.totals.chunks += result.chunks;
-      this.totals.pages += extraction.pages;
-      result.outcome = 'ingested';
-      result.processingStatus = 'completed';
-      this.bump(result.outcome);
-      return result;
+      return await this.store(run, parsed, decision, resolved, extraction, handOff);
     } catch (error) {
       if (!(error instanceof FileStageError)) throw error;
-      result.outcome = error.outcome;
-      result.message = error.message;
-      return this.finish(result, matchingStatus, known, handOff);
+      return this.settle(run, { outcome: error.outcome, message: error.message }, handOff);
     }
   }
 
-  /** Records a final state other than ingested. */
-  private async finish(
-    result: FileResult,
-    matchingStatus: MatchingStatus,
-    known: BatchFileUpdate,
+  private async parse(run: FileRun): Promise<ParsedFilename> {
+    const parse = await run.timed('parse', () => parseFilename(run.result.filename));
+    run.result.parse = parse;
+    if (!parse.ok) throw new FileStageError('invalid_name', parse.error.message);
+    return parse.parsed;
+  }
+
+  private async extract(run: FileRun): Promise<Extracted> {
+    const extraction = await run.timed('extract', () => this.deps.extractor.extract(run.file.absolutePath));
+    if (!extraction.ok) {
+      run.result.pages = extraction.pages ?? null;
+      throw new FileStageError(EXTRACTION_OUTCOMES[extraction.outcome], extraction.message);
+    }
+    run.result.pages = extraction.pages;
+    return extraction;
+  }
+
+  /** A file held for review keeps its text, so that settling the review does not read the PDF again. */
+  private holdForReview(run: FileRun, extraction: Extracted, held: Settled, handOff: () => void) {
+    run.matchingStatus = 'review_required';
+    run.known = { ...run.known, extractedText: extraction.text, pages: extraction.pages };
+    return this.settle(run, held, handOff);
+  }
+
+  /** Chunks, embeds and writes the document for the patient, grouped with other files' writes. */
+  private async store(
+    run: FileRun,
+    parsed: ParsedFilename,
+    decision: MatchDecision,
+    resolved: { patient: Patient; created: boolean },
+    extraction: Extracted,
     handOff: () => void,
-  ): Promise<FileResult> {
+  ): Promise<ProcessedFile> {
+    const { result, file } = run;
+    run.matchingStatus = resolved.created ? 'new_patient' : 'matched';
+    if (result.match) {
+      result.match.status = run.matchingStatus;
+      result.match.patientExpediente = resolved.patient.expediente;
+    }
+    // prepareDocument reports its stage changes; each stage's time runs until the next one starts.
+    let storeStage: PipelineStage | null = null;
+    let storeStageStarted = 0;
+    const closeStoreStage = () => {
+      if (storeStage) run.addTime(storeStage, performance.now() - storeStageStarted);
+    };
+    const prepared = await prepareDocument(this.deps, {
+      batchId: this.sessionId,
+      batchFileId: file.fileId,
+      patient: resolved.patient,
+      parsed,
+      text: extraction.text,
+      pages: extraction.pages,
+      contentSha256: result.contentSha256!,
+      processingType: this.options.processingType,
+      chunkSize: this.options.chunkSize,
+      chunkOverlap: this.options.chunkOverlap,
+      embedBatchSize: this.options.embedBatchSize,
+      actor: this.options.uploadedBy,
+      fileUpdate: {
+        ...run.known,
+        matchingStatus: run.matchingStatus,
+        processingStatus: 'completed',
+        outcome: 'ingested',
+        errorMessage: null,
+      },
+      auditAction: 'document_ingested',
+      auditDetails: { decision: decision.decision, confidence: decision.confidence, reason: decision.reason },
+      onStage: (stage) => {
+        closeStoreStage();
+        storeStage = stage;
+        storeStageStarted = performance.now();
+        run.stage(stage);
+      },
+    });
+    closeStoreStage();
+    run.stage('store');
+    const written = this.committer.write(prepared);
+    handOff();
+    run.addTime('store', await written);
+    result.documentId = prepared.document!.row.id;
+    result.chunks = prepared.document!.row.chunksCount;
+    result.outcome = 'ingested';
+    result.processingStatus = 'completed';
+    return { result, patient: resolved.created ? 'created' : 'matched' };
+  }
+
+  /** Records a final state other than ingested. */
+  private async settle(run: FileRun, settled: Settled, handOff: () => void): Promise<ProcessedFile> {
+    const { result } = run;
+    result.outcome = settled.outcome;
+    result.message = settled.message;
     result.processingStatus = processingStatusFor(result.outcome);
     const written = this.committer.write({
       batchFileId: result.fileId,
       fileUpdate: {
         pages: result.pages,
-        ...known,
+        ...run.known,
         outcome: result.outcome,
         errorMessage: result.message,
         processingStatus: result.processingStatus,
-        matchingStatus,
+        matchingStatus: run.matchingStatus,
       },
       document: null,
       audit: [],
     });
     handOff();
     await written;
-    this.bump(result.outcome);
-    return result;
-  }
-
-  private bump(outcome: FileOutcome): void {
-    const kind = outcomeKind(outcome);
-    if (kind === 'failed') this.totals.failedFiles++;
-    else if (kind === 'review') this.totals.reviewRequired++;
-    else if (kind === 'pending') this.totals.deferred++;
-    if (outcome === 'duplicate' || outcome === 'duplicate_in_batch') this.totals.duplicates++;
-    this.totals.processedFiles++;
+    return { result, patient: null };
   }
 
   /** Reads the bytes once for the checks and the content hash. */
@@ -286,32 +265,32 @@ export class FileProcessor {
     return createHash('sha256').update(bytes).digest('hex');
   }
 
-  private async rejectDuplicates(file: FileToProcess, sha: string): Promise<void> {
+  /** Content this run has seen, already ingested, or already waiting for review: settled without its text. */
+  private async findDuplicate(file: FileToProcess, sha: string): Promise<Settled | null> {
     const first = this.seenInBatch.get(sha);
     if (first !== undefined) {
-      throw new FileStageError(
-        'duplicate_in_batch',
-        `identical content to '${first}' in this batch; ingested once`,
-      );
+      return { outcome: 'duplicate_in_batch', message: `identical content to '${first}' in this batch; ingested once` };
     }
     this.seenInBatch.set(sha, file.relativePath);
     if (!this.options.force) {
       const existing = await this.documents.findBySha(sha);
       if (existing) {
-        throw new FileStageError(
-          'duplicate',
-          `already ingested on ${existing.createdAt.slice(0, 10)} as '${existing.filename}' for expediente ` +
+        return {
+          outcome: 'duplicate',
+          message:
+            `already ingested on ${existing.createdAt.slice(0, 10)} as '${existing.filename}' for expediente ` +
             `${existing.expediente} (use --force to re-ingest)`,
-        );
+        };
       }
     }
     const waiting = await this.batches.findPendingReviewBySha(sha);
     if (waiting && waiting.id !== file.fileId) {
-      throw new FileStageError(
-        'already_pending_review',
-        `the same content ('${waiting.filename}') is already waiting for review; settle it with \`tecsalud-batch review\``,
-      );
+      return {
+        outcome: 'already_pending_review',
+        message: `the same content ('${waiting.filename}') is already waiting for review; settle it with \`tecsalud-batch review\``,
+      };
     }
+    return null;
   }
 
   private async match(parsed: ParsedFilename): Promise<MatchDecision> {
@@ -375,7 +354,7 @@ function summarizeMatch(decision: MatchDecision): MatchSummary {
     patientExpediente: decision.patient?.expediente ?? null,
     candidates: decision.candidates.map((c) => ({
       expediente: c.patient.expediente,
-      name: `${c.patient.apellidoPaterno}${c.patient.apellidoMaterno ? ` ${c.patient.apellidoMaterno}` : ''}, ${c.patient.nombres}`,
+      name: formatPatientName(c.patient),
       confidence: c.scores.combined,
       reasons: c.reasons,
     })),

@@ -1,5 +1,5 @@
-import { writeFiles, type FileWrite } from './store-document.js';
-import type { StoreDocumentDependencies } from './store-document.js';
+import { writeFiles, type FileWrite } from '../documents/store-document.js';
+import type { StoreDocumentDependencies } from '../documents/store-document.js';
 
 export interface GroupCommitterOptions {
   /** Files per group: a group is written as soon as it has this many. */

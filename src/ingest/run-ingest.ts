@@ -1,23 +1,19 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import PQueue from 'p-queue';
-import {
-  emptyTotals,
-  type FileResult,
-  type PipelineListener,
-  type PipelineStage,
-  type SessionTotals,
-} from '../core/pipeline/events.js';
+import type { FileResult, PipelineListener, PipelineStage, SessionTotals } from '../core/pipeline/events.js';
+import { disposalFor } from '../core/pipeline/file-outcome.js';
 import { AuditRepository } from '../db/repositories/audit-repository.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
 import { PatientRepository } from '../db/repositories/patient-repository.js';
+import { SessionCounterRepository } from '../db/repositories/session-counter-repository.js';
 import type { BatchStatus, BatchUpload } from '../db/schema.js';
-import { ExitCode, UserError } from '../errors.js';
-import { discoverFiles } from './discover-files.js';
-import { moveWithoutOverwrite } from './move-file.js';
-import { disposalFor } from '../core/pipeline/file-outcome.js';
+import { UsageError, UserError } from '../errors.js';
+import { discoverFiles, type DiscoveredFile } from './discover-files.js';
 import { FileProcessor, type FileToProcess } from './file-processor.js';
 import { GroupCommitter } from './group-committer.js';
+import { moveWithoutOverwrite } from './move-file.js';
+import { SessionTally, type ProcessedFile } from './session-tally.js';
 import { DEFAULT_STORE_BATCH_SIZE, type IngestDependencies, type IngestOptions } from './types.js';
 
 export interface IngestResult {
@@ -42,6 +38,26 @@ const COUNTS_FLUSH_MS = 1000;
  */
 const STORE_BATCH_DELAY_MS = 300;
 
+/** What the steps of one run share: the session, its repositories, its counts and its listener. */
+interface Run {
+  options: IngestOptions;
+  deps: IngestDependencies;
+  listener: PipelineListener;
+  sourceDir: string;
+  session: BatchUpload;
+  batches: BatchRepository;
+  audit: AuditRepository;
+  counters: SessionCounterRepository;
+  tally: SessionTally;
+  /** Every file's result, when the caller wants them (the JSON report). */
+  results: FileResult[] | null;
+}
+
+/**
+ * One ingest of a folder, as named steps over a run: open the session, register the files (deferring
+ * those over --max-files), make sure the vector collection fits the embedder, start, process the files,
+ * finish. Each file's own work is FileProcessor's; the counts are the tally's.
+ */
 export async function runIngest(
   options: IngestOptions,
   deps: IngestDependencies,
@@ -51,8 +67,36 @@ export async function runIngest(
   const started = performance.now();
   const sourceDir = await resolveSourceDir(options.sourceDir);
   const discovered = await discoverFiles({ sourceDir, glob: options.glob });
-  const storeBatchSize = options.storeBatchSize ?? DEFAULT_STORE_BATCH_SIZE;
+  const run = await openSession(options, deps, listener, sourceDir, discovered.length, settings);
+  const files = await registerFiles(run, discovered);
+  await prepareCollection(run);
+  await startSession(run);
+  const { interrupted, fatal } = await processFiles(run, files);
+  const seconds = await finishSession(run, { interrupted, fatal, started });
+  if (fatal) throw fatal;
+  const finalSession = (await run.batches.findSession(run.session.id))!;
+  const results = run.results ?? [];
+  results.sort((a, b) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
+  return {
+    session: finalSession,
+    status: finalSession.status,
+    totals: run.tally.snapshot(),
+    seconds,
+    interrupted,
+    files: results,
+    stageSeconds: run.tally.stageSeconds,
+  };
+}
 
+/** Creates the session (recording its options), and closes any a killed run left open on this folder. */
+async function openSession(
+  options: IngestOptions,
+  deps: IngestDependencies,
+  listener: PipelineListener,
+  sourceDir: string,
+  totalFiles: number,
+  settings: { collectResults?: boolean },
+): Promise<Run> {
   const batches = new BatchRepository(deps.database.db);
   const audit = new AuditRepository(deps.database.db);
   const session = await batches.createSession({
@@ -66,12 +110,13 @@ export async function runIngest(
       max_files: options.maxFiles,
       chunk_size: options.chunkSize,
       chunk_overlap: options.chunkOverlap,
+      embed_batch_size: options.embedBatchSize,
       force: options.force,
       thresholds: options.thresholds,
       collection: deps.collection,
       embedder: deps.embedder?.id ?? null,
       extractor: deps.extractor.name,
-      store_batch_size: storeBatchSize,
+      store_batch_size: options.storeBatchSize ?? DEFAULT_STORE_BATCH_SIZE,
     },
   });
   if (options.recoverAbandoned) {
@@ -91,11 +136,25 @@ export async function runIngest(
     batchId: session.id,
     entityType: 'batch_upload',
     entityId: session.id,
-    details: { source_dir: sourceDir, files: discovered.length, processing_type: options.processingType },
+    details: { source_dir: sourceDir, files: totalFiles, processing_type: options.processingType },
   });
+  return {
+    options,
+    deps,
+    listener,
+    sourceDir,
+    session,
+    batches,
+    audit,
+    counters: new SessionCounterRepository(deps.database.db),
+    tally: new SessionTally(totalFiles),
+    results: settings.collectResults ? [] : null,
+  };
+}
 
-  const accepted = discovered.slice(0, options.maxFiles);
-  const deferred = discovered.slice(options.maxFiles);
+/** Registers every file found as pending; those over --max-files are marked deferred for the next run. */
+async function registerFiles(run: Run, discovered: DiscoveredFile[]): Promise<FileToProcess[]> {
+  const { options, batches, session } = run;
   const registered = await batches.registerFiles(
     session.id,
     discovered.map((file) => ({
@@ -104,59 +163,72 @@ export async function runIngest(
       fileSize: null,
     })),
   );
-  const totals: SessionTotals = { ...emptyTotals(), totalFiles: discovered.length };
-  const results: FileResult[] = [];
-  const stageSeconds: Partial<Record<PipelineStage, number>> = {};
+  const deferred = discovered.slice(options.maxFiles);
   for (let i = 0; i < deferred.length; i++) {
     const row = registered[options.maxFiles + i]!;
     await batches.updateFile(row.id, {
       outcome: 'deferred',
       errorMessage: `over the limit of ${options.maxFiles} files per session (--max-files); run again to ingest it`,
     });
-    totals.deferred++;
   }
+  run.tally.defer(deferred.length);
+  return discovered.slice(0, options.maxFiles).map((file, i) => ({ ...file, fileId: registered[i]!.id }));
+}
 
-  if (options.processingType !== 'complete') {
-    if (!deps.embedder || !deps.vectorStore) {
-      throw new UserError(`processing type '${options.processingType}' needs a vector store and an embedder`);
-    }
-    await deps.vectorStore.ensureCollection({
-      name: deps.collection,
-      embedderId: deps.embedder.id,
-      dimension: deps.embedder.dimension,
-    });
+/** Vectors need an embedder and a store whose collection was filled by that same embedder. */
+async function prepareCollection({ options, deps }: Pick<Run, 'options' | 'deps'>): Promise<void> {
+  if (options.processingType === 'complete') return;
+  if (!deps.embedder || !deps.vectorStore) {
+    throw new UserError(`processing type '${options.processingType}' needs a vector store and an embedder`);
   }
+  await deps.vectorStore.ensureCollection({
+    name: deps.collection,
+    embedderId: deps.embedder.id,
+    dimension: deps.embedder.dimension,
+  });
+}
 
+async function startSession({ batches, counters, session, tally, listener, sourceDir, options }: Run): Promise<void> {
   await batches.markStarted(session.id);
-  await batches.updateCounts(session.id, { totalFiles: totals.totalFiles });
+  await counters.set(session.id, { totalFiles: tally.snapshot().totalFiles });
   listener({
     type: 'session_started',
     sessionId: session.id,
     sourceDir,
-    totalFiles: totals.totalFiles,
+    totalFiles: tally.snapshot().totalFiles,
     processingType: options.processingType,
   });
+}
 
+/**
+ * Runs the files through the FileProcessor, `concurrency` at a time, until all are done, the signal stops
+ * the run (Ctrl-C: files in flight finish), or an error that is not one file's stops it.
+ */
+async function processFiles(run: Run, files: FileToProcess[]): Promise<{ interrupted: boolean; fatal: unknown }> {
+  const { options, deps, listener, session, tally } = run;
+  const storeBatchSize = options.storeBatchSize ?? DEFAULT_STORE_BATCH_SIZE;
   const totalPatients = await new PatientRepository(deps.database.db).count();
-  const committer = new GroupCommitter(deps, {
-    maxFiles: storeBatchSize,
-    maxDelayMs: STORE_BATCH_DELAY_MS,
-  });
+  const committer = new GroupCommitter(deps, { maxFiles: storeBatchSize, maxDelayMs: STORE_BATCH_DELAY_MS });
   const processor = new FileProcessor(
     session.id,
     options,
     deps,
-    totals,
     totalPatients,
-    (file, stage) =>
-      listener({ type: 'file_stage', fileId: file.fileId, relativePath: file.relativePath, stage }),
+    (file, stage) => listener({ type: 'file_stage', fileId: file.fileId, relativePath: file.relativePath, stage }),
     committer,
   );
   let lastFlush = performance.now();
-  const flushCounts = async (force = false) => {
-    if (!force && performance.now() - lastFlush < COUNTS_FLUSH_MS) return;
+  const flushCounts = async () => {
+    if (performance.now() - lastFlush < COUNTS_FLUSH_MS) return;
     lastFlush = performance.now();
-    await batches.updateCounts(session.id, toCounts(totals));
+    await run.counters.set(session.id, tally.counts());
+  };
+  const finished = async (file: FileToProcess, processed: ProcessedFile) => {
+    await disposeOf(run, file, processed.result);
+    tally.record(processed);
+    run.results?.push(processed.result);
+    listener({ type: 'file_finished', result: processed.result, totals: tally.snapshot() });
+    await flushCounts();
   };
 
   const queue = new PQueue({ concurrency: options.concurrency });
@@ -164,12 +236,11 @@ export async function runIngest(
   const awaitingWrite = new Set<Promise<void>>();
   let fatal: unknown = null;
   let interrupted = false;
-  for (let i = 0; i < accepted.length; i++) {
+  for (const file of files) {
     if (options.signal?.aborted || fatal) {
       interrupted = Boolean(options.signal?.aborted);
       break;
     }
-    const file: FileToProcess = { ...accepted[i]!, fileId: registered[i]!.id };
     // Back-pressure: queue only a few files ahead, so memory stays flat however large the folder.
     await queue.onSizeLessThan(options.concurrency);
     void queue.add(async () => {
@@ -181,25 +252,17 @@ export async function runIngest(
         const handOff = () => {
           if (committer.backlog <= 2 * storeBatchSize) freeSlot();
         };
-        const finished = processor
+        const done = processor
           .process(file, handOff)
-          .then(async (result) => {
-            await disposeOf(file, result, options, audit, session.id);
-            for (const [stage, ms] of Object.entries(result.stageMs) as [PipelineStage, number][]) {
-              stageSeconds[stage] = (stageSeconds[stage] ?? 0) + ms / 1000;
-            }
-            if (settings.collectResults) results.push(result);
-            listener({ type: 'file_finished', result, totals: { ...totals } });
-            await flushCounts();
-          })
+          .then((processed) => finished(file, processed))
           .catch((error: unknown) => {
             fatal ??= error;
           })
           .finally(() => {
-            awaitingWrite.delete(finished);
+            awaitingWrite.delete(done);
             freeSlot();
           });
-        awaitingWrite.add(finished);
+        awaitingWrite.add(done);
       });
     });
   }
@@ -207,15 +270,17 @@ export async function runIngest(
   await committer.flush();
   await Promise.all(awaitingWrite);
   if (options.signal?.aborted) interrupted = true;
+  return { interrupted, fatal };
+}
 
-  const status: BatchStatus = fatal
-    ? 'failed'
-    : totals.failedFiles === 0
-      ? 'completed'
-      : totals.failedFiles >= totals.totalFiles - totals.deferred
-        ? 'failed'
-        : 'partially_failed';
-  await flushCounts(true);
+/** Records the final counts and status, the audit row and the closing event; returns the run's seconds. */
+async function finishSession(
+  { batches, counters, audit, session, tally, listener, options }: Run,
+  outcome: { interrupted: boolean; fatal: unknown; started: number },
+): Promise<number> {
+  const { interrupted, fatal } = outcome;
+  const status = tally.status(Boolean(fatal));
+  await counters.set(session.id, tally.counts());
   const errorMessage = fatal
     ? `stopped: ${(fatal as Error).message ?? String(fatal)}`
     : interrupted
@@ -228,22 +293,11 @@ export async function runIngest(
     batchId: session.id,
     entityType: 'batch_upload',
     entityId: session.id,
-    details: toCounts(totals),
+    details: tally.counts(),
   });
-  const seconds = (performance.now() - started) / 1000;
-  listener({ type: 'session_finished', sessionId: session.id, status, totals: { ...totals }, seconds });
-  if (fatal) throw fatal;
-  const finalSession = (await batches.findSession(session.id))!;
-  results.sort((a, b) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
-  return {
-    session: finalSession,
-    status: finalSession.status,
-    totals,
-    seconds,
-    interrupted,
-    files: results,
-    stageSeconds,
-  };
+  const seconds = (performance.now() - outcome.started) / 1000;
+  listener({ type: 'session_finished', sessionId: session.id, status, totals: tally.snapshot(), seconds });
+  return seconds;
 }
 
 /**
@@ -252,26 +306,20 @@ export async function runIngest(
  * A failed move is reported on the file, never fatal: the file simply stays where it was.
  */
 async function disposeOf(
+  { options, audit, session }: Pick<Run, 'options' | 'audit' | 'session'>,
   file: FileToProcess,
   result: FileResult,
-  options: IngestOptions,
-  audit: AuditRepository,
-  sessionId: string,
 ): Promise<void> {
   const disposal = disposalFor(result.outcome);
   const targetRoot =
-    disposal === 'archive'
-      ? options.archiveDir
-      : disposal === 'quarantine'
-        ? options.quarantineDir
-        : undefined;
+    disposal === 'archive' ? options.archiveDir : disposal === 'quarantine' ? options.quarantineDir : undefined;
   if (!targetRoot) return;
   try {
     result.movedTo = await moveWithoutOverwrite(file.absolutePath, targetRoot, file.relativePath);
     await audit.record({
       actor: options.uploadedBy,
       action: disposal === 'archive' ? 'file_archived' : 'file_quarantined',
-      batchId: sessionId,
+      batchId: session.id,
       entityType: 'batch_file',
       entityId: file.fileId,
       details: { outcome: result.outcome, to: result.movedTo },
@@ -284,31 +332,9 @@ async function disposeOf(
 
 async function resolveSourceDir(dir: string): Promise<string> {
   const stat = await fs.stat(dir).catch(() => null);
-  if (!stat) {
-    throw new UserError(
-      `the folder '${dir}' does not exist`,
-      ExitCode.Usage,
-      'give the folder that holds the PDFs',
-    );
-  }
+  if (!stat) throw new UsageError(`the folder '${dir}' does not exist`, 'give the folder that holds the PDFs');
   if (!stat.isDirectory()) {
-    throw new UserError(
-      `'${dir}' is not a folder`,
-      ExitCode.Usage,
-      'give the folder that holds the PDFs, not a file',
-    );
+    throw new UsageError(`'${dir}' is not a folder`, 'give the folder that holds the PDFs, not a file');
   }
   return fs.realpath(dir);
-}
-
-function toCounts(totals: SessionTotals) {
-  return {
-    totalFiles: totals.totalFiles,
-    processedFiles: totals.processedFiles,
-    failedFiles: totals.failedFiles,
-    createdPatients: totals.createdPatients,
-    matchedPatients: totals.matchedPatients,
-    reviewRequired: totals.reviewRequired,
-    duplicates: totals.duplicates,
-  };
 }

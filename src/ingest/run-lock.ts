@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
 import os from 'node:os';
-import { sql, type Kysely } from 'kysely';
 import type { OpenDatabase } from '../db/open-database.js';
-import type { Database, RunLocksTable } from '../db/schema.js';
+import { RunLockRepository, type RunLockHolder } from '../db/repositories/run-lock-repository.js';
 import { ExitCode, UserError } from '../errors.js';
 
 export class LockedError extends UserError {
-  constructor(readonly holder: RunLocksTable) {
+  constructor(readonly holder: RunLockHolder) {
     super(
       `another run is already processing ${holder.sourceDir} on this database ` +
         `(pid ${holder.pid} on ${holder.host}, started ${holder.startedAt}` +
@@ -53,101 +52,41 @@ export async function withRunLock<T>(
     host: options.host ?? os.hostname(),
     sessionId: null,
     startedAt: new Date().toISOString(),
-  } satisfies RunLocksTable;
-  const setSession = async (sessionId: string) => {
-    await database.db
-      .updateTable('runLocks')
-      .set({ sessionId })
-      .where('lockKey', '=', lockKey)
-      .where('pid', '=', me.pid)
-      .where('host', '=', me.host)
-      .execute();
-  };
+  } satisfies RunLockHolder;
+  const locks = new RunLockRepository(database.db);
+  const lock = { setSession: (sessionId: string) => locks.setSession(me, sessionId) };
   if (database.dialect === 'postgres') {
-    return database.db.connection().execute(async (connection) => {
-      const [high, low] = advisoryKeys(lockKey);
-      const { rows } = await sql<{
-        locked: boolean;
-      }>`select pg_try_advisory_lock(${high}, ${low}) as locked`.execute(connection);
-      if (!rows[0]?.locked) throw new LockedError(await describeHolder(database.db, me));
-      try {
-        await connection
-          .insertInto('runLocks')
-          .values(me)
-          .onConflict((oc) =>
-            oc
-              .column('lockKey')
-              .doUpdateSet({ pid: me.pid, host: me.host, sessionId: null, startedAt: me.startedAt }),
-          )
-          .execute();
-        return await work({ setSession });
-      } finally {
-        await connection
-          .deleteFrom('runLocks')
-          .where('lockKey', '=', lockKey)
-          .execute()
-          .catch(() => undefined);
-        await sql`select pg_advisory_unlock(${high}, ${low})`.execute(connection).catch(() => undefined);
-      }
-    });
+    const held = await locks.withAdvisoryLock(me, () => work(lock));
+    if (!held.acquired) {
+      throw new LockedError(
+        (await locks.findHolder(lockKey)) ?? { ...me, pid: 0, host: 'another machine', startedAt: 'unknown' },
+      );
+    }
+    return held.value;
   }
-  await acquireRowLock(database.db, me, options.isAlive ?? isProcessAlive);
+  await acquireRowLock(locks, me, options.isAlive ?? isProcessAlive);
   try {
-    return await work({ setSession });
+    return await work(lock);
   } finally {
-    await database.db
-      .deleteFrom('runLocks')
-      .where('lockKey', '=', lockKey)
-      .where('pid', '=', me.pid)
-      .where('host', '=', me.host)
-      .execute()
-      .catch(() => undefined);
+    await locks.release(me).catch(() => undefined);
   }
 }
 
-async function acquireRowLock(db: Kysely<Database>, me: RunLocksTable, isAlive: (pid: number) => boolean) {
+async function acquireRowLock(
+  locks: RunLockRepository,
+  me: RunLockHolder,
+  isAlive: (pid: number) => boolean,
+): Promise<void> {
   for (let attempt = 0; attempt < 2; attempt++) {
-    const inserted = await db
-      .insertInto('runLocks')
-      .values(me)
-      .onConflict((oc) => oc.column('lockKey').doNothing())
-      .executeTakeFirst();
-    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) return;
-    const holder = await db
-      .selectFrom('runLocks')
-      .selectAll()
-      .where('lockKey', '=', me.lockKey)
-      .executeTakeFirst();
+    if (await locks.tryInsert(me)) return;
+    const holder = await locks.findHolder(me.lockKey);
     if (!holder) continue; // released between our insert and our read: try again
     const stale = holder.host === me.host && !isAlive(Number(holder.pid));
     if (!stale) throw new LockedError(holder);
     // Only the contender whose delete removes exactly this stale row goes on to insert.
-    await db
-      .deleteFrom('runLocks')
-      .where('lockKey', '=', me.lockKey)
-      .where('pid', '=', holder.pid)
-      .where('startedAt', '=', holder.startedAt)
-      .execute();
+    await locks.deleteExactly(holder);
   }
-  const holder = await db
-    .selectFrom('runLocks')
-    .selectAll()
-    .where('lockKey', '=', me.lockKey)
-    .executeTakeFirst();
-  throw new LockedError(holder ?? me);
-}
-
-async function describeHolder(db: Kysely<Database>, me: RunLocksTable): Promise<RunLocksTable> {
-  const holder = await db
-    .selectFrom('runLocks')
-    .selectAll()
-    .where('lockKey', '=', me.lockKey)
-    .executeTakeFirst();
-  return holder ?? { ...me, pid: 0, host: 'another machine', startedAt: 'unknown' };
-}
-
-function advisoryKeys(lockKey: string): [number, number] {
-  return [parseInt(lockKey.slice(0, 8), 16) | 0, parseInt(lockKey.slice(8, 16), 16) | 0];
+  throw new LockedError((await locks.findHolder(me.lockKey)) ?? me);
 }
 
 export function isProcessAlive(pid: number): boolean {

@@ -1,19 +1,13 @@
+import type { MatchThresholds } from '../core/matching/types.js';
 import type { Embedder } from '../adapters/embedders/types.js';
 import type { TextExtractor } from '../adapters/extraction/types.js';
 import type { VectorStore } from '../adapters/vector-stores/types.js';
 import type { OpenDatabase } from '../db/open-database.js';
 import type { ProcessingType } from '../db/schema.js';
 
-/**
- * Files written per group (one vector-store call and one database transaction) unless --store-batch-size
- * says otherwise: enough to share a commit among many files, few enough that a kill loses little work.
- */
-export const DEFAULT_STORE_BATCH_SIZE = 32;
+export { DEFAULT_STORE_BATCH_SIZE } from '../core/pipeline/defaults.js';
 
-export interface MatchThresholds {
-  auto: number;
-  review: number;
-}
+export type { MatchThresholds };
 
 export interface IngestOptions {
   sourceDir: string;

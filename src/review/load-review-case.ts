@@ -1,10 +1,11 @@
+import { DEFAULT_THRESHOLDS } from '../core/matching/thresholds.js';
 import { parseFilename } from '../core/filename/parse-filename.js';
 import type { MatchingDetails } from '../core/matching/types.js';
 import type { OpenDatabase } from '../db/open-database.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
 import { PatientRepository } from '../db/repositories/patient-repository.js';
 import { UserError } from '../errors.js';
-import { matchAgainstRegistry } from '../ingest/match-against-registry.js';
+import { matchAgainstRegistry } from '../db/match-against-registry.js';
 import { readSessionSettings } from './session-settings.js';
 import { previewLines } from './text-preview.js';
 import type { ReviewCase } from './types.js';
@@ -52,7 +53,7 @@ export async function loadReviewCase(database: OpenDatabase, fileId: string): Pr
   ]);
   const decision = await matchAgainstRegistry(patients, parsed, {
     totalPatients,
-    thresholds: settings?.thresholds ?? { auto: 0.95, review: 0.6 },
+    thresholds: settings?.thresholds ?? DEFAULT_THRESHOLDS,
   });
   return {
     ...base,

@@ -1,3 +1,4 @@
+import { formatPatientName } from '../core/registry/patient-name.js';
 import type { Embedder } from '../adapters/embedders/types.js';
 import type { VectorStore } from '../adapters/vector-stores/types.js';
 import type { OpenDatabase } from '../db/open-database.js';
@@ -5,10 +6,9 @@ import { AuditRepository } from '../db/repositories/audit-repository.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
 import { DocumentRepository } from '../db/repositories/document-repository.js';
 import { PatientRepository } from '../db/repositories/patient-repository.js';
-import type { BatchFile, BatchFileUpdate, Database, Patient } from '../db/schema.js';
-import { storeDocument } from '../ingest/store-document.js';
-import type { Transaction } from 'kysely';
-import { deleteUnusedPatient } from './delete-unused-patient.js';
+import { ReviewRepository } from '../db/repositories/review-repository.js';
+import type { BatchFile, BatchFileUpdate, Patient } from '../db/schema.js';
+import { storeDocument } from '../documents/store-document.js';
 import { loadReviewCase } from './load-review-case.js';
 import { readSessionSettings } from './session-settings.js';
 import type {
@@ -55,13 +55,15 @@ export class ReviewService {
   private readonly batches: BatchRepository;
   private readonly patients: PatientRepository;
   private readonly documents: DocumentRepository;
+  private readonly reviews: ReviewRepository;
   private readonly undoStack: UndoEntry[] = [];
   private readonly vectors = new Map<string, Promise<VectorAdapters>>();
 
   constructor(private readonly options: ReviewServiceOptions) {
     this.batches = new BatchRepository(options.database.db);
-    this.patients = new PatientRepository(options.database.db, options.database.sqlite);
+    this.patients = PatientRepository.forDatabase(options.database);
     this.documents = new DocumentRepository(options.database.db);
+    this.reviews = new ReviewRepository(options.database.db);
   }
 
   get reviewer(): string {
@@ -123,14 +125,14 @@ export class ReviewService {
     const entry = this.undoStack.pop();
     if (!entry) return { ok: false, message: 'nothing to undo in this sitting' };
     const current = await this.batches.findFile(entry.fileId);
-    let patientDeleted = false;
-    await this.options.database.db.transaction().execute(async (trx) => {
-      if (entry.documentId)
-        await trx.deleteFrom('medicalDocuments').where('id', '=', entry.documentId).execute();
-      await trx.updateTable('batchFiles').set(entry.before).where('id', '=', entry.fileId).execute();
-      if (entry.createdPatientId) patientDeleted = await deleteUnusedPatient(trx, entry.createdPatientId);
-      await applyCounts(trx, entry.batchId, negate(entry.delta));
-      await new AuditRepository(trx).record({
+    await this.reviews.revert({
+      fileId: entry.fileId,
+      batchId: entry.batchId,
+      documentId: entry.documentId,
+      restore: entry.before,
+      createdPatientId: entry.createdPatientId,
+      delta: negate(entry.delta),
+      audit: (patientDeleted) => ({
         actor: this.options.reviewer,
         action: 'review_undone',
         batchId: entry.batchId,
@@ -143,7 +145,7 @@ export class ReviewService {
           previous: current ? describeState(current) : null,
           restored: describeState(entry.before),
         },
-      });
+      }),
     });
     // After the commit: vectors left by a crash here are overwritten under the same ids on re-attach.
     if (entry.documentId && entry.collection) {
@@ -163,15 +165,7 @@ export class ReviewService {
    * document holds what is needed), and the vector stores this service opened are released.
    */
   async close(): Promise<void> {
-    const settled = this.undoStack.splice(0).map((entry) => entry.fileId);
-    if (settled.length > 0) {
-      await this.options.database.db
-        .updateTable('batchFiles')
-        .set({ extractedText: null })
-        .where('id', 'in', settled)
-        .where('processingStatus', '=', 'completed')
-        .execute();
-    }
+    await this.reviews.dropKeptText(this.undoStack.splice(0).map((entry) => entry.fileId));
     const opened = [...this.vectors.values()];
     this.vectors.clear();
     for (const adapters of opened) await (await adapters.catch(() => null))?.vectorStore.close();
@@ -179,27 +173,24 @@ export class ReviewService {
 
   private async reject(file: BatchFile): Promise<DecisionResult> {
     const delta: CountsDelta = { reviewRequired: -1, matchedPatients: 0, createdPatients: 0 };
-    await this.options.database.db.transaction().execute(async (trx) => {
-      await trx
-        .updateTable('batchFiles')
-        .set({
-          matchingStatus: 'rejected',
-          processingStatus: 'completed',
-          outcome: 'rejected',
-          errorMessage: `rejected in review by ${this.options.reviewer}`,
-          updatedAt: new Date().toISOString(),
-        })
-        .where('id', '=', file.id)
-        .execute();
-      await applyCounts(trx, file.batchId, delta);
-      await new AuditRepository(trx).record({
+    await this.reviews.applyDecision({
+      fileId: file.id,
+      batchId: file.batchId,
+      update: {
+        matchingStatus: 'rejected',
+        processingStatus: 'completed',
+        outcome: 'rejected',
+        errorMessage: `rejected in review by ${this.options.reviewer}`,
+      },
+      delta,
+      audit: {
         actor: this.options.reviewer,
         action: 'review_rejected',
         batchId: file.batchId,
         entityType: 'batch_file',
         entityId: file.id,
         details: { choice: 'reject', filename: file.filename, previous: describeState(file) },
-      });
+      },
     });
     this.undoStack.push({
       fileId: file.id,
@@ -222,7 +213,7 @@ export class ReviewService {
       ok: false,
       fileId: file.id,
       message:
-        `expediente ${owner.expediente} already belongs to ${fullName(owner)}: a second patient with the same ` +
+        `expediente ${owner.expediente} already belongs to ${formatPatientName(owner)}: a second patient with the same ` +
         'expediente is impossible. Attach to that patient if it is the same person, or reject the file.',
     });
     const owner = await this.patients.findByExpediente(parsed.expediente);
@@ -243,7 +234,7 @@ export class ReviewService {
       return await this.attach(reviewCase, file, patient, true, {});
     } catch (error) {
       // Storing failed: the patient created for this file must not stay behind without it.
-      await this.options.database.db.transaction().execute((trx) => deleteUnusedPatient(trx, patient.id));
+      await this.patients.deleteIfUnused(patient.id);
       throw error;
     }
   }
@@ -303,7 +294,7 @@ export class ReviewService {
       matchedPatients: created ? 0 : 1,
       createdPatients: created ? 1 : 0,
     };
-    await this.options.database.db.transaction().execute((trx) => applyCounts(trx, file.batchId, delta));
+    await this.reviews.countDecision(file.batchId, delta);
     this.undoStack.push({
       fileId: file.id,
       batchId: file.batchId,
@@ -319,7 +310,7 @@ export class ReviewService {
       ok: true,
       choice,
       fileId: file.id,
-      message: `${verb} ${patient.expediente} ${fullName(patient)} (${stored.chunks} chunks)`,
+      message: `${verb} ${patient.expediente} ${formatPatientName(patient)} (${stored.chunks} chunks)`,
     };
   }
 
@@ -376,18 +367,6 @@ export class ReviewService {
   }
 }
 
-async function applyCounts(trx: Transaction<Database>, batchId: string, delta: CountsDelta): Promise<void> {
-  await trx
-    .updateTable('batchUploads')
-    .set((eb) => ({
-      reviewRequired: eb('reviewRequired', '+', delta.reviewRequired),
-      matchedPatients: eb('matchedPatients', '+', delta.matchedPatients),
-      createdPatients: eb('createdPatients', '+', delta.createdPatients),
-    }))
-    .where('id', '=', batchId)
-    .execute();
-}
-
 function negate(delta: CountsDelta): CountsDelta {
   return {
     reviewRequired: -delta.reviewRequired,
@@ -427,11 +406,4 @@ function describeState(file: FileSnapshot): Record<string, unknown> {
 
 function describeChoice(choice: UndoEntry['choice']): string {
   return choice === 'attach' ? 'the attach' : choice === 'new_patient' ? 'the new patient' : 'the rejection';
-}
-
-export function fullName(patient: Pick<Patient, 'apellidoPaterno' | 'apellidoMaterno' | 'nombres'>): string {
-  const surnames = patient.apellidoMaterno
-    ? `${patient.apellidoPaterno} ${patient.apellidoMaterno}`
-    : patient.apellidoPaterno;
-  return `${surnames}, ${patient.nombres}`;
 }

@@ -1,7 +1,7 @@
 import { render } from 'ink';
 import { useSyncExternalStore } from 'react';
 import type { PipelineListener } from '../core/pipeline/events.js';
-import type { ReviewWalk } from '../review/review-walk.js';
+import type { ReviewWalk } from '../app/review-walk.js';
 import { createDashboardStore, type DashboardStore } from './dashboard/dashboard-store.js';
 import { LiveDashboard } from './dashboard/live-dashboard.js';
 import type { TerminalStreams } from './render-review.js';

@@ -1,4 +1,4 @@
-import type { ReviewAction } from '../review/review-walk.js';
+import type { ReviewAction } from '../app/review-walk.js';
 
 /** Every key of the review screen, in one place: the help panel and the input handler both read it. */
 export const REVIEW_KEYS: readonly { keys: string; description: string }[] = [

@@ -1,5 +1,5 @@
 import { render } from 'ink';
-import type { ReviewWalk } from '../review/review-walk.js';
+import type { ReviewWalk } from '../app/review-walk.js';
 import { ReviewApp } from './review/review-app.js';
 import { colorEnabled, createTheme, ThemeContext } from './theme.js';
 

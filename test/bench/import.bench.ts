@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createNameSampler } from '../../fixtures/generator/index.js';
-import { importPatients } from '../../src/commands/patients.js';
+import { importRegistry as importPatients } from '../../src/app/import-registry.js';
 
 const { values } = parseArgs({
   options: {

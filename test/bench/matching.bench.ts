@@ -21,7 +21,7 @@ import type { MatchDecision } from '../../src/core/matching/types.js';
 import { resolveDatabaseTarget } from '../../src/db/database-url.js';
 import { openDatabase } from '../../src/db/open-database.js';
 import { PatientRepository, type PatientInput } from '../../src/db/repositories/patient-repository.js';
-import { matchAgainstRegistry } from '../../src/ingest/match-against-registry.js';
+import { matchAgainstRegistry } from '../../src/db/match-against-registry.js';
 import {
   formatFigures,
   gradeDecision,
@@ -66,7 +66,7 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tecsalud-bench-matching-'));
 const database = await openDatabase(resolveDatabaseTarget(path.join(dir, 'registry.db'), { cwd: dir }), {
   sqliteCacheMb: 256,
 });
-const repository = new PatientRepository(database.db, database.sqlite);
+const repository = PatientRepository.forDatabase(database);
 
 // 1. The registry, through the import path: one import, in batches, as `patients import` writes it.
 let cpu = process.cpuUsage();

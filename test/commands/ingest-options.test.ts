@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { resolveIngestOptions } from '../../src/commands/ingest.js';
+import { resolveIngestOptions } from '../../src/commands/ingest-options.js';
 import { UsageError } from '../../src/errors.js';
 
 const base = { dir: 'drop', cwd: '/tmp', user: 'test' };

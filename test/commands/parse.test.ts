@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { parseCommand } from '../../src/commands/parse.js';
+import { parseFilenames } from '../../src/commands/parse.js';
 import { ExitCode } from '../../src/errors.js';
 
 /** Collects everything the command writes. */
@@ -17,7 +17,7 @@ function collectingStdout() {
 
 function run(filenames: string[], json: boolean) {
   const stdout = collectingStdout();
-  const exitCode = parseCommand({ filenames, json, stdout: stdout.stream });
+  const exitCode = parseFilenames(filenames, json ? { json } : {}, { io: { stdout: stdout.stream, stderr: process.stderr } });
   return { exitCode, output: stdout.text() };
 }
 

@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { importPatients, importPatientsCommand } from '../../src/commands/patients.js';
+import { importRegistry as importPatients } from '../../src/app/import-registry.js';
+import { importPatients as importPatientsCommand } from '../../src/commands/patients/import.js';
+import { commandContext } from '../support/command-context.js';
 import { PatientRepository } from '../../src/db/repositories/patient-repository.js';
 import { ExitCode, UserError } from '../../src/errors.js';
 import { patientBlockingKeys } from '../../src/core/matching/blocking-keys.js';
@@ -98,7 +100,7 @@ describe('patients import', () => {
       ].join('\n'),
     );
     const { io, stdout } = captureIo();
-    const code = await importPatientsCommand({ file, db: database.url, cwd: dir, io, json: true });
+    const code = await importPatientsCommand(file, { json: true }, await commandContext({ cwd: dir, db: database.url, io }));
     expect(code).toBe(ExitCode.SomeFailed);
     const json = JSON.parse(stdout());
     expect(json.inserted).toBe(1);
@@ -196,7 +198,7 @@ describe('patients import', () => {
     expect(report).toMatchObject({ totalRows: 5, inserted: 3, updated: 2, unchanged: 0 });
     const open = await database.open();
     try {
-      const repo = new PatientRepository(open.db, open.sqlite);
+      const repo = PatientRepository.forDatabase(open);
       const laura = { apellidoPaterno: 'GARZA', apellidoMaterno: 'TREVIÑO', nombres: 'LAURA ISABEL' };
       const expected = patientBlockingKeys(laura).filter((k) => !k.startsWith('t:'));
       const code = encodeExpediente('3000000300');

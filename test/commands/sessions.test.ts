@@ -1,12 +1,11 @@
 import fs from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  cleanupCommand,
-  parseDuration,
-  processingTypesCommand,
-  sessionsCommand,
-  statusCommand,
-} from '../../src/commands/sessions.js';
+import { cleanUp, parseDuration } from '../../src/commands/cleanup.js';
+import { listProcessingTypes } from '../../src/commands/processing-types.js';
+import { listSessions } from '../../src/commands/sessions.js';
+import type { CommandIo } from '../../src/commands/shared/io.js';
+import { showStatus } from '../../src/commands/status.js';
+import { commandContext } from '../support/command-context.js';
 import { captureIo } from '../support/databases.js';
 import { createWorkspace, importSampleRegistry, ingestJson, openWorkspaceDb, type Workspace } from '../support/ingest-fixture.js';
 
@@ -26,12 +25,12 @@ beforeEach(() => {
 });
 afterEach(() => workspace.cleanup());
 
-const base = () => ({ db: workspace.db, cwd: workspace.root });
+const context = (io?: CommandIo, now?: () => Date) => commandContext({ db: workspace.db, cwd: workspace.root, io, now });
 
-describe('status, sessions and processing-types', () => {
+describe('status, sessions and processing-types', { tags: ['slow'] }, () => {
   it('reports a session by id prefix, with every file', async () => {
     const { io, stdout } = captureIo();
-    await statusCommand({ ...base(), session: sessionId.slice(0, 8), json: true, io });
+    await showStatus(sessionId.slice(0, 8), { json: true }, await context(io));
     const status = JSON.parse(stdout());
     expect(status).toMatchObject({ session_id: sessionId, total_files: 23, processed_files: 23, failed_files: 3 });
     expect(status.files).toHaveLength(23);
@@ -40,18 +39,18 @@ describe('status, sessions and processing-types', () => {
 
   it('lists sessions newest first and the processing types as the service does', async () => {
     const { io, stdout } = captureIo();
-    await sessionsCommand({ ...base(), limit: '5', json: true, io });
+    await listSessions({ limit: '5', json: true }, await context(io));
     expect(JSON.parse(stdout())[0].session_id).toBe(sessionId);
     const types = captureIo();
-    processingTypesCommand({ json: true, io: types.io });
+    listProcessingTypes({ json: true }, { io: types.io });
     expect(JSON.parse(types.stdout()).map((t: { value: string }) => t.value)).toEqual(['vectorized', 'complete', 'both']);
   });
 });
 
-describe('cleanup', () => {
+describe('cleanup', { tags: ['slow'] }, () => {
   it("removes a session's working state but keeps documents and pending reviews", async () => {
     const { io, stdout } = captureIo();
-    await cleanupCommand({ ...base(), session: sessionId, json: true, io });
+    await cleanUp(sessionId, { json: true }, await context(io));
     const report = JSON.parse(stdout());
     expect(report.removed_file_records).toBe(21);
     expect(report.kept_pending_reviews).toBe(2);
@@ -67,14 +66,15 @@ describe('cleanup', () => {
 
   it('--older-than cleans only sessions finished before the cutoff; --purge deletes documents and vectors', async () => {
     const old = captureIo();
-    await cleanupCommand({ ...base(), olderThan: '7d', json: true, io: old.io });
+    await cleanUp(undefined, { olderThan: '7d', json: true }, await context(old.io));
     expect(JSON.parse(old.stdout()).sessions).toEqual([]);
     const now = captureIo();
-    await new Promise((r) => setTimeout(r, 5));
-    await cleanupCommand({ ...base(), olderThan: '0m', json: true, io: now.io });
+    // A minute on, the session finished more than 0 minutes ago.
+    const later = () => new Date(Date.now() + 60_000);
+    await cleanUp(undefined, { olderThan: '0m', json: true }, await context(now.io, later));
     expect(JSON.parse(now.stdout()).sessions.map((s: { session_id: string }) => s.session_id)).toEqual([sessionId]);
     const purge = captureIo();
-    await cleanupCommand({ ...base(), session: sessionId, purge: true, json: true, io: purge.io });
+    await cleanUp(sessionId, { purge: true, json: true }, await context(purge.io));
     expect(JSON.parse(purge.stdout()).purged_documents).toBe(18);
     const open = await openWorkspaceDb(workspace);
     try {
@@ -85,7 +85,7 @@ describe('cleanup', () => {
   });
 
   it('explains bad arguments', async () => {
-    await expect(cleanupCommand({ ...base() })).rejects.toThrow(/name a session, or give --older-than/);
+    await expect(cleanUp(undefined, {}, await context())).rejects.toThrow(/name a session, or give --older-than/);
     expect(() => parseDuration('soon')).toThrow(/not a duration/);
     expect(parseDuration('7d')).toBe(7 * 86_400_000);
   });

@@ -3,11 +3,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { ingestCommand } from '../../src/commands/ingest.js';
-import { importPatientsCommand } from '../../src/commands/patients.js';
-import { searchCommand } from '../../src/commands/search.js';
+import { ingest } from '../../src/commands/ingest.js';
+import { importPatients } from '../../src/commands/patients/import.js';
+import { searchDocuments } from '../../src/commands/search.js';
 import { loadBackendConfig } from '../../src/config/load-config.js';
-import { openVectorStore } from '../../src/commands/shared/adapters.js';
+import { openVectorStore } from '../../src/app/open-backends.js';
+import { commandContext } from '../support/command-context.js';
+import { inProcessExtractor } from '../support/ingest-fixture.js';
 import { DocumentRepository } from '../../src/db/repositories/document-repository.js';
 import {
   captureIo,
@@ -30,7 +32,7 @@ const COMBINATIONS = DATABASE_KINDS.flatMap((db) => [
   ...(chromaWanted() ? [{ db, store: 'chroma' as const }] : []),
 ]);
 
-describe.each(COMBINATIONS)('ingest with the OpenAI embedder on $db + $store', ({ db, store }) => {
+describe.each(COMBINATIONS)('ingest with the OpenAI embedder on $db + $store', { tags: ['slow'] }, ({ db, store }) => {
   let cwd: string;
   let database: TestDatabase;
   let server: FakeOpenAiServer;
@@ -66,9 +68,9 @@ describe.each(COMBINATIONS)('ingest with the OpenAI embedder on $db + $store', (
   });
 
   it('ingests the sample, finds it again, and stores nothing twice on a re-run', async () => {
-    expect(await importPatientsCommand({ file: REGISTRY, cwd, env, io: captureIo().io })).toBe(0);
+    expect(await importPatients(REGISTRY, {}, await commandContext({ cwd, env }))).toBe(0);
     const first = captureIo();
-    await ingestCommand({ dir: SAMPLE, cwd, env, json: true, nonInteractive: true, io: first.io });
+    await ingest(SAMPLE, { json: true, nonInteractive: true }, await commandContext({ cwd, env, io: first.io, extractor: inProcessExtractor }));
     const report = JSON.parse(first.stdout()) as {
       processed_files: number;
       files: { chunks: number | null }[];
@@ -95,7 +97,7 @@ describe.each(COMBINATIONS)('ingest with the OpenAI embedder on $db + $store', (
       await vectors.close();
 
       const again = captureIo();
-      await ingestCommand({ dir: SAMPLE, cwd, env, json: true, nonInteractive: true, io: again.io });
+      await ingest(SAMPLE, { json: true, nonInteractive: true }, await commandContext({ cwd, env, io: again.io, extractor: inProcessExtractor }));
       expect((JSON.parse(again.stdout()) as { duplicates: number }).duplicates).toBeGreaterThan(10);
       expect(await new DocumentRepository(opened.db).countAll()).toBe(documents);
       const reread = await openVectorStore(opened, backends);
@@ -106,7 +108,7 @@ describe.each(COMBINATIONS)('ingest with the OpenAI embedder on $db + $store', (
     }
 
     const search = captureIo();
-    await searchCommand({ text: 'biometría hemática', k: '3', cwd, env, json: true, io: search.io });
+    await searchDocuments('biometría hemática', { k: '3', json: true }, await commandContext({ cwd, env, io: search.io }));
     expect((JSON.parse(search.stdout()) as { results: unknown[] }).results).toHaveLength(3);
   });
 });

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { patientBlockingKeys, queryBlockingKeys } from '../../src/core/matching/blocking-keys.js';
 import type { OpenDatabase } from '../../src/db/open-database.js';
 import { PatientRepository, type PatientInput } from '../../src/db/repositories/patient-repository.js';
-import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/databases.js';
+import { createTestDatabase, DATABASE_KINDS, type DatabaseKind, type TestDatabase } from '../support/databases.js';
 
 const GARZA: PatientInput = {
   expediente: '3000000001',
@@ -21,7 +21,25 @@ const LOPEZ: PatientInput = {
 };
 const LOPEZ_TWIN: PatientInput = { ...LOPEZ, expediente: '3000000003', nombres: 'JUAN CARLOS' };
 
-describe.each(DATABASE_KINDS)('PatientRepository on %s', (kind) => {
+/** An import of one batch of rows. */
+function upsertMany(patients: PatientRepository, rows: PatientInput[], source: 'registry_import') {
+  return patients.importRegistry(source, (registryImport) => registryImport.upsert(rows));
+}
+
+/**
+ * Every database, and on SQLite both of the repository's code paths: better-sqlite3's prepared statements
+ * (what forDatabase picks there) and kysely's (what PostgreSQL runs), which must behave the same.
+ */
+const VARIANTS: { kind: DatabaseKind; statements: 'sqlite' | 'kysely' }[] = DATABASE_KINDS.flatMap((kind): { kind: DatabaseKind; statements: 'sqlite' | 'kysely' }[] =>
+  kind === 'sqlite'
+    ? [
+        { kind, statements: 'sqlite' },
+        { kind, statements: 'kysely' },
+      ]
+    : [{ kind, statements: 'kysely' }],
+);
+
+describe.each(VARIANTS)('PatientRepository on $kind with $statements statements', ({ kind, statements }) => {
   let testDb: TestDatabase;
   let database: OpenDatabase;
   let patients: PatientRepository;
@@ -29,7 +47,9 @@ describe.each(DATABASE_KINDS)('PatientRepository on %s', (kind) => {
   beforeEach(async () => {
     testDb = await createTestDatabase(kind);
     database = await testDb.open();
-    patients = new PatientRepository(database.db, database.sqlite);
+    patients =
+      statements === 'sqlite' ? PatientRepository.forDatabase(database) : new PatientRepository(database.db);
+    expect(statements === 'sqlite' ? database.sqlite : true).toBeTruthy();
   });
   afterEach(async () => {
     await database.close();
@@ -37,18 +57,18 @@ describe.each(DATABASE_KINDS)('PatientRepository on %s', (kind) => {
   });
 
   it('upserts many: inserts, then leaves identical rows alone, then updates changed ones', async () => {
-    expect(await patients.upsertMany([GARZA, LOPEZ], 'registry_import')).toEqual({
+    expect(await upsertMany(patients, [GARZA, LOPEZ], 'registry_import')).toEqual({
       inserted: 2,
       updated: 0,
       unchanged: 0,
     });
-    expect(await patients.upsertMany([GARZA, LOPEZ], 'registry_import')).toEqual({
+    expect(await upsertMany(patients, [GARZA, LOPEZ], 'registry_import')).toEqual({
       inserted: 0,
       updated: 0,
       unchanged: 2,
     });
     const renamed = { ...LOPEZ, apellidoMaterno: 'RUIZ DE ALBA' };
-    expect(await patients.upsertMany([GARZA, renamed], 'registry_import')).toEqual({
+    expect(await upsertMany(patients, [GARZA, renamed], 'registry_import')).toEqual({
       inserted: 0,
       updated: 1,
       unchanged: 1,
@@ -65,7 +85,7 @@ describe.each(DATABASE_KINDS)('PatientRepository on %s', (kind) => {
   });
 
   it('keeps the last row of a batch when an expediente repeats', async () => {
-    const summary = await patients.upsertMany([LOPEZ, { ...LOPEZ, nombres: 'JUAN JOSE' }], 'registry_import');
+    const summary = await upsertMany(patients, [LOPEZ, { ...LOPEZ, nombres: 'JUAN JOSE' }], 'registry_import');
     expect(summary.inserted).toBe(1);
     expect((await patients.findByExpediente(LOPEZ.expediente))?.nombres).toBe('JUAN JOSE');
   });
@@ -77,7 +97,7 @@ describe.each(DATABASE_KINDS)('PatientRepository on %s', (kind) => {
       apellidoMaterno: 'SINTETICO',
       nombres: `NOMBRE${i % 11}`,
     }));
-    expect((await patients.upsertMany(many, 'registry_import')).inserted).toBe(1203);
+    expect((await upsertMany(patients, many, 'registry_import')).inserted).toBe(1203);
     expect(await patients.count()).toBe(1203);
     expect((await patients.list({ limit: 5, offset: 0 })).map((p) => p.expediente)).toHaveLength(5);
   });
@@ -113,7 +133,7 @@ describe.each(DATABASE_KINDS)('PatientRepository on %s', (kind) => {
   });
 
   it('rolls a failed import back whole', async () => {
-    await patients.upsertMany([GARZA], 'registry_import');
+    await upsertMany(patients, [GARZA], 'registry_import');
     await expect(
       patients.importRegistry('registry_import', async (registryImport) => {
         await registryImport.upsert([LOPEZ, { ...GARZA, nombres: 'OTRA' }]);
@@ -137,7 +157,7 @@ describe.each(DATABASE_KINDS)('PatientRepository on %s', (kind) => {
   });
 
   it('finds candidates by blocking key and by the owner of the expediente, with numbers for codes', async () => {
-    await patients.upsertMany([GARZA, LOPEZ, LOPEZ_TWIN], 'registry_import');
+    await upsertMany(patients, [GARZA, LOPEZ, LOPEZ_TWIN], 'registry_import');
     const query = { apellidoPaterno: 'LOPEZ', apellidoMaterno: 'RUIZ', nombres: 'JUAN' };
     const found = await patients.findCandidates({ expediente: '9999999999', keys: queryBlockingKeys(query) });
     expect(found.map((p) => p.expediente).sort()).toEqual([LOPEZ.expediente, LOPEZ_TWIN.expediente]);
@@ -149,7 +169,7 @@ describe.each(DATABASE_KINDS)('PatientRepository on %s', (kind) => {
   });
 
   it('skips a key shared by more patients than the cap, whole', async () => {
-    await patients.upsertMany([LOPEZ, LOPEZ_TWIN], 'registry_import');
+    await upsertMany(patients, [LOPEZ, LOPEZ_TWIN], 'registry_import');
     const keys = patientBlockingKeys(LOPEZ).filter((k) => k.startsWith('p:'));
     expect(keys.length).toBeGreaterThan(0);
     expect(await patients.findCandidates({ expediente: '9999999999', keys, perKeyLimit: 1 })).toEqual([]);
@@ -158,7 +178,7 @@ describe.each(DATABASE_KINDS)('PatientRepository on %s', (kind) => {
   });
 
   it('counts keys: term frequencies and candidate keys, following inserts and renames', async () => {
-    await patients.upsertMany([GARZA, LOPEZ, LOPEZ_TWIN], 'registry_import');
+    await upsertMany(patients, [GARZA, LOPEZ, LOPEZ_TWIN], 'registry_import');
     const lopezKeys = patientBlockingKeys(LOPEZ);
     const term = lopezKeys.find((k) => k.startsWith('t:s:'))!;
     const pair = lopezKeys.find((k) => k.startsWith('p:'))!;
@@ -169,14 +189,14 @@ describe.each(DATABASE_KINDS)('PatientRepository on %s', (kind) => {
     expect(counts.has('t:s:NOEXISTE')).toBe(false);
     expect(typeof counts.get(pair)).toBe('number');
 
-    await patients.upsertMany([{ ...LOPEZ_TWIN, apellidoPaterno: 'MARTINEZ' }], 'registry_import');
+    await upsertMany(patients, [{ ...LOPEZ_TWIN, apellidoPaterno: 'MARTINEZ' }], 'registry_import');
     const after = await patients.countKeys([term, pair]);
     expect(after.get(term)).toBe(1);
     expect(after.get(pair)).toBe(1);
   });
 
   it('searches by part of the name and lists in name order', async () => {
-    await patients.upsertMany([LOPEZ, GARZA, LOPEZ_TWIN], 'registry_import');
+    await upsertMany(patients, [LOPEZ, GARZA, LOPEZ_TWIN], 'registry_import');
     expect((await patients.searchByName('garza tij', 10)).map((p) => p.expediente)).toEqual([
       GARZA.expediente,
     ]);
@@ -214,13 +234,13 @@ describe.skipIf(SERVER_KINDS.length === 0).each(SERVER_KINDS)(
       const results = await Promise.all(
         connections.flatMap((database) =>
           Array.from({ length: 3 }, () =>
-            new PatientRepository(database.db, database.sqlite).insertOrGet(GARZA, 'batch_ingest'),
+            PatientRepository.forDatabase(database).insertOrGet(GARZA, 'batch_ingest'),
           ),
         ),
       );
       expect(results.filter((r) => r.created)).toHaveLength(1);
       expect(new Set(results.map((r) => r.patient.id)).size).toBe(1);
-      const repository = new PatientRepository(connections[0]!.db, connections[0]!.sqlite);
+      const repository = PatientRepository.forDatabase(connections[0]!);
       expect(await repository.count()).toBe(1);
       const term = patientBlockingKeys(GARZA).find((k) => k.startsWith('t:s:'))!;
       expect((await repository.countKeys([term])).get(term)).toBe(1);
@@ -233,7 +253,7 @@ describe.skipIf(SERVER_KINDS.length === 0).each(SERVER_KINDS)(
         connections.map((database, c) =>
           Promise.all(
             Array.from({ length: 5 }, (_, i) =>
-              new PatientRepository(database.db, database.sqlite).insertOrGet(
+              PatientRepository.forDatabase(database).insertOrGet(
                 { ...LOPEZ, expediente: String(5000000000 + c * 10 + i) },
                 'batch_ingest',
               ),
@@ -241,7 +261,7 @@ describe.skipIf(SERVER_KINDS.length === 0).each(SERVER_KINDS)(
           ),
         ),
       );
-      const repository = new PatientRepository(connections[0]!.db, connections[0]!.sqlite);
+      const repository = PatientRepository.forDatabase(connections[0]!);
       expect(await repository.count()).toBe(20);
       const term = patientBlockingKeys(LOPEZ).find((k) => k.startsWith('t:s:'))!;
       expect((await repository.countKeys([term])).get(term)).toBe(20);

@@ -5,8 +5,9 @@ import { AuditRepository } from '../../src/db/repositories/audit-repository.js';
 import { BatchRepository } from '../../src/db/repositories/batch-repository.js';
 import { DocumentRepository } from '../../src/db/repositories/document-repository.js';
 import { PatientRepository } from '../../src/db/repositories/patient-repository.js';
+import { SessionCounterRepository } from '../../src/db/repositories/session-counter-repository.js';
 import type { MedicalDocument } from '../../src/db/schema.js';
-import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/databases.js';
+import { createTestDatabase, DATABASE_KINDS, SESSION_OPTIONS, type TestDatabase } from '../support/databases.js';
 
 describe.each(DATABASE_KINDS)('session, document and audit repositories on %s', (kind) => {
   let testDb: TestDatabase;
@@ -28,19 +29,20 @@ describe.each(DATABASE_KINDS)('session, document and audit repositories on %s', 
       uploadedBy: 'tester',
       processingType: 'both',
       sourceDir,
-      options: { chunkSize: 1000 },
+      options: { ...SESSION_OPTIONS, chunk_size: 1500 },
     });
 
   it('creates, starts, counts and finishes a session', async () => {
     const session = await newSession();
     expect(await batches.findSession(session.id)).toEqual(session);
     await batches.markStarted(session.id);
-    await batches.updateCounts(session.id, {
-      totalFiles: 3,
-      processedFiles: 2,
-      failedFiles: 1,
-      duplicates: 1,
-    });
+    const counters = new SessionCounterRepository(database.db);
+    await counters.set(session.id, { totalFiles: 3, processedFiles: 2, failedFiles: 1, duplicates: 1 });
+    // A review decision adds to the counters the run set, in the decision's transaction.
+    await database.db.transaction().execute((trx) =>
+      new SessionCounterRepository(trx).add(session.id, { reviewRequired: -1, matchedPatients: 1, createdPatients: 0 }),
+    );
+    expect(await batches.findSession(session.id)).toMatchObject({ reviewRequired: -1, matchedPatients: 1 });
     await batches.finishSession(session.id, 'partially_failed', 'one file failed');
     const done = await batches.findSession(session.id);
     expect(done).toMatchObject({
@@ -52,7 +54,7 @@ describe.each(DATABASE_KINDS)('session, document and audit repositories on %s', 
     });
     expect(typeof done?.totalFiles).toBe('number');
     expect(done?.startedAt).not.toBeNull();
-    expect(JSON.parse(done!.optionsJson)).toEqual({ chunkSize: 1000 });
+    expect(JSON.parse(done!.optionsJson)).toEqual({ ...SESSION_OPTIONS, chunk_size: 1500 });
     expect((await batches.findSessionByPrefix(session.id.slice(0, 8))).map((s) => s.id)).toEqual([
       session.id,
     ]);
@@ -106,7 +108,7 @@ describe.each(DATABASE_KINDS)('session, document and audit repositories on %s', 
   });
 
   it('stores one document per content, replacing it on a forced re-ingest', async () => {
-    const { patient } = await new PatientRepository(database.db, database.sqlite).insertOrGet(
+    const { patient } = await PatientRepository.forDatabase(database).insertOrGet(
       { expediente: '3000000001', apellidoPaterno: 'GARZA', apellidoMaterno: 'TIJERINA', nombres: 'MARIA' },
       'batch_ingest',
     );
@@ -146,7 +148,8 @@ describe.each(DATABASE_KINDS)('session, document and audit repositories on %s', 
   });
 
   it('records audit events with their details, newest first, by session', async () => {
-    const audit = new AuditRepository(database.db);
+    let at = Date.parse('2026-03-01T02:00:00.000Z');
+    const audit = new AuditRepository(database.db, () => new Date((at += 1000)));
     const session = await newSession();
     await audit.record({
       actor: 'tester',
@@ -154,7 +157,6 @@ describe.each(DATABASE_KINDS)('session, document and audit repositories on %s', 
       batchId: session.id,
       details: { files: 2 },
     });
-    await new Promise((resolve) => setTimeout(resolve, 5));
     await audit.record({
       actor: 'tester',
       action: 'patient_created',

@@ -1,17 +1,17 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTempDir } from '../support/databases.js';
-import { ensureBuilt, runCli, spawnCli } from '../support/cli-binary.js';
+import { runCli, spawnCli } from '../support/cli-binary.js';
 import { REGISTRY_CSV, REPO_ROOT } from '../support/ingest-fixture.js';
 
 let cwd: string;
 beforeAll(() => {
-  ensureBuilt();
   cwd = createTempDir('tecsalud-cli-');
 });
 afterAll(() => fs.rmSync(cwd, { recursive: true, force: true }));
 
-describe('the tecsalud-batch binary', () => {
+describe('the tecsalud-batch binary', { tags: ['slow'] }, () => {
   it('lists every command with an example and the exit codes in --help', async () => {
     const { code, stdout } = await runCli(['--help'], { cwd });
     expect(code).toBe(0);
@@ -30,6 +30,19 @@ describe('the tecsalud-batch binary', () => {
     }
     expect(stdout).toContain('Examples:');
     expect(stdout).toContain('Exit codes:');
+  });
+
+  it('loads nothing heavy for --help: no database driver, pdf.js, Ink, SDK or schema library', async () => {
+    const { code, stderr } = await runCli(['--help'], {
+      cwd,
+      nodeOptions: ['--import', path.join(REPO_ROOT, 'test/support/trace-module-loads.mjs')],
+    });
+    expect(code).toBe(0);
+    const packages = new Set(
+      [...stderr.matchAll(/^loaded file:\/\/.*?\/node_modules\/((?:@[^/]+\/)?[^/]+)\//gm)].map((m) => m[1]),
+    );
+    expect([...packages].sort()).toEqual(['@commander-js/extra-typings', 'commander']);
+    expect(stderr).toMatch(/loaded file:.*dist\/cli\.js/);
   });
 
   it('prints its version', async () => {
@@ -66,12 +79,16 @@ describe('the tecsalud-batch binary', () => {
       ['ingest', 'no-such-folder'],
       ['patients', 'import', 'missing.csv'],
       ['ingest', '.', '--type', 'x'],
+      ['status', '--db', 'mistyped.db'],
     ]) {
       const { code, stderr } = await runCli(args, { cwd });
       expect(code, args.join(' ')).toBe(64);
       expect(stderr, args.join(' ')).toMatch(/error/);
       expect(stderr, args.join(' ')).not.toMatch(/\n\s+at /);
     }
+    const missing = await runCli(['sessions', '--db', 'mistyped.db'], { cwd });
+    expect(missing.stderr).toMatch(/^error: the database '.*mistyped\.db' does not exist\nhint: /);
+    expect(fs.existsSync(`${cwd}/mistyped.db`)).toBe(false);
   });
 
   it('imports the registry, then shows and searches it', async () => {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { writeCorpus, type CorpusManifest } from '../../fixtures/generator/index.js';
 import { createTempDir } from '../support/databases.js';
-import { ensureBuilt, runCli, spawnCli } from '../support/cli-binary.js';
+import { runCli, spawnCli } from '../support/cli-binary.js';
 import fs from 'node:fs';
 
 let root: string;
@@ -13,7 +13,6 @@ let db: string;
 let manifest: CorpusManifest;
 
 beforeAll(async () => {
-  ensureBuilt();
   root = createTempDir('tecsalud-kill-');
   drop = path.join(root, 'drop');
   db = path.join(root, 'registry.db');
@@ -76,7 +75,7 @@ async function ingestUntilKilled(afterDocuments: number): Promise<boolean> {
   return false;
 }
 
-describe('a run killed with SIGKILL at random points, then re-run', () => {
+describe('a run killed with SIGKILL at random points, then re-run', { tags: ['slow'] }, () => {
   it('ends with every file ingested exactly once: no missing or duplicate document, patient or vector', async () => {
     const total = manifest.files.length;
     // Two kills at pseudo-random depths (seeded from the clock, printed so a failure can be replayed).

@@ -54,7 +54,7 @@ let sample: IngestedSample;
 let copy: DatabaseCopy;
 
 // Skipped only outside CI when tmux is missing; in CI (which installs tmux) a missing tmux fails.
-describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux, 80×24)', () => {
+describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux, 80×24)', { tags: ['slow'] }, () => {
   beforeAll(async () => {
     sample = await ingestSample();
     copy = copyDatabase(sample.templateDb);

@@ -1,14 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.js';
-import { ensureBuilt, runCli } from '../support/cli-binary.js';
+import { runCli } from '../support/cli-binary.js';
 import { createTempDir, createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/databases.js';
 import { REGISTRY_CSV, SAMPLE_DIR } from '../support/ingest-fixture.js';
 
-beforeAll(() => ensureBuilt());
 
-describe.each(DATABASE_KINDS)('two ingests started at the same instant on %s', (kind) => {
+describe.each(DATABASE_KINDS)('two ingests started at the same instant on %s', { tags: ['slow'] }, (kind) => {
   let cwd: string;
   let database: TestDatabase;
   beforeEach(async () => {

@@ -2,13 +2,15 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ingestCommand } from '../../src/commands/ingest.js';
-import { importPatientsCommand } from '../../src/commands/patients.js';
+import { ingest as ingestCommand, type IngestCommandOptions } from '../../src/commands/ingest.js';
+import { importPatients } from '../../src/commands/patients/import.js';
+import type { CommandIo } from '../../src/commands/shared/io.js';
 import { ExitCode } from '../../src/errors.js';
 import { chromaWanted, createScratchChromaDatabase } from '../support/chroma.js';
+import { commandContext } from '../support/command-context.js';
 import { captureIo, createTempDir } from '../support/databases.js';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server.js';
-import { REGISTRY_CSV, SAMPLE_DIR, type JsonReport } from '../support/ingest-fixture.js';
+import { inProcessExtractor, REGISTRY_CSV, SAMPLE_DIR, type JsonReport } from '../support/ingest-fixture.js';
 
 const KEY = 'sk-faults-fake';
 let cwd: string;
@@ -21,7 +23,7 @@ beforeEach(async () => {
   env = { OPENAI_API_KEY: KEY, OPENAI_BASE_URL: `${server.url}/v1`, TECSALUD_DB: path.join(cwd, 'registry.db') };
   // Few, fast retries so that the test measures behaviour, not back-off.
   writeConfig({});
-  expect(await importPatientsCommand({ file: REGISTRY_CSV, cwd, env, io: captureIo().io })).toBe(0);
+  expect(await importPatients(REGISTRY_CSV, {}, await commandContext({ cwd, env }))).toBe(0);
 });
 afterEach(async () => {
   await server.close();
@@ -39,15 +41,25 @@ function writeConfig(extra: Record<string, unknown>) {
   );
 }
 
+/** `ingest SAMPLE_DIR --json --non-interactive` in the test's folder, with its environment. */
+async function runIngest(
+  io: CommandIo,
+  runEnv: NodeJS.ProcessEnv,
+  flags: IngestCommandOptions = {},
+): Promise<number> {
+  const context = await commandContext({ cwd, env: runEnv, io, extractor: inProcessExtractor });
+  return ingestCommand(SAMPLE_DIR, { json: true, nonInteractive: true, ...flags }, context);
+}
+
 async function ingest(extraEnv: NodeJS.ProcessEnv = {}): Promise<{ code: number; report: JsonReport }> {
   const { io, stdout } = captureIo();
-  const code = await ingestCommand({ dir: SAMPLE_DIR, cwd, env: { ...env, ...extraEnv }, json: true, nonInteractive: true, io });
+  const code = await runIngest(io, { ...env, ...extraEnv });
   return { code, report: JSON.parse(stdout()) as JsonReport };
 }
 
 const outcomes = (report: JsonReport) => new Map(report.files.map((f) => [f.filename, f.outcome]));
 
-describe('the embeddings server down, then back', () => {
+describe('the embeddings server down, then back', { tags: ['slow'] }, () => {
   it('fails each file clearly after bounded retries, goes on, and a re-run completes exactly those files', async () => {
     server.inject(...Array.from({ length: 200 }, () => ({ kind: 'status' as const, status: 503 })));
     const down = await ingest();
@@ -112,20 +124,13 @@ async function startCuttableProxy(target: URL): Promise<{ url: string; cut(): vo
   };
 }
 
-describe.runIf(chromaWanted())('the Chroma server going away', () => {
+describe.runIf(chromaWanted())('the Chroma server going away', { tags: ['slow'] }, () => {
   it('down from the start: the run stops before touching any file, with the service-unavailable exit code', async () => {
     const scratch = await createScratchChromaDatabase();
     try {
       writeConfig({ vectorStore: 'chroma' });
       const { io, stderr } = captureIo();
-      const run = ingestCommand({
-        dir: SAMPLE_DIR,
-        cwd,
-        env: { ...env, CHROMA_URL: 'http://127.0.0.1:9', CHROMA_DATABASE: scratch.database },
-        json: true,
-        nonInteractive: true,
-        io,
-      });
+      const run = runIngest(io, { ...env, CHROMA_URL: 'http://127.0.0.1:9', CHROMA_DATABASE: scratch.database });
       await expect(run).rejects.toMatchObject({ exitCode: ExitCode.ServiceUnavailable });
       void stderr;
     } finally {
@@ -138,23 +143,15 @@ describe.runIf(chromaWanted())('the Chroma server going away', () => {
     const proxy = await startCuttableProxy(new URL(scratch.url));
     try {
       writeConfig({ vectorStore: 'chroma' });
-      let seen = 0;
-      server.requests.length = 0;
+      const before = server.requests.length;
       const { io, stdout } = captureIo();
-      const cutter = setInterval(() => {
-        seen = server.requests.length;
-        if (seen >= 4) proxy.cut();
-      }, 5);
-      await ingestCommand({
-        dir: SAMPLE_DIR,
-        cwd,
-        env: { ...env, CHROMA_URL: proxy.url, CHROMA_DATABASE: scratch.database },
-        json: true,
-        nonInteractive: true,
+      // Chroma goes away when the fourth embedding request of the run arrives: files are in mid-flight.
+      server.onRequest((_request, count) => {
+        if (count - before === 4) proxy.cut();
+      });
+      await runIngest(io, { ...env, CHROMA_URL: proxy.url, CHROMA_DATABASE: scratch.database }, {
         concurrency: '1',
-        io,
       }).catch(() => undefined);
-      clearInterval(cutter);
       const report = JSON.parse(stdout() || '{"files":[]}') as JsonReport;
       const failed = report.files.filter((f) => f.outcome === 'vector_store_failed');
       expect(failed.length).toBeGreaterThan(0);

@@ -29,7 +29,7 @@ function holdWriteLock(db: string, ms: number): Promise<{ released: Promise<void
   });
 }
 
-describe('faults', () => {
+describe('faults', { tags: ['slow'] }, () => {
   it('waits for a database held busy by another process instead of failing files', async () => {
     expect(fs.existsSync(workspace.db)).toBe(true);
     const lock = await holdWriteLock(workspace.db, 3000);

@@ -10,9 +10,9 @@ import { BatchRepository } from '../../src/db/repositories/batch-repository.js';
 import { PatientRepository } from '../../src/db/repositories/patient-repository.js';
 import type { BatchFile, Patient } from '../../src/db/schema.js';
 import { GroupCommitter } from '../../src/ingest/group-committer.js';
-import { FileStageError } from '../../src/ingest/stage-error.js';
-import { prepareDocument, type FileWrite } from '../../src/ingest/store-document.js';
-import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/databases.js';
+import { FileStageError } from '../../src/documents/stage-error.js';
+import { prepareDocument, type FileWrite } from '../../src/documents/store-document.js';
+import { createTestDatabase, DATABASE_KINDS, SESSION_OPTIONS, type TestDatabase } from '../support/databases.js';
 
 const embedder = createHashingEmbedder();
 
@@ -48,7 +48,7 @@ describe.each(DATABASE_KINDS)('GroupCommitter on %s', (kind) => {
       uploadedBy: 'test',
       processingType: 'both',
       sourceDir: '/drop',
-      options: {},
+      options: SESSION_OPTIONS,
     });
     sessionId = session.id;
     files = await batches.registerFiles(

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSqliteVecStore } from '../../src/adapters/vector-stores/sqlite-vec/sqlite-vec-store.js';
-import { searchCommand } from '../../src/commands/search.js';
+import { searchDocuments } from '../../src/commands/search.js';
+import { commandContext } from '../support/command-context.js';
 import { ExitCode } from '../../src/errors.js';
 import { captureIo } from '../support/databases.js';
 import {
@@ -57,7 +58,7 @@ async function countVectors(): Promise<number> {
   }
 }
 
-describe('ingest on the committed sample', () => {
+describe('ingest on the committed sample', { tags: ['slow'] }, () => {
   it('ends every file in a known state that the manifest allows', async () => {
     const { code, report } = await ingestJson(workspace, { concurrency: '4' });
     expect(code).toBe(ExitCode.SomeFailed); // the sample has three bad files
@@ -69,7 +70,10 @@ describe('ingest on the committed sample', () => {
       const file = files.get(expected.filename.normalize('NFC')) ?? files.get(expected.filename);
       expect(file, expected.filename).toBeDefined();
       const decision = file!.match?.decision;
-      expect(expected.acceptable, `${expected.filename}: ${decision}`).toContain(decision);
+      // A new patient's later files may be matched after an earlier one created the patient: they attach to
+      // it ('auto'). Which file comes first is a race; that one patient is created is checked below.
+      const acceptable = expected.acceptable.includes('new') ? [...expected.acceptable, 'auto'] : expected.acceptable;
+      expect(acceptable, `${expected.filename}: ${decision}`).toContain(decision);
       if (decision === 'auto' || decision === 'new') {
         expect(file!.outcome).toBe('ingested');
         expect(file!.match?.patient_expediente).toBe(expected.expediente);
@@ -109,26 +113,21 @@ describe('ingest on the committed sample', () => {
   it('makes the documents searchable by a phrase from them', async () => {
     await ingestJson(workspace);
     const { io, stdout } = captureIo();
-    await searchCommand({
-      text: 'BIOMETRÍA HEMÁTICA Hemoglobina Hematocrito',
-      k: '3',
-      json: true,
-      db: workspace.db,
-      cwd: workspace.root,
-      io,
-    });
+    const context = await commandContext({ cwd: workspace.root, db: workspace.db, io });
+    await searchDocuments('BIOMETRÍA HEMÁTICA Hemoglobina Hematocrito', { k: '3', json: true }, context);
     const results = JSON.parse(stdout()).results as { metadata: Record<string, unknown> }[];
     expect(results.length).toBe(3);
     expect(results[0]!.metadata.document_type).toBe('lab_results');
     const { io: io2, stdout: out2 } = captureIo();
-    await searchCommand({ text: 'receta', k: '5', json: true, patient: '3000768077', db: workspace.db, cwd: workspace.root, io: io2 });
+    const context2 = await commandContext({ cwd: workspace.root, db: workspace.db, io: io2 });
+    await searchDocuments('receta', { k: '5', json: true, patient: '3000768077' }, context2);
     const filtered = JSON.parse(out2()).results as { metadata: Record<string, unknown> }[];
     expect(filtered.length).toBeGreaterThan(0);
     expect(filtered.every((r) => r.metadata.expediente === '3000768077')).toBe(true);
   });
 });
 
-describe('processing types', () => {
+describe('processing types', { tags: ['slow'] }, () => {
   it('complete stores the full text and no vectors; vectorized stores vectors and no text', async () => {
     await ingestJson(workspace, { type: 'complete' });
     const open = await openWorkspaceDb(workspace);
@@ -161,7 +160,7 @@ describe('processing types', () => {
   });
 });
 
-describe('--force', () => {
+describe('--force', { tags: ['slow'] }, () => {
   it('re-ingests and leaves no stale chunks when the new version has fewer', async () => {
     const small = await ingestJson(workspace, { chunkSize: '300', chunkOverlap: '50' });
     const vectorsSmall = await countVectors();
@@ -175,7 +174,7 @@ describe('--force', () => {
   });
 });
 
-describe('validation and problem files', () => {
+describe('validation and problem files', { tags: ['slow'] }, () => {
   it('gives encrypted, image-only, corrupt, truncated and duplicate files their own outcome', async () => {
     const problems = path.join(FIXTURES, 'problem-pdfs');
     const name = (n: string, type: string) => `3000768077_HUERTA SOTO, GABRIELA_${n}_${type}.pdf`;
@@ -186,7 +185,7 @@ describe('validation and problem files', () => {
     const original = fs.readdirSync(workspace.dropDir).find((f) => f.startsWith('3000768077') && f.endsWith('_LAB.pdf'))!;
     fs.mkdirSync(path.join(workspace.dropDir, 'copia'));
     fs.copyFileSync(path.join(workspace.dropDir, original), path.join(workspace.dropDir, 'copia', name('9000000005', 'LAB')));
-    const { report } = await ingestJson(workspace);
+    const { report } = await ingestJson(workspace, {}, { extractor: 'configured' });
     const files = byFilename(report);
     expect(files.get(name('9000000001', 'LAB'))!.outcome).toBe('encrypted');
     expect(files.get(name('9000000002', 'RX'))!.outcome).toBe('image_only');
@@ -232,13 +231,14 @@ describe('validation and problem files', () => {
   });
 });
 
-describe('--dry-run', () => {
+describe('--dry-run', { tags: ['slow'] }, () => {
   it('plans without writing, not even a database file', async () => {
     const fresh = createWorkspace();
     try {
       const { io, stdout } = captureIo();
-      const { ingestCommand } = await import('../../src/commands/ingest.js');
-      const code = await ingestCommand({ dir: fresh.dropDir, db: fresh.db, cwd: fresh.root, dryRun: true, json: true, io });
+      const { ingest } = await import('../../src/commands/ingest.js');
+      const context = await commandContext({ cwd: fresh.root, db: fresh.db, io });
+      const code = await ingest(fresh.dropDir, { dryRun: true, json: true }, context);
       expect(code).toBe(ExitCode.Success);
       const plan = JSON.parse(stdout());
       expect(plan.dry_run).toBe(true);

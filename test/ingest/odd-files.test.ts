@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openPipelineAdapters } from '../../src/commands/shared/adapters.js';
-import { resolveIngestOptions } from '../../src/commands/ingest.js';
+import { openPipelineAdapters } from '../../src/app/open-backends.js';
+import { resolveIngestOptions } from '../../src/commands/ingest-options.js';
+import { defaultBackends } from '../support/command-context.js';
 import { runIngest } from '../../src/ingest/run-ingest.js';
 import { FIXTURES, createWorkspace, importSampleRegistry, openWorkspaceDb, type Workspace } from '../support/ingest-fixture.js';
 
@@ -15,7 +16,7 @@ afterEach(() => workspace.cleanup());
 
 const VALID = '3000768077_HUERTA SOTO, GABRIELA_6380098785_LAB.pdf';
 
-describe('odd files: each recorded with a clear reason, none stops the batch', () => {
+describe('odd files: each recorded with a clear reason, none stops the batch', { tags: ['slow'] }, () => {
   it('handles control characters, very long and NFD names, a huge file, and a file that vanishes mid-run', async () => {
     const drop = workspace.dropDir;
     const source = path.join(drop, VALID);
@@ -43,7 +44,8 @@ describe('odd files: each recorded with a clear reason, none stops the batch', (
     const options = resolveIngestOptions({ dir: drop, cwd: workspace.root, user: 'test', concurrency: '1' });
     const database = await openWorkspaceDb(workspace);
     try {
-      const adapters = await openPipelineAdapters({ database, processingType: options.processingType });
+      const backends = await defaultBackends();
+      const adapters = await openPipelineAdapters({ database, processingType: options.processingType, backends });
       const result = await runIngest(
         options,
         { database, ...adapters },

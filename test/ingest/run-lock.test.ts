@@ -1,41 +1,56 @@
+import { createHash } from 'node:crypto';
+import os from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OpenDatabase } from '../../src/db/open-database.js';
+import { RunLockRepository } from '../../src/db/repositories/run-lock-repository.js';
 import { ExitCode } from '../../src/errors.js';
 import { LockedError, withRunLock } from '../../src/ingest/run-lock.js';
-import { createSqliteTestDatabase, type TestDatabase } from '../support/databases.js';
+import { createSqliteTestDatabase, createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/databases.js';
 
 let database: TestDatabase;
 let a: OpenDatabase;
 let b: OpenDatabase;
 
-beforeEach(async () => {
-  database = createSqliteTestDatabase();
+async function openTwice(test: TestDatabase): Promise<void> {
+  database = test;
   a = await database.open();
   b = await database.open();
-});
+}
 afterEach(async () => {
   await a.close();
   await b.close();
   await database.cleanup();
 });
 
-describe('the run lock (SQLite)', () => {
+/** Starts a run that holds the lock until released; resolves once it holds it. */
+async function holdLock(on: OpenDatabase, options: Parameters<typeof withRunLock>[1], sessionId?: string) {
+  let release!: () => void;
+  let held!: () => void;
+  const holding = new Promise<void>((resolve) => (release = resolve));
+  const acquired = new Promise<void>((resolve) => (held = resolve));
+  const run = withRunLock(on, options, async (lock) => {
+    if (sessionId) await lock.setSession(sessionId);
+    held();
+    await holding;
+    return 'first';
+  });
+  await Promise.race([acquired, run]);
+  return { run, release };
+}
+
+describe.each(DATABASE_KINDS)('the run lock on %s', (kind) => {
+  beforeEach(async () => openTwice(await createTestDatabase(kind)));
+
   it('lets exactly one of two runs on the same folder proceed, and names the holder', async () => {
-    let release!: () => void;
-    const holding = new Promise<void>((resolve) => (release = resolve));
-    const first = withRunLock(a, { sourceDir: '/srv/drop', pid: process.pid }, async (lock) => {
-      await lock.setSession('3f2a9c1e-0000-4000-8000-000000000000');
-      await holding;
-      return 'first';
-    });
-    await new Promise((r) => setTimeout(r, 50));
-    const second = withRunLock(b, { sourceDir: '/srv/drop', pid: process.pid + 1 }, async () => 'second');
-    const error = await second.catch((e: unknown) => e);
+    const first = await holdLock(a, { sourceDir: '/srv/drop', pid: process.pid }, '3f2a9c1e-0000-4000-8000-000000000000');
+    const error = await withRunLock(b, { sourceDir: '/srv/drop', pid: process.pid + 1 }, async () => 'second').catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(LockedError);
     expect((error as LockedError).exitCode).toBe(ExitCode.Locked);
     expect((error as LockedError).message).toMatch(new RegExp(`pid ${process.pid} on .+, started .+session 3f2a9c1e`));
-    release();
-    expect(await first).toBe('first');
+    first.release();
+    expect(await first.run).toBe('first');
     // Released: the next run proceeds.
     expect(await withRunLock(b, { sourceDir: '/srv/drop' }, async () => 'third')).toBe('third');
   });
@@ -46,14 +61,24 @@ describe('the run lock (SQLite)', () => {
     );
     expect(result).toBe('both');
   });
+});
 
-  it('takes over a lock left by a killed run on this host', async () => {
-    // A run holds the lock, then its process "dies" (isAlive turns false) without releasing it.
-    const dead = 999_999;
+describe('a lock left behind on SQLite (the row is the lock)', () => {
+  beforeEach(async () => openTwice(createSqliteTestDatabase()));
+
+  /** The row a run that was killed without releasing its lock leaves. */
+  const leftBehind = (pid: number, host: string) => ({
+    lockKey: createHash('sha256').update('tecsalud-batch:/srv/drop').digest('hex').slice(0, 32),
+    sourceDir: '/srv/drop',
+    pid,
+    host,
+    sessionId: null,
+    startedAt: '2026-01-01T02:00:00.000Z',
+  });
+
+  it('is taken over when its process is gone from this host', async () => {
+    expect(await new RunLockRepository(a.db).tryInsert(leftBehind(999_999, os.hostname()))).toBe(true);
     let alive = true;
-    const stale = withRunLock(a, { sourceDir: '/srv/drop', pid: dead, isAlive: () => alive }, () => new Promise(() => undefined));
-    void stale;
-    await new Promise((r) => setTimeout(r, 50));
     await expect(withRunLock(b, { sourceDir: '/srv/drop', isAlive: () => alive }, async () => 'x')).rejects.toBeInstanceOf(
       LockedError,
     );
@@ -61,10 +86,8 @@ describe('the run lock (SQLite)', () => {
     expect(await withRunLock(b, { sourceDir: '/srv/drop', isAlive: () => alive }, async () => 'took over')).toBe('took over');
   });
 
-  it('does not take over a lock held from another host', async () => {
-    const never = withRunLock(a, { sourceDir: '/srv/drop', host: 'other-host', pid: 4242 }, () => new Promise(() => undefined));
-    void never;
-    await new Promise((r) => setTimeout(r, 50));
+  it('is not taken over when held from another host', async () => {
+    await new RunLockRepository(a.db).tryInsert(leftBehind(4242, 'other-host'));
     const error = await withRunLock(b, { sourceDir: '/srv/drop', isAlive: () => false }, async () => 'x').catch((e) => e);
     expect(error).toBeInstanceOf(LockedError);
     expect(String(error.message)).toContain('other-host');

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { openSearchAdapters } from '../../src/commands/shared/adapters.js';
+import { openSearchAdapters } from '../../src/app/open-backends.js';
+import type { BackendConfig } from '../../src/config/load-config.js';
+import { defaultBackends } from '../support/command-context.js';
 import type { OpenDatabase } from '../../src/db/open-database.js';
 import type { BatchFile } from '../../src/db/schema.js';
 import { ReviewService } from '../../src/review/review-service.js';
@@ -18,8 +20,10 @@ let sample: IngestedSample;
 let copy: DatabaseCopy;
 let database: OpenDatabase;
 let service: ReviewService;
+let backends: BackendConfig;
 
 beforeAll(async () => {
+  backends = await defaultBackends();
   sample = await ingestSample();
 });
 afterAll(() => sample.cleanup());
@@ -30,7 +34,7 @@ beforeEach(async () => {
   service = new ReviewService({
     database,
     reviewer: 'revisora',
-    openVectors: (collection) => openSearchAdapters({ database, collection }),
+    openVectors: (collection) => openSearchAdapters({ database, backends, collection }),
   });
 });
 afterEach(async () => {
@@ -74,7 +78,7 @@ async function auditActions(entityId: string) {
 }
 
 async function vectorCount(): Promise<number> {
-  const { vectorStore } = await openSearchAdapters({ database });
+  const { vectorStore } = await openSearchAdapters({ database, backends });
   return vectorStore.count();
 }
 
@@ -86,7 +90,7 @@ async function patientCount(): Promise<number> {
   return Number(row.n);
 }
 
-describe('review service', () => {
+describe('review service', { tags: ['slow'] }, () => {
   it('lists the pending reviews of all sessions and of one session', async () => {
     const all = await service.listPending();
     expect(all.map((f) => f.filename).sort()).toEqual([ID_CONFLICT_FILE, NAME_ONLY_FILE].sort());

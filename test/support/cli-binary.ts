@@ -1,16 +1,9 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { REPO_ROOT } from './ingest-fixture.js';
 
+/** The built CLI; test/global-setup.ts rebuilds dist/ before the tests when src/ is newer. */
 export const BIN = path.join(REPO_ROOT, 'bin', 'tecsalud-batch.js');
-
-/** End-to-end tests run the real binary, which needs the compiled dist/: build it once if it is missing. */
-export function ensureBuilt(): void {
-  if (!fs.existsSync(path.join(REPO_ROOT, 'dist', 'main.js'))) {
-    execFileSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: 'ignore' });
-  }
-}
 
 export interface RunResult {
   code: number | null;
@@ -19,7 +12,16 @@ export interface RunResult {
   stderr: string;
 }
 
-export function runCli(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<RunResult> {
+export interface CliOptions {
+  cwd: string;
+  env?: NodeJS.ProcessEnv;
+  /** Node's own flags, before the script (e.g. `--import` a loader). */
+  nodeOptions?: string[];
+  /** A command that runs node in turn (e.g. `setpriv --reuid=…` to run as another user). */
+  wrapper?: string[];
+}
+
+export function runCli(args: string[], options: CliOptions & { timeoutMs?: number }): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawnCli(args, options);
     let stdout = '';
@@ -35,8 +37,9 @@ export function runCli(args: string[], options: { cwd: string; env?: NodeJS.Proc
   });
 }
 
-export function spawnCli(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): ChildProcess {
-  return spawn(process.execPath, [BIN, ...args], {
+export function spawnCli(args: string[], options: CliOptions): ChildProcess {
+  const [command, ...prefix] = [...(options.wrapper ?? []), process.execPath];
+  return spawn(command!, [...prefix, ...(options.nodeOptions ?? []), BIN, ...args], {
     cwd: options.cwd,
     env: { ...process.env, NO_COLOR: '1', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { resolveDatabaseTarget } from '../../src/db/database-url.js';
 import { openDatabase, type OpenDatabase } from '../../src/db/open-database.js';
+import type { SessionOptions } from '../../src/db/session-options.js';
 import { createScratchPostgresDatabase, postgresWanted } from './postgres.js';
 
 export interface TestDatabase {
@@ -69,3 +70,20 @@ export function captureIo() {
     stderr: () => err,
   };
 }
+
+/** The options a session records, as a run with the defaults writes them. */
+export const SESSION_OPTIONS: SessionOptions = {
+  glob: null,
+  concurrency: 4,
+  max_file_size: 10 * 1024 * 1024,
+  max_files: 1000,
+  chunk_size: 1000,
+  chunk_overlap: 200,
+  embed_batch_size: 256,
+  force: false,
+  thresholds: { auto: 0.95, review: 0.6 },
+  collection: 'medical_documents',
+  embedder: 'hashing-v1',
+  extractor: 'pdf-parse',
+  store_batch_size: 32,
+};

@@ -19,6 +19,8 @@ export interface FakeOpenAiServer {
   /** For OpenAI clients: `${url}/v1`; for Azure clients: `url` is the endpoint. */
   url: string;
   requests: RecordedRequest[];
+  /** Called with each request as it arrives (after it is recorded), to act at an exact point of a run. */
+  onRequest(listener: (request: RecordedRequest, count: number) => void): void;
   /** Queues faults for the next requests. */
   inject(...faults: Fault[]): void;
   /** Drops the faults not yet served: the server answers normally again. */
@@ -46,6 +48,7 @@ export async function startFakeOpenAiServer(
   const apiKey = options.apiKey ?? 'sk-test-fake';
   const faults: Fault[] = [];
   const requests: RecordedRequest[] = [];
+  const listeners: ((request: RecordedRequest, count: number) => void)[] = [];
   const timers = new Set<NodeJS.Timeout>();
   let now = 0;
   let peak = 0;
@@ -61,7 +64,9 @@ export async function startFakeOpenAiServer(
       } catch {
         // recorded as empty
       }
-      requests.push({ path: url.pathname, query: url.searchParams, headers: req.headers, body });
+      const request = { path: url.pathname, query: url.searchParams, headers: req.headers, body };
+      requests.push(request);
+      for (const listener of listeners) listener(request, requests.length);
       const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
         if (res.destroyed) return;
         res.writeHead(status, { 'content-type': 'application/json', ...headers });
@@ -120,6 +125,7 @@ export async function startFakeOpenAiServer(
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    onRequest: (listener) => void listeners.push(listener),
     inject: (...more) => void faults.push(...more),
     clearFaults: () => void faults.splice(0),
     inFlight: () => ({ now, peak }),

@@ -1,10 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { importPatients } from '../../src/commands/patients.js';
-import { ingestCommand, type IngestCommandOptions } from '../../src/commands/ingest.js';
+import { importRegistry } from '../../src/app/import-registry.js';
+import { ingest, type IngestCommandOptions } from '../../src/commands/ingest.js';
 import { resolveDatabaseTarget } from '../../src/db/database-url.js';
 import { openDatabase, type OpenDatabase } from '../../src/db/open-database.js';
+import { commandContext } from './command-context.js';
+import { createInProcessExtractor } from './in-process-extractor.js';
+
+/** The stand-in every in-process ingest of a test file shares (see in-process-extractor). */
+export const inProcessExtractor = createInProcessExtractor();
 import { captureIo, createTempDir } from './databases.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -34,7 +39,7 @@ export function createWorkspace(options: { copySample?: boolean } = {}): Workspa
 }
 
 export async function importSampleRegistry(workspace: Workspace): Promise<void> {
-  await importPatients({ file: REGISTRY_CSV, db: workspace.db, cwd: workspace.root });
+  await importRegistry({ file: REGISTRY_CSV, db: workspace.db, cwd: workspace.root });
 }
 
 export interface JsonFile {
@@ -62,22 +67,21 @@ export interface JsonReport {
   files: JsonFile[];
 }
 
-/** Runs `ingest --json --non-interactive` in-process and returns the parsed report and the exit code. */
+/**
+ * Runs `ingest --json --non-interactive` in-process and returns the parsed report and the exit code. Text
+ * comes from the in-process stand-in for the extraction pool unless `extractor: 'configured'` (the tests that
+ * are about extraction, or choose an extractor with --extractor).
+ */
 export async function ingestJson(
   workspace: Workspace,
-  extra: Partial<IngestCommandOptions> = {},
+  extra: IngestCommandOptions & { signal?: AbortSignal } = {},
+  run: { extractor?: 'in-process' | 'configured' } = {},
 ): Promise<{ code: number; report: JsonReport; stderr: string }> {
   const { io, stdout, stderr } = captureIo();
-  const code = await ingestCommand({
-    dir: workspace.dropDir,
-    db: workspace.db,
-    cwd: workspace.root,
-    json: true,
-    nonInteractive: true,
-    user: 'test-admin',
-    io,
-    ...extra,
-  });
+  const { signal, ...flags } = extra;
+  const extractor = run.extractor === 'configured' ? undefined : inProcessExtractor;
+  const context = await commandContext({ cwd: workspace.root, db: workspace.db, io, signal, extractor });
+  const code = await ingest(workspace.dropDir, { json: true, nonInteractive: true, user: 'test-admin', ...flags }, context);
   return { code, report: JSON.parse(stdout()) as JsonReport, stderr: stderr() };
 }
 

@@ -106,8 +106,7 @@ describe('Dashboard', () => {
     const store = createDashboardStore({ intervalMs: 1 });
     const { lastFrame, unmount } = render(<LiveDashboard store={store} />);
     store.dispatch(started);
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    expect(lastFrame()).toContain('Ingesting /srv/drop');
+    await vi.waitFor(() => expect(lastFrame()).toContain('Ingesting /srv/drop'));
     unmount();
     store.dispose();
   });

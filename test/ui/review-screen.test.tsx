@@ -2,7 +2,7 @@ import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
 import type { ScoredCandidate } from '../../src/core/matching/types.js';
 import type { ReviewService } from '../../src/review/review-service.js';
-import { ReviewWalk, type ReviewWalkState } from '../../src/review/review-walk.js';
+import { ReviewWalk, type ReviewWalkState } from '../../src/app/review-walk.js';
 import type { DecisionResult, ReviewCase, ReviewChoice, UndoResult } from '../../src/review/types.js';
 import { REVIEW_KEYS, reviewActionForKey } from '../../src/ui/key-bindings.js';
 import { ReviewApp } from '../../src/ui/review/review-app.js';

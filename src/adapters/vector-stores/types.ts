@@ -65,13 +65,11 @@ export interface VectorStore {
   readonly collection: string;
   /**
    * Creates the collection for this embedder, or checks that the existing one was filled by the same embedder
-   * and dimension; throws IncompatibleCollectionError otherwise. Required before `upsert`.
+   * and dimension; throws IncompatibleCollectionError otherwise. Required before any write.
    */
   ensureCollection(spec: CollectionSpec): Promise<void>;
   /** The embedder recorded with the collection, or null when it does not exist yet (for `doctor`). */
   describeCollection(): Promise<CollectionInfo | null>;
-  /** Inserts or replaces records by id, all of them or none. */
-  upsert(records: VectorRecord[]): Promise<void>;
   /**
    * For each document: removes every record whose metadata `document_id` is its id, then writes its records.
    * Many documents per call, so a pipeline can write a group of files at once. sqlite-vec: one transaction,

@@ -4,8 +4,6 @@ export interface CommandIo {
   stderr: NodeJS.WritableStream;
 }
 
-export const processIo: CommandIo = { stdout: process.stdout, stderr: process.stderr };
-
 export function writeJson(io: CommandIo, value: unknown): void {
   io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }

@@ -16,8 +16,10 @@ import type {
   PatientRecord,
   ScoredCandidate,
 } from './types.js';
+import { formatPatientName } from '../registry/patient-name.js';
+import { DEFAULT_THRESHOLDS } from './thresholds.js';
 
-export const DEFAULT_THRESHOLDS: Readonly<MatchThresholds> = { auto: 0.95, review: 0.6 };
+export { DEFAULT_THRESHOLDS };
 export const MATCHING_ALGORITHM =
   'tecsalud-batch/1: expediente + name (levenshtein, jaro-winkler, token, word-intersection, phonetic, term-frequency)';
 
@@ -198,11 +200,6 @@ function decideWithoutExpediente(ranked: Ranked[], thresholds: MatchThresholds):
   };
 }
 
-function fullName(patient: PatientRecord): string {
-  const surnames = [patient.apellidoPaterno, patient.apellidoMaterno].filter(Boolean).join(' ');
-  return `${surnames}, ${patient.nombres}`;
-}
-
 function round(value: number): number {
   return Math.round(value * 10_000) / 10_000;
 }
@@ -260,7 +257,7 @@ export function matchPatient(input: MatchPatientInput): MatchDecision {
       suggestions: top.map((c) => ({
         patient_id: c.patient.id,
         expediente: c.patient.expediente,
-        nombre_completo: fullName(c.patient),
+        nombre_completo: formatPatientName(c.patient),
         confidence: round(c.scores.combined),
         reasons: c.reasons,
       })),

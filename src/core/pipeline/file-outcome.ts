@@ -1,4 +1,4 @@
-import type { MatchingStatus, ProcessingStatus } from '../../db/schema.js';
+import type { MatchingStatus, ProcessingStatus } from './statuses.js';
 
 /**
  * Every file ends in exactly one of these outcomes, with a message. `kind` says how it counts in a

@@ -35,5 +35,3 @@ export function createMigrationProvider(dialect: SqlDialectName): MigrationProvi
     },
   };
 }
-
-export const LATEST_MIGRATION = Object.keys(MIGRATIONS).sort().at(-1) ?? '';

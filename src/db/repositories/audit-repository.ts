@@ -18,7 +18,11 @@ export interface AuditEvent {
 
 /** Every state-changing action leaves a row: who, when, what, which session, details. */
 export class AuditRepository {
-  constructor(private readonly db: Db) {}
+  /** `clock` stamps the rows (injected by tests that order events). */
+  constructor(
+    private readonly db: Db,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
 
   async record(event: AuditEvent): Promise<void> {
     await this.recordMany([event]);
@@ -27,7 +31,7 @@ export class AuditRepository {
   /** Several rows in one statement (the ingest writes a group of files at once). */
   async recordMany(events: AuditEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const at = new Date().toISOString();
+    const at = this.clock().toISOString();
     for (let start = 0; start < events.length; start += ROWS_PER_STATEMENT) {
       await this.db
         .insertInto('auditLog')

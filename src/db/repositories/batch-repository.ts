@@ -8,25 +8,14 @@ import type {
   Database,
   ProcessingType,
 } from '../schema.js';
+import { writeSessionOptions, type SessionOptions } from '../session-options.js';
 
 export interface NewSession {
   uploadedBy: string;
   processingType: ProcessingType;
   sourceDir: string;
-  options: Record<string, unknown>;
+  options: SessionOptions;
 }
-
-/** The session's counters, as its `batch_uploads` columns hold them. */
-export type SessionCounts = Pick<
-  BatchUpload,
-  | 'totalFiles'
-  | 'processedFiles'
-  | 'failedFiles'
-  | 'createdPatients'
-  | 'matchedPatients'
-  | 'reviewRequired'
-  | 'duplicates'
->;
 
 export interface RegisteredFile {
   relativePath: string;
@@ -57,7 +46,7 @@ export class BatchRepository {
       matchedPatients: 0,
       reviewRequired: 0,
       duplicates: 0,
-      optionsJson: JSON.stringify(session.options),
+      optionsJson: writeSessionOptions(session.options),
       errorMessage: null,
       createdAt: new Date().toISOString(),
       startedAt: null,
@@ -85,10 +74,6 @@ export class BatchRepository {
       .set({ status, errorMessage, completedAt: new Date().toISOString() })
       .where('id', '=', sessionId)
       .execute();
-  }
-
-  async updateCounts(sessionId: string, counts: Partial<SessionCounts>): Promise<void> {
-    await this.db.updateTable('batchUploads').set(counts).where('id', '=', sessionId).execute();
   }
 
   /** Registers files as pending; re-registering a path of the same session is a no-op. */
@@ -275,9 +260,5 @@ export class BatchRepository {
       .where('completedAt', '<', cutoff)
       .orderBy('completedAt')
       .execute();
-  }
-
-  async deleteSession(sessionId: string): Promise<void> {
-    await this.db.deleteFrom('batchUploads').where('id', '=', sessionId).execute();
   }
 }

@@ -58,6 +58,12 @@ export class DocumentRepository {
     }
   }
 
+  /** The ids of a session's documents (their vectors are stored under them). */
+  async idsByBatch(batchId: string): Promise<string[]> {
+    const rows = await this.db.selectFrom('medicalDocuments').select('id').where('batchId', '=', batchId).execute();
+    return rows.map((row) => row.id);
+  }
+
   async deleteByBatch(batchId: string): Promise<string[]> {
     const rows = await this.db
       .selectFrom('medicalDocuments')

@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import type { ScoredCandidate } from '../../core/matching/types.js';
+import { formatPatientName } from '../../core/registry/patient-name.js';
 import { sanitizeForTerminal } from '../../core/text/sanitize-for-terminal.js';
 import { truncateEnd, truncateMiddle } from '../format.js';
 import { useTheme } from '../theme.js';
@@ -27,9 +28,7 @@ export function CandidateList({ candidates, expediente, idConflict, width }: Can
       {candidates.slice(0, 9).map((candidate, i) => {
         const p = candidate.patient;
         const s = candidate.scores;
-        const name = sanitizeForTerminal(
-          `${p.apellidoPaterno}${p.apellidoMaterno ? ` ${p.apellidoMaterno}` : ''}, ${p.nombres}`,
-        );
+        const name = sanitizeForTerminal(formatPatientName(p));
         const holdsId = expediente !== null && p.expediente === expediente;
         const marker = holdsId ? (idConflict ? '  ◆ ID CONFLICT' : '  ◆ same expediente') : '';
         const head = `${String(i + 1).padStart(2)}  ${sanitizeForTerminal(p.expediente)}  `;

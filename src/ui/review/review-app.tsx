@@ -1,6 +1,6 @@
 import { useApp, useInput, useStdout } from 'ink';
 import { useEffect, useSyncExternalStore } from 'react';
-import type { ReviewWalk } from '../../review/review-walk.js';
+import type { ReviewWalk } from '../../app/review-walk.js';
 import { reviewActionForKey } from '../key-bindings.js';
 import { ReviewScreen } from './review-screen.js';
 

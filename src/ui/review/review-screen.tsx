@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
+import { formatPatientName } from '../../core/registry/patient-name.js';
 import { sanitizeForTerminal } from '../../core/text/sanitize-for-terminal.js';
-import type { ReviewWalkState } from '../../review/review-walk.js';
-import type { ReviewCase } from '../../review/types.js';
+import type { ReviewCase, ReviewWalkState } from '../../app/review-walk.js';
 import { truncateMiddle } from '../format.js';
 import { REVIEW_KEY_HINT, REVIEW_KEYS } from '../key-bindings.js';
 import { useTheme } from '../theme.js';
@@ -107,8 +107,7 @@ function CaseView({
       {reviewCase.idConflict && owner && p && (
         <Text bold inverse color={theme.color('danger')} wrap="wrap">
           {sanitizeForTerminal(
-            `!! ID CONFLICT: expediente ${owner.expediente} belongs to ${owner.apellidoPaterno}` +
-              `${owner.apellidoMaterno ? ` ${owner.apellidoMaterno}` : ''}, ${owner.nombres}, not to ` +
+            `!! ID CONFLICT: expediente ${owner.expediente} belongs to ${formatPatientName(owner)}, not to ` +
               `${p.nombreCompleto}; a new patient with it is impossible`,
           )}
         </Text>

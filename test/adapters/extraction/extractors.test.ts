@@ -37,7 +37,7 @@ afterAll(async () => {
 
 for (const { name, available, create } of EXTRACTORS) {
   // pdftotext is optional for users; CI installs poppler-utils, so there a missing one fails.
-  describe.skipIf(!available && !process.env.CI)(`${name} extractor`, () => {
+  describe.skipIf(!available && !process.env.CI)(`${name} extractor`, { tags: ['slow'] }, () => {
     let extractor: TextExtractor;
     beforeAll(() => {
       extractor = create();

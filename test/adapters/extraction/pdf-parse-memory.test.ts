@@ -29,7 +29,7 @@ afterAll(async () => {
 
 const outcomeOf = (result: ExtractionResult): string => (result.ok ? 'ok' : result.outcome);
 
-it('reports a file that exhausts a child’s heap as too_large_memory; this process survives and the next file extracts', async () => {
+it('reports a file that exhausts a child’s heap as too_large_memory; this process survives and the next file extracts', { tags: ['slow'] }, async () => {
   const extractor = createPdfParseExtractor({ workers: 1, maxMemoryMb: 128 });
   try {
     const result = await extractor.extract(hugeString);
@@ -43,7 +43,7 @@ it('reports a file that exhausts a child’s heap as too_large_memory; this proc
   }
 });
 
-it('goes on with the rest of a batch while children die of it, one file each', async () => {
+it('goes on with the rest of a batch while children die of it, one file each', { tags: ['slow'] }, async () => {
   const extractor = createPdfParseExtractor({ workers: 2, maxMemoryMb: 128 });
   try {
     const batch = [hugeString, clinical, small, hugeString, clinical, small];

@@ -40,7 +40,7 @@ afterAll(async () => {
   if (scratch) await rm(scratch, { recursive: true, force: true });
 });
 
-describe('pdf-parse child processes', () => {
+describe('pdf-parse child processes', { tags: ['slow'] }, () => {
   it('reports a damaged compressed stream as corrupt and extracts the next file on the same single worker', async () => {
     const extractor = createPdfParseExtractor({ workers: 1 });
     try {

@@ -12,7 +12,7 @@ const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const sources = new URL('../../../src/adapters/extraction/', import.meta.url);
 
-describe('resolveWorkerScript', () => {
+describe('resolveWorkerScript', { tags: ['slow'] }, () => {
   it('from sources, picks the .ts module and hands tsx to the child', () => {
     const script = resolveWorkerScript('pdf-parse-worker', new URL('pdf-parse-extractor.ts', sources));
     expect(script.filename).toBe(fileURLToPath(new URL('pdf-parse-worker.ts', sources)));
@@ -28,7 +28,7 @@ describe('resolveWorkerScript', () => {
   });
 });
 
-describe('compiled build', () => {
+describe('compiled build', { tags: ['slow'] }, () => {
   // Inside the project (not the OS temp dir) so the compiled files resolve pdf-parse and tinypool.
   let outDir: string;
   let pdf: string;

@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { createHashingEmbedder } from '../../../src/adapters/embedders/hashing-embedder.js';
 import { createSqliteVecStore } from '../../../src/adapters/vector-stores/sqlite-vec/sqlite-vec-store.js';
 import { syntheticSpanishText } from '../embedders/synthetic-spanish.js';
+import { writeRecords } from './store-factories.js';
 
 const count = Number(process.argv[2] ?? 20_000);
 const batchSize = 256;
@@ -40,7 +41,7 @@ try {
         },
       });
     }
-    await store.upsert(records);
+    await writeRecords(store, records);
   }
   let seconds = (performance.now() - started) / 1000;
   console.log(

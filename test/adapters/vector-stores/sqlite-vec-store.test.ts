@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { createSqliteVecStore } from '../../../src/adapters/vector-stores/sqlite-vec/sqlite-vec-store.js';
 import type { DocumentVectors } from '../../../src/adapters/vector-stores/types.js';
+import { writeRecords } from './store-factories.js';
 
 // What only the embedded store promises: its place in the registry's SQLite file.
 describe('createSqliteVecStore', () => {
@@ -59,7 +60,7 @@ describe('createSqliteVecStore', () => {
   it('accepts any collection name, since tables are named by id', async () => {
     const store = createSqliteVecStore({ database: db, collection: 'médical-docs"; DROP TABLE x; --' });
     await store.ensureCollection({ embedderId: 'e', dimension: 2 });
-    await store.upsert([
+    await writeRecords(store, [
       { id: 'a', embedding: new Float32Array([1, 0]), document: 'a', metadata: { document_id: 'd' } },
     ]);
     expect(await store.count()).toBe(1);
@@ -70,7 +71,7 @@ describe('createSqliteVecStore', () => {
     const store = createSqliteVecStore({ database: db });
     await store.ensureCollection({ embedderId: 'e', dimension: 2 });
     db.exec('BEGIN');
-    await store.upsert([
+    await writeRecords(store, [
       { id: 'a', embedding: new Float32Array([1, 0]), document: 'a', metadata: { document_id: 'd' } },
     ]);
     db.exec('ROLLBACK');
@@ -80,7 +81,7 @@ describe('createSqliteVecStore', () => {
   it('never returns a zero vector (a chunk without words), which has no cosine distance', async () => {
     const store = createSqliteVecStore({ database: db });
     await store.ensureCollection({ embedderId: 'e', dimension: 2 });
-    await store.upsert([
+    await writeRecords(store, [
       { id: 'zero', embedding: new Float32Array([0, 0]), document: '...', metadata: { document_id: 'd' } },
       { id: 'one', embedding: new Float32Array([0, 1]), document: 'x', metadata: { document_id: 'd' } },
     ]);
@@ -90,7 +91,7 @@ describe('createSqliteVecStore', () => {
   it('caps k at vec0’s limit of 4096 instead of failing', async () => {
     const store = createSqliteVecStore({ database: db });
     await store.ensureCollection({ embedderId: 'e', dimension: 2 });
-    await store.upsert([
+    await writeRecords(store, [
       { id: 'a', embedding: new Float32Array([1, 0]), document: 'a', metadata: { document_id: 'd' } },
     ]);
     expect(await store.query(new Float32Array([1, 0]), { k: 10_000 })).toHaveLength(1);

@@ -9,7 +9,7 @@ import { ChromaClient } from 'chromadb';
 import { bindChromaStore } from '../../../src/adapters/vector-stores/chroma/chroma-store.js';
 import { parseChromaUrl } from '../../../src/adapters/vector-stores/chroma/chroma-url.js';
 import { createSqliteVecStore } from '../../../src/adapters/vector-stores/sqlite-vec/sqlite-vec-store.js';
-import type { VectorStore } from '../../../src/adapters/vector-stores/types.js';
+import type { VectorRecord, VectorStore } from '../../../src/adapters/vector-stores/types.js';
 import { chromaWanted, createScratchChromaDatabase } from '../../support/chroma.js';
 
 /** A backend under test: every `open` is a new connection to the same stored data. */
@@ -62,3 +62,13 @@ const chroma: StoreFactory = {
 
 /** The shared suite runs over every entry; Chroma joins when its server is configured, and always in CI. */
 export const STORE_FACTORIES: StoreFactory[] = chromaWanted() ? [sqliteVec, chroma] : [sqliteVec];
+
+/** Writes records through the store's one write, `replaceDocuments`, grouped by their `document_id`. */
+export async function writeRecords(store: VectorStore, records: VectorRecord[]): Promise<void> {
+  const byDocument = new Map<string, VectorRecord[]>();
+  for (const record of records) {
+    const documentId = String(record.metadata.document_id);
+    byDocument.set(documentId, [...(byDocument.get(documentId) ?? []), record]);
+  }
+  await store.replaceDocuments([...byDocument].map(([documentId, group]) => ({ documentId, records: group })));
+}

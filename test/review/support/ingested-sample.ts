@@ -1,11 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ingestCommand } from '../../../src/commands/ingest.js';
-import { importPatientsCommand } from '../../../src/commands/patients.js';
+import { importRegistry } from '../../../src/app/import-registry.js';
+import { ingest } from '../../../src/commands/ingest.js';
 import { resolveDatabaseTarget } from '../../../src/db/database-url.js';
 import { openDatabase, type OpenDatabase } from '../../../src/db/open-database.js';
-import { captureIo, createTempDir } from '../../support/databases.js';
+import { commandContext } from '../../support/command-context.js';
+import { createInProcessExtractor } from '../../support/in-process-extractor.js';
+import { createTempDir } from '../../support/databases.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const SAMPLE_DIR = path.join(ROOT, 'fixtures/sample');
@@ -28,9 +30,9 @@ export async function ingestSample(): Promise<IngestedSample> {
   const sourceDir = path.join(dir, 'sample');
   fs.cpSync(SAMPLE_DIR, sourceDir, { recursive: true });
   const templateDb = path.join(dir, 'template.db');
-  const { io } = captureIo();
-  await importPatientsCommand({ file: REGISTRY_CSV, db: templateDb, cwd: dir, io });
-  await ingestCommand({ dir: sourceDir, db: templateDb, cwd: dir, nonInteractive: true, json: true, io });
+  await importRegistry({ file: REGISTRY_CSV, db: templateDb, cwd: dir });
+  const context = await commandContext({ cwd: dir, db: templateDb, extractor: createInProcessExtractor() });
+  await ingest(sourceDir, { nonInteractive: true, json: true }, context);
   return { templateDb, sourceDir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 

@@ -1,3 +1,4 @@
+import { describeError } from '../../../core/text/describe-error.js';
 import type OpenAI from 'openai';
 import PQueue from 'p-queue';
 
@@ -193,7 +194,7 @@ function describeEndpoint(connection: OpenAiConnection): string {
   return connection.baseUrl ?? 'https://api.openai.com/v1';
 }
 
+/** The first line of the error's message: SDK errors append a body that would flood the terminal. */
 function describe(error: unknown): string {
-  if (error instanceof Error) return error.message.split('\n')[0] ?? error.name;
-  return String(error);
+  return describeError(error).split('\n')[0] || (error as Error).name;
 }

@@ -1,3 +1,4 @@
+import { DEFAULT_COLLECTION } from '../../../core/pipeline/defaults.js';
 import type { ChromaClient, Collection, Metadata } from 'chromadb';
 
 import { ServiceUnavailableError, UserError } from '../../../errors.js';
@@ -14,9 +15,8 @@ import type {
 } from '../types.js';
 import { toChromaWhere } from './chroma-where.js';
 import { parseChromaUrl } from './chroma-url.js';
-import { validateDocumentVectors, validateRecord } from '../validate-record.js';
+import { validateDocumentVectors } from '../validate-record.js';
 
-export const DEFAULT_COLLECTION = 'medical_documents';
 /** Collection metadata keys that record which embedder filled it. */
 export const EMBEDDER_KEY = 'tecsalud:embedder_id';
 export const DIMENSION_KEY = 'tecsalud:dimension';
@@ -175,14 +175,6 @@ export function bindChromaStore(client: ChromaClient, options: ChromaStoreOption
         if (!found) return null;
         const space = readSpace(found) ?? { embedderId: 'unknown', dimension: 0 };
         return { name: collection, ...space };
-      }),
-
-    upsert: (records: VectorRecord[]) =>
-      call(`write to collection "${collection}"`, async () => {
-        const { found, dimension } = writableCollection();
-        if (records.length === 0) return;
-        for (const record of records) validateRecord(record, dimension);
-        await upsertInBatches(found, records);
       }),
 
     replaceDocuments: (documents: DocumentVectors[]) =>

@@ -1,3 +1,4 @@
+import { DEFAULT_COLLECTION } from '../../../core/pipeline/defaults.js';
 import * as sqliteVec from 'sqlite-vec';
 
 import { IncompatibleCollectionError } from '../incompatible-collection-error.js';
@@ -18,10 +19,9 @@ import {
   createCollectionTables,
   createCollectionsTable,
 } from './schema.js';
-import { validateDocumentVectors, validateRecord } from '../validate-record.js';
+import { validateDocumentVectors } from '../validate-record.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 
-export const DEFAULT_COLLECTION = 'medical_documents';
 /** vec0's own limit on k in 0.1.9. */
 export const MAX_QUERY_K = 4096;
 /** vec0's limit on vector dimensions. */
@@ -118,15 +118,6 @@ export function createSqliteVecStore(options: SqliteVecStoreOptions): VectorStor
       assertOpen();
       const found = findCollection();
       return found ? { ...found.info } : null;
-    },
-
-    async upsert(records: VectorRecord[]): Promise<void> {
-      const { statements, dimension } = writableCollection();
-      if (records.length === 0) return;
-      for (const record of records) validateRecord(record, dimension);
-      db.transaction(() => {
-        for (const record of records) upsertRecord(statements, record);
-      })();
     },
 
     async replaceDocuments(documents: DocumentVectors[]): Promise<void> {

@@ -13,6 +13,7 @@ import {
 } from '../../../../src/adapters/vector-stores/types.js';
 import { ServiceUnavailableError } from '../../../../src/errors.js';
 import { chromaWanted, createScratchChromaDatabase } from '../../../support/chroma.js';
+import { writeRecords } from '../store-factories.js';
 
 describe('Chroma helpers', () => {
   it('turns a filter into a Chroma where clause', () => {
@@ -72,7 +73,7 @@ describe.skipIf(!chromaWanted())('Chroma store on a real server', () => {
   it('writes and deletes a document spread over several batches', async () => {
     const store = open(3);
     await store.ensureCollection({ embedderId: 'e', dimension: 4 });
-    await store.upsert(Array.from({ length: 10 }, (_, i) => record('doc-a', i)));
+    await writeRecords(store, Array.from({ length: 10 }, (_, i) => record('doc-a', i)));
     expect(await store.count()).toBe(10);
     expect(await store.deleteDocument('doc-a')).toBe(10);
     expect(await store.count()).toBe(0);

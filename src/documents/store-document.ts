@@ -1,9 +1,10 @@
+import { describeError } from '../core/text/describe-error.js';
 import { buildChunks } from '../core/chunking/build-chunks.js';
 import type { Chunk } from '../core/chunking/types.js';
 import { documentIdForContent } from '../core/pipeline/document-id.js';
 import type { ParsedFilename } from '../core/filename/types.js';
-import { AuditRepository, type AuditEvent } from '../db/repositories/audit-repository.js';
-import { DocumentRepository } from '../db/repositories/document-repository.js';
+import type { AuditEvent } from '../db/repositories/audit-repository.js';
+import { FileWriteRepository } from '../db/repositories/file-write-repository.js';
 import type { BatchFileUpdate, MedicalDocument, Patient, ProcessingType } from '../db/schema.js';
 import type { Embedder } from '../adapters/embedders/types.js';
 import type { DocumentVectors, VectorStore } from '../adapters/vector-stores/types.js';
@@ -99,7 +100,7 @@ export async function prepareDocument(
       try {
         embeddings.push(...(await deps.embedder.embed(texts)));
       } catch (error) {
-        throw new FileStageError('embedding_failed', `the embedder failed: ${describe(error)}`);
+        throw new FileStageError('embedding_failed', `the embedder failed: ${describeError(error)}`);
       }
     }
     vectors = {
@@ -191,24 +192,16 @@ export async function writeFiles(
     try {
       await deps.vectorStore.replaceDocuments(vectors);
     } catch (error) {
-      throw new FileStageError('vector_store_failed', `the vector store failed: ${describe(error)}`);
+      throw new FileStageError('vector_store_failed', `the vector store failed: ${describeError(error)}`);
     }
   }
-  const now = new Date().toISOString();
-  await deps.database.db.transaction().execute(async (trx) => {
-    const documents = writes.flatMap((write) => (write.document ? [write.document.row] : []));
-    if (documents.length > 0) await new DocumentRepository(trx).upsertMany(documents);
-    for (const write of writes) {
-      await trx
-        .updateTable('batchFiles')
-        .set({ ...write.fileUpdate, updatedAt: now })
-        .where('id', '=', write.batchFileId)
-        .execute();
-    }
-    await new AuditRepository(trx).recordMany(writes.flatMap((write) => write.audit));
-  });
+  await new FileWriteRepository(deps.database.db).commit(
+    writes.map((write) => ({
+      batchFileId: write.batchFileId,
+      fileUpdate: write.fileUpdate,
+      document: write.document?.row ?? null,
+      audit: write.audit,
+    })),
+  );
 }
 
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

@@ -1,12 +1,11 @@
-import type { Embedder } from '../../adapters/embedders/types.js';
-import type { TextExtractor } from '../../adapters/extraction/types.js';
-import type { VectorStore } from '../../adapters/vector-stores/types.js';
-import { DEFAULT_COLLECTION, loadBackendConfig, type BackendConfig } from '../../config/load-config.js';
-import type { OpenDatabase } from '../../db/open-database.js';
-import type { ProcessingType } from '../../db/schema.js';
-import { UsageError } from '../../errors.js';
-
-export { DEFAULT_COLLECTION };
+import type { Embedder } from '../adapters/embedders/types.js';
+import type { TextExtractor } from '../adapters/extraction/types.js';
+import type { VectorStore } from '../adapters/vector-stores/types.js';
+import type { BackendConfig } from '../config/load-config.js';
+import type { OpenDatabase } from '../db/open-database.js';
+import type { ProcessingType } from '../db/schema.js';
+import { UsageError } from '../errors.js';
+import { openExtractor, type ExtractorName } from './open-extractor.js';
 
 export interface PipelineAdapters {
   extractor: TextExtractor;
@@ -23,40 +22,43 @@ export interface SearchAdapters {
 }
 
 /**
- * Chooses the backends once, at start-up, from the configuration (flags > env > config file >
- * defaults; see config/load-config): pdf-parse workers, the embedder and the vector store.
+ * Opens the backends a run needs, chosen once, at start-up, from the configuration (flags > env > config
+ * file > defaults; see config/load-config): the text extractor, the embedder and the vector store.
  */
 export async function openPipelineAdapters(options: {
   database: OpenDatabase;
   processingType: ProcessingType;
-  /** The resolved configuration; read from the working directory and environment when absent. */
-  backends?: BackendConfig;
+  /** The resolved configuration (flags > env > config file > defaults). */
+  backends: BackendConfig;
   /** Overrides the configured collection. */
   collection?: string;
   timeoutMs?: number;
   workers?: number;
   /** `pdf-parse` (default, needs nothing installed) or `pdftotext` (poppler-utils, faster). */
   extractor?: ExtractorName;
+  /** An extractor the caller opened and keeps (a test's stand-in, a worker's): used instead, never closed here. */
+  openedExtractor?: TextExtractor;
   /** Chunks per call to a remote embedder, gathered across the files in flight. */
   embedBatchSize?: number;
 }): Promise<PipelineAdapters> {
-  const backends = options.backends ?? (await loadDefaultBackends());
+  const { backends } = options;
   const collection = options.collection ?? backends.collection;
   const needsVectors = options.processingType !== 'complete';
-  const extractor = await openExtractor(options.extractor ?? 'pdf-parse', options);
+  const extractor = options.openedExtractor ?? (await openExtractor(options.extractor ?? 'pdf-parse', options));
+  const closeExtractor = options.openedExtractor ? async () => undefined : () => extractor.close();
   let search: SearchAdapters | null = null;
   try {
     search = needsVectors
       ? await openSearchAdapters({ database: options.database, backends, collection })
       : null;
   } catch (error) {
-    await extractor.close();
+    await closeExtractor();
     throw error;
   }
   let embedder = search?.embedder ?? null;
   if (embedder && backends.embedder !== 'hashing') {
     // A remote API wants many chunks per request: let the files in flight share requests.
-    const { createBatchingEmbedder } = await import('../../adapters/embedders/batching-embedder.js');
+    const { createBatchingEmbedder } = await import('../adapters/embedders/batching-embedder.js');
     embedder = createBatchingEmbedder(embedder, { maxBatch: options.embedBatchSize ?? 256, maxWaitMs: 25 });
   }
   return {
@@ -65,42 +67,19 @@ export async function openPipelineAdapters(options: {
     vectorStore: search?.vectorStore ?? null,
     collection,
     close: async () => {
-      await extractor.close();
+      await closeExtractor();
       await search?.vectorStore.close();
     },
   };
 }
 
-export const EXTRACTORS = ['pdf-parse', 'pdftotext'] as const;
-export type ExtractorName = (typeof EXTRACTORS)[number];
-
-async function openExtractor(
-  name: ExtractorName,
-  options: { timeoutMs?: number; workers?: number },
-): Promise<TextExtractor> {
-  if (name === 'pdftotext') {
-    const { createPdftotextExtractor, isPdftotextAvailable } =
-      await import('../../adapters/extraction/index.js');
-    const { available } = await isPdftotextAvailable();
-    if (!available) {
-      throw new UsageError(
-        '--extractor pdftotext needs poppler-utils, which is not installed',
-        'install it (Debian: apt-get install poppler-utils), or use the default --extractor pdf-parse',
-      );
-    }
-    return createPdftotextExtractor({ timeoutMs: options.timeoutMs, concurrency: options.workers });
-  }
-  const { createPdfParseExtractor } = await import('../../adapters/extraction/pdf-parse-extractor.js');
-  return createPdfParseExtractor({ timeoutMs: options.timeoutMs, workers: options.workers });
-}
-
 /** The embedder and vector store alone, for `search` and for settling reviews. */
 export async function openSearchAdapters(options: {
   database: OpenDatabase;
-  backends?: BackendConfig;
+  backends: BackendConfig;
   collection?: string;
 }): Promise<SearchAdapters> {
-  const backends = options.backends ?? (await loadDefaultBackends());
+  const { backends } = options;
   const collection = options.collection ?? backends.collection;
   const embedder = await openEmbedder(backends);
   const vectorStore = await openVectorStore(options.database, backends, collection);
@@ -111,11 +90,11 @@ export async function openSearchAdapters(options: {
 export async function openEmbedder(backends: BackendConfig): Promise<Embedder> {
   const { embedding } = backends;
   if (backends.embedder === 'hashing') {
-    const { createHashingEmbedder } = await import('../../adapters/embedders/hashing-embedder.js');
+    const { createHashingEmbedder } = await import('../adapters/embedders/hashing-embedder.js');
     return createHashingEmbedder();
   }
   const { createOpenAiEmbedder, DEFAULT_EMBEDDING_MODEL } =
-    await import('../../adapters/embedders/openai/openai-embedder.js');
+    await import('../adapters/embedders/openai/openai-embedder.js');
   const tuning = {
     ...(embedding.dimensions !== undefined ? { dimensions: embedding.dimensions } : {}),
     ...(embedding.maxInFlight !== undefined ? { maxInFlight: embedding.maxInFlight } : {}),
@@ -163,7 +142,7 @@ export async function openVectorStore(
   collection: string = backends.collection,
 ): Promise<VectorStore> {
   if (backends.vectorStore === 'chroma') {
-    const { createChromaStore } = await import('../../adapters/vector-stores/chroma/chroma-store.js');
+    const { createChromaStore } = await import('../adapters/vector-stores/chroma/chroma-store.js');
     return createChromaStore({ ...backends.chroma, collection });
   }
   if (!database.sqlite) {
@@ -173,11 +152,6 @@ export async function openVectorStore(
     );
   }
   const { createSqliteVecStore } =
-    await import('../../adapters/vector-stores/sqlite-vec/sqlite-vec-store.js');
+    await import('../adapters/vector-stores/sqlite-vec/sqlite-vec-store.js');
   return createSqliteVecStore({ database: database.sqlite, collection });
-}
-
-/** For callers that were not handed a configuration: the working directory's and the environment's. */
-function loadDefaultBackends(): Promise<BackendConfig> {
-  return loadBackendConfig({ cwd: process.cwd(), env: process.env });
 }

@@ -1,7 +1,7 @@
 import { matchPatient, queryBlockingKeys, tokenFrequencyKeys } from '../core/matching/match-patient.js';
 import type { MatchDecision, NameQuery } from '../core/matching/types.js';
-import type { PatientRepository } from '../db/repositories/patient-repository.js';
-import type { MatchThresholds } from './types.js';
+import type { PatientRepository } from './repositories/patient-repository.js';
+import type { MatchThresholds } from '../core/matching/types.js';
 
 /**
  * Candidate retrieval (indexed blocking keys) + term frequencies + the pure decision. Shared by

@@ -1,5 +1,8 @@
-import type { ReviewService } from './review-service.js';
-import type { ReviewCase, ReviewChoice } from './types.js';
+import { describeError } from '../core/text/describe-error.js';
+import type { ReviewService } from '../review/review-service.js';
+import type { ReviewCase, ReviewChoice } from '../review/types.js';
+
+export type { ReviewCase };
 
 /** What a key asks for; the key bindings map keys to these. */
 export type ReviewAction =
@@ -112,7 +115,7 @@ export class ReviewWalk {
       this.update({ tally });
       await this.show(this.state.position + 1, { tone: 'success', text: result.message });
     } catch (error) {
-      this.update({ phase: 'reviewing', message: { tone: 'error', text: `failed: ${describe(error)}` } });
+      this.update({ phase: 'reviewing', message: { tone: 'error', text: `failed: ${describeError(error)}` } });
     }
   }
 
@@ -134,7 +137,7 @@ export class ReviewWalk {
     } catch (error) {
       this.update({
         phase: this.phaseAfterWork(),
-        message: { tone: 'error', text: `undo failed: ${describe(error)}` },
+        message: { tone: 'error', text: `undo failed: ${describeError(error)}` },
       });
     }
   }
@@ -160,7 +163,7 @@ export class ReviewWalk {
       const current = await this.service.loadCase(this.fileIds[position]!);
       this.update({ phase: 'reviewing', current });
     } catch (error) {
-      this.update({ phase: 'reviewing', current: null, message: { tone: 'error', text: describe(error) } });
+      this.update({ phase: 'reviewing', current: null, message: { tone: 'error', text: describeError(error) } });
     }
   }
 
@@ -174,6 +177,3 @@ export class ReviewWalk {
   }
 }
 
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

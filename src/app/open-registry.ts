@@ -1,0 +1,39 @@
+import { translateDatabaseError } from '../db/database-file-errors.js';
+import { resolveDatabaseTarget } from '../db/database-url.js';
+import { openDatabase, type OpenDatabase, type OpenDatabaseOptions } from '../db/open-database.js';
+
+/** Where the registry is: the configured database (flags > env > config file), relative to `cwd`. */
+export interface RegistryLocation {
+  /** The configuration's `db`; undefined: ./tecsalud-batch.db. */
+  db: string | undefined;
+  cwd: string;
+}
+
+/**
+ * Opens (and migrates) the registry database; the caller closes it. It must exist unless `create` (the
+ * commands that build a registry: `patients import`, `ingest`).
+ */
+export async function openRegistry(
+  location: RegistryLocation,
+  options: OpenDatabaseOptions = {},
+): Promise<OpenDatabase> {
+  const target = resolveDatabaseTarget(location.db, { cwd: location.cwd });
+  return openDatabase(target, { ...options, create: options.create ?? false });
+}
+
+/** Opens (and migrates) the registry database, runs `work`, and always closes it. */
+export async function withRegistry<T>(
+  location: RegistryLocation,
+  work: (database: OpenDatabase) => Promise<T>,
+  options: OpenDatabaseOptions = {},
+): Promise<T> {
+  const database = await openRegistry(location, options);
+  try {
+    return await work(database);
+  } catch (error) {
+    // A damaged or read-only file may show only when the command reads or writes a part of it.
+    throw translateDatabaseError(error, database.target);
+  } finally {
+    await database.close();
+  }
+}

@@ -1,0 +1,22 @@
+import { PatientRepository } from '../db/repositories/patient-repository.js';
+import type { Patient } from '../db/schema.js';
+import { withRegistry, type RegistryLocation } from './open-registry.js';
+
+export async function listPatients(
+  location: RegistryLocation,
+  page: { limit: number; offset: number },
+): Promise<{ patients: Patient[]; total: number }> {
+  return withRegistry(location, async ({ db }) => {
+    const repository = new PatientRepository(db);
+    return { patients: await repository.list(page), total: await repository.count() };
+  });
+}
+
+export async function findPatient(location: RegistryLocation, expediente: string): Promise<Patient | undefined> {
+  return withRegistry(location, ({ db }) => new PatientRepository(db).findByExpediente(expediente));
+}
+
+/** Substring search over "APELLIDOS, NOMBRES" (the text already normalised). */
+export async function searchPatients(location: RegistryLocation, text: string, limit: number): Promise<Patient[]> {
+  return withRegistry(location, ({ db }) => new PatientRepository(db).searchByName(text, limit));
+}

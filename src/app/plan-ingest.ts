@@ -1,0 +1,77 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseFilename } from '../core/filename/parse-filename.js';
+import type { MatchThresholds } from '../core/matching/types.js';
+import { translateDatabaseError } from '../db/database-file-errors.js';
+import { resolveDatabaseTarget, type DatabaseTarget } from '../db/database-url.js';
+import { openDatabase } from '../db/open-database.js';
+import { PatientRepository } from '../db/repositories/patient-repository.js';
+import { UsageError } from '../errors.js';
+import { discoverFiles } from '../ingest/discover-files.js';
+import { matchAgainstRegistry } from '../db/match-against-registry.js';
+import type { RegistryLocation } from './open-registry.js';
+
+export interface PlannedFile {
+  path: string;
+  plan: 'auto' | 'review' | 'new' | 'invalid_name';
+  error?: string;
+  expediente?: string;
+  confidence?: number;
+  reason?: string;
+  patient_expediente?: string | null;
+}
+
+export interface IngestPlan {
+  counts: { auto: number; review: number; new: number; invalid: number };
+  files: PlannedFile[];
+}
+
+/**
+ * `ingest --dry-run`: the parse and match plan for every file of the folder, up to `maxFiles`. Writes
+ * nothing, not even a new database: a missing SQLite file is read as an empty registry.
+ */
+export async function planIngest(
+  location: RegistryLocation,
+  options: { sourceDir: string; glob?: string; maxFiles: number; thresholds: MatchThresholds },
+): Promise<IngestPlan> {
+  if (!fs.existsSync(options.sourceDir) || !fs.statSync(options.sourceDir).isDirectory()) {
+    throw new UsageError(`the folder '${options.sourceDir}' does not exist`);
+  }
+  const target = resolveDatabaseTarget(location.db, { cwd: location.cwd });
+  const readTarget: DatabaseTarget =
+    target.kind === 'sqlite' && target.path !== ':memory:' && !fs.existsSync(target.path)
+      ? { kind: 'sqlite', path: ':memory:', display: ':memory:' }
+      : target;
+  const database = await openDatabase(readTarget, { migrate: readTarget.display === ':memory:' });
+  const files: PlannedFile[] = [];
+  const counts = { auto: 0, review: 0, new: 0, invalid: 0 };
+  try {
+    const patients = new PatientRepository(database.db);
+    const totalPatients = await patients.count();
+    const discovered = await discoverFiles({ sourceDir: options.sourceDir, glob: options.glob });
+    for (const file of discovered.slice(0, options.maxFiles)) {
+      const parse = parseFilename(path.basename(file.relativePath));
+      if (!parse.ok) {
+        counts.invalid++;
+        files.push({ path: file.relativePath, plan: 'invalid_name', error: parse.error.message });
+        continue;
+      }
+      const query = parse.parsed;
+      const decision = await matchAgainstRegistry(patients, query, { totalPatients, thresholds: options.thresholds });
+      counts[decision.decision]++;
+      files.push({
+        path: file.relativePath,
+        plan: decision.decision,
+        expediente: query.expediente,
+        confidence: Math.round(decision.confidence * 1000) / 1000,
+        reason: decision.reason,
+        patient_expediente: decision.patient?.expediente ?? null,
+      });
+    }
+  } catch (error) {
+    throw translateDatabaseError(error, database.target);
+  } finally {
+    await database.close();
+  }
+  return { counts, files };
+}

@@ -1,0 +1,62 @@
+import type { BackendConfig } from '../config/load-config.js';
+import type { OpenDatabase } from '../db/open-database.js';
+import type { BatchFile } from '../db/schema.js';
+import { ReviewService } from '../review/review-service.js';
+import { ReviewWalk, type ReviewTally } from './review-walk.js';
+import { openSearchAdapters } from './open-backends.js';
+
+export interface ReviewSessionOptions {
+  database: OpenDatabase;
+  /** The backends the ingest used: settling a file stores its document where the others are. */
+  backends: BackendConfig;
+  /** Who decides, for the audit log. */
+  reviewer: string;
+  /** Only this session's files (all sessions' when absent). */
+  sessionId?: string;
+  /** `--collection`: overrides the collection each session recorded. */
+  collection?: string;
+}
+
+/** One sitting of review: the files pending when it opened, walked one at a time. */
+export interface ReviewSession {
+  pending: BatchFile[];
+  /** The state a UI shows and sends key actions to. */
+  walk: ReviewWalk;
+  /** Ends the sitting (undo no longer possible) and says what was decided and what is still pending. */
+  close(): Promise<{ tally: ReviewTally; stillPending: number }>;
+}
+
+/** The files waiting for review (of one session, or all). */
+export async function listPendingReviews(database: OpenDatabase, sessionId?: string): Promise<BatchFile[]> {
+  return new ReviewService({ database, reviewer: '' }).listPending(sessionId);
+}
+
+/** Opens a sitting over the files pending now; null when there are none. */
+export async function openReviewSession(options: ReviewSessionOptions): Promise<ReviewSession | null> {
+  const { database, backends } = options;
+  const service = new ReviewService({
+    database,
+    reviewer: options.reviewer,
+    openVectors: (collection) =>
+      openSearchAdapters({ database, backends, collection: options.collection ?? collection }),
+  });
+  const pending = await service.listPending(options.sessionId);
+  if (pending.length === 0) return null;
+  const walk = new ReviewWalk(
+    service,
+    pending.map((file) => file.id),
+  );
+  let closed = false;
+  return {
+    pending,
+    walk,
+    close: async () => {
+      if (!closed) {
+        closed = true;
+        await service.close();
+      }
+      const stillPending = (await service.listPending(options.sessionId)).length;
+      return { tally: walk.getState().tally, stillPending };
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import { Command } from '@commander-js/extra-typings';
+import { ExitCode, UsageError } from '../errors.js';
+import { contextOf, finish, type CommandContext } from './context.js';
+import { writeJson, writeLine } from './shared/io.js';
+import { addBackendOptions, dbOption, examples, jsonOption } from './shared/options.js';
+
+export function cleanupCommand(command = new Command('cleanup')) {
+  return cleanupOptions(command).action(async (session, options, command) =>
+    finish(command, await cleanUp(session, options, contextOf(command))),
+  );
+}
+
+/** The command's arguments, options and help, without its action (its handler's types come from here). */
+function cleanupOptions(command: Command) {
+  const declared = command
+    .argument('[session]', 'session id or its first characters')
+    .option('--older-than <age>', 'every finished session older than this, e.g. 7d (the service keeps 7 days)')
+    .option('--purge', "also delete the session's ingested documents and their vectors")
+    .option('--user <name>', 'who cleans up, for the audit log')
+    .option('--collection <name>', 'vector collection to purge from (default: the one the session was ingested into)')
+    .addOption(dbOption())
+    .addOption(jsonOption())
+    .addHelpText('after', examples('cleanup 3f2a9c1e', 'cleanup --older-than 7d   # e.g. nightly from cron'));
+  return addBackendOptions(declared);
+}
+
+export type CleanupOptions = ReturnType<ReturnType<typeof cleanupOptions>['opts']>;
+
+/**
+ * `cleanup SESSION [--purge]` or `cleanup --older-than AGE`: removes sessions' working state; documents
+ * stay unless --purge (see app/cleanup-sessions).
+ */
+export async function cleanUp(
+  sessionId: string | undefined,
+  options: CleanupOptions,
+  context: CommandContext,
+): Promise<number> {
+  const { io } = context;
+  if (!sessionId && !options.olderThan) throw new UsageError('name a session, or give --older-than (e.g. 7d)');
+  if (sessionId && options.olderThan) throw new UsageError('give either a session or --older-than, not both');
+  if (options.purge && options.olderThan) throw new UsageError('--purge works on one named session at a time');
+  const now = context.now?.() ?? new Date();
+  const cutoff = options.olderThan ? new Date(now.getTime() - parseDuration(options.olderThan)).toISOString() : null;
+  const { cleanupSessions } = await import('../app/cleanup-sessions.js');
+  const reports = await cleanupSessions(context, context.config!, {
+    session: sessionId,
+    finishedBefore: cutoff ?? undefined,
+    purge: Boolean(options.purge),
+    user: options.user,
+    collection: options.collection,
+  });
+  if (options.json)
+    writeJson(io, cutoff ? { older_than: options.olderThan, cutoff, sessions: reports } : reports[0]);
+  else {
+    if (reports.length === 0) writeLine(io.stdout, `No finished sessions older than ${options.olderThan}.`);
+    for (const report of reports) {
+      writeLine(
+        io.stdout,
+        `Cleaned session ${report.session_id.slice(0, 8)}: ${report.removed_file_records} file records removed` +
+          (report.kept_pending_reviews ? `, ${report.kept_pending_reviews} pending reviews kept` : '') +
+          (options.purge
+            ? `, ${report.purged_documents} documents purged with their vectors.`
+            : '; ingested documents kept.'),
+      );
+    }
+  }
+  return ExitCode.Success;
+}
+
+const DURATION_UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };
+
+export function parseDuration(text: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([mhdw])\s*$/i.exec(text);
+  if (!match)
+    throw new UsageError(`--older-than '${text}' is not a duration`, 'write it like 7d, 12h, 2w or 30m');
+  return Number(match[1]) * DURATION_UNITS[match[2]!.toLowerCase()]!;
+}

@@ -1,0 +1,170 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { currentUser } from '../app/current-user.js';
+import { DEFAULT_CONCURRENCY } from '../app/ingest-defaults.js';
+import { EXTRACTORS, type ExtractorName } from '../app/open-extractor.js';
+import {
+  DEFAULT_CHUNK_OVERLAP,
+  DEFAULT_CHUNK_SIZE,
+  DEFAULT_EMBED_BATCH_SIZE,
+  DEFAULT_STORE_BATCH_SIZE,
+  DEFAULT_THRESHOLDS,
+} from '../core/pipeline/defaults.js';
+import { parseByteSize } from '../core/pipeline/check-pdf-file.js';
+import { PROCESSING_TYPES } from '../core/pipeline/statuses.js';
+import { UsageError } from '../errors.js';
+import type { IngestOptions } from '../ingest/types.js';
+
+/** The flags of `ingest` that shape a run, as commander hands them over (strings). */
+export interface IngestFlags {
+  /** The folder, relative to `cwd`. */
+  dir: string;
+  cwd: string;
+  type?: string;
+  user?: string;
+  glob?: string;
+  concurrency?: string;
+  maxFileSize?: string;
+  maxFiles?: string;
+  chunkSize?: string;
+  chunkOverlap?: string;
+  embedBatchSize?: string;
+  storeBatchSize?: string;
+  autoThreshold?: string;
+  reviewThreshold?: string;
+  timeout?: string;
+  extractor?: string;
+  force?: boolean;
+  archiveDir?: string;
+  quarantineDir?: string;
+  signal?: AbortSignal;
+}
+
+export type ResolvedIngestOptions = IngestOptions & { timeoutSeconds: number; extractor: ExtractorName };
+
+const optionsSchema = z
+  .object({
+    type: z
+      .enum(PROCESSING_TYPES, { error: () => `--type must be one of ${PROCESSING_TYPES.join(', ')}` })
+      .default('both'),
+    concurrency: z.coerce
+      .number({ error: () => '--concurrency must be a whole number from 1 to 64' })
+      .int('--concurrency must be a whole number from 1 to 64')
+      .min(1, '--concurrency must be at least 1')
+      .max(64, '--concurrency must be at most 64')
+      .default(DEFAULT_CONCURRENCY),
+    maxFiles: z.coerce
+      .number({ error: () => '--max-files must be a whole number' })
+      .int('--max-files must be a whole number')
+      .min(1, '--max-files must be at least 1')
+      .default(1000),
+    chunkSize: z.coerce
+      .number({ error: () => '--chunk-size must be a number of characters' })
+      .int('--chunk-size must be a whole number')
+      .min(100, '--chunk-size must be at least 100 characters')
+      .max(100_000, '--chunk-size must be at most 100000 characters')
+      .default(DEFAULT_CHUNK_SIZE),
+    chunkOverlap: z.coerce
+      .number({ error: () => '--chunk-overlap must be a number of characters' })
+      .int('--chunk-overlap must be a whole number')
+      .min(0, '--chunk-overlap must be ≥ 0')
+      .default(DEFAULT_CHUNK_OVERLAP),
+    embedBatchSize: z.coerce
+      .number({ error: () => '--embed-batch-size must be a whole number' })
+      .int('--embed-batch-size must be a whole number')
+      .min(1, '--embed-batch-size must be at least 1')
+      .max(2048, '--embed-batch-size must be at most 2048')
+      .default(DEFAULT_EMBED_BATCH_SIZE),
+    storeBatchSize: z.coerce
+      .number({ error: () => '--store-batch-size must be a whole number' })
+      .int('--store-batch-size must be a whole number')
+      .min(1, '--store-batch-size must be at least 1')
+      .max(1000, '--store-batch-size must be at most 1000')
+      .default(DEFAULT_STORE_BATCH_SIZE),
+    autoThreshold: z.coerce
+      .number({ error: () => '--auto-threshold must be a number between 0 and 1' })
+      .min(0, '--auto-threshold must be between 0 and 1')
+      .max(1, '--auto-threshold must be between 0 and 1')
+      .default(DEFAULT_THRESHOLDS.auto),
+    reviewThreshold: z.coerce
+      .number({ error: () => '--review-threshold must be a number between 0 and 1' })
+      .min(0, '--review-threshold must be between 0 and 1')
+      .max(1, '--review-threshold must be between 0 and 1')
+      .default(DEFAULT_THRESHOLDS.review),
+    extractor: z
+      .enum(EXTRACTORS, { error: () => `--extractor must be one of ${EXTRACTORS.join(', ')}` })
+      .default('pdf-parse'),
+    timeout: z.coerce
+      .number({ error: () => '--timeout must be a number of seconds' })
+      .positive('--timeout must be a positive number of seconds')
+      .default(60),
+  })
+  .refine((o) => o.chunkOverlap < o.chunkSize, {
+    message: '--chunk-overlap must be smaller than --chunk-size',
+  })
+  .refine((o) => o.reviewThreshold <= o.autoThreshold, {
+    message: '--review-threshold must not be above --auto-threshold',
+  });
+
+export function resolveIngestOptions(
+  raw: IngestFlags,
+): ResolvedIngestOptions {
+  const parsed = optionsSchema.safeParse({
+    type: raw.type,
+    concurrency: raw.concurrency,
+    maxFiles: raw.maxFiles,
+    chunkSize: raw.chunkSize,
+    chunkOverlap: raw.chunkOverlap,
+    embedBatchSize: raw.embedBatchSize,
+    storeBatchSize: raw.storeBatchSize,
+    autoThreshold: raw.autoThreshold,
+    reviewThreshold: raw.reviewThreshold,
+    timeout: raw.timeout,
+    extractor: raw.extractor,
+  });
+  if (!parsed.success) {
+    throw new UsageError(parsed.error.issues.map((issue) => issue.message).join('; '));
+  }
+  const maxFileSize = raw.maxFileSize === undefined ? 10 * 1024 * 1024 : parseByteSize(raw.maxFileSize);
+  if (maxFileSize === null || maxFileSize <= 0) {
+    throw new UsageError(
+      `--max-file-size '${raw.maxFileSize}' is not a size`,
+      'write it like 10MB, 512KB or 1048576',
+    );
+  }
+  const o = parsed.data;
+  return {
+    sourceDir: path.resolve(raw.cwd, raw.dir),
+    glob: raw.glob,
+    processingType: o.type,
+    uploadedBy: raw.user?.trim() || currentUser(),
+    concurrency: o.concurrency,
+    maxFileSize,
+    maxFiles: o.maxFiles,
+    chunkSize: o.chunkSize,
+    chunkOverlap: o.chunkOverlap,
+    embedBatchSize: o.embedBatchSize,
+    storeBatchSize: o.storeBatchSize,
+    force: Boolean(raw.force),
+    thresholds: { auto: o.autoThreshold, review: o.reviewThreshold },
+    signal: raw.signal,
+    timeoutSeconds: o.timeout,
+    extractor: o.extractor,
+    archiveDir: resolveDisposalDir(raw.archiveDir, '--archive-dir', raw),
+    quarantineDir: resolveDisposalDir(raw.quarantineDir, '--quarantine-dir', raw),
+  };
+}
+
+/** Archive and quarantine folders must lie outside the drop folder, or the next run would find the files again. */
+function resolveDisposalDir(value: string | undefined, flag: string, raw: IngestFlags): string | undefined {
+  if (!value) return undefined;
+  const dir = path.resolve(raw.cwd, value);
+  const source = path.resolve(raw.cwd, raw.dir);
+  if (dir === source || dir.startsWith(source + path.sep)) {
+    throw new UsageError(
+      `${flag} '${value}' is inside the folder being ingested`,
+      'choose a folder outside it',
+    );
+  }
+  return dir;
+}

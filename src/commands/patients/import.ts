@@ -1,0 +1,80 @@
+import path from 'node:path';
+import { Command } from '@commander-js/extra-typings';
+import { sanitizeForTerminal } from '../../core/text/sanitize-for-terminal.js';
+import { ExitCode } from '../../errors.js';
+import { contextOf, finish, type CommandContext } from '../context.js';
+import { writeJson, writeLine } from '../shared/io.js';
+import { configOption, dbOption, examples, jsonOption, userOption } from '../shared/options.js';
+
+export function patientsImportCommand() {
+  return patientsImportOptions().action(async (file, options, command) => finish(command, await importPatients(file, options, contextOf(command))));
+}
+
+/** The command's arguments, options and help, without its action (its handler's types come from here). */
+function patientsImportOptions() {
+  return new Command('import')
+    .summary('import (upsert by expediente) patients from a CSV file')
+    .description(
+      'Import patients from CSV. Columns: expediente, apellido_paterno, apellido_materno, nombres ' +
+        '[, fecha_nacimiento, sexo] — or expediente, nombre_completo ("APELLIDOS, NOMBRES"). ' +
+        'Re-importing the same file is idempotent.',
+    )
+    .argument('<file>', 'CSV file (UTF-8, with or without BOM)')
+    .addOption(userOption('who imports'))
+    .addOption(dbOption())
+    .addOption(configOption())
+    .addOption(jsonOption())
+    .addHelpText('after', examples('patients import fixtures/registry.csv --db sqlite:./registry.db'));
+}
+
+export type ImportPatientsOptions = ReturnType<ReturnType<typeof patientsImportOptions>['opts']> & {
+  /** Rows per transaction (tests use small ones). */
+  batchSize?: number;
+};
+
+/** `patients import FILE`: exit 3 when some rows were rejected. */
+export async function importPatients(
+  file: string,
+  options: ImportPatientsOptions,
+  context: CommandContext,
+): Promise<number> {
+  const { importRegistry } = await import('../../app/import-registry.js');
+  const { io } = context;
+  const report = await importRegistry({
+    file,
+    db: context.db,
+    cwd: context.cwd,
+    user: options.user,
+    batchSize: options.batchSize,
+  });
+  if (options.json) {
+    writeJson(io, {
+      file: report.file,
+      layout: report.layout,
+      total_rows: report.totalRows,
+      inserted: report.inserted,
+      updated: report.updated,
+      unchanged: report.unchanged,
+      rejected: report.rejected,
+      rejected_rows: report.rejectedRows,
+      seconds: round(report.seconds),
+    });
+  } else {
+    writeLine(
+      io.stdout,
+      `Imported ${report.totalRows} rows from ${path.basename(report.file)} in ${round(report.seconds)} s: ` +
+        `${report.inserted} inserted, ${report.updated} updated, ${report.unchanged} unchanged, ${report.rejected} rejected.`,
+    );
+    for (const row of report.rejectedRows) {
+      writeLine(io.stdout, `  line ${row.line}: ${sanitizeForTerminal(row.reason)}`);
+    }
+    if (report.rejected > report.rejectedRows.length) {
+      writeLine(io.stdout, `  … and ${report.rejected - report.rejectedRows.length} more rejected rows`);
+    }
+  }
+  return report.rejected > 0 ? ExitCode.SomeFailed : ExitCode.Success;
+}
+
+function round(seconds: number): number {
+  return Math.round(seconds * 100) / 100;
+}

@@ -1,0 +1,36 @@
+import { Command, Option } from '@commander-js/extra-typings';
+import { ExitCode } from '../../errors.js';
+import { contextOf, finish, type CommandContext } from '../context.js';
+import { writeJson, writeLine } from '../shared/io.js';
+import { configOption, dbOption, jsonOption } from '../shared/options.js';
+import { parseCount, toPatientJson, writePatientTable } from './patient-output.js';
+
+export function patientsListCommand() {
+  return patientsListOptions().action(async (options, command) => finish(command, await listPatients(options, contextOf(command))));
+}
+
+/** The command's arguments, options and help, without its action (its handler's types come from here). */
+function patientsListOptions() {
+  return new Command('list')
+    .summary('list patients')
+    .addOption(new Option('--limit <n>', 'how many to show').default('50'))
+    .addOption(new Option('--offset <n>', 'how many to skip').default('0'))
+    .addOption(dbOption())
+    .addOption(configOption())
+    .addOption(jsonOption());
+}
+
+export type ListPatientsOptions = ReturnType<ReturnType<typeof patientsListOptions>['opts']>;
+
+export async function listPatients(options: ListPatientsOptions, context: CommandContext): Promise<number> {
+  const limit = parseCount(options.limit, '--limit');
+  const offset = parseCount(options.offset, '--offset');
+  const app = await import('../../app/patients.js');
+  const { patients, total } = await app.listPatients(context, { limit, offset });
+  if (options.json) writeJson(context.io, { total, offset, patients: patients.map(toPatientJson) });
+  else {
+    writePatientTable(context.io, patients);
+    writeLine(context.io.stdout, `${patients.length} of ${total} patients shown (offset ${offset}).`);
+  }
+  return ExitCode.Success;
+}

@@ -1,0 +1,32 @@
+import { formatPatientName } from '../../core/registry/patient-name.js';
+import { sanitizeForTerminal } from '../../core/text/sanitize-for-terminal.js';
+import type { Patient } from '../../db/schema.js';
+import { UsageError } from '../../errors.js';
+import { writeLine, type CommandIo } from '../shared/io.js';
+
+export function toPatientJson(patient: Patient) {
+  return {
+    id: patient.id,
+    expediente: patient.expediente,
+    apellido_paterno: patient.apellidoPaterno,
+    apellido_materno: patient.apellidoMaterno,
+    nombres: patient.nombres,
+    fecha_nacimiento: patient.fechaNacimiento,
+    sexo: patient.sexo,
+    source: patient.source,
+    created_at: patient.createdAt,
+    updated_at: patient.updatedAt,
+  };
+}
+
+export function writePatientTable(io: CommandIo, patients: Patient[]): void {
+  for (const p of patients) {
+    writeLine(io.stdout, `${p.expediente.padEnd(13)} ${sanitizeForTerminal(formatPatientName(p))}`);
+  }
+}
+
+export function parseCount(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} must be a whole number ≥ 0 (got '${value}')`);
+  return n;
+}

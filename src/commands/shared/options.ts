@@ -1,0 +1,73 @@
+import { Option, type Command, type OptionValues } from '@commander-js/extra-typings';
+import { ExitCode } from '../../errors.js';
+
+/** The exit codes as `--help` lists them (the README has the same table). */
+export const EXIT_CODES_HELP = `
+Exit codes:
+  ${ExitCode.Success}    success
+  ${ExitCode.ReviewPending}    success, but some files wait for an admin's review
+  ${ExitCode.SomeFailed}    some files failed (the others were processed)
+  ${ExitCode.Usage}   usage or configuration error
+  ${ExitCode.ServiceUnavailable}   a required service (database, vector store, embedder) is unavailable
+  ${ExitCode.Internal}   internal error (a bug: please report it)
+  ${ExitCode.Locked}   locked: another run is processing the same directory and database
+  ${ExitCode.Interrupted}  interrupted (Ctrl-C)`;
+
+export function jsonOption() {
+  return new Option('--json', 'print machine-readable JSON on stdout');
+}
+
+export function dbOption() {
+  return new Option(
+    '--db <url>',
+    'patient registry database: PATH, sqlite:PATH or postgres://USER:PASSWORD@HOST:PORT/DB (env TECSALUD_DB; default ./tecsalud-batch.db)',
+  );
+}
+
+export function configOption() {
+  return new Option('--config <path>', 'config file (default ./tecsalud-batch.config.json when present)');
+}
+
+export function userOption(who: string) {
+  return new Option('--user <name>', `${who}, for the audit log (default: the OS user)`);
+}
+
+/**
+ * The backend choices shared by the commands that embed, store or read vectors, which must agree on
+ * the backends (flags > env > config file > defaults). Added when the command is declared, so that
+ * commander knows them before it parses.
+ */
+export function addBackendOptions<Args extends unknown[], Opts extends OptionValues, Globals extends OptionValues>(
+  command: Command<Args, Opts, Globals>,
+) {
+  return command
+    .addOption(configOption())
+    .addOption(
+      new Option(
+        '--vector-store <kind>',
+        'embedded (sqlite-vec in the SQLite database) or chroma (env TECSALUD_VECTOR_STORE)',
+      ).choices(['embedded', 'chroma'] as const),
+    )
+    .addOption(new Option('--chroma-url <url>', 'Chroma server (env CHROMA_URL; default http://localhost:8000)'))
+    .addOption(
+      new Option('--embedder <kind>', 'hashing (offline, lexical), openai or azure (env TECSALUD_EMBEDDER)').choices([
+        'hashing',
+        'openai',
+        'azure',
+      ] as const),
+    )
+    .addOption(
+      new Option(
+        '--embedding-model <name>',
+        'OpenAI model, or the model behind the Azure deployment (default text-embedding-3-small)',
+      ),
+    )
+    .addOption(
+      new Option('--embedding-dimensions <n>', 'shortened vectors (text-embedding-3-*), or the size of another model'),
+    );
+}
+
+/** Help text with examples: `examples('ingest fixtures/sample', …)` lists `$ tecsalud-batch …` lines. */
+export function examples(...lines: string[]): string {
+  return `\n${lines.length === 1 ? 'Example' : 'Examples'}:\n${lines.map((line) => `  $ tecsalud-batch ${line}`).join('\n')}`;
+}

@@ -1,0 +1,166 @@
+import type { Transaction } from 'kysely';
+import { isFrequencyKey, patientBlockingKeys } from '../../../core/matching/blocking-keys.js';
+import type { PatientInput } from '../../../core/registry/registry-row.js';
+import { encodeExpediente, hashBlockingKey } from '../../blocking-key-codes.js';
+import { newId } from '../../new-id.js';
+import type { Database, Patient, PatientSource } from '../../schema.js';
+import { applyTermDeltas, forEachKey, KeyColumns, keyRowsInOrder } from './blocking-key-rows.js';
+import type { PatientStatements } from './patient-statements.js';
+import { toPatient } from './to-patient.js';
+
+export interface UpsertSummary {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+}
+
+/** One registry import in progress (see PatientRepository.importRegistry). */
+export interface RegistryImport {
+  /** Upserts one batch of rows (the last row of an expediente wins) and says what it did. */
+  upsert(rows: PatientInput[]): Promise<UpsertSummary>;
+}
+
+/**
+ * The batches of one import, inside its transaction. Inserts new expedientes and updates changed ones;
+ * identical rows are left alone, so re-importing a file is idempotent. Blocking keys follow every insert
+ * and change; the name-term counters are summed over the import and written once, in finish().
+ */
+export class RegistryWriter implements RegistryImport {
+  /**
+   * Every row this import writes carries this one timestamp, so a row met again later in the same
+   * import (the expediente repeated across batches) is recognised by it without remembering a million
+   * expedientes. A row of another writer that happens to carry the same timestamp is merely re-keyed.
+   */
+  private readonly stamp = new Date().toISOString();
+  private readonly termDeltas = new Map<string, number>();
+  /** SQLite: the candidate-key rows of the whole import, written to the key table in finish(). */
+  private readonly staged = new KeyColumns();
+  /** Expedientes updated after this import had staged their keys: those staged keys are stale. */
+  private readonly restaged = new Set<string>();
+  /**
+   * The registry was empty when this import began: the only rows it can meet are its own, so it
+   * inserts without looking up a million absent expedientes first, and looks up only on a conflict.
+   */
+  private registryWasEmpty = false;
+
+  constructor(
+    private readonly trx: Transaction<Database>,
+    private readonly statements: PatientStatements,
+    private readonly source: PatientSource,
+  ) {}
+
+  /** Keys are staged and merged at the end (SQLite) rather than inserted batch by batch. */
+  private get stagesKeys(): boolean {
+    return this.statements.mergeStagedKeys !== null;
+  }
+
+  async begin(): Promise<void> {
+    this.registryWasEmpty =
+      (await this.trx.selectFrom('patients').select('id').limit(1).executeTakeFirst()) === undefined;
+  }
+
+  async upsert(rows: PatientInput[]): Promise<UpsertSummary> {
+    const summary: UpsertSummary = { inserted: 0, updated: 0, unchanged: 0 };
+    if (rows.length === 0) return summary;
+    const latest = new Map<string, PatientInput>();
+    for (const row of rows) latest.set(row.expediente, row); // the last row of a batch wins
+    const { inserts, existing } = this.registryWasEmpty
+      ? await this.insertOptimistically([...latest.values()])
+      : await this.insertAbsent([...latest.values()]);
+    const updates: { before: Patient; after: Patient }[] = [];
+    for (const before of existing.values()) {
+      const row = latest.get(before.expediente)!;
+      if (differs(before, row)) {
+        updates.push({
+          before,
+          after: toPatient(before.id, row, before.source, before.createdAt, this.stamp),
+        });
+      } else summary.unchanged++;
+    }
+    for (const { before, after } of updates) {
+      await this.statements.updatePatient(after);
+      await this.removeKeys(before);
+      if (this.stagesKeys && before.updatedAt === this.stamp) this.restaged.add(before.expediente);
+    }
+    await this.addKeys([...inserts, ...updates.map((u) => u.after)]);
+    summary.inserted = inserts.length;
+    summary.updated = updates.length;
+    return summary;
+  }
+
+  /** Looks the expedientes up, inserts the absent ones; returns those inserted and those found. */
+  private async insertAbsent(
+    rows: PatientInput[],
+  ): Promise<{ inserts: Patient[]; existing: Map<string, Patient> }> {
+    const existing = new Map<string, Patient>();
+    const found = await this.statements.patientsByExpediente(rows.map((row) => row.expediente));
+    for (const patient of found) existing.set(patient.expediente, patient);
+    const inserts = rows
+      .filter((row) => !existing.has(row.expediente))
+      .map((row) => toPatient(newId(), row, this.source, this.stamp, this.stamp));
+    await this.statements.insertPatients(inserts);
+    return { inserts, existing };
+  }
+
+  /**
+   * Inserts every row; when some conflict (an expediente an earlier batch of this import wrote), reads
+   * the stored rows back: a stored id that is not the one just given means the row was already there.
+   */
+  private async insertOptimistically(
+    rows: PatientInput[],
+  ): Promise<{ inserts: Patient[]; existing: Map<string, Patient> }> {
+    const existing = new Map<string, Patient>();
+    const candidates = rows.map((row) => toPatient(newId(), row, this.source, this.stamp, this.stamp));
+    const count = await this.statements.insertPatients(candidates);
+    if (count === candidates.length) return { inserts: candidates, existing };
+    const stored = await this.statements.patientsByExpediente(rows.map((row) => row.expediente));
+    const ours = new Set(candidates.map((patient) => patient.id));
+    for (const patient of stored) if (!ours.has(patient.id)) existing.set(patient.expediente, patient);
+    return { inserts: candidates.filter((patient) => !existing.has(patient.expediente)), existing };
+  }
+
+  async finish(): Promise<void> {
+    if (this.statements.mergeStagedKeys) {
+      if (this.restaged.size > 0) await this.restageKeys();
+      await this.statements.mergeStagedKeys(this.staged);
+    }
+    await applyTermDeltas(this.trx, this.termDeltas);
+  }
+
+  /** Candidate keys staged (SQLite) or inserted (elsewhere); term counts summed for finish(). */
+  private async addKeys(patients: Patient[]): Promise<void> {
+    if (this.stagesKeys) forEachKey(patients, this.termDeltas, (keyHash, code) => this.staged.push(keyHash, code));
+    else await this.statements.insertKeys(keyRowsInOrder(patients, this.termDeltas));
+  }
+
+  /** The keys a patient was stored under, recomputed from its old name (no patient_id index needed). */
+  private async removeKeys(before: Patient): Promise<void> {
+    const expedienteCode = encodeExpediente(before.expediente);
+    for (const key of patientBlockingKeys(before)) {
+      if (isFrequencyKey(key)) this.termDeltas.set(key, (this.termDeltas.get(key) ?? 0) - 1);
+      else await this.statements.deleteKey(hashBlockingKey(key), expedienteCode);
+    }
+  }
+
+  /**
+   * An expediente written earlier in this import and changed again: the keys staged for its earlier
+   * names must not reach the key table. Drop every staged key of it and stage those of its last name.
+   */
+  private async restageKeys(): Promise<void> {
+    const expedientes = [...this.restaged];
+    this.staged.removeExpedientes(new Set(expedientes.map(encodeExpediente)));
+    const finalNames = await this.statements.patientsByExpediente(expedientes);
+    // Term counts are already right: every update moved them from the old name to the new one.
+    forEachKey(finalNames, new Map(), (keyHash, code) => this.staged.push(keyHash, code));
+  }
+}
+
+function differs(before: Patient, row: PatientInput): boolean {
+  return (
+    before.apellidoPaterno !== row.apellidoPaterno ||
+    before.apellidoMaterno !== row.apellidoMaterno ||
+    before.nombres !== row.nombres ||
+    (before.fechaNacimiento ?? null) !== (row.fechaNacimiento ?? null) ||
+    (before.sexo ?? null) !== (row.sexo ?? null)
+  );
+}

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+
+/**
+ * The settings a session ran with, as `batch_uploads.options_json` keeps them (snake_case, like the
+ * service's columns): written once by the run, read back by a review (to store documents the same way) and
+ * by cleanup (to find the vectors). One schema for the writer and every reader.
+ */
+export const sessionOptionsSchema = z.object({
+  glob: z.string().nullable(),
+  concurrency: z.number().int().positive(),
+  max_file_size: z.number().int().positive(),
+  max_files: z.number().int().positive(),
+  chunk_size: z.number().int().positive(),
+  chunk_overlap: z.number().int().nonnegative(),
+  /** Chunks per embedder call: a review that stores one of the session's files embeds it the same way. */
+  embed_batch_size: z.number().int().positive(),
+  force: z.boolean(),
+  thresholds: z.object({ auto: z.number().min(0).max(1), review: z.number().min(0).max(1) }),
+  collection: z.string().min(1),
+  embedder: z.string().nullable(),
+  extractor: z.string(),
+  store_batch_size: z.number().int().positive(),
+});
+
+export type SessionOptions = z.infer<typeof sessionOptionsSchema>;
+
+/** The column's text for a new session: checked against the schema, so a reader can rely on it. */
+export function writeSessionOptions(options: SessionOptions): string {
+  return JSON.stringify(sessionOptionsSchema.parse(options));
+}
+
+/**
+ * What a stored session says, field by field: a field that is missing or malformed (an older version, a
+ * hand-edited row) is left out, and the reader falls back to its default for that field alone.
+ */
+export function readSessionOptions(json: string): Partial<SessionOptions> {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    return {};
+  }
+  if (!value || typeof value !== 'object') return {};
+  const record = value as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(sessionOptionsSchema.shape)) {
+    const parsed = field.safeParse(record[key]);
+    if (parsed.success) out[key] = parsed.data;
+  }
+  return out as Partial<SessionOptions>;
+}

@@ -1,0 +1,58 @@
+import path from 'node:path';
+import type { FileResult, PipelineStage } from '../core/pipeline/events.js';
+import type { FileOutcome } from '../core/pipeline/file-outcome.js';
+import type { BatchFileUpdate, MatchingStatus } from '../db/schema.js';
+import type { FileToProcess } from './file-processor.js';
+
+/** An outcome settled before the file's text is read: a copy of content already ingested or waiting. */
+export interface Settled {
+  outcome: FileOutcome;
+  message: string;
+}
+
+/** One file on its way through the steps: what is known of it so far, written once, with its final state. */
+export class FileRun {
+  readonly result: FileResult;
+  matchingStatus: MatchingStatus = 'pending';
+  known: BatchFileUpdate = {};
+
+  constructor(
+    readonly file: FileToProcess,
+    private readonly onStage: (file: FileToProcess, stage: PipelineStage) => void,
+  ) {
+    this.result = {
+      fileId: file.fileId,
+      relativePath: file.relativePath,
+      filename: path.basename(file.relativePath),
+      outcome: 'ingested',
+      processingStatus: 'completed',
+      message: null,
+      parse: null,
+      match: null,
+      pages: null,
+      chunks: null,
+      documentId: null,
+      contentSha256: null,
+      stageMs: {},
+    };
+  }
+
+  /** Runs one stage, reporting it and adding its time to the file's. */
+  async timed<T>(stage: PipelineStage, work: () => Promise<T> | T): Promise<T> {
+    this.stage(stage);
+    const started = performance.now();
+    try {
+      return await work();
+    } finally {
+      this.addTime(stage, performance.now() - started);
+    }
+  }
+
+  stage(stage: PipelineStage): void {
+    this.onStage(this.file, stage);
+  }
+
+  addTime(stage: PipelineStage, ms: number): void {
+    this.result.stageMs[stage] = (this.result.stageMs[stage] ?? 0) + ms;
+  }
+}

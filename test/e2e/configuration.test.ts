@@ -1,0 +1,71 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ExitCode } from '../../src/errors.js';
+import { runCli } from '../support/cli-binary.js';
+import { createTempDir } from '../support/databases.js';
+import { REGISTRY_CSV, SAMPLE_DIR } from '../support/ingest-fixture.js';
+
+/** Two files of registered patients and the sample's id conflict: matched only against the real registry. */
+const DROP = [
+  '3000768077_HUERTA SOTO, GABRIELA_6380098785_LAB.pdf',
+  '3000147773_BONILLA SEPÚLVEDA, ADRIANA_6459808119_CONS.pdf',
+  '3000576011_BONILLA SEPÚLVEDA, ADRIANA_6888240511_LAB.pdf',
+];
+
+describe('one configuration for every command (the real CLI)', { tags: ['slow'] }, () => {
+  let cwd: string;
+  beforeEach(() => {
+    cwd = createTempDir('tecsalud-config-');
+    fs.mkdirSync(path.join(cwd, 'drop'));
+    for (const name of DROP) fs.copyFileSync(path.join(SAMPLE_DIR, name), path.join(cwd, 'drop', name));
+    fs.writeFileSync(path.join(cwd, 'tecsalud-batch.config.json'), JSON.stringify({ db: './configured.db' }));
+  });
+  afterEach(() => fs.rmSync(cwd, { recursive: true, force: true }));
+
+  const json = async (args: string[]) => {
+    const run = await runCli(args, { cwd, env: { TECSALUD_DB: '' } });
+    expect(run.stderr, args.join(' ')).not.toMatch(/\n\s+at /);
+    return { code: run.code, value: JSON.parse(run.stdout) as Record<string, unknown> };
+  };
+
+  it("import, ingest, match, sessions, status and patients all use the config file's db", async () => {
+    const imported = await json(['patients', 'import', REGISTRY_CSV, '--json']);
+    expect(imported.value).toMatchObject({ inserted: 18 });
+    expect(fs.existsSync(path.join(cwd, 'configured.db'))).toBe(true);
+
+    const ingested = await json(['ingest', 'drop', '--non-interactive', '--json']);
+    expect(ingested.code).toBe(ExitCode.ReviewPending);
+    // Matched against the imported registry: nobody created, the id conflict held for review.
+    expect(ingested.value).toMatchObject({ matched_patients: 2, created_patients: 0, review_required: 1 });
+
+    const matched = await json(['match', DROP[2]!, '--json']);
+    expect((matched.value as unknown as { decision: string; reason: string }[])[0]).toMatchObject({
+      decision: 'review',
+      reason: 'id_conflict',
+    });
+    const sessions = await json(['sessions', '--json']);
+    expect((sessions.value as unknown as { session_id: string }[]).map((s) => s.session_id)).toEqual([
+      ingested.value.session_id,
+    ]);
+    const status = await json(['status', '--json']);
+    expect(status.value).toMatchObject({ session_id: ingested.value.session_id, total_files: 3 });
+    expect((await json(['patients', 'list', '--json'])).value).toMatchObject({ total: 18 });
+    expect((await json(['review', '--json'])).value).toMatchObject({ pending: [expect.anything()] });
+
+    // Nothing ever touched the default database.
+    expect(fs.existsSync(path.join(cwd, 'tecsalud-batch.db'))).toBe(false);
+  });
+
+  it('takes --config and --db on the registry commands: the flag over the file', async () => {
+    fs.mkdirSync(path.join(cwd, 'etc'));
+    fs.writeFileSync(path.join(cwd, 'etc', 'site.json'), JSON.stringify({ db: './site.db' }));
+    await json(['patients', 'import', REGISTRY_CSV, '--config', 'etc/site.json', '--json']);
+    expect(fs.existsSync(path.join(cwd, 'site.db'))).toBe(true);
+    const shown = await json(['patients', 'show', '3000768077', '--config', 'etc/site.json', '--json']);
+    expect(shown.value).toMatchObject({ expediente: '3000768077' });
+    await json(['patients', 'import', REGISTRY_CSV, '--db', 'flag.db', '--json']);
+    expect(fs.existsSync(path.join(cwd, 'flag.db'))).toBe(true);
+    expect(fs.existsSync(path.join(cwd, 'configured.db'))).toBe(false);
+  });
+});

@@ -1,5 +1,6 @@
 import { Command, Option } from '@commander-js/extra-typings';
 import type { IngestSessionResult } from '../app/ingest-session.js';
+import { EXTRACTORS } from '../app/open-extractor.js';
 import { DEFAULT_THRESHOLDS } from '../core/matching/thresholds.js';
 import { ExitCode } from '../errors.js';
 import { contextOf, finish, type CommandContext } from './context.js';
@@ -53,7 +54,7 @@ function ingestOptions(command: Command) {
       new Option(
         '--extractor <name>',
         'pdf-parse (default, needs nothing installed) or pdftotext (poppler-utils, faster)',
-      ).choices(['pdf-parse', 'pdftotext'] as const),
+      ).choices(EXTRACTORS),
     )
     .option('--collection <name>', 'vector collection (default medical_documents)')
     .option('--force', 're-ingest content that was already ingested, replacing its chunks')

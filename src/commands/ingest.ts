@@ -2,7 +2,7 @@ import { Command, Option } from '@commander-js/extra-typings';
 import type { IngestSessionResult } from '../app/ingest-session.js';
 import { EXTRACTORS } from '../app/open-extractor.js';
 import { DEFAULT_THRESHOLDS } from '../core/matching/thresholds.js';
-import { ExitCode } from '../errors.js';
+import { ExitCode, UsageError } from '../errors.js';
 import { contextOf, finish, type CommandContext } from './context.js';
 import { writeJson, writeLine } from './shared/io.js';
 import { addBackendOptions, dbOption, EXIT_CODES_HELP, examples, jsonOption } from './shared/options.js';
@@ -59,6 +59,11 @@ function ingestOptions(command: Command) {
     .option('--collection <name>', 'vector collection (default medical_documents)')
     .option('--force', 're-ingest content that was already ingested, replacing its chunks')
     .option('--dry-run', 'show the parse and match plan; write nothing')
+    .option(
+      '--enqueue',
+      'register the session and put one job per file on the job queue (PostgreSQL), then return: ' +
+        '`tecsalud-batch worker` processes them (--max-files does not apply)',
+    )
     .option('--non-interactive', 'never prompt: reviews stay pending for `tecsalud-batch review`')
     .option('--log-file <path>', "structured JSON logs (pino) to this file; '-' for stderr")
     .option('--quiet', 'no progress or summary output (errors still go to stderr)')
@@ -74,6 +79,7 @@ function ingestOptions(command: Command) {
         'ingest /srv/drop --type complete --user jlopez --non-interactive --json > report.json',
         'ingest /srv/drop --non-interactive --quiet --log-file /var/log/tecsalud/ingest.log --redact --archive-dir /srv/archive --quarantine-dir /srv/quarantine',
         'ingest ./incoming --dry-run',
+        'ingest /srv/drop --enqueue --db postgres://tecsalud@db.hospital.local/tecsalud   # then: worker',
       ) + `\n${EXIT_CODES_HELP}`,
     );
   return addBackendOptions(declared);
@@ -92,12 +98,19 @@ export async function ingest(dir: string, options: IngestCommandOptions, context
   const { io } = context;
   const { resolveIngestOptions } = await import('./ingest-options.js');
   const resolved = resolveIngestOptions({ ...options, dir, cwd: context.cwd, signal: context.signal });
+  if (options.dryRun && options.enqueue) {
+    throw new UsageError('--dry-run and --enqueue do not go together', 'drop one of them');
+  }
   if (options.dryRun) {
     const { planIngest } = await import('../app/plan-ingest.js');
     const plan = await planIngest(context, resolved);
     const { printIngestPlan } = await import('./ingest-plan-output.js');
     printIngestPlan(io, plan, Boolean(options.json));
     return ExitCode.Success;
+  }
+  if (options.enqueue) {
+    const { enqueue } = await import('./ingest-enqueue.js');
+    return enqueue(options, resolved, context);
   }
   const [{ runIngestSession }, { openIngestLog }, { createIngestPresenter }] = await Promise.all([
     import('../app/ingest-session.js'),

@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 
 import { DEFAULT_COLLECTION } from '../core/pipeline/defaults.js';
+import { DEFAULT_QUEUE_SETTINGS, type QueueSettings } from '../core/queue/defaults.js';
 import { UsageError } from '../errors.js';
 import {
   configFileSchema,
@@ -50,6 +51,11 @@ export interface BackendConfig {
   };
   openai: { apiKey?: string; baseUrl?: string };
   azure: { endpoint?: string; apiKey?: string; deployment?: string; apiVersion?: string };
+  /**
+   * The job queue (PostgreSQL only): `enabled` makes the commands that process a session hand its files to
+   * workers (`serve`); `ingest --enqueue` and `worker` use it whatever `enabled` says.
+   */
+  queue: QueueSettings & { enabled: boolean };
   /** Where each top-level choice came from, for `doctor`. */
   sources: Record<
     'db' | 'vectorStore' | 'collection' | 'chromaUrl' | 'embedder' | 'embeddingModel',
@@ -154,6 +160,12 @@ export async function loadBackendConfig(flags: BackendFlags): Promise<BackendCon
       deployment: e('AZURE_OPENAI_DEPLOYMENT') ?? values.azure?.deployment,
       apiVersion: e('AZURE_OPENAI_API_VERSION') ?? e('OPENAI_API_VERSION') ?? values.azure?.apiVersion,
     }),
+    queue: {
+      enabled: values.queue?.enabled ?? false,
+      schema: values.queue?.schema ?? DEFAULT_QUEUE_SETTINGS.schema,
+      retryLimit: values.queue?.retryLimit ?? DEFAULT_QUEUE_SETTINGS.retryLimit,
+      retryDelaySeconds: values.queue?.retryDelaySeconds ?? DEFAULT_QUEUE_SETTINGS.retryDelaySeconds,
+    },
     sources,
   };
 }

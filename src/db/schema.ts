@@ -140,6 +140,43 @@ export interface RunLocksTable {
   startedAt: string;
 }
 
+/** A session whose files were put on the job queue: workers finish them (migration 0007). */
+export interface QueueSessionsTable {
+  batchId: string;
+  /** The pg-boss queue its jobs went to. */
+  queue: string;
+  jobs: number;
+  enqueuedAt: string;
+}
+
+/** A worker process, as it reports itself (heartbeat in `lastSeenAt`). */
+export interface QueueWorkersTable {
+  id: string;
+  host: string;
+  pid: number;
+  version: string;
+  concurrency: number;
+  startedAt: string;
+  lastSeenAt: string;
+  stoppedAt: string | null;
+}
+
+export interface QueueWorkerSessionsTable {
+  workerId: string;
+  batchId: string;
+  /** Files of the session this worker brought to a final state. */
+  files: number;
+  lastFileAt: string;
+}
+
+/** The first file of a session with a given content; later ones with those bytes are its duplicates. */
+export interface BatchContentClaimsTable {
+  batchId: string;
+  contentSha256: string;
+  fileId: string;
+  relativePath: string;
+}
+
 export interface Database {
   patients: PatientsTable;
   patientBlockingKeys: PatientBlockingKeysTable;
@@ -149,6 +186,10 @@ export interface Database {
   medicalDocuments: MedicalDocumentsTable;
   auditLog: AuditLogTable;
   runLocks: RunLocksTable;
+  queueSessions: QueueSessionsTable;
+  queueWorkers: QueueWorkersTable;
+  queueWorkerSessions: QueueWorkerSessionsTable;
+  batchContentClaims: BatchContentClaimsTable;
 }
 
 export type Patient = Selectable<PatientsTable>;
@@ -157,4 +198,5 @@ export type BatchFile = Selectable<BatchFilesTable>;
 export type BatchFileUpdate = Updateable<BatchFilesTable>;
 export type MedicalDocument = Selectable<MedicalDocumentsTable>;
 export type AuditLogEntry = Selectable<AuditLogTable>;
+export type QueueWorker = Selectable<QueueWorkersTable>;
 export type { Generated };

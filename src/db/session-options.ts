@@ -20,6 +20,9 @@ export const sessionOptionsSchema = z.object({
   embedder: z.string().nullable(),
   extractor: z.string(),
   store_batch_size: z.number().int().positive(),
+  /** Drop-folder hygiene, for the workers that finish a queued session's files (absent: kept in place). */
+  archive_dir: z.string().nullable().optional(),
+  quarantine_dir: z.string().nullable().optional(),
 });
 
 export type SessionOptions = z.infer<typeof sessionOptionsSchema>;

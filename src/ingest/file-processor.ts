@@ -19,6 +19,7 @@ import { prepareDocument } from '../documents/store-document.js';
 import type { GroupCommitter } from './group-committer.js';
 import { matchAgainstRegistry } from '../db/match-against-registry.js';
 import { FileRun, type Settled } from './file-run.js';
+import { InMemoryContentClaims, type ContentClaims } from './content-claims.js';
 import type { ProcessedFile } from './session-tally.js';
 import type { IngestDependencies, IngestOptions } from './types.js';
 
@@ -49,8 +50,6 @@ export class FileProcessor {
   private readonly batches: BatchRepository;
   private readonly documents: DocumentRepository;
   private readonly patients: PatientRepository;
-  /** Content hashes seen in this run, to ingest identical bytes under two names only once. */
-  private readonly seenInBatch = new Map<string, string>();
 
   constructor(
     private readonly sessionId: string,
@@ -60,6 +59,8 @@ export class FileProcessor {
     private readonly onStage: (file: FileToProcess, stage: PipelineStage) => void,
     /** Writes each file's final state, grouped with other files' (see GroupCommitter). */
     private readonly committer: GroupCommitter,
+    /** The first file of the session with each content, to ingest identical bytes under two names only once. */
+    private readonly claims: ContentClaims = new InMemoryContentClaims(),
   ) {
     this.batches = new BatchRepository(deps.database.db);
     this.documents = new DocumentRepository(deps.database.db);
@@ -267,11 +268,10 @@ export class FileProcessor {
 
   /** Content this run has seen, already ingested, or already waiting for review: settled without its text. */
   private async findDuplicate(file: FileToProcess, sha: string): Promise<Settled | null> {
-    const first = this.seenInBatch.get(sha);
-    if (first !== undefined) {
+    const first = await this.claims.claim(sha, file);
+    if (first !== null) {
       return { outcome: 'duplicate_in_batch', message: `identical content to '${first}' in this batch; ingested once` };
     }
-    this.seenInBatch.set(sha, file.relativePath);
     if (!this.options.force) {
       const existing = await this.documents.findBySha(sha);
       if (existing) {

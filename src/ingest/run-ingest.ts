@@ -39,7 +39,7 @@ const COUNTS_FLUSH_MS = 1000;
 const STORE_BATCH_DELAY_MS = 300;
 
 /** What the steps of one run share: the session, its repositories, its counts and its listener. */
-interface Run {
+export interface Run {
   options: IngestOptions;
   deps: IngestDependencies;
   listener: PipelineListener;
@@ -89,7 +89,7 @@ export async function runIngest(
 }
 
 /** Creates the session (recording its options), and closes any a killed run left open on this folder. */
-async function openSession(
+export async function openSession(
   options: IngestOptions,
   deps: IngestDependencies,
   listener: PipelineListener,
@@ -117,6 +117,9 @@ async function openSession(
       embedder: deps.embedder?.id ?? null,
       extractor: deps.extractor.name,
       store_batch_size: options.storeBatchSize ?? DEFAULT_STORE_BATCH_SIZE,
+      // Workers that finish the session's files dispose of them the same way.
+      archive_dir: options.archiveDir ?? null,
+      quarantine_dir: options.quarantineDir ?? null,
     },
   });
   if (options.recoverAbandoned) {
@@ -153,7 +156,7 @@ async function openSession(
 }
 
 /** Registers every file found as pending; those over --max-files are marked deferred for the next run. */
-async function registerFiles(run: Run, discovered: DiscoveredFile[]): Promise<FileToProcess[]> {
+export async function registerFiles(run: Run, discovered: DiscoveredFile[]): Promise<FileToProcess[]> {
   const { options, batches, session } = run;
   const registered = await batches.registerFiles(
     session.id,
@@ -176,7 +179,7 @@ async function registerFiles(run: Run, discovered: DiscoveredFile[]): Promise<Fi
 }
 
 /** Vectors need an embedder and a store whose collection was filled by that same embedder. */
-async function prepareCollection({ options, deps }: Pick<Run, 'options' | 'deps'>): Promise<void> {
+export async function prepareCollection({ options, deps }: Pick<Run, 'options' | 'deps'>): Promise<void> {
   if (options.processingType === 'complete') return;
   if (!deps.embedder || !deps.vectorStore) {
     throw new UserError(`processing type '${options.processingType}' needs a vector store and an embedder`);
@@ -188,7 +191,7 @@ async function prepareCollection({ options, deps }: Pick<Run, 'options' | 'deps'
   });
 }
 
-async function startSession({ batches, counters, session, tally, listener, sourceDir, options }: Run): Promise<void> {
+export async function startSession({ batches, counters, session, tally, listener, sourceDir, options }: Run): Promise<void> {
   await batches.markStarted(session.id);
   await counters.set(session.id, { totalFiles: tally.snapshot().totalFiles });
   listener({
@@ -305,7 +308,7 @@ async function finishSession(
  * leaves the file in place; the re-run finds it already ingested (a duplicate) and moves it then.
  * A failed move is reported on the file, never fatal: the file simply stays where it was.
  */
-async function disposeOf(
+export async function disposeOf(
   { options, audit, session }: Pick<Run, 'options' | 'audit' | 'session'>,
   file: FileToProcess,
   result: FileResult,
@@ -330,7 +333,7 @@ async function disposeOf(
   }
 }
 
-async function resolveSourceDir(dir: string): Promise<string> {
+export async function resolveSourceDir(dir: string): Promise<string> {
   const stat = await fs.stat(dir).catch(() => null);
   if (!stat) throw new UsageError(`the folder '${dir}' does not exist`, 'give the folder that holds the PDFs');
   if (!stat.isDirectory()) {

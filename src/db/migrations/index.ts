@@ -1,6 +1,7 @@
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import * as initialSchema from './0001-initial-schema.js';
 import * as runLocks from './0002-run-locks.js';
+import * as queue from './0007-queue.js';
 
 export type SqlDialectName = 'sqlite' | 'postgres';
 
@@ -18,7 +19,11 @@ interface DialectAwareMigration {
 const MIGRATIONS: Record<string, DialectAwareMigration> = {
   '0001-initial-schema': initialSchema,
   '0002-run-locks': runLocks,
+  '0007-queue': queue,
 };
+
+/** The migrations this version of the tool knows, in order: a database that ran others was migrated by a newer one. */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS);
 
 export function createMigrationProvider(dialect: SqlDialectName): MigrationProvider {
   return {

@@ -198,6 +198,8 @@ export class BatchRepository {
       .where('sourceDir', '=', sourceDir)
       .where('id', '!=', exceptSessionId)
       .where('status', 'in', ['pending', 'processing'])
+      // A session put on the job queue is finished by workers, not by a run holding the folder's lock.
+      .where('id', 'not in', (eb) => eb.selectFrom('queueSessions').select('batchId'))
       .execute();
     if (abandoned.length === 0) return 0;
     const ids = abandoned.map((s) => s.id);

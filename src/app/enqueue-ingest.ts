@@ -44,7 +44,8 @@ export async function enqueueIngestSession(
             {
               timeoutSeconds: hooks.jobTimeoutSeconds ?? DEFAULT_JOB_TIMEOUT_SECONDS,
               listener: (event) => {
-                if (event.type === 'session_started') void lock.setSession(event.sessionId).catch(() => undefined);
+                if (event.type === 'session_started')
+                  void lock.setSession(event.sessionId).catch(() => undefined);
                 hooks.listener?.(event);
               },
             },

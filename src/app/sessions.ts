@@ -20,7 +20,10 @@ export interface SessionQueueStatus {
 }
 
 /** Finds a session by id or unique prefix; without one, the latest session. */
-export async function resolveSession(database: OpenDatabase, idOrPrefix: string | undefined): Promise<BatchUpload> {
+export async function resolveSession(
+  database: OpenDatabase,
+  idOrPrefix: string | undefined,
+): Promise<BatchUpload> {
   const batches = new BatchRepository(database.db);
   if (!idOrPrefix) {
     const latest = await batches.latestSession();
@@ -29,10 +32,16 @@ export async function resolveSession(database: OpenDatabase, idOrPrefix: string 
   }
   const found = await batches.findSessionByPrefix(idOrPrefix.trim());
   if (found.length === 0) {
-    throw new UsageError(`no session '${sanitizeForTerminal(idOrPrefix)}'`, 'list them with `tecsalud-batch sessions`');
+    throw new UsageError(
+      `no session '${sanitizeForTerminal(idOrPrefix)}'`,
+      'list them with `tecsalud-batch sessions`',
+    );
   }
   if (found.length > 1) {
-    throw new UsageError(`'${sanitizeForTerminal(idOrPrefix)}' matches several sessions`, 'give more of the id');
+    throw new UsageError(
+      `'${sanitizeForTerminal(idOrPrefix)}' matches several sessions`,
+      'give more of the id',
+    );
   }
   return found[0]!;
 }
@@ -49,7 +58,11 @@ export async function readSessionStatus(
 ): Promise<{ session: BatchUpload; files: BatchFile[]; queue: SessionQueueStatus | null }> {
   return withRegistry(location, async (database) => {
     const found = await resolveSession(database, idOrPrefix);
-    const queue = await readQueueStatus(database, found.id, location.config?.queue.schema ?? DEFAULT_QUEUE_SCHEMA);
+    const queue = await readQueueStatus(
+      database,
+      found.id,
+      location.config?.queue.schema ?? DEFAULT_QUEUE_SCHEMA,
+    );
     const session = queue ? await withLiveCounts(database, found) : found;
     const files = options.files ? await new BatchRepository(database.db).listFiles(session.id) : [];
     return { session, files, queue };
@@ -63,7 +76,9 @@ export async function listSessions(location: RegistryLocation, limit: number): P
     const queue = new QueueRepository(database.db);
     return Promise.all(
       sessions.map(async (session) =>
-        isRunning(session) && (await queue.isQueueSession(session.id)) ? withLiveCounts(database, session) : session,
+        isRunning(session) && (await queue.isQueueSession(session.id))
+          ? withLiveCounts(database, session)
+          : session,
       ),
     );
   });
@@ -88,7 +103,9 @@ async function readQueueStatus(
 /** A running queue session's counters as its files' rows say now (workers update the stored ones now and then). */
 async function withLiveCounts(database: OpenDatabase, session: BatchUpload): Promise<BatchUpload> {
   if (!isRunning(session)) return session;
-  const { unfinished: _unfinished, ...counts } = await new QueueRepository(database.db).countsFromFiles(session.id);
+  const { unfinished: _unfinished, ...counts } = await new QueueRepository(database.db).countsFromFiles(
+    session.id,
+  );
   return { ...session, ...counts };
 }
 

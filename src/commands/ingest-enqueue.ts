@@ -15,7 +15,10 @@ export async function enqueue(
 ): Promise<number> {
   const { io } = context;
   if (options.maxFiles !== undefined && !options.quiet) {
-    writeLine(io.stderr, 'note: --max-files does not apply to --enqueue: every file is queued, and workers pull them');
+    writeLine(
+      io.stderr,
+      'note: --max-files does not apply to --enqueue: every file is queued, and workers pull them',
+    );
   }
   const { enqueueIngestSession } = await import('../app/enqueue-ingest.js');
   const { session, jobs } = await enqueueIngestSession(context, context.config!, resolved);
@@ -23,7 +26,10 @@ export async function enqueue(
     const { toSessionJson } = await import('./shared/report-json.js');
     writeJson(io, { ...toSessionJson(session), jobs_queued: jobs });
   } else if (!options.quiet) {
-    writeLine(io.stdout, `Session ${session.id}: ${jobs} file${jobs === 1 ? '' : 's'} queued for the workers.`);
+    writeLine(
+      io.stdout,
+      `Session ${session.id}: ${jobs} file${jobs === 1 ? '' : 's'} queued for the workers.`,
+    );
     writeLine(
       io.stdout,
       `  Start workers with \`tecsalud-batch worker\`; follow it with \`tecsalud-batch status ${session.id.slice(0, 8)}\`.`,

@@ -27,14 +27,19 @@ function workerOptions(command: Command) {
       '--concurrency <n>',
       'files in flight at once; extraction runs in min(n, cores, 10) processes (default: 2 × min(cores, 10))',
     )
-    .option('--until-idle', 'exit once the queue holds no job (queued, retrying or running): for scripts and tests')
+    .option(
+      '--until-idle',
+      'exit once the queue holds no job (queued, retrying or running): for scripts and tests',
+    )
     .option(
       '--job-timeout <seconds>',
       `after this long without finishing, a job is taken for abandoned (its worker died) and retried by another ` +
         `worker; keep it above the longest a file may take (default ${DEFAULT_JOB_TIMEOUT_SECONDS})`,
     )
     .addOption(
-      new Option('--extractor <name>', 'pdf-parse (default) or pdftotext (poppler-utils, faster)').choices(EXTRACTORS),
+      new Option('--extractor <name>', 'pdf-parse (default) or pdftotext (poppler-utils, faster)').choices(
+        EXTRACTORS,
+      ),
     )
     .option('--timeout <seconds>', 'per-file text-extraction limit (default 60)')
     .option('--log-file <path>', "structured JSON logs (pino) to this file; '-' for stderr")
@@ -56,7 +61,9 @@ function workerOptions(command: Command) {
   return addBackendOptions(declared);
 }
 
-export type WorkerCommandOptions = Partial<Omit<ReturnType<ReturnType<typeof workerOptions>['opts']>, 'extractor'>> & {
+export type WorkerCommandOptions = Partial<
+  Omit<ReturnType<ReturnType<typeof workerOptions>['opts']>, 'extractor'>
+> & {
   extractor?: string;
 };
 
@@ -77,7 +84,9 @@ const optionsSchema = z.object({
     .number({ error: () => '--timeout must be a number of seconds' })
     .positive('--timeout must be a positive number of seconds')
     .default(60),
-  extractor: z.enum(EXTRACTORS, { error: () => `--extractor must be one of ${EXTRACTORS.join(', ')}` }).default('pdf-parse'),
+  extractor: z
+    .enum(EXTRACTORS, { error: () => `--extractor must be one of ${EXTRACTORS.join(', ')}` })
+    .default('pdf-parse'),
 });
 
 /**

@@ -13,5 +13,8 @@ export async function migrationsUnknownHere(db: Kysely<unknown>): Promise<string
     return []; // no migration table: nothing has migrated this database yet
   }
   const known = new Set(MIGRATION_NAMES);
-  return rows.map((row) => row.name).filter((name) => !known.has(name)).sort();
+  return rows
+    .map((row) => row.name)
+    .filter((name) => !known.has(name))
+    .sort();
 }

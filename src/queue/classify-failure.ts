@@ -36,7 +36,8 @@ export function isServiceDown(error: unknown): boolean {
     if (typeof code === 'string') {
       if (NETWORK_CODES.has(code) || SERVER_AWAY_SQLSTATES.has(code) || code.startsWith('08')) return true;
     }
-    if (typeof message === 'string' && CONNECTION_MESSAGES.some((pattern) => pattern.test(message))) return true;
+    if (typeof message === 'string' && CONNECTION_MESSAGES.some((pattern) => pattern.test(message)))
+      return true;
     current = cause;
   }
   return false;

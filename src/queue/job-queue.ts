@@ -82,7 +82,9 @@ export class JobQueue {
       migrate: true,
       supervise: options.supervise,
       schedule: false,
-      ...(options.maintenanceIntervalSeconds ? { maintenanceIntervalSeconds: options.maintenanceIntervalSeconds } : {}),
+      ...(options.maintenanceIntervalSeconds
+        ? { maintenanceIntervalSeconds: options.maintenanceIntervalSeconds }
+        : {}),
     });
     // An EventEmitter's 'error' with no listener would crash the process.
     boss.on('error', (error) => options.onError?.(error));
@@ -139,7 +141,10 @@ export class JobQueue {
 
   /** Takes up to `max` given-up jobs: files whose attempts ran out with nobody to record why. */
   async fetchGivenUp(max: number): Promise<FileJob[]> {
-    const jobs = await this.boss.fetch<FileJobData>(GIVEN_UP_QUEUE, { batchSize: max, includeMetadata: true });
+    const jobs = await this.boss.fetch<FileJobData>(GIVEN_UP_QUEUE, {
+      batchSize: max,
+      includeMetadata: true,
+    });
     return jobs.map((job) => toFileJob(job, true));
   }
 
@@ -171,9 +176,10 @@ export class JobQueue {
 
   /** Whether any job is queued, waiting for a retry or running, in either queue. */
   async hasWork(): Promise<boolean> {
-    const { rows } = await this.sql<{ n: number | string }>(pgBossStatements(this.settings.schema).unfinished, [
-      [FILE_QUEUE, GIVEN_UP_QUEUE],
-    ]);
+    const { rows } = await this.sql<{ n: number | string }>(
+      pgBossStatements(this.settings.schema).unfinished,
+      [[FILE_QUEUE, GIVEN_UP_QUEUE]],
+    );
     return Number(rows[0]?.n ?? 0) > 0;
   }
 
@@ -199,7 +205,9 @@ export async function readSessionJobCounts(
   if (database.dialect !== 'postgres') return null;
   const db = database.db.withoutPlugins() as unknown as Kysely<unknown>;
   const statements = pgBossStatements(schema);
-  const installed = await db.executeQuery<{ name: string | null }>(CompiledQuery.raw(statements.installed, []));
+  const installed = await db.executeQuery<{ name: string | null }>(
+    CompiledQuery.raw(statements.installed, []),
+  );
   if (!installed.rows[0]?.name) return null;
   const { rows } = await db.executeQuery<{ state: string; n: number | string }>(
     CompiledQuery.raw(statements.sessionJobStates, [FILE_QUEUE, sessionId]),

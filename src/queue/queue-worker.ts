@@ -1,5 +1,10 @@
 import os from 'node:os';
-import { FILE_OUTCOMES, outcomeKind, processingStatusFor, type FileOutcome } from '../core/pipeline/file-outcome.js';
+import {
+  FILE_OUTCOMES,
+  outcomeKind,
+  processingStatusFor,
+  type FileOutcome,
+} from '../core/pipeline/file-outcome.js';
 import { describeError } from '../core/text/describe-error.js';
 import type { OpenDatabase } from '../db/open-database.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
@@ -123,7 +128,8 @@ export class QueueWorker {
         let jobs: FileJob[];
         try {
           jobs = await this.queue.fetchGivenUp(free);
-          if (jobs.length < free) jobs.push(...(await this.queue.fetch(free - jobs.length, options.jobTimeoutSeconds)));
+          if (jobs.length < free)
+            jobs.push(...(await this.queue.fetch(free - jobs.length, options.jobTimeoutSeconds)));
         } catch (error) {
           if (!isServiceDown(error)) throw error;
           this.pause(error);
@@ -224,21 +230,42 @@ export class QueueWorker {
       const work = await this.sessionWork(job.sessionId);
       if (!work) {
         await this.queue.complete(job, { skipped: 'session closed' });
-        this.emit({ type: 'job_skipped', sessionId: job.sessionId, fileId: job.fileId, reason: 'its session is closed' });
+        this.emit({
+          type: 'job_skipped',
+          sessionId: job.sessionId,
+          fileId: job.fileId,
+          reason: 'its session is closed',
+        });
         return;
       }
+      this.emit({
+        type: 'job_started',
+        sessionId: job.sessionId,
+        fileId: job.fileId,
+        jobId: job.id,
+        attempt: job.retryCount + 1,
+      });
       const handOff = () => {
         if (work.committer.backlog <= 2 * work.storeBatchSize) freeSlot();
       };
       const toProcess = await work.toProcess(file);
       const processed = await work.processor.process(toProcess, handOff);
       // Drop-folder hygiene, once the file's final state is committed (as a run does).
-      await disposeOf({ options: work.options, audit: work.audit, session: work.session }, toProcess, processed.result);
+      await disposeOf(
+        { options: work.options, audit: work.audit, session: work.session },
+        toProcess,
+        processed.result,
+      );
       await this.repository.recordWorkerFile(this.options.workerId, job.sessionId);
       await this.queue.complete(job, { outcome: processed.result.outcome });
       this.count(processed.result.outcome);
       this.pauseMs = 0;
-      this.emit({ type: 'file_finished', sessionId: job.sessionId, result: processed.result, attempt: job.retryCount + 1 });
+      this.emit({
+        type: 'file_finished',
+        sessionId: job.sessionId,
+        result: processed.result,
+        attempt: job.retryCount + 1,
+      });
       this.touched(job.sessionId);
       await this.settleTouchedSessions(false);
     } catch (error) {
@@ -287,7 +314,13 @@ export class QueueWorker {
     });
     await this.repository.recordWorkerFile(this.options.workerId, job.sessionId);
     this.count(outcome);
-    this.emit({ type: 'file_given_up', sessionId: job.sessionId, relativePath: file.relativePath, attempts, error: reason });
+    this.emit({
+      type: 'file_given_up',
+      sessionId: job.sessionId,
+      relativePath: file.relativePath,
+      attempts,
+      error: reason,
+    });
     this.touched(job.sessionId);
     await this.settleTouchedSessions(false);
   }
@@ -327,7 +360,11 @@ export class QueueWorker {
       const work = await this.sessions.get(sessionId)?.catch(() => null);
       // Files of this session still waiting for their group's write are not final yet: flush them first.
       if (now) await work?.committer.flush();
-      const finished = await settleQueueSession(this.database, sessionId, work?.session.uploadedBy ?? 'worker');
+      const finished = await settleQueueSession(
+        this.database,
+        sessionId,
+        work?.session.uploadedBy ?? 'worker',
+      );
       if (finished) {
         this.emit({ type: 'session_finished', sessionId, ...finished });
         // Every file of it is final: nothing in flight needs its adapters any more.
@@ -361,7 +398,10 @@ export class QueueWorker {
   }
 
   private pause(error: unknown): void {
-    this.pauseMs = this.pauseMs === 0 ? (this.options.firstPauseMs ?? 2000) : Math.min(this.pauseMs * 2, this.options.maxPauseMs ?? 60_000);
+    this.pauseMs =
+      this.pauseMs === 0
+        ? (this.options.firstPauseMs ?? 2000)
+        : Math.min(this.pauseMs * 2, this.options.maxPauseMs ?? 60_000);
     this.pausedUntil = Date.now() + this.pauseMs;
     this.emit({ type: 'service_down', error: describeError(error), pauseSeconds: this.pauseMs / 1000 });
   }

@@ -5,6 +5,8 @@ import type { SessionCounts } from '../db/repositories/session-counter-repositor
 /** What a worker reports as it goes: the log and the console lines subscribe. */
 export type WorkerEvent =
   | { type: 'worker_started'; workerId: string; concurrency: number }
+  /** A job taken: the file's steps start (a log then says which worker had which file). */
+  | { type: 'job_started'; sessionId: string; fileId: string; jobId: string; attempt: number }
   | { type: 'file_finished'; sessionId: string; result: FileResult; attempt: number }
   /** A job for a file already in a final state (or of a session that is gone): nothing to do. */
   | { type: 'job_skipped'; sessionId: string; fileId: string; reason: string }

@@ -11,7 +11,12 @@ const SCHEMA = DEFAULT_QUEUE_SETTINGS.schema;
 /** One job's row in pg-boss's table, as the statements of queue/pg-boss-statements.ts leave it. */
 async function jobRow(database: OpenDatabase, id: string) {
   const db = database.db.withoutPlugins() as unknown as Kysely<unknown>;
-  const { rows } = await db.executeQuery<{ state: string; retry_count: number; expire_seconds: string; started_on: Date | null }>(
+  const { rows } = await db.executeQuery<{
+    state: string;
+    retry_count: number;
+    expire_seconds: string;
+    started_on: Date | null;
+  }>(
     CompiledQuery.raw(
       `SELECT state::text, retry_count, extract(epoch from expire_in)::int::text AS expire_seconds, started_on
        FROM ${SCHEMA}.job WHERE id = $1`,
@@ -29,7 +34,11 @@ describe.runIf(postgresWanted())('the job queue (pg-boss 10 on the registry data
   beforeEach(async () => {
     testDb = await createTestDatabase('postgres');
     database = await testDb.open();
-    queue = await JobQueue.open(database, { ...DEFAULT_QUEUE_SETTINGS, retryDelaySeconds: 1, supervise: false });
+    queue = await JobQueue.open(database, {
+      ...DEFAULT_QUEUE_SETTINGS,
+      retryDelaySeconds: 1,
+      supervise: false,
+    });
   });
   afterEach(async () => {
     await queue.close();
@@ -46,10 +55,18 @@ describe.runIf(postgresWanted())('the job queue (pg-boss 10 on the registry data
 
   it('hands the jobs out in the order they were queued, one taker each', async () => {
     await queue.enqueue(files(25), { timeoutSeconds: 900 });
-    const taken = [...(await queue.fetch(10, 60)), ...(await queue.fetch(10, 60)), ...(await queue.fetch(10, 60))];
+    const taken = [
+      ...(await queue.fetch(10, 60)),
+      ...(await queue.fetch(10, 60)),
+      ...(await queue.fetch(10, 60)),
+    ];
     expect(taken.map((job) => job.fileId)).toEqual(files(25).map((file) => file.fileId));
     expect(await queue.fetch(5, 60)).toEqual([]);
-    expect(taken[0]).toMatchObject({ retryCount: 0, retryLimit: DEFAULT_QUEUE_SETTINGS.retryLimit, givenUp: false });
+    expect(taken[0]).toMatchObject({
+      retryCount: 0,
+      retryLimit: DEFAULT_QUEUE_SETTINGS.retryLimit,
+      givenUp: false,
+    });
   });
 
   it("gives a taken job the worker's timeout", async () => {
@@ -62,7 +79,11 @@ describe.runIf(postgresWanted())('the job queue (pg-boss 10 on the registry data
     await queue.enqueue(files(1), { timeoutSeconds: 900 });
     const [first] = await queue.fetch(1, 60);
     await queue.release(first!, 0);
-    expect(await jobRow(database, first!.id)).toMatchObject({ state: 'created', retry_count: 0, started_on: null });
+    expect(await jobRow(database, first!.id)).toMatchObject({
+      state: 'created',
+      retry_count: 0,
+      started_on: null,
+    });
     const [again] = await queue.fetch(1, 60);
     expect(again).toMatchObject({ id: first!.id, retryCount: 0 });
 
@@ -78,8 +99,18 @@ describe.runIf(postgresWanted())('the job queue (pg-boss 10 on the registry data
     await queue.enqueue(files(2, 'session-b'), { timeoutSeconds: 900 });
     const jobs = await queue.fetch(2, 60);
     await queue.complete(jobs[0]!);
-    expect(await readSessionJobCounts(database, SCHEMA, 'session-a')).toEqual({ queued: 1, active: 1, done: 1, failed: 0 });
-    expect(await readSessionJobCounts(database, SCHEMA, 'session-b')).toEqual({ queued: 2, active: 0, done: 0, failed: 0 });
+    expect(await readSessionJobCounts(database, SCHEMA, 'session-a')).toEqual({
+      queued: 1,
+      active: 1,
+      done: 1,
+      failed: 0,
+    });
+    expect(await readSessionJobCounts(database, SCHEMA, 'session-b')).toEqual({
+      queued: 2,
+      active: 0,
+      done: 0,
+      failed: 0,
+    });
     expect(await readSessionJobCounts(database, 'no_such_schema', 'session-a')).toBeNull();
   });
 
@@ -97,7 +128,10 @@ describe.runIf(postgresWanted())('the job queue (pg-boss 10 on the registry data
       expect(await jobRow(database, job!.id)).toMatchObject({ state: 'failed' });
       const [given] = await limited.fetchGivenUp(5);
       expect(given).toMatchObject({ fileId: 'file-000', givenUp: true, lastError: 'the disk went away' });
-      expect(await readSessionJobCounts(database, SCHEMA, 'session-a')).toMatchObject({ failed: 1, queued: 0 });
+      expect(await readSessionJobCounts(database, SCHEMA, 'session-a')).toMatchObject({
+        failed: 1,
+        queued: 0,
+      });
     } finally {
       await limited.close();
     }
@@ -130,6 +164,7 @@ describe('the job queue without PostgreSQL', () => {
     const ids = orderedIds(5000, 1_700_000_000_000);
     expect([...ids].sort()).toEqual(ids);
     expect(new Set(ids).size).toBe(ids.length);
-    for (const id of ids.slice(0, 3)) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    for (const id of ids.slice(0, 3))
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 });

@@ -69,7 +69,11 @@ describe.runIf(postgresWanted())('workers sharing a queued session', { tags: ['s
   async function enqueue(db = scratch.url): Promise<string> {
     const { io, stdout } = captureIo();
     const context = await commandContext({ cwd: root, db, io, extractor: inProcessExtractor });
-    const code = await ingest(drop, { enqueue: true, type: 'complete', json: true, user: 'test-admin' }, context);
+    const code = await ingest(
+      drop,
+      { enqueue: true, type: 'complete', json: true, user: 'test-admin' },
+      context,
+    );
     expect(code).toBe(ExitCode.Success);
     const report = JSON.parse(stdout()) as { session_id: string; jobs_queued: number; status: string };
     expect(report.status).toBe('processing');
@@ -109,7 +113,11 @@ describe.runIf(postgresWanted())('workers sharing a queued session', { tags: ['s
       const context = await commandContext({ cwd: root, db: single.url, io, extractor: inProcessExtractor });
       await ingest(drop, { type: 'complete', json: true, nonInteractive: true, user: 'test-admin' }, context);
       const statusIo = captureIo();
-      await showStatus(undefined, { json: true }, await commandContext({ cwd: root, db: single.url, io: statusIo.io }));
+      await showStatus(
+        undefined,
+        { json: true },
+        await commandContext({ cwd: root, db: single.url, io: statusIo.io }),
+      );
       reference = JSON.parse(statusIo.stdout()) as StatusJson;
     } finally {
       await single.drop();
@@ -154,7 +162,11 @@ describe.runIf(postgresWanted())('workers sharing a queued session', { tags: ['s
           )
         ).rows[0]!.n,
       );
-    const before = { documents: await count('medical_documents'), audit: await count('audit_log'), s: await status(sessionId) };
+    const before = {
+      documents: await count('medical_documents'),
+      audit: await count('audit_log'),
+      s: await status(sessionId),
+    };
     // The same jobs, queued again (as a second enqueue of the same session would).
     const queue = await JobQueue.open(database, { ...DEFAULT_QUEUE_SETTINGS, supervise: false });
     try {
@@ -188,7 +200,9 @@ describe.runIf(postgresWanted())('workers sharing a queued session', { tags: ['s
     };
     const run = await runWorker({}, flaky);
     expect(refusals).toBe(1);
-    expect(run.stderr).toMatch(/a backend is down \(the OCR service is not answering\): jobs go back to the queue/);
+    expect(run.stderr).toMatch(
+      /a backend is down \(the OCR service is not answering\): jobs go back to the queue/,
+    );
     const after = await status(sessionId);
     for (const file of after.files.filter((f) => f.path.startsWith('3000768077_'))) {
       expect(file.outcome, file.path).not.toBe('processing_failed');
@@ -196,8 +210,13 @@ describe.runIf(postgresWanted())('workers sharing a queued session', { tags: ['s
     // Put back, not retried: no attempt was spent on it.
     expect(after.queue!.jobs.failed).toBe(0);
     const database = await open();
-    const { rows } = await (database.db.withoutPlugins() as unknown as Kysely<unknown>).executeQuery<{ n: string }>(
-      CompiledQuery.raw(`select count(*) as n from ${DEFAULT_QUEUE_SETTINGS.schema}.job where retry_count > 0`, []),
+    const { rows } = await (database.db.withoutPlugins() as unknown as Kysely<unknown>).executeQuery<{
+      n: string;
+    }>(
+      CompiledQuery.raw(
+        `select count(*) as n from ${DEFAULT_QUEUE_SETTINGS.schema}.job where retry_count > 0`,
+        [],
+      ),
     );
     expect(Number(rows[0]!.n)).toBe(0);
   });
@@ -218,7 +237,10 @@ describe.runIf(postgresWanted())('workers sharing a queued session', { tags: ['s
     const failed = after.files.filter((f) => f.path.startsWith('3000635026_'));
     expect(failed.length).toBeGreaterThan(0);
     for (const file of failed) {
-      expect(file).toMatchObject({ outcome: 'processing_failed', error: 'gave up after 2 attempts: the parser exploded' });
+      expect(file).toMatchObject({
+        outcome: 'processing_failed',
+        error: 'gave up after 2 attempts: the parser exploded',
+      });
     }
     expect(after.status).toBe('partially_failed');
     expect(after.queue!.jobs.failed).toBe(failed.length);
@@ -241,9 +263,14 @@ describe.runIf(postgresWanted())('workers sharing a queued session', { tags: ['s
     await enqueue();
     const database = await open();
     await (database.db.withoutPlugins() as unknown as Kysely<unknown>).executeQuery(
-      CompiledQuery.raw(`insert into kysely_migration (name, timestamp) values ('9999-from-the-future', now()::text)`, []),
+      CompiledQuery.raw(
+        `insert into kysely_migration (name, timestamp) values ('9999-from-the-future', now()::text)`,
+        [],
+      ),
     );
-    await expect(runWorker()).rejects.toThrow(/migrated by a newer version of tecsalud-batch \(9999-from-the-future/);
+    await expect(runWorker()).rejects.toThrow(
+      /migrated by a newer version of tecsalud-batch \(9999-from-the-future/,
+    );
   });
 });
 

@@ -28,7 +28,9 @@ export class QueueRepository {
     await this.db
       .insertInto('queueSessions')
       .values({ batchId, queue, jobs, enqueuedAt: new Date().toISOString() })
-      .onConflict((oc) => oc.column('batchId').doUpdateSet((eb) => ({ jobs: eb('queueSessions.jobs', '+', jobs) })))
+      .onConflict((oc) =>
+        oc.column('batchId').doUpdateSet((eb) => ({ jobs: eb('queueSessions.jobs', '+', jobs) })),
+      )
       .execute();
   }
 

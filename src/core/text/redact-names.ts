@@ -19,7 +19,8 @@ export function redactNames(message: string, names: readonly string[] = []): str
     for (const [word] of name.matchAll(WORD)) if (word.length > 1) known.add(foldWord(word));
   }
   return message
-    .replace(QUOTED, `'${REDACTED}'`)
+    // Quoted text without a letter ('_', '.') names nobody and explains the message: it stays.
+    .replace(QUOTED, (quoted) => (/\p{L}/u.test(quoted) ? `'${REDACTED}'` : quoted))
     .replace(WORD, (word) => (known.has(foldWord(word)) ? REDACTED : word))
     .replace(CAPITALISED_RUN, REDACTED);
 }

@@ -59,7 +59,7 @@ function ingestOptions(command: Command) {
     .option('--force', 're-ingest content that was already ingested, replacing its chunks')
     .option('--dry-run', 'show the parse and match plan; write nothing')
     .option('--non-interactive', 'never prompt: reviews stay pending for `tecsalud-batch review`')
-    .option('--log-file <path>', "structured JSON logs (pino) to this file; '-' for stderr")
+    .option('--log-file <path>', "structured JSON logs (pino), owner-only, reopened on SIGHUP; '-' for stderr")
     .option('--quiet', 'no progress or summary output (errors still go to stderr)')
     .option('--redact', 'keep patient names out of the log (the default: expediente and content hash identify files)')
     .option('--no-redact', 'let the log name files and patients (for a log only its readers may see)')

@@ -24,13 +24,16 @@ export async function moveWithoutOverwrite(
   const mode = fileModesFor(fileMode).file;
   // A hard link shares the file's mode: set it before the file appears in the archive. A file this user
   // does not own cannot be chmod-ed (nor, often, hard-linked): it is copied into a file of its own instead.
-  const link = await fs.chmod(source, mode).then(
-    () => true,
-    (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EPERM') return false;
-      throw error;
-    },
-  );
+  // A symlink (kept when its target is inside the drop folder) moves as the link it is: chmod would follow it.
+  const link =
+    (await fs.lstat(source)).isSymbolicLink() ||
+    (await fs.chmod(source, mode).then(
+      () => true,
+      (error: NodeJS.ErrnoException) => {
+        if (error.code === 'EPERM') return false;
+        throw error;
+      },
+    ));
   const { dir, name, ext } = path.parse(wanted);
   for (let n = 1; n < 1000; n++) {
     const target = n === 1 ? wanted : path.join(dir, `${name} (${n})${ext}`);

@@ -3,7 +3,9 @@ import path from 'node:path';
 
 import { DEFAULT_COLLECTION } from '../core/pipeline/defaults.js';
 import { DEFAULT_QUEUE_SETTINGS, type QueueSettings } from '../core/queue/defaults.js';
+import { NOM_004_RETENTION_YEARS } from '../core/registry/retention.js';
 import { UsageError } from '../errors.js';
+import type { FileModePolicy } from '../private-files.js';
 import {
   configFileSchema,
   EMBEDDERS,
@@ -56,6 +58,10 @@ export interface BackendConfig {
    * workers (`serve`); `ingest --enqueue` and `worker` use it whatever `enabled` says.
    */
   queue: QueueSettings & { enabled: boolean };
+  /** Modes of the files and folders the tool creates (`fileMode`; default owner-only). */
+  fileMode: FileModePolicy;
+  /** `retentionYears`: how long documents are kept before `cleanup --purge` may delete them (NOM-004: 5). */
+  retentionYears: number;
   /** Where each top-level choice came from, for `doctor`. */
   sources: Record<
     'db' | 'vectorStore' | 'collection' | 'chromaUrl' | 'embedder' | 'embeddingModel',
@@ -166,6 +172,8 @@ export async function loadBackendConfig(flags: BackendFlags): Promise<BackendCon
       retryLimit: values.queue?.retryLimit ?? DEFAULT_QUEUE_SETTINGS.retryLimit,
       retryDelaySeconds: values.queue?.retryDelaySeconds ?? DEFAULT_QUEUE_SETTINGS.retryDelaySeconds,
     },
+    fileMode: values.fileMode ?? 'owner',
+    retentionYears: values.retentionYears ?? NOM_004_RETENTION_YEARS,
     sources,
   };
 }

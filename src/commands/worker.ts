@@ -42,8 +42,9 @@ function workerOptions(command: Command) {
       ),
     )
     .option('--timeout <seconds>', 'per-file text-extraction limit (default 60)')
-    .option('--log-file <path>', "structured JSON logs (pino) to this file; '-' for stderr")
-    .option('--redact', 'keep patient names out of the logs (expediente and content hash identify files)')
+    .option('--log-file <path>', "structured JSON logs (pino), owner-only, reopened on SIGHUP; '-' for stderr")
+    .option('--redact', 'keep patient names out of the log (the default: expediente and content hash identify files)')
+    .option('--no-redact', 'let the log name files and patients (for a log only its readers may see)')
     .option('--quiet', 'print nothing but errors')
     .addOption(dbOption())
     .addOption(jsonOption())
@@ -51,7 +52,7 @@ function workerOptions(command: Command) {
       'after',
       examples(
         'worker --db postgres://tecsalud@db.hospital.local/tecsalud --vector-store chroma --chroma-url http://chroma:8000',
-        'worker --concurrency 4 --log-file /var/log/tecsalud/worker.log --redact',
+        'worker --concurrency 4 --log-file /var/log/tecsalud/worker.log',
         'worker --until-idle --json',
       ) +
         '\n\nSIGTERM or Ctrl-C: the files in flight finish, no new job is taken, then the worker exits (130);' +
@@ -108,7 +109,12 @@ export async function worker(options: WorkerCommandOptions, context: CommandCont
     import('../app/worker-log.js'),
   ]);
   const log = options.logFile
-    ? await openWorkerLog(options.logFile, { cwd: context.cwd, redact: Boolean(options.redact) })
+    ? await openWorkerLog(options.logFile, {
+        cwd: context.cwd,
+        // Names stay out of the log unless --no-redact says otherwise (as `ingest`'s).
+        redact: options.redact !== false,
+        fileMode: context.config?.fileMode,
+      })
     : null;
   const quiet = Boolean(options.quiet) || options.logFile === '-';
   const say = (line: string) => {
@@ -153,7 +159,7 @@ export async function worker(options: WorkerCommandOptions, context: CommandCont
     throw error;
   } finally {
     interrupts?.dispose();
-    log?.flush();
+    log?.close();
   }
 }
 

@@ -274,7 +274,9 @@ export class FileProcessor {
     }
     if (!this.options.force) {
       const existing = await this.documents.findBySha(sha);
-      if (existing) {
+      // This very file's document, written by an earlier attempt whose worker died before the file's row
+      // said so: the retry is that attempt again (it rewrites the same ids), not a duplicate.
+      if (existing && existing.batchFileId !== file.fileId) {
         return {
           outcome: 'duplicate',
           message:

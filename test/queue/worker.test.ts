@@ -184,6 +184,58 @@ describe.runIf(postgresWanted())('workers sharing a queued session', { tags: ['s
     expect((await status(sessionId)).files).toEqual(before.s.files);
   });
 
+  it("a file whose worker died after writing its document is ingested by the retry, not a duplicate of itself", async () => {
+    const sessionId = await enqueue();
+    await runWorker();
+    const database = await open();
+    const sql = async <T,>(text: string, values: unknown[] = []) =>
+      (
+        await (database.db.withoutPlugins() as unknown as Kysely<unknown>).executeQuery<T>(
+          CompiledQuery.raw(text, values),
+        )
+      ).rows;
+    const before = await status(sessionId);
+    const documents = await sql<{ id: string }>('select id from medical_documents order by id');
+    const [victim] = await sql<{ id: string; relative_path: string }>(
+      "select id, relative_path from batch_files where batch_id = $1 and outcome = 'ingested' order by relative_path limit 1",
+      [sessionId],
+    );
+    // What a worker killed between the document's write and the file's row leaves: the document, the row
+    // not final, the session still processing, and the job back on the queue.
+    await sql(
+      "update batch_files set outcome = null, processing_status = 'processing', document_id = null where id = $1",
+      [victim!.id],
+    );
+    await sql("update batch_uploads set status = 'processing', completed_at = null where id = $1", [sessionId]);
+    const queue = await JobQueue.open(database, { ...DEFAULT_QUEUE_SETTINGS, supervise: false });
+    try {
+      await queue.enqueue([{ sessionId, fileId: victim!.id, relativePath: victim!.relative_path }], {
+        timeoutSeconds: 60,
+      });
+    } finally {
+      await queue.close();
+    }
+
+    const again = await runWorker();
+    expect(again.summary.outcomes).toEqual({ ingested: 1 });
+    const after = await status(sessionId);
+    expect(after.files.find((f) => f.path === victim!.relative_path)!.outcome).toBe('ingested');
+    for (const field of [
+      'status',
+      'total_files',
+      'processed_files',
+      'failed_files',
+      'created_patients',
+      'matched_patients',
+      'review_required',
+      'duplicates',
+      'files',
+    ] as const) {
+      expect(after[field], field).toEqual(before[field]);
+    }
+    expect(await sql<{ id: string }>('select id from medical_documents order by id')).toEqual(documents);
+  });
+
   it('a backend down puts the job back and pauses; the file is not failed for it', async () => {
     const sessionId = await enqueue();
     let refusals = 0;

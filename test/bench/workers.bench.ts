@@ -1,10 +1,11 @@
 /**
- * `npm run bench:workers [-- --files N --min-pages 1 --max-pages 12 --workers 1,2,3 --concurrency C]`
+ * `npm run bench:workers [-- --files N --min-pages 1 --max-pages 12 --workers 1,2,3 --concurrency C --rounds 2]`
  *
  * Job-queue throughput: generates a synthetic corpus, then for each worker count queues the folder on a
  * fresh PostgreSQL database (`ingest DIR --enqueue`) and times N `worker --until-idle` processes of the built
  * CLI from their start to the last one's exit (start-up and pg-boss's own work included). For reference, a
- * single-process `ingest` of the same folder on a fresh database of its own. With TECSALUD_TEST_CHROMA set
+ * single-process `ingest` of the same folder on a fresh database of its own. Each round runs them all, in
+ * alternating order (a shared machine's speed drifts); the medians close the report. With TECSALUD_TEST_CHROMA set
  * the runs store vectors in Chroma (`--type both`); without it, `--type complete` (text only: workers
  * on several machines cannot share the embedded sqlite-vec file). Needs TECSALUD_TEST_POSTGRES (a
  * server where it may create and drop databases). It asserts nothing: it prints figures.
@@ -28,6 +29,7 @@ const { values } = parseArgs({
     'max-pages': { type: 'string', default: '12' },
     workers: { type: 'string', default: '1,2,3' },
     concurrency: { type: 'string' },
+    rounds: { type: 'string', default: '2' },
     keep: { type: 'boolean', default: false },
   },
 });
@@ -112,45 +114,54 @@ function run(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): 
   });
 }
 
-interface Row {
-  name: string;
-  seconds: number;
-}
-
-const rows: Row[] = [];
-
-{
-  const backend = await freshBackend('ingest');
+/** One timed run on a fresh backend: a single-process ingest (0 workers) or `count` workers. */
+async function measure(count: number): Promise<number> {
+  const backend = await freshBackend(`run-${runs++}`);
   try {
-    const t0 = performance.now();
-    await run(['ingest', corpusDir, '--type', type, '--non-interactive', '--quiet'], backend);
-    rows.push({ name: 'ingest (one process, no queue)', seconds: (performance.now() - t0) / 1000 });
-  } finally {
-    await backend.drop();
-  }
-}
-
-for (const count of values.workers.split(',').map(Number)) {
-  const backend = await freshBackend(`workers-${count}`);
-  try {
+    if (count === 0) {
+      const t0 = performance.now();
+      await run(['ingest', corpusDir, '--type', type, '--non-interactive', '--quiet'], backend);
+      return (performance.now() - t0) / 1000;
+    }
     await run(['ingest', corpusDir, '--enqueue', '--type', type, '--quiet'], backend);
     const concurrency = values.concurrency ? ['--concurrency', values.concurrency] : [];
     const t0 = performance.now();
     await Promise.all(
       Array.from({ length: count }, () => run(['worker', '--until-idle', '--quiet', ...concurrency], backend)),
     );
-    rows.push({ name: `${count} worker${count === 1 ? '' : 's'} (queue)`, seconds: (performance.now() - t0) / 1000 });
+    return (performance.now() - t0) / 1000;
   } finally {
     await backend.drop();
   }
 }
 
-const reference = rows[0]!.seconds;
+let runs = 0;
+const counts = [0, ...values.workers.split(',').map(Number)];
+const seconds = new Map<number, number[]>(counts.map((count) => [count, []]));
+const label = (count: number) =>
+  count === 0 ? 'ingest (one process, no queue)' : `${count} worker${count === 1 ? '' : 's'} (queue)`;
+console.log(`${'run'.padEnd(34)} ${'seconds'.padStart(8)} ${'files/s'.padStart(8)} ${'pages/s'.padStart(8)}  load`);
+// Rounds in alternating order, so that a machine whose speed drifts favours no configuration.
+for (let round = 0; round < Number(values.rounds); round++) {
+  for (const count of round % 2 === 0 ? counts : [...counts].reverse()) {
+    const s = await measure(count);
+    seconds.get(count)!.push(s);
+    console.log(
+      `${label(count).padEnd(34)} ${fmt(s, 2).padStart(8)} ${fmt(files / s).padStart(8)} ${fmt(pages / s).padStart(8)}  ${fmt(os.loadavg()[0]!, 1)}`,
+    );
+  }
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+const reference = median(seconds.get(0)!);
+console.log(`
+median of ${values.rounds} round(s):`);
 console.log(`${'run'.padEnd(34)} ${'seconds'.padStart(8)} ${'files/s'.padStart(8)} ${'pages/s'.padStart(8)} ÷ ingest`);
-for (const row of rows) {
+for (const count of counts) {
+  const s = median(seconds.get(count)!);
   console.log(
-    `${row.name.padEnd(34)} ${fmt(row.seconds, 2).padStart(8)} ${fmt(files / row.seconds).padStart(8)} ` +
-      `${fmt(pages / row.seconds).padStart(8)} ${fmt(reference / row.seconds, 2).padStart(8)}`,
+    `${label(count).padEnd(34)} ${fmt(s, 2).padStart(8)} ${fmt(files / s).padStart(8)} ${fmt(pages / s).padStart(8)} ` +
+      `${fmt(reference / s, 2).padStart(8)}`,
   );
 }
 console.log(

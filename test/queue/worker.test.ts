@@ -150,6 +150,28 @@ describe.runIf(postgresWanted())('workers sharing a queued session', { tags: ['s
     expect(after.queue!.workers.every((w) => !w.running)).toBe(true);
   });
 
+  it('logs each file with its session, file id and attempt, patient names kept out, owner-only', async () => {
+    const sessionId = await enqueue();
+    await runWorker({ logFile: 'worker.log' });
+    const lines = fs
+      .readFileSync(path.join(root, 'worker.log'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const files = fs.readdirSync(drop);
+    const finished = lines.filter((line) => line.outcome !== undefined);
+    expect(finished).toHaveLength(files.length);
+    for (const line of finished) expect(line).toMatchObject({ session_id: sessionId, attempt: 1 });
+    const started = lines.filter((line) => line.event === 'job_started').map((line) => line.file_id);
+    expect(new Set(started)).toEqual(new Set(finished.map((line) => line.file_id)));
+    // A filename is EXPEDIENTE_NAMES_NUMERO_TYPE.pdf: none of the names may reach the log.
+    const text = fs.readFileSync(path.join(root, 'worker.log'), 'utf8');
+    for (const name of files.map((file) => file.split('_')[1]!).filter((name) => /[A-Z]{3}/.test(name))) {
+      expect(text).not.toContain(name);
+    }
+    expect(fs.statSync(path.join(root, 'worker.log')).mode & 0o077).toBe(0);
+  });
+
   it('a job for a file already final changes nothing', async () => {
     const sessionId = await enqueue();
     await runWorker();

@@ -152,10 +152,13 @@ for (let round = 0; round < Number(values.rounds); round++) {
   }
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+const median = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const middle = (sorted.length - 1) / 2;
+  return (sorted[Math.floor(middle)]! + sorted[Math.ceil(middle)]!) / 2;
+};
 const reference = median(seconds.get(0)!);
-console.log(`
-median of ${values.rounds} round(s):`);
+console.log(`\nmedian of ${values.rounds} round(s) (of two: their mean):`);
 console.log(`${'run'.padEnd(34)} ${'seconds'.padStart(8)} ${'files/s'.padStart(8)} ${'pages/s'.padStart(8)} ÷ ingest`);
 for (const count of counts) {
   const s = median(seconds.get(count)!);

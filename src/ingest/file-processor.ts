@@ -25,6 +25,11 @@ import type { IngestDependencies, IngestOptions } from './types.js';
 
 export interface FileToProcess extends DiscoveredFile {
   fileId: string;
+  /**
+   * A queue job's later attempt: an earlier one (a worker that died, or outlived its job's timeout) may
+   * have created this file's patient already, which the file then still counts as its creation.
+   */
+  retried?: boolean;
 }
 
 /** Extracted text, as a successful extraction returns it. */
@@ -101,7 +106,7 @@ export class FileProcessor {
           message: `held for review: ${decision.reason}`,
         }, handOff);
       }
-      const resolved = await this.resolvePatient(parsed, decision);
+      const resolved = await this.resolvePatient(parsed, decision, file);
       if (!resolved) {
         return await this.holdForReview(run, extraction, {
           outcome: 'patient_conflict',
@@ -309,10 +314,11 @@ export class FileProcessor {
   private async resolvePatient(
     parsed: ParsedFilename,
     decision: MatchDecision,
+    file: FileToProcess,
   ): Promise<{ patient: Patient; created: boolean } | null> {
     if (decision.decision === 'auto' && decision.patient) {
       const patient = await this.patients.findById(decision.patient.id);
-      if (patient) return { patient, created: false };
+      if (patient) return { patient, created: await this.createdByEarlierAttempt(file, patient) };
     }
     const { patient, created } = await this.patients.insertOrGet(
       {
@@ -336,14 +342,23 @@ export class FileProcessor {
           source: 'batch_ingest',
           filename: parsed.filename,
           reason: decision.reason,
+          file_id: file.fileId,
         },
       });
       return { patient, created };
     }
+    if (await this.createdByEarlierAttempt(file, patient)) return { patient, created: true };
     const recheck = await this.match(parsed);
     return recheck.decision === 'auto' && recheck.patient?.id === patient.id
       ? { patient, created: false }
       : null;
+  }
+
+  /** Whether an earlier attempt of this very file created `patient` (its audit row names the file). */
+  private async createdByEarlierAttempt(file: FileToProcess, patient: Patient): Promise<boolean> {
+    if (!file.retried) return false;
+    const creation = await new AuditRepository(this.deps.database.db).patientCreatedIn(this.sessionId, patient.id);
+    return creation?.file_id === file.fileId;
   }
 }
 

@@ -248,7 +248,8 @@ export class QueueWorker {
       const handOff = () => {
         if (work.committer.backlog <= 2 * work.storeBatchSize) freeSlot();
       };
-      const toProcess = await work.toProcess(file);
+      // A later attempt (its first one's worker died, or outlived the job's timeout) may find its own writes.
+      const toProcess = { ...(await work.toProcess(file)), retried: job.retryCount > 0 };
       const processed = await work.processor.process(toProcess, handOff);
       // Drop-folder hygiene, once the file's final state is committed (as a run does).
       await disposeOf(

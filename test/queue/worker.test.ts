@@ -27,7 +27,7 @@ interface StatusJson {
   review_required: number;
   duplicates: number;
   queue?: { workers: { files: number; running: boolean }[]; jobs: Record<string, number> };
-  files: { path: string; outcome: string; error: string | null }[];
+  files: { path: string; outcome: string; error: string | null; match_confidence: number | null }[];
 }
 
 /**
@@ -206,7 +206,7 @@ describe.runIf(postgresWanted())('workers sharing a queued session', { tags: ['s
     expect((await status(sessionId)).files).toEqual(before.s.files);
   });
 
-  it("a file whose worker died after writing its document is ingested by the retry, not a duplicate of itself", async () => {
+  it('a file whose first attempt wrote its document and patient is ingested by the retry, not a duplicate of itself', async () => {
     const sessionId = await enqueue();
     await runWorker();
     const database = await open();
@@ -218,12 +218,14 @@ describe.runIf(postgresWanted())('workers sharing a queued session', { tags: ['s
       ).rows;
     const before = await status(sessionId);
     const documents = await sql<{ id: string }>('select id from medical_documents order by id');
+    const patients = await sql<{ n: string }>('select count(*) as n from patients');
     const [victim] = await sql<{ id: string; relative_path: string }>(
-      "select id, relative_path from batch_files where batch_id = $1 and outcome = 'ingested' order by relative_path limit 1",
+      "select id, relative_path from batch_files where batch_id = $1 and outcome = 'ingested' and matching_status = 'new_patient' order by relative_path limit 1",
       [sessionId],
     );
-    // What a worker killed between the document's write and the file's row leaves: the document, the row
-    // not final, the session still processing, and the job back on the queue.
+    // What a retry finds when its first attempt (a worker that outlived --job-timeout, or died) wrote the
+    // file's patient and document: both there, the file's row not final (as at the retry's start), the
+    // session still processing, the job back on the queue. The file had created its patient.
     await sql(
       "update batch_files set outcome = null, processing_status = 'processing', document_id = null where id = $1",
       [victim!.id],
@@ -237,6 +239,11 @@ describe.runIf(postgresWanted())('workers sharing a queued session', { tags: ['s
     } finally {
       await queue.close();
     }
+    // Its second attempt, as pg-boss hands out a job whose first one expired.
+    await sql(
+      `update ${DEFAULT_QUEUE_SETTINGS.schema}.job set retry_count = 1 where data->>'fileId' = $1 and state = 'created'`,
+      [victim!.id],
+    );
 
     const again = await runWorker();
     expect(again.summary.outcomes).toEqual({ ingested: 1 });
@@ -251,11 +258,16 @@ describe.runIf(postgresWanted())('workers sharing a queued session', { tags: ['s
       'matched_patients',
       'review_required',
       'duplicates',
-      'files',
     ] as const) {
       expect(after[field], field).toEqual(before[field]);
     }
+    // The same rows, but for the retried file's match confidence: the registry now holds the patient its
+    // first attempt created, which the retry matches exactly (it still counts as the file's creation).
+    const withoutConfidence = (files: StatusJson['files']) =>
+      files.map((f) => ({ ...f, match_confidence: f.path === victim!.relative_path ? null : f.match_confidence }));
+    expect(withoutConfidence(after.files)).toEqual(withoutConfidence(before.files));
     expect(await sql<{ id: string }>('select id from medical_documents order by id')).toEqual(documents);
+    expect(await sql<{ n: string }>('select count(*) as n from patients')).toEqual(patients);
   });
 
   it('a backend down puts the job back and pauses; the file is not failed for it', async () => {

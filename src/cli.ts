@@ -224,6 +224,22 @@ Examples:
         'pdf-parse (default, needs nothing installed) or pdftotext (poppler-utils, faster)',
       ).choices(['pdf-parse', 'pdftotext']),
     )
+    .addOption(
+      new Option(
+        '--ocr <mode>',
+        'OCR scanned pages: auto (pages without a text layer), off, or force (every page) (env TECSALUD_OCR; default auto)',
+      ).choices(['auto', 'off', 'force']),
+    )
+    .addOption(
+      new Option(
+        '--ocr-engine <engine>',
+        'tesseract.js (default, needs nothing installed) or tesseract (Debian tesseract-ocr and poppler-utils, faster)',
+      ).choices(['tesseract.js', 'tesseract']),
+    )
+    .option(
+      '--ocr-min-confidence <x>',
+      'mean OCR word confidence (0-1) below which an ingested file is flagged low_ocr_confidence (default 0.7)',
+    )
     .option('--collection <name>', 'vector collection (default medical_documents)')
     .option('--force', 're-ingest content that was already ingested, replacing its chunks')
     .option('--dry-run', 'show the parse and match plan; write nothing')

@@ -10,5 +10,8 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // `{ tags: ['slow'] }` marks the few tests that run OCR, a terminal, workers or uploads; a quick run
+    // leaves them out with `--tags-filter='!slow'`.
+    tags: [{ name: 'slow', description: 'OCR, terminal, worker and upload tests: few and small, seconds each' }],
   },
 });

@@ -120,6 +120,7 @@ export async function doctorCommand(options: DoctorOptions): Promise<number> {
 
   checks.push(await checkWritable(options.cwd));
   checks.push(await checkPdftotext());
+  checks.push(...(await checkOcr(config?.ocr.engine ?? 'tesseract.js')));
 
   const healthy = !checks.some((c) => c.status === 'fail');
   if (options.json) {
@@ -169,6 +170,41 @@ async function checkPdftotext(): Promise<DoctorCheck> {
         status: 'warn',
         detail: 'not installed (optional: poppler-utils); pdf-parse is used',
       };
+}
+
+/**
+ * Both OCR engines: the default one (tesseract.js) must have its language data; the native one is
+ * optional, and a failure only when the configuration chooses it.
+ */
+async function checkOcr(configured: string): Promise<DoctorCheck[]> {
+  const { checkNativeOcr } = await import('../adapters/ocr/index.js');
+  const { checkTesseractJs } = await import('../adapters/ocr/tesseract-js-availability.js');
+  const [wasm, native] = await Promise.all([checkTesseractJs(), checkNativeOcr()]);
+  const wasmCheck: DoctorCheck = wasm.available
+    ? {
+        name: 'ocr',
+        status: 'ok',
+        detail: `tesseract.js ${wasm.version} with ${wasm.languages.join(', ')} data from npm packages (no download)`,
+      }
+    : {
+        name: 'ocr',
+        status: configured === 'tesseract.js' ? 'fail' : 'warn',
+        detail: `tesseract.js cannot run: ${wasm.problem}; reinstall the tool (npm ci), or use --ocr-engine tesseract`,
+      };
+  const nativeCheck: DoctorCheck = native.available
+    ? {
+        name: 'tesseract',
+        status: 'ok',
+        detail: `available (${native.version}, ${native.languages.join(', ')}) for --ocr-engine tesseract`,
+      }
+    : {
+        name: 'tesseract',
+        status: configured === 'tesseract' ? 'fail' : 'warn',
+        detail:
+          `not available: needs ${native.missing.join(', ')} (optional: Debian apt-get install ${native.missing.join(' ')}); ` +
+          'tesseract.js is used',
+      };
+  return [wasmCheck, nativeCheck];
 }
 
 function messageOf(error: unknown): string {

@@ -15,6 +15,7 @@ import { withDatabase, type DatabaseOptions } from './shared/database.js';
 import { processIo, writeJson, writeLine, type CommandIo } from './shared/io.js';
 import { currentUser } from './shared/current-user.js';
 import { EXTRACTORS, openPipelineAdapters, type ExtractorName } from './shared/adapters.js';
+import { resolveOcrSettings } from './shared/ocr-settings.js';
 import { loadBackendConfig, type BackendFlags } from '../config/load-config.js';
 import { toFileJson, toSessionJson } from './shared/report-json.js';
 import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
@@ -45,6 +46,12 @@ export interface IngestCommandOptions extends DatabaseOptions, BackendFlags {
   nonInteractive?: boolean;
   /** `pdf-parse` (default) or `pdftotext`. */
   extractor?: string;
+  /** `auto` (default), `off` or `force`. */
+  ocr?: string;
+  /** `tesseract.js` (default) or `tesseract`. */
+  ocrEngine?: string;
+  /** Mean OCR word confidence below which a file is flagged `low_ocr_confidence` (default 0.7). */
+  ocrMinConfidence?: string;
   /** JSON log lines to this file (`-`: stderr). */
   logFile?: string;
   /** No progress or summary output (errors still go to stderr). */
@@ -209,6 +216,8 @@ export async function ingestCommand(raw: IngestCommandOptions): Promise<number> 
   // flags > env > config file > defaults; the database too, so that a config file's db is honoured.
   const backends = await loadBackendConfig(raw);
   raw = { ...raw, db: backends.db };
+  const ocr = resolveOcrSettings(raw, backends.ocr);
+  options.ocrMinConfidence = ocr.minConfidence;
   if (raw.dryRun) {
     const { dryRunIngest } = await import('./ingest-dry-run.js');
     return dryRunIngest(options, raw, io);
@@ -250,6 +259,7 @@ export async function ingestCommand(raw: IngestCommandOptions): Promise<number> 
               timeoutMs: options.timeoutSeconds * 1000,
               extractor: options.extractor,
               workers: Math.min(EXTRACTION_PROCESSES, options.concurrency),
+              ocr,
             });
             const listener: PipelineListener = (event) => {
               if (event.type === 'session_started')

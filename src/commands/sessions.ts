@@ -1,4 +1,4 @@
-import { PROCESSING_TYPES, type BatchUpload, type ProcessingType } from '../db/schema.js';
+import { PROCESSING_TYPES, type BatchFile, type BatchUpload, type ProcessingType } from '../db/schema.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
 import { AuditRepository } from '../db/repositories/audit-repository.js';
 import { DocumentRepository } from '../db/repositories/document-repository.js';
@@ -8,7 +8,7 @@ import { withDatabase, type DatabaseOptions } from './shared/database.js';
 import { loadBackendConfig, type BackendFlags, type BackendConfig } from '../config/load-config.js';
 import { processIo, writeJson, writeLine, type CommandIo } from './shared/io.js';
 import { currentUser } from './shared/current-user.js';
-import { toBatchFileJson, toSessionJson } from './shared/report-json.js';
+import { batchFileFlags, toBatchFileJson, toSessionJson } from './shared/report-json.js';
 import type { OpenDatabase } from '../db/open-database.js';
 
 const PROCESSING_TYPE_INFO: Record<ProcessingType, { label: string; description: string }> = {
@@ -112,14 +112,25 @@ export async function statusCommand(options: StatusOptions): Promise<number> {
   if (options.files) {
     writeLine(io.stdout, '');
     for (const f of files) {
+      const flags = batchFileFlags(f);
       writeLine(
         io.stdout,
         `  ${(f.outcome ?? f.processingStatus).padEnd(22)} ${sanitizeForTerminal(f.relativePath)}` +
-          (f.errorMessage ? `\n  ${''.padEnd(22)} ↳ ${sanitizeForTerminal(f.errorMessage)}` : ''),
+          (flags.length > 0 ? `  ⚑ ${flags.join(', ')}` : '') +
+          (f.errorMessage ? `\n  ${''.padEnd(22)} ↳ ${sanitizeForTerminal(f.errorMessage)}` : '') +
+          (f.ocrEngine ? `\n  ${''.padEnd(22)} ↳ ${describeOcr(f)}` : ''),
       );
     }
   }
   return ExitCode.Success;
+}
+
+function describeOcr(file: BatchFile): string {
+  const pages = `${file.ocrPages ?? 0} page${file.ocrPages === 1 ? '' : 's'}`;
+  const confidence =
+    file.ocrConfidence === null ? 'no words read' : `mean word confidence ${file.ocrConfidence.toFixed(2)}`;
+  const low = file.lowOcrConfidence ? ': low, check the text against the scan' : '';
+  return `OCR (${file.ocrEngine}) read ${pages}, ${confidence}${low}`;
 }
 
 export interface SessionsOptions extends DatabaseOptions {

@@ -2,11 +2,18 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { ExtractionResult } from '../adapters/extraction/types.js';
+import { OCR_DEFAULTS } from '../adapters/ocr/types.js';
 import { parseFilename } from '../core/filename/parse-filename.js';
 import type { ParsedFilename } from '../core/filename/types.js';
 import type { MatchDecision } from '../core/matching/types.js';
 import { checkPdfFile } from '../core/pipeline/check-pdf-file.js';
-import type { FileResult, MatchSummary, PipelineStage, SessionTotals } from '../core/pipeline/events.js';
+import type {
+  FileOcr,
+  FileResult,
+  MatchSummary,
+  PipelineStage,
+  SessionTotals,
+} from '../core/pipeline/events.js';
 import { outcomeKind, processingStatusFor, type FileOutcome } from '../core/pipeline/file-outcome.js';
 import { AuditRepository } from '../db/repositories/audit-repository.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
@@ -15,7 +22,7 @@ import { PatientRepository } from '../db/repositories/patient-repository.js';
 import type { BatchFileUpdate, MatchingStatus, Patient } from '../db/schema.js';
 import type { DiscoveredFile } from './discover-files.js';
 import { FileStageError } from './stage-error.js';
-import { prepareDocument } from './store-document.js';
+import { documentOcrOf, prepareDocument } from './store-document.js';
 import type { GroupCommitter } from './group-committer.js';
 import { matchAgainstRegistry } from './match-against-registry.js';
 import type { IngestDependencies, IngestOptions } from './types.js';
@@ -109,17 +116,27 @@ export class FileProcessor {
       const decision = await timed('match', () => this.match(parsed));
       result.match = summarizeMatch(decision);
 
-      const extraction = await timed('extract', () => this.deps.extractor.extract(file.absolutePath));
+      const extraction = await timed('extract', () => this.extract(file, handOff));
       if (!extraction.ok) {
         result.pages = extraction.pages ?? null;
         throw new FileStageError(EXTRACTION_OUTCOMES[extraction.outcome], extraction.message);
       }
       result.pages = extraction.pages;
+      const ocr = documentOcrOf(extraction.ocr);
+      if (ocr) result.ocr = this.describeOcr(ocr);
 
       known = {
         ...known,
         matchConfidence: decision.confidence,
         matchingDetails: JSON.stringify(decision.matchingDetails),
+        ...(ocr
+          ? {
+              ocrEngine: ocr.engine,
+              ocrPages: ocr.pages,
+              ocrConfidence: ocr.confidence,
+              lowOcrConfidence: result.ocr?.lowConfidence ? 1 : 0,
+            }
+          : {}),
       };
       // A file held for review keeps its text, so that settling the review does not read the PDF again.
       const heldForReview = { ...known, extractedText: extraction.text, pages: extraction.pages };
@@ -162,6 +179,7 @@ export class FileProcessor {
         parsed,
         text: extraction.text,
         pages: extraction.pages,
+        ocr,
         contentSha256: sha,
         processingType: this.options.processingType,
         chunkSize: this.options.chunkSize,
@@ -209,6 +227,32 @@ export class FileProcessor {
       result.message = error.message;
       return this.finish(result, matchingStatus, known, handOff);
     }
+  }
+
+  /**
+   * Extracts the text. A scan waiting for OCR hands its slot over (`handOff`), so that text-layer files
+   * go on meanwhile; Ctrl-C drops it from the OCR queue, and it stays pending for the next run.
+   */
+  private async extract(file: FileToProcess, handOff: () => void): Promise<ExtractionResult> {
+    const signal = this.options.signal;
+    try {
+      return await this.deps.extractor.extract(file.absolutePath, {
+        onWaiting: handOff,
+        ...(signal ? { waitSignal: signal } : {}),
+      });
+    } catch (error) {
+      if (signal?.aborted && error === signal.reason)
+        throw new FileStageError(
+          'interrupted',
+          'stopped while waiting for OCR; run the same command again to finish it',
+        );
+      throw error;
+    }
+  }
+
+  private describeOcr(ocr: { engine: string; pages: number; confidence: number | null }): FileOcr {
+    const threshold = this.options.ocrMinConfidence ?? OCR_DEFAULTS.minConfidence;
+    return { ...ocr, lowConfidence: ocr.confidence !== null && ocr.confidence < threshold };
   }
 
   /** Records a final state other than ingested. */

@@ -6,14 +6,9 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import type { PageRecogniser } from './page-recogniser.js';
+import { TESSERACT_JS_MODEL_FOLDER } from './types.js';
 
 const require = createRequire(import.meta.url);
-
-/**
- * The LSTM-only "best_int" models: what tesseract.js itself would fetch for its default LSTM engine, and a
- * quarter the size of the legacy-plus-LSTM data in the same packages.
- */
-const MODEL_FOLDER = '4.0.0_best_int';
 
 /** Pages are rendered no larger than this on their long side, whatever their size in the PDF. */
 const MAX_SIDE_PX = 7000;
@@ -29,7 +24,7 @@ async function gatherLanguageData(languages: readonly string[]): Promise<string>
   for (const language of languages) {
     const packageDir = path.dirname(require.resolve(`@tesseract.js-data/${language}/package.json`));
     const file = `${language}.traineddata.gz`;
-    await symlink(path.join(packageDir, MODEL_FOLDER, file), path.join(folder, file));
+    await symlink(path.join(packageDir, TESSERACT_JS_MODEL_FOLDER, file), path.join(folder, file));
   }
   return folder;
 }

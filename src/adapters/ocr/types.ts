@@ -15,6 +15,13 @@ export type OcrEngineName = (typeof OCR_ENGINES)[number];
 /** Spanish first (the records' language), English for what Spanish does not read (drug names, lab codes). */
 export const OCR_LANGUAGES = ['spa', 'eng'] as const;
 
+/**
+ * The folder of each @tesseract.js-data package that tesseract.js reads: the LSTM-only "best_int" models,
+ * what tesseract.js itself would fetch for its default LSTM engine, a quarter the size of the
+ * legacy-plus-LSTM data beside them.
+ */
+export const TESSERACT_JS_MODEL_FOLDER = '4.0.0_best_int';
+
 export const OCR_DEFAULTS = {
   mode: 'auto',
   engine: 'tesseract.js',

@@ -5,6 +5,7 @@ import { DEFAULT_COLLECTION, loadBackendConfig, type BackendConfig } from '../..
 import type { OpenDatabase } from '../../db/open-database.js';
 import type { ProcessingType } from '../../db/schema.js';
 import { UsageError } from '../../errors.js';
+import type { OcrSettings } from './ocr-settings.js';
 
 export { DEFAULT_COLLECTION };
 
@@ -39,11 +40,20 @@ export async function openPipelineAdapters(options: {
   extractor?: ExtractorName;
   /** Chunks per call to a remote embedder, gathered across the files in flight. */
   embedBatchSize?: number;
+  /** OCR of pages without a text layer; none when absent (as `--ocr off`). */
+  ocr?: OcrSettings;
 }): Promise<PipelineAdapters> {
   const backends = options.backends ?? (await loadDefaultBackends());
   const collection = options.collection ?? backends.collection;
   const needsVectors = options.processingType !== 'complete';
-  const extractor = await openExtractor(options.extractor ?? 'pdf-parse', options);
+  const textLayer = await openExtractor(options.extractor ?? 'pdf-parse', options);
+  let extractor = textLayer;
+  try {
+    if (options.ocr) extractor = await withOcr(textLayer, options.ocr, options.workers);
+  } catch (error) {
+    await textLayer.close();
+    throw error;
+  }
   let search: SearchAdapters | null = null;
   try {
     search = needsVectors
@@ -92,6 +102,33 @@ async function openExtractor(
   }
   const { createPdfParseExtractor } = await import('../../adapters/extraction/pdf-parse-extractor.js');
   return createPdfParseExtractor({ timeoutMs: options.timeoutMs, workers: options.workers });
+}
+
+/** Wraps the text extractor with OCR (see adapters/ocr); checks first that a native engine is installed. */
+async function withOcr(
+  extractor: TextExtractor,
+  settings: OcrSettings,
+  workers: number | undefined,
+): Promise<TextExtractor> {
+  if (settings.mode === 'off') return extractor;
+  const { createOcrExtractor, checkNativeOcr } = await import('../../adapters/ocr/index.js');
+  if (settings.engine === 'tesseract') {
+    const native = await checkNativeOcr();
+    if (!native.available) {
+      throw new UsageError(
+        `--ocr-engine tesseract needs ${native.missing.join(', ')}, which ${native.missing.length === 1 ? 'is' : 'are'} not installed`,
+        `install ${native.missing.length === 1 ? 'it' : 'them'} (Debian: apt-get install ${native.missing.join(' ')}), or use the default --ocr-engine tesseract.js`,
+      );
+    }
+  }
+  return createOcrExtractor(extractor, {
+    mode: settings.mode,
+    engine: settings.engine,
+    pageTimeoutMs: settings.pageTimeoutMs,
+    fileTimeoutMs: settings.fileTimeoutMs,
+    // Half the text extraction's processes: OCR'd files never take every core from text-layer files.
+    processes: settings.processes ?? Math.max(1, Math.floor((workers ?? 2) / 2)),
+  });
 }
 
 /** The embedder and vector store alone, for `search` and for settling reviews. */

@@ -217,7 +217,7 @@ export async function ingestCommand(raw: IngestCommandOptions): Promise<number> 
   const backends = await loadBackendConfig(raw);
   raw = { ...raw, db: backends.db };
   const ocr = resolveOcrSettings(raw, backends.ocr);
-  options.ocrMinConfidence = ocr.minConfidence;
+  options.ocr = { mode: ocr.mode, engine: ocr.engine, minConfidence: ocr.minConfidence };
   if (raw.dryRun) {
     const { dryRunIngest } = await import('./ingest-dry-run.js');
     return dryRunIngest(options, raw, io);

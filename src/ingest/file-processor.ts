@@ -251,7 +251,7 @@ export class FileProcessor {
   }
 
   private describeOcr(ocr: { engine: string; pages: number; confidence: number | null }): FileOcr {
-    const threshold = this.options.ocrMinConfidence ?? OCR_DEFAULTS.minConfidence;
+    const threshold = this.options.ocr?.minConfidence ?? OCR_DEFAULTS.minConfidence;
     return { ...ocr, lowConfidence: ocr.confidence !== null && ocr.confidence < threshold };
   }
 

@@ -71,6 +71,7 @@ export async function runIngest(
       collection: deps.collection,
       embedder: deps.embedder?.id ?? null,
       extractor: deps.extractor.name,
+      ocr: options.ocr ?? null,
       store_batch_size: storeBatchSize,
     },
   });

@@ -34,10 +34,10 @@ export interface IngestOptions {
   /** Files written together: one vector-store call and one database transaction (default 32). */
   storeBatchSize?: number;
   /**
-   * Mean OCR word confidence (0-1) below which an ingested file is flagged `low_ocr_confidence`;
-   * default 0.7 (OCR_DEFAULTS.minConfidence).
+   * How the extractor OCRs (recorded with the session), and the mean OCR word confidence (0-1) below which
+   * an ingested file is flagged `low_ocr_confidence` (default 0.7, OCR_DEFAULTS.minConfidence).
    */
-  ocrMinConfidence?: number;
+  ocr?: { mode: string; engine: string; minConfidence: number };
   /** Stops taking new files when aborted (Ctrl-C); files in flight finish. */
   signal?: AbortSignal;
   /**

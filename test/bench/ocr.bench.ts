@@ -103,7 +103,7 @@ export async function runOcrBench(options: OcrBenchOptions = {}): Promise<void> 
           .join(' ')}`,
     );
     console.log(
-      `${'engine'.padEnd(14)} ${'seconds'.padStart(8)} ${'pages/s'.padStart(8)} ${'char accuracy'.padStart(14)} ${'worst file'.padStart(10)} ${'expediente read'.padStart(16)} ${'confidence'.padStart(10)}`,
+      `${'engine'.padEnd(14)} ${'seconds'.padStart(8)} ${'pages/s'.padStart(8)} ${'s/page'.padStart(7)} ${'char accuracy'.padStart(14)} ${'worst file'.padStart(10)} ${'expediente read'.padStart(16)} ${'confidence'.padStart(10)}`,
     );
     for (const engine of engines) {
       const extractor = createOcrExtractor(createPdfParseExtractor({ workers: 1 }), {
@@ -139,7 +139,7 @@ export async function runOcrBench(options: OcrBenchOptions = {}): Promise<void> 
         if (result.ok) confidence += result.ocr?.meanConfidence ?? 0;
       });
       console.log(
-        `${engine.padEnd(14)} ${fmt(seconds).padStart(8)} ${fmt(pages / seconds, 2).padStart(8)} ${fmt(1 - errors / length, 3).padStart(14)} ` +
+        `${engine.padEnd(14)} ${fmt(seconds).padStart(8)} ${fmt(pages / seconds, 3).padStart(8)} ${fmt(seconds / pages).padStart(7)} ${fmt(1 - errors / length, 3).padStart(14)} ` +
           `${fmt(worst, 3).padStart(10)} ${`${expedientes}/${truth.length} (${fmt((100 * expedientes) / truth.length, 0)} %)`.padStart(16)} ` +
           `${fmt(confidence / Math.max(1, truth.length - failed), 3).padStart(10)}` +
           (failed > 0 ? `  (${failed} files failed)` : ''),

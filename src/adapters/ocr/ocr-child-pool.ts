@@ -74,11 +74,16 @@ export class OcrChildPool {
 
   /** Stops every child; call once no task runs any more. */
   async close(): Promise<void> {
-    for (const job of this.waiting.splice(0)) job.reject(new Error('the OCR pool is closed'));
+    for (const job of this.waiting.splice(0)) {
+      job.dropWaiting();
+      job.reject(new Error('the OCR pool is closed'));
+    }
     const exits = [...this.children].map(
       (child) =>
         new Promise<void>((resolve) =>
-          child.exitCode !== null ? resolve() : child.once('exit', () => resolve()),
+          child.exitCode !== null || child.signalCode !== null
+            ? resolve()
+            : child.once('exit', () => resolve()),
         ),
     );
     for (const child of this.children) {

@@ -4,7 +4,9 @@
  *
  * Generates clinical PDFs with the fixtures generator, scans them (`--scanned`: 200 dpi grey, light noise
  * and slight skew from a fixed seed, image-only), then OCRs the scans with each engine through the real OCR
- * extractor (its child processes, the ingest's default number of them) and prints, per engine: pages/s,
+ * extractor (its child processes, the ingest's default number of them) and prints, per engine: pages/s
+ * and the child processes' CPU seconds a page (their start-up included; unlike pages/s, it does not depend
+ * on what else the machine is doing),
  * the character accuracy against the original text layer (1 − edit distance ÷ length, whitespace
  * collapsed; summed over every page), the share of files whose header expediente was read exactly, and the
  * mean word confidence. Targets: accuracy ≥ 0.95, expediente ≥ 90 % of files. It asserts nothing.
@@ -45,6 +47,26 @@ async function pageTexts(file: string): Promise<string[]> {
   } finally {
     await parser.destroy();
   }
+}
+
+/**
+ * CPU seconds of this process's child processes so far, their own reaped children included (the native
+ * engine's tesseract and pdftoppm): a rate that does not depend on what else the machine is doing.
+ */
+function childCpuSeconds(): number {
+  let ticks = 0;
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // After the command's ")": state, ppid, …; utime, stime, cutime, cstime are fields 14-17.
+      const fields = fs.readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      if (Number(fields[1]) !== process.pid) continue;
+      ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return ticks / 100; // USER_HZ
 }
 
 function nativeAvailable(): boolean {
@@ -103,7 +125,7 @@ export async function runOcrBench(options: OcrBenchOptions = {}): Promise<void> 
           .join(' ')}`,
     );
     console.log(
-      `${'engine'.padEnd(14)} ${'seconds'.padStart(8)} ${'pages/s'.padStart(8)} ${'s/page'.padStart(7)} ${'char accuracy'.padStart(14)} ${'worst file'.padStart(10)} ${'expediente read'.padStart(16)} ${'confidence'.padStart(10)}`,
+      `${'engine'.padEnd(14)} ${'seconds'.padStart(8)} ${'pages/s'.padStart(8)} ${'s/page'.padStart(7)} ${'CPU s/page'.padStart(10)} ${'char accuracy'.padStart(14)} ${'worst file'.padStart(10)} ${'expediente read'.padStart(16)} ${'confidence'.padStart(10)}`,
     );
     for (const engine of engines) {
       const extractor = createOcrExtractor(createPdfParseExtractor({ workers: 1 }), {
@@ -114,6 +136,7 @@ export async function runOcrBench(options: OcrBenchOptions = {}): Promise<void> 
       const started = performance.now();
       const results = await Promise.all(truth.map((file) => extractor.extract(file.path)));
       const seconds = (performance.now() - started) / 1000;
+      const cpu = childCpuSeconds();
       await extractor.close();
       let errors = 0;
       let length = 0;
@@ -139,7 +162,7 @@ export async function runOcrBench(options: OcrBenchOptions = {}): Promise<void> 
         if (result.ok) confidence += result.ocr?.meanConfidence ?? 0;
       });
       console.log(
-        `${engine.padEnd(14)} ${fmt(seconds).padStart(8)} ${fmt(pages / seconds, 3).padStart(8)} ${fmt(seconds / pages).padStart(7)} ${fmt(1 - errors / length, 3).padStart(14)} ` +
+        `${engine.padEnd(14)} ${fmt(seconds).padStart(8)} ${fmt(pages / seconds, 3).padStart(8)} ${fmt(seconds / pages).padStart(7)} ${fmt(cpu / pages).padStart(10)} ${fmt(1 - errors / length, 3).padStart(14)} ` +
           `${fmt(worst, 3).padStart(10)} ${`${expedientes}/${truth.length} (${fmt((100 * expedientes) / truth.length, 0)} %)`.padStart(16)} ` +
           `${fmt(confidence / Math.max(1, truth.length - failed), 3).padStart(10)}` +
           (failed > 0 ? `  (${failed} files failed)` : ''),

@@ -9,7 +9,7 @@ const COLUMNS = 12;
 /**
  * Specks and smudges on a scan come out as one- or two-character "words" Tesseract itself doubts ("—",
  * "oe", "."): below this confidence such a short word is dropped. Real short words ("a", "de", "10") are
- * read with far more confidence. On generated scans this took character accuracy from 0.89 to 0.93.
+ * read with far more confidence. On a heavily specked generated scan this took accuracy from 0.894 to 0.902.
  */
 const SPECK_CONFIDENCE = 40;
 const SPECK_MAX_CHARACTERS = 2;

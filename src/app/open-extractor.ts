@@ -1,4 +1,5 @@
 import type { TextExtractor } from '../adapters/extraction/types.js';
+import type { OcrSettings } from '../config/ocr-settings.js';
 import { UsageError } from '../errors.js';
 
 export const EXTRACTORS = ['pdf-parse', 'pdftotext'] as const;
@@ -25,3 +26,30 @@ export async function openExtractor(
   return createPdfParseExtractor({ timeoutMs: options.timeoutMs, workers: options.workers });
 }
 
+
+/** Wraps the text extractor with OCR (see adapters/ocr); checks first that a native engine is installed. */
+export async function withOcr(
+  extractor: TextExtractor,
+  settings: OcrSettings,
+  workers: number | undefined,
+): Promise<TextExtractor> {
+  if (settings.mode === 'off') return extractor;
+  const { createOcrExtractor, checkNativeOcr } = await import('../adapters/ocr/index.js');
+  if (settings.engine === 'tesseract') {
+    const native = await checkNativeOcr();
+    if (!native.available) {
+      throw new UsageError(
+        `--ocr-engine tesseract needs ${native.missing.join(', ')}, which ${native.missing.length === 1 ? 'is' : 'are'} not installed`,
+        `install ${native.missing.length === 1 ? 'it' : 'them'} (Debian: apt-get install ${native.missing.join(' ')}), or use the default --ocr-engine tesseract.js`,
+      );
+    }
+  }
+  return createOcrExtractor(extractor, {
+    mode: settings.mode,
+    engine: settings.engine,
+    pageTimeoutMs: settings.pageTimeoutMs,
+    fileTimeoutMs: settings.fileTimeoutMs,
+    // Half the text extraction's processes: OCR'd files never take every core from text-layer files.
+    processes: settings.processes ?? Math.max(1, Math.floor((workers ?? 2) / 2)),
+  });
+}

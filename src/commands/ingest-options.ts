@@ -12,6 +12,8 @@ import {
 } from '../core/pipeline/defaults.js';
 import { parseByteSize } from '../core/pipeline/check-pdf-file.js';
 import { PROCESSING_TYPES } from '../core/pipeline/statuses.js';
+import type { BackendConfig } from '../config/load-config.js';
+import { resolveOcrSettings, type OcrSettings } from '../config/ocr-settings.js';
 import { UsageError } from '../errors.js';
 import type { IngestOptions } from '../ingest/types.js';
 
@@ -34,13 +36,28 @@ export interface IngestFlags {
   reviewThreshold?: string;
   timeout?: string;
   extractor?: string;
+  /** `--ocr auto|off|force` */
+  ocr?: string;
+  /** `--ocr-engine tesseract.js|tesseract` */
+  ocrEngine?: string;
+  /** `--ocr-min-confidence X` */
+  ocrMinConfidence?: string;
+  /** The config file's `ocr` section (flags and the environment come first). */
+  ocrConfig?: BackendConfig['ocr'];
+  /** The environment (TECSALUD_OCR, TECSALUD_OCR_ENGINE); default process.env. */
+  env?: NodeJS.ProcessEnv;
   force?: boolean;
   archiveDir?: string;
   quarantineDir?: string;
   signal?: AbortSignal;
 }
 
-export type ResolvedIngestOptions = IngestOptions & { timeoutSeconds: number; extractor: ExtractorName };
+export type ResolvedIngestOptions = IngestOptions & {
+  timeoutSeconds: number;
+  extractor: ExtractorName;
+  /** How the extractor OCRs pages without a text layer (flags > environment > config file > defaults). */
+  ocrSettings: OcrSettings;
+};
 
 const optionsSchema = z
   .object({
@@ -133,6 +150,7 @@ export function resolveIngestOptions(
     );
   }
   const o = parsed.data;
+  const ocr = resolveOcrSettings({ ...raw, env: raw.env ?? process.env }, raw.ocrConfig);
   return {
     sourceDir: path.resolve(raw.cwd, raw.dir),
     glob: raw.glob,
@@ -150,6 +168,8 @@ export function resolveIngestOptions(
     signal: raw.signal,
     timeoutSeconds: o.timeout,
     extractor: o.extractor,
+    ocrSettings: ocr,
+    ocr: { mode: ocr.mode, engine: ocr.engine, minConfidence: ocr.minConfidence },
     archiveDir: resolveDisposalDir(raw.archiveDir, '--archive-dir', raw),
     quarantineDir: resolveDisposalDir(raw.quarantineDir, '--quarantine-dir', raw),
   };

@@ -2,6 +2,7 @@ import { Command, Option } from '@commander-js/extra-typings';
 import type { IngestSessionResult } from '../app/ingest-session.js';
 import { EXTRACTORS } from '../app/open-extractor.js';
 import { DEFAULT_THRESHOLDS } from '../core/matching/thresholds.js';
+import { OCR_DEFAULTS, OCR_ENGINES, OCR_MODES } from '../core/pipeline/ocr-options.js';
 import { ExitCode } from '../errors.js';
 import { contextOf, finish, type CommandContext } from './context.js';
 import { writeJson, writeLine } from './shared/io.js';
@@ -56,6 +57,22 @@ function ingestOptions(command: Command) {
         'pdf-parse (default, needs nothing installed) or pdftotext (poppler-utils, faster)',
       ).choices(EXTRACTORS),
     )
+    .addOption(
+      new Option(
+        '--ocr <mode>',
+        `OCR scanned pages: auto (pages without a text layer), off, or force (every page) (env TECSALUD_OCR; default ${OCR_DEFAULTS.mode})`,
+      ).choices(OCR_MODES),
+    )
+    .addOption(
+      new Option(
+        '--ocr-engine <engine>',
+        'tesseract.js (default, needs nothing installed) or tesseract (Debian tesseract-ocr and poppler-utils, faster)',
+      ).choices(OCR_ENGINES),
+    )
+    .option(
+      '--ocr-min-confidence <x>',
+      `mean OCR word confidence (0-1) below which an ingested file is flagged low_ocr_confidence (default ${OCR_DEFAULTS.minConfidence})`,
+    )
     .option('--collection <name>', 'vector collection (default medical_documents)')
     .option('--force', 're-ingest content that was already ingested, replacing its chunks')
     .option('--dry-run', 'show the parse and match plan; write nothing')
@@ -74,15 +91,17 @@ function ingestOptions(command: Command) {
         'ingest /srv/drop --type complete --user jlopez --non-interactive --json > report.json',
         'ingest /srv/drop --non-interactive --quiet --log-file /var/log/tecsalud/ingest.log --redact --archive-dir /srv/archive --quarantine-dir /srv/quarantine',
         'ingest ./incoming --dry-run',
+        'ingest /srv/scans --ocr-engine tesseract --ocr-min-confidence 0.8',
+        'ingest /srv/drop --ocr off',
       ) + `\n${EXIT_CODES_HELP}`,
     );
   return addBackendOptions(declared);
 }
 
-/** The flags as commander hands them over; `type` and `extractor` may be any string when called directly. */
+/** The flags as commander hands them over; the ones with choices may be any string when called directly. */
 export type IngestCommandOptions = Partial<
-  Omit<ReturnType<ReturnType<typeof ingestOptions>['opts']>, 'type' | 'extractor'>
-> & { type?: string; extractor?: string };
+  Omit<ReturnType<ReturnType<typeof ingestOptions>['opts']>, 'type' | 'extractor' | 'ocr' | 'ocrEngine'>
+> & { type?: string; extractor?: string; ocr?: string; ocrEngine?: string };
 
 /**
  * `ingest DIR`: one session over the folder (see app/ingest-session), shown by one of three presenters
@@ -91,7 +110,14 @@ export type IngestCommandOptions = Partial<
 export async function ingest(dir: string, options: IngestCommandOptions, context: CommandContext): Promise<number> {
   const { io } = context;
   const { resolveIngestOptions } = await import('./ingest-options.js');
-  const resolved = resolveIngestOptions({ ...options, dir, cwd: context.cwd, signal: context.signal });
+  const resolved = resolveIngestOptions({
+    ...options,
+    dir,
+    cwd: context.cwd,
+    signal: context.signal,
+    env: context.env,
+    ocrConfig: context.config?.ocr,
+  });
   if (options.dryRun) {
     const { planIngest } = await import('../app/plan-ingest.js');
     const plan = await planIngest(context, resolved);

@@ -50,6 +50,8 @@ export interface BackendConfig {
   };
   openai: { apiKey?: string; baseUrl?: string };
   azure: { endpoint?: string; apiKey?: string; deployment?: string; apiVersion?: string };
+  /** The config file's `ocr` section (flags and env are applied by the ingest; see ocr-settings). */
+  ocr: NonNullable<ConfigFile['ocr']>;
   /** Where each top-level choice came from, for `doctor`. */
   sources: Record<
     'db' | 'vectorStore' | 'collection' | 'chromaUrl' | 'embedder' | 'embeddingModel',
@@ -154,6 +156,7 @@ export async function loadBackendConfig(flags: BackendFlags): Promise<BackendCon
       deployment: e('AZURE_OPENAI_DEPLOYMENT') ?? values.azure?.deployment,
       apiVersion: e('AZURE_OPENAI_API_VERSION') ?? e('OPENAI_API_VERSION') ?? values.azure?.apiVersion,
     }),
+    ocr: compact({ ...values.ocr }),
     sources,
   };
 }

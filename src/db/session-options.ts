@@ -19,6 +19,10 @@ export const sessionOptionsSchema = z.object({
   collection: z.string().min(1),
   embedder: z.string().nullable(),
   extractor: z.string(),
+  /** How pages without a text layer were OCR'd; null when the run did not say (an extractor passed in). */
+  ocr: z
+    .object({ mode: z.string(), engine: z.string(), min_confidence: z.number().min(0).max(1) })
+    .nullable(),
   store_batch_size: z.number().int().positive(),
 });
 

@@ -6,7 +6,8 @@ import type { ParsedFilename } from '../core/filename/types.js';
 import type { MatchDecision } from '../core/matching/types.js';
 import { formatPatientName } from '../core/registry/patient-name.js';
 import { checkPdfFile } from '../core/pipeline/check-pdf-file.js';
-import type { MatchSummary, PipelineStage } from '../core/pipeline/events.js';
+import { OCR_DEFAULTS } from '../core/pipeline/ocr-options.js';
+import type { FileOcr, MatchSummary, PipelineStage } from '../core/pipeline/events.js';
 import { processingStatusFor, type FileOutcome } from '../core/pipeline/file-outcome.js';
 import { AuditRepository } from '../db/repositories/audit-repository.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
@@ -15,7 +16,7 @@ import { PatientRepository } from '../db/repositories/patient-repository.js';
 import type { Patient } from '../db/schema.js';
 import type { DiscoveredFile } from './discover-files.js';
 import { FileStageError } from '../documents/stage-error.js';
-import { prepareDocument } from '../documents/store-document.js';
+import { documentOcrOf, prepareDocument, type DocumentOcr } from '../documents/store-document.js';
 import type { GroupCommitter } from './group-committer.js';
 import { matchAgainstRegistry } from '../db/match-against-registry.js';
 import { FileRun, type Settled } from './file-run.js';
@@ -88,11 +89,21 @@ export class FileProcessor {
 
       const decision = await run.timed('match', () => this.match(parsed));
       run.result.match = summarizeMatch(decision);
-      const extraction = await this.extract(run);
+      const extraction = await this.extract(run, handOff);
+      const ocr = documentOcrOf(extraction.ocr);
+      if (ocr) run.result.ocr = this.describeOcr(ocr);
       run.known = {
         ...run.known,
         matchConfidence: decision.confidence,
         matchingDetails: JSON.stringify(decision.matchingDetails),
+        ...(ocr
+          ? {
+              ocrEngine: ocr.engine,
+              ocrPages: ocr.pages,
+              ocrConfidence: ocr.confidence,
+              lowOcrConfidence: run.result.ocr?.lowConfidence ? 1 : 0,
+            }
+          : {}),
       };
       if (decision.decision === 'review') {
         return await this.holdForReview(run, extraction, {
@@ -109,7 +120,7 @@ export class FileProcessor {
             'this batch; held for review',
         }, handOff);
       }
-      return await this.store(run, parsed, decision, resolved, extraction, handOff);
+      return await this.store(run, parsed, decision, resolved, { ...extraction, ocr }, handOff);
     } catch (error) {
       if (!(error instanceof FileStageError)) throw error;
       return this.settle(run, { outcome: error.outcome, message: error.message }, handOff);
@@ -123,14 +134,38 @@ export class FileProcessor {
     return parse.parsed;
   }
 
-  private async extract(run: FileRun): Promise<Extracted> {
-    const extraction = await run.timed('extract', () => this.deps.extractor.extract(run.file.absolutePath));
+  /**
+   * Extracts the text. A scan waiting for OCR hands its slot over (`handOff`), so that text-layer files
+   * go on meanwhile; Ctrl-C drops it from the OCR queue, and it stays pending for the next run.
+   */
+  private async extract(run: FileRun, handOff: () => void): Promise<Extracted> {
+    const signal = this.options.signal;
+    const extraction = await run.timed('extract', async () => {
+      try {
+        return await this.deps.extractor.extract(run.file.absolutePath, {
+          onWaiting: handOff,
+          ...(signal ? { waitSignal: signal } : {}),
+        });
+      } catch (error) {
+        if (signal?.aborted && error === signal.reason)
+          throw new FileStageError(
+            'interrupted',
+            'stopped while waiting for OCR; run the same command again to finish it',
+          );
+        throw error;
+      }
+    });
     if (!extraction.ok) {
       run.result.pages = extraction.pages ?? null;
       throw new FileStageError(EXTRACTION_OUTCOMES[extraction.outcome], extraction.message);
     }
     run.result.pages = extraction.pages;
     return extraction;
+  }
+
+  private describeOcr(ocr: DocumentOcr): FileOcr {
+    const threshold = this.options.ocr?.minConfidence ?? OCR_DEFAULTS.minConfidence;
+    return { ...ocr, lowConfidence: ocr.confidence !== null && ocr.confidence < threshold };
   }
 
   /** A file held for review keeps its text, so that settling the review does not read the PDF again. */
@@ -146,7 +181,7 @@ export class FileProcessor {
     parsed: ParsedFilename,
     decision: MatchDecision,
     resolved: { patient: Patient; created: boolean },
-    extraction: Extracted,
+    extraction: Pick<Extracted, 'text' | 'pages'> & { ocr: DocumentOcr | null },
     handOff: () => void,
   ): Promise<ProcessedFile> {
     const { result, file } = run;
@@ -168,6 +203,7 @@ export class FileProcessor {
       parsed,
       text: extraction.text,
       pages: extraction.pages,
+      ocr: extraction.ocr,
       contentSha256: result.contentSha256!,
       processingType: this.options.processingType,
       chunkSize: this.options.chunkSize,

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --files N --min-pages 1 --max-pages 12 --types both,complete,vectorized]`
+ * `npm run bench [-- --files N --min-pages 1 --max-pages 12 --types both,complete,vectorized --skip-ocr]`
  *
  * Generates a synthetic corpus with the fixtures generator, then measures in one run:
  * - the native reference: poppler's `pdftotext` over the corpus, one process per core (skipped when absent);
@@ -25,6 +25,7 @@ const { values } = parseArgs({
     types: { type: 'string', default: 'both,complete,vectorized' },
     extractor: { type: 'string', default: 'pdf-parse' },
     keep: { type: 'boolean', default: false },
+    'skip-ocr': { type: 'boolean', default: false },
   },
 });
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -225,6 +226,8 @@ if (bothNative?.native) {
 }
 if (!values.keep) fs.rmSync(work, { recursive: true, force: true });
 else console.log(`\nkept: ${work}`);
+// OCR pages/s and accuracy for each engine, on a small corpus of scans of its own (test/bench/ocr.bench.ts).
+if (!values['skip-ocr']) await (await import('./ocr.bench.js')).runOcrBench();
 
 /** Runs a command, returning its stdout and its peak resident memory (from /proc, sampled). */
 function runMeasured(command: string, args: string[]): Promise<{ stdout: string; rssKb: number }> {

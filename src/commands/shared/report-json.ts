@@ -68,6 +68,10 @@ export function toFileJson(file: FileResult) {
     chunks: file.chunks,
     document_id: file.documentId,
     content_sha256: file.contentSha256,
+    ocr: file.ocr
+      ? { engine: file.ocr.engine, pages: file.ocr.pages, confidence: file.ocr.confidence }
+      : null,
+    flags: file.ocr?.lowConfidence ? ['low_ocr_confidence'] : [],
     error: file.message,
   };
 }
@@ -89,8 +93,17 @@ export function toBatchFileJson(file: BatchFile) {
     document_id: file.documentId,
     pages: file.pages,
     chunks: file.chunks,
+    ocr: file.ocrEngine
+      ? { engine: file.ocrEngine, pages: file.ocrPages, confidence: file.ocrConfidence }
+      : null,
+    flags: batchFileFlags(file),
     error: file.errorMessage,
   };
+}
+
+/** Marks for an administrator on a file that is otherwise fine. */
+export function batchFileFlags(file: BatchFile): string[] {
+  return file.lowOcrConfidence ? ['low_ocr_confidence'] : [];
 }
 
 function round(value: number): number {

@@ -20,6 +20,17 @@ export interface MatchSummary {
   candidates: CandidateSummary[];
 }
 
+/** How OCR read a file, when it did. */
+export interface FileOcr {
+  engine: string;
+  /** Pages OCR read. */
+  pages: number;
+  /** Mean word confidence, 0-1 (null when the OCR'd pages had no words). */
+  confidence: number | null;
+  /** Below the session's threshold: ingested, but flagged `low_ocr_confidence` for an administrator. */
+  lowConfidence: boolean;
+}
+
 /** One file's result: what the JSON report lists and what the UIs show. */
 export interface FileResult {
   fileId: string;
@@ -34,6 +45,8 @@ export interface FileResult {
   chunks: number | null;
   documentId: string | null;
   contentSha256: string | null;
+  /** Set when OCR read some of the file's pages. */
+  ocr?: FileOcr | null;
   /** Where drop-folder hygiene moved the file (--archive-dir / --quarantine-dir), if it did. */
   movedTo?: string | null;
   /** Milliseconds spent in each stage, for the benchmark's breakdown. */

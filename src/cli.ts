@@ -221,8 +221,8 @@ Examples:
     .addOption(
       new Option(
         '--extractor <name>',
-        'pdf-parse (default, needs nothing installed) or pdftotext (poppler-utils, faster)',
-      ).choices(['pdf-parse', 'pdftotext']),
+        'pdf-parse (default, needs nothing installed), pdfium (needs nothing installed, faster) or pdftotext (poppler-utils)',
+      ).choices(['pdf-parse', 'pdfium', 'pdftotext']),
     )
     .option('--collection <name>', 'vector collection (default medical_documents)')
     .option('--force', 're-ingest content that was already ingested, replacing its chunks')

@@ -71,7 +71,7 @@ export async function openPipelineAdapters(options: {
   };
 }
 
-export const EXTRACTORS = ['pdf-parse', 'pdftotext'] as const;
+export const EXTRACTORS = ['pdf-parse', 'pdfium', 'pdftotext'] as const;
 export type ExtractorName = (typeof EXTRACTORS)[number];
 
 async function openExtractor(
@@ -89,6 +89,10 @@ async function openExtractor(
       );
     }
     return createPdftotextExtractor({ timeoutMs: options.timeoutMs, concurrency: options.workers });
+  }
+  if (name === 'pdfium') {
+    const { createPdfiumExtractor } = await import('../../adapters/extraction/pdfium-extractor.js');
+    return createPdfiumExtractor({ timeoutMs: options.timeoutMs, workers: options.workers });
   }
   const { createPdfParseExtractor } = await import('../../adapters/extraction/pdf-parse-extractor.js');
   return createPdfParseExtractor({ timeoutMs: options.timeoutMs, workers: options.workers });

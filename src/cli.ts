@@ -221,8 +221,8 @@ Examples:
     .addOption(
       new Option(
         '--extractor <name>',
-        'pdf-parse (default, needs nothing installed), pdfium (needs nothing installed, faster) or pdftotext (poppler-utils)',
-      ).choices(['pdf-parse', 'pdfium', 'pdftotext']),
+        'pdfium (default), pdf-parse (pure JavaScript, slower) or pdftotext (needs poppler-utils)',
+      ).choices(['pdfium', 'pdf-parse', 'pdftotext']),
     )
     .option('--collection <name>', 'vector collection (default medical_documents)')
     .option('--force', 're-ingest content that was already ingested, replacing its chunks')

@@ -14,7 +14,12 @@ import { DEFAULT_STORE_BATCH_SIZE } from '../ingest/types.js';
 import { withDatabase, type DatabaseOptions } from './shared/database.js';
 import { processIo, writeJson, writeLine, type CommandIo } from './shared/io.js';
 import { currentUser } from './shared/current-user.js';
-import { EXTRACTORS, openPipelineAdapters, type ExtractorName } from './shared/adapters.js';
+import {
+  DEFAULT_EXTRACTOR,
+  EXTRACTORS,
+  openPipelineAdapters,
+  type ExtractorName,
+} from './shared/adapters.js';
 import { loadBackendConfig, type BackendFlags } from '../config/load-config.js';
 import { toFileJson, toSessionJson } from './shared/report-json.js';
 import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
@@ -43,7 +48,7 @@ export interface IngestCommandOptions extends DatabaseOptions, BackendFlags {
   dryRun?: boolean;
   json?: boolean;
   nonInteractive?: boolean;
-  /** `pdf-parse` (default) or `pdftotext`. */
+  /** `pdfium` (default), `pdf-parse` or `pdftotext`. */
   extractor?: string;
   /** JSON log lines to this file (`-`: stderr). */
   logFile?: string;
@@ -123,7 +128,7 @@ const optionsSchema = z
       .default(0.6),
     extractor: z
       .enum(EXTRACTORS, { error: () => `--extractor must be one of ${EXTRACTORS.join(', ')}` })
-      .default('pdf-parse'),
+      .default(DEFAULT_EXTRACTOR),
     timeout: z.coerce
       .number({ error: () => '--timeout must be a number of seconds' })
       .positive('--timeout must be a positive number of seconds')

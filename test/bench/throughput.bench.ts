@@ -37,6 +37,31 @@ const BIN = path.join(ROOT, 'bin', 'tecsalud-batch.js');
 const cores = os.availableParallelism();
 const fmt = (n: number, digits = 1) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
+/**
+ * CPU seconds used so far by this process and by its children once reaped, descendants included (Linux
+ * /proc/self/stat; elsewhere 0). On a busy shared machine a run's wall time depends on how much of the CPU
+ * it gets; the CPU it needs does not: with every core busy, wall time ≈ CPU / cores, so CPU ratios tell what
+ * the wall ratios would be on an otherwise idle machine.
+ */
+const clockTicks = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+function cpuSeconds(): number {
+  try {
+    const stat = fs.readFileSync('/proc/self/stat', 'utf8');
+    // Fields after the command name, which is in parentheses: utime, stime, cutime, cstime are 14–17.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0) / clockTicks;
+  } catch {
+    return 0;
+  }
+}
+type Timed = { seconds: number; cpu: number };
+
 if (!fs.existsSync(path.join(ROOT, 'dist', 'main.js'))) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
 const { DEFAULT_EXTRACTOR } = (await import(
   path.join(ROOT, 'dist', 'commands', 'shared', 'adapters.js')
@@ -71,6 +96,7 @@ interface Row {
   extractor: string;
   type: string;
   seconds: number;
+  cpu: number;
   rssMb: number | null;
   stages?: Record<string, number>;
 }
@@ -86,8 +112,9 @@ const hasPdftotext = (() => {
 if (!hasPdftotext) console.log('note: pdftotext (poppler-utils) is not installed: the native reference is skipped.\n');
 
 /** The native reference: pdftotext over the corpus, one process per core. */
-async function measureNative(): Promise<number> {
+async function measureNative(): Promise<Timed> {
   const t0 = performance.now();
+  const c0 = cpuSeconds();
   let next = 0;
   await Promise.all(
     Array.from({ length: cores }, async () => {
@@ -100,15 +127,16 @@ async function measureNative(): Promise<number> {
       }
     }),
   );
-  return (performance.now() - t0) / 1000;
+  return { seconds: (performance.now() - t0) / 1000, cpu: cpuSeconds() - c0 };
 }
 
 /** Bare extraction with the project's pool, from the compiled build (no TypeScript loader in the workers). */
-async function measureBare(engine: string): Promise<{ seconds: number; childRssMb: number }> {
+async function measureBare(engine: string): Promise<Timed & { childRssMb: number }> {
   const extraction = (await import(
     path.join(ROOT, 'dist', 'adapters', 'extraction', 'index.js')
   )) as typeof import('../../src/adapters/extraction/index.js');
   const create = engine === 'pdfium' ? extraction.createPdfiumExtractor : extraction.createPdfParseExtractor;
+  const c0 = cpuSeconds();
   const extractor = create({ workers: cores });
   const sampler = sampleChildren(process.pid);
   const t0 = performance.now();
@@ -125,8 +153,9 @@ async function measureBare(engine: string): Promise<{ seconds: number; childRssM
   const seconds = (performance.now() - t0) / 1000;
   const { childKb } = sampler.stop();
   await extractor.close();
+  const cpu = cpuSeconds() - c0;
   if (extractedPages !== pages) console.log(`warning: bare ${engine} read ${extractedPages} of ${pages} pages`);
-  return { seconds, childRssMb: childKb / 1024 };
+  return { seconds, cpu, childRssMb: childKb / 1024 };
 }
 
 /** End-to-end ingest: the real binary on a fresh database with the registry loaded. */
@@ -137,63 +166,74 @@ async function measureIngest(type: string, extractor: string): Promise<Row> {
   if (extractor !== DEFAULT_EXTRACTOR) args.push('--extractor', extractor);
   const name = `ingest --type ${type}${extractor !== DEFAULT_EXTRACTOR ? ` --extractor ${extractor}` : ''}`;
   const t0 = performance.now();
+  const c0 = cpuSeconds();
   const { stdout, rssKb } = await runMeasured(process.execPath, args);
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = cpuSeconds() - c0;
   const report = JSON.parse(stdout) as { stage_seconds?: Record<string, number>; failed_files: number };
   if (report.failed_files > 0) console.log(`warning: ${name}: ${report.failed_files} files failed`);
-  return { name, extractor, type, seconds, rssMb: rssKb / 1024, stages: report.stage_seconds };
+  return { name, extractor, type, seconds, cpu, rssMb: rssKb / 1024, stages: report.stage_seconds };
 }
 
 // The machine's speed may drift during the several minutes of a run (a shared VM here drifts by a third in
 // an hour), so each ingest run is bracketed by the reference it is compared with: its ratio is taken
 // against the mean of the reference runs just before and just after it.
 const mean = (a: number, b: number) => (a + b) / 2;
+const meanOf = (a: Timed, b: Timed): Timed => ({ seconds: mean(a.seconds, b.seconds), cpu: mean(a.cpu, b.cpu) });
 const ingestRuns = [
   ...values.types.split(',').map((type) => ({ type: type.trim(), extractor: mainExtractor })),
   ...compared.map((extractor) => ({ type: 'both', extractor })),
   ...(hasPdftotext ? [{ type: 'both', extractor: 'pdftotext' }] : []),
 ];
 
-const natives: number[] = [];
-const bares = new Map<string, number[]>();
+const natives: Timed[] = [];
+const bares = new Map<string, Timed[]>();
 const childRss = new Map<string, number>();
-async function bareRun(engine: string): Promise<number> {
-  const { seconds, childRssMb } = await measureBare(engine);
-  bares.set(engine, [...(bares.get(engine) ?? []), seconds]);
+async function bareRun(engine: string): Promise<Timed> {
+  const { seconds, cpu, childRssMb } = await measureBare(engine);
+  bares.set(engine, [...(bares.get(engine) ?? []), { seconds, cpu }]);
   childRss.set(engine, Math.max(childRss.get(engine) ?? 0, childRssMb));
-  return seconds;
+  return { seconds, cpu };
 }
-async function nativeRun(): Promise<number> {
-  const seconds = await measureNative();
-  natives.push(seconds);
-  return seconds;
+async function nativeRun(): Promise<Timed> {
+  const run = await measureNative();
+  natives.push(run);
+  return run;
 }
-const comparisons: { row: Row; bare: number | null; native: number | null }[] = [];
+const comparisons: { row: Row; bare: Timed | null; native: Timed | null }[] = [];
 let lastNative = hasPdftotext ? await nativeRun() : null;
-const lastBare = new Map<string, number>();
+const lastBare = new Map<string, Timed>();
 for (const { type, extractor } of ingestRuns) {
   if (extractor === 'pdftotext') {
     const before = lastNative ?? (await nativeRun());
     const row = await measureIngest(type, extractor);
     lastNative = await nativeRun();
-    comparisons.push({ row, bare: null, native: mean(before, lastNative) });
+    comparisons.push({ row, bare: null, native: meanOf(before, lastNative) });
     continue;
   }
   const before = lastBare.get(extractor) ?? (await bareRun(extractor));
   const row = await measureIngest(type, extractor);
   const after = await bareRun(extractor);
   lastBare.set(extractor, after);
-  comparisons.push({ row, bare: mean(before, after), native: lastNative });
+  comparisons.push({ row, bare: meanOf(before, after), native: lastNative });
 }
 
 const fmtRange = (xs: number[]) =>
   xs.length === 1 ? fmt(xs[0]!, 2) : `${fmt(Math.min(...xs), 2)}–${fmt(Math.max(...xs), 2)}`;
 const fmtMb = (mb: number | null | undefined) => (mb ? `${fmt(mb, 0)} MB` : '—');
-console.log(`${'run'.padEnd(48)} ${'seconds'.padStart(11)} ${'pages/s'.padStart(8)} ${'files/s'.padStart(8)} ${'peak RSS'.padStart(9)} ${'÷ bare'.padStart(7)} ${'÷ pdftotext'.padStart(11)}`);
-const referenceRow = (name: string, runs: number[], rssMb?: number) => {
-  const seconds = mean(Math.min(...runs), Math.max(...runs));
+const ratio = (reference: number | undefined, run: number) =>
+  reference === undefined ? '—' : fmt(reference / run, 2);
+console.log(
+  `${'run'.padEnd(48)} ${'seconds'.padStart(11)} ${'pages/s'.padStart(8)} ${'files/s'.padStart(8)} ${'peak RSS'.padStart(9)} ${'÷ bare'.padStart(7)} ${'÷ pdftotext'.padStart(11)}` +
+    `  ${'CPU s'.padStart(11)} ${'÷ bare'.padStart(7)} ${'÷ pdftotext'.padStart(11)}`,
+);
+const referenceRow = (name: string, runs: Timed[], rssMb?: number) => {
+  const seconds = runs.map((r) => r.seconds);
+  const cpus = runs.map((r) => r.cpu);
+  const middle = mean(Math.min(...seconds), Math.max(...seconds));
   console.log(
-    `${name.padEnd(48)} ${fmtRange(runs).padStart(11)} ${fmt(pages / seconds).padStart(8)} ${fmt(files.length / seconds).padStart(8)} ${fmtMb(rssMb).padStart(9)} ${'—'.padStart(7)} ${'—'.padStart(11)}`,
+    `${name.padEnd(48)} ${fmtRange(seconds).padStart(11)} ${fmt(pages / middle).padStart(8)} ${fmt(files.length / middle).padStart(8)} ${fmtMb(rssMb).padStart(9)} ${'—'.padStart(7)} ${'—'.padStart(11)}` +
+      `  ${fmtRange(cpus).padStart(11)} ${'—'.padStart(7)} ${'—'.padStart(11)}`,
   );
 };
 if (natives.length > 0) referenceRow(`pdftotext ×${cores} processes (${natives.length} runs)`, natives);
@@ -203,11 +243,13 @@ for (const [engine, runs] of bares) {
 for (const { row, bare, native } of comparisons) {
   console.log(
     `${row.name.padEnd(48)} ${fmt(row.seconds, 2).padStart(11)} ${fmt(pages / row.seconds).padStart(8)} ${fmt(files.length / row.seconds).padStart(8)} ` +
-      `${fmtMb(row.rssMb).padStart(9)} ${(bare === null ? '—' : fmt(bare / row.seconds, 2)).padStart(7)} ${(native === null ? '—' : fmt(native / row.seconds, 2)).padStart(11)}`,
+      `${fmtMb(row.rssMb).padStart(9)} ${ratio(bare?.seconds, row.seconds).padStart(7)} ${ratio(native?.seconds, row.seconds).padStart(11)}` +
+      `  ${fmt(row.cpu, 2).padStart(11)} ${ratio(bare?.cpu, row.cpu).padStart(7)} ${ratio(native?.cpu, row.cpu).padStart(11)}`,
   );
 }
 console.log('(ratios: against the mean of the reference runs just before and after each ingest run; peak RSS:');
-console.log(' of the whole ingest process tree, and of one extraction child for a bare run)');
+console.log(' of the whole ingest process tree, and of one extraction child for a bare run; CPU s: the run\'s');
+console.log(' processes together, whose ratios are what the wall-time ratios would be on an otherwise idle machine)');
 console.log('\nstage shares (sum of per-file stage time; stages overlap across files in flight):');
 for (const { row } of comparisons.filter((c) => c.row.stages)) {
   const total = Object.values(row.stages!).reduce((a, b) => a + b, 0);
@@ -219,15 +261,12 @@ for (const { row } of comparisons.filter((c) => c.row.stages)) {
 }
 const both = comparisons.find((c) => c.row.type === 'both' && c.row.extractor === mainExtractor);
 const bothNative = comparisons.find((c) => c.row.extractor === 'pdftotext');
-console.log(`\ntargets on this run (load at the end: ${os.loadavg().map((l) => fmt(l, 2)).join(' ')}):`);
-if (both?.bare) {
-  console.log(`  ingest --type both (${mainExtractor}) ≥ 0.9 × bare ${mainExtractor}: ${fmt(both.bare / both.row.seconds, 2)}`);
-}
-if (both?.native) {
-  console.log(`  ingest --type both (${mainExtractor}) ≥ 0.5 × pdftotext: ${fmt(both.native / both.row.seconds, 2)}`);
-}
+console.log(`\ntargets on this run, by wall time (by CPU time); load at the end: ${os.loadavg().map((l) => fmt(l, 2)).join(' ')}`);
+const both2 = (reference: Timed, row: Row) => `${fmt(reference.seconds / row.seconds, 2)} (${fmt(reference.cpu / row.cpu, 2)})`;
+if (both?.bare) console.log(`  ingest --type both (${mainExtractor}) ≥ 0.9 × bare ${mainExtractor}: ${both2(both.bare, both.row)}`);
+if (both?.native) console.log(`  ingest --type both (${mainExtractor}) ≥ 0.5 × pdftotext: ${both2(both.native, both.row)}`);
 if (bothNative?.native) {
-  console.log(`  ingest --extractor pdftotext ≥ 0.8 × pdftotext: ${fmt(bothNative.native / bothNative.row.seconds, 2)}`);
+  console.log(`  ingest --extractor pdftotext ≥ 0.8 × pdftotext: ${both2(bothNative.native, bothNative.row)}`);
 }
 if (!values.keep) fs.rmSync(work, { recursive: true, force: true });
 else console.log(`\nkept: ${work}`);

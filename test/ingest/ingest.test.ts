@@ -69,7 +69,15 @@ describe('ingest on the committed sample', () => {
       const file = files.get(expected.filename.normalize('NFC')) ?? files.get(expected.filename);
       expect(file, expected.filename).toBeDefined();
       const decision = file!.match?.decision;
-      expect(expected.acceptable, `${expected.filename}: ${decision}`).toContain(decision);
+      // A new patient's later document may be matched against the patient that an earlier file of the same
+      // batch has just created (whether it has depends on how fast the files before it went): one patient.
+      const createdInBatch =
+        decision === 'auto' &&
+        expected.acceptable.includes('new') &&
+        report.files.some(
+          (other) => other.match?.decision === 'new' && other.match.patient_expediente === expected.expediente,
+        );
+      if (!createdInBatch) expect(expected.acceptable, `${expected.filename}: ${decision}`).toContain(decision);
       if (decision === 'auto' || decision === 'new') {
         expect(file!.outcome).toBe('ingested');
         expect(file!.match?.patient_expediente).toBe(expected.expediente);

@@ -185,7 +185,7 @@ async function checkPdftotext(): Promise<DoctorCheck> {
     : {
         name: 'pdftotext',
         status: 'warn',
-        detail: 'not installed (optional: poppler-utils); pdf-parse is used',
+        detail: 'not installed (optional: poppler-utils); the default pdfium is used',
       };
 }
 

@@ -6,7 +6,7 @@ import type { OcrSettings } from '../config/ocr-settings.js';
 import type { OpenDatabase } from '../db/open-database.js';
 import type { ProcessingType } from '../db/schema.js';
 import { UsageError } from '../errors.js';
-import { openExtractor, withOcr, type ExtractorName } from './open-extractor.js';
+import { DEFAULT_EXTRACTOR, openExtractor, withOcr, type ExtractorName } from './open-extractor.js';
 
 export interface PipelineAdapters {
   extractor: TextExtractor;
@@ -35,7 +35,7 @@ export async function openPipelineAdapters(options: {
   collection?: string;
   timeoutMs?: number;
   workers?: number;
-  /** `pdf-parse` (default, needs nothing installed) or `pdftotext` (poppler-utils, faster). */
+  /** `pdfium` (default), `pdf-parse` (both need nothing installed) or `pdftotext` (poppler-utils). */
   extractor?: ExtractorName;
   /** An extractor the caller opened and keeps (a test's stand-in, a worker's): used instead, never closed here. */
   openedExtractor?: TextExtractor;
@@ -86,7 +86,7 @@ async function openOwnExtractor(options: {
   workers?: number;
   ocr?: OcrSettings;
 }): Promise<TextExtractor> {
-  const textLayer = await openExtractor(options.extractor ?? 'pdf-parse', options);
+  const textLayer = await openExtractor(options.extractor ?? DEFAULT_EXTRACTOR, options);
   if (!options.ocr) return textLayer;
   try {
     return await withOcr(textLayer, options.ocr, options.workers);

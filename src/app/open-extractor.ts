@@ -2,8 +2,13 @@ import type { TextExtractor } from '../adapters/extraction/types.js';
 import type { OcrSettings } from '../config/ocr-settings.js';
 import { UsageError } from '../errors.js';
 
-export const EXTRACTORS = ['pdf-parse', 'pdftotext'] as const;
+export const EXTRACTORS = ['pdf-parse', 'pdfium', 'pdftotext'] as const;
 export type ExtractorName = (typeof EXTRACTORS)[number];
+/**
+ * PDFium by measurement (README, Performance): about three times pdf.js's page rate on the bench corpus,
+ * the same text and outcomes, less memory per child, and nothing to install. pdf-parse stays one flag away.
+ */
+export const DEFAULT_EXTRACTOR: ExtractorName = 'pdfium';
 
 /** The text extractor `--extractor` names, with its pool of child processes started. */
 export async function openExtractor(
@@ -17,10 +22,14 @@ export async function openExtractor(
     if (!available) {
       throw new UsageError(
         '--extractor pdftotext needs poppler-utils, which is not installed',
-        'install it (Debian: apt-get install poppler-utils), or use the default --extractor pdf-parse',
+        'install it (Debian: apt-get install poppler-utils), or use the default --extractor pdfium',
       );
     }
     return createPdftotextExtractor({ timeoutMs: options.timeoutMs, concurrency: options.workers });
+  }
+  if (name === 'pdfium') {
+    const { createPdfiumExtractor } = await import('../adapters/extraction/pdfium-extractor.js');
+    return createPdfiumExtractor({ timeoutMs: options.timeoutMs, workers: options.workers });
   }
   const { createPdfParseExtractor } = await import('../adapters/extraction/pdf-parse-extractor.js');
   return createPdfParseExtractor({ timeoutMs: options.timeoutMs, workers: options.workers });

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { currentUser } from '../app/current-user.js';
 import { DEFAULT_CONCURRENCY } from '../app/ingest-defaults.js';
-import { EXTRACTORS, type ExtractorName } from '../app/open-extractor.js';
+import { DEFAULT_EXTRACTOR, EXTRACTORS, type ExtractorName } from '../app/open-extractor.js';
 import {
   DEFAULT_CHUNK_OVERLAP,
   DEFAULT_CHUNK_SIZE,
@@ -110,7 +110,7 @@ const optionsSchema = z
       .default(DEFAULT_THRESHOLDS.review),
     extractor: z
       .enum(EXTRACTORS, { error: () => `--extractor must be one of ${EXTRACTORS.join(', ')}` })
-      .default('pdf-parse'),
+      .default(DEFAULT_EXTRACTOR),
     timeout: z.coerce
       .number({ error: () => '--timeout must be a number of seconds' })
       .positive('--timeout must be a positive number of seconds')

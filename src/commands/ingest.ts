@@ -54,7 +54,7 @@ function ingestOptions(command: Command) {
     .addOption(
       new Option(
         '--extractor <name>',
-        'pdf-parse (default, needs nothing installed) or pdftotext (poppler-utils, faster)',
+        'pdfium (default), pdf-parse (pure JavaScript, slower) or pdftotext (needs poppler-utils)',
       ).choices(EXTRACTORS),
     )
     .addOption(
@@ -92,7 +92,7 @@ function ingestOptions(command: Command) {
         'ingest /srv/drop --non-interactive --quiet --log-file /var/log/tecsalud/ingest.log --redact --archive-dir /srv/archive --quarantine-dir /srv/quarantine',
         'ingest ./incoming --dry-run',
         'ingest /srv/scans --ocr-engine tesseract --ocr-min-confidence 0.8',
-        'ingest /srv/drop --ocr off',
+        'ingest /srv/drop --extractor pdfium --ocr off',
       ) + `\n${EXIT_CODES_HELP}`,
     );
   return addBackendOptions(declared);

@@ -52,6 +52,8 @@ export interface BackendConfig {
   azure: { endpoint?: string; apiKey?: string; deployment?: string; apiVersion?: string };
   /** The config file's `ocr` section (flags and env are applied by the ingest; see ocr-settings). */
   ocr: NonNullable<ConfigFile['ocr']>;
+  /** The config file's `trustContent` (the ingest's `--trust-content` / `--no-trust-content` win). */
+  trustContent?: boolean;
   /** Where each top-level choice came from, for `doctor`. */
   sources: Record<
     'db' | 'vectorStore' | 'collection' | 'chromaUrl' | 'embedder' | 'embeddingModel',
@@ -157,6 +159,7 @@ export async function loadBackendConfig(flags: BackendFlags): Promise<BackendCon
       apiVersion: e('AZURE_OPENAI_API_VERSION') ?? e('OPENAI_API_VERSION') ?? values.azure?.apiVersion,
     }),
     ocr: compact({ ...values.ocr }),
+    ...(values.trustContent === undefined ? {} : { trustContent: values.trustContent }),
     sources,
   };
 }

@@ -10,21 +10,27 @@ import { configOption, dbOption, examples, jsonOption } from './shared/options.j
 
 export function matchCommand(command = new Command('match')) {
   return matchOptions(command).action(async (filenames, options, command) =>
-      finish(command, await matchFilenames(filenames, options, contextOf(command))),
-    );
+    finish(command, await matchFilenames(filenames, options, contextOf(command))),
+  );
 }
 
 /** The command's arguments, options and help, without its action (its handler's types come from here). */
 function matchOptions(command: Command) {
   return command
-    .argument('<filename...>', 'TecSalud filenames, or PDFs on disk (whose text is read and cross-checked too)')
+    .argument(
+      '<filename...>',
+      'TecSalud filenames, or PDFs on disk (whose text is read and cross-checked too)',
+    )
     .addOption(dbOption())
     .addOption(configOption())
     .addOption(jsonOption())
     .option('--auto-threshold <x>', `auto-assign threshold (default ${DEFAULT_THRESHOLDS.auto.toFixed(2)})`)
     .option('--review-threshold <x>', `review threshold (default ${DEFAULT_THRESHOLDS.review.toFixed(2)})`)
-    .option('--no-content', "do not read the PDF: judge the filename alone")
-    .option('--trust-content', 'as ingest --trust-content (default: the config file’s trustContent, else off)')
+    .option('--no-content', 'do not read the PDF: judge the filename alone')
+    .option(
+      '--trust-content',
+      'as ingest --trust-content (default: the config file’s trustContent, else off)',
+    )
     .option('--no-trust-content', 'as ingest --no-trust-content')
     .addHelpText(
       'after',
@@ -48,10 +54,17 @@ export async function matchFilenames(
     auto: parseThreshold(options.autoThreshold, DEFAULT_THRESHOLDS.auto, '--auto-threshold'),
     review: parseThreshold(options.reviewThreshold, DEFAULT_THRESHOLDS.review, '--review-threshold'),
   };
-  if (thresholds.review > thresholds.auto) throw new UsageError('--review-threshold must not be above --auto-threshold');
+  if (thresholds.review > thresholds.auto)
+    throw new UsageError('--review-threshold must not be above --auto-threshold');
   const app = await import('../app/match-filenames.js');
   const results = await app.matchFilenames(
-    { cwd: context.cwd, db: context.db, env: context.env, config: context.config, extractor: context.extractor },
+    {
+      cwd: context.cwd,
+      db: context.db,
+      env: context.env,
+      config: context.config,
+      extractor: context.extractor,
+    },
     filenames,
     {
       thresholds,
@@ -95,8 +108,15 @@ export async function matchFilenames(
         continue;
       }
       const d = r.decision;
-      writeLine(io.stdout, `  decision   ${d.decision.toUpperCase()} (confidence ${d.confidence.toFixed(3)}) — ${d.reason}`);
-      if (d.patient) writeLine(io.stdout, `  patient    ${d.patient.expediente} ${sanitizeForTerminal(formatPatientName(d.patient))}`);
+      writeLine(
+        io.stdout,
+        `  decision   ${d.decision.toUpperCase()} (confidence ${d.confidence.toFixed(3)}) — ${d.reason}`,
+      );
+      if (d.patient)
+        writeLine(
+          io.stdout,
+          `  patient    ${d.patient.expediente} ${sanitizeForTerminal(formatPatientName(d.patient))}`,
+        );
       d.candidates.forEach((c, i) => {
         writeLine(
           io.stdout,

@@ -48,7 +48,7 @@ export async function planIngest(
   try {
     const patients = new PatientRepository(database.db);
     const totalPatients = await patients.count();
-    const discovered = await discoverFiles({ sourceDir: options.sourceDir, glob: options.glob });
+    const { files: discovered } = await discoverFiles({ sourceDir: options.sourceDir, glob: options.glob });
     for (const file of discovered.slice(0, options.maxFiles)) {
       const parse = parseFilename(path.basename(file.relativePath));
       if (!parse.ok) {

@@ -154,6 +154,9 @@ async function printResult(context: CommandContext, options: IngestCommandOption
     const { toFileJson, toSessionJson } = await import('./shared/report-json.js');
     writeJson(io, {
       ...toSessionJson(result.session, result.seconds),
+      resumed: result.resumed,
+      deferred: result.totals.deferred,
+      not_moved_files: result.totals.notMoved,
       pages: result.totals.pages,
       chunks: result.totals.chunks,
       stage_seconds: Object.fromEntries(
@@ -174,16 +177,20 @@ async function printResult(context: CommandContext, options: IngestCommandOption
     );
   }
   if (result.interrupted) {
-    writeLine(io.stderr, 'Interrupted: files not started stay pending; run the same command again to finish them.');
+    writeLine(
+      io.stderr,
+      `Interrupted: files not started stay pending; run the same command again to finish session ${result.session.id.slice(0, 8)}.`,
+    );
   }
 }
 
 export function exitCodeFor(result: {
   interrupted: boolean;
-  totals: { failedFiles: number; reviewRequired: number };
+  totals: { failedFiles: number; reviewRequired: number; notMoved?: number };
 }): number {
   if (result.interrupted) return ExitCode.Interrupted;
-  if (result.totals.failedFiles > 0) return ExitCode.SomeFailed;
+  // A file ingested but left in the drop folder (read-only archive) is a failure of the run's promise.
+  if (result.totals.failedFiles > 0 || (result.totals.notMoved ?? 0) > 0) return ExitCode.SomeFailed;
   if (result.totals.reviewRequired > 0) return ExitCode.ReviewPending;
   return ExitCode.Success;
 }

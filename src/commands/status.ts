@@ -62,7 +62,8 @@ export async function showStatus(
       writeLine(
         io.stdout,
         `  ${(f.outcome ?? f.processingStatus).padEnd(22)} ${sanitizeForTerminal(f.relativePath)}` +
-          (f.errorMessage ? `\n  ${''.padEnd(22)} ↳ ${sanitizeForTerminal(f.errorMessage)}` : ''),
+          (f.errorMessage ? `\n  ${''.padEnd(22)} ↳ ${sanitizeForTerminal(f.errorMessage)}` : '') +
+          (f.moveError ? `\n  ${''.padEnd(22)} ↳ not moved: ${sanitizeForTerminal(f.moveError)}` : ''),
       );
     }
   }

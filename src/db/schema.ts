@@ -64,6 +64,8 @@ export interface BatchUploadsTable {
   createdAt: string;
   startedAt: string | null;
   completedAt: string | null;
+  /** An interrupted session that a later session took over instead of resuming: never resumed. */
+  supersededBy: string | null;
 }
 
 export interface BatchFilesTable {
@@ -92,6 +94,8 @@ export interface BatchFilesTable {
   chunks: number | null;
   /** Text kept while a review is pending, so resolving it does not re-extract the PDF. */
   extractedText: string | null;
+  /** Why the file, its final state recorded, could not be archived or quarantined (null: moved, or not to move). */
+  moveError: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -131,6 +135,19 @@ export interface AuditLogTable {
   details: string | null;
 }
 
+/** A file of a folder that reached a final state, as it was then: unchanged, it is settled without reading it. */
+export interface SettledFilesTable {
+  sourceDir: string;
+  relativePath: string;
+  size: number;
+  mtimeMs: number;
+  contentSha256: string;
+  outcome: string;
+  errorMessage: string | null;
+  batchId: string | null;
+  settledAt: string;
+}
+
 export interface RunLocksTable {
   lockKey: string;
   sourceDir: string;
@@ -149,6 +166,7 @@ export interface Database {
   medicalDocuments: MedicalDocumentsTable;
   auditLog: AuditLogTable;
   runLocks: RunLocksTable;
+  settledFiles: SettledFilesTable;
 }
 
 export type Patient = Selectable<PatientsTable>;
@@ -157,4 +175,5 @@ export type BatchFile = Selectable<BatchFilesTable>;
 export type BatchFileUpdate = Updateable<BatchFilesTable>;
 export type MedicalDocument = Selectable<MedicalDocumentsTable>;
 export type AuditLogEntry = Selectable<AuditLogTable>;
+export type SettledFile = Selectable<SettledFilesTable>;
 export type { Generated };

@@ -59,9 +59,12 @@ export function createLogListener(logger: PipelineLogger, options: LogListenerOp
           chunks: result.chunks,
           document_id: result.documentId,
           message: result.message && options.redact ? redactQuoted(result.message) : result.message,
+          ...(result.movedTo ? { moved_to: options.redact ? '[redacted]' : result.movedTo } : {}),
+          ...(result.moveError ? { move_error: options.redact ? redactPaths(result.moveError) : result.moveError } : {}),
         };
         const kind = outcomeKind(result.outcome);
-        if (kind === 'failed') logger.warn(line, 'file failed');
+        if (result.moveError) logger.warn(line, 'file not moved');
+        else if (kind === 'failed') logger.warn(line, 'file failed');
         else if (kind === 'review') logger.info(line, 'file held for review');
         else logger.info(line, 'file done');
         break;
@@ -81,6 +84,7 @@ export function createLogListener(logger: PipelineLogger, options: LogListenerOp
             review_required: event.totals.reviewRequired,
             duplicates: event.totals.duplicates,
             deferred: event.totals.deferred,
+            not_moved: event.totals.notMoved,
             pages: event.totals.pages,
             chunks: event.totals.chunks,
           },
@@ -91,6 +95,11 @@ export function createLogListener(logger: PipelineLogger, options: LogListenerOp
         break;
     }
   };
+}
+
+/** A move error names the archive folder and the reason, never the file: only an absolute path could carry a name. */
+function redactPaths(message: string): string {
+  return message.replace(/\/\S*\.pdf\b/gi, '[redacted]');
 }
 
 /** Messages quote filenames (which carry patient names) in single quotes. */

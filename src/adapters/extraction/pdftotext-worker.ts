@@ -46,8 +46,9 @@ async function checkFile(path: string): Promise<ExtractionFailure | undefined> {
 
 function runPdftotext(command: string, path: string, timeoutMs: number): Promise<ProcessOutcome> {
   return new Promise((resolve, reject) => {
-    // Plain (not -layout) text, UTF-8, to stdout; pages end with a form feed.
-    const child = spawn(command, ['-enc', 'UTF-8', path, '-'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Plain (not -layout) text, UTF-8, to stdout; pages end with a form feed. In a process group of its
+    // own, so that a Ctrl-C at the terminal does not kill it under the file in flight (see child-process-pool).
+    const child = spawn(command, ['-enc', 'UTF-8', path, '-'], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     running = child;
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];

@@ -69,6 +69,8 @@ export function toFileJson(file: FileResult) {
     document_id: file.documentId,
     content_sha256: file.contentSha256,
     error: file.message,
+    moved_to: file.movedTo ?? null,
+    move_error: file.moveError ?? null,
   };
 }
 
@@ -90,6 +92,7 @@ export function toBatchFileJson(file: BatchFile) {
     pages: file.pages,
     chunks: file.chunks,
     error: file.errorMessage,
+    move_error: file.moveError,
   };
 }
 

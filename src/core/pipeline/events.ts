@@ -36,6 +36,8 @@ export interface FileResult {
   contentSha256: string | null;
   /** Where drop-folder hygiene moved the file (--archive-dir / --quarantine-dir), if it did. */
   movedTo?: string | null;
+  /** Why it could not be moved there (its final state is recorded all the same). */
+  moveError?: string | null;
   /** Milliseconds spent in each stage, for the benchmark's breakdown. */
   stageMs: Partial<Record<PipelineStage, number>>;
 }
@@ -49,6 +51,8 @@ export interface SessionTotals {
   reviewRequired: number;
   duplicates: number;
   deferred: number;
+  /** Files whose final state is recorded but that could not be archived or quarantined. */
+  notMoved: number;
   pages: number;
   chunks: number;
 }
@@ -63,6 +67,7 @@ export function emptyTotals(): SessionTotals {
     reviewRequired: 0,
     duplicates: 0,
     deferred: 0,
+    notMoved: 0,
     pages: 0,
     chunks: 0,
   };

@@ -1,10 +1,12 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { writeCorpus, type CorpusManifest } from '../../fixtures/generator/index.js';
 import { createTempDir } from '../support/databases.js';
-import { runCli, type RunResult } from '../support/cli-binary.js';
+import { BIN, runCli, type RunResult } from '../support/cli-binary.js';
 import { REGISTRY_CSV, SAMPLE_DIR } from '../support/ingest-fixture.js';
 
 /**
@@ -315,4 +317,166 @@ describe('what cannot be read or moved is reported, never skipped', { tags: ['sl
     // One document, whatever the runs did.
     expect(query<{ n: number }>(ws.db, 'select count(*) n from medical_documents')[0]!.n).toBe(1);
   });
+});
+
+describe('Ctrl-C at the terminal', { tags: ['slow'] }, () => {
+  let ws: { dir: string; drop: string; db: string };
+  let manifest: CorpusManifest;
+  beforeAll(async () => {
+    ws = workspace('ctrl-c');
+    manifest = await corpus(ws.drop, 40, 21, path.join(ws.dir, 'registry.csv'));
+    expect(
+      (
+        await runCli(['patients', 'import', path.join(ws.dir, 'registry.csv'), '--db', ws.db], {
+          cwd: ws.dir,
+        })
+      ).code,
+    ).toBe(0);
+  }, 120_000);
+
+  const documents = () => {
+    if (!fs.existsSync(ws.db)) return 0;
+    return query<{ n: number }>(ws.db, 'select count(*) n from medical_documents')[0]!.n;
+  };
+
+  /**
+   * Starts an ingest as a shell starts a foreground job: in a process group of its own, which the terminal's
+   * Ctrl-C signals as a whole (the CLI and its extraction children alike).
+   */
+  function startInTerminal() {
+    const child = spawn(
+      process.execPath,
+      [
+        BIN,
+        'ingest',
+        ws.drop,
+        '--db',
+        ws.db,
+        '--non-interactive',
+        '--json',
+        '--concurrency',
+        '2',
+        '--type',
+        'complete',
+      ],
+      {
+        cwd: ws.dir,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, NO_COLOR: '1' },
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    return {
+      pgid: child.pid!,
+      exited,
+      output: () => ({ stdout, stderr }),
+      ctrlC: () => process.kill(-child.pid!, 'SIGINT'),
+    };
+  }
+
+  async function until(condition: () => boolean, what: string): Promise<void> {
+    const deadline = Date.now() + 90_000;
+    while (!condition()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await sleep(20);
+    }
+  }
+
+  function groupAlive(pgid: number): boolean {
+    try {
+      process.kill(-pgid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  it('lets the files in flight finish, starts no other, records the session interrupted; the next run completes it', async () => {
+    const before = documents();
+    const run = startInTerminal();
+    await until(() => documents() >= before + 3, 'three documents');
+    run.ctrlC();
+    const code = await run.exited;
+    const { stdout, stderr } = run.output();
+    expect(code, stderr).toBe(130);
+    const report = JSON.parse(stdout) as Report;
+    expect(report.status).toBe('interrupted');
+    // No file in flight was failed by the interrupt reaching its extraction process.
+    for (const f of report.files) expect(f.outcome, `${f.path}: ${f.error}`).not.toMatch(/error|failed/);
+    expect(report.processed_files).toBeLessThan(manifest.files.length);
+    const [session] = query<{ id: string; status: string; processed_files: number; total_files: number }>(
+      ws.db,
+      'select id, status, processed_files, total_files from batch_uploads',
+    );
+    expect(session).toMatchObject({
+      id: report.session_id,
+      status: 'interrupted',
+      total_files: manifest.files.length,
+    });
+    const final = query<{ n: number }>(
+      ws.db,
+      "select count(*) n from batch_files where outcome is not null and outcome not in ('deferred', 'interrupted')",
+    )[0]!.n;
+    expect(session!.processed_files).toBe(final);
+    expect(query(ws.db, "select id from batch_files where processing_status = 'processing'")).toEqual([]);
+    await until(() => !groupAlive(run.pgid), 'the extraction processes to end');
+
+    const rerun = await runCli(
+      ['ingest', ws.drop, '--db', ws.db, '--non-interactive', '--json', '--type', 'complete'],
+      {
+        cwd: ws.dir,
+        timeoutMs: 180_000,
+      },
+    );
+    expect([0, 2], rerun.stderr).toContain(rerun.code);
+    const resumed = parse(rerun);
+    expect(resumed).toMatchObject({ session_id: report.session_id, resumed: true, status: 'completed' });
+    expect(resumed.processed_files).toBe(manifest.files.length);
+    expect(resumed.files).toHaveLength(manifest.files.length);
+    expect(query(ws.db, 'select id from batch_uploads')).toHaveLength(1);
+    const reviews = resumed.files.filter((f) => f.outcome === 'review_required').length;
+    expect(documents()).toBe(manifest.files.length - reviews);
+  }, 300_000);
+
+  it('a second Ctrl-C stops at once; nothing is left running, and the next run finishes the session', async () => {
+    fs.rmSync(ws.db, { force: true });
+    expect(
+      (
+        await runCli(['patients', 'import', path.join(ws.dir, 'registry.csv'), '--db', ws.db], {
+          cwd: ws.dir,
+        })
+      ).code,
+    ).toBe(0);
+    const run = startInTerminal();
+    await until(() => documents() >= 2, 'two documents');
+    run.ctrlC();
+    await until(
+      () => run.output().stderr.includes('Press Ctrl-C again'),
+      'the first Ctrl-C to be acknowledged',
+    );
+    run.ctrlC();
+    expect(await run.exited).toBe(130);
+    await until(() => !groupAlive(run.pgid), 'the extraction processes to end');
+
+    const rerun = parse(
+      await runCli(['ingest', ws.drop, '--db', ws.db, '--non-interactive', '--json', '--type', 'complete'], {
+        cwd: ws.dir,
+        timeoutMs: 180_000,
+      }),
+    );
+    expect(rerun).toMatchObject({
+      resumed: true,
+      status: 'completed',
+      processed_files: manifest.files.length,
+    });
+    const sessions = query<{ status: string }>(ws.db, 'select status from batch_uploads');
+    expect(sessions).toEqual([{ status: 'completed' }]);
+    const reviews = rerun.files.filter((f) => f.outcome === 'review_required').length;
+    expect(documents()).toBe(manifest.files.length - reviews);
+  }, 300_000);
 });

@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -479,4 +481,52 @@ describe('Ctrl-C at the terminal', { tags: ['slow'] }, () => {
     const reviews = rerun.files.filter((f) => f.outcome === 'review_required').length;
     expect(documents()).toBe(manifest.files.length - reviews);
   }, 300_000);
+});
+
+describe('a run refused at start', { tags: ['slow'] }, () => {
+  it('leaves no session and no file rows behind: lock held (75), Chroma unreachable (69), a bad option (64)', async () => {
+    const ws = workspace('refused');
+    for (const name of fs.readdirSync(SAMPLE_DIR).slice(0, 3))
+      fs.copyFileSync(path.join(SAMPLE_DIR, name), path.join(ws.drop, name));
+    expect((await runCli(['patients', 'import', REGISTRY_CSV, '--db', ws.db], { cwd: ws.dir })).code).toBe(0);
+    const nothingLeft = () => {
+      expect(query(ws.db, 'select id, status from batch_uploads')).toEqual([]);
+      expect(query(ws.db, 'select id from batch_files')).toEqual([]);
+    };
+    const base = ['ingest', ws.drop, '--db', ws.db, '--non-interactive'];
+
+    // Another run (this test process, alive on this host) holds the folder's lock.
+    const sourceDir = fs.realpathSync(ws.drop);
+    const handle = new Database(ws.db);
+    handle
+      .prepare(
+        'insert into run_locks (lock_key, source_dir, pid, host, session_id, started_at) values (?, ?, ?, ?, null, ?)',
+      )
+      .run(
+        createHash('sha256').update(`tecsalud-batch:${sourceDir}`).digest('hex').slice(0, 32),
+        sourceDir,
+        process.pid,
+        os.hostname(),
+        new Date().toISOString(),
+      );
+    const locked = await runCli(base, { cwd: ws.dir });
+    expect(locked.code, locked.stderr).toBe(75);
+    nothingLeft();
+    handle.prepare('delete from run_locks').run();
+    handle.close();
+
+    const chroma = await runCli([...base, '--vector-store', 'chroma', '--chroma-url', 'http://127.0.0.1:9'], {
+      cwd: ws.dir,
+    });
+    expect(chroma.code, chroma.stderr).toBe(69);
+    nothingLeft();
+
+    const bad = await runCli([...base, '--max-files', 'many'], { cwd: ws.dir });
+    expect(bad.code, bad.stderr).toBe(64);
+    nothingLeft();
+
+    // The folder is still whole for the run that is let through.
+    const ok = await runCli([...base, '--json', '--type', 'complete'], { cwd: ws.dir });
+    expect(parse(ok).total_files).toBe(3);
+  });
 });

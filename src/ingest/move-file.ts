@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { ensurePrivateDir, fileModesFor, type FileModePolicy } from '../private-files.js';
 
 /** The longest file name (one path component) Linux and macOS file-systems take, in bytes. */
 const NAME_MAX_BYTES = 255;
@@ -10,29 +13,51 @@ const NAME_MAX_BYTES = 255;
  * appears at its destination complete or not at all (a hard link is atomic and fails when the
  * name exists), and a taken name gets a ` (2)`, ` (3)`… suffix, the name shortened when the suffix would
  * make it too long. Across file-systems it copies to a temporary name in the destination folder first.
+ * Returns the final path.
+ *
  * The destination never leaves `targetRoot`: a relative path that climbs out, or a folder inside it that
- * is a link to elsewhere, is refused. Returns the final path.
+ * is a link to elsewhere, is refused before any folder is created.
+ *
+ * The moved file and the folders created for it are owner-only (`fileMode` 'group': group-readable too),
+ * whatever the drop folder's modes and the umask: the archive holds every patient's PDFs.
  */
 export async function moveWithoutOverwrite(
   source: string,
   targetRoot: string,
   relativePath: string,
+  fileMode?: FileModePolicy,
 ): Promise<string> {
   const root = path.resolve(targetRoot);
   const wanted = path.resolve(root, relativePath);
   if (!isInside(wanted, root)) throw new Error(`'${relativePath}' would leave ${root}`);
-  await fs.mkdir(path.dirname(wanted), { recursive: true });
-  // Links inside the archive must not carry the file elsewhere either.
-  const [realRoot, realDir] = await Promise.all([fs.realpath(root), fs.realpath(path.dirname(wanted))]);
-  if (realDir !== realRoot && !isInside(realDir, realRoot)) {
-    throw new Error(`'${path.dirname(relativePath)}' inside ${root} leads to ${realDir}, outside it`);
+  await ensurePrivateDir(root, fileMode);
+  const realRoot = await fs.realpath(root);
+  // Links inside the archive must not carry the file (or the folders made for it) elsewhere either.
+  const existing = await deepestExisting(path.dirname(wanted));
+  const realExisting = await fs.realpath(existing);
+  if (realExisting !== realRoot && !isInside(realExisting, realRoot)) {
+    throw new Error(`'${path.relative(root, existing)}' inside ${root} leads to ${realExisting}, outside it`);
   }
-  const dir = path.join(realRoot, path.relative(realRoot, realDir));
+  const dir = path.join(realExisting, path.relative(existing, path.dirname(wanted)));
+  await ensurePrivateDir(dir, fileMode);
+  const mode = fileModesFor(fileMode).file;
+  // A hard link shares the file's mode: set it before the file appears in the archive. A file this user
+  // does not own cannot be chmod-ed (nor, often, hard-linked): it is copied into a file of its own instead.
+  // A symlink (kept when its target is inside the drop folder) moves as the link it is: chmod would follow it.
+  const link =
+    (await fs.lstat(source)).isSymbolicLink() ||
+    (await fs.chmod(source, mode).then(
+      () => true,
+      (error: NodeJS.ErrnoException) => {
+        if (error.code === 'EPERM') return false;
+        throw error;
+      },
+    ));
   const { name, ext } = path.parse(wanted);
   for (let n = 1; n < 1000; n++) {
     const target = path.join(dir, n === 1 ? fitName(name, '', ext) : fitName(name, ` (${n})`, ext));
     try {
-      await linkOrCopy(source, target);
+      await linkOrCopy(source, target, { link, mode });
       await fs.unlink(source);
       return target;
     } catch (error) {
@@ -46,6 +71,21 @@ function isInside(candidate: string, root: string): boolean {
   return candidate.startsWith(root + path.sep);
 }
 
+/** `dir` or its nearest ancestor that exists. */
+async function deepestExisting(dir: string): Promise<string> {
+  let current = dir;
+  for (;;) {
+    try {
+      await fs.lstat(current);
+      return current;
+    } catch (error) {
+      const parent = path.dirname(current);
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || parent === current) throw error;
+      current = parent;
+    }
+  }
+}
+
 /** `stem + suffix + ext`, the stem cut (on a character boundary) so that the whole fits NAME_MAX_BYTES. */
 function fitName(stem: string, suffix: string, ext: string): string {
   const room = NAME_MAX_BYTES - Buffer.byteLength(suffix + ext);
@@ -54,18 +94,34 @@ function fitName(stem: string, suffix: string, ext: string): string {
   return cut + suffix + ext;
 }
 
-async function linkOrCopy(source: string, target: string): Promise<void> {
-  try {
-    await fs.link(source, target);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
-    // A short temporary name: the file's own may already be as long as the file-system allows.
-    const temporary = path.join(path.dirname(target), `.tecsalud-${process.pid}-${randomBytes(4).toString('hex')}.partial`);
-    await fs.copyFile(source, temporary, fs.constants.COPYFILE_EXCL);
+/** Links `source` as `target`, or copies it when it may not be linked (not ours) or cannot (another file-system). */
+async function linkOrCopy(
+  source: string,
+  target: string,
+  options: { link: boolean; mode: number },
+): Promise<void> {
+  if (options.link) {
     try {
-      await fs.link(temporary, target);
-    } finally {
-      await fs.unlink(temporary).catch(() => undefined);
+      await fs.link(source, target);
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
     }
+  }
+  // A short temporary name: the file's own may already be as long as the file-system allows.
+  const temporary = path.join(
+    path.dirname(target),
+    `.tecsalud-${process.pid}-${randomBytes(4).toString('hex')}.partial`,
+  );
+  try {
+    // Written with its final mode from the first byte: no moment where others can read a partial copy.
+    await pipeline(
+      createReadStream(source),
+      createWriteStream(temporary, { flags: 'wx', mode: options.mode }),
+    );
+    await fs.chmod(temporary, options.mode);
+    await fs.link(temporary, target);
+  } finally {
+    await fs.unlink(temporary).catch(() => undefined);
   }
 }

@@ -456,7 +456,7 @@ async function disposeOf(
   if (!targetRoot || file.outsideSource) return;
   const flag = disposal === 'archive' ? '--archive-dir' : '--quarantine-dir';
   try {
-    result.movedTo = await moveWithoutOverwrite(file.absolutePath, targetRoot, file.relativePath);
+    result.movedTo = await moveWithoutOverwrite(file.absolutePath, targetRoot, file.relativePath, options.fileMode);
     // The path is free again: what was remembered of the file there no longer applies.
     await new SettledFileRepository(deps.database.db).forget(sourceDir, [file.relativePath]);
     await audit.record({

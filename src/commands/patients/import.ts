@@ -61,6 +61,7 @@ export async function importPatients(
     file,
     db: context.db,
     cwd: context.cwd,
+    fileMode: context.config?.fileMode,
     user: options.user,
     batchSize: options.batchSize,
     encoding: options.encoding,

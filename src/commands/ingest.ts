@@ -22,7 +22,10 @@ function ingestOptions(command: Command) {
     )
     .argument('<dir>', 'folder with the PDFs')
     .addOption(
-      new Option('--type <type>', 'processing type: vectorized (vectors only), complete (full text only) or both')
+      new Option(
+        '--type <type>',
+        'processing type: vectorized (vectors only), complete (full text only) or both',
+      )
         .choices(['vectorized', 'complete', 'both'] as const)
         .default('both' as const),
     )
@@ -33,7 +36,10 @@ function ingestOptions(command: Command) {
       'files in flight at once; extraction runs in min(n, cores, 10) processes (default: 2 × min(cores, 10))',
     )
     .option('--max-file-size <size>', 'largest file accepted, e.g. 10MB (default 10MB)')
-    .option('--max-files <n>', 'most files per session; the rest wait for the next run (default 1000)')
+    .option(
+      '--max-files <n>',
+      'most files that need work per run (done, duplicate or waiting-for-review files do not count); the rest wait for the next run (default 1000)',
+    )
     .option('--chunk-size <chars>', 'characters per chunk (default 1000)')
     .option('--chunk-overlap <chars>', 'characters shared by consecutive chunks (default 200)')
     .option('--embed-batch-size <n>', 'chunks per embedder call (default 256)')
@@ -60,11 +66,20 @@ function ingestOptions(command: Command) {
     .option('--force', 're-ingest content that was already ingested, replacing its chunks')
     .option('--dry-run', 'show the parse and match plan; write nothing')
     .option('--non-interactive', 'never prompt: reviews stay pending for `tecsalud-batch review`')
-    .option('--log-file <path>', "structured JSON logs (pino), owner-only, reopened on SIGHUP; '-' for stderr")
+    .option(
+      '--log-file <path>',
+      "structured JSON logs (pino), owner-only, reopened on SIGHUP; '-' for stderr",
+    )
     .option('--quiet', 'no progress or summary output (errors still go to stderr)')
-    .option('--redact', 'keep patient names out of the log (the default: expediente and content hash identify files)')
+    .option(
+      '--redact',
+      'keep patient names out of the log (the default: expediente and content hash identify files)',
+    )
     .option('--no-redact', 'let the log name files and patients (for a log only its readers may see)')
-    .option('--archive-dir <dir>', 'move each ingested (or already ingested) file here, keeping its relative path')
+    .option(
+      '--archive-dir <dir>',
+      'move each ingested (or already ingested) file here, keeping its relative path',
+    )
     .option('--quarantine-dir <dir>', 'move each file that failed validation here, keeping its relative path')
     .addOption(dbOption())
     .addOption(jsonOption())
@@ -89,7 +104,11 @@ export type IngestCommandOptions = Partial<
  * `ingest DIR`: one session over the folder (see app/ingest-session), shown by one of three presenters
  * (Ink dashboard, progress bar, plain lines) and logged; then the JSON report or the summary.
  */
-export async function ingest(dir: string, options: IngestCommandOptions, context: CommandContext): Promise<number> {
+export async function ingest(
+  dir: string,
+  options: IngestCommandOptions,
+  context: CommandContext,
+): Promise<number> {
   const { io } = context;
   const { resolveIngestOptions } = await import('./ingest-options.js');
   const resolved = resolveIngestOptions({ ...options, dir, cwd: context.cwd, signal: context.signal });
@@ -151,11 +170,17 @@ export async function ingest(dir: string, options: IngestCommandOptions, context
   }
   await printResult(context, options, result);
   return exitCodeFor(
-    result.reviewed ? { ...result, totals: { ...result.totals, reviewRequired: result.reviewed.stillPending } } : result,
+    result.reviewed
+      ? { ...result, totals: { ...result.totals, reviewRequired: result.reviewed.stillPending } }
+      : result,
   );
 }
 
-async function printResult(context: CommandContext, options: IngestCommandOptions, result: IngestSessionResult) {
+async function printResult(
+  context: CommandContext,
+  options: IngestCommandOptions,
+  result: IngestSessionResult,
+) {
   const { io } = context;
   if (options.json) {
     const { toFileJson, toSessionJson } = await import('./shared/report-json.js');
@@ -167,7 +192,10 @@ async function printResult(context: CommandContext, options: IngestCommandOption
       pages: result.totals.pages,
       chunks: result.totals.chunks,
       stage_seconds: Object.fromEntries(
-        Object.entries(result.stageSeconds).map(([stage, seconds]) => [stage, Math.round(seconds * 1000) / 1000]),
+        Object.entries(result.stageSeconds).map(([stage, seconds]) => [
+          stage,
+          Math.round(seconds * 1000) / 1000,
+        ]),
       ),
       files: result.files.map(toFileJson),
     });

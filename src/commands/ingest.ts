@@ -22,10 +22,7 @@ function ingestOptions(command: Command) {
     )
     .argument('<dir>', 'folder with the PDFs')
     .addOption(
-      new Option(
-        '--type <type>',
-        'processing type: vectorized (vectors only), complete (full text only) or both',
-      )
+      new Option('--type <type>', 'processing type: vectorized (vectors only), complete (full text only) or both')
         .choices(['vectorized', 'complete', 'both'] as const)
         .default('both' as const),
     )
@@ -38,7 +35,7 @@ function ingestOptions(command: Command) {
     .option('--max-file-size <size>', 'largest file accepted, e.g. 10MB (default 10MB)')
     .option(
       '--max-files <n>',
-      'most files that need work per run (done, duplicate or waiting-for-review files do not count); the rest wait for the next run (default 1000)',
+      'most files that need work per run (files done, duplicates, files waiting for review do not count); the rest wait for the next run (default 1000)',
     )
     .option('--chunk-size <chars>', 'characters per chunk (default 1000)')
     .option('--chunk-overlap <chars>', 'characters shared by consecutive chunks (default 200)')
@@ -66,20 +63,11 @@ function ingestOptions(command: Command) {
     .option('--force', 're-ingest content that was already ingested, replacing its chunks')
     .option('--dry-run', 'show the parse and match plan; write nothing')
     .option('--non-interactive', 'never prompt: reviews stay pending for `tecsalud-batch review`')
-    .option(
-      '--log-file <path>',
-      "structured JSON logs (pino), owner-only, reopened on SIGHUP; '-' for stderr",
-    )
+    .option('--log-file <path>', "structured JSON logs (pino), owner-only, reopened on SIGHUP; '-' for stderr")
     .option('--quiet', 'no progress or summary output (errors still go to stderr)')
-    .option(
-      '--redact',
-      'keep patient names out of the log (the default: expediente and content hash identify files)',
-    )
+    .option('--redact', 'keep patient names out of the log (the default: expediente and content hash identify files)')
     .option('--no-redact', 'let the log name files and patients (for a log only its readers may see)')
-    .option(
-      '--archive-dir <dir>',
-      'move each ingested (or already ingested) file here, keeping its relative path',
-    )
+    .option('--archive-dir <dir>', 'move each ingested (or already ingested) file here, keeping its relative path')
     .option('--quarantine-dir <dir>', 'move each file that failed validation here, keeping its relative path')
     .addOption(dbOption())
     .addOption(jsonOption())
@@ -104,11 +92,7 @@ export type IngestCommandOptions = Partial<
  * `ingest DIR`: one session over the folder (see app/ingest-session), shown by one of three presenters
  * (Ink dashboard, progress bar, plain lines) and logged; then the JSON report or the summary.
  */
-export async function ingest(
-  dir: string,
-  options: IngestCommandOptions,
-  context: CommandContext,
-): Promise<number> {
+export async function ingest(dir: string, options: IngestCommandOptions, context: CommandContext): Promise<number> {
   const { io } = context;
   const { resolveIngestOptions } = await import('./ingest-options.js');
   const resolved = resolveIngestOptions({ ...options, dir, cwd: context.cwd, signal: context.signal });
@@ -170,17 +154,11 @@ export async function ingest(
   }
   await printResult(context, options, result);
   return exitCodeFor(
-    result.reviewed
-      ? { ...result, totals: { ...result.totals, reviewRequired: result.reviewed.stillPending } }
-      : result,
+    result.reviewed ? { ...result, totals: { ...result.totals, reviewRequired: result.reviewed.stillPending } } : result,
   );
 }
 
-async function printResult(
-  context: CommandContext,
-  options: IngestCommandOptions,
-  result: IngestSessionResult,
-) {
+async function printResult(context: CommandContext, options: IngestCommandOptions, result: IngestSessionResult) {
   const { io } = context;
   if (options.json) {
     const { toFileJson, toSessionJson } = await import('./shared/report-json.js');
@@ -192,10 +170,7 @@ async function printResult(
       pages: result.totals.pages,
       chunks: result.totals.chunks,
       stage_seconds: Object.fromEntries(
-        Object.entries(result.stageSeconds).map(([stage, seconds]) => [
-          stage,
-          Math.round(seconds * 1000) / 1000,
-        ]),
+        Object.entries(result.stageSeconds).map(([stage, seconds]) => [stage, Math.round(seconds * 1000) / 1000]),
       ),
       files: result.files.map(toFileJson),
     });

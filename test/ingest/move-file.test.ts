@@ -70,35 +70,29 @@ describe('moveWithoutOverwrite', () => {
     expect(modes).toEqual([0o700, 0o700, 0o700, 0o600]);
     const grouped = path.join(root, 'drop', 'g.pdf');
     fs.writeFileSync(grouped, '%PDF-');
-    expect(fs.statSync(await moveWithoutOverwrite(grouped, archive, 'g.pdf', 'group')).mode & 0o777).toBe(
-      0o640,
-    );
+    expect(fs.statSync(await moveWithoutOverwrite(grouped, archive, 'g.pdf', 'group')).mode & 0o777).toBe(0o640);
   });
 
-  const otherFileSystem =
-    fs.existsSync('/dev/shm') && fs.statSync('/dev/shm').dev !== fs.statSync(os.tmpdir()).dev;
-  it.runIf(otherFileSystem)(
-    'copies across file-systems into an owner-only file, leaving no partial copy',
-    async () => {
-      const drop = fs.mkdtempSync('/dev/shm/tecsalud-drop-');
-      try {
-        const source = path.join(drop, 'f.pdf');
-        fs.writeFileSync(source, '%PDF- across');
-        fs.chmodSync(source, 0o644);
-        const moved = await moveWithoutOverwrite(source, path.join(root, 'archive'), 'f.pdf');
-        expect(fs.statSync(moved).mode & 0o777).toBe(0o600);
-        expect(fs.readFileSync(moved, 'utf8')).toBe('%PDF- across');
-        expect(fs.readdirSync(path.join(root, 'archive'))).toEqual(['f.pdf']);
-        expect(fs.existsSync(source)).toBe(false);
-      } finally {
-        fs.rmSync(drop, { recursive: true, force: true });
-      }
-    },
-  );
+  const otherFileSystem = fs.existsSync('/dev/shm') && fs.statSync('/dev/shm').dev !== fs.statSync(os.tmpdir()).dev;
+  it.runIf(otherFileSystem)('copies across file-systems into an owner-only file, leaving no partial copy', async () => {
+    const drop = fs.mkdtempSync('/dev/shm/tecsalud-drop-');
+    try {
+      const source = path.join(drop, 'f.pdf');
+      fs.writeFileSync(source, '%PDF- across');
+      fs.chmodSync(source, 0o644);
+      const moved = await moveWithoutOverwrite(source, path.join(root, 'archive'), 'f.pdf');
+      expect(fs.statSync(moved).mode & 0o777).toBe(0o600);
+      expect(fs.readFileSync(moved, 'utf8')).toBe('%PDF- across');
+      expect(fs.readdirSync(path.join(root, 'archive'))).toEqual(['f.pdf']);
+      expect(fs.existsSync(source)).toBe(false);
+    } finally {
+      fs.rmSync(drop, { recursive: true, force: true });
+    }
+  });
 
   // Only root can make a file another account owns; the move then runs as the user nobody.
   it.runIf(process.getuid?.() === 0)(
-    'copies a file it does not own (it can neither chmod nor safely link it) into one of its own',
+    "copies a file it does not own (it can neither chmod nor safely link it) into one of its own",
     { tags: ['slow'] },
     () => {
       fs.chmodSync(root, 0o755);
@@ -111,13 +105,9 @@ describe('moveWithoutOverwrite', () => {
       fs.mkdirSync(archive, { mode: 0o777 });
       fs.chmodSync(archive, 0o777);
       const script = `import(${JSON.stringify(path.join(REPO_ROOT, 'dist/ingest/move-file.js'))}).then((m) => m.moveWithoutOverwrite(${JSON.stringify(source)}, ${JSON.stringify(archive)}, 'f.pdf')).then((p) => console.log(p))`;
-      const moved = execFileSync(
-        'setpriv',
-        ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '-e', script],
-        {
-          encoding: 'utf8',
-        },
-      ).trim();
+      const moved = execFileSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '-e', script], {
+        encoding: 'utf8',
+      }).trim();
       const stat = fs.statSync(moved);
       expect([stat.uid, stat.mode & 0o777]).toEqual([65534, 0o600]);
       expect(fs.readFileSync(moved, 'utf8')).toBe('%PDF- theirs');

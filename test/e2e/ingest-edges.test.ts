@@ -295,12 +295,24 @@ describe('what cannot be read or moved is reported, never skipped', { tags: ['sl
       archive,
     ];
 
-    const first = await runCli(args, { cwd: ws.dir, wrapper: NO_DAC_OVERRIDE });
+    const log = path.join(ws.dir, 'ingest.log');
+    const first = await runCli([...args, '--log-file', log], { cwd: ws.dir, wrapper: NO_DAC_OVERRIDE });
     expect(first.code, first.stderr).toBe(3);
     expect(first.stdout).toMatch(/1 file recorded but not archived or quarantined: still in the drop folder/);
     expect(fs.existsSync(path.join(ws.drop, LAB))).toBe(true);
     const sessions = query<{ id: string }>(ws.db, 'select id from batch_uploads');
     expect(sessions).toHaveLength(1);
+    // The log says it as a warning, and names no patient (redacted by default).
+    const lines = fs
+      .readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const notMoved = lines.filter((line) => line.msg === 'file not moved');
+    expect(notMoved).toHaveLength(1);
+    expect(notMoved[0]).toMatchObject({ outcome: 'ingested', expediente: '3000768077' });
+    expect(String(notMoved[0]!.move_error)).toMatch(/--archive-dir .*permission denied/);
+    expect(fs.readFileSync(log, 'utf8')).not.toMatch(/HUERTA|GABRIELA/);
     const status = await runCli(['status', sessions[0]!.id, '--files', '--db', ws.db], { cwd: ws.dir });
     expect(status.stdout).toContain(`ingested`);
     expect(status.stdout).toMatch(/not moved: .*permission denied/);

@@ -135,6 +135,17 @@ describe('a --max-files backlog', { tags: ['slow'] }, () => {
       for (const f of report.files)
         if (f.outcome === 'already_pending_review') expect(reviews).toContain(f.path);
       for (const f of work) if (f.outcome === 'review_required') reviews.add(f.path);
+      if (run === 1) {
+        // The plan agrees with the run: the files settled so far take no place in its window either.
+        const plan = await runCli(
+          ['ingest', ws.drop, '--db', ws.db, '--dry-run', '--json', '--max-files', '60'],
+          { cwd: ws.dir },
+        );
+        const planned = JSON.parse(plan.stdout) as { counts: { settled: number }; files: { path: string }[] };
+        expect(planned.counts.settled).toBe(60);
+        expect(planned.files).toHaveLength(60);
+        for (const f of planned.files) expect(workedOn.has(f.path), f.path).toBe(false);
+      }
     }
     expect(deferredAfter).toEqual([140, 80, 20, 0]);
     expect(workedOn.size).toBe(total);

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import type { Kysely } from 'kysely';
 import type { TextExtractor } from '../adapters/extraction/types.js';
 import type { BackendConfig } from '../config/load-config.js';
+import type { OcrSettings } from '../config/ocr-settings.js';
 import { DEFAULT_JOB_TIMEOUT_SECONDS } from '../core/queue/defaults.js';
 import { migrationsUnknownHere } from '../db/migration-state.js';
 import { migrateToLatest } from '../db/open-database.js';
@@ -13,7 +14,7 @@ import type { OpenSessionAdapters } from '../queue/session-work.js';
 import type { WorkerListener } from '../queue/worker-events.js';
 import { EXTRACTION_PROCESSES } from './ingest-defaults.js';
 import { openPipelineAdapters } from './open-backends.js';
-import { openExtractor, type ExtractorName } from './open-extractor.js';
+import { openExtractor, withOcr, type ExtractorName } from './open-extractor.js';
 import { openRegistry, type RegistryLocation } from './open-registry.js';
 import { requirePostgres } from './queue-database.js';
 
@@ -30,6 +31,8 @@ export interface WorkerRunOptions {
   extractor: ExtractorName;
   /** Per-file text-extraction limit. */
   timeoutSeconds: number;
+  /** OCR of pages without a text layer (the worker's configuration, as `ingest` resolves it); none when absent. */
+  ocr?: OcrSettings;
   /** Aborted (SIGTERM, Ctrl-C): finish the jobs in flight, take no more. */
   signal?: AbortSignal;
 }
@@ -73,12 +76,18 @@ export async function runWorker(
       );
     }
     await migrateToLatest(raw, 'postgres');
-    extractor =
-      hooks.extractor ??
-      (await openExtractor(options.extractor, {
-        timeoutMs: options.timeoutSeconds * 1000,
-        workers: Math.min(EXTRACTION_PROCESSES, options.concurrency),
-      }));
+    if (hooks.extractor) {
+      extractor = hooks.extractor;
+    } else {
+      const workers = Math.min(EXTRACTION_PROCESSES, options.concurrency);
+      const textLayer = await openExtractor(options.extractor, { timeoutMs: options.timeoutSeconds * 1000, workers });
+      try {
+        extractor = options.ocr ? await withOcr(textLayer, options.ocr, workers) : textLayer;
+      } catch (error) {
+        await textLayer.close();
+        throw error;
+      }
+    }
     queue = await JobQueue.open(database, {
       ...backends.queue,
       supervise: true,

@@ -1,7 +1,8 @@
 import { Command, Option } from '@commander-js/extra-typings';
 import { z } from 'zod';
 import { DEFAULT_CONCURRENCY } from '../app/ingest-defaults.js';
-import { EXTRACTORS } from '../app/open-extractor.js';
+import { DEFAULT_EXTRACTOR, EXTRACTORS } from '../app/open-extractor.js';
+import { resolveOcrSettings } from '../config/ocr-settings.js';
 import { DEFAULT_JOB_TIMEOUT_SECONDS } from '../core/queue/defaults.js';
 import { ExitCode, UsageError } from '../errors.js';
 import type { WorkerEvent } from '../queue/worker-events.js';
@@ -37,9 +38,10 @@ function workerOptions(command: Command) {
         `worker; keep it above the longest a file may take (default ${DEFAULT_JOB_TIMEOUT_SECONDS})`,
     )
     .addOption(
-      new Option('--extractor <name>', 'pdf-parse (default) or pdftotext (poppler-utils, faster)').choices(
-        EXTRACTORS,
-      ),
+      new Option(
+        '--extractor <name>',
+        'pdfium (default), pdf-parse (pure JavaScript, slower) or pdftotext (needs poppler-utils)',
+      ).choices(EXTRACTORS),
     )
     .option('--timeout <seconds>', 'per-file text-extraction limit (default 60)')
     .option('--log-file <path>', "structured JSON logs (pino), owner-only, reopened on SIGHUP; '-' for stderr")
@@ -87,7 +89,7 @@ const optionsSchema = z.object({
     .default(60),
   extractor: z
     .enum(EXTRACTORS, { error: () => `--extractor must be one of ${EXTRACTORS.join(', ')}` })
-    .default('pdf-parse'),
+    .default(DEFAULT_EXTRACTOR),
 });
 
 /**
@@ -140,6 +142,8 @@ export async function worker(options: WorkerCommandOptions, context: CommandCont
         jobTimeoutSeconds: settings.jobTimeout,
         extractor: settings.extractor,
         timeoutSeconds: settings.timeout,
+        // OCR as `ingest` resolves it from the environment and the config file (TECSALUD_OCR, "ocr").
+        ocr: resolveOcrSettings({ env: context.env }, context.config?.ocr),
         signal,
       },
       {

@@ -58,6 +58,10 @@ export interface BackendConfig {
    * workers (`serve`); `ingest --enqueue` and `worker` use it whatever `enabled` says.
    */
   queue: QueueSettings & { enabled: boolean };
+  /** The config file's `ocr` section (flags and env are applied by the ingest; see ocr-settings). */
+  ocr: NonNullable<ConfigFile['ocr']>;
+  /** The config file's `trustContent` (the ingest's `--trust-content` / `--no-trust-content` win). */
+  trustContent?: boolean;
   /** Modes of the files and folders the tool creates (`fileMode`; default owner-only). */
   fileMode: FileModePolicy;
   /** `retentionYears`: how long documents are kept before `cleanup --purge` may delete them (NOM-004: 5). */
@@ -172,6 +176,8 @@ export async function loadBackendConfig(flags: BackendFlags): Promise<BackendCon
       retryLimit: values.queue?.retryLimit ?? DEFAULT_QUEUE_SETTINGS.retryLimit,
       retryDelaySeconds: values.queue?.retryDelaySeconds ?? DEFAULT_QUEUE_SETTINGS.retryDelaySeconds,
     },
+    ocr: compact({ ...values.ocr }),
+    ...(values.trustContent === undefined ? {} : { trustContent: values.trustContent }),
     fileMode: values.fileMode ?? 'owner',
     retentionYears: values.retentionYears ?? NOM_004_RETENTION_YEARS,
     sources,

@@ -7,10 +7,12 @@ import { QueueRepository } from '../db/repositories/queue-repository.js';
 import type { BatchUpload } from '../db/schema.js';
 import { discoverFiles } from '../ingest/discover-files.js';
 import {
-  openSession,
+  beginRun,
+  disposeOf,
   prepareCollection,
   registerFiles,
   resolveSourceDir,
+  settleUpFront,
   startSession,
 } from '../ingest/run-ingest.js';
 import type { IngestDependencies, IngestOptions } from '../ingest/types.js';
@@ -37,12 +39,20 @@ export async function enqueueFolder(
 ): Promise<EnqueuedSession> {
   const listener = settings.listener ?? (() => undefined);
   const sourceDir = await resolveSourceDir(options.sourceDir);
-  const discovered = await discoverFiles({ sourceDir, glob: options.glob });
-  const all = { ...options, maxFiles: Math.max(discovered.length, 1) };
-  const run = await openSession(all, deps, listener, sourceDir, discovered.length, {});
-  const files = await registerFiles(run, discovered);
-  await prepareCollection(run);
+  const discovery = await discoverFiles({ sourceDir, glob: options.glob });
+  await prepareCollection({ options, deps });
+  // Every file is queued (--max-files does not apply: workers pull); an interrupted run's session of the
+  // folder that stores documents the same way is resumed, as a run would.
+  const all = { ...options, maxFiles: Number.MAX_SAFE_INTEGER };
+  const run = await beginRun(all, deps, listener, sourceDir, {});
+  const plan = await registerFiles(run, discovery);
   await startSession(run);
+  // Entries that failed as found and files settled from memory need no worker: recorded here.
+  await settleUpFront(run, plan, async (file, processed) => {
+    await disposeOf(run, file, processed.result);
+    run.tally.record(processed);
+  });
+  const files = plan.work;
   const sessionId = run.session.id;
   return queueSessionFiles(
     deps.database,

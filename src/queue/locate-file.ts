@@ -11,8 +11,15 @@ export async function locateFile(sourceDir: string, relativePath: string): Promi
   const root = await fs.realpath(sourceDir).catch(() => sourceDir);
   const absolutePath = path.join(root, relativePath);
   const stat = await fs.lstat(absolutePath).catch(() => null);
-  if (!stat?.isSymbolicLink()) return { relativePath, absolutePath, outsideSource: false };
+  // Size and modification time as discovery records them: what is remembered of a settled file is keyed on them.
+  const seen = async () => {
+    const target = await fs.stat(absolutePath).catch(() => null);
+    return { size: target?.size ?? null, mtimeMs: target?.mtimeMs ?? null };
+  };
+  if (!stat?.isSymbolicLink()) return { relativePath, absolutePath, outsideSource: false, ...(await seen()) };
   const target = await fs.realpath(absolutePath).catch(() => null);
   const inside = target !== null && (target === root || target.startsWith(root + path.sep));
-  return { relativePath, absolutePath, outsideSource: !inside };
+  return inside
+    ? { relativePath, absolutePath, outsideSource: false, ...(await seen()) }
+    : { relativePath, absolutePath, outsideSource: true, size: null, mtimeMs: null };
 }

@@ -253,7 +253,14 @@ export class QueueWorker {
       const processed = await work.processor.process(toProcess, handOff);
       // Drop-folder hygiene, once the file's final state is committed (as a run does).
       await disposeOf(
-        { options: work.options, audit: work.audit, session: work.session },
+        {
+          options: work.options,
+          audit: work.audit,
+          session: work.session,
+          batches: work.batches,
+          deps: work.deps,
+          sourceDir: work.session.sourceDir,
+        },
         toProcess,
         processed.result,
       );

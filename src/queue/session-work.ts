@@ -48,6 +48,7 @@ export class SessionWork {
   readonly batches: BatchRepository;
   readonly audit: AuditRepository;
   readonly storeBatchSize: number;
+  readonly deps: IngestDependencies;
 
   private constructor(
     readonly session: BatchUpload,
@@ -56,6 +57,7 @@ export class SessionWork {
     readonly committer: GroupCommitter,
     private readonly adapters: SessionAdapters,
   ) {
+    this.deps = adapters.deps;
     this.batches = new BatchRepository(adapters.deps.database.db);
     this.audit = new AuditRepository(adapters.deps.database.db);
     this.storeBatchSize = options.storeBatchSize ?? DEFAULT_STORE_BATCH_SIZE;
@@ -88,6 +90,9 @@ export class SessionWork {
         totalPatients,
         settings.onStage ?? (() => undefined),
         committer,
+        // Every file of a queued session is processed: --max-files does not apply to workers.
+        () => true,
+        session.sourceDir,
         new DatabaseContentClaims(new QueueRepository(deps.database.db), session.id),
       );
       return new SessionWork(session, options, processor, committer, adapters);
@@ -132,5 +137,7 @@ export function ingestOptionsOf(session: BatchUpload, concurrency: number): Inge
     thresholds: o.thresholds ?? DEFAULT_THRESHOLDS,
     archiveDir: o.archive_dir ?? undefined,
     quarantineDir: o.quarantine_dir ?? undefined,
+    trustContent: o.trust_content ?? false,
+    ...(o.ocr ? { ocr: { mode: o.ocr.mode, engine: o.ocr.engine, minConfidence: o.ocr.min_confidence } } : {}),
   };
 }

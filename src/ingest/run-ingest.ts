@@ -208,7 +208,9 @@ async function registerFiles(run: Run, discovery: Discovery): Promise<RunPlan> {
   // --force re-reads everything; otherwise files unchanged since a run settled them are settled unread.
   const { known, work } = options.force
     ? { known: [], work: candidates }
-    : await settleKnownFiles(deps.database, run.sourceDir, candidates);
+    : await settleKnownFiles(deps.database, run.sourceDir, candidates, {
+        ocrReadsScans: options.ocr !== undefined && options.ocr.mode !== 'off',
+      });
 
   // The live counts start from what the session holds (a resumed session's earlier runs), its leftovers
   // from the interrupted run (deferred, interrupted) being this run's work again.

@@ -1,7 +1,11 @@
 import type { Embedder } from './types.js';
 
-/** How long a text waits for others to join its request, unless configured (embedding.batchWindowMs). */
-export const DEFAULT_BATCH_WINDOW_MS = 500;
+/**
+ * How long a text waits for others to join its request, unless configured (embedding.batchWindowMs). A file
+ * waits without holding its slot, so the window costs only how soon its result comes; and it bounds the
+ * requests a slow trickle of files makes to one a second, where a quota counts requests per minute.
+ */
+export const DEFAULT_BATCH_WINDOW_MS = 1000;
 
 export interface BatchingEmbedderOptions {
   /** Texts per call to the wrapped embedder: every request carries exactly this many while there is work. */

@@ -2,7 +2,9 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 
 import { DEFAULT_COLLECTION } from '../core/pipeline/defaults.js';
+import { NOM_004_RETENTION_YEARS } from '../core/registry/retention.js';
 import { UsageError } from '../errors.js';
+import type { FileModePolicy } from '../private-files.js';
 import {
   configFileSchema,
   EMBEDDERS,
@@ -54,6 +56,10 @@ export interface BackendConfig {
   azure: { endpoint?: string; apiKey?: string; deployment?: string; apiVersion?: string };
   /** The config file's `ocr` section (flags and env are applied by the ingest; see ocr-settings). */
   ocr: NonNullable<ConfigFile['ocr']>;
+  /** Modes of the files and folders the tool creates (`fileMode`; default owner-only). */
+  fileMode: FileModePolicy;
+  /** `retentionYears`: how long documents are kept before `cleanup --purge` may delete them (NOM-004: 5). */
+  retentionYears: number;
   /** Where each top-level choice came from, for `doctor`. */
   sources: Record<
     'db' | 'vectorStore' | 'collection' | 'chromaUrl' | 'embedder' | 'embeddingModel',
@@ -159,6 +165,8 @@ export async function loadBackendConfig(flags: BackendFlags): Promise<BackendCon
       apiVersion: e('AZURE_OPENAI_API_VERSION') ?? e('OPENAI_API_VERSION') ?? values.azure?.apiVersion,
     }),
     ocr: compact({ ...values.ocr }),
+    fileMode: values.fileMode ?? 'owner',
+    retentionYears: values.retentionYears ?? NOM_004_RETENTION_YEARS,
     sources,
   };
 }

@@ -53,6 +53,7 @@ describe('doctor', () => {
       'pdftotext',
       'ocr',
       'tesseract',
+      'permissions',
     ]);
     expect(status(report, 'ocr')).toMatchObject({
       status: 'ok',

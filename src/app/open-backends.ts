@@ -179,7 +179,6 @@ export async function openVectorStore(
       'use --vector-store chroma with --chroma-url (or CHROMA_URL), or a SQLite --db',
     );
   }
-  const { createSqliteVecStore } =
-    await import('../adapters/vector-stores/sqlite-vec/sqlite-vec-store.js');
+  const { createSqliteVecStore } = await import('../adapters/vector-stores/sqlite-vec/sqlite-vec-store.js');
   return createSqliteVecStore({ database: database.sqlite, collection });
 }

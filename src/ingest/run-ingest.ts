@@ -260,9 +260,9 @@ async function processFiles(run: Run, files: FileToProcess[]): Promise<{ interru
       // embedder or the writes are behind, it frees only once the file's own work is done.
       await new Promise<void>((freeSlot) => {
         const handOff = () => {
-          const embedding = deps.embedder?.backlog ?? 0;
-          if (committer.backlog <= 2 * storeBatchSize && embedding <= EMBED_BACKLOG_BATCHES * options.embedBatchSize)
-            freeSlot();
+          const writesBehind = committer.backlog > 2 * storeBatchSize;
+          const embeddingBehind = (deps.embedder?.backlog ?? 0) > EMBED_BACKLOG_BATCHES * options.embedBatchSize;
+          if (!writesBehind && !embeddingBehind) freeSlot();
         };
         const done = processor
           .process(file, handOff)

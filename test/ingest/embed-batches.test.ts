@@ -24,12 +24,22 @@ afterEach(async () => {
 });
 
 /** `ingest SAMPLE --json --non-interactive` on a fresh registry, with `embedding` settings in the config file. */
-async function ingest(embedding: Record<string, unknown>, flags: IngestCommandOptions = {}): Promise<JsonReport> {
+async function ingest(
+  embedding: Record<string, unknown>,
+  flags: IngestCommandOptions = {},
+): Promise<JsonReport> {
   const dir = fs.mkdtempSync(path.join(cwd, 'run-'));
-  const env = { OPENAI_API_KEY: KEY, OPENAI_BASE_URL: `${server.url}/v1`, TECSALUD_DB: path.join(dir, 'registry.db') };
+  const env = {
+    OPENAI_API_KEY: KEY,
+    OPENAI_BASE_URL: `${server.url}/v1`,
+    TECSALUD_DB: path.join(dir, 'registry.db'),
+  };
   fs.writeFileSync(
     path.join(dir, 'tecsalud-batch.config.json'),
-    JSON.stringify({ embedder: 'openai', embedding: { model: 'text-embedding-3-small', dimensions: 16, ...embedding } }),
+    JSON.stringify({
+      embedder: 'openai',
+      embedding: { model: 'text-embedding-3-small', dimensions: 16, ...embedding },
+    }),
   );
   expect(await importPatients(REGISTRY_CSV, {}, await commandContext({ cwd: dir, env }))).toBe(0);
   const { io, stdout } = captureIo();

@@ -44,7 +44,11 @@ describe('createBatchingEmbedder', () => {
       ['dddd', 'eeeee', 'ffffff'],
       ['ggggggg', 'hhhhhhhh'],
     ]);
-    expect(results.map((vectors) => vectors.map((v) => v[0]))).toEqual([[1, 2], [3, 4], [5, 6, 7, 8]]);
+    expect(results.map((vectors) => vectors.map((v) => v[0]))).toEqual([
+      [1, 2],
+      [3, 4],
+      [5, 6, 7, 8],
+    ]);
   });
 
   it('sends a full batch at once, without waiting for the window', async () => {
@@ -90,7 +94,10 @@ describe('createBatchingEmbedder', () => {
     const { embedder, calls } = recordingEmbedder((texts) => texts.includes('bad'));
     const batching = createBatchingEmbedder(embedder, { maxBatch: 2, maxWaitMs: 5 });
     const results = await Promise.allSettled([batching.embed(['bad', 'x']), batching.embed(['y', 'z'])]);
-    expect(calls).toEqual([['bad', 'x'], ['y', 'z']]);
+    expect(calls).toEqual([
+      ['bad', 'x'],
+      ['y', 'z'],
+    ]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled']);
     const spanning = await Promise.allSettled([batching.embed(['p']), batching.embed(['bad', 'q'])]);
     expect(spanning.map((r) => r.status)).toEqual(['rejected', 'rejected']);

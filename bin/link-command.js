@@ -1,7 +1,8 @@
-// Run by `npm install` (the `prepare` script) in a checkout: links the command into node_modules/.bin, where
-// `npx tecsalud-batch` looks first. Without the link, npx installs the checkout into its own cache and
-// builds it again there: the README's first `npx` call took 11-21 s and every later one ~1.8 s (issue 19).
-// A failure here only costs that speed, never the install.
+// Run by `npm install` (the `prepare` script) in a checkout: links the command into node_modules/.bin, which
+// the README puts on the PATH, so that `tecsalud-batch` starts straight from the checkout. Not `npx`: in npm 11
+// it installs the checkout's own package into its cache and builds it again there before the first call
+// (11-21 s), and reads that copy's tree on every later one (~1.8 s; issue 19). A failure here only costs the
+// link, never the install.
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -25,6 +26,6 @@ try {
   }
 } catch (error) {
   console.warn(
-    `note: could not link node_modules/.bin/tecsalud-batch (${error.message}); npx will be slower`,
+    `note: could not link node_modules/.bin/tecsalud-batch (${error.message}); run bin/tecsalud-batch.js instead`,
   );
 }

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createTempDir } from '../support/databases.js';
 import { REPO_ROOT } from '../support/ingest-fixture.js';
 
-describe('npm install links the command (bin/link-command.js, the prepare script)', () => {
+describe('npm install links the command into node_modules/.bin (bin/link-command.js, the prepare script)', () => {
   let root: string;
   afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
@@ -31,7 +31,7 @@ describe('npm install links the command (bin/link-command.js, the prepare script
   const runLinker = () =>
     execFileSync(process.execPath, [path.join(root, 'bin', 'link-command.js')], { cwd: root });
 
-  it('links node_modules/.bin/tecsalud-batch to the checkout’s command, where npx looks first', () => {
+  it('links node_modules/.bin/tecsalud-batch to the checkout’s command', () => {
     checkout();
     runLinker();
     expect(fs.readlinkSync(link())).toBe(path.join('..', '..', 'bin', 'tecsalud-batch.js'));

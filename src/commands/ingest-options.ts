@@ -49,6 +49,10 @@ export interface IngestFlags {
   /** The environment (TECSALUD_OCR, TECSALUD_OCR_ENGINE); default process.env. */
   env?: NodeJS.ProcessEnv;
   force?: boolean;
+  /** `--trust-content` / `--no-trust-content`; undefined leaves it to the config file (default off). */
+  trustContent?: boolean;
+  /** The config file's `trustContent`. */
+  trustContentConfig?: boolean;
   archiveDir?: string;
   quarantineDir?: string;
   signal?: AbortSignal;
@@ -167,6 +171,7 @@ export function resolveIngestOptions(
     storeBatchSize: o.storeBatchSize,
     force: Boolean(raw.force),
     thresholds: { auto: o.autoThreshold, review: o.reviewThreshold },
+    trustContent: raw.trustContent ?? raw.trustContentConfig ?? false,
     signal: raw.signal,
     timeoutSeconds: o.timeout,
     extractor: o.extractor,

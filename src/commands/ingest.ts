@@ -76,6 +76,13 @@ function ingestOptions(command: Command) {
       '--ocr-min-confidence <x>',
       `mean OCR word confidence (0-1) below which an ingested file is flagged low_ocr_confidence (default ${OCR_DEFAULTS.minConfidence})`,
     )
+    .option(
+      '--trust-content',
+      "attach a file the filename alone would send to review when the document's own expediente and full " +
+        "name identify one registry patient and the filename's name agrees (audited content_confirmed; " +
+        'config key trustContent; default off)',
+    )
+    .option('--no-trust-content', 'do not, whatever the config file says')
     .option('--collection <name>', 'vector collection (default medical_documents)')
     .option('--force', 're-ingest content that was already ingested, replacing its chunks')
     .option('--dry-run', 'show the parse and match plan; write nothing')
@@ -122,6 +129,7 @@ export async function ingest(dir: string, options: IngestCommandOptions, context
     env: context.env,
     ocrConfig: context.config?.ocr,
     embedBatchSizeConfig: context.config?.embedding.batchSize,
+    trustContentConfig: context.config?.trustContent,
   });
   if (options.dryRun) {
     const { planIngest } = await import('../app/plan-ingest.js');

@@ -80,6 +80,8 @@ export const configFileSchema = z.strictObject(
         processes: whole('ocr.processes', 1).optional(),
       })
       .optional(),
+    /** `--trust-content` for every ingest (issue 15); a flag (`--no-trust-content`) still wins. */
+    trustContent: z.boolean({ error: () => 'trustContent must be true or false' }).optional(),
     azure: z
       .strictObject({
         endpoint: text('azure.endpoint').optional(),

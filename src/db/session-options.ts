@@ -24,6 +24,8 @@ export const sessionOptionsSchema = z.object({
     .object({ mode: z.string(), engine: z.string(), min_confidence: z.number().min(0).max(1) })
     .nullable(),
   store_batch_size: z.number().int().positive(),
+  /** `--trust-content`: review cases the document's own identity settles were attached (issue 15); absent in older sessions. */
+  trust_content: z.boolean().optional(),
 });
 
 export type SessionOptions = z.infer<typeof sessionOptionsSchema>;

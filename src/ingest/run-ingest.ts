@@ -126,6 +126,7 @@ async function openSession(
         ? { mode: options.ocr.mode, engine: options.ocr.engine, min_confidence: options.ocr.minConfidence }
         : null,
       store_batch_size: options.storeBatchSize ?? DEFAULT_STORE_BATCH_SIZE,
+      trust_content: options.trustContent === true,
     },
   });
   if (options.recoverAbandoned) {

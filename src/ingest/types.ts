@@ -24,6 +24,11 @@ export interface IngestOptions {
   /** Re-ingest content that was already ingested, replacing its chunks. */
   force: boolean;
   thresholds: MatchThresholds;
+  /**
+   * `--trust-content` (issue 15): a file the filename alone would send to review is attached when its
+   * document names one registry patient beyond doubt (audited `content_confirmed`). Off by default.
+   */
+  trustContent?: boolean;
   /** Chunks per embedder call. */
   embedBatchSize: number;
   /** Files written together: one vector-store call and one database transaction (default 32). */

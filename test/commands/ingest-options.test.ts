@@ -19,6 +19,15 @@ describe('ingest options', () => {
     expect(options.concurrency).toBe(3);
   });
 
+  it('trusts content only when asked: the flag over the config file, off by default', () => {
+    expect(resolveIngestOptions(base).trustContent).toBe(false);
+    expect(resolveIngestOptions({ ...base, trustContentConfig: true }).trustContent).toBe(true);
+    expect(resolveIngestOptions({ ...base, trustContent: true }).trustContent).toBe(true);
+    expect(
+      resolveIngestOptions({ ...base, trustContent: false, trustContentConfig: true }).trustContent,
+    ).toBe(false);
+  });
+
   it.each([
     [{ storeBatchSize: '0' }, '--store-batch-size must be at least 1'],
     [{ storeBatchSize: 'many' }, '--store-batch-size must be a whole number'],

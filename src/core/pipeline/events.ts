@@ -1,7 +1,17 @@
 import type { FilenameParseResult } from '../filename/types.js';
 import type { FileOutcome } from './file-outcome.js';
+import type { ContentCheckDetails } from '../content/types.js';
 
-export type PipelineStage = 'validate' | 'parse' | 'match' | 'extract' | 'chunk' | 'embed' | 'store';
+/** `content`: the document's own identity read and cross-checked with the filename's match (issue 15). */
+export type PipelineStage =
+  | 'validate'
+  | 'parse'
+  | 'match'
+  | 'extract'
+  | 'content'
+  | 'chunk'
+  | 'embed'
+  | 'store';
 
 export interface CandidateSummary {
   expediente: string;
@@ -18,6 +28,8 @@ export interface MatchSummary {
   reason: string;
   patientExpediente: string | null;
   candidates: CandidateSummary[];
+  /** What the document's text says of its patient, and the verdict; null before the text is read. */
+  content?: ContentCheckDetails | null;
 }
 
 /** How OCR read a file, when it did. */

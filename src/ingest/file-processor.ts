@@ -11,6 +11,7 @@ import { processingStatusFor, type FileOutcome } from '../core/pipeline/file-out
 import { AuditRepository } from '../db/repositories/audit-repository.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
 import { DocumentRepository } from '../db/repositories/document-repository.js';
+import { RejectionRepository } from '../db/repositories/rejection-repository.js';
 import { PatientRepository } from '../db/repositories/patient-repository.js';
 import type { Patient } from '../db/schema.js';
 import type { DiscoveredFile } from './discover-files.js';
@@ -48,6 +49,7 @@ const EXTRACTION_OUTCOMES: Record<Exclude<ExtractionResult, { ok: true }>['outco
 export class FileProcessor {
   private readonly batches: BatchRepository;
   private readonly documents: DocumentRepository;
+  private readonly rejections: RejectionRepository;
   private readonly patients: PatientRepository;
   /** Content hashes seen in this run, to ingest identical bytes under two names only once. */
   private readonly seenInBatch = new Map<string, string>();
@@ -63,6 +65,7 @@ export class FileProcessor {
   ) {
     this.batches = new BatchRepository(deps.database.db);
     this.documents = new DocumentRepository(deps.database.db);
+    this.rejections = new RejectionRepository(deps.database.db);
     this.patients = new PatientRepository(deps.database.db);
   }
 
@@ -83,7 +86,7 @@ export class FileProcessor {
         documentTypeCode: parsed.documentTypeCode,
         numero: parsed.numero,
       };
-      const duplicate = await this.findDuplicate(file, sha);
+      const duplicate = await this.findDuplicate(run, sha);
       if (duplicate) return await this.settle(run, duplicate, handOff);
 
       const decision = await run.timed('match', () => this.match(parsed));
@@ -266,7 +269,8 @@ export class FileProcessor {
   }
 
   /** Content this run has seen, already ingested, or already waiting for review: settled without its text. */
-  private async findDuplicate(file: FileToProcess, sha: string): Promise<Settled | null> {
+  private async findDuplicate(run: FileRun, sha: string): Promise<Settled | null> {
+    const { file } = run;
     const first = this.seenInBatch.get(sha);
     if (first !== undefined) {
       return { outcome: 'duplicate_in_batch', message: `identical content to '${first}' in this batch; ingested once` };
@@ -282,6 +286,17 @@ export class FileProcessor {
             `${existing.expediente} (use --force to re-ingest)`,
         };
       }
+    }
+    // Rejected in review: set aside on every later run, until `review --reopen` lifts it.
+    const rejected = await this.rejections.find(sha);
+    if (rejected) {
+      run.matchingStatus = 'rejected';
+      return {
+        outcome: 'previously_rejected',
+        message:
+          `rejected in review by ${rejected.rejectedBy} on ${rejected.rejectedAt.slice(0, 10)} (as '${rejected.filename}'); ` +
+          `set aside — \`tecsalud-batch review --reopen ${sha.slice(0, 12)}\` to review it again`,
+      };
     }
     const waiting = await this.batches.findPendingReviewBySha(sha);
     if (waiting && waiting.id !== file.fileId) {

@@ -35,6 +35,7 @@ export class SessionTally {
     else if (kind === 'review') t.reviewRequired++;
     else if (kind === 'pending') t.deferred++;
     if (result.outcome === 'duplicate' || result.outcome === 'duplicate_in_batch') t.duplicates++;
+    if (result.outcome === 'previously_rejected') t.rejected = (t.rejected ?? 0) + 1;
     t.processedFiles++;
     if (patient === 'created') t.createdPatients++;
     else if (patient === 'matched') t.matchedPatients++;

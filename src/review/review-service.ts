@@ -9,12 +9,13 @@ import { PatientRepository } from '../db/repositories/patient-repository.js';
 import { ReviewRepository } from '../db/repositories/review-repository.js';
 import type { BatchFile, BatchFileUpdate, Patient } from '../db/schema.js';
 import { storeDocument } from '../documents/store-document.js';
-import { loadReviewCase } from './load-review-case.js';
+import { loadReviewCase, pendingEntryOf } from './load-review-case.js';
 import { readSessionSettings } from './session-settings.js';
 import type {
   CountsDelta,
   DecisionResult,
   FileSnapshot,
+  PendingEntry,
   ReviewCase,
   ReviewChoice,
   UndoResult,
@@ -42,6 +43,7 @@ interface UndoEntry {
   documentId: string | null;
   collection: string | null;
   createdPatientId: string | null;
+  contentSha256: string | null;
   delta: CountsDelta;
 }
 
@@ -77,6 +79,11 @@ export class ReviewService {
 
   async listPending(sessionId?: string): Promise<BatchFile[]> {
     return this.batches.pendingReviews(sessionId);
+  }
+
+  /** The pending files as the list of cases shows them (session, date, reason). */
+  async listPendingEntries(sessionId?: string): Promise<PendingEntry[]> {
+    return (await this.batches.pendingReviews(sessionId)).map(pendingEntryOf);
   }
 
   async loadCase(fileId: string): Promise<ReviewCase> {
@@ -132,10 +139,16 @@ export class ReviewService {
       restore: entry.before,
       createdPatientId: entry.createdPatientId,
       delta: negate(entry.delta),
+      lift: entry.choice === 'reject' ? entry.contentSha256 : null,
       audit: (patientDeleted) => ({
         actor: this.options.reviewer,
+        actorKind: 'reviewer',
         action: 'review_undone',
         batchId: entry.batchId,
+        fileId: entry.fileId,
+        documentId: entry.documentId,
+        patientBefore: current?.patientId ?? null,
+        patientAfter: entry.before.patientId,
         entityType: 'batch_file',
         entityId: entry.fileId,
         details: {
@@ -165,7 +178,9 @@ export class ReviewService {
    * document holds what is needed), and the vector stores this service opened are released.
    */
   async close(): Promise<void> {
-    await this.reviews.dropKeptText(this.undoStack.splice(0).map((entry) => entry.fileId));
+    // A rejected file keeps its text: `review --reopen` puts it straight back in review.
+    const settled = this.undoStack.splice(0).filter((entry) => entry.choice !== 'reject');
+    await this.reviews.dropKeptText(settled.map((entry) => entry.fileId));
     const opened = [...this.vectors.values()];
     this.vectors.clear();
     for (const adapters of opened) await (await adapters.catch(() => null))?.vectorStore.close();
@@ -173,6 +188,7 @@ export class ReviewService {
 
   private async reject(file: BatchFile): Promise<DecisionResult> {
     const delta: CountsDelta = { reviewRequired: -1, matchedPatients: 0, createdPatients: 0 };
+    const at = new Date().toISOString();
     await this.reviews.applyDecision({
       fileId: file.id,
       batchId: file.batchId,
@@ -180,13 +196,29 @@ export class ReviewService {
         matchingStatus: 'rejected',
         processingStatus: 'completed',
         outcome: 'rejected',
-        errorMessage: `rejected in review by ${this.options.reviewer}`,
+        errorMessage:
+          `rejected in review by ${this.options.reviewer}; later runs set the same content aside ` +
+          `(\`tecsalud-batch review --reopen ${file.id.slice(0, 8)}\` to review it again)`,
       },
       delta,
+      // Later runs set the same bytes aside until `review --reopen` (a file rejected in the morning must
+      // not come back in the night's queue).
+      rejection: file.contentSha256
+        ? {
+            contentSha256: file.contentSha256,
+            batchFileId: file.id,
+            sessionId: file.batchId,
+            filename: file.filename,
+            rejectedBy: this.options.reviewer,
+            rejectedAt: at,
+          }
+        : null,
       audit: {
         actor: this.options.reviewer,
+        actorKind: 'reviewer',
         action: 'review_rejected',
         batchId: file.batchId,
+        fileId: file.id,
         entityType: 'batch_file',
         entityId: file.id,
         details: { choice: 'reject', filename: file.filename, previous: describeState(file) },
@@ -200,6 +232,7 @@ export class ReviewService {
       documentId: null,
       collection: null,
       createdPatientId: null,
+      contentSha256: file.contentSha256,
       delta,
     });
     return { ok: true, choice: 'reject', fileId: file.id, message: 'rejected: set aside, not ingested' };
@@ -284,6 +317,7 @@ export class ReviewService {
         chunkOverlap: settings.chunkOverlap,
         embedBatchSize: settings.embedBatchSize,
         actor: this.options.reviewer,
+        actorKind: 'reviewer',
         fileUpdate,
         auditAction: created ? 'review_new_patient' : 'review_attached',
         auditDetails: { choice, created_patient: created, previous: describeState(file), ...details },
@@ -303,6 +337,7 @@ export class ReviewService {
       documentId: stored.documentId,
       collection: vectors ? settings.collection : null,
       createdPatientId: created ? patient.id : null,
+      contentSha256: file.contentSha256,
       delta,
     });
     const verb = created ? 'created patient' : 'attached to';
@@ -358,8 +393,10 @@ export class ReviewService {
   private async audit(file: BatchFile, action: string, details: Record<string, unknown>): Promise<void> {
     await new AuditRepository(this.options.database.db).record({
       actor: this.options.reviewer,
+      actorKind: 'reviewer',
       action,
       batchId: file.batchId,
+      fileId: file.id,
       entityType: 'batch_file',
       entityId: file.id,
       details: { filename: file.filename, ...details },

@@ -48,6 +48,8 @@ export interface SessionTotals {
   matchedPatients: number;
   reviewRequired: number;
   duplicates: number;
+  /** Set aside: a reviewer rejected the same content before (`review --reopen` lifts it). Absent: none. */
+  rejected?: number;
   deferred: number;
   pages: number;
   chunks: number;
@@ -62,6 +64,7 @@ export function emptyTotals(): SessionTotals {
     matchedPatients: 0,
     reviewRequired: 0,
     duplicates: 0,
+    rejected: 0,
     deferred: 0,
     pages: 0,
     chunks: 0,

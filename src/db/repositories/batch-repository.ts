@@ -164,6 +164,17 @@ export class BatchRepository {
     return this.db.selectFrom('batchFiles').selectAll().where('id', '=', fileId).executeTakeFirst();
   }
 
+  /** Files whose id starts with `prefix` (as printed): at most `limit`. */
+  async findFilesByIdPrefix(prefix: string, limit = 2): Promise<BatchFile[]> {
+    return this.db
+      .selectFrom('batchFiles')
+      .selectAll()
+      .where('id', 'like', `${prefix.replace(/[\\%_]/g, '')}%`)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+  }
+
   /** A file with these bytes already waiting for an admin (in any session), so a re-run does not queue it twice. */
   async findPendingReviewBySha(contentSha256: string): Promise<BatchFile | undefined> {
     return this.db

@@ -93,28 +93,50 @@ export class ReviewService {
   async decide(reviewCase: ReviewCase, choice: ReviewChoice): Promise<DecisionResult> {
     const file = await this.batches.findFile(reviewCase.fileId);
     if (!file)
-      return { ok: false, fileId: reviewCase.fileId, message: 'the file is no longer in the database' };
+      return {
+        ok: false,
+        fileId: reviewCase.fileId,
+        message: 'the file is no longer in the database',
+        notice: { code: 'file_gone' },
+      };
     if (file.matchingStatus !== 'review_required' || file.processingStatus !== 'pending') {
       return {
         ok: false,
         fileId: file.id,
         message: `this file was settled meanwhile (now ${file.matchingStatus}); nothing changed`,
+        notice: { code: 'settled_meanwhile', status: file.matchingStatus },
       };
     }
     switch (choice.kind) {
       case 'skip':
         await this.audit(file, 'review_skipped', { choice: 'skip', previous: describeState(file) });
-        return { ok: true, choice: 'skip', fileId: file.id, message: 'skipped: it stays pending' };
+        return {
+          ok: true,
+          choice: 'skip',
+          fileId: file.id,
+          message: 'skipped: it stays pending',
+          notice: { code: 'skipped' },
+        };
       case 'reject':
         return this.reject(file);
       case 'attach': {
         const candidate = reviewCase.candidates[choice.candidate - 1];
         if (!candidate) {
-          return { ok: false, fileId: file.id, message: `there is no candidate ${choice.candidate}` };
+          return {
+            ok: false,
+            fileId: file.id,
+            message: `there is no candidate ${choice.candidate}`,
+            notice: { code: 'no_candidate', candidate: choice.candidate },
+          };
         }
         const patient = await this.patients.findById(candidate.patient.id);
         if (!patient) {
-          return { ok: false, fileId: file.id, message: 'that patient is no longer in the registry' };
+          return {
+            ok: false,
+            fileId: file.id,
+            message: 'that patient is no longer in the registry',
+            notice: { code: 'patient_gone' },
+          };
         }
         return this.attach(reviewCase, file, patient, false, {
           candidate_rank: choice.candidate,
@@ -130,7 +152,8 @@ export class ReviewService {
   /** Reverts the most recent decision of this sitting; returns the file it concerned. */
   async undo(): Promise<UndoResult> {
     const entry = this.undoStack.pop();
-    if (!entry) return { ok: false, message: 'nothing to undo in this sitting' };
+    if (!entry)
+      return { ok: false, message: 'nothing to undo in this sitting', notice: { code: 'nothing_to_undo' } };
     const current = await this.batches.findFile(entry.fileId);
     await this.reviews.revert({
       fileId: entry.fileId,
@@ -170,6 +193,7 @@ export class ReviewService {
       fileId: entry.fileId,
       choice: entry.choice,
       message: `undid ${describeChoice(entry.choice)}`,
+      notice: { code: 'undone', choice: entry.choice },
     };
   }
 
@@ -235,19 +259,31 @@ export class ReviewService {
       contentSha256: file.contentSha256,
       delta,
     });
-    return { ok: true, choice: 'reject', fileId: file.id, message: 'rejected: set aside, not ingested' };
+    return {
+      ok: true,
+      choice: 'reject',
+      fileId: file.id,
+      message: 'rejected: set aside, not ingested',
+      notice: { code: 'rejected' },
+    };
   }
 
   private async createAndAttach(reviewCase: ReviewCase, file: BatchFile): Promise<DecisionResult> {
     const parsed = reviewCase.parsed;
     if (!parsed)
-      return { ok: false, fileId: file.id, message: 'the filename does not parse: reject or skip it' };
+      return {
+        ok: false,
+        fileId: file.id,
+        message: 'the filename does not parse: reject or skip it',
+        notice: { code: 'unparsable' },
+      };
     const refusal = (owner: Patient): DecisionResult => ({
       ok: false,
       fileId: file.id,
       message:
         `expediente ${owner.expediente} already belongs to ${formatPatientName(owner)}: a second patient with the same ` +
         'expediente is impossible. Attach to that patient if it is the same person, or reject the file.',
+      notice: { code: 'expediente_taken', expediente: owner.expediente, name: formatPatientName(owner) },
     });
     const owner = await this.patients.findByExpediente(parsed.expediente);
     if (owner) return refusal(owner);
@@ -281,11 +317,22 @@ export class ReviewService {
   ): Promise<DecisionResult> {
     const parsed = reviewCase.parsed;
     if (!parsed)
-      return { ok: false, fileId: file.id, message: 'the filename does not parse: reject or skip it' };
+      return {
+        ok: false,
+        fileId: file.id,
+        message: 'the filename does not parse: reject or skip it',
+        notice: { code: 'unparsable' },
+      };
     const missing = await this.checkStorable(file);
     if (missing) return missing;
     const session = await this.batches.findSession(file.batchId);
-    if (!session) return { ok: false, fileId: file.id, message: 'the session of this file no longer exists' };
+    if (!session)
+      return {
+        ok: false,
+        fileId: file.id,
+        message: 'the session of this file no longer exists',
+        notice: { code: 'session_gone' },
+      };
     const settings = readSessionSettings(session);
     const vectors =
       settings.processingType === 'complete' ? null : await this.openVectors(settings.collection);
@@ -346,6 +393,12 @@ export class ReviewService {
       choice,
       fileId: file.id,
       message: `${verb} ${patient.expediente} ${formatPatientName(patient)} (${stored.chunks} chunks)`,
+      notice: {
+        code: created ? 'created' : 'attached',
+        expediente: patient.expediente,
+        name: formatPatientName(patient),
+        chunks: stored.chunks,
+      },
     };
   }
 
@@ -356,6 +409,7 @@ export class ReviewService {
         ok: false,
         fileId: file.id,
         message: 'the extracted text of this file is gone: re-run ingest on its folder to process it again',
+        notice: { code: 'text_missing' },
       };
     }
     const existing = await this.documents.findBySha(file.contentSha256);
@@ -366,6 +420,7 @@ export class ReviewService {
         message:
           `the same content is already ingested as '${existing.filename}' for expediente ${existing.expediente}; ` +
           'reject this copy',
+        notice: { code: 'already_ingested', filename: existing.filename, expediente: existing.expediente },
       };
     }
     return null;

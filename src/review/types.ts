@@ -151,14 +151,36 @@ export interface PendingEntry {
 export type ReviewChoice =
   { kind: 'attach'; candidate: number } | { kind: 'new_patient' } | { kind: 'reject' } | { kind: 'skip' };
 
+/**
+ * What a decision did or why it was refused, structured so that the screen words it in the reviewer's
+ * language (`message` carries the same in English, for logs and scripts).
+ */
+export type ReviewNotice =
+  | { code: 'attached' | 'created'; expediente: string; name: string; chunks: number }
+  | { code: 'rejected' }
+  | { code: 'skipped' }
+  | { code: 'undone'; choice: 'attach' | 'new_patient' | 'reject' }
+  | { code: 'nothing_to_undo' }
+  | { code: 'no_candidate'; candidate: number }
+  | { code: 'patient_gone' }
+  | { code: 'expediente_taken'; expediente: string; name: string }
+  | { code: 'text_missing' }
+  | { code: 'already_ingested'; filename: string; expediente: string }
+  | { code: 'settled_meanwhile'; status: string }
+  | { code: 'file_gone' }
+  | { code: 'unparsable' }
+  | { code: 'session_gone' }
+  | { code: 'confirm_cancelled' }
+  | { code: 'failed'; error: string };
+
 /** A decision either took effect or was refused with a reason; refusals change nothing. */
 export type DecisionResult =
-  | { ok: true; choice: ReviewChoice['kind']; fileId: string; message: string }
-  | { ok: false; fileId: string; message: string };
+  | { ok: true; choice: ReviewChoice['kind']; fileId: string; message: string; notice: ReviewNotice }
+  | { ok: false; fileId: string; message: string; notice: ReviewNotice };
 
 export type UndoResult =
-  | { ok: true; fileId: string; choice: 'attach' | 'new_patient' | 'reject'; message: string }
-  | { ok: false; message: string };
+  | { ok: true; fileId: string; choice: 'attach' | 'new_patient' | 'reject'; message: string; notice: ReviewNotice }
+  | { ok: false; message: string; notice: ReviewNotice };
 
 /** The batch file's fields a decision changes, as they were before it (restored exactly by undo). */
 export type FileSnapshot = Pick<

@@ -2,9 +2,11 @@ import type { BackendConfig } from '../config/load-config.js';
 import type { OpenDatabase } from '../db/open-database.js';
 import type { BatchFile } from '../db/schema.js';
 import { pendingEntryOf } from '../review/load-review-case.js';
+import { reopenRejected, type ReopenResult } from '../review/reopen-rejected.js';
 import { ReviewService } from '../review/review-service.js';
 import { ReviewWalk, type ReviewTally, type ReviewWalkOptions } from './review-walk.js';
 import { openSearchAdapters } from './open-backends.js';
+import { withRegistry, type RegistryLocation } from './open-registry.js';
 
 export interface ReviewSessionOptions {
   database: OpenDatabase;
@@ -59,4 +61,12 @@ export async function openReviewSession(options: ReviewSessionOptions): Promise<
       return { tally: walk.getState().tally, stillPending };
     },
   };
+}
+
+/** `review --reopen ID`: lifts a remembered rejection (see review/reopen-rejected). */
+export async function reopenRejection(
+  location: RegistryLocation,
+  input: { id: string; reviewer: string },
+): Promise<ReopenResult> {
+  return withRegistry(location, (database) => reopenRejected(database, input));
 }

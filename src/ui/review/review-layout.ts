@@ -258,7 +258,10 @@ function candidateLines(
   }
   const nameMark = mark(candidate.agreement.name);
   const fixed = lineWidth(head) + lineWidth(nameMark) + lineWidth([confidence]);
-  const tagsFit = fixed + 12 + lineWidth(tags) <= width;
+  // The tags go beside the name only if the whole name still fits; else they open the next row (a risk
+  // is never cut off, nor is the name cut to make room for it).
+  const fullName = Math.min(40, displayWidth(sanitizeForTerminal(candidate.name)));
+  const tagsFit = fixed + fullName + lineWidth(tags) <= width;
   const nameWidth = Math.max(10, Math.min(40, width - fixed - (tagsFit ? lineWidth(tags) : 0)));
   const name = truncateMiddle(sanitizeForTerminal(candidate.name), nameWidth);
   const main: Line = [
@@ -270,6 +273,7 @@ function candidateLines(
     ...(tagsFit ? tags : []),
   ];
   const identity: Segment[] = [
+    ...(tagsFit ? [] : [...tags.slice(1), { text: ' · ' }]),
     { text: `${m.bornShort} ${candidate.birthDate ?? '—'}` },
     ...mark(candidate.agreement.birthDate),
     { text: ` · ${m.sexLabel} ${m.sex(candidate.sex)}` },
@@ -277,7 +281,6 @@ function candidateLines(
     { text: ` · ${m.docs(candidate.documents.count, candidate.documents.latestTypes.map(sanitizeForTerminal))}` },
     { text: ` · ${reasonText(candidate, m)}`, tone: 'muted' },
   ];
-  if (!tagsFit) identity.push(...tags);
   const lines = [main, ...wrapSegments(identity, width, { indent: 4, indentFirst: true })];
   if (details) {
     const s = candidate.scores;

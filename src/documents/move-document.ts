@@ -42,6 +42,9 @@ export async function moveDocument(
     if (!deps.vectorStore) throw new Error('this document has vectors, but no vector store was opened');
     const records = await deps.vectorStore.readDocument(document.id);
     if (records.length > 0) {
+      // The same embeddings go back: the collection's own embedding space, whatever embedder is configured now.
+      const space = await deps.vectorStore.describeCollection();
+      if (space) await deps.vectorStore.ensureCollection(space);
       await deps.vectorStore.replaceDocuments([
         {
           documentId: document.id,

@@ -136,7 +136,7 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
 
     const seen = new Set<string>();
     for (let i = 0; i < 2; i++) {
-      const shown = await waitFor(pane, `Review ${i + 1} of 2`, 'Document text');
+      const shown = await waitFor(pane, `Review ${i + 1} of 2`, /attach · n new · r reject/);
       await pastKeyGuard();
       const lines = rows(shown);
       expect(lines.length).toBeLessThanOrEqual(24);
@@ -263,7 +263,7 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
     expect((await runCli(['patients', 'import', REGISTRY_CSV, '--db', db], { cwd: dir })).code).toBe(0);
     const pane = 'ingest';
     launch(pane, { x: 80, y: 24 }, dir, `ingest ${JSON.stringify(source)} --user e2e --db ${JSON.stringify(db)}`, 'LANG=es_MX.UTF-8');
-    await waitFor(pane, /Ingres(ando|o:)/);
+    await waitFor(pane, /Ingresando|Ingesta/);
     press(pane, '1r1r');
     const review = await waitFor(pane, 'Revisión 1 de 2', '? ayuda');
     expect(review).not.toContain('1r1r');
@@ -281,7 +281,7 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
     await waitFor(pane, 'INGEST-EXITED');
     const after = history(pane);
     // The dashboard's final frame is on the main screen, and the closing lines agree with the review.
-    expect(after).toMatch(/Ingreso \S+ en [\d.]+ s/);
+    expect(after).toMatch(/Ingesta \S.* en [\d.]+ s/);
     expect(after).toMatch(/2 en espera de revisión/);
     expect(after).not.toContain('1r1r');
     fs.rmSync(dir, { recursive: true, force: true });

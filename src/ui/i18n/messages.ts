@@ -642,9 +642,10 @@ export const ES: Messages = {
   documentType: (t) => ES_TYPES[t] ?? t,
   sex: (v) => (v === 'F' ? 'F' : v === 'M' ? 'M' : '—'),
   dashboard: {
-    lookingForFiles: 'Ingreso: buscando archivos…',
+    lookingForFiles: 'Ingesta: buscando archivos…',
     ingesting: (dir) => `Ingresando ${dir}`,
-    finished: (status, seconds) => `Ingreso ${status} en ${seconds} s`,
+    // «ingesta» (feminine) agrees with the session statuses, which are worded for «sesión».
+    finished: (status, seconds) => `Ingesta ${status} en ${seconds} s`,
     files: (done, target) => `${done}/${target} archivos`,
     throughput: (elapsed, eta, files, pages) =>
       `transcurrido ${elapsed} · restante ${eta} · ${files} archivos/s · ${pages} páginas/s`,
@@ -680,7 +681,7 @@ export const ES: Messages = {
       `, ${c.waiting} en espera de revisión, ${plural(c.failed, 'fallido', 'fallidos')}` +
       (c.deferred ? `, ${c.deferred} para la siguiente ejecución` : ''),
     patients: (matched, created, pages, chunks) =>
-      `pacientes: ${matched} asignados, ${created} creados · ${plural(pages, 'página', 'páginas')}, ${plural(chunks, 'fragmento', 'fragmentos')}`,
+      `pacientes: ${matched} asignados, ${plural(created, 'creado', 'creados')} · ${plural(pages, 'página', 'páginas')}, ${plural(chunks, 'fragmento', 'fragmentos')}`,
     settle: (command) => `Resuelva las revisiones con: ${command}`,
     seeFiles: (command) => `Vea cada archivo con: ${command}`,
     interrupted:

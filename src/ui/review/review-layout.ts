@@ -394,15 +394,14 @@ function confirmLines(
       ),
     );
   }
-  lines.push([]);
-  lines.push(plain(m.confirmKeys, { tone: 'warning', bold: true }));
+  // The keys (y / anything else) are on the pinned key line below.
   return lines;
 }
 
 function helpLines(width: number, m: Messages): Line[] {
   const lines: Line[] = [plain(m.helpTitle, { bold: true, underline: true })];
   for (const key of HELP_KEYS) lines.push(...wrapSegments(plain(m.keyHelp(key)), width, { indent: 5 }));
-  lines.push(plain(m.helpClose, { tone: 'muted' }));
+  // How to close it is on the pinned key line below.
   return lines;
 }
 

@@ -1,7 +1,9 @@
 import { Command, Option } from '@commander-js/extra-typings';
 import type { IngestSessionResult } from '../app/ingest-session.js';
+import { EXTRACTORS } from '../app/open-extractor.js';
 import type { Messages } from '../ui/i18n/messages.js';
 import { DEFAULT_THRESHOLDS } from '../core/matching/thresholds.js';
+import { OCR_DEFAULTS, OCR_ENGINES, OCR_MODES } from '../core/pipeline/ocr-options.js';
 import { ExitCode } from '../errors.js';
 import { contextOf, finish, type CommandContext } from './context.js';
 import { writeJson, writeLine } from './shared/io.js';
@@ -53,16 +55,40 @@ function ingestOptions(command: Command) {
     .addOption(
       new Option(
         '--extractor <name>',
-        'pdf-parse (default, needs nothing installed) or pdftotext (poppler-utils, faster)',
-      ).choices(['pdf-parse', 'pdftotext'] as const),
+        'pdfium (default), pdf-parse (pure JavaScript, slower) or pdftotext (needs poppler-utils)',
+      ).choices(EXTRACTORS),
     )
+    .addOption(
+      new Option(
+        '--ocr <mode>',
+        `OCR scanned pages: auto (pages without a text layer), off, or force (every page) (env TECSALUD_OCR; default ${OCR_DEFAULTS.mode})`,
+      ).choices(OCR_MODES),
+    )
+    .addOption(
+      new Option(
+        '--ocr-engine <engine>',
+        'tesseract.js (default, needs nothing installed) or tesseract (Debian tesseract-ocr and poppler-utils, faster)',
+      ).choices(OCR_ENGINES),
+    )
+    .option(
+      '--ocr-min-confidence <x>',
+      `mean OCR word confidence (0-1) below which an ingested file is flagged low_ocr_confidence (default ${OCR_DEFAULTS.minConfidence})`,
+    )
+    .option(
+      '--trust-content',
+      "attach a file the filename alone would send to review when the document's own expediente and full " +
+        "name identify one registry patient and the filename's name agrees (audited content_confirmed; " +
+        'config key trustContent; default off)',
+    )
+    .option('--no-trust-content', 'do not, whatever the config file says')
     .option('--collection <name>', 'vector collection (default medical_documents)')
     .option('--force', 're-ingest content that was already ingested, replacing its chunks')
     .option('--dry-run', 'show the parse and match plan; write nothing')
     .option('--non-interactive', 'never prompt: reviews stay pending for `tecsalud-batch review`')
-    .option('--log-file <path>', "structured JSON logs (pino) to this file; '-' for stderr")
+    .option('--log-file <path>', "structured JSON logs (pino), owner-only, reopened on SIGHUP; '-' for stderr")
     .option('--quiet', 'no progress or summary output (errors still go to stderr)')
-    .option('--redact', 'keep patient names out of the logs (expediente and content hash identify files)')
+    .option('--redact', 'keep patient names out of the log (the default: expediente and content hash identify files)')
+    .option('--no-redact', 'let the log name files and patients (for a log only its readers may see)')
     .option('--archive-dir <dir>', 'move each ingested (or already ingested) file here, keeping its relative path')
     .option('--quarantine-dir <dir>', 'move each file that failed validation here, keeping its relative path')
     .addOption(langOption())
@@ -73,17 +99,19 @@ function ingestOptions(command: Command) {
       examples(
         'ingest fixtures/sample',
         'ingest /srv/drop --type complete --user jlopez --non-interactive --json > report.json',
-        'ingest /srv/drop --non-interactive --quiet --log-file /var/log/tecsalud/ingest.log --redact --archive-dir /srv/archive --quarantine-dir /srv/quarantine',
+        'ingest /srv/drop --non-interactive --quiet --log-file /var/log/tecsalud/ingest.log --archive-dir /srv/archive --quarantine-dir /srv/quarantine',
         'ingest ./incoming --dry-run',
+        'ingest /srv/scans --ocr-engine tesseract --ocr-min-confidence 0.8',
+        'ingest /srv/drop --extractor pdfium --ocr off',
       ) + `\n${EXIT_CODES_HELP}`,
     );
   return addBackendOptions(declared);
 }
 
-/** The flags as commander hands them over; `type` and `extractor` may be any string when called directly. */
+/** The flags as commander hands them over; the ones with choices may be any string when called directly. */
 export type IngestCommandOptions = Partial<
-  Omit<ReturnType<ReturnType<typeof ingestOptions>['opts']>, 'type' | 'extractor'>
-> & { type?: string; extractor?: string };
+  Omit<ReturnType<ReturnType<typeof ingestOptions>['opts']>, 'type' | 'extractor' | 'ocr' | 'ocrEngine'>
+> & { type?: string; extractor?: string; ocr?: string; ocrEngine?: string };
 
 /**
  * `ingest DIR`: one session over the folder (see app/ingest-session), shown by one of three presenters
@@ -92,7 +120,15 @@ export type IngestCommandOptions = Partial<
 export async function ingest(dir: string, options: IngestCommandOptions, context: CommandContext): Promise<number> {
   const { io } = context;
   const { resolveIngestOptions } = await import('./ingest-options.js');
-  const resolved = resolveIngestOptions({ ...options, dir, cwd: context.cwd, signal: context.signal });
+  const resolved = resolveIngestOptions({
+    ...options,
+    dir,
+    cwd: context.cwd,
+    signal: context.signal,
+    env: context.env,
+    ocrConfig: context.config?.ocr,
+    trustContentConfig: context.config?.trustContent,
+  });
   if (options.dryRun) {
     const { planIngest } = await import('../app/plan-ingest.js');
     const plan = await planIngest(context, resolved);
@@ -109,7 +145,12 @@ export async function ingest(dir: string, options: IngestCommandOptions, context
     ]);
   const lang = resolveLanguage({ flag: options.lang, env: context.env });
   const log = options.logFile
-    ? await openIngestLog(options.logFile, { cwd: context.cwd, redact: Boolean(options.redact) })
+    ? await openIngestLog(options.logFile, {
+        cwd: context.cwd,
+        // Names stay out of every log unless --no-redact says otherwise (--redact is kept for old scripts).
+        redact: options.redact !== false,
+        fileMode: context.config?.fileMode,
+      })
     : null;
   const presenter = await createIngestPresenter({
     json: Boolean(options.json),
@@ -158,7 +199,7 @@ export async function ingest(dir: string, options: IngestCommandOptions, context
   } finally {
     interrupts?.dispose();
     await presenter.finish();
-    log?.flush();
+    log?.close();
   }
   await printResult(context, options, result, messagesFor(lang));
   return exitCodeFor(

@@ -116,7 +116,11 @@ async function openSession(
       collection: deps.collection,
       embedder: deps.embedder?.id ?? null,
       extractor: deps.extractor.name,
+      ocr: options.ocr
+        ? { mode: options.ocr.mode, engine: options.ocr.engine, min_confidence: options.ocr.minConfidence }
+        : null,
       store_batch_size: options.storeBatchSize ?? DEFAULT_STORE_BATCH_SIZE,
+      trust_content: options.trustContent === true,
     },
   });
   if (options.recoverAbandoned) {
@@ -315,7 +319,7 @@ async function disposeOf(
     disposal === 'archive' ? options.archiveDir : disposal === 'quarantine' ? options.quarantineDir : undefined;
   if (!targetRoot) return;
   try {
-    result.movedTo = await moveWithoutOverwrite(file.absolutePath, targetRoot, file.relativePath);
+    result.movedTo = await moveWithoutOverwrite(file.absolutePath, targetRoot, file.relativePath, options.fileMode);
     await audit.record({
       actor: options.uploadedBy,
       action: disposal === 'archive' ? 'file_archived' : 'file_quarantined',

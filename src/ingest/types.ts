@@ -4,6 +4,7 @@ import type { TextExtractor } from '../adapters/extraction/types.js';
 import type { VectorStore } from '../adapters/vector-stores/types.js';
 import type { OpenDatabase } from '../db/open-database.js';
 import type { ProcessingType } from '../db/schema.js';
+import type { FileModePolicy } from '../private-files.js';
 
 export { DEFAULT_STORE_BATCH_SIZE } from '../core/pipeline/defaults.js';
 
@@ -23,10 +24,20 @@ export interface IngestOptions {
   /** Re-ingest content that was already ingested, replacing its chunks. */
   force: boolean;
   thresholds: MatchThresholds;
+  /**
+   * `--trust-content` (issue 15): a file the filename alone would send to review is attached when its
+   * document names one registry patient beyond doubt (audited `content_confirmed`). Off by default.
+   */
+  trustContent?: boolean;
   /** Chunks per embedder call. */
   embedBatchSize: number;
   /** Files written together: one vector-store call and one database transaction (default 32). */
   storeBatchSize?: number;
+  /**
+   * How the extractor OCRs (recorded with the session), and the mean OCR word confidence (0-1) below which
+   * an ingested file is flagged `low_ocr_confidence` (default 0.7, OCR_DEFAULTS.minConfidence).
+   */
+  ocr?: { mode: string; engine: string; minConfidence: number };
   /** Stops taking new files when aborted (Ctrl-C); files in flight finish. */
   signal?: AbortSignal;
   /**
@@ -38,6 +49,8 @@ export interface IngestOptions {
   archiveDir?: string;
   /** Move each file that failed validation here, keeping its relative path. */
   quarantineDir?: string;
+  /** Who may read the moved files and the folders created for them (config `fileMode`; default owner-only). */
+  fileMode?: FileModePolicy;
 }
 
 /** The adapters a run needs, chosen once at start-up from configuration. */

@@ -4,6 +4,8 @@ import { EN, ES, resolveLanguage, type Messages } from '../../src/ui/i18n/messag
 import { lineWidth, type Line } from '../../src/ui/lines.js';
 import { layoutReview } from '../../src/ui/review/review-layout.js';
 import { initialReviewView, reduceReviewView, type ReviewView } from '../../src/ui/review/review-view.js';
+import type { ContentCheckDetails } from '../../src/core/content/types.js';
+import { documentIdentityFor } from '../../src/review/document-identity.js';
 import { fakeService, fourCandidateCase, pendingOf } from './support/review-cases.js';
 
 const text = (line: Line) => line.map((s) => s.text).join('');
@@ -97,6 +99,32 @@ describe('review layout', () => {
     expect(all).toContain('Revisión 1 de 2');
     expect(all).toContain('? ayuda');
     expect(all).not.toContain('Review 1 of 2');
+  });
+
+  it("shows the ingest's content cross-check when it recorded one: the document names someone else", async () => {
+    const content = {
+      verdict: 'contradicts',
+      identity: {
+        expediente: '3000147773',
+        nombre_completo: 'BONILLA SEPÚLVEDA, ADRIANA',
+        nombre_escrito: 'ADRIANA BONILLA SEPÚLVEDA',
+        fecha_nacimiento: '1950-09-14',
+        sexo: 'F',
+        evidence: [],
+        other_expedientes: [],
+        other_names: [],
+      },
+      reasons: [],
+    } as unknown as ContentCheckDetails;
+    const base = fourCandidateCase();
+    const document = documentIdentityFor(content, null, base.parsed, 2026);
+    const cases = [fourCandidateCase({ heldReason: 'content_mismatch', document })];
+    const walk = new ReviewWalk(fakeService(cases).service, cases.map(pendingOf), { guardMs: 0 });
+    await walk.start();
+    const all = frame(walk.getState(), { columns: 100, rows: 40 }).rows.join('\n');
+    expect(all).toContain('the document names another patient than the filename');
+    expect(all).toContain('The document says (read at ingest): BONILLA SEPÚLVEDA, ADRIANA✓ · exp 3000147773✗');
+    expect(all).toContain('CONTRADICTS the filename');
   });
 
   it('neutralises control characters in filenames', async () => {

@@ -97,6 +97,11 @@ export class DocumentChangeRepository {
             documentTypeCode: document.documentTypeCode,
             numero: document.numero,
             matchConfidence: null,
+            // What OCR read of it travels with the text the review shows.
+            ocrEngine: document.ocrEngine,
+            ocrPages: document.ocrPages,
+            ocrConfidence: document.ocrConfidence,
+            lowOcrConfidence: 0,
             matchingDetails: withDetached(null, detach.detached),
             createdAt: now,
           })

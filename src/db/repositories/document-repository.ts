@@ -17,7 +17,7 @@ export interface PatientDocumentsSummary {
   latestAt: string | null;
 }
 
-/** 17 columns a row: well under PostgreSQL's 65,535 parameters and SQLite's 32,766. */
+/** 20 columns a row: well under PostgreSQL's 65,535 parameters and SQLite's 32,766. */
 const ROWS_PER_STATEMENT = 500;
 
 /** `medical_documents`: one row per distinct content (sha256), attached to one patient. */
@@ -65,6 +65,9 @@ export class DocumentRepository {
             pages: eb.ref('excluded.pages'),
             chunksCount: eb.ref('excluded.chunksCount'),
             vectorized: eb.ref('excluded.vectorized'),
+            ocrEngine: eb.ref('excluded.ocrEngine'),
+            ocrPages: eb.ref('excluded.ocrPages'),
+            ocrConfidence: eb.ref('excluded.ocrConfidence'),
             updatedAt: eb.ref('excluded.updatedAt'),
           })),
         )

@@ -283,15 +283,14 @@ async function finishSession(
   outcome: { interrupted: boolean; fatal: unknown; started: number },
 ): Promise<number> {
   const { interrupted, fatal } = outcome;
-  // Stopped by Ctrl-C: `interrupted` in the database, the dashboard and `sessions` alike (DECISIONS 1).
-  const status = interrupted && !fatal ? 'interrupted' : tally.status(Boolean(fatal));
+  const status = tally.status(Boolean(fatal));
   await counters.set(session.id, tally.counts());
   const errorMessage = fatal
     ? `stopped: ${(fatal as Error).message ?? String(fatal)}`
     : interrupted
       ? 'interrupted: files not yet started stay pending; run the same command again to finish them'
       : null;
-  await batches.finishSession(session.id, status, errorMessage);
+  await batches.finishSession(session.id, interrupted && !fatal ? 'failed' : status, errorMessage);
   await audit.record({
     actor: options.uploadedBy,
     action: interrupted ? 'session_interrupted' : 'session_completed',

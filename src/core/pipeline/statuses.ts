@@ -2,8 +2,7 @@
  * The states a session and its files go through, as the hospital service names them (and as the database
  * stores them). The pipeline's rules about them live in core; the tables only hold them.
  */
-/** `interrupted`: stopped by Ctrl-C (DECISIONS 1); its unfinished files stay pending for the next run. */
-export const BATCH_STATUSES = ['pending', 'processing', 'completed', 'partially_failed', 'failed', 'interrupted'] as const;
+export const BATCH_STATUSES = ['pending', 'processing', 'completed', 'partially_failed', 'failed'] as const;
 export type BatchStatus = (typeof BATCH_STATUSES)[number];
 
 export const MATCHING_STATUSES = ['pending', 'matched', 'new_patient', 'review_required', 'rejected'] as const;

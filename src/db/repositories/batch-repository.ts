@@ -202,24 +202,6 @@ export class BatchRepository {
   }
 
   /**
-   * A second Ctrl-C ends the process at once: the session it leaves behind is `interrupted` (DECISIONS 1),
-   * as the dashboard's last frame says, not `processing` until a later run calls it failed. Its unfinished
-   * files stay pending for the next run.
-   */
-  async markInterrupted(sessionId: string): Promise<void> {
-    await this.db
-      .updateTable('batchUploads')
-      .set({
-        status: 'interrupted',
-        errorMessage: 'interrupted (Ctrl-C twice): files not finished stay pending; run the same command again',
-        completedAt: new Date().toISOString(),
-      })
-      .where('id', '=', sessionId)
-      .where('status', 'in', ['pending', 'processing'])
-      .execute();
-  }
-
-  /**
    * Sessions left `pending`/`processing` by a killed run on this folder. Only call it while holding
    * the run lock for the folder: then nothing else can be running them. Their unfinished files are
    * marked `interrupted` (still pending): the run that took over re-does them.
@@ -289,7 +271,7 @@ export class BatchRepository {
     return this.db
       .selectFrom('batchUploads')
       .selectAll()
-      .where('status', 'in', ['completed', 'partially_failed', 'failed', 'interrupted'])
+      .where('status', 'in', ['completed', 'partially_failed', 'failed'])
       .where('completedAt', '<', cutoff)
       .orderBy('completedAt')
       .execute();

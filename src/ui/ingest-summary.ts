@@ -44,9 +44,12 @@ export function formatIngestSummary(result: IngestSummaryInput, m: Messages = EN
       t.chunks,
     )}`,
   ];
+  if (t.notMoved > 0) lines.push(`  ${m.summary.notMoved(t.notMoved)}`);
   if (r) lines.push(`  ${m.reviewClosing(r.tally, r.stillPending)}`);
   const waiting = r ? r.stillPending : t.reviewRequired;
   if (waiting > 0) lines.push(`  ${m.summary.settle(`tecsalud-batch review ${s.id.slice(0, 8)}`)}`);
-  if (t.failedFiles > 0) lines.push(`  ${m.summary.seeFiles(`tecsalud-batch status ${s.id.slice(0, 8)} --files`)}`);
+  if (t.failedFiles > 0 || t.notMoved > 0) {
+    lines.push(`  ${m.summary.seeFiles(`tecsalud-batch status ${s.id.slice(0, 8)} --files`)}`);
+  }
   return lines;
 }

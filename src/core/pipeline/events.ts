@@ -61,6 +61,8 @@ export interface FileResult {
   ocr?: FileOcr | null;
   /** Where drop-folder hygiene moved the file (--archive-dir / --quarantine-dir), if it did. */
   movedTo?: string | null;
+  /** Why it could not be moved there (its final state is recorded all the same). */
+  moveError?: string | null;
   /** Milliseconds spent in each stage, for the benchmark's breakdown. */
   stageMs: Partial<Record<PipelineStage, number>>;
 }
@@ -76,6 +78,8 @@ export interface SessionTotals {
   /** Set aside: a reviewer rejected the same content before (`review --reopen` lifts it). Absent: none. */
   rejected?: number;
   deferred: number;
+  /** Files whose final state is recorded but that could not be archived or quarantined. */
+  notMoved: number;
   pages: number;
   chunks: number;
 }
@@ -91,6 +95,7 @@ export function emptyTotals(): SessionTotals {
     duplicates: 0,
     rejected: 0,
     deferred: 0,
+    notMoved: 0,
     pages: 0,
     chunks: 0,
   };

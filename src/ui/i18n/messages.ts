@@ -114,7 +114,8 @@ export interface SummaryMessages {
   patients(matched: number, created: number, pages: number, chunks: number): string;
   settle(command: string): string;
   seeFiles(command: string): string;
-  interrupted: string;
+  interrupted(sessionId: string): string;
+  notMoved(count: number): string;
 }
 
 export interface DashboardMessages {
@@ -476,7 +477,10 @@ export const EN: Messages = {
       `patients: ${matched} matched, ${created} created · ${plural(pages, 'page', 'pages')}, ${plural(chunks, 'chunk', 'chunks')}`,
     settle: (command) => `Settle the reviews with: ${command}`,
     seeFiles: (command) => `See every file with: ${command}`,
-    interrupted: 'Interrupted: files not started stay pending; run the same command again to finish them.',
+    interrupted: (id) =>
+      `Interrupted: files not started stay pending; run the same command again to finish session ${id}.`,
+    notMoved: (n) =>
+      `${n} file${n === 1 ? '' : 's'} recorded but not archived or quarantined: still in the drop folder (see status --files)`,
   },
 };
 
@@ -684,8 +688,10 @@ export const ES: Messages = {
       `pacientes: ${matched} asignados, ${plural(created, 'creado', 'creados')} · ${plural(pages, 'página', 'páginas')}, ${plural(chunks, 'fragmento', 'fragmentos')}`,
     settle: (command) => `Resuelva las revisiones con: ${command}`,
     seeFiles: (command) => `Vea cada archivo con: ${command}`,
-    interrupted:
-      'Interrumpido: los archivos no iniciados quedan pendientes; ejecute el mismo comando otra vez para terminarlos.',
+    interrupted: (id) =>
+      `Interrumpido: los archivos no iniciados quedan pendientes; ejecute el mismo comando otra vez para terminar la sesión ${id}.`,
+    notMoved: (n) =>
+      `${n === 1 ? '1 archivo registrado' : `${n} archivos registrados`} pero no archivados ni en cuarentena: siguen en la carpeta de entrada (vea status --files)`,
   },
 };
 

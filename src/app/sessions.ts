@@ -5,6 +5,11 @@ import type { BatchFile, BatchUpload } from '../db/schema.js';
 import { UsageError } from '../errors.js';
 import { withRegistry, type RegistryLocation } from './open-registry.js';
 
+/** A second Ctrl-C: the session is recorded as interrupted before the process exits. */
+export async function markSessionInterrupted(location: RegistryLocation, sessionId: string): Promise<void> {
+  await withRegistry(location, (database) => new BatchRepository(database.db).markInterrupted(sessionId));
+}
+
 /** Finds a session by id or unique prefix; without one, the latest session. */
 export async function resolveSession(database: OpenDatabase, idOrPrefix: string | undefined): Promise<BatchUpload> {
   const batches = new BatchRepository(database.db);

@@ -168,13 +168,22 @@ export async function ingest(dir: string, options: IngestCommandOptions, context
     // The dashboard reads keys (nothing typed is echoed or kept for the review): Ctrl-C comes as a key.
     onInterruptKey: () => interrupts?.trigger(),
   });
-  // Ctrl-C: the first stops taking new files, the second exits at once (see handleInterrupts).
+  // Ctrl-C: the first stops taking new files, the second exits at once (see handleInterrupts), the session
+  // recorded as interrupted, as the dashboard's last frame says (the next run resumes it).
+  let sessionId: string | null = null;
+  const markInterrupted = async () => {
+    if (!sessionId) return;
+    const { markSessionInterrupted } = await import('../app/sessions.js');
+    await markSessionInterrupted(context, sessionId).catch(() => undefined);
+  };
   let interrupts: { signal: AbortSignal; trigger(): void; dispose(): void } | null = null;
   if (!context.signal) {
     const { handleInterrupts } = await import('../ui/handle-interrupts.js');
     interrupts = handleInterrupts({
       onFirst: () => presenter.interrupted(),
-      onSecond: () => presenter.interruptedNow(),
+      onSecond: async () => {
+        await Promise.all([presenter.interruptedNow(), markInterrupted()]);
+      },
     });
     resolved.signal = interrupts.signal;
   }
@@ -183,6 +192,7 @@ export async function ingest(dir: string, options: IngestCommandOptions, context
   try {
     result = await runIngestSession(context, context.config!, resolved, {
       listener: (event) => {
+        if (event.type === 'session_started') sessionId = event.sessionId;
         log?.listener(event);
         presenter.listener?.(event);
       },

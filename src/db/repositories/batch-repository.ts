@@ -270,6 +270,19 @@ export class BatchRepository {
   }
 
   /**
+   * A second Ctrl-C ends the process at once: the session it leaves is recorded `interrupted` (DECISIONS 1),
+   * as the dashboard's last frame says, rather than `processing` until the next run; that run resumes it.
+   */
+  async markInterrupted(sessionId: string): Promise<void> {
+    await this.db
+      .updateTable('batchUploads')
+      .set({ status: 'interrupted', errorMessage: 'interrupted: stopped at once by a second Ctrl-C' })
+      .where('id', '=', sessionId)
+      .where('status', 'in', ['pending', 'processing'])
+      .execute();
+  }
+
+  /**
    * Sessions of this folder a run did not finish: interrupted (Ctrl-C), or still marked pending/processing by
    * a run that was killed. Newest first; superseded ones are finished with. Only meaningful while holding the
    * folder's run lock: then nothing else is running them.

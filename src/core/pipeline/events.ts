@@ -93,7 +93,6 @@ export function emptyTotals(): SessionTotals {
     matchedPatients: 0,
     reviewRequired: 0,
     duplicates: 0,
-    rejected: 0,
     deferred: 0,
     notMoved: 0,
     pages: 0,

@@ -13,10 +13,11 @@ import tseslint from 'typescript-eslint';
  *   review     core, db, ports, documents (settling held files)
  *   app        all of the above           (opening backends, sessions: what commands and the UI call)
  *   ui         core, and app state        (the review walk); never a database or an adapter
- *   commands   app, ui, config, core      (wiring; types from anywhere)
+ *   server     app, config, core          (the HTTP API's wiring, like commands; types from anywhere)
+ *   commands   app, ui, server, config, core (wiring; types from anywhere)
  * Ports are the adapters' interface modules (`adapters/<kind>/types.ts`). errors.ts is shared by all.
  */
-const LAYERS = ['adapters', 'db', 'config', 'documents', 'ingest', 'review', 'app', 'ui', 'commands'];
+const LAYERS = ['adapters', 'db', 'config', 'documents', 'ingest', 'review', 'app', 'ui', 'server', 'commands'];
 /** Folders are at most this deep inside a layer. */
 const MAX_DEPTH = 4;
 
@@ -101,8 +102,9 @@ export default tseslint.config(
   ...layer('documents', others('db'), { ports: true }),
   ...layer('ingest', others('db', 'documents'), { ports: true }),
   ...layer('review', others('db', 'documents'), { ports: true }),
-  ...layer('app', ['ui', 'commands']),
+  ...layer('app', ['ui', 'server', 'commands']),
   ...layer('ui', others('ui'), { appState: true }),
+  ...layer('server', ['adapters', 'db', 'documents', 'ingest', 'review', 'ui', 'commands'], { allowTypeImports: true }),
   ...layer('commands', ['adapters', 'db', 'documents', 'ingest', 'review'], { allowTypeImports: true }),
   {
     files: ['bin/**/*.js', '.ci/**/*.js'],

@@ -50,6 +50,8 @@ export interface BackendConfig {
   };
   openai: { apiKey?: string; baseUrl?: string };
   azure: { endpoint?: string; apiKey?: string; deployment?: string; apiVersion?: string };
+  /** The config file's `serve` section (the HTTP API's settings), as written; `serve`'s flags override it. */
+  serve: NonNullable<ConfigFile['serve']>;
   /** Where each top-level choice came from, for `doctor`. */
   sources: Record<
     'db' | 'vectorStore' | 'collection' | 'chromaUrl' | 'embedder' | 'embeddingModel',
@@ -154,6 +156,7 @@ export async function loadBackendConfig(flags: BackendFlags): Promise<BackendCon
       deployment: e('AZURE_OPENAI_DEPLOYMENT') ?? values.azure?.deployment,
       apiVersion: e('AZURE_OPENAI_API_VERSION') ?? e('OPENAI_API_VERSION') ?? values.azure?.apiVersion,
     }),
+    serve: values.serve ?? {},
     sources,
   };
 }

@@ -140,6 +140,24 @@ export interface RunLocksTable {
   startedAt: string;
 }
 
+/** The HTTP API's bearer tokens: only the token's hash is kept (see migration 0005). */
+export interface ApiTokensTable {
+  id: string;
+  /** Unique; the actor named in the audit log for the token's calls. */
+  name: string;
+  role: ApiRole;
+  tokenSha256: string;
+  createdBy: string;
+  createdAt: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+}
+
+/** What a token may do: viewer reads; uploader also uploads and processes; admin also decides reviews and cleans up. */
+export const API_ROLES = ['viewer', 'uploader', 'admin'] as const;
+export type ApiRole = (typeof API_ROLES)[number];
+
 export interface Database {
   patients: PatientsTable;
   patientBlockingKeys: PatientBlockingKeysTable;
@@ -149,6 +167,7 @@ export interface Database {
   medicalDocuments: MedicalDocumentsTable;
   auditLog: AuditLogTable;
   runLocks: RunLocksTable;
+  apiTokens: ApiTokensTable;
 }
 
 export type Patient = Selectable<PatientsTable>;
@@ -157,4 +176,5 @@ export type BatchFile = Selectable<BatchFilesTable>;
 export type BatchFileUpdate = Updateable<BatchFilesTable>;
 export type MedicalDocument = Selectable<MedicalDocumentsTable>;
 export type AuditLogEntry = Selectable<AuditLogTable>;
+export type ApiToken = Selectable<ApiTokensTable>;
 export type { Generated };

@@ -39,7 +39,7 @@ const COUNTS_FLUSH_MS = 1000;
 const STORE_BATCH_DELAY_MS = 300;
 
 /** What the steps of one run share: the session, its repositories, its counts and its listener. */
-interface Run {
+export interface Run {
   options: IngestOptions;
   deps: IngestDependencies;
   listener: PipelineListener;
@@ -176,7 +176,7 @@ async function registerFiles(run: Run, discovered: DiscoveredFile[]): Promise<Fi
 }
 
 /** Vectors need an embedder and a store whose collection was filled by that same embedder. */
-async function prepareCollection({ options, deps }: Pick<Run, 'options' | 'deps'>): Promise<void> {
+export async function prepareCollection({ options, deps }: Pick<Run, 'options' | 'deps'>): Promise<void> {
   if (options.processingType === 'complete') return;
   if (!deps.embedder || !deps.vectorStore) {
     throw new UserError(`processing type '${options.processingType}' needs a vector store and an embedder`);
@@ -188,7 +188,7 @@ async function prepareCollection({ options, deps }: Pick<Run, 'options' | 'deps'
   });
 }
 
-async function startSession({ batches, counters, session, tally, listener, sourceDir, options }: Run): Promise<void> {
+export async function startSession({ batches, counters, session, tally, listener, sourceDir, options }: Run): Promise<void> {
   await batches.markStarted(session.id);
   await counters.set(session.id, { totalFiles: tally.snapshot().totalFiles });
   listener({
@@ -204,7 +204,7 @@ async function startSession({ batches, counters, session, tally, listener, sourc
  * Runs the files through the FileProcessor, `concurrency` at a time, until all are done, the signal stops
  * the run (Ctrl-C: files in flight finish), or an error that is not one file's stops it.
  */
-async function processFiles(run: Run, files: FileToProcess[]): Promise<{ interrupted: boolean; fatal: unknown }> {
+export async function processFiles(run: Run, files: FileToProcess[]): Promise<{ interrupted: boolean; fatal: unknown }> {
   const { options, deps, listener, session, tally } = run;
   const storeBatchSize = options.storeBatchSize ?? DEFAULT_STORE_BATCH_SIZE;
   const totalPatients = await new PatientRepository(deps.database.db).count();
@@ -274,7 +274,7 @@ async function processFiles(run: Run, files: FileToProcess[]): Promise<{ interru
 }
 
 /** Records the final counts and status, the audit row and the closing event; returns the run's seconds. */
-async function finishSession(
+export async function finishSession(
   { batches, counters, audit, session, tally, listener, options }: Run,
   outcome: { interrupted: boolean; fatal: unknown; started: number },
 ): Promise<number> {

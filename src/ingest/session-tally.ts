@@ -19,8 +19,9 @@ export class SessionTally {
   /** Seconds spent in each stage, summed over files (they overlap under concurrency: compare shares). */
   readonly stageSeconds: Partial<Record<PipelineStage, number>> = {};
 
-  constructor(totalFiles: number) {
-    this.totals = { ...emptyTotals(), totalFiles };
+  /** `settled`: what files already final before this run contributed (a session resumed after a stop). */
+  constructor(totalFiles: number, settled: Partial<SessionTotals> = {}) {
+    this.totals = { ...emptyTotals(), ...settled, totalFiles };
   }
 
   /** Files left for the next run (over --max-files). */

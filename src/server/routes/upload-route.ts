@@ -84,6 +84,9 @@ export function uploadRoute(app: FastifyInstance, deps: ServerDeps): void {
       } catch (error) {
         // Cut short (the client went away, or a limit on the whole request): nothing of it is kept.
         await Promise.all(temporary.map((file) => fsp.rm(file, { force: true })));
+        if ((error as { code?: string }).code === 'FST_FILES_LIMIT') {
+          throw new ApiError(413, `a request takes at most ${maxFilesPerSession} files, the session's limit: nothing of it was kept`);
+        }
         throw error;
       }
       if (received.length + failed.length === 0) throw new ApiError(400, 'no files: send one or more PDFs as `files` parts');

@@ -131,6 +131,10 @@ export async function buildServer(options: BuildServerOptions): Promise<ApiServe
     },
     { prefix: API_PREFIX },
   );
+  // Answers given while stopping close their connection: a kept-alive one would hold the stop until it times out.
+  app.addHook('onSend', async (_request, reply) => {
+    if (shutdown.signal.aborted) reply.header('connection', 'close');
+  });
   app.addHook('preClose', async () => {
     shutdown.abort();
     for (const end of [...streams]) end();

@@ -1,21 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { createPrivateFile, ensurePrivateDir, type FileModePolicy } from '../private-files.js';
 
 const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-/**
- * Creates a folder only its owner can enter (0700), whatever the umask, and tightens one that exists.
- * Uploaded PDFs are patient data. (A stand-in for the shared owner-only helper of issue 20, which also knows
- * the `fileMode: "group"` setting: swap it in here when it lands.)
- */
-export async function makeOwnerOnlyDir(dir: string): Promise<void> {
-  await fs.mkdir(dir, { recursive: true, mode: 0o700 });
-  await fs.chmod(dir, 0o700);
-}
-
-/** The mode of an uploaded file: readable and writable by its owner alone (see makeOwnerOnlyDir). */
-export const OWNER_ONLY_FILE_MODE = 0o600;
 
 /**
  * Where the HTTP API keeps uploaded PDFs: one folder per session under the upload directory, each file under
@@ -24,12 +12,19 @@ export const OWNER_ONLY_FILE_MODE = 0o600;
  * received whole and checked, so that a half-received upload is never taken for a file.
  */
 export class UploadStore {
-  private constructor(readonly root: string) {}
+  private constructor(
+    readonly root: string,
+    private readonly fileMode: FileModePolicy,
+  ) {}
 
-  /** Opens (creating, owner-only) the upload directory; `root` is resolved to its real path. */
-  static async open(root: string): Promise<UploadStore> {
-    await makeOwnerOnlyDir(root);
-    return new UploadStore(await fs.realpath(root));
+  /**
+   * Opens the upload directory, creating it (and each session's folder, and each file) with the config's
+   * `fileMode` (owner-only by default) whatever the umask: uploads are patient data. `root` is resolved to
+   * its real path.
+   */
+  static async open(root: string, fileMode: FileModePolicy = 'owner'): Promise<UploadStore> {
+    await ensurePrivateDir(root, fileMode);
+    return new UploadStore(await fs.realpath(root), fileMode);
   }
 
   /** The session's folder. Session ids are UUIDs; anything else never reaches the file-system. */
@@ -45,13 +40,15 @@ export class UploadStore {
 
   async ensureSessionDir(sessionId: string): Promise<string> {
     const dir = this.sessionDir(sessionId);
-    await makeOwnerOnlyDir(dir);
+    await ensurePrivateDir(dir, this.fileMode);
     return dir;
   }
 
-  /** A fresh temporary name for an upload being received. */
-  incomingPath(sessionId: string): string {
-    return path.join(this.sessionDir(sessionId), `.incoming-${randomUUID()}`);
+  /** Creates a fresh, empty temporary file (with the store's mode) for an upload being received, and returns its path. */
+  async createIncoming(sessionId: string): Promise<string> {
+    const file = path.join(this.sessionDir(sessionId), `.incoming-${randomUUID()}`);
+    await createPrivateFile(file, this.fileMode);
+    return file;
   }
 
   /** Where the file registered under `relativePath` in the session lives. */
@@ -65,12 +62,24 @@ export class UploadStore {
     await fs.rm(this.sessionDir(sessionId), { recursive: true, force: true });
   }
 
-  /** Removes temporary files left by uploads cut short (a crash mid-upload); they were never registered. */
-  async removeIncoming(sessionId: string): Promise<void> {
-    const dir = this.sessionDir(sessionId);
-    const names = await fs.readdir(dir).catch(() => [] as string[]);
-    await Promise.all(
-      names.filter((name) => name.startsWith('.incoming-')).map((name) => fs.rm(path.join(dir, name), { force: true })),
+  /**
+   * Removes every session's temporary files: at start-up, before any upload can be under way, they are the
+   * uploads a stopped (or killed) server was receiving, never registered. Their clients were cut off and
+   * upload again.
+   */
+  async removeAllIncoming(): Promise<number> {
+    const entries = await fs.readdir(this.root, { withFileTypes: true });
+    const counts = await Promise.all(
+      entries.filter((entry) => entry.isDirectory() && SESSION_ID.test(entry.name)).map((entry) => this.removeIncoming(entry.name)),
     );
+    return counts.reduce((sum, n) => sum + n, 0);
+  }
+
+  /** Removes temporary files left by uploads cut short (a crash mid-upload); they were never registered. */
+  async removeIncoming(sessionId: string): Promise<number> {
+    const dir = this.sessionDir(sessionId);
+    const names = (await fs.readdir(dir).catch(() => [] as string[])).filter((name) => name.startsWith('.incoming-'));
+    await Promise.all(names.map((name) => fs.rm(path.join(dir, name), { force: true })));
+    return names.length;
   }
 }

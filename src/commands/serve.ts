@@ -80,6 +80,12 @@ export async function serve(options: ServeCommandOptions, context: CommandContex
     writeLine(io.stderr, 'warning: there are no usable tokens: every call will be refused (401)');
     writeLine(io.stderr, 'hint: create one with `tecsalud-batch tokens create --name NAME --role uploader`');
   }
+  if (running.sweptUploads > 0) {
+    writeLine(
+      io.stdout,
+      `Removed ${running.sweptUploads} half-received upload(s) a stopped server left: never registered, their clients upload them again.`,
+    );
+  }
   if (running.resumed.length > 0) {
     writeLine(io.stdout, `Resuming ${running.resumed.length} session(s) a stopped server left processing.`);
   }

@@ -44,6 +44,8 @@ export interface RunningServer {
   server: ApiServer;
   /** Sessions a stopped server had left processing, resumed now. */
   resumed: string[];
+  /** Half-received uploads a stopped server left (temporary files, never registered), removed at start. */
+  sweptUploads: number;
   /** Tokens that can be used (null under --no-auth): with none, every call is refused. */
   activeTokens: number | null;
   /** Stops gracefully (see ApiServer.close), then the extraction processes and the database. */
@@ -59,7 +61,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const database = await openRegistry(options.location, { create: true, sqliteCacheMb: INGEST_SQLITE_CACHE_MB });
   let processing: SessionProcessing | null = null;
   try {
-    const store = await UploadStore.open(settings.uploadDir);
+    const store = await UploadStore.open(settings.uploadDir, options.backends.fileMode);
+    // Half-received uploads of a server that was stopped or killed: never registered, their clients upload again.
+    const sweptUploads = await store.removeAllIncoming();
     processing = new SessionProcessing({
       database,
       backends: options.backends,
@@ -107,6 +111,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       port,
       server,
       resumed,
+      sweptUploads,
       activeTokens: verifier ? await verifier.activeCount() : null,
       stop: async () => {
         try {

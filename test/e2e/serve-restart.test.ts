@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -17,11 +18,11 @@ const corpora: CorpusManifest[] = [];
 beforeAll(async () => {
   root = createTempDir('tecsalud-serve-');
   db = path.join(root, 'registry.db');
-  for (const seed of [11, 12]) {
+  for (const seed of [11, 12, 13]) {
     corpora.push(
       await writeCorpus({
         out: path.join(root, `corpus-${seed}`),
-        files: 30,
+        files: seed === 13 ? 6 : 30,
         seed,
         minPages: 1,
         maxPages: 3,
@@ -30,7 +31,7 @@ beforeAll(async () => {
       }),
     );
   }
-  for (const seed of [11, 12]) {
+  for (const seed of [11, 12, 13]) {
     const imported = await runCli(['patients', 'import', path.join(root, `registry-${seed}.csv`), '--db', db], { cwd: root });
     expect(imported.code, imported.stderr).toBe(0);
   }
@@ -196,6 +197,71 @@ describe('a server stopped mid-session resumes the session at its next start', {
       const status = await waitForSession(server, sessionId);
       expect(status.status).toBe('completed');
       expectSessionWhole(sessionId, corpus);
+    } finally {
+      server.child.kill('SIGTERM');
+      expect(await server.exited).toBe(0);
+    }
+  }, 300_000);
+
+  it('after SIGKILL mid-upload: the half-received upload is never registered, its temporary file is removed at the next start, and the upload done again is processed whole', async () => {
+    const corpus = corpora[2]!;
+    const dir = path.join(root, 'corpus-13');
+    let server = await startServe();
+    const created = await fetch(`${server.base}/create-session`, {
+      method: 'POST',
+      headers: { ...auth(), 'content-type': 'application/json' },
+      body: JSON.stringify({ processing_type: 'both', uploaded_by: 'e2e' }),
+    });
+    const { session_id: sessionId } = (await created.json()) as { session_id: string };
+    const sessionDir = path.join(root, 'uploads', sessionId);
+
+    // A client sending one file's first bytes and then nothing more: the server is receiving it when it dies.
+    const first = corpus.files[0]!;
+    const bytes = fs.readFileSync(path.join(dir, first.path));
+    const boundary = 'tecsalud-e2e-boundary';
+    const stalled = http.request(`${server.base}/${sessionId}/upload`, {
+      method: 'POST',
+      headers: { ...auth(), 'content-type': `multipart/form-data; boundary=${boundary}` },
+    });
+    const cutOff = new Promise<string>((resolve) => {
+      stalled.on('error', (error) => resolve((error as NodeJS.ErrnoException).code ?? error.message));
+      stalled.on('response', (response) => resolve(`answered ${response.statusCode}`));
+    });
+    stalled.write(
+      `--${boundary}\r\ncontent-disposition: form-data; name="files"; filename="${path.basename(first.path)}"\r\n` +
+        'content-type: application/pdf\r\n\r\n',
+    );
+    stalled.write(bytes.subarray(0, Math.floor(bytes.length / 2)));
+    const incoming = () => fs.readdirSync(sessionDir).filter((name) => name.startsWith('.incoming-'));
+    const deadline = Date.now() + 60_000;
+    while (!incoming().some((name) => fs.statSync(path.join(sessionDir, name)).size > 0)) {
+      if (Date.now() > deadline) throw new Error('the server never started writing the upload');
+      await sleep(25);
+    }
+    server.child.kill('SIGKILL');
+    await server.exited;
+    expect(await cutOff).not.toMatch(/^answered/);
+    expect(incoming()).toHaveLength(1);
+    expect(query<{ n: number }>('select count(*) n from batch_files where batch_id = ?', sessionId)[0]!.n).toBe(0);
+
+    server = await startServe();
+    try {
+      expect(server.stdout()).toMatch(/Removed 1 half-received upload/);
+      expect(incoming()).toEqual([]);
+      const status = (await (await fetch(`${server.base}/${sessionId}/status`, { headers: auth() })).json()) as { status: string; total_files: number };
+      expect(status).toMatchObject({ status: 'pending', total_files: 0 });
+      // The client uploads again (the whole session's files this time) and processes.
+      const form = new FormData();
+      for (const file of corpus.files) {
+        form.append('files', new Blob([new Uint8Array(fs.readFileSync(path.join(dir, file.path)))]), path.basename(file.path));
+      }
+      const uploaded = await fetch(`${server.base}/${sessionId}/upload`, { method: 'POST', headers: auth(), body: form });
+      expect(uploaded.status).toBe(200);
+      const processed = await fetch(`${server.base}/${sessionId}/process`, { method: 'POST', headers: auth() });
+      expect(processed.status).toBe(200);
+      expect(await processed.json()).toMatchObject({ status: 'completed', total_files: corpus.files.length, processed_files: corpus.files.length });
+      expectSessionWhole(sessionId, corpus);
+      expect(fs.readdirSync(sessionDir).filter((name) => name.endsWith('.pdf'))).toHaveLength(corpus.files.length);
     } finally {
       server.child.kill('SIGTERM');
       expect(await server.exited).toBe(0);

@@ -5,7 +5,6 @@ import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance } from 'fastify';
 import { recordApiCall } from '../../app/api-audit.js';
 import { findSession, registerUploads, type ReceivedUpload } from '../../app/upload-sessions.js';
-import { OWNER_ONLY_FILE_MODE } from '../../app/upload-store.js';
 import { checkPdfFile, formatBytes } from '../../core/pipeline/check-pdf-file.js';
 import { ApiError } from '../api-error.js';
 import { parsedUpload } from '../api-json.js';
@@ -65,9 +64,10 @@ export function uploadRoute(app: FastifyInstance, deps: ServerDeps): void {
         for await (const part of parts) {
           if (part.type !== 'file') continue;
           const filename = sanitizeUploadName(part.filename);
-          const incoming = deps.store.incomingPath(sessionId);
+          const incoming = await deps.store.createIncoming(sessionId);
           temporary.push(incoming);
-          await pipeline(part.file, fs.createWriteStream(incoming, { flags: 'wx', mode: OWNER_ONLY_FILE_MODE }));
+          // Opening the file createIncoming made keeps its mode (owner-only, or the config's fileMode).
+          await pipeline(part.file, fs.createWriteStream(incoming, { flags: 'r+' }));
           const refusal =
             part.fieldname !== 'files'
               ? { status: 400, message: `unexpected field '${part.fieldname}': send the PDFs as \`files\` parts` }

@@ -25,7 +25,7 @@ const { version } = require('../../package.json') as { version: string };
 export const OPENAPI_PATH = '/api/v1/openapi.json';
 export const DOCS_PREFIX = '/api/v1/docs';
 
-export interface BuildServerOptions extends Omit<ServerDeps, 'runs'> {
+export interface BuildServerOptions extends Omit<ServerDeps, 'runs' | 'stopping'> {
   /** Checks bearer tokens; null is --no-auth (the command allows it on loopback addresses only). */
   verifier: TokenVerifier | null;
   /** Origins a browser may call the API from (CORS); empty: none. */
@@ -61,7 +61,7 @@ export async function buildServer(options: BuildServerOptions): Promise<ApiServe
   });
   const shutdown = new AbortController();
   const runs = new SessionRuns(options.processing, shutdown.signal, app.log);
-  const deps: ServerDeps = { ...options, runs };
+  const deps: ServerDeps = { ...options, runs, stopping: shutdown.signal };
   const streams = new Set<() => void>();
 
   app.setErrorHandler((error: FastifyError | ApiError | UserError, request, reply) => {

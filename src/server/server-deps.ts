@@ -18,6 +18,8 @@ export interface ServerDeps {
   defaults: IngestSessionOptions;
   limits: { maxFileSize: number; maxFilesPerSession: number };
   now: () => Date;
+  /** Aborted when the server starts stopping: uploads being received are cut off (see the upload route). */
+  stopping: AbortSignal;
 }
 
 export const API_PREFIX = '/api/v1/documents/batch';

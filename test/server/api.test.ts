@@ -429,6 +429,71 @@ describe('the API’s limits and settings', { tags: ['slow'] }, () => {
     }
   });
 
+  it('stopping cuts off the uploads it is receiving: a stalled client is answered 503 (or cut between parts), nothing kept', async () => {
+    const server = await startTestServer();
+    let stopped = false;
+    try {
+      const token = await server.token('uploader');
+      const created = await fetch(`${server.base}/create-session`, {
+        method: 'POST',
+        headers: { ...bearer(token), 'content-type': 'application/json' },
+        body: JSON.stringify({ processing_type: 'both', uploaded_by: 'x' }),
+      });
+      const { session_id: sessionId } = (await created.json()) as { session_id: string };
+      const dir = path.join(server.uploadDir, sessionId);
+      const { request } = await import('node:http');
+      const boundary = 'stalled-boundary';
+      /** An upload whose client sends `sent` and then nothing more; resolves with the answer or the error. */
+      const stalledUpload = (sent: string | Buffer) => {
+        const req = request(new URL(`${server.base}/${sessionId}/upload`), {
+          method: 'POST',
+          headers: { ...bearer(token), 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': '1000000' },
+        });
+        const outcome = new Promise<{ status?: number; body?: string; error?: string }>((resolve) => {
+          req.on('error', (error) => resolve({ error: (error as NodeJS.ErrnoException).code ?? error.message }));
+          req.on('response', (response) => {
+            let body = '';
+            response.on('data', (d: Buffer) => (body += d.toString()));
+            response.on('end', () => resolve({ status: response.statusCode, body }));
+            response.on('error', (error) => resolve({ status: response.statusCode, error: error.message }));
+          });
+        });
+        if (sent.length > 0) req.write(sent);
+        else req.flushHeaders();
+        return outcome;
+      };
+      // One client is in the middle of a file; another sent its headers and no part yet.
+      const midFile = stalledUpload(
+        Buffer.concat([
+          Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="files"; filename="${HOMONYM}"\r\ncontent-type: application/pdf\r\n\r\n`),
+          sampleFile(HOMONYM).subarray(0, 1000),
+        ]),
+      );
+      await until(() => fs.readdirSync(dir).some((name) => fs.statSync(path.join(dir, name)).size > 0));
+      const beforeParts = stalledUpload('');
+      // Both connections are open (the second one's request may still be in its hooks: stopping must not wait for it either).
+      const connections = () => new Promise<number>((resolve) => server.running.server.app.server.getConnections((_e, n) => resolve(n)));
+      for (let n = await connections(); n < 2; n = await connections()) await new Promise((resolve) => setImmediate(resolve));
+      await server.running.stop();
+      stopped = true;
+      const answered = await midFile;
+      expect(answered.status).toBe(503);
+      expect(JSON.parse(answered.body!)).toMatchObject({ statusCode: 503, message: expect.stringMatching(/stopping: nothing of this upload was kept/) });
+      const cut = await beforeParts;
+      expect(cut.status === 503 || cut.error !== undefined, JSON.stringify(cut)).toBe(true);
+      expect(fs.readdirSync(dir)).toEqual([]);
+      const open = await openWorkspaceDb(server.workspace);
+      try {
+        expect(await open.db.selectFrom('batchFiles').selectAll().where('batchId', '=', sessionId).execute()).toEqual([]);
+      } finally {
+        await open.close();
+      }
+    } finally {
+      if (stopped) server.workspace.cleanup();
+      else await server.stop();
+    }
+  });
+
   it('limits the requests a token makes per minute (429), never /health', async () => {
     const server = await startTestServer({ settings: { rateLimitPerMinute: 3 } });
     try {

@@ -21,6 +21,8 @@ interface FailedUpload {
   message: string;
 }
 
+const STOPPING = 'the server is stopping: nothing of this upload was kept; upload the files again once it is back';
+
 /** The first bytes of a file, where the `%PDF-` header must be. */
 const HEAD_BYTES = 1024;
 
@@ -57,17 +59,30 @@ export function uploadRoute(app: FastifyInstance, deps: ServerDeps): void {
       const received: ReceivedUpload[] = [];
       const failed: FailedUpload[] = [];
       const temporary: string[] = [];
+      // A server stopping cuts off the uploads it is receiving (a slow or stalled client would otherwise hold the
+      // stop): the file being streamed fails, nothing of the request is kept, and the client is told 503.
+      let receiving: NodeJS.ReadableStream & { destroy(error?: Error): void } | null = null;
+      const cutOff = () => {
+        // Between two parts there is no file to fail: the connection itself is cut (the client sees it reset).
+        if (receiving) receiving.destroy(new ApiError(503, STOPPING));
+        else request.raw.destroy();
+      };
+      deps.stopping.addEventListener('abort', cutOff, { once: true });
       try {
+        if (deps.stopping.aborted) throw new ApiError(503, STOPPING);
         const parts = request.parts({
           limits: { fileSize: maxFileSize, files: maxFilesPerSession, fields: 20, parts: maxFilesPerSession + 20 },
         });
         for await (const part of parts) {
           if (part.type !== 'file') continue;
+          if (deps.stopping.aborted) throw new ApiError(503, STOPPING);
           const filename = sanitizeUploadName(part.filename);
           const incoming = await deps.store.createIncoming(sessionId);
           temporary.push(incoming);
+          receiving = part.file;
           // Opening the file createIncoming made keeps its mode (owner-only, or the config's fileMode).
           await pipeline(part.file, fs.createWriteStream(incoming, { flags: 'r+' }));
+          receiving = null;
           const refusal =
             part.fieldname !== 'files'
               ? { status: 400, message: `unexpected field '${part.fieldname}': send the PDFs as \`files\` parts` }
@@ -82,12 +97,15 @@ export function uploadRoute(app: FastifyInstance, deps: ServerDeps): void {
           }
         }
       } catch (error) {
-        // Cut short (the client went away, or a limit on the whole request): nothing of it is kept.
+        // Cut short (the client went away, the server is stopping, or a limit on the whole request): nothing of it is kept.
         await Promise.all(temporary.map((file) => fsp.rm(file, { force: true })));
+        if (deps.stopping.aborted) throw new ApiError(503, STOPPING);
         if ((error as { code?: string }).code === 'FST_FILES_LIMIT') {
           throw new ApiError(413, `a request takes at most ${maxFilesPerSession} files, the session's limit: nothing of it was kept`);
         }
         throw error;
+      } finally {
+        deps.stopping.removeEventListener('abort', cutOff);
       }
       if (received.length + failed.length === 0) throw new ApiError(400, 'no files: send one or more PDFs as `files` parts');
       const result = await registerUploads(deps.database, deps.store, sessionId, received, {

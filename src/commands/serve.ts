@@ -31,7 +31,7 @@ function serveOptions(command: Command) {
       new Option('--trust-proxy [addresses]', 'behind a reverse proxy: take the client’s address from X-Forwarded-For (the proxy’s addresses, comma-separated)'),
     )
     .option('--no-auth', 'accept calls without a token (only when listening on a loopback address)')
-    .option('--log-file <path>', "request and processing logs (JSON lines) to this file (default: stderr; '-' for stderr)")
+    .option('--log-file <path>', "request and processing logs (JSON lines), owner-only, reopened on SIGHUP (default: stderr; '-' for stderr)")
     .option('--quiet', 'log only warnings and errors')
     .addOption(dbOption())
     .addHelpText(
@@ -89,7 +89,11 @@ export async function serve(options: ServeCommandOptions, context: CommandContex
   if (running.resumed.length > 0) {
     writeLine(io.stdout, `Resuming ${running.resumed.length} session(s) a stopped server left processing.`);
   }
+  // logrotate's `postrotate … kill -HUP`: the log goes on in a new file at the same path.
+  const onHangup = () => void running.reopenLog().catch((error: unknown) => writeLine(io.stderr, `warning: could not reopen the log: ${String(error)}`));
+  process.on('SIGHUP', onHangup);
   await stopRequested(context.signal);
+  process.off('SIGHUP', onHangup);
   writeLine(io.stdout, 'Stopping: no new calls; the files in flight finish, and their sessions resume at the next start.');
   await running.stop();
   return ExitCode.Success;

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import pino from 'pino';
 import type { TextExtractor } from '../adapters/extraction/types.js';
 import { TokenVerifier } from '../app/api-tokens.js';
@@ -8,6 +9,7 @@ import { SessionProcessing } from '../app/process-session.js';
 import { UploadStore } from '../app/upload-store.js';
 import type { BackendConfig } from '../config/load-config.js';
 import { UsageError } from '../errors.js';
+import { createPrivateFile, ensurePrivateDir } from '../private-files.js';
 import { buildServer, DOCS_PREFIX, type ApiServer } from './build-server.js';
 
 export interface ServeSettings {
@@ -46,6 +48,8 @@ export interface RunningServer {
   resumed: string[];
   /** Half-received uploads a stopped server left (temporary files, never registered), removed at start. */
   sweptUploads: number;
+  /** Opens `--log-file` again (logrotate moved it away; SIGHUP): the next lines go to a new file at its path. */
+  reopenLog(): Promise<void>;
   /** Tokens that can be used (null under --no-auth): with none, every call is refused. */
   activeTokens: number | null;
   /** Stops gracefully (see ApiServer.close), then the extraction processes and the database. */
@@ -72,13 +76,17 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       extractor: options.extractor,
     });
     const verifier = settings.auth ? new TokenVerifier(database, options.now) : null;
+    const logFile = typeof options.log?.destination === 'string' ? options.log.destination : null;
+    const fileMode = options.backends.fileMode;
+    const createLogFile = async () => {
+      // Created with its exact mode (owner-only by default) before pino opens it: request logs name clients.
+      await ensurePrivateDir(path.dirname(logFile!), fileMode);
+      await createPrivateFile(logFile!, fileMode);
+    };
+    if (logFile) await createLogFile();
+    const logStream = logFile ? pino.destination({ dest: logFile, append: true, sync: false }) : null;
     const logger = options.log
-      ? pino(
-          { level: options.log.level, base: { service: 'tecsalud-batch serve' } },
-          typeof options.log.destination === 'string'
-            ? pino.destination({ dest: options.log.destination, mkdir: true, sync: false })
-            : options.log.destination,
-        )
+      ? pino({ level: options.log.level, base: { service: 'tecsalud-batch serve' } }, logStream ?? (options.log.destination as NodeJS.WritableStream))
       : false;
     const server = await buildServer({
       database,
@@ -112,6 +120,13 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       server,
       resumed,
       sweptUploads,
+      reopenLog: async () => {
+        if (!logStream) return;
+        logStream.flushSync();
+        await createLogFile();
+        logStream.reopen();
+        server.app.log.info({ event: 'log_reopened' }, 'log reopened');
+      },
       activeTokens: verifier ? await verifier.activeCount() : null,
       stop: async () => {
         try {

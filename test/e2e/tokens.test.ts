@@ -103,9 +103,10 @@ describe('tokens create | list | revoke, through the CLI', { tags: ['slow'] }, (
     }
   }, 180_000);
 
-  it('a running server refuses a token revoked from the command line at its next call', async () => {
+  it('a running server refuses a token revoked from the command line at its next call; its log is owner-only and reopened on SIGHUP', async () => {
     const created = JSON.parse((await cli('tokens', 'create', '--name', 'kiosk', '--role', 'viewer', '--json')).stdout) as { token: string };
-    const child = spawnCli(['serve', '--db', db, '--port', '0', '--upload-dir', 'uploads', '--quiet'], { cwd: root });
+    const log = path.join(root, 'logs', 'serve.log');
+    const child = spawnCli(['serve', '--db', db, '--port', '0', '--upload-dir', 'uploads', '--log-file', 'logs/serve.log'], { cwd: root });
     let out = '';
     let err = '';
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -125,6 +126,19 @@ describe('tokens create | list | revoke, through the CLI', { tags: ['slow'] }, (
       const refused = await fetch(types, { headers });
       expect(refused.status).toBe(401);
       expect(await refused.json()).toMatchObject({ statusCode: 401 });
+
+      expect(fs.statSync(log).mode & 0o777).toBe(0o600);
+      expect(fs.statSync(path.dirname(log)).mode & 0o777).toBe(0o700);
+      fs.renameSync(log, `${log}.1`);
+      child.kill('SIGHUP');
+      const until = Date.now() + 60_000;
+      while (!(fs.existsSync(log) && fs.readFileSync(log, 'utf8').includes('"log_reopened"'))) {
+        if (Date.now() > until || child.exitCode !== null) throw new Error(`the log was not reopened:\n${err}`);
+        await sleep(25);
+      }
+      expect(fs.statSync(log).mode & 0o777).toBe(0o600);
+      expect(fs.readFileSync(`${log}.1`, 'utf8')).toMatch(/"statusCode":401/);
+      expect(fs.readFileSync(`${log}.1`, 'utf8')).not.toContain(created.token);
     } finally {
       child.kill('SIGTERM');
       expect(await exited).toBe(0);

@@ -1,4 +1,5 @@
 import { Option, type Command, type OptionValues } from '@commander-js/extra-typings';
+import { EXTRACTORS } from '../../app/open-extractor.js';
 import { DEFAULT_THRESHOLDS } from '../../core/matching/thresholds.js';
 
 /**
@@ -29,10 +30,9 @@ export function addPipelineOptions<Args extends unknown[], Opts extends OptionVa
     )
     .option('--timeout <seconds>', 'per-file text-extraction limit (default 60)')
     .addOption(
-      new Option('--extractor <name>', 'pdf-parse (default, needs nothing installed) or pdftotext (poppler-utils, faster)').choices([
-        'pdf-parse',
-        'pdftotext',
-      ] as const),
+      new Option('--extractor <name>', 'pdf-parse (default, needs nothing installed) or pdftotext (poppler-utils, faster)').choices(
+        EXTRACTORS,
+      ),
     )
     .option('--collection <name>', 'vector collection (default medical_documents)');
 }

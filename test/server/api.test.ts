@@ -336,7 +336,7 @@ describe('the HTTP API, driven over HTTP as the hospital front end uses it', { t
 
     const started = await post(`/${sessionId}/process?wait=false`, uploader);
     expect(started.status).toBe(202);
-    expect(await json(started)).toMatchObject({ session_id: sessionId, status: 'processing' });
+    expect(await json(started)).toMatchObject({ session_id: sessionId, status: 'processing', total_files: files.length });
 
     const seen: { event: string; data: Record<string, unknown> }[] = [];
     for await (const event of events) seen.push(event);

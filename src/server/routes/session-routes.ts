@@ -114,8 +114,13 @@ export function sessionRoutes(app: FastifyInstance, deps: ServerDeps): void {
         // The run's own failure is logged by SessionRuns; the client follows the status or the events.
         run.catch(() => undefined);
         const now = await sessionOr404(sessionId);
+        // The run may not have counted the files yet: say how many the session holds, as the status does.
+        const files = await listSessionFiles(database, sessionId);
         return reply.code(202).send(
-          processSummary({ ...now, status: now.status === 'pending' ? 'processing' : now.status }, 'processing started: follow the status or the events'),
+          processSummary(
+            { ...now, totalFiles: Math.max(now.totalFiles, files.length), status: now.status === 'pending' ? 'processing' : now.status },
+            'processing started: follow the status or the events',
+          ),
         );
       }
       const result = await run;

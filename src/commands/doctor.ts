@@ -18,8 +18,9 @@ function doctorOptions(command: Command) {
   const declared = command
     .description(
       'Checks that the database is reachable and migrated, the vector store reachable and filled by the ' +
-        'configured embedder, the embedder answering, the working directory writable, and that no other account ' +
-        'may read the database, the log, the archive or a config file holding a secret. Exits 0 when ' +
+        'configured embedder, the embedder answering, the working directory writable, whether pdftotext and ' +
+        'the OCR engines can run, and that no other account may read the database, the log, the archive or a ' +
+        'config file holding a secret. Exits 0 when ' +
         `healthy, ${ExitCode.ServiceUnavailable} when anything fails (${ExitCode.Usage} when only the database file, missing or ` +
         'unusable, is wrong). The database is never created or migrated by it. Secrets are never printed.',
     )

@@ -64,6 +64,8 @@ export interface BatchUploadsTable {
   createdAt: string;
   startedAt: string | null;
   completedAt: string | null;
+  /** An interrupted session that a later session took over instead of resuming: never resumed. */
+  supersededBy: string | null;
 }
 
 export interface BatchFilesTable {
@@ -92,6 +94,14 @@ export interface BatchFilesTable {
   chunks: number | null;
   /** Text kept while a review is pending, so resolving it does not re-extract the PDF. */
   extractedText: string | null;
+  /** Set when OCR read some of its pages (see MedicalDocumentsTable). */
+  ocrEngine: string | null;
+  ocrPages: number | null;
+  ocrConfidence: number | null;
+  /** 1 when the OCR's mean word confidence was below the session's threshold: ingested, worth a look. */
+  lowOcrConfidence: number;
+  /** Why the file, its final state recorded, could not be archived or quarantined (null: moved, or not to move). */
+  moveError: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -115,6 +125,12 @@ export interface MedicalDocumentsTable {
   chunksCount: number;
   /** 1 once every chunk is in the vector store. */
   vectorized: number;
+  /** `tesseract.js` or `tesseract` when OCR read some pages; null for a text layer only. */
+  ocrEngine: string | null;
+  /** How many pages OCR read. */
+  ocrPages: number | null;
+  /** Mean confidence of the words OCR read, 0-1. */
+  ocrConfidence: number | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -129,6 +145,19 @@ export interface AuditLogTable {
   entityId: string | null;
   /** JSON. */
   details: string | null;
+}
+
+/** A file of a folder that reached a final state, as it was then: unchanged, it is settled without reading it. */
+export interface SettledFilesTable {
+  sourceDir: string;
+  relativePath: string;
+  size: number;
+  mtimeMs: number;
+  contentSha256: string;
+  outcome: string;
+  errorMessage: string | null;
+  batchId: string | null;
+  settledAt: string;
 }
 
 export interface RunLocksTable {
@@ -168,6 +197,7 @@ export interface Database {
   auditLog: AuditLogTable;
   runLocks: RunLocksTable;
   apiTokens: ApiTokensTable;
+  settledFiles: SettledFilesTable;
 }
 
 export type Patient = Selectable<PatientsTable>;
@@ -177,4 +207,5 @@ export type BatchFileUpdate = Updateable<BatchFilesTable>;
 export type MedicalDocument = Selectable<MedicalDocumentsTable>;
 export type AuditLogEntry = Selectable<AuditLogTable>;
 export type ApiToken = Selectable<ApiTokensTable>;
+export type SettledFile = Selectable<SettledFilesTable>;
 export type { Generated };

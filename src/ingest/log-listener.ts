@@ -58,14 +58,27 @@ export function createLogListener(logger: PipelineLogger, options: LogListenerOp
           processing_status: result.processingStatus,
           decision: result.match?.decision ?? null,
           confidence: result.match ? Math.round(result.match.confidence * 1000) / 1000 : null,
+          reason: result.match?.reason ?? null,
+          // The verdict only: the identity the document states is a name, kept out of every log.
+          content_verdict: result.match?.content?.verdict ?? null,
           patient_expediente: result.match?.patientExpediente ?? null,
           pages: result.pages,
           chunks: result.chunks,
           document_id: result.documentId,
-          message: result.message && options.redact ? redactNames(result.message, namesOf(result)) : result.message,
+          message:
+            result.message && options.redact ? redactNames(result.message, namesOf(result)) : result.message,
+          ...(result.movedTo ? { moved_to: options.redact ? '[redacted]' : result.movedTo } : {}),
+          ...(result.moveError
+            ? {
+                move_error: options.redact
+                  ? redactNames(redactPaths(result.moveError), namesOf(result))
+                  : result.moveError,
+              }
+            : {}),
         };
         const kind = outcomeKind(result.outcome);
-        if (kind === 'failed') logger.warn(line, 'file failed');
+        if (result.moveError) logger.warn(line, 'file not moved');
+        else if (kind === 'failed') logger.warn(line, 'file failed');
         else if (kind === 'review') logger.info(line, 'file held for review');
         else logger.info(line, 'file done');
         break;
@@ -85,6 +98,7 @@ export function createLogListener(logger: PipelineLogger, options: LogListenerOp
             review_required: event.totals.reviewRequired,
             duplicates: event.totals.duplicates,
             deferred: event.totals.deferred,
+            not_moved: event.totals.notMoved,
             pages: event.totals.pages,
             chunks: event.totals.chunks,
           },
@@ -95,6 +109,11 @@ export function createLogListener(logger: PipelineLogger, options: LogListenerOp
         break;
     }
   };
+}
+
+/** A move error names the archive folder and the reason, never the file: only an absolute path could carry a name. */
+function redactPaths(message: string): string {
+  return message.replace(/\/\S*\.pdf\b/gi, '[redacted]');
 }
 
 /**

@@ -52,6 +52,8 @@ export async function runSessionFiles(
     listener,
     sourceDir: session.sourceDir,
     session,
+    // An existing session, whatever its state: its rows stay, and its earlier runs' files count.
+    resumed: true,
     batches,
     audit: new AuditRepository(deps.database.db),
     counters: new SessionCounterRepository(deps.database.db),
@@ -63,6 +65,8 @@ export async function runSessionFiles(
     relativePath: row.relativePath,
     absolutePath: settings.locate(row),
     outsideSource: false,
+    size: row.fileSize,
+    mtimeMs: null,
   }));
   const open = session.status === 'pending' || session.status === 'processing';
   if (files.length === 0 && !open) {
@@ -73,28 +77,31 @@ export async function runSessionFiles(
       totals: run.tally.snapshot(),
       seconds: 0,
       interrupted: false,
+      resumed: false,
       files: [],
       stageSeconds: {},
     };
   }
   await prepareCollection(run);
   await startSession(run);
-  const { interrupted, fatal } = await processFiles(run, files);
+  const { interrupted, fatal } = await processFiles(run, { failedEntries: [], known: [], work: files, earlier: rows.filter(isFinal) });
   let seconds = (performance.now() - started) / 1000;
+  let totals: SessionTotals;
   if (interrupted && !fatal) {
     // Not closed: the files not reached stay as they are, for the next start to finish.
-    await run.counters.set(session.id, run.tally.counts());
+    totals = await run.counters.recount(session.id);
   } else {
-    seconds = await finishSession(run, { interrupted: false, fatal, started });
+    ({ seconds, totals } = await finishSession(run, { interrupted: false, fatal, started }));
   }
   if (fatal) throw fatal;
   const finalSession = (await batches.findSession(session.id))!;
   return {
     session: finalSession,
     status: finalSession.status,
-    totals: run.tally.snapshot(),
+    totals,
     seconds,
     interrupted,
+    resumed: rows.some(isFinal),
     files: run.results ?? [],
     stageSeconds: run.tally.stageSeconds,
   };

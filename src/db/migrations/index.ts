@@ -1,7 +1,9 @@
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import * as initialSchema from './0001-initial-schema.js';
 import * as runLocks from './0002-run-locks.js';
+import * as ocr from './0003-ocr.js';
 import * as apiTokens from './0005-api-tokens.js';
+import * as settledFiles from './0006-settled-files.js';
 
 export type SqlDialectName = 'sqlite' | 'postgres';
 
@@ -19,7 +21,9 @@ interface DialectAwareMigration {
 const MIGRATIONS: Record<string, DialectAwareMigration> = {
   '0001-initial-schema': initialSchema,
   '0002-run-locks': runLocks,
+  '0003-ocr': ocr,
   '0005-api-tokens': apiTokens,
+  '0006-settled-files': settledFiles,
 };
 
 export function createMigrationProvider(dialect: SqlDialectName): MigrationProvider {

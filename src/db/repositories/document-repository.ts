@@ -3,7 +3,7 @@ import type { Database, MedicalDocument } from '../schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-/** 17 columns a row: well under PostgreSQL's 65,535 parameters and SQLite's 32,766. */
+/** 20 columns a row: well under PostgreSQL's 65,535 parameters and SQLite's 32,766. */
 const ROWS_PER_STATEMENT = 500;
 
 /** `medical_documents`: one row per distinct content (sha256), attached to one patient. */
@@ -16,6 +16,22 @@ export class DocumentRepository {
       .selectAll()
       .where('contentSha256', '=', contentSha256)
       .executeTakeFirst();
+  }
+
+  /** Of these contents, those already ingested: the document (filename, expediente, date) by content. */
+  async findByShas(
+    shas: string[],
+  ): Promise<Map<string, Pick<MedicalDocument, 'contentSha256' | 'filename' | 'expediente' | 'createdAt'>>> {
+    const found = new Map<string, Pick<MedicalDocument, 'contentSha256' | 'filename' | 'expediente' | 'createdAt'>>();
+    for (let start = 0; start < shas.length; start += ROWS_PER_STATEMENT) {
+      const rows = await this.db
+        .selectFrom('medicalDocuments')
+        .select(['contentSha256', 'filename', 'expediente', 'createdAt'])
+        .where('contentSha256', 'in', shas.slice(start, start + ROWS_PER_STATEMENT))
+        .execute();
+      for (const row of rows) found.set(row.contentSha256, row);
+    }
+    return found;
   }
 
   async findById(id: string): Promise<MedicalDocument | undefined> {
@@ -51,6 +67,9 @@ export class DocumentRepository {
             pages: eb.ref('excluded.pages'),
             chunksCount: eb.ref('excluded.chunksCount'),
             vectorized: eb.ref('excluded.vectorized'),
+            ocrEngine: eb.ref('excluded.ocrEngine'),
+            ocrPages: eb.ref('excluded.ocrPages'),
+            ocrConfidence: eb.ref('excluded.ocrConfidence'),
             updatedAt: eb.ref('excluded.updatedAt'),
           })),
         )

@@ -64,6 +64,8 @@ export function sessionRoutes(app: FastifyInstance, deps: ServerDeps): void {
           collection: deps.backends.collection,
           embedder: null,
           extractor: defaults.extractor,
+          // The API's runs do not OCR yet (serve does not take ingest's --ocr flags).
+          ocr: null,
           store_batch_size: defaults.storeBatchSize ?? 32,
         },
       });

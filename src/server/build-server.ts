@@ -4,6 +4,7 @@ import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import { setMaxListeners } from 'node:events';
 import { createRequire } from 'node:module';
 import type { TokenVerifier } from '../app/api-tokens.js';
 import type { ProcessSessionResult } from '../app/process-session.js';
@@ -60,6 +61,8 @@ export async function buildServer(options: BuildServerOptions): Promise<ApiServe
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   });
   const shutdown = new AbortController();
+  // Every upload being received listens for the stop: as many listeners as concurrent uploads is no leak.
+  setMaxListeners(0, shutdown.signal);
   const runs = new SessionRuns(options.processing, shutdown.signal, app.log);
   const deps: ServerDeps = { ...options, runs, stopping: shutdown.signal };
   const streams = new Set<() => void>();

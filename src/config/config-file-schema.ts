@@ -43,6 +43,12 @@ export const configFileSchema = z.strictObject(
         dimensions: whole('embedding.dimensions', 1).optional(),
         maxInFlight: whole('embedding.maxInFlight', 1).optional(),
         maxRetries: whole('embedding.maxRetries', 0).optional(),
+        /** Chunks per request to a remote embedder, gathered across files (`--embed-batch-size`). */
+        batchSize: whole('embedding.batchSize', 1)
+          .max(2048, 'embedding.batchSize must be at most 2048')
+          .optional(),
+        /** The longest a chunk waits for others to fill its request. */
+        batchWindowMs: whole('embedding.batchWindowMs', 0).optional(),
         timeoutSeconds: z
           .number({ error: () => 'embedding.timeoutSeconds must be a number' })
           .positive()
@@ -51,6 +57,17 @@ export const configFileSchema = z.strictObject(
       .optional(),
     openai: z
       .strictObject({ apiKey: text('openai.apiKey').optional(), baseUrl: text('openai.baseUrl').optional() })
+      .optional(),
+    queue: z
+      .strictObject({
+        enabled: z.boolean({ error: () => 'queue.enabled must be true or false' }).optional(),
+        schema: z
+          .string({ error: () => 'queue.schema must be a string' })
+          .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'queue.schema must be a PostgreSQL name (lowercase letters, digits, _)')
+          .optional(),
+        retryLimit: whole('queue.retryLimit', 0).optional(),
+        retryDelaySeconds: whole('queue.retryDelaySeconds', 1).optional(),
+      })
       .optional(),
     ocr: z
       .strictObject({

@@ -48,6 +48,12 @@ const COUNTS_FLUSH_MS = 1000;
  * main-thread CPU per 1,000 files (10.1-10.4 s against 11.4-12.3 s), and 1,000 ms no less than 300.
  */
 const STORE_BATCH_DELAY_MS = 300;
+/**
+ * Texts waiting on a gathering embedder (see batching-embedder), in batches, beyond which a file keeps its
+ * slot while it waits: enough for the requests in flight and the one being gathered, while a throttled
+ * service cannot make extracted files pile up in memory.
+ */
+const EMBED_BACKLOG_BATCHES = 6;
 
 /** What the steps of one run share: the session, its repositories, its counts and its listener. */
 export interface Run {
@@ -123,7 +129,7 @@ export async function runIngest(
   };
 }
 
-async function beginRun(
+export async function beginRun(
   options: IngestOptions,
   deps: IngestDependencies,
   listener: PipelineListener,
@@ -151,7 +157,7 @@ async function beginRun(
  * as found, files settled from what is known of them, files settled by an earlier run of the session, and
  * the work. The running counts start from what the session already holds.
  */
-async function registerFiles(run: Run, discovery: Discovery): Promise<RunPlan> {
+export async function registerFiles(run: Run, discovery: Discovery): Promise<RunPlan> {
   const { batches, session, options, deps } = run;
   const folders = [
     ...discovery.unreadableFolders.map((folder) => ({
@@ -208,7 +214,9 @@ async function registerFiles(run: Run, discovery: Discovery): Promise<RunPlan> {
   // --force re-reads everything; otherwise files unchanged since a run settled them are settled unread.
   const { known, work } = options.force
     ? { known: [], work: candidates }
-    : await settleKnownFiles(deps.database, run.sourceDir, candidates);
+    : await settleKnownFiles(deps.database, run.sourceDir, candidates, {
+        ocrReadsScans: options.ocr !== undefined && options.ocr.mode !== 'off',
+      });
 
   // The live counts start from what the session holds (a resumed session's earlier runs), its leftovers
   // from the interrupted run (deferred, interrupted) being this run's work again.
@@ -319,11 +327,14 @@ export async function processFiles(run: Run, plan: RunPlan): Promise<{ interrupt
         return;
       }
       listener({ type: 'file_started', fileId: file.fileId, relativePath: file.relativePath });
-      // The slot frees when the file hands its write over, so that the next file's extraction need not
-      // wait for the group to fill; while the writes are behind, it frees only once its own is done.
+      // The slot frees when the file hands its embedding or its write over, so that the next file's
+      // extraction need not wait for a request or a group to fill (and more files join them); while the
+      // embedder or the writes are behind, it frees only once the file's own work is done.
       await new Promise<void>((freeSlot) => {
         const handOff = () => {
-          if (committer.backlog <= 2 * storeBatchSize) freeSlot();
+          const writesBehind = committer.backlog > 2 * storeBatchSize;
+          const embeddingBehind = (deps.embedder?.backlog ?? 0) > EMBED_BACKLOG_BATCHES * options.embedBatchSize;
+          if (!writesBehind && !embeddingBehind) freeSlot();
         };
         const done = processor
           .process(file, handOff)
@@ -350,7 +361,7 @@ export async function processFiles(run: Run, plan: RunPlan): Promise<{ interrupt
 }
 
 /** Entries that failed as found and files settled from memory: recorded together, reported one by one. */
-async function settleUpFront(
+export async function settleUpFront(
   run: Run,
   plan: RunPlan,
   finished: (file: FileToProcess, processed: ProcessedFile) => Promise<void>,
@@ -445,8 +456,8 @@ export async function finishSession(
  * summary, `status --files`, the log, exit 3 — never fatal: the file stays where it was, and the next
  * run tries again.
  */
-async function disposeOf(
-  { options, audit, session, batches, deps, sourceDir }: Run,
+export async function disposeOf(
+  { options, audit, session, batches, deps, sourceDir }: Pick<Run, 'options' | 'audit' | 'session' | 'batches' | 'deps' | 'sourceDir'>,
   file: FileToProcess,
   result: FileResult,
 ): Promise<void> {
@@ -517,7 +528,7 @@ function resultFromRow(row: BatchFile): FileResult {
   };
 }
 
-async function resolveSourceDir(dir: string): Promise<string> {
+export async function resolveSourceDir(dir: string): Promise<string> {
   const stat = await fs.stat(dir).catch(() => null);
   if (!stat) throw new UsageError(`the folder '${dir}' does not exist`, 'give the folder that holds the PDFs');
   if (!stat.isDirectory()) {

@@ -149,8 +149,10 @@ describe.runIf(chromaWanted())('the Chroma server going away', { tags: ['slow'] 
       server.onRequest((_request, count) => {
         if (count - before === 4) proxy.cut();
       });
+      // Small requests, so that there is a fourth one early in the run (full ones would hold the whole sample).
       await runIngest(io, { ...env, CHROMA_URL: proxy.url, CHROMA_DATABASE: scratch.database }, {
         concurrency: '1',
+        embedBatchSize: '4',
       }).catch(() => undefined);
       const report = JSON.parse(stdout() || '{"files":[]}') as JsonReport;
       const failed = report.files.filter((f) => f.outcome === 'vector_store_failed');

@@ -88,6 +88,16 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/search.js')).searchCommand,
   },
   {
+    term: 'serve [options]',
+    summary: 'serve the HTTP API (sessions, uploads, processing, status, review) over the same pipeline',
+    load: async () => (await import('./commands/serve.js')).serveCommand,
+  },
+  {
+    term: 'tokens',
+    summary: 'create, list and revoke the bearer tokens of the HTTP API',
+    load: async () => (await import('./commands/tokens/index.js')).tokensCommand,
+  },
+  {
     term: 'doctor [options]',
     summary: 'check the database, vector store, embedder and working directory (health check)',
     load: async () => (await import('./commands/doctor.js')).doctorCommand,

@@ -14,11 +14,12 @@ import tseslint from 'typescript-eslint';
  *   queue      core, db, ports, documents, ingest (the job queue: enqueue, the worker loop over the pipeline)
  *   app        all of the above           (opening backends, sessions: what commands and the UI call)
  *   ui         core, and app state        (the review walk); never a database or an adapter
- *   commands   app, ui, config, core      (wiring; types from anywhere)
+ *   server     app, config, core          (the HTTP API's wiring, like commands; types from anywhere)
+ *   commands   app, ui, server, config, core (wiring; types from anywhere)
  * Ports are the adapters' interface modules (`adapters/<kind>/types.ts`). errors.ts is shared by all;
  * private-files.ts (creating files and folders owner-only) by all but core.
  */
-const LAYERS = ['adapters', 'db', 'config', 'documents', 'ingest', 'review', 'queue', 'app', 'ui', 'commands'];
+const LAYERS = ['adapters', 'db', 'config', 'documents', 'ingest', 'review', 'queue', 'app', 'ui', 'server', 'commands'];
 /** Folders are at most this deep inside a layer. */
 const MAX_DEPTH = 4;
 
@@ -104,8 +105,9 @@ export default tseslint.config(
   ...layer('ingest', others('db', 'documents'), { ports: true }),
   ...layer('review', others('db', 'documents'), { ports: true }),
   ...layer('queue', others('db', 'documents', 'ingest'), { ports: true }),
-  ...layer('app', ['ui', 'commands']),
+  ...layer('app', ['ui', 'server', 'commands']),
   ...layer('ui', others('ui'), { appState: true }),
+  ...layer('server', ['adapters', 'db', 'documents', 'ingest', 'review', 'queue', 'ui', 'commands'], { allowTypeImports: true }),
   ...layer('commands', ['adapters', 'db', 'documents', 'ingest', 'review', 'queue'], { allowTypeImports: true }),
   {
     files: ['bin/**/*.js', '.ci/**/*.js'],

@@ -107,6 +107,25 @@ export const configFileSchema = z.strictObject(
       .optional(),
     /** Years a document is kept from its patient's last document before `cleanup --purge` may delete it. */
     retentionYears: whole('retentionYears', 0).optional(),
+    /** `tecsalud-batch serve`: the HTTP API (flags override these). */
+    serve: z
+      .strictObject({
+        host: text('serve.host').optional(),
+        port: whole('serve.port', 0).max(65535, 'serve.port must be at most 65535').optional(),
+        uploadDir: text('serve.uploadDir').optional(),
+        /** Origins allowed to call the API from a browser (CORS); none by default. */
+        corsOrigins: z.array(text('serve.corsOrigins[]'), { error: () => 'serve.corsOrigins must be a list of origins' }).optional(),
+        /** Requests per minute per token (per client address without one); 0 turns the limit off. */
+        rateLimit: whole('serve.rateLimit', 0).optional(),
+        /** Largest uploaded file, e.g. "10MB". */
+        maxFileSize: text('serve.maxFileSize').optional(),
+        maxFilesPerSession: whole('serve.maxFilesPerSession', 1).optional(),
+        /** Behind a reverse proxy: take the client's address from X-Forwarded-For (the proxy's address list, or true). */
+        trustProxy: z.union([z.boolean(), z.array(text('serve.trustProxy[]'))], {
+          error: () => 'serve.trustProxy must be true, false or a list of proxy addresses',
+        }).optional(),
+      })
+      .optional(),
   },
   {
     error: (issue) =>

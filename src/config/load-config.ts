@@ -68,6 +68,8 @@ export interface BackendConfig {
   fileMode: FileModePolicy;
   /** `retentionYears`: how long documents are kept before `cleanup --purge` may delete them (NOM-004: 5). */
   retentionYears: number;
+  /** The config file's `serve` section (the HTTP API's settings), as written; `serve`'s flags override it. */
+  serve: NonNullable<ConfigFile['serve']>;
   /** Where each top-level choice came from, for `doctor`. */
   sources: Record<
     'db' | 'vectorStore' | 'collection' | 'chromaUrl' | 'embedder' | 'embeddingModel',
@@ -182,6 +184,7 @@ export async function loadBackendConfig(flags: BackendFlags): Promise<BackendCon
     ...(values.trustContent === undefined ? {} : { trustContent: values.trustContent }),
     fileMode: values.fileMode ?? 'owner',
     retentionYears: values.retentionYears ?? NOM_004_RETENTION_YEARS,
+    serve: values.serve ?? {},
     sources,
   };
 }

@@ -193,6 +193,24 @@ export interface RunLocksTable {
   startedAt: string;
 }
 
+/** The HTTP API's bearer tokens: only the token's hash is kept (see migration 0005). */
+export interface ApiTokensTable {
+  id: string;
+  /** Unique; the actor named in the audit log for the token's calls. */
+  name: string;
+  role: ApiRole;
+  tokenSha256: string;
+  createdBy: string;
+  createdAt: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+}
+
+/** What a token may do: viewer reads; uploader also uploads and processes; admin also decides reviews and cleans up. */
+export const API_ROLES = ['viewer', 'uploader', 'admin'] as const;
+export type ApiRole = (typeof API_ROLES)[number];
+
 /** A session whose files were put on the job queue: workers finish them (migration 0007). */
 export interface QueueSessionsTable {
   batchId: string;
@@ -240,6 +258,7 @@ export interface Database {
   auditLog: AuditLogTable;
   runLocks: RunLocksTable;
   rejectedContents: RejectedContentsTable;
+  apiTokens: ApiTokensTable;
   settledFiles: SettledFilesTable;
   queueSessions: QueueSessionsTable;
   queueWorkers: QueueWorkersTable;
@@ -254,6 +273,7 @@ export type BatchFileUpdate = Updateable<BatchFilesTable>;
 export type MedicalDocument = Selectable<MedicalDocumentsTable>;
 export type AuditLogEntry = Selectable<AuditLogTable>;
 export type RejectedContent = Selectable<RejectedContentsTable>;
+export type ApiToken = Selectable<ApiTokensTable>;
 export type SettledFile = Selectable<SettledFilesTable>;
 export type QueueWorker = Selectable<QueueWorkersTable>;
 export type { Generated };

@@ -268,7 +268,7 @@ export async function startSession({ batches, session, tally, listener, sourceDi
  * The signal (Ctrl-C) stops it from starting any further file; files in flight finish. An error that is
  * not one file's stops it too.
  */
-async function processFiles(run: Run, plan: RunPlan): Promise<{ interrupted: boolean; fatal: unknown }> {
+export async function processFiles(run: Run, plan: RunPlan): Promise<{ interrupted: boolean; fatal: unknown }> {
   const { options, deps, listener, session, tally } = run;
   const aborted = () => Boolean(options.signal?.aborted);
   const storeBatchSize = options.storeBatchSize ?? DEFAULT_STORE_BATCH_SIZE;
@@ -423,7 +423,7 @@ async function deferRest(run: Run, rest: FileToProcess[]): Promise<void> {
 }
 
 /** Records the final counts and status, the audit row and the closing event; returns the run's seconds. */
-async function finishSession(
+export async function finishSession(
   { batches, counters, audit, session, tally, listener, options }: Run,
   outcome: { interrupted: boolean; fatal: unknown; started: number },
 ): Promise<{ seconds: number; totals: SessionTotals }> {

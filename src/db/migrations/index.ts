@@ -3,6 +3,7 @@ import * as initialSchema from './0001-initial-schema.js';
 import * as runLocks from './0002-run-locks.js';
 import * as ocr from './0003-ocr.js';
 import * as reviewAudit from './0004-review-audit.js';
+import * as apiTokens from './0005-api-tokens.js';
 import * as settledFiles from './0006-settled-files.js';
 import * as queue from './0007-queue.js';
 
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, DialectAwareMigration> = {
   '0002-run-locks': runLocks,
   '0003-ocr': ocr,
   '0004-review-audit': reviewAudit,
+  '0005-api-tokens': apiTokens,
   '0006-settled-files': settledFiles,
   '0007-queue': queue,
 };

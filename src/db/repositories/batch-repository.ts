@@ -11,6 +11,8 @@ import type {
 import { writeSessionOptions, type SessionOptions } from '../session-options.js';
 
 export interface NewSession {
+  /** A caller that names things after the session (an upload folder) chooses its id; random otherwise. */
+  id?: string;
   uploadedBy: string;
   processingType: ProcessingType;
   sourceDir: string;
@@ -34,7 +36,7 @@ export class BatchRepository {
 
   async createSession(session: NewSession): Promise<BatchUpload> {
     const row: BatchUpload = {
-      id: randomUUID(),
+      id: session.id ?? randomUUID(),
       uploadedBy: session.uploadedBy,
       processingType: session.processingType,
       status: 'pending',

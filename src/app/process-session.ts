@@ -1,0 +1,128 @@
+import type { TextExtractor } from '../adapters/extraction/types.js';
+import type { BackendConfig } from '../config/load-config.js';
+import type { PipelineListener } from '../core/pipeline/events.js';
+import type { OpenDatabase } from '../db/open-database.js';
+import type { BatchUpload } from '../db/schema.js';
+import { readSessionOptions } from '../db/session-options.js';
+import { runSessionFiles } from '../ingest/run-session.js';
+import type { IngestResult } from '../ingest/run-ingest.js';
+import { withRunLock } from '../ingest/run-lock.js';
+import { EXTRACTION_PROCESSES } from './ingest-defaults.js';
+import type { IngestSessionOptions } from './ingest-session.js';
+import { openPipelineAdapters } from './open-backends.js';
+import { openExtractor, withOcr } from './open-extractor.js';
+import { findSession } from './upload-sessions.js';
+import type { UploadStore } from './upload-store.js';
+
+export interface SessionProcessingOptions {
+  database: OpenDatabase;
+  backends: BackendConfig;
+  store: UploadStore;
+  /**
+   * The server's settings (concurrency, extractor, timeout, and the defaults a session records when it is
+   * created). A session runs with the chunking, thresholds and limits it recorded.
+   */
+  defaults: IngestSessionOptions;
+  /** An extractor the caller keeps (a test's stand-in); otherwise one is started on first use and kept. */
+  extractor?: TextExtractor;
+}
+
+export interface ProcessHooks {
+  listener?: PipelineListener;
+  /** Stops taking new files (a server shutting down); files in flight finish and the session stays open. */
+  signal?: AbortSignal;
+}
+
+export type ProcessSessionResult = IngestResult & { session: BatchUpload };
+
+/**
+ * Processing a session's uploaded files, the one way the HTTP API does it: take the session's lock (one
+ * process at a time per session: a second gets exit 75's LockedError), open the backends, and run the
+ * session's files that are not final through the ingest pipeline (see runSessionFiles). The same call
+ * starts a session, resumes one a stopped server left, or finds nothing to do. A queue (issue 18) would
+ * dispatch to this same call.
+ */
+export class SessionProcessing {
+  private extractor: Promise<TextExtractor> | null = null;
+
+  constructor(private readonly options: SessionProcessingOptions) {}
+
+  async process(sessionId: string, hooks: ProcessHooks = {}): Promise<ProcessSessionResult> {
+    const { database, backends, store, defaults } = this.options;
+    const sessionDir = store.sessionDir(sessionId);
+    return withRunLock(database, { sourceDir: sessionDir }, async (lock) => {
+      await lock.setSession(sessionId);
+      const recorded = await this.recordedOptions(sessionId);
+      const options = { ...defaults, ...recorded.options, sourceDir: sessionDir, signal: hooks.signal };
+      const adapters = await openPipelineAdapters({
+        database,
+        processingType: options.processingType,
+        backends,
+        collection: recorded.collection,
+        timeoutMs: defaults.timeoutSeconds * 1000,
+        embedBatchSize: options.embedBatchSize,
+        openedExtractor: await this.openExtractor(),
+      });
+      try {
+        await store.removeIncoming(sessionId);
+        return await runSessionFiles(sessionId, options, { database, ...adapters }, hooks.listener ?? (() => undefined), {
+          locate: (file) => store.storedPath(sessionId, file.relativePath),
+        });
+      } finally {
+        await adapters.close();
+      }
+    });
+  }
+
+  /** Stops the extraction processes this object started. */
+  async close(): Promise<void> {
+    const opened = this.extractor;
+    this.extractor = null;
+    if (opened && !this.options.extractor) await (await opened.catch(() => null))?.close();
+  }
+
+  private openExtractor(): Promise<TextExtractor> {
+    if (this.options.extractor) return Promise.resolve(this.options.extractor);
+    const { defaults } = this.options;
+    const workers = Math.min(EXTRACTION_PROCESSES, defaults.concurrency);
+    // Scans are OCR'd as ingest's are (the server's OCR settings: flags, environment, config file).
+    this.extractor ??= openExtractor(defaults.extractor, { timeoutMs: defaults.timeoutSeconds * 1000, workers }).then(
+      async (textLayer) => {
+        if (!defaults.ocrSettings || defaults.ocrSettings.mode === 'off') return textLayer;
+        try {
+          return await withOcr(textLayer, defaults.ocrSettings, workers);
+        } catch (error) {
+          await textLayer.close();
+          throw error;
+        }
+      },
+    );
+    // A failed start is not kept: the next call tries again.
+    this.extractor.catch(() => (this.extractor = null));
+    return this.extractor;
+  }
+
+  /** What the session recorded when it was created: its processing type, who uploaded it, its settings. */
+  private async recordedOptions(sessionId: string) {
+    const session = await findSession(this.options.database, sessionId);
+    if (!session) throw new Error(`no session ${sessionId}`);
+    const o = readSessionOptions(session.optionsJson);
+    const d = this.options.defaults;
+    return {
+      collection: o.collection ?? this.options.backends.collection,
+      options: {
+        processingType: session.processingType,
+        uploadedBy: session.uploadedBy,
+        maxFileSize: o.max_file_size ?? d.maxFileSize,
+        chunkSize: o.chunk_size ?? d.chunkSize,
+        chunkOverlap: o.chunk_overlap ?? d.chunkOverlap,
+        embedBatchSize: o.embed_batch_size ?? d.embedBatchSize,
+        storeBatchSize: o.store_batch_size ?? d.storeBatchSize,
+        thresholds: o.thresholds ?? d.thresholds,
+        force: o.force ?? d.force,
+        trustContent: o.trust_content ?? d.trustContent,
+        ocr: o.ocr ? { mode: o.ocr.mode, engine: o.ocr.engine, minConfidence: o.ocr.min_confidence } : d.ocr,
+      },
+    };
+  }
+}

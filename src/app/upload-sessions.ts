@@ -1,0 +1,130 @@
+import fs from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import type { OpenDatabase } from '../db/open-database.js';
+import { BatchRepository } from '../db/repositories/batch-repository.js';
+import type { BatchFile, BatchUpload, ProcessingType } from '../db/schema.js';
+import type { SessionOptions } from '../db/session-options.js';
+import type { UploadStore } from './upload-store.js';
+
+/** A file received whole by the HTTP API, still under its temporary name. */
+export interface ReceivedUpload {
+  incomingPath: string;
+  /** The client's filename, sanitised (no path, no control characters): what is parsed and shown. */
+  filename: string;
+  size: number;
+}
+
+export type UploadRefusal = 'duplicate_name' | 'session_full';
+
+export type RegisterResult =
+  | {
+      ok: true;
+      registered: { upload: ReceivedUpload; file: BatchFile }[];
+      refused: { upload: ReceivedUpload; reason: UploadRefusal; message: string }[];
+      /** Files in the session after this upload. */
+      sessionFiles: number;
+    }
+  | { ok: false; reason: 'not_found' | 'not_open'; session?: BatchUpload };
+
+/** Creates a session for uploads: its folder under the upload directory, owner-only. */
+export async function createUploadSession(
+  database: OpenDatabase,
+  store: UploadStore,
+  session: { processingType: ProcessingType; uploadedBy: string; options: SessionOptions },
+): Promise<BatchUpload> {
+  const id = randomUUID();
+  await store.ensureSessionDir(id);
+  return new BatchRepository(database.db).createSession({ id, sourceDir: store.sessionDir(id), ...session });
+}
+
+export async function findSession(database: OpenDatabase, sessionId: string): Promise<BatchUpload | undefined> {
+  return new BatchRepository(database.db).findSession(sessionId);
+}
+
+export async function listSessionFiles(database: OpenDatabase, sessionId: string): Promise<BatchFile[]> {
+  return new BatchRepository(database.db).listFiles(sessionId);
+}
+
+export async function listSessionReviews(database: OpenDatabase, sessionId: string): Promise<BatchFile[]> {
+  return new BatchRepository(database.db).pendingReviews(sessionId);
+}
+
+/** Sessions whose processing a stopped server left unfinished (status `processing`). */
+export async function sessionsLeftProcessing(database: OpenDatabase, store: UploadStore): Promise<BatchUpload[]> {
+  const sessions = await new BatchRepository(database.db).listSessions(10_000);
+  return sessions.filter((session) => session.status === 'processing' && store.holds(session));
+}
+
+/** One registration at a time per session, so that the file limit and the unique names hold under concurrent uploads. */
+const registering = new Map<string, Promise<unknown>>();
+
+function serialized<T>(key: string, work: () => Promise<T>): Promise<T> {
+  const previous = registering.get(key) ?? Promise.resolve();
+  const next = previous.then(work, work);
+  const settled = next.catch(() => undefined);
+  registering.set(key, settled);
+  void settled.then(() => {
+    if (registering.get(key) === settled) registering.delete(key);
+  });
+  return next;
+}
+
+/**
+ * Registers the files of one upload request as pending files of the session, all together: each is moved
+ * from its temporary name to its place, then all are recorded at once. A file whose name the session
+ * already holds, or over the session's file limit, is refused (and deleted). Only a session that has not
+ * started processing takes files; `isOpen` lets the caller veto too (a process call it is starting).
+ */
+export async function registerUploads(
+  database: OpenDatabase,
+  store: UploadStore,
+  sessionId: string,
+  uploads: ReceivedUpload[],
+  limits: { maxFilesPerSession: number; isOpen?: () => boolean },
+): Promise<RegisterResult> {
+  return serialized(sessionId, async () => {
+    const batches = new BatchRepository(database.db);
+    const session = await batches.findSession(sessionId);
+    if (!session) return { ok: false, reason: 'not_found' };
+    if (session.status !== 'pending' || limits.isOpen?.() === false) return { ok: false, reason: 'not_open', session };
+    const existing = await batches.listFiles(sessionId);
+    const names = new Set(existing.map((file) => file.relativePath));
+    const accepted: ReceivedUpload[] = [];
+    const refused: Extract<RegisterResult, { ok: true }>['refused'] = [];
+    for (const upload of uploads) {
+      if (names.has(upload.filename)) {
+        refused.push({
+          upload,
+          reason: 'duplicate_name',
+          message: `the session already holds a file named '${upload.filename}'`,
+        });
+      } else if (existing.length + accepted.length >= limits.maxFilesPerSession) {
+        refused.push({
+          upload,
+          reason: 'session_full',
+          message: `the session already holds ${limits.maxFilesPerSession} files, its limit; start another session`,
+        });
+      } else {
+        names.add(upload.filename);
+        accepted.push(upload);
+      }
+    }
+    await Promise.all(refused.map(({ upload }) => fs.rm(upload.incomingPath, { force: true })));
+    for (const upload of accepted) await fs.rename(upload.incomingPath, store.storedPath(sessionId, upload.filename));
+    const rows = await batches.registerFiles(
+      sessionId,
+      accepted.map((upload) => ({ relativePath: upload.filename, filename: upload.filename, fileSize: upload.size })),
+    );
+    return {
+      ok: true,
+      registered: accepted.map((upload, i) => ({ upload, file: rows[i]! })),
+      refused,
+      sessionFiles: existing.length + accepted.length,
+    };
+  });
+}
+
+/** Resolves once the registrations under way for the session are done (a process call waits for them). */
+export async function afterRegistrations(sessionId: string): Promise<void> {
+  await registering.get(sessionId);
+}

@@ -1,0 +1,85 @@
+import { createHash, randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { createPrivateFile, ensurePrivateDir, type FileModePolicy } from '../private-files.js';
+
+const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * Where the HTTP API keeps uploaded PDFs: one folder per session under the upload directory, each file under
+ * a name derived from the session and its (sanitised) filename, never from anything the client wrote as a
+ * path. A file is written under a temporary `.incoming-…` name first and renamed once the upload has been
+ * received whole and checked, so that a half-received upload is never taken for a file.
+ */
+export class UploadStore {
+  private constructor(
+    readonly root: string,
+    private readonly fileMode: FileModePolicy,
+  ) {}
+
+  /**
+   * Opens the upload directory, creating it (and each session's folder, and each file) with the config's
+   * `fileMode` (owner-only by default) whatever the umask: uploads are patient data. `root` is resolved to
+   * its real path.
+   */
+  static async open(root: string, fileMode: FileModePolicy = 'owner'): Promise<UploadStore> {
+    await ensurePrivateDir(root, fileMode);
+    return new UploadStore(await fs.realpath(root), fileMode);
+  }
+
+  /** The session's folder. Session ids are UUIDs; anything else never reaches the file-system. */
+  sessionDir(sessionId: string): string {
+    if (!SESSION_ID.test(sessionId)) throw new Error(`not a session id: ${sessionId}`);
+    return path.join(this.root, sessionId);
+  }
+
+  /** Is this session's folder inside this store? (Sessions made by `ingest DIR` are not.) */
+  holds(session: { id: string; sourceDir: string }): boolean {
+    return SESSION_ID.test(session.id) && session.sourceDir === this.sessionDir(session.id);
+  }
+
+  async ensureSessionDir(sessionId: string): Promise<string> {
+    const dir = this.sessionDir(sessionId);
+    await ensurePrivateDir(dir, this.fileMode);
+    return dir;
+  }
+
+  /** Creates a fresh, empty temporary file (with the store's mode) for an upload being received, and returns its path. */
+  async createIncoming(sessionId: string): Promise<string> {
+    const file = path.join(this.sessionDir(sessionId), `.incoming-${randomUUID()}`);
+    await createPrivateFile(file, this.fileMode);
+    return file;
+  }
+
+  /** Where the file registered under `relativePath` in the session lives. */
+  storedPath(sessionId: string, relativePath: string): string {
+    const name = createHash('sha256').update(relativePath, 'utf8').digest('hex').slice(0, 40);
+    return path.join(this.sessionDir(sessionId), `${name}.pdf`);
+  }
+
+  /** Removes the session's folder and every upload in it. */
+  async removeSession(sessionId: string): Promise<void> {
+    await fs.rm(this.sessionDir(sessionId), { recursive: true, force: true });
+  }
+
+  /**
+   * Removes every session's temporary files: at start-up, before any upload can be under way, they are the
+   * uploads a stopped (or killed) server was receiving, never registered. Their clients were cut off and
+   * upload again.
+   */
+  async removeAllIncoming(): Promise<number> {
+    const entries = await fs.readdir(this.root, { withFileTypes: true });
+    const counts = await Promise.all(
+      entries.filter((entry) => entry.isDirectory() && SESSION_ID.test(entry.name)).map((entry) => this.removeIncoming(entry.name)),
+    );
+    return counts.reduce((sum, n) => sum + n, 0);
+  }
+
+  /** Removes temporary files left by uploads cut short (a crash mid-upload); they were never registered. */
+  async removeIncoming(sessionId: string): Promise<number> {
+    const dir = this.sessionDir(sessionId);
+    const names = (await fs.readdir(dir).catch(() => [] as string[])).filter((name) => name.startsWith('.incoming-'));
+    await Promise.all(names.map((name) => fs.rm(path.join(dir, name), { force: true })));
+    return names.length;
+  }
+}

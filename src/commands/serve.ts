@@ -1,0 +1,184 @@
+import { Command, Option } from '@commander-js/extra-typings';
+import path from 'node:path';
+import { parseByteSize } from '../core/pipeline/check-pdf-file.js';
+import { ExitCode, UsageError } from '../errors.js';
+import type { ServeSettings } from '../server/start-server.js';
+import type { BackendConfig } from '../config/load-config.js';
+import { contextOf, finish, type CommandContext } from './context.js';
+import { writeLine } from './shared/io.js';
+import { addBackendOptions, dbOption, examples } from './shared/options.js';
+import { addPipelineOptions } from './shared/pipeline-options.js';
+
+export function serveCommand(command = new Command('serve')) {
+  return serveOptions(command).action(async (options, command) => finish(command, await serve(options, contextOf(command))));
+}
+
+/** The command's options and help, without its action (its handler's types come from here). */
+function serveOptions(command: Command) {
+  const declared = command
+    .description(
+      'Serve the hospital batch service’s HTTP API (create a session, upload, process, status, review, cleanup) ' +
+        'over the same pipeline, database and vector store as `ingest`. Clients send a bearer token ' +
+        '(`tecsalud-batch tokens create`). OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs.',
+    )
+    .option('--port <n>', 'port to listen on (default 8000; config serve.port)')
+    .option('--host <address>', 'address to listen on (default 127.0.0.1; config serve.host)')
+    .option('--upload-dir <dir>', 'where uploaded PDFs are kept, one owner-only folder per session (default ./tecsalud-uploads)')
+    .option('--max-files-per-session <n>', 'files a session takes (default 1000, as the service)')
+    .option('--cors-origin <origin...>', 'origins a browser may call the API from, e.g. https://intranet.hospital.local (default none)')
+    .option('--rate-limit <n>', 'requests a minute per token, per client address without one; 0: no limit (default 600)')
+    .addOption(
+      new Option('--trust-proxy [addresses]', 'behind a reverse proxy: take the client’s address from X-Forwarded-For (the proxy’s addresses, comma-separated)'),
+    )
+    .option('--no-auth', 'accept calls without a token (only when listening on a loopback address)')
+    .option('--log-file <path>', "request and processing logs (JSON lines), owner-only, reopened on SIGHUP (default: stderr; '-' for stderr)")
+    .option('--quiet', 'log only warnings and errors')
+    .addOption(dbOption())
+    .addHelpText(
+      'after',
+      examples(
+        'serve --port 8000',
+        'serve --host 0.0.0.0 --port 8000 --upload-dir /srv/tecsalud/uploads --trust-proxy 127.0.0.1',
+        'serve --vector-store chroma --chroma-url http://localhost:8000 --port 8080 --cors-origin https://intranet.hospital.local',
+        'serve --no-auth   # loopback only: trying the API on this machine',
+      ),
+    );
+  return addBackendOptions(addPipelineOptions(declared));
+}
+
+export type ServeCommandOptions = ReturnType<ReturnType<typeof serveOptions>['opts']>;
+
+/** `serve`: runs until SIGTERM or SIGINT, then stops gracefully (see startServer). */
+export async function serve(options: ServeCommandOptions, context: CommandContext): Promise<number> {
+  const backends = context.config!;
+  const settings = resolveServeSettings(options, backends.serve, context.cwd);
+  const [{ resolveIngestOptions }, { startServer }] = await Promise.all([
+    import('./ingest-options.js'),
+    import('../server/start-server.js'),
+  ]);
+  const defaults = resolveIngestOptions({
+    ...options,
+    maxFileSize: String(settings.maxFileSize),
+    dir: settings.uploadDir,
+    cwd: context.cwd,
+    maxFiles: String(settings.maxFilesPerSession),
+    env: context.env,
+    // The configuration file's OCR and content-check settings apply to the API's sessions as to ingest's.
+    ocrConfig: backends.ocr,
+    trustContentConfig: backends.trustContent,
+  });
+  const logTo = options.logFile && options.logFile !== '-' ? path.resolve(context.cwd, options.logFile) : context.io.stderr;
+  const running = await startServer({
+    location: context,
+    backends,
+    settings,
+    defaults,
+    extractor: context.extractor,
+    log: { destination: logTo, level: options.quiet ? 'warn' : 'info' },
+    now: context.now,
+  });
+  const { io } = context;
+  writeLine(io.stdout, `tecsalud-batch serve: listening on ${running.url}/api/v1/documents/batch (docs: ${running.url}/api/v1/docs)`);
+  if (!settings.auth) writeLine(io.stderr, 'warning: --no-auth: every call is accepted without a token (loopback only)');
+  else if (running.activeTokens === 0) {
+    writeLine(io.stderr, 'warning: there are no usable tokens: every call will be refused (401)');
+    writeLine(io.stderr, 'hint: create one with `tecsalud-batch tokens create --name NAME --role uploader`');
+  }
+  if (running.sweptUploads > 0) {
+    writeLine(
+      io.stdout,
+      `Removed ${running.sweptUploads} half-received upload(s) a stopped server left: never registered, their clients upload them again.`,
+    );
+  }
+  if (running.resumed.length > 0) {
+    writeLine(io.stdout, `Resuming ${running.resumed.length} session(s) a stopped server left processing.`);
+  }
+  // logrotate's `postrotate … kill -HUP`: the log goes on in a new file at the same path.
+  const onHangup = () => void running.reopenLog().catch((error: unknown) => writeLine(io.stderr, `warning: could not reopen the log: ${String(error)}`));
+  process.on('SIGHUP', onHangup);
+  await stopRequested(context.signal);
+  process.off('SIGHUP', onHangup);
+  writeLine(io.stdout, 'Stopping: no new calls; the files in flight finish, and their sessions resume at the next start.');
+  await running.stop();
+  return ExitCode.Success;
+}
+
+/** Resolves on SIGTERM or SIGINT (or the context's signal, in tests). */
+function stopRequested(signal: AbortSignal | undefined): Promise<void> {
+  if (signal) {
+    return signal.aborted ? Promise.resolve() : new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+  }
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      resolve();
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+}
+
+/** Flags > the config file's `serve` section > defaults. */
+export function resolveServeSettings(
+  options: Partial<ServeCommandOptions>,
+  file: BackendConfig['serve'],
+  cwd: string,
+): ServeSettings {
+  const host = options.host?.trim() || file.host || '127.0.0.1';
+  const port = wholeNumber(options.port, '--port', 0, 65535) ?? file.port ?? 8000;
+  const auth = options.auth !== false;
+  if (!auth && !isLoopback(host)) {
+    throw new UsageError(
+      `--no-auth is accepted only when listening on a loopback address, not on ${host}`,
+      'create tokens for the clients (`tecsalud-batch tokens create --name NAME --role ROLE`), or use --host 127.0.0.1',
+    );
+  }
+  const sizeText = options.maxFileSize ?? file.maxFileSize;
+  const maxFileSize = sizeText === undefined ? 10 * 1024 * 1024 : parseByteSize(sizeText);
+  if (maxFileSize === null || maxFileSize <= 0) {
+    throw new UsageError(`--max-file-size '${sizeText}' is not a size`, 'write it like 10MB, 512KB or 1048576');
+  }
+  const trustProxy =
+    options.trustProxy === undefined
+      ? (file.trustProxy ?? false)
+      : options.trustProxy === true
+        ? true
+        : options.trustProxy.split(',').map((address) => address.trim()).filter(Boolean);
+  return {
+    host,
+    port,
+    uploadDir: path.resolve(cwd, options.uploadDir ?? file.uploadDir ?? 'tecsalud-uploads'),
+    auth,
+    corsOrigins: (options.corsOrigin ?? file.corsOrigins ?? []).map(checkOrigin),
+    rateLimitPerMinute: wholeNumber(options.rateLimit, '--rate-limit', 0) ?? file.rateLimit ?? 600,
+    trustProxy,
+    maxFileSize,
+    maxFilesPerSession: wholeNumber(options.maxFilesPerSession, '--max-files-per-session', 1) ?? file.maxFilesPerSession ?? 1000,
+  };
+}
+
+export function isLoopback(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return bare === 'localhost' || bare === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bare) || bare === '::ffff:127.0.0.1';
+}
+
+function wholeNumber(text: string | undefined, flag: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new UsageError(`${flag} must be a whole number from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ''}, not '${text}'`);
+  }
+  return n;
+}
+
+/** A CORS origin is scheme://host[:port], exactly as the browser sends it (no path, no trailing slash). */
+function checkOrigin(origin: string): string {
+  try {
+    const url = new URL(origin);
+    if ((url.protocol === 'http:' || url.protocol === 'https:') && url.origin === origin) return origin;
+  } catch {
+    // fall through to the error
+  }
+  throw new UsageError(`'${origin}' is not an origin`, 'write it as the browser sends it: https://intranet.hospital.local or http://localhost:3000');
+}

@@ -1,0 +1,68 @@
+import { Command, Option } from '@commander-js/extra-typings';
+import { ExitCode, UsageError } from '../../errors.js';
+import { contextOf, finish, type CommandContext } from '../context.js';
+import { writeJson, writeLine } from '../shared/io.js';
+import { configOption, dbOption, jsonOption, userOption } from '../shared/options.js';
+
+export function tokensCreateCommand() {
+  return tokensCreateOptions().action(async (options, command) =>
+    finish(command, await createToken(options, contextOf(command))),
+  );
+}
+
+/** The command's options and help, without its action (its handler's types come from here). */
+function tokensCreateOptions() {
+  return new Command('create')
+    .summary('create a token and print it (once: only its hash is stored)')
+    .requiredOption('--name <name>', 'who or what uses it (the audit log names its calls by it), e.g. frontend')
+    .addOption(
+      new Option('--role <role>', 'viewer (reads), uploader (also uploads and processes) or admin (also reviews, cleanup)')
+        .choices(['viewer', 'uploader', 'admin'] as const)
+        .makeOptionMandatory(),
+    )
+    .option('--expires <age>', 'valid for this long, e.g. 90d, 12w, 24h (default: until revoked)')
+    .addOption(userOption('who creates it'))
+    .addOption(dbOption())
+    .addOption(configOption())
+    .addOption(jsonOption());
+}
+
+export type CreateTokenOptions = ReturnType<ReturnType<typeof tokensCreateOptions>['opts']>;
+
+export async function createToken(options: CreateTokenOptions, context: CommandContext): Promise<number> {
+  const now = context.now?.() ?? new Date();
+  const expiresAt = options.expires ? new Date(now.getTime() + parseExpiry(options.expires)) : null;
+  const [{ createApiToken }, { currentUser }] = await Promise.all([
+    import('../../app/api-tokens.js'),
+    import('../../app/current-user.js'),
+  ]);
+  const { token, info } = await createApiToken(context, {
+    name: options.name,
+    role: options.role,
+    createdBy: options.user?.trim() || currentUser(),
+    expiresAt,
+    now: () => context.now?.() ?? new Date(),
+  });
+  if (options.json) {
+    writeJson(context.io, { name: info.name, role: info.role, expires_at: info.expiresAt, token });
+  } else {
+    writeLine(context.io.stdout, token);
+    writeLine(
+      context.io.stderr,
+      `Token '${info.name}' (${info.role}) created${info.expiresAt ? `, valid until ${info.expiresAt}` : ''}. ` +
+        'It is shown only now: store it in the client’s secret store. Clients send it as ' +
+        '`Authorization: Bearer <token>`.',
+    );
+  }
+  return ExitCode.Success;
+}
+
+const UNITS: Record<string, number> = { h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000, y: 365 * 86_400_000 };
+
+/** `90d`, `12w`, `24h`, `1y` → milliseconds. */
+export function parseExpiry(text: string): number {
+  const match = /^\s*(\d+)\s*([hdwy])\s*$/i.exec(text);
+  const ms = match ? Number(match[1]) * UNITS[match[2]!.toLowerCase()]! : 0;
+  if (!match || ms <= 0) throw new UsageError(`--expires '${text}' is not a duration`, 'write it like 90d, 12w, 24h or 1y');
+  return ms;
+}

@@ -1,0 +1,54 @@
+import { Command } from '@commander-js/extra-typings';
+import { sanitizeForTerminal } from '../../core/text/sanitize-for-terminal.js';
+import { ExitCode } from '../../errors.js';
+import { contextOf, finish, type CommandContext } from '../context.js';
+import { writeJson, writeLine } from '../shared/io.js';
+import { configOption, dbOption, jsonOption } from '../shared/options.js';
+
+export function tokensListCommand() {
+  return tokensListOptions().action(async (options, command) => finish(command, await listTokens(options, contextOf(command))));
+}
+
+function tokensListOptions() {
+  return new Command('list')
+    .summary('list the tokens: name, role, state, expiry, last use (never the token)')
+    .addOption(dbOption())
+    .addOption(configOption())
+    .addOption(jsonOption());
+}
+
+export type ListTokensOptions = ReturnType<ReturnType<typeof tokensListOptions>['opts']>;
+
+export async function listTokens(options: ListTokensOptions, context: CommandContext): Promise<number> {
+  const { listApiTokens } = await import('../../app/api-tokens.js');
+  const tokens = await listApiTokens(context, context.now?.() ?? new Date());
+  if (options.json) {
+    writeJson(
+      context.io,
+      tokens.map((t) => ({
+        name: t.name,
+        role: t.role,
+        state: t.state,
+        created_by: t.createdBy,
+        created_at: t.createdAt,
+        expires_at: t.expiresAt,
+        revoked_at: t.revokedAt,
+        last_used_at: t.lastUsedAt,
+      })),
+    );
+    return ExitCode.Success;
+  }
+  if (tokens.length === 0) {
+    writeLine(context.io.stdout, 'No tokens yet: create one with `tecsalud-batch tokens create --name NAME --role ROLE`.');
+    return ExitCode.Success;
+  }
+  writeLine(context.io.stdout, `${'NAME'.padEnd(24)} ${'ROLE'.padEnd(9)} ${'STATE'.padEnd(8)} ${'EXPIRES'.padEnd(20)} LAST USED`);
+  for (const t of tokens) {
+    writeLine(
+      context.io.stdout,
+      `${sanitizeForTerminal(t.name).padEnd(24)} ${t.role.padEnd(9)} ${t.state.padEnd(8)} ` +
+        `${(t.expiresAt?.slice(0, 19) ?? 'never').padEnd(20)} ${t.lastUsedAt?.slice(0, 19) ?? '—'}`,
+    );
+  }
+  return ExitCode.Success;
+}

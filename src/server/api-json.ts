@@ -1,0 +1,198 @@
+import type { ApiReviewCase } from '../app/api-reviews.js';
+import { parseFilename } from '../core/filename/parse-filename.js';
+import type { PipelineEvent, SessionTotals } from '../core/pipeline/events.js';
+import { formatPatientName } from '../core/registry/patient-name.js';
+import type { BatchFile, BatchUpload } from '../db/schema.js';
+
+/** The hospital service's four session statuses. */
+export type ApiStatus = 'pending' | 'processing' | 'completed' | 'failed';
+
+/**
+ * The service's status for an internal one (DECISIONS 1): `partially_failed` is `completed` (with
+ * `failed_files` > 0) and `interrupted` is `failed`; `detailed_status` carries the exact one.
+ */
+export function apiStatus(status: string): ApiStatus {
+  switch (status) {
+    case 'pending':
+    case 'processing':
+    case 'completed':
+      return status;
+    case 'partially_failed':
+      return 'completed';
+    default:
+      return 'failed';
+  }
+}
+
+function seconds(session: BatchUpload): number | null {
+  if (!session.startedAt || !session.completedAt) return null;
+  return Math.round(Date.parse(session.completedAt) - Date.parse(session.startedAt)) / 1000;
+}
+
+/** The process call's answer (and the 202's, with the counts so far). */
+export function processSummary(session: BatchUpload, message: string, processingTime?: number) {
+  return {
+    message,
+    session_id: session.id,
+    total_files: session.totalFiles,
+    processed_files: session.processedFiles,
+    failed_files: session.failedFiles,
+    created_patients: session.createdPatients,
+    matched_patients: session.matchedPatients,
+    review_required: session.reviewRequired,
+    duplicates: session.duplicates,
+    processing_time: processingTime === undefined ? seconds(session) : Math.round(processingTime * 1000) / 1000,
+    status: apiStatus(session.status),
+    detailed_status: session.status,
+  };
+}
+
+function isFinished(file: BatchFile): boolean {
+  return file.processingStatus === 'completed' || file.processingStatus === 'failed' || file.matchingStatus === 'review_required';
+}
+
+export function fileStatus(file: BatchFile) {
+  const reviewRequired = file.matchingStatus === 'review_required' && file.processingStatus === 'pending';
+  return {
+    file_id: file.id,
+    filename: file.filename,
+    patient_matching_status: file.matchingStatus,
+    processing_status: file.processingStatus,
+    matching_confidence: file.matchConfidence,
+    review_required: reviewRequired,
+    error_message: file.errorMessage,
+    processed_at: file.outcome && isFinished(file) ? file.updatedAt : null,
+    outcome: file.outcome,
+    size: file.fileSize,
+    document_id: file.documentId,
+  };
+}
+
+export function sessionStatus(session: BatchUpload, files: BatchFile[]) {
+  return {
+    session_id: session.id,
+    status: apiStatus(session.status),
+    detailed_status: session.status,
+    uploaded_by: session.uploadedBy,
+    processing_type: session.processingType,
+    total_files: Math.max(session.totalFiles, files.length),
+    processed_files: session.processedFiles,
+    failed_files: session.failedFiles,
+    created_patients: session.createdPatients,
+    matched_patients: session.matchedPatients,
+    review_required: session.reviewRequired,
+    duplicates: session.duplicates,
+    error_message: session.errorMessage,
+    created_at: session.createdAt,
+    started_at: session.startedAt,
+    completed_at: session.completedAt,
+    files: files.map(fileStatus),
+  };
+}
+
+/** What an upload reads from a filename: the expediente and the name, when it follows the pattern. */
+export function parsedUpload(filename: string) {
+  const parse = parseFilename(filename);
+  return parse.ok
+    ? { parsed: true, patient_id: parse.parsed.expediente, patient_name: formatPatientName(parse.parsed), parse_error: null }
+    : { parsed: false, patient_id: null, patient_name: null, parse_error: parse.error.message };
+}
+
+function readStoredDetails(json: string | null): Record<string, unknown> {
+  if (!json) return {};
+  try {
+    const value = JSON.parse(json) as unknown;
+    return value && typeof value === 'object' ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * One file of the review list. `matching_details` is a JSON string, as the service stores it, with
+ * `algorithm` and `candidates`: the candidates matched again against the registry as it is now, which are
+ * the ones a decision's `attach` accepts.
+ */
+export function reviewItem({ file, evidence, problem }: ApiReviewCase) {
+  const stored = readStoredDetails(file.matchingDetails);
+  const parsed = evidence?.parsed ?? null;
+  const details = {
+    algorithm: typeof stored.algorithm === 'string' ? stored.algorithm : 'tecsalud-batch',
+    reason: evidence?.decision?.reason ?? stored.reason ?? null,
+    held_reason: evidence?.heldReason ?? null,
+    confidence: evidence?.decision?.confidence ?? file.matchConfidence,
+    id_conflict: evidence?.idConflict ?? false,
+    expediente_owner: evidence?.expedienteOwner
+      ? { expediente: evidence.expedienteOwner.expediente, nombre_completo: formatPatientName(evidence.expedienteOwner) }
+      : null,
+    candidates: (evidence?.candidates ?? []).map((c) => ({
+      patient_id: c.patient.id,
+      expediente: c.patient.expediente,
+      nombre_completo: formatPatientName(c.patient),
+      confidence: Math.round(c.scores.combined * 1000) / 1000,
+      reasons: c.reasons,
+    })),
+  };
+  return {
+    file_id: file.id,
+    filename: file.filename,
+    parsed_patient_name: parsed ? formatPatientName(parsed) : null,
+    parsed_patient_id: parsed?.expediente ?? file.expediente,
+    matching_confidence: file.matchConfidence,
+    matching_details: JSON.stringify(details),
+    error_message: problem ?? file.errorMessage,
+    patient_matching_status: file.matchingStatus,
+  };
+}
+
+function totalsJson(t: SessionTotals) {
+  return {
+    total_files: t.totalFiles,
+    processed_files: t.processedFiles,
+    failed_files: t.failedFiles,
+    created_patients: t.createdPatients,
+    matched_patients: t.matchedPatients,
+    review_required: t.reviewRequired,
+    duplicates: t.duplicates,
+  };
+}
+
+/** A pipeline event as the events stream sends it (the dashboard's progress, in the API's field names). */
+export function eventJson(event: PipelineEvent): { type: string; data: Record<string, unknown> } {
+  switch (event.type) {
+    case 'session_started':
+      return {
+        type: event.type,
+        data: { session_id: event.sessionId, total_files: event.totalFiles, processing_type: event.processingType },
+      };
+    case 'file_started':
+      return { type: event.type, data: { file_id: event.fileId, filename: event.relativePath } };
+    case 'file_stage':
+      return { type: event.type, data: { file_id: event.fileId, filename: event.relativePath, stage: event.stage } };
+    case 'file_finished':
+      return {
+        type: event.type,
+        data: {
+          file_id: event.result.fileId,
+          filename: event.result.filename,
+          outcome: event.result.outcome,
+          processing_status: event.result.processingStatus,
+          patient_matching_status: event.result.match?.status ?? null,
+          matching_confidence: event.result.match?.confidence ?? null,
+          error_message: event.result.message,
+          totals: totalsJson(event.totals),
+        },
+      };
+    case 'session_finished':
+      return {
+        type: event.type,
+        data: {
+          session_id: event.sessionId,
+          status: apiStatus(event.status),
+          detailed_status: event.status,
+          processing_time: Math.round(event.seconds * 1000) / 1000,
+          totals: totalsJson(event.totals),
+        },
+      };
+  }
+}

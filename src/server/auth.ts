@@ -1,0 +1,68 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { TokenVerifier } from '../app/api-tokens.js';
+import type { ApiRole } from '../db/schema.js';
+import { errorBody } from './api-error.js';
+
+/** Who made a call: a token's name and role (`anonymous`, admin, under --no-auth). */
+export interface Actor {
+  name: string;
+  role: ApiRole;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The least role the route needs; `public` needs no token. Routes that say nothing need admin. */
+    role?: ApiRole | 'public';
+  }
+  interface FastifyRequest {
+    actor: Actor | null;
+  }
+}
+
+const RANK: Record<ApiRole, number> = { viewer: 0, uploader: 1, admin: 2 };
+
+/**
+ * Bearer-token access control, before anything of the request is read: 401 without a valid token (unknown,
+ * revoked or expired), 403 with one whose role is below the route's. Routes name their role in
+ * `config.role`; one that does not needs admin, so that a route added without thought is closed, not open.
+ * `verifier` null is --no-auth (loopback only): every call acts as `anonymous`.
+ */
+export function registerAuth(app: FastifyInstance, options: { verifier: TokenVerifier | null; publicPrefixes: string[] }) {
+  app.decorateRequest('actor', null);
+  app.addHook('onRequest', async (request, reply) => {
+    const url = request.routeOptions.url;
+    // CORS preflights carry no credentials; unknown routes answer 404.
+    if (request.method === 'OPTIONS' || url === undefined) return;
+    const needed = request.routeOptions.config.role ?? 'admin';
+    if (needed === 'public' || options.publicPrefixes.some((prefix) => url.startsWith(prefix))) return;
+    if (!options.verifier) {
+      request.actor = { name: 'anonymous', role: 'admin' };
+      return;
+    }
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
+    if (!match) {
+      return refuse(reply, 401, 'this call needs a token: send it as `Authorization: Bearer <token>`', 'invalid_request');
+    }
+    const check = await options.verifier.verify(match[1]!);
+    if (!check.ok) {
+      const why = { unknown: 'the token is not known', revoked: 'the token was revoked', expired: 'the token has expired' };
+      return refuse(reply, 401, `${why[check.reason]}: ask an administrator for a valid one`, 'invalid_token');
+    }
+    if (RANK[check.role] < RANK[needed]) {
+      return refuse(reply, 403, `the token '${check.name}' has the role ${check.role}; this call needs ${needed}`);
+    }
+    request.actor = { name: check.name, role: check.role };
+  });
+}
+
+function refuse(reply: FastifyReply, status: 401 | 403, message: string, bearerError?: string) {
+  if (status === 401) {
+    reply.header('www-authenticate', `Bearer realm="tecsalud-batch"${bearerError ? `, error="${bearerError}"` : ''}`);
+  }
+  return reply.code(status).send(errorBody(status, message));
+}
+
+/** The actor of an authenticated route (set by the hook above). */
+export function actorOf(request: FastifyRequest): Actor {
+  return request.actor ?? { name: 'anonymous', role: 'viewer' };
+}

@@ -1,0 +1,165 @@
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import cors from '@fastify/cors';
+import multipart from '@fastify/multipart';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { setMaxListeners } from 'node:events';
+import { createRequire } from 'node:module';
+import type { TokenVerifier } from '../app/api-tokens.js';
+import type { ProcessSessionResult } from '../app/process-session.js';
+import { sessionsLeftProcessing } from '../app/upload-sessions.js';
+import { UserError } from '../errors.js';
+import { ApiError, errorBody } from './api-error.js';
+import { registerAuth } from './auth.js';
+import { eventsRoute } from './routes/events-route.js';
+import { metaRoutes } from './routes/meta-routes.js';
+import { sessionRoutes } from './routes/session-routes.js';
+import { uploadRoute } from './routes/upload-route.js';
+import { uploadBodyForDocs } from './schemas.js';
+import { API_PREFIX, type ServerDeps } from './server-deps.js';
+import { SessionRuns } from './session-runs.js';
+
+const require = createRequire(import.meta.url);
+const { version } = require('../../package.json') as { version: string };
+
+export const OPENAPI_PATH = '/api/v1/openapi.json';
+export const DOCS_PREFIX = '/api/v1/docs';
+
+export interface BuildServerOptions extends Omit<ServerDeps, 'runs' | 'stopping'> {
+  /** Checks bearer tokens; null is --no-auth (the command allows it on loopback addresses only). */
+  verifier: TokenVerifier | null;
+  /** Origins a browser may call the API from (CORS); empty: none. */
+  corsOrigins: string[];
+  /** Requests a minute per token (per address without one); 0: no limit. */
+  rateLimitPerMinute: number;
+  /** Behind a reverse proxy: whose X-Forwarded-For to believe (Fastify's trustProxy). */
+  trustProxy: boolean | string[];
+  /** A pino logger for requests and runs; false: none. */
+  logger: FastifyBaseLogger | false;
+}
+
+export interface ApiServer {
+  app: FastifyInstance;
+  runs: SessionRuns;
+  /** Resumes the sessions a stopped server left processing; returns their ids (their runs go on in the background). */
+  resumeLeftSessions(): Promise<string[]>;
+  /**
+   * Stops gracefully: no new requests (503), runs stop taking files and finish the ones in flight (their
+   * sessions stay `processing`, for the next start), waiting callers are answered, event streams end.
+   */
+  close(): Promise<void>;
+}
+
+/** The HTTP API over the app layer: its plugins, its access control and its routes (see routes/). */
+export async function buildServer(options: BuildServerOptions): Promise<ApiServer> {
+  const app = Fastify({
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
+    trustProxy: options.trustProxy,
+    // Uploads and waited-for processing can take minutes: no overall request time-out (a proxy sets its own).
+    requestTimeout: 0,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+  });
+  const shutdown = new AbortController();
+  // Every upload being received listens for the stop: as many listeners as concurrent uploads is no leak.
+  setMaxListeners(0, shutdown.signal);
+  const runs = new SessionRuns(options.processing, shutdown.signal, app.log);
+  const deps: ServerDeps = { ...options, runs, stopping: shutdown.signal };
+  const streams = new Set<() => void>();
+
+  app.setErrorHandler((error: FastifyError | ApiError | UserError, request, reply) => {
+    if (error instanceof ApiError) return reply.code(error.statusCode).send(errorBody(error.statusCode, error.message, error.details));
+    if ('validation' in error && error.validation) return reply.code(400).send(errorBody(400, error.message));
+    if (error instanceof UserError) {
+      // 69: a backend is down; 75: another process holds the session's lock.
+      const status = error.exitCode === 69 ? 503 : error.exitCode === 75 ? 409 : 400;
+      return reply.code(status).send(errorBody(status, error.hint ? `${error.message} (${error.hint})` : error.message));
+    }
+    const status = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
+    if (status < 500) return reply.code(status).send(errorBody(status, error.message));
+    request.log.error({ err: error }, 'request failed');
+    return reply.code(500).send(errorBody(500, 'internal error: the server’s log has the details'));
+  });
+  app.setNotFoundHandler((request, reply) => reply.code(404).send(errorBody(404, `no route ${request.method} ${request.url.split('?')[0]}`)));
+
+  await app.register(cors, {
+    origin: options.corsOrigins.length > 0 ? options.corsOrigins : false,
+    methods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
+    allowedHeaders: ['Authorization', 'Content-Type'],
+    exposedHeaders: ['Retry-After', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'],
+    maxAge: 600,
+  });
+  registerAuth(app, { verifier: options.verifier, publicPrefixes: [DOCS_PREFIX, OPENAPI_PATH] });
+  if (options.rateLimitPerMinute > 0) {
+    await app.register(rateLimit, {
+      global: true,
+      max: options.rateLimitPerMinute,
+      timeWindow: '1 minute',
+      // After authentication: a token's calls count together, from whatever address; others by address.
+      hook: 'preHandler',
+      keyGenerator: (request) => (request.actor ? `token:${request.actor.name}` : `ip:${request.ip}`),
+    });
+  }
+  // A file over the size limit fails alone (413 in the upload's failed_files); the rest of the request goes on.
+  await app.register(multipart, { throwFileSizeLimit: false });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'tecsalud-batch HTTP API',
+        version,
+        description:
+          'The hospital batch service’s API over the tecsalud-batch pipeline. Send a token as ' +
+          '`Authorization: Bearer <token>` (`tecsalud-batch tokens create`). Roles: viewer reads; uploader also ' +
+          'creates sessions, uploads and processes; admin also decides reviews and cleans up.',
+      },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearerAuth: [] }],
+    },
+    transform: ({ schema, url }) => {
+      const documented = url.endsWith('/upload') ? { ...schema, body: uploadBodyForDocs } : schema;
+      return { schema: documented, url };
+    },
+  });
+  // The docs page's assets come from the package, served by this server: no CDN.
+  await app.register(swaggerUi, { routePrefix: DOCS_PREFIX, uiConfig: { url: OPENAPI_PATH }, staticCSP: true });
+  app.get(OPENAPI_PATH, { config: { role: 'public' }, schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(
+    async (api) => {
+      sessionRoutes(api, deps);
+      uploadRoute(api, deps);
+      eventsRoute(api, deps, streams);
+      metaRoutes(api, deps);
+    },
+    { prefix: API_PREFIX },
+  );
+  // Answers given while stopping close their connection: a kept-alive one would hold the stop until it times out.
+  app.addHook('onSend', async (_request, reply) => {
+    if (shutdown.signal.aborted) reply.header('connection', 'close');
+  });
+  app.addHook('preClose', async () => {
+    shutdown.abort();
+    for (const end of [...streams]) end();
+  });
+
+  return {
+    app,
+    runs,
+    async resumeLeftSessions() {
+      const left = await sessionsLeftProcessing(options.database, options.store);
+      for (const session of left) {
+        app.log.info({ session_id: session.id }, 'resuming a session a stopped server left processing');
+        runs.start(session.id).catch(() => undefined);
+      }
+      return left.map((session) => session.id);
+    },
+    async close() {
+      shutdown.abort();
+      await app.close();
+      await runs.drain();
+    },
+  };
+}
+
+export type { ProcessSessionResult };

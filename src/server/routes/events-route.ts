@@ -1,0 +1,83 @@
+import type { FastifyInstance } from 'fastify';
+import { findSession } from '../../app/upload-sessions.js';
+import type { PipelineEvent } from '../../core/pipeline/events.js';
+import { ApiError } from '../api-error.js';
+import { eventJson, processSummary } from '../api-json.js';
+import { errors, sessionParams } from '../schemas.js';
+import type { ServerDeps } from '../server-deps.js';
+
+/** A comment line this often keeps proxies from closing a quiet stream. */
+const KEEP_ALIVE_MS = 15_000;
+
+/**
+ * `GET /{session_id}/events`: server-sent events with the dashboard's progress. First a `snapshot` (the
+ * session's counts now), then `session_started`, `file_started`, `file_stage`, `file_finished` (with the
+ * running totals) and `session_finished`, after which the stream ends. A session already finished gets its
+ * snapshot and `session_finished` at once. `close` ends every stream (the server shutting down).
+ */
+export function eventsRoute(app: FastifyInstance, deps: ServerDeps, streams: Set<() => void>): void {
+  app.get<{ Params: { session_id: string } }>(
+    '/:session_id/events',
+    {
+      config: { role: 'viewer' },
+      schema: {
+        summary: 'Follow a session’s progress (text/event-stream)',
+        params: sessionParams,
+        produces: ['text/event-stream'],
+        response: { ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const sessionId = request.params.session_id;
+      const session = await findSession(deps.database, sessionId);
+      if (!session) throw new ApiError(404, `no session ${sessionId}`);
+      reply.hijack();
+      const raw = reply.raw;
+      raw.writeHead(200, {
+        ...(reply.getHeaders() as Record<string, string>),
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        // nginx: pass each event on at once instead of buffering the stream.
+        'x-accel-buffering': 'no',
+      });
+      const send = (type: string, data: unknown) => raw.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
+      let ended = false;
+      const end = () => {
+        if (ended) return;
+        ended = true;
+        clearInterval(keepAlive);
+        unsubscribe();
+        streams.delete(end);
+        raw.end();
+      };
+      const keepAlive = setInterval(() => raw.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
+      keepAlive.unref();
+      const finishWithSnapshot = async (type: 'snapshot' | 'session_finished') => {
+        const now = await findSession(deps.database, sessionId);
+        if (now && !ended) send(type, processSummary(now, type === 'snapshot' ? 'snapshot' : 'finished'));
+      };
+      const unsubscribe = deps.runs.subscribe(sessionId, {
+        event: (event: PipelineEvent) => {
+          if (ended) return;
+          const { type, data } = eventJson(event);
+          send(type, data);
+          if (event.type === 'session_finished') end();
+        },
+        // A run that ended without finishing the session (a stop, an error): say where it stands, and end.
+        runEnded: () => void finishWithSnapshot('snapshot').finally(end),
+      });
+      streams.add(end);
+      request.raw.on('close', end);
+      // Read after subscribing: a run that ends from here on is seen by the subscription.
+      const current = (await findSession(deps.database, sessionId)) ?? session;
+      if (ended) return;
+      send('snapshot', processSummary(current, 'snapshot'));
+      const open = current.status === 'pending' || current.status === 'processing' || deps.runs.isRunning(sessionId);
+      if (!open) {
+        send('session_finished', processSummary(current, 'finished'));
+        end();
+      }
+    },
+  );
+}

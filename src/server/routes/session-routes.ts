@@ -1,0 +1,260 @@
+import type { FastifyInstance } from 'fastify';
+import { recordApiCall } from '../../app/api-audit.js';
+import { decideReview, listReviewCases } from '../../app/api-reviews.js';
+import { createUploadSession, findSession, listSessionFiles } from '../../app/upload-sessions.js';
+import type { BatchUpload, ProcessingType } from '../../db/schema.js';
+import { ApiError } from '../api-error.js';
+import { processSummary, reviewItem, sessionStatus } from '../api-json.js';
+import { actorOf } from '../auth.js';
+import {
+  cleanupResponse,
+  createSessionBody,
+  createSessionResponse,
+  decisionBody,
+  decisionResponse,
+  errors,
+  fileParams,
+  processQuery,
+  processResponse,
+  reviewResponse,
+  sessionParams,
+  statusResponse,
+} from '../schemas.js';
+import type { ServerDeps } from '../server-deps.js';
+
+interface SessionParams {
+  session_id: string;
+}
+
+/** The session routes: create, process, status, review and its decisions, cleanup. */
+export function sessionRoutes(app: FastifyInstance, deps: ServerDeps): void {
+  const { database } = deps;
+
+  const sessionOr404 = async (sessionId: string): Promise<BatchUpload> => {
+    const session = await findSession(database, sessionId);
+    if (!session) throw new ApiError(404, `no session ${sessionId}`);
+    return session;
+  };
+
+  app.post<{ Body: { processing_type: ProcessingType; uploaded_by: string } }>(
+    '/create-session',
+    {
+      config: { role: 'uploader' },
+      schema: {
+        summary: 'Create a session to upload files into',
+        body: createSessionBody,
+        response: { 200: createSessionResponse, ...errors(400, 401, 403) },
+      },
+    },
+    async (request) => {
+      const { defaults } = deps;
+      const session = await createUploadSession(database, deps.store, {
+        processingType: request.body.processing_type,
+        uploadedBy: request.body.uploaded_by.trim(),
+        options: {
+          glob: null,
+          concurrency: defaults.concurrency,
+          max_file_size: deps.limits.maxFileSize,
+          max_files: deps.limits.maxFilesPerSession,
+          chunk_size: defaults.chunkSize,
+          chunk_overlap: defaults.chunkOverlap,
+          embed_batch_size: defaults.embedBatchSize,
+          force: false,
+          thresholds: defaults.thresholds,
+          collection: deps.backends.collection,
+          embedder: null,
+          extractor: defaults.extractor,
+          ocr: defaults.ocr
+            ? { mode: defaults.ocr.mode, engine: defaults.ocr.engine, min_confidence: defaults.ocr.minConfidence }
+            : null,
+          store_batch_size: defaults.storeBatchSize ?? 32,
+          trust_content: defaults.trustContent === true,
+        },
+      });
+      await recordApiCall(database, {
+        action: 'api_session_created',
+        actor: actorOf(request).name,
+        client: request.ip,
+        sessionId: session.id,
+        details: { processing_type: session.processingType, uploaded_by: session.uploadedBy },
+      });
+      return { session_id: session.id, message: 'session created: upload files, then process it' };
+    },
+  );
+
+  app.post<{ Params: SessionParams; Querystring: { wait: boolean } }>(
+    '/:session_id/process',
+    {
+      config: { role: 'uploader' },
+      schema: {
+        summary: 'Process the session’s files: by default the answer comes when the session is done',
+        params: sessionParams,
+        querystring: processQuery,
+        response: { 200: processResponse, 202: processResponse, ...errors(400, 401, 403, 404, 409, 503) },
+      },
+    },
+    async (request, reply) => {
+      const sessionId = request.params.session_id;
+      const session = await sessionOr404(sessionId);
+      if (!deps.store.holds(session)) {
+        throw new ApiError(409, 'this session was made by `ingest` from a folder: run that ingest again instead');
+      }
+      if (session.status === 'pending' && !deps.runs.isRunning(sessionId)) {
+        const files = await listSessionFiles(database, sessionId);
+        if (files.length === 0) throw new ApiError(400, 'the session has no files yet: upload some first');
+      }
+      const joined = deps.runs.isRunning(sessionId);
+      const run = deps.runs.start(sessionId);
+      if (!joined) {
+        await recordApiCall(database, {
+          action: 'api_session_processed',
+          actor: actorOf(request).name,
+          client: request.ip,
+          sessionId,
+          details: { wait: request.query.wait },
+        });
+      }
+      if (!request.query.wait) {
+        // The run's own failure is logged by SessionRuns; the client follows the status or the events.
+        run.catch(() => undefined);
+        const now = await sessionOr404(sessionId);
+        // The run may not have counted the files yet: say how many the session holds, as the status does.
+        const files = await listSessionFiles(database, sessionId);
+        return reply.code(202).send(
+          processSummary(
+            { ...now, totalFiles: Math.max(now.totalFiles, files.length), status: now.status === 'pending' ? 'processing' : now.status },
+            'processing started: follow the status or the events',
+          ),
+        );
+      }
+      const result = await run;
+      if (result.interrupted) {
+        throw new ApiError(503, 'the server is stopping: the session resumes when it starts again', processSummary(result.session, 'interrupted'));
+      }
+      return processSummary(result.session, 'session processed', result.seconds || undefined);
+    },
+  );
+
+  app.get<{ Params: SessionParams }>(
+    '/:session_id/status',
+    {
+      config: { role: 'viewer' },
+      schema: {
+        summary: 'The session and each of its files',
+        params: sessionParams,
+        response: { 200: statusResponse, ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const session = await sessionOr404(request.params.session_id);
+      return sessionStatus(session, await listSessionFiles(database, session.id));
+    },
+  );
+
+  app.get<{ Params: SessionParams }>(
+    '/:session_id/review',
+    {
+      config: { role: 'viewer' },
+      schema: {
+        summary: 'The session’s files waiting for review, with their candidates',
+        params: sessionParams,
+        response: { 200: reviewResponse, ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const session = await sessionOr404(request.params.session_id);
+      const cases = await listReviewCases(database, session.id);
+      return { session_id: session.id, review_required_count: cases.length, files_requiring_review: cases.map(reviewItem) };
+    },
+  );
+
+  app.post<{ Params: SessionParams & { file_id: string }; Body: { action: 'attach' | 'new_patient' | 'reject'; expediente?: string } }>(
+    '/:session_id/review/:file_id/decision',
+    {
+      config: { role: 'admin' },
+      schema: {
+        summary: 'Decide a file waiting for review: attach to a candidate, new patient, or reject',
+        params: fileParams,
+        body: decisionBody,
+        response: { 200: decisionResponse, ...errors(400, 401, 403, 404, 409, 422, 503) },
+      },
+    },
+    async (request) => {
+      const { session_id: sessionId, file_id: fileId } = request.params;
+      await sessionOr404(sessionId);
+      const actor = actorOf(request);
+      const result = await decideReview({
+        database,
+        backends: deps.backends,
+        reviewer: actor.name,
+        sessionId,
+        fileId,
+        action: request.body.action,
+        expediente: request.body.expediente,
+      });
+      if (!result.ok) {
+        const status = { not_found: 404, not_pending: 409, invalid: 400, refused: 422 }[result.reason];
+        throw new ApiError(status, result.message);
+      }
+      const file = (await listSessionFiles(database, sessionId)).find((f) => f.id === fileId);
+      await recordApiCall(database, {
+        action: 'api_review_decision',
+        actor: actor.name,
+        client: request.ip,
+        sessionId,
+        fileId,
+        documentId: file?.documentId ?? null,
+        details: { decision: request.body.action, expediente: request.body.expediente ?? null, patient_after: file?.patientId ?? null },
+      });
+      return {
+        message: result.message,
+        session_id: sessionId,
+        file_id: fileId,
+        action: result.choice,
+        patient_matching_status: file?.matchingStatus ?? 'unknown',
+        processing_status: file?.processingStatus ?? 'unknown',
+        document_id: file?.documentId ?? null,
+      };
+    },
+  );
+
+  app.delete<{ Params: SessionParams }>(
+    '/:session_id/cleanup',
+    {
+      config: { role: 'admin' },
+      schema: {
+        summary: 'Remove the session’s working state and its uploaded files (documents are kept)',
+        params: sessionParams,
+        response: { 200: cleanupResponse, ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => {
+      const sessionId = request.params.session_id;
+      const session = await sessionOr404(sessionId);
+      if (deps.runs.isRunning(sessionId) || session.status === 'processing') {
+        throw new ApiError(409, 'the session is being processed: clean it up once it has finished');
+      }
+      if (session.status === 'pending') {
+        throw new ApiError(409, 'the session has not been processed: process it first (its files would be lost)');
+      }
+      const { cleanupSessions } = await import('../../app/cleanup-sessions.js');
+      const actor = actorOf(request);
+      const [report] = await cleanupSessions(deps.location, deps.backends, { session: sessionId, purge: false, user: actor.name });
+      if (deps.store.holds(session)) await deps.store.removeSession(sessionId);
+      await recordApiCall(database, {
+        action: 'api_session_cleaned',
+        actor: actor.name,
+        client: request.ip,
+        sessionId,
+        details: { removed_file_records: report?.removed_file_records ?? 0, kept_pending_reviews: report?.kept_pending_reviews ?? 0 },
+      });
+      return {
+        message:
+          `session ${sessionId} cleaned up: ${report?.removed_file_records ?? 0} file records and the uploaded files removed` +
+          (report?.kept_pending_reviews ? `; ${report.kept_pending_reviews} files waiting for review kept` : ''),
+        removed_file_records: report?.removed_file_records ?? 0,
+        kept_pending_reviews: report?.kept_pending_reviews ?? 0,
+      };
+    },
+  );
+}

@@ -1,0 +1,180 @@
+import fs from 'node:fs';
+import { STATUS_CODES } from 'node:http';
+import fsp from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
+import type { FastifyInstance } from 'fastify';
+import { recordApiCall } from '../../app/api-audit.js';
+import { findSession, registerUploads, type ReceivedUpload } from '../../app/upload-sessions.js';
+import { checkPdfFile, formatBytes } from '../../core/pipeline/check-pdf-file.js';
+import { ApiError } from '../api-error.js';
+import { parsedUpload } from '../api-json.js';
+import { actorOf } from '../auth.js';
+import { errors, sessionParams, uploadResponse } from '../schemas.js';
+import { sanitizeUploadName } from '../upload-filename.js';
+import type { ServerDeps } from '../server-deps.js';
+
+/** A file of the request that was not taken, with the status it would have alone. */
+interface FailedUpload {
+  filename: string;
+  status_code: number;
+  error: string;
+  message: string;
+}
+
+const STOPPING = 'the server is stopping: nothing of this upload was kept; upload the files again once it is back';
+
+/** The first bytes of a file, where the `%PDF-` header must be. */
+const HEAD_BYTES = 1024;
+
+/**
+ * `POST /{session_id}/upload`: multipart, one or more `files` parts. Each part is streamed to a temporary
+ * file in the session's folder (never held in memory) and checked: at most the size limit (413), a name
+ * ending in .pdf (415), a `%PDF-` header (400). The files that pass are registered together once the whole
+ * request has arrived; a request cut short by the client registers nothing and leaves no file behind. The
+ * others are listed in `failed_files`; when no file of the request was taken, the answer has the status of
+ * the first one's failure.
+ */
+export function uploadRoute(app: FastifyInstance, deps: ServerDeps): void {
+  app.post<{ Params: { session_id: string } }>(
+    '/:session_id/upload',
+    {
+      config: { role: 'uploader' },
+      schema: {
+        summary: 'Upload PDFs into a session (multipart, `files` parts)',
+        consumes: ['multipart/form-data'],
+        params: sessionParams,
+        response: { 200: uploadResponse, ...errors(400, 401, 403, 404, 406, 409, 413, 415) },
+      },
+    },
+    async (request) => {
+      const sessionId = request.params.session_id;
+      const session = await findSession(deps.database, sessionId);
+      if (!session) throw new ApiError(404, `no session ${sessionId}`);
+      if (!deps.store.holds(session)) throw new ApiError(409, 'this session was made by `ingest` from a folder: it takes no uploads');
+      if (session.status !== 'pending' || deps.runs.isRunning(sessionId)) {
+        throw new ApiError(409, `the session is ${session.status === 'pending' ? 'processing' : session.status}: it takes no more files; create a new session`);
+      }
+      await deps.store.ensureSessionDir(sessionId);
+      const { maxFileSize, maxFilesPerSession } = deps.limits;
+      const received: ReceivedUpload[] = [];
+      const failed: FailedUpload[] = [];
+      const temporary: string[] = [];
+      // A server stopping cuts off the uploads it is receiving (a slow or stalled client would otherwise hold the
+      // stop): the file being streamed fails, nothing of the request is kept, and the client is told 503.
+      let receiving: NodeJS.ReadableStream & { destroy(error?: Error): void } | null = null;
+      const cutOff = () => {
+        // Between two parts there is no file to fail: the connection itself is cut (the client sees it reset).
+        if (receiving) receiving.destroy(new ApiError(503, STOPPING));
+        else request.raw.destroy();
+      };
+      deps.stopping.addEventListener('abort', cutOff, { once: true });
+      try {
+        if (deps.stopping.aborted) throw new ApiError(503, STOPPING);
+        const parts = request.parts({
+          limits: { fileSize: maxFileSize, files: maxFilesPerSession, fields: 20, parts: maxFilesPerSession + 20 },
+        });
+        for await (const part of parts) {
+          if (part.type !== 'file') continue;
+          if (deps.stopping.aborted) throw new ApiError(503, STOPPING);
+          const filename = sanitizeUploadName(part.filename);
+          const incoming = await deps.store.createIncoming(sessionId);
+          temporary.push(incoming);
+          receiving = part.file;
+          // Opening the file createIncoming made keeps its mode (owner-only, or the config's fileMode).
+          await pipeline(part.file, fs.createWriteStream(incoming, { flags: 'r+' }));
+          receiving = null;
+          const refusal =
+            part.fieldname !== 'files'
+              ? { status: 400, message: `unexpected field '${part.fieldname}': send the PDFs as \`files\` parts` }
+              : part.file.truncated
+                ? { status: 413, message: `the file is over the limit of ${formatBytes(maxFileSize)}` }
+                : await checkUpload(incoming, filename || '(no name)', maxFileSize);
+          if (refusal) {
+            await fsp.rm(incoming, { force: true });
+            failed.push({ filename: filename || '(no name)', status_code: refusal.status, error: errorName(refusal.status), message: refusal.message });
+          } else {
+            received.push({ incomingPath: incoming, filename, size: (await fsp.stat(incoming)).size });
+          }
+        }
+      } catch (error) {
+        // Cut short (the client went away, the server is stopping, or a limit on the whole request): nothing of it is kept.
+        await Promise.all(temporary.map((file) => fsp.rm(file, { force: true })));
+        if (deps.stopping.aborted) throw new ApiError(503, STOPPING);
+        if ((error as { code?: string }).code === 'FST_FILES_LIMIT') {
+          throw new ApiError(413, `a request takes at most ${maxFilesPerSession} files, the session's limit: nothing of it was kept`);
+        }
+        throw error;
+      } finally {
+        deps.stopping.removeEventListener('abort', cutOff);
+      }
+      if (received.length + failed.length === 0) throw new ApiError(400, 'no files: send one or more PDFs as `files` parts');
+      const result = await registerUploads(deps.database, deps.store, sessionId, received, {
+        maxFilesPerSession,
+        isOpen: () => !deps.runs.isRunning(sessionId),
+      });
+      if (!result.ok) {
+        await Promise.all(temporary.map((file) => fsp.rm(file, { force: true })));
+        if (result.reason === 'not_found') throw new ApiError(404, `no session ${sessionId}`);
+        throw new ApiError(409, 'the session started processing meanwhile: it takes no more files; create a new session');
+      }
+      for (const { upload, reason, message } of result.refused) {
+        const status = reason === 'duplicate_name' ? 409 : 413;
+        failed.push({ filename: upload.filename, status_code: status, error: errorName(status), message });
+      }
+      const uploaded = result.registered.map(({ upload, file }) => ({
+        file_id: file.id,
+        filename: upload.filename,
+        size: upload.size,
+        ...parsedUpload(upload.filename),
+      }));
+      const parsedCount = uploaded.filter((u) => u.parsed).length;
+      const body = {
+        session_id: sessionId,
+        total_files: uploaded.length + failed.length,
+        session_files: result.sessionFiles,
+        parsing_success_rate: uploaded.length === 0 ? 0 : Math.round((parsedCount / uploaded.length) * 1000) / 1000,
+        uploaded_files: uploaded,
+        failed_files: failed,
+      };
+      await recordApiCall(deps.database, {
+        action: 'api_files_uploaded',
+        actor: actorOf(request).name,
+        client: request.ip,
+        sessionId,
+        details: { uploaded: uploaded.length, failed: failed.length, file_ids: uploaded.map((u) => u.file_id) },
+      });
+      if (uploaded.length === 0) {
+        throw new ApiError(failed[0]!.status_code, `no file was taken: ${failed[0]!.message}`, body);
+      }
+      return {
+        message: `${uploaded.length} file${uploaded.length === 1 ? '' : 's'} uploaded${failed.length ? `, ${failed.length} refused` : ''}`,
+        ...body,
+      };
+    },
+  );
+}
+
+/** The checks that need no PDF parsing: extension (415), emptiness and the `%PDF-` header (400), size (413). */
+async function checkUpload(file: string, filename: string, maxFileSize: number): Promise<{ status: number; message: string } | null> {
+  const handle = await fsp.open(file, 'r');
+  let size: number;
+  let head: Buffer;
+  try {
+    size = (await handle.stat()).size;
+    head = Buffer.alloc(Math.min(HEAD_BYTES, size));
+    await handle.read(head, 0, head.length, 0);
+  } finally {
+    await handle.close();
+  }
+  const check = checkPdfFile({ filename, size, head }, { maxFileSize });
+  if (!check) return null;
+  if (check.outcome === 'too_large') return { status: 413, message: check.message };
+  if (check.outcome === 'not_pdf' && !/\.pdf$/i.test(filename)) {
+    return { status: 415, message: 'only PDFs are taken: the name must end in .pdf' };
+  }
+  return { status: 400, message: check.message };
+}
+
+function errorName(status: number): string {
+  return STATUS_CODES[status] ?? 'Error';
+}

@@ -1,0 +1,25 @@
+import type { SessionProcessing } from '../app/process-session.js';
+import type { RegistryLocation } from '../app/open-registry.js';
+import type { IngestSessionOptions } from '../app/ingest-session.js';
+import type { UploadStore } from '../app/upload-store.js';
+import type { BackendConfig } from '../config/load-config.js';
+import type { OpenDatabase } from '../db/open-database.js';
+import type { SessionRuns } from './session-runs.js';
+
+/** What the routes share: the open registry, the backends, the upload folder and the runs under way. */
+export interface ServerDeps {
+  database: OpenDatabase;
+  location: RegistryLocation;
+  backends: BackendConfig;
+  store: UploadStore;
+  processing: SessionProcessing;
+  runs: SessionRuns;
+  /** The settings a new session records (chunking, thresholds, limits). */
+  defaults: IngestSessionOptions;
+  limits: { maxFileSize: number; maxFilesPerSession: number };
+  now: () => Date;
+  /** Aborted when the server starts stopping: uploads being received are cut off (see the upload route). */
+  stopping: AbortSignal;
+}
+
+export const API_PREFIX = '/api/v1/documents/batch';

@@ -1,0 +1,71 @@
+import { EventEmitter } from 'node:events';
+import type { FastifyBaseLogger } from 'fastify';
+import type { ProcessSessionResult, SessionProcessing } from '../app/process-session.js';
+import { afterRegistrations } from '../app/upload-sessions.js';
+import type { PipelineEvent } from '../core/pipeline/events.js';
+
+/**
+ * The sessions this server is processing, and their progress events. A session is processed by one run at
+ * a time: a second process call (or a resume at start-up) joins the run under way. Events go to whoever
+ * follows the session (the events stream); nothing is kept once the run ends but the database's states.
+ */
+export class SessionRuns {
+  private readonly running = new Map<string, Promise<ProcessSessionResult>>();
+  private readonly hubs = new Map<string, EventEmitter>();
+
+  constructor(
+    private readonly processing: SessionProcessing,
+    /** Aborted when the server shuts down: runs stop taking files, their files in flight finish. */
+    private readonly shutdown: AbortSignal,
+    private readonly log: FastifyBaseLogger,
+  ) {}
+
+  isRunning(sessionId: string): boolean {
+    return this.running.has(sessionId);
+  }
+
+  /** Starts processing the session, or joins the run under way. */
+  start(sessionId: string): Promise<ProcessSessionResult> {
+    const current = this.running.get(sessionId);
+    if (current) return current;
+    const run = (async () => {
+      // Uploads being registered finish first (they refuse once this run is known), so none is left out.
+      await afterRegistrations(sessionId);
+      return this.processing.process(sessionId, {
+        signal: this.shutdown,
+        listener: (event) => this.hubs.get(sessionId)?.emit('event', event),
+      });
+    })();
+    this.running.set(sessionId, run);
+    const forget = () => {
+      this.running.delete(sessionId);
+      this.hubs.get(sessionId)?.emit('run_ended');
+    };
+    run.then(forget, (error: unknown) => {
+      this.log.error({ err: error, session_id: sessionId }, 'processing the session stopped');
+      forget();
+    });
+    return run;
+  }
+
+  /** Follows a session's events until `unsubscribe` is called. */
+  subscribe(
+    sessionId: string,
+    listener: { event(event: PipelineEvent): void; runEnded(): void },
+  ): () => void {
+    let hub = this.hubs.get(sessionId);
+    if (!hub) this.hubs.set(sessionId, (hub = new EventEmitter()));
+    hub.on('event', listener.event);
+    hub.on('run_ended', listener.runEnded);
+    return () => {
+      hub.off('event', listener.event);
+      hub.off('run_ended', listener.runEnded);
+      if (hub.listenerCount('event') === 0 && this.hubs.get(sessionId) === hub) this.hubs.delete(sessionId);
+    };
+  }
+
+  /** Waits for every run to end (after a shutdown has been signalled, they end once their files in flight do). */
+  async drain(): Promise<void> {
+    await Promise.allSettled([...this.running.values()]);
+  }
+}

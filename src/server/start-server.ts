@@ -1,0 +1,158 @@
+import path from 'node:path';
+import pino from 'pino';
+import type { TextExtractor } from '../adapters/extraction/types.js';
+import { TokenVerifier } from '../app/api-tokens.js';
+import type { IngestSessionOptions } from '../app/ingest-session.js';
+import { INGEST_SQLITE_CACHE_MB } from '../app/ingest-defaults.js';
+import { openRegistry, type RegistryLocation } from '../app/open-registry.js';
+import { SessionProcessing } from '../app/process-session.js';
+import { UploadStore } from '../app/upload-store.js';
+import type { BackendConfig } from '../config/load-config.js';
+import { UsageError } from '../errors.js';
+import { createPrivateFile, ensurePrivateDir } from '../private-files.js';
+import { buildServer, DOCS_PREFIX, type ApiServer } from './build-server.js';
+
+export interface ServeSettings {
+  host: string;
+  /** 0: an ephemeral port (the tests'). */
+  port: number;
+  uploadDir: string;
+  /** False only with --no-auth, which the command allows on loopback addresses alone. */
+  auth: boolean;
+  corsOrigins: string[];
+  rateLimitPerMinute: number;
+  trustProxy: boolean | string[];
+  maxFileSize: number;
+  maxFilesPerSession: number;
+}
+
+export interface StartServerOptions {
+  location: RegistryLocation;
+  backends: BackendConfig;
+  settings: ServeSettings;
+  /** The pipeline's settings (the same flags as `ingest`). */
+  defaults: IngestSessionOptions;
+  /** A stand-in extractor (tests); otherwise the configured one is started on first use. */
+  extractor?: TextExtractor;
+  /** Where the request and run logs go (JSON lines); null: nowhere. */
+  log: { destination: NodeJS.WritableStream | string; level: string } | null;
+  now?: () => Date;
+}
+
+export interface RunningServer {
+  /** `http://HOST:PORT`, with the port actually bound. */
+  url: string;
+  port: number;
+  server: ApiServer;
+  /** Sessions a stopped server had left processing, resumed now. */
+  resumed: string[];
+  /** Half-received uploads a stopped server left (temporary files, never registered), removed at start. */
+  sweptUploads: number;
+  /** Opens `--log-file` again (logrotate moved it away; SIGHUP): the next lines go to a new file at its path. */
+  reopenLog(): Promise<void>;
+  /** Tokens that can be used (null under --no-auth): with none, every call is refused. */
+  activeTokens: number | null;
+  /** Stops gracefully (see ApiServer.close), then the extraction processes and the database. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Opens the registry (creating it, as `ingest` does), the upload folder and the server, listens, and
+ * resumes the sessions a stopped server left processing. The command adds the signals; tests call this.
+ */
+export async function startServer(options: StartServerOptions): Promise<RunningServer> {
+  const { settings } = options;
+  const database = await openRegistry(options.location, { create: true, sqliteCacheMb: INGEST_SQLITE_CACHE_MB });
+  let processing: SessionProcessing | null = null;
+  try {
+    const store = await UploadStore.open(settings.uploadDir, options.backends.fileMode);
+    // Half-received uploads of a server that was stopped or killed: never registered, their clients upload again.
+    const sweptUploads = await store.removeAllIncoming();
+    processing = new SessionProcessing({
+      database,
+      backends: options.backends,
+      store,
+      defaults: options.defaults,
+      extractor: options.extractor,
+    });
+    const verifier = settings.auth ? new TokenVerifier(database, options.now) : null;
+    const logFile = typeof options.log?.destination === 'string' ? options.log.destination : null;
+    const fileMode = options.backends.fileMode;
+    const createLogFile = async () => {
+      // Created with its exact mode (owner-only by default) before pino opens it: request logs name clients.
+      await ensurePrivateDir(path.dirname(logFile!), fileMode);
+      await createPrivateFile(logFile!, fileMode);
+    };
+    if (logFile) await createLogFile();
+    const logStream = logFile ? pino.destination({ dest: logFile, append: true, sync: false }) : null;
+    const logger = options.log
+      ? pino({ level: options.log.level, base: { service: 'tecsalud-batch serve' } }, logStream ?? (options.log.destination as NodeJS.WritableStream))
+      : false;
+    const server = await buildServer({
+      database,
+      location: options.location,
+      backends: options.backends,
+      store,
+      processing,
+      defaults: options.defaults,
+      limits: { maxFileSize: settings.maxFileSize, maxFilesPerSession: settings.maxFilesPerSession },
+      now: options.now ?? (() => new Date()),
+      verifier,
+      corsOrigins: settings.corsOrigins,
+      rateLimitPerMinute: settings.rateLimitPerMinute,
+      trustProxy: settings.trustProxy,
+      logger,
+    });
+    try {
+      await server.app.listen({ host: settings.host, port: settings.port });
+    } catch (error) {
+      await server.close().catch(() => undefined);
+      throw explainListenError(error, settings);
+    }
+    const address = server.app.server.address();
+    const port = typeof address === 'object' && address ? address.port : settings.port;
+    const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
+    const resumed = await server.resumeLeftSessions();
+    const opened = processing;
+    return {
+      url: `http://${host}:${port}`,
+      port,
+      server,
+      resumed,
+      sweptUploads,
+      reopenLog: async () => {
+        if (!logStream) return;
+        logStream.flushSync();
+        await createLogFile();
+        logStream.reopen();
+        server.app.log.info({ event: 'log_reopened' }, 'log reopened');
+      },
+      activeTokens: verifier ? await verifier.activeCount() : null,
+      stop: async () => {
+        try {
+          await server.close();
+        } finally {
+          await opened.close();
+          await database.close();
+        }
+      },
+    };
+  } catch (error) {
+    await processing?.close();
+    await database.close();
+    throw error;
+  }
+}
+
+function explainListenError(error: unknown, settings: ServeSettings): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  const where = `${settings.host}:${settings.port}`;
+  if (code === 'EADDRINUSE') return new UsageError(`${where} is already in use`, 'stop what listens there, or choose another --port');
+  if (code === 'EACCES') return new UsageError(`not allowed to listen on ${where}`, 'ports below 1024 need privileges: use a higher --port behind the reverse proxy');
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
+    return new UsageError(`cannot listen on ${settings.host}: this machine has no such address`, 'give one of its addresses with --host');
+  }
+  return error;
+}
+
+export { DOCS_PREFIX };

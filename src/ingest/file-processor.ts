@@ -18,7 +18,7 @@ import { FileStageError } from '../documents/stage-error.js';
 import { prepareDocument } from '../documents/store-document.js';
 import type { GroupCommitter } from './group-committer.js';
 import { matchAgainstRegistry } from '../db/match-against-registry.js';
-import { FileRun, type Settled } from './file-run.js';
+import { FileNotFinished, FileRun, type Settled } from './file-run.js';
 import type { ProcessedFile } from './session-tally.js';
 import type { IngestDependencies, IngestOptions } from './types.js';
 
@@ -73,6 +73,16 @@ export class FileProcessor {
   async process(file: FileToProcess, handOff: () => void = () => undefined): Promise<ProcessedFile> {
     const run = new FileRun(file, this.onStage);
     try {
+      return await this.steps(run, handOff);
+    } catch (error) {
+      // Not this file's failure (a backend down, the database gone): the file stays for the next run.
+      throw error instanceof FileNotFinished ? error : new FileNotFinished(error, run.createdPatient);
+    }
+  }
+
+  private async steps(run: FileRun, handOff: () => void): Promise<ProcessedFile> {
+    const { file } = run;
+    try {
       const parsed = await this.parse(run);
       const sha = await run.timed('validate', () => this.validate(file));
       run.result.contentSha256 = sha;
@@ -101,6 +111,7 @@ export class FileProcessor {
         }, handOff);
       }
       const resolved = await this.resolvePatient(parsed, decision);
+      run.createdPatient = resolved?.created ?? false;
       if (!resolved) {
         return await this.holdForReview(run, extraction, {
           outcome: 'patient_conflict',
@@ -223,7 +234,7 @@ export class FileProcessor {
     });
     handOff();
     await written;
-    return { result, patient: null };
+    return { result, patient: run.createdPatient ? 'created' : null };
   }
 
   /** Reads the bytes once for the checks and the content hash. */

@@ -8,9 +8,11 @@ import { BatchRepository } from '../db/repositories/batch-repository.js';
 import { PatientRepository } from '../db/repositories/patient-repository.js';
 import { SessionCounterRepository } from '../db/repositories/session-counter-repository.js';
 import type { BatchStatus, BatchUpload } from '../db/schema.js';
-import { UsageError, UserError } from '../errors.js';
+import { retryWhileReconnecting, serviceDown } from '../db/connection-loss.js';
+import { ServiceUnavailableError, UsageError, UserError } from '../errors.js';
 import { discoverFiles, type DiscoveredFile } from './discover-files.js';
 import { FileProcessor, type FileToProcess } from './file-processor.js';
+import { FileNotFinished } from './file-run.js';
 import { GroupCommitter } from './group-committer.js';
 import { moveWithoutOverwrite } from './move-file.js';
 import { SessionTally, type ProcessedFile } from './session-tally.js';
@@ -22,6 +24,11 @@ export interface IngestResult {
   totals: SessionTotals;
   seconds: number;
   interrupted: boolean;
+  /**
+   * Why the run stopped before its files were done: a backend down (exit 69). The files in flight finished;
+   * the others stay for the next run. The caller reports the session, then this error.
+   */
+  stopped: ServiceUnavailableError | null;
   /** Every file's result, in path order (only when `collectResults` is set: the JSON report). */
   files: FileResult[];
   /** Seconds spent in each stage, summed over files (they overlap under concurrency: compare shares). */
@@ -72,8 +79,9 @@ export async function runIngest(
   await prepareCollection(run);
   await startSession(run);
   const { interrupted, fatal } = await processFiles(run, files);
-  const seconds = await finishSession(run, { interrupted, fatal, started });
-  if (fatal) throw fatal;
+  const stopped = serviceDown(fatal, deps.database);
+  const seconds = await finishSession(run, { interrupted, fatal: stopped ?? fatal, started });
+  if (fatal && !stopped) throw fatal;
   const finalSession = (await run.batches.findSession(run.session.id))!;
   const results = run.results ?? [];
   results.sort((a, b) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
@@ -83,6 +91,7 @@ export async function runIngest(
     totals: run.tally.snapshot(),
     seconds,
     interrupted,
+    stopped,
     files: results,
     stageSeconds: run.tally.stageSeconds,
   };
@@ -236,15 +245,19 @@ async function processFiles(run: Run, files: FileToProcess[]): Promise<{ interru
   const awaitingWrite = new Set<Promise<void>>();
   let fatal: unknown = null;
   let interrupted = false;
+  const halted = () => {
+    if (options.halt?.aborted) fatal ??= options.halt.reason;
+    return fatal !== null;
+  };
   for (const file of files) {
-    if (options.signal?.aborted || fatal) {
+    if (options.signal?.aborted || halted()) {
       interrupted = Boolean(options.signal?.aborted);
       break;
     }
     // Back-pressure: queue only a few files ahead, so memory stays flat however large the folder.
     await queue.onSizeLessThan(options.concurrency);
     void queue.add(async () => {
-      if (fatal) return;
+      if (halted()) return;
       listener({ type: 'file_started', fileId: file.fileId, relativePath: file.relativePath });
       // The slot frees when the file hands its write over, so that the next file's extraction need not
       // wait for the group to fill; while the writes are behind, it frees only once its own is done.
@@ -256,7 +269,11 @@ async function processFiles(run: Run, files: FileToProcess[]): Promise<{ interru
           .process(file, handOff)
           .then((processed) => finished(file, processed))
           .catch((error: unknown) => {
-            fatal ??= error;
+            // The file reached no final state: it stays for the next run; its patient, if it made one, counts.
+            if (error instanceof FileNotFinished) {
+              if (error.createdPatient) tally.patientCreated();
+              fatal ??= error.reason;
+            } else fatal ??= error;
           })
           .finally(() => {
             awaitingWrite.delete(done);
@@ -270,31 +287,38 @@ async function processFiles(run: Run, files: FileToProcess[]): Promise<{ interru
   await committer.flush();
   await Promise.all(awaitingWrite);
   if (options.signal?.aborted) interrupted = true;
+  halted();
   return { interrupted, fatal };
 }
 
 /** Records the final counts and status, the audit row and the closing event; returns the run's seconds. */
 async function finishSession(
-  { batches, counters, audit, session, tally, listener, options }: Run,
+  { batches, counters, audit, session, tally, listener, options, deps }: Run,
   outcome: { interrupted: boolean; fatal: unknown; started: number },
 ): Promise<number> {
   const { interrupted, fatal } = outcome;
   const status = tally.status(Boolean(fatal));
-  await counters.set(session.id, tally.counts());
   const errorMessage = fatal
-    ? `stopped: ${(fatal as Error).message ?? String(fatal)}`
+    ? `stopped: ${(fatal as Error).message ?? String(fatal)}${fatal instanceof ServiceUnavailableError ? '; the files not done stay for the next run' : ''}`
     : interrupted
       ? 'interrupted: files not yet started stay pending; run the same command again to finish them'
       : null;
-  await batches.finishSession(session.id, interrupted && !fatal ? 'failed' : status, errorMessage);
-  await audit.record({
-    actor: options.uploadedBy,
-    action: interrupted ? 'session_interrupted' : 'session_completed',
-    batchId: session.id,
-    entityType: 'batch_upload',
-    entityId: session.id,
-    details: tally.counts(),
+  // The database may be what failed: when it comes back within a few seconds (a restart), the session is
+  // still recorded on a new connection (these writes are safe to repeat).
+  await retryWhileReconnecting(deps.database, async () => {
+    await counters.set(session.id, tally.counts());
+    await batches.finishSession(session.id, interrupted && !fatal ? 'failed' : status, errorMessage);
   });
+  await retryWhileReconnecting(deps.database, () =>
+    audit.record({
+      actor: options.uploadedBy,
+      action: interrupted ? 'session_interrupted' : fatal ? 'session_stopped' : 'session_completed',
+      batchId: session.id,
+      entityType: 'batch_upload',
+      entityId: session.id,
+      details: { ...tally.counts(), ...(fatal ? { error: errorMessage } : {}) },
+    }),
+  );
   const seconds = (performance.now() - outcome.started) / 1000;
   listener({ type: 'session_finished', sessionId: session.id, status, totals: tally.snapshot(), seconds });
   return seconds;

@@ -14,7 +14,8 @@ import tseslint from 'typescript-eslint';
  *   app        all of the above           (opening backends, sessions: what commands and the UI call)
  *   ui         core, and app state        (the review walk); never a database or an adapter
  *   commands   app, ui, config, core      (wiring; types from anywhere)
- * Ports are the adapters' interface modules (`adapters/<kind>/types.ts`). errors.ts is shared by all.
+ * Ports are the adapters' interface modules (`adapters/<kind>/types.ts`). errors.ts is shared by all;
+ * private-files.ts (creating files and folders owner-only) by all but core.
  */
 const LAYERS = ['adapters', 'db', 'config', 'documents', 'ingest', 'review', 'app', 'ui', 'commands'];
 /** Folders are at most this deep inside a layer. */
@@ -86,7 +87,7 @@ export default tseslint.config(
   ...layer('core', LAYERS, {
     extraGroups: [
       {
-        group: ['**/errors.js', 'node:fs', 'node:fs/*', 'node:child_process', 'node:net', 'node:http', 'node:os', 'node:worker_threads'],
+        group: ['**/errors.js', '**/private-files.js', 'node:fs', 'node:fs/*', 'node:child_process', 'node:net', 'node:http', 'node:os', 'node:worker_threads'],
         message: 'src/core is pure: no I/O, no process state, no exit codes',
       },
       {

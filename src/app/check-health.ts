@@ -13,6 +13,7 @@ import { openDatabase, type OpenDatabase } from '../db/open-database.js';
 import { readConnectionSecurity } from '../db/connection-security.js';
 import { pendingMigrations } from '../db/pending-migrations.js';
 import { ExitCode, UserError } from '../errors.js';
+import { checkFilePermissions } from './check-file-permissions.js';
 import { openEmbedder, openVectorStore } from './open-backends.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
@@ -53,6 +54,8 @@ export async function checkHealth(options: {
   /** Reads the configuration; a failure is reported as the first check, not thrown. */
   loadConfig: () => Promise<BackendConfig>;
   timeoutMs?: number;
+  /** The runs' log and folders (`doctor --log-file`, `--archive-dir`, `--quarantine-dir`), for their modes. */
+  files?: { logFile?: string; archiveDir?: string; quarantineDir?: string };
 }): Promise<HealthReport> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_DOCTOR_TIMEOUT_MS;
   const deadline = performance.now() + timeoutMs;
@@ -208,6 +211,7 @@ export async function checkHealth(options: {
 
   checks.push(await checkWritable(options.cwd));
   checks.push(await checkPdftotext());
+  checks.push(...(await checkPermissionsOf(config, options)));
 
   const failed = checks.filter((c) => c.status === 'fail');
   const exitCode =
@@ -250,6 +254,29 @@ function isLoopback(database: OpenDatabase): boolean {
   } catch {
     return false;
   }
+}
+
+/** Who may read the files that hold patient data or a secret (see check-file-permissions). */
+function checkPermissionsOf(
+  config: BackendConfig | null,
+  options: { cwd: string; files?: { logFile?: string; archiveDir?: string; quarantineDir?: string } },
+) {
+  const resolve = (file: string | undefined) => (file ? path.resolve(options.cwd, file) : undefined);
+  let databaseFile: string | null = null;
+  try {
+    const target = config ? resolveDatabaseTarget(config.db, { cwd: options.cwd }) : null;
+    if (target?.kind === 'sqlite' && target.path !== ':memory:') databaseFile = target.path;
+  } catch {
+    // A database setting that cannot be read is the database check's to report.
+  }
+  const { logFile, archiveDir, quarantineDir } = options.files ?? {};
+  return checkFilePermissions({
+    configFile: config?.file ?? null,
+    databaseFile,
+    logFile: logFile && logFile !== '-' ? resolve(logFile) : undefined,
+    folders: [resolve(archiveDir), resolve(quarantineDir)].filter((dir): dir is string => dir !== undefined),
+    fileMode: config?.fileMode ?? 'owner',
+  });
 }
 
 async function checkWritable(cwd: string): Promise<DoctorCheck> {

@@ -5,6 +5,8 @@ import { BatchRepository } from '../db/repositories/batch-repository.js';
 import { DocumentRepository } from '../db/repositories/document-repository.js';
 import type { BatchUpload } from '../db/schema.js';
 import { readSessionOptions } from '../db/session-options.js';
+import { checkRetention, NOM_004_RETENTION_YEARS } from '../core/registry/retention.js';
+import { RetentionRepository } from '../db/repositories/retention-repository.js';
 import { UsageError } from '../errors.js';
 import { currentUser } from './current-user.js';
 import { withRegistry, type RegistryLocation } from './open-registry.js';
@@ -20,6 +22,12 @@ export interface CleanupOptions {
   user?: string;
   /** `--collection`: where to purge vectors from, over the one the session recorded. */
   collection?: string;
+  /** Purge documents still within the legal retention (audited as such). */
+  force?: boolean;
+  /** Years a record is kept from its last act (config `retentionYears`; NOM-004-SSA3: 5). */
+  retentionYears?: number;
+  /** The clock the retention is judged by. */
+  now?: Date;
 }
 
 export interface CleanupReport {
@@ -27,6 +35,8 @@ export interface CleanupReport {
   removed_file_records: number;
   kept_pending_reviews: number;
   purged_documents: number;
+  /** Documents purged although still within the retention (`--force`). */
+  purged_within_retention: number;
 }
 
 /**
@@ -63,7 +73,9 @@ async function cleanOneSession(
     );
   }
   let purgedDocuments: string[] = [];
+  let withinRetention = 0;
   if (options.purge) {
+    withinRetention = await enforceRetention(database, session, options);
     if (session.processingType !== 'complete') {
       const { openSearchAdapters } = await import('./open-backends.js');
       // The vectors live where the session put them: its recorded collection, the configured store.
@@ -92,6 +104,9 @@ async function cleanOneSession(
       removed_files: removed,
       kept_pending_reviews: keptPendingReviews,
       purged_documents: purgedDocuments.length,
+      ...(options.purge
+        ? { retention_years: retentionYearsOf(options), purged_within_retention: withinRetention, forced: Boolean(options.force) }
+        : {}),
     },
   });
   return {
@@ -99,5 +114,44 @@ async function cleanOneSession(
     removed_file_records: removed,
     kept_pending_reviews: keptPendingReviews,
     purged_documents: purgedDocuments.length,
+    purged_within_retention: withinRetention,
   };
+}
+
+function retentionYearsOf(options: CleanupOptions): number {
+  return options.retentionYears ?? NOM_004_RETENTION_YEARS;
+}
+
+/**
+ * A clinical record is kept five years from its last act (NOM-004-SSA3; `retentionYears`): a purge that would
+ * delete documents still within that period is refused, and the refusal audited, unless `force`. The period
+ * runs from the patient's latest document in the registry, which is at or after the act it records: never
+ * earlier than the law's date. Returns how many documents within the period a forced purge deletes.
+ */
+async function enforceRetention(database: OpenDatabase, session: BatchUpload, options: CleanupOptions): Promise<number> {
+  const years = retentionYearsOf(options);
+  const lastActs = await new RetentionRepository(database.db).lastActsOfBatch(session.id);
+  const verdict = checkRetention(lastActs, years, options.now ?? new Date());
+  if (verdict.held === 0 || options.force) return verdict.held;
+  const from = verdict.purgeableFrom ? verdict.purgeableFrom.toISOString().slice(0, 10) : 'a date that cannot be read';
+  await new AuditRepository(database.db).record({
+    actor: options.user ?? currentUser(),
+    action: 'session_purge_refused',
+    batchId: session.id,
+    entityType: 'batch_upload',
+    entityId: session.id,
+    details: {
+      documents: lastActs.length,
+      within_retention: verdict.held,
+      retention_years: years,
+      purgeable_from: verdict.purgeableFrom?.toISOString() ?? null,
+    },
+  });
+  throw new UsageError(
+    `${verdict.held} of the ${lastActs.length} documents of session ${session.id.slice(0, 8)} are within the ` +
+      `${years}-year retention of clinical records (NOM-004-SSA3, from each patient's latest document); ` +
+      `nothing was deleted. The session can be purged from ${from}`,
+    'keep them until then, or pass --force to purge them anyway (the audit log records it); ' +
+      'the period is the config file\'s "retentionYears"',
+  );
 }

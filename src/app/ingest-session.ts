@@ -69,7 +69,7 @@ export async function runIngestSession(
         };
         try {
           // Holding the lock, any session still "running" on this folder was left by a killed run.
-          return await runIngest({ ...options, recoverAbandoned: true, halt: lock.halt }, { database, ...adapters }, listener, {
+          return await runIngest({ ...options, recoverAbandoned: true, halt: lock.halt, fileMode: backends.fileMode }, { database, ...adapters }, listener, {
             collectResults: hooks.collectResults,
           });
         } finally {
@@ -95,7 +95,7 @@ export async function runIngestSession(
       return { ...result, reviewed };
     },
     // An ingest may start a new registry (files of new patients create them).
-    { sqliteCacheMb: INGEST_SQLITE_CACHE_MB, create: true },
+    { sqliteCacheMb: INGEST_SQLITE_CACHE_MB, create: true, fileMode: backends.fileMode },
   );
 }
 

@@ -1,12 +1,15 @@
 import { translateDatabaseError } from '../db/database-file-errors.js';
 import { resolveDatabaseTarget } from '../db/database-url.js';
 import { openDatabase, type OpenDatabase, type OpenDatabaseOptions } from '../db/open-database.js';
+import type { FileModePolicy } from '../private-files.js';
 
 /** Where the registry is: the configured database (flags > env > config file), relative to `cwd`. */
 export interface RegistryLocation {
   /** The configuration's `db`; undefined: ./tecsalud-batch.db. */
   db: string | undefined;
   cwd: string;
+  /** Who may read a database file created here (config `fileMode`; default owner-only). */
+  fileMode?: FileModePolicy;
 }
 
 /**
@@ -18,7 +21,11 @@ export async function openRegistry(
   options: OpenDatabaseOptions = {},
 ): Promise<OpenDatabase> {
   const target = resolveDatabaseTarget(location.db, { cwd: location.cwd });
-  return openDatabase(target, { ...options, create: options.create ?? false });
+  return openDatabase(target, {
+    ...options,
+    create: options.create ?? false,
+    fileMode: options.fileMode ?? location.fileMode,
+  });
 }
 
 /** Opens (and migrates) the registry database, runs `work`, and always closes it. */

@@ -16,11 +16,19 @@ function cleanupOptions(command: Command) {
     .argument('[session]', 'session id or its first characters')
     .option('--older-than <age>', 'every finished session older than this, e.g. 7d (the service keeps 7 days)')
     .option('--purge', "also delete the session's ingested documents and their vectors")
+    .option(
+      '--force',
+      'with --purge: delete documents still within the legal retention (NOM-004-SSA3: 5 years; config retentionYears)',
+    )
     .option('--user <name>', 'who cleans up, for the audit log')
     .option('--collection <name>', 'vector collection to purge from (default: the one the session was ingested into)')
     .addOption(dbOption())
     .addOption(jsonOption())
-    .addHelpText('after', examples('cleanup 3f2a9c1e', 'cleanup --older-than 7d   # e.g. nightly from cron'));
+    .addHelpText('after', examples(
+        'cleanup 3f2a9c1e',
+        'cleanup --older-than 7d   # e.g. nightly from cron',
+        'cleanup 3f2a9c1e --purge   # refused for documents within the retention period unless --force',
+      ));
   return addBackendOptions(declared);
 }
 
@@ -39,6 +47,7 @@ export async function cleanUp(
   if (!sessionId && !options.olderThan) throw new UsageError('name a session, or give --older-than (e.g. 7d)');
   if (sessionId && options.olderThan) throw new UsageError('give either a session or --older-than, not both');
   if (options.purge && options.olderThan) throw new UsageError('--purge works on one named session at a time');
+  if (options.force && !options.purge) throw new UsageError('--force only applies to --purge');
   const now = context.now?.() ?? new Date();
   const cutoff = options.olderThan ? new Date(now.getTime() - parseDuration(options.olderThan)).toISOString() : null;
   const { cleanupSessions } = await import('../app/cleanup-sessions.js');
@@ -48,6 +57,9 @@ export async function cleanUp(
     purge: Boolean(options.purge),
     user: options.user,
     collection: options.collection,
+    force: Boolean(options.force),
+    retentionYears: context.config?.retentionYears,
+    now,
   });
   if (options.json)
     writeJson(io, cutoff ? { older_than: options.olderThan, cutoff, sessions: reports } : reports[0]);
@@ -59,7 +71,10 @@ export async function cleanUp(
         `Cleaned session ${report.session_id.slice(0, 8)}: ${report.removed_file_records} file records removed` +
           (report.kept_pending_reviews ? `, ${report.kept_pending_reviews} pending reviews kept` : '') +
           (options.purge
-            ? `, ${report.purged_documents} documents purged with their vectors.`
+            ? `, ${report.purged_documents} documents purged with their vectors` +
+              (report.purged_within_retention
+                ? ` (${report.purged_within_retention} within the retention period, forced).`
+                : '.')
             : '; ingested documents kept.'),
       );
     }

@@ -18,18 +18,26 @@ function doctorOptions(command: Command) {
   const declared = command
     .description(
       'Checks that the database is reachable and migrated (and whether its connection is encrypted), the vector ' +
-        'store reachable and filled by the configured embedder, the embedder answering, and the working ' +
-        'directory writable; answers within 10 s whatever the servers do. Exits 0 when ' +
+        'store reachable and filled by the configured embedder, the embedder answering, the working directory ' +
+        'writable, and that no other account may read the database, the log, the archive or a config file ' +
+        'holding a secret; answers within 10 s whatever the servers do. Exits 0 when ' +
         `healthy, ${ExitCode.ServiceUnavailable} when anything fails (${ExitCode.Usage} when only the database file, missing or ` +
         'unusable, is wrong). The database is never created or migrated by it. Secrets are never printed.',
     )
     .addOption(dbOption())
     .option('--collection <name>', 'vector collection (default medical_documents)')
     .option('--timeout <seconds>', 'answer within this many seconds, whatever the servers do (default 10)')
+    .option('--log-file <path>', "the ingest's log: warn when others may read it (and its rotated copies)")
+    .option('--archive-dir <dir>', "the ingest's archive folder: warn when others may read it or what it holds")
+    .option('--quarantine-dir <dir>', "the ingest's quarantine folder: the same")
     .addOption(jsonOption())
     .addHelpText(
       'after',
-      examples('doctor', 'doctor --json --vector-store chroma --chroma-url http://localhost:8000'),
+      examples(
+        'doctor',
+        'doctor --json --vector-store chroma --chroma-url http://localhost:8000',
+        'doctor --log-file /var/log/tecsalud/ingest.log --archive-dir /srv/archive --quarantine-dir /srv/quarantine',
+      ),
     );
   return addBackendOptions(declared);
 }
@@ -53,6 +61,7 @@ export async function runDoctor(options: DoctorOptions, context: CommandContext)
       if (context.config) return context.config;
       throw context.configError;
     },
+    files: { logFile: options.logFile, archiveDir: options.archiveDir, quarantineDir: options.quarantineDir },
   });
   if (options.json) writeJson(context.io, { healthy: report.healthy, checks: report.checks, config: report.config });
   else {

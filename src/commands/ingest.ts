@@ -1,5 +1,6 @@
 import { Command, Option } from '@commander-js/extra-typings';
 import type { IngestSessionResult } from '../app/ingest-session.js';
+import { EXTRACTORS } from '../app/open-extractor.js';
 import { DEFAULT_THRESHOLDS } from '../core/matching/thresholds.js';
 import { ExitCode } from '../errors.js';
 import { contextOf, finish, type CommandContext } from './context.js';
@@ -53,15 +54,16 @@ function ingestOptions(command: Command) {
       new Option(
         '--extractor <name>',
         'pdf-parse (default, needs nothing installed) or pdftotext (poppler-utils, faster)',
-      ).choices(['pdf-parse', 'pdftotext'] as const),
+      ).choices(EXTRACTORS),
     )
     .option('--collection <name>', 'vector collection (default medical_documents)')
     .option('--force', 're-ingest content that was already ingested, replacing its chunks')
     .option('--dry-run', 'show the parse and match plan; write nothing')
     .option('--non-interactive', 'never prompt: reviews stay pending for `tecsalud-batch review`')
-    .option('--log-file <path>', "structured JSON logs (pino) to this file; '-' for stderr")
+    .option('--log-file <path>', "structured JSON logs (pino), owner-only, reopened on SIGHUP; '-' for stderr")
     .option('--quiet', 'no progress or summary output (errors still go to stderr)')
-    .option('--redact', 'keep patient names out of the logs (expediente and content hash identify files)')
+    .option('--redact', 'keep patient names out of the log (the default: expediente and content hash identify files)')
+    .option('--no-redact', 'let the log name files and patients (for a log only its readers may see)')
     .option('--archive-dir <dir>', 'move each ingested (or already ingested) file here, keeping its relative path')
     .option('--quarantine-dir <dir>', 'move each file that failed validation here, keeping its relative path')
     .addOption(dbOption())
@@ -71,7 +73,7 @@ function ingestOptions(command: Command) {
       examples(
         'ingest fixtures/sample',
         'ingest /srv/drop --type complete --user jlopez --non-interactive --json > report.json',
-        'ingest /srv/drop --non-interactive --quiet --log-file /var/log/tecsalud/ingest.log --redact --archive-dir /srv/archive --quarantine-dir /srv/quarantine',
+        'ingest /srv/drop --non-interactive --quiet --log-file /var/log/tecsalud/ingest.log --archive-dir /srv/archive --quarantine-dir /srv/quarantine',
         'ingest ./incoming --dry-run',
       ) + `\n${EXIT_CODES_HELP}`,
     );
@@ -104,7 +106,12 @@ export async function ingest(dir: string, options: IngestCommandOptions, context
     import('../ui/ingest-presenter.js'),
   ]);
   const log = options.logFile
-    ? await openIngestLog(options.logFile, { cwd: context.cwd, redact: Boolean(options.redact) })
+    ? await openIngestLog(options.logFile, {
+        cwd: context.cwd,
+        // Names stay out of every log unless --no-redact says otherwise (--redact is kept for old scripts).
+        redact: options.redact !== false,
+        fileMode: context.config?.fileMode,
+      })
     : null;
   const presenter = await createIngestPresenter({
     json: Boolean(options.json),
@@ -141,7 +148,7 @@ export async function ingest(dir: string, options: IngestCommandOptions, context
   } finally {
     interrupts?.dispose();
     await presenter.finish();
-    log?.flush();
+    log?.close();
   }
   await printResult(context, options, result);
   // A backend went down: the session and the files done are reported above; the error and its hint follow

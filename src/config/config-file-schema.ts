@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FILE_MODE_POLICIES } from '../private-files.js';
 
 export const VECTOR_STORES = ['embedded', 'chroma'] as const;
 export const EMBEDDERS = ['hashing', 'openai', 'azure'] as const;
@@ -67,6 +68,12 @@ export const configFileSchema = z.strictObject(
         apiVersion: text('azure.apiVersion').optional(),
       })
       .optional(),
+    /** Modes of what the tool creates: 'owner' (0600 / 0700, the default) or 'group' (0640 / 0750). */
+    fileMode: z
+      .enum(FILE_MODE_POLICIES, { error: () => "fileMode must be 'owner' or 'group'" })
+      .optional(),
+    /** Years a document is kept from its patient's last document before `cleanup --purge` may delete it. */
+    retentionYears: whole('retentionYears', 0).optional(),
   },
   {
     error: (issue) =>

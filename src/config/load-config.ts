@@ -2,7 +2,9 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 
 import { DEFAULT_COLLECTION } from '../core/pipeline/defaults.js';
+import { NOM_004_RETENTION_YEARS } from '../core/registry/retention.js';
 import { UsageError } from '../errors.js';
+import type { FileModePolicy } from '../private-files.js';
 import {
   CHROMA_AUTH_HEADERS,
   configFileSchema,
@@ -65,6 +67,10 @@ export interface BackendConfig {
   };
   openai: { apiKey?: string; baseUrl?: string };
   azure: { endpoint?: string; apiKey?: string; deployment?: string; apiVersion?: string };
+  /** Modes of the files and folders the tool creates (`fileMode`; default owner-only). */
+  fileMode: FileModePolicy;
+  /** `retentionYears`: how long documents are kept before `cleanup --purge` may delete them (NOM-004: 5). */
+  retentionYears: number;
   /** Where each top-level choice came from, for `doctor`. */
   sources: Record<
     'db' | 'vectorStore' | 'collection' | 'chromaUrl' | 'embedder' | 'embeddingModel',
@@ -182,6 +188,8 @@ export async function loadBackendConfig(flags: BackendFlags): Promise<BackendCon
       deployment: e('AZURE_OPENAI_DEPLOYMENT') ?? values.azure?.deployment,
       apiVersion: e('AZURE_OPENAI_API_VERSION') ?? e('OPENAI_API_VERSION') ?? values.azure?.apiVersion,
     }),
+    fileMode: values.fileMode ?? 'owner',
+    retentionYears: values.retentionYears ?? NOM_004_RETENTION_YEARS,
     sources,
   };
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { CamelCasePlugin, Kysely, Migrator, SqliteDialect, type Dialect } from 'kysely';
 import { describeError } from '../core/text/describe-error.js';
 import { UserError, ExitCode } from '../errors.js';
+import { createPrivateFileSync, type FileModePolicy } from '../private-files.js';
 import { isConnectionLoss, postgresUnavailable } from './connection-loss.js';
 import { postgresConnectionConfig, type PostgresTlsMode } from './postgres-config.js';
 import type { Database } from './schema.js';
@@ -51,6 +52,11 @@ export interface OpenDatabaseOptions {
    * (`patients import`, `ingest`) create one; any other given a path that is not there says so.
    */
   create?: boolean;
+  /**
+   * SQLite: who may read a file this call creates (default owner-only, 0600). Its -wal and -shm files get the
+   * same mode: SQLite gives them the database file's.
+   */
+  fileMode?: FileModePolicy;
   /** Milliseconds to wait on a locked SQLite file before failing (default 15 s). */
   busyTimeoutMs?: number;
   /**
@@ -137,6 +143,9 @@ async function createSqliteDialect(
   }
   let handle: InstanceType<typeof BetterSqlite3>;
   try {
+    // SQLite would create the file 0644 less the umask: readable by every local account. An empty file is
+    // a valid new database, so create it with its mode first.
+    if (create && file !== ':memory:') createPrivateFileSync(file, options.fileMode);
     // fileMustExist: a file removed between the check and the open is still not created.
     handle = new BetterSqlite3(file, { timeout: options.busyTimeoutMs ?? 15_000, fileMustExist: !create });
   } catch (error) {

@@ -1,5 +1,6 @@
-import type { PipelineEvent, PipelineListener } from '../core/pipeline/events.js';
+import type { FileResult, PipelineEvent, PipelineListener } from '../core/pipeline/events.js';
 import { outcomeKind } from '../core/pipeline/file-outcome.js';
+import { redactNames } from '../core/text/redact-names.js';
 
 /** The subset of a pino logger the pipeline log needs. */
 export interface PipelineLogger {
@@ -9,7 +10,10 @@ export interface PipelineLogger {
 }
 
 export interface LogListenerOptions {
-  /** Keep patient names out of the log: files are identified by expediente and content hash. */
+  /**
+   * Keep patient names out of the log (the default of `--log-file`): files are identified by expediente,
+   * document type, numero and content hash, and messages lose the names they quote.
+   */
   redact: boolean;
 }
 
@@ -58,7 +62,7 @@ export function createLogListener(logger: PipelineLogger, options: LogListenerOp
           pages: result.pages,
           chunks: result.chunks,
           document_id: result.documentId,
-          message: result.message && options.redact ? redactQuoted(result.message) : result.message,
+          message: result.message && options.redact ? redactNames(result.message, namesOf(result)) : result.message,
         };
         const kind = outcomeKind(result.outcome);
         if (kind === 'failed') logger.warn(line, 'file failed');
@@ -93,7 +97,11 @@ export function createLogListener(logger: PipelineLogger, options: LogListenerOp
   };
 }
 
-/** Messages quote filenames (which carry patient names) in single quotes. */
-function redactQuoted(message: string): string {
-  return message.replace(/'[^']*'/g, "'[redacted]'");
+/**
+ * The names a file's message may show: its own (from the filename and its folders, parsed or not) and the
+ * registry's candidates (a match reason compares them word by word).
+ */
+function namesOf(result: FileResult): string[] {
+  const withoutExtension = result.relativePath.replace(/\.[^./\\]*$/, '');
+  return [withoutExtension, ...(result.match?.candidates.map((candidate) => candidate.name) ?? [])];
 }

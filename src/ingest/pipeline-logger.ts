@@ -1,29 +1,43 @@
 import path from 'node:path';
+import {
+  createPrivateFileSync,
+  ensurePrivateDirSync,
+  fileModesFor,
+  type FileModePolicy,
+} from '../private-files.js';
 import type { PipelineLogger } from './log-listener.js';
 
 export interface OpenedLogger extends PipelineLogger {
   /** Writes what is buffered; call before exiting. */
   flush(): void;
+  /**
+   * Opens the log's path again (logrotate has moved the file away): the next lines go to a new file there,
+   * created with the log's mode. Nothing for stderr.
+   */
+  reopen(): void;
+  /** The file written, or null for stderr. */
+  file: string | null;
 }
 
 /**
  * Structured JSON logs (pino) to a file, or to stderr with `-`. Writes are synchronous: a cron job
- * killed mid-run must not lose the lines that say what it had done.
+ * killed mid-run must not lose the lines that say what it had done. The file and a folder created for it
+ * are owner-only (`fileMode` 'group': group-readable too): a log tells who was seen and when.
  */
 export async function openPipelineLogger(
   destination: string,
-  options: { cwd: string },
+  options: { cwd: string; fileMode?: FileModePolicy },
 ): Promise<OpenedLogger> {
   const { pino } = await import('pino');
-  const stream =
-    destination === '-'
-      ? pino.destination({ fd: 2, sync: true })
-      : pino.destination({
-          dest: path.resolve(options.cwd, destination),
-          mkdir: true,
-          sync: true,
-          append: true,
-        });
+  const file = destination === '-' ? null : path.resolve(options.cwd, destination);
+  const createFile = (target: string) => createPrivateFileSync(target, options.fileMode);
+  if (file) {
+    ensurePrivateDirSync(path.dirname(file), options.fileMode);
+    createFile(file);
+  }
+  const stream = file
+    ? pino.destination({ dest: file, sync: true, append: true, mode: fileModesFor(options.fileMode).file })
+    : pino.destination({ fd: 2, sync: true });
   const logger = pino(
     { base: { pid: process.pid, app: 'tecsalud-batch' }, timestamp: pino.stdTimeFunctions.isoTime },
     stream,
@@ -33,5 +47,13 @@ export async function openPipelineLogger(
     warn: (object, message) => logger.warn(object, message),
     error: (object, message) => logger.error(object, message),
     flush: () => stream.flushSync(),
+    reopen: () => {
+      if (!file) return;
+      stream.flushSync();
+      // Created here with its exact mode; sonic-boom's own open would apply the umask to it.
+      createFile(file);
+      stream.reopen();
+    },
+    file,
   };
 }

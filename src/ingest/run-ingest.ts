@@ -339,7 +339,7 @@ async function disposeOf(
     disposal === 'archive' ? options.archiveDir : disposal === 'quarantine' ? options.quarantineDir : undefined;
   if (!targetRoot) return;
   try {
-    result.movedTo = await moveWithoutOverwrite(file.absolutePath, targetRoot, file.relativePath);
+    result.movedTo = await moveWithoutOverwrite(file.absolutePath, targetRoot, file.relativePath, options.fileMode);
     await audit.record({
       actor: options.uploadedBy,
       action: disposal === 'archive' ? 'file_archived' : 'file_quarantined',

@@ -4,6 +4,7 @@ import type { TextExtractor } from '../adapters/extraction/types.js';
 import type { VectorStore } from '../adapters/vector-stores/types.js';
 import type { OpenDatabase } from '../db/open-database.js';
 import type { ProcessingType } from '../db/schema.js';
+import type { FileModePolicy } from '../private-files.js';
 
 export { DEFAULT_STORE_BATCH_SIZE } from '../core/pipeline/defaults.js';
 
@@ -43,6 +44,8 @@ export interface IngestOptions {
   archiveDir?: string;
   /** Move each file that failed validation here, keeping its relative path. */
   quarantineDir?: string;
+  /** Who may read the moved files and the folders created for them (config `fileMode`; default owner-only). */
+  fileMode?: FileModePolicy;
 }
 
 /** The adapters a run needs, chosen once at start-up from configuration. */

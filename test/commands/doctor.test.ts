@@ -51,6 +51,7 @@ describe('doctor', () => {
       'vector store',
       'workdir',
       'pdftotext',
+      'permissions',
     ]);
     expect(status(report, 'embedder')).toMatchObject({
       status: 'ok',

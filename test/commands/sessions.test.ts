@@ -74,8 +74,10 @@ describe('cleanup', { tags: ['slow'] }, () => {
     await cleanUp(undefined, { olderThan: '0m', json: true }, await context(now.io, later));
     expect(JSON.parse(now.stdout()).sessions.map((s: { session_id: string }) => s.session_id)).toEqual([sessionId]);
     const purge = captureIo();
-    await cleanUp(sessionId, { purge: true, json: true }, await context(purge.io));
-    expect(JSON.parse(purge.stdout()).purged_documents).toBe(18);
+    // Six years on, past the 5-year retention of clinical records (see the retention tests below).
+    const sixYearsOn = () => new Date(Date.now() + 6 * 366 * 86_400_000);
+    await cleanUp(sessionId, { purge: true, json: true }, await context(purge.io, sixYearsOn));
+    expect(JSON.parse(purge.stdout())).toMatchObject({ purged_documents: 18, purged_within_retention: 0 });
     const open = await openWorkspaceDb(workspace);
     try {
       expect(await open.db.selectFrom('medicalDocuments').selectAll().execute()).toEqual([]);
@@ -84,8 +86,47 @@ describe('cleanup', { tags: ['slow'] }, () => {
     }
   });
 
+  it('--purge refuses documents within the 5-year retention, says until when, and audits the refusal', async () => {
+    const ingestedAt = new Date();
+    const almostFiveYears = () => new Date(ingestedAt.getTime() + 4 * 365 * 86_400_000);
+    const refused = cleanUp(sessionId, { purge: true }, await context(undefined, almostFiveYears));
+    const fiveYearsOn = new Date(ingestedAt);
+    fiveYearsOn.setUTCFullYear(fiveYearsOn.getUTCFullYear() + 5);
+    await expect(refused).rejects.toMatchObject({
+      exitCode: 64,
+      message: expect.stringMatching(
+        new RegExp(`^18 of the 18 documents .* 5-year retention .* purged from ${fiveYearsOn.toISOString().slice(0, 7)}`),
+      ),
+      hint: expect.stringContaining('--force'),
+    });
+    const open = await openWorkspaceDb(workspace);
+    try {
+      expect(await open.db.selectFrom('medicalDocuments').selectAll().execute()).toHaveLength(18);
+      const [audit] = await open.db.selectFrom('auditLog').selectAll().where('action', '=', 'session_purge_refused').execute();
+      expect(JSON.parse(audit!.details!)).toMatchObject({ documents: 18, within_retention: 18, retention_years: 5 });
+      expect(await open.db.selectFrom('auditLog').selectAll().where('action', '=', 'session_purged').execute()).toEqual([]);
+    } finally {
+      await open.close();
+    }
+  });
+
+  it('--purge --force deletes documents within the retention and the audit log says so', async () => {
+    const { io, stdout } = captureIo();
+    await cleanUp(sessionId, { purge: true, force: true, json: true }, await context(io));
+    expect(JSON.parse(stdout())).toMatchObject({ purged_documents: 18, purged_within_retention: 18 });
+    const open = await openWorkspaceDb(workspace);
+    try {
+      expect(await open.db.selectFrom('medicalDocuments').selectAll().execute()).toEqual([]);
+      const [audit] = await open.db.selectFrom('auditLog').selectAll().where('action', '=', 'session_purged').execute();
+      expect(JSON.parse(audit!.details!)).toMatchObject({ forced: true, purged_within_retention: 18, retention_years: 5 });
+    } finally {
+      await open.close();
+    }
+  });
+
   it('explains bad arguments', async () => {
     await expect(cleanUp(undefined, {}, await context())).rejects.toThrow(/name a session, or give --older-than/);
+    await expect(cleanUp(sessionId, { force: true }, await context())).rejects.toThrow(/--force only applies to --purge/);
     expect(() => parseDuration('soon')).toThrow(/not a duration/);
     expect(parseDuration('7d')).toBe(7 * 86_400_000);
   });

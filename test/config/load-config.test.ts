@@ -106,6 +106,16 @@ describe('loadBackendConfig', () => {
     expect((error as Error).message).toMatch(/tecsalud-batch.config.json is not valid JSON/);
   });
 
+  it('reads the patient-data settings: owner-only files and a 5-year retention unless the file says otherwise', async () => {
+    expect(await loadBackendConfig({ cwd, env: {} })).toMatchObject({ fileMode: 'owner', retentionYears: 5 });
+    writeConfig({ fileMode: 'group', retentionYears: 10 });
+    expect(await loadBackendConfig({ cwd, env: {} })).toMatchObject({ fileMode: 'group', retentionYears: 10 });
+    writeConfig({ fileMode: 'world' });
+    await expect(loadBackendConfig({ cwd, env: {} })).rejects.toThrow("fileMode must be 'owner' or 'group'");
+    writeConfig({ retentionYears: -1 });
+    await expect(loadBackendConfig({ cwd, env: {} })).rejects.toThrow('retentionYears must be at least 0');
+  });
+
   it('checks flag and environment values too', async () => {
     await expect(loadBackendConfig({ cwd, env: { TECSALUD_VECTOR_STORE: 'milvus' } })).rejects.toThrow(
       "TECSALUD_VECTOR_STORE must be 'embedded' or 'chroma', not 'milvus'",

@@ -59,4 +59,44 @@ describe('the structured log subscriber', () => {
     expect(text).not.toContain('MARIA');
     expect(lines[0]!.object).toMatchObject({ expediente: '3000003799', content_sha256: 'ab'.repeat(32), numero: '6001467010' });
   });
+
+  it('--redact takes names out of every message: match reasons name them unquoted, and candidates too', () => {
+    const { logger, lines } = collectingLogger();
+    const reviewed: FileResult = {
+      ...result,
+      outcome: 'review_required',
+      processingStatus: 'pending',
+      message: 'held for review: apellido materno: one-letter typo (TIJERINA vs TIJERNA); nombres: same (MARIA ESTHER)',
+      match: {
+        decision: 'review',
+        status: 'review_required',
+        confidence: 0.9,
+        reason: 'typo',
+        patientExpediente: '3000003799',
+        candidates: [{ expediente: '3000003799', name: 'GARZA TIJERNA MARIA ESTHER', confidence: 0.9, reasons: [] }],
+      },
+    };
+    createLogListener(logger, { redact: true })({ type: 'file_finished', result: reviewed, totals });
+    const text = JSON.stringify(lines);
+    for (const word of ['GARZA', 'TIJERINA', 'TIJERNA', 'MARIA', 'ESTHER']) expect(text).not.toContain(word);
+    expect(lines[0]!.object.message).toBe(
+      'held for review: apellido materno: one-letter typo ([redacted] vs [redacted]); nombres: same ([redacted] [redacted])',
+    );
+  });
+
+  it('--redact takes the name out of a file whose name could not be parsed', () => {
+    const { logger, lines } = collectingLogger();
+    const unparsed: FileResult = {
+      ...result,
+      relativePath: 'lote 7/RIOS CORONADO CESAR CONS.pdf',
+      filename: 'RIOS CORONADO CESAR CONS.pdf',
+      outcome: 'invalid_name',
+      processingStatus: 'failed',
+      parse: parseFilename('RIOS CORONADO CESAR CONS.pdf'),
+      message: 'could not move it to /srv/quarantine: EACCES: permission denied, mkdir Rios Coronado Cesar',
+    };
+    createLogListener(logger, { redact: true })({ type: 'file_finished', result: unparsed, totals });
+    expect(JSON.stringify(lines)).not.toMatch(/RIOS|CORONADO|CESAR|Rios|Coronado|Cesar/);
+    expect(lines[0]!.object).toMatchObject({ outcome: 'invalid_name', expediente: null });
+  });
 });

@@ -1,8 +1,11 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { moveWithoutOverwrite } from '../../src/ingest/move-file.js';
 import { createTempDir } from '../support/databases.js';
+import { REPO_ROOT } from '../support/ingest-fixture.js';
 
 let root: string;
 beforeEach(() => (root = createTempDir('tecsalud-move-')));
@@ -22,4 +25,62 @@ describe('moveWithoutOverwrite', () => {
     expect(fs.readFileSync(moved, 'utf8')).toBe('new');
     expect(fs.existsSync(source)).toBe(false);
   });
+
+  it('makes the moved file and the folders created for it owner-only, whatever the drop folder gave it', async () => {
+    const source = path.join(root, 'drop', 'f.pdf');
+    fs.mkdirSync(path.dirname(source), { recursive: true });
+    fs.writeFileSync(source, '%PDF-', { mode: 0o644 });
+    fs.chmodSync(source, 0o644);
+    const archive = path.join(root, 'archive');
+    const moved = await moveWithoutOverwrite(source, archive, '2026/12/f.pdf');
+    const modes = [archive, path.join(archive, '2026'), path.join(archive, '2026', '12'), moved].map(
+      (p) => fs.statSync(p).mode & 0o777,
+    );
+    expect(modes).toEqual([0o700, 0o700, 0o700, 0o600]);
+    const grouped = path.join(root, 'drop', 'g.pdf');
+    fs.writeFileSync(grouped, '%PDF-');
+    expect(fs.statSync(await moveWithoutOverwrite(grouped, archive, 'g.pdf', 'group')).mode & 0o777).toBe(0o640);
+  });
+
+  const otherFileSystem = fs.existsSync('/dev/shm') && fs.statSync('/dev/shm').dev !== fs.statSync(os.tmpdir()).dev;
+  it.runIf(otherFileSystem)('copies across file-systems into an owner-only file, leaving no partial copy', async () => {
+    const drop = fs.mkdtempSync('/dev/shm/tecsalud-drop-');
+    try {
+      const source = path.join(drop, 'f.pdf');
+      fs.writeFileSync(source, '%PDF- across');
+      fs.chmodSync(source, 0o644);
+      const moved = await moveWithoutOverwrite(source, path.join(root, 'archive'), 'f.pdf');
+      expect(fs.statSync(moved).mode & 0o777).toBe(0o600);
+      expect(fs.readFileSync(moved, 'utf8')).toBe('%PDF- across');
+      expect(fs.readdirSync(path.join(root, 'archive'))).toEqual(['f.pdf']);
+      expect(fs.existsSync(source)).toBe(false);
+    } finally {
+      fs.rmSync(drop, { recursive: true, force: true });
+    }
+  });
+
+  // Only root can make a file another account owns; the move then runs as the user nobody.
+  it.runIf(process.getuid?.() === 0)(
+    "copies a file it does not own (it can neither chmod nor safely link it) into one of its own",
+    { tags: ['slow'] },
+    () => {
+      fs.chmodSync(root, 0o755);
+      const drop = path.join(root, 'drop');
+      fs.mkdirSync(drop, { mode: 0o777 });
+      fs.chmodSync(drop, 0o777);
+      const source = path.join(drop, 'f.pdf');
+      fs.writeFileSync(source, '%PDF- theirs', { mode: 0o644 });
+      const archive = path.join(root, 'archive');
+      fs.mkdirSync(archive, { mode: 0o777 });
+      fs.chmodSync(archive, 0o777);
+      const script = `import(${JSON.stringify(path.join(REPO_ROOT, 'dist/ingest/move-file.js'))}).then((m) => m.moveWithoutOverwrite(${JSON.stringify(source)}, ${JSON.stringify(archive)}, 'f.pdf')).then((p) => console.log(p))`;
+      const moved = execFileSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '-e', script], {
+        encoding: 'utf8',
+      }).trim();
+      const stat = fs.statSync(moved);
+      expect([stat.uid, stat.mode & 0o777]).toEqual([65534, 0o600]);
+      expect(fs.readFileSync(moved, 'utf8')).toBe('%PDF- theirs');
+      expect(fs.existsSync(source)).toBe(false);
+    },
+  );
 });

@@ -6,6 +6,8 @@ import type { AddressInfo } from 'node:net';
 export type Fault =
   | { kind: 'status'; status: number; retryAfter?: string; retryAfterMs?: string }
   | { kind: 'slow'; delayMs: number }
+  /** Answered normally once `until` settles: holds a run at a known point for as long as a test needs. */
+  | { kind: 'held'; until: Promise<unknown> }
   | { kind: 'malformed'; body: string; contentType?: string };
 
 export interface RecordedRequest {
@@ -111,7 +113,8 @@ export async function startFakeOpenAiServer(
       now++;
       peak = Math.max(peak, now);
       const delay = fault?.kind === 'slow' ? fault.delayMs : (options.responseDelayMs ?? 0);
-      if (delay > 0) {
+      if (fault?.kind === 'held') void fault.until.finally(answer);
+      else if (delay > 0) {
         const timer = setTimeout(() => {
           timers.delete(timer);
           answer();

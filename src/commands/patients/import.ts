@@ -44,6 +44,7 @@ export async function importPatients(
     file,
     db: context.db,
     cwd: context.cwd,
+    fileMode: context.config?.fileMode,
     user: options.user,
     batchSize: options.batchSize,
   });

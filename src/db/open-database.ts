@@ -6,6 +6,7 @@ import { UserError, ExitCode } from '../errors.js';
 import { createPrivateFileSync, type FileModePolicy } from '../private-files.js';
 import { isConnectionLoss, postgresUnavailable } from './connection-loss.js';
 import { postgresConnectionConfig, type PostgresTlsMode } from './postgres-config.js';
+import { retryStaleConnections } from './retry-stale-connection.js';
 import type { Database } from './schema.js';
 import { createMigrationProvider, type SqlDialectName } from './migrations/index.js';
 import { databaseFileError, translateDatabaseError } from './database-file-errors.js';
@@ -230,7 +231,7 @@ async function createPostgresDialect(
     };
   };
   return {
-    dialect: new PostgresDialect({ pool }),
+    dialect: new PostgresDialect({ pool: retryStaleConnections(pool) }),
     sqlite: null,
     kind: 'postgres',
     postgres: { tls, openDedicatedConnection },

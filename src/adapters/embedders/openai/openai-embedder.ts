@@ -1,5 +1,6 @@
 import { describeError } from '../../../core/text/describe-error.js';
 import { describeUnreachable, unreachableCode } from '../../../core/text/network-error-code.js';
+import { setMaxListeners } from 'node:events';
 import type OpenAI from 'openai';
 import PQueue from 'p-queue';
 
@@ -77,7 +78,7 @@ export async function createOpenAiEmbedder(options: OpenAiEmbedderOptions): Prom
    */
   let outages = 0;
   let lastOutage: ServiceUnavailableError | null = null;
-  let inFlight = new AbortController();
+  let inFlight = sharedController();
   const outageSince = (seen: number) => (outages > seen ? lastOutage : null);
 
   const request = async (input: string[], seen: number): Promise<Float32Array[]> => {
@@ -108,7 +109,7 @@ export async function createOpenAiEmbedder(options: OpenAiEmbedderOptions): Prom
           lastOutage = down;
           outages++;
           const stopping = inFlight;
-          inFlight = new AbortController();
+          inFlight = sharedController();
           stopping.abort(down);
           throw down;
         }
@@ -274,4 +275,14 @@ function describeEndpoint(connection: OpenAiConnection): string {
 /** The first line of the error's message: SDK errors append a body that would flood the terminal. */
 function describe(error: unknown): string {
   return describeError(error).split('\n')[0] || (error as Error).name;
+}
+
+/**
+ * One signal that every request in flight listens to (to stop them all when the service is found down):
+ * as many listeners as requests at once, which is no leak, so Node's warning past 10 is turned off.
+ */
+function sharedController(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  return controller;
 }

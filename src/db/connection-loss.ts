@@ -1,4 +1,5 @@
 import { describeError } from '../core/text/describe-error.js';
+import { isTlsCode, unreachableCode } from '../core/text/network-error-code.js';
 import { ServiceUnavailableError } from '../errors.js';
 import type { DatabaseTarget } from './database-url.js';
 
@@ -46,10 +47,15 @@ export function isConnectionLoss(error: unknown): boolean {
 /** The error a person reads for a PostgreSQL server that could not be reached or dropped the connection. */
 export function postgresUnavailable(error: unknown, target: DatabaseTarget, when: 'reach' | 'lost'): ServiceUnavailableError {
   const reason = describeError(error).split('\n')[0];
+  const code = unreachableCode(error);
+  const tls = code !== null && isTlsCode(code);
   return when === 'reach'
     ? new ServiceUnavailableError(
         `cannot reach the PostgreSQL database ${target.display}: ${reason}`,
-        'check that the server is running and the URL, user and password are right',
+        tls
+          ? "the server's TLS certificate was not accepted: give the CA that signed it as sslrootcert=CA.pem in the URL, " +
+              'and name the host as the certificate does (sslmode=require encrypts without checking: not for a network you do not trust)'
+          : 'check that the server is running and the URL, user and password are right',
       )
     : new ServiceUnavailableError(
         `lost the connection to the PostgreSQL database ${target.display}: ${reason}`,

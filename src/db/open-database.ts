@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CamelCasePlugin, Kysely, Migrator, SqliteDialect, type Dialect } from 'kysely';
 import { describeError } from '../core/text/describe-error.js';
+import { unreachableCode } from '../core/text/network-error-code.js';
 import { UserError, ExitCode } from '../errors.js';
 import { createPrivateFileSync, type FileModePolicy } from '../private-files.js';
 import { isConnectionLoss, postgresUnavailable } from './connection-loss.js';
@@ -115,7 +116,7 @@ export async function migrateToLatest(db: Kysely<unknown>, dialect: SqlDialectNa
   // A file that is not a usable database is the user's to fix, not a migration failure (see openDatabase);
   // a server that cannot be reached is not a migration failure either (openDatabase says "cannot reach").
   if (error && dialect === 'sqlite' && isSqliteError(error)) throw error;
-  if (error && dialect === 'postgres' && isConnectionLoss(error)) throw error;
+  if (error && dialect === 'postgres' && (isConnectionLoss(error) || unreachableCode(error))) throw error;
   if (error) {
     const reason = describeError(error);
     throw new UserError(

@@ -57,6 +57,11 @@ export function unreachableCode(error: unknown): string | null {
   return visit(error);
 }
 
+/** Whether an unreachable-server code is TLS's: the certificate or the protocol, not the network. */
+export function isTlsCode(code: string): boolean {
+  return code === 'EPROTO' || code.includes('CERT') || code.startsWith('ERR_SSL_') || code.includes('VERIFY') || code.includes('SIGNED');
+}
+
 /** A short reason for an unreachable-server code, for a message. */
 export function describeUnreachable(code: string): string {
   if (code === 'ERR_BAD_PORT') return 'the port is one that HTTP clients refuse to use';

@@ -152,6 +152,16 @@ describe.runIf(chromaWanted())('the Chroma server fails', { tags: ['slow'] }, ()
       // Nothing is ingested twice, nothing is left behind.
       expect(second.filter((name) => first.includes(name))).toEqual([]);
       expect([...first, ...second].sort()).toHaveLength(INGESTABLE);
+      // Patients created by a file that then stopped still count, in the run that created them.
+      const { default: Database } = await import('better-sqlite3');
+      const registry = new Database(env.TECSALUD_DB!, { readonly: true });
+      try {
+        const created = registry.prepare("select count(*) as n from patients where source = 'batch_ingest'").get() as { n: number };
+        expect(created.n).toBeGreaterThan(0);
+        expect(down.report.created_patients + again.report.created_patients).toBe(created.n);
+      } finally {
+        registry.close();
+      }
     } finally {
       await proxy.close();
     }

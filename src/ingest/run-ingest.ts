@@ -79,21 +79,52 @@ export async function runIngest(
   await prepareCollection(run);
   await startSession(run);
   const { interrupted, fatal } = await processFiles(run, files);
-  const stopped = serviceDown(fatal, deps.database);
-  const seconds = await finishSession(run, { interrupted, fatal: stopped ?? fatal, started });
+  let stopped = serviceDown(fatal, deps.database);
+  // PostgreSQL may stay away past the retries: the session cannot be recorded then, but the report of what
+  // this process did is still printed (--json too) before the run ends with 69; the next run recovers the
+  // session left open.
+  let lost: ServiceUnavailableError | null = null;
+  const seconds = await finishSession(run, { interrupted, fatal: stopped ?? fatal, started }).catch(
+    (error: unknown) => {
+      lost = serviceDown(error, deps.database);
+      if (!lost) throw error;
+      return (performance.now() - started) / 1000;
+    },
+  );
   if (fatal && !stopped) throw fatal;
-  const finalSession = (await run.batches.findSession(run.session.id))!;
+  const finalSession = lost
+    ? null
+    : await retryWhileReconnecting(deps.database, () => run.batches.findSession(run.session.id)).catch(
+        (error: unknown) => {
+          lost = serviceDown(error, deps.database);
+          if (!lost) throw error;
+          return null;
+        },
+      );
+  stopped ??= lost;
+  const session = finalSession ?? unrecordedSession(run, stopped);
   const results = run.results ?? [];
   results.sort((a, b) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
   return {
-    session: finalSession,
-    status: finalSession.status,
+    session,
+    status: session.status,
     totals: run.tally.snapshot(),
     seconds,
     interrupted,
     stopped,
     files: results,
     stageSeconds: run.tally.stageSeconds,
+  };
+}
+
+/** The session as this process knows it, when the database that should record it is gone. */
+function unrecordedSession(run: Run, stopped: ServiceUnavailableError | null): BatchUpload {
+  return {
+    ...run.session,
+    ...run.tally.counts(),
+    status: 'failed',
+    errorMessage: `stopped: ${stopped?.message ?? 'the database went away'}; the files not done stay for the next run`,
+    completedAt: null,
   };
 }
 

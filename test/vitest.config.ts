@@ -13,7 +13,7 @@ export const TEST_DEFAULTS = {
       {
         name: 'slow',
         description:
-          'starts extraction processes, ingests a folder, spawns the CLI or a terminal: left out of npm run test:fast',
+          'starts extraction or OCR processes, ingests a folder, spawns the CLI or a terminal: left out of npm run test:fast',
       },
     ],
   },

@@ -12,6 +12,7 @@ import { resolveDatabaseTarget } from '../db/database-url.js';
 import { openDatabase, type OpenDatabase } from '../db/open-database.js';
 import { readConnectionSecurity } from '../db/connection-security.js';
 import { pendingMigrations } from '../db/pending-migrations.js';
+import { OCR_DEFAULTS } from '../core/pipeline/ocr-options.js';
 import { ExitCode, UserError } from '../errors.js';
 import { checkFilePermissions } from './check-file-permissions.js';
 import { openEmbedder, openVectorStore } from './open-backends.js';
@@ -74,6 +75,13 @@ export async function checkHealth(options: {
   } catch (error) {
     checks.push({ name: 'config', status: 'fail', detail: messageOf(error) });
   }
+
+  // The local checks (tools, engines) run while the backends answer, so that they do not add to the bound.
+  const localChecks = Promise.all([
+    checkWritable(options.cwd),
+    checkPdftotext(),
+    checkOcr(config?.ocr.engine ?? OCR_DEFAULTS.engine),
+  ]);
 
   if (config) {
     const secrets = config;
@@ -209,8 +217,8 @@ export async function checkHealth(options: {
     void databaseCheck.then(() => (database as OpenDatabase | null)?.close().catch(() => undefined));
   }
 
-  checks.push(await checkWritable(options.cwd));
-  checks.push(await checkPdftotext());
+  const [writable, pdftotext, ocr] = await localChecks;
+  checks.push(writable, pdftotext, ...ocr);
   checks.push(...(await checkPermissionsOf(config, options)));
 
   const failed = checks.filter((c) => c.status === 'fail');
@@ -298,8 +306,43 @@ async function checkPdftotext(): Promise<DoctorCheck> {
     : {
         name: 'pdftotext',
         status: 'warn',
-        detail: 'not installed (optional: poppler-utils); pdf-parse is used',
+        detail: 'not installed (optional: poppler-utils); the default pdfium is used',
       };
+}
+
+/**
+ * Both OCR engines: the default one (tesseract.js) must have its language data; the native one is
+ * optional, and a failure only when the configuration chooses it.
+ */
+async function checkOcr(configured: string): Promise<DoctorCheck[]> {
+  const { checkNativeOcr } = await import('../adapters/ocr/index.js');
+  const { checkTesseractJs } = await import('../adapters/ocr/tesseract-js-availability.js');
+  const [wasm, native] = await Promise.all([checkTesseractJs(), checkNativeOcr()]);
+  const wasmCheck: DoctorCheck = wasm.available
+    ? {
+        name: 'ocr',
+        status: 'ok',
+        detail: `tesseract.js ${wasm.version} with ${wasm.languages.join(', ')} data from npm packages (no download)`,
+      }
+    : {
+        name: 'ocr',
+        status: configured === 'tesseract.js' ? 'fail' : 'warn',
+        detail: `tesseract.js cannot run: ${wasm.problem}; reinstall the tool (npm ci), or use --ocr-engine tesseract`,
+      };
+  const nativeCheck: DoctorCheck = native.available
+    ? {
+        name: 'tesseract',
+        status: 'ok',
+        detail: `available (${native.version}, ${native.languages.join(', ')}) for --ocr-engine tesseract`,
+      }
+    : {
+        name: 'tesseract',
+        status: configured === 'tesseract' ? 'fail' : 'warn',
+        detail:
+          `not available: needs ${native.missing.join(', ')} (optional: Debian apt-get install ${native.missing.join(' ')}); ` +
+          'tesseract.js is used',
+      };
+  return [wasmCheck, nativeCheck];
 }
 
 function messageOf(error: unknown): string {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { TextExtractor } from '../adapters/extraction/types.js';
 import type { PipelineListener } from '../core/pipeline/events.js';
 import type { BackendConfig } from '../config/load-config.js';
+import type { OcrSettings } from '../config/ocr-settings.js';
 import { runIngest, type IngestResult } from '../ingest/run-ingest.js';
 import { withRunLock } from '../ingest/run-lock.js';
 import type { IngestOptions } from '../ingest/types.js';
@@ -17,6 +18,8 @@ export interface IngestSessionOptions extends IngestOptions {
   /** Per-file text-extraction limit. */
   timeoutSeconds: number;
   extractor: ExtractorName;
+  /** OCR of pages without a text layer around the extractor; none when absent (as `--ocr off`). */
+  ocrSettings?: OcrSettings;
 }
 
 export interface IngestSessionHooks {
@@ -62,6 +65,7 @@ export async function runIngestSession(
           extractor: options.extractor,
           workers: Math.min(EXTRACTION_PROCESSES, options.concurrency),
           openedExtractor: hooks.extractor,
+          ocr: options.ocrSettings,
         });
         const listener: PipelineListener = (event) => {
           if (event.type === 'session_started') void lock.setSession(event.sessionId).catch(() => undefined);

@@ -1,33 +1,122 @@
+import fs from 'node:fs/promises';
 import path from 'node:path';
+import type { TextExtractor } from '../adapters/extraction/types.js';
+import type { BackendConfig } from '../config/load-config.js';
+import { resolveOcrSettings } from '../config/ocr-settings.js';
+import { readContentIdentity } from '../core/content/read-content-identity.js';
+import type { ContentCheckDetails } from '../core/content/types.js';
 import { parseFilename } from '../core/filename/parse-filename.js';
 import type { MatchDecision, MatchThresholds } from '../core/matching/types.js';
+import { crossCheckAgainstRegistry, matchAgainstRegistry } from '../db/match-against-registry.js';
 import { PatientRepository } from '../db/repositories/patient-repository.js';
-import { matchAgainstRegistry } from '../db/match-against-registry.js';
+import { DEFAULT_EXTRACTOR, openExtractor, withOcr } from './open-extractor.js';
 import { withRegistry, type RegistryLocation } from './open-registry.js';
 
 export interface FilenameMatch {
   filename: string;
   /** Why the name does not parse; then there is no decision. */
   error?: string;
+  /** The decision ingest would act on: the filename's, after the content cross-check when the PDF was read. */
   decision?: MatchDecision;
+  /** The filename's decision alone (the same as `decision` when the content changed nothing). */
+  filenameDecision?: MatchDecision;
+  /**
+   * The content cross-check (issue 15): `read` with its details when the PDF was read; `unreadable` with
+   * the extractor's reason; `skipped` when the argument is no file or `--no-content` was given.
+   */
+  content:
+    | { status: 'read'; details: ContentCheckDetails }
+    | { status: 'unreadable'; message: string }
+    | { status: 'skipped' };
 }
 
-/** How each filename would match against the registry now: what `ingest` would decide. */
+export interface MatchFilenamesOptions {
+  thresholds: MatchThresholds;
+  /** Read each argument that is an existing file and cross-check its text (DECISIONS: `--no-content` skips). */
+  readContent: boolean;
+  trustContent: boolean;
+}
+
+export interface MatchLocation extends RegistryLocation {
+  env: NodeJS.ProcessEnv;
+  config: BackendConfig | null;
+  /** An extractor to use instead of starting the default one (the caller keeps and closes it). */
+  extractor?: TextExtractor;
+}
+
+/**
+ * How each filename would match against the registry now: what `ingest` would decide. An argument that
+ * is a PDF on disk is read too, and its text cross-checked as ingest does.
+ */
 export async function matchFilenames(
-  location: RegistryLocation,
-  filenames: string[],
-  thresholds: MatchThresholds,
+  location: MatchLocation,
+  names: string[],
+  options: MatchFilenamesOptions,
 ): Promise<FilenameMatch[]> {
-  return withRegistry(location, async ({ db }) => {
-    const patients = new PatientRepository(db);
-    const totalPatients = await patients.count();
-    const out: FilenameMatch[] = [];
-    for (const name of filenames) {
-      const filename = path.basename(name);
-      const parse = parseFilename(filename);
-      if (!parse.ok) out.push({ filename, error: parse.error.message });
-      else out.push({ filename, decision: await matchAgainstRegistry(patients, parse.parsed, { totalPatients, thresholds }) });
+  let opened: TextExtractor | null = null;
+  const extractor = async (): Promise<TextExtractor> => {
+    if (location.extractor) return location.extractor;
+    if (opened === null) {
+      const ocr = resolveOcrSettings({ env: location.env }, location.config?.ocr);
+      opened = await withOcr(await openExtractor(DEFAULT_EXTRACTOR, { workers: 1 }), ocr, 1);
     }
-    return out;
-  });
+    return opened;
+  };
+  try {
+    return await withRegistry(location, async ({ db }) => {
+      const patients = new PatientRepository(db);
+      const totalPatients = await patients.count();
+      const context = { totalPatients, thresholds: options.thresholds };
+      const out: FilenameMatch[] = [];
+      for (const name of names) {
+        const filename = path.basename(name);
+        const parse = parseFilename(filename);
+        if (!parse.ok) {
+          out.push({ filename, error: parse.error.message, content: { status: 'skipped' } });
+          continue;
+        }
+        const decision = await matchAgainstRegistry(patients, parse.parsed, context);
+        const file = path.resolve(location.cwd, name);
+        if (!options.readContent || !(await isFile(file))) {
+          out.push({ filename, decision, filenameDecision: decision, content: { status: 'skipped' } });
+          continue;
+        }
+        const extraction = await (await extractor()).extract(file);
+        if (!extraction.ok) {
+          out.push({
+            filename,
+            decision,
+            filenameDecision: decision,
+            content: { status: 'unreadable', message: extraction.message },
+          });
+          continue;
+        }
+        const identity = readContentIdentity(extraction.pageTexts ?? extraction.text, {
+          referenceYear: new Date().getFullYear(),
+        });
+        const checked = await crossCheckAgainstRegistry(
+          patients,
+          { filename: parse.parsed, decision, identity, trustContent: options.trustContent },
+          context,
+        );
+        out.push({
+          filename,
+          decision: checked.decision,
+          filenameDecision: decision,
+          content: { status: 'read', details: checked.details },
+        });
+      }
+      return out;
+    });
+  } finally {
+    await (opened as TextExtractor | null)?.close();
+  }
+}
+
+async function isFile(file: string): Promise<boolean> {
+  try {
+    return (await fs.stat(file)).isFile();
+  } catch {
+    return false;
+  }
 }

@@ -2,10 +2,11 @@ import type { Embedder } from '../adapters/embedders/types.js';
 import type { TextExtractor } from '../adapters/extraction/types.js';
 import type { VectorStore } from '../adapters/vector-stores/types.js';
 import type { BackendConfig } from '../config/load-config.js';
+import type { OcrSettings } from '../config/ocr-settings.js';
 import type { OpenDatabase } from '../db/open-database.js';
 import type { ProcessingType } from '../db/schema.js';
 import { UsageError } from '../errors.js';
-import { openExtractor, type ExtractorName } from './open-extractor.js';
+import { DEFAULT_EXTRACTOR, openExtractor, withOcr, type ExtractorName } from './open-extractor.js';
 
 export interface PipelineAdapters {
   extractor: TextExtractor;
@@ -34,17 +35,22 @@ export async function openPipelineAdapters(options: {
   collection?: string;
   timeoutMs?: number;
   workers?: number;
-  /** `pdf-parse` (default, needs nothing installed) or `pdftotext` (poppler-utils, faster). */
+  /** `pdfium` (default), `pdf-parse` (both need nothing installed) or `pdftotext` (poppler-utils). */
   extractor?: ExtractorName;
   /** An extractor the caller opened and keeps (a test's stand-in, a worker's): used instead, never closed here. */
   openedExtractor?: TextExtractor;
   /** Chunks per call to a remote embedder, gathered across the files in flight. */
   embedBatchSize?: number;
+  /**
+   * OCR of pages without a text layer, around the opened extractor; none when absent (as `--ocr off`). An
+   * extractor the caller passed in (`openedExtractor`) is used as it is: the caller chose what it reads.
+   */
+  ocr?: OcrSettings;
 }): Promise<PipelineAdapters> {
   const { backends } = options;
   const collection = options.collection ?? backends.collection;
   const needsVectors = options.processingType !== 'complete';
-  const extractor = options.openedExtractor ?? (await openExtractor(options.extractor ?? 'pdf-parse', options));
+  const extractor = options.openedExtractor ?? (await openOwnExtractor(options));
   const closeExtractor = options.openedExtractor ? async () => undefined : () => extractor.close();
   let search: SearchAdapters | null = null;
   try {
@@ -71,6 +77,23 @@ export async function openPipelineAdapters(options: {
       await search?.vectorStore.close();
     },
   };
+}
+
+/** The configured text extractor, wrapped with OCR when the settings ask for it. */
+async function openOwnExtractor(options: {
+  extractor?: ExtractorName;
+  timeoutMs?: number;
+  workers?: number;
+  ocr?: OcrSettings;
+}): Promise<TextExtractor> {
+  const textLayer = await openExtractor(options.extractor ?? DEFAULT_EXTRACTOR, options);
+  if (!options.ocr) return textLayer;
+  try {
+    return await withOcr(textLayer, options.ocr, options.workers);
+  } catch (error) {
+    await textLayer.close();
+    throw error;
+  }
 }
 
 /** The embedder and vector store alone, for `search` and for settling reviews. */

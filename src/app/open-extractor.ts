@@ -1,8 +1,14 @@
 import type { TextExtractor } from '../adapters/extraction/types.js';
+import type { OcrSettings } from '../config/ocr-settings.js';
 import { UsageError } from '../errors.js';
 
-export const EXTRACTORS = ['pdf-parse', 'pdftotext'] as const;
+export const EXTRACTORS = ['pdf-parse', 'pdfium', 'pdftotext'] as const;
 export type ExtractorName = (typeof EXTRACTORS)[number];
+/**
+ * PDFium by measurement (README, Performance): about three times pdf.js's page rate on the bench corpus,
+ * the same text and outcomes, less memory per child, and nothing to install. pdf-parse stays one flag away.
+ */
+export const DEFAULT_EXTRACTOR: ExtractorName = 'pdfium';
 
 /** The text extractor `--extractor` names, with its pool of child processes started. */
 export async function openExtractor(
@@ -16,12 +22,43 @@ export async function openExtractor(
     if (!available) {
       throw new UsageError(
         '--extractor pdftotext needs poppler-utils, which is not installed',
-        'install it (Debian: apt-get install poppler-utils), or use the default --extractor pdf-parse',
+        'install it (Debian: apt-get install poppler-utils), or use the default --extractor pdfium',
       );
     }
     return createPdftotextExtractor({ timeoutMs: options.timeoutMs, concurrency: options.workers });
+  }
+  if (name === 'pdfium') {
+    const { createPdfiumExtractor } = await import('../adapters/extraction/pdfium-extractor.js');
+    return createPdfiumExtractor({ timeoutMs: options.timeoutMs, workers: options.workers });
   }
   const { createPdfParseExtractor } = await import('../adapters/extraction/pdf-parse-extractor.js');
   return createPdfParseExtractor({ timeoutMs: options.timeoutMs, workers: options.workers });
 }
 
+
+/** Wraps the text extractor with OCR (see adapters/ocr); checks first that a native engine is installed. */
+export async function withOcr(
+  extractor: TextExtractor,
+  settings: OcrSettings,
+  workers: number | undefined,
+): Promise<TextExtractor> {
+  if (settings.mode === 'off') return extractor;
+  const { createOcrExtractor, checkNativeOcr } = await import('../adapters/ocr/index.js');
+  if (settings.engine === 'tesseract') {
+    const native = await checkNativeOcr();
+    if (!native.available) {
+      throw new UsageError(
+        `--ocr-engine tesseract needs ${native.missing.join(', ')}, which ${native.missing.length === 1 ? 'is' : 'are'} not installed`,
+        `install ${native.missing.length === 1 ? 'it' : 'them'} (Debian: apt-get install ${native.missing.join(' ')}), or use the default --ocr-engine tesseract.js`,
+      );
+    }
+  }
+  return createOcrExtractor(extractor, {
+    mode: settings.mode,
+    engine: settings.engine,
+    pageTimeoutMs: settings.pageTimeoutMs,
+    fileTimeoutMs: settings.fileTimeoutMs,
+    // Half the text extraction's processes: OCR'd files never take every core from text-layer files.
+    processes: settings.processes ?? Math.max(1, Math.floor((workers ?? 2) / 2)),
+  });
+}

@@ -19,8 +19,9 @@ function doctorOptions(command: Command) {
     .description(
       'Checks that the database is reachable and migrated (and whether its connection is encrypted), the vector ' +
         'store reachable and filled by the configured embedder, the embedder answering, the working directory ' +
-        'writable, and that no other account may read the database, the log, the archive or a config file ' +
-        'holding a secret; answers within 10 s whatever the servers do. Exits 0 when ' +
+        'writable, whether pdftotext and the OCR engines can run, and that no other account may read the ' +
+        'database, the log, the archive or a config file holding a secret; answers within 10 s whatever the ' +
+        'servers do. Exits 0 when ' +
         `healthy, ${ExitCode.ServiceUnavailable} when anything fails (${ExitCode.Usage} when only the database file, missing or ` +
         'unusable, is wrong). The database is never created or migrated by it. Secrets are never printed.',
     )

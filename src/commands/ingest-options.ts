@@ -2,7 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { currentUser } from '../app/current-user.js';
 import { DEFAULT_CONCURRENCY } from '../app/ingest-defaults.js';
-import { EXTRACTORS, type ExtractorName } from '../app/open-extractor.js';
+import { DEFAULT_EXTRACTOR, EXTRACTORS, type ExtractorName } from '../app/open-extractor.js';
 import {
   DEFAULT_CHUNK_OVERLAP,
   DEFAULT_CHUNK_SIZE,
@@ -12,6 +12,8 @@ import {
 } from '../core/pipeline/defaults.js';
 import { parseByteSize } from '../core/pipeline/check-pdf-file.js';
 import { PROCESSING_TYPES } from '../core/pipeline/statuses.js';
+import type { BackendConfig } from '../config/load-config.js';
+import { resolveOcrSettings, type OcrSettings } from '../config/ocr-settings.js';
 import { UsageError } from '../errors.js';
 import type { IngestOptions } from '../ingest/types.js';
 
@@ -34,13 +36,32 @@ export interface IngestFlags {
   reviewThreshold?: string;
   timeout?: string;
   extractor?: string;
+  /** `--ocr auto|off|force` */
+  ocr?: string;
+  /** `--ocr-engine tesseract.js|tesseract` */
+  ocrEngine?: string;
+  /** `--ocr-min-confidence X` */
+  ocrMinConfidence?: string;
+  /** The config file's `ocr` section (flags and the environment come first). */
+  ocrConfig?: BackendConfig['ocr'];
+  /** The environment (TECSALUD_OCR, TECSALUD_OCR_ENGINE); default process.env. */
+  env?: NodeJS.ProcessEnv;
   force?: boolean;
+  /** `--trust-content` / `--no-trust-content`; undefined leaves it to the config file (default off). */
+  trustContent?: boolean;
+  /** The config file's `trustContent`. */
+  trustContentConfig?: boolean;
   archiveDir?: string;
   quarantineDir?: string;
   signal?: AbortSignal;
 }
 
-export type ResolvedIngestOptions = IngestOptions & { timeoutSeconds: number; extractor: ExtractorName };
+export type ResolvedIngestOptions = IngestOptions & {
+  timeoutSeconds: number;
+  extractor: ExtractorName;
+  /** How the extractor OCRs pages without a text layer (flags > environment > config file > defaults). */
+  ocrSettings: OcrSettings;
+};
 
 const optionsSchema = z
   .object({
@@ -93,7 +114,7 @@ const optionsSchema = z
       .default(DEFAULT_THRESHOLDS.review),
     extractor: z
       .enum(EXTRACTORS, { error: () => `--extractor must be one of ${EXTRACTORS.join(', ')}` })
-      .default('pdf-parse'),
+      .default(DEFAULT_EXTRACTOR),
     timeout: z.coerce
       .number({ error: () => '--timeout must be a number of seconds' })
       .positive('--timeout must be a positive number of seconds')
@@ -133,6 +154,7 @@ export function resolveIngestOptions(
     );
   }
   const o = parsed.data;
+  const ocr = resolveOcrSettings({ ...raw, env: raw.env ?? process.env }, raw.ocrConfig);
   return {
     sourceDir: path.resolve(raw.cwd, raw.dir),
     glob: raw.glob,
@@ -147,9 +169,12 @@ export function resolveIngestOptions(
     storeBatchSize: o.storeBatchSize,
     force: Boolean(raw.force),
     thresholds: { auto: o.autoThreshold, review: o.reviewThreshold },
+    trustContent: raw.trustContent ?? raw.trustContentConfig ?? false,
     signal: raw.signal,
     timeoutSeconds: o.timeout,
     extractor: o.extractor,
+    ocrSettings: ocr,
+    ocr: { mode: ocr.mode, engine: ocr.engine, minConfidence: ocr.minConfidence },
     archiveDir: resolveDisposalDir(raw.archiveDir, '--archive-dir', raw),
     quarantineDir: resolveDisposalDir(raw.quarantineDir, '--quarantine-dir', raw),
   };

@@ -2,6 +2,7 @@ import { Command, Option } from '@commander-js/extra-typings';
 import type { IngestSessionResult } from '../app/ingest-session.js';
 import { EXTRACTORS } from '../app/open-extractor.js';
 import { DEFAULT_THRESHOLDS } from '../core/matching/thresholds.js';
+import { OCR_DEFAULTS, OCR_ENGINES, OCR_MODES } from '../core/pipeline/ocr-options.js';
 import { ExitCode } from '../errors.js';
 import { contextOf, finish, type CommandContext } from './context.js';
 import { writeJson, writeLine } from './shared/io.js';
@@ -53,9 +54,32 @@ function ingestOptions(command: Command) {
     .addOption(
       new Option(
         '--extractor <name>',
-        'pdf-parse (default, needs nothing installed) or pdftotext (poppler-utils, faster)',
+        'pdfium (default), pdf-parse (pure JavaScript, slower) or pdftotext (needs poppler-utils)',
       ).choices(EXTRACTORS),
     )
+    .addOption(
+      new Option(
+        '--ocr <mode>',
+        `OCR scanned pages: auto (pages without a text layer), off, or force (every page) (env TECSALUD_OCR; default ${OCR_DEFAULTS.mode})`,
+      ).choices(OCR_MODES),
+    )
+    .addOption(
+      new Option(
+        '--ocr-engine <engine>',
+        'tesseract.js (default, needs nothing installed) or tesseract (Debian tesseract-ocr and poppler-utils, faster)',
+      ).choices(OCR_ENGINES),
+    )
+    .option(
+      '--ocr-min-confidence <x>',
+      `mean OCR word confidence (0-1) below which an ingested file is flagged low_ocr_confidence (default ${OCR_DEFAULTS.minConfidence})`,
+    )
+    .option(
+      '--trust-content',
+      "attach a file the filename alone would send to review when the document's own expediente and full " +
+        "name identify one registry patient and the filename's name agrees (audited content_confirmed; " +
+        'config key trustContent; default off)',
+    )
+    .option('--no-trust-content', 'do not, whatever the config file says')
     .option('--collection <name>', 'vector collection (default medical_documents)')
     .option('--force', 're-ingest content that was already ingested, replacing its chunks')
     .option('--dry-run', 'show the parse and match plan; write nothing')
@@ -75,15 +99,17 @@ function ingestOptions(command: Command) {
         'ingest /srv/drop --type complete --user jlopez --non-interactive --json > report.json',
         'ingest /srv/drop --non-interactive --quiet --log-file /var/log/tecsalud/ingest.log --archive-dir /srv/archive --quarantine-dir /srv/quarantine',
         'ingest ./incoming --dry-run',
+        'ingest /srv/scans --ocr-engine tesseract --ocr-min-confidence 0.8',
+        'ingest /srv/drop --extractor pdfium --ocr off',
       ) + `\n${EXIT_CODES_HELP}`,
     );
   return addBackendOptions(declared);
 }
 
-/** The flags as commander hands them over; `type` and `extractor` may be any string when called directly. */
+/** The flags as commander hands them over; the ones with choices may be any string when called directly. */
 export type IngestCommandOptions = Partial<
-  Omit<ReturnType<ReturnType<typeof ingestOptions>['opts']>, 'type' | 'extractor'>
-> & { type?: string; extractor?: string };
+  Omit<ReturnType<ReturnType<typeof ingestOptions>['opts']>, 'type' | 'extractor' | 'ocr' | 'ocrEngine'>
+> & { type?: string; extractor?: string; ocr?: string; ocrEngine?: string };
 
 /**
  * `ingest DIR`: one session over the folder (see app/ingest-session), shown by one of three presenters
@@ -92,7 +118,15 @@ export type IngestCommandOptions = Partial<
 export async function ingest(dir: string, options: IngestCommandOptions, context: CommandContext): Promise<number> {
   const { io } = context;
   const { resolveIngestOptions } = await import('./ingest-options.js');
-  const resolved = resolveIngestOptions({ ...options, dir, cwd: context.cwd, signal: context.signal });
+  const resolved = resolveIngestOptions({
+    ...options,
+    dir,
+    cwd: context.cwd,
+    signal: context.signal,
+    env: context.env,
+    ocrConfig: context.config?.ocr,
+    trustContentConfig: context.config?.trustContent,
+  });
   if (options.dryRun) {
     const { planIngest } = await import('../app/plan-ingest.js');
     const plan = await planIngest(context, resolved);

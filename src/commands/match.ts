@@ -4,25 +4,41 @@ import { formatPatientName } from '../core/registry/patient-name.js';
 import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { contextOf, finish, type CommandContext } from './context.js';
+import type { FilenameMatch } from '../app/match-filenames.js';
 import { writeJson, writeLine } from './shared/io.js';
 import { configOption, dbOption, examples, jsonOption } from './shared/options.js';
 
 export function matchCommand(command = new Command('match')) {
   return matchOptions(command).action(async (filenames, options, command) =>
-      finish(command, await matchFilenames(filenames, options, contextOf(command))),
-    );
+    finish(command, await matchFilenames(filenames, options, contextOf(command))),
+  );
 }
 
 /** The command's arguments, options and help, without its action (its handler's types come from here). */
 function matchOptions(command: Command) {
   return command
-    .argument('<filename...>', 'TecSalud filenames')
+    .argument(
+      '<filename...>',
+      'TecSalud filenames, or PDFs on disk (whose text is read and cross-checked too)',
+    )
     .addOption(dbOption())
     .addOption(configOption())
     .addOption(jsonOption())
     .option('--auto-threshold <x>', `auto-assign threshold (default ${DEFAULT_THRESHOLDS.auto.toFixed(2)})`)
     .option('--review-threshold <x>', `review threshold (default ${DEFAULT_THRESHOLDS.review.toFixed(2)})`)
-    .addHelpText('after', examples("match '3000003799_GARZA TIJERINA, MA ESTHER_6001467010_CONS.pdf'"));
+    .option('--no-content', 'do not read the PDF: judge the filename alone')
+    .option(
+      '--trust-content',
+      'as ingest --trust-content (default: the config file’s trustContent, else off)',
+    )
+    .option('--no-trust-content', 'as ingest --no-trust-content')
+    .addHelpText(
+      'after',
+      examples(
+        "match '3000003799_GARZA TIJERINA, MA ESTHER_6001467010_CONS.pdf'",
+        "match '/srv/drop/3000003799_GARZA TIJERINA, MA ESTHER_6001467010_CONS.pdf' --json",
+      ),
+    );
 }
 
 export type MatchOptions = ReturnType<ReturnType<typeof matchOptions>['opts']>;
@@ -38,9 +54,24 @@ export async function matchFilenames(
     auto: parseThreshold(options.autoThreshold, DEFAULT_THRESHOLDS.auto, '--auto-threshold'),
     review: parseThreshold(options.reviewThreshold, DEFAULT_THRESHOLDS.review, '--review-threshold'),
   };
-  if (thresholds.review > thresholds.auto) throw new UsageError('--review-threshold must not be above --auto-threshold');
+  if (thresholds.review > thresholds.auto)
+    throw new UsageError('--review-threshold must not be above --auto-threshold');
   const app = await import('../app/match-filenames.js');
-  const results = await app.matchFilenames(context, filenames, thresholds);
+  const results = await app.matchFilenames(
+    {
+      cwd: context.cwd,
+      db: context.db,
+      env: context.env,
+      config: context.config,
+      extractor: context.extractor,
+    },
+    filenames,
+    {
+      thresholds,
+      readContent: options.content,
+      trustContent: options.trustContent ?? context.config?.trustContent ?? false,
+    },
+  );
   if (options.json) {
     writeJson(
       io,
@@ -56,6 +87,15 @@ export async function matchFilenames(
                 : null,
               candidates: r.decision.candidates,
               matching_details: r.decision.matchingDetails,
+              filename_decision:
+                r.filenameDecision && r.filenameDecision !== r.decision
+                  ? {
+                      decision: r.filenameDecision.decision,
+                      confidence: r.filenameDecision.confidence,
+                      reason: r.filenameDecision.reason,
+                    }
+                  : null,
+              content: contentJson(r.content),
             }
           : { filename: r.filename, error: r.error },
       ),
@@ -68,8 +108,15 @@ export async function matchFilenames(
         continue;
       }
       const d = r.decision;
-      writeLine(io.stdout, `  decision   ${d.decision.toUpperCase()} (confidence ${d.confidence.toFixed(3)}) — ${d.reason}`);
-      if (d.patient) writeLine(io.stdout, `  patient    ${d.patient.expediente} ${sanitizeForTerminal(formatPatientName(d.patient))}`);
+      writeLine(
+        io.stdout,
+        `  decision   ${d.decision.toUpperCase()} (confidence ${d.confidence.toFixed(3)}) — ${d.reason}`,
+      );
+      if (d.patient)
+        writeLine(
+          io.stdout,
+          `  patient    ${d.patient.expediente} ${sanitizeForTerminal(formatPatientName(d.patient))}`,
+        );
       d.candidates.forEach((c, i) => {
         writeLine(
           io.stdout,
@@ -78,9 +125,43 @@ export async function matchFilenames(
         for (const reason of c.reasons) writeLine(io.stdout, `       · ${sanitizeForTerminal(reason)}`);
       });
       if (d.candidates.length === 0) writeLine(io.stdout, '  no candidates in the registry');
+      for (const line of contentLines(r)) writeLine(io.stdout, sanitizeForTerminal(line));
     }
   }
   return results.some((r) => !r.decision) ? ExitCode.SomeFailed : ExitCode.Success;
+}
+
+function contentJson(content: FilenameMatch['content']) {
+  if (content.status === 'read') return { status: 'read', ...content.details };
+  if (content.status === 'unreadable') return { status: 'unreadable', verdict: null, error: content.message };
+  return { status: 'skipped', verdict: null };
+}
+
+/** The content section of the text output: the verdict, what the document states, and why. */
+function contentLines(r: FilenameMatch): string[] {
+  const { content } = r;
+  if (content.status === 'skipped') return [];
+  if (content.status === 'unreadable') return [`  content    not read: ${content.message}`];
+  const { details } = content;
+  const lines = [`  content    ${details.verdict.toUpperCase()}`];
+  const id = details.identity;
+  const stated: [string, string | null][] = [
+    ['expediente', id.expediente],
+    ['nombre', id.nombre_escrito],
+    ['nacimiento', id.fecha_nacimiento],
+    ['sexo', id.sexo],
+  ];
+  for (const [label, value] of stated) if (value !== null) lines.push(`    ${label.padEnd(11)}${value}`);
+  if (details.content_patient && details.content_patient.patient_id !== details.compared_with?.patient_id) {
+    const p = details.content_patient;
+    lines.push(`    names      registry patient ${p.expediente} ${p.nombre_completo} (by ${p.by})`);
+  }
+  for (const reason of details.reasons) lines.push(`       · ${reason}`);
+  if (r.filenameDecision && r.decision && r.filenameDecision.decision !== r.decision.decision)
+    lines.push(
+      `    the filename alone: ${r.filenameDecision.decision.toUpperCase()} (${r.filenameDecision.reason})`,
+    );
+  return lines;
 }
 
 function parseThreshold(value: string | undefined, fallback: number, flag: string): number {

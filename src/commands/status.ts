@@ -4,7 +4,8 @@ import { ExitCode } from '../errors.js';
 import { contextOf, finish, type CommandContext } from './context.js';
 import { writeJson, writeLine } from './shared/io.js';
 import { configOption, dbOption, examples, jsonOption } from './shared/options.js';
-import { toBatchFileJson, toSessionJson } from './shared/report-json.js';
+import type { BatchFile } from '../db/schema.js';
+import { batchFileFlags, storedContent, toBatchFileJson, toSessionJson } from './shared/report-json.js';
 
 export function statusCommand(command = new Command('status')) {
   return statusOptions(command).action(async (session, options, command) => finish(command, await showStatus(session, options, contextOf(command))));
@@ -59,12 +60,38 @@ export async function showStatus(
   if (options.files) {
     writeLine(io.stdout, '');
     for (const f of files) {
+      const flags = batchFileFlags(f);
       writeLine(
         io.stdout,
         `  ${(f.outcome ?? f.processingStatus).padEnd(22)} ${sanitizeForTerminal(f.relativePath)}` +
-          (f.errorMessage ? `\n  ${''.padEnd(22)} ↳ ${sanitizeForTerminal(f.errorMessage)}` : ''),
+          (flags.length > 0 ? `  ⚑ ${flags.join(', ')}` : '') +
+          (f.errorMessage ? `\n  ${''.padEnd(22)} ↳ ${sanitizeForTerminal(f.errorMessage)}` : '') +
+          (f.ocrEngine ? `\n  ${''.padEnd(22)} ↳ ${describeOcr(f)}` : '') +
+          contentLines(f).map((line) => `\n  ${''.padEnd(22)} ↳ ${sanitizeForTerminal(line)}`).join(''),
       );
     }
   }
   return ExitCode.Success;
+}
+
+/** For a content_mismatch: whom the document names, and why it was held (issue 15). */
+function contentLines(file: BatchFile): string[] {
+  const content = storedContent(file);
+  if (content === null || content.verdict !== 'contradicts' || file.matchingStatus !== 'review_required')
+    return [];
+  const named = [content.identity.nombre_escrito, content.identity.expediente && `expediente ${content.identity.expediente}`]
+    .filter(Boolean)
+    .join(', ');
+  return [
+    `content_mismatch: the document names ${named || 'another patient'}`,
+    ...content.reasons.filter((reason) => !reason.startsWith("the filename's decision")),
+  ];
+}
+
+function describeOcr(file: BatchFile): string {
+  const pages = `${file.ocrPages ?? 0} page${file.ocrPages === 1 ? '' : 's'}`;
+  const confidence =
+    file.ocrConfidence === null ? 'no words read' : `mean word confidence ${file.ocrConfidence.toFixed(2)}`;
+  const low = file.lowOcrConfidence ? ': low, check the text against the scan' : '';
+  return `OCR (${file.ocrEngine}) read ${pages}, ${confidence}${low}`;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OCR_ENGINES, OCR_MODES } from '../core/pipeline/ocr-options.js';
 import { FILE_MODE_POLICIES } from '../private-files.js';
 
 export const VECTOR_STORES = ['embedded', 'chroma'] as const;
@@ -60,6 +61,30 @@ export const configFileSchema = z.strictObject(
     openai: z
       .strictObject({ apiKey: text('openai.apiKey').optional(), baseUrl: text('openai.baseUrl').optional() })
       .optional(),
+    ocr: z
+      .strictObject({
+        mode: z.enum(OCR_MODES, { error: () => "ocr.mode must be 'auto', 'off' or 'force'" }).optional(),
+        engine: z
+          .enum(OCR_ENGINES, { error: () => "ocr.engine must be 'tesseract.js' or 'tesseract'" })
+          .optional(),
+        minConfidence: z
+          .number({ error: () => 'ocr.minConfidence must be a number' })
+          .min(0, 'ocr.minConfidence must be between 0 and 1')
+          .max(1, 'ocr.minConfidence must be between 0 and 1')
+          .optional(),
+        pageTimeoutSeconds: z
+          .number({ error: () => 'ocr.pageTimeoutSeconds must be a number' })
+          .positive('ocr.pageTimeoutSeconds must be positive')
+          .optional(),
+        fileTimeoutSeconds: z
+          .number({ error: () => 'ocr.fileTimeoutSeconds must be a number' })
+          .positive('ocr.fileTimeoutSeconds must be positive')
+          .optional(),
+        processes: whole('ocr.processes', 1).optional(),
+      })
+      .optional(),
+    /** `--trust-content` for every ingest (issue 15); a flag (`--no-trust-content`) still wins. */
+    trustContent: z.boolean({ error: () => 'trustContent must be true or false' }).optional(),
     azure: z
       .strictObject({
         endpoint: text('azure.endpoint').optional(),

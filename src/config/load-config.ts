@@ -67,6 +67,10 @@ export interface BackendConfig {
   };
   openai: { apiKey?: string; baseUrl?: string };
   azure: { endpoint?: string; apiKey?: string; deployment?: string; apiVersion?: string };
+  /** The config file's `ocr` section (flags and env are applied by the ingest; see ocr-settings). */
+  ocr: NonNullable<ConfigFile['ocr']>;
+  /** The config file's `trustContent` (the ingest's `--trust-content` / `--no-trust-content` win). */
+  trustContent?: boolean;
   /** Modes of the files and folders the tool creates (`fileMode`; default owner-only). */
   fileMode: FileModePolicy;
   /** `retentionYears`: how long documents are kept before `cleanup --purge` may delete them (NOM-004: 5). */
@@ -188,6 +192,8 @@ export async function loadBackendConfig(flags: BackendFlags): Promise<BackendCon
       deployment: e('AZURE_OPENAI_DEPLOYMENT') ?? values.azure?.deployment,
       apiVersion: e('AZURE_OPENAI_API_VERSION') ?? e('OPENAI_API_VERSION') ?? values.azure?.apiVersion,
     }),
+    ocr: compact({ ...values.ocr }),
+    ...(values.trustContent === undefined ? {} : { trustContent: values.trustContent }),
     fileMode: values.fileMode ?? 'owner',
     retentionYears: values.retentionYears ?? NOM_004_RETENTION_YEARS,
     sources,

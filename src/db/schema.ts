@@ -92,6 +92,12 @@ export interface BatchFilesTable {
   chunks: number | null;
   /** Text kept while a review is pending, so resolving it does not re-extract the PDF. */
   extractedText: string | null;
+  /** Set when OCR read some of its pages (see MedicalDocumentsTable). */
+  ocrEngine: string | null;
+  ocrPages: number | null;
+  ocrConfidence: number | null;
+  /** 1 when the OCR's mean word confidence was below the session's threshold: ingested, worth a look. */
+  lowOcrConfidence: number;
   createdAt: string;
   updatedAt: string;
 }
@@ -115,6 +121,12 @@ export interface MedicalDocumentsTable {
   chunksCount: number;
   /** 1 once every chunk is in the vector store. */
   vectorized: number;
+  /** `tesseract.js` or `tesseract` when OCR read some pages; null for a text layer only. */
+  ocrEngine: string | null;
+  /** How many pages OCR read. */
+  ocrPages: number | null;
+  /** Mean confidence of the words OCR read, 0-1. */
+  ocrConfidence: number | null;
   createdAt: string;
   updatedAt: string;
 }

@@ -19,7 +19,13 @@ export const sessionOptionsSchema = z.object({
   collection: z.string().min(1),
   embedder: z.string().nullable(),
   extractor: z.string(),
+  /** How pages without a text layer were OCR'd; null when the run did not say (an extractor passed in). */
+  ocr: z
+    .object({ mode: z.string(), engine: z.string(), min_confidence: z.number().min(0).max(1) })
+    .nullable(),
   store_batch_size: z.number().int().positive(),
+  /** `--trust-content`: review cases the document's own identity settles were attached (issue 15); absent in older sessions. */
+  trust_content: z.boolean().optional(),
 });
 
 export type SessionOptions = z.infer<typeof sessionOptionsSchema>;

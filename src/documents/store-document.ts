@@ -7,6 +7,7 @@ import type { AuditEvent } from '../db/repositories/audit-repository.js';
 import { FileWriteRepository } from '../db/repositories/file-write-repository.js';
 import type { BatchFileUpdate, MedicalDocument, Patient, ProcessingType } from '../db/schema.js';
 import type { Embedder } from '../adapters/embedders/types.js';
+import type { OcrInfo } from '../adapters/extraction/types.js';
 import type { DocumentVectors, VectorStore } from '../adapters/vector-stores/types.js';
 import type { OpenDatabase } from '../db/open-database.js';
 import { ServiceUnavailableError } from '../errors.js';
@@ -19,6 +20,8 @@ export interface StoreDocumentInput {
   parsed: ParsedFilename;
   text: string;
   pages: number;
+  /** How OCR contributed to the text, when it did: recorded with the document. */
+  ocr?: DocumentOcr | null;
   contentSha256: string;
   processingType: ProcessingType;
   chunkSize: number;
@@ -30,6 +33,13 @@ export interface StoreDocumentInput {
   auditAction: string;
   auditDetails?: Record<string, unknown>;
   onStage?: (stage: 'chunk' | 'embed' | 'store') => void;
+}
+
+/** What the document row records of its OCR (see OcrInfo). */
+export type DocumentOcr = { engine: string; pages: number; confidence: number | null };
+
+export function documentOcrOf(ocr: OcrInfo | undefined): DocumentOcr | null {
+  return ocr ? { engine: ocr.engine, pages: ocr.pages.length, confidence: ocr.meanConfidence } : null;
 }
 
 export interface StoreDocumentDependencies {
@@ -146,6 +156,9 @@ export async function prepareDocument(
         pages: input.pages,
         chunksCount: chunks.length,
         vectorized: wantsVectors ? 1 : 0,
+        ocrEngine: input.ocr?.engine ?? null,
+        ocrPages: input.ocr?.pages ?? null,
+        ocrConfidence: input.ocr?.confidence ?? null,
         createdAt: now,
         updatedAt: now,
       },
@@ -165,6 +178,7 @@ export async function prepareDocument(
           patient_id: input.patient.id,
           processing_type: input.processingType,
           chunks: chunks.length,
+          ...(input.ocr ? { ocr: input.ocr } : {}),
           ...input.auditDetails,
         },
       },

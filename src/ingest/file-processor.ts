@@ -3,21 +3,26 @@ import fs from 'node:fs/promises';
 import type { ExtractionResult } from '../adapters/extraction/types.js';
 import { parseFilename } from '../core/filename/parse-filename.js';
 import type { ParsedFilename } from '../core/filename/types.js';
+import { readContentIdentity } from '../core/content/read-content-identity.js';
+import type { CrossCheckContentResult } from '../core/content/cross-check-content.js';
+import type { ContentCheckDetails } from '../core/content/types.js';
 import type { MatchDecision } from '../core/matching/types.js';
+import { documentIdForContent } from '../core/pipeline/document-id.js';
 import { formatPatientName } from '../core/registry/patient-name.js';
 import { checkPdfFile } from '../core/pipeline/check-pdf-file.js';
-import type { MatchSummary, PipelineStage } from '../core/pipeline/events.js';
+import { OCR_DEFAULTS } from '../core/pipeline/ocr-options.js';
+import type { FileOcr, MatchSummary, PipelineStage } from '../core/pipeline/events.js';
 import { processingStatusFor, type FileOutcome } from '../core/pipeline/file-outcome.js';
-import { AuditRepository } from '../db/repositories/audit-repository.js';
+import { AuditRepository, type AuditEvent } from '../db/repositories/audit-repository.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
 import { DocumentRepository } from '../db/repositories/document-repository.js';
 import { PatientRepository } from '../db/repositories/patient-repository.js';
 import type { Patient } from '../db/schema.js';
 import type { DiscoveredFile } from './discover-files.js';
 import { FileStageError } from '../documents/stage-error.js';
-import { prepareDocument } from '../documents/store-document.js';
+import { documentOcrOf, prepareDocument, type DocumentOcr } from '../documents/store-document.js';
 import type { GroupCommitter } from './group-committer.js';
-import { matchAgainstRegistry } from '../db/match-against-registry.js';
+import { crossCheckAgainstRegistry, matchAgainstRegistry } from '../db/match-against-registry.js';
 import { FileNotFinished, FileRun, type Settled } from './file-run.js';
 import type { ProcessedFile } from './session-tally.js';
 import type { IngestDependencies, IngestOptions } from './types.js';
@@ -96,18 +101,32 @@ export class FileProcessor {
       const duplicate = await this.findDuplicate(file, sha);
       if (duplicate) return await this.settle(run, duplicate, handOff);
 
-      const decision = await run.timed('match', () => this.match(parsed));
-      run.result.match = summarizeMatch(decision);
-      const extraction = await this.extract(run);
+      const byFilename = await run.timed('match', () => this.match(parsed));
+      run.result.match = summarizeMatch(byFilename);
+      const extraction = await this.extract(run, handOff);
+      // Before anything is attached: the document's own text may name somebody else (issue 15).
+      const checked = await run.timed('content', () => this.crossCheck(parsed, byFilename, extraction));
+      const decision = checked.decision;
+      run.result.match = summarizeMatch(decision, checked.details);
+      const ocr = documentOcrOf(extraction.ocr);
+      if (ocr) run.result.ocr = this.describeOcr(ocr);
       run.known = {
         ...run.known,
         matchConfidence: decision.confidence,
         matchingDetails: JSON.stringify(decision.matchingDetails),
+        ...(ocr
+          ? {
+              ocrEngine: ocr.engine,
+              ocrPages: ocr.pages,
+              ocrConfidence: ocr.confidence,
+              lowOcrConfidence: run.result.ocr?.lowConfidence ? 1 : 0,
+            }
+          : {}),
       };
       if (decision.decision === 'review') {
         return await this.holdForReview(run, extraction, {
           outcome: 'review_required',
-          message: `held for review: ${decision.reason}`,
+          message: `held for review: ${decision.reason}${reviewNote(checked)}`,
         }, handOff);
       }
       const resolved = await this.resolvePatient(parsed, decision);
@@ -120,7 +139,7 @@ export class FileProcessor {
             'this batch; held for review',
         }, handOff);
       }
-      return await this.store(run, parsed, decision, resolved, extraction, handOff);
+      return await this.store(run, parsed, checked, resolved, { ...extraction, ocr }, handOff);
     } catch (error) {
       if (!(error instanceof FileStageError)) throw error;
       return this.settle(run, { outcome: error.outcome, message: error.message }, handOff);
@@ -134,14 +153,57 @@ export class FileProcessor {
     return parse.parsed;
   }
 
-  private async extract(run: FileRun): Promise<Extracted> {
-    const extraction = await run.timed('extract', () => this.deps.extractor.extract(run.file.absolutePath));
+  /**
+   * Extracts the text. A scan waiting for OCR hands its slot over (`handOff`), so that text-layer files
+   * go on meanwhile; Ctrl-C drops it from the OCR queue, and it stays pending for the next run.
+   */
+  private async extract(run: FileRun, handOff: () => void): Promise<Extracted> {
+    const signal = this.options.signal;
+    const extraction = await run.timed('extract', async () => {
+      try {
+        return await this.deps.extractor.extract(run.file.absolutePath, {
+          onWaiting: handOff,
+          ...(signal ? { waitSignal: signal } : {}),
+        });
+      } catch (error) {
+        if (signal?.aborted && error === signal.reason)
+          throw new FileStageError(
+            'interrupted',
+            'stopped while waiting for OCR; run the same command again to finish it',
+          );
+        throw error;
+      }
+    });
     if (!extraction.ok) {
       run.result.pages = extraction.pages ?? null;
       throw new FileStageError(EXTRACTION_OUTCOMES[extraction.outcome], extraction.message);
     }
     run.result.pages = extraction.pages;
     return extraction;
+  }
+
+  private describeOcr(ocr: DocumentOcr): FileOcr {
+    const threshold = this.options.ocr?.minConfidence ?? OCR_DEFAULTS.minConfidence;
+    return { ...ocr, lowConfidence: ocr.confidence !== null && ocr.confidence < threshold };
+  }
+
+  /**
+   * Reads the identity the document states (first pages first) and checks it against the filename's
+   * decision; the registry is asked only when the document names somebody the decision does not lead to.
+   */
+  private async crossCheck(
+    parsed: ParsedFilename,
+    decision: MatchDecision,
+    extraction: Extracted,
+  ): Promise<CrossCheckContentResult> {
+    const identity = readContentIdentity(extraction.pageTexts ?? extraction.text, {
+      referenceYear: new Date().getFullYear(),
+    });
+    return crossCheckAgainstRegistry(
+      this.patients,
+      { filename: parsed, decision, identity, trustContent: this.options.trustContent === true },
+      { totalPatients: this.totalPatients, thresholds: this.options.thresholds },
+    );
   }
 
   /** A file held for review keeps its text, so that settling the review does not read the PDF again. */
@@ -155,12 +217,13 @@ export class FileProcessor {
   private async store(
     run: FileRun,
     parsed: ParsedFilename,
-    decision: MatchDecision,
+    checked: CrossCheckContentResult,
     resolved: { patient: Patient; created: boolean },
-    extraction: Extracted,
+    extraction: Pick<Extracted, 'text' | 'pages'> & { ocr: DocumentOcr | null },
     handOff: () => void,
   ): Promise<ProcessedFile> {
     const { result, file } = run;
+    const { decision, details } = checked;
     run.matchingStatus = resolved.created ? 'new_patient' : 'matched';
     if (result.match) {
       result.match.status = run.matchingStatus;
@@ -179,6 +242,7 @@ export class FileProcessor {
       parsed,
       text: extraction.text,
       pages: extraction.pages,
+      ocr: extraction.ocr,
       contentSha256: result.contentSha256!,
       processingType: this.options.processingType,
       chunkSize: this.options.chunkSize,
@@ -193,7 +257,12 @@ export class FileProcessor {
         errorMessage: null,
       },
       auditAction: 'document_ingested',
-      auditDetails: { decision: decision.decision, confidence: decision.confidence, reason: decision.reason },
+      auditDetails: {
+        decision: decision.decision,
+        confidence: decision.confidence,
+        reason: decision.reason,
+        content_verdict: details.verdict,
+      },
       onStage: (stage) => {
         closeStoreStage();
         storeStage = stage;
@@ -202,6 +271,7 @@ export class FileProcessor {
       },
     });
     closeStoreStage();
+    if (decision.reason === 'content_confirmed') prepared.audit.push(this.contentConfirmed(run, checked, resolved.patient));
     run.stage('store');
     const written = this.committer.write(prepared);
     handOff();
@@ -211,6 +281,31 @@ export class FileProcessor {
     result.outcome = 'ingested';
     result.processingStatus = 'completed';
     return { result, patient: resolved.created ? 'created' : 'matched' };
+  }
+
+  /**
+   * `--trust-content` attached a file the filename alone would have sent to review: the audit says whom
+   * the filename led to, whom the document named, and the text that named them.
+   */
+  private contentConfirmed(run: FileRun, checked: CrossCheckContentResult, patient: Patient): AuditEvent {
+    const { details } = checked;
+    return {
+      actor: this.options.uploadedBy,
+      action: 'content_confirmed',
+      batchId: this.sessionId,
+      entityType: 'batch_file',
+      entityId: run.file.fileId,
+      details: {
+        filename: run.result.filename,
+        document_id: documentIdForContent(run.result.contentSha256!),
+        patient_before: details.filename_decision.patient_id,
+        patient_after: patient.id,
+        expediente: patient.expediente,
+        filename_decision: details.filename_decision,
+        identity: details.identity,
+        reasons: details.reasons,
+      },
+    };
   }
 
   /** Records a final state other than ingested. */
@@ -356,8 +451,17 @@ export class FileProcessor {
   }
 }
 
-function summarizeMatch(decision: MatchDecision): MatchSummary {
+/** Why a document was held, in words that name nobody (the message reaches logs). */
+function reviewNote(checked: CrossCheckContentResult): string {
+  if (checked.decision.reason !== 'content_mismatch') return '';
+  return checked.details.compared_with === null
+    ? " (the filename describes a new patient; the document's own text names somebody else)"
+    : " (the document's own text names another patient than the filename)";
+}
+
+function summarizeMatch(decision: MatchDecision, content: ContentCheckDetails | null = null): MatchSummary {
   return {
+    content,
     decision: decision.decision,
     status: decision.decision === 'review' ? 'review_required' : 'pending',
     confidence: decision.confidence,

@@ -58,6 +58,9 @@ export function createLogListener(logger: PipelineLogger, options: LogListenerOp
           processing_status: result.processingStatus,
           decision: result.match?.decision ?? null,
           confidence: result.match ? Math.round(result.match.confidence * 1000) / 1000 : null,
+          reason: result.match?.reason ?? null,
+          // The verdict only: the identity the document states is a name, kept out of every log.
+          content_verdict: result.match?.content?.verdict ?? null,
           patient_expediente: result.match?.patientExpediente ?? null,
           pages: result.pages,
           chunks: result.chunks,

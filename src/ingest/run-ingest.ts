@@ -156,7 +156,11 @@ async function openSession(
       collection: deps.collection,
       embedder: deps.embedder?.id ?? null,
       extractor: deps.extractor.name,
+      ocr: options.ocr
+        ? { mode: options.ocr.mode, engine: options.ocr.engine, min_confidence: options.ocr.minConfidence }
+        : null,
       store_batch_size: options.storeBatchSize ?? DEFAULT_STORE_BATCH_SIZE,
+      trust_content: options.trustContent === true,
     },
   });
   if (options.recoverAbandoned) {

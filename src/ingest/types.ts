@@ -24,10 +24,20 @@ export interface IngestOptions {
   /** Re-ingest content that was already ingested, replacing its chunks. */
   force: boolean;
   thresholds: MatchThresholds;
+  /**
+   * `--trust-content` (issue 15): a file the filename alone would send to review is attached when its
+   * document names one registry patient beyond doubt (audited `content_confirmed`). Off by default.
+   */
+  trustContent?: boolean;
   /** Chunks per embedder call. */
   embedBatchSize: number;
   /** Files written together: one vector-store call and one database transaction (default 32). */
   storeBatchSize?: number;
+  /**
+   * How the extractor OCRs (recorded with the session), and the mean OCR word confidence (0-1) below which
+   * an ingested file is flagged `low_ocr_confidence` (default 0.7, OCR_DEFAULTS.minConfidence).
+   */
+  ocr?: { mode: string; engine: string; minConfidence: number };
   /** Stops taking new files when aborted (Ctrl-C); files in flight finish. */
   signal?: AbortSignal;
   /**

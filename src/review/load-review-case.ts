@@ -30,6 +30,7 @@ export async function loadReviewCase(database: OpenDatabase, fileId: string): Pr
     relativePath: file.relativePath,
     filename: file.filename,
     heldReason: held?.reason ?? null,
+    content: held?.content ?? null,
     heldConfidence: file.matchConfidence,
     pages: file.pages,
     preview: previewLines(file.extractedText),
@@ -66,11 +67,12 @@ export async function loadReviewCase(database: OpenDatabase, fileId: string): Pr
   };
 }
 
-function readDetails(json: string | null): Pick<MatchingDetails, 'reason'> | null {
+function readDetails(json: string | null): Pick<MatchingDetails, 'reason' | 'content'> | null {
   if (!json) return null;
   try {
     const value = JSON.parse(json) as Partial<MatchingDetails>;
-    return typeof value.reason === 'string' ? { reason: value.reason } : null;
+    if (typeof value.reason !== 'string') return null;
+    return value.content ? { reason: value.reason, content: value.content } : { reason: value.reason };
   } catch {
     return null;
   }

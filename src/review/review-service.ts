@@ -278,6 +278,10 @@ export class ReviewService {
         parsed,
         text: file.extractedText!,
         pages: file.pages ?? 0,
+        // Read by OCR at ingest: the document records it as an ingested one would.
+        ocr: file.ocrEngine
+          ? { engine: file.ocrEngine, pages: file.ocrPages ?? 0, confidence: file.ocrConfidence }
+          : null,
         contentSha256: file.contentSha256!,
         processingType: settings.processingType,
         chunkSize: settings.chunkSize,

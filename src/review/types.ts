@@ -1,3 +1,4 @@
+import type { ContentCheckDetails } from '../core/content/types.js';
 import type { ParsedFilename } from '../core/filename/types.js';
 import type { MatchDecision, ScoredCandidate } from '../core/matching/types.js';
 import type { BatchFile, Patient } from '../db/schema.js';
@@ -21,6 +22,8 @@ export interface ReviewCase {
   idConflict: boolean;
   /** Why the file was held when it was ingested (from matching_details). */
   heldReason: string | null;
+  /** What the document's own text said of its patient when it was held (issue 15), if it was read. */
+  content?: ContentCheckDetails | null;
   heldConfidence: number | null;
   pages: number | null;
   /** First lines of the extracted text, already sanitised for the terminal. */

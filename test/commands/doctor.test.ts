@@ -51,8 +51,18 @@ describe('doctor', () => {
       'vector store',
       'workdir',
       'pdftotext',
+      'ocr',
+      'tesseract',
       'permissions',
     ]);
+    expect(status(report, 'ocr')).toMatchObject({
+      status: 'ok',
+      detail: expect.stringMatching(
+        /^tesseract\.js 7\.\S+ with spa, eng data from npm packages \(no download\)$/,
+      ),
+    });
+    // The native engine is optional: reported either way, never unhealthy unless configured.
+    expect(status(report, 'tesseract')?.detail).toMatch(/^(available \(\d|not available: needs )/);
     expect(status(report, 'embedder')).toMatchObject({
       status: 'ok',
       detail: expect.stringContaining('hashing-v1'),

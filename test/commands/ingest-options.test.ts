@@ -10,7 +10,7 @@ describe('ingest options', () => {
     const options = resolveIngestOptions(base);
     expect(options.concurrency).toBe(2 * Math.min(os.availableParallelism(), 10));
     expect(options.storeBatchSize).toBe(32);
-    expect(options.extractor).toBe('pdf-parse');
+    expect(options.extractor).toBe('pdfium');
   });
 
   it('takes --store-batch-size and --concurrency as given', () => {
@@ -19,13 +19,22 @@ describe('ingest options', () => {
     expect(options.concurrency).toBe(3);
   });
 
+  it('trusts content only when asked: the flag over the config file, off by default', () => {
+    expect(resolveIngestOptions(base).trustContent).toBe(false);
+    expect(resolveIngestOptions({ ...base, trustContentConfig: true }).trustContent).toBe(true);
+    expect(resolveIngestOptions({ ...base, trustContent: true }).trustContent).toBe(true);
+    expect(
+      resolveIngestOptions({ ...base, trustContent: false, trustContentConfig: true }).trustContent,
+    ).toBe(false);
+  });
+
   it.each([
     [{ storeBatchSize: '0' }, '--store-batch-size must be at least 1'],
     [{ storeBatchSize: 'many' }, '--store-batch-size must be a whole number'],
     [{ storeBatchSize: '2.5' }, '--store-batch-size must be a whole number'],
     [{ storeBatchSize: '5000' }, '--store-batch-size must be at most 1000'],
     [{ concurrency: '0' }, '--concurrency must be at least 1'],
-    [{ extractor: 'tika' }, '--extractor must be one of pdf-parse, pdftotext'],
+    [{ extractor: 'tika' }, '--extractor must be one of pdf-parse, pdfium, pdftotext'],
   ])('refuses %o with a usage error that names the flag', (flags, message) => {
     let error: unknown;
     try {

@@ -106,6 +106,14 @@ describe('loadBackendConfig', () => {
     expect((error as Error).message).toMatch(/tecsalud-batch.config.json is not valid JSON/);
   });
 
+  it('reads trustContent (issue 15) as a boolean, and refuses anything else', async () => {
+    expect((await loadBackendConfig({ cwd, env: {} })).trustContent).toBeUndefined();
+    writeConfig({ trustContent: true });
+    expect((await loadBackendConfig({ cwd, env: {} })).trustContent).toBe(true);
+    writeConfig({ trustContent: 'yes' });
+    await expect(loadBackendConfig({ cwd, env: {} })).rejects.toThrow(/trustContent must be true or false/);
+  });
+
   it('reads the patient-data settings: owner-only files and a 5-year retention unless the file says otherwise', async () => {
     expect(await loadBackendConfig({ cwd, env: {} })).toMatchObject({ fileMode: 'owner', retentionYears: 5 });
     writeConfig({ fileMode: 'group', retentionYears: 10 });

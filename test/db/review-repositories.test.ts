@@ -50,6 +50,9 @@ describe.each(DATABASE_KINDS)('file writes and review decisions on %s', (kind) =
     pages: 1,
     chunksCount: 1,
     vectorized: 1,
+    ocrEngine: null,
+    ocrPages: null,
+    ocrConfidence: null,
     createdAt: '2026-01-01T00:00:00.000Z',
     updatedAt: '2026-01-01T00:00:00.000Z',
   });

@@ -3,7 +3,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTempDir } from '../support/databases.js';
 import { runCli, spawnCli } from '../support/cli-binary.js';
-import { REGISTRY_CSV, REPO_ROOT } from '../support/ingest-fixture.js';
+import { REGISTRY_CSV, REPO_ROOT, SAMPLE_DIR } from '../support/ingest-fixture.js';
+import { resolveDatabaseTarget } from '../../src/db/database-url.js';
+import { openDatabase } from '../../src/db/open-database.js';
 
 let cwd: string;
 beforeAll(() => {
@@ -102,6 +104,33 @@ describe('the tecsalud-batch binary', { tags: ['slow'] }, () => {
     const missing = await runCli(['patients', 'show', '1111111111'], { cwd });
     expect(missing.code).toBe(64);
     expect(missing.stderr).toMatch(/no patient with expediente/);
+  });
+
+  it('ingests with --extractor pdfium and --ocr off as given, records both, and refuses an unknown extractor', async () => {
+    const dir = createTempDir('tecsalud-cli-extractor-');
+    try {
+      fs.cpSync(SAMPLE_DIR, path.join(dir, 'drop'), { recursive: true });
+      expect((await runCli(['patients', 'import', REGISTRY_CSV], { cwd: dir })).code).toBe(0);
+      const run = await runCli(
+        ['ingest', 'drop', '--extractor', 'pdfium', '--ocr', 'off', '--type', 'complete', '--non-interactive', '--json'],
+        { cwd: dir },
+      );
+      expect(run.code, run.stderr).toBe(3);
+      const report = JSON.parse(run.stdout) as { files: { outcome: string }[] };
+      expect(report.files.filter((f) => f.outcome === 'ingested')).toHaveLength(18);
+      const database = await openDatabase(resolveDatabaseTarget('tecsalud-batch.db', { cwd: dir }), { migrate: false });
+      try {
+        const [row] = await database.db.selectFrom('batchUploads').select('optionsJson').execute();
+        expect(JSON.parse(row!.optionsJson)).toMatchObject({ extractor: 'pdfium', ocr: { mode: 'off' } });
+      } finally {
+        await database.close();
+      }
+      const refused = await runCli(['ingest', 'drop', '--extractor', 'tika'], { cwd: dir });
+      expect(refused.code).toBe(64);
+      expect(refused.stderr).toMatch(/'tika' is invalid\. Allowed choices are pdf-parse, pdfium, pdftotext/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('ends quietly when the reader closes the pipe early (| head)', async () => {

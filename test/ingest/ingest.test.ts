@@ -185,7 +185,8 @@ describe('validation and problem files', { tags: ['slow'] }, () => {
     const original = fs.readdirSync(workspace.dropDir).find((f) => f.startsWith('3000768077') && f.endsWith('_LAB.pdf'))!;
     fs.mkdirSync(path.join(workspace.dropDir, 'copia'));
     fs.copyFileSync(path.join(workspace.dropDir, original), path.join(workspace.dropDir, 'copia', name('9000000005', 'LAB')));
-    const { report } = await ingestJson(workspace, {}, { extractor: 'configured' });
+    // Without OCR (test/ingest/ocr-ingest.test.ts runs the image-only file through it).
+    const { report } = await ingestJson(workspace, { ocr: 'off' }, { extractor: 'configured' });
     const files = byFilename(report);
     expect(files.get(name('9000000001', 'LAB'))!.outcome).toBe('encrypted');
     expect(files.get(name('9000000002', 'RX'))!.outcome).toBe('image_only');

@@ -84,6 +84,33 @@ describe('the structured log subscriber', () => {
     );
   });
 
+  it('logs the content verdict of a document that names another patient, never the name it states', () => {
+    const { logger, lines } = collectingLogger();
+    const mismatch: FileResult = {
+      ...result,
+      outcome: 'review_required',
+      processingStatus: 'pending',
+      message:
+        "held for review: content_mismatch (the document's own text names another patient than the filename)",
+      match: {
+        decision: 'review',
+        status: 'review_required',
+        confidence: 0.94,
+        reason: 'content_mismatch',
+        patientExpediente: '3000003799',
+        candidates: [],
+        content: {
+          verdict: 'contradicts',
+          identity: { expediente: '3000147773', nombre_escrito: 'ADRIANA BONILLA SEPÚLVEDA' },
+          reasons: ['the document names ADRIANA BONILLA SEPÚLVEDA, clearly another person'],
+        } as unknown as NonNullable<FileResult['match']>['content'],
+      },
+    };
+    createLogListener(logger, { redact: true })({ type: 'file_finished', result: mismatch, totals });
+    expect(JSON.stringify(lines)).not.toMatch(/ADRIANA|BONILLA|GARZA/);
+    expect(lines[0]!.object).toMatchObject({ reason: 'content_mismatch', content_verdict: 'contradicts' });
+  });
+
   it('--redact takes the name out of a file whose name could not be parsed', () => {
     const { logger, lines } = collectingLogger();
     const unparsed: FileResult = {

@@ -24,7 +24,9 @@ describe('odd files: each recorded with a clear reason, none stops the batch', {
     fs.copyFileSync(path.join(FIXTURES, 'problem-pdfs', 'encrypted.pdf'), path.join(drop, encrypted));
     // NFD accents (as macOS writes them): parsed like NFC, and ingested.
     const nfdName = `3000016374_RÍOS CORONADO, CÉSAR_9100000002_CONS.pdf`.normalize('NFD');
-    const nfdPdf = Buffer.concat([fs.readFileSync(source), Buffer.from('\n% a different tail\n')]);
+    // César's own document (its text names him: the content cross-check would hold anyone else's).
+    const cesar = path.join(drop, '3000016374_RÍOS CORONADO, CÉSAR_6482601207_CONS.pdf');
+    const nfdPdf = Buffer.concat([fs.readFileSync(cesar), Buffer.from('\n% a different tail\n')]);
     fs.writeFileSync(path.join(drop, nfdName), nfdPdf);
     // Control characters and an escape sequence in the name.
     const hostile = `3000768077_HUERTA\x1b[31m SOTO\x07, GABRIELA_9100000003_LAB.pdf`;

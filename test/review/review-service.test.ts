@@ -111,7 +111,10 @@ describe('review service', { tags: ['slow'] }, () => {
     const nameOnly = await caseFor(NAME_ONLY_FILE);
     expect(nameOnly.idConflict).toBe(false);
     expect(nameOnly.expedienteOwner).toBeNull();
-    expect(nameOnly.heldReason).toBe('name_only_match');
+    // The filename alone is a name-only match to 3000899337; the PDF states the filename's own
+    // expediente and another birth date (a homonym), so the content cross-check held it as a mismatch.
+    expect(nameOnly.heldReason).toBe('content_mismatch');
+    expect(nameOnly.decision?.reason).toBe('name_only_match');
     expect(nameOnly.candidates[0]?.patient.expediente).toBe('3000899337');
   });
 

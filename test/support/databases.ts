@@ -85,5 +85,6 @@ export const SESSION_OPTIONS: SessionOptions = {
   collection: 'medical_documents',
   embedder: 'hashing-v1',
   extractor: 'pdf-parse',
+  ocr: { mode: 'auto', engine: 'tesseract.js', min_confidence: 0.7 },
   store_batch_size: 32,
 };

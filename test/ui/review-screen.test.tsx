@@ -183,6 +183,51 @@ describe('ReviewScreen', () => {
     for (const k of REVIEW_KEYS) expect(frame).toContain(k.description);
   });
 
+  it('shows what the document itself states beside the candidates, when it names someone else', () => {
+    const content = {
+      verdict: 'contradicts',
+      identity: {
+        expediente: '3000147773',
+        nombre_completo: 'BONILLA SEPÚLVEDA, ADRIANA',
+        nombre_escrito: 'ADRIANA BONILLA SEPÚLVEDA',
+        fecha_nacimiento: '1950-09-14',
+        sexo: 'F',
+        evidence: [],
+        other_expedientes: [],
+        other_names: [],
+      },
+      content_patient: {
+        patient_id: 'p-3000147773',
+        expediente: '3000147773',
+        nombre_completo: 'BONILLA SEPÚLVEDA, ADRIANA',
+        fecha_nacimiento: '1950-09-14',
+        sexo: 'F',
+        by: 'expediente',
+      },
+    } as unknown as NonNullable<ReviewCase['content']>;
+    const held = conflictCase({ heldReason: 'content_mismatch', content });
+    const { lastFrame, unmount } = render(
+      <ReviewScreen state={walkState({ current: held })} width={79} reviewer="ana" />,
+    );
+    const frame = lastFrame() ?? '';
+    unmount();
+    expect(frame).toContain('held: content_mismatch');
+    expect(frame.replace(/\s*\n\s*/g, ' ')).toContain(
+      'document says (contradicts): ADRIANA BONILLA SEPÚLVEDA · exp. 3000147773 · nac. 1950-09-14 · F',
+    );
+    for (const line of frame.split('\n')) expect([...line].length).toBeLessThanOrEqual(79);
+    expect(frame.indexOf('document says')).toBeLessThan(frame.indexOf('Candidates'));
+
+    const bare = render(
+      <ReviewScreen
+        state={walkState({ current: conflictCase({ content: { ...content, verdict: 'absent' } }) })}
+        width={79}
+      />,
+    );
+    expect(bare.lastFrame()).not.toContain('document says');
+    bare.unmount();
+  });
+
   it('summarises the sitting when every file has been walked', () => {
     const { lastFrame, unmount } = render(
       <ReviewScreen

@@ -11,13 +11,15 @@ export function createChildProcessPool(options: {
   processes: number;
   /** Node flags for the children, before those the worker script itself needs. */
   execArgv?: string[];
+  /** Variables added to the children's environment (the parent's is inherited). */
+  env?: Record<string, string>;
 }): Tinypool {
   const script = resolveWorkerScript(options.workerName, options.nextTo);
   return new Tinypool({
     runtime: 'child_process',
     filename: script.filename,
     execArgv: [...(options.execArgv ?? []), ...script.execArgv],
-    env: inheritedEnv(),
+    env: { ...inheritedEnv(), ...options.env },
     minThreads: options.processes,
     maxThreads: options.processes,
     concurrentTasksPerWorker: 1,

@@ -1,14 +1,8 @@
-// pdf-parse (pdf.js) in a pool of child processes: one file per child at a time, a per-file timeout and a
-// per-child heap ceiling. Worker threads share their process: Node enforces a thread's heap limit only on
-// a best-effort basis, and a PDF that makes pdf.js build one huge string aborted the whole process
-// ("FATAL ERROR: Reached heap limit", nodejs/node#47224). A child's death costs that child alone.
+// pdf-parse (pdf.js) in the pool of child processes (see pooled-extractor.ts): pure JavaScript, nothing to
+// install, one flag away from the default.
 import { availableParallelism } from 'node:os';
-import { describeChildExit, type ChildExit } from './describe-child-exit.js';
-import { describeFailure } from './describe-failure.js';
-import { isTaskStarted, type PdfParseTask, type PdfParseTaskResult } from './pdf-parse-task.js';
-import { createChildProcessPool } from './child-process-pool.js';
-import { joinPageTexts } from './text-layer.js';
-import type { ExtractionResult, ExtractOptions, TextExtractor } from './types.js';
+import { createPooledExtractor } from './pooled-extractor.js';
+import type { TextExtractor } from './types.js';
 
 export type PdfParseExtractorOptions = {
   /** Child processes; default: every core (os.availableParallelism()). */
@@ -21,141 +15,12 @@ export type PdfParseExtractorOptions = {
 
 export const PDF_PARSE_DEFAULTS = { timeoutMs: 60_000, maxMemoryMb: 512 } as const;
 
-// tinypool's message when a child dies under a task (out of memory, a native crash, killed from outside).
-const CHILD_EXITED = 'Worker exited unexpectedly';
-
-// Why a task was stopped from here, as the reasons of its abort signal.
-const TIMED_OUT = Symbol('timed out');
-const STARTUP_FAILED = Symbol('start-up failed');
-
-// Children that die with no file in a row before the files waiting for them are failed (see below).
-const MAX_IDLE_DEATHS = 3;
-
-/** What is known about the file a child is working on, by the child's pid. */
-type RunningFile = { exit?: ChildExit };
-
-function messageOf(error: unknown): string {
-  // Errors thrown in a child arrive as plain objects: only their fields crossed the IPC channel.
-  const message = (error as { message?: unknown } | null)?.message;
-  return typeof message === 'string' ? message : String(error);
-}
-
 export function createPdfParseExtractor(options: PdfParseExtractorOptions = {}): TextExtractor {
-  const workers = Math.max(1, options.workers ?? availableParallelism());
-  const timeoutMs = options.timeoutMs ?? PDF_PARSE_DEFAULTS.timeoutMs;
-  const maxMemoryMb = options.maxMemoryMb ?? PDF_PARSE_DEFAULTS.maxMemoryMb;
-  const pool = createChildProcessPool({
+  return createPooledExtractor({
+    name: 'pdf-parse',
     workerName: 'pdf-parse-worker',
-    nextTo: import.meta.url,
-    processes: workers,
-    execArgv: [`--max-old-space-size=${maxMemoryMb}`],
+    workers: options.workers ?? availableParallelism(),
+    timeoutMs: options.timeoutMs ?? PDF_PARSE_DEFAULTS.timeoutMs,
+    maxMemoryMb: options.maxMemoryMb ?? PDF_PARSE_DEFAULTS.maxMemoryMb,
   });
-  const inFlight = new Set<Promise<ExtractionResult>>();
-  let closing: Promise<void> | undefined;
-
-  // A child that dies with no task (while starting, or idle) makes tinypool emit 'error', which would
-  // otherwise crash this process. It replaces an idle child, but not one that died while starting: from
-  // then on it replaces no dead child at all, and files queued behind them would wait forever. A task
-  // with no file starts a child again. Should children keep dying before doing anything (a broken
-  // install, a ceiling too low to load pdf.js), the files waiting are failed rather than left waiting.
-  let idleDeaths = 0;
-  const unfinished = new Set<AbortController>();
-  pool.on('error', () => {
-    idleDeaths += 1;
-    if (idleDeaths >= MAX_IDLE_DEATHS) {
-      idleDeaths = 0;
-      for (const stop of unfinished) stop.abort(STARTUP_FAILED);
-    } else if (pool.threads.length < workers && !closing) {
-      pool.run({ path: null } satisfies PdfParseTask).catch(() => {});
-    }
-  });
-
-  const running = new Map<number, RunningFile>();
-  const watched = new Set<number>();
-  // tinypool reports a dead child as a bare "exited unexpectedly"; the exit signal tells an exhausted
-  // heap from other crashes. A child's threadId is its pid, and its once() reaches the ChildProcess.
-  function watchChild(pid: number): void {
-    if (watched.has(pid)) return;
-    const child = pool.threads.find((worker) => worker.threadId === pid);
-    if (child === undefined) return;
-    watched.add(pid);
-    child.once('exit', (code: number | null, signal: NodeJS.Signals | null) => {
-      watched.delete(pid);
-      const file = running.get(pid);
-      if (file !== undefined) file.exit = { code, signal };
-    });
-  }
-
-  async function extractInChild(
-    path: string,
-    callerSignal: AbortSignal | undefined,
-  ): Promise<ExtractionResult> {
-    // Aborting a running task kills its child and tinypool forks a fresh one: the only way to stop
-    // pdf.js mid-file. One signal serves our timeout, a failed start-up and the caller's cancellation.
-    const stop = new AbortController();
-    unfinished.add(stop);
-    const signal = callerSignal ? AbortSignal.any([stop.signal, callerSignal]) : stop.signal;
-    let timer: NodeJS.Timeout | undefined;
-    let settled = false;
-    let pid: number | undefined;
-    const channel = {
-      postMessage(message: unknown): void {
-        if (!isTaskStarted(message) || settled) return;
-        pid = message.pid;
-        idleDeaths = 0;
-        running.set(pid, {});
-        watchChild(pid);
-        timer = setTimeout(() => stop.abort(TIMED_OUT), timeoutMs);
-      },
-    };
-    try {
-      const task: PdfParseTask = { path };
-      const result = (await pool.run(task, { signal, channel })) as PdfParseTaskResult;
-      if (!result.ok) return result;
-      return {
-        ok: true,
-        text: joinPageTexts(result.pageTexts),
-        pages: result.pages,
-        pageTexts: result.pageTexts,
-      };
-    } catch (error) {
-      if (callerSignal?.aborted) throw callerSignal.reason;
-      if (stop.signal.reason === TIMED_OUT) return describeFailure('timeout', { timeoutMs });
-      if (stop.signal.reason === STARTUP_FAILED)
-        return describeFailure('extraction_error', {
-          detail: `the PDF extraction processes exited ${MAX_IDLE_DEATHS} times in a row while starting`,
-        });
-      const exit = pid === undefined ? undefined : running.get(pid)?.exit;
-      if (exit !== undefined || messageOf(error) === CHILD_EXITED)
-        return describeChildExit(exit, maxMemoryMb);
-      return describeFailure('extraction_error', { detail: messageOf(error) });
-    } finally {
-      settled = true;
-      clearTimeout(timer);
-      unfinished.delete(stop);
-      if (pid !== undefined) running.delete(pid);
-    }
-  }
-
-  async function extract(path: string, extractOptions: ExtractOptions = {}): Promise<ExtractionResult> {
-    if (closing) throw new Error('the PDF extractor is closed');
-    extractOptions.signal?.throwIfAborted();
-    const extraction = extractInChild(path, extractOptions.signal);
-    inFlight.add(extraction);
-    try {
-      return await extraction;
-    } finally {
-      inFlight.delete(extraction);
-    }
-  }
-
-  function close(): Promise<void> {
-    closing ??= (async () => {
-      await Promise.allSettled(inFlight);
-      await pool.destroy();
-    })();
-    return closing;
-  }
-
-  return { name: 'pdf-parse', extract, close };
 }

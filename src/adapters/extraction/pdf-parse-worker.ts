@@ -4,40 +4,12 @@
 import { readFile } from 'node:fs/promises';
 import { classifyPdfError } from './classify-pdf-error.js';
 import { describeFailure } from './describe-failure.js';
-import {
-  TASK_STARTED,
-  type PdfParseTask,
-  type PdfParseTaskResult,
-  type TaskStarted,
-} from './pdf-parse-task.js';
+import { reportTaskStarted, type ExtractionTask, type ExtractionTaskResult } from './extraction-task.js';
+import { explainEmptyText, parsePages, type ParsedPages } from './pdf-js-pages.js';
+import { silenceConsole } from './silence-console.js';
 import { hasPdfHeader, hasTextLayer } from './text-layer.js';
 
-// pdf.js 5.4 on a broken content stream throws from getText *and* leaves stray rejected promises; on
-// Node 20 those would kill this process and the next file with it. The throw already reports the file.
-process.on('unhandledRejection', () => {});
-
-// pdf.js reports font and stream repairs ("Warning: TT: ...") on the console, and tinypool pipes a
-// child's stdout and stderr into the parent's: a batch of thousands of files would bury the progress
-// output (or corrupt --json on stdout) under them. The result already says everything that matters.
-for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) console[method] = () => {};
-
-// With source maps on (tsx turns them on when the tests run this from sources; so does a user's
-// NODE_OPTIONS=--enable-source-maps), Node parses pdf.js's maps as it loads it: ~80 MB of a child's heap
-// ceiling and seconds of start-up, for stack traces nobody reads. So pdf.js is imported only after.
-process.setSourceMapsEnabled(false);
-const { PDFParse, VerbosityLevel } = await import('pdf-parse');
-
-type ParsedPages = { pages: number; pageTexts: string[] };
-
-async function parsePages(bytes: Uint8Array, stopAtErrors: boolean): Promise<ParsedPages> {
-  const parser = new PDFParse({ data: bytes, verbosity: VerbosityLevel.ERRORS, stopAtErrors });
-  try {
-    const result = await parser.getText();
-    return { pages: result.total, pageTexts: result.pages.map((page) => page.text) };
-  } finally {
-    await parser.destroy().catch(() => {});
-  }
-}
+silenceConsole();
 
 // The first parse in a process loads pdf.js's worker module and compiles its hot paths (~150 ms); doing
 // it while this module loads, before a task reports that it started, keeps that cost out of the first
@@ -58,29 +30,15 @@ async function readPdf(path: string): Promise<Uint8Array> {
   return asBytes(await readFile(path));
 }
 
-/**
- * pdf.js recovers silently from many broken content streams and returns empty pages, exactly as for
- * a scan. Only for such empty results, parse again refusing to recover: an error then means the file
- * is damaged rather than image-only.
- */
-async function explainEmptyText(path: string, pages: number): Promise<PdfParseTaskResult> {
-  try {
-    await parsePages(await readPdf(path), true);
-  } catch (error) {
-    const { detail } = classifyPdfError(error);
-    return describeFailure('corrupt', { detail, pages });
-  }
-  return describeFailure('image_only', { pages });
-}
-
-export default async function extractWithPdfParse(task: PdfParseTask): Promise<PdfParseTaskResult | null> {
+export default async function extractWithPdfParse(
+  task: ExtractionTask,
+): Promise<ExtractionTaskResult | null> {
   if (task.path === null) return null;
-  // A message outside tinypool's protocol: the pool hands it to the channel of the task in flight.
-  const started: TaskStarted = { type: TASK_STARTED, pid: process.pid };
-  process.send?.(started);
+  const { path } = task;
+  reportTaskStarted();
   let bytes: Uint8Array;
   try {
-    bytes = await readPdf(task.path);
+    bytes = await readPdf(path);
   } catch (error) {
     return describeFailure('unreadable', { detail: classifyPdfError(error).detail });
   }
@@ -92,6 +50,7 @@ export default async function extractWithPdfParse(task: PdfParseTask): Promise<P
     const { outcome, detail } = classifyPdfError(error);
     return describeFailure(outcome, { detail });
   }
-  if (!hasTextLayer(parsed.pageTexts)) return explainEmptyText(task.path, parsed.pages);
+  // pdf.js took over the first copy of the bytes: the check reads the file again.
+  if (!hasTextLayer(parsed.pageTexts)) return explainEmptyText(() => readPdf(path), parsed.pages);
   return { ok: true, pages: parsed.pages, pageTexts: parsed.pageTexts };
 }

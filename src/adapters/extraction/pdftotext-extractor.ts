@@ -1,15 +1,20 @@
-// poppler's pdftotext, one process per file, as many at once as there are cores: about twice pdf.js's
-// page rate, for sites that install poppler-utils. Same results and outcomes as the pdf-parse adapter.
-// The processes are started from a pool of small child processes (see pdftotext-worker.ts for why).
+// poppler's pdftotext through long-lived co-processes: one small Node child per slot (pdftotext-worker.ts)
+// runs pdftotext on one file at a time, as many slots as cores. About twice pdf.js's page rate, for sites
+// that install poppler-utils. Same results and outcomes as the other adapters.
+//
+// Each co-process leads its own process group, so that stopping a file (the caller's cancellation, or a
+// co-process that stopped answering) kills the co-process and its pdftotext together; the slot starts a
+// fresh co-process for its next file.
+import { fork, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { describeFailure } from './describe-failure.js';
-import { createChildProcessPool } from './child-process-pool.js';
+import { resolveWorkerScript } from './resolve-worker-script.js';
 import { joinPageTexts } from './text-layer.js';
 import type { ExtractionResult, ExtractOptions, TextExtractor } from './types.js';
-import type { PdftotextTask, PdftotextTaskResult } from './pdftotext-worker.js';
+import { COPROCESS_ENV, type PdftotextTask, type PdftotextTaskResult } from './pdftotext-worker.js';
 
 export type PdftotextExtractorOptions = {
-  /** Processes at once; default: every core. */
+  /** Co-processes, each running one pdftotext at a time; default: every core. */
   concurrency?: number;
   /** Per-file limit, counted from the process's start; default 60 000. */
   timeoutMs?: number;
@@ -17,46 +22,172 @@ export type PdftotextExtractorOptions = {
   command?: string;
 };
 
+/** How long past its own timeout a co-process may take to answer before it is deemed stuck and killed. */
+const ANSWER_GRACE_MS = 5_000;
+
+type Job = {
+  path: string;
+  signal: AbortSignal | undefined;
+  resolve: (result: ExtractionResult) => void;
+  reject: (reason: unknown) => void;
+};
+
+type Slot = { child: ChildProcess | null; job: Job | null };
+
 export function createPdftotextExtractor(options: PdftotextExtractorOptions = {}): TextExtractor {
   const command = options.command ?? 'pdftotext';
   const timeoutMs = options.timeoutMs ?? 60_000;
-  const workers = Math.max(1, options.concurrency ?? availableParallelism());
-  const pool = createChildProcessPool({
-    workerName: 'pdftotext-worker',
-    nextTo: import.meta.url,
-    processes: workers,
-  });
-  const inFlight = new Set<Promise<unknown>>();
+  const slots: Slot[] = Array.from(
+    { length: Math.max(1, options.concurrency ?? availableParallelism()) },
+    () => ({
+      child: null,
+      job: null,
+    }),
+  );
+  const script = resolveWorkerScript('pdftotext-worker', import.meta.url);
+  const queue: Job[] = [];
+  const inFlight = new Set<Promise<ExtractionResult>>();
   let closing: Promise<void> | undefined;
 
-  async function extract(path: string, extractOptions: ExtractOptions = {}): Promise<ExtractionResult> {
-    if (closing) throw new Error('the PDF extractor is closed');
-    const { signal } = extractOptions;
-    signal?.throwIfAborted();
-    let result: PdftotextTaskResult;
-    const task = pool.run({ command, path, timeoutMs } satisfies PdftotextTask, signal ? { signal } : {});
-    inFlight.add(task);
+  function start(): ChildProcess {
+    const child = fork(script.filename, [], {
+      execArgv: script.execArgv,
+      env: { ...process.env, [COPROCESS_ENV]: '1' },
+      serialization: 'advanced',
+      // Its own process group, so that killing the group reaches pdftotext too (see stop()).
+      detached: true,
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
+    return child;
+  }
+
+  /** Kills a co-process and whatever it is running; its slot starts a new one for the next file. */
+  function stop(slot: Slot): void {
+    const child = slot.child;
+    slot.child = null;
+    if (child?.pid === undefined) return;
     try {
-      result = (await task) as PdftotextTaskResult;
-    } catch (error) {
-      if (signal?.aborted) throw signal.reason;
-      return describeFailure('extraction_error', { detail: `could not run ${command}: ${messageOf(error)}` });
-    } finally {
-      inFlight.delete(task);
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      child.kill('SIGKILL');
     }
-    if (!result.ok) return result;
-    return {
-      ok: true,
-      text: joinPageTexts(result.pageTexts),
-      pages: result.pages,
-      pageTexts: result.pageTexts,
+  }
+
+  function settle(slot: Slot, settleJob: (job: Job) => void): void {
+    const job = slot.job;
+    if (job === null) return;
+    slot.job = null;
+    settleJob(job);
+    dispatch();
+  }
+
+  function run(slot: Slot, job: Job): void {
+    slot.job = job;
+    let child = slot.child;
+    if (child === null || !child.connected) {
+      child = start();
+      slot.child = child;
+      const current = child;
+      current.on('message', (result: PdftotextTaskResult) => {
+        if (slot.child !== current) return;
+        settle(slot, (finished) => finished.resolve(toExtractionResult(result)));
+      });
+      current.on('error', (error) => {
+        if (slot.child !== current) return;
+        stop(slot);
+        settle(slot, (failed) =>
+          failed.resolve(
+            describeFailure('extraction_error', {
+              detail: `could not start the pdftotext co-process: ${error.message}`,
+            }),
+          ),
+        );
+      });
+      current.on('exit', (code, signal) => {
+        if (slot.child !== current) return;
+        slot.child = null;
+        const how = signal !== null ? `was stopped by ${signal}` : `exited with code ${String(code)}`;
+        settle(slot, (failed) =>
+          failed.resolve(describeFailure('extraction_error', { detail: `the pdftotext co-process ${how}` })),
+        );
+      });
+    }
+    const guard = setTimeout(() => {
+      if (slot.job !== job) return;
+      stop(slot);
+      settle(slot, (late) => late.resolve(describeFailure('timeout', { timeoutMs })));
+    }, timeoutMs + ANSWER_GRACE_MS);
+    const onAbort = () => {
+      if (slot.job !== job) return;
+      stop(slot);
+      settle(slot, (aborted) => aborted.reject(job.signal!.reason));
     };
+    job.signal?.addEventListener('abort', onAbort, { once: true });
+    const detach = () => {
+      clearTimeout(guard);
+      job.signal?.removeEventListener('abort', onAbort);
+    };
+    const { resolve, reject } = job;
+    job.resolve = (result) => {
+      detach();
+      resolve(result);
+    };
+    job.reject = (reason) => {
+      detach();
+      reject(reason);
+    };
+    child.send({ command, path: job.path, timeoutMs } satisfies PdftotextTask);
+  }
+
+  function dispatch(): void {
+    for (const slot of slots) {
+      if (slot.job !== null) continue;
+      const job = queue.shift();
+      if (job === undefined) return;
+      run(slot, job);
+    }
+  }
+
+  function extract(path: string, extractOptions: ExtractOptions = {}): Promise<ExtractionResult> {
+    if (closing) return Promise.reject(new Error('the PDF extractor is closed'));
+    const { signal } = extractOptions;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const extraction = new Promise<ExtractionResult>((resolve, reject) => {
+      const job: Job = { path, signal, resolve, reject };
+      // A file still waiting for a slot is simply taken out of the queue.
+      signal?.addEventListener(
+        'abort',
+        () => {
+          const waiting = queue.indexOf(job);
+          if (waiting === -1) return;
+          queue.splice(waiting, 1);
+          reject(signal.reason);
+        },
+        { once: true },
+      );
+      queue.push(job);
+      dispatch();
+    });
+    inFlight.add(extraction);
+    const forget = () => inFlight.delete(extraction);
+    extraction.then(forget, forget);
+    return extraction;
   }
 
   function close(): Promise<void> {
     closing ??= (async () => {
       await Promise.allSettled(inFlight);
-      await pool.destroy();
+      await Promise.all(
+        slots.map(async (slot) => {
+          const child = slot.child;
+          slot.child = null;
+          if (child === null || child.exitCode !== null || child.signalCode !== null) return;
+          const exited = new Promise((resolve) => child.once('exit', resolve));
+          // Idle: it exits when its channel closes.
+          child.disconnect();
+          await exited;
+        }),
+      );
     })();
     return closing;
   }
@@ -64,8 +195,12 @@ export function createPdftotextExtractor(options: PdftotextExtractorOptions = {}
   return { name: 'pdftotext', extract, close };
 }
 
-function messageOf(error: unknown): string {
-  // Errors thrown in a child arrive as plain objects: only their fields crossed the IPC channel.
-  const message = (error as { message?: unknown } | null)?.message;
-  return typeof message === 'string' ? message : String(error);
+function toExtractionResult(result: PdftotextTaskResult): ExtractionResult {
+  if (!result.ok) return result;
+  return {
+    ok: true,
+    text: joinPageTexts(result.pageTexts),
+    pages: result.pages,
+    pageTexts: result.pageTexts,
+  };
 }

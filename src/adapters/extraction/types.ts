@@ -17,6 +17,18 @@ export type ExtractionSuccess = {
   text: string;
   pages: number;
   pageTexts?: string[];
+  /** Set when some pages' text came from OCR (see adapters/ocr). */
+  ocr?: OcrInfo;
+};
+
+/** How OCR contributed to a document's text. */
+export type OcrInfo = {
+  /** `tesseract.js` or `tesseract`. */
+  engine: string;
+  /** The 1-based pages that were OCR'd. */
+  pages: number[];
+  /** Mean confidence of the words read, 0-1; null when the OCR'd pages had no words. */
+  meanConfidence: number | null;
 };
 
 export type ExtractionFailure = {
@@ -32,6 +44,16 @@ export type ExtractionResult = ExtractionSuccess | ExtractionFailure;
 export type ExtractOptions = {
   /** Aborting rejects the call with the signal's reason (a cancellation, not a property of the file). */
   signal?: AbortSignal;
+  /**
+   * Called when the file goes on to slow work of its own (OCR), so that the caller may start other files
+   * meanwhile: a scan must not hold a slot that text-layer files could use.
+   */
+  onWaiting?: () => void;
+  /**
+   * Aborting drops work still waiting for its turn (a file queued for OCR) by rejecting with the signal's
+   * reason; work already running finishes. The ingest passes its Ctrl-C signal.
+   */
+  waitSignal?: AbortSignal;
 };
 
 export interface TextExtractor {

@@ -1,3 +1,4 @@
+import type { ContentCheckDetails } from '../../core/content/types.js';
 import type { FileResult } from '../../core/pipeline/events.js';
 import type { BatchFile, BatchUpload } from '../../db/schema.js';
 
@@ -68,6 +69,15 @@ export function toFileJson(file: FileResult) {
     chunks: file.chunks,
     document_id: file.documentId,
     content_sha256: file.contentSha256,
+    ocr: file.ocr
+      ? { engine: file.ocr.engine, pages: file.ocr.pages, confidence: file.ocr.confidence }
+      : null,
+    /** The identity the document's text states and the verdict (agrees, contradicts, absent); null before the text was read. */
+    content: file.match?.content ?? null,
+    flags: [
+      ...(file.ocr?.lowConfidence ? ['low_ocr_confidence'] : []),
+      ...(file.match?.reason === 'content_mismatch' ? ['content_mismatch'] : []),
+    ],
     error: file.message,
   };
 }
@@ -89,7 +99,45 @@ export function toBatchFileJson(file: BatchFile) {
     document_id: file.documentId,
     pages: file.pages,
     chunks: file.chunks,
+    ocr: file.ocrEngine
+      ? { engine: file.ocrEngine, pages: file.ocrPages, confidence: file.ocrConfidence }
+      : null,
+    content: contentSummary(storedContent(file)),
+    flags: batchFileFlags(file),
     error: file.errorMessage,
+  };
+}
+
+/** Marks for an administrator: a low OCR confidence, a document whose text names another patient. */
+export function batchFileFlags(file: BatchFile): string[] {
+  return [
+    ...(file.lowOcrConfidence ? ['low_ocr_confidence'] : []),
+    ...(storedContent(file)?.verdict === 'contradicts' && file.matchingStatus === 'review_required'
+      ? ['content_mismatch']
+      : []),
+  ];
+}
+
+/** The content cross-check stored with the file's match (`matching_details.content`), if any. */
+export function storedContent(file: BatchFile): ContentCheckDetails | null {
+  if (!file.matchingDetails) return null;
+  try {
+    const details = JSON.parse(file.matchingDetails) as { content?: ContentCheckDetails };
+    return details.content ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** What `status --files --json` says of the content check: the verdict, whom the text names, and why. */
+function contentSummary(content: ContentCheckDetails | null) {
+  if (content === null) return null;
+  return {
+    verdict: content.verdict,
+    expediente: content.identity.expediente,
+    nombre_completo: content.identity.nombre_completo,
+    content_patient: content.content_patient,
+    reasons: content.reasons,
   };
 }
 

@@ -1,7 +1,17 @@
 import type { FilenameParseResult } from '../filename/types.js';
 import type { FileOutcome } from './file-outcome.js';
+import type { ContentCheckDetails } from '../content/types.js';
 
-export type PipelineStage = 'validate' | 'parse' | 'match' | 'extract' | 'chunk' | 'embed' | 'store';
+/** `content`: the document's own identity read and cross-checked with the filename's match (issue 15). */
+export type PipelineStage =
+  | 'validate'
+  | 'parse'
+  | 'match'
+  | 'extract'
+  | 'content'
+  | 'chunk'
+  | 'embed'
+  | 'store';
 
 export interface CandidateSummary {
   expediente: string;
@@ -18,6 +28,19 @@ export interface MatchSummary {
   reason: string;
   patientExpediente: string | null;
   candidates: CandidateSummary[];
+  /** What the document's text says of its patient, and the verdict; null before the text is read. */
+  content?: ContentCheckDetails | null;
+}
+
+/** How OCR read a file, when it did. */
+export interface FileOcr {
+  engine: string;
+  /** Pages OCR read. */
+  pages: number;
+  /** Mean word confidence, 0-1 (null when the OCR'd pages had no words). */
+  confidence: number | null;
+  /** Below the session's threshold: ingested, but flagged `low_ocr_confidence` for an administrator. */
+  lowConfidence: boolean;
 }
 
 /** One file's result: what the JSON report lists and what the UIs show. */
@@ -34,6 +57,8 @@ export interface FileResult {
   chunks: number | null;
   documentId: string | null;
   contentSha256: string | null;
+  /** Set when OCR read some of the file's pages. */
+  ocr?: FileOcr | null;
   /** Where drop-folder hygiene moved the file (--archive-dir / --quarantine-dir), if it did. */
   movedTo?: string | null;
   /** Milliseconds spent in each stage, for the benchmark's breakdown. */

@@ -1,6 +1,7 @@
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import * as initialSchema from './0001-initial-schema.js';
 import * as runLocks from './0002-run-locks.js';
+import * as ocr from './0003-ocr.js';
 
 export type SqlDialectName = 'sqlite' | 'postgres';
 
@@ -18,6 +19,7 @@ interface DialectAwareMigration {
 const MIGRATIONS: Record<string, DialectAwareMigration> = {
   '0001-initial-schema': initialSchema,
   '0002-run-locks': runLocks,
+  '0003-ocr': ocr,
 };
 
 export function createMigrationProvider(dialect: SqlDialectName): MigrationProvider {

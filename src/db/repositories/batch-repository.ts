@@ -101,6 +101,10 @@ export class BatchRepository {
       pages: null,
       chunks: null,
       extractedText: null,
+      ocrEngine: null,
+      ocrPages: null,
+      ocrConfidence: null,
+      lowOcrConfidence: 0,
       createdAt: now,
       updatedAt: now,
     }));

@@ -3,7 +3,7 @@ import type { Database, MedicalDocument } from '../schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-/** 17 columns a row: well under PostgreSQL's 65,535 parameters and SQLite's 32,766. */
+/** 20 columns a row: well under PostgreSQL's 65,535 parameters and SQLite's 32,766. */
 const ROWS_PER_STATEMENT = 500;
 
 /** `medical_documents`: one row per distinct content (sha256), attached to one patient. */
@@ -51,6 +51,9 @@ export class DocumentRepository {
             pages: eb.ref('excluded.pages'),
             chunksCount: eb.ref('excluded.chunksCount'),
             vectorized: eb.ref('excluded.vectorized'),
+            ocrEngine: eb.ref('excluded.ocrEngine'),
+            ocrPages: eb.ref('excluded.ocrPages'),
+            ocrConfidence: eb.ref('excluded.ocrConfidence'),
             updatedAt: eb.ref('excluded.updatedAt'),
           })),
         )

@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import { formatPatientName } from '../../core/registry/patient-name.js';
 import { sanitizeForTerminal } from '../../core/text/sanitize-for-terminal.js';
+import type { ContentCheckDetails } from '../../core/content/types.js';
 import type { ReviewCase, ReviewWalkState } from '../../app/review-walk.js';
 import { truncateMiddle } from '../format.js';
 import { REVIEW_KEY_HINT, REVIEW_KEYS } from '../key-bindings.js';
@@ -112,6 +113,14 @@ function CaseView({
           )}
         </Text>
       )}
+      {reviewCase.content && reviewCase.content.verdict !== 'absent' && (
+        <Text
+          color={theme.color(reviewCase.content.verdict === 'contradicts' ? 'danger' : 'muted')}
+          wrap="wrap"
+        >
+          {sanitizeForTerminal(describeContent(reviewCase.content))}
+        </Text>
+      )}
       <Box flexDirection="column">
         <Text bold underline>
           Candidates
@@ -168,9 +177,25 @@ function DoneSummary({ state }: { state: ReviewWalkState }) {
   );
 }
 
+/** One line: what the document's own text states of its patient, beside the candidates (issue 15). */
+function describeContent(content: ContentCheckDetails): string {
+  const id = content.identity;
+  const stated = [
+    id.nombre_escrito,
+    id.expediente && `exp. ${id.expediente}`,
+    id.fecha_nacimiento && `nac. ${id.fecha_nacimiento}`,
+    id.sexo,
+  ].filter(Boolean);
+  const other = content.content_patient;
+  const named = other && other.expediente !== id.expediente ? ` → registry ${other.expediente}` : '';
+  return `document says (${content.verdict}): ${stated.join(' · ')}${named}`;
+}
+
 /** Lines of text that fit under the rest of the screen: between 2 and 8. */
 export function previewBudget(reviewCase: ReviewCase, rows: number): number {
-  const fixed = 11 + (reviewCase.idConflict ? 2 : 0);
+  // The document's identity: up to two lines at 60 columns.
+  const stated = reviewCase.content && reviewCase.content.verdict !== 'absent' ? 2 : 0;
+  const fixed = 11 + (reviewCase.idConflict ? 2 : 0) + stated;
   const candidates = reviewCase.candidates.reduce(
     (n, c) => n + 2 + (c.reasons.join('; ').length > 70 ? 2 : 1),
     0,

@@ -1,6 +1,7 @@
 // One suite over every extractor: they must agree on outcomes for the same files.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  createPdfiumExtractor,
   createPdfParseExtractor,
   createPdftotextExtractor,
   isPdftotextAvailable,
@@ -15,6 +16,7 @@ if (!pdftotext.available)
 
 const EXTRACTORS = [
   { name: 'pdf-parse', available: true, create: () => createPdfParseExtractor({ workers: 2 }) },
+  { name: 'pdfium', available: true, create: () => createPdfiumExtractor({ workers: 2 }) },
   {
     name: 'pdftotext',
     available: pdftotext.available,

@@ -36,7 +36,7 @@ describe('compiled build', { tags: ['slow'] }, () => {
     await mkdir(join(root, '.tmp'), { recursive: true });
     outDir = await mkdtemp(join(root, '.tmp', 'extraction-dist-'));
     const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-    const entries = ['index.ts', 'pdf-parse-worker.ts'].map((name) =>
+    const entries = ['index.ts', 'pdf-parse-worker.ts', 'pdfium-worker.ts'].map((name) =>
       join(root, 'src/adapters/extraction', name),
     );
     await run(process.execPath, [
@@ -61,13 +61,16 @@ describe('compiled build', { tags: ['slow'] }, () => {
     if (outDir) await rm(outDir, { recursive: true, force: true });
   });
 
-  it('loads the compiled .js worker with plain node, no TypeScript loader', async () => {
+  it.each([
+    ['pdf-parse', 'createPdfParseExtractor'],
+    ['pdfium', 'createPdfiumExtractor'],
+  ])('loads the compiled .js %s worker with plain node, no TypeScript loader', async (engine, create) => {
     const compiled = pathToFileURL(join(outDir, 'adapters/extraction/')).href;
     const script = `
-      const { createPdfParseExtractor } = await import(${JSON.stringify(compiled + 'index.js')});
+      const { ${create}: create } = await import(${JSON.stringify(compiled + 'index.js')});
       const { resolveWorkerScript } = await import(${JSON.stringify(compiled + 'resolve-worker-script.js')});
-      const worker = resolveWorkerScript('pdf-parse-worker', ${JSON.stringify(compiled + 'pdf-parse-extractor.js')});
-      const extractor = createPdfParseExtractor({ workers: 1 });
+      const worker = resolveWorkerScript('${engine}-worker', ${JSON.stringify(compiled + 'pooled-extractor.js')});
+      const extractor = create({ workers: 1 });
       const result = await extractor.extract(${JSON.stringify(pdf)});
       await extractor.close();
       console.log(JSON.stringify({ worker, result }));`;
@@ -79,11 +82,11 @@ describe('compiled build', { tags: ['slow'] }, () => {
       result: unknown;
     };
     expect(worker).toEqual({
-      filename: join(outDir, 'adapters/extraction/pdf-parse-worker.js'),
+      filename: join(outDir, `adapters/extraction/${engine}-worker.js`),
       execArgv: [],
     });
     expect(result).toMatchObject({ ok: true, pages: 1, text: 'Resumen de alta: evolución favorable.' });
-    // pdf.js’s console chatter stays inside the child process.
+    // The engines' console chatter stays inside the child process.
     expect(stderr).toBe('');
   });
 });

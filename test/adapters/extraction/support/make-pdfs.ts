@@ -115,6 +115,23 @@ export function makeHugeStringPdf(chars: number): Buffer {
   ]);
 }
 
+/**
+ * One page of `count` separate text objects, Flate-compressed so the file stays tiny (~100 KB for a million):
+ * an engine keeps an object per text run, so the page needs far more memory than the file's size.
+ */
+export function makeManyTextObjectsPdf(count: number): Buffer {
+  const content = deflateSync(
+    Buffer.from('BT /F1 12 Tf 10 700 Td (palabra) Tj ET\n'.repeat(count), 'latin1'),
+  );
+  return assemblePdf([
+    '<</Type/Catalog/Pages 2 0 R>>',
+    '<</Type/Pages/Kids[3 0 R]/Count 1>>',
+    '<</Type/Page/Parent 2 0 R/MediaBox[0 0 600 800]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>>>',
+    [`<</Length ${content.length}/Filter/FlateDecode>>stream\n`, content, '\nendstream'],
+    '<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>',
+  ]);
+}
+
 /** Writes objects 1..n with a correct cross-reference table. */
 function assemblePdf(objects: (string | (string | Buffer)[])[]): Buffer {
   const parts: Buffer[] = [];

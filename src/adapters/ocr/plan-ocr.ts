@@ -1,0 +1,81 @@
+// Which pages to OCR, and how their text joins the text layer's: pure functions of the inner extractor's
+// result, so the rules are tested without running an OCR engine.
+import { hasTextLayer, joinPageTexts } from '../extraction/text-layer.js';
+import type { ExtractionFailure, ExtractionResult, ExtractionSuccess, OcrInfo } from '../extraction/types.js';
+import type { OcrEngineName, OcrMode, OcrPageText } from './types.js';
+
+/**
+ * A page whose text layer has fewer letters and digits than this is treated as having none: scanner
+ * software often stamps a page number or a date as text over the image, which says nothing of the page.
+ */
+const MIN_USABLE_CHARACTERS = 16;
+
+export function hasUsableText(pageText: string): boolean {
+  if (!hasTextLayer([pageText])) return false;
+  return (pageText.match(/[\p{L}\p{N}]/gu)?.length ?? 0) >= MIN_USABLE_CHARACTERS;
+}
+
+/** What the OCR needs to do for one file; null when nothing (a full text layer in `auto`, or `off`). */
+export interface OcrPlan {
+  /** 1-based page numbers, ascending. */
+  pages: number[];
+  /** The text layer's page texts (empty strings for a file with none). */
+  pageTexts: string[];
+}
+
+export function planOcr(mode: OcrMode, result: ExtractionResult): OcrPlan | null {
+  if (mode === 'off') return null;
+  if (!result.ok) {
+    // Only a readable PDF without text is OCR'd; encrypted, corrupt, timed-out files keep their outcome.
+    if (result.outcome !== 'image_only' || !result.pages) return null;
+    return { pages: range(result.pages), pageTexts: new Array<string>(result.pages).fill('') };
+  }
+  const pageTexts = result.pageTexts ?? (mode === 'force' ? new Array<string>(result.pages).fill('') : null);
+  if (pageTexts === null) return null; // no per-page text: nothing tells which pages lack a layer
+  const pages =
+    mode === 'force'
+      ? range(pageTexts.length)
+      : pageTexts.flatMap((text, index) => (hasUsableText(text) ? [] : [index + 1]));
+  return pages.length === 0 ? null : { pages, pageTexts };
+}
+
+/**
+ * Puts the OCR'd pages' text in place of their text layer's. A page the OCR read nothing on keeps what
+ * its layer had. A file with no text on any page even then still fails `image_only`, saying OCR was tried.
+ */
+export function mergeOcrText(
+  plan: OcrPlan,
+  ocrPages: readonly OcrPageText[],
+  engine: OcrEngineName,
+): ExtractionSuccess | ExtractionFailure {
+  const pageTexts = [...plan.pageTexts];
+  let words = 0;
+  let confidenceSum = 0;
+  for (const page of ocrPages) {
+    words += page.words;
+    confidenceSum += page.confidenceSum;
+    if (page.text.trim()) pageTexts[page.page - 1] = page.text;
+  }
+  if (!hasTextLayer(pageTexts)) {
+    const count = pageTexts.length;
+    return {
+      ok: false,
+      outcome: 'image_only',
+      message:
+        `the PDF has no text layer, and OCR (${engine}) found no readable text on its ${count} page${count === 1 ? '' : 's'} either; ` +
+        'check that the scan is not blank, too faint or upside down, and scan it again if needed',
+      pages: count,
+    };
+  }
+  const ocr: OcrInfo = {
+    engine,
+    pages: ocrPages.map((page) => page.page),
+    // Tesseract scores words 0-100; the registry keeps confidences as fractions, as it does for matches.
+    meanConfidence: words === 0 ? null : Math.round((confidenceSum / words) * 10) / 1000,
+  };
+  return { ok: true, text: joinPageTexts(pageTexts), pages: pageTexts.length, pageTexts, ocr };
+}
+
+function range(count: number): number[] {
+  return Array.from({ length: count }, (_, index) => index + 1);
+}

@@ -1,0 +1,69 @@
+// Only the OCR constants: resolving the settings loads neither Tesseract nor pdf.js.
+import {
+  OCR_DEFAULTS,
+  OCR_ENGINES,
+  OCR_MODES,
+  type OcrEngineName,
+  type OcrMode,
+} from '../core/pipeline/ocr-options.js';
+import { UsageError } from '../errors.js';
+import type { BackendConfig } from './load-config.js';
+
+/** The OCR settings of a run: flags > environment > config file (`ocr`) > defaults. */
+export interface OcrSettings {
+  mode: OcrMode;
+  engine: OcrEngineName;
+  minConfidence: number;
+  pageTimeoutMs: number;
+  fileTimeoutMs: number;
+  /** OCR child processes; undefined: half the extraction processes (at least 1). */
+  processes?: number;
+}
+
+export interface OcrFlags {
+  /** `--ocr auto|off|force` */
+  ocr?: string;
+  /** `--ocr-engine tesseract.js|tesseract` */
+  ocrEngine?: string;
+  /** `--ocr-min-confidence X` */
+  ocrMinConfidence?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export function resolveOcrSettings(flags: OcrFlags, file: BackendConfig['ocr'] = {}): OcrSettings {
+  const env = flags.env ?? process.env;
+  const fromEnv = (name: string) => env[name]?.trim() || undefined;
+  const mode = oneOf(
+    flags.ocr ?? fromEnv('TECSALUD_OCR') ?? file.mode ?? OCR_DEFAULTS.mode,
+    OCR_MODES,
+    flags.ocr !== undefined ? '--ocr' : 'TECSALUD_OCR',
+  );
+  const engine = oneOf(
+    flags.ocrEngine ?? fromEnv('TECSALUD_OCR_ENGINE') ?? file.engine ?? OCR_DEFAULTS.engine,
+    OCR_ENGINES,
+    flags.ocrEngine !== undefined ? '--ocr-engine' : 'TECSALUD_OCR_ENGINE',
+  );
+  let minConfidence: number = file.minConfidence ?? OCR_DEFAULTS.minConfidence;
+  if (flags.ocrMinConfidence !== undefined) {
+    minConfidence = Number(flags.ocrMinConfidence);
+    if (!(minConfidence >= 0 && minConfidence <= 1))
+      throw new UsageError(
+        `--ocr-min-confidence must be a number between 0 and 1, not '${flags.ocrMinConfidence}'`,
+      );
+  }
+  return {
+    mode,
+    engine,
+    minConfidence,
+    pageTimeoutMs:
+      file.pageTimeoutSeconds === undefined ? OCR_DEFAULTS.pageTimeoutMs : file.pageTimeoutSeconds * 1000,
+    fileTimeoutMs:
+      file.fileTimeoutSeconds === undefined ? OCR_DEFAULTS.fileTimeoutMs : file.fileTimeoutSeconds * 1000,
+    ...(file.processes !== undefined ? { processes: file.processes } : {}),
+  };
+}
+
+function oneOf<T extends string>(value: string, allowed: readonly T[], field: string): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`${field} must be ${allowed.map((a) => `'${a}'`).join(' or ')}, not '${value}'`);
+}

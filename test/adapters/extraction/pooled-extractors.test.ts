@@ -1,0 +1,154 @@
+// Behaviour of the pool of child processes, for each engine that runs in it (pdf-parse and PDFium): broken
+// files, a stuck file, cancellation and a dead child cost one child at most, and the pool goes on.
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createPdfiumExtractor,
+  createPdfParseExtractor,
+  type PdfParseExtractorOptions,
+  type TextExtractor,
+} from '../../../src/adapters/extraction/index.js';
+import { makeClinicalPage, makeManyTextObjectsPdf, makeTextPdf } from './support/make-pdfs.js';
+import { writeSampleFiles, type SampleFiles } from './support/sample-files.js';
+
+/** The pids of this process's extraction children (tinypool forks its entry script). */
+async function extractionChildren(): Promise<number[]> {
+  const { stdout } = await promisify(execFile)('ps', [
+    '-o',
+    'pid=,args=',
+    '--ppid',
+    String(process.pid),
+  ]).catch(() => ({ stdout: '' }));
+  return stdout
+    .split('\n')
+    .filter((line) => line.includes('tinypool'))
+    .map((line) => Number.parseInt(line, 10));
+}
+
+let files: SampleFiles;
+let scratch: string;
+const longPdfs = { 'pdf-parse': '', pdfium: '' };
+beforeAll(async () => {
+  files = await writeSampleFiles();
+  scratch = await mkdtemp(join(tmpdir(), 'extraction-long-'));
+  // Files that take each engine several seconds, far beyond the 1 s limit used below: ~600 pages for pdf.js;
+  // PDFium reads those three times as fast, but a page of 400,000 text objects takes it ~5 s.
+  longPdfs['pdf-parse'] = join(scratch, 'long.pdf');
+  const pages = Array.from({ length: 600 }, (_, i) => makeClinicalPage(i + 1));
+  await writeFile(longPdfs['pdf-parse'], await makeTextPdf({ pages }));
+  longPdfs.pdfium = join(scratch, 'many-objects.pdf');
+  await writeFile(longPdfs.pdfium, makeManyTextObjectsPdf(400_000));
+});
+afterAll(async () => {
+  await files?.remove();
+  if (scratch) await rm(scratch, { recursive: true, force: true });
+});
+
+const ENGINES: {
+  name: keyof typeof longPdfs;
+  create: (options: PdfParseExtractorOptions) => TextExtractor;
+}[] = [
+  { name: 'pdf-parse', create: createPdfParseExtractor },
+  { name: 'pdfium', create: createPdfiumExtractor },
+];
+
+for (const { name, create: createExtractor } of ENGINES)
+  describe(`${name} child processes`, { tags: ['slow'] }, () => {
+    let longPdf: string;
+    beforeAll(() => {
+      longPdf = longPdfs[name];
+    });
+
+    it('reports a damaged compressed stream as corrupt and extracts the next file on the same single worker', async () => {
+      const extractor = createExtractor({ workers: 1 });
+      try {
+        const broken = await extractor.extract(files.badFlate);
+        expect(broken).toMatchObject({ ok: false, outcome: 'corrupt' });
+        if (!broken.ok) expect(broken.message).toMatch(/flate/i);
+        expect(await extractor.extract(files.text)).toMatchObject({ ok: true, pages: 3 });
+      } finally {
+        await extractor.close();
+      }
+    });
+
+    it('stops a file that exceeds the timeout, replaces its worker and goes on', async () => {
+      const extractor = createExtractor({ workers: 1, timeoutMs: 1000 });
+      try {
+        const slow = await extractor.extract(longPdf);
+        expect(slow).toMatchObject({ ok: false, outcome: 'timeout' });
+        if (!slow.ok) expect(slow.message).toMatch(/time limit \(1 s\)/);
+        expect(await extractor.extract(files.text)).toMatchObject({ ok: true, pages: 3 });
+      } finally {
+        await extractor.close();
+      }
+    });
+
+    it('counts the timeout from when a worker starts the file, not while it waits in the queue', async () => {
+      // Four long files on one worker: the last waits for the others, each of which is stopped at 1 s.
+      const extractor = createExtractor({ workers: 1, timeoutMs: 1000 });
+      try {
+        const queued = [longPdf, longPdf, files.text, files.text].map((path) => extractor.extract(path));
+        const outcomes = (await Promise.all(queued)).map((r) => (r.ok ? 'ok' : r.outcome));
+        expect(outcomes).toEqual(['timeout', 'timeout', 'ok', 'ok']);
+      } finally {
+        await extractor.close();
+      }
+    });
+
+    it('cancels a running file when the caller aborts, and the pool goes on', async () => {
+      const extractor = createExtractor({ workers: 1 });
+      try {
+        const controller = new AbortController();
+        const running = extractor.extract(longPdf, { signal: controller.signal });
+        setTimeout(() => controller.abort(new Error('stopped by the user')), 200);
+        await expect(running).rejects.toThrow('stopped by the user');
+        expect(await extractor.extract(files.text)).toMatchObject({ ok: true });
+      } finally {
+        await extractor.close();
+      }
+    });
+
+    it('reports a child killed under a file as an extraction error, and a fresh child takes the next file', async () => {
+      const extractor = createExtractor({ workers: 1 });
+      try {
+        expect(await extractor.extract(files.text)).toMatchObject({ ok: true });
+        const [child] = await extractionChildren();
+        if (child === undefined) throw new Error(`no ${name} child process found`);
+        const running = extractor.extract(longPdf);
+        // The file is handed to the only child at once; killing it at any moment before its several
+        // seconds of work are done is a death under that file.
+        setTimeout(() => process.kill(child, 'SIGKILL'), 300);
+        const killed = await running;
+        expect(killed).toMatchObject({ ok: false, outcome: 'extraction_error' });
+        if (!killed.ok) expect(killed.message).toMatch(/stopped by SIGKILL|exited unexpectedly/);
+        expect(await extractor.extract(files.text)).toMatchObject({ ok: true, pages: 3 });
+        expect(await extractionChildren()).not.toContain(child);
+      } finally {
+        await extractor.close();
+      }
+    });
+
+    it('fails the files, instead of waiting forever, when no child survives its start-up', async () => {
+      // 16 MB cannot even load the engine: every child dies before taking a file.
+      const extractor = createExtractor({ workers: 1, maxMemoryMb: 16 });
+      try {
+        const results = await Promise.all(
+          [files.text, files.text, files.text].map((p) => extractor.extract(p)),
+        );
+        for (const result of results)
+          expect(result).toMatchObject({ ok: false, outcome: 'extraction_error' });
+      } finally {
+        await extractor.close();
+      }
+    });
+
+    it('refuses work once closed', async () => {
+      const extractor = createExtractor({ workers: 1 });
+      await extractor.close();
+      await expect(extractor.extract(files.text)).rejects.toThrow(/closed/);
+    });
+  });

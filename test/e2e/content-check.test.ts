@@ -1,0 +1,293 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  documentPages,
+  formatRegistryCsv,
+  formatTecSaludFilename,
+  makeTextPdf,
+  planContentCases,
+  type ContentCase,
+  type ContentCaseCategory,
+} from '../../fixtures/generator/index.js';
+import { resolveDatabaseTarget } from '../../src/db/database-url.js';
+import { openDatabase } from '../../src/db/open-database.js';
+import { runCli, type RunResult } from '../support/cli-binary.js';
+import { createTempDir } from '../support/databases.js';
+
+// Issue 15 through the built CLI: one generated PDF of every content case (misfiled, a relative's, a
+// homonym's, no header, expediente typos, new patients…) against a generated registry, ingested with and
+// without --trust-content.
+
+interface FileJson {
+  filename: string;
+  outcome: string;
+  flags: string[];
+  match: { decision: string; reason: string; patient_expediente: string | null } | null;
+  content: {
+    verdict: string;
+    identity: { expediente: string | null; nombre_completo: string | null };
+    compared_with: { expediente: string } | null;
+    content_patient: { expediente: string } | null;
+    filename_decision: { decision: string; reason: string };
+  } | null;
+}
+interface Report {
+  session_id: string;
+  files: FileJson[];
+}
+
+let root: string;
+let dropDir: string;
+const byFile = new Map<string, ContentCase>();
+const fileOf = new Map<ContentCaseCategory, string>();
+
+function cli(args: string[], cwd = root): Promise<RunResult> {
+  return runCli(args, { cwd, env: { TECSALUD_DB: '' } });
+}
+
+async function ingestJson(cwd: string, extra: string[] = []): Promise<Report> {
+  const run = await cli(
+    ['ingest', dropDir, '--db', 'registry.db', '--non-interactive', '--json', ...extra],
+    cwd,
+  );
+  // 2: files wait for review; anything else is a failure of the run.
+  expect(run.stderr).not.toMatch(/error:/);
+  expect(run.code).toBe(2);
+  return JSON.parse(run.stdout) as Report;
+}
+
+async function importRegistry(cwd: string): Promise<void> {
+  const run = await cli(['patients', 'import', path.join(root, 'registry.csv'), '--db', 'registry.db'], cwd);
+  expect(run.code, run.stderr).toBe(0);
+}
+
+beforeAll(async () => {
+  root = createTempDir('tecsalud-content-');
+  dropDir = path.join(root, 'drop');
+  fs.mkdirSync(dropDir);
+  const { registry, cases } = planContentCases({ seed: 15, patients: 400, perCategory: 1 });
+  fs.writeFileSync(path.join(root, 'registry.csv'), formatRegistryCsv(registry));
+  for (const c of cases) {
+    const name = formatTecSaludFilename({
+      expediente: c.filename.expediente,
+      name: c.filename,
+      numero: c.document.numero,
+      typeCode: c.document.typeCode,
+    });
+    const pages = documentPages(c.document, { layout: c.layout, ocrNoise: c.ocrNoise });
+    fs.writeFileSync(
+      path.join(dropDir, name),
+      await makeTextPdf(pages, { title: name, date: c.document.date }),
+    );
+    byFile.set(name, c);
+    fileOf.set(c.category, name);
+  }
+});
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+/** Every automatic attachment went to the document's true patient (or created the true new one). */
+function expectNoWrongAutomaticAttachment(report: Report): void {
+  for (const file of report.files) {
+    if (file.outcome !== 'ingested') continue;
+    const truth = byFile.get(file.filename)!.truth;
+    if (truth.kind === 'existing')
+      expect(file.match?.patient_expediente, file.filename).toBe(truth.expediente);
+    else expect(file.match?.decision, file.filename).toBe('new');
+  }
+}
+
+function fileFor(report: Report, category: ContentCaseCategory): FileJson {
+  return report.files.find((f) => f.filename === fileOf.get(category))!;
+}
+
+describe('the content cross-check through the CLI', { tags: ['slow'] }, () => {
+  let plain: Report;
+  const plainDir = () => path.join(root, 'plain');
+
+  it('holds every document whose text names another patient, with both identities, and attaches none wrongly', async () => {
+    fs.mkdirSync(plainDir());
+    await importRegistry(plainDir());
+    plain = await ingestJson(plainDir());
+    expect(plain.files).toHaveLength(byFile.size);
+    expectNoWrongAutomaticAttachment(plain);
+
+    for (const category of [
+      'misfiled',
+      'misfiled_relative',
+      'misfiled_homonym',
+      'misfiled_name_only',
+      'new_patient_misfiled',
+    ] as const) {
+      const file = fileFor(plain, category);
+      expect(file.outcome, category).toBe('review_required');
+      expect(file.match?.reason, category).toBe('content_mismatch');
+      expect(file.flags, category).toContain('content_mismatch');
+      expect(file.content?.verdict, category).toBe('contradicts');
+      // The filename's own decision is kept beside the document's identity.
+      expect(file.content?.identity.nombre_completo, category).not.toBeNull();
+    }
+    const misfiled = fileFor(plain, 'misfiled');
+    const truth = byFile.get(misfiled.filename)!;
+    expect(misfiled.content?.filename_decision.decision).toBe('auto');
+    expect(misfiled.content?.compared_with?.expediente).toBe(truth.filename.expediente);
+    expect(misfiled.content?.identity.expediente).toBe(truth.document.patient.expediente);
+    expect(misfiled.content?.content_patient?.expediente).toBe(truth.document.patient.expediente);
+    expect(fileFor(plain, 'new_patient_misfiled').content?.filename_decision.decision).toBe('new');
+  });
+
+  it('records agreement as evidence and changes nothing for a document that states nobody', async () => {
+    const clean = fileFor(plain, 'clean');
+    expect(clean.outcome).toBe('ingested');
+    expect(clean.content?.verdict).toBe('agrees');
+    expect(clean.flags).toEqual([]);
+
+    const bare = fileFor(plain, 'no_header');
+    expect(bare.outcome).toBe('ingested');
+    expect(bare.match?.decision).toBe('auto');
+    expect(bare.match?.reason).toBe(bare.content?.filename_decision.reason);
+    expect(bare.content?.verdict).toBe('absent');
+
+    const fresh = fileFor(plain, 'new_patient');
+    expect(fresh.outcome).toBe('ingested');
+    expect(fresh.match?.decision).toBe('new');
+
+    // Without --trust-content an expediente typo waits for a reviewer.
+    expect(fileFor(plain, 'expediente_typo').outcome).toBe('review_required');
+
+    const database = await openDatabase(
+      resolveDatabaseTarget(path.join(plainDir(), 'registry.db'), { cwd: root }),
+    );
+    try {
+      const audit = await database.db
+        .selectFrom('auditLog')
+        .selectAll()
+        .where('action', '=', 'document_ingested')
+        .execute();
+      const verdicts = audit.map(
+        (row) => (JSON.parse(row.details!) as { content_verdict: string }).content_verdict,
+      );
+      expect(verdicts).toContain('agrees');
+      expect(verdicts).not.toContain('contradicts');
+      expect(
+        await database.db
+          .selectFrom('auditLog')
+          .selectAll()
+          .where('action', '=', 'content_confirmed')
+          .execute(),
+      ).toEqual([]);
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('names content_mismatch cases in status --files, with whom the document names', async () => {
+    const run = await cli(['status', plain.session_id, '--files', '--db', 'registry.db'], plainDir());
+    expect(run.code, run.stderr).toBe(0);
+    const misfiled = byFile.get(fileOf.get('misfiled')!)!;
+    const block = run.stdout.slice(run.stdout.indexOf(fileOf.get('misfiled')!));
+    expect(block).toMatch(/⚑ content_mismatch/);
+    expect(block).toContain(`expediente ${misfiled.document.patient.expediente}`);
+
+    const json = await cli(
+      ['status', plain.session_id, '--files', '--json', '--db', 'registry.db'],
+      plainDir(),
+    );
+    const files = (
+      JSON.parse(json.stdout) as {
+        files: { filename: string; flags: string[]; content: { verdict: string } | null }[];
+      }
+    ).files;
+    const mismatched = files
+      .filter((f) => f.flags.includes('content_mismatch'))
+      .map((f) => f.filename)
+      .sort();
+    expect(mismatched).toEqual(
+      plain.files
+        .filter((f) => f.match?.reason === 'content_mismatch')
+        .map((f) => f.filename)
+        .sort(),
+    );
+    expect(files.find((f) => f.filename === fileOf.get('clean'))?.content?.verdict).toBe('agrees');
+  });
+
+  it('shows the verdict in match PATH, and judges the filename alone with --no-content', async () => {
+    const file = path.join(dropDir, fileOf.get('misfiled')!);
+    const read = await cli(['match', file, '--db', 'registry.db', '--json'], plainDir());
+    expect(read.code, read.stderr).toBe(0);
+    const [withContent] = JSON.parse(read.stdout) as [
+      {
+        decision: string;
+        reason: string;
+        content: { status: string; verdict: string };
+        filename_decision: { decision: string };
+      },
+    ];
+    expect(withContent).toMatchObject({ decision: 'review', reason: 'content_mismatch' });
+    expect(withContent.content).toMatchObject({ status: 'read', verdict: 'contradicts' });
+    expect(withContent.filename_decision.decision).toBe('auto');
+
+    const skipped = await cli(['match', file, '--db', 'registry.db', '--json', '--no-content'], plainDir());
+    const [alone] = JSON.parse(skipped.stdout) as [{ decision: string; content: { status: string } }];
+    expect(alone.decision).toBe('auto');
+    expect(alone.content.status).toBe('skipped');
+
+    const text = await cli(['match', file, '--db', 'registry.db'], plainDir());
+    expect(text.stdout).toMatch(/content {4}CONTRADICTS/);
+    expect(text.stdout).toMatch(/the filename alone: AUTO/);
+  });
+
+  it('attaches an expediente typo the document settles when the config file trusts content, audited content_confirmed', async () => {
+    const trusting = path.join(root, 'trusting');
+    fs.mkdirSync(trusting);
+    fs.writeFileSync(
+      path.join(trusting, 'tecsalud-batch.config.json'),
+      JSON.stringify({ trustContent: true }),
+    );
+    await importRegistry(trusting);
+    const report = await ingestJson(trusting);
+    expectNoWrongAutomaticAttachment(report);
+    const typo = fileFor(report, 'expediente_typo');
+    const truth = byFile.get(typo.filename)!.truth;
+    expect(typo.outcome).toBe('ingested');
+    expect(typo.match?.reason).toBe('content_confirmed');
+    expect(truth.kind === 'existing' && typo.match?.patient_expediente).toBe(
+      truth.kind === 'existing' && truth.expediente,
+    );
+    // Trust never attaches what the content contradicts.
+    expect(fileFor(report, 'misfiled').outcome).toBe('review_required');
+
+    const database = await openDatabase(
+      resolveDatabaseTarget(path.join(trusting, 'registry.db'), { cwd: root }),
+    );
+    try {
+      const rows = await database.db
+        .selectFrom('auditLog')
+        .selectAll()
+        .where('action', '=', 'content_confirmed')
+        .execute();
+      const confirmed = rows.map((row) => JSON.parse(row.details!) as Record<string, unknown>);
+      expect(confirmed.map((d) => d.filename)).toContain(typo.filename);
+      const entry = confirmed.find((d) => d.filename === typo.filename)!;
+      expect(entry.expediente).toBe(typo.match?.patient_expediente);
+      expect(entry.patient_after).toEqual(expect.any(String));
+      const session = await database.db
+        .selectFrom('batchUploads')
+        .select('optionsJson')
+        .executeTakeFirstOrThrow();
+      expect(JSON.parse(session.optionsJson)).toMatchObject({ trust_content: true });
+    } finally {
+      await database.close();
+    }
+
+    // The flag wins over the config file.
+    const file = path.join(dropDir, typo.filename);
+    const distrust = await cli(
+      ['match', file, '--db', 'registry.db', '--json', '--no-trust-content'],
+      trusting,
+    );
+    expect((JSON.parse(distrust.stdout) as [{ decision: string }])[0].decision).toBe('review');
+    const trust = await cli(['match', file, '--db', 'registry.db', '--json'], trusting);
+    expect((JSON.parse(trust.stdout) as [{ reason: string }])[0].reason).toBe('content_confirmed');
+  });
+});

@@ -1,0 +1,268 @@
+// OCR through the real ingest: real PDFs scanned by the fixtures generator, the real OCR engines in their
+// child processes, SQLite. Few and small (pages of four lines): each OCR'd page takes a second or two.
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { showStatus } from '../../src/commands/status.js';
+import { commandContext } from '../support/command-context.js';
+import { runCli } from '../support/cli-binary.js';
+import { captureIo } from '../support/databases.js';
+import {
+  byFilename,
+  createWorkspace,
+  FIXTURES,
+  importSampleRegistry,
+  ingestJson,
+  openWorkspaceDb,
+  REPO_ROOT,
+  SAMPLE_DIR,
+  type JsonReport,
+  type Workspace,
+} from '../support/ingest-fixture.js';
+import { makeMixedPdf, makeSmallScan, SCAN_PATIENT, scanFilename } from '../support/scans.js';
+
+interface OcrJsonFile {
+  filename: string;
+  outcome: string;
+  error: string | null;
+  ocr: { engine: string; pages: number; confidence: number | null } | null;
+  flags: string[];
+}
+
+/** OCR wraps only an extractor the run opens itself, never the in-process stand-in. */
+const REAL_EXTRACTOR = { extractor: 'configured' } as const;
+
+function ocrFiles(report: JsonReport): Map<string, OcrJsonFile> {
+  return byFilename(report) as unknown as Map<string, OcrJsonFile>;
+}
+
+function canRun(command: string, args: string[]): boolean {
+  try {
+    execFileSync(command, args, { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// Native OCR is optional for users; CI installs it, so there these tests must run.
+const hasNativeOcr =
+  (canRun('tesseract', ['--version']) && canRun('pdftoppm', ['-v'])) || Boolean(process.env.CI);
+// A network namespace of its own (root, as CI) is how the test proves tesseract.js needs no network.
+const canIsolateNetwork = canRun('unshare', ['-n', 'true']);
+
+async function storedDocuments(workspace: Workspace) {
+  const database = await openWorkspaceDb(workspace);
+  try {
+    return await database.db
+      .selectFrom('medicalDocuments')
+      .select(['filename', 'content', 'ocrEngine', 'ocrPages', 'ocrConfidence'])
+      .execute();
+  } finally {
+    await database.close();
+  }
+}
+
+let workspace: Workspace;
+beforeEach(async () => {
+  workspace = createWorkspace({ copySample: false });
+  await importSampleRegistry(workspace);
+});
+afterEach(() => workspace.cleanup());
+
+describe.runIf(hasNativeOcr)(
+  'OCR with the native engine (--ocr-engine tesseract)',
+  { tags: ['slow'] },
+  () => {
+    it('reads a one-page scan: ingested, the expediente in the stored text, the document records its OCR', async () => {
+      fs.writeFileSync(path.join(workspace.dropDir, scanFilename('6100000001')), await makeSmallScan());
+      const { code, report } = await ingestJson(workspace, { ocrEngine: 'tesseract', type: 'complete' }, REAL_EXTRACTOR);
+      expect(code).toBe(0);
+      const file = ocrFiles(report).get(scanFilename('6100000001'))!;
+      expect(file).toMatchObject({ outcome: 'ingested', ocr: { engine: 'tesseract', pages: 1 }, flags: [] });
+      const [document] = await storedDocuments(workspace);
+      expect(document!.content).toContain(`Expediente: ${SCAN_PATIENT.expediente}`);
+      expect(document!.content).toContain(SCAN_PATIENT.name);
+      expect(document).toMatchObject({ ocrEngine: 'tesseract', ocrPages: 1 });
+      expect(document!.ocrConfidence).toBeGreaterThan(0.7);
+    });
+
+    it("OCRs only a mixed PDF's scanned page, and flags a mean confidence under the threshold", async () => {
+      const name = scanFilename('6100000002', 'LAB');
+      fs.writeFileSync(path.join(workspace.dropDir, name), await makeMixedPdf());
+      const { code, report } = await ingestJson(
+        workspace,
+        { ocrEngine: 'tesseract', type: 'complete', ocrMinConfidence: '0.99' },
+        REAL_EXTRACTOR,
+      );
+      expect(code).toBe(0);
+      const file = ocrFiles(report).get(name)!;
+      expect(file).toMatchObject({ outcome: 'ingested', ocr: { engine: 'tesseract', pages: 1 } });
+      expect(file.flags).toEqual(['low_ocr_confidence']);
+      const [document] = await storedDocuments(workspace);
+      expect(document!.content).toContain('Biometría hemática'); // page 1, its text layer
+      expect(document!.content).toMatch(/Interpretaci[oó]n: valores dentro de referencia/); // page 2, OCR
+      expect(document).toMatchObject({ ocrEngine: 'tesseract', ocrPages: 1 });
+
+      const text = captureIo();
+      await showStatus(undefined, { files: true }, await commandContext({ cwd: workspace.root, db: workspace.db, io: text.io }));
+      expect(text.stdout()).toContain('⚑ low_ocr_confidence');
+      expect(text.stdout()).toMatch(/OCR \(tesseract\) read 1 page, mean word confidence 0\.\d\d: low/);
+      const json = captureIo();
+      await showStatus(undefined, { json: true }, await commandContext({ cwd: workspace.root, db: workspace.db, io: json.io }));
+      const [listed] = (JSON.parse(json.stdout()) as { files: OcrJsonFile[] }).files;
+      expect(listed).toMatchObject({ flags: ['low_ocr_confidence'], ocr: { engine: 'tesseract', pages: 1 } });
+    });
+
+    it('--ocr off keeps image_only for the image-only problem PDF; when OCR reads nothing there, it says so', async () => {
+      const name = scanFilename('6100000003', 'RX');
+      fs.copyFileSync(
+        path.join(FIXTURES, 'problem-pdfs', 'image-only.pdf'),
+        path.join(workspace.dropDir, name),
+      );
+      const off = ocrFiles((await ingestJson(workspace, { ocr: 'off' }, REAL_EXTRACTOR)).report).get(name)!;
+      expect(off).toMatchObject({ outcome: 'image_only', ocr: null });
+      expect(off.error).toMatch(/needs OCR/);
+      const tried = ocrFiles((await ingestJson(workspace, { ocrEngine: 'tesseract' }, REAL_EXTRACTOR)).report).get(name)!;
+      expect(tried.outcome).toBe('image_only');
+      expect(tried.error).toMatch(/OCR \(tesseract\) found no readable text on its 1 page/);
+    });
+
+    it('takes --ocr, --ocr-engine and --ocr-min-confidence from the real command line, and records them', async () => {
+      const name = scanFilename('6100000007');
+      fs.writeFileSync(path.join(workspace.dropDir, name), await makeSmallScan(8));
+      const cli = (args: string[]) =>
+        runCli(['ingest', workspace.dropDir, '--db', workspace.db, '--json', '--non-interactive', ...args], {
+          cwd: workspace.root,
+          env: { TECSALUD_OCR: '' },
+        });
+      const off = await cli(['--ocr', 'off', '--type', 'complete']);
+      expect(off.code, off.stderr).toBe(3);
+      expect(ocrFiles(JSON.parse(off.stdout) as JsonReport).get(name)).toMatchObject({ outcome: 'image_only' });
+
+      const read = await cli(['--ocr-engine', 'tesseract', '--ocr-min-confidence', '0.99', '--type', 'complete']);
+      expect(read.code, read.stderr).toBe(0);
+      expect(ocrFiles(JSON.parse(read.stdout) as JsonReport).get(name)).toMatchObject({
+        outcome: 'ingested',
+        ocr: { engine: 'tesseract', pages: 1 },
+        flags: ['low_ocr_confidence'],
+      });
+      const database = await openWorkspaceDb(workspace);
+      try {
+        const sessions = await database.db
+          .selectFrom('batchUploads')
+          .select(['optionsJson', 'createdAt'])
+          .orderBy('createdAt')
+          .execute();
+        expect(sessions.map((row) => (JSON.parse(row.optionsJson) as { ocr: unknown }).ocr)).toEqual([
+          { mode: 'off', engine: 'tesseract.js', min_confidence: 0.7 },
+          { mode: 'auto', engine: 'tesseract', min_confidence: 0.99 },
+        ]);
+      } finally {
+        await database.close();
+      }
+
+      const refused = await cli(['--ocr-min-confidence', '2']);
+      expect(refused.code).toBe(64);
+      expect(refused.stderr).toMatch(/error: --ocr-min-confidence must be a number between 0 and 1/);
+    });
+
+    it('a hung OCR child is killed at the per-page limit: that file fails with its reason, the next scan is read', async () => {
+      // A tesseract that hangs on the first page it is given, then behaves: the limit must kill the
+      // child and its tesseract, and the pool must go on with a fresh child.
+      const bin = path.join(workspace.root, 'bin');
+      const hangOnce = path.join(workspace.root, 'hang-once');
+      const hungSleep = `sleep 599.${process.pid}`;
+      fs.mkdirSync(bin);
+      fs.writeFileSync(hangOnce, '');
+      const real = execFileSync('sh', ['-c', 'command -v tesseract']).toString().trim();
+      fs.writeFileSync(
+        path.join(bin, 'tesseract'),
+        `#!/bin/sh\nif [ "$1" = stdin ] && rm "${hangOnce}" 2>/dev/null; then exec ${hungSleep}; fi\nexec "${real}" "$@"\n`,
+        { mode: 0o755 },
+      );
+      fs.writeFileSync(
+        path.join(workspace.root, 'tecsalud-batch.config.json'),
+        JSON.stringify({ ocr: { engine: 'tesseract', pageTimeoutSeconds: 8, processes: 1 } }),
+      );
+      const first = scanFilename('6100000004');
+      const second = scanFilename('6100000005');
+      const textLayer = '3000768077_HUERTA SOTO, GABRIELA_6380098785_LAB.pdf';
+      fs.writeFileSync(path.join(workspace.dropDir, first), await makeSmallScan(5));
+      fs.writeFileSync(path.join(workspace.dropDir, second), await makeSmallScan(6));
+      fs.copyFileSync(path.join(SAMPLE_DIR, textLayer), path.join(workspace.dropDir, textLayer));
+      const savedPath = process.env.PATH;
+      process.env.PATH = `${bin}${path.delimiter}${savedPath}`;
+      let report: JsonReport;
+      try {
+        ({ report } = await ingestJson(workspace, {}, REAL_EXTRACTOR));
+      } finally {
+        process.env.PATH = savedPath;
+      }
+      const files = ocrFiles(report);
+      const scans = [files.get(first)!, files.get(second)!];
+      const stopped = scans.find((file) => file.outcome !== 'ingested')!;
+      expect(stopped.outcome).toBe('extraction_timeout');
+      expect(stopped.error).toMatch(
+        /OCR \(tesseract\) of page 1 took longer than the per-page limit \(8 s\)/,
+      );
+      expect(scans.filter((file) => file.outcome === 'ingested')).toHaveLength(1);
+      expect(files.get(textLayer)!.outcome).toBe('ingested');
+      // The child's whole process group went with it: no hung tesseract is left behind.
+      const processes = fs.readdirSync('/proc').filter((entry) => /^\d+$/.test(entry));
+      const hung = processes.filter((pid) => {
+        try {
+          return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').includes(hungSleep);
+        } catch {
+          return false;
+        }
+        },
+        REAL_EXTRACTOR,
+      );
+      expect(hung).toEqual([]);
+    });
+  },
+);
+
+describe.runIf(canIsolateNetwork)('OCR with the default engine (tesseract.js)', { tags: ['slow'] }, () => {
+  it('reads a scan with no network at all, from the CLI, and writes no language data anywhere', async () => {
+    fs.writeFileSync(path.join(workspace.dropDir, scanFilename('6100000006')), await makeSmallScan(7));
+    const tsx = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
+    const cli = path.join(REPO_ROOT, 'test', 'e2e', 'support', 'run-cli.ts');
+    const args = [
+      '-n',
+      tsx,
+      cli,
+      'ingest',
+      workspace.dropDir,
+      '--db',
+      workspace.db,
+      '--json',
+      '--non-interactive',
+      '--type',
+      'complete',
+    ];
+    const { code, stdout, stderr } = await new Promise<{
+      code: number | null;
+      stdout: string;
+      stderr: string;
+    }>((resolve, reject) => {
+      const child = spawn('unshare', args, { cwd: workspace.root, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+      child.on('error', reject);
+      child.on('close', (exitCode) => resolve({ code: exitCode, stdout: out, stderr: err }));
+    });
+    expect(code, stderr).toBe(0);
+    const file = ocrFiles(JSON.parse(stdout) as JsonReport).get(scanFilename('6100000006'))!;
+    expect(file).toMatchObject({ outcome: 'ingested', ocr: { engine: 'tesseract.js', pages: 1 } });
+    const [document] = await storedDocuments(workspace);
+    expect(document!.content).toContain(`Expediente: ${SCAN_PATIENT.expediente}`);
+    // tesseract.js's default would cache the data it fetched in the working directory.
+    const written = fs.readdirSync(workspace.root, { recursive: true }).map(String);
+    expect(written.filter((name) => name.includes('traineddata'))).toEqual([]);
+  });
+});

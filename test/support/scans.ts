@@ -1,0 +1,73 @@
+// Small scanned pages for the OCR tests: a few header lines (what names the patient) on a short page, so
+// that each page takes Tesseract a second or two, scanned by the fixtures generator (200 dpi grey, seeded
+// noise and skew).
+import PDFDocument from 'pdfkit';
+import { PDFDocument as PdfLibDocument } from 'pdf-lib';
+import { makeScannedPdf } from '../../fixtures/generator/scanned.js';
+
+export const SCAN_PATIENT = { expediente: '3000768077', name: 'GABRIELA HUERTA SOTO' } as const;
+
+/** `3000768077_HUERTA SOTO, GABRIELA_<numero>_<type>.pdf`: a registry patient of fixtures/registry.csv. */
+export function scanFilename(numero: string, type = 'CONS'): string {
+  return `${SCAN_PATIENT.expediente}_HUERTA SOTO, GABRIELA_${numero}_${type}.pdf`;
+}
+
+function collect(pdf: PDFKit.PDFDocument): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  pdf.on('data', (chunk: Buffer) => chunks.push(chunk));
+  return new Promise((resolve) => pdf.on('end', () => resolve(Buffer.concat(chunks))));
+}
+
+/** A short text page: the document's header lines, in Helvetica. */
+export async function makeHeaderPdf(lines: readonly string[]): Promise<Buffer> {
+  const pdf = new PDFDocument({
+    size: [612, 40 + 18 * lines.length],
+    margin: 24,
+    info: { CreationDate: new Date(0) },
+  });
+  const done = collect(pdf);
+  pdf.font('Helvetica').fontSize(11);
+  for (const line of lines) pdf.text(line);
+  pdf.end();
+  return done;
+}
+
+export const CONSULTATION_HEADER = [
+  'TECSALUD  NOTA DE CONSULTA',
+  `Paciente: ${SCAN_PATIENT.name}  Expediente: ${SCAN_PATIENT.expediente}`,
+  'Fecha: 12/03/2024  Folio: 6001467010  Tipo: CONS',
+  'Diagnóstico: cefalea tensional. Plan: analgésico y control en dos semanas.',
+] as const;
+
+/** One small scanned page: no text layer, the header as an image. */
+export async function makeSmallScan(seed = 3): Promise<Buffer> {
+  return makeScannedPdf(await makeHeaderPdf(CONSULTATION_HEADER), { seed });
+}
+
+/** Page 1 with a text layer, page 2 a scan: the PDF a records clerk makes by appending a scanned page. */
+export async function makeMixedPdf(seed = 4): Promise<Buffer> {
+  const textPage = await PdfLibDocument.load(
+    await makeHeaderPdf([
+      'TECSALUD  RESULTADOS DE LABORATORIO',
+      `Paciente: ${SCAN_PATIENT.name}  Expediente: ${SCAN_PATIENT.expediente}`,
+      'Biometría hemática: hemoglobina 13.2 g/dL, leucocitos 7,100/µL, plaquetas 250,000/µL.',
+    ]),
+  );
+  const scanned = await PdfLibDocument.load(
+    await makeScannedPdf(
+      await makeHeaderPdf(['Interpretación: valores dentro de referencia.', 'Firma: Dra. LAURA MÉNDEZ RUIZ']),
+      { seed },
+    ),
+  );
+  const out = await PdfLibDocument.create();
+  out.setCreationDate(new Date(0));
+  out.setModificationDate(new Date(0));
+  for (const [source, index] of [
+    [textPage, 0],
+    [scanned, 0],
+  ] as const) {
+    const [page] = await out.copyPages(source, [index]);
+    out.addPage(page!);
+  }
+  return Buffer.from(await out.save());
+}

@@ -1,7 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { readNumberedRecords } from '../adapters/registry-csv/read-numbered-records.js';
+import {
+  CsvEncodingError,
+  readNumberedRecords,
+  type CsvEncoding,
+} from '../adapters/registry-csv/read-numbered-records.js';
 import { normalizeName } from '../core/filename/normalize-name.js';
+import { formatPatientName } from '../core/registry/patient-name.js';
 import { splitSurnames } from '../core/filename/split-surnames.js';
 import {
   detectRegistryLayout,
@@ -10,7 +15,13 @@ import {
   type RegistryColumnLayout,
 } from '../core/registry/registry-row.js';
 import { AuditRepository } from '../db/repositories/audit-repository.js';
-import { PatientRepository, type UpsertSummary } from '../db/repositories/patient-repository.js';
+import { encodeExpediente } from '../db/blocking-key-codes.js';
+import {
+  PatientRepository,
+  type PatientRename,
+  type RegistryImport,
+  type UpsertSummary,
+} from '../db/repositories/patient-repository.js';
 import { ExitCode, UserError } from '../errors.js';
 import { currentUser } from './current-user.js';
 import { withRegistry, type RegistryLocation } from './open-registry.js';
@@ -22,6 +33,10 @@ export interface ImportRegistryOptions extends RegistryLocation {
   user?: string;
   /** Rows per transaction: large enough to amortise the commit, small enough to bound memory. */
   batchSize?: number;
+  /** The file's encoding (default UTF-8; Excel's "CSV" here is windows-1252, which `latin1` also names). */
+  encoding?: CsvEncoding;
+  /** Write rows that rename a patient who already has documents (audited); refused otherwise. */
+  allowRename?: boolean;
 }
 
 export interface RejectedRow {
@@ -29,12 +44,29 @@ export interface RejectedRow {
   reason: string;
 }
 
+/** A later row of an expediente the file already had, identical to it: skipped, harmless. */
+export interface DuplicateRow {
+  line: number;
+  firstLine: number;
+}
+
+/**
+ * What an import did. The counts add up to the rows read: totalRows = inserted + updated + unchanged +
+ * duplicates + rejected (rejected includes refused renames and differing repeats of an expediente).
+ */
 export interface ImportReport extends UpsertSummary {
   file: string;
+  encoding: CsvEncoding;
   layout: RegistryColumnLayout;
   totalRows: number;
+  /** Later rows identical to an earlier row of the same expediente (skipped). */
+  duplicates: number;
+  duplicateRows: DuplicateRow[];
   rejected: number;
   rejectedRows: RejectedRow[];
+  /** Renames of patients who have documents: written (with --allow-rename, audited) or refused. */
+  renamed: number;
+  renamesRefused: number;
   seconds: number;
 }
 
@@ -59,19 +91,26 @@ export async function importRegistry(options: ImportRegistryOptions): Promise<Im
   }
   const started = performance.now();
   const batchSize = options.batchSize ?? 20_000;
+  const encoding = options.encoding ?? 'utf-8';
+  const actor = options.user ?? currentUser();
   return withRegistry(
     options,
     async (database) => {
       const repository = PatientRepository.forDatabase(database);
       const report: ImportReport = {
         file,
+        encoding,
         layout: 'split',
         totalRows: 0,
         inserted: 0,
         updated: 0,
         unchanged: 0,
+        duplicates: 0,
+        duplicateRows: [],
         rejected: 0,
         rejectedRows: [],
+        renamed: 0,
+        renamesRefused: 0,
         seconds: 0,
       };
       const reject = (line: number, reason: string) => {
@@ -80,70 +119,107 @@ export async function importRegistry(options: ImportRegistryOptions): Promise<Im
       };
       let header: string[] | null = null;
       const cleanName = memoizeCleanName(normalizeName);
+      const firstRows = new FirstRows();
       // One transaction for the whole file: a killed import leaves the registry as it was (re-running
       // it is idempotent), and the repository defers its index work to the end (see importRegistry).
-      await repository.importRegistry('registry_import', async (registryImport) => {
-        let pending: PatientInput[] = [];
-        const flush = async () => {
-          if (pending.length === 0) return;
-          const summary = await registryImport.upsert(pending);
-          report.inserted += summary.inserted;
-          report.updated += summary.updated;
-          report.unchanged += summary.unchanged;
-          pending = [];
-        };
-        for await (const records of readNumberedRecords(file)) {
-          for (const item of records) {
-            if ('skipped' in item) {
-              report.totalRows++;
-              reject(item.line, `unreadable CSV: ${item.skipped}`);
-              continue;
-            }
-            const { record, line } = item;
-            if (!header) {
-              header = record.map((h) => h.trim().toLowerCase());
-              const layout = detectRegistryLayout(header);
-              if (!layout.ok) {
-                throw new UserError(
-                  `'${options.file}' is not a patient registry CSV: ${layout.reason}`,
-                  ExitCode.Usage,
-                  'the first line must name the columns, e.g. expediente,apellido_paterno,apellido_materno,nombres,fecha_nacimiento,sexo',
-                );
+      await repository.importRegistry(
+        'registry_import',
+        async (registryImport) => {
+          let pending: PatientInput[] = [];
+          /** The line of each pending row, by expediente (one row per expediente: see FirstRows). */
+          let lines = new Map<string, number>();
+          const flush = async () => {
+            if (pending.length === 0) return;
+            const summary = await registryImport.upsert(pending);
+            report.inserted += summary.inserted;
+            report.updated += summary.updated;
+            report.unchanged += summary.unchanged;
+            await reportRenames(registryImport, summary.renames, { lines, actor, file, reject, report });
+            pending = [];
+            lines = new Map();
+          };
+          try {
+            for await (const records of readNumberedRecords(file, { encoding })) {
+              for (const item of records) {
+                if ('skipped' in item) {
+                  report.totalRows++;
+                  reject(item.line, `unreadable CSV: ${item.skipped}`);
+                  continue;
+                }
+                const { record, line } = item;
+                if (!header) {
+                  header = record.map((h) => h.trim().toLowerCase());
+                  const layout = detectRegistryLayout(header);
+                  if (!layout.ok) {
+                    throw new UserError(
+                      `'${options.file}' is not a patient registry CSV: ${layout.reason}`,
+                      ExitCode.Usage,
+                      'the first line must name the columns, e.g. expediente,apellido_paterno,apellido_materno,nombres,fecha_nacimiento,sexo',
+                    );
+                  }
+                  report.layout = layout.layout;
+                  continue;
+                }
+                report.totalRows++;
+                if (record.length !== header.length) {
+                  reject(line, `has ${record.length} fields; the header has ${header.length}`);
+                  continue;
+                }
+                const fields: Record<string, string> = {};
+                for (let i = 0; i < header.length; i++) fields[header[i]!] = record[i] ?? '';
+                const result = toPatientInput(fields, report.layout, { splitSurnames, cleanName });
+                // An expediente belongs to the first row that names it; later ones are reported against it.
+                const expediente = result.ok ? result.patient.expediente : (fields.expediente ?? '').trim();
+                const repeat = firstRows.see(expediente, line, result.ok ? rowDigest(result.patient) : record.join('\u0000'));
+                if (repeat?.identical) {
+                  report.duplicates++;
+                  if (report.duplicateRows.length < MAX_LISTED_REJECTIONS) {
+                    report.duplicateRows.push({ line, firstLine: repeat.firstLine });
+                  }
+                  continue;
+                }
+                if (repeat) {
+                  reject(
+                    line,
+                    `expediente ${expediente} is also on line ${repeat.firstLine}, with other data: this row was not ` +
+                      `imported (line ${repeat.firstLine} was, if valid); keep one row per expediente`,
+                  );
+                  continue;
+                }
+                if (!result.ok) {
+                  reject(line, result.reason);
+                  continue;
+                }
+                pending.push(result.patient);
+                lines.set(result.patient.expediente, line);
+                if (pending.length >= batchSize) await flush();
               }
-              report.layout = layout.layout;
-              continue;
             }
-            report.totalRows++;
-            if (record.length !== header.length) {
-              reject(line, `has ${record.length} fields; the header has ${header.length}`);
-              continue;
-            }
-            const fields: Record<string, string> = {};
-            for (let i = 0; i < header.length; i++) fields[header[i]!] = record[i] ?? '';
-            const result = toPatientInput(fields, report.layout, { splitSurnames, cleanName });
-            if (!result.ok) {
-              reject(line, result.reason);
-              continue;
-            }
-            pending.push(result.patient);
-            if (pending.length >= batchSize) await flush();
+          } catch (error) {
+            if (error instanceof CsvEncodingError) throw encodingError(options.file, encoding, error);
+            throw error;
           }
-        }
-        if (!header) throw new UserError(`'${options.file}' is empty`, ExitCode.Usage);
-        await flush();
-      });
+          if (!header) throw new UserError(`'${options.file}' is empty`, ExitCode.Usage);
+          await flush();
+        },
+        { allowRename: Boolean(options.allowRename) },
+      );
       report.seconds = (performance.now() - started) / 1000;
       await new AuditRepository(database.db).record({
-        actor: options.user ?? currentUser(),
+        actor,
         action: 'registry_imported',
         entityType: 'patients',
         details: {
           file,
+          encoding,
           total_rows: report.totalRows,
           inserted: report.inserted,
           updated: report.updated,
           unchanged: report.unchanged,
+          duplicates: report.duplicates,
           rejected: report.rejected,
+          renamed: report.renamed,
+          renames_refused: report.renamesRefused,
         },
       });
       return report;
@@ -151,6 +227,127 @@ export async function importRegistry(options: ImportRegistryOptions): Promise<Im
     // The import builds the registry: it may create the database. The key merge walks a large B-tree.
     { sqliteCacheMb: 256, create: true },
   );
+}
+
+/**
+ * Applied renames are audited with the name before and after; refused ones are rejected rows, with the
+ * line, both names and how many documents the patient has.
+ */
+async function reportRenames(
+  registryImport: RegistryImport,
+  renames: PatientRename[],
+  context: {
+    lines: Map<string, number>;
+    actor: string;
+    file: string;
+    reject: (line: number, reason: string) => void;
+    report: ImportReport;
+  },
+): Promise<void> {
+  const { lines, actor, file, reject, report } = context;
+  for (const rename of renames.filter((r) => !r.applied)) {
+    report.renamesRefused++;
+    const { before, after, documents } = rename;
+    reject(
+      lines.get(before.expediente) ?? 0,
+      `would rename expediente ${before.expediente} from '${formatPatientName(before)}' to '${formatPatientName(after)}', ` +
+        `who has ${documents} document${documents === 1 ? '' : 's'}: refused (the registry keeps the old name). ` +
+        'If it is the same person, import again with --allow-rename',
+    );
+  }
+  const applied = renames.filter((r) => r.applied);
+  report.renamed += applied.length;
+  await registryImport.audit(
+    applied.map(({ before, after, documents }) => ({
+      actor,
+      action: 'patient_renamed',
+      entityType: 'patient',
+      entityId: before.id,
+      details: {
+        expediente: before.expediente,
+        patient_before: nameOf(before),
+        patient_after: nameOf(after),
+        documents,
+        file,
+        line: lines.get(before.expediente) ?? null,
+        source: 'registry_import',
+      },
+    })),
+  );
+}
+
+function nameOf(patient: PatientInput): Record<string, string | null> {
+  return {
+    apellido_paterno: patient.apellidoPaterno,
+    apellido_materno: patient.apellidoMaterno,
+    nombres: patient.nombres,
+    fecha_nacimiento: patient.fechaNacimiento ?? null,
+    sexo: patient.sexo ?? null,
+  };
+}
+
+function encodingError(name: string, encoding: CsvEncoding, error: CsvEncodingError): UserError {
+  if (error.likely === 'utf-16') {
+    return new UserError(
+      `'${name}' is UTF-16 (Excel's "Unicode Text"), not a CSV this import reads`,
+      ExitCode.Usage,
+      'in Excel, save it as "CSV UTF-8 (Comma delimited)"',
+    );
+  }
+  if (error.likely === 'utf-8') {
+    return new UserError(
+      `'${name}' is UTF-8 (line ${error.line} has accents written in UTF-8), not ${encoding}: nothing was imported`,
+      ExitCode.Usage,
+      'import it without --encoding',
+    );
+  }
+  return new UserError(
+    `'${name}' is not UTF-8: line ${error.line} has bytes that are not UTF-8 (an Excel "CSV" export is ` +
+      'Windows-1252); nothing was imported',
+    ExitCode.Usage,
+    `import it again with --encoding windows-1252 (or latin1), or save it in Excel as "CSV UTF-8 (Comma delimited)"`,
+  );
+}
+
+/** A row's data, compared with a later row of the same expediente (a digest, not the row: see FirstRows). */
+function rowDigest(row: PatientInput): string {
+  return [row.apellidoPaterno, row.apellidoMaterno, row.nombres, row.fechaNacimiento ?? '', row.sexo ?? ''].join(
+    '\u0000',
+  );
+}
+
+/**
+ * The first line of every expediente seen in the file, and a 21-bit digest of its data, packed in one number
+ * per expediente (line × 2^21 + digest; lines stay below 2^32): a million-row registry costs a Map of numbers,
+ * not a million strings. Two rows with different data share a digest once in two million: such a pair is
+ * then reported as identical (skipped) instead of differing (rejected); neither is imported twice.
+ */
+class FirstRows {
+  private readonly first = new Map<number, number>();
+
+  /** Records the row when its expediente is new; otherwise says which line had it first. */
+  see(expediente: string, line: number, data: string): { firstLine: number; identical: boolean } | null {
+    if (!EXPEDIENTE_KEY.test(expediente)) return null;
+    const key = encodeExpediente(expediente);
+    const digest = fnv1a(data) & DIGEST_MASK;
+    const seen = this.first.get(key);
+    if (seen === undefined) {
+      this.first.set(key, line * DIGEST_SPAN + digest);
+      return null;
+    }
+    const firstLine = Math.floor(seen / DIGEST_SPAN);
+    return { firstLine, identical: seen - firstLine * DIGEST_SPAN === digest };
+  }
+}
+
+const EXPEDIENTE_KEY = /^\d{8,12}$/;
+const DIGEST_SPAN = 2 ** 21;
+const DIGEST_MASK = DIGEST_SPAN - 1;
+
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
 }
 
 /**

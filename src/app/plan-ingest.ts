@@ -4,10 +4,12 @@ import { parseFilename } from '../core/filename/parse-filename.js';
 import type { MatchThresholds } from '../core/matching/types.js';
 import { translateDatabaseError } from '../db/database-file-errors.js';
 import { resolveDatabaseTarget, type DatabaseTarget } from '../db/database-url.js';
-import { openDatabase } from '../db/open-database.js';
+import { openDatabase, type OpenDatabase } from '../db/open-database.js';
+import type { SettledFile } from '../db/schema.js';
 import { PatientRepository } from '../db/repositories/patient-repository.js';
+import { SettledFileRepository } from '../db/repositories/settled-file-repository.js';
 import { UsageError } from '../errors.js';
-import { discoverFiles } from '../ingest/discover-files.js';
+import { discoverFiles, type DiscoveredFile } from '../ingest/discover-files.js';
 import { matchAgainstRegistry } from '../db/match-against-registry.js';
 import type { RegistryLocation } from './open-registry.js';
 
@@ -22,13 +24,16 @@ export interface PlannedFile {
 }
 
 export interface IngestPlan {
-  counts: { auto: number; review: number; new: number; invalid: number };
+  /** `settled`: files unchanged since a run settled them, which the run would settle unread (not listed). */
+  counts: { auto: number; review: number; new: number; invalid: number; settled: number };
   files: PlannedFile[];
 }
 
 /**
- * `ingest --dry-run`: the parse and match plan for every file of the folder, up to `maxFiles`. Writes
- * nothing, not even a new database: a missing SQLite file is read as an empty registry.
+ * `ingest --dry-run`: the parse and match plan for every file of the folder, up to `maxFiles` of those a run
+ * would work on (as the run does, files unchanged since a run settled them take no place: see
+ * ingest/settle-known-files). Writes nothing, not even a new database: a missing SQLite file is read as an
+ * empty registry.
  */
 export async function planIngest(
   location: RegistryLocation,
@@ -44,12 +49,15 @@ export async function planIngest(
       : target;
   const database = await openDatabase(readTarget, { migrate: readTarget.display === ':memory:' });
   const files: PlannedFile[] = [];
-  const counts = { auto: 0, review: 0, new: 0, invalid: 0 };
+  const counts = { auto: 0, review: 0, new: 0, invalid: 0, settled: 0 };
   try {
     const patients = new PatientRepository(database.db);
     const totalPatients = await patients.count();
-    const discovered = await discoverFiles({ sourceDir: options.sourceDir, glob: options.glob });
-    for (const file of discovered.slice(0, options.maxFiles)) {
+    const { files: discovered } = await discoverFiles({ sourceDir: options.sourceDir, glob: options.glob });
+    const unchanged = await unchangedSinceSettled(database, fs.realpathSync(options.sourceDir), discovered);
+    counts.settled = unchanged.size;
+    const work = discovered.filter((file) => !unchanged.has(file.relativePath));
+    for (const file of work.slice(0, options.maxFiles)) {
       const parse = parseFilename(path.basename(file.relativePath));
       if (!parse.ok) {
         counts.invalid++;
@@ -74,4 +82,30 @@ export async function planIngest(
     await database.close();
   }
   return { counts, files };
+}
+
+/**
+ * The files a run would settle from memory, without reading them: unchanged (path, size, modification time)
+ * since a run settled them. A database from before that memory existed (not migrated: a dry run migrates
+ * nothing) has none.
+ */
+async function unchangedSinceSettled(
+  database: OpenDatabase,
+  sourceDir: string,
+  files: DiscoveredFile[],
+): Promise<Set<string>> {
+  const remembered = await new SettledFileRepository(database.db)
+    .lookup(
+      sourceDir,
+      files.map((file) => file.relativePath),
+    )
+    .catch(() => new Map<string, SettledFile>());
+  return new Set(
+    files
+      .filter((file) => {
+        const memory = remembered.get(file.relativePath);
+        return memory !== undefined && !file.outsideSource && memory.size === file.size && memory.mtimeMs === file.mtimeMs;
+      })
+      .map((file) => file.relativePath),
+  );
 }

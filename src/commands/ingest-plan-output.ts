@@ -16,6 +16,8 @@ export function printIngestPlan(io: CommandIo, plan: IngestPlan, json: boolean):
   writeLine(
     io.stdout,
     `Dry run: ${counts.auto} would attach, ${counts.review} would wait for review, ${counts.new} would create a patient, ` +
-      `${counts.invalid} have invalid names. Nothing was written.`,
+      `${counts.invalid} have invalid names` +
+      (counts.settled ? `; ${counts.settled} unchanged since a run settled them (not listed)` : '') +
+      '. Nothing was written.',
   );
 }

@@ -34,7 +34,10 @@ function ingestOptions(command: Command) {
       'files in flight at once; extraction runs in min(n, cores, 10) processes (default: 2 × min(cores, 10))',
     )
     .option('--max-file-size <size>', 'largest file accepted, e.g. 10MB (default 10MB)')
-    .option('--max-files <n>', 'most files per session; the rest wait for the next run (default 1000)')
+    .option(
+      '--max-files <n>',
+      'most files that need work per run (files done, duplicates, files waiting for review do not count); the rest wait for the next run (default 1000)',
+    )
     .option('--chunk-size <chars>', 'characters per chunk (default 1000)')
     .option('--chunk-overlap <chars>', 'characters shared by consecutive chunks (default 200)')
     .option('--embed-batch-size <n>', 'chunks per embedder call (default 256)')
@@ -199,6 +202,9 @@ async function printResult(context: CommandContext, options: IngestCommandOption
     const { toFileJson, toSessionJson } = await import('./shared/report-json.js');
     writeJson(io, {
       ...toSessionJson(result.session, result.seconds),
+      resumed: result.resumed,
+      deferred: result.totals.deferred,
+      not_moved_files: result.totals.notMoved,
       pages: result.totals.pages,
       chunks: result.totals.chunks,
       stage_seconds: Object.fromEntries(
@@ -219,16 +225,20 @@ async function printResult(context: CommandContext, options: IngestCommandOption
     );
   }
   if (result.interrupted) {
-    writeLine(io.stderr, 'Interrupted: files not started stay pending; run the same command again to finish them.');
+    writeLine(
+      io.stderr,
+      `Interrupted: files not started stay pending; run the same command again to finish session ${result.session.id.slice(0, 8)}.`,
+    );
   }
 }
 
 export function exitCodeFor(result: {
   interrupted: boolean;
-  totals: { failedFiles: number; reviewRequired: number };
+  totals: { failedFiles: number; reviewRequired: number; notMoved?: number };
 }): number {
   if (result.interrupted) return ExitCode.Interrupted;
-  if (result.totals.failedFiles > 0) return ExitCode.SomeFailed;
+  // A file ingested but left in the drop folder (read-only archive) is a failure of the run's promise.
+  if (result.totals.failedFiles > 0 || (result.totals.notMoved ?? 0) > 0) return ExitCode.SomeFailed;
   if (result.totals.reviewRequired > 0) return ExitCode.ReviewPending;
   return ExitCode.Success;
 }

@@ -67,7 +67,8 @@ export async function showStatus(
           (flags.length > 0 ? `  ⚑ ${flags.join(', ')}` : '') +
           (f.errorMessage ? `\n  ${''.padEnd(22)} ↳ ${sanitizeForTerminal(f.errorMessage)}` : '') +
           (f.ocrEngine ? `\n  ${''.padEnd(22)} ↳ ${describeOcr(f)}` : '') +
-          contentLines(f).map((line) => `\n  ${''.padEnd(22)} ↳ ${sanitizeForTerminal(line)}`).join(''),
+          contentLines(f).map((line) => `\n  ${''.padEnd(22)} ↳ ${sanitizeForTerminal(line)}`).join('') +
+          (f.moveError ? `\n  ${''.padEnd(22)} ↳ not moved: ${sanitizeForTerminal(f.moveError)}` : ''),
       );
     }
   }

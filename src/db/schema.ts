@@ -64,6 +64,8 @@ export interface BatchUploadsTable {
   createdAt: string;
   startedAt: string | null;
   completedAt: string | null;
+  /** An interrupted session that a later session took over instead of resuming: never resumed. */
+  supersededBy: string | null;
 }
 
 export interface BatchFilesTable {
@@ -98,6 +100,8 @@ export interface BatchFilesTable {
   ocrConfidence: number | null;
   /** 1 when the OCR's mean word confidence was below the session's threshold: ingested, worth a look. */
   lowOcrConfidence: number;
+  /** Why the file, its final state recorded, could not be archived or quarantined (null: moved, or not to move). */
+  moveError: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -143,6 +147,19 @@ export interface AuditLogTable {
   details: string | null;
 }
 
+/** A file of a folder that reached a final state, as it was then: unchanged, it is settled without reading it. */
+export interface SettledFilesTable {
+  sourceDir: string;
+  relativePath: string;
+  size: number;
+  mtimeMs: number;
+  contentSha256: string;
+  outcome: string;
+  errorMessage: string | null;
+  batchId: string | null;
+  settledAt: string;
+}
+
 export interface RunLocksTable {
   lockKey: string;
   sourceDir: string;
@@ -161,6 +178,7 @@ export interface Database {
   medicalDocuments: MedicalDocumentsTable;
   auditLog: AuditLogTable;
   runLocks: RunLocksTable;
+  settledFiles: SettledFilesTable;
 }
 
 export type Patient = Selectable<PatientsTable>;
@@ -169,4 +187,5 @@ export type BatchFile = Selectable<BatchFilesTable>;
 export type BatchFileUpdate = Updateable<BatchFilesTable>;
 export type MedicalDocument = Selectable<MedicalDocumentsTable>;
 export type AuditLogEntry = Selectable<AuditLogTable>;
+export type SettledFile = Selectable<SettledFilesTable>;
 export type { Generated };

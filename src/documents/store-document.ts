@@ -5,7 +5,7 @@ import { documentIdForContent } from '../core/pipeline/document-id.js';
 import type { ParsedFilename } from '../core/filename/types.js';
 import type { AuditEvent } from '../db/repositories/audit-repository.js';
 import { FileWriteRepository } from '../db/repositories/file-write-repository.js';
-import type { BatchFileUpdate, MedicalDocument, Patient, ProcessingType } from '../db/schema.js';
+import type { BatchFileUpdate, MedicalDocument, Patient, ProcessingType, SettledFile } from '../db/schema.js';
 import type { Embedder } from '../adapters/embedders/types.js';
 import type { OcrInfo } from '../adapters/extraction/types.js';
 import type { DocumentVectors, VectorStore } from '../adapters/vector-stores/types.js';
@@ -59,6 +59,8 @@ export interface FileWrite {
   fileUpdate: BatchFileUpdate;
   document: { row: MedicalDocument; vectors: DocumentVectors | null } | null;
   audit: AuditEvent[];
+  /** The file on disk, remembered with its final state so that a later run need not read it again. */
+  settled?: SettledFile | null;
 }
 
 /**
@@ -220,6 +222,7 @@ export async function writeFiles(
       fileUpdate: write.fileUpdate,
       document: write.document?.row ?? null,
       audit: write.audit,
+      settled: write.settled ?? null,
     })),
   );
 }

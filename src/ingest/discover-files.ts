@@ -1,13 +1,36 @@
+import fsCallback from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import fg from 'fast-glob';
+import { UsageError } from '../errors.js';
 
 export interface DiscoveredFile {
   /** Relative to the source folder, with `/` separators. */
   relativePath: string;
   absolutePath: string;
-  /** Set when the entry is a symlink whose target lies outside the source folder. */
+  /**
+   * Set when the entry is a symlink whose target lies outside the source folder, or sits in a folder whose
+   * real location does: it is reported, never read, moved or renamed.
+   */
   outsideSource: boolean;
+  /** As found (stat, following a symlink inside the folder); null when it could not be read. */
+  size: number | null;
+  mtimeMs: number | null;
+}
+
+/** A sub-folder the walk could not read (permissions): its files were not looked at. */
+export interface UnreadableFolder {
+  /** Relative to the source folder, ending in `/`. */
+  relativePath: string;
+  reason: string;
+}
+
+export interface Discovery {
+  files: DiscoveredFile[];
+  /** Sub-folders that could not be listed: failed entries of the session, never silently skipped. */
+  unreadableFolders: UnreadableFolder[];
+  /** Symlinks to folders outside the source folder: reported, not followed. */
+  outsideFolders: string[];
 }
 
 export interface DiscoverOptions {
@@ -16,36 +39,139 @@ export interface DiscoverOptions {
   glob?: string;
 }
 
+/** Files stat'ed at once: enough to keep the disk busy, few enough for the file-descriptor limit. */
+const STAT_CONCURRENCY = 64;
+
 /**
- * Lists the files of a drop folder in a stable order. Symlinks to directories are not followed;
- * a symlink to a file is kept only when its target stays inside the folder (else it is reported,
- * not read), so a link cannot pull another patient's files into the batch.
+ * Lists the files of a drop folder in a stable order, with their size and modification time. Nothing
+ * outside the folder is ever listed or read: a --glob that is absolute or climbs out is refused
+ * (checkGlob); symlinks to directories are not followed; a symlink to a file is kept only when its target
+ * stays inside the folder, and a file whose folder's real location lies outside is marked, never read.
+ * A sub-folder that cannot be listed is reported, not skipped.
  */
-export async function discoverFiles(options: DiscoverOptions): Promise<DiscoveredFile[]> {
+export async function discoverFiles(options: DiscoverOptions): Promise<Discovery> {
   const root = await fs.realpath(options.sourceDir);
-  const entries = await fg(options.glob ?? '**/*', {
+  const glob = options.glob ?? '**/*';
+  await checkGlob(glob, root);
+  const unreadable: { dir: string; error: NodeJS.ErrnoException }[] = [];
+  const entries = await fg(glob, {
     cwd: root,
     onlyFiles: false,
     markDirectories: true,
     followSymbolicLinks: false,
     objectMode: true,
     dot: false,
-    suppressErrors: true,
+    // The walk's readdir: a folder it may not list is recorded (and walked past) instead of ending the walk,
+    // as `suppressErrors` would do silently.
+    fs: { readdir: recordingReaddir(unreadable) },
   });
+  const rootUnreadable = unreadable.find((entry) => path.resolve(root, entry.dir) === root);
+  if (rootUnreadable) {
+    throw new UsageError(
+      `cannot read the folder '${options.sourceDir}': ${describeErrno(rootUnreadable.error)}`,
+      'check its permissions',
+    );
+  }
+  const realParents = new Map<string, Promise<string | null>>();
+  const realParent = (dir: string) => {
+    let real = realParents.get(dir);
+    if (!real) realParents.set(dir, (real = fs.realpath(dir).catch(() => null)));
+    return real;
+  };
+  const inside = (target: string | null) => target !== null && (target === root || target.startsWith(root + path.sep));
+
   const files: DiscoveredFile[] = [];
-  for (const entry of entries) {
-    if (entry.path.endsWith('/')) continue;
-    const absolutePath = path.join(root, entry.path);
-    if (entry.dirent.isFile()) {
-      files.push({ relativePath: entry.path, absolutePath, outsideSource: false });
-    } else if (entry.dirent.isSymbolicLink()) {
-      const target = await fs.realpath(absolutePath).catch(() => null);
-      const stat = target ? await fs.stat(target).catch(() => null) : null;
-      if (stat?.isDirectory()) continue;
-      const inside = target !== null && (target === root || target.startsWith(root + path.sep));
-      files.push({ relativePath: entry.path, absolutePath, outsideSource: !inside });
+  const outsideFolders: string[] = [];
+  const candidates = entries.filter((entry) => !entry.path.endsWith('/'));
+  for (let i = 0; i < candidates.length; i += STAT_CONCURRENCY) {
+    const found = await Promise.all(
+      candidates.slice(i, i + STAT_CONCURRENCY).map(async (entry): Promise<DiscoveredFile | string | null> => {
+        const absolutePath = path.join(root, entry.path);
+        const folderInside = inside(await realParent(path.dirname(absolutePath)));
+        if (entry.dirent.isFile()) {
+          if (!folderInside) return outside(entry.path, absolutePath);
+          const stat = await fs.stat(absolutePath).catch(() => null);
+          return { relativePath: entry.path, absolutePath, outsideSource: false, size: stat?.size ?? null, mtimeMs: stat?.mtimeMs ?? null };
+        }
+        if (!entry.dirent.isSymbolicLink()) return null;
+        const target = await fs.realpath(absolutePath).catch(() => null);
+        const stat = target ? await fs.stat(target).catch(() => null) : null;
+        if (stat?.isDirectory()) return inside(target) ? null : `${entry.path}/`;
+        if (!folderInside || !inside(target)) return outside(entry.path, absolutePath);
+        return { relativePath: entry.path, absolutePath, outsideSource: false, size: stat?.size ?? null, mtimeMs: stat?.mtimeMs ?? null };
+      }),
+    );
+    for (const item of found) {
+      if (typeof item === 'string') outsideFolders.push(item);
+      else if (item) files.push(item);
     }
   }
-  files.sort((a, b) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
-  return files;
+  files.sort((a, b) => compare(a.relativePath, b.relativePath));
+  const unreadableFolders = unreadable
+    .map(({ dir, error }) => ({
+      relativePath: `${path.relative(root, path.resolve(root, dir)).split(path.sep).join('/')}/`,
+      reason: describeErrno(error),
+    }))
+    .sort((a, b) => compare(a.relativePath, b.relativePath));
+  return { files, unreadableFolders, outsideFolders: outsideFolders.sort(compare) };
+}
+
+function outside(relativePath: string, absolutePath: string): DiscoveredFile {
+  return { relativePath, absolutePath, outsideSource: true, size: null, mtimeMs: null };
+}
+
+/**
+ * Refuses (exit 64) a --glob that could reach outside the folder: an absolute pattern, a `..` anywhere
+ * (also inside braces, `{a,../b}`, or after a globstar, `**\/../x`), or a pattern whose fixed leading part
+ * is a symlink to a folder outside. fast-glob's own expansion of the pattern (its tasks' base folders) is
+ * what is checked, besides the text.
+ */
+export async function checkGlob(glob: string, root: string): Promise<void> {
+  const refuse = (why: string) =>
+    new UsageError(
+      `--glob '${glob}' ${why}`,
+      "give a pattern relative to the folder being ingested, without '..', e.g. '**/*.pdf' or 'urgencias/**'",
+    );
+  if (glob.trim() === '') throw refuse('is empty');
+  if (path.isAbsolute(glob) || /^[A-Za-z]:[\\/]/.test(glob)) throw refuse('is absolute: it must stay inside the folder');
+  const tasks = fg.generateTasks([glob], { cwd: root });
+  for (const task of tasks) {
+    for (const pattern of [...task.patterns, task.base]) {
+      const unescaped = pattern.replace(/\\(.)/g, '$1');
+      if (path.isAbsolute(unescaped)) throw refuse('is absolute: it must stay inside the folder');
+      if (unescaped.split(/[/\\{},()|]/).some((segment) => segment === '..')) {
+        throw refuse("climbs out of the folder ('..')");
+      }
+    }
+    const base = path.resolve(root, task.base);
+    const real = await fs.realpath(base).catch(() => null);
+    if (real !== null && real !== root && !real.startsWith(root + path.sep)) {
+      throw refuse(`leads out of the folder: '${task.base}' is a link to ${real}`);
+    }
+  }
+}
+
+type ReaddirCallback = (error: NodeJS.ErrnoException | null, entries: fsCallback.Dirent[]) => void;
+
+function recordingReaddir(unreadable: { dir: string; error: NodeJS.ErrnoException }[]) {
+  return ((dir: string, options: { withFileTypes: true }, callback: ReaddirCallback) => {
+    fsCallback.readdir(dir, options, (error, entries) => {
+      // A folder removed during the walk is no failure (fast-glob ignores ENOENT the same way).
+      if (error && error.code !== 'ENOENT') {
+        unreadable.push({ dir, error });
+        callback(null, []);
+        return;
+      }
+      callback(error, entries);
+    });
+  }) as unknown as typeof fsCallback.readdir;
+}
+
+function describeErrno(error: NodeJS.ErrnoException): string {
+  if (error.code === 'EACCES' || error.code === 'EPERM') return 'permission denied';
+  return error.message;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -13,11 +13,12 @@ import { checkPdfFile } from '../core/pipeline/check-pdf-file.js';
 import { OCR_DEFAULTS } from '../core/pipeline/ocr-options.js';
 import type { FileOcr, MatchSummary, PipelineStage } from '../core/pipeline/events.js';
 import { processingStatusFor, type FileOutcome } from '../core/pipeline/file-outcome.js';
+import { isRemembered } from './settle-known-files.js';
 import { AuditRepository, type AuditEvent } from '../db/repositories/audit-repository.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
 import { DocumentRepository } from '../db/repositories/document-repository.js';
 import { PatientRepository } from '../db/repositories/patient-repository.js';
-import type { Patient } from '../db/schema.js';
+import type { Patient, SettledFile } from '../db/schema.js';
 import type { DiscoveredFile } from './discover-files.js';
 import { FileStageError } from '../documents/stage-error.js';
 import { documentOcrOf, prepareDocument, type DocumentOcr } from '../documents/store-document.js';
@@ -44,11 +45,18 @@ const EXTRACTION_OUTCOMES: Record<Exclude<ExtractionResult, { ok: true }>['outco
   extraction_error: 'extraction_error',
 };
 
+/** Whether a file that needs work (past the checks that settle it without its text) may take it now. */
+export type Admission = () => boolean;
+
 /**
  * One file through parse → validate → (already ingested?) → match → extract → hold for review, or attach /
  * create the patient → chunk → embed → store. Every file ends in one outcome, which `process` returns with
  * the patient it matched or created; the caller keeps the counts (see SessionTally). The steps need only
  * the session, the options and the adapters, so a worker can run them on files of its own.
+ *
+ * A file that needs work asks `admit` first (the run's --max-files window): refused, it is recorded
+ * `deferred` for a later run. Files settled before that — a bad name, a failed check, content already
+ * ingested or waiting for review — take no place in the window.
  */
 export class FileProcessor {
   private readonly batches: BatchRepository;
@@ -65,6 +73,9 @@ export class FileProcessor {
     private readonly onStage: (file: FileToProcess, stage: PipelineStage) => void,
     /** Writes each file's final state, grouped with other files' (see GroupCommitter). */
     private readonly committer: GroupCommitter,
+    private readonly admit: Admission = () => true,
+    /** The folder the files are in (real path): their final states are remembered under it. */
+    private readonly sourceDir: string | null = null,
   ) {
     this.batches = new BatchRepository(deps.database.db);
     this.documents = new DocumentRepository(deps.database.db);
@@ -100,6 +111,9 @@ export class FileProcessor {
       };
       const duplicate = await this.findDuplicate(file, sha);
       if (duplicate) return await this.settle(run, duplicate, handOff);
+      if (!this.admit()) {
+        return await this.settle(run, { outcome: 'deferred', message: deferredMessage(this.options.maxFiles) }, handOff);
+      }
 
       const byFilename = await run.timed('match', () => this.match(parsed));
       run.result.match = summarizeMatch(byFilename);
@@ -273,7 +287,7 @@ export class FileProcessor {
     closeStoreStage();
     if (decision.reason === 'content_confirmed') prepared.audit.push(this.contentConfirmed(run, checked, resolved.patient));
     run.stage('store');
-    const written = this.committer.write(prepared);
+    const written = this.committer.write({ ...prepared, settled: this.remembered(file, 'ingested', result.contentSha256, null) });
     handOff();
     run.addTime('store', await written);
     result.documentId = prepared.document!.row.id;
@@ -326,10 +340,32 @@ export class FileProcessor {
       },
       document: null,
       audit: [],
+      settled: this.remembered(run.file, result.outcome, result.contentSha256, result.message),
     });
     handOff();
     await written;
     return { result, patient: run.createdPatient ? 'created' : null };
+  }
+
+  /** The file as it is on disk, to remember with a final state a later run can settle it from unread. */
+  private remembered(
+    file: FileToProcess,
+    outcome: FileOutcome,
+    sha: string | null,
+    message: string | null,
+  ): SettledFile | null {
+    if (!this.sourceDir || !sha || file.size === null || file.mtimeMs === null || !isRemembered(outcome)) return null;
+    return {
+      sourceDir: this.sourceDir,
+      relativePath: file.relativePath,
+      size: file.size,
+      mtimeMs: file.mtimeMs,
+      contentSha256: sha,
+      outcome,
+      errorMessage: message,
+      batchId: this.sessionId,
+      settledAt: new Date().toISOString(),
+    };
   }
 
   /** Reads the bytes once for the checks and the content hash. */
@@ -449,6 +485,10 @@ export class FileProcessor {
       ? { patient, created: false }
       : null;
   }
+}
+
+export function deferredMessage(maxFiles: number): string {
+  return `over the limit of ${maxFiles} files that need work per session (--max-files); run again to ingest it`;
 }
 
 /** Why a document was held, in words that name nobody (the message reaches logs). */

@@ -65,10 +65,20 @@ export function createLogListener(logger: PipelineLogger, options: LogListenerOp
           pages: result.pages,
           chunks: result.chunks,
           document_id: result.documentId,
-          message: result.message && options.redact ? redactNames(result.message, namesOf(result)) : result.message,
+          message:
+            result.message && options.redact ? redactNames(result.message, namesOf(result)) : result.message,
+          ...(result.movedTo ? { moved_to: options.redact ? '[redacted]' : result.movedTo } : {}),
+          ...(result.moveError
+            ? {
+                move_error: options.redact
+                  ? redactNames(redactPaths(result.moveError), namesOf(result))
+                  : result.moveError,
+              }
+            : {}),
         };
         const kind = outcomeKind(result.outcome);
-        if (kind === 'failed') logger.warn(line, 'file failed');
+        if (result.moveError) logger.warn(line, 'file not moved');
+        else if (kind === 'failed') logger.warn(line, 'file failed');
         else if (kind === 'review') logger.info(line, 'file held for review');
         else logger.info(line, 'file done');
         break;
@@ -88,6 +98,7 @@ export function createLogListener(logger: PipelineLogger, options: LogListenerOp
             review_required: event.totals.reviewRequired,
             duplicates: event.totals.duplicates,
             deferred: event.totals.deferred,
+            not_moved: event.totals.notMoved,
             pages: event.totals.pages,
             chunks: event.totals.chunks,
           },
@@ -98,6 +109,11 @@ export function createLogListener(logger: PipelineLogger, options: LogListenerOp
         break;
     }
   };
+}
+
+/** A move error names the archive folder and the reason, never the file: only an absolute path could carry a name. */
+function redactPaths(message: string): string {
+  return message.replace(/\/\S*\.pdf\b/gi, '[redacted]');
 }
 
 /**

@@ -1,14 +1,22 @@
+import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { ensurePrivateDir, fileModesFor, type FileModePolicy } from '../private-files.js';
 
+/** The longest file name (one path component) Linux and macOS file-systems take, in bytes. */
+const NAME_MAX_BYTES = 255;
+
 /**
  * Moves `source` to `targetRoot/relativePath` atomically and without ever overwriting: the file
  * appears at its destination complete or not at all (a hard link is atomic and fails when the
- * name exists), and a taken name gets a ` (2)`, ` (3)`… suffix. Across file-systems it copies to a
- * temporary name in the destination folder first. Returns the final path.
+ * name exists), and a taken name gets a ` (2)`, ` (3)`… suffix, the name shortened when the suffix would
+ * make it too long. Across file-systems it copies to a temporary name in the destination folder first.
+ * Returns the final path.
+ *
+ * The destination never leaves `targetRoot`: a relative path that climbs out, or a folder inside it that
+ * is a link to elsewhere, is refused before any folder is created.
  *
  * The moved file and the folders created for it are owner-only (`fileMode` 'group': group-readable too),
  * whatever the drop folder's modes and the umask: the archive holds every patient's PDFs.
@@ -19,8 +27,19 @@ export async function moveWithoutOverwrite(
   relativePath: string,
   fileMode?: FileModePolicy,
 ): Promise<string> {
-  const wanted = path.join(targetRoot, relativePath);
-  await ensurePrivateDir(path.dirname(wanted), fileMode);
+  const root = path.resolve(targetRoot);
+  const wanted = path.resolve(root, relativePath);
+  if (!isInside(wanted, root)) throw new Error(`'${relativePath}' would leave ${root}`);
+  await ensurePrivateDir(root, fileMode);
+  const realRoot = await fs.realpath(root);
+  // Links inside the archive must not carry the file (or the folders made for it) elsewhere either.
+  const existing = await deepestExisting(path.dirname(wanted));
+  const realExisting = await fs.realpath(existing);
+  if (realExisting !== realRoot && !isInside(realExisting, realRoot)) {
+    throw new Error(`'${path.relative(root, existing)}' inside ${root} leads to ${realExisting}, outside it`);
+  }
+  const dir = path.join(realExisting, path.relative(existing, path.dirname(wanted)));
+  await ensurePrivateDir(dir, fileMode);
   const mode = fileModesFor(fileMode).file;
   // A hard link shares the file's mode: set it before the file appears in the archive. A file this user
   // does not own cannot be chmod-ed (nor, often, hard-linked): it is copied into a file of its own instead.
@@ -34,9 +53,9 @@ export async function moveWithoutOverwrite(
         throw error;
       },
     ));
-  const { dir, name, ext } = path.parse(wanted);
+  const { name, ext } = path.parse(wanted);
   for (let n = 1; n < 1000; n++) {
-    const target = n === 1 ? wanted : path.join(dir, `${name} (${n})${ext}`);
+    const target = path.join(dir, n === 1 ? fitName(name, '', ext) : fitName(name, ` (${n})`, ext));
     try {
       await linkOrCopy(source, target, { link, mode });
       await fs.unlink(source);
@@ -48,8 +67,39 @@ export async function moveWithoutOverwrite(
   throw new Error(`could not find a free name for ${wanted}`);
 }
 
+function isInside(candidate: string, root: string): boolean {
+  return candidate.startsWith(root + path.sep);
+}
+
+/** `dir` or its nearest ancestor that exists. */
+async function deepestExisting(dir: string): Promise<string> {
+  let current = dir;
+  for (;;) {
+    try {
+      await fs.lstat(current);
+      return current;
+    } catch (error) {
+      const parent = path.dirname(current);
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || parent === current) throw error;
+      current = parent;
+    }
+  }
+}
+
+/** `stem + suffix + ext`, the stem cut (on a character boundary) so that the whole fits NAME_MAX_BYTES. */
+function fitName(stem: string, suffix: string, ext: string): string {
+  const room = NAME_MAX_BYTES - Buffer.byteLength(suffix + ext);
+  let cut = stem;
+  while (Buffer.byteLength(cut) > room) cut = [...cut].slice(0, -1).join('');
+  return cut + suffix + ext;
+}
+
 /** Links `source` as `target`, or copies it when it may not be linked (not ours) or cannot (another file-system). */
-async function linkOrCopy(source: string, target: string, options: { link: boolean; mode: number }): Promise<void> {
+async function linkOrCopy(
+  source: string,
+  target: string,
+  options: { link: boolean; mode: number },
+): Promise<void> {
   if (options.link) {
     try {
       await fs.link(source, target);
@@ -58,10 +108,17 @@ async function linkOrCopy(source: string, target: string, options: { link: boole
       if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
     }
   }
-  const temporary = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.partial`);
+  // A short temporary name: the file's own may already be as long as the file-system allows.
+  const temporary = path.join(
+    path.dirname(target),
+    `.tecsalud-${process.pid}-${randomBytes(4).toString('hex')}.partial`,
+  );
   try {
     // Written with its final mode from the first byte: no moment where others can read a partial copy.
-    await pipeline(createReadStream(source), createWriteStream(temporary, { flags: 'wx', mode: options.mode }));
+    await pipeline(
+      createReadStream(source),
+      createWriteStream(temporary, { flags: 'wx', mode: options.mode }),
+    );
     await fs.chmod(temporary, options.mode);
     await fs.link(temporary, target);
   } finally {

@@ -1,26 +1,32 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import PQueue from 'p-queue';
+import { parseFilename } from '../core/filename/parse-filename.js';
 import type { FileResult, PipelineListener, PipelineStage, SessionTotals } from '../core/pipeline/events.js';
-import { disposalFor } from '../core/pipeline/file-outcome.js';
+import { disposalFor, FILE_OUTCOMES, outcomeKind, processingStatusFor, type FileOutcome } from '../core/pipeline/file-outcome.js';
+import { sessionStatus } from '../core/pipeline/session-counts.js';
 import { AuditRepository } from '../db/repositories/audit-repository.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
 import { PatientRepository } from '../db/repositories/patient-repository.js';
 import { SessionCounterRepository } from '../db/repositories/session-counter-repository.js';
-import type { BatchStatus, BatchUpload } from '../db/schema.js';
+import { SettledFileRepository } from '../db/repositories/settled-file-repository.js';
+import type { BatchFile, BatchStatus, BatchUpload } from '../db/schema.js';
 import { retryWhileReconnecting, serviceDown } from '../db/connection-loss.js';
 import { ServiceUnavailableError, UsageError, UserError } from '../errors.js';
-import { discoverFiles, type DiscoveredFile } from './discover-files.js';
-import { FileProcessor, type FileToProcess } from './file-processor.js';
+import { discoverFiles, type Discovery } from './discover-files.js';
+import { deferredMessage, FileProcessor, type FileToProcess } from './file-processor.js';
 import { FileNotFinished } from './file-run.js';
 import { GroupCommitter } from './group-committer.js';
 import { moveWithoutOverwrite } from './move-file.js';
+import { openSession } from './open-session.js';
 import { SessionTally, type ProcessedFile } from './session-tally.js';
+import { settleKnownFiles, type KnownFile } from './settle-known-files.js';
 import { DEFAULT_STORE_BATCH_SIZE, type IngestDependencies, type IngestOptions } from './types.js';
 
 export interface IngestResult {
   session: BatchUpload;
   status: BatchStatus;
+  /** The session's counts, derived from its files' recorded states (all its runs, when resumed). */
   totals: SessionTotals;
   seconds: number;
   interrupted: boolean;
@@ -29,7 +35,12 @@ export interface IngestResult {
    * the others stay for the next run. The caller reports the session, then this error.
    */
   stopped: ServiceUnavailableError | null;
-  /** Every file's result, in path order (only when `collectResults` is set: the JSON report). */
+  /** This run resumed an unfinished session of the folder instead of opening a new one. */
+  resumed: boolean;
+  /**
+   * Every file the session settled, in path order (only when `collectResults` is set: the JSON report);
+   * for a resumed session, those its earlier runs settled too, from their recorded states.
+   */
   files: FileResult[];
   /** Seconds spent in each stage, summed over files (they overlap under concurrency: compare shares). */
   stageSeconds: Partial<Record<PipelineStage, number>>;
@@ -52,6 +63,7 @@ interface Run {
   listener: PipelineListener;
   sourceDir: string;
   session: BatchUpload;
+  resumed: boolean;
   batches: BatchRepository;
   audit: AuditRepository;
   counters: SessionCounterRepository;
@@ -60,10 +72,24 @@ interface Run {
   results: FileResult[] | null;
 }
 
+/** The files of a run, sorted out before any is processed. */
+interface RunPlan {
+  /** Settled as they were registered: folders that cannot be read or lead outside, files gone. */
+  failedEntries: { file: FileToProcess; outcome: FileOutcome; message: string }[];
+  /** Settled from what is remembered of them, unread (see settleKnownFiles). */
+  known: KnownFile[];
+  /** To process, in path order; those past the --max-files window are deferred. */
+  work: FileToProcess[];
+  /** A resumed session's files that its earlier runs settled. */
+  earlier: BatchFile[];
+}
+
 /**
- * One ingest of a folder, as named steps over a run: open the session, register the files (deferring
- * those over --max-files), make sure the vector collection fits the embedder, start, process the files,
- * finish. Each file's own work is FileProcessor's; the counts are the tally's.
+ * One ingest of a folder, as named steps over a run: list the files, make sure the vector collection fits
+ * the embedder (a run refused there leaves no session behind), open the session (or resume the folder's
+ * unfinished one), register the files and settle those already known, process the rest within the
+ * --max-files window, finish. Each file's own work is FileProcessor's; the counts come from the files'
+ * recorded states.
  */
 export async function runIngest(
   options: IngestOptions,
@@ -73,22 +99,29 @@ export async function runIngest(
 ): Promise<IngestResult> {
   const started = performance.now();
   const sourceDir = await resolveSourceDir(options.sourceDir);
-  const discovered = await discoverFiles({ sourceDir, glob: options.glob });
-  const run = await openSession(options, deps, listener, sourceDir, discovered.length, settings);
-  const files = await registerFiles(run, discovered);
-  await prepareCollection(run);
+  const discovery = await discoverFiles({ sourceDir, glob: options.glob });
+  await prepareCollection({ options, deps });
+  const run = await beginRun(options, deps, listener, sourceDir, settings);
+  let plan: RunPlan;
+  try {
+    plan = await registerFiles(run, discovery);
+  } catch (error) {
+    // Nothing started: a new session goes, a resumed one stays as it was.
+    if (!run.resumed) await run.batches.deleteUnstartedSession(run.session.id).catch(() => undefined);
+    throw error;
+  }
   await startSession(run);
-  const { interrupted, fatal } = await processFiles(run, files);
+  const { interrupted, fatal } = await processFiles(run, plan);
   let stopped = serviceDown(fatal, deps.database);
   // PostgreSQL may stay away past the retries: the session cannot be recorded then, but the report of what
   // this process did is still printed (--json too) before the run ends with 69; the next run recovers the
   // session left open.
   let lost: ServiceUnavailableError | null = null;
-  const seconds = await finishSession(run, { interrupted, fatal: stopped ?? fatal, started }).catch(
+  const finished = await finishSession(run, { interrupted, fatal: stopped ?? fatal, started }).catch(
     (error: unknown) => {
       lost = serviceDown(error, deps.database);
       if (!lost) throw error;
-      return (performance.now() - started) / 1000;
+      return null;
     },
   );
   if (fatal && !stopped) throw fatal;
@@ -103,15 +136,19 @@ export async function runIngest(
       );
   stopped ??= lost;
   const session = finalSession ?? unrecordedSession(run, stopped);
+  const seconds = finished?.seconds ?? (performance.now() - started) / 1000;
+  const totals = finished?.totals ?? run.tally.snapshot();
   const results = run.results ?? [];
+  if (run.results) results.push(...plan.earlier.filter(isSettled).map(resultFromRow));
   results.sort((a, b) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
   return {
     session,
     status: session.status,
-    totals: run.tally.snapshot(),
+    totals,
     seconds,
     interrupted,
     stopped,
+    resumed: run.resumed,
     files: results,
     stageSeconds: run.tally.stageSeconds,
   };
@@ -128,95 +165,110 @@ function unrecordedSession(run: Run, stopped: ServiceUnavailableError | null): B
   };
 }
 
-/** Creates the session (recording its options), and closes any a killed run left open on this folder. */
-async function openSession(
+async function beginRun(
   options: IngestOptions,
   deps: IngestDependencies,
   listener: PipelineListener,
   sourceDir: string,
-  totalFiles: number,
   settings: { collectResults?: boolean },
 ): Promise<Run> {
-  const batches = new BatchRepository(deps.database.db);
-  const audit = new AuditRepository(deps.database.db);
-  const session = await batches.createSession({
-    uploadedBy: options.uploadedBy,
-    processingType: options.processingType,
-    sourceDir,
-    options: {
-      glob: options.glob ?? null,
-      concurrency: options.concurrency,
-      max_file_size: options.maxFileSize,
-      max_files: options.maxFiles,
-      chunk_size: options.chunkSize,
-      chunk_overlap: options.chunkOverlap,
-      embed_batch_size: options.embedBatchSize,
-      force: options.force,
-      thresholds: options.thresholds,
-      collection: deps.collection,
-      embedder: deps.embedder?.id ?? null,
-      extractor: deps.extractor.name,
-      ocr: options.ocr
-        ? { mode: options.ocr.mode, engine: options.ocr.engine, min_confidence: options.ocr.minConfidence }
-        : null,
-      store_batch_size: options.storeBatchSize ?? DEFAULT_STORE_BATCH_SIZE,
-      trust_content: options.trustContent === true,
-    },
-  });
-  if (options.recoverAbandoned) {
-    const recovered = await batches.markAbandonedSessions(sourceDir, session.id);
-    if (recovered > 0) {
-      await audit.record({
-        actor: options.uploadedBy,
-        action: 'abandoned_sessions_closed',
-        batchId: session.id,
-        details: { sessions: recovered, source_dir: sourceDir },
-      });
-    }
-  }
-  await audit.record({
-    actor: options.uploadedBy,
-    action: 'session_created',
-    batchId: session.id,
-    entityType: 'batch_upload',
-    entityId: session.id,
-    details: { source_dir: sourceDir, files: totalFiles, processing_type: options.processingType },
-  });
+  const { session, resumed } = await openSession(options, deps, sourceDir);
   return {
     options,
     deps,
     listener,
     sourceDir,
     session,
-    batches,
-    audit,
+    resumed,
+    batches: new BatchRepository(deps.database.db),
+    audit: new AuditRepository(deps.database.db),
     counters: new SessionCounterRepository(deps.database.db),
-    tally: new SessionTally(totalFiles),
+    tally: new SessionTally(0),
     results: settings.collectResults ? [] : null,
   };
 }
 
-/** Registers every file found as pending; those over --max-files are marked deferred for the next run. */
-async function registerFiles(run: Run, discovered: DiscoveredFile[]): Promise<FileToProcess[]> {
-  const { options, batches, session } = run;
-  const registered = await batches.registerFiles(
-    session.id,
-    discovered.map((file) => ({
+/**
+ * Registers the files found (a resumed session keeps its rows) and sorts them out: entries that failed
+ * as found, files settled from what is known of them, files settled by an earlier run of the session, and
+ * the work. The running counts start from what the session already holds.
+ */
+async function registerFiles(run: Run, discovery: Discovery): Promise<RunPlan> {
+  const { batches, session, options, deps } = run;
+  const folders = [
+    ...discovery.unreadableFolders.map((folder) => ({
+      relativePath: folder.relativePath,
+      outcome: 'unreadable' as const,
+      message: `cannot read this folder (${folder.reason}): its files were not looked at; fix its permissions and run again`,
+    })),
+    ...discovery.outsideFolders.map((relativePath) => ({
+      relativePath,
+      outcome: 'outside_source' as const,
+      message: 'a symlink to a folder outside the source folder: not followed, nothing in it was read',
+    })),
+  ];
+  const inserted = await batches.registerFiles(session.id, [
+    ...discovery.files.map((file) => ({
       relativePath: file.relativePath,
       filename: path.basename(file.relativePath),
+      fileSize: file.size,
+    })),
+    ...folders.map((folder) => ({
+      relativePath: folder.relativePath,
+      filename: path.basename(folder.relativePath),
       fileSize: null,
     })),
-  );
-  const deferred = discovered.slice(options.maxFiles);
-  for (let i = 0; i < deferred.length; i++) {
-    const row = registered[options.maxFiles + i]!;
-    await batches.updateFile(row.id, {
-      outcome: 'deferred',
-      errorMessage: `over the limit of ${options.maxFiles} files per session (--max-files); run again to ingest it`,
-    });
+  ]);
+  const rows = run.resumed ? await batches.listFiles(session.id) : inserted;
+  const byPath = new Map(rows.map((row) => [row.relativePath, row]));
+  const found = new Set([...discovery.files.map((f) => f.relativePath), ...folders.map((f) => f.relativePath)]);
+  const earlier = rows.filter((row) => isSettled(row));
+  const fresh = (relativePath: string) => {
+    const row = byPath.get(relativePath)!;
+    return isSettled(row) ? null : row;
+  };
+
+  const failedEntries: RunPlan['failedEntries'] = [];
+  for (const folder of folders) {
+    const row = fresh(folder.relativePath);
+    if (row) failedEntries.push({ file: entryOf(row, run.sourceDir), outcome: folder.outcome, message: folder.message });
   }
-  run.tally.defer(deferred.length);
-  return discovered.slice(0, options.maxFiles).map((file, i) => ({ ...file, fileId: registered[i]!.id }));
+  // A resumed session's file that is no longer in the folder cannot be finished: it says so.
+  for (const row of rows) {
+    if (!isSettled(row) && !found.has(row.relativePath)) {
+      failedEntries.push({
+        file: entryOf(row, run.sourceDir),
+        outcome: 'unreadable',
+        message: 'the file is no longer in the folder: it was moved or deleted before this session finished it',
+      });
+    }
+  }
+  const candidates = discovery.files.flatMap((file) => {
+    const row = fresh(file.relativePath);
+    return row ? [{ ...file, fileId: row.id }] : [];
+  });
+  // --force re-reads everything; otherwise files unchanged since a run settled them are settled unread.
+  const { known, work } = options.force
+    ? { known: [], work: candidates }
+    : await settleKnownFiles(deps.database, run.sourceDir, candidates);
+
+  // The live counts start from what the session holds (a resumed session's earlier runs), its leftovers
+  // from the interrupted run (deferred, interrupted) being this run's work again.
+  const recorded = await run.counters.recount(session.id);
+  run.tally = new SessionTally(recorded.totalFiles, { ...recorded, deferred: 0 });
+  return { failedEntries, known, work, earlier };
+}
+
+/** A registered row as a file of the run (entries recorded as found are never read or moved). */
+function entryOf(row: BatchFile, sourceDir: string): FileToProcess {
+  return {
+    fileId: row.id,
+    relativePath: row.relativePath,
+    absolutePath: path.join(sourceDir, row.relativePath),
+    outsideSource: true,
+    size: null,
+    mtimeMs: null,
+  };
 }
 
 /** Vectors need an embedder and a store whose collection was filled by that same embedder. */
@@ -232,9 +284,8 @@ async function prepareCollection({ options, deps }: Pick<Run, 'options' | 'deps'
   });
 }
 
-async function startSession({ batches, counters, session, tally, listener, sourceDir, options }: Run): Promise<void> {
+async function startSession({ batches, session, tally, listener, sourceDir, options }: Run): Promise<void> {
   await batches.markStarted(session.id);
-  await counters.set(session.id, { totalFiles: tally.snapshot().totalFiles });
   listener({
     type: 'session_started',
     sessionId: session.id,
@@ -245,14 +296,40 @@ async function startSession({ batches, counters, session, tally, listener, sourc
 }
 
 /**
- * Runs the files through the FileProcessor, `concurrency` at a time, until all are done, the signal stops
- * the run (Ctrl-C: files in flight finish), or an error that is not one file's stops it.
+ * Settles the entries and known files first (no window place, no reading), then runs the work through the
+ * FileProcessor, `concurrency` at a time, within the --max-files window: a file takes a place only once it
+ * needs work (see FileProcessor); when the window is full, the files not started are deferred at once.
+ * The signal (Ctrl-C) stops it from starting any further file; files in flight finish. An error that is
+ * not one file's stops it too.
  */
-async function processFiles(run: Run, files: FileToProcess[]): Promise<{ interrupted: boolean; fatal: unknown }> {
+async function processFiles(run: Run, plan: RunPlan): Promise<{ interrupted: boolean; fatal: unknown }> {
   const { options, deps, listener, session, tally } = run;
+  const aborted = () => Boolean(options.signal?.aborted);
   const storeBatchSize = options.storeBatchSize ?? DEFAULT_STORE_BATCH_SIZE;
+  let lastFlush = performance.now();
+  const flushCounts = async () => {
+    if (performance.now() - lastFlush < COUNTS_FLUSH_MS) return;
+    lastFlush = performance.now();
+    await run.counters.recount(session.id);
+  };
+  const finished = async (file: FileToProcess, processed: ProcessedFile) => {
+    if (processed.result.outcome === 'deferred') {
+      tally.defer(1);
+    } else {
+      await disposeOf(run, file, processed.result);
+      tally.record(processed);
+      run.results?.push(processed.result);
+    }
+    listener({ type: 'file_finished', result: processed.result, totals: tally.snapshot() });
+    await flushCounts();
+  };
+
+  await settleUpFront(run, plan, finished);
+
   const totalPatients = await new PatientRepository(deps.database.db).count();
   const committer = new GroupCommitter(deps, { maxFiles: storeBatchSize, maxDelayMs: STORE_BATCH_DELAY_MS });
+  let admitted = 0;
+  const windowFull = () => admitted >= options.maxFiles;
   const processor = new FileProcessor(
     session.id,
     options,
@@ -260,39 +337,34 @@ async function processFiles(run: Run, files: FileToProcess[]): Promise<{ interru
     totalPatients,
     (file, stage) => listener({ type: 'file_stage', fileId: file.fileId, relativePath: file.relativePath, stage }),
     committer,
+    () => (windowFull() ? false : (admitted++, true)),
+    run.sourceDir,
   );
-  let lastFlush = performance.now();
-  const flushCounts = async () => {
-    if (performance.now() - lastFlush < COUNTS_FLUSH_MS) return;
-    lastFlush = performance.now();
-    await run.counters.set(session.id, tally.counts());
-  };
-  const finished = async (file: FileToProcess, processed: ProcessedFile) => {
-    await disposeOf(run, file, processed.result);
-    tally.record(processed);
-    run.results?.push(processed.result);
-    listener({ type: 'file_finished', result: processed.result, totals: tally.snapshot() });
-    await flushCounts();
-  };
 
   const queue = new PQueue({ concurrency: options.concurrency });
   /** Files past their own work, waiting for their group's write: their results come when it commits. */
   const awaitingWrite = new Set<Promise<void>>();
   let fatal: unknown = null;
-  let interrupted = false;
+  /** The run lock lost for good (PostgreSQL), or a backend down: no new file starts. */
   const halted = () => {
     if (options.halt?.aborted) fatal ??= options.halt.reason;
     return fatal !== null;
   };
-  for (const file of files) {
-    if (options.signal?.aborted || halted()) {
-      interrupted = Boolean(options.signal?.aborted);
-      break;
-    }
+  /** Files queued but not started: the signal came, or the window filled, while they waited. */
+  const notStarted: FileToProcess[] = [];
+  let next = 0;
+  for (; next < plan.work.length; next++) {
+    if (aborted() || halted() || windowFull()) break;
+    const file = plan.work[next]!;
     // Back-pressure: queue only a few files ahead, so memory stays flat however large the folder.
     await queue.onSizeLessThan(options.concurrency);
+    if (aborted() || halted() || windowFull()) break;
     void queue.add(async () => {
-      if (halted()) return;
+      // A file queued before Ctrl-C (or before the window filled, or a backend went down) does not start after it.
+      if (halted() || aborted() || windowFull()) {
+        notStarted.push(file);
+        return;
+      }
       listener({ type: 'file_started', fileId: file.fileId, relativePath: file.relativePath });
       // The slot frees when the file hands its write over, so that the next file's extraction need not
       // wait for the group to fill; while the writes are behind, it frees only once its own is done.
@@ -318,32 +390,98 @@ async function processFiles(run: Run, files: FileToProcess[]): Promise<{ interru
       });
     });
   }
+  // The window is full: what is left is the next run's, and the progress target says so at once.
+  if (windowFull() && !aborted() && !fatal) await deferRest(run, plan.work.slice(next));
   await queue.onIdle();
   await committer.flush();
   await Promise.all(awaitingWrite);
-  if (options.signal?.aborted) interrupted = true;
   halted();
+  const interrupted = aborted();
+  if (!interrupted && !fatal && windowFull()) await deferRest(run, notStarted);
   return { interrupted, fatal };
+}
+
+/** Entries that failed as found and files settled from memory: recorded together, reported one by one. */
+async function settleUpFront(
+  run: Run,
+  plan: RunPlan,
+  finished: (file: FileToProcess, processed: ProcessedFile) => Promise<void>,
+): Promise<void> {
+  const settled = [
+    ...plan.failedEntries.map((entry) => ({ file: entry.file, outcome: entry.outcome, message: entry.message, sha: null })),
+    ...plan.known.map(({ file, settled: s, contentSha256 }) => ({ file, outcome: s.outcome, message: s.message, sha: contentSha256 })),
+  ];
+  await run.batches.updateFiles(
+    settled.map(({ file, outcome, message, sha }) => {
+      const parse = parseFilename(path.basename(file.relativePath));
+      return {
+        fileId: file.fileId,
+        update: {
+          outcome,
+          errorMessage: message,
+          processingStatus: processingStatusFor(outcome),
+          contentSha256: sha,
+          ...(parse.ok
+            ? {
+                expediente: parse.parsed.expediente,
+                documentType: parse.parsed.documentType,
+                documentTypeCode: parse.parsed.documentTypeCode,
+                numero: parse.parsed.numero,
+              }
+            : {}),
+        },
+      };
+    }),
+  );
+  for (const { file, outcome, message, sha } of settled) {
+    const result: FileResult = {
+      fileId: file.fileId,
+      relativePath: file.relativePath,
+      filename: path.basename(file.relativePath),
+      outcome,
+      processingStatus: processingStatusFor(outcome),
+      message,
+      parse: parseFilename(path.basename(file.relativePath)),
+      match: null,
+      pages: null,
+      chunks: null,
+      documentId: null,
+      contentSha256: sha,
+      stageMs: {},
+    };
+    await finished(file, { result, patient: null });
+  }
+}
+
+/** The window is full: the files not started are recorded as deferred, for the next run. */
+async function deferRest(run: Run, rest: FileToProcess[]): Promise<void> {
+  if (rest.length === 0) return;
+  await run.batches.updateFilesAlike(
+    rest.map((file) => file.fileId),
+    { outcome: 'deferred', processingStatus: 'pending', errorMessage: deferredMessage(run.options.maxFiles) },
+  );
+  run.tally.defer(rest.length);
 }
 
 /** Records the final counts and status, the audit row and the closing event; returns the run's seconds. */
 async function finishSession(
   { batches, counters, audit, session, tally, listener, options, deps }: Run,
   outcome: { interrupted: boolean; fatal: unknown; started: number },
-): Promise<number> {
+): Promise<{ seconds: number; totals: SessionTotals }> {
   const { interrupted, fatal } = outcome;
-  const status = tally.status(Boolean(fatal));
+  // The database may be what failed: when it comes back within a few seconds (a restart), the session is
+  // still recorded on a new connection (these reads and writes are safe to repeat).
+  const totals = await retryWhileReconnecting(deps.database, async () => ({
+    ...(await counters.recount(session.id)),
+    deferred: tally.snapshot().deferred,
+  }));
+  const status = sessionStatus(totals, { interrupted, stopped: Boolean(fatal) });
   const errorMessage = fatal
     ? `stopped: ${(fatal as Error).message ?? String(fatal)}${fatal instanceof ServiceUnavailableError ? '; the files not done stay for the next run' : ''}`
     : interrupted
-      ? 'interrupted: files not yet started stay pending; run the same command again to finish them'
+      ? 'interrupted: files not yet started stay pending; run the same command again to finish them in this session'
       : null;
-  // The database may be what failed: when it comes back within a few seconds (a restart), the session is
-  // still recorded on a new connection (these writes are safe to repeat).
-  await retryWhileReconnecting(deps.database, async () => {
-    await counters.set(session.id, tally.counts());
-    await batches.finishSession(session.id, interrupted && !fatal ? 'failed' : status, errorMessage);
-  });
+  await retryWhileReconnecting(deps.database, () => batches.finishSession(session.id, status, errorMessage));
   await retryWhileReconnecting(deps.database, () =>
     audit.record({
       actor: options.uploadedBy,
@@ -351,30 +489,35 @@ async function finishSession(
       batchId: session.id,
       entityType: 'batch_upload',
       entityId: session.id,
-      details: { ...tally.counts(), ...(fatal ? { error: errorMessage } : {}) },
+      details: { status, ...totals, ...(fatal ? { error: errorMessage } : {}) },
     }),
   );
   const seconds = (performance.now() - outcome.started) / 1000;
-  listener({ type: 'session_finished', sessionId: session.id, status, totals: tally.snapshot(), seconds });
-  return seconds;
+  listener({ type: 'session_finished', sessionId: session.id, status, totals, seconds });
+  return { seconds, totals };
 }
 
 /**
  * Archive or quarantine a file once its final state is committed. A run killed before the move
  * leaves the file in place; the re-run finds it already ingested (a duplicate) and moves it then.
- * A failed move is reported on the file, never fatal: the file simply stays where it was.
+ * A failed move (a read-only archive, a name too long) is recorded on the file and reported — the
+ * summary, `status --files`, the log, exit 3 — never fatal: the file stays where it was, and the next
+ * run tries again.
  */
 async function disposeOf(
-  { options, audit, session }: Pick<Run, 'options' | 'audit' | 'session'>,
+  { options, audit, session, batches, deps, sourceDir }: Run,
   file: FileToProcess,
   result: FileResult,
 ): Promise<void> {
   const disposal = disposalFor(result.outcome);
   const targetRoot =
     disposal === 'archive' ? options.archiveDir : disposal === 'quarantine' ? options.quarantineDir : undefined;
-  if (!targetRoot) return;
+  if (!targetRoot || file.outsideSource) return;
+  const flag = disposal === 'archive' ? '--archive-dir' : '--quarantine-dir';
   try {
     result.movedTo = await moveWithoutOverwrite(file.absolutePath, targetRoot, file.relativePath, options.fileMode);
+    // The path is free again: what was remembered of the file there no longer applies.
+    await new SettledFileRepository(deps.database.db).forget(sourceDir, [file.relativePath]);
     await audit.record({
       actor: options.uploadedBy,
       action: disposal === 'archive' ? 'file_archived' : 'file_quarantined',
@@ -385,8 +528,52 @@ async function disposeOf(
     });
   } catch (error) {
     result.movedTo = null;
-    result.message = `${result.message ? `${result.message}; ` : ''}could not move it to ${targetRoot}: ${(error as Error).message}`;
+    result.moveError = `${FILE_OUTCOMES[result.outcome].label}, but not moved to ${flag} ${targetRoot}: ${describeMoveError(error)}`;
+    await batches.updateFile(file.fileId, { moveError: result.moveError });
+    await audit.record({
+      actor: options.uploadedBy,
+      action: 'file_not_moved',
+      batchId: session.id,
+      entityType: 'batch_file',
+      entityId: file.fileId,
+      details: { outcome: result.outcome, to: targetRoot, error: result.moveError },
+    });
   }
+}
+
+function describeMoveError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EROFS') return 'the folder is on a read-only file-system';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied (check the folder’s permissions)';
+  if (code === 'ENAMETOOLONG') return 'the path is too long for the file-system';
+  if (code === 'ENOSPC') return 'no space left on the device';
+  return (error as Error).message ?? String(error);
+}
+
+/** A file whose recorded state is final: settled, needing nothing more from a run of its session. */
+function isSettled(row: BatchFile): boolean {
+  if (row.outcome === null) return false;
+  return Object.hasOwn(FILE_OUTCOMES, row.outcome) ? outcomeKind(row.outcome as FileOutcome) !== 'pending' : true;
+}
+
+/** A file an earlier run of a resumed session settled, as the report shows it (from its recorded state). */
+function resultFromRow(row: BatchFile): FileResult {
+  return {
+    fileId: row.id,
+    relativePath: row.relativePath,
+    filename: row.filename,
+    outcome: row.outcome as FileOutcome,
+    processingStatus: row.processingStatus,
+    message: row.errorMessage,
+    parse: parseFilename(row.filename),
+    match: null,
+    pages: row.pages,
+    chunks: row.chunks,
+    documentId: row.documentId,
+    contentSha256: row.contentSha256,
+    moveError: row.moveError,
+    stageMs: {},
+  };
 }
 
 async function resolveSourceDir(dir: string): Promise<string> {

@@ -1,5 +1,6 @@
 import { emptyTotals, type FileResult, type PipelineStage, type SessionTotals } from '../core/pipeline/events.js';
 import { outcomeKind } from '../core/pipeline/file-outcome.js';
+import { sessionStatus } from '../core/pipeline/session-counts.js';
 import type { BatchStatus } from '../db/schema.js';
 import type { SessionCounts } from '../db/repositories/session-counter-repository.js';
 
@@ -19,8 +20,9 @@ export class SessionTally {
   /** Seconds spent in each stage, summed over files (they overlap under concurrency: compare shares). */
   readonly stageSeconds: Partial<Record<PipelineStage, number>> = {};
 
-  constructor(totalFiles: number) {
-    this.totals = { ...emptyTotals(), totalFiles };
+  /** `from`: the counts the session already holds (a resumed session's earlier runs). */
+  constructor(totalFiles: number, from: Partial<SessionTotals> = {}) {
+    this.totals = { ...emptyTotals(), ...from, totalFiles };
   }
 
   /** Files left for the next run (over --max-files). */
@@ -36,10 +38,15 @@ export class SessionTally {
   record({ result, patient }: ProcessedFile): void {
     const t = this.totals;
     const kind = outcomeKind(result.outcome);
+    if (kind === 'pending') {
+      // Not processed: left for a later run.
+      if (result.outcome === 'deferred') t.deferred++;
+      return;
+    }
     if (kind === 'failed') t.failedFiles++;
     else if (kind === 'review') t.reviewRequired++;
-    else if (kind === 'pending') t.deferred++;
     if (result.outcome === 'duplicate' || result.outcome === 'duplicate_in_batch') t.duplicates++;
+    if (result.moveError) t.notMoved++;
     t.processedFiles++;
     if (patient === 'created') t.createdPatients++;
     else if (patient === 'matched') t.matchedPatients++;
@@ -73,9 +80,6 @@ export class SessionTally {
 
   /** The session's final status: failed when every file it attempted failed, or the run itself stopped. */
   status(stopped: boolean): BatchStatus {
-    const t = this.totals;
-    if (stopped) return 'failed';
-    if (t.failedFiles === 0) return 'completed';
-    return t.failedFiles >= t.totalFiles - t.deferred ? 'failed' : 'partially_failed';
+    return sessionStatus(this.totals, { interrupted: false, stopped });
   }
 }

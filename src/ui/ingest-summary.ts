@@ -16,7 +16,12 @@ export function formatIngestSummary(result: {
       (t.deferred ? `, ${t.deferred} left for the next run` : ''),
     `  patients: ${t.matchedPatients} matched, ${t.createdPatients} created · ${t.pages} pages, ${t.chunks} chunks`,
   ];
+  if (t.notMoved > 0) {
+    lines.push(
+      `  ${t.notMoved} file${t.notMoved === 1 ? '' : 's'} recorded but not archived or quarantined: still in the drop folder (see status --files)`,
+    );
+  }
   if (t.reviewRequired > 0) lines.push(`  Settle the reviews with: tecsalud-batch review ${s.id.slice(0, 8)}`);
-  if (t.failedFiles > 0) lines.push(`  See every file with: tecsalud-batch status ${s.id.slice(0, 8)} --files`);
+  if (t.failedFiles > 0 || t.notMoved > 0) lines.push(`  See every file with: tecsalud-batch status ${s.id.slice(0, 8)} --files`);
   return lines;
 }

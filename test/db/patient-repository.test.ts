@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { patientBlockingKeys, queryBlockingKeys } from '../../src/core/matching/blocking-keys.js';
 import type { OpenDatabase } from '../../src/db/open-database.js';
+import { DocumentRepository } from '../../src/db/repositories/document-repository.js';
 import { PatientRepository, type PatientInput } from '../../src/db/repositories/patient-repository.js';
 import { createTestDatabase, DATABASE_KINDS, type DatabaseKind, type TestDatabase } from '../support/databases.js';
 
@@ -61,17 +62,20 @@ describe.each(VARIANTS)('PatientRepository on $kind with $statements statements'
       inserted: 2,
       updated: 0,
       unchanged: 0,
+      renames: [],
     });
     expect(await upsertMany(patients, [GARZA, LOPEZ], 'registry_import')).toEqual({
       inserted: 0,
       updated: 0,
       unchanged: 2,
+      renames: [],
     });
     const renamed = { ...LOPEZ, apellidoMaterno: 'RUIZ DE ALBA' };
     expect(await upsertMany(patients, [GARZA, renamed], 'registry_import')).toEqual({
       inserted: 0,
       updated: 1,
       unchanged: 1,
+      renames: [],
     });
     expect(await patients.count()).toBe(2);
     const stored = await patients.findByExpediente(LOPEZ.expediente);
@@ -102,6 +106,59 @@ describe.each(VARIANTS)('PatientRepository on $kind with $statements statements'
     expect((await patients.list({ limit: 5, offset: 0 })).map((p) => p.expediente)).toHaveLength(5);
   });
 
+  it('refuses to rename a patient who has documents unless the import allows it; spelling is no rename', async () => {
+    await upsertMany(patients, [GARZA, LOPEZ], 'registry_import');
+    const garza = (await patients.findByExpediente(GARZA.expediente))!;
+    const now = new Date().toISOString();
+    await new DocumentRepository(database.db).upsert({
+      id: 'doc-garza',
+      patientId: garza.id,
+      batchId: null,
+      batchFileId: null,
+      expediente: garza.expediente,
+      filename: 'garza.pdf',
+      documentType: 'consultation',
+      documentTypeCode: 'CONS',
+      numero: null,
+      contentSha256: 'a'.repeat(64),
+      processingType: 'complete',
+      content: 'text',
+      pages: 1,
+      chunksCount: 0,
+      vectorized: 0,
+      ocrEngine: null,
+      ocrPages: null,
+      ocrConfidence: null,
+      createdAt: now,
+      updatedAt: now,
+    });
+    const renamedGarza = { ...GARZA, nombres: 'ROSA ELENA' };
+    const renamedLopez = { ...LOPEZ, nombres: 'PEDRO' };
+    const refused = await upsertMany(patients, [renamedGarza, renamedLopez], 'registry_import');
+    // LOPEZ has no documents: renaming him is an ordinary update.
+    expect(refused).toMatchObject({ inserted: 0, updated: 1, unchanged: 0 });
+    expect(refused.renames).toEqual([
+      { before: expect.objectContaining({ nombres: 'MARIA ESTHER' }), after: renamedGarza, documents: 1, applied: false },
+    ]);
+    expect((await patients.findByExpediente(GARZA.expediente))!.nombres).toBe('MARIA ESTHER');
+
+    const respelled = { ...GARZA, apellidoPaterno: 'Garza', nombres: 'MARÍA  ESTHER' };
+    expect(await upsertMany(patients, [respelled], 'registry_import')).toEqual({
+      inserted: 0,
+      updated: 1,
+      unchanged: 0,
+      renames: [],
+    });
+
+    const allowed = await patients.importRegistry(
+      'registry_import',
+      (registryImport) => registryImport.upsert([renamedGarza]),
+      { allowRename: true },
+    );
+    expect(allowed).toMatchObject({ updated: 1, renames: [expect.objectContaining({ documents: 1, applied: true })] });
+    expect((await patients.findByExpediente(GARZA.expediente))!.nombres).toBe('ROSA ELENA');
+  });
+
   it('imports in one transaction: batches see each other, keys and counts follow the last name', async () => {
     const renamed = { ...LOPEZ, apellidoPaterno: 'MARTINEZ', nombres: 'PEDRO' };
     const summaries = await patients.importRegistry('registry_import', async (registryImport) => [
@@ -110,9 +167,9 @@ describe.each(VARIANTS)('PatientRepository on $kind with $statements statements'
       await registryImport.upsert([GARZA]),
     ]);
     expect(summaries).toEqual([
-      { inserted: 2, updated: 0, unchanged: 0 },
-      { inserted: 1, updated: 1, unchanged: 0 },
-      { inserted: 0, updated: 0, unchanged: 1 },
+      { inserted: 2, updated: 0, unchanged: 0, renames: [] },
+      { inserted: 1, updated: 1, unchanged: 0, renames: [] },
+      { inserted: 0, updated: 0, unchanged: 1, renames: [] },
     ]);
     const candidateKeys = (name: PatientInput) =>
       patientBlockingKeys(name).filter((k) => !k.startsWith('t:'));

@@ -6,6 +6,7 @@ import { BatchRepository } from '../../src/db/repositories/batch-repository.js';
 import { DocumentRepository } from '../../src/db/repositories/document-repository.js';
 import { PatientRepository } from '../../src/db/repositories/patient-repository.js';
 import { SessionCounterRepository } from '../../src/db/repositories/session-counter-repository.js';
+import { SettledFileRepository } from '../../src/db/repositories/settled-file-repository.js';
 import type { MedicalDocument } from '../../src/db/schema.js';
 import { createTestDatabase, DATABASE_KINDS, SESSION_OPTIONS, type TestDatabase } from '../support/databases.js';
 
@@ -94,17 +95,111 @@ describe.each(DATABASE_KINDS)('session, document and audit repositories on %s', 
     expect((await batches.listFiles(session.id)).map((f) => f.id)).toEqual([first!.id]);
   });
 
-  it('marks sessions abandoned by a killed run on the same directory, and no other', async () => {
+  it('finds the unfinished sessions of a directory, newest first, and closes those taken over', async () => {
     const killed = await newSession('/srv/drop');
     await batches.markStarted(killed.id);
+    const [file] = await batches.registerFiles(killed.id, [{ relativePath: 'a.pdf', filename: 'a.pdf', fileSize: 10 }]);
     const elsewhere = await newSession('/srv/other');
+    const stopped = await newSession('/srv/drop');
+    await batches.finishSession(stopped.id, 'interrupted', 'interrupted');
+    const done = await newSession('/srv/drop');
+    await batches.finishSession(done.id, 'completed');
+    expect((await batches.unfinishedSessions('/srv/drop')).map((s) => s.id).sort()).toEqual([killed.id, stopped.id].sort());
     const current = await newSession('/srv/drop');
-    expect(await batches.markAbandonedSessions('/srv/drop', current.id)).toBe(1);
-    expect((await batches.findSession(killed.id))?.status).toBe('failed');
+    await batches.supersedeSessions([killed.id], current.id);
+    expect(await batches.findSession(killed.id)).toMatchObject({ status: 'interrupted', supersededBy: current.id });
+    expect((await batches.findFile(file!.id))?.outcome).toBe('interrupted');
     expect((await batches.findSession(elsewhere.id))?.status).toBe('pending');
-    expect((await batches.findSession(current.id))?.status).toBe('pending');
-    const listed = await batches.listSessions(10);
-    expect(listed).toHaveLength(3);
+    expect((await batches.unfinishedSessions('/srv/drop')).map((s) => s.id)).toContain(stopped.id);
+    expect((await batches.unfinishedSessions('/srv/drop')).map((s) => s.id)).not.toContain(killed.id);
+    // A resumed session keeps the time its first run started.
+    await batches.markStarted(stopped.id);
+    const started = (await batches.findSession(stopped.id))!.startedAt;
+    await batches.markStarted(stopped.id);
+    expect((await batches.findSession(stopped.id))!).toMatchObject({ status: 'processing', startedAt: started, completedAt: null });
+  });
+
+  it('removes a session refused before it started, with its files, and never a started one', async () => {
+    const refused = await newSession();
+    await batches.registerFiles(refused.id, [{ relativePath: 'a.pdf', filename: 'a.pdf', fileSize: 1 }]);
+    const started = await newSession();
+    await batches.markStarted(started.id);
+    await batches.deleteUnstartedSession(refused.id);
+    await batches.deleteUnstartedSession(started.id);
+    expect(await batches.findSession(refused.id)).toBeUndefined();
+    expect(await batches.listFiles(refused.id)).toEqual([]);
+    expect(await batches.findSession(started.id)).toBeDefined();
+  });
+
+  it('derives a session\'s counts from its files and the audit log, whatever the run tallied', async () => {
+    const session = await newSession();
+    const counters = new SessionCounterRepository(database.db);
+    const rows = await batches.registerFiles(
+      session.id,
+      ['ok', 'new', 'dup', 'review', 'bad', 'later', 'notyet', 'died'].map((name) => ({
+        relativePath: `${name}.pdf`,
+        filename: `${name}.pdf`,
+        fileSize: 1,
+      })),
+    );
+    const id = (name: string) => rows.find((r) => r.relativePath === `${name}.pdf`)!.id;
+    const { patient } = await PatientRepository.forDatabase(database).insertOrGet(
+      { expediente: '3000000009', apellidoPaterno: 'SOTO', apellidoMaterno: '', nombres: 'ANA' },
+      'batch_ingest',
+    );
+    await batches.updateFiles([
+      { fileId: id('ok'), update: { outcome: 'ingested', processingStatus: 'completed', matchingStatus: 'matched', pages: 2, chunks: 3, moveError: 'read-only' } },
+      { fileId: id('new'), update: { outcome: 'ingested', processingStatus: 'completed', matchingStatus: 'new_patient', patientId: patient.id, pages: 1, chunks: 1 } },
+      { fileId: id('dup'), update: { outcome: 'duplicate', processingStatus: 'completed' } },
+      { fileId: id('review'), update: { outcome: 'review_required', processingStatus: 'pending', matchingStatus: 'review_required' } },
+      { fileId: id('bad'), update: { outcome: 'corrupt', processingStatus: 'failed' } },
+      { fileId: id('later'), update: { outcome: 'deferred', processingStatus: 'pending' } },
+      // A patient created for a file whose storing then failed: only the audit log knows it.
+      { fileId: id('died'), update: { outcome: 'vector_store_failed', processingStatus: 'failed', matchingStatus: 'new_patient' } },
+    ]);
+    const audit = new AuditRepository(database.db);
+    await audit.record({ actor: 't', action: 'patient_created', batchId: session.id, entityType: 'patient', entityId: patient.id });
+    await audit.record({ actor: 't', action: 'patient_created', batchId: session.id, entityType: 'patient', entityId: 'p-died' });
+    // Tallies a crashed run left behind do not matter: the recount replaces them.
+    await counters.set(session.id, { processedFiles: 0, createdPatients: 0 });
+    const totals = await counters.recount(session.id);
+    expect(totals).toEqual({
+      totalFiles: 8,
+      processedFiles: 6,
+      failedFiles: 2,
+      createdPatients: 2,
+      matchedPatients: 1,
+      reviewRequired: 1,
+      duplicates: 1,
+      deferred: 1,
+      notMoved: 1,
+      pages: 3,
+      chunks: 4,
+    });
+    expect(await batches.findSession(session.id)).toMatchObject({ processedFiles: 6, failedFiles: 2, createdPatients: 2 });
+  });
+
+  it('remembers settled files by path, size and modification time, and forgets them', async () => {
+    const settled = new SettledFileRepository(database.db);
+    const row = {
+      sourceDir: '/srv/drop',
+      relativePath: 'a/b.pdf',
+      size: 12_345_678_901,
+      mtimeMs: 1_767_225_600_123.457,
+      contentSha256: 'c'.repeat(64),
+      outcome: 'ingested',
+      errorMessage: null,
+      batchId: null,
+      settledAt: '2026-01-01T00:00:00.000Z',
+    };
+    await settled.remember([row, { ...row, relativePath: 'c.pdf' }]);
+    await settled.remember([{ ...row, outcome: 'duplicate' }]);
+    const found = await settled.lookup('/srv/drop', ['a/b.pdf', 'c.pdf', 'missing.pdf']);
+    expect(found.get('a/b.pdf')).toEqual({ ...row, outcome: 'duplicate' });
+    expect([...found.keys()].sort()).toEqual(['a/b.pdf', 'c.pdf']);
+    expect((await settled.lookup('/srv/other', ['a/b.pdf'])).size).toBe(0);
+    await settled.forget('/srv/drop', ['a/b.pdf']);
+    expect([...(await settled.lookup('/srv/drop', ['a/b.pdf', 'c.pdf'])).keys()]).toEqual(['c.pdf']);
   });
 
   it('stores one document per content, replacing it on a forced re-ingest', async () => {

@@ -120,12 +120,57 @@ describe('a run killed with SIGKILL at random points, then re-run', { tags: ['sl
     for (const expediente of newExpedientes)
       expect(patients.filter((p) => p.expediente === expediente).length).toBe(1);
 
-    // The killed runs' sessions were closed as interrupted by the run that took over: nothing is left
-    // looking as if it were still running.
-    expect(query<{ n: number }>("select count(*) n from batch_uploads where status in ('pending', 'processing')")[0]!.n).toBe(0);
-    expect(query<{ n: number }>("select count(*) n from batch_files where processing_status = 'processing'")[0]!.n).toBe(0);
-    const interrupted = query<{ n: number }>("select count(*) n from batch_uploads where error_message like 'interrupted%'");
-    expect(interrupted[0]!.n).toBe(Number(killedFirst) + Number(killedSecond));
+    // The run that took over resumed the killed run's session (DECISIONS 2): nothing is left looking as if it
+    // were still running, and the killed runs left no other session behind.
+    expect(
+      query<{ n: number }>(
+        "select count(*) n from batch_uploads where status in ('pending', 'processing', 'interrupted')",
+      )[0]!.n,
+    ).toBe(0);
+    expect(
+      query<{ n: number }>("select count(*) n from batch_files where processing_status = 'processing'")[0]!.n,
+    ).toBe(0);
+    const sessions = query<{ id: string }>('select id from batch_uploads');
+    expect(sessions.map((s) => s.id)).toContain((report as unknown as { session_id: string }).session_id);
+    if (killedFirst || killedSecond) expect((report as unknown as { resumed: boolean }).resumed).toBe(true);
+
+    // Counters right after the kills: each session's columns say what its files' rows and the audit log say.
+    const counters = query<{
+      id: string;
+      total_files: number;
+      processed_files: number;
+      failed_files: number;
+      created_patients: number;
+      duplicates: number;
+    }>(
+      'select id, total_files, processed_files, failed_files, created_patients, duplicates from batch_uploads',
+    );
+    for (const c of counters) {
+      const [files] = query<{ total: number; final: number; failed: number; duplicates: number }>(
+        `select count(*) total,
+                sum(case when outcome is not null and outcome not in ('deferred', 'interrupted') then 1 else 0 end) final,
+                sum(case when processing_status = 'failed' then 1 else 0 end) failed,
+                sum(case when outcome in ('duplicate', 'duplicate_in_batch') then 1 else 0 end) duplicates
+           from batch_files where batch_id = '${c.id}'`,
+      );
+      const [created] = query<{ n: number }>(
+        `select count(distinct entity_id) n from audit_log where batch_id = '${c.id}' and action = 'patient_created'`,
+      );
+      expect(c).toEqual({
+        id: c.id,
+        total_files: files!.total,
+        processed_files: files!.final,
+        failed_files: files!.failed,
+        created_patients: created!.n,
+        duplicates: files!.duplicates,
+      });
+    }
+    // Every patient a run created is counted once, on the session that created it.
+    const registryCount = query<{ n: number }>(
+      "select count(distinct entity_id) n from audit_log where action = 'patient_created'",
+    )[0]!.n;
+    expect(counters.reduce((sum, c) => sum + c.created_patients, 0)).toBe(registryCount);
+    expect(registryCount).toBe(newExpedientes.size);
 
     // A review is queued once, however many runs saw the file.
     const pending = query<{ content_sha256: string }>(

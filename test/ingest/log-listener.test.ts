@@ -35,6 +35,7 @@ const totals = {
   reviewRequired: 0,
   duplicates: 1,
   deferred: 0,
+  notMoved: 0,
   pages: 0,
   chunks: 0,
 };

@@ -12,6 +12,37 @@ beforeEach(() => (root = createTempDir('tecsalud-move-')));
 afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
 describe('moveWithoutOverwrite', () => {
+  it('never leaves the archive: a path that climbs out, or a folder in it that links elsewhere, is refused', async () => {
+    const source = path.join(root, 'drop', 'f.pdf');
+    fs.mkdirSync(path.dirname(source), { recursive: true });
+    fs.writeFileSync(source, '%PDF-');
+    const archive = path.join(root, 'archive');
+    const elsewhere = path.join(root, 'elsewhere');
+    fs.mkdirSync(archive);
+    fs.mkdirSync(elsewhere);
+    fs.symlinkSync(elsewhere, path.join(archive, 'linked'));
+    await expect(moveWithoutOverwrite(source, archive, '../outside/f.pdf')).rejects.toThrow(/would leave/);
+    await expect(moveWithoutOverwrite(source, archive, 'linked/deeper/f.pdf')).rejects.toThrow(
+      /leads to .*, outside it/,
+    );
+    expect(fs.existsSync(path.join(root, 'outside'))).toBe(false);
+    expect(fs.readdirSync(elsewhere)).toEqual([]);
+    expect(fs.existsSync(source)).toBe(true);
+  });
+
+  it('shortens a name as long as the file-system allows when a taken name needs its " (2)"', async () => {
+    const name = `${'Á'.repeat(125)}.pdf`; // 254 bytes
+    const source = path.join(root, 'drop', name);
+    fs.mkdirSync(path.dirname(source), { recursive: true });
+    fs.writeFileSync(source, 'new');
+    const archive = path.join(root, 'archive');
+    fs.mkdirSync(archive);
+    fs.writeFileSync(path.join(archive, name), 'old');
+    const moved = await moveWithoutOverwrite(source, archive, name);
+    expect(path.basename(moved)).toBe(`${'Á'.repeat(123)} (2).pdf`);
+    expect(fs.readFileSync(moved, 'utf8')).toBe('new');
+  });
+
   it('keeps the relative path and never overwrites an existing file', async () => {
     const source = path.join(root, 'drop', 'a', 'f.pdf');
     fs.mkdirSync(path.dirname(source), { recursive: true });

@@ -37,6 +37,7 @@ describe('the session tally', () => {
       reviewRequired: 1,
       duplicates: 1,
       deferred: 1,
+      notMoved: 0,
       pages: 5,
       chunks: 5,
     });

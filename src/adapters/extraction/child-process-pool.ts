@@ -2,6 +2,16 @@ import { Tinypool } from 'tinypool';
 import { resolveWorkerScript } from './resolve-worker-script.js';
 
 /**
+ * Loaded before anything else in every child: Ctrl-C in a terminal signals the whole foreground process
+ * group, children included, and a child that died of it failed the file in flight ("exited unexpectedly")
+ * while the ingest meant to let that file finish. The ingest alone decides what a Ctrl-C stops; its
+ * children end when it closes the pool (SIGTERM, then SIGKILL). tinypool forks without `detached`, so
+ * ignoring the signal is how a child keeps out of it; tools a child runs are started `detached` (their
+ * own process group) for the same reason.
+ */
+const IGNORE_TERMINAL_INTERRUPT = `data:text/javascript,${encodeURIComponent("process.on('SIGINT', () => {});")}`;
+
+/**
  * A tinypool of `processes` child processes running the worker module `workerName` (next to `nextTo`), one
  * file each at a time: what both extractors run their work in.
  */
@@ -18,7 +28,7 @@ export function createChildProcessPool(options: {
   return new Tinypool({
     runtime: 'child_process',
     filename: script.filename,
-    execArgv: [...(options.execArgv ?? []), ...script.execArgv],
+    execArgv: ['--import', IGNORE_TERMINAL_INTERRUPT, ...(options.execArgv ?? []), ...script.execArgv],
     env: { ...inheritedEnv(), ...options.env },
     minThreads: options.processes,
     maxThreads: options.processes,

@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import fs from 'node:fs';
 import type { TransformCallback } from 'node:stream';
 import { Parser, type CsvError, type Options } from 'csv-parse';
@@ -80,8 +81,36 @@ class LineBreakCounter {
   }
 }
 
-/** The records of a CSV file in arrays of a few hundred, as the file is read. */
-export async function* readNumberedRecords(file: string): AsyncGenerator<NumberedRecord[]> {
+/** The encodings a registry CSV may be read in. Excel's "CSV" is Windows-1252 on Spanish-language Windows. */
+export const CSV_ENCODINGS = ['utf-8', 'latin1', 'windows-1252'] as const;
+export type CsvEncoding = (typeof CSV_ENCODINGS)[number];
+
+/**
+ * The file is not in the encoding it is read in. `line` is where the first offending bytes are; `likely` is
+ * the encoding the file appears to be in instead.
+ */
+export class CsvEncodingError extends Error {
+  constructor(
+    readonly line: number,
+    readonly likely: 'windows-1252' | 'utf-8' | 'utf-16',
+  ) {
+    super(`the file is not in the encoding it was read in (line ${line}; it looks like ${likely})`);
+    this.name = 'CsvEncodingError';
+  }
+}
+
+/**
+ * The records of a CSV file in arrays of a few hundred, as the file is read. UTF-8 (the default) is checked
+ * as it is read: the first bytes that are not UTF-8 throw CsvEncodingError, rather than reaching the registry
+ * as U+FFFD. `latin1` and `windows-1252` are decoded with the WHATWG decoder (for which `latin1` *is*
+ * windows-1252: the same letters, and € ‘ ’ … where ISO-8859-1 has control characters) and handed to the
+ * parser as UTF-8; a file that turns out to be valid UTF-8 with accents throws too, since decoding it as
+ * Windows-1252 would store 'PEÃ‘A'.
+ */
+export async function* readNumberedRecords(
+  file: string,
+  options: { encoding?: CsvEncoding } = {},
+): AsyncGenerator<NumberedRecord[]> {
   const parser = new NumberingParser({
     bom: true,
     relax_column_count: true,
@@ -96,10 +125,88 @@ export async function* readNumberedRecords(file: string): AsyncGenerator<Numbere
     parser.queue = [];
     return records;
   };
-  for await (const chunk of fs.createReadStream(file)) {
-    parser.write(chunk); // parses synchronously: nothing is pushed downstream, so there is no backpressure
+  const encoding = options.encoding ?? 'utf-8';
+  const check = new EncodingCheck();
+  // WHATWG names: 'latin1' is a label of windows-1252 there.
+  const legacy = encoding === 'utf-8' ? null : new TextDecoder('windows-1252');
+  for await (const chunk of fs.createReadStream(file) as AsyncIterable<Buffer>) {
+    const utf8 = check.add(chunk);
+    if (legacy) {
+      parser.write(Buffer.from(legacy.decode(chunk, { stream: true }), 'utf8'));
+    } else {
+      if (!utf8) throw new CsvEncodingError(check.badLine, isUtf16Bom(check.first) ? 'utf-16' : 'windows-1252');
+      parser.write(chunk); // parses synchronously: nothing is pushed downstream, so there is no backpressure
+    }
     yield take();
+  }
+  if (legacy) {
+    const rest = legacy.decode();
+    if (rest) parser.write(Buffer.from(rest, 'utf8'));
+    if (check.finish() && check.sawNonAscii) throw new CsvEncodingError(check.nonAsciiLine, 'utf-8');
+  } else if (!check.finish()) {
+    throw new CsvEncodingError(check.badLine, 'windows-1252');
   }
   await new Promise<void>((resolve) => parser.end(() => resolve()));
   yield take();
+}
+
+function isUtf16Bom(bytes: Buffer): boolean {
+  return (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+}
+
+/**
+ * Whether the bytes read so far are UTF-8 (the fatal WHATWG decoder, streaming across chunk boundaries),
+ * and on which line the first bytes that are not, or the first non-ASCII ones, are.
+ */
+class EncodingCheck {
+  private readonly decoder = new TextDecoder('utf-8', { fatal: true });
+  private valid = true;
+  private linesBefore = 0;
+  first: Buffer = Buffer.alloc(0);
+  badLine = 0;
+  sawNonAscii = false;
+  nonAsciiLine = 0;
+
+  /** Adds a chunk; false once the bytes stop being UTF-8. */
+  add(chunk: Buffer): boolean {
+    if (this.first.length === 0) this.first = chunk.subarray(0, 4);
+    if (!this.valid) return false;
+    if (!this.sawNonAscii && !isAscii(chunk)) {
+      this.sawNonAscii = true;
+      this.nonAsciiLine = this.linesBefore + countBreaks(chunk, chunk.findIndex((byte) => byte >= 0x80)) + 1;
+    }
+    try {
+      this.decoder.decode(chunk, { stream: true });
+    } catch {
+      this.valid = false;
+      // The replacement decoder marks where: the first U+FFFD of this chunk read on its own.
+      const text = new TextDecoder('utf-8').decode(chunk);
+      const at = Math.max(0, text.indexOf('\uFFFD'));
+      this.badLine = this.linesBefore + (text.slice(0, at).match(/\r\n|\r|\n/g)?.length ?? 0) + 1;
+      return false;
+    }
+    this.linesBefore += countBreaks(chunk, chunk.length);
+    return true;
+  }
+
+  /** Whether the whole file was UTF-8 (a sequence cut off by the end of the file is not). */
+  finish(): boolean {
+    if (!this.valid) return false;
+    try {
+      this.decoder.decode();
+      return true;
+    } catch {
+      this.valid = false;
+      this.badLine = this.linesBefore + 1;
+      return false;
+    }
+  }
+}
+
+/** Line breaks (LF, CRLF or a lone CR) among the first `end` bytes of a chunk; native scans, as it sees every byte. */
+function countBreaks(chunk: Buffer, end: number): number {
+  let breaks = 0;
+  for (let i = chunk.indexOf(LF); i >= 0 && i < end; i = chunk.indexOf(LF, i + 1)) breaks++;
+  for (let i = chunk.indexOf(CR); i >= 0 && i < end; i = chunk.indexOf(CR, i + 1)) if (chunk[i + 1] !== LF) breaks++;
+  return breaks;
 }

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { Command } from '@commander-js/extra-typings';
+import { Command, Option } from '@commander-js/extra-typings';
 import { sanitizeForTerminal } from '../../core/text/sanitize-for-terminal.js';
 import { ExitCode } from '../../errors.js';
 import { contextOf, finish, type CommandContext } from '../context.js';
@@ -19,12 +19,29 @@ function patientsImportOptions() {
         '[, fecha_nacimiento, sexo] — or expediente, nombre_completo ("APELLIDOS, NOMBRES"). ' +
         'Re-importing the same file is idempotent.',
     )
-    .argument('<file>', 'CSV file (UTF-8, with or without BOM)')
+    .argument('<file>', 'CSV file (UTF-8, with or without BOM; see --encoding)')
+    .addOption(
+      new Option(
+        '--encoding <name>',
+        "the file's encoding: utf-8 (default), or windows-1252 / latin1 for Excel's plain \"CSV\" export",
+      ).choices(['utf-8', 'latin1', 'windows-1252'] as const),
+    )
+    .option(
+      '--allow-rename',
+      'write rows that change the name of a patient who already has documents (refused otherwise; audited)',
+    )
     .addOption(userOption('who imports'))
     .addOption(dbOption())
     .addOption(configOption())
     .addOption(jsonOption())
-    .addHelpText('after', examples('patients import fixtures/registry.csv --db sqlite:./registry.db'));
+    .addHelpText(
+      'after',
+      examples(
+        'patients import fixtures/registry.csv --db sqlite:./registry.db',
+        'patients import export-excel.csv --encoding windows-1252',
+        'patients import corrected-names.csv --allow-rename --user jlopez',
+      ),
+    );
 }
 
 export type ImportPatientsOptions = ReturnType<ReturnType<typeof patientsImportOptions>['opts']> & {
@@ -47,16 +64,23 @@ export async function importPatients(
     fileMode: context.config?.fileMode,
     user: options.user,
     batchSize: options.batchSize,
+    encoding: options.encoding,
+    allowRename: Boolean(options.allowRename),
   });
   if (options.json) {
     writeJson(io, {
       file: report.file,
       layout: report.layout,
+      encoding: report.encoding,
       total_rows: report.totalRows,
       inserted: report.inserted,
       updated: report.updated,
       unchanged: report.unchanged,
+      duplicates: report.duplicates,
       rejected: report.rejected,
+      renamed: report.renamed,
+      renames_refused: report.renamesRefused,
+      duplicate_rows: report.duplicateRows.map((row) => ({ line: row.line, first_line: row.firstLine })),
       rejected_rows: report.rejectedRows,
       seconds: round(report.seconds),
     });
@@ -64,8 +88,18 @@ export async function importPatients(
     writeLine(
       io.stdout,
       `Imported ${report.totalRows} rows from ${path.basename(report.file)} in ${round(report.seconds)} s: ` +
-        `${report.inserted} inserted, ${report.updated} updated, ${report.unchanged} unchanged, ${report.rejected} rejected.`,
+        `${report.inserted} inserted, ${report.updated} updated, ${report.unchanged} unchanged, ` +
+        `${report.duplicates} repeated, ${report.rejected} rejected.`,
     );
+    if (report.renamed > 0) {
+      writeLine(io.stdout, `  ${report.renamed} patients with documents renamed (--allow-rename; see the audit log)`);
+    }
+    for (const row of report.duplicateRows) {
+      writeLine(io.stdout, `  line ${row.line}: the same as line ${row.firstLine}; skipped`);
+    }
+    if (report.duplicates > report.duplicateRows.length) {
+      writeLine(io.stdout, `  … and ${report.duplicates - report.duplicateRows.length} more repeated rows`);
+    }
     for (const row of report.rejectedRows) {
       writeLine(io.stdout, `  line ${row.line}: ${sanitizeForTerminal(row.reason)}`);
     }

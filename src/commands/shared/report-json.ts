@@ -79,6 +79,8 @@ export function toFileJson(file: FileResult) {
       ...(file.match?.reason === 'content_mismatch' ? ['content_mismatch'] : []),
     ],
     error: file.message,
+    moved_to: file.movedTo ?? null,
+    move_error: file.moveError ?? null,
   };
 }
 
@@ -105,6 +107,7 @@ export function toBatchFileJson(file: BatchFile) {
     content: contentSummary(storedContent(file)),
     flags: batchFileFlags(file),
     error: file.errorMessage,
+    move_error: file.moveError,
   };
 }
 

@@ -61,6 +61,8 @@ export interface FileResult {
   ocr?: FileOcr | null;
   /** Where drop-folder hygiene moved the file (--archive-dir / --quarantine-dir), if it did. */
   movedTo?: string | null;
+  /** Why it could not be moved there (its final state is recorded all the same). */
+  moveError?: string | null;
   /** Milliseconds spent in each stage, for the benchmark's breakdown. */
   stageMs: Partial<Record<PipelineStage, number>>;
 }
@@ -74,6 +76,8 @@ export interface SessionTotals {
   reviewRequired: number;
   duplicates: number;
   deferred: number;
+  /** Files whose final state is recorded but that could not be archived or quarantined. */
+  notMoved: number;
   pages: number;
   chunks: number;
 }
@@ -88,6 +92,7 @@ export function emptyTotals(): SessionTotals {
     reviewRequired: 0,
     duplicates: 0,
     deferred: 0,
+    notMoved: 0,
     pages: 0,
     chunks: 0,
   };

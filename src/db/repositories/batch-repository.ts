@@ -51,17 +51,42 @@ export class BatchRepository {
       createdAt: new Date().toISOString(),
       startedAt: null,
       completedAt: null,
+      supersededBy: null,
     };
     await this.db.insertInto('batchUploads').values(row).execute();
     return row;
   }
 
+  /** The session is running (again, when resumed: it keeps the time its first run started). */
   async markStarted(sessionId: string): Promise<void> {
+    const now = new Date().toISOString();
     await this.db
       .updateTable('batchUploads')
-      .set({ status: 'processing', startedAt: new Date().toISOString() })
+      .set((eb) => ({
+        status: 'processing',
+        startedAt: eb.fn.coalesce('startedAt', eb.val(now)),
+        completedAt: null,
+        errorMessage: null,
+      }))
       .where('id', '=', sessionId)
       .execute();
+  }
+
+  /**
+   * Removes a session that never started (the run was refused before it took any file), with its files:
+   * a refused run leaves nothing behind that looks pending.
+   */
+  async deleteUnstartedSession(sessionId: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const session = await trx
+        .selectFrom('batchUploads')
+        .select('startedAt')
+        .where('id', '=', sessionId)
+        .executeTakeFirst();
+      if (!session || session.startedAt !== null) return;
+      await trx.deleteFrom('batchFiles').where('batchId', '=', sessionId).execute();
+      await trx.deleteFrom('batchUploads').where('id', '=', sessionId).execute();
+    });
   }
 
   async finishSession(
@@ -105,6 +130,7 @@ export class BatchRepository {
       ocrPages: null,
       ocrConfidence: null,
       lowOcrConfidence: 0,
+      moveError: null,
       createdAt: now,
       updatedAt: now,
     }));
@@ -126,6 +152,48 @@ export class BatchRepository {
       .set({ ...update, updatedAt: new Date().toISOString() })
       .where('id', '=', fileId)
       .execute();
+  }
+
+  /** Many files' states in one transaction (files settled, deferred or gone, recorded together). */
+  async updateFiles(updates: { fileId: string; update: BatchFileUpdate }[]): Promise<void> {
+    if (updates.length === 0) return;
+    const now = new Date().toISOString();
+    await this.db.transaction().execute(async (trx) => {
+      for (const { fileId, update } of updates) {
+        await trx.updateTable('batchFiles').set({ ...update, updatedAt: now }).where('id', '=', fileId).execute();
+      }
+    });
+  }
+
+  /** The same update for many files, ROWS_PER_STATEMENT per statement (the files a run leaves for the next). */
+  async updateFilesAlike(fileIds: string[], update: BatchFileUpdate): Promise<void> {
+    if (fileIds.length === 0) return;
+    const now = new Date().toISOString();
+    await this.db.transaction().execute(async (trx) => {
+      for (let i = 0; i < fileIds.length; i += ROWS_PER_STATEMENT) {
+        await trx
+          .updateTable('batchFiles')
+          .set({ ...update, updatedAt: now })
+          .where('id', 'in', fileIds.slice(i, i + ROWS_PER_STATEMENT))
+          .execute();
+      }
+    });
+  }
+
+  /** Of these contents, those waiting for review (in any session), with the file that waits. */
+  async pendingReviewsBySha(shas: string[]): Promise<Map<string, BatchFile>> {
+    const found = new Map<string, BatchFile>();
+    for (let i = 0; i < shas.length; i += ROWS_PER_STATEMENT) {
+      const rows = await this.db
+        .selectFrom('batchFiles')
+        .selectAll()
+        .where('contentSha256', 'in', shas.slice(i, i + ROWS_PER_STATEMENT))
+        .where('matchingStatus', '=', 'review_required')
+        .where('processingStatus', '=', 'pending')
+        .execute();
+      for (const row of rows) if (!found.has(row.contentSha256!)) found.set(row.contentSha256!, row);
+    }
+    return found;
   }
 
   async findSession(sessionId: string): Promise<BatchUpload | undefined> {
@@ -191,20 +259,27 @@ export class BatchRepository {
   }
 
   /**
-   * Sessions left `pending`/`processing` by a killed run on this folder. Only call it while holding
-   * the run lock for the folder: then nothing else can be running them. Their unfinished files are
-   * marked `interrupted` (still pending): the run that took over re-does them.
+   * Sessions of this folder a run did not finish: interrupted (Ctrl-C), or still marked pending/processing by
+   * a run that was killed. Newest first; superseded ones are finished with. Only meaningful while holding the
+   * folder's run lock: then nothing else is running them.
    */
-  async markAbandonedSessions(sourceDir: string, exceptSessionId: string): Promise<number> {
-    const abandoned = await this.db
+  async unfinishedSessions(sourceDir: string): Promise<BatchUpload[]> {
+    return this.db
       .selectFrom('batchUploads')
-      .select('id')
+      .selectAll()
       .where('sourceDir', '=', sourceDir)
-      .where('id', '!=', exceptSessionId)
-      .where('status', 'in', ['pending', 'processing'])
+      .where('status', 'in', ['pending', 'processing', 'interrupted'])
+      .where('supersededBy', 'is', null)
+      .orderBy('createdAt', 'desc')
       .execute();
-    if (abandoned.length === 0) return 0;
-    const ids = abandoned.map((s) => s.id);
+  }
+
+  /**
+   * Closes unfinished sessions that a later session takes over instead of resuming them: they stay
+   * `interrupted`, and their files not final are marked as taken over (the later session has them).
+   */
+  async supersedeSessions(sessionIds: string[], by: string): Promise<void> {
+    if (sessionIds.length === 0) return;
     const now = new Date().toISOString();
     await this.db.transaction().execute(async (trx) => {
       await trx
@@ -212,23 +287,25 @@ export class BatchRepository {
         .set({
           processingStatus: 'pending',
           outcome: 'interrupted',
-          errorMessage: 'the run was interrupted before this file finished; a later run took it over',
+          errorMessage: `the run was interrupted before this file finished; session ${by} took it over`,
           updatedAt: now,
         })
-        .where('batchId', 'in', ids)
-        .where((eb) => eb.or([eb('processingStatus', '=', 'processing'), eb('outcome', 'is', null)]))
+        .where('batchId', 'in', sessionIds)
+        .where((eb) =>
+          eb.or([eb('outcome', 'is', null), eb('outcome', 'in', ['interrupted', 'deferred']), eb('processingStatus', '=', 'processing')]),
+        )
         .execute();
       await trx
         .updateTable('batchUploads')
-        .set({
-          status: 'failed',
-          errorMessage: 'interrupted: the run stopped before finishing; a later run took over its files',
-          completedAt: now,
-        })
-        .where('id', 'in', ids)
+        .set((eb) => ({
+          status: 'interrupted',
+          supersededBy: by,
+          errorMessage: `interrupted: session ${by} took over the files it had not finished`,
+          completedAt: eb.fn.coalesce('completedAt', eb.val(now)),
+        }))
+        .where('id', 'in', sessionIds)
         .execute();
     });
-    return ids.length;
   }
 
   /**
@@ -255,12 +332,20 @@ export class BatchRepository {
     return { removed: Number(result.numDeletedRows), keptPendingReviews: Number(kept.n) };
   }
 
-  /** Finished sessions (any final status) completed before `cutoff` (ISO timestamp). */
+  /**
+   * Finished sessions completed before `cutoff` (ISO timestamp): any final status, and interrupted sessions
+   * a later one took over (one not taken over is still to be resumed).
+   */
   async finishedSessionsBefore(cutoff: string): Promise<BatchUpload[]> {
     return this.db
       .selectFrom('batchUploads')
       .selectAll()
-      .where('status', 'in', ['completed', 'partially_failed', 'failed'])
+      .where((eb) =>
+        eb.or([
+          eb('status', 'in', ['completed', 'partially_failed', 'failed']),
+          eb.and([eb('status', '=', 'interrupted'), eb('supersededBy', 'is not', null)]),
+        ]),
+      )
       .where('completedAt', '<', cutoff)
       .orderBy('completedAt')
       .execute();

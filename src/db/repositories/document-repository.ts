@@ -18,6 +18,22 @@ export class DocumentRepository {
       .executeTakeFirst();
   }
 
+  /** Of these contents, those already ingested: the document (filename, expediente, date) by content. */
+  async findByShas(
+    shas: string[],
+  ): Promise<Map<string, Pick<MedicalDocument, 'contentSha256' | 'filename' | 'expediente' | 'createdAt'>>> {
+    const found = new Map<string, Pick<MedicalDocument, 'contentSha256' | 'filename' | 'expediente' | 'createdAt'>>();
+    for (let start = 0; start < shas.length; start += ROWS_PER_STATEMENT) {
+      const rows = await this.db
+        .selectFrom('medicalDocuments')
+        .select(['contentSha256', 'filename', 'expediente', 'createdAt'])
+        .where('contentSha256', 'in', shas.slice(start, start + ROWS_PER_STATEMENT))
+        .execute();
+      for (const row of rows) found.set(row.contentSha256, row);
+    }
+    return found;
+  }
+
   async findById(id: string): Promise<MedicalDocument | undefined> {
     return this.db.selectFrom('medicalDocuments').selectAll().where('id', '=', id).executeTakeFirst();
   }

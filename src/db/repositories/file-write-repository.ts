@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
-import type { BatchFileUpdate, Database, MedicalDocument } from '../schema.js';
+import type { BatchFileUpdate, Database, MedicalDocument, SettledFile } from '../schema.js';
 import { AuditRepository, type AuditEvent } from './audit-repository.js';
 import { DocumentRepository } from './document-repository.js';
+import { SettledFileRepository } from './settled-file-repository.js';
 
 /** The database part of what one file leaves behind: its final state, its document, its audit rows. */
 export interface FileRows {
@@ -9,6 +10,8 @@ export interface FileRows {
   fileUpdate: BatchFileUpdate;
   document: MedicalDocument | null;
   audit: AuditEvent[];
+  /** The file as it is on disk, remembered with its final state (see SettledFileRepository). */
+  settled?: SettledFile | null;
 }
 
 /** Writes the final state of a group of files: their documents, their batch-file rows and their audit rows. */
@@ -32,6 +35,7 @@ export class FileWriteRepository {
           .execute();
       }
       await new AuditRepository(trx).recordMany(files.flatMap((file) => file.audit));
+      await new SettledFileRepository(trx).remember(files.flatMap((file) => (file.settled ? [file.settled] : [])));
     });
   }
 }

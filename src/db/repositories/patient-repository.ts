@@ -8,10 +8,17 @@ import type { OpenDatabase } from '../open-database.js';
 import type { Database, Patient, PatientSource } from '../schema.js';
 import { applyTermDeltas, keyRowsInOrder } from './patients/blocking-key-rows.js';
 import { kyselyStatements, sqliteStatements, type PatientStatementsFor } from './patients/patient-statements.js';
-import { RegistryWriter, type RegistryImport, type UpsertSummary } from './patients/registry-writer.js';
+import {
+  RegistryWriter,
+  type PatientRename,
+  type RegistryImport,
+  type RegistryImportPolicy,
+  type UpsertResult,
+  type UpsertSummary,
+} from './patients/registry-writer.js';
 import { toPatient } from './patients/to-patient.js';
 
-export type { PatientInput, RegistryImport, UpsertSummary };
+export type { PatientInput, PatientRename, RegistryImport, RegistryImportPolicy, UpsertResult, UpsertSummary };
 
 export interface CandidateQuery {
   expediente: string;
@@ -51,9 +58,10 @@ export class PatientRepository {
   async importRegistry<T>(
     source: PatientSource,
     work: (registryImport: RegistryImport) => Promise<T>,
+    policy?: RegistryImportPolicy,
   ): Promise<T> {
     return this.db.transaction().execute(async (trx) => {
-      const writer = new RegistryWriter(trx, this.statementsFor(trx), source);
+      const writer = new RegistryWriter(trx, this.statementsFor(trx), source, policy);
       await writer.begin();
       const result = await work(writer);
       await writer.finish();

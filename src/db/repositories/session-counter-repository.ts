@@ -1,4 +1,6 @@
 import type { Kysely } from 'kysely';
+import type { SessionTotals } from '../../core/pipeline/events.js';
+import { countSessionFiles, type FileStateGroup } from '../../core/pipeline/session-counts.js';
 import type { BatchUpload, Database } from '../schema.js';
 
 /** The session's counters, as its `batch_uploads` columns hold them. */
@@ -26,6 +28,74 @@ export class SessionCounterRepository {
 
   async set(sessionId: string, counts: Partial<SessionCounts>): Promise<void> {
     await this.db.updateTable('batchUploads').set(counts).where('id', '=', sessionId).execute();
+  }
+
+  /**
+   * Derives the session's counts from its files' recorded states and the audit log (see countSessionFiles),
+   * stores them, and returns them with the counts the table has no column for (deferred, not moved, pages,
+   * chunks). What a crash, a kill or a backend dying mid-run cannot make wrong.
+   */
+  async recount(sessionId: string): Promise<SessionTotals> {
+    const rows = await this.db
+      .selectFrom('batchFiles')
+      .select((eb) => [
+        'outcome',
+        'processingStatus',
+        'matchingStatus',
+        eb('moveError', 'is not', null).as('notMoved'),
+        eb.fn.countAll<number | string>().as('files'),
+        eb.fn.sum<number | string | null>('pages').as('pages'),
+        eb.fn.sum<number | string | null>('chunks').as('chunks'),
+      ])
+      .where('batchId', '=', sessionId)
+      .groupBy(['outcome', 'processingStatus', 'matchingStatus', 'notMoved'])
+      .execute();
+    const groups: FileStateGroup[] = rows.map((row) => ({
+      outcome: row.outcome,
+      processingStatus: row.processingStatus,
+      matchingStatus: row.matchingStatus,
+      notMoved: Boolean(row.notMoved),
+      files: Number(row.files),
+      pages: Number(row.pages ?? 0),
+      chunks: Number(row.chunks ?? 0),
+    }));
+    const totals = countSessionFiles(groups, await this.createdPatients(sessionId));
+    await this.set(sessionId, {
+      totalFiles: totals.totalFiles,
+      processedFiles: totals.processedFiles,
+      failedFiles: totals.failedFiles,
+      createdPatients: totals.createdPatients,
+      matchedPatients: totals.matchedPatients,
+      reviewRequired: totals.reviewRequired,
+      duplicates: totals.duplicates,
+    });
+    return totals;
+  }
+
+  /**
+   * Patients created for the session's files: those its ingest created (the audit log has each, also when
+   * the file then failed) and those a review created (the file records it), each once.
+   */
+  private async createdPatients(sessionId: string): Promise<number> {
+    const created = this.db
+      .selectFrom('auditLog')
+      .select('entityId as patientId')
+      .where('batchId', '=', sessionId)
+      .where('action', '=', 'patient_created')
+      .where('entityId', 'is not', null)
+      .union(
+        this.db
+          .selectFrom('batchFiles')
+          .select('patientId')
+          .where('batchId', '=', sessionId)
+          .where('matchingStatus', '=', 'new_patient')
+          .where('patientId', 'is not', null),
+      );
+    const row = await this.db
+      .selectFrom(created.as('created'))
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
   }
 
   async add(sessionId: string, delta: ReviewCountsDelta): Promise<void> {

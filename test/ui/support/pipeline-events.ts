@@ -11,6 +11,7 @@ export function totals(patch: Partial<SessionTotals> = {}): SessionTotals {
     reviewRequired: 0,
     duplicates: 0,
     deferred: 0,
+    notMoved: 0,
     pages: 0,
     chunks: 0,
     ...patch,

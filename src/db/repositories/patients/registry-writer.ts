@@ -1,6 +1,8 @@
 import type { Transaction } from 'kysely';
 import { isFrequencyKey, patientBlockingKeys } from '../../../core/matching/blocking-keys.js';
+import { isRename } from '../../../core/registry/is-rename.js';
 import type { PatientInput } from '../../../core/registry/registry-row.js';
+import { AuditRepository, type AuditEvent } from '../audit-repository.js';
 import { encodeExpediente, hashBlockingKey } from '../../blocking-key-codes.js';
 import { newId } from '../../new-id.js';
 import type { Database, Patient, PatientSource } from '../../schema.js';
@@ -14,10 +16,33 @@ export interface UpsertSummary {
   unchanged: number;
 }
 
+/** A row that gives a patient with documents another name (see core/registry/is-rename). */
+export interface PatientRename {
+  before: Patient;
+  after: PatientInput;
+  /** The patient's documents, which a wrong rename would put under another person's name. */
+  documents: number;
+  /** False: refused (the registry keeps the old name); true: written (the import allows renames). */
+  applied: boolean;
+}
+
+export interface UpsertResult extends UpsertSummary {
+  /** Renames of patients who have documents, applied or refused; not counted in `updated` when refused. */
+  renames: PatientRename[];
+}
+
+/** How an import treats a row that would rename a patient who already has documents. */
+export interface RegistryImportPolicy {
+  /** Write such renames (they are audited); otherwise they are refused and reported. */
+  allowRename: boolean;
+}
+
 /** One registry import in progress (see PatientRepository.importRegistry). */
 export interface RegistryImport {
   /** Upserts one batch of rows (the last row of an expediente wins) and says what it did. */
-  upsert(rows: PatientInput[]): Promise<UpsertSummary>;
+  upsert(rows: PatientInput[]): Promise<UpsertResult>;
+  /** Audit rows written in the import's transaction: they exist exactly when what they describe does. */
+  audit(events: AuditEvent[]): Promise<void>;
 }
 
 /**
@@ -47,6 +72,7 @@ export class RegistryWriter implements RegistryImport {
     private readonly trx: Transaction<Database>,
     private readonly statements: PatientStatements,
     private readonly source: PatientSource,
+    private readonly policy: RegistryImportPolicy = { allowRename: false },
   ) {}
 
   /** Keys are staged and merged at the end (SQLite) rather than inserted batch by batch. */
@@ -59,8 +85,8 @@ export class RegistryWriter implements RegistryImport {
       (await this.trx.selectFrom('patients').select('id').limit(1).executeTakeFirst()) === undefined;
   }
 
-  async upsert(rows: PatientInput[]): Promise<UpsertSummary> {
-    const summary: UpsertSummary = { inserted: 0, updated: 0, unchanged: 0 };
+  async upsert(rows: PatientInput[]): Promise<UpsertResult> {
+    const summary: UpsertResult = { inserted: 0, updated: 0, unchanged: 0, renames: [] };
     if (rows.length === 0) return summary;
     const latest = new Map<string, PatientInput>();
     for (const row of rows) latest.set(row.expediente, row); // the last row of a batch wins
@@ -77,6 +103,9 @@ export class RegistryWriter implements RegistryImport {
         });
       } else summary.unchanged++;
     }
+    summary.renames = await this.renamesOfPatientsWithDocuments(updates, latest);
+    const refused = new Set(summary.renames.filter((rename) => !rename.applied).map((rename) => rename.before.id));
+    if (refused.size > 0) updates.splice(0, updates.length, ...updates.filter((u) => !refused.has(u.before.id)));
     for (const { before, after } of updates) {
       await this.statements.updatePatient(after);
       await this.removeKeys(before);
@@ -86,6 +115,44 @@ export class RegistryWriter implements RegistryImport {
     summary.inserted = inserts.length;
     summary.updated = updates.length;
     return summary;
+  }
+
+  async audit(events: AuditEvent[]): Promise<void> {
+    await new AuditRepository(this.trx).recordMany(events);
+  }
+
+  /**
+   * The updates that rename a patient who already has documents: refused unless the policy allows them.
+   * Documents are counted only for the patients whose name changes, which in a registry export are few.
+   */
+  private async renamesOfPatientsWithDocuments(
+    updates: { before: Patient; after: Patient }[],
+    rows: Map<string, PatientInput>,
+  ): Promise<PatientRename[]> {
+    const renamed = updates.filter(({ before, after }) => isRename(before, after));
+    if (renamed.length === 0) return [];
+    const documents = new Map<string, number>();
+    for (let i = 0; i < renamed.length; i += 500) {
+      const counts = await this.trx
+        .selectFrom('medicalDocuments')
+        .select((eb) => ['patientId', eb.fn.countAll<number | string>().as('n')])
+        .where(
+          'patientId',
+          'in',
+          renamed.slice(i, i + 500).map(({ before }) => before.id),
+        )
+        .groupBy('patientId')
+        .execute();
+      for (const row of counts) documents.set(row.patientId, Number(row.n));
+    }
+    return renamed
+      .filter(({ before }) => documents.has(before.id))
+      .map(({ before }) => ({
+        before,
+        after: rows.get(before.expediente)!,
+        documents: documents.get(before.id)!,
+        applied: this.policy.allowRename,
+      }));
   }
 
   /** Looks the expedientes up, inserts the absent ones; returns those inserted and those found. */

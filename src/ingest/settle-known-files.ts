@@ -1,0 +1,88 @@
+import { FILE_OUTCOMES, outcomeKind, type FileOutcome } from '../core/pipeline/file-outcome.js';
+import type { OpenDatabase } from '../db/open-database.js';
+import { BatchRepository } from '../db/repositories/batch-repository.js';
+import { DocumentRepository } from '../db/repositories/document-repository.js';
+import { SettledFileRepository } from '../db/repositories/settled-file-repository.js';
+import type { Settled } from './file-run.js';
+import type { FileToProcess } from './file-processor.js';
+
+/**
+ * Failures that are the file's own: the same bytes fail the same way on every run, so an unchanged file
+ * is not extracted again to learn it (a folder of scans would otherwise take the --max-files window
+ * every night). A failure a re-run may fix (a timeout, a backend down) is always tried again.
+ */
+const INTRINSIC_FAILURES: ReadonlySet<FileOutcome> = new Set<FileOutcome>(['encrypted', 'corrupt', 'image_only']);
+
+/** Final states worth remembering a file by: settled without work (done, waiting for review) or intrinsic. */
+export function isRemembered(outcome: FileOutcome): boolean {
+  const kind = outcomeKind(outcome);
+  return kind === 'done' || kind === 'review' || INTRINSIC_FAILURES.has(outcome);
+}
+
+/** A file settled from what is remembered of it, without reading it. */
+export interface KnownFile {
+  file: FileToProcess;
+  settled: Settled;
+  contentSha256: string;
+}
+
+/**
+ * Splits a run's files into those settled from what is known of them — unchanged (same path, size and
+ * modification time) since a run settled them, their content now ingested, waiting for review, or failed
+ * for a reason of its own — and those that need work. The known ones are never read: a folder's files
+ * already done cost a stat and a lookup each, and take no place in the --max-files window.
+ */
+export async function settleKnownFiles(
+  database: OpenDatabase,
+  sourceDir: string,
+  files: FileToProcess[],
+): Promise<{ known: KnownFile[]; work: FileToProcess[] }> {
+  const remembered = await new SettledFileRepository(database.db).lookup(
+    sourceDir,
+    files.map((file) => file.relativePath),
+  );
+  const unchanged = files.flatMap((file) => {
+    const memory = remembered.get(file.relativePath);
+    return memory && !file.outsideSource && memory.size === file.size && memory.mtimeMs === file.mtimeMs
+      ? [{ file, memory }]
+      : [];
+  });
+  const shas = [...new Set(unchanged.map(({ memory }) => memory.contentSha256))];
+  const [documents, waiting] = await Promise.all([
+    new DocumentRepository(database.db).findByShas(shas),
+    new BatchRepository(database.db).pendingReviewsBySha(shas),
+  ]);
+  const known: KnownFile[] = [];
+  const settledIds = new Set<string>();
+  for (const { file, memory } of unchanged) {
+    const since = `unchanged since ${memory.settledAt.slice(0, 10)}; not read again`;
+    const sha = memory.contentSha256;
+    const document = documents.get(sha);
+    const review = waiting.get(sha);
+    let settled: Settled | null = null;
+    if (document) {
+      settled = {
+        outcome: 'duplicate',
+        message:
+          `already ingested on ${document.createdAt.slice(0, 10)} as '${document.filename}' for expediente ` +
+          `${document.expediente} (${since}; use --force to re-ingest)`,
+      };
+    } else if (review && review.id !== file.fileId) {
+      settled = {
+        outcome: 'already_pending_review',
+        message: `the same content ('${review.filename}') is already waiting for review (${since}); settle it with \`tecsalud-batch review\``,
+      };
+    } else if (isOutcome(memory.outcome) && INTRINSIC_FAILURES.has(memory.outcome)) {
+      settled = { outcome: memory.outcome, message: `${memory.errorMessage ?? FILE_OUTCOMES[memory.outcome].label} (${since})` };
+    }
+    if (settled) {
+      known.push({ file, settled, contentSha256: sha });
+      settledIds.add(file.fileId);
+    }
+  }
+  return { known, work: files.filter((file) => !settledIds.has(file.fileId)) };
+}
+
+function isOutcome(value: string): value is FileOutcome {
+  return Object.hasOwn(FILE_OUTCOMES, value);
+}

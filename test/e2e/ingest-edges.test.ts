@@ -1,0 +1,555 @@
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { writeCorpus, type CorpusManifest } from '../../fixtures/generator/index.js';
+import { createTempDir } from '../support/databases.js';
+import { BIN, runCli, type RunResult } from '../support/cli-binary.js';
+import { REGISTRY_CSV, SAMPLE_DIR } from '../support/ingest-fixture.js';
+
+/**
+ * Issue 12's ingest edges, through the built CLI as a user meets them: a --max-files backlog that drains,
+ * --glob that stays inside DIR, an unreadable sub-folder and a failed archive move that are reported (exit
+ * 3), a run refused at start that leaves no session. Permission cases run the CLI without the capabilities
+ * that let root read and write anything (the tests run as root here), so that a mode of 000 means what it
+ * means for the records team's service account.
+ */
+
+interface Report {
+  session_id: string;
+  status: string;
+  resumed: boolean;
+  deferred: number;
+  not_moved_files: number;
+  total_files: number;
+  processed_files: number;
+  failed_files: number;
+  files: {
+    path: string;
+    outcome: string;
+    error: string | null;
+    moved_to: string | null;
+    move_error: string | null;
+  }[];
+}
+
+let root: string;
+
+beforeAll(() => {
+  root = createTempDir('tecsalud-edges-');
+});
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+/** Runs as a user without root's permission overrides (a mode is then what decides). */
+const NO_DAC_OVERRIDE =
+  process.getuid?.() === 0 ? ['setpriv', '--bounding-set=-dac_override,-dac_read_search', '--'] : [];
+
+function workspace(name: string): { dir: string; drop: string; db: string } {
+  const dir = path.join(root, name);
+  const drop = path.join(dir, 'drop');
+  fs.mkdirSync(drop, { recursive: true });
+  return { dir, drop, db: path.join(dir, 'registry.db') };
+}
+
+async function corpus(
+  out: string,
+  files: number,
+  seed: number,
+  registryFile: string,
+): Promise<CorpusManifest> {
+  return writeCorpus({
+    out,
+    files,
+    seed,
+    minPages: 1,
+    maxPages: 1,
+    registryFile,
+    manifestFile: path.join(out, '..', 'manifest.json'),
+  });
+}
+
+function query<T>(db: string, sql: string): T[] {
+  const handle = new Database(db, { readonly: true, fileMustExist: true });
+  try {
+    return handle.prepare(sql).all() as T[];
+  } finally {
+    handle.close();
+  }
+}
+
+function parse(result: RunResult): Report {
+  try {
+    return JSON.parse(result.stdout) as Report;
+  } catch {
+    throw new Error(`no JSON report (exit ${result.code}):\n${result.stderr}`);
+  }
+}
+
+describe('a --max-files backlog', { tags: ['slow'] }, () => {
+  it('drains: 200 files with --max-files 60 take 4 runs, each file worked on once; reviews take no place', async () => {
+    const ws = workspace('backlog');
+    const manifest = await corpus(ws.drop, 200, 12, path.join(ws.dir, 'registry.csv'));
+    expect(
+      (
+        await runCli(['patients', 'import', path.join(ws.dir, 'registry.csv'), '--db', ws.db], {
+          cwd: ws.dir,
+        })
+      ).code,
+    ).toBe(0);
+    const total = manifest.files.length;
+    expect(total).toBe(200);
+
+    const workedOn = new Map<string, number>();
+    const reviews = new Set<string>();
+    const deferredAfter: number[] = [];
+    for (let run = 1; run <= 4; run++) {
+      const result = await runCli(
+        [
+          'ingest',
+          ws.drop,
+          '--db',
+          ws.db,
+          '--type',
+          'complete',
+          '--non-interactive',
+          '--json',
+          '--max-files',
+          '60',
+        ],
+        { cwd: ws.dir, timeoutMs: 180_000 },
+      );
+      expect([0, 2], result.stderr).toContain(result.code);
+      const report = parse(result);
+      deferredAfter.push(report.deferred);
+      // What this run worked on: everything but what it settled from earlier runs.
+      const work = report.files.filter(
+        (f) => f.outcome !== 'duplicate' && f.outcome !== 'already_pending_review',
+      );
+      expect(work.length).toBe(Math.min(60, total - 60 * (run - 1)));
+      for (const f of work) workedOn.set(f.path, (workedOn.get(f.path) ?? 0) + 1);
+      // Files held for review in an earlier run are settled as such, outside the window.
+      for (const f of report.files)
+        if (f.outcome === 'already_pending_review') expect(reviews).toContain(f.path);
+      for (const f of work) if (f.outcome === 'review_required') reviews.add(f.path);
+      if (run === 1) {
+        // The plan agrees with the run: the files settled so far take no place in its window either.
+        const plan = await runCli(
+          ['ingest', ws.drop, '--db', ws.db, '--dry-run', '--json', '--max-files', '60'],
+          { cwd: ws.dir },
+        );
+        const planned = JSON.parse(plan.stdout) as { counts: { settled: number }; files: { path: string }[] };
+        expect(planned.counts.settled).toBe(60);
+        expect(planned.files).toHaveLength(60);
+        for (const f of planned.files) expect(workedOn.has(f.path), f.path).toBe(false);
+      }
+    }
+    expect(deferredAfter).toEqual([140, 80, 20, 0]);
+    expect(workedOn.size).toBe(total);
+    expect([...workedOn.values()].every((n) => n === 1)).toBe(true);
+    expect(reviews.size).toBeGreaterThan(0);
+
+    // A fifth run has nothing left to do: every file is settled unread, none takes the window.
+    const fifth = parse(
+      await runCli(
+        [
+          'ingest',
+          ws.drop,
+          '--db',
+          ws.db,
+          '--type',
+          'complete',
+          '--non-interactive',
+          '--json',
+          '--max-files',
+          '60',
+        ],
+        {
+          cwd: ws.dir,
+        },
+      ),
+    );
+    expect(fifth.deferred).toBe(0);
+    expect(
+      fifth.files.filter((f) => f.outcome !== 'duplicate' && f.outcome !== 'already_pending_review'),
+    ).toEqual([]);
+    const documents = query<{ n: number }>(ws.db, 'select count(*) n from medical_documents')[0]!.n;
+    expect(documents).toBe(total - reviews.size);
+  }, 600_000);
+});
+
+describe('--glob', () => {
+  let ws: { dir: string; drop: string; db: string };
+  let victim: string;
+  beforeAll(() => {
+    ws = workspace('glob');
+    victim = path.join(ws.dir, 'victim');
+    fs.mkdirSync(victim);
+    fs.writeFileSync(path.join(victim, 'app.conf'), 'secret=1\n');
+    fs.writeFileSync(path.join(victim, 'LAB_00012345_PEREZ_GOMEZ_JUAN_1.pdf'), '%PDF-1.4 not really\n');
+    fs.symlinkSync(victim, path.join(ws.drop, 'elsewhere'));
+  });
+
+  it.each([
+    ['../victim/**', 'climbs out'],
+    ['/etc/**', 'is absolute'],
+    ['{urgencias,../victim}/**', 'climbs out'],
+    ['**/../../victim/*', 'climbs out'],
+    ['elsewhere/**', 'leads out of the folder'],
+  ])("refuses '%s' with exit 64, touching nothing outside DIR", async (glob, why) => {
+    for (const extra of [
+      ['--dry-run'],
+      ['--quarantine-dir', path.join(ws.dir, 'q'), '--archive-dir', path.join(ws.dir, 'a')],
+    ]) {
+      const result = await runCli(
+        ['ingest', ws.drop, '--db', ws.db, '--glob', glob, '--non-interactive', ...extra],
+        {
+          cwd: ws.dir,
+        },
+      );
+      expect(result.code, result.stderr).toBe(64);
+      expect(result.stderr).toContain(`error: --glob '${glob}' ${why}`);
+      expect(result.stderr).toMatch(/hint: /);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+      expect(result.stdout).not.toContain('app.conf');
+    }
+    expect(fs.readdirSync(victim).sort()).toEqual(['LAB_00012345_PEREZ_GOMEZ_JUAN_1.pdf', 'app.conf']);
+    expect(fs.existsSync(path.join(ws.dir, 'q'))).toBe(false);
+    // Refused before any session was opened.
+    if (fs.existsSync(ws.db)) expect(query(ws.db, 'select id from batch_uploads')).toEqual([]);
+  });
+
+  it('reports a symlink to a folder outside DIR without following it, and moves nothing out of it', async () => {
+    const result = await runCli(
+      [
+        'ingest',
+        ws.drop,
+        '--db',
+        ws.db,
+        '--json',
+        '--non-interactive',
+        '--type',
+        'complete',
+        '--quarantine-dir',
+        path.join(ws.dir, 'q'),
+        '--archive-dir',
+        path.join(ws.dir, 'a'),
+      ],
+      { cwd: ws.dir },
+    );
+    expect(result.code, result.stderr).toBe(3);
+    const report = parse(result);
+    expect(report.files.map((f) => [f.path, f.outcome])).toEqual([['elsewhere/', 'outside_source']]);
+    expect(fs.readdirSync(victim).sort()).toEqual(['LAB_00012345_PEREZ_GOMEZ_JUAN_1.pdf', 'app.conf']);
+  });
+});
+
+describe('what cannot be read or moved is reported, never skipped', { tags: ['slow'] }, () => {
+  const LAB = '3000768077_HUERTA SOTO, GABRIELA_6380098785_LAB.pdf';
+  const PRESC = '3000768077_HUERTA SOTO, GABRIELA_6600392373_PRESC.pdf';
+
+  async function prepared(name: string) {
+    const ws = workspace(name);
+    const imported = await runCli(['patients', 'import', REGISTRY_CSV, '--db', ws.db], { cwd: ws.dir });
+    expect(imported.code, imported.stderr).toBe(0);
+    return ws;
+  }
+
+  it('an unreadable sub-folder is a failed entry (exit 3); its files are taken once it can be read', async () => {
+    const ws = await prepared('unreadable');
+    fs.mkdirSync(path.join(ws.drop, 'urgencias'));
+    fs.copyFileSync(path.join(SAMPLE_DIR, LAB), path.join(ws.drop, LAB));
+    fs.copyFileSync(path.join(SAMPLE_DIR, PRESC), path.join(ws.drop, 'urgencias', PRESC));
+    fs.chmodSync(path.join(ws.drop, 'urgencias'), 0o000);
+    const args = ['ingest', ws.drop, '--db', ws.db, '--type', 'complete', '--non-interactive'];
+    try {
+      const first = await runCli([...args, '--json'], { cwd: ws.dir, wrapper: NO_DAC_OVERRIDE });
+      expect(first.code, first.stderr).toBe(3);
+      const report = parse(first);
+      expect(report.files.map((f) => [f.path, f.outcome])).toEqual([
+        [LAB, 'ingested'],
+        ['urgencias/', 'unreadable'],
+      ]);
+      expect(report.files[1]!.error).toMatch(/cannot read this folder \(permission denied\)/);
+      expect(report.failed_files).toBe(1);
+      // The summary a person reads says it too.
+      const status = await runCli(['status', report.session_id, '--files', '--db', ws.db], { cwd: ws.dir });
+      expect(status.stdout).toMatch(/unreadable\s+urgencias\//);
+    } finally {
+      fs.chmodSync(path.join(ws.drop, 'urgencias'), 0o755);
+    }
+    const second = parse(await runCli([...args, '--json'], { cwd: ws.dir, wrapper: NO_DAC_OVERRIDE }));
+    expect(second.files.map((f) => [f.path, f.outcome])).toEqual([
+      [LAB, 'duplicate'],
+      [`urgencias/${PRESC}`, 'ingested'],
+    ]);
+  });
+
+  it('a file ingested but not archived says so (summary, status --files, exit 3), stays put, and moves on the next run', async () => {
+    const ws = await prepared('archive');
+    const archive = path.join(ws.dir, 'archive');
+    fs.mkdirSync(archive, { mode: 0o555 });
+    fs.chmodSync(archive, 0o555);
+    fs.copyFileSync(path.join(SAMPLE_DIR, LAB), path.join(ws.drop, LAB));
+    const args = [
+      'ingest',
+      ws.drop,
+      '--db',
+      ws.db,
+      '--type',
+      'complete',
+      '--non-interactive',
+      '--archive-dir',
+      archive,
+    ];
+
+    const log = path.join(ws.dir, 'ingest.log');
+    const first = await runCli([...args, '--log-file', log], { cwd: ws.dir, wrapper: NO_DAC_OVERRIDE });
+    expect(first.code, first.stderr).toBe(3);
+    expect(first.stdout).toMatch(/1 file recorded but not archived or quarantined: still in the drop folder/);
+    expect(fs.existsSync(path.join(ws.drop, LAB))).toBe(true);
+    const sessions = query<{ id: string }>(ws.db, 'select id from batch_uploads');
+    expect(sessions).toHaveLength(1);
+    // The log says it as a warning, and names no patient (redacted by default).
+    const lines = fs
+      .readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const notMoved = lines.filter((line) => line.msg === 'file not moved');
+    expect(notMoved).toHaveLength(1);
+    expect(notMoved[0]).toMatchObject({ outcome: 'ingested', expediente: '3000768077' });
+    expect(String(notMoved[0]!.move_error)).toMatch(/--archive-dir .*permission denied/);
+    expect(fs.readFileSync(log, 'utf8')).not.toMatch(/HUERTA|GABRIELA/);
+    const status = await runCli(['status', sessions[0]!.id, '--files', '--db', ws.db], { cwd: ws.dir });
+    expect(status.stdout).toContain(`ingested`);
+    expect(status.stdout).toMatch(/not moved: .*permission denied/);
+
+    const json = parse(await runCli([...args, '--json'], { cwd: ws.dir, wrapper: NO_DAC_OVERRIDE }));
+    expect(json.not_moved_files).toBe(1);
+    expect(json.files[0]).toMatchObject({ path: LAB, outcome: 'duplicate', moved_to: null });
+    expect(json.files[0]!.move_error).toMatch(/--archive-dir/);
+
+    fs.chmodSync(archive, 0o755);
+    const fixed = await runCli([...args, '--json'], { cwd: ws.dir, wrapper: NO_DAC_OVERRIDE });
+    expect(fixed.code, fixed.stderr).toBe(0);
+    expect(parse(fixed).files[0]).toMatchObject({ path: LAB, outcome: 'duplicate', move_error: null });
+    expect(fs.existsSync(path.join(ws.drop, LAB))).toBe(false);
+    expect(fs.existsSync(path.join(archive, LAB))).toBe(true);
+    // One document, whatever the runs did.
+    expect(query<{ n: number }>(ws.db, 'select count(*) n from medical_documents')[0]!.n).toBe(1);
+  });
+});
+
+describe('Ctrl-C at the terminal', { tags: ['slow'] }, () => {
+  let ws: { dir: string; drop: string; db: string };
+  let manifest: CorpusManifest;
+  beforeAll(async () => {
+    ws = workspace('ctrl-c');
+    manifest = await corpus(ws.drop, 40, 21, path.join(ws.dir, 'registry.csv'));
+    expect(
+      (
+        await runCli(['patients', 'import', path.join(ws.dir, 'registry.csv'), '--db', ws.db], {
+          cwd: ws.dir,
+        })
+      ).code,
+    ).toBe(0);
+  }, 120_000);
+
+  const documents = () => {
+    if (!fs.existsSync(ws.db)) return 0;
+    return query<{ n: number }>(ws.db, 'select count(*) n from medical_documents')[0]!.n;
+  };
+
+  /**
+   * Starts an ingest as a shell starts a foreground job: in a process group of its own, which the terminal's
+   * Ctrl-C signals as a whole (the CLI and its extraction children alike).
+   */
+  function startInTerminal() {
+    const child = spawn(
+      process.execPath,
+      [
+        BIN,
+        'ingest',
+        ws.drop,
+        '--db',
+        ws.db,
+        '--non-interactive',
+        '--json',
+        '--concurrency',
+        '2',
+        '--type',
+        'complete',
+      ],
+      {
+        cwd: ws.dir,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, NO_COLOR: '1' },
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    return {
+      pgid: child.pid!,
+      exited,
+      output: () => ({ stdout, stderr }),
+      ctrlC: () => process.kill(-child.pid!, 'SIGINT'),
+    };
+  }
+
+  async function until(condition: () => boolean, what: string): Promise<void> {
+    const deadline = Date.now() + 90_000;
+    while (!condition()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await sleep(20);
+    }
+  }
+
+  function groupAlive(pgid: number): boolean {
+    try {
+      process.kill(-pgid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  it('lets the files in flight finish, starts no other, records the session interrupted; the next run completes it', async () => {
+    const before = documents();
+    const run = startInTerminal();
+    await until(() => documents() >= before + 3, 'three documents');
+    run.ctrlC();
+    const code = await run.exited;
+    const { stdout, stderr } = run.output();
+    expect(code, stderr).toBe(130);
+    const report = JSON.parse(stdout) as Report;
+    expect(report.status).toBe('interrupted');
+    // No file in flight was failed by the interrupt reaching its extraction process.
+    for (const f of report.files) expect(f.outcome, `${f.path}: ${f.error}`).not.toMatch(/error|failed/);
+    expect(report.processed_files).toBeLessThan(manifest.files.length);
+    const [session] = query<{ id: string; status: string; processed_files: number; total_files: number }>(
+      ws.db,
+      'select id, status, processed_files, total_files from batch_uploads',
+    );
+    expect(session).toMatchObject({
+      id: report.session_id,
+      status: 'interrupted',
+      total_files: manifest.files.length,
+    });
+    const final = query<{ n: number }>(
+      ws.db,
+      "select count(*) n from batch_files where outcome is not null and outcome not in ('deferred', 'interrupted')",
+    )[0]!.n;
+    expect(session!.processed_files).toBe(final);
+    expect(query(ws.db, "select id from batch_files where processing_status = 'processing'")).toEqual([]);
+    await until(() => !groupAlive(run.pgid), 'the extraction processes to end');
+
+    const rerun = await runCli(
+      ['ingest', ws.drop, '--db', ws.db, '--non-interactive', '--json', '--type', 'complete'],
+      {
+        cwd: ws.dir,
+        timeoutMs: 180_000,
+      },
+    );
+    expect([0, 2], rerun.stderr).toContain(rerun.code);
+    const resumed = parse(rerun);
+    expect(resumed).toMatchObject({ session_id: report.session_id, resumed: true, status: 'completed' });
+    expect(resumed.processed_files).toBe(manifest.files.length);
+    expect(resumed.files).toHaveLength(manifest.files.length);
+    expect(query(ws.db, 'select id from batch_uploads')).toHaveLength(1);
+    const reviews = resumed.files.filter((f) => f.outcome === 'review_required').length;
+    expect(documents()).toBe(manifest.files.length - reviews);
+  }, 300_000);
+
+  it('a second Ctrl-C stops at once; nothing is left running, and the next run finishes the session', async () => {
+    fs.rmSync(ws.db, { force: true });
+    expect(
+      (
+        await runCli(['patients', 'import', path.join(ws.dir, 'registry.csv'), '--db', ws.db], {
+          cwd: ws.dir,
+        })
+      ).code,
+    ).toBe(0);
+    const run = startInTerminal();
+    await until(() => documents() >= 2, 'two documents');
+    run.ctrlC();
+    await until(
+      () => run.output().stderr.includes('Press Ctrl-C again'),
+      'the first Ctrl-C to be acknowledged',
+    );
+    run.ctrlC();
+    expect(await run.exited).toBe(130);
+    await until(() => !groupAlive(run.pgid), 'the extraction processes to end');
+
+    const rerun = parse(
+      await runCli(['ingest', ws.drop, '--db', ws.db, '--non-interactive', '--json', '--type', 'complete'], {
+        cwd: ws.dir,
+        timeoutMs: 180_000,
+      }),
+    );
+    expect(rerun).toMatchObject({
+      resumed: true,
+      status: 'completed',
+      processed_files: manifest.files.length,
+    });
+    const sessions = query<{ status: string }>(ws.db, 'select status from batch_uploads');
+    expect(sessions).toEqual([{ status: 'completed' }]);
+    const reviews = rerun.files.filter((f) => f.outcome === 'review_required').length;
+    expect(documents()).toBe(manifest.files.length - reviews);
+  }, 300_000);
+});
+
+describe('a run refused at start', { tags: ['slow'] }, () => {
+  it('leaves no session and no file rows behind: lock held (75), Chroma unreachable (69), a bad option (64)', async () => {
+    const ws = workspace('refused');
+    for (const name of fs.readdirSync(SAMPLE_DIR).slice(0, 3))
+      fs.copyFileSync(path.join(SAMPLE_DIR, name), path.join(ws.drop, name));
+    expect((await runCli(['patients', 'import', REGISTRY_CSV, '--db', ws.db], { cwd: ws.dir })).code).toBe(0);
+    const nothingLeft = () => {
+      expect(query(ws.db, 'select id, status from batch_uploads')).toEqual([]);
+      expect(query(ws.db, 'select id from batch_files')).toEqual([]);
+    };
+    const base = ['ingest', ws.drop, '--db', ws.db, '--non-interactive'];
+
+    // Another run (this test process, alive on this host) holds the folder's lock.
+    const sourceDir = fs.realpathSync(ws.drop);
+    const handle = new Database(ws.db);
+    handle
+      .prepare(
+        'insert into run_locks (lock_key, source_dir, pid, host, session_id, started_at) values (?, ?, ?, ?, null, ?)',
+      )
+      .run(
+        createHash('sha256').update(`tecsalud-batch:${sourceDir}`).digest('hex').slice(0, 32),
+        sourceDir,
+        process.pid,
+        os.hostname(),
+        new Date().toISOString(),
+      );
+    const locked = await runCli(base, { cwd: ws.dir });
+    expect(locked.code, locked.stderr).toBe(75);
+    nothingLeft();
+    handle.prepare('delete from run_locks').run();
+    handle.close();
+
+    const chroma = await runCli([...base, '--vector-store', 'chroma', '--chroma-url', 'http://127.0.0.1:9'], {
+      cwd: ws.dir,
+    });
+    expect(chroma.code, chroma.stderr).toBe(69);
+    nothingLeft();
+
+    const bad = await runCli([...base, '--max-files', 'many'], { cwd: ws.dir });
+    expect(bad.code, bad.stderr).toBe(64);
+    nothingLeft();
+
+    // The folder is still whole for the run that is let through.
+    const ok = await runCli([...base, '--json', '--type', 'complete'], { cwd: ws.dir });
+    expect(parse(ok).total_files).toBe(3);
+  });
+});

@@ -1,0 +1,153 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ExitCode } from '../../src/errors.js';
+import { runCli } from '../support/cli-binary.js';
+import { createTempDir } from '../support/databases.js';
+import { REGISTRY_CSV, SAMPLE_DIR } from '../support/ingest-fixture.js';
+
+const HEADER = 'expediente,apellido_paterno,apellido_materno,nombres,fecha_nacimiento,sexo';
+
+let dir: string;
+let db: string;
+beforeEach(() => {
+  dir = createTempDir('tecsalud-import-');
+  db = path.join(dir, 'registry.db');
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function writeCsv(name: string, lines: string[], encoding: 'utf8' | 'latin1' = 'utf8'): string {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, Buffer.from(lines.join('\r\n') + '\r\n', encoding));
+  return file;
+}
+
+const cli = (...args: string[]) => runCli([...args, '--db', db], { cwd: dir });
+
+function query<T>(sql: string, ...params: unknown[]): T[] {
+  const handle = new Database(db, { readonly: true, fileMustExist: true });
+  try {
+    return handle.prepare(sql).all(...params) as T[];
+  } finally {
+    handle.close();
+  }
+}
+
+function patient(expediente: string) {
+  return query<{ apellido_paterno: string; apellido_materno: string; nombres: string }>(
+    'select apellido_paterno, apellido_materno, nombres from patients where expediente = ?',
+    expediente,
+  )[0];
+}
+
+describe('patients import: a registry import you can trust', { tags: ['slow'] }, () => {
+  it('reports a repeated expediente with both lines, and its counts add up to the rows read', async () => {
+    const file = writeCsv('repeated.csv', [
+      HEADER,
+      '3000000101,PEREZ,LOPEZ,JUAN,1980-01-01,M', // line 2
+      '3000000102,GARZA,RUIZ,ANA,1990-02-02,F', // line 3
+      '3000000101,PEREZ,LOPEZ,JUAN,1980-01-01,M', // line 4: the same row again
+      '3000000103,SOTO,DIAZ,LUIS,,', // line 5
+      '3000000102,GARZA,RUIZ,ANA MARIA,1990-02-02,F', // line 6: the same expediente, another name
+      '3000000104,ROJAS,,EVA,1990-02-30,F', // line 7: an impossible date
+    ]);
+    const text = await cli('patients', 'import', file);
+    expect(text.code).toBe(ExitCode.SomeFailed);
+    expect(text.stdout).toMatch(/Imported 6 rows .*: 3 inserted, 0 updated, 0 unchanged, 1 repeated, 2 rejected\./);
+    expect(text.stdout).toMatch(/line 4: the same as line 2; skipped/);
+    expect(text.stdout).toMatch(/line 6: expediente 3000000102 is also on line 3, with other data/);
+    // The first row of an expediente is the one imported.
+    expect(patient('3000000102')?.nombres).toBe('ANA');
+
+    const json = JSON.parse((await cli('patients', 'import', file, '--json')).stdout);
+    expect(json).toMatchObject({ total_rows: 6, inserted: 0, updated: 0, unchanged: 3, duplicates: 1, rejected: 2 });
+    expect(json.inserted + json.updated + json.unchanged + json.duplicates + json.rejected).toBe(json.total_rows);
+    expect(json.duplicate_rows).toEqual([{ line: 4, first_line: 2 }]);
+    expect(json.rejected_rows.map((r: { line: number }) => r.line)).toEqual([6, 7]);
+  });
+
+  it('refuses a Windows-1252 file with a hint, and imports it with --encoding, accents intact', async () => {
+    const file = writeCsv(
+      'excel.csv',
+      [HEADER, '3000000201,PEÑA,MUÑOZ,JOSÉ ÁNGEL,1970-03-03,M', '3000000202,NÚÑEZ,IBÁÑEZ,MARÍA JOSÉ,,F'],
+      'latin1',
+    );
+    const refused = await cli('patients', 'import', file);
+    expect(refused.code).toBe(ExitCode.Usage);
+    expect(refused.stderr).toMatch(/^error: '.*excel\.csv' is not UTF-8: line 2 has bytes that are not UTF-8/m);
+    expect(refused.stderr).toMatch(/^hint: import it again with --encoding windows-1252 \(or latin1\)/m);
+    expect(refused.stderr).not.toMatch(/\n\s+at /);
+    expect(query<{ n: number }>('select count(*) n from patients')[0]!.n).toBe(0);
+
+    for (const encoding of ['windows-1252', 'latin1']) {
+      const imported = await cli('patients', 'import', file, '--encoding', encoding, '--json');
+      expect(imported.code, imported.stderr).toBe(0);
+      expect(patient('3000000201')).toEqual({ apellido_paterno: 'PEÑA', apellido_materno: 'MUÑOZ', nombres: 'JOSÉ ÁNGEL' });
+      expect(patient('3000000202')).toEqual({ apellido_paterno: 'NÚÑEZ', apellido_materno: 'IBÁÑEZ', nombres: 'MARÍA JOSÉ' });
+    }
+
+    // A UTF-8 file read as Windows-1252 would store 'PEÃ‘A': refused, nothing changed.
+    const utf8 = writeCsv('utf8.csv', [HEADER, '3000000203,PEÑA,SOLIS,ROSA,,F']);
+    const wrong = await cli('patients', 'import', utf8, '--encoding', 'latin1');
+    expect(wrong.code).toBe(ExitCode.Usage);
+    expect(wrong.stderr).toMatch(/^error: '.*utf8\.csv' is UTF-8 .*nothing was imported/m);
+    expect(wrong.stderr).toMatch(/^hint: import it without --encoding/m);
+    expect(patient('3000000203')).toBeUndefined();
+  });
+
+  it('refuses to rename a patient who has documents, imports the rest, and audits a rename it is allowed', async () => {
+    expect((await cli('patients', 'import', REGISTRY_CSV)).code).toBe(0);
+    const drop = path.join(dir, 'drop');
+    fs.mkdirSync(drop);
+    for (const name of [
+      '3000875628_ESCOBEDO PALACIOS, JOSE MARIA_6001537201_CONS.pdf',
+      '3000016374_RÍOS CORONADO, CÉSAR_6482601207_CONS.pdf',
+    ]) {
+      fs.copyFileSync(path.join(SAMPLE_DIR, name), path.join(drop, name));
+    }
+    const ingested = await cli('ingest', drop, '--type', 'complete', '--non-interactive', '--json');
+    expect(ingested.code, ingested.stderr).toBe(0);
+    expect(JSON.parse(ingested.stdout).matched_patients).toBe(2);
+
+    const edits = writeCsv('edits.csv', [
+      HEADER,
+      '3000875628,ESCOBEDO,PALACIOS,JUAN CARLOS,2009-12-09,M', // line 2: another given name, 1 document
+      '3000016374,RÍOS,CORONADO,CÉSAR,1995-09-28,M', // line 3: accents only — the same name
+      '3000001298,HUERTA,SOTO,GRACIELA,1945-06-21,F', // line 4: another name, but no documents
+      '3000000301,NUEVO,PACIENTE,ANA,,F', // line 5: new
+    ]);
+    const refused = await cli('patients', 'import', edits, '--json');
+    expect(refused.code).toBe(ExitCode.SomeFailed);
+    const report = JSON.parse(refused.stdout);
+    expect(report).toMatchObject({ total_rows: 4, inserted: 1, updated: 2, rejected: 1, renames_refused: 1, renamed: 0 });
+    expect(report.rejected_rows).toEqual([
+      {
+        line: 2,
+        reason: expect.stringMatching(
+          /would rename expediente 3000875628 from 'ESCOBEDO PALACIOS, JOSE MARIA' to 'ESCOBEDO PALACIOS, JUAN CARLOS', who has 1 document: refused .*--allow-rename/,
+        ),
+      },
+    ]);
+    expect(patient('3000875628')?.nombres).toBe('JOSE MARIA');
+    expect(patient('3000016374')).toEqual({ apellido_paterno: 'RÍOS', apellido_materno: 'CORONADO', nombres: 'CÉSAR' });
+    expect(patient('3000001298')?.nombres).toBe('GRACIELA');
+
+    const allowed = await cli('patients', 'import', edits, '--allow-rename', '--user', 'archivo', '--json');
+    expect(allowed.code).toBe(0);
+    expect(JSON.parse(allowed.stdout)).toMatchObject({ updated: 1, unchanged: 3, renamed: 1, rejected: 0 });
+    expect(patient('3000875628')?.nombres).toBe('JUAN CARLOS');
+    const audit = query<{ actor: string; details: string }>(
+      "select actor, details from audit_log where action = 'patient_renamed'",
+    );
+    expect(audit).toHaveLength(1);
+    expect(audit[0]!.actor).toBe('archivo');
+    expect(JSON.parse(audit[0]!.details)).toMatchObject({
+      expediente: '3000875628',
+      patient_before: { apellido_paterno: 'ESCOBEDO', apellido_materno: 'PALACIOS', nombres: 'JOSE MARIA' },
+      patient_after: { apellido_paterno: 'ESCOBEDO', apellido_materno: 'PALACIOS', nombres: 'JUAN CARLOS' },
+      documents: 1,
+      line: 2,
+    });
+  });
+});

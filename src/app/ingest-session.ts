@@ -65,6 +65,7 @@ export async function runIngestSession(
           extractor: options.extractor,
           workers: Math.min(EXTRACTION_PROCESSES, options.concurrency),
           openedExtractor: hooks.extractor,
+          embedBatchSize: options.embedBatchSize,
           ocr: options.ocrSettings,
         });
         const listener: PipelineListener = (event) => {

@@ -5,6 +5,7 @@ import type { BackendConfig } from '../config/load-config.js';
 import type { OcrSettings } from '../config/ocr-settings.js';
 import type { OpenDatabase } from '../db/open-database.js';
 import type { ProcessingType } from '../db/schema.js';
+import { DEFAULT_EMBED_BATCH_SIZE } from '../core/pipeline/defaults.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_EXTRACTOR, openExtractor, withOcr, type ExtractorName } from './open-extractor.js';
 
@@ -39,7 +40,7 @@ export async function openPipelineAdapters(options: {
   extractor?: ExtractorName;
   /** An extractor the caller opened and keeps (a test's stand-in, a worker's): used instead, never closed here. */
   openedExtractor?: TextExtractor;
-  /** Chunks per call to a remote embedder, gathered across the files in flight. */
+  /** Chunks per request to a remote embedder, gathered across the files in flight (default: the configured one). */
   embedBatchSize?: number;
   /**
    * OCR of pages without a text layer, around the opened extractor; none when absent (as `--ocr off`). An
@@ -64,8 +65,12 @@ export async function openPipelineAdapters(options: {
   let embedder = search?.embedder ?? null;
   if (embedder && backends.embedder !== 'hashing') {
     // A remote API wants many chunks per request: let the files in flight share requests.
-    const { createBatchingEmbedder } = await import('../adapters/embedders/batching-embedder.js');
-    embedder = createBatchingEmbedder(embedder, { maxBatch: options.embedBatchSize ?? 256, maxWaitMs: 25 });
+    const { createBatchingEmbedder, DEFAULT_BATCH_WINDOW_MS } =
+      await import('../adapters/embedders/batching-embedder.js');
+    embedder = createBatchingEmbedder(embedder, {
+      maxBatch: options.embedBatchSize ?? backends.embedding.batchSize ?? DEFAULT_EMBED_BATCH_SIZE,
+      maxWaitMs: backends.embedding.batchWindowMs ?? DEFAULT_BATCH_WINDOW_MS,
+    });
   }
   return {
     extractor,
@@ -191,7 +196,6 @@ export async function openVectorStore(
       'use --vector-store chroma with --chroma-url (or CHROMA_URL), or a SQLite --db',
     );
   }
-  const { createSqliteVecStore } =
-    await import('../adapters/vector-stores/sqlite-vec/sqlite-vec-store.js');
+  const { createSqliteVecStore } = await import('../adapters/vector-stores/sqlite-vec/sqlite-vec-store.js');
   return createSqliteVecStore({ database: database.sqlite, collection });
 }

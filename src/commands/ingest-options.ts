@@ -42,6 +42,8 @@ export interface IngestFlags {
   ocrEngine?: string;
   /** `--ocr-min-confidence X` */
   ocrMinConfidence?: string;
+  /** The config file's `embedding.batchSize` (the flag comes first). */
+  embedBatchSizeConfig?: number;
   /** The config file's `ocr` section (flags and the environment come first). */
   ocrConfig?: BackendConfig['ocr'];
   /** The environment (TECSALUD_OCR, TECSALUD_OCR_ENGINE); default process.env. */
@@ -136,7 +138,7 @@ export function resolveIngestOptions(
     maxFiles: raw.maxFiles,
     chunkSize: raw.chunkSize,
     chunkOverlap: raw.chunkOverlap,
-    embedBatchSize: raw.embedBatchSize,
+    embedBatchSize: raw.embedBatchSize ?? raw.embedBatchSizeConfig,
     storeBatchSize: raw.storeBatchSize,
     autoThreshold: raw.autoThreshold,
     reviewThreshold: raw.reviewThreshold,

@@ -40,7 +40,10 @@ function ingestOptions(command: Command) {
     )
     .option('--chunk-size <chars>', 'characters per chunk (default 1000)')
     .option('--chunk-overlap <chars>', 'characters shared by consecutive chunks (default 200)')
-    .option('--embed-batch-size <n>', 'chunks per embedder call (default 256)')
+    .option(
+      '--embed-batch-size <n>',
+      'chunks per request to a remote embedder, gathered across files (config embedding.batchSize; default 256)',
+    )
     .option(
       '--store-batch-size <n>',
       'files written together: one vector-store call and one database transaction (default 32)',
@@ -128,6 +131,7 @@ export async function ingest(dir: string, options: IngestCommandOptions, context
     signal: context.signal,
     env: context.env,
     ocrConfig: context.config?.ocr,
+    embedBatchSizeConfig: context.config?.embedding.batchSize,
     trustContentConfig: context.config?.trustContent,
   });
   if (options.dryRun) {

@@ -55,6 +55,12 @@ export const configFileSchema = z.strictObject(
         dimensions: whole('embedding.dimensions', 1).optional(),
         maxInFlight: whole('embedding.maxInFlight', 1).optional(),
         maxRetries: whole('embedding.maxRetries', 0).optional(),
+        /** Chunks per request to a remote embedder, gathered across files (`--embed-batch-size`). */
+        batchSize: whole('embedding.batchSize', 1)
+          .max(2048, 'embedding.batchSize must be at most 2048')
+          .optional(),
+        /** The longest a chunk waits for others to fill its request. */
+        batchWindowMs: whole('embedding.batchWindowMs', 0).optional(),
         timeoutSeconds: seconds('embedding.timeoutSeconds').optional(),
       })
       .optional(),

@@ -64,6 +64,8 @@ export interface BackendConfig {
     maxInFlight?: number;
     maxRetries?: number;
     timeoutSeconds?: number;
+    batchSize?: number;
+    batchWindowMs?: number;
   };
   openai: { apiKey?: string; baseUrl?: string };
   azure: { endpoint?: string; apiKey?: string; deployment?: string; apiVersion?: string };

@@ -83,8 +83,9 @@ export class FileProcessor {
   }
 
   /**
-   * `handOff` is called when the file's work is done and only its write remains, so that the caller can
-   * start another file meanwhile (the write waits to be grouped with others').
+   * `handOff` is called when the file's work is done and only its write remains, or only its embedding
+   * request and its write (a gathering embedder's), so that the caller can start another file meanwhile
+   * (the request and the write wait to be grouped with others'). It may be called more than once.
    */
   async process(file: FileToProcess, handOff: () => void = () => undefined): Promise<ProcessedFile> {
     const run = new FileRun(file, this.onStage);
@@ -282,6 +283,9 @@ export class FileProcessor {
         storeStage = stage;
         storeStageStarted = performance.now();
         run.stage(stage);
+        // A gathering embedder (a remote API's) fills its requests with the chunks of many files: the
+        // file waits for its request without holding a slot, so that the next files get there too.
+        if (stage === 'embed' && this.deps.embedder?.backlog !== undefined) handOff();
       },
     });
     closeStoreStage();

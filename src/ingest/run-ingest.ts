@@ -55,6 +55,12 @@ const COUNTS_FLUSH_MS = 1000;
  * main-thread CPU per 1,000 files (10.1-10.4 s against 11.4-12.3 s), and 1,000 ms no less than 300.
  */
 const STORE_BATCH_DELAY_MS = 300;
+/**
+ * Texts waiting on a gathering embedder (see batching-embedder), in batches, beyond which a file keeps its
+ * slot while it waits: enough for the requests in flight and the one being gathered, while a throttled
+ * service cannot make extracted files pile up in memory.
+ */
+const EMBED_BACKLOG_BATCHES = 6;
 
 /** What the steps of one run share: the session, its repositories, its counts and its listener. */
 interface Run {
@@ -250,7 +256,9 @@ async function registerFiles(run: Run, discovery: Discovery): Promise<RunPlan> {
   // --force re-reads everything; otherwise files unchanged since a run settled them are settled unread.
   const { known, work } = options.force
     ? { known: [], work: candidates }
-    : await settleKnownFiles(deps.database, run.sourceDir, candidates);
+    : await settleKnownFiles(deps.database, run.sourceDir, candidates, {
+        ocrReadsScans: options.ocr !== undefined && options.ocr.mode !== 'off',
+      });
 
   // The live counts start from what the session holds (a resumed session's earlier runs), its leftovers
   // from the interrupted run (deferred, interrupted) being this run's work again.
@@ -366,11 +374,14 @@ async function processFiles(run: Run, plan: RunPlan): Promise<{ interrupted: boo
         return;
       }
       listener({ type: 'file_started', fileId: file.fileId, relativePath: file.relativePath });
-      // The slot frees when the file hands its write over, so that the next file's extraction need not
-      // wait for the group to fill; while the writes are behind, it frees only once its own is done.
+      // The slot frees when the file hands its embedding or its write over, so that the next file's
+      // extraction need not wait for a request or a group to fill (and more files join them); while the
+      // embedder or the writes are behind, it frees only once the file's own work is done.
       await new Promise<void>((freeSlot) => {
         const handOff = () => {
-          if (committer.backlog <= 2 * storeBatchSize) freeSlot();
+          const writesBehind = committer.backlog > 2 * storeBatchSize;
+          const embeddingBehind = (deps.embedder?.backlog ?? 0) > EMBED_BACKLOG_BATCHES * options.embedBatchSize;
+          if (!writesBehind && !embeddingBehind) freeSlot();
         };
         const done = processor
           .process(file, handOff)

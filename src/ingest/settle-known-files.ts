@@ -3,6 +3,8 @@ import type { OpenDatabase } from '../db/open-database.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
 import { DocumentRepository } from '../db/repositories/document-repository.js';
 import { SettledFileRepository } from '../db/repositories/settled-file-repository.js';
+import type { SettledFile } from '../db/schema.js';
+import { readSessionOptions } from '../db/session-options.js';
 import type { Settled } from './file-run.js';
 import type { FileToProcess } from './file-processor.js';
 
@@ -36,6 +38,7 @@ export async function settleKnownFiles(
   database: OpenDatabase,
   sourceDir: string,
   files: FileToProcess[],
+  run: { ocrReadsScans: boolean } = { ocrReadsScans: false },
 ): Promise<{ known: KnownFile[]; work: FileToProcess[] }> {
   const remembered = await new SettledFileRepository(database.db).lookup(
     sourceDir,
@@ -52,6 +55,7 @@ export async function settleKnownFiles(
     new DocumentRepository(database.db).findByShas(shas),
     new BatchRepository(database.db).pendingReviewsBySha(shas),
   ]);
+  const scansNotOcrd = run.ocrReadsScans ? await sessionsWithoutOcr(database, unchanged.map(({ memory }) => memory)) : new Set<string>();
   const known: KnownFile[] = [];
   const settledIds = new Set<string>();
   for (const { file, memory } of unchanged) {
@@ -72,7 +76,12 @@ export async function settleKnownFiles(
         outcome: 'already_pending_review',
         message: `the same content ('${review.filename}') is already waiting for review (${since}); settle it with \`tecsalud-batch review\``,
       };
-    } else if (isOutcome(memory.outcome) && INTRINSIC_FAILURES.has(memory.outcome)) {
+    } else if (
+      isOutcome(memory.outcome) &&
+      INTRINSIC_FAILURES.has(memory.outcome) &&
+      // A scan that failed image_only with OCR off is this run's to OCR: the same bytes no longer fail.
+      !(memory.outcome === 'image_only' && memory.batchId !== null && scansNotOcrd.has(memory.batchId))
+    ) {
       settled = { outcome: memory.outcome, message: `${memory.errorMessage ?? FILE_OUTCOMES[memory.outcome].label} (${since})` };
     }
     if (settled) {
@@ -81,6 +90,19 @@ export async function settleKnownFiles(
     }
   }
   return { known, work: files.filter((file) => !settledIds.has(file.fileId)) };
+}
+
+/** The sessions, among those that settled image_only files, that ran with OCR off (or recorded no OCR). */
+async function sessionsWithoutOcr(database: OpenDatabase, memories: SettledFile[]): Promise<Set<string>> {
+  const ids = [...new Set(memories.flatMap((m) => (m.outcome === 'image_only' && m.batchId !== null ? [m.batchId] : [])))];
+  const batches = new BatchRepository(database.db);
+  const without = new Set<string>();
+  for (const id of ids) {
+    const session = await batches.findSession(id);
+    const ocr = session ? readSessionOptions(session.optionsJson).ocr : null;
+    if (!ocr || ocr.mode === 'off') without.add(id);
+  }
+  return without;
 }
 
 function isOutcome(value: string): value is FileOutcome {

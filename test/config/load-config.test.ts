@@ -106,6 +106,22 @@ describe('loadBackendConfig', () => {
     expect((error as Error).message).toMatch(/tecsalud-batch.config.json is not valid JSON/);
   });
 
+  it('reads the embedding request settings, within the API’s limit', async () => {
+    writeConfig({ embedding: { batchSize: 150, batchWindowMs: 250 } });
+    expect((await loadBackendConfig({ cwd, env: {} })).embedding).toMatchObject({
+      batchSize: 150,
+      batchWindowMs: 250,
+    });
+    writeConfig({ embedding: { batchSize: 4096 } });
+    await expect(loadBackendConfig({ cwd, env: {} })).rejects.toThrow(
+      'embedding.batchSize must be at most 2048',
+    );
+    writeConfig({ embedding: { batchWindowMs: -5 } });
+    await expect(loadBackendConfig({ cwd, env: {} })).rejects.toThrow(
+      'embedding.batchWindowMs must be at least 0',
+    );
+  });
+
   it('reads trustContent (issue 15) as a boolean, and refuses anything else', async () => {
     expect((await loadBackendConfig({ cwd, env: {} })).trustContent).toBeUndefined();
     writeConfig({ trustContent: true });

@@ -61,7 +61,11 @@ function cli(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<RunResul
 }
 
 async function ingest(extraEnv: NodeJS.ProcessEnv = {}): Promise<RunResult & { report: JsonReport }> {
-  const result = await cli(['ingest', drop, '--json', '--non-interactive', '--concurrency', '1'], extraEnv);
+  // Small embedding requests, so that the fourth (where the faults are injected) comes early in the run.
+  const result = await cli(
+    ['ingest', drop, '--json', '--non-interactive', '--concurrency', '1', '--embed-batch-size', '4'],
+    extraEnv,
+  );
   let report: JsonReport;
   try {
     report = JSON.parse(result.stdout) as JsonReport;

@@ -124,8 +124,10 @@ describe.runIf(chromaWanted())('the Chroma server going away', { tags: ['slow'] 
           proxy.cut();
         }
       });
+      // Small requests, so that there is a fourth one early in the run (full ones would hold the whole sample).
       const run = runIngest(io, { ...env, CHROMA_URL: proxy.url, CHROMA_DATABASE: scratch.database }, {
         concurrency: '1',
+        embedBatchSize: '4',
       });
       await expect(run).rejects.toMatchObject({ exitCode: ExitCode.ServiceUnavailable });
       const report = JSON.parse(stdout()) as JsonReport;

@@ -12,4 +12,9 @@ export interface Embedder {
   readonly dimension: number;
   /** One vector per text, in order. */
   embed(texts: string[]): Promise<Float32Array[]>;
+  /**
+   * Texts accepted by `embed` and not yet answered, for an embedder that gathers the calls of many files
+   * into one request (see batching-embedder): what waits on it, which the caller keeps bounded.
+   */
+  readonly backlog?: number;
 }

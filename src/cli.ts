@@ -43,6 +43,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/ingest.js')).ingestCommand,
   },
   {
+    term: 'worker [options]',
+    summary: 'take file jobs from the job queue (PostgreSQL) and ingest them; run many, on many machines',
+    load: async () => (await import('./commands/worker.js')).workerCommand,
+  },
+  {
     term: 'review [options] [session]',
     summary: 'settle the files waiting for review: attach, new patient, reject (interactive)',
     load: async () => (await import('./commands/review.js')).reviewCommand,

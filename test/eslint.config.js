@@ -11,13 +11,14 @@ import tseslint from 'typescript-eslint';
  *   documents  core, db, ports            (a document's storage, shared by ingest and review)
  *   ingest     core, db, ports, documents (the pipeline)
  *   review     core, db, ports, documents (settling held files)
+ *   queue      core, db, ports, documents, ingest (the job queue: enqueue, the worker loop over the pipeline)
  *   app        all of the above           (opening backends, sessions: what commands and the UI call)
  *   ui         core, and app state        (the review walk); never a database or an adapter
  *   commands   app, ui, config, core      (wiring; types from anywhere)
  * Ports are the adapters' interface modules (`adapters/<kind>/types.ts`). errors.ts is shared by all;
  * private-files.ts (creating files and folders owner-only) by all but core.
  */
-const LAYERS = ['adapters', 'db', 'config', 'documents', 'ingest', 'review', 'app', 'ui', 'commands'];
+const LAYERS = ['adapters', 'db', 'config', 'documents', 'ingest', 'review', 'queue', 'app', 'ui', 'commands'];
 /** Folders are at most this deep inside a layer. */
 const MAX_DEPTH = 4;
 
@@ -102,9 +103,10 @@ export default tseslint.config(
   ...layer('documents', others('db'), { ports: true }),
   ...layer('ingest', others('db', 'documents'), { ports: true }),
   ...layer('review', others('db', 'documents'), { ports: true }),
+  ...layer('queue', others('db', 'documents', 'ingest'), { ports: true }),
   ...layer('app', ['ui', 'commands']),
   ...layer('ui', others('ui'), { appState: true }),
-  ...layer('commands', ['adapters', 'db', 'documents', 'ingest', 'review'], { allowTypeImports: true }),
+  ...layer('commands', ['adapters', 'db', 'documents', 'ingest', 'review', 'queue'], { allowTypeImports: true }),
   {
     files: ['bin/**/*.js', '.ci/**/*.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },

@@ -3,7 +3,7 @@ import type { IngestSessionResult } from '../app/ingest-session.js';
 import { EXTRACTORS } from '../app/open-extractor.js';
 import { DEFAULT_THRESHOLDS } from '../core/matching/thresholds.js';
 import { OCR_DEFAULTS, OCR_ENGINES, OCR_MODES } from '../core/pipeline/ocr-options.js';
-import { ExitCode } from '../errors.js';
+import { ExitCode, UsageError } from '../errors.js';
 import { contextOf, finish, type CommandContext } from './context.js';
 import { writeJson, writeLine } from './shared/io.js';
 import { addBackendOptions, dbOption, EXIT_CODES_HELP, examples, jsonOption } from './shared/options.js';
@@ -89,6 +89,11 @@ function ingestOptions(command: Command) {
     .option('--collection <name>', 'vector collection (default medical_documents)')
     .option('--force', 're-ingest content that was already ingested, replacing its chunks')
     .option('--dry-run', 'show the parse and match plan; write nothing')
+    .option(
+      '--enqueue',
+      'register the session and put one job per file on the job queue (PostgreSQL), then return: ' +
+        '`tecsalud-batch worker` processes them (--max-files does not apply)',
+    )
     .option('--non-interactive', 'never prompt: reviews stay pending for `tecsalud-batch review`')
     .option('--log-file <path>', "structured JSON logs (pino), owner-only, reopened on SIGHUP; '-' for stderr")
     .option('--quiet', 'no progress or summary output (errors still go to stderr)')
@@ -107,6 +112,7 @@ function ingestOptions(command: Command) {
         'ingest ./incoming --dry-run',
         'ingest /srv/scans --ocr-engine tesseract --ocr-min-confidence 0.8',
         'ingest /srv/drop --extractor pdfium --ocr off',
+        'ingest /srv/drop --enqueue --db postgres://tecsalud@db.hospital.local/tecsalud   # then: worker',
       ) + `\n${EXIT_CODES_HELP}`,
     );
   return addBackendOptions(declared);
@@ -134,12 +140,19 @@ export async function ingest(dir: string, options: IngestCommandOptions, context
     embedBatchSizeConfig: context.config?.embedding.batchSize,
     trustContentConfig: context.config?.trustContent,
   });
+  if (options.dryRun && options.enqueue) {
+    throw new UsageError('--dry-run and --enqueue do not go together', 'drop one of them');
+  }
   if (options.dryRun) {
     const { planIngest } = await import('../app/plan-ingest.js');
     const plan = await planIngest(context, resolved);
     const { printIngestPlan } = await import('./ingest-plan-output.js');
     printIngestPlan(io, plan, Boolean(options.json));
     return ExitCode.Success;
+  }
+  if (options.enqueue) {
+    const { enqueue } = await import('./ingest-enqueue.js');
+    return enqueue(options, resolved, context);
   }
   const [{ runIngestSession }, { openIngestLog }, { createIngestPresenter }] = await Promise.all([
     import('../app/ingest-session.js'),

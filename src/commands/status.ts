@@ -1,5 +1,6 @@
 import { Command } from '@commander-js/extra-typings';
 import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
+import type { SessionQueueStatus } from '../app/sessions.js';
 import { ExitCode } from '../errors.js';
 import { contextOf, finish, type CommandContext } from './context.js';
 import { writeJson, writeLine } from './shared/io.js';
@@ -31,11 +32,15 @@ export async function showStatus(
 ): Promise<number> {
   const { io } = context;
   const { readSessionStatus } = await import('../app/sessions.js');
-  const { session, files } = await readSessionStatus(context, sessionId, {
+  const { session, files, queue } = await readSessionStatus(context, sessionId, {
     files: Boolean(options.files || options.json),
   });
   if (options.json) {
-    writeJson(io, { ...toSessionJson(session), files: files.map(toBatchFileJson) });
+    writeJson(io, {
+      ...toSessionJson(session),
+      ...(queue ? { queue: toQueueJson(queue) } : {}),
+      files: files.map(toBatchFileJson),
+    });
     return ExitCode.Success;
   }
   const s = toSessionJson(session);
@@ -54,6 +59,7 @@ export async function showStatus(
     ['completed', s.completed_at ?? '—'],
     ['processing time', s.processing_time === null ? '—' : `${s.processing_time} s`],
   ];
+  if (queue) rows.push(...queueRows(queue));
   if (s.error_message) rows.push(['note', s.error_message]);
   for (const [label, value] of rows)
     writeLine(io.stdout, `  ${label.padEnd(16)} ${sanitizeForTerminal(String(value))}`);
@@ -73,6 +79,38 @@ export async function showStatus(
     }
   }
   return ExitCode.Success;
+}
+
+/** A queue session's workers and jobs, as `status` prints them. */
+function queueRows(queue: SessionQueueStatus): [string, unknown][] {
+  const running = queue.workers.filter((w) => w.running);
+  const named = queue.workers
+    .slice(0, 5)
+    .map((w) => `${w.worker.host}:${w.worker.pid} ${w.files} file${w.files === 1 ? '' : 's'}${w.running ? '' : ' (stopped)'}`)
+    .join(', ');
+  const rows: [string, unknown][] = [
+    ['workers', `${queue.workers.length} seen, ${running.length} running${named ? ` — ${named}` : ''}`],
+  ];
+  if (queue.jobs) {
+    const j = queue.jobs;
+    rows.push(['jobs', `${j.queued} queued, ${j.active} active, ${j.done} done, ${j.failed} failed`]);
+  }
+  return rows;
+}
+
+function toQueueJson(queue: SessionQueueStatus) {
+  return {
+    workers: queue.workers.map((w) => ({
+      id: w.worker.id,
+      host: w.worker.host,
+      pid: w.worker.pid,
+      version: w.worker.version,
+      files: w.files,
+      running: w.running,
+      last_seen_at: w.worker.lastSeenAt,
+    })),
+    jobs: queue.jobs,
+  };
 }
 
 /** For a content_mismatch: whom the document names, and why it was held (issue 15). */

@@ -67,6 +67,17 @@ export const configFileSchema = z.strictObject(
     openai: z
       .strictObject({ apiKey: text('openai.apiKey').optional(), baseUrl: text('openai.baseUrl').optional() })
       .optional(),
+    queue: z
+      .strictObject({
+        enabled: z.boolean({ error: () => 'queue.enabled must be true or false' }).optional(),
+        schema: z
+          .string({ error: () => 'queue.schema must be a string' })
+          .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'queue.schema must be a PostgreSQL name (lowercase letters, digits, _)')
+          .optional(),
+        retryLimit: whole('queue.retryLimit', 0).optional(),
+        retryDelaySeconds: whole('queue.retryDelaySeconds', 1).optional(),
+      })
+      .optional(),
     ocr: z
       .strictObject({
         mode: z.enum(OCR_MODES, { error: () => "ocr.mode must be 'auto', 'off' or 'force'" }).optional(),

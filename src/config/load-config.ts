@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 
 import { DEFAULT_COLLECTION } from '../core/pipeline/defaults.js';
+import { DEFAULT_QUEUE_SETTINGS, type QueueSettings } from '../core/queue/defaults.js';
 import { NOM_004_RETENTION_YEARS } from '../core/registry/retention.js';
 import { UsageError } from '../errors.js';
 import type { FileModePolicy } from '../private-files.js';
@@ -69,6 +70,11 @@ export interface BackendConfig {
   };
   openai: { apiKey?: string; baseUrl?: string };
   azure: { endpoint?: string; apiKey?: string; deployment?: string; apiVersion?: string };
+  /**
+   * The job queue (PostgreSQL only): `enabled` makes the commands that process a session hand its files to
+   * workers (`serve`); `ingest --enqueue` and `worker` use it whatever `enabled` says.
+   */
+  queue: QueueSettings & { enabled: boolean };
   /** The config file's `ocr` section (flags and env are applied by the ingest; see ocr-settings). */
   ocr: NonNullable<ConfigFile['ocr']>;
   /** The config file's `trustContent` (the ingest's `--trust-content` / `--no-trust-content` win). */
@@ -194,6 +200,12 @@ export async function loadBackendConfig(flags: BackendFlags): Promise<BackendCon
       deployment: e('AZURE_OPENAI_DEPLOYMENT') ?? values.azure?.deployment,
       apiVersion: e('AZURE_OPENAI_API_VERSION') ?? e('OPENAI_API_VERSION') ?? values.azure?.apiVersion,
     }),
+    queue: {
+      enabled: values.queue?.enabled ?? false,
+      schema: values.queue?.schema ?? DEFAULT_QUEUE_SETTINGS.schema,
+      retryLimit: values.queue?.retryLimit ?? DEFAULT_QUEUE_SETTINGS.retryLimit,
+      retryDelaySeconds: values.queue?.retryDelaySeconds ?? DEFAULT_QUEUE_SETTINGS.retryDelaySeconds,
+    },
     ocr: compact({ ...values.ocr }),
     ...(values.trustContent === undefined ? {} : { trustContent: values.trustContent }),
     fileMode: values.fileMode ?? 'owner',

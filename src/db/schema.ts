@@ -169,6 +169,43 @@ export interface RunLocksTable {
   startedAt: string;
 }
 
+/** A session whose files were put on the job queue: workers finish them (migration 0007). */
+export interface QueueSessionsTable {
+  batchId: string;
+  /** The pg-boss queue its jobs went to. */
+  queue: string;
+  jobs: number;
+  enqueuedAt: string;
+}
+
+/** A worker process, as it reports itself (heartbeat in `lastSeenAt`). */
+export interface QueueWorkersTable {
+  id: string;
+  host: string;
+  pid: number;
+  version: string;
+  concurrency: number;
+  startedAt: string;
+  lastSeenAt: string;
+  stoppedAt: string | null;
+}
+
+export interface QueueWorkerSessionsTable {
+  workerId: string;
+  batchId: string;
+  /** Files of the session this worker brought to a final state. */
+  files: number;
+  lastFileAt: string;
+}
+
+/** The first file of a session with a given content; later ones with those bytes are its duplicates. */
+export interface BatchContentClaimsTable {
+  batchId: string;
+  contentSha256: string;
+  fileId: string;
+  relativePath: string;
+}
+
 export interface Database {
   patients: PatientsTable;
   patientBlockingKeys: PatientBlockingKeysTable;
@@ -179,6 +216,10 @@ export interface Database {
   auditLog: AuditLogTable;
   runLocks: RunLocksTable;
   settledFiles: SettledFilesTable;
+  queueSessions: QueueSessionsTable;
+  queueWorkers: QueueWorkersTable;
+  queueWorkerSessions: QueueWorkerSessionsTable;
+  batchContentClaims: BatchContentClaimsTable;
 }
 
 export type Patient = Selectable<PatientsTable>;
@@ -188,4 +229,5 @@ export type BatchFileUpdate = Updateable<BatchFilesTable>;
 export type MedicalDocument = Selectable<MedicalDocumentsTable>;
 export type AuditLogEntry = Selectable<AuditLogTable>;
 export type SettledFile = Selectable<SettledFilesTable>;
+export type QueueWorker = Selectable<QueueWorkersTable>;
 export type { Generated };

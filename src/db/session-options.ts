@@ -24,6 +24,9 @@ export const sessionOptionsSchema = z.object({
     .object({ mode: z.string(), engine: z.string(), min_confidence: z.number().min(0).max(1) })
     .nullable(),
   store_batch_size: z.number().int().positive(),
+  /** Drop-folder hygiene, for the workers that finish a queued session's files (absent: kept in place). */
+  archive_dir: z.string().nullable().optional(),
+  quarantine_dir: z.string().nullable().optional(),
   /** `--trust-content`: review cases the document's own identity settles were attached (issue 15); absent in older sessions. */
   trust_content: z.boolean().optional(),
 });

@@ -25,11 +25,17 @@ import { documentOcrOf, prepareDocument, type DocumentOcr } from '../documents/s
 import type { GroupCommitter } from './group-committer.js';
 import { crossCheckAgainstRegistry, matchAgainstRegistry } from '../db/match-against-registry.js';
 import { FileNotFinished, FileRun, type Settled } from './file-run.js';
+import { InMemoryContentClaims, type ContentClaims } from './content-claims.js';
 import type { ProcessedFile } from './session-tally.js';
 import type { IngestDependencies, IngestOptions } from './types.js';
 
 export interface FileToProcess extends DiscoveredFile {
   fileId: string;
+  /**
+   * A queue job's later attempt: an earlier one (a worker that died, or outlived its job's timeout) may
+   * have created this file's patient already, which the file then still counts as its creation.
+   */
+  retried?: boolean;
 }
 
 /** Extracted text, as a successful extraction returns it. */
@@ -62,8 +68,6 @@ export class FileProcessor {
   private readonly batches: BatchRepository;
   private readonly documents: DocumentRepository;
   private readonly patients: PatientRepository;
-  /** Content hashes seen in this run, to ingest identical bytes under two names only once. */
-  private readonly seenInBatch = new Map<string, string>();
 
   constructor(
     private readonly sessionId: string,
@@ -76,6 +80,8 @@ export class FileProcessor {
     private readonly admit: Admission = () => true,
     /** The folder the files are in (real path): their final states are remembered under it. */
     private readonly sourceDir: string | null = null,
+    /** The first file of the session with each content, to ingest identical bytes under two names only once. */
+    private readonly claims: ContentClaims = new InMemoryContentClaims(),
   ) {
     this.batches = new BatchRepository(deps.database.db);
     this.documents = new DocumentRepository(deps.database.db);
@@ -144,7 +150,7 @@ export class FileProcessor {
           message: `held for review: ${decision.reason}${reviewNote(checked)}`,
         }, handOff);
       }
-      const resolved = await this.resolvePatient(parsed, decision);
+      const resolved = await this.resolvePatient(parsed, decision, file);
       run.createdPatient = resolved?.created ?? false;
       if (!resolved) {
         return await this.holdForReview(run, extraction, {
@@ -413,14 +419,15 @@ export class FileProcessor {
 
   /** Content this run has seen, already ingested, or already waiting for review: settled without its text. */
   private async findDuplicate(file: FileToProcess, sha: string): Promise<Settled | null> {
-    const first = this.seenInBatch.get(sha);
-    if (first !== undefined) {
+    const first = await this.claims.claim(sha, file);
+    if (first !== null) {
       return { outcome: 'duplicate_in_batch', message: `identical content to '${first}' in this batch; ingested once` };
     }
-    this.seenInBatch.set(sha, file.relativePath);
     if (!this.options.force) {
       const existing = await this.documents.findBySha(sha);
-      if (existing) {
+      // This very file's document, written by an earlier attempt whose worker died before the file's row
+      // said so: the retry is that attempt again (it rewrites the same ids), not a duplicate.
+      if (existing && existing.batchFileId !== file.fileId) {
         return {
           outcome: 'duplicate',
           message:
@@ -453,10 +460,11 @@ export class FileProcessor {
   private async resolvePatient(
     parsed: ParsedFilename,
     decision: MatchDecision,
+    file: FileToProcess,
   ): Promise<{ patient: Patient; created: boolean } | null> {
     if (decision.decision === 'auto' && decision.patient) {
       const patient = await this.patients.findById(decision.patient.id);
-      if (patient) return { patient, created: false };
+      if (patient) return { patient, created: await this.createdByEarlierAttempt(file, patient) };
     }
     const { patient, created } = await this.patients.insertOrGet(
       {
@@ -480,14 +488,23 @@ export class FileProcessor {
           source: 'batch_ingest',
           filename: parsed.filename,
           reason: decision.reason,
+          file_id: file.fileId,
         },
       });
       return { patient, created };
     }
+    if (await this.createdByEarlierAttempt(file, patient)) return { patient, created: true };
     const recheck = await this.match(parsed);
     return recheck.decision === 'auto' && recheck.patient?.id === patient.id
       ? { patient, created: false }
       : null;
+  }
+
+  /** Whether an earlier attempt of this very file created `patient` (its audit row names the file). */
+  private async createdByEarlierAttempt(file: FileToProcess, patient: Patient): Promise<boolean> {
+    if (!file.retried) return false;
+    const creation = await new AuditRepository(this.deps.database.db).patientCreatedIn(this.sessionId, patient.id);
+    return creation?.file_id === file.fileId;
   }
 }
 

@@ -44,6 +44,9 @@ export function sessionOptionsOf(options: IngestOptions, deps: IngestDependencie
     ocr: options.ocr ? { mode: options.ocr.mode, engine: options.ocr.engine, min_confidence: options.ocr.minConfidence } : null,
     store_batch_size: options.storeBatchSize ?? DEFAULT_STORE_BATCH_SIZE,
     trust_content: options.trustContent === true,
+    // Workers that finish a queued session's files dispose of them the same way.
+    archive_dir: options.archiveDir ?? null,
+    quarantine_dir: options.quarantineDir ?? null,
   };
 }
 

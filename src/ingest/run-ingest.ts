@@ -63,7 +63,7 @@ const STORE_BATCH_DELAY_MS = 300;
 const EMBED_BACKLOG_BATCHES = 6;
 
 /** What the steps of one run share: the session, its repositories, its counts and its listener. */
-interface Run {
+export interface Run {
   options: IngestOptions;
   deps: IngestDependencies;
   listener: PipelineListener;
@@ -79,7 +79,7 @@ interface Run {
 }
 
 /** The files of a run, sorted out before any is processed. */
-interface RunPlan {
+export interface RunPlan {
   /** Settled as they were registered: folders that cannot be read or lead outside, files gone. */
   failedEntries: { file: FileToProcess; outcome: FileOutcome; message: string }[];
   /** Settled from what is remembered of them, unread (see settleKnownFiles). */
@@ -171,7 +171,7 @@ function unrecordedSession(run: Run, stopped: ServiceUnavailableError | null): B
   };
 }
 
-async function beginRun(
+export async function beginRun(
   options: IngestOptions,
   deps: IngestDependencies,
   listener: PipelineListener,
@@ -199,7 +199,7 @@ async function beginRun(
  * as found, files settled from what is known of them, files settled by an earlier run of the session, and
  * the work. The running counts start from what the session already holds.
  */
-async function registerFiles(run: Run, discovery: Discovery): Promise<RunPlan> {
+export async function registerFiles(run: Run, discovery: Discovery): Promise<RunPlan> {
   const { batches, session, options, deps } = run;
   const folders = [
     ...discovery.unreadableFolders.map((folder) => ({
@@ -280,7 +280,7 @@ function entryOf(row: BatchFile, sourceDir: string): FileToProcess {
 }
 
 /** Vectors need an embedder and a store whose collection was filled by that same embedder. */
-async function prepareCollection({ options, deps }: Pick<Run, 'options' | 'deps'>): Promise<void> {
+export async function prepareCollection({ options, deps }: Pick<Run, 'options' | 'deps'>): Promise<void> {
   if (options.processingType === 'complete') return;
   if (!deps.embedder || !deps.vectorStore) {
     throw new UserError(`processing type '${options.processingType}' needs a vector store and an embedder`);
@@ -292,7 +292,7 @@ async function prepareCollection({ options, deps }: Pick<Run, 'options' | 'deps'
   });
 }
 
-async function startSession({ batches, session, tally, listener, sourceDir, options }: Run): Promise<void> {
+export async function startSession({ batches, session, tally, listener, sourceDir, options }: Run): Promise<void> {
   await batches.markStarted(session.id);
   listener({
     type: 'session_started',
@@ -413,7 +413,7 @@ async function processFiles(run: Run, plan: RunPlan): Promise<{ interrupted: boo
 }
 
 /** Entries that failed as found and files settled from memory: recorded together, reported one by one. */
-async function settleUpFront(
+export async function settleUpFront(
   run: Run,
   plan: RunPlan,
   finished: (file: FileToProcess, processed: ProcessedFile) => Promise<void>,
@@ -515,8 +515,8 @@ async function finishSession(
  * summary, `status --files`, the log, exit 3 — never fatal: the file stays where it was, and the next
  * run tries again.
  */
-async function disposeOf(
-  { options, audit, session, batches, deps, sourceDir }: Run,
+export async function disposeOf(
+  { options, audit, session, batches, deps, sourceDir }: Pick<Run, 'options' | 'audit' | 'session' | 'batches' | 'deps' | 'sourceDir'>,
   file: FileToProcess,
   result: FileResult,
 ): Promise<void> {
@@ -587,7 +587,7 @@ function resultFromRow(row: BatchFile): FileResult {
   };
 }
 
-async function resolveSourceDir(dir: string): Promise<string> {
+export async function resolveSourceDir(dir: string): Promise<string> {
   const stat = await fs.stat(dir).catch(() => null);
   if (!stat) throw new UsageError(`the folder '${dir}' does not exist`, 'give the folder that holds the PDFs');
   if (!stat.isDirectory()) {

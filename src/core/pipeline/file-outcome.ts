@@ -26,6 +26,7 @@ export const FILE_OUTCOMES = {
   extraction_error: { kind: 'failed', label: 'text extraction failed' },
   embedding_failed: { kind: 'failed', label: 'embedding service failed' },
   vector_store_failed: { kind: 'failed', label: 'vector store failed' },
+  processing_failed: { kind: 'failed', label: 'processing failed on every attempt (job queue workers)' },
   patient_conflict: { kind: 'review', label: 'expediente taken by a differently named patient' },
   deferred: { kind: 'pending', label: 'left for the next run (--max-files reached)' },
   interrupted: { kind: 'pending', label: 'interrupted before it finished' },

@@ -3,6 +3,7 @@ import * as initialSchema from './0001-initial-schema.js';
 import * as runLocks from './0002-run-locks.js';
 import * as ocr from './0003-ocr.js';
 import * as settledFiles from './0006-settled-files.js';
+import * as queue from './0007-queue.js';
 
 export type SqlDialectName = 'sqlite' | 'postgres';
 
@@ -22,7 +23,11 @@ const MIGRATIONS: Record<string, DialectAwareMigration> = {
   '0002-run-locks': runLocks,
   '0003-ocr': ocr,
   '0006-settled-files': settledFiles,
+  '0007-queue': queue,
 };
+
+/** The migrations this version of the tool knows, in order: a database that ran others was migrated by a newer one. */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS);
 
 export function createMigrationProvider(dialect: SqlDialectName): MigrationProvider {
   return {

@@ -51,6 +51,18 @@ export class AuditRepository {
     }
   }
 
+  /** The details of the `patient_created` row a session wrote for a patient, if it created that patient. */
+  async patientCreatedIn(batchId: string, patientId: string): Promise<Record<string, unknown> | null> {
+    const row = await this.db
+      .selectFrom('auditLog')
+      .select('details')
+      .where('action', '=', 'patient_created')
+      .where('batchId', '=', batchId)
+      .where('entityId', '=', patientId)
+      .executeTakeFirst();
+    return row?.details ? (JSON.parse(row.details) as Record<string, unknown>) : null;
+  }
+
   async list(options: { batchId?: string; limit: number }): Promise<AuditLogEntry[]> {
     let query = this.db.selectFrom('auditLog').selectAll();
     if (options.batchId) query = query.where('batchId', '=', options.batchId);

@@ -270,6 +270,8 @@ export class BatchRepository {
       .where('sourceDir', '=', sourceDir)
       .where('status', 'in', ['pending', 'processing', 'interrupted'])
       .where('supersededBy', 'is', null)
+      // A session put on the job queue is finished by workers, not by a run holding the folder's lock.
+      .where('id', 'not in', (eb) => eb.selectFrom('queueSessions').select('batchId'))
       .orderBy('createdAt', 'desc')
       .execute();
   }

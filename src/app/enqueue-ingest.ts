@@ -1,0 +1,81 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { TextExtractor } from '../adapters/extraction/types.js';
+import type { BackendConfig } from '../config/load-config.js';
+import type { PipelineListener } from '../core/pipeline/events.js';
+import { DEFAULT_JOB_TIMEOUT_SECONDS } from '../core/queue/defaults.js';
+import { withRunLock } from '../ingest/run-lock.js';
+import { enqueueFolder, type EnqueuedSession } from '../queue/enqueue-session.js';
+import { JobQueue } from '../queue/job-queue.js';
+import type { IngestSessionOptions } from './ingest-session.js';
+import { openSearchAdapters } from './open-backends.js';
+import { withRegistry, type RegistryLocation } from './open-registry.js';
+import { requirePostgres } from './queue-database.js';
+
+/**
+ * `ingest DIR --enqueue`: registers the folder's session and files as `ingest` does, under the same run
+ * lock (a second one on the folder exits 75), checks the vector collection against the embedder, puts
+ * one job per file on the queue and returns: workers do the rest.
+ */
+export async function enqueueIngestSession(
+  location: RegistryLocation,
+  backends: BackendConfig,
+  options: IngestSessionOptions,
+  hooks: { listener?: PipelineListener; jobTimeoutSeconds?: number } = {},
+): Promise<EnqueuedSession> {
+  requirePostgres(location, '`ingest --enqueue`');
+  return withRegistry(location, (database) =>
+    withRunLock(database, { sourceDir: realSourceDir(options.sourceDir) }, async (lock) => {
+      const search =
+        options.processingType === 'complete' ? null : await openSearchAdapters({ database, backends });
+      try {
+        const queue = await JobQueue.open(database, { ...backends.queue, supervise: false });
+        try {
+          return await enqueueFolder(
+            options,
+            {
+              database,
+              extractor: extractorNamed(options.extractor),
+              embedder: search?.embedder ?? null,
+              vectorStore: search?.vectorStore ?? null,
+              collection: backends.collection,
+            },
+            queue,
+            {
+              timeoutSeconds: hooks.jobTimeoutSeconds ?? DEFAULT_JOB_TIMEOUT_SECONDS,
+              listener: (event) => {
+                if (event.type === 'session_started')
+                  void lock.setSession(event.sessionId).catch(() => undefined);
+                hooks.listener?.(event);
+              },
+            },
+          );
+        } finally {
+          await queue.close();
+        }
+      } finally {
+        await search?.vectorStore.close();
+      }
+    }),
+  );
+}
+
+/**
+ * The session records which extractor its files are meant for; enqueueing extracts nothing, so no
+ * extraction process is started for it.
+ */
+function extractorNamed(name: string): TextExtractor {
+  return {
+    name,
+    extract: () => Promise.reject(new Error('an enqueue extracts nothing: workers do')),
+    close: async () => undefined,
+  };
+}
+
+function realSourceDir(dir: string): string {
+  try {
+    return fs.realpathSync(dir);
+  } catch {
+    return path.resolve(dir); // the enqueue explains a missing folder
+  }
+}

@@ -1,0 +1,90 @@
+import { emptyTotals } from '../core/pipeline/events.js';
+import { describeError } from '../core/text/describe-error.js';
+import { redactNames } from '../core/text/redact-names.js';
+import { createLogListener } from '../ingest/log-listener.js';
+import { openPipelineLogger } from '../ingest/pipeline-logger.js';
+import type { FileModePolicy } from '../private-files.js';
+import type { WorkerListener } from '../queue/worker-events.js';
+
+export interface WorkerLog {
+  listener: WorkerListener;
+  stopped(error: unknown): void;
+  /** Writes what is buffered and stops listening for SIGHUP; call before exiting. */
+  close(): void;
+}
+
+export interface WorkerLogOptions {
+  cwd: string;
+  /** Keep patient names out (the default unless `--no-redact`): paths and error texts name patients. */
+  redact: boolean;
+  /** Who may read a log file created here (config `fileMode`; default owner-only). */
+  fileMode?: FileModePolicy;
+}
+
+/**
+ * A worker's `--log-file`: one JSON line per file outcome (the same lines as `ingest`'s log, with the
+ * session and file ids), and one per worker event (started, a job taken, a backend down, a file given up,
+ * a session finished). A worker runs for days: the file is reopened on SIGHUP, as logrotate expects.
+ */
+export async function openWorkerLog(destination: string, options: WorkerLogOptions): Promise<WorkerLog> {
+  const logger = await openPipelineLogger(destination, { cwd: options.cwd, fileMode: options.fileMode });
+  const onHangup = () => {
+    try {
+      logger.reopen();
+      logger.info({ event: 'log_reopened' }, 'log reopened');
+    } catch (error) {
+      logger.error({ event: 'log_reopen_failed', error: describeError(error) }, 'could not reopen the log');
+    }
+  };
+  if (logger.file) process.on('SIGHUP', onHangup);
+  const text = (message: string) => (options.redact ? redactNames(message) : message);
+  /** An event's fields in the log's snake_case, its path only when names may be logged, its error redacted. */
+  const fieldsOf = (event: { type: string; relativePath?: string; error?: string }): object => {
+    const { relativePath, type, error, ...rest } = event;
+    return {
+      event: type,
+      ...snakeCase(rest),
+      ...(error === undefined ? {} : { error: text(error) }),
+      ...(options.redact || relativePath === undefined ? {} : { path: relativePath }),
+    };
+  };
+  return {
+    listener: (event) => {
+      switch (event.type) {
+        case 'file_finished': {
+          const where = { session_id: event.sessionId, file_id: event.result.fileId, attempt: event.attempt };
+          createLogListener(
+            {
+              info: (object, message) => logger.info({ ...object, ...where }, message),
+              warn: (object, message) => logger.warn({ ...object, ...where }, message),
+              error: (object, message) => logger.error({ ...object, ...where }, message),
+            },
+            { redact: options.redact },
+          )({ type: 'file_finished', result: event.result, totals: emptyTotals() });
+          break;
+        }
+        case 'service_down':
+        case 'job_retrying':
+          logger.warn(fieldsOf(event), event.type.replace('_', ' '));
+          break;
+        case 'file_given_up':
+          logger.error(fieldsOf(event), 'file given up');
+          break;
+        default:
+          logger.info(fieldsOf(event), event.type.replace('_', ' '));
+      }
+    },
+    stopped: (error) =>
+      logger.error({ event: 'worker_failed', error: text(describeError(error)) }, 'worker stopped'),
+    close: () => {
+      process.off('SIGHUP', onHangup);
+      logger.flush();
+    },
+  };
+}
+
+function snakeCase(fields: object): object {
+  return Object.fromEntries(
+    Object.entries(fields).map(([key, value]) => [key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), value]),
+  );
+}

@@ -1,0 +1,195 @@
+import { Command, Option } from '@commander-js/extra-typings';
+import { z } from 'zod';
+import { DEFAULT_CONCURRENCY } from '../app/ingest-defaults.js';
+import { DEFAULT_EXTRACTOR, EXTRACTORS } from '../app/open-extractor.js';
+import { resolveOcrSettings } from '../config/ocr-settings.js';
+import { DEFAULT_JOB_TIMEOUT_SECONDS } from '../core/queue/defaults.js';
+import { ExitCode, UsageError } from '../errors.js';
+import type { WorkerEvent } from '../queue/worker-events.js';
+import { contextOf, finish, type CommandContext } from './context.js';
+import { writeJson, writeLine } from './shared/io.js';
+import { addBackendOptions, dbOption, EXIT_CODES_HELP, examples, jsonOption } from './shared/options.js';
+
+export function workerCommand(command = new Command('worker')) {
+  return workerOptions(command).action(async (options, command) =>
+    finish(command, await worker(options, contextOf(command))),
+  );
+}
+
+/** The command's options and help, without its action (its handler's types come from here). */
+function workerOptions(command: Command) {
+  const declared = command
+    .description(
+      'Take file jobs from the job queue (PostgreSQL) and run each file through the ingest pipeline: the ' +
+        'same steps, outcomes and writes as `ingest`. Any number of workers on any number of machines that ' +
+        'see the files at the same path share the sessions queued with `ingest DIR --enqueue`.',
+    )
+    .option(
+      '--concurrency <n>',
+      'files in flight at once; extraction runs in min(n, cores, 10) processes (default: 2 × min(cores, 10))',
+    )
+    .option(
+      '--until-idle',
+      'exit once the queue holds no job (queued, retrying or running): for scripts and tests',
+    )
+    .option(
+      '--job-timeout <seconds>',
+      `after this long without finishing, a job is taken for abandoned (its worker died) and retried by another ` +
+        `worker; keep it above the longest a file may take (default ${DEFAULT_JOB_TIMEOUT_SECONDS})`,
+    )
+    .addOption(
+      new Option(
+        '--extractor <name>',
+        'pdfium (default), pdf-parse (pure JavaScript, slower) or pdftotext (needs poppler-utils)',
+      ).choices(EXTRACTORS),
+    )
+    .option('--timeout <seconds>', 'per-file text-extraction limit (default 60)')
+    .option('--log-file <path>', "structured JSON logs (pino), owner-only, reopened on SIGHUP; '-' for stderr")
+    .option('--redact', 'keep patient names out of the log (the default: expediente and content hash identify files)')
+    .option('--no-redact', 'let the log name files and patients (for a log only its readers may see)')
+    .option('--quiet', 'print nothing but errors')
+    .addOption(dbOption())
+    .addOption(jsonOption())
+    .addHelpText(
+      'after',
+      examples(
+        'worker --db postgres://tecsalud@db.hospital.local/tecsalud --vector-store chroma --chroma-url http://chroma:8000',
+        'worker --concurrency 4 --log-file /var/log/tecsalud/worker.log',
+        'worker --until-idle --json',
+      ) +
+        '\n\nSIGTERM or Ctrl-C: the files in flight finish, no new job is taken, then the worker exits (130);' +
+        '\na second one exits at once (the jobs in flight are retried by another worker after --job-timeout).\n' +
+        EXIT_CODES_HELP,
+    );
+  return addBackendOptions(declared);
+}
+
+export type WorkerCommandOptions = Partial<
+  Omit<ReturnType<ReturnType<typeof workerOptions>['opts']>, 'extractor'>
+> & {
+  extractor?: string;
+};
+
+const optionsSchema = z.object({
+  concurrency: z.coerce
+    .number({ error: () => '--concurrency must be a whole number from 1 to 64' })
+    .int('--concurrency must be a whole number from 1 to 64')
+    .min(1, '--concurrency must be at least 1')
+    .max(64, '--concurrency must be at most 64')
+    .default(DEFAULT_CONCURRENCY),
+  jobTimeout: z.coerce
+    .number({ error: () => '--job-timeout must be a number of seconds' })
+    .int('--job-timeout must be a whole number of seconds')
+    .min(5, '--job-timeout must be at least 5 seconds')
+    .max(23 * 3600, '--job-timeout must be under 24 hours (pg-boss 10 refuses longer)')
+    .default(DEFAULT_JOB_TIMEOUT_SECONDS),
+  timeout: z.coerce
+    .number({ error: () => '--timeout must be a number of seconds' })
+    .positive('--timeout must be a positive number of seconds')
+    .default(60),
+  extractor: z
+    .enum(EXTRACTORS, { error: () => `--extractor must be one of ${EXTRACTORS.join(', ')}` })
+    .default(DEFAULT_EXTRACTOR),
+});
+
+/**
+ * `worker`: runs until SIGTERM (or, with --until-idle, until the queue is empty), printing what matters
+ * to an operator: start, sessions finished, backends down, files given up, and a closing line.
+ */
+export async function worker(options: WorkerCommandOptions, context: CommandContext): Promise<number> {
+  const parsed = optionsSchema.safeParse({
+    concurrency: options.concurrency,
+    jobTimeout: options.jobTimeout,
+    timeout: options.timeout,
+    extractor: options.extractor,
+  });
+  if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => issue.message).join('; '));
+  const settings = parsed.data;
+  const { io } = context;
+  const [{ runWorker }, { openWorkerLog }] = await Promise.all([
+    import('../app/run-worker.js'),
+    import('../app/worker-log.js'),
+  ]);
+  const log = options.logFile
+    ? await openWorkerLog(options.logFile, {
+        cwd: context.cwd,
+        // Names stay out of the log unless --no-redact says otherwise (as `ingest`'s).
+        redact: options.redact !== false,
+        fileMode: context.config?.fileMode,
+      })
+    : null;
+  const quiet = Boolean(options.quiet) || options.logFile === '-';
+  const say = (line: string) => {
+    if (!quiet) writeLine(io.stderr, line);
+  };
+  let signal = context.signal;
+  let interrupts: { signal: AbortSignal; dispose(): void } | null = null;
+  if (!signal) {
+    const { handleInterrupts } = await import('../ui/handle-interrupts.js');
+    interrupts = handleInterrupts({
+      onFirst: (name) =>
+        say(`${name}: finishing the files in flight, taking no new job (send it again to stop at once)`),
+    });
+    signal = interrupts.signal;
+  }
+  try {
+    const summary = await runWorker(
+      context,
+      context.config!,
+      {
+        concurrency: settings.concurrency,
+        untilIdle: Boolean(options.untilIdle),
+        jobTimeoutSeconds: settings.jobTimeout,
+        extractor: settings.extractor,
+        timeoutSeconds: settings.timeout,
+        // OCR as `ingest` resolves it from the environment and the config file (TECSALUD_OCR, "ocr").
+        ocr: resolveOcrSettings({ env: context.env }, context.config?.ocr),
+        signal,
+      },
+      {
+        listener: (event) => {
+          log?.listener(event);
+          const line = describeEvent(event);
+          if (line) say(line);
+        },
+        extractor: context.extractor,
+        onQueueError: (error) => say(`warning: job queue maintenance failed: ${error.message}`),
+      },
+    );
+    if (options.json) writeJson(io, summary);
+    return summary.interrupted ? ExitCode.Interrupted : ExitCode.Success;
+  } catch (error) {
+    log?.stopped(error);
+    throw error;
+  } finally {
+    interrupts?.dispose();
+    log?.close();
+  }
+}
+
+/** The operator's line for an event, or null for the ones only the log keeps (every file's outcome). */
+function describeEvent(event: WorkerEvent): string | null {
+  switch (event.type) {
+    case 'worker_started':
+      return `worker ${event.workerId.slice(0, 8)} started: ${event.concurrency} files at a time`;
+    case 'service_down':
+      return `a backend is down (${event.error}): jobs go back to the queue; pausing ${event.pauseSeconds} s`;
+    case 'job_retrying':
+      return `session ${event.sessionId.slice(0, 8)}: attempt ${event.attempt} of a file failed (${event.error}); it will be retried`;
+    case 'file_given_up':
+      return `session ${event.sessionId.slice(0, 8)}: a file failed on all ${event.attempts} attempts (${event.error}); see \`tecsalud-batch status ${event.sessionId.slice(0, 8)} --files\``;
+    case 'jobs_requeued':
+      return `session ${event.sessionId.slice(0, 8)}: ${event.files} unfinished file(s) had no job; queued again`;
+    case 'session_finished':
+      return (
+        `session ${event.sessionId.slice(0, 8)} ${event.status}: ${event.counts.processedFiles}/${event.counts.totalFiles} ` +
+        `files, ${event.counts.failedFiles} failed, ${event.counts.reviewRequired} to review`
+      );
+    case 'worker_stopping':
+      return event.reason === 'idle' ? 'the queue is empty: stopping' : null;
+    case 'worker_stopped':
+      return `worker ${event.workerId.slice(0, 8)} stopped: ${event.files} file(s) in ${event.seconds.toFixed(1)} s`;
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,114 @@
+import type { PipelineListener } from '../core/pipeline/events.js';
+import { FILE_QUEUE } from '../core/queue/defaults.js';
+import type { OpenDatabase } from '../db/open-database.js';
+import { AuditRepository } from '../db/repositories/audit-repository.js';
+import { BatchRepository } from '../db/repositories/batch-repository.js';
+import { QueueRepository } from '../db/repositories/queue-repository.js';
+import type { BatchUpload } from '../db/schema.js';
+import { discoverFiles } from '../ingest/discover-files.js';
+import {
+  beginRun,
+  disposeOf,
+  prepareCollection,
+  registerFiles,
+  resolveSourceDir,
+  settleUpFront,
+  startSession,
+} from '../ingest/run-ingest.js';
+import type { IngestDependencies, IngestOptions } from '../ingest/types.js';
+import { settleQueueSession } from './finish-queue-session.js';
+import type { JobQueue } from './job-queue.js';
+
+export interface EnqueuedSession {
+  session: BatchUpload;
+  /** Jobs queued: one per file found. */
+  jobs: number;
+}
+
+/**
+ * `ingest DIR --enqueue`: the first steps of a run (find the files, open the session, register every file
+ * — --max-files does not apply: workers pull — and check the vector collection), then one job per file
+ * instead of processing them. The session is marked as the queue's before its jobs are queued, so that a
+ * kill half way leaves it to the workers' sweep, which queues the files that got no job.
+ */
+export async function enqueueFolder(
+  options: IngestOptions,
+  deps: IngestDependencies,
+  queue: JobQueue,
+  settings: { timeoutSeconds: number; listener?: PipelineListener },
+): Promise<EnqueuedSession> {
+  const listener = settings.listener ?? (() => undefined);
+  const sourceDir = await resolveSourceDir(options.sourceDir);
+  const discovery = await discoverFiles({ sourceDir, glob: options.glob });
+  await prepareCollection({ options, deps });
+  // Every file is queued (--max-files does not apply: workers pull); an interrupted run's session of the
+  // folder that stores documents the same way is resumed, as a run would.
+  const all = { ...options, maxFiles: Number.MAX_SAFE_INTEGER };
+  const run = await beginRun(all, deps, listener, sourceDir, {});
+  const plan = await registerFiles(run, discovery);
+  await startSession(run);
+  // Entries that failed as found and files settled from memory need no worker: recorded here.
+  await settleUpFront(run, plan, async (file, processed) => {
+    await disposeOf(run, file, processed.result);
+    run.tally.record(processed);
+  });
+  const files = plan.work;
+  const sessionId = run.session.id;
+  return queueSessionFiles(
+    deps.database,
+    queue,
+    sessionId,
+    files.map((file) => ({ fileId: file.fileId, relativePath: file.relativePath })),
+    { timeoutSeconds: settings.timeoutSeconds, actor: options.uploadedBy },
+  );
+}
+
+/**
+ * Hands a registered session's unfinished files to the queue (the seam `serve` uses to process a session
+ * with workers when a queue is configured): marks it as the queue's, queues one job per file, and closes
+ * it at once when it has none.
+ */
+export async function enqueueRegisteredSession(
+  database: OpenDatabase,
+  queue: JobQueue,
+  sessionId: string,
+  settings: { timeoutSeconds: number; actor: string },
+): Promise<EnqueuedSession> {
+  const batches = new BatchRepository(database.db);
+  const session = await batches.findSession(sessionId);
+  if (!session) throw new Error(`no session ${sessionId}`);
+  if (session.status === 'pending') await batches.markStarted(sessionId);
+  const unfinished = await new QueueRepository(database.db).unfinishedFiles(sessionId);
+  return queueSessionFiles(
+    database,
+    queue,
+    sessionId,
+    unfinished.map((file) => ({ fileId: file.id, relativePath: file.relativePath })),
+    settings,
+  );
+}
+
+async function queueSessionFiles(
+  database: OpenDatabase,
+  queue: JobQueue,
+  sessionId: string,
+  files: { fileId: string; relativePath: string }[],
+  settings: { timeoutSeconds: number; actor: string },
+): Promise<EnqueuedSession> {
+  await new QueueRepository(database.db).recordQueueSession(sessionId, FILE_QUEUE, files.length);
+  const jobs = await queue.enqueue(
+    files.map((file) => ({ sessionId, ...file })),
+    { timeoutSeconds: settings.timeoutSeconds },
+  );
+  await new AuditRepository(database.db).record({
+    actor: settings.actor,
+    action: 'session_enqueued',
+    batchId: sessionId,
+    entityType: 'batch_upload',
+    entityId: sessionId,
+    details: { jobs, queue: FILE_QUEUE },
+  });
+  if (files.length === 0) await settleQueueSession(database, sessionId, settings.actor);
+  const session = (await new BatchRepository(database.db).findSession(sessionId))!;
+  return { session, jobs };
+}

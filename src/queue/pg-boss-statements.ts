@@ -1,0 +1,40 @@
+/**
+ * The few statements over pg-boss's own tables that its API (10.x) has no call for. They rely on its job
+ * table as schema version 24 defines it (`job` and `archive`, partitioned by queue name, `state` an enum
+ * ordered created < retry < active < completed < cancelled < failed); test/queue/job-queue.test.ts runs
+ * each against the real thing, so an upgrade that changes them fails there first.
+ */
+export function pgBossStatements(schema: string) {
+  return {
+    /**
+     * A worker's --job-timeout on the jobs it just took: pg-boss fixes a job's expiry when it is queued,
+     * but how long a file may take is the worker's to say (its extractor, its OCR limit).
+     */
+    setTimeout: `
+      UPDATE ${schema}.job SET expire_in = $3::int * interval '1 second'
+      WHERE name = $1 AND id = ANY($2::uuid[]) AND state = 'active'`,
+    /**
+     * Back to the queue without spending an attempt: clearing started_on is what tells pg-boss's fetch
+     * that the next start is not a retry.
+     */
+    release: `
+      UPDATE ${schema}.job
+      SET state = 'created', started_on = NULL, start_after = now() + $3::int * interval '1 second'
+      WHERE name = $1 AND id = $2::uuid AND state = 'active'`,
+    liveFileIds: `
+      SELECT DISTINCT data->>'fileId' AS file_id FROM ${schema}.job
+      WHERE name = ANY($1::text[]) AND state < 'completed' AND data->>'sessionId' = $2`,
+    unfinished: `
+      SELECT count(*) AS n FROM ${schema}.job WHERE name = ANY($1::text[]) AND state < 'completed'`,
+    installed: `SELECT to_regclass('${schema}.job')::text AS name`,
+    /** A session's jobs by state, archived ones included (pg-boss archives finished jobs after 12 hours). */
+    sessionJobStates: `
+      SELECT state::text AS state, count(*) AS n FROM (
+        SELECT state, data FROM ${schema}.job WHERE name = $1
+        UNION ALL
+        SELECT state, data FROM ${schema}.archive WHERE name = $1
+      ) jobs
+      WHERE data->>'sessionId' = $2
+      GROUP BY state`,
+  };
+}

@@ -1,0 +1,459 @@
+import os from 'node:os';
+import {
+  FILE_OUTCOMES,
+  outcomeKind,
+  processingStatusFor,
+  type FileOutcome,
+} from '../core/pipeline/file-outcome.js';
+import { describeError } from '../core/text/describe-error.js';
+import type { OpenDatabase } from '../db/open-database.js';
+import { BatchRepository } from '../db/repositories/batch-repository.js';
+import { QueueRepository } from '../db/repositories/queue-repository.js';
+import type { BatchFile } from '../db/schema.js';
+import { ExitCode, UserError } from '../errors.js';
+import { disposeOf } from '../ingest/run-ingest.js';
+import { isServiceDown } from './classify-failure.js';
+import { settleQueueSession } from './finish-queue-session.js';
+import type { FileJob, JobQueue } from './job-queue.js';
+import { requeueLostFiles } from './requeue-lost-files.js';
+import { SessionWork, type OpenSessionAdapters } from './session-work.js';
+import type { WorkerListener } from './worker-events.js';
+
+export interface QueueWorkerOptions {
+  workerId: string;
+  /** Jobs in flight at once. */
+  concurrency: number;
+  /** How long a job may run before the queue hands it to another worker (this one is taken for dead). */
+  jobTimeoutSeconds: number;
+  /** Stop once the queue holds no job at all (queued, waiting for a retry, or running anywhere). */
+  untilIdle: boolean;
+  /** Aborted: take no more jobs, finish those in flight, stop. */
+  signal?: AbortSignal;
+  /** The version of the tool, as the worker registers itself. */
+  version: string;
+  /** How long an idle worker waits before asking the queue again (default 1 s). */
+  pollIntervalMs?: number;
+  /** How often a worker looks for unfinished files that have no job (default every 5 minutes). */
+  sweepIntervalMs?: number;
+  /** How often the worker says it is alive (default 10 s). */
+  heartbeatIntervalMs?: number;
+  /** Pauses after a backend was found down: from this, doubling, up to `maxPauseMs` (defaults 2 s, 60 s). */
+  firstPauseMs?: number;
+  maxPauseMs?: number;
+  listener?: WorkerListener;
+}
+
+export interface WorkerSummary {
+  workerId: string;
+  /** Files this worker brought to a final state. */
+  files: number;
+  /** By outcome. */
+  outcomes: Partial<Record<FileOutcome, number>>;
+  seconds: number;
+  /** Stopped by the signal (SIGTERM, Ctrl-C) rather than by an idle queue. */
+  interrupted: boolean;
+}
+
+/** How often, at most, a worker brings one session's counters up to date while files keep finishing. */
+const SETTLE_INTERVAL_MS = 1000;
+
+/**
+ * A worker: takes file jobs from the queue, `concurrency` at a time, and runs each file through the same
+ * steps as `ingest` (FileProcessor), writing in groups as a run does. The file's row is the truth: a job
+ * for a file already final is done at once. Failures:
+ * - a backend down (database, vector store, embedder): the job goes back to the queue untouched and the
+ *   worker pauses with a growing backoff; the file is never failed for it;
+ * - any other error: the attempt fails and pg-boss retries it after a backoff; on the last attempt the file
+ *   is failed (`processing_failed`) with the reason;
+ * - a worker that vanished: pg-boss's maintenance (run by every live worker) hands its jobs to another
+ *   after their timeout; jobs whose attempts ran out that way arrive on the given-up queue, and their files
+ *   are failed with the reason.
+ */
+export class QueueWorker {
+  private readonly batches: BatchRepository;
+  private readonly repository: QueueRepository;
+  private readonly sessions = new Map<string, Promise<SessionWork | null>>();
+  private readonly lastSettled = new Map<string, number>();
+  private readonly summary: WorkerSummary;
+  private slotsBusy = 0;
+  private wakeUp: (() => void) | null = null;
+  private pauseMs = 0;
+  private pausedUntil = 0;
+  private fatal: unknown = null;
+
+  constructor(
+    private readonly database: OpenDatabase,
+    private readonly queue: JobQueue,
+    private readonly openAdapters: OpenSessionAdapters,
+    private readonly options: QueueWorkerOptions,
+  ) {
+    this.batches = new BatchRepository(database.db);
+    this.repository = new QueueRepository(database.db);
+    this.summary = { workerId: options.workerId, files: 0, outcomes: {}, seconds: 0, interrupted: false };
+  }
+
+  async run(): Promise<WorkerSummary> {
+    const started = performance.now();
+    const { options } = this;
+    await this.repository.registerWorker({
+      id: options.workerId,
+      host: os.hostname(),
+      pid: process.pid,
+      version: options.version,
+      concurrency: options.concurrency,
+      startedAt: new Date().toISOString(),
+    });
+    const heartbeat = setInterval(
+      () => void this.repository.heartbeat(options.workerId).catch(() => undefined),
+      options.heartbeatIntervalMs ?? 10_000,
+    );
+    heartbeat.unref();
+    const onAbort = () => this.wake();
+    options.signal?.addEventListener('abort', onAbort);
+    this.emit({ type: 'worker_started', workerId: options.workerId, concurrency: options.concurrency });
+    const inFlight = new Set<Promise<void>>();
+    try {
+      let lastSweep = 0;
+      while (!this.stopping()) {
+        const now = Date.now();
+        if (now < this.pausedUntil) {
+          await this.sleep(this.pausedUntil - now);
+          continue;
+        }
+        const free = options.concurrency - this.slotsBusy;
+        if (free <= 0) {
+          await this.sleep(60_000);
+          continue;
+        }
+        let jobs: FileJob[];
+        try {
+          jobs = await this.queue.fetchGivenUp(free);
+          if (jobs.length < free)
+            jobs.push(...(await this.queue.fetch(free - jobs.length, options.jobTimeoutSeconds)));
+        } catch (error) {
+          if (!isServiceDown(error)) throw error;
+          this.pause(error);
+          continue;
+        }
+        if (jobs.length > 0) {
+          for (const job of jobs) this.start(job, inFlight);
+          continue;
+        }
+        // Nothing to take. With nothing in flight either, this is the moment for the slower chores.
+        if (inFlight.size === 0) {
+          try {
+            await this.settleTouchedSessions(true);
+            if (Date.now() - lastSweep >= (options.sweepIntervalMs ?? 5 * 60_000) || options.untilIdle) {
+              lastSweep = Date.now();
+              await this.sweep();
+            }
+            if (options.untilIdle && !(await this.queue.hasWork())) {
+              this.emit({ type: 'worker_stopping', reason: 'idle' });
+              break;
+            }
+          } catch (error) {
+            if (!isServiceDown(error)) throw error;
+            this.pause(error);
+            continue;
+          }
+        }
+        await this.sleep(options.pollIntervalMs ?? 1000);
+      }
+      if (this.options.signal?.aborted) {
+        this.summary.interrupted = true;
+        this.emit({ type: 'worker_stopping', reason: 'signal' });
+      }
+    } catch (error) {
+      this.fatal ??= error;
+      this.emit({ type: 'worker_stopping', reason: 'error' });
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
+      // Files in flight finish, their groups are written, and their jobs completed.
+      await Promise.all(inFlight);
+      await this.closeSessions();
+      await this.settleTouchedSessions(true).catch(() => undefined);
+      clearInterval(heartbeat);
+      await this.repository.workerStopped(options.workerId).catch(() => undefined);
+    }
+    this.summary.seconds = (performance.now() - started) / 1000;
+    this.emit({
+      type: 'worker_stopped',
+      workerId: options.workerId,
+      files: this.summary.files,
+      seconds: this.summary.seconds,
+    });
+    if (this.fatal) throw this.fatal;
+    return this.summary;
+  }
+
+  /** Runs one job in a slot; the slot frees when the file hands its write over (as in a single run). */
+  private start(job: FileJob, inFlight: Set<Promise<void>>): void {
+    this.slotsBusy++;
+    let freed = false;
+    const freeSlot = () => {
+      if (freed) return;
+      freed = true;
+      this.slotsBusy--;
+      this.wake();
+    };
+    const done: Promise<void> = this.handle(job, freeSlot)
+      .catch((error: unknown) => {
+        this.fatal ??= error;
+        this.wake();
+      })
+      .finally(() => {
+        freeSlot();
+        inFlight.delete(done);
+      });
+    inFlight.add(done);
+  }
+
+  private async handle(job: FileJob, freeSlot: () => void): Promise<void> {
+    let file: BatchFile | undefined;
+    try {
+      file = await this.batches.findFile(job.fileId);
+      if (!file || isFinal(file)) {
+        await this.queue.complete(job, { skipped: file ? `already ${file.outcome}` : 'file not registered' });
+        this.emit({
+          type: 'job_skipped',
+          sessionId: job.sessionId,
+          fileId: job.fileId,
+          reason: file ? `already ${file.outcome}` : 'the file is no longer registered',
+        });
+        return;
+      }
+      if (job.givenUp) {
+        await this.giveUp(job, file, job.lastError ?? 'the worker processing it stopped answering');
+        await this.queue.complete(job, { failed: job.fileId });
+        return;
+      }
+      const work = await this.sessionWork(job.sessionId);
+      if (!work) {
+        await this.queue.complete(job, { skipped: 'session closed' });
+        this.emit({
+          type: 'job_skipped',
+          sessionId: job.sessionId,
+          fileId: job.fileId,
+          reason: 'its session is closed',
+        });
+        return;
+      }
+      this.emit({
+        type: 'job_started',
+        sessionId: job.sessionId,
+        fileId: job.fileId,
+        jobId: job.id,
+        attempt: job.retryCount + 1,
+      });
+      const handOff = () => {
+        if (work.committer.backlog <= 2 * work.storeBatchSize) freeSlot();
+      };
+      // A later attempt (its first one's worker died, or outlived the job's timeout) may find its own writes.
+      const toProcess = { ...(await work.toProcess(file)), retried: job.retryCount > 0 };
+      const processed = await work.processor.process(toProcess, handOff);
+      // Drop-folder hygiene, once the file's final state is committed (as a run does).
+      await disposeOf(
+        {
+          options: work.options,
+          audit: work.audit,
+          session: work.session,
+          batches: work.batches,
+          deps: work.deps,
+          sourceDir: work.session.sourceDir,
+        },
+        toProcess,
+        processed.result,
+      );
+      await this.repository.recordWorkerFile(this.options.workerId, job.sessionId);
+      await this.queue.complete(job, { outcome: processed.result.outcome });
+      this.count(processed.result.outcome);
+      this.pauseMs = 0;
+      this.emit({
+        type: 'file_finished',
+        sessionId: job.sessionId,
+        result: processed.result,
+        attempt: job.retryCount + 1,
+      });
+      this.touched(job.sessionId);
+      await this.settleTouchedSessions(false);
+    } catch (error) {
+      await this.failed(job, file, error);
+    }
+  }
+
+  /** An attempt that threw: put back (a backend down), retried, or the file failed on the last attempt. */
+  private async failed(job: FileJob, file: BatchFile | undefined, error: unknown): Promise<void> {
+    if (isServiceDown(error)) {
+      this.pause(error);
+      await this.queue.release(job, Math.ceil(this.pauseMs / 1000)).catch(() => undefined);
+      return;
+    }
+    if (error instanceof UserError && error.exitCode === ExitCode.Usage) {
+      // This worker's configuration is wrong (another embedder than the session's, say): the file is not
+      // to blame. Its job goes back for a worker configured right, and this one stops with the reason.
+      await this.queue.release(job, 0).catch(() => undefined);
+      throw error;
+    }
+    const message = describeError(error);
+    if (file && job.retryCount >= job.retryLimit) {
+      await this.giveUp(job, file, message);
+    } else {
+      this.emit({
+        type: 'job_retrying',
+        sessionId: job.sessionId,
+        relativePath: file?.relativePath ?? job.relativePath,
+        attempt: job.retryCount + 1,
+        error: message,
+      });
+    }
+    await this.queue.fail(job, error).catch((failure: unknown) => {
+      if (!isServiceDown(failure)) throw failure;
+    });
+  }
+
+  /** The file's attempts ran out: it ends failed, with the reason, and counts as this worker's. */
+  private async giveUp(job: FileJob, file: BatchFile, reason: string): Promise<void> {
+    const attempts = job.givenUp ? job.retryLimit + 1 : job.retryCount + 1;
+    const outcome: FileOutcome = 'processing_failed';
+    await this.batches.updateFile(file.id, {
+      outcome,
+      processingStatus: processingStatusFor(outcome),
+      errorMessage: `gave up after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${reason}`,
+    });
+    await this.repository.recordWorkerFile(this.options.workerId, job.sessionId);
+    this.count(outcome);
+    this.emit({
+      type: 'file_given_up',
+      sessionId: job.sessionId,
+      relativePath: file.relativePath,
+      attempts,
+      error: reason,
+    });
+    this.touched(job.sessionId);
+    await this.settleTouchedSessions(false);
+  }
+
+  /** The session's work, opened once per worker; null for a session that is gone or no longer running. */
+  private sessionWork(sessionId: string): Promise<SessionWork | null> {
+    let work = this.sessions.get(sessionId);
+    if (!work) {
+      work = (async () => {
+        const session = await this.batches.findSession(sessionId);
+        if (!session || (session.status !== 'processing' && session.status !== 'pending')) return null;
+        return SessionWork.open(session, { concurrency: this.options.concurrency }, this.openAdapters);
+      })();
+      this.sessions.set(sessionId, work);
+      // A failure to open (a backend down) is not remembered: the next job tries again.
+      work.catch(() => this.sessions.delete(sessionId));
+    }
+    return work;
+  }
+
+  /** Sessions whose files this worker finished since they were last settled. */
+  private readonly pendingSettle = new Set<string>();
+
+  private touched(sessionId: string): void {
+    this.pendingSettle.add(sessionId);
+  }
+
+  /**
+   * Brings the touched sessions' counters up to date and closes those with no file left (at most once a
+   * second per session while files keep finishing; at once when `now`). A closed session's work is released.
+   */
+  private async settleTouchedSessions(now: boolean): Promise<void> {
+    for (const sessionId of [...this.pendingSettle]) {
+      if (!now && Date.now() - (this.lastSettled.get(sessionId) ?? 0) < SETTLE_INTERVAL_MS) continue;
+      this.pendingSettle.delete(sessionId);
+      this.lastSettled.set(sessionId, Date.now());
+      const work = await this.sessions.get(sessionId)?.catch(() => null);
+      // Files of this session still waiting for their group's write are not final yet: flush them first.
+      if (now) await work?.committer.flush();
+      const finished = await settleQueueSession(
+        this.database,
+        sessionId,
+        work?.session.uploadedBy ?? 'worker',
+      );
+      if (finished) {
+        this.emit({ type: 'session_finished', sessionId, ...finished });
+        // Every file of it is final: nothing in flight needs its adapters any more.
+        this.sessions.delete(sessionId);
+        await work?.close();
+      }
+    }
+  }
+
+  /**
+   * DECISIONS 2: whatever process comes next finishes the files not in a final state. A file of an open
+   * queue session with no job alive (its job lost, or never queued) gets a job again.
+   */
+  private async sweep(): Promise<void> {
+    for (const { sessionId, files } of await requeueLostFiles(this.database, this.queue, {
+      timeoutSeconds: this.options.jobTimeoutSeconds,
+    })) {
+      this.emit({ type: 'jobs_requeued', sessionId, files });
+    }
+    // Sessions with every file final but still open (their last worker died before closing them).
+    for (const sessionId of await this.repository.openQueueSessions()) this.pendingSettle.add(sessionId);
+    await this.settleTouchedSessions(true);
+  }
+
+  private async closeSessions(): Promise<void> {
+    for (const [sessionId, work] of this.sessions) {
+      this.pendingSettle.add(sessionId);
+      await (await work.catch(() => null))?.close().catch(() => undefined);
+    }
+    this.sessions.clear();
+  }
+
+  private pause(error: unknown): void {
+    this.pauseMs =
+      this.pauseMs === 0
+        ? (this.options.firstPauseMs ?? 2000)
+        : Math.min(this.pauseMs * 2, this.options.maxPauseMs ?? 60_000);
+    this.pausedUntil = Date.now() + this.pauseMs;
+    this.emit({ type: 'service_down', error: describeError(error), pauseSeconds: this.pauseMs / 1000 });
+  }
+
+  private count(outcome: FileOutcome): void {
+    this.summary.files++;
+    this.summary.outcomes[outcome] = (this.summary.outcomes[outcome] ?? 0) + 1;
+  }
+
+  private stopping(): boolean {
+    return Boolean(this.options.signal?.aborted) || this.fatal !== null;
+  }
+
+  /** Waits `ms`, or less when a slot frees, the signal aborts or a job fails. */
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      const previous = this.wakeUp;
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeUp = () => {
+        previous?.();
+        done();
+      };
+    });
+  }
+
+  private wake(): void {
+    const wake = this.wakeUp;
+    this.wakeUp = null;
+    wake?.();
+  }
+
+  private emit(event: Parameters<WorkerListener>[0]): void {
+    this.options.listener?.(event);
+  }
+}
+
+/** A file in a final state: the job for it is a no-op. */
+export function isFinal(file: Pick<BatchFile, 'outcome'>): boolean {
+  if (file.outcome === null) return false;
+  // An outcome this version does not know was written by a newer one: final for all this one can tell.
+  if (!(file.outcome in FILE_OUTCOMES)) return true;
+  return outcomeKind(file.outcome as FileOutcome) !== 'pending';
+}

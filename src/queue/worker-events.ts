@@ -1,0 +1,25 @@
+import type { FileResult } from '../core/pipeline/events.js';
+import type { BatchStatus } from '../db/schema.js';
+import type { SessionCounts } from '../db/repositories/session-counter-repository.js';
+
+/** What a worker reports as it goes: the log and the console lines subscribe. */
+export type WorkerEvent =
+  | { type: 'worker_started'; workerId: string; concurrency: number }
+  /** A job taken: the file's steps start (a log then says which worker had which file). */
+  | { type: 'job_started'; sessionId: string; fileId: string; jobId: string; attempt: number }
+  | { type: 'file_finished'; sessionId: string; result: FileResult; attempt: number }
+  /** A job for a file already in a final state (or of a session that is gone): nothing to do. */
+  | { type: 'job_skipped'; sessionId: string; fileId: string; reason: string }
+  /** An attempt threw: pg-boss retries it after a backoff. */
+  | { type: 'job_retrying'; sessionId: string; relativePath: string; attempt: number; error: string }
+  /** The attempts ran out: the file is failed with the reason. */
+  | { type: 'file_given_up'; sessionId: string; relativePath: string; attempts: number; error: string }
+  /** A backend is down: the job went back to the queue and the worker pauses. */
+  | { type: 'service_down'; error: string; pauseSeconds: number }
+  | { type: 'session_finished'; sessionId: string; status: BatchStatus; counts: SessionCounts }
+  /** Files of an open queue session that had no job (lost or never queued): queued again. */
+  | { type: 'jobs_requeued'; sessionId: string; files: number }
+  | { type: 'worker_stopping'; reason: 'signal' | 'idle' | 'error' }
+  | { type: 'worker_stopped'; workerId: string; files: number; seconds: number };
+
+export type WorkerListener = (event: WorkerEvent) => void;

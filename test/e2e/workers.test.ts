@@ -1,0 +1,247 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeCorpus, type CorpusManifest } from '../../fixtures/generator/index.js';
+import { parseChromaUrl } from '../../src/adapters/vector-stores/chroma/chroma-url.js';
+import { FILE_OUTCOMES, outcomeKind, type FileOutcome } from '../../src/core/pipeline/file-outcome.js';
+import { DEFAULT_QUEUE_SCHEMA } from '../../src/core/queue/defaults.js';
+import { createScratchChromaDatabase, chromaWanted } from '../support/chroma.js';
+import { runCli, spawnCli } from '../support/cli-binary.js';
+import { createTempDir } from '../support/databases.js';
+import { createScratchPostgresDatabase, postgresWanted } from '../support/postgres.js';
+
+/** A registry database and a vector database of their own, and the environment that points a process at them. */
+interface Backend {
+  env: NodeJS.ProcessEnv;
+  query<T>(sql: string, values?: unknown[]): Promise<T[]>;
+  vectorIds(): Promise<string[]>;
+  cleanup(): Promise<void>;
+}
+
+async function createBackend(root: string, name: string): Promise<Backend> {
+  const registry = await createScratchPostgresDatabase();
+  const vectors = await createScratchChromaDatabase();
+  const { default: pg } = await import('pg');
+  const pool = new pg.Pool({ connectionString: registry.url, max: 2 });
+  const dir = path.join(root, name);
+  fs.mkdirSync(dir);
+  // Quick retries: a killed worker's job comes back within seconds.
+  fs.writeFileSync(path.join(dir, 'tecsalud-batch.config.json'), JSON.stringify({ queue: { retryDelaySeconds: 1 } }));
+  return {
+    env: {
+      TECSALUD_DB: registry.url,
+      TECSALUD_VECTOR_STORE: 'chroma',
+      CHROMA_URL: vectors.url,
+      CHROMA_DATABASE: vectors.database,
+    },
+    query: async <T>(sql: string, values: unknown[] = []) => (await pool.query(sql, values)).rows as T[],
+    vectorIds: async () => {
+      const { ChromaClient } = await import('chromadb');
+      const client = new ChromaClient({ ...parseChromaUrl(vectors.url), database: vectors.database });
+      const collection = await client.getCollection({ name: 'medical_documents' });
+      const { ids } = await collection.get({ include: [] });
+      return ids.sort();
+    },
+    cleanup: async () => {
+      await pool.end();
+      await registry.drop().catch(() => undefined);
+      await vectors.drop().catch(() => undefined);
+    },
+  };
+}
+
+/** The end state compared between the two runs: never random patient ids. */
+async function endState(backend: Backend) {
+  const patients = await backend.query<{ expediente: string }>('select expediente from patients order by expediente');
+  const documents = await backend.query<{ content_sha256: string; expediente: string; chunks_count: number }>(
+    'select content_sha256, expediente, chunks_count from medical_documents order by content_sha256',
+  );
+  const files = await backend.query<{ relative_path: string; outcome: string; content_sha256: string | null }>(
+    'select relative_path, outcome, content_sha256 from batch_files order by relative_path',
+  );
+  const sessions = await backend.query<Record<string, unknown>>(
+    'select status, total_files, processed_files, failed_files, created_patients, matched_patients, ' +
+      'review_required, duplicates from batch_uploads',
+  );
+  return {
+    expedientes: patients.map((p) => p.expediente),
+    documents,
+    vectorIds: await backend.vectorIds(),
+    outcomes: normalizeDuplicates(files),
+    sessions,
+  };
+}
+
+/**
+ * Of files with the same bytes, which one is ingested and which are `duplicate_in_batch` depends on which
+ * got there first (in one process as across workers): per content, the outcomes are compared as a set.
+ */
+function normalizeDuplicates(files: { relative_path: string; outcome: string; content_sha256: string | null }[]) {
+  const byContent = new Map<string, string[]>();
+  for (const file of files) {
+    if (file.content_sha256) byContent.set(file.content_sha256, [...(byContent.get(file.content_sha256) ?? []), file.outcome]);
+  }
+  return Object.fromEntries(
+    files.map((file) => {
+      const group = file.content_sha256 ? byContent.get(file.content_sha256)! : [];
+      return [file.relative_path, group.length > 1 ? `one of ${[...group].sort().join('+')}` : file.outcome];
+    }),
+  );
+}
+
+/** Whether an outcome (or each of a group's, `one of a+b`) is one a file ends in, not one a later run takes. */
+function isFinal(outcome: string): boolean {
+  return outcome
+    .replace(/^one of /, '')
+    .split('+')
+    .every((one) => one in FILE_OUTCOMES && outcomeKind(one as FileOutcome) !== 'pending');
+}
+
+/** Waits for `condition`, checking as the state changes (every 50 ms), up to `ms`. */
+async function until(condition: () => Promise<boolean>, ms: number, what: string): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+function exited(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve({ code: child.exitCode, signal: child.signalCode });
+    else child.on('close', (code, signal) => resolve({ code, signal }));
+  });
+}
+
+/** The files a worker's log says it started and has not finished. */
+function heldFiles(logFile: string): string[] {
+  const lines = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').split('\n').filter(Boolean) : [];
+  const started = new Set<string>();
+  for (const line of lines) {
+    const entry = JSON.parse(line) as { event: string; file_id?: string };
+    if (entry.event === 'job_started') started.add(entry.file_id!);
+    if (entry.event === 'file_finished') started.delete(entry.file_id!);
+  }
+  return [...started];
+}
+
+describe.runIf(postgresWanted() && chromaWanted())('three workers, one killed, against one ingest', { tags: ['slow'] }, () => {
+  let root: string;
+  let drop: string;
+  let registryCsv: string;
+  let manifest: CorpusManifest;
+  const backends: Backend[] = [];
+
+  beforeAll(async () => {
+    root = createTempDir('tecsalud-workers-');
+    drop = path.join(root, 'drop');
+    registryCsv = path.join(root, 'registry.csv');
+    manifest = await writeCorpus({
+      out: drop,
+      files: 40,
+      seed: 18,
+      minPages: 1,
+      maxPages: 3,
+      bad: true,
+      registryFile: registryCsv,
+      manifestFile: path.join(root, 'manifest.json'),
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all(backends.map((backend) => backend.cleanup()));
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('ends with the same patients, documents, vectors and file outcomes', async () => {
+    const single = await createBackend(root, 'single');
+    const queued = await createBackend(root, 'queued');
+    backends.push(single, queued);
+    const cli = (backend: Backend, args: string[], name: string) =>
+      runCli(args, { cwd: path.join(root, name), env: backend.env, timeoutMs: 180_000 });
+
+    // The reference: one process ingests the folder.
+    expect((await cli(single, ['patients', 'import', registryCsv], 'single')).code).toBe(0);
+    const reference = await cli(single, ['ingest', drop, '--non-interactive', '--quiet'], 'single');
+    expect([0, 2, 3]).toContain(reference.code);
+
+    // The same folder, queued, and three workers.
+    expect((await cli(queued, ['patients', 'import', registryCsv], 'queued')).code).toBe(0);
+    const enqueued = await cli(queued, ['ingest', drop, '--enqueue', '--json'], 'queued');
+    expect(enqueued.code, enqueued.stderr).toBe(0);
+    const { session_id: sessionId, jobs_queued: jobs } = JSON.parse(enqueued.stdout) as {
+      session_id: string;
+      jobs_queued: number;
+    };
+    const totalFiles = manifest.files.length + manifest.problems.length;
+    expect(jobs).toBe(totalFiles);
+
+    const logs = [0, 1, 2].map((i) => path.join(root, `worker-${i}.log`));
+    const workers = logs.map((log) =>
+      spawnCli(['worker', '--until-idle', '--concurrency', '2', '--job-timeout', '6', '--log-file', log], {
+        cwd: path.join(root, 'queued'),
+        env: queued.env,
+      }),
+    );
+    const stderr = workers.map(() => '');
+    workers.forEach((child, i) => child.stderr!.on('data', (d: Buffer) => (stderr[i] += d.toString())));
+    const endings = workers.map(exited);
+
+    const finalFiles = async () =>
+      Number(
+        (
+          await queued.query<{ n: string }>(
+            "select count(*) as n from batch_files where batch_id = $1 and outcome is not null and outcome not in ('deferred', 'interrupted')",
+            [sessionId],
+          )
+        )[0]!.n,
+      );
+    // Freeze the first worker once the work is under way, with files of its own in flight (its log says
+    // which), then kill it: those files' jobs must come back to the other two after their timeout.
+    let held: string[] = [];
+    for (let attempt = 0; attempt < 10 && held.length === 0; attempt++) {
+      await until(async () => (await finalFiles()) >= 6 + attempt * 2, 120_000, 'the workers to get going');
+      workers[0]!.kill('SIGSTOP');
+      held = heldFiles(logs[0]!);
+      if (held.length === 0) workers[0]!.kill('SIGCONT');
+    }
+    expect(held.length, 'the first worker had files in flight when it was killed').toBeGreaterThan(0);
+    workers[0]!.kill('SIGKILL');
+    expect((await endings[0]!).signal).toBe('SIGKILL');
+    for (const i of [1, 2]) expect((await endings[i]!).code, stderr[i]).toBe(0);
+
+    // Every file the killed worker held was taken again once its job expired, and finished.
+    const retried = await queued.query<{ file_id: string; retry_count: number; state: string }>(
+      `select data->>'fileId' as file_id, retry_count, state::text as state from ${DEFAULT_QUEUE_SCHEMA}.job
+       where data->>'fileId' = any($1)`,
+      [held],
+    );
+    for (const fileId of held) {
+      const jobs = retried.filter((job) => job.file_id === fileId);
+      expect(jobs.some((job) => job.state === 'completed' && job.retry_count >= 1), fileId).toBe(true);
+    }
+
+    const [a, b] = [await endState(single), await endState(queued)];
+    expect(b.expedientes).toEqual(a.expedientes);
+    expect(b.documents).toEqual(a.documents);
+    expect(b.vectorIds.length).toBeGreaterThan(0);
+    expect(b.vectorIds).toEqual(a.vectorIds);
+    expect(b.outcomes).toEqual(a.outcomes);
+    expect(Object.keys(b.outcomes)).toHaveLength(totalFiles);
+    expect(b.sessions).toEqual(a.sessions);
+
+    // Exactly once: every file in a final state, each content stored once, each vector once.
+    expect(Object.values(b.outcomes).filter((outcome) => !isFinal(outcome))).toEqual([]);
+    expect(new Set(b.documents.map((d) => d.content_sha256)).size).toBe(b.documents.length);
+    expect(new Set(b.vectorIds).size).toBe(b.vectorIds.length);
+    expect(b.vectorIds.length).toBe(b.documents.reduce((sum, d) => sum + d.chunks_count, 0));
+
+    // One view of the session: `status` shows the workers and the jobs. The killed worker never said it
+    // stopped: until its heartbeat is old it still counts as running (the two others have stopped).
+    const status = await cli(queued, ['status', sessionId.slice(0, 8)], 'queued');
+    expect(status.stdout).toMatch(/workers\s+[23] seen, [01] running/);
+    expect(status.stdout.match(/\(stopped\)/g)).toHaveLength(2);
+    expect(status.stdout).toMatch(new RegExp(`jobs\\s+0 queued, 0 active, \\d+ done, 0 failed`));
+  }, 300_000);
+});

@@ -53,6 +53,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/review.js')).reviewCommand,
   },
   {
+    term: 'documents',
+    summary: 'move a document to another patient, or detach it back to review',
+    load: async () => (await import('./commands/documents.js')).documentsCommand,
+  },
+  {
     term: 'match [options] <filename...>',
     summary: 'explain how filenames would match against the current registry',
     load: async () => (await import('./commands/match.js')).matchCommand,

@@ -1,3 +1,4 @@
+import { DocumentRepository, type DocumentListing } from '../db/repositories/document-repository.js';
 import { PatientRepository } from '../db/repositories/patient-repository.js';
 import type { Patient } from '../db/schema.js';
 import { withRegistry, type RegistryLocation } from './open-registry.js';
@@ -19,4 +20,16 @@ export async function findPatient(location: RegistryLocation, expediente: string
 /** Substring search over "APELLIDOS, NOMBRES" (the text already normalised). */
 export async function searchPatients(location: RegistryLocation, text: string, limit: number): Promise<Patient[]> {
   return withRegistry(location, ({ db }) => new PatientRepository(db).searchByName(text, limit));
+}
+
+/** A patient and the documents attached to it, newest first (their ids are what `documents move` takes). */
+export async function findPatientWithDocuments(
+  location: RegistryLocation,
+  expediente: string,
+): Promise<{ patient: Patient; documents: DocumentListing[] } | undefined> {
+  return withRegistry(location, async ({ db }) => {
+    const patient = await new PatientRepository(db).findByExpediente(expediente);
+    if (!patient) return undefined;
+    return { patient, documents: await new DocumentRepository(db).listByPatient(patient.id) };
+  });
 }

@@ -1,9 +1,12 @@
 import type { BackendConfig } from '../config/load-config.js';
 import type { OpenDatabase } from '../db/open-database.js';
 import type { BatchFile } from '../db/schema.js';
+import { pendingEntryOf } from '../review/load-review-case.js';
+import { reopenRejected, type ReopenResult } from '../review/reopen-rejected.js';
 import { ReviewService } from '../review/review-service.js';
-import { ReviewWalk, type ReviewTally } from './review-walk.js';
+import { ReviewWalk, type ReviewTally, type ReviewWalkOptions } from './review-walk.js';
 import { openSearchAdapters } from './open-backends.js';
+import { withRegistry, type RegistryLocation } from './open-registry.js';
 
 export interface ReviewSessionOptions {
   database: OpenDatabase;
@@ -15,6 +18,8 @@ export interface ReviewSessionOptions {
   sessionId?: string;
   /** `--collection`: overrides the collection each session recorded. */
   collection?: string;
+  /** The walk's key guard and clock (tests). */
+  walk?: ReviewWalkOptions;
 }
 
 /** One sitting of review: the files pending when it opened, walked one at a time. */
@@ -42,10 +47,7 @@ export async function openReviewSession(options: ReviewSessionOptions): Promise<
   });
   const pending = await service.listPending(options.sessionId);
   if (pending.length === 0) return null;
-  const walk = new ReviewWalk(
-    service,
-    pending.map((file) => file.id),
-  );
+  const walk = new ReviewWalk(service, pending.map(pendingEntryOf), options.walk);
   let closed = false;
   return {
     pending,
@@ -59,4 +61,12 @@ export async function openReviewSession(options: ReviewSessionOptions): Promise<
       return { tally: walk.getState().tally, stillPending };
     },
   };
+}
+
+/** `review --reopen ID`: lifts a remembered rejection (see review/reopen-rejected). */
+export async function reopenRejection(
+  location: RegistryLocation,
+  input: { id: string; reviewer: string },
+): Promise<ReopenResult> {
+  return withRegistry(location, (database) => reopenRejected(database, input));
 }

@@ -1,60 +1,126 @@
 import { describeError } from '../core/text/describe-error.js';
 import type { ReviewService } from '../review/review-service.js';
-import type { ReviewCase, ReviewChoice } from '../review/types.js';
+import type {
+  Agreement,
+  AttachRisk,
+  CandidateEvidence,
+  DocumentIdentity,
+  HeldReason,
+  PendingEntry,
+  ReviewCase,
+  ReviewChoice,
+  ReviewNotice,
+} from '../review/types.js';
 
-export type { ReviewCase };
+// What the screens show comes from here: the UI imports nothing else from the layers below.
+export type {
+  Agreement,
+  AttachRisk,
+  CandidateEvidence,
+  DocumentIdentity,
+  HeldReason,
+  PendingEntry,
+  ReviewCase,
+  ReviewNotice,
+};
 
-/** What a key asks for; the key bindings map keys to these. */
+/** What a key asks of the walk; the key bindings map keys to these. */
 export type ReviewAction =
   | { type: 'attach'; candidate: number }
   | { type: 'new_patient' }
   | { type: 'reject' }
   | { type: 'skip' }
   | { type: 'undo' }
-  | { type: 'toggle_help' }
+  /** `y` while a risky attach waits for confirmation. */
+  | { type: 'confirm' }
+  /** Any other key while a confirmation waits. */
+  | { type: 'cancel' }
+  /** Browse without deciding. */
+  | { type: 'previous' }
+  | { type: 'next' }
+  | { type: 'goto'; position: number }
   | { type: 'quit' };
+
+/** Where each file of the sitting stands. */
+export type EntryStatus = 'pending' | 'attached' | 'created' | 'rejected' | 'skipped';
 
 export interface ReviewTally {
   attached: number;
   created: number;
   rejected: number;
+  /** Files skipped and not decided since (a file skipped twice counts once). */
   skipped: number;
+  /** Distinct files shown in this sitting. */
+  walked: number;
+  /** Files of the sitting not decided (skipped ones included). */
+  remaining: number;
+  total: number;
 }
 
 export interface ReviewWalkState {
-  /** loading: fetching a case; working: a decision is being carried out; done: past the last file. */
-  phase: 'loading' | 'reviewing' | 'working' | 'done' | 'closed';
+  /**
+   * loading: fetching a case; reviewing: keys decide; confirming: a risky attach waits for `y`; working: a
+   * decision is being carried out; done: past the last file; closed: the sitting is over.
+   */
+  phase: 'loading' | 'reviewing' | 'confirming' | 'working' | 'done' | 'closed';
   position: number;
   total: number;
+  /** The files of the sitting (session, date, reason) and where each stands. */
+  entries: readonly { entry: PendingEntry; status: EntryStatus }[];
   current: ReviewCase | null;
-  message: { tone: 'info' | 'success' | 'error'; text: string } | null;
-  showHelp: boolean;
+  /** The risky attach waiting for `y`: the candidate, and why it is risky. */
+  confirm: { candidate: CandidateEvidence; risks: AttachRisk[] } | null;
+  notice: { tone: 'info' | 'success' | 'error'; notice: ReviewNotice } | null;
   tally: ReviewTally;
   canUndo: boolean;
+  /**
+   * The walk's clock time before which keys are dropped: a case (or a confirmation) has just appeared, and
+   * a key typed before it was seen must not decide it.
+   */
+  acceptKeysFrom: number;
 }
 
+export interface ReviewWalkOptions {
+  /** How long keys are ignored after a case or a confirmation appears (default 400 ms). */
+  guardMs?: number;
+  now?: () => number;
+}
+
+export const DEFAULT_KEY_GUARD_MS = 400;
+
 /**
- * Walks a list of review-required files one at a time over a ReviewService. Plain state and
- * methods, no React: the Ink screen subscribes and sends actions, tests drive it directly.
+ * Walks the files of a sitting one at a time over a ReviewService. Plain state and methods, no React: the
+ * Ink screen subscribes and sends actions, tests drive it directly. It owns the rules that keep a decision
+ * seen and deliberate: keys are dropped while a case loads and for a moment after it appears, and an
+ * attach with a risk waits for a confirming `y`.
  */
 export class ReviewWalk {
   private state: ReviewWalkState;
   private readonly listeners = new Set<() => void>();
   private readonly closedWaiters: (() => void)[] = [];
+  private readonly statuses = new Map<string, EntryStatus>();
+  private readonly shown = new Set<string>();
+  private readonly guardMs: number;
+  private readonly now: () => number;
 
   constructor(
     private readonly service: ReviewService,
-    private readonly fileIds: readonly string[],
+    private readonly pending: readonly PendingEntry[],
+    options: ReviewWalkOptions = {},
   ) {
+    this.guardMs = options.guardMs ?? DEFAULT_KEY_GUARD_MS;
+    this.now = options.now ?? Date.now;
     this.state = {
       phase: 'loading',
       position: 0,
-      total: fileIds.length,
+      total: pending.length,
+      entries: pending.map((entry) => ({ entry, status: 'pending' })),
       current: null,
-      message: null,
-      showHelp: false,
-      tally: { attached: 0, created: 0, rejected: 0, skipped: 0 },
+      confirm: null,
+      notice: null,
+      tally: this.tally(),
       canUndo: false,
+      acceptKeysFrom: Number.POSITIVE_INFINITY,
     };
   }
 
@@ -64,6 +130,13 @@ export class ReviewWalk {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   };
+
+  /** Whether a key arriving now may act (not while loading or working, nor right after something appeared). */
+  acceptsKeys(): boolean {
+    const { phase, acceptKeysFrom } = this.state;
+    if (phase === 'loading' || phase === 'working' || phase === 'closed') return false;
+    return this.now() >= acceptKeysFrom;
+  }
 
   /** Resolves once the walk is closed (quit), with the decisions kept. */
   closed(): Promise<void> {
@@ -75,75 +148,113 @@ export class ReviewWalk {
     await this.show(0, null);
   }
 
+  /** Ctrl-C: ends the sitting whatever is on screen (decisions so far are kept). */
+  async interrupt(): Promise<void> {
+    if (this.state.phase === 'closed') return;
+    await this.quit();
+  }
+
   async perform(action: ReviewAction): Promise<void> {
-    const { phase, current } = this.state;
-    if (phase === 'loading' || phase === 'working' || phase === 'closed') return;
+    if (!this.acceptsKeys()) return;
+    const { phase, current, position } = this.state;
+    if (phase === 'confirming') {
+      if (action.type === 'confirm' && this.state.confirm) {
+        return this.decide({ kind: 'attach', candidate: this.state.confirm.candidate.rank });
+      }
+      return this.update({
+        phase: 'reviewing',
+        confirm: null,
+        notice: { tone: 'info', notice: { code: 'confirm_cancelled' } },
+      });
+    }
     switch (action.type) {
-      case 'toggle_help':
-        return this.update({ showHelp: !this.state.showHelp });
       case 'quit':
         return this.quit();
       case 'undo':
         return this.undo();
+      case 'previous':
+        return position > 0 ? this.show(position - 1, null) : undefined;
+      case 'next':
+        return position < this.pending.length ? this.show(position + 1, null) : undefined;
+      case 'goto':
+        return action.position >= 0 && action.position < this.pending.length
+          ? this.show(action.position, null)
+          : undefined;
+      case 'confirm':
+      case 'cancel':
+        return;
     }
     if (phase === 'done') return;
     if (!current) {
       // The case could not be loaded: only moving on makes sense.
-      if (action.type === 'skip') await this.show(this.state.position + 1, null);
+      if (action.type === 'skip') await this.show(position + 1, null);
       return;
     }
-    const choice: ReviewChoice =
-      action.type === 'attach'
-        ? { kind: 'attach', candidate: action.candidate }
-        : action.type === 'new_patient'
-          ? { kind: 'new_patient' }
-          : action.type === 'reject'
-            ? { kind: 'reject' }
-            : { kind: 'skip' };
-    this.update({ phase: 'working', message: null, showHelp: false });
+    if (action.type === 'attach') {
+      const candidate = current.evidence[action.candidate - 1];
+      if (candidate && candidate.risks.length > 0) {
+        // A second, deliberate key: the confirmation shows both identities and why it is risky.
+        return this.update({
+          phase: 'confirming',
+          confirm: { candidate, risks: candidate.risks },
+          notice: null,
+          acceptKeysFrom: this.now() + this.guardMs,
+        });
+      }
+      return this.decide({ kind: 'attach', candidate: action.candidate });
+    }
+    return this.decide(
+      action.type === 'new_patient' ? { kind: 'new_patient' } : action.type === 'reject' ? { kind: 'reject' } : { kind: 'skip' },
+    );
+  }
+
+  private async decide(choice: ReviewChoice): Promise<void> {
+    const current = this.state.current!;
+    this.update({ phase: 'working', notice: null, confirm: null });
     try {
       const result = await this.service.decide(current, choice);
       if (!result.ok) {
-        this.update({ phase: 'reviewing', message: { tone: 'error', text: result.message } });
+        this.update({ phase: 'reviewing', notice: { tone: 'error', notice: result.notice } });
         return;
       }
-      const tally = { ...this.state.tally };
-      if (result.choice === 'attach') tally.attached++;
-      else if (result.choice === 'new_patient') tally.created++;
-      else if (result.choice === 'reject') tally.rejected++;
-      else tally.skipped++;
-      this.update({ tally });
-      await this.show(this.state.position + 1, { tone: 'success', text: result.message });
-    } catch (error) {
-      this.update({ phase: 'reviewing', message: { tone: 'error', text: `failed: ${describeError(error)}` } });
-    }
-  }
-
-  private async undo(): Promise<void> {
-    this.update({ phase: 'working', message: null });
-    try {
-      const result = await this.service.undo();
-      if (!result.ok) {
-        this.update({ phase: this.phaseAfterWork(), message: { tone: 'error', text: result.message } });
-        return;
-      }
-      const index = this.fileIds.indexOf(result.fileId);
-      const tally = { ...this.state.tally };
-      if (result.choice === 'attach') tally.attached--;
-      else if (result.choice === 'new_patient') tally.created--;
-      else tally.rejected--;
-      this.update({ tally });
-      await this.show(index >= 0 ? index : this.state.position, { tone: 'info', text: result.message });
+      this.statuses.set(
+        result.fileId,
+        result.choice === 'attach'
+          ? 'attached'
+          : result.choice === 'new_patient'
+            ? 'created'
+            : result.choice === 'reject'
+              ? 'rejected'
+              : 'skipped',
+      );
+      await this.show(this.state.position + 1, { tone: 'success', notice: result.notice });
     } catch (error) {
       this.update({
-        phase: this.phaseAfterWork(),
-        message: { tone: 'error', text: `undo failed: ${describeError(error)}` },
+        phase: 'reviewing',
+        notice: { tone: 'error', notice: { code: 'failed', error: describeError(error) } },
       });
     }
   }
 
+  private async undo(): Promise<void> {
+    const phase = this.state.phase;
+    this.update({ phase: 'working', notice: null });
+    try {
+      const result = await this.service.undo();
+      if (!result.ok) {
+        this.update({ phase, notice: { tone: 'error', notice: result.notice } });
+        return;
+      }
+      this.statuses.delete(result.fileId);
+      const index = this.pending.findIndex((entry) => entry.fileId === result.fileId);
+      await this.show(index >= 0 ? index : this.state.position, { tone: 'info', notice: result.notice });
+    } catch (error) {
+      this.update({ phase, notice: { tone: 'error', notice: { code: 'failed', error: describeError(error) } } });
+    }
+  }
+
   private async quit(): Promise<void> {
-    this.update({ phase: 'working' });
+    this.update({ phase: 'working', confirm: null });
     try {
       await this.service.close();
     } finally {
@@ -152,28 +263,59 @@ export class ReviewWalk {
     }
   }
 
-  private async show(position: number, message: ReviewWalkState['message']): Promise<void> {
-    if (position >= this.fileIds.length) {
-      this.update({ phase: 'done', position: this.fileIds.length, current: null, message });
+  private async show(position: number, notice: ReviewWalkState['notice']): Promise<void> {
+    if (position >= this.pending.length) {
+      this.update({
+        phase: 'done',
+        position: this.pending.length,
+        current: null,
+        confirm: null,
+        notice,
+        acceptKeysFrom: this.now() + this.guardMs,
+      });
       return;
     }
     // The previous case goes at once: keys must never act on a case other than the one shown.
-    this.update({ phase: 'loading', position, current: null, message });
+    this.update({ phase: 'loading', position, current: null, confirm: null, notice });
+    const fileId = this.pending[position]!.fileId;
     try {
-      const current = await this.service.loadCase(this.fileIds[position]!);
-      this.update({ phase: 'reviewing', current });
+      const current = await this.service.loadCase(fileId);
+      this.shown.add(fileId);
+      this.update({ phase: 'reviewing', current, acceptKeysFrom: this.now() + this.guardMs });
     } catch (error) {
-      this.update({ phase: 'reviewing', current: null, message: { tone: 'error', text: describeError(error) } });
+      this.update({
+        phase: 'reviewing',
+        current: null,
+        notice: { tone: 'error', notice: { code: 'failed', error: describeError(error) } },
+        acceptKeysFrom: this.now() + this.guardMs,
+      });
     }
   }
 
-  private phaseAfterWork(): ReviewWalkState['phase'] {
-    return this.state.position >= this.fileIds.length ? 'done' : 'reviewing';
+  private tally(): ReviewTally {
+    const count = (status: EntryStatus) => [...this.statuses.values()].filter((s) => s === status).length;
+    const attached = count('attached');
+    const created = count('created');
+    const rejected = count('rejected');
+    return {
+      attached,
+      created,
+      rejected,
+      skipped: count('skipped'),
+      walked: this.shown.size,
+      remaining: this.pending.length - attached - created - rejected,
+      total: this.pending.length,
+    };
   }
 
   private update(patch: Partial<ReviewWalkState>): void {
-    this.state = { ...this.state, ...patch, canUndo: this.service.undoDepth > 0 };
+    this.state = {
+      ...this.state,
+      ...patch,
+      entries: this.pending.map((entry) => ({ entry, status: this.statuses.get(entry.fileId) ?? 'pending' })),
+      tally: this.tally(),
+      canUndo: this.service.undoDepth > 0,
+    };
     for (const listener of this.listeners) listener();
   }
 }
-

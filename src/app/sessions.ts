@@ -8,6 +8,11 @@ import { UsageError } from '../errors.js';
 import { readSessionJobCounts, type SessionJobCounts } from '../queue/job-queue.js';
 import { withRegistry, type RegistryLocation } from './open-registry.js';
 
+/** A second Ctrl-C: the session is recorded as interrupted before the process exits. */
+export async function markSessionInterrupted(location: RegistryLocation, sessionId: string): Promise<void> {
+  await withRegistry(location, (database) => new BatchRepository(database.db).markInterrupted(sessionId));
+}
+
 /** A worker that has not reported for this long is no longer counted as running. */
 const WORKER_SILENT_AFTER_MS = 60_000;
 

@@ -1,12 +1,13 @@
 import { Command, Option } from '@commander-js/extra-typings';
 import type { IngestSessionResult } from '../app/ingest-session.js';
 import { EXTRACTORS } from '../app/open-extractor.js';
+import type { Messages } from '../ui/i18n/messages.js';
 import { DEFAULT_THRESHOLDS } from '../core/matching/thresholds.js';
 import { OCR_DEFAULTS, OCR_ENGINES, OCR_MODES } from '../core/pipeline/ocr-options.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { contextOf, finish, type CommandContext } from './context.js';
 import { writeJson, writeLine } from './shared/io.js';
-import { addBackendOptions, dbOption, EXIT_CODES_HELP, examples, jsonOption } from './shared/options.js';
+import { addBackendOptions, dbOption, EXIT_CODES_HELP, examples, jsonOption, langOption } from './shared/options.js';
 
 export function ingestCommand(command = new Command('ingest')) {
   return ingestOptions(command).action(async (dir, options, command) =>
@@ -101,6 +102,7 @@ function ingestOptions(command: Command) {
     .option('--no-redact', 'let the log name files and patients (for a log only its readers may see)')
     .option('--archive-dir <dir>', 'move each ingested (or already ingested) file here, keeping its relative path')
     .option('--quarantine-dir <dir>', 'move each file that failed validation here, keeping its relative path')
+    .addOption(langOption())
     .addOption(dbOption())
     .addOption(jsonOption())
     .addHelpText(
@@ -154,11 +156,14 @@ export async function ingest(dir: string, options: IngestCommandOptions, context
     const { enqueue } = await import('./ingest-enqueue.js');
     return enqueue(options, resolved, context);
   }
-  const [{ runIngestSession }, { openIngestLog }, { createIngestPresenter }] = await Promise.all([
-    import('../app/ingest-session.js'),
-    import('../app/ingest-log.js'),
-    import('../ui/ingest-presenter.js'),
-  ]);
+  const [{ runIngestSession }, { openIngestLog }, { createIngestPresenter }, { messagesFor, resolveLanguage }] =
+    await Promise.all([
+      import('../app/ingest-session.js'),
+      import('../app/ingest-log.js'),
+      import('../ui/ingest-presenter.js'),
+      import('../ui/i18n/messages.js'),
+    ]);
+  const lang = resolveLanguage({ flag: options.lang, env: context.env });
   const log = options.logFile
     ? await openIngestLog(options.logFile, {
         cwd: context.cwd,
@@ -176,22 +181,45 @@ export async function ingest(dir: string, options: IngestCommandOptions, context
     stderr: io.stderr,
     stdin: context.stdin,
     env: context.env,
+    lang,
+    // The dashboard reads keys (nothing typed is echoed or kept for the review): Ctrl-C comes as a key.
+    onInterruptKey: () => interrupts?.trigger(),
   });
-  // Ctrl-C: the first stops taking new files, the second exits at once (see handleInterrupts).
-  let interrupts: { signal: AbortSignal; dispose(): void } | null = null;
+  // Ctrl-C: the first stops taking new files, the second exits at once (see handleInterrupts), the session
+  // recorded as interrupted, as the dashboard's last frame says (the next run resumes it).
+  let sessionId: string | null = null;
+  const markInterrupted = async () => {
+    if (!sessionId) return;
+    const { markSessionInterrupted } = await import('../app/sessions.js');
+    await markSessionInterrupted(context, sessionId).catch(() => undefined);
+  };
+  let interrupts: { signal: AbortSignal; trigger(): void; dispose(): void } | null = null;
   if (!context.signal) {
     const { handleInterrupts } = await import('../ui/handle-interrupts.js');
-    interrupts = handleInterrupts({ onFirst: () => presenter.interrupted() });
+    interrupts = handleInterrupts({
+      onFirst: () => presenter.interrupted(),
+      onSecond: async () => {
+        await Promise.all([presenter.interruptedNow(), markInterrupted()]);
+      },
+    });
     resolved.signal = interrupts.signal;
   }
+  const review = presenter.review;
   let result: IngestSessionResult;
   try {
     result = await runIngestSession(context, context.config!, resolved, {
       listener: (event) => {
+        if (event.type === 'session_started') sessionId = event.sessionId;
         log?.listener(event);
         presenter.listener?.(event);
       },
-      review: presenter.review,
+      // The run is over when the review starts: Ctrl-C is the review's own (it ends the sitting).
+      review: review
+        ? async (walk, reviewer) => {
+            interrupts?.dispose();
+            await review(walk, reviewer);
+          }
+        : undefined,
       collectResults: Boolean(options.json),
       extractor: context.extractor,
     });
@@ -204,7 +232,7 @@ export async function ingest(dir: string, options: IngestCommandOptions, context
     await presenter.finish();
     log?.close();
   }
-  await printResult(context, options, result);
+  await printResult(context, options, result, messagesFor(lang));
   // A backend went down: the session and the files done are reported above; the error and its hint follow
   // (exit 69), and the files not done wait for the next run.
   if (result.stopped) throw result.stopped;
@@ -213,7 +241,12 @@ export async function ingest(dir: string, options: IngestCommandOptions, context
   );
 }
 
-async function printResult(context: CommandContext, options: IngestCommandOptions, result: IngestSessionResult) {
+async function printResult(
+  context: CommandContext,
+  options: IngestCommandOptions,
+  result: IngestSessionResult,
+  messages: Messages,
+) {
   const { io } = context;
   if (options.json) {
     const { toFileJson, toSessionJson } = await import('./shared/report-json.js');
@@ -231,22 +264,9 @@ async function printResult(context: CommandContext, options: IngestCommandOption
     });
   } else if (!options.quiet) {
     const { formatIngestSummary } = await import('../ui/ingest-summary.js');
-    for (const line of formatIngestSummary(result)) writeLine(io.stdout, line);
+    for (const line of formatIngestSummary(result, messages)) writeLine(io.stdout, line);
   }
-  if (result.reviewed) {
-    const t = result.reviewed.tally;
-    writeLine(
-      io.stdout,
-      `  After review: ${t.attached} attached, ${t.created} new patients, ${t.rejected} rejected, ` +
-        `${t.skipped} skipped · ${result.reviewed.stillPending} still waiting for review`,
-    );
-  }
-  if (result.interrupted) {
-    writeLine(
-      io.stderr,
-      `Interrupted: files not started stay pending; run the same command again to finish session ${result.session.id.slice(0, 8)}.`,
-    );
-  }
+  if (result.interrupted) writeLine(io.stderr, messages.summary.interrupted(result.session.id.slice(0, 8)));
 }
 
 export function exitCodeFor(result: {

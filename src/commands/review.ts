@@ -2,10 +2,10 @@ import { Command, Option } from '@commander-js/extra-typings';
 import type { MatchingDetails } from '../core/matching/types.js';
 import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
 import type { BatchFile } from '../db/schema.js';
-import { ExitCode } from '../errors.js';
+import { ExitCode, UsageError } from '../errors.js';
 import { contextOf, finish, type CommandContext } from './context.js';
 import { writeJson, writeLine, type CommandIo } from './shared/io.js';
-import { addBackendOptions, dbOption, examples, userOption } from './shared/options.js';
+import { addBackendOptions, dbOption, examples, langOption, userOption } from './shared/options.js';
 
 export function reviewCommand(command = new Command('review')) {
   return reviewOptions(command).action(async (session, options, command) =>
@@ -20,16 +20,19 @@ function reviewOptions(command: Command) {
       'Walk the review-required files one by one in the terminal: the parsed filename, the candidate ' +
         'patients with their scores and reasons, and the first lines of the text. Keys: 1-9 attach, ' +
         'n new patient, r reject, s skip, u undo, ? help, q quit (decisions so far are kept). ' +
-        'Without a terminal, or with --json, lists the pending reviews.',
+        'Without a terminal, or with --json, lists the pending reviews. A rejected file stays rejected on ' +
+        'later runs (by its content) until `review --reopen ID`.',
     )
     .argument('[session]', 'session id or its first characters (default: every session)')
     .addOption(userOption('who reviews'))
     .addOption(dbOption())
     .addOption(new Option('--json', 'list the pending reviews as JSON on stdout (no interaction)'))
     .option('--collection <name>', 'vector collection (default: the one the session was ingested into)')
+    .option('--reopen <id>', 'lift a rejection: a rejected file id, or the first characters of its content hash')
+    .addOption(langOption())
     .addHelpText(
       'after',
-      examples('review', 'review 3f2a9c1e --user jlopez', 'review --json > pending.json') +
+      examples('review', 'review 3f2a9c1e --user jlopez', 'review --json > pending.json', 'review --reopen 7c41e09a') +
         `\n\nExit codes: ${ExitCode.Success} no reviews left pending, ${ExitCode.ReviewPending} some still pending.`,
     );
   return addBackendOptions(declared);
@@ -55,6 +58,31 @@ export async function review(
       import('../app/review-session.js'),
     ]);
   const reviewer = options.user?.trim() || currentUser();
+  if (options.reopen !== undefined) {
+    if (sessionPrefix) throw new UsageError('--reopen takes a file id or content hash, not a session');
+    const { reopenRejection } = await import('../app/review-session.js');
+    const reopened = await reopenRejection(context, { id: options.reopen, reviewer });
+    if (options.json) {
+      writeJson(io, {
+        content_sha256: reopened.contentSha256,
+        filename: reopened.filename,
+        file_id: reopened.fileId,
+        session_id: reopened.sessionId,
+      });
+    } else {
+      writeLine(
+        io.stdout,
+        reopened.sessionId
+          ? `Reopened '${sanitizeForTerminal(reopened.filename)}': it waits for review again in session ` +
+              `${reopened.sessionId.slice(0, 8)} (tecsalud-batch review ${reopened.sessionId.slice(0, 8)}).`
+          : `Rejection of '${sanitizeForTerminal(reopened.filename)}' lifted: the next ingest of its folder ` +
+              'holds it for review again.',
+      );
+    }
+    return ExitCode.Success;
+  }
+  const { messagesFor, resolveLanguage } = await import('../ui/i18n/messages.js');
+  const lang = resolveLanguage({ flag: options.lang, env: context.env });
   return withRegistry(context, async (database) => {
     const sessionId = sessionPrefix ? (await resolveSession(database, sessionPrefix)).id : undefined;
     const pending = await listPendingReviews(database, sessionId);
@@ -83,17 +111,18 @@ export async function review(
     const { renderReview } = await import('../ui/render-review.js');
     let outcome;
     try {
-      await renderReview(session.walk, { stdout: io.stdout as NodeJS.WriteStream, stdin, reviewer, env: context.env });
+      await renderReview(session.walk, {
+        stdout: io.stdout as NodeJS.WriteStream,
+        stdin,
+        reviewer,
+        env: context.env,
+        lang,
+      });
     } finally {
       outcome = await session.close();
     }
-    const t = outcome.tally;
-    writeLine(io.stdout, ''); // Ink leaves the cursor at the end of its last frame
-    writeLine(
-      io.stdout,
-      `Review: ${t.attached} attached, ${t.created} new patients, ${t.rejected} rejected, ${t.skipped} skipped · ` +
-        `${outcome.stillPending} still pending.`,
-    );
+    // The review ran in the alternate screen: the main screen is as it was, and this line goes below it.
+    writeLine(io.stdout, messagesFor(lang).reviewClosing(outcome.tally, outcome.stillPending));
     return outcome.stillPending > 0 ? ExitCode.ReviewPending : ExitCode.Success;
   });
 }

@@ -70,6 +70,8 @@ export async function showStatus(
       writeLine(
         io.stdout,
         `  ${(f.outcome ?? f.processingStatus).padEnd(22)} ${sanitizeForTerminal(f.relativePath)}` +
+          // The id `documents move` / `documents detach` take; a rejected file's id is what `review --reopen` takes.
+          (f.documentId ? `  doc ${f.documentId.slice(0, 8)}` : f.matchingStatus === 'rejected' ? `  file ${f.id.slice(0, 8)}` : '') +
           (flags.length > 0 ? `  ⚑ ${flags.join(', ')}` : '') +
           (f.errorMessage ? `\n  ${''.padEnd(22)} ↳ ${sanitizeForTerminal(f.errorMessage)}` : '') +
           (f.ocrEngine ? `\n  ${''.padEnd(22)} ↳ ${describeOcr(f)}` : '') +

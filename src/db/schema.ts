@@ -135,16 +135,40 @@ export interface MedicalDocumentsTable {
   updatedAt: string;
 }
 
+/** Who acted (DECISIONS 6): a person at the machine, a reviewer, or an API token. */
+export type ActorKind = 'os_user' | 'reviewer' | 'token';
+
 export interface AuditLogTable {
   id: string;
   at: string;
   actor: string;
   action: string;
+  /** Generated: old writers leave it to the default, os_user. */
+  actorKind: Generated<ActorKind>;
+  /** The caller's address, for HTTP. */
+  client: string | null;
+  sessionId: string | null;
+  fileId: string | null;
+  documentId: string | null;
+  /** Patient ids a decision or a move took the document from and to. */
+  patientBefore: string | null;
+  patientAfter: string | null;
+  /** The session (kept for old readers: the same value as sessionId). */
   batchId: string | null;
   entityType: string | null;
   entityId: string | null;
   /** JSON. */
   details: string | null;
+}
+
+/** Contents a reviewer rejected: a later run sets a file with these bytes aside until `review --reopen`. */
+export interface RejectedContentsTable {
+  contentSha256: string;
+  batchFileId: string | null;
+  sessionId: string | null;
+  filename: string;
+  rejectedBy: string;
+  rejectedAt: string;
 }
 
 /** A file of a folder that reached a final state, as it was then: unchanged, it is settled without reading it. */
@@ -215,6 +239,7 @@ export interface Database {
   medicalDocuments: MedicalDocumentsTable;
   auditLog: AuditLogTable;
   runLocks: RunLocksTable;
+  rejectedContents: RejectedContentsTable;
   settledFiles: SettledFilesTable;
   queueSessions: QueueSessionsTable;
   queueWorkers: QueueWorkersTable;
@@ -228,6 +253,7 @@ export type BatchFile = Selectable<BatchFilesTable>;
 export type BatchFileUpdate = Updateable<BatchFilesTable>;
 export type MedicalDocument = Selectable<MedicalDocumentsTable>;
 export type AuditLogEntry = Selectable<AuditLogTable>;
+export type RejectedContent = Selectable<RejectedContentsTable>;
 export type SettledFile = Selectable<SettledFilesTable>;
 export type QueueWorker = Selectable<QueueWorkersTable>;
 export type { Generated };

@@ -5,7 +5,7 @@ import { documentIdForContent } from '../core/pipeline/document-id.js';
 import type { ParsedFilename } from '../core/filename/types.js';
 import type { AuditEvent } from '../db/repositories/audit-repository.js';
 import { FileWriteRepository } from '../db/repositories/file-write-repository.js';
-import type { BatchFileUpdate, MedicalDocument, Patient, ProcessingType, SettledFile } from '../db/schema.js';
+import type { ActorKind, BatchFileUpdate, MedicalDocument, Patient, ProcessingType, SettledFile } from '../db/schema.js';
 import type { Embedder } from '../adapters/embedders/types.js';
 import type { OcrInfo } from '../adapters/extraction/types.js';
 import type { DocumentVectors, VectorStore } from '../adapters/vector-stores/types.js';
@@ -28,6 +28,8 @@ export interface StoreDocumentInput {
   chunkOverlap: number;
   embedBatchSize: number;
   actor: string;
+  /** Default: os_user (an ingest); a review decision is a reviewer's. */
+  actorKind?: ActorKind;
   /** Extra fields written to the batch file in the same transaction as the document. */
   fileUpdate: BatchFileUpdate;
   auditAction: string;
@@ -169,8 +171,12 @@ export async function prepareDocument(
     audit: [
       {
         actor: input.actor,
+        actorKind: input.actorKind ?? 'os_user',
         action: input.auditAction,
         batchId: input.batchId,
+        fileId: input.batchFileId,
+        documentId,
+        patientAfter: input.patient.id,
         entityType: 'medical_document',
         entityId: documentId,
         details: {

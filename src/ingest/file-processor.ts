@@ -17,6 +17,7 @@ import { isRemembered } from './settle-known-files.js';
 import { AuditRepository, type AuditEvent } from '../db/repositories/audit-repository.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
 import { DocumentRepository } from '../db/repositories/document-repository.js';
+import { RejectionRepository } from '../db/repositories/rejection-repository.js';
 import { PatientRepository } from '../db/repositories/patient-repository.js';
 import type { Patient, SettledFile } from '../db/schema.js';
 import type { DiscoveredFile } from './discover-files.js';
@@ -67,6 +68,7 @@ export type Admission = () => boolean;
 export class FileProcessor {
   private readonly batches: BatchRepository;
   private readonly documents: DocumentRepository;
+  private readonly rejections: RejectionRepository;
   private readonly patients: PatientRepository;
 
   constructor(
@@ -85,6 +87,7 @@ export class FileProcessor {
   ) {
     this.batches = new BatchRepository(deps.database.db);
     this.documents = new DocumentRepository(deps.database.db);
+    this.rejections = new RejectionRepository(deps.database.db);
     this.patients = new PatientRepository(deps.database.db);
   }
 
@@ -116,7 +119,7 @@ export class FileProcessor {
         documentTypeCode: parsed.documentTypeCode,
         numero: parsed.numero,
       };
-      const duplicate = await this.findDuplicate(file, sha);
+      const duplicate = await this.findDuplicate(run, sha);
       if (duplicate) return await this.settle(run, duplicate, handOff);
       if (!this.admit()) {
         return await this.settle(run, { outcome: 'deferred', message: deferredMessage(this.options.maxFiles) }, handOff);
@@ -418,7 +421,8 @@ export class FileProcessor {
   }
 
   /** Content this run has seen, already ingested, or already waiting for review: settled without its text. */
-  private async findDuplicate(file: FileToProcess, sha: string): Promise<Settled | null> {
+  private async findDuplicate(run: FileRun, sha: string): Promise<Settled | null> {
+    const { file } = run;
     const first = await this.claims.claim(sha, file);
     if (first !== null) {
       return { outcome: 'duplicate_in_batch', message: `identical content to '${first}' in this batch; ingested once` };
@@ -435,6 +439,17 @@ export class FileProcessor {
             `${existing.expediente} (use --force to re-ingest)`,
         };
       }
+    }
+    // Rejected in review: set aside on every later run, until `review --reopen` lifts it.
+    const rejected = await this.rejections.find(sha);
+    if (rejected) {
+      run.matchingStatus = 'rejected';
+      return {
+        outcome: 'previously_rejected',
+        message:
+          `rejected in review by ${rejected.rejectedBy} on ${rejected.rejectedAt.slice(0, 10)} (as '${rejected.filename}'); ` +
+          `set aside — \`tecsalud-batch review --reopen ${sha.slice(0, 12)}\` to review it again`,
+      };
     }
     const waiting = await this.batches.findPendingReviewBySha(sha);
     if (waiting && waiting.id !== file.fileId) {

@@ -46,6 +46,7 @@ export class SessionTally {
     if (kind === 'failed') t.failedFiles++;
     else if (kind === 'review') t.reviewRequired++;
     if (result.outcome === 'duplicate' || result.outcome === 'duplicate_in_batch') t.duplicates++;
+    if (result.outcome === 'previously_rejected') t.rejected = (t.rejected ?? 0) + 1;
     if (result.moveError) t.notMoved++;
     t.processedFiles++;
     if (patient === 'created') t.createdPatients++;

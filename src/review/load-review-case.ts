@@ -1,79 +1,139 @@
 import { DEFAULT_THRESHOLDS } from '../core/matching/thresholds.js';
 import { parseFilename } from '../core/filename/parse-filename.js';
+import type { ContentCheckDetails } from '../core/content/types.js';
+import { isClearlyAnotherPerson } from '../core/matching/same-person.js';
 import type { MatchingDetails } from '../core/matching/types.js';
 import type { OpenDatabase } from '../db/open-database.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
+import { DocumentRepository } from '../db/repositories/document-repository.js';
 import { PatientRepository } from '../db/repositories/patient-repository.js';
+import type { BatchFile } from '../db/schema.js';
 import { UserError } from '../errors.js';
 import { matchAgainstRegistry } from '../db/match-against-registry.js';
+import { describeCandidate } from './candidate-evidence.js';
+import { documentIdentityFor } from './document-identity.js';
 import { readSessionSettings } from './session-settings.js';
-import { previewLines } from './text-preview.js';
-import type { ReviewCase } from './types.js';
+import { textLines } from './text-preview.js';
+import type { HeldReason, PendingEntry, ReviewCase } from './types.js';
 
 /**
- * Builds the evidence for one file from what is stored (no PDF is read): the filename parsed again,
- * the matching run again against the registry as it is now (it may have changed since the file was
- * held), and the first lines of the kept text.
+ * Builds the evidence for one file from what is stored (no PDF is read): the filename parsed again, the
+ * matching run again against the registry as it is now (it may have changed since the file was held),
+ * each candidate's registry identity and documents, what the document itself states, and its whole text.
  */
-export async function loadReviewCase(database: OpenDatabase, fileId: string): Promise<ReviewCase> {
+export async function loadReviewCase(
+  database: OpenDatabase,
+  fileId: string,
+  options: { now?: Date } = {},
+): Promise<ReviewCase> {
   const batches = new BatchRepository(database.db);
   const patients = new PatientRepository(database.db);
   const file = await batches.findFile(fileId);
   if (!file) throw new UserError(`file ${fileId} is not in the database`);
   const session = await batches.findSession(file.batchId);
   const settings = session ? readSessionSettings(session) : null;
-  const held = readDetails(file.matchingDetails);
+  const thresholds = settings?.thresholds ?? DEFAULT_THRESHOLDS;
+  const held = readHeld(file.matchingDetails);
   const parse = parseFilename(file.filename);
+  const parsed = parse.ok ? parse.parsed : null;
+  const document = documentIdentityFor(
+    held.content,
+    file.extractedText,
+    parsed,
+    (options.now ?? new Date()).getUTCFullYear(),
+  );
   const base = {
     fileId: file.id,
     batchId: file.batchId,
     relativePath: file.relativePath,
     filename: file.filename,
-    heldReason: held?.reason ?? null,
-    content: held?.content ?? null,
+    registeredAt: file.createdAt,
+    heldReason: held.reason,
     heldConfidence: file.matchConfidence,
+    detached: held.detached,
     pages: file.pages,
-    preview: previewLines(file.extractedText),
+    text: textLines(file.extractedText),
     textMissing: !file.extractedText,
+    document,
+    thresholds,
   };
-  if (!parse.ok) {
+  if (!parsed) {
     return {
       ...base,
       parsed: null,
-      parseError: parse.error.message,
+      parseError: parse.ok ? null : parse.error.message,
       decision: null,
       candidates: [],
+      evidence: [],
       expedienteOwner: null,
       idConflict: false,
     };
   }
-  const parsed = parse.parsed;
   const [totalPatients, owner] = await Promise.all([
     patients.count(),
     patients.findByExpediente(parsed.expediente),
   ]);
-  const decision = await matchAgainstRegistry(patients, parsed, {
-    totalPatients,
-    thresholds: settings?.thresholds ?? DEFAULT_THRESHOLDS,
-  });
+  const decision = await matchAgainstRegistry(patients, parsed, { totalPatients, thresholds });
+  const candidates = decision.candidates;
+  const documents = await new DocumentRepository(database.db).summarizeByPatient(
+    candidates.map((c) => c.patient.id),
+  );
+  const context = { filename: parsed, document, thresholds, documents };
   return {
     ...base,
     parsed,
     parseError: null,
     decision,
-    candidates: decision.candidates,
+    candidates,
+    evidence: candidates.map((candidate, i) => describeCandidate(candidate, i + 1, context)),
     expedienteOwner: owner ?? null,
-    idConflict: decision.reason === 'id_conflict',
+    // DECISIONS 5: the banner only when the owner is clearly another person — also for a file an older
+    // version held as id_conflict over a plain typo (GRABIELA HUERTA SOTA on GABRIELA HUERTA SOTO's).
+    idConflict: owner !== undefined && isClearlyAnotherPerson(parsed, owner),
   };
 }
 
-function readDetails(json: string | null): Pick<MatchingDetails, 'reason' | 'content'> | null {
-  if (!json) return null;
+/** A pending file for the list of cases: no matching, no text. */
+export function pendingEntryOf(file: BatchFile): PendingEntry {
+  const held = readHeld(file.matchingDetails);
+  return {
+    fileId: file.id,
+    sessionId: file.batchId,
+    relativePath: file.relativePath,
+    registeredAt: file.createdAt,
+    reason: held.reason,
+    confidence: file.matchConfidence,
+  };
+}
+
+interface Held {
+  reason: HeldReason | null;
+  content: ContentCheckDetails | null;
+  detached: ReviewCase['detached'];
+}
+
+function readHeld(json: string | null): Held {
+  const none: Held = { reason: null, content: null, detached: null };
+  if (!json) return none;
+  let value: Partial<MatchingDetails> & { detached?: Record<string, unknown> };
   try {
-    const value = JSON.parse(json) as Partial<MatchingDetails>;
-    if (typeof value.reason !== 'string') return null;
-    return value.content ? { reason: value.reason, content: value.content } : { reason: value.reason };
+    value = JSON.parse(json) as typeof value;
   } catch {
-    return null;
+    return none;
   }
+  const detached =
+    value.detached && typeof value.detached === 'object'
+      ? {
+          by: String(value.detached.by ?? ''),
+          at: String(value.detached.at ?? ''),
+          fromExpediente: String(value.detached.from_expediente ?? ''),
+        }
+      : null;
+  const content =
+    value.content && typeof value.content === 'object' && value.content.identity ? value.content : null;
+  return {
+    reason: detached ? 'detached' : typeof value.reason === 'string' ? value.reason : null,
+    content,
+    detached,
+  };
 }

@@ -9,12 +9,13 @@ import { PatientRepository } from '../db/repositories/patient-repository.js';
 import { ReviewRepository } from '../db/repositories/review-repository.js';
 import type { BatchFile, BatchFileUpdate, Patient } from '../db/schema.js';
 import { storeDocument } from '../documents/store-document.js';
-import { loadReviewCase } from './load-review-case.js';
+import { loadReviewCase, pendingEntryOf } from './load-review-case.js';
 import { readSessionSettings } from './session-settings.js';
 import type {
   CountsDelta,
   DecisionResult,
   FileSnapshot,
+  PendingEntry,
   ReviewCase,
   ReviewChoice,
   UndoResult,
@@ -42,6 +43,7 @@ interface UndoEntry {
   documentId: string | null;
   collection: string | null;
   createdPatientId: string | null;
+  contentSha256: string | null;
   delta: CountsDelta;
 }
 
@@ -79,6 +81,11 @@ export class ReviewService {
     return this.batches.pendingReviews(sessionId);
   }
 
+  /** The pending files as the list of cases shows them (session, date, reason). */
+  async listPendingEntries(sessionId?: string): Promise<PendingEntry[]> {
+    return (await this.batches.pendingReviews(sessionId)).map(pendingEntryOf);
+  }
+
   async loadCase(fileId: string): Promise<ReviewCase> {
     return loadReviewCase(this.options.database, fileId);
   }
@@ -86,28 +93,50 @@ export class ReviewService {
   async decide(reviewCase: ReviewCase, choice: ReviewChoice): Promise<DecisionResult> {
     const file = await this.batches.findFile(reviewCase.fileId);
     if (!file)
-      return { ok: false, fileId: reviewCase.fileId, message: 'the file is no longer in the database' };
+      return {
+        ok: false,
+        fileId: reviewCase.fileId,
+        message: 'the file is no longer in the database',
+        notice: { code: 'file_gone' },
+      };
     if (file.matchingStatus !== 'review_required' || file.processingStatus !== 'pending') {
       return {
         ok: false,
         fileId: file.id,
         message: `this file was settled meanwhile (now ${file.matchingStatus}); nothing changed`,
+        notice: { code: 'settled_meanwhile', status: file.matchingStatus },
       };
     }
     switch (choice.kind) {
       case 'skip':
         await this.audit(file, 'review_skipped', { choice: 'skip', previous: describeState(file) });
-        return { ok: true, choice: 'skip', fileId: file.id, message: 'skipped: it stays pending' };
+        return {
+          ok: true,
+          choice: 'skip',
+          fileId: file.id,
+          message: 'skipped: it stays pending',
+          notice: { code: 'skipped' },
+        };
       case 'reject':
         return this.reject(file);
       case 'attach': {
         const candidate = reviewCase.candidates[choice.candidate - 1];
         if (!candidate) {
-          return { ok: false, fileId: file.id, message: `there is no candidate ${choice.candidate}` };
+          return {
+            ok: false,
+            fileId: file.id,
+            message: `there is no candidate ${choice.candidate}`,
+            notice: { code: 'no_candidate', candidate: choice.candidate },
+          };
         }
         const patient = await this.patients.findById(candidate.patient.id);
         if (!patient) {
-          return { ok: false, fileId: file.id, message: 'that patient is no longer in the registry' };
+          return {
+            ok: false,
+            fileId: file.id,
+            message: 'that patient is no longer in the registry',
+            notice: { code: 'patient_gone' },
+          };
         }
         return this.attach(reviewCase, file, patient, false, {
           candidate_rank: choice.candidate,
@@ -123,7 +152,8 @@ export class ReviewService {
   /** Reverts the most recent decision of this sitting; returns the file it concerned. */
   async undo(): Promise<UndoResult> {
     const entry = this.undoStack.pop();
-    if (!entry) return { ok: false, message: 'nothing to undo in this sitting' };
+    if (!entry)
+      return { ok: false, message: 'nothing to undo in this sitting', notice: { code: 'nothing_to_undo' } };
     const current = await this.batches.findFile(entry.fileId);
     await this.reviews.revert({
       fileId: entry.fileId,
@@ -132,10 +162,16 @@ export class ReviewService {
       restore: entry.before,
       createdPatientId: entry.createdPatientId,
       delta: negate(entry.delta),
+      lift: entry.choice === 'reject' ? entry.contentSha256 : null,
       audit: (patientDeleted) => ({
         actor: this.options.reviewer,
+        actorKind: 'reviewer',
         action: 'review_undone',
         batchId: entry.batchId,
+        fileId: entry.fileId,
+        documentId: entry.documentId,
+        patientBefore: current?.patientId ?? null,
+        patientAfter: entry.before.patientId,
         entityType: 'batch_file',
         entityId: entry.fileId,
         details: {
@@ -157,6 +193,7 @@ export class ReviewService {
       fileId: entry.fileId,
       choice: entry.choice,
       message: `undid ${describeChoice(entry.choice)}`,
+      notice: { code: 'undone', choice: entry.choice },
     };
   }
 
@@ -165,7 +202,9 @@ export class ReviewService {
    * document holds what is needed), and the vector stores this service opened are released.
    */
   async close(): Promise<void> {
-    await this.reviews.dropKeptText(this.undoStack.splice(0).map((entry) => entry.fileId));
+    // A rejected file keeps its text: `review --reopen` puts it straight back in review.
+    const settled = this.undoStack.splice(0).filter((entry) => entry.choice !== 'reject');
+    await this.reviews.dropKeptText(settled.map((entry) => entry.fileId));
     const opened = [...this.vectors.values()];
     this.vectors.clear();
     for (const adapters of opened) await (await adapters.catch(() => null))?.vectorStore.close();
@@ -173,6 +212,7 @@ export class ReviewService {
 
   private async reject(file: BatchFile): Promise<DecisionResult> {
     const delta: CountsDelta = { reviewRequired: -1, matchedPatients: 0, createdPatients: 0 };
+    const at = new Date().toISOString();
     await this.reviews.applyDecision({
       fileId: file.id,
       batchId: file.batchId,
@@ -180,13 +220,29 @@ export class ReviewService {
         matchingStatus: 'rejected',
         processingStatus: 'completed',
         outcome: 'rejected',
-        errorMessage: `rejected in review by ${this.options.reviewer}`,
+        errorMessage:
+          `rejected in review by ${this.options.reviewer}; later runs set the same content aside ` +
+          `(\`tecsalud-batch review --reopen ${file.id.slice(0, 8)}\` to review it again)`,
       },
       delta,
+      // Later runs set the same bytes aside until `review --reopen` (a file rejected in the morning must
+      // not come back in the night's queue).
+      rejection: file.contentSha256
+        ? {
+            contentSha256: file.contentSha256,
+            batchFileId: file.id,
+            sessionId: file.batchId,
+            filename: file.filename,
+            rejectedBy: this.options.reviewer,
+            rejectedAt: at,
+          }
+        : null,
       audit: {
         actor: this.options.reviewer,
+        actorKind: 'reviewer',
         action: 'review_rejected',
         batchId: file.batchId,
+        fileId: file.id,
         entityType: 'batch_file',
         entityId: file.id,
         details: { choice: 'reject', filename: file.filename, previous: describeState(file) },
@@ -200,21 +256,34 @@ export class ReviewService {
       documentId: null,
       collection: null,
       createdPatientId: null,
+      contentSha256: file.contentSha256,
       delta,
     });
-    return { ok: true, choice: 'reject', fileId: file.id, message: 'rejected: set aside, not ingested' };
+    return {
+      ok: true,
+      choice: 'reject',
+      fileId: file.id,
+      message: 'rejected: set aside, not ingested',
+      notice: { code: 'rejected' },
+    };
   }
 
   private async createAndAttach(reviewCase: ReviewCase, file: BatchFile): Promise<DecisionResult> {
     const parsed = reviewCase.parsed;
     if (!parsed)
-      return { ok: false, fileId: file.id, message: 'the filename does not parse: reject or skip it' };
+      return {
+        ok: false,
+        fileId: file.id,
+        message: 'the filename does not parse: reject or skip it',
+        notice: { code: 'unparsable' },
+      };
     const refusal = (owner: Patient): DecisionResult => ({
       ok: false,
       fileId: file.id,
       message:
         `expediente ${owner.expediente} already belongs to ${formatPatientName(owner)}: a second patient with the same ` +
         'expediente is impossible. Attach to that patient if it is the same person, or reject the file.',
+      notice: { code: 'expediente_taken', expediente: owner.expediente, name: formatPatientName(owner) },
     });
     const owner = await this.patients.findByExpediente(parsed.expediente);
     if (owner) return refusal(owner);
@@ -248,11 +317,22 @@ export class ReviewService {
   ): Promise<DecisionResult> {
     const parsed = reviewCase.parsed;
     if (!parsed)
-      return { ok: false, fileId: file.id, message: 'the filename does not parse: reject or skip it' };
+      return {
+        ok: false,
+        fileId: file.id,
+        message: 'the filename does not parse: reject or skip it',
+        notice: { code: 'unparsable' },
+      };
     const missing = await this.checkStorable(file);
     if (missing) return missing;
     const session = await this.batches.findSession(file.batchId);
-    if (!session) return { ok: false, fileId: file.id, message: 'the session of this file no longer exists' };
+    if (!session)
+      return {
+        ok: false,
+        fileId: file.id,
+        message: 'the session of this file no longer exists',
+        notice: { code: 'session_gone' },
+      };
     const settings = readSessionSettings(session);
     const vectors =
       settings.processingType === 'complete' ? null : await this.openVectors(settings.collection);
@@ -288,6 +368,7 @@ export class ReviewService {
         chunkOverlap: settings.chunkOverlap,
         embedBatchSize: settings.embedBatchSize,
         actor: this.options.reviewer,
+        actorKind: 'reviewer',
         fileUpdate,
         auditAction: created ? 'review_new_patient' : 'review_attached',
         auditDetails: { choice, created_patient: created, previous: describeState(file), ...details },
@@ -307,6 +388,7 @@ export class ReviewService {
       documentId: stored.documentId,
       collection: vectors ? settings.collection : null,
       createdPatientId: created ? patient.id : null,
+      contentSha256: file.contentSha256,
       delta,
     });
     const verb = created ? 'created patient' : 'attached to';
@@ -315,6 +397,12 @@ export class ReviewService {
       choice,
       fileId: file.id,
       message: `${verb} ${patient.expediente} ${formatPatientName(patient)} (${stored.chunks} chunks)`,
+      notice: {
+        code: created ? 'created' : 'attached',
+        expediente: patient.expediente,
+        name: formatPatientName(patient),
+        chunks: stored.chunks,
+      },
     };
   }
 
@@ -325,6 +413,7 @@ export class ReviewService {
         ok: false,
         fileId: file.id,
         message: 'the extracted text of this file is gone: re-run ingest on its folder to process it again',
+        notice: { code: 'text_missing' },
       };
     }
     const existing = await this.documents.findBySha(file.contentSha256);
@@ -335,6 +424,7 @@ export class ReviewService {
         message:
           `the same content is already ingested as '${existing.filename}' for expediente ${existing.expediente}; ` +
           'reject this copy',
+        notice: { code: 'already_ingested', filename: existing.filename, expediente: existing.expediente },
       };
     }
     return null;
@@ -362,8 +452,10 @@ export class ReviewService {
   private async audit(file: BatchFile, action: string, details: Record<string, unknown>): Promise<void> {
     await new AuditRepository(this.options.database.db).record({
       actor: this.options.reviewer,
+      actorKind: 'reviewer',
       action,
       batchId: file.batchId,
+      fileId: file.id,
       entityType: 'batch_file',
       entityId: file.id,
       details: { filename: file.filename, ...details },

@@ -1,14 +1,111 @@
-import type { ContentCheckDetails } from '../core/content/types.js';
+import type { ContentEvidence, ContentVerdict } from '../core/content/types.js';
 import type { ParsedFilename } from '../core/filename/types.js';
-import type { MatchDecision, ScoredCandidate } from '../core/matching/types.js';
+import type {
+  CandidateScores,
+  FieldMatchKind,
+  MatchDecision,
+  MatchThresholds,
+  NameComparison,
+  NameFields,
+  ScoredCandidate,
+} from '../core/matching/types.js';
 import type { BatchFile, Patient } from '../db/schema.js';
 
-/** One review-required file with fresh evidence: re-parsed name, re-run matching, the text's first lines. */
+/**
+ * Why a file waits for review: the matcher's reason when it was held, or `detached` when a reviewer took
+ * its document off a patient afterwards (`documents detach`).
+ */
+export type HeldReason = MatchDecision['reason'] | 'detached';
+
+/** How a stated value compares with another: the marks the review shows beside each value. */
+export type Agreement = 'agrees' | 'differs' | 'uncertain' | 'unknown';
+
+/** Why attaching to a candidate needs a second key (`y`): each is a way to attach to the wrong person. */
+export type AttachRisk =
+  /** The candidate holds the filename's expediente, but the filename names clearly another person. */
+  | 'id_conflict'
+  /** Its confidence is below the review threshold (a match the matcher would not even have offered). */
+  | 'below_review_threshold'
+  /** The document states a birth date, the registry another. */
+  | 'birth_date_contradicts'
+  /** The document states a sex, the registry another. */
+  | 'sex_contradicts';
+
+/** One name field of the filename beside the same field of a candidate. */
+export interface NameFieldEvidence {
+  kind: FieldMatchKind;
+  /** As the filename writes it (folded), '' when absent. */
+  filename: string;
+  /** As the registry writes it (folded), '' when absent. */
+  candidate: string;
+}
+
+/** What the documents already on a patient are. */
+export interface AttachedDocuments {
+  count: number;
+  /** Type codes of the latest ones, newest first. */
+  latestTypes: string[];
+}
+
+/**
+ * One candidate as the review shows it: the registry's identity, what it already holds, how its name and
+ * expediente compare with the filename's (structured: the screen words it in the reviewer's language), how
+ * it compares with what the document states, and what makes attaching to it risky.
+ */
+export interface CandidateEvidence {
+  /** The key that attaches to it (1-based). */
+  rank: number;
+  patientId: string;
+  expediente: string;
+  /** `APELLIDOS, NOMBRES`. */
+  name: string;
+  birthDate: string | null;
+  sex: string | null;
+  confidence: number;
+  scores: CandidateScores;
+  documents: AttachedDocuments;
+  /** Holds the filename's expediente. */
+  holdsExpediente: boolean;
+  /** The filename's expediente against the candidate's: equal, one keystroke away, or different. */
+  expedienteRelation: 'same' | 'near' | 'different';
+  nameExact: boolean;
+  alignment: NameComparison['alignment'];
+  nameFields: { paterno: NameFieldEvidence; materno: NameFieldEvidence; nombres: NameFieldEvidence };
+  /** Against the identity the document states. */
+  agreement: { expediente: Agreement; name: Agreement; birthDate: Agreement; sex: Agreement };
+  risks: AttachRisk[];
+}
+
+/** The identity a document states about its patient, for the reviewer to compare with the candidates. */
+export interface DocumentIdentity {
+  /** `cross_check`: recorded by the ingest's content check; `text`: read now from the kept text. */
+  source: 'cross_check' | 'text';
+  expediente: string | null;
+  /** `APELLIDOS, NOMBRES` as read into fields, or as written when it could not be. */
+  name: string | null;
+  nameFields: NameFields | null;
+  birthDate: string | null;
+  sex: 'F' | 'M' | null;
+  /** Where each value was read (page and the line), already sanitised. */
+  evidence: ContentEvidence[];
+  /** Another patient's expedientes or names further in the file. */
+  otherExpedientes: string[];
+  otherNames: string[];
+  /** The cross-check's verdict and plain-words reasons, when the ingest ran it. */
+  verdict: ContentVerdict | null;
+  reasons: string[];
+  /** Against the filename. */
+  agreement: { expediente: Agreement; name: Agreement };
+}
+
+/** One review-required file with fresh evidence: re-parsed name, re-run matching, what the text says. */
 export interface ReviewCase {
   fileId: string;
   batchId: string;
   relativePath: string;
   filename: string;
+  /** When the file was registered (its session's run). */
+  registeredAt: string;
   /** Null when the stored filename no longer parses (only reject or skip make sense then). */
   parsed: ParsedFilename | null;
   parseError: string | null;
@@ -16,33 +113,74 @@ export interface ReviewCase {
   decision: MatchDecision | null;
   /** Best first; key N attaches to candidates[N - 1]. */
   candidates: ScoredCandidate[];
+  /** Index-aligned with `candidates`. */
+  evidence: CandidateEvidence[];
   /** The patient who holds the filename's expediente, if any: a new patient with it is impossible. */
   expedienteOwner: Patient | null;
-  /** The expediente belongs to a differently named patient. */
+  /**
+   * The expediente belongs to clearly another person (DECISIONS 5's predicate) than the filename names:
+   * the banner. Never for a typo, even on a file held as `id_conflict` by an older version.
+   */
   idConflict: boolean;
-  /** Why the file was held when it was ingested (from matching_details). */
-  heldReason: string | null;
-  /** What the document's own text said of its patient when it was held (issue 15), if it was read. */
-  content?: ContentCheckDetails | null;
+  /** Why the file was held (from matching_details, or `detached`). */
+  heldReason: HeldReason | null;
   heldConfidence: number | null;
+  /** Set when the file is back in review after `documents detach`. */
+  detached: { by: string; at: string; fromExpediente: string } | null;
   pages: number | null;
-  /** First lines of the extracted text, already sanitised for the terminal. */
-  preview: string[];
+  /** Every non-empty line of the kept text, sanitised for the terminal (the screen scrolls through them). */
+  text: string[];
   /** The text is missing: the file cannot be attached without extracting it again. */
   textMissing: boolean;
+  /** What the document states about its patient; null when it states nothing. */
+  document: DocumentIdentity | null;
+  thresholds: MatchThresholds;
+}
+
+/** A pending file as the list of cases shows it. */
+export interface PendingEntry {
+  fileId: string;
+  sessionId: string;
+  relativePath: string;
+  /** When it was registered. */
+  registeredAt: string;
+  reason: HeldReason | null;
+  confidence: number | null;
 }
 
 export type ReviewChoice =
   { kind: 'attach'; candidate: number } | { kind: 'new_patient' } | { kind: 'reject' } | { kind: 'skip' };
 
+/**
+ * What a decision did or why it was refused, structured so that the screen words it in the reviewer's
+ * language (`message` carries the same in English, for logs and scripts).
+ */
+export type ReviewNotice =
+  | { code: 'attached' | 'created'; expediente: string; name: string; chunks: number }
+  | { code: 'rejected' }
+  | { code: 'skipped' }
+  | { code: 'undone'; choice: 'attach' | 'new_patient' | 'reject' }
+  | { code: 'nothing_to_undo' }
+  | { code: 'no_candidate'; candidate: number }
+  | { code: 'patient_gone' }
+  | { code: 'expediente_taken'; expediente: string; name: string }
+  | { code: 'text_missing' }
+  | { code: 'already_ingested'; filename: string; expediente: string }
+  | { code: 'settled_meanwhile'; status: string }
+  | { code: 'file_gone' }
+  | { code: 'unparsable' }
+  | { code: 'session_gone' }
+  | { code: 'confirm_cancelled' }
+  | { code: 'failed'; error: string };
+
 /** A decision either took effect or was refused with a reason; refusals change nothing. */
 export type DecisionResult =
-  | { ok: true; choice: ReviewChoice['kind']; fileId: string; message: string }
-  | { ok: false; fileId: string; message: string };
+  | { ok: true; choice: ReviewChoice['kind']; fileId: string; message: string; notice: ReviewNotice }
+  | { ok: false; fileId: string; message: string; notice: ReviewNotice };
 
 export type UndoResult =
-  | { ok: true; fileId: string; choice: 'attach' | 'new_patient' | 'reject'; message: string }
-  | { ok: false; message: string };
+  | { ok: true; fileId: string; choice: 'attach' | 'new_patient' | 'reject'; message: string; notice: ReviewNotice }
+  | { ok: false; message: string; notice: ReviewNotice };
 
 /** The batch file's fields a decision changes, as they were before it (restored exactly by undo). */
 export type FileSnapshot = Pick<

@@ -2,6 +2,8 @@ import { ExitCode } from '../errors.js';
 
 export interface InterruptHandlers {
   signal: AbortSignal;
+  /** Ctrl-C pressed as a key (a raw-mode screen reads it instead of the terminal sending SIGINT). */
+  trigger(): void;
   /** Removes the handlers (call when the run is over). */
   dispose(): void;
 }
@@ -13,8 +15,9 @@ export interface InterruptHandlers {
  */
 export function handleInterrupts(options: {
   onFirst: (signal: NodeJS.Signals) => void;
-  onSecond?: () => void;
-  exit?: (code: number) => never;
+  /** Runs before the exit (e.g. to leave the dashboard saying "interrupted"); the exit waits for it. */
+  onSecond?: () => Promise<void> | void;
+  exit?: (code: number) => void;
 }): InterruptHandlers {
   const controller = new AbortController();
   const exit = options.exit ?? ((code: number) => process.exit(code));
@@ -24,14 +27,26 @@ export function handleInterrupts(options: {
       options.onFirst(signal);
       return;
     }
-    options.onSecond?.();
-    exit(ExitCode.Interrupted);
+    let last: Promise<void> | void;
+    try {
+      last = options.onSecond?.();
+    } catch {
+      last = undefined;
+    }
+    void Promise.resolve(last)
+      .catch(() => undefined)
+      .then(() => exit(ExitCode.Interrupted));
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
+  let disposed = false;
   return {
     signal: controller.signal,
+    trigger: () => {
+      if (!disposed) handler('SIGINT');
+    },
     dispose: () => {
+      disposed = true;
       process.off('SIGINT', handler);
       process.off('SIGTERM', handler);
     },

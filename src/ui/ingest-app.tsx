@@ -1,26 +1,13 @@
-import { render } from 'ink';
-import { useSyncExternalStore } from 'react';
+import { render, type Instance } from 'ink';
+import type { ReactNode } from 'react';
 import type { PipelineListener } from '../core/pipeline/events.js';
 import type { ReviewWalk } from '../app/review-walk.js';
-import { createDashboardStore, type DashboardStore } from './dashboard/dashboard-store.js';
+import { createDashboardStore } from './dashboard/dashboard-store.js';
 import { LiveDashboard } from './dashboard/live-dashboard.js';
-import type { TerminalStreams } from './render-review.js';
-import { ReviewApp } from './review/review-app.js';
+import { messagesFor } from './i18n/messages.js';
+import { MessagesContext } from './i18n/messages-context.js';
+import { renderReview, type TerminalStreams } from './render-review.js';
 import { colorEnabled, createTheme, ThemeContext } from './theme.js';
-
-interface ReviewSlot {
-  walk: ReviewWalk | null;
-  reviewer: string;
-}
-
-function IngestApp(props: {
-  store: DashboardStore;
-  slot: { get: () => ReviewSlot; subscribe: (l: () => void) => () => void };
-}) {
-  const slot = useSyncExternalStore(props.slot.subscribe, props.slot.get);
-  if (slot.walk) return <ReviewApp walk={slot.walk} reviewer={slot.reviewer} onClosed={() => undefined} />;
-  return <LiveDashboard store={props.store} />;
-}
 
 /** The Ink front end of `ingest`: the dashboard while files run, then the review of the held files. */
 export interface IngestUi {
@@ -28,47 +15,66 @@ export interface IngestUi {
   listener: PipelineListener;
   /** Shows that Ctrl-C was pressed and the run is winding down. */
   markStopping(): void;
-  /** Replaces the dashboard with the review walk and resolves when the admin quits it. */
+  /** A second Ctrl-C: the last frame says "interrupted", and the terminal is released. */
+  interruptNow(): Promise<void>;
+  /**
+   * Leaves the dashboard's final frame (with its errors) on the main screen and runs the review in the
+   * alternate screen; resolves when the admin quits it, the final frame on screen again.
+   */
   review(walk: ReviewWalk, reviewer: string): Promise<void>;
   /** Leaves the last frame on screen and releases the terminal. */
   finish(): Promise<void>;
 }
 
-export function startIngestUi(options: TerminalStreams): IngestUi {
+export interface IngestUiOptions extends TerminalStreams {
+  /** Ctrl-C pressed on the dashboard (a key in raw mode, not a signal). */
+  onInterrupt?: () => void;
+}
+
+export function startIngestUi(options: IngestUiOptions): IngestUi {
   const store = createDashboardStore();
-  let slot: ReviewSlot = { walk: null, reviewer: '' };
-  const listeners = new Set<() => void>();
-  const slotSource = {
-    get: () => slot,
-    subscribe: (listener: () => void) => {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-  };
-  const instance = render(
+  const providers = (children: ReactNode) => (
     <ThemeContext.Provider value={createTheme(colorEnabled(options.env))}>
-      <IngestApp store={store} slot={slotSource} />
-    </ThemeContext.Provider>,
+      <MessagesContext.Provider value={messagesFor(options.lang ?? 'en')}>{children}</MessagesContext.Provider>
+    </ThemeContext.Provider>
+  );
+  let dashboard: Instance | null = render(
+    providers(<LiveDashboard store={store} onInterrupt={options.onInterrupt} />),
     { stdout: options.stdout, stdin: options.stdin, exitOnCtrlC: false, patchConsole: false },
   );
+  const closeDashboard = async () => {
+    if (!dashboard) return;
+    const instance = dashboard;
+    dashboard = null;
+    store.dispose();
+    await new Promise((resolve) => setTimeout(resolve, 0)); // let the last state reach the screen
+    instance.unmount();
+    await instance.waitUntilExit();
+  };
+  const rawMode = (on: boolean) => {
+    if (options.stdin.isTTY) options.stdin.setRawMode(on);
+  };
   let finished = false;
   return {
     listener: store.dispatch,
     markStopping: store.markStopping,
+    interruptNow: async () => {
+      store.markInterrupted();
+      finished = true;
+      await closeDashboard();
+      rawMode(false);
+    },
     review: async (walk, reviewer) => {
-      store.dispose();
-      slot = { walk, reviewer };
-      for (const listener of listeners) listener();
-      await walk.start();
-      await walk.closed();
+      await closeDashboard();
+      // Between the dashboard and the review, keys are not echoed (the review's guard drops them).
+      rawMode(true);
+      await renderReview(walk, { ...options, reviewer });
     },
     finish: async () => {
       if (finished) return;
       finished = true;
-      store.dispose();
-      await new Promise((resolve) => setTimeout(resolve, 0)); // let the last state reach the screen
-      instance.unmount();
-      await instance.waitUntilExit();
+      await closeDashboard();
+      rawMode(false);
     },
   };
 }

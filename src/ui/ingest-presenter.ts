@@ -1,5 +1,6 @@
 import type { PipelineListener } from '../core/pipeline/events.js';
 import type { ReviewWalk } from '../app/review-walk.js';
+import type { Lang } from './i18n/messages.js';
 import { createPlainProgressListener } from './progress/plain-progress-listener.js';
 
 export interface IngestPresenterOptions {
@@ -11,6 +12,9 @@ export interface IngestPresenterOptions {
   stderr: NodeJS.WritableStream;
   stdin?: NodeJS.ReadStream;
   env?: NodeJS.ProcessEnv;
+  lang?: Lang;
+  /** Ctrl-C read as a key by the dashboard (raw mode): the run's interrupt handling. */
+  onInterruptKey?: () => void;
 }
 
 /** How `ingest` shows its progress: one of three subscribers to the same pipeline events. */
@@ -19,6 +23,8 @@ export interface IngestPresenter {
   listener: PipelineListener | undefined;
   /** First Ctrl-C: say that the run is winding down. */
   interrupted(): void;
+  /** Second Ctrl-C, just before the process exits: the last frame says "interrupted". */
+  interruptedNow(): Promise<void>;
   /**
    * Shows a review walk in the same Ink app and resolves when the admin quits it. Present only for Ink
    * with a keyboard: elsewhere the reviews stay pending for `tecsalud-batch review`.
@@ -42,6 +48,7 @@ export async function createIngestPresenter(options: IngestPresenterOptions): Pr
       kind: 'none',
       listener: undefined,
       interrupted: () => options.stderr.write(`\n${STOPPING_MESSAGE}\n`),
+      interruptedNow: async () => undefined,
       finish: async () => undefined,
     };
   }
@@ -49,11 +56,18 @@ export async function createIngestPresenter(options: IngestPresenterOptions): Pr
   if (stdoutTty && !options.json && !options.nonInteractive) {
     const { startIngestUi } = await import('./ingest-app.js');
     const stdin = options.stdin ?? process.stdin;
-    const ui = startIngestUi({ stdout: options.stdout as NodeJS.WriteStream, stdin, env: options.env });
+    const ui = startIngestUi({
+      stdout: options.stdout as NodeJS.WriteStream,
+      stdin,
+      env: options.env,
+      lang: options.lang,
+      onInterrupt: options.onInterruptKey,
+    });
     return {
       kind: 'ink',
       listener: ui.listener,
       interrupted: ui.markStopping,
+      interruptedNow: ui.interruptNow,
       ...(stdin.isTTY === true ? { review: ui.review } : {}),
       finish: ui.finish,
     };
@@ -65,6 +79,7 @@ export async function createIngestPresenter(options: IngestPresenterOptions): Pr
       kind: 'bar',
       listener: bar.listener,
       interrupted: () => bar.log(STOPPING_MESSAGE),
+      interruptedNow: async () => bar.stop(),
       finish: async () => bar.stop(),
     };
   }
@@ -72,6 +87,7 @@ export async function createIngestPresenter(options: IngestPresenterOptions): Pr
     kind: options.json ? 'none' : 'plain',
     listener: options.json ? undefined : createPlainProgressListener(options.stderr),
     interrupted: () => options.stderr.write(`\n${STOPPING_MESSAGE}\n`),
+    interruptedNow: async () => undefined,
     finish: async () => undefined,
   };
 }

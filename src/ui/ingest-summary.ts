@@ -1,27 +1,55 @@
 import type { SessionTotals } from '../core/pipeline/events.js';
+import type { ReviewTally } from '../app/review-walk.js';
+import { EN, type Messages } from './i18n/messages.js';
 
-/** The closing lines of an ingest on stdout: what happened, and where to look next. */
-export function formatIngestSummary(result: {
+export interface IngestSummaryInput {
   session: { id: string; status: string };
   totals: SessionTotals;
   seconds: number;
-}): string[] {
+  interrupted?: boolean;
+  /** The review right after the run: its decisions are in the counts, and what still waits. */
+  reviewed?: { tally: ReviewTally; stillPending: number } | null;
+}
+
+/**
+ * The closing lines of an ingest on stdout: what happened, and where to look next. After a review, the
+ * counts are the ones after it (a file attached in review is ingested; only what still waits is waiting),
+ * so the lines never contradict each other.
+ */
+export function formatIngestSummary(result: IngestSummaryInput, m: Messages = EN): string[] {
   const t = result.totals;
   const s = result.session;
+  const r = result.reviewed ?? null;
+  const setAside = t.rejected ?? 0;
+  const pipelineIngested = t.processedFiles - t.failedFiles - t.reviewRequired - t.duplicates - setAside;
+  const settled = r ? r.tally.attached + r.tally.created : 0;
+  const status = result.interrupted ? 'interrupted' : s.status;
   const lines = [
     '',
-    `Session ${s.id} — ${s.status} in ${result.seconds.toFixed(1)} s`,
-    `  ${t.totalFiles} files: ${t.processedFiles - t.failedFiles - t.reviewRequired - t.duplicates} ingested, ` +
-      `${t.duplicates} duplicates, ${t.reviewRequired} waiting for review, ${t.failedFiles} failed` +
-      (t.deferred ? `, ${t.deferred} left for the next run` : ''),
-    `  patients: ${t.matchedPatients} matched, ${t.createdPatients} created · ${t.pages} pages, ${t.chunks} chunks`,
+    m.summary.session(s.id, m.sessionStatus(status), result.seconds.toFixed(1)),
+    `  ${m.summary.files({
+      total: t.totalFiles,
+      ingested: Math.max(0, pipelineIngested) + settled,
+      duplicates: t.duplicates,
+      setAside,
+      rejectedInReview: r?.tally.rejected ?? 0,
+      waiting: r ? r.stillPending : t.reviewRequired,
+      failed: t.failedFiles,
+      deferred: t.deferred,
+    })}`,
+    `  ${m.summary.patients(
+      t.matchedPatients + (r?.tally.attached ?? 0),
+      t.createdPatients + (r?.tally.created ?? 0),
+      t.pages,
+      t.chunks,
+    )}`,
   ];
-  if (t.notMoved > 0) {
-    lines.push(
-      `  ${t.notMoved} file${t.notMoved === 1 ? '' : 's'} recorded but not archived or quarantined: still in the drop folder (see status --files)`,
-    );
+  if (t.notMoved > 0) lines.push(`  ${m.summary.notMoved(t.notMoved)}`);
+  if (r) lines.push(`  ${m.reviewClosing(r.tally, r.stillPending)}`);
+  const waiting = r ? r.stillPending : t.reviewRequired;
+  if (waiting > 0) lines.push(`  ${m.summary.settle(`tecsalud-batch review ${s.id.slice(0, 8)}`)}`);
+  if (t.failedFiles > 0 || t.notMoved > 0) {
+    lines.push(`  ${m.summary.seeFiles(`tecsalud-batch status ${s.id.slice(0, 8)} --files`)}`);
   }
-  if (t.reviewRequired > 0) lines.push(`  Settle the reviews with: tecsalud-batch review ${s.id.slice(0, 8)}`);
-  if (t.failedFiles > 0 || t.notMoved > 0) lines.push(`  See every file with: tecsalud-batch status ${s.id.slice(0, 8)} --files`);
   return lines;
 }

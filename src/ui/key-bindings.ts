@@ -1,38 +1,107 @@
 import type { ReviewAction } from '../app/review-walk.js';
 
-/** Every key of the review screen, in one place: the help panel and the input handler both read it. */
-export const REVIEW_KEYS: readonly { keys: string; description: string }[] = [
-  { keys: '1–9', description: 'attach the document to that candidate' },
-  { keys: 'n', description: 'create a new patient from the filename' },
-  { keys: 'r', description: 'reject: set the file aside, not ingested' },
-  { keys: 's', description: 'skip for now (stays pending)' },
-  { keys: 'u', description: 'undo the last decision of this sitting' },
-  { keys: '?', description: 'show or hide this help' },
-  { keys: 'q', description: 'quit (decisions so far are kept)' },
-];
+/** A key as Ink's useInput reports it (the fields the screens use). */
+export interface KeyPress {
+  ctrl?: boolean;
+  upArrow?: boolean;
+  downArrow?: boolean;
+  leftArrow?: boolean;
+  rightArrow?: boolean;
+  pageUp?: boolean;
+  pageDown?: boolean;
+  home?: boolean;
+  end?: boolean;
+  return?: boolean;
+  escape?: boolean;
+}
 
-export const REVIEW_KEY_HINT = '1-9 attach · n new · r reject · s skip · u undo · ? help · q quit';
+/** What the review screen's own state does with a key (scrolling, overlays); see review-view.ts. */
+export type ReviewViewKey =
+  | { type: 'scroll'; by: 'line' | 'page'; direction: 1 | -1 }
+  | { type: 'scroll_to'; where: 'top' | 'bottom' }
+  | { type: 'toggle_details' }
+  | { type: 'toggle_help' }
+  | { type: 'toggle_list' }
+  | { type: 'close_overlay' }
+  | { type: 'list_move'; by: number }
+  | { type: 'list_open' };
 
-/** Maps a key press (as Ink's useInput reports it) to a review action; null for keys with no meaning. */
-export function reviewActionForKey(input: string, key: { ctrl?: boolean } = {}): ReviewAction | null {
-  // Ink reads keys in raw mode, so Ctrl-C arrives here rather than as SIGINT: it quits like q.
-  if (key.ctrl && input === 'c') return { type: 'quit' };
-  if (/^[1-9]$/.test(input)) return { type: 'attach', candidate: Number(input) };
+/** A key's meaning: a walk action, a screen action, Ctrl-C, or nothing. */
+export type ReviewKey =
+  | { kind: 'walk'; action: ReviewAction }
+  | { kind: 'view'; action: ReviewViewKey }
+  | { kind: 'interrupt' }
+  | null;
+
+export interface ReviewKeyMode {
+  /** A risky attach waits for `y`: any other key cancels it. */
+  confirming: boolean;
+  overlay: 'none' | 'help' | 'list';
+}
+
+/**
+ * Every key of the review, in one place (the help overlay's descriptions are in i18n/messages.ts, in the
+ * same order). Ink reads keys in raw mode, so Ctrl-C arrives here rather than as SIGINT.
+ */
+export function reviewKey(input: string, key: KeyPress, mode: ReviewKeyMode): ReviewKey {
+  if (key.ctrl && input === 'c') return { kind: 'interrupt' };
+  if (mode.confirming) {
+    return { kind: 'walk', action: input === 'y' || input === 'Y' ? { type: 'confirm' } : { type: 'cancel' } };
+  }
+  const scroll = scrollKey(input, key);
+  if (mode.overlay === 'help') {
+    if (scroll) return { kind: 'view', action: scroll };
+    if (input === '?' || input === 'h' || input === 'q' || key.escape || key.return)
+      return { kind: 'view', action: { type: 'close_overlay' } };
+    return null;
+  }
+  if (mode.overlay === 'list') {
+    if (key.upArrow || input === 'k') return { kind: 'view', action: { type: 'list_move', by: -1 } };
+    if (key.downArrow || input === 'j') return { kind: 'view', action: { type: 'list_move', by: 1 } };
+    if (key.pageUp) return { kind: 'view', action: { type: 'list_move', by: -10 } };
+    if (key.pageDown) return { kind: 'view', action: { type: 'list_move', by: 10 } };
+    if (key.return) return { kind: 'view', action: { type: 'list_open' } };
+    if (input === 'l' || input === 'q' || key.escape) return { kind: 'view', action: { type: 'close_overlay' } };
+    return null;
+  }
+  if (scroll) return { kind: 'view', action: scroll };
+  if (key.leftArrow) return { kind: 'walk', action: { type: 'previous' } };
+  if (key.rightArrow) return { kind: 'walk', action: { type: 'next' } };
+  if (/^[1-9]$/.test(input)) return { kind: 'walk', action: { type: 'attach', candidate: Number(input) } };
   switch (input) {
     case 'n':
-      return { type: 'new_patient' };
+      return { kind: 'walk', action: { type: 'new_patient' } };
     case 'r':
-      return { type: 'reject' };
+      return { kind: 'walk', action: { type: 'reject' } };
     case 's':
-      return { type: 'skip' };
+      return { kind: 'walk', action: { type: 'skip' } };
     case 'u':
-      return { type: 'undo' };
+      return { kind: 'walk', action: { type: 'undo' } };
+    case 'q':
+      return { kind: 'walk', action: { type: 'quit' } };
+    case 'd':
+      return { kind: 'view', action: { type: 'toggle_details' } };
+    case 'l':
+      return { kind: 'view', action: { type: 'toggle_list' } };
     case '?':
     case 'h':
-      return { type: 'toggle_help' };
-    case 'q':
-      return { type: 'quit' };
+      return { kind: 'view', action: { type: 'toggle_help' } };
     default:
       return null;
   }
+}
+
+function scrollKey(input: string, key: KeyPress): ReviewViewKey | null {
+  if (key.upArrow) return { type: 'scroll', by: 'line', direction: -1 };
+  if (key.downArrow) return { type: 'scroll', by: 'line', direction: 1 };
+  if (key.pageUp) return { type: 'scroll', by: 'page', direction: -1 };
+  if (key.pageDown || input === ' ') return { type: 'scroll', by: 'page', direction: 1 };
+  if (key.home || input === 'g') return { type: 'scroll_to', where: 'top' };
+  if (key.end || input === 'G') return { type: 'scroll_to', where: 'bottom' };
+  return null;
+}
+
+/** The dashboard captures every key (nothing is echoed or kept for the review); only Ctrl-C means something. */
+export function dashboardKey(input: string, key: KeyPress): 'interrupt' | null {
+  return key.ctrl && input === 'c' ? 'interrupt' : null;
 }

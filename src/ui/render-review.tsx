@@ -1,27 +1,44 @@
 import { render } from 'ink';
 import type { ReviewWalk } from '../app/review-walk.js';
+import { messagesFor, type Lang } from './i18n/messages.js';
+import { MessagesContext } from './i18n/messages-context.js';
 import { ReviewApp } from './review/review-app.js';
+import { enterAlternateScreen } from './terminal/alternate-screen.js';
 import { colorEnabled, createTheme, ThemeContext } from './theme.js';
 
 export interface TerminalStreams {
   stdout: NodeJS.WriteStream;
   stdin: NodeJS.ReadStream;
   env?: NodeJS.ProcessEnv;
+  lang?: Lang;
 }
 
-/** Runs the interactive review until the admin quits (or walks past the last file and quits). */
+/**
+ * Runs the interactive review in the terminal's alternate screen until the admin quits: whatever was on
+ * the main screen (an ingest's final dashboard, the shell's scrollback) is there again afterwards.
+ */
 export async function renderReview(
   walk: ReviewWalk,
   options: TerminalStreams & { reviewer: string },
 ): Promise<void> {
-  const instance = render(
-    <ThemeContext.Provider value={createTheme(colorEnabled(options.env))}>
-      <ReviewApp walk={walk} reviewer={options.reviewer} />
-    </ThemeContext.Provider>,
-    { stdout: options.stdout, stdin: options.stdin, exitOnCtrlC: false, patchConsole: false },
-  );
-  await walk.start();
-  await walk.closed();
-  instance.unmount();
-  await instance.waitUntilExit();
+  const screen = enterAlternateScreen(options.stdout);
+  try {
+    const instance = render(
+      <ThemeContext.Provider value={createTheme(colorEnabled(options.env))}>
+        <MessagesContext.Provider value={messagesFor(options.lang ?? 'en')}>
+          <ReviewApp walk={walk} reviewer={options.reviewer} onResize={screen.clear} />
+        </MessagesContext.Provider>
+      </ThemeContext.Provider>,
+      { stdout: options.stdout, stdin: options.stdin, exitOnCtrlC: false, patchConsole: false },
+    );
+    try {
+      await walk.start();
+      await walk.closed();
+    } finally {
+      instance.unmount();
+      await instance.waitUntilExit();
+    }
+  } finally {
+    screen.leave();
+  }
 }

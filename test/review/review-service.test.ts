@@ -105,8 +105,8 @@ describe('review service', { tags: ['slow'] }, () => {
     expect(conflict.expedienteOwner?.expediente).toBe('3000576011');
     expect(conflict.candidates.length).toBeGreaterThan(0);
     expect(conflict.candidates.some((c) => c.scores.idMatch === 1)).toBe(true);
-    expect(conflict.preview.length).toBeGreaterThan(0);
-    expect(conflict.preview.join(' ')).toMatch(/BONILLA/i);
+    expect(conflict.text.length).toBeGreaterThan(0);
+    expect(conflict.text.join(' ')).toMatch(/BONILLA/i);
 
     const nameOnly = await caseFor(NAME_ONLY_FILE);
     expect(nameOnly.idConflict).toBe(false);

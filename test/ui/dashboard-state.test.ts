@@ -82,6 +82,7 @@ describe('dashboard reducer', () => {
     expect(state.errors).toHaveLength(MAX_ERRORS);
     expect(state.errors.at(-1)).toEqual({
       relativePath: `f${MAX_ERRORS + 1}.pdf`,
+      outcome: 'corrupt',
       label: 'corrupt PDF',
       message: `broken ${MAX_ERRORS + 1}`,
     });

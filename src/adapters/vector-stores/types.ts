@@ -82,6 +82,12 @@ export interface VectorStore {
   replaceDocuments(documents: DocumentVectors[]): Promise<void>;
   /** Removes every record whose metadata `document_id` is `documentId`; returns how many. */
   deleteDocument(documentId: string): Promise<number>;
+  /**
+   * Every record whose metadata `document_id` is `documentId`, embeddings included, in `chunk_index` order
+   * (empty when there are none): a document moves to another patient by writing its records back with new
+   * metadata, without embedding it again, and a vectorized-only document's text is read back from them.
+   */
+  readDocument(documentId: string): Promise<VectorRecord[]>;
   /** The `k` records nearest to `embedding`, nearest first, among those matching `where`. */
   query(embedding: Float32Array, options: VectorQueryOptions): Promise<VectorQueryResult[]>;
   count(): Promise<number>;

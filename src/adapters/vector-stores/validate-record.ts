@@ -52,3 +52,10 @@ export function validateDocumentVectors(documents: DocumentVectors[], dimension:
     }
   }
 }
+
+/** A document's records in chunk order (by metadata `chunk_index`, then id), as `readDocument` returns them. */
+export function sortByChunkIndex(records: VectorRecord[]): VectorRecord[] {
+  const index = (record: VectorRecord) =>
+    typeof record.metadata.chunk_index === 'number' ? record.metadata.chunk_index : Number.MAX_SAFE_INTEGER;
+  return [...records].sort((a, b) => index(a) - index(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}

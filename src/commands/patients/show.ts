@@ -29,15 +29,29 @@ export async function showPatient(
   options: ShowPatientOptions,
   context: CommandContext,
 ): Promise<number> {
-  const { findPatient } = await import('../../app/patients.js');
-  const patient = await findPatient(context, expediente.trim());
-  if (!patient) {
+  const { findPatientWithDocuments } = await import('../../app/patients.js');
+  const found = await findPatientWithDocuments(context, expediente.trim());
+  if (!found) {
     throw new UsageError(
       `no patient with expediente '${sanitizeForTerminal(expediente)}'`,
       'try `tecsalud-batch patients search "NAME"`',
     );
   }
-  if (options.json) writeJson(context.io, toPatientJson(patient));
+  const { patient, documents } = found;
+  if (options.json) {
+    writeJson(context.io, {
+      ...toPatientJson(patient),
+      documents: documents.map((d) => ({
+        document_id: d.id,
+        filename: d.filename,
+        document_type: d.documentType,
+        numero: d.numero,
+        pages: d.pages,
+        session_id: d.batchId,
+        created_at: d.createdAt,
+      })),
+    });
+  }
   else {
     const rows: [string, string][] = [
       ['expediente', patient.expediente],
@@ -51,6 +65,14 @@ export async function showPatient(
       ['updated', patient.updatedAt],
     ];
     for (const [label, value] of rows) writeLine(context.io.stdout, `${label.padEnd(20)} ${sanitizeForTerminal(value)}`);
+    // The ids `documents move` and `documents detach` take.
+    writeLine(context.io.stdout, `${'documents'.padEnd(20)} ${documents.length}`);
+    for (const d of documents) {
+      writeLine(
+        context.io.stdout,
+        `  ${d.id.slice(0, 8)}  ${d.createdAt.slice(0, 10)}  ${d.documentTypeCode.padEnd(4)} ${sanitizeForTerminal(d.filename)}`,
+      );
+    }
   }
   return ExitCode.Success;
 }

@@ -28,6 +28,14 @@ export function configOption() {
   return new Option('--config <path>', 'config file (default ./tecsalud-batch.config.json when present)');
 }
 
+/** The language of the dashboard and the review (default: Spanish when LC_ALL / LANG start with `es`). */
+export function langOption() {
+  return new Option('--lang <lang>', 'language of the screens: es or en (default: from LC_ALL / LANG)').choices([
+    'es',
+    'en',
+  ] as const);
+}
+
 export function userOption(who: string) {
   return new Option('--user <name>', `${who}, for the audit log (default: the OS user)`);
 }

@@ -75,6 +75,8 @@ export interface SessionTotals {
   matchedPatients: number;
   reviewRequired: number;
   duplicates: number;
+  /** Set aside: a reviewer rejected the same content before (`review --reopen` lifts it). Absent: none. */
+  rejected?: number;
   deferred: number;
   /** Files whose final state is recorded but that could not be archived or quarantined. */
   notMoved: number;

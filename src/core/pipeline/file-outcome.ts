@@ -12,6 +12,7 @@ export const FILE_OUTCOMES = {
   already_pending_review: { kind: 'review', label: 'already waiting for review' },
   review_required: { kind: 'review', label: 'waiting for an admin review' },
   rejected: { kind: 'done', label: 'rejected by a reviewer' },
+  previously_rejected: { kind: 'done', label: 'set aside: a reviewer rejected the same content' },
   invalid_name: { kind: 'failed', label: 'filename does not follow the TecSalud pattern' },
   not_pdf: { kind: 'failed', label: 'not a PDF' },
   empty_file: { kind: 'failed', label: 'empty file' },

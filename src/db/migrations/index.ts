@@ -2,6 +2,7 @@ import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import * as initialSchema from './0001-initial-schema.js';
 import * as runLocks from './0002-run-locks.js';
 import * as ocr from './0003-ocr.js';
+import * as reviewAudit from './0004-review-audit.js';
 import * as settledFiles from './0006-settled-files.js';
 import * as queue from './0007-queue.js';
 
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, DialectAwareMigration> = {
   '0001-initial-schema': initialSchema,
   '0002-run-locks': runLocks,
   '0003-ocr': ocr,
+  '0004-review-audit': reviewAudit,
   '0006-settled-files': settledFiles,
   '0007-queue': queue,
 };

@@ -1,15 +1,29 @@
 import { newId } from '../new-id.js';
 import type { Kysely, Transaction } from 'kysely';
-import type { AuditLogEntry, Database } from '../schema.js';
+import type { ActorKind, AuditLogEntry, Database } from '../schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-/** 8 columns a row: well under the databases' limits on parameters per statement. */
+/** 15 columns a row: well under the databases' limits on parameters per statement. */
 const ROWS_PER_STATEMENT = 1000;
 
+/**
+ * One audit entry (DECISIONS 6). `sessionId`, `fileId` and `documentId` may be left out by writers that
+ * name the row's subject the old way (`batchId`, `entityType` + `entityId`): they are derived from those.
+ */
 export interface AuditEvent {
   actor: string;
   action: string;
+  /** Default: os_user. */
+  actorKind?: ActorKind;
+  /** The caller's address, for HTTP. */
+  client?: string | null;
+  sessionId?: string | null;
+  fileId?: string | null;
+  documentId?: string | null;
+  patientBefore?: string | null;
+  patientAfter?: string | null;
+  /** The old name of sessionId. */
   batchId?: string | null;
   entityType?: string | null;
   entityId?: string | null;
@@ -36,16 +50,7 @@ export class AuditRepository {
       await this.db
         .insertInto('auditLog')
         .values(
-          events.slice(start, start + ROWS_PER_STATEMENT).map((event) => ({
-            id: newId(),
-            at,
-            actor: event.actor,
-            action: event.action,
-            batchId: event.batchId ?? null,
-            entityType: event.entityType ?? null,
-            entityId: event.entityId ?? null,
-            details: event.details ? JSON.stringify(event.details) : null,
-          })),
+          events.slice(start, start + ROWS_PER_STATEMENT).map((event) => toRow(event, at)),
         )
         .execute();
     }
@@ -63,9 +68,33 @@ export class AuditRepository {
     return row?.details ? (JSON.parse(row.details) as Record<string, unknown>) : null;
   }
 
-  async list(options: { batchId?: string; limit: number }): Promise<AuditLogEntry[]> {
+  async list(options: { batchId?: string; documentId?: string; fileId?: string; limit: number }): Promise<AuditLogEntry[]> {
     let query = this.db.selectFrom('auditLog').selectAll();
-    if (options.batchId) query = query.where('batchId', '=', options.batchId);
-    return query.orderBy('at', 'desc').limit(options.limit).execute();
+    if (options.batchId) query = query.where('sessionId', '=', options.batchId);
+    if (options.documentId) query = query.where('documentId', '=', options.documentId);
+    if (options.fileId) query = query.where('fileId', '=', options.fileId);
+    return query.orderBy('at', 'desc').orderBy('id', 'desc').limit(options.limit).execute();
   }
+}
+
+function toRow(event: AuditEvent, at: string) {
+  const sessionId = event.sessionId ?? event.batchId ?? null;
+  const entityId = event.entityId ?? null;
+  return {
+    id: newId(),
+    at,
+    actor: event.actor,
+    action: event.action,
+    actorKind: event.actorKind ?? 'os_user',
+    client: event.client ?? null,
+    sessionId,
+    fileId: event.fileId ?? (event.entityType === 'batch_file' ? entityId : null),
+    documentId: event.documentId ?? (event.entityType === 'medical_document' ? entityId : null),
+    patientBefore: event.patientBefore ?? null,
+    patientAfter: event.patientAfter ?? null,
+    batchId: sessionId,
+    entityType: event.entityType ?? null,
+    entityId,
+    details: event.details ? JSON.stringify(event.details) : null,
+  };
 }

@@ -236,6 +236,17 @@ export class BatchRepository {
     return this.db.selectFrom('batchFiles').selectAll().where('id', '=', fileId).executeTakeFirst();
   }
 
+  /** Files whose id starts with `prefix` (as printed): at most `limit`. */
+  async findFilesByIdPrefix(prefix: string, limit = 2): Promise<BatchFile[]> {
+    return this.db
+      .selectFrom('batchFiles')
+      .selectAll()
+      .where('id', 'like', `${prefix.replace(/[\\%_]/g, '')}%`)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+  }
+
   /** A file with these bytes already waiting for an admin (in any session), so a re-run does not queue it twice. */
   async findPendingReviewBySha(contentSha256: string): Promise<BatchFile | undefined> {
     return this.db
@@ -256,6 +267,19 @@ export class BatchRepository {
       .where('processingStatus', '=', 'pending');
     if (sessionId) query = query.where('batchId', '=', sessionId);
     return query.orderBy('createdAt').orderBy('relativePath').execute();
+  }
+
+  /**
+   * A second Ctrl-C ends the process at once: the session it leaves is recorded `interrupted` (DECISIONS 1),
+   * as the dashboard's last frame says, rather than `processing` until the next run; that run resumes it.
+   */
+  async markInterrupted(sessionId: string): Promise<void> {
+    await this.db
+      .updateTable('batchUploads')
+      .set({ status: 'interrupted', errorMessage: 'interrupted: stopped at once by a second Ctrl-C' })
+      .where('id', '=', sessionId)
+      .where('status', 'in', ['pending', 'processing'])
+      .execute();
   }
 
   /**

@@ -3,6 +3,20 @@ import type { Database, MedicalDocument } from '../schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
+/** A document as a list shows it: no text. */
+export type DocumentListing = Pick<
+  MedicalDocument,
+  'id' | 'filename' | 'documentType' | 'documentTypeCode' | 'numero' | 'pages' | 'batchId' | 'createdAt'
+>;
+
+/** What a patient already holds, as the review shows it beside a candidate. */
+export interface PatientDocumentsSummary {
+  count: number;
+  /** Type codes of the latest documents, newest first. */
+  latestTypes: string[];
+  latestAt: string | null;
+}
+
 /** 20 columns a row: well under PostgreSQL's 65,535 parameters and SQLite's 32,766. */
 const ROWS_PER_STATEMENT = 500;
 
@@ -91,6 +105,85 @@ export class DocumentRepository {
       .execute();
     await this.db.deleteFrom('medicalDocuments').where('batchId', '=', batchId).execute();
     return rows.map((r) => r.id);
+  }
+
+  /** Documents whose id starts with `prefix` (a full id or the first characters, as printed): at most `limit`. */
+  async findByIdPrefix(prefix: string, limit = 2): Promise<MedicalDocument[]> {
+    return this.db
+      .selectFrom('medicalDocuments')
+      .selectAll()
+      .where('id', 'like', `${prefix.replace(/[\\%_]/g, '')}%`)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+  }
+
+  /** A patient's documents, newest first (without their text). */
+  async listByPatient(patientId: string): Promise<DocumentListing[]> {
+    return this.db
+      .selectFrom('medicalDocuments')
+      .select(['id', 'filename', 'documentType', 'documentTypeCode', 'numero', 'pages', 'batchId', 'createdAt'])
+      .where('patientId', '=', patientId)
+      .orderBy('createdAt', 'desc')
+      .orderBy('id')
+      .execute();
+  }
+
+  /**
+   * For each patient, how many documents it has and the type codes of the latest `latest` of them: the
+   * review shows them beside each candidate. Patients without documents are absent from the map.
+   */
+  async summarizeByPatient(patientIds: string[], latest = 3): Promise<Map<string, PatientDocumentsSummary>> {
+    const summaries = new Map<string, PatientDocumentsSummary>();
+    if (patientIds.length === 0) return summaries;
+    const counts = await this.db
+      .selectFrom('medicalDocuments')
+      .select(['patientId', (eb) => eb.fn.countAll<number | string>().as('n')])
+      .where('patientId', 'in', patientIds)
+      .groupBy('patientId')
+      .execute();
+    for (const row of counts) {
+      const recent = await this.db
+        .selectFrom('medicalDocuments')
+        .select(['documentTypeCode', 'createdAt'])
+        .where('patientId', '=', row.patientId)
+        .orderBy('createdAt', 'desc')
+        .orderBy('id')
+        .limit(latest)
+        .execute();
+      summaries.set(row.patientId, {
+        count: Number(row.n),
+        latestTypes: recent.map((r) => r.documentTypeCode),
+        latestAt: recent[0]?.createdAt ?? null,
+      });
+    }
+    return summaries;
+  }
+
+  /** Moves a document to another patient (the vectors are the caller's). */
+  async reassign(documentId: string, patient: { id: string; expediente: string }): Promise<void> {
+    await this.db
+      .updateTable('medicalDocuments')
+      .set({ patientId: patient.id, expediente: patient.expediente, updatedAt: new Date().toISOString() })
+      .where('id', '=', documentId)
+      .execute();
+  }
+
+  /**
+   * Keeps a document's text in its row (a vectorized-only document has none) before its vectors go: a detach
+   * interrupted after deleting them can then be run again without losing the text.
+   */
+  async keepContent(documentId: string, text: string): Promise<void> {
+    await this.db
+      .updateTable('medicalDocuments')
+      .set({ content: text })
+      .where('id', '=', documentId)
+      .where('content', 'is', null)
+      .execute();
+  }
+
+  async delete(documentId: string): Promise<void> {
+    await this.db.deleteFrom('medicalDocuments').where('id', '=', documentId).execute();
   }
 
   async countAll(): Promise<number> {

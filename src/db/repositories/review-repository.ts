@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
-import type { BatchFileUpdate, Database } from '../schema.js';
+import type { BatchFileUpdate, Database, RejectedContent } from '../schema.js';
 import { AuditRepository, type AuditEvent } from './audit-repository.js';
 import { PatientRepository } from './patient-repository.js';
+import { RejectionRepository } from './rejection-repository.js';
 import { SessionCounterRepository, type ReviewCountsDelta } from './session-counter-repository.js';
 
 /** A decision that changed only the file's state (reject): what to write, all in one transaction. */
@@ -10,6 +11,8 @@ export interface FileDecision {
   batchId: string;
   update: BatchFileUpdate;
   delta: ReviewCountsDelta;
+  /** A rejection to remember (by content) so that later runs set the same bytes aside. */
+  rejection?: RejectedContent | null;
   audit: AuditEvent;
 }
 
@@ -25,6 +28,8 @@ export interface DecisionReversal {
   createdPatientId: string | null;
   /** The counters to move (the opposite of the decision's). */
   delta: ReviewCountsDelta;
+  /** The content whose rejection is lifted (undoing a reject). */
+  lift?: string | null;
   /** The audit row, once it is known whether the patient was deleted. */
   audit: (patientDeleted: boolean) => AuditEvent;
 }
@@ -44,6 +49,7 @@ export class ReviewRepository {
         .where('id', '=', decision.fileId)
         .execute();
       await new SessionCounterRepository(trx).add(decision.batchId, decision.delta);
+      if (decision.rejection) await new RejectionRepository(trx).record(decision.rejection);
       await new AuditRepository(trx).record(decision.audit);
     });
   }
@@ -64,8 +70,43 @@ export class ReviewRepository {
         ? await new PatientRepository(trx).deleteIfUnused(reversal.createdPatientId)
         : false;
       await new SessionCounterRepository(trx).add(reversal.batchId, reversal.delta);
+      if (reversal.lift) await new RejectionRepository(trx).remove(reversal.lift);
       await new AuditRepository(trx).record(reversal.audit(patientDeleted));
       return patientDeleted;
+    });
+  }
+
+  /**
+   * Lifts a rejection (by content) and, when its file is given, puts that file back in review in its
+   * session: one transaction with the audit row.
+   */
+  async reopen(reopening: {
+    contentSha256: string;
+    file: { id: string; batchId: string; note: string } | null;
+    audit: AuditEvent;
+  }): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await new RejectionRepository(trx).remove(reopening.contentSha256);
+      const { file } = reopening;
+      if (file) {
+        await trx
+          .updateTable('batchFiles')
+          .set({
+            matchingStatus: 'review_required',
+            processingStatus: 'pending',
+            outcome: 'review_required',
+            errorMessage: file.note,
+            updatedAt: new Date().toISOString(),
+          })
+          .where('id', '=', file.id)
+          .execute();
+        await new SessionCounterRepository(trx).add(file.batchId, {
+          reviewRequired: 1,
+          matchedPatients: 0,
+          createdPatients: 0,
+        });
+      }
+      await new AuditRepository(trx).record(reopening.audit);
     });
   }
 

@@ -28,6 +28,8 @@ export interface InFlightFile {
 
 export interface DashboardError {
   relativePath: string;
+  /** The outcome's code: the screen words it in the reviewer's language. */
+  outcome: string;
   label: string;
   message: string | null;
 }
@@ -50,7 +52,11 @@ export interface DashboardState {
 }
 
 export type DashboardAction =
-  { type: 'event'; event: PipelineEvent; now: number } | { type: 'tick'; now: number } | { type: 'stopping' };
+  | { type: 'event'; event: PipelineEvent; now: number }
+  | { type: 'tick'; now: number }
+  | { type: 'stopping' }
+  /** A second Ctrl-C: the process ends now, and the last frame says so. */
+  | { type: 'interrupted'; now: number };
 
 export const MAX_ERRORS = 5;
 
@@ -87,6 +93,11 @@ export function initialDashboardState(now = 0): DashboardState {
 export function reduceDashboard(state: DashboardState, action: DashboardAction): DashboardState {
   if (action.type === 'tick') return state.phase === 'finished' ? state : { ...state, now: action.now };
   if (action.type === 'stopping') return state.phase === 'finished' ? state : { ...state, phase: 'stopping' };
+  if (action.type === 'interrupted') {
+    if (state.phase === 'finished') return state;
+    const seconds = state.startedAt === null ? 0 : Math.max(0, (action.now - state.startedAt) / 1000);
+    return { ...state, phase: 'finished', now: action.now, inFlight: [], finishedSeconds: seconds, status: 'interrupted' };
+  }
   const { event, now } = action;
   switch (event.type) {
     case 'session_started':
@@ -129,6 +140,7 @@ export function reduceDashboard(state: DashboardState, action: DashboardAction):
               ...state.errors,
               {
                 relativePath: result.relativePath,
+                outcome: result.outcome,
                 label: FILE_OUTCOMES[result.outcome].label,
                 message: result.message,
               },

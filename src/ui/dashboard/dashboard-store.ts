@@ -16,6 +16,8 @@ export interface DashboardStore {
   /** The pipeline listener: feed it every PipelineEvent. */
   dispatch(event: PipelineEvent): void;
   markStopping(): void;
+  /** A second Ctrl-C: the last frame says the run was interrupted. */
+  markInterrupted(): void;
   getState(): DashboardState;
   subscribe(listener: () => void): () => void;
   /** Stops the clock and delivers the last state at once. */
@@ -64,6 +66,10 @@ export function createDashboardStore(options: DashboardStoreOptions = {}): Dashb
       if (event.type === 'session_finished') clearInterval(clock);
     },
     markStopping: () => apply({ type: 'stopping' }, true),
+    markInterrupted: () => {
+      apply({ type: 'interrupted', now: now() }, true);
+      clearInterval(clock);
+    },
     getState: () => state,
     subscribe: (listener) => {
       listeners.add(listener);

@@ -1,6 +1,8 @@
 import { Box, Text } from 'ink';
 import { sanitizeForTerminal } from '../../core/text/sanitize-for-terminal.js';
 import { formatDuration, formatRate, progressBar, truncateMiddle } from '../format.js';
+import { useMessages } from '../i18n/messages-context.js';
+import { plain, wrapSegments } from '../lines.js';
 import { useTheme } from '../theme.js';
 import { throughputOf, type DashboardState } from './dashboard-state.js';
 
@@ -8,78 +10,115 @@ export interface DashboardProps {
   state: DashboardState;
   /** Terminal columns; every line is cut to fit. */
   width: number;
+  /**
+   * Terminal rows: the frame stays at least one row shorter (a frame as tall as the terminal makes Ink
+   * clear the screen and the scrollback), the lists of files giving up rows first.
+   */
+  rows?: number;
   /** In-flight files listed at most (the rest are counted). */
   maxInFlight?: number;
 }
 
+/** Rows the lists may take: errors first (they stay on screen after the run), then files in flight. */
+export function dashboardBudget(
+  state: DashboardState,
+  rows: number,
+  maxInFlight: number,
+  stoppingRows = 2,
+): { errors: number; inFlight: number } {
+  const fixed = 5 + (state.phase === 'stopping' ? stoppingRows : 0);
+  let left = Math.max(0, rows - 1 - fixed);
+  let errors = 0;
+  if (state.errors.length > 0 && left >= 3) {
+    errors = Math.min(state.errors.length, left - 2);
+    left -= errors + 2;
+  }
+  let inFlight = 0;
+  if (state.inFlight.length > 0 && left >= 3) {
+    const wanted = Math.min(state.inFlight.length, maxInFlight);
+    // One row for "… and N more" when some are left out.
+    inFlight = Math.min(wanted, left - 2 - (state.inFlight.length > Math.min(wanted, left - 2) ? 1 : 0));
+    inFlight = Math.max(0, inFlight);
+  }
+  return { errors, inFlight };
+}
+
 /** The live ingest dashboard: a pure function of the state the store reduces from pipeline events. */
-export function Dashboard({ state, width, maxInFlight = 6 }: DashboardProps) {
+export function Dashboard({ state, width, rows = 24, maxInFlight = 6 }: DashboardProps) {
   const theme = useTheme();
+  const m = useMessages();
+  const d = m.dashboard;
   const cols = Math.max(40, width);
   const tp = throughputOf(state);
   const t = state.totals;
   const c = state.counts;
   const percent = tp.target > 0 ? Math.floor((t.processedFiles / tp.target) * 100) : 0;
-  const counter = ` ${t.processedFiles}/${tp.target} files ${String(percent).padStart(3)}%`;
+  const counter = ` ${d.files(t.processedFiles, tp.target)} ${String(percent).padStart(3)}%`;
   const bar = progressBar(t.processedFiles, tp.target, Math.max(10, cols - counter.length - 2));
   const fit = (text: string) => truncateMiddle(text, cols);
   const title =
     state.phase === 'finished'
-      ? `Ingest ${state.status ?? 'finished'} in ${(state.finishedSeconds ?? 0).toFixed(1)} s`
+      ? d.finished(m.sessionStatus(state.status ?? 'finished'), (state.finishedSeconds ?? 0).toFixed(1))
       : state.phase === 'starting'
-        ? 'Ingest: looking for files…'
-        : `Ingesting ${sanitizeForTerminal(state.sourceDir)}`;
-  const hidden = state.inFlight.length - maxInFlight;
+        ? d.lookingForFiles
+        : d.ingesting(sanitizeForTerminal(state.sourceDir));
+  const stopping = wrapSegments(plain(d.stopping), cols).map((line) => line.map((seg) => seg.text).join(''));
+  const budget = dashboardBudget(state, rows, maxInFlight, stopping.length);
+  const hidden = state.inFlight.length - budget.inFlight;
+  const errors = state.errors.slice(-budget.errors);
 
   return (
     <Box flexDirection="column" width={cols}>
-      <Text bold color={theme.color(state.phase === 'finished' ? 'success' : 'accent')}>
+      <Text bold wrap="truncate" color={theme.color(state.phase === 'finished' ? 'success' : 'accent')}>
         {fit(`${title}${state.processingType ? ` · ${state.processingType}` : ''}`)}
       </Text>
-      <Text>
+      <Text wrap="truncate">
         <Text color={theme.color('accent')}>{bar}</Text>
         {counter}
       </Text>
-      <Text>
+      <Text wrap="truncate">
         {fit(
-          `elapsed ${formatDuration(tp.elapsedSeconds)} · ETA ${tp.etaSeconds === null ? '–' : formatDuration(tp.etaSeconds)}` +
-            ` · ${formatRate(tp.filesPerSecond)} files/s · ${formatRate(tp.pagesPerSecond)} pages/s`,
+          d.throughput(
+            formatDuration(tp.elapsedSeconds),
+            tp.etaSeconds === null ? '–' : formatDuration(tp.etaSeconds),
+            formatRate(tp.filesPerSecond),
+            formatRate(tp.pagesPerSecond),
+          ),
         )}
       </Text>
-      <Text>
-        {fit(
-          `parsed ${c.parsed} · matched ${c.matched} · new patients ${c.newPatients} · review ${c.review} · ` +
-            `extracted ${c.extracted}`,
-        )}
-      </Text>
-      <Text>
-        {`embedded ${c.embedded} · stored ${c.stored} · duplicates ${c.duplicates} · `}
-        <Text color={c.failed > 0 ? theme.color('danger') : undefined}>{`failed ${c.failed}`}</Text>
-        {t.deferred > 0 ? ` · next run ${t.deferred}` : ''}
+      <Text wrap="truncate">{fit(d.stages(c))}</Text>
+      <Text wrap="truncate">
+        {d.stored(c)}
+        <Text color={c.failed > 0 ? theme.color('danger') : undefined}>{d.failed(c.failed)}</Text>
+        {t.deferred > 0 ? d.nextRun(t.deferred) : ''}
       </Text>
       {state.phase === 'stopping' && (
-        <Text color={theme.color('warning')} wrap="wrap">
-          Stopping: no new files are started; the files in flight finish. Press Ctrl-C again to abort at once.
-        </Text>
-      )}
-      {state.inFlight.length > 0 && (
-        <Box flexDirection="column" marginTop={1}>
-          <Text color={theme.color('muted')}>{`In flight (${state.inFlight.length})`}</Text>
-          {state.inFlight.slice(0, maxInFlight).map((file) => (
-            <Text key={file.fileId}>
-              {fit(`  ${file.stage.padEnd(8)} ${sanitizeForTerminal(file.relativePath)}`)}
+        <Box flexDirection="column">
+          {stopping.map((line, i) => (
+            <Text key={i} color={theme.color('warning')} wrap="truncate">
+              {line}
             </Text>
           ))}
-          {hidden > 0 && <Text color={theme.color('muted')}>{`  … and ${hidden} more`}</Text>}
         </Box>
       )}
-      {state.errors.length > 0 && (
+      {budget.inFlight > 0 && (
         <Box flexDirection="column" marginTop={1}>
-          <Text color={theme.color('danger')}>{`Latest errors (${c.failed} in all)`}</Text>
-          {state.errors.map((error, i) => (
-            <Text key={`${i}:${error.relativePath}`}>
+          <Text color={theme.color('muted')}>{d.inFlight(state.inFlight.length)}</Text>
+          {state.inFlight.slice(0, budget.inFlight).map((file) => (
+            <Text key={file.fileId} wrap="truncate">
+              {fit(`  ${d.stage(file.stage).padEnd(10)} ${sanitizeForTerminal(file.relativePath)}`)}
+            </Text>
+          ))}
+          {hidden > 0 && <Text color={theme.color('muted')}>{d.andMore(hidden)}</Text>}
+        </Box>
+      )}
+      {errors.length > 0 && (
+        <Box flexDirection="column" marginTop={1}>
+          <Text color={theme.color('danger')}>{d.latestErrors(errors.length, c.failed)}</Text>
+          {errors.map((error, i) => (
+            <Text key={`${i}:${error.relativePath}`} wrap="truncate">
               {fit(
-                `  ✗ ${sanitizeForTerminal(error.relativePath)}: ${error.label}` +
+                `  ✗ ${sanitizeForTerminal(error.relativePath)}: ${m.outcome(error.outcome)}` +
                   (error.message ? ` — ${sanitizeForTerminal(error.message)}` : ''),
               )}
             </Text>

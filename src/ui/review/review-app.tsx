@@ -1,34 +1,109 @@
-import { useApp, useInput, useStdout } from 'ink';
-import { useEffect, useSyncExternalStore } from 'react';
+import { useApp, useInput, useStdin, useStdout } from 'ink';
+import { useEffect, useReducer, useRef, useState, useSyncExternalStore } from 'react';
 import type { ReviewWalk } from '../../app/review-walk.js';
-import { reviewActionForKey } from '../key-bindings.js';
-import { ReviewScreen } from './review-screen.js';
+import { useMessages } from '../i18n/messages-context.js';
+import { reviewKey, type KeyPress } from '../key-bindings.js';
+import { layoutReview } from './review-layout.js';
+import { ReviewFrame } from './review-screen.js';
+import { initialReviewView, reduceReviewView } from './review-view.js';
 
 export interface ReviewAppProps {
   walk: ReviewWalk;
   reviewer?: string;
   /** Called once the walk is closed; the default leaves the Ink app. */
   onClosed?: () => void;
+  /** Called after the terminal was resized, before the redraw (the alternate screen clears itself). */
+  onResize?: () => void;
 }
 
-/** Keys in, walk actions out; the walk does the work and the screen shows its state. */
-export function ReviewApp({ walk, reviewer, onClosed }: ReviewAppProps) {
+/**
+ * Keys in, walk and screen actions out: the walk decides, the screen's own state scrolls and opens
+ * overlays, and the layout (a pure function of both) is drawn. No rule about decisions lives here.
+ */
+export function ReviewApp({ walk, reviewer, onClosed, onResize }: ReviewAppProps) {
   const state = useSyncExternalStore(walk.subscribe, walk.getState);
+  const messages = useMessages();
   const { exit } = useApp();
   const { stdout } = useStdout();
-  useInput((input, key) => {
-    const action = reviewActionForKey(input, key);
-    if (action) void walk.perform(action);
-  });
+  const { isRawModeSupported } = useStdin();
+  const size = useTerminalSize(stdout, onResize);
+  const [view, dispatch] = useReducer(reduceReviewView, undefined, initialReviewView);
+  const fileId = state.current?.fileId ?? null;
+  useEffect(() => dispatch({ type: 'case_shown', fileId }), [fileId]);
+  const width = Math.max(20, size.columns - 1);
+  const layout = layoutReview({ state, view, width, rows: size.rows, messages, reviewer });
+
+  useInput(
+    (input: string, key: KeyPress) => {
+      const meaning = reviewKey(input, key, { confirming: state.phase === 'confirming', overlay: view.overlay });
+      if (!meaning) return;
+      if (meaning.kind === 'interrupt') {
+        void walk.interrupt();
+        return;
+      }
+      // A case or a confirmation that has just appeared ignores keys for a moment: nothing decided unseen.
+      if (!walk.acceptsKeys()) return;
+      if (meaning.kind === 'walk') {
+        void walk.perform(meaning.action);
+        return;
+      }
+      const action = meaning.action;
+      switch (action.type) {
+        case 'scroll':
+          dispatch({
+            type: 'scroll',
+            by: action.direction * (action.by === 'page' ? Math.max(1, layout.bodyHeight - 1) : 1),
+            max: layout.maxScroll,
+          });
+          return;
+        case 'scroll_to':
+          dispatch({ type: 'scroll_to', where: action.where, max: layout.maxScroll });
+          return;
+        case 'toggle_list':
+          dispatch({ type: 'toggle_list', position: state.position });
+          return;
+        case 'list_move':
+          dispatch({ type: 'list_move', by: action.by, count: state.entries.length });
+          return;
+        case 'list_open':
+          dispatch({ type: 'close_overlay' });
+          void walk.perform({ type: 'goto', position: view.listCursor });
+          return;
+        default:
+          dispatch(action);
+      }
+    },
+    { isActive: isRawModeSupported },
+  );
   useEffect(() => {
     if (state.phase === 'closed') (onClosed ?? exit)();
   }, [state.phase, onClosed, exit]);
-  return (
-    <ReviewScreen
-      state={state}
-      width={Math.min((stdout.columns || 80) - 1, 120)}
-      rows={stdout.rows || 24}
-      reviewer={reviewer}
-    />
-  );
+  return <ReviewFrame layout={layout} width={width} />;
+}
+
+/** The terminal's size, kept current on resize (the frame is laid out for it). */
+export function useTerminalSize(
+  stdout: NodeJS.WriteStream,
+  onResize?: () => void,
+): { columns: number; rows: number } {
+  const [size, setSize] = useState(() => readSize(stdout));
+  const last = useRef(size);
+  useEffect(() => {
+    const resized = () => {
+      const next = readSize(stdout);
+      if (next.columns === last.current.columns && next.rows === last.current.rows) return;
+      last.current = next;
+      onResize?.();
+      setSize(next);
+    };
+    stdout.on('resize', resized);
+    return () => {
+      stdout.off('resize', resized);
+    };
+  }, [stdout, onResize]);
+  return size;
+}
+
+function readSize(stdout: NodeJS.WriteStream): { columns: number; rows: number } {
+  return { columns: stdout.columns || 80, rows: stdout.rows || 24 };
 }

@@ -121,6 +121,34 @@ describe.each(STORE_FACTORIES)('VectorStore: $name', (factory) => {
     expect(await store.count()).toBe(3);
   });
 
+  it('reads one document back in chunk order with its embeddings, and rewrites it with new metadata', async () => {
+    await store.ensureCollection(SPACE);
+    expect(await store.readDocument('doc-a')).toEqual([]);
+    // Written out of order, and more than ten chunks: the order is chunk_index's, not the ids'.
+    const records = [11, 2, 0, 10, 1].map((i, n) => record('doc-a', i, vec(n, 0.5), { text: `trozo ${i}` }));
+    await writeRecords(store, records);
+    await writeRecords(store, [record('doc-b', 0, vec(7))]);
+    const read = await store.readDocument('doc-a');
+    expect(read.map((r) => r.metadata.chunk_index)).toEqual([0, 1, 2, 10, 11]);
+    expect(read.map((r) => r.document)).toEqual(['trozo 0', 'trozo 1', 'trozo 2', 'trozo 10', 'trozo 11']);
+    const original = records.find((r) => r.metadata.chunk_index === 2)!;
+    const two = read[2]!;
+    expect(two.id).toBe(original.id);
+    expect(two.metadata).toEqual(original.metadata);
+    for (let i = 0; i < DIM; i++) expect(two.embedding[i]).toBeCloseTo(original.embedding[i]!, 5);
+
+    // Moving a document: the same records with another expediente, no new embedding needed.
+    await store.replaceDocuments([
+      { documentId: 'doc-a', records: read.map((r) => ({ ...r, metadata: { ...r.metadata, expediente: '1000000002' } })) },
+    ]);
+    expect(await store.count()).toBe(6);
+    expect(await store.query(vec(1, 0.5), { k: 10, where: { expediente: '1000000001' } })).toHaveLength(1);
+    const moved = await store.query(vec(1, 0.5), { k: 10, where: { expediente: '1000000002' } });
+    expect(moved.map((h) => h.id).sort()).toEqual(read.map((r) => r.id).sort());
+    expect(moved[0]!.id).toBe('doc-a_chunk_2');
+    expect(moved[0]!.distance).toBeCloseTo(0, 5);
+  });
+
   it('filters by expediente, by document type, and by both, returning k among the matches', async () => {
     await store.ensureCollection(SPACE);
     await writeRecords(store, [

@@ -17,7 +17,7 @@ import type {
 import { toChromaWhere } from './chroma-where.js';
 import { parseChromaUrl } from './chroma-url.js';
 import { boundChromaRequests, ChromaDownError } from './chroma-fetch.js';
-import { validateDocumentVectors } from '../validate-record.js';
+import { sortByChunkIndex, validateDocumentVectors } from '../validate-record.js';
 
 /** Collection metadata keys that record which embedder filled it. */
 export const EMBEDDER_KEY = 'tecsalud:embedder_id';
@@ -240,6 +240,24 @@ export function bindChromaStore(client: ChromaClient, options: ChromaStoreOption
         const { ids } = await found.get({ where: { document_id: documentId }, include: [] });
         await deleteInBatches(found, ids);
         return ids.length;
+      }),
+
+    readDocument: (documentId: string) =>
+      call(`read from collection "${collection}"`, async () => {
+        const found = await findCollection();
+        if (!found) return [];
+        const result = await found.get({
+          where: { document_id: documentId },
+          include: ['embeddings', 'documents', 'metadatas'] as never,
+        });
+        return sortByChunkIndex(
+          result.ids.map((id, i) => ({
+            id,
+            embedding: Float32Array.from((result.embeddings?.[i] ?? []) as number[]),
+            document: result.documents?.[i] ?? '',
+            metadata: (result.metadatas?.[i] ?? {}) as VectorMetadata,
+          })),
+        );
       }),
 
     query: (embedding: Float32Array, queryOptions: VectorQueryOptions) =>

@@ -11,6 +11,8 @@ export interface CollectionStatements {
   deleteVector: SqliteStatement;
   /** Deletes a document's chunks and returns their `seq`s, whose vectors are then deleted one by one. */
   deleteDocumentChunks: SqliteStatement;
+  /** A document's chunks with their vectors. */
+  readDocumentChunks: SqliteStatement;
   countChunks: SqliteStatement;
   /** Nearest neighbours, keyed by which filters are present. */
   query(filterByExpediente: boolean, filterByType: boolean): SqliteStatement;
@@ -44,6 +46,11 @@ export function prepareCollectionStatements(
     // One rowid at a time: vec0 serves `rowid = ?` by lookup, but `rowid IN (...)` by scanning every vector.
     deleteVector: db.prepare(`DELETE FROM ${vectors} WHERE rowid = ?`),
     deleteDocumentChunks: db.prepare(`DELETE FROM ${chunks} WHERE document_id = ? RETURNING seq`),
+    readDocumentChunks: db.prepare(
+      `SELECT c.id, c.document, c.metadata, v.embedding
+       FROM ${chunks} AS c JOIN ${vectors} AS v ON v.rowid = c.seq
+       WHERE c.document_id = ?`,
+    ),
     countChunks: db.prepare(`SELECT count(*) AS n FROM ${chunks}`),
     query(filterByExpediente, filterByType) {
       const key = `${filterByExpediente}/${filterByType}`;

@@ -19,7 +19,7 @@ import {
   createCollectionTables,
   createCollectionsTable,
 } from './schema.js';
-import { validateDocumentVectors } from '../validate-record.js';
+import { sortByChunkIndex, validateDocumentVectors } from '../validate-record.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 
 /** vec0's own limit on k in 0.1.9. */
@@ -144,6 +144,27 @@ export function createSqliteVecStore(options: SqliteVecStoreOptions): VectorStor
       if (!found) return 0;
       const { statements } = found;
       return db.transaction(() => deleteDocumentRows(statements, documentId))();
+    },
+
+    async readDocument(documentId: string): Promise<VectorRecord[]> {
+      assertOpen();
+      const found = findCollection();
+      if (!found) return [];
+      const rows = found.statements.readDocumentChunks.all(documentId) as {
+        id: string;
+        document: string;
+        metadata: string;
+        embedding: Buffer;
+      }[];
+      return sortByChunkIndex(
+        rows.map((row) => ({
+          id: row.id,
+          document: row.document,
+          metadata: JSON.parse(row.metadata) as VectorMetadata,
+          // A copy: the buffer better-sqlite3 returns may share memory with others.
+          embedding: new Float32Array(new Uint8Array(row.embedding).buffer),
+        })),
+      );
     },
 
     async query(embedding: Float32Array, queryOptions: VectorQueryOptions): Promise<VectorQueryResult[]> {

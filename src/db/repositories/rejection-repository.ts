@@ -1,0 +1,66 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Database, RejectedContent } from '../schema.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/**
+ * The contents a reviewer rejected, by sha256. A later run sets a file with the same bytes aside without
+ * asking anyone again; `review --reopen` lifts the rejection.
+ */
+export class RejectionRepository {
+  constructor(private readonly db: Db) {}
+
+  /** Records (or refreshes) a rejection; `db` may be the decision's transaction. */
+  async record(rejection: RejectedContent): Promise<void> {
+    await this.db
+      .insertInto('rejectedContents')
+      .values(rejection)
+      .onConflict((oc) =>
+        oc.column('contentSha256').doUpdateSet((eb) => ({
+          batchFileId: eb.ref('excluded.batchFileId'),
+          sessionId: eb.ref('excluded.sessionId'),
+          filename: eb.ref('excluded.filename'),
+          rejectedBy: eb.ref('excluded.rejectedBy'),
+          rejectedAt: eb.ref('excluded.rejectedAt'),
+        })),
+      )
+      .execute();
+  }
+
+  async find(contentSha256: string): Promise<RejectedContent | undefined> {
+    return this.db
+      .selectFrom('rejectedContents')
+      .selectAll()
+      .where('contentSha256', '=', contentSha256)
+      .executeTakeFirst();
+  }
+
+  /** Says whether there was a rejection to lift. */
+  async remove(contentSha256: string): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom('rejectedContents')
+      .where('contentSha256', '=', contentSha256)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  /** Rejections whose hash starts with `prefix` (at most `limit`), newest first. */
+  async findByPrefix(prefix: string, limit = 2): Promise<RejectedContent[]> {
+    return this.db
+      .selectFrom('rejectedContents')
+      .selectAll()
+      .where('contentSha256', 'like', `${escapeLike(prefix)}%`)
+      .orderBy('rejectedAt', 'desc')
+      .limit(limit)
+      .execute();
+  }
+
+  async list(limit: number): Promise<RejectedContent[]> {
+    return this.db.selectFrom('rejectedContents').selectAll().orderBy('rejectedAt', 'desc').limit(limit).execute();
+  }
+}
+
+/** Prefixes are hex or ids; anything else is matched literally. */
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, '');
+}

@@ -1,0 +1,98 @@
+import { joinChunks } from '../core/chunking/join-chunks.js';
+import { formatPatientName } from '../core/registry/patient-name.js';
+import { BatchRepository } from '../db/repositories/batch-repository.js';
+import { DocumentChangeRepository } from '../db/repositories/document-change-repository.js';
+import { DocumentRepository } from '../db/repositories/document-repository.js';
+import { PatientRepository } from '../db/repositories/patient-repository.js';
+import type { MedicalDocument, Patient } from '../db/schema.js';
+import { UserError } from '../errors.js';
+import type { DocumentActor, DocumentChangeDependencies } from './move-document.js';
+
+export interface DetachDocumentResult {
+  /** The file now waiting for review, in the document's session. */
+  fileId: string;
+  sessionId: string;
+  from: Patient | null;
+  /** Chunks removed from the vector store. */
+  chunks: number;
+}
+
+/**
+ * Takes a document off its patient and puts its file back in review, in the session that ingested it.
+ * The text comes from the document (or, for a vectorized-only one, is rebuilt from its chunks and first
+ * kept in its row); then the vectors go (no search finds it under the wrong patient any more); then, in
+ * one transaction, the row goes, the file waits for review again, and an audit row names the patient it
+ * left. Run again after an interruption, it finishes the job.
+ */
+export async function detachDocument(
+  deps: DocumentChangeDependencies,
+  input: DocumentActor & { document: MedicalDocument; chunkOverlap: number },
+): Promise<DetachDocumentResult> {
+  const { document } = input;
+  const { db } = deps.database;
+  const batches = new BatchRepository(db);
+  const session = document.batchId ? await batches.findSession(document.batchId) : undefined;
+  if (!session) {
+    throw new UserError(
+      `the session that ingested document ${document.id.slice(0, 8)} no longer exists, so it has no review to go back to`,
+      undefined,
+      'move it to the right patient instead: `tecsalud-batch documents move ID --to EXPEDIENTE`',
+    );
+  }
+  if (document.vectorized === 1 && !deps.vectorStore) {
+    throw new Error('this document has vectors, but no vector store was opened');
+  }
+  const records = document.vectorized === 1 ? await deps.vectorStore!.readDocument(document.id) : [];
+  let text = document.content;
+  if (!text && records.length > 0) {
+    text = joinChunks(
+      records.map((record) => record.document),
+      { overlap: input.chunkOverlap },
+    );
+    await new DocumentRepository(db).keepContent(document.id, text);
+  }
+  if (!text) {
+    throw new UserError(
+      `the text of document ${document.id.slice(0, 8)} is stored nowhere (no content, no chunks), so it cannot be reviewed again`,
+      undefined,
+      'move it to the right patient with `tecsalud-batch documents move`, or ingest its PDF again with --force',
+    );
+  }
+  const chunks = document.vectorized === 1 ? await deps.vectorStore!.deleteDocument(document.id) : 0;
+  const from = (await new PatientRepository(db).findById(document.patientId)) ?? null;
+  const file = document.batchFileId ? ((await batches.findFile(document.batchFileId)) ?? null) : null;
+  const at = new Date().toISOString();
+  const fileId = await new DocumentChangeRepository(db).detach({
+    document,
+    file: file && file.batchId === session.id ? file : null,
+    text,
+    detached: {
+      at,
+      by: input.actor,
+      document_id: document.id,
+      from_patient_id: document.patientId,
+      from_expediente: document.expediente,
+    },
+    note: `detached from expediente ${document.expediente} by ${input.actor}; waiting for review again`,
+    audit: (id) => ({
+      actor: input.actor,
+      actorKind: input.actorKind,
+      action: 'document_detached',
+      sessionId: session.id,
+      fileId: id,
+      documentId: document.id,
+      patientBefore: document.patientId,
+      patientAfter: null,
+      entityType: 'batch_file',
+      entityId: id,
+      details: {
+        filename: document.filename,
+        from_expediente: document.expediente,
+        from_name: from ? formatPatientName(from) : null,
+        chunks_removed: chunks,
+        text_from: document.content ? 'document' : 'chunks',
+      },
+    }),
+  });
+  return { fileId, sessionId: session.id, from, chunks };
+}

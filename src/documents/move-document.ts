@@ -1,0 +1,88 @@
+import { formatPatientName } from '../core/registry/patient-name.js';
+import type { VectorStore } from '../adapters/vector-stores/types.js';
+import type { OpenDatabase } from '../db/open-database.js';
+import { DocumentChangeRepository } from '../db/repositories/document-change-repository.js';
+import { PatientRepository } from '../db/repositories/patient-repository.js';
+import type { ActorKind, MedicalDocument, Patient } from '../db/schema.js';
+
+export interface DocumentChangeDependencies {
+  database: OpenDatabase;
+  /** The vector store of the document's collection; null when the document has no vectors. */
+  vectorStore: VectorStore | null;
+}
+
+export interface DocumentActor {
+  actor: string;
+  actorKind: ActorKind;
+}
+
+export interface MoveDocumentResult {
+  from: Patient | null;
+  to: Patient;
+  /** Chunks whose metadata now names the new patient. */
+  chunks: number;
+  /** The document was already the patient's: only its vectors were brought in line. */
+  unchanged: boolean;
+}
+
+/**
+ * Moves a document to another patient: first its vectors (the same embeddings, written back with the new
+ * `patient_id` and `expediente`, so search by expediente finds it under its new patient), then, in one
+ * transaction, its row, its file's patient and an audit row with both patients. Moving it again to the same
+ * patient writes the vectors again: a move interrupted between the two steps is finished by re-running it.
+ */
+export async function moveDocument(
+  deps: DocumentChangeDependencies,
+  input: DocumentActor & { document: MedicalDocument; to: Patient },
+): Promise<MoveDocumentResult> {
+  const { document, to } = input;
+  const from = (await new PatientRepository(deps.database.db).findById(document.patientId)) ?? null;
+  let chunks = 0;
+  if (document.vectorized === 1) {
+    if (!deps.vectorStore) throw new Error('this document has vectors, but no vector store was opened');
+    const records = await deps.vectorStore.readDocument(document.id);
+    if (records.length > 0) {
+      // The same embeddings go back: the collection's own embedding space, whatever embedder is configured now.
+      const space = await deps.vectorStore.describeCollection();
+      if (space) await deps.vectorStore.ensureCollection(space);
+      await deps.vectorStore.replaceDocuments([
+        {
+          documentId: document.id,
+          records: records.map((record) => ({
+            ...record,
+            metadata: { ...record.metadata, patient_id: to.id, expediente: to.expediente },
+          })),
+        },
+      ]);
+    }
+    chunks = records.length;
+  }
+  const unchanged = document.patientId === to.id;
+  if (!unchanged) {
+    await new DocumentChangeRepository(deps.database.db).move({
+      documentId: document.id,
+      to,
+      audit: {
+        actor: input.actor,
+        actorKind: input.actorKind,
+        action: 'document_moved',
+        sessionId: document.batchId,
+        fileId: document.batchFileId,
+        documentId: document.id,
+        patientBefore: document.patientId,
+        patientAfter: to.id,
+        entityType: 'medical_document',
+        entityId: document.id,
+        details: {
+          filename: document.filename,
+          from_expediente: document.expediente,
+          from_name: from ? formatPatientName(from) : null,
+          to_expediente: to.expediente,
+          to_name: formatPatientName(to),
+          chunks,
+        },
+      },
+    });
+  }
+  return { from, to, chunks, unchanged };
+}

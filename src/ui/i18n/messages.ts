@@ -1,0 +1,712 @@
+import { FILE_OUTCOMES, type FileOutcome } from '../../core/pipeline/file-outcome.js';
+import type { FieldMatchKind } from '../../core/matching/types.js';
+import type { AttachRisk, EntryStatus, HeldReason, ReviewNotice, ReviewTally } from '../../app/review-walk.js';
+
+/** The languages the screens speak. */
+export type Lang = 'en' | 'es';
+
+/** The key descriptions of the help overlay, by action. */
+export type KeyHelp =
+  | 'attach'
+  | 'new_patient'
+  | 'reject'
+  | 'skip'
+  | 'undo'
+  | 'browse'
+  | 'list'
+  | 'scroll'
+  | 'page'
+  | 'details'
+  | 'help'
+  | 'quit';
+
+/**
+ * Every word the dashboard, the review and their summaries show, in one language. Codes (reasons,
+ * statuses, outcomes, risks) are put in plain words here, and only here.
+ */
+export interface Messages {
+  lang: Lang;
+  // The review's frame
+  reviewPosition(position: number, total: number): string;
+  reviewFinished: string;
+  session(id: string): string;
+  reviewer(name: string): string;
+  helpHint: string;
+  loading: string;
+  working: string;
+  filenameLine(expediente: string, name: string, documentType: string, code: string, numero: string | null): string;
+  unparsable(error: string): string;
+  held(reason: string, confidence: number | null, pages: number | null): string;
+  detachedBy(by: string, expediente: string, at: string): string;
+  idConflictBanner(expediente: string, owner: string, filenameName: string): string;
+  // Evidence
+  documentSays: string;
+  documentStatesNothing: string;
+  documentSource(source: 'cross_check' | 'text'): string;
+  verdict(verdict: 'agrees' | 'contradicts' | 'absent'): string;
+  otherPatientInFile(values: string): string;
+  candidates(count: number): string;
+  noCandidates: string;
+  bornShort: string;
+  sexLabel: string;
+  docs(count: number, types: string[]): string;
+  expedienteRelation(relation: 'same' | 'near' | 'different'): string;
+  nameIdentical: string;
+  surnamesSwapped: string;
+  fieldLabel(field: 'paterno' | 'materno' | 'nombres'): string;
+  fieldKind(kind: FieldMatchKind): string;
+  holdsExpediente: string;
+  riskTag(risk: AttachRisk, threshold: number): string;
+  documentText(from: number, to: number, total: number): string;
+  textMissing: string;
+  detailsHint: string;
+  // Confirmation
+  confirmTitle(rank: number): string;
+  confirmFile: string;
+  confirmDocument: string;
+  confirmCandidate(rank: number): string;
+  confirmWhy: string;
+  riskExplained(risk: AttachRisk, context: { expediente: string; confidence: number; threshold: number; documentValue: string | null; registryValue: string | null }): string;
+  confirmKeys: string;
+  // Keys
+  keyHint(key: KeyHelp, candidates: number): string;
+  keyHelp(key: KeyHelp): string;
+  helpTitle: string;
+  helpClose: string;
+  // Pending list
+  listTitle(count: number): string;
+  listKeys: string;
+  entryStatus(status: EntryStatus): string;
+  // Notices
+  notice(notice: ReviewNotice): string;
+  // Summaries
+  walkSummary(tally: ReviewTally): string;
+  skippedStayPending: string;
+  doneKeys(canUndo: boolean): string;
+  reviewClosing(tally: ReviewTally, stillPending: number): string;
+  // Codes in plain words
+  reason(reason: HeldReason | string | null): string;
+  sessionStatus(status: string): string;
+  outcome(outcome: string): string;
+  documentType(type: string): string;
+  sex(value: string | null): string;
+  // The dashboard
+  dashboard: DashboardMessages;
+  // The ingest's closing lines
+  summary: SummaryMessages;
+}
+
+/** The counts of an ingest's closing summary, after the review that followed it (if any). */
+export interface SummaryCounts {
+  total: number;
+  ingested: number;
+  duplicates: number;
+  setAside: number;
+  rejectedInReview: number;
+  waiting: number;
+  failed: number;
+  deferred: number;
+}
+
+export interface SummaryMessages {
+  session(id: string, status: string, seconds: string): string;
+  files(c: SummaryCounts): string;
+  patients(matched: number, created: number, pages: number, chunks: number): string;
+  settle(command: string): string;
+  seeFiles(command: string): string;
+  interrupted(sessionId: string): string;
+  notMoved(count: number): string;
+}
+
+export interface DashboardMessages {
+  lookingForFiles: string;
+  ingesting(dir: string): string;
+  finished(status: string, seconds: string): string;
+  files(done: number, target: number): string;
+  throughput(elapsed: string, eta: string, files: string, pages: string): string;
+  stages(c: { parsed: number; matched: number; newPatients: number; review: number; extracted: number }): string;
+  stored(c: { embedded: number; stored: number; duplicates: number }): string;
+  failed(n: number): string;
+  nextRun(n: number): string;
+  stopping: string;
+  inFlight(n: number): string;
+  andMore(n: number): string;
+  latestErrors(shown: number, total: number): string;
+  stage(stage: string): string;
+}
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+const EN_REASONS: Record<string, string> = {
+  exact_id_and_name: 'same expediente and name',
+  exact_id_name_variant: 'same expediente, name written slightly differently',
+  id_match_name_partial: 'expediente matches, the name only in part',
+  id_match_name_fits_other: 'expediente matches, but another patient has exactly this name',
+  id_conflict: 'the expediente belongs to someone else',
+  expediente_typo: 'expediente one keystroke from that of a patient with this name',
+  name_only_match: 'the name matches; the expediente is not in the registry',
+  common_name_homonyms: 'a common name that several patients carry',
+  no_plausible_candidate: 'no candidate close enough',
+  no_candidates: 'no candidates in the registry',
+  content_mismatch: 'the document names another patient than the filename',
+  content_confirmed: "the document's expediente and name confirmed the patient",
+  detached: 'taken off a patient by a reviewer',
+};
+
+const ES_REASONS: Record<string, string> = {
+  exact_id_and_name: 'mismo expediente y nombre',
+  exact_id_name_variant: 'mismo expediente, nombre escrito con una pequeña variante',
+  id_match_name_partial: 'el expediente coincide, el nombre solo en parte',
+  id_match_name_fits_other: 'el expediente coincide, pero otro paciente tiene exactamente este nombre',
+  id_conflict: 'el expediente es de otra persona',
+  expediente_typo: 'expediente a una tecla del de un paciente con este nombre',
+  name_only_match: 'el nombre coincide; el expediente no está en el registro',
+  common_name_homonyms: 'un nombre común que llevan varios pacientes',
+  no_plausible_candidate: 'ningún candidato suficientemente parecido',
+  no_candidates: 'sin candidatos en el registro',
+  content_mismatch: 'el documento nombra a otro paciente que el nombre del archivo',
+  content_confirmed: 'el expediente y el nombre del documento confirmaron al paciente',
+  detached: 'desasignado de un paciente por un revisor',
+};
+
+const EN_STATUSES: Record<string, string> = {
+  pending: 'pending',
+  processing: 'in progress',
+  completed: 'completed',
+  partially_failed: 'completed with failures',
+  failed: 'failed',
+  interrupted: 'interrupted',
+  finished: 'finished',
+};
+
+const ES_STATUSES: Record<string, string> = {
+  pending: 'pendiente',
+  processing: 'en curso',
+  completed: 'completada',
+  partially_failed: 'completada con fallos',
+  failed: 'fallida',
+  interrupted: 'interrumpida',
+  finished: 'terminada',
+};
+
+/** Spanish words for every outcome (FILE_OUTCOMES holds the English ones). */
+export const ES_OUTCOMES: Partial<Record<FileOutcome, string>> = {
+  ingested: 'ingresado',
+  duplicate: 'duplicado (ya ingresado)',
+  duplicate_in_batch: 'duplicado (idéntico a otro archivo de este lote)',
+  already_pending_review: 'ya está en espera de revisión',
+  review_required: 'en espera de revisión',
+  rejected: 'rechazado por un revisor',
+  previously_rejected: 'apartado: un revisor rechazó el mismo contenido',
+  invalid_name: 'el nombre del archivo no sigue el formato de TecSalud',
+  not_pdf: 'no es un PDF',
+  empty_file: 'archivo vacío',
+  too_large: 'mayor que --max-file-size',
+  unreadable: 'no se puede leer',
+  outside_source: 'enlace simbólico fuera de la carpeta de origen',
+  encrypted: 'PDF protegido con contraseña',
+  corrupt: 'PDF dañado',
+  image_only: 'sin capa de texto (imagen escaneada: necesita OCR)',
+  extraction_timeout: 'la extracción de texto tardó demasiado',
+  extraction_memory: 'la extracción de texto se quedó sin memoria',
+  extraction_error: 'falló la extracción de texto',
+  embedding_failed: 'falló el servicio de embeddings',
+  vector_store_failed: 'falló el almacén de vectores',
+  patient_conflict: 'el expediente lo tomó un paciente con otro nombre',
+  deferred: 'para la siguiente ejecución (se alcanzó --max-files)',
+  interrupted: 'interrumpido antes de terminar',
+};
+
+const EN_TYPES: Record<string, string> = {
+  consultation: 'consultation',
+  emergency: 'emergency',
+  lab_results: 'lab results',
+  imaging: 'imaging',
+  prescription: 'prescription',
+  discharge: 'discharge',
+  surgery: 'surgery',
+  other: 'other',
+};
+
+const ES_TYPES: Record<string, string> = {
+  consultation: 'consulta',
+  emergency: 'urgencias',
+  lab_results: 'laboratorio',
+  imaging: 'imagen',
+  prescription: 'receta',
+  discharge: 'alta',
+  surgery: 'cirugía',
+  other: 'otro',
+};
+
+const EN_KINDS: Record<FieldMatchKind, string> = {
+  exact: 'same',
+  abbreviation: 'abbreviated',
+  particle: 'particle written differently',
+  phonetic: 'spelled differently, sounds the same',
+  typo: 'one-letter typo',
+  initial: 'an initial',
+  missing: 'missing on one side',
+  dropped_name: 'a given name left out',
+  split: 'surnames split differently',
+  near: 'one letter off in a short name',
+  gender: 'masculine/feminine form',
+  distinct_name: 'another real name one letter away',
+  reordered: 'same names in another order',
+  different: 'different',
+};
+
+const ES_KINDS: Record<FieldMatchKind, string> = {
+  exact: 'igual',
+  abbreviation: 'abreviado',
+  particle: 'partícula escrita distinto',
+  phonetic: 'se escribe distinto, suena igual',
+  typo: 'error de una letra',
+  initial: 'una inicial',
+  missing: 'falta en un lado',
+  dropped_name: 'falta un nombre de pila',
+  split: 'apellidos separados distinto',
+  near: 'una letra distinta en un nombre corto',
+  gender: 'forma masculina/femenina',
+  distinct_name: 'otro nombre real a una letra',
+  reordered: 'los mismos nombres en otro orden',
+  different: 'distinto',
+};
+
+const KEY_ORDER: readonly KeyHelp[] = [
+  'attach',
+  'new_patient',
+  'reject',
+  'skip',
+  'undo',
+  'browse',
+  'page',
+  'scroll',
+  'list',
+  'details',
+  'help',
+  'quit',
+];
+
+/** Keys as the help overlay lists them, in order (the bindings themselves live in key-bindings.ts). */
+export const HELP_KEYS = KEY_ORDER;
+
+const conf = (x: number) => x.toFixed(2);
+
+export const EN: Messages = {
+  lang: 'en',
+  reviewPosition: (position, total) => `Review ${position} of ${total}`,
+  reviewFinished: 'Review: every file walked',
+  session: (id) => `session ${id}`,
+  reviewer: (name) => `reviewer ${name}`,
+  helpHint: '? help',
+  loading: 'Loading…',
+  working: 'Working…',
+  filenameLine: (exp, name, type, code, numero) =>
+    `Filename: exp ${exp} · ${name} · ${type} (${code})${numero ? ` · no. ${numero}` : ''}`,
+  unparsable: (error) => `The filename does not parse: ${error}`,
+  held: (reason, confidence, pages) =>
+    `Held: ${reason}${confidence !== null ? ` (${conf(confidence)})` : ''}${pages !== null ? ` · ${plural(pages, 'page', 'pages')}` : ''}`,
+  detachedBy: (by, exp, at) => `Detached from exp ${exp} by ${by} on ${at.slice(0, 10)}`,
+  idConflictBanner: (exp, owner, name) =>
+    `ID CONFLICT: expediente ${exp} belongs to ${owner}, clearly another person than ${name}`,
+  documentSays: 'The document says',
+  documentStatesNothing: 'The document does not say whose it is.',
+  documentSource: (source) => (source === 'cross_check' ? 'read at ingest' : 'read from the text'),
+  verdict: (v) =>
+    v === 'agrees' ? 'agrees with the filename' : v === 'contradicts' ? 'CONTRADICTS the filename' : 'states nothing',
+  otherPatientInFile: (values) => `Another patient further in the file: ${values}`,
+  candidates: (n) => `Candidates (${n})`,
+  noCandidates: 'No candidate patients in the registry: n creates one, r rejects.',
+  bornShort: 'b.',
+  sexLabel: 'sex',
+  docs: (n, types) => (n === 0 ? 'no docs' : `${plural(n, 'doc', 'docs')}${types.length ? ` (${types.join(' ')})` : ''}`),
+  expedienteRelation: (r) =>
+    r === 'same' ? 'same expediente' : r === 'near' ? 'expediente one keystroke away' : 'other expediente',
+  nameIdentical: 'name identical',
+  surnamesSwapped: 'surnames swapped',
+  fieldLabel: (f) => (f === 'paterno' ? 'paterno' : f === 'materno' ? 'materno' : 'nombres'),
+  fieldKind: (k) => EN_KINDS[k],
+  holdsExpediente: '◆ holds the expediente',
+  riskTag: (risk, threshold) =>
+    risk === 'id_conflict'
+      ? '◆ ID CONFLICT'
+      : risk === 'below_review_threshold'
+        ? `⚠ below ${conf(threshold)}`
+        : risk === 'birth_date_contradicts'
+          ? '⚠ birth date differs'
+          : '⚠ sex differs',
+  documentText: (from, to, total) =>
+    total === 0 ? 'Document text' : `Document text (lines ${from}–${to} of ${total})`,
+  textMissing: 'The extracted text is missing: re-run ingest to process it again.',
+  detailsHint: 'd: per-signal scores',
+  confirmTitle: (rank) => `Attach this document to candidate ${rank}? It needs a second look.`,
+  confirmFile: 'The filename',
+  confirmDocument: 'The document',
+  confirmCandidate: (rank) => `Candidate ${rank}`,
+  confirmWhy: 'Why:',
+  riskExplained: (risk, c) =>
+    risk === 'id_conflict'
+      ? `expediente ${c.expediente} belongs to this patient, clearly another person than the filename names`
+      : risk === 'below_review_threshold'
+        ? `confidence ${conf(c.confidence)} is below the review threshold ${conf(c.threshold)}`
+        : risk === 'birth_date_contradicts'
+          ? `the document's birth date ${c.documentValue ?? '?'} differs from the registry's ${c.registryValue ?? '?'}`
+          : `the document's sex ${c.documentValue ?? '?'} differs from the registry's ${c.registryValue ?? '?'}`,
+  confirmKeys: 'y attach · any other key cancels',
+  keyHint: (key, n) =>
+    ({
+      attach: n > 1 ? `1-${Math.min(9, n)} attach` : n === 1 ? '1 attach' : '',
+      new_patient: 'n new',
+      reject: 'r reject',
+      skip: 's skip',
+      undo: 'u undo',
+      browse: '←→ case',
+      page: 'PgUp/PgDn text',
+      scroll: '↑↓ scroll',
+      list: 'l list',
+      details: 'd details',
+      help: '? help',
+      quit: 'q quit',
+    })[key],
+  keyHelp: (key) =>
+    ({
+      attach: '1–9  attach the document to that candidate (a risky one asks for y)',
+      new_patient: 'n    create a new patient from the filename',
+      reject: 'r    reject: set the file aside (later runs too)',
+      skip: 's    skip for now (it stays pending)',
+      undo: 'u    undo the last decision of this sitting',
+      browse: '← →  previous / next case, without deciding',
+      page: 'PgUp PgDn  scroll a page (the whole text)',
+      scroll: '↑ ↓  scroll a line; Home/End top/bottom',
+      list: 'l    list the pending cases (session, date, reason)',
+      details: 'd    show or hide the per-signal scores',
+      help: '?    show or hide this help',
+      quit: 'q    quit (decisions so far are kept)',
+    })[key],
+  helpTitle: 'Keys',
+  helpClose: '? or Esc closes the help',
+  listTitle: (n) => `Pending cases (${n})`,
+  listKeys: '↑↓ choose · Enter open · Esc close',
+  entryStatus: (s) =>
+    ({ pending: 'pending', attached: 'attached', created: 'new patient', rejected: 'rejected', skipped: 'skipped' })[s],
+  notice: (n) => {
+    switch (n.code) {
+      case 'attached':
+        return `attached to ${n.expediente} ${n.name} (${plural(n.chunks, 'chunk', 'chunks')})`;
+      case 'created':
+        return `created patient ${n.expediente} ${n.name} (${plural(n.chunks, 'chunk', 'chunks')})`;
+      case 'rejected':
+        return 'rejected: set aside, not ingested (later runs too)';
+      case 'skipped':
+        return 'skipped: it stays pending';
+      case 'undone':
+        return `undid ${n.choice === 'attach' ? 'the attach' : n.choice === 'new_patient' ? 'the new patient' : 'the rejection'}`;
+      case 'nothing_to_undo':
+        return 'nothing to undo in this sitting';
+      case 'no_candidate':
+        return `there is no candidate ${n.candidate}`;
+      case 'patient_gone':
+        return 'that patient is no longer in the registry';
+      case 'expediente_taken':
+        return (
+          `expediente ${n.expediente} already belongs to ${n.name}: a second patient with it is impossible. ` +
+          'Attach to that patient if it is the same person, or reject the file.'
+        );
+      case 'text_missing':
+        return 'the extracted text of this file is gone: re-run ingest on its folder to process it again';
+      case 'already_ingested':
+        return `the same content is already ingested as '${n.filename}' for expediente ${n.expediente}; reject this copy`;
+      case 'settled_meanwhile':
+        return `this file was settled meanwhile (now ${n.status}); nothing changed`;
+      case 'file_gone':
+        return 'the file is no longer in the database';
+      case 'unparsable':
+        return 'the filename does not parse: reject or skip it';
+      case 'session_gone':
+        return 'the session of this file no longer exists';
+      case 'confirm_cancelled':
+        return 'cancelled: nothing was attached';
+      case 'failed':
+        return `failed: ${n.error}`;
+    }
+  },
+  walkSummary: (t) =>
+    `Walked ${t.walked} of ${plural(t.total, 'file', 'files')}: ${t.attached} attached, ` +
+    `${plural(t.created, 'new patient', 'new patients')}, ${t.rejected} rejected, ${t.skipped} skipped · ` +
+    `${t.remaining} still waiting for review.`,
+  skippedStayPending: 'Skipped files stay pending: ← goes back to them, or run `tecsalud-batch review` later.',
+  doneKeys: (canUndo) => `${canUndo ? 'u undo · ' : ''}← back · l list · q quit`,
+  reviewClosing: (t, still) =>
+    `Review: walked ${t.walked} of ${plural(t.total, 'file', 'files')} · ${t.attached} attached, ` +
+    `${plural(t.created, 'new patient', 'new patients')}, ${t.rejected} rejected, ${t.skipped} skipped · ` +
+    `${still} still waiting for review.`,
+  reason: (r) => (r ? (EN_REASONS[r] ?? r) : 'unknown'),
+  sessionStatus: (s) => EN_STATUSES[s] ?? s,
+  outcome: (o) => (o in FILE_OUTCOMES ? FILE_OUTCOMES[o as FileOutcome].label : o),
+  documentType: (t) => EN_TYPES[t] ?? t,
+  sex: (v) => (v === 'F' ? 'F' : v === 'M' ? 'M' : '—'),
+  dashboard: {
+    lookingForFiles: 'Ingest: looking for files…',
+    ingesting: (dir) => `Ingesting ${dir}`,
+    finished: (status, seconds) => `Ingest ${status} in ${seconds} s`,
+    files: (done, target) => `${done}/${target} files`,
+    throughput: (elapsed, eta, files, pages) =>
+      `elapsed ${elapsed} · ETA ${eta} · ${files} files/s · ${pages} pages/s`,
+    stages: (c) =>
+      `parsed ${c.parsed} · matched ${c.matched} · new patients ${c.newPatients} · review ${c.review} · extracted ${c.extracted}`,
+    stored: (c) => `embedded ${c.embedded} · stored ${c.stored} · duplicates ${c.duplicates} · `,
+    failed: (n) => `failed ${n}`,
+    nextRun: (n) => ` · next run ${n}`,
+    stopping:
+      'Stopping: no new files are started; the files in flight finish. Press Ctrl-C again to stop at once.',
+    inFlight: (n) => `In flight (${n})`,
+    andMore: (n) => `  … and ${n} more`,
+    latestErrors: (shown, total) => (shown < total ? `Latest errors (${total} in all)` : `Errors (${total})`),
+    stage: (s) => s,
+  },
+  summary: {
+    session: (id, status, seconds) => `Session ${id} — ${status} in ${seconds} s`,
+    files: (c) =>
+      `${plural(c.total, 'file', 'files')}: ${c.ingested} ingested, ${plural(c.duplicates, 'duplicate', 'duplicates')}` +
+      (c.setAside ? `, ${c.setAside} set aside (rejected before)` : '') +
+      (c.rejectedInReview ? `, ${c.rejectedInReview} rejected in review` : '') +
+      `, ${c.waiting} waiting for review, ${c.failed} failed` +
+      (c.deferred ? `, ${c.deferred} left for the next run` : ''),
+    patients: (matched, created, pages, chunks) =>
+      `patients: ${matched} matched, ${created} created · ${plural(pages, 'page', 'pages')}, ${plural(chunks, 'chunk', 'chunks')}`,
+    settle: (command) => `Settle the reviews with: ${command}`,
+    seeFiles: (command) => `See every file with: ${command}`,
+    interrupted: (id) =>
+      `Interrupted: files not started stay pending; run the same command again to finish session ${id}.`,
+    notMoved: (n) =>
+      `${n} file${n === 1 ? '' : 's'} recorded but not archived or quarantined: still in the drop folder (see status --files)`,
+  },
+};
+
+export const ES: Messages = {
+  lang: 'es',
+  reviewPosition: (position, total) => `Revisión ${position} de ${total}`,
+  reviewFinished: 'Revisión: se recorrieron todos los archivos',
+  session: (id) => `sesión ${id}`,
+  reviewer: (name) => `revisor ${name}`,
+  helpHint: '? ayuda',
+  loading: 'Cargando…',
+  working: 'Trabajando…',
+  filenameLine: (exp, name, type, code, numero) =>
+    `Archivo: exp ${exp} · ${name} · ${type} (${code})${numero ? ` · núm. ${numero}` : ''}`,
+  unparsable: (error) => `El nombre del archivo no se puede leer: ${error}`,
+  held: (reason, confidence, pages) =>
+    `En revisión: ${reason}${confidence !== null ? ` (${conf(confidence)})` : ''}${pages !== null ? ` · ${plural(pages, 'página', 'páginas')}` : ''}`,
+  detachedBy: (by, exp, at) => `Desasignado del exp ${exp} por ${by} el ${at.slice(0, 10)}`,
+  idConflictBanner: (exp, owner, name) =>
+    `CONFLICTO DE EXPEDIENTE: el expediente ${exp} es de ${owner}, claramente otra persona que ${name}`,
+  documentSays: 'El documento dice',
+  documentStatesNothing: 'El documento no dice de quién es.',
+  documentSource: (source) => (source === 'cross_check' ? 'leído al ingresar' : 'leído del texto'),
+  verdict: (v) =>
+    v === 'agrees'
+      ? 'coincide con el nombre del archivo'
+      : v === 'contradicts'
+        ? 'CONTRADICE el nombre del archivo'
+        : 'no dice nada',
+  otherPatientInFile: (values) => `Otro paciente más adelante en el archivo: ${values}`,
+  candidates: (n) => `Candidatos (${n})`,
+  noCandidates: 'No hay pacientes candidatos en el registro: n crea uno, r rechaza.',
+  bornShort: 'n.',
+  sexLabel: 'sexo',
+  docs: (n, types) =>
+    n === 0 ? 'sin docs' : `${plural(n, 'doc', 'docs')}${types.length ? ` (${types.join(' ')})` : ''}`,
+  expedienteRelation: (r) =>
+    r === 'same' ? 'mismo expediente' : r === 'near' ? 'expediente a una tecla' : 'otro expediente',
+  nameIdentical: 'nombre idéntico',
+  surnamesSwapped: 'apellidos invertidos',
+  fieldLabel: (f) => (f === 'paterno' ? 'paterno' : f === 'materno' ? 'materno' : 'nombres'),
+  fieldKind: (k) => ES_KINDS[k],
+  holdsExpediente: '◆ tiene el expediente',
+  riskTag: (risk, threshold) =>
+    risk === 'id_conflict'
+      ? '◆ CONFLICTO'
+      : risk === 'below_review_threshold'
+        ? `⚠ menor a ${conf(threshold)}`
+        : risk === 'birth_date_contradicts'
+          ? '⚠ otra fecha de nac.'
+          : '⚠ otro sexo',
+  documentText: (from, to, total) =>
+    total === 0 ? 'Texto del documento' : `Texto del documento (líneas ${from}–${to} de ${total})`,
+  textMissing: 'Falta el texto extraído: vuelva a ejecutar el ingreso para procesarlo de nuevo.',
+  detailsHint: 'd: puntajes por señal',
+  confirmTitle: (rank) => `¿Asignar este documento al candidato ${rank}? Requiere una segunda mirada.`,
+  confirmFile: 'El nombre del archivo',
+  confirmDocument: 'El documento',
+  confirmCandidate: (rank) => `Candidato ${rank}`,
+  confirmWhy: 'Por qué:',
+  riskExplained: (risk, c) =>
+    risk === 'id_conflict'
+      ? `el expediente ${c.expediente} es de este paciente, claramente otra persona que la que nombra el archivo`
+      : risk === 'below_review_threshold'
+        ? `la confianza ${conf(c.confidence)} es menor que el umbral de revisión ${conf(c.threshold)}`
+        : risk === 'birth_date_contradicts'
+          ? `la fecha de nacimiento del documento ${c.documentValue ?? '?'} no es la del registro ${c.registryValue ?? '?'}`
+          : `el sexo del documento ${c.documentValue ?? '?'} no es el del registro ${c.registryValue ?? '?'}`,
+  confirmKeys: 'y asignar · cualquier otra tecla cancela',
+  keyHint: (key, n) =>
+    ({
+      attach: n > 1 ? `1-${Math.min(9, n)} asignar` : n === 1 ? '1 asignar' : '',
+      new_patient: 'n nuevo',
+      reject: 'r rechazar',
+      skip: 's omitir',
+      undo: 'u deshacer',
+      browse: '←→ caso',
+      page: 'RePág/AvPág texto',
+      scroll: '↑↓ desplazar',
+      list: 'l lista',
+      details: 'd detalles',
+      help: '? ayuda',
+      quit: 'q salir',
+    })[key],
+  keyHelp: (key) =>
+    ({
+      attach: '1–9  asignar el documento a ese candidato (uno riesgoso pide y)',
+      new_patient: 'n    crear un paciente nuevo con el nombre del archivo',
+      reject: 'r    rechazar: apartar el archivo (también en ejecuciones futuras)',
+      skip: 's    omitir por ahora (queda pendiente)',
+      undo: 'u    deshacer la última decisión de esta sesión',
+      browse: '← →  caso anterior / siguiente, sin decidir',
+      page: 'RePág AvPág  desplazar una página (todo el texto)',
+      scroll: '↑ ↓  desplazar una línea; Inicio/Fin arriba/abajo',
+      list: 'l    lista de casos pendientes (sesión, fecha, motivo)',
+      details: 'd    mostrar u ocultar los puntajes por señal',
+      help: '?    mostrar u ocultar esta ayuda',
+      quit: 'q    salir (las decisiones tomadas se conservan)',
+    })[key],
+  helpTitle: 'Teclas',
+  helpClose: '? o Esc cierra la ayuda',
+  listTitle: (n) => `Casos pendientes (${n})`,
+  listKeys: '↑↓ elegir · Enter abrir · Esc cerrar',
+  entryStatus: (s) =>
+    ({ pending: 'pendiente', attached: 'asignado', created: 'paciente nuevo', rejected: 'rechazado', skipped: 'omitido' })[
+      s
+    ],
+  notice: (n) => {
+    switch (n.code) {
+      case 'attached':
+        return `asignado a ${n.expediente} ${n.name} (${plural(n.chunks, 'fragmento', 'fragmentos')})`;
+      case 'created':
+        return `paciente creado ${n.expediente} ${n.name} (${plural(n.chunks, 'fragmento', 'fragmentos')})`;
+      case 'rejected':
+        return 'rechazado: apartado, no ingresado (también en ejecuciones futuras)';
+      case 'skipped':
+        return 'omitido: queda pendiente';
+      case 'undone':
+        return `se deshizo ${n.choice === 'attach' ? 'la asignación' : n.choice === 'new_patient' ? 'el paciente nuevo' : 'el rechazo'}`;
+      case 'nothing_to_undo':
+        return 'no hay nada que deshacer en esta sesión';
+      case 'no_candidate':
+        return `no hay candidato ${n.candidate}`;
+      case 'patient_gone':
+        return 'ese paciente ya no está en el registro';
+      case 'expediente_taken':
+        return (
+          `el expediente ${n.expediente} ya es de ${n.name}: no puede haber un segundo paciente con él. ` +
+          'Asigne a ese paciente si es la misma persona, o rechace el archivo.'
+        );
+      case 'text_missing':
+        return 'ya no está el texto extraído de este archivo: vuelva a ingresar su carpeta para procesarlo de nuevo';
+      case 'already_ingested':
+        return `el mismo contenido ya se ingresó como '${n.filename}' para el expediente ${n.expediente}; rechace esta copia`;
+      case 'settled_meanwhile':
+        return `este archivo se resolvió mientras tanto (ahora ${n.status}); no cambió nada`;
+      case 'file_gone':
+        return 'el archivo ya no está en la base de datos';
+      case 'unparsable':
+        return 'el nombre del archivo no se puede leer: recházelo u omítalo';
+      case 'session_gone':
+        return 'la sesión de este archivo ya no existe';
+      case 'confirm_cancelled':
+        return 'cancelado: no se asignó nada';
+      case 'failed':
+        return `falló: ${n.error}`;
+    }
+  },
+  walkSummary: (t) =>
+    `Revisados ${t.walked} de ${plural(t.total, 'archivo', 'archivos')}: ${plural(t.attached, 'asignado', 'asignados')}, ` +
+    `${plural(t.created, 'paciente nuevo', 'pacientes nuevos')}, ${plural(t.rejected, 'rechazado', 'rechazados')}, ` +
+    `${plural(t.skipped, 'omitido', 'omitidos')} · ${t.remaining} siguen en espera de revisión.`,
+  skippedStayPending:
+    'Los archivos omitidos quedan pendientes: ← vuelve a ellos, o ejecute `tecsalud-batch review` más tarde.',
+  doneKeys: (canUndo) => `${canUndo ? 'u deshacer · ' : ''}← atrás · l lista · q salir`,
+  reviewClosing: (t, still) =>
+    `Revisión: ${t.walked} de ${plural(t.total, 'archivo', 'archivos')} revisados · ${plural(t.attached, 'asignado', 'asignados')}, ` +
+    `${plural(t.created, 'paciente nuevo', 'pacientes nuevos')}, ${plural(t.rejected, 'rechazado', 'rechazados')}, ` +
+    `${plural(t.skipped, 'omitido', 'omitidos')} · ${still} siguen en espera de revisión.`,
+  reason: (r) => (r ? (ES_REASONS[r] ?? r) : 'desconocido'),
+  sessionStatus: (s) => ES_STATUSES[s] ?? s,
+  outcome: (o) => ES_OUTCOMES[o as FileOutcome] ?? EN.outcome(o),
+  documentType: (t) => ES_TYPES[t] ?? t,
+  sex: (v) => (v === 'F' ? 'F' : v === 'M' ? 'M' : '—'),
+  dashboard: {
+    lookingForFiles: 'Ingesta: buscando archivos…',
+    ingesting: (dir) => `Ingresando ${dir}`,
+    // «ingesta» (feminine) agrees with the session statuses, which are worded for «sesión».
+    finished: (status, seconds) => `Ingesta ${status} en ${seconds} s`,
+    files: (done, target) => `${done}/${target} archivos`,
+    throughput: (elapsed, eta, files, pages) =>
+      `transcurrido ${elapsed} · restante ${eta} · ${files} archivos/s · ${pages} páginas/s`,
+    stages: (c) =>
+      `leídos ${c.parsed} · asignados ${c.matched} · pacientes nuevos ${c.newPatients} · revisión ${c.review} · extraídos ${c.extracted}`,
+    stored: (c) => `vectorizados ${c.embedded} · guardados ${c.stored} · duplicados ${c.duplicates} · `,
+    failed: (n) => `fallidos ${n}`,
+    nextRun: (n) => ` · siguiente ejecución ${n}`,
+    stopping:
+      'Deteniendo: no se inician archivos nuevos; los que están en curso terminan. Ctrl-C otra vez detiene de inmediato.',
+    inFlight: (n) => `En curso (${n})`,
+    andMore: (n) => `  … y ${n} más`,
+    latestErrors: (shown, total) => (shown < total ? `Últimos errores (${total} en total)` : `Errores (${total})`),
+    stage: (s) =>
+      ({
+        queued: 'en cola',
+        parse: 'lectura',
+        validate: 'validación',
+        match: 'cotejo',
+        extract: 'extracción',
+        chunk: 'fragmentos',
+        embed: 'vectores',
+        store: 'guardado',
+      })[s] ?? s,
+  },
+  summary: {
+    session: (id, status, seconds) => `Sesión ${id} — ${status} en ${seconds} s`,
+    files: (c) =>
+      `${plural(c.total, 'archivo', 'archivos')}: ${plural(c.ingested, 'ingresado', 'ingresados')}, ` +
+      `${plural(c.duplicates, 'duplicado', 'duplicados')}` +
+      (c.setAside ? `, ${c.setAside} apartados (rechazados antes)` : '') +
+      (c.rejectedInReview ? `, ${c.rejectedInReview} rechazados en revisión` : '') +
+      `, ${c.waiting} en espera de revisión, ${plural(c.failed, 'fallido', 'fallidos')}` +
+      (c.deferred ? `, ${c.deferred} para la siguiente ejecución` : ''),
+    patients: (matched, created, pages, chunks) =>
+      `pacientes: ${matched} asignados, ${plural(created, 'creado', 'creados')} · ${plural(pages, 'página', 'páginas')}, ${plural(chunks, 'fragmento', 'fragmentos')}`,
+    settle: (command) => `Resuelva las revisiones con: ${command}`,
+    seeFiles: (command) => `Vea cada archivo con: ${command}`,
+    interrupted: (id) =>
+      `Interrumpido: los archivos no iniciados quedan pendientes; ejecute el mismo comando otra vez para terminar la sesión ${id}.`,
+    notMoved: (n) =>
+      `${n === 1 ? '1 archivo registrado' : `${n} archivos registrados`} pero no archivados ni en cuarentena: siguen en la carpeta de entrada (vea status --files)`,
+  },
+};
+
+/**
+ * `--lang` wins; else Spanish when LC_ALL (or, without it, LC_MESSAGES, then LANG) starts with `es`, the way
+ * POSIX orders them; English otherwise.
+ */
+export function resolveLanguage(options: { flag?: string | null; env?: NodeJS.ProcessEnv } = {}): Lang {
+  const flag = options.flag?.trim().toLowerCase();
+  if (flag === 'es' || flag === 'en') return flag;
+  const env = options.env ?? {};
+  const locale = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
+  return locale.toLowerCase().startsWith('es') ? 'es' : 'en';
+}
+
+export function messagesFor(lang: Lang): Messages {
+  return lang === 'es' ? ES : EN;
+}

@@ -1,0 +1,433 @@
+import type {
+  Agreement,
+  CandidateEvidence,
+  DocumentIdentity,
+  ReviewCase,
+  ReviewWalkState,
+} from '../../app/review-walk.js';
+import { sanitizeForTerminal } from '../../core/text/sanitize-for-terminal.js';
+import { truncateMiddle } from '../format.js';
+import { HELP_KEYS, type KeyHelp, type Messages } from '../i18n/messages.js';
+import { displayWidth, fitLine, joinWhileFits, lineWidth, plain, wrapSegments, type Line, type Segment } from '../lines.js';
+import type { ReviewView } from './review-view.js';
+
+export interface ReviewLayoutInput {
+  state: ReviewWalkState;
+  view: ReviewView;
+  /** Columns to use (one short of the terminal's: a full-width row makes some terminals wrap the cursor). */
+  width: number;
+  /** The terminal's rows: the frame takes one fewer, so that Ink never clears the screen and scrollback. */
+  rows: number;
+  messages: Messages;
+  reviewer?: string;
+}
+
+/**
+ * The review screen as rows: a header pinned at the top (position, file, expediente, why it was held, the
+ * id-conflict banner), a body that scrolls (the evidence and the whole text, or an overlay: help, the
+ * pending list, a confirmation, the summary), and key hints pinned at the bottom. Every row is one
+ * terminal row and the frame is `rows - 1` tall whatever the content, so it always fits.
+ */
+export interface ReviewLayout {
+  header: Line[];
+  /** The visible rows of the body, padded to `bodyHeight`. */
+  body: Line[];
+  footer: Line[];
+  bodyHeight: number;
+  /** The body's full length and the largest scroll that still fills it (for the key handler). */
+  bodyLength: number;
+  maxScroll: number;
+}
+
+const FOOTER_ROWS = 2;
+
+export function layoutReview(input: ReviewLayoutInput): ReviewLayout {
+  const { state, view, messages: m } = input;
+  const width = Math.max(20, input.width);
+  let header = headerLines(input, width);
+  const frame = Math.max(3, input.rows - 1);
+  // On a very short terminal the header gives up its lower rows before the body and the keys do.
+  while (header.length > 1 && header.length + FOOTER_ROWS + 3 > frame) header = header.slice(0, -1);
+  const bodyHeight = Math.max(1, frame - header.length - FOOTER_ROWS);
+
+  let lines: Line[];
+  let scroll = 0;
+  if (state.phase === 'confirming' && state.confirm && state.current) {
+    lines = confirmLines(state.current, state.confirm, width, m);
+  } else if (view.overlay === 'help') {
+    lines = helpLines(width, m);
+    scroll = view.helpScroll;
+  } else if (view.overlay === 'list') {
+    const list = listLines(state, view.listCursor, width, bodyHeight, m);
+    lines = list.lines;
+    scroll = list.scroll;
+  } else if (state.phase === 'done' || state.phase === 'closed') {
+    lines = doneLines(state, width, m);
+  } else if (state.current) {
+    lines = caseLines(state.current, view.details, width, m);
+    scroll = view.scroll;
+  } else {
+    lines = [plain(state.phase === 'loading' ? m.loading : '', { tone: 'muted' })];
+  }
+  const maxScroll = Math.max(0, lines.length - bodyHeight);
+  scroll = Math.min(Math.max(0, scroll), maxScroll);
+  const body = lines.slice(scroll, scroll + bodyHeight).map((line) => fitLine(line, width));
+  while (body.length < bodyHeight) body.push([]);
+  const footer = footerLines(input, width, { scroll, bodyHeight, length: lines.length }).map((line) =>
+    fitLine(line, width),
+  );
+  return { header: header.map((line) => fitLine(line, width)), body, footer, bodyHeight, bodyLength: lines.length, maxScroll };
+}
+
+function headerLines(input: ReviewLayoutInput, width: number): Line[] {
+  const { state, messages: m } = input;
+  const entry = state.entries[state.position]?.entry;
+  const finished = state.phase === 'done' || state.phase === 'closed';
+  const title = [
+    finished ? m.reviewFinished : m.reviewPosition(state.position + 1, state.total),
+    entry && !finished ? m.session(entry.sessionId.slice(0, 8)) : '',
+    input.reviewer ? m.reviewer(sanitizeForTerminal(input.reviewer)) : '',
+  ]
+    .filter(Boolean)
+    .join(' · ');
+  const right = m.helpHint;
+  const gap = Math.max(1, width - displayWidth(title) - displayWidth(right));
+  const lines: Line[] = [
+    [
+      { text: title, tone: 'accent', bold: true },
+      { text: ' '.repeat(gap) },
+      { text: right, tone: 'muted' },
+    ],
+  ];
+  if (finished) return lines;
+  const current = state.current;
+  const path = current?.relativePath ?? entry?.relativePath ?? '';
+  lines.push(plain(truncateMiddle(sanitizeForTerminal(path), width), { bold: true }));
+  const p = current?.parsed;
+  if (current && p) {
+    lines.push(
+      plain(
+        sanitizeForTerminal(
+          m.filenameLine(p.expediente, p.nombreCompleto, m.documentType(p.documentType), p.documentTypeCode, p.numero),
+        ),
+      ),
+    );
+  } else if (current && !p) {
+    lines.push(plain(m.unparsable(sanitizeForTerminal(current.parseError ?? '')), { tone: 'danger' }));
+  } else {
+    lines.push(plain(''));
+  }
+  const reason = current?.heldReason ?? entry?.reason ?? null;
+  const held = m.held(m.reason(reason), current?.heldConfidence ?? entry?.confidence ?? null, current?.pages ?? null);
+  const detached = current?.detached
+    ? ` · ${m.detachedBy(sanitizeForTerminal(current.detached.by), current.detached.fromExpediente, current.detached.at)}`
+    : '';
+  lines.push(plain(held + detached, { tone: 'muted' }));
+  if (current?.idConflict && current.expedienteOwner && p) {
+    const owner = current.expedienteOwner;
+    const ownerName = `${owner.apellidoPaterno}${owner.apellidoMaterno ? ` ${owner.apellidoMaterno}` : ''}, ${owner.nombres}`;
+    lines.push(
+      plain(sanitizeForTerminal(` !! ${m.idConflictBanner(owner.expediente, ownerName, p.nombreCompleto)} `), {
+        tone: 'danger',
+        inverse: true,
+        bold: true,
+      }),
+    );
+  }
+  return lines;
+}
+
+function footerLines(
+  input: ReviewLayoutInput,
+  width: number,
+  body: { scroll: number; bodyHeight: number; length: number },
+): Line[] {
+  const { state, view, messages: m } = input;
+  let keys: string;
+  if (state.phase === 'confirming') keys = m.confirmKeys;
+  else if (view.overlay === 'help') keys = m.helpClose;
+  else if (view.overlay === 'list') keys = m.listKeys;
+  else if (state.phase === 'done' || state.phase === 'closed') keys = m.doneKeys(state.canUndo);
+  else {
+    const candidates = state.current?.evidence.length ?? 0;
+    const order: KeyHelp[] = ['attach', 'new_patient', 'reject', 'skip', 'undo', 'browse', 'page', 'help', 'quit', 'list', 'details', 'scroll'];
+    // The most important keys first; what does not fit is in the help (and `? help` always is).
+    const hints = order.map((key) => m.keyHint(key, candidates)).filter(Boolean);
+    const help = m.keyHint('help', candidates);
+    keys = joinWhileFits(hints, width);
+    if (!keys.includes(help)) keys = `${joinWhileFits(hints.filter((h) => h !== help), width - displayWidth(help) - 3)} · ${help}`;
+  }
+  const keyLine: Line = [{ text: keys, tone: state.phase === 'confirming' ? 'warning' : 'muted', bold: state.phase === 'confirming' }];
+  let status: Line = [];
+  if (state.phase === 'working') status = plain(m.working, { tone: 'muted' });
+  else if (state.notice) {
+    const { tone, notice } = state.notice;
+    const mark = tone === 'error' ? '✗' : tone === 'success' ? '✓' : '•';
+    status = plain(sanitizeForTerminal(`${mark} ${m.notice(notice)}`), {
+      tone: tone === 'error' ? 'danger' : tone === 'success' ? 'success' : 'accent',
+    });
+  } else if (body.length > body.bodyHeight) {
+    const last = Math.min(body.length, body.scroll + body.bodyHeight);
+    const more = last < body.length ? ' ▼' : '';
+    status = plain(`${body.scroll + 1}–${last} / ${body.length}${body.scroll > 0 ? ' ▲' : ''}${more}`, { tone: 'muted' });
+  }
+  return [keyLine, status];
+}
+
+function mark(agreement: Agreement): Segment[] {
+  switch (agreement) {
+    case 'agrees':
+      return [{ text: '✓', tone: 'success' }];
+    case 'differs':
+      return [{ text: '✗', tone: 'danger', bold: true }];
+    case 'uncertain':
+      return [{ text: '~', tone: 'warning' }];
+    case 'unknown':
+      return [];
+  }
+}
+
+function caseLines(c: ReviewCase, details: boolean, width: number, m: Messages): Line[] {
+  const lines: Line[] = [];
+  lines.push(...documentLines(c.document, width, m));
+  lines.push([
+    { text: m.candidates(c.evidence.length), bold: true, underline: true },
+    { text: `  ${m.detailsHint}`, tone: 'muted' },
+  ]);
+  if (c.evidence.length === 0) lines.push(...wrapSegments(plain(m.noCandidates, { tone: 'muted' }), width));
+  for (const candidate of c.evidence.slice(0, 9)) lines.push(...candidateLines(candidate, c, details, width, m));
+  lines.push(plain(m.documentText(1, c.text.length, c.text.length), { bold: true, underline: true }));
+  if (c.textMissing) lines.push(...wrapSegments(plain(m.textMissing, { tone: 'danger' }), width));
+  for (const text of c.text) {
+    lines.push(...wrapSegments([{ text: '│ ', tone: 'muted' }, { text }], width, { indent: 2 }));
+  }
+  return lines;
+}
+
+function documentLines(document: DocumentIdentity | null, width: number, m: Messages): Line[] {
+  if (!document) return wrapSegments(plain(m.documentStatesNothing, { tone: 'muted' }), width);
+  const values: Segment[] = [
+    { text: `${m.documentSays} (${m.documentSource(document.source)}): `, bold: true },
+  ];
+  if (document.name) values.push({ text: sanitizeForTerminal(document.name) }, ...mark(document.agreement.name));
+  if (document.expediente) {
+    values.push({ text: ` · exp ${document.expediente}` }, ...mark(document.agreement.expediente));
+  }
+  if (document.birthDate) values.push({ text: ` · ${m.bornShort} ${document.birthDate}` });
+  if (document.sex) values.push({ text: ` · ${m.sexLabel} ${m.sex(document.sex)}` });
+  if (document.verdict && document.verdict !== 'absent') {
+    values.push({
+      text: ` → ${m.verdict(document.verdict)}`,
+      tone: document.verdict === 'contradicts' ? 'danger' : 'success',
+      bold: document.verdict === 'contradicts',
+    });
+  }
+  const lines = wrapSegments(values, width, { indent: 2 });
+  const others = [...document.otherExpedientes, ...document.otherNames];
+  if (others.length > 0) {
+    lines.push(...wrapSegments(plain(`⚠ ${m.otherPatientInFile(others.join('; '))}`, { tone: 'warning' }), width, { indent: 2 }));
+  }
+  return lines;
+}
+
+function candidateLines(
+  candidate: CandidateEvidence,
+  c: ReviewCase,
+  details: boolean,
+  width: number,
+  m: Messages,
+): Line[] {
+  const head: Segment[] = [
+    { text: `${String(candidate.rank).padStart(2)} `, bold: true },
+    { text: candidate.expediente, bold: candidate.holdsExpediente },
+    ...mark(candidate.agreement.expediente),
+    { text: ' ' },
+  ];
+  const confidence: Segment = { text: ` ${candidate.confidence.toFixed(2)}`, bold: true };
+  const tags: Segment[] = [];
+  for (const risk of candidate.risks) {
+    tags.push({ text: ' ' }, {
+      text: m.riskTag(risk, c.thresholds.review),
+      tone: risk === 'id_conflict' ? 'danger' : 'warning',
+      bold: true,
+      inverse: risk === 'id_conflict',
+    });
+  }
+  if (candidate.holdsExpediente && !candidate.risks.includes('id_conflict')) {
+    tags.push({ text: ' ' }, { text: m.holdsExpediente, tone: 'accent' });
+  }
+  const nameMark = mark(candidate.agreement.name);
+  const fixed = lineWidth(head) + lineWidth(nameMark) + lineWidth([confidence]);
+  // The tags go beside the name only if the whole name still fits; else they open the next row (a risk
+  // is never cut off, nor is the name cut to make room for it).
+  const fullName = Math.min(40, displayWidth(sanitizeForTerminal(candidate.name)));
+  const tagsFit = fixed + fullName + lineWidth(tags) <= width;
+  const nameWidth = Math.max(10, Math.min(40, width - fixed - (tagsFit ? lineWidth(tags) : 0)));
+  const name = truncateMiddle(sanitizeForTerminal(candidate.name), nameWidth);
+  const main: Line = [
+    ...head,
+    { text: name },
+    ...nameMark,
+    { text: ' '.repeat(Math.max(0, nameWidth - displayWidth(name))) },
+    confidence,
+    ...(tagsFit ? tags : []),
+  ];
+  const identity: Segment[] = [
+    ...(tagsFit ? [] : [...tags.slice(1), { text: ' · ' }]),
+    { text: `${m.bornShort} ${candidate.birthDate ?? '—'}` },
+    ...mark(candidate.agreement.birthDate),
+    { text: ` · ${m.sexLabel} ${m.sex(candidate.sex)}` },
+    ...mark(candidate.agreement.sex),
+    { text: ` · ${m.docs(candidate.documents.count, candidate.documents.latestTypes.map(sanitizeForTerminal))}` },
+    { text: ` · ${reasonText(candidate, m)}`, tone: 'muted' },
+  ];
+  const lines = [main, ...wrapSegments(identity, width, { indent: 4, indentFirst: true })];
+  if (details) {
+    const s = candidate.scores;
+    const numbers =
+      `id ${s.idMatch.toFixed(0)}  near ${s.nearId.toFixed(0)}  lev ${s.levenshtein.toFixed(2)}  ` +
+      `jw ${s.jaroWinkler.toFixed(2)}  tok ${s.token.toFixed(2)}  wrd ${s.wordIntersection.toFixed(2)}  ` +
+      `name ${s.nameSimilarity.toFixed(2)}  freq ${s.frequencyWeight.toFixed(2)}`;
+    lines.push(...wrapSegments(plain(numbers, { tone: 'muted' }), width, { indent: 4, indentFirst: true }));
+  }
+  return lines;
+}
+
+/** The matcher's comparison in plain words: the expediente, then each name field that differs. */
+export function reasonText(candidate: CandidateEvidence, m: Messages): string {
+  const parts = [m.expedienteRelation(candidate.expedienteRelation)];
+  if (candidate.nameExact) parts.push(m.nameIdentical);
+  else {
+    if (candidate.alignment === 'swapped') parts.push(m.surnamesSwapped);
+    for (const field of ['paterno', 'materno', 'nombres'] as const) {
+      const f = candidate.nameFields[field];
+      if (f.kind === 'exact') continue;
+      const words = f.kind === 'missing' ? '' : ` (${f.filename || '∅'} / ${f.candidate || '∅'})`;
+      parts.push(`${m.fieldLabel(field)}: ${m.fieldKind(f.kind)}${words}`);
+    }
+  }
+  return sanitizeForTerminal(parts.join(' · '));
+}
+
+function identityText(
+  parts: { name: string | null; expediente: string | null; birthDate?: string | null; sex?: string | null; extra?: string },
+  m: Messages,
+): string {
+  return [
+    parts.name ? sanitizeForTerminal(parts.name) : '—',
+    parts.expediente ? `exp ${parts.expediente}` : '',
+    parts.birthDate ? `${m.bornShort} ${parts.birthDate}` : '',
+    parts.sex ? `${m.sexLabel} ${m.sex(parts.sex)}` : '',
+    parts.extra ?? '',
+  ]
+    .filter(Boolean)
+    .join(' · ');
+}
+
+function confirmLines(
+  c: ReviewCase,
+  confirm: NonNullable<ReviewWalkState['confirm']>,
+  width: number,
+  m: Messages,
+): Line[] {
+  const candidate = confirm.candidate;
+  const labelWidth = Math.max(
+    displayWidth(m.confirmFile),
+    displayWidth(m.confirmDocument),
+    displayWidth(m.confirmCandidate(candidate.rank)),
+  ) + 2;
+  const row = (label: string, text: string, style: Omit<Segment, 'text'> = {}) =>
+    wrapSegments([{ text: `${label}:`.padEnd(labelWidth), bold: true }, { text, ...style }], width, {
+      indent: labelWidth,
+    });
+  const lines: Line[] = [...wrapSegments(plain(m.confirmTitle(candidate.rank), { tone: 'warning', bold: true }), width)];
+  lines.push(
+    ...row(m.confirmFile, identityText({ name: c.parsed?.nombreCompleto ?? null, expediente: c.parsed?.expediente ?? null }, m)),
+  );
+  if (c.document) {
+    lines.push(
+      ...row(
+        m.confirmDocument,
+        identityText(
+          { name: c.document.name, expediente: c.document.expediente, birthDate: c.document.birthDate, sex: c.document.sex },
+          m,
+        ),
+      ),
+    );
+  } else {
+    lines.push(...row(m.confirmDocument, m.documentStatesNothing, { tone: 'muted' }));
+  }
+  lines.push(
+    ...row(
+      m.confirmCandidate(candidate.rank),
+      identityText(
+        {
+          name: candidate.name,
+          expediente: candidate.expediente,
+          birthDate: candidate.birthDate,
+          sex: candidate.sex,
+          extra: m.docs(candidate.documents.count, candidate.documents.latestTypes),
+        },
+        m,
+      ),
+      { bold: true },
+    ),
+  );
+  lines.push(plain(m.confirmWhy, { bold: true }));
+  for (const risk of confirm.risks) {
+    const documentValue = risk === 'birth_date_contradicts' ? c.document?.birthDate ?? null : c.document?.sex ?? null;
+    const registryValue = risk === 'birth_date_contradicts' ? candidate.birthDate : candidate.sex;
+    lines.push(
+      ...wrapSegments(
+        plain(
+          `⚠ ${m.riskExplained(risk, {
+            expediente: candidate.expediente,
+            confidence: candidate.confidence,
+            threshold: c.thresholds.review,
+            documentValue,
+            registryValue,
+          })}`,
+          { tone: risk === 'id_conflict' ? 'danger' : 'warning' },
+        ),
+        width,
+        { indent: 4, indentFirst: true },
+      ),
+    );
+  }
+  // The keys (y / anything else) are on the pinned key line below.
+  return lines;
+}
+
+function helpLines(width: number, m: Messages): Line[] {
+  const lines: Line[] = [plain(m.helpTitle, { bold: true, underline: true })];
+  for (const key of HELP_KEYS) lines.push(...wrapSegments(plain(m.keyHelp(key)), width, { indent: 5 }));
+  // How to close it is on the pinned key line below.
+  return lines;
+}
+
+function listLines(
+  state: ReviewWalkState,
+  cursor: number,
+  width: number,
+  height: number,
+  m: Messages,
+): { lines: Line[]; scroll: number } {
+  const rows: Line[] = state.entries.map(({ entry, status }, i) => {
+    const selected = i === cursor;
+    const current = i === state.position;
+    const text =
+      `${current ? '▶' : ' '} ${String(i + 1).padStart(3)}  ${entry.sessionId.slice(0, 8)}  ${entry.registeredAt.slice(0, 10)}  ` +
+      `${m.entryStatus(status).padEnd(12)}  ${m.reason(entry.reason)} · ${sanitizeForTerminal(entry.relativePath)}`;
+    return plain(text, { inverse: selected, tone: status === 'pending' ? undefined : 'muted' });
+  });
+  const lines = [plain(m.listTitle(state.entries.length), { bold: true, underline: true }), ...rows];
+  // Keep the highlighted row in view, with the title when it fits.
+  const scroll = Math.max(0, Math.min(cursor + 1 - Math.floor(height / 2), lines.length - height));
+  return { lines: lines.map((line) => fitLine(line, width)), scroll };
+}
+
+function doneLines(state: ReviewWalkState, width: number, m: Messages): Line[] {
+  const lines = wrapSegments(plain(m.walkSummary(state.tally), { bold: true }), width);
+  if (state.tally.skipped > 0) lines.push(...wrapSegments(plain(m.skippedStayPending, { tone: 'muted' }), width));
+  return lines;
+}

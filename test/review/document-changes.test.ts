@@ -1,0 +1,149 @@
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { openSearchAdapters } from '../../src/app/open-backends.js';
+import { detachDocumentCommand, moveDocumentCommand } from '../../src/commands/documents.js';
+import { review } from '../../src/commands/review.js';
+import type { OpenDatabase } from '../../src/db/open-database.js';
+import type { BackendConfig } from '../../src/config/load-config.js';
+import { ReviewService } from '../../src/review/review-service.js';
+import { commandContext, defaultBackends } from '../support/command-context.js';
+import { captureIo } from '../support/databases.js';
+import {
+  copyDatabase,
+  ID_CONFLICT_FILE,
+  ingestSample,
+  type DatabaseCopy,
+  type IngestedSample,
+} from './support/ingested-sample.js';
+
+let sample: IngestedSample;
+let copy: DatabaseCopy;
+let database: OpenDatabase;
+let backends: BackendConfig;
+
+beforeAll(async () => {
+  backends = await defaultBackends();
+  sample = await ingestSample();
+});
+afterAll(() => sample.cleanup());
+beforeEach(async () => {
+  copy = copyDatabase(sample.templateDb);
+  database = await copy.open();
+});
+afterEach(async () => {
+  await database.close();
+  copy.cleanup();
+});
+
+async function run<T>(handler: (context: Awaited<ReturnType<typeof commandContext>>) => Promise<T>) {
+  const captured = captureIo();
+  const context = await commandContext({ cwd: path.dirname(copy.url), db: copy.url, io: captured.io });
+  const code = await handler(context);
+  return { code, stdout: captured.stdout(), stderr: captured.stderr() };
+}
+
+/** An ingested document with vectors, and another patient of the registry to move it to. */
+async function someDocument() {
+  const document = await database.db
+    .selectFrom('medicalDocuments')
+    .selectAll()
+    .where('vectorized', '=', 1)
+    .orderBy('id')
+    .executeTakeFirstOrThrow();
+  const other = await database.db
+    .selectFrom('patients')
+    .selectAll()
+    .where('id', '!=', document.patientId)
+    .orderBy('expediente')
+    .executeTakeFirstOrThrow();
+  return { document, other };
+}
+
+async function vectorsOf(documentId: string) {
+  const { vectorStore } = await openSearchAdapters({ database, backends });
+  try {
+    return await vectorStore.readDocument(documentId);
+  } finally {
+    await vectorStore.close();
+  }
+}
+
+describe('documents move / detach', () => {
+  it('moves a document, its file and its vectors to another patient, audited with both patients', async () => {
+    const { document, other } = await someDocument();
+    const chunks = (await vectorsOf(document.id)).length;
+    expect(chunks).toBeGreaterThan(0);
+    const result = await run((context) =>
+      moveDocumentCommand(document.id.slice(0, 8), { to: other.expediente, user: 'revisora' }, context),
+    );
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`to ${other.expediente}`);
+
+    const moved = await database.db.selectFrom('medicalDocuments').selectAll().where('id', '=', document.id).executeTakeFirstOrThrow();
+    expect(moved).toMatchObject({ patientId: other.id, expediente: other.expediente });
+    const vectors = await vectorsOf(document.id);
+    expect(vectors).toHaveLength(chunks);
+    for (const v of vectors) expect(v.metadata).toMatchObject({ patient_id: other.id, expediente: other.expediente });
+    const audit = await database.db.selectFrom('auditLog').selectAll().where('action', '=', 'document_moved').execute();
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({
+      actor: 'revisora',
+      actorKind: 'reviewer',
+      documentId: document.id,
+      patientBefore: document.patientId,
+      patientAfter: other.id,
+    });
+  });
+
+  it('detaches a document: vectors gone, its file waits for review again in its session', async () => {
+    const { document } = await someDocument();
+    const result = await run((context) => detachDocumentCommand(document.id, { user: 'revisora', json: true }, context));
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as { file_id: string; session_id: string; chunks_removed: number };
+    expect(report.session_id).toBe(document.batchId);
+    expect(report.chunks_removed).toBeGreaterThan(0);
+    expect(await database.db.selectFrom('medicalDocuments').selectAll().where('id', '=', document.id).execute()).toEqual([]);
+    expect(await vectorsOf(document.id)).toEqual([]);
+
+    const service = new ReviewService({ database, reviewer: 'revisora' });
+    const pending = await service.listPending(document.batchId ?? undefined);
+    expect(pending.map((f) => f.id)).toContain(report.file_id);
+    const reviewCase = await service.loadCase(report.file_id);
+    expect(reviewCase.heldReason).toBe('detached');
+    expect(reviewCase.detached).toMatchObject({ by: 'revisora', fromExpediente: document.expediente });
+    expect(reviewCase.text.length).toBeGreaterThan(0);
+    await service.close();
+    const audit = await database.db.selectFrom('auditLog').selectAll().where('action', '=', 'document_detached').execute();
+    expect(audit[0]).toMatchObject({ documentId: document.id, patientBefore: document.patientId, patientAfter: null });
+  });
+
+  it('refuses an unknown document or expediente with a hint', async () => {
+    const { document } = await someDocument();
+    await expect(run((context) => moveDocumentCommand('ffffffff', { to: '3000000000' }, context))).rejects.toMatchObject({
+      exitCode: 64,
+      hint: expect.stringContaining('patients show'),
+    });
+    await expect(run((context) => moveDocumentCommand(document.id, { to: '0000000000' }, context))).rejects.toMatchObject({
+      exitCode: 64,
+    });
+  });
+});
+
+describe('rejections', () => {
+  it('review --reopen puts a rejected file back in review and lifts the remembered rejection', async () => {
+    const service = new ReviewService({ database, reviewer: 'revisora' });
+    const file = (await service.listPending()).find((f) => f.filename === ID_CONFLICT_FILE)!;
+    const decided = await service.decide(await service.loadCase(file.id), { kind: 'reject' });
+    expect(decided.ok).toBe(true);
+    await service.close();
+    const remembered = await database.db.selectFrom('rejectedContents').selectAll().execute();
+    expect(remembered.map((r) => r.contentSha256)).toEqual([file.contentSha256]);
+
+    const result = await run((context) => review(undefined, { reopen: file.id.slice(0, 8), user: 'revisora' }, context));
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('waits for review again');
+    expect(await database.db.selectFrom('rejectedContents').selectAll().execute()).toEqual([]);
+    const row = await database.db.selectFrom('batchFiles').selectAll().where('id', '=', file.id).executeTakeFirstOrThrow();
+    expect(row.matchingStatus).toBe('review_required');
+  });
+});

@@ -1,0 +1,137 @@
+import { EventEmitter } from 'node:events';
+import { render } from 'ink-testing-library';
+import { describe, expect, it, vi } from 'vitest';
+import { ReviewWalk } from '../../src/app/review-walk.js';
+import type { PipelineEvent } from '../../src/core/pipeline/events.js';
+import { Dashboard, dashboardBudget } from '../../src/ui/dashboard/dashboard.js';
+import { initialDashboardState, reduceDashboard } from '../../src/ui/dashboard/dashboard-state.js';
+import { ES } from '../../src/ui/i18n/messages.js';
+import { MessagesContext } from '../../src/ui/i18n/messages-context.js';
+import { dashboardKey, reviewKey } from '../../src/ui/key-bindings.js';
+import { ReviewApp } from '../../src/ui/review/review-app.js';
+import {
+  ENTER_ALTERNATE_SCREEN,
+  LEAVE_ALTERNATE_SCREEN,
+  enterAlternateScreen,
+} from '../../src/ui/terminal/alternate-screen.js';
+import { fileResult, totals } from './support/pipeline-events.js';
+import { fakeService, fourCandidateCase, pendingOf } from './support/review-cases.js';
+
+describe('ReviewApp', () => {
+  it('turns keys into decisions: a refusal, a confirmed risky attach, undo, skip, reject, quit', async () => {
+    const cases = [fourCandidateCase(), fourCandidateCase({ fileId: 'f2', relativePath: 'b/second.pdf' })];
+    const { service, calls } = fakeService(cases);
+    const walk = new ReviewWalk(service, cases.map(pendingOf), { guardMs: 0 });
+    const { lastFrame, stdin, unmount } = render(<ReviewApp walk={walk} reviewer="ana" onClosed={() => undefined} />);
+    const frame = () => lastFrame() ?? '';
+    await walk.start();
+    await vi.waitFor(() => expect(frame()).toContain('Review 1 of 2'));
+
+    stdin.write('n');
+    await vi.waitFor(() => expect(frame()).toContain('✗ expediente 3000576011 already belongs to'));
+    stdin.write('2');
+    await vi.waitFor(() => expect(frame()).toContain('y attach · any other key cancels'));
+    stdin.write('x');
+    await vi.waitFor(() => expect(frame()).toMatch(/cancel/i));
+    expect(walk.getState().phase).toBe('reviewing');
+    stdin.write('2');
+    await vi.waitFor(() => expect(walk.getState().phase).toBe('confirming'));
+    stdin.write('y');
+    await vi.waitFor(() => expect(frame()).toContain('Review 2 of 2'));
+    stdin.write('u');
+    await vi.waitFor(() => expect(walk.getState()).toMatchObject({ position: 0, phase: 'reviewing' }));
+    stdin.write('s');
+    await vi.waitFor(() => expect(walk.getState().position).toBe(1));
+    stdin.write('r');
+    await vi.waitFor(() => expect(walk.getState().phase).toBe('done'));
+    stdin.write('q');
+    await walk.closed();
+    expect(calls).toEqual(['new_patient:f1', 'attach2:f1', 'undo', 'skip:f1', 'reject:f2', 'close']);
+    unmount();
+  });
+
+  it('opens the help over the case and speaks the context language', async () => {
+    const cases = [fourCandidateCase()];
+    const walk = new ReviewWalk(fakeService(cases).service, cases.map(pendingOf), { guardMs: 0 });
+    const { lastFrame, stdin, unmount } = render(
+      <MessagesContext.Provider value={ES}>
+        <ReviewApp walk={walk} onClosed={() => undefined} />
+      </MessagesContext.Provider>,
+    );
+    await walk.start();
+    await vi.waitFor(() => expect(lastFrame()).toContain('Revisión 1 de 1'));
+    stdin.write('?');
+    await vi.waitFor(() => expect(lastFrame()).toContain(ES.helpTitle));
+    expect(lastFrame()).toContain('Revisión 1 de 1'); // the header stays
+    unmount();
+  });
+});
+
+describe('key bindings', () => {
+  const mode = { confirming: false, overlay: 'none' as const };
+  it('maps the review keys, and while confirming only y confirms', () => {
+    expect(reviewKey('3', {}, mode)).toEqual({ kind: 'walk', action: { type: 'attach', candidate: 3 } });
+    expect(reviewKey('0', {}, mode)).toBeNull();
+    expect(reviewKey('z', {}, mode)).toBeNull();
+    expect(reviewKey('c', { ctrl: true }, mode)).toEqual({ kind: 'interrupt' });
+    expect(reviewKey('', { pageDown: true }, mode)).toEqual({ kind: 'view', action: { type: 'scroll', by: 'page', direction: 1 } });
+    expect(reviewKey('', { leftArrow: true }, mode)).toEqual({ kind: 'walk', action: { type: 'previous' } });
+    expect(reviewKey('y', {}, { ...mode, confirming: true })).toEqual({ kind: 'walk', action: { type: 'confirm' } });
+    expect(reviewKey('1', {}, { ...mode, confirming: true })).toEqual({ kind: 'walk', action: { type: 'cancel' } });
+    expect(reviewKey('r', {}, { ...mode, overlay: 'help' })).toBeNull(); // no decision behind the help
+  });
+
+  it('the dashboard swallows every key but Ctrl-C', () => {
+    expect(dashboardKey('1', {})).toBeNull();
+    expect(dashboardKey('c', { ctrl: true })).toBe('interrupt');
+  });
+});
+
+describe('alternate screen', () => {
+  it('switches back on leave, on exit and on a signal nobody else handles (raised again)', () => {
+    const written: string[] = [];
+    const stdout = { write: (s: string) => written.push(s) } as unknown as NodeJS.WritableStream;
+    const proc = Object.assign(new EventEmitter(), { pid: 42, kill: vi.fn() });
+    const screen = enterAlternateScreen(stdout, proc as never);
+    expect(written[0]).toContain(ENTER_ALTERNATE_SCREEN);
+    proc.emit('SIGTERM', 'SIGTERM');
+    expect(written.at(-1)).toContain(LEAVE_ALTERNATE_SCREEN);
+    expect(proc.kill).toHaveBeenCalledWith(42, 'SIGTERM');
+    screen.leave(); // safe twice
+    expect(written.filter((s) => s.includes(LEAVE_ALTERNATE_SCREEN))).toHaveLength(1);
+    expect(proc.listenerCount('exit')).toBe(0);
+
+    const again = enterAlternateScreen(stdout, proc as never);
+    proc.emit('exit');
+    expect(written.filter((s) => s.includes(LEAVE_ALTERNATE_SCREEN))).toHaveLength(2);
+    again.leave();
+  });
+});
+
+describe('dashboard row budget', () => {
+  it('never draws a frame as tall as the terminal: the lists give up rows first', () => {
+    const events: PipelineEvent[] = [
+      { type: 'session_started', sessionId: 's1', sourceDir: '/srv/drop', totalFiles: 40, processingType: 'both' },
+    ];
+    for (let i = 0; i < 12; i++) events.push({ type: 'file_started', fileId: `x${i}`, relativePath: `in-flight-${i}.pdf` });
+    for (let i = 0; i < 9; i++) {
+      events.push({
+        type: 'file_finished',
+        result: fileResult(`e${i}`, 'corrupt', { relativePath: `broken-${i}.pdf`, message: 'bad xref' }),
+        totals: totals({ totalFiles: 40, processedFiles: i + 1, failedFiles: i + 1 }),
+      });
+    }
+    let state = events.reduce((s, event) => reduceDashboard(s, { type: 'event', event, now: 1_000 }), initialDashboardState());
+    for (const stopping of [false, true]) {
+      if (stopping) state = reduceDashboard(state, { type: 'stopping' });
+      for (const rows of [12, 20, 24, 30]) {
+        const { lastFrame, unmount } = render(<Dashboard state={state} width={79} rows={rows} />);
+        const lines = (lastFrame() ?? '').split('\n');
+        unmount();
+        expect(lines.length).toBeLessThanOrEqual(rows - 1);
+        expect(lines[0]).toMatch(/Ingesting|Ingest/);
+      }
+    }
+    expect(dashboardBudget(state, 60, 6).errors).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,158 @@
+import { describe, expect, it } from 'vitest';
+import { ReviewWalk, type ReviewWalkState } from '../../src/app/review-walk.js';
+import { EN, ES, resolveLanguage, type Messages } from '../../src/ui/i18n/messages.js';
+import { lineWidth, type Line } from '../../src/ui/lines.js';
+import { layoutReview } from '../../src/ui/review/review-layout.js';
+import { initialReviewView, reduceReviewView, type ReviewView } from '../../src/ui/review/review-view.js';
+import type { ContentCheckDetails } from '../../src/core/content/types.js';
+import { documentIdentityFor } from '../../src/review/document-identity.js';
+import { fakeService, fourCandidateCase, pendingOf } from './support/review-cases.js';
+
+const text = (line: Line) => line.map((s) => s.text).join('');
+
+async function stateOf(patch: Partial<ReviewWalkState> = {}): Promise<ReviewWalkState> {
+  const cases = [fourCandidateCase(), fourCandidateCase({ fileId: 'f2', relativePath: 'b/second.pdf' })];
+  const walk = new ReviewWalk(fakeService(cases).service, cases.map(pendingOf), { guardMs: 0 });
+  await walk.start();
+  return { ...walk.getState(), ...patch };
+}
+
+function frame(
+  state: ReviewWalkState,
+  size: { columns: number; rows: number },
+  view: ReviewView = initialReviewView(),
+  messages: Messages = EN,
+) {
+  const layout = layoutReview({ state, view, width: size.columns - 1, rows: size.rows, messages, reviewer: 'ana' });
+  const rows = [...layout.header, ...layout.body, ...layout.footer];
+  return { layout, rows: rows.map(text), widths: rows.map(lineWidth) };
+}
+
+describe('review layout', () => {
+  it.each([
+    { columns: 100, rows: 30 },
+    { columns: 80, rows: 24 },
+    { columns: 60, rows: 20 },
+  ])('fits $columns×$rows: one row short of the terminal, header and key hints always there', async (size) => {
+    const state = await stateOf();
+    for (const view of [
+      initialReviewView(),
+      { ...initialReviewView(), details: true },
+      { ...initialReviewView(), overlay: 'help' as const },
+      { ...initialReviewView(), overlay: 'list' as const },
+      { ...initialReviewView(), scroll: 1000 },
+    ]) {
+      const { rows, widths } = frame(state, size, view);
+      expect(rows).toHaveLength(size.rows - 1);
+      for (const w of widths) expect(w).toBeLessThanOrEqual(size.columns - 1);
+      expect(rows[0]).toContain('Review 1 of 2');
+      expect(rows.at(-2)!.trim()).not.toBe('');
+      if (view.overlay === 'none') expect(rows.at(-2)).toMatch(/\? help/);
+    }
+    const { rows } = frame(state, size);
+    expect(rows[1]).toMatch(/3000576011_BONILLA/);
+    expect(rows[2]).toContain('3000576011');
+  });
+
+  it('shows each candidate with birth date, sex, documents held and reasons in plain words; details on demand', async () => {
+    const state = await stateOf();
+    const all = frame(state, { columns: 100, rows: 80 }).rows.join('\n');
+    expect(all).toMatch(/ 1 3000147773 +BONILLA SEPÚLVEDA, ADRIANA✓ +0\.89/);
+    expect(all).toContain('b. 1951-07-30✗ · sex M✗');
+    expect(all).toContain('docs (CONS LAB RX) · same expediente · paterno: different (BONILLA / ACOSTA)');
+    expect(all).toContain('◆ ID CONFLICT ⚠ below 0.60 ⚠ birth date differs ⚠ sex differs');
+    expect(all).toContain('ID CONFLICT');
+    expect(all).not.toMatch(/\bjw \d/); // the per-signal numbers are behind `d`
+    expect(all).toContain('Fecha de nacimiento: 12/03/1984'); // the whole text, scrollable
+    expect(all).toContain('FIN DEL REPORTE');
+    const details = frame(state, { columns: 100, rows: 80 }, { ...initialReviewView(), details: true }).rows.join('\n');
+    expect(details).toMatch(/jw 0\.95/);
+  });
+
+  it('scrolls the body under a pinned header; PgDn reaches the end of the text', async () => {
+    const state = await stateOf();
+    const size = { columns: 80, rows: 24 };
+    const top = frame(state, size);
+    const view = reduceReviewView(initialReviewView(), { type: 'scroll_to', where: 'bottom', max: top.layout.maxScroll });
+    const bottom = frame(state, size, view);
+    expect(bottom.rows[0]).toBe(top.rows[0]);
+    expect(bottom.rows.join('\n')).toContain('FIN DEL REPORTE');
+    expect(top.rows.join('\n')).not.toContain('FIN DEL REPORTE');
+  });
+
+  it('shows both identities and why in the confirmation, in Spanish too', async () => {
+    const base = await stateOf();
+    const candidate = base.current!.evidence[1]!;
+    const state = { ...base, phase: 'confirming' as const, confirm: { candidate, risks: candidate.risks } };
+    for (const messages of [EN, ES]) {
+      const { rows } = frame(state, { columns: 80, rows: 24 }, initialReviewView(), messages);
+      const all = rows.join('\n');
+      expect(rows).toHaveLength(23);
+      expect(all).toContain('BONILLA SEPÚLVEDA, ADRIANA');
+      expect(all).toContain('ACOSTA MORALES, JORGE');
+      expect(all).toContain(messages.confirmKeys);
+    }
+  });
+
+  it('speaks Spanish: frame, reasons and keys', async () => {
+    const all = frame(await stateOf(), { columns: 100, rows: 60 }, initialReviewView(), ES).rows.join('\n');
+    expect(all).toContain('Revisión 1 de 2');
+    expect(all).toContain('? ayuda');
+    expect(all).not.toContain('Review 1 of 2');
+  });
+
+  it("shows the ingest's content cross-check when it recorded one: the document names someone else", async () => {
+    const content = {
+      verdict: 'contradicts',
+      identity: {
+        expediente: '3000147773',
+        nombre_completo: 'BONILLA SEPÚLVEDA, ADRIANA',
+        nombre_escrito: 'ADRIANA BONILLA SEPÚLVEDA',
+        fecha_nacimiento: '1950-09-14',
+        sexo: 'F',
+        evidence: [],
+        other_expedientes: [],
+        other_names: [],
+      },
+      reasons: [],
+    } as unknown as ContentCheckDetails;
+    const base = fourCandidateCase();
+    const document = documentIdentityFor(content, null, base.parsed, 2026);
+    const cases = [fourCandidateCase({ heldReason: 'content_mismatch', document })];
+    const walk = new ReviewWalk(fakeService(cases).service, cases.map(pendingOf), { guardMs: 0 });
+    await walk.start();
+    const all = frame(walk.getState(), { columns: 100, rows: 40 }).rows.join('\n');
+    expect(all).toContain('the document names another patient than the filename');
+    expect(all).toContain('The document says (read at ingest): BONILLA SEPÚLVEDA, ADRIANA✓ · exp 3000147773✗');
+    expect(all).toContain('CONTRADICTS the filename');
+  });
+
+  it('neutralises control characters in filenames', async () => {
+    const cases = [fourCandidateCase({ relativePath: 'x/3000576011_BONILLA\u001b]0;pwned\u0007, ADRIANA_LAB.pdf' })];
+    const walk = new ReviewWalk(fakeService(cases).service, cases.map(pendingOf), { guardMs: 0 });
+    await walk.start();
+    const all = frame(walk.getState(), { columns: 100, rows: 30 }).rows.join('\n');
+    expect(all).not.toContain('\u001b');
+    expect(all).toContain('\\x1B]0;pwned\\x07');
+  });
+});
+
+describe('review view and language', () => {
+  it('a new case starts at the top with overlays closed', () => {
+    let view = reduceReviewView(initialReviewView(), { type: 'case_shown', fileId: 'f1' });
+    view = reduceReviewView(view, { type: 'scroll', by: 5, max: 3 });
+    expect(view.scroll).toBe(3);
+    view = reduceReviewView(view, { type: 'toggle_help' });
+    expect(view.overlay).toBe('help');
+    view = reduceReviewView(view, { type: 'case_shown', fileId: 'f2' });
+    expect(view).toMatchObject({ scroll: 0, overlay: 'none', fileId: 'f2' });
+  });
+
+  it('is Spanish when LC_ALL / LANG start with es, unless a flag says otherwise', () => {
+    expect(resolveLanguage({ env: { LANG: 'es_MX.UTF-8' } })).toBe('es');
+    expect(resolveLanguage({ env: { LC_ALL: 'en_US.UTF-8', LANG: 'es_MX.UTF-8' } })).toBe('en');
+    expect(resolveLanguage({ env: { LANG: 'C.UTF-8' } })).toBe('en');
+    expect(resolveLanguage({ flag: 'en', env: { LANG: 'es_MX.UTF-8' } })).toBe('en');
+    expect(resolveLanguage({ flag: 'es', env: {} })).toBe('es');
+  });
+});

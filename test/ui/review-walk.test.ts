@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { ReviewWalk } from '../../src/app/review-walk.js';
+import { fakeService, fourCandidateCase, pendingOf } from './support/review-cases.js';
+
+/** A walk over two cases on a clock the test moves by hand. */
+function setup(guardMs = 400) {
+  const cases = [fourCandidateCase(), fourCandidateCase({ fileId: 'f2', relativePath: 'b/second.pdf', idConflict: false })];
+  const { service, calls } = fakeService(cases);
+  let now = 1_000;
+  const walk = new ReviewWalk(service, cases.map(pendingOf), { guardMs, now: () => now });
+  return { walk, calls, advance: (ms: number) => (now += ms) };
+}
+
+describe('ReviewWalk', () => {
+  it('ignores keys while a case loads and for a moment after it appears: nothing is decided unseen', async () => {
+    const { walk, calls, advance } = setup();
+    expect(walk.acceptsKeys()).toBe(false); // nothing shown yet
+    await walk.perform({ type: 'reject' });
+    await walk.start();
+    expect(walk.getState().phase).toBe('reviewing');
+    // Typed ahead: arrives the instant the case is drawn.
+    await walk.perform({ type: 'attach', candidate: 1 });
+    await walk.perform({ type: 'reject' });
+    expect(calls).toEqual([]);
+    expect(walk.getState().position).toBe(0);
+    advance(400);
+    await walk.perform({ type: 'skip' });
+    expect(calls).toEqual(['skip:f1']);
+    // The next case has its own guard.
+    await walk.perform({ type: 'reject' });
+    expect(calls).toEqual(['skip:f1']);
+  });
+
+  it('asks for `y` before attaching to a risky candidate; any other key cancels', async () => {
+    const { walk, calls, advance } = setup();
+    await walk.start();
+    advance(500);
+    await walk.perform({ type: 'attach', candidate: 2 }); // the expediente's owner: clearly another person
+    const state = walk.getState();
+    expect(state.phase).toBe('confirming');
+    expect(state.confirm?.candidate.expediente).toBe('3000576011');
+    expect(state.confirm?.risks).toContain('id_conflict');
+    expect(calls).toEqual([]);
+    // A `y` typed together with the `2` must not confirm it: the confirmation has its own guard.
+    await walk.perform({ type: 'confirm' });
+    expect(walk.getState().phase).toBe('confirming');
+    advance(500);
+    await walk.perform({ type: 'cancel' });
+    expect(walk.getState()).toMatchObject({ phase: 'reviewing', confirm: null, notice: { notice: { code: 'confirm_cancelled' } } });
+    expect(calls).toEqual([]);
+
+    await walk.perform({ type: 'attach', candidate: 2 });
+    advance(500);
+    await walk.perform({ type: 'confirm' });
+    expect(calls).toEqual(['attach2:f1']);
+    expect(walk.getState().position).toBe(1);
+  });
+
+  it('attaches at once to a candidate without risks', async () => {
+    const { walk, calls, advance } = setup(0);
+    await walk.start();
+    advance(1);
+    await walk.perform({ type: 'attach', candidate: 1 });
+    expect(calls).toEqual(['attach1:f1']);
+    expect(walk.getState().tally).toMatchObject({ attached: 1, remaining: 1, walked: 2, total: 2 });
+  });
+
+  it('counts distinct files: a file skipped twice is one skip, and quitting early says what remains', async () => {
+    const { walk, advance } = setup(0);
+    await walk.start();
+    advance(1);
+    await walk.perform({ type: 'skip' });
+    await walk.perform({ type: 'previous' });
+    expect(walk.getState().position).toBe(0);
+    await walk.perform({ type: 'skip' });
+    expect(walk.getState().tally).toMatchObject({ skipped: 1, walked: 2, remaining: 2, total: 2 });
+    await walk.perform({ type: 'reject' });
+    expect(walk.getState().phase).toBe('done');
+    expect(walk.getState().tally).toMatchObject({ skipped: 1, rejected: 1, walked: 2, remaining: 1 });
+    expect(walk.getState().entries.map((e) => e.status)).toEqual(['skipped', 'rejected']);
+  });
+
+  it('undo brings the file back and its tally down; previous/next/goto browse without deciding', async () => {
+    const { walk, calls, advance } = setup(0);
+    await walk.start();
+    advance(1);
+    await walk.perform({ type: 'next' });
+    expect(walk.getState().position).toBe(1);
+    await walk.perform({ type: 'goto', position: 0 });
+    await walk.perform({ type: 'reject' });
+    expect(walk.getState().tally.rejected).toBe(1);
+    await walk.perform({ type: 'undo' });
+    expect(walk.getState()).toMatchObject({ position: 0, tally: { rejected: 0, remaining: 2 } });
+    expect(calls).toEqual(['reject:f1', 'undo']);
+  });
+
+  it('a refusal keeps the case on screen with its reason; quit and interrupt close the sitting', async () => {
+    const { walk, calls, advance } = setup(0);
+    await walk.start();
+    advance(1);
+    await walk.perform({ type: 'new_patient' });
+    expect(walk.getState()).toMatchObject({ position: 0, phase: 'reviewing', notice: { tone: 'error' } });
+    await walk.interrupt();
+    await walk.closed();
+    expect(walk.getState().phase).toBe('closed');
+    expect(calls).toEqual(['new_patient:f1', 'close']);
+  });
+});

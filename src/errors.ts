@@ -40,6 +40,12 @@ export class UsageError extends UserError {
   }
 }
 
+/**
+ * A backend is down: unreachable, not answering within its timeout, or refusing our credentials (401/403).
+ * Never one file's fault, so an ingest that meets it stops taking new files, lets the files in flight
+ * finish and exits 69, leaving the files not done for the next run. A failure tied to one request (its
+ * input refused, a 5xx that outlived its retries) is not this class: it fails that file alone.
+ */
 export class ServiceUnavailableError extends UserError {
   constructor(message: string, hint?: string) {
     super(message, ExitCode.ServiceUnavailable, hint);

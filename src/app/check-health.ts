@@ -4,11 +4,13 @@ import path from 'node:path';
 
 import { describeError } from '../core/text/describe-error.js';
 import type { Embedder } from '../adapters/embedders/types.js';
+import type { CollectionInfo } from '../adapters/vector-stores/types.js';
 import type { BackendConfig } from '../config/load-config.js';
 import { redactConfig, redactSecrets } from '../config/redact-config.js';
 import { translateDatabaseError } from '../db/database-file-errors.js';
 import { resolveDatabaseTarget } from '../db/database-url.js';
 import { openDatabase, type OpenDatabase } from '../db/open-database.js';
+import { readConnectionSecurity } from '../db/connection-security.js';
 import { pendingMigrations } from '../db/pending-migrations.js';
 import { OCR_DEFAULTS } from '../core/pipeline/ocr-options.js';
 import { ExitCode, UserError } from '../errors.js';
@@ -38,17 +40,28 @@ export interface HealthReport {
   config: Record<string, unknown> | null;
 }
 
+/** `doctor` answers within this, whatever the backends do (DECISIONS: bounds). */
+export const DEFAULT_DOCTOR_TIMEOUT_MS = 10_000;
+
 /**
  * The service's health check: each backend is checked read-only where it can be (the database is not
- * migrated, the collection not created), and a failure of one does not hide the others.
+ * migrated, the collection not created), and a failure of one does not hide the others. The backends are
+ * checked at once, and the whole check answers within `timeoutMs` (default 10 s) even when a server accepts
+ * connections and never answers: each request is bounded by the time left, and a check still running at
+ * the end is reported as not answering.
  */
 export async function checkHealth(options: {
   cwd: string;
   /** Reads the configuration; a failure is reported as the first check, not thrown. */
   loadConfig: () => Promise<BackendConfig>;
+  timeoutMs?: number;
   /** The runs' log and folders (`doctor --log-file`, `--archive-dir`, `--quarantine-dir`), for their modes. */
   files?: { logFile?: string; archiveDir?: string; quarantineDir?: string };
 }): Promise<HealthReport> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_DOCTOR_TIMEOUT_MS;
+  const deadline = performance.now() + timeoutMs;
+  /** What is left of the budget, less a margin for the report itself. */
+  const left = () => Math.max(1, Math.floor(deadline - performance.now()) - 100);
   const checks: DoctorCheck[] = [];
   const fixableByConfiguration = new Set<string>();
   let config: BackendConfig | null = null;
@@ -63,26 +76,53 @@ export async function checkHealth(options: {
     checks.push({ name: 'config', status: 'fail', detail: messageOf(error) });
   }
 
+  // The local checks (tools, engines) run while the backends answer, so that they do not add to the bound.
+  const localChecks = Promise.all([
+    checkWritable(options.cwd),
+    checkPdftotext(),
+    checkOcr(config?.ocr.engine ?? OCR_DEFAULTS.engine),
+  ]);
+
   if (config) {
     const secrets = config;
+    const results = new Map<string, DoctorCheck>();
     const guard = async (name: string, check: () => Promise<CheckResult>): Promise<void> => {
+      const seconds = Math.round(timeoutMs / 100) / 10;
+      let timer: NodeJS.Timeout | undefined;
+      const overdue = new Promise<CheckResult>((resolve) => {
+        timer = setTimeout(
+          () =>
+            resolve({
+              status: 'fail',
+              detail: `no answer within ${seconds} s: the server may be stopped or overloaded, or a firewall drops the packets (doctor --timeout sets the limit)`,
+            }),
+          Math.max(0, deadline - performance.now()),
+        );
+      });
       try {
-        const { exitCode, ...result } = await check();
-        checks.push({ name, ...result });
+        const { exitCode, ...result } = await Promise.race([check(), overdue]);
+        results.set(name, { name, ...result });
         if (result.status === 'fail' && exitCode === ExitCode.Usage) fixableByConfiguration.add(name);
       } catch (error) {
-        checks.push({ name, status: 'fail', detail: redactSecrets(messageOf(error), secrets) });
+        results.set(name, { name, status: 'fail', detail: redactSecrets(messageOf(error), secrets) });
+      } finally {
+        clearTimeout(timer);
       }
     };
     let database: OpenDatabase | null = null;
     /** Why the database is unusable when that is the configuration's fault (a file), not a server's. */
     let databaseFileProblem = false;
-    await guard('database', async () => {
+    const databaseCheck = guard('database', async () => {
       const target = resolveDatabaseTarget(secrets.db, { cwd: options.cwd });
       let pending: string[];
       try {
         // Read-only: never create the file, never migrate.
-        database = await openDatabase(target, { migrate: false, create: false, connectTimeoutMs: 5000 });
+        database = await openDatabase(target, {
+          migrate: false,
+          create: false,
+          connectTimeoutMs: Math.min(5000, left()),
+          queryTimeoutMs: left(),
+        });
         pending = await pendingMigrations(database);
       } catch (caught) {
         const error = translateDatabaseError(caught, target);
@@ -94,18 +134,23 @@ export async function checkHealth(options: {
         }
         throw error;
       }
+      const opened = database as OpenDatabase;
+      const security = await describeSecurity(opened);
       if (pending.length > 0) {
         return {
           status: 'warn',
-          detail: `${target.display} is reachable; ${pending.length} migration(s) not applied yet (${pending.join(', ')}): the next ingest or import applies them`,
+          detail: `${target.display} is reachable${security.text}; ${pending.length} migration(s) not applied yet (${pending.join(', ')}): the next ingest or import applies them`,
         };
       }
-      return { status: 'ok', detail: `${target.display} (${database.dialect}) is reachable and migrated` };
+      return {
+        status: security.warn ? 'warn' : 'ok',
+        detail: `${target.display} (${opened.dialect}) is reachable and migrated${security.text}`,
+      };
     });
 
     let embedder: Embedder | null = null;
-    await guard('embedder', async () => {
-      embedder = await openEmbedder(secrets);
+    const embedderCheck = guard('embedder', async () => {
+      embedder = await openEmbedder(secrets, { maxTimeoutMs: left(), maxRetries: 0 });
       const [vector] = await embedder.embed(['prueba de salud']);
       if (!vector || vector.length !== embedder.dimension) {
         return { status: 'fail', detail: `${embedder.id} answered with a vector of the wrong size` };
@@ -113,51 +158,67 @@ export async function checkHealth(options: {
       return { status: 'ok', detail: `${embedder.id} (dimension ${embedder.dimension}) answered` };
     });
 
-    await guard('vector store', async () => {
-      const opened = database as OpenDatabase | null;
-      if (!opened && secrets.vectorStore === 'embedded') {
-        return {
-          status: 'fail',
-          detail: 'the embedded vector store lives in the database, which is unavailable',
-          ...(databaseFileProblem ? { exitCode: ExitCode.Usage } : {}),
-        };
-      }
-      const store = await openVectorStore(opened ?? ({ sqlite: null } as OpenDatabase), secrets);
-      try {
-        const shown = redactConfig(secrets) as { chroma: { url: string } };
-        const where =
-          secrets.vectorStore === 'chroma' ? `Chroma at ${shown.chroma.url}` : 'embedded (sqlite-vec)';
-        const info = await store.describeCollection();
-        if (!info) {
-          return {
-            status: 'warn',
-            detail: `${where}: collection "${store.collection}" does not exist yet (the first ingest creates it)`,
-          };
-        }
-        const count = await store.count();
-        const active = embedder as Embedder | null;
-        if (active && (info.embedderId !== active.id || info.dimension !== active.dimension)) {
+    let collection: CollectionInfo | null = null;
+    let where = '';
+    // The embedded store lives in the database: its check waits for the database's.
+    const vectorStoreCheck = (secrets.vectorStore === 'embedded' ? databaseCheck : Promise.resolve()).then(() =>
+      guard('vector store', async () => {
+        const opened = database as OpenDatabase | null;
+        if (!opened && secrets.vectorStore === 'embedded') {
           return {
             status: 'fail',
-            detail:
-              `${where}: collection "${info.name}" holds vectors from ${info.embedderId} (dimension ${info.dimension}), ` +
-              `but the configured embedder is ${active.id} (dimension ${active.dimension})`,
+            detail: 'the embedded vector store lives in the database, which is unavailable',
+            ...(databaseFileProblem ? { exitCode: ExitCode.Usage } : {}),
           };
         }
-        return {
-          status: 'ok',
-          detail: `${where}: collection "${info.name}" (${count} chunks) from ${info.embedderId}, dimension ${info.dimension}`,
-        };
-      } finally {
-        await store.close();
-      }
-    });
-    await (database as OpenDatabase | null)?.close();
+        const store = await openVectorStore(opened ?? ({ sqlite: null } as OpenDatabase), secrets, undefined, {
+          maxTimeoutMs: left(),
+        });
+        try {
+          const shown = redactConfig(secrets) as { chroma: { url: string } };
+          where =
+            secrets.vectorStore === 'chroma'
+              ? `Chroma at ${shown.chroma.url}${secrets.chroma.authToken ? ` (with a token, ${secrets.chroma.authHeader ?? 'Authorization'} header)` : ''}`
+              : 'embedded (sqlite-vec)';
+          const info = await store.describeCollection();
+          if (!info) {
+            return {
+              status: 'warn',
+              detail: `${where}: collection "${store.collection}" does not exist yet (the first ingest creates it)`,
+            };
+          }
+          collection = info;
+          const count = await store.count();
+          return {
+            status: 'ok',
+            detail: `${where}: collection "${info.name}" (${count} chunks) from ${info.embedderId}, dimension ${info.dimension}`,
+          };
+        } finally {
+          await store.close();
+        }
+      }),
+    );
+    await Promise.all([databaseCheck, embedderCheck, vectorStoreCheck]);
+
+    // The collection must hold the configured embedder's vectors: judged once both answered.
+    const active = embedder as Embedder | null;
+    const info = collection as CollectionInfo | null;
+    if (active && info && (info.embedderId !== active.id || info.dimension !== active.dimension)) {
+      results.set('vector store', {
+        name: 'vector store',
+        status: 'fail',
+        detail:
+          `${where}: collection "${info.name}" holds vectors from ${info.embedderId} (dimension ${info.dimension}), ` +
+          `but the configured embedder is ${active.id} (dimension ${active.dimension})`,
+      });
+    }
+    for (const name of ['database', 'embedder', 'vector store']) checks.push(results.get(name)!);
+    // A check that did not answer in time may still open the database later: close it whenever it does.
+    void databaseCheck.then(() => (database as OpenDatabase | null)?.close().catch(() => undefined));
   }
 
-  checks.push(await checkWritable(options.cwd));
-  checks.push(await checkPdftotext());
-  checks.push(...(await checkOcr(config?.ocr.engine ?? OCR_DEFAULTS.engine)));
+  const [writable, pdftotext, ocr] = await localChecks;
+  checks.push(writable, pdftotext, ...ocr);
   checks.push(...(await checkPermissionsOf(config, options)));
 
   const failed = checks.filter((c) => c.status === 'fail');
@@ -168,6 +229,39 @@ export async function checkHealth(options: {
         ? ExitCode.Usage
         : ExitCode.ServiceUnavailable;
   return { healthy: failed.length === 0, exitCode, checks, config: config ? redactConfig(config) : null };
+}
+
+/** What the database connection's encryption is, for the database check's line. */
+async function describeSecurity(database: OpenDatabase): Promise<{ text: string; warn: boolean }> {
+  const security = await readConnectionSecurity(database);
+  if (!security) return { text: '', warn: false };
+  if (!security.encrypted) {
+    const local = isLoopback(database);
+    return {
+      text: local
+        ? '; not encrypted (plain TCP to this machine)'
+        : '; NOT encrypted: passwords and patient data cross the network in clear (add sslmode=verify-full and sslrootcert=CA.pem to the URL)',
+      warn: !local,
+    };
+  }
+  const verified =
+    database.tls === 'verify-full'
+      ? 'server certificate and host name verified'
+      : database.tls === 'verify-ca'
+        ? 'server certificate verified, host name not (verify-ca)'
+        : 'server certificate NOT verified (sslmode=require)';
+  const how = [security.protocol, security.cipher].filter(Boolean).join(', ');
+  return { text: `; encrypted${how ? ` (${how})` : ''}, ${verified}`, warn: false };
+}
+
+function isLoopback(database: OpenDatabase): boolean {
+  if (database.target.kind !== 'postgres') return true;
+  try {
+    const host = new URL(database.target.connectionString).hostname.replace(/^\[(.*)\]$/, '$1');
+    return host === '' || host === 'localhost' || host === '::1' || host.startsWith('127.') || host.startsWith('/');
+  } catch {
+    return false;
+  }
 }
 
 /** Who may read the files that hold patient data or a secret (see check-file-permissions). */

@@ -74,7 +74,7 @@ export async function runIngestSession(
         };
         try {
           // Holding the lock, any session still "running" on this folder was left by a killed run.
-          return await runIngest({ ...options, recoverAbandoned: true, fileMode: backends.fileMode }, { database, ...adapters }, listener, {
+          return await runIngest({ ...options, recoverAbandoned: true, halt: lock.halt, fileMode: backends.fileMode }, { database, ...adapters }, listener, {
             collectResults: hooks.collectResults,
           });
         } finally {
@@ -82,7 +82,7 @@ export async function runIngestSession(
         }
       });
       let reviewed: IngestSessionResult['reviewed'] = null;
-      if (hooks.review && !result.interrupted && result.totals.reviewRequired > 0) {
+      if (hooks.review && !result.interrupted && !result.stopped && result.totals.reviewRequired > 0) {
         const session = await openReviewSession({
           database,
           backends,

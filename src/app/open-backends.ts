@@ -115,19 +115,28 @@ export async function openSearchAdapters(options: {
 }
 
 /** The configured embedder. Remote ones are checked for credentials here, not on the first file. */
-export async function openEmbedder(backends: BackendConfig): Promise<Embedder> {
+export async function openEmbedder(
+  backends: BackendConfig,
+  /** Bounds for a quick check (`doctor`): a shorter timeout per request, and fewer retries. */
+  options: { maxTimeoutMs?: number; maxRetries?: number } = {},
+): Promise<Embedder> {
   const { embedding } = backends;
   if (backends.embedder === 'hashing') {
     const { createHashingEmbedder } = await import('../adapters/embedders/hashing-embedder.js');
     return createHashingEmbedder();
   }
-  const { createOpenAiEmbedder, DEFAULT_EMBEDDING_MODEL } =
+  const { createOpenAiEmbedder, DEFAULT_EMBEDDING_MODEL, DEFAULT_EMBEDDING_TIMEOUT_MS } =
     await import('../adapters/embedders/openai/openai-embedder.js');
+  const timeoutMs = Math.min(
+    embedding.timeoutSeconds !== undefined ? embedding.timeoutSeconds * 1000 : DEFAULT_EMBEDDING_TIMEOUT_MS,
+    options.maxTimeoutMs ?? Infinity,
+  );
+  const maxRetries = options.maxRetries ?? embedding.maxRetries;
   const tuning = {
     ...(embedding.dimensions !== undefined ? { dimensions: embedding.dimensions } : {}),
     ...(embedding.maxInFlight !== undefined ? { maxInFlight: embedding.maxInFlight } : {}),
-    ...(embedding.maxRetries !== undefined ? { maxRetries: embedding.maxRetries } : {}),
-    ...(embedding.timeoutSeconds !== undefined ? { timeoutMs: embedding.timeoutSeconds * 1000 } : {}),
+    ...(maxRetries !== undefined ? { maxRetries } : {}),
+    timeoutMs,
   };
   if (backends.embedder === 'openai') {
     const { apiKey, baseUrl } = backends.openai;
@@ -168,10 +177,18 @@ export async function openVectorStore(
   database: OpenDatabase,
   backends: BackendConfig,
   collection: string = backends.collection,
+  /** A shorter bound than the configured one per request (`doctor` answers within its own). */
+  options: { maxTimeoutMs?: number } = {},
 ): Promise<VectorStore> {
   if (backends.vectorStore === 'chroma') {
-    const { createChromaStore } = await import('../adapters/vector-stores/chroma/chroma-store.js');
-    return createChromaStore({ ...backends.chroma, collection });
+    const { createChromaStore, DEFAULT_CHROMA_TIMEOUT_MS } =
+      await import('../adapters/vector-stores/chroma/chroma-store.js');
+    const { timeoutSeconds, ...chroma } = backends.chroma;
+    const timeoutMs = Math.min(
+      timeoutSeconds !== undefined ? timeoutSeconds * 1000 : DEFAULT_CHROMA_TIMEOUT_MS,
+      options.maxTimeoutMs ?? Infinity,
+    );
+    return createChromaStore({ ...chroma, collection, timeoutMs });
   }
   if (!database.sqlite) {
     throw new UsageError(

@@ -1,5 +1,6 @@
-import type { VectorQueryResult } from '../adapters/vector-stores/types.js';
+import { IncompatibleCollectionError, type VectorQueryResult } from '../adapters/vector-stores/types.js';
 import type { BackendConfig } from '../config/load-config.js';
+import { UsageError } from '../errors.js';
 import { openSearchAdapters } from './open-backends.js';
 import { withRegistry, type RegistryLocation } from './open-registry.js';
 
@@ -11,7 +12,11 @@ export interface ChunkQuery {
   documentType?: string;
 }
 
-/** Nearest chunks to the text, embedded by the embedder that filled the collection. */
+/**
+ * Nearest chunks to the text, embedded by the embedder that filled the collection. Only reads: a collection
+ * that does not exist is an error naming the ones that do (a mistyped --collection must not come back as
+ * "no matching chunks", nor leave an empty collection behind).
+ */
 export async function searchChunks(
   location: RegistryLocation,
   backends: BackendConfig,
@@ -20,7 +25,19 @@ export async function searchChunks(
   return withRegistry(location, async (database) => {
     const { embedder, vectorStore, collection } = await openSearchAdapters({ database, backends });
     try {
-      await vectorStore.ensureCollection({ name: collection, embedderId: embedder.id, dimension: embedder.dimension });
+      const info = await vectorStore.describeCollection();
+      if (!info) {
+        const existing = await vectorStore.listCollections();
+        throw new UsageError(
+          `the collection "${collection}" does not exist in the ${backends.vectorStore === 'chroma' ? 'Chroma' : 'embedded'} vector store`,
+          existing.length > 0
+            ? `the collections there: ${existing.map((name) => `"${name}"`).join(', ')}; choose one with --collection`
+            : 'it holds no collection yet: `tecsalud-batch ingest DIR` creates one',
+        );
+      }
+      if (info.embedderId !== embedder.id || info.dimension !== embedder.dimension) {
+        throw new IncompatibleCollectionError(collection, info, { embedderId: embedder.id, dimension: embedder.dimension });
+      }
       const [vector] = await embedder.embed([query.text]);
       return await vectorStore.query(vector!, {
         k: query.k,

@@ -66,6 +66,7 @@ export async function createCommandContext(
     db: flags.db,
     vectorStore: flags.vectorStore,
     chromaUrl: flags.chromaUrl,
+    chromaToken: flags.chromaToken,
     collection: flags.collection,
     embedder: flags.embedder,
     embeddingModel: flags.embeddingModel,

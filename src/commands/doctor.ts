@@ -1,6 +1,6 @@
 import { Command } from '@commander-js/extra-typings';
 import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
-import { ExitCode } from '../errors.js';
+import { ExitCode, UsageError } from '../errors.js';
 import { contextOf, finish, reportsConfigErrors, type CommandContext } from './context.js';
 import { writeJson, writeLine } from './shared/io.js';
 import { addBackendOptions, dbOption, examples, jsonOption } from './shared/options.js';
@@ -17,15 +17,17 @@ export function doctorCommand(command = new Command('doctor')) {
 function doctorOptions(command: Command) {
   const declared = command
     .description(
-      'Checks that the database is reachable and migrated, the vector store reachable and filled by the ' +
-        'configured embedder, the embedder answering, the working directory writable, whether pdftotext and ' +
-        'the OCR engines can run, and that no other account may read the database, the log, the archive or a ' +
-        'config file holding a secret. Exits 0 when ' +
+      'Checks that the database is reachable and migrated (and whether its connection is encrypted), the vector ' +
+        'store reachable and filled by the configured embedder, the embedder answering, the working directory ' +
+        'writable, whether pdftotext and the OCR engines can run, and that no other account may read the ' +
+        'database, the log, the archive or a config file holding a secret; answers within 10 s whatever the ' +
+        'servers do. Exits 0 when ' +
         `healthy, ${ExitCode.ServiceUnavailable} when anything fails (${ExitCode.Usage} when only the database file, missing or ` +
         'unusable, is wrong). The database is never created or migrated by it. Secrets are never printed.',
     )
     .addOption(dbOption())
     .option('--collection <name>', 'vector collection (default medical_documents)')
+    .option('--timeout <seconds>', 'answer within this many seconds, whatever the servers do (default 10)')
     .option('--log-file <path>', "the ingest's log: warn when others may read it (and its rotated copies)")
     .option('--archive-dir <dir>', "the ingest's archive folder: warn when others may read it or what it holds")
     .option('--quarantine-dir <dir>', "the ingest's quarantine folder: the same")
@@ -48,9 +50,14 @@ export type DoctorOptions = ReturnType<ReturnType<typeof doctorOptions>['opts']>
  * migrated, the collection not created), and a failure of one does not hide the others.
  */
 export async function runDoctor(options: DoctorOptions, context: CommandContext): Promise<number> {
+  const seconds = options.timeout === undefined ? undefined : Number(options.timeout);
+  if (seconds !== undefined && !(Number.isFinite(seconds) && seconds > 0 && seconds <= 600)) {
+    throw new UsageError('--timeout must be a number of seconds above 0 (at most 600)', 'e.g. doctor --timeout 5');
+  }
   const { checkHealth } = await import('../app/check-health.js');
   const report = await checkHealth({
     cwd: context.cwd,
+    ...(seconds !== undefined ? { timeoutMs: seconds * 1000 } : {}),
     loadConfig: async () => {
       if (context.config) return context.config;
       throw context.configError;

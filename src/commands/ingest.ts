@@ -223,6 +223,7 @@ export async function ingest(dir: string, options: IngestCommandOptions, context
       collectResults: Boolean(options.json),
       extractor: context.extractor,
     });
+    if (result.stopped) log?.stopped(result.stopped);
   } catch (error) {
     log?.stopped(error);
     throw error;
@@ -232,6 +233,9 @@ export async function ingest(dir: string, options: IngestCommandOptions, context
     log?.close();
   }
   await printResult(context, options, result, messagesFor(lang));
+  // A backend went down: the session and the files done are reported above; the error and its hint follow
+  // (exit 69), and the files not done wait for the next run.
+  if (result.stopped) throw result.stopped;
   return exitCodeFor(
     result.reviewed ? { ...result, totals: { ...result.totals, reviewRequired: result.reviewed.stillPending } } : result,
   );

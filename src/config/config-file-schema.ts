@@ -4,6 +4,9 @@ import { FILE_MODE_POLICIES } from '../private-files.js';
 
 export const VECTOR_STORES = ['embedded', 'chroma'] as const;
 export const EMBEDDERS = ['hashing', 'openai', 'azure'] as const;
+/** How a Chroma token travels, as Chroma's own CHROMA_AUTH_TOKEN_TRANSPORT_HEADER names the choice. */
+export const CHROMA_AUTH_HEADERS = ['Authorization', 'X-Chroma-Token'] as const;
+export type ChromaAuthHeader = (typeof CHROMA_AUTH_HEADERS)[number];
 export type VectorStoreKind = (typeof VECTOR_STORES)[number];
 export type EmbedderKind = (typeof EMBEDDERS)[number];
 
@@ -17,6 +20,8 @@ const whole = (field: string, min: number) =>
     .number({ error: () => `${field} must be a number` })
     .int(`${field} must be a whole number`)
     .min(min, `${field} must be at least ${min}`);
+const seconds = (field: string) =>
+  z.number({ error: () => `${field} must be a number` }).positive(`${field} must be more than 0`);
 
 /** `tecsalud-batch.config.json`: every key optional; unknown keys are refused (a typo must not go unnoticed). */
 export const configFileSchema = z.strictObject(
@@ -32,6 +37,13 @@ export const configFileSchema = z.strictObject(
         tenant: text('chroma.tenant').optional(),
         database: text('chroma.database').optional(),
         batchSize: whole('chroma.batchSize', 1).optional(),
+        timeoutSeconds: seconds('chroma.timeoutSeconds').optional(),
+        authToken: text('chroma.authToken').optional(),
+        authHeader: z
+          .enum(CHROMA_AUTH_HEADERS, {
+            error: () => "chroma.authHeader must be 'Authorization' or 'X-Chroma-Token'",
+          })
+          .optional(),
       })
       .optional(),
     embedder: z
@@ -49,10 +61,7 @@ export const configFileSchema = z.strictObject(
           .optional(),
         /** The longest a chunk waits for others to fill its request. */
         batchWindowMs: whole('embedding.batchWindowMs', 0).optional(),
-        timeoutSeconds: z
-          .number({ error: () => 'embedding.timeoutSeconds must be a number' })
-          .positive()
-          .optional(),
+        timeoutSeconds: seconds('embedding.timeoutSeconds').optional(),
       })
       .optional(),
     openai: z

@@ -7,8 +7,10 @@ import { NOM_004_RETENTION_YEARS } from '../core/registry/retention.js';
 import { UsageError } from '../errors.js';
 import type { FileModePolicy } from '../private-files.js';
 import {
+  CHROMA_AUTH_HEADERS,
   configFileSchema,
   EMBEDDERS,
+  type ChromaAuthHeader,
   VECTOR_STORES,
   type ConfigFile,
   type EmbedderKind,
@@ -27,6 +29,8 @@ export interface BackendFlags {
   db?: string;
   vectorStore?: string;
   chromaUrl?: string;
+  /** `--chroma-token` (visible to other local users in the process list: the environment is better). */
+  chromaToken?: string;
   collection?: string;
   embedder?: string;
   embeddingModel?: string;
@@ -42,7 +46,18 @@ export interface BackendConfig {
   db: string | undefined;
   vectorStore: VectorStoreKind;
   collection: string;
-  chroma: { url: string; tenant?: string; database?: string; batchSize?: number };
+  chroma: {
+    url: string;
+    tenant?: string;
+    database?: string;
+    batchSize?: number;
+    /** Per request; default 30 s. */
+    timeoutSeconds?: number;
+    /** Sent with every request, for a server (or its proxy) that demands a token. Never printed. */
+    authToken?: string;
+    /** How the token travels: `Authorization: Bearer TOKEN` (default) or `X-Chroma-Token: TOKEN`. */
+    authHeader?: ChromaAuthHeader;
+  };
   embedder: EmbedderKind;
   embedding: {
     model?: string;
@@ -146,6 +161,7 @@ export async function loadBackendConfig(flags: BackendFlags): Promise<BackendCon
     values.embedding?.model,
     undefined,
   );
+  const authHeader = e('CHROMA_AUTH_TOKEN_TRANSPORT_HEADER');
   const dimensions =
     positiveInteger(flags.embeddingDimensions, '--embedding-dimensions') ??
     positiveInteger(e('TECSALUD_EMBEDDING_DIMENSIONS'), 'TECSALUD_EMBEDDING_DIMENSIONS') ??
@@ -161,9 +177,21 @@ export async function loadBackendConfig(flags: BackendFlags): Promise<BackendCon
       tenant: e('CHROMA_TENANT') ?? values.chroma?.tenant,
       database: e('CHROMA_DATABASE') ?? values.chroma?.database,
       batchSize: values.chroma?.batchSize,
+      timeoutSeconds: positiveSeconds(e('TECSALUD_CHROMA_TIMEOUT'), 'TECSALUD_CHROMA_TIMEOUT') ?? values.chroma?.timeoutSeconds,
+      authToken: flags.chromaToken?.trim() || e('CHROMA_AUTH_TOKEN') || values.chroma?.authToken,
+      authHeader: authHeader
+        ? oneOfIgnoringCase(authHeader, CHROMA_AUTH_HEADERS, 'CHROMA_AUTH_TOKEN_TRANSPORT_HEADER')
+        : values.chroma?.authHeader,
     }),
     embedder,
-    embedding: compact({ ...values.embedding, model, dimensions }),
+    embedding: compact({
+      ...values.embedding,
+      model,
+      dimensions,
+      timeoutSeconds:
+        positiveSeconds(e('TECSALUD_EMBEDDING_TIMEOUT'), 'TECSALUD_EMBEDDING_TIMEOUT') ??
+        values.embedding?.timeoutSeconds,
+    }),
     openai: compact({
       apiKey: e('OPENAI_API_KEY') ?? values.openai?.apiKey,
       baseUrl: e('OPENAI_BASE_URL') ?? values.openai?.baseUrl,
@@ -221,6 +249,19 @@ async function readConfigFile(flags: BackendFlags): Promise<{ file: string | nul
 function oneOf<T extends string>(value: string, allowed: readonly T[], field: string): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw new UsageError(`${field} must be ${allowed.map((a) => `'${a}'`).join(' or ')}, not '${value}'`);
+}
+
+function oneOfIgnoringCase<T extends string>(value: string, allowed: readonly T[], field: string): T {
+  const found = allowed.find((a) => a.toLowerCase() === value.toLowerCase());
+  if (found) return found;
+  throw new UsageError(`${field} must be ${allowed.map((a) => `'${a}'`).join(' or ')}, not '${value}'`);
+}
+
+function positiveSeconds(value: string | undefined, field: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${field} must be a number of seconds above 0, not '${value}'`);
+  return n;
 }
 
 function positiveInteger(value: string | undefined, field: string): number | undefined {

@@ -8,7 +8,11 @@ export function redactConfig(config: BackendConfig): Record<string, unknown> {
   return {
     ...config,
     db: config.db === undefined ? undefined : redactConnectionString(config.db),
-    chroma: { ...config.chroma, url: redactUrl(config.chroma.url) },
+    chroma: {
+      ...config.chroma,
+      url: redactUrl(config.chroma.url),
+      ...(config.chroma.authToken ? { authToken: HIDDEN } : {}),
+    },
     openai: {
       ...config.openai,
       ...(config.openai.apiKey ? { apiKey: HIDDEN } : {}),
@@ -21,7 +25,7 @@ export function redactConfig(config: BackendConfig): Record<string, unknown> {
 /** Removes every secret value of the configuration from a message (an SDK may echo what it was given). */
 export function redactSecrets(message: string, config: BackendConfig): string {
   let out = message;
-  for (const secret of [config.openai.apiKey, config.azure.apiKey]) {
+  for (const secret of [config.openai.apiKey, config.azure.apiKey, config.chroma.authToken]) {
     if (secret && secret.length >= 4) out = out.split(secret).join(HIDDEN);
   }
   return out;

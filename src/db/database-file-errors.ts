@@ -1,5 +1,6 @@
 import { describeError } from '../core/text/describe-error.js';
 import { UsageError, UserError } from '../errors.js';
+import { serviceDown } from './connection-loss.js';
 import type { DatabaseTarget } from './database-url.js';
 
 /**
@@ -41,7 +42,10 @@ export function databaseFileError(error: unknown, target: DatabaseTarget): UserE
   return null;
 }
 
-/** `error`, or the user error it stands for when it is about the database file. */
+/**
+ * `error`, or the user error it stands for when it is about the database file (64), or a PostgreSQL
+ * connection that was lost (69): never a stack trace for either.
+ */
 export function translateDatabaseError(error: unknown, target: DatabaseTarget): unknown {
-  return databaseFileError(error, target) ?? error;
+  return databaseFileError(error, target) ?? serviceDown(error, { target }) ?? error;
 }

@@ -2,8 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CamelCasePlugin, Kysely, Migrator, SqliteDialect, type Dialect } from 'kysely';
 import { describeError } from '../core/text/describe-error.js';
-import { ServiceUnavailableError, UserError, ExitCode } from '../errors.js';
+import { unreachableCode } from '../core/text/network-error-code.js';
+import { UserError, ExitCode } from '../errors.js';
 import { createPrivateFileSync, type FileModePolicy } from '../private-files.js';
+import { isConnectionLoss, postgresUnavailable } from './connection-loss.js';
+import { postgresConnectionConfig, type PostgresTlsMode } from './postgres-config.js';
+import { retryStaleConnections } from './retry-stale-connection.js';
 import type { Database } from './schema.js';
 import { createMigrationProvider, type SqlDialectName } from './migrations/index.js';
 import { databaseFileError, translateDatabaseError } from './database-file-errors.js';
@@ -21,12 +25,24 @@ export interface SqliteHandle {
   loadExtension(path: string): unknown;
 }
 
+/** One PostgreSQL connection of its own, outside the pool (the run lock's). */
+export interface DedicatedConnection {
+  query<R>(sql: string, values?: unknown[]): Promise<R[]>;
+  /** Resolves when the connection ends without close() (the server ended it, the network dropped). */
+  readonly lost: Promise<Error>;
+  close(): Promise<void>;
+}
+
 export interface OpenDatabase {
   db: Kysely<Database>;
   dialect: 'sqlite' | 'postgres';
   target: DatabaseTarget;
   /** The raw SQLite handle (embedded backend only), shared with the sqlite-vec vector store. */
   sqlite: SqliteHandle | null;
+  /** PostgreSQL only: how the connection string asks for TLS (see postgres-config). */
+  tls?: PostgresTlsMode;
+  /** PostgreSQL only: opens a connection outside the pool, with the pool's settings. */
+  openDedicatedConnection?: () => Promise<DedicatedConnection>;
   close(): Promise<void>;
 }
 
@@ -54,15 +70,17 @@ export interface OpenDatabaseOptions {
   poolSize?: number;
   /** PostgreSQL: how long to wait for a connection before failing (default 10 s). */
   connectTimeoutMs?: number;
+  /** PostgreSQL: how long to wait for any statement's answer (default: no limit; `doctor` sets one). */
+  queryTimeoutMs?: number;
 }
 
 export async function openDatabase(
   target: DatabaseTarget,
   options: OpenDatabaseOptions = {},
 ): Promise<OpenDatabase> {
-  const { dialect, sqlite, kind } =
+  const { dialect, sqlite, kind, postgres } =
     target.kind === 'sqlite'
-      ? await createSqliteDialect(target.path, options)
+      ? { ...(await createSqliteDialect(target.path, options)), postgres: null }
       : await createPostgresDialect(target, options);
   const raw = new Kysely<unknown>({ dialect });
   try {
@@ -77,6 +95,7 @@ export async function openDatabase(
     dialect: kind,
     target,
     sqlite,
+    ...(postgres ?? {}),
     close: async () => {
       await raw.destroy();
     },
@@ -94,8 +113,10 @@ export async function migrateToLatest(db: Kysely<unknown>, dialect: SqlDialectNa
     ({ error, results } = await migrator.migrateToLatest());
   }
   const failed = results?.find((r) => r.status === 'Error');
-  // A file that is not a usable database is the user's to fix, not a migration failure (see openDatabase).
+  // A file that is not a usable database is the user's to fix, not a migration failure (see openDatabase);
+  // a server that cannot be reached is not a migration failure either (openDatabase says "cannot reach").
   if (error && dialect === 'sqlite' && isSqliteError(error)) throw error;
+  if (error && dialect === 'postgres' && (isConnectionLoss(error) || unreachableCode(error))) throw error;
   if (error) {
     const reason = describeError(error);
     throw new UserError(
@@ -162,18 +183,60 @@ async function createSqliteDialect(
 async function createPostgresDialect(
   target: Extract<DatabaseTarget, { kind: 'postgres' }>,
   options: OpenDatabaseOptions,
-): Promise<{ dialect: Dialect; sqlite: null; kind: 'postgres' }> {
-  const [{ PostgresDialect }, pg] = await Promise.all([import('kysely'), import('pg')]);
-  const pool = new pg.default.Pool({
-    connectionString: target.connectionString,
-    max: options.poolSize ?? 10,
+): Promise<{
+  dialect: Dialect;
+  sqlite: null;
+  kind: 'postgres';
+  postgres: Pick<OpenDatabase, 'tls' | 'openDedicatedConnection'>;
+}> {
+  const [{ PostgresDialect }, pg, { client, tls }] = await Promise.all([
+    import('kysely'),
+    import('pg'),
+    postgresConnectionConfig(target.connectionString),
+  ]);
+  const settings = {
+    ...client,
     // Fail fast on an unreachable server instead of hanging on the OS's TCP timeout.
     connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+    ...(options.queryTimeoutMs ? { query_timeout: options.queryTimeoutMs } : {}),
     types: { getTypeParser: bigintAsNumber(pg.default.types) },
-  });
-  // Without a listener, an idle client's network error would crash the process.
+  };
+  const pool = new pg.default.Pool({ ...settings, max: options.poolSize ?? 10 });
+  // A connection that drops emits 'error' on its client; without a listener that is an uncaught exception
+  // that ends the process. pg-pool listens only while a client is idle in the pool, so every client gets
+  // its own listener for the time it is checked out; the statement it was running fails instead.
   pool.on('error', () => undefined);
-  return { dialect: new PostgresDialect({ pool }), sqlite: null, kind: 'postgres' };
+  pool.on('connect', (connected) => {
+    connected.on('error', () => undefined);
+  });
+  const openDedicatedConnection = async (): Promise<DedicatedConnection> => {
+    const connection = new pg.default.Client(settings);
+    let closing = false;
+    const lost = new Promise<Error>((resolve) => {
+      connection.on('error', (error) => resolve(error));
+      connection.on('end', () => {
+        if (!closing) resolve(new Error('Connection terminated unexpectedly'));
+      });
+    });
+    await connection.connect();
+    let closed: Promise<void> | null = null;
+    return {
+      query: async <R>(sql: string, values?: unknown[]) =>
+        (await connection.query(sql, values as unknown[])).rows as R[],
+      lost,
+      close: () => {
+        closing = true;
+        closed ??= connection.end().catch(() => undefined);
+        return closed;
+      },
+    };
+  };
+  return {
+    dialect: new PostgresDialect({ pool: retryStaleConnections(pool) }),
+    sqlite: null,
+    kind: 'postgres',
+    postgres: { tls, openDedicatedConnection },
+  };
 }
 
 /** The error for a registry that is not where the configuration says, for a command that only reads it. */
@@ -212,12 +275,7 @@ function translateConnectionError(error: unknown, target: DatabaseTarget): Error
   const fileError = databaseFileError(error, target);
   if (fileError) return fileError;
   const message = describeError(error);
-  if (target.kind === 'postgres') {
-    return new ServiceUnavailableError(
-      `cannot reach the PostgreSQL database ${target.display}: ${message}`,
-      'check that the server is running and the URL, user and password are right',
-    );
-  }
+  if (target.kind === 'postgres') return postgresUnavailable(error, target, 'reach');
   return new UserError(`cannot use the database ${target.display}: ${message}`, ExitCode.Usage);
 }
 

@@ -10,6 +10,7 @@ import type { Embedder } from '../adapters/embedders/types.js';
 import type { OcrInfo } from '../adapters/extraction/types.js';
 import type { DocumentVectors, VectorStore } from '../adapters/vector-stores/types.js';
 import type { OpenDatabase } from '../db/open-database.js';
+import { ServiceUnavailableError } from '../errors.js';
 import { FileStageError } from './stage-error.js';
 
 export interface StoreDocumentInput {
@@ -114,6 +115,8 @@ export async function prepareDocument(
       try {
         embeddings.push(...(await deps.embedder.embed(texts)));
       } catch (error) {
+        // A service that is down is not this file's failure: the run stops and the file stays for the next.
+        if (error instanceof ServiceUnavailableError) throw error;
         throw new FileStageError('embedding_failed', `the embedder failed: ${describeError(error)}`);
       }
     }
@@ -201,8 +204,9 @@ export async function prepareDocument(
  * ingested, processes it again and overwrites the very same vector ids. Nothing is duplicated, and nothing
  * is reported ingested before all of it is stored.
  *
- * A vector store failure throws FileStageError('vector_store_failed') before anything reaches the database;
- * a database failure throws as it is (the run cannot go on without its database).
+ * A vector store that refuses the group throws FileStageError('vector_store_failed') before anything reaches
+ * the database; a vector store that is down (ServiceUnavailableError) and a database failure throw as they
+ * are (the run cannot go on without them).
  */
 export async function writeFiles(
   deps: Pick<StoreDocumentDependencies, 'database' | 'vectorStore'>,
@@ -214,6 +218,7 @@ export async function writeFiles(
     try {
       await deps.vectorStore.replaceDocuments(vectors);
     } catch (error) {
+      if (error instanceof ServiceUnavailableError) throw error;
       throw new FileStageError('vector_store_failed', `the vector store failed: ${describeError(error)}`);
     }
   }

@@ -25,7 +25,7 @@ import { FileStageError } from '../documents/stage-error.js';
 import { documentOcrOf, prepareDocument, type DocumentOcr } from '../documents/store-document.js';
 import type { GroupCommitter } from './group-committer.js';
 import { crossCheckAgainstRegistry, matchAgainstRegistry } from '../db/match-against-registry.js';
-import { FileRun, type Settled } from './file-run.js';
+import { FileNotFinished, FileRun, type Settled } from './file-run.js';
 import { InMemoryContentClaims, type ContentClaims } from './content-claims.js';
 import type { ProcessedFile } from './session-tally.js';
 import type { IngestDependencies, IngestOptions } from './types.js';
@@ -99,6 +99,16 @@ export class FileProcessor {
   async process(file: FileToProcess, handOff: () => void = () => undefined): Promise<ProcessedFile> {
     const run = new FileRun(file, this.onStage);
     try {
+      return await this.steps(run, handOff);
+    } catch (error) {
+      // Not this file's failure (a backend down, the database gone): the file stays for the next run.
+      throw error instanceof FileNotFinished ? error : new FileNotFinished(error, run.createdPatient);
+    }
+  }
+
+  private async steps(run: FileRun, handOff: () => void): Promise<ProcessedFile> {
+    const { file } = run;
+    try {
       const parsed = await this.parse(run);
       const sha = await run.timed('validate', () => this.validate(file));
       run.result.contentSha256 = sha;
@@ -144,6 +154,7 @@ export class FileProcessor {
         }, handOff);
       }
       const resolved = await this.resolvePatient(parsed, decision, file);
+      run.createdPatient = resolved?.created ?? false;
       if (!resolved) {
         return await this.holdForReview(run, extraction, {
           outcome: 'patient_conflict',
@@ -346,7 +357,7 @@ export class FileProcessor {
     });
     handOff();
     await written;
-    return { result, patient: null };
+    return { result, patient: run.createdPatient ? 'created' : null };
   }
 
   /** The file as it is on disk, to remember with a final state a later run can settle it from unread. */

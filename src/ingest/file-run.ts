@@ -15,6 +15,8 @@ export class FileRun {
   readonly result: FileResult;
   matchingStatus: MatchingStatus = 'pending';
   known: BatchFileUpdate = {};
+  /** The file created its patient: counted whatever the file's end (the patient stays in the registry). */
+  createdPatient = false;
 
   constructor(
     readonly file: FileToProcess,
@@ -54,5 +56,20 @@ export class FileRun {
 
   addTime(stage: PipelineStage, ms: number): void {
     this.result.stageMs[stage] = (this.result.stageMs[stage] ?? 0) + ms;
+  }
+}
+
+/**
+ * A file that could not reach a final state because the run cannot go on (a backend down, the database
+ * gone): nothing of it is recorded, so it stays for the next run. Carries what the runner still counts.
+ */
+export class FileNotFinished extends Error {
+  constructor(
+    readonly reason: unknown,
+    /** The file had created its patient before it stopped. */
+    readonly createdPatient: boolean,
+  ) {
+    super(reason instanceof Error ? reason.message : String(reason));
+    this.name = 'FileNotFinished';
   }
 }

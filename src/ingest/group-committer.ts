@@ -1,5 +1,6 @@
 import { writeFiles, type FileWrite } from '../documents/store-document.js';
 import type { StoreDocumentDependencies } from '../documents/store-document.js';
+import { ServiceUnavailableError } from '../errors.js';
 
 export interface GroupCommitterOptions {
   /** Files per group: a group is written as soon as it has this many. */
@@ -25,13 +26,16 @@ interface Waiting {
  *
  * A group that fails is written again file by file, so that one bad file (a record the vector store
  * refuses) fails alone: its `write` rejects with FileStageError('vector_store_failed') and the others go on. A database error
- * rejects as it is: the run stops.
+ * rejects as it is, and so does a vector store that is down (ServiceUnavailableError), for this group and
+ * every later one: the run stops.
  */
 export class GroupCommitter {
   private waiting: Waiting[] = [];
   private timer: NodeJS.Timeout | null = null;
   private tail: Promise<void> = Promise.resolve();
   private uncommitted = 0;
+  /** Set once a write found a backend down: every later write fails with it without trying again. */
+  private down: ServiceUnavailableError | null = null;
 
   constructor(
     private readonly deps: Pick<StoreDocumentDependencies, 'database' | 'vectorStore'>,
@@ -81,6 +85,10 @@ export class GroupCommitter {
 
   private async commit(group: Waiting[]): Promise<void> {
     const started = performance.now();
+    if (this.down) {
+      for (const waiting of group) waiting.reject(this.down);
+      return;
+    }
     try {
       await writeFiles(
         this.deps,
@@ -90,18 +98,25 @@ export class GroupCommitter {
       for (const waiting of group) waiting.resolve(share);
       return;
     } catch (error) {
-      if (group.length === 1) {
-        group[0]!.reject(error);
+      // A backend that is down would refuse each file again (or make each wait out its timeout).
+      if (error instanceof ServiceUnavailableError) this.down = error;
+      if (group.length === 1 || this.down) {
+        for (const waiting of group) waiting.reject(error);
         return;
       }
     }
     // Written again one by one, each file alone tells whether (and which) a single one was refused.
     for (const waiting of group) {
+      if (this.down) {
+        waiting.reject(this.down);
+        continue;
+      }
       const alone = performance.now();
       try {
         await writeFiles(this.deps, [waiting.write]);
         waiting.resolve(performance.now() - alone);
       } catch (error) {
+        if (error instanceof ServiceUnavailableError) this.down = error;
         waiting.reject(error);
       }
     }

@@ -11,9 +11,11 @@ import { PatientRepository } from '../db/repositories/patient-repository.js';
 import { SessionCounterRepository } from '../db/repositories/session-counter-repository.js';
 import { SettledFileRepository } from '../db/repositories/settled-file-repository.js';
 import type { BatchFile, BatchStatus, BatchUpload } from '../db/schema.js';
-import { UsageError, UserError } from '../errors.js';
+import { retryWhileReconnecting, serviceDown } from '../db/connection-loss.js';
+import { ServiceUnavailableError, UsageError, UserError } from '../errors.js';
 import { discoverFiles, type Discovery } from './discover-files.js';
 import { deferredMessage, FileProcessor, type FileToProcess } from './file-processor.js';
+import { FileNotFinished } from './file-run.js';
 import { GroupCommitter } from './group-committer.js';
 import { moveWithoutOverwrite } from './move-file.js';
 import { openSession } from './open-session.js';
@@ -28,6 +30,11 @@ export interface IngestResult {
   totals: SessionTotals;
   seconds: number;
   interrupted: boolean;
+  /**
+   * Why the run stopped before its files were done: a backend down (exit 69). The files in flight finished;
+   * the others stay for the next run. The caller reports the session, then this error.
+   */
+  stopped: ServiceUnavailableError | null;
   /** This run resumed an unfinished session of the folder instead of opening a new one. */
   resumed: boolean;
   /**
@@ -111,21 +118,56 @@ export async function runIngest(
   }
   await startSession(run);
   const { interrupted, fatal } = await processFiles(run, plan);
-  const { seconds, totals } = await finishSession(run, { interrupted, fatal, started });
-  if (fatal) throw fatal;
-  const finalSession = (await run.batches.findSession(run.session.id))!;
+  let stopped = serviceDown(fatal, deps.database);
+  // PostgreSQL may stay away past the retries: the session cannot be recorded then, but the report of what
+  // this process did is still printed (--json too) before the run ends with 69; the next run recovers the
+  // session left open.
+  let lost: ServiceUnavailableError | null = null;
+  const finished = await finishSession(run, { interrupted, fatal: stopped ?? fatal, started }).catch(
+    (error: unknown) => {
+      lost = serviceDown(error, deps.database);
+      if (!lost) throw error;
+      return null;
+    },
+  );
+  if (fatal && !stopped) throw fatal;
+  const finalSession = lost
+    ? null
+    : await retryWhileReconnecting(deps.database, () => run.batches.findSession(run.session.id)).catch(
+        (error: unknown) => {
+          lost = serviceDown(error, deps.database);
+          if (!lost) throw error;
+          return null;
+        },
+      );
+  stopped ??= lost;
+  const session = finalSession ?? unrecordedSession(run, stopped);
+  const seconds = finished?.seconds ?? (performance.now() - started) / 1000;
+  const totals = finished?.totals ?? run.tally.snapshot();
   const results = run.results ?? [];
   if (run.results) results.push(...plan.earlier.filter(isSettled).map(resultFromRow));
   results.sort((a, b) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
   return {
-    session: finalSession,
-    status: finalSession.status,
+    session,
+    status: session.status,
     totals,
     seconds,
     interrupted,
+    stopped,
     resumed: run.resumed,
     files: results,
     stageSeconds: run.tally.stageSeconds,
+  };
+}
+
+/** The session as this process knows it, when the database that should record it is gone. */
+function unrecordedSession(run: Run, stopped: ServiceUnavailableError | null): BatchUpload {
+  return {
+    ...run.session,
+    ...run.tally.counts(),
+    status: 'failed',
+    errorMessage: `stopped: ${stopped?.message ?? 'the database went away'}; the files not done stay for the next run`,
+    completedAt: null,
   };
 }
 
@@ -311,18 +353,23 @@ export async function processFiles(run: Run, plan: RunPlan): Promise<{ interrupt
   /** Files past their own work, waiting for their group's write: their results come when it commits. */
   const awaitingWrite = new Set<Promise<void>>();
   let fatal: unknown = null;
+  /** The run lock lost for good (PostgreSQL), or a backend down: no new file starts. */
+  const halted = () => {
+    if (options.halt?.aborted) fatal ??= options.halt.reason;
+    return fatal !== null;
+  };
   /** Files queued but not started: the signal came, or the window filled, while they waited. */
   const notStarted: FileToProcess[] = [];
   let next = 0;
   for (; next < plan.work.length; next++) {
-    if (aborted() || fatal || windowFull()) break;
+    if (aborted() || halted() || windowFull()) break;
     const file = plan.work[next]!;
     // Back-pressure: queue only a few files ahead, so memory stays flat however large the folder.
     await queue.onSizeLessThan(options.concurrency);
-    if (aborted() || fatal || windowFull()) break;
+    if (aborted() || halted() || windowFull()) break;
     void queue.add(async () => {
-      // A file queued before Ctrl-C (or before the window filled) does not start after it.
-      if (fatal || aborted() || windowFull()) {
+      // A file queued before Ctrl-C (or before the window filled, or a backend went down) does not start after it.
+      if (halted() || aborted() || windowFull()) {
         notStarted.push(file);
         return;
       }
@@ -340,7 +387,11 @@ export async function processFiles(run: Run, plan: RunPlan): Promise<{ interrupt
           .process(file, handOff)
           .then((processed) => finished(file, processed))
           .catch((error: unknown) => {
-            fatal ??= error;
+            // The file reached no final state: it stays for the next run; its patient, if it made one, counts.
+            if (error instanceof FileNotFinished) {
+              if (error.createdPatient) tally.patientCreated();
+              fatal ??= error.reason;
+            } else fatal ??= error;
           })
           .finally(() => {
             awaitingWrite.delete(done);
@@ -355,6 +406,7 @@ export async function processFiles(run: Run, plan: RunPlan): Promise<{ interrupt
   await queue.onIdle();
   await committer.flush();
   await Promise.all(awaitingWrite);
+  halted();
   const interrupted = aborted();
   if (!interrupted && !fatal && windowFull()) await deferRest(run, notStarted);
   return { interrupted, fatal };
@@ -424,26 +476,33 @@ async function deferRest(run: Run, rest: FileToProcess[]): Promise<void> {
 
 /** Records the final counts and status, the audit row and the closing event; returns the run's seconds. */
 export async function finishSession(
-  { batches, counters, audit, session, tally, listener, options }: Run,
+  { batches, counters, audit, session, tally, listener, options, deps }: Run,
   outcome: { interrupted: boolean; fatal: unknown; started: number },
 ): Promise<{ seconds: number; totals: SessionTotals }> {
   const { interrupted, fatal } = outcome;
-  const totals = { ...(await counters.recount(session.id)), deferred: tally.snapshot().deferred };
+  // The database may be what failed: when it comes back within a few seconds (a restart), the session is
+  // still recorded on a new connection (these reads and writes are safe to repeat).
+  const totals = await retryWhileReconnecting(deps.database, async () => ({
+    ...(await counters.recount(session.id)),
+    deferred: tally.snapshot().deferred,
+  }));
   const status = sessionStatus(totals, { interrupted, stopped: Boolean(fatal) });
   const errorMessage = fatal
-    ? `stopped: ${(fatal as Error).message ?? String(fatal)}`
+    ? `stopped: ${(fatal as Error).message ?? String(fatal)}${fatal instanceof ServiceUnavailableError ? '; the files not done stay for the next run' : ''}`
     : interrupted
       ? 'interrupted: files not yet started stay pending; run the same command again to finish them in this session'
       : null;
-  await batches.finishSession(session.id, status, errorMessage);
-  await audit.record({
-    actor: options.uploadedBy,
-    action: interrupted ? 'session_interrupted' : 'session_completed',
-    batchId: session.id,
-    entityType: 'batch_upload',
-    entityId: session.id,
-    details: { status, ...totals },
-  });
+  await retryWhileReconnecting(deps.database, () => batches.finishSession(session.id, status, errorMessage));
+  await retryWhileReconnecting(deps.database, () =>
+    audit.record({
+      actor: options.uploadedBy,
+      action: interrupted ? 'session_interrupted' : fatal ? 'session_stopped' : 'session_completed',
+      batchId: session.id,
+      entityType: 'batch_upload',
+      entityId: session.id,
+      details: { status, ...totals, ...(fatal ? { error: errorMessage } : {}) },
+    }),
+  );
   const seconds = (performance.now() - outcome.started) / 1000;
   listener({ type: 'session_finished', sessionId: session.id, status, totals, seconds });
   return { seconds, totals };

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import os from 'node:os';
-import type { OpenDatabase } from '../db/open-database.js';
-import { RunLockRepository, type RunLockHolder } from '../db/repositories/run-lock-repository.js';
+import { postgresUnavailable } from '../db/connection-loss.js';
+import type { DedicatedConnection, OpenDatabase } from '../db/open-database.js';
+import { BatchRepository } from '../db/repositories/batch-repository.js';
+import { advisoryLock, RunLockRepository, type RunLockHolder } from '../db/repositories/run-lock-repository.js';
 import { ExitCode, UserError } from '../errors.js';
 
 export class LockedError extends UserError {
@@ -25,13 +27,29 @@ export interface RunLockOptions {
   host?: string;
   /** Is a process of this host still running? (default: signal 0). */
   isAlive?: (pid: number) => boolean;
+  /** PostgreSQL: the waits between attempts to take a dropped lock again (tests shorten them). */
+  relockDelaysMs?: readonly number[];
+}
+
+/** What the work done under the lock is given. */
+export interface HeldRunLock {
+  /** Names the session the holder is running, for the message a second run prints. */
+  setSession(sessionId: string): Promise<void>;
+  /**
+   * Aborted, with the error as its reason, when the lock is lost for good (PostgreSQL: its connection
+   * dropped and the lock could not be taken again): the run must stop taking files. Never aborted on SQLite.
+   */
+  halt: AbortSignal;
 }
 
 /**
  * Runs `work` while holding the lock on (source folder, database); a second run exits at once with
  * `LockedError` (exit 75) naming the holder.
- * - PostgreSQL: a session-level advisory lock on a connection held for the whole run, so it holds
- *   across machines and vanishes with a killed run's connection; `run_locks` only names the holder.
+ * - PostgreSQL: a session-level advisory lock on a connection of its own held for the whole run, so it
+ *   holds across machines and vanishes with a killed run's connection; `run_locks` only names the holder.
+ *   When that connection drops (a restart, an administrator ending it), the lock is taken again on a new
+ *   connection; when it cannot be (the server stays away, or another run took the folder meanwhile), the
+ *   run is halted.
  * - SQLite: the `run_locks` row itself is the lock (its primary key arbitrates a race); a row whose
  *   process is gone from this host is stale and is taken over by a conditional delete that only one
  *   contender can win.
@@ -39,37 +57,143 @@ export interface RunLockOptions {
 export async function withRunLock<T>(
   database: OpenDatabase,
   options: RunLockOptions,
-  work: (lock: { setSession(sessionId: string): Promise<void> }) => Promise<T>,
+  work: (lock: HeldRunLock) => Promise<T>,
 ): Promise<T> {
   const lockKey = createHash('sha256')
     .update(`tecsalud-batch:${options.sourceDir}`)
     .digest('hex')
     .slice(0, 32);
-  const me = {
+  const me: RunLockHolder = {
     lockKey,
     sourceDir: options.sourceDir,
     pid: options.pid ?? process.pid,
     host: options.host ?? os.hostname(),
     sessionId: null,
     startedAt: new Date().toISOString(),
-  } satisfies RunLockHolder;
+  };
   const locks = new RunLockRepository(database.db);
-  const lock = { setSession: (sessionId: string) => locks.setSession(me, sessionId) };
-  if (database.dialect === 'postgres') {
-    const held = await locks.withAdvisoryLock(me, () => work(lock));
-    if (!held.acquired) {
-      throw new LockedError(
-        (await locks.findHolder(lockKey)) ?? { ...me, pid: 0, host: 'another machine', startedAt: 'unknown' },
-      );
-    }
-    return held.value;
+  if (database.dialect === 'postgres' && database.openDedicatedConnection) {
+    const connect = database.openDedicatedConnection;
+    return withAdvisoryRunLock(database, connect, locks, me, work, options.relockDelaysMs ?? RELOCK_DELAYS_MS);
   }
   await acquireRowLock(locks, me, options.isAlive ?? isProcessAlive);
   try {
-    return await work(lock);
+    return await work({
+      setSession: (sessionId) => locks.setSession(me, sessionId),
+      halt: new AbortController().signal,
+    });
   } finally {
     await locks.release(me).catch(() => undefined);
   }
+}
+
+/** Waits between attempts to take the lock again after its connection dropped: about 10 s in all. */
+const RELOCK_DELAYS_MS = [250, 500, 1000, 2000, 3000, 3000];
+
+async function withAdvisoryRunLock<T>(
+  database: OpenDatabase,
+  connect: () => Promise<DedicatedConnection>,
+  locks: RunLockRepository,
+  me: RunLockHolder,
+  work: (lock: HeldRunLock) => Promise<T>,
+  relockDelaysMs: readonly number[],
+): Promise<T> {
+  let connection = await connect();
+  let taken: boolean;
+  try {
+    taken = await advisoryLock.tryTake(connection, me.lockKey);
+  } catch (error) {
+    await connection.close();
+    throw error;
+  }
+  if (!taken) {
+    await connection.close();
+    throw new LockedError(
+      (await locks.findHolder(me.lockKey)) ?? { ...me, pid: 0, host: 'another machine', startedAt: 'unknown' },
+    );
+  }
+  const halt = new AbortController();
+  let sessionId: string | null = null;
+  let finished = false;
+  let markFinished!: () => void;
+  const whenFinished = new Promise<void>((resolve) => (markFinished = resolve));
+
+  /** Takes the lock again on a new connection, or says why it cannot be. */
+  const retake = async (dropped: Error): Promise<DedicatedConnection | Error> => {
+    let last: unknown = dropped;
+    for (const delay of [0, ...relockDelaysMs]) {
+      if (finished) return dropped;
+      if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+      let fresh: DedicatedConnection | null = null;
+      try {
+        fresh = await connect();
+        if (!(await advisoryLock.tryTake(fresh, me.lockKey))) {
+          await fresh.close();
+          return takenOver(me);
+        }
+        // Another run may have held the folder in between and closed this run's session as abandoned.
+        const session = sessionId ? await new BatchRepository(database.db).findSession(sessionId) : null;
+        if (session && session.status !== 'processing') {
+          await advisoryLock.release(fresh, me.lockKey).catch(() => undefined);
+          await fresh.close();
+          return takenOver(me);
+        }
+        await locks.upsertHolder({ ...me, sessionId }).catch(() => undefined);
+        return fresh;
+      } catch (error) {
+        last = error;
+        await fresh?.close();
+      }
+    }
+    return postgresUnavailable(last, database.target, 'lost');
+  };
+
+  /** Watches the lock's connection for the whole run. */
+  const watch = async () => {
+    for (;;) {
+      const dropped = await Promise.race([connection.lost, whenFinished.then(() => null)]);
+      if (!dropped || finished) return;
+      await connection.close();
+      const outcome = await retake(dropped);
+      if (outcome instanceof Error) {
+        if (!finished) halt.abort(outcome);
+        return;
+      }
+      connection = outcome;
+    }
+  };
+
+  try {
+    await locks.upsertHolder(me);
+    const watching = watch();
+    try {
+      return await work({
+        setSession: async (id) => {
+          sessionId = id;
+          await locks.setSession(me, id);
+        },
+        halt: halt.signal,
+      });
+    } finally {
+      finished = true;
+      markFinished();
+      await watching;
+    }
+  } finally {
+    // Only our own row: after a takeover the row names the other run.
+    await locks.release(me).catch(() => undefined);
+    if (!halt.signal.aborted) await advisoryLock.release(connection, me.lockKey).catch(() => undefined);
+    await connection.close();
+  }
+}
+
+/** The error a run halts with when another run took its folder while its lock's connection was down. */
+function takenOver(me: RunLockHolder): UserError {
+  return new UserError(
+    `lost the run lock on ${me.sourceDir}: its database connection dropped, and another run took the folder meanwhile`,
+    ExitCode.Locked,
+    'the other run goes on with the files; see `tecsalud-batch sessions`',
+  );
 }
 
 async function acquireRowLock(

@@ -30,6 +30,11 @@ export class SessionTally {
     this.totals.deferred += files;
   }
 
+  /** A file created its patient but reached no final state in this run (a backend went down). */
+  patientCreated(): void {
+    this.totals.createdPatients++;
+  }
+
   record({ result, patient }: ProcessedFile): void {
     const t = this.totals;
     const kind = outcomeKind(result.outcome);

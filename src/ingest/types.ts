@@ -41,6 +41,11 @@ export interface IngestOptions {
   /** Stops taking new files when aborted (Ctrl-C); files in flight finish. */
   signal?: AbortSignal;
   /**
+   * Stops the run as failed when aborted, with the signal's reason as the error (the run lock lost for
+   * good): files in flight finish, the others stay for the next run.
+   */
+  halt?: AbortSignal;
+  /**
    * The caller holds the run lock on this folder: sessions still marked running there were left by a
    * killed run, and are closed as interrupted.
    */

@@ -166,4 +166,46 @@ describe('loadBackendConfig', () => {
       'failed with key *** and ***',
     );
   });
+
+  it('reads the Chroma token, its header and the request timeouts: flag over environment over file', async () => {
+    writeConfig({
+      chroma: { authToken: 'file-token', authHeader: 'X-Chroma-Token', timeoutSeconds: 12 },
+      embedding: { timeoutSeconds: 45 },
+    });
+    const fromFile = await loadBackendConfig({ cwd, env: {} });
+    expect(fromFile.chroma).toMatchObject({ authToken: 'file-token', authHeader: 'X-Chroma-Token', timeoutSeconds: 12 });
+    expect(fromFile.embedding.timeoutSeconds).toBe(45);
+
+    const fromEnv = await loadBackendConfig({
+      cwd,
+      env: {
+        CHROMA_AUTH_TOKEN: 'env-token',
+        CHROMA_AUTH_TOKEN_TRANSPORT_HEADER: 'authorization',
+        TECSALUD_CHROMA_TIMEOUT: '2.5',
+        TECSALUD_EMBEDDING_TIMEOUT: '7',
+      },
+    });
+    expect(fromEnv.chroma).toMatchObject({ authToken: 'env-token', authHeader: 'Authorization', timeoutSeconds: 2.5 });
+    expect(fromEnv.embedding.timeoutSeconds).toBe(7);
+
+    const fromFlag = await loadBackendConfig({ cwd, env: { CHROMA_AUTH_TOKEN: 'env-token' }, chromaToken: 'flag-token' });
+    expect(fromFlag.chroma.authToken).toBe('flag-token');
+    const shown = JSON.stringify(redactConfig(fromFlag));
+    expect(shown).not.toContain('flag-token');
+    expect(redactSecrets('refused flag-token', fromFlag)).toBe('refused ***');
+  });
+
+  it('refuses a timeout that is not a positive number of seconds, and a header Chroma does not read', async () => {
+    await expect(loadBackendConfig({ cwd, env: { TECSALUD_CHROMA_TIMEOUT: '0' } })).rejects.toThrow(
+      /TECSALUD_CHROMA_TIMEOUT must be a number of seconds above 0/,
+    );
+    await expect(loadBackendConfig({ cwd, env: { TECSALUD_EMBEDDING_TIMEOUT: 'soon' } })).rejects.toThrow(
+      /TECSALUD_EMBEDDING_TIMEOUT must be/,
+    );
+    await expect(loadBackendConfig({ cwd, env: { CHROMA_AUTH_TOKEN_TRANSPORT_HEADER: 'X-Api-Key' } })).rejects.toThrow(
+      /CHROMA_AUTH_TOKEN_TRANSPORT_HEADER must be 'Authorization' or 'X-Chroma-Token'/,
+    );
+    writeConfig({ chroma: { authHeader: 'Cookie' } });
+    await expect(loadBackendConfig({ cwd, env: {} })).rejects.toThrow(/chroma.authHeader must be/);
+  });
 });

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ingest as ingestCommand, type IngestCommandOptions } from '../../src/commands/ingest.js';
@@ -10,6 +9,7 @@ import { chromaWanted, createScratchChromaDatabase } from '../support/chroma.js'
 import { commandContext } from '../support/command-context.js';
 import { captureIo, createTempDir } from '../support/databases.js';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server.js';
+import { startFaultyProxy } from '../support/tcp-faults.js';
 import { inProcessExtractor, REGISTRY_CSV, SAMPLE_DIR, type JsonReport } from '../support/ingest-fixture.js';
 
 const KEY = 'sk-faults-fake';
@@ -96,34 +96,6 @@ describe('the embeddings server down, then back', { tags: ['slow'] }, () => {
   });
 });
 
-/** A TCP proxy in front of the real Chroma server that can be cut mid-run. */
-async function startCuttableProxy(target: URL): Promise<{ url: string; cut(): void; close(): Promise<void> }> {
-  let cut = false;
-  const sockets = new Set<net.Socket>();
-  const proxy = net.createServer((client) => {
-    if (cut) return client.destroy();
-    const upstream = net.connect(Number(target.port), target.hostname);
-    sockets.add(client).add(upstream);
-    client.pipe(upstream).pipe(client);
-    const drop = () => {
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('error', drop);
-    upstream.on('error', drop);
-  });
-  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-  const { port } = proxy.address() as net.AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    cut: () => {
-      cut = true;
-      for (const socket of sockets) socket.destroy();
-    },
-    close: () => new Promise((resolve) => proxy.close(() => resolve())),
-  };
-}
-
 describe.runIf(chromaWanted())('the Chroma server going away', { tags: ['slow'] }, () => {
   it('down from the start: the run stops before touching any file, with the service-unavailable exit code', async () => {
     const scratch = await createScratchChromaDatabase();
@@ -138,30 +110,33 @@ describe.runIf(chromaWanted())('the Chroma server going away', { tags: ['slow'] 
     }
   });
 
-  it('cut mid-batch: the files it hits fail with a clear reason, the rest go on, a re-run completes them', async () => {
+  it('cut mid-batch: the run stops as service down after the files in flight, no file fails for it, a re-run completes them', async () => {
     const scratch = await createScratchChromaDatabase();
-    const proxy = await startCuttableProxy(new URL(scratch.url));
+    const proxy = await startFaultyProxy({ host: '127.0.0.1', port: Number(new URL(scratch.url).port) });
     try {
       writeConfig({ vectorStore: 'chroma' });
       const before = server.requests.length;
       const { io, stdout } = captureIo();
       // Chroma goes away when the fourth embedding request of the run arrives: files are in mid-flight.
       server.onRequest((_request, count) => {
-        if (count - before === 4) proxy.cut();
+        if (count - before === 4) {
+          proxy.refuse(true);
+          proxy.cut();
+        }
       });
       // Small requests, so that there is a fourth one early in the run (full ones would hold the whole sample).
-      await runIngest(io, { ...env, CHROMA_URL: proxy.url, CHROMA_DATABASE: scratch.database }, {
+      const run = runIngest(io, { ...env, CHROMA_URL: proxy.url, CHROMA_DATABASE: scratch.database }, {
         concurrency: '1',
         embedBatchSize: '4',
-      }).catch(() => undefined);
-      const report = JSON.parse(stdout() || '{"files":[]}') as JsonReport;
-      const failed = report.files.filter((f) => f.outcome === 'vector_store_failed');
-      expect(failed.length).toBeGreaterThan(0);
-      expect(failed[0]!.error).toMatch(/vector store/);
+      });
+      await expect(run).rejects.toMatchObject({ exitCode: ExitCode.ServiceUnavailable });
+      const report = JSON.parse(stdout()) as JsonReport;
+      expect(report.files.filter((f) => f.outcome === 'vector_store_failed')).toEqual([]);
+      const done = report.files.filter((f) => f.outcome === 'ingested').map((f) => f.filename);
       const again = await ingest({ CHROMA_URL: scratch.url, CHROMA_DATABASE: scratch.database });
       const nowIngested = again.report.files.filter((f) => f.outcome === 'ingested').map((f) => f.filename);
-      for (const f of failed) expect(nowIngested).toContain(f.filename);
-      expect(again.report.files.every((f) => f.outcome !== 'vector_store_failed')).toBe(true);
+      expect(nowIngested.filter((name) => done.includes(name))).toEqual([]);
+      expect(done.length + nowIngested.length).toBe(18);
     } finally {
       await proxy.close();
       await scratch.drop();

@@ -70,6 +70,8 @@ export interface VectorStore {
   ensureCollection(spec: CollectionSpec): Promise<void>;
   /** The embedder recorded with the collection, or null when it does not exist yet (for `doctor`). */
   describeCollection(): Promise<CollectionInfo | null>;
+  /** The names of every collection in the store (for a message naming the ones that do exist). */
+  listCollections(): Promise<string[]>;
   /**
    * For each document: removes every record whose metadata `document_id` is its id, then writes its records.
    * Many documents per call, so a pipeline can write a group of files at once. sqlite-vec: one transaction,

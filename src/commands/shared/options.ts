@@ -58,6 +58,12 @@ export function addBackendOptions<Args extends unknown[], Opts extends OptionVal
     )
     .addOption(new Option('--chroma-url <url>', 'Chroma server (env CHROMA_URL; default http://localhost:8000)'))
     .addOption(
+      new Option(
+        '--chroma-token <token>',
+        'token for a Chroma server that demands one; other local users can see a flag in the process list, so prefer env CHROMA_AUTH_TOKEN',
+      ),
+    )
+    .addOption(
       new Option('--embedder <kind>', 'hashing (offline, lexical), openai or azure (env TECSALUD_EMBEDDER)').choices([
         'hashing',
         'openai',

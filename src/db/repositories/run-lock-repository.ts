@@ -1,4 +1,5 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import type { DedicatedConnection } from '../open-database.js';
 import type { Database, RunLocksTable } from '../schema.js';
 
 /** Who holds (or wants) a run lock: one row of `run_locks`. */
@@ -57,43 +58,42 @@ export class RunLockRepository {
       .execute();
   }
 
-  /**
-   * PostgreSQL: runs `work` holding a session-level advisory lock on one connection, kept out of the pool
-   * for the whole run, so that the server releases the lock when a killed run's connection drops. The
-   * holder's row is written beside it. Returns `{ acquired: false }` at once when another session holds it.
-   */
-  async withAdvisoryLock<T>(
-    holder: RunLockHolder,
-    work: () => Promise<T>,
-  ): Promise<{ acquired: true; value: T } | { acquired: false }> {
-    const [high, low] = advisoryKeys(holder.lockKey);
-    return this.db.connection().execute(async (connection) => {
-      const { rows } = await sql<{
-        locked: boolean;
-      }>`select pg_try_advisory_lock(${high}, ${low}) as locked`.execute(connection);
-      if (!rows[0]?.locked) return { acquired: false };
-      try {
-        await connection
-          .insertInto('runLocks')
-          .values(holder)
-          .onConflict((oc) =>
-            oc
-              .column('lockKey')
-              .doUpdateSet({ pid: holder.pid, host: holder.host, sessionId: null, startedAt: holder.startedAt }),
-          )
-          .execute();
-        return { acquired: true, value: await work() };
-      } finally {
-        await connection
-          .deleteFrom('runLocks')
-          .where('lockKey', '=', holder.lockKey)
-          .execute()
-          .catch(() => undefined);
-        await sql`select pg_advisory_unlock(${high}, ${low})`.execute(connection).catch(() => undefined);
-      }
-    });
+  /** PostgreSQL: writes the holder's row beside the advisory lock (the row only names the holder). */
+  async upsertHolder(holder: RunLockHolder): Promise<void> {
+    await this.db
+      .insertInto('runLocks')
+      .values(holder)
+      .onConflict((oc) =>
+        oc
+          .column('lockKey')
+          .doUpdateSet({ pid: holder.pid, host: holder.host, sessionId: null, startedAt: holder.startedAt }),
+      )
+      .execute();
   }
+
 }
+
+/**
+ * PostgreSQL's session-level advisory lock for a run: taken on a connection of its own, outside the pool,
+ * held for the whole run, so that the server releases it when a killed run's connection drops.
+ */
+export const advisoryLock = {
+  /** Takes the lock on `connection` unless another session holds it; says whether it did. */
+  async tryTake(connection: DedicatedConnection, lockKey: string): Promise<boolean> {
+    // The connection idles by design for the whole run: a server-wide idle_session_timeout (PostgreSQL 14+)
+    // would end it, and the lock with it, while the run goes on. (An older server has no such setting.)
+    await connection.query('set idle_session_timeout = 0').catch(() => undefined);
+    const [row] = await connection.query<{ locked: boolean }>(
+      'select pg_try_advisory_lock($1, $2) as locked',
+      advisoryKeys(lockKey),
+    );
+    return row?.locked === true;
+  },
+
+  async release(connection: DedicatedConnection, lockKey: string): Promise<void> {
+    await connection.query('select pg_advisory_unlock($1, $2)', advisoryKeys(lockKey));
+  },
+};
 
 function advisoryKeys(lockKey: string): [number, number] {
   return [parseInt(lockKey.slice(0, 8), 16) | 0, parseInt(lockKey.slice(8, 16), 16) | 0];

@@ -1,4 +1,6 @@
 import { describeError } from '../../../core/text/describe-error.js';
+import { describeUnreachable, unreachableCode } from '../../../core/text/network-error-code.js';
+import { setMaxListeners } from 'node:events';
 import type OpenAI from 'openai';
 import PQueue from 'p-queue';
 
@@ -23,10 +25,10 @@ export interface OpenAiEmbedderOptions {
   dimensions?: number;
   /** Requests in flight at once, across every caller of this embedder (default 4). */
   maxInFlight?: number;
-  /** Retries after the first attempt, on 429, 5xx, timeouts and dropped connections (default 6). */
+  /** Retries after the first attempt, on 429, 5xx and dropped connections (default 6). */
   maxRetries?: number;
   backoff?: BackoffOptions;
-  /** Per request (default 60 s). */
+  /** Per request (default 60 s). A request that times out is tried once more at most. */
   timeoutMs?: number;
   limits?: Partial<RequestLimits>;
   /** Injected in tests to record the waits instead of sleeping. */
@@ -34,11 +36,18 @@ export interface OpenAiEmbedderOptions {
 }
 
 const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 500, maxMs: 30_000 };
+export const DEFAULT_EMBEDDING_TIMEOUT_MS = 60_000;
+/** Attempts that may time out before the service counts as down (a hung server must not cost 7 × 60 s). */
+const MAX_TIMEOUTS = 2;
 
-/** Thrown when a batch of texts cannot be embedded; the pipeline records it against the file. */
-export class EmbeddingError extends ServiceUnavailableError {
+/**
+ * Thrown when one request's texts cannot be embedded (its input refused, a 5xx or 429 that outlived the
+ * retries, a malformed answer): the pipeline records it against the files of that request, and the batch
+ * goes on. A service that is down throws ServiceUnavailableError instead, which stops the run.
+ */
+export class EmbeddingError extends UserError {
   constructor(message: string, hint?: string) {
-    super(message, hint);
+    super(message, ExitCode.ServiceUnavailable, hint);
     this.name = 'EmbeddingError';
   }
 }
@@ -49,8 +58,9 @@ export class EmbeddingError extends ServiceUnavailableError {
  * and in each wait, so a batch cannot hang on a throttled service.
  */
 export async function createOpenAiEmbedder(options: OpenAiEmbedderOptions): Promise<Embedder> {
-  const client = await createClient(options);
+  const { client, isTimeout } = await createClient(options);
   const { connection } = options;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_EMBEDDING_TIMEOUT_MS;
   const model =
     options.model ?? (connection.provider === 'azure' ? connection.deployment : DEFAULT_EMBEDDING_MODEL);
   const limits = { ...OPENAI_LIMITS, ...options.limits };
@@ -61,19 +71,48 @@ export async function createOpenAiEmbedder(options: OpenAiEmbedderOptions): Prom
   const where = describeEndpoint(connection);
   const sendDimensions = options.dimensions !== undefined && acceptsDimensions(model);
 
-  const request = async (input: string[]): Promise<Float32Array[]> => {
+  /**
+   * Once a request finds the service down, the requests that were already waiting or in flight fail with
+   * the same error at once instead of each waiting out its own timeouts; requests made later (a
+   * long-lived process after the outage) try again.
+   */
+  let outages = 0;
+  let lastOutage: ServiceUnavailableError | null = null;
+  let inFlight = sharedController();
+  const outageSince = (seen: number) => (outages > seen ? lastOutage : null);
+
+  const request = async (input: string[], seen: number): Promise<Float32Array[]> => {
+    let timeouts = 0;
     for (let attempt = 0; ; attempt++) {
+      const early = outageSince(seen);
+      if (early) throw early;
       try {
-        const response = await client.embeddings.create({
-          model,
-          // Empty strings are refused by the API; a space embeds as "nothing".
-          input: input.map((text) => (text.trim() === '' ? ' ' : text)),
-          encoding_format: 'float',
-          ...(sendDimensions ? { dimensions: options.dimensions } : {}),
-        });
+        const response = await client.embeddings.create(
+          {
+            model,
+            // Empty strings are refused by the API; a space embeds as "nothing".
+            input: input.map((text) => (text.trim() === '' ? ' ' : text)),
+            encoding_format: 'float',
+            ...(sendDimensions ? { dimensions: options.dimensions } : {}),
+          },
+          { signal: inFlight.signal },
+        );
         return readVectors(response, input.length, where);
       } catch (error) {
         if (error instanceof EmbeddingError) throw error;
+        const cut = outageSince(seen);
+        if (cut) throw cut;
+        const timedOut = isTimeout(error);
+        if (timedOut) timeouts++;
+        const down = serviceDown(error, where, { timedOut, timeoutMs, timeouts, retriesLeft: attempt < maxRetries });
+        if (down) {
+          lastOutage = down;
+          outages++;
+          const stopping = inFlight;
+          inFlight = sharedController();
+          stopping.abort(down);
+          throw down;
+        }
         const status = (error as { status?: number }).status;
         const transient =
           status === undefined || status === 408 || status === 409 || status === 429 || status >= 500;
@@ -96,7 +135,10 @@ export async function createOpenAiEmbedder(options: OpenAiEmbedderOptions): Prom
     if (texts.length === 0) return [];
     const plan = planRequests(texts, limits);
     const parts = await Promise.all(
-      plan.map(([start, end]) => queue.add(() => request(texts.slice(start, end)))),
+      plan.map(([start, end]) => {
+        const seen = outages;
+        return queue.add(() => request(texts.slice(start, end), seen));
+      }),
     );
     const vectors = parts.flat();
     for (const vector of vectors) {
@@ -113,26 +155,69 @@ export async function createOpenAiEmbedder(options: OpenAiEmbedderOptions): Prom
   let dimension = options.dimensions ?? KNOWN_DIMENSIONS[model] ?? 0;
   if (dimension === 0) {
     // An unlisted model (a local server's): its size is whatever it answers.
-    const [probe] = await request(['dimension probe']);
+    const [probe] = await request(['dimension probe'], outages);
     dimension = probe?.length ?? 0;
   }
   return { id: embeddingSpaceId(model, options.dimensions), dimension, embed };
 }
 
-async function createClient(options: OpenAiEmbedderOptions): Promise<OpenAI> {
-  const { default: OpenAIClient, AzureOpenAI } = await import('openai');
-  const common = { maxRetries: 0, timeout: options.timeoutMs ?? 60_000 };
+async function createClient(
+  options: OpenAiEmbedderOptions,
+): Promise<{ client: OpenAI; isTimeout: (error: unknown) => boolean }> {
+  const { default: OpenAIClient, AzureOpenAI, APIConnectionTimeoutError } = await import('openai');
+  const isTimeout = (error: unknown) => error instanceof APIConnectionTimeoutError;
+  const common = { maxRetries: 0, timeout: options.timeoutMs ?? DEFAULT_EMBEDDING_TIMEOUT_MS };
   const { connection } = options;
   if (connection.provider === 'azure') {
-    return new AzureOpenAI({
+    const client = new AzureOpenAI({
       endpoint: connection.endpoint,
       apiKey: connection.apiKey,
       deployment: connection.deployment,
       apiVersion: connection.apiVersion ?? DEFAULT_AZURE_API_VERSION,
       ...common,
     });
+    return { client, isTimeout };
   }
-  return new OpenAIClient({ apiKey: connection.apiKey, baseURL: connection.baseUrl, ...common });
+  return {
+    client: new OpenAIClient({ apiKey: connection.apiKey, baseURL: connection.baseUrl, ...common }),
+    isTimeout,
+  };
+}
+
+/**
+ * The service is down, not this request at fault: it cannot be reached (refused, DNS, TLS), it refuses our
+ * key (401/403), or it timed out again. Retrying would only delay the stop (an unreachable server used to
+ * cost seven attempts and 20-30 s per request before an unexplained "Connection error.").
+ */
+function serviceDown(
+  error: unknown,
+  where: string,
+  state: { timedOut: boolean; timeoutMs: number; timeouts: number; retriesLeft: boolean },
+): ServiceUnavailableError | null {
+  const code = unreachableCode(error);
+  if (code) {
+    return new ServiceUnavailableError(
+      `cannot reach the embeddings service at ${where}: ${describeUnreachable(code)}`,
+      'check that the service is running and its address: OPENAI_BASE_URL / AZURE_OPENAI_ENDPOINT ' +
+        '(or openai.baseUrl / azure.endpoint in the config file)',
+    );
+  }
+  const status = (error as { status?: number }).status;
+  if (status === 401 || status === 403) {
+    return new ServiceUnavailableError(
+      `the embeddings service at ${where} refused the API key (HTTP ${status})`,
+      'check OPENAI_API_KEY / AZURE_OPENAI_API_KEY',
+    );
+  }
+  if (state.timedOut && (state.timeouts >= MAX_TIMEOUTS || !state.retriesLeft)) {
+    const seconds = Math.round(state.timeoutMs / 100) / 10;
+    return new ServiceUnavailableError(
+      `the embeddings service at ${where} did not answer within ${seconds} s` +
+        (state.timeouts > 1 ? ` (${state.timeouts} attempts)` : ''),
+      'check that the service is up; if it is only slow, raise embedding.timeoutSeconds (or TECSALUD_EMBEDDING_TIMEOUT)',
+    );
+  }
+  return null;
 }
 
 function readVectors(response: unknown, expected: number, where: string): Float32Array[] {
@@ -171,13 +256,6 @@ function readVectors(response: unknown, expected: number, where: string): Float3
 }
 
 function permanentFailure(error: unknown, status: number | undefined, where: string): UserError {
-  if (status === 401 || status === 403) {
-    return new UserError(
-      `the embeddings service at ${where} refused the API key (HTTP ${status})`,
-      ExitCode.ServiceUnavailable,
-      'check OPENAI_API_KEY / AZURE_OPENAI_API_KEY',
-    );
-  }
   if (status === 404) {
     return new UserError(
       `the embeddings service at ${where} does not know this model or deployment (HTTP 404): ${describe(error)}`,
@@ -197,4 +275,14 @@ function describeEndpoint(connection: OpenAiConnection): string {
 /** The first line of the error's message: SDK errors append a body that would flood the terminal. */
 function describe(error: unknown): string {
   return describeError(error).split('\n')[0] || (error as Error).name;
+}
+
+/**
+ * One signal that every request in flight listens to (to stop them all when the service is found down):
+ * as many listeners as requests at once, which is no leak, so Node's warning past 10 is turned off.
+ */
+function sharedController(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  return controller;
 }

@@ -1,4 +1,5 @@
 import { DEFAULT_COLLECTION } from '../../../core/pipeline/defaults.js';
+import { redactConnectionString } from '../../../core/text/redact-connection-string.js';
 import type { ChromaClient, Collection, Metadata } from 'chromadb';
 
 import { ServiceUnavailableError, UserError } from '../../../errors.js';
@@ -15,6 +16,7 @@ import type {
 } from '../types.js';
 import { toChromaWhere } from './chroma-where.js';
 import { parseChromaUrl } from './chroma-url.js';
+import { boundChromaRequests, ChromaDownError } from './chroma-fetch.js';
 import { sortByChunkIndex, validateDocumentVectors } from '../validate-record.js';
 
 /** Collection metadata keys that record which embedder filled it. */
@@ -22,6 +24,7 @@ export const EMBEDDER_KEY = 'tecsalud:embedder_id';
 export const DIMENSION_KEY = 'tecsalud:dimension';
 /** Used when the server does not say (Chroma's own default is far larger). */
 const FALLBACK_MAX_BATCH = 1000;
+export const DEFAULT_CHROMA_TIMEOUT_MS = 30_000;
 
 export interface ChromaStoreOptions {
   /** e.g. http://localhost:8000 */
@@ -30,10 +33,16 @@ export interface ChromaStoreOptions {
   /** Chroma tenant and database (defaults: the server's default_tenant / default_database). */
   tenant?: string;
   database?: string;
-  /** Extra HTTP headers, e.g. an auth token for a proxied server. */
+  /** Extra HTTP headers. */
   headers?: Record<string, string>;
+  /** A token for a server (or its proxy) that demands one; never printed. */
+  authToken?: string;
+  /** How the token travels: `Authorization: Bearer TOKEN` (default) or `X-Chroma-Token: TOKEN`. */
+  authHeader?: 'Authorization' | 'X-Chroma-Token';
   /** Records per upsert request; capped by the server's maximum batch size. */
   batchSize?: number;
+  /** Per request (default 30 s): past it the server counts as down. */
+  timeoutMs?: number;
 }
 
 /**
@@ -42,22 +51,32 @@ export interface ChromaStoreOptions {
  * whole upsert of several requests; ids are deterministic, so a retried upsert converges.
  */
 export async function createChromaStore(options: ChromaStoreOptions): Promise<VectorStore> {
-  const { ChromaClient: Client } = await import('chromadb');
+  const chromadb = await import('chromadb');
   const address = parseChromaUrl(options.url);
-  const client = new Client({
+  const headers = { ...options.headers, ...authHeaders(options) };
+  const client = new chromadb.ChromaClient({
     host: address.host,
     port: address.port,
     ssl: address.ssl,
     ...(options.tenant ? { tenant: options.tenant } : {}),
     ...(options.database ? { database: options.database } : {}),
-    ...(options.headers ? { headers: options.headers } : {}),
+    ...(Object.keys(headers).length > 0 ? { headers } : {}),
   });
+  boundChromaRequests(client, { timeoutMs: options.timeoutMs ?? DEFAULT_CHROMA_TIMEOUT_MS, errors: chromadb });
   return bindChromaStore(client, options);
+}
+
+function authHeaders(options: Pick<ChromaStoreOptions, 'authToken' | 'authHeader'>): Record<string, string> {
+  if (!options.authToken) return {};
+  return options.authHeader === 'X-Chroma-Token'
+    ? { 'x-chroma-token': options.authToken }
+    : { authorization: `Bearer ${options.authToken}` };
 }
 
 export function bindChromaStore(client: ChromaClient, options: ChromaStoreOptions): VectorStore {
   const collection = options.collection ?? DEFAULT_COLLECTION;
-  const url = options.url;
+  const url = redactConnectionString(options.url);
+  const hasToken = Boolean(options.authToken);
   let handle: Collection | null = null;
   let ensured: CollectionInfo | null = null;
   let maxBatch: number | null = null;
@@ -68,7 +87,7 @@ export function bindChromaStore(client: ChromaClient, options: ChromaStoreOption
     try {
       return await work();
     } catch (error) {
-      throw translateChromaError(error, what, url);
+      throw translateChromaError(error, what, url, hasToken);
     }
   };
 
@@ -175,6 +194,19 @@ export function bindChromaStore(client: ChromaClient, options: ChromaStoreOption
         if (!found) return null;
         const space = readSpace(found) ?? { embedderId: 'unknown', dimension: 0 };
         return { name: collection, ...space };
+      }),
+
+    listCollections: () =>
+      call('list collections', async () => {
+        const names: string[] = [];
+        // Paged: a server may hold more collections than one answer lists.
+        for (let offset = 0; ; ) {
+          const page = await client.listCollections({ limit: 100, offset });
+          names.push(...page.map((c) => c.name));
+          if (page.length < 100) break;
+          offset += page.length;
+        }
+        return names.sort();
       }),
 
     replaceDocuments: (documents: DocumentVectors[]) =>
@@ -296,17 +328,35 @@ function isNotFound(error: unknown): boolean {
   );
 }
 
-function translateChromaError(error: unknown, what: string, url: string): unknown {
+function translateChromaError(error: unknown, what: string, url: string, hasToken: boolean): unknown {
   if (!(error instanceof Error) || error instanceof UserError) return error;
-  // Node's fetch reports an unreachable server as a TypeError('fetch failed').
-  if (
-    error.name === 'ChromaConnectionError' ||
-    /ECONNREFUSED|fetch failed|ENOTFOUND|EHOSTUNREACH/.test(error.message)
-  ) {
-    return new ServiceUnavailableError(
-      `cannot reach the Chroma server at ${url} to ${what}: ${error.message}`,
-      'check that Chroma is running (chroma run --path DIR --port PORT) and --chroma-url / CHROMA_URL',
-    );
+  if (error instanceof ChromaDownError) {
+    switch (error.kind) {
+      case 'unreachable':
+        return new ServiceUnavailableError(
+          `cannot reach the Chroma server at ${url} to ${what}: ${error.reason}`,
+          'check that Chroma is running (chroma run --path DIR --port PORT) and --chroma-url / CHROMA_URL',
+        );
+      case 'timeout':
+        return new ServiceUnavailableError(
+          `the Chroma server at ${url} did not answer (to ${what}): ${error.reason}`,
+          'check that Chroma is running and not stopped or overloaded; if it is only slow, raise ' +
+            'chroma.timeoutSeconds (or TECSALUD_CHROMA_TIMEOUT)',
+        );
+      case 'auth':
+        return new ServiceUnavailableError(
+          `the Chroma server at ${url} refused to ${what}: ${error.reason}`,
+          hasToken
+            ? 'check the token (CHROMA_AUTH_TOKEN, chroma.authToken or --chroma-token) and how the server wants it ' +
+                'sent (CHROMA_AUTH_TOKEN_TRANSPORT_HEADER or chroma.authHeader: Authorization or X-Chroma-Token)'
+            : 'the server wants a token: set CHROMA_AUTH_TOKEN (or chroma.authToken in the config file, or --chroma-token)',
+        );
+      case 'gateway':
+        return new ServiceUnavailableError(
+          `the Chroma server at ${url} is unavailable (to ${what}): ${error.reason}`,
+          'the proxy in front of Chroma answers, but Chroma behind it does not: check that Chroma is running',
+        );
+    }
   }
   return error;
 }

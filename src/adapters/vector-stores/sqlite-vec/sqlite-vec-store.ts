@@ -120,6 +120,12 @@ export function createSqliteVecStore(options: SqliteVecStoreOptions): VectorStor
       return found ? { ...found.info } : null;
     },
 
+    async listCollections(): Promise<string[]> {
+      assertOpen();
+      const rows = db.prepare(`SELECT name FROM ${COLLECTIONS_TABLE} ORDER BY name`).all() as { name: string }[];
+      return rows.map((row) => row.name);
+    },
+
     async replaceDocuments(documents: DocumentVectors[]): Promise<void> {
       const { statements, dimension } = writableCollection();
       if (documents.length === 0) return;

@@ -1,0 +1,106 @@
+import type { ChromaClient } from 'chromadb';
+import { describeError } from '../../../core/text/describe-error.js';
+import { describeUnreachable, unreachableCode } from '../../../core/text/network-error-code.js';
+
+/**
+ * The Chroma server cannot serve any request: unreachable, silent past the timeout, refusing our token, or
+ * a gateway in front of it saying the server behind is gone (502/503/504). Translated by the store into
+ * ServiceUnavailableError: the run stops rather than fail every file.
+ */
+export class ChromaDownError extends Error {
+  constructor(
+    readonly reason: string,
+    readonly kind: 'unreachable' | 'timeout' | 'auth' | 'gateway',
+  ) {
+    super(reason);
+    this.name = 'ChromaDownError';
+  }
+}
+
+/** The chromadb library's error classes (loaded with it), for the answers it knows how to read. */
+type ChromaErrors = Pick<
+  typeof import('chromadb'),
+  | 'ChromaClientError'
+  | 'ChromaNotFoundError'
+  | 'ChromaUniqueError'
+  | 'ChromaRateLimitError'
+  | 'ChromaServerError'
+>;
+
+/** The slice of the client's generated HTTP layer (hey-api) whose `fetch` we replace. */
+interface HttpLayer {
+  setConfig(config: { fetch: (request: Request) => Promise<Response> }): unknown;
+}
+
+/**
+ * The chromadb client sends every request through its own `fetch` (the library's `chromaFetch`), which has
+ * no timeout — a server that accepts and never answers (`kill -STOP`) hangs the caller forever — and turns
+ * every transport failure into "Failed to connect", losing whether it was refused, DNS or TLS. This one
+ * bounds each request, keeps the reason, and otherwise answers as the library's does (same error classes
+ * for 400, 404, 409, 422, 429 and other statuses), so the client's own logic is unchanged.
+ */
+export function boundChromaRequests(
+  client: ChromaClient,
+  options: { timeoutMs: number; errors: ChromaErrors },
+): void {
+  const http = (client as unknown as { apiClient?: HttpLayer }).apiClient;
+  if (!http || typeof http.setConfig !== 'function') {
+    throw new Error('this chromadb version has no apiClient.setConfig: cannot bound its requests');
+  }
+  http.setConfig({ fetch: (request) => boundedFetch(request, options) });
+}
+
+async function boundedFetch(
+  request: Request,
+  { timeoutMs, errors }: { timeoutMs: number; errors: ChromaErrors },
+): Promise<Response> {
+  const signal = AbortSignal.timeout(timeoutMs);
+  let response: Response;
+  try {
+    response = await fetch(request, { signal });
+  } catch (error) {
+    if (signal.aborted) {
+      throw new ChromaDownError(`no answer within ${Math.round(timeoutMs / 100) / 10} s`, 'timeout');
+    }
+    const code = unreachableCode(error);
+    const cause = (error as { cause?: unknown }).cause;
+    throw new ChromaDownError(
+      code ? describeUnreachable(code) : `the connection failed (${describeError(cause ?? error)})`,
+      'unreachable',
+    );
+  }
+  if (response.ok) return response;
+  const message = await readMessage(response);
+  switch (response.status) {
+    case 401:
+    case 403:
+      throw new ChromaDownError(`the server refused the request (HTTP ${response.status}: ${message})`, 'auth');
+    case 502:
+    case 503:
+    case 504:
+      throw new ChromaDownError(`the server is unavailable (HTTP ${response.status}: ${message})`, 'gateway');
+    case 400:
+    case 422:
+      throw new errors.ChromaClientError(`Bad request to Chroma: ${message}`);
+    case 404:
+      throw new errors.ChromaNotFoundError(`The requested resource could not be found: ${message}`);
+    case 409:
+      throw new errors.ChromaUniqueError('The resource already exists');
+    case 429:
+      throw new errors.ChromaRateLimitError('Rate limit exceeded');
+    default:
+      throw new errors.ChromaServerError(message);
+  }
+}
+
+async function readMessage(response: Response): Promise<string> {
+  const text = await response.text().catch(() => '');
+  try {
+    const body = JSON.parse(text) as { message?: unknown; error?: unknown };
+    const said = body.message ?? body.error;
+    if (typeof said === 'string' && said) return said;
+  } catch {
+    // not JSON (a proxy's HTML page)
+  }
+  return response.statusText || `HTTP ${response.status}`;
+}

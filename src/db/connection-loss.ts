@@ -1,0 +1,104 @@
+import { describeError } from '../core/text/describe-error.js';
+import { isTlsCode, unreachableCode } from '../core/text/network-error-code.js';
+import { ServiceUnavailableError } from '../errors.js';
+import type { DatabaseTarget } from './database-url.js';
+
+/** Node's codes for a server that cannot be reached, or a connection that broke. */
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+
+/**
+ * PostgreSQL's SQLSTATEs for a session the server ended or would not start: class 08 (connection
+ * exception), 57P01 admin_shutdown (pg_terminate_backend, a fast shutdown), 57P02 crash_shutdown, 57P03
+ * cannot_connect_now (starting up), 57P05 idle_session_timeout, 53300 too_many_connections.
+ */
+const SERVER_CODES = new Set(['57P01', '57P02', '57P03', '57P05', '53300']);
+
+/** node-postgres's own messages for a connection that is gone (it gives them no code). */
+const DRIVER_MESSAGES = [
+  /^Connection terminated/,
+  /^timeout expired$/,
+  /is not queryable$/,
+  /^Query read timeout$/,
+];
+
+/** Whether a PostgreSQL error says the connection (not the statement) failed: the server is gone or went away. */
+export function isConnectionLoss(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && (NETWORK_CODES.has(code) || SERVER_CODES.has(code) || code.startsWith('08'))) {
+    return true;
+  }
+  if (DRIVER_MESSAGES.some((pattern) => pattern.test(error.message))) return true;
+  // Aggregate (several addresses tried) or wrapped.
+  const inner = (error as { errors?: unknown }).errors;
+  if (Array.isArray(inner) && inner.some(isConnectionLoss)) return true;
+  return isConnectionLoss((error as { cause?: unknown }).cause);
+}
+
+/** The error a person reads for a PostgreSQL server that could not be reached or dropped the connection. */
+export function postgresUnavailable(error: unknown, target: DatabaseTarget, when: 'reach' | 'lost'): ServiceUnavailableError {
+  const reason = describeError(error).split('\n')[0];
+  const code = unreachableCode(error);
+  const tls = code !== null && isTlsCode(code);
+  return when === 'reach'
+    ? new ServiceUnavailableError(
+        `cannot reach the PostgreSQL database ${target.display}: ${reason}`,
+        tls
+          ? "the server's TLS certificate was not accepted: give the CA that signed it as sslrootcert=CA.pem in the URL, " +
+              'and name the host as the certificate does (sslmode=require encrypts without checking: not for a network you do not trust)'
+          : 'check that the server is running and the URL, user and password are right',
+      )
+    : new ServiceUnavailableError(
+        `lost the connection to the PostgreSQL database ${target.display}: ${reason}`,
+        'check the server (a restart, a shutdown, an administrator ending sessions, idle_session_timeout); ' +
+          'run the same command again once it is back: files not done are taken up then',
+      );
+}
+
+/**
+ * The service-down error a run stops with, or null when `error` is something else: a backend that is down
+ * (already a ServiceUnavailableError), or a PostgreSQL connection that was lost.
+ */
+export function serviceDown(
+  error: unknown,
+  database: { target: DatabaseTarget },
+): ServiceUnavailableError | null {
+  if (error instanceof ServiceUnavailableError) return error;
+  if (database.target.kind === 'postgres' && isConnectionLoss(error)) {
+    return postgresUnavailable(error, database.target, 'lost');
+  }
+  return null;
+}
+
+/** Waits between attempts when the server went away: about 10 s in all, enough for a restart. */
+const RECONNECT_DELAYS_MS = [250, 500, 1000, 2000, 3000, 3000];
+
+/**
+ * Runs `work`, which must be safe to repeat, and runs it again on a new connection while PostgreSQL is
+ * coming back (a restart drops every connection; the pool opens new ones). Any other error, or a server
+ * still gone after ~10 s, throws (a lost connection as ServiceUnavailableError).
+ */
+export async function retryWhileReconnecting<T>(
+  database: { target: DatabaseTarget },
+  work: () => Promise<T>,
+  delaysMs: readonly number[] = RECONNECT_DELAYS_MS,
+): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (database.target.kind !== 'postgres' || !isConnectionLoss(error)) throw error;
+      if (attempt >= delaysMs.length) throw postgresUnavailable(error, database.target, 'lost');
+      await new Promise((resolve) => setTimeout(resolve, delaysMs[attempt]));
+    }
+  }
+}

@@ -1,0 +1,351 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { importRegistry } from '../../src/app/import-registry.js';
+import { parseChromaUrl } from '../../src/adapters/vector-stores/chroma/chroma-url.js';
+import { ExitCode } from '../../src/errors.js';
+import { chromaWanted, createScratchChromaDatabase } from '../support/chroma.js';
+import { runCli, type RunResult } from '../support/cli-binary.js';
+import { createTempDir } from '../support/databases.js';
+import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server.js';
+import { REGISTRY_CSV, SAMPLE_DIR, type JsonReport } from '../support/ingest-fixture.js';
+import { createScratchPostgresDatabase, postgresWanted } from '../support/postgres.js';
+import { closedPort, startFaultyProxy, startSilentServer } from '../support/tcp-faults.js';
+
+/**
+ * Servers that fail, as the built CLI meets them: each backend (Chroma, the embeddings API, PostgreSQL) sits
+ * behind a TCP proxy of the test's own (or is a port that refuses, or a server that accepts and never
+ * answers), never the shared servers themselves. Whatever fails, the run ends with exit 69, `error:` and
+ * `hint:` and no stack trace, the files done stay done, the lock is free and a re-run finishes the rest.
+ */
+
+const KEY = 'sk-service-faults';
+/** The sample's files that become documents when every backend answers. */
+const INGESTABLE = 18;
+
+let root: string;
+let drop: string;
+let embeddings: FakeOpenAiServer;
+let env: NodeJS.ProcessEnv;
+
+beforeEach(async () => {
+  root = createTempDir('tecsalud-service-faults-');
+  drop = path.join(root, 'drop');
+  fs.cpSync(SAMPLE_DIR, drop, { recursive: true });
+  embeddings = await startFakeOpenAiServer({ dimension: 16, apiKey: KEY });
+  env = {
+    OPENAI_API_KEY: KEY,
+    OPENAI_BASE_URL: `${embeddings.url}/v1`,
+    TECSALUD_DB: path.join(root, 'registry.db'),
+  };
+  writeConfig({});
+});
+afterEach(async () => {
+  await embeddings.close();
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+function writeConfig(extra: Record<string, unknown>) {
+  fs.writeFileSync(
+    path.join(root, 'tecsalud-batch.config.json'),
+    JSON.stringify({
+      embedder: 'openai',
+      embedding: { model: 'text-embedding-3-small', dimensions: 16, maxRetries: 1 },
+      ...extra,
+    }),
+  );
+}
+
+function cli(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<RunResult> {
+  return runCli(args, { cwd: root, env: { ...env, ...extraEnv }, timeoutMs: 110_000 });
+}
+
+async function ingest(extraEnv: NodeJS.ProcessEnv = {}): Promise<RunResult & { report: JsonReport }> {
+  // Small embedding requests, so that the fourth (where the faults are injected) comes early in the run.
+  const result = await cli(
+    ['ingest', drop, '--json', '--non-interactive', '--concurrency', '1', '--embed-batch-size', '4'],
+    extraEnv,
+  );
+  let report: JsonReport;
+  try {
+    report = JSON.parse(result.stdout) as JsonReport;
+  } catch {
+    throw new Error(`ingest printed no JSON report (exit ${result.code}):\n${result.stdout}\n${result.stderr}`);
+  }
+  return { ...result, report };
+}
+
+/** A user error as the CLI prints one: its message and a hint, never a stack trace. */
+function expectCleanFailure(result: RunResult, message: RegExp) {
+  expect(result.code, result.stderr).toBe(ExitCode.ServiceUnavailable);
+  expect(result.stderr).toMatch(/^error: /m);
+  expect(result.stderr).toMatch(message);
+  expect(result.stderr).toMatch(/^hint: /m);
+  expect(result.stderr).not.toMatch(/^\s+at /m);
+  expect(result.stderr).not.toMatch(/internal error|Unhandled/);
+}
+
+const ingested = (report: JsonReport) => report.files.filter((f) => f.outcome === 'ingested').map((f) => f.filename);
+
+async function importSample(db: string) {
+  await importRegistry({ file: REGISTRY_CSV, db, cwd: root });
+}
+
+describe('the embeddings server fails', { tags: ['slow'] }, () => {
+  beforeEach(async () => importSample(env.TECSALUD_DB!));
+
+  it('refusing connections: the run stops at once with 69 and a hint, not seven retries and "Connection error."', async () => {
+    const port = await closedPort();
+    const run = await ingest({ OPENAI_BASE_URL: `http://127.0.0.1:${port}/v1` });
+    expectCleanFailure(run, /connection refused/);
+    expect(run.stderr).not.toMatch(/Connection error\.$/m);
+    expect(ingested(run.report)).toEqual([]);
+    expect(run.report.files.filter((f) => f.outcome === 'embedding_failed')).toEqual([]);
+
+    // The lock is free and nothing was settled: with the server back, a re-run does all the work.
+    const again = await ingest();
+    expect(again.code).not.toBe(ExitCode.ServiceUnavailable);
+    expect(ingested(again.report)).toHaveLength(INGESTABLE);
+  });
+
+  it('accepting and never answering: each request gives up after the configured timeout, and the run stops with 69', async () => {
+    const silent = await startSilentServer();
+    try {
+      const run = await ingest({ OPENAI_BASE_URL: `${silent.url}/v1`, TECSALUD_EMBEDDING_TIMEOUT: '1' });
+      expectCleanFailure(run, /embedd/i);
+      expect(run.stderr).toMatch(/time|answer/i);
+      expect(ingested(run.report)).toEqual([]);
+    } finally {
+      await silent.close();
+    }
+    const again = await ingest();
+    expect(ingested(again.report)).toHaveLength(INGESTABLE);
+  });
+});
+
+describe.runIf(chromaWanted())('the Chroma server fails', { tags: ['slow'] }, () => {
+  let chroma: Awaited<ReturnType<typeof createScratchChromaDatabase>>;
+  beforeEach(async () => {
+    await importSample(env.TECSALUD_DB!);
+    chroma = await createScratchChromaDatabase();
+    writeConfig({ vectorStore: 'chroma' });
+    env = { ...env, CHROMA_DATABASE: chroma.database };
+  });
+  afterEach(async () => chroma.drop());
+
+  it('dying mid-run: the files in flight finish, the run stops with 69 (not a vector_store_failed per file), a re-run completes it', async () => {
+    const proxy = await startFaultyProxy({ host: '127.0.0.1', port: Number(new URL(chroma.url).port) });
+    try {
+      // Chroma goes away when the run's fourth embedding request arrives, and stays away.
+      embeddings.onRequest((_request, count) => {
+        if (count === 4) {
+          proxy.refuse(true);
+          proxy.cut();
+        }
+      });
+      const down = await ingest({ CHROMA_URL: proxy.url });
+      expectCleanFailure(down, /Chroma/);
+      expect(down.report.files.filter((f) => f.outcome === 'vector_store_failed')).toEqual([]);
+      expect(down.report.status).toBe('failed');
+      const first = ingested(down.report);
+      expect(first.length).toBeLessThan(INGESTABLE);
+
+      const again = await ingest({ CHROMA_URL: chroma.url });
+      expect(again.code).not.toBe(ExitCode.ServiceUnavailable);
+      const second = ingested(again.report);
+      // Nothing is ingested twice, nothing is left behind.
+      expect(second.filter((name) => first.includes(name))).toEqual([]);
+      expect([...first, ...second].sort()).toHaveLength(INGESTABLE);
+      // Patients created by a file that then stopped still count, in the run that created them.
+      const { default: Database } = await import('better-sqlite3');
+      const registry = new Database(env.TECSALUD_DB!, { readonly: true });
+      try {
+        const created = registry.prepare("select count(*) as n from patients where source = 'batch_ingest'").get() as { n: number };
+        expect(created.n).toBeGreaterThan(0);
+        expect(down.report.created_patients + again.report.created_patients).toBe(created.n);
+      } finally {
+        registry.close();
+      }
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('accepting and never answering (a stopped process): bounded by the configured timeout, 69, the lock free', async () => {
+    const silent = await startSilentServer();
+    try {
+      const run = await cli(['ingest', drop, '--non-interactive'], {
+        CHROMA_URL: silent.url,
+        TECSALUD_CHROMA_TIMEOUT: '1',
+      });
+      expectCleanFailure(run, /no answer within 1 s/);
+    } finally {
+      await silent.close();
+    }
+    const again = await ingest({ CHROMA_URL: chroma.url });
+    expect(ingested(again.report)).toHaveLength(INGESTABLE);
+  });
+
+  it('refusing connections: fails fast with a hint', async () => {
+    const port = await closedPort();
+    const run = await cli(['ingest', drop, '--non-interactive'], { CHROMA_URL: `http://127.0.0.1:${port}` });
+    expectCleanFailure(run, /connection refused/);
+  });
+});
+
+describe.runIf(postgresWanted() && chromaWanted())('the PostgreSQL server fails', { tags: ['slow'] }, () => {
+  let database: Awaited<ReturnType<typeof createScratchPostgresDatabase>>;
+  let chroma: Awaited<ReturnType<typeof createScratchChromaDatabase>>;
+  beforeEach(async () => {
+    database = await createScratchPostgresDatabase();
+    chroma = await createScratchChromaDatabase();
+    writeConfig({ vectorStore: 'chroma' });
+    env = { ...env, TECSALUD_DB: database.url, CHROMA_URL: chroma.url, CHROMA_DATABASE: chroma.database };
+    await importSample(database.url);
+  });
+  afterEach(async () => {
+    await database.drop();
+    await chroma.drop();
+  });
+
+  async function query<T>(text: string, url = database.url): Promise<T[]> {
+    const { default: pg } = await import('pg');
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      return (await client.query(text)).rows as T[];
+    } finally {
+      await client.end();
+    }
+  }
+
+  it('an administrator ends the run lock\'s session mid-run: the lock is taken again and the run completes', async () => {
+    let terminated: Promise<unknown> | null = null;
+    embeddings.onRequest((_request, count) => {
+      if (count === 4) {
+        terminated = query(
+          `select pg_terminate_backend(pid) as done from pg_locks where locktype = 'advisory' and database = (select oid from pg_database where datname = current_database())`,
+        );
+      }
+    });
+    const run = await ingest();
+    const ended = (await terminated) as { done: boolean }[] | null;
+    expect(ended?.some((row) => row.done)).toBe(true);
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+    expect(run.code).not.toBe(ExitCode.ServiceUnavailable);
+    expect(ingested(run.report)).toHaveLength(INGESTABLE);
+    expect(await query<{ status: string }>('select status from batch_uploads')).not.toContainEqual({
+      status: 'processing',
+    });
+  });
+
+  it('idle_session_timeout ends idle connections while the embedder is slow: no crash, the run completes', async () => {
+    await query(`alter database ${new URL(database.url).pathname.slice(1)} set idle_session_timeout = '300ms'`);
+    embeddings.inject(...Array.from({ length: 6 }, () => ({ kind: 'slow' as const, delayMs: 700 })));
+    const run = await ingest();
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+    expect(run.stderr).not.toMatch(/Unhandled/);
+    expect(run.code).not.toBe(ExitCode.ServiceUnavailable);
+    expect(ingested(run.report)).toHaveLength(INGESTABLE);
+  });
+
+  it('every connection dropped and the server staying away: exit 69 after the files in flight, and a re-run finishes', async () => {
+    const target = new URL(database.url);
+    const proxy = await startFaultyProxy({ host: target.hostname, port: Number(target.port) });
+    const viaProxy = new URL(database.url);
+    viaProxy.port = String(proxy.port);
+    try {
+      embeddings.onRequest((_request, count) => {
+        if (count === 4) {
+          proxy.refuse(true);
+          proxy.cut();
+        }
+      });
+      const down = await ingest({ TECSALUD_DB: viaProxy.toString() });
+      expectCleanFailure(down, /PostgreSQL/);
+      expect(down.stderr).not.toContain('tecsalud@'); // the password is never printed
+      // The report of what was done is printed although the database could not record the session.
+      expect(down.report.status).toBe('failed');
+      expect(ingested(down.report).length).toBeLessThan(INGESTABLE);
+    } finally {
+      await proxy.close();
+    }
+    // The advisory lock went with its connection; the session left `processing` is taken up by the next run.
+    const again = await ingest();
+    expect(again.code).not.toBe(ExitCode.ServiceUnavailable);
+    expect(again.code).not.toBe(ExitCode.Locked);
+    const documents = await query<{ n: string }>('select count(*) as n from medical_documents');
+    expect(Number(documents[0]!.n)).toBe(INGESTABLE);
+  });
+
+  it('refusing connections from the start: "cannot reach the PostgreSQL database", 69, not a migration failure', async () => {
+    const port = await closedPort();
+    const url = new URL(database.url);
+    url.port = String(port);
+    const run = await cli(['ingest', drop, '--non-interactive'], { TECSALUD_DB: url.toString() });
+    expectCleanFailure(run, /cannot reach the PostgreSQL database/);
+    expect(run.stderr).not.toMatch(/migration failed/);
+  });
+});
+
+describe('doctor with every backend hung', { tags: ['slow'] }, () => {
+  it.runIf(postgresWanted() && chromaWanted())(
+    'answers within its bound, naming each backend that did not answer, with 69',
+    async () => {
+      const silent = await startSilentServer();
+      try {
+        const started = Date.now();
+        const run = await cli(['doctor', '--timeout', '3', '--vector-store', 'chroma'], {
+          TECSALUD_DB: `postgres://tecsalud:pw-never-shown@127.0.0.1:${silent.port}/nowhere`,
+          CHROMA_URL: silent.url,
+          OPENAI_BASE_URL: `${silent.url}/v1`,
+        });
+        // Not a timing assertion of speed: the bound is the feature (it used to never return).
+        expect(Date.now() - started).toBeLessThan(60_000);
+        expect(run.code, run.stdout + run.stderr).toBe(ExitCode.ServiceUnavailable);
+        for (const name of ['database', 'embedder', 'vector store']) {
+          expect(run.stdout).toMatch(new RegExp(`^FAIL\\s+${name}\\s+.*(answer|time)`, 'm'));
+        }
+        expect(run.stdout + run.stderr).not.toContain('pw-never-shown');
+        expect(run.stderr).not.toMatch(/^\s+at /m);
+      } finally {
+        await silent.close();
+      }
+    },
+  );
+});
+
+describe('search against a collection that does not exist', { tags: ['slow'] }, () => {
+  it('says so, lists the collections that exist, and creates none (embedded store)', async () => {
+    await importSample(env.TECSALUD_DB!);
+    const first = await ingest();
+    expect(ingested(first.report)).toHaveLength(INGESTABLE);
+    const run = await cli(['search', 'glucosa', '--collection', 'medical_documnets']);
+    expect(run.code).toBe(ExitCode.Usage);
+    expect(run.stderr).toMatch(/^error: the collection "medical_documnets" does not exist/m);
+    expect(run.stderr).toMatch(/^hint: .*"medical_documents"/m);
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+    const again = await cli(['search', 'glucosa', '--collection', 'medical_documnets']);
+    expect(again.stderr).not.toMatch(/"medical_documnets";|"medical_documnets",/); // not created by the first
+    expect(again.code).toBe(ExitCode.Usage);
+  });
+
+  it.runIf(chromaWanted())('says so and lists the existing ones on Chroma too, creating none', async () => {
+    await importSample(env.TECSALUD_DB!);
+    const chroma = await createScratchChromaDatabase();
+    try {
+      const chromaEnv = { CHROMA_URL: chroma.url, CHROMA_DATABASE: chroma.database };
+      const { ChromaClient } = await import('chromadb');
+      const client = new ChromaClient({ ...parseChromaUrl(chroma.url), database: chroma.database });
+      await client.createCollection({ name: 'historias_2024', embeddingFunction: null });
+      const run = await cli(['search', 'glucosa', '--vector-store', 'chroma', '--collection', 'historias_2042'], chromaEnv);
+      expect(run.code).toBe(ExitCode.Usage);
+      expect(run.stderr).toMatch(/^error: the collection "historias_2042" does not exist in the Chroma vector store/m);
+      expect(run.stderr).toMatch(/^hint: .*"historias_2024"/m);
+      const names = (await client.listCollections()).map((c) => c.name);
+      expect(names).toEqual(['historias_2024']);
+    } finally {
+      await chroma.drop();
+    }
+  });
+});

@@ -1,0 +1,99 @@
+import net from 'node:net';
+
+/**
+ * A TCP proxy of the test's own in front of a real server (PostgreSQL, Chroma), to fail it the way a
+ * network or a restart does without touching the server other tests share: `cut()` drops every connection
+ * at once, `refuse(true)` turns new connections away (accepted and closed at once, as a server going down
+ * or starting up does) until `refuse(false)`.
+ */
+export interface FaultyProxy {
+  host: string;
+  port: number;
+  /** `http://127.0.0.1:PORT`, for HTTP servers. */
+  url: string;
+  cut(): void;
+  refuse(on: boolean): void;
+  /** Resolves once `n` connections have been turned away since the proxy started. */
+  refused(n: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startFaultyProxy(target: { host: string; port: number }): Promise<FaultyProxy> {
+  let refusing = false;
+  let refusedCount = 0;
+  const waiters: { n: number; resolve: () => void }[] = [];
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    if (refusing) {
+      refusedCount++;
+      for (const waiter of waiters.filter((w) => refusedCount >= w.n)) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve();
+      }
+      client.destroy();
+      return;
+    }
+    const upstream = net.connect(target.port, target.host);
+    sockets.add(client).add(upstream);
+    client.pipe(upstream).pipe(client);
+    const drop = () => {
+      client.destroy();
+      upstream.destroy();
+      sockets.delete(client);
+      sockets.delete(upstream);
+    };
+    client.on('error', drop).on('close', drop);
+    upstream.on('error', drop).on('close', drop);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  return {
+    host: '127.0.0.1',
+    port,
+    url: `http://127.0.0.1:${port}`,
+    cut: () => {
+      for (const socket of sockets) socket.destroy();
+      sockets.clear();
+    },
+    refuse: (on) => {
+      refusing = on;
+    },
+    refused: (n) =>
+      refusedCount >= n ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ n, resolve })),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A server that accepts connections and never answers: a stopped process (`kill -STOP`), seen from outside. */
+export async function startSilentServer(): Promise<{ port: number; url: string; close(): Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A port with nothing listening on it: connections are refused. */
+export async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}

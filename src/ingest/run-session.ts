@@ -77,6 +77,7 @@ export async function runSessionFiles(
       totals: run.tally.snapshot(),
       seconds: 0,
       interrupted: false,
+      stopped: null,
       resumed: false,
       files: [],
       stageSeconds: {},
@@ -101,6 +102,8 @@ export async function runSessionFiles(
     totals,
     seconds,
     interrupted,
+    // A backend that went down was thrown above (the API answers 503): a run that returns was not stopped.
+    stopped: null,
     resumed: rows.some(isFinal),
     files: run.results ?? [],
     stageSeconds: run.tally.stageSeconds,

@@ -6,6 +6,7 @@ import type { BackendConfig } from '../config/load-config.js';
 import type { OcrSettings } from '../config/ocr-settings.js';
 import { DEFAULT_JOB_TIMEOUT_SECONDS } from '../core/queue/defaults.js';
 import { migrationsUnknownHere } from '../db/migration-state.js';
+import { serviceDown } from '../db/connection-loss.js';
 import { migrateToLatest } from '../db/open-database.js';
 import { UsageError } from '../errors.js';
 import { JobQueue } from '../queue/job-queue.js';
@@ -117,6 +118,9 @@ export async function runWorker(
       listener: hooks.listener,
     });
     return await worker.run();
+  } catch (error) {
+    // A PostgreSQL that cannot be reached, or that went away: exit 69 with a hint, never a stack trace.
+    throw serviceDown(error, database) ?? error;
   } finally {
     await queue?.close().catch(() => undefined);
     if (extractor && !hooks.extractor) await extractor.close();

@@ -74,7 +74,8 @@ export function serviceDown(
 ): ServiceUnavailableError | null {
   if (error instanceof ServiceUnavailableError) return error;
   if (database.target.kind === 'postgres' && isConnectionLoss(error)) {
-    return postgresUnavailable(error, database.target, 'lost');
+    // A connection that was never made (refused, no such host, a certificate refused) is not a lost one.
+    return postgresUnavailable(error, database.target, unreachableCode(error) ? 'reach' : 'lost');
   }
   return null;
 }

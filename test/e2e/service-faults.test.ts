@@ -285,6 +285,9 @@ describe.runIf(postgresWanted() && chromaWanted())('the PostgreSQL server fails'
     const run = await cli(['ingest', drop, '--non-interactive'], { TECSALUD_DB: url.toString() });
     expectCleanFailure(run, /cannot reach the PostgreSQL database/);
     expect(run.stderr).not.toMatch(/migration failed/);
+    // A worker (issue 18) opens the same registry: the same clean refusal, not an internal error.
+    const worker = await cli(['worker', '--until-idle'], { TECSALUD_DB: url.toString() });
+    expectCleanFailure(worker, /cannot reach the PostgreSQL database/);
   });
 });
 

@@ -2,6 +2,7 @@ import type { TextExtractor } from '../adapters/extraction/types.js';
 import type { BackendConfig } from '../config/load-config.js';
 import type { PipelineListener } from '../core/pipeline/events.js';
 import type { OpenDatabase } from '../db/open-database.js';
+import { QueueRepository } from '../db/repositories/queue-repository.js';
 import type { BatchUpload } from '../db/schema.js';
 import { readSessionOptions } from '../db/session-options.js';
 import { runSessionFiles } from '../ingest/run-session.js';
@@ -68,7 +69,11 @@ export class SessionProcessing {
       const session = await findSession(database, sessionId);
       if (!session) throw new Error(`no session ${sessionId}`);
       await store.removeIncoming(sessionId);
-      await dispatchSessionToQueue(database, backends, sessionId, { actor: session.uploadedBy });
+      // Already the queue's (a restarted server resuming it, a second call): its files have their jobs, and
+      // the workers' sweep queues any a kill left without one. Queuing them again would run files twice at once.
+      if (!(await new QueueRepository(database.db).isQueueSession(sessionId))) {
+        await dispatchSessionToQueue(database, backends, sessionId, { actor: session.uploadedBy });
+      }
       return session.uploadedBy;
     });
     return waitForQueuedSession(database, sessionId, { actor, signal: hooks.signal });

@@ -140,4 +140,32 @@ describe.runIf(postgresWanted() && chromaWanted())('serve with a queue: the proc
       expect(outcomeKind(row.outcome as FileOutcome), JSON.stringify(row)).not.toBe('failed');
     }
   }, 180_000);
+
+  // Last: it stops the server.
+  it('a server stopping answers a waiting caller 503; the workers go on with the files', async () => {
+    const sessionId = await sessionWithSamples(samples.slice(5, 7));
+    // The worker frozen, nothing gets done: the call waits until the server stops.
+    worker.kill('SIGSTOP');
+    try {
+      const answer = fetch(`${base}/${sessionId}/process`, { method: 'POST', headers: auth() });
+      const deadline = Date.now() + 60_000;
+      while ((await pool.query('select 1 from queue_sessions where batch_id = $1', [sessionId])).rowCount === 0) {
+        if (Date.now() > deadline) throw new Error('the session was not queued after 60 s');
+        await sleep(50);
+      }
+      const closed = new Promise<number | null>((resolve) => serve.on('close', (code) => resolve(code)));
+      serve.kill('SIGTERM');
+      const processed = await answer;
+      expect(processed.status, await processed.clone().text()).toBe(503);
+      expect(await closed).toBe(0);
+    } finally {
+      worker.kill('SIGCONT');
+    }
+    const deadline = Date.now() + 120_000;
+    while (!(await files(sessionId)).every((row) => isFinal(row.outcome))) {
+      if (Date.now() > deadline) throw new Error('the files were not final after 120 s');
+      await sleep(100);
+    }
+    for (const row of await files(sessionId)) expect(finishedByWorker()).toContain(row.id);
+  }, 180_000);
 });

@@ -2,17 +2,20 @@ import type { TextExtractor } from '../adapters/extraction/types.js';
 import type { BackendConfig } from '../config/load-config.js';
 import type { PipelineListener } from '../core/pipeline/events.js';
 import type { OpenDatabase } from '../db/open-database.js';
+import { QueueRepository } from '../db/repositories/queue-repository.js';
 import type { BatchUpload } from '../db/schema.js';
 import { readSessionOptions } from '../db/session-options.js';
 import { runSessionFiles } from '../ingest/run-session.js';
 import type { IngestResult } from '../ingest/run-ingest.js';
 import { withRunLock } from '../ingest/run-lock.js';
+import { dispatchSessionToQueue, sessionsGoToQueue } from './dispatch-session.js';
 import { EXTRACTION_PROCESSES } from './ingest-defaults.js';
 import type { IngestSessionOptions } from './ingest-session.js';
 import { openPipelineAdapters } from './open-backends.js';
 import { openExtractor, withOcr } from './open-extractor.js';
 import { findSession } from './upload-sessions.js';
 import type { UploadStore } from './upload-store.js';
+import { waitForQueuedSession } from './wait-queued-session.js';
 
 export interface SessionProcessingOptions {
   database: OpenDatabase;
@@ -39,8 +42,8 @@ export type ProcessSessionResult = IngestResult & { session: BatchUpload };
  * Processing a session's uploaded files, the one way the HTTP API does it: take the session's lock (one
  * process at a time per session: a second gets exit 75's LockedError), open the backends, and run the
  * session's files that are not final through the ingest pipeline (see runSessionFiles). The same call
- * starts a session, resumes one a stopped server left, or finds nothing to do. A queue (issue 18) would
- * dispatch to this same call.
+ * starts a session, resumes one a stopped server left, or finds nothing to do. With a queue configured
+ * (issue 18) the same call hands the files to the workers and waits for them instead.
  */
 export class SessionProcessing {
   private extractor: Promise<TextExtractor> | null = null;
@@ -48,6 +51,35 @@ export class SessionProcessing {
   constructor(private readonly options: SessionProcessingOptions) {}
 
   async process(sessionId: string, hooks: ProcessHooks = {}): Promise<ProcessSessionResult> {
+    const { database, backends } = this.options;
+    if (sessionsGoToQueue(backends, database)) return this.dispatch(sessionId, hooks);
+    return this.processHere(sessionId, hooks);
+  }
+
+  /**
+   * With a queue configured (issue 18), the workers process the session: under the session's lock (no run
+   * of it here or elsewhere meanwhile) its unfinished files become jobs, then the wait follows the files'
+   * rows until each is final. Per-file events come from the workers' own logs, not to this process's
+   * listeners. The uploads must be where the workers read them (shared storage; see the README).
+   */
+  private async dispatch(sessionId: string, hooks: ProcessHooks): Promise<ProcessSessionResult> {
+    const { database, backends, store } = this.options;
+    const actor = await withRunLock(database, { sourceDir: store.sessionDir(sessionId) }, async (lock) => {
+      await lock.setSession(sessionId);
+      const session = await findSession(database, sessionId);
+      if (!session) throw new Error(`no session ${sessionId}`);
+      await store.removeIncoming(sessionId);
+      // Already the queue's (a restarted server resuming it, a second call): its files have their jobs, and
+      // the workers' sweep queues any a kill left without one. Queuing them again would run files twice at once.
+      if (!(await new QueueRepository(database.db).isQueueSession(sessionId))) {
+        await dispatchSessionToQueue(database, backends, sessionId, { actor: session.uploadedBy });
+      }
+      return session.uploadedBy;
+    });
+    return waitForQueuedSession(database, sessionId, { actor, signal: hooks.signal });
+  }
+
+  private async processHere(sessionId: string, hooks: ProcessHooks): Promise<ProcessSessionResult> {
     const { database, backends, store, defaults } = this.options;
     const sessionDir = store.sessionDir(sessionId);
     return withRunLock(database, { sourceDir: sessionDir }, async (lock) => {

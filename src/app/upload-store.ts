@@ -1,6 +1,7 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { uploadedFileName } from '../core/uploads/uploaded-file-name.js';
 import { createPrivateFile, ensurePrivateDir, type FileModePolicy } from '../private-files.js';
 
 const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -53,8 +54,7 @@ export class UploadStore {
 
   /** Where the file registered under `relativePath` in the session lives. */
   storedPath(sessionId: string, relativePath: string): string {
-    const name = createHash('sha256').update(relativePath, 'utf8').digest('hex').slice(0, 40);
-    return path.join(this.sessionDir(sessionId), `${name}.pdf`);
+    return path.join(this.sessionDir(sessionId), uploadedFileName(relativePath));
   }
 
   /** Removes the session's folder and every upload in it. */

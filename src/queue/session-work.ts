@@ -9,6 +9,7 @@ import {
 import type { PipelineStage } from '../core/pipeline/events.js';
 import { AuditRepository } from '../db/repositories/audit-repository.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
+import { isUploadSession, uploadedFileName } from '../core/uploads/uploaded-file-name.js';
 import { PatientRepository } from '../db/repositories/patient-repository.js';
 import { QueueRepository } from '../db/repositories/queue-repository.js';
 import type { BatchFile, BatchUpload } from '../db/schema.js';
@@ -104,7 +105,9 @@ export class SessionWork {
 
   /** The file as the steps take it: its path under the session's folder, checked as discovery checks it. */
   async toProcess(file: BatchFile): Promise<FileToProcess> {
-    const located = await locateFile(this.session.sourceDir, file.relativePath);
+    // The HTTP API's uploads are kept under a derived name in the session's folder (see UploadStore).
+    const storedAs = isUploadSession(this.session) ? uploadedFileName(file.relativePath) : file.relativePath;
+    const located = await locateFile(this.session.sourceDir, file.relativePath, storedAs);
     return { ...located, fileId: file.id };
   }
 

@@ -32,13 +32,19 @@ const CONNECTION_MESSAGES = [
 export function isServiceDown(error: unknown): boolean {
   for (let current: unknown = error, depth = 0; current && depth < 5; depth++) {
     if (current instanceof ServiceUnavailableError) return true;
-    const { code, message, cause } = current as { code?: unknown; message?: unknown; cause?: unknown };
+    const { code, message, cause, reason } = current as {
+      code?: unknown;
+      message?: unknown;
+      cause?: unknown;
+      reason?: unknown;
+    };
     if (typeof code === 'string') {
       if (NETWORK_CODES.has(code) || SERVER_AWAY_SQLSTATES.has(code) || code.startsWith('08')) return true;
     }
     if (typeof message === 'string' && CONNECTION_MESSAGES.some((pattern) => pattern.test(message)))
       return true;
-    current = cause;
+    // The ingest's steps hand a file they could not finish over as FileNotFinished, its error in `reason`.
+    current = cause ?? reason;
   }
   return false;
 }

@@ -51,7 +51,7 @@ export async function planIngest(
   const files: PlannedFile[] = [];
   const counts = { auto: 0, review: 0, new: 0, invalid: 0, settled: 0 };
   try {
-    const patients = new PatientRepository(database.db);
+    const patients = PatientRepository.forDatabase(database);
     const totalPatients = await patients.count();
     const { files: discovered } = await discoverFiles({ sourceDir: options.sourceDir, glob: options.glob });
     const unchanged = await unchangedSinceSettled(database, fs.realpathSync(options.sourceDir), discovered);

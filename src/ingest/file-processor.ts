@@ -88,7 +88,7 @@ export class FileProcessor {
     this.batches = new BatchRepository(deps.database.db);
     this.documents = new DocumentRepository(deps.database.db);
     this.rejections = new RejectionRepository(deps.database.db);
-    this.patients = new PatientRepository(deps.database.db);
+    this.patients = PatientRepository.forDatabase(deps.database);
   }
 
   /**

@@ -10,9 +10,17 @@ import type { OcrEngineName, OcrMode, OcrPageText } from './types.js';
  */
 const MIN_USABLE_CHARACTERS = 16;
 
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/gu;
+
 export function hasUsableText(pageText: string): boolean {
   if (!hasTextLayer([pageText])) return false;
-  return (pageText.match(/[\p{L}\p{N}]/gu)?.length ?? 0) >= MIN_USABLE_CHARACTERS;
+  // Counts only up to the threshold: this runs on every page of every file, and a page with text has
+  // its sixteenth letter within the first line (collecting every match of a full page cost more).
+  LETTER_OR_DIGIT.lastIndex = 0;
+  for (let found = 0; LETTER_OR_DIGIT.exec(pageText) !== null; ) {
+    if (++found >= MIN_USABLE_CHARACTERS) return true;
+  }
+  return false;
 }
 
 /** What the OCR needs to do for one file; null when nothing (a full text layer in `auto`, or `off`). */

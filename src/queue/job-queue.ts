@@ -124,28 +124,40 @@ export class JobQueue {
   }
 
   /**
-   * Takes up to `max` jobs. Each is then given this worker's timeout: a worker that vanishes leaves its
-   * job active until then, when maintenance hands it to another worker.
+   * Takes up to `max` jobs and gives each this worker's timeout: a worker that vanishes leaves its job
+   * active until then, when maintenance hands it to another worker.
    */
   async fetch(max: number, timeoutSeconds: number): Promise<FileJob[]> {
-    const jobs = await this.boss.fetch<FileJobData>(FILE_QUEUE, { batchSize: max, includeMetadata: true });
-    if (jobs.length > 0) {
-      await this.sql(pgBossStatements(this.settings.schema).setTimeout, [
-        FILE_QUEUE,
-        jobs.map((job) => job.id),
-        timeoutSeconds,
-      ]);
-    }
+    const jobs = await this.take(FILE_QUEUE, max, timeoutSeconds);
     return jobs.map((job) => toFileJob(job, false));
   }
 
-  /** Takes up to `max` given-up jobs: files whose attempts ran out with nobody to record why. */
-  async fetchGivenUp(max: number): Promise<FileJob[]> {
-    const jobs = await this.boss.fetch<FileJobData>(GIVEN_UP_QUEUE, {
-      batchSize: max,
-      includeMetadata: true,
-    });
+  /** Takes up to `max` given-up jobs (files whose attempts ran out with nobody to record why), likewise. */
+  async fetchGivenUp(max: number, timeoutSeconds: number): Promise<FileJob[]> {
+    const jobs = await this.take(GIVEN_UP_QUEUE, max, timeoutSeconds);
     return jobs.map((job) => toFileJob(job, true));
+  }
+
+  /**
+   * pg-boss's fetch and the timeout in ONE transaction. As two statements, a worker killed between them
+   * (or frozen, then killed) left its jobs active under the expiry they were queued with, so the files
+   * waited that long for another worker, and `worker --until-idle` waited with them.
+   */
+  private async take(queue: string, max: number, timeoutSeconds: number): Promise<PgBoss.JobWithMetadata<FileJobData>[]> {
+    return this.db.transaction().execute(async (trx) => {
+      const db = { executeSql: (text: string, values: unknown[]) => trx.executeQuery(CompiledQuery.raw(text, values)) };
+      const jobs = await this.boss.fetch<FileJobData>(queue, { batchSize: max, includeMetadata: true, db });
+      if (jobs.length > 0) {
+        await trx.executeQuery(
+          CompiledQuery.raw(pgBossStatements(this.settings.schema).setTimeout, [
+            queue,
+            jobs.map((job) => job.id),
+            timeoutSeconds,
+          ]),
+        );
+      }
+      return jobs;
+    });
   }
 
   async complete(job: FileJob, output: Record<string, unknown> = {}): Promise<void> {

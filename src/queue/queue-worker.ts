@@ -127,7 +127,7 @@ export class QueueWorker {
         }
         let jobs: FileJob[];
         try {
-          jobs = await this.queue.fetchGivenUp(free);
+          jobs = await this.queue.fetchGivenUp(free, options.jobTimeoutSeconds);
           if (jobs.length < free)
             jobs.push(...(await this.queue.fetch(free - jobs.length, options.jobTimeoutSeconds)));
         } catch (error) {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { writeCorpus, type CorpusManifest } from '../../fixtures/generator/index.js';
 import { parseChromaUrl } from '../../src/adapters/vector-stores/chroma/chroma-url.js';
 import { FILE_OUTCOMES, outcomeKind, type FileOutcome } from '../../src/core/pipeline/file-outcome.js';
@@ -187,6 +187,26 @@ describe.runIf(postgresWanted() && chromaWanted())('three workers, one killed, a
     const stderr = workers.map(() => '');
     workers.forEach((child, i) => child.stderr!.on('data', (d: Buffer) => (stderr[i] += d.toString())));
     const endings = workers.map(exited);
+    // If this test ever runs out of time, say where it was and what the workers and the queue were doing.
+    let phase = 'workers started';
+    const watchdog = setTimeout(() => {
+      void (async () => {
+        const jobs = await queued
+          .query<{ state: string; retry_count: number; n: string }>(
+            `select state::text as state, retry_count, count(*) as n from ${DEFAULT_QUEUE_SCHEMA}.job group by 1, 2`,
+          )
+          .catch((error: unknown) => String(error));
+        const tail = (file: string) =>
+          fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim().split('\n').slice(-8).join('\n') : '(no log)';
+        console.error(
+          `workers test still at: ${phase}\njobs: ${JSON.stringify(jobs)}\n` +
+            workers
+              .map((child, i) => `worker ${i} (exit ${child.exitCode ?? child.signalCode ?? 'running'}):\n${stderr[i]!.slice(-2000)}\n${tail(logs[i]!)}`)
+              .join('\n'),
+        );
+      })();
+    }, 240_000);
+    onTestFinished(() => clearTimeout(watchdog));
 
     const finalFiles = async () =>
       Number(
@@ -210,6 +230,7 @@ describe.runIf(postgresWanted() && chromaWanted())('three workers, one killed, a
         )
       ).map((row) => row.file_id);
     let held: string[] = [];
+    phase = 'waiting for files in flight on the first worker';
     for (let attempt = 0; attempt < 10 && held.length === 0; attempt++) {
       // Never wait for more files than there are: a later attempt must still find work under way.
       const target = Math.min(6 + attempt * 2, totalFiles - 8);
@@ -221,9 +242,12 @@ describe.runIf(postgresWanted() && chromaWanted())('three workers, one killed, a
       if (held.length === 0) workers[0]!.kill('SIGCONT');
     }
     expect(held.length, 'the first worker had files in flight when it was killed').toBeGreaterThan(0);
+    phase = `killing the first worker, which held ${held.join(', ')}`;
     workers[0]!.kill('SIGKILL');
     expect((await endings[0]!).signal).toBe('SIGKILL');
+    phase = 'waiting for the two other workers to finish the queue and stop';
     for (const i of [1, 2]) expect((await endings[i]!).code, stderr[i]).toBe(0);
+    phase = 'comparing the end states';
 
     // Every file the killed worker held was taken again once its job expired, and finished.
     const retried = await queued.query<{ file_id: string; retry_count: number; state: string }>(

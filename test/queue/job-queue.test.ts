@@ -75,6 +75,16 @@ describe.runIf(postgresWanted())('the job queue (pg-boss 10 on the registry data
     expect(await jobRow(database, job!.id)).toMatchObject({ state: 'active', expire_seconds: '42' });
   });
 
+  it('takes a job and gives it the timeout at once, or not at all', async () => {
+    // The queued expiry must never be left on a taken job: a worker killed between the two would leave it
+    // active for that long. Here the second step fails (NaN is no timeout): the job stays queued.
+    await queue.enqueue(files(1), { timeoutSeconds: 900 });
+    await expect(queue.fetch(1, Number.NaN)).rejects.toThrow();
+    const [job] = await queue.fetch(1, 42);
+    expect(job).toMatchObject({ fileId: 'file-000', retryCount: 0 });
+    expect(await jobRow(database, job!.id)).toMatchObject({ state: 'active', expire_seconds: '42' });
+  });
+
   it('puts a released job back without spending an attempt, and a failed one back as a retry', async () => {
     await queue.enqueue(files(1), { timeoutSeconds: 900 });
     const [first] = await queue.fetch(1, 60);
@@ -126,8 +136,9 @@ describe.runIf(postgresWanted())('the job queue (pg-boss 10 on the registry data
       const [job] = await limited.fetch(1, 60);
       await limited.fail(job!, new Error('the disk went away'));
       expect(await jobRow(database, job!.id)).toMatchObject({ state: 'failed' });
-      const [given] = await limited.fetchGivenUp(5);
+      const [given] = await limited.fetchGivenUp(5, 42);
       expect(given).toMatchObject({ fileId: 'file-000', givenUp: true, lastError: 'the disk went away' });
+      expect(await jobRow(database, given!.id)).toMatchObject({ state: 'active', expire_seconds: '42' });
       expect(await readSessionJobCounts(database, SCHEMA, 'session-a')).toMatchObject({
         failed: 1,
         queued: 0,

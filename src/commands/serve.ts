@@ -52,9 +52,10 @@ export type ServeCommandOptions = ReturnType<ReturnType<typeof serveOptions>['op
 export async function serve(options: ServeCommandOptions, context: CommandContext): Promise<number> {
   const backends = context.config!;
   const settings = resolveServeSettings(options, backends.serve, context.cwd);
-  const [{ resolveIngestOptions }, { startServer }] = await Promise.all([
+  const [{ resolveIngestOptions }, { startServer }, { reopenOnHangup }] = await Promise.all([
     import('./ingest-options.js'),
     import('../server/start-server.js'),
+    import('../app/rotating-log.js'),
   ]);
   const defaults = resolveIngestOptions({
     ...options,
@@ -94,10 +95,11 @@ export async function serve(options: ServeCommandOptions, context: CommandContex
     writeLine(io.stdout, `Resuming ${running.resumed.length} session(s) a stopped server left processing.`);
   }
   // logrotate's `postrotate … kill -HUP`: the log goes on in a new file at the same path.
-  const onHangup = () => void running.reopenLog().catch((error: unknown) => writeLine(io.stderr, `warning: could not reopen the log: ${String(error)}`));
-  process.on('SIGHUP', onHangup);
+  const stopReopening = reopenOnHangup(
+    () => void running.reopenLog().catch((error: unknown) => writeLine(io.stderr, `warning: could not reopen the log: ${String(error)}`)),
+  );
   await stopRequested(context.signal);
-  process.off('SIGHUP', onHangup);
+  stopReopening();
   writeLine(io.stdout, 'Stopping: no new calls; the files in flight finish, and their sessions resume at the next start.');
   await running.stop();
   return ExitCode.Success;

@@ -33,8 +33,12 @@ function serveOptions(command: Command) {
       new Option('--trust-proxy [addresses]', 'behind a reverse proxy: take the client’s address from X-Forwarded-For (the proxy’s addresses, comma-separated)'),
     )
     .option('--no-auth', 'accept calls without a token (only when listening on a loopback address)')
-    .option('--log-file <path>', "request and processing logs (JSON lines), owner-only, reopened on SIGHUP (default: stderr; '-' for stderr)")
+    .option(
+      '--log-file <path>',
+      "request and processing logs (JSON lines), patient names kept out, owner-only, reopened on SIGHUP (default: stderr; '-' for stderr)",
+    )
     .option('--quiet', 'log only warnings and errors')
+    .option('--no-redact', 'let the log name files and patients (for a log only its readers may see)')
     .addOption(dbOption())
     .addHelpText(
       'after',
@@ -67,7 +71,8 @@ export async function serve(options: ServeCommandOptions, context: CommandContex
     settings,
     defaults,
     extractor: context.extractor,
-    log: { destination: logTo, level: options.quiet ? 'warn' : 'info' },
+    // Names stay out of the log unless --no-redact says otherwise, as in ingest's and the workers' logs.
+    log: { destination: logTo, level: options.quiet ? 'warn' : 'info', redact: options.redact !== false },
     now: context.now,
   });
   const { io } = context;

@@ -2,8 +2,8 @@ import type { PipelineListener } from '../core/pipeline/events.js';
 import { describeError } from '../core/text/describe-error.js';
 import { redactNames } from '../core/text/redact-names.js';
 import { createLogListener } from '../ingest/log-listener.js';
-import { openPipelineLogger } from '../ingest/pipeline-logger.js';
 import type { FileModePolicy } from '../private-files.js';
+import { openRotatingLog } from './rotating-log.js';
 
 export interface IngestLog {
   /** One JSON line per file outcome and per session event. */
@@ -28,26 +28,13 @@ export interface IngestLogOptions {
  * which starts with a `log_reopened` line.
  */
 export async function openIngestLog(destination: string, options: IngestLogOptions): Promise<IngestLog> {
-  const logger = await openPipelineLogger(destination, { cwd: options.cwd, fileMode: options.fileMode });
-  const onHangup = () => {
-    try {
-      logger.reopen();
-      logger.info({ event: 'log_reopened' }, 'log reopened');
-    } catch (error) {
-      // The old file is still open: say so there rather than crash the run over its log.
-      logger.error({ event: 'log_reopen_failed', error: describeError(error) }, 'could not reopen the log');
-    }
-  };
-  if (logger.file) process.on('SIGHUP', onHangup);
+  const logger = await openRotatingLog(destination, { cwd: options.cwd, fileMode: options.fileMode });
   return {
     listener: createLogListener(logger, { redact: options.redact }),
     stopped: (error) => {
       const message = describeError(error);
       logger.error({ event: 'session_failed', error: options.redact ? redactNames(message) : message }, 'run stopped');
     },
-    close: () => {
-      process.off('SIGHUP', onHangup);
-      logger.flush();
-    },
+    close: () => logger.close(),
   };
 }

@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import type { OpenDatabase } from '../db/open-database.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
 import type { BatchFile, BatchUpload, ProcessingType } from '../db/schema.js';
-import type { SessionOptions } from '../db/session-options.js';
+import { sessionOptionsOf } from '../ingest/open-session.js';
+import type { IngestSessionOptions } from './ingest-session.js';
 import type { UploadStore } from './upload-store.js';
 
 /** A file received whole by the HTTP API, still under its temporary name. */
@@ -26,15 +27,49 @@ export type RegisterResult =
     }
   | { ok: false; reason: 'not_found' | 'not_open'; session?: BatchUpload };
 
-/** Creates a session for uploads: its folder under the upload directory, owner-only. */
+export interface UploadSessionRequest {
+  processingType: ProcessingType;
+  uploadedBy: string;
+  /** The server's pipeline settings (the same flags as `ingest`): the session records them, as a run does. */
+  defaults: IngestSessionOptions;
+  /** The API's limits, which a session records instead of ingest's --max-file-size and --max-files. */
+  limits: { maxFileSize: number; maxFilesPerSession: number };
+  collection: string;
+}
+
+/**
+ * Creates a session for uploads: its folder under the upload directory, owner-only, and its settings recorded
+ * the way a folder's run records them, so that processing, reviews and cleanup read them alike.
+ */
 export async function createUploadSession(
   database: OpenDatabase,
   store: UploadStore,
-  session: { processingType: ProcessingType; uploadedBy: string; options: SessionOptions },
+  request: UploadSessionRequest,
 ): Promise<BatchUpload> {
+  const { defaults, limits } = request;
+  const options = sessionOptionsOf(
+    // An upload session has no pattern, forces nothing and moves no file: uploads stay in its folder until cleanup.
+    {
+      ...defaults,
+      maxFileSize: limits.maxFileSize,
+      maxFiles: limits.maxFilesPerSession,
+      glob: undefined,
+      force: false,
+      archiveDir: undefined,
+      quarantineDir: undefined,
+    },
+    // The embedder is opened when the session is processed, not now: the session records none, as before.
+    { collection: request.collection, embedder: null, extractor: { name: defaults.extractor } },
+  );
   const id = randomUUID();
   await store.ensureSessionDir(id);
-  return new BatchRepository(database.db).createSession({ id, sourceDir: store.sessionDir(id), ...session });
+  return new BatchRepository(database.db).createSession({
+    id,
+    sourceDir: store.sessionDir(id),
+    processingType: request.processingType,
+    uploadedBy: request.uploadedBy,
+    options,
+  });
 }
 
 export async function findSession(database: OpenDatabase, sessionId: string): Promise<BatchUpload | undefined> {

@@ -2,9 +2,9 @@ import { emptyTotals } from '../core/pipeline/events.js';
 import { describeError } from '../core/text/describe-error.js';
 import { redactNames } from '../core/text/redact-names.js';
 import { createLogListener } from '../ingest/log-listener.js';
-import { openPipelineLogger } from '../ingest/pipeline-logger.js';
 import type { FileModePolicy } from '../private-files.js';
 import type { WorkerListener } from '../queue/worker-events.js';
+import { openRotatingLog } from './rotating-log.js';
 
 export interface WorkerLog {
   listener: WorkerListener;
@@ -27,16 +27,7 @@ export interface WorkerLogOptions {
  * a session finished). A worker runs for days: the file is reopened on SIGHUP, as logrotate expects.
  */
 export async function openWorkerLog(destination: string, options: WorkerLogOptions): Promise<WorkerLog> {
-  const logger = await openPipelineLogger(destination, { cwd: options.cwd, fileMode: options.fileMode });
-  const onHangup = () => {
-    try {
-      logger.reopen();
-      logger.info({ event: 'log_reopened' }, 'log reopened');
-    } catch (error) {
-      logger.error({ event: 'log_reopen_failed', error: describeError(error) }, 'could not reopen the log');
-    }
-  };
-  if (logger.file) process.on('SIGHUP', onHangup);
+  const logger = await openRotatingLog(destination, { cwd: options.cwd, fileMode: options.fileMode });
   const text = (message: string) => (options.redact ? redactNames(message) : message);
   /** An event's fields in the log's snake_case, its path only when names may be logged, its error redacted. */
   const fieldsOf = (event: { type: string; relativePath?: string; error?: string }): object => {
@@ -76,10 +67,7 @@ export async function openWorkerLog(destination: string, options: WorkerLogOptio
     },
     stopped: (error) =>
       logger.error({ event: 'worker_failed', error: text(describeError(error)) }, 'worker stopped'),
-    close: () => {
-      process.off('SIGHUP', onHangup);
-      logger.flush();
-    },
+    close: () => logger.close(),
   };
 }
 

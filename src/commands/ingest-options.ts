@@ -12,13 +12,20 @@ import {
 } from '../core/pipeline/defaults.js';
 import { parseByteSize } from '../core/pipeline/check-pdf-file.js';
 import { PROCESSING_TYPES } from '../core/pipeline/statuses.js';
-import type { BackendConfig } from '../config/load-config.js';
-import { resolveOcrSettings, type OcrSettings } from '../config/ocr-settings.js';
+import type { OcrSettings } from '../config/ocr-settings.js';
 import { UsageError } from '../errors.js';
 import type { IngestOptions } from '../ingest/types.js';
+import {
+  resolveOcrAndContent,
+  type OcrAndContentFlags,
+  type OcrAndContentSources,
+} from './shared/ocr-content-options.js';
 
-/** The flags of `ingest` that shape a run, as commander hands them over (strings). */
-export interface IngestFlags {
+/**
+ * The flags of `ingest` that shape a run, as commander hands them over (strings), with the environment and
+ * the config file's values that fill in the OCR and content-check flags not given.
+ */
+export interface IngestFlags extends OcrAndContentFlags, OcrAndContentSources {
   /** The folder, relative to `cwd`. */
   dir: string;
   cwd: string;
@@ -36,23 +43,9 @@ export interface IngestFlags {
   reviewThreshold?: string;
   timeout?: string;
   extractor?: string;
-  /** `--ocr auto|off|force` */
-  ocr?: string;
-  /** `--ocr-engine tesseract.js|tesseract` */
-  ocrEngine?: string;
-  /** `--ocr-min-confidence X` */
-  ocrMinConfidence?: string;
   /** The config file's `embedding.batchSize` (the flag comes first). */
   embedBatchSizeConfig?: number;
-  /** The config file's `ocr` section (flags and the environment come first). */
-  ocrConfig?: BackendConfig['ocr'];
-  /** The environment (TECSALUD_OCR, TECSALUD_OCR_ENGINE); default process.env. */
-  env?: NodeJS.ProcessEnv;
   force?: boolean;
-  /** `--trust-content` / `--no-trust-content`; undefined leaves it to the config file (default off). */
-  trustContent?: boolean;
-  /** The config file's `trustContent`. */
-  trustContentConfig?: boolean;
   archiveDir?: string;
   quarantineDir?: string;
   signal?: AbortSignal;
@@ -156,7 +149,7 @@ export function resolveIngestOptions(
     );
   }
   const o = parsed.data;
-  const ocr = resolveOcrSettings({ ...raw, env: raw.env ?? process.env }, raw.ocrConfig);
+  const { ocrSettings: ocr, trustContent } = resolveOcrAndContent(raw, raw);
   return {
     sourceDir: path.resolve(raw.cwd, raw.dir),
     glob: raw.glob,
@@ -171,7 +164,7 @@ export function resolveIngestOptions(
     storeBatchSize: o.storeBatchSize,
     force: Boolean(raw.force),
     thresholds: { auto: o.autoThreshold, review: o.reviewThreshold },
-    trustContent: raw.trustContent ?? raw.trustContentConfig ?? false,
+    trustContent,
     signal: raw.signal,
     timeoutSeconds: o.timeout,
     extractor: o.extractor,

@@ -1,12 +1,12 @@
 import { Command, Option } from '@commander-js/extra-typings';
 import type { IngestSessionResult } from '../app/ingest-session.js';
-import { EXTRACTORS } from '../app/open-extractor.js';
 import type { Messages } from '../ui/i18n/messages.js';
 import { DEFAULT_THRESHOLDS } from '../core/matching/thresholds.js';
-import { OCR_DEFAULTS, OCR_ENGINES, OCR_MODES } from '../core/pipeline/ocr-options.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { contextOf, finish, type CommandContext } from './context.js';
 import { writeJson, writeLine } from './shared/io.js';
+import { addOcrAndContentOptions, ocrAndContentSourcesOf } from './shared/ocr-content-options.js';
+import { extractorOption } from './shared/pipeline-options.js';
 import { addBackendOptions, dbOption, EXIT_CODES_HELP, examples, jsonOption, langOption } from './shared/options.js';
 
 export function ingestCommand(command = new Command('ingest')) {
@@ -17,7 +17,7 @@ export function ingestCommand(command = new Command('ingest')) {
 
 /** The command's arguments, options and help, without its action (its handler's types come from here). */
 function ingestOptions(command: Command) {
-  const declared = command
+  const reading = command
     .description(
       'Walk DIR recursively and run every file through parse → match patient → extract text → chunk → ' +
         'embed and/or store. Every file ends in a recorded state with a reason; re-running is safe.',
@@ -58,35 +58,9 @@ function ingestOptions(command: Command) {
       `confidence at or above which a match goes to review, below it a new patient (default ${DEFAULT_THRESHOLDS.review.toFixed(2)})`,
     )
     .option('--timeout <seconds>', 'per-file text-extraction limit (default 60)')
-    .addOption(
-      new Option(
-        '--extractor <name>',
-        'pdfium (default), pdf-parse (pure JavaScript, slower) or pdftotext (needs poppler-utils)',
-      ).choices(EXTRACTORS),
-    )
-    .addOption(
-      new Option(
-        '--ocr <mode>',
-        `OCR scanned pages: auto (pages without a text layer), off, or force (every page) (env TECSALUD_OCR; default ${OCR_DEFAULTS.mode})`,
-      ).choices(OCR_MODES),
-    )
-    .addOption(
-      new Option(
-        '--ocr-engine <engine>',
-        'tesseract.js (default, needs nothing installed) or tesseract (Debian tesseract-ocr and poppler-utils, faster)',
-      ).choices(OCR_ENGINES),
-    )
-    .option(
-      '--ocr-min-confidence <x>',
-      `mean OCR word confidence (0-1) below which an ingested file is flagged low_ocr_confidence (default ${OCR_DEFAULTS.minConfidence})`,
-    )
-    .option(
-      '--trust-content',
-      "attach a file the filename alone would send to review when the document's own expediente and full " +
-        "name identify one registry patient and the filename's name agrees (audited content_confirmed; " +
-        'config key trustContent; default off)',
-    )
-    .option('--no-trust-content', 'do not, whatever the config file says')
+    .addOption(extractorOption());
+  // OCR and the content check follow the extractor in --help, as `serve` lists them.
+  const declared = addOcrAndContentOptions(reading)
     .option('--collection <name>', 'vector collection (default medical_documents)')
     .option('--force', 're-ingest content that was already ingested, replacing its chunks')
     .option('--dry-run', 'show the parse and match plan; write nothing')
@@ -137,10 +111,8 @@ export async function ingest(dir: string, options: IngestCommandOptions, context
     dir,
     cwd: context.cwd,
     signal: context.signal,
-    env: context.env,
-    ocrConfig: context.config?.ocr,
+    ...ocrAndContentSourcesOf(context),
     embedBatchSizeConfig: context.config?.embedding.batchSize,
-    trustContentConfig: context.config?.trustContent,
   });
   if (options.dryRun && options.enqueue) {
     throw new UsageError('--dry-run and --enqueue do not go together', 'drop one of them');

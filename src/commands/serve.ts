@@ -4,9 +4,11 @@ import { parseByteSize } from '../core/pipeline/check-pdf-file.js';
 import { ExitCode, UsageError } from '../errors.js';
 import type { ServeSettings } from '../server/start-server.js';
 import type { BackendConfig } from '../config/load-config.js';
+import type { ResolvedIngestOptions } from './ingest-options.js';
 import { contextOf, finish, type CommandContext } from './context.js';
 import { writeLine } from './shared/io.js';
 import { addBackendOptions, dbOption, examples } from './shared/options.js';
+import { addOcrAndContentOptions, ocrAndContentSourcesOf } from './shared/ocr-content-options.js';
 import { addPipelineOptions } from './shared/pipeline-options.js';
 
 export function serveCommand(command = new Command('serve')) {
@@ -31,8 +33,12 @@ function serveOptions(command: Command) {
       new Option('--trust-proxy [addresses]', 'behind a reverse proxy: take the client’s address from X-Forwarded-For (the proxy’s addresses, comma-separated)'),
     )
     .option('--no-auth', 'accept calls without a token (only when listening on a loopback address)')
-    .option('--log-file <path>', "request and processing logs (JSON lines), owner-only, reopened on SIGHUP (default: stderr; '-' for stderr)")
+    .option(
+      '--log-file <path>',
+      "request and processing logs (JSON lines), patient names kept out, owner-only, reopened on SIGHUP (default: stderr; '-' for stderr)",
+    )
     .option('--quiet', 'log only warnings and errors')
+    .option('--no-redact', 'let the log name files and patients (for a log only its readers may see)')
     .addOption(dbOption())
     .addHelpText(
       'after',
@@ -40,10 +46,11 @@ function serveOptions(command: Command) {
         'serve --port 8000',
         'serve --host 0.0.0.0 --port 8000 --upload-dir /srv/tecsalud/uploads --trust-proxy 127.0.0.1',
         'serve --vector-store chroma --chroma-url http://localhost:8000 --port 8080 --cors-origin https://intranet.hospital.local',
+        'serve --port 8000 --ocr-engine tesseract --ocr-min-confidence 0.8 --trust-content',
         'serve --no-auth   # loopback only: trying the API on this machine',
       ),
     );
-  return addBackendOptions(addPipelineOptions(declared));
+  return addBackendOptions(addOcrAndContentOptions(addPipelineOptions(declared)));
 }
 
 export type ServeCommandOptions = ReturnType<ReturnType<typeof serveOptions>['opts']>;
@@ -52,21 +59,11 @@ export type ServeCommandOptions = ReturnType<ReturnType<typeof serveOptions>['op
 export async function serve(options: ServeCommandOptions, context: CommandContext): Promise<number> {
   const backends = context.config!;
   const settings = resolveServeSettings(options, backends.serve, context.cwd);
-  const [{ resolveIngestOptions }, { startServer }] = await Promise.all([
-    import('./ingest-options.js'),
+  const [defaults, { startServer }, { reopenOnHangup }] = await Promise.all([
+    resolveServePipeline(options, settings, context),
     import('../server/start-server.js'),
+    import('../app/rotating-log.js'),
   ]);
-  const defaults = resolveIngestOptions({
-    ...options,
-    maxFileSize: String(settings.maxFileSize),
-    dir: settings.uploadDir,
-    cwd: context.cwd,
-    maxFiles: String(settings.maxFilesPerSession),
-    env: context.env,
-    // The configuration file's OCR and content-check settings apply to the API's sessions as to ingest's.
-    ocrConfig: backends.ocr,
-    trustContentConfig: backends.trustContent,
-  });
   const logTo = options.logFile && options.logFile !== '-' ? path.resolve(context.cwd, options.logFile) : context.io.stderr;
   const running = await startServer({
     location: context,
@@ -74,7 +71,8 @@ export async function serve(options: ServeCommandOptions, context: CommandContex
     settings,
     defaults,
     extractor: context.extractor,
-    log: { destination: logTo, level: options.quiet ? 'warn' : 'info' },
+    // Names stay out of the log unless --no-redact says otherwise, as in ingest's and the workers' logs.
+    log: { destination: logTo, level: options.quiet ? 'warn' : 'info', redact: options.redact !== false },
     now: context.now,
   });
   const { io } = context;
@@ -94,13 +92,35 @@ export async function serve(options: ServeCommandOptions, context: CommandContex
     writeLine(io.stdout, `Resuming ${running.resumed.length} session(s) a stopped server left processing.`);
   }
   // logrotate's `postrotate … kill -HUP`: the log goes on in a new file at the same path.
-  const onHangup = () => void running.reopenLog().catch((error: unknown) => writeLine(io.stderr, `warning: could not reopen the log: ${String(error)}`));
-  process.on('SIGHUP', onHangup);
+  const stopReopening = reopenOnHangup(
+    () => void running.reopenLog().catch((error: unknown) => writeLine(io.stderr, `warning: could not reopen the log: ${String(error)}`)),
+  );
   await stopRequested(context.signal);
-  process.off('SIGHUP', onHangup);
+  stopReopening();
   writeLine(io.stdout, 'Stopping: no new calls; the files in flight finish, and their sessions resume at the next start.');
   await running.stop();
   return ExitCode.Success;
+}
+
+/**
+ * The pipeline's settings for the API's sessions: the flags `ingest` takes (concurrency, chunking, thresholds,
+ * extractor, OCR, the content check), each over the environment and the config file as `ingest` resolves
+ * it, with the API's limits and upload folder in place of ingest's --max-file-size, --max-files and DIR.
+ */
+export async function resolveServePipeline(
+  options: Partial<ServeCommandOptions>,
+  settings: Pick<ServeSettings, 'uploadDir' | 'maxFileSize' | 'maxFilesPerSession'>,
+  context: Pick<CommandContext, 'cwd' | 'env' | 'config'>,
+): Promise<ResolvedIngestOptions> {
+  const { resolveIngestOptions } = await import('./ingest-options.js');
+  return resolveIngestOptions({
+    ...options,
+    maxFileSize: String(settings.maxFileSize),
+    dir: settings.uploadDir,
+    cwd: context.cwd,
+    maxFiles: String(settings.maxFilesPerSession),
+    ...ocrAndContentSourcesOf(context),
+  });
 }
 
 /** Resolves on SIGTERM or SIGINT (or the context's signal, in tests). */

@@ -1,3 +1,5 @@
+import type { Embedder } from '../adapters/embedders/types.js';
+import type { TextExtractor } from '../adapters/extraction/types.js';
 import { AuditRepository } from '../db/repositories/audit-repository.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
 import type { BatchUpload } from '../db/schema.js';
@@ -26,8 +28,15 @@ const SAME_DOCUMENTS: readonly (keyof SessionOptions)[] = [
   'trust_content',
 ];
 
-/** The options a run records on its session. */
-export function sessionOptionsOf(options: IngestOptions, deps: IngestDependencies): SessionOptions {
+/** What a session's recorded options need of the run's adapters: their identities, nothing they do. */
+export interface SessionAdapterNames {
+  collection: string;
+  embedder: Pick<Embedder, 'id'> | null;
+  extractor: Pick<TextExtractor, 'name'>;
+}
+
+/** The options a run records on its session (a folder's run, or an HTTP API session when it is created). */
+export function sessionOptionsOf(options: IngestOptions, deps: SessionAdapterNames): SessionOptions {
   return {
     glob: options.glob ?? null,
     concurrency: options.concurrency,

@@ -8,6 +8,7 @@ import { setMaxListeners } from 'node:events';
 import { createRequire } from 'node:module';
 import type { TokenVerifier } from '../app/api-tokens.js';
 import type { ProcessSessionResult } from '../app/process-session.js';
+import type { PipelineListener } from '../core/pipeline/events.js';
 import { sessionsLeftProcessing } from '../app/upload-sessions.js';
 import { UserError } from '../errors.js';
 import { ApiError, errorBody } from './api-error.js';
@@ -37,6 +38,8 @@ export interface BuildServerOptions extends Omit<ServerDeps, 'runs' | 'stopping'
   trustProxy: boolean | string[];
   /** A pino logger for requests and runs; false: none. */
   logger: FastifyBaseLogger | false;
+  /** Logs one session's processing (its files' outcomes); absent: only its failure is logged. */
+  sessionLog?: (sessionId: string) => PipelineListener;
 }
 
 export interface ApiServer {
@@ -63,7 +66,7 @@ export async function buildServer(options: BuildServerOptions): Promise<ApiServe
   const shutdown = new AbortController();
   // Every upload being received listens for the stop: as many listeners as concurrent uploads is no leak.
   setMaxListeners(0, shutdown.signal);
-  const runs = new SessionRuns(options.processing, shutdown.signal, app.log);
+  const runs = new SessionRuns(options.processing, shutdown.signal, app.log, options.sessionLog);
   const deps: ServerDeps = { ...options, runs, stopping: shutdown.signal };
   const streams = new Set<() => void>();
 

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ProcessSessionResult, SessionProcessing } from '../app/process-session.js';
 import { afterRegistrations } from '../app/upload-sessions.js';
-import type { PipelineEvent } from '../core/pipeline/events.js';
+import type { PipelineEvent, PipelineListener } from '../core/pipeline/events.js';
 
 /**
  * The sessions this server is processing, and their progress events. A session is processed by one run at
@@ -18,6 +18,8 @@ export class SessionRuns {
     /** Aborted when the server shuts down: runs stop taking files, their files in flight finish. */
     private readonly shutdown: AbortSignal,
     private readonly log: FastifyBaseLogger,
+    /** The server's log of a session's processing, beside whoever follows its events. */
+    private readonly sessionLog?: (sessionId: string) => PipelineListener,
   ) {}
 
   isRunning(sessionId: string): boolean {
@@ -31,9 +33,13 @@ export class SessionRuns {
     const run = (async () => {
       // Uploads being registered finish first (they refuse once this run is known), so none is left out.
       await afterRegistrations(sessionId);
+      const logEvent = this.sessionLog?.(sessionId);
       return this.processing.process(sessionId, {
         signal: this.shutdown,
-        listener: (event) => this.hubs.get(sessionId)?.emit('event', event),
+        listener: (event) => {
+          logEvent?.(event);
+          this.hubs.get(sessionId)?.emit('event', event);
+        },
       });
     })();
     this.running.set(sessionId, run);

@@ -1,15 +1,13 @@
-import path from 'node:path';
-import pino from 'pino';
 import type { TextExtractor } from '../adapters/extraction/types.js';
 import { TokenVerifier } from '../app/api-tokens.js';
 import type { IngestSessionOptions } from '../app/ingest-session.js';
 import { INGEST_SQLITE_CACHE_MB } from '../app/ingest-defaults.js';
 import { openRegistry, type RegistryLocation } from '../app/open-registry.js';
 import { SessionProcessing } from '../app/process-session.js';
+import { openServeLog } from '../app/serve-log.js';
 import { UploadStore } from '../app/upload-store.js';
 import type { BackendConfig } from '../config/load-config.js';
 import { UsageError } from '../errors.js';
-import { createPrivateFile, ensurePrivateDir } from '../private-files.js';
 import { buildServer, DOCS_PREFIX, type ApiServer } from './build-server.js';
 
 export interface ServeSettings {
@@ -34,8 +32,11 @@ export interface StartServerOptions {
   defaults: IngestSessionOptions;
   /** A stand-in extractor (tests); otherwise the configured one is started on first use. */
   extractor?: TextExtractor;
-  /** Where the request and run logs go (JSON lines); null: nowhere. */
-  log: { destination: NodeJS.WritableStream | string; level: string } | null;
+  /**
+   * Where the request and processing logs go (JSON lines; a file's absolute path or a stream), and whether
+   * patient names are kept out of them (`--no-redact` lets them in); null: nowhere.
+   */
+  log: { destination: NodeJS.WritableStream | string; level: string; redact: boolean } | null;
   now?: () => Date;
 }
 
@@ -76,18 +77,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       extractor: options.extractor,
     });
     const verifier = settings.auth ? new TokenVerifier(database, options.now) : null;
-    const logFile = typeof options.log?.destination === 'string' ? options.log.destination : null;
-    const fileMode = options.backends.fileMode;
-    const createLogFile = async () => {
-      // Created with its exact mode (owner-only by default) before pino opens it: request logs name clients.
-      await ensurePrivateDir(path.dirname(logFile!), fileMode);
-      await createPrivateFile(logFile!, fileMode);
-    };
-    if (logFile) await createLogFile();
-    const logStream = logFile ? pino.destination({ dest: logFile, append: true, sync: false }) : null;
-    const logger = options.log
-      ? pino({ level: options.log.level, base: { service: 'tecsalud-batch serve' } }, logStream ?? (options.log.destination as NodeJS.WritableStream))
-      : false;
+    const log = options.log ? await openServeLog({ ...options.log, fileMode: options.backends.fileMode }) : null;
     const server = await buildServer({
       database,
       location: options.location,
@@ -101,7 +91,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       corsOrigins: settings.corsOrigins,
       rateLimitPerMinute: settings.rateLimitPerMinute,
       trustProxy: settings.trustProxy,
-      logger,
+      logger: log?.logger ?? false,
+      sessionLog: log ? (sessionId) => log.sessionListener(sessionId) : undefined,
     });
     try {
       await server.app.listen({ host: settings.host, port: settings.port });
@@ -120,13 +111,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       server,
       resumed,
       sweptUploads,
-      reopenLog: async () => {
-        if (!logStream) return;
-        logStream.flushSync();
-        await createLogFile();
-        logStream.reopen();
-        server.app.log.info({ event: 'log_reopened' }, 'log reopened');
-      },
+      reopenLog: async () => log?.reopen(),
       activeTokens: verifier ? await verifier.activeCount() : null,
       stop: async () => {
         try {

@@ -403,6 +403,30 @@ describe('the API’s limits and settings', { tags: ['slow'] }, () => {
         body: JSON.stringify({ processing_type: 'complete', uploaded_by: 'x' }),
       });
       const { session_id: sessionId } = (await created.json()) as { session_id: string };
+      // The session records the server's settings as a run records its own, with the API's limits in place of
+      // --max-file-size and --max-files, and no embedder yet (it is opened when the session is processed).
+      const database = await openWorkspaceDb(server.workspace);
+      try {
+        const row = await database.db.selectFrom('batchUploads').select('optionsJson').where('id', '=', sessionId).executeTakeFirstOrThrow();
+        expect(JSON.parse(row.optionsJson)).toMatchObject({
+          glob: null,
+          concurrency: 4,
+          max_file_size: 5000,
+          max_files: 3,
+          chunk_size: 1000,
+          chunk_overlap: 200,
+          force: false,
+          thresholds: { auto: 0.95, review: 0.6 },
+          collection: 'medical_documents',
+          embedder: null,
+          extractor: 'pdfium',
+          ocr: { mode: 'auto', engine: 'tesseract.js', min_confidence: 0.7 },
+          store_batch_size: 32,
+          trust_content: false,
+        });
+      } finally {
+        await database.close();
+      }
       const big = SAMPLE.find((name) => fs.statSync(path.join(SAMPLE_DIR, name)).size > 5000)!;
       const small = SAMPLE.filter((name) => {
         const size = fs.statSync(path.join(SAMPLE_DIR, name)).size;

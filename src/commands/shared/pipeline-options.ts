@@ -2,6 +2,14 @@ import { Option, type Command, type OptionValues } from '@commander-js/extra-typ
 import { EXTRACTORS } from '../../app/open-extractor.js';
 import { DEFAULT_THRESHOLDS } from '../../core/matching/thresholds.js';
 
+/** `--extractor`, as `ingest` and `serve` both list it (the default is DEFAULT_EXTRACTOR, app/open-extractor). */
+export function extractorOption() {
+  return new Option(
+    '--extractor <name>',
+    'pdfium (default), pdf-parse (pure JavaScript, slower) or pdftotext (needs poppler-utils)',
+  ).choices(EXTRACTORS);
+}
+
 /**
  * The flags that tune the pipeline itself (how files are read, chunked, matched and written), as `ingest`
  * declares them; `serve` runs the same pipeline and takes the same flags. Their values are resolved by
@@ -29,10 +37,6 @@ export function addPipelineOptions<Args extends unknown[], Opts extends OptionVa
       `confidence at or above which a match goes to review, below it a new patient (default ${DEFAULT_THRESHOLDS.review.toFixed(2)})`,
     )
     .option('--timeout <seconds>', 'per-file text-extraction limit (default 60)')
-    .addOption(
-      new Option('--extractor <name>', 'pdf-parse (default, needs nothing installed) or pdftotext (poppler-utils, faster)').choices(
-        EXTRACTORS,
-      ),
-    )
+    .addOption(extractorOption())
     .option('--collection <name>', 'vector collection (default medical_documents)');
 }

@@ -47,29 +47,12 @@ export function sessionRoutes(app: FastifyInstance, deps: ServerDeps): void {
       },
     },
     async (request) => {
-      const { defaults } = deps;
       const session = await createUploadSession(database, deps.store, {
         processingType: request.body.processing_type,
         uploadedBy: request.body.uploaded_by.trim(),
-        options: {
-          glob: null,
-          concurrency: defaults.concurrency,
-          max_file_size: deps.limits.maxFileSize,
-          max_files: deps.limits.maxFilesPerSession,
-          chunk_size: defaults.chunkSize,
-          chunk_overlap: defaults.chunkOverlap,
-          embed_batch_size: defaults.embedBatchSize,
-          force: false,
-          thresholds: defaults.thresholds,
-          collection: deps.backends.collection,
-          embedder: null,
-          extractor: defaults.extractor,
-          ocr: defaults.ocr
-            ? { mode: defaults.ocr.mode, engine: defaults.ocr.engine, min_confidence: defaults.ocr.minConfidence }
-            : null,
-          store_batch_size: defaults.storeBatchSize ?? 32,
-          trust_content: defaults.trustContent === true,
-        },
+        defaults: deps.defaults,
+        limits: deps.limits,
+        collection: deps.backends.collection,
       });
       await recordApiCall(database, {
         action: 'api_session_created',

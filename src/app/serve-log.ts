@@ -1,0 +1,69 @@
+import path from 'node:path';
+import pino, { type Logger } from 'pino';
+import type { PipelineListener } from '../core/pipeline/events.js';
+import { redactLogLine } from '../core/text/redact-log-line.js';
+import { createLogListener } from '../ingest/log-listener.js';
+import { createPrivateFile, ensurePrivateDir, type FileModePolicy } from '../private-files.js';
+
+export interface ServeLogOptions {
+  /** A file's absolute path, or a stream (stderr). */
+  destination: NodeJS.WritableStream | string;
+  level: string;
+  /** Keep patient names out (the default unless `--no-redact`): filenames, paths and error texts name patients. */
+  redact: boolean;
+  /** Who may read a log file created here (config `fileMode`; default owner-only). */
+  fileMode?: FileModePolicy;
+}
+
+export interface ServeLog {
+  /** The logger Fastify writes its request and error lines with. */
+  logger: Logger;
+  /** One line per file outcome and per session event of one session's processing, as `ingest` logs them. */
+  sessionListener(sessionId: string): PipelineListener;
+  /** Opens the file again (logrotate moved it away; SIGHUP): the next lines go to a new file at its path. */
+  reopen(): Promise<void>;
+}
+
+/**
+ * The server's log: JSON lines of requests, errors and the sessions' processing. Unless `redact` is off, every
+ * line is redacted as a whole on its way out (see redactLogLine), whoever wrote it: Fastify's request lines carry
+ * the URL a client sent and its error lines the texts of whatever failed, and a filename in either names a patient.
+ */
+export async function openServeLog(options: ServeLogOptions): Promise<ServeLog> {
+  const file = typeof options.destination === 'string' ? options.destination : null;
+  const createFile = async (target: string) => {
+    // Created with its exact mode (owner-only by default) before pino opens it: request logs name clients.
+    await ensurePrivateDir(path.dirname(target), options.fileMode);
+    await createPrivateFile(target, options.fileMode);
+  };
+  if (file) await createFile(file);
+  const fileStream = file ? pino.destination({ dest: file, append: true, sync: false }) : null;
+  const target = fileStream ?? (options.destination as NodeJS.WritableStream);
+  const stream = options.redact ? { write: (line: string) => target.write(redactLogLine(line)) } : target;
+  const logger = pino({ level: options.level, base: { service: 'tecsalud-batch serve' } }, stream);
+  return {
+    logger,
+    sessionListener: (sessionId) => {
+      const sessionLog = logger.child({ session_id: sessionId });
+      return (event) => {
+        // A file's line names it by its id too: the API's status and review calls address files by it.
+        const where = event.type === 'file_finished' ? { file_id: event.result.fileId } : {};
+        createLogListener(
+          {
+            info: (object, message) => sessionLog.info({ ...object, ...where }, message),
+            warn: (object, message) => sessionLog.warn({ ...object, ...where }, message),
+            error: (object, message) => sessionLog.error({ ...object, ...where }, message),
+          },
+          { redact: options.redact },
+        )(event);
+      };
+    },
+    reopen: async () => {
+      if (!file || !fileStream) return;
+      fileStream.flushSync();
+      await createFile(file);
+      fileStream.reopen();
+      logger.info({ event: 'log_reopened' }, 'log reopened');
+    },
+  };
+}

@@ -1,0 +1,100 @@
+// serve's --log-file names no patient unless --no-redact, as ingest's and the workers' logs: the built CLI, real
+// uploads whose filenames name a patient, and the lines read back from the file.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli-binary.js';
+import { createTempDir } from '../support/databases.js';
+import { REGISTRY_CSV } from '../support/ingest-fixture.js';
+import { makeHeaderPdf } from '../support/scans.js';
+import { apiClient, startServe } from './support/serve-cli.js';
+
+const PATIENT = /GARZA|TIJERINA|MAR[IÍ]A|ESTHER/i;
+const named = (numero: string, type = 'CONS') => `3000003799_GARZA TIJERINA, MARIA ESTHER_${numero}_${type}.pdf`;
+
+let root: string;
+let db: string;
+let token: string;
+/** A consultation note of the patient the filenames name; each server gets its own (the registry is shared). */
+const consultation = (plan: string) =>
+  makeHeaderPdf([
+    'TECSALUD  NOTA DE CONSULTA',
+    'Paciente: MARIA ESTHER GARZA TIJERINA  Expediente: 3000003799',
+    'Fecha: 12/03/2024  Folio: 6001467010  Tipo: CONS',
+    `Diagnóstico: control prenatal sin complicaciones. Plan: ${plan}.`,
+  ]);
+
+beforeAll(async () => {
+  root = createTempDir('tecsalud-serve-log-');
+  db = path.join(root, 'registry.db');
+  const imported = await runCli(['patients', 'import', REGISTRY_CSV, '--db', db], { cwd: root });
+  expect(imported.code, imported.stderr).toBe(0);
+  const created = await runCli(['tokens', 'create', '--name', 'e2e', '--role', 'uploader', '--db', db, '--json'], { cwd: root });
+  expect(created.code, created.stderr).toBe(0);
+  token = (JSON.parse(created.stdout) as { token: string }).token;
+}, 120_000);
+
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+function lines(file: string): Record<string, unknown>[] {
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+/**
+ * One server's life with `flags`: a session of a document, a file that is a PDF only by its header, and a second
+ * session with the same document under another name (a duplicate whose message quotes the first name); a client
+ * that puts a filename in a URL; then the server stops and its log is read back.
+ */
+async function serveAndLog(log: string, flags: string[] = []) {
+  const document = await consultation(`cita en cuatro semanas (${log})`);
+  const server = await startServe(['--db', db, '--upload-dir', 'uploads', '--log-file', log, ...flags], { cwd: root });
+  try {
+    const api = apiClient(server.base, token);
+    const first = await api.createSession();
+    const broken = Buffer.from(`%PDF-1.4\n${named('0')} is not really a PDF\n`);
+    expect((await api.upload(first, [{ name: named('6001467010'), bytes: document }, { name: named('6001467011', 'LAB'), bytes: broken }])).status).toBe(200);
+    expect((await api.process(first)).status).toBe(200);
+    const second = await api.createSession();
+    expect((await api.upload(second, [{ name: named('6001467012'), bytes: document }])).status).toBe(200);
+    expect((await api.process(second)).status).toBe(200);
+    expect((await api.get(`/${encodeURIComponent(named('6001467010'))}/status`)).status).toBe(400);
+    expect((await api.get(`/${first}/files/${encodeURIComponent(named('6001467010'))}`)).status).toBe(404);
+    const outcomes = [...(await api.status(first)).files, ...(await api.status(second)).files].map((file) => file.outcome).sort();
+    expect(outcomes).toEqual(['corrupt', 'duplicate', 'ingested']);
+  } finally {
+    expect(await server.stop()).toBe(0);
+  }
+  return lines(path.join(root, log));
+}
+
+describe("serve's log", { tags: ['slow'] }, () => {
+  it('keeps patient names out by default: requests, file outcomes, failures and duplicates quoting filenames', async () => {
+    const logged = await serveAndLog('logs/serve.log');
+    const text = JSON.stringify(logged);
+    expect(text).not.toMatch(PATIENT);
+    // The lines are there, identifying files without names: by session, file id, expediente and content hash.
+    const files = logged.filter((line) => line.event === 'file_finished');
+    expect(files.map((line) => line.outcome).sort()).toEqual(['corrupt', 'duplicate', 'ingested']);
+    for (const line of files) {
+      expect(line).toMatchObject({ session_id: expect.any(String), file_id: expect.any(String), expediente: '3000003799' });
+      expect(line).not.toHaveProperty('path');
+    }
+    expect(files.find((line) => line.outcome === 'duplicate')!.message).toMatch(/'\[redacted\]'/);
+    expect(logged.filter((line) => line.event === 'session_finished')).toHaveLength(2);
+    // Fastify's request lines keep their URLs, with the name a client put in one taken out.
+    const urls = logged.map((line) => (line.req as { url?: string } | undefined)?.url).filter(Boolean);
+    expect(urls).toContainEqual(expect.stringMatching(/\/upload$/));
+    expect(urls).toContainEqual(expect.stringMatching(/3000003799_\[redacted\]_6001467010_CONS\.pdf\/status$/));
+  }, 120_000);
+
+  it('names files with --no-redact, for a log only its readers may see', async () => {
+    const logged = await serveAndLog('logs/named.log', ['--no-redact']);
+    const files = logged.filter((line) => line.event === 'file_finished');
+    expect(files.map((line) => line.path)).toContain(named('6001467010'));
+    expect(JSON.stringify(logged)).toMatch(PATIENT);
+  }, 120_000);
+});

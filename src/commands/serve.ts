@@ -76,12 +76,8 @@ export async function serve(options: ServeCommandOptions, context: CommandContex
     now: context.now,
   });
   const { io } = context;
-  writeLine(io.stdout, `tecsalud-batch serve: listening on ${running.url}/api/v1/documents/batch (docs: ${running.url}/api/v1/docs)`);
-  if (!settings.auth) writeLine(io.stderr, 'warning: --no-auth: every call is accepted without a token (loopback only)');
-  else if (running.activeTokens === 0) {
-    writeLine(io.stderr, 'warning: there are no usable tokens: every call will be refused (401)');
-    writeLine(io.stderr, 'hint: create one with `tecsalud-batch tokens create --name NAME --role uploader`');
-  }
+  // What the start found comes before the line that says the server is ready, which a supervisor (or a
+  // test) waits for: once it is printed, everything said before it has been too.
   if (running.sweptUploads > 0) {
     writeLine(
       io.stdout,
@@ -90,6 +86,12 @@ export async function serve(options: ServeCommandOptions, context: CommandContex
   }
   if (running.resumed.length > 0) {
     writeLine(io.stdout, `Resuming ${running.resumed.length} session(s) a stopped server left processing.`);
+  }
+  writeLine(io.stdout, `tecsalud-batch serve: listening on ${running.url}/api/v1/documents/batch (docs: ${running.url}/api/v1/docs)`);
+  if (!settings.auth) writeLine(io.stderr, 'warning: --no-auth: every call is accepted without a token (loopback only)');
+  else if (running.activeTokens === 0) {
+    writeLine(io.stderr, 'warning: there are no usable tokens: every call will be refused (401)');
+    writeLine(io.stderr, 'hint: create one with `tecsalud-batch tokens create --name NAME --role uploader`');
   }
   // logrotate's `postrotate … kill -HUP`: the log goes on in a new file at the same path.
   const stopReopening = reopenOnHangup(

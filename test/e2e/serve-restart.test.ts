@@ -51,7 +51,12 @@ interface Server {
 
 /** `tecsalud-batch serve` on an ephemeral port; resolves once it says where it listens. */
 async function startServe(): Promise<Server> {
-  const child = spawnCli(['serve', '--db', db, '--port', '0', '--upload-dir', 'uploads', '--quiet', '--concurrency', '4'], { cwd: root });
+  // One file per write: documents land one by one, so a stop after the fourth always finds the session
+  // mid-way (in groups of 32, all thirty small files could land at once, the session already complete).
+  const child = spawnCli(
+    ['serve', '--db', db, '--port', '0', '--upload-dir', 'uploads', '--quiet', '--concurrency', '4', '--store-batch-size', '1'],
+    { cwd: root },
+  );
   let out = '';
   let err = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));

@@ -1,6 +1,6 @@
 import type { PipelineListener } from '../core/pipeline/events.js';
 import type { ReviewWalk } from '../app/review-walk.js';
-import type { Lang } from './i18n/messages.js';
+import { messagesFor, type Lang } from './i18n/messages.js';
 import { createPlainProgressListener } from './progress/plain-progress-listener.js';
 
 export interface IngestPresenterOptions {
@@ -34,20 +34,19 @@ export interface IngestPresenter {
   finish(): Promise<void>;
 }
 
-export const STOPPING_MESSAGE =
-  'Interrupted: no new files are started; the files in flight finish. ' +
-  'Press Ctrl-C again to stop at once (unfinished files stay pending for the next run).';
-
 /**
  * Ink when stdout is a terminal and the run is interactive (not --json, not --non-interactive);
  * else a cli-progress bar when stderr is a terminal; else the plain progress line (none with --json).
  */
 export async function createIngestPresenter(options: IngestPresenterOptions): Promise<IngestPresenter> {
+  // The dashboard's language for the lines printed without it too (a Spanish-speaking admin's cron mail).
+  const messages = messagesFor(options.lang ?? 'en');
+  const stopping = messages.progress.interrupted;
   if (options.quiet) {
     return {
       kind: 'none',
       listener: undefined,
-      interrupted: () => options.stderr.write(`\n${STOPPING_MESSAGE}\n`),
+      interrupted: () => options.stderr.write(`\n${stopping}\n`),
       interruptedNow: async () => undefined,
       finish: async () => undefined,
     };
@@ -74,19 +73,19 @@ export async function createIngestPresenter(options: IngestPresenterOptions): Pr
   }
   if (isTty(options.stderr)) {
     const { createCliProgressListener } = await import('./progress/cli-progress-listener.js');
-    const bar = createCliProgressListener(options.stderr as NodeJS.WriteStream);
+    const bar = createCliProgressListener(options.stderr as NodeJS.WriteStream, messages);
     return {
       kind: 'bar',
       listener: bar.listener,
-      interrupted: () => bar.log(STOPPING_MESSAGE),
+      interrupted: () => bar.log(stopping),
       interruptedNow: async () => bar.stop(),
       finish: async () => bar.stop(),
     };
   }
   return {
     kind: options.json ? 'none' : 'plain',
-    listener: options.json ? undefined : createPlainProgressListener(options.stderr),
-    interrupted: () => options.stderr.write(`\n${STOPPING_MESSAGE}\n`),
+    listener: options.json ? undefined : createPlainProgressListener(options.stderr, messages),
+    interrupted: () => options.stderr.write(`\n${stopping}\n`),
     interruptedNow: async () => undefined,
     finish: async () => undefined,
   };

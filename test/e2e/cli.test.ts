@@ -133,6 +133,31 @@ describe('the tecsalud-batch binary', { tags: ['slow'] }, () => {
     }
   });
 
+  it('prints its progress lines in the language of the screens, as cron mails them (LANG=es_MX)', async () => {
+    const dir = createTempDir('tecsalud-cli-lang-');
+    try {
+      fs.cpSync(SAMPLE_DIR, path.join(dir, 'drop'), { recursive: true });
+      expect((await runCli(['patients', 'import', REGISTRY_CSV], { cwd: dir })).code).toBe(0);
+      const spanish = await runCli(['ingest', 'drop', '--non-interactive'], {
+        cwd: dir,
+        env: { LANG: 'es_MX.UTF-8', LC_ALL: '' },
+      });
+      expect(spanish.code, spanish.stderr).toBe(3);
+      expect(spanish.stderr).toMatch(/^Ingresando 23 archivos de .*drop …$/m);
+      expect(spanish.stderr).toMatch(/^ {2}23\/23 archivos · 3 fallidos · 2 en revisión · 0 duplicados$/m);
+      expect(spanish.stderr).toMatch(/✗ .*_URG\.pdf: no es un PDF/);
+      expect(spanish.stderr).not.toMatch(/\bfiles\b|\bfailed\b/);
+      // --lang wins over the locale, both ways.
+      const english = await runCli(['ingest', 'drop', '--non-interactive', '--force', '--lang', 'en'], {
+        cwd: dir,
+        env: { LANG: 'es_MX.UTF-8', LC_ALL: '' },
+      });
+      expect(english.stderr).toMatch(/^Ingesting 23 files from .*drop …$/m);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('ends quietly when the reader closes the pipe early (| head)', async () => {
     // Far more output than a pipe buffers, so the writer is still writing when the reader leaves.
     const names = Array.from(

@@ -94,6 +94,8 @@ export interface Messages {
   dashboard: DashboardMessages;
   // The ingest's closing lines
   summary: SummaryMessages;
+  // The progress lines without the dashboard (cron, a piped stdout, --non-interactive)
+  progress: ProgressMessages;
 }
 
 /** The counts of an ingest's closing summary, after the review that followed it (if any). */
@@ -116,6 +118,16 @@ export interface SummaryMessages {
   seeFiles(command: string): string;
   interrupted(sessionId: string): string;
   notMoved(count: number): string;
+}
+
+/** The progress a run prints when the dashboard is not shown: a bar on a terminal, plain lines elsewhere. */
+export interface ProgressMessages {
+  started(files: number, dir: string): string;
+  counts(c: { done: number; target: number; failed: number; review: number; duplicates: number }): string;
+  /** cli-progress's format: `{bar}`, `{value}`, `{total}`, `{failed}`, `{review}`, `{duplicates}`, `{eta_formatted}`. */
+  barFormat: string;
+  /** What Ctrl-C does, said when it is pressed. */
+  interrupted: string;
 }
 
 export interface DashboardMessages {
@@ -465,6 +477,15 @@ export const EN: Messages = {
     latestErrors: (shown, total) => (shown < total ? `Latest errors (${total} in all)` : `Errors (${total})`),
     stage: (s) => s,
   },
+  progress: {
+    started: (files, dir) => `Ingesting ${plural(files, 'file', 'files')} from ${dir} …`,
+    counts: (c) =>
+      `${c.done}/${c.target} files · ${c.failed} failed · ${c.review} review · ${c.duplicates} duplicates`,
+    barFormat: ' {bar} {value}/{total} files · {failed} failed · {review} review · {duplicates} dup · ETA {eta_formatted}',
+    interrupted:
+      'Interrupted: no new files are started; the files in flight finish. ' +
+      'Press Ctrl-C again to stop at once (unfinished files stay pending for the next run).',
+  },
   summary: {
     session: (id, status, seconds) => `Session ${id} — ${status} in ${seconds} s`,
     files: (c) =>
@@ -674,6 +695,16 @@ export const ES: Messages = {
         embed: 'vectores',
         store: 'guardado',
       })[s] ?? s,
+  },
+  progress: {
+    started: (files, dir) => `Ingresando ${plural(files, 'archivo', 'archivos')} de ${dir} …`,
+    counts: (c) =>
+      `${c.done}/${c.target} archivos · ${c.failed} fallidos · ${c.review} en revisión · ${c.duplicates} duplicados`,
+    barFormat:
+      ' {bar} {value}/{total} archivos · {failed} fallidos · {review} revisión · {duplicates} dup · restante {eta_formatted}',
+    interrupted:
+      'Interrumpido: no se inician archivos nuevos; los que están en curso terminan. ' +
+      'Ctrl-C otra vez detiene de inmediato (los archivos sin terminar quedan pendientes para la siguiente ejecución).',
   },
   summary: {
     session: (id, status, seconds) => `Sesión ${id} — ${status} en ${seconds} s`,

@@ -1,14 +1,18 @@
 import cliProgress from 'cli-progress';
 import type { PipelineListener } from '../../core/pipeline/events.js';
-import { FILE_OUTCOMES, outcomeKind } from '../../core/pipeline/file-outcome.js';
+import { outcomeKind } from '../../core/pipeline/file-outcome.js';
 import { sanitizeForTerminal } from '../../core/text/sanitize-for-terminal.js';
 import { truncateMiddle } from '../format.js';
+import { messagesFor, type Messages } from '../i18n/messages.js';
 
 /**
  * A one-line cli-progress bar on stderr (when stderr is a terminal but Ink is not wanted: stdout piped,
  * --json or --non-interactive). Failures are logged above the bar as they happen.
  */
-export function createCliProgressListener(stderr: NodeJS.WriteStream): {
+export function createCliProgressListener(
+  stderr: NodeJS.WriteStream,
+  messages: Messages = messagesFor('en'),
+): {
   listener: PipelineListener;
   log(message: string): void;
   stop(): void;
@@ -16,8 +20,7 @@ export function createCliProgressListener(stderr: NodeJS.WriteStream): {
   const bars = new cliProgress.MultiBar(
     {
       stream: stderr,
-      format:
-        ' {bar} {value}/{total} files · {failed} failed · {review} review · {duplicates} dup · ETA {eta_formatted}',
+      format: messages.progress.barFormat,
       barsize: 20,
       hideCursor: true,
       clearOnComplete: false,
@@ -43,7 +46,7 @@ export function createCliProgressListener(stderr: NodeJS.WriteStream): {
       const { result, totals } = event;
       if (outcomeKind(result.outcome) === 'failed') {
         const line =
-          `✗ ${sanitizeForTerminal(result.relativePath)}: ${FILE_OUTCOMES[result.outcome].label}` +
+          `✗ ${sanitizeForTerminal(result.relativePath)}: ${messages.outcome(result.outcome)}` +
           (result.message ? ` — ${sanitizeForTerminal(result.message)}` : '');
         bars.log(`${truncateMiddle(line, width)}\n`);
       }

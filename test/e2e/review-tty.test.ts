@@ -286,6 +286,24 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
     expect(after).not.toContain('1r1r');
     fs.rmSync(dir, { recursive: true, force: true });
   }, 400_000);
+
+  it('ingest --non-interactive on a terminal: every failure stays above the progress bar, in the screens\' language', async () => {
+    const dir = createTempDir('tecsalud-bar-tty-');
+    const db = path.join(dir, 'registry.db');
+    expect((await runCli(['patients', 'import', REGISTRY_CSV, '--db', db], { cwd: dir })).code).toBe(0);
+    const pane = 'bar';
+    launch(pane, { x: 200, y: 30 }, dir, `ingest ${JSON.stringify(SAMPLE_DIR)} --non-interactive --db ${JSON.stringify(db)}`, 'LANG=es_MX.UTF-8');
+    const after = await waitFor(pane, 'BAR-EXITED');
+    keep('ingest-bar-es', after);
+    // The sample's three bad files fail in its last moments: cli-progress printed only the lines logged
+    // before its last redraw, and the others were lost.
+    expect(after.match(/^✗ /gm)).toHaveLength(3);
+    expect(after).toMatch(/^✗ .*_RX\.pdf: archivo vacío/m);
+    expect(after).toMatch(/^✗ .*_URG\.pdf: no es un PDF/m);
+    expect(after).toMatch(/23\/23 archivos · 3 fallidos · 2 revisión · 0 dup/);
+    expect(fs.readFileSync(path.join(dir, `${pane}.exit`), 'utf8').trim()).toBe('3');
+    fs.rmSync(dir, { recursive: true, force: true });
+  }, 120_000);
 });
 
 function sha(file: string): string {

@@ -35,6 +35,9 @@ export function createCliProgressListener(
   const stop = () => {
     if (stopped) return;
     stopped = true;
+    // cli-progress prints logged lines at its next redraw, and its stop() does not redraw them: the failures
+    // of a run's last tenth of a second were lost. One last redraw writes them above the final bar.
+    bars.update();
     bars.stop();
   };
   const width = Math.max(40, (stderr.columns || 80) - 1);

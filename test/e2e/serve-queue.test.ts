@@ -96,6 +96,21 @@ describe.runIf(postgresWanted() && chromaWanted())('serve with a queue: the proc
       .filter((entry) => entry.event === 'file_finished')
       .map((entry) => entry.file_id!);
 
+  /**
+   * Until every file of the session is final and the worker's log says it finished it: the worker writes a
+   * file's row before its log line, so a check made just as the rows turn final can miss the last line.
+   */
+  const untilFinishedByWorker = async (sessionId: string) => {
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const rows = await files(sessionId);
+      const logged = new Set(finishedByWorker());
+      if (rows.every((row) => isFinal(row.outcome) && logged.has(row.id))) return;
+      if (Date.now() > deadline) throw new Error(`the files were not final and logged after 120 s: ${JSON.stringify(rows)}`);
+      await sleep(100);
+    }
+  };
+
   // Non-empty PDFs: the sample folder's empty one is refused at upload.
   const samples = fs
     .readdirSync(SAMPLE)
@@ -118,7 +133,8 @@ describe.runIf(postgresWanted() && chromaWanted())('serve with a queue: the proc
     for (const key of ['total_files', 'processed_files', 'failed_files', 'review_required', 'duplicates']) {
       expect(body[key], key).toBe(status[key]);
     }
-    // The worker, not the server, processed them.
+    // The worker, not the server, processed them (its log line follows the row it writes).
+    await untilFinishedByWorker(sessionId);
     for (const row of rows) expect(finishedByWorker()).toContain(row.id);
     const audit = await pool.query<{ action: string }>('select action from audit_log where batch_id = $1', [sessionId]);
     expect(audit.rows.map((r) => r.action)).toEqual(expect.arrayContaining(['api_session_processed', 'session_enqueued']));
@@ -130,11 +146,7 @@ describe.runIf(postgresWanted() && chromaWanted())('serve with a queue: the proc
     const body = (await processed.json()) as Record<string, unknown>;
     expect(processed.status, JSON.stringify(body)).toBe(202);
     expect(body).toMatchObject({ session_id: sessionId, total_files: 2 });
-    const deadline = Date.now() + 120_000;
-    while (!(await files(sessionId)).every((row) => isFinal(row.outcome))) {
-      if (Date.now() > deadline) throw new Error('the files were not final after 120 s');
-      await sleep(100);
-    }
+    await untilFinishedByWorker(sessionId);
     for (const row of await files(sessionId)) {
       expect(finishedByWorker()).toContain(row.id);
       expect(outcomeKind(row.outcome as FileOutcome), JSON.stringify(row)).not.toBe('failed');
@@ -161,11 +173,7 @@ describe.runIf(postgresWanted() && chromaWanted())('serve with a queue: the proc
     } finally {
       worker.kill('SIGCONT');
     }
-    const deadline = Date.now() + 120_000;
-    while (!(await files(sessionId)).every((row) => isFinal(row.outcome))) {
-      if (Date.now() > deadline) throw new Error('the files were not final after 120 s');
-      await sleep(100);
-    }
+    await untilFinishedByWorker(sessionId);
     for (const row of await files(sessionId)) expect(finishedByWorker()).toContain(row.id);
   }, 180_000);
 });

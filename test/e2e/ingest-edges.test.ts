@@ -383,6 +383,10 @@ describe('Ctrl-C at the terminal', { tags: ['slow'] }, () => {
         '2',
         '--type',
         'complete',
+        // One file per write: documents land one by one, so a Ctrl-C after the second or third always finds
+        // the run mid-way (in groups of 32, most of these 40 one-page files could land at once).
+        '--store-batch-size',
+        '1',
       ],
       {
         cwd: ws.dir,

@@ -5,9 +5,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli-binary.js';
 import { createTempDir } from '../support/databases.js';
+import { readJsonLines } from '../support/json-lines.js';
 import { REGISTRY_CSV } from '../support/ingest-fixture.js';
 import { makeHeaderPdf } from '../support/scans.js';
-import { apiClient, startServe } from './support/serve-cli.js';
+import { apiClient, createToken, startServe } from './support/serve-cli.js';
 
 const PATIENT = /GARZA|TIJERINA|MAR[IÍ]A|ESTHER/i;
 const named = (numero: string, type = 'CONS') => `3000003799_GARZA TIJERINA, MARIA ESTHER_${numero}_${type}.pdf`;
@@ -29,20 +30,11 @@ beforeAll(async () => {
   db = path.join(root, 'registry.db');
   const imported = await runCli(['patients', 'import', REGISTRY_CSV, '--db', db], { cwd: root });
   expect(imported.code, imported.stderr).toBe(0);
-  const created = await runCli(['tokens', 'create', '--name', 'e2e', '--role', 'uploader', '--db', db, '--json'], { cwd: root });
-  expect(created.code, created.stderr).toBe(0);
-  token = (JSON.parse(created.stdout) as { token: string }).token;
+  token = await createToken(db, root);
 }, 120_000);
 
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
-function lines(file: string): Record<string, unknown>[] {
-  return fs
-    .readFileSync(file, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
-}
 
 /**
  * One server's life with `flags`: a session of a document, a file that is a PDF only by its header, and a second
@@ -68,7 +60,7 @@ async function serveAndLog(log: string, flags: string[] = []) {
   } finally {
     expect(await server.stop()).toBe(0);
   }
-  return lines(path.join(root, log));
+  return readJsonLines(path.join(root, log));
 }
 
 describe("serve's log", { tags: ['slow'] }, () => {

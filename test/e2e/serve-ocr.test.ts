@@ -1,6 +1,5 @@
 // serve's OCR flags through the real entry point: the built CLI, a real scan (the fixtures generator's), the
 // native engine in its child processes, SQLite. One small page per server: each OCR'd page takes a second or two.
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -8,20 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli-binary.js';
 import { createTempDir } from '../support/databases.js';
 import { REGISTRY_CSV } from '../support/ingest-fixture.js';
-import { makeSmallScan, SCAN_PATIENT, scanFilename } from '../support/scans.js';
-import { apiClient, startServe } from './support/serve-cli.js';
+import { hasNativeOcr, makeSmallScan, SCAN_PATIENT, scanFilename } from '../support/scans.js';
+import { apiClient, createToken, startServe } from './support/serve-cli.js';
 
-function canRun(command: string, args: string[]): boolean {
-  try {
-    execFileSync(command, args, { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
-// Native OCR is optional for users; CI installs it, so there these tests must run.
-const hasNativeOcr = (canRun('tesseract', ['--version']) && canRun('pdftoppm', ['-v'])) || Boolean(process.env.CI);
 
 let root: string;
 let db: string;
@@ -32,9 +21,7 @@ beforeAll(async () => {
   db = path.join(root, 'registry.db');
   const imported = await runCli(['patients', 'import', REGISTRY_CSV, '--db', db], { cwd: root });
   expect(imported.code, imported.stderr).toBe(0);
-  const created = await runCli(['tokens', 'create', '--name', 'e2e', '--role', 'uploader', '--db', db, '--json'], { cwd: root });
-  expect(created.code, created.stderr).toBe(0);
-  token = (JSON.parse(created.stdout) as { token: string }).token;
+  token = await createToken(db, root);
 }, 120_000);
 
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));

@@ -1,15 +1,14 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeCorpus, type CorpusManifest } from '../../fixtures/generator/index.js';
-import { runCli, spawnCli } from '../support/cli-binary.js';
+import { runCli } from '../support/cli-binary.js';
 import { createTempDir } from '../support/databases.js';
+import { createToken, startServe as startServeCli, type ServeProcess } from './support/serve-cli.js';
 
-const API = '/api/v1/documents/batch';
 let root: string;
 let db: string;
 let token: string;
@@ -35,45 +34,24 @@ beforeAll(async () => {
     const imported = await runCli(['patients', 'import', path.join(root, `registry-${seed}.csv`), '--db', db], { cwd: root });
     expect(imported.code, imported.stderr).toBe(0);
   }
-  const created = await runCli(['tokens', 'create', '--name', 'e2e', '--role', 'admin', '--db', db, '--json'], { cwd: root });
-  expect(created.code, created.stderr).toBe(0);
-  token = (JSON.parse(created.stdout) as { token: string }).token;
+  token = await createToken(db, root, 'admin');
 }, 180_000);
 
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
-interface Server {
-  child: ChildProcess;
-  base: string;
-  exited: Promise<number | null>;
-  stdout: () => string;
-}
-
 /** `tecsalud-batch serve` on an ephemeral port; resolves once it says where it listens. */
-async function startServe(): Promise<Server> {
+function startServe(): Promise<ServeProcess> {
   // One file per write: documents land one by one, so a stop after the fourth always finds the session
   // mid-way (in groups of 32, all thirty small files could land at once, the session already complete).
-  const child = spawnCli(
-    ['serve', '--db', db, '--port', '0', '--upload-dir', 'uploads', '--quiet', '--concurrency', '4', '--store-batch-size', '1'],
+  return startServeCli(
+    ['--db', db, '--upload-dir', 'uploads', '--quiet', '--concurrency', '4', '--store-batch-size', '1'],
     { cwd: root },
   );
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  const deadline = Date.now() + 60_000;
-  let match: RegExpExecArray | null = null;
-  while (!(match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out))) {
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`serve did not start:\n${out}\n${err}`);
-    await sleep(25);
-  }
-  return { child, base: `${match[1]}${API}`, exited, stdout: () => out };
 }
 
 const auth = () => ({ authorization: `Bearer ${token}` });
 
-async function createAndUpload(server: Server, corpus: CorpusManifest, dir: string): Promise<string> {
+async function createAndUpload(server: ServeProcess, corpus: CorpusManifest, dir: string): Promise<string> {
   const created = await fetch(`${server.base}/create-session`, {
     method: 'POST',
     headers: { ...auth(), 'content-type': 'application/json' },
@@ -111,7 +89,7 @@ async function untilDocuments(count: number): Promise<void> {
   }
 }
 
-async function waitForSession(server: Server, sessionId: string): Promise<{ status: string; detailed_status: string; total_files: number; processed_files: number }> {
+async function waitForSession(server: ServeProcess, sessionId: string): Promise<{ status: string; detailed_status: string; total_files: number; processed_files: number }> {
   const deadline = Date.now() + 180_000;
   for (;;) {
     const status = (await (await fetch(`${server.base}/${sessionId}/status`, { headers: auth() })).json()) as {

@@ -20,7 +20,7 @@ import {
   type JsonReport,
   type Workspace,
 } from '../support/ingest-fixture.js';
-import { makeMixedPdf, makeSmallScan, SCAN_PATIENT, scanFilename } from '../support/scans.js';
+import { canRun, hasNativeOcr, makeMixedPdf, makeSmallScan, SCAN_PATIENT, scanFilename } from '../support/scans.js';
 
 interface OcrJsonFile {
   filename: string;
@@ -37,18 +37,6 @@ function ocrFiles(report: JsonReport): Map<string, OcrJsonFile> {
   return byFilename(report) as unknown as Map<string, OcrJsonFile>;
 }
 
-function canRun(command: string, args: string[]): boolean {
-  try {
-    execFileSync(command, args, { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-// Native OCR is optional for users; CI installs it, so there these tests must run.
-const hasNativeOcr =
-  (canRun('tesseract', ['--version']) && canRun('pdftoppm', ['-v'])) || Boolean(process.env.CI);
 // A network namespace of its own (root, as CI) is how the test proves tesseract.js needs no network.
 const canIsolateNetwork = canRun('unshare', ['-n', 'true']);
 

@@ -3,14 +3,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openWorkerLog } from '../../src/app/worker-log.js';
 import { createTempDir } from '../support/databases.js';
+import { readJsonLines } from '../support/json-lines.js';
 
-function lines(file: string): Record<string, unknown>[] {
-  return fs
-    .readFileSync(file, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
-}
 
 describe("a worker's log", () => {
   let root: string;
@@ -30,8 +24,8 @@ describe("a worker's log", () => {
     } finally {
       log.close();
     }
-    expect(lines(`${file}.1`).map((line) => line.event)).toEqual(['worker_started']);
-    expect(lines(file).map((line) => line.event)).toEqual(['log_reopened', 'worker_stopping']);
+    expect(readJsonLines(`${file}.1`).map((line) => line.event)).toEqual(['worker_started']);
+    expect(readJsonLines(file).map((line) => line.event)).toEqual(['log_reopened', 'worker_stopping']);
     expect(fs.statSync(file).mode & 0o077).toBe(0);
     // Closed: a later SIGHUP is no longer this log's.
     expect(process.listenerCount('SIGHUP')).toBe(0);
@@ -50,11 +44,11 @@ describe("a worker's log", () => {
       log.listener(event);
       log.close();
     }
-    const [redacted] = lines(path.join(root, 'true.log'));
+    const [redacted] = readJsonLines(path.join(root, 'true.log'));
     expect(redacted).toMatchObject({ event: 'job_retrying', session_id: 's-1', attempt: 2 });
     expect(redacted).not.toHaveProperty('path');
     expect(JSON.stringify(redacted)).not.toMatch(/CORONADO/);
-    const [plain] = lines(path.join(root, 'false.log'));
+    const [plain] = readJsonLines(path.join(root, 'false.log'));
     expect(plain).toMatchObject({ path: event.relativePath, error: event.error });
   });
 });

@@ -1,6 +1,7 @@
 // Small scanned pages for the OCR tests: a few header lines (what names the patient) on a short page, so
 // that each page takes Tesseract a second or two, scanned by the fixtures generator (200 dpi grey, seeded
 // noise and skew).
+import { execFileSync } from 'node:child_process';
 import PDFDocument from 'pdfkit';
 import { PDFDocument as PdfLibDocument } from 'pdf-lib';
 import { makeScannedPdf } from '../../fixtures/generator/scanned.js';
@@ -11,6 +12,19 @@ export const SCAN_PATIENT = { expediente: '3000768077', name: 'GABRIELA HUERTA S
 export function scanFilename(numero: string, type = 'CONS'): string {
   return `${SCAN_PATIENT.expediente}_HUERTA SOTO, GABRIELA_${numero}_${type}.pdf`;
 }
+
+/** Whether `command args` runs here (exit 0). */
+export function canRun(command: string, args: string[]): boolean {
+  try {
+    execFileSync(command, args, { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Native OCR (Debian's tesseract and poppler's pdftoppm) is optional for users; CI installs it, so there its tests must run. */
+export const hasNativeOcr = (canRun('tesseract', ['--version']) && canRun('pdftoppm', ['-v'])) || Boolean(process.env.CI);
 
 function collect(pdf: PDFKit.PDFDocument): Promise<Buffer> {
   const chunks: Buffer[] = [];

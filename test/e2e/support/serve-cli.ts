@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { spawnCli } from '../../support/cli-binary.js';
+import { runCli, spawnCli } from '../../support/cli-binary.js';
 
 export const API = '/api/v1/documents/batch';
 
@@ -8,7 +8,10 @@ export interface ServeProcess {
   child: ChildProcess;
   /** `http://127.0.0.1:PORT/api/v1/documents/batch` */
   base: string;
+  stdout: () => string;
   stderr: () => string;
+  /** The exit code once the server has stopped, however it was stopped. */
+  exited: Promise<number | null>;
   /** SIGTERM, then the exit code once the server has stopped. */
   stop(): Promise<number | null>;
 }
@@ -33,12 +36,21 @@ export async function startServe(args: string[], options: { cwd: string; env?: N
   return {
     child,
     base: `${match[1]}${API}`,
+    stdout: () => out,
     stderr: () => err,
+    exited,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       return exited;
     },
   };
+}
+
+/** A token for the API, made with `tokens create` against the registry at `db`. */
+export async function createToken(db: string, cwd: string, role: 'uploader' | 'admin' = 'uploader'): Promise<string> {
+  const created = await runCli(['tokens', 'create', '--name', 'e2e', '--role', role, '--db', db, '--json'], { cwd });
+  if (created.code !== 0) throw new Error(`tokens create exited ${created.code}: ${created.stderr}`);
+  return (JSON.parse(created.stdout) as { token: string }).token;
 }
 
 /** A client of one server with one token: the calls the hospital front end makes. */

@@ -56,7 +56,7 @@ describe.runIf(postgresWanted())('workers sharing a queued session', { tags: ['s
   });
   afterEach(async () => {
     await Promise.all(opened.map((database) => database.close().catch(() => undefined)));
-    await dropEventually(scratch);
+    await scratch.drop();
     fs.rmSync(root, { recursive: true, force: true });
   });
 
@@ -359,21 +359,6 @@ describe.runIf(postgresWanted())('workers sharing a queued session', { tags: ['s
     );
   });
 });
-
-/**
- * DROP DATABASE … WITH (FORCE) cannot end an autovacuum worker (a superuser's process) that a test's
- * deletes woke on the scratch database; it finishes within moments.
- */
-async function dropEventually(database: { drop(): Promise<void> }): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await database.drop();
-    } catch (error) {
-      if (attempt >= 20 || !/pg_signal_backend/.test(String(error))) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
-}
 
 describe('the queue without PostgreSQL', () => {
   it('`ingest --enqueue` and `worker` say they need PostgreSQL, and create no database file', async () => {

@@ -48,9 +48,24 @@ export async function createScratchPostgresDatabase(): Promise<{ url: string; dr
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
-    drop: () =>
-      withAdminClient((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(
-        () => undefined,
-      ),
+    drop: () => dropDatabase(name),
   };
+}
+
+/**
+ * DROP DATABASE … WITH (FORCE) cannot end an autovacuum worker (its process has no role, so only a
+ * superuser or a member of pg_signal_backend may signal it) that a test's deletes woke on the scratch
+ * database: the drop fails with "must be a member of … pg_signal_backend". The worker finishes within
+ * moments, so the drop is tried again for up to 15 s.
+ */
+async function dropDatabase(name: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await withAdminClient((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      return;
+    } catch (error) {
+      if (attempt >= 60 || !/pg_signal_backend/.test(String(error))) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
 }

@@ -2,7 +2,7 @@ import path from 'node:path';
 import pino, { type Logger } from 'pino';
 import type { PipelineListener } from '../core/pipeline/events.js';
 import { redactLogLine } from '../core/text/redact-log-line.js';
-import { createLogListener } from '../ingest/log-listener.js';
+import { createLogListener, fileFinishedLine } from '../ingest/log-listener.js';
 import { createPrivateFile, ensurePrivateDir, type FileModePolicy } from '../private-files.js';
 
 export interface ServeLogOptions {
@@ -45,17 +45,12 @@ export async function openServeLog(options: ServeLogOptions): Promise<ServeLog> 
     logger,
     sessionListener: (sessionId) => {
       const sessionLog = logger.child({ session_id: sessionId });
+      const listener = createLogListener(sessionLog, { redact: options.redact });
       return (event) => {
+        if (event.type !== 'file_finished') return listener(event);
         // A file's line names it by its id too: the API's status and review calls address files by it.
-        const where = event.type === 'file_finished' ? { file_id: event.result.fileId } : {};
-        createLogListener(
-          {
-            info: (object, message) => sessionLog.info({ ...object, ...where }, message),
-            warn: (object, message) => sessionLog.warn({ ...object, ...where }, message),
-            error: (object, message) => sessionLog.error({ ...object, ...where }, message),
-          },
-          { redact: options.redact },
-        )(event);
+        const { level, fields, message } = fileFinishedLine(event.result, { redact: options.redact });
+        sessionLog[level]({ ...fields, file_id: event.result.fileId }, message);
       };
     },
     reopen: async () => {

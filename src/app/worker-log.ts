@@ -1,7 +1,6 @@
-import { emptyTotals } from '../core/pipeline/events.js';
 import { describeError } from '../core/text/describe-error.js';
 import { redactNames } from '../core/text/redact-names.js';
-import { createLogListener } from '../ingest/log-listener.js';
+import { fileFinishedLine } from '../ingest/log-listener.js';
 import type { FileModePolicy } from '../private-files.js';
 import type { WorkerListener } from '../queue/worker-events.js';
 import { openRotatingLog } from './rotating-log.js';
@@ -44,14 +43,8 @@ export async function openWorkerLog(destination: string, options: WorkerLogOptio
       switch (event.type) {
         case 'file_finished': {
           const where = { session_id: event.sessionId, file_id: event.result.fileId, attempt: event.attempt };
-          createLogListener(
-            {
-              info: (object, message) => logger.info({ ...object, ...where }, message),
-              warn: (object, message) => logger.warn({ ...object, ...where }, message),
-              error: (object, message) => logger.error({ ...object, ...where }, message),
-            },
-            { redact: options.redact },
-          )({ type: 'file_finished', result: event.result, totals: emptyTotals() });
+          const { level, fields, message } = fileFinishedLine(event.result, { redact: options.redact });
+          logger[level]({ ...fields, ...where }, message);
           break;
         }
         case 'service_down':

@@ -37,50 +37,8 @@ export function createLogListener(logger: PipelineLogger, options: LogListenerOp
         );
         break;
       case 'file_finished': {
-        const { result } = event;
-        const parsed = result.parse?.ok ? result.parse.parsed : null;
-        const identity = options.redact
-          ? {
-              expediente: parsed?.expediente ?? null,
-              document_type: parsed?.documentType ?? null,
-              numero: parsed?.numero ?? null,
-              content_sha256: result.contentSha256,
-            }
-          : {
-              path: result.relativePath,
-              expediente: parsed?.expediente ?? null,
-              content_sha256: result.contentSha256,
-            };
-        const line = {
-          event: 'file_finished',
-          ...identity,
-          outcome: result.outcome,
-          processing_status: result.processingStatus,
-          decision: result.match?.decision ?? null,
-          confidence: result.match ? Math.round(result.match.confidence * 1000) / 1000 : null,
-          reason: result.match?.reason ?? null,
-          // The verdict only: the identity the document states is a name, kept out of every log.
-          content_verdict: result.match?.content?.verdict ?? null,
-          patient_expediente: result.match?.patientExpediente ?? null,
-          pages: result.pages,
-          chunks: result.chunks,
-          document_id: result.documentId,
-          message:
-            result.message && options.redact ? redactNames(result.message, namesOf(result)) : result.message,
-          ...(result.movedTo ? { moved_to: options.redact ? '[redacted]' : result.movedTo } : {}),
-          ...(result.moveError
-            ? {
-                move_error: options.redact
-                  ? redactNames(redactPaths(result.moveError), namesOf(result))
-                  : result.moveError,
-              }
-            : {}),
-        };
-        const kind = outcomeKind(result.outcome);
-        if (result.moveError) logger.warn(line, 'file not moved');
-        else if (kind === 'failed') logger.warn(line, 'file failed');
-        else if (kind === 'review') logger.info(line, 'file held for review');
-        else logger.info(line, 'file done');
+        const { level, fields, message } = fileFinishedLine(event.result, options);
+        logger[level](fields, message);
         break;
       }
       case 'session_finished':
@@ -109,6 +67,58 @@ export function createLogListener(logger: PipelineLogger, options: LogListenerOp
         break;
     }
   };
+}
+
+/**
+ * A file outcome's log line: its level, fields and message. Exported for the logs that add their own
+ * fields to it (a worker's session, file and attempt; serve's file id).
+ */
+export function fileFinishedLine(
+  result: FileResult,
+  options: LogListenerOptions,
+): { level: 'info' | 'warn'; fields: Record<string, unknown>; message: string } {
+  const parsed = result.parse?.ok ? result.parse.parsed : null;
+  const identity = options.redact
+    ? {
+        expediente: parsed?.expediente ?? null,
+        document_type: parsed?.documentType ?? null,
+        numero: parsed?.numero ?? null,
+        content_sha256: result.contentSha256,
+      }
+    : {
+        path: result.relativePath,
+        expediente: parsed?.expediente ?? null,
+        content_sha256: result.contentSha256,
+      };
+  const fields = {
+    event: 'file_finished',
+    ...identity,
+    outcome: result.outcome,
+    processing_status: result.processingStatus,
+    decision: result.match?.decision ?? null,
+    confidence: result.match ? Math.round(result.match.confidence * 1000) / 1000 : null,
+    reason: result.match?.reason ?? null,
+    // The verdict only: the identity the document states is a name, kept out of every log.
+    content_verdict: result.match?.content?.verdict ?? null,
+    patient_expediente: result.match?.patientExpediente ?? null,
+    pages: result.pages,
+    chunks: result.chunks,
+    document_id: result.documentId,
+    message: result.message && options.redact ? redactNames(result.message, namesOf(result)) : result.message,
+    ...(result.movedTo ? { moved_to: options.redact ? '[redacted]' : result.movedTo } : {}),
+    ...(result.moveError
+      ? {
+          move_error: options.redact
+            ? redactNames(redactPaths(result.moveError), namesOf(result))
+            : result.moveError,
+        }
+      : {}),
+  };
+  const kind = outcomeKind(result.outcome);
+  if (result.moveError) return { level: 'warn', fields, message: 'file not moved' };
+  if (kind === 'failed') return { level: 'warn', fields, message: 'file failed' };
+  if (kind === 'review') return { level: 'info', fields, message: 'file held for review' };
+  return { level: 'info', fields, message: 'file done' };
 }
 
 /** A move error names the archive folder and the reason, never the file: only an absolute path could carry a name. */

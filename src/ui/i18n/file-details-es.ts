@@ -100,7 +100,8 @@ const FILENAME_RULES: DetailRule[] = [
   },
   {
     en: /^the expediente '(.*)' contains letters; it must be (\d+) to (\d+) digits$/,
-    es: ([value, min, max]) => `el expediente '${value}' contiene letras; debe tener de ${min} a ${max} dígitos`,
+    es: ([value, min, max]) =>
+      `el expediente '${value}' contiene letras; debe tener de ${min} a ${max} dígitos`,
   },
   {
     en: /^the expediente '(.*)' contains characters other than digits \((.*)\); it must be (\d+) to (\d+) digits$/,
@@ -115,7 +116,8 @@ const FILENAME_RULES: DetailRule[] = [
   },
   {
     en: /^missing name: expected 'APELLIDOS, NOMBRES' after the expediente, found '(.*)'$/,
-    es: ([found]) => `falta el nombre: se espera 'APELLIDOS, NOMBRES' después del expediente, pero dice '${found}'`,
+    es: ([found]) =>
+      `falta el nombre: se espera 'APELLIDOS, NOMBRES' después del expediente, pero dice '${found}'`,
   },
   {
     en: /^no comma between surnames and given names in '(.*?)'(?:; if '(.*)' after the '_' is the given names, write '(.*)')?$/,
@@ -127,7 +129,11 @@ const FILENAME_RULES: DetailRule[] = [
     en: /^missing document type \(the last part before \.pdf, e\.g\. CONS\)(?:(: nothing between the last '_' and '\.pdf')|; '(.*)' is digits, which looks like a NUMERO)?$/,
     es: ([nothing, digits]) =>
       'falta el tipo de documento (la última parte antes de .pdf, p. ej. CONS)' +
-      (nothing ? ": no hay nada entre el último '_' y '.pdf'" : digits ? `; '${digits}' son dígitos, parece un NUMERO` : ''),
+      (nothing
+        ? ": no hay nada entre el último '_' y '.pdf'"
+        : digits
+          ? `; '${digits}' son dígitos, parece un NUMERO`
+          : ''),
   },
   {
     en: /^the document type '(.*)' must be one word of letters and digits \(e\.g\. CONS, LAB, RX\)$/,
@@ -207,7 +213,8 @@ const VALIDATION_RULES: DetailRule[] = [
   fixed('the file is empty (0 bytes)', 'el archivo está vacío (0 bytes)'),
   {
     en: /^the file has (.+), over the limit of (.+) \(raise it with --max-file-size\)$/,
-    es: ([size, limit]) => `el archivo pesa ${size}, más que el límite de ${limit} (súbalo con --max-file-size)`,
+    es: ([size, limit]) =>
+      `el archivo pesa ${size}, más que el límite de ${limit} (súbalo con --max-file-size)`,
   },
   fixed(
     'the file is named .pdf but its content is not a PDF (no %PDF- header)',
@@ -217,7 +224,10 @@ const VALIDATION_RULES: DetailRule[] = [
     en: /^cannot read the file: (.*)$/,
     es: ([reason], c) => `no se puede leer el archivo: ${c.detail(reason!)}`,
   },
-  fixed('permission denied (check the file’s permissions)', 'permiso denegado (revise los permisos del archivo)'),
+  fixed(
+    'permission denied (check the file’s permissions)',
+    'permiso denegado (revise los permisos del archivo)',
+  ),
   fixed('the file disappeared before it could be read', 'el archivo desapareció antes de poder leerlo'),
   fixed('permission denied', 'permiso denegado'),
   fixed(
@@ -278,7 +288,7 @@ const SESSION_RULES: DetailRule[] = [
       (newPatient
         ? ' (el nombre del archivo describe a un paciente nuevo; el texto del documento nombra a otra persona)'
         : otherPatient
-          ? ' (el texto del documento nombra a otro paciente que el nombre del archivo)'
+          ? ' (según el texto del propio documento)'
           : ''),
   },
   {
@@ -298,7 +308,8 @@ const SESSION_RULES: DetailRule[] = [
   },
   {
     en: /^the run was interrupted before this file finished; session (\S+) took it over$/,
-    es: ([session]) => `la ejecución se interrumpió antes de que este archivo terminara; la sesión ${session} lo retomó`,
+    es: ([session]) =>
+      `la ejecución se interrumpió antes de que este archivo terminara; la sesión ${session} lo retomó`,
   },
   {
     en: /^rejected in review by (.+); later runs set the same content aside \(`tecsalud-batch review --reopen (\w+)` to review it again\)$/,
@@ -308,7 +319,8 @@ const SESSION_RULES: DetailRule[] = [
   },
   {
     en: /^detached from expediente (\S+) by (.+); waiting for review again$/,
-    es: ([expediente, by]) => `desasignado del expediente ${expediente} por ${by}; de nuevo en espera de revisión`,
+    es: ([expediente, by]) =>
+      `desasignado del expediente ${expediente} por ${by}; de nuevo en espera de revisión`,
   },
   {
     en: /^reopened by (.+): waiting for review again$/,
@@ -388,7 +400,10 @@ const EXTRACTION_RULES: DetailRule[] = [
     es: ([error]) => `no se pudo iniciar el coproceso pdftotext: ${error}`,
   },
   { en: /^could not run (.+?): (.*)$/, es: ([command, error]) => `no se pudo ejecutar ${command}: ${error}` },
-  { en: /^(.+) was stopped by (SIG[A-Z0-9]+)$/, es: ([command, signal]) => `${command} fue detenido por ${signal}` },
+  {
+    en: /^(.+) was stopped by (SIG[A-Z0-9]+)$/,
+    es: ([command, signal]) => `${command} fue detenido por ${signal}`,
+  },
   {
     en: /^(.+) in the flate stream at byte (\d+)$/,
     es: ([damage, byte]) =>
@@ -402,7 +417,7 @@ const OCR_RULES: DetailRule[] = [
     en: /^the PDF has no text layer, and OCR \((.+?)\) found no readable text on its (\d+) pages? either; check that the scan is not blank, too faint or upside down, and scan it again if needed$/,
     es: ([engine, n]) =>
       `el PDF no tiene capa de texto y el OCR (${engine}) tampoco encontró texto legible en ` +
-      `${n === '1' ? 'su única página' : `sus ${n} páginas`}; verifique que el escaneo no esté en blanco, ` +
+      `${n === '1' ? 'su única página' : `ninguna de sus ${n} páginas`}; verifique que el escaneo no esté en blanco, ` +
       'demasiado tenue o al revés, y vuelva a escanearlo si hace falta',
   },
   { en: /^OCR could not open the PDF \((.*)\)$/, es: ([error]) => `el OCR no pudo abrir el PDF (${error})` },
@@ -439,11 +454,18 @@ const OCR_RULES: DetailRule[] = [
 
 /** Embedding and storing (src/documents/store-document.ts, src/adapters/embedders, src/adapters/vector-stores). */
 const STORAGE_RULES: DetailRule[] = [
-  { en: /^the embedder failed: (.*)$/, es: ([error], c) => `falló el servicio de embeddings: ${c.detail(error!)}` },
-  { en: /^the vector store failed: (.*)$/, es: ([error], c) => `falló el almacén de vectores: ${c.detail(error!)}` },
+  {
+    en: /^the embedder failed: (.*)$/,
+    es: ([error], c) => `falló el servicio de embeddings: ${c.detail(error!)}`,
+  },
+  {
+    en: /^the vector store failed: (.*)$/,
+    es: ([error], c) => `falló el almacén de vectores: ${c.detail(error!)}`,
+  },
   {
     en: /^the embeddings service at (.+?) still failed after (\d+) attempts: (.*)$/,
-    es: ([where, n, error]) => `el servicio de embeddings en ${where} siguió fallando tras ${n} intentos: ${error}`,
+    es: ([where, n, error]) =>
+      `el servicio de embeddings en ${where} siguió fallando tras ${n} intentos: ${error}`,
   },
   {
     en: /^the embeddings service at (.+?) returned (\d+)-dimensional vectors; expected (\d+) for (.+)$/,
@@ -458,11 +480,13 @@ const STORAGE_RULES: DetailRule[] = [
   },
   {
     en: /^the embeddings service at (.+?) sent a malformed embedding \(item (\d+)\)$/,
-    es: ([where, item]) => `el servicio de embeddings en ${where} envió un embedding mal formado (elemento ${item})`,
+    es: ([where, item]) =>
+      `el servicio de embeddings en ${where} envió un embedding mal formado (elemento ${item})`,
   },
   {
     en: /^the embeddings service at (.+?) sent vectors of different lengths in one response$/,
-    es: ([where]) => `el servicio de embeddings en ${where} envió vectores de distintas longitudes en una misma respuesta`,
+    es: ([where]) =>
+      `el servicio de embeddings en ${where} envió vectores de distintas longitudes en una misma respuesta`,
   },
   {
     en: /^the embeddings service at (.+?) refused the request: (.*)$/,
@@ -538,7 +562,11 @@ export function translateFileDetail(
   };
   for (const rule of FILE_DETAIL_RULES) {
     const match = rule.en.exec(message);
-    if (match) return rule.es(match.slice(1).map((part) => part ?? ''), context);
+    if (match)
+      return rule.es(
+        match.slice(1).map((part) => part ?? ''),
+        context,
+      );
   }
   return message;
 }

@@ -112,26 +112,13 @@ describe('the tecsalud-batch binary', { tags: ['slow'] }, () => {
       fs.cpSync(SAMPLE_DIR, path.join(dir, 'drop'), { recursive: true });
       expect((await runCli(['patients', 'import', REGISTRY_CSV], { cwd: dir })).code).toBe(0);
       const run = await runCli(
-        [
-          'ingest',
-          'drop',
-          '--extractor',
-          'pdfium',
-          '--ocr',
-          'off',
-          '--type',
-          'complete',
-          '--non-interactive',
-          '--json',
-        ],
+        ['ingest', 'drop', '--extractor', 'pdfium', '--ocr', 'off', '--type', 'complete', '--non-interactive', '--json'],
         { cwd: dir },
       );
       expect(run.code, run.stderr).toBe(3);
       const report = JSON.parse(run.stdout) as { files: { outcome: string }[] };
       expect(report.files.filter((f) => f.outcome === 'ingested')).toHaveLength(18);
-      const database = await openDatabase(resolveDatabaseTarget('tecsalud-batch.db', { cwd: dir }), {
-        migrate: false,
-      });
+      const database = await openDatabase(resolveDatabaseTarget('tecsalud-batch.db', { cwd: dir }), { migrate: false });
       try {
         const [row] = await database.db.selectFrom('batchUploads').select('optionsJson').execute();
         expect(JSON.parse(row!.optionsJson)).toMatchObject({ extractor: 'pdfium', ocr: { mode: 'off' } });

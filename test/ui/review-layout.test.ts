@@ -24,14 +24,7 @@ function frame(
   view: ReviewView = initialReviewView(),
   messages: Messages = EN,
 ) {
-  const layout = layoutReview({
-    state,
-    view,
-    width: size.columns - 1,
-    rows: size.rows,
-    messages,
-    reviewer: 'ana',
-  });
+  const layout = layoutReview({ state, view, width: size.columns - 1, rows: size.rows, messages, reviewer: 'ana' });
   const rows = [...layout.header, ...layout.body, ...layout.footer];
   return { layout, rows: rows.map(text), widths: rows.map(lineWidth) };
 }
@@ -41,29 +34,26 @@ describe('review layout', () => {
     { columns: 100, rows: 30 },
     { columns: 80, rows: 24 },
     { columns: 60, rows: 20 },
-  ])(
-    'fits $columns×$rows: one row short of the terminal, header and key hints always there',
-    async (size) => {
-      const state = await stateOf();
-      for (const view of [
-        initialReviewView(),
-        { ...initialReviewView(), details: true },
-        { ...initialReviewView(), overlay: 'help' as const },
-        { ...initialReviewView(), overlay: 'list' as const },
-        { ...initialReviewView(), scroll: 1000 },
-      ]) {
-        const { rows, widths } = frame(state, size, view);
-        expect(rows).toHaveLength(size.rows - 1);
-        for (const w of widths) expect(w).toBeLessThanOrEqual(size.columns - 1);
-        expect(rows[0]).toContain('Review 1 of 2');
-        expect(rows.at(-2)!.trim()).not.toBe('');
-        if (view.overlay === 'none') expect(rows.at(-2)).toMatch(/\? help/);
-      }
-      const { rows } = frame(state, size);
-      expect(rows[1]).toMatch(/3000576011_BONILLA/);
-      expect(rows[2]).toContain('3000576011');
-    },
-  );
+  ])('fits $columns×$rows: one row short of the terminal, header and key hints always there', async (size) => {
+    const state = await stateOf();
+    for (const view of [
+      initialReviewView(),
+      { ...initialReviewView(), details: true },
+      { ...initialReviewView(), overlay: 'help' as const },
+      { ...initialReviewView(), overlay: 'list' as const },
+      { ...initialReviewView(), scroll: 1000 },
+    ]) {
+      const { rows, widths } = frame(state, size, view);
+      expect(rows).toHaveLength(size.rows - 1);
+      for (const w of widths) expect(w).toBeLessThanOrEqual(size.columns - 1);
+      expect(rows[0]).toContain('Review 1 of 2');
+      expect(rows.at(-2)!.trim()).not.toBe('');
+      if (view.overlay === 'none') expect(rows.at(-2)).toMatch(/\? help/);
+    }
+    const { rows } = frame(state, size);
+    expect(rows[1]).toMatch(/3000576011_BONILLA/);
+    expect(rows[2]).toContain('3000576011');
+  });
 
   it('shows each candidate with birth date, sex, documents held and reasons in plain words; details on demand', async () => {
     const state = await stateOf();
@@ -76,11 +66,7 @@ describe('review layout', () => {
     expect(all).not.toMatch(/\bjw \d/); // the per-signal numbers are behind `d`
     expect(all).toContain('Fecha de nacimiento: 12/03/1984'); // the whole text, scrollable
     expect(all).toContain('FIN DEL REPORTE');
-    const details = frame(
-      state,
-      { columns: 100, rows: 80 },
-      { ...initialReviewView(), details: true },
-    ).rows.join('\n');
+    const details = frame(state, { columns: 100, rows: 80 }, { ...initialReviewView(), details: true }).rows.join('\n');
     expect(details).toMatch(/jw 0\.95/);
   });
 
@@ -88,11 +74,7 @@ describe('review layout', () => {
     const state = await stateOf();
     const size = { columns: 80, rows: 24 };
     const top = frame(state, size);
-    const view = reduceReviewView(initialReviewView(), {
-      type: 'scroll_to',
-      where: 'bottom',
-      max: top.layout.maxScroll,
-    });
+    const view = reduceReviewView(initialReviewView(), { type: 'scroll_to', where: 'bottom', max: top.layout.maxScroll });
     const bottom = frame(state, size, view);
     expect(bottom.rows[0]).toBe(top.rows[0]);
     expect(bottom.rows.join('\n')).toContain('FIN DEL REPORTE');
@@ -124,26 +106,17 @@ describe('review layout', () => {
     const filename = 'RIOS CORONADO CESAR CONS.pdf';
     const parse = parseFilename(filename);
     if (parse.ok) throw new Error('parses');
-    const cases = [
-      fourCandidateCase({
-        fileId: 'u1',
-        filename,
-        relativePath: filename,
-        parsed: null,
-        parseError: parse.error.message,
-      }),
-    ];
+    const unparsable = { fileId: 'u1', filename, relativePath: filename, parsed: null, parseError: parse.error.message };
+    const cases = [fourCandidateCase(unparsable)];
     const walk = new ReviewWalk(fakeService(cases).service, cases.map(pendingOf), { guardMs: 0 });
     await walk.start();
-    const spanish = frame(walk.getState(), { columns: 200, rows: 40 }, initialReviewView(), ES).rows.join(
-      '\n',
+    const show = (messages: Messages) =>
+      frame(walk.getState(), { columns: 200, rows: 40 }, initialReviewView(), messages).rows.join('\n');
+    expect(show(ES)).toContain(
+      "El nombre del archivo no se puede leer: no hay separadores '_': se esperan el expediente, el nombre, " +
+        "el NUMERO (opcional) y el tipo separados por '_'",
     );
-    expect(spanish).toContain(
-      "El nombre del archivo no se puede leer: no hay separadores '_': se esperan el expediente, el nombre, el NUMERO (opcional) y el tipo separados por '_'",
-    );
-    const english = frame(walk.getState(), { columns: 200, rows: 40 }, initialReviewView(), EN).rows.join(
-      '\n',
-    );
+    const english = show(EN);
     expect(english).toContain(`The filename does not parse: ${parse.error.message}`);
   });
 
@@ -169,16 +142,12 @@ describe('review layout', () => {
     await walk.start();
     const all = frame(walk.getState(), { columns: 100, rows: 40 }).rows.join('\n');
     expect(all).toContain('the document names another patient than the filename');
-    expect(all).toContain(
-      'The document says (read at ingest): BONILLA SEPÚLVEDA, ADRIANA✓ · exp 3000147773✗',
-    );
+    expect(all).toContain('The document says (read at ingest): BONILLA SEPÚLVEDA, ADRIANA✓ · exp 3000147773✗');
     expect(all).toContain('CONTRADICTS the filename');
   });
 
   it('neutralises control characters in filenames', async () => {
-    const cases = [
-      fourCandidateCase({ relativePath: 'x/3000576011_BONILLA\u001b]0;pwned\u0007, ADRIANA_LAB.pdf' }),
-    ];
+    const cases = [fourCandidateCase({ relativePath: 'x/3000576011_BONILLA\u001b]0;pwned\u0007, ADRIANA_LAB.pdf' })];
     const walk = new ReviewWalk(fakeService(cases).service, cases.map(pendingOf), { guardMs: 0 });
     await walk.start();
     const all = frame(walk.getState(), { columns: 100, rows: 30 }).rows.join('\n');

@@ -158,6 +158,83 @@ describe('the tecsalud-batch binary', { tags: ['slow'] }, () => {
     }
   });
 
+  it('says what went wrong with each file in Spanish too (LANG=es_MX), and in English as before (LANG=C)', async () => {
+    const dir = createTempDir('tecsalud-cli-details-');
+    try {
+      const drop = path.join(dir, 'drop');
+      fs.mkdirSync(drop);
+      const badName = 'RIOS CORONADO CESAR CONS.pdf';
+      const encrypted = '3000768077_HUERTA SOTO, GABRIELA_9000000001_LAB.pdf';
+      fs.copyFileSync(path.join(SAMPLE_DIR, badName), path.join(drop, badName));
+      fs.copyFileSync(
+        path.join(REPO_ROOT, 'fixtures/problem-pdfs/encrypted.pdf'),
+        path.join(drop, encrypted),
+      );
+      expect((await runCli(['patients', 'import', REGISTRY_CSV], { cwd: dir })).code).toBe(0);
+      const locale = (lang: string) => ({ LANG: lang, LC_ALL: '', LC_MESSAGES: '' });
+      const line = (file: string, rest: string) => new RegExp(`^ {2}✗ ${file}: ${rest}$`, 'm');
+      const quote = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+      const spanish = await runCli(['ingest', 'drop', '--non-interactive'], {
+        cwd: dir,
+        env: locale('es_MX.UTF-8'),
+      });
+      expect(spanish.code, spanish.stderr).toBe(3);
+      expect(spanish.stderr).toMatch(
+        line(
+          quote(badName),
+          quote(
+            "el nombre del archivo no sigue el formato de TecSalud — no hay separadores '_': se esperan el expediente, " +
+              "el nombre, el NUMERO (opcional) y el tipo separados por '_'",
+          ),
+        ),
+      );
+      // The extractor's own detail in parentheses depends on the engine; the sentence does not.
+      expect(spanish.stderr).toMatch(
+        line(
+          quote(encrypted),
+          `${quote('PDF protegido con contraseña — el PDF está protegido con contraseña (cifrado); pida al remitente una copia sin protección')}( \\(.+\\))?`,
+        ),
+      );
+      expect(spanish.stderr).not.toMatch(/password-protected|separators|expected|ask the sender/);
+
+      const english = await runCli(['ingest', 'drop', '--non-interactive', '--force'], {
+        cwd: dir,
+        env: locale('C'),
+      });
+      expect(english.code, english.stderr).toBe(3);
+      expect(english.stderr).toMatch(
+        line(
+          quote(badName),
+          quote(
+            "filename does not follow the TecSalud pattern — no '_' separators: expected expediente, name, optional " +
+              "numero and type separated by '_'",
+          ),
+        ),
+      );
+      expect(english.stderr).toMatch(
+        line(
+          quote(encrypted),
+          `${quote('password-protected PDF — the PDF is password-protected (encrypted); ask the sender for an unprotected copy')}( \\(.+\\))?`,
+        ),
+      );
+
+      // A third run settles the encrypted file from what the last one remembered, and says since when.
+      const remembered = await runCli(['ingest', 'drop', '--non-interactive'], {
+        cwd: dir,
+        env: locale('es_MX.UTF-8'),
+      });
+      expect(remembered.stderr).toMatch(
+        line(
+          quote(encrypted),
+          '.*; pida al remitente una copia sin protección.* \\(sin cambios desde \\d{4}-\\d{2}-\\d{2}; no se volvió a leer\\)',
+        ),
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('ends quietly when the reader closes the pipe early (| head)', async () => {
     // Far more output than a pipe buffers, so the writer is still writing when the reader leaves.
     const names = Array.from(

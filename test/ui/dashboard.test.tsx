@@ -5,6 +5,9 @@ import { Dashboard } from '../../src/ui/dashboard/dashboard.js';
 import { initialDashboardState, reduceDashboard } from '../../src/ui/dashboard/dashboard-state.js';
 import { createDashboardStore } from '../../src/ui/dashboard/dashboard-store.js';
 import { LiveDashboard } from '../../src/ui/dashboard/live-dashboard.js';
+import { describeFailure } from '../../src/adapters/extraction/describe-failure.js';
+import { ES } from '../../src/ui/i18n/messages.js';
+import { MessagesContext } from '../../src/ui/i18n/messages-context.js';
 import { fileResult, totals } from './support/pipeline-events.js';
 
 const started: PipelineEvent = {
@@ -55,6 +58,30 @@ describe('Dashboard', () => {
     expect(frame).toContain('\\u{202E}');
     expect(frame).not.toContain('\u001b[2J');
     for (const line of frame.split('\n')) expect([...line].length).toBeLessThanOrEqual(80);
+  });
+
+  it("lists each error's detail in the screen's language: Spanish under es, the core's words under en", () => {
+    const message = describeFailure('encrypted', { detail: 'No password given' }).message;
+    const state = stateAfter([
+      started,
+      {
+        type: 'file_finished',
+        result: fileResult('e', 'encrypted', { relativePath: 'a.pdf', message }),
+        totals: totals({ totalFiles: 4, processedFiles: 1, failedFiles: 1 }),
+      },
+    ]);
+    const spanish = render(
+      <MessagesContext.Provider value={ES}>
+        <Dashboard state={state} width={200} />
+      </MessagesContext.Provider>,
+    );
+    expect(spanish.lastFrame()).toContain(
+      '✗ a.pdf: PDF protegido con contraseña — el PDF está protegido con contraseña (cifrado); pida al remitente una copia sin protección (No password given)',
+    );
+    spanish.unmount();
+    const english = render(<Dashboard state={state} width={200} />);
+    expect(english.lastFrame()).toContain(`✗ a.pdf: password-protected PDF — ${message}`);
+    english.unmount();
   });
 
   it('shows the Ctrl-C notice while stopping, and a finished title at the end', () => {

@@ -6,6 +6,7 @@ import { layoutReview } from '../../src/ui/review/review-layout.js';
 import { initialReviewView, reduceReviewView, type ReviewView } from '../../src/ui/review/review-view.js';
 import type { ContentCheckDetails } from '../../src/core/content/types.js';
 import { documentIdentityFor } from '../../src/review/document-identity.js';
+import { parseFilename } from '../../src/core/filename/parse-filename.js';
 import { fakeService, fourCandidateCase, pendingOf } from './support/review-cases.js';
 
 const text = (line: Line) => line.map((s) => s.text).join('');
@@ -99,6 +100,24 @@ describe('review layout', () => {
     expect(all).toContain('Revisión 1 de 2');
     expect(all).toContain('? ayuda');
     expect(all).not.toContain('Review 1 of 2');
+  });
+
+  it("says why a filename does not parse in the screen's language, the parser's English kept for --lang en", async () => {
+    const filename = 'RIOS CORONADO CESAR CONS.pdf';
+    const parse = parseFilename(filename);
+    if (parse.ok) throw new Error('parses');
+    const unparsable = { fileId: 'u1', filename, relativePath: filename, parsed: null, parseError: parse.error.message };
+    const cases = [fourCandidateCase(unparsable)];
+    const walk = new ReviewWalk(fakeService(cases).service, cases.map(pendingOf), { guardMs: 0 });
+    await walk.start();
+    const show = (messages: Messages) =>
+      frame(walk.getState(), { columns: 200, rows: 40 }, initialReviewView(), messages).rows.join('\n');
+    expect(show(ES)).toContain(
+      "El nombre del archivo no se puede leer: no hay separadores '_': se esperan el expediente, el nombre, " +
+        "el NUMERO (opcional) y el tipo separados por '_'",
+    );
+    const english = show(EN);
+    expect(english).toContain(`The filename does not parse: ${parse.error.message}`);
   });
 
   it("shows the ingest's content cross-check when it recorded one: the document names someone else", async () => {

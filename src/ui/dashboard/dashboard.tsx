@@ -119,7 +119,7 @@ export function Dashboard({ state, width, rows = 24, maxInFlight = 6 }: Dashboar
             <Text key={`${i}:${error.relativePath}`} wrap="truncate">
               {fit(
                 `  ✗ ${sanitizeForTerminal(error.relativePath)}: ${m.outcome(error.outcome)}` +
-                  (error.message ? ` — ${sanitizeForTerminal(error.message)}` : ''),
+                  (error.message ? ` — ${sanitizeForTerminal(m.detail(error.message))}` : ''),
               )}
             </Text>
           ))}

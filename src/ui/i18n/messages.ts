@@ -1,6 +1,7 @@
 import { FILE_OUTCOMES, type FileOutcome } from '../../core/pipeline/file-outcome.js';
 import type { FieldMatchKind } from '../../core/matching/types.js';
 import type { AttachRisk, EntryStatus, HeldReason, ReviewNotice, ReviewTally } from '../../app/review-walk.js';
+import { translateFileDetail } from './file-details-es.js';
 
 /** The languages the screens speak. */
 export type Lang = 'en' | 'es';
@@ -88,6 +89,8 @@ export interface Messages {
   reason(reason: HeldReason | string | null): string;
   sessionStatus(status: string): string;
   outcome(outcome: string): string;
+  /** A file's message (what went wrong, or why it was set aside), as the core wrote it in English. */
+  detail(message: string): string;
   documentType(type: string): string;
   sex(value: string | null): string;
   // The dashboard
@@ -201,8 +204,8 @@ const ES_STATUSES: Record<string, string> = {
   finished: 'terminada',
 };
 
-/** Spanish words for every outcome (FILE_OUTCOMES holds the English ones). */
-export const ES_OUTCOMES: Partial<Record<FileOutcome, string>> = {
+/** Spanish words for every outcome (FILE_OUTCOMES holds the English ones); a new outcome must add its own. */
+export const ES_OUTCOMES: Record<FileOutcome, string> = {
   ingested: 'ingresado',
   duplicate: 'duplicado (ya ingresado)',
   duplicate_in_batch: 'duplicado (idéntico a otro archivo de este lote)',
@@ -224,6 +227,7 @@ export const ES_OUTCOMES: Partial<Record<FileOutcome, string>> = {
   extraction_error: 'falló la extracción de texto',
   embedding_failed: 'falló el servicio de embeddings',
   vector_store_failed: 'falló el almacén de vectores',
+  processing_failed: 'falló el procesamiento en todos los intentos (procesos de la cola de trabajos)',
   patient_conflict: 'el expediente lo tomó un paciente con otro nombre',
   deferred: 'para la siguiente ejecución (se alcanzó --max-files)',
   interrupted: 'interrumpido antes de terminar',
@@ -456,6 +460,7 @@ export const EN: Messages = {
   reason: (r) => (r ? (EN_REASONS[r] ?? r) : 'unknown'),
   sessionStatus: (s) => EN_STATUSES[s] ?? s,
   outcome: (o) => (o in FILE_OUTCOMES ? FILE_OUTCOMES[o as FileOutcome].label : o),
+  detail: (message) => message,
   documentType: (t) => EN_TYPES[t] ?? t,
   sex: (v) => (v === 'F' ? 'F' : v === 'M' ? 'M' : '—'),
   dashboard: {
@@ -664,6 +669,8 @@ export const ES: Messages = {
   reason: (r) => (r ? (ES_REASONS[r] ?? r) : 'desconocido'),
   sessionStatus: (s) => ES_STATUSES[s] ?? s,
   outcome: (o) => ES_OUTCOMES[o as FileOutcome] ?? EN.outcome(o),
+  detail: (message) =>
+    translateFileDetail(message, { reason: (code) => ES_REASONS[code] ?? code, outcome: (o) => ES_OUTCOMES[o] }),
   documentType: (t) => ES_TYPES[t] ?? t,
   sex: (v) => (v === 'F' ? 'F' : v === 'M' ? 'M' : '—'),
   dashboard: {

@@ -50,7 +50,7 @@ export function createCliProgressListener(
       if (outcomeKind(result.outcome) === 'failed') {
         const line =
           `✗ ${sanitizeForTerminal(result.relativePath)}: ${messages.outcome(result.outcome)}` +
-          (result.message ? ` — ${sanitizeForTerminal(result.message)}` : '');
+          (result.message ? ` — ${sanitizeForTerminal(messages.detail(result.message))}` : '');
         bars.log(`${truncateMiddle(line, width)}\n`);
       }
       bar?.setTotal(Math.max(1, totals.totalFiles - totals.deferred));

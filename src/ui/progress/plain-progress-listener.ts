@@ -21,7 +21,7 @@ export function createPlainProgressListener(
       if (outcomeKind(result.outcome) === 'failed') {
         writeLine(
           `  ✗ ${sanitizeForTerminal(result.relativePath)}: ${messages.outcome(result.outcome)}` +
-            (result.message ? ` — ${sanitizeForTerminal(result.message)}` : ''),
+            (result.message ? ` — ${sanitizeForTerminal(messages.detail(result.message))}` : ''),
         );
       }
       const now = Date.now();

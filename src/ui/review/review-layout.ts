@@ -113,7 +113,7 @@ function headerLines(input: ReviewLayoutInput, width: number): Line[] {
       ),
     );
   } else if (current && !p) {
-    lines.push(plain(m.unparsable(sanitizeForTerminal(current.parseError ?? '')), { tone: 'danger' }));
+    lines.push(plain(m.unparsable(sanitizeForTerminal(m.detail(current.parseError ?? ''))), { tone: 'danger' }));
   } else {
     lines.push(plain(''));
   }

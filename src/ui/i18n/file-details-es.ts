@@ -1,0 +1,572 @@
+import { FILE_OUTCOMES, type FileOutcome } from '../../core/pipeline/file-outcome.js';
+
+/**
+ * The per-file messages in Spanish, for the screens only. The core, the adapters and the database keep
+ * each file's message in English (the `--json` report, the logs and `error_message` are read by programs),
+ * so the screens translate the finished sentence: one rule per sentence the code can produce, found by its
+ * fixed words, with the variable parts (file names, numbers, paths, a library's own error) kept verbatim.
+ * A message no rule knows is shown as it is: half a translation would garble it.
+ */
+
+/** What a rule's Spanish needs besides its captures. */
+export interface DetailContext {
+  /** The Spanish of a nested message (a reason inside parentheses, an error after a colon). */
+  detail(message: string): string;
+  /** The Spanish words of a matching reason code (`name_only_match`), or the code when unknown. */
+  reason(code: string): string;
+  /** The Spanish label of an outcome. */
+  outcome(outcome: FileOutcome): string;
+}
+
+export interface DetailRule {
+  /** Matches the whole English message; its groups are the variable parts. */
+  en: RegExp;
+  /** The groups are those of `en` (index 1 first); an optional group that did not match is ''. */
+  es(parts: string[], context: DetailContext): string;
+}
+
+const DATE = '(\\d{4}-\\d{2}-\\d{2})';
+
+/** The regex source that matches `text` literally. */
+function literal(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** A rule for a sentence with no variable part. */
+function fixed(en: string, es: string): DetailRule {
+  return { en: new RegExp(`^${literal(en)}$`), es: () => es };
+}
+
+/** A rule for a sentence `describeFailure` may follow with a low-level detail in parentheses. */
+function withDetail(en: string, es: string): DetailRule {
+  return {
+    en: new RegExp(`^${literal(en)}(?: \\((.*)\\))?$`),
+    es: ([detail], c) => (detail ? `${es} (${c.detail(detail)})` : es),
+  };
+}
+
+const plural = (n: string, one: string, many: string) => (n === '1' ? one : many);
+
+/** `describeCharacters`' list: only "a space" has words; code points and quoted characters stay. */
+function characters(list: string): string {
+  return list.replace(/(^|, )a space(?=, |$)/g, '$1un espacio');
+}
+
+/**
+ * A failure remembered from an earlier run (settle-known-files): the message then, and since when. First,
+ * so that a rule whose message ends in a free detail does not take the suffix for part of the detail.
+ */
+const REMEMBERED_RULE: DetailRule = {
+  en: new RegExp(`^(.+) \\(unchanged since ${DATE}; not read again\\)$`),
+  es: ([message, since], c) => `${c.detail(message!)} (sin cambios desde ${since}; no se volvió a leer)`,
+};
+
+/** The filename parser's messages (src/core/filename/parse-filename.ts, parse-person-name.ts). */
+const FILENAME_RULES: DetailRule[] = [
+  fixed('empty file name', 'nombre de archivo vacío'),
+  fixed("the file name has nothing before '.pdf'", "el nombre del archivo no tiene nada antes de '.pdf'"),
+  fixed("doubled extension '.pdf.pdf'; remove one '.pdf'", "extensión duplicada '.pdf.pdf'; quite un '.pdf'"),
+  fixed(
+    "no '_' separators: expected expediente, name, optional numero and type separated by '_'",
+    "no hay separadores '_': se esperan el expediente, el nombre, el NUMERO (opcional) y el tipo separados por '_'",
+  ),
+  fixed(
+    "empty name: nothing between the expediente and the next '_'",
+    "nombre vacío: no hay nada entre el expediente y el siguiente '_'",
+  ),
+  {
+    en: /^part (\d+) is empty \(two '_' with nothing between them\); remove the extra '_'$/,
+    es: ([n]) => `la parte ${n} está vacía (dos '_' sin nada entre ellos); quite el '_' sobrante`,
+  },
+  fixed("the file name does not end in '.pdf'", "el nombre del archivo no termina en '.pdf'"),
+  {
+    en: /^not a \.pdf file \(extension '(.*)'\)$/,
+    es: ([extension]) => `no es un archivo .pdf (extensión '${extension}')`,
+  },
+  {
+    en: /^missing expediente: the file name must start with the expediente \((\d+) to (\d+) digits\) and a '_'$/,
+    es: ([min, max]) =>
+      `falta el expediente: el nombre del archivo debe empezar con el expediente (de ${min} a ${max} dígitos) y un '_'`,
+  },
+  {
+    en: /^the expediente '(.*)' has (\d+) digits?; it must have (\d+) to (\d+)$/,
+    es: ([value, n, min, max]) =>
+      `el expediente '${value}' tiene ${n} ${plural(n!, 'dígito', 'dígitos')}; debe tener de ${min} a ${max}`,
+  },
+  {
+    en: /^the file name must start with the expediente \((\d+) to (\d+) digits\), but it starts with '(.*)'$/,
+    es: ([min, max, value]) =>
+      `el nombre del archivo debe empezar con el expediente (de ${min} a ${max} dígitos), pero empieza con '${value}'`,
+  },
+  {
+    en: /^the expediente '(.*)' contains letters; it must be (\d+) to (\d+) digits$/,
+    es: ([value, min, max]) =>
+      `el expediente '${value}' contiene letras; debe tener de ${min} a ${max} dígitos`,
+  },
+  {
+    en: /^the expediente '(.*)' contains characters other than digits \((.*)\); it must be (\d+) to (\d+) digits$/,
+    es: ([value, chars, min, max]) =>
+      `el expediente '${value}' contiene caracteres que no son dígitos (${characters(chars!)}); ` +
+      `debe tener de ${min} a ${max} dígitos`,
+  },
+  {
+    en: /^the name '(.*)' contains '_', which separates the parts of a file name; use spaces inside names$/,
+    es: ([name]) =>
+      `el nombre '${name}' contiene '_', que separa las partes del nombre del archivo; use espacios dentro de los nombres`,
+  },
+  {
+    en: /^missing name: expected 'APELLIDOS, NOMBRES' after the expediente, found '(.*)'$/,
+    es: ([found]) =>
+      `falta el nombre: se espera 'APELLIDOS, NOMBRES' después del expediente, pero dice '${found}'`,
+  },
+  {
+    en: /^no comma between surnames and given names in '(.*?)'(?:; if '(.*)' after the '_' is the given names, write '(.*)')?$/,
+    es: ([name, next, written]) =>
+      `falta la coma entre los apellidos y los nombres en '${name}'` +
+      (next ? `; si '${next}' después del '_' son los nombres, escriba '${written}'` : ''),
+  },
+  {
+    en: /^missing document type \(the last part before \.pdf, e\.g\. CONS\)(?:(: nothing between the last '_' and '\.pdf')|; '(.*)' is digits, which looks like a NUMERO)?$/,
+    es: ([nothing, digits]) =>
+      'falta el tipo de documento (la última parte antes de .pdf, p. ej. CONS)' +
+      (nothing
+        ? ": no hay nada entre el último '_' y '.pdf'"
+        : digits
+          ? `; '${digits}' son dígitos, parece un NUMERO`
+          : ''),
+  },
+  {
+    en: /^the document type '(.*)' must be one word of letters and digits \(e\.g\. CONS, LAB, RX\)$/,
+    es: ([type]) =>
+      `el tipo de documento '${type}' debe ser una sola palabra de letras y dígitos (p. ej. CONS, LAB, RX)`,
+  },
+  {
+    en: /^the NUMERO '(.*)' must be digits only; the NUMERO and the type look swapped: write …_(.*)_(.*)\.pdf$/,
+    es: ([numero, digits, type]) =>
+      `el NUMERO '${numero}' debe tener solo dígitos; el NUMERO y el tipo parecen invertidos: escriba …_${digits}_${type}.pdf`,
+  },
+  {
+    en: /^the NUMERO '(.*)' must be digits only; it looks like a document type, which goes last, after the NUMERO$/,
+    es: ([numero]) =>
+      `el NUMERO '${numero}' debe tener solo dígitos; parece un tipo de documento, que va al final, después del NUMERO`,
+  },
+  {
+    en: /^the NUMERO '(.*)' must be digits only; if '(.*)' is part of the name, replace the '_' before it with a space$/,
+    es: ([numero, part]) =>
+      `el NUMERO '${numero}' debe tener solo dígitos; si '${part}' es parte del nombre, cambie el '_' que lo precede por un espacio`,
+  },
+  {
+    en: /^the NUMERO '(.*)' contains letters; it must be digits only$/,
+    es: ([numero]) => `el NUMERO '${numero}' contiene letras; debe tener solo dígitos`,
+  },
+  {
+    en: /^the NUMERO '(.*)' contains characters other than digits \((.*)\); it must be digits only$/,
+    es: ([numero, chars]) =>
+      `el NUMERO '${numero}' contiene caracteres que no son dígitos (${characters(chars!)}); debe tener solo dígitos`,
+  },
+  {
+    en: /^found (\d+) parts separated by '_'; expected 3 or 4 \(expediente, name, optional numero, type\)(?:; '(.*)' after the name looks like part of the name: use a space instead of '_'|(; check for an extra '_'))$/,
+    es: ([count, namePart, extra]) =>
+      `hay ${count} partes separadas por '_'; se esperan 3 o 4 (expediente, nombre, NUMERO opcional, tipo)` +
+      (extra
+        ? "; revise si sobra un '_'"
+        : `; '${namePart}' después del nombre parece parte del nombre: use un espacio en lugar de '_'`),
+  },
+  fixed("empty name: expected 'APELLIDOS, NOMBRES'", "nombre vacío: se espera 'APELLIDOS, NOMBRES'"),
+  {
+    en: /^the name contains control or invisible characters \((.*)\)$/,
+    es: ([chars]) => `el nombre contiene caracteres de control o invisibles (${characters(chars!)})`,
+  },
+  {
+    en: /^the name '(.*)' contains digits \((.*)\)$/,
+    es: ([name, digits]) => `el nombre '${name}' contiene dígitos (${characters(digits!)})`,
+  },
+  {
+    en: /^the name '(.*)' contains characters that are not allowed \((.*)\); names may contain letters, spaces, apostrophes, hyphens and periods$/,
+    es: ([name, chars]) =>
+      `el nombre '${name}' contiene caracteres no permitidos (${characters(chars!)}); ` +
+      'los nombres pueden llevar letras, espacios, apóstrofos, guiones y puntos',
+  },
+  {
+    en: /^more than one comma in '(.*)'; write 'APELLIDOS, NOMBRES' with a single comma$/,
+    es: ([name]) => `más de una coma en '${name}'; escriba 'APELLIDOS, NOMBRES' con una sola coma`,
+  },
+  {
+    en: /^no surnames before the comma in '(.*)'$/,
+    es: ([name]) => `no hay apellidos antes de la coma en '${name}'`,
+  },
+  {
+    en: /^no given names after the comma in '(.*)'$/,
+    es: ([name]) => `no hay nombres después de la coma en '${name}'`,
+  },
+  {
+    en: /^'(.*?)' in '(.*)' is not a name word: hyphens must join two parts \(GARCIA-LOPEZ\) and every word needs a letter$/,
+    es: ([word, name]) =>
+      `'${word}' en '${name}' no es una palabra de nombre: un guion debe unir dos partes (GARCIA-LOPEZ) ` +
+      'y cada palabra necesita una letra',
+  },
+];
+
+/** The checks before a file is read, and the reasons a file or folder cannot be read (src/core, src/ingest). */
+const VALIDATION_RULES: DetailRule[] = [
+  fixed('the file does not end in .pdf', 'el archivo no termina en .pdf'),
+  fixed('the file is empty (0 bytes)', 'el archivo está vacío (0 bytes)'),
+  {
+    en: /^the file has (.+), over the limit of (.+) \(raise it with --max-file-size\)$/,
+    es: ([size, limit]) =>
+      `el archivo pesa ${size}, más que el límite de ${limit} (súbalo con --max-file-size)`,
+  },
+  fixed(
+    'the file is named .pdf but its content is not a PDF (no %PDF- header)',
+    'el archivo se llama .pdf pero su contenido no es un PDF (no tiene el encabezado %PDF-)',
+  ),
+  {
+    en: /^cannot read the file: (.*)$/,
+    es: ([reason], c) => `no se puede leer el archivo: ${c.detail(reason!)}`,
+  },
+  fixed(
+    'permission denied (check the file’s permissions)',
+    'permiso denegado (revise los permisos del archivo)',
+  ),
+  fixed('the file disappeared before it could be read', 'el archivo desapareció antes de poder leerlo'),
+  fixed('permission denied', 'permiso denegado'),
+  fixed(
+    'the file is a symlink whose target is missing or outside the source folder; it was not read',
+    'el archivo es un enlace simbólico cuyo destino no existe o está fuera de la carpeta de origen; no se leyó',
+  ),
+  {
+    en: /^cannot read this folder \((.*)\): its files were not looked at; fix its permissions and run again$/,
+    es: ([reason], c) =>
+      `no se puede leer esta carpeta (${c.detail(reason!)}): no se revisaron sus archivos; ` +
+      'corrija sus permisos y ejecute de nuevo',
+  },
+  fixed(
+    'a symlink to a folder outside the source folder: not followed, nothing in it was read',
+    'enlace simbólico a una carpeta fuera de la carpeta de origen: no se siguió y no se leyó nada de ella',
+  ),
+  fixed(
+    'the file is no longer in the folder: it was moved or deleted before this session finished it',
+    'el archivo ya no está en la carpeta: se movió o se borró antes de que esta sesión lo terminara',
+  ),
+];
+
+/** Content seen before, review holds, limits and stops (src/ingest, src/review, src/documents, src/queue, src/db). */
+const SESSION_RULES: DetailRule[] = [
+  {
+    en: /^identical content to '(.*)' in this batch; ingested once$/,
+    es: ([first]) => `contenido idéntico a '${first}' en este lote; se ingresó una sola vez`,
+  },
+  {
+    en: new RegExp(
+      `^already ingested on ${DATE} as '(.*)' for expediente (\\S+) \\((?:unchanged since ${DATE}; not read again; )?use --force to re-ingest\\)$`,
+    ),
+    es: ([on, filename, expediente, since]) =>
+      `ya se ingresó el ${on} como '${filename}' para el expediente ${expediente} ` +
+      `(${since ? `sin cambios desde ${since}; no se volvió a leer; ` : ''}use --force para volver a ingresarlo)`,
+  },
+  {
+    en: new RegExp(
+      `^rejected in review by (.*) on ${DATE} \\(as '(.*)'\\); set aside — \`tecsalud-batch review --reopen (\\w+)\` to review it again$`,
+    ),
+    es: ([by, on, filename, sha]) =>
+      `rechazado en revisión por ${by} el ${on} (como '${filename}'); apartado — ` +
+      `\`tecsalud-batch review --reopen ${sha}\` para revisarlo de nuevo`,
+  },
+  {
+    en: new RegExp(
+      `^the same content \\('(.*)'\\) is already waiting for review(?: \\(unchanged since ${DATE}; not read again\\))?; settle it with \`tecsalud-batch review\`$`,
+    ),
+    es: ([filename, since]) =>
+      `el mismo contenido ('${filename}') ya está en espera de revisión` +
+      (since ? ` (sin cambios desde ${since}; no se volvió a leer)` : '') +
+      '; resuélvalo con `tecsalud-batch review`',
+  },
+  {
+    en: /^held for review: (\w+)(?:( \(the filename describes a new patient; the document's own text names somebody else\))|( \(the document's own text names another patient than the filename\)))?$/,
+    es: ([reason, newPatient, otherPatient], c) =>
+      `en espera de revisión: ${c.reason(reason!)}` +
+      (newPatient
+        ? ' (el nombre del archivo describe a un paciente nuevo; el texto del documento nombra a otra persona)'
+        : otherPatient
+          ? ' (según el texto del propio documento)'
+          : ''),
+  },
+  {
+    en: /^expediente (\S+) was just created for a differently named patient by another file of this batch; held for review$/,
+    es: ([expediente]) =>
+      `otro archivo de este lote acaba de crear el expediente ${expediente} para un paciente con otro nombre; ` +
+      'en espera de revisión',
+  },
+  fixed(
+    'stopped while waiting for OCR; run the same command again to finish it',
+    'se detuvo mientras esperaba el OCR; ejecute el mismo comando otra vez para terminarlo',
+  ),
+  {
+    en: /^over the limit of (\d+) files that need work per session \(--max-files\); run again to ingest it$/,
+    es: ([n]) =>
+      `supera el límite de ${n} archivos por procesar en cada sesión (--max-files); ejecute de nuevo para ingresarlo`,
+  },
+  {
+    en: /^the run was interrupted before this file finished; session (\S+) took it over$/,
+    es: ([session]) =>
+      `la ejecución se interrumpió antes de que este archivo terminara; la sesión ${session} lo retomó`,
+  },
+  {
+    en: /^rejected in review by (.+); later runs set the same content aside \(`tecsalud-batch review --reopen (\w+)` to review it again\)$/,
+    es: ([by, id]) =>
+      `rechazado en revisión por ${by}; las ejecuciones siguientes apartan el mismo contenido ` +
+      `(\`tecsalud-batch review --reopen ${id}\` para revisarlo de nuevo)`,
+  },
+  {
+    en: /^detached from expediente (\S+) by (.+); waiting for review again$/,
+    es: ([expediente, by]) =>
+      `desasignado del expediente ${expediente} por ${by}; de nuevo en espera de revisión`,
+  },
+  {
+    en: /^reopened by (.+): waiting for review again$/,
+    es: ([by]) => `reabierto por ${by}: de nuevo en espera de revisión`,
+  },
+  {
+    en: /^gave up after (\d+) attempts?: (.*)$/,
+    es: ([n, reason], c) =>
+      `se abandonó tras ${n} ${plural(n!, 'intento', 'intentos')}: ${c.detail(reason!)}`,
+  },
+];
+
+/** Text extraction (src/adapters/extraction: describe-failure.ts and the details the extractors give it). */
+const EXTRACTION_RULES: DetailRule[] = [
+  withDetail(
+    'the PDF is password-protected (encrypted); ask the sender for an unprotected copy',
+    'el PDF está protegido con contraseña (cifrado); pida al remitente una copia sin protección',
+  ),
+  withDetail(
+    'the PDF is damaged or is not a valid PDF, so its text cannot be read; ask the sender for a new copy',
+    'el PDF está dañado o no es un PDF válido, así que no se puede leer su texto; pida al remitente una copia nueva',
+  ),
+  withDetail(
+    'the PDF has no text layer (it looks like a scan or contains only images); it needs OCR before it can be ingested',
+    'el PDF no tiene capa de texto (parece un escaneo o solo contiene imágenes); necesita OCR antes de poder ingresarse',
+  ),
+  {
+    en: /^reading the PDF's text took longer than the per-file time limit(?: \(([^()]+)\))? and was stopped; check the file, or raise the limit(?: \((.*)\))?$/,
+    es: ([limit, detail], c) =>
+      `la lectura del texto del PDF tardó más que el límite de tiempo por archivo${limit ? ` (${limit})` : ''} ` +
+      `y se detuvo; revise el archivo o aumente el límite${detail ? ` (${c.detail(detail)})` : ''}`,
+  },
+  {
+    en: /^reading the PDF's text needed more than the memory limit(?: \((\d+) MB\))? and was stopped; the file may be unusually large or damaged(?: \((.*)\))?$/,
+    es: ([limit, detail], c) =>
+      `la lectura del texto del PDF necesitó más memoria que el límite${limit ? ` (${limit} MB)` : ''} y se detuvo; ` +
+      `el archivo puede ser inusualmente grande o estar dañado${detail ? ` (${c.detail(detail)})` : ''}`,
+  },
+  withDetail(
+    'the file could not be read from disk; check that it exists and that this tool may read it',
+    'no se pudo leer el archivo del disco; verifique que exista y que esta herramienta pueda leerlo',
+  ),
+  withDetail(
+    'text extraction failed unexpectedly; retry, and report the file if it fails again',
+    'la extracción de texto falló de forma inesperada; reintente y reporte el archivo si vuelve a fallar',
+  ),
+  fixed('no %PDF- header: not a PDF file', 'sin encabezado %PDF-: no es un archivo PDF'),
+  fixed('PDFium: a password is required', 'PDFium: se requiere una contraseña'),
+  fixed('PDFium: unsupported security handler', 'PDFium: manejador de seguridad no compatible'),
+  fixed('PDFium: not in PDF format or damaged', 'PDFium: no tiene formato PDF o está dañado'),
+  {
+    en: /^PDFium could not open the document \(error (\d+)\)$/,
+    es: ([code]) => `PDFium no pudo abrir el documento (error ${code})`,
+  },
+  { en: /^PDFium: page (\d+) cannot be read$/, es: ([page]) => `PDFium: no se puede leer la página ${page}` },
+  {
+    en: /^pdftotext wrote more than (\d+) MB of text$/,
+    es: ([mb]) => `pdftotext escribió más de ${mb} MB de texto`,
+  },
+  {
+    en: /^pdftotext exited with code (\S+)$/,
+    es: ([code]) => `pdftotext terminó con el código ${code}`,
+  },
+  fixed('the extraction process exited unexpectedly', 'el proceso de extracción terminó de forma inesperada'),
+  {
+    en: /^the (extraction process|pdftotext co-process) (?:was stopped by (\S+)|exited with code (\S+))$/,
+    es: ([which, signal, code]) =>
+      `${which === 'extraction process' ? 'el proceso de extracción' : 'el coproceso pdftotext'} ` +
+      (signal ? `fue detenido por ${signal}` : `terminó con el código ${code}`),
+  },
+  {
+    en: /^the PDF extraction processes exited (\d+) times in a row while starting$/,
+    es: ([n]) => `los procesos de extracción de PDF terminaron ${n} veces seguidas al arrancar`,
+  },
+  {
+    en: /^could not start the pdftotext co-process: (.*)$/,
+    es: ([error]) => `no se pudo iniciar el coproceso pdftotext: ${error}`,
+  },
+  { en: /^could not run (.+?): (.*)$/, es: ([command, error]) => `no se pudo ejecutar ${command}: ${error}` },
+  {
+    en: /^(.+) was stopped by (SIG[A-Z0-9]+)$/,
+    es: ([command, signal]) => `${command} fue detenido por ${signal}`,
+  },
+  {
+    en: /^(.+) in the flate stream at byte (\d+)$/,
+    es: ([damage, byte]) =>
+      `${damage === 'an invalid header' ? 'un encabezado inválido' : damage} en el flujo flate del byte ${byte}`,
+  },
+];
+
+/** OCR (src/adapters/ocr: plan-ocr.ts, ocr-worker.ts, ocr-extractor.ts). */
+const OCR_RULES: DetailRule[] = [
+  {
+    en: /^the PDF has no text layer, and OCR \((.+?)\) found no readable text on its (\d+) pages? either; check that the scan is not blank, too faint or upside down, and scan it again if needed$/,
+    es: ([engine, n]) =>
+      `el PDF no tiene capa de texto y el OCR (${engine}) tampoco encontró texto legible en ` +
+      `${n === '1' ? 'su única página' : `ninguna de sus ${n} páginas`}; verifique que el escaneo no esté en blanco, ` +
+      'demasiado tenue o al revés, y vuelva a escanearlo si hace falta',
+  },
+  { en: /^OCR could not open the PDF \((.*)\)$/, es: ([error]) => `el OCR no pudo abrir el PDF (${error})` },
+  {
+    en: /^OCR failed on page (\d+) \((.*)\); retry, and report the file if it fails again$/,
+    es: ([page, error]) =>
+      `el OCR falló en la página ${page} (${error}); reintente y reporte el archivo si vuelve a fallar`,
+  },
+  {
+    en: /^OCR \((.+?)\) of page (\d+) took longer than the per-page limit \((.+?)\) and was stopped; the scan may be unusually large or damaged: check it, or raise the limit$/,
+    es: ([engine, page, limit]) =>
+      `el OCR (${engine}) de la página ${page} tardó más que el límite por página (${limit}) y se detuvo; ` +
+      'el escaneo puede ser inusualmente grande o estar dañado: revíselo o aumente el límite',
+  },
+  {
+    en: /^OCR \((.+?)\) of the file took longer than the per-file limit \((.+?)\) and was stopped at page (\d+); split the file, or raise the limit$/,
+    es: ([engine, limit, page]) =>
+      `el OCR (${engine}) del archivo tardó más que el límite por archivo (${limit}) y se detuvo en la página ${page}; ` +
+      'divida el archivo o aumente el límite',
+  },
+  {
+    en: /^OCR \((.+?)\) of page (\d+) needed more than the memory limit \((\d+) MB\) and was stopped; the scan may be unusually large or damaged$/,
+    es: ([engine, page, mb]) =>
+      `el OCR (${engine}) de la página ${page} necesitó más memoria que el límite (${mb} MB) y se detuvo; ` +
+      'el escaneo puede ser inusualmente grande o estar dañado',
+  },
+  {
+    en: /^the OCR process (?:was stopped by (\S+)|exited with code (\S+)) on page (\d+)(?: \((.*)\))?; retry, and report the file if it fails again$/,
+    es: ([signal, code, page, detail]) =>
+      `el proceso de OCR ${signal ? `fue detenido por ${signal}` : `terminó con el código ${code}`} ` +
+      `en la página ${page}${detail ? ` (${detail})` : ''}; reintente y reporte el archivo si vuelve a fallar`,
+  },
+];
+
+/** Embedding and storing (src/documents/store-document.ts, src/adapters/embedders, src/adapters/vector-stores). */
+const STORAGE_RULES: DetailRule[] = [
+  {
+    en: /^the embedder failed: (.*)$/,
+    es: ([error], c) => `falló el servicio de embeddings: ${c.detail(error!)}`,
+  },
+  {
+    en: /^the vector store failed: (.*)$/,
+    es: ([error], c) => `falló el almacén de vectores: ${c.detail(error!)}`,
+  },
+  {
+    en: /^the embeddings service at (.+?) still failed after (\d+) attempts: (.*)$/,
+    es: ([where, n, error]) =>
+      `el servicio de embeddings en ${where} siguió fallando tras ${n} intentos: ${error}`,
+  },
+  {
+    en: /^the embeddings service at (.+?) returned (\d+)-dimensional vectors; expected (\d+) for (.+)$/,
+    es: ([where, got, expected, model]) =>
+      `el servicio de embeddings en ${where} devolvió vectores de ${got} dimensiones; se esperaban ${expected} para ${model}`,
+  },
+  {
+    en: /^the embeddings service at (.+?) sent a malformed response \((?:(\d+) embeddings for (\d+) texts|(no data array))\)$/,
+    es: ([where, got, expected, none]) =>
+      `el servicio de embeddings en ${where} envió una respuesta mal formada ` +
+      `(${none ? 'sin arreglo de datos' : `${got} embeddings para ${expected} textos`})`,
+  },
+  {
+    en: /^the embeddings service at (.+?) sent a malformed embedding \(item (\d+)\)$/,
+    es: ([where, item]) =>
+      `el servicio de embeddings en ${where} envió un embedding mal formado (elemento ${item})`,
+  },
+  {
+    en: /^the embeddings service at (.+?) sent vectors of different lengths in one response$/,
+    es: ([where]) =>
+      `el servicio de embeddings en ${where} envió vectores de distintas longitudes en una misma respuesta`,
+  },
+  {
+    en: /^the embeddings service at (.+?) refused the request: (.*)$/,
+    es: ([where, error]) => `el servicio de embeddings en ${where} rechazó la solicitud: ${error}`,
+  },
+  {
+    en: /^the embeddings service at (.+?) does not know this model or deployment \(HTTP 404\): (.*)$/,
+    es: ([where, error]) =>
+      `el servicio de embeddings en ${where} no conoce este modelo o despliegue (HTTP 404): ${error}`,
+  },
+  {
+    en: /^a chunk of (\d+) characters is longer than the embedding model accepts \(about (\d+) tokens\); lower --chunk-size$/,
+    es: ([length, tokens]) =>
+      `un fragmento de ${length} caracteres es más largo de lo que acepta el modelo de embeddings ` +
+      `(unos ${tokens} tokens); reduzca --chunk-size`,
+  },
+  {
+    en: /^embedding for "(.*)" has (\d+) dimensions; the collection holds (\d+)$/,
+    es: ([id, got, held]) => `el embedding de "${id}" tiene ${got} dimensiones; la colección guarda ${held}`,
+  },
+  {
+    en: /^Collection "(.*)" holds vectors from embedder (.+) \(dimension (\d+)\); refusing to use it with embedder (.+) \(dimension (\d+)\)\.$/,
+    es: ([collection, existing, existingDimension, requested, requestedDimension]) =>
+      `La colección "${collection}" guarda vectores del embedder ${existing} (dimensión ${existingDimension}); ` +
+      `no se usará con el embedder ${requested} (dimensión ${requestedDimension}).`,
+  },
+  { en: /^Bad request to Chroma: (.*)$/, es: ([error]) => `solicitud inválida a Chroma: ${error}` },
+  {
+    en: /^The requested resource could not be found: (.*)$/,
+    es: ([error]) => `no se encontró el recurso solicitado: ${error}`,
+  },
+  fixed('The resource already exists', 'el recurso ya existe'),
+  fixed('Rate limit exceeded', 'se superó el límite de solicitudes'),
+];
+
+/**
+ * A remembered failure without its message says its outcome's label (settle-known-files): the label's
+ * Spanish. `es` stays as the function's own, so that the messages' table is the only one of labels.
+ */
+const LABEL_RULES: DetailRule[] = (Object.keys(FILE_OUTCOMES) as FileOutcome[]).map((outcome) => ({
+  en: new RegExp(`^${literal(FILE_OUTCOMES[outcome].label)}$`),
+  es: (_parts, c) => c.outcome(outcome),
+}));
+
+/** Every rule, tried in order: the first whose `en` matches the whole message translates it. */
+export const FILE_DETAIL_RULES: readonly DetailRule[] = [
+  REMEMBERED_RULE,
+  ...FILENAME_RULES,
+  ...VALIDATION_RULES,
+  ...SESSION_RULES,
+  ...EXTRACTION_RULES,
+  ...OCR_RULES,
+  ...STORAGE_RULES,
+  ...LABEL_RULES,
+];
+
+/** Nested messages deeper than this are left as they are (a loop would be a rule's bug, not the user's). */
+const MAX_DEPTH = 4;
+
+/**
+ * The Spanish of a per-file message, or the message itself when no rule knows it. `words` gives the
+ * Spanish of the codes a message may carry (a reason, an outcome).
+ */
+export function translateFileDetail(
+  message: string,
+  words: Pick<DetailContext, 'reason' | 'outcome'>,
+  depth = 0,
+): string {
+  if (depth > MAX_DEPTH) return message;
+  const context: DetailContext = {
+    ...words,
+    detail: (nested) => translateFileDetail(nested, words, depth + 1),
+  };
+  for (const rule of FILE_DETAIL_RULES) {
+    const match = rule.en.exec(message);
+    if (match)
+      return rule.es(
+        match.slice(1).map((part) => part ?? ''),
+        context,
+      );
+  }
+  return message;
+}

@@ -1,0 +1,558 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeChildExit } from '../../src/adapters/extraction/describe-child-exit.js';
+import { describeFailure } from '../../src/adapters/extraction/describe-failure.js';
+import { classifyPdftotextFailure } from '../../src/adapters/extraction/classify-pdftotext-exit.js';
+import { findDamagedFlateStream } from '../../src/adapters/extraction/damaged-streams.js';
+import { extractWithPdftotext } from '../../src/adapters/extraction/pdftotext-worker.js';
+import type { ExtractionFailure } from '../../src/adapters/extraction/types.js';
+import { createOpenAiEmbedder } from '../../src/adapters/embedders/openai/openai-embedder.js';
+import { planRequests } from '../../src/adapters/embedders/openai/plan-requests.js';
+import { mergeOcrText, planOcr } from '../../src/adapters/ocr/plan-ocr.js';
+import { IncompatibleCollectionError } from '../../src/adapters/vector-stores/incompatible-collection-error.js';
+import { validateDocumentVectors } from '../../src/adapters/vector-stores/validate-record.js';
+import type { VectorStore } from '../../src/adapters/vector-stores/types.js';
+import { parseFilename } from '../../src/core/filename/parse-filename.js';
+import { parsePersonName } from '../../src/core/filename/parse-person-name.js';
+import { checkPdfFile } from '../../src/core/pipeline/check-pdf-file.js';
+import { FILE_OUTCOMES, type FileOutcome } from '../../src/core/pipeline/file-outcome.js';
+import type { ParsedFilename } from '../../src/core/filename/types.js';
+import type { Patient } from '../../src/db/schema.js';
+import { prepareDocument, writeFiles, type StoreDocumentInput } from '../../src/documents/store-document.js';
+import { deferredMessage } from '../../src/ingest/file-processor.js';
+import { FILE_DETAIL_RULES, type DetailContext } from '../../src/ui/i18n/file-details-es.js';
+import { EN, ES, ES_OUTCOMES } from '../../src/ui/i18n/messages.js';
+import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server.js';
+import {
+  createWorkspace,
+  FIXTURES,
+  importSampleRegistry,
+  ingestJson,
+  type Workspace,
+} from '../support/ingest-fixture.js';
+
+/** Words that give an English sentence away (none is a Spanish word). */
+const ENGLISH =
+  /\b(the|and|was|is|are|not|could|cannot|with|for|from|of|to|this|that|which|its|it|file|needs?|read|failed|empty|found|expected|missing|name|run|again|check|after|before|over|by|on|in|has|have|must|only|digits|held|ingested|already|same|waiting|unchanged|stopped|page|pages|layer|attempts?|took|longer|damaged|while)\b/i;
+
+/**
+ * The first English word left in `spanish`, outside what is kept verbatim: the `keep` parts, quoted text,
+ * commands and options, and any parenthesis the English message had that the Spanish repeats (a library's
+ * own error, such as pdf.js's "No password given").
+ */
+function leftoverEnglish(spanish: string, english: string, keep: readonly string[]): string | null {
+  let rest = spanish;
+  for (const part of keep) rest = rest.split(part).join(' ');
+  rest = rest.replace(/'[^']*'|"[^"]*"|`[^`]*`|--[\w-]+/g, ' ');
+  for (const [paren] of english.matchAll(/\([^()]*\)/g)) rest = rest.split(paren).join(' ');
+  return rest.match(ENGLISH)?.[0] ?? null;
+}
+
+/** Asserts the Spanish of a real message: translated, no English left, its variable parts intact. */
+function expectSpanish(english: string, keep: readonly string[] = []): string {
+  const spanish = ES.detail(english);
+  expect(spanish, english).not.toBe(english);
+  expect(leftoverEnglish(spanish, english, keep), `${english}\n→ ${spanish}`).toBeNull();
+  for (const part of keep) expect(spanish, `${english}: keeps ${part}`).toContain(part);
+  // The English screens show the message exactly as the core wrote it.
+  expect(EN.detail(english)).toBe(english);
+  return spanish;
+}
+
+/** Every message the tests produced, to find one for each rule. */
+const produced: string[] = [];
+const remember = (message: string) => (produced.push(message), message);
+
+/** The quoted values and numbers of a filename message: they must reach the Spanish unchanged. */
+const variableParts = (message: string) => [...message.matchAll(/'[^']*'|\d+/g)].map(([part]) => part);
+
+const parseError = (filename: string) => {
+  const result = parseFilename(filename);
+  if (result.ok) throw new Error(`${filename} parses`);
+  return remember(result.error.message);
+};
+
+const nameError = (name: string) => {
+  const result = parsePersonName(name);
+  if (result.ok) throw new Error(`${name} parses`);
+  return remember(result.message);
+};
+
+const failure = (result: ExtractionFailure | { ok: true } | undefined) => {
+  if (!result || result.ok) throw new Error('expected a failure');
+  return remember(result.message);
+};
+
+describe('the Spanish of per-file details', () => {
+  it('translates every message of the filename parser, keeping the quoted parts and the numbers', () => {
+    const filenames = [
+      '',
+      '.pdf',
+      '3000003799_GARZA, MARIA_CONS.pdf.pdf',
+      'GARZA TIJERINA MARIA.pdf',
+      '3000003799__CONS.pdf',
+      '3000003799_GARZA, MARIA__CONS.pdf',
+      'GARZA TIJERINA, MARIA',
+      '3000003799_GARZA, MARIA_CONS.docx',
+      '_GARZA, MARIA_CONS.pdf',
+      '12345_GARZA, MARIA_CONS.pdf',
+      '1_GARZA, MARIA_CONS.pdf',
+      'GARZA, MARIA_3000003799_CONS.pdf',
+      'ABC12345_GARZA, MARIA_CONS.pdf',
+      '3000-003799_GARZA, MARIA_CONS.pdf',
+      '3000 003799_GARZA, MARIA_CONS.pdf',
+      '3000003799_GARZA_TIJERINA, MARIA_CONS.pdf',
+      '3000003799_CONS.pdf',
+      '3000003799_GARZA TIJERINA_MARIA ESTHER_6001467010_CONS.pdf',
+      '3000003799_GARZA TIJERINA_CONS.pdf',
+      '3000003799_GARZA, MARIA.pdf',
+      '3000003799_GARZA, MARIA_.pdf',
+      '3000003799_GARZA, MARIA_6001467010.pdf',
+      '3000003799_GARZA, MARIA_CO-NS.pdf',
+      '3000003799_GARZA, MARIA_CONS_6001467010.pdf',
+      '3000003799_GARZA, MARIA_CONS_LAB.pdf',
+      '3000003799_GARZA, MARIA_ESTHER_CONS.pdf',
+      '3000003799_GARZA, MARIA_12A4_CONS.pdf',
+      '3000003799_GARZA, MARIA_12-34_CONS.pdf',
+      '3000003799_GARZA, MARIA_ESTHER_LOPEZ_CONS.pdf',
+      '3000003799_GARZA, MARIA_1_2_CONS.pdf',
+      '3000003799_GARZA\u0007 TIJERINA, MARIA_CONS.pdf',
+    ];
+    const names = [
+      '',
+      'GARZA2, MARIA',
+      'GARZA_X, MARIA',
+      'GARZA!, MARIA',
+      'GARZA',
+      'GARZA, MARIA, X',
+      ', MARIA',
+      'GARZA,',
+      'GARZA - TIJERINA, MARIA',
+    ];
+    const messages = [...filenames.map(parseError), ...names.map(nameError)];
+    expect(new Set(messages).size).toBeGreaterThanOrEqual(36);
+    for (const message of messages) expectSpanish(message, variableParts(message));
+    expect(ES.detail(parseError('3000 003799_GARZA, MARIA_CONS.pdf'))).toContain('(un espacio)');
+    expect(ES.detail(parseError('3000003799_GARZA\u0007 TIJERINA, MARIA_CONS.pdf'))).toContain('(U+0007)');
+    expect(ES.detail(parseError('3000003799_GARZA TIJERINA_MARIA ESTHER_6001467010_CONS.pdf'))).toBe(
+      "falta la coma entre los apellidos y los nombres en 'GARZA TIJERINA'; si 'MARIA ESTHER' después del '_' son " +
+        "los nombres, escriba 'GARZA TIJERINA, MARIA ESTHER'",
+    );
+  });
+
+  it('translates the checks made before a file is read', () => {
+    const check = (filename: string, size: number, head = '%PDF-1.7') =>
+      remember(
+        checkPdfFile({ filename, size, head: Buffer.from(head) }, { maxFileSize: 1024 * 1024 })!.message,
+      );
+    expectSpanish(check('a.txt', 10));
+    expectSpanish(check('a.pdf', 0), ['0 bytes']);
+    expect(expectSpanish(check('a.pdf', 5 * 1024 * 1024), ['5.0 MB', '1.0 MB'])).toBe(
+      'el archivo pesa 5.0 MB, más que el límite de 1.0 MB (súbalo con --max-file-size)',
+    );
+    expectSpanish(check('a.pdf', 10, 'hello'));
+    expectSpanish(remember(deferredMessage(25)), ['25']);
+  });
+
+  it('translates the extractors’ failures, and their own details inside the parentheses', () => {
+    const outcomes = [
+      'encrypted',
+      'corrupt',
+      'image_only',
+      'timeout',
+      'too_large_memory',
+      'unreadable',
+      'extraction_error',
+    ] as const;
+    for (const outcome of outcomes) expectSpanish(failure(describeFailure(outcome)));
+    // A library's own words stay as they were.
+    expect(expectSpanish(failure(describeFailure('encrypted', { detail: 'No password given' })))).toBe(
+      'el PDF está protegido con contraseña (cifrado); pida al remitente una copia sin protección (No password given)',
+    );
+    expectSpanish(failure(describeFailure('timeout', { timeoutMs: 30_000 })), ['30 s']);
+    expectSpanish(failure(describeFailure('timeout', { timeoutMs: 500 })), ['500 ms']);
+    expectSpanish(failure(describeFailure('too_large_memory', { maxMemoryMb: 512 })), ['512 MB']);
+    expectSpanish(failure(describeChildExit(undefined, 512)));
+    expectSpanish(failure(describeChildExit({ code: null, signal: 'SIGKILL' }, 512)), ['SIGKILL']);
+    expectSpanish(failure(describeChildExit({ code: 7, signal: null }, 512)), ['7']);
+    expectSpanish(failure(describeChildExit({ code: 134, signal: null }, 512)), ['512 MB']);
+    const pdftotext = classifyPdftotextFailure({ exitCode: 99, stderr: '' });
+    expectSpanish(failure(describeFailure(pdftotext.outcome, { detail: pdftotext.detail })), ['99']);
+    const missing = failure(
+      extractWithPdftotext({
+        command: '/no/such/pdftotext',
+        path: path.join(FIXTURES, 'problem-pdfs', 'encrypted.pdf'),
+        timeoutMs: 5000,
+      }),
+    );
+    expect(expectSpanish(missing, ['/no/such/pdftotext'])).toMatch(
+      /no se pudo ejecutar \/no\/such\/pdftotext: /,
+    );
+    const notPdf = path.join(FIXTURES, 'registry.csv');
+    expectSpanish(failure(extractWithPdftotext({ command: 'pdftotext', path: notPdf, timeoutMs: 5000 })));
+    const damage = findDamagedFlateStream(
+      fs.readFileSync(path.join(FIXTURES, 'problem-pdfs', 'corrupt-stream.pdf')),
+    );
+    expect(damage).toBeDefined();
+    const corrupt = expectSpanish(failure(describeFailure('corrupt', { detail: damage! })));
+    expect(corrupt).toMatch(/ en el flujo flate del byte \d+\)$/);
+    const badHeader = findDamagedFlateStream(
+      Buffer.from('1 0 obj <</Filter /FlateDecode>> stream\nxx garbage\nendstream', 'latin1'),
+    );
+    expect(ES.detail(remember(badHeader!))).toMatch(
+      /^un encabezado inválido en el flujo flate del byte \d+$/,
+    );
+  });
+
+  it('translates OCR’s verdict on a scan it could not read', () => {
+    for (const pages of [1, 3]) {
+      const plan = planOcr('auto', describeFailure('image_only', { pages }))!;
+      // One page is «su única página»: the number is in the words.
+      expectSpanish(
+        failure(mergeOcrText(plan, [], 'tesseract')),
+        pages === 1 ? ['tesseract'] : ['tesseract', String(pages)],
+      );
+    }
+  });
+
+  describe('embedding and storing', () => {
+    let server: FakeOpenAiServer;
+    beforeAll(async () => {
+      server = await startFakeOpenAiServer({ dimension: 8 });
+    });
+    afterAll(() => server.close());
+
+    const embedder = (extra: { dimensions?: number; maxRetries?: number } = {}) =>
+      createOpenAiEmbedder({
+        connection: { provider: 'openai', apiKey: 'sk-test-fake', baseUrl: `${server.url}/v1` },
+        model: 'test-embedding-model',
+        maxRetries: 0,
+        sleep: async () => undefined,
+        ...extra,
+      });
+    const parsed = (
+      parseFilename('3000003799_GARZA TIJERINA, MARIA ESTHER_6001467010_CONS.pdf') as {
+        parsed: ParsedFilename;
+      }
+    ).parsed;
+    const input: StoreDocumentInput = {
+      batchId: 'b1',
+      batchFileId: 'f1',
+      patient: { id: 'p1', expediente: '3000003799' } as Patient,
+      parsed,
+      text: 'Consulta de control. Paciente estable.',
+      pages: 1,
+      contentSha256: 'a'.repeat(64),
+      processingType: 'vectorized',
+      chunkSize: 1000,
+      chunkOverlap: 100,
+      embedBatchSize: 16,
+      actor: 'test',
+      fileUpdate: {},
+      auditAction: 'document_ingested',
+    };
+    const embedFailure = async (embed: Awaited<ReturnType<typeof embedder>>) => {
+      const error = (await prepareDocument({ embedder: embed }, input).catch((e: unknown) => e)) as Error;
+      return remember(error.message);
+    };
+
+    it('translates the embedder’s failures, with the endpoint and the service’s own words kept', async () => {
+      const where = `${server.url}/v1`;
+      // Each embedder asks for its vectors' size first: the fault goes to the request after that one.
+      const failing = async (fault: Parameters<FakeOpenAiServer['inject']>[0]) => {
+        const embed = await embedder();
+        server.inject(fault);
+        return embedFailure(embed);
+      };
+      expect(expectSpanish(await failing({ kind: 'status', status: 400 }), [where, '400 injected 400'])).toBe(
+        `falló el servicio de embeddings: el servicio de embeddings en ${where} rechazó la solicitud: 400 injected 400`,
+      );
+      expectSpanish(await failing({ kind: 'status', status: 500 }), [where, '500 injected 500']);
+      expectSpanish(await failing({ kind: 'malformed', body: '{"data":[]}' }), [where]);
+      expectSpanish(await failing({ kind: 'malformed', body: '{"object":"list"}' }), [where]);
+      expectSpanish(await embedFailure(await embedder({ dimensions: 16 })), [where, 'test-embedding-model']);
+      const tooLong = (() => {
+        try {
+          planRequests(['x'.repeat(400)], { maxInputs: 10, maxTokens: 100, maxInputTokens: 10 });
+        } catch (error) {
+          return remember((error as Error).message);
+        }
+        throw new Error('planned');
+      })();
+      expectSpanish(tooLong, ['400', '10']);
+    });
+
+    it('translates the vector store’s refusals', async () => {
+      const refusing: Pick<VectorStore, 'replaceDocuments'> = {
+        replaceDocuments: async (documents) => validateDocumentVectors(documents, 8),
+      };
+      const record = {
+        id: 'c1',
+        embedding: new Float32Array(3),
+        document: 'x',
+        metadata: { document_id: 'd1' },
+      };
+      const error = (await writeFiles({ database: null as never, vectorStore: refusing as VectorStore }, [
+        {
+          batchFileId: 'f1',
+          fileUpdate: {},
+          document: { row: {} as never, vectors: { documentId: 'd1', records: [record] } },
+          audit: [],
+        },
+      ]).catch((e: unknown) => e)) as Error;
+      expect(expectSpanish(remember(error.message), ['"c1"', '3', '8'])).toBe(
+        'falló el almacén de vectores: el embedding de "c1" tiene 3 dimensiones; la colección guarda 8',
+      );
+      const incompatible = new IncompatibleCollectionError(
+        'tecsalud',
+        { embedderId: 'hashing-v2', dimension: 384 },
+        { embedderId: 'openai:text-embedding-3-small', dimension: 1536 },
+      );
+      expectSpanish(remember(incompatible.message), [
+        '"tecsalud"',
+        'hashing-v2',
+        'openai:text-embedding-3-small',
+        '384',
+        '1536',
+      ]);
+    });
+  });
+
+  /**
+   * Messages worded inside private functions (or needing a database, a second process or a failing disk to
+   * produce): copied from the source, so that every rule is still tried. Keep them in step with src/.
+   */
+  const COPIED: { message: string; keep: string[] }[] = [
+    { message: 'permission denied', keep: [] },
+    { message: 'cannot read the file: permission denied (check the file’s permissions)', keep: [] },
+    { message: 'cannot read the file: the file disappeared before it could be read', keep: [] },
+    {
+      message:
+        'cannot read this folder (permission denied): its files were not looked at; fix its permissions and run again',
+      keep: [],
+    },
+    {
+      message: 'the file is no longer in the folder: it was moved or deleted before this session finished it',
+      keep: [],
+    },
+    {
+      message: `rejected in review by jlopez on 2026-03-02 (as '3000003799_GARZA, MARIA_CONS.pdf'); set aside — \`tecsalud-batch review --reopen 7c41e09a12ab\` to review it again`,
+      keep: ['jlopez', '2026-03-02'],
+    },
+    {
+      message:
+        'expediente 3000003799 was just created for a differently named patient by another file of this batch; held for review',
+      keep: ['3000003799'],
+    },
+    { message: 'stopped while waiting for OCR; run the same command again to finish it', keep: [] },
+    {
+      message:
+        "held for review: content_mismatch (the document's own text names another patient than the filename)",
+      keep: [],
+    },
+    {
+      message:
+        "held for review: content_mismatch (the filename describes a new patient; the document's own text names somebody else)",
+      keep: [],
+    },
+    { message: 'gave up after 3 attempts: the embedder failed: Rate limit exceeded', keep: ['3'] },
+    { message: 'gave up after 1 attempt: boom', keep: ['boom'] },
+    {
+      message: 'the run was interrupted before this file finished; session 0b5e4c1d took it over',
+      keep: ['0b5e4c1d'],
+    },
+    {
+      message:
+        'rejected in review by jlopez; later runs set the same content aside (`tecsalud-batch review --reopen 7c41e09a` to review it again)',
+      keep: ['jlopez'],
+    },
+    {
+      message: 'detached from expediente 3000003799 by jlopez; waiting for review again',
+      keep: ['3000003799', 'jlopez'],
+    },
+    { message: 'reopened by jlopez: waiting for review again', keep: ['jlopez'] },
+    { message: 'OCR could not open the PDF (pdftoppm exited with code 1)', keep: [] },
+    {
+      message: 'OCR failed on page 2 (out of memory); retry, and report the file if it fails again',
+      keep: ['2'],
+    },
+    {
+      message:
+        'OCR (tesseract) of page 4 took longer than the per-page limit (60 s) and was stopped; the scan may be unusually large or damaged: check it, or raise the limit',
+      keep: ['tesseract', '4', '60 s'],
+    },
+    {
+      message:
+        'OCR (tesseract.js) of the file took longer than the per-file limit (600 s) and was stopped at page 9; split the file, or raise the limit',
+      keep: ['tesseract.js', '600 s', '9'],
+    },
+    {
+      message:
+        'OCR (tesseract) of page 1 needed more than the memory limit (1024 MB) and was stopped; the scan may be unusually large or damaged',
+      keep: ['1024 MB'],
+    },
+    {
+      message:
+        'the OCR process was stopped by SIGKILL on page 3 (killed); retry, and report the file if it fails again',
+      keep: ['SIGKILL', '3'],
+    },
+    {
+      message: 'the OCR process exited with code 1 on page 3; retry, and report the file if it fails again',
+      keep: ['1', '3'],
+    },
+    { message: 'PDFium: a password is required', keep: [] },
+    { message: 'PDFium: unsupported security handler', keep: [] },
+    { message: 'PDFium: not in PDF format or damaged', keep: [] },
+    { message: 'PDFium could not open the document (error 9)', keep: ['9'] },
+    { message: 'PDFium: page 3 cannot be read', keep: ['3'] },
+    { message: 'pdftotext wrote more than 256 MB of text', keep: ['256'] },
+    { message: '/usr/bin/pdftotext was stopped by SIGSEGV', keep: ['/usr/bin/pdftotext', 'SIGSEGV'] },
+    { message: 'the PDF extraction processes exited 5 times in a row while starting', keep: ['5'] },
+    { message: 'could not start the pdftotext co-process: spawn ENOMEM', keep: ['spawn ENOMEM'] },
+    { message: 'the pdftotext co-process exited with code 1', keep: ['1'] },
+    { message: 'Bad request to Chroma: invalid where clause', keep: ['Chroma', 'invalid where clause'] },
+    {
+      message: 'The requested resource could not be found: collection tecsalud',
+      keep: ['collection tecsalud'],
+    },
+    { message: 'The resource already exists', keep: [] },
+    { message: 'Rate limit exceeded', keep: [] },
+    {
+      message: 'the embeddings service at https://api.openai.com/v1 sent a malformed embedding (item 2)',
+      keep: ['https://api.openai.com/v1', '2'],
+    },
+    {
+      message:
+        'the embeddings service at https://api.openai.com/v1 sent vectors of different lengths in one response',
+      keep: ['https://api.openai.com/v1'],
+    },
+    {
+      message:
+        'the embeddings service at https://x.openai.azure.com (deployment emb) does not know this model or deployment (HTTP 404): 404 Resource not found',
+      keep: ['https://x.openai.azure.com (deployment emb)', '404 Resource not found'],
+    },
+  ];
+
+  it('translates the messages worded in private functions (copied from src/)', () => {
+    for (const { message, keep } of COPIED) expectSpanish(remember(message), keep);
+  });
+
+  it('translates a remembered failure with its date, and an outcome label given for want of a message', () => {
+    const remembered = `${describeFailure('corrupt').message} (unchanged since 2026-03-02; not read again)`;
+    expect(expectSpanish(remember(remembered), ['2026-03-02'])).toBe(
+      'el PDF está dañado o no es un PDF válido, así que no se puede leer su texto; pida al remitente una copia nueva ' +
+        '(sin cambios desde 2026-03-02; no se volvió a leer)',
+    );
+    for (const outcome of Object.keys(FILE_OUTCOMES) as FileOutcome[]) {
+      expect(ES.detail(remember(FILE_OUTCOMES[outcome].label))).toBe(ES_OUTCOMES[outcome]);
+    }
+  });
+
+  it('translates the reason a file was held in the words of the review screen', () => {
+    expect(ES.detail('held for review: name_only_match')).toBe(
+      `en espera de revisión: ${ES.reason('name_only_match')}`,
+    );
+    // A reason the screens do not know yet stays a code, never a half-sentence.
+    expect(ES.detail('held for review: some_new_reason')).toBe('en espera de revisión: some_new_reason');
+  });
+
+  it('leaves a message no rule knows exactly as it is', () => {
+    for (const unknown of [
+      'something nobody wrote yet',
+      'the PDF is password-protected',
+      '(in-process test extractor) Invalid PDF structure.',
+      '',
+      'el PDF está cifrado',
+    ]) {
+      expect(ES.detail(unknown)).toBe(unknown);
+    }
+  });
+
+  describe('the messages of an ingest', { tags: ['slow'] }, () => {
+    let workspace: Workspace;
+    beforeAll(async () => {
+      workspace = createWorkspace();
+      await importSampleRegistry(workspace);
+      const drop = workspace.dropDir;
+      const name = (n: string, type: string) => `3000768077_HUERTA SOTO, GABRIELA_${n}_${type}.pdf`;
+      const problems = path.join(FIXTURES, 'problem-pdfs');
+      fs.copyFileSync(path.join(problems, 'encrypted.pdf'), path.join(drop, name('9000000001', 'LAB')));
+      fs.copyFileSync(path.join(problems, 'image-only.pdf'), path.join(drop, name('9000000002', 'RX')));
+      fs.copyFileSync(path.join(problems, 'corrupt-stream.pdf'), path.join(drop, name('9000000003', 'CONS')));
+      fs.copyFileSync(path.join(problems, 'truncated.pdf'), path.join(drop, name('9000000004', 'CONS')));
+      fs.writeFileSync(path.join(drop, name('9000000005', 'CONS')), '');
+      fs.writeFileSync(path.join(drop, name('9000000006', 'CONS')), 'not a pdf at all');
+      const original = fs
+        .readdirSync(drop)
+        .find((f) => f.startsWith('3000768077') && f.endsWith('_LAB.pdf'))!;
+      fs.mkdirSync(path.join(drop, 'copia'));
+      fs.copyFileSync(path.join(drop, original), path.join(drop, 'copia', name('9000000007', 'LAB')));
+      const outside = path.join(workspace.root, 'outside');
+      fs.mkdirSync(outside);
+      fs.copyFileSync(path.join(problems, 'encrypted.pdf'), path.join(outside, 'x.pdf'));
+      fs.symlinkSync(path.join(outside, 'x.pdf'), path.join(drop, name('9000000008', 'LAB')));
+      fs.symlinkSync(outside, path.join(drop, 'enlace'));
+    });
+    afterAll(() => workspace.cleanup());
+
+    it('translates every message the pipeline recorded, on a first run and on a second that remembers', async () => {
+      const first = await ingestJson(workspace, { ocr: 'off' }, { extractor: 'configured' });
+      const second = await ingestJson(workspace, { ocr: 'off' }, { extractor: 'configured' });
+      const messages = [...first.report.files, ...second.report.files].flatMap((f) =>
+        f.error ? [f.error] : [],
+      );
+      const outcomes = new Set([...first.report.files, ...second.report.files].map((f) => f.outcome));
+      for (const outcome of [
+        'invalid_name',
+        'not_pdf',
+        'empty_file',
+        'encrypted',
+        'corrupt',
+        'image_only',
+        'outside_source',
+        'duplicate_in_batch',
+        'duplicate',
+        'review_required',
+        'already_pending_review',
+      ]) {
+        expect(outcomes, outcome).toContain(outcome);
+      }
+      for (const message of new Set(messages)) {
+        // File names, expedientes and dates stay as they are.
+        expectSpanish(
+          remember(message),
+          [...message.matchAll(/'[^']*'|\d{4}-\d{2}-\d{2}|\b\d{8,12}\b/g)].map(([p]) => p),
+        );
+      }
+      expect(messages.some((m) => m.includes('(unchanged since'))).toBe(true);
+    });
+
+    // After every message above was produced (so in this slow block: the ingest's are among them).
+    it('has a message for every rule, and every rule changes what it matches', () => {
+      const context: DetailContext = {
+        detail: (m) => ES.detail(m),
+        reason: (r) => ES.reason(r),
+        outcome: (o) => ES_OUTCOMES[o],
+      };
+      // Nested messages too: a detail in parentheses, an error after a colon.
+      const candidates = produced.flatMap((message) => [
+        message,
+        ...[...message.matchAll(/\((.*)\)/g)].map(([, inner]) => inner!),
+        ...(message.includes(': ') ? [message.slice(message.indexOf(': ') + 2)] : []),
+      ]);
+      for (const rule of FILE_DETAIL_RULES) {
+        const sample = candidates.find((message) => rule.en.test(message));
+        expect(sample, `no message tried ${rule.en.source}`).toBeDefined();
+        const match = rule.en.exec(sample!)!;
+        expect(
+          rule.es(
+            match.slice(1).map((part) => part ?? ''),
+            context,
+          ),
+          sample,
+        ).not.toBe(sample);
+      }
+    });
+  });
+});

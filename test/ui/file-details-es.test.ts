@@ -457,6 +457,17 @@ describe('the Spanish of per-file details', () => {
     expect(ES.detail('held for review: some_new_reason')).toBe('en espera de revisión: some_new_reason');
   });
 
+  it('translates the error of a review decision that failed, and leaves an unknown one as it is', () => {
+    const english = describeFailure('timeout', { timeoutMs: 30_000 }).message;
+    const notice = ES.notice({ code: 'failed', error: english });
+    expect(notice).toBe(`falló: ${ES.detail(english)}`);
+    expect(notice).not.toContain(english);
+    expect(EN.notice({ code: 'failed', error: english })).toContain(english);
+    expect(ES.notice({ code: 'failed', error: 'connect ECONNREFUSED 127.0.0.1:5432' })).toBe(
+      'falló: connect ECONNREFUSED 127.0.0.1:5432',
+    );
+  });
+
   it('leaves a message no rule knows exactly as it is', () => {
     for (const unknown of [
       'something nobody wrote yet',

@@ -510,6 +510,11 @@ export const EN: Messages = {
   },
 };
 
+/** A file's English message in Spanish (see file-details-es.ts); one it does not know stays as it is. */
+function esDetail(message: string): string {
+  return translateFileDetail(message, { reason: (code) => ES_REASONS[code] ?? code, outcome: (o) => ES_OUTCOMES[o] });
+}
+
 export const ES: Messages = {
   lang: 'es',
   reviewPosition: (position, total) => `Revisión ${position} de ${total}`,
@@ -652,7 +657,7 @@ export const ES: Messages = {
       case 'confirm_cancelled':
         return 'cancelado: no se asignó nada';
       case 'failed':
-        return `falló: ${n.error}`;
+        return `falló: ${esDetail(n.error)}`;
     }
   },
   walkSummary: (t) =>
@@ -669,8 +674,7 @@ export const ES: Messages = {
   reason: (r) => (r ? (ES_REASONS[r] ?? r) : 'desconocido'),
   sessionStatus: (s) => ES_STATUSES[s] ?? s,
   outcome: (o) => ES_OUTCOMES[o as FileOutcome] ?? EN.outcome(o),
-  detail: (message) =>
-    translateFileDetail(message, { reason: (code) => ES_REASONS[code] ?? code, outcome: (o) => ES_OUTCOMES[o] }),
+  detail: (message) => esDetail(message),
   documentType: (t) => ES_TYPES[t] ?? t,
   sex: (v) => (v === 'F' ? 'F' : v === 'M' ? 'M' : '—'),
   dashboard: {

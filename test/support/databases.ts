@@ -4,7 +4,7 @@ import path from 'node:path';
 import { resolveDatabaseTarget } from '../../src/db/database-url.js';
 import { openDatabase, type OpenDatabase } from '../../src/db/open-database.js';
 import type { SessionOptions } from '../../src/db/session-options.js';
-import { createScratchPostgresDatabase, postgresWanted } from './postgres.js';
+import { createMigratedPostgresDatabase, postgresWanted } from './postgres.js';
 
 export interface TestDatabase {
   name: string;
@@ -37,10 +37,10 @@ export function createSqliteTestDatabase(): TestDatabase {
   };
 }
 
-/** A fresh, empty database of this kind (PostgreSQL: a new database on the test server). */
+/** A fresh database of this kind, its schema migrated and no rows (PostgreSQL: a new database on the test server). */
 export async function createTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
   if (kind === 'sqlite') return createSqliteTestDatabase();
-  const scratch = await createScratchPostgresDatabase();
+  const scratch = await createMigratedPostgresDatabase();
   const opened: OpenDatabase[] = [];
   return {
     name: 'postgres',

@@ -1,4 +1,9 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { resolveDatabaseTarget } from '../../src/db/database-url.js';
+import { openDatabase } from '../../src/db/open-database.js';
 
 /**
  * PostgreSQL for the repository suites: `.ci/services.sh` starts a server and exports
@@ -44,12 +49,7 @@ async function withAdminClient<T>(work: (client: import('pg').Client) => Promise
 export async function createScratchPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `tecsalud_t_${randomBytes(6).toString('hex')}`;
   await withAdminClient((client) => client.query(`CREATE DATABASE ${name}`));
-  const url = new URL(requireUrl());
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: () => dropDatabase(name),
-  };
+  return { url: databaseUrl(name), drop: () => dropDatabase(name) };
 }
 
 /**
@@ -68,4 +68,80 @@ async function dropDatabase(name: string): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }
+}
+
+/**
+ * A new database that already holds the schema: a copy of a template migrated once. Migrating a fresh
+ * database took ~240 ms of every repository test on PostgreSQL (more than the test itself); copying a
+ * template costs what creating an empty database does. Tests that need an empty database use
+ * createScratchPostgresDatabase.
+ */
+export async function createMigratedPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  migratedTemplate ??= ensureMigratedTemplate();
+  const template = await migratedTemplate;
+  const name = `tecsalud_t_${randomBytes(6).toString('hex')}`;
+  await withAdminClient((client) => client.query(`CREATE DATABASE ${name} TEMPLATE ${template}`));
+  return { url: databaseUrl(name), drop: () => dropDatabase(name) };
+}
+
+let migratedTemplate: Promise<string> | undefined;
+
+const TEMPLATE_PREFIX = 'tecsalud_tpl_';
+/** pg_advisory_lock key that serialises the test processes building a template. */
+const TEMPLATE_LOCK = 7_460_019;
+const MIGRATIONS_DIR = path.join(import.meta.dirname, '..', '..', 'src', 'db', 'migrations');
+
+/**
+ * The template's name carries a hash of the migrations' sources, so a changed migration gets a new
+ * template and nothing ever copies a stale schema. Test processes share it: the first to take the lock
+ * builds it under a temporary name and renames it when migrated, so a process killed midway leaves no
+ * half-migrated template behind. Connections to it are then refused, so that neither a test nor
+ * autovacuum can hold it open while another process copies it. Templates of other migration sets are
+ * dropped as the new one is made.
+ */
+async function ensureMigratedTemplate(): Promise<string> {
+  const hash = createHash('sha256');
+  for (const file of fs.readdirSync(MIGRATIONS_DIR).sort()) {
+    hash.update(file).update(fs.readFileSync(path.join(MIGRATIONS_DIR, file)));
+  }
+  const name = `${TEMPLATE_PREFIX}${hash.digest('hex').slice(0, 16)}`;
+  const building = `${name}_building`;
+  await withAdminClient(async (client) => {
+    await client.query('SELECT pg_advisory_lock($1)', [TEMPLATE_LOCK]);
+    try {
+      const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+      if (found.rowCount) return;
+      await client.query(`DROP DATABASE IF EXISTS ${building} WITH (FORCE)`);
+      await client.query(`CREATE DATABASE ${building}`);
+      const database = await openDatabase(resolveDatabaseTarget(databaseUrl(building), { cwd: os.tmpdir() }));
+      await database.close();
+      // The pool's backends end just after it closes: a rename while one remains is refused.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await client.query(`ALTER DATABASE ${building} RENAME TO ${name}`);
+          break;
+        } catch (error) {
+          if (attempt >= 40 || !/being accessed by other users/.test(String(error))) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      }
+      await client.query(`ALTER DATABASE ${name} WITH ALLOW_CONNECTIONS false`);
+      const stale = await client.query<{ datname: string }>(
+        'SELECT datname FROM pg_database WHERE starts_with(datname, $1) AND datname <> $2',
+        [TEMPLATE_PREFIX, name],
+      );
+      for (const { datname } of stale.rows) {
+        await client.query(`DROP DATABASE IF EXISTS ${datname}`).catch(() => undefined);
+      }
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [TEMPLATE_LOCK]);
+    }
+  });
+  return name;
+}
+
+function databaseUrl(name: string): string {
+  const url = new URL(requireUrl());
+  url.pathname = `/${name}`;
+  return url.toString();
 }

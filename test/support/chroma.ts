@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import pRetry from 'p-retry';
 
 import { parseChromaUrl } from '../../src/adapters/vector-stores/chroma/chroma-url.js';
 
@@ -39,12 +40,25 @@ export async function createScratchChromaDatabase(): Promise<{
   const { AdminClient } = await import('chromadb');
   const admin = new AdminClient(parseChromaUrl(url));
   const database = `tecsalud_t_${randomBytes(6).toString('hex')}`;
-  await admin.createDatabase({ name: database, tenant: 'default_tenant' });
+  await whileLocked(() => admin.createDatabase({ name: database, tenant: 'default_tenant' }));
   return {
     url,
     database,
     drop: async () => {
-      await admin.deleteDatabase({ name: database, tenant: 'default_tenant' });
+      await whileLocked(() => admin.deleteDatabase({ name: database, tenant: 'default_tenant' }));
     },
   };
+}
+
+/**
+ * Test processes creating and dropping Chroma databases at once collide in the server's SQLite catalogue,
+ * which answers "database is locked" and rolls the request back: try again, as the store's requests do.
+ */
+function whileLocked<T>(work: () => Promise<T>): Promise<T> {
+  return pRetry(work, {
+    retries: 6,
+    minTimeout: 100,
+    factor: 2,
+    shouldRetry: ({ error }) => /database is locked/i.test(error.message),
+  });
 }

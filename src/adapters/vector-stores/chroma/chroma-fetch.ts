@@ -1,4 +1,5 @@
 import type { ChromaClient } from 'chromadb';
+import pRetry from 'p-retry';
 import { describeError } from '../../../core/text/describe-error.js';
 import { describeUnreachable, unreachableCode } from '../../../core/text/network-error-code.js';
 
@@ -50,7 +51,30 @@ export function boundChromaRequests(
   http.setConfig({ fetch: (request) => boundedFetch(request, options) });
 }
 
+/**
+ * Chroma keeps its catalogue in SQLite and answers 500 "database is locked" when concurrent writers
+ * collide there (seen with several clients creating and dropping databases or collections at once). The
+ * server rolled that request back, so sending it again is safe; a few tries with backoff (~1.5 s in all)
+ * ride out the contention. Any other error is final, and so is a lock that outlasts the tries.
+ */
+const LOCKED_RETRIES = 4;
+const LOCKED = /database is locked/i;
+
 async function boundedFetch(
+  request: Request,
+  options: { timeoutMs: number; errors: ChromaErrors },
+): Promise<Response> {
+  // A request's body can be read once: every attempt sends its own copy.
+  return pRetry(() => fetchOnce(request.clone(), options), {
+    retries: LOCKED_RETRIES,
+    minTimeout: 100,
+    factor: 2,
+    shouldRetry: ({ error }) =>
+      error instanceof options.errors.ChromaServerError && LOCKED.test(error.message),
+  });
+}
+
+async function fetchOnce(
   request: Request,
   { timeoutMs, errors }: { timeoutMs: number; errors: ChromaErrors },
 ): Promise<Response> {
@@ -74,7 +98,10 @@ async function boundedFetch(
   switch (response.status) {
     case 401:
     case 403:
-      throw new ChromaDownError(`the server refused the request (HTTP ${response.status}: ${message})`, 'auth');
+      throw new ChromaDownError(
+        `the server refused the request (HTTP ${response.status}: ${message})`,
+        'auth',
+      );
     case 502:
     case 503:
     case 504:

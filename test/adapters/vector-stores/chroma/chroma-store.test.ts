@@ -13,6 +13,7 @@ import {
 } from '../../../../src/adapters/vector-stores/types.js';
 import { ServiceUnavailableError } from '../../../../src/errors.js';
 import { chromaWanted, createScratchChromaDatabase } from '../../../support/chroma.js';
+import { startHttpFaultProxy } from '../../../support/http-fault-proxy.js';
 import { writeRecords } from '../store-factories.js';
 
 describe('Chroma helpers', () => {
@@ -73,7 +74,10 @@ describe.skipIf(!chromaWanted())('Chroma store on a real server', () => {
   it('writes and deletes a document spread over several batches', async () => {
     const store = open(3);
     await store.ensureCollection({ embedderId: 'e', dimension: 4 });
-    await writeRecords(store, Array.from({ length: 10 }, (_, i) => record('doc-a', i)));
+    await writeRecords(
+      store,
+      Array.from({ length: 10 }, (_, i) => record('doc-a', i)),
+    );
     expect(await store.count()).toBe(10);
     expect(await store.deleteDocument('doc-a')).toBe(10);
     expect(await store.count()).toBe(0);
@@ -100,5 +104,63 @@ describe.skipIf(!chromaWanted())('Chroma store on a real server', () => {
       'tecsalud:dimension': 4,
     });
     expect(raw.configuration.hnsw?.space).toBe('cosine');
+  });
+
+  describe('when Chroma answers "database is locked"', () => {
+    // What Chroma's server says when concurrent writers collide in its SQLite catalogue (seen here with
+    // several test processes creating and dropping databases at once): the request was rolled back.
+    const LOCKED = {
+      status: 500,
+      body: {
+        error: 'InternalError',
+        message: 'Database error: error returned from database: (code: 5) database is locked',
+      },
+    };
+    const isUpsert = (path: string) => path.endsWith('/upsert');
+
+    it('sends the same request again and the write goes through', async () => {
+      let refusals = 2;
+      const proxy = await startHttpFaultProxy({
+        target: scratch.url,
+        answer: ({ path }) => (isUpsert(path) && refusals-- > 0 ? LOCKED : null),
+      });
+      try {
+        const store = await createChromaStore({ url: proxy.url, database: scratch.database });
+        await store.ensureCollection({ embedderId: 'e', dimension: 4 });
+        await writeRecords(
+          store,
+          Array.from({ length: 3 }, (_, i) => record('doc-a', i)),
+        );
+        const upserts = proxy.seen.filter((r) => isUpsert(r.path));
+        expect(upserts.map((r) => r.injected)).toEqual([true, true, false]);
+        // Each attempt carried the whole request, not an empty or half-read body.
+        expect(new Set(upserts.map((r) => r.body)).size).toBe(1);
+        expect(JSON.parse(upserts[2]!.body).ids).toEqual(['doc-a_chunk_0', 'doc-a_chunk_1', 'doc-a_chunk_2']);
+        expect(await store.count()).toBe(3);
+      } finally {
+        await proxy.close();
+      }
+    });
+
+    it("gives up after a few tries with the server's message, and other server errors are not retried", async () => {
+      let failure: { status: number; body: unknown } = LOCKED;
+      const proxy = await startHttpFaultProxy({
+        target: scratch.url,
+        answer: ({ path }) => (isUpsert(path) ? failure : null),
+      });
+      try {
+        const store = await createChromaStore({ url: proxy.url, database: scratch.database });
+        await store.ensureCollection({ embedderId: 'e', dimension: 4 });
+        await expect(writeRecords(store, [record('doc-a', 0)])).rejects.toThrow(/database is locked/);
+        expect(proxy.seen.filter((r) => isUpsert(r.path))).toHaveLength(5);
+
+        failure = { status: 500, body: { error: 'InternalError', message: 'something else broke' } };
+        await expect(writeRecords(store, [record('doc-a', 0)])).rejects.toThrow(/something else broke/);
+        expect(proxy.seen.filter((r) => isUpsert(r.path))).toHaveLength(6);
+        expect(await store.count()).toBe(0);
+      } finally {
+        await proxy.close();
+      }
+    });
   });
 });

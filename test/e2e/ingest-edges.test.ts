@@ -181,7 +181,7 @@ describe('a --max-files backlog', { tags: ['slow'] }, () => {
   }, 600_000);
 });
 
-describe('--glob', () => {
+describe('--glob', { tags: ['slow'] }, () => {
   let ws: { dir: string; drop: string; db: string };
   let victim: string;
   beforeAll(() => {

@@ -4,9 +4,17 @@ import type { AddressInfo } from 'node:net';
 /** What the proxy answers instead of passing a request on. */
 export type InjectedAnswer = { status: number; body: unknown };
 
+/** A request as the proxy's `answer` sees it. */
+export type ProxiedRequest = {
+  method: string;
+  path: string;
+  body: string;
+  headers: http.IncomingHttpHeaders;
+};
+
 /**
  * An HTTP reverse proxy in front of a real server that answers some requests itself: `answer` sees each
- * request (method, path and body, in order) and returns what to say instead, or null to pass it on.
+ * request (method, path, body and headers, in order) and returns what to say instead, or null to pass it on.
  */
 export interface HttpFaultProxy {
   url: string;
@@ -17,7 +25,7 @@ export interface HttpFaultProxy {
 
 export async function startHttpFaultProxy(options: {
   target: string;
-  answer: (request: { method: string; path: string; body: string }) => InjectedAnswer | null;
+  answer: (request: ProxiedRequest) => InjectedAnswer | null;
 }): Promise<HttpFaultProxy> {
   const target = new URL(options.target);
   const seen: HttpFaultProxy['seen'] = [];
@@ -27,7 +35,7 @@ export async function startHttpFaultProxy(options: {
     req.on('end', () => {
       const body = Buffer.concat(parts);
       const request = { method: req.method ?? 'GET', path: req.url ?? '/', body: body.toString('utf8') };
-      const injected = options.answer(request);
+      const injected = options.answer({ ...request, headers: req.headers });
       seen.push({ ...request, injected: injected !== null });
       if (injected) {
         res.writeHead(injected.status, { 'content-type': 'application/json' });

@@ -1,5 +1,4 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startHttpFaultProxy } from './http-fault-proxy.js';
 
 /**
  * An HTTP reverse proxy that demands a token before passing a request on to a real server, as a hospital's
@@ -19,45 +18,23 @@ export async function startTokenProxy(options: {
   token: string;
   header: 'Authorization' | 'X-Chroma-Token';
 }): Promise<TokenProxy> {
-  const target = new URL(options.target);
   const seen: TokenProxy['seen'] = [];
-  const server = http.createServer((req, res) => {
-    const authorization = req.headers.authorization;
-    const xChromaToken = req.headers['x-chroma-token'] as string | undefined;
-    const given =
-      options.header === 'Authorization' ? authorization?.replace(/^Bearer /, '') : xChromaToken;
-    const passed = given === options.token;
-    seen.push({ path: req.url ?? '/', authorization, xChromaToken, passed });
-    if (!passed) {
-      req.resume();
+  const proxy = await startHttpFaultProxy({
+    target: options.target,
+    answer: ({ path, headers }) => {
+      const authorization = headers.authorization;
+      const xChromaToken = headers['x-chroma-token'] as string | undefined;
+      const given =
+        options.header === 'Authorization' ? authorization?.replace(/^Bearer /, '') : xChromaToken;
+      const passed = given === options.token;
+      seen.push({ path, authorization, xChromaToken, passed });
+      if (passed) return null;
       const status = given === undefined ? 401 : 403;
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: status === 401 ? 'Unauthorized' : 'Forbidden', message: 'token required' }));
-      return;
-    }
-    const headers = { ...req.headers, host: target.host };
-    const upstream = http.request(
-      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    upstream.on('error', () => {
-      if (!res.headersSent) res.writeHead(502);
-      res.end();
-    });
-    req.pipe(upstream);
+      return {
+        status,
+        body: { error: status === 401 ? 'Unauthorized' : 'Forbidden', message: 'token required' },
+      };
+    },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    seen,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { url: proxy.url, seen, close: () => proxy.close() };
 }

@@ -98,10 +98,7 @@ async function fetchOnce(
   switch (response.status) {
     case 401:
     case 403:
-      throw new ChromaDownError(
-        `the server refused the request (HTTP ${response.status}: ${message})`,
-        'auth',
-      );
+      throw new ChromaDownError(`the server refused the request (HTTP ${response.status}: ${message})`, 'auth');
     case 502:
     case 503:
     case 504:

@@ -74,10 +74,7 @@ describe.skipIf(!chromaWanted())('Chroma store on a real server', () => {
   it('writes and deletes a document spread over several batches', async () => {
     const store = open(3);
     await store.ensureCollection({ embedderId: 'e', dimension: 4 });
-    await writeRecords(
-      store,
-      Array.from({ length: 10 }, (_, i) => record('doc-a', i)),
-    );
+    await writeRecords(store, Array.from({ length: 10 }, (_, i) => record('doc-a', i)));
     expect(await store.count()).toBe(10);
     expect(await store.deleteDocument('doc-a')).toBe(10);
     expect(await store.count()).toBe(0);
@@ -127,10 +124,7 @@ describe.skipIf(!chromaWanted())('Chroma store on a real server', () => {
       try {
         const store = await createChromaStore({ url: proxy.url, database: scratch.database });
         await store.ensureCollection({ embedderId: 'e', dimension: 4 });
-        await writeRecords(
-          store,
-          Array.from({ length: 3 }, (_, i) => record('doc-a', i)),
-        );
+        await writeRecords(store, Array.from({ length: 3 }, (_, i) => record('doc-a', i)));
         const upserts = proxy.seen.filter((r) => isUpsert(r.path));
         expect(upserts.map((r) => r.injected)).toEqual([true, true, false]);
         // Each attempt carried the whole request, not an empty or half-read body.

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import pRetry from 'p-retry';
 
+import { retryWhileChromaLocked } from '../../src/adapters/vector-stores/chroma/chroma-fetch.js';
 import { parseChromaUrl } from '../../src/adapters/vector-stores/chroma/chroma-url.js';
 
 /**
@@ -40,25 +40,15 @@ export async function createScratchChromaDatabase(): Promise<{
   const { AdminClient } = await import('chromadb');
   const admin = new AdminClient(parseChromaUrl(url));
   const database = `tecsalud_t_${randomBytes(6).toString('hex')}`;
-  await whileLocked(() => admin.createDatabase({ name: database, tenant: 'default_tenant' }));
+  // Test processes creating and dropping databases at once collide in Chroma's catalogue: a few more tries
+  // than a run's requests get, as every test file does this.
+  await retryWhileChromaLocked(() => admin.createDatabase({ name: database, tenant: 'default_tenant' }), 6);
   return {
     url,
     database,
     drop: async () => {
-      await whileLocked(() => admin.deleteDatabase({ name: database, tenant: 'default_tenant' }));
+      await retryWhileChromaLocked(() => admin.deleteDatabase({ name: database, tenant: 'default_tenant' }), 6);
     },
   };
 }
 
-/**
- * Test processes creating and dropping Chroma databases at once collide in the server's SQLite catalogue,
- * which answers "database is locked" and rolls the request back: try again, as the store's requests do.
- */
-function whileLocked<T>(work: () => Promise<T>): Promise<T> {
-  return pRetry(work, {
-    retries: 6,
-    minTimeout: 100,
-    factor: 2,
-    shouldRetry: ({ error }) => /database is locked/i.test(error.message),
-  });
-}

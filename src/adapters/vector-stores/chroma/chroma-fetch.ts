@@ -57,21 +57,22 @@ export function boundChromaRequests(
  * server rolled that request back, so sending it again is safe; a few tries with backoff (~1.5 s in all)
  * ride out the contention. Any other error is final, and so is a lock that outlasts the tries.
  */
-const LOCKED_RETRIES = 4;
-const LOCKED = /database is locked/i;
+export function retryWhileChromaLocked<T>(work: () => Promise<T>, retries = 4): Promise<T> {
+  return pRetry(work, {
+    retries,
+    minTimeout: 100,
+    factor: 2,
+    // By name: the chromadb library's own requests (its AdminClient) throw its class, not one we loaded.
+    shouldRetry: ({ error }) => error.name === 'ChromaServerError' && /database is locked/i.test(error.message),
+  });
+}
 
 async function boundedFetch(
   request: Request,
   options: { timeoutMs: number; errors: ChromaErrors },
 ): Promise<Response> {
   // A request's body can be read once: every attempt sends its own copy.
-  return pRetry(() => fetchOnce(request.clone(), options), {
-    retries: LOCKED_RETRIES,
-    minTimeout: 100,
-    factor: 2,
-    shouldRetry: ({ error }) =>
-      error instanceof options.errors.ChromaServerError && LOCKED.test(error.message),
-  });
+  return retryWhileChromaLocked(() => fetchOnce(request.clone(), options));
 }
 
 async function fetchOnce(

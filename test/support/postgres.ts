@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import pRetry from 'p-retry';
 import { resolveDatabaseTarget } from '../../src/db/database-url.js';
 import { openDatabase } from '../../src/db/open-database.js';
 
@@ -59,15 +60,19 @@ export async function createScratchPostgresDatabase(): Promise<{ url: string; dr
  * moments, so the drop is tried again for up to 15 s.
  */
 async function dropDatabase(name: string): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await withAdminClient((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-      return;
-    } catch (error) {
-      if (attempt >= 60 || !/pg_signal_backend/.test(String(error))) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
+  await retryEvery(250, 60, /pg_signal_backend/, () =>
+    withAdminClient((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)),
+  );
+}
+
+/** Runs `work` up to `attempts` times, `delayMs` apart, while it fails with an error matching `transient`. */
+function retryEvery<T>(delayMs: number, attempts: number, transient: RegExp, work: () => Promise<T>): Promise<T> {
+  return pRetry(work, {
+    retries: attempts - 1,
+    minTimeout: delayMs,
+    factor: 1,
+    shouldRetry: ({ error }) => transient.test(String(error)),
+  });
 }
 
 /**
@@ -116,15 +121,9 @@ async function ensureMigratedTemplate(): Promise<string> {
       const database = await openDatabase(resolveDatabaseTarget(databaseUrl(building), { cwd: os.tmpdir() }));
       await database.close();
       // The pool's backends end just after it closes: a rename while one remains is refused.
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await client.query(`ALTER DATABASE ${building} RENAME TO ${name}`);
-          break;
-        } catch (error) {
-          if (attempt >= 40 || !/being accessed by other users/.test(String(error))) throw error;
-          await new Promise((resolve) => setTimeout(resolve, 50));
-        }
-      }
+      await retryEvery(50, 40, /being accessed by other users/, () =>
+        client.query(`ALTER DATABASE ${building} RENAME TO ${name}`),
+      );
       await client.query(`ALTER DATABASE ${name} WITH ALLOW_CONNECTIONS false`);
       const stale = await client.query<{ datname: string }>(
         'SELECT datname FROM pg_database WHERE starts_with(datname, $1) AND datname <> $2',

@@ -385,9 +385,15 @@ function confirmedPatient(input: CrossCheckContentInput, resolved: Resolved | nu
     known?.name.light ??
     compareNames(normalizeName(filename), normalizeName(patient), DICTIONARY_KNOWLEDGE).light;
   if (!filenameFits) return null;
-  const owner = decision.candidates.find((c) => c.patient.expediente === filename.expediente)?.patient;
-  if (owner !== undefined && owner.id !== patient.id && judgeSamePerson(filename, owner) === 'same')
-    return null;
+  // The filename's expediente is another patient of that name's, or one keystroke from it: the filename may
+  // then be that homonym's and the document somebody else's — two signals that disagree, not a typo resolved.
+  const homonym = decision.candidates.find(
+    (c) =>
+      c.patient.id !== patient.id &&
+      (c.patient.expediente === filename.expediente || isNearExpediente(c.patient.expediente, filename.expediente)) &&
+      judgeSamePerson(filename, c.patient) === 'same',
+  );
+  if (homonym !== undefined) return null;
   return patient;
 }
 

@@ -3,6 +3,7 @@
  * name. Each reader takes the label view (see text-view.ts) and returns where the value ends.
  */
 import { SURNAME_PARTICLES } from '../filename/split-surnames.js';
+import { KNOWN_GIVEN_NAMES, KNOWN_SURNAMES } from '../matching/name-dictionary.js';
 import { foldWord } from './fold-word.js';
 import { FIELD_WORDS } from './labels.js';
 import { readDate } from './read-date.js';
@@ -204,14 +205,21 @@ function cleanNameUncached(
   }
   const minWords = options.minWords ?? 2;
   if (words.length < minWords || words.length > 9) return null;
+  let uncapitalised = 0;
+  let knownNameWords = 0;
   for (const word of words) {
     if (!/^\p{L}[\p{L}\p{M}'’.-]*,?$/u.test(word)) return null;
     const f = folded(word.replace(/,$/, ''));
     if (PARTICLES.has(f)) continue;
     if (PROSE.has(f)) return null;
-    // A name's words start with a capital; a sentence's mostly do not.
-    if (!/^\p{Lu}/u.test(word)) return null;
+    if (KNOWN_GIVEN_NAMES.has(f) || KNOWN_SURNAMES.has(f)) knownNameWords++;
+    if (!/^\p{Lu}/u.test(word)) uncapitalised++;
   }
+  // A name's words start with a capital; a sentence's mostly do not. But a name typed all in lower case
+  // (`Paciente: jorge acosta morales`) is still a patient's name, and missing it would let a misfiled
+  // document through unchecked: words without capitals count as a name when the name dictionaries know
+  // two of them (`refiere dolor`, `dolor abdominal` know none).
+  if (uncapitalised > 0 && knownNameWords < Math.min(2, words.length)) return null;
   return words
     .join(' ')
     .replace(/\s*,\s*/g, ', ')

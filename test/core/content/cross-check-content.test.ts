@@ -287,6 +287,14 @@ describe('crossCheckContent: trustContent', () => {
     expect(result.decision).toMatchObject({ decision: 'review', reason: 'content_mismatch' });
   });
 
+  it('never attaches when the filename’s expediente is one keystroke from a homonym’s', () => {
+    // 1000000908 is a typo of Juan A's 1000000909; the document names Juan B by his own expediente.
+    const filename = nameQuery('1000000908', 'HERNANDEZ', 'LOPEZ', 'JUAN');
+    const result = run(filename, header(juanB), { trustContent: true });
+    expect(result.verdict).toBe('contradicts');
+    expect(result.decision.decision).toBe('review');
+  });
+
   it('confirms an id conflict whose expediente the document corrects', () => {
     // The filename's expediente is Rocío's; its name and the document are Esther's.
     const filename = nameQuery(rocio.expediente, 'GARZA', 'TIJERINA', 'MARIA ESTHER');

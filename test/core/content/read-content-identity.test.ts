@@ -116,6 +116,19 @@ describe('readContentIdentity: header layouts', () => {
     expect(identity).toMatchObject({ expediente: '3000003799', sex: 'F' });
   });
 
+  it('reads a name typed all in lower case, in either order (issue 15: a misfiled document must not pass unchecked)', () => {
+    expect(nameOf(readContentIdentity('Paciente: jorge acosta morales'))).toBe('ACOSTA / MORALES / JORGE');
+    expect(nameOf(readContentIdentity('Paciente: acosta morales, jorge'))).toBe('ACOSTA / MORALES / JORGE');
+    expect(nameOf(readContentIdentity('Nombre del paciente: maría esther garza tijerina'))).toBe(
+      'GARZA / TIJERINA / MARÍA ESTHER',
+    );
+  });
+
+  it('does not take lower-case words the name dictionaries do not know for a name', () => {
+    expect(readContentIdentity('Paciente: dolor abdominal agudo').name).toBeNull();
+    expect(readContentIdentity('Paciente: refiere dolor abdominal').name).toBeNull();
+  });
+
   it('reads title-case given names and capital surnames as given names first', () => {
     const identity = readContentIdentity('Paciente: María Esther GARZA TIJERINA');
     expect(nameOf(identity)).toBe('GARZA / TIJERINA / MARÍA ESTHER');

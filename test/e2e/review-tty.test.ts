@@ -209,6 +209,12 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
     fs.copyFileSync(path.join(SAMPLE_DIR, ID_CONFLICT_FILE), path.join(drop, ID_CONFLICT_FILE));
     const rerun = await runCli(['ingest', drop, '--non-interactive', '--json', '--db', copy.url], { cwd });
     expect(JSON.parse(rerun.stdout).files[0]).toMatchObject({ outcome: 'previously_rejected' });
+    // The closing summary adds up: set aside, not ingested (it recounted it as ingested once).
+    const renamed = createTempDir('tecsalud-drop-');
+    fs.copyFileSync(path.join(SAMPLE_DIR, ID_CONFLICT_FILE), path.join(renamed, ID_CONFLICT_FILE));
+    const summary = await runCli(['ingest', renamed, '--non-interactive', '--db', copy.url], { cwd });
+    expect(summary.stdout).toContain('1 file: 0 ingested, 0 duplicates, 1 set aside (rejected before)');
+    fs.rmSync(renamed, { recursive: true, force: true });
     const pending = await runCli(['review', '--json', '--db', copy.url], { cwd });
     expect(JSON.parse(pending.stdout).pending).toEqual([]);
     // … until `review --reopen` lifts the rejection.

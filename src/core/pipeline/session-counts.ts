@@ -44,6 +44,8 @@ export function countSessionFiles(groups: FileStateGroup[], createdPatients: num
     if (kind === 'failed') t.failedFiles += n;
     else if (kind === 'review' && group.processingStatus === 'pending') t.reviewRequired += n;
     if (outcome === 'duplicate' || outcome === 'duplicate_in_batch') t.duplicates += n;
+    // Done, but not ingested: without this the closing summary (which recounts) called them ingested.
+    if (outcome === 'previously_rejected' || outcome === 'rejected') t.rejected = (t.rejected ?? 0) + n;
     if (outcome === 'ingested') {
       if (group.matchingStatus === 'matched') t.matchedPatients += n;
       t.pages += group.pages;

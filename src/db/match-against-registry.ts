@@ -2,7 +2,13 @@ import { contentLookupQueries, crossCheckContent, type ContentLookup } from '../
 import type { CrossCheckContentResult } from '../core/content/cross-check-content.js';
 import type { ContentIdentity } from '../core/content/types.js';
 import { matchPatient, queryBlockingKeys, tokenFrequencyKeys } from '../core/matching/match-patient.js';
-import type { MatchDecision, MatchThresholds, NameQuery, PatientRecord } from '../core/matching/types.js';
+import type {
+  MatchDecision,
+  MatchThresholds,
+  NameQuery,
+  PatientRecord,
+  ScoredCandidate,
+} from '../core/matching/types.js';
 import type { PatientRepository } from './repositories/patient-repository.js';
 
 export interface RegistryMatchContext {
@@ -27,6 +33,26 @@ export async function matchAgainstRegistry(
     frequencies: { totalPatients: context.totalPatients, count: (key) => counts.get(key) ?? 0 },
     thresholds: context.thresholds,
   });
+}
+
+/**
+ * One registry patient scored against the query as the matcher scores its candidates (the registry's term
+ * frequencies): for a patient that retrieval did not bring, such as the one a document's own text names.
+ */
+export async function scorePatient(
+  patients: PatientRepository,
+  query: NameQuery,
+  patient: PatientRecord,
+  context: RegistryMatchContext,
+): Promise<ScoredCandidate | undefined> {
+  const fields = nameQuery(query);
+  const counts = await patients.countKeys(tokenFrequencyKeys(fields));
+  return matchPatient({
+    query: fields,
+    candidates: [patient],
+    frequencies: { totalPatients: context.totalPatients, count: (key) => counts.get(key) ?? 0 },
+    thresholds: context.thresholds,
+  }).candidates[0];
 }
 
 /**

@@ -35,6 +35,9 @@ export function describeCandidate(
   if (candidate.scores.combined < context.thresholds.review) risks.push('below_review_threshold');
   if (agreement.birthDate === 'differs') risks.push('birth_date_contradicts');
   if (agreement.sex === 'differs') risks.push('sex_contradicts');
+  // The document's own identity against this patient: one keystroke must not attach a misfiled document.
+  if (agreement.expediente === 'differs') risks.push('expediente_contradicts');
+  if (agreement.name === 'differs') risks.push('name_contradicts');
   const swapped = candidate.name.alignment === 'swapped';
   const field = (match: FieldMatch, query: string, registry: string): NameFieldEvidence => ({
     kind: match.kind,

@@ -9,12 +9,15 @@ import { DocumentRepository } from '../db/repositories/document-repository.js';
 import { PatientRepository } from '../db/repositories/patient-repository.js';
 import type { BatchFile } from '../db/schema.js';
 import { UserError } from '../errors.js';
-import { matchAgainstRegistry } from '../db/match-against-registry.js';
+import { matchAgainstRegistry, scorePatient } from '../db/match-against-registry.js';
 import { describeCandidate } from './candidate-evidence.js';
 import { documentIdentityFor } from './document-identity.js';
 import { readSessionSettings } from './session-settings.js';
 import { textLines } from './text-preview.js';
 import type { HeldReason, PendingEntry, ReviewCase } from './types.js';
+
+/** As the ingest's cross-check words it (core/content): the candidate's first reason. */
+const NAMED_BY_DOCUMENT = "named by the document's own text";
 
 /**
  * Builds the evidence for one file from what is stored (no PDF is read): the filename parsed again, the
@@ -74,7 +77,18 @@ export async function loadReviewCase(
     patients.findByExpediente(parsed.expediente),
   ]);
   const decision = await matchAgainstRegistry(patients, parsed, { totalPatients, thresholds });
-  const candidates = decision.candidates;
+  const candidates = [...decision.candidates];
+  // The patient the document's own text names (issue 15): the filename's retrieval need not bring them, and
+  // without them a misfiled document's choices were the wrong patient or a new (duplicate) one.
+  const named = held.content?.content_patient ?? null;
+  if (named !== null && !candidates.some((c) => c.patient.id === named.patient_id)) {
+    const patient = (await patients.findById(named.patient_id)) ?? (await patients.findByExpediente(named.expediente));
+    const scored =
+      patient === undefined || candidates.some((c) => c.patient.id === patient.id)
+        ? undefined
+        : await scorePatient(patients, parsed, patient, { totalPatients, thresholds });
+    if (scored !== undefined) candidates.push({ ...scored, reasons: [NAMED_BY_DOCUMENT, ...scored.reasons] });
+  }
   const documents = await new DocumentRepository(database.db).summarizeByPatient(
     candidates.map((c) => c.patient.id),
   );

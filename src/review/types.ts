@@ -29,7 +29,11 @@ export type AttachRisk =
   /** The document states a birth date, the registry another. */
   | 'birth_date_contradicts'
   /** The document states a sex, the registry another. */
-  | 'sex_contradicts';
+  | 'sex_contradicts'
+  /** The document states another expediente than this patient's. */
+  | 'expediente_contradicts'
+  /** The document names clearly another person than this patient. */
+  | 'name_contradicts';
 
 /** One name field of the filename beside the same field of a candidate. */
 export interface NameFieldEvidence {

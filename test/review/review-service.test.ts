@@ -118,6 +118,40 @@ describe('review service', { tags: ['slow'] }, () => {
     expect(nameOnly.candidates[0]?.patient.expediente).toBe('3000899337');
   });
 
+  it('offers the patient the document names as a candidate, and attaching to them needs a second look', async () => {
+    // A file held because its text names a registry patient whom the filename's own retrieval never brings
+    // (a misfiled document): without that patient the only choices were the wrong one or a new patient.
+    const file = await pendingFile(NAME_ONLY_FILE);
+    const acosta = await database.db
+      .selectFrom('patients')
+      .selectAll()
+      .where('expediente', '=', '3000576011')
+      .executeTakeFirstOrThrow();
+    const details = JSON.parse(file.matchingDetails ?? '{}') as { content: Record<string, unknown> };
+    details.content.content_patient = {
+      patient_id: acosta.id,
+      expediente: acosta.expediente,
+      nombre_completo: 'ACOSTA MORALES, JORGE',
+      fecha_nacimiento: acosta.fechaNacimiento,
+      sexo: acosta.sexo,
+      by: 'expediente',
+    };
+    await database.db
+      .updateTable('batchFiles')
+      .set({ matchingDetails: JSON.stringify(details) })
+      .where('id', '=', file.id)
+      .execute();
+
+    const reviewCase = await service.loadCase(file.id);
+    const named = reviewCase.candidates.find((c) => c.patient.expediente === '3000576011');
+    expect(named?.reasons[0]).toBe("named by the document's own text");
+    const evidence = reviewCase.evidence.find((e) => e.expediente === '3000576011');
+    // The document itself states MARTÍNEZ MEJÍA, 3000312954: attaching it to ACOSTA is flagged twice.
+    expect(evidence?.risks).toEqual(expect.arrayContaining(['expediente_contradicts', 'name_contradicts']));
+    // The filename's own candidate is still first.
+    expect(reviewCase.candidates[0]?.patient.expediente).toBe('3000899337');
+  });
+
   it('attaches to a candidate without reading the PDF again, stores and vectorizes it, audits and counts', async () => {
     fs.rmSync(sample.sourceDir, { recursive: true, force: true }); // the PDF must not be needed
     sample.sourceDir = '';

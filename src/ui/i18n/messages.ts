@@ -351,7 +351,11 @@ export const EN: Messages = {
         ? `⚠ below ${conf(threshold)}`
         : risk === 'birth_date_contradicts'
           ? '⚠ birth date differs'
-          : '⚠ sex differs',
+          : risk === 'sex_contradicts'
+            ? '⚠ sex differs'
+            : risk === 'expediente_contradicts'
+              ? '⚠ document: other exp.'
+              : '⚠ document: other name',
   documentText: (from, to, total) =>
     total === 0 ? 'Document text' : `Document text (lines ${from}–${to} of ${total})`,
   textMissing: 'The extracted text is missing: re-run ingest to process it again.',
@@ -368,7 +372,11 @@ export const EN: Messages = {
         ? `confidence ${conf(c.confidence)} is below the review threshold ${conf(c.threshold)}`
         : risk === 'birth_date_contradicts'
           ? `the document's birth date ${c.documentValue ?? '?'} differs from the registry's ${c.registryValue ?? '?'}`
-          : `the document's sex ${c.documentValue ?? '?'} differs from the registry's ${c.registryValue ?? '?'}`,
+          : risk === 'sex_contradicts'
+            ? `the document's sex ${c.documentValue ?? '?'} differs from the registry's ${c.registryValue ?? '?'}`
+            : risk === 'expediente_contradicts'
+              ? `the document states expediente ${c.documentValue ?? '?'}, this patient's is ${c.registryValue ?? '?'}`
+              : `the document names ${c.documentValue ?? '?'}, clearly another person than ${c.registryValue ?? '?'}`,
   confirmKeys: 'y attach · any other key cancels',
   keyHint: (key, n) =>
     ({
@@ -562,7 +570,11 @@ export const ES: Messages = {
         ? `⚠ menor a ${conf(threshold)}`
         : risk === 'birth_date_contradicts'
           ? '⚠ otra fecha de nac.'
-          : '⚠ otro sexo',
+          : risk === 'sex_contradicts'
+            ? '⚠ otro sexo'
+            : risk === 'expediente_contradicts'
+              ? '⚠ documento: otro exp.'
+              : '⚠ documento: otro nombre',
   documentText: (from, to, total) =>
     total === 0 ? 'Texto del documento' : `Texto del documento (líneas ${from}–${to} de ${total})`,
   textMissing: 'Falta el texto extraído: vuelva a ejecutar el ingreso para procesarlo de nuevo.',
@@ -579,7 +591,11 @@ export const ES: Messages = {
         ? `la confianza ${conf(c.confidence)} es menor que el umbral de revisión ${conf(c.threshold)}`
         : risk === 'birth_date_contradicts'
           ? `la fecha de nacimiento del documento ${c.documentValue ?? '?'} no es la del registro ${c.registryValue ?? '?'}`
-          : `el sexo del documento ${c.documentValue ?? '?'} no es el del registro ${c.registryValue ?? '?'}`,
+          : risk === 'sex_contradicts'
+            ? `el sexo del documento ${c.documentValue ?? '?'} no es el del registro ${c.registryValue ?? '?'}`
+            : risk === 'expediente_contradicts'
+              ? `el documento dice expediente ${c.documentValue ?? '?'}; el de este paciente es ${c.registryValue ?? '?'}`
+              : `el documento nombra a ${c.documentValue ?? '?'}, claramente otra persona que ${c.registryValue ?? '?'}`,
   confirmKeys: 'y asignar · cualquier otra tecla cancela',
   keyHint: (key, n) =>
     ({

@@ -1,5 +1,6 @@
 import type {
   Agreement,
+  AttachRisk,
   CandidateEvidence,
   DocumentIdentity,
   ReviewCase,
@@ -375,8 +376,7 @@ function confirmLines(
   );
   lines.push(plain(m.confirmWhy, { bold: true }));
   for (const risk of confirm.risks) {
-    const documentValue = risk === 'birth_date_contradicts' ? c.document?.birthDate ?? null : c.document?.sex ?? null;
-    const registryValue = risk === 'birth_date_contradicts' ? candidate.birthDate : candidate.sex;
+    const { documentValue, registryValue } = riskValues(risk, c.document, candidate);
     lines.push(
       ...wrapSegments(
         plain(
@@ -430,4 +430,24 @@ function doneLines(state: ReviewWalkState, width: number, m: Messages): Line[] {
   const lines = wrapSegments(plain(m.walkSummary(state.tally), { bold: true }), width);
   if (state.tally.skipped > 0) lines.push(...wrapSegments(plain(m.skippedStayPending, { tone: 'muted' }), width));
   return lines;
+}
+
+/** The two values a risk sets side by side: what the document states, what the registry holds. */
+function riskValues(
+  risk: AttachRisk,
+  document: DocumentIdentity | null,
+  candidate: CandidateEvidence,
+): { documentValue: string | null; registryValue: string | null } {
+  switch (risk) {
+    case 'birth_date_contradicts':
+      return { documentValue: document?.birthDate ?? null, registryValue: candidate.birthDate };
+    case 'sex_contradicts':
+      return { documentValue: document?.sex ?? null, registryValue: candidate.sex };
+    case 'expediente_contradicts':
+      return { documentValue: document?.expediente ?? null, registryValue: candidate.expediente };
+    case 'name_contradicts':
+      return { documentValue: document?.name ?? null, registryValue: candidate.name };
+    default:
+      return { documentValue: null, registryValue: null };
+  }
 }

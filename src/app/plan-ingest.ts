@@ -9,6 +9,7 @@ import type { SettledFile } from '../db/schema.js';
 import { PatientRepository } from '../db/repositories/patient-repository.js';
 import { SettledFileRepository } from '../db/repositories/settled-file-repository.js';
 import { UsageError } from '../errors.js';
+import { databaseFileOf, ownFilesMatcher } from '../ingest/own-files.js';
 import { discoverFiles, type DiscoveredFile } from '../ingest/discover-files.js';
 import { matchAgainstRegistry } from '../db/match-against-registry.js';
 import type { RegistryLocation } from './open-registry.js';
@@ -37,7 +38,13 @@ export interface IngestPlan {
  */
 export async function planIngest(
   location: RegistryLocation,
-  options: { sourceDir: string; glob?: string; maxFiles: number; thresholds: MatchThresholds },
+  options: {
+    sourceDir: string;
+    glob?: string;
+    maxFiles: number;
+    thresholds: MatchThresholds;
+    ownFiles?: readonly string[];
+  },
 ): Promise<IngestPlan> {
   if (!fs.existsSync(options.sourceDir) || !fs.statSync(options.sourceDir).isDirectory()) {
     throw new UsageError(`the folder '${options.sourceDir}' does not exist`);
@@ -53,7 +60,8 @@ export async function planIngest(
   try {
     const patients = PatientRepository.forDatabase(database);
     const totalPatients = await patients.count();
-    const { files: discovered } = await discoverFiles({ sourceDir: options.sourceDir, glob: options.glob });
+    const skip = await ownFilesMatcher([...(options.ownFiles ?? []), databaseFileOf(target)]);
+    const { files: discovered } = await discoverFiles({ sourceDir: options.sourceDir, glob: options.glob, skip });
     const unchanged = await unchangedSinceSettled(database, fs.realpathSync(options.sourceDir), discovered);
     counts.settled = unchanged.size;
     const work = discovered.filter((file) => !unchanged.has(file.relativePath));

@@ -149,6 +149,10 @@ export function resolveIngestOptions(
     );
   }
   const o = parsed.data;
+  // `ingest "$DROP"` with DROP unset would otherwise ingest (and move files out of) the current folder.
+  if (raw.dir.trim() === '') {
+    throw new UsageError("no folder to ingest: DIR is ''", "give the drop folder, e.g. tecsalud-batch ingest /srv/drop (in a cron line, check the variable it comes from)");
+  }
   const { ocrSettings: ocr, trustContent } = resolveOcrAndContent(raw, raw);
   return {
     sourceDir: path.resolve(raw.cwd, raw.dir),

@@ -1,4 +1,5 @@
 import { Command, Option } from '@commander-js/extra-typings';
+import path from 'node:path';
 import type { IngestSessionResult } from '../app/ingest-session.js';
 import type { Messages } from '../ui/i18n/messages.js';
 import { DEFAULT_THRESHOLDS } from '../core/matching/thresholds.js';
@@ -114,6 +115,11 @@ export async function ingest(dir: string, options: IngestCommandOptions, context
     ...ocrAndContentSourcesOf(context),
     embedBatchSizeConfig: context.config?.embedding.batchSize,
   });
+  // The config file and the log are this run's own: never input, even inside DIR (the database is added later).
+  resolved.ownFiles = [
+    ...(context.config?.file ? [path.resolve(context.cwd, context.config.file)] : []),
+    ...(options.logFile && options.logFile !== '-' ? [path.resolve(context.cwd, options.logFile)] : []),
+  ];
   if (options.dryRun && options.enqueue) {
     throw new UsageError('--dry-run and --enqueue do not go together', 'drop one of them');
   }

@@ -147,6 +147,10 @@ export async function loadBackendConfig(flags: BackendFlags): Promise<BackendCon
     values.collection,
     DEFAULT_COLLECTION,
   );
+  if (collection.trim() === '') {
+    const from = sources.collection === 'flag' ? '--collection' : sources.collection === 'env' ? 'TECSALUD_COLLECTION' : 'collection';
+    throw new UsageError(`${from} must not be empty`, `leave it out for the default collection '${DEFAULT_COLLECTION}'`);
+  }
   const chromaUrl = pick(
     'chromaUrl',
     flags.chromaUrl,

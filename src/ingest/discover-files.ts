@@ -37,6 +37,8 @@ export interface DiscoverOptions {
   sourceDir: string;
   /** fast-glob pattern relative to the source folder; default every file, recursively. */
   glob?: string;
+  /** Files left out as if absent: the tool's own (its database, log, config; see own-files.ts). */
+  skip?: (absolutePath: string) => boolean;
 }
 
 /** Files stat'ed at once: enough to keep the disk busy, few enough for the file-descriptor limit. */
@@ -87,6 +89,7 @@ export async function discoverFiles(options: DiscoverOptions): Promise<Discovery
     const found = await Promise.all(
       candidates.slice(i, i + STAT_CONCURRENCY).map(async (entry): Promise<DiscoveredFile | string | null> => {
         const absolutePath = path.join(root, entry.path);
+        if (options.skip?.(absolutePath)) return null;
         const folderInside = inside(await realParent(path.dirname(absolutePath)));
         if (entry.dirent.isFile()) {
           if (!folderInside) return outside(entry.path, absolutePath);

@@ -6,6 +6,7 @@ import {
   type FileModePolicy,
 } from '../private-files.js';
 import type { PipelineLogger } from './log-listener.js';
+import { UsageError } from '../errors.js';
 
 export interface OpenedLogger extends PipelineLogger {
   /** Writes what is buffered; call before exiting. */
@@ -31,13 +32,22 @@ export async function openPipelineLogger(
   const { pino } = await import('pino');
   const file = destination === '-' ? null : path.resolve(options.cwd, destination);
   const createFile = (target: string) => createPrivateFileSync(target, options.fileMode);
-  if (file) {
-    ensurePrivateDirSync(path.dirname(file), options.fileMode);
-    createFile(file);
+  let stream: ReturnType<typeof pino.destination>;
+  try {
+    if (file) {
+      ensurePrivateDirSync(path.dirname(file), options.fileMode);
+      createFile(file);
+    }
+    stream = file
+      ? pino.destination({ dest: file, sync: true, append: true, mode: fileModesFor(options.fileMode).file })
+      : pino.destination({ fd: 2, sync: true });
+  } catch (error) {
+    // A folder given as the log, a parent that is a file, a read-only place: the user's path, not a bug.
+    throw new UsageError(
+      `cannot write the log '${destination}': ${describeLogError(error as NodeJS.ErrnoException)}`,
+      'give a file path in a folder this account can write (or - for stderr)',
+    );
   }
-  const stream = file
-    ? pino.destination({ dest: file, sync: true, append: true, mode: fileModesFor(options.fileMode).file })
-    : pino.destination({ fd: 2, sync: true });
   const logger = pino(
     { base: { pid: process.pid, app: 'tecsalud-batch' }, timestamp: pino.stdTimeFunctions.isoTime },
     stream,
@@ -56,4 +66,23 @@ export async function openPipelineLogger(
     },
     file,
   };
+}
+
+function describeLogError(error: NodeJS.ErrnoException): string {
+  switch (error.code) {
+    case 'EISDIR':
+      return 'it is a folder';
+    case 'EEXIST':
+    case 'ENOTDIR':
+      return 'a part of its path is a file, not a folder';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EROFS':
+      return 'the file system is read-only';
+    case 'ENOENT':
+      return 'its folder does not exist and cannot be created';
+    default:
+      return error.message;
+  }
 }

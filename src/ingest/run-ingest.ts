@@ -13,6 +13,7 @@ import { SettledFileRepository } from '../db/repositories/settled-file-repositor
 import type { BatchFile, BatchStatus, BatchUpload } from '../db/schema.js';
 import { retryWhileReconnecting, serviceDown } from '../db/connection-loss.js';
 import { ServiceUnavailableError, UsageError, UserError } from '../errors.js';
+import { databaseFileOf, ownFilesMatcher } from './own-files.js';
 import { discoverFiles, type Discovery } from './discover-files.js';
 import { deferredMessage, FileProcessor, type FileToProcess } from './file-processor.js';
 import { FileNotFinished } from './file-run.js';
@@ -105,7 +106,7 @@ export async function runIngest(
 ): Promise<IngestResult> {
   const started = performance.now();
   const sourceDir = await resolveSourceDir(options.sourceDir);
-  const discovery = await discoverFiles({ sourceDir, glob: options.glob });
+  const discovery = await discoverFiles({ sourceDir, glob: options.glob, skip: await ownFilesOf(options, deps) });
   await prepareCollection({ options, deps });
   const run = await beginRun(options, deps, listener, sourceDir, settings);
   let plan: RunPlan;
@@ -594,4 +595,12 @@ export async function resolveSourceDir(dir: string): Promise<string> {
     throw new UsageError(`'${dir}' is not a folder`, 'give the folder that holds the PDFs, not a file');
   }
   return fs.realpath(dir);
+}
+
+/** The run's own files (database, log, config), which discovery leaves out of the folder (see own-files.ts). */
+export function ownFilesOf(
+  options: Pick<IngestOptions, 'ownFiles'>,
+  deps: Pick<IngestDependencies, 'database'>,
+): Promise<(absolutePath: string) => boolean> {
+  return ownFilesMatcher([...(options.ownFiles ?? []), databaseFileOf(deps.database.target)]);
 }

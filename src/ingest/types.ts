@@ -56,6 +56,11 @@ export interface IngestOptions {
   quarantineDir?: string;
   /** Who may read the moved files and the folders created for them (config `fileMode`; default owner-only). */
   fileMode?: FileModePolicy;
+  /**
+   * The tool's own files besides the database (the config file, the log), as absolute paths: never taken
+   * for input, nor moved, when they sit in the folder (see own-files.ts). The database's are added by the run.
+   */
+  ownFiles?: readonly string[];
 }
 
 /** The adapters a run needs, chosen once at start-up from configuration. */

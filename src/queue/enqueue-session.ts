@@ -9,6 +9,7 @@ import { discoverFiles } from '../ingest/discover-files.js';
 import {
   beginRun,
   disposeOf,
+  ownFilesOf,
   prepareCollection,
   registerFiles,
   resolveSourceDir,
@@ -39,7 +40,7 @@ export async function enqueueFolder(
 ): Promise<EnqueuedSession> {
   const listener = settings.listener ?? (() => undefined);
   const sourceDir = await resolveSourceDir(options.sourceDir);
-  const discovery = await discoverFiles({ sourceDir, glob: options.glob });
+  const discovery = await discoverFiles({ sourceDir, glob: options.glob, skip: await ownFilesOf(options, deps) });
   await prepareCollection({ options, deps });
   // Every file is queued (--max-files does not apply: workers pull); an interrupted run's session of the
   // folder that stores documents the same way is resumed, as a run would.

@@ -90,6 +90,11 @@ describe('the tecsalud-batch binary', { tags: ['slow'] }, () => {
     }
     const missing = await runCli(['sessions', '--db', 'mistyped.db'], { cwd });
     expect(missing.stderr).toMatch(/^error: the database '.*mistyped\.db' does not exist\nhint: /);
+    // A folder as the log, an empty collection name: errors of the user's, not internal ones (exit 70).
+    const folderLog = await runCli(['ingest', '.', '--non-interactive', '--log-file', '.'], { cwd });
+    expect([folderLog.code, folderLog.stderr]).toEqual([64, expect.stringMatching(/^error: cannot write the log '\.': it is a folder\nhint: /)]);
+    const emptyCollection = await runCli(['search', 'x', '--collection', ''], { cwd });
+    expect([emptyCollection.code, emptyCollection.stderr]).toEqual([64, expect.stringMatching(/^error: --collection must not be empty\n/)]);
     expect(fs.existsSync(`${cwd}/mistyped.db`)).toBe(false);
   });
 

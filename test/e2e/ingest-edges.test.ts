@@ -344,6 +344,37 @@ describe('what cannot be read or moved is reported, never skipped', { tags: ['sl
   });
 });
 
+describe('the tool\'s own files inside DIR', { tags: ['slow'] }, () => {
+  it('are neither ingested nor quarantined: `ingest .` where the database, its -wal/-shm, the log and the config live', async () => {
+    const ws = workspace('own-files');
+    const LAB = '3000768077_HUERTA SOTO, GABRIELA_6380098785_LAB.pdf';
+    fs.copyFileSync(path.join(SAMPLE_DIR, LAB), path.join(ws.drop, LAB));
+    fs.writeFileSync(path.join(ws.drop, 'tecsalud-batch.config.json'), '{ "collection": "own" }\n');
+    const imported = await runCli(['patients', 'import', REGISTRY_CSV], { cwd: ws.drop });
+    expect(imported.code, imported.stderr).toBe(0);
+    const quarantine = path.join(ws.dir, 'quarantine');
+    const args = ['ingest', '.', '--non-interactive', '--quarantine-dir', quarantine, '--log-file', 'logs/ingest.log'];
+    fs.mkdirSync(path.join(ws.drop, 'logs'));
+    fs.writeFileSync(path.join(ws.drop, 'logs', 'ingest.log.1'), '{}\n');
+    const first = parse(await runCli([...args, '--json'], { cwd: ws.drop }));
+    expect(first.files.map((f) => [f.path, f.outcome])).toEqual([[LAB, 'ingested']]);
+    expect(fs.existsSync(quarantine) ? fs.readdirSync(quarantine) : []).toEqual([]);
+    expect(fs.existsSync(path.join(ws.drop, 'tecsalud-batch.db'))).toBe(true);
+    // The next run finds the same registry and session history: the file is a duplicate, nothing new.
+    const second = parse(await runCli([...args, '--json'], { cwd: ws.drop }));
+    expect(second.files.map((f) => [f.path, f.outcome])).toEqual([[LAB, 'duplicate']]);
+    expect(query<{ n: number }>(path.join(ws.drop, 'tecsalud-batch.db'), 'select count(*) n from batch_uploads')[0]!.n).toBe(2);
+  });
+
+  it('an empty DIR (an unset variable in a cron line) is refused, not taken for the current folder', async () => {
+    const ws = workspace('empty-dir');
+    const result = await runCli(['ingest', '', '--non-interactive', '--db', ws.db], { cwd: ws.drop });
+    expect(result.code).toBe(64);
+    expect(result.stderr).toMatch(/error: no folder to ingest/);
+    expect(fs.existsSync(ws.db)).toBe(false);
+  });
+});
+
 describe('Ctrl-C at the terminal', { tags: ['slow'] }, () => {
   let ws: { dir: string; drop: string; db: string };
   let manifest: CorpusManifest;

@@ -1,0 +1,38 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { DatabaseTarget } from '../db/database-url.js';
+
+/**
+ * The tool's own files — the SQLite database with its `-wal`, `-shm` and `-journal`, the log with its
+ * rotated copies, the config file — are never input: when they sit inside the folder being ingested (a
+ * database in the drop folder, `ingest .` run where the database lives) they were reported as bad files and
+ * `--quarantine-dir` moved the live database away, so the next run started an empty registry. Returns the
+ * test a discovered file's absolute path is put to.
+ */
+export async function ownFilesMatcher(
+  paths: readonly (string | null | undefined)[],
+): Promise<(absolutePath: string) => boolean> {
+  const own = await Promise.all(
+    paths.filter((p): p is string => typeof p === 'string' && p !== '' && p !== '-').map(realLocation),
+  );
+  if (own.length === 0) return () => false;
+  return (absolutePath) =>
+    own.some(
+      (file) =>
+        absolutePath === file ||
+        // SQLite's companions (`-wal`, `-shm`, `-journal`) and a rotated log (`ingest.log.1`, `.2.gz`).
+        /^(?:-wal|-shm|-journal|\.\d+(?:\.gz)?)$/.test(absolutePath.startsWith(file) ? absolutePath.slice(file.length) : ''),
+    );
+}
+
+/** The SQLite database file a target names (null for PostgreSQL or an in-memory database). */
+export function databaseFileOf(target: DatabaseTarget): string | null {
+  return target.kind === 'sqlite' && target.path !== ':memory:' ? target.path : null;
+}
+
+/** Where a path really is: its folder's real path (symlinks resolved) and its name, as discovery lists files. */
+async function realLocation(file: string): Promise<string> {
+  const absolute = path.resolve(file);
+  const folder = await fs.realpath(path.dirname(absolute)).catch(() => path.dirname(absolute));
+  return path.join(folder, path.basename(absolute));
+}

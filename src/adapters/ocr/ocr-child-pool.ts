@@ -53,23 +53,50 @@ export class OcrChildPool {
       const signals = [hooks.signal, hooks.queueSignal].filter((s): s is AbortSignal => s !== undefined);
       const aborted = signals.find((s) => s.aborted);
       if (aborted) return reject(aborted.reason);
-      const drop = (signal: AbortSignal) => () => {
-        const at = this.waiting.indexOf(job);
-        if (at < 0) return;
-        this.waiting.splice(at, 1);
-        reject(signal.reason);
-      };
-      const listeners = signals.map((signal) => {
-        const listener = drop(signal);
-        signal.addEventListener('abort', listener, { once: true });
-        return { signal, listener };
-      });
+      for (const signal of signals) this.watchWhileWaiting(signal, job);
       job.dropWaiting = () => {
-        for (const { signal, listener } of listeners) signal.removeEventListener('abort', listener);
+        for (const signal of signals) this.unwatch(signal, job);
       };
       this.waiting.push(job);
       this.dispatch();
     });
+  }
+
+  /**
+   * One abort listener per signal, however many jobs wait on it: the run's Ctrl-C signal is every page's
+   * queueSignal, and a listener per waiting page made Node warn of a leak (MaxListenersExceededWarning on
+   * stderr, even under --quiet) once more than ten pages waited.
+   */
+  private readonly waitingBySignal = new Map<AbortSignal, { jobs: Set<Job>; listener: () => void }>();
+
+  private watchWhileWaiting(signal: AbortSignal, job: Job): void {
+    let watched = this.waitingBySignal.get(signal);
+    if (!watched) {
+      const jobs = new Set<Job>();
+      const listener = () => {
+        this.waitingBySignal.delete(signal);
+        for (const dropped of jobs) {
+          const at = this.waiting.indexOf(dropped);
+          if (at < 0) continue;
+          this.waiting.splice(at, 1);
+          dropped.dropWaiting();
+          dropped.reject(signal.reason);
+        }
+      };
+      watched = { jobs, listener };
+      this.waitingBySignal.set(signal, watched);
+      signal.addEventListener('abort', listener, { once: true });
+    }
+    watched.jobs.add(job);
+  }
+
+  private unwatch(signal: AbortSignal, job: Job): void {
+    const watched = this.waitingBySignal.get(signal);
+    if (!watched) return;
+    watched.jobs.delete(job);
+    if (watched.jobs.size > 0) return;
+    signal.removeEventListener('abort', watched.listener);
+    this.waitingBySignal.delete(signal);
   }
 
   /** Stops every child; call once no task runs any more. */

@@ -46,4 +46,25 @@ describe('OcrChildPool', { tags: ['slow'] }, () => {
     stop.abort();
     expect(await running).toMatchObject({ kind: 'exit', signal: 'SIGKILL' });
   });
+
+  it('keeps one listener on a queue signal however many tasks wait on it (no MaxListenersExceededWarning)', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      const stop = new AbortController();
+      const running = pool.run(task, { signal: stop.signal });
+      const ctrlC = new AbortController();
+      const waiting = Array.from({ length: 25 }, () => pool.run(task, { queueSignal: ctrlC.signal }));
+      ctrlC.abort(new Error('interrupted'));
+      const settled = await Promise.allSettled(waiting);
+      expect(settled.every((s) => s.status === 'rejected')).toBe(true);
+      stop.abort();
+      await running;
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.map((w) => w.name)).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
 });

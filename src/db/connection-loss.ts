@@ -28,6 +28,8 @@ const DRIVER_MESSAGES = [
   /^timeout expired$/,
   /is not queryable$/,
   /^Query read timeout$/,
+  // pg-pool, when no connection came free in time: every one hangs on a server that stopped answering.
+  /^timeout exceeded when trying to connect$/,
 ];
 
 /** Whether a PostgreSQL error says the connection (not the statement) failed: the server is gone or went away. */

@@ -10,6 +10,7 @@ import type { TokenVerifier } from '../app/api-tokens.js';
 import type { ProcessSessionResult } from '../app/process-session.js';
 import type { PipelineListener } from '../core/pipeline/events.js';
 import { sessionsLeftProcessing } from '../app/upload-sessions.js';
+import { databaseUnavailable } from '../app/serve-database-errors.js';
 import { UserError } from '../errors.js';
 import { ApiError, errorBody } from './api-error.js';
 import { registerAuth } from './auth.js';
@@ -70,12 +71,15 @@ export async function buildServer(options: BuildServerOptions): Promise<ApiServe
   const deps: ServerDeps = { ...options, runs, stopping: shutdown.signal };
   const streams = new Set<() => void>();
 
-  app.setErrorHandler((error: FastifyError | ApiError | UserError, request, reply) => {
+  app.setErrorHandler((caught: FastifyError | ApiError | UserError, request, reply) => {
+    const error = databaseUnavailable(caught, options.database) ?? caught;
     if (error instanceof ApiError) return reply.code(error.statusCode).send(errorBody(error.statusCode, error.message, error.details));
     if ('validation' in error && error.validation) return reply.code(400).send(errorBody(400, error.message));
     if (error instanceof UserError) {
       // 69: a backend is down; 75: another process holds the session's lock.
       const status = error.exitCode === 69 ? 503 : error.exitCode === 75 ? 409 : 400;
+      // The operator needs to know a backend is down even when no client reports it.
+      if (status === 503) request.log.warn({ err: error }, 'a backend is unavailable');
       return reply.code(status).send(errorBody(status, error.hint ? `${error.message} (${error.hint})` : error.message));
     }
     const status = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;

@@ -16,7 +16,8 @@ export interface ServerDeps {
   runs: SessionRuns;
   /** The settings a new session records (chunking, thresholds, limits). */
   defaults: IngestSessionOptions;
-  limits: { maxFileSize: number; maxFilesPerSession: number };
+  /** `uploadIdleTimeoutMs`: how long an upload may go without a byte arriving before it is given up (408). */
+  limits: { maxFileSize: number; maxFilesPerSession: number; uploadIdleTimeoutMs: number };
   now: () => Date;
   /** Aborted when the server starts stopping: uploads being received are cut off (see the upload route). */
   stopping: AbortSignal;

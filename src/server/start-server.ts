@@ -22,7 +22,11 @@ export interface ServeSettings {
   trustProxy: boolean | string[];
   maxFileSize: number;
   maxFilesPerSession: number;
+  /** How long an upload may go without a byte arriving before it is given up (408); default 60 s (tests shorten it). */
+  uploadIdleTimeoutMs?: number;
 }
+
+const UPLOAD_IDLE_TIMEOUT_MS = 60_000;
 
 export interface StartServerOptions {
   location: RegistryLocation;
@@ -85,7 +89,11 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       store,
       processing,
       defaults: options.defaults,
-      limits: { maxFileSize: settings.maxFileSize, maxFilesPerSession: settings.maxFilesPerSession },
+      limits: {
+        maxFileSize: settings.maxFileSize,
+        maxFilesPerSession: settings.maxFilesPerSession,
+        uploadIdleTimeoutMs: settings.uploadIdleTimeoutMs ?? UPLOAD_IDLE_TIMEOUT_MS,
+      },
       now: options.now ?? (() => new Date()),
       verifier,
       corsOrigins: settings.corsOrigins,

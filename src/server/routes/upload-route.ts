@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { STATUS_CODES } from 'node:http';
 import fsp from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { recordApiCall } from '../../app/api-audit.js';
 import { findSession, registerUploads, type ReceivedUpload } from '../../app/upload-sessions.js';
 import { checkPdfFile, formatBytes } from '../../core/pipeline/check-pdf-file.js';
@@ -23,6 +23,10 @@ interface FailedUpload {
 
 const STOPPING = 'the server is stopping: nothing of this upload was kept; upload the files again once it is back';
 
+/** busboy's words for a body that is not the multipart form its Content-Type announces (cut short, or not one at all). */
+const NO_BOUNDARY = /^Multipart: Boundary not found$/;
+const ENDED_EARLY = /unexpected end of multipart data/i;
+
 /** The first bytes of a file, where the `%PDF-` header must be. */
 const HEAD_BYTES = 1024;
 
@@ -30,9 +34,10 @@ const HEAD_BYTES = 1024;
  * `POST /{session_id}/upload`: multipart, one or more `files` parts. Each part is streamed to a temporary
  * file in the session's folder (never held in memory) and checked: at most the size limit (413), a name
  * ending in .pdf (415), a `%PDF-` header (400). The files that pass are registered together once the whole
- * request has arrived; a request cut short by the client registers nothing and leaves no file behind. The
- * others are listed in `failed_files`; when no file of the request was taken, the answer has the status of
- * the first one's failure.
+ * request has arrived; a request cut short (the client closing, a body that is not a whole multipart form:
+ * 400, no byte for `uploadIdleTimeoutMs`: 408) registers nothing and leaves no file behind. The others are
+ * listed in `failed_files`; when no file of the request was taken, the answer has the status of the first
+ * one's failure.
  */
 export function uploadRoute(app: FastifyInstance, deps: ServerDeps): void {
   app.post<{ Params: { session_id: string } }>(
@@ -43,10 +48,10 @@ export function uploadRoute(app: FastifyInstance, deps: ServerDeps): void {
         summary: 'Upload PDFs into a session (multipart, `files` parts)',
         consumes: ['multipart/form-data'],
         params: sessionParams,
-        response: { 200: uploadResponse, ...errors(400, 401, 403, 404, 406, 409, 413, 415) },
+        response: { 200: uploadResponse, ...errors(400, 401, 403, 404, 406, 408, 409, 413, 415, 503) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const sessionId = request.params.session_id;
       const session = await findSession(deps.database, sessionId);
       if (!session) throw new ApiError(404, `no session ${sessionId}`);
@@ -60,18 +65,26 @@ export function uploadRoute(app: FastifyInstance, deps: ServerDeps): void {
       const failed: FailedUpload[] = [];
       const temporary: string[] = [];
       // A server stopping cuts off the uploads it is receiving (a slow or stalled client would otherwise hold the
-      // stop): the file being streamed fails, nothing of the request is kept, and the client is told 503.
+      // stop), and so does a client that stops sending without closing: the file being streamed fails with the
+      // answer's error, nothing of the request is kept, and the client is told why.
       let receiving: NodeJS.ReadableStream & { destroy(error?: Error): void } | null = null;
-      const cutOff = () => {
+      const cutOff = (error: ApiError) => {
         // Between two parts there is no file to fail: the connection itself is cut (the client sees it reset).
-        if (receiving) receiving.destroy(new ApiError(503, STOPPING));
+        if (receiving) receiving.destroy(error);
         else request.raw.destroy();
       };
-      deps.stopping.addEventListener('abort', cutOff, { once: true });
+      const stop = () => cutOff(new ApiError(503, STOPPING));
+      deps.stopping.addEventListener('abort', stop, { once: true });
+      let stalled = false;
+      let stopWatchingIdle = () => {};
       try {
         if (deps.stopping.aborted) throw new ApiError(503, STOPPING);
         const parts = request.parts({
           limits: { fileSize: maxFileSize, files: maxFilesPerSession, fields: 20, parts: maxFilesPerSession + 20 },
+        });
+        stopWatchingIdle = watchIdleBody(request, deps.limits.uploadIdleTimeoutMs, () => {
+          stalled = true;
+          cutOff(stalledError(deps.limits.uploadIdleTimeoutMs));
         });
         for await (const part of parts) {
           if (part.type !== 'file') continue;
@@ -100,12 +113,25 @@ export function uploadRoute(app: FastifyInstance, deps: ServerDeps): void {
         // Cut short (the client went away, the server is stopping, or a limit on the whole request): nothing of it is kept.
         await Promise.all(temporary.map((file) => fsp.rm(file, { force: true })));
         if (deps.stopping.aborted) throw new ApiError(503, STOPPING);
+        if (stalled) {
+          // The rest of the body will never be read: the connection must not be kept for another request.
+          reply.header('connection', 'close');
+          throw stalledError(deps.limits.uploadIdleTimeoutMs);
+        }
+        const message = error instanceof Error ? error.message : '';
+        if (NO_BOUNDARY.test(message)) {
+          throw new ApiError(400, 'the Content-Type multipart/form-data names no boundary: send the files as a multipart form (curl -F, a browser\'s FormData)');
+        }
+        if (ENDED_EARLY.test(message)) {
+          throw new ApiError(400, 'the body is not a whole multipart form: it ended before its closing boundary (cut short, or not multipart at all); nothing of it was kept');
+        }
         if ((error as { code?: string }).code === 'FST_FILES_LIMIT') {
           throw new ApiError(413, `a request takes at most ${maxFilesPerSession} files, the session's limit: nothing of it was kept`);
         }
         throw error;
       } finally {
-        deps.stopping.removeEventListener('abort', cutOff);
+        stopWatchingIdle();
+        deps.stopping.removeEventListener('abort', stop);
       }
       if (received.length + failed.length === 0) throw new ApiError(400, 'no files: send one or more PDFs as `files` parts');
       const result = await registerUploads(deps.database, deps.store, sessionId, received, {
@@ -152,6 +178,34 @@ export function uploadRoute(app: FastifyInstance, deps: ServerDeps): void {
       };
     },
   );
+}
+
+function stalledError(idleMs: number): ApiError {
+  return new ApiError(408, `no data arrived for ${idleMs / 1000} s: the upload was given up and nothing of it was kept; upload the files again`);
+}
+
+/**
+ * Calls `onIdle` once when no byte of the request's body has arrived for `idleMs` (a client that stopped
+ * sending without closing would otherwise hold the connection and a temporary file for ever; the server has
+ * no overall request time-out, as `process` may rightly take long). Returns a function that stops watching.
+ */
+function watchIdleBody(request: FastifyRequest, idleMs: number, onIdle: () => void): () => void {
+  const body = request.raw;
+  const timer = setTimeout(function check() {
+    // Paused: the server is the one not reading (still writing the last part out), not the client stalling.
+    if (body.readableFlowing === false) timer.refresh();
+    else onIdle();
+  }, idleMs);
+  const heard = () => timer.refresh();
+  const stop = () => {
+    clearTimeout(timer);
+    body.off('data', heard);
+    body.off('end', stop);
+  };
+  // Added once the body is piped into the multipart parser: a 'data' listener before that would lose bytes.
+  body.on('data', heard);
+  body.once('end', stop);
+  return stop;
 }
 
 /** The checks that need no PDF parsing: extension (415), emptiness and the `%PDF-` header (400), size (413). */

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { currentUser } from '../app/current-user.js';
@@ -189,6 +190,16 @@ function resolveDisposalDir(value: string | undefined, flag: string, raw: Ingest
       `${flag} '${value}' is inside the folder being ingested`,
       'choose a folder outside it',
     );
+  }
+  // Created on the first move when missing; a file in its place would fail every move of the run instead.
+  let existing: fs.Stats | undefined;
+  try {
+    existing = fs.statSync(dir, { throwIfNoEntry: false });
+  } catch {
+    existing = undefined; // ENOTDIR: a file on its path; the move itself reports it
+  }
+  if (existing && !existing.isDirectory()) {
+    throw new UsageError(`${flag} '${value}' is a file, not a folder`, 'give a folder (it is created if missing)');
   }
   return dir;
 }

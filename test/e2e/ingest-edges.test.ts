@@ -583,6 +583,14 @@ describe('a run refused at start', { tags: ['slow'] }, () => {
     expect(bad.code, bad.stderr).toBe(64);
     nothingLeft();
 
+    // An archive "folder" that is a file would fail every move of the run: refused before it starts.
+    const aFile = path.join(ws.dir, 'archive-is-a-file');
+    fs.writeFileSync(aFile, '');
+    const archiveFile = await runCli([...base, '--archive-dir', aFile], { cwd: ws.dir });
+    expect(archiveFile.code, archiveFile.stderr).toBe(64);
+    expect(archiveFile.stderr).toMatch(/--archive-dir '.*archive-is-a-file' is a file, not a folder/);
+    nothingLeft();
+
     // The folder is still whole for the run that is let through.
     const ok = await runCli([...base, '--json', '--type', 'complete'], { cwd: ws.dir });
     expect(parse(ok).total_files).toBe(3);

@@ -142,6 +142,9 @@ async function createSqliteDialect(
       );
     }
     if (!create && !fs.existsSync(file)) throw missingDatabase(file);
+    // An empty file is a valid new database to SQLite: a command that does not build a registry would
+    // migrate it and report an empty one, as for a mistyped path.
+    if (!create && fs.statSync(file, { throwIfNoEntry: false })?.size === 0) throw emptyDatabase(file);
   }
   let handle: InstanceType<typeof BetterSqlite3>;
   try {
@@ -243,6 +246,15 @@ async function createPostgresDialect(
 export function missingDatabase(file: string): UserError {
   return new UserError(
     `the database '${file}' does not exist`,
+    ExitCode.Usage,
+    'check --db, TECSALUD_DB or the config file\'s "db"; a new registry is created by ' +
+      '`tecsalud-batch patients import FILE.csv` (or by `tecsalud-batch ingest DIR`)',
+  );
+}
+
+function emptyDatabase(file: string): UserError {
+  return new UserError(
+    `the database '${file}' is an empty file (0 bytes): it holds no registry`,
     ExitCode.Usage,
     'check --db, TECSALUD_DB or the config file\'s "db"; a new registry is created by ' +
       '`tecsalud-batch patients import FILE.csv` (or by `tecsalud-batch ingest DIR`)',

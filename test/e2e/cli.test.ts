@@ -96,6 +96,11 @@ describe('the tecsalud-batch binary', { tags: ['slow'] }, () => {
     const emptyCollection = await runCli(['search', 'x', '--collection', ''], { cwd });
     expect([emptyCollection.code, emptyCollection.stderr]).toEqual([64, expect.stringMatching(/^error: --collection must not be empty\n/)]);
     expect(fs.existsSync(`${cwd}/mistyped.db`)).toBe(false);
+    // An empty file is no registry either: it is not migrated into an empty one behind the user's back.
+    fs.writeFileSync(`${cwd}/empty.db`, '');
+    const empty = await runCli(['patients', 'list', '--db', 'empty.db'], { cwd });
+    expect([empty.code, empty.stderr]).toEqual([64, expect.stringMatching(/^error: the database '.*empty\.db' is an empty file \(0 bytes\)/)]);
+    expect(fs.statSync(`${cwd}/empty.db`).size).toBe(0);
   });
 
   it('imports the registry, then shows and searches it', async () => {

@@ -263,7 +263,7 @@ export async function registerFiles(run: Run, discovery: Discovery): Promise<Run
 
   // The live counts start from what the session holds (a resumed session's earlier runs), its leftovers
   // from the interrupted run (deferred, interrupted) being this run's work again.
-  const recorded = await run.counters.recount(session.id);
+  const recorded = await run.counters.recount(session.id, { final: true });
   run.tally = new SessionTally(recorded.totalFiles, { ...recorded, deferred: 0 });
   return { failedEntries, known, work, earlier };
 }
@@ -484,7 +484,7 @@ export async function finishSession(
   // The database may be what failed: when it comes back within a few seconds (a restart), the session is
   // still recorded on a new connection (these reads and writes are safe to repeat).
   const totals = await retryWhileReconnecting(deps.database, async () => ({
-    ...(await counters.recount(session.id)),
+    ...(await counters.recount(session.id, { final: true })),
     deferred: tally.snapshot().deferred,
   }));
   const status = sessionStatus(totals, { interrupted, stopped: Boolean(fatal) });

@@ -90,7 +90,7 @@ export async function runSessionFiles(
   let totals: SessionTotals;
   if (interrupted && !fatal) {
     // Not closed: the files not reached stay as they are, for the next start to finish.
-    totals = await run.counters.recount(session.id);
+    totals = await run.counters.recount(session.id, { final: true });
   } else {
     ({ seconds, totals } = await finishSession(run, { interrupted: false, fatal, started }));
   }

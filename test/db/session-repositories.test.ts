@@ -179,6 +179,60 @@ describe.each(DATABASE_KINDS)('session, document and audit repositories on %s', 
     expect(await batches.findSession(session.id)).toMatchObject({ processedFiles: 6, failedFiles: 2, createdPatients: 2 });
   });
 
+  it('counts a file whose patient an attempt killed mid-file created as created, once, as a single run would', async () => {
+    const session = await newSession();
+    const counters = new SessionCounterRepository(database.db);
+    const rows = await batches.registerFiles(
+      session.id,
+      ['resumed', 'sibling', 'known', 'new', 'old-audit'].map((name) => ({
+        relativePath: `${name}.pdf`,
+        filename: `${name}.pdf`,
+        fileSize: 1,
+      })),
+    );
+    const id = (name: string) => rows.find((r) => r.relativePath === `${name}.pdf`)!.id;
+    const patients = PatientRepository.forDatabase(database);
+    const patient = async (expediente: string) =>
+      (await patients.insertOrGet({ expediente, apellidoPaterno: 'SOTO', apellidoMaterno: '', nombres: 'ANA' }, 'batch_ingest')).patient;
+    const x = await patient('3000000009'); // created by the killed attempt of resumed.pdf
+    const y = await patient('3000000017'); // in the registry before the session
+    const z = await patient('3000000025'); // created by new.pdf, which went through in one attempt
+    const w = await patient('3000000033'); // created by an older version, whose audit row names no file
+    const audit = new AuditRepository(database.db);
+    const created = (patientId: string, fileId?: string) =>
+      audit.record({
+        actor: 't',
+        action: 'patient_created',
+        batchId: session.id,
+        entityType: 'patient',
+        entityId: patientId,
+        details: { source: 'batch_ingest', ...(fileId ? { file_id: fileId } : {}) },
+      });
+    await created(x.id, id('resumed'));
+    await created(z.id, id('new'));
+    await created(w.id);
+    const ingested = { outcome: 'ingested', processingStatus: 'completed', pages: 1, chunks: 1 } as const;
+    // As the resumed run leaves them: resumed.pdf's second attempt found x in the registry.
+    await batches.updateFiles([
+      { fileId: id('resumed'), update: { ...ingested, matchingStatus: 'matched', patientId: x.id } },
+      { fileId: id('sibling'), update: { ...ingested, matchingStatus: 'matched', patientId: x.id } },
+      { fileId: id('known'), update: { ...ingested, matchingStatus: 'matched', patientId: y.id } },
+      { fileId: id('new'), update: { ...ingested, matchingStatus: 'new_patient', patientId: z.id } },
+      { fileId: id('old-audit'), update: { ...ingested, matchingStatus: 'new_patient', patientId: w.id } },
+    ]);
+    const expected = { totalFiles: 5, processedFiles: 5, createdPatients: 3, matchedPatients: 2 };
+    // The live counts during a run do not repair (matched 3); a run's start and end do.
+    expect(await counters.recount(session.id)).toMatchObject({ ...expected, matchedPatients: 3 });
+    expect(await counters.recount(session.id, { final: true })).toMatchObject(expected);
+    // Its row says what a single run's says; the file matched to the patient another file created stays matched.
+    const status = async (name: string) => (await batches.findFile(id(name)))?.matchingStatus;
+    expect(await status('resumed')).toBe('new_patient');
+    expect(await status('sibling')).toBe('matched');
+    expect(await status('known')).toBe('matched');
+    expect(await counters.recount(session.id)).toMatchObject(expected);
+    expect(await batches.findSession(session.id)).toMatchObject(expected);
+  });
+
   it('remembers settled files by path, size and modification time, and forgets them', async () => {
     const settled = new SettledFileRepository(database.db);
     const row = {

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { SessionTotals } from '../../core/pipeline/events.js';
 import { countSessionFiles, type FileStateGroup } from '../../core/pipeline/session-counts.js';
+import { ROWS_PER_STATEMENT } from '../bulk-insert.js';
 import type { BatchUpload, Database } from '../schema.js';
 
 /** The session's counters, as its `batch_uploads` columns hold them. */
@@ -33,9 +34,13 @@ export class SessionCounterRepository {
   /**
    * Derives the session's counts from its files' recorded states and the audit log (see countSessionFiles),
    * stores them, and returns them with the counts the table has no column for (deferred, not moved, pages,
-   * chunks). What a crash, a kill or a backend dying mid-run cannot make wrong.
+   * chunks). What a crash, a kill or a backend dying mid-run cannot make wrong: with `final` (a run's
+   * start and end), a file whose patient an earlier attempt created is first given back its `new_patient`
+   * (see restoreCreations), so that every file counts once, as in a single run.
    */
-  async recount(sessionId: string): Promise<SessionTotals> {
+  async recount(sessionId: string, options: { final?: boolean } = {}): Promise<SessionTotals> {
+    // Only where a run starts or ends: the live counts flushed every second need not pay for the audit join.
+    if (options.final) await this.restoreCreations(sessionId);
     const rows = await this.db
       .selectFrom('batchFiles')
       .select((eb) => [
@@ -70,6 +75,48 @@ export class SessionCounterRepository {
       duplicates: totals.duplicates,
     });
     return totals;
+  }
+
+  /**
+   * An attempt of a file that created its patient, then stopped before the file's row said so (a kill, a
+   * crash, the database lost), leaves the patient and its `patient_created` audit row (which names the
+   * file); the file's next attempt finds the patient in the registry and records it `matched`. The file
+   * would then count twice: created (by the audit row) and matched (by its row). A single run records it
+   * `new_patient`, and so does this, for the ingested files matched to the very patient their own audit
+   * row says was created for them. Files matched to a patient created for another file stay matched.
+   */
+  private async restoreCreations(sessionId: string): Promise<void> {
+    const creations = this.db
+      .selectFrom('auditLog')
+      .select('entityId')
+      .where('batchId', '=', sessionId)
+      .where('action', '=', 'patient_created')
+      .where('entityId', 'is not', null);
+    const candidates = await this.db
+      .selectFrom('batchFiles')
+      .select(['id', 'patientId'])
+      .where('batchId', '=', sessionId)
+      .where('outcome', '=', 'ingested')
+      .where('matchingStatus', '=', 'matched')
+      .where('patientId', 'in', creations)
+      .execute();
+    if (candidates.length === 0) return;
+    const createdFor = new Map<string, string>();
+    const audit = await creations.select('details').execute();
+    for (const row of audit) {
+      const fileId = fileIdOf(row.details);
+      if (fileId !== null && row.entityId !== null) createdFor.set(fileId, row.entityId);
+    }
+    const ids = candidates.filter((file) => file.patientId !== null && createdFor.get(file.id) === file.patientId).map((file) => file.id);
+    const now = new Date().toISOString();
+    for (let i = 0; i < ids.length; i += ROWS_PER_STATEMENT) {
+      await this.db
+        .updateTable('batchFiles')
+        .set({ matchingStatus: 'new_patient', updatedAt: now })
+        .where('id', 'in', ids.slice(i, i + ROWS_PER_STATEMENT))
+        .where('matchingStatus', '=', 'matched')
+        .execute();
+    }
   }
 
   /**
@@ -108,5 +155,16 @@ export class SessionCounterRepository {
       }))
       .where('id', '=', sessionId)
       .execute();
+  }
+}
+
+/** The file a `patient_created` audit row says the patient was created for (older rows may not say). */
+function fileIdOf(details: string | null): string | null {
+  if (!details) return null;
+  try {
+    const fileId = (JSON.parse(details) as { file_id?: unknown }).file_id;
+    return typeof fileId === 'string' ? fileId : null;
+  } catch {
+    return null;
   }
 }

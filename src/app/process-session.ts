@@ -7,13 +7,14 @@ import type { BatchUpload } from '../db/schema.js';
 import { readSessionOptions } from '../db/session-options.js';
 import { runSessionFiles } from '../ingest/run-session.js';
 import type { IngestResult } from '../ingest/run-ingest.js';
-import { withRunLock } from '../ingest/run-lock.js';
+import { LockedError, withRunLock } from '../ingest/run-lock.js';
+import { UserError } from '../errors.js';
 import { dispatchSessionToQueue, sessionsGoToQueue } from './dispatch-session.js';
 import { EXTRACTION_PROCESSES } from './ingest-defaults.js';
 import type { IngestSessionOptions } from './ingest-session.js';
 import { openPipelineAdapters } from './open-backends.js';
 import { openExtractor, withOcr } from './open-extractor.js';
-import { findSession } from './upload-sessions.js';
+import { findSession, recordSessionStartFailure } from './upload-sessions.js';
 import type { UploadStore } from './upload-store.js';
 import { waitForQueuedSession } from './wait-queued-session.js';
 
@@ -53,7 +54,34 @@ export class SessionProcessing {
   async process(sessionId: string, hooks: ProcessHooks = {}): Promise<ProcessSessionResult> {
     const { database, backends } = this.options;
     if (sessionsGoToQueue(backends, database)) return this.dispatch(sessionId, hooks);
-    return this.processHere(sessionId, hooks);
+    try {
+      return await this.processHere(sessionId, hooks);
+    } catch (error) {
+      await this.recordFailure(sessionId, error);
+      throw error;
+    }
+  }
+
+  /**
+   * A run that stopped before it could close the session (a backend down or refused at start, an extractor
+   * that would not start): the session says so — `failed`, with the message — instead of staying `pending`
+   * (or `processing`) for a client that follows its status or its events. Its files not final stay as they
+   * are, so a later process call runs them. A session another process holds (the lock) is that one's
+   * business: it is left alone. A failure the run itself recorded (a backend lost mid-run closes the session
+   * `failed`) is not overwritten; a database that cannot be reached records nothing (the caller still gets
+   * the error).
+   */
+  private async recordFailure(sessionId: string, error: unknown): Promise<void> {
+    const { database } = this.options;
+    if (error instanceof LockedError) return;
+    const what =
+      error instanceof UserError
+        ? `${error.message}${error.hint ? ` (${error.hint})` : ''}`
+        : error instanceof Error
+          ? error.message
+          : String(error);
+    const message = `could not process the session: ${what}; its files not done stay pending: process it again`;
+    await recordSessionStartFailure(database, sessionId, message).catch(() => undefined);
   }
 
   /**
@@ -63,8 +91,18 @@ export class SessionProcessing {
    * listeners. The uploads must be where the workers read them (shared storage; see the README).
    */
   private async dispatch(sessionId: string, hooks: ProcessHooks): Promise<ProcessSessionResult> {
+    const { database } = this.options;
+    // A failure to hand the files over is recorded; once they are the queue's, the workers close the session.
+    const actor = await this.handOver(sessionId).catch(async (error: unknown) => {
+      await this.recordFailure(sessionId, error);
+      throw error;
+    });
+    return waitForQueuedSession(database, sessionId, { actor, signal: hooks.signal });
+  }
+
+  private async handOver(sessionId: string): Promise<string> {
     const { database, backends, store } = this.options;
-    const actor = await withRunLock(database, { sourceDir: store.sessionDir(sessionId) }, async (lock) => {
+    return withRunLock(database, { sourceDir: store.sessionDir(sessionId) }, async (lock) => {
       await lock.setSession(sessionId);
       const session = await findSession(database, sessionId);
       if (!session) throw new Error(`no session ${sessionId}`);
@@ -76,7 +114,6 @@ export class SessionProcessing {
       }
       return session.uploadedBy;
     });
-    return waitForQueuedSession(database, sessionId, { actor, signal: hooks.signal });
   }
 
   private async processHere(sessionId: string, hooks: ProcessHooks): Promise<ProcessSessionResult> {

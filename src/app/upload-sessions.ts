@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import type { OpenDatabase } from '../db/open-database.js';
+import { AuditRepository } from '../db/repositories/audit-repository.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
 import type { BatchFile, BatchUpload, ProcessingType } from '../db/schema.js';
 import { sessionOptionsOf } from '../ingest/open-session.js';
@@ -84,6 +85,41 @@ export async function listSessionReviews(database: OpenDatabase, sessionId: stri
   return new BatchRepository(database.db).pendingReviews(sessionId);
 }
 
+/**
+ * Whether the session still takes files: it has not been processed, or its processing failed before it
+ * started (a backend down at start: nothing was taken, the session is recorded `failed` and processed again
+ * later, see recordSessionStartFailure).
+ */
+export function takesUploads(session: BatchUpload): boolean {
+  return session.status === 'pending' || (session.status === 'failed' && session.startedAt === null);
+}
+
+/**
+ * Records that processing the session stopped before the run could close it (a backend refused at start):
+ * `failed`, with the message, when it is still `pending` or `processing` — a run that closed it itself is not
+ * overwritten. Its files are left as they are: the next process call takes those not final. Returns whether
+ * the session was changed (and then audited, as a stopped run is).
+ */
+export async function recordSessionStartFailure(database: OpenDatabase, sessionId: string, message: string): Promise<boolean> {
+  const result = await database.db
+    .updateTable('batchUploads')
+    .set({ status: 'failed', errorMessage: message, completedAt: new Date().toISOString() })
+    .where('id', '=', sessionId)
+    .where('status', 'in', ['pending', 'processing'])
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) === 0) return false;
+  const session = await findSession(database, sessionId);
+  await new AuditRepository(database.db).record({
+    actor: session?.uploadedBy ?? 'server',
+    action: 'session_stopped',
+    batchId: sessionId,
+    entityType: 'batch_upload',
+    entityId: sessionId,
+    details: { status: 'failed', error: message },
+  });
+  return true;
+}
+
 /** Sessions whose processing a stopped server left unfinished (status `processing`). */
 export async function sessionsLeftProcessing(database: OpenDatabase, store: UploadStore): Promise<BatchUpload[]> {
   const sessions = await new BatchRepository(database.db).listSessions(10_000);
@@ -121,7 +157,7 @@ export async function registerUploads(
     const batches = new BatchRepository(database.db);
     const session = await batches.findSession(sessionId);
     if (!session) return { ok: false, reason: 'not_found' };
-    if (session.status !== 'pending' || limits.isOpen?.() === false) return { ok: false, reason: 'not_open', session };
+    if (!takesUploads(session) || limits.isOpen?.() === false) return { ok: false, reason: 'not_open', session };
     const existing = await batches.listFiles(sessionId);
     const names = new Set(existing.map((file) => file.relativePath));
     const accepted: ReceivedUpload[] = [];

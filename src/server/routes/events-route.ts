@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { findSession } from '../../app/upload-sessions.js';
+import { findSession, listSessionFiles } from '../../app/upload-sessions.js';
 import type { PipelineEvent } from '../../core/pipeline/events.js';
+import type { BatchUpload } from '../../db/schema.js';
 import { ApiError } from '../api-error.js';
 import { eventJson, processSummary } from '../api-json.js';
 import { errors, sessionParams } from '../schemas.js';
@@ -13,7 +14,9 @@ const KEEP_ALIVE_MS = 15_000;
  * `GET /{session_id}/events`: server-sent events with the dashboard's progress. First a `snapshot` (the
  * session's counts now), then `session_started`, `file_started`, `file_stage`, `file_finished` (with the
  * running totals) and `session_finished`, after which the stream ends. A session already finished gets its
- * snapshot and `session_finished` at once. `close` ends every stream (the server shutting down).
+ * snapshot and `session_finished` at once. A run that fails before it can start (a backend refused) records
+ * the session `failed` with its `error_message`: the stream ends with that `session_finished`. Snapshots
+ * count the files as the status does. `close` ends every stream (the server shutting down).
  */
 export function eventsRoute(app: FastifyInstance, deps: ServerDeps, streams: Set<() => void>): void {
   app.get<{ Params: { session_id: string } }>(
@@ -53,9 +56,26 @@ export function eventsRoute(app: FastifyInstance, deps: ServerDeps, streams: Set
       };
       const keepAlive = setInterval(() => raw.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
       keepAlive.unref();
-      const finishWithSnapshot = async (type: 'snapshot' | 'session_finished') => {
+      /** The session now, with the counts its status shows (files uploaded before a run counts them too). */
+      const summary = async (now: BatchUpload, message: string) => {
+        const files = await listSessionFiles(deps.database, sessionId);
+        return {
+          ...processSummary({ ...now, totalFiles: Math.max(now.totalFiles, files.length) }, message),
+          error_message: now.errorMessage,
+        };
+      };
+      const closed = (now: BatchUpload) => now.status !== 'pending' && now.status !== 'processing';
+      // A run that ended without its own session_finished (a stop, or a failure before it could start): a
+      // session it left closed (failed, with why) ends the stream with session_finished; one left open (a
+      // server stopping) with where it stands.
+      const afterRun = async () => {
         const now = await findSession(deps.database, sessionId);
-        if (now && !ended) send(type, processSummary(now, type === 'snapshot' ? 'snapshot' : 'finished'));
+        if (!now || ended) return;
+        const type = closed(now) ? 'session_finished' : 'snapshot';
+        const data = await summary(now, type === 'snapshot' ? 'snapshot' : 'finished');
+        if (ended) return;
+        send(type, data);
+        end();
       };
       const unsubscribe = deps.runs.subscribe(sessionId, {
         event: (event: PipelineEvent) => {
@@ -64,18 +84,18 @@ export function eventsRoute(app: FastifyInstance, deps: ServerDeps, streams: Set
           send(type, data);
           if (event.type === 'session_finished') end();
         },
-        // A run that ended without finishing the session (a stop, an error): say where it stands, and end.
-        runEnded: () => void finishWithSnapshot('snapshot').finally(end),
+        runEnded: () => void afterRun().catch(() => undefined).finally(end),
       });
       streams.add(end);
       request.raw.on('close', end);
       // Read after subscribing: a run that ends from here on is seen by the subscription.
       const current = (await findSession(deps.database, sessionId)) ?? session;
+      const snapshot = await summary(current, 'snapshot');
       if (ended) return;
-      send('snapshot', processSummary(current, 'snapshot'));
-      const open = current.status === 'pending' || current.status === 'processing' || deps.runs.isRunning(sessionId);
+      send('snapshot', snapshot);
+      const open = !closed(current) || deps.runs.isRunning(sessionId);
       if (!open) {
-        send('session_finished', processSummary(current, 'finished'));
+        send('session_finished', { ...snapshot, message: 'finished' });
         end();
       }
     },

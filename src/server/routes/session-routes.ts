@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { recordApiCall } from '../../app/api-audit.js';
 import { decideReview, listReviewCases } from '../../app/api-reviews.js';
-import { createUploadSession, findSession, listSessionFiles } from '../../app/upload-sessions.js';
+import { createUploadSession, findSession, listSessionFiles, takesUploads } from '../../app/upload-sessions.js';
 import type { BatchUpload, ProcessingType } from '../../db/schema.js';
 import { ApiError } from '../api-error.js';
 import { processSummary, reviewItem, sessionStatus } from '../api-json.js';
@@ -82,7 +82,7 @@ export function sessionRoutes(app: FastifyInstance, deps: ServerDeps): void {
       if (!deps.store.holds(session)) {
         throw new ApiError(409, 'this session was made by `ingest` from a folder: run that ingest again instead');
       }
-      if (session.status === 'pending' && !deps.runs.isRunning(sessionId)) {
+      if (takesUploads(session) && !deps.runs.isRunning(sessionId)) {
         const files = await listSessionFiles(database, sessionId);
         if (files.length === 0) throw new ApiError(400, 'the session has no files yet: upload some first');
       }
@@ -98,14 +98,20 @@ export function sessionRoutes(app: FastifyInstance, deps: ServerDeps): void {
         });
       }
       if (!request.query.wait) {
-        // The run's own failure is logged by SessionRuns; the client follows the status or the events.
+        // A failure is logged by SessionRuns and recorded on the session (failed, with its message, and the
+        // events' session_finished): the client follows the status or the events.
         run.catch(() => undefined);
         const now = await sessionOr404(sessionId);
         // The run may not have counted the files yet: say how many the session holds, as the status does.
         const files = await listSessionFiles(database, sessionId);
         return reply.code(202).send(
           processSummary(
-            { ...now, totalFiles: Math.max(now.totalFiles, files.length), status: now.status === 'pending' ? 'processing' : now.status },
+            {
+              ...now,
+              totalFiles: Math.max(now.totalFiles, files.length),
+              // Under way (a retry's session may still say `failed` until its run marks it started).
+              status: deps.runs.isRunning(sessionId) ? 'processing' : now.status,
+            },
             'processing started: follow the status or the events',
           ),
         );
@@ -217,7 +223,7 @@ export function sessionRoutes(app: FastifyInstance, deps: ServerDeps): void {
       if (deps.runs.isRunning(sessionId) || session.status === 'processing') {
         throw new ApiError(409, 'the session is being processed: clean it up once it has finished');
       }
-      if (session.status === 'pending') {
+      if (takesUploads(session)) {
         throw new ApiError(409, 'the session has not been processed: process it first (its files would be lost)');
       }
       const { cleanupSessions } = await import('../../app/cleanup-sessions.js');

@@ -4,7 +4,7 @@ import fsp from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { recordApiCall } from '../../app/api-audit.js';
-import { findSession, registerUploads, type ReceivedUpload } from '../../app/upload-sessions.js';
+import { findSession, registerUploads, takesUploads, type ReceivedUpload } from '../../app/upload-sessions.js';
 import { checkPdfFile, formatBytes } from '../../core/pipeline/check-pdf-file.js';
 import { ApiError } from '../api-error.js';
 import { parsedUpload } from '../api-json.js';
@@ -56,8 +56,8 @@ export function uploadRoute(app: FastifyInstance, deps: ServerDeps): void {
       const session = await findSession(deps.database, sessionId);
       if (!session) throw new ApiError(404, `no session ${sessionId}`);
       if (!deps.store.holds(session)) throw new ApiError(409, 'this session was made by `ingest` from a folder: it takes no uploads');
-      if (session.status !== 'pending' || deps.runs.isRunning(sessionId)) {
-        throw new ApiError(409, `the session is ${session.status === 'pending' ? 'processing' : session.status}: it takes no more files; create a new session`);
+      if (!takesUploads(session) || deps.runs.isRunning(sessionId)) {
+        throw new ApiError(409, `the session is ${takesUploads(session) ? 'processing' : session.status}: it takes no more files; create a new session`);
       }
       await deps.store.ensureSessionDir(sessionId);
       const { maxFileSize, maxFilesPerSession } = deps.limits;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import fs from 'node:fs';
 import os from 'node:os';
 import { postgresUnavailable } from '../db/connection-loss.js';
 import type { DedicatedConnection, OpenDatabase } from '../db/open-database.js';
@@ -27,6 +28,8 @@ export interface RunLockOptions {
   host?: string;
   /** Is a process of this host still running? (default: signal 0). */
   isAlive?: (pid: number) => boolean;
+  /** When a process of this host started, in ms since the epoch, or null if unknown (default: Linux /proc). */
+  processStartedAt?: (pid: number) => number | null;
   /** PostgreSQL: the waits between attempts to take a dropped lock again (tests shorten them). */
   relockDelaysMs?: readonly number[];
 }
@@ -76,7 +79,7 @@ export async function withRunLock<T>(
     const connect = database.openDedicatedConnection;
     return withAdvisoryRunLock(database, connect, locks, me, work, options.relockDelaysMs ?? RELOCK_DELAYS_MS);
   }
-  await acquireRowLock(locks, me, options.isAlive ?? isProcessAlive);
+  await acquireRowLock(locks, me, options.isAlive ?? isProcessAlive, options.processStartedAt ?? processStartedAt);
   try {
     return await work({
       setSession: (sessionId) => locks.setSession(me, sessionId),
@@ -200,12 +203,13 @@ async function acquireRowLock(
   locks: RunLockRepository,
   me: RunLockHolder,
   isAlive: (pid: number) => boolean,
+  startedAt: (pid: number) => number | null,
 ): Promise<void> {
   for (let attempt = 0; attempt < 2; attempt++) {
     if (await locks.tryInsert(me)) return;
     const holder = await locks.findHolder(me.lockKey);
     if (!holder) continue; // released between our insert and our read: try again
-    const stale = holder.host === me.host && !isAlive(Number(holder.pid));
+    const stale = holder.host === me.host && !holdsIt(holder, isAlive, startedAt);
     if (!stale) throw new LockedError(holder);
     // Only the contender whose delete removes exactly this stale row goes on to insert.
     await locks.deleteExactly(holder);
@@ -219,5 +223,40 @@ export function isProcessAlive(pid: number): boolean {
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Whether the lock's process is still the one that took it: alive, and not a later process that was given
+ * the same pid (after a reboot, or once pids wrap) — which would otherwise block every later run, exit 75
+ * each night. The holder process started before it took the lock; one that started after it is another.
+ */
+function holdsIt(
+  holder: RunLockHolder,
+  isAlive: (pid: number) => boolean,
+  startedAt: (pid: number) => number | null,
+): boolean {
+  const pid = Number(holder.pid);
+  if (!isAlive(pid)) return false;
+  const started = startedAt(pid);
+  const locked = Date.parse(holder.startedAt);
+  // /proc's boot time is in whole seconds: a margin keeps the real holder from ever looking newer.
+  return started === null || Number.isNaN(locked) || started <= locked + PROCESS_START_MARGIN_MS;
+}
+
+const PROCESS_START_MARGIN_MS = 2_000;
+
+/** When process `pid` started (Linux: /proc, in ms since the epoch), or null where that cannot be read. */
+export function processStartedAt(pid: number): number | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // After the command name (in parentheses, which may hold spaces): field 3 on; starttime is field 22.
+    const ticks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+    const bootSeconds = Number(/^btime (\d+)$/m.exec(fs.readFileSync('/proc/stat', 'utf8'))?.[1]);
+    if (!Number.isFinite(ticks) || !Number.isFinite(bootSeconds)) return null;
+    // USER_HZ, the unit of /proc's times, is 100 on Linux's ABIs.
+    return (bootSeconds + ticks / 100) * 1000;
+  } catch {
+    return null;
   }
 }

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OpenDatabase } from '../../src/db/open-database.js';
 import { RunLockRepository } from '../../src/db/repositories/run-lock-repository.js';
 import { ExitCode } from '../../src/errors.js';
-import { LockedError, withRunLock } from '../../src/ingest/run-lock.js';
+import { LockedError, processStartedAt, withRunLock } from '../../src/ingest/run-lock.js';
 import { createSqliteTestDatabase, createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/databases.js';
 
 let database: TestDatabase;
@@ -84,6 +84,18 @@ describe('a lock left behind on SQLite (the row is the lock)', () => {
     );
     alive = false;
     expect(await withRunLock(b, { sourceDir: '/srv/drop', isAlive: () => alive }, async () => 'took over')).toBe('took over');
+  });
+
+  it('is taken over when its pid now belongs to a process that started after the lock (a reboot, pids wrapped)', async () => {
+    // This test's own process is alive and started after 2026-01-01, when the left-behind lock was taken.
+    await new RunLockRepository(a.db).tryInsert(leftBehind(process.pid, os.hostname()));
+    expect(await withRunLock(b, { sourceDir: '/srv/drop' }, async () => 'took over')).toBe('took over');
+  });
+
+  it('is not taken over while the process that took it still runs', async () => {
+    await new RunLockRepository(a.db).tryInsert({ ...leftBehind(process.pid, os.hostname()), startedAt: new Date().toISOString() });
+    await expect(withRunLock(b, { sourceDir: '/srv/drop' }, async () => 'x')).rejects.toBeInstanceOf(LockedError);
+    expect(processStartedAt(process.pid)).toBeLessThanOrEqual(Date.now());
   });
 
   it('is not taken over when held from another host', async () => {

@@ -50,6 +50,9 @@ describe('review layout', () => {
       expect(rows.at(-2)!.trim()).not.toBe('');
       if (view.overlay === 'none') expect(rows.at(-2)).toMatch(/\? help/);
     }
+    // The list names each file first, so that a narrow terminal still tells the cases apart.
+    const list = frame(state, size, { ...initialReviewView(), overlay: 'list' as const }).rows;
+    expect(list.find((row) => row.includes(' 1  '))).toMatch(/^▶\s+1\s+\S+\s+(lab\/)?3000576011_BONILLA/);
     const { rows } = frame(state, size);
     expect(rows[1]).toMatch(/3000576011_BONILLA/);
     expect(rows[2]).toContain('3000576011');

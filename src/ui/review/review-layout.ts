@@ -415,9 +415,11 @@ function listLines(
   const rows: Line[] = state.entries.map(({ entry, status }, i) => {
     const selected = i === cursor;
     const current = i === state.position;
+    // The file first: the rest of a row (reason, session, date) is often the same on every row, and a
+    // narrow terminal cuts the end of it.
     const text =
-      `${current ? '▶' : ' '} ${String(i + 1).padStart(3)}  ${entry.sessionId.slice(0, 8)}  ${entry.registeredAt.slice(0, 10)}  ` +
-      `${m.entryStatus(status).padEnd(12)}  ${m.reason(entry.reason)} · ${sanitizeForTerminal(entry.relativePath)}`;
+      `${current ? '▶' : ' '} ${String(i + 1).padStart(3)}  ${m.entryStatus(status).padEnd(12)}  ` +
+      `${sanitizeForTerminal(entry.relativePath)} · ${m.reason(entry.reason)} · ${entry.sessionId.slice(0, 8)} ${entry.registeredAt.slice(0, 10)}`;
     return plain(text, { inverse: selected, tone: status === 'pending' ? undefined : 'muted' });
   });
   const lines = [plain(m.listTitle(state.entries.length), { bold: true, underline: true }), ...rows];

@@ -68,8 +68,11 @@ export interface ReviewWalkState {
   /** The files of the sitting (session, date, reason) and where each stands. */
   entries: readonly { entry: PendingEntry; status: EntryStatus }[];
   current: ReviewCase | null;
-  /** The risky attach waiting for `y`: the candidate, and why it is risky. */
-  confirm: { candidate: CandidateEvidence; risks: AttachRisk[] } | null;
+  /**
+   * The risky decision waiting for `y`: an attach to `candidate`, or a new patient while the document names
+   * `candidate` (a registry patient); and why it is risky.
+   */
+  confirm: { action: 'attach' | 'new_patient'; candidate: CandidateEvidence; risks: AttachRisk[] } | null;
   notice: { tone: 'info' | 'success' | 'error'; notice: ReviewNotice } | null;
   tally: ReviewTally;
   canUndo: boolean;
@@ -159,7 +162,8 @@ export class ReviewWalk {
     const { phase, current, position } = this.state;
     if (phase === 'confirming') {
       if (action.type === 'confirm' && this.state.confirm) {
-        return this.decide({ kind: 'attach', candidate: this.state.confirm.candidate.rank });
+        const { action: confirmed, candidate } = this.state.confirm;
+        return this.decide(confirmed === 'new_patient' ? { kind: 'new_patient' } : { kind: 'attach', candidate: candidate.rank });
       }
       return this.update({
         phase: 'reviewing',
@@ -196,12 +200,24 @@ export class ReviewWalk {
         // A second, deliberate key: the confirmation shows both identities and why it is risky.
         return this.update({
           phase: 'confirming',
-          confirm: { candidate, risks: candidate.risks },
+          confirm: { action: 'attach', candidate, risks: candidate.risks },
           notice: null,
           acceptKeysFrom: this.now() + this.guardMs,
         });
       }
       return this.decide({ kind: 'attach', candidate: action.candidate });
+    }
+    if (action.type === 'new_patient') {
+      // The document names a registry patient: a new one would likely be a duplicate of them.
+      const named = current.evidence.find((candidate) => candidate.patientId === current.documentPatientId);
+      if (named) {
+        return this.update({
+          phase: 'confirming',
+          confirm: { action: 'new_patient', candidate: named, risks: ['document_names_registry_patient'] },
+          notice: null,
+          acceptKeysFrom: this.now() + this.guardMs,
+        });
+      }
     }
     return this.decide(
       action.type === 'new_patient' ? { kind: 'new_patient' } : action.type === 'reject' ? { kind: 'reject' } : { kind: 'skip' },

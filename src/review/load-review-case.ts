@@ -101,6 +101,8 @@ export async function loadReviewCase(
     candidates,
     evidence: candidates.map((candidate, i) => describeCandidate(candidate, i + 1, context)),
     expedienteOwner: owner ?? null,
+    // By its expediente only: a name alone may be a homonym's (the document of a new patient of that name).
+    documentPatientId: named?.by === 'expediente' ? named.patient_id : null,
     // DECISIONS 5: the banner only when the owner is clearly another person — also for a file an older
     // version held as id_conflict over a plain typo (GRABIELA HUERTA SOTA on GABRIELA HUERTA SOTO's).
     idConflict: owner !== undefined && isClearlyAnotherPerson(parsed, owner),

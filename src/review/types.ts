@@ -33,7 +33,9 @@ export type AttachRisk =
   /** The document states another expediente than this patient's. */
   | 'expediente_contradicts'
   /** The document names clearly another person than this patient. */
-  | 'name_contradicts';
+  | 'name_contradicts'
+  /** `n`: the document's own text names this registry patient, whom a new patient would duplicate. */
+  | 'document_names_registry_patient';
 
 /** One name field of the filename beside the same field of a candidate. */
 export interface NameFieldEvidence {
@@ -126,6 +128,8 @@ export interface ReviewCase {
    * the banner. Never for a typo, even on a file held as `id_conflict` by an older version.
    */
   idConflict: boolean;
+  /** The registry patient whose expediente the document's own text states (the ingest's content check). */
+  documentPatientId?: string | null;
   /** Why the file was held (from matching_details, or `detached`). */
   heldReason: HeldReason | null;
   heldConfidence: number | null;

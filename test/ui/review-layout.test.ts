@@ -87,7 +87,7 @@ describe('review layout', () => {
   it('shows both identities and why in the confirmation, in Spanish too', async () => {
     const base = await stateOf();
     const candidate = base.current!.evidence[1]!;
-    const state = { ...base, phase: 'confirming' as const, confirm: { candidate, risks: candidate.risks } };
+    const state = { ...base, phase: 'confirming' as const, confirm: { action: 'attach' as const, candidate, risks: candidate.risks } };
     for (const messages of [EN, ES]) {
       const { rows } = frame(state, { columns: 80, rows: 24 }, initialReviewView(), messages);
       const all = rows.join('\n');

@@ -56,6 +56,23 @@ describe('ReviewWalk', () => {
     expect(walk.getState().position).toBe(1);
   });
 
+  it('asks for `y` before a new patient when the document names a registry patient', async () => {
+    const cases = [fourCandidateCase({ idConflict: false, expedienteOwner: null })];
+    const named = cases[0]!.evidence[0]!;
+    cases[0] = { ...cases[0]!, documentPatientId: named.patientId };
+    const { service, calls } = fakeService(cases);
+    const walk = new ReviewWalk(service, cases.map(pendingOf), { guardMs: 0, now: () => 0 });
+    await walk.start();
+    await walk.perform({ type: 'new_patient' });
+    expect(walk.getState()).toMatchObject({
+      phase: 'confirming',
+      confirm: { action: 'new_patient', candidate: { patientId: named.patientId }, risks: ['document_names_registry_patient'] },
+    });
+    expect(calls).toEqual([]);
+    await walk.perform({ type: 'confirm' });
+    expect(calls).toEqual(['new_patient:f1']);
+  });
+
   it('attaches at once to a candidate without risks', async () => {
     const { walk, calls, advance } = setup(0);
     await walk.start();

@@ -63,6 +63,7 @@ export interface Messages {
   detailsHint: string;
   // Confirmation
   confirmTitle(rank: number): string;
+  confirmNewPatientTitle: string;
   confirmFile: string;
   confirmDocument: string;
   confirmCandidate(rank: number): string;
@@ -355,12 +356,15 @@ export const EN: Messages = {
             ? '⚠ sex differs'
             : risk === 'expediente_contradicts'
               ? '⚠ document: other exp.'
-              : '⚠ document: other name',
+              : risk === 'name_contradicts'
+                ? '⚠ document: other name'
+                : '⚠ named by the document',
   documentText: (from, to, total) =>
     total === 0 ? 'Document text' : `Document text (lines ${from}–${to} of ${total})`,
   textMissing: 'The extracted text is missing: re-run ingest to process it again.',
   detailsHint: 'd: per-signal scores',
   confirmTitle: (rank) => `Attach this document to candidate ${rank}? It needs a second look.`,
+  confirmNewPatientTitle: 'Create a new patient for this document? Its own text names a registry patient.',
   confirmFile: 'The filename',
   confirmDocument: 'The document',
   confirmCandidate: (rank) => `Candidate ${rank}`,
@@ -376,7 +380,9 @@ export const EN: Messages = {
             ? `the document's sex ${c.documentValue ?? '?'} differs from the registry's ${c.registryValue ?? '?'}`
             : risk === 'expediente_contradicts'
               ? `the document states expediente ${c.documentValue ?? '?'}, this patient's is ${c.registryValue ?? '?'}`
-              : `the document names ${c.documentValue ?? '?'}, clearly another person than ${c.registryValue ?? '?'}`,
+              : risk === 'name_contradicts'
+                ? `the document names ${c.documentValue ?? '?'}, clearly another person than ${c.registryValue ?? '?'}`
+                : `the document's own text names registry patient ${c.expediente} (${c.registryValue ?? '?'}): a new patient would duplicate them`,
   confirmKeys: 'y attach · any other key cancels',
   keyHint: (key, n) =>
     ({
@@ -574,12 +580,15 @@ export const ES: Messages = {
             ? '⚠ otro sexo'
             : risk === 'expediente_contradicts'
               ? '⚠ documento: otro exp.'
-              : '⚠ documento: otro nombre',
+              : risk === 'name_contradicts'
+                ? '⚠ documento: otro nombre'
+                : '⚠ lo nombra el documento',
   documentText: (from, to, total) =>
     total === 0 ? 'Texto del documento' : `Texto del documento (líneas ${from}–${to} de ${total})`,
   textMissing: 'Falta el texto extraído: vuelva a ejecutar el ingreso para procesarlo de nuevo.',
   detailsHint: 'd: puntajes por señal',
   confirmTitle: (rank) => `¿Asignar este documento al candidato ${rank}? Requiere una segunda mirada.`,
+  confirmNewPatientTitle: '¿Crear un paciente nuevo para este documento? Su propio texto nombra a un paciente del registro.',
   confirmFile: 'El nombre del archivo',
   confirmDocument: 'El documento',
   confirmCandidate: (rank) => `Candidato ${rank}`,
@@ -595,7 +604,9 @@ export const ES: Messages = {
             ? `el sexo del documento ${c.documentValue ?? '?'} no es el del registro ${c.registryValue ?? '?'}`
             : risk === 'expediente_contradicts'
               ? `el documento dice expediente ${c.documentValue ?? '?'}; el de este paciente es ${c.registryValue ?? '?'}`
-              : `el documento nombra a ${c.documentValue ?? '?'}, claramente otra persona que ${c.registryValue ?? '?'}`,
+              : risk === 'name_contradicts'
+                ? `el documento nombra a ${c.documentValue ?? '?'}, claramente otra persona que ${c.registryValue ?? '?'}`
+                : `el propio texto del documento nombra al paciente del registro ${c.expediente} (${c.registryValue ?? '?'}): un paciente nuevo lo duplicaría`,
   confirmKeys: 'y asignar · cualquier otra tecla cancela',
   keyHint: (key, n) =>
     ({

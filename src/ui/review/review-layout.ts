@@ -341,7 +341,8 @@ function confirmLines(
     wrapSegments([{ text: `${label}:`.padEnd(labelWidth), bold: true }, { text, ...style }], width, {
       indent: labelWidth,
     });
-  const lines: Line[] = [...wrapSegments(plain(m.confirmTitle(candidate.rank), { tone: 'warning', bold: true }), width)];
+  const title = confirm.action === 'new_patient' ? m.confirmNewPatientTitle : m.confirmTitle(candidate.rank);
+  const lines: Line[] = [...wrapSegments(plain(title, { tone: 'warning', bold: true }), width)];
   lines.push(
     ...row(m.confirmFile, identityText({ name: c.parsed?.nombreCompleto ?? null, expediente: c.parsed?.expediente ?? null }, m)),
   );
@@ -448,6 +449,8 @@ function riskValues(
     case 'expediente_contradicts':
       return { documentValue: document?.expediente ?? null, registryValue: candidate.expediente };
     case 'name_contradicts':
+      return { documentValue: document?.name ?? null, registryValue: candidate.name };
+    case 'document_names_registry_patient':
       return { documentValue: document?.name ?? null, registryValue: candidate.name };
     default:
       return { documentValue: null, registryValue: null };

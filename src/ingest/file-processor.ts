@@ -12,7 +12,7 @@ import { formatPatientName } from '../core/registry/patient-name.js';
 import { checkPdfFile } from '../core/pipeline/check-pdf-file.js';
 import { OCR_DEFAULTS } from '../core/pipeline/ocr-options.js';
 import type { FileOcr, MatchSummary, PipelineStage } from '../core/pipeline/events.js';
-import { processingStatusFor, type FileOutcome } from '../core/pipeline/file-outcome.js';
+import { FILE_OUTCOMES, outcomeKind, processingStatusFor, type FileOutcome } from '../core/pipeline/file-outcome.js';
 import { isRemembered } from './settle-known-files.js';
 import { AuditRepository, type AuditEvent } from '../db/repositories/audit-repository.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
@@ -26,7 +26,7 @@ import { documentOcrOf, prepareDocument, type DocumentOcr } from '../documents/s
 import type { GroupCommitter } from './group-committer.js';
 import { crossCheckAgainstRegistry, matchAgainstRegistry } from '../db/match-against-registry.js';
 import { FileNotFinished, FileRun, type Settled } from './file-run.js';
-import { InMemoryContentClaims, type ContentClaims } from './content-claims.js';
+import { InMemoryContentClaims, type ContentClaims, type HolderEnd } from './content-claims.js';
 import type { ProcessedFile } from './session-tally.js';
 import type { IngestDependencies, IngestOptions } from './types.js';
 
@@ -70,6 +70,8 @@ export class FileProcessor {
   private readonly documents: DocumentRepository;
   private readonly rejections: RejectionRepository;
   private readonly patients: PatientRepository;
+  /** The session's files' ids by relative path, to read a content's holder's row (see recordedEnd). */
+  private readonly fileIds = new Map<string, string>();
 
   constructor(
     private readonly sessionId: string,
@@ -99,8 +101,13 @@ export class FileProcessor {
   async process(file: FileToProcess, handOff: () => void = () => undefined): Promise<ProcessedFile> {
     const run = new FileRun(file, this.onStage);
     try {
-      return await this.steps(run, handOff);
+      const processed = await this.steps(run, handOff);
+      // The copies of its content waiting for this file (if it holds the content) share its end.
+      const { contentSha256, outcome, message } = processed.result;
+      if (contentSha256) this.claims.ended(contentSha256, file, { outcome, message });
+      return processed;
     } catch (error) {
+      if (run.result.contentSha256) this.claims.ended(run.result.contentSha256, file, null);
       // Not this file's failure (a backend down, the database gone): the file stays for the next run.
       throw error instanceof FileNotFinished ? error : new FileNotFinished(error, run.createdPatient);
     }
@@ -119,7 +126,7 @@ export class FileProcessor {
         documentTypeCode: parsed.documentTypeCode,
         numero: parsed.numero,
       };
-      const duplicate = await this.findDuplicate(run, sha);
+      const duplicate = await this.findDuplicate(run, sha, handOff);
       if (duplicate) return await this.settle(run, duplicate, handOff);
       if (!this.admit()) {
         return await this.settle(run, { outcome: 'deferred', message: deferredMessage(this.options.maxFiles) }, handOff);
@@ -421,12 +428,10 @@ export class FileProcessor {
   }
 
   /** Content this run has seen, already ingested, or already waiting for review: settled without its text. */
-  private async findDuplicate(run: FileRun, sha: string): Promise<Settled | null> {
+  private async findDuplicate(run: FileRun, sha: string, handOff: () => void): Promise<Settled | null> {
     const { file } = run;
     const first = await this.claims.claim(sha, file);
-    if (first !== null) {
-      return { outcome: 'duplicate_in_batch', message: `identical content to '${first}' in this batch; ingested once` };
-    }
+    if (first !== null) return this.copyOf(run, sha, first, handOff);
     if (!this.options.force) {
       const existing = await this.documents.findBySha(sha);
       // This very file's document, written by an earlier attempt whose worker died before the file's row
@@ -459,6 +464,49 @@ export class FileProcessor {
       };
     }
     return null;
+  }
+
+  /**
+   * A copy of content another file of the session holds: it waits (its slot handed over) for that file's
+   * end and shares it. Ingested, waiting for review or settled as already known, the content is done once:
+   * the copy is `duplicate_in_batch`. Failed (or left for a later run), nothing was ingested: the copy ends
+   * the same way, naming the file whose end it shares — never done, so a re-run treats it as it treats that
+   * file. The holder stopped unfinished: so does the copy (it stays for the next run).
+   */
+  private async copyOf(run: FileRun, sha: string, first: string, handOff: () => void): Promise<Settled> {
+    handOff();
+    const end = await this.claims.holderEnd(sha, first, () => this.recordedEnd(first));
+    if (!end) throw new Error(`the file with identical content, '${first}', did not finish; neither did this one`);
+    const kind = outcomeKind(end.outcome);
+    if (kind === 'done' || kind === 'review') {
+      return { outcome: 'duplicate_in_batch', message: `identical content to '${first}' in this batch; ingested once` };
+    }
+    const why = end.message ?? FILE_OUTCOMES[end.outcome].label;
+    return {
+      outcome: end.outcome,
+      message:
+        kind === 'failed'
+          ? `identical content to '${first}' in this batch, which failed (${end.outcome}): ${why}; not ingested`
+          : `identical content to '${first}' in this batch, which was not finished (${end.outcome}): ${why}`,
+    };
+  }
+
+  /**
+   * The final state the row of the session's file at `relativePath` records, or null while it has none (no
+   * outcome yet, or one a later run takes): the holder of a content, seen from a copy's worker.
+   */
+  private async recordedEnd(relativePath: string): Promise<HolderEnd | null> {
+    let id = this.fileIds.get(relativePath);
+    if (id === undefined) {
+      for (const row of await this.batches.listFiles(this.sessionId)) this.fileIds.set(row.relativePath, row.id);
+      id = this.fileIds.get(relativePath);
+      if (id === undefined) return null;
+    }
+    const row = await this.batches.findFile(id);
+    const outcome = row?.outcome;
+    if (!outcome || !Object.hasOwn(FILE_OUTCOMES, outcome)) return null;
+    if (outcomeKind(outcome as FileOutcome) === 'pending') return null;
+    return { outcome: outcome as FileOutcome, message: row.errorMessage };
   }
 
   private async match(parsed: ParsedFilename): Promise<MatchDecision> {

@@ -199,6 +199,43 @@ describe('validation and problem files', { tags: ['slow'] }, () => {
     expect(report.files.filter((f) => f.outcome === 'ingested').length).toBe(18);
   });
 
+  it('fails the copies of content this run could not ingest as their first file failed, and ingests the others once', async () => {
+    const copies = createWorkspace({ copySample: false });
+    try {
+      await importSampleRegistry(copies);
+      const name = (n: string) => `3000003799_GARZA TIJERINA, MARIA ESTHER_${n}_LAB.pdf`;
+      for (const n of ['1111111111', '2222222222', '3333333333']) {
+        fs.writeFileSync(path.join(copies.dropDir, name(n)), '%PDF-1.4 garbage');
+      }
+      // Good content twice: ingested once, its copy a duplicate as ever.
+      const good = fs.readdirSync(workspace.dropDir).find((f) => f.startsWith('3000768077') && f.endsWith('_LAB.pdf'))!;
+      fs.copyFileSync(path.join(workspace.dropDir, good), path.join(copies.dropDir, good));
+      fs.copyFileSync(path.join(workspace.dropDir, good), path.join(copies.dropDir, '3000768077_HUERTA SOTO, GABRIELA_9000000007_LAB.pdf'));
+      const { code, report } = await ingestJson(copies, { concurrency: '4' });
+      expect(code).toBe(ExitCode.SomeFailed);
+      const corrupt = report.files.filter((f) => f.filename.startsWith('3000003799_'));
+      expect(corrupt.map((f) => [f.outcome, f.processing_status])).toEqual(Array(3).fill(['corrupt', 'failed']));
+      const first = corrupt.find((f) => !f.error!.startsWith('identical content'))!;
+      for (const copy of corrupt.filter((f) => f !== first)) {
+        expect(copy.error).toContain(`identical content to '${first.path}' in this batch, which failed (corrupt)`);
+        expect(copy.error).not.toContain('ingested once');
+      }
+      expect(report.failed_files).toBe(3);
+      expect(report.duplicates).toBe(1);
+      const goods = report.files.filter((f) => f.filename.startsWith('3000768077_'));
+      expect(goods.map((f) => f.outcome).sort()).toEqual(['duplicate_in_batch', 'ingested']);
+
+      // A re-run settles the copies as it settles their first file: remembered failures of their own bytes.
+      const again = await ingestJson(copies);
+      for (const f of again.report.files.filter((f) => f.filename.startsWith('3000003799_'))) {
+        expect([f.outcome, f.processing_status]).toEqual(['corrupt', 'failed']);
+      }
+      expect(again.report.failed_files).toBe(3);
+    } finally {
+      copies.cleanup();
+    }
+  });
+
   it('does not follow a symlink that leads outside the folder', async () => {
     const outside = path.join(workspace.root, 'outside.pdf');
     fs.copyFileSync(path.join(FIXTURES, 'problem-pdfs', 'encrypted.pdf'), outside);

@@ -7,6 +7,7 @@ import { importRegistry } from '../../src/app/import-registry.js';
 import { ingest } from '../../src/commands/ingest.js';
 import { showStatus } from '../../src/commands/status.js';
 import { worker, type WorkerCommandOptions } from '../../src/commands/worker.js';
+import { outcomeKind, type FileOutcome } from '../../src/core/pipeline/file-outcome.js';
 import { DEFAULT_QUEUE_SETTINGS } from '../../src/core/queue/defaults.js';
 import { resolveDatabaseTarget } from '../../src/db/database-url.js';
 import { openDatabase, type OpenDatabase } from '../../src/db/open-database.js';
@@ -148,6 +149,28 @@ describe.runIf(postgresWanted())('workers sharing a queued session', { tags: ['s
     expect(after.queue!.jobs).toEqual({ queued: 0, active: 0, done: reference.total_files, failed: 0 });
     expect(after.queue!.workers.reduce((sum, w) => sum + w.files, 0)).toBe(reference.total_files);
     expect(after.queue!.workers.every((w) => !w.running)).toBe(true);
+  });
+
+  it('copies of content that failed end failed with it, whichever worker took them', async () => {
+    const name = (n: string) => `3000003799_GARZA TIJERINA, MARIA ESTHER_${n}_LAB.pdf`;
+    const copies = ['1111111111', '2222222222', '3333333333', '4444444444'].map(name);
+    for (const copy of copies) fs.writeFileSync(path.join(drop, copy), '%PDF-1.4 garbage');
+    const sessionId = await enqueue();
+    await Promise.all([runWorker(), runWorker()]);
+    const after = await status(sessionId);
+    const corrupt = after.files.filter((f) => copies.includes(f.path));
+    expect(corrupt.map((f) => f.outcome)).toEqual(Array(4).fill('corrupt'));
+    const first = corrupt.find((f) => !f.error!.startsWith('identical content'))!;
+    for (const copy of corrupt.filter((f) => f !== first)) {
+      expect(copy.error).toContain(`identical content to '${first.path}' in this batch, which failed (corrupt)`);
+    }
+    // The counts say so too: no copy of the failed content hides among the duplicates.
+    const failed = after.files.filter((f) => outcomeKind(f.outcome as FileOutcome) === 'failed');
+    expect(after.failed_files).toBe(failed.length);
+    expect(failed.length).toBeGreaterThanOrEqual(4);
+    const duplicates = after.files.filter((f) => f.outcome === 'duplicate' || f.outcome === 'duplicate_in_batch');
+    expect(duplicates.every((f) => !copies.includes(f.path))).toBe(true);
+    expect(after.duplicates).toBe(duplicates.length);
   });
 
   it('logs each file with its session, file id and attempt, patient names kept out, owner-only', async () => {

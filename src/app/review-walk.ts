@@ -207,7 +207,8 @@ export class ReviewWalk {
       }
       return this.decide({ kind: 'attach', candidate: action.candidate });
     }
-    if (action.type === 'new_patient') {
+    // The expediente's owner makes a new patient impossible: the refusal says so, without a confirmation first.
+    if (action.type === 'new_patient' && !current.expedienteOwner) {
       // The document names a registry patient: a new one would likely be a duplicate of them.
       const named = current.evidence.find((candidate) => candidate.patientId === current.documentPatientId);
       if (named) {

@@ -143,8 +143,10 @@ async function createSqliteDialect(
     }
     if (!create && !fs.existsSync(file)) throw missingDatabase(file);
     // An empty file is a valid new database to SQLite: a command that does not build a registry would
-    // migrate it and report an empty one, as for a mistyped path.
-    if (!create && fs.statSync(file, { throwIfNoEntry: false })?.size === 0) throw emptyDatabase(file);
+    // migrate it into an empty one and report that, as for a mistyped path. (`doctor`, which never
+    // migrates, reports it as not migrated yet.)
+    const migrates = options.migrate ?? true;
+    if (!create && migrates && fs.statSync(file, { throwIfNoEntry: false })?.size === 0) throw emptyDatabase(file);
   }
   let handle: InstanceType<typeof BetterSqlite3>;
   try {

@@ -406,6 +406,9 @@ export class QueueWorker {
   }
 
   private pause(error: unknown): void {
+    // Several jobs in flight find the backend down at once: that is one outage, one pause — doubling once per
+    // failure took a blip of half a second straight to the 60 s ceiling.
+    if (Date.now() < this.pausedUntil) return;
     this.pauseMs =
       this.pauseMs === 0
         ? (this.options.firstPauseMs ?? 2000)

@@ -49,6 +49,13 @@ export const LABEL_PATTERNS: readonly LabelPattern[] = [
       /\bNOMBRE\s+(?:COMPLETO\s+)?DE(?:L|\s+LA)?\s+PAC[IL]ENTE\b|(?<!\b(?:DE|DEL|LA|AL|EL|LOS|LAS)\s+)\bPAC[IL]ENTE\b/g,
     strength: 2,
   },
+  // English headers (an outside laboratory's, a referral's): a misfiled one must not pass as stating nobody.
+  { kind: 'patient', pattern: /\bPAT[IL]ENT(?:\s+NAME)?\b/g, strength: 2 },
+  {
+    kind: 'expediente',
+    pattern: /\bMRN\b|\bMED[IL]CAL\s+RECORD(?:\s+(?:N[O0]\b\.?|NUMBER\b))?/g,
+    strength: 2,
+  },
   {
     kind: 'paterno',
     pattern: /\bAPE[IL][IL][IL]DO\s+PATERNO\b|\bPR[IL]MER\s+APE[IL][IL][IL]DO\b/g,
@@ -94,7 +101,7 @@ export function labelOf(groups: Record<string, string | undefined>): LabelPatter
  * written on one line with single spaces (`Paciente: GARZA TIJERINA MARIA Expediente 3000003799`).
  */
 export const FIELD_WORDS =
-  /\b(?:EXPED[IL]ENTE|EXP|REG[IL]STRO|EDAD|SEXO|GENERO|FECHA|FEC|NAC|NSS|CURP|RFC|CAMA|FOLIO|SERV[IL]C[IL]O|HAB[IL]TAC[IL]ON|HAB|TEL|TELEFONO|DX|D[IL]AGNOST[IL]CO|MED[IL]CO|AFIL[IL]AC[IL]ON|N[O0]\.|NUM\.)\b/;
+  /\b(?:EXPED[IL]ENTE|EXP|REG[IL]STRO|EDAD|SEXO|GENERO|FECHA|FEC|NAC|NSS|CURP|RFC|CAMA|FOLIO|SERV[IL]C[IL]O|HAB[IL]TAC[IL]ON|HAB|TEL|TELEFONO|DX|D[IL]AGNOST[IL]CO|MED[IL]CO|AFIL[IL]AC[IL]ON|N[O0]\.|NUM\.|MRN|DOB|SEX|GENDER|AGE)\b/;
 
 /**
  * People a document names beside the patient. A bare `Nombre:` under or beside one of these is theirs:

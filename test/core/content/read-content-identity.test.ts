@@ -124,6 +124,13 @@ describe('readContentIdentity: header layouts', () => {
     );
   });
 
+  it('reads an English header (an outside laboratory): Patient, Patient Name, MRN, Medical Record No.', () => {
+    const lab = readContentIdentity('Patient Name: Jorge Acosta Morales\nMRN 3000576011   Age: 62');
+    expect(nameOf(lab)).toBe('ACOSTA / MORALES / JORGE');
+    expect(lab.expediente).toBe('3000576011');
+    expect(readContentIdentity('Patient: ACOSTA MORALES, JORGE  Medical Record No. 3000576011').expediente).toBe('3000576011');
+  });
+
   it('does not take lower-case words the name dictionaries do not know for a name', () => {
     expect(readContentIdentity('Paciente: dolor abdominal agudo').name).toBeNull();
     expect(readContentIdentity('Paciente: refiere dolor abdominal').name).toBeNull();

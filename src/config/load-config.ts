@@ -228,15 +228,28 @@ async function readConfigFile(flags: BackendFlags): Promise<{ file: string | nul
   try {
     text = await fs.readFile(file, 'utf8');
   } catch (error) {
-    if (!explicit && (error as NodeJS.ErrnoException).code === 'ENOENT') return { file: null, values: {} };
-    throw new UsageError(`cannot read the config file ${file}: ${(error as Error).message}`);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (!explicit && code === 'ENOENT') return { file: null, values: {} };
+    const why =
+      code === 'ENOENT'
+        ? 'it does not exist'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'permission denied'
+          : code === 'EISDIR'
+            ? 'it is a folder'
+            : (error as Error).message;
+    throw new UsageError(`cannot read the config file ${file}: ${why}`, 'check the path given with --config');
   }
   const name = path.basename(file);
   let json: unknown;
   try {
     json = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
-    throw new UsageError(`${name} is not valid JSON: ${(error as Error).message}`);
+    const line = jsonErrorLine(text, (error as Error).message);
+    throw new UsageError(
+      `${name} is not valid JSON${line === null ? '' : ` (line ${line})`}: ${(error as Error).message}`,
+      'JSON wants double-quoted keys and strings, no trailing commas and no comments; `tecsalud-batch doctor` checks the file',
+    );
   }
   const parsed = configFileSchema.safeParse(json);
   if (!parsed.success) {
@@ -279,4 +292,11 @@ function positiveInteger(value: string | undefined, field: string): number | und
 /** Drops undefined fields, so optional properties stay absent rather than present-and-undefined. */
 function compact<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** The line of a JSON.parse error's `position N` (Node 20 gives the offset only), or null. */
+function jsonErrorLine(text: string, message: string): number | null {
+  const position = /position (\d+)/.exec(message);
+  if (!position) return null;
+  return text.slice(0, Number(position[1])).split('\n').length;
 }

@@ -104,6 +104,11 @@ describe('loadBackendConfig', () => {
     const error = await loadBackendConfig({ cwd, env: {} }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UsageError);
     expect((error as Error).message).toMatch(/tecsalud-batch.config.json is not valid JSON/);
+    // Where, and what JSON wants: a person fixing it by hand needs both.
+    writeConfig('{\n  "db": "x.db",\n  collection: "y"\n}\n');
+    const unquoted = (await loadBackendConfig({ cwd, env: {} }).catch((e: unknown) => e)) as UsageError;
+    expect(unquoted.message).toMatch(/is not valid JSON \(line 3\)/);
+    expect(unquoted.hint).toMatch(/double-quoted keys/);
   });
 
   it('reads the embedding request settings, within the API’s limit', async () => {

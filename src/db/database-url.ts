@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { redactConnectionString } from '../core/text/redact-connection-string.js';
 import { UsageError } from '../errors.js';
@@ -29,6 +30,13 @@ export function resolveDatabaseTarget(value: string | undefined, options: { cwd:
   }
   const withoutScheme = raw.replace(/^(sqlite|file):(\/\/)?/i, '');
   if (withoutScheme === ':memory:') return { kind: 'sqlite', path: ':memory:', display: ':memory:' };
+  // `--db data/` names a folder: path.resolve would drop the slash and make a file called `data`.
+  if (/[\\/]$/.test(withoutScheme) || fs.statSync(path.resolve(options.cwd, withoutScheme), { throwIfNoEntry: false })?.isDirectory()) {
+    throw new UsageError(
+      `the database '${withoutScheme}' names a folder, not a file`,
+      `give the database file's path, e.g. --db ${path.join(withoutScheme, 'tecsalud-batch.db')}`,
+    );
+  }
   const absolute = path.resolve(options.cwd, withoutScheme);
   return { kind: 'sqlite', path: absolute, display: absolute };
 }

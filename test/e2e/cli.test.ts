@@ -101,6 +101,10 @@ describe('the tecsalud-batch binary', { tags: ['slow'] }, () => {
     const empty = await runCli(['patients', 'list', '--db', 'empty.db'], { cwd });
     expect([empty.code, empty.stderr]).toEqual([64, expect.stringMatching(/^error: the database '.*empty\.db' is an empty file \(0 bytes\)/)]);
     expect(fs.statSync(`${cwd}/empty.db`).size).toBe(0);
+    // `--db data/` is a folder, not a file called `data`.
+    const folder = await runCli(['patients', 'import', REGISTRY_CSV, '--db', 'data/'], { cwd });
+    expect([folder.code, folder.stderr]).toEqual([64, expect.stringMatching(/^error: the database 'data\/' names a folder, not a file\nhint: /)]);
+    expect(fs.existsSync(`${cwd}/data`)).toBe(false);
   });
 
   it('imports the registry, then shows and searches it', async () => {

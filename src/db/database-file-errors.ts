@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { describeError } from '../core/text/describe-error.js';
 import { UsageError, UserError } from '../errors.js';
 import { serviceDown } from './connection-loss.js';
@@ -27,6 +29,16 @@ export function databaseFileError(error: unknown, target: DatabaseTarget): UserE
     );
   }
   if (code.startsWith('SQLITE_READONLY')) {
+    // A run while the database was read-only leaves its -wal / -shm read-only too: fixing the file alone
+    // is not enough, and the message must say which file is in the way.
+    const stuck = isReadOnlyFile(file) ? [] : ['-wal', '-shm'].map((suffix) => `${file}${suffix}`).filter(isReadOnlyFile);
+    if (stuck.length > 0) {
+      return new UsageError(
+        `the database '${file}' cannot be written: ${stuck.map((f) => `'${path.basename(f)}'`).join(' and ')} beside it ${stuck.length > 1 ? 'are' : 'is'} read-only`,
+        `make ${stuck.length > 1 ? 'them' : 'it'} writable for the user running tecsalud-batch (chmod u+w), or remove ` +
+          `${stuck.length > 1 ? 'them' : 'it'} while no tecsalud-batch runs`,
+      );
+    }
     return new UsageError(
       `the database '${file}' cannot be written: the file or its folder is read-only`,
       'let the user running tecsalud-batch write the file and its folder: SQLite writes there (its -wal and ' +
@@ -48,4 +60,13 @@ export function databaseFileError(error: unknown, target: DatabaseTarget): UserE
  */
 export function translateDatabaseError(error: unknown, target: DatabaseTarget): unknown {
   return databaseFileError(error, target) ?? serviceDown(error, { target }) ?? error;
+}
+
+function isReadOnlyFile(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.W_OK);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ENOENT';
+  }
 }

@@ -71,6 +71,15 @@ describe('a --db that is not a usable database: error naming the file, a hint, e
     expect(code).toBe(ExitCode.Usage);
     const listed = await runCli(['patients', 'list', '--limit', '1', '--db', readOnly], { cwd: dir, ...asOther });
     expect(listed.code).toBe(0);
+    // That read left SQLite's -shm read-only too: once the file is writable again, the error names what is
+    // still in the way instead of blaming a file and folder that are both writable now.
+    fs.chmodSync(readOnly, 0o666);
+    expect(fs.statSync(`${readOnly}-shm`).mode & 0o222).toBe(0);
+    await expectUserError(
+      ['patients', 'import', REGISTRY_CSV, '--db', readOnly],
+      /^error: the database '.*read-only\.db' cannot be written: .*'read-only\.db-shm'.* read-only$/m,
+      asOther,
+    );
   });
 
   it('a file the user may not read', async () => {

@@ -4,7 +4,7 @@ const MAX_NAME = 200;
 /**
  * The client's filename as the API keeps it: the name alone, never a path. Whatever came before the last `/`
  * or `\` is dropped (`../../etc/passwd.pdf`, `C:\drop\x.pdf`), control and format characters (bidi overrides,
- * zero-width, DEL, escapes) are removed, whitespace is collapsed and the text put in NFC, as the CLI reads
+ * zero-width) are removed, control characters (DEL, escapes, line breaks) become spaces, whitespace is collapsed and the text put in NFC, as the CLI reads
  * macOS names. The result is parsed for the expediente and name and shown back; the stored file's name is
  * derived from it (see UploadStore.storedPath), so nothing the client wrote is ever a path on this server.
  */
@@ -12,7 +12,10 @@ export function sanitizeUploadName(raw: string | undefined): string {
   const base = (raw ?? '').split(/[/\\]/).pop() ?? '';
   const cleaned = base
     .normalize('NFC')
-    .replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, '')
+    // A control character or line break between two words stands for a separator: dropped outright it
+    // joined them (`RIOS\x01CORONADO` read as the surname RIOSCORONADO). Invisible format characters go.
+    .replace(/[\p{Cc}\p{Zl}\p{Zp}]/gu, ' ')
+    .replace(/\p{Cf}/gu, '')
     .replace(/\s+/g, ' ')
     .trim()
     // A name of dots alone (`..`) is a path, not a name.

@@ -293,7 +293,7 @@ describe('the HTTP API, driven over HTTP as the hospital front end uses it', { t
     ]);
     expect(response.status).toBe(200);
     const result = await json<{ uploaded_files: { filename: string }[]; failed_files: { filename: string; status_code: number }[] }>(response);
-    expect(result.uploaded_files.map((f) => f.filename).sort()).toEqual(['absolute.pdf', 'bellandoverride.pdf', 'escaped.pdf', 'windows.pdf']);
+    expect(result.uploaded_files.map((f) => f.filename).sort()).toEqual(['absolute.pdf', 'bell andoverride.pdf', 'escaped.pdf', 'windows.pdf']);
     expect(result.failed_files).toEqual([expect.objectContaining({ status_code: 415 })]);
     expect(fs.readdirSync(path.join(server.uploadDir, sessionId)).every((name) => /^[0-9a-f]{40}\.pdf$/.test(name))).toBe(true);
     for (const dir of [server.workspace.root, server.uploadDir, path.dirname(server.workspace.root)]) {

@@ -313,7 +313,7 @@ const conf = (x: number) => x.toFixed(2);
 export const EN: Messages = {
   lang: 'en',
   reviewPosition: (position, total) => `Review ${position} of ${total}`,
-  reviewFinished: 'Review: every file walked',
+  reviewFinished: 'Review: end of the list',
   session: (id) => `session ${id}`,
   reviewer: (name) => `reviewer ${name}`,
   helpHint: '? help',
@@ -532,7 +532,7 @@ function esDetail(message: string): string {
 export const ES: Messages = {
   lang: 'es',
   reviewPosition: (position, total) => `Revisión ${position} de ${total}`,
-  reviewFinished: 'Revisión: se recorrieron todos los archivos',
+  reviewFinished: 'Revisión: fin de la lista',
   session: (id) => `sesión ${id}`,
   reviewer: (name) => `revisor ${name}`,
   helpHint: '? ayuda',

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { postgresUnavailable } from '../db/connection-loss.js';
 import type { DedicatedConnection, OpenDatabase } from '../db/open-database.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
@@ -79,7 +80,19 @@ export async function withRunLock<T>(
     const connect = database.openDedicatedConnection;
     return withAdvisoryRunLock(database, connect, locks, me, work, options.relockDelaysMs ?? RELOCK_DELAYS_MS);
   }
-  await acquireRowLock(locks, me, options.isAlive ?? isProcessAlive, options.processStartedAt ?? processStartedAt);
+  const isAlive = options.isAlive ?? isProcessAlive;
+  const startedAt = options.processStartedAt ?? processStartedAt;
+  await acquireRowLock(locks, me, isAlive, startedAt);
+  try {
+    await refuseNestedRuns(locks, me, async (holder) => {
+      if (holder.host !== me.host || holdsIt(holder, isAlive, startedAt)) return true;
+      await locks.deleteExactly(holder); // left behind by a killed run
+      return false;
+    });
+  } catch (error) {
+    await locks.release(me).catch(() => undefined);
+    throw error;
+  }
   try {
     return await work({
       setSession: (sessionId) => locks.setSession(me, sessionId),
@@ -114,6 +127,18 @@ async function withAdvisoryRunLock<T>(
     throw new LockedError(
       (await locks.findHolder(me.lockKey)) ?? { ...me, pid: 0, host: 'another machine', startedAt: 'unknown' },
     );
+  }
+  try {
+    // A row's run still goes on while its advisory lock is held; one we can take was left by a killed run.
+    await refuseNestedRuns(locks, me, async (holder) => {
+      if (!(await advisoryLock.tryTake(connection, holder.lockKey))) return true;
+      await advisoryLock.release(connection, holder.lockKey);
+      return false;
+    });
+  } catch (error) {
+    await advisoryLock.release(connection, me.lockKey).catch(() => undefined);
+    await connection.close();
+    throw error;
   }
   const halt = new AbortController();
   let sessionId: string | null = null;
@@ -258,5 +283,23 @@ export function processStartedAt(pid: number): number | null {
     return (bootSeconds + ticks / 100) * 1000;
   } catch {
     return null;
+  }
+}
+
+/**
+ * A run on a folder inside another run's folder, or around it, would take the same files (each run reads and
+ * moves what the other is working on): the lock on a folder covers its sub-folders too. Refuses with the
+ * other run's LockedError while `stillRunning` says that run goes on.
+ */
+async function refuseNestedRuns(
+  locks: RunLockRepository,
+  me: RunLockHolder,
+  stillRunning: (holder: RunLockHolder) => Promise<boolean>,
+): Promise<void> {
+  const within = (inner: string, outer: string) => inner.startsWith(outer.endsWith(path.sep) ? outer : outer + path.sep);
+  for (const holder of await locks.listHolders()) {
+    if (holder.lockKey === me.lockKey) continue;
+    if (!within(holder.sourceDir, me.sourceDir) && !within(me.sourceDir, holder.sourceDir)) continue;
+    if (await stillRunning(holder)) throw new LockedError(holder);
   }
 }

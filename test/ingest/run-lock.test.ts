@@ -55,6 +55,20 @@ describe.each(DATABASE_KINDS)('the run lock on %s', (kind) => {
     expect(await withRunLock(b, { sourceDir: '/srv/drop' }, async () => 'third')).toBe('third');
   });
 
+  it('covers the sub-folders: a run on a folder inside the locked one, or around it, is refused', async () => {
+    const first = await holdLock(a, { sourceDir: '/srv/drop/urgencias', pid: process.pid });
+    for (const sourceDir of ['/srv/drop', '/srv/drop/urgencias/2026']) {
+      const error = await withRunLock(b, { sourceDir }, async () => 'nested').catch((e: unknown) => e);
+      expect(error, sourceDir).toBeInstanceOf(LockedError);
+      expect((error as LockedError).message).toContain('/srv/drop/urgencias');
+    }
+    // A folder that only starts with the same letters is another folder.
+    expect(await withRunLock(b, { sourceDir: '/srv/drop/urgencias-2' }, async () => 'sibling')).toBe('sibling');
+    first.release();
+    await first.run;
+    expect(await withRunLock(b, { sourceDir: '/srv/drop' }, async () => 'after')).toBe('after');
+  });
+
   it('does not lock other folders', async () => {
     const result = await withRunLock(a, { sourceDir: '/srv/one' }, () =>
       withRunLock(b, { sourceDir: '/srv/two' }, async () => 'both'),

@@ -23,6 +23,11 @@ export class RunLockRepository {
     return Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0;
   }
 
+  /** Every row: the runs going on (or left behind) on any folder of this database. */
+  async listHolders(): Promise<RunLockHolder[]> {
+    return this.db.selectFrom('runLocks').selectAll().execute();
+  }
+
   async findHolder(lockKey: string): Promise<RunLockHolder | undefined> {
     return this.db.selectFrom('runLocks').selectAll().where('lockKey', '=', lockKey).executeTakeFirst();
   }

@@ -57,6 +57,8 @@ export async function checkHealth(options: {
   timeoutMs?: number;
   /** The runs' log and folders (`doctor --log-file`, `--archive-dir`, `--quarantine-dir`), for their modes. */
   files?: { logFile?: string; archiveDir?: string; quarantineDir?: string };
+  /** The environment the runs see: TECSALUD_OCR_ENGINE chooses their OCR engine before the config file does. */
+  env?: NodeJS.ProcessEnv;
 }): Promise<HealthReport> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_DOCTOR_TIMEOUT_MS;
   const deadline = performance.now() + timeoutMs;
@@ -80,7 +82,7 @@ export async function checkHealth(options: {
   const localChecks = Promise.all([
     checkWritable(options.cwd),
     checkPdftotext(),
-    checkOcr(config?.ocr.engine ?? OCR_DEFAULTS.engine),
+    checkOcr(options.env?.TECSALUD_OCR_ENGINE?.trim() || (config?.ocr.engine ?? OCR_DEFAULTS.engine)),
   ]);
 
   if (config) {
@@ -339,8 +341,10 @@ async function checkOcr(configured: string): Promise<DoctorCheck[]> {
         name: 'tesseract',
         status: configured === 'tesseract' ? 'fail' : 'warn',
         detail:
-          `not available: needs ${native.missing.join(', ')} (optional: Debian apt-get install ${native.missing.join(' ')}); ` +
-          'tesseract.js is used',
+          configured === 'tesseract'
+            ? `not available, and the runs are set to use it (--ocr-engine, TECSALUD_OCR_ENGINE or ocr.engine): needs ${native.missing.join(', ')} (Debian apt-get install ${native.missing.join(' ')})`
+            : `not available: needs ${native.missing.join(', ')} (optional: Debian apt-get install ${native.missing.join(' ')}); ` +
+              'tesseract.js is used',
       };
   return [wasmCheck, nativeCheck];
 }

@@ -63,6 +63,7 @@ export async function runDoctor(options: DoctorOptions, context: CommandContext)
       throw context.configError;
     },
     files: { logFile: options.logFile, archiveDir: options.archiveDir, quarantineDir: options.quarantineDir },
+    env: context.env,
   });
   if (options.json) writeJson(context.io, { healthy: report.healthy, checks: report.checks, config: report.config });
   else {

@@ -100,6 +100,25 @@ describe('doctor', () => {
     expect(bad.raw).not.toContain('sk-wrong-secret');
   });
 
+  it('judges native tesseract by the engine the runs will use, TECSALUD_OCR_ENGINE included', async () => {
+    // No language data where tesseract looks: it cannot read Spanish.
+    const saved = process.env.TESSDATA_PREFIX;
+    process.env.TESSDATA_PREFIX = createTempDir('tecsalud-no-tessdata-');
+    try {
+      const chosen = await run({ db: 'registry.db' }, { TECSALUD_OCR_ENGINE: 'tesseract' });
+      expect(status(chosen.report, 'tesseract')).toMatchObject({
+        status: 'fail',
+        detail: expect.stringMatching(/the runs are set to use it/),
+      });
+      expect(chosen.report.healthy).toBe(false);
+      const optional = await run({ db: 'registry.db' });
+      expect(status(optional.report, 'tesseract')?.status).toBe('warn');
+    } finally {
+      if (saved === undefined) delete process.env.TESSDATA_PREFIX;
+      else process.env.TESSDATA_PREFIX = saved;
+    }
+  });
+
   it('fails, with exit 69, when the vector store or the database cannot be reached', async () => {
     const chroma = await run({ db: 'registry.db', vectorStore: 'chroma', chromaUrl: 'http://127.0.0.1:9' });
     expect(chroma.code).toBe(ExitCode.ServiceUnavailable);

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
+import { constants as fsConstants } from 'node:fs';
 import path from 'node:path';
 
 import { describeError } from '../core/text/describe-error.js';
@@ -222,6 +223,11 @@ export async function checkHealth(options: {
   const [writable, pdftotext, ocr] = await localChecks;
   checks.push(writable, pdftotext, ...ocr);
   checks.push(...(await checkPermissionsOf(config, options)));
+  const runFiles = await checkRunFiles(options);
+  if (runFiles) {
+    checks.push(runFiles);
+    if (runFiles.status === 'fail') fixableByConfiguration.add(runFiles.name);
+  }
 
   const failed = checks.filter((c) => c.status === 'fail');
   const exitCode =
@@ -287,6 +293,55 @@ function checkPermissionsOf(
     folders: [resolve(archiveDir), resolve(quarantineDir)].filter((dir): dir is string => dir !== undefined),
     fileMode: config?.fileMode ?? 'owner',
   });
+}
+
+/**
+ * Whether the nightly run's log and folders (`doctor --log-file`, `--archive-dir`, `--quarantine-dir`) can be
+ * written where they are: a folder given as the log, a file where a folder should be, a folder the run may
+ * not write into would fail the run (or every move of it) although everything else is healthy.
+ */
+async function checkRunFiles(options: {
+  cwd: string;
+  files?: { logFile?: string; archiveDir?: string; quarantineDir?: string };
+}): Promise<DoctorCheck | null> {
+  const { logFile, archiveDir, quarantineDir } = options.files ?? {};
+  const problems: string[] = [];
+  const statOf = (target: string) => fs.stat(target).catch((error: NodeJS.ErrnoException) => error);
+  if (logFile && logFile !== '-') {
+    const file = path.resolve(options.cwd, logFile);
+    const found = await statOf(file);
+    if (!(found instanceof Error) && found.isDirectory()) problems.push(`--log-file ${logFile} is a folder`);
+    else if (found instanceof Error && found.code === 'ENOTDIR') problems.push(`--log-file ${logFile}: a part of its path is a file`);
+    else if (!(await writableOrCreatable(found instanceof Error ? path.dirname(file) : file)))
+      problems.push(`--log-file ${logFile} cannot be written`);
+  }
+  for (const [flag, dir] of [['--archive-dir', archiveDir], ['--quarantine-dir', quarantineDir]] as const) {
+    if (!dir) continue;
+    const folder = path.resolve(options.cwd, dir);
+    const found = await statOf(folder);
+    if (!(found instanceof Error) && !found.isDirectory()) problems.push(`${flag} ${dir} is a file, not a folder`);
+    else if (!(await writableOrCreatable(folder))) problems.push(`${flag} ${dir} cannot be written: files would not be moved`);
+  }
+  if (!logFile && !archiveDir && !quarantineDir) return null;
+  return problems.length > 0
+    ? { name: 'run files', status: 'fail', detail: `${problems.join('; ')}` }
+    : { name: 'run files', status: 'ok', detail: 'the log and the folders given can be written' };
+}
+
+/** Whether `target` can be written, or (missing) created: its nearest existing ancestor is writable. */
+async function writableOrCreatable(target: string): Promise<boolean> {
+  let current = target;
+  for (;;) {
+    try {
+      await fs.access(current, fsConstants.W_OK);
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return false;
+      const parent = path.dirname(current);
+      if (parent === current) return false;
+      current = parent;
+    }
+  }
 }
 
 async function checkWritable(cwd: string): Promise<DoctorCheck> {

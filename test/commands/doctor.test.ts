@@ -119,6 +119,30 @@ describe('doctor', () => {
     }
   });
 
+  it('checks that the nightly run can write its log and its folders (64 when it could not)', async () => {
+    fs.mkdirSync(`${cwd}/logs`);
+    fs.writeFileSync(`${cwd}/archive-file`, '');
+    const doctorWith = async (files: Record<string, string>) => {
+      const capture = captureIo();
+      const context = await createCommandContext(
+        { cwd, env: {}, io: capture.io, stdin: process.stdin },
+        { db: 'registry.db' },
+        { readConfig: true, reportsConfigErrors: true },
+      );
+      const code = await runDoctor({ json: true, ...files }, context);
+      return { code, report: JSON.parse(capture.stdout()) as Report };
+    };
+    const bad = await doctorWith({ logFile: 'logs', archiveDir: 'archive-file' });
+    expect(bad.code).toBe(ExitCode.Usage);
+    expect(status(bad.report, 'run files')).toMatchObject({
+      status: 'fail',
+      detail: expect.stringMatching(/--log-file logs is a folder; --archive-dir archive-file is a file, not a folder/),
+    });
+    const good = await doctorWith({ logFile: 'logs/ingest.log', archiveDir: 'archive', quarantineDir: 'quarantine' });
+    expect(status(good.report, 'run files')?.status).toBe('ok');
+    expect(good.code).toBe(ExitCode.Success);
+  });
+
   it('fails, with exit 69, when the vector store or the database cannot be reached', async () => {
     const chroma = await run({ db: 'registry.db', vectorStore: 'chroma', chromaUrl: 'http://127.0.0.1:9' });
     expect(chroma.code).toBe(ExitCode.ServiceUnavailable);

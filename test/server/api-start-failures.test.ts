@@ -3,7 +3,15 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SAMPLE_DIR } from '../support/ingest-fixture.js';
 import { chromaWanted, createScratchChromaDatabase } from '../support/chroma.js';
-import { bearer, filesForm, sampleFile, startTestServer, type TestServer } from '../support/api-server.js';
+import {
+  bearer,
+  filesForm,
+  readEvents,
+  sampleFile,
+  startTestServer,
+  type ServerEvent,
+  type TestServer,
+} from '../support/api-server.js';
 import { startFaultyProxy, type FaultyProxy } from '../support/tcp-faults.js';
 
 /**
@@ -17,10 +25,7 @@ const SAMPLE = fs.readdirSync(SAMPLE_DIR).sort();
 const FIRST = SAMPLE.find((name) => name.startsWith('3000768077'))!;
 const SECOND = SAMPLE.find((name) => name.startsWith('3000875628'))!;
 
-interface SessionEvent {
-  event: string;
-  data: Record<string, unknown>;
-}
+type SessionEvent = ServerEvent;
 
 interface Status {
   status: string;
@@ -30,22 +35,6 @@ interface Status {
   files: { filename: string; processing_status: string; outcome: string | null }[];
 }
 
-/** Reads a server-sent-events body until it ends. */
-async function* readEvents(response: Response): AsyncGenerator<SessionEvent> {
-  const decoder = new TextDecoder();
-  let buffer = '';
-  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-    buffer += decoder.decode(chunk, { stream: true });
-    let end: number;
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      const event = /^event: (.*)$/m.exec(block)?.[1];
-      const data = /^data: (.*)$/m.exec(block)?.[1];
-      if (event && data) yield { event, data: JSON.parse(data) as Record<string, unknown> };
-    }
-  }
-}
 
 /** Every event until the stream ends; fails when it has not ended within `ms`. */
 async function allEvents(events: AsyncGenerator<SessionEvent>, ms: number): Promise<SessionEvent[]> {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken, revokeApiToken } from '../../src/app/api-tokens.js';
 import { AuditRepository } from '../../src/db/repositories/audit-repository.js';
 import { ingestJson, openWorkspaceDb, SAMPLE_DIR, createWorkspace, importSampleRegistry } from '../support/ingest-fixture.js';
-import { bearer, filesForm, sampleFile, startTestServer, type TestServer } from '../support/api-server.js';
+import { bearer, filesForm, readEvents, sampleFile, startTestServer, type TestServer } from '../support/api-server.js';
 
 const SAMPLE = fs.readdirSync(SAMPLE_DIR).sort();
 const NOT_PDF = '3000899337_MARTÍNEZ MEJÍA, FRANCISCO JAVIER_7000000000_URG.pdf';
@@ -568,22 +568,6 @@ describe('the API’s limits and settings', { tags: ['slow'] }, () => {
   });
 });
 
-/** Reads a server-sent-events body until it ends. */
-async function* readEvents(response: Response): AsyncGenerator<{ event: string; data: Record<string, unknown> }> {
-  const decoder = new TextDecoder();
-  let buffer = '';
-  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-    buffer += decoder.decode(chunk, { stream: true });
-    let end: number;
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      const event = /^event: (.*)$/m.exec(block)?.[1];
-      const data = /^data: (.*)$/m.exec(block)?.[1];
-      if (event && data) yield { event, data: JSON.parse(data) as Record<string, unknown> };
-    }
-  }
-}
 
 /** Waits for a condition the server reaches on its own (bounded: fails after 10 s). */
 async function until(condition: () => boolean): Promise<void> {

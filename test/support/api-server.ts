@@ -97,3 +97,26 @@ export function filesForm(files: { name: string; bytes: Buffer | string; field?:
 export function bearer(token: string): Record<string, string> {
   return { authorization: `Bearer ${token}` };
 }
+
+/** One server-sent event: its name and its JSON data. */
+export interface ServerEvent {
+  event: string;
+  data: Record<string, unknown>;
+}
+
+/** Reads a server-sent-events body until it ends. */
+export async function* readEvents(response: Response): AsyncGenerator<ServerEvent> {
+  const decoder = new TextDecoder();
+  let buffer = '';
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    buffer += decoder.decode(chunk, { stream: true });
+    let end: number;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const event = /^event: (.*)$/m.exec(block)?.[1];
+      const data = /^data: (.*)$/m.exec(block)?.[1];
+      if (event && data) yield { event, data: JSON.parse(data) as Record<string, unknown> };
+    }
+  }
+}

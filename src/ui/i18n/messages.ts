@@ -331,7 +331,7 @@ export const EN: Messages = {
   documentStatesNothing: 'The document does not say whose it is.',
   documentSource: (source) => (source === 'cross_check' ? 'read at ingest' : 'read from the text'),
   verdict: (v) =>
-    v === 'agrees' ? 'agrees with the filename' : v === 'contradicts' ? 'CONTRADICTS the filename' : 'states nothing',
+    v === 'agrees' ? 'agrees with the filename' : v === 'contradicts' ? "CONTRADICTS the filename's match" : 'states nothing',
   otherPatientInFile: (values) => `Another patient further in the file: ${values}`,
   candidates: (n) => `Candidates (${n})`,
   noCandidates: 'No candidate patients in the registry: n creates one, r rejects.',
@@ -553,7 +553,7 @@ export const ES: Messages = {
     v === 'agrees'
       ? 'coincide con el nombre del archivo'
       : v === 'contradicts'
-        ? 'CONTRADICE el nombre del archivo'
+        ? 'CONTRADICE la coincidencia del archivo'
         : 'no dice nada',
   otherPatientInFile: (values) => `Otro paciente más adelante en el archivo: ${values}`,
   candidates: (n) => `Candidatos (${n})`,

@@ -76,10 +76,19 @@ export function serviceDown(
 ): ServiceUnavailableError | null {
   if (error instanceof ServiceUnavailableError) return error;
   if (database.target.kind === 'postgres' && isConnectionLoss(error)) {
-    // A connection that was never made (refused, no such host, a certificate refused) is not a lost one.
-    return postgresUnavailable(error, database.target, unreachableCode(error) ? 'reach' : 'lost');
+    // A connection that was never made (refused, no such host, a certificate refused, a server that never
+    // answered the connect) is not a lost one.
+    return postgresUnavailable(error, database.target, unreachableCode(error) || neverAnswered(error) ? 'reach' : 'lost');
   }
   return null;
+}
+
+/** pg's and pg-pool's words for a connect that timed out: the server took the connection and never answered. */
+function neverAnswered(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    /^timeout expired$|due to connection timeout|timeout exceeded when trying to connect/.test(error.message)
+  );
 }
 
 /** Waits between attempts when the server went away: about 10 s in all, enough for a restart. */
@@ -100,7 +109,7 @@ export async function retryWhileReconnecting<T>(
       return await work();
     } catch (error) {
       if (database.target.kind !== 'postgres' || !isConnectionLoss(error)) throw error;
-      if (attempt >= delaysMs.length) throw postgresUnavailable(error, database.target, 'lost');
+      if (attempt >= delaysMs.length) throw serviceDown(error, database) ?? error;
       await new Promise((resolve) => setTimeout(resolve, delaysMs[attempt]));
     }
   }

@@ -81,6 +81,15 @@ export async function listSessionFiles(database: OpenDatabase, sessionId: string
   return new BatchRepository(database.db).listFiles(sessionId);
 }
 
+/**
+ * The session with its uploaded files counted: until a run counts them, `totalFiles` is 0 while the session
+ * holds files, and the answers say how many it holds, as the status does.
+ */
+export async function withUploadsCounted(database: OpenDatabase, session: BatchUpload): Promise<BatchUpload> {
+  const files = await new BatchRepository(database.db).countFiles(session.id);
+  return { ...session, totalFiles: Math.max(session.totalFiles, files) };
+}
+
 export async function listSessionReviews(database: OpenDatabase, sessionId: string): Promise<BatchFile[]> {
   return new BatchRepository(database.db).pendingReviews(sessionId);
 }

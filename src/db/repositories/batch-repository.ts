@@ -225,6 +225,15 @@ export class BatchRepository {
     return this.db.selectFrom('batchUploads').selectAll().orderBy('createdAt', 'desc').limit(limit).execute();
   }
 
+  async countFiles(sessionId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('batchFiles')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('batchId', '=', sessionId)
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
   async listFiles(sessionId: string): Promise<BatchFile[]> {
     return this.db
       .selectFrom('batchFiles')

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { findSession, listSessionFiles } from '../../app/upload-sessions.js';
+import { findSession, withUploadsCounted } from '../../app/upload-sessions.js';
 import type { PipelineEvent } from '../../core/pipeline/events.js';
 import type { BatchUpload } from '../../db/schema.js';
 import { ApiError } from '../api-error.js';
@@ -57,13 +57,10 @@ export function eventsRoute(app: FastifyInstance, deps: ServerDeps, streams: Set
       const keepAlive = setInterval(() => raw.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
       keepAlive.unref();
       /** The session now, with the counts its status shows (files uploaded before a run counts them too). */
-      const summary = async (now: BatchUpload, message: string) => {
-        const files = await listSessionFiles(deps.database, sessionId);
-        return {
-          ...processSummary({ ...now, totalFiles: Math.max(now.totalFiles, files.length) }, message),
-          error_message: now.errorMessage,
-        };
-      };
+      const summary = async (now: BatchUpload, message: string) => ({
+        ...processSummary(await withUploadsCounted(deps.database, now), message),
+        error_message: now.errorMessage,
+      });
       const closed = (now: BatchUpload) => now.status !== 'pending' && now.status !== 'processing';
       // A run that ended without its own session_finished (a stop, or a failure before it could start): a
       // session it left closed (failed, with why) ends the stream with session_finished; one left open (a

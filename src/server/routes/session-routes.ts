@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { recordApiCall } from '../../app/api-audit.js';
 import { decideReview, listReviewCases } from '../../app/api-reviews.js';
-import { createUploadSession, findSession, listSessionFiles, takesUploads } from '../../app/upload-sessions.js';
+import { createUploadSession, findSession, listSessionFiles, takesUploads, withUploadsCounted } from '../../app/upload-sessions.js';
 import type { BatchUpload, ProcessingType } from '../../db/schema.js';
 import { ApiError } from '../api-error.js';
 import { processSummary, reviewItem, sessionStatus } from '../api-json.js';
@@ -101,14 +101,12 @@ export function sessionRoutes(app: FastifyInstance, deps: ServerDeps): void {
         // A failure is logged by SessionRuns and recorded on the session (failed, with its message, and the
         // events' session_finished): the client follows the status or the events.
         run.catch(() => undefined);
-        const now = await sessionOr404(sessionId);
         // The run may not have counted the files yet: say how many the session holds, as the status does.
-        const files = await listSessionFiles(database, sessionId);
+        const now = await withUploadsCounted(database, await sessionOr404(sessionId));
         return reply.code(202).send(
           processSummary(
             {
               ...now,
-              totalFiles: Math.max(now.totalFiles, files.length),
               // Under way (a retry's session may still say `failed` until its run marks it started).
               status: deps.runs.isRunning(sessionId) ? 'processing' : now.status,
             },

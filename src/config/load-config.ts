@@ -4,6 +4,7 @@ import path from 'node:path';
 import { DEFAULT_COLLECTION } from '../core/pipeline/defaults.js';
 import { DEFAULT_QUEUE_SETTINGS, type QueueSettings } from '../core/queue/defaults.js';
 import { NOM_004_RETENTION_YEARS } from '../core/registry/retention.js';
+import { fileSystemProblem } from '../core/text/file-system-problem.js';
 import { UsageError } from '../errors.js';
 import type { FileModePolicy } from '../private-files.js';
 import {
@@ -230,14 +231,7 @@ async function readConfigFile(flags: BackendFlags): Promise<{ file: string | nul
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (!explicit && code === 'ENOENT') return { file: null, values: {} };
-    const why =
-      code === 'ENOENT'
-        ? 'it does not exist'
-        : code === 'EACCES' || code === 'EPERM'
-          ? 'permission denied'
-          : code === 'EISDIR'
-            ? 'it is a folder'
-            : (error as Error).message;
+    const why = code === 'ENOENT' ? 'it does not exist' : (fileSystemProblem(error) ?? (error as Error).message);
     throw new UsageError(`cannot read the config file ${file}: ${why}`, 'check the path given with --config');
   }
   const name = path.basename(file);

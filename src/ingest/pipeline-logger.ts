@@ -6,6 +6,7 @@ import {
   type FileModePolicy,
 } from '../private-files.js';
 import type { PipelineLogger } from './log-listener.js';
+import { fileSystemProblem } from '../core/text/file-system-problem.js';
 import { UsageError } from '../errors.js';
 
 export interface OpenedLogger extends PipelineLogger {
@@ -69,20 +70,8 @@ export async function openPipelineLogger(
 }
 
 function describeLogError(error: NodeJS.ErrnoException): string {
-  switch (error.code) {
-    case 'EISDIR':
-      return 'it is a folder';
-    case 'EEXIST':
-    case 'ENOTDIR':
-      return 'a part of its path is a file, not a folder';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EROFS':
-      return 'the file system is read-only';
-    case 'ENOENT':
-      return 'its folder does not exist and cannot be created';
-    default:
-      return error.message;
-  }
+  if (error.code === 'ENOENT') return 'its folder does not exist and cannot be created';
+  // Creating the log's folder met a file on the way: mkdir says EEXIST where open would say ENOTDIR.
+  const code = error.code === 'EEXIST' ? 'ENOTDIR' : error.code;
+  return fileSystemProblem({ code }) ?? error.message;
 }

@@ -1,0 +1,19 @@
+/**
+ * A file-system error in plain words, for the codes that mean the same wherever they happen (a log, a config
+ * file, a folder); null for the others, whose words depend on what was being done (a missing file, say).
+ */
+export function fileSystemProblem(error: unknown): string | null {
+  switch ((error as NodeJS.ErrnoException | null)?.code) {
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'it is a folder';
+    case 'ENOTDIR':
+      return 'a part of its path is a file, not a folder';
+    case 'EROFS':
+      return 'the file system is read-only';
+    default:
+      return null;
+  }
+}

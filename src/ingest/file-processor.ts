@@ -70,8 +70,6 @@ export class FileProcessor {
   private readonly documents: DocumentRepository;
   private readonly rejections: RejectionRepository;
   private readonly patients: PatientRepository;
-  /** The session's files' ids by relative path, to read a content's holder's row (see recordedEnd). */
-  private readonly fileIds = new Map<string, string>();
 
   constructor(
     private readonly sessionId: string,
@@ -496,13 +494,7 @@ export class FileProcessor {
    * outcome yet, or one a later run takes): the holder of a content, seen from a copy's worker.
    */
   private async recordedEnd(relativePath: string): Promise<HolderEnd | null> {
-    let id = this.fileIds.get(relativePath);
-    if (id === undefined) {
-      for (const row of await this.batches.listFiles(this.sessionId)) this.fileIds.set(row.relativePath, row.id);
-      id = this.fileIds.get(relativePath);
-      if (id === undefined) return null;
-    }
-    const row = await this.batches.findFile(id);
+    const row = await this.batches.findFileByPath(this.sessionId, relativePath);
     const outcome = row?.outcome;
     if (!outcome || !Object.hasOwn(FILE_OUTCOMES, outcome)) return null;
     if (outcomeKind(outcome as FileOutcome) === 'pending') return null;

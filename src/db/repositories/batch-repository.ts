@@ -243,6 +243,16 @@ export class BatchRepository {
       .execute();
   }
 
+  /** A session's file by its path in the folder (unique within the session). */
+  async findFileByPath(sessionId: string, relativePath: string): Promise<BatchFile | undefined> {
+    return this.db
+      .selectFrom('batchFiles')
+      .selectAll()
+      .where('batchId', '=', sessionId)
+      .where('relativePath', '=', relativePath)
+      .executeTakeFirst();
+  }
+
   async findFile(fileId: string): Promise<BatchFile | undefined> {
     return this.db.selectFrom('batchFiles').selectAll().where('id', '=', fileId).executeTakeFirst();
   }

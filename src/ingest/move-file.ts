@@ -86,12 +86,21 @@ async function deepestExisting(dir: string): Promise<string> {
   }
 }
 
-/** `stem + suffix + ext`, the stem cut (on a character boundary) so that the whole fits NAME_MAX_BYTES. */
+/**
+ * `stem + suffix + ext`, the stem cut (on a character boundary) so that the whole fits NAME_MAX_BYTES. The
+ * cut is made inside the patient's name, before the filename's last two fields (`…_6001467010_CONS`): the
+ * document number and type are what tell an archived copy from the others, so they stay whole.
+ */
 function fitName(stem: string, suffix: string, ext: string): string {
   const room = NAME_MAX_BYTES - Buffer.byteLength(suffix + ext);
-  let cut = stem;
-  while (Buffer.byteLength(cut) > room) cut = [...cut].slice(0, -1).join('');
-  return cut + suffix + ext;
+  if (Buffer.byteLength(stem) <= room) return stem + suffix + ext;
+  const lastField = stem.lastIndexOf('_');
+  const tailStart = lastField > 0 ? stem.lastIndexOf('_', lastField - 1) : -1;
+  const tail = tailStart > 0 && Buffer.byteLength(stem.slice(tailStart)) <= room / 2 ? stem.slice(tailStart) : '';
+  let head = [...stem.slice(0, stem.length - tail.length)];
+  const headRoom = room - Buffer.byteLength(tail);
+  while (Buffer.byteLength(head.join('')) > headRoom) head = head.slice(0, -1);
+  return head.join('') + tail + suffix + ext;
 }
 
 /** Links `source` as `target`, or copies it when it may not be linked (not ours) or cannot (another file-system). */

@@ -43,6 +43,22 @@ describe('moveWithoutOverwrite', () => {
     expect(fs.readFileSync(moved, 'utf8')).toBe('new');
   });
 
+  it('cuts a long name inside the patient name, keeping the document number and type whole', async () => {
+    const name = `3000003799_GARZA TIJERINA, ${'MARÍA '.repeat(28)}LUZ ESTHER_6001467010_CONS.pdf`;
+    expect(Buffer.byteLength(name)).toBeGreaterThan(250);
+    expect(Buffer.byteLength(name)).toBeLessThanOrEqual(255);
+    const source = path.join(root, 'drop', name);
+    fs.mkdirSync(path.dirname(source), { recursive: true });
+    fs.writeFileSync(source, 'new');
+    const archive = path.join(root, 'archive');
+    fs.mkdirSync(archive);
+    fs.writeFileSync(path.join(archive, name), 'old');
+    const moved = path.basename(await moveWithoutOverwrite(source, archive, name));
+    expect(moved).toMatch(/^3000003799_GARZA TIJERINA, MAR.*_6001467010_CONS \(2\)\.pdf$/);
+    expect(Buffer.byteLength(moved)).toBeLessThanOrEqual(255);
+    expect(moved.length).toBeLessThan(name.length + 4);
+  });
+
   it('keeps the relative path and never overwrites an existing file', async () => {
     const source = path.join(root, 'drop', 'a', 'f.pdf');
     fs.mkdirSync(path.dirname(source), { recursive: true });

@@ -45,6 +45,8 @@ export async function reopenRejected(
     if (original?.matchingStatus === 'rejected') file = original;
   }
   if (!rejection && !file) {
+    const notRejected = (await batches.findFilesByIdPrefix(id)).filter((f) => f.matchingStatus !== 'rejected');
+    if (notRejected.length === 1) throw notRejectedError(notRejected[0]!);
     throw new UsageError(
       `no rejected file or content '${sanitizeForTerminal(id)}'`,
       '`tecsalud-batch status SESSION --files` lists rejected files; a later run names the content hash',
@@ -77,4 +79,19 @@ export async function reopenRejected(
     fileId: back?.id ?? null,
     sessionId: back?.batchId ?? null,
   };
+}
+
+/** A file id that names a file with no rejection to lift: reopened already, or never rejected. */
+function notRejectedError(file: BatchFile): UsageError {
+  const name = sanitizeForTerminal(file.filename);
+  if (file.matchingStatus === 'review_required' || file.matchingStatus === 'pending') {
+    return new UsageError(
+      `'${name}' is not rejected: it already waits for review (session ${file.batchId}); nothing to reopen`,
+      `review it with \`tecsalud-batch review ${file.batchId.slice(0, 8)}\``,
+    );
+  }
+  return new UsageError(
+    `'${name}' was not rejected: its review ended with '${file.matchingStatus}'; nothing to reopen`,
+    '`tecsalud-batch documents move ID --to EXPEDIENTE` or `documents detach ID` change where its document is attached',
+  );
 }

@@ -145,5 +145,12 @@ describe('rejections', () => {
     expect(await database.db.selectFrom('rejectedContents').selectAll().execute()).toEqual([]);
     const row = await database.db.selectFrom('batchFiles').selectAll().where('id', '=', file.id).executeTakeFirstOrThrow();
     expect(row.matchingStatus).toBe('review_required');
+
+    // Twice (a second terminal, a script re-run): said as it is, not "no rejected file".
+    await expect(run((context) => review(undefined, { reopen: file.id.slice(0, 8), user: 'revisora' }, context))).rejects.toMatchObject({
+      exitCode: 64,
+      message: expect.stringMatching(/is not rejected: it already waits for review \(session .*\); nothing to reopen/),
+      hint: expect.stringContaining(`tecsalud-batch review ${file.batchId.slice(0, 8)}`),
+    });
   });
 });

@@ -37,3 +37,14 @@ export function progressBar(done: number, total: number, width: number): string 
 export function truncateEnd(text: string, width: number): string {
   return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
 }
+
+/**
+ * One line of `width` for a file and what happened to it: the path keeps its start and end (cut in the middle
+ * past about 60 % of the line), and what follows it is cut at its end, where a sentence can be cut and still read.
+ */
+export function fitFileLine(prefix: string, file: string, rest: string, width: number): string {
+  const line = `${prefix}${file}${rest}`;
+  if (line.length <= width) return line;
+  const room = Math.max(12, Math.floor(width * 0.6) - prefix.length);
+  return truncateEnd(`${prefix}${truncateMiddle(file, room)}${rest}`, width);
+}

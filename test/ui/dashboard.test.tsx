@@ -84,6 +84,29 @@ describe('Dashboard', () => {
     english.unmount();
   });
 
+  it('cuts a long error line at its end, after the whole file name and kind of failure', () => {
+    const message = describeFailure('encrypted', { detail: 'No password given' }).message;
+    const state = stateAfter([
+      started,
+      {
+        type: 'file_finished',
+        result: fileResult('e', 'encrypted', { relativePath: 'urgencias/3000003799_GARZA TIJERINA, MARIA_6001467010_CONS.pdf', message }),
+        totals: totals({ totalFiles: 4, processedFiles: 1, failedFiles: 1 }),
+      },
+    ]);
+    const screen = render(<Dashboard state={state} width={120} />);
+    const line = screen.lastFrame()!.split('\n').find((l) => l.includes('✗'))!;
+    expect(line).toContain('✗ urgencias/3000003799_GARZA TIJERINA, MARIA_6001467010_CONS.pdf: password-protected PDF — ');
+    expect(line.trimEnd()).toMatch(/…$/);
+    expect([...line].length).toBeLessThanOrEqual(120);
+    screen.unmount();
+    const narrow = render(<Dashboard state={state} width={60} />);
+    const short = narrow.lastFrame()!.split('\n').find((l) => l.includes('✗'))!;
+    expect(short).toMatch(/✗ urgencias\/\S*…\S*_CONS\.pdf: password-protected/);
+    expect([...short].length).toBeLessThanOrEqual(60);
+    narrow.unmount();
+  });
+
   it('shows the Ctrl-C notice while stopping, and a finished title at the end', () => {
     const stopping = reduceDashboard(stateAfter([started]), { type: 'stopping' });
     const first = render(<Dashboard state={stopping} width={80} />);

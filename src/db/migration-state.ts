@@ -9,12 +9,23 @@ export async function migrationsUnknownHere(db: Kysely<unknown>): Promise<string
   let rows: { name: string }[];
   try {
     ({ rows } = await sql<{ name: string }>`select name from kysely_migration`.execute(db));
-  } catch {
-    return []; // no migration table: nothing has migrated this database yet
+  } catch (error) {
+    // No migration table: nothing has migrated this database yet. Anything else (a server that cannot be
+    // reached) is the caller's to report: read as "no table", it cost a second connect timeout.
+    if (isMissingTable(error)) return [];
+    throw error;
   }
   const known = new Set(MIGRATION_NAMES);
   return rows
     .map((row) => row.name)
     .filter((name) => !known.has(name))
     .sort();
+}
+
+/** PostgreSQL's undefined_table, SQLite's "no such table". */
+function isMissingTable(error: unknown): boolean {
+  return (
+    (error as { code?: unknown } | null)?.code === '42P01' ||
+    (error instanceof Error && /^no such table\b/.test(error.message))
+  );
 }

@@ -1,7 +1,11 @@
+import type { Kysely } from 'kysely';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { serviceDown } from '../../src/db/connection-loss.js';
 import { resolveDatabaseTarget } from '../../src/db/database-url.js';
+import { migrationsUnknownHere } from '../../src/db/migration-state.js';
+import { openDatabase } from '../../src/db/open-database.js';
+import { createSqliteTestDatabase } from '../support/databases.js';
 import { startSilentServer } from '../support/tcp-faults.js';
 
 describe('serviceDown', () => {
@@ -24,6 +28,34 @@ describe('serviceDown', () => {
       }
     } finally {
       await silent.close();
+    }
+  });
+});
+
+describe('migrationsUnknownHere', () => {
+  it('reports a server that never answers instead of reading it as a database with no migration table', async () => {
+    const silent = await startSilentServer();
+    const database = await openDatabase(resolveDatabaseTarget(`postgres://tecsalud:pw@127.0.0.1:${silent.port}/nowhere`, { cwd: '/' }), {
+      migrate: false,
+      connectTimeoutMs: 300,
+    });
+    try {
+      // Read as "no table", the worker went on to migrate and waited for a second connect timeout.
+      await expect(migrationsUnknownHere(database.db as unknown as Kysely<unknown>)).rejects.toThrow(/timeout/);
+    } finally {
+      await database.close();
+      await silent.close();
+    }
+  });
+
+  it('is empty for a database nothing has migrated yet', async () => {
+    const database = createSqliteTestDatabase();
+    const opened = await openDatabase(resolveDatabaseTarget(database.url, { cwd: '/' }), { migrate: false, create: true });
+    try {
+      expect(await migrationsUnknownHere(opened.db as unknown as Kysely<unknown>)).toEqual([]);
+    } finally {
+      await opened.close();
+      await database.cleanup();
     }
   });
 });

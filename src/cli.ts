@@ -98,6 +98,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/tokens/index.js')).tokensCommand,
   },
   {
+    term: 'unlock [options] <dir>',
+    summary: 'lift the run lock of a folder whose run is over (e.g. taken on another host)',
+    load: async () => (await import('./commands/unlock.js')).unlockCommand,
+  },
+  {
     term: 'doctor [options]',
     summary: 'check the database, vector store, embedder and working directory (health check)',
     load: async () => (await import('./commands/doctor.js')).doctorCommand,

@@ -1,10 +1,8 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { TextExtractor } from '../adapters/extraction/types.js';
 import type { BackendConfig } from '../config/load-config.js';
 import type { PipelineListener } from '../core/pipeline/events.js';
 import { DEFAULT_JOB_TIMEOUT_SECONDS } from '../core/queue/defaults.js';
-import { withRunLock } from '../ingest/run-lock.js';
+import { realSourceDir, withRunLock } from '../ingest/run-lock.js';
 import { enqueueFolder, type EnqueuedSession } from '../queue/enqueue-session.js';
 import { JobQueue } from '../queue/job-queue.js';
 import type { IngestSessionOptions } from './ingest-session.js';
@@ -70,12 +68,4 @@ function extractorNamed(name: string): TextExtractor {
     extract: () => Promise.reject(new Error('an enqueue extracts nothing: workers do')),
     close: async () => undefined,
   };
-}
-
-function realSourceDir(dir: string): string {
-  try {
-    return fs.realpathSync(dir);
-  } catch {
-    return path.resolve(dir); // the enqueue explains a missing folder
-  }
 }

@@ -1,11 +1,9 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { TextExtractor } from '../adapters/extraction/types.js';
 import type { PipelineListener } from '../core/pipeline/events.js';
 import type { BackendConfig } from '../config/load-config.js';
 import type { OcrSettings } from '../config/ocr-settings.js';
 import { runIngest, type IngestResult } from '../ingest/run-ingest.js';
-import { withRunLock } from '../ingest/run-lock.js';
+import { realSourceDir, withRunLock } from '../ingest/run-lock.js';
 import type { IngestOptions } from '../ingest/types.js';
 import type { ReviewTally, ReviewWalk } from './review-walk.js';
 import { EXTRACTION_PROCESSES, INGEST_SQLITE_CACHE_MB } from './ingest-defaults.js';
@@ -102,12 +100,4 @@ export async function runIngestSession(
     // An ingest may start a new registry (files of new patients create them).
     { sqliteCacheMb: INGEST_SQLITE_CACHE_MB, create: true, fileMode: backends.fileMode },
   );
-}
-
-function realSourceDir(dir: string): string {
-  try {
-    return fs.realpathSync(dir);
-  } catch {
-    return path.resolve(dir); // runIngest explains a missing folder
-  }
 }

@@ -9,16 +9,44 @@ import { advisoryLock, RunLockRepository, type RunLockHolder } from '../db/repos
 import { ExitCode, UserError } from '../errors.js';
 
 export class LockedError extends UserError {
-  constructor(readonly holder: RunLockHolder) {
+  /**
+   * `fromAnotherHost`: a SQLite lock taken on another machine (or in a container under another host name),
+   * whose process this one cannot look at: only a person can say that run is over.
+   */
+  constructor(
+    readonly holder: RunLockHolder,
+    fromAnotherHost = false,
+  ) {
     super(
       `another run is already processing ${holder.sourceDir} on this database ` +
         `(pid ${holder.pid} on ${holder.host}, started ${holder.startedAt}` +
         `${holder.sessionId ? `, session ${holder.sessionId.slice(0, 8)}` : ''})`,
       ExitCode.Locked,
-      'wait for it to finish; a lock left by a killed run is taken over automatically',
+      fromAnotherHost
+        ? `wait for it to finish; this machine (${os.hostname()}) cannot tell whether that run still goes on. If none ` +
+            `does (a machine that went down, a container that changed its host name), lift the lock with ` +
+            `\`tecsalud-batch unlock ${quoteForShell(holder.sourceDir)} --force\``
+        : 'wait for it to finish; a lock left by a killed run is taken over automatically',
     );
     this.name = 'LockedError';
   }
+}
+
+/** The folder as the lock names it: its real path (a link and its target are one folder). */
+export function realSourceDir(dir: string): string {
+  try {
+    return fs.realpathSync(dir);
+  } catch {
+    return path.resolve(dir); // the run explains a missing folder
+  }
+}
+
+function runLockKey(sourceDir: string): string {
+  return createHash('sha256').update(`tecsalud-batch:${sourceDir}`).digest('hex').slice(0, 32);
+}
+
+function quoteForShell(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
 }
 
 export interface RunLockOptions {
@@ -63,10 +91,7 @@ export async function withRunLock<T>(
   options: RunLockOptions,
   work: (lock: HeldRunLock) => Promise<T>,
 ): Promise<T> {
-  const lockKey = createHash('sha256')
-    .update(`tecsalud-batch:${options.sourceDir}`)
-    .digest('hex')
-    .slice(0, 32);
+  const lockKey = runLockKey(options.sourceDir);
   const me: RunLockHolder = {
     lockKey,
     sourceDir: options.sourceDir,
@@ -84,11 +109,16 @@ export async function withRunLock<T>(
   const startedAt = options.processStartedAt ?? processStartedAt;
   await acquireRowLock(locks, me, isAlive, startedAt);
   try {
-    await refuseNestedRuns(locks, me, async (holder) => {
-      if (holder.host !== me.host || holdsIt(holder, isAlive, startedAt)) return true;
-      await locks.deleteExactly(holder); // left behind by a killed run
-      return false;
-    });
+    await refuseNestedRuns(
+      locks,
+      me,
+      async (holder) => {
+        if (holder.host !== me.host || holdsIt(holder, isAlive, startedAt)) return true;
+        await locks.deleteExactly(holder); // left behind by a killed run
+        return false;
+      },
+      (holder) => holder.host !== me.host,
+    );
   } catch (error) {
     await locks.release(me).catch(() => undefined);
     throw error;
@@ -235,7 +265,7 @@ async function acquireRowLock(
     const holder = await locks.findHolder(me.lockKey);
     if (!holder) continue; // released between our insert and our read: try again
     const stale = holder.host === me.host && !holdsIt(holder, isAlive, startedAt);
-    if (!stale) throw new LockedError(holder);
+    if (!stale) throw new LockedError(holder, holder.host !== me.host);
     // Only the contender whose delete removes exactly this stale row goes on to insert.
     await locks.deleteExactly(holder);
   }
@@ -295,11 +325,71 @@ async function refuseNestedRuns(
   locks: RunLockRepository,
   me: RunLockHolder,
   stillRunning: (holder: RunLockHolder) => Promise<boolean>,
+  fromAnotherHost: (holder: RunLockHolder) => boolean = () => false,
 ): Promise<void> {
   const within = (inner: string, outer: string) => inner.startsWith(outer.endsWith(path.sep) ? outer : outer + path.sep);
   for (const holder of await locks.listHolders()) {
     if (holder.lockKey === me.lockKey) continue;
     if (!within(holder.sourceDir, me.sourceDir) && !within(me.sourceDir, holder.sourceDir)) continue;
-    if (await stillRunning(holder)) throw new LockedError(holder);
+    if (await stillRunning(holder)) throw new LockedError(holder, fromAnotherHost(holder));
   }
+}
+
+export interface UnlockOptions {
+  /** The real path of the folder, as the lock names it. */
+  sourceDir: string;
+  /** Lift a SQLite lock taken on another host, which this machine cannot check. */
+  force: boolean;
+  host?: string;
+  isAlive?: (pid: number) => boolean;
+  processStartedAt?: (pid: number) => number | null;
+}
+
+/**
+ * `tecsalud-batch unlock DIR`: removes the lock on DIR that no run holds any more, and returns the holder it
+ * removed (null: there was none). Never the lock of a run that goes on:
+ * - SQLite, taken on this host: its process is looked at; a live one is refused (exit 75), a dead one's row
+ *   is removed (as the next run would do by itself).
+ * - SQLite, taken on another host: this machine cannot look, so only with `force` — a person saying that
+ *   run is over (a machine that went down, a container that came back under another host name).
+ * - PostgreSQL: the advisory lock says it; a held one is refused, `force` or not (it is released by ending
+ *   that run, or its connection), and a row left without one is removed.
+ */
+export async function removeRunLock(database: OpenDatabase, options: UnlockOptions): Promise<RunLockHolder | null> {
+  const locks = new RunLockRepository(database.db);
+  const holder = await locks.findHolder(runLockKey(options.sourceDir));
+  if (!holder) return null;
+  if (database.dialect === 'postgres' && database.openDedicatedConnection) {
+    const connection = await database.openDedicatedConnection();
+    try {
+      if (!(await advisoryLock.tryTake(connection, holder.lockKey))) throw new LockedError(holder);
+      try {
+        await locks.deleteExactly(holder);
+      } finally {
+        await advisoryLock.release(connection, holder.lockKey).catch(() => undefined);
+      }
+    } finally {
+      await connection.close();
+    }
+    return holder;
+  }
+  const host = options.host ?? os.hostname();
+  if (holder.host === host) {
+    if (holdsIt(holder, options.isAlive ?? isProcessAlive, options.processStartedAt ?? processStartedAt)) {
+      throw new UserError(
+        `the run holding ${holder.sourceDir} is still going on: pid ${holder.pid} on this host, started ${holder.startedAt}`,
+        ExitCode.Locked,
+        `wait for it to finish, or stop it (\`kill ${holder.pid}\`: it finishes the files in flight and releases the lock)`,
+      );
+    }
+  } else if (!options.force) {
+    throw new UserError(
+      `the lock on ${holder.sourceDir} was taken on another host, ${holder.host} (pid ${holder.pid}, started ` +
+        `${holder.startedAt}): this machine (${host}) cannot tell whether that run still goes on`,
+      ExitCode.Locked,
+      `if no run is going on there, lift it with \`tecsalud-batch unlock ${quoteForShell(holder.sourceDir)} --force\``,
+    );
+  }
+  await locks.deleteExactly(holder);
+  return holder;
 }

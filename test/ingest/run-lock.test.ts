@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OpenDatabase } from '../../src/db/open-database.js';
 import { RunLockRepository } from '../../src/db/repositories/run-lock-repository.js';
 import { ExitCode } from '../../src/errors.js';
-import { LockedError, processStartedAt, withRunLock } from '../../src/ingest/run-lock.js';
+import { LockedError, processStartedAt, removeRunLock, withRunLock } from '../../src/ingest/run-lock.js';
 import { createSqliteTestDatabase, createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/databases.js';
 
 let database: TestDatabase;
@@ -67,6 +67,26 @@ describe.each(DATABASE_KINDS)('the run lock on %s', (kind) => {
     first.release();
     await first.run;
     expect(await withRunLock(b, { sourceDir: '/srv/drop' }, async () => 'after')).toBe('after');
+  });
+
+  it('unlock never lifts a lock a run holds, and lifts one left behind', async () => {
+    const first = await holdLock(a, { sourceDir: '/srv/drop', pid: process.pid });
+    // PostgreSQL: the advisory lock is held, whatever --force says; SQLite: this host's live process.
+    await expect(removeRunLock(b, { sourceDir: '/srv/drop', force: true })).rejects.toMatchObject({ exitCode: ExitCode.Locked });
+    first.release();
+    await first.run;
+    expect(await removeRunLock(b, { sourceDir: '/srv/drop', force: false })).toBeNull();
+    // A row whose run is over (PostgreSQL: no advisory lock behind it; SQLite: its process is gone).
+    await new RunLockRepository(a.db).tryInsert({
+      lockKey: createHash('sha256').update('tecsalud-batch:/srv/drop').digest('hex').slice(0, 32),
+      sourceDir: '/srv/drop',
+      pid: 999_999,
+      host: os.hostname(),
+      sessionId: null,
+      startedAt: '2026-01-01T00:00:00.000Z',
+    });
+    expect(await removeRunLock(b, { sourceDir: '/srv/drop', force: false, isAlive: () => false })).toMatchObject({ pid: 999_999 });
+    expect(await new RunLockRepository(a.db).listHolders()).toEqual([]);
   });
 
   it('does not lock other folders', async () => {

@@ -1,0 +1,62 @@
+import path from 'node:path';
+import { Command } from '@commander-js/extra-typings';
+import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
+import { ExitCode, UsageError } from '../errors.js';
+import { contextOf, finish, type CommandContext } from './context.js';
+import { writeJson, writeLine } from './shared/io.js';
+import { configOption, dbOption, examples, jsonOption } from './shared/options.js';
+
+export function unlockCommand(command = new Command('unlock')) {
+  return unlockOptions(command).action(async (dir, options, command) =>
+    finish(command, await unlock(dir, options, contextOf(command))),
+  );
+}
+
+/** The command's arguments, options and help, without its action (its handler's types come from here). */
+function unlockOptions(command: Command) {
+  return command
+    .argument('<dir>', 'the folder whose run lock to lift, as given to `ingest`')
+    .option(
+      '--force',
+      'lift a SQLite lock taken on another host, which this machine cannot check: only when no run goes on there',
+    )
+    .addOption(dbOption())
+    .addOption(configOption())
+    .addOption(jsonOption())
+    .addHelpText(
+      'after',
+      '\nA run lock left by a killed run on this host is taken over by the next run by itself; a lock taken on\n' +
+        'another host (a container that came back under another host name, a machine that went down) needs a\n' +
+        'person to say that run is over. A run that still goes on is never unlocked (exit 75).\n' +
+        examples('unlock /srv/entrada/expedientes', 'unlock /srv/entrada/expedientes --force   # taken on another host'),
+    );
+}
+
+export type UnlockOptions = ReturnType<ReturnType<typeof unlockOptions>['opts']>;
+
+export async function unlock(dir: string, options: UnlockOptions, context: CommandContext): Promise<number> {
+  if (dir.trim() === '') throw new UsageError('name the folder whose run lock to lift (an empty argument was given)');
+  const { unlockFolder } = await import('../app/unlock-folder.js');
+  const { sourceDir, removed } = await unlockFolder(context, {
+    dir: path.resolve(context.cwd, dir),
+    force: Boolean(options.force),
+  });
+  if (options.json) {
+    writeJson(context.io, {
+      source_dir: sourceDir,
+      removed: removed
+        ? { pid: removed.pid, host: removed.host, started_at: removed.startedAt, session_id: removed.sessionId }
+        : null,
+    });
+  } else if (removed) {
+    writeLine(
+      context.io.stdout,
+      `Lifted the run lock on ${sanitizeForTerminal(sourceDir)} (pid ${removed.pid} on ` +
+        `${sanitizeForTerminal(removed.host)}, started ${removed.startedAt}` +
+        `${removed.sessionId ? `, session ${removed.sessionId.slice(0, 8)}` : ''}). The next \`ingest\` of the folder finishes its files.`,
+    );
+  } else {
+    writeLine(context.io.stdout, `No run lock on ${sanitizeForTerminal(sourceDir)}: nothing to lift.`);
+  }
+  return ExitCode.Success;
+}

@@ -28,7 +28,7 @@ function serveOptions(command: Command) {
     .option('--upload-dir <dir>', 'where uploaded PDFs are kept, one owner-only folder per session (default ./tecsalud-uploads)')
     .option('--max-files-per-session <n>', 'files a session takes (default 1000, as the service)')
     .option('--cors-origin <origin...>', 'origins a browser may call the API from, e.g. https://intranet.hospital.local (default none)')
-    .option('--rate-limit <n>', 'requests a minute per token, per client address without one; 0: no limit (default 600)')
+    .option('--rate-limit <n>', 'requests a minute per token, per client address without one (401s included); 0: no limit (default 600)')
     .addOption(
       new Option('--trust-proxy [addresses]', 'behind a reverse proxy: take the client’s address from X-Forwarded-For (the proxy’s addresses, comma-separated)'),
     )

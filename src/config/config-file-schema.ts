@@ -124,7 +124,7 @@ export const configFileSchema = z.strictObject(
         uploadDir: text('serve.uploadDir').optional(),
         /** Origins allowed to call the API from a browser (CORS); none by default. */
         corsOrigins: z.array(text('serve.corsOrigins[]'), { error: () => 'serve.corsOrigins must be a list of origins' }).optional(),
-        /** Requests per minute per token (per client address without one); 0 turns the limit off. */
+        /** Requests per minute per token (per client address without one, 401s included); 0 turns the limit off. */
         rateLimit: whole('serve.rateLimit', 0).optional(),
         /** Largest uploaded file, e.g. "10MB". */
         maxFileSize: text('serve.maxFileSize').optional(),

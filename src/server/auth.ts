@@ -21,13 +21,26 @@ declare module 'fastify' {
 
 const RANK: Record<ApiRole, number> = { viewer: 0, uploader: 1, admin: 2 };
 
+/** Counts the calls refused for want of a valid token (401), per client address. */
+export interface FailedAuthLimit {
+  /** Past the limit: the limit and the seconds until the address may try again; otherwise null. Counts nothing. */
+  exceeded(request: FastifyRequest): Promise<{ limit: number; retryAfterSeconds: number } | null>;
+  /** Counts one refused call of the request's address. */
+  count(request: FastifyRequest): Promise<void>;
+}
+
 /**
  * Bearer-token access control, before anything of the request is read: 401 without a valid token (unknown,
  * revoked or expired), 403 with one whose role is below the route's. Routes name their role in
  * `config.role`; one that does not needs admin, so that a route added without thought is closed, not open.
- * `verifier` null is --no-auth (loopback only): every call acts as `anonymous`.
+ * `verifier` null is --no-auth (loopback only): every call acts as `anonymous`. With `failedAuth`, an address
+ * past its limit of 401s gets 429 before its token is looked up — a valid one too: answering that one would
+ * tell a client guessing tokens that it hit one.
  */
-export function registerAuth(app: FastifyInstance, options: { verifier: TokenVerifier | null; publicPrefixes: string[] }) {
+export function registerAuth(
+  app: FastifyInstance,
+  options: { verifier: TokenVerifier | null; publicPrefixes: string[]; failedAuth: FailedAuthLimit | null },
+) {
   app.decorateRequest('actor', null);
   app.addHook('onRequest', async (request, reply) => {
     const url = request.routeOptions.url;
@@ -39,12 +52,16 @@ export function registerAuth(app: FastifyInstance, options: { verifier: TokenVer
       request.actor = { name: 'anonymous', role: 'admin' };
       return;
     }
+    const exceeded = await options.failedAuth?.exceeded(request);
+    if (exceeded) return tooManyFailures(reply, exceeded);
     const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
     if (!match) {
+      await options.failedAuth?.count(request);
       return refuse(reply, 401, 'this call needs a token: send it as `Authorization: Bearer <token>`', 'invalid_request');
     }
     const check = await options.verifier.verify(match[1]!);
     if (!check.ok) {
+      await options.failedAuth?.count(request);
       const why = { unknown: 'the token is not known', revoked: 'the token was revoked', expired: 'the token has expired' };
       return refuse(reply, 401, `${why[check.reason]}: ask an administrator for a valid one`, 'invalid_token');
     }
@@ -60,6 +77,16 @@ function refuse(reply: FastifyReply, status: 401 | 403, message: string, bearerE
     reply.header('www-authenticate', `Bearer realm="tecsalud-batch"${bearerError ? `, error="${bearerError}"` : ''}`);
   }
   return reply.code(status).send(errorBody(status, message));
+}
+
+/** The same headers as the rate limit's own 429. */
+function tooManyFailures(reply: FastifyReply, { limit, retryAfterSeconds }: { limit: number; retryAfterSeconds: number }) {
+  reply.header('retry-after', retryAfterSeconds);
+  reply.header('x-ratelimit-limit', limit);
+  reply.header('x-ratelimit-remaining', 0);
+  reply.header('x-ratelimit-reset', retryAfterSeconds);
+  const message = `too many calls without a valid token from this address (${limit} a minute): retry in ${retryAfterSeconds} s`;
+  return reply.code(429).send(errorBody(429, message));
 }
 
 /** The actor of an authenticated route (set by the hook above). */

@@ -13,7 +13,7 @@ import { sessionsLeftProcessing } from '../app/upload-sessions.js';
 import { databaseUnavailable } from '../app/serve-database-errors.js';
 import { UserError } from '../errors.js';
 import { ApiError, errorBody } from './api-error.js';
-import { registerAuth } from './auth.js';
+import { registerAuth, type FailedAuthLimit } from './auth.js';
 import { eventsRoute } from './routes/events-route.js';
 import { metaRoutes } from './routes/meta-routes.js';
 import { sessionRoutes } from './routes/session-routes.js';
@@ -96,17 +96,29 @@ export async function buildServer(options: BuildServerOptions): Promise<ApiServe
     exposedHeaders: ['Retry-After', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'],
     maxAge: 600,
   });
-  registerAuth(app, { verifier: options.verifier, publicPrefixes: [DOCS_PREFIX, OPENAPI_PATH] });
+  let failedAuth: FailedAuthLimit | null = null;
   if (options.rateLimitPerMinute > 0) {
     await app.register(rateLimit, {
       global: true,
       max: options.rateLimitPerMinute,
       timeWindow: '1 minute',
-      // After authentication: a token's calls count together, from whatever address; others by address.
+      // After authentication: a token's calls count together, from whatever address; others (--no-auth, the docs) by address.
       hook: 'preHandler',
-      keyGenerator: (request) => (request.actor ? `token:${request.actor.name}` : `ip:${request.ip}`),
+      keyGenerator: (request) => (options.verifier && request.actor ? `token:${request.actor.name}` : `ip:${request.ip}`),
     });
+    // Calls refused before that hook (401) count too, per address and as many a minute: else tokens could be tried without end.
+    const limiter = app.createRateLimit({ keyGenerator: (request) => `auth-failed:${request.ip}` });
+    failedAuth = {
+      async exceeded(request) {
+        const state = await limiter(request, { increment: false });
+        return state.isAllowed || state.remaining > 0 ? null : { limit: state.max, retryAfterSeconds: state.ttlInSeconds };
+      },
+      async count(request) {
+        await limiter(request);
+      },
+    };
   }
+  registerAuth(app, { verifier: options.verifier, publicPrefixes: [DOCS_PREFIX, OPENAPI_PATH], failedAuth });
   // A file over the size limit fails alone (413 in the upload's failed_files); the rest of the request goes on.
   await app.register(multipart, { throwFileSizeLimit: false });
   await app.register(swagger, {

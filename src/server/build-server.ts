@@ -14,6 +14,7 @@ import { databaseUnavailable } from '../app/serve-database-errors.js';
 import { UserError } from '../errors.js';
 import { ApiError, errorBody } from './api-error.js';
 import { registerAuth, type FailedAuthLimit } from './auth.js';
+import { RouteMethods } from './route-methods.js';
 import { eventsRoute } from './routes/events-route.js';
 import { metaRoutes } from './routes/meta-routes.js';
 import { sessionRoutes } from './routes/session-routes.js';
@@ -87,7 +88,16 @@ export async function buildServer(options: BuildServerOptions): Promise<ApiServe
     request.log.error({ err: error }, 'request failed');
     return reply.code(500).send(errorBody(500, 'internal error: the server’s log has the details'));
   });
-  app.setNotFoundHandler((request, reply) => reply.code(404).send(errorBody(404, `no route ${request.method} ${request.url.split('?')[0]}`)));
+  const routeMethods = new RouteMethods();
+  app.addHook('onRoute', (route) => routeMethods.add(route.url, route.method));
+  // Before authentication, as Fastify's "not found" is: a path's methods are no secret (the OpenAPI document is public).
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0]!;
+    const allowed = routeMethods.allowed(path);
+    if (allowed.length === 0) return reply.code(404).send(errorBody(404, `no route ${request.method} ${path}`));
+    reply.header('allow', allowed.join(', '));
+    return reply.code(405).send(errorBody(405, `${request.method} is not a method of ${path}: it takes ${allowed.join(', ')}`));
+  });
 
   await app.register(cors, {
     origin: options.corsOrigins.length > 0 ? options.corsOrigins : false,

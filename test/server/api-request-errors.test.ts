@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, startTestServer, type TestServer } from '../support/api-server.js';
+
+/**
+ * Requests a client gets wrong in their shape — a method the path does not take — answered with the status
+ * that says what is wrong, in the JSON error body every error has.
+ */
+describe('the API’s answers to a request of the wrong shape', { tags: ['slow'] }, () => {
+  let server: TestServer;
+  let uploader: string;
+  const SESSION = '3f2a9c1e-0000-4000-8000-000000000000';
+  beforeAll(async () => {
+    server = await startTestServer();
+    uploader = await server.token('uploader');
+  });
+  afterAll(async () => server?.stop());
+
+  const call = (method: string, route: string, headers: Record<string, string> = bearer(uploader)) =>
+    fetch(`${server.base}${route}`, { method, headers });
+
+  it('answers 405 with Allow to a method a known path does not take, and 404 to a path it does not have', async () => {
+    for (const [method, route, allow] of [
+      ['DELETE', '/create-session', 'POST'],
+      ['GET', '/create-session', 'POST'],
+      ['POST', '/processing-types', 'GET, HEAD'],
+      ['DELETE', `/${SESSION}/status`, 'GET, HEAD'],
+      ['GET', `/${SESSION}/cleanup`, 'DELETE'],
+      ['GET', `/${SESSION}/upload`, 'POST'],
+      ['GET', `/${SESSION}/review/some-file/decision`, 'POST'],
+    ] as const) {
+      const answer = await call(method, route);
+      expect([method, route, answer.status], await answer.clone().text()).toEqual([method, route, 405]);
+      expect(answer.headers.get('allow')).toBe(allow);
+      expect(await answer.json()).toEqual({
+        statusCode: 405,
+        error: 'Method Not Allowed',
+        message: `${method} is not a method of /api/v1/documents/batch${route}: it takes ${allow}`,
+      });
+    }
+    // Outside the batch API too: the OpenAPI document.
+    const openapi = await fetch(`${server.running.url}/api/v1/openapi.json`, { method: 'DELETE' });
+    expect(openapi.status).toBe(405);
+    expect(openapi.headers.get('allow')).toBe('GET, HEAD');
+
+    for (const [method, route] of [
+      ['GET', '/no-such-route'],
+      ['DELETE', `/${SESSION}/no-such-route`],
+      ['GET', `/${SESSION}/status/extra`],
+    ] as const) {
+      const answer = await call(method, route);
+      expect([method, route, answer.status]).toEqual([method, route, 404]);
+      expect(answer.headers.get('allow')).toBeNull();
+      expect(await answer.json()).toEqual({ statusCode: 404, error: 'Not Found', message: `no route ${method} /api/v1/documents/batch${route}` });
+    }
+  });
+
+  it('answers a wrong method 405 before asking for a token, as an unknown path is 404 before it', async () => {
+    const none = await call('DELETE', '/create-session', {});
+    expect(none.status).toBe(405);
+    expect(none.headers.get('allow')).toBe('POST');
+    expect(none.headers.get('www-authenticate')).toBeNull();
+    expect((await call('GET', `/${SESSION}/cleanup`, bearer('tsb_not-a-real-token'))).status).toBe(405);
+    // The right method still needs the token.
+    expect((await call('POST', '/create-session', {})).status).toBe(401);
+  });
+});

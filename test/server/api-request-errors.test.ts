@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, startTestServer, type TestServer } from '../support/api-server.js';
 
 /**
- * Requests a client gets wrong in their shape — a method the path does not take — answered with the status
- * that says what is wrong, in the JSON error body every error has.
+ * Requests a client gets wrong in their shape — a method the path does not take, an upload that is not a
+ * multipart form — answered with the status that says what is wrong, in the JSON error body every error has.
  */
 describe('the API’s answers to a request of the wrong shape', { tags: ['slow'] }, () => {
   let server: TestServer;
@@ -62,5 +62,37 @@ describe('the API’s answers to a request of the wrong shape', { tags: ['slow']
     expect((await call('GET', `/${SESSION}/cleanup`, bearer('tsb_not-a-real-token'))).status).toBe(405);
     // The right method still needs the token.
     expect((await call('POST', '/create-session', {})).status).toBe(401);
+  });
+
+  it('answers 415 to an upload that is not multipart/form-data — JSON, a bare PDF, no Content-Type — before reading it', async () => {
+    const created = await fetch(`${server.base}/create-session`, {
+      method: 'POST',
+      headers: { ...bearer(uploader), 'content-type': 'application/json' },
+      body: JSON.stringify({ processing_type: 'both', uploaded_by: 'dra. lopez' }),
+    });
+    const { session_id: sessionId } = (await created.json()) as { session_id: string };
+    const upload = (headers: Record<string, string>, body?: string | Uint8Array) =>
+      fetch(`${server.base}/${sessionId}/upload`, { method: 'POST', headers: { ...bearer(uploader), ...headers }, body });
+    for (const [what, headers, body, got] of [
+      ['JSON', { 'content-type': 'application/json' }, '{"files":["a.pdf"]}', 'application/json'],
+      ['JSON that does not parse', { 'content-type': 'application/json; charset=utf-8' }, '{not json', 'application/json'],
+      ['a bare PDF', { 'content-type': 'application/pdf' }, new Uint8Array(Buffer.from('%PDF-1.4 …')), 'application/pdf'],
+      ['text', { 'content-type': 'text/plain' }, 'a.pdf', 'text/plain'],
+      ['a body without Content-Type', {}, new Uint8Array(Buffer.from('%PDF-1.4 …')), null],
+      ['no body at all', {}, undefined, null],
+    ] as const) {
+      const answer = await upload(headers, body);
+      expect([what, answer.status]).toEqual([what, 415]);
+      const error = (await answer.json()) as { statusCode: number; error: string; message: string };
+      expect(error).toMatchObject({ statusCode: 415, error: 'Unsupported Media Type' });
+      expect(error.message).toMatch(/^send the PDFs as multipart\/form-data, one `files` part each/);
+      expect(error.message).toContain(got === null ? 'no Content-Type' : `not ${got}`);
+      expect(error.message).toContain(`curl -H 'Authorization: Bearer TOKEN' -F 'files=@FILE.pdf' …/api/v1/documents/batch/${sessionId}/upload`);
+    }
+    // Without a token, the token is what is asked for first.
+    const anonymous = await fetch(`${server.base}/${sessionId}/upload`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(anonymous.status).toBe(401);
+    const status = (await (await fetch(`${server.base}/${sessionId}/status`, { headers: bearer(uploader) })).json()) as { files: unknown[] };
+    expect(status.files).toEqual([]);
   });
 });

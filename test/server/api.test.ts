@@ -388,7 +388,7 @@ describe('the HTTP API, driven over HTTP as the hospital front end uses it', { t
     expect((await post('/3f2a9c1e-0000-4000-8000-000000000000/process', uploader)).status).toBe(404);
     const sessionId = await newSession();
     expect((await post(`/${sessionId}/process`, uploader)).status).toBe(400);
-    expect((await fetch(`${server.base}/${sessionId}/upload`, { method: 'POST', headers: { ...bearer(uploader), 'content-type': 'application/json' }, body: '{}' })).status).toBe(406);
+    expect((await fetch(`${server.base}/${sessionId}/upload`, { method: 'POST', headers: { ...bearer(uploader), 'content-type': 'application/json' }, body: '{}' })).status).toBe(415);
   });
 });
 

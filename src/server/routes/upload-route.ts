@@ -31,13 +31,13 @@ const ENDED_EARLY = /unexpected end of multipart data/i;
 const HEAD_BYTES = 1024;
 
 /**
- * `POST /{session_id}/upload`: multipart, one or more `files` parts. Each part is streamed to a temporary
- * file in the session's folder (never held in memory) and checked: at most the size limit (413), a name
- * ending in .pdf (415), a `%PDF-` header (400). The files that pass are registered together once the whole
- * request has arrived; a request cut short (the client closing, a body that is not a whole multipart form:
- * 400, no byte for `uploadIdleTimeoutMs`: 408) registers nothing and leaves no file behind. The others are
- * listed in `failed_files`; when no file of the request was taken, the answer has the status of the first
- * one's failure.
+ * `POST /{session_id}/upload`: multipart, one or more `files` parts (another body is refused unread: 415).
+ * Each part is streamed to a temporary file in the session's folder (never held in memory) and checked: at
+ * most the size limit (413), a name ending in .pdf (415), a `%PDF-` header (400). The files that pass are
+ * registered together once the whole request has arrived; a request cut short (the client closing, a body
+ * that is not a whole multipart form: 400, no byte for `uploadIdleTimeoutMs`: 408) registers nothing and
+ * leaves no file behind. The others are listed in `failed_files`; when no file of the request was taken, the
+ * answer has the status of the first one's failure.
  */
 export function uploadRoute(app: FastifyInstance, deps: ServerDeps): void {
   app.post<{ Params: { session_id: string } }>(
@@ -48,7 +48,13 @@ export function uploadRoute(app: FastifyInstance, deps: ServerDeps): void {
         summary: 'Upload PDFs into a session (multipart, `files` parts)',
         consumes: ['multipart/form-data'],
         params: sessionParams,
-        response: { 200: uploadResponse, ...errors(400, 401, 403, 404, 406, 408, 409, 413, 415, 503) },
+        response: { 200: uploadResponse, ...errors(400, 401, 403, 404, 408, 409, 413, 415, 503) },
+      },
+      // After the token is checked, before the body is read: a body that is not a multipart form is refused whole.
+      preParsing: async (request, _reply, payload) => {
+        const mediaType = request.headers['content-type']?.split(';')[0]!.trim().toLowerCase();
+        if (mediaType !== 'multipart/form-data') throw notMultipart(mediaType, request.url.split('?')[0]!);
+        return payload;
       },
     },
     async (request, reply) => {
@@ -177,6 +183,16 @@ export function uploadRoute(app: FastifyInstance, deps: ServerDeps): void {
         ...body,
       };
     },
+  );
+}
+
+/** 415, not the 406 @fastify/multipart would answer (406 is about the answer's type, not the request's), with how to send it. */
+function notMultipart(mediaType: string | undefined, path: string): ApiError {
+  const got = mediaType ? `not ${mediaType}` : 'the request has no Content-Type';
+  return new ApiError(
+    415,
+    `send the PDFs as multipart/form-data, one \`files\` part each (${got}), as a browser's FormData or ` +
+      `curl -F does: curl -H 'Authorization: Bearer TOKEN' -F 'files=@FILE.pdf' …${path}`,
   );
 }
 

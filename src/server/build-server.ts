@@ -14,6 +14,7 @@ import { databaseUnavailable } from '../app/serve-database-errors.js';
 import { UserError } from '../errors.js';
 import { ApiError, errorBody } from './api-error.js';
 import { registerAuth, type FailedAuthLimit } from './auth.js';
+import { refuseNonTextFields } from './json-text-fields.js';
 import { RouteMethods } from './route-methods.js';
 import { eventsRoute } from './routes/events-route.js';
 import { metaRoutes } from './routes/meta-routes.js';
@@ -154,6 +155,7 @@ export async function buildServer(options: BuildServerOptions): Promise<ApiServe
   await app.register(swaggerUi, { routePrefix: DOCS_PREFIX, uiConfig: { url: OPENAPI_PATH }, staticCSP: true });
   app.get(OPENAPI_PATH, { config: { role: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
+  app.addHook('preValidation', refuseNonTextFields);
   await app.register(
     async (api) => {
       sessionRoutes(api, deps);

@@ -34,7 +34,13 @@ export const createSessionBody = {
   additionalProperties: false,
   properties: {
     processing_type: { type: 'string', enum: ['vectorized', 'complete', 'both'] },
-    uploaded_by: { type: 'string', minLength: 1, maxLength: 200, description: 'who uploads, for the session and the audit log' },
+    uploaded_by: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 200,
+      title: 'the name of who uploads',
+      description: 'who uploads, for the session and the audit log',
+    },
   },
 } as const;
 
@@ -195,6 +201,7 @@ export const decisionBody = {
     expediente: {
       type: 'string',
       pattern: '^[0-9]{8,12}$',
+      title: 'its 8 to 12 digits',
       description: 'attach: the candidate’s expediente (required); new_patient: must be the filename’s, if given',
     },
   },

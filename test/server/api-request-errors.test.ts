@@ -3,7 +3,8 @@ import { bearer, startTestServer, type TestServer } from '../support/api-server.
 
 /**
  * Requests a client gets wrong in their shape — a method the path does not take, an upload that is not a
- * multipart form — answered with the status that says what is wrong, in the JSON error body every error has.
+ * multipart form, a number where a JSON body wants text — answered with the status that says what is wrong,
+ * in the JSON error body every error has.
  */
 describe('the API’s answers to a request of the wrong shape', { tags: ['slow'] }, () => {
   let server: TestServer;
@@ -94,5 +95,40 @@ describe('the API’s answers to a request of the wrong shape', { tags: ['slow']
     expect(anonymous.status).toBe(401);
     const status = (await (await fetch(`${server.base}/${sessionId}/status`, { headers: bearer(uploader) })).json()) as { files: unknown[] };
     expect(status.files).toEqual([]);
+  });
+
+  it('refuses a JSON body whose text field is sent as a number, true/false, null or a list (400) instead of turning it into text', async () => {
+    const createSession = (uploadedBy: unknown) =>
+      fetch(`${server.base}/create-session`, {
+        method: 'POST',
+        headers: { ...bearer(uploader), 'content-type': 'application/json' },
+        body: JSON.stringify({ processing_type: 'both', uploaded_by: uploadedBy }),
+      });
+    for (const [value, what] of [
+      [123, 'a number'],
+      [true, 'true or false'],
+      [null, 'null'],
+      [['dra. lopez'], 'a list'],
+      [{ name: 'dra. lopez' }, 'an object'],
+    ] as const) {
+      const answer = await createSession(value);
+      expect([value, answer.status]).toEqual([value, 400]);
+      expect(await answer.json()).toEqual({
+        statusCode: 400,
+        error: 'Bad Request',
+        message: `uploaded_by must be text (the name of who uploads), not ${what}: send it as a JSON string, in quotes`,
+      });
+    }
+    expect((await createSession('123')).status).toBe(200);
+
+    // Every text field of a JSON body, not only that one: an expediente sent as a number is refused before anything is looked up.
+    const admin = await server.token('admin');
+    const decision = await fetch(`${server.base}/${SESSION}/review/some-file/decision`, {
+      method: 'POST',
+      headers: { ...bearer(admin), 'content-type': 'application/json' },
+      body: JSON.stringify({ action: 'attach', expediente: 3000147773 }),
+    });
+    expect(decision.status).toBe(400);
+    expect(((await decision.json()) as { message: string }).message).toMatch(/^expediente must be text \(.+\), not a number/);
   });
 });

@@ -120,6 +120,9 @@ describe('the API’s answers to a request of the wrong shape', { tags: ['slow']
       });
     }
     expect((await createSession('123')).status).toBe(200);
+    const blank = await createSession('   ');
+    expect(blank.status).toBe(400);
+    expect(((await blank.json()) as { message: string }).message).toBe('uploaded_by is blank: give the name of who uploads');
 
     // Every text field of a JSON body, not only that one: an expediente sent as a number is refused before anything is looked up.
     const admin = await server.token('admin');

@@ -47,9 +47,12 @@ export function sessionRoutes(app: FastifyInstance, deps: ServerDeps): void {
       },
     },
     async (request) => {
+      const uploadedBy = request.body.uploaded_by.trim();
+      // Spaces pass the schema's minimum length; the session and the audit log would name nobody.
+      if (uploadedBy === '') throw new ApiError(400, 'uploaded_by is blank: give the name of who uploads');
       const session = await createUploadSession(database, deps.store, {
         processingType: request.body.processing_type,
-        uploadedBy: request.body.uploaded_by.trim(),
+        uploadedBy,
         defaults: deps.defaults,
         limits: deps.limits,
         collection: deps.backends.collection,

@@ -58,6 +58,9 @@ export interface ApiServer {
 }
 
 /** The HTTP API over the app layer: its plugins, its access control and its routes (see routes/). */
+/** What a 503 for a backend that is down tells a client to wait before calling again. */
+const BACKEND_RETRY_AFTER_SECONDS = 30;
+
 export async function buildServer(options: BuildServerOptions): Promise<ApiServer> {
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
@@ -80,8 +83,13 @@ export async function buildServer(options: BuildServerOptions): Promise<ApiServe
     if (error instanceof UserError) {
       // 69: a backend is down; 75: another process holds the session's lock.
       const status = error.exitCode === 69 ? 503 : error.exitCode === 75 ? 409 : 400;
-      // The operator needs to know a backend is down even when no client reports it.
-      if (status === 503) request.log.warn({ err: error }, 'a backend is unavailable');
+      if (status === 503) {
+        // The operator needs to know a backend is down even when no client reports it; the log has the hint,
+        // which speaks to whoever runs the server (its flags, "run the same command again"), not to a client.
+        request.log.warn({ err: error, hint: error.hint }, 'a backend is unavailable');
+        reply.header('retry-after', BACKEND_RETRY_AFTER_SECONDS);
+        return reply.code(503).send(errorBody(503, `${error.message}; try again in a while`));
+      }
       return reply.code(status).send(errorBody(status, error.hint ? `${error.message} (${error.hint})` : error.message));
     }
     const status = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;

@@ -255,6 +255,10 @@ describe.runIf(postgresWanted())(
             message: expect.stringMatching(/PostgreSQL database/),
           });
           expect(body.message).not.toMatch(/internal error|tecsalud:tecsalud|password/);
+          // Words for a client, not the CLI's ("run the same command again").
+          expect(body.message).not.toMatch(/command/);
+          expect(body.message).toMatch(/try again in a while/);
+          expect(response.headers.get('retry-after')).toBe('30');
         }
         expect(fs.readdirSync(path.join(server.uploadDir, sessionId))).toEqual([]);
 

@@ -149,6 +149,27 @@ describe('review layout', () => {
     expect(all).toContain('CONTRADICTS the filename');
   });
 
+  it('shows the name read from the kept text without the period that ends its sentence', async () => {
+    const base = fourCandidateCase();
+    const text = [
+      'TECSALUD HOSPITAL SAN JOSÉ — REPORTE DE LABORATORIO CLÍNICO',
+      'Paciente: ADRIANA BONILLA SEPÚLVEDA. Acude a toma de muestras en ayuno.',
+      'Expediente: 3000576011',
+    ].join('\n');
+    const document = documentIdentityFor(null, text, base.parsed, 2026);
+    expect(document).toMatchObject({
+      name: 'BONILLA SEPÚLVEDA, ADRIANA',
+      nameFields: { apellidoPaterno: 'BONILLA', apellidoMaterno: 'SEPÚLVEDA', nombres: 'ADRIANA' },
+      agreement: { name: 'agrees' },
+    });
+    const cases = [fourCandidateCase({ document })];
+    const walk = new ReviewWalk(fakeService(cases).service, cases.map(pendingOf), { guardMs: 0 });
+    await walk.start();
+    const all = frame(walk.getState(), { columns: 100, rows: 40 }).rows.join('\n');
+    expect(all).toContain(': BONILLA SEPÚLVEDA, ADRIANA✓ · exp 3000576011✓');
+    expect(all).not.toContain('SEPÚLVEDA.');
+  });
+
   it('neutralises control characters in filenames', async () => {
     const cases = [fourCandidateCase({ relativePath: 'x/3000576011_BONILLA\u001b]0;pwned\u0007, ADRIANA_LAB.pdf' })];
     const walk = new ReviewWalk(fakeService(cases).service, cases.map(pendingOf), { guardMs: 0 });

@@ -188,7 +188,7 @@ function readValue(
     case 'sex':
       return typedSearch ? findSexIn(view, from, to) : readSexAt(view, from, to);
     default: {
-      let end = nameExtent(view, from, to);
+      let end = nameExtent(view, page.text, from, to);
       let raw = page.text.slice(from, end);
       // `Paciente: GARZA TIJERINA,` with the given names on the next line.
       const lineIndex = lineIndexAt(page.lines, from);
@@ -197,7 +197,7 @@ function readValue(
         const next = nextContentLine(page, lineIndex);
         if (next !== null && !page.byLine.has(next)) {
           const nextLine = page.lines[next]!;
-          end = nameExtent(view, nextLine.start, nextLine.end);
+          end = nameExtent(view, page.text, nextLine.start, nextLine.end);
           raw = `${raw.replace(/,?\s*$/, ',')} ${page.text.slice(nextLine.start, end)}`;
         }
       }

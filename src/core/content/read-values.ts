@@ -3,7 +3,12 @@
  * name. Each reader takes the label view (see text-view.ts) and returns where the value ends.
  */
 import { SURNAME_PARTICLES } from '../filename/split-surnames.js';
-import { KNOWN_GIVEN_NAMES, KNOWN_SURNAMES } from '../matching/name-dictionary.js';
+import {
+  GIVEN_NAME_ABBREVIATIONS,
+  KNOWN_GIVEN_NAMES,
+  KNOWN_SURNAMES,
+  SURNAME_ABBREVIATIONS,
+} from '../matching/name-dictionary.js';
 import { foldWord } from './fold-word.js';
 import { FIELD_WORDS } from './labels.js';
 import { readDate } from './read-date.js';
@@ -123,18 +128,23 @@ const COLUMN_GAP = 4;
 /**
  * Where a name written from `from` ends, before `to`: at a tab or a wide gap (the next column), a word
  * followed by a colon or a field word (`Expediente`, `Edad`, `Sexo`…: the next field), a word of a
- * sentence, a digit or a separator. Trailing spaces and punctuation excluded.
+ * sentence, a digit or a separator, or the end of a sentence (`JORGE ACOSTA MORALES. Acude por…`: a full
+ * word's period, then a word in lower case). Trailing spaces and punctuation excluded, but for a period
+ * after a letter (an abbreviation's; cleanName drops any other). `text` is the page as written, for case.
  */
-export function nameExtent(view: string, from: number, to: number): number {
+export function nameExtent(view: string, text: string, from: number, to: number): number {
   const words = /\S+/g;
   const segment = view.slice(from, to);
   let end = 0;
   let previousEnd = 0;
   let first = true;
+  let sentenceMayEnd = false;
   for (let m = words.exec(segment); m !== null; m = words.exec(segment)) {
     const gap = segment.slice(previousEnd, m.index);
     if (!first && (gap.includes('\t') || gap.length >= COLUMN_GAP)) break;
     const word = m[0];
+    // The view is upper case: the case of the word as written tells a new sentence from the name's next word.
+    if (sentenceMayEnd && /\p{Ll}/u.test(text.slice(from + m.index, from + m.index + word.length))) break;
     if (word.endsWith(':') || FIELD_WORD_START.test(word)) break;
     if (PROSE.has(word.replace(/[^A-Z]/g, ''))) break;
     const stop = NAME_STOP.exec(word);
@@ -145,6 +155,7 @@ export function nameExtent(view: string, from: number, to: number): number {
     end = m.index + word.length;
     previousEnd = end;
     first = false;
+    sentenceMayEnd = word.endsWith('.') && !keepsItsPeriod(word);
   }
   while (end > 0 && /[\s,.\-–—]/.test(segment[end - 1]!) && !/[A-Z]\.$/.test(segment.slice(end - 2, end)))
     end--;
@@ -188,15 +199,42 @@ export function cleanName(
 const CLEAN_CACHE_LIMIT = 10_000;
 const cleanCache = new Map<string, string | null>();
 
+/**
+ * A word whose final period belongs to it: an initial (`J.`), initials run together (`J.L.`), an
+ * abbreviation the matcher expands (`Ma.`, `Gpe.`, `Hdz.`), a courtesy title (dropped later). Any other
+ * word's period ends a sentence or stands for a comma (`ACOSTA MORALES., JORGE`, `… MORALES. JORGE`).
+ */
+function keepsItsPeriod(word: string): boolean {
+  const stem = word.replace(/[.,]+$/, '');
+  if (stem.includes('.')) return true;
+  const folded = foldWord(stem);
+  return (
+    folded.length === 1 ||
+    GIVEN_NAME_ABBREVIATIONS.has(folded) ||
+    SURNAME_ABBREVIATIONS.has(folded) ||
+    COURTESY_TITLES.test(folded)
+  );
+}
+
+/** `MORALES.` → `MORALES`, `MORALES.,` → `MORALES,`; `Ma.` and `J.` kept as written. */
+function dropStrayPeriod(word: string): string {
+  if (!/\.,?$/.test(word) || keepsItsPeriod(word)) return word;
+  return word.replace(/\.+(,?)$/, '$1');
+}
+
 function cleanNameUncached(
   raw: string,
   options: { minWords?: number; rejectDoctors?: boolean },
 ): string | null {
+  // A comma separates surnames from given names however it is spaced or dotted around
+  // (`ACOSTA MORALES ,JORGE`, `ACOSTA MORALES,. JORGE`); a period on its own separates nothing.
   let words = raw
     .replace(/\s+/g, ' ')
+    .replace(/\s*,[\s,.]*/g, ', ')
     .trim()
     .split(' ')
-    .filter((w) => w !== '')
+    .filter((w) => w !== '' && !/^\.+$/.test(w))
+    .map(dropStrayPeriod)
     .map(cleanWord);
   const folded = foldWord;
   while (words.length > 0 && COURTESY_TITLES.test(folded(words[0]!))) {

@@ -363,4 +363,22 @@ describe('crossCheckContent: details', () => {
     expect(details.identity.evidence.map((e) => e.field)).toEqual(['expediente', 'name', 'birthDate', 'sex']);
     expect(details.reasons.length).toBeGreaterThan(0);
   });
+
+  it('name the patient without the period that ends a sentence (the review and match --json show them)', () => {
+    const misfiled = run(
+      estherFilename,
+      'Paciente: ROCIO IBARRA SALAS. Acude a control.\nExpediente: 1000000303. Sexo: F.',
+    );
+    expect(misfiled.verdict).toBe('contradicts');
+    expect(misfiled.details.identity).toMatchObject({
+      nombre_completo: 'IBARRA SALAS, ROCIO',
+      nombre_escrito: 'ROCIO IBARRA SALAS',
+    });
+    expect(misfiled.details.content_patient).toMatchObject({ patient_id: rocio.id, by: 'expediente' });
+    expect(misfiled.details.reasons.join('\n')).not.toContain('SALAS.');
+
+    const agreeing = run(estherFilename, 'Paciente: GARZA TIJERINA., MARIA ESTHER  Expediente: 1000000101');
+    expect(agreeing.verdict).toBe('agrees');
+    expect(agreeing.details.identity.nombre_completo).toBe('GARZA TIJERINA, MARIA ESTHER');
+  });
 });

@@ -170,6 +170,71 @@ describe('readContentIdentity: header layouts', () => {
   });
 });
 
+describe('readContentIdentity: punctuation around a name', () => {
+  it.each([
+    ['a period before the comma', 'Paciente: ACOSTA MORALES., JORGE  Expediente: 3000576011', 'comma'],
+    ['a period for the comma', 'Nombre: ACOSTA MORALES. JORGE\nExpediente: 3000576011', 'surnames_first'],
+    ['the end of the line', 'Paciente: JORGE ACOSTA MORALES.\nExpediente: 3000576011', 'given_first'],
+    [
+      'the end of a sentence',
+      'Paciente: JORGE ACOSTA MORALES. Acude a consulta por dolor lumbar.',
+      'given_first',
+    ],
+    [
+      'the end of a sentence, the next one not a stop word',
+      'Paciente: JORGE ACOSTA MORALES. Antecedentes de HTA.',
+      'given_first',
+    ],
+    ['a period after the given names', 'Paciente: ACOSTA MORALES, JORGE. Refiere dolor lumbar.', 'comma'],
+    ['a comma spaced or dotted', 'Paciente: ACOSTA MORALES ,JORGE.', 'comma'],
+    ['a comma and a period', 'Paciente: ACOSTA MORALES,. JORGE', 'comma'],
+    ['no space after the comma', 'Paciente: ACOSTA MORALES.,JORGE', 'comma'],
+    [
+      'the next field after a sentence',
+      'Nombre: JORGE ACOSTA MORALES. Edad: 62 años. Sexo: M',
+      'given_first',
+    ],
+  ])('leaves no period in a name: %s', (_label, text, order) => {
+    const identity = readContentIdentity(text);
+    expect(nameOf(identity)).toBe('ACOSTA / MORALES / JORGE');
+    expect(identity.name?.order).toBe(order);
+    expect(identity.name?.written).not.toMatch(/[.;]/);
+  });
+
+  it('reads separate fields each ended by a period', () => {
+    const identity = readContentIdentity(
+      'Apellido paterno: ACOSTA.   Apellido materno: MORALES.   Nombre(s): JORGE.',
+    );
+    expect(nameOf(identity)).toBe('ACOSTA / MORALES / JORGE');
+    expect(identity.name?.written).toBe('ACOSTA MORALES, JORGE');
+  });
+
+  it('keeps what names really hold: abbreviations, initials, accents, Ñ, hyphens, apostrophes, particles', () => {
+    expect(nameOf(readContentIdentity('Paciente: Sra. Ma. de la Luz PEÑA ÁVILA.'))).toBe(
+      'PEÑA / ÁVILA / MA. DE LA LUZ',
+    );
+    expect(nameOf(readContentIdentity('Paciente: ACOSTA MORALES, J. LUIS.'))).toBe(
+      'ACOSTA / MORALES / J. LUIS',
+    );
+    expect(nameOf(readContentIdentity('Paciente: HDZ. MORALES, Gpe.'))).toBe('HDZ. / MORALES / GPE.');
+    expect(nameOf(readContentIdentity("Paciente: O'FARRILL IBÁÑEZ-SOTO, ANA. Acude"))).toBe(
+      "O'FARRILL / IBÁÑEZ-SOTO / ANA",
+    );
+    expect(nameOf(readContentIdentity('Paciente: ANA DE LA GARZA TREVIÑO. Acude a control.'))).toBe(
+      'DE LA GARZA / TREVIÑO / ANA',
+    );
+  });
+
+  it('shows the period as written in the evidence', () => {
+    const identity = readContentIdentity('Paciente: JORGE ACOSTA MORALES. Acude a consulta.');
+    expect(identity.evidence).toContainEqual({
+      field: 'name',
+      page: 1,
+      text: 'Paciente: JORGE ACOSTA MORALES.',
+    });
+  });
+});
+
 describe('readContentIdentity: OCR', () => {
   it('reads look-alike letters inside the expediente and digits inside the name', () => {
     const identity = readContentIdentity('PAClENTE: GARZA T1JERINA, MARlA ESTHER EXPEDlENTE: 3OOOO03799');

@@ -148,7 +148,12 @@ function contentLines(r: FilenameMatch): string[] {
   const stated: [string, string | null][] = [
     ['expediente', id.expediente],
     ['nombre', id.nombre_escrito],
-    ['nacimiento', id.fecha_nacimiento],
+    [
+      'nacimiento',
+      id.fecha_nacimiento_alternativa
+        ? `${id.fecha_nacimiento} or ${id.fecha_nacimiento_alternativa} (day/month order unclear)`
+        : id.fecha_nacimiento,
+    ],
     ['sexo', id.sexo],
   ];
   for (const [label, value] of stated) if (value !== null) lines.push(`    ${label.padEnd(11)}${value}`);

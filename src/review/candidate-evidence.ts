@@ -3,7 +3,7 @@ import { isClearlyAnotherPerson } from '../core/matching/same-person.js';
 import type { FieldMatch, MatchThresholds, NameFields, ScoredCandidate } from '../core/matching/types.js';
 import { formatPatientName } from '../core/registry/patient-name.js';
 import type { PatientDocumentsSummary } from '../db/repositories/document-repository.js';
-import { compareNames, compareValues } from './document-identity.js';
+import { compareBirthDates, compareNames, compareValues } from './document-identity.js';
 import type { AttachRisk, CandidateEvidence, DocumentIdentity, NameFieldEvidence } from './types.js';
 
 export interface CandidateContext {
@@ -27,7 +27,7 @@ export function describeCandidate(
   const agreement = {
     expediente: compareValues(document?.expediente, p.expediente),
     name: compareNames(document?.nameFields, p),
-    birthDate: compareValues(document?.birthDate, p.fechaNacimiento),
+    birthDate: compareBirthDates(document, p.fechaNacimiento),
     sex: compareValues(document?.sex, p.sexo),
   };
   const risks: AttachRisk[] = [];

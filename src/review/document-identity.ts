@@ -42,6 +42,7 @@ function fromCrossCheck(details: ContentCheckDetails): Identity {
     name: id.nombre_completo ?? id.nombre_escrito,
     nameFields: parsed?.ok ? parsed.name : null,
     birthDate: id.fecha_nacimiento,
+    birthDateAlternative: id.fecha_nacimiento_alternativa ?? null,
     sex: id.sexo,
     evidence: id.evidence.map((e) => ({ ...e, text: sanitizeForTerminal(e.text) })),
     otherExpedientes: id.other_expedientes,
@@ -58,6 +59,7 @@ function fromText(identity: ContentIdentity): Identity {
     name: identity.name ? formatPatientName(identity.name) : null,
     nameFields: identity.name ? fieldsOf(identity.name) : null,
     birthDate: identity.birthDate,
+    birthDateAlternative: identity.birthDateAlternative,
     sex: identity.sex,
     evidence: identity.evidence.map((e) => ({ ...e, text: sanitizeForTerminal(e.text) })),
     otherExpedientes: identity.otherExpedientes,
@@ -75,6 +77,19 @@ function fieldsOf(name: ContentName): NameFields {
 export function compareValues(a: string | null | undefined, b: string | null | undefined): Agreement {
   if (!a || !b) return 'unknown';
   return a.trim().toUpperCase() === b.trim().toUpperCase() ? 'agrees' : 'differs';
+}
+
+/**
+ * The document's birth date against a registry one: agrees when it is either reading of a date whose day
+ * and month could be either way round, differs only when it is neither (no verdict on a guessed order).
+ */
+export function compareBirthDates(
+  document: Pick<DocumentIdentity, 'birthDate' | 'birthDateAlternative'> | null | undefined,
+  registry: string | null | undefined,
+): Agreement {
+  if (!document?.birthDate || !registry) return 'unknown';
+  const readings = [document.birthDate, document.birthDateAlternative];
+  return readings.some((reading) => compareValues(reading, registry) === 'agrees') ? 'agrees' : 'differs';
 }
 
 /** One person written two ways, clearly two people, or in between (DECISIONS 5's judgement). */

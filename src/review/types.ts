@@ -91,6 +91,11 @@ export interface DocumentIdentity {
   name: string | null;
   nameFields: NameFields | null;
   birthDate: string | null;
+  /**
+   * The other reading of a numeric birth date under an English label that reads both ways round (DOB:
+   * 05/03/1985); null when it reads one way only. A candidate's date agrees with either, differs from both.
+   */
+  birthDateAlternative: string | null;
   sex: 'F' | 'M' | null;
   /** Where each value was read (page and the line), already sanitised. */
   evidence: ContentEvidence[];

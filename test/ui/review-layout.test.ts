@@ -170,6 +170,18 @@ describe('review layout', () => {
     expect(all).not.toContain('SEPÚLVEDA.');
   });
 
+  it('shows both readings of a birth date whose day and month could be either way round, in either language', async () => {
+    const base = fourCandidateCase();
+    const document = { ...base.document!, birthDate: '1984-03-12', birthDateAlternative: '1984-12-03' };
+    const cases = [fourCandidateCase({ document })];
+    const walk = new ReviewWalk(fakeService(cases).service, cases.map(pendingOf), { guardMs: 0 });
+    await walk.start();
+    const english = frame(walk.getState(), { columns: 180, rows: 40 }).rows.join('\n');
+    expect(english).toContain('b. 1984-03-12 or 1984-12-03 (day/month order unclear)');
+    const spanish = frame(walk.getState(), { columns: 180, rows: 40 }, initialReviewView(), ES).rows.join('\n');
+    expect(spanish).toContain('n. 1984-03-12 o 1984-12-03 (orden día/mes incierto)');
+  });
+
   it('neutralises control characters in filenames', async () => {
     const cases = [fourCandidateCase({ relativePath: 'x/3000576011_BONILLA\u001b]0;pwned\u0007, ADRIANA_LAB.pdf' })];
     const walk = new ReviewWalk(fakeService(cases).service, cases.map(pendingOf), { guardMs: 0 });

@@ -104,6 +104,25 @@ function registrySex(sexo: string | null | undefined): 'F' | 'M' | null {
   return sexo ? (REGISTRY_SEX[sexo.trim().toUpperCase()] ?? null) : null;
 }
 
+/**
+ * The document's birth date as it may be read: one reading, or two for a numeric date under an English
+ * label whose day and month could be either way round (see NumericDateOrder). The registry's date agrees
+ * when it is either reading and contradicts only when it is neither, so no verdict rests on a guessed order.
+ */
+function birthDateReadings(identity: ContentIdentity): string[] {
+  if (identity.birthDate === null) return [];
+  return identity.birthDateAlternative === null
+    ? [identity.birthDate]
+    : [identity.birthDate, identity.birthDateAlternative];
+}
+
+function birthDateText(identity: ContentIdentity): string {
+  return (
+    birthDateReadings(identity).join(' or ') +
+    (identity.birthDateAlternative === null ? '' : ' (day and month order unclear)')
+  );
+}
+
 function fullName(p: NameFields): string {
   const surnames = [p.apellidoPaterno, p.apellidoMaterno].filter(Boolean).join(' ');
   return `${surnames}, ${p.nombres}`;
@@ -289,13 +308,13 @@ function assess(
 
   let fechaNacimiento: FieldAgreement = identity.birthDate === null ? 'not_stated' : 'not_comparable';
   if (identity.birthDate !== null && target?.fechaNacimiento) {
-    if (identity.birthDate === target.fechaNacimiento) {
+    if (birthDateReadings(identity).includes(target.fechaNacimiento)) {
       fechaNacimiento = 'agrees';
       agrees = true;
     } else {
       fechaNacimiento = 'differs';
       differs = true;
-      reasons.push(`the document's birth date ${identity.birthDate} is not ${target.fechaNacimiento}`);
+      reasons.push(`the document's birth date ${birthDateText(identity)} is not ${target.fechaNacimiento}`);
     }
   }
 
@@ -375,7 +394,7 @@ function confirmedPatient(input: CrossCheckContentInput, resolved: Resolved | nu
   if (
     identity.birthDate !== null &&
     patient.fechaNacimiento &&
-    identity.birthDate !== patient.fechaNacimiento
+    !birthDateReadings(identity).includes(patient.fechaNacimiento)
   )
     return null;
   const sex = registrySex(patient.sexo);
@@ -419,6 +438,7 @@ export function crossCheckContent(input: CrossCheckContentInput): CrossCheckCont
     nombre_completo: identity.name === null ? null : fullName(identity.name),
     nombre_escrito: identity.name?.written ?? null,
     fecha_nacimiento: identity.birthDate,
+    fecha_nacimiento_alternativa: identity.birthDateAlternative,
     sexo: identity.sex,
     evidence: identity.evidence,
     other_expedientes: identity.otherExpedientes,

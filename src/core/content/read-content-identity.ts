@@ -1,6 +1,6 @@
 import { judgeSamePerson } from '../matching/same-person.js';
 import type { NameFields } from '../matching/types.js';
-import { ALL_LABELS, OTHER_PEOPLE, labelOf, type LabelKind } from './labels.js';
+import { LABEL_SCANS, OTHER_PEOPLE, labelOf, type LabelKind } from './labels.js';
 import { nameFromFields, readNameWords } from './read-name-words.js';
 import {
   cleanName,
@@ -37,6 +37,8 @@ const LINES_BELOW = 2;
 interface Label {
   kind: LabelKind;
   strength: 1 | 2;
+  /** An English label: a numeric date under it may be month first (see NumericDateOrder). */
+  english: boolean;
   start: number;
   end: number;
   line: number;
@@ -50,6 +52,8 @@ interface Found {
   offset: number;
   line: number;
   value: string;
+  /** A birth date's other reading, when a numeric date under an English label reads both ways round. */
+  alternative: string | null;
   /** Built only for the values chosen: most values found are repeats on later pages. */
   evidence: () => string;
 }
@@ -91,15 +95,32 @@ function lineIndexAt(lines: readonly Line[], offset: number): number {
   return lo;
 }
 
-function findLabels(view: string, lines: readonly Line[]): Label[] {
+function scanLabels(view: string, lines: readonly Line[], scan: RegExp): Label[] {
   const labels: Label[] = [];
-  // One scan; a match never overlaps the one before it, and the longer label wins where two start alike.
-  for (const m of view.matchAll(ALL_LABELS)) {
-    const { kind, strength } = labelOf(m.groups!);
+  // A match never overlaps the one before it, and the longer label wins where two start alike.
+  for (const m of view.matchAll(scan)) {
+    const { kind, strength, english } = labelOf(m.groups!);
     const start = m.index;
-    labels.push({ kind, strength, start, end: start + m[0].length, line: lineIndexAt(lines, start) });
+    const end = start + m[0].length;
+    labels.push({ kind, strength, english: english === true, start, end, line: lineIndexAt(lines, start) });
   }
   return labels;
+}
+
+function findLabels(view: string, lines: readonly Line[]): Label[] {
+  const main = scanLabels(view, lines, LABEL_SCANS[0]);
+  const english = scanLabels(view, lines, LABEL_SCANS[1]);
+  if (english.length === 0) return main;
+  // Merged as within one regex: the label that starts first wins, the first scan's at a tie.
+  const all = [...main, ...english].sort(
+    (a, b) => a.start - b.start || Number(a.english) - Number(b.english),
+  );
+  const kept: Label[] = [];
+  for (const label of all) {
+    const previous = kept[kept.length - 1];
+    if (previous === undefined || label.start >= previous.end) kept.push(label);
+  }
+  return kept;
 }
 
 function preparePage(text: string, number: number, limit: number, options: ReadContentIdentityOptions): Page {
@@ -176,15 +197,17 @@ function readValue(
   from: number,
   to: number,
   typedSearch: boolean,
-): ReadValue<string> | null {
+): (ReadValue<string> & { alternative?: string | null }) | null {
   const { view } = page;
   switch (label.kind) {
     case 'expediente':
       return typedSearch ? findExpedienteIn(view, from, to) : readExpedienteAt(view, from, to);
-    case 'birthDate':
+    case 'birthDate': {
+      const order = label.english ? 'either' : 'day_first';
       return typedSearch
-        ? findDateIn(view, from, to, page.referenceYear)
-        : readDateAt(view, from, to, page.referenceYear);
+        ? findDateIn(view, from, to, page.referenceYear, order)
+        : readDateAt(view, from, to, page.referenceYear, order);
+    }
     case 'sex':
       return typedSearch ? findSexIn(view, from, to) : readSexAt(view, from, to);
     default: {
@@ -252,7 +275,7 @@ function readRow(page: Page, row: Label[], valueLine: number, out: Found[]): voi
   });
 }
 
-function found(page: Page, label: Label, value: ReadValue<string>): Found {
+function found(page: Page, label: Label, value: ReadValue<string> & { alternative?: string | null }): Found {
   const valueStart = value.start;
   const sameLine = valueStart < page.lines[label.line]!.end;
   return {
@@ -262,6 +285,7 @@ function found(page: Page, label: Label, value: ReadValue<string>): Found {
     offset: label.start,
     line: label.line,
     value: value.value,
+    alternative: value.alternative ?? null,
     evidence: () =>
       sameLine
         ? evidenceText(page, label.start, value.end)
@@ -488,6 +512,7 @@ export function readContentIdentity(
     expediente: expediente?.value ?? null,
     name: name?.parsed ?? null,
     birthDate: birthDate?.value ?? null,
+    birthDateAlternative: birthDate?.alternative ?? null,
     sex: sex === undefined ? null : (sex.value as 'F' | 'M'),
     evidence,
     otherExpedientes,

@@ -11,7 +11,7 @@ import {
 } from '../matching/name-dictionary.js';
 import { foldWord } from './fold-word.js';
 import { FIELD_WORDS } from './labels.js';
-import { readDate } from './read-date.js';
+import { readDate, type NumericDateOrder } from './read-date.js';
 import { digitView } from './text-view.js';
 
 export interface ReadValue<T> {
@@ -49,17 +49,23 @@ export function findExpedienteIn(view: string, from: number, to: number): ReadVa
   return m === null ? null : { value: m[0], start: from + m.index, end: from + m.index + m[0].length };
 }
 
+/** A date read: the ISO date, and the other reading of a numeric date that reads both ways round. */
+export interface ReadDateValue extends ReadValue<string> {
+  alternative: string | null;
+}
+
 export function readDateAt(
   view: string,
   from: number,
   to: number,
   referenceYear: number | undefined,
-): ReadValue<string> | null {
+  order: NumericDateOrder,
+): ReadDateValue | null {
   const segment = digitView(view.slice(from, to), 0.4);
-  const date = readDate(segment, referenceYear);
+  const date = readDate(segment, referenceYear, order);
   if (date === null) return null;
   const skipped = segment.length - segment.trimStart().length;
-  return { value: date.iso, start: from + skipped, end: from + date.length };
+  return { value: date.iso, alternative: date.alternative, start: from + skipped, end: from + date.length };
 }
 
 /** The first date anywhere in [from, to): for table rows. */
@@ -68,32 +74,43 @@ export function findDateIn(
   from: number,
   to: number,
   referenceYear: number | undefined,
-): ReadValue<string> | null {
+  order: NumericDateOrder,
+): ReadDateValue | null {
   const segment = digitView(view.slice(from, to));
   for (const m of segment.matchAll(/(?<![\d])\d{1,4}(?=\s*[/\-.]|\s+(?:DE\s+)?[A-Z]{3})/g)) {
-    const date = readDate(segment.slice(m.index), referenceYear);
-    if (date !== null) return { value: date.iso, start: from + m.index, end: from + m.index + date.length };
+    const date = readDate(segment.slice(m.index), referenceYear, order);
+    if (date !== null) {
+      const start = from + m.index;
+      return { value: date.iso, alternative: date.alternative, start, end: start + date.length };
+    }
   }
   return null;
 }
 
+/**
+ * A lone M is masculino, under a Spanish label as under an English one (Male): the registry import's
+ * convention. A document that meant Mujer by it then contradicts a woman's registry row and goes to
+ * review; it never passes unchecked.
+ */
 const SEX_WORDS: Readonly<Record<string, 'F' | 'M'>> = {
   FEMENINO: 'F',
   FEMENINA: 'F',
+  FEMALE: 'F',
   FEM: 'F',
   MUJER: 'F',
   F: 'F',
   MASCULINO: 'M',
+  MALE: 'M',
   MASC: 'M',
   HOMBRE: 'M',
   H: 'M',
   M: 'M',
 };
-// An age may come first under `Edad/Sexo:` (39 a / F).
+// An age may come first under `Edad/Sexo:` (39 a / F) or `Age/Sex:` (62 Y / M).
 const SEX_AT =
-  /^[ \t]*(?:\d{1,3}[ \t]*(?:A(?:NOS)?\b\.?|M(?:ESES)?\b\.?)?[ \t]*\/[ \t]*)?(FEMENINO|FEMENINA|MASCULINO|MUJER|HOMBRE|FEM|MASC|F|M|H)(?![A-Z])(?!\.[ \t]*[A-Z]{2})/;
+  /^[ \t]*(?:\d{1,3}[ \t]*(?:A(?:NOS)?\b\.?|M(?:ESES)?\b\.?|Y(?:EARS?|RS?)?\b\.?)?[ \t]*\/[ \t]*)?(FEMENINO|FEMENINA|FEMALE|MASCULINO|MALE|MUJER|HOMBRE|FEM|MASC|F|M|H)(?![A-Z])(?!\.[ \t]*[A-Z]{2})/;
 
-/** F or M at `from`: F, M, H, Femenino, Masculino, Mujer, Hombre, Fem., Masc. */
+/** F or M at `from`: F, M, H, Femenino, Masculino, Mujer, Hombre, Fem., Masc., Female, Male. */
 export function readSexAt(view: string, from: number, to: number): ReadValue<'F' | 'M'> | null {
   const m = SEX_AT.exec(view.slice(from, to));
   if (m === null) return null;
@@ -102,7 +119,9 @@ export function readSexAt(view: string, from: number, to: number): ReadValue<'F'
 
 /** A sex written as a word of its own anywhere in [from, to): for table rows. */
 export function findSexIn(view: string, from: number, to: number): ReadValue<'F' | 'M'> | null {
-  const m = /(?:^|\s)(FEMENINO|FEMENINA|MASCULINO|MUJER|HOMBRE|F|M|H)(?=\s|$)/.exec(view.slice(from, to));
+  const m = /(?:^|\s)(FEMENINO|FEMENINA|FEMALE|MASCULINO|MALE|MUJER|HOMBRE|F|M|H)(?=\s|$)/.exec(
+    view.slice(from, to),
+  );
   if (m === null) return null;
   const end = from + m.index + m[0].length;
   return { value: SEX_WORDS[m[1]!]!, start: end - m[1]!.length, end };

@@ -38,6 +38,12 @@ export interface ContentIdentity {
   name: ContentName | null;
   /** ISO date, YYYY-MM-DD. */
   birthDate: string | null;
+  /**
+   * The other reading of a numeric birth date under an English label whose day and month could be either
+   * way round (`DOB: 05/03/1985`: `birthDate` 1985-05-03, this 1985-03-05); null when the date reads one
+   * way only. Compare with both: neither reading alone is the document's word.
+   */
+  birthDateAlternative: string | null;
   /** F or M, as the registry stores it (M is masculino: the registry import's convention). */
   sex: 'F' | 'M' | null;
   evidence: ContentEvidence[];
@@ -89,6 +95,11 @@ export interface ContentCheckDetails {
     /** The name as the document writes it. */
     nombre_escrito: string | null;
     fecha_nacimiento: string | null;
+    /**
+     * The other reading of an ambiguous numeric date (`birthDateAlternative`); null when none. Absent from
+     * details recorded before English labels were read.
+     */
+    fecha_nacimiento_alternativa?: string | null;
     sexo: 'F' | 'M' | null;
     evidence: ContentEvidence[];
     other_expedientes: string[];

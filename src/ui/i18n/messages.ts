@@ -49,6 +49,8 @@ export interface Messages {
   candidates(count: number): string;
   noCandidates: string;
   bornShort: string;
+  /** A birth date whose day and month could be either way round (an English label's 05/03/1985). */
+  eitherDate(first: string, second: string): string;
   sexLabel: string;
   docs(count: number, types: string[]): string;
   expedienteRelation(relation: 'same' | 'near' | 'different'): string;
@@ -336,6 +338,7 @@ export const EN: Messages = {
   candidates: (n) => `Candidates (${n})`,
   noCandidates: 'No candidate patients in the registry: n creates one, r rejects.',
   bornShort: 'b.',
+  eitherDate: (first, second) => `${first} or ${second} (day/month order unclear)`,
   sexLabel: 'sex',
   docs: (n, types) => (n === 0 ? 'no docs' : `${plural(n, 'doc', 'docs')}${types.length ? ` (${types.join(' ')})` : ''}`),
   expedienteRelation: (r) =>
@@ -559,6 +562,7 @@ export const ES: Messages = {
   candidates: (n) => `Candidatos (${n})`,
   noCandidates: 'No hay pacientes candidatos en el registro: n crea uno, r rechaza.',
   bornShort: 'n.',
+  eitherDate: (first, second) => `${first} o ${second} (orden día/mes incierto)`,
   sexLabel: 'sexo',
   docs: (n, types) =>
     n === 0 ? 'sin docs' : `${plural(n, 'doc', 'docs')}${types.length ? ` (${types.join(' ')})` : ''}`,

@@ -214,7 +214,8 @@ function documentLines(document: DocumentIdentity | null, width: number, m: Mess
   if (document.expediente) {
     values.push({ text: ` · exp ${document.expediente}` }, ...mark(document.agreement.expediente));
   }
-  if (document.birthDate) values.push({ text: ` · ${m.bornShort} ${document.birthDate}` });
+  const born = documentBirthDate(document, m);
+  if (born) values.push({ text: ` · ${m.bornShort} ${born}` });
   if (document.sex) values.push({ text: ` · ${m.sexLabel} ${m.sex(document.sex)}` });
   if (document.verdict && document.verdict !== 'absent') {
     values.push({
@@ -310,6 +311,12 @@ export function reasonText(candidate: CandidateEvidence, m: Messages): string {
   return sanitizeForTerminal(parts.join(' · '));
 }
 
+/** The document's birth date; both readings when its day and month could be either way round. */
+function documentBirthDate(document: DocumentIdentity, m: Messages): string | null {
+  if (!document.birthDate) return null;
+  return document.birthDateAlternative ? m.eitherDate(document.birthDate, document.birthDateAlternative) : document.birthDate;
+}
+
 function identityText(
   parts: { name: string | null; expediente: string | null; birthDate?: string | null; sex?: string | null; extra?: string },
   m: Messages,
@@ -351,7 +358,12 @@ function confirmLines(
       ...row(
         m.confirmDocument,
         identityText(
-          { name: c.document.name, expediente: c.document.expediente, birthDate: c.document.birthDate, sex: c.document.sex },
+          {
+            name: c.document.name,
+            expediente: c.document.expediente,
+            birthDate: documentBirthDate(c.document, m),
+            sex: c.document.sex,
+          },
           m,
         ),
       ),
@@ -377,7 +389,7 @@ function confirmLines(
   );
   lines.push(plain(m.confirmWhy, { bold: true }));
   for (const risk of confirm.risks) {
-    const { documentValue, registryValue } = riskValues(risk, c.document, candidate);
+    const { documentValue, registryValue } = riskValues(risk, c.document, candidate, m);
     lines.push(
       ...wrapSegments(
         plain(
@@ -440,10 +452,11 @@ function riskValues(
   risk: AttachRisk,
   document: DocumentIdentity | null,
   candidate: CandidateEvidence,
+  m: Messages,
 ): { documentValue: string | null; registryValue: string | null } {
   switch (risk) {
     case 'birth_date_contradicts':
-      return { documentValue: document?.birthDate ?? null, registryValue: candidate.birthDate };
+      return { documentValue: document ? documentBirthDate(document, m) : null, registryValue: candidate.birthDate };
     case 'sex_contradicts':
       return { documentValue: document?.sex ?? null, registryValue: candidate.sex };
     case 'expediente_contradicts':

@@ -304,6 +304,70 @@ describe('crossCheckContent: trustContent', () => {
   });
 });
 
+describe('crossCheckContent: an English header (DOB, Sex)', () => {
+  // Rocío was born on 1 July 1990: 01/07/1990 day first, 07/01/1990 month first.
+  const rocioFilename = nameQuery(rocio.expediente, 'IBARRA', 'SALAS', 'ROCÍO');
+  const lab = (dob: string, sex = 'Female') =>
+    `OUTSIDE LABORATORY REPORT\nPatient: IBARRA SALAS, ROCIO   MRN: ${rocio.expediente}\nDOB: ${dob}   Sex: ${sex}`;
+
+  it.each(['01/07/1990', '07/01/1990', 'July 1, 1990', '1990-07-01'])(
+    'agrees on DOB: %s and Sex: Female, whichever order a numeric date was written in',
+    (dob) => {
+      const result = run(rocioFilename, lab(dob));
+      expect(result.verdict).toBe('agrees');
+      expect(result.details.fields).toMatchObject({ fecha_nacimiento: 'agrees', sexo: 'agrees' });
+      expect(result.decision).toMatchObject({ decision: 'auto', patient: rocio });
+    },
+  );
+
+  it('records both readings of an ambiguous date for the reviewer', () => {
+    const { details } = run(rocioFilename, lab('01/07/1990'));
+    expect(details.identity).toMatchObject({
+      fecha_nacimiento: '1990-01-07',
+      fecha_nacimiento_alternativa: '1990-07-01',
+      sexo: 'F',
+    });
+    expect(run(rocioFilename, lab('07/15/1990')).details.identity.fecha_nacimiento_alternativa).toBeNull();
+  });
+
+  it('contradicts when neither reading of an ambiguous date is the registry’s', () => {
+    const result = run(rocioFilename, lab('02/07/1990'));
+    expect(result.verdict).toBe('contradicts');
+    expect(result.details.fields.fecha_nacimiento).toBe('differs');
+    expect(result.details.reasons).toContain(
+      "the document's birth date 1990-02-07 or 1990-07-02 (day and month order unclear) is not 1990-07-01",
+    );
+    expect(result.decision).toMatchObject({ decision: 'review', reason: 'content_mismatch' });
+  });
+
+  it('contradicts on a date that reads one way only, and on Sex: Male', () => {
+    expect(run(rocioFilename, lab('07/15/1990')).details.fields.fecha_nacimiento).toBe('differs');
+    expect(run(rocioFilename, lab('July 2, 1990')).verdict).toBe('contradicts');
+    const male = run(rocioFilename, lab('01/07/1990', 'Male'));
+    expect(male.verdict).toBe('contradicts');
+    expect(male.details.fields.sexo).toBe('differs');
+    expect(run(rocioFilename, lab('01/07/1990', 'M')).details.fields.sexo).toBe('differs');
+  });
+
+  it('tells a homonym apart by an English birth date', () => {
+    const filename = nameQuery(juanA.expediente, 'HERNANDEZ', 'LOPEZ', 'JUAN');
+    const result = run(filename, 'Patient Name: Juan Hernandez Lopez\nDate of Birth: 09/09/1971   Gender: Male');
+    expect(result.verdict).toBe('contradicts');
+    expect(result.details.fields).toMatchObject({ fecha_nacimiento: 'differs', sexo: 'agrees' });
+  });
+
+  it('with trustContent, an ambiguous date that fits the patient does not block a confirmation; one that does not, does', () => {
+    const typo = nameQuery('1000000304', 'IBARRA', 'SALAS', 'ROCÍO');
+    expect(run(typo, lab('01/07/1990')).decision).toMatchObject({ decision: 'review', reason: 'expediente_typo' });
+    expect(run(typo, lab('01/07/1990'), { trustContent: true }).decision).toMatchObject({
+      decision: 'auto',
+      reason: 'content_confirmed',
+      patient: rocio,
+    });
+    expect(run(typo, lab('02/07/1990'), { trustContent: true }).decision.decision).toBe('review');
+  });
+});
+
 describe('contentLookupQueries', () => {
   const decision = matchPatient({
     query: estherFilename,

@@ -330,6 +330,7 @@ describe('readContentIdentity: what is not the patient', () => {
       expediente: null,
       name: null,
       birthDate: null,
+      birthDateAlternative: null,
       sex: null,
       evidence: [],
       otherExpedientes: [],
@@ -448,5 +449,89 @@ describe('readContentIdentity: birth dates and sex', () => {
   it('does not read a sex from an unrelated word', () => {
     expect(readContentIdentity('Sexo: Fernanda').sex).toBeNull();
     expect(readContentIdentity('Edad: 39 años').sex).toBeNull();
+  });
+
+  it('reads a Spanish label\'s numeric date day first, with no second reading', () => {
+    const identity = readContentIdentity('Fecha de nacimiento: 05/03/1985  Sexo: M');
+    expect(identity).toMatchObject({ birthDate: '1985-03-05', birthDateAlternative: null, sex: 'M' });
+  });
+});
+
+describe('readContentIdentity: English labels (an outside laboratory, a referral)', () => {
+  it.each([
+    ['DOB: 03/15/1985', '1985-03-15'],
+    ['D.O.B.: 03/15/1985', '1985-03-15'],
+    ['Date of Birth: 03/15/1985', '1985-03-15'],
+    ['Birth Date: 03/15/1985', '1985-03-15'],
+    ['Birthdate: 03/15/1985', '1985-03-15'],
+    ['DOB: 15/03/1985', '1985-03-15'],
+    ['DOB: 1985-03-15', '1985-03-15'],
+    ['DOB: March 15, 1985', '1985-03-15'],
+    ['DOB: Mar 15th 1985', '1985-03-15'],
+    ['DOB: 15-MAR-1985', '1985-03-15'],
+    ['DOB: 15 March 1985', '1985-03-15'],
+    ['DOB: 05/05/1985', '1985-05-05'],
+  ])('%s reads one way only', (text, iso) => {
+    const identity = readContentIdentity(text);
+    expect(identity.birthDate).toBe(iso);
+    expect(identity.birthDateAlternative).toBeNull();
+  });
+
+  it.each([
+    ['DOB: 05/03/1985', '1985-05-03', '1985-03-05'],
+    ['D.O.B. 5/3/1985', '1985-05-03', '1985-03-05'],
+    ['Date of birth: 12.01.1950', '1950-12-01', '1950-01-12'],
+  ])('%s: day and month both 12 or less read both ways round, month first first', (text, iso, alternative) => {
+    const identity = readContentIdentity(text);
+    expect(identity.birthDate).toBe(iso);
+    expect(identity.birthDateAlternative).toBe(alternative);
+  });
+
+  it('reads a bilingual label as the English one: the order is not known', () => {
+    const identity = readContentIdentity('Fecha de nacimiento / Date of birth: 05/03/1985');
+    expect(identity).toMatchObject({ birthDate: '1985-05-03', birthDateAlternative: '1985-03-05' });
+  });
+
+  it.each([
+    ['Sex: Male', 'M'],
+    ['Sex: Female', 'F'],
+    ['Sex: M', 'M'],
+    ['Sex: F', 'F'],
+    ['Gender: Female', 'F'],
+    ['GENDER: MALE', 'M'],
+    ['Age/Sex: 62 Y / M', 'M'],
+    ['Sex/Age: F / 39', 'F'],
+  ])('%s', (text, sex) => {
+    expect(readContentIdentity(text).sex).toBe(sex);
+  });
+
+  it('does not read a sex from an unrelated word', () => {
+    expect(readContentIdentity('Sex: Malestar general').sex).toBeNull();
+    expect(readContentIdentity('Sexual activity: none reported').sex).toBeNull();
+  });
+
+  it('reads a laboratory header on one line, the name ending before Date of Birth', () => {
+    const identity = readContentIdentity(
+      'Patient: JORGE ACOSTA MORALES Date of Birth: 05/03/1962 Sex: M  MRN: 3000576011',
+    );
+    expect(nameOf(identity)).toBe('ACOSTA / MORALES / JORGE');
+    expect(identity).toMatchObject({
+      expediente: '3000576011',
+      birthDate: '1962-05-03',
+      birthDateAlternative: '1962-03-05',
+      sex: 'M',
+    });
+    expect(identity.evidence).toContainEqual({ field: 'birthDate', page: 1, text: 'Date of Birth: 05/03/1962' });
+  });
+
+  it('reads an English table, columns kept or collapsed', () => {
+    for (const text of [
+      'Patient Name            MRN          DOB          Gender\nACOSTA MORALES, JORGE   3000576011   03/25/1962   Male',
+      'Patient Name MRN DOB Gender\nACOSTA MORALES, JORGE 3000576011 03/25/1962 Male',
+    ]) {
+      const identity = readContentIdentity(text);
+      expect(nameOf(identity)).toBe('ACOSTA / MORALES / JORGE');
+      expect(identity).toMatchObject({ birthDate: '1962-03-25', birthDateAlternative: null, sex: 'M' });
+    }
   });
 });

@@ -141,6 +141,7 @@ export function fourCandidateCase(patch: Partial<ReviewCase> = {}): ReviewCase {
       name: 'BONILLA SEPÚLVEDA, ADRIANA',
       nameFields: null,
       birthDate: '1984-03-12',
+      birthDateAlternative: null,
       sex: 'F',
       evidence: [],
       otherExpedientes: [],

@@ -8,6 +8,7 @@ import type { CrossCheckContentResult } from '../core/content/cross-check-conten
 import type { ContentCheckDetails } from '../core/content/types.js';
 import type { MatchDecision } from '../core/matching/types.js';
 import { documentIdForContent } from '../core/pipeline/document-id.js';
+import { expedientesOfOtherPatient } from '../core/pipeline/copy-names-another-patient.js';
 import { formatPatientName } from '../core/registry/patient-name.js';
 import { checkPdfFile } from '../core/pipeline/check-pdf-file.js';
 import { OCR_DEFAULTS } from '../core/pipeline/ocr-options.js';
@@ -429,12 +430,26 @@ export class FileProcessor {
   private async findDuplicate(run: FileRun, sha: string, handOff: () => void): Promise<Settled | null> {
     const { file } = run;
     const first = await this.claims.claim(sha, file);
-    if (first !== null) return this.copyOf(run, sha, first, handOff);
+    if (first !== null) {
+      const copy = await this.copyOf(run, sha, first, handOff);
+      if (copy) return copy;
+    }
     if (!this.options.force) {
       const existing = await this.documents.findBySha(sha);
       // This very file's document, written by an earlier attempt whose worker died before the file's row
       // said so: the retry is that attempt again (it rewrites the same ids), not a duplicate.
       if (existing && existing.batchFileId !== file.fileId) {
+        const filedUnder = expedientesOfOtherPatient(run.known.expediente!, existing);
+        if (filedUnder) {
+          const documentId = existing.id.slice(0, 8);
+          return otherPatientsCopy(
+            run.known.expediente!,
+            `the same content was ingested on ${existing.createdAt.slice(0, 10)} as '${existing.filename}' for ` +
+              `expediente ${existing.expediente} (document ${documentId})`,
+            filedUnder,
+            `if it is theirs, \`tecsalud-batch documents move ${documentId} --to ${run.known.expediente!}\``,
+          );
+        }
         return {
           outcome: 'duplicate',
           message:
@@ -456,6 +471,15 @@ export class FileProcessor {
     }
     const waiting = await this.batches.findPendingReviewBySha(sha);
     if (waiting && waiting.id !== file.fileId) {
+      const filedUnder = expedientesOfOtherPatient(run.known.expediente!, waiting);
+      if (filedUnder) {
+        return otherPatientsCopy(
+          run.known.expediente!,
+          `the same content ('${waiting.filename}') is waiting for review`,
+          filedUnder,
+          'settle that review knowing both names (`tecsalud-batch review`)',
+        );
+      }
       return {
         outcome: 'already_pending_review',
         message: `the same content ('${waiting.filename}') is already waiting for review; settle it with \`tecsalud-batch review\``,
@@ -469,13 +493,28 @@ export class FileProcessor {
    * end and shares it. Ingested, waiting for review or settled as already known, the content is done once:
    * the copy is `duplicate_in_batch`. Failed (or left for a later run), nothing was ingested: the copy ends
    * the same way, naming the file whose end it shares — never done, so a re-run treats it as it treats that
-   * file. The holder stopped unfinished: so does the copy (it stays for the next run).
+   * file. The holder stopped unfinished: so does the copy (it stays for the next run). A copy that names
+   * another expediente than the holder is `duplicate_other_patient`, never done. Null: judge the copy alone.
    */
-  private async copyOf(run: FileRun, sha: string, first: string, handOff: () => void): Promise<Settled> {
+  private async copyOf(run: FileRun, sha: string, first: string, handOff: () => void): Promise<Settled | null> {
     handOff();
     const end = await this.claims.holderEnd(sha, first, () => this.recordedEnd(first));
     if (!end) throw new Error(`the file with identical content, '${first}', did not finish; neither did this one`);
+    // The holder was refused for the expediente its name gives, not for its bytes: this copy's own name is
+    // judged against what is filed, as if it came first.
+    if (end.outcome === 'duplicate_other_patient') return null;
     const kind = outcomeKind(end.outcome);
+    const filedUnder = expedientesOfOtherPatient(run.known.expediente!, { filename: first });
+    if (filedUnder && (kind === 'done' || kind === 'review')) {
+      return otherPatientsCopy(
+        run.known.expediente!,
+        `identical content to '${first}' in this batch (${FILE_OUTCOMES[end.outcome].label})`,
+        filedUnder,
+        end.outcome === 'ingested'
+          ? `if it is theirs, \`tecsalud-batch documents move ${documentIdForContent(sha).slice(0, 8)} --to ${run.known.expediente!}\``
+          : 'settle that file knowing both names',
+      );
+    }
     if (kind === 'done' || kind === 'review') {
       return { outcome: 'duplicate_in_batch', message: `identical content to '${first}' in this batch; ingested once` };
     }
@@ -589,5 +628,19 @@ function summarizeMatch(decision: MatchDecision, content: ContentCheckDetails | 
       confidence: c.scores.combined,
       reasons: c.reasons,
     })),
+  };
+}
+
+/**
+ * A copy of content already filed under another expediente: failed (it needs a person), never a done
+ * duplicate, and nothing is attached for the expediente this file names.
+ */
+function otherPatientsCopy(expediente: string, filed: string, filedUnder: string[], remedy: string): Settled {
+  return {
+    outcome: 'duplicate_other_patient',
+    message:
+      `${filed}, but this file names expediente ${expediente}, not ${filedUnder.join(' or ')}: one of the two ` +
+      `file names is wrong, and nothing was attached to ${expediente}. Check the document: ${remedy}; then ` +
+      'remove this file',
   };
 }

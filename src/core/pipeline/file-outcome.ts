@@ -9,6 +9,8 @@ export const FILE_OUTCOMES = {
   ingested: { kind: 'done', label: 'ingested' },
   duplicate: { kind: 'done', label: 'duplicate (already ingested)' },
   duplicate_in_batch: { kind: 'done', label: 'duplicate (identical to another file in this batch)' },
+  // Not done: the same bytes carry two patients' expedientes, so one of the two names is wrong.
+  duplicate_other_patient: { kind: 'failed', label: 'identical to a document filed under another expediente' },
   already_pending_review: { kind: 'review', label: 'already waiting for review' },
   review_required: { kind: 'review', label: 'waiting for an admin review' },
   rejected: { kind: 'done', label: 'rejected by a reviewer' },

@@ -212,6 +212,7 @@ export const ES_OUTCOMES: Record<FileOutcome, string> = {
   ingested: 'ingresado',
   duplicate: 'duplicado (ya ingresado)',
   duplicate_in_batch: 'duplicado (idéntico a otro archivo de este lote)',
+  duplicate_other_patient: 'idéntico a un documento archivado con otro expediente',
   already_pending_review: 'ya está en espera de revisión',
   review_required: 'en espera de revisión',
   rejected: 'rechazado por un revisor',

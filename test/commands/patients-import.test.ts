@@ -240,6 +240,21 @@ describe('patients import', () => {
     );
   });
 
+  it('refuses a header that names a column it reads twice, importing nothing', async () => {
+    // Excel sheets carry an old and a new number side by side; the last column used to win unseen.
+    const file = writeCsv(
+      'two-expedientes.csv',
+      'expediente,apellido_paterno,apellido_materno,nombres,Expediente \n3000000003,PEREZ,LOPEZ,ANA,3000000009\n',
+    );
+    const refused = importPatients({ file, db: database.url, cwd: dir });
+    await expect(refused).rejects.toThrow(/the column 'expediente' appears twice \(columns 1 and 5\)/);
+    await expect(refused).rejects.toMatchObject({ exitCode: ExitCode.Usage });
+    expect(await patientsInDb()).toEqual([]);
+    // Columns the import does not read may repeat (Excel's empty trailing ones do).
+    const trailing = writeCsv('trailing.csv', 'expediente,apellido_paterno,apellido_materno,nombres,,\n3000000003,PEREZ,LOPEZ,ANA,,\n');
+    expect(await importPatients({ file: trailing, db: database.url, cwd: dir })).toMatchObject({ inserted: 1, rejected: 0 });
+  });
+
   it('keeps blocking keys in step with the registry', async () => {
     const file = writeCsv(
       'k.csv',

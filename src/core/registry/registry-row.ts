@@ -18,6 +18,8 @@ export type RegistryColumnLayout = 'split' | 'nombre_completo';
 export type RegistryRowResult = { ok: true; patient: PatientInput } | { ok: false; reason: string };
 
 const SPLIT_COLUMNS = ['expediente', 'apellido_paterno', 'apellido_materno', 'nombres'] as const;
+/** Every column the import reads. */
+const REGISTRY_COLUMNS: ReadonlySet<string> = new Set([...SPLIT_COLUMNS, 'nombre_completo', 'fecha_nacimiento', 'sexo']);
 
 /**
  * Decides from the header which of the two accepted layouts a CSV uses, or explains what is missing.
@@ -27,6 +29,15 @@ export function detectRegistryLayout(
   header: string[],
 ): { ok: true; layout: RegistryColumnLayout } | { ok: false; reason: string } {
   const names = new Set(header.map((h) => h.trim().toLowerCase()));
+  // A record keeps the last of two same-named fields: a sheet with two 'expediente' columns (an old and a
+  // new number side by side) would file every row under whichever came last, without a word.
+  const repeated = repeatedColumn(header);
+  if (repeated) {
+    return {
+      ok: false,
+      reason: `the column '${repeated.name}' appears twice (columns ${repeated.columns.join(' and ')}); keep one and import again`,
+    };
+  }
   if (!names.has('expediente')) {
     return { ok: false, reason: `no 'expediente' column (found: ${header.join(', ') || 'nothing'})` };
   }
@@ -37,6 +48,19 @@ export function detectRegistryLayout(
     ok: false,
     reason: `missing column(s) ${missing.join(', ')}; give expediente, apellido_paterno, apellido_materno, nombres — or expediente, nombre_completo`,
   };
+}
+
+/** The first column the import reads that the header names twice, with both positions (1-based). */
+function repeatedColumn(header: string[]): { name: string; columns: [number, number] } | null {
+  const first = new Map<string, number>();
+  for (const [index, raw] of header.entries()) {
+    const name = raw.trim().toLowerCase();
+    if (!REGISTRY_COLUMNS.has(name)) continue;
+    const earlier = first.get(name);
+    if (earlier !== undefined) return { name, columns: [earlier + 1, index + 1] };
+    first.set(name, index);
+  }
+  return null;
 }
 
 const EXPEDIENTE = /^\d{8,12}$/;

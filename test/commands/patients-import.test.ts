@@ -230,6 +230,35 @@ describe('patients import', () => {
     expect((await patientsInDb()).map((p) => p.nombres).sort()).toEqual(['LAURA', 'MARTHA']);
   });
 
+  it('never erases a birth date or sex that a later file leaves out or blank', async () => {
+    const full = writeCsv(
+      'full.csv',
+      'expediente,apellido_paterno,apellido_materno,nombres,fecha_nacimiento,sexo\n' +
+        '3000000040,SOTO,RUIZ,LAURA,21/06/1945,F\n3000000041,SOTO,RUIZ,MARTA,1950-01-02,F\n',
+    );
+    await importPatients({ file: full, db: database.url, cwd: dir });
+    // A names-only export, and one whose cells are empty: nothing to update.
+    const namesOnly = writeCsv(
+      'names-only.csv',
+      'expediente,apellido_paterno,apellido_materno,nombres\n3000000040,SOTO,RUIZ,LAURA\n',
+    );
+    expect(await importPatients({ file: namesOnly, db: database.url, cwd: dir })).toMatchObject({ updated: 0, unchanged: 1 });
+    const blanks = writeCsv(
+      'blanks.csv',
+      'expediente,apellido_paterno,apellido_materno,nombres,fecha_nacimiento,sexo\n' +
+        '3000000040,SOTO,RUIZ,LAURA,,\n3000000041,SOTO,RUIZ,MARTA,,M\n',
+    );
+    // MARTA's sex is corrected; her birth date and all of LAURA's stay.
+    expect(await importPatients({ file: blanks, db: database.url, cwd: dir })).toMatchObject({ updated: 1, unchanged: 1 });
+    const stored = new Map((await patientsInDb()).map((p) => [p.nombres, [p.fechaNacimiento, p.sexo]]));
+    expect(Object.fromEntries(stored)).toEqual({ LAURA: ['1945-06-21', 'F'], MARTA: ['1950-01-02', 'M'] });
+    // A patient first met without them is stored without them.
+    const newcomer = writeCsv('newcomer.csv', 'expediente,nombre_completo\n3000000042,"SOTO RUIZ, ANA"\n');
+    await importPatients({ file: newcomer, db: database.url, cwd: dir });
+    const ana = (await patientsInDb()).find((p) => p.expediente === '3000000042')!;
+    expect([ana.fechaNacimiento, ana.sexo]).toEqual([null, null]);
+  });
+
   it('explains a file that is not a registry', async () => {
     const file = writeCsv('other.csv', 'id,name\n1,x\n');
     await expect(importPatients({ file, db: database.url, cwd: dir })).rejects.toThrow(

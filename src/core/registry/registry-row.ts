@@ -4,8 +4,27 @@ export interface PatientInput {
   apellidoPaterno: string;
   apellidoMaterno: string;
   nombres: string;
+  /** Undefined: the file does not say (no such column, or an empty cell); an update keeps the stored one. */
   fechaNacimiento?: string | null;
+  /** Undefined: the file does not say; an update keeps the stored one. */
   sexo?: string | null;
+}
+
+/**
+ * The row as it updates a patient already in the registry: a birth date or sex the file does not state
+ * keeps the stored one. Registry exports often leave these columns out or blank, and they are what review
+ * and the content cross-check compare a document's identity with: an import adds and corrects them, it
+ * never erases them.
+ */
+export function keepStoredDetails(
+  row: PatientInput,
+  stored: { fechaNacimiento: string | null; sexo: string | null },
+): PatientInput {
+  return {
+    ...row,
+    fechaNacimiento: row.fechaNacimiento === undefined ? stored.fechaNacimiento : row.fechaNacimiento,
+    sexo: row.sexo === undefined ? stored.sexo : row.sexo,
+  };
 }
 
 /** Splits `APELLIDOS` into paterno / materno; supplied by the filename parser's registrar rules. */
@@ -131,17 +150,17 @@ export function toPatientInput(
     };
   }
   const sexoRaw = (record.sexo ?? '').trim().toUpperCase();
-  const sexo = sexoRaw ? SEXO[sexoRaw] : null;
+  const sexo = sexoRaw ? SEXO[sexoRaw] : NOT_STATED;
   if (sexo === undefined) {
     return {
       ok: false,
       reason: `sexo '${record.sexo}' is not one of F, M (also FEMENINO, MASCULINO, MUJER, HOMBRE, H)`,
     };
   }
-  return {
-    ok: true,
-    patient: { expediente, apellidoPaterno, apellidoMaterno, nombres, fechaNacimiento: fecha, sexo },
-  };
+  const patient: PatientInput = { expediente, apellidoPaterno, apellidoMaterno, nombres };
+  if (fecha !== NOT_STATED) patient.fechaNacimiento = fecha;
+  if (sexo !== NOT_STATED) patient.sexo = sexo;
+  return { ok: true, patient };
 }
 
 /**
@@ -158,9 +177,12 @@ function isNameText(value: string): boolean {
   return value.length > 0;
 }
 
-/** '' → null; a valid date → YYYY-MM-DD; anything else → undefined. */
-function normaliseDate(value: string): string | null | undefined {
-  if (!value) return null;
+/** An empty cell or an absent column: the file does not say. */
+const NOT_STATED = null;
+
+/** '' → NOT_STATED; a valid date → YYYY-MM-DD; anything else → undefined. */
+function normaliseDate(value: string): string | typeof NOT_STATED | undefined {
+  if (!value) return NOT_STATED;
   let year: number, month: number, day: number;
   const iso = ISO_DATE.exec(value);
   if (iso) [year, month, day] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];

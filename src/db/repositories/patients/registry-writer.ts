@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely';
 import { isFrequencyKey, patientBlockingKeys } from '../../../core/matching/blocking-keys.js';
 import { isRename } from '../../../core/registry/is-rename.js';
-import type { PatientInput } from '../../../core/registry/registry-row.js';
+import { keepStoredDetails, type PatientInput } from '../../../core/registry/registry-row.js';
 import { AuditRepository, type AuditEvent } from '../audit-repository.js';
 import { encodeExpediente, hashBlockingKey } from '../../blocking-key-codes.js';
 import { newId } from '../../new-id.js';
@@ -95,7 +95,8 @@ export class RegistryWriter implements RegistryImport {
       : await this.insertAbsent([...latest.values()]);
     const updates: { before: Patient; after: Patient }[] = [];
     for (const before of existing.values()) {
-      const row = latest.get(before.expediente)!;
+      const row = keepStoredDetails(latest.get(before.expediente)!, before);
+      latest.set(before.expediente, row); // as written: renames report it so
       if (differs(before, row)) {
         updates.push({
           before,

@@ -10,7 +10,9 @@ import { formatPatientName } from '../core/registry/patient-name.js';
 import { splitSurnames } from '../core/filename/split-surnames.js';
 import {
   detectRegistryLayout,
+  registryColumnName,
   toPatientInput,
+  unreadColumns,
   type PatientInput,
   type RegistryColumnLayout,
 } from '../core/registry/registry-row.js';
@@ -58,6 +60,8 @@ export interface ImportReport extends UpsertSummary {
   file: string;
   encoding: CsvEncoding;
   layout: RegistryColumnLayout;
+  /** Header cells, as written, of columns the import does not read (their data was not imported). */
+  unreadColumns: string[];
   totalRows: number;
   /** Later rows identical to an earlier row of the same expediente (skipped). */
   duplicates: number;
@@ -101,6 +105,7 @@ export async function importRegistry(options: ImportRegistryOptions): Promise<Im
         file,
         encoding,
         layout: 'split',
+        unreadColumns: [],
         totalRows: 0,
         inserted: 0,
         updated: 0,
@@ -148,8 +153,9 @@ export async function importRegistry(options: ImportRegistryOptions): Promise<Im
                 }
                 const { record, line } = item;
                 if (!header) {
-                  header = record.map((h) => h.trim().toLowerCase());
-                  const layout = detectRegistryLayout(header);
+                  header = record.map(registryColumnName);
+                  report.unreadColumns = unreadColumns(record);
+                  const layout = detectRegistryLayout(record);
                   if (!layout.ok) {
                     throw new UserError(
                       `'${options.file}' is not a patient registry CSV: ${layout.reason}`,

@@ -259,6 +259,24 @@ describe('patients import', () => {
     expect([ana.fechaNacimiento, ana.sexo]).toEqual([null, null]);
   });
 
+  it('reads headers as Excel users write them, and names the columns it did not read', async () => {
+    const file = writeCsv(
+      'excel-header.csv',
+      'EXPEDIENTE,Apellido Paterno, APELLIDO-MATERNO ,Nombres,Fecha Nacimiento,Sexo,Fecha de nacimiento,Género,\n' +
+        '3000000050,SOTO,RUIZ,LAURA,21/06/1945,F,21/06/1945,F,\n',
+    );
+    const { io, stdout } = captureIo();
+    const code = await importPatientsCommand(file, {}, await commandContext({ cwd: dir, db: database.url, io }));
+    expect(code).toBe(ExitCode.Success);
+    expect(stdout()).toContain("columns not read (their data was not imported): 'Fecha de nacimiento', 'Género'");
+    const [laura] = await patientsInDb();
+    expect([laura!.apellidoMaterno, laura!.fechaNacimiento, laura!.sexo]).toEqual(['RUIZ', '1945-06-21', 'F']);
+
+    const json = captureIo();
+    await importPatientsCommand(file, { json: true }, await commandContext({ cwd: dir, db: database.url, io: json.io }));
+    expect(JSON.parse(json.stdout()).unread_columns).toEqual(['Fecha de nacimiento', 'Género']);
+  });
+
   it('explains a file that is not a registry', async () => {
     const file = writeCsv('other.csv', 'id,name\n1,x\n');
     await expect(importPatients({ file, db: database.url, cwd: dir })).rejects.toThrow(

@@ -72,6 +72,7 @@ export async function importPatients(
       file: report.file,
       layout: report.layout,
       encoding: report.encoding,
+      unread_columns: report.unreadColumns,
       total_rows: report.totalRows,
       inserted: report.inserted,
       updated: report.updated,
@@ -91,6 +92,14 @@ export async function importPatients(
         `${report.inserted} inserted, ${report.updated} updated, ${report.unchanged} unchanged, ` +
         `${report.duplicates} repeated, ${report.rejected} rejected.`,
     );
+    if (report.unreadColumns.length > 0) {
+      writeLine(
+        io.stdout,
+        `  columns not read (their data was not imported): ${report.unreadColumns.map((c) => `'${sanitizeForTerminal(c)}'`).join(', ')}` +
+          ' — the import reads expediente, apellido_paterno, apellido_materno, nombres (or nombre_completo), ' +
+          'fecha_nacimiento and sexo; rename a column to import it',
+      );
+    }
     if (report.renamed > 0) {
       writeLine(io.stdout, `  ${report.renamed} patients with documents renamed (--allow-rename; see the audit log)`);
     }

@@ -38,16 +38,21 @@ export type RegistryRowResult = { ok: true; patient: PatientInput } | { ok: fals
 
 const SPLIT_COLUMNS = ['expediente', 'apellido_paterno', 'apellido_materno', 'nombres'] as const;
 /** Every column the import reads. */
-const REGISTRY_COLUMNS: ReadonlySet<string> = new Set([...SPLIT_COLUMNS, 'nombre_completo', 'fecha_nacimiento', 'sexo']);
+const REGISTRY_COLUMNS: ReadonlySet<string> = new Set([
+  ...SPLIT_COLUMNS,
+  'nombre_completo',
+  'fecha_nacimiento',
+  'sexo',
+]);
 
 /**
  * Decides from the header which of the two accepted layouts a CSV uses, or explains what is missing.
- * Header names are compared case-insensitively after trimming.
+ * Header names are compared as registryColumnName reads them.
  */
 export function detectRegistryLayout(
   header: string[],
 ): { ok: true; layout: RegistryColumnLayout } | { ok: false; reason: string } {
-  const names = new Set(header.map((h) => h.trim().toLowerCase()));
+  const names = new Set(header.map(registryColumnName));
   // A record keeps the last of two same-named fields: a sheet with two 'expediente' columns (an old and a
   // new number side by side) would file every row under whichever came last, without a word.
   const repeated = repeatedColumn(header);
@@ -69,11 +74,35 @@ export function detectRegistryLayout(
   };
 }
 
+/**
+ * A header cell as the column name the import compares: Excel users write 'Apellido Paterno', 'Fecha
+ * Nacimiento' or 'SEXO ' for apellido_paterno, fecha_nacimiento and sexo, so case, accents, surrounding
+ * spaces and the spaces or hyphens between words do not count.
+ */
+export function registryColumnName(headerCell: string): string {
+  return headerCell
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
+}
+
+/**
+ * The header cells (as written) of columns the import does not read: reported, since a birth date under
+ * 'Fecha de nacimiento' would otherwise be dropped without a word. Empty cells (Excel's trailing columns) are not.
+ */
+export function unreadColumns(header: string[]): string[] {
+  return header
+    .filter((cell) => cell.trim() !== '' && !REGISTRY_COLUMNS.has(registryColumnName(cell)))
+    .map((cell) => cell.trim());
+}
+
 /** The first column the import reads that the header names twice, with both positions (1-based). */
 function repeatedColumn(header: string[]): { name: string; columns: [number, number] } | null {
   const first = new Map<string, number>();
   for (const [index, raw] of header.entries()) {
-    const name = raw.trim().toLowerCase();
+    const name = registryColumnName(raw);
     if (!REGISTRY_COLUMNS.has(name)) continue;
     const earlier = first.get(name);
     if (earlier !== undefined) return { name, columns: [earlier + 1, index + 1] };

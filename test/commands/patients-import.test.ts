@@ -277,6 +277,20 @@ describe('patients import', () => {
     expect(JSON.parse(json.stdout()).unread_columns).toEqual(['Fecha de nacimiento', 'Género']);
   });
 
+  it("skips the blank rows Excel writes as ',,,,,' as it skips blank lines", async () => {
+    const file = writeCsv(
+      'excel-blank-rows.csv',
+      'expediente,apellido_paterno,apellido_materno,nombres,fecha_nacimiento,sexo\r\n' +
+        '3000000060,SOTO,RUIZ,LAURA,,\r\n,,,,,\r\n\r\n,,,,,\r\n3000000061,SOTO,RUIZ,MARTA,,\r\n',
+    );
+    const report = await importPatients({ file, db: database.url, cwd: dir });
+    expect(report).toMatchObject({ totalRows: 2, inserted: 2, rejected: 0 });
+    // Line numbers still count the skipped rows.
+    const bad = writeCsv('after-blank.csv', 'expediente,apellido_paterno,apellido_materno,nombres\n,,,\n123,SOTO,RUIZ,ANA\n');
+    const rejected = await importPatients({ file: bad, db: database.url, cwd: dir });
+    expect(rejected.rejectedRows).toEqual([{ line: 3, reason: expect.stringMatching(/8 to 12 digits/) }]);
+  });
+
   it('explains a file that is not a registry', async () => {
     const file = writeCsv('other.csv', 'id,name\n1,x\n');
     await expect(importPatients({ file, db: database.url, cwd: dir })).rejects.toThrow(

@@ -115,6 +115,8 @@ export async function* readNumberedRecords(
     bom: true,
     relax_column_count: true,
     skip_empty_lines: true,
+    // Excel writes a blank row inside the sheet's range as ',,,,,': no row at all, not one with no expediente.
+    skip_records_with_empty_values: true,
     skip_records_with_error: true,
   });
   let failure: unknown;

@@ -94,6 +94,9 @@ export async function importRegistry(options: ImportRegistryOptions): Promise<Im
     throw new UserError(`'${options.file}' is a folder, not a CSV file`, ExitCode.Usage);
   }
   const started = performance.now();
+  // The local calendar day: a birth date after it is a typing error.
+  const now = new Date();
+  const today = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
   const batchSize = options.batchSize ?? 20_000;
   const encoding = options.encoding ?? 'utf-8';
   const actor = options.user ?? currentUser();
@@ -173,7 +176,7 @@ export async function importRegistry(options: ImportRegistryOptions): Promise<Im
                 }
                 const fields: Record<string, string> = {};
                 for (let i = 0; i < header.length; i++) fields[header[i]!] = record[i] ?? '';
-                const result = toPatientInput(fields, report.layout, { splitSurnames, cleanName });
+                const result = toPatientInput(fields, report.layout, { splitSurnames, cleanName, today });
                 // An expediente belongs to the first row that names it; later ones are reported against it.
                 const expediente = result.ok ? result.patient.expediente : (fields.expediente ?? '').trim();
                 const repeat = firstRows.see(expediente, line, result.ok ? rowDigest(result.patient) : record.join('\u0000'));

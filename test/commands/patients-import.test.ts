@@ -107,7 +107,7 @@ describe('patients import', () => {
     expect(json.rejected).toBe(5);
     expect(json.rejected_rows.map((r: { line: number }) => r.line)).toEqual([2, 3, 4, 5, 6]);
     expect(json.rejected_rows[0].reason).toMatch(/8 to 12 digits/);
-    expect(json.rejected_rows[2].reason).toMatch(/not a date/);
+    expect(json.rejected_rows[2].reason).toMatch(/'1990-02-30' is not a day of the calendar \(month 2 has 28 days\)/);
     expect(json.rejected_rows[4].reason).toMatch(/3 fields; the header has 6/);
   });
 
@@ -160,6 +160,53 @@ describe('patients import', () => {
     expect(report.rejectedRows.map((r) => r.line)).toEqual([6, 7, 8, 9, 10, 11]);
     const stored = new Map((await patientsInDb()).map((p) => [p.expediente, p.fechaNacimiento]));
     expect([...stored.values()]).toEqual(['2000-02-29', '2024-02-29', '1980-03-05', '0100-01-01']);
+  });
+
+  it('reads the date forms Excel exports and says what is wrong with the others', async () => {
+    const dates = [
+      '1945-06-21 00:00:00',
+      '21/06/1945 0:00',
+      '21-06-1945',
+      '21.06.1945',
+      '21/06/1945 12:00 a.m.',
+      '21/06/45',
+      '16609',
+      '31/02/1945',
+      '21/06/2090',
+      '21-06/1945',
+    ];
+    const csv =
+      'expediente,apellido_paterno,apellido_materno,nombres,fecha_nacimiento\n' +
+      dates.map((date, i) => `${3000000400 + i},PEREZ,LOPEZ,JUAN,${date}`).join('\n');
+    const report = await importPatients({ file: writeCsv('excel-dates.csv', csv), db: database.url, cwd: dir });
+    expect([...new Set((await patientsInDb()).map((p) => p.fechaNacimiento))]).toEqual(['1945-06-21']);
+    expect(report.inserted).toBe(5);
+    expect(report.rejectedRows).toEqual([
+      { line: 7, reason: expect.stringMatching(/'21\/06\/45' has a 2-digit year, which could be either century: use DD\/MM\/YYYY/) },
+      { line: 8, reason: expect.stringMatching(/'16609' is a number, as Excel shows a date in a column formatted "General" \(16609 would be 1945-06-21\): format the column as a date/) },
+      { line: 9, reason: expect.stringMatching(/'31\/02\/1945' is not a day of the calendar \(month 2 has 28 days\)/) },
+      { line: 10, reason: expect.stringMatching(/'21\/06\/2090' is after today \(\d{4}-\d{2}-\d{2}\): a birth date cannot be/) },
+      { line: 11, reason: expect.stringMatching(/'21-06\/1945' is not a date: use DD\/MM\/YYYY or YYYY-MM-DD/) },
+    ]);
+  });
+
+  it("reads a CSV Excel saved with ';' or tabs between the fields, and says when Excel turned expedientes into numbers", async () => {
+    const semicolons = Buffer.from(
+      'Expediente;Apellido Paterno;Apellido Materno;Nombres;Fecha Nacimiento;Sexo\r\n' +
+        '3000000500;PEÑA;NÚÑEZ;"MARÍA JOSÉ";21/06/1945;F\r\n' +
+        '3.00000001E+11;SOTO;RUIZ;LAURA;;\r\n',
+      'latin1',
+    );
+    const report = await importPatients({ file: writeCsv('semicolons.csv', semicolons), db: database.url, cwd: dir, encoding: 'windows-1252' });
+    expect(report.inserted).toBe(1);
+    expect(report.rejectedRows).toEqual([
+      { line: 3, reason: expect.stringMatching(/^expediente '3\.00000001E\+11' is a number in scientific notation: Excel turned .*format the expediente column as Text/) },
+    ]);
+    expect(await patientsInDb()).toMatchObject([
+      { expediente: '3000000500', apellidoPaterno: 'PEÑA', apellidoMaterno: 'NÚÑEZ', nombres: 'MARÍA JOSÉ', fechaNacimiento: '1945-06-21', sexo: 'F' },
+    ]);
+    const tabs = 'expediente\tapellido_paterno\tapellido_materno\tnombres\n3000000501\tDIAZ\tLEON\tPEDRO\n';
+    expect((await importPatients({ file: writeCsv('tabs.txt', tabs), db: database.url, cwd: dir })).inserted).toBe(1);
   });
 
   it('accepts letters of any script in names, and nothing else', async () => {

@@ -111,18 +111,26 @@ export async function* readNumberedRecords(
   file: string,
   options: { encoding?: CsvEncoding } = {},
 ): AsyncGenerator<NumberedRecord[]> {
-  const parser = new NumberingParser({
-    bom: true,
-    relax_column_count: true,
-    skip_empty_lines: true,
-    // Excel writes a blank row inside the sheet's range as ',,,,,': no row at all, not one with no expediente.
-    skip_records_with_empty_values: true,
-    skip_records_with_error: true,
-  });
+  let parser: NumberingParser | null = null;
   let failure: unknown;
-  parser.on('error', (error) => (failure ??= error));
+  // Made on the first bytes, whose header line tells the separator.
+  const parserFor = (first: Buffer): NumberingParser => {
+    if (parser) return parser;
+    parser = new NumberingParser({
+      bom: true,
+      delimiter: sniffDelimiter(first),
+      relax_column_count: true,
+      skip_empty_lines: true,
+      // Excel writes a blank row inside the sheet's range as ',,,,,': no row at all, not one with no expediente.
+      skip_records_with_empty_values: true,
+      skip_records_with_error: true,
+    });
+    parser.on('error', (error) => (failure ??= error));
+    return parser;
+  };
   const take = () => {
     if (failure) throw failure;
+    if (!parser) return [];
     const records = parser.queue;
     parser.queue = [];
     return records;
@@ -134,22 +142,43 @@ export async function* readNumberedRecords(
   for await (const chunk of fs.createReadStream(file) as AsyncIterable<Buffer>) {
     const utf8 = check.add(chunk);
     if (legacy) {
-      parser.write(Buffer.from(legacy.decode(chunk, { stream: true }), 'utf8'));
+      parserFor(chunk).write(Buffer.from(legacy.decode(chunk, { stream: true }), 'utf8'));
     } else {
       if (!utf8) throw new CsvEncodingError(check.badLine, isUtf16Bom(check.first) ? 'utf-16' : 'windows-1252');
-      parser.write(chunk); // parses synchronously: nothing is pushed downstream, so there is no backpressure
+      parserFor(chunk).write(chunk); // parses synchronously: nothing is pushed downstream, so there is no backpressure
     }
     yield take();
   }
+  const last = parserFor(Buffer.alloc(0));
   if (legacy) {
     const rest = legacy.decode();
-    if (rest) parser.write(Buffer.from(rest, 'utf8'));
+    if (rest) last.write(Buffer.from(rest, 'utf8'));
     if (check.finish() && check.sawNonAscii) throw new CsvEncodingError(check.nonAsciiLine, 'utf-8');
   } else if (!check.finish()) {
     throw new CsvEncodingError(check.badLine, 'windows-1252');
   }
-  await new Promise<void>((resolve) => parser.end(() => resolve()));
+  await new Promise<void>((resolve) => last.end(() => resolve()));
   yield take();
+}
+
+const SEPARATORS = [',', ';', '\t'] as const;
+
+/**
+ * The field separator, from the header line: a comma, or what Excel writes where the list separator is
+ * not one (`;` under Spanish-from-Spain or European regional settings, a tab for "Text (tab delimited)").
+ * The header names columns, so it holds several separators and no quoted one.
+ */
+export function sniffDelimiter(firstBytes: Buffer): string {
+  let end = firstBytes.findIndex((byte) => byte === 0x0a || byte === 0x0d);
+  if (end < 0) end = firstBytes.length;
+  const header = firstBytes.subarray(0, end).toString('latin1');
+  let best: string = ',';
+  let bestCount = 0;
+  for (const separator of SEPARATORS) {
+    const count = header.split(separator).length - 1;
+    if (count > bestCount) [best, bestCount] = [separator, count];
+  }
+  return best;
 }
 
 function isUtf16Bom(bytes: Buffer): boolean {

@@ -112,8 +112,16 @@ function repeatedColumn(header: string[]): { name: string; columns: [number, num
 }
 
 const EXPEDIENTE = /^\d{8,12}$/;
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const MEXICAN_DATE = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/;
+/** A time Excel appends to a date cell it exports (`1945-06-21 00:00:00`, `21/06/1945 0:00`, `12:00 a.m.`). */
+const EXCEL_TIME = String.raw`(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s?[AaPp]\.?\s?[Mm]\.?)?)?`;
+const ISO_DATE = new RegExp(String.raw`^(\d{4})-(\d{2})-(\d{2})${EXCEL_TIME}$`);
+/** Day first, as in Mexico, with `/`, `-` or `.` between the parts (the same one twice). */
+const MEXICAN_DATE = new RegExp(String.raw`^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})${EXCEL_TIME}$`);
+const TWO_DIGIT_YEAR = new RegExp(String.raw`^\d{1,2}([/.-])\d{1,2}\1\d{2}${EXCEL_TIME}$`);
+/** A date cell of a column formatted "General": Excel's serial day number (1900 date system). */
+const EXCEL_SERIAL = /^\d{3,5}(?:\.\d+)?$/;
+/** An expediente Excel turned into a number and then wrote in scientific notation (3.00000001E+11). */
+const SCIENTIFIC_NOTATION = /^\d(?:\.\d+)?E\+?\d+$/i;
 const NAME_CHARACTERS = /^[\p{L}\p{M}' .-]+$/u;
 const SEXO: Record<string, string> = {
   F: 'F',
@@ -129,10 +137,23 @@ const SEXO: Record<string, string> = {
 export function toPatientInput(
   record: Record<string, string | undefined>,
   layout: RegistryColumnLayout,
-  tools: { splitSurnames: SurnameSplitter; cleanName: NameCleaner },
+  tools: {
+    splitSurnames: SurnameSplitter;
+    cleanName: NameCleaner;
+    /** YYYY-MM-DD: a birth date after it is refused (the core has no clock). */
+    today?: string;
+  },
 ): RegistryRowResult {
   const expediente = (record.expediente ?? '').trim();
   if (!expediente) return { ok: false, reason: 'empty expediente' };
+  if (SCIENTIFIC_NOTATION.test(expediente)) {
+    return {
+      ok: false,
+      reason:
+        `expediente '${expediente}' is a number in scientific notation: Excel turned the expedientes into numbers ` +
+        '(and may have rounded them); format the expediente column as Text, enter them again and save the CSV',
+    };
+  }
   if (!EXPEDIENTE.test(expediente)) {
     return { ok: false, reason: `expediente '${expediente}' must be 8 to 12 digits` };
   }
@@ -171,12 +192,9 @@ export function toPatientInput(
       return { ok: false, reason: `${field} '${value}' contains characters that are not letters` };
     }
   }
-  const fecha = normaliseDate((record.fecha_nacimiento ?? '').trim());
-  if (fecha === undefined) {
-    return {
-      ok: false,
-      reason: `fecha_nacimiento '${record.fecha_nacimiento}' is not a date: use YYYY-MM-DD or DD/MM/YYYY`,
-    };
+  const fecha = normaliseDate((record.fecha_nacimiento ?? '').trim(), tools.today);
+  if (typeof fecha === 'object' && fecha !== NOT_STATED) {
+    return { ok: false, reason: `fecha_nacimiento '${record.fecha_nacimiento}' ${fecha.problem}` };
   }
   const sexoRaw = (record.sexo ?? '').trim().toUpperCase();
   const sexo = sexoRaw ? SEXO[sexoRaw] : NOT_STATED;
@@ -209,20 +227,39 @@ function isNameText(value: string): boolean {
 /** An empty cell or an absent column: the file does not say. */
 const NOT_STATED = null;
 
-/** '' → NOT_STATED; a valid date → YYYY-MM-DD; anything else → undefined. */
-function normaliseDate(value: string): string | typeof NOT_STATED | undefined {
+const USE = 'use DD/MM/YYYY or YYYY-MM-DD';
+
+/** '' → NOT_STATED; a valid date → YYYY-MM-DD; anything else → what is wrong with it, in plain words. */
+function normaliseDate(value: string, today: string | undefined): string | typeof NOT_STATED | { problem: string } {
   if (!value) return NOT_STATED;
   let year: number, month: number, day: number;
   const iso = ISO_DATE.exec(value);
+  const mx = iso ? null : MEXICAN_DATE.exec(value);
   if (iso) [year, month, day] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
-  else {
-    const mx = MEXICAN_DATE.exec(value);
-    if (!mx) return undefined;
-    [year, month, day] = [Number(mx[3]), Number(mx[2]), Number(mx[1])];
-  }
+  else if (mx) [year, month, day] = [Number(mx[4]), Number(mx[3]), Number(mx[1])];
+  else if (TWO_DIGIT_YEAR.test(value)) return { problem: `has a 2-digit year, which could be either century: ${USE}` };
+  else if (EXCEL_SERIAL.test(value)) {
+    const example = fromExcelSerial(Number(value));
+    return {
+      problem:
+        `is a number, as Excel shows a date in a column formatted "General"${example ? ` (${value} would be ${example})` : ''}: ` +
+        `format the column as a date (${USE}) and save the CSV again`,
+    };
+  } else return { problem: `is not a date: ${USE}` };
   // Years below 100 stay rejected, as when this went through Date.UTC (which reads them as 19xx).
-  if (year < 100 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
-  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+  if (year < 100) return { problem: `is not a date: ${USE}` };
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
+    return { problem: `is not a day of the calendar (${month >= 1 && month <= 12 ? `month ${month} has ${daysInMonth(year, month)} days` : `there is no month ${month}`})` };
+  }
+  const date = `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+  if (today !== undefined && date > today) return { problem: `is after today (${today}): a birth date cannot be` };
+  return date;
+}
+
+/** Excel's 1900 date system: day 1 is 1900-01-01 and, as in Lotus 1-2-3, it counts a 29 February 1900. */
+function fromExcelSerial(serial: number): string | null {
+  if (!Number.isInteger(serial) || serial < 61 || serial > 2_958_465) return null;
+  return new Date(Date.UTC(1899, 11, 30) + serial * 86_400_000).toISOString().slice(0, 10);
 }
 
 /** Days in a month of the proleptic Gregorian calendar (JavaScript's Date's calendar). */

@@ -7,7 +7,8 @@ import type { OpenDatabase } from '../db/open-database.js';
 import type { MedicalDocument } from '../db/schema.js';
 import { detachDocument, type DetachDocumentResult } from '../documents/detach-document.js';
 import { moveDocument, type DocumentActor, type MoveDocumentResult } from '../documents/move-document.js';
-import { UsageError } from '../errors.js';
+import { ExitCode, UsageError, UserError } from '../errors.js';
+import { LockedError, withRunLock } from '../ingest/run-lock.js';
 import { readSessionSettings } from '../review/session-settings.js';
 import { withRegistry, type RegistryLocation } from './open-registry.js';
 import { openVectorStore } from './open-backends.js';
@@ -26,7 +27,7 @@ export async function moveDocumentTo(
   options: DocumentChangeOptions & { expediente: string },
 ): Promise<MoveDocumentResult & { document: MedicalDocument }> {
   return withRegistry(location, async (database) => {
-    const document = await findDocument(database, options.document);
+    const found = await findDocument(database, options.document);
     const to = await new PatientRepository(database.db).findByExpediente(options.expediente.trim());
     if (!to) {
       throw new UsageError(
@@ -34,10 +35,12 @@ export async function moveDocumentTo(
         'import the registry first (`tecsalud-batch patients import`), or search it: `tecsalud-batch patients search "NAME"`',
       );
     }
-    return withVectors(database, backends, document, options.collection, async (vectorStore) => ({
-      ...(await moveDocument({ database, vectorStore }, { ...options, document, to })),
-      document,
-    }));
+    return withDocumentLock(database, found, async (document) =>
+      withVectors(database, backends, document, options.collection, async (vectorStore) => ({
+        ...(await moveDocument({ database, vectorStore }, { ...options, document, to })),
+        document,
+      })),
+    );
   });
 }
 
@@ -48,13 +51,17 @@ export async function detachDocumentById(
   options: DocumentChangeOptions,
 ): Promise<DetachDocumentResult & { document: MedicalDocument }> {
   return withRegistry(location, async (database) => {
-    const document = await findDocument(database, options.document);
-    const session = document.batchId ? await new BatchRepository(database.db).findSession(document.batchId) : undefined;
-    const chunkOverlap = session ? readSessionSettings(session).chunkOverlap : 0;
-    return withVectors(database, backends, document, options.collection, async (vectorStore) => ({
-      ...(await detachDocument({ database, vectorStore }, { ...options, document, chunkOverlap })),
-      document,
-    }));
+    const found = await findDocument(database, options.document);
+    return withDocumentLock(database, found, async (document) => {
+      const session = document.batchId
+        ? await new BatchRepository(database.db).findSession(document.batchId)
+        : undefined;
+      const chunkOverlap = session ? readSessionSettings(session).chunkOverlap : 0;
+      return withVectors(database, backends, document, options.collection, async (vectorStore) => ({
+        ...(await detachDocument({ database, vectorStore }, { ...options, document, chunkOverlap })),
+        document,
+      }));
+    });
   });
 }
 
@@ -72,6 +79,43 @@ async function findDocument(database: OpenDatabase, id: string): Promise<Medical
     );
   }
   return found[0]!;
+}
+
+/**
+ * A move or detach writes the vectors first and the rows after, in separate steps: two of them on one
+ * document at once (two terminals, two admins) interleave, and the vectors end up naming another patient
+ * than the registry — or outlive a detached document under its old patient, where `search --patient` finds
+ * them. One change per document at a time, across processes and machines: the run lock's machinery
+ * (PostgreSQL advisory lock, SQLite lock row), keyed by the document. The document is read again once the
+ * lock is held, as the change before may have moved or detached it.
+ */
+async function withDocumentLock<T>(
+  database: OpenDatabase,
+  found: MedicalDocument,
+  work: (document: MedicalDocument) => Promise<T>,
+): Promise<T> {
+  const short = found.id.slice(0, 8);
+  try {
+    return await withRunLock(database, { sourceDir: `document ${found.id}` }, async () => {
+      const document = await new DocumentRepository(database.db).findById(found.id);
+      if (!document) {
+        throw new UsageError(
+          `document ${short} is gone: another command detached or purged it just now`,
+          'see where its file is with `tecsalud-batch status SESSION --files`',
+        );
+      }
+      return work(document);
+    });
+  } catch (error) {
+    if (!(error instanceof LockedError)) throw error;
+    const { holder } = error;
+    throw new UserError(
+      `document ${short} is being changed by another command right now (pid ${holder.pid} on ${holder.host}, ` +
+        `started ${holder.startedAt}); nothing was changed`,
+      ExitCode.Locked,
+      'wait for it to finish, check the result with `tecsalud-batch patients show EXPEDIENTE`, then run yours again if it is still needed',
+    );
+  }
 }
 
 /** Opens the vector store of the document's collection when it has vectors, and always closes it. */

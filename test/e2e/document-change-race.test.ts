@@ -1,0 +1,199 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createChromaStore } from '../../src/adapters/vector-stores/chroma/chroma-store.js';
+import { resolveDatabaseTarget } from '../../src/db/database-url.js';
+import { openDatabase, type OpenDatabase } from '../../src/db/open-database.js';
+import { ExitCode } from '../../src/errors.js';
+import { chromaWanted, createScratchChromaDatabase } from '../support/chroma.js';
+import { runCli, spawnCli, type RunResult } from '../support/cli-binary.js';
+import { createTempDir } from '../support/databases.js';
+import { REGISTRY_CSV, SAMPLE_DIR } from '../support/ingest-fixture.js';
+import { createScratchPostgresDatabase, postgresWanted } from '../support/postgres.js';
+
+/**
+ * Two `documents move` of one document from two terminals, on PostgreSQL and Chroma. A move writes the
+ * vectors first and the row after; the first one here is held between the two (a proxy of the test's own
+ * passes its Chroma upsert on but holds back the answer) while the second runs. Whatever happens, the
+ * vectors must name the patient the registry names: otherwise `search --patient` finds the document under
+ * the wrong patient.
+ */
+
+interface HeldProxy {
+  url: string;
+  /** Resolves once the first upsert has been written by Chroma (its answer is being held). */
+  upsertWritten: Promise<void>;
+  release(): void;
+  close(): Promise<void>;
+}
+
+/** Passes everything on to Chroma; the answer to the first upsert waits for `release()`. */
+async function startUpsertHoldingProxy(target: string): Promise<HeldProxy> {
+  const upstreamUrl = new URL(target);
+  let held = false;
+  let written!: () => void;
+  const upsertWritten = new Promise<void>((resolve) => (written = resolve));
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const server = http.createServer((req, res) => {
+    const parts: Buffer[] = [];
+    req.on('data', (part: Buffer) => parts.push(part));
+    req.on('end', () => {
+      const hold = !held && req.method === 'POST' && /\/upsert$/.test(req.url ?? '');
+      if (hold) held = true;
+      const upstream = http.request(
+        {
+          host: upstreamUrl.hostname,
+          port: upstreamUrl.port,
+          method: req.method,
+          path: req.url,
+          headers: { ...req.headers, host: upstreamUrl.host },
+        },
+        (answer) => {
+          const body: Buffer[] = [];
+          answer.on('data', (part: Buffer) => body.push(part));
+          answer.on('end', async () => {
+            if (hold) {
+              written();
+              await released;
+            }
+            res.writeHead(answer.statusCode ?? 502, answer.headers);
+            res.end(Buffer.concat(body));
+          });
+        },
+      );
+      upstream.on('error', () => {
+        if (!res.headersSent) res.writeHead(502);
+        res.end();
+      });
+      upstream.end(Buffer.concat(parts));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    upsertWritten,
+    release,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function finished(child: ReturnType<typeof spawnCli>): Promise<RunResult> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
+  );
+}
+
+describe.runIf(postgresWanted() && chromaWanted())(
+  'documents move from two terminals at once',
+  { tags: ['slow'] },
+  () => {
+    let root: string;
+    let postgres: { url: string; drop(): Promise<void> };
+    let chroma: Awaited<ReturnType<typeof createScratchChromaDatabase>>;
+    let database: OpenDatabase;
+    let env: NodeJS.ProcessEnv;
+
+    beforeAll(async () => {
+      root = createTempDir('tecsalud-document-race-');
+      fs.cpSync(SAMPLE_DIR, path.join(root, 'drop'), { recursive: true });
+      postgres = await createScratchPostgresDatabase();
+      chroma = await createScratchChromaDatabase();
+      env = {
+        TECSALUD_DB: postgres.url,
+        TECSALUD_VECTOR_STORE: 'chroma',
+        CHROMA_URL: chroma.url,
+        CHROMA_DATABASE: chroma.database,
+      };
+      expect((await runCli(['patients', 'import', REGISTRY_CSV], { cwd: root, env })).code).toBe(0);
+      const ingested = await runCli(['ingest', 'drop', '--non-interactive', '--json'], { cwd: root, env });
+      expect(ingested.code, ingested.stderr).toBe(ExitCode.SomeFailed);
+      database = await openDatabase(resolveDatabaseTarget(postgres.url, { cwd: root }));
+    });
+    afterAll(async () => {
+      await database?.close();
+      await postgres?.drop();
+      await chroma?.drop();
+      fs.rmSync(root, { recursive: true, force: true });
+    });
+
+    it('the second move is refused while the first goes on; the vectors name the patient the registry names', async () => {
+      const document = await database.db
+        .selectFrom('medicalDocuments')
+        .selectAll()
+        .where('vectorized', '=', 1)
+        .orderBy('id')
+        .executeTakeFirstOrThrow();
+      const [first, second] = await database.db
+        .selectFrom('patients')
+        .selectAll()
+        .where('id', '!=', document.patientId)
+        .orderBy('expediente')
+        .limit(2)
+        .execute();
+      const proxy = await startUpsertHoldingProxy(chroma.url);
+      try {
+        const slow = finished(
+          spawnCli(['documents', 'move', document.id.slice(0, 8), '--to', first!.expediente], {
+            cwd: root,
+            env: { ...env, CHROMA_URL: proxy.url },
+          }),
+        );
+        await proxy.upsertWritten;
+        const other = await runCli(
+          ['documents', 'move', document.id.slice(0, 8), '--to', second!.expediente],
+          {
+            cwd: root,
+            env,
+          },
+        );
+        proxy.release();
+        const done = await slow;
+        expect(done.code, done.stderr).toBe(0);
+        expect(other.code, other.stderr).toBe(ExitCode.Locked);
+        expect(other.stderr).toMatch(/^error: document \w{8} is being changed by another command right now/m);
+        expect(other.stderr).toMatch(/^hint: /m);
+        expect(other.stderr).not.toMatch(/\n\s+at /);
+      } finally {
+        await proxy.close();
+      }
+
+      const row = await database.db
+        .selectFrom('medicalDocuments')
+        .select(['patientId', 'expediente'])
+        .where('id', '=', document.id)
+        .executeTakeFirstOrThrow();
+      expect(row.expediente).toBe(first!.expediente);
+      const store = await createChromaStore({
+        url: chroma.url,
+        database: chroma.database,
+        collection: 'medical_documents',
+      });
+      try {
+        const vectors = await store.readDocument(document.id);
+        expect(vectors.length).toBeGreaterThan(0);
+        for (const vector of vectors) {
+          expect(vector.metadata).toMatchObject({ expediente: row.expediente, patient_id: row.patientId });
+        }
+      } finally {
+        await store.close();
+      }
+      const moves = await database.db
+        .selectFrom('auditLog')
+        .selectAll()
+        .where('action', '=', 'document_moved')
+        .execute();
+      expect(moves).toHaveLength(1);
+    });
+  },
+);

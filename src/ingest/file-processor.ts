@@ -153,6 +153,15 @@ export class FileProcessor {
             }
           : {}),
       };
+      const attached = this.options.force ? await this.attachedElsewhere(sha, parsed, decision) : null;
+      if (attached) {
+        return await this.store(run, parsed, checked, { patient: attached, created: false }, { ...extraction, ocr }, handOff, {
+          note:
+            `re-ingested for expediente ${attached.expediente}, the patient this content is attached to (the ` +
+            `filename names ${parsed.expediente}); \`tecsalud-batch documents move\` changes the patient`,
+          filenameDecision: decision.decision,
+        });
+      }
       if (decision.decision === 'review') {
         return await this.holdForReview(run, extraction, {
           outcome: 'review_required',
@@ -251,6 +260,8 @@ export class FileProcessor {
     resolved: { patient: Patient; created: boolean },
     extraction: Pick<Extracted, 'text' | 'pages'> & { ocr: DocumentOcr | null },
     handOff: () => void,
+    /** --force kept the content on the patient it is attached to: why, for the file's message and the audit. */
+    kept: { note: string; filenameDecision: MatchDecision['decision'] } | null = null,
   ): Promise<ProcessedFile> {
     const { result, file } = run;
     const { decision, details } = checked;
@@ -284,7 +295,7 @@ export class FileProcessor {
         matchingStatus: run.matchingStatus,
         processingStatus: 'completed',
         outcome: 'ingested',
-        errorMessage: null,
+        errorMessage: kept?.note ?? null,
       },
       auditAction: 'document_ingested',
       auditDetails: {
@@ -292,6 +303,7 @@ export class FileProcessor {
         confidence: decision.confidence,
         reason: decision.reason,
         content_verdict: details.verdict,
+        ...(kept ? { kept_on_attached_patient: true, filename_decision: kept.filenameDecision } : {}),
       },
       onStage: (stage) => {
         closeStoreStage();
@@ -313,6 +325,7 @@ export class FileProcessor {
     result.chunks = prepared.document!.row.chunksCount;
     result.outcome = 'ingested';
     result.processingStatus = 'completed';
+    if (kept) result.message = kept.note;
     return { result, patient: resolved.created ? 'created' : 'matched' };
   }
 
@@ -538,6 +551,25 @@ export class FileProcessor {
     if (!outcome || !Object.hasOwn(FILE_OUTCOMES, outcome)) return null;
     if (outcomeKind(outcome as FileOutcome) === 'pending') return null;
     return { outcome: outcome as FileOutcome, message: row.errorMessage };
+  }
+
+  /**
+   * `--force` re-reads content that is already a document. Its patient is the registry's answer — perhaps a
+   * reviewer's decision, or a `documents move` that corrected a wrong filename — so re-ingesting it must not
+   * hand it back to whom the filename names, silently undoing that decision. Returns the patient it stays
+   * with when the filename would attach it to another (or create one); null when the file goes the ordinary
+   * way — a file the match holds for review still goes to review, where a person sees both.
+   */
+  private async attachedElsewhere(sha: string, parsed: ParsedFilename, decision: MatchDecision): Promise<Patient | null> {
+    if (decision.decision === 'review') return null;
+    const existing = await this.documents.findBySha(sha);
+    if (!existing) return null;
+    const byFilename =
+      decision.decision === 'auto'
+        ? decision.patient?.id
+        : (await this.patients.findByExpediente(parsed.expediente))?.id;
+    if (byFilename === existing.patientId) return null;
+    return (await this.patients.findById(existing.patientId)) ?? null;
   }
 
   private async match(parsed: ParsedFilename): Promise<MatchDecision> {

@@ -2,12 +2,14 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openSearchAdapters } from '../../src/app/open-backends.js';
 import { detachDocumentCommand, moveDocumentCommand } from '../../src/commands/documents.js';
+import { ingest } from '../../src/commands/ingest.js';
 import { review } from '../../src/commands/review.js';
 import type { OpenDatabase } from '../../src/db/open-database.js';
 import type { BackendConfig } from '../../src/config/load-config.js';
 import { ReviewService } from '../../src/review/review-service.js';
 import { commandContext, defaultBackends } from '../support/command-context.js';
 import { captureIo } from '../support/databases.js';
+import { inProcessExtractor } from '../support/ingest-fixture.js';
 import {
   copyDatabase,
   ID_CONFLICT_FILE,
@@ -115,6 +117,24 @@ describe('documents move / detach', () => {
     await service.close();
     const audit = await database.db.selectFrom('auditLog').selectAll().where('action', '=', 'document_detached').execute();
     expect(audit[0]).toMatchObject({ documentId: document.id, patientBefore: document.patientId, patientAfter: null });
+  });
+
+  it('ingest --force does not hand a moved document back to the patient its filename names', async () => {
+    const { document, other } = await someDocument();
+    await run((context) => moveDocumentCommand(document.id, { to: other.expediente, user: 'revisora' }, context));
+    const forced = await run((context) =>
+      ingest(sample.sourceDir, { nonInteractive: true, json: true, force: true }, { ...context, extractor: inProcessExtractor }),
+    );
+    const report = JSON.parse(forced.stdout) as { files: { filename: string; outcome: string; error?: string }[] };
+    const file = report.files.find((f) => f.filename === document.filename)!;
+    expect(file.outcome).toBe('ingested');
+    expect(file.error).toContain(`re-ingested for expediente ${other.expediente}, the patient this content is attached to`);
+
+    const row = await database.db.selectFrom('medicalDocuments').selectAll().where('id', '=', document.id).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ patientId: other.id, expediente: other.expediente });
+    const vectors = await vectorsOf(document.id);
+    expect(vectors.length).toBeGreaterThan(0);
+    for (const v of vectors) expect(v.metadata).toMatchObject({ patient_id: other.id, expediente: other.expediente });
   });
 
   it('refuses an unknown document or expediente with a hint', async () => {

@@ -1,4 +1,5 @@
 import type { BackendConfig } from '../config/load-config.js';
+import { isIdPrefix } from '../core/text/id-prefix.js';
 import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
 import { DocumentRepository } from '../db/repositories/document-repository.js';
@@ -67,6 +68,12 @@ export async function detachDocumentById(
 
 async function findDocument(database: OpenDatabase, id: string): Promise<MedicalDocument> {
   const prefix = id.trim().toLowerCase();
+  if (!isIdPrefix(prefix)) {
+    throw new UsageError(
+      `'${sanitizeForTerminal(id)}' is not a document id`,
+      '`tecsalud-batch patients show EXPEDIENTE` and `tecsalud-batch status SESSION --files` print document ids',
+    );
+  }
   if (prefix.length < 4) throw new UsageError('give at least 4 characters of the document id');
   const found = await new DocumentRepository(database.db).findByIdPrefix(prefix);
   if (found.length > 1) {

@@ -1,3 +1,4 @@
+import { isIdPrefix } from '../core/text/id-prefix.js';
 import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
 import { DEFAULT_QUEUE_SCHEMA } from '../core/queue/defaults.js';
 import type { OpenDatabase } from '../db/open-database.js';
@@ -34,6 +35,12 @@ export async function resolveSession(
     const latest = await batches.latestSession();
     if (!latest) throw new UsageError('there are no sessions yet', 'run `tecsalud-batch ingest DIR` first');
     return latest;
+  }
+  if (!isIdPrefix(idOrPrefix)) {
+    throw new UsageError(
+      `'${sanitizeForTerminal(idOrPrefix)}' is not a session id`,
+      'give the id or its first characters, as `tecsalud-batch sessions` lists them',
+    );
   }
   const found = await batches.findSessionByPrefix(idOrPrefix.trim());
   if (found.length === 0) {

@@ -1,3 +1,4 @@
+import { isIdPrefix } from '../core/text/id-prefix.js';
 import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
 import type { OpenDatabase } from '../db/open-database.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
@@ -27,6 +28,12 @@ export async function reopenRejected(
   const batches = new BatchRepository(database.db);
   const rejections = new RejectionRepository(database.db);
   const id = input.id.trim();
+  if (!isIdPrefix(id)) {
+    throw new UsageError(
+      `'${sanitizeForTerminal(id)}' is not a file id or content hash`,
+      '`tecsalud-batch status SESSION --files` lists rejected files; a later run names the content hash',
+    );
+  }
   if (id.length < 4) throw new UsageError('give at least 4 characters of the file id or content hash');
   const files = (await batches.findFilesByIdPrefix(id)).filter((f) => f.matchingStatus === 'rejected');
   let rejection: RejectedContent | undefined;

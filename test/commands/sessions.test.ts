@@ -124,6 +124,24 @@ describe('cleanup', { tags: ['slow'] }, () => {
     }
   });
 
+  it('a blank or wildcard session id names no session: nothing is cleaned or purged', async () => {
+    for (const id of [' ', '%', '_', '%%%%']) {
+      await expect(cleanUp(id, { purge: true, force: true }, await context())).rejects.toMatchObject({
+        exitCode: 64,
+        message: `'${id}' is not a session id`,
+        hint: expect.stringContaining('tecsalud-batch sessions'),
+      });
+      await expect(showStatus(id, {}, await context())).rejects.toMatchObject({ exitCode: 64 });
+    }
+    const open = await openWorkspaceDb(workspace);
+    try {
+      expect(await open.db.selectFrom('medicalDocuments').selectAll().execute()).toHaveLength(18);
+      expect(await open.db.selectFrom('batchFiles').selectAll().execute()).toHaveLength(23);
+    } finally {
+      await open.close();
+    }
+  });
+
   it('explains bad arguments', async () => {
     await expect(cleanUp(undefined, {}, await context())).rejects.toThrow(/name a session, or give --older-than/);
     await expect(cleanUp(sessionId, { force: true }, await context())).rejects.toThrow(/--force only applies to --purge/);

@@ -137,6 +137,21 @@ describe('documents move / detach', () => {
     for (const v of vectors) expect(v.metadata).toMatchObject({ patient_id: other.id, expediente: other.expediente });
   });
 
+  it('refuses a document id of wildcards or blanks instead of taking it for every document', async () => {
+    const { document, other } = await someDocument();
+    // One document left: a prefix that matched every row would name it.
+    await database.db.deleteFrom('medicalDocuments').where('id', '!=', document.id).execute();
+    for (const id of ['%%%%', '____', '    ']) {
+      await expect(run((context) => detachDocumentCommand(id, {}, context))).rejects.toMatchObject({ exitCode: 64 });
+      await expect(run((context) => moveDocumentCommand(id, { to: other.expediente }, context))).rejects.toMatchObject({
+        exitCode: 64,
+      });
+    }
+    expect(await database.db.selectFrom('medicalDocuments').selectAll().execute()).toMatchObject([
+      { id: document.id, patientId: document.patientId },
+    ]);
+  });
+
   it('refuses an unknown document or expediente with a hint', async () => {
     const { document } = await someDocument();
     await expect(run((context) => moveDocumentCommand('ffffffff', { to: '3000000000' }, context))).rejects.toMatchObject({

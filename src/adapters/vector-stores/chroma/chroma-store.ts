@@ -2,7 +2,7 @@ import { DEFAULT_COLLECTION } from '../../../core/pipeline/defaults.js';
 import { redactConnectionString } from '../../../core/text/redact-connection-string.js';
 import type { ChromaClient, Collection, Metadata } from 'chromadb';
 
-import { ServiceUnavailableError, UserError } from '../../../errors.js';
+import { ExitCode, ServiceUnavailableError, UserError } from '../../../errors.js';
 import { IncompatibleCollectionError } from '../incompatible-collection-error.js';
 import type {
   CollectionInfo,
@@ -357,6 +357,16 @@ function translateChromaError(error: unknown, what: string, url: string, hasToke
           'the proxy in front of Chroma answers, but Chroma behind it does not: check that Chroma is running',
         );
     }
+  }
+  // An answer of the server's own (a 500 other than "database is locked", a 429 past its retries): the
+  // request failed there. Said as a message with a hint, never an internal error with a stack trace; not
+  // ServiceUnavailableError, so that an ingest fails only the files of that request and goes on.
+  if (error.name === 'ChromaServerError' || error.name === 'ChromaRateLimitError') {
+    return new UserError(
+      `the Chroma server at ${url} failed to ${what}: ${error.message}`,
+      ExitCode.ServiceUnavailable,
+      "Chroma's own log says why; once it is fixed, run the same command again (it finishes what was interrupted)",
+    );
   }
   return error;
 }

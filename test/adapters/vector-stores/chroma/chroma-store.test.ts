@@ -11,7 +11,7 @@ import {
   IncompatibleCollectionError,
   type VectorRecord,
 } from '../../../../src/adapters/vector-stores/types.js';
-import { ServiceUnavailableError } from '../../../../src/errors.js';
+import { ExitCode, ServiceUnavailableError, UserError } from '../../../../src/errors.js';
 import { chromaWanted, createScratchChromaDatabase } from '../../../support/chroma.js';
 import { startHttpFaultProxy } from '../../../support/http-fault-proxy.js';
 import { writeRecords } from '../store-factories.js';
@@ -101,6 +101,28 @@ describe.skipIf(!chromaWanted())('Chroma store on a real server', () => {
       'tecsalud:dimension': 4,
     });
     expect(raw.configuration.hnsw?.space).toBe('cosine');
+  });
+
+  it('a server error is said as a message with a hint (exit 69), not an internal error', async () => {
+    const proxy = await startHttpFaultProxy({
+      target: scratch.url,
+      answer: ({ path }) => (path.endsWith('/query') ? { status: 500, body: { error: 'InternalError', message: 'index broke' } } : null),
+    });
+    try {
+      const store = await createChromaStore({ url: proxy.url, database: scratch.database });
+      await store.ensureCollection({ embedderId: 'e', dimension: 4 });
+      await writeRecords(store, [record('doc-a', 0)]);
+      const failed = await store.query(Float32Array.from([1, 0, 0, 0]), { k: 1 }).catch((error: unknown) => error);
+      expect(failed).toBeInstanceOf(UserError);
+      expect(failed).not.toBeInstanceOf(ServiceUnavailableError);
+      expect(failed).toMatchObject({
+        exitCode: ExitCode.ServiceUnavailable,
+        message: `the Chroma server at ${proxy.url} failed to query collection "medical_documents": index broke`,
+        hint: expect.stringContaining("Chroma's own log says why"),
+      });
+    } finally {
+      await proxy.close();
+    }
   });
 
   describe('when Chroma answers "database is locked"', () => {

@@ -84,9 +84,16 @@ export async function cleanUp(
 
 const DURATION_UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };
 
+/** Past this the cutoff is before any date a clock can hold (`99999999999d` crashed with a RangeError). */
+const MAX_AGE_DAYS = 36_500;
+
 export function parseDuration(text: string): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*([mhdw])\s*$/i.exec(text);
   if (!match)
     throw new UsageError(`--older-than '${text}' is not a duration`, 'write it like 7d, 12h, 2w or 30m');
-  return Number(match[1]) * DURATION_UNITS[match[2]!.toLowerCase()]!;
+  const ms = Number(match[1]) * DURATION_UNITS[match[2]!.toLowerCase()]!;
+  if (!(ms <= MAX_AGE_DAYS * 86_400_000)) {
+    throw new UsageError(`--older-than '${text}' is too long`, `at most ${MAX_AGE_DAYS}d (100 years)`);
+  }
+  return ms;
 }

@@ -147,5 +147,10 @@ describe('cleanup', { tags: ['slow'] }, () => {
     await expect(cleanUp(sessionId, { force: true }, await context())).rejects.toThrow(/--force only applies to --purge/);
     expect(() => parseDuration('soon')).toThrow(/not a duration/);
     expect(parseDuration('7d')).toBe(7 * 86_400_000);
+    // Past any date a clock holds: said, not a RangeError with a stack trace (exit 70).
+    for (const age of ['99999999999999d', `${'9'.repeat(400)}d`]) {
+      expect(() => parseDuration(age)).toThrow(expect.objectContaining({ exitCode: 64, message: expect.stringMatching(/is too long$/) }));
+    }
+    expect(parseDuration('36500d')).toBe(36_500 * 86_400_000);
   });
 });

@@ -74,6 +74,10 @@ describe('tokens create | list | revoke, through the CLI', { tags: ['slow'] }, (
     const badExpiry = await cli('tokens', 'create', '--name', 'x', '--role', 'viewer', '--expires', 'soon');
     expect(badExpiry.code).toBe(64);
     expect(badExpiry.stderr).toMatch(/error: --expires 'soon' is not a duration\nhint: write it like 90d/);
+    // Past any date a clock holds: said, never a RangeError's stack trace (exit 70).
+    const endless = await cli('tokens', 'create', '--name', 'x', '--role', 'viewer', '--expires', '99999999999d');
+    expect(endless.code).toBe(64);
+    expect(endless.stderr).toMatch(/^error: --expires '99999999999d' is too long\nhint: at most 100y; /);
     const badRole = await cli('tokens', 'create', '--name', 'x', '--role', 'root');
     expect(badRole.code).not.toBe(0);
     expect(badRole.stderr).toMatch(/--role/);

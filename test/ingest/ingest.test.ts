@@ -174,6 +174,38 @@ describe('--force', { tags: ['slow'] }, () => {
   });
 });
 
+describe('--force with another processing type', { tags: ['slow'] }, () => {
+  it('keeps the vectors and the text it was not asked to redo, and says so in each document row', async () => {
+    const both = await ingestJson(workspace, { type: 'both' });
+    const ingested = both.report.files.filter((f) => f.outcome === 'ingested').length;
+    const vectors = await countVectors();
+    expect(vectors).toBeGreaterThan(0);
+    const documents = async () => {
+      const open = await openWorkspaceDb(workspace);
+      try {
+        return await open.db.selectFrom('medicalDocuments').selectAll().execute();
+      } finally {
+        await open.close();
+      }
+    };
+
+    // Full text only, again: the vectors stay in the store, so the rows must still say they are there
+    // (documents move/detach and cleanup --purge go by them).
+    await ingestJson(workspace, { force: true, type: 'complete' });
+    expect(await countVectors()).toBe(vectors);
+    let rows = await documents();
+    expect(rows).toHaveLength(ingested);
+    for (const row of rows) expect(row, row.filename).toMatchObject({ vectorized: 1, processingType: 'both', content: expect.any(String) });
+    expect(rows.reduce((n, row) => n + row.chunksCount, 0)).toBe(vectors);
+
+    // Vectors only, again: the text stays.
+    await ingestJson(workspace, { force: true, type: 'vectorized' });
+    rows = await documents();
+    for (const row of rows) expect(row, row.filename).toMatchObject({ vectorized: 1, processingType: 'both', content: expect.any(String) });
+    expect(await countVectors()).toBe(vectors);
+  });
+});
+
 describe('validation and problem files', { tags: ['slow'] }, () => {
   it('gives encrypted, image-only, corrupt, truncated and duplicate files their own outcome', async () => {
     const problems = path.join(FIXTURES, 'problem-pdfs');

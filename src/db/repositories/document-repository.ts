@@ -1,5 +1,5 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { Database, MedicalDocument } from '../schema.js';
+import { sql, type ExpressionBuilder, type Kysely, type OnConflictDatabase, type OnConflictTables, type Transaction } from 'kysely';
+import type { Database, MedicalDocument, ProcessingType } from '../schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -60,6 +60,11 @@ export class DocumentRepository {
   /**
    * Inserts, or on --force replaces, each document by its content: one statement per few hundred rows, for
    * the ingest's group writes. The contents must be distinct (the pipeline ingests a content once per run).
+   * A replacement keeps what the new processing type does not redo: `--force --type complete` over a
+   * vectorized document leaves its vectors in the store, so the row keeps saying it has them (else `documents
+   * move`, `detach` and `cleanup --purge` would pass them by, and `search --patient` would find a moved
+   * document under its old patient); `--type vectorized` over one with its text keeps the text (the same
+   * bytes, the same text). The processing type becomes what the document then holds.
    */
   async upsertMany(documents: MedicalDocument[]): Promise<void> {
     for (let start = 0; start < documents.length; start += ROWS_PER_STATEMENT) {
@@ -76,11 +81,14 @@ export class DocumentRepository {
             documentType: eb.ref('excluded.documentType'),
             documentTypeCode: eb.ref('excluded.documentTypeCode'),
             numero: eb.ref('excluded.numero'),
-            processingType: eb.ref('excluded.processingType'),
-            content: eb.ref('excluded.content'),
+            processingType: sql<ProcessingType>`case
+              when (${hasVectors(eb)}) and ${eb.fn.coalesce(eb.ref('excluded.content'), eb.ref('medicalDocuments.content'))} is not null then 'both'
+              when (${hasVectors(eb)}) then 'vectorized'
+              else 'complete' end`,
+            content: eb.fn.coalesce(eb.ref('excluded.content'), eb.ref('medicalDocuments.content')),
             pages: eb.ref('excluded.pages'),
-            chunksCount: eb.ref('excluded.chunksCount'),
-            vectorized: eb.ref('excluded.vectorized'),
+            chunksCount: sql<number>`case when ${eb.ref('excluded.vectorized')} = 1 then ${eb.ref('excluded.chunksCount')} else ${eb.ref('medicalDocuments.chunksCount')} end`,
+            vectorized: sql<number>`case when ${hasVectors(eb)} then 1 else 0 end`,
             ocrEngine: eb.ref('excluded.ocrEngine'),
             ocrPages: eb.ref('excluded.ocrPages'),
             ocrConfidence: eb.ref('excluded.ocrConfidence'),
@@ -193,4 +201,9 @@ export class DocumentRepository {
       .executeTakeFirstOrThrow();
     return Number(row.n);
   }
+}
+
+/** In an upsert's update: the new row brings vectors, or the stored one has them. */
+function hasVectors(eb: ExpressionBuilder<OnConflictDatabase<Database, 'medicalDocuments'>, OnConflictTables<'medicalDocuments'>>) {
+  return sql<boolean>`${eb.ref('excluded.vectorized')} = 1 or ${eb.ref('medicalDocuments.vectorized')} = 1`;
 }

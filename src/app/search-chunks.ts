@@ -1,5 +1,6 @@
 import { IncompatibleCollectionError, type VectorQueryResult } from '../adapters/vector-stores/types.js';
 import type { BackendConfig } from '../config/load-config.js';
+import { PatientRepository } from '../db/repositories/patient-repository.js';
 import { UsageError } from '../errors.js';
 import { openSearchAdapters } from './open-backends.js';
 import { withRegistry, type RegistryLocation } from './open-registry.js';
@@ -23,6 +24,13 @@ export async function searchChunks(
   query: ChunkQuery,
 ): Promise<VectorQueryResult[]> {
   return withRegistry(location, async (database) => {
+    // An expediente nobody has would come back as "no matching chunks", as if the patient had no such text.
+    if (query.expediente && !(await new PatientRepository(database.db).findByExpediente(query.expediente))) {
+      throw new UsageError(
+        `no patient with expediente ${query.expediente} in the registry`,
+        'check the number, or look the patient up: `tecsalud-batch patients search "NAME"`',
+      );
+    }
     const { embedder, vectorStore, collection } = await openSearchAdapters({ database, backends });
     try {
       const info = await vectorStore.describeCollection();

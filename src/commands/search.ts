@@ -1,4 +1,5 @@
 import { Command, Option } from '@commander-js/extra-typings';
+import { DOCUMENT_TYPE_BY_CODE, documentTypeFromCode, isKnownDocumentTypeCode } from '../core/filename/document-types.js';
 import { DOCUMENT_TYPES } from '../core/filename/types.js';
 import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
 import { ExitCode, UsageError } from '../errors.js';
@@ -17,7 +18,7 @@ function searchOptions(command: Command) {
   const declared = command
     .argument('<text>', 'what to look for')
     .option('--patient <expediente>', "only this patient's documents")
-    .option('--type <document-type>', 'only this document type (consultation, lab_results, …)')
+    .option('--type <document-type>', 'only this document type (consultation, lab_results, …, or a filename code: CONS, LAB, RX…)')
     .addOption(new Option('-k <n>', 'how many chunks').default('5'))
     .option('--collection <name>', 'vector collection (default medical_documents)')
     .addOption(dbOption())
@@ -37,15 +38,30 @@ export async function searchDocuments(text: string, options: SearchOptions, cont
   const k = Number(options.k);
   if (!Number.isInteger(k) || k < 1 || k > 100) throw new UsageError('-k must be a whole number from 1 to 100');
   if (!text.trim()) throw new UsageError('give the text to search for');
-  if (options.type && !(DOCUMENT_TYPES as readonly string[]).includes(options.type)) {
-    throw new UsageError(`--type must be one of ${DOCUMENT_TYPES.join(', ')}`);
+  // A filename's code (LAB, RX) names its type as well as the type's own name does.
+  const documentType =
+    options.type === undefined
+      ? undefined
+      : (DOCUMENT_TYPES as readonly string[]).includes(options.type.trim().toLowerCase())
+        ? options.type.trim().toLowerCase()
+        : isKnownDocumentTypeCode(options.type)
+          ? documentTypeFromCode(options.type)
+          : null;
+  if (documentType === null) {
+    throw new UsageError(
+      `--type must be one of ${DOCUMENT_TYPES.join(', ')}, or a filename's type code (${[...DOCUMENT_TYPE_BY_CODE.keys()].join(', ')})`,
+    );
+  }
+  const expediente = options.patient?.trim();
+  if (expediente !== undefined && !/^\d{8,12}$/.test(expediente)) {
+    throw new UsageError(`--patient takes an expediente (8 to 12 digits), not '${sanitizeForTerminal(expediente)}'`);
   }
   const { searchChunks } = await import('../app/search-chunks.js');
   const hits = await searchChunks(context, context.config!, {
     text,
     k,
-    expediente: options.patient?.trim(),
-    documentType: options.type,
+    expediente,
+    documentType,
   });
   if (options.json) {
     writeJson(io, {

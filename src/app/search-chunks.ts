@@ -1,5 +1,6 @@
 import { IncompatibleCollectionError, type VectorQueryResult } from '../adapters/vector-stores/types.js';
 import type { BackendConfig } from '../config/load-config.js';
+import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
 import { PatientRepository } from '../db/repositories/patient-repository.js';
 import { UsageError } from '../errors.js';
 import { openSearchAdapters } from './open-backends.js';
@@ -47,6 +48,14 @@ export async function searchChunks(
         throw new IncompatibleCollectionError(collection, info, { embedderId: embedder.id, dimension: embedder.dimension });
       }
       const [vector] = await embedder.embed([query.text]);
+      // The embedded (lexical) embedder leaves out common words: a query of only those is no vector at all,
+      // which one store answers with nothing and Chroma with arbitrary chunks at distance 1.
+      if (vector!.every((value) => value === 0)) {
+        throw new UsageError(
+          `the query '${sanitizeForTerminal(query.text.trim())}' has no word to search for: the embedded embedder leaves out common words (de, la, el, y…)`,
+          'search for the words the document would contain, e.g. "biometría hemática"',
+        );
+      }
       return await vectorStore.query(vector!, {
         k: query.k,
         where: {

@@ -142,6 +142,9 @@ describe('ingest on the committed sample', { tags: ['slow'] }, () => {
     await expect(searchDocuments('receta', { k: '5', patient: 'abc' }, context4)).rejects.toMatchObject({
       message: "--patient takes an expediente (8 to 12 digits), not 'abc'",
     });
+    await expect(searchDocuments('de la el', { k: '5' }, context4)).rejects.toMatchObject({
+      message: expect.stringMatching(/^the query 'de la el' has no word to search for/),
+    });
     await expect(searchDocuments('receta', { k: '5', type: 'XYZ' }, context4)).rejects.toMatchObject({
       message: expect.stringMatching(/^--type must be one of consultation, .*or a filename's type code \(CONS, /),
     });

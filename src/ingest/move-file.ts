@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, type Stats } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -7,6 +7,27 @@ import { ensurePrivateDir, fileModesFor, type FileModePolicy } from '../private-
 
 /** The longest file name (one path component) Linux and macOS file-systems take, in bytes. */
 const NAME_MAX_BYTES = 255;
+
+/**
+ * How long a file must have been left alone before a run moves it out of the drop folder. A file modified
+ * more recently may still be being copied in (a scanner, an SMB or scp upload while the nightly run starts):
+ * read half-written it fails as corrupt, empty or not a PDF, and moving it would hand the rest of the copy to
+ * a file in the quarantine (same file-system) or to an unlinked one (another file-system: lost). Left in
+ * place, it is read again once complete (what is remembered of a file is keyed on its size and time).
+ */
+export const QUIET_BEFORE_MOVE_MS = 60_000;
+
+/** The file was written too recently to be moved, or changed while it was being copied. */
+export class FileStillBeingWritten extends Error {
+  constructor(readonly secondsAgo: number | null) {
+    super(
+      secondsAgo === null
+        ? 'it changed while it was being copied, so it may still be being written'
+        : `it was modified ${secondsAgo} s ago and may still be being written`,
+    );
+    this.name = 'FileStillBeingWritten';
+  }
+}
 
 /**
  * Moves `source` to `targetRoot/relativePath` atomically and without ever overwriting: the file
@@ -20,13 +41,21 @@ const NAME_MAX_BYTES = 255;
  *
  * The moved file and the folders created for it are owner-only (`fileMode` 'group': group-readable too),
  * whatever the drop folder's modes and the umask: the archive holds every patient's PDFs.
+ *
+ * With `quietMs`, a file modified less than that long ago (see QUIET_BEFORE_MOVE_MS) is refused with
+ * FileStillBeingWritten, and so is one that changes while it is copied, before the original is removed.
  */
 export async function moveWithoutOverwrite(
   source: string,
   targetRoot: string,
   relativePath: string,
   fileMode?: FileModePolicy,
+  { quietMs = 0 }: { quietMs?: number } = {},
 ): Promise<string> {
+  const before = await fs.lstat(source);
+  // Either way from now: a writer's clock (a file server's) may run a little ahead of ours.
+  const sinceModified = Date.now() - before.mtimeMs;
+  if (Math.abs(sinceModified) < quietMs) throw new FileStillBeingWritten(Math.max(0, Math.round(sinceModified / 1000)));
   const root = path.resolve(targetRoot);
   const wanted = path.resolve(root, relativePath);
   if (!isInside(wanted, root)) throw new Error(`'${relativePath}' would leave ${root}`);
@@ -45,7 +74,7 @@ export async function moveWithoutOverwrite(
   // does not own cannot be chmod-ed (nor, often, hard-linked): it is copied into a file of its own instead.
   // A symlink (kept when its target is inside the drop folder) moves as the link it is: chmod would follow it.
   const link =
-    (await fs.lstat(source)).isSymbolicLink() ||
+    before.isSymbolicLink() ||
     (await fs.chmod(source, mode).then(
       () => true,
       (error: NodeJS.ErrnoException) => {
@@ -57,7 +86,7 @@ export async function moveWithoutOverwrite(
   for (let n = 1; n < 1000; n++) {
     const target = path.join(dir, n === 1 ? fitName(name, '', ext) : fitName(name, ` (${n})`, ext));
     try {
-      await linkOrCopy(source, target, { link, mode });
+      await linkOrCopy(source, target, { link, mode, before });
       await fs.unlink(source);
       return target;
     } catch (error) {
@@ -107,7 +136,7 @@ function fitName(stem: string, suffix: string, ext: string): string {
 async function linkOrCopy(
   source: string,
   target: string,
-  options: { link: boolean; mode: number },
+  options: { link: boolean; mode: number; before: Stats },
 ): Promise<void> {
   if (options.link) {
     try {
@@ -129,6 +158,9 @@ async function linkOrCopy(
       createWriteStream(temporary, { flags: 'wx', mode: options.mode }),
     );
     await fs.chmod(temporary, options.mode);
+    // A writer still appending would go on into a file that is about to be unlinked: keep the original.
+    const after = await fs.lstat(source);
+    if (after.size !== options.before.size || after.mtimeMs !== options.before.mtimeMs) throw new FileStillBeingWritten(null);
     await fs.link(temporary, target);
   } finally {
     await fs.unlink(temporary).catch(() => undefined);

@@ -50,6 +50,7 @@ export interface JsonFile {
   chunks: number | null;
   document_id: string | null;
   error: string | null;
+  move_error?: string | null;
   match: { decision: string; status: string; reason: string; patient_expediente: string | null } | null;
 }
 

@@ -89,6 +89,12 @@ export interface RunPlan {
   work: FileToProcess[];
   /** A resumed session's files that its earlier runs settled. */
   earlier: BatchFile[];
+  /**
+   * Those of them still in the folder, unchanged, that --archive-dir or --quarantine-dir wants moved: a run
+   * killed between a file's commit and its move left them (or the earlier run was not asked to move them).
+   * The report shows these results, with where each went.
+   */
+  unmoved?: { file: FileToProcess; result: FileResult }[];
 }
 
 /**
@@ -146,7 +152,10 @@ export async function runIngest(
   const seconds = finished?.seconds ?? (performance.now() - started) / 1000;
   const totals = finished?.totals ?? run.tally.snapshot();
   const results = run.results ?? [];
-  if (run.results) results.push(...plan.earlier.filter(isSettled).map(resultFromRow));
+  if (run.results) {
+    const disposed = new Map((plan.unmoved ?? []).map(({ result }) => [result.fileId, result]));
+    results.push(...plan.earlier.filter(isSettled).map((row) => disposed.get(row.id) ?? resultFromRow(row)));
+  }
   results.sort((a, b) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
   return {
     session,
@@ -261,11 +270,46 @@ export async function registerFiles(run: Run, discovery: Discovery): Promise<Run
         ocrReadsScans: options.ocr !== undefined && options.ocr.mode !== 'off',
       });
 
+  const unmoved = run.resumed ? await unmovedFiles(run, earlier, discovery) : [];
+
   // The live counts start from what the session holds (a resumed session's earlier runs), its leftovers
   // from the interrupted run (deferred, interrupted) being this run's work again.
   const recorded = await run.counters.recount(session.id, { final: true });
   run.tally = new SessionTally(recorded.totalFiles, { ...recorded, deferred: 0 });
-  return { failedEntries, known, work, earlier };
+  return { failedEntries, known, work, earlier, unmoved };
+}
+
+/**
+ * A resumed session's settled files that this run's --archive-dir / --quarantine-dir wants moved and that are
+ * still in the folder as they were settled: the same size and modification time as remembered (or, for a
+ * failure not remembered, as registered). A file changed since is left alone: it is not what was settled.
+ */
+async function unmovedFiles(
+  run: Pick<Run, 'options' | 'deps' | 'sourceDir'>,
+  earlier: BatchFile[],
+  discovery: Discovery,
+): Promise<NonNullable<RunPlan['unmoved']>> {
+  const { options } = run;
+  if (!options.archiveDir && !options.quarantineDir) return [];
+  const found = new Map(discovery.files.map((file) => [file.relativePath, file]));
+  const wanted = earlier.flatMap((row) => {
+    const disposal = disposalFor(row.outcome as FileOutcome);
+    const file = found.get(row.relativePath);
+    const moves = disposal === 'archive' ? options.archiveDir : disposal === 'quarantine' ? options.quarantineDir : undefined;
+    return moves && file && !file.outsideSource ? [{ row, file }] : [];
+  });
+  if (wanted.length === 0) return [];
+  const remembered = await new SettledFileRepository(run.deps.database.db).lookup(
+    run.sourceDir,
+    wanted.map(({ row }) => row.relativePath),
+  );
+  return wanted.flatMap(({ row, file }) => {
+    const memory = remembered.get(row.relativePath);
+    const unchanged = memory
+      ? memory.size === file.size && memory.mtimeMs === file.mtimeMs
+      : row.fileSize !== null && row.fileSize === file.size;
+    return unchanged ? [{ file: { ...file, fileId: row.id }, result: resultFromRow(row) }] : [];
+  });
 }
 
 /** A registered row as a file of the run (entries recorded as found are never read or moved). */
@@ -334,6 +378,14 @@ export async function processFiles(run: Run, plan: RunPlan): Promise<{ interrupt
   };
 
   await settleUpFront(run, plan, finished);
+  for (const { file, result } of plan.unmoved ?? []) {
+    const failedBefore = result.moveError;
+    await disposeOf(run, file, result);
+    if (result.movedTo && failedBefore) {
+      result.moveError = null;
+      await run.batches.updateFile(file.fileId, { moveError: null });
+    }
+  }
 
   const totalPatients = await new PatientRepository(deps.database.db).count();
   const committer = new GroupCommitter(deps, { maxFiles: storeBatchSize, maxDelayMs: STORE_BATCH_DELAY_MS });

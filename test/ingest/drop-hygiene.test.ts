@@ -8,6 +8,7 @@ import {
   createWorkspace,
   importSampleRegistry,
   ingestJson,
+  openWorkspaceDb,
   type Workspace,
 } from '../support/ingest-fixture.js';
 
@@ -61,5 +62,40 @@ describe('drop-folder hygiene: --archive-dir and --quarantine-dir', { tags: ['sl
     expect(fs.readdirSync(workspace.dropDir)).toEqual([]);
     expect(fs.readdirSync(archive).sort()).toEqual([GOOD, HALF]);
     expect(fs.readFileSync(path.join(archive, HALF))).toEqual(whole);
+  });
+
+  it('a resumed session moves the files its killed run settled but had not moved yet', async () => {
+    fs.cpSync(SAMPLE_DIR, workspace.dropDir, { recursive: true });
+    anHourAgo(...fs.readdirSync(workspace.dropDir));
+    const clean = await ingestJson(workspace);
+    const settled = clean.report.files;
+    const waiting = settled.filter((f) => f.outcome === 'review_required').map((f) => f.filename);
+    const failed = settled.filter((f) => f.processing_status === 'failed').map((f) => f.filename);
+    expect(waiting.length).toBeGreaterThan(0);
+    expect(failed.length).toBeGreaterThan(0);
+    // As a kill between the commits and the moves leaves it: every file's state recorded, none moved, the
+    // session still open.
+    const open = await openWorkspaceDb(workspace);
+    try {
+      await open.db
+        .updateTable('batchUploads')
+        .set({ status: 'processing', completedAt: null })
+        .where('id', '=', clean.report.session_id)
+        .execute();
+    } finally {
+      await open.close();
+    }
+
+    const resumed = await ingestJson(workspace, { archiveDir: archive, quarantineDir: quarantine });
+    expect(resumed.report.session_id).toBe(clean.report.session_id);
+    expect(resumed.report.files.map((f) => [f.filename, f.outcome])).toEqual(settled.map((f) => [f.filename, f.outcome]));
+    expect(fs.readdirSync(workspace.dropDir).sort()).toEqual([...waiting].sort());
+    expect(fs.readdirSync(quarantine).sort()).toEqual([...failed].sort());
+    expect(fs.readdirSync(archive)).toHaveLength(settled.length - waiting.length - failed.length);
+    expect(resumed.report.files.filter((f) => f.move_error)).toEqual([]);
+    // The next night finds nothing left to do, and nothing to move twice.
+    const next = await ingestJson(workspace, { archiveDir: archive, quarantineDir: quarantine });
+    expect(next.report.files.map((f) => f.outcome)).toEqual(waiting.map(() => 'already_pending_review'));
+    expect(fs.readdirSync(archive).filter((name) => name.includes(' (2)'))).toEqual([]);
   });
 });

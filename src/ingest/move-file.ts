@@ -33,7 +33,8 @@ export class FileStillBeingWritten extends Error {
  * Moves `source` to `targetRoot/relativePath` atomically and without ever overwriting: the file
  * appears at its destination complete or not at all (a hard link is atomic and fails when the
  * name exists), and a taken name gets a ` (2)`, ` (3)`… suffix, the name shortened when the suffix would
- * make it too long. Across file-systems it copies to a temporary name in the destination folder first.
+ * make it too long — unless the file there holds the same bytes: then the move was done (by a run killed
+ * before it removed the original), and only the original is removed. Across file-systems it copies to a temporary name in the destination folder first.
  * Returns the final path.
  *
  * The destination never leaves `targetRoot`: a relative path that climbs out, or a folder inside it that
@@ -91,9 +92,23 @@ export async function moveWithoutOverwrite(
       return target;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      // This very file is already there: a run killed after linking or copying it, before removing the original.
+      if (!before.isSymbolicLink() && (await holdsTheSameBytes(target, source, before))) {
+        await fs.unlink(source);
+        return target;
+      }
     }
   }
   throw new Error(`could not find a free name for ${wanted}`);
+}
+
+/** Whether `target` is `source` (a hard link) or a regular file of the same size and bytes. */
+async function holdsTheSameBytes(target: string, source: string, sourceStat: Stats): Promise<boolean> {
+  const stat = await fs.lstat(target).catch(() => null);
+  if (!stat?.isFile() || stat.size !== sourceStat.size) return false;
+  if (stat.dev === sourceStat.dev && stat.ino === sourceStat.ino) return true;
+  const [a, b] = await Promise.all([fs.readFile(target), fs.readFile(source)]);
+  return a.equals(b);
 }
 
 function isInside(candidate: string, root: string): boolean {

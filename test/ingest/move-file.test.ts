@@ -73,6 +73,31 @@ describe('moveWithoutOverwrite', () => {
     expect(fs.existsSync(source)).toBe(false);
   });
 
+  it('finishes the move a killed run began instead of archiving the same file twice as " (2)"', async () => {
+    const archive = path.join(root, 'archive');
+    fs.mkdirSync(archive);
+    const drop = path.join(root, 'drop');
+    fs.mkdirSync(drop);
+    // Killed after the hard link (same file-system), or after the copy (another one), before the unlink.
+    const linked = path.join(drop, 'linked.pdf');
+    fs.writeFileSync(linked, '%PDF- linked');
+    fs.linkSync(linked, path.join(archive, 'linked.pdf'));
+    const copied = path.join(drop, 'copied.pdf');
+    fs.writeFileSync(copied, '%PDF- copied');
+    fs.copyFileSync(copied, path.join(archive, 'copied.pdf'));
+    // Another file under a taken name (same size, other bytes) still gets its own name.
+    const other = path.join(drop, 'other.pdf');
+    fs.writeFileSync(other, '%PDF- second');
+    fs.writeFileSync(path.join(archive, 'other.pdf'), '%PDF- first!');
+
+    expect(await moveWithoutOverwrite(linked, archive, 'linked.pdf')).toBe(path.join(archive, 'linked.pdf'));
+    expect(await moveWithoutOverwrite(copied, archive, 'copied.pdf')).toBe(path.join(archive, 'copied.pdf'));
+    expect(await moveWithoutOverwrite(other, archive, 'other.pdf')).toBe(path.join(archive, 'other (2).pdf'));
+    expect(fs.readdirSync(drop)).toEqual([]);
+    expect(fs.readdirSync(archive).sort()).toEqual(['copied.pdf', 'linked.pdf', 'other (2).pdf', 'other.pdf']);
+    expect(fs.readFileSync(path.join(archive, 'copied.pdf'), 'utf8')).toBe('%PDF- copied');
+  });
+
   it('makes the moved file and the folders created for it owner-only, whatever the drop folder gave it', async () => {
     const source = path.join(root, 'drop', 'f.pdf');
     fs.mkdirSync(path.dirname(source), { recursive: true });

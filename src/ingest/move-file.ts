@@ -70,6 +70,7 @@ export async function moveWithoutOverwrite(
   }
   const dir = path.join(realExisting, path.relative(existing, path.dirname(wanted)));
   await ensurePrivateDir(dir, fileMode);
+  await removeStalePartials(dir);
   const mode = fileModesFor(fileMode).file;
   // A hard link shares the file's mode: set it before the file appears in the archive. A file this user
   // does not own cannot be chmod-ed (nor, often, hard-linked): it is copied into a file of its own instead.
@@ -100,6 +101,38 @@ export async function moveWithoutOverwrite(
     }
   }
   throw new Error(`could not find a free name for ${wanted}`);
+}
+
+/** A copy under way across file-systems: `.tecsalud-PID-RANDOM.partial`, in the destination folder. */
+const PARTIAL_NAME = /^\.tecsalud-(\d+)-[0-9a-f]{8}\.partial$/;
+/** Folders this process has already swept of partial copies. */
+const swept = new Set<string>();
+
+/**
+ * Removes the partial copies a killed run left in `dir` (once per folder and process): those of a process
+ * no longer alive here, untouched for QUIET_BEFORE_MOVE_MS — a copy under way is written continuously, and
+ * on shared storage one of another host's live process, whose pid means nothing here, is never that old.
+ */
+async function removeStalePartials(dir: string): Promise<void> {
+  if (swept.has(dir)) return;
+  swept.add(dir);
+  const names = await fs.readdir(dir).catch(() => [] as string[]);
+  for (const name of names) {
+    const pid = PARTIAL_NAME.exec(name)?.[1];
+    if (pid === undefined || Number(pid) === process.pid || isAlive(Number(pid))) continue;
+    const partial = path.join(dir, name);
+    const stat = await fs.lstat(partial).catch(() => null);
+    if (stat?.isFile() && Date.now() - stat.mtimeMs > QUIET_BEFORE_MOVE_MS) await fs.unlink(partial).catch(() => undefined);
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Whether `target` is `source` (a hard link) or a regular file of the same size and bytes. */

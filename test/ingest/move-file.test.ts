@@ -98,6 +98,26 @@ describe('moveWithoutOverwrite', () => {
     expect(fs.readFileSync(path.join(archive, 'copied.pdf'), 'utf8')).toBe('%PDF- copied');
   });
 
+  it('clears the partial copies a killed run left in the folder it moves into, and no others', async () => {
+    const archive = path.join(root, 'archive');
+    fs.mkdirSync(archive);
+    const dead = Number(execFileSync('sh', ['-c', 'echo $$'], { encoding: 'utf8' }).trim());
+    const partial = (pid: number, hex: string) => path.join(archive, `.tecsalud-${pid}-${hex}.partial`);
+    const anHourAgo = new Date(Date.now() - 3_600_000);
+    const left = [partial(dead, '0badf00d'), path.join(archive, `.tecsalud-${dead}-notes.partial`), partial(process.pid, 'cafebabe')];
+    for (const file of [...left, partial(dead, 'deadbeef')]) {
+      fs.writeFileSync(file, '%PDF- half');
+      fs.utimesSync(file, anHourAgo, anHourAgo);
+    }
+    // Written moments ago: a copy under way (on shared storage, perhaps another host's process).
+    fs.utimesSync(left[0]!, new Date(), new Date());
+    const source = path.join(root, 'drop', 'f.pdf');
+    fs.mkdirSync(path.dirname(source));
+    fs.writeFileSync(source, '%PDF-');
+    await moveWithoutOverwrite(source, archive, 'f.pdf');
+    expect(fs.readdirSync(archive).sort()).toEqual([...left.map((file) => path.basename(file)), 'f.pdf'].sort());
+  });
+
   it('makes the moved file and the folders created for it owner-only, whatever the drop folder gave it', async () => {
     const source = path.join(root, 'drop', 'f.pdf');
     fs.mkdirSync(path.dirname(source), { recursive: true });

@@ -9,21 +9,24 @@ import { ensurePrivateDir, fileModesFor, type FileModePolicy } from '../private-
 const NAME_MAX_BYTES = 255;
 
 /**
- * How long a file must have been left alone before a run moves it out of the drop folder. A file modified
- * more recently may still be being copied in (a scanner, an SMB or scp upload while the nightly run starts):
- * read half-written it fails as corrupt, empty or not a PDF, and moving it would hand the rest of the copy to
- * a file in the quarantine (same file-system) or to an unlinked one (another file-system: lost). Left in
- * place, it is read again once complete (what is remembered of a file is keyed on its size and time).
+ * How long a partial copy a killed run left behind must have been untouched before a later run removes it:
+ * a copy under way is written continuously (see removeStalePartials).
  */
-export const QUIET_BEFORE_MOVE_MS = 60_000;
+const STALE_PARTIAL_MS = 60_000;
 
-/** The file was written too recently to be moved, or changed while it was being copied. */
+/**
+ * The file changed after the run read it, or while it was being copied: it may still be being written (a
+ * scanner, an SMB or scp upload while the nightly run starts). Read half-written it fails as corrupt, empty
+ * or not a PDF, and moving it would hand the rest of the copy to a file in the quarantine (same
+ * file-system) or to an unlinked one (another file-system: lost). Left in place, it is read again by the next
+ * run (what is remembered of a file is keyed on its size and time).
+ */
 export class FileStillBeingWritten extends Error {
-  constructor(readonly secondsAgo: number | null) {
+  constructor(when: 'since_read' | 'while_copied') {
     super(
-      secondsAgo === null
-        ? 'it changed while it was being copied, so it may still be being written'
-        : `it was modified ${secondsAgo} s ago and may still be being written`,
+      when === 'since_read'
+        ? 'it changed after it was read (its size or time is not what they were), so it may still be being written'
+        : 'it changed while it was being copied, so it may still be being written',
     );
     this.name = 'FileStillBeingWritten';
   }
@@ -43,20 +46,23 @@ export class FileStillBeingWritten extends Error {
  * The moved file and the folders created for it are owner-only (`fileMode` 'group': group-readable too),
  * whatever the drop folder's modes and the umask: the archive holds every patient's PDFs.
  *
- * With `quietMs`, a file modified less than that long ago (see QUIET_BEFORE_MOVE_MS) is refused with
- * FileStillBeingWritten, and so is one that changes while it is copied, before the original is removed.
+ * With `asRead`, the size and modification time the file had when the run found it, a file that no longer
+ * has them is refused with FileStillBeingWritten, and so is one that changes while it is copied, before the
+ * original is removed.
  */
 export async function moveWithoutOverwrite(
   source: string,
   targetRoot: string,
   relativePath: string,
   fileMode?: FileModePolicy,
-  { quietMs = 0 }: { quietMs?: number } = {},
+  { asRead }: { asRead?: { size: number | null; mtimeMs: number | null } } = {},
 ): Promise<string> {
+  if (asRead && asRead.size !== null && asRead.mtimeMs !== null) {
+    // As the run found it (following a link inside the folder, as the walk does).
+    const now = await fs.stat(source);
+    if (now.size !== asRead.size || now.mtimeMs !== asRead.mtimeMs) throw new FileStillBeingWritten('since_read');
+  }
   const before = await fs.lstat(source);
-  // Either way from now: a writer's clock (a file server's) may run a little ahead of ours.
-  const sinceModified = Date.now() - before.mtimeMs;
-  if (Math.abs(sinceModified) < quietMs) throw new FileStillBeingWritten(Math.max(0, Math.round(sinceModified / 1000)));
   const root = path.resolve(targetRoot);
   const wanted = path.resolve(root, relativePath);
   if (!isInside(wanted, root)) throw new Error(`'${relativePath}' would leave ${root}`);
@@ -110,7 +116,7 @@ const swept = new Set<string>();
 
 /**
  * Removes the partial copies a killed run left in `dir` (once per folder and process): those of a process
- * no longer alive here, untouched for QUIET_BEFORE_MOVE_MS — a copy under way is written continuously, and
+ * no longer alive here, untouched for STALE_PARTIAL_MS — a copy under way is written continuously, and
  * on shared storage one of another host's live process, whose pid means nothing here, is never that old.
  */
 async function removeStalePartials(dir: string): Promise<void> {
@@ -122,7 +128,7 @@ async function removeStalePartials(dir: string): Promise<void> {
     if (pid === undefined || Number(pid) === process.pid || isAlive(Number(pid))) continue;
     const partial = path.join(dir, name);
     const stat = await fs.lstat(partial).catch(() => null);
-    if (stat?.isFile() && Date.now() - stat.mtimeMs > QUIET_BEFORE_MOVE_MS) await fs.unlink(partial).catch(() => undefined);
+    if (stat?.isFile() && Date.now() - stat.mtimeMs > STALE_PARTIAL_MS) await fs.unlink(partial).catch(() => undefined);
   }
 }
 
@@ -208,7 +214,7 @@ async function linkOrCopy(
     await fs.chmod(temporary, options.mode);
     // A writer still appending would go on into a file that is about to be unlinked: keep the original.
     const after = await fs.lstat(source);
-    if (after.size !== options.before.size || after.mtimeMs !== options.before.mtimeMs) throw new FileStillBeingWritten(null);
+    if (after.size !== options.before.size || after.mtimeMs !== options.before.mtimeMs) throw new FileStillBeingWritten('while_copied');
     await fs.link(temporary, target);
   } finally {
     await fs.unlink(temporary).catch(() => undefined);

@@ -18,7 +18,7 @@ import { discoverFiles, type Discovery } from './discover-files.js';
 import { deferredMessage, FileProcessor, type FileToProcess } from './file-processor.js';
 import { FileNotFinished } from './file-run.js';
 import { GroupCommitter } from './group-committer.js';
-import { FileStillBeingWritten, moveWithoutOverwrite, QUIET_BEFORE_MOVE_MS } from './move-file.js';
+import { FileStillBeingWritten, moveWithoutOverwrite } from './move-file.js';
 import { openSession } from './open-session.js';
 import { SessionTally, type ProcessedFile } from './session-tally.js';
 import { settleKnownFiles, type KnownFile } from './settle-known-files.js';
@@ -564,8 +564,8 @@ export async function finishSession(
 /**
  * Archive or quarantine a file once its final state is committed. A run killed before the move
  * leaves the file in place; the re-run finds it already ingested (a duplicate) and moves it then.
- * A failed move (a read-only archive, a name too long, a file modified too recently: it may still be
- * being copied in) is recorded on the file and reported — the summary, `status --files`, the log, exit 3
+ * A failed move (a read-only archive, a name too long, a file that changed after it was read: it may still
+ * be being copied in) is recorded on the file and reported — the summary, `status --files`, the log, exit 3
  * — never fatal: the file stays where it was, and the next run tries again.
  */
 export async function disposeOf(
@@ -580,7 +580,7 @@ export async function disposeOf(
   const flag = disposal === 'archive' ? '--archive-dir' : '--quarantine-dir';
   try {
     result.movedTo = await moveWithoutOverwrite(file.absolutePath, targetRoot, file.relativePath, options.fileMode, {
-      quietMs: QUIET_BEFORE_MOVE_MS,
+      asRead: file,
     });
     // The path is free again: what was remembered of the file there no longer applies.
     await new SettledFileRepository(deps.database.db).forget(sourceDir, [file.relativePath]);

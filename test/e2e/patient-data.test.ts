@@ -66,12 +66,7 @@ afterEach(() => fs.rmSync(cwd, { recursive: true, force: true }));
 function dropWith(files?: string[]): void {
   const into = path.join(cwd, 'drop', '2026-12');
   fs.mkdirSync(into, { recursive: true });
-  // Delivered an hour ago: a file modified moments before the run may still be being copied in, and stays.
-  const then = new Date(Date.now() - 3_600_000);
-  for (const file of files ?? fs.readdirSync(SAMPLE_DIR)) {
-    fs.copyFileSync(path.join(SAMPLE_DIR, file), path.join(into, file));
-    fs.utimesSync(path.join(into, file), then, then);
-  }
+  for (const file of files ?? fs.readdirSync(SAMPLE_DIR)) fs.copyFileSync(path.join(SAMPLE_DIR, file), path.join(into, file));
 }
 
 const GOOD = '3000016374_RÍOS CORONADO, CÉSAR_6482601207_CONS.pdf';

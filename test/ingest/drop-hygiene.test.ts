@@ -2,9 +2,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.js';
+import type { TextExtractor } from '../../src/adapters/extraction/types.js';
+import { ingest } from '../../src/commands/ingest.js';
+import { commandContext } from '../support/command-context.js';
+import { captureIo } from '../support/databases.js';
 import {
   SAMPLE_DIR,
   byFilename,
+  inProcessExtractor,
+  type JsonReport,
   createWorkspace,
   importSampleRegistry,
   ingestJson,
@@ -26,39 +32,42 @@ afterEach(() => workspace.cleanup());
 const GOOD = '3000768077_HUERTA SOTO, GABRIELA_6380098785_LAB.pdf';
 const HALF = '3000768077_HUERTA SOTO, GABRIELA_6600392373_PRESC.pdf';
 
-function anHourAgo(...names: string[]): void {
-  const then = new Date(Date.now() - 3_600_000);
-  for (const name of names) fs.utimesSync(path.join(workspace.dropDir, name), then, then);
-}
 
 describe('drop-folder hygiene: --archive-dir and --quarantine-dir', { tags: ['slow'] }, () => {
-  it('leaves a file modified moments ago where it is (it may still be being copied in), and moves it once left alone', async () => {
+  it('leaves a file that changed after it was read where it is (it was still being copied in), and moves the rest at once', async () => {
     fs.copyFileSync(path.join(SAMPLE_DIR, GOOD), path.join(workspace.dropDir, GOOD));
-    // The first half of a PDF, as a copy still under way leaves it: it fails as a damaged PDF.
+    // The first half of a PDF, as a copy still under way leaves it; the copy completes while the run reads it.
     const whole = fs.readFileSync(path.join(SAMPLE_DIR, HALF));
-    fs.writeFileSync(path.join(workspace.dropDir, HALF), whole.subarray(0, whole.length / 2));
-    const flags = { archiveDir: archive, quarantineDir: quarantine };
+    const half = path.join(workspace.dropDir, HALF);
+    fs.writeFileSync(half, whole.subarray(0, whole.length / 2));
+    const copyCompletesDuringTheRun: TextExtractor = {
+      name: inProcessExtractor.name,
+      async extract(file, options) {
+        const result = await inProcessExtractor.extract(file, options);
+        if (path.basename(file) === HALF) fs.writeFileSync(half, whole);
+        return result;
+      },
+      close: async () => undefined,
+    };
+    const flags = { archiveDir: archive, quarantineDir: quarantine, json: true, nonInteractive: true } as const;
 
-    const first = await ingestJson(workspace, flags);
-    expect(first.code).toBe(ExitCode.SomeFailed);
-    const half = byFilename(first.report).get(HALF)!;
-    expect(half.outcome).toMatch(/corrupt|not_pdf/);
-    expect(half.move_error).toMatch(/--quarantine-dir .*may still be being written/);
-    expect(byFilename(first.report).get(GOOD)!.move_error).toMatch(
-      /--archive-dir .*may still be being written/,
-    );
-    expect(fs.readdirSync(workspace.dropDir).sort()).toEqual([GOOD, HALF]);
+    const { io, stdout } = captureIo();
+    const code = await ingest(workspace.dropDir, flags, await commandContext({ cwd: workspace.root, db: workspace.db, io, extractor: copyCompletesDuringTheRun }));
+    expect(code).toBe(ExitCode.SomeFailed);
+    const first = byFilename(JSON.parse(stdout()) as JsonReport);
+    expect(first.get(HALF)!.outcome).toMatch(/corrupt|not_pdf/);
+    expect(first.get(HALF)!.move_error).toMatch(/--quarantine-dir .*it changed after it was read .*may still be being written/);
+    // A file delivered a moment before the run, complete, is archived at once.
+    expect(first.get(GOOD)!.move_error ?? null).toBeNull();
+    expect(fs.readdirSync(workspace.dropDir)).toEqual([HALF]);
+    expect(fs.readdirSync(archive)).toEqual([GOOD]);
     expect(fs.existsSync(quarantine) ? fs.readdirSync(quarantine) : []).toEqual([]);
+    expect(fs.readFileSync(half)).toEqual(whole);
 
-    // The copy completes; by the next night both have been left alone.
-    fs.writeFileSync(path.join(workspace.dropDir, HALF), whole);
-    anHourAgo(GOOD, HALF);
-    const second = await ingestJson(workspace, flags);
+    // The next run reads the completed file again.
+    const second = await ingestJson(workspace, { archiveDir: archive, quarantineDir: quarantine });
     expect(second.code).toBe(ExitCode.Success);
-    expect(second.report.files.map((f) => [f.filename, f.outcome])).toEqual([
-      [GOOD, 'duplicate'],
-      [HALF, 'ingested'],
-    ]);
+    expect(second.report.files.map((f) => [f.filename, f.outcome])).toEqual([[HALF, 'ingested']]);
     expect(fs.readdirSync(workspace.dropDir)).toEqual([]);
     expect(fs.readdirSync(archive).sort()).toEqual([GOOD, HALF]);
     expect(fs.readFileSync(path.join(archive, HALF))).toEqual(whole);
@@ -66,7 +75,7 @@ describe('drop-folder hygiene: --archive-dir and --quarantine-dir', { tags: ['sl
 
   it('a resumed session moves the files its killed run settled but had not moved yet', async () => {
     fs.cpSync(SAMPLE_DIR, workspace.dropDir, { recursive: true });
-    anHourAgo(...fs.readdirSync(workspace.dropDir));
+
     const clean = await ingestJson(workspace);
     const settled = clean.report.files;
     const waiting = settled.filter((f) => f.outcome === 'review_required').map((f) => f.filename);

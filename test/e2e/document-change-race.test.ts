@@ -1,6 +1,4 @@
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChromaStore } from '../../src/adapters/vector-stores/chroma/chroma-store.js';
@@ -10,6 +8,7 @@ import { ExitCode } from '../../src/errors.js';
 import { chromaWanted, createScratchChromaDatabase } from '../support/chroma.js';
 import { runCli, spawnCli, type RunResult } from '../support/cli-binary.js';
 import { createTempDir } from '../support/databases.js';
+import { startHttpFaultProxy } from '../support/http-fault-proxy.js';
 import { REGISTRY_CSV, SAMPLE_DIR } from '../support/ingest-fixture.js';
 import { createScratchPostgresDatabase, postgresWanted } from '../support/postgres.js';
 
@@ -31,57 +30,22 @@ interface HeldProxy {
 
 /** Passes everything on to Chroma; the answer to the first upsert waits for `release()`. */
 async function startUpsertHoldingProxy(target: string): Promise<HeldProxy> {
-  const upstreamUrl = new URL(target);
   let held = false;
   let written!: () => void;
   const upsertWritten = new Promise<void>((resolve) => (written = resolve));
   let release!: () => void;
   const released = new Promise<void>((resolve) => (release = resolve));
-  const server = http.createServer((req, res) => {
-    const parts: Buffer[] = [];
-    req.on('data', (part: Buffer) => parts.push(part));
-    req.on('end', () => {
-      const hold = !held && req.method === 'POST' && /\/upsert$/.test(req.url ?? '');
-      if (hold) held = true;
-      const upstream = http.request(
-        {
-          host: upstreamUrl.hostname,
-          port: upstreamUrl.port,
-          method: req.method,
-          path: req.url,
-          headers: { ...req.headers, host: upstreamUrl.host },
-        },
-        (answer) => {
-          const body: Buffer[] = [];
-          answer.on('data', (part: Buffer) => body.push(part));
-          answer.on('end', async () => {
-            if (hold) {
-              written();
-              await released;
-            }
-            res.writeHead(answer.statusCode ?? 502, answer.headers);
-            res.end(Buffer.concat(body));
-          });
-        },
-      );
-      upstream.on('error', () => {
-        if (!res.headersSent) res.writeHead(502);
-        res.end();
-      });
-      upstream.end(Buffer.concat(parts));
-    });
+  const proxy = await startHttpFaultProxy({
+    target,
+    answer: () => null,
+    beforeAnswering: async (request) => {
+      if (held || request.method !== 'POST' || !/\/upsert$/.test(request.path)) return;
+      held = true;
+      written();
+      await released;
+    },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    upsertWritten,
-    release,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { url: proxy.url, upsertWritten, release, close: () => proxy.close() };
 }
 
 function finished(child: ReturnType<typeof spawnCli>): Promise<RunResult> {

@@ -26,6 +26,11 @@ export interface HttpFaultProxy {
 export async function startHttpFaultProxy(options: {
   target: string;
   answer: (request: ProxiedRequest) => InjectedAnswer | null;
+  /**
+   * Called once the real server has answered a request passed on, before that answer goes back: what it
+   * returns is waited for (a test holds a write that is done, while the client does not know it yet).
+   */
+  beforeAnswering?: (request: ProxiedRequest) => Promise<void> | void;
 }): Promise<HttpFaultProxy> {
   const target = new URL(options.target);
   const seen: HttpFaultProxy['seen'] = [];
@@ -51,8 +56,18 @@ export async function startHttpFaultProxy(options: {
           headers: { ...req.headers, host: target.host },
         },
         (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
+          if (!options.beforeAnswering) {
+            res.writeHead(answer.statusCode ?? 502, answer.headers);
+            answer.pipe(res);
+            return;
+          }
+          const parts: Buffer[] = [];
+          answer.on('data', (part: Buffer) => parts.push(part));
+          answer.on('end', async () => {
+            await options.beforeAnswering!({ ...request, headers: req.headers });
+            res.writeHead(answer.statusCode ?? 502, answer.headers);
+            res.end(Buffer.concat(parts));
+          });
         },
       );
       upstream.on('error', () => {

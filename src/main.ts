@@ -1,6 +1,7 @@
 import { CommanderError } from 'commander';
 import { ExitCode, UserError } from './errors.js';
 import { runProgram } from './cli.js';
+import { stdoutHoldsJson } from './commands/shared/io.js';
 
 /** The one place that maps errors to exit codes and messages. Returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -8,23 +9,37 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await runProgram(argv);
   } catch (error) {
-    return reportError(error);
+    const options = argv.slice(0, argv.includes('--') ? argv.indexOf('--') : argv.length);
+    return reportError(error, { json: options.includes('--json') });
   }
 }
 
-export function reportError(error: unknown): number {
+export function reportError(error: unknown, { json = false }: { json?: boolean } = {}): number {
   if (error instanceof CommanderError) {
     // commander already printed its message (or the help / version text).
-    return error.exitCode === 0 ? ExitCode.Success : ExitCode.Usage;
+    const code = error.exitCode === 0 ? ExitCode.Success : ExitCode.Usage;
+    if (json && code !== ExitCode.Success) writeJsonError(error.message.replace(/^error: /, ''), null, code);
+    return code;
   }
   if (error instanceof UserError) {
     process.stderr.write(`error: ${error.message}\n`);
     if (error.hint) process.stderr.write(`hint: ${error.hint}\n`);
+    if (json) writeJsonError(error.message, error.hint ?? null, error.exitCode);
     return error.exitCode;
   }
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
   process.stderr.write(`internal error (please report it): ${detail}\n`);
   return ExitCode.Internal;
+}
+
+/**
+ * With `--json`, stdout holds only JSON: a command refused before it printed its report says why there too,
+ * so that a script reading stdout gets an object to look at instead of nothing to parse. Not after a report
+ * was printed (one JSON document per run).
+ */
+function writeJsonError(message: string, hint: string | null, exitCode: number): void {
+  if (stdoutHoldsJson()) return;
+  process.stdout.write(`${JSON.stringify({ error: { message, hint, exit_code: exitCode } }, null, 2)}\n`);
 }
 
 /**

@@ -105,6 +105,16 @@ describe('the tecsalud-batch binary', { tags: ['slow'] }, () => {
     const folder = await runCli(['patients', 'import', REGISTRY_CSV, '--db', 'data/'], { cwd });
     expect([folder.code, folder.stderr]).toEqual([64, expect.stringMatching(/^error: the database 'data\/' names a folder, not a file\nhint: /)]);
     expect(fs.existsSync(`${cwd}/data`)).toBe(false);
+    // With --json, stdout holds only JSON: a refusal too, for the script reading it; the text stays on stderr.
+    const refusedJson = await runCli(['sessions', '--db', 'mistyped.db', '--json'], { cwd });
+    expect(refusedJson.code).toBe(64);
+    expect(refusedJson.stderr).toMatch(/^error: the database '.*mistyped\.db' does not exist\n/);
+    expect(JSON.parse(refusedJson.stdout)).toEqual({
+      error: { message: expect.stringMatching(/^the database '.*mistyped\.db' does not exist$/), hint: expect.stringMatching(/--db/), exit_code: 64 },
+    });
+    const badOption = await runCli(['sessions', '--json', '--bogus'], { cwd });
+    expect(badOption.code).toBe(64);
+    expect(JSON.parse(badOption.stdout)).toMatchObject({ error: { message: expect.stringMatching(/unknown option '--bogus'/), exit_code: 64 } });
   });
 
   it('imports the registry, then shows and searches it', async () => {

@@ -31,7 +31,10 @@ describe.each(DATABASE_KINDS)('two ingests started at the same instant on %s', {
     const loser = a.code === ExitCode.Locked ? a : b;
     const winner = loser === a ? b : a;
     expect(loser.stderr).toMatch(/another run is already processing .*drop on this database \(pid \d+ on .+, started /);
-    expect(loser.stdout).toBe('');
+    // stdout holds only JSON: the refusal, for a script that reads it.
+    expect(JSON.parse(loser.stdout)).toEqual({
+      error: { message: expect.stringMatching(/^another run is already processing /), hint: expect.any(String), exit_code: 75 },
+    });
     expect(JSON.parse(winner.stdout).processed_files).toBe(23);
     // The lock is released: the next run proceeds (every file a duplicate or already waiting).
     const next = await runCli(args, { cwd });

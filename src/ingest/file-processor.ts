@@ -513,9 +513,12 @@ export class FileProcessor {
     handOff();
     const end = await this.claims.holderEnd(sha, first, () => this.recordedEnd(first));
     if (!end) throw new Error(`the file with identical content, '${first}', did not finish; neither did this one`);
-    // The holder was refused for the expediente its name gives, not for its bytes: this copy's own name is
-    // judged against what is filed, as if it came first.
-    if (end.outcome === 'duplicate_other_patient') return null;
+    // The holder was refused for the expediente its name gives, not for its bytes; or it found the content
+    // filed before this run (a document, or a file waiting for review): either way this copy's own name is
+    // judged against what is filed, as if it came first — whichever of the two the run took up first.
+    if (end.outcome === 'duplicate_other_patient' || end.outcome === 'duplicate' || end.outcome === 'already_pending_review') {
+      return null;
+    }
     const kind = outcomeKind(end.outcome);
     const filedUnder = expedientesOfOtherPatient(run.known.expediente!, { filename: first });
     if (filedUnder && (kind === 'done' || kind === 'review')) {

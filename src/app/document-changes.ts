@@ -1,6 +1,7 @@
 import type { BackendConfig } from '../config/load-config.js';
 import { isIdPrefix } from '../core/text/id-prefix.js';
 import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
+import { AuditRepository } from '../db/repositories/audit-repository.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
 import { DocumentRepository } from '../db/repositories/document-repository.js';
 import { PatientRepository } from '../db/repositories/patient-repository.js';
@@ -80,6 +81,16 @@ async function findDocument(database: OpenDatabase, id: string): Promise<Medical
     throw new UsageError(`'${sanitizeForTerminal(id)}' matches several documents`, 'give more of the id');
   }
   if (found.length === 0) {
+    // A document detached earlier is gone from the registry, not unknown: say where its file went.
+    const detached = await new AuditRepository(database.db).latestForDocumentPrefix(prefix, ['document_detached']);
+    if (detached) {
+      const session = detached.sessionId?.slice(0, 8) ?? '';
+      throw new UsageError(
+        `document ${detached.documentId!.slice(0, 8)} was detached on ${detached.at.slice(0, 10)} by ` +
+          `${sanitizeForTerminal(detached.actor)}: it is no longer a document, its file went back to review in session ${session}`,
+        `\`tecsalud-batch status ${session} --files\` shows where the file is now; attached again in \`tecsalud-batch review ${session}\`, it is a document again`,
+      );
+    }
     throw new UsageError(
       `no document '${sanitizeForTerminal(id)}'`,
       '`tecsalud-batch patients show EXPEDIENTE` and `tecsalud-batch status SESSION --files` print document ids',

@@ -117,6 +117,20 @@ describe('documents move / detach', () => {
     await service.close();
     const audit = await database.db.selectFrom('auditLog').selectAll().where('action', '=', 'document_detached').execute();
     expect(audit[0]).toMatchObject({ documentId: document.id, patientBefore: document.patientId, patientAfter: null });
+
+    // Its id, given again (a second terminal, an old note), says what became of it rather than "no document".
+    for (const again of [
+      () => run((context) => detachDocumentCommand(document.id.slice(0, 8), { user: 'revisora' }, context)),
+      () => run((context) => moveDocumentCommand(document.id.slice(0, 8), { to: document.expediente, user: 'revisora' }, context)),
+    ]) {
+      await expect(again()).rejects.toMatchObject({
+        exitCode: 64,
+        message: expect.stringMatching(
+          new RegExp(`^document ${document.id.slice(0, 8)} was detached on \\d{4}-\\d{2}-\\d{2} by revisora: it is no longer a document, its file went back to review in session ${document.batchId!.slice(0, 8)}$`),
+        ),
+        hint: expect.stringContaining(`tecsalud-batch status ${document.batchId!.slice(0, 8)} --files`),
+      });
+    }
   });
 
   it('ingest --force does not hand a moved document back to the patient its filename names', async () => {

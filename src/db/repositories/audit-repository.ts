@@ -68,6 +68,18 @@ export class AuditRepository {
     return row?.details ? (JSON.parse(row.details) as Record<string, unknown>) : null;
   }
 
+  /** The latest entry with one of `actions` for a document whose id starts with `prefix` (LIKE's wildcards dropped). */
+  async latestForDocumentPrefix(prefix: string, actions: string[]): Promise<AuditLogEntry | undefined> {
+    return this.db
+      .selectFrom('auditLog')
+      .selectAll()
+      .where('documentId', 'like', `${prefix.replace(/[\\%_]/g, '')}%`)
+      .where('action', 'in', actions)
+      .orderBy('at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+  }
+
   async list(options: { batchId?: string; documentId?: string; fileId?: string; limit: number }): Promise<AuditLogEntry[]> {
     let query = this.db.selectFrom('auditLog').selectAll();
     if (options.batchId) query = query.where('sessionId', '=', options.batchId);

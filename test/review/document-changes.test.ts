@@ -99,11 +99,22 @@ describe('documents move / detach', () => {
 
   it('detaches a document: vectors gone, its file waits for review again in its session', async () => {
     const { document } = await someDocument();
+    const sessionRow = () =>
+      database.db.selectFrom('batchUploads').selectAll().where('id', '=', document.batchId!).executeTakeFirstOrThrow();
+    const before = await sessionRow();
+    // As after a cleanup that removed the session's file rows, or a file re-registered elsewhere: the detach
+    // makes the file's row anew, one more file of the session.
+    await database.db.updateTable('batchFiles').set({ documentId: null }).where('documentId', '=', document.id).execute();
+    await database.db.updateTable('medicalDocuments').set({ batchFileId: null }).where('id', '=', document.id).execute();
     const result = await run((context) => detachDocumentCommand(document.id, { user: 'revisora', json: true }, context));
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout) as { file_id: string; session_id: string; chunks_removed: number };
     expect(report.session_id).toBe(document.batchId);
     expect(report.chunks_removed).toBeGreaterThan(0);
+    // The session's counts still add up: one more file, waiting for review.
+    const rows = await database.db.selectFrom('batchFiles').select('id').where('batchId', '=', document.batchId!).execute();
+    expect(await sessionRow()).toMatchObject({ totalFiles: rows.length, reviewRequired: before.reviewRequired + 1 });
+    expect(rows.length).toBe(before.totalFiles + 1);
     expect(await database.db.selectFrom('medicalDocuments').selectAll().where('id', '=', document.id).execute()).toEqual([]);
     expect(await vectorsOf(document.id)).toEqual([]);
 

@@ -107,11 +107,9 @@ export class DocumentChangeRepository {
           })
           .execute();
       }
-      await new SessionCounterRepository(trx).add(sessionId, {
-        reviewRequired: 1,
-        matchedPatients: file?.matchingStatus === 'matched' ? -1 : 0,
-        createdPatients: 0,
-      });
+      // Counted again from the files' states: a file row made anew (its own was gone) is one more file of the
+      // session, and the one that was ingested is not any more — adjusting two counters missed the first.
+      await new SessionCounterRepository(trx).recount(sessionId);
       await new AuditRepository(trx).record(detach.audit(fileId));
       return fileId;
     });

@@ -143,6 +143,24 @@ export async function importRegistry(options: ImportRegistryOptions): Promise<Im
             report.updated += summary.updated;
             report.unchanged += summary.unchanged;
             await reportRenames(registryImport, summary.renames, { lines, actor, file, reject, report });
+            // A birth date or sex the content check compares documents with: who changed it, from what, stays on record.
+            await registryImport.audit(
+              summary.detailChanges.map(({ before, after, documents }) => ({
+                actor,
+                action: 'patient_details_changed',
+                entityType: 'patient',
+                entityId: before.id,
+                details: {
+                  expediente: before.expediente,
+                  before: { fecha_nacimiento: before.fechaNacimiento, sexo: before.sexo },
+                  after: { fecha_nacimiento: after.fechaNacimiento, sexo: after.sexo },
+                  documents,
+                  file,
+                  line: lines.get(before.expediente) ?? null,
+                  source: 'registry_import',
+                },
+              })),
+            );
             pending = [];
             lines = new Map();
           };

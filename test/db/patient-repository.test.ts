@@ -63,12 +63,14 @@ describe.each(VARIANTS)('PatientRepository on $kind with $statements statements'
       updated: 0,
       unchanged: 0,
       renames: [],
+      detailChanges: [],
     });
     expect(await upsertMany(patients, [GARZA, LOPEZ], 'registry_import')).toEqual({
       inserted: 0,
       updated: 0,
       unchanged: 2,
       renames: [],
+      detailChanges: [],
     });
     const renamed = { ...LOPEZ, apellidoMaterno: 'RUIZ DE ALBA' };
     expect(await upsertMany(patients, [GARZA, renamed], 'registry_import')).toEqual({
@@ -76,6 +78,7 @@ describe.each(VARIANTS)('PatientRepository on $kind with $statements statements'
       updated: 1,
       unchanged: 1,
       renames: [],
+      detailChanges: [],
     });
     expect(await patients.count()).toBe(2);
     const stored = await patients.findByExpediente(LOPEZ.expediente);
@@ -148,6 +151,7 @@ describe.each(VARIANTS)('PatientRepository on $kind with $statements statements'
       updated: 1,
       unchanged: 0,
       renames: [],
+      detailChanges: [],
     });
 
     const allowed = await patients.importRegistry(
@@ -167,9 +171,9 @@ describe.each(VARIANTS)('PatientRepository on $kind with $statements statements'
       await registryImport.upsert([GARZA]),
     ]);
     expect(summaries).toEqual([
-      { inserted: 2, updated: 0, unchanged: 0, renames: [] },
-      { inserted: 1, updated: 1, unchanged: 0, renames: [] },
-      { inserted: 0, updated: 0, unchanged: 1, renames: [] },
+      { inserted: 2, updated: 0, unchanged: 0, renames: [], detailChanges: [] },
+      { inserted: 1, updated: 1, unchanged: 0, renames: [], detailChanges: [] },
+      { inserted: 0, updated: 0, unchanged: 1, renames: [], detailChanges: [] },
     ]);
     const candidateKeys = (name: PatientInput) =>
       patientBlockingKeys(name).filter((k) => !k.startsWith('t:'));

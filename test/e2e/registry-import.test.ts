@@ -149,5 +149,26 @@ describe('patients import: a registry import you can trust', { tags: ['slow'] },
       documents: 1,
       line: 2,
     });
+
+    // A birth date or sex the content check compares documents with: changed for a patient with documents, audited.
+    const details = () =>
+      query<{ actor: string; details: string }>("select actor, details from audit_log where action = 'patient_details_changed'");
+    const already = details().length;
+    const corrected = writeCsv('corrected.csv', [
+      HEADER,
+      '3000016374,RÍOS,CORONADO,CÉSAR,1995-09-29,F', // line 2: 1 document
+      '3000001298,HUERTA,SOTO,GRACIELA,1945-06-22,F', // line 3: no documents
+    ]);
+    expect((await cli('patients', 'import', corrected, '--user', 'archivo')).code).toBe(0);
+    expect(details()).toHaveLength(already + 1);
+    const changed = details().at(-1)!;
+    expect(changed.actor).toBe('archivo');
+    expect(JSON.parse(changed.details)).toMatchObject({
+      expediente: '3000016374',
+      before: { fecha_nacimiento: '1995-09-28', sexo: 'M' },
+      after: { fecha_nacimiento: '1995-09-29', sexo: 'F' },
+      documents: 1,
+      line: 2,
+    });
   });
 });

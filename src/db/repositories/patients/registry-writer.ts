@@ -26,9 +26,18 @@ export interface PatientRename {
   applied: boolean;
 }
 
+/** A birth date or sex changed for a patient who has documents (the content check compares documents with them). */
+export interface PatientDetailChange {
+  before: Patient;
+  after: Patient;
+  documents: number;
+}
+
 export interface UpsertResult extends UpsertSummary {
   /** Renames of patients who have documents, applied or refused; not counted in `updated` when refused. */
   renames: PatientRename[];
+  /** Birth date or sex changes written for patients who have documents (audited by the import). */
+  detailChanges: PatientDetailChange[];
 }
 
 /** How an import treats a row that would rename a patient who already has documents. */
@@ -86,7 +95,7 @@ export class RegistryWriter implements RegistryImport {
   }
 
   async upsert(rows: PatientInput[]): Promise<UpsertResult> {
-    const summary: UpsertResult = { inserted: 0, updated: 0, unchanged: 0, renames: [] };
+    const summary: UpsertResult = { inserted: 0, updated: 0, unchanged: 0, renames: [], detailChanges: [] };
     if (rows.length === 0) return summary;
     const latest = new Map<string, PatientInput>();
     for (const row of rows) latest.set(row.expediente, row); // the last row of a batch wins
@@ -107,6 +116,13 @@ export class RegistryWriter implements RegistryImport {
     summary.renames = await this.renamesOfPatientsWithDocuments(updates, latest);
     const refused = new Set(summary.renames.filter((rename) => !rename.applied).map((rename) => rename.before.id));
     if (refused.size > 0) updates.splice(0, updates.length, ...updates.filter((u) => !refused.has(u.before.id)));
+    const detailChanged = updates.filter(
+      ({ before, after }) => before.fechaNacimiento !== after.fechaNacimiento || before.sexo !== after.sexo,
+    );
+    const withDocuments = await this.documentCounts(detailChanged.map(({ before }) => before.id));
+    summary.detailChanges = detailChanged
+      .filter(({ before }) => withDocuments.has(before.id))
+      .map(({ before, after }) => ({ before, after, documents: withDocuments.get(before.id)! }));
     for (const { before, after } of updates) {
       await this.statements.updatePatient(after);
       await this.removeKeys(before);
@@ -132,20 +148,7 @@ export class RegistryWriter implements RegistryImport {
   ): Promise<PatientRename[]> {
     const renamed = updates.filter(({ before, after }) => isRename(before, after));
     if (renamed.length === 0) return [];
-    const documents = new Map<string, number>();
-    for (let i = 0; i < renamed.length; i += 500) {
-      const counts = await this.trx
-        .selectFrom('medicalDocuments')
-        .select((eb) => ['patientId', eb.fn.countAll<number | string>().as('n')])
-        .where(
-          'patientId',
-          'in',
-          renamed.slice(i, i + 500).map(({ before }) => before.id),
-        )
-        .groupBy('patientId')
-        .execute();
-      for (const row of counts) documents.set(row.patientId, Number(row.n));
-    }
+    const documents = await this.documentCounts(renamed.map(({ before }) => before.id));
     return renamed
       .filter(({ before }) => documents.has(before.id))
       .map(({ before }) => ({
@@ -154,6 +157,21 @@ export class RegistryWriter implements RegistryImport {
         documents: documents.get(before.id)!,
         applied: this.policy.allowRename,
       }));
+  }
+
+  /** How many documents each of these patients has; patients with none are absent from the map. */
+  private async documentCounts(patientIds: string[]): Promise<Map<string, number>> {
+    const documents = new Map<string, number>();
+    for (let i = 0; i < patientIds.length; i += 500) {
+      const counts = await this.trx
+        .selectFrom('medicalDocuments')
+        .select((eb) => ['patientId', eb.fn.countAll<number | string>().as('n')])
+        .where('patientId', 'in', patientIds.slice(i, i + 500))
+        .groupBy('patientId')
+        .execute();
+      for (const row of counts) documents.set(row.patientId, Number(row.n));
+    }
+    return documents;
   }
 
   /** Looks the expedientes up, inserts the absent ones; returns those inserted and those found. */

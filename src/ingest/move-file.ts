@@ -4,6 +4,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { ensurePrivateDir, fileModesFor, type FileModePolicy } from '../private-files.js';
+import { isProcessAlive } from './run-lock.js';
 
 /** The longest file name (one path component) Linux and macOS file-systems take, in bytes. */
 const NAME_MAX_BYTES = 255;
@@ -57,12 +58,12 @@ export async function moveWithoutOverwrite(
   fileMode?: FileModePolicy,
   { asRead }: { asRead?: { size: number | null; mtimeMs: number | null } } = {},
 ): Promise<string> {
+  const before = await fs.lstat(source);
   if (asRead && asRead.size !== null && asRead.mtimeMs !== null) {
     // As the run found it (following a link inside the folder, as the walk does).
-    const now = await fs.stat(source);
+    const now = before.isSymbolicLink() ? await fs.stat(source) : before;
     if (now.size !== asRead.size || now.mtimeMs !== asRead.mtimeMs) throw new FileStillBeingWritten('since_read');
   }
-  const before = await fs.lstat(source);
   const root = path.resolve(targetRoot);
   const wanted = path.resolve(root, relativePath);
   if (!isInside(wanted, root)) throw new Error(`'${relativePath}' would leave ${root}`);
@@ -125,19 +126,10 @@ async function removeStalePartials(dir: string): Promise<void> {
   const names = await fs.readdir(dir).catch(() => [] as string[]);
   for (const name of names) {
     const pid = PARTIAL_NAME.exec(name)?.[1];
-    if (pid === undefined || Number(pid) === process.pid || isAlive(Number(pid))) continue;
+    if (pid === undefined || Number(pid) === process.pid || isProcessAlive(Number(pid))) continue;
     const partial = path.join(dir, name);
     const stat = await fs.lstat(partial).catch(() => null);
     if (stat?.isFile() && Date.now() - stat.mtimeMs > STALE_PARTIAL_MS) await fs.unlink(partial).catch(() => undefined);
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -1,6 +1,7 @@
 import { newId } from '../new-id.js';
 import type { Kysely, Transaction } from 'kysely';
 import type { ActorKind, AuditLogEntry, Database } from '../schema.js';
+import { likePrefix } from '../like-prefix.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -73,7 +74,7 @@ export class AuditRepository {
     return this.db
       .selectFrom('auditLog')
       .selectAll()
-      .where('documentId', 'like', `${prefix.replace(/[\\%_]/g, '')}%`)
+      .where('documentId', 'like', likePrefix(prefix))
       .where('action', 'in', actions)
       .orderBy('at', 'desc')
       .limit(1)

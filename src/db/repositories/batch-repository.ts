@@ -9,6 +9,7 @@ import type {
   ProcessingType,
 } from '../schema.js';
 import { writeSessionOptions, type SessionOptions } from '../session-options.js';
+import { likePrefix } from '../like-prefix.js';
 
 export interface NewSession {
   /** A caller that names things after the session (an upload folder) chooses its id; random otherwise. */
@@ -207,7 +208,7 @@ export class BatchRepository {
     return this.db
       .selectFrom('batchUploads')
       .selectAll()
-      .where('id', 'like', `${prefix.replace(/[\\%_]/g, '')}%`)
+      .where('id', 'like', likePrefix(prefix))
       .limit(2)
       .execute();
   }
@@ -262,7 +263,7 @@ export class BatchRepository {
     return this.db
       .selectFrom('batchFiles')
       .selectAll()
-      .where('id', 'like', `${prefix.replace(/[\\%_]/g, '')}%`)
+      .where('id', 'like', likePrefix(prefix))
       .orderBy('id')
       .limit(limit)
       .execute();

@@ -1,5 +1,6 @@
 import { sql, type ExpressionBuilder, type Kysely, type OnConflictDatabase, type OnConflictTables, type Transaction } from 'kysely';
 import type { Database, MedicalDocument, ProcessingType } from '../schema.js';
+import { likePrefix } from '../like-prefix.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -120,7 +121,7 @@ export class DocumentRepository {
     return this.db
       .selectFrom('medicalDocuments')
       .selectAll()
-      .where('id', 'like', `${prefix.replace(/[\\%_]/g, '')}%`)
+      .where('id', 'like', likePrefix(prefix))
       .orderBy('id')
       .limit(limit)
       .execute();

@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, RejectedContent } from '../schema.js';
+import { likePrefix } from '../like-prefix.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -49,7 +50,7 @@ export class RejectionRepository {
     return this.db
       .selectFrom('rejectedContents')
       .selectAll()
-      .where('contentSha256', 'like', `${escapeLike(prefix)}%`)
+      .where('contentSha256', 'like', likePrefix(prefix))
       .orderBy('rejectedAt', 'desc')
       .limit(limit)
       .execute();
@@ -58,9 +59,4 @@ export class RejectionRepository {
   async list(limit: number): Promise<RejectedContent[]> {
     return this.db.selectFrom('rejectedContents').selectAll().orderBy('rejectedAt', 'desc').limit(limit).execute();
   }
-}
-
-/** Prefixes are hex or ids; anything else is matched literally. */
-export function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, '');
 }

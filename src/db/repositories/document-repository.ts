@@ -1,4 +1,4 @@
-import { sql, type ExpressionBuilder, type Kysely, type OnConflictDatabase, type OnConflictTables, type Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, MedicalDocument, ProcessingType } from '../schema.js';
 import { likePrefix } from '../like-prefix.js';
 
@@ -73,28 +73,30 @@ export class DocumentRepository {
         .insertInto('medicalDocuments')
         .values(documents.slice(start, start + ROWS_PER_STATEMENT))
         .onConflict((oc) =>
-          oc.column('contentSha256').doUpdateSet((eb) => ({
-            patientId: eb.ref('excluded.patientId'),
-            batchId: eb.ref('excluded.batchId'),
-            batchFileId: eb.ref('excluded.batchFileId'),
-            expediente: eb.ref('excluded.expediente'),
-            filename: eb.ref('excluded.filename'),
-            documentType: eb.ref('excluded.documentType'),
-            documentTypeCode: eb.ref('excluded.documentTypeCode'),
-            numero: eb.ref('excluded.numero'),
-            processingType: sql<ProcessingType>`case
-              when (${hasVectors(eb)}) and ${eb.fn.coalesce(eb.ref('excluded.content'), eb.ref('medicalDocuments.content'))} is not null then 'both'
-              when (${hasVectors(eb)}) then 'vectorized'
-              else 'complete' end`,
-            content: eb.fn.coalesce(eb.ref('excluded.content'), eb.ref('medicalDocuments.content')),
-            pages: eb.ref('excluded.pages'),
-            chunksCount: sql<number>`case when ${eb.ref('excluded.vectorized')} = 1 then ${eb.ref('excluded.chunksCount')} else ${eb.ref('medicalDocuments.chunksCount')} end`,
-            vectorized: sql<number>`case when ${hasVectors(eb)} then 1 else 0 end`,
-            ocrEngine: eb.ref('excluded.ocrEngine'),
-            ocrPages: eb.ref('excluded.ocrPages'),
-            ocrConfidence: eb.ref('excluded.ocrConfidence'),
-            updatedAt: eb.ref('excluded.updatedAt'),
-          })),
+          oc.column('contentSha256').doUpdateSet((eb) => {
+            const content = eb.fn.coalesce(eb.ref('excluded.content'), eb.ref('medicalDocuments.content'));
+            // The new row brings vectors, or the stored one has them.
+            const vectors = sql<boolean>`${eb.ref('excluded.vectorized')} = 1 or ${eb.ref('medicalDocuments.vectorized')} = 1`;
+            return {
+              patientId: eb.ref('excluded.patientId'),
+              batchId: eb.ref('excluded.batchId'),
+              batchFileId: eb.ref('excluded.batchFileId'),
+              expediente: eb.ref('excluded.expediente'),
+              filename: eb.ref('excluded.filename'),
+              documentType: eb.ref('excluded.documentType'),
+              documentTypeCode: eb.ref('excluded.documentTypeCode'),
+              numero: eb.ref('excluded.numero'),
+              processingType: sql<ProcessingType>`case when (${vectors}) and ${content} is not null then 'both' when (${vectors}) then 'vectorized' else 'complete' end`,
+              content,
+              pages: eb.ref('excluded.pages'),
+              chunksCount: sql<number>`case when ${eb.ref('excluded.vectorized')} = 1 then ${eb.ref('excluded.chunksCount')} else ${eb.ref('medicalDocuments.chunksCount')} end`,
+              vectorized: sql<number>`case when ${vectors} then 1 else 0 end`,
+              ocrEngine: eb.ref('excluded.ocrEngine'),
+              ocrPages: eb.ref('excluded.ocrPages'),
+              ocrConfidence: eb.ref('excluded.ocrConfidence'),
+              updatedAt: eb.ref('excluded.updatedAt'),
+            };
+          }),
         )
         .execute();
     }
@@ -202,9 +204,4 @@ export class DocumentRepository {
       .executeTakeFirstOrThrow();
     return Number(row.n);
   }
-}
-
-/** In an upsert's update: the new row brings vectors, or the stored one has them. */
-function hasVectors(eb: ExpressionBuilder<OnConflictDatabase<Database, 'medicalDocuments'>, OnConflictTables<'medicalDocuments'>>) {
-  return sql<boolean>`${eb.ref('excluded.vectorized')} = 1 or ${eb.ref('medicalDocuments.vectorized')} = 1`;
 }

@@ -86,23 +86,18 @@ export class SessionCounterRepository {
    * row says was created for them. Files matched to a patient created for another file stay matched.
    */
   private async restoreCreations(sessionId: string): Promise<void> {
-    const creations = this.db
-      .selectFrom('auditLog')
-      .select('entityId')
-      .where('batchId', '=', sessionId)
-      .where('action', '=', 'patient_created')
-      .where('entityId', 'is not', null);
+    const creations = this.patientCreations(sessionId);
     const candidates = await this.db
       .selectFrom('batchFiles')
       .select(['id', 'patientId'])
       .where('batchId', '=', sessionId)
       .where('outcome', '=', 'ingested')
       .where('matchingStatus', '=', 'matched')
-      .where('patientId', 'in', creations)
+      .where('patientId', 'in', creations.select('entityId'))
       .execute();
     if (candidates.length === 0) return;
     const createdFor = new Map<string, string>();
-    const audit = await creations.select('details').execute();
+    const audit = await creations.select(['entityId', 'details']).execute();
     for (const row of audit) {
       const fileId = fileIdOf(row.details);
       if (fileId !== null && row.entityId !== null) createdFor.set(fileId, row.entityId);
@@ -119,17 +114,22 @@ export class SessionCounterRepository {
     }
   }
 
+  /** The session's `patient_created` audit rows (their entityId is the patient), for a select to pick from. */
+  private patientCreations(sessionId: string) {
+    return this.db
+      .selectFrom('auditLog')
+      .where('batchId', '=', sessionId)
+      .where('action', '=', 'patient_created')
+      .where('entityId', 'is not', null);
+  }
+
   /**
    * Patients created for the session's files: those its ingest created (the audit log has each, also when
    * the file then failed) and those a review created (the file records it), each once.
    */
   private async createdPatients(sessionId: string): Promise<number> {
-    const created = this.db
-      .selectFrom('auditLog')
+    const created = this.patientCreations(sessionId)
       .select('entityId as patientId')
-      .where('batchId', '=', sessionId)
-      .where('action', '=', 'patient_created')
-      .where('entityId', 'is not', null)
       .union(
         this.db
           .selectFrom('batchFiles')

@@ -10,6 +10,7 @@ import { formatPatientName } from '../core/registry/patient-name.js';
 import { splitSurnames } from '../core/filename/split-surnames.js';
 import {
   detectRegistryLayout,
+  isExpediente,
   registryColumnName,
   toPatientInput,
   unreadColumns,
@@ -354,7 +355,7 @@ class FirstRows {
 
   /** Records the row when its expediente is new; otherwise says which line had it first. */
   see(expediente: string, line: number, data: string): { firstLine: number; identical: boolean } | null {
-    if (!EXPEDIENTE_KEY.test(expediente)) return null;
+    if (!isExpediente(expediente)) return null;
     const key = encodeExpediente(expediente);
     const digest = fnv1a(data) & DIGEST_MASK;
     const seen = this.first.get(key);
@@ -367,7 +368,6 @@ class FirstRows {
   }
 }
 
-const EXPEDIENTE_KEY = /^\d{8,12}$/;
 const DIGEST_SPAN = 2 ** 21;
 const DIGEST_MASK = DIGEST_SPAN - 1;
 

@@ -1,6 +1,7 @@
 import { Command, Option } from '@commander-js/extra-typings';
 import { DOCUMENT_TYPE_BY_CODE, documentTypeFromCode, isKnownDocumentTypeCode } from '../core/filename/document-types.js';
 import { DOCUMENT_TYPES } from '../core/filename/types.js';
+import { isExpediente } from '../core/registry/registry-row.js';
 import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { contextOf, finish, type CommandContext } from './context.js';
@@ -53,7 +54,7 @@ export async function searchDocuments(text: string, options: SearchOptions, cont
     );
   }
   const expediente = options.patient?.trim();
-  if (expediente !== undefined && !/^\d{8,12}$/.test(expediente)) {
+  if (expediente !== undefined && !isExpediente(expediente)) {
     throw new UsageError(`--patient takes an expediente (8 to 12 digits), not '${sanitizeForTerminal(expediente)}'`);
   }
   const { searchChunks } = await import('../app/search-chunks.js');

@@ -111,7 +111,11 @@ function repeatedColumn(header: string[]): { name: string; columns: [number, num
   return null;
 }
 
-const EXPEDIENTE = /^\d{8,12}$/;
+/** An expediente as the registry holds one: 8 to 12 digits. */
+export function isExpediente(text: string): boolean {
+  return /^\d{8,12}$/.test(text);
+}
+
 /** A time Excel appends to a date cell it exports (`1945-06-21 00:00:00`, `21/06/1945 0:00`, `12:00 a.m.`). */
 const EXCEL_TIME = String.raw`(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s?[AaPp]\.?\s?[Mm]\.?)?)?`;
 const ISO_DATE = new RegExp(String.raw`^(\d{4})-(\d{2})-(\d{2})${EXCEL_TIME}$`);
@@ -154,7 +158,7 @@ export function toPatientInput(
         '(and may have rounded them); format the expediente column as Text, enter them again and save the CSV',
     };
   }
-  if (!EXPEDIENTE.test(expediente)) {
+  if (!isExpediente(expediente)) {
     return { ok: false, reason: `expediente '${expediente}' must be 8 to 12 digits` };
   }
   let apellidoPaterno: string;

@@ -107,13 +107,15 @@ export async function withRunLock<T>(
   }
   const isAlive = options.isAlive ?? isProcessAlive;
   const startedAt = options.processStartedAt ?? processStartedAt;
-  await acquireRowLock(locks, me, isAlive, startedAt);
+  // A row of another host cannot be checked from here: it counts as a run going on.
+  const goesOn = (holder: RunLockHolder) => holder.host !== me.host || holdsIt(holder, isAlive, startedAt);
+  await acquireRowLock(locks, me, goesOn);
   try {
     await refuseNestedRuns(
       locks,
       me,
       async (holder) => {
-        if (holder.host !== me.host || holdsIt(holder, isAlive, startedAt)) return true;
+        if (goesOn(holder)) return true;
         await locks.deleteExactly(holder); // left behind by a killed run
         return false;
       },
@@ -257,15 +259,13 @@ function takenOver(me: RunLockHolder): UserError {
 async function acquireRowLock(
   locks: RunLockRepository,
   me: RunLockHolder,
-  isAlive: (pid: number) => boolean,
-  startedAt: (pid: number) => number | null,
+  goesOn: (holder: RunLockHolder) => boolean,
 ): Promise<void> {
   for (let attempt = 0; attempt < 2; attempt++) {
     if (await locks.tryInsert(me)) return;
     const holder = await locks.findHolder(me.lockKey);
     if (!holder) continue; // released between our insert and our read: try again
-    const stale = holder.host === me.host && !holdsIt(holder, isAlive, startedAt);
-    if (!stale) throw new LockedError(holder, holder.host !== me.host);
+    if (goesOn(holder)) throw new LockedError(holder, holder.host !== me.host);
     // Only the contender whose delete removes exactly this stale row goes on to insert.
     await locks.deleteExactly(holder);
   }

@@ -21,7 +21,7 @@ import { GroupCommitter } from './group-committer.js';
 import { FileStillBeingWritten, moveWithoutOverwrite } from './move-file.js';
 import { openSession } from './open-session.js';
 import { SessionTally, type ProcessedFile } from './session-tally.js';
-import { settleKnownFiles, type KnownFile } from './settle-known-files.js';
+import { settleKnownFiles, unchangedSince, type KnownFile } from './settle-known-files.js';
 import { DEFAULT_STORE_BATCH_SIZE, type IngestDependencies, type IngestOptions } from './types.js';
 
 export interface IngestResult {
@@ -305,9 +305,7 @@ async function unmovedFiles(
   );
   return wanted.flatMap(({ row, file }) => {
     const memory = remembered.get(row.relativePath);
-    const unchanged = memory
-      ? memory.size === file.size && memory.mtimeMs === file.mtimeMs
-      : row.fileSize !== null && row.fileSize === file.size;
+    const unchanged = memory ? unchangedSince(memory, file) : row.fileSize !== null && row.fileSize === file.size;
     return unchanged ? [{ file: { ...file, fileId: row.id }, result: resultFromRow(row) }] : [];
   });
 }

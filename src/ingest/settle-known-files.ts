@@ -28,6 +28,11 @@ export interface KnownFile {
   contentSha256: string;
 }
 
+/** Whether the file is as it was when a run settled it: the same size and modification time. */
+export function unchangedSince(memory: Pick<SettledFile, 'size' | 'mtimeMs'>, file: Pick<FileToProcess, 'size' | 'mtimeMs'>): boolean {
+  return memory.size === file.size && memory.mtimeMs === file.mtimeMs;
+}
+
 /**
  * Splits a run's files into those settled from what is known of them — unchanged (same path, size and
  * modification time) since a run settled them, their content now ingested, waiting for review, or failed
@@ -46,9 +51,7 @@ export async function settleKnownFiles(
   );
   const unchanged = files.flatMap((file) => {
     const memory = remembered.get(file.relativePath);
-    return memory && !file.outsideSource && memory.size === file.size && memory.mtimeMs === file.mtimeMs
-      ? [{ file, memory }]
-      : [];
+    return memory && !file.outsideSource && unchangedSince(memory, file) ? [{ file, memory }] : [];
   });
   const shas = [...new Set(unchanged.map(({ memory }) => memory.contentSha256))];
   const [documents, waiting] = await Promise.all([

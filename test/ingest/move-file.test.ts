@@ -30,15 +30,20 @@ describe('moveWithoutOverwrite', () => {
     expect(fs.existsSync(source)).toBe(true);
   });
 
-  it('shortens a name as long as the file-system allows when a taken name needs its " (2)"', async () => {
-    const name = `${'Á'.repeat(125)}.pdf`; // 254 bytes
+  /** Moves a new file `name` into an archive that already holds another file of that name. */
+  async function moveOntoTakenName(name: string): Promise<string> {
     const source = path.join(root, 'drop', name);
     fs.mkdirSync(path.dirname(source), { recursive: true });
     fs.writeFileSync(source, 'new');
     const archive = path.join(root, 'archive');
     fs.mkdirSync(archive);
     fs.writeFileSync(path.join(archive, name), 'old');
-    const moved = await moveWithoutOverwrite(source, archive, name);
+    return moveWithoutOverwrite(source, archive, name);
+  }
+
+  it('shortens a name as long as the file-system allows when a taken name needs its " (2)"', async () => {
+    const name = `${'Á'.repeat(125)}.pdf`; // 254 bytes
+    const moved = await moveOntoTakenName(name);
     expect(path.basename(moved)).toBe(`${'Á'.repeat(123)} (2).pdf`);
     expect(fs.readFileSync(moved, 'utf8')).toBe('new');
   });
@@ -47,13 +52,7 @@ describe('moveWithoutOverwrite', () => {
     const name = `3000003799_GARZA TIJERINA, ${'MARÍA '.repeat(28)}LUZ ESTHER_6001467010_CONS.pdf`;
     expect(Buffer.byteLength(name)).toBeGreaterThan(250);
     expect(Buffer.byteLength(name)).toBeLessThanOrEqual(255);
-    const source = path.join(root, 'drop', name);
-    fs.mkdirSync(path.dirname(source), { recursive: true });
-    fs.writeFileSync(source, 'new');
-    const archive = path.join(root, 'archive');
-    fs.mkdirSync(archive);
-    fs.writeFileSync(path.join(archive, name), 'old');
-    const moved = path.basename(await moveWithoutOverwrite(source, archive, name));
+    const moved = path.basename(await moveOntoTakenName(name));
     expect(moved).toMatch(/^3000003799_GARZA TIJERINA, MAR.*_6001467010_CONS \(2\)\.pdf$/);
     expect(Buffer.byteLength(moved)).toBeLessThanOrEqual(255);
     expect(moved.length).toBeLessThan(name.length + 4);

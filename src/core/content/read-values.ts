@@ -107,8 +107,15 @@ const SEX_WORDS: Readonly<Record<string, 'F' | 'M'>> = {
   M: 'M',
 };
 // An age may come first under `Edad/Sexo:` (39 a / F) or `Age/Sex:` (62 Y / M).
-const SEX_AT =
-  /^[ \t]*(?:\d{1,3}[ \t]*(?:A(?:NOS)?\b\.?|M(?:ESES)?\b\.?|Y(?:EARS?|RS?)?\b\.?)?[ \t]*\/[ \t]*)?(FEMENINO|FEMENINA|FEMALE|MASCULINO|MALE|MUJER|HOMBRE|FEM|MASC|F|M|H)(?![A-Z])(?!\.[ \t]*[A-Z]{2})/;
+// The words are SEX_WORDS' own (each stands as a whole word, so their order in the alternation is no matter).
+const SEX_AT = new RegExp(
+  String.raw`^[ \t]*(?:\d{1,3}[ \t]*(?:A(?:NOS)?\b\.?|M(?:ESES)?\b\.?|Y(?:EARS?|RS?)?\b\.?)?[ \t]*\/[ \t]*)?` +
+    String.raw`(${Object.keys(SEX_WORDS).join('|')})(?![A-Z])(?!\.[ \t]*[A-Z]{2})`,
+);
+/** In a table row, a sex written as a word of its own: the abbreviations (Fem., Masc.) only after a label. */
+const SEX_IN_ROW = new RegExp(
+  String.raw`(?:^|\s)(${Object.keys(SEX_WORDS).filter((word) => word !== 'FEM' && word !== 'MASC').join('|')})(?=\s|$)`,
+);
 
 /** F or M at `from`: F, M, H, Femenino, Masculino, Mujer, Hombre, Fem., Masc., Female, Male. */
 export function readSexAt(view: string, from: number, to: number): ReadValue<'F' | 'M'> | null {
@@ -119,9 +126,7 @@ export function readSexAt(view: string, from: number, to: number): ReadValue<'F'
 
 /** A sex written as a word of its own anywhere in [from, to): for table rows. */
 export function findSexIn(view: string, from: number, to: number): ReadValue<'F' | 'M'> | null {
-  const m = /(?:^|\s)(FEMENINO|FEMENINA|FEMALE|MASCULINO|MALE|MUJER|HOMBRE|F|M|H)(?=\s|$)/.exec(
-    view.slice(from, to),
-  );
+  const m = SEX_IN_ROW.exec(view.slice(from, to));
   if (m === null) return null;
   const end = from + m.index + m[0].length;
   return { value: SEX_WORDS[m[1]!]!, start: end - m[1]!.length, end };

@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileModesFor, type FileModePolicy } from '../private-files.js';
+import { quoteForShell } from '../core/text/quote-for-shell.js';
 
 export interface PermissionCheck {
   name: 'permissions';
@@ -63,12 +64,12 @@ export async function checkFilePermissions(targets: PermissionTargets): Promise<
     checked.push(folder);
     if (found.self || found.inside > 0) {
       const parts = [
-        ...(found.self ? [`the folder ${quote(folder)} (mode ${octal(found.self)}) is open to ${who}`] : []),
+        ...(found.self ? [`the folder ${quoteForShell(folder)} (mode ${octal(found.self)}) is open to ${who}`] : []),
         ...(found.inside > 0
-          ? [`${found.inside}${found.truncated ? '+' : ''} file(s) or folder(s) inside ${quote(folder)} are readable by ${who}`]
+          ? [`${found.inside}${found.truncated ? '+' : ''} file(s) or folder(s) inside ${quoteForShell(folder)} are readable by ${who}`]
           : []),
       ];
-      warnings.push(`${parts.join('; ')}: chmod -R ${fix} ${quote(folder)}`);
+      warnings.push(`${parts.join('; ')}: chmod -R ${fix} ${quoteForShell(folder)}`);
     }
   }
   if (warnings.length > 0) return warnings.map((detail) => ({ name: 'permissions', status: 'warn', detail }));
@@ -116,12 +117,12 @@ function extraBits(mode: number, allowed: number, folder = false): number {
 }
 
 function describeFiles(files: FileMode[]): string {
-  const one = ({ file, mode }: FileMode) => `${quote(file)} (mode ${octal(mode)})`;
+  const one = ({ file, mode }: FileMode) => `${quoteForShell(file)} (mode ${octal(mode)})`;
   return files.length === 1 ? `${one(files[0]!)} is` : `files ${files.map(one).join(', ')} are`;
 }
 
 function paths(files: FileMode[]): string {
-  return files.map(({ file }) => quote(file)).join(' ');
+  return files.map(({ file }) => quoteForShell(file)).join(' ');
 }
 
 /** The log and its rotated copies (`ingest.log.1`, `ingest.log.2.gz`, …). */
@@ -185,9 +186,4 @@ async function holdsSecret(file: string): Promise<boolean> {
 
 function octal(mode: number): string {
   return `0${(mode & 0o777).toString(8).padStart(3, '0')}`;
-}
-
-/** A path as a shell takes it back. */
-function quote(file: string): string {
-  return /^[\w./@%+=:,-]+$/.test(file) ? file : `'${file.replace(/'/g, `'\\''`)}'`;
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { quoteForShell } from '../core/text/quote-for-shell.js';
 import { postgresUnavailable } from '../db/connection-loss.js';
 import type { DedicatedConnection, OpenDatabase } from '../db/open-database.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
@@ -43,10 +44,6 @@ export function realSourceDir(dir: string): string {
 
 function runLockKey(sourceDir: string): string {
   return createHash('sha256').update(`tecsalud-batch:${sourceDir}`).digest('hex').slice(0, 32);
-}
-
-function quoteForShell(text: string): string {
-  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
 }
 
 export interface RunLockOptions {

@@ -1,5 +1,5 @@
 import { Command, Option } from '@commander-js/extra-typings';
-import { DOCUMENT_TYPE_BY_CODE, documentTypeFromCode, isKnownDocumentTypeCode } from '../core/filename/document-types.js';
+import { DOCUMENT_TYPE_BY_CODE, documentTypeNamed } from '../core/filename/document-types.js';
 import { DOCUMENT_TYPES } from '../core/filename/types.js';
 import { isExpediente } from '../core/registry/registry-row.js';
 import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
@@ -40,14 +40,7 @@ export async function searchDocuments(text: string, options: SearchOptions, cont
   if (!Number.isInteger(k) || k < 1 || k > 100) throw new UsageError('-k must be a whole number from 1 to 100');
   if (!text.trim()) throw new UsageError('give the text to search for');
   // A filename's code (LAB, RX) names its type as well as the type's own name does.
-  const documentType =
-    options.type === undefined
-      ? undefined
-      : (DOCUMENT_TYPES as readonly string[]).includes(options.type.trim().toLowerCase())
-        ? options.type.trim().toLowerCase()
-        : isKnownDocumentTypeCode(options.type)
-          ? documentTypeFromCode(options.type)
-          : null;
+  const documentType = options.type === undefined ? undefined : documentTypeNamed(options.type);
   if (documentType === null) {
     throw new UsageError(
       `--type must be one of ${DOCUMENT_TYPES.join(', ')}, or a filename's type code (${[...DOCUMENT_TYPE_BY_CODE.keys()].join(', ')})`,

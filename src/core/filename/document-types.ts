@@ -1,5 +1,5 @@
 import { foldAccents } from './fold-accents.js';
-import type { DocumentType } from './types.js';
+import { DOCUMENT_TYPES, type DocumentType } from './types.js';
 
 /** The hospital service's own mapping from filename codes to document types. */
 export const DOCUMENT_TYPE_BY_CODE: ReadonlyMap<string, DocumentType> = new Map<string, DocumentType>([
@@ -40,4 +40,14 @@ export function documentTypeFromCode(code: string): DocumentType {
 
 function documentTypeLookupKey(code: string): string {
   return foldAccents(code.trim().toUpperCase());
+}
+
+/**
+ * The document type a person names: by the type's own name (`lab_results`) or by a filename's code the service
+ * maps (`LAB`, any case); null for anything else (an unknown code is not `other` here: it names nothing).
+ */
+export function documentTypeNamed(text: string): DocumentType | null {
+  const name = text.trim().toLowerCase();
+  if ((DOCUMENT_TYPES as readonly string[]).includes(name)) return name as DocumentType;
+  return isKnownDocumentTypeCode(text) ? documentTypeFromCode(text) : null;
 }

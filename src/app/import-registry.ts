@@ -21,6 +21,7 @@ import { AuditRepository } from '../db/repositories/audit-repository.js';
 import { encodeExpediente } from '../db/blocking-key-codes.js';
 import {
   PatientRepository,
+  type PatientDetailChange,
   type PatientRename,
   type RegistryImport,
   type UpsertSummary,
@@ -144,24 +145,7 @@ export async function importRegistry(options: ImportRegistryOptions): Promise<Im
             report.updated += summary.updated;
             report.unchanged += summary.unchanged;
             await reportRenames(registryImport, summary.renames, { lines, actor, file, reject, report });
-            // A birth date or sex the content check compares documents with: who changed it, from what, stays on record.
-            await registryImport.audit(
-              summary.detailChanges.map(({ before, after, documents }) => ({
-                actor,
-                action: 'patient_details_changed',
-                entityType: 'patient',
-                entityId: before.id,
-                details: {
-                  expediente: before.expediente,
-                  before: { fecha_nacimiento: before.fechaNacimiento, sexo: before.sexo },
-                  after: { fecha_nacimiento: after.fechaNacimiento, sexo: after.sexo },
-                  documents,
-                  file,
-                  line: lines.get(before.expediente) ?? null,
-                  source: 'registry_import',
-                },
-              })),
-            );
+            await auditDetailChanges(registryImport, summary.detailChanges, { lines, actor, file });
             pending = [];
             lines = new Map();
           };
@@ -298,6 +282,34 @@ async function reportRenames(
         documents,
         file,
         line: lines.get(before.expediente) ?? null,
+        source: 'registry_import',
+      },
+    })),
+  );
+}
+
+/**
+ * A changed birth date or sex of a patient who has documents (the content check compares documents with
+ * them): who changed it, from what, stays on record.
+ */
+async function auditDetailChanges(
+  registryImport: RegistryImport,
+  changes: PatientDetailChange[],
+  context: { lines: Map<string, number>; actor: string; file: string },
+): Promise<void> {
+  await registryImport.audit(
+    changes.map(({ before, after, documents }) => ({
+      actor: context.actor,
+      action: 'patient_details_changed',
+      entityType: 'patient',
+      entityId: before.id,
+      details: {
+        expediente: before.expediente,
+        before: { fecha_nacimiento: before.fechaNacimiento, sexo: before.sexo },
+        after: { fecha_nacimiento: after.fechaNacimiento, sexo: after.sexo },
+        documents,
+        file: context.file,
+        line: context.lines.get(before.expediente) ?? null,
         source: 'registry_import',
       },
     })),

@@ -10,6 +10,7 @@ import { applyTermDeltas, keyRowsInOrder } from './patients/blocking-key-rows.js
 import { kyselyStatements, sqliteStatements, type PatientStatementsFor } from './patients/patient-statements.js';
 import {
   RegistryWriter,
+  type PatientDetailChange,
   type PatientRename,
   type RegistryImport,
   type RegistryImportPolicy,
@@ -18,7 +19,7 @@ import {
 } from './patients/registry-writer.js';
 import { toPatient } from './patients/to-patient.js';
 
-export type { PatientInput, PatientRename, RegistryImport, RegistryImportPolicy, UpsertResult, UpsertSummary };
+export type { PatientDetailChange, PatientInput, PatientRename, RegistryImport, RegistryImportPolicy, UpsertResult, UpsertSummary };
 
 export interface CandidateQuery {
   expediente: string;

@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import { sanitizeForTerminal } from '../../core/text/sanitize-for-terminal.js';
-import { fitFileLine, formatDuration, formatRate, progressBar, truncateMiddle } from '../format.js';
+import { failureLine } from '../failure-line.js';
+import { formatDuration, formatRate, progressBar, truncateMiddle } from '../format.js';
 import { useMessages } from '../i18n/messages-context.js';
 import { plain, wrapSegments } from '../lines.js';
 import { useTheme } from '../theme.js';
@@ -117,12 +118,7 @@ export function Dashboard({ state, width, rows = 24, maxInFlight = 6 }: Dashboar
           <Text color={theme.color('danger')}>{d.latestErrors(errors.length, c.failed)}</Text>
           {errors.map((error, i) => (
             <Text key={`${i}:${error.relativePath}`} wrap="truncate">
-              {fitFileLine(
-                '  ✗ ',
-                sanitizeForTerminal(error.relativePath),
-                `: ${m.outcome(error.outcome)}` + (error.message ? ` — ${sanitizeForTerminal(m.detail(error.message))}` : ''),
-                cols,
-              )}
+              {failureLine('  ✗ ', error, m, cols)}
             </Text>
           ))}
         </Box>

@@ -1,8 +1,7 @@
 import cliProgress from 'cli-progress';
 import type { PipelineListener } from '../../core/pipeline/events.js';
 import { outcomeKind } from '../../core/pipeline/file-outcome.js';
-import { sanitizeForTerminal } from '../../core/text/sanitize-for-terminal.js';
-import { truncateMiddle } from '../format.js';
+import { failureLine } from '../failure-line.js';
 import { messagesFor, type Messages } from '../i18n/messages.js';
 
 /**
@@ -48,10 +47,7 @@ export function createCliProgressListener(
     } else if (event.type === 'file_finished') {
       const { result, totals } = event;
       if (outcomeKind(result.outcome) === 'failed') {
-        const line =
-          `✗ ${sanitizeForTerminal(result.relativePath)}: ${messages.outcome(result.outcome)}` +
-          (result.message ? ` — ${sanitizeForTerminal(messages.detail(result.message))}` : '');
-        bars.log(`${truncateMiddle(line, width)}\n`);
+        bars.log(`${failureLine('✗ ', result, messages, width)}\n`);
       }
       bar?.setTotal(Math.max(1, totals.totalFiles - totals.deferred));
       bar?.update(totals.processedFiles, {

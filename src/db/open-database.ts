@@ -12,6 +12,7 @@ import type { Database } from './schema.js';
 import { createMigrationProvider, type SqlDialectName } from './migrations/index.js';
 import { databaseFileError, translateDatabaseError } from './database-file-errors.js';
 import type { DatabaseTarget } from './database-url.js';
+import { translateLikePostgres } from './fold-accents-sql.js';
 
 /** The subset of better-sqlite3 that the embedded vector store needs from the shared handle. */
 export interface SqliteHandle {
@@ -174,6 +175,8 @@ async function createSqliteDialect(
     handle.pragma('synchronous = NORMAL');
     handle.pragma('foreign_keys = ON');
     handle.pragma(`cache_size = -${Math.round((options.sqliteCacheMb ?? 64) * 1024)}`);
+    // The accent-blind name lookups (fold-accents-sql) call translate(), which SQLite does not have.
+    handle.function('translate', { deterministic: true }, translateLikePostgres);
   } catch (error) {
     handle.close();
     throw translateDatabaseError(error, { kind: 'sqlite', path: file, display: file });

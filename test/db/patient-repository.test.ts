@@ -269,6 +269,33 @@ describe.each(VARIANTS)('PatientRepository on $kind with $statements statements'
     const listed = await patients.list({ limit: 10, offset: 1 });
     expect(listed.map((p) => p.apellidoPaterno)).toEqual(['LOPEZ', 'LOPEZ']);
   });
+
+  it('searches and lists blind to accents and case: nunez finds NÚÑEZ, ÁVILA sorts beside AVILA', async () => {
+    const person = (expediente: string, apellidoPaterno: string, nombres: string) => ({
+      ...GARZA,
+      expediente,
+      apellidoPaterno,
+      apellidoMaterno: 'SOTO',
+      nombres,
+    });
+    await upsertMany(
+      patients,
+      [
+        person('3000000101', 'ZAMORA', 'ANA'),
+        person('3000000102', 'ÁVILA', 'JOSÉ'),
+        person('3000000103', 'AVILA', 'LUIS'),
+        person('3000000104', 'NÚÑEZ', 'MARÍA'),
+      ],
+      'registry_import',
+    );
+    const found = async (text: string) => (await patients.searchByName(text, 10)).map((p) => p.expediente);
+    expect(await found('nunez')).toEqual(['3000000104']);
+    expect(await found('avila')).toEqual(['3000000102', '3000000103']);
+    expect(await found('Ávila Soto, José')).toEqual(['3000000102']);
+    expect(await found('maría')).toEqual(['3000000104']);
+    const listed = await patients.list({ limit: 10, offset: 0 });
+    expect(listed.map((p) => p.apellidoPaterno)).toEqual(['ÁVILA', 'AVILA', 'NÚÑEZ', 'ZAMORA']);
+  });
 });
 
 // SQLite is left out: its connections in one process block the whole thread while they wait for

@@ -1,7 +1,9 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { foldAccents } from '../../core/filename/fold-accents.js';
 import { isFrequencyKey, patientBlockingKeys } from '../../core/matching/blocking-keys.js';
 import { nearExpedientes } from '../../core/matching/near-expediente.js';
 import type { PatientInput } from '../../core/registry/registry-row.js';
+import { foldedUpperSql } from '../fold-accents-sql.js';
 import { decodeExpediente, encodeExpediente, hashBlockingKey } from '../blocking-key-codes.js';
 import { newId } from '../new-id.js';
 import type { OpenDatabase } from '../open-database.js';
@@ -145,9 +147,10 @@ export class PatientRepository {
     return this.db
       .selectFrom('patients')
       .selectAll()
+      .orderBy(foldedUpperSql(sql.ref('apellidoPaterno')))
+      .orderBy(foldedUpperSql(sql.ref('apellidoMaterno')))
+      .orderBy(foldedUpperSql(sql.ref('nombres')))
       .orderBy('apellidoPaterno')
-      .orderBy('apellidoMaterno')
-      .orderBy('nombres')
       .orderBy('expediente')
       .limit(options.limit)
       .offset(options.offset)
@@ -162,28 +165,34 @@ export class PatientRepository {
     return Number(row.n);
   }
 
-  /** Substring search over "APELLIDOS, NOMBRES" as written (uppercase), for the `patients search` command. */
+  /**
+   * Substring search over "APELLIDOS, NOMBRES" for the `patients search` command, blind to case and accents:
+   * `nunez` finds NÚÑEZ, and `ávila` finds a registry that wrote AVILA.
+   */
   async searchByName(text: string, limit: number): Promise<Patient[]> {
-    const needle = `%${text.toUpperCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const needle = `%${foldAccents(text).toUpperCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     return this.db
       .selectFrom('patients')
       .selectAll()
       .where((eb) =>
         eb(
-          // The separators are cast: PostgreSQL cannot infer a type for a bare parameter of concat().
-          eb.fn('concat', [
-            eb.ref('apellidoPaterno'),
-            eb.cast(eb.val(' '), 'text'),
-            eb.ref('apellidoMaterno'),
-            eb.cast(eb.val(', '), 'text'),
-            eb.ref('nombres'),
-          ]),
+          foldedUpperSql(
+            // The separators are cast: PostgreSQL cannot infer a type for a bare parameter of concat().
+            eb.fn<string>('concat', [
+              eb.ref('apellidoPaterno'),
+              eb.cast(eb.val(' '), 'text'),
+              eb.ref('apellidoMaterno'),
+              eb.cast(eb.val(', '), 'text'),
+              eb.ref('nombres'),
+            ]),
+          ),
           'like',
           needle,
         ),
       )
-      .orderBy('apellidoPaterno')
-      .orderBy('nombres')
+      .orderBy(foldedUpperSql(sql.ref('apellidoPaterno')))
+      .orderBy(foldedUpperSql(sql.ref('nombres')))
+      .orderBy('expediente')
       .limit(limit)
       .execute();
   }

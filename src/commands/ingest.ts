@@ -2,6 +2,7 @@ import { Command, Option } from '@commander-js/extra-typings';
 import path from 'node:path';
 import type { IngestSessionResult } from '../app/ingest-session.js';
 import type { Messages } from '../ui/i18n/messages.js';
+import { UnknownTypeCodes } from '../ui/unknown-type-codes.js';
 import { DEFAULT_THRESHOLDS } from '../core/matching/thresholds.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { contextOf, finish, type CommandContext } from './context.js';
@@ -183,12 +184,14 @@ export async function ingest(dir: string, options: IngestCommandOptions, context
     resolved.signal = interrupts.signal;
   }
   const review = presenter.review;
+  const unknownTypeCodes = new UnknownTypeCodes();
   let result: IngestSessionResult;
   try {
     result = await runIngestSession(context, context.config!, resolved, {
       listener: (event) => {
         if (event.type === 'session_started') sessionId = event.sessionId;
         log?.listener(event);
+        unknownTypeCodes.listener(event);
         presenter.listener?.(event);
       },
       // The run is over when the review starts: Ctrl-C is the review's own (it ends the sitting).
@@ -210,7 +213,7 @@ export async function ingest(dir: string, options: IngestCommandOptions, context
     await presenter.finish();
     log?.close();
   }
-  await printResult(context, options, result, messagesFor(lang));
+  await printResult(context, options, { ...result, unknownTypeCodes: unknownTypeCodes.counts }, messagesFor(lang));
   // A backend went down: the session and the files done are reported above; the error and its hint follow
   // (exit 69), and the files not done wait for the next run.
   if (result.stopped) throw result.stopped;
@@ -222,7 +225,7 @@ export async function ingest(dir: string, options: IngestCommandOptions, context
 async function printResult(
   context: CommandContext,
   options: IngestCommandOptions,
-  result: IngestSessionResult,
+  result: IngestSessionResult & { unknownTypeCodes: ReadonlyMap<string, number> },
   messages: Messages,
 ) {
   const { io } = context;
@@ -235,6 +238,7 @@ async function printResult(
       not_moved_files: result.totals.notMoved,
       pages: result.totals.pages,
       chunks: result.totals.chunks,
+      unknown_type_codes: Object.fromEntries(result.unknownTypeCodes),
       stage_seconds: Object.fromEntries(
         Object.entries(result.stageSeconds).map(([stage, seconds]) => [stage, Math.round(seconds * 1000) / 1000]),
       ),

@@ -1,3 +1,4 @@
+import { DOCUMENT_TYPE_BY_CODE } from '../core/filename/document-types.js';
 import type { SessionTotals } from '../core/pipeline/events.js';
 import type { ReviewTally } from '../app/review-walk.js';
 import { EN, type Messages } from './i18n/messages.js';
@@ -9,6 +10,8 @@ export interface IngestSummaryInput {
   interrupted?: boolean;
   /** The review right after the run: its decisions are in the counts, and what still waits. */
   reviewed?: { tally: ReviewTally; stillPending: number } | null;
+  /** Type codes of this run's files that the service does not know, with their file counts (see UnknownTypeCodes). */
+  unknownTypeCodes?: ReadonlyMap<string, number>;
 }
 
 /**
@@ -45,6 +48,14 @@ export function formatIngestSummary(result: IngestSummaryInput, m: Messages = EN
     )}`,
   ];
   if (t.notMoved > 0) lines.push(`  ${m.summary.notMoved(t.notMoved)}`);
+  const unknownCodes = [...(result.unknownTypeCodes ?? new Map<string, number>())].sort(
+    ([a, n], [b, k]) => k - n || a.localeCompare(b),
+  );
+  if (unknownCodes.length > 0) {
+    const files = unknownCodes.reduce((sum, [, n]) => sum + n, 0);
+    const codes = unknownCodes.map(([code, n]) => (n > 1 ? `${code} ×${n}` : code)).join(', ');
+    lines.push(`  ${m.summary.unknownTypeCodes(files, codes, [...DOCUMENT_TYPE_BY_CODE.keys()].join(', '))}`);
+  }
   if (r) lines.push(`  ${m.reviewClosing(r.tally, r.stillPending)}`);
   const waiting = r ? r.stillPending : t.reviewRequired;
   if (waiting > 0) lines.push(`  ${m.summary.settle(`tecsalud-batch review ${s.id.slice(0, 8)}`)}`);

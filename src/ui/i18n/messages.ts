@@ -124,6 +124,8 @@ export interface SummaryMessages {
   seeFiles(command: string): string;
   interrupted(sessionId: string): string;
   notMoved(count: number): string;
+  /** `files` of this run carry type codes the service does not know (`codes`: "CSON ×2, XRAY"); `known`: its codes. */
+  unknownTypeCodes(files: number, codes: string, known: string): string;
 }
 
 /** The progress a run prints when the dashboard is not shown: a bar on a terminal, plain lines elsewhere. */
@@ -525,6 +527,9 @@ export const EN: Messages = {
       `Interrupted: files not started stay pending; run the same command again to finish session ${id}.`,
     notMoved: (n) =>
       `${n} file${n === 1 ? '' : 's'} recorded but not archived or quarantined: still in the drop folder (see status --files)`,
+    unknownTypeCodes: (files, codes, known) =>
+      `${plural(files, 'file has', 'files have')} a type code this tool does not know (${codes}): recorded as type 'other'. ` +
+      `Known codes: ${known}`,
   },
 };
 
@@ -766,6 +771,9 @@ export const ES: Messages = {
       `Interrumpido: los archivos no iniciados quedan pendientes; ejecute el mismo comando otra vez para terminar la sesión ${id}.`,
     notMoved: (n) =>
       `${n === 1 ? '1 archivo registrado' : `${n} archivos registrados`} pero no archivados ni en cuarentena: siguen en la carpeta de entrada (vea status --files)`,
+    unknownTypeCodes: (files, codes, known) =>
+      `${files === 1 ? '1 archivo tiene' : `${files} archivos tienen`} un código de tipo que la herramienta no conoce ` +
+      `(${codes}): ${files === 1 ? 'registrado' : 'registrados'} como tipo 'other'. Códigos conocidos: ${known}`,
   },
 };
 

@@ -13,6 +13,7 @@ import {
   readSexAt,
   type ReadValue,
 } from './read-values.js';
+import type { NumericDateOrder } from './read-date.js';
 import { labelView, splitLines, type Line } from './text-view.js';
 import type {
   ContentEvidence,
@@ -39,6 +40,8 @@ interface Label {
   strength: 1 | 2;
   /** An English label: a numeric date under it may be month first (see NumericDateOrder). */
   english: boolean;
+  /** The order of a numeric date that the label's own format hint states (`(DD/MM/AAAA)`), if it gives one. */
+  dateOrder?: NumericDateOrder;
   start: number;
   end: number;
   line: number;
@@ -95,14 +98,31 @@ function lineIndexAt(lines: readonly Line[], offset: number): number {
   return lo;
 }
 
+/**
+ * A date's format written after its label, in the label view (upper case): (DD/MM/AAAA), (MM-DD-YYYY),
+ * (dd.mm.aa). Its day and month say which comes first; a hint without both says nothing and is not taken.
+ */
+const DATE_FORMAT_HINT = /^[ \t]*\(\s*((?=[DMAY/\-. ]*D)(?=[DMAY/\-. ]*M)[DMAY]{1,4}(?:\s*[/\-.]\s*[DMAY]{1,4}){2})\s*\)/;
+
 function scanLabels(view: string, lines: readonly Line[], scan: RegExp): Label[] {
   const labels: Label[] = [];
   // A match never overlaps the one before it, and the longer label wins where two start alike.
   for (const m of view.matchAll(scan)) {
     const { kind, strength, english } = labelOf(m.groups!);
     const start = m.index;
-    const end = start + m[0].length;
-    labels.push({ kind, strength, english: english === true, start, end, line: lineIndexAt(lines, start) });
+    let end = start + m[0].length;
+    const label: Label = { kind, strength, english: english === true, start, end, line: lineIndexAt(lines, start) };
+    if (kind === 'birthDate') {
+      // `Fecha de nacimiento (dd/mm/aaaa): 05/03/1985`: the hint is part of the label, and says the order.
+      const hint = DATE_FORMAT_HINT.exec(view.slice(end, end + 40));
+      if (hint !== null) {
+        end += hint[0].length;
+        const written = hint[1]!;
+        label.end = end;
+        label.dateOrder = written.indexOf('D') < written.indexOf('M') ? 'day_first' : 'month_first';
+      }
+    }
+    labels.push(label);
   }
   return labels;
 }
@@ -203,7 +223,7 @@ function readValue(
     case 'expediente':
       return typedSearch ? findExpedienteIn(view, from, to) : readExpedienteAt(view, from, to);
     case 'birthDate': {
-      const order = label.english ? 'either' : 'day_first';
+      const order = label.dateOrder ?? (label.english ? 'either' : 'day_first');
       return typedSearch
         ? findDateIn(view, from, to, page.referenceYear, order)
         : readDateAt(view, from, to, page.referenceYear, order);

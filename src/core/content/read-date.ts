@@ -87,8 +87,9 @@ function iso(year: number | null, month: number, day: number): string | null {
  * month first as `iso` and day first as `alternative`, and nothing may depend on which is right — the
  * cross-check counts it as agreeing when either reading is the registry's birth date and as contradicting
  * only when neither is. A date with a month word or written year first (1985-03-05) reads one way only.
+ * `month_first`, where the form itself says so (`Date of Birth (MM/DD/YYYY):`): 03/05/1985 is 5 March.
  */
-export type NumericDateOrder = 'day_first' | 'either';
+export type NumericDateOrder = 'day_first' | 'month_first' | 'either';
 
 export interface ReadDateResult {
   iso: string;
@@ -122,6 +123,7 @@ export function readDate(
     const dayFirst = iso(year, second, first);
     const monthFirst = iso(year, first, second);
     if (order === 'day_first') return result(dayFirst ?? (second > 12 ? monthFirst : null), m[0].length);
+    if (order === 'month_first') return result(monthFirst ?? (first > 12 ? dayFirst : null), m[0].length);
     if (monthFirst === null || dayFirst === null || monthFirst === dayFirst)
       return result(monthFirst ?? dayFirst, m[0].length);
     return result(monthFirst, m[0].length, dayFirst);

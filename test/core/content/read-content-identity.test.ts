@@ -487,6 +487,26 @@ describe('readContentIdentity: English labels (an outside laboratory, a referral
     expect(identity.birthDateAlternative).toBe(alternative);
   });
 
+  it.each([
+    ['Fecha de nacimiento (dd/mm/aaaa): 05/03/1985', '1985-03-05'],
+    ['FECHA DE NACIMIENTO (DD-MM-AAAA) 05-03-1985', '1985-03-05'],
+    ['Date of Birth (MM/DD/YYYY): 03/05/1985', '1985-03-05'],
+    ['DOB (mm/dd/yy): 3/5/85', '1985-03-05'],
+    ['DOB (DD/MM/YYYY): 05/03/1985', '1985-03-05'],
+    ['Fecha de nacimiento (aaaa-mm-dd): 1985-03-05', '1985-03-05'],
+  ])('%s: the format the form writes after its label is skipped and says the order', (text, iso) => {
+    const identity = readContentIdentity(text, { referenceYear: 2026 });
+    expect(identity.birthDate).toBe(iso);
+    expect(identity.birthDateAlternative).toBeNull();
+  });
+
+  it('reads a date below a header cell that carries its format', () => {
+    const identity = readContentIdentity(
+      'Paciente\tFecha de nacimiento (mm/dd/aaaa)\tSexo\nGARZA TIJERINA, MARIA ESTHER\t03/05/1985\tF',
+    );
+    expect(identity).toMatchObject({ birthDate: '1985-03-05', birthDateAlternative: null, sex: 'F' });
+  });
+
   it('reads a bilingual label as the English one: the order is not known', () => {
     const identity = readContentIdentity('Fecha de nacimiento / Date of birth: 05/03/1985');
     expect(identity).toMatchObject({ birthDate: '1985-05-03', birthDateAlternative: '1985-03-05' });

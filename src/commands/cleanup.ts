@@ -2,6 +2,7 @@ import { Command } from '@commander-js/extra-typings';
 import { ExitCode, UsageError } from '../errors.js';
 import { contextOf, finish, type CommandContext } from './context.js';
 import { writeJson, writeLine } from './shared/io.js';
+import { parseDuration } from './shared/duration.js';
 import { addBackendOptions, dbOption, examples, jsonOption } from './shared/options.js';
 
 export function cleanupCommand(command = new Command('cleanup')) {
@@ -49,7 +50,7 @@ export async function cleanUp(
   if (options.purge && options.olderThan) throw new UsageError('--purge works on one named session at a time');
   if (options.force && !options.purge) throw new UsageError('--force only applies to --purge');
   const now = context.now?.() ?? new Date();
-  const cutoff = options.olderThan ? new Date(now.getTime() - parseDuration(options.olderThan)).toISOString() : null;
+  const cutoff = options.olderThan ? new Date(now.getTime() - parseOlderThan(options.olderThan)).toISOString() : null;
   const { cleanupSessions } = await import('../app/cleanup-sessions.js');
   const reports = await cleanupSessions(context, context.config!, {
     session: sessionId,
@@ -82,18 +83,7 @@ export async function cleanUp(
   return ExitCode.Success;
 }
 
-const DURATION_UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };
-
-/** Past this the cutoff is before any date a clock can hold (`99999999999d` crashed with a RangeError). */
-const MAX_AGE_DAYS = 36_500;
-
-export function parseDuration(text: string): number {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*([mhdw])\s*$/i.exec(text);
-  if (!match)
-    throw new UsageError(`--older-than '${text}' is not a duration`, 'write it like 7d, 12h, 2w or 30m');
-  const ms = Number(match[1]) * DURATION_UNITS[match[2]!.toLowerCase()]!;
-  if (!(ms <= MAX_AGE_DAYS * 86_400_000)) {
-    throw new UsageError(`--older-than '${text}' is too long`, `at most ${MAX_AGE_DAYS}d (100 years)`);
-  }
-  return ms;
+/** `--older-than 7d`: how long ago, in milliseconds (exported for its tests). */
+export function parseOlderThan(text: string): number {
+  return parseDuration(text, { flag: '--older-than', example: '7d, 12h, 2w, 30m or 1y', allowZero: true });
 }

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { cleanUp, parseDuration } from '../../src/commands/cleanup.js';
+import { cleanUp, parseOlderThan } from '../../src/commands/cleanup.js';
 import { listProcessingTypes } from '../../src/commands/processing-types.js';
 import { listSessions } from '../../src/commands/sessions.js';
 import type { CommandIo } from '../../src/commands/shared/io.js';
@@ -145,12 +145,16 @@ describe('cleanup', { tags: ['slow'] }, () => {
   it('explains bad arguments', async () => {
     await expect(cleanUp(undefined, {}, await context())).rejects.toThrow(/name a session, or give --older-than/);
     await expect(cleanUp(sessionId, { force: true }, await context())).rejects.toThrow(/--force only applies to --purge/);
-    expect(() => parseDuration('soon')).toThrow(/not a duration/);
-    expect(parseDuration('7d')).toBe(7 * 86_400_000);
+    expect(() => parseOlderThan('soon')).toThrow(/not a duration/);
+    expect(parseOlderThan('7d')).toBe(7 * 86_400_000);
     // Past any date a clock holds: said, not a RangeError with a stack trace (exit 70).
     for (const age of ['99999999999999d', `${'9'.repeat(400)}d`]) {
-      expect(() => parseDuration(age)).toThrow(expect.objectContaining({ exitCode: 64, message: expect.stringMatching(/is too long$/) }));
+      expect(() => parseOlderThan(age)).toThrow(expect.objectContaining({ exitCode: 64, message: expect.stringMatching(/is too long$/) }));
     }
-    expect(parseDuration('36500d')).toBe(36_500 * 86_400_000);
+    expect(parseOlderThan('36500d')).toBe(36_500 * 86_400_000);
+    // The units and decimals --expires takes are taken here too (one reading for both flags).
+    expect(parseOlderThan('1y')).toBe(365 * 86_400_000);
+    expect(parseOlderThan('1.5d')).toBe(1.5 * 86_400_000);
+    expect(parseOlderThan('0d')).toBe(0);
   });
 });

@@ -78,6 +78,14 @@ describe('tokens create | list | revoke, through the CLI', { tags: ['slow'] }, (
     const endless = await cli('tokens', 'create', '--name', 'x', '--role', 'viewer', '--expires', '99999999999d');
     expect(endless.code).toBe(64);
     expect(endless.stderr).toMatch(/^error: --expires '99999999999d' is too long\nhint: at most 100y; /);
+    // Read as cleanup --older-than reads a duration: minutes and decimals too; zero is no validity at all.
+    const zero = await cli('tokens', 'create', '--name', 'x', '--role', 'viewer', '--expires', '0d');
+    expect(zero.stderr).toMatch(/^error: --expires '0d' is not a duration/);
+    const halfDay = await cli('tokens', 'create', '--name', 'half-day', '--role', 'viewer', '--expires', '0.5d', '--json');
+    expect(halfDay.code, halfDay.stderr).toBe(0);
+    const validFor = Date.parse(JSON.parse(halfDay.stdout).expires_at) - Date.now();
+    expect(validFor).toBeGreaterThan(11 * 3_600_000);
+    expect(validFor).toBeLessThanOrEqual(12 * 3_600_000);
     const badRole = await cli('tokens', 'create', '--name', 'x', '--role', 'root');
     expect(badRole.code).not.toBe(0);
     expect(badRole.stderr).toMatch(/--role/);
@@ -99,6 +107,7 @@ describe('tokens create | list | revoke, through the CLI', { tags: ['slow'] }, (
       const audit = handle.prepare("select action, actor from audit_log where action like 'api_token_%' order by at, action").all();
       expect(audit).toEqual([
         { action: 'api_token_created', actor: 'jlopez' },
+        { action: 'api_token_created', actor: expect.any(String) },
         { action: 'api_token_created', actor: expect.any(String) },
         { action: 'api_token_revoked', actor: 'jlopez' },
       ]);

@@ -1,7 +1,8 @@
 import { Command, Option } from '@commander-js/extra-typings';
-import { ExitCode, UsageError } from '../../errors.js';
+import { ExitCode } from '../../errors.js';
 import { contextOf, finish, type CommandContext } from '../context.js';
 import { writeJson, writeLine } from '../shared/io.js';
+import { parseDuration } from '../shared/duration.js';
 import { configOption, dbOption, jsonOption, userOption } from '../shared/options.js';
 
 export function tokensCreateCommand() {
@@ -57,21 +58,11 @@ export async function createToken(options: CreateTokenOptions, context: CommandC
   return ExitCode.Success;
 }
 
-const UNITS: Record<string, number> = { h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000, y: 365 * 86_400_000 };
-
-const MAX_EXPIRY_YEARS = 100;
-
-/** `90d`, `12w`, `24h`, `1y` → milliseconds. */
-export function parseExpiry(text: string): number {
-  const match = /^\s*(\d+)\s*([hdwy])\s*$/i.exec(text);
-  const ms = match ? Number(match[1]) * UNITS[match[2]!.toLowerCase()]! : 0;
-  if (!match || ms <= 0) throw new UsageError(`--expires '${text}' is not a duration`, 'write it like 90d, 12w, 24h or 1y');
-  // Past this the expiry is after any date a clock can hold (`99999999999d` crashed with a RangeError).
-  if (!(ms <= MAX_EXPIRY_YEARS * UNITS.y!)) {
-    throw new UsageError(
-      `--expires '${text}' is too long`,
-      `at most ${MAX_EXPIRY_YEARS}y; for a token that never expires, leave --expires out (revoke it when done)`,
-    );
-  }
-  return ms;
+/** `--expires 90d`: how long the token is valid, in milliseconds. */
+function parseExpiry(text: string): number {
+  return parseDuration(text, {
+    flag: '--expires',
+    example: '90d, 12w, 24h or 1y',
+    tooLongHint: 'for a token that never expires, leave --expires out (revoke it when done)',
+  });
 }

@@ -20,7 +20,7 @@ import { eventsRoute } from './routes/events-route.js';
 import { metaRoutes } from './routes/meta-routes.js';
 import { sessionRoutes } from './routes/session-routes.js';
 import { uploadRoute } from './routes/upload-route.js';
-import { uploadBodyForDocs } from './schemas.js';
+import { rateLimitedSchema, uploadBodyForDocs } from './schemas.js';
 import { API_PREFIX, type ServerDeps } from './server-deps.js';
 import { SessionRuns } from './session-runs.js';
 
@@ -156,6 +156,11 @@ export async function buildServer(options: BuildServerOptions): Promise<ApiServe
     },
     transform: ({ schema, url }) => {
       const documented = url.endsWith('/upload') ? { ...schema, body: uploadBodyForDocs } : schema;
+      // Every route answers 429 past the rate limit (or an address's limit of calls without a valid token).
+      const response = (documented as { response?: Record<string, unknown> }).response;
+      if (response && options.rateLimitPerMinute > 0 && !('429' in response)) {
+        return { schema: { ...documented, response: { ...response, 429: rateLimitedSchema } }, url };
+      }
       return { schema: documented, url };
     },
   });

@@ -26,6 +26,14 @@ export const errorSchema = {
   additionalProperties: true,
 } as const;
 
+/** 429, as the OpenAPI document describes it (Fastify never serialises one through it: the limiter answers). */
+export const rateLimitedSchema = {
+  ...errorSchema,
+  description:
+    'too many calls in a minute from this token (or, without a valid token, from this address): wait the ' +
+    '`Retry-After` seconds; `X-RateLimit-Limit`, `-Remaining` and `-Reset` say where the client stands',
+} as const;
+
 const errors = (...codes: number[]) => Object.fromEntries(codes.map((code) => [code, errorSchema]));
 
 export const createSessionBody = {

@@ -66,4 +66,19 @@ describe('the API’s rate limit and clients without a valid token', { tags: ['s
       await server.stop();
     }
   });
+
+  it('documents the 429 on every route it can answer, in the OpenAPI document a client generator reads', async () => {
+    const server = await startTestServer({ settings: { rateLimitPerMinute: 30 } });
+    try {
+      const openapi = (await (await fetch(`${server.running.url}/api/v1/openapi.json`)).json()) as {
+        paths: Record<string, Record<string, { responses: Record<string, { description: string }> }>>;
+      };
+      const operations = Object.values(openapi.paths).flatMap((methods) => Object.values(methods));
+      expect(operations.length).toBeGreaterThan(5);
+      for (const operation of operations) expect(Object.keys(operation.responses)).toContain('429');
+      expect(operations[0]!.responses['429']!.description).toMatch(/Retry-After/);
+    } finally {
+      await server.stop();
+    }
+  });
 });

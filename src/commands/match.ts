@@ -5,6 +5,7 @@ import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { contextOf, finish, type CommandContext } from './context.js';
 import type { FilenameMatch } from '../app/match-filenames.js';
+import { EN } from '../ui/i18n/messages.js';
 import { writeJson, writeLine } from './shared/io.js';
 import { configOption, dbOption, examples, jsonOption } from './shared/options.js';
 
@@ -150,8 +151,8 @@ function contentLines(r: FilenameMatch): string[] {
     ['nombre', id.nombre_escrito],
     [
       'nacimiento',
-      id.fecha_nacimiento_alternativa
-        ? `${id.fecha_nacimiento} or ${id.fecha_nacimiento_alternativa} (day/month order unclear)`
+      id.fecha_nacimiento && id.fecha_nacimiento_alternativa
+        ? EN.eitherDate(id.fecha_nacimiento, id.fecha_nacimiento_alternativa)
         : id.fecha_nacimiento,
     ],
     ['sexo', id.sexo],

@@ -1,3 +1,4 @@
+import { birthDateReadings } from '../core/content/cross-check-content.js';
 import { readContentIdentity } from '../core/content/read-content-identity.js';
 import type { ContentCheckDetails, ContentIdentity, ContentName } from '../core/content/types.js';
 import { parsePersonName } from '../core/filename/parse-person-name.js';
@@ -80,16 +81,16 @@ export function compareValues(a: string | null | undefined, b: string | null | u
 }
 
 /**
- * The document's birth date against a registry one: agrees when it is either reading of a date whose day
- * and month could be either way round, differs only when it is neither (no verdict on a guessed order).
+ * The document's birth date against a registry one, by the cross-check's rule (`birthDateReadings`): agrees
+ * when it is either reading of a date whose day and month could be either way round, differs only when it
+ * is neither (no verdict on a guessed order).
  */
 export function compareBirthDates(
   document: Pick<DocumentIdentity, 'birthDate' | 'birthDateAlternative'> | null | undefined,
   registry: string | null | undefined,
 ): Agreement {
   if (!document?.birthDate || !registry) return 'unknown';
-  const readings = [document.birthDate, document.birthDateAlternative];
-  return readings.some((reading) => compareValues(reading, registry) === 'agrees') ? 'agrees' : 'differs';
+  return birthDateReadings(document).some((reading) => compareValues(reading, registry) === 'agrees') ? 'agrees' : 'differs';
 }
 
 /** One person written two ways, clearly two people, or in between (DECISIONS 5's judgement). */

@@ -109,8 +109,10 @@ function registrySex(sexo: string | null | undefined): 'F' | 'M' | null {
  * label whose day and month could be either way round (see NumericDateOrder). The registry's date agrees
  * when it is either reading and contradicts only when it is neither, so no verdict rests on a guessed order.
  */
-function birthDateReadings(identity: ContentIdentity): string[] {
-  if (identity.birthDate === null) return [];
+export function birthDateReadings(
+  identity: Pick<ContentIdentity, 'birthDate' | 'birthDateAlternative'>,
+): string[] {
+  if (!identity.birthDate) return [];
   return identity.birthDateAlternative === null
     ? [identity.birthDate]
     : [identity.birthDate, identity.birthDateAlternative];

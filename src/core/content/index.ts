@@ -3,6 +3,7 @@ export { readContentIdentity, isIdentityAbsent } from './read-content-identity.j
 export { readNameWords } from './read-name-words.js';
 export { readDate } from './read-date.js';
 export {
+  birthDateReadings,
   crossCheckContent,
   contentLookupQueries,
   type ContentLookup,

@@ -218,6 +218,16 @@ function parseNumeroAndType(rest: readonly string[]): Tail | Problem {
   }
   const code = typePart.toUpperCase().normalize('NFC');
   if (!/^[\p{L}\p{M}\p{N}]+$/u.test(code)) {
+    // `CONS (1)`, `CONS - copia`, `CONS - Copy`: what a browser or a file manager adds to a second copy.
+    const copy = /^([\p{L}\p{N}]+)\s*(?:\(\d+\)|-\s*(?:copia|copy)(?:\s*(?:\(\d+\)|\d+))?)$/iu.exec(typePart.trim());
+    if (copy) {
+      return {
+        code: 'invalid_type',
+        message:
+          `the document type ${quote(typePart)} carries a copy's suffix, as a download or a file manager adds it: ` +
+          `if the file is a copy, remove it; otherwise rename it to end in _${copy[1]!.toUpperCase()}.pdf`,
+      };
+    }
     return {
       code: 'invalid_type',
       message: `the document type ${quote(typePart)} must be one word of letters and digits (e.g. CONS, LAB, RX)`,

@@ -136,6 +136,12 @@ const FILENAME_RULES: DetailRule[] = [
           : ''),
   },
   {
+    en: /^the document type '(.*)' carries a copy's suffix, as a download or a file manager adds it: if the file is a copy, remove it; otherwise rename it to end in _(.*)\.pdf$/,
+    es: ([type, code]) =>
+      `el tipo de documento '${type}' lleva el sufijo de una copia, como lo agrega una descarga o el explorador de ` +
+      `archivos: si el archivo es una copia, quítelo; si no, cambie su nombre para que termine en _${code}.pdf`,
+  },
+  {
     en: /^the document type '(.*)' must be one word of letters and digits \(e\.g\. CONS, LAB, RX\)$/,
     es: ([type]) =>
       `el tipo de documento '${type}' debe ser una sola palabra de letras y dígitos (p. ej. CONS, LAB, RX)`,

@@ -413,6 +413,10 @@ const ERRORS: [input: string, code: FilenameErrorCode, message: string][] = [
     "the document type 'CONS 2' must be one word of letters and digits",
   ],
   ['3000003799_GARZA, ANA_CONS-RX.pdf', 'invalid_type', "the document type 'CONS-RX'"],
+  // What a browser (` (1)`) or a file manager (` - copia`, ` - Copy`) adds to a second copy: named as such.
+  ['3000003799_GARZA, ANA_6001467010_CONS (1).pdf', 'invalid_type', "'CONS (1)' carries a copy's suffix"],
+  ['3000003799_GARZA, ANA_6001467010_LAB - copia.pdf', 'invalid_type', 'rename it to end in _LAB.pdf'],
+  ['3000003799_GARZA, ANA_6001467010_rx - Copy (2).pdf', 'invalid_type', 'rename it to end in _RX.pdf'],
   ['3000003799_GARZA, ANA_CONS\u0007.pdf', 'invalid_type', 'must be one word'],
   ['3000003799_GARZA, ANA_CONS.pdf.pdf', 'invalid_type', "doubled extension '.pdf.pdf'"],
 ];

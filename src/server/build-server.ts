@@ -20,6 +20,7 @@ import { eventsRoute } from './routes/events-route.js';
 import { metaRoutes } from './routes/meta-routes.js';
 import { sessionRoutes } from './routes/session-routes.js';
 import { uploadRoute } from './routes/upload-route.js';
+import { clientAddressKey } from './client-address-key.js';
 import { rateLimitedSchema, uploadBodyForDocs } from './schemas.js';
 import { API_PREFIX, type ServerDeps } from './server-deps.js';
 import { SessionRuns } from './session-runs.js';
@@ -123,10 +124,10 @@ export async function buildServer(options: BuildServerOptions): Promise<ApiServe
       timeWindow: '1 minute',
       // After authentication: a token's calls count together, from whatever address; others (--no-auth, the docs) by address.
       hook: 'preHandler',
-      keyGenerator: (request) => (options.verifier && request.actor ? `token:${request.actor.name}` : `ip:${request.ip}`),
+      keyGenerator: (request) => (options.verifier && request.actor ? `token:${request.actor.name}` : `ip:${clientAddressKey(request.ip)}`),
     });
     // Calls refused before that hook (401) count too, per address and as many a minute: else tokens could be tried without end.
-    const limiter = app.createRateLimit({ keyGenerator: (request) => `auth-failed:${request.ip}` });
+    const limiter = app.createRateLimit({ keyGenerator: (request) => `auth-failed:${clientAddressKey(request.ip)}` });
     failedAuth = {
       async exceeded(request) {
         const state = await limiter(request, { increment: false });

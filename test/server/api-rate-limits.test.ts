@@ -38,6 +38,23 @@ describe('the API’s rate limit and clients without a valid token', { tags: ['s
     }
   });
 
+  it('counts an IPv6 client by its /64: rotating the last 64 bits of the address does not reset the count', async () => {
+    const server = await startTestServer({ settings: { rateLimitPerMinute: 3, trustProxy: true } });
+    try {
+      const call = (address: string) => fetch(`${server.base}/processing-types`, { headers: from(address, bearer('tsb_guess')) });
+      const statuses: number[] = [];
+      for (const address of ['2001:db8:7:1::1', '2001:db8:7:1:a:b:c:d', '2001:db8:7:1::2', '2001:db8:7:1:ffff:1:2:3']) {
+        statuses.push((await call(address)).status);
+      }
+      expect(statuses).toEqual([401, 401, 401, 429]);
+      // The next /64 (another site, another host) and an IPv4 client are counted apart.
+      expect((await call('2001:db8:7:2::1')).status).toBe(401);
+      expect((await call('10.0.3.1')).status).toBe(401);
+    } finally {
+      await server.stop();
+    }
+  });
+
   it('still counts a valid token’s calls per token, from whatever address they come', async () => {
     const server = await startTestServer({ settings: { rateLimitPerMinute: 3, trustProxy: true } });
     try {

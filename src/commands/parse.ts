@@ -1,4 +1,5 @@
 import { Command } from '@commander-js/extra-typings';
+import { DOCUMENT_TYPE_BY_CODE } from '../core/filename/document-types.js';
 import { EXPECTED_FILENAME_FORMAT, FILENAME_EXAMPLE } from '../core/filename/expected-format.js';
 import { parseFilename } from '../core/filename/parse-filename.js';
 import type { FilenameParseResult, ParsedFilename } from '../core/filename/types.js';
@@ -22,7 +23,16 @@ function parseOptions(command: Command) {
     .addHelpText(
       'after',
       examples("parse '3000003799_GARZA TIJERINA, MARIA ESTHER_6001467010_CONS.pdf'", 'parse --json incoming/*.pdf'),
-    );
+    )
+    .addHelpText('after', documentTypesHelp());
+}
+
+/** The type codes the service knows, by the type they file as: where `ingest` sends who meets an unknown one. */
+function documentTypesHelp(): string {
+  const codesByType = new Map<string, string[]>();
+  for (const [code, type] of DOCUMENT_TYPE_BY_CODE) codesByType.set(type, [...(codesByType.get(type) ?? []), code]);
+  const lines = [...codesByType].map(([type, codes]) => `  ${codes.join(', ').padEnd(24)}${type}`);
+  return `\nDocument types (TIPO, any case; another code is filed as other):\n${lines.join('\n')}`;
 }
 
 export type ParseOptions = ReturnType<ReturnType<typeof parseOptions>['opts']>;

@@ -1,4 +1,3 @@
-import { DOCUMENT_TYPE_BY_CODE } from '../core/filename/document-types.js';
 import type { SessionTotals } from '../core/pipeline/events.js';
 import type { ReviewTally } from '../app/review-walk.js';
 import { EN, type Messages } from './i18n/messages.js';
@@ -54,7 +53,7 @@ export function formatIngestSummary(result: IngestSummaryInput, m: Messages = EN
   if (unknownCodes.length > 0) {
     const files = unknownCodes.reduce((sum, [, n]) => sum + n, 0);
     const codes = unknownCodes.map(([code, n]) => (n > 1 ? `${code} ×${n}` : code)).join(', ');
-    lines.push(`  ${m.summary.unknownTypeCodes(files, codes, [...DOCUMENT_TYPE_BY_CODE.keys()].join(', '))}`);
+    lines.push(`  ${m.summary.unknownTypeCodes(files, codes, '`tecsalud-batch parse --help`')}`);
   }
   if (r) lines.push(`  ${m.reviewClosing(r.tally, r.stillPending)}`);
   const waiting = r ? r.stillPending : t.reviewRequired;

@@ -32,11 +32,11 @@ describe('unknown type codes in ingest', { tags: ['slow'] }, () => {
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('are counted in the summary with the known codes, in Spanish too, and in --json', async () => {
+  it('are counted in the summary with where to see the known codes, in Spanish too, and in --json', async () => {
     const first = await runCli(['ingest', drop, '--db', db, '--non-interactive', '--lang', 'en'], { cwd: dir });
     expect(first.stderr).not.toMatch(/at .*\.js:\d+/);
     expect(first.stdout).toContain(
-      "3 files have a type code this tool does not know (CSON ×2, XRAY): recorded as type 'other'. Known codes: CONS, EMER",
+      "3 files have a type code this tool does not know (CSON ×2, XRAY): recorded as type 'other'. The known codes: `tecsalud-batch parse --help`",
     );
 
     const spanish = await runCli(['ingest', drop, '--db', db, '--non-interactive', '--lang', 'es', '--force'], {
@@ -58,5 +58,11 @@ describe('unknown type codes in ingest', { tags: ['slow'] }, () => {
     });
     expect(result.stdout).toContain('1 file:');
     expect(result.stdout).not.toContain('type code');
+  });
+
+  it('parse --help lists the known codes by the type they file as', async () => {
+    const help = await runCli(['parse', '--help'], { cwd: dir });
+    expect(help.stdout).toMatch(/^ {2}CONS\s+consultation$/m);
+    expect(help.stdout).toMatch(/^ {2}IMG, RX, TAC, RMN, ECO\s+imaging$/m);
   });
 });

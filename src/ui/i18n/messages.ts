@@ -124,7 +124,7 @@ export interface SummaryMessages {
   seeFiles(command: string): string;
   interrupted(sessionId: string): string;
   notMoved(count: number): string;
-  /** `files` of this run carry type codes the service does not know (`codes`: "CSON ×2, XRAY"); `known`: its codes. */
+  /** `files` of this run carry type codes the service does not know (`codes`: "CSON ×2, XRAY"); `known`: where to see its codes. */
   unknownTypeCodes(files: number, codes: string, known: string): string;
 }
 
@@ -529,7 +529,7 @@ export const EN: Messages = {
       `${n} file${n === 1 ? '' : 's'} recorded but not archived or quarantined: still in the drop folder (see status --files)`,
     unknownTypeCodes: (files, codes, known) =>
       `${plural(files, 'file has', 'files have')} a type code this tool does not know (${codes}): recorded as type 'other'. ` +
-      `Known codes: ${known}`,
+      `The known codes: ${known}`,
   },
 };
 
@@ -773,7 +773,7 @@ export const ES: Messages = {
       `${n === 1 ? '1 archivo registrado' : `${n} archivos registrados`} pero no archivados ni en cuarentena: siguen en la carpeta de entrada (vea status --files)`,
     unknownTypeCodes: (files, codes, known) =>
       `${files === 1 ? '1 archivo tiene' : `${files} archivos tienen`} un código de tipo que la herramienta no conoce ` +
-      `(${codes}): ${files === 1 ? 'registrado' : 'registrados'} como tipo 'other'. Códigos conocidos: ${known}`,
+      `(${codes}): ${files === 1 ? 'registrado' : 'registrados'} como tipo 'other'. Los códigos conocidos: ${known}`,
   },
 };
 

@@ -16,12 +16,18 @@ export function foldedUpperSql(text: Expression<string> | RawBuilder<string>): R
   return sql<string>`upper(translate(${text}, ${sql.lit(ACCENTED)}, ${sql.lit(UNACCENTED)}))`;
 }
 
+const NON_ASCII = /[^ -~]/u;
+const ASCII = /[ -~]/u;
+
 /**
  * PostgreSQL's translate(string, from, to), for SQLite: each character of `from` in `string` becomes the
  * character at the same place in `to`, or is dropped when `to` is shorter.
  */
 export function translateLikePostgres(text: string | null, from: string, to: string): string | null {
   if (text === null) return null;
+  // Most names are printable ASCII, and the folded letters are not: nothing to translate (the fold runs once
+  // per row of a whole-registry sort).
+  if (!NON_ASCII.test(text) && !ASCII.test(from)) return text;
   let out = '';
   for (const character of text) {
     const at = from.indexOf(character);

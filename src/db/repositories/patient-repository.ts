@@ -147,9 +147,8 @@ export class PatientRepository {
     return this.db
       .selectFrom('patients')
       .selectAll()
-      .orderBy(foldedUpperSql(sql.ref('apellidoPaterno')))
-      .orderBy(foldedUpperSql(sql.ref('apellidoMaterno')))
-      .orderBy(foldedUpperSql(sql.ref('nombres')))
+      // One folded key per row, not one per name part: the fold is a function call per value on SQLite.
+      .orderBy(foldedUpperSql(sql<string>`concat(apellido_paterno, ' ', apellido_materno, ', ', nombres)`))
       .orderBy('apellidoPaterno')
       .orderBy('expediente')
       .limit(options.limit)
@@ -190,8 +189,7 @@ export class PatientRepository {
           needle,
         ),
       )
-      .orderBy(foldedUpperSql(sql.ref('apellidoPaterno')))
-      .orderBy(foldedUpperSql(sql.ref('nombres')))
+      .orderBy(foldedUpperSql(sql<string>`concat(apellido_paterno, ' ', apellido_materno, ', ', nombres)`))
       .orderBy('expediente')
       .limit(limit)
       .execute();

@@ -7,6 +7,7 @@ import { QueueRepository, type SessionWorker } from '../db/repositories/queue-re
 import type { BatchFile, BatchUpload } from '../db/schema.js';
 import { UsageError } from '../errors.js';
 import { readSessionJobCounts, type SessionJobCounts } from '../queue/job-queue.js';
+import { asSeenNow } from './abandoned-runs.js';
 import { withRegistry, type RegistryLocation } from './open-registry.js';
 
 /** A second Ctrl-C: the session is recorded as interrupted before the process exits. */
@@ -69,7 +70,7 @@ export async function readSessionStatus(
   options: { files: boolean },
 ): Promise<{ session: BatchUpload; files: BatchFile[]; queue: SessionQueueStatus | null }> {
   return withRegistry(location, async (database) => {
-    const found = await resolveSession(database, idOrPrefix);
+    const found = await asSeenNow(database, await resolveSession(database, idOrPrefix));
     const queue = await readQueueStatus(
       database,
       found.id,
@@ -90,7 +91,7 @@ export async function listSessions(location: RegistryLocation, limit: number): P
       sessions.map(async (session) =>
         isRunning(session) && (await queue.isQueueSession(session.id))
           ? withLiveCounts(database, session)
-          : session,
+          : asSeenNow(database, session),
       ),
     );
   });

@@ -332,6 +332,34 @@ async function refuseNestedRuns(
   }
 }
 
+/**
+ * Whether a run holds the lock on a folder now, as this process can tell:
+ * - `held`: a run goes on (PostgreSQL: the advisory lock is held; SQLite: its process on this host runs);
+ * - `gone`: no run holds it — no lock at all, or one whose holder is gone (a killed run): `holder` is the
+ *   row it left, if any;
+ * - `unknown`: a SQLite lock taken on another host, whose process this machine cannot look at.
+ * It only reads: taking the lock to find out would refuse, for that instant, a run starting on the folder.
+ */
+export type RunLockState =
+  | { state: 'held' | 'gone'; holder: RunLockHolder | null }
+  | { state: 'unknown'; holder: RunLockHolder };
+
+export async function readRunLockState(
+  database: OpenDatabase,
+  sourceDir: string,
+  options: Pick<RunLockOptions, 'host' | 'isAlive' | 'processStartedAt'> = {},
+): Promise<RunLockState> {
+  const lockKey = runLockKey(sourceDir);
+  const holder = (await new RunLockRepository(database.db).findHolder(lockKey)) ?? null;
+  if (database.dialect === 'postgres') {
+    return { state: (await advisoryLock.isHeld(database.db, lockKey)) ? 'held' : 'gone', holder };
+  }
+  if (!holder) return { state: 'gone', holder };
+  if (holder.host !== (options.host ?? os.hostname())) return { state: 'unknown', holder };
+  const alive = holdsIt(holder, options.isAlive ?? isProcessAlive, options.processStartedAt ?? processStartedAt);
+  return { state: alive ? 'held' : 'gone', holder };
+}
+
 export interface UnlockOptions {
   /** The real path of the folder, as the lock names it. */
   sourceDir: string;

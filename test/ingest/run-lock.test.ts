@@ -4,8 +4,20 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OpenDatabase } from '../../src/db/open-database.js';
 import { RunLockRepository } from '../../src/db/repositories/run-lock-repository.js';
 import { ExitCode } from '../../src/errors.js';
-import { LockedError, processStartedAt, removeRunLock, withRunLock } from '../../src/ingest/run-lock.js';
-import { createSqliteTestDatabase, createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/databases.js';
+import { asSeenNow } from '../../src/app/abandoned-runs.js';
+import { BatchRepository } from '../../src/db/repositories/batch-repository.js';
+import { QueueRepository } from '../../src/db/repositories/queue-repository.js';
+import { LockedError, processStartedAt, readRunLockState, removeRunLock, withRunLock } from '../../src/ingest/run-lock.js';
+import {
+  createSqliteTestDatabase,
+  createTestDatabase,
+  DATABASE_KINDS,
+  SESSION_OPTIONS,
+  type TestDatabase,
+} from '../support/databases.js';
+
+const lockKeyOf = (sourceDir: string) =>
+  createHash('sha256').update(`tecsalud-batch:${sourceDir}`).digest('hex').slice(0, 32);
 
 let database: TestDatabase;
 let a: OpenDatabase;
@@ -137,5 +149,54 @@ describe('a lock left behind on SQLite (the row is the lock)', () => {
     const error = await withRunLock(b, { sourceDir: '/srv/drop', isAlive: () => false }, async () => 'x').catch((e) => e);
     expect(error).toBeInstanceOf(LockedError);
     expect(String(error.message)).toContain('other-host');
+  });
+});
+
+describe.each(DATABASE_KINDS)('a running session whose run is gone, as status shows it, on %s', (kind) => {
+  beforeEach(async () => openTwice(await createTestDatabase(kind)));
+
+  async function runningSession(sourceDir: string, id?: string) {
+    const batches = new BatchRepository(a.db);
+    const session = await batches.createSession({ id, uploadedBy: 'cron', processingType: 'both', sourceDir, options: SESSION_OPTIONS });
+    await batches.markStarted(session.id);
+    return (await batches.findSession(session.id))!;
+  }
+
+  it('is processing while a run holds its folder, interrupted once none does, whatever the row left behind says', async () => {
+    const session = await runningSession('/srv/drop');
+    const run = await holdLock(a, { sourceDir: '/srv/drop', pid: process.pid }, session.id);
+    expect((await asSeenNow(b, session)).status).toBe('processing');
+    run.release();
+    await run.run;
+    expect((await readRunLockState(b, '/srv/drop')).state).toBe('gone');
+    // A killed run's row (on PostgreSQL without its advisory lock; on SQLite with a pid that is gone).
+    const gone = { lockKey: lockKeyOf('/srv/drop'), sourceDir: '/srv/drop', pid: 2 ** 22 + 1, host: os.hostname(), sessionId: session.id, startedAt: new Date().toISOString() };
+    await new RunLockRepository(a.db).upsertHolder(gone);
+    const shown = await asSeenNow(b, session);
+    expect(shown).toMatchObject({ id: session.id, status: 'interrupted' });
+    expect(shown.errorMessage).toContain(`pid ${gone.pid} on ${os.hostname()}`);
+    expect(shown.errorMessage).toContain('`tecsalud-batch ingest /srv/drop` resumes it');
+    // Only shown: the database still has it open, for the next run to resume.
+    expect((await new BatchRepository(b.db).findSession(session.id))!.status).toBe('processing');
+  });
+
+  it('is left as recorded when it belongs to the job queue or to serve, which process sessions without a folder lock', async () => {
+    const queued = await runningSession('/srv/drop');
+    await new QueueRepository(a.db).recordQueueSession(queued.id, 'tecsalud-files', 3);
+    expect((await asSeenNow(b, queued)).status).toBe('processing');
+    const id = '7d0c1a52-0000-4000-8000-000000000000';
+    const uploaded = await runningSession(`/var/lib/tecsalud/uploads/${id}`, id);
+    expect((await asSeenNow(b, uploaded)).status).toBe('processing');
+  });
+});
+
+describe('a running session whose lock was taken on another host (SQLite)', () => {
+  beforeEach(async () => openTwice(createSqliteTestDatabase()));
+
+  it('is left as recorded: this machine cannot tell whether that run goes on', async () => {
+    const session = await new BatchRepository(a.db).createSession({ uploadedBy: 'cron', processingType: 'both', sourceDir: '/srv/drop', options: SESSION_OPTIONS });
+    await new RunLockRepository(a.db).tryInsert({ lockKey: lockKeyOf('/srv/drop'), sourceDir: '/srv/drop', pid: 1, host: 'elsewhere', sessionId: session.id, startedAt: new Date().toISOString() });
+    expect((await readRunLockState(b, '/srv/drop')).state).toBe('unknown');
+    expect((await asSeenNow(b, session)).status).toBe('pending');
   });
 });

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { DedicatedConnection } from '../open-database.js';
 import type { Database, RunLocksTable } from '../schema.js';
 
@@ -97,6 +97,23 @@ export const advisoryLock = {
 
   async release(connection: DedicatedConnection, lockKey: string): Promise<void> {
     await connection.query('select pg_advisory_unlock($1, $2)', advisoryKeys(lockKey));
+  },
+
+  /**
+   * Whether any session of this database holds the lock, read from `pg_locks`: taking the lock to find out
+   * (as a run does) would, for that instant, refuse a run starting on the folder with exit 75.
+   */
+  async isHeld(db: Kysely<Database>, lockKey: string): Promise<boolean> {
+    const [key1, key2] = advisoryKeys(lockKey);
+    // A two-key advisory lock is listed with its keys (as oids) in classid and objid, and objsubid 2.
+    const { rows } = await sql<{ held: boolean }>`
+      select exists (
+        select 1 from pg_locks
+         where locktype = 'advisory' and granted and objsubid = 2
+           and database = (select oid from pg_database where datname = current_database())
+           and classid = (${key1}::int4)::oid and objid = (${key2}::int4)::oid
+      ) as held`.execute(db);
+    return rows[0]?.held === true;
   },
 };
 

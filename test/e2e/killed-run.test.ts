@@ -1,0 +1,111 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { importRegistry } from '../../src/app/import-registry.js';
+import { runCli, spawnCli, type RunResult } from '../support/cli-binary.js';
+import { createTempDir } from '../support/databases.js';
+import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server.js';
+import { REGISTRY_CSV, SAMPLE_DIR } from '../support/ingest-fixture.js';
+
+/**
+ * What a run that ended without finishing (`kill -9`, a double Ctrl-C) leaves for the commands that watch it:
+ * the built CLI, held at a known point of its run by an embeddings server that does not answer yet.
+ */
+
+const KEY = 'sk-killed-run';
+
+let root: string;
+let drop: string;
+let db: string;
+let embeddings: FakeOpenAiServer;
+let release: () => void;
+let env: NodeJS.ProcessEnv;
+
+beforeEach(async () => {
+  root = createTempDir('tecsalud-killed-run-');
+  drop = path.join(root, 'drop');
+  fs.cpSync(SAMPLE_DIR, drop, { recursive: true });
+  db = path.join(root, 'registry.db');
+  embeddings = await startFakeOpenAiServer({ dimension: 16, apiKey: KEY });
+  const held = new Promise<void>((resolve) => (release = resolve));
+  // Every request waits until the test lets them go: the run stays in the middle of its files.
+  embeddings.inject(...Array.from({ length: 200 }, () => ({ kind: 'held' as const, until: held })));
+  env = { OPENAI_API_KEY: KEY, OPENAI_BASE_URL: `${embeddings.url}/v1`, TECSALUD_DB: db };
+  fs.writeFileSync(
+    path.join(root, 'tecsalud-batch.config.json'),
+    JSON.stringify({ embedder: 'openai', embedding: { model: 'text-embedding-3-small', dimensions: 16 } }),
+  );
+  await importRegistry({ file: REGISTRY_CSV, db, cwd: root });
+});
+afterEach(async () => {
+  release();
+  await embeddings.close();
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+const cli = (args: string[]): Promise<RunResult> => runCli(args, { cwd: root, env, timeoutMs: 60_000 });
+
+/** Starts `ingest drop` and resolves once it is held at its first embedding request. */
+async function startHeldIngest() {
+  const child = spawnCli(
+    ['ingest', drop, '--non-interactive', '--concurrency', '1', '--embed-batch-size', '4'],
+    {
+      cwd: root,
+      env,
+    },
+  );
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal })),
+  );
+  await new Promise<void>((resolve, reject) => {
+    embeddings.onRequest(() => resolve());
+    void exited.then(() => reject(new Error(`ingest ended before it was held:\n${stderr}`)));
+  });
+  return { child, exited, stderr: () => stderr };
+}
+
+async function sessionJson(): Promise<{ session_id: string; status: string; error_message: string | null }> {
+  const status = await cli(['status', '--json']);
+  expect(status.code, status.stderr).toBe(0);
+  return JSON.parse(status.stdout);
+}
+
+describe('a run killed with kill -9', { tags: ['slow'] }, () => {
+  it('is shown interrupted by status and sessions, with how to resume it, while the database still says processing', async () => {
+    const run = await startHeldIngest();
+    // While it runs, it is running.
+    const running = await sessionJson();
+    expect(running.status).toBe('processing');
+
+    run.child.kill('SIGKILL');
+    await run.exited;
+
+    const shown = await sessionJson();
+    expect(shown.session_id).toBe(running.session_id);
+    expect(shown.status).toBe('interrupted');
+    expect(shown.error_message).toMatch(/no longer running/);
+    expect(shown.error_message).toContain(`tecsalud-batch ingest ${fs.realpathSync(drop)}`);
+    const text = await cli(['status']);
+    expect(text.stdout).toMatch(/^ {2}status +interrupted$/m);
+    expect(text.stdout).toMatch(
+      /note +interrupted: the run that was processing it \(pid \d+ on .+\) is no longer running/,
+    );
+    const listed = await cli(['sessions', '--json']);
+    expect(JSON.parse(listed.stdout)[0]).toMatchObject({
+      session_id: running.session_id,
+      status: 'interrupted',
+    });
+    expect((await cli(['sessions'])).stdout).toMatch(
+      new RegExp(`^${running.session_id.slice(0, 8)} .* interrupted `, 'm'),
+    );
+
+    // Only shown: the next run resumes the session the database still has open, and finishes it.
+    release();
+    const resumed = await cli(['ingest', drop, '--non-interactive', '--json']);
+    expect([0, 2, 3], resumed.stderr).toContain(resumed.code);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ session_id: running.session_id, resumed: true });
+    expect((await sessionJson()).status).not.toMatch(/processing|interrupted/);
+  }, 120_000);
+});

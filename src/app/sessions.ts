@@ -6,13 +6,24 @@ import { BatchRepository } from '../db/repositories/batch-repository.js';
 import { QueueRepository, type SessionWorker } from '../db/repositories/queue-repository.js';
 import type { BatchFile, BatchUpload } from '../db/schema.js';
 import { UsageError } from '../errors.js';
+import { releaseOwnRunLock } from '../ingest/run-lock.js';
 import { readSessionJobCounts, type SessionJobCounts } from '../queue/job-queue.js';
 import { asSeenNow } from './abandoned-runs.js';
 import { withRegistry, type RegistryLocation } from './open-registry.js';
 
-/** A second Ctrl-C: the session is recorded as interrupted before the process exits. */
-export async function markSessionInterrupted(location: RegistryLocation, sessionId: string): Promise<void> {
-  await withRegistry(location, (database) => new BatchRepository(database.db).markInterrupted(sessionId));
+/**
+ * A second Ctrl-C: before the process exits, its session is recorded as interrupted and the run lock it holds
+ * on the folder is released — left behind, `status` would show a run going on until the next run took it over.
+ * The lock goes last: once it is free another run may take the folder, and this session is recorded by then.
+ */
+export async function recordForcedExit(
+  location: RegistryLocation,
+  run: { sessionId: string | null; sourceDir: string },
+): Promise<void> {
+  await withRegistry(location, async (database) => {
+    if (run.sessionId) await new BatchRepository(database.db).markInterrupted(run.sessionId);
+    await releaseOwnRunLock(database, run.sourceDir);
+  });
 }
 
 /** A worker that has not reported for this long is no longer counted as running. */

@@ -165,12 +165,12 @@ export async function ingest(dir: string, options: IngestCommandOptions, context
     onInterruptKey: () => interrupts?.trigger(),
   });
   // Ctrl-C: the first stops taking new files, the second exits at once (see handleInterrupts), the session
-  // recorded as interrupted, as the dashboard's last frame says (the next run resumes it).
+  // recorded as interrupted, as the dashboard's last frame says (the next run resumes it), and the folder's
+  // run lock released.
   let sessionId: string | null = null;
   const markInterrupted = async () => {
-    if (!sessionId) return;
-    const { markSessionInterrupted } = await import('../app/sessions.js');
-    await markSessionInterrupted(context, sessionId).catch(() => undefined);
+    const { recordForcedExit } = await import('../app/sessions.js');
+    await recordForcedExit(context, { sessionId, sourceDir: resolved.sourceDir }).catch(() => undefined);
   };
   let interrupts: { signal: AbortSignal; trigger(): void; dispose(): void } | null = null;
   if (!context.signal) {

@@ -360,6 +360,16 @@ export async function readRunLockState(
   return { state: alive ? 'held' : 'gone', holder };
 }
 
+/**
+ * A run exiting at once (a second Ctrl-C) removes its own lock row on its way out, through a connection of
+ * its own (the run's may be inside a transaction): only the row this process took, never another run's. On
+ * PostgreSQL the advisory lock goes with the process's connection; the row only named the holder.
+ */
+export async function releaseOwnRunLock(database: OpenDatabase, sourceDir: string): Promise<void> {
+  const lockKey = runLockKey(realSourceDir(sourceDir));
+  await new RunLockRepository(database.db).release({ lockKey, pid: process.pid, host: os.hostname() });
+}
+
 export interface UnlockOptions {
   /** The real path of the folder, as the lock names it. */
   sourceDir: string;

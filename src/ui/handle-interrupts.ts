@@ -8,34 +8,48 @@ export interface InterruptHandlers {
   dispose(): void;
 }
 
+/** The most a second Ctrl-C waits for its last writes (the session's state, the lock's release). */
+const FORCED_EXIT_WAIT_MS = 3_000;
+
 /**
  * Ctrl-C manners for a long run. The first SIGINT/SIGTERM aborts the signal: the run stops taking new
  * files and lets those in flight finish (each file's final write is one transaction, so nothing is
- * half-written). A second signal exits at once with 130: files in flight simply stay pending.
+ * half-written). A second signal exits at once with 130 (after `onSecond`, waited for a few seconds at most):
+ * files in flight simply stay pending.
  */
 export function handleInterrupts(options: {
   onFirst: (signal: NodeJS.Signals) => void;
   /** Runs before the exit (e.g. to leave the dashboard saying "interrupted"); the exit waits for it. */
   onSecond?: () => Promise<void> | void;
   exit?: (code: number) => void;
+  /** How long the exit waits for `onSecond` at most: "at once" must stay so with a database that hangs. */
+  forcedExitWaitMs?: number;
 }): InterruptHandlers {
   const controller = new AbortController();
   const exit = options.exit ?? ((code: number) => process.exit(code));
+  const forcedExitWaitMs = options.forcedExitWaitMs ?? FORCED_EXIT_WAIT_MS;
+  let exiting = false;
   const handler = (signal: NodeJS.Signals) => {
     if (!controller.signal.aborted) {
       controller.abort();
       options.onFirst(signal);
       return;
     }
+    // A third signal while the second one's last writes wait (a database that does not answer) exits now.
+    if (exiting) return exit(ExitCode.Interrupted);
+    exiting = true;
     let last: Promise<void> | void;
     try {
       last = options.onSecond?.();
     } catch {
       last = undefined;
     }
-    void Promise.resolve(last)
-      .catch(() => undefined)
-      .then(() => exit(ExitCode.Interrupted));
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, forcedExitWaitMs)));
+    void Promise.race([Promise.resolve(last).catch(() => undefined), bound]).then(() => {
+      clearTimeout(timer);
+      exit(ExitCode.Interrupted);
+    });
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);

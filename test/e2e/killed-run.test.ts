@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importRegistry } from '../../src/app/import-registry.js';
 import { runCli, spawnCli, type RunResult } from '../support/cli-binary.js';
@@ -108,4 +110,28 @@ describe('a run killed with kill -9', { tags: ['slow'] }, () => {
     expect(JSON.parse(resumed.stdout)).toMatchObject({ session_id: running.session_id, resumed: true });
     expect((await sessionJson()).status).not.toMatch(/processing|interrupted/);
   }, 120_000);
+});
+
+describe('a run stopped at once by a second Ctrl-C', { tags: ['slow'] }, () => {
+  it('records its session interrupted and releases its run lock on the way out', async () => {
+    const run = await startHeldIngest();
+    const { session_id: sessionId } = await sessionJson();
+    run.child.kill('SIGINT');
+    // The first stops taking files and waits for those in flight, which the embedder holds.
+    await sleep(300);
+    run.child.kill('SIGINT');
+    const exit = await run.exited;
+    expect(exit.code, run.stderr()).toBe(130);
+
+    const handle = new Database(db, { readonly: true });
+    try {
+      expect(handle.prepare('select pid, host from run_locks').all()).toEqual([]);
+      expect(handle.prepare('select status from batch_uploads where id = ?').get(sessionId)).toEqual({
+        status: 'interrupted',
+      });
+    } finally {
+      handle.close();
+    }
+    expect((await cli(['unlock', drop])).stdout).toMatch(/No run lock on .*: nothing to lift/);
+  }, 60_000);
 });

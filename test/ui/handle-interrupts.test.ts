@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { ExitCode } from '../../src/errors.js';
+import { handleInterrupts } from '../../src/ui/handle-interrupts.js';
+
+describe('a second Ctrl-C', () => {
+  it('exits once its last writes are done, or after the bound when they hang; a third exits at once', async () => {
+    const exits: number[] = [];
+    const hanging = handleInterrupts({
+      onFirst: () => undefined,
+      onSecond: () => new Promise<void>(() => undefined), // a database that does not answer
+      exit: (code) => void exits.push(code),
+      forcedExitWaitMs: 50,
+    });
+    try {
+      hanging.trigger();
+      expect(hanging.signal.aborted).toBe(true);
+      hanging.trigger();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(exits).toEqual([]);
+      await new Promise((resolve) => setTimeout(resolve, 80));
+      expect(exits).toEqual([ExitCode.Interrupted]);
+    } finally {
+      hanging.dispose();
+    }
+
+    const impatient: number[] = [];
+    const again = handleInterrupts({
+      onFirst: () => undefined,
+      onSecond: () => new Promise<void>(() => undefined),
+      exit: (code) => void impatient.push(code),
+    });
+    try {
+      again.trigger();
+      again.trigger();
+      again.trigger();
+      expect(impatient).toEqual([ExitCode.Interrupted]);
+    } finally {
+      again.dispose();
+    }
+  });
+});

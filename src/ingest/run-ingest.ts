@@ -85,6 +85,11 @@ export interface RunPlan {
   failedEntries: { file: FileToProcess; outcome: FileOutcome; message: string }[];
   /** Settled from what is remembered of them, unread (see settleKnownFiles). */
   known: KnownFile[];
+  /**
+   * A resumed session's files no longer in the folder (moved, deleted or renamed since its run stopped):
+   * settled once the work is done (see settleMissing), with the files that appeared since at their size.
+   */
+  missing?: MissingFile[];
   /** To process, in path order; those past the --max-files window are deferred. */
   work: FileToProcess[];
   /** A resumed session's files that its earlier runs settled. */
@@ -95,6 +100,13 @@ export interface RunPlan {
    * The report shows these results, with where each went.
    */
   unmoved?: { file: FileToProcess; result: FileResult }[];
+}
+
+/** A resumed session's file gone from the folder, and the files new to the session of its very size. */
+export interface MissingFile {
+  file: FileToProcess;
+  row: BatchFile;
+  sameSize: string[];
 }
 
 /**
@@ -223,6 +235,9 @@ export async function registerFiles(run: Run, discovery: Discovery): Promise<Run
       message: 'a symlink to a folder outside the source folder: not followed, nothing in it was read',
     })),
   ];
+  // A resumed session's rows as its earlier runs left them: a path not among them is new to the session.
+  const before = run.resumed ? await batches.listFiles(session.id) : [];
+  const registered = new Set(before.map((row) => row.relativePath));
   const inserted = await batches.registerFiles(session.id, [
     ...discovery.files.map((file) => ({
       relativePath: file.relativePath,
@@ -235,7 +250,8 @@ export async function registerFiles(run: Run, discovery: Discovery): Promise<Run
       fileSize: null,
     })),
   ]);
-  const rows = run.resumed ? await batches.listFiles(session.id) : inserted;
+  // Under the folder's run lock nothing else registers files of the session: the new paths' rows are these.
+  const rows = [...before, ...inserted.filter((row) => !registered.has(row.relativePath))];
   const byPath = new Map(rows.map((row) => [row.relativePath, row]));
   const found = new Set([...discovery.files.map((f) => f.relativePath), ...folders.map((f) => f.relativePath)]);
   const earlier = rows.filter((row) => isSettled(row));
@@ -249,16 +265,19 @@ export async function registerFiles(run: Run, discovery: Discovery): Promise<Run
     const row = fresh(folder.relativePath);
     if (row) failedEntries.push({ file: entryOf(row, run.sourceDir), outcome: folder.outcome, message: folder.message });
   }
-  // A resumed session's file that is no longer in the folder cannot be finished: it says so.
-  for (const row of rows) {
-    if (!isSettled(row) && !found.has(row.relativePath)) {
-      failedEntries.push({
-        file: entryOf(row, run.sourceDir),
-        outcome: 'unreadable',
-        message: 'the file is no longer in the folder: it was moved or deleted before this session finished it',
-      });
-    }
+  // A resumed session's file that is no longer in the folder cannot be finished: settleMissing says why.
+  const appeared = new Map<number, string[]>();
+  for (const file of discovery.files) {
+    if (registered.has(file.relativePath) || file.size === null) continue;
+    appeared.set(file.size, [...(appeared.get(file.size) ?? []), file.relativePath]);
   }
+  const missing: MissingFile[] = rows
+    .filter((row) => !isSettled(row) && !found.has(row.relativePath))
+    .map((row) => ({
+      file: entryOf(row, run.sourceDir),
+      row,
+      sameSize: row.fileSize === null ? [] : (appeared.get(row.fileSize) ?? []),
+    }));
   const candidates = discovery.files.flatMap((file) => {
     const row = fresh(file.relativePath);
     return row ? [{ ...file, fileId: row.id }] : [];
@@ -276,7 +295,7 @@ export async function registerFiles(run: Run, discovery: Discovery): Promise<Run
   // from the interrupted run (deferred, interrupted) being this run's work again.
   const recorded = await run.counters.recount(session.id, { final: true });
   run.tally = new SessionTally(recorded.totalFiles, { ...recorded, deferred: 0 });
-  return { failedEntries, known, work, earlier, unmoved };
+  return { failedEntries, known, work, earlier, unmoved, missing };
 }
 
 /**
@@ -458,6 +477,8 @@ export async function processFiles(run: Run, plan: RunPlan): Promise<{ interrupt
   await committer.flush();
   await Promise.all(awaitingWrite);
   halted();
+  // After the work: a file renamed since is then settled under its new name, and its content hash known.
+  if (!fatal) await settleMissing(run, plan.missing ?? [], finished);
   const interrupted = aborted();
   if (!interrupted && !fatal && windowFull()) await deferRest(run, notStarted);
   return { interrupted, fatal };
@@ -469,10 +490,75 @@ export async function settleUpFront(
   plan: RunPlan,
   finished: (file: FileToProcess, processed: ProcessedFile) => Promise<void>,
 ): Promise<void> {
-  const settled = [
+  await settleEntries(run, [
     ...plan.failedEntries.map((entry) => ({ file: entry.file, outcome: entry.outcome, message: entry.message, sha: null })),
     ...plan.known.map(({ file, settled: s, contentSha256 }) => ({ file, outcome: s.outcome, message: s.message, sha: contentSha256 })),
-  ];
+  ], finished);
+}
+
+/**
+ * A resumed session's files gone from the folder. One whose content hash its stopped run recorded, and whose
+ * bytes this session has since settled under a name that appeared in the folder (a rename), ends as that
+ * file's copy: `duplicate_in_batch` when it was ingested or waits for review, its very failure when it failed
+ * (`unreadable` while it is not finished) — the message names the new name. Any other gone file fails
+ * (`unreadable`), naming the files that appeared since at its very size: a run stopped before hashing it
+ * (kill -9 mid-run) cannot tell its bytes, and re-reading the folder to find them is not worth it.
+ */
+export async function settleMissing(
+  run: Run,
+  missing: MissingFile[],
+  finished: (file: FileToProcess, processed: ProcessedFile) => Promise<void>,
+): Promise<void> {
+  if (missing.length === 0) return;
+  const now = new Map((await run.batches.listFiles(run.session.id)).map((row) => [row.relativePath, row]));
+  const entries: SettledEntry[] = [];
+  for (const { file, row, sameSize } of missing) {
+    const sha = row.contentSha256;
+    const twin = sha ? sameSize.map((p) => now.get(p)).find((other) => other?.contentSha256 === sha) : undefined;
+    if (!twin) {
+      const named = sameSize.slice(0, 3).map((p) => `'${p}'`).join(', ') + (sameSize.length > 3 ? ', …' : '');
+      entries.push({
+        file,
+        outcome: 'unreadable',
+        sha,
+        message:
+          'the file is no longer in the folder: it was moved or deleted before this session finished it' +
+          (sameSize.length > 0
+            ? `; ${named} of the same size appeared in the folder since: if it was renamed, it is processed under that name`
+            : ''),
+      });
+      continue;
+    }
+    const renamed = `renamed to '${twin.relativePath}' before this session finished it: the same bytes`;
+    if (!isSettled(twin)) {
+      // Not done under the new name either (a stop, --max-files, the queue's workers): that file carries them.
+      entries.push({ file, outcome: 'unreadable', sha, message: `${renamed} are not finished under the new name yet: see that file` });
+      continue;
+    }
+    const outcome = twin.outcome as FileOutcome;
+    const kind = Object.hasOwn(FILE_OUTCOMES, outcome) ? outcomeKind(outcome) : 'failed';
+    entries.push(
+      kind === 'failed'
+        ? { file, outcome, sha, message: `${renamed} failed under the new name (${outcome}): ${twin.errorMessage ?? ''}`.trim() }
+        : { file, outcome: 'duplicate_in_batch', sha, message: `${renamed} were processed under the new name (${outcome})` },
+    );
+  }
+  await settleEntries(run, entries, finished);
+}
+
+interface SettledEntry {
+  file: FileToProcess;
+  outcome: FileOutcome;
+  message: string;
+  sha: string | null;
+}
+
+/** Files settled without being processed: recorded together, reported one by one. */
+async function settleEntries(
+  run: Run,
+  settled: SettledEntry[],
+  finished: (file: FileToProcess, processed: ProcessedFile) => Promise<void>,
+): Promise<void> {
   await run.batches.updateFiles(
     settled.map(({ file, outcome, message, sha }) => {
       const parse = parseFilename(path.basename(file.relativePath));

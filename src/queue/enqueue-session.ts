@@ -13,9 +13,12 @@ import {
   prepareCollection,
   registerFiles,
   resolveSourceDir,
+  settleMissing,
   settleUpFront,
   startSession,
 } from '../ingest/run-ingest.js';
+import type { FileToProcess } from '../ingest/file-processor.js';
+import type { ProcessedFile } from '../ingest/session-tally.js';
 import type { IngestDependencies, IngestOptions } from '../ingest/types.js';
 import { settleQueueSession } from './finish-queue-session.js';
 import type { JobQueue } from './job-queue.js';
@@ -49,10 +52,13 @@ export async function enqueueFolder(
   const plan = await registerFiles(run, discovery);
   await startSession(run);
   // Entries that failed as found and files settled from memory need no worker: recorded here.
-  await settleUpFront(run, plan, async (file, processed) => {
+  const settled = async (file: FileToProcess, processed: ProcessedFile) => {
     await disposeOf(run, file, processed.result);
     run.tally.record(processed);
-  });
+  };
+  await settleUpFront(run, plan, settled);
+  // Files gone since an earlier run of the session: the workers have not hashed the new names yet.
+  await settleMissing(run, plan.missing ?? [], settled);
   const files = plan.work;
   const sessionId = run.session.id;
   return queueSessionFiles(

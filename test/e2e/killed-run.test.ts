@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -135,3 +136,103 @@ describe('a run stopped at once by a second Ctrl-C', { tags: ['slow'] }, () => {
     expect((await cli(['unlock', drop])).stdout).toMatch(/No run lock on .*: nothing to lift/);
   }, 60_000);
 });
+
+interface FileRow {
+  relative_path: string;
+  outcome: string | null;
+  error_message: string | null;
+  content_sha256: string | null;
+  file_size: number | null;
+}
+
+function fileRows(sessionId: string): FileRow[] {
+  const handle = new Database(db, { readonly: true });
+  try {
+    return handle
+      .prepare(
+        'select relative_path, outcome, error_message, content_sha256, file_size from batch_files where batch_id = ?',
+      )
+      .all(sessionId) as FileRow[];
+  } finally {
+    handle.close();
+  }
+}
+
+/** The last file (in path order) with a well-formed name that the stopped run had not reached. */
+function lastUntouched(sessionId: string): FileRow {
+  const untouched = fileRows(sessionId)
+    .filter((row) => row.outcome === null && /^\d{10}_[^_]+_\d+_[A-Z]+\.pdf$/.test(row.relative_path))
+    .sort((a, b) => (a.relative_path < b.relative_path ? 1 : -1))[0];
+  expect(untouched).toBeDefined();
+  return untouched!;
+}
+
+/** Renames a file of the drop folder as a person correcting its document number would. */
+function rename(relativePath: string): string {
+  const to = relativePath.replace(
+    /_(\d+)_([A-Z]+)\.pdf$/,
+    (_match, numero: string, type: string) => `_${numero}9_${type}.pdf`,
+  );
+  fs.renameSync(path.join(drop, relativePath), path.join(drop, to));
+  return to;
+}
+
+describe(
+  'a file renamed between a stopped run and the run that resumes its session',
+  { tags: ['slow'] },
+  () => {
+    it('with its content hash recorded: ends as a copy of the file under its new name, not as a failure', async () => {
+      const run = await startHeldIngest();
+      const { session_id: sessionId } = await sessionJson();
+      run.child.kill('SIGKILL');
+      await run.exited;
+      const untouched = lastUntouched(sessionId);
+      // As a run killed after its --max-files window filled leaves a file it read: deferred, its hash recorded.
+      const sha = createHash('sha256')
+        .update(fs.readFileSync(path.join(drop, untouched.relative_path)))
+        .digest('hex');
+      const handle = new Database(db);
+      handle
+        .prepare(
+          "update batch_files set outcome = 'deferred', content_sha256 = ? where batch_id = ? and relative_path = ?",
+        )
+        .run(sha, sessionId, untouched.relative_path);
+      handle.close();
+      const newName = rename(untouched.relative_path);
+
+      release();
+      const resumed = await cli(['ingest', drop, '--non-interactive', '--json']);
+      const report = JSON.parse(resumed.stdout) as {
+        session_id: string;
+        files: { path: string; outcome: string; error: string | null }[];
+      };
+      expect(report.session_id).toBe(sessionId);
+      expect(report.files.find((f) => f.path === newName)?.outcome).toMatch(/ingested|duplicate/);
+      const old = report.files.find((f) => f.path === untouched.relative_path);
+      expect(old).toMatchObject({ outcome: 'duplicate_in_batch' });
+      expect(old!.error).toContain(`renamed to '${newName}' before this session finished it`);
+    }, 90_000);
+
+    it('killed before its hash was recorded: still failed (its bytes cannot be compared), the message names the new name', async () => {
+      const run = await startHeldIngest();
+      const { session_id: sessionId } = await sessionJson();
+      run.child.kill('SIGKILL');
+      await run.exited;
+      const untouched = lastUntouched(sessionId);
+      const newName = rename(untouched.relative_path);
+
+      release();
+      const resumed = await cli(['ingest', drop, '--non-interactive', '--json']);
+      const report = JSON.parse(resumed.stdout) as {
+        session_id: string;
+        files: { path: string; outcome: string; error: string | null }[];
+      };
+      expect(report.session_id).toBe(sessionId);
+      expect(report.files.find((f) => f.path === newName)?.outcome).toMatch(/ingested|duplicate/);
+      const old = report.files.find((f) => f.path === untouched.relative_path);
+      expect(old).toMatchObject({ outcome: 'unreadable' });
+      expect(old!.error).toContain('no longer in the folder');
+      expect(old!.error).toContain(`'${newName}'`);
+    }, 90_000);
+  },
+);

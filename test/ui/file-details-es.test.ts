@@ -339,6 +339,31 @@ describe('the Spanish of per-file details', () => {
       keep: [],
     },
     {
+      message:
+        'the file is no longer in the folder: it was moved or deleted before this session finished it; ' +
+        "'3000003799_GARZA, MARIA_60014670109_CONS.pdf', 'b.pdf' of the same size appeared in the folder since: " +
+        'if it was renamed, it is processed under that name',
+      keep: [],
+    },
+    {
+      message:
+        "renamed to 'urgencias/3000003799_GARZA, MARIA_CONS.pdf' before this session finished it: the same bytes " +
+        'were processed under the new name (ingested)',
+      keep: [],
+    },
+    {
+      message:
+        "renamed to '3000003799_GARZA, MARIA_CONS.pdf' before this session finished it: the same bytes failed " +
+        'under the new name (corrupt): the PDF is damaged or is not a valid PDF, so its text cannot be read; ask the sender for a new copy',
+      keep: [],
+    },
+    {
+      message:
+        "renamed to '3000003799_GARZA, MARIA_CONS.pdf' before this session finished it: the same bytes are not " +
+        'finished under the new name yet: see that file',
+      keep: [],
+    },
+    {
       message: `rejected in review by jlopez on 2026-03-02 (as '3000003799_GARZA, MARIA_CONS.pdf'); set aside — \`tecsalud-batch review --reopen 7c41e09a12ab\` to review it again`,
       keep: ['jlopez', '2026-03-02'],
     },

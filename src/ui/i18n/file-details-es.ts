@@ -250,10 +250,32 @@ const VALIDATION_RULES: DetailRule[] = [
     'a symlink to a folder outside the source folder: not followed, nothing in it was read',
     'enlace simbólico a una carpeta fuera de la carpeta de origen: no se siguió y no se leyó nada de ella',
   ),
-  fixed(
-    'the file is no longer in the folder: it was moved or deleted before this session finished it',
-    'el archivo ya no está en la carpeta: se movió o se borró antes de que esta sesión lo terminara',
-  ),
+  {
+    en: /^the file is no longer in the folder: it was moved or deleted before this session finished it(?:; (.*) of the same size appeared in the folder since: if it was renamed, it is processed under that name)?$/,
+    es: ([appeared]) =>
+      'el archivo ya no está en la carpeta: se movió o se borró antes de que esta sesión lo terminara' +
+      (appeared
+        ? `; desde entonces apareció en la carpeta ${appeared}, del mismo tamaño: si se le cambió el nombre, se procesa con ese nombre`
+        : ''),
+  },
+  {
+    en: /^renamed to '(.*)' before this session finished it: the same bytes were processed under the new name \((\w+)\)$/,
+    es: ([to, outcome], c) =>
+      `se le cambió el nombre a '${to}' antes de que esta sesión lo terminara: el mismo contenido se procesó con el ` +
+      `nombre nuevo (${c.outcome(outcome as FileOutcome)})`,
+  },
+  {
+    en: /^renamed to '(.*)' before this session finished it: the same bytes failed under the new name \((\w+)\)(?:: (.*))?$/,
+    es: ([to, outcome, why], c) =>
+      `se le cambió el nombre a '${to}' antes de que esta sesión lo terminara: el mismo contenido falló con el ` +
+      `nombre nuevo (${c.outcome(outcome as FileOutcome)})${why ? `: ${c.detail(why)}` : ''}`,
+  },
+  {
+    en: /^renamed to '(.*)' before this session finished it: the same bytes are not finished under the new name yet: see that file$/,
+    es: ([to]) =>
+      `se le cambió el nombre a '${to}' antes de que esta sesión lo terminara: el mismo contenido aún no se termina ` +
+      'con el nombre nuevo: vea ese archivo',
+  },
 ];
 
 /** Content seen before, review holds, limits and stops (src/ingest, src/review, src/documents, src/queue, src/db). */

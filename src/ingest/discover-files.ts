@@ -31,6 +31,11 @@ export interface Discovery {
   unreadableFolders: UnreadableFolder[];
   /** Symlinks to folders outside the source folder: reported, not followed. */
   outsideFolders: string[];
+  /**
+   * Hidden folders (`.Trash-1000/`, `.git/`), ending in `/`: reported, never looked into. Hidden files are
+   * among `files`, as any file that is not a document is: the filename parser refuses them unread.
+   */
+  hiddenFolders: string[];
 }
 
 export interface DiscoverOptions {
@@ -62,10 +67,11 @@ export async function discoverFiles(options: DiscoverOptions): Promise<Discovery
     markDirectories: true,
     followSymbolicLinks: false,
     objectMode: true,
-    dot: false,
+    // Hidden entries are listed, so that none vanishes unreported; a hidden folder is listed but not walked.
+    dot: true,
     // The walk's readdir: a folder it may not list is recorded (and walked past) instead of ending the walk,
     // as `suppressErrors` would do silently.
-    fs: { readdir: recordingReaddir(unreadable) },
+    fs: { readdir: recordingReaddir(unreadable, root) },
   });
   const rootUnreadable = unreadable.find((entry) => path.resolve(root, entry.dir) === root);
   if (rootUnreadable) {
@@ -84,6 +90,10 @@ export async function discoverFiles(options: DiscoverOptions): Promise<Discovery
 
   const files: DiscoveredFile[] = [];
   const outsideFolders: string[] = [];
+  const hiddenFolders = entries
+    .filter((entry) => entry.path.endsWith('/') && isHidden(entry.path.slice(0, -1)))
+    .map((entry) => entry.path)
+    .sort(compare);
   const candidates = entries.filter((entry) => !entry.path.endsWith('/'));
   for (let i = 0; i < candidates.length; i += STAT_CONCURRENCY) {
     const found = await Promise.all(
@@ -116,7 +126,12 @@ export async function discoverFiles(options: DiscoverOptions): Promise<Discovery
       reason: describeErrno(error),
     }))
     .sort((a, b) => compare(a.relativePath, b.relativePath));
-  return { files, unreadableFolders, outsideFolders: outsideFolders.sort(compare) };
+  return { files, unreadableFolders, outsideFolders: outsideFolders.sort(compare), hiddenFolders };
+}
+
+/** A name starting with '.' (the last segment of a `/`-separated path). */
+function isHidden(relativePath: string): boolean {
+  return relativePath.slice(relativePath.lastIndexOf('/') + 1).startsWith('.');
 }
 
 function outside(relativePath: string, absolutePath: string): DiscoveredFile {
@@ -156,8 +171,14 @@ export async function checkGlob(glob: string, root: string): Promise<void> {
 
 type ReaddirCallback = (error: NodeJS.ErrnoException | null, entries: fsCallback.Dirent[]) => void;
 
-function recordingReaddir(unreadable: { dir: string; error: NodeJS.ErrnoException }[]) {
+function recordingReaddir(unreadable: { dir: string; error: NodeJS.ErrnoException }[], root: string) {
   return ((dir: string, options: { withFileTypes: true }, callback: ReaddirCallback) => {
+    // A hidden folder is reported as one entry and never read: a `.snapshot` or a trash holds copies.
+    const relative = path.relative(root, path.resolve(root, dir));
+    if (relative !== '' && relative.split(path.sep).some((segment) => segment.startsWith('.'))) {
+      callback(null, []);
+      return;
+    }
     fsCallback.readdir(dir, options, (error, entries) => {
       // A folder removed during the walk is no failure (fast-glob ignores ENOENT the same way).
       if (error && error.code !== 'ENOENT') {

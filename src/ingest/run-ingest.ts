@@ -234,6 +234,13 @@ export async function registerFiles(run: Run, discovery: Discovery): Promise<Run
       outcome: 'outside_source' as const,
       message: 'a symlink to a folder outside the source folder: not followed, nothing in it was read',
     })),
+    // As a hidden file is (see parseFilename): not a document of the pattern, reported, never read.
+    ...discovery.hiddenFolders.map((relativePath) => ({
+      relativePath,
+      outcome: 'invalid_name' as const,
+      message:
+        "hidden folder (its name starts with '.'): not looked into; if it holds documents, move them out of it",
+    })),
   ];
   // A resumed session's rows as its earlier runs left them: a path not among them is new to the session.
   const before = run.resumed ? await batches.listFiles(session.id) : [];

@@ -288,6 +288,60 @@ describe('what cannot be read or moved is reported, never skipped', { tags: ['sl
     ]);
   });
 
+  it('hidden files and folders are failed entries as a stray notes.txt is: never read, reported, quarantined alike', async () => {
+    const ws = await prepared('hidden');
+    fs.copyFileSync(path.join(SAMPLE_DIR, LAB), path.join(ws.drop, LAB));
+    // A document hidden by a slip of the keyboard, the macOS metadata a Mac leaves beside what it copies to a
+    // share, a desktop's trash folder with a document in it, and a stray text file.
+    fs.copyFileSync(path.join(SAMPLE_DIR, PRESC), path.join(ws.drop, `.${PRESC}`));
+    fs.writeFileSync(path.join(ws.drop, `._${LAB}`), Buffer.from('\x00\x05\x16\x07 AppleDouble'));
+    fs.mkdirSync(path.join(ws.drop, '.Trash-1000'));
+    fs.copyFileSync(path.join(SAMPLE_DIR, PRESC), path.join(ws.drop, '.Trash-1000', PRESC));
+    fs.writeFileSync(path.join(ws.drop, 'notes.txt'), 'hola');
+    const quarantine = path.join(ws.dir, 'quarantine');
+    const args = [
+      'ingest',
+      ws.drop,
+      '--db',
+      ws.db,
+      '--type',
+      'complete',
+      '--non-interactive',
+      '--quarantine-dir',
+      quarantine,
+    ];
+    const first = await runCli([...args, '--json'], { cwd: ws.dir });
+    expect(first.code, first.stderr).toBe(3);
+    const report = parse(first);
+    expect(report.files.map((f) => [f.path, f.outcome])).toEqual([
+      [`.${PRESC}`, 'invalid_name'],
+      ['.Trash-1000/', 'invalid_name'],
+      [`._${LAB}`, 'invalid_name'],
+      [LAB, 'ingested'],
+      ['notes.txt', 'invalid_name'],
+    ]);
+    const byPath = new Map(report.files.map((f) => [f.path, f]));
+    expect(byPath.get(`.${PRESC}`)!.error).toMatch(
+      /^hidden file \(its name starts with '\.'\): not read; if it is a document, rename it without the '\.'/,
+    );
+    expect(byPath.get(`._${LAB}`)!.error).toContain(`macOS metadata ('._' AppleDouble file) of '${LAB}'`);
+    expect(byPath.get('.Trash-1000/')!.error).toMatch(
+      /^hidden folder \(its name starts with '\.'\): not looked into/,
+    );
+    expect(report.failed_files).toBe(4);
+    // Nothing hidden was ingested: one document, the visible one.
+    expect(query<{ filename: string }>(ws.db, 'select filename from medical_documents')).toEqual([
+      { filename: LAB },
+    ]);
+    // The hidden files go to the quarantine as the stray text file does; the folder (an entry) stays where it is.
+    expect(fs.readdirSync(quarantine).sort()).toEqual([`.${PRESC}`, `._${LAB}`, 'notes.txt'].sort());
+    expect(fs.existsSync(path.join(ws.drop, '.Trash-1000', PRESC))).toBe(true);
+    // The summary a person reads names them too.
+    const text = await runCli(['status', report.session_id, '--files', '--db', ws.db], { cwd: ws.dir });
+    expect(text.stdout).toMatch(/invalid_name\s+\.Trash-1000\//);
+    expect(text.stdout).toContain(`._${LAB}`);
+  });
+
   it('a file ingested but not archived says so (summary, status --files, exit 3), stays put, and moves on the next run', async () => {
     const ws = await prepared('archive');
     const archive = path.join(ws.dir, 'archive');

@@ -120,6 +120,9 @@ describe('the Spanish of per-file details', () => {
       '3000003799_GARZA, MARIA_ESTHER_LOPEZ_CONS.pdf',
       '3000003799_GARZA, MARIA_1_2_CONS.pdf',
       '3000003799_GARZA\u0007 TIJERINA, MARIA_CONS.pdf',
+      '.3000003799_GARZA, MARIA_CONS.pdf',
+      '._3000003799_GARZA, MARIA_CONS.pdf',
+      '.DS_Store',
     ];
     const names = [
       '',
@@ -336,6 +339,11 @@ describe('the Spanish of per-file details', () => {
     },
     {
       message: 'the file is no longer in the folder: it was moved or deleted before this session finished it',
+      keep: [],
+    },
+    {
+      message:
+        "hidden folder (its name starts with '.'): not looked into; if it holds documents, move them out of it",
       keep: [],
     },
     {

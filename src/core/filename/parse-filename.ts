@@ -37,6 +37,26 @@ export function parseFilename(input: string): FilenameParseResult {
   return { ok: true, filename, parsed: { filename, ...outcome } };
 }
 
+/**
+ * A name starting with '.': the metadata a Mac leaves beside the files it copies to a share (`._X.pdf`, an
+ * AppleDouble file, and `.DS_Store`), or a document hidden by a slip of the keyboard.
+ */
+function hiddenFile(name: string): Problem {
+  if (name.startsWith('._') && name.length > 2) {
+    return {
+      code: 'hidden',
+      message: `macOS metadata ('._' AppleDouble file) of '${name.slice(2)}', not a document: not read; delete it`,
+    };
+  }
+  if (name === '.DS_Store') {
+    return { code: 'hidden', message: "macOS folder metadata ('.DS_Store'), not a document: not read; delete it" };
+  }
+  return {
+    code: 'hidden',
+    message: "hidden file (its name starts with '.'): not read; if it is a document, rename it without the '.'",
+  };
+}
+
 function baseName(input: string): string {
   return input.slice(Math.max(input.lastIndexOf('/'), input.lastIndexOf('\\')) + 1);
 }
@@ -52,6 +72,8 @@ function parseBaseName(filename: string): Fields | Problem {
   // Spaces around the whole name are copy-and-paste debris, not part of anyone's record.
   const name = trimSpaces(filename);
   if (name === '') return { code: 'empty', message: 'empty file name' };
+  // Hidden: never a document of the pattern, and never read — but named, so that nothing vanishes unreported.
+  if (name.startsWith('.') && !/^\.pdf$/i.test(name)) return hiddenFile(name);
 
   const stem = stripPdfExtension(name);
   if (typeof stem !== 'string') return stem;

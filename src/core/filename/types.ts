@@ -34,6 +34,7 @@ export interface ParsedFilename {
 
 export type FilenameErrorCode =
   | 'empty'
+  | 'hidden'
   | 'not_pdf'
   | 'wrong_part_count'
   | 'invalid_expediente'

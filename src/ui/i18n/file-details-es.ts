@@ -64,6 +64,18 @@ const REMEMBERED_RULE: DetailRule = {
 /** The filename parser's messages (src/core/filename/parse-filename.ts, parse-person-name.ts). */
 const FILENAME_RULES: DetailRule[] = [
   fixed('empty file name', 'nombre de archivo vacío'),
+  {
+    en: /^macOS metadata \('\._' AppleDouble file\) of '(.*)', not a document: not read; delete it$/,
+    es: ([of]) => `metadatos de macOS (archivo AppleDouble '._') de '${of}', no es un documento: no se leyó; bórrelo`,
+  },
+  fixed(
+    "macOS folder metadata ('.DS_Store'), not a document: not read; delete it",
+    "metadatos de carpeta de macOS ('.DS_Store'), no es un documento: no se leyó; bórrelo",
+  ),
+  fixed(
+    "hidden file (its name starts with '.'): not read; if it is a document, rename it without the '.'",
+    "archivo oculto (su nombre empieza con '.'): no se leyó; si es un documento, quítele el '.' del nombre",
+  ),
   fixed("the file name has nothing before '.pdf'", "el nombre del archivo no tiene nada antes de '.pdf'"),
   fixed("doubled extension '.pdf.pdf'; remove one '.pdf'", "extensión duplicada '.pdf.pdf'; quite un '.pdf'"),
   fixed(
@@ -246,6 +258,10 @@ const VALIDATION_RULES: DetailRule[] = [
       `no se puede leer esta carpeta (${c.detail(reason!)}): no se revisaron sus archivos; ` +
       'corrija sus permisos y ejecute de nuevo',
   },
+  fixed(
+    "hidden folder (its name starts with '.'): not looked into; if it holds documents, move them out of it",
+    "carpeta oculta (su nombre empieza con '.'): no se revisó; si contiene documentos, sáquelos de ella",
+  ),
   fixed(
     'a symlink to a folder outside the source folder: not followed, nothing in it was read',
     'enlace simbólico a una carpeta fuera de la carpeta de origen: no se siguió y no se leyó nada de ella',

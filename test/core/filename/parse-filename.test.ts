@@ -419,11 +419,23 @@ const ERRORS: [input: string, code: FilenameErrorCode, message: string][] = [
   ['3000003799_GARZA, ANA_6001467010_rx - Copy (2).pdf', 'invalid_type', 'rename it to end in _RX.pdf'],
   ['3000003799_GARZA, ANA_CONS\u0007.pdf', 'invalid_type', 'must be one word'],
   ['3000003799_GARZA, ANA_CONS.pdf.pdf', 'invalid_type', "doubled extension '.pdf.pdf'"],
+  [
+    '.3000003799_GARZA, ANA_CONS.pdf',
+    'hidden',
+    "hidden file (its name starts with '.'): not read; if it is a document, rename it without the '.'",
+  ],
+  [
+    'urgencias/._3000003799_GARZA, ANA_CONS.pdf',
+    'hidden',
+    "macOS metadata ('._' AppleDouble file) of '3000003799_GARZA, ANA_CONS.pdf', not a document",
+  ],
+  ['.DS_Store', 'hidden', "macOS folder metadata ('.DS_Store')"],
 ];
 
 /** Fails to compile when a code is added to FilenameErrorCode without a test here. */
 const EVERY_CODE: Record<FilenameErrorCode, true> = {
   empty: true,
+  hidden: true,
   not_pdf: true,
   wrong_part_count: true,
   invalid_expediente: true,

@@ -34,7 +34,9 @@ export function buildWhenStale(root: string): void {
       'tsconfig.json',
       '--incremental',
       '--tsBuildInfoFile',
-      path.join('node_modules', '.cache', 'tecsalud-batch', 'tsbuildinfo'),
+      // Beside its outputs: deleting dist/ deletes it (else tsc believes the deleted outputs current and emits
+      // nothing), and a second checkout or worktree sharing node_modules keeps its own.
+      path.join('dist', '.tsbuildinfo'),
     ],
     { cwd: root, stdio: 'inherit' },
   );

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { recordApiCall } from '../../app/api-audit.js';
 import { decideReview, listReviewCases } from '../../app/api-reviews.js';
+import { asSeenNow } from '../../app/abandoned-runs.js';
 import { createUploadSession, findSession, listSessionFiles, takesUploads, withUploadsCounted } from '../../app/upload-sessions.js';
 import type { BatchUpload, ProcessingType } from '../../db/schema.js';
 import { ApiError } from '../api-error.js';
@@ -136,7 +137,8 @@ export function sessionRoutes(app: FastifyInstance, deps: ServerDeps): void {
       },
     },
     async (request) => {
-      const session = await sessionOr404(request.params.session_id);
+      // A folder's session whose `ingest DIR` run was killed is shown interrupted, as the CLI shows it.
+      const session = await asSeenNow(database, await sessionOr404(request.params.session_id));
       return sessionStatus(session, await listSessionFiles(database, session.id));
     },
   );

@@ -27,6 +27,11 @@ export interface FailedAuthLimit {
   exceeded(request: FastifyRequest): Promise<{ limit: number; retryAfterSeconds: number } | null>;
   /** Counts one refused call of the request's address. */
   count(request: FastifyRequest): Promise<void>;
+  /**
+   * Counts a call refused with 403 against its token's own limit, as if it had been answered (the request's
+   * actor is set): a valid token is not a licence for calls without end. Past the limit: as `exceeded`.
+   */
+  countForbidden(request: FastifyRequest): Promise<{ limit: number; retryAfterSeconds: number } | null>;
 }
 
 /**
@@ -65,10 +70,12 @@ export function registerAuth(
       const why = { unknown: 'the token is not known', revoked: 'the token was revoked', expired: 'the token has expired' };
       return refuse(reply, 401, `${why[check.reason]}: ask an administrator for a valid one`, 'invalid_token');
     }
+    request.actor = { name: check.name, role: check.role };
     if (RANK[check.role] < RANK[needed]) {
+      const over = await options.failedAuth?.countForbidden(request);
+      if (over) return tooManyCalls(reply, over);
       return refuse(reply, 403, `the token '${check.name}' has the role ${check.role}; this call needs ${needed}`);
     }
-    request.actor = { name: check.name, role: check.role };
   });
 }
 
@@ -80,13 +87,20 @@ function refuse(reply: FastifyReply, status: 401 | 403, message: string, bearerE
 }
 
 /** The same headers as the rate limit's own 429. */
-function tooManyFailures(reply: FastifyReply, { limit, retryAfterSeconds }: { limit: number; retryAfterSeconds: number }) {
+function tooManyFailures(reply: FastifyReply, limit: { limit: number; retryAfterSeconds: number }) {
+  return tooMany(reply, limit, `too many calls without a valid token from this address (${limit.limit} a minute)`);
+}
+
+function tooManyCalls(reply: FastifyReply, limit: { limit: number; retryAfterSeconds: number }) {
+  return tooMany(reply, limit, `too many calls with this token (${limit.limit} a minute)`);
+}
+
+function tooMany(reply: FastifyReply, { limit, retryAfterSeconds }: { limit: number; retryAfterSeconds: number }, what: string) {
   reply.header('retry-after', retryAfterSeconds);
   reply.header('x-ratelimit-limit', limit);
   reply.header('x-ratelimit-remaining', 0);
   reply.header('x-ratelimit-reset', retryAfterSeconds);
-  const message = `too many calls without a valid token from this address (${limit} a minute): retry in ${retryAfterSeconds} s`;
-  return reply.code(429).send(errorBody(429, message));
+  return reply.code(429).send(errorBody(429, `${what}: retry in ${retryAfterSeconds} s`));
 }
 
 /** The actor of an authenticated route (set by the hook above). */

@@ -128,7 +128,13 @@ export async function buildServer(options: BuildServerOptions): Promise<ApiServe
     });
     // Calls refused before that hook (401) count too, per address and as many a minute: else tokens could be tried without end.
     const limiter = app.createRateLimit({ keyGenerator: (request) => `auth-failed:${clientAddressKey(request.ip)}` });
+    // The global limit itself (same store, same key: the token's), for calls refused with 403.
+    const tokenLimiter = app.createRateLimit();
     failedAuth = {
+      async countForbidden(request) {
+        const state = await tokenLimiter(request);
+        return !state.isAllowed && state.isExceeded ? { limit: state.max, retryAfterSeconds: state.ttlInSeconds } : null;
+      },
       async exceeded(request) {
         const state = await limiter(request, { increment: false });
         return state.isAllowed || state.remaining > 0 ? null : { limit: state.max, retryAfterSeconds: state.ttlInSeconds };

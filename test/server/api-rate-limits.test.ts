@@ -71,6 +71,26 @@ describe('the API’s rate limit and clients without a valid token', { tags: ['s
     }
   });
 
+  it('counts a token’s calls refused for its role (403) against its own limit: past it, 429 like any other call', async () => {
+    const server = await startTestServer({ settings: { rateLimitPerMinute: 3, trustProxy: true } });
+    try {
+      const viewer = await server.token('viewer');
+      // Cleanup needs admin: a viewer's token is refused, and each refusal counts.
+      const cleanup = () =>
+        fetch(`${server.base}/00000000-0000-4000-8000-000000000000/cleanup`, { method: 'DELETE', headers: from('10.0.4.1', bearer(viewer)) });
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) statuses.push((await cleanup()).status);
+      expect(statuses).toEqual([403, 403, 403, 429]);
+      const limited = await cleanup();
+      expect(limited.headers.get('retry-after')).not.toBeNull();
+      expect(await limited.json()).toMatchObject({ statusCode: 429, message: expect.stringMatching(/this token.*retry in \d+ s/) });
+      // The same token's allowed calls share that count: it is used up.
+      expect((await fetch(`${server.base}/processing-types`, { headers: from('10.0.4.2', bearer(viewer)) })).status).toBe(429);
+    } finally {
+      await server.stop();
+    }
+  });
+
   it('with --no-auth counts the calls per client address', async () => {
     const server = await startTestServer({ settings: { auth: false, rateLimitPerMinute: 2, trustProxy: true } });
     try {

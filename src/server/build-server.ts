@@ -116,6 +116,15 @@ export async function buildServer(options: BuildServerOptions): Promise<ApiServe
     exposedHeaders: ['Retry-After', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'],
     maxAge: 600,
   });
+  // The CORS plugin refuses a preflight without Origin or Access-Control-Request-Method in plain text; every
+  // other error of the API is JSON, and says what is missing.
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.method !== 'OPTIONS' || reply.statusCode !== 400 || payload !== 'Invalid Preflight Request') return payload;
+    reply.type('application/json; charset=utf-8');
+    return JSON.stringify(
+      errorBody(400, 'a CORS preflight (OPTIONS) needs the Origin and Access-Control-Request-Method headers a browser sends'),
+    );
+  });
   let failedAuth: FailedAuthLimit | null = null;
   if (options.rateLimitPerMinute > 0) {
     await app.register(rateLimit, {

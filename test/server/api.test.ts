@@ -549,6 +549,11 @@ describe('the API’s limits and settings', { tags: ['slow'] }, () => {
       });
       expect(preflight.status).toBe(204);
       expect(preflight.headers.get('access-control-allow-headers')).toMatch(/Authorization/i);
+      // An OPTIONS that is no browser's preflight (curl) is refused in JSON, like every other error, saying why.
+      const bare = await fetch(`${server.base}/create-session`, { method: 'OPTIONS' });
+      expect(bare.status).toBe(400);
+      expect(bare.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(await bare.json()).toMatchObject({ statusCode: 400, message: expect.stringMatching(/needs the Origin and Access-Control-Request-Method/) });
     } finally {
       await server.stop();
     }

@@ -42,7 +42,7 @@ export interface DiscoverOptions {
   sourceDir: string;
   /** fast-glob pattern relative to the source folder; default every file, recursively. */
   glob?: string;
-  /** Files left out as if absent: the tool's own (its database, log, config; see own-files.ts). */
+  /** Files (and hidden folders holding them) left out as if absent: the tool's own (its database, log, config; see own-files.ts). */
   skip?: (absolutePath: string) => boolean;
 }
 
@@ -92,6 +92,8 @@ export async function discoverFiles(options: DiscoverOptions): Promise<Discovery
   const outsideFolders: string[] = [];
   const hiddenFolders = entries
     .filter((entry) => entry.path.endsWith('/') && isHidden(entry.path.slice(0, -1)))
+    // One that holds the tool's own files (its database in `.tecsalud/`) is the tool's, not a stray folder.
+    .filter((entry) => !options.skip?.(path.join(root, entry.path.slice(0, -1))))
     .map((entry) => entry.path)
     .sort(compare);
   const candidates = entries.filter((entry) => !entry.path.endsWith('/'));

@@ -7,7 +7,7 @@ import type { DatabaseTarget } from '../db/database-url.js';
  * rotated copies, the config file — are never input: when they sit inside the folder being ingested (a
  * database in the drop folder, `ingest .` run where the database lives) they were reported as bad files and
  * `--quarantine-dir` moved the live database away, so the next run started an empty registry. Returns the
- * test a discovered file's absolute path is put to.
+ * test a discovered file's (or hidden folder's) absolute path is put to.
  */
 export async function ownFilesMatcher(
   paths: readonly (string | null | undefined)[],
@@ -20,6 +20,8 @@ export async function ownFilesMatcher(
     own.some(
       (file) =>
         absolutePath === file ||
+        // A folder that holds one (a hidden `.tecsalud/` beside the drop's files): the tool's, not input either.
+        file.startsWith(absolutePath + path.sep) ||
         // SQLite's companions (`-wal`, `-shm`, `-journal`) and a rotated log (`ingest.log.1`, `.2.gz`).
         /^(?:-wal|-shm|-journal|\.\d+(?:\.gz)?)$/.test(absolutePath.startsWith(file) ? absolutePath.slice(file.length) : ''),
     );

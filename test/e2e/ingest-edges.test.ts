@@ -420,6 +420,24 @@ describe('the tool\'s own files inside DIR', { tags: ['slow'] }, () => {
     expect(query<{ n: number }>(path.join(ws.drop, 'tecsalud-batch.db'), 'select count(*) n from batch_uploads')[0]!.n).toBe(2);
   });
 
+  it('a hidden folder that holds the database and the log is the tool\'s, not a stray hidden folder', async () => {
+    const ws = workspace('own-hidden-folder');
+    const LAB = '3000768077_HUERTA SOTO, GABRIELA_6380098785_LAB.pdf';
+    fs.copyFileSync(path.join(SAMPLE_DIR, LAB), path.join(ws.drop, LAB));
+    fs.mkdirSync(path.join(ws.drop, '.tecsalud'));
+    fs.mkdirSync(path.join(ws.drop, '.Trash-1000'));
+    const db = path.join('.tecsalud', 'registry.db');
+    const imported = await runCli(['patients', 'import', REGISTRY_CSV, '--db', db], { cwd: ws.drop });
+    expect(imported.code, imported.stderr).toBe(0);
+    const args = ['ingest', '.', '--non-interactive', '--db', db, '--log-file', path.join('.tecsalud', 'ingest.log'), '--json'];
+    const first = parse(await runCli(args, { cwd: ws.drop }));
+    // The stray hidden folder is still reported; the tool's own is not.
+    expect(first.files.map((f) => [f.path, f.outcome])).toEqual([
+      ['.Trash-1000/', 'invalid_name'],
+      [LAB, 'ingested'],
+    ]);
+  });
+
   it('an empty DIR (an unset variable in a cron line) is refused, not taken for the current folder', async () => {
     const ws = workspace('empty-dir');
     const result = await runCli(['ingest', '', '--non-interactive', '--db', ws.db], { cwd: ws.drop });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type {
   BatchFile,
   BatchFileUpdate,
@@ -277,7 +277,8 @@ export class BatchRepository {
       .where('contentSha256', '=', contentSha256)
       .where('matchingStatus', '=', 'review_required')
       .where('processingStatus', '=', 'pending')
-      .limit(1)
+      // A literal, not a parameter: SQLite compiles a statement with a bound LIMIT again on every run.
+      .limit(sql.lit(1))
       .executeTakeFirst();
   }
 

@@ -9,6 +9,7 @@ import type {
   ProcessingType,
 } from '../schema.js';
 import { writeSessionOptions, type SessionOptions } from '../session-options.js';
+import { CompiledOnce } from '../compiled-query.js';
 import { likePrefix } from '../like-prefix.js';
 
 export interface NewSession {
@@ -27,6 +28,18 @@ export interface RegisteredFile {
 }
 
 const ROWS_PER_STATEMENT = 500;
+
+/** Every file of an ingest asks it (already waiting for review?): compiled once. */
+const PENDING_REVIEW_BY_SHA = new CompiledOnce((db: Kysely<Database>, contentSha256: string) =>
+  db
+    .selectFrom('batchFiles')
+    .selectAll()
+    .where('contentSha256', '=', contentSha256)
+    .where('matchingStatus', '=', 'review_required')
+    .where('processingStatus', '=', 'pending')
+    // A literal, not a parameter: SQLite compiles a statement with a bound LIMIT again on every run.
+    .limit(sql.lit(1)),
+);
 
 /**
  * Sessions (`batch_uploads`) and their files (`batch_files`). Session ids are random (v4), not
@@ -271,15 +284,7 @@ export class BatchRepository {
 
   /** A file with these bytes already waiting for an admin (in any session), so a re-run does not queue it twice. */
   async findPendingReviewBySha(contentSha256: string): Promise<BatchFile | undefined> {
-    return this.db
-      .selectFrom('batchFiles')
-      .selectAll()
-      .where('contentSha256', '=', contentSha256)
-      .where('matchingStatus', '=', 'review_required')
-      .where('processingStatus', '=', 'pending')
-      // A literal, not a parameter: SQLite compiles a statement with a bound LIMIT again on every run.
-      .limit(sql.lit(1))
-      .executeTakeFirst();
+    return PENDING_REVIEW_BY_SHA.executeTakeFirst(this.db, contentSha256);
   }
 
   async pendingReviews(sessionId?: string): Promise<BatchFile[]> {

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, MedicalDocument, ProcessingType } from '../schema.js';
+import { CompiledOnce } from '../compiled-query.js';
 import { likePrefix } from '../like-prefix.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -21,16 +22,17 @@ export interface PatientDocumentsSummary {
 /** 20 columns a row: well under PostgreSQL's 65,535 parameters and SQLite's 32,766. */
 const ROWS_PER_STATEMENT = 500;
 
+/** Every file of an ingest asks it (already ingested?): compiled once. */
+const BY_SHA = new CompiledOnce((db: Kysely<Database>, contentSha256: string) =>
+  db.selectFrom('medicalDocuments').selectAll().where('contentSha256', '=', contentSha256),
+);
+
 /** `medical_documents`: one row per distinct content (sha256), attached to one patient. */
 export class DocumentRepository {
   constructor(private readonly db: Db) {}
 
   async findBySha(contentSha256: string): Promise<MedicalDocument | undefined> {
-    return this.db
-      .selectFrom('medicalDocuments')
-      .selectAll()
-      .where('contentSha256', '=', contentSha256)
-      .executeTakeFirst();
+    return BY_SHA.executeTakeFirst(this.db, contentSha256);
   }
 
   /** Of these contents, those already ingested: the document (filename, expediente, date) by content. */

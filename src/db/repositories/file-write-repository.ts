@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { allBindable, CompiledOnce, type Bindable } from '../compiled-query.js';
 import type { BatchFileUpdate, Database, MedicalDocument, SettledFile } from '../schema.js';
 import { AuditRepository, type AuditEvent } from './audit-repository.js';
 import { DocumentRepository } from './document-repository.js';
@@ -27,15 +28,39 @@ export class FileWriteRepository {
     await this.db.transaction().execute(async (trx) => {
       const documents = files.flatMap((file) => (file.document ? [file.document] : []));
       if (documents.length > 0) await new DocumentRepository(trx).upsertMany(documents);
-      for (const file of files) {
-        await trx
-          .updateTable('batchFiles')
-          .set({ ...file.fileUpdate, updatedAt: now })
-          .where('id', '=', file.batchFileId)
-          .execute();
-      }
+      for (const file of files) await updateFile(trx, file.batchFileId, { ...file.fileUpdate, updatedAt: now });
       await new AuditRepository(trx).recordMany(files.flatMap((file) => file.audit));
       await new SettledFileRepository(trx).remember(files.flatMap((file) => (file.settled ? [file.settled] : [])));
     });
   }
+}
+
+/** The batch-file updates compiled so far, by the columns they set (a few shapes: ingested, settled, held). */
+const updatesByColumns = new Map<string, CompiledOnce<Database, Bindable[], unknown>>();
+
+/**
+ * One file's final state: the same UPDATE kysely builds, compiled once per set of columns (and per
+ * transaction) instead of once per file. Columns left undefined are not set, as kysely's `set` does.
+ */
+async function updateFile(trx: Kysely<Database>, batchFileId: string, update: BatchFileUpdate): Promise<void> {
+  const entries = Object.entries(update).filter(([, value]) => value !== undefined);
+  const values = entries.map(([, value]) => value as unknown);
+  if (!allBindable(values)) {
+    await trx.updateTable('batchFiles').set(update).where('id', '=', batchFileId).execute();
+    return;
+  }
+  const columns = entries.map(([column]) => column);
+  const key = columns.join(',');
+  let compiled = updatesByColumns.get(key);
+  if (compiled === undefined) {
+    compiled = new CompiledOnce((db: Kysely<Database>, ...args: Bindable[]) =>
+      db
+        .updateTable('batchFiles')
+        .set(Object.fromEntries(columns.map((column, i) => [column, args[i]])) as BatchFileUpdate)
+        .where('id', '=', args[columns.length] as string),
+    );
+    if (updatesByColumns.size >= 256) updatesByColumns.clear(); // a bound; the shapes are few
+    updatesByColumns.set(key, compiled);
+  }
+  await compiled.execute(trx, ...values, batchFileId);
 }

@@ -5,6 +5,7 @@ import { nearExpedientes } from '../../core/matching/near-expediente.js';
 import type { PatientInput } from '../../core/registry/registry-row.js';
 import { foldedUpperSql } from '../fold-accents-sql.js';
 import { decodeExpediente, encodeExpediente, hashBlockingKey } from '../blocking-key-codes.js';
+import { CompiledOnce } from '../compiled-query.js';
 import { newId } from '../new-id.js';
 import type { OpenDatabase } from '../open-database.js';
 import type { Database, Patient, PatientSource } from '../schema.js';
@@ -29,6 +30,11 @@ export interface CandidateQuery {
   /** Patients fetched at most per key: a very common key must not flood the matcher. */
   perKeyLimit?: number;
 }
+
+/** The ingest re-reads each matched patient before attaching a file to it: compiled once. */
+const BY_ID = new CompiledOnce((db: Kysely<Database>, id: string) =>
+  db.selectFrom('patients').selectAll().where('id', '=', id),
+);
 
 /**
  * The patient registry: lookups for matching and for people, insert-or-get for the pipeline, and the
@@ -140,7 +146,7 @@ export class PatientRepository {
   }
 
   async findById(id: string): Promise<Patient | undefined> {
-    return this.db.selectFrom('patients').selectAll().where('id', '=', id).executeTakeFirst();
+    return BY_ID.executeTakeFirst(this.db, id);
   }
 
   async list(options: { limit: number; offset: number }): Promise<Patient[]> {

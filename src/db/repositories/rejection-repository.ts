@@ -1,6 +1,12 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, RejectedContent } from '../schema.js';
+import { CompiledOnce } from '../compiled-query.js';
 import { likePrefix } from '../like-prefix.js';
+
+/** Every file of an ingest asks it (rejected in review?): compiled once. */
+const BY_SHA = new CompiledOnce((db: Kysely<Database>, contentSha256: string) =>
+  db.selectFrom('rejectedContents').selectAll().where('contentSha256', '=', contentSha256),
+);
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -29,11 +35,7 @@ export class RejectionRepository {
   }
 
   async find(contentSha256: string): Promise<RejectedContent | undefined> {
-    return this.db
-      .selectFrom('rejectedContents')
-      .selectAll()
-      .where('contentSha256', '=', contentSha256)
-      .executeTakeFirst();
+    return BY_SHA.executeTakeFirst(this.db, contentSha256);
   }
 
   /** Says whether there was a rejection to lift. */

@@ -20,7 +20,16 @@ import {
   type JsonReport,
   type Workspace,
 } from '../support/ingest-fixture.js';
-import { canRun, hasNativeOcr, makeMixedPdf, makeSmallScan, SCAN_PATIENT, scanFilename } from '../support/scans.js';
+import {
+  canRun,
+  hasNativeOcr,
+  makeMixedPdf,
+  makeSmallScan,
+  makeUpsideDownScan,
+  OTHER_PATIENT,
+  SCAN_PATIENT,
+  scanFilename,
+} from '../support/scans.js';
 
 interface OcrJsonFile {
   filename: string;
@@ -74,6 +83,21 @@ describe.runIf(hasNativeOcr)(
       expect(document!.content).toContain(SCAN_PATIENT.name);
       expect(document).toMatchObject({ ocrEngine: 'tesseract', ocrPages: 1 });
       expect(document!.ocrConfidence).toBeGreaterThan(0.7);
+    });
+
+    it('reads a page scanned upside down turned: one naming another patient is held for review, not attached', async () => {
+      // Read as it lies, the page is garbage in which the content check finds nobody, and the scan was
+      // attached to the filename's patient.
+      const name = scanFilename('6100000008');
+      fs.writeFileSync(path.join(workspace.dropDir, name), await makeUpsideDownScan());
+      const { code, report } = await ingestJson(workspace, { ocrEngine: 'tesseract' }, REAL_EXTRACTOR);
+      expect(code).toBe(2);
+      const file = ocrFiles(report).get(name)!;
+      expect(file).toMatchObject({ outcome: 'review_required', flags: ['content_mismatch'], ocr: { pages: 1 } });
+      expect(file.ocr!.confidence).toBeGreaterThan(0.7);
+      expect(await storedDocuments(workspace)).toEqual([]);
+      const content = (file as unknown as { content: { identity: { expediente: string } } }).content;
+      expect(content.identity.expediente).toBe(OTHER_PATIENT.expediente);
     });
 
     it("OCRs only a mixed PDF's scanned page, and flags a mean confidence under the threshold", async () => {
@@ -252,5 +276,20 @@ describe.runIf(canIsolateNetwork)('OCR with the default engine (tesseract.js)', 
     // tesseract.js's default would cache the data it fetched in the working directory.
     const written = fs.readdirSync(workspace.root, { recursive: true }).map(String);
     expect(written.filter((name) => name.includes('traineddata'))).toEqual([]);
+  });
+});
+
+describe('OCR with the default engine (tesseract.js), in process', { tags: ['slow'] }, () => {
+  it('reads a page scanned upside down turned, as the native engine does', async () => {
+    const name = scanFilename('6100000009');
+    fs.writeFileSync(path.join(workspace.dropDir, name), await makeUpsideDownScan(10));
+    const { code, report } = await ingestJson(workspace, { ocrEngine: 'tesseract.js' }, REAL_EXTRACTOR);
+    expect(code).toBe(2);
+    expect(ocrFiles(report).get(name)).toMatchObject({
+      outcome: 'review_required',
+      flags: ['content_mismatch'],
+      ocr: { engine: 'tesseract.js', pages: 1 },
+    });
+    expect(await storedDocuments(workspace)).toEqual([]);
   });
 });

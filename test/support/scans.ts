@@ -3,7 +3,7 @@
 // noise and skew).
 import { execFileSync } from 'node:child_process';
 import PDFDocument from 'pdfkit';
-import { PDFDocument as PdfLibDocument } from 'pdf-lib';
+import { degrees, PDFDocument as PdfLibDocument } from 'pdf-lib';
 import { makeScannedPdf } from '../../fixtures/generator/scanned.js';
 
 export const SCAN_PATIENT = { expediente: '3000768077', name: 'GABRIELA HUERTA SOTO' } as const;
@@ -56,6 +56,22 @@ export const CONSULTATION_HEADER = [
 /** One small scanned page: no text layer, the header as an image. */
 export async function makeSmallScan(seed = 3): Promise<Buffer> {
   return makeScannedPdf(await makeHeaderPdf(CONSULTATION_HEADER), { seed });
+}
+
+/** Another registry patient of fixtures/registry.csv, for a page misfiled under SCAN_PATIENT's name. */
+export const OTHER_PATIENT = { expediente: '3000016374', name: 'CESAR RIOS CORONADO' } as const;
+
+/** One small page about OTHER_PATIENT, fed through the scanner upside down (turned 180°). */
+export async function makeUpsideDownScan(seed = 9): Promise<Buffer> {
+  const page = await PdfLibDocument.load(
+    await makeHeaderPdf([
+      'TECSALUD  NOTA DE CONSULTA',
+      `Paciente: ${OTHER_PATIENT.name}  Expediente: ${OTHER_PATIENT.expediente}`,
+      'Diagnóstico: lumbalgia mecánica. Plan: analgésico y control en dos semanas.',
+    ]),
+  );
+  page.getPage(0).setRotation(degrees(180));
+  return makeScannedPdf(Buffer.from(await page.save()), { seed });
 }
 
 /** Page 1 with a text layer, page 2 a scan: the PDF a records clerk makes by appending a scanned page. */

@@ -3,6 +3,7 @@
 // ocr-child-pool.ts) stops them too.
 import { spawn } from 'node:child_process';
 import type { PageRecogniser } from './page-recogniser.js';
+import { rotatePng } from './rotate-png.js';
 
 /** Processes running now, for the memory watchdog (see ocr-worker.ts). */
 export const runningTools = new Set<number>();
@@ -45,21 +46,30 @@ export function createNativeTesseractRecogniser(options: {
 }): PageRecogniser {
   return {
     async open(pdfPath, _pages, dpi) {
+      // The last page rendered: a page read again turned (read-page-upright.ts) is not rendered again.
+      let rendered: { page: number; png: Buffer } | undefined;
+      const render = async (page: number): Promise<Buffer> => {
+        if (rendered?.page === page) return rendered.png;
+        const n = String(page);
+        const png = await run(options.pdftoppmCommand, [
+          '-f',
+          n,
+          '-l',
+          n,
+          '-r',
+          String(dpi),
+          '-gray',
+          '-png',
+          pdfPath,
+        ]);
+        rendered = { page, png };
+        return png;
+      };
       return {
-        async recognise(page) {
-          const n = String(page);
-          const png = await run(options.pdftoppmCommand, [
-            '-f',
-            n,
-            '-l',
-            n,
-            '-r',
-            String(dpi),
-            '-gray',
-            '-png',
-            pdfPath,
-          ]);
-          if (png.length === 0) return '';
+        async recognise(page, rotation = 0) {
+          const rendering = await render(page);
+          if (rendering.length === 0) return '';
+          const png = await rotatePng(rendering, rotation);
           const tsv = await run(
             options.tesseractCommand,
             ['stdin', 'stdout', '-l', options.languages.join('+'), '--dpi', String(dpi), 'tsv'],

@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { createNativeTesseractRecogniser, runningTools } from './native-tesseract-engine.js';
 import type { PageRecogniser } from './page-recogniser.js';
-import { readTesseractTsv } from './tesseract-tsv.js';
+import { readPageUpright } from './read-page-upright.js';
 import { createTesseractJsRecogniser } from './tesseract-js-engine.js';
 import type { OcrChildMessage, OcrParentMessage, OcrTask, OcrTaskResult } from './ocr-task.js';
 import type { OcrPageText } from './types.js';
@@ -78,7 +78,7 @@ async function readPages(task: OcrTask): Promise<OcrTaskResult> {
   try {
     for (const page of task.pages) {
       send({ type: 'ocr:page', page });
-      pages.push(readTesseractTsv(await document.recognise(page), page));
+      pages.push(await readPageUpright(document, page));
     }
   } catch (error) {
     const page = task.pages[pages.length];

@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import type { PageRecogniser } from './page-recogniser.js';
+import { rotatePng } from './rotate-png.js';
 import { TESSERACT_JS_MODEL_FOLDER } from './types.js';
 
 const require = createRequire(import.meta.url);
@@ -61,16 +62,25 @@ export function createTesseractJsRecogniser(languages: readonly string[]): PageR
       });
       const info = await parser.getInfo({ parsePageInfo: true, partial: [...pages] });
       const sizes = new Map(info.pages.map((page) => [page.pageNumber, page]));
+      // The last page rendered: a page read again turned (read-page-upright.ts) is not rendered again.
+      let rendered: { page: number; png: Buffer } | undefined;
+      const render = async (page: number): Promise<Buffer> => {
+        if (rendered?.page === page) return rendered.png;
+        const size = sizes.get(page);
+        const longSide = size ? Math.max(size.width, size.height) : 0;
+        const scale = longSide > 0 ? Math.min(dpi / 72, MAX_SIDE_PX / longSide) : dpi / 72;
+        const shot = await parser.getScreenshot({ partial: [page], scale, imageBuffer: true });
+        const data = shot.pages[0]?.data;
+        const png = data ? Buffer.from(data.buffer, data.byteOffset, data.byteLength) : Buffer.alloc(0);
+        rendered = { page, png };
+        return png;
+      };
       return {
-        async recognise(page) {
-          const size = sizes.get(page);
-          const longSide = size ? Math.max(size.width, size.height) : 0;
-          const scale = longSide > 0 ? Math.min(dpi / 72, MAX_SIDE_PX / longSide) : dpi / 72;
-          const shot = await parser.getScreenshot({ partial: [page], scale, imageBuffer: true });
-          const png = shot.pages[0]?.data;
-          if (!png || png.length === 0) return '';
+        async recognise(page, rotation = 0) {
+          const rendering = await render(page);
+          if (rendering.length === 0) return '';
           const result = await ocr.recognize(
-            Buffer.from(png.buffer, png.byteOffset, png.byteLength),
+            await rotatePng(rendering, rotation),
             {},
             {
               text: false,

@@ -181,6 +181,33 @@ describe('the content cross-check through the CLI', { tags: ['slow'] }, () => {
     }
   });
 
+  it("holds a file whose fifth page starts another patient's document, however far it is scanned onto the end", async () => {
+    const clean = byFile.get(fileOf.get('clean')!)!;
+    const other = byFile.get(fileOf.get('misfiled')!)!;
+    const own = documentPages(clean.document, { layout: clean.layout, ocrNoise: 0 });
+    const narrative = 'Evolución: paciente estable, signos vitales normales, tolera vía oral.';
+    const pages = [...own, ...Array.from({ length: Math.max(0, 4 - own.length) }, () => narrative)];
+    pages.push(...documentPages(other.document, { layout: other.layout, ocrNoise: 0 }));
+    const dir = path.join(root, 'two-patients');
+    const drop = path.join(dir, 'drop');
+    fs.mkdirSync(drop, { recursive: true });
+    const name = formatTecSaludFilename({
+      expediente: clean.filename.expediente,
+      name: clean.filename,
+      numero: '6900000001',
+      typeCode: 'CONS',
+    });
+    fs.writeFileSync(path.join(drop, name), await makeTextPdf(pages, { title: name, date: clean.document.date }));
+    await importRegistry(dir);
+    const run = await cli(['ingest', drop, '--db', 'registry.db', '--non-interactive', '--json'], dir);
+    expect(run.code, run.stderr).toBe(2);
+    const [file] = (JSON.parse(run.stdout) as Report).files;
+    expect(file).toMatchObject({ outcome: 'review_required', flags: ['content_mismatch'] });
+    expect(file!.match?.reason).toBe('content_mismatch');
+    expect(file!.content?.identity.expediente).toBe(clean.filename.expediente);
+    expect(JSON.stringify(file!.content)).toContain(other.document.patient.expediente);
+  });
+
   it('names content_mismatch cases in status --files, with whom the document names', async () => {
     const run = await cli(['status', plain.session_id, '--files', '--db', 'registry.db'], plainDir());
     expect(run.code, run.stderr).toBe(0);

@@ -466,6 +466,25 @@ function toPages(text: string | readonly string[]): readonly string[] {
   return text.includes('\f') ? text.split('\f') : [text];
 }
 
+/** The values atop the pages after the first `from`, but for those that repeat `known` (the expediente). */
+function readLaterHeaders(
+  pages: readonly string[],
+  from: number,
+  known: string | undefined,
+  limit: number,
+  options: ReadContentIdentityOptions,
+): Pick<PageValues, 'expedientes' | 'names'> {
+  const found: Pick<PageValues, 'expedientes' | 'names'> = { expedientes: [], names: [] };
+  for (let index = from; index < pages.length; index++) {
+    const top = pages[index]!.slice(0, limit);
+    if (top.trim() === '' || (known !== undefined && top.includes(known))) continue;
+    const values = readPage(preparePage(pages[index]!, index + 1, limit, options));
+    found.expedientes.push(...values.expedientes);
+    found.names.push(...values.names);
+  }
+  return found;
+}
+
 /**
  * The identity a document states about its patient, read from its text (first pages first): the
  * expediente, the name, the birth date and the sex under the labels Mexican clinical documents use.
@@ -476,7 +495,9 @@ export function readContentIdentity(
   options: ReadContentIdentityOptions = {},
 ): ContentIdentity {
   const all: PageValues = { expedientes: [], names: [], birthDates: [], sexes: [] };
-  const pages = toPages(text).slice(0, options.maxPages ?? DEFAULT_MAX_PAGES);
+  const allPages = toPages(text);
+  const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
+  const pages = allPages.slice(0, maxPages);
   const firstLimit = options.maxCharsPerPage ?? DEFAULT_MAX_CHARS_PER_PAGE;
   const laterLimit = options.maxCharsLaterPages ?? DEFAULT_MAX_CHARS_LATER_PAGES;
   pages.forEach((pageText, index) => {
@@ -511,9 +532,14 @@ export function readContentIdentity(
   if (birthDate) evidence.push(evidenceOf('birthDate', birthDate));
   if (sex) evidence.push(evidenceOf('sex', sex));
 
+  // Past the pages read, only another patient's header counts — a second document scanned onto the end of
+  // the file — and only against what the first pages stated: they alone say who the document is about.
+  const beyond = readLaterHeaders(allPages, maxPages, expediente?.value, laterLimit, options);
   const otherExpedientes = [
     ...new Set(
-      all.expedientes.filter((f) => f.strength === 2 && f.value !== expediente?.value).map((f) => f.value),
+      [...all.expedientes, ...(expediente ? beyond.expedientes : [])]
+        .filter((f) => f.strength === 2 && f.value !== expediente?.value)
+        .map((f) => f.value),
     ),
   ];
   const otherNames =
@@ -521,7 +547,7 @@ export function readContentIdentity(
       ? []
       : [
           ...new Set(
-            all.names
+            [...all.names, ...beyond.names]
               .filter((f) => f.strength === 2 && f.value !== name.value)
               .map(parsed)
               .filter((other): other is ContentName => other !== null && clearlyAnother(other, name.parsed))

@@ -54,7 +54,11 @@ export interface ContentIdentity {
 }
 
 export interface ReadContentIdentityOptions {
-  /** Pages read, first first (default 3): the header is on the first page, repeated on the next ones. */
+  /**
+   * Pages read, first first (default 3): the header is on the first page, repeated on the next ones. The
+   * top of every later page is still read for another patient's header (`otherExpedientes`,
+   * `otherNames`): a second document scanned onto the end of a file starts on any page.
+   */
   maxPages?: number;
   /** Characters read of the first page (default 6,000): headers sit at the top; a long page's tail is narrative. */
   maxCharsPerPage?: number;

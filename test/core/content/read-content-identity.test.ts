@@ -371,6 +371,23 @@ describe('readContentIdentity: pages', () => {
     expect(identity.otherNames).toEqual([]);
   });
 
+  it("reads the top of every page after maxPages for another patient's header: a second document scanned onto the end", () => {
+    const esther = header('GARZA TIJERINA, MARIA ESTHER', '3000003799');
+    const rosa = header('SOTO LEAL, ROSA', '3000000010');
+    const narrative = 'Evolución: paciente estable, tolera vía oral.';
+    const identity = readContentIdentity([esther, narrative, narrative, narrative, narrative, rosa]);
+    expect(nameOf(identity)).toBe(ESTHER);
+    expect(identity.expediente).toBe('3000003799');
+    expect(identity.otherExpedientes).toEqual(['3000000010']);
+    expect(identity.otherNames).toEqual(['SOTO LEAL, ROSA']);
+    // The same patient's header repeated on a late page, even written another way, is nobody new.
+    const repeated = readContentIdentity([esther, narrative, narrative, esther.replace('MARIA', 'MA.')]);
+    expect(repeated.otherExpedientes).toEqual([]);
+    expect(repeated.otherNames).toEqual([]);
+    const sameName = readContentIdentity([esther, narrative, narrative, 'Paciente: MA. ESTHER GARZA TIJERINA']);
+    expect(sameName.otherNames).toEqual([]);
+  });
+
   it('reads at most maxPages pages, maxCharsPerPage characters of the first and maxCharsLaterPages of the others', () => {
     const late = ['', '', '', header('GARZA TIJERINA, MARIA ESTHER', '3000003799')];
     expect(isIdentityAbsent(readContentIdentity(late))).toBe(true);

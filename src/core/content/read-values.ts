@@ -24,6 +24,12 @@ export interface ReadValue<T> {
 
 const EXPEDIENTE_PREFIX = /^[ \t]*(?:(?:N[O0]\b\.?|NUM\b\.?|N\s?[°º]|#)[ \t]*[:.]?[ \t]*)?/;
 const DIGIT_GROUPS = /^\d+(?:-\d+)*/;
+/**
+ * Groups separated by single spaces: a form that prints the expediente grouped (3000 0037 99), or OCR that
+ * read a wide gap inside the number (30000 03799). Only when the first group is too short to be one alone,
+ * so that a whole expediente followed by an age or a date is never glued to it.
+ */
+const SPACED_GROUPS = /^\d{1,7}(?: \d{1,7}){1,4}(?![\d/.\-:])/;
 
 /** 8–12 digits at `from` (a `No.` or `#` before them allowed, hyphens between groups dropped). */
 export function readExpedienteAt(view: string, from: number, to: number): ReadValue<string> | null {
@@ -31,12 +37,13 @@ export function readExpedienteAt(view: string, from: number, to: number): ReadVa
   const prefix = EXPEDIENTE_PREFIX.exec(segment)?.[0].length ?? 0;
   // Right after its label a number may carry more look-alikes than a number found anywhere.
   const fixed = digitView(segment.slice(prefix), 0.4);
-  const m = DIGIT_GROUPS.exec(fixed);
+  const grouped = DIGIT_GROUPS.exec(fixed);
+  const m = grouped !== null && grouped[0].length < 8 ? (SPACED_GROUPS.exec(fixed) ?? grouped) : grouped;
   if (m === null) return null;
   // Glued to a letter, it is a code (RFC, CURP, a lot number), not an expediente.
   const next = fixed[m[0].length];
   if (next !== undefined && /[A-Z]/.test(next)) return null;
-  const digits = m[0].replace(/-/g, '');
+  const digits = m[0].replace(/[- ]/g, '');
   if (digits.length < 8 || digits.length > 12) return null;
   return { value: digits, start: from + prefix, end: from + prefix + m[0].length };
 }

@@ -214,6 +214,14 @@ describe('crossCheckContent: content is never silently overruled', () => {
     expect(result.details.filename_decision.decision).toBe('new');
   });
 
+  it('another patient’s expediente printed in groups, on a sheet that states nothing else', () => {
+    const result = run(estherFilename, 'RADIOGRAFÍA DE TÓRAX\nExpediente: 1000 0003 03\nSin alteraciones.');
+    expect(result.verdict).toBe('contradicts');
+    expect(result.details.identity.expediente).toBe(rocio.expediente);
+    expect(result.details.content_patient?.expediente).toBe(rocio.expediente);
+    expect(result.decision).toMatchObject({ decision: 'review', reason: 'content_mismatch' });
+  });
+
   it('pages of two patients in one file', () => {
     const result = run(estherFilename, [header(esther), header(rocio)]);
     expect(result.verdict).toBe('contradicts');

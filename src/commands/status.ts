@@ -120,11 +120,16 @@ function contentLines(file: BatchFile): string[] {
   const content = storedContent(file);
   if (content === null || content.verdict !== 'contradicts' || file.matchingStatus !== 'review_required')
     return [];
-  const named = [content.identity.nombre_escrito, content.identity.expediente && `expediente ${content.identity.expediente}`]
+  const { identity } = content;
+  const named = [identity.nombre_escrito, identity.expediente && `expediente ${identity.expediente}`]
+    .filter(Boolean)
+    .join(', ');
+  // A document that states only a birth date or a sex names nobody: say what it states.
+  const stated = [identity.fecha_nacimiento && `birth date ${identity.fecha_nacimiento}`, identity.sexo && `sex ${identity.sexo}`]
     .filter(Boolean)
     .join(', ');
   return [
-    `content_mismatch: the document names ${named || 'another patient'}`,
+    named ? `content_mismatch: the document names ${named}` : `content_mismatch: the document states ${stated || 'another patient'}`,
     ...content.reasons.filter((reason) => !reason.startsWith("the filename's decision")),
   ];
 }

@@ -641,12 +641,25 @@ export function deferredMessage(maxFiles: number): string {
   return `over the limit of ${maxFiles} files that need work per session (--max-files); run again to ingest it`;
 }
 
-/** Why a document was held, in words that name nobody (the message reaches logs). */
+/**
+ * Why a document was held, in words that name nobody (the message reaches logs), and that say what the
+ * text contradicts: a birth date alone is not "another patient", and a second patient further in the file
+ * is not the document's own.
+ */
 function reviewNote(checked: CrossCheckContentResult): string {
   if (checked.decision.reason !== 'content_mismatch') return '';
-  return checked.details.compared_with === null
-    ? " (the filename describes a new patient; the document's own text names somebody else)"
-    : " (the document's own text names another patient than the filename)";
+  const { compared_with: filenamePatient, fields, content_patient: named, identity } = checked.details;
+  if (filenamePatient === null)
+    return " (the filename describes a new patient; the document's own text names somebody else)";
+  const namesAnother =
+    fields.expediente === 'differs' ||
+    fields.nombre === 'differs' ||
+    fields.nombre === 'uncertain' ||
+    (named !== null && named.patient_id !== filenamePatient.patient_id);
+  if (namesAnother) return " (the document's own text names another patient than the filename)";
+  if (identity.other_expedientes.length > 0 || identity.other_names.length > 0)
+    return " (the document's own text also names a second patient further in the file)";
+  return " (the document's own birth date or sex differs from the filename's patient's)";
 }
 
 function summarizeMatch(decision: MatchDecision, content: ContentCheckDetails | null = null): MatchSummary {

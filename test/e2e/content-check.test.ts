@@ -208,6 +208,33 @@ describe('the content cross-check through the CLI', { tags: ['slow'] }, () => {
     expect(JSON.stringify(file!.content)).toContain(other.document.patient.expediente);
   });
 
+  it('says a document that states only another birth date contradicts its patient, not that it names someone else', async () => {
+    const clean = byFile.get(fileOf.get('clean')!)!;
+    const [year, month, day] = clean.document.patient.fechaNacimiento.split('-');
+    const other = `${day}/${month}/${Number(year) - 3}`;
+    const dir = path.join(root, 'birth-date');
+    const drop = path.join(dir, 'drop');
+    fs.mkdirSync(drop, { recursive: true });
+    const name = formatTecSaludFilename({
+      expediente: clean.filename.expediente,
+      name: clean.filename,
+      numero: '6900000002',
+      typeCode: 'LAB',
+    });
+    const page = `RESULTADOS DE LABORATORIO\nFecha de nacimiento: ${other}\nHemoglobina 13.2 g/dL`;
+    fs.writeFileSync(path.join(drop, name), await makeTextPdf([page], { title: name, date: clean.document.date }));
+    await importRegistry(dir);
+    const run = await cli(['ingest', drop, '--db', 'registry.db', '--non-interactive', '--json'], dir);
+    expect(run.code, run.stderr).toBe(2);
+    const report = JSON.parse(run.stdout) as Report & { files: { error: string | null }[] };
+    expect(report.files[0]!.error).toBe(
+      "held for review: content_mismatch (the document's own birth date or sex differs from the filename's patient's)",
+    );
+    const status = await cli(['status', report.session_id, '--files', '--db', 'registry.db'], dir);
+    expect(status.stdout).toContain(`content_mismatch: the document states birth date ${Number(year) - 3}-${month}-${day}`);
+    expect(status.stdout).not.toContain('names another patient');
+  });
+
   it('names content_mismatch cases in status --files, with whom the document names', async () => {
     const run = await cli(['status', plain.session_id, '--files', '--db', 'registry.db'], plainDir());
     expect(run.code, run.stderr).toBe(0);

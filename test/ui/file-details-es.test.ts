@@ -391,6 +391,16 @@ describe('the Spanish of per-file details', () => {
         "held for review: content_mismatch (the filename describes a new patient; the document's own text names somebody else)",
       keep: [],
     },
+    {
+      message:
+        "held for review: content_mismatch (the document's own text also names a second patient further in the file)",
+      keep: [],
+    },
+    {
+      message:
+        "held for review: content_mismatch (the document's own birth date or sex differs from the filename's patient's)",
+      keep: [],
+    },
     { message: 'gave up after 3 attempts: the embedder failed: Rate limit exceeded', keep: ['3'] },
     { message: 'gave up after 1 attempt: boom', keep: ['boom'] },
     {

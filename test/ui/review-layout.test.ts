@@ -144,9 +144,19 @@ describe('review layout', () => {
     const walk = new ReviewWalk(fakeService(cases).service, cases.map(pendingOf), { guardMs: 0 });
     await walk.start();
     const all = frame(walk.getState(), { columns: 100, rows: 40 }).rows.join('\n');
-    expect(all).toContain('the document names another patient than the filename');
+    expect(all).toContain("Held: the document's own text contradicts the filename");
     expect(all).toContain('The document says (read at ingest): BONILLA SEPÚLVEDA, ADRIANA✓ · exp 3000147773✗');
     expect(all).toContain('CONTRADICTS the filename');
+  });
+
+  it('starts with the birth date, without a separator before it, when the document states only that', async () => {
+    const base = fourCandidateCase();
+    const document = documentIdentityFor(null, 'Fecha de nacimiento: 21/06/1945\nDiagnóstico: cefalea.', base.parsed, 2026);
+    const cases = [fourCandidateCase({ heldReason: 'content_mismatch', document })];
+    const walk = new ReviewWalk(fakeService(cases).service, cases.map(pendingOf), { guardMs: 0 });
+    await walk.start();
+    const all = frame(walk.getState(), { columns: 100, rows: 40 }).rows.join('\n');
+    expect(all).toContain('The document says (read from the text): b. 1945-06-21');
   });
 
   it('shows the name read from the kept text without the period that ends its sentence', async () => {

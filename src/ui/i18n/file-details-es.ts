@@ -326,14 +326,18 @@ const SESSION_RULES: DetailRule[] = [
       '; resuélvalo con `tecsalud-batch review`',
   },
   {
-    en: /^held for review: (\w+)(?:( \(the filename describes a new patient; the document's own text names somebody else\))|( \(the document's own text names another patient than the filename\)))?$/,
-    es: ([reason, newPatient, otherPatient], c) =>
+    en: /^held for review: (\w+)(?:( \(the filename describes a new patient; the document's own text names somebody else\))|( \(the document's own text names another patient than the filename\))|( \(the document's own text also names a second patient further in the file\))|( \(the document's own birth date or sex differs from the filename's patient's\)))?$/,
+    es: ([reason, newPatient, otherPatient, secondPatient, birthDateOrSex], c) =>
       `en espera de revisión: ${c.reason(reason!)}` +
       (newPatient
         ? ' (el nombre del archivo describe a un paciente nuevo; el texto del documento nombra a otra persona)'
         : otherPatient
-          ? ' (según el texto del propio documento)'
-          : ''),
+          ? ' (nombra a otro paciente)'
+          : secondPatient
+            ? ' (nombra además a un segundo paciente más adelante en el archivo)'
+            : birthDateOrSex
+              ? ' (su fecha de nacimiento o su sexo no son los del paciente del nombre del archivo)'
+              : ''),
   },
   {
     en: /^expediente (\S+) was just created for a differently named patient by another file of this batch; held for review$/,

@@ -168,7 +168,7 @@ const EN_REASONS: Record<string, string> = {
   common_name_homonyms: 'a common name that several patients carry',
   no_plausible_candidate: 'no candidate close enough',
   no_candidates: 'no candidates in the registry',
-  content_mismatch: 'the document names another patient than the filename',
+  content_mismatch: "the document's own text contradicts the filename",
   content_confirmed: "the document's expediente and name confirmed the patient",
   detached: 'taken off a patient by a reviewer',
 };
@@ -184,7 +184,7 @@ const ES_REASONS: Record<string, string> = {
   common_name_homonyms: 'un nombre común que llevan varios pacientes',
   no_plausible_candidate: 'ningún candidato suficientemente parecido',
   no_candidates: 'sin candidatos en el registro',
-  content_mismatch: 'el documento nombra a otro paciente que el nombre del archivo',
+  content_mismatch: 'el texto del propio documento contradice el nombre del archivo',
   content_confirmed: 'el expediente y el nombre del documento confirmaron al paciente',
   detached: 'desasignado de un paciente por un revisor',
 };

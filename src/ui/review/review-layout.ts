@@ -210,13 +210,17 @@ function documentLines(document: DocumentIdentity | null, width: number, m: Mess
   const values: Segment[] = [
     { text: `${m.documentSays} (${m.documentSource(document.source)}): `, bold: true },
   ];
-  if (document.name) values.push({ text: sanitizeForTerminal(document.name) }, ...mark(document.agreement.name));
+  // Separators only between the values the document states: one that states only a birth date starts with it.
+  let stated = 0;
+  const sep = () => (stated++ > 0 ? ' · ' : '');
+  if (document.name)
+    values.push({ text: sep() + sanitizeForTerminal(document.name) }, ...mark(document.agreement.name));
   if (document.expediente) {
-    values.push({ text: ` · exp ${document.expediente}` }, ...mark(document.agreement.expediente));
+    values.push({ text: `${sep()}exp ${document.expediente}` }, ...mark(document.agreement.expediente));
   }
   const born = documentBirthDate(document, m);
-  if (born) values.push({ text: ` · ${m.bornShort} ${born}` });
-  if (document.sex) values.push({ text: ` · ${m.sexLabel} ${m.sex(document.sex)}` });
+  if (born) values.push({ text: `${sep()}${m.bornShort} ${born}` });
+  if (document.sex) values.push({ text: `${sep()}${m.sexLabel} ${m.sex(document.sex)}` });
   if (document.verdict && document.verdict !== 'absent') {
     values.push({
       text: ` → ${m.verdict(document.verdict)}`,

@@ -170,12 +170,20 @@ export function nameExtent(view: string, text: string, from: number, to: number)
   let previousEnd = 0;
   let first = true;
   let sentenceMayEnd = false;
+  let capitals = 0;
   for (let m = words.exec(segment); m !== null; m = words.exec(segment)) {
     const gap = segment.slice(previousEnd, m.index);
     if (!first && (gap.includes('\t') || gap.length >= COLUMN_GAP)) break;
     const word = m[0];
+    const written = text.slice(from + m.index, from + m.index + word.length);
     // The view is upper case: the case of the word as written tells a new sentence from the name's next word.
-    if (sentenceMayEnd && /\p{Ll}/u.test(text.slice(from + m.index, from + m.index + word.length))) break;
+    if (sentenceMayEnd && /\p{Ll}/u.test(written)) break;
+    // A word all in lower case after a name all in capitals is not the name's: OCR's reading of a smudged
+    // label (`MUÑOZ PEÑA inode 3000123456`, where `Expediente:` was) or the text that follows. Particles
+    // (`de la`) are written in lower case inside names.
+    if (capitals >= 2 && /^\p{Ll}+[.,]?$/u.test(written) && !PARTICLES.has(word.replace(/[.,]$/, ''))) break;
+    if (/\p{Lu}/u.test(written) && !/\p{Ll}/u.test(written)) capitals++;
+    else if (!PARTICLES.has(word)) capitals = -Infinity;
     if (word.endsWith(':') || FIELD_WORD_START.test(word)) break;
     if (PROSE.has(word.replace(/[^A-Z]/g, ''))) break;
     const stop = NAME_STOP.exec(word);

@@ -209,6 +209,16 @@ describe('readContentIdentity: punctuation around a name', () => {
     expect(identity.name?.written).toBe('ACOSTA MORALES, JORGE');
   });
 
+  it('ends a name in capitals at a word in lower case: OCR read a smudged label as one (MUÑOZ PEÑA inode)', () => {
+    const identity = readContentIdentity('Paciente: JOSE ANGEL MUÑOZ PEÑA inode 3000123456\nSexo: M');
+    expect(nameOf(identity)).toBe('MUÑOZ / PEÑA / JOSE ANGEL');
+    // Particles in lower case stay, and a name written in mixed case is read as before.
+    expect(nameOf(readContentIdentity('Paciente: MARIA de la LUZ DE LA GARZA TREVIÑO'))).toBe(
+      'DE LA GARZA / TREVIÑO / MARIA DE LA LUZ',
+    );
+    expect(nameOf(readContentIdentity('Paciente: Maria Esther Garza Tijerina de Treviño'))).toContain('DE TREVIÑO');
+  });
+
   it('keeps what names really hold: abbreviations, initials, accents, Ñ, hyphens, apostrophes, particles', () => {
     expect(nameOf(readContentIdentity('Paciente: Sra. Ma. de la Luz PEÑA ÁVILA.'))).toBe(
       'PEÑA / ÁVILA / MA. DE LA LUZ',

@@ -505,7 +505,8 @@ export const EN: Messages = {
   progress: {
     started: (files, dir) => `Ingesting ${plural(files, 'file', 'files')} from ${dir} …`,
     counts: (c) =>
-      `${c.done}/${c.target} files · ${c.failed} failed · ${c.review} review · ${c.duplicates} duplicates`,
+      `${c.done}/${plural(c.target, 'file', 'files')} · ${c.failed} failed · ${c.review} review · ` +
+      plural(c.duplicates, 'duplicate', 'duplicates'),
     barFormat: ' {bar} {value}/{total} files · {failed} failed · {review} review · {duplicates} dup · ETA {eta_formatted}',
     interrupted:
       'Interrupted: no new files are started; the files in flight finish. ' +
@@ -747,7 +748,8 @@ export const ES: Messages = {
   progress: {
     started: (files, dir) => `Ingresando ${plural(files, 'archivo', 'archivos')} de ${dir} …`,
     counts: (c) =>
-      `${c.done}/${c.target} archivos · ${c.failed} fallidos · ${c.review} en revisión · ${c.duplicates} duplicados`,
+      `${c.done}/${plural(c.target, 'archivo', 'archivos')} · ${plural(c.failed, 'fallido', 'fallidos')} · ` +
+      `${c.review} en revisión · ${plural(c.duplicates, 'duplicado', 'duplicados')}`,
     barFormat:
       ' {bar} {value}/{total} archivos · {failed} fallidos · {review} revisión · {duplicates} dup · restante {eta_formatted}',
     interrupted:

@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { TextExtractor } from '../adapters/extraction/types.js';
 import type { BackendConfig } from '../config/load-config.js';
-import { resolveOcrSettings } from '../config/ocr-settings.js';
+import { resolveOcrSettings, type OcrSettings } from '../config/ocr-settings.js';
 import { readContentIdentity } from '../core/content/read-content-identity.js';
 import type { ContentCheckDetails } from '../core/content/types.js';
 import { parseFilename } from '../core/filename/parse-filename.js';
@@ -35,6 +35,8 @@ export interface MatchFilenamesOptions {
   /** Read each argument that is an existing file and cross-check its text (DECISIONS: `--no-content` skips). */
   readContent: boolean;
   trustContent: boolean;
+  /** How scanned pages are read (flags, environment, config file, as ingest resolves them). */
+  ocrSettings?: OcrSettings;
 }
 
 export interface MatchLocation extends RegistryLocation {
@@ -57,7 +59,7 @@ export async function matchFilenames(
   const extractor = async (): Promise<TextExtractor> => {
     if (location.extractor) return location.extractor;
     if (opened === null) {
-      const ocr = resolveOcrSettings({ env: location.env }, location.config?.ocr);
+      const ocr = options.ocrSettings ?? resolveOcrSettings({ env: location.env }, location.config?.ocr);
       opened = await withOcr(await openExtractor(DEFAULT_EXTRACTOR, { workers: 1 }), ocr, 1);
     }
     return opened;

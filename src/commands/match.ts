@@ -7,6 +7,7 @@ import { contextOf, finish, type CommandContext } from './context.js';
 import type { FilenameMatch } from '../app/match-filenames.js';
 import { EN } from '../ui/i18n/messages.js';
 import { writeJson, writeLine } from './shared/io.js';
+import { addOcrAndContentOptions, ocrAndContentSourcesOf, resolveOcrAndContent } from './shared/ocr-content-options.js';
 import { configOption, dbOption, examples, jsonOption } from './shared/options.js';
 
 export function matchCommand(command = new Command('match')) {
@@ -17,7 +18,7 @@ export function matchCommand(command = new Command('match')) {
 
 /** The command's arguments, options and help, without its action (its handler's types come from here). */
 function matchOptions(command: Command) {
-  return command
+  const withThresholds = command
     .argument(
       '<filename...>',
       'TecSalud filenames, or PDFs on disk (whose text is read and cross-checked too)',
@@ -27,17 +28,15 @@ function matchOptions(command: Command) {
     .addOption(jsonOption())
     .option('--auto-threshold <x>', `auto-assign threshold (default ${DEFAULT_THRESHOLDS.auto.toFixed(2)})`)
     .option('--review-threshold <x>', `review threshold (default ${DEFAULT_THRESHOLDS.review.toFixed(2)})`)
-    .option('--no-content', 'do not read the PDF: judge the filename alone')
-    .option(
-      '--trust-content',
-      'as ingest --trust-content (default: the config file’s trustContent, else off)',
-    )
-    .option('--no-trust-content', 'as ingest --no-trust-content')
+    .option('--no-content', 'do not read the PDF: judge the filename alone');
+  // The same OCR and trust flags as ingest: a scan is read here as the run would read it.
+  return addOcrAndContentOptions(withThresholds)
     .addHelpText(
       'after',
       examples(
         "match '3000003799_GARZA TIJERINA, MA ESTHER_6001467010_CONS.pdf'",
         "match '/srv/drop/3000003799_GARZA TIJERINA, MA ESTHER_6001467010_CONS.pdf' --json",
+        "match '/srv/drop/3000003799_GARZA TIJERINA, MA ESTHER_6001467010_CONS.pdf' --ocr-engine tesseract",
       ),
     );
 }
@@ -67,11 +66,7 @@ export async function matchFilenames(
       extractor: context.extractor,
     },
     filenames,
-    {
-      thresholds,
-      readContent: options.content,
-      trustContent: options.trustContent ?? context.config?.trustContent ?? false,
-    },
+    { thresholds, readContent: options.content, ...resolveOcrAndContent(options, ocrAndContentSourcesOf(context)) },
   );
   if (options.json) {
     writeJson(

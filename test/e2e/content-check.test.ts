@@ -13,6 +13,7 @@ import {
 import { resolveDatabaseTarget } from '../../src/db/database-url.js';
 import { openDatabase } from '../../src/db/open-database.js';
 import { runCli, type RunResult } from '../support/cli-binary.js';
+import { makeSmallScan, scanFilename } from '../support/scans.js';
 import { createTempDir } from '../support/databases.js';
 
 // Issue 15 through the built CLI: one generated PDF of every content case (misfiled, a relative's, a
@@ -289,6 +290,17 @@ describe('the content cross-check through the CLI', { tags: ['slow'] }, () => {
     const text = await cli(['match', file, '--db', 'registry.db'], plainDir());
     expect(text.stdout).toMatch(/content {4}CONTRADICTS/);
     expect(text.stdout).toMatch(/the filename alone: AUTO/);
+  });
+
+  it('match PATH takes ingest\'s OCR flags: a scan with --ocr off is not read, as the run would not read it', async () => {
+    const scan = path.join(root, scanFilename('6200000001'));
+    fs.writeFileSync(scan, await makeSmallScan());
+    const off = await cli(['match', scan, '--db', 'registry.db', '--json', '--ocr', 'off'], plainDir());
+    expect(off.code, off.stderr).toBe(0);
+    const [result] = JSON.parse(off.stdout) as [{ content: { status: string; error?: string } }];
+    expect(result.content).toMatchObject({ status: 'unreadable', error: expect.stringMatching(/no text layer.*needs OCR/) });
+    const bad = await cli(['match', scan, '--db', 'registry.db', '--ocr-engine', 'nope'], plainDir());
+    expect(bad.code).toBe(64);
   });
 
   it('attaches an expediente typo the document settles when the config file trusts content, audited content_confirmed', async () => {

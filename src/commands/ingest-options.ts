@@ -185,9 +185,13 @@ function resolveDisposalDir(value: string | undefined, flag: string, raw: Ingest
   if (!value) return undefined;
   const dir = path.resolve(raw.cwd, value);
   const source = path.resolve(raw.cwd, raw.dir);
-  if (dir === source || dir.startsWith(source + path.sep)) {
+  // Compared with links resolved: an archive that is a link to the drop folder (or a drop folder reached
+  // through a link) is the drop folder, and "moving" a file there would remove its only copy.
+  const [realDir, realSource] = [realPathOf(dir), realPathOf(source)];
+  if (realDir === realSource || realDir.startsWith(realSource + path.sep)) {
+    const via = realDir === dir && realSource === source ? '' : ` (through a link: ${realDir} is in ${realSource})`;
     throw new UsageError(
-      `${flag} '${value}' is inside the folder being ingested`,
+      `${flag} '${value}' is inside the folder being ingested${via}`,
       'choose a folder outside it',
     );
   }
@@ -202,4 +206,20 @@ function resolveDisposalDir(value: string | undefined, flag: string, raw: Ingest
     throw new UsageError(`${flag} '${value}' is a file, not a folder`, 'give a folder (it is created if missing)');
   }
   return dir;
+}
+
+/** `target` with the links on its way resolved, as far as it exists (the rest is appended as written). */
+function realPathOf(target: string): string {
+  let existing = target;
+  const rest: string[] = [];
+  for (;;) {
+    try {
+      return path.join(fs.realpathSync(existing), ...rest.reverse());
+    } catch {
+      const parent = path.dirname(existing);
+      if (parent === existing) return target;
+      rest.push(path.basename(existing));
+      existing = parent;
+    }
+  }
 }

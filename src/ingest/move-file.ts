@@ -92,8 +92,13 @@ export async function moveWithoutOverwrite(
       },
     ));
   const { name, ext } = path.parse(wanted);
+  // The source's own name, links in its folders resolved: an archive that is the drop folder under another
+  // name (a link to it) would "find the same bytes" at the source's own path, and removing the original
+  // would remove the only copy.
+  const realSource = path.join(await fs.realpath(path.dirname(source)), path.basename(source));
   for (let n = 1; n < 1000; n++) {
     const target = path.join(dir, n === 1 ? fitName(name, '', ext) : fitName(name, ` (${n})`, ext));
+    if (target === realSource) throw new Error(`the destination ${target} is the file itself: ${root} is its own folder`);
     try {
       await linkOrCopy(source, target, { link, mode, before });
       await fs.unlink(source);

@@ -30,6 +30,17 @@ describe('moveWithoutOverwrite', () => {
     expect(fs.existsSync(source)).toBe(true);
   });
 
+  it('never removes a file by "moving" it onto itself: an archive that is its own folder under another name', async () => {
+    const drop = path.join(root, 'drop');
+    fs.mkdirSync(drop);
+    const source = path.join(drop, 'f.pdf');
+    fs.writeFileSync(source, '%PDF- only copy');
+    fs.symlinkSync(drop, path.join(root, 'archive'));
+    await expect(moveWithoutOverwrite(source, path.join(root, 'archive'), 'f.pdf')).rejects.toThrow(/is the file itself/);
+    expect(fs.readdirSync(drop)).toEqual(['f.pdf']);
+    expect(fs.readFileSync(source, 'utf8')).toBe('%PDF- only copy');
+  });
+
   /** Moves a new file `name` into an archive that already holds another file of that name. */
   async function moveOntoTakenName(name: string): Promise<string> {
     const source = path.join(root, 'drop', name);

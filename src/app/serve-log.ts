@@ -1,8 +1,10 @@
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import pino, { type Logger } from 'pino';
 import type { PipelineListener } from '../core/pipeline/events.js';
 import { redactLogLine } from '../core/text/redact-log-line.js';
 import { createLogListener, fileFinishedLine } from '../ingest/log-listener.js';
+import { logFileError } from '../ingest/pipeline-logger.js';
 import { createPrivateFile, ensurePrivateDir, type FileModePolicy } from '../private-files.js';
 
 export interface ServeLogOptions {
@@ -36,7 +38,16 @@ export async function openServeLog(options: ServeLogOptions): Promise<ServeLog> 
     await ensurePrivateDir(path.dirname(target), options.fileMode);
     await createPrivateFile(target, options.fileMode);
   };
-  if (file) await createFile(file);
+  if (file) {
+    try {
+      await createFile(file);
+      // pino opens the file on its own later: a folder or an unwritable file would only fail then, as an
+      // unhandled stream error. Opened for appending here, a wrong path is the user's error at start.
+      await (await fs.open(file, 'a')).close();
+    } catch (error) {
+      throw logFileError(file, error);
+    }
+  }
   const fileStream = file ? pino.destination({ dest: file, append: true, sync: false }) : null;
   const target = fileStream ?? (options.destination as NodeJS.WritableStream);
   const stream = options.redact ? { write: (line: string) => target.write(redactLogLine(line)) } : target;

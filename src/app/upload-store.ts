@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { constants as fsConstants } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { fileSystemProblem } from '../core/text/file-system-problem.js';
 import { uploadedFileName } from '../core/uploads/uploaded-file-name.js';
+import { UsageError } from '../errors.js';
 import { createPrivateFile, ensurePrivateDir, type FileModePolicy } from '../private-files.js';
 
 const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -24,7 +27,19 @@ export class UploadStore {
    * its real path.
    */
   static async open(root: string, fileMode: FileModePolicy = 'owner'): Promise<UploadStore> {
-    await ensurePrivateDir(root, fileMode);
+    try {
+      await ensurePrivateDir(root, fileMode);
+      // Every session makes its folder here: one that cannot be written would answer each of them 500.
+      await fs.access(root, fsConstants.W_OK | fsConstants.X_OK);
+    } catch (error) {
+      // Creating the folder met a file on the way: mkdir says EEXIST (the folder itself) or ENOTDIR (a parent).
+      const code = (error as NodeJS.ErrnoException).code;
+      const why = code === 'EEXIST' ? 'it is a file, not a folder' : (fileSystemProblem(error) ?? (error as Error).message);
+      throw new UsageError(
+        `cannot use the upload folder '${root}': ${why}`,
+        'give --upload-dir (or serve.uploadDir in the config file) a folder this account can write; it is created when missing',
+      );
+    }
     return new UploadStore(await fs.realpath(root), fileMode);
   }
 

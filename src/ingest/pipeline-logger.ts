@@ -43,11 +43,7 @@ export async function openPipelineLogger(
       ? pino.destination({ dest: file, sync: true, append: true, mode: fileModesFor(options.fileMode).file })
       : pino.destination({ fd: 2, sync: true });
   } catch (error) {
-    // A folder given as the log, a parent that is a file, a read-only place: the user's path, not a bug.
-    throw new UsageError(
-      `cannot write the log '${destination}': ${describeLogError(error as NodeJS.ErrnoException)}`,
-      'give a file path in a folder this account can write (or - for stderr)',
-    );
+    throw logFileError(destination, error);
   }
   const logger = pino(
     { base: { pid: process.pid, app: 'tecsalud-batch' }, timestamp: pino.stdTimeFunctions.isoTime },
@@ -67,6 +63,14 @@ export async function openPipelineLogger(
     },
     file,
   };
+}
+
+/** A folder given as the log, a parent that is a file, a read-only place: the user's path, not a bug. */
+export function logFileError(destination: string, error: unknown): UsageError {
+  return new UsageError(
+    `cannot write the log '${destination}': ${describeLogError(error as NodeJS.ErrnoException)}`,
+    'give a file path in a folder this account can write (or - for stderr)',
+  );
 }
 
 function describeLogError(error: NodeJS.ErrnoException): string {

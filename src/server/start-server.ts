@@ -67,10 +67,12 @@ export interface RunningServer {
  */
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
   const { settings } = options;
+  // The upload folder and the log first: a path the server cannot use is refused before a registry is created.
+  const store = await UploadStore.open(settings.uploadDir, options.backends.fileMode);
+  const log = options.log ? await openServeLog({ ...options.log, fileMode: options.backends.fileMode }) : null;
   const database = await openRegistry(options.location, { create: true, sqliteCacheMb: INGEST_SQLITE_CACHE_MB });
   let processing: SessionProcessing | null = null;
   try {
-    const store = await UploadStore.open(settings.uploadDir, options.backends.fileMode);
     // Half-received uploads of a server that was stopped or killed: never registered, their clients upload again.
     const sweptUploads = await store.removeAllIncoming();
     processing = new SessionProcessing({
@@ -81,7 +83,6 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       extractor: options.extractor,
     });
     const verifier = settings.auth ? new TokenVerifier(database, options.now) : null;
-    const log = options.log ? await openServeLog({ ...options.log, fileMode: options.backends.fileMode }) : null;
     const server = await buildServer({
       database,
       location: options.location,

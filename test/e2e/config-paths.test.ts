@@ -48,3 +48,39 @@ describe('an archive or quarantine folder that is the drop folder under another 
     expect(fs.readdirSync(path.join(cwd, 'drop')).sort()).toEqual([...SOME].sort());
   });
 });
+
+/** Runs as a user without root's permission overrides (a mode is then what decides), as in ingest-edges. */
+const NO_DAC_OVERRIDE =
+  process.getuid?.() === 0 ? ['setpriv', '--bounding-set=-dac_override,-dac_read_search', '--'] : [];
+
+describe('serve with an upload folder or a log it cannot use', { tags: ['slow'] }, () => {
+  // Port 0: were a refusal to let the server start, it would not take a port another test uses.
+  const serve = (args: string[]) =>
+    runCli(['serve', '--no-auth', '--port', '0', ...args], { cwd, env: { TECSALUD_DB: '' }, wrapper: NO_DAC_OVERRIDE, timeoutMs: 30_000 });
+
+  beforeEach(() => {
+    fs.mkdirSync(path.join(cwd, 'read-only'));
+    fs.chmodSync(path.join(cwd, 'read-only'), 0o555);
+    fs.writeFileSync(path.join(cwd, 'a-file'), '');
+  });
+
+  it.each([
+    ['read-only', /error: cannot use the upload folder '[^']*\/read-only': permission denied/],
+    ['read-only/uploads', /error: cannot use the upload folder '[^']*\/read-only\/uploads': permission denied/],
+    ['a-file', /error: cannot use the upload folder '[^']*\/a-file': it is a file, not a folder/],
+    ['a-file/uploads', /error: cannot use the upload folder '[^']*\/a-file\/uploads': a part of its path is a file, not a folder/],
+  ])('--upload-dir %s is refused at start (64), not a stack trace or a 500 on every session', async (dir, message) => {
+    expectRefusal(await serve(['--upload-dir', dir]), ExitCode.Usage, message);
+    expect(fs.existsSync(path.join(cwd, 'tecsalud-batch.db')), 'no registry created by a refused start').toBe(false);
+  });
+
+  it.each([
+    ['read-only/serve.log', /error: cannot write the log '[^']*read-only\/serve.log': permission denied/],
+    ['read-only', /error: cannot write the log '[^']*read-only': it is a folder/],
+    ['a-file/serve.log', /error: cannot write the log '[^']*a-file\/serve.log': a part of its path is a file, not a folder/],
+  ])('--log-file %s is refused at start (64), as ingest refuses it', async (log, message) => {
+    const result = await serve(['--log-file', log]);
+    expectRefusal(result, ExitCode.Usage, message);
+    expect(fs.existsSync(path.join(cwd, 'tecsalud-batch.db')), 'no registry created by a refused start').toBe(false);
+  });
+});

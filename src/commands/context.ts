@@ -1,4 +1,6 @@
 import type { CommandUnknownOpts } from '@commander-js/extra-typings';
+import os from 'node:os';
+import { checkPathSetting } from '../config/path-setting.js';
 import type { TextExtractor } from '../adapters/extraction/types.js';
 import type { BackendConfig, BackendFlags } from '../config/load-config.js';
 import type { CommandIo } from './shared/io.js';
@@ -84,6 +86,9 @@ export async function createCommandContext(
   }
 }
 
+/** The flags that name a file or folder: an empty one, or one starting with `~`, is refused (see checkPathSetting). */
+const PATH_FLAGS = new Set(['--config', '--db', '--log-file', '--archive-dir', '--quarantine-dir', '--upload-dir']);
+
 const contexts = new WeakMap<CommandUnknownOpts, CommandContext>();
 const reportingConfigErrors = new WeakSet<CommandUnknownOpts>();
 
@@ -94,7 +99,11 @@ export function reportsConfigErrors<C extends CommandUnknownOpts>(command: C): C
 }
 
 /** The context the program's preAction hook gives `command`: its configuration, read once. */
-export function resolveContextFor(command: CommandUnknownOpts, environment: ProgramEnvironment): Promise<CommandContext> {
+export async function resolveContextFor(command: CommandUnknownOpts, environment: ProgramEnvironment): Promise<CommandContext> {
+  for (const option of command.options) {
+    const value: unknown = option.long && PATH_FLAGS.has(option.long) ? command.getOptionValue(option.attributeName()) : undefined;
+    if (typeof value === 'string') checkPathSetting(value, option.long!, environment.env.HOME || os.homedir());
+  }
   return createCommandContext(environment, command.opts(), {
     readConfig: command.options.some((option) => option.long === '--config'),
     reportsConfigErrors: reportingConfigErrors.has(command),

@@ -1,6 +1,8 @@
 import { Command, Option } from '@commander-js/extra-typings';
+import os from 'node:os';
 import path from 'node:path';
 import { parseByteSize } from '../core/pipeline/check-pdf-file.js';
+import { checkPathSetting } from '../config/path-setting.js';
 import { ExitCode, UsageError } from '../errors.js';
 import type { ServeSettings } from '../server/start-server.js';
 import type { BackendConfig } from '../config/load-config.js';
@@ -160,6 +162,10 @@ export function resolveServeSettings(
   const maxFileSize = sizeText === undefined ? 10 * 1024 * 1024 : parseByteSize(sizeText);
   if (maxFileSize === null || maxFileSize <= 0) {
     throw new UsageError(`--max-file-size '${sizeText}' is not a size`, 'write it like 10MB, 512KB or 1048576');
+  }
+  // The flag is checked with the other path flags; the file's value is no more expanded by a shell.
+  if (options.uploadDir === undefined && file.uploadDir !== undefined) {
+    checkPathSetting(file.uploadDir, "the config file's serve.uploadDir", os.homedir());
   }
   const trustProxy =
     options.trustProxy === undefined

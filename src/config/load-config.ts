@@ -1,10 +1,12 @@
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 
 import { DEFAULT_COLLECTION } from '../core/pipeline/defaults.js';
 import { DEFAULT_QUEUE_SETTINGS, type QueueSettings } from '../core/queue/defaults.js';
 import { NOM_004_RETENTION_YEARS } from '../core/registry/retention.js';
 import { fileSystemProblem } from '../core/text/file-system-problem.js';
+import { checkPathSetting } from './path-setting.js';
 import { UsageError } from '../errors.js';
 import type { FileModePolicy } from '../private-files.js';
 import {
@@ -141,6 +143,9 @@ export async function loadBackendConfig(flags: BackendFlags): Promise<BackendCon
         : 'embedder',
   );
   const db = pick('db', flags.db, e('TECSALUD_DB'), values.db, undefined);
+  if (db !== undefined && sources.db !== 'flag') {
+    checkPathSetting(db, sources.db === 'env' ? 'TECSALUD_DB' : "the config file's db", env.HOME || os.homedir());
+  }
   const collection = pick(
     'collection',
     flags.collection,

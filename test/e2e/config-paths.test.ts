@@ -84,3 +84,42 @@ describe('serve with an upload folder or a log it cannot use', { tags: ['slow'] 
     expect(fs.existsSync(path.join(cwd, 'tecsalud-batch.db')), 'no registry created by a refused start').toBe(false);
   });
 });
+
+describe('a path no shell expanded: empty (an unset variable) or starting with ~ (quoted, or from a file)', { tags: ['slow'] }, () => {
+  const leftBehind = () => fs.readdirSync(cwd).filter((name) => name !== 'drop');
+
+  it.each([
+    [['ingest', 'drop', '--non-interactive', '--archive-dir', '~/archive'], "--archive-dir '~/archive' starts with '~'"],
+    [['ingest', 'drop', '--non-interactive', '--quarantine-dir', '~/quarantine'], "--quarantine-dir '~/quarantine' starts with '~'"],
+    [['ingest', 'drop', '--non-interactive', '--log-file', '~/logs/ingest.log'], "--log-file '~/logs/ingest.log' starts with '~'"],
+    [['ingest', 'drop', '--non-interactive', '--db', '~/registry.db'], "--db '~/registry.db' starts with '~'"],
+    [['serve', '--no-auth', '--port', '0', '--upload-dir', '~tecsalud/uploads'], "--upload-dir '~tecsalud/uploads' starts with '~'"],
+    [['doctor', '--log-file', '~/ingest.log'], "--log-file '~/ingest.log' starts with '~'"],
+    [['status', '--config', '~/tecsalud-batch.config.json'], "--config '~/tecsalud-batch.config.json' starts with '~'"],
+    [['ingest', 'drop', '--non-interactive', '--archive-dir', ''], '--archive-dir is empty'],
+    [['ingest', 'drop', '--non-interactive', '--quarantine-dir', ' '], '--quarantine-dir is empty'],
+    [['ingest', 'drop', '--non-interactive', '--log-file', ''], '--log-file is empty'],
+    [['serve', '--no-auth', '--port', '0', '--upload-dir', ''], '--upload-dir is empty'],
+  ])('%j is refused (64) and creates nothing', async (args, message) => {
+    const result = await runCli([...args, '--json'].filter((a) => a !== '--json' || args[0] !== 'serve'), {
+      cwd,
+      env: { TECSALUD_DB: '' },
+      timeoutMs: 30_000,
+    });
+    expectRefusal(result, ExitCode.Usage, new RegExp(`^error: ${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'm'));
+    expect(leftBehind()).toEqual([]);
+    expect(fs.readdirSync(path.join(cwd, 'drop')).sort()).toEqual([...SOME].sort());
+  });
+
+  it.each([
+    ['TECSALUD_DB', { TECSALUD_DB: '~/registry.db' }, {}],
+    ["the config file's db", {}, { db: '~/registry.db' }],
+    ["the config file's serve.uploadDir", {}, { serve: { uploadDir: '~/uploads' } }],
+  ])('%s starting with ~ is refused (64) and creates nothing', async (from, env, file) => {
+    fs.writeFileSync(path.join(cwd, 'tecsalud-batch.config.json'), JSON.stringify(file));
+    const args = from.includes('serve') ? ['serve', '--no-auth', '--port', '0'] : ['ingest', 'drop', '--non-interactive'];
+    const result = await runCli(args, { cwd, env: { TECSALUD_DB: '', ...env }, timeoutMs: 30_000 });
+    expectRefusal(result, ExitCode.Usage, /^error: .*'~\/[a-z.]+' starts with '~'/m);
+    expect(leftBehind()).toEqual(['tecsalud-batch.config.json']);
+  });
+});

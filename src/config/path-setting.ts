@@ -1,0 +1,26 @@
+import { UsageError } from '../errors.js';
+
+/**
+ * Refuses a path setting no shell produced as meant: an empty one (`--log-file "$LOG"` with LOG unset in a
+ * cron line), which would silently turn the setting off or mean the current folder, and one that starts
+ * with `~`, which only a shell expands — not inside quotes, a config file, an environment variable or a
+ * systemd unit — and would otherwise make a folder literally named `~` in the working directory (with the
+ * archived PDFs, the log, the uploads in it). `home` is the account's home folder, for the hint.
+ */
+export function checkPathSetting(value: string, name: string, home: string): void {
+  if (value.trim() === '') {
+    throw new UsageError(
+      `${name} is empty`,
+      `give a path, or leave ${name} out; in a cron line or a systemd unit, check the variable it comes from`,
+    );
+  }
+  const tilde = /^~([^/]*)(\/.*)?$/.exec(value);
+  if (tilde) {
+    const [, user, rest = ''] = tilde;
+    const instead = user === '' ? `${home.replace(/\/$/, '')}${rest}` : `the home folder of ${user} followed by '${rest}'`;
+    throw new UsageError(
+      `${name} '${value}' starts with '~', which only a shell expands (not inside quotes, a config file, an environment variable or a systemd unit)`,
+      `write the full path instead: ${instead}`,
+    );
+  }
+}

@@ -9,7 +9,7 @@ import type { CollectionInfo } from '../adapters/vector-stores/types.js';
 import type { BackendConfig } from '../config/load-config.js';
 import { redactConfig, redactSecrets } from '../config/redact-config.js';
 import { translateDatabaseError } from '../db/database-file-errors.js';
-import { resolveDatabaseTarget } from '../db/database-url.js';
+import { DEFAULT_DATABASE, redactConnectionString, resolveDatabaseTarget } from '../db/database-url.js';
 import { openDatabase, type OpenDatabase } from '../db/open-database.js';
 import { readConnectionSecurity } from '../db/connection-security.js';
 import { pendingMigrations } from '../db/pending-migrations.js';
@@ -73,7 +73,7 @@ export async function checkHealth(options: {
     checks.push({
       name: 'config',
       status: 'ok',
-      detail: config.file ? `read ${config.file}` : 'no config file; flags, environment and defaults',
+      detail: `${config.file ? `read ${config.file}` : 'no config file'}; ${describeSources(config)}`,
     });
   } catch (error) {
     checks.push({ name: 'config', status: 'fail', detail: messageOf(error) });
@@ -407,4 +407,37 @@ async function checkOcr(configured: string): Promise<DoctorCheck[]> {
 function messageOf(error: unknown): string {
   if (error instanceof UserError) return error.hint ? `${error.message} (${error.hint})` : error.message;
   return describeError(error);
+}
+
+/** The flag, environment variable or config key each top-level setting came from, for whoever wonders why. */
+const SOURCE_NAMES: Record<keyof BackendConfig['sources'], Record<'flag' | 'env', string>> = {
+  db: { flag: '--db', env: 'TECSALUD_DB' },
+  vectorStore: { flag: '--vector-store', env: 'TECSALUD_VECTOR_STORE' },
+  collection: { flag: '--collection', env: 'TECSALUD_COLLECTION' },
+  chromaUrl: { flag: '--chroma-url', env: 'CHROMA_URL' },
+  embedder: { flag: '--embedder', env: 'TECSALUD_EMBEDDER' },
+  embeddingModel: { flag: '--embedding-model', env: 'TECSALUD_EMBEDDING_MODEL' },
+};
+
+/**
+ * `db ./site.db (TECSALUD_DB), vectorStore embedded (default), …`: a setting from an unexpected place (an
+ * exported variable in a shell, a forgotten config file) is the usual reason a new server uses the wrong one.
+ */
+function describeSources(config: BackendConfig): string {
+  const values: Record<keyof BackendConfig['sources'], string | undefined> = {
+    db: config.db === undefined ? DEFAULT_DATABASE : redactConnectionString(config.db),
+    vectorStore: config.vectorStore,
+    collection: config.collection,
+    chromaUrl: config.vectorStore === 'chroma' ? redactConnectionString(config.chroma.url) : undefined,
+    embedder: config.embedder,
+    embeddingModel: config.embedding.model,
+  };
+  return (Object.keys(SOURCE_NAMES) as (keyof BackendConfig['sources'])[])
+    .filter((key) => values[key] !== undefined)
+    .map((key) => {
+      const source = config.sources[key];
+      const from = source === 'flag' || source === 'env' ? SOURCE_NAMES[key][source] : source === 'file' ? 'config file' : 'default';
+      return `${key} ${values[key]} (${from})`;
+    })
+    .join(', ');
 }

@@ -123,3 +123,26 @@ describe('a path no shell expanded: empty (an unset variable) or starting with ~
     expect(leftBehind()).toEqual(['tecsalud-batch.config.json']);
   });
 });
+
+describe('doctor says where each setting came from', { tags: ['slow'] }, () => {
+  it('flag over environment over config file over default, in the text and in --json', async () => {
+    fs.writeFileSync(
+      path.join(cwd, 'tecsalud-batch.config.json'),
+      JSON.stringify({ db: 'from-file.db', collection: 'from_file', embedder: 'hashing' }),
+    );
+    const env = { TECSALUD_DB: 'from-env.db', TECSALUD_VECTOR_STORE: 'embedded' };
+    const text = await runCli(['doctor', '--timeout', '5'], { cwd, env });
+    const configLine = text.stdout.split('\n').find((line) => /^\S+\s+config\s/.test(line));
+    expect(configLine).toMatch(/^OK\s+config\s+read .*tecsalud-batch\.config\.json/);
+    expect(configLine).toContain('db from-env.db (TECSALUD_DB)');
+    expect(configLine).toContain('vectorStore embedded (TECSALUD_VECTOR_STORE)');
+    expect(configLine).toContain('collection from_file (config file)');
+    expect(configLine).toContain('embedder hashing (config file)');
+
+    const flagged = await runCli(['doctor', '--timeout', '5', '--db', 'from-flag.db', '--json'], { cwd, env });
+    const report = JSON.parse(flagged.stdout) as { checks: { name: string; detail: string }[]; config: { sources: Record<string, string> } };
+    expect(report.config.sources).toMatchObject({ db: 'flag', vectorStore: 'env', collection: 'file', embedder: 'file' });
+    expect(report.checks.find((check) => check.name === 'config')!.detail).toContain('db from-flag.db (--db)');
+    expect(fs.existsSync(path.join(cwd, 'from-flag.db'))).toBe(false);
+  });
+});

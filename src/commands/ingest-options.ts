@@ -175,9 +175,24 @@ export function resolveIngestOptions(
     extractor: o.extractor,
     ocrSettings: ocr,
     ocr: { mode: ocr.mode, engine: ocr.engine, minConfidence: ocr.minConfidence },
-    archiveDir: resolveDisposalDir(raw.archiveDir, '--archive-dir', raw),
-    quarantineDir: resolveDisposalDir(raw.quarantineDir, '--quarantine-dir', raw),
+    ...resolveDisposalDirs(raw),
   };
+}
+
+/**
+ * The archive and the quarantine are how the records team tells, in the file-system, what was filed from
+ * what needs a person: one folder for both would mix them for good.
+ */
+function resolveDisposalDirs(raw: IngestFlags): { archiveDir: string | undefined; quarantineDir: string | undefined } {
+  const archiveDir = resolveDisposalDir(raw.archiveDir, '--archive-dir', raw);
+  const quarantineDir = resolveDisposalDir(raw.quarantineDir, '--quarantine-dir', raw);
+  if (archiveDir && quarantineDir && realPathOf(archiveDir) === realPathOf(quarantineDir)) {
+    throw new UsageError(
+      `--archive-dir and --quarantine-dir are the same folder (${realPathOf(archiveDir)}): ingested files and files that failed would be mixed`,
+      'give each its own folder, e.g. /srv/tecsalud/archive and /srv/tecsalud/quarantine',
+    );
+  }
+  return { archiveDir, quarantineDir };
 }
 
 /** Archive and quarantine folders must lie outside the drop folder, or the next run would find the files again. */

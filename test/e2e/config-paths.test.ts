@@ -146,3 +146,17 @@ describe('doctor says where each setting came from', { tags: ['slow'] }, () => {
     expect(fs.existsSync(path.join(cwd, 'from-flag.db'))).toBe(false);
   });
 });
+
+describe('one folder as both archive and quarantine', { tags: ['slow'] }, () => {
+  it.each([
+    ['the same path', ['--archive-dir', 'done', '--quarantine-dir', 'done/']],
+    ['a link to the other', ['--archive-dir', 'done', '--quarantine-dir', 'done-link']],
+  ])('(%s) is refused at start: ingested and failed files would be mixed', async (_how, flags) => {
+    fs.mkdirSync(path.join(cwd, 'done'));
+    fs.symlinkSync('done', path.join(cwd, 'done-link'));
+    const result = await run(['ingest', 'drop', '--non-interactive', ...flags]);
+    expectRefusal(result, ExitCode.Usage, /^error: --archive-dir and --quarantine-dir are the same folder/m);
+    expect(fs.readdirSync(path.join(cwd, 'done'))).toEqual([]);
+    expect(fs.readdirSync(path.join(cwd, 'drop')).sort()).toEqual([...SOME].sort());
+  });
+});

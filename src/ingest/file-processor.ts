@@ -215,6 +215,12 @@ export class FileProcessor {
     });
     if (!extraction.ok) {
       run.result.pages = extraction.pages ?? null;
+      // Ctrl-C signals the terminal's whole process group: a child still starting has not yet learnt to
+      // ignore it and dies under the file. During an interrupt such a failure is the interrupt's, not the
+      // file's: it stays pending, and the next run reads it again (failed, it would never be retried).
+      if (signal?.aborted && extraction.outcome === 'extraction_error') {
+        throw new FileStageError('interrupted', 'stopped by the interrupt while its text was read; run the same command again to finish it');
+      }
       throw new FileStageError(EXTRACTION_OUTCOMES[extraction.outcome], extraction.message);
     }
     run.result.pages = extraction.pages;

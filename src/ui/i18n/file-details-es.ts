@@ -349,6 +349,10 @@ const SESSION_RULES: DetailRule[] = [
     'stopped while waiting for OCR; run the same command again to finish it',
     'se detuvo mientras esperaba el OCR; ejecute el mismo comando otra vez para terminarlo',
   ),
+  fixed(
+    'stopped by the interrupt while its text was read; run the same command again to finish it',
+    'la interrupción lo detuvo mientras se leía su texto; ejecute el mismo comando otra vez para terminarlo',
+  ),
   {
     en: /^over the limit of (\d+) files that need work per session \(--max-files\); run again to ingest it$/,
     es: ([n]) =>

@@ -6,6 +6,7 @@ import type { OcrSettings } from '../config/ocr-settings.js';
 import type { OpenDatabase } from '../db/open-database.js';
 import type { ProcessingType } from '../db/schema.js';
 import { DEFAULT_EMBED_BATCH_SIZE } from '../core/pipeline/defaults.js';
+import { requireHttpUrl } from '../adapters/http-url.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_EXTRACTOR, openExtractor, withOcr, type ExtractorName } from './open-extractor.js';
 
@@ -147,6 +148,7 @@ export async function openEmbedder(
         'set OPENAI_API_KEY (or openai.apiKey in the config file), or OPENAI_BASE_URL for a compatible server',
       );
     }
+    if (baseUrl) requireHttpUrl(baseUrl, 'the OpenAI base URL (OPENAI_BASE_URL or openai.baseUrl)');
     return createOpenAiEmbedder({
       connection: { provider: 'openai', apiKey: apiKey ?? 'unused', ...(baseUrl ? { baseUrl } : {}) },
       model: embedding.model ?? DEFAULT_EMBEDDING_MODEL,
@@ -165,6 +167,7 @@ export async function openEmbedder(
       'set them in the environment, or azure.endpoint / azure.apiKey / azure.deployment in the config file',
     );
   }
+  requireHttpUrl(endpoint, 'the Azure OpenAI endpoint (AZURE_OPENAI_ENDPOINT or azure.endpoint)');
   return createOpenAiEmbedder({
     connection: { provider: 'azure', endpoint, apiKey, deployment, ...(apiVersion ? { apiVersion } : {}) },
     ...(embedding.model ? { model: embedding.model } : {}),

@@ -68,4 +68,21 @@ describe('one configuration for every command (the real CLI)', { tags: ['slow'] 
     expect(fs.existsSync(path.join(cwd, 'flag.db'))).toBe(true);
     expect(fs.existsSync(path.join(cwd, 'configured.db'))).toBe(false);
   });
+
+  it('a server address without its scheme is refused naming the setting, with the address to write', async () => {
+    expect((await runCli(['patients', 'import', REGISTRY_CSV], { cwd, env: { TECSALUD_DB: '' } })).code).toBe(0);
+    const chroma = await runCli(['search', 'cefalea', '--vector-store', 'chroma'], {
+      cwd,
+      env: { TECSALUD_DB: '', CHROMA_URL: 'localhost:8000' },
+    });
+    expect(chroma.code).toBe(ExitCode.Usage);
+    expect(chroma.stderr).toMatch(/^error: the Chroma URL \(--chroma-url, CHROMA_URL or chroma\.url\) 'localhost:8000' is not an http/m);
+    expect(chroma.stderr).toMatch(/^hint: write it with its scheme: http:\/\/localhost:8000$/m);
+    const openai = await runCli(['doctor', '--embedder', 'openai', '--json'], {
+      cwd,
+      env: { TECSALUD_DB: '', OPENAI_BASE_URL: 'localhost:11434/v1', OPENAI_API_KEY: '' },
+    });
+    expect(openai.stdout).toMatch(/OPENAI_BASE_URL or openai\.baseUrl\) 'localhost:11434\/v1' is not an http/);
+    expect(openai.stdout).toContain('http://localhost:11434/v1');
+  });
 });

@@ -1,4 +1,4 @@
-import { UsageError } from '../../../errors.js';
+import { requireHttpUrl } from '../../http-url.js';
 
 export interface ChromaAddress {
   host: string;
@@ -10,18 +10,7 @@ export const DEFAULT_CHROMA_URL = 'http://localhost:8000';
 
 /** `http://host:port` as the chromadb client wants it (host, port and ssl apart). */
 export function parseChromaUrl(url: string): ChromaAddress {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new UsageError(
-      `'${url}' is not a Chroma URL`,
-      'give it as http://HOST:PORT, e.g. http://localhost:8000',
-    );
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new UsageError(`the Chroma URL must start with http:// or https://, got '${parsed.protocol}'`);
-  }
+  const parsed = requireHttpUrl(url, 'the Chroma URL (--chroma-url, CHROMA_URL or chroma.url)');
   const ssl = parsed.protocol === 'https:';
   return {
     host: parsed.hostname.replace(/^\[(.*)\]$/, '$1'),

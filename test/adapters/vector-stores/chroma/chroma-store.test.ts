@@ -33,7 +33,7 @@ describe('Chroma helpers', () => {
       ssl: true,
     });
     expect(() => parseChromaUrl('localhost:8000')).toThrow(/http/);
-    expect(() => parseChromaUrl('nonsense')).toThrow(/not a Chroma URL/);
+    expect(() => parseChromaUrl('nonsense')).toThrow(/the Chroma URL .*'nonsense' is not an http/);
   });
 
   it('reports an unreachable server as a service failure', async () => {

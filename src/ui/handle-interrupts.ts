@@ -60,9 +60,17 @@ export function handleInterrupts(options: {
       if (!disposed) handler('SIGINT');
     },
     dispose: () => {
+      if (disposed) return;
       disposed = true;
       process.off('SIGINT', handler);
       process.off('SIGTERM', handler);
+      // Interrupted, the run may end before the second Ctrl-C comes: it still means "exit now", with 130 —
+      // without a listener Node would die of the signal itself while the report is being written.
+      if (controller.signal.aborted) {
+        const exitNow = () => exit(ExitCode.Interrupted);
+        process.once('SIGINT', exitNow);
+        process.once('SIGTERM', exitNow);
+      }
     },
   };
 }

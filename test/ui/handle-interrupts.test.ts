@@ -38,4 +38,20 @@ describe('a second Ctrl-C', () => {
       again.dispose();
     }
   });
+
+  it('still exits with 130 when it comes after the interrupted run ended (the handlers disposed)', () => {
+    const exits: number[] = [];
+    const interrupts = handleInterrupts({ onFirst: () => undefined, exit: (code) => void exits.push(code) });
+    interrupts.trigger();
+    interrupts.dispose();
+    process.emit('SIGINT', 'SIGINT');
+    expect(exits).toEqual([ExitCode.Interrupted]);
+
+    // A run that was never interrupted leaves nothing behind: Ctrl-C is the next thing's own (the review's).
+    const quiet: number[] = [];
+    const before = process.listenerCount('SIGINT');
+    const untouched = handleInterrupts({ onFirst: () => undefined, exit: (code) => void quiet.push(code) });
+    untouched.dispose();
+    expect(process.listenerCount('SIGINT')).toBe(before);
+  });
 });

@@ -16,11 +16,17 @@ import { readRunLockState } from '../ingest/run-lock.js';
  *
  * Only a session driven by a folder's run lock (`ingest DIR`) is judged by it: a session on the job queue
  * (`ingest --enqueue`, `serve` with workers) or uploaded through `serve` is processed without one.
+ * `known.onQueue` spares the lookup for a caller that has just made it (`sessions` lists many).
  */
-export async function asSeenNow(database: OpenDatabase, session: BatchUpload): Promise<BatchUpload> {
+export async function asSeenNow(
+  database: OpenDatabase,
+  session: BatchUpload,
+  known: { onQueue?: boolean } = {},
+): Promise<BatchUpload> {
   if (session.status !== 'pending' && session.status !== 'processing') return session;
-  if (isUploadSession(session) || (await new QueueRepository(database.db).isQueueSession(session.id)))
-    return session;
+  if (isUploadSession(session)) return session;
+  const onQueue = known.onQueue ?? (await new QueueRepository(database.db).isQueueSession(session.id));
+  if (onQueue) return session;
   const lock = await readRunLockState(database, session.sourceDir);
   // A lock taken on another host cannot be checked from here: the session may well be running there.
   if (lock.state !== 'gone') return session;

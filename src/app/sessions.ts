@@ -99,11 +99,11 @@ export async function listSessions(location: RegistryLocation, limit: number): P
     const sessions = await new BatchRepository(database.db).listSessions(limit);
     const queue = new QueueRepository(database.db);
     return Promise.all(
-      sessions.map(async (session) =>
-        isRunning(session) && (await queue.isQueueSession(session.id))
-          ? withLiveCounts(database, session)
-          : asSeenNow(database, session),
-      ),
+      sessions.map(async (session) => {
+        if (!isRunning(session)) return session;
+        const onQueue = await queue.isQueueSession(session.id);
+        return onQueue ? withLiveCounts(database, session) : asSeenNow(database, session, { onQueue });
+      }),
     );
   });
 }

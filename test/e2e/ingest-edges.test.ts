@@ -258,13 +258,18 @@ describe('what cannot be read or moved is reported, never skipped', { tags: ['sl
     return ws;
   }
 
+  /** `ingest` of the workspace's drop folder into its database, whole text, no questions asked. */
+  function unattendedIngest(ws: { drop: string; db: string }, ...extra: string[]): string[] {
+    return ['ingest', ws.drop, '--db', ws.db, '--type', 'complete', '--non-interactive', ...extra];
+  }
+
   it('an unreadable sub-folder is a failed entry (exit 3); its files are taken once it can be read', async () => {
     const ws = await prepared('unreadable');
     fs.mkdirSync(path.join(ws.drop, 'urgencias'));
     fs.copyFileSync(path.join(SAMPLE_DIR, LAB), path.join(ws.drop, LAB));
     fs.copyFileSync(path.join(SAMPLE_DIR, PRESC), path.join(ws.drop, 'urgencias', PRESC));
     fs.chmodSync(path.join(ws.drop, 'urgencias'), 0o000);
-    const args = ['ingest', ws.drop, '--db', ws.db, '--type', 'complete', '--non-interactive'];
+    const args = unattendedIngest(ws);
     try {
       const first = await runCli([...args, '--json'], { cwd: ws.dir, wrapper: NO_DAC_OVERRIDE });
       expect(first.code, first.stderr).toBe(3);
@@ -299,17 +304,7 @@ describe('what cannot be read or moved is reported, never skipped', { tags: ['sl
     fs.copyFileSync(path.join(SAMPLE_DIR, PRESC), path.join(ws.drop, '.Trash-1000', PRESC));
     fs.writeFileSync(path.join(ws.drop, 'notes.txt'), 'hola');
     const quarantine = path.join(ws.dir, 'quarantine');
-    const args = [
-      'ingest',
-      ws.drop,
-      '--db',
-      ws.db,
-      '--type',
-      'complete',
-      '--non-interactive',
-      '--quarantine-dir',
-      quarantine,
-    ];
+    const args = unattendedIngest(ws, '--quarantine-dir', quarantine);
     const first = await runCli([...args, '--json'], { cwd: ws.dir });
     expect(first.code, first.stderr).toBe(3);
     const report = parse(first);
@@ -348,17 +343,7 @@ describe('what cannot be read or moved is reported, never skipped', { tags: ['sl
     fs.mkdirSync(archive, { mode: 0o555 });
     fs.chmodSync(archive, 0o555);
     fs.copyFileSync(path.join(SAMPLE_DIR, LAB), path.join(ws.drop, LAB));
-    const args = [
-      'ingest',
-      ws.drop,
-      '--db',
-      ws.db,
-      '--type',
-      'complete',
-      '--non-interactive',
-      '--archive-dir',
-      archive,
-    ];
+    const args = unattendedIngest(ws, '--archive-dir', archive);
 
     const log = path.join(ws.dir, 'ingest.log');
     const first = await runCli([...args, '--log-file', log], { cwd: ws.dir, wrapper: NO_DAC_OVERRIDE });

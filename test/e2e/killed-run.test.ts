@@ -177,15 +177,33 @@ function rename(relativePath: string): string {
   return to;
 }
 
+/** A held run of the drop folder, killed with SIGKILL once its session exists; the session's id. */
+async function killedHeldIngest(): Promise<string> {
+  const run = await startHeldIngest();
+  const { session_id: sessionId } = await sessionJson();
+  run.child.kill('SIGKILL');
+  await run.exited;
+  return sessionId;
+}
+
+/** Lets the embedder go and runs `ingest` of the drop folder again; its JSON report. */
+async function resumeReport(): Promise<ResumeReport> {
+  release();
+  const resumed = await cli(['ingest', drop, '--non-interactive', '--json']);
+  return JSON.parse(resumed.stdout) as ResumeReport;
+}
+
+interface ResumeReport {
+  session_id: string;
+  files: { path: string; outcome: string; error: string | null }[];
+}
+
 describe(
   'a file renamed between a stopped run and the run that resumes its session',
   { tags: ['slow'] },
   () => {
     it('with its content hash recorded: ends as a copy of the file under its new name, not as a failure', async () => {
-      const run = await startHeldIngest();
-      const { session_id: sessionId } = await sessionJson();
-      run.child.kill('SIGKILL');
-      await run.exited;
+      const sessionId = await killedHeldIngest();
       const untouched = lastUntouched(sessionId);
       // As a run killed after its --max-files window filled leaves a file it read: deferred, its hash recorded.
       const sha = createHash('sha256')
@@ -200,12 +218,7 @@ describe(
       handle.close();
       const newName = rename(untouched.relative_path);
 
-      release();
-      const resumed = await cli(['ingest', drop, '--non-interactive', '--json']);
-      const report = JSON.parse(resumed.stdout) as {
-        session_id: string;
-        files: { path: string; outcome: string; error: string | null }[];
-      };
+      const report = await resumeReport();
       expect(report.session_id).toBe(sessionId);
       expect(report.files.find((f) => f.path === newName)?.outcome).toMatch(/ingested|duplicate/);
       const old = report.files.find((f) => f.path === untouched.relative_path);
@@ -214,19 +227,11 @@ describe(
     }, 90_000);
 
     it('killed before its hash was recorded: still failed (its bytes cannot be compared), the message names the new name', async () => {
-      const run = await startHeldIngest();
-      const { session_id: sessionId } = await sessionJson();
-      run.child.kill('SIGKILL');
-      await run.exited;
+      const sessionId = await killedHeldIngest();
       const untouched = lastUntouched(sessionId);
       const newName = rename(untouched.relative_path);
 
-      release();
-      const resumed = await cli(['ingest', drop, '--non-interactive', '--json']);
-      const report = JSON.parse(resumed.stdout) as {
-        session_id: string;
-        files: { path: string; outcome: string; error: string | null }[];
-      };
+      const report = await resumeReport();
       expect(report.session_id).toBe(sessionId);
       expect(report.files.find((f) => f.path === newName)?.outcome).toMatch(/ingested|duplicate/);
       const old = report.files.find((f) => f.path === untouched.relative_path);

@@ -14,7 +14,7 @@ import { checkPdfFile } from '../core/pipeline/check-pdf-file.js';
 import { OCR_DEFAULTS } from '../core/pipeline/ocr-options.js';
 import type { FileOcr, MatchSummary, PipelineStage } from '../core/pipeline/events.js';
 import { FILE_OUTCOMES, outcomeKind, processingStatusFor, type FileOutcome } from '../core/pipeline/file-outcome.js';
-import { isRemembered } from './settle-known-files.js';
+import { alreadyWaitingForReview, isRemembered } from './settle-known-files.js';
 import { AuditRepository, type AuditEvent } from '../db/repositories/audit-repository.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
 import { DocumentRepository } from '../db/repositories/document-repository.js';
@@ -499,10 +499,7 @@ export class FileProcessor {
           'settle that review knowing both names (`tecsalud-batch review`)',
         );
       }
-      return {
-        outcome: 'already_pending_review',
-        message: `the same content ('${waiting.filename}') is already waiting for review; settle it with \`tecsalud-batch review\``,
-      };
+      return alreadyWaitingForReview(waiting);
     }
     return null;
   }

@@ -3,7 +3,7 @@ import type { OpenDatabase } from '../db/open-database.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
 import { DocumentRepository } from '../db/repositories/document-repository.js';
 import { SettledFileRepository } from '../db/repositories/settled-file-repository.js';
-import type { SettledFile } from '../db/schema.js';
+import type { BatchFile, SettledFile } from '../db/schema.js';
 import { readSessionOptions } from '../db/session-options.js';
 import type { Settled } from './file-run.js';
 import type { FileToProcess } from './file-processor.js';
@@ -75,10 +75,7 @@ export async function settleKnownFiles(
           `${document.expediente} (${since}; use --force to re-ingest)`,
       };
     } else if (review && review.id !== file.fileId) {
-      settled = {
-        outcome: 'already_pending_review',
-        message: `the same content ('${review.filename}') is already waiting for review (${since}); settle it with \`tecsalud-batch review\``,
-      };
+      settled = alreadyWaitingForReview(review, since);
     } else if (
       isOutcome(memory.outcome) &&
       INTRINSIC_FAILURES.has(memory.outcome) &&
@@ -110,4 +107,18 @@ async function sessionsWithoutOcr(database: OpenDatabase, memories: SettledFile[
 
 function isOutcome(value: string): value is FileOutcome {
   return Object.hasOwn(FILE_OUTCOMES, value);
+}
+
+/**
+ * A copy of a file already waiting for review is not queued twice; it names the session that holds the
+ * review, and `review` of this run's session walks it too (BatchRepository.pendingReviewsHeldBy).
+ */
+export function alreadyWaitingForReview(waiting: Pick<BatchFile, 'filename' | 'batchId'>, since?: string): Settled {
+  const session = waiting.batchId.slice(0, 8);
+  return {
+    outcome: 'already_pending_review',
+    message:
+      `the same content ('${waiting.filename}') is already waiting for review in session ${session}` +
+      `${since ? ` (${since})` : ''}; settle it with \`tecsalud-batch review ${session}\``,
+  };
 }

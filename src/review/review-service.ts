@@ -77,13 +77,14 @@ export class ReviewService {
     return this.undoStack.length;
   }
 
+  /** A session's: its own, and those its re-run found already waiting elsewhere (pendingReviewsHeldBy). */
   async listPending(sessionId?: string): Promise<BatchFile[]> {
-    return this.batches.pendingReviews(sessionId);
+    return sessionId ? this.batches.pendingReviewsHeldBy(sessionId) : this.batches.pendingReviews();
   }
 
   /** The pending files as the list of cases shows them (session, date, reason). */
   async listPendingEntries(sessionId?: string): Promise<PendingEntry[]> {
-    return (await this.batches.pendingReviews(sessionId)).map(pendingEntryOf);
+    return (await this.listPending(sessionId)).map(pendingEntryOf);
   }
 
   async loadCase(fileId: string): Promise<ReviewCase> {

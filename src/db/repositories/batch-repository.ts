@@ -298,6 +298,36 @@ export class BatchRepository {
   }
 
   /**
+   * What a person settling this session's reviews must see: its own files waiting for review, and the files of
+   * earlier sessions that its `already_pending_review` files are copies of (a re-run of a folder points there,
+   * and `review SESSION` must not answer "no reviews pending" while the folder's files still wait).
+   */
+  async pendingReviewsHeldBy(sessionId: string): Promise<BatchFile[]> {
+    return this.db
+      .selectFrom('batchFiles')
+      .selectAll()
+      .where('matchingStatus', '=', 'review_required')
+      .where('processingStatus', '=', 'pending')
+      .where((eb) =>
+        eb.or([
+          eb('batchId', '=', sessionId),
+          eb(
+            'contentSha256',
+            'in',
+            eb
+              .selectFrom('batchFiles as copy')
+              .select('copy.contentSha256')
+              .where('copy.batchId', '=', sessionId)
+              .where('copy.outcome', '=', 'already_pending_review'),
+          ),
+        ]),
+      )
+      .orderBy('createdAt')
+      .orderBy('relativePath')
+      .execute();
+  }
+
+  /**
    * A second Ctrl-C ends the process at once: the session it leaves is recorded `interrupted` (DECISIONS 1),
    * as the dashboard's last frame says, rather than `processing` until the next run; that run resumes it.
    */

@@ -318,12 +318,12 @@ const SESSION_RULES: DetailRule[] = [
   },
   {
     en: new RegExp(
-      `^the same content \\('(.*)'\\) is already waiting for review(?: \\(unchanged since ${DATE}; not read again\\))?; settle it with \`tecsalud-batch review\`$`,
+      `^the same content \\('(.*)'\\) is already waiting for review in session (\\w+)(?: \\(unchanged since ${DATE}; not read again\\))?; settle it with \`tecsalud-batch review \\w+\`$`,
     ),
-    es: ([filename, since]) =>
-      `el mismo contenido ('${filename}') ya está en espera de revisión` +
+    es: ([filename, session, since]) =>
+      `el mismo contenido ('${filename}') ya está en espera de revisión en la sesión ${session}` +
       (since ? ` (sin cambios desde ${since}; no se volvió a leer)` : '') +
-      '; resuélvalo con `tecsalud-batch review`',
+      `; resuélvalo con \`tecsalud-batch review ${session}\``,
   },
   {
     en: /^held for review: (\w+)(?:( \(the filename describes a new patient; the document's own text names somebody else\))|( \(the document's own text names another patient than the filename\))|( \(the document's own text also names a second patient further in the file\))|( \(the document's own birth date or sex differs from the filename's patient's\)))?$/,

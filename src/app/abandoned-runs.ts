@@ -28,7 +28,19 @@ export async function asSeenNow(
   const onQueue = known.onQueue ?? (await new QueueRepository(database.db).isQueueSession(session.id));
   if (onQueue) return session;
   const lock = await readRunLockState(database, session.sourceDir);
-  // A lock taken on another host cannot be checked from here: the session may well be running there.
+  // A lock taken on another host cannot be checked from here: the session may well be running there. It is
+  // shown as recorded, with whose run it waits for and what to do if that machine is gone.
+  if (lock.state === 'unknown') {
+    const { holder } = lock;
+    const folder = quoteForShell(session.sourceDir);
+    return {
+      ...session,
+      errorMessage:
+        `run on another host: ${holder.host} (pid ${holder.pid}, started ${holder.startedAt}) holds the folder's ` +
+        `run lock, and this machine cannot tell whether that run goes on; if ${holder.host} is gone, ` +
+        `\`tecsalud-batch unlock ${folder} --force\`, then \`tecsalud-batch ingest ${folder}\` resumes it`,
+    };
+  }
   if (lock.state !== 'gone') return session;
   const run = lock.holder
     ? `the run that was processing it (pid ${lock.holder.pid} on ${lock.holder.host}, started ${lock.holder.startedAt})`

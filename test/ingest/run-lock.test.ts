@@ -193,10 +193,16 @@ describe.each(DATABASE_KINDS)('a running session whose run is gone, as status sh
 describe('a running session whose lock was taken on another host (SQLite)', () => {
   beforeEach(async () => openTwice(createSqliteTestDatabase()));
 
-  it('is left as recorded: this machine cannot tell whether that run goes on', async () => {
+  it('is left as recorded, with a note naming that host and how to resume if it is gone', async () => {
     const session = await new BatchRepository(a.db).createSession({ uploadedBy: 'cron', processingType: 'both', sourceDir: '/srv/drop', options: SESSION_OPTIONS });
-    await new RunLockRepository(a.db).tryInsert({ lockKey: lockKeyOf('/srv/drop'), sourceDir: '/srv/drop', pid: 1, host: 'elsewhere', sessionId: session.id, startedAt: new Date().toISOString() });
+    await new RunLockRepository(a.db).tryInsert({ lockKey: lockKeyOf('/srv/drop'), sourceDir: '/srv/drop', pid: 1, host: 'elsewhere', sessionId: session.id, startedAt: '2026-12-03T02:00:00.000Z' });
     expect((await readRunLockState(b, '/srv/drop')).state).toBe('unknown');
-    expect((await asSeenNow(b, session)).status).toBe('pending');
+    const shown = await asSeenNow(b, session);
+    expect(shown.status).toBe('pending');
+    expect(shown.errorMessage).toBe(
+      'run on another host: elsewhere (pid 1, started 2026-12-03T02:00:00.000Z) holds the folder\'s run lock, and ' +
+        'this machine cannot tell whether that run goes on; if elsewhere is gone, ' +
+        '`tecsalud-batch unlock /srv/drop --force`, then `tecsalud-batch ingest /srv/drop` resumes it',
+    );
   });
 });

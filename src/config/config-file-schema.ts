@@ -136,10 +136,7 @@ export const configFileSchema = z.strictObject(
       })
       .optional(),
   },
-  {
-    error: (issue) =>
-      issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.join(', ')}` : undefined,
-  },
+  // An unknown key (here or in a section) is worded, with the nearest known key, by load-config.
 );
 
 export type ConfigFile = z.infer<typeof configFileSchema>;

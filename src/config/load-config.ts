@@ -1,10 +1,12 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { z } from 'zod';
 
 import { DEFAULT_COLLECTION } from '../core/pipeline/defaults.js';
 import { DEFAULT_QUEUE_SETTINGS, type QueueSettings } from '../core/queue/defaults.js';
 import { NOM_004_RETENTION_YEARS } from '../core/registry/retention.js';
+import { closestChoice } from '../core/text/closest-choice.js';
 import { fileSystemProblem } from '../core/text/file-system-problem.js';
 import { checkPathSetting } from './path-setting.js';
 import { UsageError } from '../errors.js';
@@ -240,24 +242,30 @@ async function readConfigFile(flags: BackendFlags): Promise<{ file: string | nul
     throw new UsageError(`cannot read the config file ${file}: ${why}`, 'check the path given with --config');
   }
   const name = path.basename(file);
+  // An empty file (or `--config /dev/null`) is not a JSON error a person can find a line for.
+  if (text.replace(/^\uFEFF/, '').trim() === '') {
+    throw new UsageError(
+      `the config file ${file} is empty`,
+      explicit ? 'write {} in it for no settings, or leave out --config' : 'write {} in it for no settings, or remove it',
+    );
+  }
   let json: unknown;
   try {
     json = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
-    const line = jsonErrorLine(text, (error as Error).message);
     throw new UsageError(
-      `${name} is not valid JSON${line === null ? '' : ` (line ${line})`}: ${(error as Error).message}`,
-      'JSON wants double-quoted keys and strings, no trailing commas and no comments; `tecsalud-batch doctor` checks the file',
+      `${name} is not valid JSON${describeJsonError(text.replace(/^\uFEFF/, ''), (error as Error).message)}`,
+      `JSON wants double-quoted keys and strings, no trailing commas and no comments; fix ${file} (\`tecsalud-batch doctor\` checks it)`,
     );
   }
   const parsed = configFileSchema.safeParse(json);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
-      const where = issue.path.join('.');
-      // Our messages name their field; zod's generic ones get the path in front.
-      return where && !issue.message.startsWith(where) ? `${where}: ${issue.message}` : issue.message;
-    });
-    throw new UsageError(`${name}: ${problems.join('; ')}`, `fix ${file}, or pass another with --config`);
+    const problems = parsed.error.issues.flatMap((issue) => describeIssue(issue, json));
+    const fixes = problems.flatMap((problem) => (problem.fix ? [problem.fix] : []));
+    throw new UsageError(
+      `${name}: ${problems.map((problem) => problem.message).join('; ')}`,
+      fixes.length > 0 ? `${fixes.join('; ')} in ${file}` : `fix ${file}, or pass another with --config`,
+    );
   }
   return { file, values: parsed.data };
 }
@@ -293,9 +301,68 @@ function compact<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
-/** The line of a JSON.parse error's `position N` (Node 20 gives the offset only), or null. */
-function jsonErrorLine(text: string, message: string): number | null {
-  const position = /position (\d+)/.exec(message);
-  if (!position) return null;
-  return text.slice(0, Number(position[1])).split('\n').length;
+/**
+ * Where and what: ` at line 3, column 1: expected double-quoted property name`. Node 20 gives only the
+ * offset (`in JSON at position N`), later versions the line and column too: both are dropped from the
+ * message and the place is counted here, the same on every version.
+ */
+function describeJsonError(text: string, message: string): string {
+  const stripped = message
+    .replace(/ in JSON at position \d+.*$/, '')
+    .replace(/^Unexpected end of JSON input$/, 'it ends before the JSON does (a missing } or ])');
+  const what = stripped.charAt(0).toLowerCase() + stripped.slice(1);
+  const offset = /position (\d+)/.exec(message)?.[1] ?? (/end of JSON input/.test(message) ? text.trimEnd().length : null);
+  if (offset === null) return `: ${what}`;
+  const before = text.slice(0, Number(offset)).split('\n');
+  return ` at line ${before.length}, column ${before[before.length - 1]!.length + 1}: ${what}`;
+}
+
+/** One problem of a config file in words a person fixes it by, and what to write instead when we can tell. */
+function describeIssue(issue: z.core.$ZodIssue, json: unknown): { message: string; fix?: string }[] {
+  const where = issue.path.map(String);
+  if (issue.code === 'unrecognized_keys') {
+    const known = knownKeysAt(where);
+    return issue.keys.map((key) => {
+      const full = [...where, key].join('.');
+      const near = closestChoice(key, known);
+      return near === null
+        ? { message: `unknown key '${full}'`, fix: `remove '${full}'${known.length > 0 ? ` (the keys${where.length > 0 ? ` of ${where.join('.')}` : ''} are ${known.join(', ')})` : ''}` }
+        : { message: `unknown key '${full}'`, fix: `did you mean '${[...where, near].join('.')}'? write that instead of '${full}'` };
+    });
+  }
+  const key = where.join('.');
+  // Our messages name their field; zod's generic ones get the path in front.
+  const message = key && !issue.message.startsWith(key) ? `${key}: ${issue.message}` : issue.message;
+  if (issue.code === 'invalid_value') {
+    const given = valueAt(json, where);
+    const choices = issue.values.filter((v): v is string => typeof v === 'string');
+    if (typeof given === 'string') {
+      const near = closestChoice(given, choices);
+      return [{ message: `${message}, not '${given}'`, ...(near === null ? {} : { fix: `did you mean '${near}'? write "${where[where.length - 1]}": "${near}"` }) }];
+    }
+  }
+  return [{ message }];
+}
+
+/** The keys the config file takes at `keyPath` (top level: []), for the nearest one to an unknown key. */
+function knownKeysAt(keyPath: readonly string[]): string[] {
+  let schema: z.ZodType = configFileSchema;
+  for (const key of keyPath) {
+    const object = unwrapOptional(schema);
+    if (!(object instanceof z.ZodObject)) return [];
+    schema = (object.shape as Record<string, z.ZodType>)[key]!;
+    if (schema === undefined) return [];
+  }
+  const object = unwrapOptional(schema);
+  return object instanceof z.ZodObject ? Object.keys(object.shape) : [];
+}
+
+function unwrapOptional(schema: z.ZodType): z.ZodType {
+  return schema instanceof z.ZodOptional ? (schema.unwrap() as z.ZodType) : schema;
+}
+
+function valueAt(json: unknown, keyPath: readonly string[]): unknown {
+  let value = json;
+  for (const key of keyPath) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+  return value;
 }

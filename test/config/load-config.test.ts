@@ -92,10 +92,10 @@ describe('loadBackendConfig', () => {
   it('explains what is wrong with a config file', async () => {
     writeConfig({ vectorStore: 'pinecone' });
     await expect(loadBackendConfig({ cwd, env: {} })).rejects.toThrow(
-      "tecsalud-batch.config.json: vectorStore must be 'embedded' or 'chroma'",
+      "tecsalud-batch.config.json: vectorStore must be 'embedded' or 'chroma', not 'pinecone'",
     );
     writeConfig({ embedder: 'openai', colection: 'x' });
-    await expect(loadBackendConfig({ cwd, env: {} })).rejects.toThrow(/unknown key\(s\) colection/);
+    await expect(loadBackendConfig({ cwd, env: {} })).rejects.toThrow(/unknown key 'colection'/);
     writeConfig({ embedding: { dimensions: 1.5 } });
     await expect(loadBackendConfig({ cwd, env: {} })).rejects.toThrow(
       /embedding.dimensions must be a whole number/,
@@ -107,7 +107,7 @@ describe('loadBackendConfig', () => {
     // Where, and what JSON wants: a person fixing it by hand needs both.
     writeConfig('{\n  "db": "x.db",\n  collection: "y"\n}\n');
     const unquoted = (await loadBackendConfig({ cwd, env: {} }).catch((e: unknown) => e)) as UsageError;
-    expect(unquoted.message).toMatch(/is not valid JSON \(line 3\)/);
+    expect(unquoted.message).toMatch(/is not valid JSON at line 3, column 3: /);
     expect(unquoted.hint).toMatch(/double-quoted keys/);
   });
 

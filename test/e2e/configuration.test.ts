@@ -86,3 +86,59 @@ describe('one configuration for every command (the real CLI)', { tags: ['slow'] 
     expect(openai.stdout).toContain('http://localhost:11434/v1');
   });
 });
+
+describe('a config file a person can fix from the message alone (the real CLI)', { tags: ['slow'] }, () => {
+  let cwd: string;
+  beforeEach(() => {
+    cwd = createTempDir('tecsalud-config-file-');
+  });
+  afterEach(() => fs.rmSync(cwd, { recursive: true, force: true }));
+
+  const refusal = async (config: string | null, args: string[] = []) => {
+    if (config !== null) fs.writeFileSync(path.join(cwd, 'tecsalud-batch.config.json'), config);
+    const run = await runCli(['status', ...args], { cwd, env: { TECSALUD_DB: '' } });
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(run.code).toBe(ExitCode.Usage);
+    const [error, hint, ...rest] = run.stderr.trimEnd().split('\n');
+    expect(rest, run.stderr).toEqual([]);
+    return { error, hint };
+  };
+
+  it('an empty file, or --config /dev/null, is called empty, with what to write instead', async () => {
+    expect(await refusal('')).toEqual({
+      error: `error: the config file ${path.join(cwd, 'tecsalud-batch.config.json')} is empty`,
+      hint: 'hint: write {} in it for no settings, or remove it',
+    });
+    expect(await refusal(' \n')).toMatchObject({ error: expect.stringMatching(/ is empty$/) });
+    expect(await refusal(null, ['--config', '/dev/null'])).toEqual({
+      error: 'error: the config file /dev/null is empty',
+      hint: 'hint: write {} in it for no settings, or leave out --config',
+    });
+  });
+
+  it('invalid JSON is placed by line and column', async () => {
+    expect(await refusal('{\n  "db": "registry.db",\n}\n')).toEqual({
+      error: 'error: tecsalud-batch.config.json is not valid JSON at line 3, column 1: expected double-quoted property name',
+      hint: expect.stringMatching(/^hint: JSON wants double-quoted keys .*; fix .*tecsalud-batch\.config\.json/),
+    });
+    expect((await refusal('{ "embedder": ')).error).toBe(
+      'error: tecsalud-batch.config.json is not valid JSON at line 1, column 14: it ends before the JSON does (a missing } or ])',
+    );
+  });
+
+  it('an unknown key, at the top or in a section, is named by its full path with the nearest known key', async () => {
+    const file = path.join(cwd, 'tecsalud-batch.config.json');
+    expect(await refusal(JSON.stringify({ chroma: { urll: 'http://localhost:8000' } }))).toEqual({
+      error: "error: tecsalud-batch.config.json: unknown key 'chroma.urll'",
+      hint: `hint: did you mean 'chroma.url'? write that instead of 'chroma.urll' in ${file}`,
+    });
+    expect(await refusal(JSON.stringify({ dbb: 'registry.db' }))).toEqual({
+      error: "error: tecsalud-batch.config.json: unknown key 'dbb'",
+      hint: `hint: did you mean 'db'? write that instead of 'dbb' in ${file}`,
+    });
+    expect(await refusal(JSON.stringify({ ocr: { language: 'spa' } }))).toEqual({
+      error: "error: tecsalud-batch.config.json: unknown key 'ocr.language'",
+      hint: `hint: remove 'ocr.language' (the keys of ocr are mode, engine, minConfidence, pageTimeoutSeconds, fileTimeoutSeconds, processes) in ${file}`,
+    });
+  });
+});

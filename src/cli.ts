@@ -12,6 +12,7 @@ import {
   setCommandContext,
   type ProgramEnvironment,
 } from './commands/context.js';
+import { refuseChoicesWithHint } from './commands/shared/choice-options.js';
 import { EXIT_CODES_HELP, examples } from './commands/shared/options.js';
 import { ExitCode } from './errors.js';
 
@@ -177,6 +178,7 @@ async function defineCommand(command: CommandUnknownOpts): Promise<void> {
   if (!entry) return;
   const declare = await entry.load();
   declare(command as Command);
+  refuseChoicesWithHint(command);
   for (const sub of command.commands) inheritSettings(command, sub);
   defined.add(command);
 }

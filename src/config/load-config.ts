@@ -8,6 +8,7 @@ import { DEFAULT_QUEUE_SETTINGS, type QueueSettings } from '../core/queue/defaul
 import { NOM_004_RETENTION_YEARS } from '../core/registry/retention.js';
 import { closestChoice } from '../core/text/closest-choice.js';
 import { fileSystemProblem } from '../core/text/file-system-problem.js';
+import { checkChoice, choiceError } from './choice-setting.js';
 import { checkPathSetting } from './path-setting.js';
 import { UsageError } from '../errors.js';
 import type { FileModePolicy } from '../private-files.js';
@@ -120,7 +121,7 @@ export async function loadBackendConfig(flags: BackendFlags): Promise<BackendCon
     return ((sources[key] = 'default'), fallback);
   };
 
-  const vectorStore = oneOf(
+  const vectorStore = checkChoice(
     pick(
       'vectorStore',
       flags.vectorStore,
@@ -135,7 +136,7 @@ export async function loadBackendConfig(flags: BackendFlags): Promise<BackendCon
         ? 'TECSALUD_VECTOR_STORE'
         : 'vectorStore',
   );
-  const embedder = oneOf(
+  const embedder = checkChoice(
     pick('embedder', flags.embedder, e('TECSALUD_EMBEDDER'), values.embedder, 'hashing' as string),
     EMBEDDERS,
     sources.embedder === 'flag'
@@ -270,15 +271,11 @@ async function readConfigFile(flags: BackendFlags): Promise<{ file: string | nul
   return { file, values: parsed.data };
 }
 
-function oneOf<T extends string>(value: string, allowed: readonly T[], field: string): T {
-  if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new UsageError(`${field} must be ${allowed.map((a) => `'${a}'`).join(' or ')}, not '${value}'`);
-}
-
+/** An HTTP header's name, which HTTP (and Chroma's own variable) read in any case. */
 function oneOfIgnoringCase<T extends string>(value: string, allowed: readonly T[], field: string): T {
   const found = allowed.find((a) => a.toLowerCase() === value.toLowerCase());
   if (found) return found;
-  throw new UsageError(`${field} must be ${allowed.map((a) => `'${a}'`).join(' or ')}, not '${value}'`);
+  throw choiceError(value, allowed, field);
 }
 
 function positiveSeconds(value: string | undefined, field: string): number | undefined {

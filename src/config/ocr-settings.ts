@@ -7,6 +7,7 @@ import {
   type OcrMode,
 } from '../core/pipeline/ocr-options.js';
 import { UsageError } from '../errors.js';
+import { checkChoice } from './choice-setting.js';
 import type { BackendConfig } from './load-config.js';
 
 /** The OCR settings of a run: flags > environment > config file (`ocr`) > defaults. */
@@ -33,12 +34,12 @@ export interface OcrFlags {
 export function resolveOcrSettings(flags: OcrFlags, file: BackendConfig['ocr'] = {}): OcrSettings {
   const env = flags.env ?? process.env;
   const fromEnv = (name: string) => env[name]?.trim() || undefined;
-  const mode = oneOf(
+  const mode = checkChoice(
     flags.ocr ?? fromEnv('TECSALUD_OCR') ?? file.mode ?? OCR_DEFAULTS.mode,
     OCR_MODES,
     flags.ocr !== undefined ? '--ocr' : 'TECSALUD_OCR',
   );
-  const engine = oneOf(
+  const engine = checkChoice(
     flags.ocrEngine ?? fromEnv('TECSALUD_OCR_ENGINE') ?? file.engine ?? OCR_DEFAULTS.engine,
     OCR_ENGINES,
     flags.ocrEngine !== undefined ? '--ocr-engine' : 'TECSALUD_OCR_ENGINE',
@@ -61,9 +62,4 @@ export function resolveOcrSettings(flags: OcrFlags, file: BackendConfig['ocr'] =
       file.fileTimeoutSeconds === undefined ? OCR_DEFAULTS.fileTimeoutMs : file.fileTimeoutSeconds * 1000,
     ...(file.processes !== undefined ? { processes: file.processes } : {}),
   };
-}
-
-function oneOf<T extends string>(value: string, allowed: readonly T[], field: string): T {
-  if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new UsageError(`${field} must be ${allowed.map((a) => `'${a}'`).join(' or ')}, not '${value}'`);
 }

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { resolveOcrSettings } from '../../src/config/ocr-settings.js';
-import { UsageError } from '../../src/errors.js';
 
 describe('resolveOcrSettings', () => {
   it('defaults: auto, tesseract.js, 0.7, 60 s a page and 10 minutes a file', () => {
@@ -40,7 +39,7 @@ describe('resolveOcrSettings', () => {
 
   it('refuses values it does not know, naming where they came from', () => {
     expect(() => resolveOcrSettings({ env: { TECSALUD_OCR_ENGINE: 'easyocr' } })).toThrow(
-      new UsageError("TECSALUD_OCR_ENGINE must be 'tesseract.js' or 'tesseract', not 'easyocr'"),
+      "TECSALUD_OCR_ENGINE must be 'tesseract.js' or 'tesseract', not 'easyocr'",
     );
     expect(() => resolveOcrSettings({ ocrMinConfidence: '95', env: {} })).toThrow(
       /--ocr-min-confidence must be a number between 0 and 1/,

@@ -142,3 +142,37 @@ describe('a config file a person can fix from the message alone (the real CLI)',
     });
   });
 });
+
+describe('a setting of a few words, written in another case or with a typo (the real CLI)', { tags: ['slow'] }, () => {
+  let cwd: string;
+  beforeEach(() => {
+    cwd = createTempDir('tecsalud-config-choice-');
+    fs.mkdirSync(path.join(cwd, 'drop'));
+    fs.copyFileSync(path.join(SAMPLE_DIR, DROP[0]!), path.join(cwd, 'drop', DROP[0]!));
+  });
+  afterEach(() => fs.rmSync(cwd, { recursive: true, force: true }));
+
+  // Flag, environment and config file alike: refused (one spelling everywhere), the word meant in the hint.
+  it.each([
+    [['--vector-store', 'Chroma'], {}, null, "--vector-store must be 'embedded' or 'chroma', not 'Chroma'", "did you mean 'chroma'? write --vector-store chroma"],
+    [[], { TECSALUD_VECTOR_STORE: 'Chroma' }, null, "TECSALUD_VECTOR_STORE must be 'embedded' or 'chroma', not 'Chroma'", "did you mean 'chroma'? write TECSALUD_VECTOR_STORE=chroma"],
+    [[], {}, { vectorStore: 'Chroma' }, "tecsalud-batch.config.json: vectorStore must be 'embedded' or 'chroma', not 'Chroma'", `did you mean 'chroma'? write "vectorStore": "chroma" in `],
+    [['--extractor', 'PDFium'], {}, null, "--extractor must be 'pdf-parse', 'pdfium' or 'pdftotext', not 'PDFium'", "did you mean 'pdfium'? write --extractor pdfium"],
+    [['--ocr-engine', 'tesseract-js'], {}, null, "--ocr-engine must be 'tesseract.js' or 'tesseract', not 'tesseract-js'", "did you mean 'tesseract.js'? write --ocr-engine tesseract.js"],
+    [[], { TECSALUD_OCR_ENGINE: 'Tesseract' }, null, "TECSALUD_OCR_ENGINE must be 'tesseract.js' or 'tesseract', not 'Tesseract'", "did you mean 'tesseract'? write TECSALUD_OCR_ENGINE=tesseract"],
+    [[], {}, { ocr: { mode: 'Force' } }, "tecsalud-batch.config.json: ocr.mode must be 'auto', 'off' or 'force', not 'Force'", `did you mean 'force'? write "mode": "force" in `],
+    [[], { TECSALUD_EMBEDDER: 'OpenAI' }, null, "TECSALUD_EMBEDDER must be 'hashing', 'openai' or 'azure', not 'OpenAI'", "did you mean 'openai'? write TECSALUD_EMBEDDER=openai"],
+    [['--type', 'Both'], {}, null, "--type must be 'vectorized', 'complete' or 'both', not 'Both'", "did you mean 'both'? write --type both"],
+    [['--type', 'vectors'], {}, null, "--type must be 'vectorized', 'complete' or 'both', not 'vectors'", 'write one of them, e.g. --type vectorized'],
+  ])('ingest %j (env %j, config file %j) is refused (64) before anything is read', async (args, env, file, error, hint) => {
+    if (file) fs.writeFileSync(path.join(cwd, 'tecsalud-batch.config.json'), JSON.stringify(file));
+    const run = await runCli(['ingest', 'drop', '--non-interactive', ...args], { cwd, env: { TECSALUD_DB: '', ...env } });
+    expect(run.code, run.stderr).toBe(ExitCode.Usage);
+    const [errorLine, hintLine, ...rest] = run.stderr.trimEnd().split('\n');
+    expect(errorLine).toBe(`error: ${error}`);
+    expect(hintLine).toContain(`hint: ${hint}`);
+    expect(rest).toEqual([]);
+    expect(fs.readdirSync(path.join(cwd, 'drop'))).toEqual([DROP[0]]);
+    expect(fs.existsSync(path.join(cwd, 'tecsalud-batch.db'))).toBe(false);
+  });
+});

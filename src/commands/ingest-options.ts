@@ -195,7 +195,7 @@ function resolveDisposalDirs(raw: IngestFlags): { archiveDir: string | undefined
   return { archiveDir, quarantineDir };
 }
 
-/** Archive and quarantine folders must lie outside the drop folder, or the next run would find the files again. */
+/** Archive and quarantine folders must lie apart from the drop folder (neither inside nor around it), or the next run would find the files again. */
 function resolveDisposalDir(value: string | undefined, flag: string, raw: IngestFlags): string | undefined {
   if (!value) return undefined;
   const dir = path.resolve(raw.cwd, value);
@@ -208,6 +208,17 @@ function resolveDisposalDir(value: string | undefined, flag: string, raw: Ingest
     throw new UsageError(
       `${flag} '${value}' is inside the folder being ingested${via}`,
       'choose a folder outside it',
+    );
+  }
+  // The other way round is no safer: a file is moved to the archive under its path in DIR, so
+  // DIR/drop/a.pdf with the archive at DIR's parent "drop" lands at DIR/a.pdf, back in the drop folder (the
+  // next run finds it again: a quarantined file fails every night). And the drop folder inside the
+  // archive mixes files waiting with files filed.
+  if (realSource.startsWith(realDir + path.sep)) {
+    const beside = path.join(path.dirname(realSource), flag === '--archive-dir' ? 'archive' : 'quarantine');
+    throw new UsageError(
+      `${flag} '${value}' contains the folder being ingested (${realSource}): a file in a subfolder could be moved back into it`,
+      `choose a folder beside it rather than above it, e.g. ${flag} ${beside}`,
     );
   }
   // Created on the first move when missing; a file in its place would fail every move of the run instead.

@@ -49,6 +49,26 @@ describe('an archive or quarantine folder that is the drop folder under another 
   });
 });
 
+describe('an archive or quarantine folder that contains the drop folder', { tags: ['slow'] }, () => {
+  // DIR/drop/a.pdf archived under its path in DIR, with the archive at DIR's parent, would land at DIR/a.pdf:
+  // back in the drop folder, found again by the next run.
+  it.each([
+    ['--archive-dir', '.'],
+    ['--quarantine-dir', '.'],
+    ['--archive-dir', '..'],
+  ])('%s %s is refused before anything is moved, with a folder beside DIR to use instead', async (flag, value) => {
+    fs.mkdirSync(path.join(cwd, 'drop', 'drop'));
+    fs.copyFileSync(path.join(cwd, 'drop', SOME[0]!), path.join(cwd, 'drop', 'drop', SOME[0]!));
+    const result = await run(['ingest', 'drop', flag, value, '--non-interactive', '--json']);
+    const drop = fs.realpathSync(path.join(cwd, 'drop'));
+    expectRefusal(result, ExitCode.Usage, new RegExp(`^error: ${flag} '\\.+' contains the folder being ingested \\(${drop}\\)`, 'm'));
+    expect(result.stderr).toContain(`hint: choose a folder beside it rather than above it, e.g. ${flag} ${path.join(path.dirname(drop), flag.slice(2, -4))}\n`);
+    expect(JSON.parse(result.stdout)).toMatchObject({ error: { exit_code: ExitCode.Usage } });
+    expect(fs.readdirSync(path.join(cwd, 'drop')).sort()).toEqual([...SOME, 'drop'].sort());
+    expect(fs.readdirSync(path.join(cwd, 'drop', 'drop'))).toEqual([SOME[0]]);
+  });
+});
+
 /** Runs as a user without root's permission overrides (a mode is then what decides), as in ingest-edges. */
 const NO_DAC_OVERRIDE =
   process.getuid?.() === 0 ? ['setpriv', '--bounding-set=-dac_override,-dac_read_search', '--'] : [];

@@ -9,6 +9,7 @@ import type { CollectionInfo } from '../adapters/vector-stores/types.js';
 import type { BackendConfig } from '../config/load-config.js';
 import { redactConfig, redactSecrets } from '../config/redact-config.js';
 import { translateDatabaseError } from '../db/database-file-errors.js';
+import { SETTING_NAMES, databaseSettingOf } from '../config/setting-source.js';
 import { DEFAULT_DATABASE, redactConnectionString, resolveDatabaseTarget } from '../db/database-url.js';
 import { openDatabase, type OpenDatabase } from '../db/open-database.js';
 import { readConnectionSecurity } from '../db/connection-security.js';
@@ -116,7 +117,7 @@ export async function checkHealth(options: {
     /** Why the database is unusable when that is the configuration's fault (a file), not a server's. */
     let databaseFileProblem = false;
     const databaseCheck = guard('database', async () => {
-      const target = resolveDatabaseTarget(secrets.db, { cwd: options.cwd });
+      const target = resolveDatabaseTarget(secrets.db, { cwd: options.cwd, setting: databaseSettingOf(config, secrets.db) });
       let pending: string[];
       try {
         // Read-only: never create the file, never migrate.
@@ -409,16 +410,6 @@ function messageOf(error: unknown): string {
   return describeError(error);
 }
 
-/** The flag, environment variable or config key each top-level setting came from, for whoever wonders why. */
-const SOURCE_NAMES: Record<keyof BackendConfig['sources'], Record<'flag' | 'env', string>> = {
-  db: { flag: '--db', env: 'TECSALUD_DB' },
-  vectorStore: { flag: '--vector-store', env: 'TECSALUD_VECTOR_STORE' },
-  collection: { flag: '--collection', env: 'TECSALUD_COLLECTION' },
-  chromaUrl: { flag: '--chroma-url', env: 'CHROMA_URL' },
-  embedder: { flag: '--embedder', env: 'TECSALUD_EMBEDDER' },
-  embeddingModel: { flag: '--embedding-model', env: 'TECSALUD_EMBEDDING_MODEL' },
-};
-
 /**
  * `db ./site.db (TECSALUD_DB), vectorStore embedded (default), …`: a setting from an unexpected place (an
  * exported variable in a shell, a forgotten config file) is the usual reason a new server uses the wrong one.
@@ -432,11 +423,11 @@ function describeSources(config: BackendConfig): string {
     embedder: config.embedder,
     embeddingModel: config.embedding.model,
   };
-  return (Object.keys(SOURCE_NAMES) as (keyof BackendConfig['sources'])[])
+  return (Object.keys(SETTING_NAMES) as (keyof BackendConfig['sources'])[])
     .filter((key) => values[key] !== undefined)
     .map((key) => {
       const source = config.sources[key];
-      const from = source === 'flag' || source === 'env' ? SOURCE_NAMES[key][source] : source === 'file' ? 'config file' : 'default';
+      const from = source === 'flag' || source === 'env' ? SETTING_NAMES[key][source] : source === 'file' ? 'config file' : 'default';
       return `${key} ${values[key]} (${from})`;
     })
     .join(', ');

@@ -7,6 +7,8 @@ import type { FileModePolicy } from '../private-files.js';
 export interface RegistryLocation {
   /** The configuration's `db`; undefined: ./tecsalud-batch.db. */
   db: string | undefined;
+  /** Where `db` was configured (`--db`, `TECSALUD_DB`, the config file's db), for hints; undefined: the default. */
+  dbSetting?: string | undefined;
   cwd: string;
   /** Who may read a database file created here (config `fileMode`; default owner-only). */
   fileMode?: FileModePolicy;
@@ -20,7 +22,7 @@ export async function openRegistry(
   location: RegistryLocation,
   options: OpenDatabaseOptions = {},
 ): Promise<OpenDatabase> {
-  const target = resolveDatabaseTarget(location.db, { cwd: location.cwd });
+  const target = resolveDatabaseTarget(location.db, { cwd: location.cwd, setting: location.dbSetting });
   return openDatabase(target, {
     ...options,
     create: options.create ?? false,

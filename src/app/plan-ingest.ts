@@ -49,7 +49,7 @@ export async function planIngest(
   if (!fs.existsSync(options.sourceDir) || !fs.statSync(options.sourceDir).isDirectory()) {
     throw new UsageError(`the folder '${options.sourceDir}' does not exist`);
   }
-  const target = resolveDatabaseTarget(location.db, { cwd: location.cwd });
+  const target = resolveDatabaseTarget(location.db, { cwd: location.cwd, setting: location.dbSetting });
   const readTarget: DatabaseTarget =
     target.kind === 'sqlite' && target.path !== ':memory:' && !fs.existsSync(target.path)
       ? { kind: 'sqlite', path: ':memory:', display: ':memory:' }

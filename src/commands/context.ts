@@ -1,6 +1,7 @@
 import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import os from 'node:os';
 import { checkPathSetting } from '../config/path-setting.js';
+import { databaseSettingOf } from '../config/setting-source.js';
 import type { TextExtractor } from '../adapters/extraction/types.js';
 import type { BackendConfig, BackendFlags } from '../config/load-config.js';
 import type { CommandIo } from './shared/io.js';
@@ -24,6 +25,8 @@ export interface CommandContext extends ProgramEnvironment {
   config: BackendConfig | null;
   /** `--db` as resolved (undefined: TECSALUD_DB, then ./tecsalud-batch.db). */
   db: string | undefined;
+  /** Where `db` came from (`--db`, `TECSALUD_DB`, the config file's db), for hints; undefined: the default. */
+  dbSetting: string | undefined;
   /**
    * Why the configuration could not be read, for a command that reports it itself (`doctor`: a broken
    * config file is one failed check among others). Other commands never see it: resolving throws.
@@ -59,7 +62,7 @@ export async function createCommandContext(
   flags: ConfigFlags & Record<string, unknown>,
   options: { readConfig: boolean; reportsConfigErrors?: boolean },
 ): Promise<CommandContext> {
-  if (!options.readConfig) return { ...environment, config: null, db: flags.db };
+  if (!options.readConfig) return { ...environment, config: null, db: flags.db, dbSetting: databaseSettingOf(null, flags.db) };
   const { loadBackendConfig } = await import('../config/load-config.js');
   const load = () => loadBackendConfig({
     cwd: environment.cwd,
@@ -76,13 +79,13 @@ export async function createCommandContext(
   });
   if (!options.reportsConfigErrors) {
     const config = await load();
-    return { ...environment, config, db: config.db };
+    return { ...environment, config, db: config.db, dbSetting: databaseSettingOf(config, flags.db) };
   }
   try {
     const config = await load();
-    return { ...environment, config, db: config.db };
+    return { ...environment, config, db: config.db, dbSetting: databaseSettingOf(config, flags.db) };
   } catch (error) {
-    return { ...environment, config: null, db: flags.db, configError: error };
+    return { ...environment, config: null, db: flags.db, dbSetting: databaseSettingOf(null, flags.db), configError: error };
   }
 }
 

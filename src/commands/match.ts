@@ -61,6 +61,7 @@ export async function matchFilenames(
     {
       cwd: context.cwd,
       db: context.db,
+      dbSetting: context.dbSetting,
       env: context.env,
       config: context.config,
       extractor: context.extractor,

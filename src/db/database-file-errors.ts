@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describeError } from '../core/text/describe-error.js';
 import { UsageError, UserError } from '../errors.js';
 import { serviceDown } from './connection-loss.js';
-import type { DatabaseTarget } from './database-url.js';
+import { databaseSettingName, type DatabaseTarget } from './database-url.js';
 
 /**
  * The SQLite errors that say the file `--db` names is not a usable database — not SQLite at all, damaged,
@@ -18,7 +18,7 @@ export function databaseFileError(error: unknown, target: DatabaseTarget): UserE
   if (code === 'SQLITE_NOTADB') {
     return new UsageError(
       `'${file}' is not a SQLite database`,
-      'check --db, TECSALUD_DB or the config file\'s "db": it names a file of another kind',
+      `check ${databaseSettingName(target)}: it names a file of another kind`,
     );
   }
   if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_IOERR_SHORT_READ') {
@@ -48,7 +48,7 @@ export function databaseFileError(error: unknown, target: DatabaseTarget): UserE
   if (code.startsWith('SQLITE_CANTOPEN') || code === 'SQLITE_PERM' || code === 'SQLITE_AUTH') {
     return new UsageError(
       `cannot open the database '${file}': ${describeError(error)}`,
-      'check that the path is a file the user running tecsalud-batch may read and write, in a folder it may write',
+      `check that the path is a file the user running tecsalud-batch may read and write, in a folder it may write, or change ${databaseSettingName(target)}`,
     );
   }
   return null;

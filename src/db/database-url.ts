@@ -5,9 +5,21 @@ import { UsageError } from '../errors.js';
 
 export { redactConnectionString };
 
-export type DatabaseTarget =
+export type DatabaseTarget = (
   | { kind: 'sqlite'; path: string; display: string }
-  | { kind: 'postgres'; connectionString: string; display: string };
+  | { kind: 'postgres'; connectionString: string; display: string }
+) & {
+  /** Where it was configured (`--db`, `TECSALUD_DB`, the config file's db), for hints; absent: the default. */
+  setting?: string;
+};
+
+/** What a hint names when no setting chose the database (the default): any of them may. */
+export const ANY_DATABASE_SETTING = "--db, TECSALUD_DB or the config file's db";
+
+/** The place a hint tells the user to change. */
+export function databaseSettingName(target: Pick<DatabaseTarget, 'setting'>): string {
+  return target.setting ?? ANY_DATABASE_SETTING;
+}
 
 export const DEFAULT_DATABASE = './tecsalud-batch.db';
 
@@ -16,27 +28,39 @@ export const DEFAULT_DATABASE = './tecsalud-batch.db';
  * by config/load-config) into a backend; absent, ./tecsalud-batch.db. Accepted:
  * `PATH`, `sqlite:PATH`, `sqlite://PATH`, `:memory:`, `postgres://…`, `postgresql://…`.
  */
-export function resolveDatabaseTarget(value: string | undefined, options: { cwd: string }): DatabaseTarget {
+export function resolveDatabaseTarget(
+  value: string | undefined,
+  options: { cwd: string; setting?: string | undefined },
+): DatabaseTarget {
+  const named = options.setting === undefined ? {} : { setting: options.setting };
+  const setting = databaseSettingName(named);
   const raw = (value ?? DEFAULT_DATABASE).trim();
-  if (raw === '') throw new UsageError('the database location is empty', 'pass --db PATH or --db postgres://…');
+  if (raw === '') throw new UsageError(`${setting} is empty`, 'give the database: PATH, sqlite:PATH or postgres://…');
   if (/^postgres(ql)?:\/\//i.test(raw)) {
-    return { kind: 'postgres', connectionString: raw, display: redactConnectionString(raw) };
+    return { kind: 'postgres', connectionString: raw, display: redactConnectionString(raw), ...named };
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) && !/^sqlite:/i.test(raw) && !/^file:/i.test(raw)) {
     throw new UsageError(
-      `unsupported database URL '${redactConnectionString(raw)}'`,
+      `unsupported database URL '${redactConnectionString(raw)}' in ${setting}`,
       'use a file path, sqlite:PATH or postgres://USER:PASSWORD@HOST:PORT/DATABASE',
     );
   }
   const withoutScheme = raw.replace(/^(sqlite|file):(\/\/)?/i, '');
-  if (withoutScheme === ':memory:') return { kind: 'sqlite', path: ':memory:', display: ':memory:' };
+  // `sqlite:` with its path left out (an unset variable after it): not the working folder, not a file named ''.
+  if (withoutScheme.trim() === '') {
+    throw new UsageError(
+      `${setting} is '${raw}', with no database file after it`,
+      `write the file's path after it, e.g. sqlite:${DEFAULT_DATABASE}, or the path alone`,
+    );
+  }
+  if (withoutScheme === ':memory:') return { kind: 'sqlite', path: ':memory:', display: ':memory:', ...named };
   // `--db data/` names a folder: path.resolve would drop the slash and make a file called `data`.
   if (/[\\/]$/.test(withoutScheme) || fs.statSync(path.resolve(options.cwd, withoutScheme), { throwIfNoEntry: false })?.isDirectory()) {
     throw new UsageError(
       `the database '${withoutScheme}' names a folder, not a file`,
-      `give the database file's path, e.g. --db ${path.join(withoutScheme, 'tecsalud-batch.db')}`,
+      `give the database file's path in ${setting}, e.g. ${path.join(withoutScheme, 'tecsalud-batch.db')}`,
     );
   }
   const absolute = path.resolve(options.cwd, withoutScheme);
-  return { kind: 'sqlite', path: absolute, display: absolute };
+  return { kind: 'sqlite', path: absolute, display: absolute, ...named };
 }

@@ -11,7 +11,7 @@ import { retryStaleConnections } from './retry-stale-connection.js';
 import type { Database } from './schema.js';
 import { createMigrationProvider, type SqlDialectName } from './migrations/index.js';
 import { databaseFileError, translateDatabaseError } from './database-file-errors.js';
-import type { DatabaseTarget } from './database-url.js';
+import { databaseSettingName, type DatabaseTarget } from './database-url.js';
 import { translateLikePostgres } from './fold-accents-sql.js';
 
 /** The subset of better-sqlite3 that the embedded vector store needs from the shared handle. */
@@ -81,7 +81,7 @@ export async function openDatabase(
 ): Promise<OpenDatabase> {
   const { dialect, sqlite, kind, postgres } =
     target.kind === 'sqlite'
-      ? { ...(await createSqliteDialect(target.path, options)), postgres: null }
+      ? { ...(await createSqliteDialect(target, options)), postgres: null }
       : await createPostgresDialect(target, options);
   const raw = new Kysely<unknown>({ dialect });
   try {
@@ -128,10 +128,12 @@ export async function migrateToLatest(db: Kysely<unknown>, dialect: SqlDialectNa
 }
 
 async function createSqliteDialect(
-  file: string,
+  target: Extract<DatabaseTarget, { kind: 'sqlite' }>,
   options: OpenDatabaseOptions,
 ): Promise<{ dialect: Dialect; sqlite: SqliteHandle; kind: 'sqlite' }> {
   const { default: BetterSqlite3 } = await import('better-sqlite3');
+  const file = target.path;
+  const setting = databaseSettingName(target);
   const create = options.create ?? true;
   if (file !== ':memory:') {
     const dir = path.dirname(file);
@@ -139,15 +141,15 @@ async function createSqliteDialect(
       throw new UserError(
         `the database folder '${dir}' does not exist`,
         ExitCode.Usage,
-        'create it first, or pass another path with --db',
+        `create it first, or change ${setting}`,
       );
     }
-    if (!create && !fs.existsSync(file)) throw missingDatabase(file);
+    if (!create && !fs.existsSync(file)) throw missingDatabase(file, setting);
     // An empty file is a valid new database to SQLite: a command that does not build a registry would
     // migrate it into an empty one and report that, as for a mistyped path. (`doctor`, which never
     // migrates, reports it as not migrated yet.)
     const migrates = options.migrate ?? true;
-    if (!create && migrates && fs.statSync(file, { throwIfNoEntry: false })?.size === 0) throw emptyDatabase(file);
+    if (!create && migrates && fs.statSync(file, { throwIfNoEntry: false })?.size === 0) throw emptyDatabase(file, setting);
   }
   let handle: InstanceType<typeof BetterSqlite3>;
   try {
@@ -160,7 +162,7 @@ async function createSqliteDialect(
     throw new UserError(
       `cannot open the database '${file}': ${(error as Error).message}`,
       ExitCode.Usage,
-      'check the path and its permissions, or pass another with --db',
+      `check the path and its permissions, or change ${setting}`,
     );
   }
   try {
@@ -179,7 +181,7 @@ async function createSqliteDialect(
     handle.function('translate', { deterministic: true }, translateLikePostgres);
   } catch (error) {
     handle.close();
-    throw translateDatabaseError(error, { kind: 'sqlite', path: file, display: file });
+    throw translateDatabaseError(error, target);
   }
   return {
     dialect: new SqliteDialect({ database: withStatementCache(handle) }),
@@ -200,7 +202,7 @@ async function createPostgresDialect(
   const [{ PostgresDialect }, pg, { client, tls }] = await Promise.all([
     import('kysely'),
     import('pg'),
-    postgresConnectionConfig(target.connectionString),
+    postgresConnectionConfig(target.connectionString, target.setting),
   ]);
   const settings = {
     ...client,
@@ -248,20 +250,20 @@ async function createPostgresDialect(
 }
 
 /** The error for a registry that is not where the configuration says, for a command that only reads it. */
-export function missingDatabase(file: string): UserError {
+export function missingDatabase(file: string, setting: string): UserError {
   return new UserError(
     `the database '${file}' does not exist`,
     ExitCode.Usage,
-    'check --db, TECSALUD_DB or the config file\'s "db"; a new registry is created by ' +
+    `check ${setting}; a new registry is created by ` +
       '`tecsalud-batch patients import FILE.csv` (or by `tecsalud-batch ingest DIR`)',
   );
 }
 
-function emptyDatabase(file: string): UserError {
+function emptyDatabase(file: string, setting: string): UserError {
   return new UserError(
     `the database '${file}' is an empty file (0 bytes): it holds no registry`,
     ExitCode.Usage,
-    'check --db, TECSALUD_DB or the config file\'s "db"; a new registry is created by ' +
+    `check ${setting}; a new registry is created by ` +
       '`tecsalud-batch patients import FILE.csv` (or by `tecsalud-batch ingest DIR`)',
   );
 }

@@ -31,14 +31,20 @@ export interface PostgresConnectionConfig {
  * plain TCP: a server without TLS refuses them. `sslrootcert=system` uses the system's certificate
  * authorities and verifies fully, as libpq 16 does.
  */
-export async function postgresConnectionConfig(connectionString: string): Promise<PostgresConnectionConfig> {
+export async function postgresConnectionConfig(
+  connectionString: string,
+  /** Where the URL was configured (`TECSALUD_DB`…), for the message about one that cannot be read. */
+  setting = 'the database URL',
+): Promise<PostgresConnectionConfig> {
   const { parse, toClientConfig } = await import('pg-connection-string');
   let url: URL;
   try {
     url = new URL(connectionString);
   } catch {
+    // Not echoed: a URL that does not parse is often one whose password holds an unencoded @ or /, which
+    // redaction cannot then find the end of.
     throw new UsageError(
-      'the database URL is not a valid URL',
+      `${setting} is not a valid postgres:// URL`,
       'write it as postgres://USER:PASSWORD@HOST:PORT/DATABASE, with special characters in the password %-encoded',
     );
   }

@@ -176,3 +176,56 @@ describe('a setting of a few words, written in another case or with a typo (the 
     expect(fs.existsSync(path.join(cwd, 'tecsalud-batch.db'))).toBe(false);
   });
 });
+
+describe('a database setting that is wrong: the hint names the one place it was set (the real CLI)', { tags: ['slow'] }, () => {
+  let cwd: string;
+  beforeEach(() => {
+    cwd = createTempDir('tecsalud-config-db-');
+    fs.writeFileSync(path.join(cwd, 'notes.txt'), 'minutes of the meeting, not a database\n');
+  });
+  afterEach(() => fs.rmSync(cwd, { recursive: true, force: true }));
+
+  const refusal = async (args: string[], env: NodeJS.ProcessEnv = {}, file?: object) => {
+    if (file) fs.writeFileSync(path.join(cwd, 'site.json'), JSON.stringify(file));
+    const run = await runCli([...args, ...(file ? ['--config', 'site.json'] : [])], { cwd, env: { TECSALUD_DB: '', ...env } });
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(run.code, run.stderr).toBe(ExitCode.Usage);
+    const [error, hint, ...rest] = run.stderr.trimEnd().split('\n');
+    expect(rest, run.stderr).toEqual([]);
+    return { error, hint };
+  };
+
+  it.each([
+    ['--db', ['--db', 'notes.txt'], {}, undefined, 'hint: check --db: it names a file of another kind'],
+    ['TECSALUD_DB', [], { TECSALUD_DB: 'notes.txt' }, undefined, 'hint: check TECSALUD_DB: it names a file of another kind'],
+    ["the config file's db", [], {}, { db: 'notes.txt' }, "hint: check the config file's db (CONFIG): it names a file of another kind"],
+  ])('a file of another kind given by %s', async (_from, args, env, file, hint) => {
+    const refused = await refusal(['status', ...args], env, file);
+    expect(refused.error).toBe(`error: '${path.join(cwd, 'notes.txt')}' is not a SQLite database`);
+    expect(refused.hint).toBe(hint.replace('CONFIG', path.join(cwd, 'site.json')));
+  });
+
+  it('a missing file or folder, and doctor, name it too; with none set, any of the three is the place', async () => {
+    expect((await refusal(['status'], { TECSALUD_DB: 'missing.db' })).hint).toMatch(/^hint: check TECSALUD_DB; a new registry is created by /);
+    expect((await refusal(['patients', 'list'], {}, { db: 'no-such-folder/registry.db' })).hint).toBe(
+      `hint: create it first, or change the config file's db (${path.join(cwd, 'site.json')})`,
+    );
+    expect((await refusal(['status'])).hint).toMatch(/^hint: check --db, TECSALUD_DB or the config file's db; /);
+    const doctor = await runCli(['doctor', '--json'], { cwd, env: { TECSALUD_DB: 'notes.txt' } });
+    const checks = (JSON.parse(doctor.stdout) as { checks: { name: string; detail: string }[] }).checks;
+    expect(checks.find((check) => check.name === 'database')?.detail).toContain('(check TECSALUD_DB: it names a file of another kind)');
+  });
+
+  it.each([
+    [['--db', 'sqlite:'], {}, undefined, "error: --db is 'sqlite:', with no database file after it"],
+    [[], { TECSALUD_DB: 'sqlite://' }, undefined, "error: TECSALUD_DB is 'sqlite://', with no database file after it"],
+    [[], {}, { db: 'file:' }, "error: the config file's db (CONFIG) is 'file:', with no database file after it"],
+    // Not echoed: the password of a URL that does not parse cannot be told from the rest of it.
+    [[], { TECSALUD_DB: 'postgres://tecsalud:s3cr@t@db.hospital.local:notaport/tecsalud' }, undefined, 'error: TECSALUD_DB is not a valid postgres:// URL'],
+  ])('a malformed database URL %j (env %j, config file %j) is named by its setting, not read as a folder', async (args, env, file, error) => {
+    const refused = await refusal(['status', ...args], env, file);
+    expect(refused.error).toBe(error.replace('CONFIG', path.join(cwd, 'site.json')));
+    expect(refused.hint).toMatch(/^hint: (write the file's path after it, e\.g\. sqlite:\.\/tecsalud-batch\.db|write it as postgres:\/\/)/);
+    expect(fs.readdirSync(cwd).sort()).toEqual(['notes.txt', ...(file ? ['site.json'] : [])]);
+  });
+});

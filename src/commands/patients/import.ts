@@ -60,6 +60,7 @@ export async function importPatients(
   const report = await importRegistry({
     file,
     db: context.db,
+    dbSetting: context.dbSetting,
     cwd: context.cwd,
     fileMode: context.config?.fileMode,
     user: options.user,

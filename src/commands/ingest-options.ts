@@ -14,6 +14,7 @@ import {
 import { parseByteSize } from '../core/pipeline/check-pdf-file.js';
 import { PROCESSING_TYPES } from '../core/pipeline/statuses.js';
 import type { OcrSettings } from '../config/ocr-settings.js';
+import { parsePlainNumber } from '../config/number-setting.js';
 import { UsageError } from '../errors.js';
 import type { IngestOptions } from '../ingest/types.js';
 import {
@@ -123,9 +124,26 @@ const optionsSchema = z
     message: '--review-threshold must not be above --auto-threshold',
   });
 
+/** The numeric flags, as the user types them; read in plain decimal only (see parsePlainNumber). */
+const NUMBER_FLAGS = {
+  concurrency: ['--concurrency', 'whole'],
+  maxFiles: ['--max-files', 'whole'],
+  chunkSize: ['--chunk-size', 'whole'],
+  chunkOverlap: ['--chunk-overlap', 'whole'],
+  embedBatchSize: ['--embed-batch-size', 'whole'],
+  storeBatchSize: ['--store-batch-size', 'whole'],
+  autoThreshold: ['--auto-threshold', 'decimal'],
+  reviewThreshold: ['--review-threshold', 'decimal'],
+  timeout: ['--timeout', 'decimal'],
+} as const satisfies Partial<Record<keyof IngestFlags, readonly [string, 'whole' | 'decimal']>>;
+
 export function resolveIngestOptions(
   raw: IngestFlags,
 ): ResolvedIngestOptions {
+  for (const [key, [flag, kind]] of Object.entries(NUMBER_FLAGS)) {
+    const given = raw[key as keyof typeof NUMBER_FLAGS];
+    if (given !== undefined) parsePlainNumber(given, flag, kind);
+  }
   const parsed = optionsSchema.safeParse({
     type: raw.type,
     concurrency: raw.concurrency,
@@ -140,7 +158,13 @@ export function resolveIngestOptions(
     extractor: raw.extractor,
   });
   if (!parsed.success) {
-    throw new UsageError(parsed.error.issues.map((issue) => issue.message).join('; '));
+    // Which value was refused, beside the range it must be in.
+    const given = (issue: { path: PropertyKey[] }) => {
+      const key = issue.path[0];
+      const value = typeof key === 'string' && key in NUMBER_FLAGS ? raw[key as keyof typeof NUMBER_FLAGS] : undefined;
+      return value === undefined ? '' : `, not '${value}'`;
+    };
+    throw new UsageError(parsed.error.issues.map((issue) => `${issue.message}${given(issue)}`).join('; '));
   }
   const maxFileSize = raw.maxFileSize === undefined ? 10 * 1024 * 1024 : parseByteSize(raw.maxFileSize);
   if (maxFileSize === null || maxFileSize <= 0) {

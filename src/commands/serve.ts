@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseByteSize } from '../core/pipeline/check-pdf-file.js';
 import { checkPathSetting } from '../config/path-setting.js';
+import { parsePlainNumber } from '../config/number-setting.js';
 import { ExitCode, UsageError } from '../errors.js';
 import type { ServeSettings } from '../server/start-server.js';
 import type { BackendConfig } from '../config/load-config.js';
@@ -193,8 +194,8 @@ export function isLoopback(host: string): boolean {
 
 function wholeNumber(text: string | undefined, flag: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
   if (text === undefined) return undefined;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < min || n > max) {
+  const n = parsePlainNumber(text, flag, 'whole');
+  if (n < min || n > max) {
     throw new UsageError(`${flag} must be a whole number from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ''}, not '${text}'`);
   }
   return n;

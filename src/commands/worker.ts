@@ -4,6 +4,7 @@ import { DEFAULT_CONCURRENCY } from '../app/ingest-defaults.js';
 import { DEFAULT_EXTRACTOR, EXTRACTORS } from '../app/open-extractor.js';
 import { resolveOcrSettings } from '../config/ocr-settings.js';
 import { DEFAULT_JOB_TIMEOUT_SECONDS } from '../core/queue/defaults.js';
+import { parsePlainNumber } from '../config/number-setting.js';
 import { ExitCode, UsageError } from '../errors.js';
 import type { WorkerEvent } from '../queue/worker-events.js';
 import { contextOf, finish, type CommandContext } from './context.js';
@@ -97,6 +98,9 @@ const optionsSchema = z.object({
  * to an operator: start, sessions finished, backends down, files given up, and a closing line.
  */
 export async function worker(options: WorkerCommandOptions, context: CommandContext): Promise<number> {
+  if (options.concurrency !== undefined) parsePlainNumber(options.concurrency, '--concurrency', 'whole');
+  if (options.jobTimeout !== undefined) parsePlainNumber(options.jobTimeout, '--job-timeout', 'whole');
+  if (options.timeout !== undefined) parsePlainNumber(options.timeout, '--timeout', 'decimal');
   const parsed = optionsSchema.safeParse({
     concurrency: options.concurrency,
     jobTimeout: options.jobTimeout,

@@ -15,8 +15,7 @@ export function checkChoice<T extends string>(value: string, allowed: readonly T
 
 export function choiceError(value: string, allowed: readonly string[], setting: string): UsageError {
   const near = closestChoice(value, allowed);
-  const write = (choice: string) =>
-    setting.startsWith('--') ? `${setting} ${choice}` : /^[A-Z][A-Z0-9_]*$/.test(setting) ? `${setting}=${choice}` : `"${setting.split('.').pop()}": "${choice}"`;
+  const write = (choice: string) => writeSetting(setting, `"${choice}"`, choice);
   return new UsageError(
     `${setting} must be ${listOfChoices(allowed)}, not '${value}'`,
     near === null ? `write one of them, e.g. ${write(allowed[0]!)}` : `did you mean '${near}'? write ${write(near)}`,
@@ -27,4 +26,14 @@ export function choiceError(value: string, allowed: readonly string[], setting: 
 export function listOfChoices(allowed: readonly string[]): string {
   const quoted = allowed.map((choice) => `'${choice}'`);
   return quoted.length < 2 ? quoted.join('') : `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}`;
+}
+
+/**
+ * How `value` is written where `setting` is: `--type both`, `TECSALUD_OCR=auto`, or in the config file
+ * `"vectorStore": "chroma"` (`asJson`: the value as JSON writes it).
+ */
+export function writeSetting(setting: string, asJson: string, value: string): string {
+  if (setting.startsWith('-')) return `${setting} ${value}`;
+  if (/^[A-Z][A-Z0-9_]*$/.test(setting)) return `${setting}=${value}`;
+  return `"${setting.split('.').pop()}": ${asJson}`;
 }

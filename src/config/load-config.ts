@@ -9,6 +9,7 @@ import { NOM_004_RETENTION_YEARS } from '../core/registry/retention.js';
 import { closestChoice } from '../core/text/closest-choice.js';
 import { fileSystemProblem } from '../core/text/file-system-problem.js';
 import { checkChoice, choiceError } from './choice-setting.js';
+import { parsePlainNumber } from './number-setting.js';
 import { checkPathSetting } from './path-setting.js';
 import { UsageError } from '../errors.js';
 import type { FileModePolicy } from '../private-files.js';
@@ -280,15 +281,15 @@ function oneOfIgnoringCase<T extends string>(value: string, allowed: readonly T[
 
 function positiveSeconds(value: string | undefined, field: string): number | undefined {
   if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${field} must be a number of seconds above 0, not '${value}'`);
+  const n = parsePlainNumber(value, field, 'decimal');
+  if (n <= 0) throw new UsageError(`${field} must be a number of seconds above 0, not '${value}'`);
   return n;
 }
 
 function positiveInteger(value: string | undefined, field: string): number | undefined {
   if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1)
+  const n = parsePlainNumber(value, field, 'whole');
+  if (n < 1)
     throw new UsageError(`${field} must be a positive whole number, not '${value}'`);
   return n;
 }

@@ -8,6 +8,7 @@ import {
 } from '../core/pipeline/ocr-options.js';
 import { UsageError } from '../errors.js';
 import { checkChoice } from './choice-setting.js';
+import { parsePlainNumber } from './number-setting.js';
 import type { BackendConfig } from './load-config.js';
 
 /** The OCR settings of a run: flags > environment > config file (`ocr`) > defaults. */
@@ -46,8 +47,8 @@ export function resolveOcrSettings(flags: OcrFlags, file: BackendConfig['ocr'] =
   );
   let minConfidence: number = file.minConfidence ?? OCR_DEFAULTS.minConfidence;
   if (flags.ocrMinConfidence !== undefined) {
-    minConfidence = Number(flags.ocrMinConfidence);
-    if (!(minConfidence >= 0 && minConfidence <= 1))
+    minConfidence = parsePlainNumber(flags.ocrMinConfidence, '--ocr-min-confidence', 'decimal');
+    if (minConfidence > 1)
       throw new UsageError(
         `--ocr-min-confidence must be a number between 0 and 1, not '${flags.ocrMinConfidence}'`,
       );

@@ -153,7 +153,7 @@ describe('loadBackendConfig', () => {
       /--embedder must be/,
     );
     await expect(loadBackendConfig({ cwd, env: {}, embeddingDimensions: 'many' })).rejects.toThrow(
-      /--embedding-dimensions must be a positive whole number/,
+      /--embedding-dimensions must be a whole number in plain decimal digits, not 'many'/,
     );
   });
 

@@ -229,3 +229,37 @@ describe('a database setting that is wrong: the hint names the one place it was 
     expect(fs.readdirSync(cwd).sort()).toEqual(['notes.txt', ...(file ? ['site.json'] : [])]);
   });
 });
+
+describe('a number written any other way than plain decimal digits (the real CLI)', { tags: ['slow'] }, () => {
+  let cwd: string;
+  beforeEach(() => {
+    cwd = createTempDir('tecsalud-config-number-');
+    fs.mkdirSync(path.join(cwd, 'drop'));
+    fs.copyFileSync(path.join(SAMPLE_DIR, DROP[0]!), path.join(cwd, 'drop', DROP[0]!));
+  });
+  afterEach(() => fs.rmSync(cwd, { recursive: true, force: true }));
+
+  // Number() reads 0x10 as 16, 1e3 as 1000, ' 4' as 4 and '' as 0: a run with a number nobody wrote.
+  it.each([
+    [['ingest', 'drop', '--max-files', '0x10'], {}, "--max-files must be a whole number in plain decimal digits, not '0x10'", 'hint: write it in plain digits (no spaces, sign, exponent or 0x), e.g. --max-files 16'],
+    [['ingest', 'drop', '--concurrency', ' 4'], {}, "--concurrency must be a whole number in plain decimal digits, not ' 4'", 'hint: write it in plain digits (no spaces, sign, exponent or 0x), e.g. --concurrency 4'],
+    [['ingest', 'drop', '--max-files', '1e3'], {}, "--max-files must be a whole number in plain decimal digits, not '1e3'", 'hint: write it in plain digits (no spaces, sign, exponent or 0x), e.g. --max-files 1000'],
+    [['ingest', 'drop', '--concurrency', '4.5'], {}, "--concurrency must be a whole number in plain decimal digits, not '4.5'", 'hint: write digits only (a whole number)'],
+    [['ingest', 'drop', '--chunk-size', ''], {}, "--chunk-size must be a whole number in plain decimal digits, not ''", 'hint: write digits only (a whole number)'],
+    [['ingest', 'drop', '--auto-threshold', '9e-1'], {}, "--auto-threshold must be a number in plain decimal digits, not '9e-1'", 'hint: write it in plain digits (no spaces, sign, exponent or 0x), e.g. --auto-threshold 0.9'],
+    [['ingest', 'drop'], { TECSALUD_EMBEDDING_DIMENSIONS: '0x100' }, "TECSALUD_EMBEDDING_DIMENSIONS must be a whole number in plain decimal digits, not '0x100'", 'hint: write it in plain digits (no spaces, sign, exponent or 0x), e.g. TECSALUD_EMBEDDING_DIMENSIONS=256'],
+    [['sessions', '--limit', '1e3'], {}, "--limit must be a whole number in plain decimal digits, not '1e3'", 'hint: write it in plain digits (no spaces, sign, exponent or 0x), e.g. --limit 1000'],
+  ])('%j (env %j) is refused (64) naming the value given', async (args, env, error, hint) => {
+    const run = await runCli([...args, ...(args[0] === 'ingest' ? ['--non-interactive'] : [])], { cwd, env: { TECSALUD_DB: '', ...env } });
+    expect(run.code, run.stderr).toBe(ExitCode.Usage);
+    expect(run.stderr.trimEnd().split('\n')).toEqual([`error: ${error}`, hint]);
+    expect(fs.readdirSync(path.join(cwd, 'drop'))).toEqual([DROP[0]]);
+    expect(fs.existsSync(path.join(cwd, 'tecsalud-batch.db'))).toBe(false);
+  });
+
+  it('a value outside its range says which value was given', async () => {
+    const run = await runCli(['ingest', 'drop', '--non-interactive', '--max-files', '0'], { cwd, env: { TECSALUD_DB: '' } });
+    expect(run.code).toBe(ExitCode.Usage);
+    expect(run.stderr).toMatch(/^error: --max-files must be at least 1, not '0'$/m);
+  });
+});

@@ -1,7 +1,7 @@
 import { formatPatientName } from '../../core/registry/patient-name.js';
 import { sanitizeForTerminal } from '../../core/text/sanitize-for-terminal.js';
 import type { Patient } from '../../db/schema.js';
-import { UsageError } from '../../errors.js';
+import { parsePlainNumber } from '../../config/number-setting.js';
 import { writeLine, type CommandIo } from '../shared/io.js';
 
 export function toPatientJson(patient: Patient) {
@@ -26,7 +26,5 @@ export function writePatientTable(io: CommandIo, patients: Patient[]): void {
 }
 
 export function parseCount(value: string, flag: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} must be a whole number ≥ 0 (got '${value}')`);
-  return n;
+  return parsePlainNumber(value, flag, 'whole');
 }

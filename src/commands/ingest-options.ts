@@ -16,6 +16,7 @@ import { PROCESSING_TYPES } from '../core/pipeline/statuses.js';
 import type { OcrSettings } from '../config/ocr-settings.js';
 import { parsePlainNumber } from '../config/number-setting.js';
 import { UsageError } from '../errors.js';
+import { realPathAsFarAsItExists } from '../real-path.js';
 import type { IngestOptions } from '../ingest/types.js';
 import {
   resolveOcrAndContent,
@@ -258,18 +259,4 @@ function resolveDisposalDir(value: string | undefined, flag: string, raw: Ingest
   return dir;
 }
 
-/** `target` with the links on its way resolved, as far as it exists (the rest is appended as written). */
-function realPathOf(target: string): string {
-  let existing = target;
-  const rest: string[] = [];
-  for (;;) {
-    try {
-      return path.join(fs.realpathSync(existing), ...rest.reverse());
-    } catch {
-      const parent = path.dirname(existing);
-      if (parent === existing) return target;
-      rest.push(path.basename(existing));
-      existing = parent;
-    }
-  }
-}
+const realPathOf = (target: string): string => realPathAsFarAsItExists(target).real;

@@ -4,6 +4,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { ensurePrivateDir, fileModesFor, type FileModePolicy } from '../private-files.js';
+import { realPathAsFarAsItExists } from '../real-path.js';
 import { isProcessAlive } from './run-lock.js';
 
 /** The longest file name (one path component) Linux and macOS file-systems take, in bytes. */
@@ -70,12 +71,10 @@ export async function moveWithoutOverwrite(
   await ensurePrivateDir(root, fileMode);
   const realRoot = await fs.realpath(root);
   // Links inside the archive must not carry the file (or the folders made for it) elsewhere either.
-  const existing = await deepestExisting(path.dirname(wanted));
-  const realExisting = await fs.realpath(existing);
+  const { existing, realExisting, real: dir } = realPathAsFarAsItExists(path.dirname(wanted));
   if (realExisting !== realRoot && !isInside(realExisting, realRoot)) {
     throw new Error(`'${path.relative(root, existing)}' inside ${root} leads to ${realExisting}, outside it`);
   }
-  const dir = path.join(realExisting, path.relative(existing, path.dirname(wanted)));
   await ensurePrivateDir(dir, fileMode);
   await removeStalePartials(dir);
   const mode = fileModesFor(fileMode).file;
@@ -149,21 +148,6 @@ async function holdsTheSameBytes(target: string, source: string, sourceStat: Sta
 
 function isInside(candidate: string, root: string): boolean {
   return candidate.startsWith(root + path.sep);
-}
-
-/** `dir` or its nearest ancestor that exists. */
-async function deepestExisting(dir: string): Promise<string> {
-  let current = dir;
-  for (;;) {
-    try {
-      await fs.lstat(current);
-      return current;
-    } catch (error) {
-      const parent = path.dirname(current);
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || parent === current) throw error;
-      current = parent;
-    }
-  }
 }
 
 /**

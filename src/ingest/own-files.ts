@@ -1,6 +1,6 @@
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { DatabaseTarget } from '../db/database-url.js';
+import { realPathAsFarAsItExists } from '../real-path.js';
 
 /**
  * The tool's own files — the SQLite database with its `-wal`, `-shm` and `-journal`, the log with its
@@ -12,9 +12,7 @@ import type { DatabaseTarget } from '../db/database-url.js';
 export async function ownFilesMatcher(
   paths: readonly (string | null | undefined)[],
 ): Promise<(absolutePath: string) => boolean> {
-  const own = await Promise.all(
-    paths.filter((p): p is string => typeof p === 'string' && p !== '' && p !== '-').map(realLocation),
-  );
+  const own = paths.filter((p): p is string => typeof p === 'string' && p !== '' && p !== '-').map(realLocation);
   if (own.length === 0) return () => false;
   return (absolutePath) =>
     own.some(
@@ -32,9 +30,8 @@ export function databaseFileOf(target: DatabaseTarget): string | null {
   return target.kind === 'sqlite' && target.path !== ':memory:' ? target.path : null;
 }
 
-/** Where a path really is: its folder's real path (symlinks resolved) and its name, as discovery lists files. */
-async function realLocation(file: string): Promise<string> {
+/** Where a path really is: its folder's real path (links resolved) and its own name, as discovery lists files. */
+function realLocation(file: string): string {
   const absolute = path.resolve(file);
-  const folder = await fs.realpath(path.dirname(absolute)).catch(() => path.dirname(absolute));
-  return path.join(folder, path.basename(absolute));
+  return path.join(realPathAsFarAsItExists(path.dirname(absolute)).real, path.basename(absolute));
 }

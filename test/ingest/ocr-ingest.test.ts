@@ -25,9 +25,11 @@ import {
   hasNativeOcr,
   makeMixedPdf,
   makeSmallScan,
+  makeStampedScan,
   makeUpsideDownScan,
   OTHER_PATIENT,
   SCAN_PATIENT,
+  SCANNER_STAMP,
   scanFilename,
 } from '../support/scans.js';
 
@@ -98,6 +100,45 @@ describe.runIf(hasNativeOcr)(
       expect(await storedDocuments(workspace)).toEqual([]);
       const content = (file as unknown as { content: { identity: { expediente: string } } }).content;
       expect(content.identity.expediente).toBe(OTHER_PATIENT.expediente);
+    });
+
+    it("OCRs a scan under a scanner's stamp of text: one naming another patient is held for review, by every extractor", async () => {
+      // The stamp counted as the page's text layer, so --ocr auto never read the scan, the content check
+      // found nobody, and the note about another patient was attached to the filename's.
+      const extractors = [
+        'pdfium',
+        'pdf-parse',
+        ...(canRun('pdfimages', ['-v']) || process.env.CI ? ['pdftotext'] : []),
+      ];
+      for (const [index, extractor] of extractors.entries()) {
+        const name = scanFilename(`61000000${20 + index}`);
+        // Stamped with its own page number: the same bytes would be known from the previous run.
+        const stamp = SCANNER_STAMP.replace('p.1', `p.${index + 1}`);
+        fs.writeFileSync(path.join(workspace.dropDir, name), await makeStampedScan(OTHER_PATIENT, { stamp }));
+        const { code, report } = await ingestJson(workspace, { ocrEngine: 'tesseract', extractor }, REAL_EXTRACTOR);
+        expect(code, extractor).toBe(2);
+        const file = ocrFiles(report).get(name)!;
+        expect(file, extractor).toMatchObject({
+          outcome: 'review_required',
+          flags: ['content_mismatch'],
+          ocr: { engine: 'tesseract', pages: 1 },
+        });
+        const content = (file as unknown as { content: { identity: { expediente: string } } }).content;
+        expect(content.identity.expediente, extractor).toBe(OTHER_PATIENT.expediente);
+        fs.rmSync(path.join(workspace.dropDir, name));
+      }
+      expect(await storedDocuments(workspace)).toEqual([]);
+    });
+
+    it("stores a stamped scan of the filename's patient with its OCR'd text and the stamp", async () => {
+      const name = scanFilename('6100000030');
+      fs.writeFileSync(path.join(workspace.dropDir, name), await makeStampedScan(SCAN_PATIENT, { seed: 12 }));
+      const { code, report } = await ingestJson(workspace, { ocrEngine: 'tesseract', type: 'complete' }, REAL_EXTRACTOR);
+      expect(code).toBe(0);
+      expect(ocrFiles(report).get(name)).toMatchObject({ outcome: 'ingested', ocr: { pages: 1 }, flags: [] });
+      const [document] = await storedDocuments(workspace);
+      expect(document!.content).toContain(`Expediente: ${SCAN_PATIENT.expediente}`);
+      expect(document!.content).toContain(SCANNER_STAMP);
     });
 
     it("OCRs only a mixed PDF's scanned page, and flags a mean confidence under the threshold", async () => {

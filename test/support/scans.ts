@@ -3,7 +3,7 @@
 // noise and skew).
 import { execFileSync } from 'node:child_process';
 import PDFDocument from 'pdfkit';
-import { degrees, PDFDocument as PdfLibDocument } from 'pdf-lib';
+import { degrees, PDFDocument as PdfLibDocument, StandardFonts } from 'pdf-lib';
 import { makeScannedPdf } from '../../fixtures/generator/scanned.js';
 
 export const SCAN_PATIENT = { expediente: '3000768077', name: 'GABRIELA HUERTA SOTO' } as const;
@@ -72,6 +72,32 @@ export async function makeUpsideDownScan(seed = 9): Promise<Buffer> {
   );
   page.getPage(0).setRotation(degrees(180));
   return makeScannedPdf(Buffer.from(await page.save()), { seed });
+}
+
+/** What a scanner's software stamps as text over the image: more letters and digits than a page number. */
+export const SCANNER_STAMP = 'Escaneado por HP ScanJet 2026-11-03 10:22 p.1';
+
+/**
+ * A one-page scan with the scanner's stamp as a text layer along its foot: the page has text, but all that
+ * names the patient is in the image. The header names `patient`.
+ */
+export async function makeStampedScan(
+  patient: { expediente: string; name: string } = OTHER_PATIENT,
+  { seed = 11, stamp = SCANNER_STAMP }: { seed?: number; stamp?: string } = {},
+): Promise<Buffer> {
+  const scan = await PdfLibDocument.load(
+    await makeScannedPdf(
+      await makeHeaderPdf([
+        'TECSALUD  NOTA DE CONSULTA',
+        `Paciente: ${patient.name}  Expediente: ${patient.expediente}`,
+        'Diagnóstico: lumbalgia mecánica. Plan: analgésico y control en dos semanas.',
+      ]),
+      { seed },
+    ),
+  );
+  const font = await scan.embedFont(StandardFonts.Helvetica);
+  scan.getPage(0).drawText(stamp, { x: 8, y: 3, size: 5, font });
+  return Buffer.from(await scan.save());
 }
 
 /** Page 1 with a text layer, page 2 a scan: the PDF a records clerk makes by appending a scanned page. */

@@ -5,7 +5,8 @@ import type { ExtractionFailure } from './types.js';
 /** `path: null` only starts a child (see pooled-extractor.ts): it reads nothing and returns null. */
 export type ExtractionTask = { path: string | null };
 
-export type ExtractionTaskResult = { ok: true; pages: number; pageTexts: string[] } | ExtractionFailure;
+export type ExtractionTaskResult =
+  { ok: true; pages: number; pageTexts: string[]; scannedPages: number[] } | ExtractionFailure;
 
 export const TASK_STARTED = 'extraction:started';
 

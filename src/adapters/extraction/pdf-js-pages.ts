@@ -3,13 +3,15 @@
 // import this module; pdf.js loads on first use.
 import { classifyPdfError } from './classify-pdf-error.js';
 import { describeFailure } from './describe-failure.js';
+import { findScannedPages, type PdfJsDocument } from './pdf-js-scanned-pages.js';
 import type { ExtractionFailure } from './types.js';
 
 // pdf.js 5.4 on a broken content stream throws from getText *and* leaves stray rejected promises; on
 // Node 20 those would kill this process and the next file with it. The throw already reports the file.
 process.on('unhandledRejection', () => {});
 
-export type ParsedPages = { pages: number; pageTexts: string[] };
+/** `scannedPages`: see ExtractionSuccess. */
+export type ParsedPages = { pages: number; pageTexts: string[]; scannedPages: number[] };
 
 type PdfParseModule = typeof import('pdf-parse');
 let pdfParse: Promise<PdfParseModule> | undefined;
@@ -29,7 +31,12 @@ export async function parsePages(bytes: Uint8Array, stopAtErrors: boolean): Prom
   const parser = new PDFParse({ data: bytes, verbosity: VerbosityLevel.ERRORS, stopAtErrors });
   try {
     const result = await parser.getText();
-    return { pages: result.total, pageTexts: result.pages.map((page) => page.text) };
+    const pageTexts = result.pages.map((page) => page.text);
+    // pdf-parse keeps the pdf.js document it opened for getText in a private field and has no call for
+    // what is measured here; its version is pinned, and the tests of a stamped scan fail if the field moves.
+    const document = (parser as unknown as { doc?: PdfJsDocument }).doc;
+    const scannedPages = document ? await findScannedPages(document, pageTexts) : [];
+    return { pages: result.total, pageTexts, scannedPages };
   } finally {
     await parser.destroy().catch(() => {});
   }

@@ -52,5 +52,5 @@ export default async function extractWithPdfParse(
   }
   // pdf.js took over the first copy of the bytes: the check reads the file again.
   if (!hasTextLayer(parsed.pageTexts)) return explainEmptyText(() => readPdf(path), parsed.pages);
-  return { ok: true, pages: parsed.pages, pageTexts: parsed.pageTexts };
+  return { ok: true, pages: parsed.pages, pageTexts: parsed.pageTexts, scannedPages: parsed.scannedPages };
 }

@@ -4,6 +4,7 @@
 // here, each page closed after use, over the emscripten module the package exports.
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { hasThinTextLayer, SCANNED_PAGE_IMAGE_COVERAGE } from './text-layer.js';
 
 /** The subset of the emscripten module (PDFium's C API, exported with a leading underscore) used here. */
 interface PdfiumModule {
@@ -18,6 +19,14 @@ interface PdfiumModule {
   _FPDFText_ClosePage(textPage: number): void;
   _FPDFText_CountChars(textPage: number): number;
   _FPDFText_GetText(textPage: number, start: number, count: number, buffer: number): number;
+  _FPDF_GetPageWidthF(page: number): number;
+  _FPDF_GetPageHeightF(page: number): number;
+  _FPDFPage_CountObjects(page: number): number;
+  _FPDFPage_GetObject(page: number, index: number): number;
+  _FPDFFormObj_CountObjects(form: number): number;
+  _FPDFFormObj_GetObject(form: number, index: number): number;
+  _FPDFPageObj_GetType(object: number): number;
+  _FPDFPageObj_GetBounds(object: number, left: number, bottom: number, right: number, top: number): number;
   wasmExports: { malloc(size: number): number; free(pointer: number): void };
   HEAPU8: Uint8Array;
 }
@@ -47,8 +56,12 @@ export const PDFIUM_ERRORS = {
   PAGE: 6,
 } as const;
 
+/** FPDFPageObj_GetType's codes (fpdf_edit.h) for what may hold a scan. */
+const PAGE_OBJECT = { IMAGE: 3, FORM: 5 } as const;
+
 export type PdfiumPages =
-  | { ok: true; pageTexts: string[] }
+  /** `scannedPages`: 1-based, the pages with a thin text layer over a page-sized image (see text-layer.ts). */
+  | { ok: true; pageTexts: string[]; scannedPages: number[] }
   /** The document did not open: FPDF_GetLastError's code. */
   | { ok: false; reason: 'load'; code: number }
   /** A page of an opened document did not load. */
@@ -145,17 +158,61 @@ export async function openPdfiumEngine(options: { maxMemoryMb: number }): Promis
     );
   }
 
-  function pageText(document: number, index: number): string | null {
+  /** Whether the object is an image, or a form XObject that holds one (scanners may wrap the page's image in one). */
+  function holdsImage(object: number): boolean {
+    const type = module._FPDFPageObj_GetType(object);
+    if (type === PAGE_OBJECT.IMAGE) return true;
+    if (type !== PAGE_OBJECT.FORM) return false;
+    const count = module._FPDFFormObj_CountObjects(object);
+    for (let index = 0; index < count; index++) {
+      if (holdsImage(module._FPDFFormObj_GetObject(object, index))) return true;
+    }
+    return false;
+  }
+
+  /**
+   * The share of the page (0-1) that images cover, from their bounds in page space; overlaps are counted
+   * twice, which matters little: a scan is one image. A form that holds an image counts with its own bounds.
+   */
+  function imageCoverage(page: number): number {
+    const pageArea = module._FPDF_GetPageWidthF(page) * module._FPDF_GetPageHeightF(page);
+    if (!(pageArea > 0)) return 0;
+    const bounds = module.wasmExports.malloc(16);
+    if (!bounds) throw new OutOfMemory();
+    return thenRelease(
+      () => {
+        let covered = 0;
+        const count = module._FPDFPage_CountObjects(page);
+        for (let index = 0; index < count; index++) {
+          const object = module._FPDFPage_GetObject(page, index);
+          if (!holdsImage(object)) continue;
+          if (!module._FPDFPageObj_GetBounds(object, bounds, bounds + 4, bounds + 8, bounds + 12)) continue;
+          // left, bottom, right, top as 32-bit floats; the heap's view is taken afresh, as growth replaces it.
+          const [left, bottom, right, top] = new Float32Array(module.HEAPU8.buffer, bounds, 4);
+          covered += Math.max(0, right! - left!) * Math.max(0, top! - bottom!);
+        }
+        return Math.min(1, covered / pageArea);
+      },
+      () => module.wasmExports.free(bounds),
+    );
+  }
+
+  /** The page's text, and whether it looks like a scan under a stamp; null when the page does not load. */
+  function readPage(document: number, index: number): { text: string; scanned: boolean } | null {
     const page = module._FPDF_LoadPage(document, index);
     if (!page) return null;
     return thenRelease(
       () => {
         const textPage = module._FPDFText_LoadPage(page);
-        if (!textPage) return '';
-        return thenRelease(
-          () => decodeText(textPage),
-          () => module._FPDFText_ClosePage(textPage),
-        );
+        const text = !textPage
+          ? ''
+          : thenRelease(
+              () => decodeText(textPage),
+              () => module._FPDFText_ClosePage(textPage),
+            );
+        // Only a page with a stamp's worth of text is measured: a page of text costs nothing more.
+        const scanned = hasThinTextLayer(text) && imageCoverage(page) >= SCANNED_PAGE_IMAGE_COVERAGE;
+        return { text, scanned };
       },
       () => module._FPDF_ClosePage(page),
     );
@@ -174,12 +231,14 @@ export async function openPdfiumEngine(options: { maxMemoryMb: number }): Promis
           (): PdfiumPages => {
             const pages = module._FPDF_GetPageCount(document);
             const pageTexts: string[] = [];
+            const scannedPages: number[] = [];
             for (let index = 0; index < pages; index++) {
-              const text = pageText(document, index);
-              if (text === null) return { ok: false, reason: 'page', page: index + 1, pages };
-              pageTexts.push(text);
+              const read = readPage(document, index);
+              if (read === null) return { ok: false, reason: 'page', page: index + 1, pages };
+              pageTexts.push(read.text);
+              if (read.scanned) scannedPages.push(index + 1);
             }
-            return { ok: true, pageTexts };
+            return { ok: true, pageTexts, scannedPages };
           },
           () => module._FPDF_CloseDocument(document),
         );

@@ -71,11 +71,11 @@ export default async function extractWithPdfium(task: ExtractionTask): Promise<E
       });
     return describeLoadFailure(read.code);
   }
-  const { pageTexts } = read;
+  const { pageTexts, scannedPages } = read;
   const pages = pageTexts.length;
   // PDFium copied the bytes into its own heap: these are still intact for pdf.js's damage check.
   if (!hasTextLayer(pageTexts)) return explainEmptyText(async () => bytes, pages);
   const damage = findDamagedFlateStream(bytes);
   if (damage !== undefined) return describeFailure('corrupt', { detail: damage, pages });
-  return { ok: true, pages, pageTexts };
+  return { ok: true, pages, pageTexts, scannedPages };
 }

@@ -202,5 +202,6 @@ function toExtractionResult(result: PdftotextTaskResult): ExtractionResult {
     text: joinPageTexts(result.pageTexts),
     pages: result.pages,
     pageTexts: result.pageTexts,
+    ...(result.scannedPages.length > 0 ? { scannedPages: result.scannedPages } : {}),
   };
 }

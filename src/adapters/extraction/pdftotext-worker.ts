@@ -13,6 +13,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { classifyPdfError } from './classify-pdf-error.js';
 import { classifyPdftotextFailure, reportsSyntaxErrors } from './classify-pdftotext-exit.js';
 import { describeFailure } from './describe-failure.js';
+import { findScannedPagesWithPoppler } from './poppler-scanned-pages.js';
 import { hasPdfHeader, hasTextLayer } from './text-layer.js';
 import type { ExtractionFailure } from './types.js';
 
@@ -22,7 +23,8 @@ export interface PdftotextTask {
   timeoutMs: number;
 }
 
-export type PdftotextTaskResult = ExtractionFailure | { ok: true; pages: number; pageTexts: string[] };
+export type PdftotextTaskResult =
+  ExtractionFailure | { ok: true; pages: number; pageTexts: string[]; scannedPages: number[] };
 
 /** pdftotext's output beyond this is refused as too large (spawnSync's own default is 1 MB). */
 export const MAX_OUTPUT_BYTES = 256 * 2 ** 20;
@@ -89,8 +91,9 @@ export function extractWithPdftotext(task: PdftotextTask): PdftotextTaskResult {
       return describeFailure('corrupt', { detail: stderr.split('\n')[0], pages });
     return describeFailure('image_only', { pages });
   }
+  const scannedPages = findScannedPagesWithPoppler({ pdftotextCommand: command, path, pageTexts, timeoutMs });
   // The parent joins them: sending the joined text as well would put every page through the channel twice.
-  return { ok: true, pages: pageTexts.length, pageTexts };
+  return { ok: true, pages: pageTexts.length, pageTexts, scannedPages };
 }
 
 /** Set by the parent in the co-process's environment: only then does this module serve a channel. */

@@ -120,6 +120,7 @@ export function createPooledExtractor(options: PooledExtractorOptions): TextExtr
         text: joinPageTexts(result.pageTexts),
         pages: result.pages,
         pageTexts: result.pageTexts,
+        ...(result.scannedPages.length > 0 ? { scannedPages: result.scannedPages } : {}),
       };
     } catch (error) {
       if (callerSignal?.aborted) throw callerSignal.reason;

@@ -6,6 +6,41 @@ export function hasTextLayer(pageTexts: readonly string[]): boolean {
   return pageTexts.some((text) => text.replace(PAGE_MARKER, '').trim().length > 0);
 }
 
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/gu;
+
+/**
+ * The letters and digits in `text`, counted only up to `limit`: this runs on every page of every file, and a
+ * page of text reaches any limit used here within its first lines (collecting every match of a full page
+ * cost more).
+ */
+export function countLettersAndDigits(text: string, limit: number): number {
+  LETTER_OR_DIGIT.lastIndex = 0;
+  let found = 0;
+  while (found < limit && LETTER_OR_DIGIT.exec(text) !== null) found++;
+  return found;
+}
+
+/**
+ * A text layer with fewer letters and digits than this says little about its page: a scanner's stamp
+ * ("Escaneado por HP ScanJet 2026-11-03 10:22 p.1"), a page number, a file name. A page of a clinical note
+ * or a patient's header alone runs to more.
+ */
+export const THIN_TEXT_LAYER_CHARACTERS = 200;
+
+/** A page whose text layer has some text, but no more than a stamp's worth (see THIN_TEXT_LAYER_CHARACTERS). */
+export function hasThinTextLayer(pageText: string): boolean {
+  return (
+    countLettersAndDigits(pageText, THIN_TEXT_LAYER_CHARACTERS) < THIN_TEXT_LAYER_CHARACTERS &&
+    hasTextLayer([pageText])
+  );
+}
+
+/**
+ * The share of a page an image must cover for the page to be taken for a scan. A scanner's image fills the
+ * page; a logo, a signature or a chart does not.
+ */
+export const SCANNED_PAGE_IMAGE_COVERAGE = 0.5;
+
 /** The document's text as the pipeline stores and chunks it: pages separated by a blank line. */
 export function joinPageTexts(pageTexts: readonly string[]): string {
   return pageTexts.map((text) => text.trimEnd()).join('\n\n');

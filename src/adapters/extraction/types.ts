@@ -17,6 +17,12 @@ export type ExtractionSuccess = {
   text: string;
   pages: number;
   pageTexts?: string[];
+  /**
+   * 1-based pages that look scanned although they have text: an image covers most of the page and its text
+   * layer holds no more than a scanner's stamp (see text-layer.ts). `--ocr auto` reads these too, or the
+   * patient the scan names would go unchecked. Absent when the extractor cannot tell.
+   */
+  scannedPages?: number[];
   /** Set when some pages' text came from OCR (see adapters/ocr). */
   ocr?: OcrInfo;
 };

@@ -1,6 +1,11 @@
 // Which pages to OCR, and how their text joins the text layer's: pure functions of the inner extractor's
 // result, so the rules are tested without running an OCR engine.
-import { hasTextLayer, joinPageTexts } from '../extraction/text-layer.js';
+import {
+  countLettersAndDigits,
+  hasTextLayer,
+  hasThinTextLayer,
+  joinPageTexts,
+} from '../extraction/text-layer.js';
 import type { ExtractionFailure, ExtractionResult, ExtractionSuccess, OcrInfo } from '../extraction/types.js';
 import type { OcrEngineName, OcrMode, OcrPageText } from './types.js';
 
@@ -10,17 +15,11 @@ import type { OcrEngineName, OcrMode, OcrPageText } from './types.js';
  */
 const MIN_USABLE_CHARACTERS = 16;
 
-const LETTER_OR_DIGIT = /[\p{L}\p{N}]/gu;
-
 export function hasUsableText(pageText: string): boolean {
-  if (!hasTextLayer([pageText])) return false;
-  // Counts only up to the threshold: this runs on every page of every file, and a page with text has
-  // its sixteenth letter within the first line (collecting every match of a full page cost more).
-  LETTER_OR_DIGIT.lastIndex = 0;
-  for (let found = 0; LETTER_OR_DIGIT.exec(pageText) !== null; ) {
-    if (++found >= MIN_USABLE_CHARACTERS) return true;
-  }
-  return false;
+  return (
+    hasTextLayer([pageText]) &&
+    countLettersAndDigits(pageText, MIN_USABLE_CHARACTERS) >= MIN_USABLE_CHARACTERS
+  );
 }
 
 /** What the OCR needs to do for one file; null when nothing (a full text layer in `auto`, or `off`). */
@@ -31,6 +30,11 @@ export interface OcrPlan {
   pageTexts: string[];
 }
 
+/**
+ * In `auto`, the pages without a usable text layer, and those the extractor found scanned under a thin one:
+ * a scanner's stamp ("Escaneado por … p.1") is text enough to pass for a layer, and the scan below it, which
+ * may name another patient, would otherwise never be read.
+ */
 export function planOcr(mode: OcrMode, result: ExtractionResult): OcrPlan | null {
   if (mode === 'off') return null;
   if (!result.ok) {
@@ -40,16 +44,20 @@ export function planOcr(mode: OcrMode, result: ExtractionResult): OcrPlan | null
   }
   const pageTexts = result.pageTexts ?? (mode === 'force' ? new Array<string>(result.pages).fill('') : null);
   if (pageTexts === null) return null; // no per-page text: nothing tells which pages lack a layer
+  const scanned = new Set(result.scannedPages);
   const pages =
     mode === 'force'
       ? range(pageTexts.length)
-      : pageTexts.flatMap((text, index) => (hasUsableText(text) ? [] : [index + 1]));
+      : pageTexts.flatMap((text, index) =>
+          hasUsableText(text) && !scanned.has(index + 1) ? [] : [index + 1],
+        );
   return pages.length === 0 ? null : { pages, pageTexts };
 }
 
 /**
- * Puts the OCR'd pages' text in place of their text layer's. A page the OCR read nothing on keeps what
- * its layer had. A file with no text on any page even then still fails `image_only`, saying OCR was tried.
+ * Puts the OCR'd pages' text in place of their text layer's; a thin layer (a stamp, a page number) is kept
+ * after it, unless the OCR read the same, so the content check reads both. A page the OCR read nothing on
+ * keeps what its layer had. A file with no text on any page even then still fails `image_only`, saying OCR was tried.
  */
 export function mergeOcrText(
   plan: OcrPlan,
@@ -62,7 +70,8 @@ export function mergeOcrText(
   for (const page of ocrPages) {
     words += page.words;
     confidenceSum += page.confidenceSum;
-    if (page.text.trim()) pageTexts[page.page - 1] = page.text;
+    if (page.text.trim())
+      pageTexts[page.page - 1] = withThinLayer(page.text, plan.pageTexts[page.page - 1] ?? '');
   }
   if (!hasTextLayer(pageTexts)) {
     const count = pageTexts.length;
@@ -82,6 +91,13 @@ export function mergeOcrText(
     meanConfidence: words === 0 ? null : Math.round((confidenceSum / words) * 10) / 1000,
   };
   return { ok: true, text: joinPageTexts(pageTexts), pages: pageTexts.length, pageTexts, ocr };
+}
+
+function withThinLayer(ocrText: string, layerText: string): string {
+  if (!hasThinTextLayer(layerText)) return ocrText;
+  const collapse = (text: string) => text.replace(/\s+/g, ' ').trim();
+  const layer = collapse(layerText);
+  return collapse(ocrText).includes(layer) ? ocrText : `${ocrText.trimEnd()}\n\n${layer}`;
 }
 
 function range(count: number): number[] {

@@ -70,6 +70,19 @@ for (const { name, available, create } of EXTRACTORS) {
       expect(failureOf(result).message).toMatch(/needs OCR/);
     });
 
+    it('tells a page-sized picture under a stamp of text (a scan) from a short text beside a logo', async () => {
+      // The stamp passes for a text layer: without this, --ocr auto never read the scan below it.
+      const scan = await extractor.extract(files.stampedScan);
+      if (!scan.ok) throw new Error(scan.message);
+      expect(scan.pageTexts?.[0]).toContain('Escaneado por HP ScanJet');
+      expect(scan.scannedPages).toEqual([1]);
+      const logo = await extractor.extract(files.stampedLogo);
+      expect(logo).toMatchObject({ ok: true, pages: 1 });
+      expect(logo.ok && logo.scannedPages).toBeUndefined();
+      const text = await extractor.extract(files.text);
+      expect(text.ok && text.scannedPages).toBeUndefined();
+    });
+
     it('reports a garbled content stream as corrupt, not as a scan', async () => {
       expect(failureOf(await extractor.extract(files.corruptContent)).outcome).toBe('corrupt');
     });

@@ -31,6 +31,14 @@ describe('planOcr', () => {
     expect(planOcr('force', { ok: false, outcome: 'corrupt', message: 'x' })).toBeNull();
   });
 
+  it('auto: a page the extractor found scanned under a stamp of text, though the stamp is usable text', () => {
+    const stamp = 'Escaneado por HP ScanJet 2026-11-03 10:22 p.1';
+    expect(hasUsableText(stamp)).toBe(true);
+    const stamped: ExtractionResult = { ok: true, text: '', pages: 2, pageTexts: [BODY, stamp], scannedPages: [2] };
+    expect(planOcr('auto', stamped)).toEqual({ pages: [2], pageTexts: [BODY, stamp] });
+    expect(planOcr('off', stamped)).toBeNull();
+  });
+
   it('a page number or a date stamped as text is no text layer', () => {
     expect(hasUsableText('-- 1 of 3 --')).toBe(false);
     expect(hasUsableText('12/03/2024 p. 2')).toBe(false);
@@ -56,6 +64,26 @@ describe('mergeOcrText', () => {
       pageTexts: [BODY, 'Diagnóstico: migraña', '  3  '],
       ocr: { engine: 'tesseract', pages: [2, 3], meanConfidence: 0.9 },
     });
+  });
+
+  it("keeps a thin text layer after the page's OCR text, unless the OCR read it too; a full layer is replaced", () => {
+    const stamp = 'Escaneado por HP ScanJet\n2026-11-03 10:22 p.1';
+    const fullPage = `${BODY}\n${'Diagnóstico: cefalea tensional. Plan: analgésico y control en dos semanas. '.repeat(4)}`;
+    const plan = { pages: [1, 2, 3], pageTexts: [stamp, stamp, fullPage] };
+    const merged = mergeOcrText(
+      plan,
+      [
+        { page: 1, text: 'Paciente: CESAR RIOS CORONADO', words: 4, confidenceSum: 360 },
+        { page: 2, text: 'Nota\nEscaneado por HP  ScanJet 2026-11-03 10:22 p.1', words: 8, confidenceSum: 720 },
+        { page: 3, text: 'Paciente: GABRIELA HUERTA SOTO', words: 4, confidenceSum: 360 },
+      ],
+      'tesseract',
+    );
+    expect(merged.ok && merged.pageTexts).toEqual([
+      'Paciente: CESAR RIOS CORONADO\n\nEscaneado por HP ScanJet 2026-11-03 10:22 p.1',
+      'Nota\nEscaneado por HP  ScanJet 2026-11-03 10:22 p.1',
+      'Paciente: GABRIELA HUERTA SOTO',
+    ]);
   });
 
   it('a scan on which OCR reads nothing still fails image_only, saying OCR was tried', () => {

@@ -48,6 +48,23 @@ export function makeImageOnlyPdf(pageCount = 1): Promise<Buffer> {
   });
 }
 
+/**
+ * One A4 page with a scanner's stamp as its only text, over a picture: one that fills the page (a scan), or
+ * a small one in a corner (a letterhead's logo over a short note).
+ */
+export function makeStampedImagePdf(picture: 'page' | 'logo'): Promise<Buffer> {
+  const png = makeGreyPng(120, 80);
+  return renderPdf({ autoFirstPage: false }, (doc) => {
+    doc.addPage({ size: 'A4', margin: 0 });
+    if (picture === 'page') doc.image(png, 0, 0, { width: doc.page.width, height: doc.page.height });
+    else doc.image(png, 40, 40, { width: 90 });
+    doc
+      .font('Helvetica')
+      .fontSize(6)
+      .text('Escaneado por HP ScanJet 2026-11-03 10:22 p.1', 20, doc.page.height - 20);
+  });
+}
+
 /** Overwrites part of the `index`-th stream's bytes, keeping its /Length so the file's structure holds. */
 function garbleStream(
   pdf: Buffer,

@@ -7,6 +7,7 @@ import {
   makeClinicalPage,
   makeCorruptContentStreamPdf,
   makeImageOnlyPdf,
+  makeStampedImagePdf,
   makeTextPdf,
   makeTruncatedPdf,
 } from './make-pdfs.js';
@@ -19,6 +20,9 @@ export type SampleFiles = {
   text: string;
   encrypted: string;
   imageOnly: string;
+  /** A page-sized picture under a scanner's stamp as text; the same stamp beside a small logo. */
+  stampedScan: string;
+  stampedLogo: string;
   corruptContent: string;
   badFlate: string;
   truncated: string;
@@ -47,6 +51,8 @@ export async function writeSampleFiles(): Promise<SampleFiles> {
       await makeTextPdf({ pages: ['Confidencial.'], userPassword: 'x' }),
     ),
     imageOnly: await write('scan.pdf', await makeImageOnlyPdf(2)),
+    stampedScan: await write('stamped-scan.pdf', await makeStampedImagePdf('page')),
+    stampedLogo: await write('stamped-logo.pdf', await makeStampedImagePdf('logo')),
     corruptContent: await write('corrupt-content.pdf', await makeCorruptContentStreamPdf()),
     badFlate: await write('bad-flate.pdf', await makeBadFlateStreamPdf()),
     truncated: await write('truncated.pdf', await makeTruncatedPdf()),

@@ -1,11 +1,6 @@
 // Which pages to OCR, and how their text joins the text layer's: pure functions of the inner extractor's
 // result, so the rules are tested without running an OCR engine.
-import {
-  countLettersAndDigits,
-  hasTextLayer,
-  hasThinTextLayer,
-  joinPageTexts,
-} from '../extraction/text-layer.js';
+import { hasLettersAndDigits, hasTextLayer, hasThinTextLayer, joinPageTexts } from '../extraction/text-layer.js';
 import type { ExtractionFailure, ExtractionResult, ExtractionSuccess, OcrInfo } from '../extraction/types.js';
 import type { OcrEngineName, OcrMode, OcrPageText } from './types.js';
 
@@ -16,10 +11,7 @@ import type { OcrEngineName, OcrMode, OcrPageText } from './types.js';
 const MIN_USABLE_CHARACTERS = 16;
 
 export function hasUsableText(pageText: string): boolean {
-  return (
-    hasTextLayer([pageText]) &&
-    countLettersAndDigits(pageText, MIN_USABLE_CHARACTERS) >= MIN_USABLE_CHARACTERS
-  );
+  return hasLettersAndDigits(pageText, MIN_USABLE_CHARACTERS) && hasTextLayer([pageText]);
 }
 
 /** What the OCR needs to do for one file; null when nothing (a full text layer in `auto`, or `off`). */

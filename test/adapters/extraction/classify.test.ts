@@ -6,7 +6,13 @@ import {
 } from '../../../src/adapters/extraction/classify-pdftotext-exit.js';
 import { describeChildExit } from '../../../src/adapters/extraction/describe-child-exit.js';
 import { describeFailure } from '../../../src/adapters/extraction/describe-failure.js';
-import { hasPdfHeader, hasTextLayer, joinPageTexts } from '../../../src/adapters/extraction/text-layer.js';
+import {
+  hasLettersAndDigits,
+  hasPdfHeader,
+  hasTextLayer,
+  hasThinTextLayer,
+  joinPageTexts,
+} from '../../../src/adapters/extraction/text-layer.js';
 
 function named(name: string, message: string, code?: string): Error {
   const error = Object.assign(new Error(message), code === undefined ? {} : { code });
@@ -23,6 +29,24 @@ describe('hasTextLayer', () => {
 
   it('keeps a page whose only text resembles a marker inside a sentence', () => {
     expect(hasTextLayer(['Ver nota -- 1 of 2 -- adjunta'])).toBe(true);
+  });
+});
+
+describe('hasLettersAndDigits and hasThinTextLayer', () => {
+  it('counts letters and digits of any script, accents included, and nothing else', () => {
+    expect(hasLettersAndDigits('Núñez 12', 7)).toBe(true);
+    expect(hasLettersAndDigits('Núñez 12', 8)).toBe(false);
+    // × and ÷ sit among the accented Latin letters, and are none.
+    expect(hasLettersAndDigits('ab × ÷ cd', 5)).toBe(false);
+    expect(hasLettersAndDigits('αβγ δεζ', 6)).toBe(true);
+    expect(hasLettersAndDigits('αβγ δεζ', 7)).toBe(false);
+    expect(hasLettersAndDigits('-- / --\n', 1)).toBe(false);
+  });
+
+  it("calls a scanner's stamp thin, and neither an empty page nor a page of text", () => {
+    expect(hasThinTextLayer('Escaneado por HP ScanJet 2026-11-03 10:22 p.1')).toBe(true);
+    expect(hasThinTextLayer('  \n-- 1 of 2 --\n')).toBe(false);
+    expect(hasThinTextLayer('Diagnóstico: cefalea tensional, sin datos de alarma. '.repeat(5))).toBe(false);
   });
 });
 

@@ -13,7 +13,7 @@ import {
 import { resolveDatabaseTarget } from '../../src/db/database-url.js';
 import { openDatabase } from '../../src/db/open-database.js';
 import { runCli, type RunResult } from '../support/cli-binary.js';
-import { makeSmallScan, scanFilename } from '../support/scans.js';
+import { canRun, makeSmallScan, scanFilename } from '../support/scans.js';
 import { createTempDir } from '../support/databases.js';
 
 // Issue 15 through the built CLI: one generated PDF of every content case (misfiled, a relative's, a
@@ -207,6 +207,52 @@ describe('the content cross-check through the CLI', { tags: ['slow'] }, () => {
     expect(file!.match?.reason).toBe('content_mismatch');
     expect(file!.content?.identity.expediente).toBe(clean.filename.expediente);
     expect(JSON.stringify(file!.content)).toContain(other.document.patient.expediente);
+  });
+
+  it("holds a file whose first identity, on page 4 after three pages stating nobody, is another patient's, with every extractor", async () => {
+    // Page 4 was read only for a second patient beside the one the first pages state; when they stated
+    // nobody, its header was ignored: "absent", and the other patient's document was attached.
+    const clean = byFile.get(fileOf.get('clean')!)!;
+    const other = byFile.get(fileOf.get('misfiled')!)!;
+    const narrative = 'Evolución: paciente estable, signos vitales normales, tolera vía oral.';
+    const filed = (numero: string) =>
+      formatTecSaludFilename({ expediente: clean.filename.expediente, name: clean.filename, numero, typeCode: 'CONS' });
+    const misfiled = filed('6900000011');
+    const own = filed('6900000012');
+    const pdfOf = (document: ContentCase['document'], layout: ContentCase['layout']) =>
+      makeTextPdf([narrative, narrative, narrative, ...documentPages(document, { layout, ocrNoise: 0 })], {
+        title: misfiled,
+        date: clean.document.date,
+      });
+    const misfiledPdf = await pdfOf(other.document, other.layout);
+    const ownPdf = await pdfOf(clean.document, clean.layout);
+    const extractors = ['pdfium', 'pdf-parse', ...(canRun('pdftotext', ['-v']) || process.env.CI ? ['pdftotext'] : [])];
+    for (const extractor of extractors) {
+      const dir = path.join(root, `late-identity-${extractor}`);
+      const drop = path.join(dir, 'drop');
+      fs.mkdirSync(drop, { recursive: true });
+      fs.writeFileSync(path.join(drop, misfiled), misfiledPdf);
+      fs.writeFileSync(path.join(drop, own), ownPdf);
+      await importRegistry(dir);
+      const run = await cli(
+        ['ingest', drop, '--db', 'registry.db', '--non-interactive', '--json', '--extractor', extractor],
+        dir,
+      );
+      expect(run.code, `${extractor}: ${run.stderr}`).toBe(2);
+      const files = new Map((JSON.parse(run.stdout) as Report).files.map((f) => [f.filename, f]));
+      expect(files.get(misfiled), extractor).toMatchObject({
+        outcome: 'review_required',
+        flags: ['content_mismatch'],
+        match: { reason: 'content_mismatch' },
+        content: { verdict: 'contradicts', identity: { expediente: other.document.patient.expediente } },
+      });
+      // The same patient's header on page 4 is the document agreeing with its filename.
+      expect(files.get(own), extractor).toMatchObject({
+        outcome: 'ingested',
+        flags: [],
+        content: { verdict: 'agrees', identity: { expediente: clean.document.patient.expediente } },
+      });
+    }
   });
 
   it('says a document that states only another birth date contradicts its patient, not that it names someone else', async () => {

@@ -522,8 +522,16 @@ export function readContentIdentity(
     all.sexes.push(...values.sexes);
   });
 
-  const expediente = best(all.expedientes);
-  const name = bestName(all.names);
+  const firstExpediente = best(all.expedientes);
+  const firstName = bestName(all.names);
+  // Past the pages read, only a patient's header counts (strong labels: Paciente, Expediente…) — a second
+  // document scanned onto the end of the file. Against what the first pages stated, it is another patient;
+  // where they stated no expediente or no name (a cover sheet, narrative, a blank scan), the first header
+  // states it: a file whose first identity, on page 4, names another patient is that patient's document.
+  const beyond = readLaterHeaders(allPages, maxPages, firstExpediente?.value, laterLimit, options);
+  const strong = (f: Found) => f.strength === 2;
+  const expediente = firstExpediente ?? best(beyond.expedientes.filter(strong));
+  const name = firstName ?? bestName(beyond.names.filter(strong));
   const birthDate = best(all.birthDates);
   const sex = best(all.sexes);
   const evidence: ContentEvidence[] = [];
@@ -532,13 +540,10 @@ export function readContentIdentity(
   if (birthDate) evidence.push(evidenceOf('birthDate', birthDate));
   if (sex) evidence.push(evidenceOf('sex', sex));
 
-  // Past the pages read, only another patient's header counts — a second document scanned onto the end of
-  // the file — and only against what the first pages stated: they alone say who the document is about.
-  const beyond = readLaterHeaders(allPages, maxPages, expediente?.value, laterLimit, options);
   const otherExpedientes = [
     ...new Set(
       [...all.expedientes, ...(expediente ? beyond.expedientes : [])]
-        .filter((f) => f.strength === 2 && f.value !== expediente?.value)
+        .filter((f) => strong(f) && f.value !== expediente?.value)
         .map((f) => f.value),
     ),
   ];
@@ -548,7 +553,7 @@ export function readContentIdentity(
       : [
           ...new Set(
             [...all.names, ...beyond.names]
-              .filter((f) => f.strength === 2 && f.value !== name.value)
+              .filter((f) => strong(f) && f.value !== name.value)
               .map(parsed)
               .filter((other): other is ContentName => other !== null && clearlyAnother(other, name.parsed))
               .map((other) => other.written),

@@ -402,8 +402,47 @@ describe('readContentIdentity: pages', () => {
     expect(sameName.otherNames).toEqual([]);
   });
 
+  it("takes the first identity from a later page's header when the first pages state none: it may be another patient's", () => {
+    // Read only for another patient's header against what the first pages stated, such a page was ignored
+    // when they stated nothing, and the document, about whoever page 4 names, was "absent" and attached.
+    const narrative = 'Evolución: paciente estable, tolera vía oral.';
+    const late = readContentIdentity(['', narrative, narrative, header('SOTO LEAL, ROSA', '3000000010')]);
+    expect(late.expediente).toBe('3000000010');
+    expect(late.name?.written).toBe('SOTO LEAL, ROSA');
+    expect(late.evidence.map((e) => [e.field, e.page])).toEqual([
+      ['expediente', 4],
+      ['name', 4],
+    ]);
+    expect(late.otherExpedientes).toEqual([]);
+    // A header after that one, of yet another patient, is another patient beside it.
+    const two = readContentIdentity([
+      narrative,
+      narrative,
+      narrative,
+      header('SOTO LEAL, ROSA', '3000000010'),
+      header('GARZA TIJERINA, MARIA ESTHER', '3000003799'),
+    ]);
+    expect(two.expediente).toBe('3000000010');
+    expect(two.otherExpedientes).toEqual(['3000003799']);
+    expect(two.otherNames).toEqual(['GARZA TIJERINA, MARIA ESTHER']);
+    // What the first pages left unstated only: an expediente there stands, a later name fills in the name.
+    const nameLater = readContentIdentity([
+      'Expediente: 3000003799',
+      narrative,
+      narrative,
+      'Paciente: SOTO LEAL, ROSA',
+    ]);
+    expect(nameLater.expediente).toBe('3000003799');
+    expect(nameLater.name?.written).toBe('SOTO LEAL, ROSA');
+    // A weaker label on a later page (a bare "Nombre:", "Registro:") is no patient's header.
+    expect(isIdentityAbsent(readContentIdentity(['', '', '', 'Nombre: SOTO LEAL, ROSA\nRegistro: 3000000010']))).toBe(
+      true,
+    );
+  });
+
   it('reads at most maxPages pages, maxCharsPerPage characters of the first and maxCharsLaterPages of the others', () => {
-    const late = ['', '', '', header('GARZA TIJERINA, MARIA ESTHER', '3000003799')];
+    // Past maxPages only a patient's header counts, not a bare "Nombre:" or "Registro:".
+    const late = ['', '', '', 'Nombre: GARZA TIJERINA, MARIA ESTHER\nRegistro: 3000003799'];
     expect(isIdentityAbsent(readContentIdentity(late))).toBe(true);
     expect(readContentIdentity(late, { maxPages: 4 }).expediente).toBe('3000003799');
     const long = `${'x'.repeat(7_000)}\n${header('GARZA TIJERINA, MARIA ESTHER', '3000003799')}`;

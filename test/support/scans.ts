@@ -58,6 +58,18 @@ export async function makeSmallScan(seed = 3): Promise<Buffer> {
   return makeScannedPdf(await makeHeaderPdf(CONSULTATION_HEADER), { seed });
 }
 
+/**
+ * One small scan whose image stream is damaged in its middle (junk over a third of the JPEG data, the
+ * stream's length kept): libjpeg decodes the part before the damage, pdf.js gives up on the image.
+ */
+export async function makeDamagedScan(seed = 3): Promise<Buffer> {
+  const pdf = await makeSmallScan(seed);
+  const start = pdf.indexOf('stream\n', pdf.indexOf('/DCTDecode')) + 'stream\n'.length;
+  const length = pdf.indexOf('endstream', start) - start;
+  for (let i = start + Math.floor(length * 0.3); i < start + Math.floor(length * 0.6); i++) pdf[i] = (i * 37) & 0xff;
+  return pdf;
+}
+
 /** Another registry patient of fixtures/registry.csv, for a page misfiled under SCAN_PATIENT's name. */
 export const OTHER_PATIENT = { expediente: '3000016374', name: 'CESAR RIOS CORONADO' } as const;
 

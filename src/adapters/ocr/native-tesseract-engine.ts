@@ -2,13 +2,20 @@
 // each a process of its own. Both stay in this child's process group, so stopping the child (see
 // ocr-child-pool.ts) stops them too.
 import { spawn } from 'node:child_process';
-import type { PageRecogniser } from './page-recogniser.js';
+import { DamagedPageImage, type PageRecogniser } from './page-recogniser.js';
 import { rotatePng } from './rotate-png.js';
 
 /** Processes running now, for the memory watchdog (see ocr-worker.ts). */
 export const runningTools = new Set<number>();
 
-function run(command: string, args: string[], input?: Buffer): Promise<Buffer> {
+/**
+ * What pdftoppm says (exit 0 all the same) when an image of the page does not decode whole: libjpeg's
+ * warnings, poppler's own for its JPEG 2000, JBIG2 and CCITT decoders.
+ */
+const IMAGE_DAMAGE =
+  /^(?:.*(?:Corrupt JPEG data|Premature end of JPEG file|Invalid JPEG file structure|Bogus (?:marker|Huffman))|(?=.*\b(?:DCT|JPX|JPEG ?2000|JBIG2|CCITT)\b)(?=.*\b(?:error|bad|invalid|unknown|missing|corrupt)\b)).*$/im;
+
+function run(command: string, args: string[], input?: Buffer): Promise<{ stdout: Buffer; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       stdio: [input ? 'pipe' : 'ignore', 'pipe', 'pipe'],
@@ -24,8 +31,9 @@ function run(command: string, args: string[], input?: Buffer): Promise<Buffer> {
     child.on('error', (error) => reject(new Error(`could not run ${command}: ${error.message}`)));
     child.on('close', (code, signal) => {
       if (child.pid !== undefined) runningTools.delete(child.pid);
-      if (code === 0) return resolve(Buffer.concat(stdout));
-      const why = Buffer.concat(stderr).toString('utf8').trim().split('\n').at(-1) ?? '';
+      const said = Buffer.concat(stderr).toString('utf8');
+      if (code === 0) return resolve({ stdout: Buffer.concat(stdout), stderr: said });
+      const why = said.trim().split('\n').at(-1) ?? '';
       reject(
         new Error(
           `${command} ${signal ? `was stopped by ${signal}` : `exited with code ${code}`}${why ? `: ${why}` : ''}`,
@@ -51,7 +59,7 @@ export function createNativeTesseractRecogniser(options: {
       const render = async (page: number): Promise<Buffer> => {
         if (rendered?.page === page) return rendered.png;
         const n = String(page);
-        const png = await run(options.pdftoppmCommand, [
+        const { stdout: png, stderr } = await run(options.pdftoppmCommand, [
           '-f',
           n,
           '-l',
@@ -62,6 +70,8 @@ export function createNativeTesseractRecogniser(options: {
           '-png',
           pdfPath,
         ]);
+        const damage = IMAGE_DAMAGE.exec(stderr)?.[0].trim();
+        if (damage !== undefined) throw new DamagedPageImage(damage);
         rendered = { page, png };
         return png;
       };
@@ -70,7 +80,7 @@ export function createNativeTesseractRecogniser(options: {
           const rendering = await render(page);
           if (rendering.length === 0) return '';
           const png = await rotatePng(rendering, rotation);
-          const tsv = await run(
+          const { stdout: tsv } = await run(
             options.tesseractCommand,
             ['stdin', 'stdout', '-l', options.languages.join('+'), '--dpi', String(dpi), 'tsv'],
             png,

@@ -3,7 +3,7 @@
 // process; a page that exhausts memory or never ends costs this process, which the parent replaces.
 import { readFile } from 'node:fs/promises';
 import { createNativeTesseractRecogniser, runningTools } from './native-tesseract-engine.js';
-import type { PageRecogniser } from './page-recogniser.js';
+import { DamagedPageImage, type PageRecogniser } from './page-recogniser.js';
 import { readPageUpright } from './read-page-upright.js';
 import { createTesseractJsRecogniser } from './tesseract-js-engine.js';
 import type { OcrChildMessage, OcrParentMessage, OcrTask, OcrTaskResult } from './ocr-task.js';
@@ -82,6 +82,16 @@ async function readPages(task: OcrTask): Promise<OcrTaskResult> {
     }
   } catch (error) {
     const page = task.pages[pages.length];
+    // Read in part, or not at all, the page may have lost the very line that names its patient: the file is
+    // not ingested on what OCR made of it, whichever engine ran (each renderer draws damage its own way).
+    if (error instanceof DamagedPageImage)
+      return {
+        ok: false,
+        outcome: 'corrupt',
+        message:
+          `the scanned image of page ${page} is damaged and cannot be read whole (${error.detail}), so the patient ` +
+          'it names cannot be checked; scan the page again, or ask the sender for a new copy',
+      };
     return {
       ok: false,
       outcome: 'extraction_error',

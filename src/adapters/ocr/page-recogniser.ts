@@ -1,6 +1,17 @@
 /** Clockwise turn applied to a rendered page before it is read. */
 export type PageRotation = 0 | 90 | 180 | 270;
 
+/**
+ * The renderer could not decode the page's image whole (a damaged image stream): the renderers draw what
+ * they could, or nothing, and OCR would read a part of the page as if it were all of it — perhaps without
+ * the line that names the patient. `detail` is the renderer's own message.
+ */
+export class DamagedPageImage extends Error {
+  constructor(readonly detail: string) {
+    super(`the page's image is damaged (${detail})`);
+  }
+}
+
 /** One OCR engine as an OCR child runs it: open a PDF, read its pages one at a time as Tesseract TSV. */
 export interface PageRecogniser {
   open(pdfPath: string, pages: readonly number[], dpi: number): Promise<OpenDocument>;

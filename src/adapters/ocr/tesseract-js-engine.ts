@@ -5,7 +5,7 @@ import { mkdtemp, rm, symlink } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import type { PageRecogniser } from './page-recogniser.js';
+import { DamagedPageImage, type PageRecogniser } from './page-recogniser.js';
 import { rotatePng } from './rotate-png.js';
 import { TESSERACT_JS_MODEL_FOLDER } from './types.js';
 
@@ -13,6 +13,27 @@ const require = createRequire(import.meta.url);
 
 /** Pages are rendered no larger than this on their long side, whatever their size in the PDF. */
 const MAX_SIDE_PX = 7000;
+
+/**
+ * pdf.js's warnings (console.warn, at verbosity WARNINGS) when an image of the page does not decode whole:
+ * it then draws nothing, or the part before the damage, and the render itself succeeds.
+ */
+const IMAGE_DAMAGE =
+  /Unable to decode image|\b(?:Jpeg|Jpx|Jbig2|CCITT)Error\b|ignoring the rest of the image data|JPEG error|Corrupt JPEG/i;
+
+/** Runs `render` collecting pdf.js's warnings, which it writes with console.warn (silenced in OCR children). */
+async function renderWatchingWarnings<T>(
+  render: () => Promise<T>,
+): Promise<{ result: T; warnings: string[] }> {
+  const warnings: string[] = [];
+  const previous = console.warn;
+  console.warn = (...parts: unknown[]) => warnings.push(parts.map(String).join(' '));
+  try {
+    return { result: await render(), warnings };
+  } finally {
+    console.warn = previous;
+  }
+}
 
 type TesseractWorker = Awaited<ReturnType<(typeof import('tesseract.js'))['createWorker']>>;
 
@@ -58,7 +79,8 @@ export function createTesseractJsRecogniser(languages: readonly string[]): PageR
       const { PDFParse, VerbosityLevel } = await import('pdf-parse');
       const parser = new PDFParse({
         data: new Uint8Array(await readFile(pdfPath)),
-        verbosity: VerbosityLevel.ERRORS,
+        // Warnings too: a damaged image is only a warning to pdf.js (see renderWatchingWarnings).
+        verbosity: VerbosityLevel.WARNINGS,
       });
       const info = await parser.getInfo({ parsePageInfo: true, partial: [...pages] });
       const sizes = new Map(info.pages.map((page) => [page.pageNumber, page]));
@@ -69,7 +91,12 @@ export function createTesseractJsRecogniser(languages: readonly string[]): PageR
         const size = sizes.get(page);
         const longSide = size ? Math.max(size.width, size.height) : 0;
         const scale = longSide > 0 ? Math.min(dpi / 72, MAX_SIDE_PX / longSide) : dpi / 72;
-        const shot = await parser.getScreenshot({ partial: [page], scale, imageBuffer: true });
+        const { result: shot, warnings } = await renderWatchingWarnings(() =>
+          parser.getScreenshot({ partial: [page], scale, imageBuffer: true }),
+        );
+        const damage = warnings.find((warning) => IMAGE_DAMAGE.test(warning));
+        if (damage !== undefined)
+          throw new DamagedPageImage(damage.replace(/^Warning:\s*/, '').replace(/\.$/, ''));
         const data = shot.pages[0]?.data;
         const png = data ? Buffer.from(data.buffer, data.byteOffset, data.byteLength) : Buffer.alloc(0);
         rendered = { page, png };

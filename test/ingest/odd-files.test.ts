@@ -77,4 +77,40 @@ describe('odd files: each recorded with a clear reason, none stops the batch', {
       await database.close();
     }
   });
+
+  // Small files are read with blocking calls, larger ones asynchronously (see file-processor.ts): the two
+  // reads end the same ways.
+  it('ingests a file too large for the blocking read, and refuses one grown past --max-file-size after it was found', async () => {
+    const folder = path.join(workspace.dropDir, 'sizes');
+    fs.mkdirSync(folder);
+    const own = fs.readFileSync(path.join(workspace.dropDir, VALID));
+    // Over 1 MiB: the document with a long comment after its end.
+    const large = '3000768077_HUERTA SOTO, GABRIELA_9100000007_LAB.pdf';
+    fs.writeFileSync(path.join(folder, large), Buffer.concat([own, Buffer.from(`\n%${'x'.repeat(1536 * 1024)}\n`)]));
+    // Small when the folder is listed, over the 10 MB default when its turn comes: never read into memory.
+    const grown = '3000768077_HUERTA SOTO, GABRIELA_9100000008_LAB.pdf';
+    fs.writeFileSync(path.join(folder, grown), own);
+
+    const options = resolveIngestOptions({ dir: folder, cwd: workspace.root, user: 'test', concurrency: '1' });
+    const database = await openWorkspaceDb(workspace);
+    try {
+      const backends = await defaultBackends();
+      const adapters = await openPipelineAdapters({ database, processingType: options.processingType, backends });
+      const result = await runIngest(
+        options,
+        { database, ...adapters },
+        (event) => {
+          if (event.type === 'session_started') fs.truncateSync(path.join(folder, grown), 11 * 1024 * 1024);
+        },
+        { collectResults: true },
+      ).finally(() => adapters.close());
+      const byName = new Map(result.files.map((f) => [f.filename, f]));
+      expect(byName.get(large)!.outcome).toBe('ingested');
+      expect(byName.get(grown)!.outcome).toBe('too_large');
+      expect(byName.get(grown)!.message).toMatch(/11\.0 MB, over the limit of 10\.0 MB/);
+      expect(byName.get(grown)!.contentSha256).toBeNull();
+    } finally {
+      await database.close();
+    }
+  });
 });

@@ -1,6 +1,4 @@
 import { createHash } from 'node:crypto';
-import fsSync from 'node:fs';
-import fs from 'node:fs/promises';
 import type { ExtractionResult } from '../adapters/extraction/types.js';
 import { parseFilename } from '../core/filename/parse-filename.js';
 import type { ParsedFilename } from '../core/filename/types.js';
@@ -16,6 +14,7 @@ import { OCR_DEFAULTS } from '../core/pipeline/ocr-options.js';
 import type { FileOcr, MatchSummary, PipelineStage } from '../core/pipeline/events.js';
 import { FILE_OUTCOMES, outcomeKind, processingStatusFor, type FileOutcome } from '../core/pipeline/file-outcome.js';
 import { alreadyWaitingForReview, isRemembered } from './settle-known-files.js';
+import { DropFileReader } from './read-drop-file.js';
 import { AuditRepository, type AuditEvent } from '../db/repositories/audit-repository.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
 import { DocumentRepository } from '../db/repositories/document-repository.js';
@@ -72,6 +71,7 @@ export class FileProcessor {
   private readonly documents: DocumentRepository;
   private readonly rejections: RejectionRepository;
   private readonly patients: PatientRepository;
+  private readonly reader: DropFileReader;
 
   constructor(
     private readonly sessionId: string,
@@ -91,6 +91,7 @@ export class FileProcessor {
     this.documents = new DocumentRepository(deps.database.db);
     this.rejections = new RejectionRepository(deps.database.db);
     this.patients = PatientRepository.forDatabase(deps.database);
+    this.reader = new DropFileReader({ maxFileSize: options.maxFileSize });
   }
 
   /**
@@ -417,10 +418,7 @@ export class FileProcessor {
     }
     let bytes: Buffer;
     try {
-      bytes =
-        file.size !== null && file.size <= SYNC_READ_MAX_BYTES
-          ? readFileSync(file.absolutePath, this.options.maxFileSize)
-          : await readFileAsync(file.absolutePath, this.options.maxFileSize);
+      bytes = await this.reader.read(file.absolutePath, file.size);
     } catch (error) {
       if (error instanceof FileStageError) throw error;
       const code = (error as NodeJS.ErrnoException).code ?? 'error';
@@ -689,32 +687,4 @@ function otherPatientsCopy(expediente: string, filed: string, filedUnder: string
       `file names is wrong, and nothing was attached to ${expediente}. Check the document: ${remedy}; then ` +
       'remove this file',
   };
-}
-
-/**
- * Files found at most this large are read with blocking calls. Read asynchronously, a file costs five
- * round trips through libuv's thread pool (stat, open, fstat, read, close), each a wake-up of a pool thread
- * and of the event loop: for the clinical PDFs of the bench corpus (9 KB on average) that was four times the
- * CPU of reading them outright (0.11–0.15 against 0.03 CPU-s per 1,000 files, hash included), CPU the
- * extraction children then lack on a small machine. A blocking read of a file this small takes the event
- * loop well under a millisecond from the page cache; larger files keep the asynchronous read, so that a slow
- * disk or network share holding them never stalls the files in flight.
- */
-const SYNC_READ_MAX_BYTES = 1024 * 1024;
-
-/** Size first (so an oversized file is never read into memory), then the bytes. */
-function readFileSync(absolutePath: string, maxFileSize: number): Buffer {
-  refuseOversized(absolutePath, fsSync.statSync(absolutePath).size, maxFileSize);
-  return fsSync.readFileSync(absolutePath);
-}
-
-async function readFileAsync(absolutePath: string, maxFileSize: number): Promise<Buffer> {
-  refuseOversized(absolutePath, (await fs.stat(absolutePath)).size, maxFileSize);
-  return fs.readFile(absolutePath);
-}
-
-function refuseOversized(absolutePath: string, size: number, maxFileSize: number): void {
-  const check = checkPdfFile({ filename: absolutePath, size, head: new Uint8Array(0) }, { maxFileSize });
-  // Size and extension only: the header is checked once the bytes are read.
-  if (check && check.outcome !== 'not_pdf') throw new FileStageError(check.outcome, check.message);
 }

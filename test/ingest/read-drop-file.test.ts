@@ -1,0 +1,67 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FileStageError } from '../../src/documents/stage-error.js';
+import { DropFileReader } from '../../src/ingest/read-drop-file.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'read-drop-file-'));
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function write(name: string, bytes: Buffer): string {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, bytes);
+  return file;
+}
+
+const pdf = (size: number) => Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(size - 9, 0x20)]);
+
+describe('DropFileReader', () => {
+  it('reads a small file (blocking) and a large one (asynchronous) whole', async () => {
+    const reader = new DropFileReader({ maxFileSize: 10 * 1024 * 1024, blockingMaxBytes: 1024 });
+    const small = pdf(1000);
+    const large = pdf(4096);
+    expect(await reader.read(write('small.pdf', small), small.length)).toEqual(small);
+    expect(await reader.read(write('large.pdf', large), large.length)).toEqual(large);
+    expect(reader.blocking).toBe(true);
+  });
+
+  it('refuses a file over --max-file-size or empty by its size, either way it is read', async () => {
+    const reader = new DropFileReader({ maxFileSize: 2048, blockingMaxBytes: 1024 });
+    // Found small, grown since: the size at reading time decides.
+    const grown = write('grown.pdf', pdf(3000));
+    await expect(reader.read(grown, 100)).rejects.toMatchObject({ outcome: 'too_large' });
+    await expect(reader.read(grown, 3000)).rejects.toMatchObject({ outcome: 'too_large' });
+    const empty = write('empty.pdf', Buffer.alloc(0));
+    await expect(reader.read(empty, 0)).rejects.toBeInstanceOf(FileStageError);
+    await expect(reader.read(empty, 0)).rejects.toMatchObject({ outcome: 'empty_file' });
+  });
+
+  it('passes on a missing file’s error for the caller to describe', async () => {
+    const reader = new DropFileReader({ maxFileSize: 2048 });
+    await expect(reader.read(path.join(dir, 'gone.pdf'), 100)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('goes back to asynchronous reads after three slow blocking reads in a row (slow storage)', async () => {
+    // Every read counts as slow.
+    const reader = new DropFileReader({ maxFileSize: 4096, slowReadMs: -1 });
+    const file = write('a.pdf', pdf(100));
+    await reader.read(file, 100);
+    await reader.read(file, 100);
+    expect(reader.blocking).toBe(true);
+    await reader.read(file, 100);
+    expect(reader.blocking).toBe(false);
+    // The bytes are the same either way.
+    expect(await reader.read(file, 100)).toEqual(pdf(100));
+  });
+
+  it('keeps blocking reads while they are fast, a slow one now and then notwithstanding', async () => {
+    const reader = new DropFileReader({ maxFileSize: 4096, slowReadMs: 1000 });
+    const file = write('a.pdf', pdf(100));
+    for (let i = 0; i < 5; i++) await reader.read(file, 100);
+    expect(reader.blocking).toBe(true);
+  });
+});

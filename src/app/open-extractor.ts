@@ -36,13 +36,26 @@ export async function openExtractor(
 }
 
 
-/** Wraps the text extractor with OCR (see adapters/ocr); checks first that a native engine is installed. */
+/**
+ * Wraps the text extractor with OCR (see adapters/ocr); checks first that a native engine is installed. With
+ * OCR off, files that are scans under a stamp of text fail as scans do (stampedScansWithoutOcr).
+ */
 export async function withOcr(
   extractor: TextExtractor,
   settings: OcrSettings,
   workers: number | undefined,
 ): Promise<TextExtractor> {
-  if (settings.mode === 'off') return extractor;
+  if (settings.mode === 'off') {
+    const { stampedScansWithoutOcr } = await import('../adapters/ocr/plan-ocr.js');
+    return {
+      name: extractor.name,
+      extract: async (path, options) => {
+        const result = await extractor.extract(path, options);
+        return stampedScansWithoutOcr(result) ?? result;
+      },
+      close: () => extractor.close(),
+    };
+  }
   const { createOcrExtractor, checkNativeOcr } = await import('../adapters/ocr/index.js');
   if (settings.engine === 'tesseract') {
     const native = await checkNativeOcr();

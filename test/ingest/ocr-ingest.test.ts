@@ -131,6 +131,21 @@ describe.runIf(hasNativeOcr)(
       expect(await storedDocuments(workspace)).toEqual([]);
     });
 
+    it('fails a stamped scan image_only with OCR off, as a scan without any text is, and reads it once OCR is on', async () => {
+      // Attached with OCR off, its text would be the stamp alone: the patient the scan names never checked.
+      const name = scanFilename('6100000031');
+      fs.writeFileSync(path.join(workspace.dropDir, name), await makeStampedScan(OTHER_PATIENT, { seed: 13 }));
+      const off = await ingestJson(workspace, { ocr: 'off' }, REAL_EXTRACTOR);
+      expect(off.code).toBe(3);
+      const file = ocrFiles(off.report).get(name)!;
+      expect(file).toMatchObject({ outcome: 'image_only', ocr: null });
+      expect(file.error).toMatch(/^the PDF's pages are scans whose only text is a scanner's stamp .*--ocr auto/);
+      expect(await storedDocuments(workspace)).toEqual([]);
+      // The same bytes are not remembered as failed for a run that reads scans.
+      const on = await ingestJson(workspace, { ocrEngine: 'tesseract' }, REAL_EXTRACTOR);
+      expect(ocrFiles(on.report).get(name)).toMatchObject({ outcome: 'review_required', flags: ['content_mismatch'] });
+    });
+
     it("stores a stamped scan of the filename's patient with its OCR'd text and the stamp", async () => {
       const name = scanFilename('6100000030');
       fs.writeFileSync(path.join(workspace.dropDir, name), await makeStampedScan(SCAN_PATIENT, { seed: 12 }));

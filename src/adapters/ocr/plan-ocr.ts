@@ -46,6 +46,26 @@ export function planOcr(mode: OcrMode, result: ExtractionResult): OcrPlan | null
   return pages.length === 0 ? null : { pages, pageTexts };
 }
 
+/** The detail of a file whose every page is a scan under at most a stamp of text, read with OCR off. */
+export const STAMPED_SCANS_WITHOUT_OCR =
+  "the PDF's pages are scans whose only text is a scanner's stamp or a page number; it needs OCR before it can " +
+  'be ingested (--ocr auto), or the patient the scans name goes unchecked';
+
+/**
+ * With OCR off, a file whose every page is a scan — no usable text, or a stamp over a page-sized image — fails
+ * `image_only` as a scan without any text layer does: attached, its text would be the stamp alone and the
+ * patient its pages name never checked. A later run with OCR reads it (see settle-known-files). Null: the
+ * file has text of its own somewhere, or the extractor cannot tell scans apart.
+ */
+export function stampedScansWithoutOcr(result: ExtractionResult): ExtractionFailure | null {
+  if (!result.ok || !result.pageTexts || !result.scannedPages?.length) return null;
+  const scanned = new Set(result.scannedPages);
+  const everyPageAScan = result.pageTexts.every((text, index) => scanned.has(index + 1) || !hasUsableText(text));
+  return everyPageAScan
+    ? { ok: false, outcome: 'image_only', message: STAMPED_SCANS_WITHOUT_OCR, pages: result.pages }
+    : null;
+}
+
 /**
  * Puts the OCR'd pages' text in place of their text layer's; a thin layer (a stamp, a page number) is kept
  * after it, unless the OCR read the same, so the content check reads both. A page the OCR read nothing on

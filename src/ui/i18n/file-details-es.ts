@@ -396,6 +396,11 @@ const EXTRACTION_RULES: DetailRule[] = [
     'el PDF está dañado o no es un PDF válido, así que no se puede leer su texto; pida al remitente una copia nueva',
   ),
   withDetail(
+    "the PDF's pages are scans whose only text is a scanner's stamp or a page number; it needs OCR before it can be ingested (--ocr auto), or the patient the scans name goes unchecked",
+    'las páginas del PDF son escaneos cuyo único texto es el sello del escáner o un número de página; necesita OCR ' +
+      'antes de poder ingresarse (--ocr auto), o el paciente que nombran los escaneos queda sin verificar',
+  ),
+  withDetail(
     'the PDF has no text layer (it looks like a scan or contains only images); it needs OCR before it can be ingested',
     'el PDF no tiene capa de texto (parece un escaneo o solo contiene imágenes); necesita OCR antes de poder ingresarse',
   ),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ExtractionResult } from '../../../src/adapters/extraction/types.js';
-import { hasUsableText, mergeOcrText, planOcr } from '../../../src/adapters/ocr/plan-ocr.js';
+import { hasUsableText, mergeOcrText, planOcr, stampedScansWithoutOcr } from '../../../src/adapters/ocr/plan-ocr.js';
 
 const BODY = 'Paciente: GABRIELA HUERTA SOTO  Expediente: 3000768077';
 const mixed: ExtractionResult = { ok: true, text: `${BODY}\n\n`, pages: 3, pageTexts: [BODY, '', '  3  '] };
@@ -43,6 +43,23 @@ describe('planOcr', () => {
     expect(hasUsableText('-- 1 of 3 --')).toBe(false);
     expect(hasUsableText('12/03/2024 p. 2')).toBe(false);
     expect(hasUsableText(BODY)).toBe(true);
+  });
+});
+
+describe('stampedScansWithoutOcr', () => {
+  const stamp = 'Escaneado por HP ScanJet 2026-11-03 10:22 p.1';
+
+  it('fails image_only a file whose every page is a scan under a stamp, or has no usable text', () => {
+    const stamped: ExtractionResult = { ok: true, text: '', pages: 2, pageTexts: [stamp, '  2  '], scannedPages: [1] };
+    expect(stampedScansWithoutOcr(stamped)).toMatchObject({ ok: false, outcome: 'image_only', pages: 2 });
+  });
+
+  it('leaves a file with text of its own on some page, one with no scans, and one whose scans are not known', () => {
+    const mixedStamped: ExtractionResult = { ok: true, text: '', pages: 2, pageTexts: [BODY, stamp], scannedPages: [2] };
+    expect(stampedScansWithoutOcr(mixedStamped)).toBeNull();
+    expect(stampedScansWithoutOcr({ ok: true, text: stamp, pages: 1, pageTexts: [stamp], scannedPages: [] })).toBeNull();
+    expect(stampedScansWithoutOcr({ ok: true, text: stamp, pages: 1, pageTexts: [stamp] })).toBeNull();
+    expect(stampedScansWithoutOcr(scan)).toBeNull();
   });
 });
 

@@ -26,7 +26,12 @@ export interface DetachDocumentResult {
  */
 export async function detachDocument(
   deps: DocumentChangeDependencies,
-  input: DocumentActor & { document: MedicalDocument; chunkOverlap: number },
+  input: DocumentActor & {
+    document: MedicalDocument;
+    chunkOverlap: number;
+    /** Why it goes back (an ingest that found it claimed for another patient): the file's message, and audited. */
+    reason?: string;
+  },
 ): Promise<DetachDocumentResult> {
   const { document } = input;
   const { db } = deps.database;
@@ -73,7 +78,7 @@ export async function detachDocument(
       from_patient_id: document.patientId,
       from_expediente: document.expediente,
     },
-    note: `detached from expediente ${document.expediente} by ${input.actor}; waiting for review again`,
+    note: input.reason ?? `detached from expediente ${document.expediente} by ${input.actor}; waiting for review again`,
     audit: (id) => ({
       actor: input.actor,
       actorKind: input.actorKind,
@@ -91,6 +96,7 @@ export async function detachDocument(
         from_name: from ? formatPatientName(from) : null,
         chunks_removed: chunks,
         text_from: document.content ? 'document' : 'chunks',
+        ...(input.reason ? { reason: input.reason } : {}),
       },
     }),
   });

@@ -20,8 +20,9 @@ import { BatchRepository } from '../db/repositories/batch-repository.js';
 import { DocumentRepository } from '../db/repositories/document-repository.js';
 import { RejectionRepository } from '../db/repositories/rejection-repository.js';
 import { PatientRepository } from '../db/repositories/patient-repository.js';
-import type { Patient, SettledFile } from '../db/schema.js';
+import type { MedicalDocument, Patient, SettledFile } from '../db/schema.js';
 import type { DiscoveredFile } from './discover-files.js';
+import { detachDocument } from '../documents/detach-document.js';
 import { FileStageError } from '../documents/stage-error.js';
 import { documentOcrOf, prepareDocument, type DocumentOcr } from '../documents/store-document.js';
 import type { GroupCommitter } from './group-committer.js';
@@ -72,6 +73,8 @@ export class FileProcessor {
   private readonly rejections: RejectionRepository;
   private readonly patients: PatientRepository;
   private readonly reader: DropFileReader;
+  /** Contents being judged against their document now, one copy at a time (see oneContentAtATime). */
+  private readonly judging = new Map<string, Promise<void>>();
 
   constructor(
     private readonly sessionId: string,
@@ -103,6 +106,7 @@ export class FileProcessor {
     const run = new FileRun(file, this.onStage);
     try {
       const processed = await this.steps(run, handOff);
+      if (run.takenBack) processed.takenBack = run.takenBack;
       // The copies of its content waiting for this file (if it holds the content) share its end.
       const { contentSha256, outcome, message } = processed.result;
       if (contentSha256) this.claims.ended(contentSha256, file, { outcome, message });
@@ -446,30 +450,8 @@ export class FileProcessor {
       const copy = await this.copyOf(run, sha, first, handOff);
       if (copy) return copy;
     }
-    if (!this.options.force) {
-      const existing = await this.documents.findBySha(sha);
-      // This very file's document, written by an earlier attempt whose worker died before the file's row
-      // said so: the retry is that attempt again (it rewrites the same ids), not a duplicate.
-      if (existing && existing.batchFileId !== file.fileId) {
-        const filedUnder = expedientesOfOtherPatient(run.known.expediente!, existing);
-        if (filedUnder) {
-          const documentId = existing.id.slice(0, 8);
-          return otherPatientsCopy(
-            run.known.expediente!,
-            `the same content was ingested on ${existing.createdAt.slice(0, 10)} as '${existing.filename}' for ` +
-              `expediente ${existing.expediente} (document ${documentId})`,
-            filedUnder,
-            `if it is theirs, \`tecsalud-batch documents move ${documentId} --to ${run.known.expediente!}\``,
-          );
-        }
-        return {
-          outcome: 'duplicate',
-          message:
-            `already ingested on ${existing.createdAt.slice(0, 10)} as '${existing.filename}' for expediente ` +
-            `${existing.expediente} (use --force to re-ingest)`,
-        };
-      }
-    }
+    const filed = await this.oneContentAtATime(sha, () => this.judgeAgainstDocument(run, sha));
+    if (filed) return filed;
     // Rejected in review: set aside on every later run, until `review --reopen` lifts it.
     const rejected = await this.rejections.find(sha);
     if (rejected) {
@@ -498,6 +480,107 @@ export class FileProcessor {
   }
 
   /**
+   * The content as a document already holds it. A document of this very session that the run attached on
+   * its own (no person confirmed it) whose file names another expediente than this copy is taken back into
+   * review: the same bytes claimed for two patients mean one of the names is wrong, and which file got
+   * attached depended only on the order the run took them up. A document filed by an earlier session, or
+   * one a person attached or moved, stays; the copy fails naming it. Null: no document holds the content
+   * (or `--force` re-reads it).
+   */
+  private async judgeAgainstDocument(run: FileRun, sha: string): Promise<Settled | null> {
+    const { file } = run;
+    const existing = await this.documents.findBySha(sha);
+    // This very file's document, written by an earlier attempt whose worker died before the file's row
+    // said so: the retry is that attempt again (it rewrites the same ids), not a duplicate.
+    if (!existing || existing.batchFileId === file.fileId) return null;
+    const expediente = run.known.expediente!;
+    const filedUnder = expedientesOfOtherPatient(expediente, existing);
+    if (filedUnder && existing.batchId === this.sessionId && !(await this.confirmedByPerson(existing))) {
+      return this.takeBackIntoReview(run, existing, filedUnder);
+    }
+    if (this.options.force) return null;
+    if (filedUnder) {
+      const documentId = existing.id.slice(0, 8);
+      return otherPatientsCopy(
+        expediente,
+        `the same content was ingested on ${existing.createdAt.slice(0, 10)} as '${existing.filename}' for ` +
+          `expediente ${existing.expediente} (document ${documentId})`,
+        filedUnder,
+        `if it is theirs, \`tecsalud-batch documents move ${documentId} --to ${expediente}\``,
+      );
+    }
+    return {
+      outcome: 'duplicate',
+      message:
+        `already ingested on ${existing.createdAt.slice(0, 10)} as '${existing.filename}' for expediente ` +
+        `${existing.expediente} (use --force to re-ingest)`,
+    };
+  }
+
+  /** Whether a person attached or moved the document (review, \`documents move\`): then it is theirs to undo. */
+  private async confirmedByPerson(document: MedicalDocument): Promise<boolean> {
+    const decided = await new AuditRepository(this.deps.database.db).latestForDocumentPrefix(document.id, [
+      ...PERSON_DECISIONS,
+    ]);
+    return decided !== undefined;
+  }
+
+  /**
+   * Detaches the document (its vectors go, so no search finds it under the patient it may not be
+   * anybody's) and puts its file back in review with a reason naming both files and both expedientes;
+   * the copy fails naming it. The copy's result carries the holder's new state for the run's report.
+   */
+  private async takeBackIntoReview(run: FileRun, document: MedicalDocument, filedUnder: string[]): Promise<Settled> {
+    const expediente = run.known.expediente!;
+    const holder = document.batchFileId ? await this.batches.findFile(document.batchFileId) : undefined;
+    const holderPath = holder?.relativePath ?? document.filename;
+    const documentId = document.id.slice(0, 8);
+    const settleIt = `\`tecsalud-batch review ${this.sessionId.slice(0, 8)}\``;
+    const reason =
+      `taken back to review: '${run.file.relativePath}', in the same session, has identical content but names ` +
+      `expediente ${expediente}, while this file names ${document.expediente}, to which the run had attached it ` +
+      `(document ${documentId}); one of the two file names is wrong. Check the document and attach it to the ` +
+      `right patient in ${settleIt}; then remove the other file`;
+    const detached = await detachDocument(
+      { database: this.deps.database, vectorStore: this.deps.vectorStore },
+      {
+        actor: this.options.uploadedBy,
+        actorKind: 'os_user',
+        document,
+        chunkOverlap: this.options.chunkOverlap,
+        reason,
+      },
+    );
+    run.takenBack = { fileId: detached.fileId, relativePath: holderPath, message: reason };
+    return otherPatientsCopy(
+      expediente,
+      `identical content to '${holderPath}' in this session, which the run had attached to expediente ` +
+        `${document.expediente} and has taken back to review`,
+      filedUnder,
+      `settle '${holderPath}' in ${settleIt} knowing both names`,
+    );
+  }
+
+  /**
+   * Runs \`judge\` for one content at a time: copies of one content judged at once (--concurrency) would each
+   * find the document, and take it back twice.
+   */
+  private async oneContentAtATime<T>(sha: string, judge: () => Promise<T>): Promise<T> {
+    const before = this.judging.get(sha) ?? Promise.resolve();
+    const turn = before.then(judge, judge);
+    const settledTurn = turn.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.judging.set(sha, settledTurn);
+    try {
+      return await turn;
+    } finally {
+      if (this.judging.get(sha) === settledTurn) this.judging.delete(sha);
+    }
+  }
+
+  /**
    * A copy of content another file of the session holds: it waits (its slot handed over) for that file's
    * end and shares it. Ingested, waiting for review or settled as already known, the content is done once:
    * the copy is `duplicate_in_batch`. Failed (or left for a later run), nothing was ingested: the copy ends
@@ -517,6 +600,10 @@ export class FileProcessor {
     }
     const kind = outcomeKind(end.outcome);
     const filedUnder = expedientesOfOtherPatient(run.known.expediente!, { filename: first });
+    // The holder was attached by this run for the patient its own name gives, and this copy names another:
+    // which one was attached depends only on which the run took up first. Judged against the document, the
+    // holder goes back to review (see judgeAgainstDocument).
+    if (filedUnder && end.outcome === 'ingested') return null;
     if (filedUnder && (kind === 'done' || kind === 'review')) {
       return otherPatientsCopy(
         run.known.expediente!,
@@ -632,6 +719,9 @@ export class FileProcessor {
     return creation?.file_id === file.fileId;
   }
 }
+
+/** Audit actions of a person deciding which patient a document is: the run does not undo them. */
+const PERSON_DECISIONS = ['review_attached', 'review_new_patient', 'document_moved'] as const;
 
 export function deferredMessage(maxFiles: number): string {
   return `over the limit of ${maxFiles} files that need work per session (--max-files); run again to ingest it`;

@@ -3,6 +3,7 @@ import type { FileResult, PipelineStage } from '../core/pipeline/events.js';
 import type { FileOutcome } from '../core/pipeline/file-outcome.js';
 import type { BatchFileUpdate, MatchingStatus } from '../db/schema.js';
 import type { FileToProcess } from './file-processor.js';
+import type { TakenBack } from './session-tally.js';
 
 /** An outcome settled before the file's text is read: a copy of content already ingested or waiting. */
 export interface Settled {
@@ -17,6 +18,8 @@ export class FileRun {
   known: BatchFileUpdate = {};
   /** The file created its patient: counted whatever the file's end (the patient stays in the registry). */
   createdPatient = false;
+  /** The file it shares its content with, which its outcome took back into review (see FileProcessor). */
+  takenBack: TakenBack | null = null;
 
   constructor(
     readonly file: FileToProcess,

@@ -20,7 +20,7 @@ import { FileNotFinished } from './file-run.js';
 import { GroupCommitter } from './group-committer.js';
 import { FileStillBeingWritten, moveWithoutOverwrite } from './move-file.js';
 import { openSession } from './open-session.js';
-import { SessionTally, type ProcessedFile } from './session-tally.js';
+import { SessionTally, type ProcessedFile, type TakenBack } from './session-tally.js';
 import { settleKnownFiles, unchangedSince, type KnownFile } from './settle-known-files.js';
 import { DEFAULT_STORE_BATCH_SIZE, type IngestDependencies, type IngestOptions } from './types.js';
 
@@ -389,7 +389,16 @@ export async function processFiles(run: Run, plan: RunPlan): Promise<{ interrupt
     lastFlush = performance.now();
     await run.counters.recount(session.id);
   };
+  /** Files of the run a later copy took back into review (see FileProcessor), whichever reports first. */
+  const takenBack = new Map<string, TakenBack>();
   const finished = async (file: FileToProcess, processed: ProcessedFile) => {
+    if (processed.takenBack) {
+      takenBack.set(processed.takenBack.fileId, processed.takenBack);
+      const reported = run.results?.find((result) => result.fileId === processed.takenBack!.fileId);
+      if (reported) showTakenBack(reported, processed.takenBack);
+    }
+    const back = takenBack.get(processed.result.fileId);
+    if (back) showTakenBack(processed.result, back);
     if (processed.result.outcome === 'deferred') {
       tally.defer(1);
     } else {
@@ -489,6 +498,19 @@ export async function processFiles(run: Run, plan: RunPlan): Promise<{ interrupt
   const interrupted = aborted();
   if (!interrupted && !fatal && windowFull()) await deferRest(run, notStarted);
   return { interrupted, fatal };
+}
+
+/** The report of a file the run ingested, then took back into review: as its row now records it. */
+function showTakenBack(result: FileResult, back: TakenBack): void {
+  result.outcome = 'review_required';
+  result.processingStatus = 'pending';
+  result.message = back.message;
+  result.documentId = null;
+  result.chunks = null;
+  if (result.match) {
+    result.match.status = 'review_required';
+    result.match.patientExpediente = null;
+  }
 }
 
 /** Entries that failed as found and files settled from memory: recorded together, reported one by one. */

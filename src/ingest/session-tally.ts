@@ -9,6 +9,15 @@ export interface ProcessedFile {
   result: FileResult;
   /** The patient the file was attached to: found in the registry, or created for it. Null when not attached. */
   patient: 'matched' | 'created' | null;
+  /** Another file of the session this one's outcome took back into review (its document detached). */
+  takenBack?: TakenBack;
+}
+
+/** A file of the session that the run had attached, now waiting for review again: why, for the report. */
+export interface TakenBack {
+  fileId: string;
+  relativePath: string;
+  message: string;
 }
 
 /**

@@ -1,12 +1,14 @@
+import os from 'node:os';
 import { isIdPrefix } from '../core/text/id-prefix.js';
 import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
 import { DEFAULT_QUEUE_SCHEMA } from '../core/queue/defaults.js';
 import type { OpenDatabase } from '../db/open-database.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
 import { QueueRepository, type SessionWorker } from '../db/repositories/queue-repository.js';
+import type { QueueWorker } from '../db/schema.js';
 import type { BatchFile, BatchUpload } from '../db/schema.js';
 import { UsageError } from '../errors.js';
-import { releaseOwnRunLock } from '../ingest/run-lock.js';
+import { processStillRuns, releaseOwnRunLock } from '../ingest/run-lock.js';
 import { readSessionJobCounts, type SessionJobCounts } from '../queue/job-queue.js';
 import { asSeenNow } from './abandoned-runs.js';
 import { withRegistry, type RegistryLocation } from './open-registry.js';
@@ -31,10 +33,15 @@ const WORKER_SILENT_AFTER_MS = 60_000;
 
 /** What `status` shows of a session whose files went to the job queue. */
 export interface SessionQueueStatus {
-  /** Workers that finished files of the session; `running` when it reported within the last minute. */
-  workers: (SessionWorker & { running: boolean })[];
+  /**
+   * Workers that took jobs of the session; `running` when it reported within the last minute (and, on this
+   * host, its process still runs); `gone` when it stopped reporting without stopping (killed, crashed).
+   */
+  workers: (SessionWorker & { running: boolean; gone: boolean })[];
   /** The session's jobs by state; null when the queue's tables are not there. */
   jobs: SessionJobCounts | null;
+  /** What holds the session up and what to do, when something does (no worker running, jobs held by a dead one). */
+  attention: string | null;
 }
 
 /** Finds a session by id or unique prefix; without one, the latest session. */
@@ -116,12 +123,55 @@ async function readQueueStatus(
   const repository = new QueueRepository(database.db);
   if (!(await repository.isQueueSession(sessionId))) return null;
   const silentSince = Date.now() - WORKER_SILENT_AFTER_MS;
-  const workers = (await repository.sessionWorkers(sessionId)).map((seen) => ({
-    ...seen,
-    running: seen.worker.stoppedAt === null && Date.parse(seen.worker.lastSeenAt) >= silentSince,
-  }));
+  const host = os.hostname();
+  const isRunning = (worker: QueueWorker) =>
+    worker.stoppedAt === null &&
+    Date.parse(worker.lastSeenAt) >= silentSince &&
+    // A worker of this host killed a moment ago is gone at once, not a minute later.
+    (worker.host !== host || processStillRuns(worker));
+  const workers = (await repository.sessionWorkers(sessionId)).map((seen) => {
+    const running = isRunning(seen.worker);
+    return { ...seen, running, gone: seen.worker.stoppedAt === null && !running };
+  });
   const jobs = await readSessionJobCounts(database, schema, sessionId);
-  return { workers, jobs };
+  if (!jobs) return { workers, jobs, attention: null };
+  // Workers serve every session: one busy with another session's jobs will take this one's too.
+  const anyRunning = (await repository.liveWorkers(new Date(silentSince).toISOString())).some(isRunning);
+  return { workers, jobs, attention: queueAttention(workers, jobs, anyRunning) };
+}
+
+/**
+ * Why a queue session does not move, in words for whoever reads `status`: a session whose jobs wait with no
+ * worker running, or whose active jobs a worker killed without a word still holds (pg-boss hands them on
+ * only when their time runs out). Null when the workers are at it or nothing is left.
+ */
+function queueAttention(
+  workers: SessionQueueStatus['workers'],
+  jobs: SessionJobCounts,
+  anyRunning: boolean,
+): string | null {
+  const gone = workers.filter((w) => w.gone).length;
+  const start = '`tecsalud-batch worker`';
+  const back = `they go back to the queue when their time runs out (--job-timeout)${
+    jobs.activeUntil ? ` by ${jobs.activeUntil.slice(11, 19)} UTC` : ''
+  }`;
+  // Active jobs with a worker running and none gone: at work (one that just took them names itself a moment later).
+  if (jobs.active > 0 && !anyRunning) {
+    return (
+      `no worker is running: the ${jobs.active} active job${jobs.active === 1 ? ' was' : 's were'} taken by a ` +
+      `worker that is gone (killed, crashed, or its machine went down); ${back}: keep a worker running (${start})`
+    );
+  }
+  if (jobs.active > 0 && gone > 0) {
+    return (
+      `${gone} worker${gone === 1 ? '' : 's'} stopped without finishing (killed, crashed, or its machine went ` +
+      `down): the jobs ${gone === 1 ? 'it' : 'they'} held are among the ${jobs.active} active; ${back}, and the running workers take them`
+    );
+  }
+  if (jobs.queued > 0 && !anyRunning) {
+    return `no worker is running: ${jobs.queued} job${jobs.queued === 1 ? ' waits' : 's wait'}; start one with ${start}`;
+  }
+  return null;
 }
 
 /** A running queue session's counters as its files' rows say now (workers update the stored ones now and then). */

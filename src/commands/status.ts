@@ -88,7 +88,11 @@ function queueRows(queue: SessionQueueStatus): [string, unknown][] {
   const running = queue.workers.filter((w) => w.running);
   const named = queue.workers
     .slice(0, 5)
-    .map((w) => `${w.worker.host}:${w.worker.pid} ${w.files} file${w.files === 1 ? '' : 's'}${w.running ? '' : ' (stopped)'}`)
+    .map(
+      (w) =>
+        `${w.worker.host}:${w.worker.pid} ${w.files} file${w.files === 1 ? '' : 's'}` +
+        (w.gone ? ' (gone without stopping)' : w.running ? '' : ' (stopped)'),
+    )
     .join(', ');
   const rows: [string, unknown][] = [
     ['workers', `${queue.workers.length} seen, ${running.length} running${named ? ` — ${named}` : ''}`],
@@ -97,6 +101,7 @@ function queueRows(queue: SessionQueueStatus): [string, unknown][] {
     const j = queue.jobs;
     rows.push(['jobs', `${j.queued} queued, ${j.active} active, ${j.done} done, ${j.failed} failed`]);
   }
+  if (queue.attention) rows.push(['attention', queue.attention]);
   return rows;
 }
 
@@ -109,9 +114,17 @@ function toQueueJson(queue: SessionQueueStatus) {
       version: w.worker.version,
       files: w.files,
       running: w.running,
+      gone: w.gone,
       last_seen_at: w.worker.lastSeenAt,
     })),
-    jobs: queue.jobs,
+    jobs: queue.jobs && {
+      queued: queue.jobs.queued,
+      active: queue.jobs.active,
+      done: queue.jobs.done,
+      failed: queue.jobs.failed,
+      active_until: queue.jobs.activeUntil,
+    },
+    attention: queue.attention,
   };
 }
 

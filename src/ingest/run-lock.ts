@@ -283,8 +283,16 @@ export function isProcessAlive(pid: number): boolean {
  * the same pid (after a reboot, or once pids wrap) — which would otherwise block every later run, exit 75
  * each night. The holder process started before it took the lock; one that started after it is another.
  */
+/**
+ * Whether the process that started as `pid` at `startedAt` on this host still runs (not a later process that
+ * was given its pid): a queue worker killed without a word is not running, however recently it reported.
+ */
+export function processStillRuns(process: Pick<RunLockHolder, 'pid' | 'startedAt'>): boolean {
+  return holdsIt(process, isProcessAlive, processStartedAt);
+}
+
 function holdsIt(
-  holder: RunLockHolder,
+  holder: Pick<RunLockHolder, 'pid' | 'startedAt'>,
   isAlive: (pid: number) => boolean,
   startedAt: (pid: number) => number | null,
 ): boolean {

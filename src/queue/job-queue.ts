@@ -33,6 +33,8 @@ export interface SessionJobCounts {
   active: number;
   done: number;
   failed: number;
+  /** When the last active job's time runs out (ISO; null with none active): a lost one is retried after it. */
+  activeUntil: string | null;
 }
 
 export interface JobQueueOptions extends QueueSettings {
@@ -224,13 +226,20 @@ export async function readSessionJobCounts(
   const { rows } = await db.executeQuery<{ state: string; n: number | string }>(
     CompiledQuery.raw(statements.sessionJobStates, [FILE_QUEUE, sessionId]),
   );
-  const counts: SessionJobCounts = { queued: 0, active: 0, done: 0, failed: 0 };
+  const counts: SessionJobCounts = { queued: 0, active: 0, done: 0, failed: 0, activeUntil: null };
   for (const row of rows) {
     const n = Number(row.n);
     if (row.state === 'created' || row.state === 'retry') counts.queued += n;
     else if (row.state === 'active') counts.active += n;
     else if (row.state === 'completed') counts.done += n;
     else if (row.state === 'failed') counts.failed += n;
+  }
+  if (counts.active > 0) {
+    const expiry = await db.executeQuery<{ expires: Date | string | null }>(
+      CompiledQuery.raw(statements.sessionActiveExpiry, [FILE_QUEUE, sessionId]),
+    );
+    const expires = expiry.rows[0]?.expires ?? null;
+    counts.activeUntil = expires === null ? null : new Date(expires).toISOString();
   }
   return counts;
 }

@@ -27,6 +27,10 @@ export function pgBossStatements(schema: string) {
     unfinished: `
       SELECT count(*) AS n FROM ${schema}.job WHERE name = ANY($1::text[]) AND state < 'completed'`,
     installed: `SELECT to_regclass('${schema}.job')::text AS name`,
+    /** When the last of a session's active jobs runs out of time: pg-boss's maintenance retries it after. */
+    sessionActiveExpiry: `
+      SELECT max(started_on + expire_in) AS expires FROM ${schema}.job
+      WHERE name = $1 AND state = 'active' AND data->>'sessionId' = $2`,
     /** A session's jobs by state, archived ones included (pg-boss archives finished jobs after 12 hours). */
     sessionJobStates: `
       SELECT state::text AS state, count(*) AS n FROM (

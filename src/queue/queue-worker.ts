@@ -227,6 +227,7 @@ export class QueueWorker {
         await this.queue.complete(job, { failed: job.fileId });
         return;
       }
+      await this.joinSession(job.sessionId);
       const work = await this.sessionWork(job.sessionId);
       if (!work) {
         await this.queue.complete(job, { skipped: 'session closed' });
@@ -279,6 +280,13 @@ export class QueueWorker {
     } catch (error) {
       await this.failed(job, file, error);
     }
+  }
+
+  /** The worker names itself among the session's workers on its first job there (see joinWorkerSession). */
+  private async joinSession(sessionId: string): Promise<void> {
+    if (this.joinedSessions.has(sessionId)) return;
+    await this.repository.joinWorkerSession(this.options.workerId, sessionId);
+    this.joinedSessions.add(sessionId);
   }
 
   /** An attempt that threw: put back (a backend down), retried, or the file failed on the last attempt. */
@@ -351,6 +359,8 @@ export class QueueWorker {
 
   /** Sessions whose files this worker finished since they were last settled. */
   private readonly pendingSettle = new Set<string>();
+  /** Sessions this worker is named among the workers of (see joinSession). */
+  private readonly joinedSessions = new Set<string>();
 
   private touched(sessionId: string): void {
     this.pendingSettle.add(sessionId);

@@ -109,17 +109,18 @@ describe.runIf(postgresWanted())('the job queue (pg-boss 10 on the registry data
     await queue.enqueue(files(2, 'session-b'), { timeoutSeconds: 900 });
     const jobs = await queue.fetch(2, 60);
     await queue.complete(jobs[0]!);
-    expect(await readSessionJobCounts(database, SCHEMA, 'session-a')).toEqual({
-      queued: 1,
-      active: 1,
-      done: 1,
-      failed: 0,
-    });
+    const counts = await readSessionJobCounts(database, SCHEMA, 'session-a');
+    expect(counts).toEqual({ queued: 1, active: 1, done: 1, failed: 0, activeUntil: expect.any(String) });
+    // The active job was taken for 60 s: a worker gone with it, it is handed on after that.
+    const left = Date.parse(counts!.activeUntil!) - Date.now();
+    expect(left).toBeGreaterThan(30_000);
+    expect(left).toBeLessThanOrEqual(61_000);
     expect(await readSessionJobCounts(database, SCHEMA, 'session-b')).toEqual({
       queued: 2,
       active: 0,
       done: 0,
       failed: 0,
+      activeUntil: null,
     });
     expect(await readSessionJobCounts(database, 'no_such_schema', 'session-a')).toBeNull();
   });

@@ -146,7 +146,13 @@ describe.runIf(postgresWanted())('workers sharing a queued session', { tags: ['s
       expect(after[field], field).toBe(reference[field]);
     }
     // One view of the session: the workers seen, every job done.
-    expect(after.queue!.jobs).toEqual({ queued: 0, active: 0, done: reference.total_files, failed: 0 });
+    expect(after.queue!.jobs).toEqual({
+      queued: 0,
+      active: 0,
+      done: reference.total_files,
+      failed: 0,
+      active_until: null,
+    });
     expect(after.queue!.workers.reduce((sum, w) => sum + w.files, 0)).toBe(reference.total_files);
     expect(after.queue!.workers.every((w) => !w.running)).toBe(true);
   });

@@ -188,6 +188,18 @@ export class QueueRepository {
       .execute();
   }
 
+  /**
+   * Names the worker among the session's as soon as it takes one of its jobs (no file finished yet): one
+   * killed before its first file is then seen by `status`, with the jobs it held.
+   */
+  async joinWorkerSession(workerId: string, batchId: string): Promise<void> {
+    await this.db
+      .insertInto('queueWorkerSessions')
+      .values({ workerId, batchId, files: 0, lastFileAt: new Date().toISOString() })
+      .onConflict((oc) => oc.columns(['workerId', 'batchId']).doNothing())
+      .execute();
+  }
+
   /** Counts a file the worker brought to a final state in the session. */
   async recordWorkerFile(workerId: string, batchId: string): Promise<void> {
     const now = new Date().toISOString();
@@ -203,7 +215,7 @@ export class QueueRepository {
       .execute();
   }
 
-  /** The workers that finished files of the session, busiest first. */
+  /** The workers that took jobs of the session, busiest first (`files`: those they brought to a final state). */
   async sessionWorkers(batchId: string): Promise<SessionWorker[]> {
     const rows = await this.db
       .selectFrom('queueWorkerSessions')

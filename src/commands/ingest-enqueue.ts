@@ -21,10 +21,51 @@ export async function enqueue(
     );
   }
   const { enqueueIngestSession } = await import('../app/enqueue-ingest.js');
-  const { session, jobs } = await enqueueIngestSession(context, context.config!, resolved);
+  // Ctrl-C: the first stops queueing after the statement under way (the files queued keep their jobs, the
+  // run lock is released, the session waits for the same command); the second exits at once, the session
+  // recorded as interrupted and the lock's row removed.
+  let sessionId: string | null = null;
+  let interrupts: { signal: AbortSignal; dispose(): void } | null = null;
+  if (!context.signal) {
+    const { handleInterrupts } = await import('../ui/handle-interrupts.js');
+    interrupts = handleInterrupts({
+      onFirst: () =>
+        writeLine(io.stderr, 'stopping: the files queued so far keep their jobs (Ctrl-C again to stop at once)'),
+      onSecond: async () => {
+        const { recordForcedExit } = await import('../app/sessions.js');
+        await recordForcedExit(context, { sessionId, sourceDir: resolved.sourceDir }).catch(() => undefined);
+      },
+    });
+  }
+  let enqueued: Awaited<ReturnType<typeof enqueueIngestSession>>;
+  try {
+    enqueued = await enqueueIngestSession(
+      context,
+      context.config!,
+      { ...resolved, signal: context.signal ?? interrupts?.signal },
+      {
+        listener: (event) => {
+          if (event.type === 'session_started') sessionId = event.sessionId;
+        },
+      },
+    );
+  } finally {
+    interrupts?.dispose();
+  }
+  const { session, jobs, interrupted } = enqueued;
   if (options.json) {
     const { toSessionJson } = await import('./shared/report-json.js');
-    writeJson(io, { ...toSessionJson(session), jobs_queued: jobs });
+    writeJson(io, {
+      ...toSessionJson(session),
+      jobs_queued: jobs,
+      ...(interrupted ? { interrupted: true, files_not_queued: interrupted.filesLeft } : {}),
+    });
+  } else if (interrupted) {
+    writeLine(
+      io.stdout,
+      `Session ${session.id}: interrupted — ${jobs} file${jobs === 1 ? '' : 's'} queued, ` +
+        `${interrupted.filesLeft} not queued.`,
+    );
   } else if (!options.quiet) {
     writeLine(
       io.stdout,
@@ -36,6 +77,14 @@ export async function enqueue(
     );
   } else {
     writeLine(io.stdout, session.id);
+  }
+  if (interrupted) {
+    writeLine(
+      io.stderr,
+      `interrupted: run the same command again to queue the other ${interrupted.filesLeft} file` +
+        `${interrupted.filesLeft === 1 ? '' : 's'} in this session; the files queued are not queued twice`,
+    );
+    return ExitCode.Interrupted;
   }
   return ExitCode.Success;
 }

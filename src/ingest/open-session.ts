@@ -75,8 +75,14 @@ export async function openSession(
   const audit = new AuditRepository(deps.database.db);
   const wanted = sessionOptionsOf(options, deps);
   const unfinished = options.recoverAbandoned ? await batches.unfinishedSessions(sourceDir) : [];
-  const [newest, ...older] = unfinished;
-  const resumable = newest && resumes(newest, options, wanted) ? newest : null;
+  const [newest] = unfinished;
+  const enqueued = options.resumeInterruptedEnqueue ? await batches.interruptedEnqueue(sourceDir) : undefined;
+  const resumable =
+    enqueued && resumes(enqueued, options, wanted)
+      ? enqueued
+      : newest && resumes(newest, options, wanted)
+        ? newest
+        : null;
   const session =
     resumable ??
     (await batches.createSession({
@@ -85,7 +91,7 @@ export async function openSession(
       sourceDir,
       options: wanted,
     }));
-  const superseded = (resumable ? older : unfinished).map((s) => s.id);
+  const superseded = unfinished.filter((s) => s.id !== resumable?.id).map((s) => s.id);
   if (superseded.length > 0) {
     await batches.supersedeSessions(superseded, session.id);
     await audit.record({

@@ -50,6 +50,11 @@ export interface IngestOptions {
    * killed run, and are closed as interrupted.
    */
   recoverAbandoned?: boolean;
+  /**
+   * `ingest --enqueue`, holding the run lock: the folder's enqueue interrupted by Ctrl-C is resumed (when it
+   * stores documents the same way), instead of a new session registering every file again.
+   */
+  resumeInterruptedEnqueue?: boolean;
   /** Move each ingested (or already ingested) file here, keeping its relative path. */
   archiveDir?: string;
   /** Move each file that failed validation here, keeping its relative path. */

@@ -25,8 +25,10 @@ import type { JobQueue } from './job-queue.js';
 
 export interface EnqueuedSession {
   session: BatchUpload;
-  /** Jobs queued: one per file found. */
+  /** Jobs queued: one per file found (by this call: a resumed enqueue's files that have a job are not counted). */
   jobs: number;
+  /** Stopped by Ctrl-C (`options.signal`): the files still without a job, which the same command queues. */
+  interrupted?: { filesLeft: number };
 }
 
 /**
@@ -47,7 +49,7 @@ export async function enqueueFolder(
   await prepareCollection({ options, deps });
   // Every file is queued (--max-files does not apply: workers pull); an interrupted run's session of the
   // folder that stores documents the same way is resumed, as a run would.
-  const all = { ...options, maxFiles: Number.MAX_SAFE_INTEGER };
+  const all = { ...options, maxFiles: Number.MAX_SAFE_INTEGER, resumeInterruptedEnqueue: true };
   const run = await beginRun(all, deps, listener, sourceDir, {});
   const plan = await registerFiles(run, discovery);
   await startSession(run);
@@ -59,14 +61,16 @@ export async function enqueueFolder(
   await settleUpFront(run, plan, settled);
   // Files gone since an earlier run of the session: the workers have not hashed the new names yet.
   await settleMissing(run, plan.missing ?? [], settled);
-  const files = plan.work;
   const sessionId = run.session.id;
+  // A resumed enqueue: the files that got their job before the Ctrl-C keep it, and get no second one.
+  const queued = run.resumed ? await queue.liveFileIds(sessionId) : new Set<string>();
+  const files = plan.work.filter((file) => !queued.has(file.fileId));
   return queueSessionFiles(
     deps.database,
     queue,
     sessionId,
     files.map((file) => ({ fileId: file.fileId, relativePath: file.relativePath })),
-    { timeoutSeconds: settings.timeoutSeconds, actor: options.uploadedBy },
+    { timeoutSeconds: settings.timeoutSeconds, actor: options.uploadedBy, signal: options.signal },
   );
 }
 
@@ -100,22 +104,35 @@ async function queueSessionFiles(
   queue: JobQueue,
   sessionId: string,
   files: { fileId: string; relativePath: string }[],
-  settings: { timeoutSeconds: number; actor: string },
+  settings: { timeoutSeconds: number; actor: string; signal?: AbortSignal | undefined },
 ): Promise<EnqueuedSession> {
   await new QueueRepository(database.db).recordQueueSession(sessionId, FILE_QUEUE, files.length);
   const jobs = await queue.enqueue(
     files.map((file) => ({ sessionId, ...file })),
-    { timeoutSeconds: settings.timeoutSeconds },
+    { timeoutSeconds: settings.timeoutSeconds, signal: settings.signal },
   );
+  const filesLeft = files.length - jobs;
   await new AuditRepository(database.db).record({
     actor: settings.actor,
-    action: 'session_enqueued',
+    action: filesLeft > 0 ? 'session_enqueue_interrupted' : 'session_enqueued',
     batchId: sessionId,
     entityType: 'batch_upload',
     entityId: sessionId,
-    details: { jobs, queue: FILE_QUEUE },
+    details: { jobs, queue: FILE_QUEUE, ...(filesLeft > 0 ? { files_left: filesLeft } : {}) },
   });
+  const batches = new BatchRepository(database.db);
+  if (filesLeft > 0) {
+    // Interrupted: the session waits for the same command, which queues the files still without a job.
+    // Its workers leave it alone meanwhile (a closed session's jobs are skipped; the next enqueue queues
+    // those files again).
+    await batches.markInterruptedBecause(
+      sessionId,
+      `enqueue interrupted (Ctrl-C): ${filesLeft} file${filesLeft === 1 ? '' : 's'} not queued; run the same ` +
+        '`tecsalud-batch ingest DIR --enqueue` again to queue them (no file is queued twice)',
+    );
+    return { session: (await batches.findSession(sessionId))!, jobs, interrupted: { filesLeft } };
+  }
   if (files.length === 0) await settleQueueSession(database, sessionId, settings.actor);
-  const session = (await new BatchRepository(database.db).findSession(sessionId))!;
+  const session = (await batches.findSession(sessionId))!;
   return { session, jobs };
 }

@@ -105,11 +105,14 @@ export class JobQueue {
 
   /**
    * One job per file, in the given order (their ids sort in it, and pg-boss takes jobs in id order within
-   * one insert), in statements of a thousand. Returns how many were queued.
+   * one insert), in statements of a thousand. Returns how many were queued: fewer than given when `signal`
+   * aborted between two statements.
    */
-  async enqueue(files: FileJobData[], options: { timeoutSeconds: number }): Promise<number> {
+  async enqueue(files: FileJobData[], options: { timeoutSeconds: number; signal?: AbortSignal }): Promise<number> {
     const ids = orderedIds(files.length);
     for (let start = 0; start < files.length; start += INSERT_CHUNK) {
+      // Ctrl-C: the statements already sent stand; the files after them get no job (returns how many did).
+      if (options.signal?.aborted) return start;
       await this.boss.insert(
         files.slice(start, start + INSERT_CHUNK).map((data, i) => ({
           id: ids[start + i]!,

@@ -341,6 +341,32 @@ export class BatchRepository {
   }
 
   /**
+   * The newest session of this folder whose `ingest --enqueue` was interrupted (Ctrl-C) before every file had
+   * its job: the next enqueue of the folder resumes it, queueing only the files that have none.
+   */
+  async interruptedEnqueue(sourceDir: string): Promise<BatchUpload | undefined> {
+    return this.db
+      .selectFrom('batchUploads')
+      .selectAll()
+      .where('sourceDir', '=', sourceDir)
+      .where('status', '=', 'interrupted')
+      .where('supersededBy', 'is', null)
+      .where('id', 'in', (eb) => eb.selectFrom('queueSessions').select('batchId'))
+      .orderBy('createdAt', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+  }
+
+  /** Closes a session as interrupted, saying why and what to do (a Ctrl-C that stopped it cleanly). */
+  async markInterruptedBecause(sessionId: string, errorMessage: string): Promise<void> {
+    await this.db
+      .updateTable('batchUploads')
+      .set({ status: 'interrupted', errorMessage })
+      .where('id', '=', sessionId)
+      .execute();
+  }
+
+  /**
    * Sessions of this folder a run did not finish: interrupted (Ctrl-C), or still marked pending/processing by
    * a run that was killed. Newest first; superseded ones are finished with. Only meaningful while holding the
    * folder's run lock: then nothing else is running them.

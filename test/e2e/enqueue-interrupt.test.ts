@@ -1,0 +1,105 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_QUEUE_SCHEMA } from '../../src/core/queue/defaults.js';
+import { ExitCode } from '../../src/errors.js';
+import { runCli, spawnCli } from '../support/cli-binary.js';
+import { createTempDir } from '../support/databases.js';
+import { REGISTRY_CSV, SAMPLE_DIR } from '../support/ingest-fixture.js';
+import { createScratchPostgresDatabase, postgresWanted } from '../support/postgres.js';
+
+/** Enough files for several insert statements (a thousand each): the Ctrl-C lands between two of them. */
+const FILES = 5000;
+
+interface EnqueueJson {
+  session_id: string;
+  status: string;
+  error_message: string | null;
+  jobs_queued: number;
+  interrupted?: boolean;
+  files_not_queued?: number;
+}
+
+describe.runIf(postgresWanted())('Ctrl-C during `ingest --enqueue`', { tags: ['slow'] }, () => {
+  let cwd: string;
+  let env: NodeJS.ProcessEnv;
+  let dropDatabase: () => Promise<void>;
+
+  beforeEach(async () => {
+    cwd = createTempDir('tecsalud-enqueue-interrupt-');
+    const drop = path.join(cwd, 'drop');
+    fs.mkdirSync(drop);
+    // Links to one PDF: the enqueue reads no bytes, and the folder costs nothing to make.
+    const lab = path.join(SAMPLE_DIR, '3000768077_HUERTA SOTO, GABRIELA_6380098785_LAB.pdf');
+    for (let i = 0; i < FILES; i++) {
+      fs.linkSync(lab, path.join(drop, `3000768077_HUERTA SOTO, GABRIELA_${1_000_000_000 + i}_LAB.pdf`));
+    }
+    const registry = await createScratchPostgresDatabase();
+    dropDatabase = registry.drop;
+    env = { TECSALUD_DB: registry.url };
+    expect((await runCli(['patients', 'import', REGISTRY_CSV], { cwd, env })).code).toBe(0);
+  });
+  afterEach(async () => {
+    await dropDatabase().catch(() => undefined);
+    fs.rmSync(cwd, { recursive: true, force: true });
+  });
+
+  it('stops with 130 saying how many were queued, leaves no lock, and the same command queues the rest once', async () => {
+    const { default: pg } = await import('pg');
+    const client = new pg.Client({ connectionString: env.TECSALUD_DB });
+    await client.connect();
+    try {
+      const args = ['ingest', 'drop', '--enqueue', '--type', 'complete', '--json'];
+      const child = spawnCli(args, { cwd, env });
+      let stdout = '';
+      let stderr = '';
+      child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+      const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+        child.on('close', (code, signal) => resolve({ code, signal })),
+      );
+      // Ctrl-C once the first jobs are in.
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const jobs = await client
+          .query<{ n: string }>(`select count(*) as n from ${DEFAULT_QUEUE_SCHEMA}.job`)
+          .then((result) => Number(result.rows[0]!.n))
+          .catch(() => 0);
+        if (jobs > 0) break;
+        if (Date.now() > deadline) throw new Error(`no job was queued within 60 s: ${stderr}`);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      child.kill('SIGINT');
+      const { code, signal } = await ended;
+      expect({ code, signal }, stderr).toEqual({ code: ExitCode.Interrupted, signal: null });
+      const first = JSON.parse(stdout) as EnqueueJson;
+      expect(first).toMatchObject({ interrupted: true, status: 'interrupted' });
+      expect(first.jobs_queued).toBeGreaterThan(0);
+      expect(first.jobs_queued + first.files_not_queued!).toBe(FILES);
+      expect(first.error_message).toContain('run the same `tecsalud-batch ingest DIR --enqueue` again');
+      expect(stderr).toContain(
+        `interrupted: run the same command again to queue the other ${first.files_not_queued} files in this session`,
+      );
+      expect(stderr).not.toMatch(/\n\s+at /);
+      // No lock row left behind: `status` and the next run see no run going on.
+      expect((await client.query('select * from run_locks')).rows).toEqual([]);
+
+      // The same command queues the rest, in the same session: every file has exactly one job.
+      const again = await runCli(args, { cwd, env });
+      expect(again.code, again.stderr).toBe(ExitCode.Success);
+      const second = JSON.parse(again.stdout) as EnqueueJson;
+      expect(second).toMatchObject({ session_id: first.session_id, status: 'processing' });
+      expect(second.jobs_queued).toBe(first.files_not_queued);
+      const { rows } = await client.query<{ jobs: string; files: string }>(
+        `select count(*) as jobs, count(distinct data->>'fileId') as files from ${DEFAULT_QUEUE_SCHEMA}.job ` +
+          `where data->>'sessionId' = $1`,
+        [first.session_id],
+      );
+      expect(rows[0]).toEqual({ jobs: String(FILES), files: String(FILES) });
+      const sessions = await client.query('select id from batch_uploads');
+      expect(sessions.rows).toHaveLength(1);
+    } finally {
+      await client.end();
+    }
+  });
+});

@@ -47,6 +47,8 @@ export function formatIngestSummary(result: IngestSummaryInput, m: Messages = EN
     )}`,
   ];
   if (t.notMoved > 0) lines.push(`  ${m.summary.notMoved(t.notMoved)}`);
+  // Not a failure (exit 0 when nothing else is wrong: cron chunks big folders this way), but never silent.
+  if (t.deferred > 0 && !result.interrupted) lines.push(`  ${m.summary.deferred(t.deferred)}`);
   const unknownCodes = [...(result.unknownTypeCodes ?? new Map<string, number>())].sort(
     ([a, n], [b, k]) => k - n || a.localeCompare(b),
   );

@@ -124,6 +124,8 @@ export interface SummaryMessages {
   seeFiles(command: string): string;
   interrupted(sessionId: string): string;
   notMoved(count: number): string;
+  /** Files over --max-files, recorded `deferred`: how many, and that the same command takes them. */
+  deferred(count: number): string;
   /** `files` of this run carry type codes the service does not know (`codes`: "CSON ×2, XRAY"); `known`: where to see its codes. */
   unknownTypeCodes(files: number, codes: string, known: string): string;
 }
@@ -526,6 +528,9 @@ export const EN: Messages = {
     seeFiles: (command) => `See every file with: ${command}`,
     interrupted: (id) =>
       `Interrupted: files not started stay pending; run the same command again to finish session ${id}.`,
+    deferred: (n) =>
+      `${n === 1 ? '1 file was' : `${n} files were`} left for the next run (over --max-files), recorded as deferred: ` +
+      'run the same command again to take them',
     notMoved: (n) =>
       `${n} file${n === 1 ? '' : 's'} recorded but not archived or quarantined: still in the drop folder (see status --files)`,
     unknownTypeCodes: (files, codes, known) =>
@@ -771,6 +776,9 @@ export const ES: Messages = {
     seeFiles: (command) => `Vea cada archivo con: ${command}`,
     interrupted: (id) =>
       `Interrumpido: los archivos no iniciados quedan pendientes; ejecute el mismo comando otra vez para terminar la sesión ${id}.`,
+    deferred: (n) =>
+      `${n === 1 ? '1 archivo quedó' : `${n} archivos quedaron`} para la siguiente ejecución (se alcanzó --max-files), ` +
+      `${n === 1 ? 'registrado como diferido' : 'registrados como diferidos'}: ejecute el mismo comando otra vez para procesarlos`,
     notMoved: (n) =>
       `${n === 1 ? '1 archivo registrado' : `${n} archivos registrados`} pero no archivados ni en cuarentena: siguen en la carpeta de entrada (vea status --files)`,
     unknownTypeCodes: (files, codes, known) =>

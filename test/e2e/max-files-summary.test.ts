@@ -1,0 +1,47 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ExitCode } from '../../src/errors.js';
+import { runCli } from '../support/cli-binary.js';
+import { createTempDir } from '../support/databases.js';
+import { REGISTRY_CSV, SAMPLE_DIR } from '../support/ingest-fixture.js';
+
+// Three files of one registry patient: with --max-files 1, two wait for the next run.
+const FILES = [
+  '3000635026_DE LA TORRE VALDEZ, JULIO CÉSAR_6319832539_LAB.pdf',
+  '3000635026_DE LA TORRE VALDEZ, JULIO CÉSAR_6582016577_LAB.pdf',
+  '3000635026_DE LA TORRE VALDEZ, JULIO CÉSAR_6715403318_CONS.pdf',
+];
+
+describe('a run that leaves files for the next one (--max-files)', { tags: ['slow'] }, () => {
+  let cwd: string;
+  beforeEach(async () => {
+    cwd = createTempDir('tecsalud-max-files-');
+    fs.mkdirSync(path.join(cwd, 'drop'));
+    for (const name of FILES) fs.copyFileSync(path.join(SAMPLE_DIR, name), path.join(cwd, 'drop', name));
+    expect((await runCli(['patients', 'import', REGISTRY_CSV, '--db', 'r.db'], { cwd })).code).toBe(0);
+  });
+  afterEach(() => fs.rmSync(cwd, { recursive: true, force: true }));
+
+  it('says how many were left and how to take them, and still exits 0 (cron drains a folder this way)', async () => {
+    const base = ['ingest', 'drop', '--db', 'r.db', '--non-interactive', '--max-files', '1'];
+    const first = await runCli(base, { cwd });
+    expect(first.code, first.stderr).toBe(ExitCode.Success);
+    expect(first.stdout).toContain(
+      '2 files were left for the next run (over --max-files), recorded as deferred: run the same command again to take them',
+    );
+
+    const second = await runCli([...base, '--lang', 'es'], { cwd });
+    expect(second.code, second.stderr).toBe(ExitCode.Success);
+    expect(second.stdout).toContain(
+      '1 archivo quedó para la siguiente ejecución (se alcanzó --max-files), registrado como diferido: ejecute el mismo comando otra vez para procesarlos',
+    );
+
+    // Nothing left: no line about the next run, and --json says so as `deferred`.
+    const last = await runCli([...base, '--json'], { cwd });
+    expect(last.code, last.stderr).toBe(ExitCode.Success);
+    expect(JSON.parse(last.stdout)).toMatchObject({ status: 'completed', deferred: 0, total_files: 3 });
+    const none = await runCli(base, { cwd });
+    expect(none.stdout).not.toContain('left for the next run');
+  });
+});

@@ -9,7 +9,7 @@ import { extractWithPdftotext } from '../../src/adapters/extraction/pdftotext-wo
 import type { ExtractionFailure } from '../../src/adapters/extraction/types.js';
 import { createOpenAiEmbedder } from '../../src/adapters/embedders/openai/openai-embedder.js';
 import { planRequests } from '../../src/adapters/embedders/openai/plan-requests.js';
-import { mergeOcrText, planOcr } from '../../src/adapters/ocr/plan-ocr.js';
+import { mergeOcrText, planOcr, stampedScansWithoutOcr } from '../../src/adapters/ocr/plan-ocr.js';
 import { IncompatibleCollectionError } from '../../src/adapters/vector-stores/incompatible-collection-error.js';
 import { validateDocumentVectors } from '../../src/adapters/vector-stores/validate-record.js';
 import type { VectorStore } from '../../src/adapters/vector-stores/types.js';
@@ -219,6 +219,11 @@ describe('the Spanish of per-file details', () => {
         pages === 1 ? ['tesseract'] : ['tesseract', String(pages)],
       );
     }
+    const stamp = 'Escaneado por HP ScanJet 2026-11-03 10:22 p.1';
+    expectSpanish(
+      failure(stampedScansWithoutOcr({ ok: true, text: stamp, pages: 1, pageTexts: [stamp], scannedPages: [1] })!),
+      ['--ocr auto'],
+    );
   });
 
   describe('embedding and storing', () => {

@@ -12,7 +12,6 @@ import {
   setCommandContext,
   type ProgramEnvironment,
 } from './commands/context.js';
-import { refuseChoicesWithHint } from './commands/shared/choice-options.js';
 import { EXIT_CODES_HELP, examples } from './commands/shared/options.js';
 import { ExitCode } from './errors.js';
 
@@ -176,7 +175,8 @@ async function defineCommand(command: CommandUnknownOpts): Promise<void> {
   if (defined.has(command)) return;
   const entry = COMMANDS.find((candidate) => nameOf(candidate) === command.name());
   if (!entry) return;
-  const declare = await entry.load();
+  // Loaded with the command, not for the program's --help (its suggestions use a string-distance library).
+  const [declare, { refuseChoicesWithHint }] = await Promise.all([entry.load(), import('./commands/shared/choice-options.js')]);
   declare(command as Command);
   refuseChoicesWithHint(command);
   for (const sub of command.commands) inheritSettings(command, sub);

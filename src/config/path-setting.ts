@@ -14,12 +14,15 @@ export function checkPathSetting(value: string, name: string, home: string): voi
       `give a path, or leave ${name} out; in a cron line or a systemd unit, check the variable it comes from`,
     );
   }
-  const tilde = /^~([^/]*)(\/.*)?$/.exec(value);
+  // A database may be given as `sqlite:PATH`: the path after the scheme is what a shell did not expand.
+  const scheme = /^sqlite:/i.exec(value)?.[0] ?? '';
+  const tilde = /^~([^/]*)(\/.*)?$/.exec(value.slice(scheme.length));
   if (tilde) {
     const [, user, rest = ''] = tilde;
-    const instead = user === '' ? `${home.replace(/\/$/, '')}${rest}` : `the home folder of ${user} followed by '${rest}'`;
+    const instead =
+      user === '' ? `${scheme}${home.replace(/\/$/, '')}${rest}` : `the home folder of ${user} followed by '${rest}'`;
     throw new UsageError(
-      `${name} '${value}' starts with '~', which only a shell expands (not inside quotes, a config file, an environment variable or a systemd unit)`,
+      `${name} '${value}' starts with '${scheme}~', which only a shell expands (not inside quotes, a config file, an environment variable or a systemd unit)`,
       `write the full path instead: ${instead}`,
     );
   }

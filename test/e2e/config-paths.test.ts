@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.js';
@@ -113,6 +114,7 @@ describe('a path no shell expanded: empty (an unset variable) or starting with ~
     [['ingest', 'drop', '--non-interactive', '--quarantine-dir', '~/quarantine'], "--quarantine-dir '~/quarantine' starts with '~'"],
     [['ingest', 'drop', '--non-interactive', '--log-file', '~/logs/ingest.log'], "--log-file '~/logs/ingest.log' starts with '~'"],
     [['ingest', 'drop', '--non-interactive', '--db', '~/registry.db'], "--db '~/registry.db' starts with '~'"],
+    [['patients', 'import', 'registry.csv', '--db', 'sqlite:~/x.db'], "--db 'sqlite:~/x.db' starts with 'sqlite:~'"],
     [['serve', '--no-auth', '--port', '0', '--upload-dir', '~tecsalud/uploads'], "--upload-dir '~tecsalud/uploads' starts with '~'"],
     [['doctor', '--log-file', '~/ingest.log'], "--log-file '~/ingest.log' starts with '~'"],
     [['status', '--config', '~/tecsalud-batch.config.json'], "--config '~/tecsalud-batch.config.json' starts with '~'"],
@@ -133,13 +135,15 @@ describe('a path no shell expanded: empty (an unset variable) or starting with ~
 
   it.each([
     ['TECSALUD_DB', { TECSALUD_DB: '~/registry.db' }, {}],
+    ['TECSALUD_DB', { TECSALUD_DB: 'sqlite:~/registry.db' }, {}],
     ["the config file's db", {}, { db: '~/registry.db' }],
     ["the config file's serve.uploadDir", {}, { serve: { uploadDir: '~/uploads' } }],
   ])('%s starting with ~ is refused (64) and creates nothing', async (from, env, file) => {
     fs.writeFileSync(path.join(cwd, 'tecsalud-batch.config.json'), JSON.stringify(file));
     const args = from.includes('serve') ? ['serve', '--no-auth', '--port', '0'] : ['ingest', 'drop', '--non-interactive'];
     const result = await runCli(args, { cwd, env: { TECSALUD_DB: '', ...env }, timeoutMs: 30_000 });
-    expectRefusal(result, ExitCode.Usage, /^error: .*'~\/[a-z.]+' starts with '~'/m);
+    expectRefusal(result, ExitCode.Usage, /^error: .*'(sqlite:)?~\/[a-z.]+' starts with '(sqlite:)?~'/m);
+    if ((env as { TECSALUD_DB?: string }).TECSALUD_DB?.startsWith('sqlite:')) expect(result.stderr).toContain(`write the full path instead: sqlite:${os.homedir()}`);
     expect(leftBehind()).toEqual(['tecsalud-batch.config.json']);
   });
 });

@@ -9,7 +9,7 @@ import { parseFilename } from '../core/filename/parse-filename.js';
 import type { MatchDecision, MatchThresholds } from '../core/matching/types.js';
 import { crossCheckAgainstRegistry, matchAgainstRegistry } from '../db/match-against-registry.js';
 import { PatientRepository } from '../db/repositories/patient-repository.js';
-import { DEFAULT_EXTRACTOR, openExtractor, withOcr } from './open-extractor.js';
+import { DEFAULT_EXTRACTOR, openExtractor, withOcr, type ExtractorName } from './open-extractor.js';
 import { withRegistry, type RegistryLocation } from './open-registry.js';
 
 export interface FilenameMatch {
@@ -37,6 +37,8 @@ export interface MatchFilenamesOptions {
   trustContent: boolean;
   /** How scanned pages are read (flags, environment, config file, as ingest resolves them). */
   ocrSettings?: OcrSettings;
+  /** The text extractor ingest would use (`--extractor`); the default one when absent. */
+  extractor?: ExtractorName;
 }
 
 export interface MatchLocation extends RegistryLocation {
@@ -60,7 +62,7 @@ export async function matchFilenames(
     if (location.extractor) return location.extractor;
     if (opened === null) {
       const ocr = options.ocrSettings ?? resolveOcrSettings({ env: location.env }, location.config?.ocr);
-      opened = await withOcr(await openExtractor(DEFAULT_EXTRACTOR, { workers: 1 }), ocr, 1);
+      opened = await withOcr(await openExtractor(options.extractor ?? DEFAULT_EXTRACTOR, { workers: 1 }), ocr, 1);
     }
     return opened;
   };

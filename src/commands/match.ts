@@ -10,6 +10,8 @@ import { EN } from '../ui/i18n/messages.js';
 import { writeJson, writeLine } from './shared/io.js';
 import { addOcrAndContentOptions, ocrAndContentSourcesOf, resolveOcrAndContent } from './shared/ocr-content-options.js';
 import { configOption, dbOption, examples, jsonOption } from './shared/options.js';
+import { extractorOption } from './shared/pipeline-options.js';
+import type { ExtractorName } from '../app/open-extractor.js';
 
 export function matchCommand(command = new Command('match')) {
   return matchOptions(command).action(async (filenames, options, command) =>
@@ -29,7 +31,8 @@ function matchOptions(command: Command) {
     .addOption(jsonOption())
     .option('--auto-threshold <x>', `auto-assign threshold (default ${DEFAULT_THRESHOLDS.auto.toFixed(2)})`)
     .option('--review-threshold <x>', `review threshold (default ${DEFAULT_THRESHOLDS.review.toFixed(2)})`)
-    .option('--no-content', 'do not read the PDF: judge the filename alone');
+    .option('--no-content', 'do not read the PDF: judge the filename alone')
+    .addOption(extractorOption());
   // The same OCR and trust flags as ingest: a scan is read here as the run would read it.
   return addOcrAndContentOptions(withThresholds)
     .addHelpText(
@@ -38,6 +41,7 @@ function matchOptions(command: Command) {
         "match '3000003799_GARZA TIJERINA, MA ESTHER_6001467010_CONS.pdf'",
         "match '/srv/drop/3000003799_GARZA TIJERINA, MA ESTHER_6001467010_CONS.pdf' --json",
         "match '/srv/drop/3000003799_GARZA TIJERINA, MA ESTHER_6001467010_CONS.pdf' --ocr-engine tesseract",
+        "match '/srv/drop/3000003799_GARZA TIJERINA, MA ESTHER_6001467010_CONS.pdf' --extractor pdftotext",
       ),
     );
 }
@@ -68,7 +72,12 @@ export async function matchFilenames(
       extractor: context.extractor,
     },
     filenames,
-    { thresholds, readContent: options.content, ...resolveOcrAndContent(options, ocrAndContentSourcesOf(context)) },
+    {
+      thresholds,
+      readContent: options.content,
+      ...(options.extractor ? { extractor: options.extractor as ExtractorName } : {}),
+      ...resolveOcrAndContent(options, ocrAndContentSourcesOf(context)),
+    },
   );
   if (options.json) {
     writeJson(

@@ -13,7 +13,7 @@ import {
 import { resolveDatabaseTarget } from '../../src/db/database-url.js';
 import { openDatabase } from '../../src/db/open-database.js';
 import { runCli, type RunResult } from '../support/cli-binary.js';
-import { canRun, makeSmallScan, scanFilename } from '../support/scans.js';
+import { canRun, makeSmallScan, makeStampedScan, OTHER_PATIENT, scanFilename } from '../support/scans.js';
 import { createTempDir } from '../support/databases.js';
 
 // Issue 15 through the built CLI: one generated PDF of every content case (misfiled, a relative's, a
@@ -347,6 +347,24 @@ describe('the content cross-check through the CLI', { tags: ['slow'] }, () => {
     expect(result.content).toMatchObject({ status: 'unreadable', error: expect.stringMatching(/no text layer.*needs OCR/) });
     const bad = await cli(['match', scan, '--db', 'registry.db', '--ocr-engine', 'nope'], plainDir());
     expect(bad.code).toBe(64);
+  });
+
+  it('match PATH takes --extractor as ingest does: a stamped scan read with OCR off is unreadable by each', async () => {
+    const scan = path.join(root, scanFilename('6200000002'));
+    fs.writeFileSync(scan, await makeStampedScan(OTHER_PATIENT, { seed: 21 }));
+    const extractors = ['pdfium', 'pdf-parse', ...(canRun('pdfimages', ['-v']) || process.env.CI ? ['pdftotext'] : [])];
+    for (const extractor of extractors) {
+      const off = await cli(['match', scan, '--db', 'registry.db', '--json', '--ocr', 'off', '--extractor', extractor], plainDir());
+      expect(off.code, `${extractor}: ${off.stderr}`).toBe(0);
+      const [result] = JSON.parse(off.stdout) as [{ content: { status: string; error?: string } }];
+      expect(result.content, extractor).toMatchObject({
+        status: 'unreadable',
+        error: expect.stringMatching(/scans whose only text is a scanner's stamp/),
+      });
+    }
+    const bad = await cli(['match', scan, '--db', 'registry.db', '--extractor', 'PDFium'], plainDir());
+    expect(bad.code).toBe(64);
+    expect(bad.stderr).toMatch(/did you mean 'pdfium'/);
   });
 
   it('attaches an expediente typo the document settles when the config file trusts content, audited content_confirmed', async () => {

@@ -4,9 +4,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_QUEUE_SCHEMA } from '../../src/core/queue/defaults.js';
 import { ExitCode } from '../../src/errors.js';
 import { runCli, spawnCli } from '../support/cli-binary.js';
-import { createTempDir } from '../support/databases.js';
-import { REGISTRY_CSV, SAMPLE_DIR } from '../support/ingest-fixture.js';
-import { createScratchPostgresDatabase, postgresWanted } from '../support/postgres.js';
+import { SAMPLE_DIR } from '../support/ingest-fixture.js';
+import { postgresWanted } from '../support/postgres.js';
+import { createPostgresWorkspace, type PostgresWorkspace } from '../support/postgres-workspace.js';
 
 /** Enough files for several insert statements (a thousand each): the Ctrl-C lands between two of them. */
 const FILES = 5000;
@@ -23,26 +23,19 @@ interface EnqueueJson {
 describe.runIf(postgresWanted())('Ctrl-C during `ingest --enqueue`', { tags: ['slow'] }, () => {
   let cwd: string;
   let env: NodeJS.ProcessEnv;
-  let dropDatabase: () => Promise<void>;
+  let workspace: PostgresWorkspace;
 
   beforeEach(async () => {
-    cwd = createTempDir('tecsalud-enqueue-interrupt-');
-    const drop = path.join(cwd, 'drop');
-    fs.mkdirSync(drop);
-    // Links to one PDF: the enqueue reads no bytes, and the folder costs nothing to make.
-    const lab = path.join(SAMPLE_DIR, '3000768077_HUERTA SOTO, GABRIELA_6380098785_LAB.pdf');
-    for (let i = 0; i < FILES; i++) {
-      fs.linkSync(lab, path.join(drop, `3000768077_HUERTA SOTO, GABRIELA_${1_000_000_000 + i}_LAB.pdf`));
-    }
-    const registry = await createScratchPostgresDatabase();
-    dropDatabase = registry.drop;
-    env = { TECSALUD_DB: registry.url };
-    expect((await runCli(['patients', 'import', REGISTRY_CSV], { cwd, env })).code).toBe(0);
+    workspace = await createPostgresWorkspace('tecsalud-enqueue-interrupt-', (drop) => {
+      // Links to one PDF: the enqueue reads no bytes, and the folder costs nothing to make.
+      const lab = path.join(SAMPLE_DIR, '3000768077_HUERTA SOTO, GABRIELA_6380098785_LAB.pdf');
+      for (let i = 0; i < FILES; i++) {
+        fs.linkSync(lab, path.join(drop, `3000768077_HUERTA SOTO, GABRIELA_${1_000_000_000 + i}_LAB.pdf`));
+      }
+    });
+    ({ cwd, env } = workspace);
   });
-  afterEach(async () => {
-    await dropDatabase().catch(() => undefined);
-    fs.rmSync(cwd, { recursive: true, force: true });
-  });
+  afterEach(() => workspace.cleanup());
 
   it('stops with 130 saying how many were queued, leaves no lock, and the same command queues the rest once', async () => {
     const { default: pg } = await import('pg');

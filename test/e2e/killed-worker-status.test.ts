@@ -1,11 +1,10 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_QUEUE_SCHEMA } from '../../src/core/queue/defaults.js';
 import { runCli, spawnCli } from '../support/cli-binary.js';
-import { createTempDir } from '../support/databases.js';
-import { REGISTRY_CSV, SAMPLE_DIR } from '../support/ingest-fixture.js';
-import { createScratchPostgresDatabase, postgresWanted } from '../support/postgres.js';
+import { SAMPLE_DIR } from '../support/ingest-fixture.js';
+import { postgresWanted } from '../support/postgres.js';
+import { createPostgresWorkspace, type PostgresWorkspace } from '../support/postgres-workspace.js';
 
 interface QueueStatusJson {
   queue: {
@@ -21,20 +20,15 @@ describe.runIf(postgresWanted())(
   () => {
     let cwd: string;
     let env: NodeJS.ProcessEnv;
-    let dropDatabase: () => Promise<void>;
+    let workspace: PostgresWorkspace;
 
     beforeEach(async () => {
-      cwd = createTempDir('tecsalud-killed-worker-');
-      fs.cpSync(SAMPLE_DIR, path.join(cwd, 'drop'), { recursive: true });
-      const registry = await createScratchPostgresDatabase();
-      dropDatabase = registry.drop;
-      env = { TECSALUD_DB: registry.url };
-      expect((await runCli(['patients', 'import', REGISTRY_CSV], { cwd, env })).code).toBe(0);
+      workspace = await createPostgresWorkspace('tecsalud-killed-worker-', (drop) =>
+        fs.cpSync(SAMPLE_DIR, drop, { recursive: true }),
+      );
+      ({ cwd, env } = workspace);
     });
-    afterEach(async () => {
-      await dropDatabase().catch(() => undefined);
-      fs.rmSync(cwd, { recursive: true, force: true });
-    });
+    afterEach(() => workspace.cleanup());
 
     it('is shown gone in `status`, with the jobs it held and when they come back', async () => {
       const enqueued = await runCli(['ingest', 'drop', '--enqueue', '--type', 'complete', '--json'], {

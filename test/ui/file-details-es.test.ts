@@ -123,6 +123,7 @@ describe('the Spanish of per-file details', () => {
       '.3000003799_GARZA, MARIA_CONS.pdf',
       '._3000003799_GARZA, MARIA_CONS.pdf',
       '.DS_Store',
+      '3000003799_N\uFFFD\uFFFDEZ, MARIA_CONS.pdf',
     ];
     const names = [
       '',

@@ -9,6 +9,7 @@ const EXPEDIENTE_MIN_DIGITS = 8;
 const EXPEDIENTE_MAX_DIGITS = 12;
 const ASCII_DIGITS = /^[0-9]+$/;
 const LETTER = /\p{L}/u;
+const REPLACEMENT_CHARACTER = '\uFFFD';
 /** What a given-name word looks like: used to recognise a '_' that should have been a space. */
 const NAME_LIKE = /^[\p{L}\p{M}\p{Zs}'’´\-.]+$/u;
 
@@ -74,6 +75,16 @@ function parseBaseName(filename: string): Fields | Problem {
   if (name === '') return { code: 'empty', message: 'empty file name' };
   // Hidden: never a document of the pattern, and never read — but named, so that nothing vanishes unreported.
   if (name.startsWith('.') && !/^\.pdf$/i.test(name)) return hiddenFile(name);
+  // The file system hands over a name whose bytes are not UTF-8 with each bad byte as U+FFFD: the letters
+  // are lost before any part can be read, so say why instead of blaming the characters one by one.
+  if (name.includes(REPLACEMENT_CHARACTER)) {
+    return {
+      code: 'not_utf8',
+      message:
+        "the file name is not valid UTF-8 (shown with '\uFFFD' where its letters were): it was likely written in " +
+        'Latin-1 by a Windows program (Ñ, accents); rename it in UTF-8, e.g. convmv -f latin1 -t utf8 --notest FILE',
+    };
+  }
 
   const stem = stripPdfExtension(name);
   if (typeof stem !== 'string') return stem;

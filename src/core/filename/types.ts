@@ -35,6 +35,7 @@ export interface ParsedFilename {
 export type FilenameErrorCode =
   | 'empty'
   | 'hidden'
+  | 'not_utf8'
   | 'not_pdf'
   | 'wrong_part_count'
   | 'invalid_expediente'

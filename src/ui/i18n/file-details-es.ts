@@ -76,6 +76,12 @@ const FILENAME_RULES: DetailRule[] = [
     "hidden file (its name starts with '.'): not read; if it is a document, rename it without the '.'",
     "archivo oculto (su nombre empieza con '.'): no se leyó; si es un documento, quítele el '.' del nombre",
   ),
+  fixed(
+    "the file name is not valid UTF-8 (shown with '\uFFFD' where its letters were): it was likely written in " +
+      'Latin-1 by a Windows program (Ñ, accents); rename it in UTF-8, e.g. convmv -f latin1 -t utf8 --notest FILE',
+    "el nombre del archivo no es UTF-8 válido (se muestra '\uFFFD' donde estaban sus letras): probablemente lo " +
+      'escribió en Latin-1 un programa de Windows (Ñ, acentos); renómbrelo en UTF-8, p. ej. convmv -f latin1 -t utf8 --notest ARCHIVO',
+  ),
   fixed("the file name has nothing before '.pdf'", "el nombre del archivo no tiene nada antes de '.pdf'"),
   fixed("doubled extension '.pdf.pdf'; remove one '.pdf'", "extensión duplicada '.pdf.pdf'; quite un '.pdf'"),
   fixed(

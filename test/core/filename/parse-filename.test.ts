@@ -430,12 +430,16 @@ const ERRORS: [input: string, code: FilenameErrorCode, message: string][] = [
     "macOS metadata ('._' AppleDouble file) of '3000003799_GARZA, ANA_CONS.pdf', not a document",
   ],
   ['.DS_Store', 'hidden', "macOS folder metadata ('.DS_Store')"],
+  // What Node's readdir gives for 'NÚÑEZ' saved in Latin-1 bytes (0xDA, 0xD1): each byte becomes U+FFFD.
+  ['3000003799_N\uFFFD\uFFFDEZ GARZA, ANA_CONS.pdf', 'not_utf8', 'the file name is not valid UTF-8'],
+  ['3000003799_NU\uFFFDEZ GARZA, ANA_CONS.pdf', 'not_utf8', 'convmv -f latin1 -t utf8'],
 ];
 
 /** Fails to compile when a code is added to FilenameErrorCode without a test here. */
 const EVERY_CODE: Record<FilenameErrorCode, true> = {
   empty: true,
   hidden: true,
+  not_utf8: true,
   not_pdf: true,
   wrong_part_count: true,
   invalid_expediente: true,

@@ -4,7 +4,8 @@ import type { SessionQueueStatus } from '../app/sessions.js';
 import { ExitCode } from '../errors.js';
 import { contextOf, finish, type CommandContext } from './context.js';
 import { writeJson, writeLine } from './shared/io.js';
-import { configOption, dbOption, examples, jsonOption } from './shared/options.js';
+import { configOption, dbOption, examples, jsonOption, langOption } from './shared/options.js';
+import type { Messages, StatusRow } from '../ui/i18n/messages.js';
 import type { BatchFile } from '../db/schema.js';
 import { batchFileFlags, storedContent, toBatchFileJson, toSessionJson } from './shared/report-json.js';
 
@@ -20,8 +21,12 @@ function statusOptions(command: Command) {
     .addOption(dbOption())
     .addOption(configOption())
     .addOption(jsonOption())
-    .addHelpText('after', examples('status', 'status 3f2a9c1e --files'));
+    .addOption(langOption())
+    .addHelpText('after', examples('status', 'status 3f2a9c1e --files', 'status --files --lang es'));
 }
+
+/** The words of `status`, with the translation of the messages a session and its files recorded in English. */
+type StatusWords = Messages['statusReport'] & { detail(message: string): string };
 
 export type StatusOptions = ReturnType<ReturnType<typeof statusOptions>['opts']>;
 
@@ -43,28 +48,32 @@ export async function showStatus(
     });
     return ExitCode.Success;
   }
+  const { messagesFor, resolveLanguage } = await import('../ui/i18n/messages.js');
+  const messages = messagesFor(resolveLanguage({ flag: options.lang, env: context.env }));
+  const words: StatusWords = { ...messages.statusReport, detail: messages.detail };
   const s = toSessionJson(session);
-  writeLine(io.stdout, `Session ${s.session_id}`);
-  const rows: [string, unknown][] = [
-    ['status', s.status],
+  writeLine(io.stdout, words.title(s.session_id));
+  const rows: [StatusRow, unknown][] = [
+    ['status', words.status(s.status)],
     ['processing type', s.processing_type],
     ['uploaded by', s.uploaded_by],
     ['source', s.source_dir],
-    ['files', `${s.processed_files}/${s.total_files} processed, ${s.failed_files} failed`],
-    ['patients', `${s.matched_patients} matched, ${s.created_patients} created`],
+    ['files', words.files(s.processed_files, s.total_files, s.failed_files)],
+    ['patients', words.patients(s.matched_patients, s.created_patients)],
     ['review required', s.review_required],
     ['duplicates', s.duplicates],
     ['created', s.created_at],
     ['started', s.started_at ?? '—'],
     ['completed', s.completed_at ?? '—'],
-    ['processing time', s.processing_time === null ? '—' : `${s.processing_time} s`],
+    ['processing time', s.processing_time === null ? '—' : words.seconds(s.processing_time)],
   ];
-  if (queue) rows.push(...queueRows(queue));
-  if (s.error_message) rows.push(['note', s.error_message]);
-  for (const [label, value] of rows)
-    writeLine(io.stdout, `  ${label.padEnd(16)} ${sanitizeForTerminal(String(value))}`);
+  if (queue) rows.push(...queueRows(queue, words));
+  if (s.error_message) rows.push(['note', words.detail(s.error_message)]);
+  for (const [row, value] of rows)
+    writeLine(io.stdout, `  ${words.label(row).padEnd(16)} ${sanitizeForTerminal(String(value))}`);
   if (options.files) {
     writeLine(io.stdout, '');
+    const more = (line: string) => `\n  ${''.padEnd(22)} ↳ ${sanitizeForTerminal(line)}`;
     for (const f of files) {
       const flags = batchFileFlags(f);
       writeLine(
@@ -73,10 +82,10 @@ export async function showStatus(
           // The id `documents move` / `documents detach` take; a rejected file's id is what `review --reopen` takes.
           (f.documentId ? `  doc ${f.documentId.slice(0, 8)}` : f.matchingStatus === 'rejected' ? `  file ${f.id.slice(0, 8)}` : '') +
           (flags.length > 0 ? `  ⚑ ${flags.join(', ')}` : '') +
-          (f.errorMessage ? `\n  ${''.padEnd(22)} ↳ ${sanitizeForTerminal(f.errorMessage)}` : '') +
-          (f.ocrEngine ? `\n  ${''.padEnd(22)} ↳ ${describeOcr(f)}` : '') +
-          contentLines(f).map((line) => `\n  ${''.padEnd(22)} ↳ ${sanitizeForTerminal(line)}`).join('') +
-          (f.moveError ? `\n  ${''.padEnd(22)} ↳ not moved: ${sanitizeForTerminal(f.moveError)}` : ''),
+          (f.errorMessage ? more(words.detail(f.errorMessage)) : '') +
+          (f.ocrEngine ? more(words.ocr(f.ocrEngine, f.ocrPages ?? 0, f.ocrConfidence, Boolean(f.lowOcrConfidence))) : '') +
+          contentLines(f, words).map(more).join('') +
+          (f.moveError ? more(words.notMoved(words.detail(f.moveError))) : ''),
       );
     }
   }
@@ -84,24 +93,23 @@ export async function showStatus(
 }
 
 /** A queue session's workers and jobs, as `status` prints them. */
-function queueRows(queue: SessionQueueStatus): [string, unknown][] {
+function queueRows(queue: SessionQueueStatus, words: StatusWords): [StatusRow, unknown][] {
   const running = queue.workers.filter((w) => w.running);
   const named = queue.workers
     .slice(0, 5)
     .map(
       (w) =>
-        `${w.worker.host}:${w.worker.pid} ${w.files} file${w.files === 1 ? '' : 's'}` +
-        (w.gone ? ' (gone without stopping)' : w.running ? '' : ' (stopped)'),
+        `${w.worker.host}:${w.worker.pid} ${words.worker(w.files, w.gone ? 'gone' : w.running ? 'running' : 'stopped')}`,
     )
     .join(', ');
-  const rows: [string, unknown][] = [
-    ['workers', `${queue.workers.length} seen, ${running.length} running${named ? ` — ${named}` : ''}`],
+  const rows: [StatusRow, unknown][] = [
+    ['workers', `${words.workers(queue.workers.length, running.length)}${named ? ` — ${named}` : ''}`],
   ];
   if (queue.jobs) {
     const j = queue.jobs;
-    rows.push(['jobs', `${j.queued} queued, ${j.active} active, ${j.done} done, ${j.failed} failed`]);
+    rows.push(['jobs', words.jobs(j.queued, j.active, j.done, j.failed)]);
   }
-  if (queue.attention) rows.push(['attention', queue.attention]);
+  if (queue.attention) rows.push(['attention', words.detail(queue.attention)]);
   return rows;
 }
 
@@ -129,7 +137,7 @@ function toQueueJson(queue: SessionQueueStatus) {
 }
 
 /** For a content_mismatch: whom the document names, and why it was held (issue 15). */
-function contentLines(file: BatchFile): string[] {
+function contentLines(file: BatchFile, words: StatusWords): string[] {
   const content = storedContent(file);
   if (content === null || content.verdict !== 'contradicts' || file.matchingStatus !== 'review_required')
     return [];
@@ -138,19 +146,10 @@ function contentLines(file: BatchFile): string[] {
     .filter(Boolean)
     .join(', ');
   // A document that states only a birth date or a sex names nobody: say what it states.
-  const stated = [identity.fecha_nacimiento && `birth date ${identity.fecha_nacimiento}`, identity.sexo && `sex ${identity.sexo}`]
-    .filter(Boolean)
-    .join(', ');
   return [
-    named ? `content_mismatch: the document names ${named}` : `content_mismatch: the document states ${stated || 'another patient'}`,
-    ...content.reasons.filter((reason) => !reason.startsWith("the filename's decision")),
+    named
+      ? words.contentNames(named)
+      : words.contentStates({ birthDate: identity.fecha_nacimiento ?? null, sex: identity.sexo ?? null }),
+    ...content.reasons.filter((reason) => !reason.startsWith("the filename's decision")).map(words.detail),
   ];
-}
-
-function describeOcr(file: BatchFile): string {
-  const pages = `${file.ocrPages ?? 0} page${file.ocrPages === 1 ? '' : 's'}`;
-  const confidence =
-    file.ocrConfidence === null ? 'no words read' : `mean word confidence ${file.ocrConfidence.toFixed(2)}`;
-  const low = file.lowOcrConfidence ? ': low, check the text against the scan' : '';
-  return `OCR (${file.ocrEngine}) read ${pages}, ${confidence}${low}`;
 }

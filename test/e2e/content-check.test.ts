@@ -290,6 +290,24 @@ describe('the content cross-check through the CLI', { tags: ['slow'] }, () => {
     expect(block).toMatch(/⚑ content_mismatch/);
     expect(block).toContain(`expediente ${misfiled.document.patient.expediente}`);
 
+    // A Spanish-speaking records administrator reads the same in Spanish: the rows, why each file was held and
+    // what the document says; codes, names and expedientes as they are.
+    const spanish = await cli(['status', plain.session_id, '--files', '--db', 'registry.db', '--lang', 'es'], plainDir());
+    expect(spanish.code, spanish.stderr).toBe(0);
+    expect(spanish.stdout).toMatch(/^Sesión /);
+    expect(spanish.stdout).toMatch(/\n {2}archivos {9}\d+\/\d+ procesados/);
+    const bloque = spanish.stdout.slice(spanish.stdout.indexOf(fileOf.get('misfiled')!));
+    expect(bloque).toMatch(/⚑ content_mismatch/);
+    expect(bloque).toContain(`content_mismatch: el documento nombra a`);
+    expect(bloque).toContain(`expediente ${misfiled.document.patient.expediente}`);
+    expect(spanish.stdout).not.toMatch(/the document|held for review|processed|matched/);
+    // The locale chooses it when no flag does, as for ingest and review.
+    const byLocale = await runCli(['status', plain.session_id, '--files', '--db', 'registry.db'], {
+      cwd: plainDir(),
+      env: { TECSALUD_DB: '', LANG: 'es_MX.UTF-8', LC_ALL: '' },
+    });
+    expect(byLocale.stdout).toBe(spanish.stdout);
+
     const json = await cli(
       ['status', plain.session_id, '--files', '--json', '--db', 'registry.db'],
       plainDir(),

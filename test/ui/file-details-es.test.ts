@@ -335,6 +335,46 @@ describe('the Spanish of per-file details', () => {
    * produce): copied from the source, so that every rule is still tried. Keep them in step with src/.
    */
   const COPIED: { message: string; keep: string[] }[] = [
+    // The content cross-check's reasons, as `status --files` shows them under a held file.
+    { message: "the document names the filename's patient", keep: [] },
+    { message: 'nothing the document states can be compared', keep: [] },
+    { message: 'the registry was not consulted for the document’s identity', keep: [] },
+    {
+      message: "the document's expediente 3000147773 is another registry patient's (BONILLA SEPÚLVEDA, ADRIANA)",
+      keep: ['3000147773', 'BONILLA SEPÚLVEDA, ADRIANA'],
+    },
+    { message: "the document's expediente 3000147774 is one keystroke from 3000147773", keep: ['3000147774', '3000147773'] },
+    {
+      message: "the document's expediente 3000312954 is not the filename's patient's (3000899337)",
+      keep: ['3000312954', '3000899337'],
+    },
+    { message: "the document's expediente 3000312954 is not the filename's (3000899337)", keep: ['3000312954'] },
+    {
+      message: 'the document names ADRIANA BONILLA SEPÚLVEDA, clearly another person than ACOSTA MORALES, JORGE',
+      keep: ['ADRIANA BONILLA SEPÚLVEDA', 'ACOSTA MORALES, JORGE'],
+    },
+    {
+      message: 'the document names ADRIANA BONILLA, not the same name as BONILLA SEPÚLVEDA, ADRIANA',
+      keep: ['ADRIANA BONILLA', 'BONILLA SEPÚLVEDA, ADRIANA'],
+    },
+    {
+      message: "the document's name is registry patient 3000147773's (BONILLA SEPÚLVEDA, ADRIANA)",
+      keep: ['3000147773', 'BONILLA SEPÚLVEDA, ADRIANA'],
+    },
+    {
+      message: 'the filename describes a new patient, the document names registry patient 3000147773',
+      keep: ['3000147773'],
+    },
+    { message: "the document's birth date 1963-08-04 is not 1956-07-11", keep: ['1963-08-04', '1956-07-11'] },
+    { message: "the document's sex F is not the registry's M", keep: [] },
+    {
+      message: 'the document also names another patient (3000147773, RÍOS CORONADO CÉSAR): pages of two patients?',
+      keep: ['3000147773, RÍOS CORONADO CÉSAR'],
+    },
+    {
+      message: "trusted: the document's expediente and full name are registry patient 3000147773's",
+      keep: ['3000147773'],
+    },
     { message: 'permission denied', keep: [] },
     { message: 'cannot read the file: permission denied (check the file’s permissions)', keep: [] },
     { message: 'cannot read the file: the file disappeared before it could be read', keep: [] },

@@ -589,6 +589,63 @@ const STORAGE_RULES: DetailRule[] = [
  * A remembered failure without its message says its outcome's label (settle-known-files): the label's
  * Spanish. `es` stays as the function's own, so that the messages' table is the only one of labels.
  */
+/** The content cross-check's reasons (src/core/content/cross-check-content.ts), shown under a held file. */
+const CONTENT_RULES: DetailRule[] = [
+  fixed("the document names the filename's patient", 'el documento nombra al paciente del nombre del archivo'),
+  fixed('nothing the document states can be compared', 'nada de lo que indica el documento se puede comparar'),
+  fixed(
+    'the registry was not consulted for the document’s identity',
+    'no se consultó el registro para la identidad del documento',
+  ),
+  {
+    en: /^the document's expediente (\d+) is another registry patient's \((.*)\)$/,
+    es: ([expediente, name]) => `el expediente ${expediente} del documento es de otro paciente del registro (${name})`,
+  },
+  {
+    en: /^the document's expediente (\d+) is one keystroke from (\d+)$/,
+    es: ([expediente, near]) => `el expediente ${expediente} del documento está a una tecla de ${near}`,
+  },
+  {
+    en: /^the document's expediente (\d+) is not the filename's( patient's)? \((\d+)\)$/,
+    es: ([expediente, patient, filename]) =>
+      `el expediente ${expediente} del documento no es el ${patient ? 'del paciente del nombre del archivo' : 'del nombre del archivo'} (${filename})`,
+  },
+  {
+    en: /^the document names (.*), clearly another person than (.*)$/,
+    es: ([written, reference]) => `el documento nombra a ${written}, claramente otra persona que ${reference}`,
+  },
+  {
+    en: /^the document names (.*), not the same name as (.*)$/,
+    es: ([written, reference]) => `el documento nombra a ${written}, que no es el mismo nombre que ${reference}`,
+  },
+  {
+    en: /^the document's name is registry patient (\d+)'s \((.*)\)$/,
+    es: ([expediente, name]) => `el nombre del documento es el del paciente del registro ${expediente} (${name})`,
+  },
+  {
+    en: /^the filename describes a new patient, the document names registry patient (\d+)$/,
+    es: ([expediente]) =>
+      `el nombre del archivo describe a un paciente nuevo; el documento nombra al paciente del registro ${expediente}`,
+  },
+  {
+    en: /^the document's birth date (.*?) is not (\S+)$/,
+    es: ([stated, registry]) => `la fecha de nacimiento del documento, ${stated}, no es ${registry}`,
+  },
+  {
+    en: /^the document's sex (\S+) is not the registry's (\S+)$/,
+    es: ([stated, registry]) => `el sexo del documento, ${stated}, no es el del registro (${registry})`,
+  },
+  {
+    en: /^the document also names another patient \((.*)\): pages of two patients\?$/,
+    es: ([others]) => `el documento nombra también a otro paciente (${others}): ¿páginas de dos pacientes?`,
+  },
+  {
+    en: /^trusted: the document's expediente and full name are registry patient (\d+)'s$/,
+    es: ([expediente]) =>
+      `de confianza: el expediente y el nombre completo del documento son los del paciente del registro ${expediente}`,
+  },
+];
+
 const LABEL_RULES: DetailRule[] = (Object.keys(FILE_OUTCOMES) as FileOutcome[]).map((outcome) => ({
   en: new RegExp(`^${literal(FILE_OUTCOMES[outcome].label)}$`),
   es: (_parts, c) => c.outcome(outcome),
@@ -603,6 +660,7 @@ export const FILE_DETAIL_RULES: readonly DetailRule[] = [
   ...EXTRACTION_RULES,
   ...OCR_RULES,
   ...STORAGE_RULES,
+  ...CONTENT_RULES,
   ...LABEL_RULES,
 ];
 

@@ -102,6 +102,48 @@ export interface Messages {
   summary: SummaryMessages;
   // The progress lines without the dashboard (cron, a piped stdout, --non-interactive)
   progress: ProgressMessages;
+  // `status`: one session's record as text
+  statusReport: StatusReportMessages;
+}
+
+/** The rows `status` prints about a session, by what they show. */
+export type StatusRow =
+  | 'status'
+  | 'processing type'
+  | 'uploaded by'
+  | 'source'
+  | 'files'
+  | 'patients'
+  | 'review required'
+  | 'duplicates'
+  | 'created'
+  | 'started'
+  | 'completed'
+  | 'processing time'
+  | 'workers'
+  | 'jobs'
+  | 'attention'
+  | 'note';
+
+/**
+ * `status` as text. The codes (session status, file outcome) stay as they are, beside their words where
+ * shown: they are what `--json`, the API and the README name, so a person can look them up.
+ */
+export interface StatusReportMessages {
+  title(sessionId: string): string;
+  label(row: StatusRow): string;
+  status(code: string): string;
+  files(processed: number, total: number, failed: number): string;
+  patients(matched: number, created: number): string;
+  seconds(seconds: number): string;
+  workers(seen: number, running: number): string;
+  worker(files: number, state: 'running' | 'gone' | 'stopped'): string;
+  jobs(queued: number, active: number, done: number, failed: number): string;
+  notMoved(error: string): string;
+  ocr(engine: string, pages: number, confidence: number | null, low: boolean): string;
+  /** A content_mismatch: whom the document names (`named`), or what it states of someone (`stated`). */
+  contentNames(named: string): string;
+  contentStates(stated: { birthDate: string | null; sex: string | null }): string;
 }
 
 /** The counts of an ingest's closing summary, after the review that followed it (if any). */
@@ -209,6 +251,25 @@ const ES_STATUSES: Record<string, string> = {
   failed: 'fallida',
   interrupted: 'interrumpida',
   finished: 'terminada',
+};
+
+const ES_STATUS_ROWS: Record<StatusRow, string> = {
+  status: 'estado',
+  'processing type': 'procesamiento',
+  'uploaded by': 'subida por',
+  source: 'origen',
+  files: 'archivos',
+  patients: 'pacientes',
+  'review required': 'en revisión',
+  duplicates: 'duplicados',
+  created: 'creada',
+  started: 'iniciada',
+  completed: 'terminada',
+  'processing time': 'duración',
+  workers: 'procesos',
+  jobs: 'trabajos',
+  attention: 'atención',
+  note: 'nota',
 };
 
 /** Spanish words for every outcome (FILE_OUTCOMES holds the English ones); a new outcome must add its own. */
@@ -485,6 +546,28 @@ export const EN: Messages = {
   detail: (message) => message,
   documentType: (t) => EN_TYPES[t] ?? t,
   sex: (v) => (v === 'F' ? 'F' : v === 'M' ? 'M' : '—'),
+  statusReport: {
+    title: (id) => `Session ${id}`,
+    label: (row) => row,
+    status: (code) => code,
+    files: (processed, total, failed) => `${processed}/${total} processed, ${failed} failed`,
+    patients: (matched, created) => `${matched} matched, ${created} created`,
+    seconds: (seconds) => `${seconds} s`,
+    workers: (seen, running) => `${seen} seen, ${running} running`,
+    worker: (files, state) =>
+      `${plural(files, 'file', 'files')}${state === 'gone' ? ' (gone without stopping)' : state === 'stopped' ? ' (stopped)' : ''}`,
+    jobs: (queued, active, done, failed) => `${queued} queued, ${active} active, ${done} done, ${failed} failed`,
+    notMoved: (error) => `not moved: ${error}`,
+    ocr: (engine, pages, confidence, low) =>
+      `OCR (${engine}) read ${plural(pages, 'page', 'pages')}, ` +
+      `${confidence === null ? 'no words read' : `mean word confidence ${confidence.toFixed(2)}`}` +
+      `${low ? ': low, check the text against the scan' : ''}`,
+    contentNames: (named) => `content_mismatch: the document names ${named}`,
+    contentStates: ({ birthDate, sex }) =>
+      `content_mismatch: the document states ${
+        [birthDate && `birth date ${birthDate}`, sex && `sex ${sex}`].filter(Boolean).join(', ') || 'another patient'
+      }`,
+  },
   dashboard: {
     lookingForFiles: 'Ingest: looking for files…',
     ingesting: (dir) => `Ingesting ${dir}`,
@@ -720,6 +803,29 @@ export const ES: Messages = {
   detail: (message) => esDetail(message),
   documentType: (t) => ES_TYPES[t] ?? t,
   sex: (v) => (v === 'F' ? 'F' : v === 'M' ? 'M' : '—'),
+  statusReport: {
+    title: (id) => `Sesión ${id}`,
+    label: (row) => ES_STATUS_ROWS[row],
+    status: (code) => `${ES_STATUSES[code] ?? code} (${code})`,
+    files: (processed, total, failed) => `${processed}/${total} procesados, ${plural(failed, 'fallido', 'fallidos')}`,
+    patients: (matched, created) => `${plural(matched, 'asignado', 'asignados')}, ${plural(created, 'creado', 'creados')}`,
+    seconds: (seconds) => `${seconds} s`,
+    workers: (seen, running) => `${plural(seen, 'visto', 'vistos')}, ${plural(running, 'activo', 'activos')}`,
+    worker: (files, state) =>
+      `${plural(files, 'archivo', 'archivos')}${state === 'gone' ? ' (terminó sin detenerse)' : state === 'stopped' ? ' (detenido)' : ''}`,
+    jobs: (queued, active, done, failed) =>
+      `${queued} en cola, ${plural(active, 'activo', 'activos')}, ${plural(done, 'hecho', 'hechos')}, ${plural(failed, 'fallido', 'fallidos')}`,
+    notMoved: (error) => `no se movió: ${error}`,
+    ocr: (engine, pages, confidence, low) =>
+      `OCR (${engine}) leyó ${plural(pages, 'página', 'páginas')}, ` +
+      `${confidence === null ? 'no leyó palabras' : `confianza media por palabra ${confidence.toFixed(2)}`}` +
+      `${low ? ': baja, compare el texto con el escaneo' : ''}`,
+    contentNames: (named) => `content_mismatch: el documento nombra a ${named}`,
+    contentStates: ({ birthDate, sex }) =>
+      `content_mismatch: el documento indica ${
+        [birthDate && `fecha de nacimiento ${birthDate}`, sex && `sexo ${sex}`].filter(Boolean).join(', ') || 'otro paciente'
+      }`,
+  },
   dashboard: {
     lookingForFiles: 'Ingesta: buscando archivos…',
     ingesting: (dir) => `Ingresando ${dir}`,

@@ -38,7 +38,8 @@ export async function openExtractor(
 
 /**
  * Wraps the text extractor with OCR (see adapters/ocr); checks first that a native engine is installed. With
- * OCR off, files that are scans under a stamp of text fail as scans do (stampedScansWithoutOcr).
+ * OCR off, files with a scanned page (under a stamp of text, or beside pages of text) fail as scans without
+ * any text do (unreadScansWithoutOcr).
  */
 export async function withOcr(
   extractor: TextExtractor,
@@ -46,12 +47,12 @@ export async function withOcr(
   workers: number | undefined,
 ): Promise<TextExtractor> {
   if (settings.mode === 'off') {
-    const { stampedScansWithoutOcr } = await import('../adapters/ocr/plan-ocr.js');
+    const { unreadScansWithoutOcr } = await import('../adapters/ocr/plan-ocr.js');
     return {
       name: extractor.name,
       extract: async (path, options) => {
         const result = await extractor.extract(path, options);
-        return stampedScansWithoutOcr(result) ?? result;
+        return unreadScansWithoutOcr(result) ?? result;
       },
       close: () => extractor.close(),
     };

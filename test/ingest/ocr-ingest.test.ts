@@ -25,6 +25,7 @@ import {
   hasNativeOcr,
   makeDamagedScan,
   makeMixedPdf,
+  makeNoteWithScannedPage,
   makeSmallScan,
   makeStampedScan,
   makeUpsideDownScan,
@@ -144,6 +145,47 @@ describe.runIf(hasNativeOcr)(
       // The same bytes are not remembered as failed for a run that reads scans.
       const on = await ingestJson(workspace, { ocrEngine: 'tesseract' }, REAL_EXTRACTOR);
       expect(ocrFiles(on.report).get(name)).toMatchObject({ outcome: 'review_required', flags: ['content_mismatch'] });
+    });
+
+    it("with OCR off, fails a note with another patient's page scanned onto its end image_only, by every extractor; OCR then holds it", async () => {
+      // Attached on its text page alone, with the content check 'agrees': the scanned page, about another
+      // patient, was never read. With or without a scanner's stamp over it.
+      const plain = scanFilename('6100000032');
+      const stamped = scanFilename('6100000033');
+      fs.writeFileSync(path.join(workspace.dropDir, plain), await makeNoteWithScannedPage(OTHER_PATIENT));
+      fs.writeFileSync(
+        path.join(workspace.dropDir, stamped),
+        await makeNoteWithScannedPage(OTHER_PATIENT, { seed: 15, stamp: SCANNER_STAMP }),
+      );
+      const cli = (db: string, args: string[]) =>
+        runCli(['ingest', workspace.dropDir, '--db', db, '--json', '--non-interactive', ...args], {
+          cwd: workspace.root,
+          env: { TECSALUD_OCR: '' },
+        });
+      const extractors = ['pdfium', 'pdf-parse', ...(canRun('pdfimages', ['-v']) || process.env.CI ? ['pdftotext'] : [])];
+      for (const extractor of extractors) {
+        // A database of its own per extractor: another run of the same bytes would remember their failure.
+        const off = await cli(path.join(workspace.root, `off-${extractor}.db`), ['--ocr', 'off', '--extractor', extractor]);
+        expect(off.code, `${extractor}: ${off.stderr}`).toBe(3);
+        const files = ocrFiles(JSON.parse(off.stdout) as JsonReport);
+        for (const name of [plain, stamped]) {
+          expect(files.get(name), `${extractor} ${name}`).toMatchObject({ outcome: 'image_only', ocr: null });
+          expect(files.get(name)!.error, extractor).toBe(
+            "1 of the PDF's 2 pages is a scan (page 2), not read with OCR off; it needs OCR before it can be " +
+              'ingested (--ocr auto), or the patient the scan names goes unchecked',
+          );
+        }
+      }
+      const on = await cli(workspace.db, ['--ocr-engine', 'tesseract']);
+      expect(on.code, on.stderr).toBe(2);
+      const files = ocrFiles(JSON.parse(on.stdout) as JsonReport);
+      for (const name of [plain, stamped])
+        expect(files.get(name), name).toMatchObject({
+          outcome: 'review_required',
+          flags: ['content_mismatch'],
+          ocr: { engine: 'tesseract', pages: 1 },
+        });
+      expect(await storedDocuments(workspace)).toEqual([]);
     });
 
     it("stores a stamped scan of the filename's patient with its OCR'd text and the stamp", async () => {

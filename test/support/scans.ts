@@ -91,7 +91,7 @@ export const SCANNER_STAMP = 'Escaneado por HP ScanJet 2026-11-03 10:22 p.1';
 
 /**
  * A one-page scan with the scanner's stamp as a text layer along its foot: the page has text, but all that
- * names the patient is in the image. The header names `patient`.
+ * names the patient is in the image. The header names `patient`. An empty stamp: no text layer at all.
  */
 export async function makeStampedScan(
   patient: { expediente: string; name: string } = OTHER_PATIENT,
@@ -107,8 +107,7 @@ export async function makeStampedScan(
       { seed },
     ),
   );
-  const font = await scan.embedFont(StandardFonts.Helvetica);
-  scan.getPage(0).drawText(stamp, { x: 8, y: 3, size: 5, font });
+  if (stamp) scan.getPage(0).drawText(stamp, { x: 8, y: 3, size: 5, font: await scan.embedFont(StandardFonts.Helvetica) });
   return Buffer.from(await scan.save());
 }
 
@@ -135,6 +134,26 @@ export async function makeMixedPdf(seed = 4): Promise<Buffer> {
     [scanned, 0],
   ] as const) {
     const [page] = await out.copyPages(source, [index]);
+    out.addPage(page!);
+  }
+  return Buffer.from(await out.save());
+}
+
+/**
+ * Page 1 a text note about SCAN_PATIENT, page 2 a scan of a note about `patient` (another patient's page
+ * scanned onto the end of the file), with a scanner's stamp as its text layer when `stamp` is given.
+ */
+export async function makeNoteWithScannedPage(
+  patient: { expediente: string; name: string } = OTHER_PATIENT,
+  { seed = 14, stamp }: { seed?: number; stamp?: string } = {},
+): Promise<Buffer> {
+  const textPage = await PdfLibDocument.load(await makeHeaderPdf(CONSULTATION_HEADER));
+  const scanned = await PdfLibDocument.load(await makeStampedScan(patient, { seed, stamp: stamp ?? '' }));
+  const out = await PdfLibDocument.create();
+  out.setCreationDate(new Date(0));
+  out.setModificationDate(new Date(0));
+  for (const source of [textPage, scanned]) {
+    const [page] = await out.copyPages(source, [0]);
     out.addPage(page!);
   }
   return Buffer.from(await out.save());

@@ -9,7 +9,7 @@ import { extractWithPdftotext } from '../../src/adapters/extraction/pdftotext-wo
 import type { ExtractionFailure } from '../../src/adapters/extraction/types.js';
 import { createOpenAiEmbedder } from '../../src/adapters/embedders/openai/openai-embedder.js';
 import { planRequests } from '../../src/adapters/embedders/openai/plan-requests.js';
-import { mergeOcrText, planOcr, stampedScansWithoutOcr } from '../../src/adapters/ocr/plan-ocr.js';
+import { mergeOcrText, planOcr, unreadScansWithoutOcr } from '../../src/adapters/ocr/plan-ocr.js';
 import { IncompatibleCollectionError } from '../../src/adapters/vector-stores/incompatible-collection-error.js';
 import { validateDocumentVectors } from '../../src/adapters/vector-stores/validate-record.js';
 import type { VectorStore } from '../../src/adapters/vector-stores/types.js';
@@ -222,9 +222,22 @@ describe('the Spanish of per-file details', () => {
     }
     const stamp = 'Escaneado por HP ScanJet 2026-11-03 10:22 p.1';
     expectSpanish(
-      failure(stampedScansWithoutOcr({ ok: true, text: stamp, pages: 1, pageTexts: [stamp], scannedPages: [1] })!),
+      failure(unreadScansWithoutOcr({ ok: true, text: stamp, pages: 1, pageTexts: [stamp], scannedPages: [1] })!),
       ['--ocr auto'],
     );
+    // A scan among pages of text: the count, the total and the pages reach the Spanish unchanged.
+    const body = 'Paciente: GABRIELA HUERTA SOTO  Expediente: 3000768077';
+    const one = expectSpanish(
+      failure(unreadScansWithoutOcr({ ok: true, text: body, pages: 3, pageTexts: [body, '', body], scannedPages: [2] })!),
+      ['--ocr auto', '3'],
+    );
+    expect(one).toMatch(/^1 de las 3 páginas del PDF es un escaneo \(página 2\)/);
+    const pageTexts = [body, '', '', '', body, ''];
+    const several = expectSpanish(
+      failure(unreadScansWithoutOcr({ ok: true, text: body, pages: 6, pageTexts, scannedPages: [2, 3, 4, 6] })!),
+      ['--ocr auto', '4', '6'],
+    );
+    expect(several).toMatch(/^4 de las 6 páginas del PDF son escaneos \(páginas 2-4, 6\)/);
   });
 
   describe('embedding and storing', () => {

@@ -1,7 +1,7 @@
 // Which pages of a document pdf.js has open look scanned under a thin text layer (see text-layer.ts): the
 // pdf-parse engine's counterpart of PDFium's page objects. pdf.js has no object bounds, so the page's
 // operator list is walked, following the transformation matrix, to the images it paints.
-import { hasThinTextLayer, SCANNED_PAGE_IMAGE_COVERAGE } from './text-layer.js';
+import { hasTextLayer, mayBeScannedPage, SCANNED_PAGE_IMAGE_COVERAGE } from './text-layer.js';
 
 /** The subset of pdf.js's document and page used here (pdf-parse does not export pdf.js's types). */
 export interface PdfJsDocument {
@@ -100,16 +100,18 @@ export function imageCoverage(
 }
 
 /**
- * The 1-based pages with a thin text layer over a page-sized image. Only those pages are measured (and their
- * images decoded by pdf.js): a page of text costs nothing more.
+ * The 1-based pages with a thin text layer, or none, over a page-sized image. Only those pages are measured
+ * (and their images decoded by pdf.js): a page of text costs nothing more. A file without text on any page is
+ * not measured at all: it fails image_only, or OCR reads every page.
  */
 export async function findScannedPages(
   document: PdfJsDocument,
   pageTexts: readonly string[],
 ): Promise<number[]> {
   const scanned: number[] = [];
+  if (!hasTextLayer(pageTexts)) return scanned;
   for (const [index, text] of pageTexts.entries()) {
-    if (!hasThinTextLayer(text)) continue;
+    if (!mayBeScannedPage(text)) continue;
     const page = await document.getPage(index + 1);
     try {
       if (imageCoverage(await page.getOperatorList(), page.view) >= SCANNED_PAGE_IMAGE_COVERAGE)

@@ -4,7 +4,7 @@
 // here, each page closed after use, over the emscripten module the package exports.
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { hasThinTextLayer, SCANNED_PAGE_IMAGE_COVERAGE } from './text-layer.js';
+import { mayBeScannedPage, SCANNED_PAGE_IMAGE_COVERAGE } from './text-layer.js';
 
 /** The subset of the emscripten module (PDFium's C API, exported with a leading underscore) used here. */
 interface PdfiumModule {
@@ -60,7 +60,7 @@ export const PDFIUM_ERRORS = {
 const PAGE_OBJECT = { IMAGE: 3, FORM: 5 } as const;
 
 export type PdfiumPages =
-  /** `scannedPages`: 1-based, the pages with a thin text layer over a page-sized image (see text-layer.ts). */
+  /** `scannedPages`: 1-based, the pages with a thin text layer or none over a page-sized image (see text-layer.ts). */
   | { ok: true; pageTexts: string[]; scannedPages: number[] }
   /** The document did not open: FPDF_GetLastError's code. */
   | { ok: false; reason: 'load'; code: number }
@@ -197,7 +197,7 @@ export async function openPdfiumEngine(options: { maxMemoryMb: number }): Promis
     );
   }
 
-  /** The page's text, and whether it looks like a scan under a stamp; null when the page does not load. */
+  /** The page's text, and whether it looks like a scan (under a stamp, or none); null when the page does not load. */
   function readPage(document: number, index: number): { text: string; scanned: boolean } | null {
     const page = module._FPDF_LoadPage(document, index);
     if (!page) return null;
@@ -210,8 +210,8 @@ export async function openPdfiumEngine(options: { maxMemoryMb: number }): Promis
               () => decodeText(textPage),
               () => module._FPDFText_ClosePage(textPage),
             );
-        // Only a page with a stamp's worth of text is measured: a page of text costs nothing more.
-        const scanned = hasThinTextLayer(text) && imageCoverage(page) >= SCANNED_PAGE_IMAGE_COVERAGE;
+        // Only a page with a stamp's worth of text or none is measured: a page of text costs nothing more.
+        const scanned = mayBeScannedPage(text) && imageCoverage(page) >= SCANNED_PAGE_IMAGE_COVERAGE;
         return { text, scanned };
       },
       () => module._FPDF_ClosePage(page),

@@ -1,10 +1,10 @@
 // Which pages look scanned under a thin text layer (see text-layer.ts), for the pdftotext engine: poppler's
 // own pdfimages lists each page's images with their resolution on the page, from which their size follows,
 // and pdfinfo gives the pages' sizes. Both come with pdftotext in poppler-utils; they run only for a file
-// with a page of a stamp's worth of text, so a text PDF costs nothing more.
+// with a page of a stamp's worth of text or none, so a text PDF costs nothing more.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { hasThinTextLayer, SCANNED_PAGE_IMAGE_COVERAGE } from './text-layer.js';
+import { mayBeScannedPage, SCANNED_PAGE_IMAGE_COVERAGE } from './text-layer.js';
 
 /** A poppler tool beside the configured pdftotext (`/opt/poppler/bin/pdfimages`), or from PATH as it is. */
 function besidePdftotext(pdftotextCommand: string, tool: string): string {
@@ -55,8 +55,8 @@ function run(command: string, args: string[], timeoutMs: number): string | null 
 }
 
 /**
- * The 1-based pages with a thin text layer over a page-sized image. When pdfimages or pdfinfo cannot be run
- * (missing, or refusing the file), every thin page is counted: OCR'ing a page for nothing costs seconds,
+ * The 1-based pages with a thin text layer, or none, over a page-sized image. When pdfimages or pdfinfo cannot
+ * be run (missing, or refusing the file), every such page is counted: OCR'ing a page for nothing costs seconds,
  * leaving a scan unread may attach it to the wrong patient.
  */
 export function findScannedPagesWithPoppler(options: {
@@ -65,7 +65,7 @@ export function findScannedPagesWithPoppler(options: {
   pageTexts: readonly string[];
   timeoutMs: number;
 }): number[] {
-  const thin = options.pageTexts.flatMap((text, index) => (hasThinTextLayer(text) ? [index + 1] : []));
+  const thin = options.pageTexts.flatMap((text, index) => (mayBeScannedPage(text) ? [index + 1] : []));
   if (thin.length === 0) return [];
   const range = ['-f', String(thin[0]), '-l', String(thin.at(-1))];
   const list = run(

@@ -43,6 +43,15 @@ export function hasThinTextLayer(pageText: string): boolean {
 }
 
 /**
+ * A page that may be a scan: no more than a stamp's worth of text, or none. Only such pages are measured for
+ * a page-sized image (SCANNED_PAGE_IMAGE_COVERAGE), so a page of text costs nothing more. Pages without any
+ * text count too: with OCR off, a scanned page beside pages of text would otherwise go unread and unnoticed.
+ */
+export function mayBeScannedPage(pageText: string): boolean {
+  return !hasLettersAndDigits(pageText, THIN_TEXT_LAYER_CHARACTERS);
+}
+
+/**
  * The share of a page an image must cover for the page to be taken for a scan. A scanner's image fills the
  * page; a logo, a signature or a chart does not.
  */

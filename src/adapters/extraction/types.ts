@@ -18,9 +18,10 @@ export type ExtractionSuccess = {
   pages: number;
   pageTexts?: string[];
   /**
-   * 1-based pages that look scanned although they have text: an image covers most of the page and its text
-   * layer holds no more than a scanner's stamp (see text-layer.ts). `--ocr auto` reads these too, or the
-   * patient the scan names would go unchecked. Absent when the extractor cannot tell.
+   * 1-based pages that look scanned: an image covers most of the page and its text layer holds no more than
+   * a scanner's stamp, or nothing (see text-layer.ts). `--ocr auto` reads these even under a stamp, and with
+   * `--ocr off` the file fails image_only (plan-ocr.ts), or the patient a scan names would go unchecked. Absent
+   * when the extractor cannot tell.
    */
   scannedPages?: number[];
   /** Set when some pages' text came from OCR (see adapters/ocr). */

@@ -51,19 +51,46 @@ export const STAMPED_SCANS_WITHOUT_OCR =
   "the PDF's pages are scans whose only text is a scanner's stamp or a page number; it needs OCR before it can " +
   'be ingested (--ocr auto), or the patient the scans name goes unchecked';
 
+/** The detail of a file with pages of text and some scanned pages, read with OCR off. */
+export function describeScansAmongText(scannedPages: readonly number[], pages: number): string {
+  const one = scannedPages.length === 1;
+  return (
+    `${scannedPages.length} of the PDF's ${pages} pages ${one ? 'is a scan' : 'are scans'} ` +
+    `(${one ? 'page' : 'pages'} ${formatPageRanges(scannedPages)}), not read with OCR off; it needs OCR before it ` +
+    `can be ingested (--ocr auto), or the patient ${one ? 'the scan names' : 'the scans name'} goes unchecked`
+  );
+}
+
 /**
- * With OCR off, a file whose every page is a scan — no usable text, or a stamp over a page-sized image — fails
- * `image_only` as a scan without any text layer does: attached, its text would be the stamp alone and the
- * patient its pages name never checked. A later run with OCR reads it (see settle-known-files). Null: the
- * file has text of its own somewhere, or the extractor cannot tell scans apart.
+ * With OCR off, a file with a scanned page fails `image_only`, as a scan without any text layer does:
+ * attached, its text would be the other pages' (or a stamp) alone, and the patient a scan names — another
+ * patient's note scanned onto the end, say — never checked, while the content check claimed the file agreed.
+ * Failing rather than holding it for review: a later run with OCR reads it without anyone's work (see
+ * settle-known-files), where a reviewer would have to read the scan by eye, and attach a document whose
+ * scanned pages' text is missing from search. A scan is a page without usable text, or with a stamp's worth,
+ * under an image covering most of it (ExtractionSuccess.scannedPages); a blank page is no scan. Null: no
+ * page is a scan, or the extractor cannot tell scans apart.
  */
-export function stampedScansWithoutOcr(result: ExtractionResult): ExtractionFailure | null {
+export function unreadScansWithoutOcr(result: ExtractionResult): ExtractionFailure | null {
   if (!result.ok || !result.pageTexts || !result.scannedPages?.length) return null;
   const scanned = new Set(result.scannedPages);
   const everyPageAScan = result.pageTexts.every((text, index) => scanned.has(index + 1) || !hasUsableText(text));
-  return everyPageAScan
-    ? { ok: false, outcome: 'image_only', message: STAMPED_SCANS_WITHOUT_OCR, pages: result.pages }
-    : null;
+  const message = everyPageAScan
+    ? STAMPED_SCANS_WITHOUT_OCR
+    : describeScansAmongText(result.scannedPages, result.pages);
+  return { ok: false, outcome: 'image_only', message, pages: result.pages };
+}
+
+/** Ascending 1-based pages as "2", "2, 5" or "2-4, 7". */
+function formatPageRanges(pages: readonly number[]): string {
+  const ranges: string[] = [];
+  for (let index = 0; index < pages.length; ) {
+    let last = index;
+    while (last + 1 < pages.length && pages[last + 1] === pages[last]! + 1) last++;
+    ranges.push(last > index + 1 ? `${pages[index]}-${pages[last]}` : pages.slice(index, last + 1).join(', '));
+    index = last + 1;
+  }
+  return ranges.join(', ');
 }
 
 /**

@@ -406,6 +406,15 @@ const EXTRACTION_RULES: DetailRule[] = [
     'las páginas del PDF son escaneos cuyo único texto es el sello del escáner o un número de página; necesita OCR ' +
       'antes de poder ingresarse (--ocr auto), o el paciente que nombran los escaneos queda sin verificar',
   ),
+  {
+    en: /^(\d+) of the PDF's (\d+) pages (?:is a scan|are scans) \(pages? ([\d, -]+)\), not read with OCR off; it needs OCR before it can be ingested \(--ocr auto\), or the patient the scans? names? goes unchecked$/,
+    es: ([n, total, list]) =>
+      n === '1'
+        ? `1 de las ${total} páginas del PDF es un escaneo (página ${list}), que no se lee con el OCR desactivado; ` +
+          'necesita OCR antes de poder ingresarse (--ocr auto), o el paciente que nombra el escaneo queda sin verificar'
+        : `${n} de las ${total} páginas del PDF son escaneos (páginas ${list}), que no se leen con el OCR desactivado; ` +
+          'necesita OCR antes de poder ingresarse (--ocr auto), o el paciente que nombran los escaneos queda sin verificar',
+  },
   withDetail(
     'the PDF has no text layer (it looks like a scan or contains only images); it needs OCR before it can be ingested',
     'el PDF no tiene capa de texto (parece un escaneo o solo contiene imágenes); necesita OCR antes de poder ingresarse',

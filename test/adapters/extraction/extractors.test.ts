@@ -83,6 +83,15 @@ for (const { name, available, create } of EXTRACTORS) {
       expect(text.ok && text.scannedPages).toBeUndefined();
     });
 
+    it('tells a page-sized picture without any text among pages of text (a scan) from a blank page', async () => {
+      // With OCR off, such a scan went unread: the file was attached on its text pages alone.
+      const scan = await extractor.extract(files.textThenScan);
+      expect(scan).toMatchObject({ ok: true, pages: 3, scannedPages: [2] });
+      const blank = await extractor.extract(files.textThenBlank);
+      expect(blank).toMatchObject({ ok: true, pages: 3 });
+      expect(blank.ok && blank.scannedPages).toBeUndefined();
+    });
+
     it('reports a garbled content stream as corrupt, not as a scan', async () => {
       expect(failureOf(await extractor.extract(files.corruptContent)).outcome).toBe('corrupt');
     });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ExtractionResult } from '../../../src/adapters/extraction/types.js';
-import { hasUsableText, mergeOcrText, planOcr, stampedScansWithoutOcr } from '../../../src/adapters/ocr/plan-ocr.js';
+import { hasUsableText, mergeOcrText, planOcr, unreadScansWithoutOcr } from '../../../src/adapters/ocr/plan-ocr.js';
 
 const BODY = 'Paciente: GABRIELA HUERTA SOTO  Expediente: 3000768077';
 const mixed: ExtractionResult = { ok: true, text: `${BODY}\n\n`, pages: 3, pageTexts: [BODY, '', '  3  '] };
@@ -46,20 +46,39 @@ describe('planOcr', () => {
   });
 });
 
-describe('stampedScansWithoutOcr', () => {
+describe('unreadScansWithoutOcr', () => {
   const stamp = 'Escaneado por HP ScanJet 2026-11-03 10:22 p.1';
 
   it('fails image_only a file whose every page is a scan under a stamp, or has no usable text', () => {
     const stamped: ExtractionResult = { ok: true, text: '', pages: 2, pageTexts: [stamp, '  2  '], scannedPages: [1] };
-    expect(stampedScansWithoutOcr(stamped)).toMatchObject({ ok: false, outcome: 'image_only', pages: 2 });
+    expect(unreadScansWithoutOcr(stamped)).toMatchObject({ ok: false, outcome: 'image_only', pages: 2 });
   });
 
-  it('leaves a file with text of its own on some page, one with no scans, and one whose scans are not known', () => {
+  it('fails image_only a file with pages of text and scanned pages, naming how many and which', () => {
+    // Attached on its text pages alone, the patient a scanned page names would never be checked.
     const mixedStamped: ExtractionResult = { ok: true, text: '', pages: 2, pageTexts: [BODY, stamp], scannedPages: [2] };
-    expect(stampedScansWithoutOcr(mixedStamped)).toBeNull();
-    expect(stampedScansWithoutOcr({ ok: true, text: stamp, pages: 1, pageTexts: [stamp], scannedPages: [] })).toBeNull();
-    expect(stampedScansWithoutOcr({ ok: true, text: stamp, pages: 1, pageTexts: [stamp] })).toBeNull();
-    expect(stampedScansWithoutOcr(scan)).toBeNull();
+    expect(unreadScansWithoutOcr(mixedStamped)).toEqual({
+      ok: false,
+      outcome: 'image_only',
+      pages: 2,
+      message:
+        "1 of the PDF's 2 pages is a scan (page 2), not read with OCR off; it needs OCR before it can be ingested " +
+        '(--ocr auto), or the patient the scan names goes unchecked',
+    });
+    const pageTexts = [BODY, '', '', '', BODY, '', BODY, ''];
+    expect(
+      unreadScansWithoutOcr({ ok: true, text: BODY, pages: 8, pageTexts, scannedPages: [2, 3, 4, 6, 8] })?.message,
+    ).toMatch(/^5 of the PDF's 8 pages are scans \(pages 2-4, 6, 8\), not read with OCR off; .* the scans name goes/);
+    expect(
+      unreadScansWithoutOcr({ ok: true, text: BODY, pages: 3, pageTexts: [BODY, '', ''], scannedPages: [2, 3] })?.message,
+    ).toMatch(/^2 of the PDF's 3 pages are scans \(pages 2, 3\)/);
+  });
+
+  it('leaves a file with no scans (a blank page is none), and one whose scans are not known', () => {
+    expect(unreadScansWithoutOcr({ ok: true, text: BODY, pages: 2, pageTexts: [BODY, ''], scannedPages: [] })).toBeNull();
+    expect(unreadScansWithoutOcr({ ok: true, text: stamp, pages: 1, pageTexts: [stamp], scannedPages: [] })).toBeNull();
+    expect(unreadScansWithoutOcr({ ok: true, text: stamp, pages: 1, pageTexts: [stamp] })).toBeNull();
+    expect(unreadScansWithoutOcr(scan)).toBeNull();
   });
 });
 

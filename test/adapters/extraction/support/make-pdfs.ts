@@ -65,6 +65,23 @@ export function makeStampedImagePdf(picture: 'page' | 'logo'): Promise<Buffer> {
   });
 }
 
+/**
+ * Three A4 pages: a page of text, then a page-sized picture without any text (a scan appended to a text
+ * document) or a blank page, then a short text beside a small logo.
+ */
+export function makeTextThenPicturePdf(second: 'scan' | 'blank'): Promise<Buffer> {
+  const png = makeGreyPng(120, 80);
+  return renderPdf({ autoFirstPage: false }, (doc) => {
+    doc.addPage({ size: 'A4' });
+    doc.font('Helvetica').fontSize(11).text(makeClinicalPage(1));
+    doc.addPage({ size: 'A4', margin: 0 });
+    if (second === 'scan') doc.image(png, 0, 0, { width: doc.page.width, height: doc.page.height });
+    doc.addPage({ size: 'A4' });
+    doc.image(png, 40, 40, { width: 90 });
+    doc.font('Helvetica').fontSize(11).text('Firma: Dra. Muñoz.', 40, 140);
+  });
+}
+
 /** Overwrites part of the `index`-th stream's bytes, keeping its /Length so the file's structure holds. */
 function garbleStream(
   pdf: Buffer,

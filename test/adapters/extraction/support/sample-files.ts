@@ -8,6 +8,7 @@ import {
   makeCorruptContentStreamPdf,
   makeImageOnlyPdf,
   makeStampedImagePdf,
+  makeTextThenPicturePdf,
   makeTextPdf,
   makeTruncatedPdf,
 } from './make-pdfs.js';
@@ -23,6 +24,9 @@ export type SampleFiles = {
   /** A page-sized picture under a scanner's stamp as text; the same stamp beside a small logo. */
   stampedScan: string;
   stampedLogo: string;
+  /** A page of text, then a page-sized picture without text, or a blank page, then a logo and a line. */
+  textThenScan: string;
+  textThenBlank: string;
   corruptContent: string;
   badFlate: string;
   truncated: string;
@@ -53,6 +57,8 @@ export async function writeSampleFiles(): Promise<SampleFiles> {
     imageOnly: await write('scan.pdf', await makeImageOnlyPdf(2)),
     stampedScan: await write('stamped-scan.pdf', await makeStampedImagePdf('page')),
     stampedLogo: await write('stamped-logo.pdf', await makeStampedImagePdf('logo')),
+    textThenScan: await write('text-then-scan.pdf', await makeTextThenPicturePdf('scan')),
+    textThenBlank: await write('text-then-blank.pdf', await makeTextThenPicturePdf('blank')),
     corruptContent: await write('corrupt-content.pdf', await makeCorruptContentStreamPdf()),
     badFlate: await write('bad-flate.pdf', await makeBadFlateStreamPdf()),
     truncated: await write('truncated.pdf', await makeTruncatedPdf()),

@@ -401,6 +401,35 @@ describe.runIf(hasNativeOcr)('OCR of a scan whose image stream is damaged', { ta
   });
 });
 
+// Poppler draws a Flate-compressed image whose deflate data turns to junk without a word, the rows after the
+// damage blank: the native engine read the header above it and attached the scan at full confidence.
+describe.runIf(hasNativeOcr)('OCR of a scan whose Flate-compressed image is damaged, through the CLI', { tags: ['slow'] }, () => {
+  it('fails it corrupt, naming the page, with either engine and every extractor', async () => {
+    const name = scanFilename('6100000041');
+    fs.writeFileSync(path.join(workspace.dropDir, name), await makeDamagedScan(3, 'flate'));
+    const extractors = ['pdfium', 'pdf-parse', ...(canRun('pdfimages', ['-v']) || process.env.CI ? ['pdftotext'] : [])];
+    const runs = [
+      ...extractors.map((extractor) => ['--ocr-engine', 'tesseract', '--extractor', extractor]),
+      ['--ocr-engine', 'tesseract.js'],
+    ];
+    for (const [index, args] of runs.entries()) {
+      // A database of its own per run: another run of the same bytes would remember their failure.
+      const db = path.join(workspace.root, `flate-${index}.db`);
+      const run = await runCli(['ingest', workspace.dropDir, '--db', db, '--json', '--non-interactive', ...args], {
+        cwd: workspace.root,
+        env: { TECSALUD_OCR: '' },
+      });
+      const label = args.join(' ');
+      expect(run.code, `${label}: ${run.stderr}`).toBe(3);
+      const file = ocrFiles(JSON.parse(run.stdout) as JsonReport).get(name)!;
+      expect(file, label).toMatchObject({ outcome: 'corrupt', ocr: null });
+      expect(file.error, label).toMatch(
+        /^the scanned image of page 1 is damaged and cannot be read whole \(.*flate.*\), so the patient it names cannot be checked; scan the page again/i,
+      );
+    }
+  });
+});
+
 describe('OCR with the default engine (tesseract.js), in process', { tags: ['slow'] }, () => {
   it('reads a page scanned upside down turned, as the native engine does', async () => {
     const name = scanFilename('6100000009');

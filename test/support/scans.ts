@@ -53,18 +53,19 @@ export const CONSULTATION_HEADER = [
   'Diagnóstico: cefalea tensional. Plan: analgésico y control en dos semanas.',
 ] as const;
 
-/** One small scanned page: no text layer, the header as an image. */
-export async function makeSmallScan(seed = 3): Promise<Buffer> {
-  return makeScannedPdf(await makeHeaderPdf(CONSULTATION_HEADER), { seed });
+/** One small scanned page: no text layer, the header as an image (JPEG, or Flate-compressed pixels). */
+export async function makeSmallScan(seed = 3, encoding: 'jpeg' | 'flate' = 'jpeg'): Promise<Buffer> {
+  return makeScannedPdf(await makeHeaderPdf(CONSULTATION_HEADER), { seed, encoding });
 }
 
 /**
- * One small scan whose image stream is damaged in its middle (junk over a third of the JPEG data, the
- * stream's length kept): libjpeg decodes the part before the damage, pdf.js gives up on the image.
+ * One small scan whose image stream is damaged in its middle (junk over a third of the JPEG or deflate data,
+ * the stream's length kept). JPEG: libjpeg decodes the part before the damage, pdf.js gives up on the image.
+ * Flate: poppler draws it without a word, pdf.js gives up on it.
  */
-export async function makeDamagedScan(seed = 3): Promise<Buffer> {
-  const pdf = await makeSmallScan(seed);
-  const start = pdf.indexOf('stream\n', pdf.indexOf('/DCTDecode')) + 'stream\n'.length;
+export async function makeDamagedScan(seed = 3, encoding: 'jpeg' | 'flate' = 'jpeg'): Promise<Buffer> {
+  const pdf = await makeSmallScan(seed, encoding);
+  const start = pdf.indexOf('stream\n', pdf.indexOf('/Subtype /Image')) + 'stream\n'.length;
   const length = pdf.indexOf('endstream', start) - start;
   for (let i = start + Math.floor(length * 0.3); i < start + Math.floor(length * 0.6); i++) pdf[i] = (i * 37) & 0xff;
   return pdf;

@@ -479,6 +479,21 @@ describe('the Spanish of per-file details', () => {
     { message: 'reopened by jlopez: waiting for review again', keep: ['jlopez'] },
     { message: 'OCR could not open the PDF (pdftoppm exited with code 1)', keep: [] },
     {
+      message:
+        'the scanned image of page 1 is damaged and cannot be read whole (invalid code lengths set in the Flate-compressed image (object 4)), so the patient it names cannot be checked; scan the page again, or ask the sender for a new copy',
+      keep: ['invalid code lengths set', '(objeto 4)', 'página 1'],
+    },
+    {
+      message:
+        'the scanned image of page 2 is damaged and cannot be read whole (the Flate-compressed image (object 12) ends after 1582971 of its 1586100 bytes), so the patient it names cannot be checked; scan the page again, or ask the sender for a new copy',
+      keep: ['12', '1582971', '1586100', 'página 2'],
+    },
+    {
+      message:
+        'the scanned image of page 3 is damaged and cannot be read whole (Corrupt JPEG data: premature end of data segment), so the patient it names cannot be checked; scan the page again, or ask the sender for a new copy',
+      keep: ['Corrupt JPEG data: premature end of data segment', 'página 3'],
+    },
+    {
       message: 'OCR failed on page 2 (out of memory); retry, and report the file if it fails again',
       keep: ['2'],
     },

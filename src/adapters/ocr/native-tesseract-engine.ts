@@ -2,6 +2,9 @@
 // each a process of its own. Both stay in this child's process group, so stopping the child (see
 // ocr-child-pool.ts) stops them too.
 import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describeDamagedFlateImage, type ListedImage } from '../extraction/damaged-streams.js';
 import { DamagedPageImage, type PageRecogniser } from './page-recogniser.js';
 import { rotatePng } from './rotate-png.js';
 
@@ -10,10 +13,30 @@ export const runningTools = new Set<number>();
 
 /**
  * What pdftoppm says (exit 0 all the same) when an image of the page does not decode whole: libjpeg's
- * warnings, poppler's own for its JPEG 2000, JBIG2 and CCITT decoders.
+ * warnings, poppler's own for its JPEG 2000, JBIG2, CCITT and Flate decoders. For Flate it says nothing of
+ * malformed data, only of data that ends early: damagedFlateImage checks the rest.
  */
 const IMAGE_DAMAGE =
-  /^(?:.*(?:Corrupt JPEG data|Premature end of JPEG file|Invalid JPEG file structure|Bogus (?:marker|Huffman))|(?=.*\b(?:DCT|JPX|JPEG ?2000|JBIG2|CCITT)\b)(?=.*\b(?:error|bad|invalid|unknown|missing|corrupt)\b)).*$/im;
+  /^(?:.*(?:Corrupt JPEG data|Premature end of JPEG file|Invalid JPEG file structure|Bogus (?:marker|Huffman))|(?=.*\b(?:DCT|JPX|JPEG ?2000|JBIG2|CCITT|flate)\b)(?=.*\b(?:error|bad|invalid|unknown|missing|corrupt|unexpected)\b)).*$/im;
+
+/**
+ * The images `pdfimages -list` lists whose samples poppler decodes itself ("image": Flate, raw, LZW…; not
+ * JPEG and the other formats whose decoders report damage on their own).
+ */
+export function readDecodedImages(list: string): ListedImage[] {
+  const images: ListedImage[] = [];
+  for (const line of list.split('\n')) {
+    // page num type width height color comp bpc enc interp object ID x-ppi y-ppi size ratio
+    const cells = line.trim().split(/\s+/);
+    if (cells.length < 12 || !/^\d+$/.test(cells[0]!) || cells[8] !== 'image') continue;
+    const [width, height, components, bitsPerComponent, objectNumber, generation] = [3, 4, 6, 7, 10, 11].map(
+      (index) => Number(cells[index]),
+    ) as [number, number, number, number, number, number];
+    if ([width, height, components, bitsPerComponent, objectNumber, generation].every(Number.isInteger))
+      images.push({ objectNumber, generation, width, height, components, bitsPerComponent });
+  }
+  return images;
+}
 
 function run(command: string, args: string[], input?: Buffer): Promise<{ stdout: Buffer; stderr: string }> {
   return new Promise((resolve, reject) => {
@@ -56,9 +79,30 @@ export function createNativeTesseractRecogniser(options: {
     async open(pdfPath, _pages, dpi) {
       // The last page rendered: a page read again turned (read-page-upright.ts) is not rendered again.
       let rendered: { page: number; png: Buffer } | undefined;
+      let bytes: Promise<Buffer> | undefined;
+      /** The damage of a Flate-compressed image of the page, which pdftoppm would draw in part without a word. */
+      const damagedFlateImage = async (n: string): Promise<string | undefined> => {
+        // pdfimages comes with pdftoppm (poppler-utils); it lists a page's images without decoding them. Should
+        // it not run, the page is read as before this check, poppler's own reports of damage still heeded.
+        const pdfimages = options.pdftoppmCommand.includes(path.sep)
+          ? path.join(path.dirname(options.pdftoppmCommand), 'pdfimages')
+          : 'pdfimages';
+        const list = await run(pdfimages, ['-f', n, '-l', n, '-list', pdfPath]).catch(() => null);
+        const images = list === null ? [] : readDecodedImages(list.stdout.toString('utf8'));
+        if (images.length === 0) return undefined;
+        bytes ??= readFile(pdfPath);
+        const pdf = await bytes;
+        for (const image of images) {
+          const damage = describeDamagedFlateImage(pdf, image);
+          if (damage !== undefined) return damage;
+        }
+        return undefined;
+      };
       const render = async (page: number): Promise<Buffer> => {
         if (rendered?.page === page) return rendered.png;
         const n = String(page);
+        const flateDamage = await damagedFlateImage(n);
+        if (flateDamage !== undefined) throw new DamagedPageImage(flateDamage);
         const { stdout: png, stderr } = await run(options.pdftoppmCommand, [
           '-f',
           n,

@@ -494,6 +494,22 @@ const OCR_RULES: DetailRule[] = [
   },
   { en: /^OCR could not open the PDF \((.*)\)$/, es: ([error]) => `el OCR no pudo abrir el PDF (${error})` },
   {
+    en: /^the scanned image of page (\d+) is damaged and cannot be read whole \((.*)\), so the patient it names cannot be checked; scan the page again, or ask the sender for a new copy$/,
+    es: ([page, detail], c) =>
+      `la imagen escaneada de la página ${page} está dañada y no se puede leer completa (${c.detail(detail!)}), ` +
+      'así que no se puede verificar el paciente que nombra; vuelva a escanear la página o pida al remitente una copia nueva',
+  },
+  {
+    en: /^(.+) in the Flate-compressed image \(object (\d+)\)$/,
+    es: ([damage, object]) =>
+      `${damage === 'an invalid header' ? 'un encabezado inválido' : damage} en la imagen comprimida con Flate (objeto ${object})`,
+  },
+  {
+    en: /^the Flate-compressed image \(object (\d+)\) ends after (\d+) of its (\d+) bytes$/,
+    es: ([object, decoded, expected]) =>
+      `la imagen comprimida con Flate (objeto ${object}) termina tras ${decoded} de sus ${expected} bytes`,
+  },
+  {
     en: /^OCR failed on page (\d+) \((.*)\); retry, and report the file if it fails again$/,
     es: ([page, error]) =>
       `el OCR falló en la página ${page} (${error}); reintente y reporte el archivo si vuelve a fallar`,

@@ -1,6 +1,7 @@
 import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { findDamagedFlateStream } from '../../../src/adapters/extraction/damaged-streams.js';
+import { describeDamagedFlateImage, findDamagedFlateStream } from '../../../src/adapters/extraction/damaged-streams.js';
+import { readDecodedImages } from '../../../src/adapters/ocr/native-tesseract-engine.js';
 import { makeBadFlateStreamPdf, makeTextPdf } from './support/make-pdfs.js';
 
 /** A minimal object holding one stream, enough for the scan (it reads the bytes, not the structure). */
@@ -49,5 +50,61 @@ describe('findDamagedFlateStream', () => {
       Buffer.from('trailer<</Encrypt 9 0 R>>', 'latin1'),
     ]);
     expect(findDamagedFlateStream(encrypted)).toBeUndefined();
+  });
+});
+
+describe('describeDamagedFlateImage', () => {
+  // A 40 × 30 grey image, 8 bits: 1,200 bytes of samples; with a PNG predictor, a tag byte per row more.
+  const IMAGE = { objectNumber: 4, generation: 0, width: 40, height: 30, components: 1, bitsPerComponent: 8 };
+  const SAMPLES = Buffer.from(Array.from({ length: 1200 }, (_, i) => (i * 7) & 0xff));
+  const DICTIONARY = '/Type/XObject/Subtype/Image/Width 40/Height 30/ColorSpace/DeviceGray/BitsPerComponent 8';
+  const imagePdf = (data: Buffer, extra = '/Filter/FlateDecode') => pdfWithStream(`${DICTIONARY}${extra}`, data);
+
+  it('finds nothing in an intact image, with or without a PNG predictor, nor in one of another filter', () => {
+    expect(describeDamagedFlateImage(imagePdf(deflateSync(SAMPLES)), IMAGE)).toBeUndefined();
+    const rows = Buffer.concat(
+      Array.from({ length: 30 }, (_, row) => Buffer.concat([Buffer.from([0]), SAMPLES.subarray(row * 40, row * 40 + 40)])),
+    );
+    const predicted = imagePdf(deflateSync(rows), '/Filter/FlateDecode/DecodeParms<</Predictor 15/Columns 40>>');
+    expect(describeDamagedFlateImage(predicted, IMAGE)).toBeUndefined();
+    expect(describeDamagedFlateImage(imagePdf(Buffer.from('junk'), '/Filter/DCTDecode'), IMAGE)).toBeUndefined();
+  });
+
+  it('finds deflate data that turns to junk, and data that ends before the last row', () => {
+    // A first block of the reserved type 3: zlib's "invalid block type", which poppler passes over in silence.
+    const junk = Buffer.concat([deflateSync(SAMPLES).subarray(0, 2), Buffer.from([0x07, 0x55, 0xaa])]);
+    expect(describeDamagedFlateImage(imagePdf(junk), IMAGE)).toBe('invalid block type in the Flate-compressed image (object 4)');
+    const compressed = deflateSync(SAMPLES, { level: 0 });
+    const cut = compressed.subarray(0, compressed.length - 600);
+    expect(describeDamagedFlateImage(imagePdf(cut), IMAGE)).toMatch(
+      /^the Flate-compressed image \(object 4\) ends after \d+ of its 1200 bytes$/,
+    );
+    const badHeader = Buffer.from(deflateSync(SAMPLES));
+    badHeader[0] = 0;
+    expect(describeDamagedFlateImage(imagePdf(badHeader), IMAGE)).toBe(
+      'an invalid header in the Flate-compressed image (object 4)',
+    );
+  });
+
+  it('reads the object asked for: "14 0 obj" is not object 4', () => {
+    const junk = Buffer.concat([deflateSync(SAMPLES).subarray(0, 2), Buffer.from([0x07, 0x55, 0xaa])]);
+    const other = imagePdf(junk).toString('latin1').replace('4 0 obj', '14 0 obj');
+    expect(describeDamagedFlateImage(Buffer.from(other, 'latin1'), IMAGE)).toBeUndefined();
+  });
+});
+
+describe('readDecodedImages', () => {
+  it("lists the images poppler decodes itself from pdfimages -list, with their objects and sizes", () => {
+    const list = [
+      'page   num  type   width height color comp bpc  enc interp  object ID x-ppi y-ppi size ratio',
+      '--------------------------------------------------------------------------------------------',
+      '   1     0 image    1700   311  rgb     3   8  image  no         4  0   200   200  530K  34%',
+      '   1     1 smask    1700   311  gray    1   8  image  no         5  0   200   200   12K   2%',
+      '   2     2 image    1700  2200  gray    1   8  jpeg   no         9  0   200   200  300K   8%',
+    ].join('\n');
+    expect(readDecodedImages(list)).toEqual([
+      { objectNumber: 4, generation: 0, width: 1700, height: 311, components: 3, bitsPerComponent: 8 },
+      { objectNumber: 5, generation: 0, width: 1700, height: 311, components: 1, bitsPerComponent: 8 },
+    ]);
   });
 });

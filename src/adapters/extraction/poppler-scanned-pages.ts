@@ -44,9 +44,10 @@ export function readPageAreas(info: string): Map<number, number> {
   return areas;
 }
 
-function run(command: string, args: string[], timeoutMs: number): string | null {
+function run(command: string, args: string[], timeoutMs: number, env: NodeJS.ProcessEnv): string | null {
   const result = spawnSync(command, args, {
     stdio: ['ignore', 'pipe', 'ignore'],
+    env,
     timeout: timeoutMs,
     killSignal: 'SIGKILL',
     encoding: 'utf8',
@@ -64,7 +65,10 @@ export function findScannedPagesWithPoppler(options: {
   path: string;
   pageTexts: readonly string[];
   timeoutMs: number;
+  /** The tools' environment; default: this process's. */
+  env?: NodeJS.ProcessEnv;
 }): number[] {
+  const env = options.env ?? process.env;
   const thin = options.pageTexts.flatMap((text, index) => (mayBeScannedPage(text) ? [index + 1] : []));
   if (thin.length === 0) return [];
   const range = ['-f', String(thin[0]), '-l', String(thin.at(-1))];
@@ -72,6 +76,7 @@ export function findScannedPagesWithPoppler(options: {
     besidePdftotext(options.pdftotextCommand, 'pdfimages'),
     [...range, '-list', options.path],
     options.timeoutMs,
+    env,
   );
   if (list === null) return thin;
   const imageAreas = readImageAreas(list);
@@ -80,6 +85,7 @@ export function findScannedPagesWithPoppler(options: {
     besidePdftotext(options.pdftotextCommand, 'pdfinfo'),
     [...range, options.path],
     options.timeoutMs,
+    env,
   );
   if (info === null) return thin;
   const pageAreas = readPageAreas(info);

@@ -112,4 +112,23 @@ describe.skipIf(!pdftotext.available && !process.env.CI)('pdftotext co-processes
       await extractor.close();
     }
   });
+
+  it('runs pdftotext, file after file, with the environment of the process that started the extractor', async () => {
+    // The co-process hands pdftotext a copy of its environment taken once: a variable must still arrive.
+    const envPdftotext = join(scratch, 'env-pdftotext');
+    await writeFile(
+      envPdftotext,
+      '#!/bin/sh\n[ "$TECSALUD_TEST_PDFTOTEXT_ENV" = "set" ] || { echo "Syntax Error: no variable" >&2; exit 1; }\nexec pdftotext "$@"\n',
+    );
+    await chmod(envPdftotext, 0o755);
+    process.env.TECSALUD_TEST_PDFTOTEXT_ENV = 'set';
+    const extractor = createPdftotextExtractor({ concurrency: 1, command: envPdftotext });
+    try {
+      for (let i = 0; i < 2; i++)
+        expect(await extractor.extract(files.text)).toMatchObject({ ok: true, pages: 3 });
+    } finally {
+      delete process.env.TECSALUD_TEST_PDFTOTEXT_ENV;
+      await extractor.close();
+    }
+  });
 });

@@ -58,8 +58,11 @@ export async function openServeLog(options: ServeLogOptions): Promise<ServeLog> 
       const sessionLog = logger.child({ session_id: sessionId });
       const listener = createLogListener(sessionLog, { redact: options.redact });
       return (event) => {
-        if (event.type !== 'file_finished') return listener(event);
         // A file's line names it by its id too: the API's status and review calls address files by it.
+        if (event.type === 'file_outcome_changed') {
+          return createLogListener(sessionLog.child({ file_id: event.result.fileId }), { redact: options.redact })(event);
+        }
+        if (event.type !== 'file_finished') return listener(event);
         const { level, fields, message } = fileFinishedLine(event.result, { redact: options.redact });
         sessionLog[level]({ ...fields, file_id: event.result.fileId }, message);
       };

@@ -29,6 +29,7 @@ import type { GroupCommitter } from './group-committer.js';
 import { crossCheckAgainstRegistry, matchAgainstRegistry } from '../db/match-against-registry.js';
 import { FileNotFinished, FileRun, type Settled } from './file-run.js';
 import { InMemoryContentClaims, type ContentClaims, type HolderEnd } from './content-claims.js';
+import { ingestedResultFromRow } from './recorded-result.js';
 import type { ProcessedFile } from './session-tally.js';
 import type { IngestDependencies, IngestOptions } from './types.js';
 
@@ -551,7 +552,18 @@ export class FileProcessor {
         reason,
       },
     );
-    run.takenBack = { fileId: detached.fileId, relativePath: holderPath, message: reason };
+    // The holder as the run reported it, for the report and the counts to take back (see OutcomeChanges).
+    if (holder?.outcome === 'ingested' && holder.id === detached.fileId) {
+      run.takenBack = {
+        fileId: detached.fileId,
+        relativePath: holderPath,
+        message: reason,
+        previous: {
+          result: ingestedResultFromRow(holder, document.expediente, document.vectorized === 1),
+          patient: holder.matchingStatus === 'new_patient' ? 'created' : 'matched',
+        },
+      };
+    }
     return otherPatientsCopy(
       expediente,
       `identical content to '${holderPath}' in this session, which the run had attached to expediente ` +
@@ -615,7 +627,7 @@ export class FileProcessor {
       );
     }
     if (kind === 'done' || kind === 'review') {
-      return { outcome: 'duplicate_in_batch', message: `identical content to '${first}' in this batch; ingested once` };
+      return { outcome: 'duplicate_in_batch', message: ingestedOnceMessage(first) };
     }
     const why = end.message ?? FILE_OUTCOMES[end.outcome].label;
     return {
@@ -722,6 +734,19 @@ export class FileProcessor {
 
 /** Audit actions of a person deciding which patient a document is: the run does not undo them. */
 const PERSON_DECISIONS = ['review_attached', 'review_new_patient', 'document_moved'] as const;
+
+/** A copy's detail when the file holding its content ended first (see copyOf); rewritten if that one is taken back. */
+export function ingestedOnceMessage(holder: string): string {
+  return `identical content to '${holder}' in this batch; ingested once`;
+}
+
+/** The detail of such a copy once its holder was taken back into review: the content waits there. */
+export function takenBackWithMessage(holder: string): string {
+  return (
+    `identical content to '${holder}' in this batch, which was taken back to review (another file of the session ` +
+    'names another patient for it); settled with that review'
+  );
+}
 
 export function deferredMessage(maxFiles: number): string {
   return `over the limit of ${maxFiles} files that need work per session (--max-files); run again to ingest it`;

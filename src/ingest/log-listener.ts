@@ -41,6 +41,15 @@ export function createLogListener(logger: PipelineLogger, options: LogListenerOp
         logger[level](fields, message);
         break;
       }
+      case 'file_outcome_changed': {
+        // The file's line again, as it stands now, and what it was: a log read later must not keep the first.
+        const { fields } = fileFinishedLine(event.result, options);
+        logger.info(
+          { ...fields, event: 'file_outcome_changed', previous_outcome: event.previous.outcome },
+          event.result.outcome === event.previous.outcome ? 'file detail changed' : 'file outcome changed',
+        );
+        break;
+      }
       case 'session_finished':
         logger.info(
           {

@@ -20,7 +20,9 @@ import { FileNotFinished } from './file-run.js';
 import { GroupCommitter } from './group-committer.js';
 import { FileStillBeingWritten, moveWithoutOverwrite } from './move-file.js';
 import { openSession } from './open-session.js';
-import { SessionTally, type ProcessedFile, type TakenBack } from './session-tally.js';
+import { OutcomeChanges } from './outcome-changes.js';
+import { resultFromRow } from './recorded-result.js';
+import { SessionTally, type ProcessedFile } from './session-tally.js';
 import { settleKnownFiles, unchangedSince, type KnownFile } from './settle-known-files.js';
 import { DEFAULT_STORE_BATCH_SIZE, type IngestDependencies, type IngestOptions } from './types.js';
 
@@ -389,16 +391,10 @@ export async function processFiles(run: Run, plan: RunPlan): Promise<{ interrupt
     lastFlush = performance.now();
     await run.counters.recount(session.id);
   };
-  /** Files of the run a later copy took back into review (see FileProcessor), whichever reports first. */
-  const takenBack = new Map<string, TakenBack>();
+  const changes = new OutcomeChanges(run, plan);
   const finished = async (file: FileToProcess, processed: ProcessedFile) => {
-    if (processed.takenBack) {
-      takenBack.set(processed.takenBack.fileId, processed.takenBack);
-      const reported = run.results?.find((result) => result.fileId === processed.takenBack!.fileId);
-      if (reported) showTakenBack(reported, processed.takenBack);
-    }
-    const back = takenBack.get(processed.result.fileId);
-    if (back) showTakenBack(processed.result, back);
+    // Before any await: whichever of a file and its copy reports first, the other one sees it.
+    const seen = changes.seen(processed);
     if (processed.result.outcome === 'deferred') {
       tally.defer(1);
     } else {
@@ -406,7 +402,9 @@ export async function processFiles(run: Run, plan: RunPlan): Promise<{ interrupt
       tally.record(processed);
       run.results?.push(processed.result);
     }
+    await seen.rewrite();
     listener({ type: 'file_finished', result: processed.result, totals: tally.snapshot() });
+    await seen.report();
     await flushCounts();
   };
 
@@ -498,19 +496,6 @@ export async function processFiles(run: Run, plan: RunPlan): Promise<{ interrupt
   const interrupted = aborted();
   if (!interrupted && !fatal && windowFull()) await deferRest(run, notStarted);
   return { interrupted, fatal };
-}
-
-/** The report of a file the run ingested, then took back into review: as its row now records it. */
-function showTakenBack(result: FileResult, back: TakenBack): void {
-  result.outcome = 'review_required';
-  result.processingStatus = 'pending';
-  result.message = back.message;
-  result.documentId = null;
-  result.chunks = null;
-  if (result.match) {
-    result.match.status = 'review_required';
-    result.match.patientExpediente = null;
-  }
 }
 
 /** Entries that failed as found and files settled from memory: recorded together, reported one by one. */
@@ -736,26 +721,6 @@ function describeMoveError(error: unknown): string {
 function isSettled(row: BatchFile): boolean {
   if (row.outcome === null) return false;
   return Object.hasOwn(FILE_OUTCOMES, row.outcome) ? outcomeKind(row.outcome as FileOutcome) !== 'pending' : true;
-}
-
-/** A file an earlier run of a resumed session settled, as the report shows it (from its recorded state). */
-function resultFromRow(row: BatchFile): FileResult {
-  return {
-    fileId: row.id,
-    relativePath: row.relativePath,
-    filename: row.filename,
-    outcome: row.outcome as FileOutcome,
-    processingStatus: row.processingStatus,
-    message: row.errorMessage,
-    parse: parseFilename(row.filename),
-    match: null,
-    pages: row.pages,
-    chunks: row.chunks,
-    documentId: row.documentId,
-    contentSha256: row.contentSha256,
-    moveError: row.moveError,
-    stageMs: {},
-  };
 }
 
 export async function resolveSourceDir(dir: string): Promise<string> {

@@ -18,6 +18,8 @@ export interface TakenBack {
   fileId: string;
   relativePath: string;
   message: string;
+  /** The file as its row recorded it before (ingested), with the patient it counted: what the counts take back. */
+  previous: ProcessedFile;
 }
 
 /**
@@ -44,28 +46,41 @@ export class SessionTally {
     this.totals.createdPatients++;
   }
 
-  record({ result, patient }: ProcessedFile): void {
+  record(processed: ProcessedFile): void {
+    this.count(processed, 1);
+    for (const [stage, ms] of Object.entries(processed.result.stageMs) as [PipelineStage, number][]) {
+      this.stageSeconds[stage] = (this.stageSeconds[stage] ?? 0) + ms / 1000;
+    }
+  }
+
+  /**
+   * A file counted before (this run, or the earlier runs the counts started from) whose recorded state
+   * changed since (see the `file_outcome_changed` event): its old contribution goes, its new one comes.
+   */
+  replace(previous: ProcessedFile, next: ProcessedFile): void {
+    this.count(previous, -1);
+    this.count(next, 1);
+  }
+
+  private count({ result, patient }: ProcessedFile, sign: 1 | -1): void {
     const t = this.totals;
     const kind = outcomeKind(result.outcome);
     if (kind === 'pending') {
       // Not processed: left for a later run.
-      if (result.outcome === 'deferred') t.deferred++;
+      if (result.outcome === 'deferred') t.deferred += sign;
       return;
     }
-    if (kind === 'failed') t.failedFiles++;
-    else if (kind === 'review') t.reviewRequired++;
-    if (result.outcome === 'duplicate' || result.outcome === 'duplicate_in_batch') t.duplicates++;
-    if (result.outcome === 'previously_rejected') t.rejected = (t.rejected ?? 0) + 1;
-    if (result.moveError) t.notMoved++;
-    t.processedFiles++;
-    if (patient === 'created') t.createdPatients++;
-    else if (patient === 'matched') t.matchedPatients++;
+    if (kind === 'failed') t.failedFiles += sign;
+    else if (kind === 'review') t.reviewRequired += sign;
+    if (result.outcome === 'duplicate' || result.outcome === 'duplicate_in_batch') t.duplicates += sign;
+    if (result.outcome === 'previously_rejected') t.rejected = (t.rejected ?? 0) + sign;
+    if (result.moveError) t.notMoved += sign;
+    t.processedFiles += sign;
+    if (patient === 'created') t.createdPatients += sign;
+    else if (patient === 'matched') t.matchedPatients += sign;
     if (result.outcome === 'ingested') {
-      t.pages += result.pages ?? 0;
-      t.chunks += result.chunks ?? 0;
-    }
-    for (const [stage, ms] of Object.entries(result.stageMs) as [PipelineStage, number][]) {
-      this.stageSeconds[stage] = (this.stageSeconds[stage] ?? 0) + ms / 1000;
+      t.pages += sign * (result.pages ?? 0);
+      t.chunks += sign * (result.chunks ?? 0);
     }
   }
 

@@ -183,6 +183,20 @@ export function eventJson(event: PipelineEvent): { type: string; data: Record<st
           totals: totalsJson(event.totals),
         },
       };
+    case 'file_outcome_changed':
+      return {
+        type: event.type,
+        data: {
+          file_id: event.result.fileId,
+          filename: event.result.filename,
+          outcome: event.result.outcome,
+          previous_outcome: event.previous.outcome,
+          processing_status: event.result.processingStatus,
+          patient_matching_status: event.result.match?.status ?? null,
+          error_message: event.result.message,
+          totals: totalsJson(event.totals),
+        },
+      };
     case 'session_finished':
       return {
         type: event.type,

@@ -139,6 +139,73 @@ describe.each(DATABASE_KINDS)(
       expect(await searchable()).toEqual([]);
     });
 
+    it.each(['1', '4'])(
+      'says so as soon as the first is taken back: the progress lines, the log and the final states agree (--concurrency %s)',
+      async (concurrency) => {
+        // In folders, so that with one slot the run takes up Huerta's first, then Bonilla's, then Huerta's again.
+        for (const [folder, name] of [['a', AS_HUERTA], ['b', AS_BONILLA], ['c', AS_HUERTA_AGAIN]] as const) {
+          fs.mkdirSync(path.join(cwd, 'drop', folder));
+          fs.writeFileSync(path.join(cwd, 'drop', folder, name), lab);
+        }
+        const args = ['ingest', 'drop', '--non-interactive', '--concurrency', concurrency];
+        args.push('--log-file', 'ingest.log', '--no-redact');
+        if (kind === 'postgres' && !chromaWanted()) args.push('--type', 'complete');
+        const run = await runCli(args, { cwd, env });
+        expect(run.code, run.stderr).toBe(ExitCode.SomeFailed);
+        const log = fs
+          .readFileSync(path.join(cwd, 'ingest.log'), 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line) as Record<string, unknown>);
+        const sessionId = log.find((line) => line.event === 'session_started')!.session_id as string;
+        const status = await runCli(['status', sessionId, '--json'], { cwd, env });
+        expect(status.code, status.stderr).toBe(0);
+        const final = JSON.parse(status.stdout) as {
+          processed_files: number;
+          total_files: number;
+          failed_files: number;
+          review_required: number;
+          duplicates: number;
+          files: { path: string; outcome: string; error: string | null }[];
+        };
+
+        // Each file's last line in the log says what its row says; none is left saying "ingested".
+        for (const file of final.files) {
+          const lines = log.filter((line) => line.path === file.path && String(line.event).startsWith('file_'));
+          expect(lines.at(-1), file.path).toMatchObject({ outcome: file.outcome, message: file.error });
+        }
+        const held = final.files.find((file) => file.outcome === 'review_required')!;
+        expect(held.error).toContain('taken back to review');
+        // No copy keeps the detail of a content "ingested once" that went back to review.
+        expect(final.files.filter((file) => file.error?.includes('ingested once'))).toEqual([]);
+        for (const copy of final.files.filter((file) => file.outcome === 'duplicate_in_batch')) {
+          expect(copy.error).toContain(`identical content to '${held.path}' in this batch, which was taken back to review`);
+        }
+        // The file reported ingested is reported taken back at once, with the counts after it.
+        if (log.some((line) => line.path === held.path && line.outcome === 'ingested')) {
+          expect(run.stderr).toContain(`↺ ${held.path}: waiting for an admin review — taken back to review:`);
+          expect(log.find((line) => line.path === held.path && line.event === 'file_outcome_changed')).toMatchObject({
+            previous_outcome: 'ingested',
+            outcome: 'review_required',
+          });
+        }
+        const counts = run.stderr.split('\n').filter((line) => /^\s+\d+\/\d+ files · /.test(line));
+        expect(counts.at(-1)?.trim(), run.stderr).toBe(
+          `${final.processed_files}/${final.total_files} files · ${final.failed_files} failed · ` +
+            `${final.review_required} review · ${final.duplicates} ${final.duplicates === 1 ? 'duplicate' : 'duplicates'}`,
+        );
+        const closing = log.find((line) => line.event === 'session_finished')!;
+        expect(closing).toMatchObject({ review_required: final.review_required, failed_files: final.failed_files });
+        if (concurrency === '1') {
+          // Huerta's was attached first, Bonilla's took it back, and Huerta's again shares its review.
+          expect(held.path).toBe(`a/${AS_HUERTA}`);
+          expect(final.files.find((file) => file.path === `c/${AS_HUERTA_AGAIN}`)).toMatchObject({
+            outcome: 'duplicate_in_batch',
+          });
+        }
+      },
+    );
+
     it('keeps a document an earlier session attached: the copy fails naming it, as before', async () => {
       drop(AS_HUERTA);
       expect((await ingest('1')).report.files[0]!.outcome).toBe('ingested');

@@ -46,6 +46,19 @@ describe('the session tally', () => {
     expect(tally.status(true)).toBe('failed');
   });
 
+  it('replaces the contribution of a file whose outcome changed since it was counted', () => {
+    const tally = new SessionTally(2);
+    const ingested = { result: result('ingested', { pages: 3, chunks: 4 }), patient: 'matched' } as const;
+    tally.record(ingested);
+    tally.replace(ingested, { result: result('review_required', { pages: 3 }), patient: null });
+    expect(tally.snapshot()).toMatchObject({ processedFiles: 1, reviewRequired: 1, matchedPatients: 0, pages: 0, chunks: 0 });
+    // A patient the file created stays created (the registry keeps it), whatever its file's end.
+    const created = { result: result('ingested', { pages: 1, chunks: 1 }), patient: 'created' } as const;
+    tally.record(created);
+    tally.replace(created, { result: result('review_required'), patient: 'created' });
+    expect(tally.snapshot()).toMatchObject({ processedFiles: 2, reviewRequired: 2, createdPatients: 1, pages: 0 });
+  });
+
   it('calls a session failed when every file it attempted failed, completed when none did', () => {
     const failed = new SessionTally(2);
     failed.defer(1);

@@ -88,6 +88,56 @@ describe('dashboard reducer', () => {
     });
   });
 
+  it('takes back the counts of a file reported ingested that went back to review, and shows the totals after', () => {
+    const parsed = { ok: true } as FileResult['parse'];
+    const ingested = fileResult('a', 'ingested', {
+      parse: parsed,
+      match: { status: 'matched' } as FileResult['match'],
+      stageMs: { embed: 1 },
+    });
+    const held = fileResult('a', 'review_required', {
+      parse: parsed,
+      match: { status: 'review_required' } as FileResult['match'],
+      processingStatus: 'pending',
+      message: 'taken back to review: …',
+    });
+    const copy = fileResult('b', 'duplicate_other_patient', { parse: parsed, message: 'identical content …' });
+    const state = run([
+      [started, 0],
+      [{ type: 'file_finished', result: ingested, totals: totals({ processedFiles: 1, matchedPatients: 1 }) }, 1],
+      [
+        {
+          type: 'file_outcome_changed',
+          previous: ingested,
+          result: held,
+          reported: true,
+          totals: totals({ processedFiles: 1, reviewRequired: 1 }),
+        },
+        2,
+      ],
+      [{ type: 'file_finished', result: copy, totals: totals({ processedFiles: 2, reviewRequired: 1, failedFiles: 1 }) }, 3],
+    ]);
+    expect(state.counts).toEqual({
+      parsed: 2,
+      matched: 0,
+      newPatients: 0,
+      review: 1,
+      extracted: 1,
+      embedded: 0,
+      stored: 0,
+      duplicates: 0,
+      failed: 1,
+    });
+    expect(state.totals).toMatchObject({ processedFiles: 2, reviewRequired: 1, failedFiles: 1, matchedPatients: 0 });
+    // Settled by an earlier run of the session: this run's counts never had it; the totals follow.
+    const earlier = run([
+      [started, 0],
+      [{ type: 'file_outcome_changed', previous: ingested, result: held, reported: false, totals: totals({ reviewRequired: 1 }) }, 1],
+    ]);
+    expect(earlier.counts).toEqual(initialDashboardState().counts);
+    expect(earlier.totals.reviewRequired).toBe(1);
+  });
+
   it('computes throughput and ETA from the clock and the totals', () => {
     let state = run([[started, 1_000]]);
     expect(throughputOf(state).etaSeconds).toBeNull();

@@ -112,6 +112,14 @@ export type PipelineEvent =
   | { type: 'file_started'; fileId: string; relativePath: string }
   | { type: 'file_stage'; fileId: string; relativePath: string; stage: PipelineStage }
   | { type: 'file_finished'; result: FileResult; totals: SessionTotals }
+  /**
+   * A file already settled whose recorded state changed since: a later copy of its content, named for
+   * another patient, took its document back into review; or the file it shared its content with was. The
+   * subscribers show `result` from now on, in place of `previous`, so that the screen, the log and the final
+   * report agree at every moment. `reported`: this run reported `previous` (file_finished); false when an
+   * earlier run of the session settled the file (the live counts included it, the per-run ones did not).
+   */
+  | { type: 'file_outcome_changed'; previous: FileResult; result: FileResult; reported: boolean; totals: SessionTotals }
   | { type: 'session_finished'; sessionId: string; status: string; totals: SessionTotals; seconds: number };
 
 export type PipelineListener = (event: PipelineEvent) => void;

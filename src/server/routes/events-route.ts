@@ -13,7 +13,8 @@ const KEEP_ALIVE_MS = 15_000;
 /**
  * `GET /{session_id}/events`: server-sent events with the dashboard's progress. First a `snapshot` (the
  * session's counts now), then `session_started`, `file_started`, `file_stage`, `file_finished` (with the
- * running totals) and `session_finished`, after which the stream ends. A session already finished gets its
+ * running totals), `file_outcome_changed` (a file reported before whose state changed: `previous_outcome`, the
+ * new `outcome` and the totals after) and `session_finished`, after which the stream ends. A session already finished gets its
  * snapshot and `session_finished` at once. A run that fails before it can start (a backend refused) records
  * the session `failed` with its `error_message`: the stream ends with that `session_finished`. Snapshots
  * count the files as the status does. `close` ends every stream (the server shutting down).

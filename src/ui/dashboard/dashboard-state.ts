@@ -135,17 +135,20 @@ export function reduceDashboard(state: DashboardState, action: DashboardAction):
         totals: event.totals,
         counts: countResult(state.counts, result),
         inFlight: state.inFlight.filter((f) => f.fileId !== result.fileId),
-        errors: failed
-          ? [
-              ...state.errors,
-              {
-                relativePath: result.relativePath,
-                outcome: result.outcome,
-                label: FILE_OUTCOMES[result.outcome].label,
-                message: result.message,
-              },
-            ].slice(-MAX_ERRORS)
-          : state.errors,
+        errors: failed ? [...state.errors, errorOf(result)].slice(-MAX_ERRORS) : state.errors,
+      };
+    }
+    case 'file_outcome_changed': {
+      // A file counted as ingested went back to review (or its detail changed): its old count goes.
+      const { previous, result } = event;
+      const counts = event.reported ? countResult(countResult(state.counts, previous, -1), result, 1) : state.counts;
+      const shown = state.errors.filter((error) => error.relativePath !== result.relativePath);
+      return {
+        ...state,
+        now,
+        totals: event.totals,
+        counts,
+        errors: outcomeKind(result.outcome) === 'failed' ? [...shown, errorOf(result)].slice(-MAX_ERRORS) : shown,
       };
     }
     case 'session_finished':
@@ -162,21 +165,31 @@ export function reduceDashboard(state: DashboardState, action: DashboardAction):
   }
 }
 
-function countResult(counts: StageCounts, result: FileResult): StageCounts {
+function errorOf(result: FileResult): DashboardError {
+  return {
+    relativePath: result.relativePath,
+    outcome: result.outcome,
+    label: FILE_OUTCOMES[result.outcome].label,
+    message: result.message,
+  };
+}
+
+/** The counts with the file's added (`sign` 1), or taken away (-1: its outcome changed since). */
+function countResult(counts: StageCounts, result: FileResult, sign: 1 | -1 = 1): StageCounts {
   const kind = outcomeKind(result.outcome);
   const ingested = result.outcome === 'ingested';
   const extracted = ingested || result.outcome === 'review_required' || result.outcome === 'patient_conflict';
+  const n = (counted: boolean) => (counted ? sign : 0);
   return {
-    parsed: counts.parsed + (result.parse?.ok ? 1 : 0),
-    matched: counts.matched + (ingested && result.match?.status === 'matched' ? 1 : 0),
-    newPatients: counts.newPatients + (ingested && result.match?.status === 'new_patient' ? 1 : 0),
-    review: counts.review + (kind === 'review' ? 1 : 0),
-    extracted: counts.extracted + (extracted ? 1 : 0),
-    embedded: counts.embedded + (ingested && result.stageMs.embed !== undefined ? 1 : 0),
-    stored: counts.stored + (ingested ? 1 : 0),
-    duplicates:
-      counts.duplicates + (result.outcome === 'duplicate' || result.outcome === 'duplicate_in_batch' ? 1 : 0),
-    failed: counts.failed + (kind === 'failed' ? 1 : 0),
+    parsed: counts.parsed + n(result.parse?.ok === true),
+    matched: counts.matched + n(ingested && result.match?.status === 'matched'),
+    newPatients: counts.newPatients + n(ingested && result.match?.status === 'new_patient'),
+    review: counts.review + n(kind === 'review'),
+    extracted: counts.extracted + n(extracted),
+    embedded: counts.embedded + n(ingested && result.stageMs.embed !== undefined),
+    stored: counts.stored + n(ingested),
+    duplicates: counts.duplicates + n(result.outcome === 'duplicate' || result.outcome === 'duplicate_in_batch'),
+    failed: counts.failed + n(kind === 'failed'),
   };
 }
 

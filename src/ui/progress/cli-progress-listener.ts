@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import type { PipelineListener } from '../../core/pipeline/events.js';
+import type { PipelineListener, SessionTotals } from '../../core/pipeline/events.js';
 import { outcomeKind } from '../../core/pipeline/file-outcome.js';
 import { failureLine } from '../failure-line.js';
 import { messagesFor, type Messages } from '../i18n/messages.js';
@@ -40,6 +40,14 @@ export function createCliProgressListener(
     bars.stop();
   };
   const width = Math.max(40, (stderr.columns || 80) - 1);
+  const showTotals = (totals: SessionTotals) => {
+    bar?.setTotal(Math.max(1, totals.totalFiles - totals.deferred));
+    bar?.update(totals.processedFiles, {
+      failed: totals.failedFiles,
+      review: totals.reviewRequired,
+      duplicates: totals.duplicates,
+    });
+  };
   const listener: PipelineListener = (event) => {
     if (stopped) return;
     if (event.type === 'session_started') {
@@ -49,12 +57,13 @@ export function createCliProgressListener(
       if (outcomeKind(result.outcome) === 'failed') {
         bars.log(`${failureLine('✗ ', result, messages, width)}\n`);
       }
-      bar?.setTotal(Math.max(1, totals.totalFiles - totals.deferred));
-      bar?.update(totals.processedFiles, {
-        failed: totals.failedFiles,
-        review: totals.reviewRequired,
-        duplicates: totals.duplicates,
-      });
+      showTotals(totals);
+    } else if (event.type === 'file_outcome_changed') {
+      // A file reported before (ingested) went back to review: said above the bar, and the counts follow.
+      if (event.result.outcome !== event.previous.outcome) {
+        bars.log(`${failureLine('↺ ', event.result, messages, width)}\n`);
+      }
+      showTotals(event.totals);
     } else if (event.type === 'session_finished') {
       stop();
     }

@@ -1,4 +1,4 @@
-import type { PipelineEvent } from '../../core/pipeline/events.js';
+import type { FileResult, PipelineEvent, SessionTotals } from '../../core/pipeline/events.js';
 import { outcomeKind } from '../../core/pipeline/file-outcome.js';
 import { sanitizeForTerminal } from '../../core/text/sanitize-for-terminal.js';
 import { messagesFor, type Messages } from '../i18n/messages.js';
@@ -13,30 +13,39 @@ export function createPlainProgressListener(
 ): (event: PipelineEvent) => void {
   let last = 0;
   const writeLine = (text: string) => stderr.write(`${text}\n`);
+  const writeCounts = (totals: SessionTotals, now: boolean) => {
+    const at = Date.now();
+    if (!now && at - last <= 3000 && totals.processedFiles !== totals.totalFiles - totals.deferred) return;
+    last = at;
+    writeLine(
+      `  ${messages.progress.counts({
+        done: totals.processedFiles,
+        target: totals.totalFiles - totals.deferred,
+        failed: totals.failedFiles,
+        review: totals.reviewRequired,
+        duplicates: totals.duplicates,
+      })}`,
+    );
+  };
   return (event) => {
     if (event.type === 'session_started') {
       writeLine(messages.progress.started(event.totalFiles, sanitizeForTerminal(event.sourceDir)));
     } else if (event.type === 'file_finished') {
       const { result, totals } = event;
-      if (outcomeKind(result.outcome) === 'failed') {
-        writeLine(
-          `  ✗ ${sanitizeForTerminal(result.relativePath)}: ${messages.outcome(result.outcome)}` +
-            (result.message ? ` — ${sanitizeForTerminal(messages.detail(result.message))}` : ''),
-        );
-      }
-      const now = Date.now();
-      if (now - last > 3000 || totals.processedFiles === totals.totalFiles - totals.deferred) {
-        last = now;
-        writeLine(
-          `  ${messages.progress.counts({
-            done: totals.processedFiles,
-            target: totals.totalFiles - totals.deferred,
-            failed: totals.failedFiles,
-            review: totals.reviewRequired,
-            duplicates: totals.duplicates,
-          })}`,
-        );
-      }
+      if (outcomeKind(result.outcome) === 'failed') writeLine(fileLine('  ✗ ', result, messages));
+      writeCounts(totals, false);
+    } else if (event.type === 'file_outcome_changed' && event.result.outcome !== event.previous.outcome) {
+      // A file reported before (ingested) went back to review: said at once, with why, and the counts after.
+      writeLine(fileLine('  ↺ ', event.result, messages));
+      writeCounts(event.totals, true);
     }
   };
+}
+
+/** A file's line: its path, its outcome and its detail, in the messages' language. */
+export function fileLine(prefix: string, result: FileResult, messages: Messages): string {
+  return (
+    `${prefix}${sanitizeForTerminal(result.relativePath)}: ${messages.outcome(result.outcome)}` +
+    (result.message ? ` — ${sanitizeForTerminal(messages.detail(result.message))}` : '')
+  );
 }

@@ -41,6 +41,7 @@ export async function planIngest(
   options: {
     sourceDir: string;
     glob?: string;
+    includeHidden?: boolean;
     maxFiles: number;
     thresholds: MatchThresholds;
     ownFiles?: readonly string[];
@@ -61,7 +62,12 @@ export async function planIngest(
     const patients = PatientRepository.forDatabase(database);
     const totalPatients = await patients.count();
     const skip = await ownFilesMatcher([...(options.ownFiles ?? []), databaseFileOf(target)]);
-    const { files: discovered } = await discoverFiles({ sourceDir: options.sourceDir, glob: options.glob, skip });
+    const { files: discovered } = await discoverFiles({
+      sourceDir: options.sourceDir,
+      glob: options.glob,
+      skip,
+      includeHidden: options.includeHidden,
+    });
     const unchanged = await unchangedSinceSettled(database, fs.realpathSync(options.sourceDir), discovered);
     counts.settled = unchanged.size;
     const work = discovered.filter((file) => !unchanged.has(file.relativePath));

@@ -49,6 +49,9 @@ export interface IngestFlags extends OcrAndContentFlags, OcrAndContentSources {
   /** The config file's `embedding.batchSize` (the flag comes first). */
   embedBatchSizeConfig?: number;
   force?: boolean;
+  /** `--include-hidden` / `--no-include-hidden`; else the config file's `includeHidden`. */
+  includeHidden?: boolean;
+  includeHiddenConfig?: boolean;
   archiveDir?: string;
   quarantineDir?: string;
   signal?: AbortSignal;
@@ -183,6 +186,7 @@ export function resolveIngestOptions(
   return {
     sourceDir: path.resolve(raw.cwd, raw.dir),
     glob: raw.glob,
+    includeHidden: raw.includeHidden ?? raw.includeHiddenConfig ?? false,
     processingType: o.type,
     uploadedBy: raw.user?.trim() || currentUser(),
     concurrency: o.concurrency,

@@ -33,6 +33,12 @@ function ingestOptions(command: Command) {
     .option('--user <name>', 'who uploads the batch, for the audit log (default: the OS user)')
     .option('--glob <pattern>', "only files matching this pattern, relative to DIR (default '**/*')")
     .option(
+      '--include-hidden',
+      'take hidden and system entries (.snapshot/, .Trash-1000/, @eaDir/, .DS_Store, Thumbs.db) as any other; ' +
+        'by default they are skipped and counted (config includeHidden)',
+    )
+    .option('--no-include-hidden', 'skip them even when the config file says includeHidden')
+    .option(
       '--concurrency <n>',
       'files in flight at once; extraction runs in min(n, cores, 10) processes (default: 2 × min(cores, 10))',
     )
@@ -115,6 +121,7 @@ export async function ingest(dir: string, options: IngestCommandOptions, context
     signal: context.signal,
     ...ocrAndContentSourcesOf(context),
     embedBatchSizeConfig: context.config?.embedding.batchSize,
+    includeHiddenConfig: context.config?.includeHidden,
   });
   // The config file and the log are this run's own: never input, even inside DIR (the database is added later).
   resolved.ownFiles = [
@@ -236,6 +243,9 @@ async function printResult(
       resumed: result.resumed,
       deferred: result.totals.deferred,
       not_moved_files: result.totals.notMoved,
+      // Hidden and system entries of DIR skipped (folders end in '/'): not files of the session.
+      skipped_hidden: result.skippedHidden?.length ?? 0,
+      skipped_hidden_paths: result.skippedHidden ?? [],
       pages: result.totals.pages,
       chunks: result.totals.chunks,
       unknown_type_codes: Object.fromEntries(result.unknownTypeCodes),

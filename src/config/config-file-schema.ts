@@ -100,6 +100,8 @@ export const configFileSchema = z.strictObject(
         processes: whole('ocr.processes', 1).optional(),
       })
       .optional(),
+    /** `--include-hidden` for every ingest: hidden and system entries of the drop are taken, not skipped. */
+    includeHidden: z.boolean({ error: () => 'includeHidden must be true or false' }).optional(),
     /** `--trust-content` for every ingest (issue 15); a flag (`--no-trust-content`) still wins. */
     trustContent: z.boolean({ error: () => 'trustContent must be true or false' }).optional(),
     azure: z

@@ -86,6 +86,8 @@ export interface BackendConfig {
   ocr: NonNullable<ConfigFile['ocr']>;
   /** The config file's `trustContent` (the ingest's `--trust-content` / `--no-trust-content` win). */
   trustContent?: boolean;
+  /** The config file's `includeHidden` (the ingest's `--include-hidden` / `--no-include-hidden` win). */
+  includeHidden?: boolean;
   /** Modes of the files and folders the tool creates (`fileMode`; default owner-only). */
   fileMode: FileModePolicy;
   /** `retentionYears`: how long documents are kept before `cleanup --purge` may delete them (NOM-004: 5). */
@@ -224,6 +226,7 @@ export async function loadBackendConfig(flags: BackendFlags): Promise<BackendCon
     },
     ocr: compact({ ...values.ocr }),
     ...(values.trustContent === undefined ? {} : { trustContent: values.trustContent }),
+    ...(values.includeHidden === undefined ? {} : { includeHidden: values.includeHidden }),
     fileMode: values.fileMode ?? 'owner',
     retentionYears: values.retentionYears ?? NOM_004_RETENTION_YEARS,
     serve: values.serve ?? {},

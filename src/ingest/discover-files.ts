@@ -2,6 +2,7 @@ import fsCallback from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import fg from 'fast-glob';
+import { isSkippedHidden } from '../core/filename/hidden-entry.js';
 import { UsageError } from '../errors.js';
 
 export interface DiscoveredFile {
@@ -32,10 +33,10 @@ export interface Discovery {
   /** Symlinks to folders outside the source folder: reported, not followed. */
   outsideFolders: string[];
   /**
-   * Hidden folders (`.Trash-1000/`, `.git/`), ending in `/`: reported, never looked into. Hidden files are
-   * among `files`, as any file that is not a document is: the filename parser refuses them unread.
+   * Hidden and system entries skipped (see isSkippedHidden): folders ending in `/` (`.snapshot/`, `@eaDir/`),
+   * never looked into, and files (`.DS_Store`). Empty with `includeHidden`: they are walked and listed then.
    */
-  hiddenFolders: string[];
+  skippedHidden: string[];
 }
 
 export interface DiscoverOptions {
@@ -44,6 +45,8 @@ export interface DiscoverOptions {
   glob?: string;
   /** Files (and hidden folders holding them) left out as if absent: the tool's own (its database, log, config; see own-files.ts). */
   skip?: (absolutePath: string) => boolean;
+  /** Walk hidden and system folders and list hidden files as any other (`--include-hidden`). */
+  includeHidden?: boolean;
 }
 
 /** Files stat'ed at once: enough to keep the disk busy, few enough for the file-descriptor limit. */
@@ -71,7 +74,7 @@ export async function discoverFiles(options: DiscoverOptions): Promise<Discovery
     dot: true,
     // The walk's readdir: a folder it may not list is recorded (and walked past) instead of ending the walk,
     // as `suppressErrors` would do silently.
-    fs: { readdir: recordingReaddir(unreadable, root) },
+    fs: { readdir: recordingReaddir(unreadable, root, options.includeHidden === true) },
   });
   const rootUnreadable = unreadable.find((entry) => path.resolve(root, entry.dir) === root);
   if (rootUnreadable) {
@@ -90,13 +93,16 @@ export async function discoverFiles(options: DiscoverOptions): Promise<Discovery
 
   const files: DiscoveredFile[] = [];
   const outsideFolders: string[] = [];
-  const hiddenFolders = entries
-    .filter((entry) => entry.path.endsWith('/') && isHidden(entry.path.slice(0, -1)))
-    // One that holds the tool's own files (its database in `.tecsalud/`) is the tool's, not a stray folder.
-    .filter((entry) => !options.skip?.(path.join(root, entry.path.slice(0, -1))))
+  const hidden = (entry: { path: string }) =>
+    !options.includeHidden &&
+    isSkippedHidden(lastSegment(entry.path.replace(/\/$/, '')), entry.path.endsWith('/') ? 'folder' : 'file');
+  const skippedHidden = entries
+    .filter(hidden)
+    // The tool's own (its database in `.tecsalud/`) is neither input nor a stray entry: not counted.
+    .filter((entry) => !options.skip?.(path.join(root, entry.path.replace(/\/$/, ''))))
     .map((entry) => entry.path)
     .sort(compare);
-  const candidates = entries.filter((entry) => !entry.path.endsWith('/'));
+  const candidates = entries.filter((entry) => !entry.path.endsWith('/') && !hidden(entry));
   for (let i = 0; i < candidates.length; i += STAT_CONCURRENCY) {
     const found = await Promise.all(
       candidates.slice(i, i + STAT_CONCURRENCY).map(async (entry): Promise<DiscoveredFile | string | null> => {
@@ -128,12 +134,12 @@ export async function discoverFiles(options: DiscoverOptions): Promise<Discovery
       reason: describeErrno(error),
     }))
     .sort((a, b) => compare(a.relativePath, b.relativePath));
-  return { files, unreadableFolders, outsideFolders: outsideFolders.sort(compare), hiddenFolders };
+  return { files, unreadableFolders, outsideFolders: outsideFolders.sort(compare), skippedHidden };
 }
 
-/** A name starting with '.' (the last segment of a `/`-separated path). */
-function isHidden(relativePath: string): boolean {
-  return relativePath.slice(relativePath.lastIndexOf('/') + 1).startsWith('.');
+/** The last segment of a `/`-separated path. */
+function lastSegment(relativePath: string): string {
+  return relativePath.slice(relativePath.lastIndexOf('/') + 1);
 }
 
 function outside(relativePath: string, absolutePath: string): DiscoveredFile {
@@ -173,11 +179,19 @@ export async function checkGlob(glob: string, root: string): Promise<void> {
 
 type ReaddirCallback = (error: NodeJS.ErrnoException | null, entries: fsCallback.Dirent[]) => void;
 
-function recordingReaddir(unreadable: { dir: string; error: NodeJS.ErrnoException }[], root: string) {
+function recordingReaddir(
+  unreadable: { dir: string; error: NodeJS.ErrnoException }[],
+  root: string,
+  includeHidden: boolean,
+) {
   return ((dir: string, options: { withFileTypes: true }, callback: ReaddirCallback) => {
-    // A hidden folder is reported as one entry and never read: a `.snapshot` or a trash holds copies.
+    // A hidden or system folder is counted as one entry and never read: a `.snapshot` or a trash holds copies.
     const relative = path.relative(root, path.resolve(root, dir));
-    if (relative !== '' && relative.split(path.sep).some((segment) => segment.startsWith('.'))) {
+    if (
+      !includeHidden &&
+      relative !== '' &&
+      relative.split(path.sep).some((segment) => isSkippedHidden(segment, 'folder'))
+    ) {
       callback(null, []);
       return;
     }

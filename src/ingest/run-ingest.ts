@@ -47,6 +47,11 @@ export interface IngestResult {
   files: FileResult[];
   /** Seconds spent in each stage, summed over files (they overlap under concurrency: compare shares). */
   stageSeconds: Partial<Record<PipelineStage, number>>;
+  /**
+   * Hidden and system entries of the folder this run skipped (`.snapshot/`, `@eaDir/`, `.DS_Store`; folders end
+   * in `/`): not documents, not files of the session; `--include-hidden` takes them. Absent: no folder walked.
+   */
+  skippedHidden?: string[];
 }
 
 /** Persisting the running counts at most this often keeps `status` live without a write per file. */
@@ -126,7 +131,12 @@ export async function runIngest(
 ): Promise<IngestResult> {
   const started = performance.now();
   const sourceDir = await resolveSourceDir(options.sourceDir);
-  const discovery = await discoverFiles({ sourceDir, glob: options.glob, skip: await ownFilesOf(options, deps) });
+  const discovery = await discoverFiles({
+    sourceDir,
+    glob: options.glob,
+    skip: await ownFilesOf(options, deps),
+    includeHidden: options.includeHidden,
+  });
   await prepareCollection({ options, deps });
   const run = await beginRun(options, deps, listener, sourceDir, settings);
   let plan: RunPlan;
@@ -181,6 +191,7 @@ export async function runIngest(
     resumed: run.resumed,
     files: results,
     stageSeconds: run.tally.stageSeconds,
+    skippedHidden: discovery.skippedHidden,
   };
 }
 
@@ -235,13 +246,6 @@ export async function registerFiles(run: Run, discovery: Discovery): Promise<Run
       relativePath,
       outcome: 'outside_source' as const,
       message: 'a symlink to a folder outside the source folder: not followed, nothing in it was read',
-    })),
-    // As a hidden file is (see parseFilename): not a document of the pattern, reported, never read.
-    ...discovery.hiddenFolders.map((relativePath) => ({
-      relativePath,
-      outcome: 'invalid_name' as const,
-      message:
-        "hidden folder (its name starts with '.'): not looked into; if it holds documents, move them out of it",
     })),
   ];
   // A resumed session's rows as its earlier runs left them: a path not among them is new to the session.

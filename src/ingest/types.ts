@@ -13,6 +13,8 @@ export type { MatchThresholds };
 export interface IngestOptions {
   sourceDir: string;
   glob?: string;
+  /** Walk hidden and system folders and take hidden files (`--include-hidden`, config `includeHidden`). */
+  includeHidden?: boolean;
   processingType: ProcessingType;
   uploadedBy: string;
   /** Files in flight at once (the service's max_parallel_files). */

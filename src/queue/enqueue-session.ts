@@ -45,7 +45,12 @@ export async function enqueueFolder(
 ): Promise<EnqueuedSession> {
   const listener = settings.listener ?? (() => undefined);
   const sourceDir = await resolveSourceDir(options.sourceDir);
-  const discovery = await discoverFiles({ sourceDir, glob: options.glob, skip: await ownFilesOf(options, deps) });
+  const discovery = await discoverFiles({
+    sourceDir,
+    glob: options.glob,
+    skip: await ownFilesOf(options, deps),
+    includeHidden: options.includeHidden,
+  });
   await prepareCollection({ options, deps });
   // Every file is queued (--max-files does not apply: workers pull); an interrupted run's session of the
   // folder that stores documents the same way is resumed, as a run would.

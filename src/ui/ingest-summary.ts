@@ -1,5 +1,6 @@
 import type { SessionTotals } from '../core/pipeline/events.js';
 import type { ReviewTally } from '../app/review-walk.js';
+import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
 import { EN, type Messages } from './i18n/messages.js';
 
 export interface IngestSummaryInput {
@@ -11,7 +12,12 @@ export interface IngestSummaryInput {
   reviewed?: { tally: ReviewTally; stillPending: number } | null;
   /** Type codes of this run's files that the service does not know, with their file counts (see UnknownTypeCodes). */
   unknownTypeCodes?: ReadonlyMap<string, number>;
+  /** Hidden and system entries of the folder the run skipped (see discoverFiles). */
+  skippedHidden?: readonly string[];
 }
+
+/** Skipped hidden entries named in the summary; `--json` lists them all. */
+const SHOWN_HIDDEN = 3;
 
 /**
  * The closing lines of an ingest on stdout: what happened, and where to look next. After a review, the
@@ -47,6 +53,12 @@ export function formatIngestSummary(result: IngestSummaryInput, m: Messages = EN
     )}`,
   ];
   if (t.notMoved > 0) lines.push(`  ${m.summary.notMoved(t.notMoved)}`);
+  // Not a failure (a NAS's `.snapshot/` or `@eaDir/` is in every drop), but never silent: said with names.
+  const hidden = result.skippedHidden ?? [];
+  if (hidden.length > 0) {
+    const names = hidden.slice(0, SHOWN_HIDDEN).map(sanitizeForTerminal).join(', ') + (hidden.length > SHOWN_HIDDEN ? ', …' : '');
+    lines.push(`  ${m.summary.skippedHidden(hidden.length, names)}`);
+  }
   // Not a failure (exit 0 when nothing else is wrong: cron chunks big folders this way), but never silent.
   if (t.deferred > 0 && !result.interrupted) lines.push(`  ${m.summary.deferred(t.deferred)}`);
   const unknownCodes = [...(result.unknownTypeCodes ?? new Map<string, number>())].sort(

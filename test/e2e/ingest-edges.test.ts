@@ -293,48 +293,66 @@ describe('what cannot be read or moved is reported, never skipped', { tags: ['sl
     ]);
   });
 
-  it('hidden files and folders are failed entries as a stray notes.txt is: never read, reported, quarantined alike', async () => {
+  it('hidden and system entries of a share are skipped, counted and named, not failed; a hidden PDF is still reported', async () => {
     const ws = await prepared('hidden');
     fs.copyFileSync(path.join(SAMPLE_DIR, LAB), path.join(ws.drop, LAB));
-    // A document hidden by a slip of the keyboard, the macOS metadata a Mac leaves beside what it copies to a
-    // share, a desktop's trash folder with a document in it, and a stray text file.
-    fs.copyFileSync(path.join(SAMPLE_DIR, PRESC), path.join(ws.drop, `.${PRESC}`));
+    // What a NAS and the desktops that copy to it leave in every drop folder: a snapshot and a trash folder
+    // (a document copy in each), Synology's thumbnails folder, the macOS metadata beside a copied file, a
+    // Windows thumbnail cache; besides, a document hidden by a slip of the keyboard and a stray text file.
+    for (const folder of ['.snapshot', '.Trash-1000', '@eaDir']) {
+      fs.mkdirSync(path.join(ws.drop, folder));
+      fs.copyFileSync(path.join(SAMPLE_DIR, PRESC), path.join(ws.drop, folder, PRESC));
+    }
     fs.writeFileSync(path.join(ws.drop, `._${LAB}`), Buffer.from('\x00\x05\x16\x07 AppleDouble'));
-    fs.mkdirSync(path.join(ws.drop, '.Trash-1000'));
-    fs.copyFileSync(path.join(SAMPLE_DIR, PRESC), path.join(ws.drop, '.Trash-1000', PRESC));
-    fs.writeFileSync(path.join(ws.drop, 'notes.txt'), 'hola');
+    fs.writeFileSync(path.join(ws.drop, '.DS_Store'), Buffer.from('\x00\x00\x00\x01Bud1'));
+    fs.writeFileSync(path.join(ws.drop, 'Thumbs.db'), Buffer.from('thumbs'));
     const quarantine = path.join(ws.dir, 'quarantine');
     const args = unattendedIngest(ws, '--quarantine-dir', quarantine);
+
+    // Nothing but hidden and system entries beside the document: a clean night (exit 0), and the summary says
+    // how many were skipped and names them.
+    const clean = await runCli(args, { cwd: ws.dir });
+    expect(clean.code, clean.stderr).toBe(0);
+    expect(clean.stdout).toContain(
+      `6 hidden or system entries skipped (.DS_Store, .Trash-1000/, ._${LAB}, …): not documents, not looked into; ` +
+        '--include-hidden takes them',
+    );
+    const es = await runCli([...args, '--lang', 'es'], { cwd: ws.dir });
+    expect(es.stdout).toContain(`6 entradas ocultas o de sistema omitidas (.DS_Store, .Trash-1000/, ._${LAB}, …)`);
+
+    fs.copyFileSync(path.join(SAMPLE_DIR, PRESC), path.join(ws.drop, `.${PRESC}`));
+    fs.writeFileSync(path.join(ws.drop, 'notes.txt'), 'hola');
     const first = await runCli([...args, '--json'], { cwd: ws.dir });
     expect(first.code, first.stderr).toBe(3);
-    const report = parse(first);
+    const report = parse(first) as Report & { skipped_hidden: number; skipped_hidden_paths: string[] };
     expect(report.files.map((f) => [f.path, f.outcome])).toEqual([
       [`.${PRESC}`, 'invalid_name'],
-      ['.Trash-1000/', 'invalid_name'],
-      [`._${LAB}`, 'invalid_name'],
-      [LAB, 'ingested'],
+      [LAB, 'duplicate'],
       ['notes.txt', 'invalid_name'],
     ]);
-    const byPath = new Map(report.files.map((f) => [f.path, f]));
-    expect(byPath.get(`.${PRESC}`)!.error).toMatch(
+    expect(report.skipped_hidden).toBe(6);
+    expect(report.skipped_hidden_paths).toEqual(['.DS_Store', '.Trash-1000/', `._${LAB}`, '.snapshot/', '@eaDir/', 'Thumbs.db']);
+    expect(report.files[0]!.error).toMatch(
       /^hidden file \(its name starts with '\.'\): not read; if it is a document, rename it without the '\.'/,
     );
-    expect(byPath.get(`._${LAB}`)!.error).toContain(`macOS metadata ('._' AppleDouble file) of '${LAB}'`);
-    expect(byPath.get('.Trash-1000/')!.error).toMatch(
-      /^hidden folder \(its name starts with '\.'\): not looked into/,
-    );
-    expect(report.failed_files).toBe(4);
-    // Nothing hidden was ingested: one document, the visible one.
-    expect(query<{ filename: string }>(ws.db, 'select filename from medical_documents')).toEqual([
-      { filename: LAB },
-    ]);
-    // The hidden files go to the quarantine as the stray text file does; the folder (an entry) stays where it is.
-    expect(fs.readdirSync(quarantine).sort()).toEqual([`.${PRESC}`, `._${LAB}`, 'notes.txt'].sort());
+    // Nothing hidden was ingested, nothing skipped was moved: one document, the visible one.
+    expect(query<{ filename: string }>(ws.db, 'select filename from medical_documents')).toEqual([{ filename: LAB }]);
+    expect(fs.readdirSync(quarantine).sort()).toEqual([`.${PRESC}`, 'notes.txt'].sort());
     expect(fs.existsSync(path.join(ws.drop, '.Trash-1000', PRESC))).toBe(true);
-    // The summary a person reads names them too.
-    const text = await runCli(['status', report.session_id, '--files', '--db', ws.db], { cwd: ws.dir });
-    expect(text.stdout).toMatch(/invalid_name\s+\.Trash-1000\//);
-    expect(text.stdout).toContain(`._${LAB}`);
+    expect(fs.existsSync(path.join(ws.drop, '.DS_Store'))).toBe(true);
+
+    // --include-hidden takes them as any other entry: the folders are walked, the files judged by their names.
+    const all = parse(await runCli([...unattendedIngest(ws), '--include-hidden', '--json'], { cwd: ws.dir }));
+    expect(all.files.map((f) => [f.path, f.outcome])).toEqual([
+      ['.DS_Store', 'invalid_name'],
+      [`.Trash-1000/${PRESC}`, expect.stringMatching(/^(ingested|duplicate_in_batch)$/)],
+      [`._${LAB}`, 'invalid_name'],
+      [`.snapshot/${PRESC}`, expect.stringMatching(/^(ingested|duplicate_in_batch)$/)],
+      [LAB, 'duplicate'],
+      [`@eaDir/${PRESC}`, expect.stringMatching(/^(ingested|duplicate_in_batch)$/)],
+      ['Thumbs.db', 'invalid_name'],
+    ]);
+    expect((all as unknown as { skipped_hidden: number }).skipped_hidden).toBe(0);
   });
 
   it('a file ingested but not archived says so (summary, status --files, exit 3), stays put, and moves on the next run', async () => {
@@ -416,11 +434,9 @@ describe('the tool\'s own files inside DIR', { tags: ['slow'] }, () => {
     expect(imported.code, imported.stderr).toBe(0);
     const args = ['ingest', '.', '--non-interactive', '--db', db, '--log-file', path.join('.tecsalud', 'ingest.log'), '--json'];
     const first = parse(await runCli(args, { cwd: ws.drop }));
-    // The stray hidden folder is still reported; the tool's own is not.
-    expect(first.files.map((f) => [f.path, f.outcome])).toEqual([
-      ['.Trash-1000/', 'invalid_name'],
-      [LAB, 'ingested'],
-    ]);
+    // The stray hidden folder is skipped and counted; the tool's own is neither.
+    expect(first.files.map((f) => [f.path, f.outcome])).toEqual([[LAB, 'ingested']]);
+    expect((first as unknown as { skipped_hidden_paths: string[] }).skipped_hidden_paths).toEqual(['.Trash-1000/']);
   });
 
   it('an empty DIR (an unset variable in a cron line) is refused, not taken for the current folder', async () => {

@@ -168,6 +168,8 @@ export interface SummaryMessages {
   notMoved(count: number): string;
   /** Files over --max-files, recorded `deferred`: how many, and that the same command takes them. */
   deferred(count: number): string;
+  /** Hidden and system entries of the drop the run skipped: how many, the first few (`names`), and the flag. */
+  skippedHidden(count: number, names: string): string;
   /** `files` of this run carry type codes the service does not know (`codes`: "CSON ×2, XRAY"); `known`: where to see its codes. */
   unknownTypeCodes(files: number, codes: string, known: string): string;
 }
@@ -614,6 +616,9 @@ export const EN: Messages = {
     deferred: (n) =>
       `${n === 1 ? '1 file was' : `${n} files were`} left for the next run (over --max-files), recorded as deferred: ` +
       'run the same command again to take them',
+    skippedHidden: (n, names) =>
+      `${n === 1 ? '1 hidden or system entry' : `${n} hidden or system entries`} skipped (${names}): ` +
+      'not documents, not looked into; --include-hidden takes them',
     notMoved: (n) =>
       `${n} file${n === 1 ? '' : 's'} recorded but not archived or quarantined: still in the drop folder (see status --files)`,
     unknownTypeCodes: (files, codes, known) =>
@@ -885,6 +890,9 @@ export const ES: Messages = {
     deferred: (n) =>
       `${n === 1 ? '1 archivo quedó' : `${n} archivos quedaron`} para la siguiente ejecución (se alcanzó --max-files), ` +
       `${n === 1 ? 'registrado como diferido' : 'registrados como diferidos'}: ejecute el mismo comando otra vez para procesarlos`,
+    skippedHidden: (n, names) =>
+      `${n === 1 ? '1 entrada oculta o de sistema omitida' : `${n} entradas ocultas o de sistema omitidas`} (${names}): ` +
+      'no son documentos, no se revisaron; --include-hidden las toma',
     notMoved: (n) =>
       `${n === 1 ? '1 archivo registrado' : `${n} archivos registrados`} pero no archivados ni en cuarentena: siguen en la carpeta de entrada (vea status --files)`,
     unknownTypeCodes: (files, codes, known) =>

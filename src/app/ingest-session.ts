@@ -80,7 +80,7 @@ export async function runIngestSession(
         }
       });
       let reviewed: IngestSessionResult['reviewed'] = null;
-      if (hooks.review && !result.interrupted && !result.stopped && result.totals.reviewRequired > 0) {
+      if (hooks.review && !result.interrupted && !result.stopped && result.totals.reviewRequired + (result.totals.alreadyWaiting ?? 0) > 0) {
         const session = await openReviewSession({
           database,
           backends,

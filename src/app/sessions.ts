@@ -86,7 +86,7 @@ export async function readSessionStatus(
   location: RegistryLocation & { config?: { queue: { schema: string } } | null },
   idOrPrefix: string | undefined,
   options: { files: boolean },
-): Promise<{ session: BatchUpload; files: BatchFile[]; queue: SessionQueueStatus | null }> {
+): Promise<{ session: ListedSession; files: BatchFile[]; queue: SessionQueueStatus | null }> {
   return withRegistry(location, async (database) => {
     const found = await asSeenNow(database, await resolveSession(database, idOrPrefix));
     const queue = await readQueueStatus(
@@ -96,23 +96,38 @@ export async function readSessionStatus(
     );
     const session = queue ? await withLiveCounts(database, found) : found;
     const files = options.files ? await new BatchRepository(database.db).listFiles(session.id) : [];
-    return { session, files, queue };
+    const [counted] = await withReviewCounts(database, [session]);
+    return { session: counted!, files, queue };
   });
 }
 
 /** The most recent sessions, newest first (queue sessions still running with their live counts). */
-export async function listSessions(location: RegistryLocation, limit: number): Promise<BatchUpload[]> {
+export async function listSessions(location: RegistryLocation, limit: number): Promise<ListedSession[]> {
   return withRegistry(location, async (database) => {
     const sessions = await new BatchRepository(database.db).listSessions(limit);
     const queue = new QueueRepository(database.db);
-    return Promise.all(
+    const seen = await Promise.all(
       sessions.map(async (session) => {
         if (!isRunning(session)) return session;
         const onQueue = await queue.isQueueSession(session.id);
         return onQueue ? withLiveCounts(database, session) : asSeenNow(database, session, { onQueue });
       }),
     );
+    return withReviewCounts(database, seen);
   });
+}
+
+/** A session as `sessions` and `status` show it: its own reviews, and the copies already waiting elsewhere, apart. */
+export type ListedSession = BatchUpload & { alreadyWaiting: number };
+
+/**
+ * The sessions with their files waiting for review counted from the files' states: `reviewRequired` its own,
+ * `alreadyWaiting` the copies of content another file already waited with (`already_pending_review`). A re-run
+ * of a folder used to count those as reviews of its own, each night again, so a sum over sessions over-counted.
+ */
+async function withReviewCounts(database: OpenDatabase, sessions: BatchUpload[]): Promise<ListedSession[]> {
+  const waiting = await new BatchRepository(database.db).waitingForReview(sessions.map((session) => session.id));
+  return sessions.map((session) => ({ ...session, ...waiting.get(session.id)! }));
 }
 
 async function readQueueStatus(

@@ -225,7 +225,9 @@ export async function ingest(dir: string, options: IngestCommandOptions, context
   // (exit 69), and the files not done wait for the next run.
   if (result.stopped) throw result.stopped;
   return exitCodeFor(
-    result.reviewed ? { ...result, totals: { ...result.totals, reviewRequired: result.reviewed.stillPending } } : result,
+    result.reviewed
+      ? { ...result, totals: { ...result.totals, reviewRequired: result.reviewed.stillPending, alreadyWaiting: 0 } }
+      : result,
   );
 }
 
@@ -239,7 +241,7 @@ async function printResult(
   if (options.json) {
     const { toFileJson, toSessionJson } = await import('./shared/report-json.js');
     writeJson(io, {
-      ...toSessionJson(result.session, result.seconds),
+      ...toSessionJson({ ...result.session, alreadyWaiting: result.totals.alreadyWaiting ?? 0 }, result.seconds),
       resumed: result.resumed,
       deferred: result.totals.deferred,
       not_moved_files: result.totals.notMoved,
@@ -263,11 +265,12 @@ async function printResult(
 
 export function exitCodeFor(result: {
   interrupted: boolean;
-  totals: { failedFiles: number; reviewRequired: number; notMoved?: number };
+  totals: { failedFiles: number; reviewRequired: number; alreadyWaiting?: number; notMoved?: number };
 }): number {
   if (result.interrupted) return ExitCode.Interrupted;
   // A file ingested but left in the drop folder (read-only archive) is a failure of the run's promise.
   if (result.totals.failedFiles > 0 || (result.totals.notMoved ?? 0) > 0) return ExitCode.SomeFailed;
-  if (result.totals.reviewRequired > 0) return ExitCode.ReviewPending;
+  // Copies of content already waiting count too: the review they wait for is still pending.
+  if (result.totals.reviewRequired + (result.totals.alreadyWaiting ?? 0) > 0) return ExitCode.ReviewPending;
   return ExitCode.Success;
 }

@@ -41,7 +41,10 @@ export async function listSessions(options: SessionsOptions, context: CommandCon
         io.stdout,
         `${s.id.slice(0, 8)}  ${s.createdAt.slice(0, 19).replace('T', ' ')}  ${s.status.padEnd(16)} ` +
           `${String(s.processedFiles).padStart(5)}/${String(s.totalFiles).padEnd(5)} files  ` +
-          `${s.failedFiles} failed  ${s.reviewRequired} review  ${sanitizeForTerminal(s.sourceDir)}`,
+          `${s.failedFiles} failed  ${s.reviewRequired} review  ` +
+          // Only when there are: a copy of content already waiting is another session's review, not a new one.
+          (s.alreadyWaiting > 0 ? `${s.alreadyWaiting} already waiting  ` : '') +
+          sanitizeForTerminal(s.sourceDir),
       );
     }
   }

@@ -63,6 +63,7 @@ export function createLogListener(logger: PipelineLogger, options: LogListenerOp
             created_patients: event.totals.createdPatients,
             matched_patients: event.totals.matchedPatients,
             review_required: event.totals.reviewRequired,
+            already_waiting: event.totals.alreadyWaiting ?? 0,
             duplicates: event.totals.duplicates,
             deferred: event.totals.deferred,
             not_moved: event.totals.notMoved,

@@ -133,7 +133,7 @@ export function settledTotals(files: BatchFile[]): Partial<SessionTotals> {
     const kind = outcomeKind(outcome);
     t.processedFiles++;
     if (kind === 'failed') t.failedFiles++;
-    else if (kind === 'review') t.reviewRequired++;
+    else if (kind === 'review' && outcome !== 'already_pending_review') t.reviewRequired++;
     if (outcome === 'duplicate' || outcome === 'duplicate_in_batch') t.duplicates++;
     if (outcome === 'ingested') {
       if (file.matchingStatus === 'new_patient') t.createdPatients++;

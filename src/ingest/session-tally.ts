@@ -71,6 +71,7 @@ export class SessionTally {
       return;
     }
     if (kind === 'failed') t.failedFiles += sign;
+    else if (result.outcome === 'already_pending_review') t.alreadyWaiting = (t.alreadyWaiting ?? 0) + sign;
     else if (kind === 'review') t.reviewRequired += sign;
     if (result.outcome === 'duplicate' || result.outcome === 'duplicate_in_batch') t.duplicates += sign;
     if (result.outcome === 'previously_rejected') t.rejected = (t.rejected ?? 0) + sign;

@@ -1,6 +1,7 @@
 import type { ApiReviewCase } from '../app/api-reviews.js';
 import { parseFilename } from '../core/filename/parse-filename.js';
 import type { PipelineEvent, SessionTotals } from '../core/pipeline/events.js';
+import { FILE_OUTCOMES, outcomeKind, type FileOutcome } from '../core/pipeline/file-outcome.js';
 import { formatPatientName } from '../core/registry/patient-name.js';
 import type { BatchFile, BatchUpload } from '../db/schema.js';
 
@@ -30,7 +31,11 @@ function seconds(session: BatchUpload): number | null {
 }
 
 /** The process call's answer (and the 202's, with the counts so far). */
-export function processSummary(session: BatchUpload, message: string, processingTime?: number) {
+export function processSummary(
+  session: BatchUpload & { alreadyWaiting?: number },
+  message: string,
+  processingTime?: number,
+) {
   return {
     message,
     session_id: session.id,
@@ -40,6 +45,8 @@ export function processSummary(session: BatchUpload, message: string, processing
     created_patients: session.createdPatients,
     matched_patients: session.matchedPatients,
     review_required: session.reviewRequired,
+    // Added beside review_required (which no longer counts them): copies of content already waiting for review.
+    already_waiting: session.alreadyWaiting ?? 0,
     duplicates: session.duplicates,
     processing_time: processingTime === undefined ? seconds(session) : Math.round(processingTime * 1000) / 1000,
     status: apiStatus(session.status),
@@ -69,6 +76,10 @@ export function fileStatus(file: BatchFile) {
 }
 
 export function sessionStatus(session: BatchUpload, files: BatchFile[]) {
+  // From the files' states: the session's own reviews, and apart the copies of content that already waited for
+  // review in another file (`already_pending_review`), which its counter once counted as reviews of its own.
+  const waiting = files.filter((file) => file.processingStatus === 'pending' && isReview(file.outcome));
+  const alreadyWaiting = waiting.filter((file) => file.outcome === 'already_pending_review').length;
   return {
     session_id: session.id,
     status: apiStatus(session.status),
@@ -80,7 +91,8 @@ export function sessionStatus(session: BatchUpload, files: BatchFile[]) {
     failed_files: session.failedFiles,
     created_patients: session.createdPatients,
     matched_patients: session.matchedPatients,
-    review_required: session.reviewRequired,
+    review_required: waiting.length - alreadyWaiting,
+    already_waiting: alreadyWaiting,
     duplicates: session.duplicates,
     error_message: session.errorMessage,
     created_at: session.createdAt,
@@ -153,6 +165,7 @@ function totalsJson(t: SessionTotals) {
     created_patients: t.createdPatients,
     matched_patients: t.matchedPatients,
     review_required: t.reviewRequired,
+    already_waiting: t.alreadyWaiting ?? 0,
     duplicates: t.duplicates,
   };
 }
@@ -209,4 +222,8 @@ export function eventJson(event: PipelineEvent): { type: string; data: Record<st
         },
       };
   }
+}
+
+function isReview(outcome: string | null): boolean {
+  return outcome !== null && Object.hasOwn(FILE_OUTCOMES, outcome) && outcomeKind(outcome as FileOutcome) === 'review';
 }

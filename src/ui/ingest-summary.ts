@@ -29,7 +29,9 @@ export function formatIngestSummary(result: IngestSummaryInput, m: Messages = EN
   const s = result.session;
   const r = result.reviewed ?? null;
   const setAside = t.rejected ?? 0;
-  const pipelineIngested = t.processedFiles - t.failedFiles - t.reviewRequired - t.duplicates - setAside;
+  // Both wait for a review: the session's own, and the copies of content that already waited elsewhere.
+  const waitingAll = t.reviewRequired + (t.alreadyWaiting ?? 0);
+  const pipelineIngested = t.processedFiles - t.failedFiles - waitingAll - t.duplicates - setAside;
   const settled = r ? r.tally.attached + r.tally.created : 0;
   const status = result.interrupted ? 'interrupted' : s.status;
   const lines = [
@@ -41,7 +43,7 @@ export function formatIngestSummary(result: IngestSummaryInput, m: Messages = EN
       duplicates: t.duplicates,
       setAside,
       rejectedInReview: r?.tally.rejected ?? 0,
-      waiting: r ? r.stillPending : t.reviewRequired,
+      waiting: r ? r.stillPending : waitingAll,
       failed: t.failedFiles,
       deferred: t.deferred,
     })}`,
@@ -70,7 +72,7 @@ export function formatIngestSummary(result: IngestSummaryInput, m: Messages = EN
     lines.push(`  ${m.summary.unknownTypeCodes(files, codes, '`tecsalud-batch parse --help`')}`);
   }
   if (r) lines.push(`  ${m.reviewClosing(r.tally, r.stillPending)}`);
-  const waiting = r ? r.stillPending : t.reviewRequired;
+  const waiting = r ? r.stillPending : waitingAll;
   if (waiting > 0) lines.push(`  ${m.summary.settle(`tecsalud-batch review ${s.id.slice(0, 8)}`)}`);
   if (t.failedFiles > 0 || t.notMoved > 0) {
     lines.push(`  ${m.summary.seeFiles(`tecsalud-batch status ${s.id.slice(0, 8)} --files`)}`);

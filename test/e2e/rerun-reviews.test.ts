@@ -55,4 +55,29 @@ describe('reviews still waiting when a folder is run again', { tags: ['slow'] },
     // They are the first session's files: settling them there settles them for every re-run.
     expect(new Set(pending.map((p) => p.session_id))).toEqual(new Set([first.session_id]));
   }, 120_000);
+
+  it('are counted apart in each re-run\'s row, so that a sum over the sessions counts each review once', async () => {
+    const listed = await runCli(['sessions', '--db', db, '--json'], { cwd: dir });
+    expect(listed.code, listed.stderr).toBe(0);
+    const rows = JSON.parse(listed.stdout) as { session_id: string; review_required: number; already_waiting: number }[];
+    expect(rows).toHaveLength(3);
+    const [third, second, first] = rows;
+    const reviews = first!.review_required;
+    expect(reviews).toBeGreaterThan(0);
+    for (const rerun of [second!, third!]) expect(rerun).toMatchObject({ review_required: 0, already_waiting: reviews });
+    expect(rows.reduce((sum, row) => sum + row.review_required, 0)).toBe(reviews);
+    expect(first!.already_waiting).toBe(0);
+
+    // The text rows say it in words; `status` and the re-run's own report too.
+    const text = await runCli(['sessions', '--db', db], { cwd: dir });
+    const rerunRow = text.stdout.split('\n').find((line) => line.startsWith(second!.session_id.slice(0, 8)))!;
+    expect(rerunRow).toMatch(new RegExp(`0 review  ${reviews} already waiting  `));
+    const firstRow = text.stdout.split('\n').find((line) => line.startsWith(first!.session_id.slice(0, 8)))!;
+    expect(firstRow).toMatch(new RegExp(`${reviews} review  \\S`));
+    expect(firstRow).not.toContain('already waiting');
+    const status = await runCli(['status', second!.session_id, '--db', db, '--json'], { cwd: dir });
+    expect(JSON.parse(status.stdout)).toMatchObject({ review_required: 0, already_waiting: reviews });
+    const fourth = await ingest('--json');
+    expect(JSON.parse(fourth.stdout)).toMatchObject({ review_required: 0, already_waiting: reviews });
+  }, 120_000);
 });

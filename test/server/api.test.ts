@@ -575,6 +575,45 @@ describe('the API’s limits and settings', { tags: ['slow'] }, () => {
 
 
 /** Waits for a condition the server reaches on its own (bounded: fails after 10 s). */
+describe('a session of copies already waiting for review elsewhere', { tags: ['slow'] }, () => {
+  it('counts them apart (already_waiting), not as reviews of its own, in the status and the process answer', async () => {
+    const server = await startTestServer();
+    try {
+      const uploader = await server.token('uploader');
+      const viewer = await server.token('viewer');
+      const call = async (route: string, init: RequestInit = {}) => {
+        const response = await fetch(`${server.base}${route}`, { ...init, headers: { ...bearer(uploader), ...init.headers } });
+        expect(response.status, route).toBe(200);
+        return json<Record<string, unknown>>(response);
+      };
+      const session = async () => {
+        const created = await call('/create-session', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ processing_type: 'complete', uploaded_by: 'dra. lopez' }),
+        });
+        const id = created.session_id as string;
+        await call(`/${id}/upload`, { method: 'POST', body: filesForm([{ name: ID_CONFLICT, bytes: sampleFile(ID_CONFLICT) }]) });
+        return { id, processed: await call(`/${id}/process`, { method: 'POST' }) };
+      };
+      const status = async (id: string) =>
+        json<{ review_required: number; already_waiting: number; files: StatusFile[] }>(
+          await fetch(`${server.base}/${id}/status`, { headers: bearer(viewer) }),
+        );
+      const first = await session();
+      expect(first.processed).toMatchObject({ review_required: 1, already_waiting: 0 });
+      // The same document uploaded again in a new session while its review waits.
+      const second = await session();
+      expect((await status(second.id)).files.map((f) => f.outcome)).toEqual(['already_pending_review']);
+      expect(second.processed).toMatchObject({ review_required: 0, already_waiting: 1 });
+      expect(await status(second.id)).toMatchObject({ review_required: 0, already_waiting: 1 });
+      expect(await status(first.id)).toMatchObject({ review_required: 1, already_waiting: 0 });
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
 async function until(condition: () => boolean): Promise<void> {
   const deadline = Date.now() + 10_000;
   while (!condition()) {

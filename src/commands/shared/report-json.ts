@@ -3,7 +3,7 @@ import type { FileResult } from '../../core/pipeline/events.js';
 import type { BatchFile, BatchUpload } from '../../db/schema.js';
 
 /** A session in the hospital service's status-response shape (snake_case). */
-export function toSessionJson(session: BatchUpload, processingTimeSeconds?: number) {
+export function toSessionJson(session: BatchUpload & { alreadyWaiting?: number }, processingTimeSeconds?: number) {
   const started = session.startedAt ? Date.parse(session.startedAt) : null;
   const completed = session.completedAt ? Date.parse(session.completedAt) : null;
   const seconds =
@@ -20,6 +20,8 @@ export function toSessionJson(session: BatchUpload, processingTimeSeconds?: numb
     created_patients: session.createdPatients,
     matched_patients: session.matchedPatients,
     review_required: session.reviewRequired,
+    // Copies of content that waited for review in another file already: that file's review, counted there.
+    already_waiting: session.alreadyWaiting ?? 0,
     duplicates: session.duplicates,
     processing_time: seconds === null ? null : Math.round(seconds * 1000) / 1000,
     error_message: session.errorMessage,

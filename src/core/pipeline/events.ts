@@ -73,7 +73,14 @@ export interface SessionTotals {
   failedFiles: number;
   createdPatients: number;
   matchedPatients: number;
+  /** Files this session holds for review (its own reviews; a re-run's copies of them are `alreadyWaiting`). */
   reviewRequired: number;
+  /**
+   * Files whose content was already waiting for review when the session reached them (`already_pending_review`,
+   * a re-run of a folder): the review is another file's, counted there. Apart, so that sums over sessions are
+   * right. Absent: none.
+   */
+  alreadyWaiting?: number;
   duplicates: number;
   /** Set aside: a reviewer rejected the same content before (`review --reopen` lifts it). Absent: none. */
   rejected?: number;

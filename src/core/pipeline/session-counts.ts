@@ -42,7 +42,11 @@ export function countSessionFiles(groups: FileStateGroup[], createdPatients: num
     }
     t.processedFiles += n;
     if (kind === 'failed') t.failedFiles += n;
-    else if (kind === 'review' && group.processingStatus === 'pending') t.reviewRequired += n;
+    else if (kind === 'review' && group.processingStatus === 'pending') {
+      // A copy of content another file waits with is not a second review: counted apart.
+      if (outcome === 'already_pending_review') t.alreadyWaiting = (t.alreadyWaiting ?? 0) + n;
+      else t.reviewRequired += n;
+    }
     if (outcome === 'duplicate' || outcome === 'duplicate_in_batch') t.duplicates += n;
     // Done, but not ingested: without this the closing summary (which recounts) called them ingested.
     if (outcome === 'previously_rejected' || outcome === 'rejected') t.rejected = (t.rejected ?? 0) + n;

@@ -11,6 +11,10 @@ import type {
 import { writeSessionOptions, type SessionOptions } from '../session-options.js';
 import { CompiledOnce } from '../compiled-query.js';
 import { likePrefix } from '../like-prefix.js';
+import { FILE_OUTCOMES, outcomeKind, type FileOutcome } from '../../core/pipeline/file-outcome.js';
+
+/** The outcomes of a file waiting for a person's review (while its processing status is `pending`). */
+const REVIEW_OUTCOMES = (Object.keys(FILE_OUTCOMES) as FileOutcome[]).filter((outcome) => outcomeKind(outcome) === 'review');
 
 export interface NewSession {
   /** A caller that names things after the session (an upload folder) chooses its id; random otherwise. */
@@ -237,6 +241,30 @@ export class BatchRepository {
 
   async listSessions(limit: number): Promise<BatchUpload[]> {
     return this.db.selectFrom('batchUploads').selectAll().orderBy('createdAt', 'desc').limit(limit).execute();
+  }
+
+  /**
+   * Per session, its files waiting for review, from their recorded states: its own reviews, and the copies of
+   * content that was already waiting elsewhere when it reached them (`already_pending_review`), apart. What a
+   * list of sessions shows, so that its rows sum right (the session's own counter counted both before).
+   */
+  async waitingForReview(sessionIds: readonly string[]): Promise<Map<string, { reviewRequired: number; alreadyWaiting: number }>> {
+    const counts = new Map(sessionIds.map((id) => [id, { reviewRequired: 0, alreadyWaiting: 0 }]));
+    if (sessionIds.length === 0) return counts;
+    const rows = await this.db
+      .selectFrom('batchFiles')
+      .select((eb) => ['batchId', 'outcome', eb.fn.countAll<number | string>().as('n')])
+      .where('batchId', 'in', [...sessionIds])
+      .where('processingStatus', '=', 'pending')
+      .where('outcome', 'in', REVIEW_OUTCOMES)
+      .groupBy(['batchId', 'outcome'])
+      .execute();
+    for (const row of rows) {
+      const count = counts.get(row.batchId)!;
+      if (row.outcome === 'already_pending_review') count.alreadyWaiting += Number(row.n);
+      else count.reviewRequired += Number(row.n);
+    }
+    return counts;
   }
 
   async countFiles(sessionId: string): Promise<number> {

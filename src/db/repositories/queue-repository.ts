@@ -109,7 +109,10 @@ export class QueueRepository {
       counts.processedFiles += n;
       if (kind === 'failed') counts.failedFiles += n;
       // A settled review is no longer counted as one (as a review decision's counter change says).
-      if (kind === 'review' && group.processingStatus === 'pending') counts.reviewRequired += n;
+      // A copy of content already waiting for review (`already_pending_review`) is that file's review, not another.
+      if (kind === 'review' && group.processingStatus === 'pending' && outcome !== 'already_pending_review') {
+        counts.reviewRequired += n;
+      }
       if (outcome === 'duplicate' || outcome === 'duplicate_in_batch') counts.duplicates += n;
       if (outcome === 'ingested' && group.matchingStatus === 'matched') counts.matchedPatients += n;
       if (outcome === 'ingested' && group.matchingStatus === 'new_patient') counts.createdPatients += n;

@@ -120,9 +120,13 @@ export function sessionRoutes(app: FastifyInstance, deps: ServerDeps): void {
       }
       const result = await run;
       if (result.interrupted) {
-        throw new ApiError(503, 'the server is stopping: the session resumes when it starts again', processSummary(result.session, 'interrupted'));
+        throw new ApiError(503, 'the server is stopping: the session resumes when it starts again', processSummary({ ...result.session, alreadyWaiting: result.totals.alreadyWaiting ?? 0 }, 'interrupted'));
       }
-      return processSummary(result.session, 'session processed', result.seconds || undefined);
+      return processSummary(
+        { ...result.session, alreadyWaiting: result.totals.alreadyWaiting ?? 0 },
+        'session processed',
+        result.seconds || undefined,
+      );
     },
   );
 

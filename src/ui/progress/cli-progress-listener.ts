@@ -44,7 +44,7 @@ export function createCliProgressListener(
     bar?.setTotal(Math.max(1, totals.totalFiles - totals.deferred));
     bar?.update(totals.processedFiles, {
       failed: totals.failedFiles,
-      review: totals.reviewRequired,
+      review: totals.reviewRequired + (totals.alreadyWaiting ?? 0),
       duplicates: totals.duplicates,
     });
   };

@@ -22,7 +22,7 @@ export function createPlainProgressListener(
         done: totals.processedFiles,
         target: totals.totalFiles - totals.deferred,
         failed: totals.failedFiles,
-        review: totals.reviewRequired,
+        review: totals.reviewRequired + (totals.alreadyWaiting ?? 0),
         duplicates: totals.duplicates,
       })}`,
     );

@@ -58,6 +58,7 @@ export async function enqueue(
     writeJson(io, {
       ...toSessionJson(session),
       jobs_queued: jobs,
+      resumed: enqueued.resumed === true,
       ...(interrupted ? { interrupted: true, files_not_queued: interrupted.filesLeft } : {}),
     });
   } else if (interrupted) {
@@ -69,7 +70,9 @@ export async function enqueue(
   } else if (!options.quiet) {
     writeLine(
       io.stdout,
-      `Session ${session.id}: ${jobs} file${jobs === 1 ? '' : 's'} queued for the workers.`,
+      `Session ${session.id}: ${jobs} file${jobs === 1 ? '' : 's'} queued for the workers` +
+        // The folder's session was not final yet: joined, so that no file is queued (nor stored) twice.
+        (enqueued.resumed ? ' (the folder\'s unfinished session, resumed: files already queued keep their jobs).' : '.'),
     );
     writeLine(
       io.stdout,

@@ -76,7 +76,7 @@ export async function openSession(
   const wanted = sessionOptionsOf(options, deps);
   const unfinished = options.recoverAbandoned ? await batches.unfinishedSessions(sourceDir) : [];
   const [newest] = unfinished;
-  const enqueued = options.resumeInterruptedEnqueue ? await batches.interruptedEnqueue(sourceDir) : undefined;
+  const enqueued = options.resumeUnfinishedEnqueue ? await batches.unfinishedEnqueue(sourceDir) : undefined;
   const resumable =
     enqueued && resumes(enqueued, options, wanted)
       ? enqueued

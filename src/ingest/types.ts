@@ -53,10 +53,12 @@ export interface IngestOptions {
    */
   recoverAbandoned?: boolean;
   /**
-   * `ingest --enqueue`, holding the run lock: the folder's enqueue interrupted by Ctrl-C is resumed (when it
-   * stores documents the same way), instead of a new session registering every file again.
+   * `ingest --enqueue`, holding the run lock: the folder's enqueued session not yet final — interrupted by
+   * Ctrl-C, or still being worked on by the workers — is resumed (when it stores documents the same way),
+   * instead of a new session registering every file again (its files already queued then ended as duplicates
+   * of the first session's). DECISIONS "Resuming": the files' states are the truth, the queue a dispatcher.
    */
-  resumeInterruptedEnqueue?: boolean;
+  resumeUnfinishedEnqueue?: boolean;
   /** Move each ingested (or already ingested) file here, keeping its relative path. */
   archiveDir?: string;
   /** Move each file that failed validation here, keeping its relative path. */

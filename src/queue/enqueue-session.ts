@@ -29,6 +29,8 @@ export interface EnqueuedSession {
   jobs: number;
   /** Stopped by Ctrl-C (`options.signal`): the files still without a job, which the same command queues. */
   interrupted?: { filesLeft: number };
+  /** The folder's unfinished enqueued session was joined (interrupted, or its workers not done yet). */
+  resumed?: boolean;
 }
 
 /**
@@ -54,7 +56,7 @@ export async function enqueueFolder(
   await prepareCollection({ options, deps });
   // Every file is queued (--max-files does not apply: workers pull); an interrupted run's session of the
   // folder that stores documents the same way is resumed, as a run would.
-  const all = { ...options, maxFiles: Number.MAX_SAFE_INTEGER, resumeInterruptedEnqueue: true };
+  const all = { ...options, maxFiles: Number.MAX_SAFE_INTEGER, resumeUnfinishedEnqueue: true };
   const run = await beginRun(all, deps, listener, sourceDir, {});
   const plan = await registerFiles(run, discovery);
   await startSession(run);
@@ -67,16 +69,18 @@ export async function enqueueFolder(
   // Files gone since an earlier run of the session: the workers have not hashed the new names yet.
   await settleMissing(run, plan.missing ?? [], settled);
   const sessionId = run.session.id;
-  // A resumed enqueue: the files that got their job before the Ctrl-C keep it, and get no second one.
+  // A resumed enqueue: the files that got their job (before a Ctrl-C, or by the first enqueue whose workers
+  // are still at it) keep it, and get no second one.
   const queued = run.resumed ? await queue.liveFileIds(sessionId) : new Set<string>();
   const files = plan.work.filter((file) => !queued.has(file.fileId));
-  return queueSessionFiles(
+  const enqueued = await queueSessionFiles(
     deps.database,
     queue,
     sessionId,
     files.map((file) => ({ fileId: file.fileId, relativePath: file.relativePath })),
     { timeoutSeconds: settings.timeoutSeconds, actor: options.uploadedBy, signal: options.signal },
   );
+  return { ...enqueued, resumed: run.resumed };
 }
 
 /**

@@ -96,3 +96,57 @@ describe.runIf(postgresWanted())('Ctrl-C during `ingest --enqueue`', { tags: ['s
     }
   });
 });
+
+describe.runIf(postgresWanted())('`ingest --enqueue` of a folder whose enqueued session is not done yet', { tags: ['slow'] }, () => {
+  const LAB = '3000768077_HUERTA SOTO, GABRIELA_6380098785_LAB.pdf';
+  const PRESC = '3000768077_HUERTA SOTO, GABRIELA_6600392373_PRESC.pdf';
+  let workspace: PostgresWorkspace;
+
+  beforeEach(async () => {
+    workspace = await createPostgresWorkspace('tecsalud-enqueue-twice-', (drop) => {
+      fs.copyFileSync(path.join(SAMPLE_DIR, LAB), path.join(drop, LAB));
+    });
+  });
+  afterEach(() => workspace.cleanup());
+
+  it('joins it: the files queued keep their one job, a new file gets its own, and the workers end one session', async () => {
+    const { cwd, env, drop } = workspace;
+    const args = ['ingest', 'drop', '--enqueue', '--type', 'complete', '--json'];
+    const first = await runCli(args, { cwd, env });
+    expect(first.code, first.stderr).toBe(ExitCode.Success);
+    const opened = JSON.parse(first.stdout) as EnqueueJson & { resumed: boolean };
+    expect(opened).toMatchObject({ jobs_queued: 1, status: 'processing' });
+    expect(opened.resumed).not.toBe(true);
+
+    // No worker has run yet: the same command again, with one more file in the folder.
+    fs.copyFileSync(path.join(SAMPLE_DIR, PRESC), path.join(drop, PRESC));
+    const again = await runCli(args, { cwd, env });
+    expect(again.code, again.stderr).toBe(ExitCode.Success);
+    expect(JSON.parse(again.stdout)).toMatchObject({ session_id: opened.session_id, jobs_queued: 1, resumed: true });
+    const text = await runCli(['ingest', 'drop', '--enqueue', '--type', 'complete'], { cwd, env });
+    expect(text.stdout).toContain(
+      `Session ${opened.session_id}: 0 files queued for the workers (the folder's unfinished session, resumed: ` +
+        'files already queued keep their jobs).',
+    );
+
+    const worker = await runCli(['worker', '--until-idle', '--concurrency', '2'], { cwd, env });
+    expect(worker.code, worker.stderr).toBe(ExitCode.Success);
+    const status = JSON.parse((await runCli(['status', opened.session_id, '--json'], { cwd, env })).stdout) as {
+      status: string;
+      files: { path: string; outcome: string }[];
+    };
+    // Each file worked on once, in one session: no copy ended a duplicate of the other session's.
+    expect(status.status).toBe('completed');
+    expect(status.files.map((file) => [file.path, file.outcome]).sort()).toEqual([
+      [LAB, 'ingested'],
+      [PRESC, 'ingested'],
+    ]);
+    const sessions = JSON.parse((await runCli(['sessions', '--json'], { cwd, env })).stdout) as unknown[];
+    expect(sessions).toHaveLength(1);
+
+    // A final session is done with: the next enqueue opens a new one, whose files are what the registry holds.
+    const later = JSON.parse((await runCli(args, { cwd, env })).stdout) as EnqueueJson & { resumed: boolean };
+    expect(later.session_id).not.toBe(opened.session_id);
+    expect(later.resumed).toBe(false);
+  });
+});

@@ -369,15 +369,16 @@ export class BatchRepository {
   }
 
   /**
-   * The newest session of this folder whose `ingest --enqueue` was interrupted (Ctrl-C) before every file had
-   * its job: the next enqueue of the folder resumes it, queueing only the files that have none.
+   * The newest session of this folder put on the job queue by `ingest --enqueue` and not final: interrupted
+   * (Ctrl-C) before every file had its job, or its workers not done yet. The next enqueue of the folder
+   * resumes it, queueing only the files not final that have no live job (new files of the folder among them).
    */
-  async interruptedEnqueue(sourceDir: string): Promise<BatchUpload | undefined> {
+  async unfinishedEnqueue(sourceDir: string): Promise<BatchUpload | undefined> {
     return this.db
       .selectFrom('batchUploads')
       .selectAll()
       .where('sourceDir', '=', sourceDir)
-      .where('status', '=', 'interrupted')
+      .where('status', 'in', ['pending', 'processing', 'interrupted'])
       .where('supersededBy', 'is', null)
       .where('id', 'in', (eb) => eb.selectFrom('queueSessions').select('batchId'))
       .orderBy('createdAt', 'desc')

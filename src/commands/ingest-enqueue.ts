@@ -1,5 +1,6 @@
 import type { ResolvedIngestOptions } from './ingest-options.js';
 import type { IngestCommandOptions } from './ingest.js';
+import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
 import { ExitCode } from '../errors.js';
 import type { CommandContext } from './context.js';
 import { writeJson, writeLine } from './shared/io.js';
@@ -59,6 +60,8 @@ export async function enqueue(
       ...toSessionJson(session),
       jobs_queued: jobs,
       resumed: enqueued.resumed === true,
+      skipped_hidden: enqueued.skippedHidden?.length ?? 0,
+      skipped_hidden_paths: enqueued.skippedHidden ?? [],
       ...(interrupted ? { interrupted: true, files_not_queued: interrupted.filesLeft } : {}),
     });
   } else if (interrupted) {
@@ -74,6 +77,12 @@ export async function enqueue(
         // The folder's session was not final yet: joined, so that no file is queued (nor stored) twice.
         (enqueued.resumed ? ' (the folder\'s unfinished session, resumed: files already queued keep their jobs).' : '.'),
     );
+    const hidden = enqueued.skippedHidden ?? [];
+    if (hidden.length > 0) {
+      const { EN } = await import('../ui/i18n/messages.js');
+      const names = hidden.slice(0, 3).join(', ') + (hidden.length > 3 ? ', …' : '');
+      writeLine(io.stdout, `  ${EN.summary.skippedHidden(hidden.length, sanitizeForTerminal(names))}`);
+    }
     writeLine(
       io.stdout,
       `  Start workers with \`tecsalud-batch worker\`; follow it with \`tecsalud-batch status ${session.id.slice(0, 8)}\`.`,

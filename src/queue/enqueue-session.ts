@@ -31,6 +31,8 @@ export interface EnqueuedSession {
   interrupted?: { filesLeft: number };
   /** The folder's unfinished enqueued session was joined (interrupted, or its workers not done yet). */
   resumed?: boolean;
+  /** Hidden and system entries of the folder skipped (see discoverFiles); absent for a session not of a folder. */
+  skippedHidden?: string[];
 }
 
 /**
@@ -80,7 +82,7 @@ export async function enqueueFolder(
     files.map((file) => ({ fileId: file.fileId, relativePath: file.relativePath })),
     { timeoutSeconds: settings.timeoutSeconds, actor: options.uploadedBy, signal: options.signal },
   );
-  return { ...enqueued, resumed: run.resumed };
+  return { ...enqueued, resumed: run.resumed, skippedHidden: discovery.skippedHidden };
 }
 
 /**

@@ -105,6 +105,8 @@ describe.runIf(postgresWanted())('`ingest --enqueue` of a folder whose enqueued 
   beforeEach(async () => {
     workspace = await createPostgresWorkspace('tecsalud-enqueue-twice-', (drop) => {
       fs.copyFileSync(path.join(SAMPLE_DIR, LAB), path.join(drop, LAB));
+      // What a Mac leaves on a share: skipped, counted, never queued.
+      fs.writeFileSync(path.join(drop, '.DS_Store'), 'Bud1');
     });
   });
   afterEach(() => workspace.cleanup());
@@ -115,7 +117,7 @@ describe.runIf(postgresWanted())('`ingest --enqueue` of a folder whose enqueued 
     const first = await runCli(args, { cwd, env });
     expect(first.code, first.stderr).toBe(ExitCode.Success);
     const opened = JSON.parse(first.stdout) as EnqueueJson & { resumed: boolean };
-    expect(opened).toMatchObject({ jobs_queued: 1, status: 'processing' });
+    expect(opened).toMatchObject({ jobs_queued: 1, status: 'processing', skipped_hidden: 1, skipped_hidden_paths: ['.DS_Store'] });
     expect(opened.resumed).not.toBe(true);
 
     // No worker has run yet: the same command again, with one more file in the folder.
@@ -128,6 +130,7 @@ describe.runIf(postgresWanted())('`ingest --enqueue` of a folder whose enqueued 
       `Session ${opened.session_id}: 0 files queued for the workers (the folder's unfinished session, resumed: ` +
         'files already queued keep their jobs).',
     );
+    expect(text.stdout).toContain('1 hidden or system entry skipped (.DS_Store): not documents, not looked into');
 
     const worker = await runCli(['worker', '--until-idle', '--concurrency', '2'], { cwd, env });
     expect(worker.code, worker.stderr).toBe(ExitCode.Success);

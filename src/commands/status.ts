@@ -62,7 +62,7 @@ export async function showStatus(
     ['patients', words.patients(s.matched_patients, s.created_patients)],
     ['review required', s.review_required],
     // A re-run's copies of content already waiting: the review is that file's (`review` of this session walks it).
-    ...(s.already_waiting > 0 ? [['already waiting', `${s.already_waiting} (the same content waits for review in another file)`] as [string, unknown]] : []),
+    ...(s.already_waiting > 0 ? [['already waiting', words.alreadyWaiting(s.already_waiting)] as [StatusRow, unknown]] : []),
     ['duplicates', s.duplicates],
     ['created', s.created_at],
     ['started', s.started_at ?? '—'],

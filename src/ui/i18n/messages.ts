@@ -115,6 +115,7 @@ export type StatusRow =
   | 'files'
   | 'patients'
   | 'review required'
+  | 'already waiting'
   | 'duplicates'
   | 'created'
   | 'started'
@@ -135,6 +136,8 @@ export interface StatusReportMessages {
   status(code: string): string;
   files(processed: number, total: number, failed: number): string;
   patients(matched: number, created: number): string;
+  /** A re-run's copies of content already waiting for review in another file. */
+  alreadyWaiting(count: number): string;
   seconds(seconds: number): string;
   workers(seen: number, running: number): string;
   worker(files: number, state: 'running' | 'gone' | 'stopped'): string;
@@ -263,6 +266,7 @@ const ES_STATUS_ROWS: Record<StatusRow, string> = {
   files: 'archivos',
   patients: 'pacientes',
   'review required': 'en revisión',
+  'already waiting': 'ya en espera',
   duplicates: 'duplicados',
   created: 'creada',
   started: 'iniciada',
@@ -554,6 +558,7 @@ export const EN: Messages = {
     status: (code) => code,
     files: (processed, total, failed) => `${processed}/${total} processed, ${failed} failed`,
     patients: (matched, created) => `${matched} matched, ${created} created`,
+    alreadyWaiting: (count) => `${count} (the same content waits for review in another file)`,
     seconds: (seconds) => `${seconds} s`,
     workers: (seen, running) => `${seen} seen, ${running} running`,
     worker: (files, state) =>
@@ -814,6 +819,7 @@ export const ES: Messages = {
     status: (code) => `${ES_STATUSES[code] ?? code} (${code})`,
     files: (processed, total, failed) => `${processed}/${total} procesados, ${plural(failed, 'fallido', 'fallidos')}`,
     patients: (matched, created) => `${plural(matched, 'asignado', 'asignados')}, ${plural(created, 'creado', 'creados')}`,
+    alreadyWaiting: (count) => `${count} (el mismo contenido espera revisión en otro archivo)`,
     seconds: (seconds) => `${seconds} s`,
     workers: (seen, running) => `${plural(seen, 'visto', 'vistos')}, ${plural(running, 'activo', 'activos')}`,
     worker: (files, state) =>

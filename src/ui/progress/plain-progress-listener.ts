@@ -13,19 +13,22 @@ export function createPlainProgressListener(
 ): (event: PipelineEvent) => void {
   let last = 0;
   const writeLine = (text: string) => stderr.write(`${text}\n`);
+  let lastCounts = '';
   const writeCounts = (totals: SessionTotals, now: boolean) => {
     const at = Date.now();
     if (!now && at - last <= 3000 && totals.processedFiles !== totals.totalFiles - totals.deferred) return;
+    const counts = `  ${messages.progress.counts({
+      done: totals.processedFiles,
+      target: totals.totalFiles - totals.deferred,
+      failed: totals.failedFiles,
+      review: totals.reviewRequired + (totals.alreadyWaiting ?? 0),
+      duplicates: totals.duplicates,
+    })}`;
+    // A write group's files are reported one by one with the group's totals already in: one line says them.
+    if (counts === lastCounts) return;
     last = at;
-    writeLine(
-      `  ${messages.progress.counts({
-        done: totals.processedFiles,
-        target: totals.totalFiles - totals.deferred,
-        failed: totals.failedFiles,
-        review: totals.reviewRequired + (totals.alreadyWaiting ?? 0),
-        duplicates: totals.duplicates,
-      })}`,
-    );
+    lastCounts = counts;
+    writeLine(counts);
   };
   return (event) => {
     if (event.type === 'session_started') {

@@ -1,6 +1,6 @@
 import type { ApiReviewCase } from '../app/api-reviews.js';
 import { parseFilename } from '../core/filename/parse-filename.js';
-import type { PipelineEvent, SessionTotals } from '../core/pipeline/events.js';
+import type { FileResult, PipelineEvent, SessionTotals } from '../core/pipeline/events.js';
 import { FILE_OUTCOMES, outcomeKind, type FileOutcome } from '../core/pipeline/file-outcome.js';
 import { formatPatientName } from '../core/registry/patient-name.js';
 import type { BatchFile, BatchUpload } from '../db/schema.js';
@@ -157,6 +157,19 @@ export function reviewItem({ file, evidence, problem }: ApiReviewCase) {
   };
 }
 
+/** What the event stream says of a file's result, in the service's field names. */
+function fileResultJson(result: FileResult) {
+  return {
+    file_id: result.fileId,
+    filename: result.filename,
+    outcome: result.outcome,
+    processing_status: result.processingStatus,
+    patient_matching_status: result.match?.status ?? null,
+    matching_confidence: result.match?.confidence ?? null,
+    error_message: result.message,
+  };
+}
+
 function totalsJson(t: SessionTotals) {
   return {
     total_files: t.totalFiles,
@@ -185,28 +198,14 @@ export function eventJson(event: PipelineEvent): { type: string; data: Record<st
     case 'file_finished':
       return {
         type: event.type,
-        data: {
-          file_id: event.result.fileId,
-          filename: event.result.filename,
-          outcome: event.result.outcome,
-          processing_status: event.result.processingStatus,
-          patient_matching_status: event.result.match?.status ?? null,
-          matching_confidence: event.result.match?.confidence ?? null,
-          error_message: event.result.message,
-          totals: totalsJson(event.totals),
-        },
+        data: { ...fileResultJson(event.result), totals: totalsJson(event.totals) },
       };
     case 'file_outcome_changed':
       return {
         type: event.type,
         data: {
-          file_id: event.result.fileId,
-          filename: event.result.filename,
-          outcome: event.result.outcome,
+          ...fileResultJson(event.result),
           previous_outcome: event.previous.outcome,
-          processing_status: event.result.processingStatus,
-          patient_matching_status: event.result.match?.status ?? null,
-          error_message: event.result.message,
           totals: totalsJson(event.totals),
         },
       };

@@ -15,12 +15,10 @@ export async function enqueue(
   context: CommandContext,
 ): Promise<number> {
   const { io } = context;
-  if (options.maxFiles !== undefined && !options.quiet) {
-    writeLine(
-      io.stderr,
-      'note: --max-files does not apply to --enqueue: every file is queued, and workers pull them',
-    );
-  }
+  const { messagesFor, resolveLanguage } = await import('../ui/i18n/messages.js');
+  const messages = messagesFor(resolveLanguage({ flag: options.lang, env: context.env }));
+  const say = messages.enqueue;
+  if (options.maxFiles !== undefined && !options.quiet) writeLine(io.stderr, say.maxFilesIgnored);
   const { enqueueIngestSession } = await import('../app/enqueue-ingest.js');
   // Ctrl-C: the first stops queueing after the statement under way (the files queued keep their jobs, the
   // run lock is released, the session waits for the same command); the second exits at once, the session
@@ -30,8 +28,7 @@ export async function enqueue(
   if (!context.signal) {
     const { handleInterrupts } = await import('../ui/handle-interrupts.js');
     interrupts = handleInterrupts({
-      onFirst: () =>
-        writeLine(io.stderr, 'stopping: the files queued so far keep their jobs (Ctrl-C again to stop at once)'),
+      onFirst: () => writeLine(io.stderr, say.stopping),
       onSecond: async () => {
         const { recordForcedExit } = await import('../app/sessions.js');
         await recordForcedExit(context, { sessionId, sourceDir: resolved.sourceDir }).catch(() => undefined);
@@ -65,37 +62,20 @@ export async function enqueue(
       ...(interrupted ? { interrupted: true, files_not_queued: interrupted.filesLeft } : {}),
     });
   } else if (interrupted) {
-    writeLine(
-      io.stdout,
-      `Session ${session.id}: interrupted — ${jobs} file${jobs === 1 ? '' : 's'} queued, ` +
-        `${interrupted.filesLeft} not queued.`,
-    );
+    writeLine(io.stdout, say.interrupted(session.id, jobs, interrupted.filesLeft));
   } else if (!options.quiet) {
-    writeLine(
-      io.stdout,
-      `Session ${session.id}: ${jobs} file${jobs === 1 ? '' : 's'} queued for the workers` +
-        // The folder's session was not final yet: joined, so that no file is queued (nor stored) twice.
-        (enqueued.resumed ? ' (the folder\'s unfinished session, resumed: files already queued keep their jobs).' : '.'),
-    );
+    writeLine(io.stdout, say.queued(session.id, jobs, enqueued.resumed === true));
     const hidden = enqueued.skippedHidden ?? [];
     if (hidden.length > 0) {
-      const { EN } = await import('../ui/i18n/messages.js');
       const names = hidden.slice(0, 3).join(', ') + (hidden.length > 3 ? ', …' : '');
-      writeLine(io.stdout, `  ${EN.summary.skippedHidden(hidden.length, sanitizeForTerminal(names))}`);
+      writeLine(io.stdout, `  ${messages.summary.skippedHidden(hidden.length, sanitizeForTerminal(names))}`);
     }
-    writeLine(
-      io.stdout,
-      `  Start workers with \`tecsalud-batch worker\`; follow it with \`tecsalud-batch status ${session.id.slice(0, 8)}\`.`,
-    );
+    writeLine(io.stdout, `  ${say.startWorkers(session.id.slice(0, 8))}`);
   } else {
     writeLine(io.stdout, session.id);
   }
   if (interrupted) {
-    writeLine(
-      io.stderr,
-      `interrupted: run the same command again to queue the other ${interrupted.filesLeft} file` +
-        `${interrupted.filesLeft === 1 ? '' : 's'} in this session; the files queued are not queued twice`,
-    );
+    writeLine(io.stderr, say.runAgain(interrupted.filesLeft));
     return ExitCode.Interrupted;
   }
   return ExitCode.Success;

@@ -131,6 +131,16 @@ describe.runIf(postgresWanted())('`ingest --enqueue` of a folder whose enqueued 
         'files already queued keep their jobs).',
     );
     expect(text.stdout).toContain('1 hidden or system entry skipped (.DS_Store): not documents, not looked into');
+    // A records administrator reads the same in Spanish.
+    const spanish = await runCli(['ingest', 'drop', '--enqueue', '--type', 'complete', '--lang', 'es'], { cwd, env });
+    expect(spanish.code, spanish.stderr).toBe(ExitCode.Success);
+    expect(spanish.stdout).toContain(
+      `Sesión ${opened.session_id}: 0 archivos en cola para los procesos de trabajo (la sesión sin terminar de la ` +
+        'carpeta, reanudada: los archivos ya en cola conservan sus tareas).',
+    );
+    expect(spanish.stdout).toContain('1 entrada oculta o de sistema omitida (.DS_Store): no son documentos');
+    expect(spanish.stdout).toContain(`siga el avance con \`tecsalud-batch status ${opened.session_id.slice(0, 8)}\``);
+    expect(spanish.stdout).not.toMatch(/queued|Start workers/);
 
     const worker = await runCli(['worker', '--until-idle', '--concurrency', '2'], { cwd, env });
     expect(worker.code, worker.stderr).toBe(ExitCode.Success);

@@ -104,6 +104,21 @@ export interface Messages {
   progress: ProgressMessages;
   // `status`: one session's record as text
   statusReport: StatusReportMessages;
+  // `ingest --enqueue`: what it queued for the workers
+  enqueue: EnqueueMessages;
+}
+
+/** What `ingest --enqueue` says: the files it queued for the workers, or where it stopped. */
+export interface EnqueueMessages {
+  /** `resumed`: the folder's session was not final, and this command joined it. */
+  queued(sessionId: string, jobs: number, resumed: boolean): string;
+  startWorkers(shortId: string): string;
+  interrupted(sessionId: string, jobs: number, notQueued: number): string;
+  /** On stderr after an interruption: how to queue the rest. */
+  runAgain(notQueued: number): string;
+  /** The first Ctrl-C. */
+  stopping: string;
+  maxFilesIgnored: string;
 }
 
 /** The rows `status` prints about a session, by what they show. */
@@ -604,6 +619,19 @@ export const EN: Messages = {
       'Interrupted: no new files are started; the files in flight finish. ' +
       'Press Ctrl-C again to stop at once (unfinished files stay pending for the next run).',
   },
+  enqueue: {
+    queued: (id, jobs, resumed) =>
+      `Session ${id}: ${plural(jobs, 'file', 'files')} queued for the workers` +
+      // The folder's session was not final yet: joined, so that no file is queued (nor stored) twice.
+      (resumed ? " (the folder's unfinished session, resumed: files already queued keep their jobs)." : '.'),
+    startWorkers: (id) => `Start workers with \`tecsalud-batch worker\`; follow it with \`tecsalud-batch status ${id}\`.`,
+    interrupted: (id, jobs, left) => `Session ${id}: interrupted — ${plural(jobs, 'file', 'files')} queued, ${left} not queued.`,
+    runAgain: (left) =>
+      `interrupted: run the same command again to queue the other ${plural(left, 'file', 'files')} in this session; ` +
+      'the files queued are not queued twice',
+    stopping: 'stopping: the files queued so far keep their jobs (Ctrl-C again to stop at once)',
+    maxFilesIgnored: 'note: --max-files does not apply to --enqueue: every file is queued, and workers pull them',
+  },
   summary: {
     session: (id, status, seconds) => `Session ${id} — ${status} in ${seconds} s`,
     files: (c) =>
@@ -877,6 +905,22 @@ export const ES: Messages = {
     interrupted:
       'Interrumpido: no se inician archivos nuevos; los que están en curso terminan. ' +
       'Ctrl-C otra vez detiene de inmediato (los archivos sin terminar quedan pendientes para la siguiente ejecución).',
+  },
+  enqueue: {
+    queued: (id, jobs, resumed) =>
+      `Sesión ${id}: ${plural(jobs, 'archivo en cola', 'archivos en cola')} para los procesos de trabajo` +
+      (resumed
+        ? ' (la sesión sin terminar de la carpeta, reanudada: los archivos ya en cola conservan sus tareas).'
+        : '.'),
+    startWorkers: (id) =>
+      `Inicie procesos de trabajo con \`tecsalud-batch worker\`; siga el avance con \`tecsalud-batch status ${id}\`.`,
+    interrupted: (id, jobs, left) =>
+      `Sesión ${id}: interrumpida — ${plural(jobs, 'archivo en cola', 'archivos en cola')}, ${left} sin encolar.`,
+    runAgain: (left) =>
+      `interrumpido: ejecute el mismo comando otra vez para encolar ${left === 1 ? 'el otro archivo' : `los otros ${left} archivos`} ` +
+      'de esta sesión; los archivos ya en cola no se encolan dos veces',
+    stopping: 'deteniendo: los archivos encolados hasta ahora conservan sus tareas (Ctrl-C otra vez para detener de inmediato)',
+    maxFilesIgnored: 'nota: --max-files no aplica a --enqueue: se encolan todos los archivos y los procesos de trabajo los toman',
   },
   summary: {
     session: (id, status, seconds) => `Sesión ${id} — ${status} en ${seconds} s`,

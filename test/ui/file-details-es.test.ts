@@ -180,7 +180,7 @@ describe('the Spanish of per-file details', () => {
     expect(expectSpanish(failure(describeFailure('encrypted', { detail: 'No password given' })))).toBe(
       'el PDF está protegido con contraseña (cifrado); pida al remitente una copia sin protección (No password given)',
     );
-    expectSpanish(failure(describeFailure('timeout', { timeoutMs: 30_000 })), ['30 s']);
+    expectSpanish(failure(describeFailure('timeout', { timeoutMs: 30_000 })), ['30 s', 'aumente el límite con --timeout']);
     expectSpanish(failure(describeFailure('timeout', { timeoutMs: 500 })), ['500 ms']);
     expectSpanish(failure(describeFailure('too_large_memory', { maxMemoryMb: 512 })), ['512 MB']);
     expectSpanish(failure(describeChildExit(undefined, 512)));
@@ -503,6 +503,17 @@ describe('the Spanish of per-file details', () => {
     },
     {
       message:
+        'OCR (tesseract) of page 4 took longer than the per-page limit (60 s) and was stopped; the scan may be unusually large or damaged: check it, or raise the limit with ocr.pageTimeoutSeconds in the config file',
+      keep: ['tesseract', '4', '60 s', 'con ocr.pageTimeoutSeconds en el archivo de configuración'],
+    },
+    {
+      message:
+        'OCR (tesseract.js) of the file took longer than the per-file limit (600 s) and was stopped at page 9; split the file, or raise the limit with ocr.fileTimeoutSeconds in the config file',
+      keep: ['tesseract.js', '600 s', '9', 'con ocr.fileTimeoutSeconds en el archivo de configuración'],
+    },
+    // As recorded before the settings were named.
+    {
+      message:
         'OCR (tesseract) of page 4 took longer than the per-page limit (60 s) and was stopped; the scan may be unusually large or damaged: check it, or raise the limit',
       keep: ['tesseract', '4', '60 s'],
     },
@@ -510,6 +521,11 @@ describe('the Spanish of per-file details', () => {
       message:
         'OCR (tesseract.js) of the file took longer than the per-file limit (600 s) and was stopped at page 9; split the file, or raise the limit',
       keep: ['tesseract.js', '600 s', '9'],
+    },
+    {
+      message:
+        "reading the PDF's text took longer than the per-file time limit (60 s) and was stopped; check the file, or raise the limit",
+      keep: ['60 s'],
     },
     {
       message:

@@ -18,7 +18,7 @@ function sentenceFor(outcome: ExtractionFailureOutcome, context: FailureContext)
       return 'the PDF has no text layer (it looks like a scan or contains only images); it needs OCR before it can be ingested';
     case 'timeout': {
       const limit = context.timeoutMs === undefined ? '' : ` (${formatSeconds(context.timeoutMs)})`;
-      return `reading the PDF's text took longer than the per-file time limit${limit} and was stopped; check the file, or raise the limit`;
+      return `reading the PDF's text took longer than the per-file time limit${limit} and was stopped; check the file, or raise the limit with --timeout`;
     }
     case 'too_large_memory': {
       const limit = context.maxMemoryMb === undefined ? '' : ` (${context.maxMemoryMb} MB)`;

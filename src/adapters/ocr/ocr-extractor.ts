@@ -158,7 +158,8 @@ function describeStoppedOcr(
       outcome: 'timeout',
       message:
         `OCR (${context.engine}) of page ${context.page} took longer than the per-page limit (${seconds(context.pageTimeoutMs)}) ` +
-        'and was stopped; the scan may be unusually large or damaged: check it, or raise the limit',
+        'and was stopped; the scan may be unusually large or damaged: check it, or raise the limit with ' +
+        'ocr.pageTimeoutSeconds in the config file',
     };
   if (context.reason === FILE_TIMED_OUT)
     return {
@@ -166,7 +167,8 @@ function describeStoppedOcr(
       outcome: 'timeout',
       message:
         `OCR (${context.engine}) of the file took longer than the per-file limit (${seconds(context.fileTimeoutMs)}) ` +
-        `and was stopped at page ${context.page}; split the file, or raise the limit`,
+        `and was stopped at page ${context.page}; split the file, or raise the limit with ocr.fileTimeoutSeconds in ` +
+        'the config file',
     };
   // The watchdog's exit, or Node's own abort on an exhausted heap.
   if (exit.code === 134 || exit.signal === 'SIGABRT')

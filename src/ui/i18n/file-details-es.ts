@@ -426,10 +426,11 @@ const EXTRACTION_RULES: DetailRule[] = [
     'el PDF no tiene capa de texto (parece un escaneo o solo contiene imágenes); necesita OCR antes de poder ingresarse',
   ),
   {
-    en: /^reading the PDF's text took longer than the per-file time limit(?: \(([^()]+)\))? and was stopped; check the file, or raise the limit(?: \((.*)\))?$/,
-    es: ([limit, detail], c) =>
+    // Messages recorded before the flag was named end at "raise the limit".
+    en: /^reading the PDF's text took longer than the per-file time limit(?: \(([^()]+)\))? and was stopped; check the file, or raise the limit( with --timeout)?(?: \((.*)\))?$/,
+    es: ([limit, flag, detail], c) =>
       `la lectura del texto del PDF tardó más que el límite de tiempo por archivo${limit ? ` (${limit})` : ''} ` +
-      `y se detuvo; revise el archivo o aumente el límite${detail ? ` (${c.detail(detail)})` : ''}`,
+      `y se detuvo; revise el archivo o aumente el límite${flag ? ' con --timeout' : ''}${detail ? ` (${c.detail(detail)})` : ''}`,
   },
   {
     en: /^reading the PDF's text needed more than the memory limit(?: \((\d+) MB\))? and was stopped; the file may be unusually large or damaged(?: \((.*)\))?$/,
@@ -521,16 +522,17 @@ const OCR_RULES: DetailRule[] = [
       `el OCR falló en la página ${page} (${error}); reintente y reporte el archivo si vuelve a fallar`,
   },
   {
-    en: /^OCR \((.+?)\) of page (\d+) took longer than the per-page limit \((.+?)\) and was stopped; the scan may be unusually large or damaged: check it, or raise the limit$/,
-    es: ([engine, page, limit]) =>
+    en: /^OCR \((.+?)\) of page (\d+) took longer than the per-page limit \((.+?)\) and was stopped; the scan may be unusually large or damaged: check it, or raise the limit( with ocr\.pageTimeoutSeconds in the config file)?$/,
+    es: ([engine, page, limit, setting]) =>
       `el OCR (${engine}) de la página ${page} tardó más que el límite por página (${limit}) y se detuvo; ` +
-      'el escaneo puede ser inusualmente grande o estar dañado: revíselo o aumente el límite',
+      'el escaneo puede ser inusualmente grande o estar dañado: revíselo o aumente el límite' +
+      (setting ? ' con ocr.pageTimeoutSeconds en el archivo de configuración' : ''),
   },
   {
-    en: /^OCR \((.+?)\) of the file took longer than the per-file limit \((.+?)\) and was stopped at page (\d+); split the file, or raise the limit$/,
-    es: ([engine, limit, page]) =>
+    en: /^OCR \((.+?)\) of the file took longer than the per-file limit \((.+?)\) and was stopped at page (\d+); split the file, or raise the limit( with ocr\.fileTimeoutSeconds in the config file)?$/,
+    es: ([engine, limit, page, setting]) =>
       `el OCR (${engine}) del archivo tardó más que el límite por archivo (${limit}) y se detuvo en la página ${page}; ` +
-      'divida el archivo o aumente el límite',
+      'divida el archivo o aumente el límite' + (setting ? ' con ocr.fileTimeoutSeconds en el archivo de configuración' : ''),
   },
   {
     en: /^OCR \((.+?)\) of page (\d+) needed more than the memory limit \((\d+) MB\) and was stopped; the scan may be unusually large or damaged$/,

@@ -23,6 +23,7 @@ import {
 import {
   canRun,
   hasNativeOcr,
+  joinScans,
   makeDamagedScan,
   makeMixedPdf,
   makeNoteWithScannedPage,
@@ -427,6 +428,44 @@ describe.runIf(hasNativeOcr)('OCR of a scan whose Flate-compressed image is dama
         /^the scanned image of page 1 is damaged and cannot be read whole \(.*flate.*\), so the patient it names cannot be checked; scan the page again/i,
       );
     }
+  });
+});
+
+// The check listed each page's images with a pdfimages of its own: a process more per page OCR'd, 40 for a
+// 40-page scan. A pdfimages first on PATH that logs its calls counts them, through the built CLI.
+describe.runIf(hasNativeOcr)('The native engine lists the images of a scan once per file, through the CLI', { tags: ['slow'] }, () => {
+  it('runs pdfimages once for a three-page scan, and still fails one damaged on page 2 corrupt, naming page 2', async () => {
+    const bin = path.join(workspace.root, 'bin');
+    const calls = path.join(workspace.root, 'pdfimages-calls');
+    fs.mkdirSync(bin);
+    const real = execFileSync('sh', ['-c', 'command -v pdfimages']).toString().trim();
+    fs.writeFileSync(path.join(bin, 'pdfimages'), `#!/bin/sh\necho "$*" >> "${calls}"\nexec "${real}" "$@"\n`, {
+      mode: 0o755,
+    });
+    const intact = scanFilename('6100000042');
+    const damaged = scanFilename('6100000043');
+    const [page1, page2, page3] = await Promise.all([12, 13, 14].map((seed) => makeSmallScan(seed, 'flate')));
+    fs.writeFileSync(path.join(workspace.dropDir, intact), await joinScans([page1!, page2!, page3!]));
+    fs.writeFileSync(
+      path.join(workspace.dropDir, damaged),
+      await joinScans([page1!, await makeDamagedScan(15, 'flate'), page3!]),
+    );
+    const run = await runCli(
+      ['ingest', workspace.dropDir, '--db', workspace.db, '--json', '--non-interactive', '--ocr-engine', 'tesseract'],
+      { cwd: workspace.root, env: { TECSALUD_OCR: '', PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}` } },
+    );
+    expect(run.code, run.stderr).toBe(3);
+    const files = ocrFiles(JSON.parse(run.stdout) as JsonReport);
+    expect(files.get(intact)).toMatchObject({ outcome: 'ingested', ocr: { engine: 'tesseract', pages: 3 } });
+    expect(files.get(damaged)).toMatchObject({ outcome: 'corrupt', ocr: null });
+    expect(files.get(damaged)!.error).toMatch(
+      /^the scanned image of page 2 is damaged and cannot be read whole \(.*Flate-compressed image \(object \d+\)\), so the patient/,
+    );
+    // One call per file, over the pages to read; before, one per page read: 3 for the first, 2 for the second.
+    const logged = fs.readFileSync(calls, 'utf8').trim().split('\n').sort();
+    expect(logged).toEqual(
+      [intact, damaged].map((name) => `-f 1 -l 3 -list ${path.join(workspace.dropDir, name)}`).sort(),
+    );
   });
 });
 

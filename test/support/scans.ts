@@ -159,3 +159,15 @@ export async function makeNoteWithScannedPage(
   }
   return Buffer.from(await out.save());
 }
+
+/** The pages of several scans (a page each, or more) as one PDF, in order: a scan of many sheets. */
+export async function joinScans(scans: readonly Buffer[]): Promise<Buffer> {
+  const out = await PdfLibDocument.create();
+  out.setCreationDate(new Date(0));
+  out.setModificationDate(new Date(0));
+  for (const scan of scans) {
+    const source = await PdfLibDocument.load(scan);
+    for (const page of await out.copyPages(source, source.getPageIndices())) out.addPage(page);
+  }
+  return Buffer.from(await out.save());
+}

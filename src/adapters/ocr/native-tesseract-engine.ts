@@ -21,21 +21,25 @@ const IMAGE_DAMAGE =
 
 /**
  * The images `pdfimages -list` lists whose samples poppler decodes itself ("image": Flate, raw, LZW…; not
- * JPEG and the other formats whose decoders report damage on their own).
+ * JPEG and the other formats whose decoders report damage on their own), by page.
  */
-export function readDecodedImages(list: string): ListedImage[] {
-  const images: ListedImage[] = [];
+export function readDecodedImages(list: string): Map<number, ListedImage[]> {
+  const byPage = new Map<number, ListedImage[]>();
   for (const line of list.split('\n')) {
     // page num type width height color comp bpc enc interp object ID x-ppi y-ppi size ratio
     const cells = line.trim().split(/\s+/);
     if (cells.length < 12 || !/^\d+$/.test(cells[0]!) || cells[8] !== 'image') continue;
+    const page = Number(cells[0]);
     const [width, height, components, bitsPerComponent, objectNumber, generation] = [3, 4, 6, 7, 10, 11].map(
       (index) => Number(cells[index]),
     ) as [number, number, number, number, number, number];
-    if ([width, height, components, bitsPerComponent, objectNumber, generation].every(Number.isInteger))
-      images.push({ objectNumber, generation, width, height, components, bitsPerComponent });
+    if (![width, height, components, bitsPerComponent, objectNumber, generation].every(Number.isInteger))
+      continue;
+    const images = byPage.get(page) ?? [];
+    images.push({ objectNumber, generation, width, height, components, bitsPerComponent });
+    byPage.set(page, images);
   }
-  return images;
+  return byPage;
 }
 
 function run(command: string, args: string[], input?: Buffer): Promise<{ stdout: Buffer; stderr: string }> {
@@ -70,30 +74,53 @@ function run(command: string, args: string[], input?: Buffer): Promise<{ stdout:
   });
 }
 
+/**
+ * The decoded images of `pages` (ascending), by page, from one `pdfimages -list` over their range. pdfimages
+ * comes with pdftoppm (poppler-utils) and lists images without decoding them. Should it not run, no page is
+ * checked and each is read as before this check, poppler's own reports of damage still heeded.
+ */
+async function listDecodedImages(
+  pdfPath: string,
+  pages: readonly number[],
+  pdftoppmCommand: string,
+): Promise<Map<number, ListedImage[]>> {
+  const [first, last] = [pages[0], pages.at(-1)];
+  if (first === undefined || last === undefined) return new Map();
+  const pdfimages = pdftoppmCommand.includes(path.sep)
+    ? path.join(path.dirname(pdftoppmCommand), 'pdfimages')
+    : 'pdfimages';
+  const list = await run(pdfimages, ['-f', String(first), '-l', String(last), '-list', pdfPath]).catch(
+    () => null,
+  );
+  return list === null ? new Map() : readDecodedImages(list.stdout.toString('utf8'));
+}
+
 export function createNativeTesseractRecogniser(options: {
   languages: readonly string[];
   tesseractCommand: string;
   pdftoppmCommand: string;
 }): PageRecogniser {
   return {
-    async open(pdfPath, _pages, dpi) {
+    async open(pdfPath, pages, dpi) {
       // The last page rendered: a page read again turned (read-page-upright.ts) is not rendered again.
       let rendered: { page: number; png: Buffer } | undefined;
       let bytes: Promise<Buffer> | undefined;
+      // One `pdfimages -list` for the file, over the pages to read, on the first page rendered: a call per page
+      // cost a process per page (40 for a 40-page scan) for a list that takes milliseconds to make whole.
+      let decodedImages: Promise<Map<number, ListedImage[]>> | undefined;
+      // An image drawn on several pages (a letterhead) is inflated once.
+      const damageByObject = new Map<string, string | undefined>();
       /** The damage of a Flate-compressed image of the page, which pdftoppm would draw in part without a word. */
-      const damagedFlateImage = async (n: string): Promise<string | undefined> => {
-        // pdfimages comes with pdftoppm (poppler-utils); it lists a page's images without decoding them. Should
-        // it not run, the page is read as before this check, poppler's own reports of damage still heeded.
-        const pdfimages = options.pdftoppmCommand.includes(path.sep)
-          ? path.join(path.dirname(options.pdftoppmCommand), 'pdfimages')
-          : 'pdfimages';
-        const list = await run(pdfimages, ['-f', n, '-l', n, '-list', pdfPath]).catch(() => null);
-        const images = list === null ? [] : readDecodedImages(list.stdout.toString('utf8'));
+      const damagedFlateImage = async (page: number): Promise<string | undefined> => {
+        decodedImages ??= listDecodedImages(pdfPath, pages, options.pdftoppmCommand);
+        const images = (await decodedImages).get(page) ?? [];
         if (images.length === 0) return undefined;
         bytes ??= readFile(pdfPath);
         const pdf = await bytes;
         for (const image of images) {
-          const damage = describeDamagedFlateImage(pdf, image);
+          const key = `${image.objectNumber} ${image.generation}`;
+          if (!damageByObject.has(key)) damageByObject.set(key, describeDamagedFlateImage(pdf, image));
+          const damage = damageByObject.get(key);
           if (damage !== undefined) return damage;
         }
         return undefined;
@@ -101,7 +128,7 @@ export function createNativeTesseractRecogniser(options: {
       const render = async (page: number): Promise<Buffer> => {
         if (rendered?.page === page) return rendered.png;
         const n = String(page);
-        const flateDamage = await damagedFlateImage(n);
+        const flateDamage = await damagedFlateImage(page);
         if (flateDamage !== undefined) throw new DamagedPageImage(flateDamage);
         const { stdout: png, stderr } = await run(options.pdftoppmCommand, [
           '-f',

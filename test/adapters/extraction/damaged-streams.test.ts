@@ -94,17 +94,26 @@ describe('describeDamagedFlateImage', () => {
 });
 
 describe('readDecodedImages', () => {
-  it("lists the images poppler decodes itself from pdfimages -list, with their objects and sizes", () => {
+  it("lists the images poppler decodes itself from pdfimages -list, by page, with their objects and sizes", () => {
     const list = [
       'page   num  type   width height color comp bpc  enc interp  object ID x-ppi y-ppi size ratio',
       '--------------------------------------------------------------------------------------------',
       '   1     0 image    1700   311  rgb     3   8  image  no         4  0   200   200  530K  34%',
       '   1     1 smask    1700   311  gray    1   8  image  no         5  0   200   200   12K   2%',
       '   2     2 image    1700  2200  gray    1   8  jpeg   no         9  0   200   200  300K   8%',
+      '   3     3 image    1700  2200  gray    1   1  image  no        12  0   200   200   40K   1%',
     ].join('\n');
-    expect(readDecodedImages(list)).toEqual([
-      { objectNumber: 4, generation: 0, width: 1700, height: 311, components: 3, bitsPerComponent: 8 },
-      { objectNumber: 5, generation: 0, width: 1700, height: 311, components: 1, bitsPerComponent: 8 },
-    ]);
+    expect(readDecodedImages(list)).toEqual(
+      new Map([
+        [
+          1,
+          [
+            { objectNumber: 4, generation: 0, width: 1700, height: 311, components: 3, bitsPerComponent: 8 },
+            { objectNumber: 5, generation: 0, width: 1700, height: 311, components: 1, bitsPerComponent: 8 },
+          ],
+        ],
+        [3, [{ objectNumber: 12, generation: 0, width: 1700, height: 2200, components: 1, bitsPerComponent: 1 }]],
+      ]),
+    );
   });
 });

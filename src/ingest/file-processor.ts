@@ -626,9 +626,8 @@ export class FileProcessor {
           : 'settle that file knowing both names',
       );
     }
-    if (kind === 'done' || kind === 'review') {
-      return { outcome: 'duplicate_in_batch', message: ingestedOnceMessage(first) };
-    }
+    if (kind === 'review') return { outcome: 'duplicate_in_batch', message: sharesReviewMessage(first) };
+    if (kind === 'done') return { outcome: 'duplicate_in_batch', message: ingestedOnceMessage(first) };
     const why = end.message ?? FILE_OUTCOMES[end.outcome].label;
     return {
       outcome: end.outcome,
@@ -738,6 +737,14 @@ const PERSON_DECISIONS = ['review_attached', 'review_new_patient', 'document_mov
 /** A copy's detail when the file holding its content ended first (see copyOf); rewritten if that one is taken back. */
 export function ingestedOnceMessage(holder: string): string {
   return `identical content to '${holder}' in this batch; ingested once`;
+}
+
+/**
+ * A copy's detail when the file holding its content went to review instead (its name needs an admin, or its
+ * expediente is taken): nothing was ingested, and what the reviewer decides for that file holds for the content.
+ */
+export function sharesReviewMessage(holder: string): string {
+  return `identical content to '${holder}' in this batch, which is waiting for an admin review; settled with that review`;
 }
 
 /** The detail of such a copy once its holder was taken back into review: the content waits there. */

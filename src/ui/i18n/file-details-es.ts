@@ -307,6 +307,12 @@ const SESSION_RULES: DetailRule[] = [
     es: ([first]) => `contenido idéntico a '${first}' en este lote; se ingresó una sola vez`,
   },
   {
+    en: /^identical content to '(.*)' in this batch, which is waiting for an admin review; settled with that review$/,
+    es: ([first]) =>
+      `contenido idéntico a '${first}' en este lote, que está en espera de revisión de un administrador; ` +
+      'se resuelve con esa revisión',
+  },
+  {
     en: /^identical content to '(.*)' in this batch, which was taken back to review \(another file of the session names another patient for it\); settled with that review$/,
     es: ([first]) =>
       `contenido idéntico a '${first}' en este lote, que volvió a revisión (otro archivo de la sesión lo atribuye ` +

@@ -627,6 +627,8 @@ export class FileProcessor {
       );
     }
     if (kind === 'review') return { outcome: 'duplicate_in_batch', message: sharesReviewMessage(first) };
+    if (end.outcome === 'rejected' || end.outcome === 'previously_rejected')
+      return { outcome: 'duplicate_in_batch', message: setAsideWithMessage(first) };
     if (kind === 'done') return { outcome: 'duplicate_in_batch', message: ingestedOnceMessage(first) };
     const why = end.message ?? FILE_OUTCOMES[end.outcome].label;
     return {
@@ -745,6 +747,11 @@ export function ingestedOnceMessage(holder: string): string {
  */
 export function sharesReviewMessage(holder: string): string {
   return `identical content to '${holder}' in this batch, which is waiting for an admin review; settled with that review`;
+}
+
+/** A copy's detail when the file holding its content was set aside, its content rejected in review. */
+export function setAsideWithMessage(holder: string): string {
+  return `identical content to '${holder}' in this batch, which was set aside (a reviewer rejected the same content); not ingested`;
 }
 
 /** The detail of such a copy once its holder was taken back into review: the content waits there. */

@@ -1,7 +1,11 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTextPdf } from '../../fixtures/generator/pdf.js';
+import { resolveDatabaseTarget } from '../../src/db/database-url.js';
+import { openDatabase } from '../../src/db/open-database.js';
+import { RejectionRepository } from '../../src/db/repositories/rejection-repository.js';
 import { ExitCode } from '../../src/errors.js';
 import { runCli } from '../support/cli-binary.js';
 import { createTempDir } from '../support/databases.js';
@@ -101,3 +105,77 @@ describe('a copy of a file that went to review, through the built CLI', { tags: 
     });
   });
 });
+
+// The same lie when the content was rejected in review: the file is set aside every night, its copy said the
+// content was ingested once.
+describe(
+  'a copy of a file set aside because a reviewer rejected its content, through the built CLI',
+  { tags: ['slow'] },
+  () => {
+    it('says the file it copies was set aside, not that the content was ingested once: --json, status --files EN/ES', async () => {
+      const dir = createTempDir('tecsalud-copy-rejected-');
+      try {
+        const db = path.join(dir, 'registry.db');
+        fs.mkdirSync(path.join(dir, 'drop'));
+        const lab = await makeTextPdf([LAB_TEXT], { title: 'LAB', date: '2026-11-02' });
+        for (const name of [HELD, COPY]) fs.writeFileSync(path.join(dir, 'drop', name), lab);
+        const imported = await runCli(['patients', 'import', REGISTRY_CSV, '--db', db], { cwd: dir });
+        expect(imported.code, imported.stderr).toBe(0);
+        // As `review` records a rejection (the interactive review's own test goes through the terminal).
+        const database = await openDatabase(resolveDatabaseTarget(db, { cwd: dir }));
+        try {
+          await new RejectionRepository(database.db).record({
+            contentSha256: createHash('sha256').update(lab).digest('hex'),
+            batchFileId: null,
+            sessionId: null,
+            filename: HELD,
+            rejectedBy: 'jlopez',
+            rejectedAt: '2026-11-03T09:00:00.000Z',
+          });
+        } finally {
+          await database.close();
+        }
+        const run = await runCli(
+          [
+            'ingest',
+            'drop',
+            '--db',
+            db,
+            '--json',
+            '--non-interactive',
+            '--type',
+            'complete',
+            '--concurrency',
+            '1',
+          ],
+          { cwd: dir },
+        );
+        expect(run.code, run.stderr).toBe(0);
+        const report = JSON.parse(run.stdout) as { session_id: string; files: JsonFile[] };
+        const aside = report.files.find((file) => file.outcome === 'previously_rejected')!;
+        const copied = report.files.find((file) => file.outcome === 'duplicate_in_batch')!;
+        expect([aside, copied].every(Boolean), JSON.stringify(report.files)).toBe(true);
+        const english =
+          `identical content to '${aside.filename}' in this batch, which was set aside (a reviewer rejected the same ` +
+          'content); not ingested';
+        expect(copied.error).toBe(english);
+
+        const status = await runCli(['status', report.session_id, '--files', '--db', db, '--lang', 'en'], {
+          cwd: dir,
+        });
+        expect(status.stdout).toContain(`↳ ${english}`);
+        expect(status.stdout).not.toContain('ingested once');
+        const spanish = await runCli(['status', report.session_id, '--files', '--db', db, '--lang', 'es'], {
+          cwd: dir,
+        });
+        expect(spanish.stdout).toContain(
+          `↳ contenido idéntico a '${aside.filename}' en este lote, que se apartó (un revisor rechazó el mismo ` +
+            'contenido); no se ingresó',
+        );
+        expect(spanish.stdout).not.toMatch(/se ingresó una sola vez|identical content/);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  },
+);

@@ -20,7 +20,12 @@ import { FILE_OUTCOMES, type FileOutcome } from '../../src/core/pipeline/file-ou
 import type { ParsedFilename } from '../../src/core/filename/types.js';
 import type { Patient } from '../../src/db/schema.js';
 import { prepareDocument, writeFiles, type StoreDocumentInput } from '../../src/documents/store-document.js';
-import { deferredMessage, sharesReviewMessage, takenBackWithMessage } from '../../src/ingest/file-processor.js';
+import {
+  deferredMessage,
+  setAsideWithMessage,
+  sharesReviewMessage,
+  takenBackWithMessage,
+} from '../../src/ingest/file-processor.js';
 import { FILE_DETAIL_RULES, type DetailContext } from '../../src/ui/i18n/file-details-es.js';
 import { EN, ES, ES_OUTCOMES } from '../../src/ui/i18n/messages.js';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server.js';
@@ -163,6 +168,10 @@ describe('the Spanish of per-file details', () => {
 
   it('translates the detail of a copy whose file went back to review after it settled', () => {
     expectSpanish(remember(takenBackWithMessage('a/3000768077_HUERTA SOTO, GABRIELA_1_LAB.pdf')));
+  });
+
+  it('translates the detail of a copy whose file was set aside, its content rejected in review', () => {
+    expectSpanish(remember(setAsideWithMessage('a/3000768077_HUERTA SOTO, GABRIELA_1_LAB.pdf')));
   });
 
   it('translates the detail of a copy whose file went to review instead of being ingested', () => {

@@ -313,6 +313,11 @@ const SESSION_RULES: DetailRule[] = [
       'se resuelve con esa revisión',
   },
   {
+    en: /^identical content to '(.*)' in this batch, which was set aside \(a reviewer rejected the same content\); not ingested$/,
+    es: ([first]) =>
+      `contenido idéntico a '${first}' en este lote, que se apartó (un revisor rechazó el mismo contenido); no se ingresó`,
+  },
+  {
     en: /^identical content to '(.*)' in this batch, which was taken back to review \(another file of the session names another patient for it\); settled with that review$/,
     es: ([first]) =>
       `contenido idéntico a '${first}' en este lote, que volvió a revisión (otro archivo de la sesión lo atribuye ` +

@@ -1,6 +1,6 @@
 import { describeError } from '../core/text/describe-error.js';
 import { redactNames } from '../core/text/redact-names.js';
-import { fileFinishedLine } from '../ingest/log-listener.js';
+import { fileFinishedLine, fileOutcomeChangedLine } from '../ingest/log-listener.js';
 import type { FileModePolicy } from '../private-files.js';
 import type { WorkerListener } from '../queue/worker-events.js';
 import { openRotatingLog } from './rotating-log.js';
@@ -45,6 +45,12 @@ export async function openWorkerLog(destination: string, options: WorkerLogOptio
           const where = { session_id: event.sessionId, file_id: event.result.fileId, attempt: event.attempt };
           const { level, fields, message } = fileFinishedLine(event.result, { redact: options.redact });
           logger[level]({ ...fields, ...where }, message);
+          break;
+        }
+        case 'file_outcome_changed': {
+          // As `ingest`'s log says it, with the session and the file.
+          const { fields, message } = fileOutcomeChangedLine(event.previous, event.result, { redact: options.redact });
+          logger.info({ ...fields, session_id: event.sessionId, file_id: event.result.fileId }, message);
           break;
         }
         case 'service_down':

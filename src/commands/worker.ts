@@ -6,6 +6,7 @@ import { resolveOcrSettings } from '../config/ocr-settings.js';
 import { DEFAULT_JOB_TIMEOUT_SECONDS } from '../core/queue/defaults.js';
 import { parsePlainNumber } from '../config/number-setting.js';
 import { ExitCode, UsageError } from '../errors.js';
+import type { FileResult } from '../core/pipeline/events.js';
 import type { WorkerEvent } from '../queue/worker-events.js';
 import { contextOf, finish, type CommandContext } from './context.js';
 import { writeJson, writeLine } from './shared/io.js';
@@ -110,10 +111,17 @@ export async function worker(options: WorkerCommandOptions, context: CommandCont
   if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => issue.message).join('; '));
   const settings = parsed.data;
   const { io } = context;
-  const [{ runWorker }, { openWorkerLog }] = await Promise.all([
+  const [{ runWorker }, { openWorkerLog }, { fileLine }, { messagesFor }] = await Promise.all([
     import('../app/run-worker.js'),
     import('../app/worker-log.js'),
+    import('../ui/progress/plain-progress-listener.js'),
+    import('../ui/i18n/messages.js'),
   ]);
+  // A file's line as `ingest`'s progress prints it, in English like the worker's other lines.
+  const describe = (event: WorkerEvent) =>
+    event.type === 'file_outcome_changed'
+      ? describeOutcomeChange(event, (result) => fileLine('↺ ', result, messagesFor('en')))
+      : describeEvent(event);
   const log = options.logFile
     ? await openWorkerLog(options.logFile, {
         cwd: context.cwd,
@@ -153,7 +161,7 @@ export async function worker(options: WorkerCommandOptions, context: CommandCont
       {
         listener: (event) => {
           log?.listener(event);
-          const line = describeEvent(event);
+          const line = describe(event);
           if (line) say(line);
         },
         extractor: context.extractor,
@@ -169,6 +177,18 @@ export async function worker(options: WorkerCommandOptions, context: CommandCont
     interrupts?.dispose();
     log?.close();
   }
+}
+
+/**
+ * A file finished before went back to review (a copy naming another patient took it back): said at once, as
+ * `ingest`'s progress says it. A change of detail only (a copy's, following it) is the log's alone.
+ */
+function describeOutcomeChange(
+  event: Extract<WorkerEvent, { type: 'file_outcome_changed' }>,
+  fileLine: (result: FileResult) => string,
+): string | null {
+  if (event.result.outcome === event.previous.outcome) return null;
+  return `session ${event.sessionId.slice(0, 8)}: ${fileLine(event.result)}`;
 }
 
 /** The operator's line for an event, or null for the ones only the log keeps (every file's outcome). */

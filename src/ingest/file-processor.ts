@@ -538,7 +538,7 @@ export class FileProcessor {
     const documentId = document.id.slice(0, 8);
     const settleIt = `\`tecsalud-batch review ${this.sessionId.slice(0, 8)}\``;
     const reason =
-      `taken back to review: '${run.file.relativePath}', in the same session, has identical content but names ` +
+      `${TAKEN_BACK}'${run.file.relativePath}', in the same session, has identical content but names ` +
       `expediente ${expediente}, while this file names ${document.expediente}, to which the run had attached it ` +
       `(document ${documentId}); one of the two file names is wrong. Check the document and attach it to the ` +
       `right patient in ${settleIt}; then remove the other file`;
@@ -626,7 +626,12 @@ export class FileProcessor {
           : 'settle that file knowing both names',
       );
     }
-    if (kind === 'review') return { outcome: 'duplicate_in_batch', message: sharesReviewMessage(first) };
+    if (kind === 'review') {
+      // A holder a copy naming another patient took back into review (by another worker, or an earlier run):
+      // this copy's content waits in that review, it was not ingested once.
+      const takenBack = end.outcome === 'review_required' && end.message?.startsWith(TAKEN_BACK);
+      return { outcome: 'duplicate_in_batch', message: takenBack ? takenBackWithMessage(first) : sharesReviewMessage(first) };
+    }
     if (end.outcome === 'rejected' || end.outcome === 'previously_rejected')
       return { outcome: 'duplicate_in_batch', message: setAsideWithMessage(first) };
     if (kind === 'done') return { outcome: 'duplicate_in_batch', message: ingestedOnceMessage(first) };
@@ -735,6 +740,9 @@ export class FileProcessor {
 
 /** Audit actions of a person deciding which patient a document is: the run does not undo them. */
 const PERSON_DECISIONS = ['review_attached', 'review_new_patient', 'document_moved'] as const;
+
+/** How the detail of a file taken back into review starts (see takeBackIntoReview). */
+const TAKEN_BACK = 'taken back to review: ';
 
 /** A copy's detail when the file holding its content ended first (see copyOf); rewritten if that one is taken back. */
 export function ingestedOnceMessage(holder: string): string {

@@ -42,12 +42,8 @@ export function createLogListener(logger: PipelineLogger, options: LogListenerOp
         break;
       }
       case 'file_outcome_changed': {
-        // The file's line again, as it stands now, and what it was: a log read later must not keep the first.
-        const { fields } = fileFinishedLine(event.result, options);
-        logger.info(
-          { ...fields, event: 'file_outcome_changed', previous_outcome: event.previous.outcome },
-          event.result.outcome === event.previous.outcome ? 'file detail changed' : 'file outcome changed',
-        );
+        const { fields, message } = fileOutcomeChangedLine(event.previous, event.result, options);
+        logger.info(fields, message);
         break;
       }
       case 'session_finished':
@@ -129,6 +125,22 @@ export function fileFinishedLine(
   if (kind === 'failed') return { level: 'warn', fields, message: 'file failed' };
   if (kind === 'review') return { level: 'info', fields, message: 'file held for review' };
   return { level: 'info', fields, message: 'file done' };
+}
+
+/**
+ * A changed file's log line: the file's line again, as it stands now, and what it was (a log read later must
+ * not keep the first). Exported, as fileFinishedLine, for the worker's log.
+ */
+export function fileOutcomeChangedLine(
+  previous: FileResult,
+  result: FileResult,
+  options: LogListenerOptions,
+): { fields: Record<string, unknown>; message: string } {
+  const { fields } = fileFinishedLine(result, options);
+  return {
+    fields: { ...fields, event: 'file_outcome_changed', previous_outcome: previous.outcome },
+    message: result.outcome === previous.outcome ? 'file detail changed' : 'file outcome changed',
+  };
 }
 
 /** A move error names the archive folder and the reason, never the file: only an absolute path could carry a name. */

@@ -5,13 +5,17 @@ import {
   processingStatusFor,
   type FileOutcome,
 } from '../core/pipeline/file-outcome.js';
+import type { FileResult } from '../core/pipeline/events.js';
 import { describeError } from '../core/text/describe-error.js';
 import type { OpenDatabase } from '../db/open-database.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
 import { QueueRepository } from '../db/repositories/queue-repository.js';
 import type { BatchFile } from '../db/schema.js';
 import { ExitCode, UserError } from '../errors.js';
+import { ingestedOnceMessage, takenBackWithMessage } from '../ingest/file-processor.js';
+import { resultFromRow, takenBackResult } from '../ingest/recorded-result.js';
 import { disposeOf } from '../ingest/run-ingest.js';
+import type { TakenBack } from '../ingest/session-tally.js';
 import { isServiceDown } from './classify-failure.js';
 import { settleQueueSession } from './finish-queue-session.js';
 import type { FileJob, JobQueue } from './job-queue.js';
@@ -252,6 +256,9 @@ export class QueueWorker {
       // A later attempt (its first one's worker died, or outlived the job's timeout) may find its own writes.
       const toProcess = { ...(await work.toProcess(file)), retried: job.retryCount > 0 };
       const processed = await work.processor.process(toProcess, handOff);
+      const taken = processed.takenBack;
+      // Its holder may still be in one of this worker's slots: its report, if still to come, follows its row.
+      if (taken) this.takenBackUnreported.set(taken.fileId, taken.message);
       // Drop-folder hygiene, once the file's final state is committed (as a run does).
       await disposeOf(
         {
@@ -272,13 +279,52 @@ export class QueueWorker {
       this.emit({
         type: 'file_finished',
         sessionId: job.sessionId,
-        result: processed.result,
+        result: this.asRecorded(processed.result),
         attempt: job.retryCount + 1,
       });
+      if (taken) await this.reportTakenBack(job.sessionId, work, taken, processed.result.contentSha256);
       this.touched(job.sessionId);
       await this.settleTouchedSessions(false);
     } catch (error) {
       await this.failed(job, file, error);
+    }
+  }
+
+  /**
+   * An ingested file that a copy took back into review before this worker reported it: reported as its row
+   * now records it (as a run reports it, see OutcomeChanges.seen).
+   */
+  private asRecorded(result: FileResult): FileResult {
+    const message = this.takenBackUnreported.get(result.fileId);
+    if (message === undefined || result.outcome !== 'ingested') return result;
+    this.takenBackUnreported.delete(result.fileId);
+    return takenBackResult(result, message);
+  }
+
+  /**
+   * A copy naming another patient took an ingested file of its session back into review: said as a run says
+   * it (a `file_outcome_changed` for the file, the progress line's ↺), whichever worker reported the file.
+   * The copies that shared its end ("ingested once") now share its review: their rows' detail follows, each
+   * reported changed too.
+   */
+  private async reportTakenBack(sessionId: string, work: SessionWork, taken: TakenBack, sha: string | null): Promise<void> {
+    const { previous } = taken;
+    this.emit({
+      type: 'file_outcome_changed',
+      sessionId,
+      previous: previous.result,
+      result: takenBackResult(previous.result, taken.message),
+    });
+    if (!sha) return;
+    // This worker's copies still waiting for their group's write are rows to find.
+    await work.committer.flush();
+    const once = ingestedOnceMessage(taken.relativePath);
+    const message = takenBackWithMessage(taken.relativePath);
+    for (const row of await work.batches.filesWithContent(sessionId, sha)) {
+      if (row.outcome !== 'duplicate_in_batch' || row.errorMessage !== once) continue;
+      await work.batches.updateFile(row.id, { errorMessage: message });
+      const before = resultFromRow(row);
+      this.emit({ type: 'file_outcome_changed', sessionId, previous: before, result: { ...before, message } });
     }
   }
 
@@ -359,6 +405,8 @@ export class QueueWorker {
 
   /** Sessions whose files this worker finished since they were last settled. */
   private readonly pendingSettle = new Set<string>();
+  /** Files a copy took back into review before this worker reported them: their message (see asRecorded). */
+  private readonly takenBackUnreported = new Map<string, string>();
   /** Sessions this worker is named among the workers of (see joinSession). */
   private readonly joinedSessions = new Set<string>();
 

@@ -8,6 +8,11 @@ export type WorkerEvent =
   /** A job taken: the file's steps start (a log then says which worker had which file). */
   | { type: 'job_started'; sessionId: string; fileId: string; jobId: string; attempt: number }
   | { type: 'file_finished'; sessionId: string; result: FileResult; attempt: number }
+  /**
+   * A file finished before (by this worker or another) whose recorded state changed since: a copy of its
+   * content named for another patient took it back into review, or its copies' detail followed it there.
+   */
+  | { type: 'file_outcome_changed'; sessionId: string; previous: FileResult; result: FileResult }
   /** A job for a file already in a final state (or of a session that is gone): nothing to do. */
   | { type: 'job_skipped'; sessionId: string; fileId: string; reason: string }
   /** An attempt threw: pg-boss retries it after a backoff. */

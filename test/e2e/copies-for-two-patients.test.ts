@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTextPdf } from '../../fixtures/generator/pdf.js';
+import { DEFAULT_QUEUE_SCHEMA } from '../../src/core/queue/defaults.js';
 import { ExitCode } from '../../src/errors.js';
 import { chromaWanted, createScratchChromaDatabase } from '../support/chroma.js';
 import { runCli } from '../support/cli-binary.js';
@@ -12,6 +13,8 @@ import {
   type TestDatabase,
 } from '../support/databases.js';
 import { REGISTRY_CSV, type JsonReport } from '../support/ingest-fixture.js';
+import { postgresWanted } from '../support/postgres.js';
+import { createPostgresWorkspace, type PostgresWorkspace } from '../support/postgres-workspace.js';
 
 // Two registry patients, and one lab report saved under each one's name. Its text names nobody, so the
 // content check cannot tell whose it is: only the two file names claim it.
@@ -226,3 +229,100 @@ describe.each(DATABASE_KINDS)(
     });
   },
 );
+
+describe.runIf(postgresWanted())('one content named for two patients, through the job queue', { tags: ['slow'] }, () => {
+  let workspace: PostgresWorkspace | null = null;
+  afterEach(async () => {
+    await workspace?.cleanup();
+    workspace = null;
+  });
+
+  // One worker, one file at a time: the jobs are taken in path order, so the Huerta copy comes after the
+  // take-back in the first layout and before it in the second. In the third its job is lost: the worker's
+  // sweep queues it again once the others are done, and it finds the held file's row as another worker would.
+  it.each([
+    ['after', [['a', AS_HUERTA], ['b', AS_BONILLA], ['c', AS_HUERTA_AGAIN]], false],
+    ['before', [['a', AS_HUERTA], ['b', AS_HUERTA_AGAIN], ['c', AS_BONILLA]], false],
+    ['long after', [['a', AS_HUERTA], ['b', AS_BONILLA], ['c', AS_HUERTA_AGAIN]], true],
+  ] as const)(
+    'a worker says it as ingest does: the ↺ line, the log\'s file_outcome_changed, and the copy\'s detail (copy %s the take-back)',
+    async (when, layout, copyJobLost) => {
+      const lab = await makeTextPdf([LAB_TEXT], { title: 'LAB', date: '2026-11-02' });
+      workspace = await createPostgresWorkspace('tecsalud-worker-take-back-', (drop) => {
+        for (const [folder, name] of layout) {
+          fs.mkdirSync(path.join(drop, folder));
+          fs.writeFileSync(path.join(drop, folder, name), lab);
+        }
+      });
+      const { cwd, env } = workspace;
+      const enqueued = await runCli(['ingest', 'drop', '--enqueue', '--type', 'complete', '--json'], { cwd, env });
+      expect(enqueued.code, enqueued.stderr).toBe(ExitCode.Success);
+      const sessionId = (JSON.parse(enqueued.stdout) as { session_id: string }).session_id;
+      if (copyJobLost) {
+        const { default: pg } = await import('pg');
+        const client = new pg.Client({ connectionString: env.TECSALUD_DB });
+        await client.connect();
+        try {
+          const deleted = await client.query(`delete from ${DEFAULT_QUEUE_SCHEMA}.job where data->>'relativePath' = $1`, [
+            `c/${AS_HUERTA_AGAIN}`,
+          ]);
+          expect(deleted.rowCount).toBe(1);
+        } finally {
+          await client.end();
+        }
+      }
+      const worker = await runCli(
+        ['worker', '--until-idle', '--concurrency', '1', '--log-file', 'worker.log', '--no-redact'],
+        { cwd, env },
+      );
+      expect(worker.code, worker.stderr).toBe(ExitCode.Success);
+      const log = fs
+        .readFileSync(path.join(cwd, 'worker.log'), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+      const status = await runCli(['status', sessionId, '--json'], { cwd, env });
+      expect(status.code, status.stderr).toBe(0);
+      const final = (JSON.parse(status.stdout) as { files: { path: string; outcome: string; error: string | null }[] })
+        .files;
+
+      // Huerta's was attached first; Bonilla's took it back: the worker's output says so at once, in ingest's words.
+      const held = `a/${AS_HUERTA}`;
+      const taker = layout.find(([, name]) => name === AS_BONILLA)!.join('/');
+      const copy = layout.find(([, name]) => name === AS_HUERTA_AGAIN)!.join('/');
+      expect(final.find((file) => file.path === held)).toMatchObject({ outcome: 'review_required' });
+      expect(worker.stderr).toContain(
+        `session ${sessionId.slice(0, 8)}: ↺ ${held}: waiting for an admin review — taken back to review: '${taker}'`,
+      );
+      const heldLines = log.filter((line) => line.path === held && String(line.event).startsWith('file_'));
+      expect(heldLines.map((line) => [line.event, line.outcome])).toEqual([
+        ['file_finished', 'ingested'],
+        ['file_outcome_changed', 'review_required'],
+      ]);
+      expect(heldLines[1]).toMatchObject({
+        previous_outcome: 'ingested',
+        session_id: sessionId,
+        file_id: heldLines[0]!.file_id,
+        msg: 'file outcome changed',
+      });
+
+      // The Huerta copy shares the held file's review, not an "ingested once", whichever came first.
+      const copyRow = final.find((file) => file.path === copy)!;
+      expect(copyRow.outcome).toBe('duplicate_in_batch');
+      expect(copyRow.error).toContain(`identical content to '${held}' in this batch, which was taken back to review`);
+      if (when === 'before') {
+        expect(log.find((line) => line.path === copy && line.event === 'file_outcome_changed')).toMatchObject({
+          previous_outcome: 'duplicate_in_batch',
+          msg: 'file detail changed',
+        });
+      }
+      // A change of detail only is the log's: no ↺ line for the copy.
+      expect(worker.stderr).not.toContain(`↺ ${copy}`);
+      // Each file's last line in the log says what its row says.
+      for (const file of final) {
+        const lines = log.filter((line) => line.path === file.path && String(line.event).startsWith('file_'));
+        expect(lines.at(-1), file.path).toMatchObject({ outcome: file.outcome, message: file.error });
+      }
+    },
+  );
+});

@@ -285,6 +285,17 @@ export class BatchRepository {
       .execute();
   }
 
+  /** A session's files with these bytes (the copies of one content). */
+  async filesWithContent(sessionId: string, contentSha256: string): Promise<BatchFile[]> {
+    return this.db
+      .selectFrom('batchFiles')
+      .selectAll()
+      .where('contentSha256', '=', contentSha256)
+      .where('batchId', '=', sessionId)
+      .orderBy('relativePath')
+      .execute();
+  }
+
   /** A session's file by its path in the folder (unique within the session). */
   async findFileByPath(sessionId: string, relativePath: string): Promise<BatchFile | undefined> {
     return this.db

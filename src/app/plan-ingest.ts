@@ -28,6 +28,8 @@ export interface IngestPlan {
   /** `settled`: files unchanged since a run settled them, which the run would settle unread (not listed). */
   counts: { auto: number; review: number; new: number; invalid: number; settled: number };
   files: PlannedFile[];
+  /** Hidden and system entries the run would skip (see discoverFiles), as the run names them. */
+  skippedHidden: string[];
 }
 
 /**
@@ -58,16 +60,18 @@ export async function planIngest(
   const database = await openDatabase(readTarget, { migrate: readTarget.display === ':memory:' });
   const files: PlannedFile[] = [];
   const counts = { auto: 0, review: 0, new: 0, invalid: 0, settled: 0 };
+  const skippedHidden: string[] = [];
   try {
     const patients = PatientRepository.forDatabase(database);
     const totalPatients = await patients.count();
     const skip = await ownFilesMatcher([...(options.ownFiles ?? []), databaseFileOf(target)]);
-    const { files: discovered } = await discoverFiles({
+    const { files: discovered, skippedHidden: hidden } = await discoverFiles({
       sourceDir: options.sourceDir,
       glob: options.glob,
       skip,
       includeHidden: options.includeHidden,
     });
+    skippedHidden.push(...hidden);
     const unchanged = await unchangedSinceSettled(database, fs.realpathSync(options.sourceDir), discovered);
     counts.settled = unchanged.size;
     const work = discovered.filter((file) => !unchanged.has(file.relativePath));
@@ -95,7 +99,7 @@ export async function planIngest(
   } finally {
     await database.close();
   }
-  return { counts, files };
+  return { counts, files, skippedHidden };
 }
 
 /**

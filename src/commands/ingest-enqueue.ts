@@ -1,6 +1,5 @@
 import type { ResolvedIngestOptions } from './ingest-options.js';
 import type { IngestCommandOptions } from './ingest.js';
-import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
 import { ExitCode } from '../errors.js';
 import type { CommandContext } from './context.js';
 import { writeJson, writeLine } from './shared/io.js';
@@ -65,11 +64,9 @@ export async function enqueue(
     writeLine(io.stdout, say.interrupted(session.id, jobs, interrupted.filesLeft));
   } else if (!options.quiet) {
     writeLine(io.stdout, say.queued(session.id, jobs, enqueued.resumed === true));
-    const hidden = enqueued.skippedHidden ?? [];
-    if (hidden.length > 0) {
-      const names = hidden.slice(0, 3).join(', ') + (hidden.length > 3 ? ', …' : '');
-      writeLine(io.stdout, `  ${messages.summary.skippedHidden(hidden.length, sanitizeForTerminal(names))}`);
-    }
+    const { skippedHiddenLine } = await import('../ui/ingest-summary.js');
+    const hidden = skippedHiddenLine(enqueued.skippedHidden ?? [], messages);
+    if (hidden) writeLine(io.stdout, `  ${hidden}`);
     writeLine(io.stdout, `  ${say.startWorkers(session.id.slice(0, 8))}`);
   } else {
     writeLine(io.stdout, session.id);

@@ -134,8 +134,11 @@ export async function ingest(dir: string, options: IngestCommandOptions, context
   if (options.dryRun) {
     const { planIngest } = await import('../app/plan-ingest.js');
     const plan = await planIngest(context, resolved);
-    const { printIngestPlan } = await import('./ingest-plan-output.js');
-    printIngestPlan(io, plan, Boolean(options.json));
+    const [{ printIngestPlan }, { messagesFor, resolveLanguage }] = await Promise.all([
+      import('./ingest-plan-output.js'),
+      import('../ui/i18n/messages.js'),
+    ]);
+    printIngestPlan(io, plan, Boolean(options.json), messagesFor(resolveLanguage({ flag: options.lang, env: context.env })));
     return ExitCode.Success;
   }
   if (options.enqueue) {

@@ -20,6 +20,17 @@ export interface IngestSummaryInput {
 const SHOWN_HIDDEN = 3;
 
 /**
+ * The line on the hidden and system entries skipped, with the first few names; null when there were none.
+ * Not a failure (a NAS's `.snapshot/` or `@eaDir/` is in every drop), but never silent. The same line for a
+ * run, an enqueue and a dry run, so that one predicts the other.
+ */
+export function skippedHiddenLine(hidden: readonly string[], m: Messages): string | null {
+  if (hidden.length === 0) return null;
+  const names = hidden.slice(0, SHOWN_HIDDEN).map(sanitizeForTerminal).join(', ') + (hidden.length > SHOWN_HIDDEN ? ', …' : '');
+  return m.summary.skippedHidden(hidden.length, names);
+}
+
+/**
  * The closing lines of an ingest on stdout: what happened, and where to look next. After a review, the
  * counts are the ones after it (a file attached in review is ingested; only what still waits is waiting),
  * so the lines never contradict each other.
@@ -55,12 +66,8 @@ export function formatIngestSummary(result: IngestSummaryInput, m: Messages = EN
     )}`,
   ];
   if (t.notMoved > 0) lines.push(`  ${m.summary.notMoved(t.notMoved)}`);
-  // Not a failure (a NAS's `.snapshot/` or `@eaDir/` is in every drop), but never silent: said with names.
-  const hidden = result.skippedHidden ?? [];
-  if (hidden.length > 0) {
-    const names = hidden.slice(0, SHOWN_HIDDEN).map(sanitizeForTerminal).join(', ') + (hidden.length > SHOWN_HIDDEN ? ', …' : '');
-    lines.push(`  ${m.summary.skippedHidden(hidden.length, names)}`);
-  }
+  const hidden = skippedHiddenLine(result.skippedHidden ?? [], m);
+  if (hidden) lines.push(`  ${hidden}`);
   // Not a failure (exit 0 when nothing else is wrong: cron chunks big folders this way), but never silent.
   if (t.deferred > 0 && !result.interrupted) lines.push(`  ${m.summary.deferred(t.deferred)}`);
   const unknownCodes = [...(result.unknownTypeCodes ?? new Map<string, number>())].sort(

@@ -308,17 +308,33 @@ describe('what cannot be read or moved is reported, never skipped', { tags: ['sl
     fs.writeFileSync(path.join(ws.drop, 'Thumbs.db'), Buffer.from('thumbs'));
     const quarantine = path.join(ws.dir, 'quarantine');
     const args = unattendedIngest(ws, '--quarantine-dir', quarantine);
+    const skippedLine =
+      `  6 hidden or system entries skipped (.DS_Store, .Trash-1000/, ._${LAB}, …): not documents, not looked into; ` +
+      '--include-hidden takes them\n';
+    const skippedLineEs =
+      `  6 entradas ocultas o de sistema omitidas (.DS_Store, .Trash-1000/, ._${LAB}, …): no son documentos, no se ` +
+      'revisaron; --include-hidden las toma\n';
+    const skippedPaths = ['.DS_Store', '.Trash-1000/', `._${LAB}`, '.snapshot/', '@eaDir/', 'Thumbs.db'];
+
+    // A dry run first predicts what the run will say of them: the same line (EN and ES), the same JSON fields.
+    const dryRun = [...args, '--dry-run'];
+    const planned = await runCli(dryRun, { cwd: ws.dir });
+    expect(planned.code, planned.stderr).toBe(0);
+    expect(planned.stdout).toContain(skippedLine);
+    const plannedEs = await runCli([...dryRun, '--lang', 'es'], { cwd: ws.dir });
+    expect(plannedEs.code, plannedEs.stderr).toBe(0);
+    expect(plannedEs.stdout).toContain(skippedLineEs);
+    expect(plannedEs.stdout).toContain('Simulación: 1 se asociarían, 0 esperarían revisión, 0 crearían un paciente, 0 tienen nombres inválidos. No se escribió nada.');
+    const plannedJson = JSON.parse((await runCli([...dryRun, '--json'], { cwd: ws.dir })).stdout) as Record<string, unknown>;
+    expect(plannedJson).toMatchObject({ dry_run: true, skipped_hidden: 6, skipped_hidden_paths: skippedPaths });
 
     // Nothing but hidden and system entries beside the document: a clean night (exit 0), and the summary says
     // how many were skipped and names them.
     const clean = await runCli(args, { cwd: ws.dir });
     expect(clean.code, clean.stderr).toBe(0);
-    expect(clean.stdout).toContain(
-      `6 hidden or system entries skipped (.DS_Store, .Trash-1000/, ._${LAB}, …): not documents, not looked into; ` +
-        '--include-hidden takes them',
-    );
+    expect(clean.stdout).toContain(skippedLine);
     const es = await runCli([...args, '--lang', 'es'], { cwd: ws.dir });
-    expect(es.stdout).toContain(`6 entradas ocultas o de sistema omitidas (.DS_Store, .Trash-1000/, ._${LAB}, …)`);
+    expect(es.stdout).toContain(skippedLineEs);
 
     fs.copyFileSync(path.join(SAMPLE_DIR, PRESC), path.join(ws.drop, `.${PRESC}`));
     fs.writeFileSync(path.join(ws.drop, 'notes.txt'), 'hola');
@@ -331,7 +347,7 @@ describe('what cannot be read or moved is reported, never skipped', { tags: ['sl
       ['notes.txt', 'invalid_name'],
     ]);
     expect(report.skipped_hidden).toBe(6);
-    expect(report.skipped_hidden_paths).toEqual(['.DS_Store', '.Trash-1000/', `._${LAB}`, '.snapshot/', '@eaDir/', 'Thumbs.db']);
+    expect(report.skipped_hidden_paths).toEqual(skippedPaths);
     expect(report.files[0]!.error).toMatch(
       /^hidden file \(its name starts with '\.'\): not read; if it is a document, rename it without the '\.'/,
     );

@@ -106,6 +106,14 @@ export interface Messages {
   statusReport: StatusReportMessages;
   // `ingest --enqueue`: what it queued for the workers
   enqueue: EnqueueMessages;
+  // `ingest --dry-run`: the plan's closing line
+  dryRun: DryRunMessages;
+}
+
+/** What `ingest --dry-run` says after its plan: what a run would do, and that nothing was written. */
+export interface DryRunMessages {
+  /** `settled`: files unchanged since a run settled them (not listed). */
+  closing(counts: { auto: number; review: number; new: number; invalid: number; settled: number }): string;
 }
 
 /** What `ingest --enqueue` says: the files it queued for the workers, or where it stopped. */
@@ -632,6 +640,13 @@ export const EN: Messages = {
     stopping: 'stopping: the files queued so far keep their jobs (Ctrl-C again to stop at once)',
     maxFilesIgnored: 'note: --max-files does not apply to --enqueue: every file is queued, and workers pull them',
   },
+  dryRun: {
+    closing: (c) =>
+      `Dry run: ${c.auto} would attach, ${c.review} would wait for review, ${c.new} would create a patient, ` +
+      `${c.invalid} have invalid names` +
+      (c.settled ? `; ${c.settled} unchanged since a run settled them (not listed)` : '') +
+      '. Nothing was written.',
+  },
   summary: {
     session: (id, status, seconds) => `Session ${id} — ${status} in ${seconds} s`,
     files: (c) =>
@@ -921,6 +936,15 @@ export const ES: Messages = {
       'de esta sesión; los archivos ya en cola no se encolan dos veces',
     stopping: 'deteniendo: los archivos encolados hasta ahora conservan sus tareas (Ctrl-C otra vez para detener de inmediato)',
     maxFilesIgnored: 'nota: --max-files no aplica a --enqueue: se encolan todos los archivos y los procesos de trabajo los toman',
+  },
+  dryRun: {
+    closing: (c) =>
+      `Simulación: ${c.auto} se asociarían, ${c.review} esperarían revisión, ${c.new} crearían un paciente, ` +
+      `${c.invalid} ${c.invalid === 1 ? 'tiene un nombre inválido' : 'tienen nombres inválidos'}` +
+      (c.settled
+        ? `; ${c.settled} sin cambios desde que una ejecución ${c.settled === 1 ? 'lo resolvió' : 'los resolvió'} (no listados)`
+        : '') +
+      '. No se escribió nada.',
   },
   summary: {
     session: (id, status, seconds) => `Sesión ${id} — ${status} en ${seconds} s`,

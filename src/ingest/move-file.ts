@@ -59,10 +59,13 @@ export async function moveWithoutOverwrite(
   fileMode?: FileModePolicy,
   { asRead }: { asRead?: { size: number | null; mtimeMs: number | null } } = {},
 ): Promise<string> {
-  const before = await fs.lstat(source);
+  // A name that is not UTF-8 is moved by its bytes, under the same bytes: never under the name Node shows.
+  const raw = path.basename(source).includes(NOT_UTF8) ? await rawNameOf(source) : null;
+  const from: string | Buffer = raw ? Buffer.concat([Buffer.from(path.dirname(source) + path.sep), raw]) : source;
+  const before = await fs.lstat(from);
   if (asRead && asRead.size !== null && asRead.mtimeMs !== null) {
     // As the run found it (following a link inside the folder, as the walk does).
-    const now = before.isSymbolicLink() ? await fs.stat(source) : before;
+    const now = before.isSymbolicLink() ? await fs.stat(from) : before;
     if (now.size !== asRead.size || now.mtimeMs !== asRead.mtimeMs) throw new FileStillBeingWritten('since_read');
   }
   const root = path.resolve(targetRoot);
@@ -83,7 +86,7 @@ export async function moveWithoutOverwrite(
   // A symlink (kept when its target is inside the drop folder) moves as the link it is: chmod would follow it.
   const link =
     before.isSymbolicLink() ||
-    (await fs.chmod(source, mode).then(
+    (await fs.chmod(from, mode).then(
       () => true,
       (error: NodeJS.ErrnoException) => {
         if (error.code === 'EPERM') return false;
@@ -94,20 +97,30 @@ export async function moveWithoutOverwrite(
   // The source's own name, links in its folders resolved: an archive that is the drop folder under another
   // name (a link to it) would "find the same bytes" at the source's own path, and removing the original
   // would remove the only copy.
-  const realSource = path.join(await fs.realpath(path.dirname(source)), path.basename(source));
+  const realSourceDir = await fs.realpath(path.dirname(source));
+  const realSource = raw
+    ? Buffer.concat([Buffer.from(realSourceDir + path.sep), raw])
+    : path.join(realSourceDir, path.basename(source));
   for (let n = 1; n < 1000; n++) {
-    const target = path.join(dir, n === 1 ? fitName(name, '', ext) : fitName(name, ` (${n})`, ext));
-    if (target === realSource) throw new Error(`the destination ${target} is the file itself: ${root} is its own folder`);
+    const suffix = n === 1 ? '' : ` (${n})`;
+    const target: string | Buffer = raw
+      ? Buffer.concat([Buffer.from(dir + path.sep), fitRawName(raw, suffix)])
+      : path.join(dir, fitName(name, suffix, ext));
+    // What the report shows (a name that is not UTF-8 as Node shows it: the file has the bytes).
+    const shown = target.toString();
+    if (Buffer.from(target).equals(Buffer.from(realSource))) {
+      throw new Error(`the destination ${shown} is the file itself: ${root} is its own folder`);
+    }
     try {
-      await linkOrCopy(source, target, { link, mode, before });
-      await fs.unlink(source);
-      return target;
+      await linkOrCopy(from, target, dir, { link, mode, before });
+      await fs.unlink(from);
+      return shown;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       // This very file is already there: a run killed after linking or copying it, before removing the original.
-      if (!before.isSymbolicLink() && (await holdsTheSameBytes(target, source, before))) {
-        await fs.unlink(source);
-        return target;
+      if (!before.isSymbolicLink() && (await holdsTheSameBytes(target, from, before))) {
+        await fs.unlink(from);
+        return shown;
       }
     }
   }
@@ -138,7 +151,7 @@ async function removeStalePartials(dir: string): Promise<void> {
 }
 
 /** Whether `target` is `source` (a hard link) or a regular file of the same size and bytes. */
-async function holdsTheSameBytes(target: string, source: string, sourceStat: Stats): Promise<boolean> {
+async function holdsTheSameBytes(target: string | Buffer, source: string | Buffer, sourceStat: Stats): Promise<boolean> {
   const stat = await fs.lstat(target).catch(() => null);
   if (!stat?.isFile() || stat.size !== sourceStat.size) return false;
   if (stat.dev === sourceStat.dev && stat.ino === sourceStat.ino) return true;
@@ -148,6 +161,51 @@ async function holdsTheSameBytes(target: string, source: string, sourceStat: Sta
 
 function isInside(candidate: string, root: string): boolean {
   return candidate.startsWith(root + path.sep);
+}
+
+/** How Node shows a byte of a file name that is not UTF-8 (U+FFFD): no file has the name it shows. */
+const NOT_UTF8 = '\uFFFD';
+
+/**
+ * A file whose name cannot be moved: not UTF-8, and its bytes cannot be told (another entry of its folder
+ * shows the same, or it is gone). It stays where it is; the message says why and how to rename it.
+ */
+export class NameNotUtf8 extends Error {
+  constructor(readonly why: 'ambiguous' | 'gone') {
+    super(
+      why === 'ambiguous'
+        ? 'its name is not valid UTF-8 and another file of its folder shows the same name, so it cannot be told apart'
+        : 'its name is not valid UTF-8 and no file of its folder has that name any more',
+    );
+    this.name = 'NameNotUtf8';
+  }
+}
+
+/**
+ * The bytes of the name of `shownPath`, a file whose name is not valid UTF-8 (a Latin-1 'Ñ' from a Windows
+ * export): Node shows each such byte as U+FFFD, so that no file has the name it shows. The folder is read
+ * as bytes: the one entry that Node shows as that name is the file. (Discovery never enters a folder whose
+ * own name is not UTF-8: only the last segment can be.)
+ */
+async function rawNameOf(shownPath: string): Promise<Buffer> {
+  const shown = path.basename(shownPath);
+  const names = await fs.readdir(path.dirname(shownPath), { encoding: 'buffer' });
+  const matches = names.filter((name) => name.toString() === shown);
+  if (matches.length !== 1) throw new NameNotUtf8(matches.length === 0 ? 'gone' : 'ambiguous');
+  return matches[0]!;
+}
+
+/**
+ * A name that is not UTF-8, with `suffix` before its extension: its bytes kept as they are (a person renames
+ * it with convmv, which needs them), the stem cut at the end when the whole would not fit NAME_MAX_BYTES.
+ */
+function fitRawName(raw: Buffer, suffix: string): Buffer {
+  if (suffix === '') return raw;
+  const dot = raw.lastIndexOf(0x2e);
+  const [stem, ext] = dot > 0 ? [raw.subarray(0, dot), raw.subarray(dot)] : [raw, Buffer.alloc(0)];
+  const added = Buffer.from(suffix);
+  const room = NAME_MAX_BYTES - added.length - ext.length;
+  return Buffer.concat([stem.subarray(0, Math.max(1, room)), added, ext]);
 }
 
 /**
@@ -167,10 +225,14 @@ function fitName(stem: string, suffix: string, ext: string): string {
   return head.join('') + tail + suffix + ext;
 }
 
-/** Links `source` as `target`, or copies it when it may not be linked (not ours) or cannot (another file-system). */
+/**
+ * Links `source` as `target` (in the folder `dir`), or copies it when it may not be linked (not ours) or
+ * cannot (another file-system).
+ */
 async function linkOrCopy(
-  source: string,
-  target: string,
+  source: string | Buffer,
+  target: string | Buffer,
+  dir: string,
   options: { link: boolean; mode: number; before: Stats },
 ): Promise<void> {
   if (options.link) {
@@ -182,10 +244,7 @@ async function linkOrCopy(
     }
   }
   // A short temporary name: the file's own may already be as long as the file-system allows.
-  const temporary = path.join(
-    path.dirname(target),
-    `.tecsalud-${process.pid}-${randomBytes(4).toString('hex')}.partial`,
-  );
+  const temporary = path.join(dir, `.tecsalud-${process.pid}-${randomBytes(4).toString('hex')}.partial`);
   try {
     // Written with its final mode from the first byte: no moment where others can read a partial copy.
     await pipeline(

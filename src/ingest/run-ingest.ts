@@ -18,7 +18,7 @@ import { discoverFiles, type Discovery } from './discover-files.js';
 import { deferredMessage, FileProcessor, type FileToProcess } from './file-processor.js';
 import { FileNotFinished } from './file-run.js';
 import { GroupCommitter } from './group-committer.js';
-import { FileStillBeingWritten, moveWithoutOverwrite } from './move-file.js';
+import { FileStillBeingWritten, moveWithoutOverwrite, NameNotUtf8 } from './move-file.js';
 import { openSession } from './open-session.js';
 import { OutcomeChanges } from './outcome-changes.js';
 import { resultFromRow } from './recorded-result.js';
@@ -696,7 +696,7 @@ export async function disposeOf(
     });
   } catch (error) {
     result.movedTo = null;
-    result.moveError = `${FILE_OUTCOMES[result.outcome].label}, but not moved to ${flag} ${targetRoot}: ${describeMoveError(error)}`;
+    result.moveError = notMovedMessage(result.outcome, flag, targetRoot, error);
     await batches.updateFile(file.fileId, { moveError: result.moveError });
     await audit.record({
       actor: options.uploadedBy,
@@ -709,9 +709,17 @@ export async function disposeOf(
   }
 }
 
+/** Why a file stays in the drop folder: its outcome, where it was to go, and the reason. */
+export function notMovedMessage(outcome: FileOutcome, flag: '--archive-dir' | '--quarantine-dir', targetRoot: string, error: unknown): string {
+  return `${FILE_OUTCOMES[outcome].label}, but not moved to ${flag} ${targetRoot}: ${describeMoveError(error)}`;
+}
+
 function describeMoveError(error: unknown): string {
   if (error instanceof FileStillBeingWritten) {
     return `${error.message}; it stays in the drop folder for the next run`;
+  }
+  if (error instanceof NameNotUtf8) {
+    return `${error.message}; it stays in the drop folder: rename it in UTF-8 (e.g. convmv -f latin1 -t utf8 --notest FILE)`;
   }
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'EROFS') return 'the folder is on a read-only file-system';

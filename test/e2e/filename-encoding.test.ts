@@ -20,8 +20,20 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
 interface Report {
-  files: { path: string; outcome: string; error: string | null }[];
+  files: { path: string; outcome: string; error: string | null; moved_to: string | null; move_error: string | null }[];
 }
+
+/** A file name as a Latin-1 program writes it: `before`, the byte, `after` ('Ñ' is 0xD1, 'Ö' 0xD6). */
+function latin1(before: string, byte: number, after: string): Buffer {
+  return Buffer.concat([Buffer.from(before), Buffer.from([byte]), Buffer.from(after)]);
+}
+
+/** A folder's entries as their bytes. */
+function rawNames(dir: string): Buffer[] {
+  return fs.readdirSync(dir, { encoding: 'buffer' });
+}
+
+const inFolder = (dir: string, name: Buffer) => Buffer.concat([Buffer.from(`${dir}/`), name]);
 
 describe('a file name that is not UTF-8', { tags: ['slow'] }, () => {
   it('is a failed entry that says the name is not UTF-8 and how to rename it (EN and ES); the rest is ingested', async () => {
@@ -62,5 +74,77 @@ describe('a file name that is not UTF-8', { tags: ['slow'] }, () => {
     );
     expect(spanish.code, spanish.stderr).toBe(3);
     expect(spanish.stdout + spanish.stderr).toContain('el nombre del archivo no es UTF-8 válido');
+  });
+});
+
+describe('quarantining a file whose name is not UTF-8', { tags: ['slow'] }, () => {
+  const muñoz = latin1('3000000042_MU', 0xd1, 'OZ LEAL, ANA_6000000042_CONS.pdf');
+  const garbled = '3000000042_MU\uFFFDOZ LEAL, ANA_6000000042_CONS.pdf';
+
+  it('moves it by its own bytes, under the same bytes (a taken name gets its (2)), and loses nothing', async () => {
+    const dir = path.join(root, 'quarantine-raw');
+    const drop = path.join(dir, 'drop');
+    const quarantine = path.join(dir, 'quarantine');
+    fs.mkdirSync(drop, { recursive: true });
+    fs.mkdirSync(quarantine);
+    const bytes = fs.readFileSync(path.join(SAMPLE_DIR, LAB));
+    fs.writeFileSync(inFolder(drop, muñoz), bytes);
+    // A file of that name from an earlier night is already in the quarantine: it stays as it is.
+    fs.writeFileSync(inFolder(quarantine, muñoz), 'earlier');
+    const run = await runCli(
+      ['ingest', drop, '--db', path.join(dir, 'registry.db'), '--type', 'complete', '--non-interactive', '--json',
+        '--quarantine-dir', quarantine],
+      { cwd: dir },
+    );
+    expect(run.code, run.stderr).toBe(3);
+    const file = (JSON.parse(run.stdout) as Report).files[0]!;
+    expect(file).toMatchObject({ path: garbled, outcome: 'invalid_name', move_error: null });
+    expect(file.moved_to).toBe(path.join(quarantine, garbled.replace('.pdf', ' (2).pdf')));
+    // The drop folder is empty; the quarantine holds both, each under its Latin-1 bytes, the moved one whole.
+    expect(rawNames(drop)).toEqual([]);
+    const moved = latin1('3000000042_MU', 0xd1, 'OZ LEAL, ANA_6000000042_CONS (2).pdf');
+    expect(rawNames(quarantine).map((name) => name.toString('hex')).sort()).toEqual(
+      [muñoz, moved].map((name) => name.toString('hex')).sort(),
+    );
+    expect(fs.readFileSync(inFolder(quarantine, moved)).equals(bytes)).toBe(true);
+    expect(fs.readFileSync(inFolder(quarantine, muñoz), 'utf8')).toBe('earlier');
+  });
+
+  it('leaves two names that show alike where they are, saying why and how to rename them', async () => {
+    const dir = path.join(root, 'quarantine-alike');
+    const drop = path.join(dir, 'drop');
+    const quarantine = path.join(dir, 'quarantine');
+    fs.mkdirSync(drop, { recursive: true });
+    // MUÑOZ and MUÖOZ in Latin-1: Node shows both as MU�OZ, so neither can be told from the other.
+    const muöoz = latin1('3000000042_MU', 0xd6, 'OZ LEAL, ANA_6000000042_CONS.pdf');
+    fs.writeFileSync(inFolder(drop, muñoz), 'one');
+    fs.writeFileSync(inFolder(drop, muöoz), 'two');
+    const run = await runCli(
+      ['ingest', drop, '--db', path.join(dir, 'registry.db'), '--type', 'complete', '--non-interactive', '--json',
+        '--quarantine-dir', quarantine],
+      { cwd: dir },
+    );
+    expect(run.code, run.stderr).toBe(3);
+    const files = (JSON.parse(run.stdout) as Report).files;
+    expect(files.length, JSON.stringify(files)).toBeGreaterThan(0);
+    for (const file of files) {
+      expect(file).toMatchObject({ path: garbled, outcome: 'invalid_name', moved_to: null });
+      expect(file.move_error).toBe(
+        `filename does not follow the TecSalud pattern, but not moved to --quarantine-dir ${quarantine}: its name is not valid UTF-8 and another ` +
+          'file of its folder shows the same name, so it cannot be told apart; it stays in the drop folder: rename ' +
+          'it in UTF-8 (e.g. convmv -f latin1 -t utf8 --notest FILE)',
+      );
+    }
+    expect(rawNames(drop).map((name) => name.toString('hex')).sort()).toEqual(
+      [muñoz, muöoz].map((name) => name.toString('hex')).sort(),
+    );
+    expect(fs.existsSync(quarantine) ? rawNames(quarantine) : []).toEqual([]);
+    // A records administrator reads why in Spanish.
+    const status = await runCli(['status', '--files', '--lang', 'es', '--db', path.join(dir, 'registry.db')], { cwd: dir });
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toContain(
+      'su nombre no es UTF-8 válido y otro archivo de su carpeta se muestra con el mismo nombre, así que no se pueden ' +
+        'distinguir; se queda en la carpeta de entrada: cámbiele el nombre a UTF-8 (p. ej. convmv -f latin1 -t utf8 --notest FILE)',
+    );
   });
 });

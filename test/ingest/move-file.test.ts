@@ -161,6 +161,23 @@ describe('moveWithoutOverwrite', () => {
     }
   });
 
+  it.runIf(otherFileSystem)('copies a file whose name is not UTF-8 across file-systems under the same bytes', async () => {
+    const drop = fs.mkdtempSync('/dev/shm/tecsalud-drop-');
+    try {
+      // 'MUÑOZ' in Latin-1: Node shows the 0xD1 as U+FFFD, and no file has the name it shows.
+      const raw = Buffer.concat([Buffer.from('3000000042_MU'), Buffer.from([0xd1]), Buffer.from('OZ LEAL, ANA_1_CONS.pdf')]);
+      fs.writeFileSync(Buffer.concat([Buffer.from(`${drop}/`), raw]), '%PDF- latin1');
+      const shown = raw.toString();
+      const archive = path.join(root, 'archive');
+      expect(await moveWithoutOverwrite(path.join(drop, shown), archive, shown)).toBe(path.join(archive, shown));
+      expect(fs.readdirSync(drop)).toEqual([]);
+      expect(fs.readdirSync(archive, { encoding: 'buffer' })).toEqual([raw]);
+      expect(fs.readFileSync(Buffer.concat([Buffer.from(`${archive}/`), raw]), 'utf8')).toBe('%PDF- latin1');
+    } finally {
+      fs.rmSync(drop, { recursive: true, force: true });
+    }
+  });
+
   // Only root can make a file another account owns; the move then runs as the user nobody.
   it.runIf(process.getuid?.() === 0)(
     "copies a file it does not own (it can neither chmod nor safely link it) into one of its own",

@@ -26,6 +26,8 @@ import {
   sharesReviewMessage,
   takenBackWithMessage,
 } from '../../src/ingest/file-processor.js';
+import { NameNotUtf8 } from '../../src/ingest/move-file.js';
+import { notMovedMessage } from '../../src/ingest/run-ingest.js';
 import { FILE_DETAIL_RULES, type DetailContext } from '../../src/ui/i18n/file-details-es.js';
 import { EN, ES, ES_OUTCOMES } from '../../src/ui/i18n/messages.js';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server.js';
@@ -164,6 +166,20 @@ describe('the Spanish of per-file details', () => {
     );
     expectSpanish(check('a.pdf', 10, 'hello'));
     expectSpanish(remember(deferredMessage(25)), ['25']);
+  });
+
+  it('translates why a file whose name is not UTF-8 stays in the drop folder', () => {
+    const spanish = (why: 'ambiguous' | 'gone') =>
+      expectSpanish(
+        remember(notMovedMessage('invalid_name', '--quarantine-dir', '/srv/cuarentena', new NameNotUtf8(why))),
+        ['/srv/cuarentena', 'convmv -f latin1 -t utf8 --notest FILE'],
+      );
+    expect(spanish('ambiguous')).toBe(
+      'el nombre del archivo no sigue el formato de TecSalud, pero no se movió a --quarantine-dir /srv/cuarentena: su ' +
+        'nombre no es UTF-8 válido y otro archivo de su carpeta se muestra con el mismo nombre, así que no se pueden ' +
+        'distinguir; se queda en la carpeta de entrada: cámbiele el nombre a UTF-8 (p. ej. convmv -f latin1 -t utf8 --notest FILE)',
+    );
+    expect(spanish('gone')).toContain('ya no hay en su carpeta un archivo con ese nombre');
   });
 
   it('translates the detail of a copy whose file went back to review after it settled', () => {

@@ -690,6 +690,31 @@ const CONTENT_RULES: DetailRule[] = [
   },
 ];
 
+/**
+ * A file not archived or quarantined (run-ingest's notMovedMessage), for the reasons the screens know in
+ * Spanish; any other reason leaves the whole sentence in English.
+ */
+const MOVE_RULES: DetailRule[] = [
+  {
+    en: new RegExp(
+      `^(${Object.values(FILE_OUTCOMES).map((o) => literal(o.label)).join('|')}), but not moved to ` +
+        '(--archive-dir|--quarantine-dir) (.+): its name is not valid UTF-8 and (another file of its folder shows ' +
+        'the same name, so it cannot be told apart|no file of its folder has that name any more); it stays in the ' +
+        'drop folder: rename it in UTF-8 \\(e\\.g\\. (convmv .+)\\)$',
+    ),
+    es: ([label, flag, dir, why, convmv], c) => {
+      const outcome = (Object.keys(FILE_OUTCOMES) as FileOutcome[]).find((o) => FILE_OUTCOMES[o].label === label)!;
+      return (
+        `${c.outcome(outcome)}, pero no se movió a ${flag} ${dir}: su nombre no es UTF-8 válido y ` +
+        (why!.startsWith('another')
+          ? 'otro archivo de su carpeta se muestra con el mismo nombre, así que no se pueden distinguir'
+          : 'ya no hay en su carpeta un archivo con ese nombre') +
+        `; se queda en la carpeta de entrada: cámbiele el nombre a UTF-8 (p. ej. ${convmv})`
+      );
+    },
+  },
+];
+
 const LABEL_RULES: DetailRule[] = (Object.keys(FILE_OUTCOMES) as FileOutcome[]).map((outcome) => ({
   en: new RegExp(`^${literal(FILE_OUTCOMES[outcome].label)}$`),
   es: (_parts, c) => c.outcome(outcome),
@@ -705,6 +730,7 @@ export const FILE_DETAIL_RULES: readonly DetailRule[] = [
   ...OCR_RULES,
   ...STORAGE_RULES,
   ...CONTENT_RULES,
+  ...MOVE_RULES,
   ...LABEL_RULES,
 ];
 

@@ -12,8 +12,9 @@ import { resolveWorkerScript } from './resolve-worker-script.js';
 const IGNORE_TERMINAL_INTERRUPT = `data:text/javascript,${encodeURIComponent("process.on('SIGINT', () => {});")}`;
 
 /**
- * A tinypool of `processes` child processes running the worker module `workerName` (next to `nextTo`), one
- * file each at a time: what both extractors run their work in.
+ * A tinypool of `processes` child processes running the worker module `workerName` (next to `nextTo`): what
+ * both extractors run their work in. A child holds up to `tasksPerChild` tasks (default 1), which its worker
+ * module takes one at a time (see oneTaskAtATime).
  */
 export function createChildProcessPool(options: {
   workerName: string;
@@ -23,6 +24,7 @@ export function createChildProcessPool(options: {
   execArgv?: string[];
   /** Variables added to the children's environment (the parent's is inherited). */
   env?: Record<string, string>;
+  tasksPerChild?: number;
 }): Tinypool {
   const script = resolveWorkerScript(options.workerName, options.nextTo);
   return new Tinypool({
@@ -32,7 +34,7 @@ export function createChildProcessPool(options: {
     env: { ...inheritedEnv(), ...options.env },
     minThreads: options.processes,
     maxThreads: options.processes,
-    concurrentTasksPerWorker: 1,
+    concurrentTasksPerWorker: options.tasksPerChild ?? 1,
     // V8's serializer copies the page texts as they are; JSON escapes and re-parses every one (7 % of the
     // ingest process's CPU, paired runs).
     serialization: 'advanced',

@@ -2,8 +2,11 @@
 // cross a process boundary over the IPC channel, so a task is a path and a result is the pages' text.
 import type { ExtractionFailure } from './types.js';
 
-/** `path: null` only starts a child (see pooled-extractor.ts): it reads nothing and returns null. */
-export type ExtractionTask = { path: string | null };
+/**
+ * `path: null` only starts a child (see pooled-extractor.ts): it reads nothing and returns null. `id` names
+ * the task in the child's TaskStarted message: a child may hold a second task while it works on one.
+ */
+export type ExtractionTask = { path: string | null; id?: number };
 
 export type ExtractionTaskResult =
   { ok: true; pages: number; pageTexts: string[]; scannedPages: number[] } | ExtractionFailure;
@@ -11,15 +14,29 @@ export type ExtractionTaskResult =
 export const TASK_STARTED = 'extraction:started';
 
 /** Sent by the child when it begins a file, so the timeout counts work, not queueing. */
-export type TaskStarted = { type: typeof TASK_STARTED; pid: number };
+export type TaskStarted = { type: typeof TASK_STARTED; pid: number; id?: number };
 
 export function isTaskStarted(message: unknown): message is TaskStarted {
   const candidate = message as Partial<TaskStarted> | null;
   return candidate?.type === TASK_STARTED && typeof candidate.pid === 'number';
 }
 
-/** Tells the parent that this child begins a file (a message outside tinypool's protocol). */
-export function reportTaskStarted(): void {
-  const started: TaskStarted = { type: TASK_STARTED, pid: process.pid };
+/** Tells the parent that this child begins the task's file (a message outside tinypool's protocol). */
+export function reportTaskStarted(task: ExtractionTask): void {
+  const started: TaskStarted = { type: TASK_STARTED, pid: process.pid, ...(task.id !== undefined ? { id: task.id } : {}) };
   process.send?.(started);
+}
+
+/**
+ * A child's handler that takes its tasks one after another. The pool sends a child its next file while it
+ * works on one (so that it never waits for the parent between files); tinypool would start both at once.
+ * One at a time, a file's timeout counts its own work and memory holds one file.
+ */
+export function oneTaskAtATime<R>(handler: (task: ExtractionTask) => Promise<R>): (task: ExtractionTask) => Promise<R> {
+  let previous: Promise<unknown> = Promise.resolve();
+  return (task) => {
+    const turn = previous.then(() => handler(task));
+    previous = turn.catch(() => undefined);
+    return turn;
+  };
 }

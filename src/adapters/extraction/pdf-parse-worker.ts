@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { classifyPdfError } from './classify-pdf-error.js';
 import { describeFailure } from './describe-failure.js';
-import { reportTaskStarted, type ExtractionTask, type ExtractionTaskResult } from './extraction-task.js';
+import { oneTaskAtATime, reportTaskStarted, type ExtractionTask, type ExtractionTaskResult } from './extraction-task.js';
 import { explainEmptyText, parsePages, type ParsedPages } from './pdf-js-pages.js';
 import { silenceConsole } from './silence-console.js';
 import { hasPdfHeader, hasTextLayer } from './text-layer.js';
@@ -30,12 +30,12 @@ async function readPdf(path: string): Promise<Uint8Array> {
   return asBytes(await readFile(path));
 }
 
-export default async function extractWithPdfParse(
-  task: ExtractionTask,
-): Promise<ExtractionTaskResult | null> {
+export default oneTaskAtATime(extractWithPdfParse);
+
+async function extractWithPdfParse(task: ExtractionTask): Promise<ExtractionTaskResult | null> {
   if (task.path === null) return null;
   const { path } = task;
-  reportTaskStarted();
+  reportTaskStarted(task);
   let bytes: Uint8Array;
   try {
     bytes = await readPdf(path);

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { classifyPdfError } from './classify-pdf-error.js';
 import { findDamagedFlateStream } from './damaged-streams.js';
 import { describeFailure } from './describe-failure.js';
-import { reportTaskStarted, type ExtractionTask, type ExtractionTaskResult } from './extraction-task.js';
+import { oneTaskAtATime, reportTaskStarted, type ExtractionTask, type ExtractionTaskResult } from './extraction-task.js';
 import { explainEmptyText } from './pdf-js-pages.js';
 import { openPdfiumEngine, PDFIUM_ERRORS, type PdfiumEngine, type PdfiumPages } from './pdfium-engine.js';
 import { silenceConsole } from './silence-console.js';
@@ -50,9 +50,11 @@ async function readWithPdfium(bytes: Uint8Array): Promise<PdfiumPages | Extracti
   }
 }
 
-export default async function extractWithPdfium(task: ExtractionTask): Promise<ExtractionTaskResult | null> {
+export default oneTaskAtATime(extractWithPdfium);
+
+async function extractWithPdfium(task: ExtractionTask): Promise<ExtractionTaskResult | null> {
   if (task.path === null) return null;
-  reportTaskStarted();
+  reportTaskStarted(task);
   let bytes: Uint8Array;
   try {
     bytes = await readFile(task.path);

@@ -30,9 +30,33 @@ const CHILD_EXITED = 'Worker exited unexpectedly';
 // Why a task was stopped from here, as the reasons of its abort signal.
 const TIMED_OUT = Symbol('timed out');
 const STARTUP_FAILED = Symbol('start-up failed');
+const RESEND = Symbol('resend');
+
+/** Stops a child at once; tinypool sees it exit, fails what it held and forks a fresh one. */
+function killChild(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // Already gone: tinypool has seen it exit, or is about to.
+  }
+}
 
 // Children that die with no file in a row before the files waiting for them are failed (see below).
 const MAX_IDLE_DEATHS = 3;
+
+/**
+ * Tasks a child holds: the file it works on and the next one. The next file is already in the child when it
+ * finishes one, so it never waits for this process, whose thread may be busy for tens of milliseconds (a
+ * group's write, the next file's matching) before it could hand one over: idle children cost an ingest on
+ * 2 cores about a tenth of its time. The child takes them one at a time (oneTaskAtATime).
+ */
+const TASKS_PER_CHILD = 2;
+
+/**
+ * How often a file waiting in a child that died under another file (stopped at its timeout, crashed) is
+ * sent again: it was never started, so the death is not its own.
+ */
+const MAX_RESENDS = MAX_IDLE_DEATHS;
 
 /** What is known about the file a child is working on, by the child's pid. */
 type RunningFile = { exit?: ChildExit };
@@ -50,6 +74,7 @@ export function createPooledExtractor(options: PooledExtractorOptions): TextExtr
     workerName: options.workerName,
     nextTo: import.meta.url,
     processes: workers,
+    tasksPerChild: TASKS_PER_CHILD,
     execArgv: [`--max-old-space-size=${maxMemoryMb}`],
     ...(options.env ? { env: options.env } : {}),
   });
@@ -89,31 +114,64 @@ export function createPooledExtractor(options: PooledExtractorOptions): TextExtr
     });
   }
 
-  async function extractInChild(
+  // Every task's start comes through one channel, by task id: tinypool keeps one channel per child, and a
+  // child holds two tasks.
+  let lastTaskId = 0;
+  const awaitingStart = new Map<number, (pid: number) => void>();
+  const channel = {
+    postMessage(message: unknown): void {
+      if (isTaskStarted(message) && message.id !== undefined) awaitingStart.get(message.id)?.(message.pid);
+    },
+  };
+
+  async function extractInChild(path: string, callerSignal: AbortSignal | undefined): Promise<ExtractionResult> {
+    for (let resends = 0; ; resends++) {
+      const result = await runInChild(path, callerSignal, resends < MAX_RESENDS);
+      if (result !== RESEND) return result;
+    }
+  }
+
+  /**
+   * One attempt at the file. A timeout kills the child that runs it (tinypool then forks a fresh one): the
+   * only way to stop an engine mid-file. The caller's cancellation goes to tinypool as an abort signal, which
+   * also keeps the file alone in its child (tinypool gives a busy child no abortable task), as before.
+   * RESEND: the file waited in a child that died under another file, and may be sent again.
+   */
+  async function runInChild(
     path: string,
     callerSignal: AbortSignal | undefined,
-  ): Promise<ExtractionResult> {
-    // Aborting a running task kills its child and tinypool forks a fresh one: the only way to stop
-    // an engine mid-file. One signal serves our timeout, a failed start-up and the caller's cancellation.
+    mayResend: boolean,
+  ): Promise<ExtractionResult | typeof RESEND> {
     const stop = new AbortController();
     unfinished.add(stop);
-    const signal = callerSignal ? AbortSignal.any([stop.signal, callerSignal]) : stop.signal;
+    const id = ++lastTaskId;
     let timer: NodeJS.Timeout | undefined;
     let settled = false;
     let pid: number | undefined;
-    const channel = {
-      postMessage(message: unknown): void {
-        if (!isTaskStarted(message) || settled) return;
-        pid = message.pid;
-        idleDeaths = 0;
-        running.set(pid, {});
-        watchChild(pid);
-        timer = setTimeout(() => stop.abort(TIMED_OUT), timeoutMs);
-      },
-    };
+    const file: RunningFile = {};
+    awaitingStart.set(id, (startedPid) => {
+      if (settled) return;
+      pid = startedPid;
+      idleDeaths = 0;
+      // The child's next file may report its start before this one's result is through.
+      running.set(pid, file);
+      watchChild(pid);
+      timer = setTimeout(() => {
+        stop.abort(TIMED_OUT);
+        killChild(startedPid);
+      }, timeoutMs);
+    });
+    // Children that keep dying while starting (see above) fail the files still waiting, started by none.
+    const startupFailed = new Promise<never>((_, reject) =>
+      stop.signal.addEventListener('abort', () => {
+        if (stop.signal.reason === STARTUP_FAILED) reject(STARTUP_FAILED);
+      }),
+    );
     try {
-      const task: ExtractionTask = { path };
-      const result = (await pool.run(task, { signal, channel })) as ExtractionTaskResult;
+      const task: ExtractionTask = { path, id };
+      const run = pool.run(task, { channel, ...(callerSignal ? { signal: callerSignal } : {}) });
+      run.catch(() => undefined);
+      const result = (await Promise.race([run, startupFailed])) as ExtractionTaskResult;
       if (!result.ok) return result;
       return {
         ok: true,
@@ -129,15 +187,16 @@ export function createPooledExtractor(options: PooledExtractorOptions): TextExtr
         return describeFailure('extraction_error', {
           detail: `the PDF extraction processes exited ${MAX_IDLE_DEATHS} times in a row while starting`,
         });
-      const exit = pid === undefined ? undefined : running.get(pid)?.exit;
-      if (exit !== undefined || messageOf(error) === CHILD_EXITED)
-        return describeChildExit(exit, maxMemoryMb);
+      const { exit } = file;
+      if (pid === undefined && mayResend && messageOf(error) === CHILD_EXITED) return RESEND;
+      if (exit !== undefined || messageOf(error) === CHILD_EXITED) return describeChildExit(exit, maxMemoryMb);
       return describeFailure('extraction_error', { detail: messageOf(error) });
     } finally {
       settled = true;
       clearTimeout(timer);
+      awaitingStart.delete(id);
       unfinished.delete(stop);
-      if (pid !== undefined) running.delete(pid);
+      if (pid !== undefined && running.get(pid) === file) running.delete(pid);
     }
   }
 

@@ -1,6 +1,7 @@
 // Behaviour of the pool of child processes, for each engine that runs in it (pdf-parse and PDFium): broken
 // files, a stuck file, cancellation and a dead child cost one child at most, and the pool goes on.
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { closeSync, constants, openSync, readFileSync, writeSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +28,23 @@ async function extractionChildren(): Promise<number[]> {
     .split('\n')
     .filter((line) => line.includes('tinypool'))
     .map((line) => Number.parseInt(line, 10));
+}
+
+/**
+ * Opens the FIFO for writing once a reader has it open, polling for up to `ms` without ever yielding to the
+ * event loop; null if no reader came.
+ */
+function openWriterWithin(fifo: string, ms: number): number | null {
+  const deadline = performance.now() + ms;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      return openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENXIO' || performance.now() >= deadline) return null;
+      Atomics.wait(pause, 0, 0, 10);
+    }
+  }
 }
 
 let files: SampleFiles;
@@ -144,6 +162,32 @@ for (const { name, create: createExtractor } of ENGINES)
           expect(result).toMatchObject({ ok: false, outcome: 'extraction_error' });
       } finally {
         await extractor.close();
+      }
+    });
+
+    it('hands a child its next file while it works on one, so that it never waits for this process between files', async () => {
+      // The second file is a FIFO: the child opens it once it starts that file. This process stops its own
+      // event loop as soon as the first file's result reaches it, and waits for a reader of the FIFO to appear:
+      // only a file already in the child can be started meanwhile.
+      const fifo = join(scratch, `next-${name}.pdf`);
+      execFileSync('mkfifo', [fifo]);
+      const extractor = createExtractor({ workers: 1 });
+      let fed = false;
+      try {
+        const first = extractor.extract(files.text);
+        const second = extractor.extract(fifo);
+        expect(await first).toMatchObject({ ok: true, pages: 3 });
+        const writer = openWriterWithin(fifo, 10_000);
+        expect(writer, 'the child had not been given the second file').not.toBeNull();
+        writeSync(writer!, readFileSync(files.text));
+        closeSync(writer!);
+        fed = true;
+        expect(await second).toMatchObject({ ok: true, pages: 3 });
+      } finally {
+        // A child given the second file only later still needs its bytes before the pool can close.
+        const feeding = fed ? Promise.resolve() : writeFile(fifo, readFileSync(files.text));
+        await extractor.close();
+        await feeding;
       }
     });
 

@@ -1,5 +1,6 @@
-// An extraction engine (pdf.js through pdf-parse, or PDFium) in a pool of child processes: one file per
-// child at a time, a per-file timeout and a per-child memory ceiling. Worker threads share their process:
+// An extraction engine (pdf.js through pdf-parse, or PDFium) in a pool of child processes: each child reads
+// one file at a time and holds the next (TASKS_PER_CHILD), with a per-file timeout and a per-child memory
+// ceiling. Worker threads share their process:
 // Node enforces a thread's heap limit only on a best-effort basis, and a PDF that makes pdf.js build one
 // huge string aborted the whole process ("FATAL ERROR: Reached heap limit", nodejs/node#47224). A child's
 // death costs that child alone.

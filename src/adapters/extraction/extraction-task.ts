@@ -28,15 +28,33 @@ export function reportTaskStarted(task: ExtractionTask): void {
 }
 
 /**
- * A child's handler that takes its tasks one after another. The pool sends a child its next file while it
- * works on one (so that it never waits for the parent between files); tinypool would start both at once.
- * One at a time, a file's timeout counts its own work and memory holds one file.
+ * A child's handler that takes its tasks one after another, in the order the pool sent them (by id). The pool
+ * sends a child its next file while it works on one (so that it never waits for the parent between files);
+ * tinypool would start both at once. One at a time, a file's timeout counts its own work and memory holds one
+ * file. In order, because tinypool may call the handler out of order: each message first awaits the worker
+ * module's import, and two that arrive while a module with top-level await still loads can resume in either
+ * order — a child that began the file sent second made the first wait for it (in a test, forever: the second
+ * was a FIFO fed only once the first was done). So a task starts one macrotask after it arrives, the lowest id
+ * among those waiting first.
  */
 export function oneTaskAtATime<R>(handler: (task: ExtractionTask) => Promise<R>): (task: ExtractionTask) => Promise<R> {
-  let previous: Promise<unknown> = Promise.resolve();
-  return (task) => {
-    const turn = previous.then(() => handler(task));
-    previous = turn.catch(() => undefined);
-    return turn;
+  const waiting: { task: ExtractionTask; resolve: (result: R) => void; reject: (error: unknown) => void }[] = [];
+  let busy = false;
+  const startNext = (): void => {
+    if (busy || waiting.length === 0) return;
+    waiting.sort((a, b) => (a.task.id ?? 0) - (b.task.id ?? 0));
+    const { task, resolve, reject } = waiting.shift()!;
+    busy = true;
+    handler(task)
+      .then(resolve, reject)
+      .finally(() => {
+        busy = false;
+        startNext();
+      });
   };
+  return (task) =>
+    new Promise<R>((resolve, reject) => {
+      waiting.push({ task, resolve, reject });
+      setImmediate(startNext);
+    });
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import fg from 'fast-glob';
 import { isSkippedHidden } from '../core/filename/hidden-entry.js';
 import { UsageError } from '../errors.js';
+import { NOT_UTF8, rawNamesNodeShowsAs, showNotUtf8Bytes } from './look-alike-names.js';
 
 export interface DiscoveredFile {
   /** Relative to the source folder, with `/` separators. */
@@ -102,7 +103,9 @@ export async function discoverFiles(options: DiscoverOptions): Promise<Discovery
     .filter((entry) => !options.skip?.(path.join(root, entry.path.replace(/\/$/, ''))))
     .map((entry) => entry.path)
     .sort(compare);
-  const candidates = entries.filter((entry) => !entry.path.endsWith('/') && !hidden(entry));
+  const candidates = (
+    await Promise.all(entries.filter((entry) => !entry.path.endsWith('/') && !hidden(entry)).map(lookAlikesOf(root)))
+  ).flat();
   for (let i = 0; i < candidates.length; i += STAT_CONCURRENCY) {
     const found = await Promise.all(
       candidates.slice(i, i + STAT_CONCURRENCY).map(async (entry): Promise<DiscoveredFile | string | null> => {
@@ -111,11 +114,11 @@ export async function discoverFiles(options: DiscoverOptions): Promise<Discovery
         const folderInside = inside(await realParent(path.dirname(absolutePath)));
         if (entry.dirent.isFile()) {
           if (!folderInside) return outside(entry.path, absolutePath);
-          const stat = await fs.stat(absolutePath).catch(() => null);
+          const stat = await fs.stat(entry.fsPath ?? absolutePath).catch(() => null);
           return { relativePath: entry.path, absolutePath, outsideSource: false, size: stat?.size ?? null, mtimeMs: stat?.mtimeMs ?? null };
         }
         if (!entry.dirent.isSymbolicLink()) return null;
-        const target = await fs.realpath(absolutePath).catch(() => null);
+        const target = await fs.realpath(entry.fsPath ?? absolutePath).catch(() => null);
         const stat = target ? await fs.stat(target).catch(() => null) : null;
         if (stat?.isDirectory()) return inside(target) ? null : `${entry.path}/`;
         if (!folderInside || !inside(target)) return outside(entry.path, absolutePath);
@@ -135,6 +138,37 @@ export async function discoverFiles(options: DiscoverOptions): Promise<Discovery
     }))
     .sort((a, b) => compare(a.relativePath, b.relativePath));
   return { files, unreadableFolders, outsideFolders: outsideFolders.sort(compare), skippedHidden };
+}
+
+/** An entry of the walk: its path as shown, and the bytes of its name when that is not what is shown. */
+interface WalkedEntry {
+  path: string;
+  dirent: { isFile(): boolean; isSymbolicLink(): boolean };
+  fsPath?: Buffer;
+}
+
+/**
+ * The entry, or the look-alikes it stands for: the walk lists one path for several files whose names are not
+ * UTF-8 and show alike (see look-alike-names.ts). Each becomes an entry of its own, shown with its bytes
+ * (`NU�[D1]EZ…`), so that each gets its own row, outcome and move. One such name alone keeps Node's string.
+ */
+function lookAlikesOf(root: string) {
+  return async (entry: WalkedEntry): Promise<WalkedEntry[]> => {
+    const name = lastSegment(entry.path);
+    if (!name.includes(NOT_UTF8)) return [entry];
+    const folder = path.join(root, path.dirname(entry.path));
+    const raws = await rawNamesNodeShowsAs(folder, name).catch(() => []);
+    if (raws.length < 2) return [entry];
+    const prefix = entry.path.slice(0, entry.path.length - name.length);
+    const each = await Promise.all(
+      raws.map(async (raw) => {
+        const fsPath = Buffer.concat([Buffer.from(folder + path.sep), raw]);
+        const dirent = await fs.lstat(fsPath).catch(() => null);
+        return dirent ? [{ path: prefix + showNotUtf8Bytes(raw), dirent, fsPath }] : [];
+      }),
+    );
+    return each.flat();
+  };
 }
 
 /** The last segment of a `/`-separated path. */

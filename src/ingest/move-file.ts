@@ -5,6 +5,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { ensurePrivateDir, fileModesFor, type FileModePolicy } from '../private-files.js';
 import { realPathAsFarAsItExists } from '../real-path.js';
+import { NOT_UTF8, rawNameShownAs, showNotUtf8Bytes } from './look-alike-names.js';
 import { isProcessAlive } from './run-lock.js';
 
 /** The longest file name (one path component) Linux and macOS file-systems take, in bytes. */
@@ -61,6 +62,8 @@ export async function moveWithoutOverwrite(
 ): Promise<string> {
   // A name that is not UTF-8 is moved by its bytes, under the same bytes: never under the name Node shows.
   const raw = path.basename(source).includes(NOT_UTF8) ? await rawNameOf(source) : null;
+  // One of look-alikes (see look-alike-names.ts) is shown with its bytes where it went too.
+  const lookAlike = raw !== null && raw.toString() !== path.basename(source);
   const from: string | Buffer = raw ? Buffer.concat([Buffer.from(path.dirname(source) + path.sep), raw]) : source;
   const before = await fs.lstat(from);
   if (asRead && asRead.size !== null && asRead.mtimeMs !== null) {
@@ -103,11 +106,12 @@ export async function moveWithoutOverwrite(
     : path.join(realSourceDir, path.basename(source));
   for (let n = 1; n < 1000; n++) {
     const suffix = n === 1 ? '' : ` (${n})`;
-    const target: string | Buffer = raw
-      ? Buffer.concat([Buffer.from(dir + path.sep), fitRawName(raw, suffix)])
+    const rawTarget = raw ? fitRawName(raw, suffix) : null;
+    const target: string | Buffer = rawTarget
+      ? Buffer.concat([Buffer.from(dir + path.sep), rawTarget])
       : path.join(dir, fitName(name, suffix, ext));
-    // What the report shows (a name that is not UTF-8 as Node shows it: the file has the bytes).
-    const shown = target.toString();
+    // What the report shows (a name that is not UTF-8 as the source was shown: the file has the bytes).
+    const shown = rawTarget && lookAlike ? path.join(dir, showNotUtf8Bytes(rawTarget)) : target.toString();
     if (Buffer.from(target).equals(Buffer.from(realSource))) {
       throw new Error(`the destination ${shown} is the file itself: ${root} is its own folder`);
     }
@@ -163,9 +167,6 @@ function isInside(candidate: string, root: string): boolean {
   return candidate.startsWith(root + path.sep);
 }
 
-/** How Node shows a byte of a file name that is not UTF-8 (U+FFFD): no file has the name it shows. */
-const NOT_UTF8 = '\uFFFD';
-
 /**
  * A file whose name cannot be moved: not UTF-8, and its bytes cannot be told (another entry of its folder
  * shows the same, or it is gone). It stays where it is; the message says why and how to rename it.
@@ -183,16 +184,13 @@ export class NameNotUtf8 extends Error {
 
 /**
  * The bytes of the name of `shownPath`, a file whose name is not valid UTF-8 (a Latin-1 'Ñ' from a Windows
- * export): Node shows each such byte as U+FFFD, so that no file has the name it shows. The folder is read
- * as bytes: the one entry that Node shows as that name is the file. (Discovery never enters a folder whose
- * own name is not UTF-8: only the last segment can be.)
+ * export): the one entry of its folder, read as bytes, that shows as that name (see look-alike-names.ts).
+ * (Discovery never enters a folder whose own name is not UTF-8: only the last segment can be.)
  */
 async function rawNameOf(shownPath: string): Promise<Buffer> {
-  const shown = path.basename(shownPath);
-  const names = await fs.readdir(path.dirname(shownPath), { encoding: 'buffer' });
-  const matches = names.filter((name) => name.toString() === shown);
-  if (matches.length !== 1) throw new NameNotUtf8(matches.length === 0 ? 'gone' : 'ambiguous');
-  return matches[0]!;
+  const raw = await rawNameShownAs(path.dirname(shownPath), path.basename(shownPath));
+  if (!Buffer.isBuffer(raw)) throw new NameNotUtf8(raw);
+  return raw;
 }
 
 /**

@@ -110,41 +110,52 @@ describe('quarantining a file whose name is not UTF-8', { tags: ['slow'] }, () =
     expect(fs.readFileSync(inFolder(quarantine, muñoz), 'utf8')).toBe('earlier');
   });
 
-  it('leaves two names that show alike where they are, saying why and how to rename them', async () => {
+  it('tells two names that show alike apart: a row, an outcome and a move each, in every report and on a re-run', async () => {
     const dir = path.join(root, 'quarantine-alike');
     const drop = path.join(dir, 'drop');
     const quarantine = path.join(dir, 'quarantine');
+    const db = path.join(dir, 'registry.db');
     fs.mkdirSync(drop, { recursive: true });
-    // MUÑOZ and MUÖOZ in Latin-1: Node shows both as MU�OZ, so neither can be told from the other.
-    const muöoz = latin1('3000000042_MU', 0xd6, 'OZ LEAL, ANA_6000000042_CONS.pdf');
-    fs.writeFileSync(inFolder(drop, muñoz), 'one');
-    fs.writeFileSync(inFolder(drop, muöoz), 'two');
-    const run = await runCli(
-      ['ingest', drop, '--db', path.join(dir, 'registry.db'), '--type', 'complete', '--non-interactive', '--json',
-        '--quarantine-dir', quarantine],
-      { cwd: dir },
-    );
+    // NUÑEZ and NUÁEZ in Latin-1: Node shows both as NU�EZ. Each is shown with its byte instead.
+    const nuñez = latin1('3000000042_NU', 0xd1, 'EZ LEAL, ANA_6000000042_CONS.pdf');
+    const nuáez = latin1('3000000042_NU', 0xc1, 'EZ LEAL, ANA_6000000042_CONS.pdf');
+    const shownÑ = '3000000042_NU\uFFFD[D1]EZ LEAL, ANA_6000000042_CONS.pdf';
+    const shownÁ = '3000000042_NU\uFFFD[C1]EZ LEAL, ANA_6000000042_CONS.pdf';
+    fs.writeFileSync(inFolder(drop, nuñez), 'one');
+    fs.writeFileSync(inFolder(drop, nuáez), 'two');
+    const ingest = (...more: string[]) =>
+      runCli(['ingest', drop, '--db', db, '--type', 'complete', '--non-interactive', ...more], { cwd: dir });
+
+    // The screen names each, and so does the summary's count.
+    const screen = await ingest('--lang', 'es');
+    expect(screen.code, screen.stderr).toBe(3);
+    const shownOnScreen = screen.stdout + screen.stderr;
+    expect(shownOnScreen).toContain(`✗ ${shownÑ}`);
+    expect(shownOnScreen).toContain(`✗ ${shownÁ}`);
+    expect(shownOnScreen).toContain('2 archivos');
+    const firstStatus = await runCli(['status', '--files', '--db', db], { cwd: dir });
+    expect(firstStatus.stdout).toContain(`invalid_name           ${shownÑ}`);
+    expect(firstStatus.stdout).toContain(`invalid_name           ${shownÁ}`);
+
+    // A re-run (now quarantining) has the same two rows, neither merged nor doubled, and moves each by its bytes.
+    const run = await ingest('--json', '--quarantine-dir', quarantine);
     expect(run.code, run.stderr).toBe(3);
-    const files = (JSON.parse(run.stdout) as Report).files;
-    expect(files.length, JSON.stringify(files)).toBeGreaterThan(0);
-    for (const file of files) {
-      expect(file).toMatchObject({ path: garbled, outcome: 'invalid_name', moved_to: null });
-      expect(file.move_error).toBe(
-        `filename does not follow the TecSalud pattern, but not moved to --quarantine-dir ${quarantine}: its name is not valid UTF-8 and another ` +
-          'file of its folder shows the same name, so it cannot be told apart; it stays in the drop folder: rename ' +
-          'it in UTF-8 (e.g. convmv -f latin1 -t utf8 --notest FILE)',
-      );
+    const report = JSON.parse(run.stdout) as Report & { total_files: number };
+    expect(report.total_files).toBe(2);
+    expect(report.files.map((file) => file.path)).toEqual([shownÁ, shownÑ]);
+    for (const file of report.files) {
+      expect(file).toMatchObject({ outcome: 'invalid_name', move_error: null, moved_to: path.join(quarantine, file.path) });
+      expect(file.error).toMatch(/^the file name is not valid UTF-8 /);
     }
-    expect(rawNames(drop).map((name) => name.toString('hex')).sort()).toEqual(
-      [muñoz, muöoz].map((name) => name.toString('hex')).sort(),
+    expect(rawNames(drop)).toEqual([]);
+    expect(rawNames(quarantine).map((name) => name.toString('hex')).sort()).toEqual(
+      [nuñez, nuáez].map((name) => name.toString('hex')).sort(),
     );
-    expect(fs.existsSync(quarantine) ? rawNames(quarantine) : []).toEqual([]);
-    // A records administrator reads why in Spanish.
-    const status = await runCli(['status', '--files', '--lang', 'es', '--db', path.join(dir, 'registry.db')], { cwd: dir });
+    expect(fs.readFileSync(inFolder(quarantine, nuñez), 'utf8')).toBe('one');
+    expect(fs.readFileSync(inFolder(quarantine, nuáez), 'utf8')).toBe('two');
+    const status = await runCli(['status', '--files', '--db', db], { cwd: dir });
     expect(status.code, status.stderr).toBe(0);
-    expect(status.stdout).toContain(
-      'su nombre no es UTF-8 válido y otro archivo de su carpeta se muestra con el mismo nombre, así que no se pueden ' +
-        'distinguir; se queda en la carpeta de entrada: cámbiele el nombre a UTF-8 (p. ej. convmv -f latin1 -t utf8 --notest FILE)',
-    );
+    expect(status.stdout.split(shownÑ).length - 1, status.stdout).toBe(1);
+    expect(status.stdout.split(shownÁ).length - 1, status.stdout).toBe(1);
   });
 });

@@ -400,6 +400,16 @@ describe('what cannot be read or moved is reported, never skipped', { tags: ['sl
     const status = await runCli(['status', sessions[0]!.id, '--files', '--db', ws.db], { cwd: ws.dir });
     expect(status.stdout).toContain(`ingested`);
     expect(status.stdout).toMatch(/not moved: .*permission denied/);
+    // A Spanish-speaking records team reads the whole reason in Spanish, on the run's screen and in status.
+    const spanish = await runCli([...args, '--lang', 'es'], { cwd: ws.dir, wrapper: NO_DAC_OVERRIDE });
+    expect(spanish.code, spanish.stderr).toBe(3);
+    expect(spanish.stdout).toContain(
+      '1 archivo registrado pero no archivado ni en cuarentena: sigue en la carpeta de entrada (vea status --files)',
+    );
+    const estado = await runCli(['status', '--files', '--lang', 'es', '--db', ws.db], { cwd: ws.dir });
+    expect(estado.stdout).toContain(
+      `↳ no se movió: duplicado (ya ingresado), pero no se movió a --archive-dir ${archive}: permiso denegado (revise los permisos de la carpeta)`,
+    );
 
     const json = parse(await runCli([...args, '--json'], { cwd: ws.dir, wrapper: NO_DAC_OVERRIDE }));
     expect(json.not_moved_files).toBe(1);

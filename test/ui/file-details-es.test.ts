@@ -26,7 +26,7 @@ import {
   sharesReviewMessage,
   takenBackWithMessage,
 } from '../../src/ingest/file-processor.js';
-import { NameNotUtf8 } from '../../src/ingest/move-file.js';
+import { FileStillBeingWritten, moveWithoutOverwrite, NameNotUtf8 } from '../../src/ingest/move-file.js';
 import { notMovedMessage } from '../../src/ingest/run-ingest.js';
 import { FILE_DETAIL_RULES, type DetailContext } from '../../src/ui/i18n/file-details-es.js';
 import { EN, ES, ES_OUTCOMES } from '../../src/ui/i18n/messages.js';
@@ -38,6 +38,7 @@ import {
   ingestJson,
   type Workspace,
 } from '../support/ingest-fixture.js';
+import { createTempDir } from '../support/databases.js';
 
 /** Words that give an English sentence away (none is a Spanish word). */
 const ENGLISH =
@@ -180,6 +181,71 @@ describe('the Spanish of per-file details', () => {
         'distinguir; se queda en la carpeta de entrada: cámbiele el nombre a UTF-8 (p. ej. convmv -f latin1 -t utf8 --notest FILE)',
     );
     expect(spanish('gone')).toContain('ya no hay en su carpeta un archivo con ese nombre');
+  });
+
+  it('translates every other reason a file stays in the drop folder, keeping paths and system errors', async () => {
+    const notMoved = (error: unknown, flag: '--archive-dir' | '--quarantine-dir' = '--archive-dir') =>
+      remember(notMovedMessage('ingested', flag, '/srv/archivo', error));
+    const errno = (code: string) => Object.assign(new Error(`${code}: some system error`), { code });
+    const reasons: [unknown, string][] = [
+      [new FileStillBeingWritten('since_read'), 'cambió después de leerse'],
+      [new FileStillBeingWritten('while_copied'), 'cambió mientras se copiaba'],
+      [errno('EROFS'), 'la carpeta está en un sistema de archivos de solo lectura'],
+      [errno('EACCES'), 'permiso denegado (revise los permisos de la carpeta)'],
+      [errno('EPERM'), 'permiso denegado (revise los permisos de la carpeta)'],
+      [errno('ENAMETOOLONG'), 'la ruta es demasiado larga para el sistema de archivos'],
+      [errno('ENOSPC'), 'no queda espacio en el dispositivo'],
+    ];
+    for (const [error, words] of reasons) {
+      expect(expectSpanish(notMoved(error), ['/srv/archivo'])).toMatch(
+        new RegExp(`^ingresado, pero no se movió a --archive-dir /srv/archivo: ${words.replace(/[()]/g, '\\$&')}`),
+      );
+    }
+    // moveWithoutOverwrite's own refusals, as it words them.
+    const dir = createTempDir('tecsalud-not-moved-');
+    try {
+      const drop = path.join(dir, 'drop');
+      const archive = path.join(dir, 'archive');
+      fs.mkdirSync(drop);
+      fs.mkdirSync(path.join(dir, 'elsewhere'));
+      fs.mkdirSync(archive);
+      fs.symlinkSync(path.join(dir, 'elsewhere'), path.join(archive, 'linked'));
+      fs.symlinkSync(drop, path.join(dir, 'entrada-enlazada'));
+      const source = path.join(drop, 'f.pdf');
+      fs.writeFileSync(source, '%PDF-');
+      const refusal = (to: string, relative: string) =>
+        moveWithoutOverwrite(source, to, relative).then(
+          () => expect.unreachable(),
+          (error: unknown) => error,
+        );
+      for (const error of [
+        await refusal(archive, '../outside/f.pdf'),
+        await refusal(archive, 'linked/f.pdf'),
+        await refusal(path.join(dir, 'entrada-enlazada'), 'f.pdf'),
+      ]) {
+        expectSpanish(notMoved(error), ['/srv/archivo', dir]);
+      }
+      // Every name up to ' (999)' taken.
+      const full = path.join(dir, 'full');
+      fs.mkdirSync(full);
+      for (let n = 1; n < 1000; n++) fs.writeFileSync(path.join(full, n === 1 ? 'f.pdf' : `f (${n}).pdf`), 'other');
+      const noFreeName = expectSpanish(notMoved(await refusal(full, 'f.pdf')), [path.join(full, 'f.pdf')]);
+      expect(noFreeName).toContain(`no se encontró un nombre libre para ${path.join(full, 'f.pdf')}`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    // Recorded by runs before 2026-11, and read again by status --files.
+    expectSpanish(
+      remember(
+        'filename does not follow the TecSalud pattern, but not moved to --quarantine-dir /srv/q: it was modified 12 s ago ' +
+          'and may still be being written; it stays in the drop folder for the next run',
+      ),
+      ['12 s', '/srv/q'],
+    );
+    // A system error no rule knows keeps its own words after the Spanish sentence.
+    expect(ES.detail(notMoved(errno('EIO')))).toBe(
+      'ingresado, pero no se movió a --archive-dir /srv/archivo: EIO: some system error',
+    );
   });
 
   it('translates the detail of a copy whose file went back to review after it settled', () => {

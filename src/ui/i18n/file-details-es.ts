@@ -691,27 +691,73 @@ const CONTENT_RULES: DetailRule[] = [
 ];
 
 /**
- * A file not archived or quarantined (run-ingest's notMovedMessage), for the reasons the screens know in
- * Spanish; any other reason leaves the whole sentence in English.
+ * A file not archived or quarantined (run-ingest's notMovedMessage): the sentence, then its reason through the
+ * MOVE_REASON_RULES (a reason no rule knows, such as a system error's own words, is kept as it is). The folder
+ * is taken up to the first ': ', as paths seldom hold one; should one, the rest stays verbatim, never garbled.
  */
 const MOVE_RULES: DetailRule[] = [
   {
     en: new RegExp(
       `^(${Object.values(FILE_OUTCOMES).map((o) => literal(o.label)).join('|')}), but not moved to ` +
-        '(--archive-dir|--quarantine-dir) (.+): its name is not valid UTF-8 and (another file of its folder shows ' +
-        'the same name, so it cannot be told apart|no file of its folder has that name any more); it stays in the ' +
-        'drop folder: rename it in UTF-8 \\(e\\.g\\. (convmv .+)\\)$',
+        '(--archive-dir|--quarantine-dir) (.+?): (.+)$',
     ),
-    es: ([label, flag, dir, why, convmv], c) => {
+    es: ([label, flag, dir, why], c) => {
       const outcome = (Object.keys(FILE_OUTCOMES) as FileOutcome[]).find((o) => FILE_OUTCOMES[o].label === label)!;
-      return (
-        `${c.outcome(outcome)}, pero no se movió a ${flag} ${dir}: su nombre no es UTF-8 válido y ` +
-        (why!.startsWith('another')
-          ? 'otro archivo de su carpeta se muestra con el mismo nombre, así que no se pueden distinguir'
-          : 'ya no hay en su carpeta un archivo con ese nombre') +
-        `; se queda en la carpeta de entrada: cámbiele el nombre a UTF-8 (p. ej. ${convmv})`
-      );
+      return `${c.outcome(outcome)}, pero no se movió a ${flag} ${dir}: ${c.detail(why!)}`;
     },
+  },
+];
+
+/** Why a file could not be moved (run-ingest's describeMoveError and moveWithoutOverwrite's own errors). */
+const STAYS_FOR_NEXT_RUN = 'se queda en la carpeta de entrada para la próxima ejecución';
+const MOVE_REASON_RULES: DetailRule[] = [
+  {
+    en: new RegExp(
+      '^its name is not valid UTF-8 and (another file of its folder shows the same name, so it cannot be told ' +
+        'apart|no file of its folder has that name any more); it stays in the drop folder: rename it in UTF-8 ' +
+        '\\(e\\.g\\. (convmv .+)\\)$',
+    ),
+    es: ([why, convmv]) =>
+      'su nombre no es UTF-8 válido y ' +
+      (why!.startsWith('another')
+        ? 'otro archivo de su carpeta se muestra con el mismo nombre, así que no se pueden distinguir'
+        : 'ya no hay en su carpeta un archivo con ese nombre') +
+      `; se queda en la carpeta de entrada: cámbiele el nombre a UTF-8 (p. ej. ${convmv})`,
+  },
+  fixed(
+    'it changed after it was read (its size or time is not what they were), so it may still be being written; ' +
+      'it stays in the drop folder for the next run',
+    'cambió después de leerse (su tamaño o su fecha ya no son los de entonces), así que quizá aún se está ' +
+      `escribiendo; ${STAYS_FOR_NEXT_RUN}`,
+  ),
+  fixed(
+    'it changed while it was being copied, so it may still be being written; it stays in the drop folder for the next run',
+    `cambió mientras se copiaba, así que quizá aún se está escribiendo; ${STAYS_FOR_NEXT_RUN}`,
+  ),
+  // The wording of runs before 2026-11 (a file modified less than a minute before its move), still recorded.
+  {
+    en: /^it was modified (\d+(?:\.\d+)?) s ago and may still be being written; it stays in the drop folder for the next run$/,
+    es: ([seconds]) => `se modificó hace ${seconds} s y quizá aún se está escribiendo; ${STAYS_FOR_NEXT_RUN}`,
+  },
+  fixed('the folder is on a read-only file-system', 'la carpeta está en un sistema de archivos de solo lectura'),
+  fixed('permission denied (check the folder’s permissions)', 'permiso denegado (revise los permisos de la carpeta)'),
+  fixed('the path is too long for the file-system', 'la ruta es demasiado larga para el sistema de archivos'),
+  fixed('no space left on the device', 'no queda espacio en el dispositivo'),
+  {
+    en: /^'(.*)' would leave (.+)$/,
+    es: ([relative, root]) => `'${relative}' saldría de ${root}`,
+  },
+  {
+    en: /^'(.*)' inside (.+) leads to (.+), outside it$/,
+    es: ([relative, root, real]) => `'${relative}', dentro de ${root}, lleva a ${real}, fuera de ella`,
+  },
+  {
+    en: /^the destination (.+) is the file itself: (.+) is its own folder$/,
+    es: ([target, root]) => `el destino ${target} es el propio archivo: ${root} es su misma carpeta`,
+  },
+  {
+    en: /^could not find a free name for (.+)$/,
+    es: ([wanted]) => `no se encontró un nombre libre para ${wanted}`,
   },
 ];
 
@@ -731,6 +777,7 @@ export const FILE_DETAIL_RULES: readonly DetailRule[] = [
   ...STORAGE_RULES,
   ...CONTENT_RULES,
   ...MOVE_RULES,
+  ...MOVE_REASON_RULES,
   ...LABEL_RULES,
 ];
 

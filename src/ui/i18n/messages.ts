@@ -968,7 +968,10 @@ export const ES: Messages = {
       `${n === 1 ? '1 entrada oculta o de sistema omitida' : `${n} entradas ocultas o de sistema omitidas`} (${names}): ` +
       'no son documentos, no se revisaron; --include-hidden las toma',
     notMoved: (n) =>
-      `${n === 1 ? '1 archivo registrado' : `${n} archivos registrados`} pero no archivados ni en cuarentena: siguen en la carpeta de entrada (vea status --files)`,
+      (n === 1
+        ? '1 archivo registrado pero no archivado ni en cuarentena: sigue'
+        : `${n} archivos registrados pero no archivados ni en cuarentena: siguen`) +
+      ' en la carpeta de entrada (vea status --files)',
     unknownTypeCodes: (files, codes, known) =>
       `${files === 1 ? '1 archivo tiene' : `${files} archivos tienen`} un código de tipo que la herramienta no conoce ` +
       `(${codes}): ${files === 1 ? 'registrado' : 'registrados'} como tipo 'other'. Los códigos conocidos: ${known}`,

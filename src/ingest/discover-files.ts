@@ -4,7 +4,7 @@ import path from 'node:path';
 import fg from 'fast-glob';
 import { isSkippedHidden } from '../core/filename/hidden-entry.js';
 import { UsageError } from '../errors.js';
-import { NOT_UTF8, rawNamesNodeShowsAs, showNotUtf8Bytes } from './look-alike-names.js';
+import { NOT_UTF8, rawNamesByShownName, showNotUtf8Bytes } from './look-alike-names.js';
 
 export interface DiscoveredFile {
   /** Relative to the source folder, with `/` separators. */
@@ -153,11 +153,15 @@ interface WalkedEntry {
  * (`NU�[D1]EZ…`), so that each gets its own row, outcome and move. One such name alone keeps Node's string.
  */
 function lookAlikesOf(root: string) {
+  // Each folder read once, however many such names it holds (a whole export can be Latin-1).
+  const byFolder = new Map<string, Promise<Map<string, Buffer[]>>>();
   return async (entry: WalkedEntry): Promise<WalkedEntry[]> => {
     const name = lastSegment(entry.path);
     if (!name.includes(NOT_UTF8)) return [entry];
     const folder = path.join(root, path.dirname(entry.path));
-    const raws = await rawNamesNodeShowsAs(folder, name).catch(() => []);
+    let shown = byFolder.get(folder);
+    if (!shown) byFolder.set(folder, (shown = rawNamesByShownName(folder).catch(() => new Map<string, Buffer[]>())));
+    const raws = (await shown).get(name) ?? [];
     if (raws.length < 2) return [entry];
     const prefix = entry.path.slice(0, entry.path.length - name.length);
     const each = await Promise.all(

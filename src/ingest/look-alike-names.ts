@@ -39,10 +39,16 @@ export function showNotUtf8Bytes(raw: Buffer): string {
   return shown;
 }
 
-/** The entries of `dir` (read as bytes) that Node shows as `shown`: more than one are look-alikes. */
-export async function rawNamesNodeShowsAs(dir: string, shown: string): Promise<Buffer[]> {
-  const names = await fs.readdir(dir, { encoding: 'buffer' });
-  return names.filter((name) => name.toString() === shown);
+/** The entries of `dir`, read as bytes, by the name Node shows for each: a name with several are look-alikes. */
+export async function rawNamesByShownName(dir: string): Promise<Map<string, Buffer[]>> {
+  const byName = new Map<string, Buffer[]>();
+  for (const raw of await fs.readdir(dir, { encoding: 'buffer' })) {
+    const shown = raw.toString();
+    const alike = byName.get(shown);
+    if (alike) alike.push(raw);
+    else byName.set(shown, [raw]);
+  }
+  return byName;
 }
 
 /**

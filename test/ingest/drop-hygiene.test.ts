@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.js';
 import type { TextExtractor } from '../../src/adapters/extraction/types.js';
 import { ingest } from '../../src/commands/ingest.js';
+import { showStatus } from '../../src/commands/status.js';
 import { commandContext } from '../support/command-context.js';
 import { captureIo } from '../support/databases.js';
 import {
@@ -63,6 +64,12 @@ describe('drop-folder hygiene: --archive-dir and --quarantine-dir', { tags: ['sl
     expect(fs.readdirSync(archive)).toEqual([GOOD]);
     expect(fs.existsSync(quarantine) ? fs.readdirSync(quarantine) : []).toEqual([]);
     expect(fs.readFileSync(half)).toEqual(whole);
+    // Why, in Spanish, for a records team that reads status in Spanish.
+    const spanish = captureIo();
+    await showStatus(undefined, { files: true, lang: 'es' }, await commandContext({ cwd: workspace.root, db: workspace.db, io: spanish.io }));
+    expect(spanish.stdout()).toMatch(
+      /↳ no se movió: .*, pero no se movió a --quarantine-dir .*: cambió después de leerse \(su tamaño o su fecha ya no son los de entonces\), así que quizá aún se está escribiendo; se queda en la carpeta de entrada para la próxima ejecución/,
+    );
 
     // The next run reads the completed file again.
     const second = await ingestJson(workspace, { archiveDir: archive, quarantineDir: quarantine });

@@ -36,6 +36,17 @@ export class FileStillBeingWritten extends Error {
 }
 
 /**
+ * The file left the drop folder between the run reading it and moving it (a person took it out, another tool
+ * moved it): there is nothing to move, and Node's `ENOENT: no such file or directory, lstat …` would not say so.
+ */
+export class FileNoLongerThere extends Error {
+  constructor() {
+    super('it is no longer in the drop folder: it was moved or deleted after the run read it');
+    this.name = 'FileNoLongerThere';
+  }
+}
+
+/**
  * Moves `source` to `targetRoot/relativePath` atomically and without ever overwriting: the file
  * appears at its destination complete or not at all (a hard link is atomic and fails when the
  * name exists), and a taken name gets a ` (2)`, ` (3)`… suffix, the name shortened when the suffix would
@@ -65,7 +76,9 @@ export async function moveWithoutOverwrite(
   // One of look-alikes (see look-alike-names.ts) is shown with its bytes where it went too.
   const lookAlike = raw !== null && raw.toString() !== path.basename(source);
   const from: string | Buffer = raw ? Buffer.concat([Buffer.from(path.dirname(source) + path.sep), raw]) : source;
-  const before = await fs.lstat(from);
+  const before = await fs.lstat(from).catch((error: NodeJS.ErrnoException) => {
+    throw error.code === 'ENOENT' ? new FileNoLongerThere() : error;
+  });
   if (asRead && asRead.size !== null && asRead.mtimeMs !== null) {
     // As the run found it (following a link inside the folder, as the walk does).
     const now = before.isSymbolicLink() ? await fs.stat(from) : before;

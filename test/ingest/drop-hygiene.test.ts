@@ -80,6 +80,36 @@ describe('drop-folder hygiene: --archive-dir and --quarantine-dir', { tags: ['sl
     expect(fs.readFileSync(path.join(archive, HALF))).toEqual(whole);
   });
 
+  it('says in words (EN and ES) that a file taken out of the drop folder during the run was not there to move', async () => {
+    fs.copyFileSync(path.join(SAMPLE_DIR, GOOD), path.join(workspace.dropDir, GOOD));
+    // Somebody takes the file out while the run reads it: it is ingested, and gone when the run would archive it.
+    const takenOutDuringTheRun: TextExtractor = {
+      name: inProcessExtractor.name,
+      async extract(file, options) {
+        const result = await inProcessExtractor.extract(file, options);
+        fs.rmSync(file);
+        return result;
+      },
+      close: async () => undefined,
+    };
+    const { io, stdout } = captureIo();
+    const context = await commandContext({ cwd: workspace.root, db: workspace.db, io, extractor: takenOutDuringTheRun });
+    const code = await ingest(workspace.dropDir, { archiveDir: archive, json: true, nonInteractive: true }, context);
+    expect(code).toBe(ExitCode.SomeFailed);
+    const file = byFilename(JSON.parse(stdout()) as JsonReport).get(GOOD)!;
+    expect(file.outcome).toBe('ingested');
+    expect(file.move_error).toBe(
+      `ingested, but not moved to --archive-dir ${archive}: it is no longer in the drop folder: it was moved or ` +
+        'deleted after the run read it',
+    );
+    const spanish = captureIo();
+    await showStatus(undefined, { files: true, lang: 'es' }, await commandContext({ cwd: workspace.root, db: workspace.db, io: spanish.io }));
+    expect(spanish.stdout()).toContain(
+      `↳ no se movió: ingresado, pero no se movió a --archive-dir ${archive}: ya no está en la carpeta de entrada: ` +
+        'se movió o se borró después de que la ejecución lo leyera',
+    );
+  });
+
   it('a resumed session moves the files its killed run settled but had not moved yet', async () => {
     fs.cpSync(SAMPLE_DIR, workspace.dropDir, { recursive: true });
 

@@ -26,7 +26,7 @@ import {
   sharesReviewMessage,
   takenBackWithMessage,
 } from '../../src/ingest/file-processor.js';
-import { FileStillBeingWritten, moveWithoutOverwrite, NameNotUtf8 } from '../../src/ingest/move-file.js';
+import { FileNoLongerThere, FileStillBeingWritten, moveWithoutOverwrite, NameNotUtf8 } from '../../src/ingest/move-file.js';
 import { notMovedMessage } from '../../src/ingest/run-ingest.js';
 import { FILE_DETAIL_RULES, type DetailContext } from '../../src/ui/i18n/file-details-es.js';
 import { EN, ES, ES_OUTCOMES } from '../../src/ui/i18n/messages.js';
@@ -190,6 +190,7 @@ describe('the Spanish of per-file details', () => {
     const reasons: [unknown, string][] = [
       [new FileStillBeingWritten('since_read'), 'cambió después de leerse'],
       [new FileStillBeingWritten('while_copied'), 'cambió mientras se copiaba'],
+      [new FileNoLongerThere(), 'ya no está en la carpeta de entrada: se movió o se borró después de que la ejecución lo leyera'],
       [errno('EROFS'), 'la carpeta está en un sistema de archivos de solo lectura'],
       [errno('EACCES'), 'permiso denegado (revise los permisos de la carpeta)'],
       [errno('EPERM'), 'permiso denegado (revise los permisos de la carpeta)'],

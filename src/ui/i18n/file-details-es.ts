@@ -739,6 +739,10 @@ const MOVE_REASON_RULES: DetailRule[] = [
     en: /^it was modified (\d+(?:\.\d+)?) s ago and may still be being written; it stays in the drop folder for the next run$/,
     es: ([seconds]) => `se modificó hace ${seconds} s y quizá aún se está escribiendo; ${STAYS_FOR_NEXT_RUN}`,
   },
+  fixed(
+    'it is no longer in the drop folder: it was moved or deleted after the run read it',
+    'ya no está en la carpeta de entrada: se movió o se borró después de que la ejecución lo leyera',
+  ),
   fixed('the folder is on a read-only file-system', 'la carpeta está en un sistema de archivos de solo lectura'),
   fixed('permission denied (check the folder’s permissions)', 'permiso denegado (revise los permisos de la carpeta)'),
   fixed('the path is too long for the file-system', 'la ruta es demasiado larga para el sistema de archivos'),

@@ -176,6 +176,7 @@ export class QueueWorker {
       await Promise.all(inFlight);
       await this.closeSessions();
       await this.settleTouchedSessions(true).catch(() => undefined);
+      await this.recountFromRows(this.countedIngested.keys()).catch(() => undefined);
       clearInterval(heartbeat);
       await this.repository.workerStopped(options.workerId).catch(() => undefined);
     }
@@ -273,15 +274,12 @@ export class QueueWorker {
         processed.result,
       );
       await this.repository.recordWorkerFile(this.options.workerId, job.sessionId);
-      await this.queue.complete(job, { outcome: processed.result.outcome });
-      this.count(processed.result.outcome);
+      // Counted and reported as its row records it now (a copy may have taken it back meanwhile).
+      const result = this.asRecorded(processed.result);
+      await this.queue.complete(job, { outcome: result.outcome });
+      this.count(result.outcome, job.sessionId, result.fileId);
       this.pauseMs = 0;
-      this.emit({
-        type: 'file_finished',
-        sessionId: job.sessionId,
-        result: this.asRecorded(processed.result),
-        attempt: job.retryCount + 1,
-      });
+      this.emit({ type: 'file_finished', sessionId: job.sessionId, result, attempt: job.retryCount + 1 });
       if (taken) await this.reportTakenBack(job.sessionId, work, taken, processed.result.contentSha256);
       this.touched(job.sessionId);
       await this.settleTouchedSessions(false);
@@ -309,12 +307,9 @@ export class QueueWorker {
    */
   private async reportTakenBack(sessionId: string, work: SessionWork, taken: TakenBack, sha: string | null): Promise<void> {
     const { previous } = taken;
-    this.emit({
-      type: 'file_outcome_changed',
-      sessionId,
-      previous: previous.result,
-      result: takenBackResult(previous.result, taken.message),
-    });
+    const result = takenBackResult(previous.result, taken.message);
+    this.recount(sessionId, taken.fileId, result.outcome);
+    this.emit({ type: 'file_outcome_changed', sessionId, previous: previous.result, result });
     if (!sha) return;
     // This worker's copies still waiting for their group's write are rows to find.
     await work.committer.flush();
@@ -375,7 +370,7 @@ export class QueueWorker {
       errorMessage: `gave up after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${reason}`,
     });
     await this.repository.recordWorkerFile(this.options.workerId, job.sessionId);
-    this.count(outcome);
+    this.count(outcome, job.sessionId, file.id);
     this.emit({
       type: 'file_given_up',
       sessionId: job.sessionId,
@@ -407,6 +402,8 @@ export class QueueWorker {
   private readonly pendingSettle = new Set<string>();
   /** Files a copy took back into review before this worker reported them: their message (see asRecorded). */
   private readonly takenBackUnreported = new Map<string, string>();
+  /** Files this worker counted ingested, by session, while a copy of theirs may still take them back. */
+  private readonly countedIngested = new Map<string, Set<string>>();
   /** Sessions this worker is named among the workers of (see joinSession). */
   private readonly joinedSessions = new Set<string>();
 
@@ -433,6 +430,7 @@ export class QueueWorker {
       );
       if (finished) {
         this.emit({ type: 'session_finished', sessionId, ...finished });
+        await this.recountFromRows([sessionId]);
         // Every file of it is final: nothing in flight needs its adapters any more.
         this.sessions.delete(sessionId);
         await work?.close();
@@ -453,6 +451,7 @@ export class QueueWorker {
     // Sessions with every file final but still open (their last worker died before closing them).
     for (const sessionId of await this.repository.openQueueSessions()) this.pendingSettle.add(sessionId);
     await this.settleTouchedSessions(true);
+    await this.recountFromRows(this.countedIngested.keys());
   }
 
   private async closeSessions(): Promise<void> {
@@ -475,9 +474,41 @@ export class QueueWorker {
     this.emit({ type: 'service_down', error: describeError(error), pauseSeconds: this.pauseMs / 1000 });
   }
 
-  private count(outcome: FileOutcome): void {
+  private count(outcome: FileOutcome, sessionId: string, fileId: string): void {
     this.summary.files++;
     this.summary.outcomes[outcome] = (this.summary.outcomes[outcome] ?? 0) + 1;
+    if (outcome !== 'ingested') return;
+    const counted = this.countedIngested.get(sessionId) ?? new Set<string>();
+    counted.add(fileId);
+    this.countedIngested.set(sessionId, counted);
+  }
+
+  /** A file this worker counted ingested is now `outcome` (taken back): it counts there instead. */
+  private recount(sessionId: string, fileId: string, outcome: FileOutcome): void {
+    const counted = this.countedIngested.get(sessionId);
+    if (!counted?.delete(fileId)) return;
+    const { outcomes } = this.summary;
+    outcomes.ingested = (outcomes.ingested ?? 1) - 1;
+    if (outcomes.ingested === 0) delete outcomes.ingested;
+    outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+  }
+
+  /**
+   * The files this worker counted ingested in these sessions, as their rows record them now: another worker's
+   * copy may have taken one back into review (this worker was not told). A finished session's files can no
+   * longer be taken back: it is forgotten, so a long-running worker keeps only its open sessions' files.
+   */
+  private async recountFromRows(sessionIds: Iterable<string>): Promise<void> {
+    for (const sessionId of [...sessionIds]) {
+      const counted = this.countedIngested.get(sessionId);
+      if (!counted) continue;
+      for (const [fileId, outcome] of await this.batches.outcomesOf([...counted])) {
+        if (outcome !== 'ingested' && outcome !== null && outcome in FILE_OUTCOMES)
+          this.recount(sessionId, fileId, outcome as FileOutcome);
+      }
+      const session = await this.batches.findSession(sessionId);
+      if (!session || !OPEN_SESSION_STATUSES.has(session.status)) this.countedIngested.delete(sessionId);
+    }
   }
 
   private stopping(): boolean {
@@ -510,6 +541,9 @@ export class QueueWorker {
     this.options.listener?.(event);
   }
 }
+
+/** Statuses of a session whose files may still change one another (a copy taking a file back). */
+const OPEN_SESSION_STATUSES = new Set<string>(['pending', 'processing', 'interrupted']);
 
 /** A file in a final state: the job for it is a no-op. */
 export function isFinal(file: Pick<BatchFile, 'outcome'>): boolean {

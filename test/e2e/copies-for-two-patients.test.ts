@@ -272,7 +272,7 @@ describe.runIf(postgresWanted())('one content named for two patients, through th
         }
       }
       const worker = await runCli(
-        ['worker', '--until-idle', '--concurrency', '1', '--log-file', 'worker.log', '--no-redact'],
+        ['worker', '--until-idle', '--concurrency', '1', '--log-file', 'worker.log', '--no-redact', '--json'],
         { cwd, env },
       );
       expect(worker.code, worker.stderr).toBe(ExitCode.Success);
@@ -323,6 +323,17 @@ describe.runIf(postgresWanted())('one content named for two patients, through th
         const lines = log.filter((line) => line.path === file.path && String(line.event).startsWith('file_'));
         expect(lines.at(-1), file.path).toMatchObject({ outcome: file.outcome, message: file.error });
       }
+      // The worker's tally counts the file taken back where `status` does: waiting for review, not ingested.
+      expect((JSON.parse(worker.stdout) as { outcomes: Record<string, number> }).outcomes).toEqual(
+        outcomeCounts(final),
+      );
     },
   );
 });
+
+/** How many files of each outcome, as a worker's `--json` tally counts them. */
+function outcomeCounts(files: readonly { outcome: string }[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const { outcome } of files) counts[outcome] = (counts[outcome] ?? 0) + 1;
+  return counts;
+}

@@ -310,6 +310,21 @@ export class BatchRepository {
     return this.db.selectFrom('batchFiles').selectAll().where('id', '=', fileId).executeTakeFirst();
   }
 
+  /** The outcome each of these files' rows records now, by id (a file not registered is left out). */
+  async outcomesOf(fileIds: readonly string[]): Promise<Map<string, string | null>> {
+    const outcomes = new Map<string, string | null>();
+    // A few thousand ids at a time: one statement's parameters are bounded (65535 in PostgreSQL).
+    for (let start = 0; start < fileIds.length; start += 5000) {
+      const rows = await this.db
+        .selectFrom('batchFiles')
+        .select(['id', 'outcome'])
+        .where('id', 'in', fileIds.slice(start, start + 5000))
+        .execute();
+      for (const row of rows) outcomes.set(row.id, row.outcome);
+    }
+    return outcomes;
+  }
+
   /** Files whose id starts with `prefix` (as printed): at most `limit`. */
   async findFilesByIdPrefix(prefix: string, limit = 2): Promise<BatchFile[]> {
     return this.db

@@ -6,11 +6,9 @@ import { resolveOcrSettings } from '../config/ocr-settings.js';
 import { DEFAULT_JOB_TIMEOUT_SECONDS } from '../core/queue/defaults.js';
 import { parsePlainNumber } from '../config/number-setting.js';
 import { ExitCode, UsageError } from '../errors.js';
-import type { FileResult } from '../core/pipeline/events.js';
-import type { WorkerEvent } from '../queue/worker-events.js';
 import { contextOf, finish, type CommandContext } from './context.js';
 import { writeJson, writeLine } from './shared/io.js';
-import { addBackendOptions, dbOption, EXIT_CODES_HELP, examples, jsonOption } from './shared/options.js';
+import { addBackendOptions, dbOption, EXIT_CODES_HELP, examples, jsonOption, langOption } from './shared/options.js';
 
 export function workerCommand(command = new Command('worker')) {
   return workerOptions(command).action(async (options, command) =>
@@ -52,6 +50,7 @@ function workerOptions(command: Command) {
     .option('--quiet', 'print nothing but errors')
     .addOption(dbOption())
     .addOption(jsonOption())
+    .addOption(langOption())
     .addHelpText(
       'after',
       examples(
@@ -111,17 +110,15 @@ export async function worker(options: WorkerCommandOptions, context: CommandCont
   if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => issue.message).join('; '));
   const settings = parsed.data;
   const { io } = context;
-  const [{ runWorker }, { openWorkerLog }, { fileLine }, { messagesFor }] = await Promise.all([
+  const [{ runWorker }, { openWorkerLog }, { workerEventLine }, { messagesFor, resolveLanguage }] = await Promise.all([
     import('../app/run-worker.js'),
     import('../app/worker-log.js'),
-    import('../ui/progress/plain-progress-listener.js'),
+    import('./shared/worker-lines.js'),
     import('../ui/i18n/messages.js'),
   ]);
-  // A file's line as `ingest`'s progress prints it, in English like the worker's other lines.
-  const describe = (event: WorkerEvent) =>
-    event.type === 'file_outcome_changed'
-      ? describeOutcomeChange(event, (result) => fileLine('↺ ', result, messagesFor('en')))
-      : describeEvent(event);
+  // The operator's lines in the language `ingest` would speak here (--lang, LC_ALL / LANG); the log and
+  // --json stay English, read by programs and IT staff.
+  const messages = messagesFor(resolveLanguage({ flag: options.lang, env: context.env }));
   const log = options.logFile
     ? await openWorkerLog(options.logFile, {
         cwd: context.cwd,
@@ -139,8 +136,7 @@ export async function worker(options: WorkerCommandOptions, context: CommandCont
   if (!signal) {
     const { handleInterrupts } = await import('../ui/handle-interrupts.js');
     interrupts = handleInterrupts({
-      onFirst: (name) =>
-        say(`${name}: finishing the files in flight, taking no new job (send it again to stop at once)`),
+      onFirst: (name) => say(messages.worker.stopping(name)),
     });
     signal = interrupts.signal;
   }
@@ -161,11 +157,11 @@ export async function worker(options: WorkerCommandOptions, context: CommandCont
       {
         listener: (event) => {
           log?.listener(event);
-          const line = describe(event);
+          const line = workerEventLine(event, messages);
           if (line) say(line);
         },
         extractor: context.extractor,
-        onQueueError: (error) => say(`warning: job queue maintenance failed: ${error.message}`),
+        onQueueError: (error) => say(messages.worker.queueMaintenanceFailed(error.message)),
       },
     );
     if (options.json) writeJson(io, summary);
@@ -176,44 +172,5 @@ export async function worker(options: WorkerCommandOptions, context: CommandCont
   } finally {
     interrupts?.dispose();
     log?.close();
-  }
-}
-
-/**
- * A file finished before went back to review (a copy naming another patient took it back): said at once, as
- * `ingest`'s progress says it. A change of detail only (a copy's, following it) is the log's alone.
- */
-function describeOutcomeChange(
-  event: Extract<WorkerEvent, { type: 'file_outcome_changed' }>,
-  fileLine: (result: FileResult) => string,
-): string | null {
-  if (event.result.outcome === event.previous.outcome) return null;
-  return `session ${event.sessionId.slice(0, 8)}: ${fileLine(event.result)}`;
-}
-
-/** The operator's line for an event, or null for the ones only the log keeps (every file's outcome). */
-function describeEvent(event: WorkerEvent): string | null {
-  switch (event.type) {
-    case 'worker_started':
-      return `worker ${event.workerId.slice(0, 8)} started: ${event.concurrency} files at a time`;
-    case 'service_down':
-      return `a backend is down (${event.error}): jobs go back to the queue; pausing ${event.pauseSeconds} s`;
-    case 'job_retrying':
-      return `session ${event.sessionId.slice(0, 8)}: attempt ${event.attempt} of a file failed (${event.error}); it will be retried`;
-    case 'file_given_up':
-      return `session ${event.sessionId.slice(0, 8)}: a file failed on all ${event.attempts} attempts (${event.error}); see \`tecsalud-batch status ${event.sessionId.slice(0, 8)} --files\``;
-    case 'jobs_requeued':
-      return `session ${event.sessionId.slice(0, 8)}: ${event.files} unfinished file(s) had no job; queued again`;
-    case 'session_finished':
-      return (
-        `session ${event.sessionId.slice(0, 8)} ${event.status}: ${event.counts.processedFiles}/${event.counts.totalFiles} ` +
-        `files, ${event.counts.failedFiles} failed, ${event.counts.reviewRequired} to review`
-      );
-    case 'worker_stopping':
-      return event.reason === 'idle' ? 'the queue is empty: stopping' : null;
-    case 'worker_stopped':
-      return `worker ${event.workerId.slice(0, 8)} stopped: ${event.files} file(s) in ${event.seconds.toFixed(1)} s`;
-    default:
-      return null;
   }
 }

@@ -537,11 +537,13 @@ export class FileProcessor {
     const holderPath = holder?.relativePath ?? document.filename;
     const documentId = document.id.slice(0, 8);
     const settleIt = `\`tecsalud-batch review ${this.sessionId.slice(0, 8)}\``;
-    const reason =
-      `${TAKEN_BACK}'${run.file.relativePath}', in the same session, has identical content but names ` +
-      `expediente ${expediente}, while this file names ${document.expediente}, to which the run had attached it ` +
-      `(document ${documentId}); one of the two file names is wrong. Check the document and attach it to the ` +
-      `right patient in ${settleIt}; then remove the other file`;
+    const reason = takenBackReason({
+      copy: run.file.relativePath,
+      copyExpediente: expediente,
+      expediente: document.expediente,
+      documentId,
+      sessionId: this.sessionId,
+    });
     const detached = await detachDocument(
       { database: this.deps.database, vectorStore: this.deps.vectorStore },
       {
@@ -743,6 +745,25 @@ const PERSON_DECISIONS = ['review_attached', 'review_new_patient', 'document_mov
 
 /** How the detail of a file taken back into review starts (see takeBackIntoReview). */
 const TAKEN_BACK = 'taken back to review: ';
+
+/**
+ * Why a file the run had attached went back to review: a copy of its content, in the same session, names
+ * another expediente (see takeBackIntoReview).
+ */
+export function takenBackReason(c: {
+  copy: string;
+  copyExpediente: string;
+  expediente: string;
+  documentId: string;
+  sessionId: string;
+}): string {
+  return (
+    `${TAKEN_BACK}'${c.copy}', in the same session, has identical content but names expediente ` +
+    `${c.copyExpediente}, while this file names ${c.expediente}, to which the run had attached it ` +
+    `(document ${c.documentId}); one of the two file names is wrong. Check the document and attach it to the ` +
+    `right patient in \`tecsalud-batch review ${c.sessionId.slice(0, 8)}\`; then remove the other file`
+  );
+}
 
 /** A copy's detail when the file holding its content ended first (see copyOf); rewritten if that one is taken back. */
 export function ingestedOnceMessage(holder: string): string {

@@ -331,6 +331,58 @@ describe.runIf(postgresWanted())('one content named for two patients, through th
   );
 });
 
+describe.runIf(postgresWanted())('a worker in Spanish', { tags: ['slow'] }, () => {
+  let workspace: PostgresWorkspace | null = null;
+  afterEach(async () => {
+    await workspace?.cleanup();
+    workspace = null;
+  });
+
+  // The language as `ingest` takes it: --lang, or LANG when neither LC_ALL nor LC_MESSAGES says otherwise.
+  it.each([
+    ['--lang es', ['--lang', 'es'], {}],
+    ['LANG=es_MX.UTF-8', [], { LANG: 'es_MX.UTF-8', LC_ALL: '', LC_MESSAGES: '' }],
+  ] as const)('says what it does in Spanish with %s; its log and --json stay English', async (_, flags, locale) => {
+    const lab = await makeTextPdf([LAB_TEXT], { title: 'LAB', date: '2026-11-02' });
+    workspace = await createPostgresWorkspace('tecsalud-worker-es-', (drop) => {
+      for (const [folder, name] of [['a', AS_HUERTA], ['b', AS_BONILLA]]) {
+        fs.mkdirSync(path.join(drop, folder!));
+        fs.writeFileSync(path.join(drop, folder!, name!), lab);
+      }
+    });
+    const { cwd, env } = workspace;
+    const enqueued = await runCli(['ingest', 'drop', '--enqueue', '--type', 'complete', '--json'], { cwd, env });
+    expect(enqueued.code, enqueued.stderr).toBe(ExitCode.Success);
+    const id = (JSON.parse(enqueued.stdout) as { session_id: string }).session_id.slice(0, 8);
+    const worker = await runCli(
+      ['worker', '--until-idle', '--concurrency', '1', '--log-file', 'worker.log', '--json', ...flags],
+      { cwd, env: { ...env, ...locale } },
+    );
+    expect(worker.code, worker.stderr).toBe(ExitCode.Success);
+    const lines = worker.stderr.trim().split('\n');
+    expect(lines[0]).toMatch(/^proceso de trabajo [0-9a-f]{8} iniciado: 1 archivo a la vez$/);
+    // The file taken back, in ingest's Spanish words: its outcome and why, both files and expedientes kept.
+    const takenBack = lines.find((line) => line.startsWith(`sesión ${id}: ↺ `));
+    expect(takenBack, worker.stderr).toMatch(
+      new RegExp(
+        `^sesión ${id}: ↺ a/${AS_HUERTA}: en espera de revisión — devuelto a revisión: 'b/${AS_BONILLA}', de la ` +
+          'misma sesión, tiene contenido idéntico pero nombra el expediente 3000147773, mientras que este archivo ' +
+          'nombra el 3000768077, al que la ejecución lo había asociado \\(documento [0-9a-f]{8}\\); uno de los dos ' +
+          'nombres de archivo está mal\\. Revise el documento y asócielo al paciente correcto en ' +
+          `\`tecsalud-batch review ${id}\`; luego elimine el otro archivo$`,
+      ),
+    );
+    expect(lines).toContain(
+      `sesión ${id} completada con fallos (partially_failed): 2/2 archivos, 1 fallido, 1 en revisión`,
+    );
+    expect(lines).toContain('la cola está vacía: deteniendo');
+    expect(lines.at(-1)).toMatch(/^proceso de trabajo [0-9a-f]{8} detenido: 2 archivos en \d+\.\d s$/);
+    // Programs and IT staff read the log and --json: in English, as documented.
+    expect(fs.readFileSync(path.join(cwd, 'worker.log'), 'utf8')).toContain('taken back to review');
+    expect(JSON.parse(worker.stdout)).toMatchObject({ outcomes: { review_required: 1, duplicate_other_patient: 1 } });
+  });
+});
+
 /** How many files of each outcome, as a worker's `--json` tally counts them. */
 function outcomeCounts(files: readonly { outcome: string }[]): Record<string, number> {
   const counts: Record<string, number> = {};

@@ -24,6 +24,7 @@ import {
   deferredMessage,
   setAsideWithMessage,
   sharesReviewMessage,
+  takenBackReason,
   takenBackWithMessage,
 } from '../../src/ingest/file-processor.js';
 import { FileNoLongerThere, FileStillBeingWritten, moveWithoutOverwrite, NameNotUtf8 } from '../../src/ingest/move-file.js';
@@ -251,6 +252,23 @@ describe('the Spanish of per-file details', () => {
 
   it('translates the detail of a copy whose file went back to review after it settled', () => {
     expectSpanish(remember(takenBackWithMessage('a/3000768077_HUERTA SOTO, GABRIELA_1_LAB.pdf')));
+  });
+
+  it('translates why a file the run had attached went back to review, keeping both files and expedientes', () => {
+    const reason = takenBackReason({
+      copy: 'b/3000147773_BONILLA SEPÚLVEDA, ADRIANA_6380098785_LAB.pdf',
+      copyExpediente: '3000147773',
+      expediente: '3000768077',
+      documentId: '15234fa9',
+      sessionId: 'a755ed1d-d9eb-4927-a740-b48231a6996f',
+    });
+    expect(expectSpanish(remember(reason), ['3000147773', '3000768077', '15234fa9'])).toBe(
+      "devuelto a revisión: 'b/3000147773_BONILLA SEPÚLVEDA, ADRIANA_6380098785_LAB.pdf', de la misma sesión, " +
+        'tiene contenido idéntico pero nombra el expediente 3000147773, mientras que este archivo nombra el ' +
+        '3000768077, al que la ejecución lo había asociado (documento 15234fa9); uno de los dos nombres de archivo ' +
+        'está mal. Revise el documento y asócielo al paciente correcto en `tecsalud-batch review a755ed1d`; luego ' +
+        'elimine el otro archivo',
+    );
   });
 
   it('translates the detail of a copy whose file was set aside, its content rejected in review', () => {

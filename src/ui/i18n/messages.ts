@@ -108,6 +108,32 @@ export interface Messages {
   enqueue: EnqueueMessages;
   // `ingest --dry-run`: the plan's closing line
   dryRun: DryRunMessages;
+  // `worker`: what it says to the operator as it goes (its log and --json stay English)
+  worker: WorkerMessages;
+}
+
+/**
+ * What `worker` prints on stderr. Ids are the first 8 characters; a session's status code is kept beside
+ * its words, as `status` keeps it.
+ */
+export interface WorkerMessages {
+  started(workerId: string, concurrency: number): string;
+  /** Before a file's line (the ↺ of a file taken back), to say which session it is in. */
+  inSession(sessionId: string, line: string): string;
+  serviceDown(error: string, pauseSeconds: number): string;
+  retrying(sessionId: string, attempt: number, error: string): string;
+  givenUp(sessionId: string, attempts: number, error: string): string;
+  requeued(sessionId: string, files: number): string;
+  sessionFinished(
+    sessionId: string,
+    status: string,
+    counts: { processed: number; total: number; failed: number; review: number },
+  ): string;
+  idle: string;
+  stopped(workerId: string, files: number, seconds: string): string;
+  /** The first SIGTERM or Ctrl-C (`signal`: its name). */
+  stopping(signal: string): string;
+  queueMaintenanceFailed(error: string): string;
 }
 
 /** What `ingest --dry-run` says after its plan: what a run would do, and that nothing was written. */
@@ -640,6 +666,21 @@ export const EN: Messages = {
     stopping: 'stopping: the files queued so far keep their jobs (Ctrl-C again to stop at once)',
     maxFilesIgnored: 'note: --max-files does not apply to --enqueue: every file is queued, and workers pull them',
   },
+  worker: {
+    started: (id, concurrency) => `worker ${id} started: ${concurrency} files at a time`,
+    inSession: (id, line) => `session ${id}: ${line}`,
+    serviceDown: (error, seconds) => `a backend is down (${error}): jobs go back to the queue; pausing ${seconds} s`,
+    retrying: (id, attempt, error) => `session ${id}: attempt ${attempt} of a file failed (${error}); it will be retried`,
+    givenUp: (id, attempts, error) =>
+      `session ${id}: a file failed on all ${attempts} attempts (${error}); see \`tecsalud-batch status ${id} --files\``,
+    requeued: (id, files) => `session ${id}: ${files} unfinished file(s) had no job; queued again`,
+    sessionFinished: (id, status, c) =>
+      `session ${id} ${status}: ${c.processed}/${c.total} files, ${c.failed} failed, ${c.review} to review`,
+    idle: 'the queue is empty: stopping',
+    stopped: (id, files, seconds) => `worker ${id} stopped: ${files} file(s) in ${seconds} s`,
+    stopping: (signal) => `${signal}: finishing the files in flight, taking no new job (send it again to stop at once)`,
+    queueMaintenanceFailed: (error) => `warning: job queue maintenance failed: ${error}`,
+  },
   dryRun: {
     closing: (c) =>
       `Dry run: ${c.auto} would attach, ${c.review} would wait for review, ${c.new} would create a patient, ` +
@@ -936,6 +977,29 @@ export const ES: Messages = {
       'de esta sesión; los archivos ya en cola no se encolan dos veces',
     stopping: 'deteniendo: los archivos encolados hasta ahora conservan sus tareas (Ctrl-C otra vez para detener de inmediato)',
     maxFilesIgnored: 'nota: --max-files no aplica a --enqueue: se encolan todos los archivos y los procesos de trabajo los toman',
+  },
+  worker: {
+    started: (id, concurrency) =>
+      `proceso de trabajo ${id} iniciado: ${plural(concurrency, 'archivo', 'archivos')} a la vez`,
+    inSession: (id, line) => `sesión ${id}: ${line}`,
+    serviceDown: (error, seconds) =>
+      `un servicio no responde (${error}): las tareas vuelven a la cola; pausa de ${seconds} s`,
+    retrying: (id, attempt, error) =>
+      `sesión ${id}: el intento ${attempt} de un archivo falló (${error}); se reintentará`,
+    givenUp: (id, attempts, error) =>
+      `sesión ${id}: un archivo falló en ${attempts === 1 ? 'su único intento' : `los ${attempts} intentos`} (${error}); ` +
+      `vea \`tecsalud-batch status ${id} --files\``,
+    requeued: (id, files) =>
+      `sesión ${id}: ${files === 1 ? '1 archivo sin terminar no tenía tarea; encolado' : `${files} archivos sin terminar no tenían tarea; encolados`} de nuevo`,
+    sessionFinished: (id, status, c) =>
+      `sesión ${id} ${ES_STATUSES[status] ?? status} (${status}): ${c.processed}/${plural(c.total, 'archivo', 'archivos')}, ` +
+      `${plural(c.failed, 'fallido', 'fallidos')}, ${c.review} en revisión`,
+    idle: 'la cola está vacía: deteniendo',
+    stopped: (id, files, seconds) =>
+      `proceso de trabajo ${id} detenido: ${plural(files, 'archivo', 'archivos')} en ${seconds} s`,
+    stopping: (signal) =>
+      `${signal}: terminando los archivos en curso, sin tomar tareas nuevas (envíelo otra vez para detener de inmediato)`,
+    queueMaintenanceFailed: (error) => `aviso: falló el mantenimiento de la cola de tareas: ${error}`,
   },
   dryRun: {
     closing: (c) =>

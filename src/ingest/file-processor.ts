@@ -20,7 +20,7 @@ import { BatchRepository } from '../db/repositories/batch-repository.js';
 import { DocumentRepository } from '../db/repositories/document-repository.js';
 import { RejectionRepository } from '../db/repositories/rejection-repository.js';
 import { PatientRepository } from '../db/repositories/patient-repository.js';
-import type { MedicalDocument, Patient, SettledFile } from '../db/schema.js';
+import type { BatchFile, MedicalDocument, Patient, SettledFile } from '../db/schema.js';
 import type { DiscoveredFile } from './discover-files.js';
 import { detachDocument } from '../documents/detach-document.js';
 import { FileStageError } from '../documents/stage-error.js';
@@ -108,6 +108,7 @@ export class FileProcessor {
     try {
       const processed = await this.steps(run, handOff);
       if (run.takenBack) processed.takenBack = run.takenBack;
+      if (run.holder !== null) processed.holder = run.holder;
       // The copies of its content waiting for this file (if it holds the content) share its end.
       const { contentSha256, outcome, message } = processed.result;
       if (contentSha256) this.claims.ended(contentSha256, file, { outcome, message });
@@ -449,7 +450,10 @@ export class FileProcessor {
     const first = await this.claims.claim(sha, file);
     if (first !== null) {
       const copy = await this.copyOf(run, sha, first, handOff);
-      if (copy) return copy;
+      if (copy) {
+        run.holder = first;
+        return copy;
+      }
     }
     const filed = await this.oneContentAtATime(sha, () => this.judgeAgainstDocument(run, sha));
     if (filed) return filed;
@@ -745,6 +749,11 @@ const PERSON_DECISIONS = ['review_attached', 'review_new_patient', 'document_mov
 
 /** How the detail of a file taken back into review starts (see takeBackIntoReview). */
 const TAKEN_BACK = 'taken back to review: ';
+
+/** Whether a file's row records it taken back into review by a copy naming another patient. */
+export function isTakenBack(row: Pick<BatchFile, 'outcome' | 'errorMessage'>): boolean {
+  return row.outcome === 'review_required' && row.errorMessage?.startsWith(TAKEN_BACK) === true;
+}
 
 /**
  * Why a file the run had attached went back to review: a copy of its content, in the same session, names

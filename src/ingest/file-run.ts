@@ -20,6 +20,8 @@ export class FileRun {
   createdPatient = false;
   /** The file it shares its content with, which its outcome took back into review (see FileProcessor). */
   takenBack: TakenBack | null = null;
+  /** A copy's: the session's file holding its content, whose end it shares (see FileProcessor.copyOf). */
+  holder: string | null = null;
 
   constructor(
     readonly file: FileToProcess,

@@ -1,9 +1,61 @@
 import type { FileResult } from '../core/pipeline/events.js';
+import type { BatchRepository } from '../db/repositories/batch-repository.js';
 import type { BatchFile } from '../db/schema.js';
-import { ingestedOnceMessage, takenBackWithMessage } from './file-processor.js';
+import { ingestedOnceMessage, isTakenBack, takenBackWithMessage } from './file-processor.js';
 import { resultFromRow, takenBackResult } from './recorded-result.js';
 import type { Run, RunPlan } from './run-ingest.js';
 import type { ProcessedFile, TakenBack } from './session-tally.js';
+
+/** A copy whose detail followed its holder into review: as it was reported, and as its row says now. */
+export interface CopyRewritten {
+  previous: FileResult;
+  copy: FileResult;
+}
+
+/**
+ * The copies among `copies` that say their content was ingested once by `holder`, now that `holder` was
+ * taken back into review: their rows say they share that review instead. Each `copy` given is rewritten in
+ * place and returned with its previous state. A row another process rewrote first (a worker beside this
+ * one) is left to it, so that only one of them reports the change.
+ */
+export async function shareTakenBackReview(
+  batches: Pick<BatchRepository, 'rewriteMessage'>,
+  holder: string,
+  copies: Iterable<FileResult>,
+): Promise<CopyRewritten[]> {
+  const once = ingestedOnceMessage(holder);
+  const message = takenBackWithMessage(holder);
+  const rewritten: CopyRewritten[] = [];
+  for (const copy of copies) {
+    if (copy.outcome !== 'duplicate_in_batch' || copy.message !== once) continue;
+    if (!(await batches.rewriteMessage(copy.fileId, once, message))) continue;
+    rewritten.push({ previous: { ...copy }, copy: Object.assign(copy, { message }) });
+  }
+  return rewritten;
+}
+
+/**
+ * A copy just written "ingested once" by a worker, as its row must say: the holder may have been taken back
+ * by another worker after this one read it and before this copy's row was written, and that worker's
+ * rewrite of the copies (shareTakenBackReview) ran before this row existed. Read after the write, the
+ * holder's row shows any take-back whose rewrite missed the copy: either that rewrite saw this row, or this
+ * read sees the take-back.
+ */
+export async function followHolderAfterWrite(
+  batches: Pick<BatchRepository, 'rewriteMessage' | 'findFileByPath'>,
+  sessionId: string,
+  result: FileResult,
+  holder: string,
+): Promise<FileResult> {
+  const once = ingestedOnceMessage(holder);
+  if (result.outcome !== 'duplicate_in_batch' || result.message !== once) return result;
+  const holderRow = await batches.findFileByPath(sessionId, holder);
+  if (!holderRow || !isTakenBack(holderRow)) return result;
+  const message = takenBackWithMessage(holder);
+  // Whether this worker or the one that took it back rewrites the row, it says this now.
+  await batches.rewriteMessage(result.fileId, once, message);
+  return { ...result, message };
+}
 
 /** What a finished file's handler does after the file's own counting: see OutcomeChanges.seen. */
 export interface SeenFile {

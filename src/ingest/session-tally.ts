@@ -11,6 +11,8 @@ export interface ProcessedFile {
   patient: 'matched' | 'created' | null;
   /** Another file of the session this one's outcome took back into review (its document detached). */
   takenBack?: TakenBack;
+  /** A copy's: the relative path of the session's file holding its content, whose end it shared. */
+  holder?: string;
 }
 
 /** A file of the session that the run had attached, now waiting for review again: why, for the report. */

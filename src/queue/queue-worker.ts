@@ -12,7 +12,7 @@ import { BatchRepository } from '../db/repositories/batch-repository.js';
 import { QueueRepository } from '../db/repositories/queue-repository.js';
 import type { BatchFile } from '../db/schema.js';
 import { ExitCode, UserError } from '../errors.js';
-import { ingestedOnceMessage, takenBackWithMessage } from '../ingest/file-processor.js';
+import { followHolderAfterWrite, shareTakenBackReview } from '../ingest/outcome-changes.js';
 import { resultFromRow, takenBackResult } from '../ingest/recorded-result.js';
 import { disposeOf } from '../ingest/run-ingest.js';
 import type { TakenBack } from '../ingest/session-tally.js';
@@ -274,8 +274,11 @@ export class QueueWorker {
         processed.result,
       );
       await this.repository.recordWorkerFile(this.options.workerId, job.sessionId);
-      // Counted and reported as its row records it now (a copy may have taken it back meanwhile).
-      const result = this.asRecorded(processed.result);
+      // Counted and reported as its row records it now: a copy may have taken it back meanwhile, or, for a
+      // copy, its holder may have been taken back by another worker while this copy's row waited for its write.
+      const result = processed.holder
+        ? await followHolderAfterWrite(work.batches, job.sessionId, this.asRecorded(processed.result), processed.holder)
+        : this.asRecorded(processed.result);
       await this.queue.complete(job, { outcome: result.outcome });
       this.count(result.outcome, job.sessionId, result.fileId);
       this.pauseMs = 0;
@@ -311,15 +314,12 @@ export class QueueWorker {
     this.recount(sessionId, taken.fileId, result.outcome);
     this.emit({ type: 'file_outcome_changed', sessionId, previous: previous.result, result });
     if (!sha) return;
-    // This worker's copies still waiting for their group's write are rows to find.
+    // This worker's copies still waiting for their group's write are rows to find. Another worker's are
+    // not: each re-reads the holder once its copy is written (followHolderAfterWrite).
     await work.committer.flush();
-    const once = ingestedOnceMessage(taken.relativePath);
-    const message = takenBackWithMessage(taken.relativePath);
-    for (const row of await work.batches.filesWithContent(sessionId, sha)) {
-      if (row.outcome !== 'duplicate_in_batch' || row.errorMessage !== once) continue;
-      await work.batches.updateFile(row.id, { errorMessage: message });
-      const before = resultFromRow(row);
-      this.emit({ type: 'file_outcome_changed', sessionId, previous: before, result: { ...before, message } });
+    const rows = await work.batches.filesWithContent(sessionId, sha);
+    for (const { previous, copy } of await shareTakenBackReview(work.batches, taken.relativePath, rows.map(resultFromRow))) {
+      this.emit({ type: 'file_outcome_changed', sessionId, previous, result: copy });
     }
   }
 

@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -5,7 +6,7 @@ import { makeTextPdf } from '../../fixtures/generator/pdf.js';
 import { DEFAULT_QUEUE_SCHEMA } from '../../src/core/queue/defaults.js';
 import { ExitCode } from '../../src/errors.js';
 import { chromaWanted, createScratchChromaDatabase } from '../support/chroma.js';
-import { runCli } from '../support/cli-binary.js';
+import { runCli, spawnCli, type RunResult } from '../support/cli-binary.js';
 import {
   createTempDir,
   createTestDatabase,
@@ -310,8 +311,12 @@ describe.runIf(postgresWanted())('one content named for two patients, through th
       const copyRow = final.find((file) => file.path === copy)!;
       expect(copyRow.outcome).toBe('duplicate_in_batch');
       expect(copyRow.error).toContain(`identical content to '${held}' in this batch, which was taken back to review`);
-      if (when === 'before') {
-        expect(log.find((line) => line.path === copy && line.event === 'file_outcome_changed')).toMatchObject({
+      // Reported "ingested once" before the take-back, the copy is then logged changed; reported after it
+      // (its write waited for its group while the taker was processed), it is reported as its row says.
+      const copyLines = log.filter((line) => line.path === copy && String(line.event).startsWith('file_'));
+      if (when === 'before' && String(copyLines[0]?.message).endsWith('ingested once')) {
+        expect(copyLines[1]).toMatchObject({
+          event: 'file_outcome_changed',
           previous_outcome: 'duplicate_in_batch',
           msg: 'file detail changed',
         });
@@ -330,6 +335,150 @@ describe.runIf(postgresWanted())('one content named for two patients, through th
     },
   );
 });
+
+describe.runIf(postgresWanted())('one content named for two patients, between two workers', { tags: ['slow'] }, () => {
+  let workspace: PostgresWorkspace | null = null;
+  const clients: import('pg').Client[] = [];
+  const children: ChildProcess[] = [];
+  afterEach(async () => {
+    for (const child of children.splice(0)) {
+      child.kill('SIGCONT');
+      child.kill('SIGKILL');
+    }
+    for (const client of clients.splice(0)) await client.end().catch(() => undefined);
+    await workspace?.cleanup();
+    workspace = null;
+  });
+
+  // The window: worker 1 reads Huerta's file ingested and settles the Huerta copy "ingested once", but the
+  // copy's row is not written yet (here held by a row lock) when worker 2 takes Huerta's file back for
+  // Bonilla's and rewrites the copies it finds. The copy's row, written after, must still share that review.
+  it('a copy whose row another worker was writing at the take-back shares the review too', async () => {
+    const lab = await makeTextPdf([LAB_TEXT], { title: 'LAB', date: '2026-11-02' });
+    const [held, copy, taker] = [`a/${AS_HUERTA}`, `b/${AS_HUERTA_AGAIN}`, `c/${AS_BONILLA}`];
+    workspace = await createPostgresWorkspace('tecsalud-two-workers-take-back-', (drop) => {
+      for (const file of [held, copy, taker]) {
+        fs.mkdirSync(path.dirname(path.join(drop, file)), { recursive: true });
+        fs.writeFileSync(path.join(drop, file), lab);
+      }
+    });
+    const { cwd, env } = workspace;
+    const enqueued = await runCli(['ingest', 'drop', '--enqueue', '--type', 'complete', '--json'], { cwd, env });
+    expect(enqueued.code, enqueued.stderr).toBe(ExitCode.Success);
+    const sessionId = (JSON.parse(enqueued.stdout) as { session_id: string }).session_id;
+    const { default: pg } = await import('pg');
+    const connect = async () => {
+      const client = new pg.Client({ connectionString: env.TECSALUD_DB });
+      clients.push(client);
+      await client.connect();
+      return client;
+    };
+    const sql = await connect();
+    const rowOf = async (file: string) =>
+      (await sql.query('select outcome, error_message from batch_files where relative_path = $1', [file])).rows[0] as {
+        outcome: string | null;
+        error_message: string | null;
+      };
+    // A job held back is still queued (no sweep queues its file again); released, a worker takes it.
+    const holdJob = (file: string, held: boolean) =>
+      sql.query(
+        `update ${DEFAULT_QUEUE_SCHEMA}.job set start_after = now() + $2::interval where data->>'relativePath' = $1`,
+        [file, held ? '1 hour' : '0 seconds'],
+      );
+    await holdJob(copy, true);
+    await holdJob(taker, true);
+    const workerArgs = (log: string) => ['worker', '--until-idle', '--concurrency', '1', '--json', '--log-file', log, '--no-redact'];
+    const first = collect(spawnCli(workerArgs('first.log'), { cwd, env }));
+    children.push(first.child);
+    await until(async () => (await rowOf(held)).outcome === 'ingested', 'the first worker ingests Huerta’s file');
+
+    // The copy's row waits for this lock: worker 1 settles it "ingested once" and cannot write it yet.
+    const lock = await connect();
+    await lock.query('begin');
+    await lock.query('select id from batch_files where relative_path = $1 for update', [copy]);
+    await holdJob(copy, false);
+    await until(
+      async () =>
+        Number(
+          (
+            await sql.query(
+              `select count(*) as waiting from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+            )
+          ).rows[0].waiting,
+        ) > 0,
+      'the first worker writes the copy (and waits for the lock)',
+    );
+    // Frozen, it takes nothing else: Bonilla's file is the second worker's.
+    first.child.kill('SIGSTOP');
+    await holdJob(taker, false);
+    const second = collect(spawnCli(workerArgs('second.log'), { cwd, env }));
+    children.push(second.child);
+    // Its counters are brought up to date once its take-back's rewrite of the copies is done.
+    await until(async () => {
+      const counts = (
+        await sql.query('select review_required, failed_files from batch_uploads where id = $1', [sessionId])
+      ).rows[0] as { review_required: number; failed_files: number };
+      return counts.review_required === 1 && counts.failed_files === 1;
+    }, 'the second worker takes Huerta’s file back and rewrites the copies it finds');
+    expect((await rowOf(copy)).outcome).toBeNull();
+    await lock.query('rollback');
+    first.child.kill('SIGCONT');
+    const [one, two] = await Promise.all([first.done, second.done]);
+    expect(one.code, one.stderr).toBe(ExitCode.Success);
+    expect(two.code, two.stderr).toBe(ExitCode.Success);
+
+    const status = await runCli(['status', sessionId, '--json'], { cwd, env });
+    expect(status.code, status.stderr).toBe(0);
+    const final = (JSON.parse(status.stdout) as { files: { path: string; outcome: string; error: string | null }[] })
+      .files;
+    expect(final.find((file) => file.path === held)).toMatchObject({ outcome: 'review_required' });
+    expect(final.find((file) => file.path === taker)).toMatchObject({ outcome: 'duplicate_other_patient' });
+    const copyRow = final.find((file) => file.path === copy)!;
+    expect(copyRow.outcome).toBe('duplicate_in_batch');
+    expect(copyRow.error).toContain(`identical content to '${held}' in this batch, which was taken back to review`);
+    // Each file's last line in the two logs says what its row says.
+    const log = [...readLog(path.join(cwd, 'first.log')), ...readLog(path.join(cwd, 'second.log'))];
+    for (const file of final) {
+      const lines = log.filter((line) => line.path === file.path && String(line.event).startsWith('file_'));
+      expect(lines.at(-1), file.path).toMatchObject({ outcome: file.outcome, message: file.error });
+    }
+    // Worker 1 counted Huerta's file ingested; worker 2 took it back: together they count what status counts.
+    const tallies = [one, two].map((run) => (JSON.parse(run.stdout) as { outcomes: Record<string, number> }).outcomes);
+    const together: Record<string, number> = {};
+    for (const tally of tallies) for (const [outcome, n] of Object.entries(tally)) together[outcome] = (together[outcome] ?? 0) + n;
+    expect(together).toEqual(outcomeCounts(final));
+  });
+});
+
+/** A spawned CLI's output, and its end. */
+function collect(child: ChildProcess): { child: ChildProcess; done: Promise<RunResult> } {
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const done = new Promise<RunResult>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+  return { child, done };
+}
+
+/** Polls `condition` until it holds (a minute at most: then the test fails saying what it waited for). */
+async function until(condition: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function readLog(file: string): Record<string, unknown>[] {
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
 
 describe.runIf(postgresWanted())('a worker in Spanish', { tags: ['slow'] }, () => {
   let workspace: PostgresWorkspace | null = null;

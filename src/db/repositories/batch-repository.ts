@@ -310,6 +310,20 @@ export class BatchRepository {
     return this.db.selectFrom('batchFiles').selectAll().where('id', '=', fileId).executeTakeFirst();
   }
 
+  /**
+   * Rewrites a file's detail from `from` to `to`, only if its row still says `from`: of two processes
+   * rewriting it at once, one does it (true) and the other is told (false).
+   */
+  async rewriteMessage(fileId: string, from: string, to: string): Promise<boolean> {
+    const updated = await this.db
+      .updateTable('batchFiles')
+      .set({ errorMessage: to, updatedAt: new Date().toISOString() })
+      .where('id', '=', fileId)
+      .where('errorMessage', '=', from)
+      .executeTakeFirst();
+    return Number(updated.numUpdatedRows) > 0;
+  }
+
   /** The outcome each of these files' rows records now, by id (a file not registered is left out). */
   async outcomesOf(fileIds: readonly string[]): Promise<Map<string, string | null>> {
     const outcomes = new Map<string, string | null>();

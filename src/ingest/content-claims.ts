@@ -5,6 +5,11 @@ import type { FileToProcess } from './file-processor.js';
 export interface HolderEnd {
   outcome: FileOutcome;
   message: string | null;
+  /**
+   * Since taken back into review by a copy naming another patient (read from its row: by another worker,
+   * or an earlier run); its copies then share that review.
+   */
+  takenBack?: boolean;
 }
 
 /**

@@ -635,8 +635,10 @@ export class FileProcessor {
     if (kind === 'review') {
       // A holder a copy naming another patient took back into review (by another worker, or an earlier run):
       // this copy's content waits in that review, it was not ingested once.
-      const takenBack = end.outcome === 'review_required' && end.message?.startsWith(TAKEN_BACK);
-      return { outcome: 'duplicate_in_batch', message: takenBack ? takenBackWithMessage(first) : sharesReviewMessage(first) };
+      return {
+        outcome: 'duplicate_in_batch',
+        message: end.takenBack ? takenBackWithMessage(first) : sharesReviewMessage(first),
+      };
     }
     if (end.outcome === 'rejected' || end.outcome === 'previously_rejected')
       return { outcome: 'duplicate_in_batch', message: setAsideWithMessage(first) };
@@ -660,7 +662,7 @@ export class FileProcessor {
     const outcome = row?.outcome;
     if (!outcome || !Object.hasOwn(FILE_OUTCOMES, outcome)) return null;
     if (outcomeKind(outcome as FileOutcome) === 'pending') return null;
-    return { outcome: outcome as FileOutcome, message: row.errorMessage };
+    return { outcome: outcome as FileOutcome, message: row.errorMessage, takenBack: isTakenBack(row) };
   }
 
   /**

@@ -2,7 +2,7 @@ import type { FileResult } from '../core/pipeline/events.js';
 import type { BatchRepository } from '../db/repositories/batch-repository.js';
 import type { BatchFile } from '../db/schema.js';
 import { ingestedOnceMessage, isTakenBack, takenBackWithMessage } from './file-processor.js';
-import { resultFromRow, takenBackResult } from './recorded-result.js';
+import { resultFromRow, takenBackResult, takenBackRow } from './recorded-result.js';
 import type { Run, RunPlan } from './run-ingest.js';
 import type { ProcessedFile, TakenBack } from './session-tally.js';
 
@@ -57,6 +57,16 @@ export async function followHolderAfterWrite(
   return { ...result, message };
 }
 
+/**
+ * A finished file as its row records it now: an ingested file that a copy took back into review before the
+ * file was reported (`takenBack`: such files, by id) is reported waiting for review. The same result when
+ * nothing changed it.
+ */
+export function asRecorded(result: FileResult, takenBack: ReadonlyMap<string, Pick<TakenBack, 'message'>>): FileResult {
+  const back = takenBack.get(result.fileId);
+  return back && result.outcome === 'ingested' ? takenBackResult(result, back.message) : result;
+}
+
 /** What a finished file's handler does after the file's own counting: see OutcomeChanges.seen. */
 export interface SeenFile {
   /** Records the file's rewritten detail (a copy whose holder was taken back before it reported). */
@@ -96,12 +106,12 @@ export class OutcomeChanges {
    */
   seen(processed: ProcessedFile): SeenFile {
     const { result } = processed;
-    const back = this.takenBack.get(result.fileId);
+    const recorded = asRecorded(result, this.takenBack);
     let rewritten: string | null = null;
-    if (back && result.outcome === 'ingested') {
+    if (recorded !== result) {
       // Its copy reported first: the file is reported as its row now records it. The patient it created
       // stays (and counts); the one it matched is no longer its.
-      Object.assign(result, takenBackResult(result, back.message));
+      Object.assign(result, recorded);
       if (processed.patient === 'matched') processed.patient = null;
     }
     const sha = result.contentSha256;
@@ -138,17 +148,7 @@ export class OutcomeChanges {
       const shown = this.run.results?.find((result) => result.fileId === taken.fileId);
       const next = takenBackResult(shown ?? previous.result, taken.message);
       if (shown) Object.assign(shown, next);
-      if (earlierRow) {
-        Object.assign(earlierRow, {
-          outcome: 'review_required',
-          processingStatus: 'pending',
-          matchingStatus: 'review_required',
-          errorMessage: taken.message,
-          documentId: null,
-          chunks: null,
-          patientId: null,
-        } satisfies Partial<BatchFile>);
-      }
+      if (earlierRow) Object.assign(earlierRow, takenBackRow(taken.message));
       this.changed(
         previous,
         { result: next, patient: previous.patient === 'created' ? 'created' : null },
@@ -156,27 +156,16 @@ export class OutcomeChanges {
       );
     }
     if (!sha) return;
+    // The copies this run reported, then those an earlier run of the session settled.
     const copies = this.copiesIngestedOnce.get(sha) ?? [];
     this.copiesIngestedOnce.delete(sha);
-    const once = ingestedOnceMessage(taken.relativePath);
-    const message = takenBackWithMessage(taken.relativePath);
-    for (const copy of copies.filter((c) => c.message === once && c.outcome === 'duplicate_in_batch')) {
-      const before = { ...copy };
-      copy.message = message;
-      await this.run.batches.updateFile(copy.fileId, { errorMessage: message });
-      this.changed({ result: before, patient: null }, { result: copy, patient: null }, true);
+    for (const { previous, copy } of await shareTakenBackReview(this.run.batches, taken.relativePath, copies)) {
+      this.changed({ result: previous, patient: null }, { result: copy, patient: null }, true);
     }
-    for (const row of this.earlier.values()) {
-      if (row.contentSha256 !== sha || row.outcome !== 'duplicate_in_batch' || row.errorMessage !== once)
-        continue;
-      const before = resultFromRow(row);
-      row.errorMessage = message;
-      await this.run.batches.updateFile(row.id, { errorMessage: message });
-      this.changed(
-        { result: before, patient: null },
-        { result: { ...before, message }, patient: null },
-        false,
-      );
+    const earlierCopies = [...this.earlier.values()].filter((row) => row.contentSha256 === sha).map(resultFromRow);
+    for (const { previous, copy } of await shareTakenBackReview(this.run.batches, taken.relativePath, earlierCopies)) {
+      this.earlier.get(copy.fileId)!.errorMessage = copy.message;
+      this.changed({ result: previous, patient: null }, { result: copy, patient: null }, false);
     }
   }
 

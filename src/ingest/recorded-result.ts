@@ -45,16 +45,33 @@ export function ingestedResultFromRow(
   return { ...resultFromRow(row), match, stageMs: vectorized ? { embed: 0 } : {} };
 }
 
-/** The report of an ingested file that a later copy took back into review: as its row now records it. */
-export function takenBackResult(result: FileResult, message: string): FileResult {
+/**
+ * What the row of an ingested file that a later copy took back into review records (its document detached,
+ * as DocumentChangeRepository.detach writes it): for a row kept in memory, and for the report (takenBackResult).
+ */
+export function takenBackRow(message: string) {
   return {
-    ...result,
     outcome: 'review_required',
     processingStatus: 'pending',
-    message,
+    matchingStatus: 'review_required',
+    errorMessage: message,
     documentId: null,
     chunks: null,
-    match: result.match ? { ...result.match, status: 'review_required', patientExpediente: null } : null,
+    patientId: null,
+  } as const satisfies Partial<BatchFile>;
+}
+
+/** The report of an ingested file that a later copy took back into review: as its row now records it. */
+export function takenBackResult(result: FileResult, message: string): FileResult {
+  const row = takenBackRow(message);
+  return {
+    ...result,
+    outcome: row.outcome,
+    processingStatus: row.processingStatus,
+    message: row.errorMessage,
+    documentId: row.documentId,
+    chunks: row.chunks,
+    match: result.match ? { ...result.match, status: row.matchingStatus, patientExpediente: null } : null,
   };
 }
 

@@ -12,7 +12,7 @@ import { BatchRepository } from '../db/repositories/batch-repository.js';
 import { QueueRepository } from '../db/repositories/queue-repository.js';
 import type { BatchFile } from '../db/schema.js';
 import { ExitCode, UserError } from '../errors.js';
-import { followHolderAfterWrite, shareTakenBackReview } from '../ingest/outcome-changes.js';
+import { asRecorded, followHolderAfterWrite, shareTakenBackReview } from '../ingest/outcome-changes.js';
 import { resultFromRow, takenBackResult } from '../ingest/recorded-result.js';
 import { disposeOf } from '../ingest/run-ingest.js';
 import type { TakenBack } from '../ingest/session-tally.js';
@@ -259,7 +259,7 @@ export class QueueWorker {
       const processed = await work.processor.process(toProcess, handOff);
       const taken = processed.takenBack;
       // Its holder may still be in one of this worker's slots: its report, if still to come, follows its row.
-      if (taken) this.takenBackUnreported.set(taken.fileId, taken.message);
+      if (taken) this.takenBackUnreported.set(taken.fileId, taken);
       // Drop-folder hygiene, once the file's final state is committed (as a run does).
       await disposeOf(
         {
@@ -296,10 +296,9 @@ export class QueueWorker {
    * now records it (as a run reports it, see OutcomeChanges.seen).
    */
   private asRecorded(result: FileResult): FileResult {
-    const message = this.takenBackUnreported.get(result.fileId);
-    if (message === undefined || result.outcome !== 'ingested') return result;
-    this.takenBackUnreported.delete(result.fileId);
-    return takenBackResult(result, message);
+    const recorded = asRecorded(result, this.takenBackUnreported);
+    if (recorded !== result) this.takenBackUnreported.delete(result.fileId);
+    return recorded;
   }
 
   /**
@@ -400,8 +399,8 @@ export class QueueWorker {
 
   /** Sessions whose files this worker finished since they were last settled. */
   private readonly pendingSettle = new Set<string>();
-  /** Files a copy took back into review before this worker reported them: their message (see asRecorded). */
-  private readonly takenBackUnreported = new Map<string, string>();
+  /** Files a copy took back into review before this worker reported them (see asRecorded). */
+  private readonly takenBackUnreported = new Map<string, TakenBack>();
   /** Files this worker counted ingested, by session, while a copy of theirs may still take them back. */
   private readonly countedIngested = new Map<string, Set<string>>();
   /** Sessions this worker is named among the workers of (see joinSession). */

@@ -156,11 +156,7 @@ describe.each(DATABASE_KINDS)(
         if (kind === 'postgres' && !chromaWanted()) args.push('--type', 'complete');
         const run = await runCli(args, { cwd, env });
         expect(run.code, run.stderr).toBe(ExitCode.SomeFailed);
-        const log = fs
-          .readFileSync(path.join(cwd, 'ingest.log'), 'utf8')
-          .split('\n')
-          .filter(Boolean)
-          .map((line) => JSON.parse(line) as Record<string, unknown>);
+        const log = readLog(path.join(cwd, 'ingest.log'));
         const sessionId = log.find((line) => line.event === 'session_started')!.session_id as string;
         const status = await runCli(['status', sessionId, '--json'], { cwd, env });
         expect(status.code, status.stderr).toBe(0);
@@ -233,7 +229,14 @@ describe.each(DATABASE_KINDS)(
 
 describe.runIf(postgresWanted())('one content named for two patients, through the job queue', { tags: ['slow'] }, () => {
   let workspace: PostgresWorkspace | null = null;
+  const clients: import('pg').Client[] = [];
+  const children: ChildProcess[] = [];
   afterEach(async () => {
+    for (const child of children.splice(0)) {
+      child.kill('SIGCONT');
+      child.kill('SIGKILL');
+    }
+    for (const client of clients.splice(0)) await client.end().catch(() => undefined);
     await workspace?.cleanup();
     workspace = null;
   });
@@ -277,11 +280,7 @@ describe.runIf(postgresWanted())('one content named for two patients, through th
         { cwd, env },
       );
       expect(worker.code, worker.stderr).toBe(ExitCode.Success);
-      const log = fs
-        .readFileSync(path.join(cwd, 'worker.log'), 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((line) => JSON.parse(line) as Record<string, unknown>);
+      const log = readLog(path.join(cwd, 'worker.log'));
       const status = await runCli(['status', sessionId, '--json'], { cwd, env });
       expect(status.code, status.stderr).toBe(0);
       const final = (JSON.parse(status.stdout) as { files: { path: string; outcome: string; error: string | null }[] })
@@ -334,21 +333,6 @@ describe.runIf(postgresWanted())('one content named for two patients, through th
       );
     },
   );
-});
-
-describe.runIf(postgresWanted())('one content named for two patients, between two workers', { tags: ['slow'] }, () => {
-  let workspace: PostgresWorkspace | null = null;
-  const clients: import('pg').Client[] = [];
-  const children: ChildProcess[] = [];
-  afterEach(async () => {
-    for (const child of children.splice(0)) {
-      child.kill('SIGCONT');
-      child.kill('SIGKILL');
-    }
-    for (const client of clients.splice(0)) await client.end().catch(() => undefined);
-    await workspace?.cleanup();
-    workspace = null;
-  });
 
   // The window: worker 1 reads Huerta's file ingested and settles the Huerta copy "ingested once", but the
   // copy's row is not written yet (here held by a row lock) when worker 2 takes Huerta's file back for
@@ -448,44 +432,6 @@ describe.runIf(postgresWanted())('one content named for two patients, between tw
     for (const tally of tallies) for (const [outcome, n] of Object.entries(tally)) together[outcome] = (together[outcome] ?? 0) + n;
     expect(together).toEqual(outcomeCounts(final));
   });
-});
-
-/** A spawned CLI's output, and its end. */
-function collect(child: ChildProcess): { child: ChildProcess; done: Promise<RunResult> } {
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const done = new Promise<RunResult>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-  return { child, done };
-}
-
-/** Polls `condition` until it holds (a minute at most: then the test fails saying what it waited for). */
-async function until(condition: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-function readLog(file: string): Record<string, unknown>[] {
-  return fs
-    .readFileSync(file, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
-}
-
-describe.runIf(postgresWanted())('a worker in Spanish', { tags: ['slow'] }, () => {
-  let workspace: PostgresWorkspace | null = null;
-  afterEach(async () => {
-    await workspace?.cleanup();
-    workspace = null;
-  });
 
   // The language as `ingest` takes it: --lang, or LANG when neither LC_ALL nor LC_MESSAGES says otherwise.
   it.each([
@@ -531,6 +477,36 @@ describe.runIf(postgresWanted())('a worker in Spanish', { tags: ['slow'] }, () =
     expect(JSON.parse(worker.stdout)).toMatchObject({ outcomes: { review_required: 1, duplicate_other_patient: 1 } });
   });
 });
+
+/** A spawned CLI's output, and its end. */
+function collect(child: ChildProcess): { child: ChildProcess; done: Promise<RunResult> } {
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const done = new Promise<RunResult>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+  return { child, done };
+}
+
+/** Polls `condition` until it holds (a minute at most: then the test fails saying what it waited for). */
+async function until(condition: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function readLog(file: string): Record<string, unknown>[] {
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
 
 /** How many files of each outcome, as a worker's `--json` tally counts them. */
 function outcomeCounts(files: readonly { outcome: string }[]): Record<string, number> {

@@ -3,10 +3,10 @@ import type { Messages } from '../../ui/i18n/messages.js';
 import { fileLine } from '../../ui/progress/plain-progress-listener.js';
 
 /**
- * The operator's line for a worker's event, in the messages' language, or null for the events only the log
- * keeps (every file's outcome). A file finished before that went back to review (a copy naming another
- * patient took it back) is said at once, as `ingest`'s progress says it; a change of detail only (a copy's,
- * following it) is the log's alone.
+ * The operator's line for a worker's event, in the messages' language (an error's text too, where the
+ * screens know its words), or null for the events only the log keeps (every file's outcome). A file
+ * finished before that went back to review (a copy naming another patient took it back) is said at once,
+ * as `ingest`'s progress says it; a change of detail only (a copy's, following it) is the log's alone.
  */
 export function workerEventLine(event: WorkerEvent, messages: Messages): string | null {
   const say = messages.worker;
@@ -18,11 +18,11 @@ export function workerEventLine(event: WorkerEvent, messages: Messages): string 
       if (event.result.outcome === event.previous.outcome) return null;
       return say.inSession(short(event.sessionId), fileLine('↺ ', event.result, messages));
     case 'service_down':
-      return say.serviceDown(event.error, event.pauseSeconds);
+      return say.serviceDown(messages.detail(event.error), event.pauseSeconds);
     case 'job_retrying':
-      return say.retrying(short(event.sessionId), event.attempt, event.error);
+      return say.retrying(short(event.sessionId), event.attempt, messages.detail(event.error));
     case 'file_given_up':
-      return say.givenUp(short(event.sessionId), event.attempts, event.error);
+      return say.givenUp(short(event.sessionId), event.attempts, messages.detail(event.error));
     case 'jobs_requeued':
       return say.requeued(short(event.sessionId), event.files);
     case 'session_finished':

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { describeFailure } from '../../src/adapters/extraction/describe-failure.js';
+import { workerEventLine } from '../../src/commands/shared/worker-lines.js';
+import { EN, ES } from '../../src/ui/i18n/messages.js';
+
+const SESSION = '0c191b94-1111-4222-8333-444455556666';
+
+describe("a worker's lines", () => {
+  it('put an error the screens know in Spanish, and keep one they do not as it is', () => {
+    const corrupt = describeFailure('corrupt').message;
+    const givenUp = { type: 'file_given_up', sessionId: SESSION, relativePath: 'a.pdf', attempts: 3, error: corrupt } as const;
+    expect(workerEventLine(givenUp, ES)).toBe(
+      `sesión 0c191b94: un archivo falló en los 3 intentos (${ES.detail(corrupt)}); ` +
+        'vea `tecsalud-batch status 0c191b94 --files`',
+    );
+    expect(ES.detail(corrupt)).not.toBe(corrupt);
+    expect(workerEventLine(givenUp, EN)).toBe(
+      `session 0c191b94: a file failed on all 3 attempts (${corrupt}); see \`tecsalud-batch status 0c191b94 --files\``,
+    );
+    const down = { type: 'service_down', error: 'connect ECONNREFUSED 127.0.0.1:5432', pauseSeconds: 2 } as const;
+    expect(workerEventLine(down, ES)).toBe(
+      'un servicio no responde (connect ECONNREFUSED 127.0.0.1:5432): las tareas vuelven a la cola; pausa de 2 s',
+    );
+  });
+
+  it('say nothing of a copy whose detail only followed its holder (the log has it)', () => {
+    const result = { relativePath: 'b.pdf', outcome: 'duplicate_in_batch', message: 'x' };
+    const event = {
+      type: 'file_outcome_changed',
+      sessionId: SESSION,
+      previous: result,
+      result: { ...result, message: 'y' },
+    } as unknown as Parameters<typeof workerEventLine>[0];
+    expect(workerEventLine(event, ES)).toBeNull();
+  });
+});

@@ -386,7 +386,8 @@ describe.runIf(postgresWanted())('one content named for two patients, through th
         Number(
           (
             await sql.query(
-              `select count(*) as waiting from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+              `select count(*) as waiting from pg_stat_activity where datname = current_database() ` +
+                `and wait_event_type = 'Lock' and query ilike 'update "batch_files"%'`,
             )
           ).rows[0].waiting,
         ) > 0,

@@ -62,6 +62,9 @@ const MAX_RESENDS = MAX_IDLE_DEATHS;
 /** What is known about the file a child is working on, by the child's pid. */
 type RunningFile = { exit?: ChildExit };
 
+/** The file whose time limit made this process kill a child, by the child's pid. */
+type KilledFor = Map<number, RunningFile>;
+
 function messageOf(error: unknown): string {
   // Errors thrown in a child arrive as plain objects: only their fields crossed the IPC channel.
   const message = (error as { message?: unknown } | null)?.message;
@@ -100,6 +103,7 @@ export function createPooledExtractor(options: PooledExtractorOptions): TextExtr
   });
 
   const running = new Map<number, RunningFile>();
+  const killedFor: KilledFor = new Map();
   const watched = new Set<number>();
   // tinypool reports a dead child as a bare "exited unexpectedly"; the exit signal tells an exhausted
   // heap from other crashes. A child's threadId is its pid, and its once() reaches the ChildProcess.
@@ -110,6 +114,8 @@ export function createPooledExtractor(options: PooledExtractorOptions): TextExtr
     watched.add(pid);
     child.once('exit', (code: number | null, signal: NodeJS.Signals | null) => {
       watched.delete(pid);
+      // Pids are reused: the record only concerns this child's end, which the files it held see first.
+      setImmediate(() => killedFor.delete(pid));
       const file = running.get(pid);
       if (file !== undefined) file.exit = { code, signal };
     });
@@ -158,7 +164,12 @@ export function createPooledExtractor(options: PooledExtractorOptions): TextExtr
       running.set(pid, file);
       watchChild(pid);
       timer = setTimeout(() => {
+        // The child takes one file at a time: if it already started its next one, this file is done there
+        // and its result is on its way (the timer fired before this process read it). Killing it would
+        // stop the next file for this one's time.
+        if (running.get(startedPid) !== file) return;
         stop.abort(TIMED_OUT);
+        killedFor.set(startedPid, file);
         killChild(startedPid);
       }, timeoutMs);
     });
@@ -190,6 +201,10 @@ export function createPooledExtractor(options: PooledExtractorOptions): TextExtr
         });
       const { exit } = file;
       if (pid === undefined && mayResend && messageOf(error) === CHILD_EXITED) return RESEND;
+      // Started in a child that this process was already killing for the file before it: the kill and
+      // this file's start crossed (both messages were waiting while the timer fired). Not this file's death.
+      const killedForFile = pid === undefined ? undefined : killedFor.get(pid);
+      if (killedForFile !== undefined && killedForFile !== file && mayResend) return RESEND;
       if (exit !== undefined || messageOf(error) === CHILD_EXITED) return describeChildExit(exit, maxMemoryMb);
       return describeFailure('extraction_error', { detail: messageOf(error) });
     } finally {

@@ -47,6 +47,16 @@ function openWriterWithin(fifo: string, ms: number): number | null {
   }
 }
 
+/** Like openWriterWithin, but yields to the event loop between tries (10 s at most). */
+async function openWriterSoon(fifo: string): Promise<number | null> {
+  for (let tries = 0; tries < 200; tries++) {
+    const writer = openWriterWithin(fifo, 0);
+    if (writer !== null) return writer;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return null;
+}
+
 let files: SampleFiles;
 let scratch: string;
 const longPdfs = { 'pdf-parse': '', pdfium: '' };
@@ -186,6 +196,41 @@ for (const { name, create: createExtractor } of ENGINES)
       } finally {
         // A child given the second file only later still needs its bytes before the pool can close.
         const feeding = fed ? Promise.resolve() : writeFile(fifo, readFileSync(files.text));
+        await extractor.close();
+        await feeding;
+      }
+    });
+
+    it('never stops the next file for the previous one\'s timeout when the previous one finished just in time', async () => {
+      // Both files are FIFOs. The first is fed, then this process blocks its own event loop past the first
+      // file's 1 s limit: meanwhile the child finishes it, reports its result and starts the second (which
+      // waits for bytes). When this process wakes up, the first file's timer is overdue beside both messages:
+      // whichever it handles first, the second file must not fail for the first one's time.
+      const first = join(scratch, `just-in-time-first-${name}.pdf`);
+      const second = join(scratch, `just-in-time-second-${name}.pdf`);
+      execFileSync('mkfifo', [first, second]);
+      const extractor = createExtractor({ workers: 1, timeoutMs: 1000 });
+      let fedSecond = false;
+      try {
+        const firstResult = extractor.extract(first);
+        const secondResult = extractor.extract(second);
+        const writer = await openWriterSoon(first);
+        expect(writer, 'the child never opened the first file').not.toBeNull();
+        // The child reported the start before opening the file: let that message (and the timer it sets) in.
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        writeSync(writer!, readFileSync(files.text));
+        closeSync(writer!);
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1500);
+        // The second file's reader: the same child, or a fresh one if the first child was stopped anyway.
+        const secondWriter = await openWriterSoon(second);
+        expect(secondWriter, 'no child opened the second file').not.toBeNull();
+        writeSync(secondWriter!, readFileSync(files.text));
+        closeSync(secondWriter!);
+        fedSecond = true;
+        expect(await secondResult).toMatchObject({ ok: true, pages: 3 });
+        expect((await firstResult).ok ? 'ok' : 'timeout').toMatch(/ok|timeout/);
+      } finally {
+        const feeding = fedSecond ? Promise.resolve() : writeFile(second, readFileSync(files.text)).catch(() => {});
         await extractor.close();
         await feeding;
       }

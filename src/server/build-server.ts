@@ -15,6 +15,7 @@ import { UserError } from '../errors.js';
 import { ApiError, errorBody } from './api-error.js';
 import { registerAuth, type FailedAuthLimit } from './auth.js';
 import { refuseNonTextFields } from './json-text-fields.js';
+import { lowerCaseIds } from './lower-case-ids.js';
 import { RouteMethods } from './route-methods.js';
 import { eventsRoute } from './routes/events-route.js';
 import { metaRoutes } from './routes/meta-routes.js';
@@ -184,6 +185,7 @@ export async function buildServer(options: BuildServerOptions): Promise<ApiServe
   await app.register(swaggerUi, { routePrefix: DOCS_PREFIX, uiConfig: { url: OPENAPI_PATH }, staticCSP: true });
   app.get(OPENAPI_PATH, { config: { role: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
+  app.addHook('preValidation', lowerCaseIds);
   app.addHook('preValidation', refuseNonTextFields);
   await app.register(
     async (api) => {

@@ -1,11 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, startTestServer, type TestServer } from '../support/api-server.js';
+import { bearer, filesForm, sampleFile, startTestServer, type TestServer } from '../support/api-server.js';
+import { SAMPLE_DIR } from '../support/ingest-fixture.js';
+import fs from 'node:fs';
 
 /**
  * What a client or an IT person trying the API with curl meets at its edges: a HEAD on the event stream, ids
  * in upper case, broken path escapes, control characters in text, validation messages, odd multipart parts.
  * Each gets a plain answer in the error body every error has.
  */
+const PDF = fs
+  .readdirSync(SAMPLE_DIR)
+  .sort()
+  .find((name) => name.startsWith('3000312954_'))!;
+
 describe('the API at a client’s edges', { tags: ['slow'] }, () => {
   let server: TestServer;
   let uploader: string;
@@ -36,5 +43,27 @@ describe('the API at a client’s edges', { tags: ['slow'] }, () => {
       signal: AbortSignal.timeout(5000),
     });
     expect(missing.status).toBe(404);
+  });
+
+  it('takes ids in upper case as the same session and file (a UUID is one id in either case)', async () => {
+    const sessionId = await createSession();
+    const upload = await fetch(`${server.base}/${sessionId.toUpperCase()}/upload`, {
+      method: 'POST',
+      headers: bearer(uploader),
+      body: filesForm([{ name: PDF, bytes: sampleFile(PDF) }]),
+    });
+    expect(upload.status, await upload.clone().text()).toBe(200);
+    const { uploaded_files: [uploaded] } = (await upload.json()) as { uploaded_files: { file_id: string }[] };
+    const status = await fetch(`${server.base}/${sessionId.toUpperCase()}/status`, { headers: bearer(uploader) });
+    expect(status.status).toBe(200);
+    expect(await status.json()).toMatchObject({ session_id: sessionId, files: [{ file_id: uploaded!.file_id }] });
+    // The file is found (not waiting for review: 409), not "no such file" (404).
+    const admin = await server.token('admin');
+    const decision = await fetch(`${server.base}/${sessionId.toUpperCase()}/review/${uploaded!.file_id.toUpperCase()}/decision`, {
+      method: 'POST',
+      headers: { ...bearer(admin), 'content-type': 'application/json' },
+      body: JSON.stringify({ action: 'reject' }),
+    });
+    expect(decision.status, await decision.clone().text()).toBe(409);
   });
 });

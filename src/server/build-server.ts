@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import cors from '@fastify/cors';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
@@ -69,6 +69,8 @@ export async function buildServer(options: BuildServerOptions): Promise<ApiServe
     trustProxy: options.trustProxy,
     // Uploads and waited-for processing can take minutes: no overall request time-out (a proxy sets its own).
     requestTimeout: 0,
+    // A broken %-escape or an overlong path part is refused by the router before any route: in the API's error body.
+    frameworkErrors: answerUnroutablePath,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   });
   const shutdown = new AbortController();
@@ -222,6 +224,29 @@ export async function buildServer(options: BuildServerOptions): Promise<ApiServe
       await runs.drain();
     },
   };
+}
+
+/** Fastify's own answer has another shape (a `code`, a 414 status saying 400) and repeats the whole path. */
+function answerUnroutablePath(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const path = shortened(request.url.split('?')[0]!);
+  if (error.code === 'FST_ERR_BAD_URL') {
+    return reply
+      .code(400)
+      .send(errorBody(400, `the path ${path} has a broken %-escape (% must be followed by two hexadecimal digits; write a % itself as %25)`));
+  }
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    return reply
+      .code(400)
+      .send(errorBody(400, `a part of the path ${path} is over ${MAX_PATH_PART} characters, longer than any id the API gives: check the URL`));
+  }
+  return reply.code(400).send(errorBody(400, `the request for ${path} cannot be routed: ${error.message}`));
+}
+
+/** Fastify's default maxParamLength. */
+const MAX_PATH_PART = 100;
+
+function shortened(path: string): string {
+  return path.length > 120 ? `${path.slice(0, 100)}…` : path;
 }
 
 export type { ProcessSessionResult };

@@ -66,4 +66,23 @@ describe('the API at a client’s edges', { tags: ['slow'] }, () => {
     });
     expect(decision.status, await decision.clone().text()).toBe(409);
   });
+
+  it('answers a broken %-escape or an overlong path part with 400 in the API’s error body', async () => {
+    for (const route of ['/%zz/status', '/abc%zz/status', '/%E0%A4%A/status']) {
+      const answer = await fetch(`${server.base}${route}`, { headers: bearer(uploader) });
+      expect([route, answer.status]).toEqual([route, 400]);
+      expect(await answer.json()).toEqual({
+        statusCode: 400,
+        error: 'Bad Request',
+        message: `the path /api/v1/documents/batch${route} has a broken %-escape (% must be followed by two hexadecimal digits; write a % itself as %25)`,
+      });
+    }
+    const long = 'a'.repeat(5000);
+    const answer = await fetch(`${server.base}/${long}/status`, { headers: bearer(uploader) });
+    expect(answer.status).toBe(400);
+    const body = (await answer.json()) as Record<string, string>;
+    expect(Object.keys(body).sort()).toEqual(['error', 'message', 'statusCode']);
+    expect(body.message).toMatch(/^a part of the path \/api\/v1\/documents\/batch\/a+… is over 100 characters, longer than any id the API gives: check the URL$/);
+    expect(body.message.length).toBeLessThan(300);
+  });
 });

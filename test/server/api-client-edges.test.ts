@@ -80,9 +80,32 @@ describe('the API at a client’s edges', { tags: ['slow'] }, () => {
     const long = 'a'.repeat(5000);
     const answer = await fetch(`${server.base}/${long}/status`, { headers: bearer(uploader) });
     expect(answer.status).toBe(400);
-    const body = (await answer.json()) as Record<string, string>;
+    const body = (await answer.json()) as { message: string };
     expect(Object.keys(body).sort()).toEqual(['error', 'message', 'statusCode']);
     expect(body.message).toMatch(/^a part of the path \/api\/v1\/documents\/batch\/a+… is over 100 characters, longer than any id the API gives: check the URL$/);
     expect(body.message.length).toBeLessThan(300);
+  });
+
+  it('refuses a JSON text field holding a control character (400 naming the field) before anything is stored', async () => {
+    const createWith = (uploadedBy: string) =>
+      fetch(`${server.base}/create-session`, {
+        method: 'POST',
+        headers: { ...bearer(uploader), 'content-type': 'application/json' },
+        body: JSON.stringify({ processing_type: 'complete', uploaded_by: uploadedBy }),
+      });
+    for (const [value, code, at] of [
+      ['dra.\u0000lopez', 'U+0000', 5],
+      ['dra. lopez\n', 'U+000A', 11],
+      ['\u001b[31mdra. lopez', 'U+001B', 1],
+    ] as const) {
+      const answer = await createWith(value);
+      expect([value, answer.status]).toEqual([value, 400]);
+      expect(await answer.json()).toEqual({
+        statusCode: 400,
+        error: 'Bad Request',
+        message: `uploaded_by (the name of who uploads) contains a control character (${code}, at character ${at}): send it as plain text, without control characters`,
+      });
+    }
+    expect((await createWith('Dra. López Ñúñez')).status).toBe(200);
   });
 });

@@ -16,6 +16,7 @@ import { ApiError, errorBody } from './api-error.js';
 import { registerAuth, type FailedAuthLimit } from './auth.js';
 import { refuseNonTextFields } from './json-text-fields.js';
 import { lowerCaseIds } from './lower-case-ids.js';
+import { validationMessage, type ValidationIssue } from './validation-message.js';
 import { RouteMethods } from './route-methods.js';
 import { eventsRoute } from './routes/events-route.js';
 import { metaRoutes } from './routes/meta-routes.js';
@@ -71,7 +72,7 @@ export async function buildServer(options: BuildServerOptions): Promise<ApiServe
     requestTimeout: 0,
     // A broken %-escape or an overlong path part is refused by the router before any route: in the API's error body.
     frameworkErrors: answerUnroutablePath,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false, verbose: true } },
   });
   const shutdown = new AbortController();
   // Every upload being received listens for the stop: as many listeners as concurrent uploads is no leak.
@@ -83,7 +84,9 @@ export async function buildServer(options: BuildServerOptions): Promise<ApiServe
   app.setErrorHandler((caught: FastifyError | ApiError | UserError, request, reply) => {
     const error = databaseUnavailable(caught, options.database) ?? caught;
     if (error instanceof ApiError) return reply.code(error.statusCode).send(errorBody(error.statusCode, error.message, error.details));
-    if ('validation' in error && error.validation) return reply.code(400).send(errorBody(400, error.message));
+    if ('validation' in error && error.validation) {
+      return reply.code(400).send(errorBody(400, validationMessage(error.validation as ValidationIssue[], error.validationContext)));
+    }
     if (error instanceof UserError) {
       // 69: a backend is down; 75: another process holds the session's lock.
       const status = error.exitCode === 69 ? 503 : error.exitCode === 75 ? 409 : 400;

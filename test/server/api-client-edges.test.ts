@@ -108,4 +108,32 @@ describe('the API at a client’s edges', { tags: ['slow'] }, () => {
     }
     expect((await createWith('Dra. López Ñúñez')).status).toBe(200);
   });
+
+  it('says in a validation error which field is wrong, where, and what it must be', async () => {
+    const admin = await server.token('admin');
+    const SESSION = '3f2a9c1e-0000-4000-8000-000000000000';
+    const post = (route: string, body?: unknown, token = uploader) =>
+      fetch(`${server.base}${route}`, {
+        method: 'POST',
+        headers: { ...bearer(token), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    for (const [call, message] of [
+      [post('/create-session', { processing_type: 'xx', uploaded_by: 'a' }), "processing_type in the JSON body must be one of vectorized, complete, both, not 'xx'"],
+      [post('/create-session', { uploaded_by: 'a' }), 'processing_type is missing from the JSON body: it is required'],
+      [post('/create-session', { processing_type: 'both', uploaded_by: 'a', x: 1 }), 'x is not a field the JSON body takes: it takes processing_type, uploaded_by'],
+      [post('/create-session', { processing_type: 'both', uploaded_by: '' }), 'uploaded_by in the JSON body is empty: give a value'],
+      [post('/create-session', [1]), 'the JSON body must be a JSON object, not a list'],
+      [post('/create-session'), 'the request has no JSON body: send its fields as a JSON object, with Content-Type: application/json'],
+      [post(`/${SESSION}/process?wait=maybe`), "wait in the query string must be true or false, not 'maybe'"],
+      [post(`/${SESSION}/review/x/decision`, { action: 'attach', expediente: '12a' }, admin), "expediente in the JSON body must be its 8 to 12 digits, not '12a'"],
+      [
+        fetch(`${server.base}/not-a-uuid/status`, { headers: bearer(uploader) }),
+        "session_id in the path must be an id as the API gave it (a UUID, like 3f2a9c1e-5b7d-4e21-9c3a-0d4e5f6a7b8c), not 'not-a-uuid'",
+      ],
+    ] as const) {
+      const answer = await call;
+      expect(await answer.json()).toEqual({ statusCode: 400, error: 'Bad Request', message });
+    }
+  });
 });

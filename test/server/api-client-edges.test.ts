@@ -136,4 +136,32 @@ describe('the API at a client’s edges', { tags: ['slow'] }, () => {
       expect(await answer.json()).toEqual({ statusCode: 400, error: 'Bad Request', message });
     }
   });
+
+  it('lists a `files` part sent as text, not as a file, in failed_files with why, and takes the request’s files', async () => {
+    const sessionId = await createSession();
+    const upload = (form: FormData) => fetch(`${server.base}/${sessionId}/upload`, { method: 'POST', headers: bearer(uploader), body: form });
+    const refusal = (filename: string) => ({
+      filename,
+      status_code: 400,
+      error: 'Bad Request',
+      message: "this `files` part is text, not a file: send each PDF as a file part (curl -F 'files=@FILE.pdf', with the @)",
+    });
+    const mixed = filesForm([{ name: PDF, bytes: sampleFile(PDF) }]);
+    mixed.append('files', 'scan.pdf'); // curl -F 'files=scan.pdf': the @ left out
+    mixed.append('comment', 'not a field of the API'); // other text fields are not the API's business
+    const taken = await upload(mixed);
+    expect(taken.status, await taken.clone().text()).toBe(200);
+    expect(await taken.json()).toMatchObject({
+      message: '1 file uploaded, 1 refused',
+      total_files: 2,
+      uploaded_files: [{ filename: PDF }],
+      failed_files: [refusal('scan.pdf')],
+    });
+    // Text alone: nothing taken, the status of its failure, and the list saying why.
+    const textOnly = new FormData();
+    textOnly.append('files', '%PDF-1.4\u0000binary pasted as text');
+    const refused = await upload(textOnly);
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ statusCode: 400, uploaded_files: [], failed_files: [refusal('(text)')] });
+  });
 });

@@ -33,7 +33,8 @@ const HEAD_BYTES = 1024;
 /**
  * `POST /{session_id}/upload`: multipart, one or more `files` parts (another body is refused unread: 415).
  * Each part is streamed to a temporary file in the session's folder (never held in memory) and checked: at
- * most the size limit (413), a name ending in .pdf (415), a `%PDF-` header (400). The files that pass are
+ * most the size limit (413), a name ending in .pdf (415), a `%PDF-` header (400); a `files` part sent as text
+ * instead of a file fails too (400). The files that pass are
  * registered together once the whole request has arrived; a request cut short (the client closing, a body
  * that is not a whole multipart form: 400, no byte for `uploadIdleTimeoutMs`: 408) registers nothing and
  * leaves no file behind. The others are listed in `failed_files`; when no file of the request was taken, the
@@ -93,7 +94,12 @@ export function uploadRoute(app: FastifyInstance, deps: ServerDeps): void {
           cutOff(stalledError(deps.limits.uploadIdleTimeoutMs));
         });
         for await (const part of parts) {
-          if (part.type !== 'file') continue;
+          if (part.type !== 'file') {
+            // A `files` part sent as text (curl -F 'files=a.pdf' without the @, a form whose input is not a file
+            // input) is a file the client meant to send: said, not dropped. Other text fields are not the API's.
+            if (part.fieldname === 'files') failed.push(textPartRefusal(part.value));
+            continue;
+          }
           if (deps.stopping.aborted) throw new ApiError(503, STOPPING);
           const filename = sanitizeUploadName(part.filename);
           const incoming = await deps.store.createIncoming(sessionId);
@@ -243,6 +249,18 @@ async function checkUpload(file: string, filename: string, maxFileSize: number):
     return { status: 415, message: 'only PDFs are taken: the name must end in .pdf' };
   }
   return { status: 400, message: check.message };
+}
+
+/** A `files` part that came as text: named by its text when that looks like a filename (the @ left out). */
+function textPartRefusal(value: unknown): FailedUpload {
+  const text = typeof value === 'string' ? value : '';
+  const name = text.length <= 200 && !/\p{Cc}/u.test(text) ? sanitizeUploadName(text) : '';
+  return {
+    filename: name || '(text)',
+    status_code: 400,
+    error: errorName(400),
+    message: "this `files` part is text, not a file: send each PDF as a file part (curl -F 'files=@FILE.pdf', with the @)",
+  };
 }
 
 function errorName(status: number): string {

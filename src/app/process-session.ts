@@ -8,6 +8,7 @@ import { readSessionOptions } from '../db/session-options.js';
 import { runSessionFiles } from '../ingest/run-session.js';
 import type { IngestResult } from '../ingest/run-ingest.js';
 import { LockedError, withRunLock } from '../ingest/run-lock.js';
+import type { RunLockHolder } from '../db/repositories/run-lock-repository.js';
 import { UserError } from '../errors.js';
 import { dispatchSessionToQueue, sessionsGoToQueue } from './dispatch-session.js';
 import { EXTRACTION_PROCESSES } from './ingest-defaults.js';
@@ -38,6 +39,11 @@ export interface ProcessHooks {
 }
 
 export type ProcessSessionResult = IngestResult & { session: BatchUpload };
+
+/** Who holds the session's lock, when processing was refused because another process runs it; else null. */
+export function otherRunHolding(error: unknown): RunLockHolder | null {
+  return error instanceof LockedError ? error.holder : null;
+}
 
 /**
  * Processing a session's uploaded files, the one way the HTTP API does it: take the session's lock (one

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { FastifyBaseLogger } from 'fastify';
-import type { ProcessSessionResult, SessionProcessing } from '../app/process-session.js';
+import { otherRunHolding, type ProcessSessionResult, type SessionProcessing } from '../app/process-session.js';
 import { afterRegistrations } from '../app/upload-sessions.js';
 import type { PipelineEvent, PipelineListener } from '../core/pipeline/events.js';
 
@@ -48,7 +48,12 @@ export class SessionRuns {
       this.hubs.get(sessionId)?.emit('run_ended');
     };
     run.then(forget, (error: unknown) => {
-      this.log.error({ err: error, session_id: sessionId }, 'processing the session stopped');
+      // Another process running the session is no failure of this one: no stack for the operator to chase.
+      const holder = otherRunHolding(error);
+      if (holder) {
+        const { pid, host, startedAt } = holder;
+        this.log.info({ session_id: sessionId, holder: { pid, host, started_at: startedAt } }, 'the session is being processed by another process');
+      } else this.log.error({ err: error, session_id: sessionId }, 'processing the session stopped');
       forget();
     });
     return run;

@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWorkspace, type Workspace } from '../support/ingest-fixture.js';
+import { createWorkspace, SAMPLE_DIR, type Workspace } from '../support/ingest-fixture.js';
 import { createScratchPostgresDatabase, postgresWanted } from '../support/postgres.js';
-import { bearer, startTestServer, type TestServer } from '../support/api-server.js';
+import fs from 'node:fs';
+import { bearer, filesForm, heldExtractor, sampleFile, startTestServer, type TestServer } from '../support/api-server.js';
+
+const PDF = fs
+  .readdirSync(SAMPLE_DIR)
+  .sort()
+  .find((name) => name.startsWith('3000312954_'))!;
 
 /** The API over a PostgreSQL registry: what only that database (or several servers on one) brings. */
 describe.runIf(postgresWanted())('the API over PostgreSQL', { tags: ['slow'] }, () => {
@@ -32,5 +38,39 @@ describe.runIf(postgresWanted())('the API over PostgreSQL', { tags: ['slow'] }, 
     const answer = await createSession({ processing_type: 'complete', uploaded_by: 'dra.\u0000lopez' });
     expect(answer.status).toBe(400);
     expect(((await answer.json()) as { message: string }).message).toMatch(/^uploaded_by \(.+\) contains a control character \(U\+0000/);
+  });
+
+  it('answers a second server processing the same session 409, saying so plainly: no lock, folder, process or SQL', async () => {
+    const held = heldExtractor();
+    const first = await startTestServer({ workspace, extractor: held.extractor, settings: { uploadDir: server.uploadDir } });
+    try {
+      const created = await createSession({ processing_type: 'complete', uploaded_by: 'dra. lopez' });
+      const { session_id: sessionId } = (await created.json()) as { session_id: string };
+      const firstUploader = uploader; // the tokens are the database's: the same for both servers
+      const upload = await fetch(`${first.base}/${sessionId}/upload`, {
+        method: 'POST',
+        headers: bearer(firstUploader),
+        body: filesForm([{ name: PDF, bytes: sampleFile(PDF) }]),
+      });
+      expect(upload.status).toBe(200);
+      expect((await fetch(`${first.base}/${sessionId}/process?wait=false`, { method: 'POST', headers: bearer(firstUploader) })).status).toBe(202);
+      await held.started;
+
+      const second = await fetch(`${server.base}/${sessionId}/process`, { method: 'POST', headers: bearer(uploader) });
+      expect(second.status).toBe(409);
+      const body = (await second.json()) as { message: string };
+      expect(body).toEqual({
+        statusCode: 409,
+        error: 'Conflict',
+        message: 'another server on the same database is processing this session: follow its status; once it has finished, process it again if files are left',
+      });
+
+      held.release();
+      const done = await fetch(`${first.base}/${sessionId}/process`, { method: 'POST', headers: bearer(firstUploader) });
+      expect(await done.json()).toMatchObject({ status: 'completed', total_files: 1 });
+    } finally {
+      held.release();
+      await first.stop();
+    }
   });
 });

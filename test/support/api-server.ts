@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createApiToken, type ApiRole } from '../../src/app/api-tokens.js';
+import type { TextExtractor } from '../../src/adapters/extraction/types.js';
 import type { BackendConfig } from '../../src/config/load-config.js';
 import { resolveIngestOptions } from '../../src/commands/ingest-options.js';
 import { startServer, type RunningServer, type ServeSettings } from '../../src/server/start-server.js';
@@ -28,7 +29,13 @@ export interface TestServer {
  * HTTP (fetch).
  */
 export async function startTestServer(
-  options: { settings?: Partial<ServeSettings>; backends?: Partial<BackendConfig>; workspace?: Workspace } = {},
+  options: {
+    settings?: Partial<ServeSettings>;
+    backends?: Partial<BackendConfig>;
+    workspace?: Workspace;
+    /** Instead of the in-process stand-in (one that holds files until a test lets them go, say). */
+    extractor?: TextExtractor;
+  } = {},
 ): Promise<TestServer> {
   const workspace = options.workspace ?? createWorkspace({ copySample: false });
   if (!options.workspace) await importSampleRegistry(workspace);
@@ -52,7 +59,7 @@ export async function startTestServer(
       ...options.settings,
     },
     defaults: resolveIngestOptions({ dir: uploadDir, cwd: workspace.root, concurrency: '4' }),
-    extractor: inProcessExtractor,
+    extractor: options.extractor ?? inProcessExtractor,
     log: null,
     now,
   });
@@ -77,6 +84,29 @@ export async function startTestServer(
       await running.stop();
       if (!options.workspace) workspace.cleanup();
     },
+  };
+}
+
+/**
+ * The in-process extractor, holding every file until `release` is called: a run stays in flight (and keeps
+ * its session's lock) for as long as a test needs. `started` resolves when the first file reaches it.
+ */
+export function heldExtractor(): { extractor: TextExtractor; started: Promise<void>; release(): void } {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let started!: () => void;
+  const reached = new Promise<void>((resolve) => (started = resolve));
+  return {
+    extractor: {
+      ...inProcessExtractor,
+      async extract(file, options) {
+        started();
+        await released;
+        return inProcessExtractor.extract(file, options);
+      },
+    },
+    started: reached,
+    release,
   };
 }
 

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { otherRunHolding } from '../../app/process-session.js';
 import { recordApiCall } from '../../app/api-audit.js';
 import { decideReview, listReviewCases } from '../../app/api-reviews.js';
 import { asSeenNow } from '../../app/abandoned-runs.js';
@@ -22,6 +23,18 @@ import {
   statusResponse,
 } from '../schemas.js';
 import type { ServerDeps } from '../server-deps.js';
+
+/**
+ * Another process (a second server, or a worker, on the same database) holds the session's lock: the client is
+ * told so plainly. The lock's folder, process id and host are the operator's business: SessionRuns logs them.
+ */
+function heldElsewhere(): ApiError {
+  return new ApiError(
+    409,
+    'another server on the same database is processing this session: follow its status; once it has finished, ' +
+      'process it again if files are left',
+  );
+}
 
 interface SessionParams {
   session_id: string;
@@ -118,7 +131,9 @@ export function sessionRoutes(app: FastifyInstance, deps: ServerDeps): void {
           ),
         );
       }
-      const result = await run;
+      const result = await run.catch((error: unknown) => {
+        throw otherRunHolding(error) ? heldElsewhere() : error;
+      });
       if (result.interrupted) {
         throw new ApiError(503, 'the server is stopping: the session resumes when it starts again', processSummary({ ...result.session, alreadyWaiting: result.totals.alreadyWaiting ?? 0 }, 'interrupted'));
       }

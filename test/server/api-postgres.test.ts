@@ -73,4 +73,17 @@ describe.runIf(postgresWanted())('the API over PostgreSQL', { tags: ['slow'] }, 
       await first.stop();
     }
   });
+
+  it('refuses a session that needs vectors (422, saying to use text only or configure Chroma) when the embedded store cannot serve', async () => {
+    for (const processingType of ['vectorized', 'both']) {
+      const answer = await createSession({ processing_type: processingType, uploaded_by: 'dra. lopez' });
+      expect([processingType, answer.status]).toEqual([processingType, 422]);
+      const body = (await answer.json()) as { statusCode: number; error: string; message: string };
+      expect(body).toMatchObject({ statusCode: 422, error: 'Unprocessable Entity' });
+      expect(body.message).toMatch(new RegExp(`^processing_type '${processingType}' stores vectors, and this server has no vector store it can use`));
+      expect(body.message).toContain("Use processing_type 'complete' (text only)");
+      expect(body.message).toContain('configure Chroma (serve --vector-store chroma --chroma-url URL)');
+    }
+    expect((await createSession({ processing_type: 'complete', uploaded_by: 'dra. lopez' })).status).toBe(200);
+  });
 });

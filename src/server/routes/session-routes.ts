@@ -36,6 +36,23 @@ function heldElsewhere(): ApiError {
   );
 }
 
+/**
+ * The embedded vector store lives in a SQLite registry's file; a server on PostgreSQL has nowhere to keep
+ * vectors (and servers sharing that database could not share one process's store) until Chroma is configured.
+ * A session that needs vectors is refused up front (422) with what to do, not failed at processing with the
+ * operator's flags as its only explanation.
+ */
+function refuseVectorsWithoutStore(deps: ServerDeps, processingType: ProcessingType): void {
+  if (processingType === 'complete' || deps.backends.vectorStore === 'chroma' || deps.database.sqlite) return;
+  throw new ApiError(
+    422,
+    `processing_type '${processingType}' stores vectors, and this server has no vector store it can use: its ` +
+      'registry is PostgreSQL and the embedded store lives only in a SQLite registry. Use processing_type ' +
+      "'complete' (text only), or ask the server's administrator to configure Chroma (serve --vector-store chroma " +
+      '--chroma-url URL)',
+  );
+}
+
 interface SessionParams {
   session_id: string;
 }
@@ -57,10 +74,11 @@ export function sessionRoutes(app: FastifyInstance, deps: ServerDeps): void {
       schema: {
         summary: 'Create a session to upload files into',
         body: createSessionBody,
-        response: { 200: createSessionResponse, ...errors(400, 401, 403) },
+        response: { 200: createSessionResponse, ...errors(400, 401, 403, 422) },
       },
     },
     async (request) => {
+      refuseVectorsWithoutStore(deps, request.body.processing_type);
       const uploadedBy = request.body.uploaded_by.trim();
       // Spaces pass the schema's minimum length; the session and the audit log would name nobody.
       if (uploadedBy === '') throw new ApiError(400, 'uploaded_by is blank: give the name of who uploads');
@@ -90,7 +108,7 @@ export function sessionRoutes(app: FastifyInstance, deps: ServerDeps): void {
         summary: 'Process the session’s files: by default the answer comes when the session is done',
         params: sessionParams,
         querystring: processQuery,
-        response: { 200: processResponse, 202: processResponse, ...errors(400, 401, 403, 404, 409, 503) },
+        response: { 200: processResponse, 202: processResponse, ...errors(400, 401, 403, 404, 409, 422, 503) },
       },
     },
     async (request, reply) => {
@@ -99,6 +117,8 @@ export function sessionRoutes(app: FastifyInstance, deps: ServerDeps): void {
       if (!deps.store.holds(session)) {
         throw new ApiError(409, 'this session was made by `ingest` from a folder: run that ingest again instead');
       }
+      // A session created before the server's configuration changed: refused before it is marked started.
+      if (!deps.runs.isRunning(sessionId)) refuseVectorsWithoutStore(deps, session.processingType);
       if (takesUploads(session) && !deps.runs.isRunning(sessionId)) {
         const files = await listSessionFiles(database, sessionId);
         if (files.length === 0) throw new ApiError(400, 'the session has no files yet: upload some first');

@@ -125,6 +125,15 @@ export function uploadRoute(app: FastifyInstance, deps: ServerDeps): void {
         // Cut short (the client went away, the server is stopping, or a limit on the whole request): nothing of it is kept.
         await Promise.all(temporary.map((file) => fsp.rm(file, { force: true })));
         if (deps.stopping.aborted) throw new ApiError(503, STOPPING);
+        if (!stalled && clientWentAway(request)) {
+          // A client closing mid-upload (a browser tab closed, a network that dropped) is no fault of the server:
+          // no stack for the operator to chase. No answer reaches it; the log says what became of the upload.
+          request.log.info(
+            { session_id: sessionId, files_received: received.length + failed.length },
+            'the client disconnected during the upload: nothing of it was kept or registered',
+          );
+          throw new ApiError(400, 'the client disconnected before the upload ended: nothing of it was kept');
+        }
         if (stalled) {
           // The rest of the body will never be read: the connection must not be kept for another request.
           reply.header('connection', 'close');
@@ -200,6 +209,11 @@ function notMultipart(mediaType: string | undefined, path: string): ApiError {
     `send the PDFs as multipart/form-data, one \`files\` part each (${got}), as a browser's FormData or ` +
       `curl -F does: curl -H 'Authorization: Bearer TOKEN' -F 'files=@FILE.pdf' …${path}`,
   );
+}
+
+/** The request's connection closed before its body ended (busboy and Node then fail the parts with "aborted"). */
+function clientWentAway(request: FastifyRequest): boolean {
+  return request.raw.destroyed && !request.raw.complete;
 }
 
 function stalledError(idleMs: number): ApiError {

@@ -63,6 +63,8 @@ export interface ApiServer {
 /** The HTTP API over the app layer: its plugins, its access control and its routes (see routes/). */
 /** What a 503 for a backend that is down tells a client to wait before calling again. */
 const BACKEND_RETRY_AFTER_SECONDS = 30;
+/** What a 503 while the server stops tells a client to wait: a restart (or a proxy's other server) is quicker. */
+const STOPPING_RETRY_AFTER_SECONDS = 10;
 
 export async function buildServer(options: BuildServerOptions): Promise<ApiServer> {
   const app = Fastify({
@@ -70,6 +72,8 @@ export async function buildServer(options: BuildServerOptions): Promise<ApiServe
     trustProxy: options.trustProxy,
     // Uploads and waited-for processing can take minutes: no overall request time-out (a proxy sets its own).
     requestTimeout: 0,
+    // Fastify's own 503 while closing says only "Service Unavailable": the hook below says why and when to retry.
+    return503OnClosing: false,
     // A broken %-escape or an overlong path part is refused by the router before any route: in the API's error body.
     frameworkErrors: answerUnroutablePath,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false, verbose: true } },
@@ -80,6 +84,14 @@ export async function buildServer(options: BuildServerOptions): Promise<ApiServe
   const runs = new SessionRuns(options.processing, shutdown.signal, app.log, options.sessionLog);
   const deps: ServerDeps = { ...options, runs, stopping: shutdown.signal };
   const streams = new Set<() => void>();
+
+  // First of all hooks, before the token is checked: a request that arrives while the server stops (on a
+  // connection kept alive, or one accepted just before) is told so, and when to try again, not served halfway.
+  app.addHook('onRequest', async (_request, reply) => {
+    if (!shutdown.signal.aborted) return;
+    reply.header('retry-after', STOPPING_RETRY_AFTER_SECONDS).header('connection', 'close');
+    return reply.code(503).send(errorBody(503, `the server is stopping: try again in ${STOPPING_RETRY_AFTER_SECONDS} seconds`));
+  });
 
   app.setErrorHandler((caught: FastifyError | ApiError | UserError, request, reply) => {
     const error = databaseUnavailable(caught, options.database) ?? caught;

@@ -24,7 +24,8 @@ const EVENT_STREAM_HEADERS = {
  * new `outcome` and the totals after) and `session_finished`, after which the stream ends. A session already finished gets its
  * snapshot and `session_finished` at once. A run that fails before it can start (a backend refused) records
  * the session `failed` with its `error_message`: the stream ends with that `session_finished`. Snapshots
- * count the files as the status does. `close` ends every stream (the server shutting down).
+ * count the files as the status does. A server stopping sends `server_stopping` (with a message) to every
+ * stream, then ends it.
  */
 export function eventsRoute(app: FastifyInstance, deps: ServerDeps, streams: Set<() => void>): void {
   app.get<{ Params: { session_id: string } }>(
@@ -59,8 +60,20 @@ export function eventsRoute(app: FastifyInstance, deps: ServerDeps, streams: Set
         ended = true;
         clearInterval(keepAlive);
         unsubscribe();
-        streams.delete(end);
+        streams.delete(stopping);
+        deps.stopping.removeEventListener('abort', stopping);
         raw.end();
+      };
+      // Told before the stream ends, so that a client knows to reconnect later rather than take the end for a
+      // dropped connection or a finished session. On the stop's signal itself: a run that stops next must not
+      // end the stream first.
+      const stopping = () => {
+        if (ended) return;
+        send('server_stopping', {
+          session_id: sessionId,
+          message: 'the server is stopping: its processing resumes when it starts again; reconnect then to follow it',
+        });
+        end();
       };
       const keepAlive = setInterval(() => raw.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
       keepAlive.unref();
@@ -91,8 +104,10 @@ export function eventsRoute(app: FastifyInstance, deps: ServerDeps, streams: Set
         },
         runEnded: () => void afterRun().catch(() => undefined).finally(end),
       });
-      streams.add(end);
+      streams.add(stopping);
+      deps.stopping.addEventListener('abort', stopping, { once: true });
       request.raw.on('close', end);
+      if (deps.stopping.aborted) return stopping();
       // Read after subscribing: a run that ends from here on is seen by the subscription.
       const current = (await findSession(deps.database, sessionId)) ?? session;
       const snapshot = await summary(current, 'snapshot');

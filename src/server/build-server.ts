@@ -95,7 +95,11 @@ export async function buildServer(options: BuildServerOptions): Promise<ApiServe
 
   app.setErrorHandler((caught: FastifyError | ApiError | UserError, request, reply) => {
     const error = databaseUnavailable(caught, options.database) ?? caught;
-    if (error instanceof ApiError) return reply.code(error.statusCode).send(errorBody(error.statusCode, error.message, error.details));
+    if (error instanceof ApiError) {
+      // An upload cut off or a waited-for run interrupted by the stop: when to try again, as for a call arriving then.
+      if (error.statusCode === 503 && shutdown.signal.aborted) reply.header('retry-after', STOPPING_RETRY_AFTER_SECONDS);
+      return reply.code(error.statusCode).send(errorBody(error.statusCode, error.message, error.details));
+    }
     if ('validation' in error && error.validation) {
       return reply.code(400).send(errorBody(400, validationMessage(error.validation as ValidationIssue[], error.validationContext)));
     }

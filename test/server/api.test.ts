@@ -475,12 +475,12 @@ describe('the API’s limits and settings', { tags: ['slow'] }, () => {
           method: 'POST',
           headers: { ...bearer(token), 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': '1000000' },
         });
-        const outcome = new Promise<{ status?: number; body?: string; error?: string }>((resolve) => {
+        const outcome = new Promise<{ status?: number; body?: string; error?: string; retryAfter?: string }>((resolve) => {
           req.on('error', (error) => resolve({ error: (error as NodeJS.ErrnoException).code ?? error.message }));
           req.on('response', (response) => {
             let body = '';
             response.on('data', (d: Buffer) => (body += d.toString()));
-            response.on('end', () => resolve({ status: response.statusCode, body }));
+            response.on('end', () => resolve({ status: response.statusCode, body, retryAfter: response.headers['retry-after'] }));
             response.on('error', (error) => resolve({ status: response.statusCode, error: error.message }));
           });
         });
@@ -504,6 +504,7 @@ describe('the API’s limits and settings', { tags: ['slow'] }, () => {
       stopped = true;
       const answered = await midFile;
       expect(answered.status).toBe(503);
+      expect(answered.retryAfter).toBe('10');
       expect(JSON.parse(answered.body!)).toMatchObject({ statusCode: 503, message: expect.stringMatching(/stopping: nothing of this upload was kept/) });
       const cut = await beforeParts;
       expect(cut.status === 503 || cut.error !== undefined, JSON.stringify(cut)).toBe(true);

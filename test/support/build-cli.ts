@@ -28,16 +28,10 @@ export function buildWhenStale(root: string): void {
   if (!isBuildStale(root)) return;
   execFileSync(
     process.execPath,
-    [
-      path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'),
-      '-p',
-      'tsconfig.json',
-      '--incremental',
-      '--tsBuildInfoFile',
-      // Beside its outputs: deleting dist/ deletes it (else tsc believes the deleted outputs current and emits
-      // nothing), and a second checkout or worktree sharing node_modules keeps its own.
-      path.join('dist', '.tsbuildinfo'),
-    ],
+    // Incremental as `npm run build` is (tsconfig.json): one build info for both, beside the outputs, so that
+    // deleting dist/ deletes it (else tsc believes the deleted outputs current and emits nothing), a second
+    // worktree sharing node_modules keeps its own, and a build by hand is not mistaken for an older one.
+    [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'],
     { cwd: root, stdio: 'inherit' },
   );
   // tsc leaves an unchanged output untouched: mark the build as current.

@@ -2,6 +2,8 @@ import { CommanderError } from 'commander';
 import { ExitCode, UserError } from './errors.js';
 import { runProgram } from './cli.js';
 import { stdoutHoldsJson } from './commands/shared/io.js';
+import type { Lang } from './ui/i18n/messages.js';
+import { translateUsageHint, translateUsageMessage } from './ui/i18n/usage-errors-es.js';
 
 /** The one place that maps errors to exit codes and messages. Returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -10,11 +12,12 @@ export async function main(argv: string[]): Promise<number> {
     return await runProgram(argv);
   } catch (error) {
     const options = argv.slice(0, argv.includes('--') ? argv.indexOf('--') : argv.length);
-    return reportError(error, { json: options.includes('--json') });
+    const lang = error instanceof UserError ? await languageOf(options, process.env) : 'en';
+    return reportError(error, { json: options.includes('--json'), lang });
   }
 }
 
-export function reportError(error: unknown, { json = false }: { json?: boolean } = {}): number {
+export function reportError(error: unknown, { json = false, lang = 'en' }: { json?: boolean; lang?: Lang } = {}): number {
   if (error instanceof CommanderError) {
     // commander already printed its message (or the help / version text).
     const code = error.exitCode === 0 ? ExitCode.Success : ExitCode.Usage;
@@ -22,14 +25,25 @@ export function reportError(error: unknown, { json = false }: { json?: boolean }
     return code;
   }
   if (error instanceof UserError) {
-    process.stderr.write(`error: ${error.message}\n`);
-    if (error.hint) process.stderr.write(`hint: ${error.hint}\n`);
+    // The person reads their language; --json keeps the English a program compares.
+    const message = lang === 'es' ? translateUsageMessage(error.message) : error.message;
+    const hint = error.hint && lang === 'es' ? translateUsageHint(error.hint) : error.hint;
+    process.stderr.write(`error: ${message}\n`);
+    if (hint) process.stderr.write(`hint: ${hint}\n`);
     if (json) writeJsonError(error.message, error.hint ?? null, error.exitCode);
     return error.exitCode;
   }
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
   process.stderr.write(`internal error (please report it): ${detail}\n`);
   return ExitCode.Internal;
+}
+
+/** The language of the screens (--lang, else LC_ALL / LANG), read from the words typed: the parse may have failed. */
+async function languageOf(options: string[], env: NodeJS.ProcessEnv): Promise<Lang> {
+  const { resolveLanguage } = await import('./ui/i18n/messages.js');
+  const at = options.findIndex((option) => option === '--lang' || option.startsWith('--lang='));
+  const flag = at < 0 ? undefined : options[at]!.includes('=') ? options[at]!.slice('--lang='.length) : options[at + 1];
+  return resolveLanguage({ flag, env });
 }
 
 /**

@@ -14,7 +14,7 @@ import {
 import { parseByteSize } from '../core/pipeline/check-pdf-file.js';
 import { PROCESSING_TYPES } from '../core/pipeline/statuses.js';
 import type { OcrSettings } from '../config/ocr-settings.js';
-import { parsePlainNumber } from '../config/number-setting.js';
+import { readNumberSetting, type NumberRange } from '../config/number-setting.js';
 import { UsageError } from '../errors.js';
 import { realPathAsFarAsItExists } from '../real-path.js';
 import type { IngestOptions } from '../ingest/types.js';
@@ -128,25 +128,28 @@ const optionsSchema = z
     message: '--review-threshold must not be above --auto-threshold',
   });
 
-/** The numeric flags, as the user types them; read in plain decimal only (see parsePlainNumber). */
+/**
+ * The numeric flags, as the user types them, with the values each accepts (see readNumberSetting). The
+ * schema above repeats the ranges for the values that come from elsewhere (the config file's batch size).
+ */
 const NUMBER_FLAGS = {
-  concurrency: ['--concurrency', 'whole'],
-  maxFiles: ['--max-files', 'whole'],
-  chunkSize: ['--chunk-size', 'whole'],
-  chunkOverlap: ['--chunk-overlap', 'whole'],
-  embedBatchSize: ['--embed-batch-size', 'whole'],
-  storeBatchSize: ['--store-batch-size', 'whole'],
-  autoThreshold: ['--auto-threshold', 'decimal'],
-  reviewThreshold: ['--review-threshold', 'decimal'],
-  timeout: ['--timeout', 'decimal'],
-} as const satisfies Partial<Record<keyof IngestFlags, readonly [string, 'whole' | 'decimal']>>;
+  concurrency: ['--concurrency', { kind: 'whole', min: 1, max: 64 }],
+  maxFiles: ['--max-files', { kind: 'whole', min: 1 }],
+  chunkSize: ['--chunk-size', { kind: 'whole', min: 100, max: 100_000 }],
+  chunkOverlap: ['--chunk-overlap', { kind: 'whole', min: 0, max: 100_000 }],
+  embedBatchSize: ['--embed-batch-size', { kind: 'whole', min: 1, max: 2048 }],
+  storeBatchSize: ['--store-batch-size', { kind: 'whole', min: 1, max: 1000 }],
+  autoThreshold: ['--auto-threshold', { kind: 'decimal', min: 0, max: 1 }],
+  reviewThreshold: ['--review-threshold', { kind: 'decimal', min: 0, max: 1 }],
+  timeout: ['--timeout', { kind: 'decimal', min: 0, minExclusive: true }],
+} as const satisfies Partial<Record<keyof IngestFlags, readonly [string, NumberRange]>>;
 
 export function resolveIngestOptions(
   raw: IngestFlags,
 ): ResolvedIngestOptions {
-  for (const [key, [flag, kind]] of Object.entries(NUMBER_FLAGS)) {
+  for (const [key, [flag, range]] of Object.entries(NUMBER_FLAGS)) {
     const given = raw[key as keyof typeof NUMBER_FLAGS];
-    if (given !== undefined) parsePlainNumber(given, flag, kind);
+    if (given !== undefined) readNumberSetting(given, flag, range);
   }
   const parsed = optionsSchema.safeParse({
     type: raw.type,

@@ -3,7 +3,7 @@ import { DOCUMENT_TYPE_BY_CODE, documentTypeNamed } from '../core/filename/docum
 import { DOCUMENT_TYPES } from '../core/filename/types.js';
 import { isExpediente } from '../core/registry/registry-row.js';
 import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
-import { parsePlainNumber } from '../config/number-setting.js';
+import { readNumberSetting } from '../config/number-setting.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { contextOf, finish, type CommandContext } from './context.js';
 import { writeJson, writeLine } from './shared/io.js';
@@ -37,8 +37,7 @@ export type SearchOptions = ReturnType<ReturnType<typeof searchOptions>['opts']>
 /** Nearest chunks to the query text, with the same embedder that filled the collection. */
 export async function searchDocuments(text: string, options: SearchOptions, context: CommandContext): Promise<number> {
   const { io } = context;
-  const k = parsePlainNumber(options.k, '-k', 'whole');
-  if (k < 1 || k > 100) throw new UsageError(`-k must be a whole number from 1 to 100, not '${options.k}'`);
+  const k = readNumberSetting(options.k, '-k', { kind: 'whole', min: 1, max: 100 });
   if (!text.trim()) throw new UsageError('give the text to search for');
   // A filename's code (LAB, RX) names its type as well as the type's own name does.
   const documentType = options.type === undefined ? undefined : documentTypeNamed(options.type);

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseByteSize } from '../core/pipeline/check-pdf-file.js';
 import { checkPathSetting } from '../config/path-setting.js';
-import { parsePlainNumber } from '../config/number-setting.js';
+import { readNumberSetting } from '../config/number-setting.js';
 import { ExitCode, UsageError } from '../errors.js';
 import type { ServeSettings } from '../server/start-server.js';
 import type { BackendConfig } from '../config/load-config.js';
@@ -192,13 +192,9 @@ export function isLoopback(host: string): boolean {
   return bare === 'localhost' || bare === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bare) || bare === '::ffff:127.0.0.1';
 }
 
-function wholeNumber(text: string | undefined, flag: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
+function wholeNumber(text: string | undefined, flag: string, min: number, max?: number): number | undefined {
   if (text === undefined) return undefined;
-  const n = parsePlainNumber(text, flag, 'whole');
-  if (n < min || n > max) {
-    throw new UsageError(`${flag} must be a whole number from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ''}, not '${text}'`);
-  }
-  return n;
+  return readNumberSetting(text, flag, { kind: 'whole', min, max });
 }
 
 /** A CORS origin is scheme://host[:port], exactly as the browser sends it (no path, no trailing slash). */

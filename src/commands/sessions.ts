@@ -1,7 +1,7 @@
 import { Command, Option } from '@commander-js/extra-typings';
 import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
-import { parsePlainNumber } from '../config/number-setting.js';
-import { ExitCode, UsageError } from '../errors.js';
+import { readNumberSetting } from '../config/number-setting.js';
+import { ExitCode } from '../errors.js';
 import { contextOf, finish, type CommandContext } from './context.js';
 import { writeJson, writeLine } from './shared/io.js';
 import { configOption, dbOption, examples, jsonOption } from './shared/options.js';
@@ -25,8 +25,7 @@ export type SessionsOptions = ReturnType<ReturnType<typeof sessionsOptions>['opt
 
 export async function listSessions(options: SessionsOptions, context: CommandContext): Promise<number> {
   const { io } = context;
-  const limit = parsePlainNumber(options.limit, '--limit', 'whole');
-  if (limit < 1) throw new UsageError(`--limit must be a whole number ≥ 1, not '${options.limit}'`);
+  const limit = readNumberSetting(options.limit, '--limit', { kind: 'whole', min: 1 });
   const app = await import('../app/sessions.js');
   const sessions = await app.listSessions(context, limit);
   if (options.json)

@@ -4,7 +4,7 @@ import { DEFAULT_CONCURRENCY } from '../app/ingest-defaults.js';
 import { DEFAULT_EXTRACTOR, EXTRACTORS } from '../app/open-extractor.js';
 import { resolveOcrSettings } from '../config/ocr-settings.js';
 import { DEFAULT_JOB_TIMEOUT_SECONDS } from '../core/queue/defaults.js';
-import { parsePlainNumber } from '../config/number-setting.js';
+import { readNumberSetting } from '../config/number-setting.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { contextOf, finish, type CommandContext } from './context.js';
 import { writeJson, writeLine } from './shared/io.js';
@@ -98,9 +98,10 @@ const optionsSchema = z.object({
  * to an operator: start, sessions finished, backends down, files given up, and a closing line.
  */
 export async function worker(options: WorkerCommandOptions, context: CommandContext): Promise<number> {
-  if (options.concurrency !== undefined) parsePlainNumber(options.concurrency, '--concurrency', 'whole');
-  if (options.jobTimeout !== undefined) parsePlainNumber(options.jobTimeout, '--job-timeout', 'whole');
-  if (options.timeout !== undefined) parsePlainNumber(options.timeout, '--timeout', 'decimal');
+  // pg-boss 10 refuses a job expiry of a day or more.
+  if (options.concurrency !== undefined) readNumberSetting(options.concurrency, '--concurrency', { kind: 'whole', min: 1, max: 64 });
+  if (options.jobTimeout !== undefined) readNumberSetting(options.jobTimeout, '--job-timeout', { kind: 'whole', min: 5, max: 23 * 3600 });
+  if (options.timeout !== undefined) readNumberSetting(options.timeout, '--timeout', { kind: 'decimal', min: 0, minExclusive: true });
   const parsed = optionsSchema.safeParse({
     concurrency: options.concurrency,
     jobTimeout: options.jobTimeout,

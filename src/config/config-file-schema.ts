@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { OCR_ENGINES, OCR_MODES } from '../core/pipeline/ocr-options.js';
 import { FILE_MODE_POLICIES } from '../private-files.js';
+import { isInNumberRange, rangeMessage, type NumberRange } from './number-setting.js';
 
 export const VECTOR_STORES = ['embedded', 'chroma'] as const;
 export const EMBEDDERS = ['hashing', 'openai', 'azure'] as const;
@@ -15,13 +16,13 @@ const text = (field: string) =>
     .string({ error: () => `${field} must be a string` })
     .trim()
     .min(1, `${field} must not be empty`);
-const whole = (field: string, min: number) =>
+/** A JSON number checked against its range, refused in the words a flag's value is (readNumberSetting). */
+const inRange = (field: string, range: NumberRange) =>
   z
     .number({ error: () => `${field} must be a number` })
-    .int(`${field} must be a whole number`)
-    .min(min, `${field} must be at least ${min}`);
-const seconds = (field: string) =>
-  z.number({ error: () => `${field} must be a number` }).positive(`${field} must be more than 0`);
+    .refine((n) => isInNumberRange(n, range), { error: (issue) => rangeMessage(field, range, String(issue.input)) });
+const whole = (field: string, min: number, max?: number) => inRange(field, { kind: 'whole', min, max });
+const seconds = (field: string) => inRange(field, { kind: 'decimal', min: 0, minExclusive: true });
 
 /** `tecsalud-batch.config.json`: every key optional; unknown keys are refused (a typo must not go unnoticed). */
 export const configFileSchema = z.strictObject(
@@ -56,9 +57,7 @@ export const configFileSchema = z.strictObject(
         maxInFlight: whole('embedding.maxInFlight', 1).optional(),
         maxRetries: whole('embedding.maxRetries', 0).optional(),
         /** Chunks per request to a remote embedder, gathered across files (`--embed-batch-size`). */
-        batchSize: whole('embedding.batchSize', 1)
-          .max(2048, 'embedding.batchSize must be at most 2048')
-          .optional(),
+        batchSize: whole('embedding.batchSize', 1, 2048).optional(),
         /** The longest a chunk waits for others to fill its request. */
         batchWindowMs: whole('embedding.batchWindowMs', 0).optional(),
         timeoutSeconds: seconds('embedding.timeoutSeconds').optional(),
@@ -84,15 +83,8 @@ export const configFileSchema = z.strictObject(
         engine: z
           .enum(OCR_ENGINES, { error: () => "ocr.engine must be 'tesseract.js' or 'tesseract'" })
           .optional(),
-        minConfidence: z
-          .number({ error: () => 'ocr.minConfidence must be a number' })
-          .min(0, 'ocr.minConfidence must be between 0 and 1')
-          .max(1, 'ocr.minConfidence must be between 0 and 1')
-          .optional(),
-        pageTimeoutSeconds: z
-          .number({ error: () => 'ocr.pageTimeoutSeconds must be a number' })
-          .positive('ocr.pageTimeoutSeconds must be positive')
-          .optional(),
+        minConfidence: inRange('ocr.minConfidence', { kind: 'decimal', min: 0, max: 1 }).optional(),
+        pageTimeoutSeconds: seconds('ocr.pageTimeoutSeconds').optional(),
         fileTimeoutSeconds: z
           .number({ error: () => 'ocr.fileTimeoutSeconds must be a number' })
           .positive('ocr.fileTimeoutSeconds must be positive')
@@ -122,7 +114,7 @@ export const configFileSchema = z.strictObject(
     serve: z
       .strictObject({
         host: text('serve.host').optional(),
-        port: whole('serve.port', 0).max(65535, 'serve.port must be at most 65535').optional(),
+        port: whole('serve.port', 0, 65535).optional(),
         uploadDir: text('serve.uploadDir').optional(),
         /** Origins allowed to call the API from a browser (CORS); none by default. */
         corsOrigins: z.array(text('serve.corsOrigins[]'), { error: () => 'serve.corsOrigins must be a list of origins' }).optional(),

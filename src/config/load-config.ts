@@ -9,7 +9,7 @@ import { NOM_004_RETENTION_YEARS } from '../core/registry/retention.js';
 import { closestChoice } from '../core/text/closest-choice.js';
 import { fileSystemProblem } from '../core/text/file-system-problem.js';
 import { checkChoice, choiceError } from './choice-setting.js';
-import { parsePlainNumber } from './number-setting.js';
+import { readNumberSetting } from './number-setting.js';
 import { checkPathSetting } from './path-setting.js';
 import { UsageError } from '../errors.js';
 import type { FileModePolicy } from '../private-files.js';
@@ -284,17 +284,12 @@ function oneOfIgnoringCase<T extends string>(value: string, allowed: readonly T[
 
 function positiveSeconds(value: string | undefined, field: string): number | undefined {
   if (value === undefined) return undefined;
-  const n = parsePlainNumber(value, field, 'decimal');
-  if (n <= 0) throw new UsageError(`${field} must be a number of seconds above 0, not '${value}'`);
-  return n;
+  return readNumberSetting(value, field, { kind: 'decimal', min: 0, minExclusive: true });
 }
 
 function positiveInteger(value: string | undefined, field: string): number | undefined {
   if (value === undefined) return undefined;
-  const n = parsePlainNumber(value, field, 'whole');
-  if (n < 1)
-    throw new UsageError(`${field} must be a positive whole number, not '${value}'`);
-  return n;
+  return readNumberSetting(value, field, { kind: 'whole', min: 1 });
 }
 
 /** Drops undefined fields, so optional properties stay absent rather than present-and-undefined. */

@@ -6,9 +6,8 @@ import {
   type OcrEngineName,
   type OcrMode,
 } from '../core/pipeline/ocr-options.js';
-import { UsageError } from '../errors.js';
 import { checkChoice } from './choice-setting.js';
-import { parsePlainNumber } from './number-setting.js';
+import { readNumberSetting } from './number-setting.js';
 import type { BackendConfig } from './load-config.js';
 
 /** The OCR settings of a run: flags > environment > config file (`ocr`) > defaults. */
@@ -47,11 +46,7 @@ export function resolveOcrSettings(flags: OcrFlags, file: BackendConfig['ocr'] =
   );
   let minConfidence: number = file.minConfidence ?? OCR_DEFAULTS.minConfidence;
   if (flags.ocrMinConfidence !== undefined) {
-    minConfidence = parsePlainNumber(flags.ocrMinConfidence, '--ocr-min-confidence', 'decimal');
-    if (minConfidence > 1)
-      throw new UsageError(
-        `--ocr-min-confidence must be a number between 0 and 1, not '${flags.ocrMinConfidence}'`,
-      );
+    minConfidence = readNumberSetting(flags.ocrMinConfidence, '--ocr-min-confidence', { kind: 'decimal', min: 0, max: 1 });
   }
   return {
     mode,

@@ -29,11 +29,11 @@ describe('ingest options', () => {
   });
 
   it.each([
-    [{ storeBatchSize: '0' }, '--store-batch-size must be at least 1'],
+    [{ storeBatchSize: '0' }, '--store-batch-size must be a whole number from 1 to 1000; got 0'],
     [{ storeBatchSize: 'many' }, '--store-batch-size must be a whole number'],
     [{ storeBatchSize: '2.5' }, '--store-batch-size must be a whole number'],
-    [{ storeBatchSize: '5000' }, '--store-batch-size must be at most 1000'],
-    [{ concurrency: '0' }, '--concurrency must be at least 1'],
+    [{ storeBatchSize: '5000' }, '--store-batch-size must be a whole number from 1 to 1000; got 5000'],
+    [{ concurrency: '0' }, '--concurrency must be a whole number from 1 to 64; got 0'],
     [{ extractor: 'tika' }, '--extractor must be one of pdf-parse, pdfium, pdftotext'],
   ])('refuses %o with a usage error that names the flag', (flags, message) => {
     let error: unknown;

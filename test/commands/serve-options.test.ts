@@ -63,7 +63,7 @@ describe("serve's OCR and content-check flags", () => {
   });
 
   it.each([
-    [['--ocr-min-confidence', '2'], {}, "--ocr-min-confidence must be a number between 0 and 1, not '2'"],
+    [['--ocr-min-confidence', '2'], {}, '--ocr-min-confidence must be a number from 0 to 1; got 2'],
     [[], { TECSALUD_OCR: 'sometimes' }, "TECSALUD_OCR must be 'auto', 'off' or 'force', not 'sometimes'"],
     [[], { TECSALUD_OCR_ENGINE: 'abbyy' }, "TECSALUD_OCR_ENGINE must be 'tesseract.js' or 'tesseract', not 'abbyy'"],
   ])('refuses %o (env %o) with ingest’s usage error', async (args, env, message) => {

@@ -119,11 +119,11 @@ describe('loadBackendConfig', () => {
     });
     writeConfig({ embedding: { batchSize: 4096 } });
     await expect(loadBackendConfig({ cwd, env: {} })).rejects.toThrow(
-      'embedding.batchSize must be at most 2048',
+      'embedding.batchSize must be a whole number from 1 to 2048; got 4096',
     );
     writeConfig({ embedding: { batchWindowMs: -5 } });
     await expect(loadBackendConfig({ cwd, env: {} })).rejects.toThrow(
-      'embedding.batchWindowMs must be at least 0',
+      'embedding.batchWindowMs must be a whole number from 0 up; got -5',
     );
   });
 
@@ -142,7 +142,7 @@ describe('loadBackendConfig', () => {
     writeConfig({ fileMode: 'world' });
     await expect(loadBackendConfig({ cwd, env: {} })).rejects.toThrow("fileMode must be 'owner' or 'group'");
     writeConfig({ retentionYears: -1 });
-    await expect(loadBackendConfig({ cwd, env: {} })).rejects.toThrow('retentionYears must be at least 0');
+    await expect(loadBackendConfig({ cwd, env: {} })).rejects.toThrow('retentionYears must be a whole number from 0 up; got -1');
   });
 
   it('checks flag and environment values too', async () => {
@@ -202,7 +202,7 @@ describe('loadBackendConfig', () => {
 
   it('refuses a timeout that is not a positive number of seconds, and a header Chroma does not read', async () => {
     await expect(loadBackendConfig({ cwd, env: { TECSALUD_CHROMA_TIMEOUT: '0' } })).rejects.toThrow(
-      /TECSALUD_CHROMA_TIMEOUT must be a number of seconds above 0/,
+      'TECSALUD_CHROMA_TIMEOUT must be a number above 0; got 0',
     );
     await expect(loadBackendConfig({ cwd, env: { TECSALUD_EMBEDDING_TIMEOUT: 'soon' } })).rejects.toThrow(
       /TECSALUD_EMBEDDING_TIMEOUT must be/,

@@ -42,7 +42,7 @@ describe('resolveOcrSettings', () => {
       "TECSALUD_OCR_ENGINE must be 'tesseract.js' or 'tesseract', not 'easyocr'",
     );
     expect(() => resolveOcrSettings({ ocrMinConfidence: '95', env: {} })).toThrow(
-      /--ocr-min-confidence must be a number between 0 and 1/,
+      '--ocr-min-confidence must be a number from 0 to 1; got 95',
     );
   });
 });

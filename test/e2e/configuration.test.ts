@@ -260,6 +260,6 @@ describe('a number written any other way than plain decimal digits (the real CLI
   it('a value outside its range says which value was given', async () => {
     const run = await runCli(['ingest', 'drop', '--non-interactive', '--max-files', '0'], { cwd, env: { TECSALUD_DB: '' } });
     expect(run.code).toBe(ExitCode.Usage);
-    expect(run.stderr).toMatch(/^error: --max-files must be at least 1, not '0'$/m);
+    expect(run.stderr).toMatch(/^error: --max-files must be a whole number from 1 up; got 0$/m);
   });
 });

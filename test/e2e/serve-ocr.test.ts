@@ -81,7 +81,7 @@ describe.runIf(hasNativeOcr)('serve --ocr, through the built CLI', { tags: ['slo
 describe('serve refuses a bad OCR flag as ingest does', { tags: ['slow'] }, () => {
   it.each([
     [['--ocr', 'sometimes'], /^error: --ocr must be 'auto', 'off' or 'force', not 'sometimes'$/m],
-    [['--ocr-min-confidence', '2'], /^error: --ocr-min-confidence must be a number between 0 and 1, not '2'$/m],
+    [['--ocr-min-confidence', '2'], /^error: --ocr-min-confidence must be a number from 0 to 1; got 2$/m],
   ])('%j: exit 64, one clear line, no stack trace, no server', async (flags, message) => {
     fs.mkdirSync(path.join(root, 'drop'), { recursive: true });
     const [serve, ingest] = await Promise.all([

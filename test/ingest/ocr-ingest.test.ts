@@ -277,7 +277,7 @@ describe.runIf(hasNativeOcr)(
 
       const refused = await cli(['--ocr-min-confidence', '2']);
       expect(refused.code).toBe(64);
-      expect(refused.stderr).toMatch(/error: --ocr-min-confidence must be a number between 0 and 1/);
+      expect(refused.stderr).toMatch(/error: --ocr-min-confidence must be a number from 0 to 1; got /);
     });
 
     it('a hung OCR child is killed at the per-page limit: that file fails with its reason, the next scan is read', async () => {

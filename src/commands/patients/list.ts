@@ -23,8 +23,8 @@ function patientsListOptions() {
 export type ListPatientsOptions = ReturnType<ReturnType<typeof patientsListOptions>['opts']>;
 
 export async function listPatients(options: ListPatientsOptions, context: CommandContext): Promise<number> {
-  const limit = parseCount(options.limit, '--limit');
-  const offset = parseCount(options.offset, '--offset');
+  const limit = parseCount(options.limit, '--limit', 1);
+  const offset = parseCount(options.offset, '--offset', 0);
   const app = await import('../../app/patients.js');
   const { patients, total } = await app.listPatients(context, { limit, offset });
   if (options.json) writeJson(context.io, { total, offset, patients: patients.map(toPatientJson) });

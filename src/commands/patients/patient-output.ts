@@ -1,7 +1,7 @@
 import { formatPatientName } from '../../core/registry/patient-name.js';
 import { sanitizeForTerminal } from '../../core/text/sanitize-for-terminal.js';
 import type { Patient } from '../../db/schema.js';
-import { parsePlainNumber } from '../../config/number-setting.js';
+import { readNumberSetting } from '../../config/number-setting.js';
 import { writeLine, type CommandIo } from '../shared/io.js';
 
 export function toPatientJson(patient: Patient) {
@@ -25,6 +25,6 @@ export function writePatientTable(io: CommandIo, patients: Patient[]): void {
   }
 }
 
-export function parseCount(value: string, flag: string): number {
-  return parsePlainNumber(value, flag, 'whole');
+export function parseCount(value: string, flag: string, min: 0 | 1): number {
+  return readNumberSetting(value, flag, { kind: 'whole', min });
 }

@@ -29,7 +29,7 @@ export async function searchPatients(
   options: SearchPatientsOptions,
   context: CommandContext,
 ): Promise<number> {
-  const limit = parseCount(options.limit, '--limit');
+  const limit = parseCount(options.limit, '--limit', 1);
   const text = normalizeName(name);
   if (!text) throw new UsageError('give part of a name to search for');
   const app = await import('../../app/patients.js');

@@ -37,6 +37,7 @@ export function resolveDatabaseTarget(
   const raw = (value ?? DEFAULT_DATABASE).trim();
   if (raw === '') throw new UsageError(`${setting} is empty`, 'give the database: PATH, sqlite:PATH or postgres://…');
   if (/^postgres(ql)?:\/\//i.test(raw)) {
+    refuseIncompletePostgresUrl(raw, setting);
     return { kind: 'postgres', connectionString: raw, display: redactConnectionString(raw), ...named };
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) && !/^sqlite:/i.test(raw) && !/^file:/i.test(raw)) {
@@ -63,4 +64,39 @@ export function resolveDatabaseTarget(
   }
   const absolute = path.resolve(options.cwd, withoutScheme);
   return { kind: 'sqlite', path: absolute, display: absolute, ...named };
+}
+
+/** A PostgreSQL URL to copy: a server, and a local socket. */
+export const POSTGRES_URL_EXAMPLE =
+  'postgres://tecsalud:PASSWORD@db.hospital.local:5432/tecsalud (a local socket: postgres:///tecsalud?host=/var/run/postgresql)';
+
+/**
+ * A `postgres://` URL without a host or a database name (`postgres://`, `postgresql:///`, `postgres://db:5432`,
+ * an unset variable inside it) is refused before anything connects: node-postgres would fill the gaps with
+ * its defaults (a socket or localhost:5432, a database named after the user) and fail, or worse succeed,
+ * somewhere nobody configured. The host may be given as `?host=` (a socket folder), as libpq allows.
+ */
+function refuseIncompletePostgresUrl(raw: string, setting: string): void {
+  let host: string;
+  let database: string;
+  try {
+    const url = new URL(raw);
+    host = url.hostname || (url.searchParams.get('host') ?? '');
+    database = url.pathname.replace(/^\//, '');
+  } catch {
+    // WHATWG URL refuses an empty host after a user (`postgres://user@/`); read the parts by hand. Anything
+    // else that does not parse is postgresConnectionConfig's to explain (an unencoded @ or / in a password).
+    const parts = /^postgres(?:ql)?:\/\/(?:[^/?#@]*@)?([^/?#]*)(?:\/([^?#]*))?(?:\?([^#]*))?$/i.exec(raw);
+    if (!parts) return;
+    host = parts[1] || (new URLSearchParams(parts[3] ?? '').get('host') ?? '');
+    database = parts[2] ?? '';
+  }
+  const missing = [host.trim() === '' ? 'no host' : null, database.trim() === '' ? 'no database name' : null].filter(
+    (part): part is string => part !== null,
+  );
+  if (missing.length === 0) return;
+  throw new UsageError(
+    `the PostgreSQL URL in ${setting} ('${redactConnectionString(raw)}') has ${missing.join(' and ')}`,
+    `write it as postgres://USER:PASSWORD@HOST:PORT/DATABASE, e.g. ${POSTGRES_URL_EXAMPLE}`,
+  );
 }

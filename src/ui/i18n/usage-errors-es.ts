@@ -30,7 +30,24 @@ const MESSAGE_RULES: readonly UsageRule[] = [
     es: ([setting, what, given]) =>
       `${setting} debe ser ${what === 'a whole number' ? 'un número entero' : 'un número'} escrito en dígitos decimales, no '${given}'`,
   },
+  {
+    en: /^the PostgreSQL URL in (.+) \('(.*)'\) has (no host and no database name|no host|no database name)$/s,
+    es: ([setting, url, missing]) =>
+      `la URL de PostgreSQL en ${settingInSpanish(setting!)} ('${url}') no indica ${MISSING_ES[missing!]}`,
+  },
 ];
+
+const MISSING_ES: Record<string, string> = {
+  'no host and no database name': 'ni el servidor (host) ni el nombre de la base de datos',
+  'no host': 'el servidor (host)',
+  'no database name': 'el nombre de la base de datos',
+};
+
+/** `--db`, `TECSALUD_DB`, or `the config file's db (FILE)`. */
+function settingInSpanish(setting: string): string {
+  const inFile = /^the config file's db \((.*)\)$/s.exec(setting);
+  return inFile ? `db del archivo de configuración (${inFile[1]})` : setting;
+}
 
 const HINT_RULES: readonly UsageRule[] = [
   { en: /^write digits only \(a whole number\)$/, es: () => 'escriba solo dígitos (un número entero)' },
@@ -41,6 +58,11 @@ const HINT_RULES: readonly UsageRule[] = [
   {
     en: /^write it in plain digits \(no spaces, sign, exponent or 0x\), e\.g\. (.*)$/s,
     es: ([example]) => `escríbalo solo con dígitos (sin espacios, signo, exponente ni 0x), p. ej. ${example}`,
+  },
+  {
+    en: /^write it as postgres:\/\/USER:PASSWORD@HOST:PORT\/DATABASE, e\.g\. (.*) \(a local socket: (.*)\)$/s,
+    es: ([server, socket]) =>
+      `escríbala como postgres://USUARIO:CONTRASEÑA@HOST:PUERTO/BASE_DE_DATOS, p. ej. ${server} (un socket local: ${socket})`,
   },
   { en: /^fix (.+), or pass another with --config$/s, es: ([file]) => `corrija ${file}, o indique otro con --config` },
 ];

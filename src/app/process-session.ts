@@ -195,6 +195,8 @@ export class SessionProcessing {
         storeBatchSize: o.store_batch_size ?? d.storeBatchSize,
         thresholds: o.thresholds ?? d.thresholds,
         force: o.force ?? d.force,
+        // The server's sessions are uploads: their files' messages are read by API clients.
+        client: o.client ?? 'api',
         trustContent: o.trust_content ?? d.trustContent,
         ocr: o.ocr ? { mode: o.ocr.mode, engine: o.ocr.engine, minConfidence: o.ocr.min_confidence } : d.ocr,
       },

@@ -56,6 +56,7 @@ export async function createUploadSession(
       maxFiles: limits.maxFilesPerSession,
       glob: undefined,
       force: false,
+      client: 'api',
       archiveDir: undefined,
       quarantineDir: undefined,
     },

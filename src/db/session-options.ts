@@ -29,6 +29,8 @@ export const sessionOptionsSchema = z.object({
   quarantine_dir: z.string().nullable().optional(),
   /** `--trust-content`: review cases the document's own identity settles were attached (issue 15); absent in older sessions. */
   trust_content: z.boolean().optional(),
+  /** `api` for an upload session: its files' messages advise an API client, not a command line. */
+  client: z.enum(['cli', 'api']).optional(),
 });
 
 export type SessionOptions = z.infer<typeof sessionOptionsSchema>;

@@ -32,6 +32,7 @@ import { InMemoryContentClaims, type ContentClaims, type HolderEnd } from './con
 import { ingestedResultFromRow } from './recorded-result.js';
 import type { ProcessedFile } from './session-tally.js';
 import type { IngestDependencies, IngestOptions } from './types.js';
+import { alreadyIngestedMessage } from '../core/pipeline/already-ingested.js';
 
 export interface FileToProcess extends DiscoveredFile {
   fileId: string;
@@ -516,9 +517,7 @@ export class FileProcessor {
     }
     return {
       outcome: 'duplicate',
-      message:
-        `already ingested on ${existing.createdAt.slice(0, 10)} as '${existing.filename}' for expediente ` +
-        `${existing.expediente} (use --force to re-ingest)`,
+      message: alreadyIngestedMessage(existing, this.options.client ?? 'cli'),
     };
   }
 

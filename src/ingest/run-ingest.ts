@@ -300,6 +300,7 @@ export async function registerFiles(run: Run, discovery: Discovery): Promise<Run
     ? { known: [], work: candidates }
     : await settleKnownFiles(deps.database, run.sourceDir, candidates, {
         ocrReadsScans: options.ocr !== undefined && options.ocr.mode !== 'off',
+        client: options.client,
       });
 
   const unmoved = run.resumed ? await unmovedFiles(run, earlier, discovery) : [];

@@ -7,6 +7,7 @@ import type { BatchFile, SettledFile } from '../db/schema.js';
 import { readSessionOptions } from '../db/session-options.js';
 import type { Settled } from './file-run.js';
 import type { FileToProcess } from './file-processor.js';
+import { alreadyIngestedMessage, type MessageClient } from '../core/pipeline/already-ingested.js';
 
 /**
  * Failures that are the file's own: the same bytes fail the same way on every run, so an unchanged file
@@ -43,7 +44,7 @@ export async function settleKnownFiles(
   database: OpenDatabase,
   sourceDir: string,
   files: FileToProcess[],
-  run: { ocrReadsScans: boolean } = { ocrReadsScans: false },
+  run: { ocrReadsScans: boolean; client?: MessageClient } = { ocrReadsScans: false },
 ): Promise<{ known: KnownFile[]; work: FileToProcess[] }> {
   const remembered = await new SettledFileRepository(database.db).lookup(
     sourceDir,
@@ -70,9 +71,7 @@ export async function settleKnownFiles(
     if (document) {
       settled = {
         outcome: 'duplicate',
-        message:
-          `already ingested on ${document.createdAt.slice(0, 10)} as '${document.filename}' for expediente ` +
-          `${document.expediente} (${since}; use --force to re-ingest)`,
+        message: alreadyIngestedMessage(document, run.client ?? 'cli', since),
       };
     } else if (review && review.id !== file.fileId) {
       settled = alreadyWaitingForReview(review, since);

@@ -5,6 +5,7 @@ import type { VectorStore } from '../adapters/vector-stores/types.js';
 import type { OpenDatabase } from '../db/open-database.js';
 import type { ProcessingType } from '../db/schema.js';
 import type { FileModePolicy } from '../private-files.js';
+import type { MessageClient } from '../core/pipeline/already-ingested.js';
 
 export { DEFAULT_STORE_BATCH_SIZE } from '../core/pipeline/defaults.js';
 
@@ -25,6 +26,11 @@ export interface IngestOptions {
   chunkOverlap: number;
   /** Re-ingest content that was already ingested, replacing its chunks. */
   force: boolean;
+  /**
+   * Who reads the files' messages: the command line (the default) or an HTTP API client (an upload
+   * session), which has no --force to be told about.
+   */
+  client?: MessageClient;
   thresholds: MatchThresholds;
   /**
    * `--trust-content` (issue 15): a file the filename alone would send to review is attached when its

@@ -137,6 +137,7 @@ export function ingestOptionsOf(session: BatchUpload, concurrency: number): Inge
     embedBatchSize: o.embed_batch_size ?? DEFAULT_EMBED_BATCH_SIZE,
     storeBatchSize: o.store_batch_size ?? DEFAULT_STORE_BATCH_SIZE,
     force: o.force ?? false,
+    client: o.client ?? 'cli',
     thresholds: o.thresholds ?? DEFAULT_THRESHOLDS,
     archiveDir: o.archive_dir ?? undefined,
     quarantineDir: o.quarantine_dir ?? undefined,

@@ -29,6 +29,7 @@ import {
 } from '../../src/ingest/file-processor.js';
 import { FileNoLongerThere, FileStillBeingWritten, moveWithoutOverwrite, NameNotUtf8 } from '../../src/ingest/move-file.js';
 import { notMovedMessage } from '../../src/ingest/run-ingest.js';
+import { alreadyIngestedMessage } from '../../src/core/pipeline/already-ingested.js';
 import { FILE_DETAIL_RULES, type DetailContext } from '../../src/ui/i18n/file-details-es.js';
 import { EN, ES, ES_OUTCOMES } from '../../src/ui/i18n/messages.js';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server.js';
@@ -693,6 +694,17 @@ describe('the Spanish of per-file details', () => {
 
   it('translates the messages worded in private functions (copied from src/)', () => {
     for (const { message, keep } of COPIED) expectSpanish(remember(message), keep);
+  });
+
+  it('translates why a file already ingested was not ingested again, for the command line and for an API client', () => {
+    const document = { createdAt: '2026-03-02T10:00:00.000Z', filename: 'a.pdf', expediente: '3000003799' };
+    expect(expectSpanish(remember(alreadyIngestedMessage(document, 'cli')), ['2026-03-02', '3000003799'])).toBe(
+      "ya se ingresó el 2026-03-02 como 'a.pdf' para el expediente 3000003799 (use --force para volver a ingresarlo)",
+    );
+    expect(expectSpanish(remember(alreadyIngestedMessage(document, 'api', 'unchanged since 2026-03-05; not read again')), ['2026-03-05'])).toBe(
+      "ya se ingresó el 2026-03-02 como 'a.pdf' para el expediente 3000003799 (sin cambios desde 2026-03-05; no se volvió a leer; " +
+        'el documento guardado se conserva; no hace falta volver a subir este archivo)',
+    );
   });
 
   it('translates a remembered failure with its date, and an outcome label given for want of a message', () => {

@@ -333,11 +333,12 @@ const SESSION_RULES: DetailRule[] = [
   },
   {
     en: new RegExp(
-      `^already ingested on ${DATE} as '(.*)' for expediente (\\S+) \\((?:unchanged since ${DATE}; not read again; )?use --force to re-ingest\\)$`,
+      `^already ingested on ${DATE} as '(.*)' for expediente (\\S+) \\((?:unchanged since ${DATE}; not read again; )?(use --force to re-ingest|the stored document stands; there is no need to upload this file again)\\)$`,
     ),
-    es: ([on, filename, expediente, since]) =>
+    es: ([on, filename, expediente, since, advice]) =>
       `ya se ingresó el ${on} como '${filename}' para el expediente ${expediente} ` +
-      `(${since ? `sin cambios desde ${since}; no se volvió a leer; ` : ''}use --force para volver a ingresarlo)`,
+      `(${since ? `sin cambios desde ${since}; no se volvió a leer; ` : ''}` +
+      `${advice === 'use --force to re-ingest' ? 'use --force para volver a ingresarlo' : 'el documento guardado se conserva; no hace falta volver a subir este archivo'})`,
   },
   {
     en: new RegExp(

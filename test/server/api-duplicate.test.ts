@@ -1,0 +1,43 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, filesForm, sampleFile, startTestServer, type TestServer } from '../support/api-server.js';
+
+const FILE = '3000768077_HUERTA SOTO, GABRIELA_6380098785_LAB.pdf';
+
+/** An API client has no --force: a file already ingested tells it what is true for it instead. */
+describe('a file uploaded again through the HTTP API', { tags: ['slow'] }, () => {
+  let server: TestServer;
+  let uploader: string;
+  beforeAll(async () => {
+    server = await startTestServer();
+    uploader = await server.token('uploader');
+  });
+  afterAll(async () => server?.stop());
+
+  const uploadAndProcess = async (name: string) => {
+    const created = await fetch(`${server.base}/create-session`, {
+      method: 'POST',
+      headers: { ...bearer(uploader), 'content-type': 'application/json' },
+      body: JSON.stringify({ processing_type: 'both', uploaded_by: 'dra. lopez' }),
+    });
+    const { session_id: sessionId } = (await created.json()) as { session_id: string };
+    const uploaded = await fetch(`${server.base}/${sessionId}/upload`, {
+      method: 'POST',
+      headers: bearer(uploader),
+      body: filesForm([{ name, bytes: sampleFile(FILE) }]),
+    });
+    expect(uploaded.status).toBe(200);
+    expect((await fetch(`${server.base}/${sessionId}/process`, { method: 'POST', headers: bearer(uploader) })).status).toBe(200);
+    const status = await fetch(`${server.base}/${sessionId}/status`, { headers: bearer(uploader) });
+    return ((await status.json()) as { files: { outcome: string | null; error_message: string | null }[] }).files[0]!;
+  };
+
+  it('says the stored document stands, not to re-run with --force', async () => {
+    expect((await uploadAndProcess(FILE)).outcome).not.toBe('duplicate');
+    const again = await uploadAndProcess(FILE);
+    expect(again.outcome).toBe('duplicate');
+    expect(again.error_message).toMatch(
+      /^already ingested on \d{4}-\d{2}-\d{2} as '.*' for expediente 3000768077 \(the stored document stands; there is no need to upload this file again\)$/,
+    );
+    expect(again.error_message).not.toContain('--force');
+  });
+});

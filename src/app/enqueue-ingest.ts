@@ -3,7 +3,7 @@ import type { BackendConfig } from '../config/load-config.js';
 import type { PipelineListener } from '../core/pipeline/events.js';
 import { DEFAULT_JOB_TIMEOUT_SECONDS } from '../core/queue/defaults.js';
 import { realSourceDir, withRunLock } from '../ingest/run-lock.js';
-import { enqueueFolder, type EnqueuedSession } from '../queue/enqueue-session.js';
+import { enqueueFolder, type EnqueuedSession, type QueueProgress } from '../queue/enqueue-session.js';
 import { JobQueue } from '../queue/job-queue.js';
 import type { IngestSessionOptions } from './ingest-session.js';
 import { openSearchAdapters } from './open-backends.js';
@@ -19,7 +19,7 @@ export async function enqueueIngestSession(
   location: RegistryLocation,
   backends: BackendConfig,
   options: IngestSessionOptions,
-  hooks: { listener?: PipelineListener; jobTimeoutSeconds?: number } = {},
+  hooks: { listener?: PipelineListener; jobTimeoutSeconds?: number; onQueued?: QueueProgress } = {},
 ): Promise<EnqueuedSession> {
   requirePostgres(location, '`ingest --enqueue`');
   return withRegistry(location, (database) =>
@@ -41,6 +41,7 @@ export async function enqueueIngestSession(
             queue,
             {
               timeoutSeconds: hooks.jobTimeoutSeconds ?? DEFAULT_JOB_TIMEOUT_SECONDS,
+              onQueued: hooks.onQueued,
               listener: (event) => {
                 if (event.type === 'session_started')
                   void lock.setSession(event.sessionId).catch(() => undefined);

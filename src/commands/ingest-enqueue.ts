@@ -3,6 +3,7 @@ import type { IngestCommandOptions } from './ingest.js';
 import { ExitCode } from '../errors.js';
 import type { CommandContext } from './context.js';
 import { writeJson, writeLine } from './shared/io.js';
+import type { EnqueueMessages } from '../ui/i18n/messages.js';
 
 /**
  * `ingest DIR --enqueue`: registers the session and its files, queues one job per file and returns; the
@@ -20,17 +21,31 @@ export async function enqueue(
   if (options.maxFiles !== undefined && !options.quiet) writeLine(io.stderr, say.maxFilesIgnored);
   const { enqueueIngestSession } = await import('../app/enqueue-ingest.js');
   // Ctrl-C: the first stops queueing after the statement under way (the files queued keep their jobs, the
-  // run lock is released, the session waits for the same command); the second exits at once, the session
-  // recorded as interrupted and the lock's row removed.
+  // run lock is released, the session waits for the same command). The second does not wait for a database
+  // that may hang, but neither does it leave the administrator without the report: it waits a few seconds
+  // at most for the report to be written, else writes what the progress says (files queued so far, how to
+  // resume), records the session as interrupted and exits 130. A third exits at once.
   let sessionId: string | null = null;
+  let progress: { queued: number; total: number } | null = null;
+  let reported = false;
+  let markReported: () => void = () => undefined;
+  const reportWritten = new Promise<void>((resolve) => (markReported = resolve));
   let interrupts: { signal: AbortSignal; dispose(): void } | null = null;
   if (!context.signal) {
     const { handleInterrupts } = await import('../ui/handle-interrupts.js');
     interrupts = handleInterrupts({
       onFirst: () => writeLine(io.stderr, say.stopping),
+      forcedExitWaitMs: FORCED_REPORT_WAIT_MS + FORCED_RECORD_WAIT_MS,
       onSecond: async () => {
+        if (!options.quiet) writeLine(io.stderr, say.forcedStop(Math.round((FORCED_REPORT_WAIT_MS + FORCED_RECORD_WAIT_MS) / 1000)));
         const { recordForcedExit } = await import('../app/sessions.js');
-        await recordForcedExit(context, { sessionId, sourceDir: resolved.sourceDir }).catch(() => undefined);
+        const recorded = recordForcedExit(context, { sessionId, sourceDir: resolved.sourceDir }).catch(() => undefined);
+        await Promise.race([reportWritten, delay(FORCED_REPORT_WAIT_MS)]);
+        if (!reported) {
+          reported = true;
+          writeProgressReport(io, options, say, sessionId, progress);
+        }
+        await Promise.race([recorded, delay(FORCED_RECORD_WAIT_MS)]);
       },
     });
   }
@@ -44,11 +59,18 @@ export async function enqueue(
         listener: (event) => {
           if (event.type === 'session_started') sessionId = event.sessionId;
         },
+        onQueued: (now) => {
+          sessionId = now.sessionId;
+          progress = { queued: now.queued, total: now.total };
+        },
       },
     );
   } finally {
     interrupts?.dispose();
   }
+  // The second Ctrl-C wrote its report already (the session ended after it gave up waiting): one report.
+  if (reported) return ExitCode.Interrupted;
+  reported = true;
   const { session, jobs, interrupted } = enqueued;
   if (options.json) {
     const { toSessionJson } = await import('./shared/report-json.js');
@@ -71,9 +93,40 @@ export async function enqueue(
   } else {
     writeLine(io.stdout, session.id);
   }
-  if (interrupted) {
-    writeLine(io.stderr, say.runAgain(interrupted.filesLeft));
-    return ExitCode.Interrupted;
+  if (interrupted) writeLine(io.stderr, say.runAgain(interrupted.filesLeft));
+  markReported();
+  return interrupted ? ExitCode.Interrupted : ExitCode.Success;
+}
+
+/** How long a second Ctrl-C waits for the run's own report, then for the session's interrupted state. */
+const FORCED_REPORT_WAIT_MS = 4_000;
+const FORCED_RECORD_WAIT_MS = 1_000;
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
+/**
+ * The report of a second Ctrl-C that could not wait for the database: what the queueing's progress says.
+ * A statement still under way may yet queue its files; the same command finds them queued and skips them.
+ */
+function writeProgressReport(
+  io: CommandContext['io'],
+  options: IngestCommandOptions,
+  say: EnqueueMessages,
+  sessionId: string | null,
+  progress: { queued: number; total: number } | null,
+): void {
+  if (options.json) {
+    writeJson(io, {
+      session_id: sessionId,
+      status: 'interrupted',
+      jobs_queued: progress?.queued ?? 0,
+      interrupted: true,
+      files_not_queued: progress === null ? null : progress.total - progress.queued,
+    });
+  } else if (progress !== null && sessionId !== null) {
+    writeLine(io.stdout, say.interrupted(sessionId, progress.queued, progress.total - progress.queued));
+  } else {
+    writeLine(io.stdout, say.interruptedBeforeQueueing(sessionId));
   }
-  return ExitCode.Success;
+  writeLine(io.stderr, progress === null ? say.runAgainAll : say.runAgain(progress.total - progress.queued));
 }

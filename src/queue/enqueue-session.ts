@@ -23,6 +23,9 @@ import type { IngestDependencies, IngestOptions } from '../ingest/types.js';
 import { settleQueueSession } from './finish-queue-session.js';
 import type { JobQueue } from './job-queue.js';
 
+/** How far the queueing is: `queued` of the `total` files to queue have their job. */
+export type QueueProgress = (progress: { sessionId: string; queued: number; total: number }) => void;
+
 export interface EnqueuedSession {
   session: BatchUpload;
   /** Jobs queued: one per file found (by this call: a resumed enqueue's files that have a job are not counted). */
@@ -45,7 +48,7 @@ export async function enqueueFolder(
   options: IngestOptions,
   deps: IngestDependencies,
   queue: JobQueue,
-  settings: { timeoutSeconds: number; listener?: PipelineListener },
+  settings: { timeoutSeconds: number; listener?: PipelineListener; onQueued?: QueueProgress },
 ): Promise<EnqueuedSession> {
   const listener = settings.listener ?? (() => undefined);
   const sourceDir = await resolveSourceDir(options.sourceDir);
@@ -80,7 +83,7 @@ export async function enqueueFolder(
     queue,
     sessionId,
     files.map((file) => ({ fileId: file.fileId, relativePath: file.relativePath })),
-    { timeoutSeconds: settings.timeoutSeconds, actor: options.uploadedBy, signal: options.signal },
+    { timeoutSeconds: settings.timeoutSeconds, actor: options.uploadedBy, signal: options.signal, onQueued: settings.onQueued },
   );
   return { ...enqueued, resumed: run.resumed, skippedHidden: discovery.skippedHidden };
 }
@@ -115,12 +118,17 @@ async function queueSessionFiles(
   queue: JobQueue,
   sessionId: string,
   files: { fileId: string; relativePath: string }[],
-  settings: { timeoutSeconds: number; actor: string; signal?: AbortSignal | undefined },
+  settings: { timeoutSeconds: number; actor: string; signal?: AbortSignal | undefined; onQueued?: QueueProgress | undefined },
 ): Promise<EnqueuedSession> {
   await new QueueRepository(database.db).recordQueueSession(sessionId, FILE_QUEUE, files.length);
+  settings.onQueued?.({ sessionId, queued: 0, total: files.length });
   const jobs = await queue.enqueue(
     files.map((file) => ({ sessionId, ...file })),
-    { timeoutSeconds: settings.timeoutSeconds, signal: settings.signal },
+    {
+      timeoutSeconds: settings.timeoutSeconds,
+      signal: settings.signal,
+      onProgress: (queued) => settings.onQueued?.({ sessionId, queued, total: files.length }),
+    },
   );
   const filesLeft = files.length - jobs;
   await new AuditRepository(database.db).record({

@@ -108,7 +108,15 @@ export class JobQueue {
    * one insert), in statements of a thousand. Returns how many were queued: fewer than given when `signal`
    * aborted between two statements.
    */
-  async enqueue(files: FileJobData[], options: { timeoutSeconds: number; signal?: AbortSignal }): Promise<number> {
+  async enqueue(
+    files: FileJobData[],
+    options: {
+      timeoutSeconds: number;
+      signal?: AbortSignal;
+      /** After each statement: how many files have their job so far (a report that cannot wait for the end). */
+      onProgress?: (queued: number) => void;
+    },
+  ): Promise<number> {
     const ids = orderedIds(files.length);
     for (let start = 0; start < files.length; start += INSERT_CHUNK) {
       // Ctrl-C: the statements already sent stand; the files after them get no job (returns how many did).
@@ -124,6 +132,7 @@ export class JobQueue {
           expireInSeconds: options.timeoutSeconds,
         })),
       );
+      options.onProgress?.(Math.min(start + INSERT_CHUNK, files.length));
     }
     return files.length;
   }

@@ -6,6 +6,7 @@ import { ExitCode } from '../../src/errors.js';
 import { runCli, spawnCli } from '../support/cli-binary.js';
 import { SAMPLE_DIR } from '../support/ingest-fixture.js';
 import { postgresWanted } from '../support/postgres.js';
+import { startFaultyProxy } from '../support/tcp-faults.js';
 import { createPostgresWorkspace, type PostgresWorkspace } from '../support/postgres-workspace.js';
 
 /** Enough files for several insert statements (a thousand each): the Ctrl-C lands between two of them. */
@@ -92,6 +93,65 @@ describe.runIf(postgresWanted())('Ctrl-C during `ingest --enqueue`', { tags: ['s
       const sessions = await client.query('select id from batch_uploads');
       expect(sessions.rows).toHaveLength(1);
     } finally {
+      await client.end();
+    }
+  });
+
+  it('a second Ctrl-C while the database holds a statement still writes what was queued within ~5 s, then exits 130', async () => {
+    const { default: pg } = await import('pg');
+    const client = new pg.Client({ connectionString: env.TECSALUD_DB });
+    await client.connect();
+    // The command reaches the database through a proxy of the test's own, which can stop passing anything.
+    const target = new URL(env.TECSALUD_DB!);
+    const proxy = await startFaultyProxy({ host: target.hostname, port: Number(target.port) });
+    const viaProxy = new URL(target);
+    viaProxy.host = `${proxy.host}:${proxy.port}`;
+    try {
+      const child = spawnCli(['ingest', 'drop', '--enqueue', '--type', 'complete', '--json'], {
+        cwd,
+        env: { ...env, TECSALUD_DB: viaProxy.toString() },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+      const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+        child.on('close', (code, signal) => resolve({ code, signal })),
+      );
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const jobs = await client
+          .query<{ n: string }>(`select count(*) as n from ${DEFAULT_QUEUE_SCHEMA}.job`)
+          .then((result) => Number(result.rows[0]!.n))
+          .catch(() => 0);
+        if (jobs > 0) break;
+        if (Date.now() > deadline) throw new Error(`no job was queued within 60 s: ${stderr}`);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      // The database stops answering mid-queueing: the first Ctrl-C's "after this statement" never comes.
+      proxy.hold(true);
+      child.kill('SIGINT');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const second = Date.now();
+      child.kill('SIGINT');
+      const { code, signal } = await ended;
+      const waited = Date.now() - second;
+      expect({ code, signal }, stderr).toEqual({ code: ExitCode.Interrupted, signal: null });
+      expect(waited).toBeGreaterThan(3_000);
+      expect(waited).toBeLessThan(8_000);
+      // The report: the session, the files queued so far and those not, and how to queue the rest.
+      const report = JSON.parse(stdout) as EnqueueJson;
+      expect(report).toMatchObject({ interrupted: true, status: 'interrupted' });
+      expect(report.session_id).toMatch(/^[0-9a-f-]{36}$/);
+      expect(report.jobs_queued + report.files_not_queued!).toBe(FILES);
+      const inDatabase = await client.query<{ n: string }>(`select count(*) as n from ${DEFAULT_QUEUE_SCHEMA}.job`);
+      expect(report.jobs_queued).toBeLessThanOrEqual(Number(inDatabase.rows[0]!.n));
+      expect(stderr).toContain('stopping now: writing what was queued (at most 5 s');
+      expect(stderr).toContain(`interrupted: run the same command again to queue the other ${report.files_not_queued} files`);
+      expect(stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      proxy.hold(false);
+      await proxy.close();
       await client.end();
     }
   });

@@ -13,6 +13,11 @@ export interface FaultyProxy {
   url: string;
   cut(): void;
   refuse(on: boolean): void;
+  /**
+   * Holds every connection, open and new, as a server that stopped answering does (`kill -STOP`): nothing
+   * is passed either way until `hold(false)`.
+   */
+  hold(on: boolean): void;
   /** Resolves once `n` connections have been turned away since the proxy started. */
   refused(n: number): Promise<void>;
   close(): Promise<void>;
@@ -20,6 +25,16 @@ export interface FaultyProxy {
 
 export async function startFaultyProxy(target: { host: string; port: number }): Promise<FaultyProxy> {
   let refusing = false;
+  let holding = false;
+  // Held, a pair is unpiped and paused (a pipe would resume its source on the next 'drain').
+  const pairs = new Set<[net.Socket, net.Socket]>();
+  const connect = ([a, b]: [net.Socket, net.Socket]) => a.pipe(b).pipe(a);
+  const hold = ([a, b]: [net.Socket, net.Socket]) => {
+    a.unpipe(b);
+    b.unpipe(a);
+    a.pause();
+    b.pause();
+  };
   let refusedCount = 0;
   const waiters: { n: number; resolve: () => void }[] = [];
   const sockets = new Set<net.Socket>();
@@ -35,12 +50,16 @@ export async function startFaultyProxy(target: { host: string; port: number }): 
     }
     const upstream = net.connect(target.port, target.host);
     sockets.add(client).add(upstream);
-    client.pipe(upstream).pipe(client);
+    const pair: [net.Socket, net.Socket] = [client, upstream];
+    pairs.add(pair);
+    if (holding) hold(pair);
+    else connect(pair);
     const drop = () => {
       client.destroy();
       upstream.destroy();
       sockets.delete(client);
       sockets.delete(upstream);
+      pairs.delete(pair);
     };
     client.on('error', drop).on('close', drop);
     upstream.on('error', drop).on('close', drop);
@@ -57,6 +76,11 @@ export async function startFaultyProxy(target: { host: string; port: number }): 
     },
     refuse: (on) => {
       refusing = on;
+    },
+    hold: (on) => {
+      if (holding === on) return;
+      holding = on;
+      for (const pair of pairs) (on ? hold : connect)(pair);
     },
     refused: (n) =>
       refusedCount >= n ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ n, resolve })),

@@ -152,6 +152,12 @@ export interface EnqueueMessages {
   runAgain(notQueued: number): string;
   /** The first Ctrl-C. */
   stopping: string;
+  /** The second Ctrl-C: the report is written (waited for a few seconds at most), then the command exits. */
+  forcedStop(seconds: number): string;
+  /** Stopped before the files were registered and counted: nothing is known to be queued. */
+  interruptedBeforeQueueing(sessionId: string | null): string;
+  /** On stderr after that: the same command queues them all. */
+  runAgainAll: string;
   maxFilesIgnored: string;
 }
 
@@ -663,7 +669,12 @@ export const EN: Messages = {
     runAgain: (left) =>
       `interrupted: run the same command again to queue the other ${plural(left, 'file', 'files')} in this session; ` +
       'the files queued are not queued twice',
-    stopping: 'stopping: the files queued so far keep their jobs (Ctrl-C again to stop at once)',
+    stopping: 'stopping: the files queued so far keep their jobs (Ctrl-C again to stop within a few seconds)',
+    forcedStop: (seconds) =>
+      `stopping now: writing what was queued (at most ${seconds} s; Ctrl-C a third time to quit without it)`,
+    interruptedBeforeQueueing: (id) =>
+      `${id === null ? 'Interrupted' : `Session ${id}: interrupted`} before any file was queued.`,
+    runAgainAll: "interrupted: run the same command again to queue the folder's files; no file is queued twice",
     maxFilesIgnored: 'note: --max-files does not apply to --enqueue: every file is queued, and workers pull them',
   },
   worker: {
@@ -975,7 +986,13 @@ export const ES: Messages = {
     runAgain: (left) =>
       `interrumpido: ejecute el mismo comando otra vez para encolar ${left === 1 ? 'el otro archivo' : `los otros ${left} archivos`} ` +
       'de esta sesión; los archivos ya en cola no se encolan dos veces',
-    stopping: 'deteniendo: los archivos encolados hasta ahora conservan sus tareas (Ctrl-C otra vez para detener de inmediato)',
+    stopping: 'deteniendo: los archivos encolados hasta ahora conservan sus tareas (Ctrl-C otra vez para detener en pocos segundos)',
+    forcedStop: (seconds) =>
+      `deteniendo ya: escribiendo lo que quedó en cola (${seconds} s como máximo; Ctrl-C una tercera vez para salir sin ello)`,
+    interruptedBeforeQueueing: (id) =>
+      `${id === null ? 'Interrumpido' : `Sesión ${id}: interrumpida`} antes de encolar ningún archivo.`,
+    runAgainAll:
+      'interrumpido: ejecute el mismo comando otra vez para encolar los archivos de la carpeta; ningún archivo se encola dos veces',
     maxFilesIgnored: 'nota: --max-files no aplica a --enqueue: se encolan todos los archivos y los procesos de trabajo los toman',
   },
   worker: {

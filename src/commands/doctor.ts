@@ -1,7 +1,7 @@
 import { Command } from '@commander-js/extra-typings';
 import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
-import { parsePlainNumber } from '../config/number-setting.js';
-import { ExitCode, UsageError } from '../errors.js';
+import { readNumberSetting } from '../config/number-setting.js';
+import { ExitCode } from '../errors.js';
 import { contextOf, finish, reportsConfigErrors, type CommandContext } from './context.js';
 import { writeJson, writeLine } from './shared/io.js';
 import { addBackendOptions, dbOption, examples, jsonOption } from './shared/options.js';
@@ -51,10 +51,10 @@ export type DoctorOptions = ReturnType<ReturnType<typeof doctorOptions>['opts']>
  * migrated, the collection not created), and a failure of one does not hide the others.
  */
 export async function runDoctor(options: DoctorOptions, context: CommandContext): Promise<number> {
-  const seconds = options.timeout === undefined ? undefined : parsePlainNumber(options.timeout, '--timeout', 'decimal');
-  if (seconds !== undefined && !(seconds > 0 && seconds <= 600)) {
-    throw new UsageError(`--timeout must be a number of seconds above 0 (at most 600), not '${options.timeout}'`, 'e.g. doctor --timeout 5');
-  }
+  const seconds =
+    options.timeout === undefined
+      ? undefined
+      : readNumberSetting(options.timeout, '--timeout', { kind: 'decimal', min: 0, minExclusive: true, max: 600 });
   const { checkHealth } = await import('../app/check-health.js');
   const report = await checkHealth({
     cwd: context.cwd,

@@ -2,7 +2,7 @@ import { Command } from '@commander-js/extra-typings';
 import { DEFAULT_THRESHOLDS } from '../core/matching/thresholds.js';
 import { formatPatientName } from '../core/registry/patient-name.js';
 import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
-import { parsePlainNumber } from '../config/number-setting.js';
+import { readNumberSetting } from '../config/number-setting.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { contextOf, finish, type CommandContext } from './context.js';
 import type { FilenameMatch } from '../app/match-filenames.js';
@@ -178,7 +178,5 @@ function contentLines(r: FilenameMatch): string[] {
 
 function parseThreshold(value: string | undefined, fallback: number, flag: string): number {
   if (value === undefined) return fallback;
-  const n = parsePlainNumber(value, flag, 'decimal');
-  if (n > 1) throw new UsageError(`${flag} must be a number between 0 and 1, not '${value}'`);
-  return n;
+  return readNumberSetting(value, flag, { kind: 'decimal', min: 0, max: 1 });
 }

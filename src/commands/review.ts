@@ -2,7 +2,8 @@ import { Command, Option } from '@commander-js/extra-typings';
 import type { MatchingDetails } from '../core/matching/types.js';
 import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
 import type { BatchFile } from '../db/schema.js';
-import { ExitCode, UsageError } from '../errors.js';
+import { ExitCode, UsageError, UserError } from '../errors.js';
+import type { Messages } from '../ui/i18n/messages.js';
 import { contextOf, finish, type CommandContext } from './context.js';
 import { writeJson, writeLine, type CommandIo } from './shared/io.js';
 import { addBackendOptions, dbOption, examples, langOption, userOption } from './shared/options.js';
@@ -58,10 +59,15 @@ export async function review(
       import('../app/review-session.js'),
     ]);
   const reviewer = options.user?.trim() || currentUser();
+  const { messagesFor, resolveLanguage } = await import('../ui/i18n/messages.js');
+  const lang = resolveLanguage({ flag: options.lang, env: context.env });
+  const messages = messagesFor(lang);
   if (options.reopen !== undefined) {
-    if (sessionPrefix) throw new UsageError('--reopen takes a file id or content hash, not a session');
+    if (sessionPrefix) throw inLanguage(new UsageError('--reopen takes a file id or content hash, not a session'), messages);
     const { reopenRejection } = await import('../app/review-session.js');
-    const reopened = await reopenRejection(context, { id: options.reopen, reviewer });
+    const reopened = await reopenRejection(context, { id: options.reopen, reviewer }).catch((error: unknown) => {
+      throw inLanguage(error, messages);
+    });
     if (options.json) {
       writeJson(io, {
         content_sha256: reopened.contentSha256,
@@ -70,19 +76,16 @@ export async function review(
         session_id: reopened.sessionId,
       });
     } else {
+      const filename = sanitizeForTerminal(reopened.filename);
       writeLine(
         io.stdout,
         reopened.sessionId
-          ? `Reopened '${sanitizeForTerminal(reopened.filename)}': it waits for review again in session ` +
-              `${reopened.sessionId.slice(0, 8)} (tecsalud-batch review ${reopened.sessionId.slice(0, 8)}).`
-          : `Rejection of '${sanitizeForTerminal(reopened.filename)}' lifted: the next ingest of its folder ` +
-              'holds it for review again.',
+          ? messages.reopened(filename, reopened.sessionId.slice(0, 8))
+          : messages.rejectionLifted(filename),
       );
     }
     return ExitCode.Success;
   }
-  const { messagesFor, resolveLanguage } = await import('../ui/i18n/messages.js');
-  const lang = resolveLanguage({ flag: options.lang, env: context.env });
   return withRegistry(context, async (database) => {
     const sessionId = sessionPrefix ? (await resolveSession(database, sessionPrefix)).id : undefined;
     const pending = await listPendingReviews(database, sessionId);
@@ -167,4 +170,14 @@ function parseDetails(json: string | null): Partial<MatchingDetails> | null {
 
 function isTty(stream: NodeJS.WritableStream): boolean {
   return (stream as Partial<NodeJS.WriteStream>).isTTY === true;
+}
+
+/** A refusal worded by the core in English, in the operator's language (the same exit code). */
+function inLanguage(error: unknown, messages: Messages): unknown {
+  if (!(error instanceof UserError)) return error;
+  return new UserError(
+    messages.refusal(error.message),
+    error.exitCode,
+    error.hint === undefined ? undefined : messages.refusal(error.hint),
+  );
 }

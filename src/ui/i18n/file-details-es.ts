@@ -774,6 +774,47 @@ const MOVE_REASON_RULES: DetailRule[] = [
   },
 ];
 
+/**
+ * `review --reopen`'s refusals and their hints (review/reopen-rejected): a command's, not a file's, so apart
+ * from FILE_DETAIL_RULES (see translateRefusal).
+ */
+const REOPEN_RULES: DetailRule[] = [
+  fixed(
+    '--reopen takes a file id or content hash, not a session',
+    '--reopen recibe un id de archivo o un hash de contenido, no una sesión',
+  ),
+  {
+    en: /^'(.*)' is not a file id or content hash$/,
+    es: ([id]) => `'${id}' no es un id de archivo ni un hash de contenido`,
+  },
+  fixed(
+    '`tecsalud-batch status SESSION --files` lists rejected files; a later run names the content hash',
+    '`tecsalud-batch status SESIÓN --files` lista los archivos rechazados; una ejecución posterior nombra el hash del contenido',
+  ),
+  fixed(
+    'give at least 4 characters of the file id or content hash',
+    'indique al menos 4 caracteres del id del archivo o del hash del contenido',
+  ),
+  { en: /^'(.*)' matches several files$/, es: ([id]) => `'${id}' coincide con varios archivos` },
+  fixed('give more of the id', 'indique más caracteres del id'),
+  { en: /^'(.*)' matches several rejected contents$/, es: ([id]) => `'${id}' coincide con varios contenidos rechazados` },
+  fixed('give more of the hash', 'indique más caracteres del hash'),
+  { en: /^no rejected file or content '(.*)'$/, es: ([id]) => `no hay archivo ni contenido rechazado '${id}'` },
+  {
+    en: /^'(.*)' is not rejected: it already waits for review \(session (\S+)\); nothing to reopen$/,
+    es: ([file, session]) => `'${file}' no está rechazado: ya espera revisión (sesión ${session}); nada que reabrir`,
+  },
+  { en: /^review it with `tecsalud-batch review (\S+)`$/, es: ([session]) => `revíselo con \`tecsalud-batch review ${session}\`` },
+  {
+    en: /^'(.*)' was not rejected: its review ended with '(.*)'; nothing to reopen$/,
+    es: ([file, status]) => `'${file}' no fue rechazado: su revisión terminó con '${status}'; nada que reabrir`,
+  },
+  fixed(
+    '`tecsalud-batch documents move ID --to EXPEDIENTE` or `documents detach ID` change where its document is attached',
+    '`tecsalud-batch documents move ID --to EXPEDIENTE` o `documents detach ID` cambian a quién está asignado su documento',
+  ),
+];
+
 const LABEL_RULES: DetailRule[] = (Object.keys(FILE_OUTCOMES) as FileOutcome[]).map((outcome) => ({
   en: new RegExp(`^${literal(FILE_OUTCOMES[outcome].label)}$`),
   es: (_parts, c) => c.outcome(outcome),
@@ -818,6 +859,20 @@ export function translateFileDetail(
         match.slice(1).map((part) => part ?? ''),
         context,
       );
+  }
+  return message;
+}
+
+/** A command's refusal (message or hint) in Spanish, or as it is when no rule knows it. */
+export function translateRefusal(message: string): string {
+  for (const rule of REOPEN_RULES) {
+    const match = rule.en.exec(message);
+    if (match) {
+      return rule.es(
+        match.slice(1).map((part) => part ?? ''),
+        { detail: (nested) => nested, reason: (code) => code, outcome: (outcome) => outcome },
+      );
+    }
   }
   return message;
 }

@@ -1,7 +1,7 @@
 import { FILE_OUTCOMES, type FileOutcome } from '../../core/pipeline/file-outcome.js';
 import type { FieldMatchKind } from '../../core/matching/types.js';
 import type { AttachRisk, EntryStatus, HeldReason, ReviewNotice, ReviewTally } from '../../app/review-walk.js';
-import { translateFileDetail } from './file-details-es.js';
+import { translateFileDetail, translateRefusal } from './file-details-es.js';
 
 /** The languages the screens speak. */
 export type Lang = 'en' | 'es';
@@ -88,12 +88,17 @@ export interface Messages {
   skippedStayPending: string;
   doneKeys(canUndo: boolean): string;
   reviewClosing(tally: ReviewTally, stillPending: number): string;
+  // `review --reopen`
+  reopened(filename: string, session: string): string;
+  rejectionLifted(filename: string): string;
   // Codes in plain words
   reason(reason: HeldReason | string | null): string;
   sessionStatus(status: string): string;
   outcome(outcome: string): string;
   /** A file's message (what went wrong, or why it was set aside), as the core wrote it in English. */
   detail(message: string): string;
+  /** A command's refusal (its message or hint), as the core wrote it in English. */
+  refusal(message: string): string;
   documentType(type: string): string;
   sex(value: string | null): string;
   // The dashboard
@@ -597,6 +602,9 @@ export const EN: Messages = {
     `${t.remaining} still waiting for review.`,
   skippedStayPending: 'Skipped files stay pending: ← goes back to them, or run `tecsalud-batch review` later.',
   doneKeys: (canUndo) => `${canUndo ? 'u undo · ' : ''}← back · l list · q quit`,
+  reopened: (file, session) =>
+    `Reopened '${file}': it waits for review again in session ${session} (tecsalud-batch review ${session}).`,
+  rejectionLifted: (file) => `Rejection of '${file}' lifted: the next ingest of its folder holds it for review again.`,
   reviewClosing: (t, still) =>
     `Review: walked ${t.walked} of ${plural(t.total, 'file', 'files')} · ${t.attached} attached, ` +
     `${plural(t.created, 'new patient', 'new patients')}, ${t.rejected} rejected, ${t.skipped} skipped · ` +
@@ -605,6 +613,7 @@ export const EN: Messages = {
   sessionStatus: (s) => EN_STATUSES[s] ?? s,
   outcome: (o) => (o in FILE_OUTCOMES ? FILE_OUTCOMES[o as FileOutcome].label : o),
   detail: (message) => message,
+  refusal: (message) => message,
   documentType: (t) => EN_TYPES[t] ?? t,
   sex: (v) => (v === 'F' ? 'F' : v === 'M' ? 'M' : '—'),
   statusReport: {
@@ -898,6 +907,10 @@ export const ES: Messages = {
   skippedStayPending:
     'Los archivos omitidos quedan pendientes: ← vuelve a ellos, o ejecute `tecsalud-batch review` más tarde.',
   doneKeys: (canUndo) => `${canUndo ? 'u deshacer · ' : ''}← atrás · l lista · q salir`,
+  reopened: (file, session) =>
+    `Reabierto '${file}': espera revisión de nuevo en la sesión ${session} (tecsalud-batch review ${session}).`,
+  rejectionLifted: (file) =>
+    `Rechazo de '${file}' levantado: la próxima ingesta de su carpeta lo retendrá de nuevo para revisión.`,
   reviewClosing: (t, still) =>
     `Revisión: ${t.walked} de ${plural(t.total, 'archivo', 'archivos')} revisados · ${plural(t.attached, 'asignado', 'asignados')}, ` +
     `${plural(t.created, 'paciente nuevo', 'pacientes nuevos')}, ${plural(t.rejected, 'rechazado', 'rechazados')}, ` +
@@ -906,6 +919,7 @@ export const ES: Messages = {
   sessionStatus: (s) => ES_STATUSES[s] ?? s,
   outcome: (o) => ES_OUTCOMES[o as FileOutcome] ?? EN.outcome(o),
   detail: (message) => esDetail(message),
+  refusal: (message) => translateRefusal(message),
   documentType: (t) => ES_TYPES[t] ?? t,
   sex: (v) => (v === 'F' ? 'F' : v === 'M' ? 'M' : '—'),
   statusReport: {

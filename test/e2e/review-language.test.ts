@@ -1,0 +1,57 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ReviewService } from '../../src/review/review-service.js';
+import { runCli } from '../support/cli-binary.js';
+import { copyDatabase, ID_CONFLICT_FILE, ingestSample, type DatabaseCopy, type IngestedSample } from '../review/support/ingested-sample.js';
+
+let sample: IngestedSample;
+const copies: DatabaseCopy[] = [];
+
+/** A fresh copy of the ingested sample (two files wait for review). */
+function freshCopy(): { copy: DatabaseCopy; cwd: string } {
+  const copy = copyDatabase(sample.templateDb);
+  copies.push(copy);
+  return { copy, cwd: path.dirname(copy.url) };
+}
+
+describe('`review` in the operator\'s language, through the built CLI', { tags: ['slow'] }, () => {
+  beforeAll(async () => {
+    sample = await ingestSample();
+  });
+  afterAll(() => {
+    for (const copy of copies) copy.cleanup();
+    sample?.cleanup();
+  });
+
+  it('review --reopen --lang es: its result and its refusals are in Spanish', async () => {
+    const { copy, cwd } = freshCopy();
+    const database = await copy.open();
+    let fileId: string;
+    try {
+      const file = await database.db.selectFrom('batchFiles').selectAll().where('filename', '=', ID_CONFLICT_FILE).executeTakeFirstOrThrow();
+      fileId = file.id;
+      const service = new ReviewService({ database, reviewer: 'jlopez' });
+      expect(await service.decide(await service.loadCase(file.id), { kind: 'reject' })).toMatchObject({ ok: true });
+      await service.close();
+    } finally {
+      await database.close();
+    }
+
+    const unknown = await runCli(['review', '--reopen', 'zzzz', '--lang', 'es', '--db', copy.url], { cwd });
+    expect(unknown.code).toBe(64);
+    expect(unknown.stderr).toContain("'zzzz' no es un id de archivo ni un hash de contenido");
+    expect(unknown.stderr).toContain('lista los archivos rechazados');
+
+    const reopened = await runCli(['review', '--reopen', fileId.slice(0, 8), '--lang', 'es', '--db', copy.url], { cwd });
+    expect(reopened.code, reopened.stderr).toBe(0);
+    expect(reopened.stdout).toMatch(/^Reabierto '.*_LAB\.pdf': espera revisión de nuevo en la sesión \w{8}/);
+
+    const again = await runCli(['review', '--reopen', fileId.slice(0, 8), '--db', copy.url], {
+      cwd,
+      env: { LANG: 'es_MX.UTF-8', LC_ALL: '' },
+    });
+    expect(again.code).toBe(64);
+    expect(again.stderr).toMatch(/no está rechazado: ya espera revisión \(sesión [\w-]+\); nada que reabrir/);
+    expect(again.stderr).toMatch(/revíselo con `tecsalud-batch review \w{8}`/);
+  }, 120_000);
+});

@@ -39,6 +39,9 @@ function reviewOptions(command: Command) {
   return addBackendOptions(declared);
 }
 
+/** `review --json`'s `terminal_review.reason_code` when stdin or stdout is not a terminal (stable: scripts test it). */
+export const REVIEW_NEEDS_TERMINAL = 'no_terminal';
+
 export type ReviewOptions = ReturnType<ReturnType<typeof reviewOptions>['opts']>;
 
 /**
@@ -89,18 +92,27 @@ export async function review(
   return withRegistry(context, async (database) => {
     const sessionId = sessionPrefix ? (await resolveSession(database, sessionPrefix)).id : undefined;
     const pending = await listPendingReviews(database, sessionId);
+    const interactive = isTty(io.stdout) && stdin.isTTY === true;
     if (options.json) {
-      writeJson(io, { session_id: sessionId ?? null, pending: pending.map(toPendingJson) });
+      writeJson(io, {
+        session_id: sessionId ?? null,
+        pending: pending.map(toPendingJson),
+        // Whether `review` here could walk them: a script tells "needs a terminal" by its code, not its words.
+        terminal_review: interactive
+          ? { available: true, reason_code: null }
+          : { available: false, reason_code: REVIEW_NEEDS_TERMINAL },
+      });
       return pending.length > 0 ? ExitCode.ReviewPending : ExitCode.Success;
     }
     if (pending.length === 0) {
-      writeLine(io.stdout, sessionId ? `No reviews pending in session ${sessionId.slice(0, 8)}.` : 'No reviews pending.');
+      writeLine(io.stdout, messages.noReviewsPending(sessionId?.slice(0, 8) ?? null));
       return ExitCode.Success;
     }
-    const interactive = isTty(io.stdout) && stdin.isTTY === true;
     if (!interactive) {
-      printPendingList(io, pending);
-      writeLine(io.stderr, 'Settling reviews needs a terminal: run `tecsalud-batch review` in one.');
+      // cron or a pipe: nothing to press keys in. The list says what waits; the refusal, what to do instead.
+      printPendingList(io, pending, messages);
+      writeLine(io.stderr, `error: ${messages.reviewNeedsTerminal}`);
+      writeLine(io.stderr, `hint: ${messages.reviewNeedsTerminalHint}`);
       return ExitCode.ReviewPending;
     }
     const session = await openReviewSession({
@@ -147,14 +159,14 @@ function toPendingJson(file: BatchFile) {
   };
 }
 
-function printPendingList(io: CommandIo, pending: BatchFile[]): void {
-  writeLine(io.stdout, `${pending.length} file${pending.length === 1 ? '' : 's'} waiting for review:`);
+function printPendingList(io: CommandIo, pending: BatchFile[], messages: Messages): void {
+  writeLine(io.stdout, messages.pendingTitle(pending.length));
   for (const file of pending) {
     const details = parseDetails(file.matchingDetails);
     writeLine(
       io.stdout,
       `  ${file.batchId.slice(0, 8)}  ${sanitizeForTerminal(file.relativePath)}  ` +
-        `(${details?.reason ?? file.outcome ?? 'review'}, confidence ${file.matchConfidence?.toFixed(2) ?? '–'})`,
+        messages.pendingRow(messages.reason(details?.reason ?? file.outcome ?? null), file.matchConfidence),
     );
   }
 }

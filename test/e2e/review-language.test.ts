@@ -54,4 +54,25 @@ describe('`review` in the operator\'s language, through the built CLI', { tags: 
     expect(again.stderr).toMatch(/no está rechazado: ya espera revisión \(sesión [\w-]+\); nada que reabrir/);
     expect(again.stderr).toMatch(/revíselo con `tecsalud-batch review \w{8}`/);
   }, 120_000);
+
+  it('review without a terminal (cron, a pipe) refuses in Spanish, says what to do, and --json carries a code', async () => {
+    const { copy, cwd } = freshCopy();
+    const refused = await runCli(['review', '--db', copy.url], { cwd, env: { LANG: 'es_MX.UTF-8', LC_ALL: '' } });
+    expect(refused.code).toBe(2);
+    expect(refused.stdout).toMatch(/^2 archivos en espera de revisión:\n/);
+    expect(refused.stdout).toMatch(/_LAB\.pdf {2}\(.*, confianza 0\.\d\d\)/);
+    expect(refused.stderr).toContain('error: revisión no iniciada: recorrer las revisiones requiere una terminal');
+    expect(refused.stderr).toContain('`tecsalud-batch review --json` lista los archivos pendientes');
+    expect(refused.stderr).toContain('/review/FILE_ID/decision');
+    expect(refused.stderr).not.toMatch(/needs a terminal|\n\s+at /);
+
+    const english = await runCli(['review', '--lang', 'en', '--db', copy.url], { cwd, env: { LANG: 'es_MX.UTF-8' } });
+    expect(english.stderr).toContain('error: review not started: walking the reviews needs a terminal');
+
+    const listed = await runCli(['review', '--json', '--lang', 'es', '--db', copy.url], { cwd });
+    expect(listed.code).toBe(2);
+    const json = JSON.parse(listed.stdout) as { pending: unknown[]; terminal_review: unknown };
+    expect(json.pending).toHaveLength(2);
+    expect(json.terminal_review).toEqual({ available: false, reason_code: 'no_terminal' });
+  }, 120_000);
 });

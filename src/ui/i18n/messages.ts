@@ -88,7 +88,12 @@ export interface Messages {
   skippedStayPending: string;
   doneKeys(canUndo: boolean): string;
   reviewClosing(tally: ReviewTally, stillPending: number): string;
-  // `review --reopen`
+  // `review` outside the walk: the listing, a refusal without a terminal, `--reopen`
+  noReviewsPending(session: string | null): string;
+  pendingTitle(count: number): string;
+  pendingRow(reason: string, confidence: number | null): string;
+  reviewNeedsTerminal: string;
+  reviewNeedsTerminalHint: string;
   reopened(filename: string, session: string): string;
   rejectionLifted(filename: string): string;
   // Codes in plain words
@@ -602,6 +607,15 @@ export const EN: Messages = {
     `${t.remaining} still waiting for review.`,
   skippedStayPending: 'Skipped files stay pending: ← goes back to them, or run `tecsalud-batch review` later.',
   doneKeys: (canUndo) => `${canUndo ? 'u undo · ' : ''}← back · l list · q quit`,
+  noReviewsPending: (session) => (session ? `No reviews pending in session ${session}.` : 'No reviews pending.'),
+  pendingTitle: (count) => `${plural(count, 'file', 'files')} waiting for review:`,
+  pendingRow: (reason, confidence) => `(${reason}, confidence ${confidence === null ? '–' : conf(confidence)})`,
+  reviewNeedsTerminal:
+    'review not started: walking the reviews needs a terminal (stdin and stdout are not one here: cron, a pipe or a redirect)',
+  reviewNeedsTerminalHint:
+    'run `tecsalud-batch review` in a terminal (over ssh: `ssh -t`); `tecsalud-batch review --json` lists the ' +
+    'pending files for scripts, and `POST /api/v1/documents/batch/SESSION/review/FILE_ID/decision` (`serve`) ' +
+    'decides them without a terminal',
   reopened: (file, session) =>
     `Reopened '${file}': it waits for review again in session ${session} (tecsalud-batch review ${session}).`,
   rejectionLifted: (file) => `Rejection of '${file}' lifted: the next ingest of its folder holds it for review again.`,
@@ -907,6 +921,17 @@ export const ES: Messages = {
   skippedStayPending:
     'Los archivos omitidos quedan pendientes: ← vuelve a ellos, o ejecute `tecsalud-batch review` más tarde.',
   doneKeys: (canUndo) => `${canUndo ? 'u deshacer · ' : ''}← atrás · l lista · q salir`,
+  noReviewsPending: (session) =>
+    session ? `No hay revisiones pendientes en la sesión ${session}.` : 'No hay revisiones pendientes.',
+  pendingTitle: (count) => `${plural(count, 'archivo', 'archivos')} en espera de revisión:`,
+  pendingRow: (reason, confidence) => `(${reason}, confianza ${confidence === null ? '–' : conf(confidence)})`,
+  reviewNeedsTerminal:
+    'revisión no iniciada: recorrer las revisiones requiere una terminal (aquí stdin y stdout no lo son: cron, ' +
+    'una tubería o una redirección)',
+  reviewNeedsTerminalHint:
+    'ejecute `tecsalud-batch review` en una terminal (por ssh: `ssh -t`); `tecsalud-batch review --json` lista ' +
+    'los archivos pendientes para scripts, y `POST /api/v1/documents/batch/SESIÓN/review/FILE_ID/decision` ' +
+    '(`serve`) los decide sin terminal',
   reopened: (file, session) =>
     `Reabierto '${file}': espera revisión de nuevo en la sesión ${session} (tecsalud-batch review ${session}).`,
   rejectionLifted: (file) =>

@@ -77,6 +77,11 @@ export interface ReviewWalkState {
   tally: ReviewTally;
   canUndo: boolean;
   /**
+   * Ctrl-C came while a decision (or an undo) was being written: the sitting ends once that write is
+   * finished, and no key acts meanwhile.
+   */
+  closing: boolean;
+  /**
    * The walk's clock time before which keys are dropped: a case (or a confirmation) has just appeared, and
    * a key typed before it was seen must not decide it.
    */
@@ -105,6 +110,8 @@ export class ReviewWalk {
   private readonly shown = new Set<string>();
   private readonly guardMs: number;
   private readonly now: () => number;
+  /** The decision or undo being written, which Ctrl-C waits for. */
+  private writing: Promise<void> | null = null;
 
   constructor(
     private readonly service: ReviewService,
@@ -123,6 +130,7 @@ export class ReviewWalk {
       notice: null,
       tally: this.tally(),
       canUndo: false,
+      closing: false,
       acceptKeysFrom: Number.POSITIVE_INFINITY,
     };
   }
@@ -136,7 +144,8 @@ export class ReviewWalk {
 
   /** Whether a key arriving now may act (not while loading or working, nor right after something appeared). */
   acceptsKeys(): boolean {
-    const { phase, acceptKeysFrom } = this.state;
+    const { phase, acceptKeysFrom, closing } = this.state;
+    if (closing) return false;
     if (phase === 'loading' || phase === 'working' || phase === 'closed') return false;
     return this.now() >= acceptKeysFrom;
   }
@@ -151,9 +160,18 @@ export class ReviewWalk {
     await this.show(0, null);
   }
 
-  /** Ctrl-C: ends the sitting whatever is on screen (decisions so far are kept). */
+  /**
+   * Ctrl-C: ends the sitting whatever is on screen (decisions so far are kept). A decision being written is
+   * let finish first: cut short, it would leave its vectors without their document, or the document
+   * without the session's counters; and the database closes once the sitting is over.
+   */
   async interrupt(): Promise<void> {
-    if (this.state.phase === 'closed') return;
+    if (this.state.phase === 'closed' || this.state.closing) return;
+    const writing = this.writing;
+    if (writing) {
+      this.update({ closing: true });
+      await writing;
+    }
     await this.quit();
   }
 
@@ -225,7 +243,22 @@ export class ReviewWalk {
     );
   }
 
-  private async decide(choice: ReviewChoice): Promise<void> {
+  private decide(choice: ReviewChoice): Promise<void> {
+    return this.whileWriting(() => this.carryOut(choice));
+  }
+
+  /** Runs a write, known to Ctrl-C until it is over (whatever its end). */
+  private async whileWriting(write: () => Promise<void>): Promise<void> {
+    const writing = write();
+    this.writing = writing.catch(() => undefined);
+    try {
+      await writing;
+    } finally {
+      this.writing = null;
+    }
+  }
+
+  private async carryOut(choice: ReviewChoice): Promise<void> {
     const current = this.state.current!;
     this.update({ phase: 'working', notice: null, confirm: null });
     try {
@@ -253,7 +286,11 @@ export class ReviewWalk {
     }
   }
 
-  private async undo(): Promise<void> {
+  private undo(): Promise<void> {
+    return this.whileWriting(() => this.undoLast());
+  }
+
+  private async undoLast(): Promise<void> {
     const phase = this.state.phase;
     this.update({ phase: 'working', notice: null });
     try {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_KEY_GUARD_MS } from '../../src/app/review-walk.js';
 import { BIN, runCli } from '../support/cli-binary.js';
+import { startFakeOpenAiServer } from '../support/fake-openai-server.js';
 import { createTempDir } from '../support/databases.js';
 import {
   copyDatabase,
@@ -259,6 +260,80 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
     press(pane, 'q');
     await waitFor(pane, 'RESIZE-EXITED');
     expect(history(pane)).not.toContain('Revisión 1 de 2');
+  }, 300_000);
+
+  it('Ctrl-C while a decision is being written waits for it: the attach is whole, then the terminal is back', async () => {
+    const root = createTempDir('tecsalud-review-ctrl-c-');
+    const embeddings = await startFakeOpenAiServer({ dimension: 16, apiKey: 'sk-test-ctrl-c' });
+    let release = () => {};
+    try {
+      const db = path.join(root, 'registry.db');
+      fs.writeFileSync(
+        path.join(root, 'tecsalud-batch.config.json'),
+        JSON.stringify({ embedder: 'openai', embedding: { model: 'text-embedding-3-small', dimensions: 16 } }),
+      );
+      const env = { OPENAI_API_KEY: 'sk-test-ctrl-c', OPENAI_BASE_URL: `${embeddings.url}/v1`, TECSALUD_DB: db };
+      expect((await runCli(['patients', 'import', REGISTRY_CSV], { cwd: root, env })).code).toBe(0);
+      const ingested = await runCli(['ingest', SAMPLE_DIR, '--non-interactive', '--json'], { cwd: root, env });
+      expect(ingested.code, ingested.stderr).toBe(3);
+      // The review's attach embeds again: held there until the test lets it go.
+      const held = new Promise<void>((resolve) => (release = resolve));
+      embeddings.inject(...Array.from({ length: 20 }, () => ({ kind: 'held' as const, until: held })));
+      const requestsBefore = embeddings.requests.length;
+
+      const pane = 'ctrlc';
+      const exitFile = launch(
+        pane,
+        { x: 100, y: 30 },
+        root,
+        'review --user e2e-ctrl-c --lang en',
+        Object.entries(env).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' '),
+      );
+      let shown = await waitFor(pane, /Review 1 of 2/, /attach · n new/);
+      await pastKeyGuard();
+      if (shown.includes('ID CONFLICT')) {
+        press(pane, 's');
+        shown = await waitFor(pane, /Review 2 of 2/, NAME_ONLY_FILE.slice(0, 20));
+        await pastKeyGuard();
+      }
+      press(pane, '1'); // the document's birth date differs from the registry's: confirm
+      await waitFor(pane, 'y attach · any other key cancels');
+      await pastKeyGuard();
+      press(pane, 'y');
+      while (embeddings.requests.length === requestsBefore) await new Promise((resolve) => setTimeout(resolve, 50));
+      tmux('send-keys', '-t', pane, 'C-c');
+      const waiting = await waitFor(pane, 'Ctrl-C: finishing the decision being written, then closing');
+      keep('ctrl-c-while-writing-100x30', waiting);
+      // Still waiting for the write: the process has not gone and the decision is not half there.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(screen(pane)).not.toContain('CTRLC-EXITED');
+      release();
+      await waitFor(pane, 'CTRLC-EXITED');
+      expect(fs.readFileSync(exitFile, 'utf8').trim()).toBe('2'); // the other file still waits
+      const after = history(pane);
+      expect(after).toContain('1 attached');
+      expect(after).not.toMatch(/Review \d of 2/);
+
+      const { openDatabase } = await import('../../src/db/open-database.js');
+      const { resolveDatabaseTarget } = await import('../../src/db/database-url.js');
+      const database = await openDatabase(resolveDatabaseTarget(db, { cwd: root }));
+      try {
+        const file = await database.db.selectFrom('batchFiles').selectAll().where('filename', '=', NAME_ONLY_FILE).executeTakeFirstOrThrow();
+        expect(file).toMatchObject({ matchingStatus: 'matched', processingStatus: 'completed' });
+        const document = await database.db.selectFrom('medicalDocuments').selectAll().where('batchFileId', '=', file.id).executeTakeFirst();
+        expect(document?.vectorized).toBe(1);
+        const session = await database.db.selectFrom('batchUploads').selectAll().where('id', '=', file.batchId).executeTakeFirstOrThrow();
+        expect(session.reviewRequired).toBe(1);
+        const audit = await database.db.selectFrom('auditLog').select('action').where('actor', '=', 'e2e-ctrl-c').execute();
+        expect(audit.map((a) => a.action)).toContain('review_attached');
+      } finally {
+        await database.close();
+      }
+    } finally {
+      release();
+      await embeddings.close();
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   }, 300_000);
 
   it('ingest: keys typed during the dashboard are not echoed nor decide the first review; the final frame stays', async () => {

@@ -35,6 +35,8 @@ export interface Messages {
   helpHint: string;
   loading: string;
   working: string;
+  /** Ctrl-C while a decision is being written: the sitting ends once it is. */
+  closingAfterWrite: string;
   filenameLine(expediente: string, name: string, documentType: string, code: string, numero: string | null): string;
   unparsable(error: string): string;
   held(reason: string, confidence: number | null, pages: number | null): string;
@@ -458,6 +460,7 @@ export const EN: Messages = {
   helpHint: '? help',
   loading: 'Loading…',
   working: 'Working…',
+  closingAfterWrite: 'Ctrl-C: finishing the decision being written, then closing…',
   filenameLine: (exp, name, type, code, numero) =>
     `Filename: exp ${exp} · ${name} · ${type} (${code})${numero ? ` · no. ${numero}` : ''}`,
   unparsable: (error) => `The filename does not parse: ${error}`,
@@ -764,6 +767,7 @@ export const ES: Messages = {
   helpHint: '? ayuda',
   loading: 'Cargando…',
   working: 'Trabajando…',
+  closingAfterWrite: 'Ctrl-C: terminando de guardar la decisión en curso, luego se cierra…',
   filenameLine: (exp, name, type, code, numero) =>
     `Archivo: exp ${exp} · ${name} · ${type} (${code})${numero ? ` · núm. ${numero}` : ''}`,
   unparsable: (error) => `El nombre del archivo no se puede leer: ${error}`,

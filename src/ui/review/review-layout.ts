@@ -160,7 +160,8 @@ function footerLines(
   }
   const keyLine: Line = [{ text: keys, tone: state.phase === 'confirming' ? 'warning' : 'muted', bold: state.phase === 'confirming' }];
   let status: Line = [];
-  if (state.phase === 'working') status = plain(m.working, { tone: 'muted' });
+  if (state.closing) status = plain(m.closingAfterWrite, { tone: 'warning', bold: true });
+  else if (state.phase === 'working') status = plain(m.working, { tone: 'muted' });
   else if (state.notice) {
     const { tone, notice } = state.notice;
     const mark = tone === 'error' ? '✗' : tone === 'success' ? '✓' : '•';

@@ -1,3 +1,5 @@
+import crypto from 'node:crypto';
+import os from 'node:os';
 import { formatPatientName } from '../core/registry/patient-name.js';
 import type { Embedder } from '../adapters/embedders/types.js';
 import type { VectorStore } from '../adapters/vector-stores/types.js';
@@ -9,6 +11,7 @@ import { PatientRepository } from '../db/repositories/patient-repository.js';
 import { ReviewRepository } from '../db/repositories/review-repository.js';
 import type { BatchFile, BatchFileUpdate, Patient } from '../db/schema.js';
 import { storeDocument } from '../documents/store-document.js';
+import { claimStands, processRuns, readClaim, withClaim, withoutClaim, type DecisionClaim } from './decision-claim.js';
 import { loadReviewCase, pendingEntryOf } from './load-review-case.js';
 import { readSessionSettings } from './session-settings.js';
 import type {
@@ -32,6 +35,8 @@ export interface ReviewServiceOptions {
   reviewer: string;
   /** Opens the embedder and vector store of a collection; needed only for vectorized sessions. */
   openVectors?: (collection: string) => Promise<VectorAdapters>;
+  /** Whether a process of this host still runs (tests); a claim of a dead one no longer stands. */
+  isAlive?: (pid: number) => boolean;
 }
 
 /** What undo needs to put a file back exactly as it was. */
@@ -60,6 +65,8 @@ export class ReviewService {
   private readonly reviews: ReviewRepository;
   private readonly undoStack: UndoEntry[] = [];
   private readonly vectors = new Map<string, Promise<VectorAdapters>>();
+  /** This sitting, as its claims on files name it (see decision-claim). */
+  private readonly sitting = crypto.randomUUID();
 
   constructor(private readonly options: ReviewServiceOptions) {
     this.batches = new BatchRepository(options.database.db);
@@ -92,22 +99,90 @@ export class ReviewService {
   }
 
   async decide(reviewCase: ReviewCase, choice: ReviewChoice): Promise<DecisionResult> {
-    const file = await this.batches.findFile(reviewCase.fileId);
-    if (!file)
+    const found = await this.batches.findFile(reviewCase.fileId);
+    if (!found)
       return {
         ok: false,
         fileId: reviewCase.fileId,
         message: 'the file is no longer in the database',
         notice: { code: 'file_gone' },
       };
-    if (file.matchingStatus !== 'review_required' || file.processingStatus !== 'pending') {
-      return {
-        ok: false,
-        fileId: file.id,
-        message: `this file was settled meanwhile (now ${file.matchingStatus}); nothing changed`,
-        notice: { code: 'settled_meanwhile', status: file.matchingStatus },
-      };
+    const claim = await this.claim(found);
+    if (!claim.ok) return claim.refusal;
+    let settled = false;
+    try {
+      const result = await this.carryOut(reviewCase, claim.file, choice);
+      settled = result.ok && result.choice !== 'skip';
+      return result;
+    } finally {
+      // Refused, skipped or failed: the file waits again, for anybody (a settled file has no claim left).
+      if (!settled) await this.reviews.swapWaitingDetails(found.id, claim.text, claim.file.matchingDetails);
     }
+  }
+
+  /**
+   * Claims a waiting file for this sitting's decision, or says why not: settled meanwhile (by whom), or
+   * being decided in another sitting. The file returned is as it was before the claim.
+   */
+  private async claim(
+    found: BatchFile,
+  ): Promise<{ ok: true; file: BatchFile; text: string } | { ok: false; refusal: DecisionResult }> {
+    let file = found;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (file.matchingStatus !== 'review_required' || file.processingStatus !== 'pending') {
+        return { ok: false, refusal: await this.settledMeanwhile(file) };
+      }
+      const held = readClaim(file.matchingDetails);
+      const here = { host: os.hostname(), now: Date.now(), isAlive: this.options.isAlive ?? processRuns };
+      if (held && held.sitting !== this.sitting && claimStands(held, here)) {
+        return {
+          ok: false,
+          refusal: {
+            ok: false,
+            fileId: file.id,
+            message: `${held.by} is deciding this file in another review sitting; nothing changed`,
+            notice: { code: 'being_decided', by: held.by },
+          },
+        };
+      }
+      const before = withoutClaim(file.matchingDetails);
+      const mine: DecisionClaim = {
+        sitting: this.sitting,
+        by: this.options.reviewer,
+        host: here.host,
+        pid: process.pid,
+        at: new Date(here.now).toISOString(),
+      };
+      const text = withClaim(before, mine);
+      if (await this.reviews.swapWaitingDetails(file.id, file.matchingDetails, text)) {
+        return { ok: true, file: { ...file, matchingDetails: before }, text };
+      }
+      // Another sitting changed it between the read and the swap: judge it again as it is now.
+      const now = await this.batches.findFile(file.id);
+      if (!now) {
+        return {
+          ok: false,
+          refusal: { ok: false, fileId: file.id, message: 'the file is no longer in the database', notice: { code: 'file_gone' } },
+        };
+      }
+      file = now;
+    }
+    return { ok: false, refusal: await this.settledMeanwhile(file) };
+  }
+
+  /** The refusal of a decision on a file another sitting settled: naming who, when the audit log says. */
+  private async settledMeanwhile(file: BatchFile): Promise<DecisionResult> {
+    const [latest] = await new AuditRepository(this.options.database.db).list({ fileId: file.id, limit: 1 });
+    const by = latest?.actor || null;
+    return {
+      ok: false,
+      fileId: file.id,
+      message: `this file was settled meanwhile${by ? ` by ${by}` : ''} (now ${file.matchingStatus}); nothing changed`,
+      notice: { code: 'settled_meanwhile', status: file.matchingStatus, by },
+    };
+  }
+
+  private async carryOut(reviewCase: ReviewCase, file: BatchFile, choice: ReviewChoice): Promise<DecisionResult> {
     switch (choice.kind) {
       case 'skip':
         await this.audit(file, 'review_skipped', { choice: 'skip', previous: describeState(file) });
@@ -221,6 +296,8 @@ export class ReviewService {
         matchingStatus: 'rejected',
         processingStatus: 'completed',
         outcome: 'rejected',
+        // As before this sitting claimed it (the claim goes with the decision).
+        matchingDetails: file.matchingDetails,
         errorMessage:
           `rejected in review by ${this.options.reviewer}; later runs set the same content aside ` +
           `(\`tecsalud-batch review --reopen ${file.id.slice(0, 8)}\` to review it again)`,
@@ -343,6 +420,8 @@ export class ReviewService {
       processingStatus: 'completed',
       outcome: 'ingested',
       errorMessage: null,
+      // As before this sitting claimed it (the claim goes with the decision).
+      matchingDetails: file.matchingDetails,
       // Kept until the sitting ends, so that undo can put the file back for review.
       extractedText: file.extractedText,
     };

@@ -179,7 +179,10 @@ export type ReviewNotice =
   | { code: 'expediente_taken'; expediente: string; name: string }
   | { code: 'text_missing' }
   | { code: 'already_ingested'; filename: string; expediente: string }
-  | { code: 'settled_meanwhile'; status: string }
+  /** `by`: who settled it, when the audit log says. */
+  | { code: 'settled_meanwhile'; status: string; by?: string | null }
+  /** Another sitting (a terminal or the HTTP API) is deciding it now. */
+  | { code: 'being_decided'; by: string }
   | { code: 'file_gone' }
   | { code: 'unparsable' }
   | { code: 'session_gone' }

@@ -336,6 +336,84 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
     }
   }, 300_000);
 
+  it('two sittings at once: the second cannot decide the file the first is deciding, then is told who settled it', async () => {
+    const root = createTempDir('tecsalud-review-two-');
+    const embeddings = await startFakeOpenAiServer({ dimension: 16, apiKey: 'sk-test-two' });
+    let release = () => {};
+    try {
+      const db = path.join(root, 'registry.db');
+      fs.writeFileSync(
+        path.join(root, 'tecsalud-batch.config.json'),
+        JSON.stringify({ embedder: 'openai', embedding: { model: 'text-embedding-3-small', dimensions: 16 } }),
+      );
+      const env = { OPENAI_API_KEY: 'sk-test-two', OPENAI_BASE_URL: `${embeddings.url}/v1`, TECSALUD_DB: db };
+      const envText = Object.entries(env).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ');
+      expect((await runCli(['patients', 'import', REGISTRY_CSV], { cwd: root, env })).code).toBe(0);
+      expect((await runCli(['ingest', SAMPLE_DIR, '--non-interactive', '--json'], { cwd: root, env })).code).toBe(3);
+      const held = new Promise<void>((resolve) => (release = resolve));
+      embeddings.inject(...Array.from({ length: 20 }, () => ({ kind: 'held' as const, until: held })));
+      const requestsBefore = embeddings.requests.length;
+
+      /** Opens a sitting and brings it to the name-only file (skipping the other when it comes first). */
+      const openOnNameOnly = async (pane: string, user: string) => {
+        launch(pane, { x: 100, y: 30 }, root, `review --user ${user} --lang en`, envText);
+        const shown = await waitFor(pane, /Review 1 of 2/, /attach · n new/);
+        await pastKeyGuard();
+        if (shown.includes('ID CONFLICT')) {
+          press(pane, 's');
+          await waitFor(pane, /Review 2 of 2/, NAME_ONLY_FILE.slice(0, 20));
+          await pastKeyGuard();
+        }
+      };
+      await openOnNameOnly('sita', 'admin-a');
+      await openOnNameOnly('sitb', 'admin-b');
+
+      press('sita', '1');
+      await waitFor('sita', 'y attach · any other key cancels');
+      await pastKeyGuard();
+      press('sita', 'y');
+      while (embeddings.requests.length === requestsBefore) await new Promise((resolve) => setTimeout(resolve, 50));
+      // A is writing its attach (its embeddings held): B's reject of the same file is refused, saying why.
+      press('sitb', 'r');
+      keep('two-sittings-being-decided', await waitFor('sitb', '✗ admin-a is deciding this file in another review sitting; nothing changed'));
+      release();
+      await waitFor('sita', /✓ attached to \d+ MARTÍNEZ MEJÍA/);
+      await pastKeyGuard();
+      press('sitb', 'r');
+      await waitFor('sitb', '✗ this file was settled meanwhile by admin-a (now matched); nothing changed');
+      press('sita', 'q');
+      await waitFor('sita', 'SITA-EXITED');
+      press('sitb', 'q');
+      await waitFor('sitb', 'SITB-EXITED');
+      expect(history('sitb')).toContain('0 attached');
+
+      const { openDatabase } = await import('../../src/db/open-database.js');
+      const { resolveDatabaseTarget } = await import('../../src/db/database-url.js');
+      const database = await openDatabase(resolveDatabaseTarget(db, { cwd: root }));
+      try {
+        const file = await database.db.selectFrom('batchFiles').selectAll().where('filename', '=', NAME_ONLY_FILE).executeTakeFirstOrThrow();
+        expect(file).toMatchObject({ matchingStatus: 'matched', processingStatus: 'completed', outcome: 'ingested' });
+        // The claim went with the decision: matching_details are as before the sittings.
+        expect(file.matchingDetails).not.toContain('deciding');
+        const session = await database.db.selectFrom('batchUploads').selectAll().where('id', '=', file.batchId).executeTakeFirstOrThrow();
+        expect(session.reviewRequired).toBe(1);
+        const decided = await database.db
+          .selectFrom('auditLog')
+          .select(['action', 'actor'])
+          .where('fileId', '=', file.id)
+          .where('action', 'in', ['review_attached', 'review_rejected', 'review_new_patient'])
+          .execute();
+        expect(decided).toEqual([{ action: 'review_attached', actor: 'admin-a' }]);
+      } finally {
+        await database.close();
+      }
+    } finally {
+      release();
+      await embeddings.close();
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  }, 300_000);
+
   it('ingest: keys typed during the dashboard are not echoed nor decide the first review; the final frame stays', async () => {
     const dir = createTempDir('tecsalud-ingest-tty-');
     const source = path.join(dir, 'sample');

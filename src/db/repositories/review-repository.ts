@@ -54,6 +54,23 @@ export class ReviewRepository {
     });
   }
 
+  /**
+   * Compare-and-swap of a waiting file's matching_details: from `from` (its text as read; null for none) to
+   * `to`, only while the file still waits for review. Says whether it was swapped: false when another
+   * sitting swapped it first (claimed or settled it).
+   */
+  async swapWaitingDetails(fileId: string, from: string | null, to: string | null): Promise<boolean> {
+    const result = await this.db
+      .updateTable('batchFiles')
+      .set({ matchingDetails: to })
+      .where('id', '=', fileId)
+      .where('matchingStatus', '=', 'review_required')
+      .where('processingStatus', '=', 'pending')
+      .where((eb) => (from === null ? eb('matchingDetails', 'is', null) : eb('matchingDetails', '=', from)))
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
   /** Moves the counters after a decision whose document was stored on its own (attach, new patient). */
   async countDecision(batchId: string, delta: ReviewCountsDelta): Promise<void> {
     await new SessionCounterRepository(this.db).add(batchId, delta);

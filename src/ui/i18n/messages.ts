@@ -591,7 +591,9 @@ export const EN: Messages = {
       case 'already_ingested':
         return `the same content is already ingested as '${n.filename}' for expediente ${n.expediente}; reject this copy`;
       case 'settled_meanwhile':
-        return `this file was settled meanwhile (now ${n.status}); nothing changed`;
+        return `this file was settled meanwhile${n.by ? ` by ${n.by}` : ''} (now ${n.status}); nothing changed`;
+      case 'being_decided':
+        return `${n.by} is deciding this file in another review sitting; nothing changed`;
       case 'file_gone':
         return 'the file is no longer in the database';
       case 'unparsable':
@@ -905,7 +907,9 @@ export const ES: Messages = {
       case 'already_ingested':
         return `el mismo contenido ya se ingresó como '${n.filename}' para el expediente ${n.expediente}; rechace esta copia`;
       case 'settled_meanwhile':
-        return `este archivo se resolvió mientras tanto (ahora ${n.status}); no cambió nada`;
+        return `este archivo se resolvió mientras tanto${n.by ? ` (por ${n.by})` : ''} (ahora ${n.status}); no cambió nada`;
+      case 'being_decided':
+        return `${n.by} está decidiendo este archivo en otra revisión abierta; no cambió nada`;
       case 'file_gone':
         return 'el archivo ya no está en la base de datos';
       case 'unparsable':

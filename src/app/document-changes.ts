@@ -20,6 +20,8 @@ export interface DocumentChangeOptions extends DocumentActor {
   document: string;
   /** `--collection`: overrides the collection the document's session recorded. */
   collection?: string;
+  /** `documents detach --reason`: why, shown in the review. */
+  reason?: string;
 }
 
 /** `documents move ID --to EXPEDIENTE`: the document, its vectors and its file go to another patient. */

@@ -17,7 +17,10 @@ export function documentsCommand(command = new Command('documents')) {
     .description('Correct where an ingested document went: move it to another patient, or send it back to review.')
     .addHelpText(
       'after',
-      examples('documents move 1a2b3c4d --to 3000003799 --user jlopez', 'documents detach 1a2b3c4d --user jlopez'),
+      examples(
+        'documents move 1a2b3c4d --to 3000003799 --user jlopez',
+        "documents detach 1a2b3c4d --user jlopez --reason 'the report names another patient'",
+      ),
     )
     .addCommand(documentsMoveCommand())
     .addCommand(documentsDetachCommand());
@@ -42,6 +45,7 @@ function documentsDetachOptions() {
       .summary('take a document off its patient: its file waits for review again, in its session')
       .argument('<document>', 'document id, or its first characters (as `patients show` prints it)')
       .addOption(userOption('who detaches it'))
+      .option('--reason <text>', 'why it goes back to review (the reviewer reads it there)')
       .option('--collection <name>', 'vector collection (default: the one its session was ingested into)')
       .addOption(dbOption())
       .addOption(jsonOption()),
@@ -123,6 +127,7 @@ export async function detachDocumentCommand(
     actor,
     actorKind: options.user ? 'reviewer' : 'os_user',
     collection: options.collection,
+    reason: options.reason?.trim() || undefined,
   });
   if (options.json) {
     writeJson(context.io, {

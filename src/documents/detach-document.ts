@@ -29,8 +29,16 @@ export async function detachDocument(
   input: DocumentActor & {
     document: MedicalDocument;
     chunkOverlap: number;
-    /** Why it goes back (an ingest that found it claimed for another patient): the file's message, and audited. */
+    /**
+     * Why it goes back: a person's words (`documents detach --reason`), or a run's that found a copy claimed
+     * for another patient (then also the file's message). Recorded for the review, and audited.
+     */
     reason?: string;
+    /**
+     * Taken back because a copy of its content names another patient: that copy's expediente and path, so
+     * that the review offers that patient too.
+     */
+    copy?: { expediente: string; relativePath: string };
   },
 ): Promise<DetachDocumentResult> {
   const { document } = input;
@@ -67,6 +75,7 @@ export async function detachDocument(
   const from = (await new PatientRepository(db).findById(document.patientId)) ?? null;
   const file = document.batchFileId ? ((await batches.findFile(document.batchFileId)) ?? null) : null;
   const at = new Date().toISOString();
+  const detachedNote = `detached from expediente ${document.expediente} by ${input.actor}; waiting for review again`;
   const fileId = await new DocumentChangeRepository(db).detach({
     document,
     file: file && file.batchId === session.id ? file : null,
@@ -77,8 +86,13 @@ export async function detachDocument(
       document_id: document.id,
       from_patient_id: document.patientId,
       from_expediente: document.expediente,
+      // What the review shows of it: taken off by a person, or taken back by a run over a copy; and why.
+      kind: input.copy ? 'taken_back' : 'detached',
+      reason: input.reason ?? detachedNote,
+      ...(input.copy ? { copy_expediente: input.copy.expediente, copy_path: input.copy.relativePath } : {}),
     },
-    note: input.reason ?? `detached from expediente ${document.expediente} by ${input.actor}; waiting for review again`,
+    // A person's own words stay in the review's record and the audit; the file's message says what happened.
+    note: input.copy ? (input.reason ?? detachedNote) : detachedNote,
     audit: (id) => ({
       actor: input.actor,
       actorKind: input.actorKind,

@@ -555,6 +555,7 @@ export class FileProcessor {
         document,
         chunkOverlap: this.options.chunkOverlap,
         reason,
+        copy: { expediente, relativePath: run.file.relativePath },
       },
     );
     // The holder as the run reported it, for the report and the counts to take back (see OutcomeChanges).

@@ -14,10 +14,12 @@ import { describeCandidate } from './candidate-evidence.js';
 import { documentIdentityFor } from './document-identity.js';
 import { readSessionSettings } from './session-settings.js';
 import { textLines } from './text-preview.js';
-import type { HeldReason, PendingEntry, ReviewCase } from './types.js';
+import type { HeldReason, PendingEntry, ReviewCase, TakenBack } from './types.js';
 
 /** As the ingest's cross-check words it (core/content): the candidate's first reason. */
 const NAMED_BY_DOCUMENT = "named by the document's own text";
+/** The reason of the patient a copy of the file names (a file taken back into review over that copy). */
+const NAMED_BY_COPY = 'named by a copy of this file';
 
 /**
  * Builds the evidence for one file from what is stored (no PDF is read): the filename parsed again, the
@@ -89,6 +91,16 @@ export async function loadReviewCase(
         : await scorePatient(patients, parsed, patient, { totalPatients, thresholds });
     if (scored !== undefined) candidates.push({ ...scored, reasons: [NAMED_BY_DOCUMENT, ...scored.reasons] });
   }
+  // Taken back over a copy that names another patient: that patient is one of the two the file may belong
+  // to, whether or not the filename's own matching brings them.
+  const copyExpediente = held.detached?.copy?.expediente ?? null;
+  if (copyExpediente !== null) {
+    const patient = await patients.findByExpediente(copyExpediente);
+    if (patient !== undefined && !candidates.some((c) => c.patient.id === patient.id)) {
+      const scored = await scorePatient(patients, parsed, patient, { totalPatients, thresholds });
+      if (scored !== undefined) candidates.push({ ...scored, reasons: [NAMED_BY_COPY, ...scored.reasons] });
+    }
+  }
   const documents = await new DocumentRepository(database.db).summarizeByPatient(
     candidates.map((c) => c.patient.id),
   );
@@ -137,19 +149,26 @@ function readHeld(json: string | null): Held {
   } catch {
     return none;
   }
-  const detached =
-    value.detached && typeof value.detached === 'object'
-      ? {
-          by: String(value.detached.by ?? ''),
-          at: String(value.detached.at ?? ''),
-          fromExpediente: String(value.detached.from_expediente ?? ''),
-        }
-      : null;
+  const detached = readTakenBack(value.detached);
   const content =
     value.content && typeof value.content === 'object' && value.content.identity ? value.content : null;
   return {
-    reason: detached ? 'detached' : typeof value.reason === 'string' ? value.reason : null,
+    reason: detached ? detached.kind : typeof value.reason === 'string' ? value.reason : null,
     content,
     detached,
+  };
+}
+
+function readTakenBack(value: Record<string, unknown> | undefined): TakenBack | null {
+  if (!value || typeof value !== 'object') return null;
+  const text = (key: string) => (typeof value[key] === 'string' ? (value[key] as string) : null);
+  const copyExpediente = text('copy_expediente');
+  return {
+    kind: value.kind === 'taken_back' ? 'taken_back' : 'detached',
+    by: text('by') ?? '',
+    at: text('at') ?? '',
+    fromExpediente: text('from_expediente') ?? '',
+    reason: text('reason'),
+    copy: copyExpediente ? { expediente: copyExpediente, relativePath: text('copy_path') ?? '' } : null,
   };
 }

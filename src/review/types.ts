@@ -12,10 +12,11 @@ import type {
 import type { BatchFile, Patient } from '../db/schema.js';
 
 /**
- * Why a file waits for review: the matcher's reason when it was held, or `detached` when a reviewer took
- * its document off a patient afterwards (`documents detach`).
+ * Why a file waits for review: the matcher's reason when it was held, `detached` when a person took its
+ * document off a patient afterwards (`documents detach`), or `taken_back` when a run (an ingest, a worker)
+ * did, because a copy of its content names another patient.
  */
-export type HeldReason = MatchDecision['reason'] | 'detached';
+export type HeldReason = MatchDecision['reason'] | 'detached' | 'taken_back';
 
 /** How a stated value compares with another: the marks the review shows beside each value. */
 export type Agreement = 'agrees' | 'differs' | 'uncertain' | 'unknown';
@@ -138,8 +139,8 @@ export interface ReviewCase {
   /** Why the file was held (from matching_details, or `detached`). */
   heldReason: HeldReason | null;
   heldConfidence: number | null;
-  /** Set when the file is back in review after `documents detach`. */
-  detached: { by: string; at: string; fromExpediente: string } | null;
+  /** Set when the file is back in review after `documents detach`, or taken back over a copy. */
+  detached: TakenBack | null;
   pages: number | null;
   /** Every non-empty line of the kept text, sanitised for the terminal (the screen scrolls through them). */
   text: string[];
@@ -148,6 +149,20 @@ export interface ReviewCase {
   /** What the document states about its patient; null when it states nothing. */
   document: DocumentIdentity | null;
   thresholds: MatchThresholds;
+}
+
+/** How a file came back to review after its document had been attached. */
+export interface TakenBack {
+  kind: 'detached' | 'taken_back';
+  /** Who took it back (a reviewer, or the OS user of the run). */
+  by: string;
+  at: string;
+  /** The patient it was taken off. */
+  fromExpediente: string;
+  /** Why, as recorded (English; the screen translates it). */
+  reason: string | null;
+  /** The copy that names another patient (taken_back). */
+  copy: { expediente: string; relativePath: string } | null;
 }
 
 /** A pending file as the list of cases shows it. */

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTextPdf } from '../../fixtures/generator/pdf.js';
 import { DEFAULT_KEY_GUARD_MS } from '../../src/app/review-walk.js';
 import { BIN, runCli } from '../support/cli-binary.js';
 import { startFakeOpenAiServer } from '../support/fake-openai-server.js';
@@ -410,6 +411,76 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
     } finally {
       release();
       await embeddings.close();
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  }, 300_000);
+
+  it('a document taken back over a copy, and one detached by hand: labelled, with why, and the copy\'s patient a candidate', async () => {
+    const root = createTempDir('tecsalud-review-back-');
+    try {
+      const drop = path.join(root, 'drop');
+      fs.mkdirSync(drop);
+      // One lab report saved under two patients' names (its text names nobody), and another for a third.
+      const lab = await makeTextPdf(['RESULTADOS DE LABORATORIO\n\nHemoglobina 13.8 g/dL, hematocrito 41 %.'], {
+        title: 'LAB',
+        date: '2026-11-02',
+      });
+      fs.writeFileSync(path.join(drop, '3000768077_HUERTA SOTO, GABRIELA_6380098785_LAB.pdf'), lab);
+      fs.writeFileSync(path.join(drop, '3000147773_BONILLA SEPÚLVEDA, ADRIANA_6380098785_LAB.pdf'), lab);
+      const other = await makeTextPdf(['NOTA DE CONSULTA\n\nPaciente estable, sin cambios en el tratamiento.'], {
+        title: 'CONS',
+        date: '2026-11-03',
+      });
+      fs.writeFileSync(path.join(drop, '3000576011_ACOSTA MORALES, JORGE_CONS.pdf'), other);
+      const env = { TECSALUD_DB: path.join(root, 'registry.db') };
+      expect((await runCli(['patients', 'import', REGISTRY_CSV], { cwd: root, env })).code).toBe(0);
+      const ingested = await runCli(['ingest', 'drop', '--json', '--non-interactive', '--concurrency', '1', '--user', 'night-run'], {
+        cwd: root,
+        env,
+      });
+      const files = (JSON.parse(ingested.stdout) as { files: { path: string; outcome: string; document_id?: string | null }[] }).files;
+      const takenBack = files.find((f) => f.outcome === 'review_required')!;
+      expect(takenBack, ingested.stdout).toBeDefined();
+      const copyExpediente = files.find((f) => f.outcome === 'duplicate_other_patient')!.path.slice(0, 10);
+      const fromExpediente = path.basename(takenBack.path).slice(0, 10);
+      const shown = await runCli(['patients', 'show', '3000576011', '--json'], { cwd: root, env });
+      const documentId = (JSON.parse(shown.stdout) as { documents: { document_id: string }[] }).documents[0]!.document_id;
+      const detached = await runCli(
+        ['documents', 'detach', documentId.slice(0, 8), '--user', 'jlopez', '--reason', 'the note is of another patient'],
+        { cwd: root, env },
+      );
+      expect(detached.code, detached.stderr).toBe(0);
+
+      const pane = 'back';
+      launch(pane, { x: 100, y: 30 }, root, 'review --user e2e --lang en', `TECSALUD_DB=${JSON.stringify(env.TECSALUD_DB)}`);
+      const seen = new Set<string>();
+      for (let i = 0; i < 2; i++) {
+        const screenText = await waitFor(pane, `Review ${i + 1} of 2`, 'Candidates (');
+        await pastKeyGuard();
+        if (screenText.includes('TAKEN BACK')) {
+          seen.add('taken_back');
+          keep('taken-back-100x30', screenText);
+          expect(screenText).toMatch(
+            new RegExp(`TAKEN BACK from exp ${fromExpediente} by night-run on \\d{4}-\\d{2}-\\d{2}: a copy names exp ${copyExpediente}`),
+          );
+          expect(screenText).toContain('Why it is back in review:');
+          expect(screenText).toContain('has identical content but names expediente');
+          // Both patients the file may belong to are candidates: the one it was attached to, and the copy's.
+          expect(screenText).toMatch(new RegExp(`^ +\\d ${fromExpediente}`, 'm'));
+          expect(screenText).toMatch(new RegExp(`^ +\\d ${copyExpediente}`, 'm'));
+        } else {
+          seen.add('detached');
+          expect(screenText).toMatch(/Detached from exp 3000576011 by jlopez on \d{4}-\d{2}-\d{2}/);
+          expect(screenText).toContain('Why it is back in review: the note is of another patient');
+        }
+        press(pane, 's');
+      }
+      expect(seen).toEqual(new Set(['taken_back', 'detached']));
+      await waitFor(pane, /Walked 2 of 2/);
+      await pastKeyGuard();
+      press(pane, 'q');
+      await waitFor(pane, 'BACK-EXITED');
+    } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }
   }, 300_000);

@@ -41,6 +41,10 @@ export interface Messages {
   unparsable(error: string): string;
   held(reason: string, confidence: number | null, pages: number | null): string;
   detachedBy(by: string, expediente: string, at: string): string;
+  /** A file a run took back into review because a copy of it names another patient. */
+  takenBackBy(by: string, expediente: string, copyExpediente: string, at: string): string;
+  /** Before the recorded reason a file came back to review. */
+  whyBack: string;
   idConflictBanner(expediente: string, owner: string, filenameName: string): string;
   // Evidence
   documentSays: string;
@@ -287,6 +291,7 @@ const EN_REASONS: Record<string, string> = {
   content_mismatch: "the document's own text contradicts the filename",
   content_confirmed: "the document's expediente and name confirmed the patient",
   detached: 'taken off a patient by a reviewer',
+  taken_back: 'taken back into review: a copy names another patient',
 };
 
 const ES_REASONS: Record<string, string> = {
@@ -303,6 +308,7 @@ const ES_REASONS: Record<string, string> = {
   content_mismatch: 'el texto del propio documento contradice el nombre del archivo',
   content_confirmed: 'el expediente y el nombre del documento confirmaron al paciente',
   detached: 'desasignado de un paciente por un revisor',
+  taken_back: 'devuelto a revisión: una copia nombra a otro paciente',
 };
 
 const EN_STATUSES: Record<string, string> = {
@@ -467,6 +473,9 @@ export const EN: Messages = {
   held: (reason, confidence, pages) =>
     `Held: ${reason}${confidence !== null ? ` (${conf(confidence)})` : ''}${pages !== null ? ` · ${plural(pages, 'page', 'pages')}` : ''}`,
   detachedBy: (by, exp, at) => `Detached from exp ${exp} by ${by} on ${at.slice(0, 10)}`,
+  takenBackBy: (by, exp, copy, at) =>
+    `TAKEN BACK from exp ${exp} by ${by} on ${at.slice(0, 10)}: a copy names exp ${copy}`,
+  whyBack: 'Why it is back in review',
   idConflictBanner: (exp, owner, name) =>
     `ID CONFLICT: expediente ${exp} belongs to ${owner}, clearly another person than ${name}`,
   documentSays: 'The document says',
@@ -776,6 +785,9 @@ export const ES: Messages = {
   held: (reason, confidence, pages) =>
     `En revisión: ${reason}${confidence !== null ? ` (${conf(confidence)})` : ''}${pages !== null ? ` · ${plural(pages, 'página', 'páginas')}` : ''}`,
   detachedBy: (by, exp, at) => `Desasignado del exp ${exp} por ${by} el ${at.slice(0, 10)}`,
+  takenBackBy: (by, exp, copy, at) =>
+    `DEVUELTO del exp ${exp} por ${by} el ${at.slice(0, 10)}: una copia nombra el exp ${copy}`,
+  whyBack: 'Por qué volvió a revisión',
   idConflictBanner: (exp, owner, name) =>
     `CONFLICTO DE EXPEDIENTE: el expediente ${exp} es de ${owner}, claramente otra persona que ${name}`,
   documentSays: 'El documento dice',

@@ -120,10 +120,20 @@ function headerLines(input: ReviewLayoutInput, width: number): Line[] {
   }
   const reason = current?.heldReason ?? entry?.reason ?? null;
   const held = m.held(m.reason(reason), current?.heldConfidence ?? entry?.confidence ?? null, current?.pages ?? null);
-  const detached = current?.detached
-    ? ` · ${m.detachedBy(sanitizeForTerminal(current.detached.by), current.detached.fromExpediente, current.detached.at)}`
-    : '';
-  lines.push(plain(held + detached, { tone: 'muted' }));
+  lines.push(plain(held, { tone: 'muted' }));
+  const back = current?.detached ?? null;
+  if (back) {
+    // Its own row, marked: the file was attached once, and a person or a copy says it may be another's.
+    const by = sanitizeForTerminal(back.by);
+    lines.push(
+      plain(
+        back.kind === 'taken_back' && back.copy
+          ? m.takenBackBy(by, back.fromExpediente, back.copy.expediente, back.at)
+          : m.detachedBy(by, back.fromExpediente, back.at),
+        { tone: 'warning', bold: true },
+      ),
+    );
+  }
   if (current?.idConflict && current.expedienteOwner && p) {
     const owner = current.expedienteOwner;
     const ownerName = `${owner.apellidoPaterno}${owner.apellidoMaterno ? ` ${owner.apellidoMaterno}` : ''}, ${owner.nombres}`;
@@ -191,6 +201,19 @@ function mark(agreement: Agreement): Segment[] {
 
 function caseLines(c: ReviewCase, details: boolean, width: number, m: Messages): Line[] {
   const lines: Line[] = [];
+  if (c.detached?.reason) {
+    // Who took it back and why, first: the reviewer decides knowing both names.
+    lines.push(
+      ...wrapSegments(
+        [
+          { text: `${m.whyBack}: `, bold: true, tone: 'warning' },
+          { text: sanitizeForTerminal(m.detail(c.detached.reason)), tone: 'warning' },
+        ],
+        width,
+        { indent: 2 },
+      ),
+    );
+  }
   lines.push(...documentLines(c.document, width, m));
   lines.push([
     { text: m.candidates(c.evidence.length), bold: true, underline: true },

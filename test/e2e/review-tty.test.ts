@@ -485,6 +485,38 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
     }
   }, 300_000);
 
+  it('at 60×20 a long refusal wraps whole under the key hints, in at most 4 rows, header and keys still on screen', async () => {
+    const copy = copyDatabase(sample.templateDb);
+    copies.push(copy);
+    const pane = 'refusal';
+    launch(pane, { x: 60, y: 20 }, path.dirname(copy.url), `review --user e2e --db ${JSON.stringify(copy.url)}`, 'LANG=es_MX.UTF-8');
+    let shown = await waitFor(pane, /Revisión 1 de 2/, 'Candidatos (');
+    await pastKeyGuard();
+    if (!shown.includes(ID_CONFLICT_FILE.slice(0, 20))) {
+      press(pane, 's');
+      shown = await waitFor(pane, /Revisión 2 de 2/, 'Candidatos (');
+      await pastKeyGuard();
+    }
+    press(pane, 'n'); // refused: the expediente belongs to someone else
+    shown = await waitFor(pane, /✗ el expediente 3000576011 ya es de/);
+    keep('refusal-60x20-es', shown);
+    const lines = rows(shown);
+    expect(lines.length).toBeLessThanOrEqual(20);
+    for (const line of lines) expect([...line].length).toBeLessThanOrEqual(60);
+    expect(lines[0]).toMatch(/^Revisión \d de 2/);
+    const keysRow = lines.findIndex((line) => /\? ayuda/.test(line) && /r rechazar/.test(line));
+    expect(keysRow).toBeGreaterThan(0);
+    const notice = lines.slice(keysRow + 1).filter((line) => line.trim() !== '');
+    expect(notice.length).toBeGreaterThan(1);
+    expect(notice.length).toBeLessThanOrEqual(4);
+    // The whole refusal: why, and what to do instead.
+    expect(notice.map((line) => line.trim()).join(' ')).toContain(
+      'no puede haber un segundo paciente con él. Asigne a ese paciente si es la misma persona, o rechace el archivo.',
+    );
+    press(pane, 'q');
+    await waitFor(pane, 'REFUSAL-EXITED');
+  }, 300_000);
+
   it('ingest: keys typed during the dashboard are not echoed nor decide the first review; the final frame stays', async () => {
     const dir = createTempDir('tecsalud-ingest-tty-');
     const source = path.join(dir, 'sample');

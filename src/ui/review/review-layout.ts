@@ -40,16 +40,16 @@ export interface ReviewLayout {
   maxScroll: number;
 }
 
-const FOOTER_ROWS = 2;
-
 export function layoutReview(input: ReviewLayoutInput): ReviewLayout {
   const { state, view, messages: m } = input;
   const width = Math.max(20, input.width);
   let header = headerLines(input, width);
   const frame = Math.max(3, input.rows - 1);
+  const notice = noticeLines(input, width);
+  const footerRows = 1 + Math.max(1, notice.length);
   // On a very short terminal the header gives up its lower rows before the body and the keys do.
-  while (header.length > 1 && header.length + FOOTER_ROWS + 3 > frame) header = header.slice(0, -1);
-  const bodyHeight = Math.max(1, frame - header.length - FOOTER_ROWS);
+  while (header.length > 1 && header.length + footerRows + 3 > frame) header = header.slice(0, -1);
+  const bodyHeight = Math.max(1, frame - header.length - footerRows);
 
   let lines: Line[];
   let scroll = 0;
@@ -74,7 +74,7 @@ export function layoutReview(input: ReviewLayoutInput): ReviewLayout {
   scroll = Math.min(Math.max(0, scroll), maxScroll);
   const body = lines.slice(scroll, scroll + bodyHeight).map((line) => fitLine(line, width));
   while (body.length < bodyHeight) body.push([]);
-  const footer = footerLines(input, width, { scroll, bodyHeight, length: lines.length }).map((line) =>
+  const footer = footerLines(input, width, notice, { scroll, bodyHeight, length: lines.length }).map((line) =>
     fitLine(line, width),
   );
   return { header: header.map((line) => fitLine(line, width)), body, footer, bodyHeight, bodyLength: lines.length, maxScroll };
@@ -148,9 +148,39 @@ function headerLines(input: ReviewLayoutInput, width: number): Line[] {
   return lines;
 }
 
+/** The most rows a notice takes: a long refusal wraps, but the body keeps its room on a 60×20 terminal. */
+const NOTICE_ROWS = 4;
+
+/**
+ * The status rows under the key hints: what is going on, or the last decision's notice wrapped to the
+ * width (a refusal says why and what to do; cut at one row it said neither), at most NOTICE_ROWS; empty
+ * when there is neither.
+ */
+function noticeLines(input: ReviewLayoutInput, width: number): Line[] {
+  const { state, messages: m } = input;
+  if (state.closing) return [plain(m.closingAfterWrite, { tone: 'warning', bold: true })];
+  if (state.phase === 'working') return [plain(m.working, { tone: 'muted' })];
+  if (!state.notice) return [];
+  const { tone, notice } = state.notice;
+  const mark = tone === 'error' ? '✗' : tone === 'success' ? '✓' : '•';
+  const rows = wrapSegments(
+    plain(sanitizeForTerminal(`${mark} ${m.notice(notice)}`), {
+      tone: tone === 'error' ? 'danger' : tone === 'success' ? 'success' : 'accent',
+    }),
+    width,
+    { indent: 2 },
+  );
+  if (rows.length <= NOTICE_ROWS) return rows;
+  // Longer still (a huge name): the last row shows that there was more.
+  const kept = rows.slice(0, NOTICE_ROWS);
+  kept[NOTICE_ROWS - 1] = fitLine([...kept[NOTICE_ROWS - 1]!, { text: ' '.repeat(width) }], width);
+  return kept;
+}
+
 function footerLines(
   input: ReviewLayoutInput,
   width: number,
+  notice: Line[],
   body: { scroll: number; bodyHeight: number; length: number },
 ): Line[] {
   const { state, view, messages: m } = input;
@@ -169,16 +199,9 @@ function footerLines(
     if (!keys.includes(help)) keys = `${joinWhileFits(hints.filter((h) => h !== help), width - displayWidth(help) - 3)} · ${help}`;
   }
   const keyLine: Line = [{ text: keys, tone: state.phase === 'confirming' ? 'warning' : 'muted', bold: state.phase === 'confirming' }];
+  if (notice.length > 0) return [keyLine, ...notice];
   let status: Line = [];
-  if (state.closing) status = plain(m.closingAfterWrite, { tone: 'warning', bold: true });
-  else if (state.phase === 'working') status = plain(m.working, { tone: 'muted' });
-  else if (state.notice) {
-    const { tone, notice } = state.notice;
-    const mark = tone === 'error' ? '✗' : tone === 'success' ? '✓' : '•';
-    status = plain(sanitizeForTerminal(`${mark} ${m.notice(notice)}`), {
-      tone: tone === 'error' ? 'danger' : tone === 'success' ? 'success' : 'accent',
-    });
-  } else if (body.length > body.bodyHeight) {
+  if (body.length > body.bodyHeight) {
     const last = Math.min(body.length, body.scroll + body.bodyHeight);
     const more = last < body.length ? ' ▼' : '';
     status = plain(`${body.scroll + 1}–${last} / ${body.length}${body.scroll > 0 ? ' ▲' : ''}${more}`, { tone: 'muted' });

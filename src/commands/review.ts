@@ -4,6 +4,7 @@ import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
 import type { BatchFile } from '../db/schema.js';
 import { ExitCode, UsageError, UserError } from '../errors.js';
 import type { Messages } from '../ui/i18n/messages.js';
+import { holdTypeAhead, type TypeAhead } from '../ui/terminal/type-ahead.js';
 import { contextOf, finish, type CommandContext } from './context.js';
 import { writeJson, writeLine, type CommandIo } from './shared/io.js';
 import { addBackendOptions, dbOption, examples, langOption, userOption } from './shared/options.js';
@@ -52,6 +53,26 @@ export async function review(
   sessionPrefix: string | undefined,
   options: ReviewOptions,
   context: CommandContext,
+): Promise<number> {
+  const { io, stdin } = context;
+  // On a terminal the walk may follow: from now on (before the modules and the database load) keys typed
+  // ahead are neither echoed nor left for the shell.
+  const typeAhead =
+    options.reopen === undefined && !options.json && isTty(io.stdout) && stdin.isTTY === true
+      ? holdTypeAhead(stdin, io.stdout)
+      : null;
+  try {
+    return await reviewOnTerminal(sessionPrefix, options, context, typeAhead);
+  } finally {
+    await typeAhead?.release();
+  }
+}
+
+async function reviewOnTerminal(
+  sessionPrefix: string | undefined,
+  options: ReviewOptions,
+  context: CommandContext,
+  typeAhead: TypeAhead | null,
 ): Promise<number> {
   const { io, stdin } = context;
   const [{ currentUser }, { withRegistry }, { resolveSession }, { listPendingReviews, openReviewSession }] =
@@ -125,6 +146,7 @@ export async function review(
     if (!session) return ExitCode.Success; // settled meanwhile
     const { renderReview } = await import('../ui/render-review.js');
     let outcome;
+    typeAhead?.handOver();
     try {
       await renderReview(session.walk, {
         stdout: io.stdout as NodeJS.WriteStream,
@@ -134,6 +156,7 @@ export async function review(
         lang,
       });
     } finally {
+      typeAhead?.takeBack();
       outcome = await session.close();
     }
     // The review ran in the alternate screen: the main screen is as it was, and this line goes below it.

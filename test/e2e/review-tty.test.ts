@@ -517,6 +517,40 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
     await waitFor(pane, 'REFUSAL-EXITED');
   }, 300_000);
 
+  it('keys typed while it loads and as it quits are neither left echoed nor run by the shell afterwards', async () => {
+    const copy = copyDatabase(sample.templateDb);
+    copies.push(copy);
+    const pane = 'shell';
+    // A real shell: what the admin sees after the review, and what the shell then reads as a command.
+    tmux('new-session', '-d', '-s', pane, '-x', '100', '-y', '30', "env -u CI -u CONTINUOUS_INTEGRATION PS1='PROMPT$ ' bash --norc --noprofile");
+    await waitFor(pane, 'PROMPT$');
+    tmux('send-keys', '-t', pane, `node ${JSON.stringify(BIN)} review --user e2e --lang en --db ${JSON.stringify(copy.url)}`, 'Enter');
+    // While it loads: once node runs (bash's line editor no longer holds the terminal), so that the
+    // terminal's own echo is what would show them.
+    while (tmux('display-message', '-p', '-t', pane, '#{pane_current_command}').trim() !== 'node') {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    press(pane, '1rzq');
+    await waitFor(pane, 'Review 1 of 2', 'Candidates (');
+    await pastKeyGuard();
+    press(pane, 'q');
+    press(pane, 'xyz'); // as it quits
+    await waitFor(pane, /Review: walked[\s\S]*\nPROMPT\$/);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    tmux('send-keys', '-t', pane, 'echo SHELL-$((6*7))', 'Enter');
+    const after = await waitFor(pane, 'SHELL-42');
+    keep('type-ahead-shell', after);
+    expect(after).not.toMatch(/1rzq|xyz|command not found/);
+    // Echo is back on: the shell showed the command typed after the review.
+    expect(after).toContain('PROMPT$ echo SHELL-$((6*7))');
+    const database = await copy.open();
+    try {
+      expect(await database.db.selectFrom('auditLog').select('action').where('actor', '=', 'e2e').execute()).toEqual([]);
+    } finally {
+      await database.close();
+    }
+  }, 300_000);
+
   it('ingest: keys typed during the dashboard are not echoed nor decide the first review; the final frame stays', async () => {
     const dir = createTempDir('tecsalud-ingest-tty-');
     const source = path.join(dir, 'sample');

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openSearchAdapters } from '../../src/app/open-backends.js';
 import type { BackendConfig } from '../../src/config/load-config.js';
@@ -310,5 +311,59 @@ describe('review service', { tags: ['slow'] }, () => {
     expect(await service.undo()).toMatchObject({ fileId: second.fileId, choice: 'attach' });
     expect(await service.undo()).toMatchObject({ fileId: first.fileId, choice: 'reject' });
     expect(await service.listPending()).toHaveLength(2);
+  });
+});
+
+describe('two sittings on one file', () => {
+  /** Writes a claim of another sitting into the file's matching_details, as its decide would. */
+  async function claimedByAnother(fileId: string, claim: { pid: number; at: string; host?: string }) {
+    const row = await fileRow(fileId);
+    const details = JSON.parse(row.matchingDetails ?? '{}') as Record<string, unknown>;
+    const deciding = { sitting: 'other-sitting', by: 'otra', host: claim.host ?? os.hostname(), pid: claim.pid, at: claim.at };
+    await database.db
+      .updateTable('batchFiles')
+      .set({ matchingDetails: JSON.stringify({ ...details, deciding }) })
+      .where('id', '=', fileId)
+      .execute();
+    return row.matchingDetails;
+  }
+
+  it('refuses a decision on a file another live sitting is deciding, changing nothing', async () => {
+    const reviewCase = await caseFor(ID_CONFLICT_FILE);
+    await claimedByAnother(reviewCase.fileId, { pid: process.pid, at: new Date().toISOString() });
+    expect(await service.decide(reviewCase, { kind: 'reject' })).toMatchObject({
+      ok: false,
+      notice: { code: 'being_decided', by: 'otra' },
+    });
+    expect(await fileRow(reviewCase.fileId)).toMatchObject({ matchingStatus: 'review_required', processingStatus: 'pending' });
+  });
+
+  it('takes over the claim of a sitting that died or is long gone, and the decision leaves no claim behind', async () => {
+    for (const claim of [
+      { pid: 2 ** 22 + 17, at: new Date().toISOString() }, // no such process here
+      { pid: process.pid, at: new Date(Date.now() - 16 * 60_000).toISOString(), host: 'another-host' },
+    ]) {
+      const reviewCase = await caseFor(ID_CONFLICT_FILE);
+      const before = await claimedByAnother(reviewCase.fileId, claim);
+      expect(await service.decide(reviewCase, { kind: 'reject' })).toMatchObject({ ok: true, choice: 'reject' });
+      expect(await fileRow(reviewCase.fileId)).toMatchObject({ matchingStatus: 'rejected', matchingDetails: before });
+      expect(await service.undo()).toMatchObject({ ok: true });
+    }
+  });
+
+  it('gives the file back when a decision is refused or skipped: another sitting can decide it', async () => {
+    const reviewCase = await caseFor(ID_CONFLICT_FILE);
+    const before = (await fileRow(reviewCase.fileId)).matchingDetails;
+    expect(await service.decide(reviewCase, { kind: 'new_patient' })).toMatchObject({ ok: false, notice: { code: 'expediente_taken' } });
+    expect(await service.decide(reviewCase, { kind: 'skip' })).toMatchObject({ ok: true, choice: 'skip' });
+    expect((await fileRow(reviewCase.fileId)).matchingDetails).toBe(before);
+    const other = new ReviewService({ database, reviewer: 'otra' });
+    expect(await other.decide(reviewCase, { kind: 'reject' })).toMatchObject({ ok: true });
+    expect(await service.decide(reviewCase, { kind: 'reject' })).toMatchObject({
+      ok: false,
+      message: 'this file was settled meanwhile by otra (now rejected); nothing changed',
+      notice: { code: 'settled_meanwhile', by: 'otra' },
+    });
+    await other.close();
   });
 });

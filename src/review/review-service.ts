@@ -95,7 +95,16 @@ export class ReviewService {
   }
 
   async loadCase(fileId: string): Promise<ReviewCase> {
-    return loadReviewCase(this.options.database, fileId);
+    const reviewCase = await loadReviewCase(this.options.database, fileId);
+    // Said when it appears, not only once a key is refused: the reviewer moves on instead of reading it twice.
+    const file = await this.batches.findFile(fileId);
+    const held = file ? readClaim(file.matchingDetails) : null;
+    const standing = held && held.sitting !== this.sitting && claimStands(held, this.here());
+    return { ...reviewCase, decidingElsewhere: standing ? { by: held.by } : null };
+  }
+
+  private here() {
+    return { host: os.hostname(), now: Date.now(), isAlive: this.options.isAlive ?? processRuns };
   }
 
   async decide(reviewCase: ReviewCase, choice: ReviewChoice): Promise<DecisionResult> {
@@ -133,7 +142,7 @@ export class ReviewService {
         return { ok: false, refusal: await this.settledMeanwhile(file) };
       }
       const held = readClaim(file.matchingDetails);
-      const here = { host: os.hostname(), now: Date.now(), isAlive: this.options.isAlive ?? processRuns };
+      const here = this.here();
       if (held && held.sitting !== this.sitting && claimStands(held, here)) {
         return {
           ok: false,

@@ -141,6 +141,8 @@ export interface ReviewCase {
   heldConfidence: number | null;
   /** Set when the file is back in review after `documents detach`, or taken back over a copy. */
   detached: TakenBack | null;
+  /** Another sitting (a terminal or the HTTP API) was deciding it when it was loaded: who. */
+  decidingElsewhere?: { by: string } | null;
   pages: number | null;
   /** Every non-empty line of the kept text, sanitised for the terminal (the screen scrolls through them). */
   text: string[];

@@ -377,6 +377,14 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
       // A is writing its attach (its embeddings held): B's reject of the same file is refused, saying why.
       press('sitb', 'r');
       keep('two-sittings-being-decided', await waitFor('sitb', '✗ admin-a is deciding this file in another review sitting; nothing changed'));
+      // Shown again (away and back), the file says so before any key.
+      await pastKeyGuard();
+      tmux('send-keys', '-t', 'sitb', 'Right');
+      await waitFor('sitb', /Review 2 of 2|Walked/);
+      await pastKeyGuard();
+      tmux('send-keys', '-t', 'sitb', 'Left');
+      await waitFor('sitb', '⚠ admin-a is deciding this file in another review sitting: skip it (s)', NAME_ONLY_FILE.slice(0, 20));
+      await pastKeyGuard();
       release();
       await waitFor('sita', /✓ attached to \d+ MARTÍNEZ MEJÍA/);
       await pastKeyGuard();

@@ -43,6 +43,8 @@ export interface Messages {
   detachedBy(by: string, expediente: string, at: string): string;
   /** A file a run took back into review because a copy of it names another patient. */
   takenBackBy(by: string, expediente: string, copyExpediente: string, at: string): string;
+  /** Another sitting is deciding the file shown. */
+  decidingElsewhere(by: string): string;
   /** Before the recorded reason a file came back to review. */
   whyBack: string;
   idConflictBanner(expediente: string, owner: string, filenameName: string): string;
@@ -476,6 +478,7 @@ export const EN: Messages = {
   takenBackBy: (by, exp, copy, at) =>
     `TAKEN BACK from exp ${exp} by ${by} on ${at.slice(0, 10)}: a copy names exp ${copy}`,
   whyBack: 'Why it is back in review',
+  decidingElsewhere: (by) => `${by} is deciding this file in another review sitting: skip it (s)`,
   idConflictBanner: (exp, owner, name) =>
     `ID CONFLICT: expediente ${exp} belongs to ${owner}, clearly another person than ${name}`,
   documentSays: 'The document says',
@@ -788,6 +791,7 @@ export const ES: Messages = {
   takenBackBy: (by, exp, copy, at) =>
     `DEVUELTO del exp ${exp} por ${by} el ${at.slice(0, 10)}: una copia nombra el exp ${copy}`,
   whyBack: 'Por qué volvió a revisión',
+  decidingElsewhere: (by) => `${by} está decidiendo este archivo en otra revisión abierta: omítalo (s)`,
   idConflictBanner: (exp, owner, name) =>
     `CONFLICTO DE EXPEDIENTE: el expediente ${exp} es de ${owner}, claramente otra persona que ${name}`,
   documentSays: 'El documento dice',

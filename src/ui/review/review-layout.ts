@@ -134,6 +134,9 @@ function headerLines(input: ReviewLayoutInput, width: number): Line[] {
       ),
     );
   }
+  if (current?.decidingElsewhere) {
+    lines.push(plain(`⚠ ${m.decidingElsewhere(sanitizeForTerminal(current.decidingElsewhere.by))}`, { tone: 'warning', bold: true }));
+  }
   if (current?.idConflict && current.expedienteOwner && p) {
     const owner = current.expedienteOwner;
     const ownerName = `${owner.apellidoPaterno}${owner.apellidoMaterno ? ` ${owner.apellidoMaterno}` : ''}, ${owner.nombres}`;

@@ -31,10 +31,16 @@ export async function renderReview(
       </ThemeContext.Provider>,
       { stdout: options.stdout, stdin: options.stdin, exitOnCtrlC: false, patchConsole: false },
     );
+    // A signal (kill, the terminal closing, Ctrl-C sent from outside) ends the sitting as the Ctrl-C key does:
+    // after the decision being written, never in the middle of it.
+    const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+    const interrupt = () => void walk.interrupt();
+    for (const signal of signals) process.on(signal, interrupt);
     try {
       await walk.start();
       await walk.closed();
     } finally {
+      for (const signal of signals) process.off(signal, interrupt);
       instance.unmount();
       await instance.waitUntilExit();
     }

@@ -263,7 +263,7 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
     expect(history(pane)).not.toContain('Revisión 1 de 2');
   }, 300_000);
 
-  it('Ctrl-C while a decision is being written waits for it: the attach is whole, then the terminal is back', async () => {
+  it.each(['Ctrl-C', 'SIGTERM'] as const)('%s while a decision is being written waits for it: the attach is whole, then the terminal is back', async (way) => {
     const root = createTempDir('tecsalud-review-ctrl-c-');
     const embeddings = await startFakeOpenAiServer({ dimension: 16, apiKey: 'sk-test-ctrl-c' });
     let release = () => {};
@@ -282,7 +282,7 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
       embeddings.inject(...Array.from({ length: 20 }, () => ({ kind: 'held' as const, until: held })));
       const requestsBefore = embeddings.requests.length;
 
-      const pane = 'ctrlc';
+      const pane = way === 'Ctrl-C' ? 'ctrlc' : 'sigterm';
       const exitFile = launch(
         pane,
         { x: 100, y: 30 },
@@ -302,14 +302,20 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
       await pastKeyGuard();
       press(pane, 'y');
       while (embeddings.requests.length === requestsBefore) await new Promise((resolve) => setTimeout(resolve, 50));
-      tmux('send-keys', '-t', pane, 'C-c');
-      const waiting = await waitFor(pane, 'Ctrl-C: finishing the decision being written, then closing');
-      keep('ctrl-c-while-writing-100x30', waiting);
+      if (way === 'Ctrl-C') tmux('send-keys', '-t', pane, 'C-c');
+      else {
+        // kill, or the machine shutting down: the review's node process, a child of the pane's shell.
+        const shell = tmux('display-message', '-p', '-t', pane, '#{pane_pid}').trim();
+        const node = execFileSync('pgrep', ['-P', shell, 'node'], { encoding: 'utf8' }).trim();
+        process.kill(Number(node), 'SIGTERM');
+      }
+      const waiting = await waitFor(pane, 'Stopping: finishing the decision being written, then closing');
+      keep(`${pane}-while-writing-100x30`, waiting);
       // Still waiting for the write: the process has not gone and the decision is not half there.
       await new Promise((resolve) => setTimeout(resolve, 500));
-      expect(screen(pane)).not.toContain('CTRLC-EXITED');
+      expect(screen(pane)).not.toContain(`${pane.toUpperCase()}-EXITED`);
       release();
-      await waitFor(pane, 'CTRLC-EXITED');
+      await waitFor(pane, `${pane.toUpperCase()}-EXITED`);
       expect(fs.readFileSync(exitFile, 'utf8').trim()).toBe('2'); // the other file still waits
       const after = history(pane);
       expect(after).toContain('1 attached');

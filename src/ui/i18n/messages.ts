@@ -35,7 +35,7 @@ export interface Messages {
   helpHint: string;
   loading: string;
   working: string;
-  /** Ctrl-C while a decision is being written: the sitting ends once it is. */
+  /** Ctrl-C (or a signal) while a decision is being written: the sitting ends once it is. */
   closingAfterWrite: string;
   filenameLine(expediente: string, name: string, documentType: string, code: string, numero: string | null): string;
   unparsable(error: string): string;
@@ -468,7 +468,7 @@ export const EN: Messages = {
   helpHint: '? help',
   loading: 'Loading…',
   working: 'Working…',
-  closingAfterWrite: 'Ctrl-C: finishing the decision being written, then closing…',
+  closingAfterWrite: 'Stopping: finishing the decision being written, then closing…',
   filenameLine: (exp, name, type, code, numero) =>
     `Filename: exp ${exp} · ${name} · ${type} (${code})${numero ? ` · no. ${numero}` : ''}`,
   unparsable: (error) => `The filename does not parse: ${error}`,
@@ -781,7 +781,7 @@ export const ES: Messages = {
   helpHint: '? ayuda',
   loading: 'Cargando…',
   working: 'Trabajando…',
-  closingAfterWrite: 'Ctrl-C: terminando de guardar la decisión en curso, luego se cierra…',
+  closingAfterWrite: 'Deteniendo: terminando de guardar la decisión en curso, luego se cierra…',
   filenameLine: (exp, name, type, code, numero) =>
     `Archivo: exp ${exp} · ${name} · ${type} (${code})${numero ? ` · núm. ${numero}` : ''}`,
   unparsable: (error) => `El nombre del archivo no se puede leer: ${error}`,

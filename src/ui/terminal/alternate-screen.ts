@@ -17,7 +17,8 @@ type ProcessLike = Pick<NodeJS.Process, 'on' | 'off' | 'listenerCount' | 'kill' 
  * Switches the terminal to its alternate screen (Ink has no switch for it) and makes sure it is switched
  * back on every way out: `leave()`, the process exiting, an uncaught exception (before its trace is
  * printed, so that the trace lands on the main screen) and SIGINT/SIGTERM/SIGHUP. A signal nobody else
- * handles is raised again once the terminal is restored, so the process still ends as the signal says.
+ * handles is raised again once the terminal is restored, so the process still ends as the signal says; one
+ * that another handler takes is left to it.
  */
 export function enterAlternateScreen(stdout: NodeJS.WritableStream, proc: ProcessLike = process): AlternateScreen {
   stdout.write(ENTER_ALTERNATE_SCREEN + CLEAR_AND_HOME);
@@ -33,8 +34,11 @@ export function enterAlternateScreen(stdout: NodeJS.WritableStream, proc: Proces
     stdout.write(SHOW_CURSOR + LEAVE_ALTERNATE_SCREEN);
   };
   const onSignal = (signal: NodeJS.Signals) => {
+    // Another handler ends the run in order (the review finishes the decision being written) and leaves the
+    // screen itself, or exits (then 'exit' restores it): leaving now would draw its last frames on the main one.
+    if (proc.listenerCount(signal) > 1) return;
     restore();
-    if (proc.listenerCount(signal) === 0) proc.kill(proc.pid, signal);
+    proc.kill(proc.pid, signal);
   };
   proc.on('exit', restore);
   proc.on('uncaughtExceptionMonitor', restore);

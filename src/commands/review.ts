@@ -62,13 +62,14 @@ export async function review(
       ? holdTypeAhead(stdin, io.stdout)
       : null;
   try {
-    return await reviewOnTerminal(sessionPrefix, options, context, typeAhead);
+    return await reviewHoldingKeys(sessionPrefix, options, context, typeAhead);
   } finally {
     await typeAhead?.release();
   }
 }
 
-async function reviewOnTerminal(
+/** `review` itself: the listing, `--reopen` or the walk (`typeAhead` held when on a terminal). */
+async function reviewHoldingKeys(
   sessionPrefix: string | undefined,
   options: ReviewOptions,
   context: CommandContext,

@@ -76,6 +76,23 @@ describe.each(DATABASE_KINDS)('file writes and review decisions on %s', (kind) =
     );
   });
 
+  it('swaps a waiting file\'s matching details only from what was read, and only while it waits', async () => {
+    const reviews = new ReviewRepository(database.db);
+    const batches = new BatchRepository(database.db);
+    await database.db
+      .updateTable('batchFiles')
+      .set({ matchingStatus: 'review_required', processingStatus: 'pending', matchingDetails: null })
+      .where('id', '=', file.id)
+      .execute();
+    expect(await reviews.swapWaitingDetails(file.id, null, '{"deciding":{"by":"a"}}')).toBe(true);
+    // A second sitting that read it before the swap loses.
+    expect(await reviews.swapWaitingDetails(file.id, null, '{"deciding":{"by":"b"}}')).toBe(false);
+    expect(await reviews.swapWaitingDetails(file.id, '{"deciding":{"by":"a"}}', '{"reason":"x"}')).toBe(true);
+    expect((await batches.findFile(file.id))?.matchingDetails).toBe('{"reason":"x"}');
+    await database.db.updateTable('batchFiles').set({ matchingStatus: 'rejected' }).where('id', '=', file.id).execute();
+    expect(await reviews.swapWaitingDetails(file.id, '{"reason":"x"}', null)).toBe(false);
+  });
+
   it('applies a decision and reverts it, the patient it created deleted with its keys and term counts', async () => {
     const reviews = new ReviewRepository(database.db);
     await reviews.applyDecision({

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_QUEUE_SCHEMA } from '../../src/core/queue/defaults.js';
 import { ExitCode } from '../../src/errors.js';
-import { runCli, spawnCli } from '../support/cli-binary.js';
+import { runCli, spawnCli, type CliOptions } from '../support/cli-binary.js';
 import { SAMPLE_DIR } from '../support/ingest-fixture.js';
 import { postgresWanted } from '../support/postgres.js';
 import { startFaultyProxy } from '../support/tcp-faults.js';
@@ -19,6 +19,31 @@ interface EnqueueJson {
   jobs_queued: number;
   interrupted?: boolean;
   files_not_queued?: number;
+}
+
+/**
+ * Starts `args` (an `ingest --enqueue`) and returns once its first job is in the queue, as `client` sees it:
+ * the moment a Ctrl-C lands between two of its inserts.
+ */
+async function enqueueUntilFirstJob(args: string[], options: CliOptions, client: import('pg').Client) {
+  const child = spawnCli(args, options);
+  const output = { stdout: '', stderr: '' };
+  child.stdout!.on('data', (d: Buffer) => (output.stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output.stderr += d.toString()));
+  const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal })),
+  );
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const jobs = await client
+      .query<{ n: string }>(`select count(*) as n from ${DEFAULT_QUEUE_SCHEMA}.job`)
+      .then((result) => Number(result.rows[0]!.n))
+      .catch(() => 0);
+    if (jobs > 0) break;
+    if (Date.now() > deadline) throw new Error(`no job was queued within 60 s: ${output.stderr}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  return { child, output, ended };
 }
 
 describe.runIf(postgresWanted())('Ctrl-C during `ingest --enqueue`', { tags: ['slow'] }, () => {
@@ -44,27 +69,11 @@ describe.runIf(postgresWanted())('Ctrl-C during `ingest --enqueue`', { tags: ['s
     await client.connect();
     try {
       const args = ['ingest', 'drop', '--enqueue', '--type', 'complete', '--json'];
-      const child = spawnCli(args, { cwd, env });
-      let stdout = '';
-      let stderr = '';
-      child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-      const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-        child.on('close', (code, signal) => resolve({ code, signal })),
-      );
       // Ctrl-C once the first jobs are in.
-      const deadline = Date.now() + 60_000;
-      for (;;) {
-        const jobs = await client
-          .query<{ n: string }>(`select count(*) as n from ${DEFAULT_QUEUE_SCHEMA}.job`)
-          .then((result) => Number(result.rows[0]!.n))
-          .catch(() => 0);
-        if (jobs > 0) break;
-        if (Date.now() > deadline) throw new Error(`no job was queued within 60 s: ${stderr}`);
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
+      const { child, output, ended } = await enqueueUntilFirstJob(args, { cwd, env }, client);
       child.kill('SIGINT');
       const { code, signal } = await ended;
+      const { stdout, stderr } = output;
       expect({ code, signal }, stderr).toEqual({ code: ExitCode.Interrupted, signal: null });
       const first = JSON.parse(stdout) as EnqueueJson;
       expect(first).toMatchObject({ interrupted: true, status: 'interrupted' });
@@ -107,27 +116,11 @@ describe.runIf(postgresWanted())('Ctrl-C during `ingest --enqueue`', { tags: ['s
     const viaProxy = new URL(target);
     viaProxy.host = `${proxy.host}:${proxy.port}`;
     try {
-      const child = spawnCli(['ingest', 'drop', '--enqueue', '--type', 'complete', '--json'], {
-        cwd,
-        env: { ...env, TECSALUD_DB: viaProxy.toString() },
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-      const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-        child.on('close', (code, signal) => resolve({ code, signal })),
+      const { child, output, ended } = await enqueueUntilFirstJob(
+        ['ingest', 'drop', '--enqueue', '--type', 'complete', '--json'],
+        { cwd, env: { ...env, TECSALUD_DB: viaProxy.toString() } },
+        client,
       );
-      const deadline = Date.now() + 60_000;
-      for (;;) {
-        const jobs = await client
-          .query<{ n: string }>(`select count(*) as n from ${DEFAULT_QUEUE_SCHEMA}.job`)
-          .then((result) => Number(result.rows[0]!.n))
-          .catch(() => 0);
-        if (jobs > 0) break;
-        if (Date.now() > deadline) throw new Error(`no job was queued within 60 s: ${stderr}`);
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
       // The database stops answering mid-queueing: the first Ctrl-C's "after this statement" never comes.
       proxy.hold(true);
       child.kill('SIGINT');
@@ -136,6 +129,7 @@ describe.runIf(postgresWanted())('Ctrl-C during `ingest --enqueue`', { tags: ['s
       child.kill('SIGINT');
       const { code, signal } = await ended;
       const waited = Date.now() - second;
+      const { stdout, stderr } = output;
       expect({ code, signal }, stderr).toEqual({ code: ExitCode.Interrupted, signal: null });
       expect(waited).toBeGreaterThan(3_000);
       expect(waited).toBeLessThan(8_000);

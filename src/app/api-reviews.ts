@@ -37,8 +37,11 @@ export type ApiDecisionResult =
   | { ok: true; choice: ApiReviewAction; message: string; fileId: string }
   | {
       ok: false;
-      /** not_found: no such file in the session; not_pending: settled already; refused: the rules said no. */
-      reason: 'not_found' | 'not_pending' | 'invalid' | 'refused';
+      /**
+       * not_found: no such file in the session; not_pending: settled already; conflict: another review sitting
+       * is deciding it or settled it meanwhile; refused: the rules said no.
+       */
+      reason: 'not_found' | 'not_pending' | 'conflict' | 'invalid' | 'refused';
       message: string;
     };
 
@@ -103,7 +106,11 @@ export async function decideReview(options: {
       choice = { kind: 'reject' };
     }
     const result = await service.decide(reviewCase, choice);
-    if (!result.ok) return { ok: false, reason: 'refused', message: result.message };
+    if (!result.ok) {
+      // Someone else's decision won the race, not a rule of this one: the client should look again, not fix its request.
+      const conflict = result.notice.code === 'being_decided' || result.notice.code === 'settled_meanwhile';
+      return { ok: false, reason: conflict ? 'conflict' : 'refused', message: result.message };
+    }
     return { ok: true, choice: options.action, message: result.message, fileId: result.fileId };
   } finally {
     await service.close();

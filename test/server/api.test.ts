@@ -1,8 +1,10 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken, revokeApiToken } from '../../src/app/api-tokens.js';
 import { AuditRepository } from '../../src/db/repositories/audit-repository.js';
+import { withClaim } from '../../src/review/decision-claim.js';
 import { ingestJson, openWorkspaceDb, SAMPLE_DIR, createWorkspace, importSampleRegistry } from '../support/ingest-fixture.js';
 import { bearer, filesForm, readEvents, sampleFile, startTestServer, type TestServer } from '../support/api-server.js';
 
@@ -237,6 +239,25 @@ describe('the HTTP API, driven over HTTP as the hospital front end uses it', { t
     const attached = await post(`/${sessionId}/review/${homonymCase.file_id}/decision`, admin, { action: 'attach', expediente: '3000899337' });
     expect(attached.status).toBe(200);
     expect(await json(attached)).toMatchObject({ action: 'attach', patient_matching_status: 'matched', processing_status: 'completed', document_id: expect.any(String) });
+    // A terminal review sitting is deciding the file right now: the client is told so (409), nothing changes.
+    const claimed = await openWorkspaceDb(server.workspace);
+    try {
+      const file = () => claimed.db.selectFrom('batchFiles').select('matchingDetails').where('id', '=', conflict.file_id);
+      const { matchingDetails } = await file().executeTakeFirstOrThrow();
+      const claim = { sitting: 'terminal', by: 'admin-terminal', host: os.hostname(), pid: process.pid, at: new Date().toISOString() };
+      const setDetails = (details: string | null) =>
+        claimed.db.updateTable('batchFiles').set({ matchingDetails: details }).where('id', '=', conflict.file_id).execute();
+      await setDetails(withClaim(matchingDetails, claim));
+      const beingDecided = await post(`/${sessionId}/review/${conflict.file_id}/decision`, admin, { action: 'reject' });
+      expect(beingDecided.status).toBe(409);
+      expect((await json<{ message: string }>(beingDecided)).message).toBe(
+        'admin-terminal is deciding this file in another review sitting; nothing changed',
+      );
+      expect(await file().executeTakeFirstOrThrow()).toEqual({ matchingDetails: withClaim(matchingDetails, claim) });
+      await setDetails(matchingDetails);
+    } finally {
+      await claimed.close();
+    }
     const rejected = await post(`/${sessionId}/review/${conflict.file_id}/decision`, admin, { action: 'reject' });
     expect(rejected.status).toBe(200);
     expect((await post(`/${sessionId}/review/${conflict.file_id}/decision`, admin, { action: 'reject' })).status).toBe(409);

@@ -737,6 +737,15 @@ describe('the Spanish of per-file details', () => {
     );
   });
 
+  it('names, in Spanish, the state another review sitting left a file in', () => {
+    expect(ES.notice({ code: 'settled_meanwhile', status: 'matched', by: 'admin-a' })).toBe(
+      'este archivo se resolvió mientras tanto (por admin-a) (ahora asignado a un paciente); no cambió nada',
+    );
+    expect(ES.notice({ code: 'settled_meanwhile', status: 'rejected', by: null })).toBe(
+      'este archivo se resolvió mientras tanto (ahora rechazado); no cambió nada',
+    );
+  });
+
   it('leaves a message no rule knows exactly as it is', () => {
     for (const unknown of [
       'something nobody wrote yet',

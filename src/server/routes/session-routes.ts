@@ -224,7 +224,7 @@ export function sessionRoutes(app: FastifyInstance, deps: ServerDeps): void {
         expediente: request.body.expediente,
       });
       if (!result.ok) {
-        const status = { not_found: 404, not_pending: 409, invalid: 400, refused: 422 }[result.reason];
+        const status = { not_found: 404, not_pending: 409, conflict: 409, invalid: 400, refused: 422 }[result.reason];
         throw new ApiError(status, result.message);
       }
       const file = (await listSessionFiles(database, sessionId)).find((f) => f.id === fileId);

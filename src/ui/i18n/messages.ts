@@ -1,5 +1,6 @@
 import { FILE_OUTCOMES, type FileOutcome } from '../../core/pipeline/file-outcome.js';
 import type { FieldMatchKind } from '../../core/matching/types.js';
+import type { MatchingStatus } from '../../core/pipeline/statuses.js';
 import type { AttachRisk, EntryStatus, HeldReason, ReviewNotice, ReviewTally } from '../../app/review-walk.js';
 import { translateFileDetail, translateRefusal } from './file-details-es.js';
 
@@ -351,6 +352,15 @@ const ES_STATUS_ROWS: Record<StatusRow, string> = {
   jobs: 'trabajos',
   attention: 'atención',
   note: 'nota',
+};
+
+/** Spanish words for a file's matching status, as a refusal names the state another sitting left it in. */
+const ES_MATCHING_STATUSES: Record<MatchingStatus, string> = {
+  pending: 'pendiente',
+  matched: 'asignado a un paciente',
+  new_patient: 'paciente nuevo',
+  review_required: 'en espera de revisión',
+  rejected: 'rechazado',
 };
 
 /** Spanish words for every outcome (FILE_OUTCOMES holds the English ones); a new outcome must add its own. */
@@ -923,7 +933,7 @@ export const ES: Messages = {
       case 'already_ingested':
         return `el mismo contenido ya se ingresó como '${n.filename}' para el expediente ${n.expediente}; rechace esta copia`;
       case 'settled_meanwhile':
-        return `este archivo se resolvió mientras tanto${n.by ? ` (por ${n.by})` : ''} (ahora ${n.status}); no cambió nada`;
+        return `este archivo se resolvió mientras tanto${n.by ? ` (por ${n.by})` : ''} (ahora ${ES_MATCHING_STATUSES[n.status as MatchingStatus] ?? n.status}); no cambió nada`;
       case 'being_decided':
         return `${n.by} está decidiendo este archivo en otra revisión abierta; no cambió nada`;
       case 'file_gone':

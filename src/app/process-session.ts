@@ -36,6 +36,8 @@ export interface ProcessHooks {
   listener?: PipelineListener;
   /** Stops taking new files (a server shutting down); files in flight finish and the session stays open. */
   signal?: AbortSignal;
+  /** Called once this process holds the session's lock: from then on no other process can run it. */
+  onLocked?: () => void;
 }
 
 export type ProcessSessionResult = IngestResult & { session: BatchUpload };
@@ -99,17 +101,18 @@ export class SessionProcessing {
   private async dispatch(sessionId: string, hooks: ProcessHooks): Promise<ProcessSessionResult> {
     const { database } = this.options;
     // A failure to hand the files over is recorded; once they are the queue's, the workers close the session.
-    const actor = await this.handOver(sessionId).catch(async (error: unknown) => {
+    const actor = await this.handOver(sessionId, hooks).catch(async (error: unknown) => {
       await this.recordFailure(sessionId, error);
       throw error;
     });
     return waitForQueuedSession(database, sessionId, { actor, signal: hooks.signal });
   }
 
-  private async handOver(sessionId: string): Promise<string> {
+  private async handOver(sessionId: string, hooks: ProcessHooks): Promise<string> {
     const { database, backends, store } = this.options;
     return withRunLock(database, { sourceDir: store.sessionDir(sessionId) }, async (lock) => {
       await lock.setSession(sessionId);
+      hooks.onLocked?.();
       const session = await findSession(database, sessionId);
       if (!session) throw new Error(`no session ${sessionId}`);
       await store.removeIncoming(sessionId);
@@ -127,6 +130,7 @@ export class SessionProcessing {
     const sessionDir = store.sessionDir(sessionId);
     return withRunLock(database, { sourceDir: sessionDir }, async (lock) => {
       await lock.setSession(sessionId);
+      hooks.onLocked?.();
       const recorded = await this.recordedOptions(sessionId);
       const options = { ...defaults, ...recorded.options, sourceDir: sessionDir, signal: hooks.signal };
       const adapters = await openPipelineAdapters({

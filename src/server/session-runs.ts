@@ -1,6 +1,10 @@
 import { EventEmitter } from 'node:events';
 import type { FastifyBaseLogger } from 'fastify';
-import { otherRunHolding, type ProcessSessionResult, type SessionProcessing } from '../app/process-session.js';
+import {
+  otherRunHolding,
+  type ProcessSessionResult,
+  type SessionProcessing,
+} from '../app/process-session.js';
 import { afterRegistrations } from '../app/upload-sessions.js';
 import type { PipelineEvent, PipelineListener } from '../core/pipeline/events.js';
 
@@ -11,6 +15,8 @@ import type { PipelineEvent, PipelineListener } from '../core/pipeline/events.js
  */
 export class SessionRuns {
   private readonly running = new Map<string, Promise<ProcessSessionResult>>();
+  /** Per run: settles once the run holds the session's lock (or has ended without it). */
+  private readonly locked = new Map<string, Promise<void>>();
   private readonly hubs = new Map<string, EventEmitter>();
 
   constructor(
@@ -30,12 +36,15 @@ export class SessionRuns {
   start(sessionId: string): Promise<ProcessSessionResult> {
     const current = this.running.get(sessionId);
     if (current) return current;
+    let onLocked = () => {};
+    const locked = new Promise<void>((resolve) => (onLocked = resolve));
     const run = (async () => {
       // Uploads being registered finish first (they refuse once this run is known), so none is left out.
       await afterRegistrations(sessionId);
       const logEvent = this.sessionLog?.(sessionId);
       return this.processing.process(sessionId, {
         signal: this.shutdown,
+        onLocked,
         listener: (event) => {
           logEvent?.(event);
           this.hubs.get(sessionId)?.emit('event', event);
@@ -43,8 +52,13 @@ export class SessionRuns {
       });
     })();
     this.running.set(sessionId, run);
+    const lockedOrEnded = Promise.race([locked, run.then(() => undefined)]);
+    // Nobody may ask (a waiting process call reads the run itself): its rejection is no unhandled one.
+    lockedOrEnded.catch(() => undefined);
+    this.locked.set(sessionId, lockedOrEnded);
     const forget = () => {
       this.running.delete(sessionId);
+      this.locked.delete(sessionId);
       this.hubs.get(sessionId)?.emit('run_ended');
     };
     run.then(forget, (error: unknown) => {
@@ -52,11 +66,22 @@ export class SessionRuns {
       const holder = otherRunHolding(error);
       if (holder) {
         const { pid, host, startedAt } = holder;
-        this.log.info({ session_id: sessionId, holder: { pid, host, started_at: startedAt } }, 'the session is being processed by another process');
+        this.log.info(
+          { session_id: sessionId, holder: { pid, host, started_at: startedAt } },
+          'the session is being processed by another process',
+        );
       } else this.log.error({ err: error, session_id: sessionId }, 'processing the session stopped');
       forget();
     });
     return run;
+  }
+
+  /**
+   * Resolves once the session's run under way holds its lock (or has finished); rejects with the run's error
+   * when it ended before taking it, such as another process holding the session. A run not known here: at once.
+   */
+  lockTaken(sessionId: string): Promise<void> {
+    return this.locked.get(sessionId) ?? Promise.resolve();
   }
 
   /** Follows a session's events until `unsubscribe` is called. */

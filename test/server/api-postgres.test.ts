@@ -65,6 +65,11 @@ describe.runIf(postgresWanted())('the API over PostgreSQL', { tags: ['slow'] }, 
         message: 'another server on the same database is processing this session: follow its status; once it has finished, process it again if files are left',
       });
 
+      // Not waiting changes nothing: no "processing started" for a session another server runs.
+      const notWaiting = await fetch(`${server.base}/${sessionId}/process?wait=false`, { method: 'POST', headers: bearer(uploader) });
+      expect(notWaiting.status).toBe(409);
+      expect(await notWaiting.json()).toEqual(body);
+
       held.release();
       const done = await fetch(`${first.base}/${sessionId}/process`, { method: 'POST', headers: bearer(firstUploader) });
       expect(await done.json()).toMatchObject({ status: 'completed', total_files: 1 });

@@ -138,6 +138,10 @@ export function sessionRoutes(app: FastifyInstance, deps: ServerDeps): void {
         // A failure is logged by SessionRuns and recorded on the session (failed, with its message, and the
         // events' session_finished): the client follows the status or the events.
         run.catch(() => undefined);
+        // Except another server holding the session: "processing started" would be untrue, so wait for the lock.
+        await deps.runs.lockTaken(sessionId).catch((error: unknown) => {
+          if (otherRunHolding(error)) throw heldElsewhere();
+        });
         // The run may not have counted the files yet: say how many the session holds, as the status does.
         const now = await withUploadsCounted(database, await sessionOr404(sessionId));
         return reply.code(202).send(

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { constants as fsConstants } from 'node:fs';
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { fileSystemProblem } from '../core/text/file-system-problem.js';
 import { uploadedFileName } from '../core/uploads/uploaded-file-name.js';
@@ -9,6 +10,26 @@ import { createPrivateFile, ensurePrivateDir, type FileModePolicy } from '../pri
 
 const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+const INCOMING = '.incoming-';
+/** `.incoming-<pid>-<store>-<uuid>@<host>`: who is receiving the upload, so that no other server removes it. */
+const INCOMING_OWNED = /^\.incoming-(\d+)-([0-9a-f]{8})-[0-9a-f-]{36}@(.+)$/;
+
+/**
+ * A temporary file of another host not written for this long belongs to an upload nobody is receiving: its
+ * server was stopped or killed (a live upload writes as its bytes arrive).
+ */
+export const ABANDONED_INCOMING_MS = 10 * 60_000;
+
+/** Whether a process of this host runs (signal 0 only asks; EPERM: it runs, as another user). */
+function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /**
  * Where the HTTP API keeps uploaded PDFs: one folder per session under the upload directory, each file under
  * a name derived from the session and its (sanitised) filename, never from anything the client wrote as a
@@ -16,6 +37,9 @@ const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
  * received whole and checked, so that a half-received upload is never taken for a file.
  */
 export class UploadStore {
+  /** Names this store's uploads among those of other servers (or other stores of one process) sharing the folder. */
+  private readonly owner = randomUUID().slice(0, 8);
+
   private constructor(
     readonly root: string,
     private readonly fileMode: FileModePolicy,
@@ -62,7 +86,7 @@ export class UploadStore {
 
   /** Creates a fresh, empty temporary file (with the store's mode) for an upload being received, and returns its path. */
   async createIncoming(sessionId: string): Promise<string> {
-    const file = path.join(this.sessionDir(sessionId), `.incoming-${randomUUID()}`);
+    const file = path.join(this.sessionDir(sessionId), `${INCOMING}${process.pid}-${this.owner}-${randomUUID()}@${os.hostname()}`);
     await createPrivateFile(file, this.fileMode);
     return file;
   }
@@ -78,9 +102,9 @@ export class UploadStore {
   }
 
   /**
-   * Removes every session's temporary files: at start-up, before any upload can be under way, they are the
-   * uploads a stopped (or killed) server was receiving, never registered. Their clients were cut off and
-   * upload again.
+   * Removes every session's abandoned temporary files: at start-up, they are the uploads a stopped (or killed)
+   * server was receiving, never registered. Their clients were cut off and upload again. Another server
+   * sharing the folder and still receiving its uploads keeps them (see isAbandoned).
    */
   async removeAllIncoming(): Promise<number> {
     const entries = await fs.readdir(this.root, { withFileTypes: true });
@@ -90,11 +114,36 @@ export class UploadStore {
     return counts.reduce((sum, n) => sum + n, 0);
   }
 
-  /** Removes temporary files left by uploads cut short (a crash mid-upload); they were never registered. */
+  /**
+   * Removes the session's temporary files left by uploads cut short (a crash mid-upload), never registered:
+   * this store's own (its registrations have finished when a run starts) and abandoned ones.
+   */
   async removeIncoming(sessionId: string): Promise<number> {
     const dir = this.sessionDir(sessionId);
-    const names = (await fs.readdir(dir).catch(() => [] as string[])).filter((name) => name.startsWith('.incoming-'));
-    await Promise.all(names.map((name) => fs.rm(path.join(dir, name), { force: true })));
-    return names.length;
+    const names = (await fs.readdir(dir).catch(() => [] as string[])).filter((name) => name.startsWith(INCOMING));
+    const removed = await Promise.all(
+      names.map(async (name) => {
+        const file = path.join(dir, name);
+        if (!(await this.isAbandoned(name, file))) return 0;
+        await fs.rm(file, { force: true });
+        return 1;
+      }),
+    );
+    return removed.reduce<number>((sum, n) => sum + n, 0);
+  }
+
+  /**
+   * Whether nobody is receiving this temporary file any more: this store's own; a process of this host that
+   * no longer runs; another host's not written for ABANDONED_INCOMING_MS; or a name from before owners were
+   * recorded. A live server sharing the folder (workers' shared storage, a second server) keeps its uploads.
+   */
+  private async isAbandoned(name: string, file: string): Promise<boolean> {
+    const owned = INCOMING_OWNED.exec(name);
+    if (!owned) return true;
+    const [, pid, owner, host] = owned;
+    if (owner === this.owner) return true;
+    if (host === os.hostname() && !processRuns(Number(pid))) return true;
+    const written = await fs.stat(file).then((stat) => stat.mtimeMs, () => null);
+    return written !== null && Date.now() - written > ABANDONED_INCOMING_MS;
   }
 }

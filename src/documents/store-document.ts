@@ -4,7 +4,7 @@ import type { Chunk } from '../core/chunking/types.js';
 import { documentIdForContent } from '../core/pipeline/document-id.js';
 import type { ParsedFilename } from '../core/filename/types.js';
 import type { AuditEvent } from '../db/repositories/audit-repository.js';
-import { FileWriteRepository } from '../db/repositories/file-write-repository.js';
+import { FileWriteRepository, type FileRows } from '../db/repositories/file-write-repository.js';
 import type { ActorKind, BatchFileUpdate, MedicalDocument, Patient, ProcessingType, SettledFile } from '../db/schema.js';
 import type { Embedder } from '../adapters/embedders/types.js';
 import type { OcrInfo } from '../adapters/extraction/types.js';
@@ -32,6 +32,8 @@ export interface StoreDocumentInput {
   actorKind?: ActorKind;
   /** Extra fields written to the batch file in the same transaction as the document. */
   fileUpdate: BatchFileUpdate;
+  /** The session's counters this document moves (a review decision), in that same transaction. */
+  sessionCounts?: FileWrite['sessionCounts'];
   auditAction: string;
   auditDetails?: Record<string, unknown>;
   onStage?: (stage: 'chunk' | 'embed' | 'store') => void;
@@ -63,6 +65,7 @@ export interface FileWrite {
   audit: AuditEvent[];
   /** The file on disk, remembered with its final state so that a later run need not read it again. */
   settled?: SettledFile | null;
+  sessionCounts?: FileRows['sessionCounts'];
 }
 
 /**
@@ -75,7 +78,7 @@ export async function storeDocument(
 ): Promise<{ documentId: string; chunks: number }> {
   const write = await prepareDocument(deps, input);
   input.onStage?.('store');
-  await writeFiles(deps, [write]);
+  await writeFiles(deps, [{ ...write, sessionCounts: input.sessionCounts ?? null }]);
   return { documentId: write.document!.row.id, chunks: write.document!.row.chunksCount };
 }
 
@@ -229,6 +232,7 @@ export async function writeFiles(
       document: write.document?.row ?? null,
       audit: write.audit,
       settled: write.settled ?? null,
+      sessionCounts: write.sessionCounts ?? null,
     })),
   );
 }

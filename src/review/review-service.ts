@@ -424,6 +424,11 @@ export class ReviewService {
     const vectors =
       settings.processingType === 'complete' ? null : await this.openVectors(settings.collection);
     const choice = created ? 'new_patient' : 'attach';
+    const delta: CountsDelta = {
+      reviewRequired: -1,
+      matchedPatients: created ? 0 : 1,
+      createdPatients: created ? 1 : 0,
+    };
     const fileUpdate: BatchFileUpdate = {
       matchingStatus: created ? 'new_patient' : 'matched',
       processingStatus: 'completed',
@@ -459,16 +464,12 @@ export class ReviewService {
         actor: this.options.reviewer,
         actorKind: 'reviewer',
         fileUpdate,
+        // With the document, in one transaction: a kill cannot leave the session's counts one decision behind.
+        sessionCounts: { sessionId: file.batchId, delta },
         auditAction: created ? 'review_new_patient' : 'review_attached',
         auditDetails: { choice, created_patient: created, previous: describeState(file), ...details },
       },
     );
-    const delta: CountsDelta = {
-      reviewRequired: -1,
-      matchedPatients: created ? 0 : 1,
-      createdPatients: created ? 1 : 0,
-    };
-    await this.reviews.countDecision(file.batchId, delta);
     this.undoStack.push({
       fileId: file.id,
       batchId: file.batchId,

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
+import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openSearchAdapters } from '../../src/app/open-backends.js';
 import type { BackendConfig } from '../../src/config/load-config.js';
@@ -196,6 +197,28 @@ describe('review service', { tags: ['slow'] }, () => {
     await service.close();
     expect((await fileRow(reviewCase.fileId)).extractedText).toBeNull();
     expect(await service.listPending()).toHaveLength(1);
+  });
+
+  it('stores an attach and moves the session\'s counts in one transaction: when the counts cannot move, nothing is stored', async () => {
+    const reviewCase = await caseFor(NAME_ONLY_FILE);
+    const before = await sessionRow(reviewCase.batchId);
+    // Stands for a kill between the two writes: the counters' update fails after the document's rows are written.
+    await sql`CREATE TRIGGER counts_stuck BEFORE UPDATE OF review_required ON batch_uploads
+      BEGIN SELECT RAISE(ABORT, 'counters cannot move'); END`.execute(database.db);
+    await expect(service.decide(reviewCase, { kind: 'attach', candidate: 1 })).rejects.toThrow(/counters cannot move/);
+    await sql`DROP TRIGGER counts_stuck`.execute(database.db);
+
+    expect(await fileRow(reviewCase.fileId)).toMatchObject({ matchingStatus: 'review_required', documentId: null });
+    const documents = await database.db
+      .selectFrom('medicalDocuments')
+      .select('id')
+      .where('batchFileId', '=', reviewCase.fileId)
+      .execute();
+    expect(documents).toEqual([]);
+    expect(await sessionRow(reviewCase.batchId)).toMatchObject({
+      reviewRequired: before.reviewRequired,
+      matchedPatients: before.matchedPatients,
+    });
   });
 
   it('refuses a new patient when the expediente already belongs to someone else, changing nothing', async () => {

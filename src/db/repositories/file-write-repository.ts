@@ -3,6 +3,7 @@ import { allBindable, CompiledOnce, type Bindable } from '../compiled-query.js';
 import type { BatchFileUpdate, Database, MedicalDocument, SettledFile } from '../schema.js';
 import { AuditRepository, type AuditEvent } from './audit-repository.js';
 import { DocumentRepository } from './document-repository.js';
+import { SessionCounterRepository, type ReviewCountsDelta } from './session-counter-repository.js';
 import { SettledFileRepository } from './settled-file-repository.js';
 
 /** The database part of what one file leaves behind: its final state, its document, its audit rows. */
@@ -13,6 +14,8 @@ export interface FileRows {
   audit: AuditEvent[];
   /** The file as it is on disk, remembered with its final state (see SettledFileRepository). */
   settled?: SettledFile | null;
+  /** Counters of the file's session moved with its final state (a review decision's), in the same transaction. */
+  sessionCounts?: { sessionId: string; delta: ReviewCountsDelta } | null;
 }
 
 /** Writes the final state of a group of files: their documents, their batch-file rows and their audit rows. */
@@ -31,6 +34,9 @@ export class FileWriteRepository {
       for (const file of files) await updateFile(trx, file.batchFileId, { ...file.fileUpdate, updatedAt: now });
       await new AuditRepository(trx).recordMany(files.flatMap((file) => file.audit));
       await new SettledFileRepository(trx).remember(files.flatMap((file) => (file.settled ? [file.settled] : [])));
+      for (const { sessionCounts } of files) {
+        if (sessionCounts) await new SessionCounterRepository(trx).add(sessionCounts.sessionId, sessionCounts.delta);
+      }
     });
   }
 }

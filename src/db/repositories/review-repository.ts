@@ -71,11 +71,6 @@ export class ReviewRepository {
     return Number(result.numUpdatedRows) > 0;
   }
 
-  /** Moves the counters after a decision whose document was stored on its own (attach, new patient). */
-  async countDecision(batchId: string, delta: ReviewCountsDelta): Promise<void> {
-    await new SessionCounterRepository(this.db).add(batchId, delta);
-  }
-
   /** Undoes a decision; says whether the patient it created was deleted. */
   async revert(reversal: DecisionReversal): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {

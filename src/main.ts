@@ -1,3 +1,5 @@
+import { closeSync } from 'node:fs';
+import { isatty } from 'node:tty';
 import { CommanderError } from 'commander';
 import { ExitCode, UserError } from './errors.js';
 import { runProgram } from './cli.js';
@@ -8,6 +10,7 @@ import { translateUsageHint, translateUsageMessage } from './ui/i18n/usage-error
 /** The one place that maps errors to exit codes and messages. Returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   exitQuietlyWhenTheReaderGoesAway();
+  endWithoutACrashWhenTheTerminalHangsUp();
   try {
     return await runProgram(argv);
   } catch (error) {
@@ -64,7 +67,32 @@ function exitQuietlyWhenTheReaderGoesAway(): void {
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+      // The terminal went away (a dropped ssh connection, a closed window): the work goes on without it, as
+      // under nohup — a review finishes the decision it is writing, an ingest its files — and what it records
+      // in the database and its log is unaffected.
+      if (error.code === 'EIO' || error.code === 'ERR_STREAM_DESTROYED') return;
       throw error;
     });
   }
+}
+
+/**
+ * Node puts the terminal's settings back as it exits, and aborts (SIGABRT) when that terminal hung up
+ * meanwhile (its ResetStdio check: tcsetattr fails with EIO). A closed window or a dropped ssh connection
+ * is no reason to end in a crash once the work is done; Node skips a descriptor closed before it gets there,
+ * and a terminal that hung up is one that no longer answers as a terminal.
+ */
+function endWithoutACrashWhenTheTerminalHangsUp(): void {
+  const terminals = [0, 1, 2].filter((fd) => isatty(fd));
+  if (terminals.length === 0) return;
+  process.on('exit', () => {
+    for (const fd of terminals) {
+      if (isatty(fd)) continue;
+      try {
+        closeSync(fd);
+      } catch {
+        // Already closed: nothing for Node to reset either.
+      }
+    }
+  });
 }

@@ -68,12 +68,33 @@ function press(pane: string, key: string): void {
 }
 
 /** Runs the built CLI in a new tmux window of the given size; the shell records the exit code. */
-function launch(pane: string, size: { x: number; y: number }, cwd: string, args: string, env = ''): string {
+/**
+ * Runs the CLI with the terminal as its stdio and writes its exit code once it ends, even after the terminal
+ * is gone: it ignores the hang-up itself (the CLI, its child, still receives it).
+ */
+const OUTLIVES_TERMINAL = [
+  "process.on('SIGHUP', () => {})",
+  'const [exitFile, ...args] = process.argv.slice(1)',
+  "require('node:child_process').spawn(process.execPath, args, { stdio: 'inherit' }).on('exit', (code, signal) => " +
+    "{ require('node:fs').writeFileSync(exitFile, String(code ?? signal)); process.exitCode = code ?? 1; })",
+].join('; ');
+
+function launch(
+  pane: string,
+  size: { x: number; y: number },
+  cwd: string,
+  args: string,
+  env = '',
+  outlivingTheTerminal = false,
+): string {
   const exitFile = path.join(cwd, `${pane}.exit`);
+  const node = outlivingTheTerminal
+    ? `node -e ${JSON.stringify(OUTLIVES_TERMINAL)} ${JSON.stringify(exitFile)}`
+    : 'node';
   const command = [
     `cd ${JSON.stringify(cwd)}`,
     // Ink renders only a final frame when CI is set (is-in-ci); the admin's terminal has no CI.
-    `env -u CI -u CONTINUOUS_INTEGRATION ${env} node ${JSON.stringify(BIN)} ${args}`,
+    `env -u CI -u CONTINUOUS_INTEGRATION ${env} ${node} ${JSON.stringify(BIN)} ${args}`,
     `echo $? > ${JSON.stringify(exitFile)}`,
     `echo ${pane.toUpperCase()}-EXITED`,
     'sleep 300',
@@ -263,7 +284,7 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
     expect(history(pane)).not.toContain('Revisión 1 de 2');
   }, 300_000);
 
-  it.each(['Ctrl-C', 'SIGTERM'] as const)('%s while a decision is being written waits for it: the attach is whole, then the terminal is back', async (way) => {
+  it.each(['Ctrl-C', 'SIGTERM', 'hang-up'] as const)('%s while a decision is being written waits for it: the attach is whole, then the terminal is back', async (way) => {
     const root = createTempDir('tecsalud-review-ctrl-c-');
     const embeddings = await startFakeOpenAiServer({ dimension: 16, apiKey: 'sk-test-ctrl-c' });
     let release = () => {};
@@ -282,13 +303,16 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
       embeddings.inject(...Array.from({ length: 20 }, () => ({ kind: 'held' as const, until: held })));
       const requestsBefore = embeddings.requests.length;
 
-      const pane = way === 'Ctrl-C' ? 'ctrlc' : 'sigterm';
+      const pane = { 'Ctrl-C': 'ctrlc', SIGTERM: 'sigterm', 'hang-up': 'hangup' }[way];
       const exitFile = launch(
         pane,
         { x: 100, y: 30 },
         root,
         'review --user e2e-ctrl-c --lang en',
         Object.entries(env).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' '),
+        // The terminal closes under the review (an ssh connection dropped): its shell goes with it, so
+        // something that outlives the terminal must record how the review ended.
+        way === 'hang-up',
       );
       let shown = await waitFor(pane, /Review 1 of 2/, /attach · n new/);
       await pastKeyGuard();
@@ -302,24 +326,36 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
       await pastKeyGuard();
       press(pane, 'y');
       while (embeddings.requests.length === requestsBefore) await new Promise((resolve) => setTimeout(resolve, 50));
-      if (way === 'Ctrl-C') tmux('send-keys', '-t', pane, 'C-c');
+      if (way === 'hang-up') {
+        tmux('kill-session', '-t', pane);
+        // The decision is still being written: the review has not ended.
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        expect(fs.existsSync(exitFile), 'the review ended before its decision was written').toBe(false);
+        release();
+        const deadline = Date.now() + 60_000;
+        while (!fs.existsSync(exitFile) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+        // No terminal to write to any more is no crash: the review ends as after Ctrl-C (the other file waits).
+        expect(fs.readFileSync(exitFile, 'utf8').trim()).toBe('2');
+      } else if (way === 'Ctrl-C') tmux('send-keys', '-t', pane, 'C-c');
       else {
         // kill, or the machine shutting down: the review's node process, a child of the pane's shell.
         const shell = tmux('display-message', '-p', '-t', pane, '#{pane_pid}').trim();
         const node = execFileSync('pgrep', ['-P', shell, 'node'], { encoding: 'utf8' }).trim();
         process.kill(Number(node), 'SIGTERM');
       }
-      const waiting = await waitFor(pane, 'Stopping: finishing the decision being written, then closing');
-      keep(`${pane}-while-writing-100x30`, waiting);
-      // Still waiting for the write: the process has not gone and the decision is not half there.
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      expect(screen(pane)).not.toContain(`${pane.toUpperCase()}-EXITED`);
-      release();
-      await waitFor(pane, `${pane.toUpperCase()}-EXITED`);
-      expect(fs.readFileSync(exitFile, 'utf8').trim()).toBe('2'); // the other file still waits
-      const after = history(pane);
-      expect(after).toContain('1 attached');
-      expect(after).not.toMatch(/Review \d of 2/);
+      if (way !== 'hang-up') {
+        const waiting = await waitFor(pane, 'Stopping: finishing the decision being written, then closing');
+        keep(`${pane}-while-writing-100x30`, waiting);
+        // Still waiting for the write: the process has not gone and the decision is not half there.
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        expect(screen(pane)).not.toContain(`${pane.toUpperCase()}-EXITED`);
+        release();
+        await waitFor(pane, `${pane.toUpperCase()}-EXITED`);
+        expect(fs.readFileSync(exitFile, 'utf8').trim()).toBe('2'); // the other file still waits
+        const after = history(pane);
+        expect(after).toContain('1 attached');
+        expect(after).not.toMatch(/Review \d of 2/);
+      }
 
       const { openDatabase } = await import('../../src/db/open-database.js');
       const { resolveDatabaseTarget } = await import('../../src/db/database-url.js');

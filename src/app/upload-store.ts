@@ -7,6 +7,7 @@ import { fileSystemProblem } from '../core/text/file-system-problem.js';
 import { uploadedFileName } from '../core/uploads/uploaded-file-name.js';
 import { UsageError } from '../errors.js';
 import { createPrivateFile, ensurePrivateDir, type FileModePolicy } from '../private-files.js';
+import { isProcessAlive } from '../process-alive.js';
 
 const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -19,16 +20,6 @@ const INCOMING_OWNED = /^\.incoming-(\d+)-([0-9a-f]{8})-[0-9a-f-]{36}@(.+)$/;
  * server was stopped or killed (a live upload writes as its bytes arrive).
  */
 export const ABANDONED_INCOMING_MS = 10 * 60_000;
-
-/** Whether a process of this host runs (signal 0 only asks; EPERM: it runs, as another user). */
-function processRuns(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Where the HTTP API keeps uploaded PDFs: one folder per session under the upload directory, each file under
@@ -142,7 +133,7 @@ export class UploadStore {
     if (!owned) return true;
     const [, pid, owner, host] = owned;
     if (owner === this.owner) return true;
-    if (host === os.hostname() && !processRuns(Number(pid))) return true;
+    if (host === os.hostname() && !isProcessAlive(Number(pid))) return true;
     const written = await fs.stat(file).then((stat) => stat.mtimeMs, () => null);
     return written !== null && Date.now() - written > ABANDONED_INCOMING_MS;
   }

@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { ensurePrivateDir, fileModesFor, type FileModePolicy } from '../private-files.js';
 import { realPathAsFarAsItExists } from '../real-path.js';
 import { NOT_UTF8, rawNameShownAs, showNotUtf8Bytes } from './look-alike-names.js';
-import { isProcessAlive } from './run-lock.js';
+import { isProcessAlive } from '../process-alive.js';
 
 /** The longest file name (one path component) Linux and macOS file-systems take, in bytes. */
 const NAME_MAX_BYTES = 255;

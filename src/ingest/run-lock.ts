@@ -8,6 +8,7 @@ import type { DedicatedConnection, OpenDatabase } from '../db/open-database.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
 import { advisoryLock, RunLockRepository, type RunLockHolder } from '../db/repositories/run-lock-repository.js';
 import { ExitCode, UserError } from '../errors.js';
+import { isProcessAlive } from '../process-alive.js';
 
 export class LockedError extends UserError {
   /**
@@ -267,15 +268,6 @@ async function acquireRowLock(
     await locks.deleteExactly(holder);
   }
   throw new LockedError((await locks.findHolder(me.lockKey)) ?? me);
-}
-
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**

@@ -61,16 +61,6 @@ export function claimStands(
   return claim.host !== here.host || here.isAlive(claim.pid);
 }
 
-/** Whether a process of this host runs (signal 0 only asks; EPERM: it runs, as another user). */
-export function processRuns(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 function parse(details: string | null): Record<string, unknown> | null {
   if (!details) return null;
   try {

@@ -11,7 +11,8 @@ import { PatientRepository } from '../db/repositories/patient-repository.js';
 import { ReviewRepository } from '../db/repositories/review-repository.js';
 import type { BatchFile, BatchFileUpdate, Patient } from '../db/schema.js';
 import { storeDocument } from '../documents/store-document.js';
-import { claimStands, processRuns, readClaim, withClaim, withoutClaim, type DecisionClaim } from './decision-claim.js';
+import { isProcessAlive } from '../process-alive.js';
+import { claimStands, readClaim, withClaim, withoutClaim, type DecisionClaim } from './decision-claim.js';
 import { loadReviewCase, pendingEntryOf } from './load-review-case.js';
 import { readSessionSettings } from './session-settings.js';
 import type {
@@ -104,7 +105,7 @@ export class ReviewService {
   }
 
   private here() {
-    return { host: os.hostname(), now: Date.now(), isAlive: this.options.isAlive ?? processRuns };
+    return { host: os.hostname(), now: Date.now(), isAlive: this.options.isAlive ?? isProcessAlive };
   }
 
   async decide(reviewCase: ReviewCase, choice: ReviewChoice): Promise<DecisionResult> {

@@ -32,7 +32,7 @@ export function reportError(error: unknown, { json = false, lang = 'en' }: { jso
     const message = lang === 'es' ? translateUsageMessage(error.message) : error.message;
     const hint = error.hint && lang === 'es' ? translateUsageHint(error.hint) : error.hint;
     process.stderr.write(`error: ${message}\n`);
-    if (hint) process.stderr.write(`hint: ${hint}\n`);
+    if (hint) process.stderr.write(`${lang === 'es' ? 'sugerencia' : 'hint'}: ${hint}\n`);
     if (json) writeJsonError(error.message, error.hint ?? null, error.exitCode);
     return error.exitCode;
   }

@@ -134,7 +134,7 @@ async function reviewHoldingKeys(
       // cron or a pipe: nothing to press keys in. The list says what waits; the refusal, what to do instead.
       printPendingList(io, pending, messages);
       writeLine(io.stderr, `error: ${messages.reviewNeedsTerminal}`);
-      writeLine(io.stderr, `hint: ${messages.reviewNeedsTerminalHint}`);
+      writeLine(io.stderr, `${messages.hintLabel}: ${messages.reviewNeedsTerminalHint}`);
       return ExitCode.ReviewPending;
     }
     const session = await openReviewSession({

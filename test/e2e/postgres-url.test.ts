@@ -43,6 +43,9 @@ describe('a PostgreSQL URL without a host or a database (the real CLI)', { tags:
     expect(serve.stderr).toContain(
       "error: la URL de PostgreSQL en TECSALUD_DB ('postgres://db.hospital.local') no indica el nombre de la base de datos",
     );
+    // The hint's label is the reader's language too.
+    expect(serve.stderr).toMatch(/\nsugerencia: /);
+    expect(serve.stderr).not.toContain('hint:');
   });
 
   it('keeps the socket form: the host given as ?host=/socket/dir', async () => {

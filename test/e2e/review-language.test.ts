@@ -62,6 +62,7 @@ describe('`review` in the operator\'s language, through the built CLI', { tags: 
     expect(refused.stdout).toMatch(/^2 archivos en espera de revisión:\n/);
     expect(refused.stdout).toMatch(/_LAB\.pdf {2}\(.*, confianza 0\.\d\d\)/);
     expect(refused.stderr).toContain('error: revisión no iniciada: recorrer las revisiones requiere una terminal');
+    expect(refused.stderr).toContain('\nsugerencia: ejecute `tecsalud-batch review` en una terminal');
     expect(refused.stderr).toContain('`tecsalud-batch review --json` lista los archivos pendientes');
     expect(refused.stderr).toContain('/review/FILE_ID/decision');
     expect(refused.stderr).not.toMatch(/needs a terminal|\n\s+at /);

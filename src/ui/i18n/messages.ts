@@ -103,6 +103,8 @@ export interface Messages {
   pendingRow(reason: string, confidence: number | null): string;
   reviewNeedsTerminal: string;
   reviewNeedsTerminalHint: string;
+  /** The label before a refusal's hint, as `main` prints it: `hint:` / `sugerencia:`. */
+  hintLabel: string;
   reopened(filename: string, session: string): string;
   rejectionLifted(filename: string): string;
   // Codes in plain words
@@ -639,6 +641,7 @@ export const EN: Messages = {
   pendingRow: (reason, confidence) => `(${reason}, confidence ${confidence === null ? '–' : conf(confidence)})`,
   reviewNeedsTerminal:
     'review not started: walking the reviews needs a terminal (stdin and stdout are not one here: cron, a pipe or a redirect)',
+  hintLabel: 'hint',
   reviewNeedsTerminalHint:
     'run `tecsalud-batch review` in a terminal (over ssh: `ssh -t`); `tecsalud-batch review --json` lists the ' +
     'pending files for scripts, and `POST /api/v1/documents/batch/SESSION/review/FILE_ID/decision` (`serve`) ' +
@@ -962,6 +965,7 @@ export const ES: Messages = {
   reviewNeedsTerminal:
     'revisión no iniciada: recorrer las revisiones requiere una terminal (aquí stdin y stdout no lo son: cron, ' +
     'una tubería o una redirección)',
+  hintLabel: 'sugerencia',
   reviewNeedsTerminalHint:
     'ejecute `tecsalud-batch review` en una terminal (por ssh: `ssh -t`); `tecsalud-batch review --json` lista ' +
     'los archivos pendientes para scripts, y `POST /api/v1/documents/batch/SESIÓN/review/FILE_ID/decision` ' +

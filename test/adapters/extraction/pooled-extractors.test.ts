@@ -63,11 +63,12 @@ const longPdfs = { 'pdf-parse': '', pdfium: '' };
 beforeAll(async () => {
   files = await writeSampleFiles();
   scratch = await mkdtemp(join(tmpdir(), 'extraction-long-'));
-  // Files that take each engine several seconds, far beyond the 1 s limit used below: ~600 pages for pdf.js;
+  // Files that take each engine several seconds, far beyond the 1 s limit used below: 3,000 pages for pdf.js
+  // (600 took a warm pdf.js child 0.96 s on a quiet machine, and the 1 s limit then lost the race now and then);
   // PDFium reads those three times as fast, and one page of 1,500,000 text objects takes it ~2.8 s once warm
   // (400,000 took 0.7 s warm: a worker that replaced a stopped one finished it within the limit, in CI).
   longPdfs['pdf-parse'] = join(scratch, 'long.pdf');
-  const pages = Array.from({ length: 600 }, (_, i) => makeClinicalPage(i + 1));
+  const pages = Array.from({ length: 3000 }, (_, i) => makeClinicalPage(i + 1));
   await writeFile(longPdfs['pdf-parse'], await makeTextPdf({ pages }));
   longPdfs.pdfium = join(scratch, 'many-objects.pdf');
   await writeFile(longPdfs.pdfium, makeManyTextObjectsPdf(1_500_000));

@@ -99,9 +99,14 @@ export class ReviewService {
     const reviewCase = await loadReviewCase(this.options.database, fileId);
     // Said when it appears, not only once a key is refused: the reviewer moves on instead of reading it twice.
     const file = await this.batches.findFile(fileId);
-    const held = file ? readClaim(file.matchingDetails) : null;
-    const standing = held && held.sitting !== this.sitting && claimStands(held, this.here());
-    return { ...reviewCase, decidingElsewhere: standing ? { by: held.by } : null };
+    const held = file ? this.heldElsewhere(file.matchingDetails, this.here()) : null;
+    return { ...reviewCase, decidingElsewhere: held ? { by: held.by } : null };
+  }
+
+  /** The claim of another sitting that still stands on a file's matching_details, if any. */
+  private heldElsewhere(details: string | null, here: ReturnType<ReviewService['here']>): DecisionClaim | null {
+    const held = readClaim(details);
+    return held && held.sitting !== this.sitting && claimStands(held, here) ? held : null;
   }
 
   private here() {
@@ -142,9 +147,9 @@ export class ReviewService {
       if (file.matchingStatus !== 'review_required' || file.processingStatus !== 'pending') {
         return { ok: false, refusal: await this.settledMeanwhile(file) };
       }
-      const held = readClaim(file.matchingDetails);
       const here = this.here();
-      if (held && held.sitting !== this.sitting && claimStands(held, here)) {
+      const held = this.heldElsewhere(file.matchingDetails, here);
+      if (held) {
         return {
           ok: false,
           refusal: {

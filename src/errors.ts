@@ -14,7 +14,7 @@ export const ExitCode = {
   ServiceUnavailable: 69,
   /** An unexpected internal error: a bug. */
   Internal: 70,
-  /** Another run holds the lock on this directory and database. */
+  /** Another run holds the lock on this directory and database, or another program the database's own lock. */
   Locked: 75,
   /** Interrupted by Ctrl-C / SIGINT / SIGTERM. */
   Interrupted: 130,
@@ -47,8 +47,9 @@ export class UsageError extends UserError {
  * input refused, a 5xx that outlived its retries) is not this class: it fails that file alone.
  */
 export class ServiceUnavailableError extends UserError {
-  constructor(message: string, hint?: string) {
-    super(message, ExitCode.ServiceUnavailable, hint);
+  /** `exitCode`: 69, or 75 for a database another program keeps locked (try again later, as for a run lock). */
+  constructor(message: string, hint?: string, exitCode: ExitCode = ExitCode.ServiceUnavailable) {
+    super(message, exitCode, hint);
     this.name = 'ServiceUnavailableError';
   }
 }

@@ -2,6 +2,7 @@ import { describeError } from '../core/text/describe-error.js';
 import { isTlsCode, unreachableCode } from '../core/text/network-error-code.js';
 import { ServiceUnavailableError } from '../errors.js';
 import type { DatabaseTarget } from './database-url.js';
+import { storageRefused } from './storage-errors.js';
 
 /** Node's codes for a server that cannot be reached, or a connection that broke. */
 const NETWORK_CODES = new Set([
@@ -68,7 +69,8 @@ export function postgresUnavailable(error: unknown, target: DatabaseTarget, when
 
 /**
  * The service-down error a run stops with, or null when `error` is something else: a backend that is down
- * (already a ServiceUnavailableError), or a PostgreSQL connection that was lost.
+ * (already a ServiceUnavailableError), a PostgreSQL connection that was lost, or a database whose storage
+ * refused a write (a full disk, a lock another program keeps, a failed disk).
  */
 export function serviceDown(
   error: unknown,
@@ -80,7 +82,7 @@ export function serviceDown(
     // answered the connect) is not a lost one.
     return postgresUnavailable(error, database.target, unreachableCode(error) || neverAnswered(error) ? 'reach' : 'lost');
   }
-  return null;
+  return storageRefused(error, database.target);
 }
 
 /** pg's and pg-pool's words for a connect that timed out: the server took the connection and never answered. */

@@ -13,6 +13,7 @@ import { createMigrationProvider, type SqlDialectName } from './migrations/index
 import { databaseFileError, translateDatabaseError } from './database-file-errors.js';
 import { databaseSettingName, type DatabaseTarget } from './database-url.js';
 import { translateLikePostgres } from './fold-accents-sql.js';
+import { SQLITE_BUSY_TIMEOUT_MS } from './storage-errors.js';
 
 /** The subset of better-sqlite3 that the embedded vector store needs from the shared handle. */
 export interface SqliteHandle {
@@ -157,7 +158,7 @@ async function createSqliteDialect(
     // a valid new database, so create it with its mode first.
     if (create && file !== ':memory:') createPrivateFileSync(file, options.fileMode);
     // fileMustExist: a file removed between the check and the open is still not created.
-    handle = new BetterSqlite3(file, { timeout: options.busyTimeoutMs ?? 15_000, fileMustExist: !create });
+    handle = new BetterSqlite3(file, { timeout: options.busyTimeoutMs ?? SQLITE_BUSY_TIMEOUT_MS, fileMustExist: !create });
   } catch (error) {
     throw new UserError(
       `cannot open the database '${file}': ${(error as Error).message}`,
@@ -302,7 +303,15 @@ function translateConnectionError(error: unknown, target: DatabaseTarget): Error
 interface PreparingHandle {
   prepare(sql: string): unknown;
   close(): unknown;
+  readonly inTransaction: boolean;
 }
+
+/**
+ * What kysely runs for a `rollback` when SQLite has already rolled the transaction back itself, as it does
+ * on a full disk, an I/O error or a lock it gave up on: SQLite's own "cannot rollback - no transaction is
+ * active" would otherwise replace the error that says what happened.
+ */
+const ALREADY_ROLLED_BACK = { reader: false, run: () => ({ changes: 0, lastInsertRowid: 0 }) };
 
 const STATEMENT_CACHE_SIZE = 256;
 
@@ -310,7 +319,8 @@ const STATEMENT_CACHE_SIZE = 256;
  * kysely prepares every query anew, and preparing costs more than running the small statements the
  * pipeline issues per file (profiled: a quarter of the ingest's database time). The SQL text of a
  * query is stable, so its prepared statement is reused. Safe because kysely runs each statement to
- * completion (`all` / `run`) before issuing the next; nothing here streams rows.
+ * completion (`all` / `run`) before issuing the next; nothing here streams rows. A rollback of a
+ * transaction SQLite already ended is skipped (ALREADY_ROLLED_BACK).
  */
 function withStatementCache<T extends PreparingHandle>(handle: T): T {
   const cache = new Map<string, unknown>();
@@ -318,6 +328,7 @@ function withStatementCache<T extends PreparingHandle>(handle: T): T {
     get(target, property, receiver) {
       if (property === 'prepare') {
         return (sql: string) => {
+          if (sql === 'rollback' && !target.inTransaction) return ALREADY_ROLLED_BACK;
           let statement = cache.get(sql);
           if (statement === undefined) {
             statement = target.prepare(sql);

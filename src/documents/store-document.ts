@@ -10,6 +10,7 @@ import type { Embedder } from '../adapters/embedders/types.js';
 import type { OcrInfo } from '../adapters/extraction/types.js';
 import type { DocumentVectors, VectorStore } from '../adapters/vector-stores/types.js';
 import type { OpenDatabase } from '../db/open-database.js';
+import { serviceDown } from '../db/connection-loss.js';
 import { ServiceUnavailableError } from '../errors.js';
 import { FileStageError } from './stage-error.js';
 
@@ -208,8 +209,9 @@ export async function prepareDocument(
  * is reported ingested before all of it is stored.
  *
  * A vector store that refuses the group throws FileStageError('vector_store_failed') before anything reaches
- * the database; a vector store that is down (ServiceUnavailableError) and a database failure throw as they
- * are (the run cannot go on without them).
+ * the database; a vector store that is down (ServiceUnavailableError, or the embedded store's database file on
+ * a full or failing disk, or locked by another program) and a database failure throw as they are (the run
+ * cannot go on without them, and the files are not at fault).
  */
 export async function writeFiles(
   deps: Pick<StoreDocumentDependencies, 'database' | 'vectorStore'>,
@@ -221,8 +223,7 @@ export async function writeFiles(
     try {
       await deps.vectorStore.replaceDocuments(vectors);
     } catch (error) {
-      if (error instanceof ServiceUnavailableError) throw error;
-      throw new FileStageError('vector_store_failed', `the vector store failed: ${describeError(error)}`);
+      throw serviceDown(error, deps.database) ?? new FileStageError('vector_store_failed', `the vector store failed: ${describeError(error)}`);
     }
   }
   await new FileWriteRepository(deps.database.db).commit(

@@ -1,6 +1,7 @@
 import { writeFiles, type FileWrite } from '../documents/store-document.js';
 import type { StoreDocumentDependencies } from '../documents/store-document.js';
-import { ServiceUnavailableError } from '../errors.js';
+import { serviceDown } from '../db/connection-loss.js';
+import type { ServiceUnavailableError } from '../errors.js';
 
 export interface GroupCommitterOptions {
   /** Files per group: a group is written as soon as it has this many. */
@@ -26,8 +27,9 @@ interface Waiting {
  *
  * A group that fails is written again file by file, so that one bad file (a record the vector store
  * refuses) fails alone: its `write` rejects with FileStageError('vector_store_failed') and the others go on. A database error
- * rejects as it is, and so does a vector store that is down (ServiceUnavailableError), for this group and
- * every later one: the run stops.
+ * rejects as it is, and so does a backend that is down (serviceDown: a vector store or PostgreSQL gone, a
+ * SQLite file on a full or failing disk or locked by another program), for this group and every later one,
+ * without trying each file again: the run stops, and the files not written wait for the next one.
  */
 export class GroupCommitter {
   private waiting: Waiting[] = [];
@@ -99,9 +101,9 @@ export class GroupCommitter {
       return;
     } catch (error) {
       // A backend that is down would refuse each file again (or make each wait out its timeout).
-      if (error instanceof ServiceUnavailableError) this.down = error;
+      this.down = serviceDown(error, this.deps.database);
       if (group.length === 1 || this.down) {
-        for (const waiting of group) waiting.reject(error);
+        for (const waiting of group) waiting.reject(this.down ?? error);
         return;
       }
     }
@@ -116,8 +118,8 @@ export class GroupCommitter {
         await writeFiles(this.deps, [waiting.write]);
         waiting.resolve(performance.now() - alone);
       } catch (error) {
-        if (error instanceof ServiceUnavailableError) this.down = error;
-        waiting.reject(error);
+        this.down = serviceDown(error, this.deps.database);
+        waiting.reject(this.down ?? error);
       }
     }
   }

@@ -6,6 +6,7 @@ import { resolveDatabaseTarget } from '../../src/db/database-url.js';
 import { migrationsUnknownHere } from '../../src/db/migration-state.js';
 import { openDatabase } from '../../src/db/open-database.js';
 import { createSqliteTestDatabase } from '../support/databases.js';
+import { createScratchPostgresDatabase, postgresWanted } from '../support/postgres.js';
 import { startSilentServer } from '../support/tcp-faults.js';
 
 describe('serviceDown', () => {
@@ -28,6 +29,27 @@ describe('serviceDown', () => {
       }
     } finally {
       await silent.close();
+    }
+  });
+});
+
+describe.runIf(postgresWanted())('serviceDown on PostgreSQL storage', () => {
+  it('reads a server out of disk space (SQLSTATE 53100) as a backend down that names the server, not a bug', async () => {
+    const scratch = await createScratchPostgresDatabase();
+    const client = new pg.Client({ connectionString: scratch.url });
+    try {
+      await client.connect();
+      // The server's own error for a table or WAL it cannot extend, raised by the server itself.
+      const error = await client
+        .query("do $$ begin raise exception 'could not extend file: No space left on device' using errcode = 'disk_full'; end $$")
+        .catch((e: unknown) => e);
+      const down = serviceDown(error, { target: resolveDatabaseTarget(scratch.url, { cwd: '/' }) });
+      expect(down?.exitCode).toBe(69);
+      expect(down?.message).toMatch(/^the PostgreSQL server of postgres:\/\/.* has run out of disk space$/);
+      expect(down?.hint).toMatch(/free space on the server's data disk; then run the same command again/);
+    } finally {
+      await client.end();
+      await scratch.drop();
     }
   });
 });

@@ -439,7 +439,9 @@ describe('the Spanish of per-file details', () => {
         document: 'x',
         metadata: { document_id: 'd1' },
       };
-      const error = (await writeFiles({ database: null as never, vectorStore: refusing as VectorStore }, [
+      // The refusal never reaches the database; only its target is read (to tell a full disk from a refusal).
+      const database = { target: { kind: 'sqlite', path: ':memory:', display: ':memory:' } } as never;
+      const error = (await writeFiles({ database, vectorStore: refusing as VectorStore }, [
         {
           batchFileId: 'f1',
           fileUpdate: {},

@@ -8,9 +8,11 @@ Exit codes:
   ${ExitCode.ReviewPending}    success, but some files wait for an admin's review
   ${ExitCode.SomeFailed}    some files failed (the others were processed)
   ${ExitCode.Usage}   usage or configuration error
-  ${ExitCode.ServiceUnavailable}   a required service (database, vector store, embedder) is unavailable
+  ${ExitCode.ServiceUnavailable}   a required service (database, vector store, embedder) is unavailable,
+       or the database's disk is full or failing
   ${ExitCode.Internal}   internal error (a bug: please report it)
-  ${ExitCode.Locked}   locked: another run is processing the same directory and database
+  ${ExitCode.Locked}   locked: another run is processing the same directory and database,
+       or another program kept the database locked
   ${ExitCode.Interrupted}  interrupted (Ctrl-C)`;
 
 export function jsonOption() {

@@ -15,7 +15,7 @@ export const SQLITE_BUSY_TIMEOUT_MS = 15_000;
 export function storageRefused(error: unknown, target: DatabaseTarget): ServiceUnavailableError | null {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code !== 'string') return null;
-  const again = 'then run the same command again: the files not done are taken up then, and none is stored twice';
+  const again = 'then run the same command again: what it had not finished is done then, and nothing is stored twice';
   if (target.kind === 'postgres') {
     // SQLSTATE 53100 disk_full: the server could not extend a table or its WAL.
     if (code !== '53100') return null;

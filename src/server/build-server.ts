@@ -11,7 +11,7 @@ import type { ProcessSessionResult } from '../app/process-session.js';
 import type { PipelineListener } from '../core/pipeline/events.js';
 import { sessionsLeftProcessing } from '../app/upload-sessions.js';
 import { databaseUnavailable } from '../app/serve-database-errors.js';
-import { UserError } from '../errors.js';
+import { ServiceUnavailableError, UserError } from '../errors.js';
 import { ApiError, errorBody } from './api-error.js';
 import { registerAuth, type FailedAuthLimit } from './auth.js';
 import { refuseNonTextFields } from './json-text-fields.js';
@@ -104,8 +104,9 @@ export async function buildServer(options: BuildServerOptions): Promise<ApiServe
       return reply.code(400).send(errorBody(400, validationMessage(error.validation as ValidationIssue[], error.validationContext)));
     }
     if (error instanceof UserError) {
-      // 69: a backend is down; 75: another process holds the session's lock.
-      const status = error.exitCode === 69 ? 503 : error.exitCode === 75 ? 409 : 400;
+      // A backend is down (69, or a database another program keeps locked: 75, yet as passing as a restart);
+      // otherwise 75: another process holds the session's lock.
+      const status = error instanceof ServiceUnavailableError ? 503 : error.exitCode === 75 ? 409 : 400;
       if (status === 503) {
         // The operator needs to know a backend is down even when no client reports it; the log has the hint,
         // which speaks to whoever runs the server (its flags, "run the same command again"), not to a client.

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { request } from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
 import { createWorkspace, SAMPLE_DIR } from '../support/ingest-fixture.js';
 import { createScratchPostgresDatabase, postgresWanted } from '../support/postgres.js';
 import { bearer, filesForm, sampleFile, startTestServer, type TestServer } from '../support/api-server.js';
@@ -273,3 +274,32 @@ describe.runIf(postgresWanted())(
     });
   },
 );
+
+describe('a SQLite database another program keeps locked while the server runs', { tags: ['slow'] }, () => {
+  it('answers 503 saying so (not 409, not "internal error"), and works again once it is released', async () => {
+    const server = await startTestServer();
+    const other = new Database(server.workspace.db);
+    try {
+      const uploader = await server.token('uploader');
+      const createSession = () =>
+        fetch(`${server.base}/create-session`, {
+          method: 'POST',
+          headers: { ...bearer(uploader), 'content-type': 'application/json' },
+          body: JSON.stringify({ processing_type: 'complete', uploaded_by: 'x' }),
+        });
+      // An sqlite3 shell left in a transaction, say: the server's write waits out its busy timeout.
+      other.exec('BEGIN EXCLUSIVE');
+      const locked = await createSession();
+      other.exec('ROLLBACK');
+      const body = (await locked.json()) as { statusCode: number; message: string };
+      expect(locked.status, JSON.stringify(body)).toBe(503);
+      expect(body.message).toMatch(/^the database '.*' is locked by another program, which kept a write open for more than 15 s; try again in a while$/);
+      expect(locked.headers.get('retry-after')).toBe('30');
+      expect((await createSession()).status).toBe(200);
+    } finally {
+      other.close();
+      await server.stop();
+      server.workspace.cleanup();
+    }
+  }, 60_000);
+});

@@ -13,6 +13,7 @@ import { SETTING_NAMES, databaseSettingOf } from '../config/setting-source.js';
 import { DEFAULT_DATABASE, redactConnectionString, resolveDatabaseTarget } from '../db/database-url.js';
 import { openDatabase, type OpenDatabase } from '../db/open-database.js';
 import { readConnectionSecurity } from '../db/connection-security.js';
+import { postgresHost } from '../db/postgres-config.js';
 import { pendingMigrations } from '../db/pending-migrations.js';
 import { OCR_DEFAULTS } from '../core/pipeline/ocr-options.js';
 import { ExitCode, UserError } from '../errors.js';
@@ -245,11 +246,15 @@ async function describeSecurity(database: OpenDatabase): Promise<{ text: string;
   const security = await readConnectionSecurity(database);
   if (!security) return { text: '', warn: false };
   if (!security.encrypted) {
-    const local = isLoopback(database);
+    const where = connectionPlace(database);
+    const local = where !== 'network';
     return {
-      text: local
-        ? '; not encrypted (plain TCP to this machine)'
-        : '; NOT encrypted: passwords and patient data cross the network in clear (add sslmode=verify-full and sslrootcert=CA.pem to the URL)',
+      text:
+        where === 'socket'
+          ? '; not encrypted (a Unix socket on this machine: nothing crosses the network)'
+          : where === 'loopback'
+            ? '; not encrypted (plain TCP to this machine)'
+            : '; NOT encrypted: passwords and patient data cross the network in clear (add sslmode=verify-full and sslrootcert=CA.pem to the URL)',
       warn: !local,
     };
   }
@@ -263,14 +268,14 @@ async function describeSecurity(database: OpenDatabase): Promise<{ text: string;
   return { text: `; encrypted${how ? ` (${how})` : ''}, ${verified}`, warn: false };
 }
 
-function isLoopback(database: OpenDatabase): boolean {
-  if (database.target.kind !== 'postgres') return true;
-  try {
-    const host = new URL(database.target.connectionString).hostname.replace(/^\[(.*)\]$/, '$1');
-    return host === '' || host === 'localhost' || host === '::1' || host.startsWith('127.') || host.startsWith('/');
-  } catch {
-    return false;
-  }
+/** Where the PostgreSQL connection goes: a socket or TCP on this machine, or across a network. */
+function connectionPlace(database: OpenDatabase): 'socket' | 'loopback' | 'network' {
+  if (database.target.kind !== 'postgres') return 'socket';
+  const host = postgresHost(database.target.connectionString);
+  if (host === null) return 'network';
+  if (host.startsWith('/')) return 'socket';
+  // No host: node-postgres's default, localhost.
+  return host === '' || host === 'localhost' || host === '::1' || host.startsWith('127.') ? 'loopback' : 'network';
 }
 
 /** Who may read the files that hold patient data or a secret (see check-file-permissions). */

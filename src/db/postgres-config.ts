@@ -37,10 +37,8 @@ export async function postgresConnectionConfig(
   setting = 'the database URL',
 ): Promise<PostgresConnectionConfig> {
   const { parse, toClientConfig } = await import('pg-connection-string');
-  let url: URL;
-  try {
-    url = new URL(connectionString);
-  } catch {
+  const url = readUrl(connectionString);
+  if (!url) {
     // Not echoed: a URL that does not parse is often one whose password holds an unencoded @ or /, which
     // redaction cannot then find the end of.
     throw new UsageError(
@@ -64,6 +62,35 @@ export async function postgresConnectionConfig(
   }
   const client = toClientConfig(parsed);
   return { client, tls: tlsMode(client.ssl) };
+}
+
+/**
+ * The URL, or null when it does not parse. libpq's socket form with a user, `postgres://USER:PASSWORD@/DB?host=/dir`,
+ * is one WHATWG URL refuses (credentials need a host): the host is the `host` parameter, so a placeholder
+ * stands in the empty one, as pg-connection-string itself does (the parameter overrides it).
+ */
+function readUrl(connectionString: string): URL | null {
+  try {
+    return new URL(connectionString);
+  } catch {
+    if (!/^postgres(?:ql)?:\/\/[^/?#@]*@\//i.test(connectionString)) return null;
+    try {
+      const url = new URL(connectionString.replace('@/', '@localhost/'));
+      return url.searchParams.get('host') ? url : null;
+    } catch {
+      return null;
+    }
+  }
+}
+
+/**
+ * The host a connection string connects to, as node-postgres reads it (the `host` parameter wins over the
+ * URL's host; a folder is a Unix socket); '' when it names none, null when it does not parse.
+ */
+export function postgresHost(connectionString: string): string | null {
+  const url = readUrl(connectionString);
+  if (!url) return null;
+  return url.searchParams.get('host') ?? url.hostname.replace(/^\[(.*)\]$/, '$1');
 }
 
 function tlsMode(ssl: ClientConfig['ssl']): PostgresTlsMode {

@@ -1,0 +1,64 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ExitCode } from '../../src/errors.js';
+import { runCli } from '../support/cli-binary.js';
+import { createTempDir } from '../support/databases.js';
+import { createMigratedPostgresDatabase, postgresWanted } from '../support/postgres.js';
+
+/**
+ * PostgreSQL over its Unix socket, written as libpq's URLs write it, through the built CLI: with the user and
+ * password before an empty host (`postgres://USER:PASSWORD@/DB?host=/dir`, which WHATWG URL alone refuses),
+ * or all in parameters (`postgres:///DB?host=/dir&user=…&password=…`). `doctor` does not call a socket
+ * "the network", and never prints the password, wherever the URL holds it.
+ */
+describe.runIf(postgresWanted())('PostgreSQL through its Unix socket (the real CLI)', { tags: ['slow'] }, () => {
+  let cwd: string;
+  let scratch: { url: string; drop(): Promise<void> };
+  let socketDir: string;
+  let parts: URL;
+  beforeAll(async () => {
+    cwd = createTempDir('tecsalud-pg-socket-');
+    scratch = await createMigratedPostgresDatabase();
+    parts = new URL(scratch.url);
+    // The server's socket for this port, as the kernel lists listening sockets (reading the setting needs a superuser).
+    const socket = fs
+      .readFileSync('/proc/net/unix', 'utf8')
+      .split('\n')
+      .map((line) => line.trim().split(/\s+/).at(-1) ?? '')
+      .find((file) => file.endsWith(`/.s.PGSQL.${parts.port}`));
+    socketDir = socket ? path.dirname(socket) : '';
+    expect(socketDir).toMatch(/^\//);
+  });
+  afterAll(async () => {
+    fs.rmSync(cwd, { recursive: true, force: true });
+    await scratch?.drop();
+  });
+
+  const run = (args: string[]) => runCli(args, { cwd, env: { TECSALUD_DB: '', LANG: 'C', LC_ALL: '' }, timeoutMs: 30_000 });
+  const database = () => parts.pathname.slice(1);
+
+  it('connects with USER:PASSWORD@ before an empty host, and doctor says the socket is on this machine', async () => {
+    const url = `postgres://${parts.username}:${parts.password}@/${database()}?host=${socketDir}&port=${parts.port}`;
+    const listed = await run(['patients', 'list', '--db', url]);
+    expect(listed.stderr).toBe('');
+    expect(listed.code).toBe(ExitCode.Success);
+    expect(listed.stdout).toMatch(/^0 of 0 patients shown/);
+
+    const doctor = await run(['doctor', '--db', url]);
+    const line = doctor.stdout.split('\n').find((l) => /^\S+\s+database /.test(l));
+    expect(line).toMatch(/^OK\s+database\s+postgres:\/\/\S+:\*\*\*@\/\S+ \(postgres\) is reachable and migrated; not encrypted \(a Unix socket on this machine/);
+    expect(doctor.stdout + doctor.stderr).not.toContain(`:${parts.password}@`);
+  });
+
+  it('connects with everything in parameters, and prints the password parameter redacted', async () => {
+    const url =
+      `postgres:///${database()}?host=${socketDir}&port=${parts.port}` +
+      `&user=${parts.username}&password=${parts.password}`;
+    const listed = await run(['patients', 'list', '--db', url]);
+    expect(listed.code).toBe(ExitCode.Success);
+    const doctor = await run(['doctor', '--db', url]);
+    expect(doctor.stdout).toMatch(/^OK\s+database\s+.*&password=\*\*\* \(postgres\) is reachable/m);
+    expect(doctor.stdout + doctor.stderr).not.toContain(`password=${parts.password}`);
+  });
+});

@@ -67,9 +67,42 @@ export function postgresUnavailable(error: unknown, target: DatabaseTarget, when
       );
 }
 
+/** PostgreSQL's SQLSTATEs for a connection the server turned away: no such database, or who is asking. */
+export function isConnectionRefusal(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '3D000' || (typeof code === 'string' && code.startsWith('28'));
+}
+
+/**
+ * The error a person reads for a server that answered and turned the connection away: a database name it
+ * does not have, a wrong password, a user it does not know or may not let in from here. Null for another
+ * error. Still 69 (a backend refused us, as a 401 is), with the fix in the hint rather than "is it running?".
+ */
+export function postgresRefusal(error: unknown, target: DatabaseTarget): ServiceUnavailableError | null {
+  if (!isConnectionRefusal(error)) return null;
+  const code = (error as { code: string }).code;
+  const reason = describeError(error).split('\n')[0];
+  if (code === '3D000') {
+    return new ServiceUnavailableError(
+      `the PostgreSQL server of ${target.display} has no such database: ${reason}`,
+      'correct the database name at the end of the URL, or create the database first (createdb, or CREATE DATABASE as an administrator)',
+    );
+  }
+  if (code === '28P01') {
+    return new ServiceUnavailableError(
+      `the PostgreSQL server of ${target.display} refused the password: ${reason}`,
+      'correct the password in the URL (postgres://USER:PASSWORD@HOST/DB, special characters %-encoded) or in PGPASSWORD',
+    );
+  }
+  return new ServiceUnavailableError(
+    `the PostgreSQL server of ${target.display} refused the connection: ${reason}`,
+    "check the user name in the URL, and that the server's pg_hba.conf lets that user connect to that database from this machine",
+  );
+}
+
 /**
  * The service-down error a run stops with, or null when `error` is something else: a backend that is down
- * (already a ServiceUnavailableError), a PostgreSQL connection that was lost, or a database whose storage
+ * (already a ServiceUnavailableError), a PostgreSQL connection that was lost or turned away, or a database whose storage
  * refused a write (a full disk, a lock another program keeps, a failed disk).
  */
 export function serviceDown(
@@ -77,6 +110,7 @@ export function serviceDown(
   database: { target: DatabaseTarget },
 ): ServiceUnavailableError | null {
   if (error instanceof ServiceUnavailableError) return error;
+  if (database.target.kind === 'postgres' && isConnectionRefusal(error)) return postgresRefusal(error, database.target);
   if (database.target.kind === 'postgres' && isConnectionLoss(error)) {
     // A connection that was never made (refused, no such host, a certificate refused, a server that never
     // answered the connect) is not a lost one.

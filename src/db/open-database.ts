@@ -5,7 +5,7 @@ import { describeError } from '../core/text/describe-error.js';
 import { unreachableCode } from '../core/text/network-error-code.js';
 import { UserError, ExitCode } from '../errors.js';
 import { createPrivateFileSync, type FileModePolicy } from '../private-files.js';
-import { isConnectionLoss, postgresUnavailable } from './connection-loss.js';
+import { isConnectionLoss, isConnectionRefusal, postgresRefusal, postgresUnavailable } from './connection-loss.js';
 import { postgresConnectionConfig, type PostgresTlsMode } from './postgres-config.js';
 import { retryStaleConnections } from './retry-stale-connection.js';
 import type { Database } from './schema.js';
@@ -118,7 +118,7 @@ export async function migrateToLatest(db: Kysely<unknown>, dialect: SqlDialectNa
   // A file that is not a usable database is the user's to fix, not a migration failure (see openDatabase);
   // a server that cannot be reached is not a migration failure either (openDatabase says "cannot reach").
   if (error && dialect === 'sqlite' && isSqliteError(error)) throw error;
-  if (error && dialect === 'postgres' && (isConnectionLoss(error) || unreachableCode(error))) throw error;
+  if (error && dialect === 'postgres' && (isConnectionLoss(error) || unreachableCode(error) || isConnectionRefusal(error))) throw error;
   if (error) {
     const reason = describeError(error);
     throw new UserError(
@@ -295,7 +295,7 @@ function translateConnectionError(error: unknown, target: DatabaseTarget): Error
   const fileError = databaseFileError(error, target);
   if (fileError) return fileError;
   const message = describeError(error);
-  if (target.kind === 'postgres') return postgresUnavailable(error, target, 'reach');
+  if (target.kind === 'postgres') return postgresRefusal(error, target) ?? postgresUnavailable(error, target, 'reach');
   return new UserError(`cannot use the database ${target.display}: ${message}`, ExitCode.Usage);
 }
 

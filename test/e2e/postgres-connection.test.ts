@@ -7,12 +7,12 @@ import { createTempDir } from '../support/databases.js';
 import { createMigratedPostgresDatabase, postgresWanted } from '../support/postgres.js';
 
 /**
- * PostgreSQL over its Unix socket, written as libpq's URLs write it, through the built CLI: with the user and
+ * Connecting to PostgreSQL. Over its Unix socket, written as libpq's URLs write it, through the built CLI: with the user and
  * password before an empty host (`postgres://USER:PASSWORD@/DB?host=/dir`, which WHATWG URL alone refuses),
  * or all in parameters (`postgres:///DB?host=/dir&user=…&password=…`). `doctor` does not call a socket
  * "the network", and never prints the password, wherever the URL holds it.
  */
-describe.runIf(postgresWanted())('PostgreSQL through its Unix socket (the real CLI)', { tags: ['slow'] }, () => {
+describe.runIf(postgresWanted())('connecting to PostgreSQL: its Unix socket, a wrong database or user (the real CLI)', { tags: ['slow'] }, () => {
   let cwd: string;
   let scratch: { url: string; drop(): Promise<void> };
   let socketDir: string;
@@ -60,5 +60,23 @@ describe.runIf(postgresWanted())('PostgreSQL through its Unix socket (the real C
     const doctor = await run(['doctor', '--db', url]);
     expect(doctor.stdout).toMatch(/^OK\s+database\s+.*&password=\*\*\* \(postgres\) is reachable/m);
     expect(doctor.stdout + doctor.stderr).not.toContain(`password=${parts.password}`);
+  });
+
+  it('a database the server does not have, a user it does not know: what is wrong and how to fix it, not "migration failed"', async () => {
+    const noDatabase = new URL(scratch.url);
+    noDatabase.pathname = '/no_such_database';
+    const noUser = new URL(scratch.url);
+    noUser.username = 'no_such_user';
+    const [database, user] = await Promise.all([
+      run(['patients', 'list', '--db', noDatabase.href]),
+      run(['patients', 'list', '--db', noUser.href]),
+    ]);
+    expect(database.code).toBe(ExitCode.ServiceUnavailable);
+    expect(database.stderr).toMatch(
+      /^error: the PostgreSQL server of postgres:\/\/\S+:\*\*\*@\S+\/no_such_database has no such database: database "no_such_database" does not exist\nhint: correct the database name at the end of the URL, or create the database first/,
+    );
+    expect(user.code).toBe(ExitCode.ServiceUnavailable);
+    expect(user.stderr).toMatch(/^error: the PostgreSQL server of \S+ refused the connection: role "no_such_user" does not exist\nhint: check the user name in the URL/);
+    for (const output of [database.stderr, user.stderr]) expect(output).not.toMatch(/migration|\n\s+at /);
   });
 });

@@ -4,7 +4,8 @@ import pino, { type Logger } from 'pino';
 import type { PipelineListener } from '../core/pipeline/events.js';
 import { redactLogLine } from '../core/text/redact-log-line.js';
 import { createLogListener, fileFinishedLine } from '../ingest/log-listener.js';
-import { logFileError } from '../ingest/pipeline-logger.js';
+import { openLogFileStream } from '../ingest/log-file-stream.js';
+import { logFileError, warnLogLost } from '../ingest/pipeline-logger.js';
 import { createPrivateFile, ensurePrivateDir, type FileModePolicy } from '../private-files.js';
 
 export interface ServeLogOptions {
@@ -48,7 +49,10 @@ export async function openServeLog(options: ServeLogOptions): Promise<ServeLog> 
       throw logFileError(file, error);
     }
   }
-  const fileStream = file ? pino.destination({ dest: file, append: true, sync: false }) : null;
+  // Guarded: a full disk under the log neither crashes the server nor hangs its exit (see openLogFileStream).
+  const fileStream = file
+    ? openLogFileStream(() => pino.destination({ dest: file, append: true, sync: false }), (error) => warnLogLost(file, error))
+    : null;
   const target = fileStream ?? (options.destination as NodeJS.WritableStream);
   const stream = options.redact ? { write: (line: string) => target.write(redactLogLine(line)) } : target;
   const logger = pino({ level: options.level, base: { service: 'tecsalud-batch serve' } }, stream);
@@ -69,7 +73,7 @@ export async function openServeLog(options: ServeLogOptions): Promise<ServeLog> 
     },
     reopen: async () => {
       if (!file || !fileStream) return;
-      fileStream.flushSync();
+      // Lines still being written go on to the new descriptor (sonic-boom reopens once they are out).
       await createFile(file);
       fileStream.reopen();
       logger.info({ event: 'log_reopened' }, 'log reopened');

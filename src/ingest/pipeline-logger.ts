@@ -8,6 +8,7 @@ import {
 import type { PipelineLogger } from './log-listener.js';
 import { fileSystemProblem } from '../core/text/file-system-problem.js';
 import { UsageError } from '../errors.js';
+import { openLogFileStream, type LogFileStream } from './log-file-stream.js';
 
 export interface OpenedLogger extends PipelineLogger {
   /** Writes what is buffered; call before exiting. */
@@ -33,15 +34,17 @@ export async function openPipelineLogger(
   const { pino } = await import('pino');
   const file = destination === '-' ? null : path.resolve(options.cwd, destination);
   const createFile = (target: string) => createPrivateFileSync(target, options.fileMode);
-  let stream: ReturnType<typeof pino.destination>;
+  const open = () =>
+    file
+      ? pino.destination({ dest: file, sync: true, append: true, mode: fileModesFor(options.fileMode).file })
+      : pino.destination({ fd: 2, sync: true });
+  let stream: LogFileStream;
   try {
     if (file) {
       ensurePrivateDirSync(path.dirname(file), options.fileMode);
       createFile(file);
     }
-    stream = file
-      ? pino.destination({ dest: file, sync: true, append: true, mode: fileModesFor(options.fileMode).file })
-      : pino.destination({ fd: 2, sync: true });
+    stream = openLogFileStream(open, (error) => warnLogLost(destination, error));
   } catch (error) {
     throw logFileError(destination, error);
   }
@@ -53,16 +56,31 @@ export async function openPipelineLogger(
     info: (object, message) => logger.info(object, message),
     warn: (object, message) => logger.warn(object, message),
     error: (object, message) => logger.error(object, message),
-    flush: () => stream.flushSync(),
+    flush: () => stream.fsync(),
     reopen: () => {
       if (!file) return;
-      stream.flushSync();
       // Created here with its exact mode; sonic-boom's own open would apply the umask to it.
       createFile(file);
       stream.reopen();
     },
     file,
   };
+}
+
+/**
+ * Said once on stderr when the log stops taking lines (a full or failing disk): the run goes on without it.
+ * Not a reason to stop: every file's outcome is recorded in the database, which `status` reads.
+ */
+export function warnLogLost(destination: string, error: NodeJS.ErrnoException): void {
+  const where = destination === '-' ? 'stderr' : `'${destination}'`;
+  try {
+    process.stderr.write(
+      `warning: cannot write the log ${where} (${describeLogError(error)}): going on without it; every file's ` +
+        'outcome is still recorded in the database (tecsalud-batch status). Free space there; a SIGHUP reopens the log\n',
+    );
+  } catch {
+    // stderr itself is gone: nothing left to tell.
+  }
 }
 
 /** A folder given as the log, a parent that is a file, a read-only place: the user's path, not a bug. */

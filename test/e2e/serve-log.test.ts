@@ -90,3 +90,38 @@ describe("serve's log", { tags: ['slow'] }, () => {
     expect(JSON.stringify(logged)).toMatch(PATIENT);
   }, 120_000);
 });
+
+describe('a log on a full disk (/dev/full: every write fails with ENOSPC)', { tags: ['slow'] }, () => {
+  it('serve: answers and processes as before, says once that its log is lost, and stops promptly', async () => {
+    const server = await startServe(['--db', db, '--upload-dir', 'uploads-full', '--log-file', '/dev/full'], { cwd: root });
+    let code: number | null = null;
+    try {
+      const api = apiClient(server.base, token);
+      const session = await api.createSession();
+      const document = await consultation('control en seis semanas (disco lleno)');
+      expect((await api.upload(session, [{ name: named('6001467020'), bytes: document }])).status).toBe(200);
+      expect((await api.process(session)).status).toBe(200);
+      expect((await api.status(session)).files.map((file) => file.outcome)).toEqual(['ingested']);
+    } finally {
+      code = await server.stop();
+    }
+    expect(code).toBe(0);
+    const warnings = server.stderr().match(/^warning: cannot write the log '\/dev\/full' \(the disk is full\): going on without it/gm);
+    expect(warnings).toHaveLength(1);
+    expect(server.stderr()).not.toMatch(/ENOSPC|\n\s+at /);
+  });
+
+  it('ingest: finishes the run (it hung at its last flush), reports every file, warns once', async () => {
+    const drop = path.join(root, 'drop-full');
+    fs.mkdirSync(drop);
+    fs.writeFileSync(path.join(drop, named('6001467030')), await consultation('revisión anual (disco lleno)'));
+    const run = await runCli(['ingest', drop, '--db', db, '--log-file', '/dev/full', '--non-interactive', '--json'], {
+      cwd: root,
+      timeoutMs: 60_000,
+    });
+    expect(run.signal).toBeNull();
+    expect(run.code, run.stderr).toBe(0);
+    expect((JSON.parse(run.stdout) as { files: { outcome: string }[] }).files.map((file) => file.outcome)).toEqual(['ingested']);
+    expect(run.stderr.match(/^warning: cannot write the log '\/dev\/full' \(the disk is full\)/gm)).toHaveLength(1);
+  });
+});

@@ -13,6 +13,12 @@ export function fileSystemProblem(error: unknown): string | null {
       return 'a part of its path is a file, not a folder';
     case 'EROFS':
       return 'the file system is read-only';
+    case 'ENOSPC':
+      return 'the disk is full';
+    case 'EDQUOT':
+      return "the account's disk quota is used up";
+    case 'EIO':
+      return 'the disk or network share failed (I/O error)';
     default:
       return null;
   }

@@ -14,6 +14,11 @@ export const ExitCode = {
   ServiceUnavailable: 69,
   /** An unexpected internal error: a bug. */
   Internal: 70,
+  /**
+   * The command's work is done, but what it printed could not be written: stdout (or stderr) on a full or
+   * failing disk (sysexits' EX_IOERR).
+   */
+  OutputLost: 74,
   /** Another run holds the lock on this directory and database, or another program the database's own lock. */
   Locked: 75,
   /** Interrupted by Ctrl-C / SIGINT / SIGTERM. */

@@ -20,6 +20,30 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** stdout or stderr on a disk that refused a write (full, over quota, failing): set once, told at exit. */
+let lostOutput: { stream: 'stdout' | 'stderr'; error: NodeJS.ErrnoException } | null = null;
+
+/** Codes of a write the disk under a redirected stdout or stderr refused. */
+const DISK_REFUSED = new Set(['ENOSPC', 'EDQUOT', 'EFBIG']);
+
+/**
+ * The command went on without its output (the work a cron job redirects to a file is not lost for a full disk
+ * under that file: an ingest's outcomes are in the database); what was not written is said here, and a command
+ * that would have succeeded exits 74 so that a monitor notices. A failure's own code is kept: it says more.
+ */
+function reportLostOutput(lost: NonNullable<typeof lostOutput>, code: number): number {
+  const why = lost.error.code === 'EDQUOT' ? "the account's disk quota is used up" : lost.error.code === 'EFBIG' ? 'the file is over its size limit' : 'the disk is full';
+  try {
+    process.stderr.write(
+      `error: could not write the output to ${lost.stream} (${why}): the command's work is done and recorded ` +
+        '(`tecsalud-batch status` shows an ingest\'s outcomes); free space there or send the output elsewhere\n',
+    );
+  } catch {
+    // stderr is the stream lost: the exit code is all that is left to tell.
+  }
+  return code === ExitCode.Success ? ExitCode.OutputLost : code;
+}
+
 export function reportError(error: unknown, { json = false, lang = 'en' }: { json?: boolean; lang?: Lang } = {}): number {
   if (error instanceof CommanderError) {
     // commander already printed its message (or the help / version text).
@@ -64,9 +88,18 @@ function writeJsonError(message: string, hint: string | null, exitCode: number):
  * so the process ends quietly (as `cat` does) instead of printing a stack trace.
  */
 function exitQuietlyWhenTheReaderGoesAway(): void {
-  for (const stream of [process.stdout, process.stderr]) {
+  // At exit: the failed write's error event may come after the command returned its code.
+  process.on('exit', () => {
+    if (lostOutput) process.exitCode = reportLostOutput(lostOutput, Number(process.exitCode ?? 0));
+  });
+  for (const [name, stream] of [['stdout', process.stdout], ['stderr', process.stderr]] as const) {
     stream.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+      // A redirected output on a full disk: the work goes on without it (see reportLostOutput).
+      if (error.code !== undefined && DISK_REFUSED.has(error.code)) {
+        lostOutput ??= { stream: name, error };
+        return;
+      }
       // The terminal went away (a dropped ssh connection, a closed window): the work goes on without it, as
       // under nohup — a review finishes the decision it is writing, an ingest its files — and what it records
       // in the database and its log is unaffected.

@@ -11,6 +11,7 @@ Exit codes:
   ${ExitCode.ServiceUnavailable}   a required service (database, vector store, embedder) is unavailable,
        or the database's disk is full or failing
   ${ExitCode.Internal}   internal error (a bug: please report it)
+  ${ExitCode.OutputLost}   the work is done, but its output could not be written (a full disk under stdout)
   ${ExitCode.Locked}   locked: another run is processing the same directory and database,
        or another program kept the database locked
   ${ExitCode.Interrupted}  interrupted (Ctrl-C)`;

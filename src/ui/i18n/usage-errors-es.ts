@@ -1,13 +1,14 @@
 /**
- * The refusals of a value (a flag, an environment variable, the config file), in Spanish, for the
- * administrator who runs the tool with --lang es or a Spanish locale. As with the per-file messages
- * (file-details-es), the code builds the English sentence and this table translates it whole, found by
- * its fixed words; a message no rule knows is printed as it is.
+ * The refusals of a command (a UserError's message and hint), in Spanish, for the administrator who runs the
+ * tool with --lang es or a Spanish locale. As with the per-file messages (file-details-es), the code builds
+ * the English sentence and the tables translate it whole, found by its fixed words; a message no rule knows
+ * is printed as it is. This file holds the refusals of a value (a flag, an environment variable, the config
+ * file); database-errors-es and command-errors-es the others; translateUsageMessage / Hint try them all.
  */
-interface UsageRule {
-  en: RegExp;
-  es(parts: string[]): string;
-}
+import { COMMAND_RULES } from './command-errors-es.js';
+import { DATABASE_RULES } from './database-errors-es.js';
+import { translateRefusal as translateReopenRefusal } from './file-details-es.js';
+import { choicesInSpanish, fixed, settingInSpanish, type RefusalRule } from './refusal-rules.js';
 
 /** describeRange's words: "a whole number from 1 to 64", "a number above 0", "a whole number from 1 up". */
 const RANGE = '(a whole number|a number) (?:from (\\S+) to (\\S+)|from (\\S+) up|above (\\S+) and up to (\\S+)|above (\\S+))';
@@ -20,7 +21,25 @@ function rangeInSpanish([what, from, to, fromUp, above, aboveUpTo, aboveOnly]: s
   return `${number} mayor que ${aboveOnly}`;
 }
 
-const MESSAGE_RULES: readonly UsageRule[] = [
+const MISSING_ES: Record<string, string> = {
+  'no host and no database name': 'ni el servidor (host) ni el nombre de la base de datos',
+  'no host': 'el servidor (host)',
+  'no database name': 'el nombre de la base de datos',
+};
+
+/** fileSystemProblem's words, and the other short reasons a file or folder could not be used. */
+const FILE_SYSTEM_RULES: readonly RefusalRule[] = [
+  fixed('permission denied', 'permiso denegado'),
+  fixed('it does not exist', 'no existe'),
+  fixed('it is a folder', 'es una carpeta'),
+  fixed('it is a file, not a folder', 'es un archivo, no una carpeta'),
+  fixed('a part of its path is a file, not a folder', 'una parte de su ruta es un archivo, no una carpeta'),
+  fixed('the file system is read-only', 'el sistema de archivos es de solo lectura'),
+  fixed('its folder does not exist and cannot be created', 'su carpeta no existe y no se puede crear'),
+];
+
+/** Numbers, choices, paths, durations, sizes, URLs and the config file. */
+const VALUE_RULES: readonly RefusalRule[] = [
   {
     en: new RegExp(`^(\\S+) must be ${RANGE}; got (.*)$`),
     es: ([setting, ...rest]) => `${setting} debe ser ${rangeInSpanish(rest.slice(0, 7))}; se recibió ${rest[7]}`,
@@ -35,26 +54,8 @@ const MESSAGE_RULES: readonly UsageRule[] = [
     es: ([setting, url, missing]) =>
       `la URL de PostgreSQL en ${settingInSpanish(setting!)} ('${url}') no indica ${MISSING_ES[missing!]}`,
   },
-];
-
-const MISSING_ES: Record<string, string> = {
-  'no host and no database name': 'ni el servidor (host) ni el nombre de la base de datos',
-  'no host': 'el servidor (host)',
-  'no database name': 'el nombre de la base de datos',
-};
-
-/** `--db`, `TECSALUD_DB`, or `the config file's db (FILE)`. */
-function settingInSpanish(setting: string): string {
-  const inFile = /^the config file's db \((.*)\)$/s.exec(setting);
-  return inFile ? `db del archivo de configuración (${inFile[1]})` : setting;
-}
-
-const HINT_RULES: readonly UsageRule[] = [
-  { en: /^write digits only \(a whole number\)$/, es: () => 'escriba solo dígitos (un número entero)' },
-  {
-    en: /^write digits, with a point for decimals \(e\.g\. 0\.85\)$/,
-    es: () => 'escriba dígitos, con punto para los decimales (p. ej. 0.85)',
-  },
+  fixed('write digits only (a whole number)', 'escriba solo dígitos (un número entero)'),
+  fixed('write digits, with a point for decimals (e.g. 0.85)', 'escriba dígitos, con punto para los decimales (p. ej. 0.85)'),
   {
     en: /^write it in plain digits \(no spaces, sign, exponent or 0x\), e\.g\. (.*)$/s,
     es: ([example]) => `escríbalo solo con dígitos (sin espacios, signo, exponente ni 0x), p. ej. ${example}`,
@@ -64,39 +65,131 @@ const HINT_RULES: readonly UsageRule[] = [
     es: ([server, socket]) =>
       `escríbala como postgres://USUARIO:CONTRASEÑA@HOST:PUERTO/BASE_DE_DATOS, p. ej. ${server} (un socket local: ${socket})`,
   },
+  // choice-setting: a flag, a variable or a config key that takes one of a few words.
+  {
+    en: /^(\S+) must be ('[^;]*'), not '([^;]*)'$/s,
+    es: ([setting, choices, given]) => `${settingInSpanish(setting!)} debe ser ${choicesInSpanish(choices!)}, no '${given}'`,
+  },
+  { en: /^write one of them, e\.g\. (.*)$/s, es: ([example]) => `escriba una de ellas, p. ej. ${example}` },
+  { en: /^did you mean '(.*)'\? write (.*)$/s, es: ([near, example]) => `¿quiso decir '${near}'? escriba ${example}` },
+  // path-setting
+  {
+    en: /^(.+) '(.*)' starts with '(.*)~', which only a shell expands \(not inside quotes, a config file, an environment variable or a systemd unit\)$/s,
+    es: ([setting, value, scheme]) =>
+      `${settingInSpanish(setting!)} '${value}' empieza con '${scheme}~', que solo un shell expande (no entre comillas, en un archivo de configuración, en una variable de entorno ni en una unidad de systemd)`,
+  },
+  { en: /^write the full path instead: (.*)$/s, es: ([path]) => `escriba la ruta completa: ${path}` },
+  {
+    en: /^give a path, or leave (.+) out; in a cron line or a systemd unit, check the variable it comes from$/s,
+    es: ([setting]) =>
+      `indique una ruta, u omita ${settingInSpanish(setting!)}; en una línea de cron o una unidad de systemd, revise la variable de la que viene`,
+  },
+  // durations and sizes
+  { en: /^(\S+) '(.*)' is not a duration$/s, es: ([flag, text]) => `${flag} '${text}' no es una duración` },
+  { en: /^write it like (.*) or (\S+)$/s, es: ([some, last]) => `escríbalo como ${some} o ${last}` },
+  { en: /^(\S+) '(.*)' is too long$/s, es: ([flag, text]) => `${flag} '${text}' es demasiado largo` },
+  fixed('at most 100y', 'como máximo 100y'),
+  fixed(
+    'at most 100y; for a token that never expires, leave --expires out (revoke it when done)',
+    'como máximo 100y; para un token que no caduca, omita --expires (revóquelo cuando ya no se use)',
+  ),
+  { en: /^(\S+) '(.*)' is not a size$/s, es: ([flag, text]) => `${flag} '${text}' no es un tamaño` },
+  // http-url
+  {
+    en: /^(.+) '(.*)' is not an http:\/\/ or https:\/\/ URL$/s,
+    es: ([what, value]) => `${settingInSpanish(what!)} '${value}' no es una URL http:// ni https://`,
+  },
+  fixed('give it as http://HOST:PORT', 'escríbala como http://HOST:PUERTO'),
+  { en: /^write it with its scheme: (.*)$/s, es: ([url]) => `escríbala con su esquema: ${url}` },
+  // the config file
+  {
+    en: /^cannot read the config file (.+): (.+)$/s,
+    es: ([file, why], detail) => `no se puede leer el archivo de configuración ${file}: ${detail(why!)}`,
+  },
+  fixed('check the path given with --config', 'revise la ruta indicada con --config'),
+  { en: /^the config file (.+) is empty$/s, es: ([file]) => `el archivo de configuración ${file} está vacío` },
+  fixed('write {} in it for no settings, or leave out --config', 'escriba {} en él para no dar ajustes, u omita --config'),
+  fixed('write {} in it for no settings, or remove it', 'escriba {} en él para no dar ajustes, o bórrelo'),
+  {
+    en: /^(.+) is not valid JSON(?: at line (\d+), column (\d+))?: (.*)$/s,
+    es: ([name, line, column, what]) =>
+      `${name} no es JSON válido${line ? ` en la línea ${line}, columna ${column}` : ''}: ${what}`,
+  },
+  {
+    en: /^JSON wants double-quoted keys and strings, no trailing commas and no comments; fix (.+) \(`tecsalud-batch doctor` checks it\)$/s,
+    es: ([file]) =>
+      `JSON pide claves y textos entre comillas dobles, sin comas al final ni comentarios; corrija ${file} (\`tecsalud-batch doctor\` lo revisa)`,
+  },
   { en: /^fix (.+), or pass another with --config$/s, es: ([file]) => `corrija ${file}, o indique otro con --config` },
+  { en: /^unknown key '(.*)'$/, es: ([key]) => `clave desconocida '${key}'` },
+  {
+    en: /^remove '(.*)' \(the keys(?: of (\S+))? are (.*)\)$/s,
+    es: ([key, of, known]) => `quite '${key}' (las claves${of ? ` de ${of}` : ''} son ${known})`,
+  },
+  { en: /^remove '(.*)'$/, es: ([key]) => `quite '${key}'` },
+  {
+    en: /^did you mean '(.*)'\? write that instead of '(.*)'$/,
+    es: ([near, key]) => `¿quiso decir '${near}'? escríbalo en lugar de '${key}'`,
+  },
+  { en: /^(\S+) must be a string$/, es: ([field]) => `${field} debe ser un texto` },
+  { en: /^(\S+) must be a number$/, es: ([field]) => `${field} debe ser un número` },
+  ...FILE_SYSTEM_RULES,
+  // Last: the sentences above that end the same way are more particular.
+  { en: /^(.+) is empty$/s, es: ([setting]) => `${settingInSpanish(setting!)} está vacío` },
+  { en: /^(.+) must not be empty$/s, es: ([setting]) => `${settingInSpanish(setting!)} no debe estar vacío` },
 ];
 
-function translateWith(rules: readonly UsageRule[], text: string): string | null {
-  for (const rule of rules) {
+const RULES: readonly RefusalRule[] = [...VALUE_RULES, ...DATABASE_RULES, ...COMMAND_RULES];
+
+/** Nested sentences deeper than this are left as they are (a loop would be a rule's bug, not the user's). */
+const MAX_DEPTH = 3;
+
+function translateWith(text: string, depth = 0): string | null {
+  if (depth > MAX_DEPTH) return null;
+  const detail = (nested: string) => translateWith(nested, depth + 1) ?? nested;
+  for (const rule of RULES) {
     const match = rule.en.exec(text);
-    if (match) return rule.es(match.slice(1).map((part) => part ?? ''));
+    if (match) return rule.es(match.slice(1).map((part) => part ?? ''), detail);
   }
-  return null;
+  const reopen = translateReopenRefusal(text);
+  return reopen === text ? null : reopen;
+}
+
+/** `a; b; c` when every part is known, else null (half a translation would garble it). */
+function translateEach(parts: string[]): string | null {
+  const translated = parts.map((part) => translateWith(part));
+  return translated.every((part) => part !== null) ? translated.join('; ') : null;
 }
 
 /**
- * The Spanish of a usage error's message. The config file's refusal is `FILE: problem; problem`: it is
- * translated when every problem is known, else left whole (half a translation would garble it).
+ * The Spanish of a refusal's message. The config file's refusal is `FILE: problem; problem`: it is
+ * translated when every problem is known, else left whole.
  */
 export function translateUsageMessage(message: string): string {
-  const whole = translateWith(MESSAGE_RULES, message);
+  const whole = translateWith(message);
   if (whole !== null) return whole;
   const colon = message.indexOf(': ');
   if (colon > 0) {
-    const problems = message.slice(colon + 2).split('; ');
     // A range refusal holds its own "; got": glue each "got …" back to the problem it ends.
-    const joined = problems.reduce<string[]>((all, part) => {
-      if (part.startsWith('got ') && all.length > 0) all[all.length - 1] += `; ${part}`;
-      else all.push(part);
-      return all;
-    }, []);
-    const translated = joined.map((problem) => translateWith(MESSAGE_RULES, problem));
-    if (translated.every((problem) => problem !== null)) return `${message.slice(0, colon)}: ${translated.join('; ')}`;
+    const problems = message
+      .slice(colon + 2)
+      .split('; ')
+      .reduce<string[]>((all, part) => {
+        if (part.startsWith('got ') && all.length > 0) all[all.length - 1] += `; ${part}`;
+        else all.push(part);
+        return all;
+      }, []);
+    const translated = translateEach(problems);
+    if (translated !== null) return `${message.slice(0, colon)}: ${translated}`;
   }
   return message;
 }
 
+/** The Spanish of a refusal's hint; the config file's is `fix; fix in FILE`, translated when every fix is known. */
 export function translateUsageHint(hint: string): string {
-  return translateWith(HINT_RULES, hint) ?? hint;
+  const whole = translateWith(hint);
+  if (whole !== null) return whole;
+  const at = hint.lastIndexOf(' in ');
+  const fixes = at > 0 ? translateEach(hint.slice(0, at).split('; ')) : null;
+  return fixes === null ? hint : `${fixes} en ${hint.slice(at + ' in '.length)}`;
 }

@@ -1,0 +1,121 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import os from 'node:os';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli-binary.js';
+import { createTempDir } from '../support/databases.js';
+import { REGISTRY_CSV } from '../support/ingest-fixture.js';
+
+/** A refusal a records administrator meets, in the language they chose: message, hint and exit code. */
+describe('refusals in Spanish under --lang es or a Spanish locale (the real CLI)', { tags: ['slow'] }, () => {
+  let cwd: string;
+  beforeAll(async () => {
+    cwd = createTempDir('tecsalud-refusals-es-');
+    fs.mkdirSync(path.join(cwd, 'drop'));
+    fs.mkdirSync(path.join(cwd, 'held'));
+    fs.writeFileSync(path.join(cwd, 'bad.json'), '{"embedder": "chroma", "workers": 2}');
+    const imported = await runCli(['patients', 'import', REGISTRY_CSV, '--db', 'registry.db'], { cwd });
+    expect(imported.code, imported.stderr).toBe(0);
+    // A run of this host that is still going on (this very process) holds the folder `held`.
+    const handle = new Database(path.join(cwd, 'registry.db'));
+    const held = fs.realpathSync(path.join(cwd, 'held'));
+    handle
+      .prepare('insert into run_locks (lock_key, source_dir, pid, host, session_id, started_at) values (?, ?, ?, ?, null, ?)')
+      .run(createHash('sha256').update(`tecsalud-batch:${held}`).digest('hex').slice(0, 32), held, process.pid, os.hostname(), new Date().toISOString());
+    handle.close();
+  });
+  afterAll(() => fs.rmSync(cwd, { recursive: true, force: true }));
+
+  const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+    runCli(args, { cwd, env: { TECSALUD_DB: '', LANG: 'C', LC_ALL: '', LC_MESSAGES: '', ...env } });
+
+  it('says what is wrong and what to do in Spanish, with the same exit codes', async () => {
+    const cases: [string[], number, RegExp, RegExp][] = [
+      [
+        ['review', '--db', '/nonexistent.db', '--lang', 'es'],
+        64,
+        /^error: la base de datos '\/nonexistent\.db' no existe$/m,
+        /^sugerencia: revise --db; un registro nuevo se crea con `tecsalud-batch patients import ARCHIVO\.csv`/m,
+      ],
+      [
+        ['ingest', 'missing', '--db', 'registry.db', '--lang', 'es'],
+        64,
+        /^error: la carpeta '.*missing' no existe$/m,
+        /^sugerencia: indique la carpeta que contiene los PDF$/m,
+      ],
+      [
+        ['ingest', 'drop', '--type', 'foo', '--lang', 'es'],
+        64,
+        /^error: --type debe ser 'vectorized', 'complete' o 'both', no 'foo'$/m,
+        /^sugerencia: escriba una de ellas, p\. ej\. --type vectorized$/m,
+      ],
+      [
+        ['ingest', 'drop', '--extractor', 'pdfum', '--lang', 'es'],
+        64,
+        /^error: --extractor debe ser 'pdf-parse', 'pdfium' o 'pdftotext', no 'pdfum'$/m,
+        /^sugerencia: ¿quiso decir 'pdfium'\? escriba --extractor pdfium$/m,
+      ],
+      [
+        ['status', '--config', 'nowhere.json', '--lang', 'es'],
+        64,
+        /^error: no se puede leer el archivo de configuración .*nowhere\.json: no existe$/m,
+        /^sugerencia: revise la ruta indicada con --config$/m,
+      ],
+      [
+        ['status', '--config', 'bad.json', '--lang', 'es'],
+        64,
+        /^error: bad\.json: embedder debe ser 'hashing', 'openai' o 'azure', no 'chroma'; clave desconocida 'workers'$/m,
+        /^sugerencia: quite 'workers' \(las claves son db, .*\) en .*bad\.json$/m,
+      ],
+      [
+        ['ingest', 'held', '--db', 'registry.db', '--non-interactive', '--lang', 'es'],
+        75,
+        new RegExp(`^error: otra ejecución ya está procesando .*held en esta base de datos \\(pid ${process.pid} en `, 'm'),
+        /^sugerencia: espere a que termine; el bloqueo que deja una ejecución interrumpida se retoma automáticamente$/m,
+      ],
+      [
+        ['status', 'abcd1234', '--db', 'registry.db', '--lang', 'es'],
+        64,
+        /^error: no hay ninguna sesión 'abcd1234'$/m,
+        /^sugerencia: lístelas con `tecsalud-batch sessions`$/m,
+      ],
+    ];
+    const runs = await Promise.all(cases.map(([args]) => run(args)));
+    cases.forEach(([args, code, message, hint], i) => {
+      const { code: exit, stderr } = runs[i]!;
+      expect(stderr, args.join(' ')).toMatch(message);
+      expect(stderr, args.join(' ')).toMatch(hint);
+      expect(exit, args.join(' ')).toBe(code);
+    });
+  });
+
+  it('follows LANG / LC_ALL where no --lang is given: an unknown patient, a database of another kind', async () => {
+    const es = { LANG: 'es_MX.UTF-8' };
+    const [patient, notSqlite] = await Promise.all([
+      run(['patients', 'show', '99999999', '--db', 'registry.db'], es),
+      run(['status', '--db', 'bad.json'], { LC_ALL: 'es_MX.UTF-8' }),
+    ]);
+    expect(patient.code).toBe(64);
+    expect(patient.stderr).toBe(
+      "error: no hay ningún paciente con expediente '99999999'\nsugerencia: pruebe `tecsalud-batch patients search \"NOMBRE\"`\n",
+    );
+    expect(notSqlite.code).toBe(64);
+    expect(notSqlite.stderr).toMatch(/^error: '.*bad\.json' no es una base de datos SQLite\nsugerencia: revise --db: indica un archivo de otro tipo\n$/);
+  });
+
+  it('stays English without them, and --json keeps the English a program compares', async () => {
+    const [english, json] = await Promise.all([
+      run(['review', '--db', '/nonexistent.db']),
+      run(['status', '--db', '/nonexistent.db', '--json', '--lang', 'es']),
+    ]);
+    expect(english.code).toBe(64);
+    expect(english.stderr).toBe(
+      "error: the database '/nonexistent.db' does not exist\n" +
+        'hint: check --db; a new registry is created by `tecsalud-batch patients import FILE.csv` (or by `tecsalud-batch ingest DIR`)\n',
+    );
+    expect(json.code).toBe(64);
+    expect(JSON.parse(json.stdout)).toMatchObject({ error: { message: "the database '/nonexistent.db' does not exist", exit_code: 64 } });
+  });
+});

@@ -14,6 +14,8 @@ import {
 } from './commands/context.js';
 import { EXIT_CODES_HELP, examples } from './commands/shared/options.js';
 import { ExitCode } from './errors.js';
+import { translateCommanderError } from './ui/i18n/commander-errors-es.js';
+import { languageOfArguments, type Lang } from './ui/i18n/language.js';
 
 const require = createRequire(import.meta.url);
 const { version } = require('../package.json') as { version: string };
@@ -111,18 +113,23 @@ export const COMMANDS: readonly CommandEntry[] = [
 
 const nameOf = (entry: CommandEntry) => entry.term.split(' ')[0]!;
 
-export function buildProgram(environment: ProgramEnvironment = processEnvironment()): Command {
+/**
+ * `lang`: the language of commander's own refusals (a mistyped flag, a missing argument), which come before
+ * any command runs; read from the words typed (runProgram), as main does for the errors after them.
+ */
+export function buildProgram(environment: ProgramEnvironment = processEnvironment(), lang: Lang = 'en'): Command {
   const program = new Command()
     .name('tecsalud-batch')
     .description('Bulk ingestion of TecSalud medical PDFs into the patient registry and the vector store.')
     .version(version, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
-    .showHelpAfterError('(run with --help for usage)')
+    .showHelpAfterError(lang === 'es' ? translateCommanderError('(run with --help for usage)') : '(run with --help for usage)')
     // Errors throw instead of exiting: main maps them to exit codes.
     .exitOverride()
     .configureOutput({
       writeOut: (text) => environment.io.stdout.write(text),
       writeErr: (text) => environment.io.stderr.write(text),
+      outputError: (text, write) => write(lang === 'es' ? translateCommanderError(text) : text),
     })
     .addHelpText(
       'after',
@@ -190,7 +197,7 @@ export async function defineAllCommands(program: CommandUnknownOpts): Promise<vo
 
 /** Parses and runs one invocation; resolves with the exit code of the command that ran. */
 export async function runProgram(argv: string[], environment?: ProgramEnvironment): Promise<number> {
-  const program = buildProgram(environment);
+  const program = buildProgram(environment, languageOfArguments(argv, (environment ?? processEnvironment()).env));
   await program.parseAsync(argv);
   return exitCodeOf(program) ?? ExitCode.Success;
 }

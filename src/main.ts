@@ -4,7 +4,7 @@ import { CommanderError } from 'commander';
 import { ExitCode, UserError } from './errors.js';
 import { runProgram } from './cli.js';
 import { stdoutHoldsJson } from './commands/shared/io.js';
-import type { Lang } from './ui/i18n/messages.js';
+import { languageOfArguments, type Lang } from './ui/i18n/language.js';
 import { translateUsageHint, translateUsageMessage } from './ui/i18n/usage-errors-es.js';
 
 /** The one place that maps errors to exit codes and messages. Returns the exit code. */
@@ -15,7 +15,7 @@ export async function main(argv: string[]): Promise<number> {
     return await runProgram(argv);
   } catch (error) {
     const options = argv.slice(0, argv.includes('--') ? argv.indexOf('--') : argv.length);
-    const lang = error instanceof UserError ? await languageOf(options, process.env) : 'en';
+    const lang = error instanceof UserError ? languageOfArguments(argv, process.env) : 'en';
     return reportError(error, { json: options.includes('--json'), lang });
   }
 }
@@ -63,14 +63,6 @@ export function reportError(error: unknown, { json = false, lang = 'en' }: { jso
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
   process.stderr.write(`internal error (please report it): ${detail}\n`);
   return ExitCode.Internal;
-}
-
-/** The language of the screens (--lang, else LC_ALL / LANG), read from the words typed: the parse may have failed. */
-async function languageOf(options: string[], env: NodeJS.ProcessEnv): Promise<Lang> {
-  const { resolveLanguage } = await import('./ui/i18n/messages.js');
-  const at = options.findIndex((option) => option === '--lang' || option.startsWith('--lang='));
-  const flag = at < 0 ? undefined : options[at]!.includes('=') ? options[at]!.slice('--lang='.length) : options[at + 1];
-  return resolveLanguage({ flag, env });
 }
 
 /**

@@ -105,6 +105,25 @@ describe('refusals in Spanish under --lang es or a Spanish locale (the real CLI)
     expect(notSqlite.stderr).toMatch(/^error: '.*bad\.json' no es una base de datos SQLite\nsugerencia: revise --db: indica un archivo de otro tipo\n$/);
   });
 
+  it("puts commander's own refusals in Spanish too: an unknown option, a missing argument, too many", async () => {
+    const [unknown, missing, tooMany, english] = await Promise.all([
+      run(['ingest', 'drop', '--concurency', '2', '--lang', 'es']),
+      run(['ingest'], { LANG: 'es_MX.UTF-8' }),
+      run(['ingest', 'drop', 'otra', '--lang=es']),
+      run(['ingest', 'drop', '--concurency', '2']),
+    ]);
+    expect(unknown.code).toBe(64);
+    expect(unknown.stderr).toBe(
+      "error: opción desconocida '--concurency'\n(¿quiso decir --concurrency?)\n(ejecute con --help para ver el uso)\n",
+    );
+    expect(missing.code).toBe(64);
+    expect(missing.stderr).toBe("error: falta el argumento obligatorio 'dir'\n(ejecute con --help para ver el uso)\n");
+    expect(tooMany.code).toBe(64);
+    expect(tooMany.stderr).toMatch(/^error: demasiados argumentos para 'ingest': se esperaba 1 y se recibieron 2\n/);
+    expect(english.code).toBe(64);
+    expect(english.stderr).toBe("error: unknown option '--concurency'\n(Did you mean --concurrency?)\n(run with --help for usage)\n");
+  });
+
   it('stays English without them, and --json keeps the English a program compares', async () => {
     const [english, json] = await Promise.all([
       run(['review', '--db', '/nonexistent.db']),

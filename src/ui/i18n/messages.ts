@@ -3,9 +3,10 @@ import type { FieldMatchKind } from '../../core/matching/types.js';
 import type { MatchingStatus } from '../../core/pipeline/statuses.js';
 import type { AttachRisk, EntryStatus, HeldReason, ReviewNotice, ReviewTally } from '../../app/review-walk.js';
 import { translateFileDetail, translateRefusal } from './file-details-es.js';
+import type { Lang } from './language.js';
 
-/** The languages the screens speak. */
-export type Lang = 'en' | 'es';
+/** Where the language is chosen; exported here too, with the words. */
+export { resolveLanguage, type Lang } from './language.js';
 
 /** The key descriptions of the help overlay, by action. */
 export type KeyHelp =
@@ -1135,18 +1136,6 @@ export const ES: Messages = {
       `(${codes}): ${files === 1 ? 'registrado' : 'registrados'} como tipo 'other'. Los códigos conocidos: ${known}`,
   },
 };
-
-/**
- * `--lang` wins; else Spanish when LC_ALL (or, without it, LC_MESSAGES, then LANG) starts with `es`, the way
- * POSIX orders them; English otherwise.
- */
-export function resolveLanguage(options: { flag?: string | null; env?: NodeJS.ProcessEnv } = {}): Lang {
-  const flag = options.flag?.trim().toLowerCase();
-  if (flag === 'es' || flag === 'en') return flag;
-  const env = options.env ?? {};
-  const locale = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
-  return locale.toLowerCase().startsWith('es') ? 'es' : 'en';
-}
 
 export function messagesFor(lang: Lang): Messages {
   return lang === 'es' ? ES : EN;

@@ -3,7 +3,7 @@ import { ExitCode, UsageError } from '../errors.js';
 import { contextOf, finish, type CommandContext } from './context.js';
 import { writeJson, writeLine } from './shared/io.js';
 import { parseDuration } from './shared/duration.js';
-import { addBackendOptions, dbOption, examples, jsonOption } from './shared/options.js';
+import { addBackendOptions, dbOption, examples, jsonOption, langOption } from './shared/options.js';
 
 export function cleanupCommand(command = new Command('cleanup')) {
   return cleanupOptions(command).action(async (session, options, command) =>
@@ -25,6 +25,7 @@ function cleanupOptions(command: Command) {
     .option('--collection <name>', 'vector collection to purge from (default: the one the session was ingested into)')
     .addOption(dbOption())
     .addOption(jsonOption())
+    .addOption(langOption())
     .addHelpText('after', examples(
         'cleanup 3f2a9c1e',
         'cleanup --older-than 7d   # e.g. nightly from cron',

@@ -4,7 +4,7 @@ import { readNumberSetting } from '../config/number-setting.js';
 import { ExitCode } from '../errors.js';
 import { contextOf, finish, reportsConfigErrors, type CommandContext } from './context.js';
 import { writeJson, writeLine } from './shared/io.js';
-import { addBackendOptions, dbOption, examples, jsonOption } from './shared/options.js';
+import { addBackendOptions, dbOption, examples, jsonOption, langOption } from './shared/options.js';
 
 export function doctorCommand(command = new Command('doctor')) {
   return reportsConfigErrors(
@@ -33,6 +33,7 @@ function doctorOptions(command: Command) {
     .option('--archive-dir <dir>', "the ingest's archive folder: warn when others may read it or what it holds")
     .option('--quarantine-dir <dir>', "the ingest's quarantine folder: the same")
     .addOption(jsonOption())
+    .addOption(langOption())
     .addHelpText(
       'after',
       examples(

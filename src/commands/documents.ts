@@ -5,7 +5,7 @@ import type { Patient } from '../db/schema.js';
 import { ExitCode } from '../errors.js';
 import { contextOf, finish, type CommandContext } from './context.js';
 import { writeJson, writeLine } from './shared/io.js';
-import { addBackendOptions, dbOption, examples, jsonOption, userOption } from './shared/options.js';
+import { addBackendOptions, dbOption, examples, jsonOption, langOption, userOption } from './shared/options.js';
 
 /**
  * `documents move | detach`: mends a decision after the sitting that made it. Both take the document id
@@ -35,7 +35,8 @@ function documentsMoveOptions() {
       .addOption(userOption('who moves it'))
       .option('--collection <name>', 'vector collection (default: the one its session was ingested into)')
       .addOption(dbOption())
-      .addOption(jsonOption()),
+      .addOption(jsonOption())
+      .addOption(langOption()),
   );
 }
 
@@ -48,7 +49,8 @@ function documentsDetachOptions() {
       .option('--reason <text>', 'why it goes back to review (the reviewer reads it there)')
       .option('--collection <name>', 'vector collection (default: the one its session was ingested into)')
       .addOption(dbOption())
-      .addOption(jsonOption()),
+      .addOption(jsonOption())
+      .addOption(langOption()),
   );
 }
 

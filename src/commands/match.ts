@@ -9,7 +9,7 @@ import type { FilenameMatch } from '../app/match-filenames.js';
 import { EN } from '../ui/i18n/messages.js';
 import { writeJson, writeLine } from './shared/io.js';
 import { addOcrAndContentOptions, ocrAndContentSourcesOf, resolveOcrAndContent } from './shared/ocr-content-options.js';
-import { configOption, dbOption, examples, jsonOption } from './shared/options.js';
+import { configOption, dbOption, examples, jsonOption, langOption } from './shared/options.js';
 import { extractorOption } from './shared/pipeline-options.js';
 import type { ExtractorName } from '../app/open-extractor.js';
 
@@ -29,6 +29,7 @@ function matchOptions(command: Command) {
     .addOption(dbOption())
     .addOption(configOption())
     .addOption(jsonOption())
+    .addOption(langOption())
     .option('--auto-threshold <x>', `auto-assign threshold (default ${DEFAULT_THRESHOLDS.auto.toFixed(2)})`)
     .option('--review-threshold <x>', `review threshold (default ${DEFAULT_THRESHOLDS.review.toFixed(2)})`)
     .option('--no-content', 'do not read the PDF: judge the filename alone')

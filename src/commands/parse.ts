@@ -6,7 +6,7 @@ import type { FilenameParseResult, ParsedFilename } from '../core/filename/types
 import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
 import { ExitCode } from '../errors.js';
 import { contextOf, finish, type CommandContext } from './context.js';
-import { examples, jsonOption } from './shared/options.js';
+import { examples, jsonOption, langOption } from './shared/options.js';
 
 export function parseCommand(command = new Command('parse')) {
   return parseOptions(command).action((filenames, options, command) => finish(command, parseFilenames(filenames, options, contextOf(command))));
@@ -20,6 +20,7 @@ function parseOptions(command: Command) {
     )
     .argument('<filename...>', 'one or more filenames (paths are fine: only the base name is parsed)')
     .addOption(jsonOption())
+    .addOption(langOption())
     .addHelpText(
       'after',
       examples("parse '3000003799_GARZA TIJERINA, MARIA ESTHER_6001467010_CONS.pdf'", 'parse --json incoming/*.pdf'),

@@ -3,7 +3,7 @@ import { PROCESSING_TYPES, type ProcessingType } from '../core/pipeline/statuses
 import { ExitCode } from '../errors.js';
 import { contextOf, finish, type CommandContext } from './context.js';
 import { writeJson, writeLine } from './shared/io.js';
-import { examples, jsonOption } from './shared/options.js';
+import { examples, jsonOption, langOption } from './shared/options.js';
 
 export function processingTypesCommand(command = new Command('processing-types')) {
   return processingTypesOptions(command).action((options, command) => finish(command, listProcessingTypes(options, contextOf(command))));
@@ -13,6 +13,7 @@ export function processingTypesCommand(command = new Command('processing-types')
 function processingTypesOptions(command: Command) {
   return command
     .addOption(jsonOption())
+    .addOption(langOption())
     .addHelpText('after', examples('processing-types --json'));
 }
 

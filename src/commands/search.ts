@@ -7,7 +7,7 @@ import { readNumberSetting } from '../config/number-setting.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { contextOf, finish, type CommandContext } from './context.js';
 import { writeJson, writeLine } from './shared/io.js';
-import { addBackendOptions, dbOption, examples, jsonOption } from './shared/options.js';
+import { addBackendOptions, dbOption, examples, jsonOption, langOption } from './shared/options.js';
 
 export function searchCommand(command = new Command('search')) {
   return searchOptions(command).action(async (text, options, command) =>
@@ -25,6 +25,7 @@ function searchOptions(command: Command) {
     .option('--collection <name>', 'vector collection (default medical_documents)')
     .addOption(dbOption())
     .addOption(jsonOption())
+    .addOption(langOption())
     .addHelpText(
       'after',
       examples('search "biometría hemática"', 'search "dolor abdominal" --patient 3000003799 -k 3 --json'),

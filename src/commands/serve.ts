@@ -10,7 +10,7 @@ import type { BackendConfig } from '../config/load-config.js';
 import type { ResolvedIngestOptions } from './ingest-options.js';
 import { contextOf, finish, type CommandContext } from './context.js';
 import { writeLine } from './shared/io.js';
-import { addBackendOptions, dbOption, examples } from './shared/options.js';
+import { addBackendOptions, dbOption, examples, langOption } from './shared/options.js';
 import { addOcrAndContentOptions, ocrAndContentSourcesOf } from './shared/ocr-content-options.js';
 import { addPipelineOptions } from './shared/pipeline-options.js';
 
@@ -43,6 +43,7 @@ function serveOptions(command: Command) {
     .option('--quiet', 'log only warnings and errors')
     .option('--no-redact', 'let the log name files and patients (for a log only its readers may see)')
     .addOption(dbOption())
+    .addOption(langOption())
     .addHelpText(
       'after',
       examples(

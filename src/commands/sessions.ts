@@ -4,7 +4,7 @@ import { readNumberSetting } from '../config/number-setting.js';
 import { ExitCode } from '../errors.js';
 import { contextOf, finish, type CommandContext } from './context.js';
 import { writeJson, writeLine } from './shared/io.js';
-import { configOption, dbOption, examples, jsonOption } from './shared/options.js';
+import { configOption, dbOption, examples, jsonOption, langOption } from './shared/options.js';
 import { toSessionJson } from './shared/report-json.js';
 
 export function sessionsCommand(command = new Command('sessions')) {
@@ -18,6 +18,7 @@ function sessionsOptions(command: Command) {
     .addOption(dbOption())
     .addOption(configOption())
     .addOption(jsonOption())
+    .addOption(langOption())
     .addHelpText('after', examples('sessions --json'));
 }
 

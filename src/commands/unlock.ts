@@ -4,7 +4,7 @@ import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { contextOf, finish, type CommandContext } from './context.js';
 import { writeJson, writeLine } from './shared/io.js';
-import { configOption, dbOption, examples, jsonOption } from './shared/options.js';
+import { configOption, dbOption, examples, jsonOption, langOption } from './shared/options.js';
 
 export function unlockCommand(command = new Command('unlock')) {
   return unlockOptions(command).action(async (dir, options, command) =>
@@ -23,6 +23,7 @@ function unlockOptions(command: Command) {
     .addOption(dbOption())
     .addOption(configOption())
     .addOption(jsonOption())
+    .addOption(langOption())
     .addHelpText(
       'after',
       '\nA run lock left by a killed run on this host is taken over by the next run by itself; a lock taken on\n' +

@@ -124,6 +124,26 @@ describe('refusals in Spanish under --lang es or a Spanish locale (the real CLI)
     expect(english.stderr).toBe("error: unknown option '--concurency'\n(Did you mean --concurrency?)\n(run with --help for usage)\n");
   });
 
+  it('every command takes --lang, checked as ingest and review check it, and its refusals follow it', async () => {
+    const [patient, revoke, serve, wrong, english] = await Promise.all([
+      run(['patients', 'show', '99999999', '--db', 'registry.db', '--lang', 'es']),
+      run(['tokens', 'revoke', 'nadie', '--db', 'registry.db', '--lang', 'es']),
+      run(['serve', '--no-auth', '--host', '0.0.0.0', '--db', 'registry.db', '--lang', 'es']),
+      run(['unlock', 'drop', '--lang', 'fr']),
+      run(['documents', 'detach', 'zz', '--db', 'registry.db', '--lang', 'en'], { LANG: 'es_MX.UTF-8' }),
+    ]);
+    expect(patient.code).toBe(64);
+    expect(patient.stderr).toMatch(/^error: no hay ningún paciente con expediente '99999999'\n/);
+    expect(revoke.code).toBe(64);
+    expect(revoke.stderr).toBe("error: no hay ningún token llamado 'nadie'\nsugerencia: lístelos con `tecsalud-batch tokens list`\n");
+    expect(serve.code).toBe(64);
+    expect(serve.stderr).toMatch(/^error: --no-auth solo se acepta al escuchar en una dirección de loopback, no en 0\.0\.0\.0\n/);
+    expect(wrong.code).toBe(64);
+    expect(wrong.stderr).toBe("error: --lang must be 'es' or 'en', not 'fr'\nhint: write one of them, e.g. --lang es\n");
+    expect(english.code).toBe(64);
+    expect(english.stderr).toMatch(/^error: 'zz' is not a document id\nhint: /);
+  });
+
   it('stays English without them, and --json keeps the English a program compares', async () => {
     const [english, json] = await Promise.all([
       run(['review', '--db', '/nonexistent.db']),

@@ -4,7 +4,7 @@ import { sanitizeForTerminal } from '../../core/text/sanitize-for-terminal.js';
 import { ExitCode } from '../../errors.js';
 import { contextOf, finish, type CommandContext } from '../context.js';
 import { writeJson, writeLine } from '../shared/io.js';
-import { configOption, dbOption, examples, jsonOption, userOption } from '../shared/options.js';
+import { configOption, dbOption, examples, jsonOption, langOption, userOption } from '../shared/options.js';
 
 export function patientsImportCommand() {
   return patientsImportOptions().action(async (file, options, command) => finish(command, await importPatients(file, options, contextOf(command))));
@@ -34,6 +34,7 @@ function patientsImportOptions() {
     .addOption(dbOption())
     .addOption(configOption())
     .addOption(jsonOption())
+    .addOption(langOption())
     .addHelpText(
       'after',
       examples(

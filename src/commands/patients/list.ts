@@ -2,7 +2,7 @@ import { Command, Option } from '@commander-js/extra-typings';
 import { ExitCode } from '../../errors.js';
 import { contextOf, finish, type CommandContext } from '../context.js';
 import { writeJson, writeLine } from '../shared/io.js';
-import { configOption, dbOption, jsonOption } from '../shared/options.js';
+import { configOption, dbOption, jsonOption, langOption } from '../shared/options.js';
 import { parseCount, toPatientJson, writePatientTable } from './patient-output.js';
 
 export function patientsListCommand() {
@@ -17,7 +17,8 @@ function patientsListOptions() {
     .addOption(new Option('--offset <n>', 'how many to skip').default('0'))
     .addOption(dbOption())
     .addOption(configOption())
-    .addOption(jsonOption());
+    .addOption(jsonOption())
+    .addOption(langOption());
 }
 
 export type ListPatientsOptions = ReturnType<ReturnType<typeof patientsListOptions>['opts']>;

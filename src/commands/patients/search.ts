@@ -4,7 +4,7 @@ import { sanitizeForTerminal } from '../../core/text/sanitize-for-terminal.js';
 import { ExitCode, UsageError } from '../../errors.js';
 import { contextOf, finish, type CommandContext } from '../context.js';
 import { writeJson, writeLine } from '../shared/io.js';
-import { configOption, dbOption, jsonOption } from '../shared/options.js';
+import { configOption, dbOption, jsonOption, langOption } from '../shared/options.js';
 import { parseCount, toPatientJson, writePatientTable } from './patient-output.js';
 
 export function patientsSearchCommand() {
@@ -19,7 +19,8 @@ function patientsSearchOptions() {
     .addOption(new Option('--limit <n>', 'how many to show').default('20'))
     .addOption(dbOption())
     .addOption(configOption())
-    .addOption(jsonOption());
+    .addOption(jsonOption())
+    .addOption(langOption());
 }
 
 export type SearchPatientsOptions = ReturnType<ReturnType<typeof patientsSearchOptions>['opts']>;

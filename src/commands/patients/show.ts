@@ -3,7 +3,7 @@ import { sanitizeForTerminal } from '../../core/text/sanitize-for-terminal.js';
 import { ExitCode, UsageError } from '../../errors.js';
 import { contextOf, finish, type CommandContext } from '../context.js';
 import { writeJson, writeLine } from '../shared/io.js';
-import { configOption, dbOption, jsonOption } from '../shared/options.js';
+import { configOption, dbOption, jsonOption, langOption } from '../shared/options.js';
 import { toPatientJson } from './patient-output.js';
 
 export function patientsShowCommand() {
@@ -19,7 +19,8 @@ function patientsShowOptions() {
     .argument('<expediente>')
     .addOption(dbOption())
     .addOption(configOption())
-    .addOption(jsonOption());
+    .addOption(jsonOption())
+    .addOption(langOption());
 }
 
 export type ShowPatientOptions = ReturnType<ReturnType<typeof patientsShowOptions>['opts']>;

@@ -3,7 +3,7 @@ import { ExitCode } from '../../errors.js';
 import { contextOf, finish, type CommandContext } from '../context.js';
 import { writeJson, writeLine } from '../shared/io.js';
 import { parseDuration } from '../shared/duration.js';
-import { configOption, dbOption, jsonOption, userOption } from '../shared/options.js';
+import { configOption, dbOption, jsonOption, langOption, userOption } from '../shared/options.js';
 
 export function tokensCreateCommand() {
   return tokensCreateOptions().action(async (options, command) =>
@@ -25,7 +25,8 @@ function tokensCreateOptions() {
     .addOption(userOption('who creates it'))
     .addOption(dbOption())
     .addOption(configOption())
-    .addOption(jsonOption());
+    .addOption(jsonOption())
+    .addOption(langOption());
 }
 
 export type CreateTokenOptions = ReturnType<ReturnType<typeof tokensCreateOptions>['opts']>;

@@ -3,7 +3,7 @@ import { sanitizeForTerminal } from '../../core/text/sanitize-for-terminal.js';
 import { ExitCode } from '../../errors.js';
 import { contextOf, finish, type CommandContext } from '../context.js';
 import { writeJson, writeLine } from '../shared/io.js';
-import { configOption, dbOption, jsonOption } from '../shared/options.js';
+import { configOption, dbOption, jsonOption, langOption } from '../shared/options.js';
 
 export function tokensListCommand() {
   return tokensListOptions().action(async (options, command) => finish(command, await listTokens(options, contextOf(command))));
@@ -14,7 +14,8 @@ function tokensListOptions() {
     .summary('list the tokens: name, role, state, expiry, last use (never the token)')
     .addOption(dbOption())
     .addOption(configOption())
-    .addOption(jsonOption());
+    .addOption(jsonOption())
+    .addOption(langOption());
 }
 
 export type ListTokensOptions = ReturnType<ReturnType<typeof tokensListOptions>['opts']>;

@@ -2,7 +2,7 @@ import { Command } from '@commander-js/extra-typings';
 import { ExitCode } from '../../errors.js';
 import { contextOf, finish, type CommandContext } from '../context.js';
 import { writeLine } from '../shared/io.js';
-import { configOption, dbOption, userOption } from '../shared/options.js';
+import { configOption, dbOption, langOption, userOption } from '../shared/options.js';
 
 export function tokensRevokeCommand() {
   return tokensRevokeOptions().action(async (name, options, command) =>
@@ -16,7 +16,8 @@ function tokensRevokeOptions() {
     .argument('<name>', 'the token’s name')
     .addOption(userOption('who revokes it'))
     .addOption(dbOption())
-    .addOption(configOption());
+    .addOption(configOption())
+    .addOption(langOption());
 }
 
 export type RevokeTokenOptions = ReturnType<ReturnType<typeof tokensRevokeOptions>['opts']>;

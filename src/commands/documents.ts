@@ -5,6 +5,7 @@ import type { Patient } from '../db/schema.js';
 import { ExitCode } from '../errors.js';
 import { contextOf, finish, type CommandContext } from './context.js';
 import { writeJson, writeLine } from './shared/io.js';
+import { commandWords } from '../ui/i18n/command-words.js';
 import { addBackendOptions, dbOption, examples, jsonOption, langOption, userOption } from './shared/options.js';
 
 /**
@@ -98,17 +99,19 @@ export async function moveDocumentCommand(
       unchanged: result.unchanged,
     });
   } else if (result.unchanged) {
-    writeLine(
-      context.io.stdout,
-      `Document ${result.document.id.slice(0, 8)} already belongs to ${name(result.to)}` +
-        (result.chunks ? `; its ${result.chunks} chunks were written again to match.` : '; nothing changed.'),
-    );
+    const words = commandWords(options.lang, context.env).documents;
+    writeLine(context.io.stdout, words.alreadyThere(result.document.id.slice(0, 8), name(result.to), result.chunks));
   } else {
+    const words = commandWords(options.lang, context.env).documents;
     writeLine(
       context.io.stdout,
-      `Moved document ${result.document.id.slice(0, 8)} (${sanitizeForTerminal(result.document.filename)}) ` +
-        `from ${result.from ? name(result.from) : result.document.expediente} to ${name(result.to)}` +
-        (result.chunks ? ` with its ${result.chunks} chunks.` : '.'),
+      words.moved(
+        result.document.id.slice(0, 8),
+        sanitizeForTerminal(result.document.filename),
+        result.from ? name(result.from) : result.document.expediente,
+        name(result.to),
+        result.chunks,
+      ),
     );
   }
   return ExitCode.Success;
@@ -143,11 +146,13 @@ export async function detachDocumentCommand(
   } else {
     writeLine(
       context.io.stdout,
-      `Detached document ${result.document.id.slice(0, 8)} (${sanitizeForTerminal(result.document.filename)}) ` +
-        `from expediente ${result.document.expediente}` +
-        (result.chunks ? `, ${result.chunks} chunks removed from the vector store` : '') +
-        '. It waits for review again: ' +
-        `tecsalud-batch review ${result.sessionId.slice(0, 8)}`,
+      commandWords(options.lang, context.env).documents.detached(
+        result.document.id.slice(0, 8),
+        sanitizeForTerminal(result.document.filename),
+        result.document.expediente,
+        result.chunks,
+        result.sessionId.slice(0, 8),
+      ),
     );
   }
   return ExitCode.Success;

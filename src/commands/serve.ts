@@ -10,6 +10,7 @@ import type { BackendConfig } from '../config/load-config.js';
 import type { ResolvedIngestOptions } from './ingest-options.js';
 import { contextOf, finish, type CommandContext } from './context.js';
 import { writeLine } from './shared/io.js';
+import { commandWords } from '../ui/i18n/command-words.js';
 import { addBackendOptions, dbOption, examples, langOption } from './shared/options.js';
 import { addOcrAndContentOptions, ocrAndContentSourcesOf } from './shared/ocr-content-options.js';
 import { addPipelineOptions } from './shared/pipeline-options.js';
@@ -80,30 +81,26 @@ export async function serve(options: ServeCommandOptions, context: CommandContex
     now: context.now,
   });
   const { io } = context;
+  const words = commandWords(options.lang, context.env).serve;
   // What the start found comes before the line that says the server is ready, which a supervisor (or a
   // test) waits for: once it is printed, everything said before it has been too.
   if (running.sweptUploads > 0) {
-    writeLine(
-      io.stdout,
-      `Removed ${running.sweptUploads} half-received upload(s) a stopped server left: never registered, their clients upload them again.`,
-    );
+    writeLine(io.stdout, words.sweptUploads(running.sweptUploads));
   }
-  if (running.resumed.length > 0) {
-    writeLine(io.stdout, `Resuming ${running.resumed.length} session(s) a stopped server left processing.`);
-  }
-  writeLine(io.stdout, `tecsalud-batch serve: listening on ${running.url}/api/v1/documents/batch (docs: ${running.url}/api/v1/docs)`);
-  if (!settings.auth) writeLine(io.stderr, 'warning: --no-auth: every call is accepted without a token (loopback only)');
+  if (running.resumed.length > 0) writeLine(io.stdout, words.resuming(running.resumed.length));
+  writeLine(io.stdout, words.listening(running.url));
+  if (!settings.auth) writeLine(io.stderr, `${words.warning}: ${words.noAuth}`);
   else if (running.activeTokens === 0) {
-    writeLine(io.stderr, 'warning: there are no usable tokens: every call will be refused (401)');
-    writeLine(io.stderr, 'hint: create one with `tecsalud-batch tokens create --name NAME --role uploader`');
+    writeLine(io.stderr, `${words.warning}: ${words.noTokens}`);
+    writeLine(io.stderr, `${words.hint}: ${words.noTokensHint}`);
   }
   // logrotate's `postrotate … kill -HUP`: the log goes on in a new file at the same path.
   const stopReopening = reopenOnHangup(
-    () => void running.reopenLog().catch((error: unknown) => writeLine(io.stderr, `warning: could not reopen the log: ${String(error)}`)),
+    () => void running.reopenLog().catch((error: unknown) => writeLine(io.stderr, `${words.warning}: ${words.reopenFailed(String(error))}`)),
   );
   await stopRequested(context.signal);
   stopReopening();
-  writeLine(io.stdout, 'Stopping: no new calls; the files in flight finish, and their sessions resume at the next start.');
+  writeLine(io.stdout, words.stopping);
   await running.stop();
   return ExitCode.Success;
 }

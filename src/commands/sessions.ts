@@ -4,6 +4,7 @@ import { readNumberSetting } from '../config/number-setting.js';
 import { ExitCode } from '../errors.js';
 import { contextOf, finish, type CommandContext } from './context.js';
 import { writeJson, writeLine } from './shared/io.js';
+import { commandWords } from '../ui/i18n/command-words.js';
 import { configOption, dbOption, examples, jsonOption, langOption } from './shared/options.js';
 import { toSessionJson } from './shared/report-json.js';
 
@@ -34,16 +35,16 @@ export async function listSessions(options: SessionsOptions, context: CommandCon
       io,
       sessions.map((s) => toSessionJson(s)),
     );
-  else if (sessions.length === 0) writeLine(io.stdout, 'No sessions yet.');
   else {
+    const words = commandWords(options.lang, context.env).sessions;
+    if (sessions.length === 0) writeLine(io.stdout, words.none);
     for (const s of sessions) {
       writeLine(
         io.stdout,
+        // The status is the code the API and --json name (the CLI shows the exact one).
         `${s.id.slice(0, 8)}  ${s.createdAt.slice(0, 19).replace('T', ' ')}  ${s.status.padEnd(16)} ` +
-          `${String(s.processedFiles).padStart(5)}/${String(s.totalFiles).padEnd(5)} files  ` +
-          `${s.failedFiles} failed  ${s.reviewRequired} review  ` +
-          // Only when there are: a copy of content already waiting is another session's review, not a new one.
-          (s.alreadyWaiting > 0 ? `${s.alreadyWaiting} already waiting  ` : '') +
+          // Already waiting only when there are: a copy of content already waiting is another session's review.
+          words.counts(String(s.processedFiles).padStart(5), String(s.totalFiles).padEnd(5), s.failedFiles, s.reviewRequired, s.alreadyWaiting) +
           sanitizeForTerminal(s.sourceDir),
       );
     }

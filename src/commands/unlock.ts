@@ -4,6 +4,7 @@ import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { contextOf, finish, type CommandContext } from './context.js';
 import { writeJson, writeLine } from './shared/io.js';
+import { commandWords } from '../ui/i18n/command-words.js';
 import { configOption, dbOption, examples, jsonOption, langOption } from './shared/options.js';
 
 export function unlockCommand(command = new Command('unlock')) {
@@ -52,12 +53,15 @@ export async function unlock(dir: string, options: UnlockOptions, context: Comma
   } else if (removed) {
     writeLine(
       context.io.stdout,
-      `Lifted the run lock on ${sanitizeForTerminal(sourceDir)} (pid ${removed.pid} on ` +
-        `${sanitizeForTerminal(removed.host)}, started ${removed.startedAt}` +
-        `${removed.sessionId ? `, session ${removed.sessionId.slice(0, 8)}` : ''}). The next \`ingest\` of the folder finishes its files.`,
+      commandWords(options.lang, context.env).unlock.lifted(sanitizeForTerminal(sourceDir), {
+        pid: removed.pid,
+        host: sanitizeForTerminal(removed.host),
+        startedAt: removed.startedAt,
+        session: removed.sessionId?.slice(0, 8) ?? null,
+      }),
     );
   } else {
-    writeLine(context.io.stdout, `No run lock on ${sanitizeForTerminal(sourceDir)}: nothing to lift.`);
+    writeLine(context.io.stdout, commandWords(options.lang, context.env).unlock.nothing(sanitizeForTerminal(sourceDir)));
   }
   return ExitCode.Success;
 }

@@ -4,6 +4,7 @@ import { sanitizeForTerminal } from '../../core/text/sanitize-for-terminal.js';
 import { ExitCode } from '../../errors.js';
 import { contextOf, finish, type CommandContext } from '../context.js';
 import { writeJson, writeLine } from '../shared/io.js';
+import { commandWords } from '../../ui/i18n/command-words.js';
 import { configOption, dbOption, examples, jsonOption, langOption, userOption } from '../shared/options.js';
 
 export function patientsImportCommand() {
@@ -88,34 +89,31 @@ export async function importPatients(
       seconds: round(report.seconds),
     });
   } else {
+    const words = commandWords(options.lang, context.env).patients;
     writeLine(
       io.stdout,
-      `Imported ${report.totalRows} rows from ${path.basename(report.file)} in ${round(report.seconds)} s: ` +
-        `${report.inserted} inserted, ${report.updated} updated, ${report.unchanged} unchanged, ` +
-        `${report.duplicates} repeated, ${report.rejected} rejected.`,
+      words.imported({
+        rows: report.totalRows,
+        file: path.basename(report.file),
+        seconds: round(report.seconds),
+        inserted: report.inserted,
+        updated: report.updated,
+        unchanged: report.unchanged,
+        repeated: report.duplicates,
+        rejected: report.rejected,
+      }),
     );
     if (report.unreadColumns.length > 0) {
-      writeLine(
-        io.stdout,
-        `  columns not read (their data was not imported): ${report.unreadColumns.map((c) => `'${sanitizeForTerminal(c)}'`).join(', ')}` +
-          ' — the import reads expediente, apellido_paterno, apellido_materno, nombres (or nombre_completo), ' +
-          'fecha_nacimiento and sexo; rename a column to import it',
-      );
+      writeLine(io.stdout, words.unreadColumns(report.unreadColumns.map((c) => `'${sanitizeForTerminal(c)}'`).join(', ')));
     }
-    if (report.renamed > 0) {
-      writeLine(io.stdout, `  ${report.renamed} patients with documents renamed (--allow-rename; see the audit log)`);
-    }
-    for (const row of report.duplicateRows) {
-      writeLine(io.stdout, `  line ${row.line}: the same as line ${row.firstLine}; skipped`);
-    }
+    if (report.renamed > 0) writeLine(io.stdout, words.renamed(report.renamed));
+    for (const row of report.duplicateRows) writeLine(io.stdout, words.repeatedRow(row.line, row.firstLine));
     if (report.duplicates > report.duplicateRows.length) {
-      writeLine(io.stdout, `  … and ${report.duplicates - report.duplicateRows.length} more repeated rows`);
+      writeLine(io.stdout, words.moreRepeated(report.duplicates - report.duplicateRows.length));
     }
-    for (const row of report.rejectedRows) {
-      writeLine(io.stdout, `  line ${row.line}: ${sanitizeForTerminal(row.reason)}`);
-    }
+    for (const row of report.rejectedRows) writeLine(io.stdout, words.rejectedRow(row.line, sanitizeForTerminal(row.reason)));
     if (report.rejected > report.rejectedRows.length) {
-      writeLine(io.stdout, `  … and ${report.rejected - report.rejectedRows.length} more rejected rows`);
+      writeLine(io.stdout, words.moreRejected(report.rejected - report.rejectedRows.length));
     }
   }
   return report.rejected > 0 ? ExitCode.SomeFailed : ExitCode.Success;

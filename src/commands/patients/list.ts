@@ -2,6 +2,7 @@ import { Command, Option } from '@commander-js/extra-typings';
 import { ExitCode } from '../../errors.js';
 import { contextOf, finish, type CommandContext } from '../context.js';
 import { writeJson, writeLine } from '../shared/io.js';
+import { commandWords } from '../../ui/i18n/command-words.js';
 import { configOption, dbOption, jsonOption, langOption } from '../shared/options.js';
 import { parseCount, toPatientJson, writePatientTable } from './patient-output.js';
 
@@ -31,7 +32,7 @@ export async function listPatients(options: ListPatientsOptions, context: Comman
   if (options.json) writeJson(context.io, { total, offset, patients: patients.map(toPatientJson) });
   else {
     writePatientTable(context.io, patients);
-    writeLine(context.io.stdout, `${patients.length} of ${total} patients shown (offset ${offset}).`);
+    writeLine(context.io.stdout, commandWords(options.lang, context.env).patients.listed(patients.length, total, offset));
   }
   return ExitCode.Success;
 }

@@ -4,6 +4,7 @@ import { sanitizeForTerminal } from '../../core/text/sanitize-for-terminal.js';
 import { ExitCode, UsageError } from '../../errors.js';
 import { contextOf, finish, type CommandContext } from '../context.js';
 import { writeJson, writeLine } from '../shared/io.js';
+import { commandWords } from '../../ui/i18n/command-words.js';
 import { configOption, dbOption, jsonOption, langOption } from '../shared/options.js';
 import { parseCount, toPatientJson, writePatientTable } from './patient-output.js';
 
@@ -38,7 +39,7 @@ export async function searchPatients(
   if (options.json) writeJson(context.io, { query: text, patients: patients.map(toPatientJson) });
   else {
     writePatientTable(context.io, patients);
-    writeLine(context.io.stdout, `${patients.length} patient(s) match '${sanitizeForTerminal(text)}'.`);
+    writeLine(context.io.stdout, commandWords(options.lang, context.env).patients.matched(patients.length, sanitizeForTerminal(text)));
   }
   return ExitCode.Success;
 }

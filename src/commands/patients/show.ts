@@ -3,6 +3,7 @@ import { sanitizeForTerminal } from '../../core/text/sanitize-for-terminal.js';
 import { ExitCode, UsageError } from '../../errors.js';
 import { contextOf, finish, type CommandContext } from '../context.js';
 import { writeJson, writeLine } from '../shared/io.js';
+import { commandWords } from '../../ui/i18n/command-words.js';
 import { configOption, dbOption, jsonOption, langOption } from '../shared/options.js';
 import { toPatientJson } from './patient-output.js';
 
@@ -54,20 +55,21 @@ export async function showPatient(
     });
   }
   else {
+    const { label } = commandWords(options.lang, context.env).patients;
     const rows: [string, string][] = [
-      ['expediente', patient.expediente],
-      ['apellido paterno', patient.apellidoPaterno],
-      ['apellido materno', patient.apellidoMaterno || '—'],
-      ['nombres', patient.nombres],
-      ['fecha de nacimiento', patient.fechaNacimiento ?? '—'],
-      ['sexo', patient.sexo ?? '—'],
-      ['source', patient.source],
-      ['created', patient.createdAt],
-      ['updated', patient.updatedAt],
+      [label('expediente'), patient.expediente],
+      [label('paterno'), patient.apellidoPaterno],
+      [label('materno'), patient.apellidoMaterno || '—'],
+      [label('nombres'), patient.nombres],
+      [label('born'), patient.fechaNacimiento ?? '—'],
+      [label('sex'), patient.sexo ?? '—'],
+      [label('source'), patient.source],
+      [label('created'), patient.createdAt],
+      [label('updated'), patient.updatedAt],
     ];
-    for (const [label, value] of rows) writeLine(context.io.stdout, `${label.padEnd(20)} ${sanitizeForTerminal(value)}`);
+    for (const [name, value] of rows) writeLine(context.io.stdout, `${name.padEnd(20)} ${sanitizeForTerminal(value)}`);
     // The ids `documents move` and `documents detach` take.
-    writeLine(context.io.stdout, `${'documents'.padEnd(20)} ${documents.length}`);
+    writeLine(context.io.stdout, `${label('documents').padEnd(20)} ${documents.length}`);
     for (const d of documents) {
       writeLine(
         context.io.stdout,

@@ -2,6 +2,7 @@ import { Command, Option } from '@commander-js/extra-typings';
 import { ExitCode } from '../../errors.js';
 import { contextOf, finish, type CommandContext } from '../context.js';
 import { writeJson, writeLine } from '../shared/io.js';
+import { commandWords } from '../../ui/i18n/command-words.js';
 import { parseDuration } from '../shared/duration.js';
 import { configOption, dbOption, jsonOption, langOption, userOption } from '../shared/options.js';
 
@@ -49,12 +50,7 @@ export async function createToken(options: CreateTokenOptions, context: CommandC
     writeJson(context.io, { name: info.name, role: info.role, expires_at: info.expiresAt, token });
   } else {
     writeLine(context.io.stdout, token);
-    writeLine(
-      context.io.stderr,
-      `Token '${info.name}' (${info.role}) created${info.expiresAt ? `, valid until ${info.expiresAt}` : ''}. ` +
-        'It is shown only now: store it in the client’s secret store. Clients send it as ' +
-        '`Authorization: Bearer <token>`.',
-    );
+    writeLine(context.io.stderr, commandWords(options.lang, context.env).tokens.created(info.name, info.role, info.expiresAt));
   }
   return ExitCode.Success;
 }

@@ -3,6 +3,7 @@ import { sanitizeForTerminal } from '../../core/text/sanitize-for-terminal.js';
 import { ExitCode } from '../../errors.js';
 import { contextOf, finish, type CommandContext } from '../context.js';
 import { writeJson, writeLine } from '../shared/io.js';
+import { commandWords } from '../../ui/i18n/command-words.js';
 import { configOption, dbOption, jsonOption, langOption } from '../shared/options.js';
 
 export function tokensListCommand() {
@@ -39,16 +40,22 @@ export async function listTokens(options: ListTokensOptions, context: CommandCon
     );
     return ExitCode.Success;
   }
+  const words = commandWords(options.lang, context.env).tokens;
   if (tokens.length === 0) {
-    writeLine(context.io.stdout, 'No tokens yet: create one with `tecsalud-batch tokens create --name NAME --role ROLE`.');
+    writeLine(context.io.stdout, words.none);
     return ExitCode.Success;
   }
-  writeLine(context.io.stdout, `${'NAME'.padEnd(24)} ${'ROLE'.padEnd(9)} ${'STATE'.padEnd(8)} ${'EXPIRES'.padEnd(20)} LAST USED`);
+  const { header } = words;
+  writeLine(
+    context.io.stdout,
+    `${header.name.padEnd(24)} ${header.role.padEnd(9)} ${header.state.padEnd(8)} ${header.expires.padEnd(20)} ${header.lastUsed}`,
+  );
+  // Roles and states are the codes `tokens create --role` and the API take.
   for (const t of tokens) {
     writeLine(
       context.io.stdout,
       `${sanitizeForTerminal(t.name).padEnd(24)} ${t.role.padEnd(9)} ${t.state.padEnd(8)} ` +
-        `${(t.expiresAt?.slice(0, 19) ?? 'never').padEnd(20)} ${t.lastUsedAt?.slice(0, 19) ?? '—'}`,
+        `${(t.expiresAt?.slice(0, 19) ?? words.never).padEnd(20)} ${t.lastUsedAt?.slice(0, 19) ?? '—'}`,
     );
   }
   return ExitCode.Success;

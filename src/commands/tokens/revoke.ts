@@ -2,6 +2,7 @@ import { Command } from '@commander-js/extra-typings';
 import { ExitCode } from '../../errors.js';
 import { contextOf, finish, type CommandContext } from '../context.js';
 import { writeLine } from '../shared/io.js';
+import { commandWords } from '../../ui/i18n/command-words.js';
 import { configOption, dbOption, langOption, userOption } from '../shared/options.js';
 
 export function tokensRevokeCommand() {
@@ -28,6 +29,6 @@ export async function revokeToken(name: string, options: RevokeTokenOptions, con
     import('../../app/current-user.js'),
   ]);
   await revokeApiToken(context, name, options.user?.trim() || currentUser());
-  writeLine(context.io.stdout, `Token '${name}' revoked.`);
+  writeLine(context.io.stdout, commandWords(options.lang, context.env).tokens.revoked(name));
   return ExitCode.Success;
 }

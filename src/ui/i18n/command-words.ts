@@ -1,0 +1,223 @@
+/**
+ * The words the registry and administration commands print for a person (patients, documents, sessions,
+ * unlock, tokens, serve), in one language. Ids, expedientes, names, paths, dates and command lines are passed
+ * in and kept as they are; `--json` and the logs never come here (they stay English, for programs).
+ */
+import { resolveLanguage, type Lang } from './language.js';
+
+export interface CommandWords {
+  patients: {
+    /** `patients show`'s row labels. */
+    label(row: 'expediente' | 'paterno' | 'materno' | 'nombres' | 'born' | 'sex' | 'source' | 'created' | 'updated' | 'documents'): string;
+    listed(shown: number, total: number, offset: number): string;
+    matched(count: number, query: string): string;
+    imported(report: { rows: number; file: string; seconds: number; inserted: number; updated: number; unchanged: number; repeated: number; rejected: number }): string;
+    unreadColumns(columns: string): string;
+    renamed(count: number): string;
+    repeatedRow(line: number, firstLine: number): string;
+    moreRepeated(count: number): string;
+    rejectedRow(line: number, reason: string): string;
+    moreRejected(count: number): string;
+  };
+  documents: {
+    alreadyThere(id: string, patient: string, chunks: number): string;
+    moved(id: string, filename: string, from: string, to: string, chunks: number): string;
+    detached(id: string, filename: string, expediente: string, chunks: number, session: string): string;
+  };
+  sessions: {
+    none: string;
+    counts(processed: string, total: string, failed: number, review: number, alreadyWaiting: number): string;
+  };
+  unlock: {
+    lifted(dir: string, holder: { pid: number; host: string; startedAt: string; session: string | null }): string;
+    nothing(dir: string): string;
+  };
+  tokens: {
+    created(name: string, role: string, until: string | null): string;
+    none: string;
+    header: { name: string; role: string; state: string; expires: string; lastUsed: string };
+    never: string;
+    revoked(name: string): string;
+  };
+  serve: {
+    sweptUploads(count: number): string;
+    resuming(count: number): string;
+    listening(url: string): string;
+    noAuth: string;
+    noTokens: string;
+    noTokensHint: string;
+    reopenFailed(error: string): string;
+    stopping: string;
+    /** The labels in front of serve's own notes on stderr. */
+    warning: string;
+    hint: string;
+  };
+}
+
+const EN: CommandWords = {
+  patients: {
+    label: (row) =>
+      ({
+        expediente: 'expediente',
+        paterno: 'apellido paterno',
+        materno: 'apellido materno',
+        nombres: 'nombres',
+        born: 'fecha de nacimiento',
+        sex: 'sexo',
+        source: 'source',
+        created: 'created',
+        updated: 'updated',
+        documents: 'documents',
+      })[row],
+    listed: (shown, total, offset) => `${shown} of ${total} patients shown (offset ${offset}).`,
+    matched: (count, query) => `${count} patient(s) match '${query}'.`,
+    imported: (r) =>
+      `Imported ${r.rows} rows from ${r.file} in ${r.seconds} s: ${r.inserted} inserted, ${r.updated} updated, ` +
+      `${r.unchanged} unchanged, ${r.repeated} repeated, ${r.rejected} rejected.`,
+    unreadColumns: (columns) =>
+      `  columns not read (their data was not imported): ${columns} — the import reads expediente, apellido_paterno, ` +
+      'apellido_materno, nombres (or nombre_completo), fecha_nacimiento and sexo; rename a column to import it',
+    renamed: (count) => `  ${count} patients with documents renamed (--allow-rename; see the audit log)`,
+    repeatedRow: (line, firstLine) => `  line ${line}: the same as line ${firstLine}; skipped`,
+    moreRepeated: (count) => `  … and ${count} more repeated rows`,
+    rejectedRow: (line, reason) => `  line ${line}: ${reason}`,
+    moreRejected: (count) => `  … and ${count} more rejected rows`,
+  },
+  documents: {
+    alreadyThere: (id, patient, chunks) =>
+      `Document ${id} already belongs to ${patient}` +
+      (chunks ? `; its ${chunks} chunks were written again to match.` : '; nothing changed.'),
+    moved: (id, filename, from, to, chunks) =>
+      `Moved document ${id} (${filename}) from ${from} to ${to}` + (chunks ? ` with its ${chunks} chunks.` : '.'),
+    detached: (id, filename, expediente, chunks, session) =>
+      `Detached document ${id} (${filename}) from expediente ${expediente}` +
+      (chunks ? `, ${chunks} chunks removed from the vector store` : '') +
+      `. It waits for review again: tecsalud-batch review ${session}`,
+  },
+  sessions: {
+    none: 'No sessions yet.',
+    counts: (processed, total, failed, review, waiting) =>
+      `${processed}/${total} files  ${failed} failed  ${review} review  ` + (waiting > 0 ? `${waiting} already waiting  ` : ''),
+  },
+  unlock: {
+    lifted: (dir, h) =>
+      `Lifted the run lock on ${dir} (pid ${h.pid} on ${h.host}, started ${h.startedAt}` +
+      `${h.session ? `, session ${h.session}` : ''}). The next \`ingest\` of the folder finishes its files.`,
+    nothing: (dir) => `No run lock on ${dir}: nothing to lift.`,
+  },
+  tokens: {
+    created: (name, role, until) =>
+      `Token '${name}' (${role}) created${until ? `, valid until ${until}` : ''}. ` +
+      'It is shown only now: store it in the client’s secret store. Clients send it as `Authorization: Bearer <token>`.',
+    none: 'No tokens yet: create one with `tecsalud-batch tokens create --name NAME --role ROLE`.',
+    header: { name: 'NAME', role: 'ROLE', state: 'STATE', expires: 'EXPIRES', lastUsed: 'LAST USED' },
+    never: 'never',
+    revoked: (name) => `Token '${name}' revoked.`,
+  },
+  serve: {
+    sweptUploads: (count) =>
+      `Removed ${count} half-received upload(s) a stopped server left: never registered, their clients upload them again.`,
+    resuming: (count) => `Resuming ${count} session(s) a stopped server left processing.`,
+    listening: (url) => `tecsalud-batch serve: listening on ${url}/api/v1/documents/batch (docs: ${url}/api/v1/docs)`,
+    noAuth: '--no-auth: every call is accepted without a token (loopback only)',
+    noTokens: 'there are no usable tokens: every call will be refused (401)',
+    noTokensHint: 'create one with `tecsalud-batch tokens create --name NAME --role uploader`',
+    reopenFailed: (error) => `could not reopen the log: ${error}`,
+    stopping: 'Stopping: no new calls; the files in flight finish, and their sessions resume at the next start.',
+    warning: 'warning',
+    hint: 'hint',
+  },
+};
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+const ES: CommandWords = {
+  patients: {
+    label: (row) =>
+      ({
+        expediente: 'expediente',
+        paterno: 'apellido paterno',
+        materno: 'apellido materno',
+        nombres: 'nombres',
+        born: 'fecha de nacimiento',
+        sex: 'sexo',
+        source: 'origen',
+        created: 'creado',
+        updated: 'actualizado',
+        documents: 'documentos',
+      })[row],
+    listed: (shown, total, offset) => `Se muestran ${shown} de ${plural(total, 'paciente', 'pacientes')} (desde ${offset}).`,
+    matched: (count, query) =>
+      `${count === 1 ? '1 paciente coincide' : `${count} pacientes coinciden`} con '${query}'.`,
+    imported: (r) =>
+      `Importadas ${r.rows} filas de ${r.file} en ${r.seconds} s: ${plural(r.inserted, 'insertada', 'insertadas')}, ` +
+      `${plural(r.updated, 'actualizada', 'actualizadas')}, ${plural(r.unchanged, 'sin cambios', 'sin cambios')}, ` +
+      `${plural(r.repeated, 'repetida', 'repetidas')}, ${plural(r.rejected, 'rechazada', 'rechazadas')}.`,
+    unreadColumns: (columns) =>
+      `  columnas no leídas (sus datos no se importaron): ${columns} — la importación lee expediente, apellido_paterno, ` +
+      'apellido_materno, nombres (o nombre_completo), fecha_nacimiento y sexo; renombre una columna para importarla',
+    renamed: (count) =>
+      `  ${plural(count, 'paciente con documentos renombrado', 'pacientes con documentos renombrados')} (--allow-rename; vea la bitácora de auditoría)`,
+    repeatedRow: (line, firstLine) => `  línea ${line}: igual que la línea ${firstLine}; omitida`,
+    moreRepeated: (count) => `  … y ${plural(count, 'fila repetida', 'filas repetidas')} más`,
+    rejectedRow: (line, reason) => `  línea ${line}: ${reason}`,
+    moreRejected: (count) => `  … y ${plural(count, 'fila rechazada', 'filas rechazadas')} más`,
+  },
+  documents: {
+    alreadyThere: (id, patient, chunks) =>
+      `El documento ${id} ya pertenece a ${patient}` +
+      (chunks ? `; sus ${chunks} fragmentos se escribieron de nuevo para que coincidan.` : '; no cambió nada.'),
+    moved: (id, filename, from, to, chunks) =>
+      `Documento ${id} (${filename}) movido de ${from} a ${to}` + (chunks ? ` con sus ${chunks} fragmentos.` : '.'),
+    detached: (id, filename, expediente, chunks, session) =>
+      `Documento ${id} (${filename}) desvinculado del expediente ${expediente}` +
+      (chunks ? `; ${plural(chunks, 'fragmento quitado', 'fragmentos quitados')} del almacén de vectores` : '') +
+      `. Espera revisión de nuevo: tecsalud-batch review ${session}`,
+  },
+  sessions: {
+    none: 'Todavía no hay sesiones.',
+    counts: (processed, total, failed, review, waiting) =>
+      `${processed}/${total} archivos  ${plural(failed, 'fallido', 'fallidos')}  ${review} en revisión  ` +
+      (waiting > 0 ? `${waiting} ya en espera  ` : ''),
+  },
+  unlock: {
+    lifted: (dir, h) =>
+      `Bloqueo de ejecución de ${dir} levantado (pid ${h.pid} en ${h.host}, iniciada ${h.startedAt}` +
+      `${h.session ? `, sesión ${h.session}` : ''}). La próxima \`ingest\` de la carpeta termina sus archivos.`,
+    nothing: (dir) => `No hay bloqueo de ejecución en ${dir}: nada que levantar.`,
+  },
+  tokens: {
+    created: (name, role, until) =>
+      `Token '${name}' (${role}) creado${until ? `, válido hasta ${until}` : ''}. ` +
+      'Solo se muestra ahora: guárdelo en el almacén de secretos del cliente. Los clientes lo envían como ' +
+      '`Authorization: Bearer <token>`.',
+    none: 'Todavía no hay tokens: cree uno con `tecsalud-batch tokens create --name NOMBRE --role ROL`.',
+    header: { name: 'NOMBRE', role: 'ROL', state: 'ESTADO', expires: 'CADUCA', lastUsed: 'ÚLTIMO USO' },
+    never: 'nunca',
+    revoked: (name) => `Token '${name}' revocado.`,
+  },
+  serve: {
+    sweptUploads: (count) =>
+      `${count === 1 ? 'Se quitó 1 subida a medias' : `Se quitaron ${count} subidas a medias`} que dejó un servidor detenido: ` +
+      'nunca se registraron, sus clientes las suben de nuevo.',
+    resuming: (count) =>
+      `Se retoma${count === 1 ? '' : 'n'} ${plural(count, 'sesión', 'sesiones')} que un servidor detenido dejó en proceso.`,
+    listening: (url) => `tecsalud-batch serve: escuchando en ${url}/api/v1/documents/batch (documentación: ${url}/api/v1/docs)`,
+    noAuth: '--no-auth: se acepta toda llamada sin token (solo loopback)',
+    noTokens: 'no hay tokens utilizables: se rechazará toda llamada (401)',
+    noTokensHint: 'cree uno con `tecsalud-batch tokens create --name NOMBRE --role uploader`',
+    reopenFailed: (error) => `no se pudo reabrir el registro: ${error}`,
+    stopping: 'Deteniendo: no se aceptan llamadas nuevas; los archivos en curso terminan, y sus sesiones se retoman en el próximo arranque.',
+    warning: 'aviso',
+    hint: 'sugerencia',
+  },
+};
+
+export function commandWordsFor(lang: Lang): CommandWords {
+  return lang === 'es' ? ES : EN;
+}
+
+/** The words of a command run with `--lang flag` (else LC_ALL / LANG) in `env`. */
+export function commandWords(flag: string | undefined, env: NodeJS.ProcessEnv): CommandWords {
+  return commandWordsFor(resolveLanguage({ flag, env }));
+}

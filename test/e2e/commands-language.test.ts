@@ -1,0 +1,99 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, spawnCli } from '../support/cli-binary.js';
+import { copyDatabase, ingestSample, type DatabaseCopy, type IngestedSample } from '../review/support/ingested-sample.js';
+
+/** What the registry and administration commands print for a person, in the language chosen (the built CLI). */
+describe('the commands speak --lang es (patients, documents, sessions, unlock, tokens, serve)', { tags: ['slow'] }, () => {
+  let sample: IngestedSample;
+  let copy: DatabaseCopy;
+  let cwd: string;
+  beforeAll(async () => {
+    sample = await ingestSample();
+    copy = copyDatabase(sample.templateDb);
+    cwd = path.dirname(copy.url);
+    fs.mkdirSync(path.join(cwd, 'drop'));
+  });
+  afterAll(() => {
+    copy?.cleanup();
+    sample?.cleanup();
+  });
+
+  const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+    runCli([...args, '--db', copy.url], { cwd, env: { TECSALUD_DB: '', LANG: 'C', LC_ALL: '', LC_MESSAGES: '', ...env } });
+
+  /** A document of the sample and its patient, from the registry. */
+  const aDocument = () => {
+    const handle = new Database(copy.url, { readonly: true });
+    try {
+      return handle.prepare('select d.id, p.expediente from medical_documents d join patients p on p.id = d.patient_id limit 1').get() as {
+        id: string;
+        expediente: string;
+      };
+    } finally {
+      handle.close();
+    }
+  };
+
+  it('patients list, show and search', async () => {
+    const { expediente } = aDocument();
+    const [list, show, search, english] = await Promise.all([
+      run(['patients', 'list', '--limit', '2', '--lang', 'es']),
+      run(['patients', 'show', expediente, '--lang', 'es']),
+      run(['patients', 'search', 'ZZZQ'], { LANG: 'es_MX.UTF-8' }),
+      run(['patients', 'list', '--limit', '2', '--lang', 'en'], { LANG: 'es_MX.UTF-8' }),
+    ]);
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.stdout).toMatch(/\nSe muestran 2 de \d+ pacientes \(desde 0\)\.\n$/);
+    expect(show.code, show.stderr).toBe(0);
+    expect(show.stdout).toMatch(/^origen {15}/m);
+    expect(show.stdout).toMatch(/^documentos {11}[1-9]/m);
+    expect(search.stdout).toBe("0 pacientes coinciden con 'ZZZQ'.\n");
+    expect(english.stdout).toMatch(/\n2 of \d+ patients shown \(offset 0\)\.\n$/);
+  });
+
+  it('documents move, sessions, unlock and tokens', async () => {
+    const { id, expediente } = aDocument();
+    const moved = await run(['documents', 'move', id.slice(0, 8), '--to', expediente, '--lang', 'es']);
+    expect(moved.code, moved.stderr).toBe(0);
+    expect(moved.stdout).toMatch(new RegExp(`^El documento ${id.slice(0, 8)} ya pertenece a ${expediente} `));
+
+    const [sessions, unlock, created] = await Promise.all([
+      run(['sessions', '--lang', 'es']),
+      run(['unlock', 'drop', '--lang', 'es']),
+      run(['tokens', 'create', '--name', 'recepcion', '--role', 'uploader', '--lang', 'es']),
+    ]);
+    expect(sessions.stdout).toMatch(/ \d+\/\d+ +archivos {2}\d+ fallidos? {2}\d+ en revisión {2}/);
+    expect(unlock.stdout).toMatch(/^No hay bloqueo de ejecución en .*drop: nada que levantar\.\n$/);
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.stderr).toMatch(/^Token 'recepcion' \(uploader\) creado\. Solo se muestra ahora/);
+    const listed = await run(['tokens', 'list', '--lang', 'es']);
+    expect(listed.stdout).toMatch(/^NOMBRE +ROL +ESTADO +CADUCA +ÚLTIMO USO\nrecepcion +uploader +active +nunca/);
+    const revoked = await run(['tokens', 'revoke', 'recepcion', '--lang', 'es']);
+    expect(revoked.stdout).toBe("Token 'recepcion' revocado.\n");
+  });
+
+  it('serve: its start, its warnings and its stop', async () => {
+    const child = spawnCli(['serve', '--port', '0', '--db', copy.url, '--lang', 'es'], {
+      cwd,
+      env: { TECSALUD_DB: '', LANG: 'C', LC_ALL: '' },
+    });
+    let out = '';
+    let err = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const deadline = Date.now() + 60_000;
+    while (!/escuchando en http:\/\/127\.0\.0\.1:\d+/.test(out) && Date.now() < deadline && child.exitCode === null) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    child.kill('SIGTERM');
+    expect(await exited, err).toBe(0);
+    expect(out).toMatch(/^tecsalud-batch serve: escuchando en http:\/\/127\.0\.0\.1:\d+\/api\/v1\/documents\/batch \(documentación: /m);
+    // The revoked token above leaves none usable.
+    expect(err).toMatch(/^aviso: no hay tokens utilizables: se rechazará toda llamada \(401\)\nsugerencia: cree uno con /m);
+    expect(out).toMatch(/^Deteniendo: no se aceptan llamadas nuevas;/m);
+  });
+});

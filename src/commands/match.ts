@@ -6,7 +6,8 @@ import { readNumberSetting } from '../config/number-setting.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { contextOf, finish, type CommandContext } from './context.js';
 import type { FilenameMatch } from '../app/match-filenames.js';
-import { EN } from '../ui/i18n/messages.js';
+import type { Messages } from '../ui/i18n/messages.js';
+import type { CommandWords } from '../ui/i18n/command-words.js';
 import { writeJson, writeLine } from './shared/io.js';
 import { addOcrAndContentOptions, ocrAndContentSourcesOf, resolveOcrAndContent } from './shared/ocr-content-options.js';
 import { configOption, dbOption, examples, jsonOption, langOption } from './shared/options.js';
@@ -109,31 +110,33 @@ export async function matchFilenames(
       ),
     );
   } else {
+    const [{ messagesFor, resolveLanguage }, { commandWordsFor }] = await Promise.all([
+      import('../ui/i18n/messages.js'),
+      import('../ui/i18n/command-words.js'),
+    ]);
+    const lang = resolveLanguage({ flag: options.lang, env: context.env });
+    const say: MatchSay = { messages: messagesFor(lang), words: commandWordsFor(lang).match };
+    const { messages, words } = say;
     for (const r of results) {
       writeLine(io.stdout, sanitizeForTerminal(r.filename));
       if (!r.decision) {
-        writeLine(io.stdout, `  ✗ invalid name: ${sanitizeForTerminal(r.error ?? '')}`);
+        writeLine(io.stdout, words.invalidName(sanitizeForTerminal(messages.detail(r.error ?? ''))));
         continue;
       }
       const d = r.decision;
-      writeLine(
-        io.stdout,
-        `  decision   ${d.decision.toUpperCase()} (confidence ${d.confidence.toFixed(3)}) — ${d.reason}`,
-      );
-      if (d.patient)
-        writeLine(
-          io.stdout,
-          `  patient    ${d.patient.expediente} ${sanitizeForTerminal(formatPatientName(d.patient))}`,
-        );
+      writeLine(io.stdout, words.decision(d.decision, d.confidence.toFixed(3), d.reason, messages.reason(d.reason)));
+      if (d.patient) writeLine(io.stdout, words.patient(`${d.patient.expediente} ${sanitizeForTerminal(formatPatientName(d.patient))}`));
       d.candidates.forEach((c, i) => {
         writeLine(
           io.stdout,
           `  ${i + 1}. ${c.patient.expediente} ${sanitizeForTerminal(formatPatientName(c.patient))}  ${c.scores.combined.toFixed(3)}`,
         );
-        for (const reason of c.reasons) writeLine(io.stdout, `       · ${sanitizeForTerminal(reason)}`);
+        for (const reason of c.reasons) {
+          writeLine(io.stdout, `       · ${sanitizeForTerminal(words.candidateReason(reason, messages.fieldKind))}`);
+        }
       });
-      if (d.candidates.length === 0) writeLine(io.stdout, '  no candidates in the registry');
-      for (const line of contentLines(r)) writeLine(io.stdout, sanitizeForTerminal(line));
+      if (d.candidates.length === 0) writeLine(io.stdout, words.noCandidates);
+      for (const line of contentLines(r, say)) writeLine(io.stdout, sanitizeForTerminal(line));
     }
   }
   return results.some((r) => !r.decision) ? ExitCode.SomeFailed : ExitCode.Success;
@@ -145,13 +148,19 @@ function contentJson(content: FilenameMatch['content']) {
   return { status: 'skipped', verdict: null };
 }
 
+/** The words of `match`'s text output, in the language of the run. */
+interface MatchSay {
+  messages: Messages;
+  words: CommandWords['match'];
+}
+
 /** The content section of the text output: the verdict, what the document states, and why. */
-function contentLines(r: FilenameMatch): string[] {
+function contentLines(r: FilenameMatch, { messages, words }: MatchSay): string[] {
   const { content } = r;
   if (content.status === 'skipped') return [];
-  if (content.status === 'unreadable') return [`  content    not read: ${content.message}`];
+  if (content.status === 'unreadable') return [words.notRead(messages.detail(content.message))];
   const { details } = content;
-  const lines = [`  content    ${details.verdict.toUpperCase()}`];
+  const lines = [words.verdict(details.verdict)];
   const id = details.identity;
   const stated: [string, string | null][] = [
     ['expediente', id.expediente],
@@ -159,7 +168,7 @@ function contentLines(r: FilenameMatch): string[] {
     [
       'nacimiento',
       id.fecha_nacimiento && id.fecha_nacimiento_alternativa
-        ? EN.eitherDate(id.fecha_nacimiento, id.fecha_nacimiento_alternativa)
+        ? messages.eitherDate(id.fecha_nacimiento, id.fecha_nacimiento_alternativa)
         : id.fecha_nacimiento,
     ],
     ['sexo', id.sexo],
@@ -167,13 +176,13 @@ function contentLines(r: FilenameMatch): string[] {
   for (const [label, value] of stated) if (value !== null) lines.push(`    ${label.padEnd(11)}${value}`);
   if (details.content_patient && details.content_patient.patient_id !== details.compared_with?.patient_id) {
     const p = details.content_patient;
-    lines.push(`    names      registry patient ${p.expediente} ${p.nombre_completo} (by ${p.by})`);
+    lines.push(words.namesRegistryPatient(p.expediente, p.nombre_completo, p.by));
   }
-  for (const reason of details.reasons) lines.push(`       · ${reason}`);
-  if (r.filenameDecision && r.decision && r.filenameDecision.decision !== r.decision.decision)
-    lines.push(
-      `    the filename alone: ${r.filenameDecision.decision.toUpperCase()} (${r.filenameDecision.reason})`,
-    );
+  for (const reason of details.reasons) lines.push(`       · ${messages.detail(reason)}`);
+  if (r.filenameDecision && r.decision && r.filenameDecision.decision !== r.decision.decision) {
+    const { decision, reason } = r.filenameDecision;
+    lines.push(words.filenameAlone(decision, reason, messages.reason(reason)));
+  }
   return lines;
 }
 

@@ -75,6 +75,24 @@ describe('the commands speak --lang es (patients, documents, sessions, unlock, t
     expect(revoked.stdout).toBe("Token 'recepcion' revocado.\n");
   });
 
+  it('match: the decision, each candidate\'s reasons and the content check', async () => {
+    const pdf = fs.readdirSync(sample.sourceDir).find((name) => name.startsWith('3000147773_') && name.endsWith('_CONS.pdf'))!;
+    const [typo, read, english] = await Promise.all([
+      run(['match', '3000147774_BONILLA SEPULVEDA, ADRIANA_6459808119_CONS.pdf', 'x.pdf', '--lang', 'es']),
+      run(['match', path.join(sample.sourceDir, pdf)], { LC_ALL: 'es_MX.UTF-8' }),
+      run(['match', '3000147774_BONILLA SEPULVEDA, ADRIANA_6459808119_CONS.pdf', '--lang', 'en'], { LANG: 'es_MX.UTF-8' }),
+    ]);
+    expect(typo.code).toBe(3);
+    expect(typo.stdout).toMatch(/^ {2}decisión {3}\w+ \(confianza \d\.\d{3}\) — .+ \(\w+\)$/m);
+    expect(typo.stdout).toContain('· el expediente (3000147773) difiere en una tecla del que trae el archivo');
+    expect(typo.stdout).toMatch(/^ {2}✗ nombre no válido: no hay separadores '_'/m);
+    expect(read.code, read.stderr).toBe(0);
+    expect(read.stdout).toMatch(/^ {2}contenido {2}COINCIDE \(agrees\)$/m);
+    expect(read.stdout).toContain('· el documento nombra al paciente del nombre del archivo');
+    expect(english.stdout).toMatch(/^ {2}decision {3}\w+ \(confidence \d\.\d{3}\) — \w+$/m);
+    expect(english.stdout).toContain("· expediente one keystroke from the filename's (3000147773)");
+  });
+
   it('serve: its start, its warnings and its stop', async () => {
     const child = spawnCli(['serve', '--port', '0', '--db', copy.url, '--lang', 'es'], {
       cwd,

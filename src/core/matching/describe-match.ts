@@ -1,7 +1,8 @@
 import { sameWriting, type NormalizedName } from './normalize-name.js';
 import type { FieldMatch, FieldMatchKind, NameComparison } from './types.js';
 
-const KIND_PHRASES: Record<FieldMatchKind, string> = {
+/** The words of each kind of field match in the reasons (exported for the screens that translate them). */
+export const KIND_PHRASES: Record<FieldMatchKind, string> = {
   exact: 'same',
   abbreviation: 'abbreviation expanded',
   particle: 'particle written differently',

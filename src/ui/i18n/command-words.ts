@@ -1,9 +1,11 @@
 /**
  * The words the registry and administration commands print for a person (patients, documents, sessions,
- * unlock, tokens, serve), in one language. Ids, expedientes, names, paths, dates and command lines are passed
+ * unlock, tokens, serve, match), in one language. Ids, expedientes, names, paths, dates and command lines are passed
  * in and kept as they are; `--json` and the logs never come here (they stay English, for programs).
  */
+import type { FieldMatchKind } from '../../core/matching/types.js';
 import { resolveLanguage, type Lang } from './language.js';
+import { translateCandidateReason } from './match-reasons-es.js';
 
 export interface CommandWords {
   patients: {
@@ -51,6 +53,19 @@ export interface CommandWords {
     /** The labels in front of serve's own notes on stderr. */
     warning: string;
     hint: string;
+  };
+  match: {
+    invalidName(error: string): string;
+    /** `reasonWords`: the reason code in plain words (Messages.reason). */
+    decision(decision: string, confidence: string, reason: string, reasonWords: string): string;
+    patient(name: string): string;
+    noCandidates: string;
+    /** `kindWords`: the words of a field match kind (Messages.fieldKind). */
+    candidateReason(reason: string, kindWords: (kind: FieldMatchKind) => string): string;
+    verdict(verdict: 'agrees' | 'contradicts' | 'absent'): string;
+    notRead(message: string): string;
+    namesRegistryPatient(expediente: string, name: string, by: string): string;
+    filenameAlone(decision: string, reason: string, reasonWords: string): string;
   };
 }
 
@@ -126,6 +141,17 @@ const EN: CommandWords = {
     stopping: 'Stopping: no new calls; the files in flight finish, and their sessions resume at the next start.',
     warning: 'warning',
     hint: 'hint',
+  },
+  match: {
+    invalidName: (error) => `  ✗ invalid name: ${error}`,
+    decision: (decision, confidence, reason) => `  decision   ${decision.toUpperCase()} (confidence ${confidence}) — ${reason}`,
+    patient: (name) => `  patient    ${name}`,
+    noCandidates: '  no candidates in the registry',
+    candidateReason: (reason) => reason,
+    verdict: (verdict) => `  content    ${verdict.toUpperCase()}`,
+    notRead: (message) => `  content    not read: ${message}`,
+    namesRegistryPatient: (expediente, name, by) => `    names      registry patient ${expediente} ${name} (by ${by})`,
+    filenameAlone: (decision, reason) => `    the filename alone: ${decision.toUpperCase()} (${reason})`,
   },
 };
 
@@ -210,6 +236,20 @@ const ES: CommandWords = {
     stopping: 'Deteniendo: no se aceptan llamadas nuevas; los archivos en curso terminan, y sus sesiones se retoman en el próximo arranque.',
     warning: 'aviso',
     hint: 'sugerencia',
+  },
+  match: {
+    invalidName: (error) => `  ✗ nombre no válido: ${error}`,
+    // The decision and the reason code are kept beside the words: they are what --json and the API name.
+    decision: (decision, confidence, reason, words) =>
+      `  decisión   ${decision.toUpperCase()} (confianza ${confidence}) — ${words} (${reason})`,
+    patient: (name) => `  paciente   ${name}`,
+    noCandidates: '  sin candidatos en el registro',
+    candidateReason: (reason, kindWords) => translateCandidateReason(reason, kindWords),
+    verdict: (verdict) =>
+      `  contenido  ${{ agrees: 'COINCIDE', contradicts: 'CONTRADICE', absent: 'NO INDICA NADA' }[verdict]} (${verdict})`,
+    notRead: (message) => `  contenido  no se leyó: ${message}`,
+    namesRegistryPatient: (expediente, name, by) => `    nombra     al paciente del registro ${expediente} ${name} (por ${by})`,
+    filenameAlone: (decision, reason, words) => `    solo por el nombre del archivo: ${decision.toUpperCase()} (${words}; ${reason})`,
   },
 };
 

@@ -1,0 +1,44 @@
+/**
+ * The reasons the matcher gives for a candidate (core/matching: describe-match, match-patient), in Spanish,
+ * for `match`'s text output. As for the other tables, the whole English sentence is matched by its fixed
+ * words and the names and expedientes in it are kept; a sentence no rule knows is shown as it is.
+ */
+import { KIND_PHRASES } from '../../core/matching/describe-match.js';
+import type { FieldMatchKind } from '../../core/matching/types.js';
+import { fixed, literal, type RefusalRule } from './refusal-rules.js';
+
+const KIND_BY_PHRASE = new Map(Object.entries(KIND_PHRASES).map(([kind, phrase]) => [phrase, kind as FieldMatchKind]));
+
+const PHRASES = [...KIND_BY_PHRASE.keys()].map(literal).join('|');
+
+export function candidateReasonRules(kindWords: (kind: FieldMatchKind) => string): readonly RefusalRule[] {
+  return [
+    fixed('expediente matches', 'el expediente coincide'),
+    {
+      en: /^expediente one keystroke from the filename's \((.*)\)$/,
+      es: ([expediente]) => `el expediente (${expediente}) difiere en una tecla del que trae el archivo`,
+    },
+    { en: /^expediente differs \((.*)\)$/, es: ([expediente]) => `el expediente es distinto (${expediente})` },
+    fixed('name identical', 'nombre idéntico'),
+    fixed('name identical after folding accents, Ñ and punctuation', 'nombre idéntico al ignorar acentos, Ñ y puntuación'),
+    fixed('surnames in swapped order', 'apellidos en orden invertido'),
+    {
+      en: new RegExp(`^(apellido paterno|apellido materno|nombres): (${PHRASES}) \\((.*) vs (.*)\\)$`),
+      es: ([field, phrase, given, registered]) =>
+        `${field}: ${kindWords(KIND_BY_PHRASE.get(phrase!)!)} (${given} frente a ${registered})`,
+    },
+    {
+      en: /^common name: about (\S+) other patients are expected to share it$/,
+      es: ([count]) => `nombre común: se espera que unos ${count} pacientes más lo compartan`,
+    },
+  ];
+}
+
+/** A candidate's reason in Spanish, or as it is when no rule knows it. */
+export function translateCandidateReason(reason: string, kindWords: (kind: FieldMatchKind) => string): string {
+  for (const rule of candidateReasonRules(kindWords)) {
+    const match = rule.en.exec(reason);
+    if (match) return rule.es(match.slice(1).map((part) => part ?? ''), (nested) => nested);
+  }
+  return reason;
+}

@@ -2,6 +2,7 @@ import { Command } from '@commander-js/extra-typings';
 import { ExitCode, UsageError } from '../errors.js';
 import { contextOf, finish, type CommandContext } from './context.js';
 import { writeJson, writeLine } from './shared/io.js';
+import { commandWords } from '../ui/i18n/command-words.js';
 import { parseDuration } from './shared/duration.js';
 import { addBackendOptions, dbOption, examples, jsonOption, langOption } from './shared/options.js';
 
@@ -66,18 +67,19 @@ export async function cleanUp(
   if (options.json)
     writeJson(io, cutoff ? { older_than: options.olderThan, cutoff, sessions: reports } : reports[0]);
   else {
-    if (reports.length === 0) writeLine(io.stdout, `No finished sessions older than ${options.olderThan}.`);
+    const words = commandWords(options.lang, context.env).cleanup;
+    if (reports.length === 0) writeLine(io.stdout, words.noneOlder(options.olderThan ?? ''));
     for (const report of reports) {
       writeLine(
         io.stdout,
-        `Cleaned session ${report.session_id.slice(0, 8)}: ${report.removed_file_records} file records removed` +
-          (report.kept_pending_reviews ? `, ${report.kept_pending_reviews} pending reviews kept` : '') +
-          (options.purge
-            ? `, ${report.purged_documents} documents purged with their vectors` +
-              (report.purged_within_retention
-                ? ` (${report.purged_within_retention} within the retention period, forced).`
-                : '.')
-            : '; ingested documents kept.'),
+        words.cleaned({
+          session: report.session_id.slice(0, 8),
+          fileRecords: report.removed_file_records,
+          keptReviews: report.kept_pending_reviews,
+          purge: Boolean(options.purge),
+          purged: report.purged_documents,
+          forced: report.purged_within_retention,
+        }),
       );
     }
   }

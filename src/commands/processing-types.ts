@@ -1,9 +1,10 @@
 import { Command } from '@commander-js/extra-typings';
-import { PROCESSING_TYPES, type ProcessingType } from '../core/pipeline/statuses.js';
+import { PROCESSING_TYPES } from '../core/pipeline/statuses.js';
 import { ExitCode } from '../errors.js';
 import { contextOf, finish, type CommandContext } from './context.js';
 import { writeJson, writeLine } from './shared/io.js';
 import { examples, jsonOption, langOption } from './shared/options.js';
+import { commandWords, commandWordsFor } from '../ui/i18n/command-words.js';
 
 export function processingTypesCommand(command = new Command('processing-types')) {
   return processingTypesOptions(command).action((options, command) => finish(command, listProcessingTypes(options, contextOf(command))));
@@ -17,24 +18,13 @@ function processingTypesOptions(command: Command) {
     .addHelpText('after', examples('processing-types --json'));
 }
 
-const PROCESSING_TYPE_INFO: Record<ProcessingType, { label: string; description: string }> = {
-  vectorized: {
-    label: 'Vectorized',
-    description:
-      'Chunks, embeds and stores the text in the vector store for semantic search; no full text in the database.',
-  },
-  complete: {
-    label: 'Complete',
-    description: 'Stores the full extracted text in the database (medical_documents); no vectors.',
-  },
-  both: {
-    label: 'Both',
-    description: 'Stores the full text in the database and the chunks in the vector store (the default).',
-  },
-};
-
-export function listProcessingTypes(options: { json?: boolean }, context: Pick<CommandContext, 'io'>): number {
-  const types = PROCESSING_TYPES.map((value) => ({ value, ...PROCESSING_TYPE_INFO[value] }));
+export function listProcessingTypes(
+  options: { json?: boolean; lang?: string },
+  context: Pick<CommandContext, 'io'> & Partial<Pick<CommandContext, 'env'>>,
+): number {
+  // --json keeps the English words, as the API's /processing-types does.
+  const words = options.json ? commandWordsFor('en') : commandWords(options.lang, context.env ?? {});
+  const types = PROCESSING_TYPES.map((value) => ({ value, ...words.processingTypes[value] }));
   if (options.json) writeJson(context.io, types);
   else for (const t of types) writeLine(context.io.stdout, `${t.value.padEnd(11)} ${t.label.padEnd(11)} ${t.description}`);
   return ExitCode.Success;

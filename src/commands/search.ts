@@ -7,6 +7,7 @@ import { readNumberSetting } from '../config/number-setting.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { contextOf, finish, type CommandContext } from './context.js';
 import { writeJson, writeLine } from './shared/io.js';
+import { commandWords } from '../ui/i18n/command-words.js';
 import { addBackendOptions, dbOption, examples, jsonOption, langOption } from './shared/options.js';
 
 export function searchCommand(command = new Command('search')) {
@@ -64,14 +65,22 @@ export async function searchDocuments(text: string, options: SearchOptions, cont
       results: hits.map((h) => ({ id: h.id, distance: h.distance, metadata: h.metadata, text: h.document })),
     });
   } else if (hits.length === 0) {
-    writeLine(io.stdout, 'No matching chunks.');
+    writeLine(io.stdout, commandWords(options.lang, context.env).search.none);
   } else {
+    const words = commandWords(options.lang, context.env).search;
     hits.forEach((hit, i) => {
       const m = hit.metadata;
       writeLine(
         io.stdout,
-        `${i + 1}. ${sanitizeForTerminal(String(m.source_filename))} · expediente ${sanitizeForTerminal(String(m.expediente))} · ` +
-          `${sanitizeForTerminal(String(m.document_type))} · chunk ${Number(m.chunk_index) + 1}/${m.total_chunks} · distance ${hit.distance.toFixed(3)}`,
+        words.hit(
+          i + 1,
+          sanitizeForTerminal(String(m.source_filename)),
+          sanitizeForTerminal(String(m.expediente)),
+          sanitizeForTerminal(String(m.document_type)),
+          Number(m.chunk_index) + 1,
+          m.total_chunks,
+          hit.distance.toFixed(3),
+        ),
       );
       const excerpt = hit.document.replace(/\s+/g, ' ').slice(0, 240);
       writeLine(io.stdout, `   ${sanitizeForTerminal(excerpt)}${hit.document.length > 240 ? '…' : ''}`);

@@ -6,7 +6,7 @@ import { runCli, spawnCli } from '../support/cli-binary.js';
 import { copyDatabase, ingestSample, type DatabaseCopy, type IngestedSample } from '../review/support/ingested-sample.js';
 
 /** What the registry and administration commands print for a person, in the language chosen (the built CLI). */
-describe('the commands speak --lang es (patients, documents, sessions, unlock, tokens, serve)', { tags: ['slow'] }, () => {
+describe('the commands speak --lang es (patients, documents, sessions, unlock, tokens, serve, match, search, cleanup)', { tags: ['slow'] }, () => {
   let sample: IngestedSample;
   let copy: DatabaseCopy;
   let cwd: string;
@@ -113,5 +113,27 @@ describe('the commands speak --lang es (patients, documents, sessions, unlock, t
     // The revoked token above leaves none usable.
     expect(err).toMatch(/^aviso: no hay tokens utilizables: se rechazará toda llamada \(401\)\nsugerencia: cree uno con /m);
     expect(out).toMatch(/^Deteniendo: no se aceptan llamadas nuevas;/m);
+  });
+
+  it('search, processing-types and cleanup', async () => {
+    const [found, none, types, english] = await Promise.all([
+      run(['search', 'biometría hemática', '-k', '1', '--lang', 'es']),
+      run(['cleanup', '--older-than', '3650d', '--lang', 'es']),
+      // It reads no database: no --db.
+      runCli(['processing-types'], { cwd, env: { LANG: 'es_MX.UTF-8', LC_ALL: '' } }),
+      runCli(['processing-types', '--json'], { cwd, env: { LANG: 'es_MX.UTF-8', LC_ALL: '' } }),
+    ]);
+    expect(found.code, found.stderr).toBe(0);
+    expect(found.stdout).toMatch(/^1\. .+\.pdf · expediente \d+ · \w+ · fragmento \d+\/\d+ · distancia \d\.\d{3}\n/);
+    expect(none.stdout).toBe('No hay sesiones terminadas de hace más de 3650d.\n');
+    expect(types.stdout).toMatch(/^both {8}Ambos {7}Guarda el texto completo en la base de datos/m);
+    expect(JSON.parse(english.stdout)).toContainEqual(expect.objectContaining({ value: 'both', label: 'Both' }));
+
+    const handle = new Database(copy.url, { readonly: true });
+    const session = (handle.prepare('select id from batch_uploads limit 1').get() as { id: string }).id;
+    handle.close();
+    const cleaned = await run(['cleanup', session.slice(0, 8), '--lang', 'es']);
+    expect(cleaned.code, cleaned.stderr).toBe(0);
+    expect(cleaned.stdout).toMatch(new RegExp(`^Sesión ${session.slice(0, 8)} limpiada: \\d+ registros? de archivo quitados?.*; los documentos ingeridos se conservan\\.\n$`));
   });
 });

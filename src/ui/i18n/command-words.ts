@@ -1,9 +1,10 @@
 /**
  * The words the registry and administration commands print for a person (patients, documents, sessions,
- * unlock, tokens, serve, match), in one language. Ids, expedientes, names, paths, dates and command lines are passed
+ * unlock, tokens, serve, match, cleanup, search, processing-types), in one language. Ids, expedientes, names, paths, dates and command lines are passed
  * in and kept as they are; `--json` and the logs never come here (they stay English, for programs).
  */
 import type { FieldMatchKind } from '../../core/matching/types.js';
+import type { ProcessingType } from '../../core/pipeline/statuses.js';
 import { resolveLanguage, type Lang } from './language.js';
 import { translateCandidateReason } from './match-reasons-es.js';
 
@@ -67,6 +68,15 @@ export interface CommandWords {
     namesRegistryPatient(expediente: string, name: string, by: string): string;
     filenameAlone(decision: string, reason: string, reasonWords: string): string;
   };
+  cleanup: {
+    noneOlder(olderThan: string): string;
+    cleaned(report: { session: string; fileRecords: number; keptReviews: number; purge: boolean; purged: number; forced: number }): string;
+  };
+  search: {
+    none: string;
+    hit(rank: number, file: string, expediente: string, type: string, chunk: number, chunks: unknown, distance: string): string;
+  };
+  processingTypes: Record<ProcessingType, { label: string; description: string }>;
 }
 
 const EN: CommandWords = {
@@ -152,6 +162,32 @@ const EN: CommandWords = {
     notRead: (message) => `  content    not read: ${message}`,
     namesRegistryPatient: (expediente, name, by) => `    names      registry patient ${expediente} ${name} (by ${by})`,
     filenameAlone: (decision, reason) => `    the filename alone: ${decision.toUpperCase()} (${reason})`,
+  },
+  cleanup: {
+    noneOlder: (olderThan) => `No finished sessions older than ${olderThan}.`,
+    cleaned: (r) =>
+      `Cleaned session ${r.session}: ${r.fileRecords} file records removed` +
+      (r.keptReviews ? `, ${r.keptReviews} pending reviews kept` : '') +
+      (r.purge
+        ? `, ${r.purged} documents purged with their vectors` +
+          (r.forced ? ` (${r.forced} within the retention period, forced).` : '.')
+        : '; ingested documents kept.'),
+  },
+  search: {
+    none: 'No matching chunks.',
+    hit: (rank, file, expediente, type, chunk, chunks, distance) =>
+      `${rank}. ${file} · expediente ${expediente} · ${type} · chunk ${chunk}/${String(chunks)} · distance ${distance}`,
+  },
+  processingTypes: {
+    vectorized: {
+      label: 'Vectorized',
+      description: 'Chunks, embeds and stores the text in the vector store for semantic search; no full text in the database.',
+    },
+    complete: { label: 'Complete', description: 'Stores the full extracted text in the database (medical_documents); no vectors.' },
+    both: {
+      label: 'Both',
+      description: 'Stores the full text in the database and the chunks in the vector store (the default).',
+    },
   },
 };
 
@@ -250,6 +286,37 @@ const ES: CommandWords = {
     notRead: (message) => `  contenido  no se leyó: ${message}`,
     namesRegistryPatient: (expediente, name, by) => `    nombra     al paciente del registro ${expediente} ${name} (por ${by})`,
     filenameAlone: (decision, reason, words) => `    solo por el nombre del archivo: ${decision.toUpperCase()} (${words}; ${reason})`,
+  },
+  cleanup: {
+    noneOlder: (olderThan) => `No hay sesiones terminadas de hace más de ${olderThan}.`,
+    cleaned: (r) =>
+      `Sesión ${r.session} limpiada: ${plural(r.fileRecords, 'registro de archivo quitado', 'registros de archivo quitados')}` +
+      (r.keptReviews ? `, ${plural(r.keptReviews, 'revisión pendiente conservada', 'revisiones pendientes conservadas')}` : '') +
+      (r.purge
+        ? `, ${plural(r.purged, 'documento purgado', 'documentos purgados')} con sus vectores` +
+          (r.forced ? ` (${r.forced} dentro del plazo de conservación, forzado).` : '.')
+        : '; los documentos ingeridos se conservan.'),
+  },
+  search: {
+    none: 'Ningún fragmento coincide.',
+    hit: (rank, file, expediente, type, chunk, chunks, distance) =>
+      `${rank}. ${file} · expediente ${expediente} · ${type} · fragmento ${chunk}/${String(chunks)} · distancia ${distance}`,
+  },
+  processingTypes: {
+    vectorized: {
+      label: 'Vectorizado',
+      description:
+        'Divide el texto en fragmentos, los vectoriza y los guarda en el almacén de vectores para la búsqueda semántica; ' +
+        'sin el texto completo en la base de datos.',
+    },
+    complete: {
+      label: 'Completo',
+      description: 'Guarda el texto extraído completo en la base de datos (medical_documents); sin vectores.',
+    },
+    both: {
+      label: 'Ambos',
+      description: 'Guarda el texto completo en la base de datos y los fragmentos en el almacén de vectores (el predeterminado).',
+    },
   },
 };
 

@@ -7,6 +7,8 @@ import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
 import { ExitCode } from '../errors.js';
 import { contextOf, finish, type CommandContext } from './context.js';
 import { examples, jsonOption, langOption } from './shared/options.js';
+import { commandWordsFor, type CommandWords } from '../ui/i18n/command-words.js';
+import { messagesFor, resolveLanguage, type Messages } from '../ui/i18n/messages.js';
 
 export function parseCommand(command = new Command('parse')) {
   return parseOptions(command).action((filenames, options, command) => finish(command, parseFilenames(filenames, options, contextOf(command))));
@@ -51,10 +53,13 @@ interface ParseOutcome {
 export function parseFilenames(
   filenames: string[],
   options: ParseOptions,
-  context: Pick<CommandContext, 'io'>,
+  context: Pick<CommandContext, 'io'> & Partial<Pick<CommandContext, 'env'>>,
 ): number {
   const outcomes = filenames.map((input) => ({ input, result: parseFilename(input) }));
-  context.io.stdout.write(options.json ? formatJson(outcomes) : formatHuman(outcomes));
+  const lang = resolveLanguage({ flag: options.lang, env: context.env });
+  context.io.stdout.write(
+    options.json ? formatJson(outcomes) : formatHuman(outcomes, { messages: messagesFor(lang), words: commandWordsFor(lang).parse }),
+  );
   return outcomes.every(({ result }) => result.ok) ? ExitCode.Success : ExitCode.SomeFailed;
 }
 
@@ -94,32 +99,35 @@ function snakeCaseFields(parsed: ParsedFilename) {
   };
 }
 
-function formatHuman(outcomes: readonly ParseOutcome[]): string {
+/** The words of the text output, in the language of the run. */
+interface ParseSay {
+  messages: Messages;
+  words: CommandWords['parse'];
+}
+
+function formatHuman(outcomes: readonly ParseOutcome[], say: ParseSay): string {
   const blocks = outcomes.map(({ input, result }) =>
     result.ok
-      ? formatParsed(input, result.parsed)
-      : `✗ ${sanitizeForTerminal(input)}: ${sanitizeForTerminal(result.error.message)}\n`,
+      ? formatParsed(input, result.parsed, say)
+      : `✗ ${sanitizeForTerminal(input)}: ${sanitizeForTerminal(say.messages.detail(result.error.message))}\n`,
   );
   const failed = outcomes.filter(({ result }) => !result.ok).length;
   // The format and example are the same for every failure: print them once, after the list.
   if (failed > 0) {
-    blocks.push(
-      `Expected format: ${EXPECTED_FILENAME_FORMAT} (NUMERO is optional)\n` +
-        `Example:         ${FILENAME_EXAMPLE}\n`,
-    );
+    blocks.push(say.words.expected(EXPECTED_FILENAME_FORMAT, FILENAME_EXAMPLE));
   }
-  if (outcomes.length > 1) blocks.push(`${outcomes.length - failed} parsed, ${failed} failed\n`);
+  if (outcomes.length > 1) blocks.push(say.words.tally(outcomes.length - failed, failed));
   return blocks.join('\n');
 }
 
-function formatParsed(input: string, parsed: ParsedFilename): string {
+function formatParsed(input: string, parsed: ParsedFilename, { messages, words }: ParseSay): string {
   const rows: [string, string][] = [
     ['expediente', parsed.expediente],
     ['apellido paterno', parsed.apellidoPaterno],
     ['apellido materno', parsed.apellidoMaterno || '—'],
     ['nombres', parsed.nombres],
     ['numero', parsed.numero ?? '—'],
-    ['tipo', `${parsed.documentType} (${parsed.documentTypeCode})`],
+    ['tipo', words.type(parsed.documentType, parsed.documentTypeCode, messages.documentType(parsed.documentType))],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
   const lines = rows.map(([label, value]) => `  ${label.padEnd(width)}  ${sanitizeForTerminal(value)}`);

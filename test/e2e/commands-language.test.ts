@@ -93,6 +93,22 @@ describe('the commands speak --lang es (patients, documents, sessions, unlock, t
     expect(english.stdout).toContain("· expediente one keystroke from the filename's (3000147773)");
   });
 
+  it('parse: the type in words, why a name does not fit, the format expected', async () => {
+    const names = ['3000003799_GARZA TIJERINA, MARIA ESTHER_6001467010_CONS.pdf', 'x.pdf'];
+    const env = { LANG: 'C', LC_ALL: '' };
+    const [es, en] = await Promise.all([
+      runCli(['parse', ...names, '--lang', 'es'], { cwd, env }),
+      runCli(['parse', ...names], { cwd, env }),
+    ]);
+    expect(es.code).toBe(3);
+    expect(es.stdout).toContain('  tipo              consulta (consultation, CONS)\n');
+    expect(es.stdout).toContain("✗ x.pdf: no hay separadores '_'");
+    expect(es.stdout).toMatch(/\nFormato esperado: \[EXPEDIENTE\]_.*\(NUMERO es opcional\)\nEjemplo: +3000003799_/);
+    expect(es.stdout).toMatch(/\n1 interpretado, 1 fallido\n$/);
+    expect(en.stdout).toContain('  tipo              consultation (CONS)\n');
+    expect(en.stdout).toMatch(/\n1 parsed, 1 failed\n$/);
+  });
+
   it('serve: its start, its warnings and its stop', async () => {
     const child = spawnCli(['serve', '--port', '0', '--db', copy.url, '--lang', 'es'], {
       cwd,

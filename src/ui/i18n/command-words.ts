@@ -1,6 +1,6 @@
 /**
  * The words the registry and administration commands print for a person (patients, documents, sessions,
- * unlock, tokens, serve, match, cleanup, search, processing-types), in one language. Ids, expedientes, names, paths, dates and command lines are passed
+ * unlock, tokens, serve, match, cleanup, search, processing-types, parse), in one language. Ids, expedientes, names, paths, dates and command lines are passed
  * in and kept as they are; `--json` and the logs never come here (they stay English, for programs).
  */
 import type { FieldMatchKind } from '../../core/matching/types.js';
@@ -77,6 +77,12 @@ export interface CommandWords {
     hit(rank: number, file: string, expediente: string, type: string, chunk: number, chunks: unknown, distance: string): string;
   };
   processingTypes: Record<ProcessingType, { label: string; description: string }>;
+  parse: {
+    /** `typeWords`: the type in plain words (Messages.documentType). */
+    type(type: string, code: string, typeWords: string): string;
+    expected(format: string, example: string): string;
+    tally(parsed: number, failed: number): string;
+  };
 }
 
 const EN: CommandWords = {
@@ -188,6 +194,11 @@ const EN: CommandWords = {
       label: 'Both',
       description: 'Stores the full text in the database and the chunks in the vector store (the default).',
     },
+  },
+  parse: {
+    type: (type, code) => `${type} (${code})`,
+    expected: (format, example) => `Expected format: ${format} (NUMERO is optional)\nExample:         ${example}\n`,
+    tally: (parsed, failed) => `${parsed} parsed, ${failed} failed\n`,
   },
 };
 
@@ -317,6 +328,13 @@ const ES: CommandWords = {
       label: 'Ambos',
       description: 'Guarda el texto completo en la base de datos y los fragmentos en el almacén de vectores (el predeterminado).',
     },
+  },
+  parse: {
+    // The type as --json and the API name it, beside its words.
+    type: (type, code, words) => `${words} (${type}, ${code})`,
+    expected: (format, example) => `Formato esperado: ${format} (NUMERO es opcional)\nEjemplo:          ${example}\n`,
+    tally: (parsed, failed) =>
+      `${parsed} ${parsed === 1 ? 'interpretado' : 'interpretados'}, ${plural(failed, 'fallido', 'fallidos')}\n`,
   },
 };
 

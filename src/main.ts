@@ -5,7 +5,6 @@ import { ExitCode, UserError } from './errors.js';
 import { runProgram } from './cli.js';
 import { stdoutHoldsJson } from './commands/shared/io.js';
 import { languageOfArguments, type Lang } from './ui/i18n/language.js';
-import { translateUsageHint, translateUsageMessage } from './ui/i18n/usage-errors-es.js';
 
 /** The one place that maps errors to exit codes and messages. Returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -16,7 +15,13 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     const options = argv.slice(0, argv.includes('--') ? argv.indexOf('--') : argv.length);
     const lang = error instanceof UserError ? languageOfArguments(argv, process.env) : 'en';
-    return reportError(error, { json: options.includes('--json'), lang });
+    // The Spanish tables load only for a refusal to put in Spanish: --help and a run that ends well never need them.
+    const spanish = lang === 'es' ? await import('./ui/i18n/usage-errors-es.js') : null;
+    return reportError(error, {
+      json: options.includes('--json'),
+      lang,
+      ...(spanish ? { translate: { message: spanish.translateUsageMessage, hint: spanish.translateUsageHint } } : {}),
+    });
   }
 }
 
@@ -44,7 +49,16 @@ function reportLostOutput(lost: NonNullable<typeof lostOutput>, code: number): n
   return code === ExitCode.Success ? ExitCode.OutputLost : code;
 }
 
-export function reportError(error: unknown, { json = false, lang = 'en' }: { json?: boolean; lang?: Lang } = {}): number {
+/** Puts a refusal's English message and hint in the reader's language. */
+interface RefusalTranslator {
+  message(text: string): string;
+  hint(text: string): string;
+}
+
+export function reportError(
+  error: unknown,
+  { json = false, lang = 'en', translate }: { json?: boolean; lang?: Lang; translate?: RefusalTranslator } = {},
+): number {
   if (error instanceof CommanderError) {
     // commander already printed its message (or the help / version text).
     const code = error.exitCode === 0 ? ExitCode.Success : ExitCode.Usage;
@@ -53,8 +67,8 @@ export function reportError(error: unknown, { json = false, lang = 'en' }: { jso
   }
   if (error instanceof UserError) {
     // The person reads their language; --json keeps the English a program compares.
-    const message = lang === 'es' ? translateUsageMessage(error.message) : error.message;
-    const hint = error.hint && lang === 'es' ? translateUsageHint(error.hint) : error.hint;
+    const message = translate ? translate.message(error.message) : error.message;
+    const hint = error.hint && translate ? translate.hint(error.hint) : error.hint;
     process.stderr.write(`error: ${message}\n`);
     if (hint) process.stderr.write(`${lang === 'es' ? 'sugerencia' : 'hint'}: ${hint}\n`);
     if (json) writeJsonError(error.message, error.hint ?? null, error.exitCode);

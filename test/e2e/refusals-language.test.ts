@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli-binary.js';
 import { createTempDir } from '../support/databases.js';
 import { REGISTRY_CSV } from '../support/ingest-fixture.js';
+import { closedPort } from '../support/tcp-faults.js';
+import net from 'node:net';
 
 /** A refusal a records administrator meets, in the language they chose: message, hint and exit code. */
 describe('refusals in Spanish under --lang es or a Spanish locale (the real CLI)', { tags: ['slow'] }, () => {
@@ -142,6 +144,28 @@ describe('refusals in Spanish under --lang es or a Spanish locale (the real CLI)
     expect(wrong.stderr).toBe("error: --lang must be 'es' or 'en', not 'fr'\nhint: write one of them, e.g. --lang es\n");
     expect(english.code).toBe(64);
     expect(english.stderr).toMatch(/^error: 'zz' is not a document id\nhint: /);
+  });
+
+  it('a service that is down (exit 69) or a port taken (exit 64) is said in Spanish too', async () => {
+    const chroma = `http://127.0.0.1:${await closedPort()}`;
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as net.AddressInfo;
+    try {
+      const [down, busy] = await Promise.all([
+        run(['search', 'hemoglobina', '--vector-store', 'chroma', '--chroma-url', chroma, '--db', 'registry.db', '--lang', 'es']),
+        run(['serve', '--port', String(port), '--db', 'registry.db', '--lang', 'es']),
+      ]);
+      expect(down.code).toBe(69);
+      expect(down.stderr).toBe(
+        `error: no se puede conectar con el servidor Chroma en ${chroma} para leer la colección "medical_documents": conexión rechazada\n` +
+          'sugerencia: compruebe que Chroma esté en marcha (chroma run --path CARPETA --port PUERTO) y --chroma-url / CHROMA_URL\n',
+      );
+      expect(busy.code).toBe(64);
+      expect(busy.stderr).toBe(`error: 127.0.0.1:${port} ya está en uso\nsugerencia: detenga lo que escucha ahí, o elija otro --port\n`);
+    } finally {
+      taken.close();
+    }
   });
 
   it('stays English without them, and --json keeps the English a program compares', async () => {

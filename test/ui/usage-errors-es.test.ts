@@ -9,6 +9,7 @@ import { resolveDatabaseTarget, type DatabaseTarget } from '../../src/db/databas
 import { postgresUnavailable } from '../../src/db/connection-loss.js';
 import { missingDatabase } from '../../src/db/open-database.js';
 import { UserError } from '../../src/errors.js';
+import { IncompatibleCollectionError } from '../../src/adapters/vector-stores/incompatible-collection-error.js';
 import { checkGlob } from '../../src/ingest/discover-files.js';
 import { LockedError } from '../../src/ingest/run-lock.js';
 import { translateUsageHint, translateUsageMessage } from '../../src/ui/i18n/usage-errors-es.js';
@@ -61,6 +62,8 @@ const REFUSALS: [string, () => unknown][] = [
   ['a run lock', () => new LockedError(holder)],
   ['a run lock of another host', () => new LockedError(holder, true)],
   ['a glob out of the folder', () => checkGlob('../x/**', os.tmpdir())],
+  // Known to the per-file table (a run's file can fail with it too): found there.
+  ['a collection of another embedder', () => new IncompatibleCollectionError('medical_documents', { embedderId: 'hashing-v1', dimension: 512 }, { embedderId: 'openai:text-embedding-3-small', dimension: 1536 })],
 ];
 
 describe('refusals in Spanish (usage-errors-es and its tables)', () => {

@@ -3,11 +3,14 @@
  * tool with --lang es or a Spanish locale. As with the per-file messages (file-details-es), the code builds
  * the English sentence and the tables translate it whole, found by its fixed words; a message no rule knows
  * is printed as it is. This file holds the refusals of a value (a flag, an environment variable, the config
- * file); database-errors-es and command-errors-es the others; translateUsageMessage / Hint try them all.
+ * file); database-errors-es, command-errors-es and service-errors-es the others; translateUsageMessage / Hint
+ * try them all, then review --reopen's and the per-file messages' rules (a refusal may carry one of those).
  */
 import { COMMAND_RULES } from './command-errors-es.js';
 import { DATABASE_RULES } from './database-errors-es.js';
 import { translateRefusal as translateReopenRefusal } from './file-details-es.js';
+import { messagesFor } from './messages.js';
+import { SERVICE_RULES } from './service-errors-es.js';
 import { choicesInSpanish, fixed, settingInSpanish, type RefusalRule } from './refusal-rules.js';
 
 /** describeRange's words: "a whole number from 1 to 64", "a number above 0", "a whole number from 1 up". */
@@ -139,7 +142,7 @@ const VALUE_RULES: readonly RefusalRule[] = [
   { en: /^(.+) must not be empty$/s, es: ([setting]) => `${settingInSpanish(setting!)} no debe estar vacío` },
 ];
 
-const RULES: readonly RefusalRule[] = [...VALUE_RULES, ...DATABASE_RULES, ...COMMAND_RULES];
+const RULES: readonly RefusalRule[] = [...VALUE_RULES, ...DATABASE_RULES, ...COMMAND_RULES, ...SERVICE_RULES];
 
 /** Nested sentences deeper than this are left as they are (a loop would be a rule's bug, not the user's). */
 const MAX_DEPTH = 3;
@@ -152,7 +155,9 @@ function translateWith(text: string, depth = 0): string | null {
     if (match) return rule.es(match.slice(1).map((part) => part ?? ''), detail);
   }
   const reopen = translateReopenRefusal(text);
-  return reopen === text ? null : reopen;
+  if (reopen !== text) return reopen;
+  const perFile = messagesFor('es').detail(text);
+  return perFile === text ? null : perFile;
 }
 
 /** `a; b; c` when every part is known, else null (half a translation would garble it). */

@@ -2,7 +2,7 @@ import { Command, Option } from '@commander-js/extra-typings';
 import type { MatchingDetails } from '../core/matching/types.js';
 import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
 import type { BatchFile } from '../db/schema.js';
-import { ExitCode, UsageError, UserError } from '../errors.js';
+import { ExitCode, UsageError } from '../errors.js';
 import type { Messages } from '../ui/i18n/messages.js';
 import { holdTypeAhead, type TypeAhead } from '../ui/terminal/type-ahead.js';
 import { contextOf, finish, type CommandContext } from './context.js';
@@ -88,11 +88,10 @@ async function reviewHoldingKeys(
   const lang = resolveLanguage({ flag: options.lang, env: context.env });
   const messages = messagesFor(lang);
   if (options.reopen !== undefined) {
-    if (sessionPrefix) throw inLanguage(new UsageError('--reopen takes a file id or content hash, not a session'), messages);
+    // Its refusals stay English here: main puts them in the reader's language, and --json keeps the English.
+    if (sessionPrefix) throw new UsageError('--reopen takes a file id or content hash, not a session');
     const { reopenRejection } = await import('../app/review-session.js');
-    const reopened = await reopenRejection(context, { id: options.reopen, reviewer }).catch((error: unknown) => {
-      throw inLanguage(error, messages);
-    });
+    const reopened = await reopenRejection(context, { id: options.reopen, reviewer });
     if (options.json) {
       writeJson(io, {
         content_sha256: reopened.contentSha256,
@@ -206,14 +205,4 @@ function parseDetails(json: string | null): Partial<MatchingDetails> | null {
 
 function isTty(stream: NodeJS.WritableStream): boolean {
   return (stream as Partial<NodeJS.WriteStream>).isTTY === true;
-}
-
-/** A refusal worded by the core in English, in the operator's language (the same exit code). */
-function inLanguage(error: unknown, messages: Messages): unknown {
-  if (!(error instanceof UserError)) return error;
-  return new UserError(
-    messages.refusal(error.message),
-    error.exitCode,
-    error.hint === undefined ? undefined : messages.refusal(error.hint),
-  );
 }

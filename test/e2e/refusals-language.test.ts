@@ -173,6 +173,11 @@ describe('refusals in Spanish under --lang es or a Spanish locale (the real CLI)
       run(['review', '--db', '/nonexistent.db']),
       run(['status', '--db', '/nonexistent.db', '--json', '--lang', 'es']),
     ]);
+    // review --reopen's refusals too: the screen in Spanish, the JSON in English.
+    const reopen = await run(['review', '--reopen', 'zzzz', '--json', '--db', 'registry.db', '--lang', 'es']);
+    expect(reopen.code).toBe(64);
+    expect(reopen.stderr).toMatch(/^error: 'zzzz' no es un id de archivo ni un hash de contenido\n/);
+    expect(JSON.parse(reopen.stdout)).toMatchObject({ error: { message: "'zzzz' is not a file id or content hash", exit_code: 64 } });
     expect(english.code).toBe(64);
     expect(english.stderr).toBe(
       "error: the database '/nonexistent.db' does not exist\n" +

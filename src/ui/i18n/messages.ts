@@ -2,7 +2,7 @@ import { FILE_OUTCOMES, type FileOutcome } from '../../core/pipeline/file-outcom
 import type { FieldMatchKind } from '../../core/matching/types.js';
 import type { MatchingStatus } from '../../core/pipeline/statuses.js';
 import type { AttachRisk, EntryStatus, HeldReason, ReviewNotice, ReviewTally } from '../../app/review-walk.js';
-import { translateFileDetail, translateRefusal } from './file-details-es.js';
+import { translateFileDetail } from './file-details-es.js';
 import type { Lang } from './language.js';
 
 /** Where the language is chosen; exported here too, with the words. */
@@ -114,8 +114,6 @@ export interface Messages {
   outcome(outcome: string): string;
   /** A file's message (what went wrong, or why it was set aside), as the core wrote it in English. */
   detail(message: string): string;
-  /** A command's refusal (its message or hint), as the core wrote it in English. */
-  refusal(message: string): string;
   documentType(type: string): string;
   sex(value: string | null): string;
   // The dashboard
@@ -658,7 +656,6 @@ export const EN: Messages = {
   sessionStatus: (s) => EN_STATUSES[s] ?? s,
   outcome: (o) => (o in FILE_OUTCOMES ? FILE_OUTCOMES[o as FileOutcome].label : o),
   detail: (message) => message,
-  refusal: (message) => message,
   documentType: (t) => EN_TYPES[t] ?? t,
   sex: (v) => (v === 'F' ? 'F' : v === 'M' ? 'M' : '—'),
   statusReport: {
@@ -983,7 +980,6 @@ export const ES: Messages = {
   sessionStatus: (s) => ES_STATUSES[s] ?? s,
   outcome: (o) => ES_OUTCOMES[o as FileOutcome] ?? EN.outcome(o),
   detail: (message) => esDetail(message),
-  refusal: (message) => translateRefusal(message),
   documentType: (t) => ES_TYPES[t] ?? t,
   sex: (v) => (v === 'F' ? 'F' : v === 'M' ? 'M' : '—'),
   statusReport: {

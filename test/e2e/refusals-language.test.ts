@@ -78,6 +78,12 @@ describe('refusals in Spanish under --lang es or a Spanish locale (the real CLI)
         /^sugerencia: espere a que termine; el bloqueo que deja una ejecución interrumpida se retoma automáticamente$/m,
       ],
       [
+        ['ingest', 'drop', '--chunk-size', '100', '--chunk-overlap', '200', '--review-threshold', '0.9', '--auto-threshold', '0.5', '--lang', 'es'],
+        64,
+        /^error: --chunk-overlap debe ser menor que --chunk-size; --review-threshold no debe ser mayor que --auto-threshold$/m,
+        /^(?!hint)/,
+      ],
+      [
         ['status', 'abcd1234', '--db', 'registry.db', '--lang', 'es'],
         64,
         /^error: no hay ninguna sesión 'abcd1234'$/m,

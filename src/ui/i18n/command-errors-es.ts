@@ -369,10 +369,33 @@ const OTHER_COMMAND_RULES: readonly RefusalRule[] = [
   },
 ];
 
+/** The options schemas of ingest and worker (zod), for what the range and choice checks before them let through. */
+const NOT = "(?:, not '(.*)')?";
+const notInSpanish = (given: string | undefined) => (given ? `, no '${given}'` : '');
+const SCHEMA_RULES: readonly RefusalRule[] = [
+  fixed('--chunk-overlap must be smaller than --chunk-size', '--chunk-overlap debe ser menor que --chunk-size'),
+  { en: new RegExp(`^(--\\S+) must be one of ([^;]*?)${NOT}$`), es: ([flag, list, given]) => `${flag} debe ser uno de ${list}${notInSpanish(given)}` },
+  {
+    en: new RegExp(`^(--\\S+) must be a whole number from (\\d+) to (\\d+)${NOT}$`),
+    es: ([flag, from, to, given]) => `${flag} debe ser un número entero de ${from} a ${to}${notInSpanish(given)}`,
+  },
+  { en: new RegExp(`^(--\\S+) must be a whole number${NOT}$`), es: ([flag, given]) => `${flag} debe ser un número entero${notInSpanish(given)}` },
+  {
+    en: new RegExp(`^(--\\S+) must be a number of (characters|seconds)${NOT}$`),
+    es: ([flag, unit, given]) => `${flag} debe ser un número de ${unit === 'seconds' ? 'segundos' : 'caracteres'}${notInSpanish(given)}`,
+  },
+  {
+    en: new RegExp(`^(--\\S+) must be a number between 0 and 1${NOT}$`),
+    es: ([flag, given]) => `${flag} debe ser un número entre 0 y 1${notInSpanish(given)}`,
+  },
+];
+
 export const COMMAND_RULES: readonly RefusalRule[] = [
   ...FOLDER_RULES,
   ...LOCK_RULES,
   ...SESSION_RULES,
   ...PATIENT_RULES,
   ...OTHER_COMMAND_RULES,
+  // After search's own --type refusal, which says more than "one of".
+  ...SCHEMA_RULES,
 ];

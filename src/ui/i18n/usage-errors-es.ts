@@ -167,12 +167,15 @@ function translateEach(parts: string[]): string | null {
 }
 
 /**
- * The Spanish of a refusal's message. The config file's refusal is `FILE: problem; problem`: it is
- * translated when every problem is known, else left whole.
+ * The Spanish of a refusal's message. An options schema's is `problem; problem`, the config file's
+ * `FILE: problem; problem`: translated when every problem is known, else left whole.
  */
 export function translateUsageMessage(message: string): string {
   const whole = translateWith(message);
   if (whole !== null) return whole;
+  // An options schema's refusal: `problem; problem`.
+  const listed = message.includes('; ') ? translateEach(message.split('; ')) : null;
+  if (listed !== null) return listed;
   const colon = message.indexOf(': ');
   if (colon > 0) {
     // A range refusal holds its own "; got": glue each "got …" back to the problem it ends.

@@ -4,6 +4,8 @@ import { readNumberSetting } from '../config/number-setting.js';
 import { ExitCode } from '../errors.js';
 import { contextOf, finish, reportsConfigErrors, type CommandContext } from './context.js';
 import { writeJson, writeLine } from './shared/io.js';
+import { commandWordsFor } from '../ui/i18n/command-words.js';
+import { resolveLanguage } from '../ui/i18n/language.js';
 import { addBackendOptions, dbOption, examples, jsonOption, langOption } from './shared/options.js';
 
 export function doctorCommand(command = new Command('doctor')) {
@@ -69,13 +71,18 @@ export async function runDoctor(options: DoctorOptions, context: CommandContext)
   });
   if (options.json) writeJson(context.io, { healthy: report.healthy, checks: report.checks, config: report.config });
   else {
+    const lang = resolveLanguage({ flag: options.lang, env: context.env });
+    const words = commandWordsFor(lang).doctor;
+    // The details are the checks' English sentences; the Spanish tables load only when wanted.
+    const detail = lang === 'es' ? (await import('../ui/i18n/doctor-details-es.js')).translateDoctorDetail : (text: string) => text;
+    const statusWidth = Math.max(...(['ok', 'warn', 'fail'] as const).map((status) => words.status(status).length));
     for (const check of report.checks) {
       writeLine(
         context.io.stdout,
-        `${check.status.toUpperCase().padEnd(4)}  ${check.name.padEnd(12)}  ${sanitizeForTerminal(check.detail)}`,
+        `${words.status(check.status).padEnd(statusWidth)}  ${words.check(check.name).padEnd(words.checkWidth)}  ${sanitizeForTerminal(detail(check.detail))}`,
       );
     }
-    writeLine(context.io.stdout, report.healthy ? 'Healthy.' : 'Unhealthy: see the FAIL lines above.');
+    writeLine(context.io.stdout, report.healthy ? words.healthy : words.unhealthy);
   }
   return report.exitCode;
 }

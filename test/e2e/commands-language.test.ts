@@ -109,6 +109,22 @@ describe('the commands speak --lang es (patients, documents, sessions, unlock, t
     expect(en.stdout).toMatch(/\n1 parsed, 1 failed\n$/);
   });
 
+  it('doctor: each check, its detail and the verdict', async () => {
+    fs.writeFileSync(path.join(cwd, 'a-file'), '');
+    const [es, en] = await Promise.all([
+      run(['doctor', '--log-file', '.', '--archive-dir', 'a-file', '--lang', 'es']),
+      run(['doctor', '--log-file', '.', '--archive-dir', 'a-file']),
+    ]);
+    expect(es.code).toBe(64);
+    expect(es.stdout).toMatch(/^OK {5}base de datos {10}.+ \(sqlite\) responde y está migrada$/m);
+    expect(es.stdout).toMatch(/^OK {5}embedder {15}hashing-v1 \(dimensión \d+\) respondió$/m);
+    expect(es.stdout).toMatch(/^FALLO {2}archivos de ejecución {2}--log-file \. es una carpeta; --archive-dir a-file es un archivo, no una carpeta$/m);
+    expect(es.stdout).toMatch(/\nCon fallos: vea las líneas FALLO de arriba\.\n$/);
+    expect(en.code).toBe(64);
+    expect(en.stdout).toMatch(/^FAIL  run files {5}--log-file \. is a folder; --archive-dir a-file is a file, not a folder$/m);
+    expect(en.stdout).toMatch(/\nUnhealthy: see the FAIL lines above\.\n$/);
+  });
+
   it('serve: its start, its warnings and its stop', async () => {
     const child = spawnCli(['serve', '--port', '0', '--db', copy.url, '--lang', 'es'], {
       cwd,

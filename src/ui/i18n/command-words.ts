@@ -1,6 +1,6 @@
 /**
  * The words the registry and administration commands print for a person (patients, documents, sessions,
- * unlock, tokens, serve, match, cleanup, search, processing-types, parse), in one language. Ids, expedientes, names, paths, dates and command lines are passed
+ * unlock, tokens, serve, match, cleanup, search, processing-types, parse, doctor), in one language. Ids, expedientes, names, paths, dates and command lines are passed
  * in and kept as they are; `--json` and the logs never come here (they stay English, for programs).
  */
 import type { FieldMatchKind } from '../../core/matching/types.js';
@@ -82,6 +82,15 @@ export interface CommandWords {
     type(type: string, code: string, typeWords: string): string;
     expected(format: string, example: string): string;
     tally(parsed: number, failed: number): string;
+  };
+  doctor: {
+    status(status: 'ok' | 'warn' | 'fail'): string;
+    /** A check's name (`database`, `vector store`, …). */
+    check(name: string): string;
+    /** How wide the check names are, for the column. */
+    checkWidth: number;
+    healthy: string;
+    unhealthy: string;
   };
 }
 
@@ -200,9 +209,30 @@ const EN: CommandWords = {
     expected: (format, example) => `Expected format: ${format} (NUMERO is optional)\nExample:         ${example}\n`,
     tally: (parsed, failed) => `${parsed} parsed, ${failed} failed\n`,
   },
+  doctor: {
+    status: (status) => status.toUpperCase(),
+    check: (name) => name,
+    checkWidth: 12,
+    healthy: 'Healthy.',
+    unhealthy: 'Unhealthy: see the FAIL lines above.',
+  },
 };
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/** doctor's checks (app/check-health), by the name --json gives them. */
+const DOCTOR_CHECKS_ES: Record<string, string> = {
+  config: 'configuración',
+  database: 'base de datos',
+  embedder: 'embedder',
+  'vector store': 'almacén de vectores',
+  workdir: 'directorio',
+  pdftotext: 'pdftotext',
+  ocr: 'ocr',
+  tesseract: 'tesseract',
+  permissions: 'permisos',
+  'run files': 'archivos de ejecución',
+};
 
 const ES: CommandWords = {
   patients: {
@@ -335,6 +365,13 @@ const ES: CommandWords = {
     expected: (format, example) => `Formato esperado: ${format} (NUMERO es opcional)\nEjemplo:          ${example}\n`,
     tally: (parsed, failed) =>
       `${parsed} ${parsed === 1 ? 'interpretado' : 'interpretados'}, ${plural(failed, 'fallido', 'fallidos')}\n`,
+  },
+  doctor: {
+    status: (status) => ({ ok: 'OK', warn: 'AVISO', fail: 'FALLO' })[status],
+    check: (name) => DOCTOR_CHECKS_ES[name] ?? name,
+    checkWidth: 21,
+    healthy: 'Todo en orden.',
+    unhealthy: 'Con fallos: vea las líneas FALLO de arriba.',
   },
 };
 

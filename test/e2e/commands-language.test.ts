@@ -125,6 +125,30 @@ describe('the commands speak --lang es (patients, documents, sessions, unlock, t
     expect(en.stdout).toMatch(/\nUnhealthy: see the FAIL lines above\.\n$/);
   });
 
+  it('patients import: the report, each refused row and a file that is not a registry', async () => {
+    fs.writeFileSync(
+      path.join(cwd, 'filas.csv'),
+      'expediente,apellido_paterno,apellido_materno,nombres,fecha_nacimiento,sexo\n' +
+        '30000001,PEREZ,LOPEZ,ANA,31/02/1990,F\n30000002,PEREZ,LOPEZ,,1990-01-01,F\n30000003,PEREZ,LOPEZ,JUAN,1990-01-01,X\n' +
+        '30000004,PEREZ,LOPEZ,LUIS,1990-01-01,M\n',
+    );
+    fs.writeFileSync(path.join(cwd, 'otra.csv'), 'nombre,apellido\nA,B\n');
+    const env = { TECSALUD_DB: '', LANG: 'C', LC_ALL: '' };
+    const [rows, other, english] = await Promise.all([
+      runCli(['patients', 'import', 'filas.csv', '--db', 'importado.db', '--lang', 'es'], { cwd, env }),
+      runCli(['patients', 'import', 'otra.csv', '--db', 'otro.db', '--lang', 'es'], { cwd, env }),
+      runCli(['patients', 'import', 'filas.csv', '--db', 'importado-en.db'], { cwd, env }),
+    ]);
+    expect(rows.code).toBe(3);
+    expect(rows.stdout).toMatch(/^Importadas 4 filas de filas\.csv en [\d.]+ s: 1 insertada, 0 actualizadas, 0 sin cambios, 0 repetidas, 3 rechazadas\.\n/);
+    expect(rows.stdout).toContain("  línea 2: fecha_nacimiento '31/02/1990' no es un día del calendario (el mes 2 tiene 28 días)\n");
+    expect(rows.stdout).toContain('  línea 3: nombres vacío\n');
+    expect(rows.stdout).toContain("  línea 4: sexo 'X' no es F ni M (también FEMENINO, MASCULINO, MUJER, HOMBRE, H)\n");
+    expect(other.code).toBe(64);
+    expect(other.stderr).toMatch(/^error: 'otra\.csv' no es un CSV de registro de pacientes: no hay columna 'expediente' \(se encontró: nombre, apellido\)\n/);
+    expect(english.stdout).toContain('  line 3: empty nombres\n');
+  });
+
   it('serve: its start, its warnings and its stop', async () => {
     const child = spawnCli(['serve', '--port', '0', '--db', copy.url, '--lang', 'es'], {
       cwd,

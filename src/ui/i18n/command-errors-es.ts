@@ -4,6 +4,7 @@
  * as they are; command lines stay as they are typed, with their placeholders in Spanish.
  */
 import { fixed, type RefusalRule } from './refusal-rules.js';
+import { translateImportReason } from './registry-import-es.js';
 
 const PRINT_DOCUMENT_IDS_ES =
   '`tecsalud-batch patients show EXPEDIENTE` y `tecsalud-batch status SESIÓN --files` muestran los ids de los documentos';
@@ -233,7 +234,7 @@ const PATIENT_RULES: readonly RefusalRule[] = [
   { en: /^'(.*)' is a folder, not a CSV file$/s, es: ([file]) => `'${file}' es una carpeta, no un archivo CSV` },
   {
     en: /^'(.*)' is not a patient registry CSV: (.*)$/s,
-    es: ([file, why]) => `'${file}' no es un CSV de registro de pacientes: ${why}`,
+    es: ([file, why]) => `'${file}' no es un CSV de registro de pacientes: ${translateImportReason(why!)}`,
   },
   {
     en: /^the first line must name the columns, e\.g\. (.*)$/s,

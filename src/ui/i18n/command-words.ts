@@ -7,6 +7,7 @@ import type { FieldMatchKind } from '../../core/matching/types.js';
 import type { ProcessingType } from '../../core/pipeline/statuses.js';
 import { resolveLanguage, type Lang } from './language.js';
 import { translateCandidateReason } from './match-reasons-es.js';
+import { translateImportReason } from './registry-import-es.js';
 
 export interface CommandWords {
   patients: {
@@ -263,7 +264,7 @@ const ES: CommandWords = {
       `  ${plural(count, 'paciente con documentos renombrado', 'pacientes con documentos renombrados')} (--allow-rename; vea la bitácora de auditoría)`,
     repeatedRow: (line, firstLine) => `  línea ${line}: igual que la línea ${firstLine}; omitida`,
     moreRepeated: (count) => `  … y ${plural(count, 'fila repetida', 'filas repetidas')} más`,
-    rejectedRow: (line, reason) => `  línea ${line}: ${reason}`,
+    rejectedRow: (line, reason) => `  línea ${line}: ${translateImportReason(reason)}`,
     moreRejected: (count) => `  … y ${plural(count, 'fila rechazada', 'filas rechazadas')} más`,
   },
   documents: {

@@ -1,0 +1,88 @@
+/**
+ * Why `patients import` refused a row, or the whole file's layout (core/registry/registry-row,
+ * app/import-registry), in Spanish: for the import's report, and nested in its refusal of a file that is not a
+ * registry CSV. Column names, values and line numbers stay as they are.
+ */
+import { fixed, type RefusalRule } from './refusal-rules.js';
+
+const USE_ES = 'use DD/MM/AAAA o AAAA-MM-DD';
+
+/** normaliseDate's problems, after `fecha_nacimiento 'VALUE'`. */
+function dateProblem(problem: string): string {
+  if (problem === 'has a 2-digit year, which could be either century: use DD/MM/YYYY or YYYY-MM-DD') {
+    return `tiene un año de 2 dígitos, que podría ser de cualquier siglo: ${USE_ES}`;
+  }
+  if (problem === 'is not a date: use DD/MM/YYYY or YYYY-MM-DD') return `no es una fecha: ${USE_ES}`;
+  const excel = /^is a number, as Excel shows a date in a column formatted "General"(?: \((\S+) would be (\S+)\))?: format the column as a date \(use DD\/MM\/YYYY or YYYY-MM-DD\) and save the CSV again$/.exec(problem);
+  if (excel) {
+    return (
+      `es un número, como Excel muestra una fecha en una columna con formato "General"${excel[1] ? ` (${excel[1]} sería ${excel[2]})` : ''}: ` +
+      `dé a la columna formato de fecha (${USE_ES}) y guarde el CSV de nuevo`
+    );
+  }
+  const calendar = /^is not a day of the calendar \((?:month (\d+) has (\d+) days|there is no month (\d+))\)$/.exec(problem);
+  if (calendar) {
+    return `no es un día del calendario (${calendar[1] ? `el mes ${calendar[1]} tiene ${calendar[2]} días` : `no existe el mes ${calendar[3]}`})`;
+  }
+  const after = /^is after today \((\S+)\): a birth date cannot be$/.exec(problem);
+  if (after) return `es posterior a hoy (${after[1]}): una fecha de nacimiento no puede serlo`;
+  return problem;
+}
+
+export const REGISTRY_IMPORT_RULES: readonly RefusalRule[] = [
+  {
+    en: /^the column '(.*)' appears twice \(columns (\d+) and (\d+)\); keep one and import again$/,
+    es: ([name, first, second]) => `la columna '${name}' aparece dos veces (columnas ${first} y ${second}); deje una e importe de nuevo`,
+  },
+  { en: /^no 'expediente' column \(found: (.*)\)$/s, es: ([found]) => `no hay columna 'expediente' (se encontró: ${found === 'nothing' ? 'nada' : found})` },
+  {
+    en: /^missing column\(s\) (.*); give expediente, apellido_paterno, apellido_materno, nombres — or expediente, nombre_completo$/s,
+    es: ([missing]) =>
+      `falta(n) la(s) columna(s) ${missing}; indique expediente, apellido_paterno, apellido_materno, nombres — o expediente, nombre_completo`,
+  },
+  fixed('empty expediente', 'expediente vacío'),
+  { en: /^expediente '(.*)' must be 8 to 12 digits$/, es: ([value]) => `el expediente '${value}' debe tener de 8 a 12 dígitos` },
+  {
+    en: /^nombre_completo '(.*)' has no comma: write it as "APELLIDOS, NOMBRES"$/s,
+    es: ([value]) => `nombre_completo '${value}' no tiene coma: escríbalo como "APELLIDOS, NOMBRES"`,
+  },
+  { en: /^nombre_completo '(.*)' has more than one comma$/s, es: ([value]) => `nombre_completo '${value}' tiene más de una coma` },
+  fixed('empty apellido_paterno', 'apellido_paterno vacío'),
+  fixed('empty nombres', 'nombres vacío'),
+  {
+    en: /^(\w+) '(.*)' contains characters that are not letters$/s,
+    es: ([field, value]) => `${field} '${value}' contiene caracteres que no son letras`,
+  },
+  { en: /^fecha_nacimiento '(.*?)' (is .*|has .*)$/s, es: ([value, problem]) => `fecha_nacimiento '${value}' ${dateProblem(problem!)}` },
+  {
+    en: /^sexo '(.*)' is not one of F, M \(also FEMENINO, MASCULINO, MUJER, HOMBRE, H\)$/s,
+    es: ([value]) => `sexo '${value}' no es F ni M (también FEMENINO, MASCULINO, MUJER, HOMBRE, H)`,
+  },
+  { en: /^unreadable CSV: (.*)$/s, es: ([why]) => `CSV ilegible: ${why}` },
+  {
+    en: /^has (\d+) fields; the header has (\d+)$/,
+    es: ([fields, header]) => `tiene ${fields} campos; el encabezado tiene ${header}`,
+  },
+  {
+    en: /^expediente (\S+) is also on line (\d+), with other data: this row was not imported \(line \d+ was, if valid\); keep one row per expediente$/,
+    es: ([expediente, first]) =>
+      `el expediente ${expediente} también está en la línea ${first}, con otros datos: esta fila no se importó ` +
+      `(la línea ${first} sí, si es válida); deje una fila por expediente`,
+  },
+  {
+    en: /^would rename expediente (\S+) from '(.*)' to '(.*)', who has (\d+) documents?: refused \(the registry keeps the old name\)\. If it is the same person, import again with --allow-rename$/s,
+    es: ([expediente, before, after, documents]) =>
+      `cambiaría el nombre del expediente ${expediente} de '${before}' a '${after}', que tiene ${documents} ` +
+      `${documents === '1' ? 'documento' : 'documentos'}: rechazado (el registro conserva el nombre anterior). ` +
+      'Si es la misma persona, importe de nuevo con --allow-rename',
+  },
+];
+
+/** A row's (or the layout's) reason in Spanish, or as it is when no rule knows it. */
+export function translateImportReason(reason: string): string {
+  for (const rule of REGISTRY_IMPORT_RULES) {
+    const match = rule.en.exec(reason);
+    if (match) return rule.es(match.slice(1).map((part) => part ?? ''), (nested) => nested);
+  }
+  return reason;
+}

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { requireHttpUrl } from '../../src/adapters/http-url.js';
 import { checkChoice } from '../../src/config/choice-setting.js';
 import { checkPathSetting } from '../../src/config/path-setting.js';
+import { loadBackendConfig } from '../../src/config/load-config.js';
 import { parseDuration } from '../../src/commands/shared/duration.js';
 import { databaseFileError } from '../../src/db/database-file-errors.js';
 import { resolveDatabaseTarget, type DatabaseTarget } from '../../src/db/database-url.js';
@@ -62,6 +63,7 @@ const REFUSALS: [string, () => unknown][] = [
   ['a run lock', () => new LockedError(holder)],
   ['a run lock of another host', () => new LockedError(holder, true)],
   ['a glob out of the folder', () => checkGlob('../x/**', os.tmpdir())],
+  ['an empty collection', () => loadBackendConfig({ cwd: os.tmpdir(), env: {}, collection: ' ' })],
   // Known to the per-file table (a run's file can fail with it too): found there.
   ['a collection of another embedder', () => new IncompatibleCollectionError('medical_documents', { embedderId: 'hashing-v1', dimension: 512 }, { embedderId: 'openai:text-embedding-3-small', dimension: 1536 })],
 ];

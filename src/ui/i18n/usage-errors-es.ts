@@ -134,6 +134,10 @@ const VALUE_RULES: readonly RefusalRule[] = [
     en: /^did you mean '(.*)'\? write that instead of '(.*)'$/,
     es: ([near, key]) => `¿quiso decir '${near}'? escríbalo en lugar de '${key}'`,
   },
+  {
+    en: /^leave it out for the default collection '(.*)'$/s,
+    es: ([name]) => `omítalo para usar la colección predeterminada '${name}'`,
+  },
   { en: /^(\S+) must be a string$/, es: ([field]) => `${field} debe ser un texto` },
   { en: /^(\S+) must be a number$/, es: ([field]) => `${field} debe ser un número` },
   ...FILE_SYSTEM_RULES,

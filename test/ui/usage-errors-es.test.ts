@@ -81,6 +81,12 @@ describe('refusals in Spanish (usage-errors-es and its tables)', () => {
     }
   });
 
+  it('translates a nested reason from whichever table holds it (the per-file one for "permission denied")', () => {
+    expect(translateUsageMessage('cannot read the config file /etc/t.json: permission denied')).toBe(
+      'no se puede leer el archivo de configuración /etc/t.json: permiso denegado',
+    );
+  });
+
   it('leaves a sentence no rule knows as it is (half a translation would garble it)', () => {
     expect(translateUsageMessage('something new went wrong')).toBe('something new went wrong');
     expect(translateUsageMessage('bad.json: unknown key \'x\'; a problem no rule knows')).toBe(

@@ -30,9 +30,11 @@ const MISSING_ES: Record<string, string> = {
   'no database name': 'el nombre de la base de datos',
 };
 
-/** fileSystemProblem's words, and the other short reasons a file or folder could not be used. */
+/**
+ * fileSystemProblem's words, and the other short reasons a file or folder could not be used ('permission
+ * denied' is the per-file table's, tried after these).
+ */
 const FILE_SYSTEM_RULES: readonly RefusalRule[] = [
-  fixed('permission denied', 'permiso denegado'),
   fixed('it does not exist', 'no existe'),
   fixed('it is a folder', 'es una carpeta'),
   fixed('it is a file, not a folder', 'es un archivo, no una carpeta'),

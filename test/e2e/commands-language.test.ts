@@ -160,11 +160,13 @@ describe('the commands speak --lang es (patients, documents, sessions, unlock, t
     child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     const deadline = Date.now() + 60_000;
-    while (!/escuchando en http:\/\/127\.0\.0\.1:\d+/.test(out) && Date.now() < deadline && child.exitCode === null) {
+    // Its last words before it waits for a signal: the warnings after the line that says where it listens.
+    const ready = () => /escuchando en http:\/\/127\.0\.0\.1:\d+/.test(out) && /^sugerencia: /m.test(err);
+    while (!ready() && Date.now() < deadline && child.exitCode === null) {
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
     child.kill('SIGTERM');
-    expect(await exited, err).toBe(0);
+    expect(await exited, `${out}\n${err}`).toBe(0);
     expect(out).toMatch(/^tecsalud-batch serve: escuchando en http:\/\/127\.0\.0\.1:\d+\/api\/v1\/documents\/batch \(documentación: /m);
     // The revoked token above leaves none usable.
     expect(err).toMatch(/^aviso: no hay tokens utilizables: se rechazará toda llamada \(401\)\nsugerencia: cree uno con /m);

@@ -82,20 +82,24 @@ export function postgresRefusal(error: unknown, target: DatabaseTarget): Service
   if (!isConnectionRefusal(error)) return null;
   const code = (error as { code: string }).code;
   const reason = describeError(error).split('\n')[0];
+  const url = target.kind === 'postgres' ? parsedUrl(target.connectionString) : null;
   if (code === '3D000') {
+    const name = url ? decodeURIComponent(url.pathname.replace(/^\//, '')) : '';
     return new ServiceUnavailableError(
-      `the PostgreSQL server of ${target.display} has no such database: ${reason}`,
-      'correct the database name at the end of the URL, or create the database first (createdb, or CREATE DATABASE as an administrator)',
+      `the PostgreSQL server of ${target.display} has no database named '${name}'`,
+      'correct the database name at the end of the URL, or create the database first (`createdb NAME`, or `CREATE DATABASE` as an administrator)',
     );
   }
   if (code === '28P01') {
+    const user = url?.username ? decodeURIComponent(url.username) : '';
     return new ServiceUnavailableError(
-      `the PostgreSQL server of ${target.display} refused the password: ${reason}`,
+      `the PostgreSQL server of ${target.display} refused the password of user '${user}'`,
       'correct the password in the URL (postgres://USER:PASSWORD@HOST/DB, special characters %-encoded) or in PGPASSWORD',
     );
   }
   return new ServiceUnavailableError(
-    `the PostgreSQL server of ${target.display} refused the connection: ${reason}`,
+    // The server's own words (its language is the server's) in parentheses.
+    `the PostgreSQL server of ${target.display} refused the connection (${reason})`,
     "check the user name in the URL, and that the server's pg_hba.conf lets that user connect to that database from this machine",
   );
 }
@@ -125,6 +129,15 @@ function neverAnswered(error: unknown): boolean {
     error instanceof Error &&
     /^timeout expired$|due to connection timeout|timeout exceeded when trying to connect/.test(error.message)
   );
+}
+
+/** The URL, or null when WHATWG URL cannot read it (libpq's `USER@/DB` socket form; the user is then unknown here). */
+function parsedUrl(connectionString: string): URL | null {
+  try {
+    return new URL(connectionString);
+  } catch {
+    return null;
+  }
 }
 
 /** Waits between attempts when the server went away: about 10 s in all, enough for a restart. */

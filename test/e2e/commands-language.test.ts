@@ -121,7 +121,7 @@ describe('the commands speak --lang es (patients, documents, sessions, unlock, t
     expect(es.stdout).toMatch(/^FALLO {2}archivos de ejecución {2}--log-file \. es una carpeta; --archive-dir a-file es un archivo, no una carpeta$/m);
     expect(es.stdout).toMatch(/\nCon fallos: vea las líneas FALLO de arriba\.\n$/);
     expect(en.code).toBe(64);
-    expect(en.stdout).toMatch(/^FAIL  run files {5}--log-file \. is a folder; --archive-dir a-file is a file, not a folder$/m);
+    expect(en.stdout).toMatch(/^FAIL {2}run files {5}--log-file \. is a folder; --archive-dir a-file is a file, not a folder$/m);
     expect(en.stdout).toMatch(/\nUnhealthy: see the FAIL lines above\.\n$/);
   });
 

@@ -73,10 +73,10 @@ describe.runIf(postgresWanted())('connecting to PostgreSQL: its Unix socket, a w
     ]);
     expect(database.code).toBe(ExitCode.ServiceUnavailable);
     expect(database.stderr).toMatch(
-      /^error: the PostgreSQL server of postgres:\/\/\S+:\*\*\*@\S+\/no_such_database has no such database: database "no_such_database" does not exist\nhint: correct the database name at the end of the URL, or create the database first/,
+      /^error: the PostgreSQL server of postgres:\/\/\S+:\*\*\*@\S+\/no_such_database has no database named 'no_such_database'\nhint: correct the database name at the end of the URL, or create the database first/,
     );
     expect(user.code).toBe(ExitCode.ServiceUnavailable);
-    expect(user.stderr).toMatch(/^error: the PostgreSQL server of \S+ refused the connection: role "no_such_user" does not exist\nhint: check the user name in the URL/);
+    expect(user.stderr).toMatch(/^error: the PostgreSQL server of \S+ refused the connection \(role "no_such_user" does not exist\)\nhint: check the user name in the URL/);
     for (const output of [database.stderr, user.stderr]) expect(output).not.toMatch(/migration|\n\s+at /);
   });
 });

@@ -7,7 +7,8 @@ import { loadBackendConfig } from '../../src/config/load-config.js';
 import { parseDuration } from '../../src/commands/shared/duration.js';
 import { databaseFileError } from '../../src/db/database-file-errors.js';
 import { resolveDatabaseTarget, type DatabaseTarget } from '../../src/db/database-url.js';
-import { postgresUnavailable } from '../../src/db/connection-loss.js';
+import { postgresRefusal, postgresUnavailable } from '../../src/db/connection-loss.js';
+import { storageRefused } from '../../src/db/storage-errors.js';
 import { missingDatabase } from '../../src/db/open-database.js';
 import { UserError } from '../../src/errors.js';
 import { IncompatibleCollectionError } from '../../src/adapters/vector-stores/incompatible-collection-error.js';
@@ -43,6 +44,7 @@ async function refusalOf(make: () => unknown): Promise<UserError> {
 }
 
 const sqlite: DatabaseTarget = resolveDatabaseTarget('/srv/tecsalud/registro.db', { cwd: '/', setting: '--db' });
+const postgres: DatabaseTarget = resolveDatabaseTarget('postgres://u:pw@db.hospital.local/x', { cwd: '/' });
 const holder = { lockKey: 'k', sourceDir: '/srv/drop', pid: 4242, host: 'hospital-01', sessionId: '3f2a9c1e-0000', startedAt: '2026-12-04T10:00:00.000Z' };
 
 /** Refusals built by the code that words them: each must come out all Spanish, message and hint. */
@@ -60,6 +62,13 @@ const REFUSALS: [string, () => unknown][] = [
   ['a file that is not SQLite', () => databaseFileError(Object.assign(new Error('file is not a database'), { code: 'SQLITE_NOTADB' }), sqlite)],
   ['a damaged database', () => databaseFileError(Object.assign(new Error('database disk image is malformed'), { code: 'SQLITE_CORRUPT' }), sqlite)],
   ['an unreachable server', () => postgresUnavailable(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), resolveDatabaseTarget('postgres://u@db/x', { cwd: '/' }), 'reach')],
+  ['a full disk under the database', () => storageRefused(Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' }), sqlite)],
+  ['a database another program keeps locked', () => storageRefused(Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' }), sqlite)],
+  ['a failing disk under the database', () => storageRefused(Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR_WRITE' }), sqlite)],
+  ['a PostgreSQL server out of disk', () => storageRefused(Object.assign(new Error('could not extend file'), { code: '53100' }), postgres)],
+  ['a PostgreSQL database that does not exist', () => postgresRefusal(Object.assign(new Error('database "x" does not exist'), { code: '3D000' }), postgres)],
+  ['a PostgreSQL password refused', () => postgresRefusal(Object.assign(new Error('password authentication failed for user "u"'), { code: '28P01' }), postgres)],
+  ['a PostgreSQL user refused', () => postgresRefusal(Object.assign(new Error('role "u" does not exist'), { code: '28000' }), postgres)],
   ['a run lock', () => new LockedError(holder)],
   ['a run lock of another host', () => new LockedError(holder, true)],
   ['a glob out of the folder', () => checkGlob('../x/**', os.tmpdir())],

@@ -147,6 +147,71 @@ export const DATABASE_RULES: readonly RefusalRule[] = [
     'revise el servidor (un reinicio, un apagado, un administrador que cerró sesiones, idle_session_timeout); ' +
       'ejecute el mismo comando cuando vuelva: entonces se retoman los archivos pendientes',
   ),
+  // The storage under the database refusing writes (storage-errors), and a server turning the connection away
+  // (connection-loss's postgresRefusal).
+  {
+    en: /^the disk holding the database '(.*)' is full$/s,
+    es: ([file]) => `el disco que contiene la base de datos '${file}' está lleno`,
+  },
+  {
+    en: /^free space on it \(df -h '(.*)'\) or move the database to a larger disk; then run the same command again: what it had not finished is done then, and nothing is stored twice$/s,
+    es: ([dir]) =>
+      `libere espacio en él (df -h '${dir}') o mueva la base de datos a un disco más grande; luego ejecute el mismo comando otra vez: ` +
+      'entonces se hace lo que quedó sin terminar, y nada se guarda dos veces',
+  },
+  {
+    en: /^the database '(.*)' is locked by another program, which kept a write open for more than (\S+) s$/s,
+    es: ([file, seconds]) => `la base de datos '${file}' está bloqueada por otro programa, que mantuvo una escritura abierta más de ${seconds} s`,
+  },
+  fixed(
+    'close what is writing to it (an sqlite3 shell or a database browser left in a transaction, a backup or copy tool), ' +
+      'or wait for a large `patients import` to finish; then run the same command again: what it had not finished is done then, and nothing is stored twice',
+    'cierre lo que esté escribiendo en ella (una consola sqlite3 o un visor de bases de datos con una transacción abierta, una herramienta de respaldo o copia), ' +
+      'o espere a que termine un `patients import` grande; luego ejecute el mismo comando otra vez: entonces se hace lo que quedó sin terminar, y nada se guarda dos veces',
+  ),
+  {
+    en: /^the database '(.*)' could not be read or written: the disk or network share under it failed \((\S+)\)$/s,
+    es: ([file, code]) => `no se pudo leer o escribir la base de datos '${file}': falló el disco o la carpeta de red donde está (${code})`,
+  },
+  {
+    en: /^check the disk \(dmesg, df -h '(.*)'\) or the share's connection; then run the same command again: what it had not finished is done then, and nothing is stored twice$/s,
+    es: ([dir]) =>
+      `revise el disco (dmesg, df -h '${dir}') o la conexión de la carpeta compartida; luego ejecute el mismo comando otra vez: ` +
+      'entonces se hace lo que quedó sin terminar, y nada se guarda dos veces',
+  },
+  {
+    en: /^the PostgreSQL server of (\S+) has run out of disk space$/s,
+    es: ([target]) => `el servidor PostgreSQL de ${target} se quedó sin espacio en disco`,
+  },
+  fixed(
+    "ask its administrator to free space on the server's data disk; then run the same command again: what it had not finished is done then, and nothing is stored twice",
+    'pida a su administrador que libere espacio en el disco de datos del servidor; luego ejecute el mismo comando otra vez: ' +
+      'entonces se hace lo que quedó sin terminar, y nada se guarda dos veces',
+  ),
+  {
+    en: /^the PostgreSQL server of (\S+) has no database named '(.*)'$/s,
+    es: ([target, name]) => `el servidor PostgreSQL de ${target} no tiene ninguna base de datos llamada '${name}'`,
+  },
+  fixed(
+    'correct the database name at the end of the URL, or create the database first (`createdb NAME`, or `CREATE DATABASE` as an administrator)',
+    'corrija el nombre de la base de datos al final de la URL, o cree primero la base de datos (`createdb NOMBRE`, o `CREATE DATABASE` como administrador)',
+  ),
+  {
+    en: /^the PostgreSQL server of (\S+) refused the password of user '(.*)'$/s,
+    es: ([target, user]) => `el servidor PostgreSQL de ${target} rechazó la contraseña del usuario '${user}'`,
+  },
+  fixed(
+    'correct the password in the URL (postgres://USER:PASSWORD@HOST/DB, special characters %-encoded) or in PGPASSWORD',
+    'corrija la contraseña en la URL (postgres://USUARIO:CONTRASEÑA@HOST/BD, con los caracteres especiales codificados con %) o en PGPASSWORD',
+  ),
+  {
+    en: /^the PostgreSQL server of (\S+) refused the connection \((.*)\)$/s,
+    es: ([target, why]) => `el servidor PostgreSQL de ${target} rechazó la conexión (${why})`,
+  },
+  fixed(
+    "check the user name in the URL, and that the server's pg_hba.conf lets that user connect to that database from this machine",
+    'revise el nombre de usuario en la URL, y que el pg_hba.conf del servidor permita a ese usuario conectarse a esa base de datos desde esta máquina',
+  ),
   // The job queue lives in PostgreSQL (queue/job-queue, app/queue-database).
   fixed(
     'the job queue needs a PostgreSQL database, and this one is SQLite',

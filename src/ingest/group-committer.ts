@@ -1,7 +1,7 @@
 import { writeFiles, type FileWrite } from '../documents/store-document.js';
 import type { StoreDocumentDependencies } from '../documents/store-document.js';
-import { serviceDown } from '../db/connection-loss.js';
-import type { ServiceUnavailableError } from '../errors.js';
+import { storageRefused } from '../db/storage-errors.js';
+import { ServiceUnavailableError } from '../errors.js';
 
 export interface GroupCommitterOptions {
   /** Files per group: a group is written as soon as it has this many. */
@@ -27,9 +27,10 @@ interface Waiting {
  *
  * A group that fails is written again file by file, so that one bad file (a record the vector store
  * refuses) fails alone: its `write` rejects with FileStageError('vector_store_failed') and the others go on. A database error
- * rejects as it is, and so does a backend that is down (serviceDown: a vector store or PostgreSQL gone, a
- * SQLite file on a full or failing disk or locked by another program), for this group and every later one,
- * without trying each file again: the run stops, and the files not written wait for the next one.
+ * rejects as it is (a PostgreSQL connection lost in a restart is tried again file by file, on new connections),
+ * and so does a backend that is down (a ServiceUnavailableError, or the database's storage refusing writes: a
+ * full or failing disk, a lock another program keeps), for this group and every later one, without trying each
+ * file again: the run stops, and the files not written wait for the next one.
  */
 export class GroupCommitter {
   private waiting: Waiting[] = [];
@@ -85,6 +86,11 @@ export class GroupCommitter {
     this.tail = this.tail.then(() => this.commit(group));
   }
 
+  /** The error that stops the run for every file, or null for one that may be a file's own. */
+  private stopping(error: unknown): ServiceUnavailableError | null {
+    return error instanceof ServiceUnavailableError ? error : storageRefused(error, this.deps.database.target);
+  }
+
   private async commit(group: Waiting[]): Promise<void> {
     const started = performance.now();
     if (this.down) {
@@ -101,7 +107,7 @@ export class GroupCommitter {
       return;
     } catch (error) {
       // A backend that is down would refuse each file again (or make each wait out its timeout).
-      this.down = serviceDown(error, this.deps.database);
+      this.down = this.stopping(error);
       if (group.length === 1 || this.down) {
         for (const waiting of group) waiting.reject(this.down ?? error);
         return;
@@ -118,7 +124,7 @@ export class GroupCommitter {
         await writeFiles(this.deps, [waiting.write]);
         waiting.resolve(performance.now() - alone);
       } catch (error) {
-        this.down = serviceDown(error, this.deps.database);
+        this.down = this.stopping(error);
         waiting.reject(this.down ?? error);
       }
     }

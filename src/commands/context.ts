@@ -1,6 +1,5 @@
 import type { CommandUnknownOpts } from '@commander-js/extra-typings';
-import os from 'node:os';
-import { checkPathSetting } from '../config/path-setting.js';
+import { checkPathSetting, homeFolder } from '../config/path-setting.js';
 import { databaseSettingOf } from '../config/setting-source.js';
 import type { TextExtractor } from '../adapters/extraction/types.js';
 import type { BackendConfig, BackendFlags } from '../config/load-config.js';
@@ -105,7 +104,7 @@ export function reportsConfigErrors<C extends CommandUnknownOpts>(command: C): C
 export async function resolveContextFor(command: CommandUnknownOpts, environment: ProgramEnvironment): Promise<CommandContext> {
   for (const option of command.options) {
     const value: unknown = option.long && PATH_FLAGS.has(option.long) ? command.getOptionValue(option.attributeName()) : undefined;
-    if (typeof value === 'string') checkPathSetting(value, option.long!, environment.env.HOME || os.homedir());
+    if (typeof value === 'string') checkPathSetting(value, option.long!, homeFolder(environment.env));
   }
   return createCommandContext(environment, command.opts(), {
     readConfig: command.options.some((option) => option.long === '--config'),

@@ -1,8 +1,7 @@
 import { Command, Option } from '@commander-js/extra-typings';
-import os from 'node:os';
 import path from 'node:path';
 import { parseByteSize } from '../core/pipeline/check-pdf-file.js';
-import { checkPathSetting } from '../config/path-setting.js';
+import { checkPathSetting, homeFolder } from '../config/path-setting.js';
 import { readNumberSetting } from '../config/number-setting.js';
 import { ExitCode, UsageError } from '../errors.js';
 import type { ServeSettings } from '../server/start-server.js';
@@ -164,7 +163,7 @@ export function resolveServeSettings(
   }
   // The flag is checked with the other path flags; the file's value is no more expanded by a shell.
   if (options.uploadDir === undefined && file.uploadDir !== undefined) {
-    checkPathSetting(file.uploadDir, "the config file's serve.uploadDir", os.homedir());
+    checkPathSetting(file.uploadDir, "the config file's serve.uploadDir", homeFolder(process.env));
   }
   const trustProxy =
     options.trustProxy === undefined

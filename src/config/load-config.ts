@@ -1,5 +1,4 @@
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -10,7 +9,7 @@ import { closestChoice } from '../core/text/closest-choice.js';
 import { fileSystemProblem } from '../core/text/file-system-problem.js';
 import { checkChoice, choiceError } from './choice-setting.js';
 import { readNumberSetting } from './number-setting.js';
-import { checkPathSetting } from './path-setting.js';
+import { checkPathSetting, homeFolder } from './path-setting.js';
 import { UsageError } from '../errors.js';
 import type { FileModePolicy } from '../private-files.js';
 import {
@@ -150,7 +149,7 @@ export async function loadBackendConfig(flags: BackendFlags): Promise<BackendCon
   );
   const db = pick('db', flags.db, e('TECSALUD_DB'), values.db, undefined);
   if (db !== undefined && sources.db !== 'flag') {
-    checkPathSetting(db, sources.db === 'env' ? 'TECSALUD_DB' : "the config file's db", env.HOME || os.homedir());
+    checkPathSetting(db, sources.db === 'env' ? 'TECSALUD_DB' : "the config file's db", homeFolder(env));
   }
   const collection = pick(
     'collection',

@@ -1,13 +1,28 @@
+import os from 'node:os';
 import { UsageError } from '../errors.js';
+
+/**
+ * The account's home folder, for a hint only: `HOME`, else the passwd entry. Under cron or a systemd unit
+ * there may be neither (`env -i`, `DynamicUser=yes`, a container's uid with no passwd line), and a hint
+ * must never stop the run.
+ */
+export function homeFolder(env: NodeJS.ProcessEnv): string | undefined {
+  if (env.HOME) return env.HOME;
+  try {
+    return os.homedir();
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * Refuses a path setting no shell produced as meant: an empty one (`--log-file "$LOG"` with LOG unset in a
  * cron line), which would silently turn the setting off or mean the current folder, and one that starts
  * with `~`, which only a shell expands — not inside quotes, a config file, an environment variable or a
  * systemd unit — and would otherwise make a folder literally named `~` in the working directory (with the
- * archived PDFs, the log, the uploads in it). `home` is the account's home folder, for the hint.
+ * archived PDFs, the log, the uploads in it). `home` is the account's home folder (homeFolder), for the hint.
  */
-export function checkPathSetting(value: string, name: string, home: string): void {
+export function checkPathSetting(value: string, name: string, home: string | undefined): void {
   if (value.trim() === '') {
     throw new UsageError(
       `${name} is empty`,
@@ -20,7 +35,9 @@ export function checkPathSetting(value: string, name: string, home: string): voi
   if (tilde) {
     const [, user, rest = ''] = tilde;
     const instead =
-      user === '' ? `${scheme}${home.replace(/\/$/, '')}${rest}` : `the home folder of ${user} followed by '${rest}'`;
+      user === '' && home !== undefined
+        ? `${scheme}${home.replace(/\/$/, '')}${rest}`
+        : `the home folder of ${user === '' ? 'this account' : user} followed by '${rest}'`;
     throw new UsageError(
       `${name} '${value}' starts with '${scheme}~', which only a shell expands (not inside quotes, a config file, an environment variable or a systemd unit)`,
       `write the full path instead: ${instead}`,

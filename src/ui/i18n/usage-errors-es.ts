@@ -83,6 +83,11 @@ const VALUE_RULES: readonly RefusalRule[] = [
     es: ([setting, value, scheme]) =>
       `${settingInSpanish(setting!)} '${value}' empieza con '${scheme}~', que solo un shell expande (no entre comillas, en un archivo de configuración, en una variable de entorno ni en una unidad de systemd)`,
   },
+  {
+    en: /^write the full path instead: the home folder of (this account|\S+) followed by '(.*)'$/s,
+    es: ([user, rest]) =>
+      `escriba la ruta completa: la carpeta personal de ${user === 'this account' ? 'esta cuenta' : user} seguida de '${rest}'`,
+  },
   { en: /^write the full path instead: (.*)$/s, es: ([path]) => `escriba la ruta completa: ${path}` },
   {
     en: /^give a path, or leave (.+) out; in a cron line or a systemd unit, check the variable it comes from$/s,

@@ -1,0 +1,72 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ExitCode } from '../../src/errors.js';
+import { runCli, type RunResult } from '../support/cli-binary.js';
+import { createTempDir } from '../support/databases.js';
+import { SAMPLE_DIR } from '../support/ingest-fixture.js';
+
+/**
+ * The nightly job as cron and systemd start it, through the built CLI: an environment with no HOME, USER,
+ * LOGNAME, LANG or TERM (`env -i PATH=/usr/bin:/bin`), and an account the system may not even name.
+ */
+
+const TWO = ['3000768077_HUERTA SOTO, GABRIELA_6380098785_LAB.pdf', '3000768077_HUERTA SOTO, GABRIELA_6600392373_PRESC.pdf'];
+
+/** What cron and a systemd unit leave of the environment: PATH, and nothing the tool could lean on. */
+const CRON_ENV: NodeJS.ProcessEnv = {
+  PATH: '/usr/bin:/bin',
+  HOME: undefined,
+  USER: undefined,
+  LOGNAME: undefined,
+  LANG: undefined,
+  LC_ALL: undefined,
+  LC_MESSAGES: undefined,
+  TERM: undefined,
+  TECSALUD_DB: undefined,
+};
+
+/** A uid with no passwd line, as systemd's DynamicUser=yes or a container's `--user 4711` runs the tool. */
+const UNNAMED_UID = 4711;
+const AS_UNNAMED_ACCOUNT = ['setpriv', `--reuid=${UNNAMED_UID}`, `--regid=${UNNAMED_UID}`, '--clear-groups'];
+const isRoot = process.getuid?.() === 0;
+
+let dir: string;
+beforeEach(() => {
+  dir = createTempDir('tecsalud-scheduled-');
+  fs.mkdirSync(path.join(dir, 'drop'));
+  for (const name of TWO) fs.copyFileSync(path.join(SAMPLE_DIR, name), path.join(dir, 'drop', name));
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const runAsUnnamedAccount = (args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> =>
+  runCli(args, { cwd: dir, env: { ...CRON_ENV, ...env }, wrapper: AS_UNNAMED_ACCOUNT });
+
+describe('a run under an account with no home folder and no passwd entry', { tags: ['slow'] }, () => {
+  it.runIf(isRoot)('ingests and reads the status instead of failing with an internal error', async () => {
+    fs.chownSync(dir, UNNAMED_UID, UNNAMED_UID);
+    for (const entry of ['drop', ...TWO.map((name) => path.join('drop', name))]) {
+      fs.chownSync(path.join(dir, entry), UNNAMED_UID, UNNAMED_UID);
+    }
+    const db = path.join(dir, 'registry.db');
+    const ingest = await runAsUnnamedAccount(['ingest', 'drop', '--db', db, '--non-interactive', '--log-file', path.join(dir, 'ingest.log')]);
+    expect(ingest.stderr).not.toMatch(/internal error|\n\s+at /);
+    expect(ingest.code).toBe(ExitCode.Success);
+    expect(ingest.stdout).toMatch(/2 files: 2 ingested/);
+
+    const status = await runAsUnnamedAccount(['status', '--db', db]);
+    expect(status.code).toBe(ExitCode.Success);
+  });
+
+  it.runIf(isRoot)("still refuses a '~' path, with a hint that names no home folder it cannot know (English and Spanish)", async () => {
+    const english = await runAsUnnamedAccount(['status', '--db', '~/registry.db']);
+    expect(english.stderr).not.toMatch(/internal error|\n\s+at /);
+    expect(english.stderr).toMatch(/^error: --db '~\/registry\.db' starts with '~'/m);
+    expect(english.stderr).toMatch(/^hint: write the full path instead: the home folder of this account followed by '\/registry\.db'$/m);
+    expect(english.code).toBe(ExitCode.Usage);
+
+    const spanish = await runAsUnnamedAccount(['status', '--db', '~/registry.db'], { LANG: 'es_MX.UTF-8' });
+    expect(spanish.stderr).toMatch(/^sugerencia: escriba la ruta completa: la carpeta personal de esta cuenta seguida de '\/registry\.db'$/m);
+    expect(spanish.code).toBe(ExitCode.Usage);
+  });
+});

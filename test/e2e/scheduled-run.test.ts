@@ -56,6 +56,8 @@ describe('a run under an account with no home folder and no passwd entry', { tag
 
     const status = await runAsUnnamedAccount(['status', '--db', db]);
     expect(status.code).toBe(ExitCode.Success);
+    // The session's uploaded_by names the account by what the system knows of it: its uid.
+    expect(status.stdout).toMatch(new RegExp(`^\\s*uploaded by\\s+uid ${UNNAMED_UID}$`, 'm'));
   });
 
   it.runIf(isRoot)("still refuses a '~' path, with a hint that names no home folder it cannot know (English and Spanish)", async () => {

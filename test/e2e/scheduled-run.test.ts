@@ -1,8 +1,10 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.js';
-import { runCli, type RunResult } from '../support/cli-binary.js';
+import { BIN, runCli, type RunResult } from '../support/cli-binary.js';
 import { createTempDir } from '../support/databases.js';
 import { SAMPLE_DIR } from '../support/ingest-fixture.js';
 
@@ -70,5 +72,63 @@ describe('a run under an account with no home folder and no passwd entry', { tag
     const spanish = await runAsUnnamedAccount(['status', '--db', '~/registry.db'], { LANG: 'es_MX.UTF-8' });
     expect(spanish.stderr).toMatch(/^sugerencia: escriba la ruta completa: la carpeta personal de esta cuenta seguida de '\/registry\.db'$/m);
     expect(spanish.code).toBe(ExitCode.Usage);
+  });
+});
+
+/** Whether any process of the group `pgid` is still alive. */
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('a run stopped by SIGTERM to its whole process group (systemctl stop, timeout)', { tags: ['slow'] }, () => {
+  it('lets the files in flight finish instead of failing them, leaves no process behind, and the re-run completes', async () => {
+    // Enough distinct files that the extraction children are at work when the signal comes.
+    const [sample] = TWO;
+    const bytes = fs.readFileSync(path.join(SAMPLE_DIR, sample!));
+    for (let i = 0; i < 400; i++) {
+      const name = `3000768077_HUERTA SOTO, GABRIELA_${6380098000 + i}_LAB.pdf`;
+      fs.writeFileSync(path.join(dir, 'drop', name), Buffer.concat([bytes, Buffer.from(`\n%${i}\n`)]));
+    }
+    const db = path.join(dir, 'registry.db');
+    const args = ['ingest', 'drop', '--db', db, '--non-interactive', '--concurrency', '8'];
+    // Its own process group, as systemd's cgroup or timeout(1)'s group: the signal reaches the children too.
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: dir,
+      env: { ...process.env, ...CRON_ENV, PATH: process.env.PATH },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    let signalled = false;
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      // The first progress line mid-run: files are being read.
+      const progress = /^\s+(\d+)\/(\d+) files/m.exec(stderr);
+      if (!signalled && progress && Number(progress[1]) < Number(progress[2])) {
+        signalled = true;
+        process.kill(-child.pid!, 'SIGTERM');
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+
+    expect(signalled).toBe(true);
+    expect(code, `stderr: ${stderr.slice(-800)}`).toBe(ExitCode.Interrupted);
+    expect(stderr).not.toMatch(/text extraction failed|EPIPE|exited unexpectedly/);
+    expect(stdout).toMatch(/— interrupted in/);
+    expect(stdout).toMatch(/ 0 failed$/m);
+    expect(code).toBe(ExitCode.Interrupted);
+    for (let waited = 0; groupAlive(child.pid!) && waited < 3_000; waited += 100) await sleep(100);
+    expect(groupAlive(child.pid!)).toBe(false);
+
+    const rerun = await runCli(args, { cwd: dir, env: CRON_ENV });
+    expect(rerun.stdout).toMatch(/ 0 failed$/m);
+    expect(rerun.code).toBe(ExitCode.Success);
   });
 });

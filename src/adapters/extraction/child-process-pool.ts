@@ -8,8 +8,23 @@ import { resolveWorkerScript } from './resolve-worker-script.js';
  * children end when it closes the pool (SIGTERM, then SIGKILL). tinypool forks without `detached`, so
  * ignoring the signal is how a child keeps out of it; tools a child runs are started `detached` (their
  * own process group) for the same reason.
+ *
+ * SIGTERM the same: `systemctl stop`, `timeout` or `kill -- -PGID` send it to the whole group, and the ingest
+ * lets its files in flight finish, which a child dying under them (or one idle, as the next file is sent to
+ * it: "write EPIPE") would fail. So a child ends on SIGTERM only once the pool has said, with CLOSE_SIGNAL
+ * sent just before tinypool's own SIGTERM, that it is closing it (a lower-numbered signal, delivered first
+ * when both are pending); tinypool's SIGKILL a second later stays the backstop. A child whose ingest is gone
+ * (a second signal exits it at once) sees its channel close and goes too.
  */
-const IGNORE_TERMINAL_INTERRUPT = `data:text/javascript,${encodeURIComponent("process.on('SIGINT', () => {});")}`;
+const CLOSE_SIGNAL = 'SIGUSR2';
+const CHILD_SIGNAL_MANNERS = [
+  "process.on('SIGINT', () => {});",
+  'let closing = false;',
+  `process.on('${CLOSE_SIGNAL}', () => { closing = true; });`,
+  "process.on('SIGTERM', () => { if (closing) process.exit(0); });",
+  "process.once('disconnect', () => process.exit(0));",
+].join('\n');
+const SIGNAL_MANNERS_MODULE = `data:text/javascript,${encodeURIComponent(CHILD_SIGNAL_MANNERS)}`;
 
 /**
  * A tinypool of `processes` child processes running the worker module `workerName` (next to `nextTo`): what
@@ -30,7 +45,7 @@ export function createChildProcessPool(options: {
   return new Tinypool({
     runtime: 'child_process',
     filename: script.filename,
-    execArgv: ['--import', IGNORE_TERMINAL_INTERRUPT, ...(options.execArgv ?? []), ...script.execArgv],
+    execArgv: ['--import', SIGNAL_MANNERS_MODULE, ...(options.execArgv ?? []), ...script.execArgv],
     env: { ...inheritedEnv(), ...options.env },
     minThreads: options.processes,
     maxThreads: options.processes,
@@ -46,4 +61,16 @@ function inheritedEnv(): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(process.env)) if (value !== undefined) env[name] = value;
   return env;
+}
+
+/** Ends the pool's children: tells each it is being closed (see CLOSE_SIGNAL), then lets tinypool end them. */
+export async function closeChildProcessPool(pool: Tinypool): Promise<void> {
+  for (const child of pool.threads) {
+    try {
+      process.kill(child.threadId, CLOSE_SIGNAL);
+    } catch {
+      // Already gone.
+    }
+  }
+  await pool.destroy();
 }

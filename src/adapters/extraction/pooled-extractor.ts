@@ -7,7 +7,7 @@
 import { describeChildExit, type ChildExit } from './describe-child-exit.js';
 import { describeFailure } from './describe-failure.js';
 import { isTaskStarted, type ExtractionTask, type ExtractionTaskResult } from './extraction-task.js';
-import { createChildProcessPool } from './child-process-pool.js';
+import { closeChildProcessPool, createChildProcessPool } from './child-process-pool.js';
 import { joinPageTexts } from './text-layer.js';
 import type { ExtractionResult, ExtractOptions, TextExtractor } from './types.js';
 
@@ -231,7 +231,7 @@ export function createPooledExtractor(options: PooledExtractorOptions): TextExtr
   function close(): Promise<void> {
     closing ??= (async () => {
       await Promise.allSettled(inFlight);
-      await pool.destroy();
+      await closeChildProcessPool(pool);
     })();
     return closing;
   }

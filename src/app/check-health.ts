@@ -83,7 +83,7 @@ export async function checkHealth(options: {
 
   // The local checks (tools, engines) run while the backends answer, so that they do not add to the bound.
   const localChecks = Promise.all([
-    checkWritable(options.cwd),
+    checkWritable(options.cwd, keepsFilesInWorkingDirectory(config)),
     checkPdftotext(),
     checkOcr(options.env?.TECSALUD_OCR_ENGINE?.trim() || (config?.ocr.engine ?? OCR_DEFAULTS.engine)),
   ]);
@@ -350,13 +350,32 @@ async function writableOrCreatable(target: string): Promise<boolean> {
   }
 }
 
-async function checkWritable(cwd: string): Promise<DoctorCheck> {
+/**
+ * Whether the configured database lives in the working directory: the default ./tecsalud-batch.db or another
+ * relative SQLite path (or the configuration could not be read, and nobody knows).
+ */
+function keepsFilesInWorkingDirectory(config: BackendConfig | null): boolean {
+  if (config === null || config.db === undefined) return true;
+  if (/^postgres(ql)?:\/\//i.test(config.db)) return false;
+  const file = config.db.replace(/^(sqlite|file):(\/\/)?/i, '');
+  return file !== ':memory:' && !path.isAbsolute(file);
+}
+
+/**
+ * A systemd unit runs in / and cron in the account's home, often neither writable, and that is no fault when
+ * every path is absolute (the README's units): a failure there made `doctor` exit 69, "a backend is down",
+ * for a healthy setup. It fails only when the database would be kept there.
+ */
+async function checkWritable(cwd: string, needed: boolean): Promise<DoctorCheck> {
   const probe = path.join(cwd, `.tecsalud-doctor-${randomBytes(4).toString('hex')}`);
   try {
     await fs.writeFile(probe, 'ok');
     await fs.rm(probe, { force: true });
     return { name: 'workdir', status: 'ok', detail: `${cwd} is writable` };
   } catch (error) {
+    if (!needed) {
+      return { name: 'workdir', status: 'ok', detail: `${cwd} is not writable, and need not be: the database is kept elsewhere` };
+    }
     return { name: 'workdir', status: 'fail', detail: `${cwd} is not writable: ${messageOf(error)}` };
   }
 }

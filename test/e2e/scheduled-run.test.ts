@@ -85,6 +85,34 @@ function groupAlive(pgid: number): boolean {
   }
 }
 
+describe('doctor as a systemd unit or a cron job runs it: in a working directory it cannot write', { tags: ['slow'] }, () => {
+  it.runIf(isRoot)('is healthy (exit 0) when the database is kept elsewhere, and says why the folder does not matter', async () => {
+    for (const entry of ['', 'drop', ...TWO.map((name) => path.join('drop', name))]) {
+      fs.chownSync(path.join(dir, entry), UNNAMED_UID, UNNAMED_UID);
+    }
+    const db = path.join(dir, 'registry.db');
+    expect((await runAsUnnamedAccount(['ingest', 'drop', '--db', db, '--non-interactive', '--quiet'])).code).toBe(ExitCode.Success);
+    // As systemd's `/`: a folder the account cannot write.
+    const readOnly = path.join(dir, 'read-only');
+    fs.mkdirSync(readOnly, { mode: 0o755 });
+    fs.chownSync(readOnly, 0, 0);
+    const doctor = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+      runCli(['doctor', ...args], { cwd: readOnly, env: { ...CRON_ENV, ...env }, wrapper: AS_UNNAMED_ACCOUNT, timeoutMs: 30_000 });
+
+    const english = await doctor(['--db', db]);
+    expect(english.stdout).toMatch(/^OK\s+workdir\s+.*read-only is not writable, and need not be: the database is kept elsewhere$/m);
+    expect(english.stdout).not.toMatch(/^FAIL/m);
+    expect(english.code).toBe(ExitCode.Success);
+    const spanish = await doctor(['--db', db], { LANG: 'es_MX.UTF-8' });
+    expect(spanish.stdout).toMatch(/read-only no admite escritura, y no hace falta: la base de datos se guarda en otro lugar$/m);
+
+    // The default database, ./tecsalud-batch.db, would be kept there: then the folder is a failure.
+    const defaulted = await doctor([]);
+    expect(defaulted.stdout).toMatch(/^FAIL\s+workdir\s+.*read-only is not writable: /m);
+    expect(defaulted.code).not.toBe(ExitCode.Success);
+  });
+});
+
 describe('a run stopped by SIGTERM to its whole process group (systemctl stop, timeout)', { tags: ['slow'] }, () => {
   it('lets the files in flight finish instead of failing them, leaves no process behind, and the re-run completes', async () => {
     // Enough distinct files that the extraction children are at work when the signal comes.

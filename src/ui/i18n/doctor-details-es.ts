@@ -78,6 +78,10 @@ const DOCTOR_RULES: readonly RefusalRule[] = [
       `pero el embedder configurado es ${configured} (dimensión ${dimension})`,
   },
   { en: /^([^;]+) is writable$/, es: ([dir]) => `${dir} admite escritura` },
+  {
+    en: /^(.+) is not writable, and need not be: the database is kept elsewhere$/s,
+    es: ([dir]) => `${dir} no admite escritura, y no hace falta: la base de datos se guarda en otro lugar`,
+  },
   { en: /^(.+) is not writable: (.*)$/s, es: ([dir, why], detail) => `${dir} no admite escritura: ${detail(why!)}` },
   { en: /^available(?: \((.*)\))?$/, es: ([version]) => `disponible${version ? ` (${version})` : ''}` },
   fixed('not installed (optional: poppler-utils); the default pdfium is used', 'no instalado (opcional: poppler-utils); se usa pdfium, el predeterminado'),

@@ -63,6 +63,9 @@ function inheritedEnv(): Record<string, string> {
   return env;
 }
 
+/** How long the children are given to take CLOSE_SIGNAL in before tinypool's SIGTERM. */
+const CLOSE_NOTICE_MS = 20;
+
 /** Ends the pool's children: tells each it is being closed (see CLOSE_SIGNAL), then lets tinypool end them. */
 export async function closeChildProcessPool(pool: Tinypool): Promise<void> {
   for (const child of pool.threads) {
@@ -72,5 +75,14 @@ export async function closeChildProcessPool(pool: Tinypool): Promise<void> {
       // Already gone.
     }
   }
-  await pool.destroy();
+  // tinypool unrefs its children: a child it has to SIGKILL (one that took the SIGTERM first) is waited for
+  // with nothing else keeping this process's event loop alive, which then ended with the run's summary
+  // unprinted and exit code 13 (an unsettled top-level await). Held open until every child is gone.
+  const keepAlive = setInterval(() => {}, 1_000);
+  try {
+    await new Promise((resolve) => setTimeout(resolve, CLOSE_NOTICE_MS));
+    await pool.destroy();
+  } finally {
+    clearInterval(keepAlive);
+  }
 }

@@ -203,7 +203,7 @@ export class FileProcessor {
 
   /**
    * Extracts the text. A scan waiting for OCR hands its slot over (`handOff`), so that text-layer files
-   * go on meanwhile; Ctrl-C drops it from the OCR queue, and it stays pending for the next run.
+   * go on meanwhile; Ctrl-C drops it from the OCR queue or stops its OCR, and it stays pending for the next run.
    */
   private async extract(run: FileRun, handOff: () => void): Promise<Extracted> {
     const signal = this.options.signal;
@@ -217,7 +217,7 @@ export class FileProcessor {
         if (signal?.aborted && error === signal.reason)
           throw new FileStageError(
             'interrupted',
-            'stopped while waiting for OCR; run the same command again to finish it',
+            'stopped by the interrupt during its OCR; run the same command again to finish it',
           );
         throw error;
       }

@@ -564,6 +564,7 @@ describe('the Spanish of per-file details', () => {
       keep: ['3000003799'],
     },
     { message: 'stopped while waiting for OCR; run the same command again to finish it', keep: [] },
+    { message: 'stopped by the interrupt during its OCR; run the same command again to finish it', keep: [] },
     { message: 'stopped by the interrupt while its text was read; run the same command again to finish it', keep: [] },
     {
       message:

@@ -57,8 +57,8 @@ export type ExtractOptions = {
    */
   onWaiting?: () => void;
   /**
-   * Aborting drops work still waiting for its turn (a file queued for OCR) by rejecting with the signal's
-   * reason; work already running finishes. The ingest passes its Ctrl-C signal.
+   * Aborting stops the slow work of its own (OCR, queued or running) by rejecting with the signal's reason;
+   * the text-layer extraction already running finishes. The ingest passes its Ctrl-C signal.
    */
   waitSignal?: AbortSignal;
 };

@@ -57,9 +57,14 @@ export function createOcrExtractor(inner: TextExtractor, options: OcrExtractorOp
   ): Promise<OcrTaskResult> {
     pool ??= new OcrChildPool({ processes, maxMemoryMb });
     const stop = new AbortController();
-    const signal = extractOptions.signal
-      ? AbortSignal.any([stop.signal, extractOptions.signal])
-      : stop.signal;
+    // The run's interrupt (waitSignal) stops a scan being read too, not only one waiting: a scan's OCR may
+    // take up to the per-file limit (10 minutes), which neither an operator's Ctrl-C nor a service manager's
+    // SIGTERM waits for. The file stays pending and the next run reads it again.
+    const signal = AbortSignal.any(
+      [stop.signal, extractOptions.signal, extractOptions.waitSignal].filter(
+        (s): s is AbortSignal => s !== undefined,
+      ),
+    );
     let fileTimer: NodeJS.Timeout | undefined;
     let pageTimer: NodeJS.Timeout | undefined;
     let page = plan.pages[0]!;
@@ -94,6 +99,7 @@ export function createOcrExtractor(inner: TextExtractor, options: OcrExtractorOp
     }
     if (outcome.kind === 'result') return outcome.result;
     if (extractOptions.signal?.aborted) throw extractOptions.signal.reason;
+    if (extractOptions.waitSignal?.aborted) throw extractOptions.waitSignal.reason;
     return describeStoppedOcr(outcome, {
       reason: stop.signal.reason,
       page,

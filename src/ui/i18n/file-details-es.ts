@@ -378,6 +378,11 @@ const SESSION_RULES: DetailRule[] = [
       'en espera de revisión',
   },
   fixed(
+    'stopped by the interrupt during its OCR; run the same command again to finish it',
+    'la interrupción lo detuvo durante su OCR; ejecute el mismo comando otra vez para terminarlo',
+  ),
+  // What runs before the interrupt stopped running OCR too said; still in older sessions' records.
+  fixed(
     'stopped while waiting for OCR; run the same command again to finish it',
     'se detuvo mientras esperaba el OCR; ejecute el mismo comando otra vez para terminarlo',
   ),

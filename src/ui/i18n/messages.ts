@@ -694,7 +694,8 @@ export const EN: Messages = {
     failed: (n) => `failed ${n}`,
     nextRun: (n) => ` · next run ${n}`,
     stopping:
-      'Stopping: no new files are started; the files in flight finish. Press Ctrl-C again to stop at once.',
+      'Stopping: no new files are started; the files in flight finish (a scan in OCR stops and stays pending). ' +
+      'Press Ctrl-C again to stop at once.',
     inFlight: (n) => `In flight (${n})`,
     andMore: (n) => `  … and ${n} more`,
     latestErrors: (shown, total) => (shown < total ? `Latest errors (${total} in all)` : `Errors (${total})`),
@@ -707,7 +708,7 @@ export const EN: Messages = {
       plural(c.duplicates, 'duplicate', 'duplicates'),
     barFormat: ' {bar} {value}/{total} files · {failed} failed · {review} review · {duplicates} dup · ETA {eta_formatted}',
     interrupted:
-      'Interrupted: no new files are started; the files in flight finish. ' +
+      'Interrupted: no new files are started; the files in flight finish (a scan in OCR stops and stays pending). ' +
       'Press Ctrl-C again to stop at once (unfinished files stay pending for the next run).',
   },
   enqueue: {
@@ -1020,7 +1021,8 @@ export const ES: Messages = {
     failed: (n) => `fallidos ${n}`,
     nextRun: (n) => ` · siguiente ejecución ${n}`,
     stopping:
-      'Deteniendo: no se inician archivos nuevos; los que están en curso terminan. Ctrl-C otra vez detiene de inmediato.',
+      'Deteniendo: no se inician archivos nuevos; los que están en curso terminan (un escaneo en OCR se detiene y ' +
+      'queda pendiente). Ctrl-C otra vez detiene de inmediato.',
     inFlight: (n) => `En curso (${n})`,
     andMore: (n) => `  … y ${n} más`,
     latestErrors: (shown, total) => (shown < total ? `Últimos errores (${total} en total)` : `Errores (${total})`),
@@ -1044,7 +1046,8 @@ export const ES: Messages = {
     barFormat:
       ' {bar} {value}/{total} archivos · {failed} fallidos · {review} revisión · {duplicates} dup · restante {eta_formatted}',
     interrupted:
-      'Interrumpido: no se inician archivos nuevos; los que están en curso terminan. ' +
+      'Interrumpido: no se inician archivos nuevos; los que están en curso terminan (un escaneo en OCR se detiene y ' +
+      'queda pendiente). ' +
       'Ctrl-C otra vez detiene de inmediato (los archivos sin terminar quedan pendientes para la siguiente ejecución).',
   },
   enqueue: {

@@ -171,3 +171,25 @@ export async function joinScans(scans: readonly Buffer[]): Promise<Buffer> {
   }
   return Buffer.from(await out.save());
 }
+
+/**
+ * A faint scan (light toner, a carbon copy): the consultation header printed 78 % grey at the top of a
+ * half-letter sheet, the rest of it paper. Tesseract's global threshold, drawn from a histogram that is
+ * nearly all paper, took such print for paper: it read no word. A page as short as makeSmallScan's reads.
+ */
+export async function makeFaintScan(seed = 31): Promise<Buffer> {
+  const pdf = new PDFDocument({ size: [612, 396], margin: 24, info: { CreationDate: new Date(0) } });
+  const done = collect(pdf);
+  pdf.font('Helvetica').fontSize(11).fillColor('#c8c8c8');
+  for (const line of CONSULTATION_HEADER) pdf.text(line);
+  pdf.end();
+  return makeScannedPdf(await done, { seed });
+}
+
+/** A blank half-letter sheet through the scanner: paper's grain and a few specks, no ink. */
+export async function makeBlankScan(seed = 32): Promise<Buffer> {
+  const pdf = new PDFDocument({ size: [612, 396], margin: 24, info: { CreationDate: new Date(0) } });
+  const done = collect(pdf);
+  pdf.end();
+  return makeScannedPdf(await done, { seed });
+}

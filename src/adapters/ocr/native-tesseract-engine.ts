@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describeDamagedFlateImage, type ListedImage } from '../extraction/damaged-streams.js';
 import { DamagedPageImage, type PageRecogniser } from './page-recogniser.js';
+import { liftFaintInkPng } from './lift-faint-ink.js';
 import { rotatePng } from './rotate-png.js';
 
 /** Processes running now, for the memory watchdog (see ocr-worker.ts). */
@@ -147,10 +148,10 @@ export function createNativeTesseractRecogniser(options: {
         return png;
       };
       return {
-        async recognise(page, rotation = 0) {
+        async recognise(page, rotation = 0, liftInk = false) {
           const rendering = await render(page);
           if (rendering.length === 0) return '';
-          const png = await rotatePng(rendering, rotation);
+          const png = await rotatePng(liftInk ? await liftFaintInkPng(rendering) : rendering, rotation);
           const { stdout: tsv } = await run(
             options.tesseractCommand,
             ['stdin', 'stdout', '-l', options.languages.join('+'), '--dpi', String(dpi), 'tsv'],

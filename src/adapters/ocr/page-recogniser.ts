@@ -18,7 +18,10 @@ export interface PageRecogniser {
 }
 
 export interface OpenDocument {
-  /** Tesseract's TSV for the page (see tesseract-tsv.ts), its image turned by `rotation` first (default 0). */
-  recognise(page: number, rotation?: PageRotation): Promise<string>;
+  /**
+   * Tesseract's TSV for the page (see tesseract-tsv.ts), its image turned by `rotation` first (default 0),
+   * and with its faint ink lifted first when `liftInk` (see lift-faint-ink.ts).
+   */
+  recognise(page: number, rotation?: PageRotation, liftInk?: boolean): Promise<string>;
   close(): Promise<void>;
 }

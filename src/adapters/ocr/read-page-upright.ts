@@ -23,10 +23,19 @@ function meanConfidence(page: OcrPageText): number {
 export async function readPageUpright(document: OpenDocument, page: number): Promise<OcrPageText> {
   const upright = readTesseractTsv(await document.recognise(page, 0), page);
   if (meanConfidence(upright) >= ROTATION_RETRY_BELOW) return upright;
-  let best = upright;
+  // A faint scan reads as little or nothing (see lift-faint-ink.ts): read with its ink lifted first. When
+  // that reads clearly better, the turns are read lifted too: a faint page may also be upside down.
+  const lifted = readTesseractTsv(await document.recognise(page, 0, true), page);
+  // No ink at all: a blank page. What was read as it lies is the paper's grain taken for letters (tesseract.js
+  // read "words" at 41 % on a blank letter page), and no turn would read more than grain either, each slowly.
+  if (lifted.words === 0) return lifted;
+  const liftInk = lifted.words > 0 && meanConfidence(lifted) > meanConfidence(upright) + ROTATION_MARGIN;
+  if (liftInk && meanConfidence(lifted) >= ROTATION_RETRY_BELOW) return lifted;
+  const asRead = liftInk ? lifted : upright;
+  let best = asRead;
   for (const rotation of TURNS) {
-    const turned = readTesseractTsv(await document.recognise(page, rotation), page);
-    const margin = best === upright ? ROTATION_MARGIN : 0;
+    const turned = readTesseractTsv(await document.recognise(page, rotation, liftInk), page);
+    const margin = best === asRead ? ROTATION_MARGIN : 0;
     if (turned.words > 0 && meanConfidence(turned) > meanConfidence(best) + margin) best = turned;
     if (meanConfidence(best) >= ROTATION_GOOD_ENOUGH) break;
   }

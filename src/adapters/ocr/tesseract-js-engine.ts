@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { DamagedPageImage, type PageRecogniser } from './page-recogniser.js';
+import { liftFaintInkPng } from './lift-faint-ink.js';
 import { rotatePng } from './rotate-png.js';
 import { TESSERACT_JS_MODEL_FOLDER } from './types.js';
 
@@ -103,11 +104,11 @@ export function createTesseractJsRecogniser(languages: readonly string[]): PageR
         return png;
       };
       return {
-        async recognise(page, rotation = 0) {
+        async recognise(page, rotation = 0, liftInk = false) {
           const rendering = await render(page);
           if (rendering.length === 0) return '';
           const result = await ocr.recognize(
-            await rotatePng(rendering, rotation),
+            await rotatePng(liftInk ? await liftFaintInkPng(rendering) : rendering, rotation),
             {},
             {
               text: false,

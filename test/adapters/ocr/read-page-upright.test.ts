@@ -9,13 +9,19 @@ function tsv(confidence: number, words: readonly string[]): string {
     .join('\n');
 }
 
-/** A document whose one page reads as `readings` says for each turn, recording the turns asked for. */
-function documentReading(readings: Partial<Record<PageRotation, string>>) {
-  const asked: PageRotation[] = [];
+type Reading = `${PageRotation}` | `${PageRotation} lifted`;
+
+/**
+ * A document whose one page reads as `readings` says for each turn, as scanned or with its ink lifted
+ * (by default as scanned: the ink of a page printed black is black either way), recording what was asked.
+ */
+function documentReading(readings: Partial<Record<Reading, string>>) {
+  const asked: Reading[] = [];
   const document: OpenDocument = {
-    recognise: (_page, rotation = 0) => {
-      asked.push(rotation);
-      return Promise.resolve(readings[rotation] ?? '');
+    recognise: (_page, rotation = 0, liftInk = false) => {
+      const reading: Reading = liftInk ? `${rotation} lifted` : `${rotation}`;
+      asked.push(reading);
+      return Promise.resolve(readings[reading] ?? readings[`${rotation}`] ?? '');
     },
     close: () => Promise.resolve(),
   };
@@ -26,7 +32,7 @@ describe('readPageUpright', () => {
   it('keeps a page read confidently as it lies, and tries no turn', async () => {
     const { document, asked } = documentReading({ 0: tsv(91, ['Paciente:', 'CESAR']) });
     expect((await readPageUpright(document, 1)).text).toBe('Paciente: CESAR');
-    expect(asked).toEqual([0]);
+    expect(asked).toEqual(['0']);
   });
 
   it('reads a page fed upside down turned 180°, and stops there', async () => {
@@ -35,7 +41,7 @@ describe('readPageUpright', () => {
       180: tsv(93, ['Paciente:', 'CESAR']),
     });
     expect(await readPageUpright(document, 2)).toMatchObject({ page: 2, text: 'Paciente: CESAR', words: 2 });
-    expect(asked).toEqual([0, 180]);
+    expect(asked).toEqual(['0', '0 lifted', '180']);
   });
 
   it('takes the most confident turn of a sideways page', async () => {
@@ -46,7 +52,7 @@ describe('readPageUpright', () => {
       270: tsv(76, ['Paciente:', 'CESAR', 'RIOS']),
     });
     expect((await readPageUpright(document, 1)).text).toBe('Paciente: CESAR RIOS');
-    expect(asked).toEqual([0, 180, 90, 270]);
+    expect(asked).toEqual(['0', '0 lifted', '180', '90', '270']);
   });
 
   it('keeps the reading as it lies when no turn is clearly more confident (a poor scan, not a turned one)', async () => {
@@ -57,5 +63,27 @@ describe('readPageUpright', () => {
       270: tsv(20, ['ll']),
     });
     expect((await readPageUpright(document, 1)).text).toBe('Paciente: CESAR');
+  });
+
+  it('reads a faint page, which reads as nothing as scanned, with its ink lifted, and tries no turn', async () => {
+    const { document, asked } = documentReading({ 0: '', '0 lifted': tsv(88, ['Paciente:', 'GABRIELA']) });
+    expect((await readPageUpright(document, 1)).text).toBe('Paciente: GABRIELA');
+    expect(asked).toEqual(['0', '0 lifted']);
+  });
+
+  it('reads the turns of a faint page fed upside down with its ink lifted', async () => {
+    const { document, asked } = documentReading({
+      0: '',
+      '0 lifted': tsv(36, ['SVSƎƆ']),
+      '180 lifted': tsv(90, ['Paciente:', 'GABRIELA']),
+    });
+    expect((await readPageUpright(document, 1)).text).toBe('Paciente: GABRIELA');
+    expect(asked).toEqual(['0', '0 lifted', '180 lifted']);
+  });
+
+  it("reads a blank page as blank: no word of the paper's grain taken for letters, and no turn tried", async () => {
+    const { document, asked } = documentReading({ 0: tsv(41, ['l1', 'Il']), '0 lifted': '' });
+    expect(await readPageUpright(document, 1)).toMatchObject({ text: '', words: 0 });
+    expect(asked).toEqual(['0', '0 lifted']);
   });
 });

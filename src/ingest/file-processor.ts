@@ -11,7 +11,7 @@ import { expedientesOfOtherPatient } from '../core/pipeline/copy-names-another-p
 import { formatPatientName } from '../core/registry/patient-name.js';
 import { checkPdfFile } from '../core/pipeline/check-pdf-file.js';
 import { OCR_DEFAULTS } from '../core/pipeline/ocr-options.js';
-import type { FileOcr, MatchSummary, PipelineStage } from '../core/pipeline/events.js';
+import type { FileOcr, MatchSummary, OcrPageProgress, PipelineStage } from '../core/pipeline/events.js';
 import { FILE_OUTCOMES, outcomeKind, processingStatusFor, type FileOutcome } from '../core/pipeline/file-outcome.js';
 import { alreadyWaitingForReview, isRemembered } from './settle-known-files.js';
 import { DropFileReader } from './read-drop-file.js';
@@ -83,7 +83,7 @@ export class FileProcessor {
     private readonly options: IngestOptions,
     private readonly deps: IngestDependencies,
     private totalPatients: number,
-    private readonly onStage: (file: FileToProcess, stage: PipelineStage) => void,
+    private readonly onStage: (file: FileToProcess, stage: PipelineStage, ocrPage?: OcrPageProgress) => void,
     /** Writes each file's final state, grouped with other files' (see GroupCommitter). */
     private readonly committer: GroupCommitter,
     private readonly admit: Admission = () => true,
@@ -211,6 +211,7 @@ export class FileProcessor {
       try {
         return await this.deps.extractor.extract(run.file.absolutePath, {
           onWaiting: handOff,
+          onOcrPage: (progress) => run.ocrPage(progress),
           ...(signal ? { waitSignal: signal } : {}),
         });
       } catch (error) {

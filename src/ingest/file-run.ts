@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { FileResult, PipelineStage } from '../core/pipeline/events.js';
+import type { FileResult, OcrPageProgress, PipelineStage } from '../core/pipeline/events.js';
 import type { FileOutcome } from '../core/pipeline/file-outcome.js';
 import type { BatchFileUpdate, MatchingStatus } from '../db/schema.js';
 import type { FileToProcess } from './file-processor.js';
@@ -25,7 +25,7 @@ export class FileRun {
 
   constructor(
     readonly file: FileToProcess,
-    private readonly onStage: (file: FileToProcess, stage: PipelineStage) => void,
+    private readonly onStage: (file: FileToProcess, stage: PipelineStage, ocrPage?: OcrPageProgress) => void,
   ) {
     this.result = {
       fileId: file.fileId,
@@ -57,6 +57,11 @@ export class FileRun {
 
   stage(stage: PipelineStage): void {
     this.onStage(this.file, stage);
+  }
+
+  /** The scan's OCR has started on another page (stage `extract`). */
+  ocrPage(progress: OcrPageProgress): void {
+    this.onStage(this.file, 'extract', progress);
   }
 
   addTime(stage: PipelineStage, ms: number): void {

@@ -432,7 +432,14 @@ export async function processFiles(run: Run, plan: RunPlan): Promise<{ interrupt
     options,
     deps,
     totalPatients,
-    (file, stage) => listener({ type: 'file_stage', fileId: file.fileId, relativePath: file.relativePath, stage }),
+    (file, stage, ocrPage) =>
+      listener({
+        type: 'file_stage',
+        fileId: file.fileId,
+        relativePath: file.relativePath,
+        stage,
+        ...(ocrPage ? { ocrPage } : {}),
+      }),
     committer,
     () => (windowFull() ? false : (admitted++, true)),
     run.sourceDir,

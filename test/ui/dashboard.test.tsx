@@ -107,6 +107,34 @@ describe('Dashboard', () => {
     narrow.unmount();
   });
 
+  it("shows the page a scan's OCR is on, in the screen's language, and drops it when the file moves on", () => {
+    const scan = '3000768077_HUERTA SOTO, GABRIELA_6001000009_CONS.pdf';
+    const reading = stateAfter([
+      { ...started },
+      { type: 'file_started', fileId: 'x', relativePath: scan },
+      { type: 'file_stage', fileId: 'x', relativePath: scan, stage: 'extract' },
+      { type: 'file_stage', fileId: 'x', relativePath: scan, stage: 'extract', ocrPage: { page: 12, pages: 30 } },
+    ]);
+    const english = render(<Dashboard state={reading} width={100} />);
+    expect(english.lastFrame()).toContain(`extract    [OCR page 12/30] ${scan}`);
+    english.unmount();
+    const spanish = render(
+      <MessagesContext.Provider value={ES}>
+        <Dashboard state={reading} width={100} />
+      </MessagesContext.Provider>,
+    );
+    expect(spanish.lastFrame()).toContain(`extracción [OCR página 12/30] ${scan}`);
+    spanish.unmount();
+    const chunking = reduceDashboard(reading, {
+      type: 'event',
+      event: { type: 'file_stage', fileId: 'x', relativePath: scan, stage: 'chunk' },
+      now: 3_000,
+    });
+    const moved = render(<Dashboard state={chunking} width={100} />);
+    expect(moved.lastFrame()).not.toContain('OCR page');
+    moved.unmount();
+  });
+
   it('shows the Ctrl-C notice while stopping, and a finished title at the end', () => {
     const stopping = reduceDashboard(stateAfter([started]), { type: 'stopping' });
     const first = render(<Dashboard state={stopping} width={80} />);

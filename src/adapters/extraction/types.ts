@@ -56,6 +56,8 @@ export type ExtractOptions = {
    * meanwhile: a scan must not hold a slot that text-layer files could use.
    */
   onWaiting?: () => void;
+  /** Called as OCR starts on each page: the `page`th of the `pages` it reads. */
+  onOcrPage?: (progress: { page: number; pages: number }) => void;
   /**
    * Aborting stops the slow work of its own (OCR, queued or running) by rejecting with the signal's reason;
    * the text-layer extraction already running finishes. The ingest passes its Ctrl-C signal.

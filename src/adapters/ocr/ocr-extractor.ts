@@ -88,6 +88,7 @@ export function createOcrExtractor(inner: TextExtractor, options: OcrExtractorOp
           },
           onPage: (next) => {
             page = next;
+            extractOptions.onOcrPage?.({ page: plan.pages.indexOf(next) + 1, pages: plan.pages.length });
             clearTimeout(pageTimer);
             pageTimer = setTimeout(() => stop.abort(PAGE_TIMED_OUT), pageTimeoutMs);
           },

@@ -107,6 +107,15 @@ export function emptyTotals(): SessionTotals {
   };
 }
 
+/**
+ * How far a scan's OCR has got: reading the `page`th of the `pages` pages it reads. A scan of 30 pages takes
+ * minutes; without it the screen shows the same "extract" all along, as it would a run that hangs.
+ */
+export interface OcrPageProgress {
+  page: number;
+  pages: number;
+}
+
 /** The typed events the pipeline emits; the dashboard, the progress line and the JSON report subscribe. */
 export type PipelineEvent =
   | {
@@ -117,7 +126,8 @@ export type PipelineEvent =
       processingType: string;
     }
   | { type: 'file_started'; fileId: string; relativePath: string }
-  | { type: 'file_stage'; fileId: string; relativePath: string; stage: PipelineStage }
+  /** `ocrPage`: during `extract`, the page of a scan OCR is reading now, out of the pages it reads. */
+  | { type: 'file_stage'; fileId: string; relativePath: string; stage: PipelineStage; ocrPage?: OcrPageProgress }
   | { type: 'file_finished'; result: FileResult; totals: SessionTotals }
   /**
    * A file already settled whose recorded state changed since: a later copy of its content, named for

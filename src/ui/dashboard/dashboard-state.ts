@@ -1,6 +1,7 @@
 import {
   emptyTotals,
   type FileResult,
+  type OcrPageProgress,
   type PipelineEvent,
   type PipelineStage,
   type SessionTotals,
@@ -24,6 +25,8 @@ export interface InFlightFile {
   fileId: string;
   relativePath: string;
   stage: PipelineStage | 'queued';
+  /** A scan being OCR'd: the page it is on. */
+  ocrPage?: OcrPageProgress;
 }
 
 export interface DashboardError {
@@ -124,7 +127,9 @@ export function reduceDashboard(state: DashboardState, action: DashboardAction):
       return {
         ...state,
         now,
-        inFlight: state.inFlight.map((f) => (f.fileId === event.fileId ? { ...f, stage: event.stage } : f)),
+        inFlight: state.inFlight.map((f) =>
+          f.fileId === event.fileId ? { ...f, stage: event.stage, ocrPage: event.ocrPage } : f,
+        ),
       };
     case 'file_finished': {
       const { result } = event;

@@ -107,7 +107,10 @@ export function Dashboard({ state, width, rows = 24, maxInFlight = 6 }: Dashboar
           <Text color={theme.color('muted')}>{d.inFlight(state.inFlight.length)}</Text>
           {state.inFlight.slice(0, budget.inFlight).map((file) => (
             <Text key={file.fileId} wrap="truncate">
-              {fit(`  ${d.stage(file.stage).padEnd(10)} ${sanitizeForTerminal(file.relativePath)}`)}
+              {fit(
+                `  ${d.stage(file.stage).padEnd(10)} ${file.ocrPage ? `${d.ocrPage(file.ocrPage.page, file.ocrPage.pages)} ` : ''}` +
+                  sanitizeForTerminal(file.relativePath),
+              )}
             </Text>
           ))}
           {hidden > 0 && <Text color={theme.color('muted')}>{d.andMore(hidden)}</Text>}

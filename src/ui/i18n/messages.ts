@@ -274,6 +274,8 @@ export interface DashboardMessages {
   nextRun(n: number): string;
   stopping: string;
   inFlight(n: number): string;
+  /** A scan in flight: the page its OCR is reading. */
+  ocrPage(page: number, pages: number): string;
   andMore(n: number): string;
   latestErrors(shown: number, total: number): string;
   stage(stage: string): string;
@@ -697,6 +699,7 @@ export const EN: Messages = {
       'Stopping: no new files are started; the files in flight finish (a scan in OCR stops and stays pending). ' +
       'Press Ctrl-C again to stop at once.',
     inFlight: (n) => `In flight (${n})`,
+    ocrPage: (page, pages) => `[OCR page ${page}/${pages}]`,
     andMore: (n) => `  … and ${n} more`,
     latestErrors: (shown, total) => (shown < total ? `Latest errors (${total} in all)` : `Errors (${total})`),
     stage: (s) => s,
@@ -1024,6 +1027,7 @@ export const ES: Messages = {
       'Deteniendo: no se inician archivos nuevos; los que están en curso terminan (un escaneo en OCR se detiene y ' +
       'queda pendiente). Ctrl-C otra vez detiene de inmediato.',
     inFlight: (n) => `En curso (${n})`,
+    ocrPage: (page, pages) => `[OCR página ${page}/${pages}]`,
     andMore: (n) => `  … y ${n} más`,
     latestErrors: (shown, total) => (shown < total ? `Últimos errores (${total} en total)` : `Errores (${total})`),
     stage: (s) =>

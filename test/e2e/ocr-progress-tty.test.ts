@@ -1,6 +1,6 @@
-// A long scan's OCR on the dashboard, through the built CLI in a real terminal (tmux): a 30-page scan takes
-// minutes, and a dashboard that shows the same "extract" all along looks like a run that hangs. It shows the
-// page OCR is reading. Four small pages with the native engine: a second or so each.
+// A long scan's OCR as the user sees it, through the built CLI: in a real terminal (tmux) and in a cron log.
+// A 30-page scan takes minutes, and a screen that shows the same "extract" all along, or a log that says
+// nothing, looks like a run that hangs. Both say the page OCR is reading. Small pages, the native engine.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -67,3 +67,31 @@ describe.runIf((hasNativeOcr && canRun('tmux', ['-V'])) || process.env.CI)(
     }, 180_000);
   },
 );
+
+describe.runIf(hasNativeOcr)("a cron log during a long scan's OCR", { tags: ['slow'] }, () => {
+  it('says now and then the page being read (every 10 s at most), with no terminal', async () => {
+    // Pages that take 5.5 s each, as a full page of small print does on a busy machine: three pass 10 s.
+    const bin = path.join(root, 'slow-bin');
+    const real = execFileSync('sh', ['-c', 'command -v tesseract']).toString().trim();
+    fs.mkdirSync(bin);
+    fs.writeFileSync(
+      path.join(bin, 'tesseract'),
+      `#!/bin/sh\nif [ "$1" = stdin ]; then sleep 5.5; fi\nexec "${real}" "$@"\n`,
+      { mode: 0o755 },
+    );
+    const drop = path.join(root, 'cron-drop');
+    fs.mkdirSync(drop);
+    const name = scanFilename('6400000002');
+    fs.writeFileSync(
+      path.join(drop, name),
+      await joinScans(await Promise.all([45, 46, 47].map((seed) => makeSmallScan(seed)))),
+    );
+    const run = await runCli(['ingest', drop, '--db', 'registry.db', '--non-interactive', '--ocr-engine', 'tesseract'], {
+      cwd: root,
+      env: { PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}` },
+      timeoutMs: 120_000,
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(new RegExp(`^  OCR of ${name.replace(/[.,]/g, '\\$&')}: page [23] of 3 …$`, 'm'));
+  }, 180_000);
+});

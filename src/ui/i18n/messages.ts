@@ -260,6 +260,8 @@ export interface ProgressMessages {
   barFormat: string;
   /** What Ctrl-C does, said when it is pressed. */
   interrupted: string;
+  /** A long scan's OCR, now and then: the page it is reading. */
+  ocrPage(path: string, page: number, pages: number): string;
 }
 
 export interface DashboardMessages {
@@ -706,6 +708,7 @@ export const EN: Messages = {
   },
   progress: {
     started: (files, dir) => `Ingesting ${plural(files, 'file', 'files')} from ${dir} …`,
+    ocrPage: (path, page, pages) => `  OCR of ${path}: page ${page} of ${pages} …`,
     counts: (c) =>
       `${c.done}/${plural(c.target, 'file', 'files')} · ${c.failed} failed · ${c.review} review · ` +
       plural(c.duplicates, 'duplicate', 'duplicates'),
@@ -1044,6 +1047,7 @@ export const ES: Messages = {
   },
   progress: {
     started: (files, dir) => `Ingresando ${plural(files, 'archivo', 'archivos')} de ${dir} …`,
+    ocrPage: (path, page, pages) => `  OCR de ${path}: página ${page} de ${pages} …`,
     counts: (c) =>
       `${c.done}/${plural(c.target, 'archivo', 'archivos')} · ${plural(c.failed, 'fallido', 'fallidos')} · ` +
       `${c.review} en revisión · ${plural(c.duplicates, 'duplicado', 'duplicados')}`,

@@ -4,8 +4,14 @@ import { sanitizeForTerminal } from '../../core/text/sanitize-for-terminal.js';
 import { messagesFor, type Messages } from '../i18n/messages.js';
 
 /**
- * A plain progress line on stderr every few seconds, and each failure as it happens: the fallback when
- * neither stdout nor stderr is a terminal (cron, CI logs).
+ * Least time between two lines on a scan's OCR. A 30-page scan takes minutes with no file finishing: a
+ * log that says nothing all that while reads as a run that hangs. Short scans print nothing.
+ */
+export const OCR_LINE_EVERY_MS = 10_000;
+
+/**
+ * A plain progress line on stderr every few seconds, each failure as it happens, and now and then the page
+ * a long scan's OCR is on: the fallback when neither stdout nor stderr is a terminal (cron, CI logs).
  */
 export function createPlainProgressListener(
   stderr: NodeJS.WritableStream,
@@ -14,6 +20,7 @@ export function createPlainProgressListener(
   let last = 0;
   const writeLine = (text: string) => stderr.write(`${text}\n`);
   let lastCounts = '';
+  let lastOcrLine = Date.now();
   const writeCounts = (totals: SessionTotals, now: boolean) => {
     const at = Date.now();
     if (!now && at - last <= 3000 && totals.processedFiles !== totals.totalFiles - totals.deferred) return;
@@ -33,6 +40,11 @@ export function createPlainProgressListener(
   return (event) => {
     if (event.type === 'session_started') {
       writeLine(messages.progress.started(event.totalFiles, sanitizeForTerminal(event.sourceDir)));
+    } else if (event.type === 'file_stage' && event.ocrPage) {
+      if (Date.now() - lastOcrLine < OCR_LINE_EVERY_MS) return;
+      lastOcrLine = Date.now();
+      const { page, pages } = event.ocrPage;
+      writeLine(messages.progress.ocrPage(sanitizeForTerminal(event.relativePath), page, pages));
     } else if (event.type === 'file_finished') {
       const { result, totals } = event;
       if (outcomeKind(result.outcome) === 'failed') writeLine(fileLine('  ✗ ', result, messages));

@@ -10,6 +10,7 @@ import { runCli, spawnCli } from '../support/cli-binary.js';
 import { createTempDir } from '../support/databases.js';
 import { REGISTRY_CSV } from '../support/ingest-fixture.js';
 import { hasNativeOcr, makeSmallScan, scanFilename } from '../support/scans.js';
+import { apiClient, createToken, startServe } from './support/serve-cli.js';
 
 let root: string;
 let db: string;
@@ -87,4 +88,51 @@ describe.runIf(hasNativeOcr)('SIGTERM while a scan is being OCR\'d', { tags: ['s
     expect(resumed.resumed).toBe(true);
     expect(resumed.files.map((file) => file.outcome)).toEqual(['ingested']);
   }, 180_000);
+});
+
+describe.runIf(hasNativeOcr)("serve stopped (SIGTERM) while a scan is being OCR'd", { tags: ['slow'] }, () => {
+  it('exits at once; the next start reads the scan and finishes the session', async () => {
+    const serveDb = path.join(root, 'serve.db');
+    const imported = await runCli(['patients', 'import', REGISTRY_CSV, '--db', serveDb], { cwd: root });
+    expect(imported.code, imported.stderr).toBe(0);
+    const token = await createToken(serveDb, root);
+    const bin = path.join(root, 'serve-bin');
+    const started = path.join(root, 'serve-tesseract-started');
+    const hung = `sleep 597.${process.pid}`;
+    const real = execFileSync('sh', ['-c', 'command -v tesseract']).toString().trim();
+    fs.mkdirSync(bin);
+    fs.writeFileSync(
+      path.join(bin, 'tesseract'),
+      `#!/bin/sh\nif [ "$1" = stdin ]; then : > "${started}"; exec ${hung}; fi\nexec "${real}" "$@"\n`,
+      { mode: 0o755 },
+    );
+    const flags = ['--db', serveDb, '--upload-dir', 'uploads', '--quiet', '--ocr-engine', 'tesseract'];
+    const server = await startServe(flags, {
+      cwd: root,
+      env: { PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}` },
+    });
+    const api = apiClient(server.base, token);
+    const sessionId = await api.createSession();
+    const name = scanFilename('6200000002');
+    expect((await api.upload(sessionId, [{ name, bytes: await makeSmallScan(22) }])).status).toBe(200);
+    void api.process(sessionId).catch(() => undefined);
+    await until(() => fs.existsSync(started), 'tesseract to start on the scan');
+    const signalledAt = Date.now();
+    expect(await server.stop()).toBe(0);
+    expect(Date.now() - signalledAt).toBeLessThan(15_000);
+
+    const restarted = await startServe(flags, { cwd: root });
+    try {
+      const again = apiClient(restarted.base, token);
+      const deadline = Date.now() + 120_000;
+      let status = await again.status(sessionId);
+      while (status.status !== 'completed' && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        status = await again.status(sessionId);
+      }
+      expect(status.files.map((file) => [file.filename, file.outcome])).toEqual([[name, 'ingested']]);
+    } finally {
+      expect(await restarted.stop()).toBe(0);
+    }
+  }, 240_000);
 });

@@ -13,6 +13,12 @@ export const ROTATION_RETRY_BELOW = 60;
 const ROTATION_MARGIN = 15;
 /** A turn read this confidently is the page's orientation: the remaining turns are not tried. */
 const ROTATION_GOOD_ENOUGH = 80;
+/**
+ * A page read as fewer words than this may be faint, and is read with its ink lifted before it is turned. A
+ * faint page reads as nothing or a few specks; a page of print turned reads as dozens of garbage words (23 for
+ * the three lines of a small test page), and lifting its black ink changes nothing but costs a reading.
+ */
+const LIFT_BELOW_WORDS = 20;
 /** Upside down first: the commonest way a page goes through a feeder wrongly. */
 const TURNS: readonly PageRotation[] = [180, 90, 270];
 
@@ -23,6 +29,7 @@ function meanConfidence(page: OcrPageText): number {
 export async function readPageUpright(document: OpenDocument, page: number): Promise<OcrPageText> {
   const upright = readTesseractTsv(await document.recognise(page, 0), page);
   if (meanConfidence(upright) >= ROTATION_RETRY_BELOW) return upright;
+  if (upright.words >= LIFT_BELOW_WORDS) return readTurned(document, page, upright, false);
   // A faint scan reads as little or nothing (see lift-faint-ink.ts): read with its ink lifted first. When
   // that reads clearly better, the turns are read lifted too: a faint page may also be upside down.
   const lifted = readTesseractTsv(await document.recognise(page, 0, true), page);
@@ -31,7 +38,16 @@ export async function readPageUpright(document: OpenDocument, page: number): Pro
   if (lifted.words === 0) return lifted;
   const liftInk = lifted.words > 0 && meanConfidence(lifted) > meanConfidence(upright) + ROTATION_MARGIN;
   if (liftInk && meanConfidence(lifted) >= ROTATION_RETRY_BELOW) return lifted;
-  const asRead = liftInk ? lifted : upright;
+  return readTurned(document, page, liftInk ? lifted : upright, liftInk);
+}
+
+/** The most confident of `asRead` and the page's turns, read lifted when `liftInk`. */
+async function readTurned(
+  document: OpenDocument,
+  page: number,
+  asRead: OcrPageText,
+  liftInk: boolean,
+): Promise<OcrPageText> {
   let best = asRead;
   for (const rotation of TURNS) {
     const turned = readTesseractTsv(await document.recognise(page, rotation, liftInk), page);

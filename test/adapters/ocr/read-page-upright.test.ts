@@ -86,4 +86,11 @@ describe('readPageUpright', () => {
     expect(await readPageUpright(document, 1)).toMatchObject({ text: '', words: 0 });
     expect(asked).toEqual(['0', '0 lifted']);
   });
+
+  it('turns a page of print read as many garbage words without reading it lifted: its ink is black already', async () => {
+    const garbage = Array.from({ length: 25 }, () => 'ɐɹɐ');
+    const { document, asked } = documentReading({ 0: tsv(40, garbage), 180: tsv(92, ['Paciente:', 'CESAR']) });
+    expect((await readPageUpright(document, 1)).text).toBe('Paciente: CESAR');
+    expect(asked).toEqual(['0', '180']);
+  });
 });

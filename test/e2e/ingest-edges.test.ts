@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { writeCorpus, type CorpusManifest } from '../../fixtures/generator/index.js';
 import { createTempDir } from '../support/databases.js';
-import { BIN, runCli, type RunResult } from '../support/cli-binary.js';
+import { BIN, processGroupAlive, runCli, type RunResult } from '../support/cli-binary.js';
 import { REGISTRY_CSV, SAMPLE_DIR } from '../support/ingest-fixture.js';
 
 /**
@@ -546,14 +546,6 @@ describe('Ctrl-C at the terminal', { tags: ['slow'] }, () => {
     }
   }
 
-  function groupAlive(pgid: number): boolean {
-    try {
-      process.kill(-pgid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  }
 
   it('lets the files in flight finish, starts no other, records the session interrupted; the next run completes it', async () => {
     const before = documents();
@@ -583,7 +575,7 @@ describe('Ctrl-C at the terminal', { tags: ['slow'] }, () => {
     )[0]!.n;
     expect(session!.processed_files).toBe(final);
     expect(query(ws.db, "select id from batch_files where processing_status = 'processing'")).toEqual([]);
-    await until(() => !groupAlive(run.pgid), 'the extraction processes to end');
+    await until(() => !processGroupAlive(run.pgid), 'the extraction processes to end');
 
     const rerun = await runCli(
       ['ingest', ws.drop, '--db', ws.db, '--non-interactive', '--json', '--type', 'complete'],
@@ -620,7 +612,7 @@ describe('Ctrl-C at the terminal', { tags: ['slow'] }, () => {
     );
     run.ctrlC();
     expect(await run.exited).toBe(130);
-    await until(() => !groupAlive(run.pgid), 'the extraction processes to end');
+    await until(() => !processGroupAlive(run.pgid), 'the extraction processes to end');
 
     const rerun = parse(
       await runCli(['ingest', ws.drop, '--db', ws.db, '--non-interactive', '--json', '--type', 'complete'], {

@@ -28,6 +28,24 @@ beforeAll(async () => {
 
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
+/**
+ * A `tesseract` first on PATH (in `root/dir`) that runs the real one, except on a page (read from stdin): then it
+ * touches `started` and hangs as `sleep SECONDS.PID` (`hung`, a name the test can look for among processes).
+ */
+function hangingTesseract(dir: string, seconds: number): { bin: string; started: string; hung: string } {
+  const bin = path.join(root, dir);
+  const started = path.join(root, `${dir}-tesseract-started`);
+  const hung = `sleep ${seconds}.${process.pid}`;
+  const real = execFileSync('sh', ['-c', 'command -v tesseract']).toString().trim();
+  fs.mkdirSync(bin);
+  fs.writeFileSync(
+    path.join(bin, 'tesseract'),
+    `#!/bin/sh\nif [ "$1" = stdin ]; then : > "${started}"; exec ${hung}; fi\nexec "${real}" "$@"\n`,
+    { mode: 0o755 },
+  );
+  return { bin, started, hung };
+}
+
 async function until(condition: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
@@ -38,16 +56,7 @@ async function until(condition: () => boolean, what: string, timeoutMs = 60_000)
 
 describe.runIf(hasNativeOcr)('SIGTERM while a scan is being OCR\'d', { tags: ['slow'] }, () => {
   it('stops the run at once, leaves the scan pending, and the next run reads it', async () => {
-    const bin = path.join(root, 'bin');
-    const started = path.join(root, 'tesseract-started');
-    const hung = `sleep 598.${process.pid}`;
-    const real = execFileSync('sh', ['-c', 'command -v tesseract']).toString().trim();
-    fs.mkdirSync(bin);
-    fs.writeFileSync(
-      path.join(bin, 'tesseract'),
-      `#!/bin/sh\nif [ "$1" = stdin ]; then : > "${started}"; exec ${hung}; fi\nexec "${real}" "$@"\n`,
-      { mode: 0o755 },
-    );
+    const { bin, started, hung } = hangingTesseract('bin', 598);
     const run = spawnCli(['ingest', drop, '--db', db, '--non-interactive', '--json', '--ocr-engine', 'tesseract'], {
       cwd: root,
       env: { PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}` },
@@ -96,16 +105,7 @@ describe.runIf(hasNativeOcr)("serve stopped (SIGTERM) while a scan is being OCR'
     const imported = await runCli(['patients', 'import', REGISTRY_CSV, '--db', serveDb], { cwd: root });
     expect(imported.code, imported.stderr).toBe(0);
     const token = await createToken(serveDb, root);
-    const bin = path.join(root, 'serve-bin');
-    const started = path.join(root, 'serve-tesseract-started');
-    const hung = `sleep 597.${process.pid}`;
-    const real = execFileSync('sh', ['-c', 'command -v tesseract']).toString().trim();
-    fs.mkdirSync(bin);
-    fs.writeFileSync(
-      path.join(bin, 'tesseract'),
-      `#!/bin/sh\nif [ "$1" = stdin ]; then : > "${started}"; exec ${hung}; fi\nexec "${real}" "$@"\n`,
-      { mode: 0o755 },
-    );
+    const { bin, started } = hangingTesseract('serve-bin', 597);
     const flags = ['--db', serveDb, '--upload-dir', 'uploads', '--quiet', '--ocr-engine', 'tesseract'];
     const server = await startServe(flags, {
       cwd: root,

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.js';
-import { BIN, runCli, type RunResult } from '../support/cli-binary.js';
+import { BIN, processGroupAlive, runCli, type RunResult } from '../support/cli-binary.js';
 import { createTempDir } from '../support/databases.js';
 import { SAMPLE_DIR } from '../support/ingest-fixture.js';
 
@@ -75,16 +75,6 @@ describe('a run under an account with no home folder and no passwd entry', { tag
   });
 });
 
-/** Whether any process of the group `pgid` is still alive. */
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 describe('doctor as a systemd unit or a cron job runs it: in a working directory it cannot write', { tags: ['slow'] }, () => {
   it.runIf(isRoot)('is healthy (exit 0) when the database is kept elsewhere, and says why the folder does not matter', async () => {
     for (const entry of ['', 'drop', ...TWO.map((name) => path.join('drop', name))]) {
@@ -152,8 +142,8 @@ describe('a run stopped by SIGTERM to its whole process group (systemctl stop, t
     expect(stdout).toMatch(/— interrupted in/);
     expect(stdout).toMatch(/ 0 failed$/m);
     expect(code).toBe(ExitCode.Interrupted);
-    for (let waited = 0; groupAlive(child.pid!) && waited < 3_000; waited += 100) await sleep(100);
-    expect(groupAlive(child.pid!)).toBe(false);
+    for (let waited = 0; processGroupAlive(child.pid!) && waited < 3_000; waited += 100) await sleep(100);
+    expect(processGroupAlive(child.pid!)).toBe(false);
 
     const rerun = await runCli(args, { cwd: dir, env: CRON_ENV });
     expect(rerun.stdout).toMatch(/ 0 failed$/m);

@@ -45,3 +45,13 @@ export function spawnCli(args: string[], options: CliOptions): ChildProcess {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
+
+/** Whether any process of the process group `pgid` (a detached CLI and its children) is still alive. */
+export function processGroupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

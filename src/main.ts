@@ -3,6 +3,7 @@ import { isatty } from 'node:tty';
 import { CommanderError } from 'commander';
 import { ExitCode, UserError } from './errors.js';
 import { runProgram } from './cli.js';
+import { fileSystemProblem } from './core/text/file-system-problem.js';
 import { stdoutHoldsJson } from './commands/shared/io.js';
 import { languageOfArguments, type Lang } from './ui/i18n/language.js';
 
@@ -37,7 +38,7 @@ const DISK_REFUSED = new Set(['ENOSPC', 'EDQUOT', 'EFBIG']);
  * that would have succeeded exits 74 so that a monitor notices. A failure's own code is kept: it says more.
  */
 function reportLostOutput(lost: NonNullable<typeof lostOutput>, code: number): number {
-  const why = lost.error.code === 'EDQUOT' ? "the account's disk quota is used up" : lost.error.code === 'EFBIG' ? 'the file is over its size limit' : 'the disk is full';
+  const why = fileSystemProblem(lost.error) ?? lost.error.message;
   try {
     process.stderr.write(
       `error: could not write the output to ${lost.stream} (${why}): the command's work is done and recorded ` +

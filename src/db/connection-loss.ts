@@ -2,6 +2,7 @@ import { describeError } from '../core/text/describe-error.js';
 import { isTlsCode, unreachableCode } from '../core/text/network-error-code.js';
 import { ServiceUnavailableError } from '../errors.js';
 import type { DatabaseTarget } from './database-url.js';
+import { readPostgresUrl } from './postgres-config.js';
 import { storageRefused } from './storage-errors.js';
 
 /** Node's codes for a server that cannot be reached, or a connection that broke. */
@@ -82,7 +83,7 @@ export function postgresRefusal(error: unknown, target: DatabaseTarget): Service
   if (!isConnectionRefusal(error)) return null;
   const code = (error as { code: string }).code;
   const reason = describeError(error).split('\n')[0];
-  const url = target.kind === 'postgres' ? parsedUrl(target.connectionString) : null;
+  const url = target.kind === 'postgres' ? readPostgresUrl(target.connectionString) : null;
   if (code === '3D000') {
     const name = url ? decodeURIComponent(url.pathname.replace(/^\//, '')) : '';
     return new ServiceUnavailableError(
@@ -129,15 +130,6 @@ function neverAnswered(error: unknown): boolean {
     error instanceof Error &&
     /^timeout expired$|due to connection timeout|timeout exceeded when trying to connect/.test(error.message)
   );
-}
-
-/** The URL, or null when WHATWG URL cannot read it (libpq's `USER@/DB` socket form; the user is then unknown here). */
-function parsedUrl(connectionString: string): URL | null {
-  try {
-    return new URL(connectionString);
-  } catch {
-    return null;
-  }
 }
 
 /** Waits between attempts when the server went away: about 10 s in all, enough for a restart. */

@@ -37,7 +37,7 @@ export async function postgresConnectionConfig(
   setting = 'the database URL',
 ): Promise<PostgresConnectionConfig> {
   const { parse, toClientConfig } = await import('pg-connection-string');
-  const url = readUrl(connectionString);
+  const url = readPostgresUrl(connectionString);
   if (!url) {
     // Not echoed: a URL that does not parse is often one whose password holds an unencoded @ or /, which
     // redaction cannot then find the end of.
@@ -69,7 +69,7 @@ export async function postgresConnectionConfig(
  * is one WHATWG URL refuses (credentials need a host): the host is the `host` parameter, so a placeholder
  * stands in the empty one, as pg-connection-string itself does (the parameter overrides it).
  */
-function readUrl(connectionString: string): URL | null {
+export function readPostgresUrl(connectionString: string): URL | null {
   try {
     return new URL(connectionString);
   } catch {
@@ -88,7 +88,7 @@ function readUrl(connectionString: string): URL | null {
  * URL's host; a folder is a Unix socket); '' when it names none, null when it does not parse.
  */
 export function postgresHost(connectionString: string): string | null {
-  const url = readUrl(connectionString);
+  const url = readPostgresUrl(connectionString);
   if (!url) return null;
   return url.searchParams.get('host') ?? url.hostname.replace(/^\[(.*)\]$/, '$1');
 }

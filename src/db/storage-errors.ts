@@ -6,6 +6,14 @@ import type { DatabaseTarget } from './database-url.js';
 export const SQLITE_BUSY_TIMEOUT_MS = 15_000;
 
 /**
+ * A write error that stops the run for every file rather than failing one: a backend already reported down, or
+ * the database's storage refusing writes (storageRefused). Null for an error that may be one file's own.
+ */
+export function writesStopped(error: unknown, target: DatabaseTarget): ServiceUnavailableError | null {
+  return error instanceof ServiceUnavailableError ? error : storageRefused(error, target);
+}
+
+/**
  * The errors that say the database's storage refused a write — its disk is full, another program keeps
  * it locked past the busy timeout, the disk or network share failed — as the error that stops a run:
  * never one file's fault and never a bug to report. A run that meets one stops taking files and leaves

@@ -10,7 +10,7 @@ import type { Embedder } from '../adapters/embedders/types.js';
 import type { OcrInfo } from '../adapters/extraction/types.js';
 import type { DocumentVectors, VectorStore } from '../adapters/vector-stores/types.js';
 import type { OpenDatabase } from '../db/open-database.js';
-import { storageRefused } from '../db/storage-errors.js';
+import { writesStopped } from '../db/storage-errors.js';
 import { ServiceUnavailableError } from '../errors.js';
 import { FileStageError } from './stage-error.js';
 
@@ -223,8 +223,7 @@ export async function writeFiles(
     try {
       await deps.vectorStore.replaceDocuments(vectors);
     } catch (error) {
-      if (error instanceof ServiceUnavailableError) throw error;
-      throw storageRefused(error, deps.database.target) ?? new FileStageError('vector_store_failed', `the vector store failed: ${describeError(error)}`);
+      throw writesStopped(error, deps.database.target) ?? new FileStageError('vector_store_failed', `the vector store failed: ${describeError(error)}`);
     }
   }
   await new FileWriteRepository(deps.database.db).commit(

@@ -1,7 +1,7 @@
 import { writeFiles, type FileWrite } from '../documents/store-document.js';
 import type { StoreDocumentDependencies } from '../documents/store-document.js';
-import { storageRefused } from '../db/storage-errors.js';
-import { ServiceUnavailableError } from '../errors.js';
+import { writesStopped } from '../db/storage-errors.js';
+import type { ServiceUnavailableError } from '../errors.js';
 
 export interface GroupCommitterOptions {
   /** Files per group: a group is written as soon as it has this many. */
@@ -86,9 +86,8 @@ export class GroupCommitter {
     this.tail = this.tail.then(() => this.commit(group));
   }
 
-  /** The error that stops the run for every file, or null for one that may be a file's own. */
   private stopping(error: unknown): ServiceUnavailableError | null {
-    return error instanceof ServiceUnavailableError ? error : storageRefused(error, this.deps.database.target);
+    return writesStopped(error, this.deps.database.target);
   }
 
   private async commit(group: Waiting[]): Promise<void> {

@@ -36,7 +36,7 @@ export async function readPageUpright(document: OpenDocument, page: number): Pro
   // No ink at all: a blank page. What was read as it lies is the paper's grain taken for letters (tesseract.js
   // read "words" at 41 % on a blank letter page), and no turn would read more than grain either, each slowly.
   if (lifted.words === 0) return lifted;
-  const liftInk = lifted.words > 0 && meanConfidence(lifted) > meanConfidence(upright) + ROTATION_MARGIN;
+  const liftInk = meanConfidence(lifted) > meanConfidence(upright) + ROTATION_MARGIN;
   if (liftInk && meanConfidence(lifted) >= ROTATION_RETRY_BELOW) return lifted;
   return readTurned(document, page, liftInk ? lifted : upright, liftInk);
 }

@@ -17,6 +17,8 @@ export function fileSystemProblem(error: unknown): string | null {
       return 'the disk is full';
     case 'EDQUOT':
       return "the account's disk quota is used up";
+    case 'EFBIG':
+      return 'the file is over its size limit';
     case 'EIO':
       return 'the disk or network share failed (I/O error)';
     default:

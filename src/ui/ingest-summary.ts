@@ -56,7 +56,8 @@ export function formatIngestSummary(result: IngestSummaryInput, m: Messages = EN
       rejectedInReview: r?.tally.rejected ?? 0,
       waiting: r ? r.stillPending : waitingAll,
       failed: t.failedFiles,
-      deferred: t.deferred,
+      // Over --max-files, or never started by a run that was stopped (Ctrl-C, a backend down): the next run's.
+      deferred: Math.max(t.deferred, t.totalFiles - t.processedFiles),
     })}`,
     `  ${m.summary.patients(
       t.matchedPatients + (r?.tally.attached ?? 0),

@@ -16,6 +16,7 @@ import { createTempDir } from '../support/databases.js';
  */
 
 interface Report {
+  session_id: string;
   status: string;
   files: { path: string; outcome: string; error: string | null }[];
 }
@@ -114,15 +115,16 @@ describe('the database storage refusing writes', { tags: ['slow'] }, () => {
     expect([ExitCode.Success, ExitCode.ReviewPending]).toContain(again.code);
     const second = report(again).files;
     expect(second.filter((file) => file.outcome === 'failed' || file.error?.includes('I/O'))).toEqual([]);
-    // Every file stored exactly once: the first run's as already ingested, the rest now.
-    const storedNow = second.filter((file) => ['ingested', 'review_required'].includes(file.outcome)).map((file) => file.path);
-    const storedBefore = first.map((file) => file.path);
-    expect(storedNow.filter((name) => storedBefore.includes(name))).toEqual([]);
-    expect(storedNow.length + storedBefore.length).toBe(corpusFiles);
+    // The re-run finishes the stopped session: the first run's files as done (not duplicates), the rest now.
+    expect(report(again).session_id).toBe(report(down).session_id);
+    const stored = second.filter((file) => ['ingested', 'review_required'].includes(file.outcome)).map((file) => file.path);
+    expect(stored).toHaveLength(corpusFiles);
+    expect(first.map((file) => file.path).filter((name) => !stored.includes(name))).toEqual([]);
+    // Every file stored exactly once.
     const handle = new Database(db, { readonly: true });
     try {
       const documents = handle.prepare('select count(*) as n from medical_documents').get() as { n: number };
-      const ingested = [...first, ...second].filter((file) => file.outcome === 'ingested').length;
+      const ingested = second.filter((file) => file.outcome === 'ingested').length;
       expect(documents.n).toBe(ingested);
     } finally {
       handle.close();

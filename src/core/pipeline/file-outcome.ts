@@ -43,6 +43,11 @@ export function outcomeKind(outcome: FileOutcome): OutcomeKind {
 }
 
 /** The service's processing status for a final outcome. */
+/** Outcomes a later run (or worker) still takes: a file in one of them, or with none, is not finished. */
+export const UNFINISHED_OUTCOMES: readonly FileOutcome[] = (Object.keys(FILE_OUTCOMES) as FileOutcome[]).filter(
+  (outcome) => outcomeKind(outcome) === 'pending',
+);
+
 export function processingStatusFor(outcome: FileOutcome): ProcessingStatus {
   switch (outcomeKind(outcome)) {
     case 'done':

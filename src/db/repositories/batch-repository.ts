@@ -11,7 +11,7 @@ import type {
 import { writeSessionOptions, type SessionOptions } from '../session-options.js';
 import { CompiledOnce } from '../compiled-query.js';
 import { likePrefix } from '../like-prefix.js';
-import { FILE_OUTCOMES, outcomeKind, type FileOutcome } from '../../core/pipeline/file-outcome.js';
+import { FILE_OUTCOMES, UNFINISHED_OUTCOMES, outcomeKind, type FileOutcome } from '../../core/pipeline/file-outcome.js';
 
 /** The outcomes of a file waiting for a person's review (while its processing status is `pending`). */
 const REVIEW_OUTCOMES = (Object.keys(FILE_OUTCOMES) as FileOutcome[]).filter((outcome) => outcomeKind(outcome) === 'review');
@@ -436,16 +436,31 @@ export class BatchRepository {
   }
 
   /**
-   * Sessions of this folder a run did not finish: interrupted (Ctrl-C), or still marked pending/processing by
-   * a run that was killed. Newest first; superseded ones are finished with. Only meaningful while holding the
-   * folder's run lock: then nothing else is running them.
+   * Sessions of this folder a run did not finish: interrupted (Ctrl-C), still marked pending/processing by
+   * a run that was killed, or stopped by a backend that went down (`failed`, with files never started: those
+   * wait for the next run, DECISIONS 2). Newest first; superseded ones are finished with. Only meaningful while
+   * holding the folder's run lock: then nothing else is running them.
    */
   async unfinishedSessions(sourceDir: string): Promise<BatchUpload[]> {
     return this.db
       .selectFrom('batchUploads')
       .selectAll()
       .where('sourceDir', '=', sourceDir)
-      .where('status', 'in', ['pending', 'processing', 'interrupted'])
+      .where((eb) =>
+        eb.or([
+          eb('status', 'in', ['pending', 'processing', 'interrupted']),
+          eb.and([
+            eb('status', '=', 'failed'),
+            eb.exists(
+              eb
+                .selectFrom('batchFiles')
+                .select('batchFiles.id')
+                .whereRef('batchFiles.batchId', '=', 'batchUploads.id')
+                .where((files) => files.or([files('outcome', 'is', null), files('outcome', 'in', UNFINISHED_OUTCOMES)])),
+            ),
+          ]),
+        ]),
+      )
       .where('supersededBy', 'is', null)
       // A session put on the job queue is finished by workers, not by a run holding the folder's lock.
       .where('id', 'not in', (eb) => eb.selectFrom('queueSessions').select('batchId'))

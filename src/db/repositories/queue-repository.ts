@@ -1,12 +1,7 @@
 import type { Kysely } from 'kysely';
-import { FILE_OUTCOMES, outcomeKind, type FileOutcome } from '../../core/pipeline/file-outcome.js';
+import { FILE_OUTCOMES, UNFINISHED_OUTCOMES, outcomeKind, type FileOutcome } from '../../core/pipeline/file-outcome.js';
 import type { BatchFile, BatchStatus, Database, QueueWorker } from '../schema.js';
 import type { SessionCounts } from './session-counter-repository.js';
-
-/** Outcomes a later run (or worker) still takes: a file in one of them, or with none, is not finished. */
-const UNFINISHED_OUTCOMES = (Object.keys(FILE_OUTCOMES) as FileOutcome[]).filter(
-  (outcome) => outcomeKind(outcome) === 'pending',
-);
 
 /** A worker seen on a session: who, and how many of its files it finished. */
 export interface SessionWorker {

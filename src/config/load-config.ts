@@ -23,6 +23,9 @@ import {
   type VectorStoreKind,
 } from './config-file-schema.js';
 
+/** Chroma's rule for a collection's name: 3 to 512 of [a-zA-Z0-9._-], starting and ending with a letter or digit. */
+const CHROMA_COLLECTION_NAME = /^[a-zA-Z0-9](?:[a-zA-Z0-9._-]{1,510})[a-zA-Z0-9]$/;
+
 export const CONFIG_FILE_NAME = 'tecsalud-batch.config.json';
 export const DEFAULT_CHROMA_URL = 'http://localhost:8000';
 
@@ -158,9 +161,17 @@ export async function loadBackendConfig(flags: BackendFlags): Promise<BackendCon
     values.collection,
     DEFAULT_COLLECTION,
   );
+  const collectionFrom =
+    sources.collection === 'flag' ? '--collection' : sources.collection === 'env' ? 'TECSALUD_COLLECTION' : 'collection';
   if (collection.trim() === '') {
-    const from = sources.collection === 'flag' ? '--collection' : sources.collection === 'env' ? 'TECSALUD_COLLECTION' : 'collection';
-    throw new UsageError(`${from} must not be empty`, `leave it out for the default collection '${DEFAULT_COLLECTION}'`);
+    throw new UsageError(`${collectionFrom} must not be empty`, `leave it out for the default collection '${DEFAULT_COLLECTION}'`);
+  }
+  // Chroma refuses other names with a 400 in the middle of the run; said here, before anything starts.
+  if (vectorStore === 'chroma' && !CHROMA_COLLECTION_NAME.test(collection)) {
+    throw new UsageError(
+      `${collectionFrom} '${collection}' is not a name Chroma accepts`,
+      'use 3 to 512 letters, digits, dots, dashes or underscores, starting and ending with a letter or digit (e.g. medical_documents_2)',
+    );
   }
   const chromaUrl = pick(
     'chromaUrl',

@@ -95,6 +95,12 @@ describe('the tecsalud-batch binary', { tags: ['slow'] }, () => {
     expect([folderLog.code, folderLog.stderr]).toEqual([64, expect.stringMatching(/^error: cannot write the log '\.': it is a folder\nhint: /)]);
     const emptyCollection = await runCli(['search', 'x', '--collection', ''], { cwd });
     expect([emptyCollection.code, emptyCollection.stderr]).toEqual([64, expect.stringMatching(/^error: --collection must not be empty\n/)]);
+    // A name Chroma would refuse with a 400 mid-run (an internal error before): refused before anything starts.
+    const shortCollection = await runCli(['ingest', '.', '--non-interactive', '--vector-store', 'chroma', '--collection', 'c2'], { cwd });
+    expect([shortCollection.code, shortCollection.stderr]).toEqual([
+      64,
+      expect.stringMatching(/^error: --collection 'c2' is not a name Chroma accepts\nhint: use 3 to 512 letters/),
+    ]);
     expect(fs.existsSync(`${cwd}/mistyped.db`)).toBe(false);
     // An empty file is no registry either: it is not migrated into an empty one behind the user's back.
     fs.writeFileSync(`${cwd}/empty.db`, '');

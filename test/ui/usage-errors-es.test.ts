@@ -73,6 +73,7 @@ const REFUSALS: [string, () => unknown][] = [
   ['a run lock of another host', () => new LockedError(holder, true)],
   ['a glob out of the folder', () => checkGlob('../x/**', os.tmpdir())],
   ['an empty collection', () => loadBackendConfig({ cwd: os.tmpdir(), env: {}, collection: ' ' })],
+  ['a collection name Chroma refuses', () => loadBackendConfig({ cwd: os.tmpdir(), env: {}, vectorStore: 'chroma', collection: 'c2' })],
   // Known to the per-file table (a run's file can fail with it too): found there.
   ['a collection of another embedder', () => new IncompatibleCollectionError('medical_documents', { embedderId: 'hashing-v1', dimension: 512 }, { embedderId: 'openai:text-embedding-3-small', dimension: 1536 })],
 ];

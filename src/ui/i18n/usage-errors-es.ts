@@ -145,6 +145,14 @@ const VALUE_RULES: readonly RefusalRule[] = [
     en: /^leave it out for the default collection '(.*)'$/s,
     es: ([name]) => `omítalo para usar la colección predeterminada '${name}'`,
   },
+  {
+    en: /^(\S+) '(.*)' is not a name Chroma accepts$/s,
+    es: ([setting, name]) => `${settingInSpanish(setting!)} '${name}' no es un nombre que Chroma acepte`,
+  },
+  fixed(
+    'use 3 to 512 letters, digits, dots, dashes or underscores, starting and ending with a letter or digit (e.g. medical_documents_2)',
+    'use de 3 a 512 letras, dígitos, puntos, guiones o guiones bajos, y empiece y termine con una letra o un dígito (p. ej. medical_documents_2)',
+  ),
   { en: /^(\S+) must be a string$/, es: ([field]) => `${field} debe ser un texto` },
   { en: /^(\S+) must be a number$/, es: ([field]) => `${field} debe ser un número` },
   ...FILE_SYSTEM_RULES,

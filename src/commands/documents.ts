@@ -6,7 +6,7 @@ import { ExitCode } from '../errors.js';
 import { contextOf, finish, type CommandContext } from './context.js';
 import { writeJson, writeLine } from './shared/io.js';
 import { commandWords } from '../ui/i18n/command-words.js';
-import { addBackendOptions, dbOption, examples, jsonOption, langOption, userOption } from './shared/options.js';
+import { acceptSharedOptionsFirst, addBackendOptions, configOption, dbOption, examples, jsonOption, langOption, userOption } from './shared/options.js';
 
 /**
  * `documents move | detach`: mends a decision after the sitting that made it. Both take the document id
@@ -14,7 +14,7 @@ import { addBackendOptions, dbOption, examples, jsonOption, langOption, userOpti
  * with the actor and the patient before and after.
  */
 export function documentsCommand(command = new Command('documents')) {
-  return command
+  return acceptSharedOptionsFirst(command, [dbOption(), configOption(), jsonOption(), langOption()])
     .description('Correct where an ingested document went: move it to another patient, or send it back to review.')
     .addHelpText(
       'after',

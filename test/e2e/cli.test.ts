@@ -134,6 +134,21 @@ describe('the tecsalud-batch binary', { tags: ['slow'] }, () => {
     const missing = await runCli(['patients', 'show', '1111111111'], { cwd });
     expect(missing.code).toBe(64);
     expect(missing.stderr).toMatch(/no patient with expediente/);
+
+    // The group's shared options before the subcommand's name, as `git -C DIR status` reads: taken, not refused.
+    fs.mkdirSync(`${cwd}/elsewhere`, { recursive: true });
+    const first = await runCli(['patients', '--db', '../tecsalud-batch.db', '--lang', 'es', '--json', 'show', '3000768077'], {
+      cwd: `${cwd}/elsewhere`,
+    });
+    expect([first.code, first.stderr]).toEqual([0, '']);
+    expect(JSON.parse(first.stdout)).toMatchObject({ expediente: '3000768077' });
+    const spanish = await runCli(['patients', '--lang', 'es', 'show', '1111111111'], { cwd });
+    expect([spanish.code, spanish.stderr]).toEqual([64, expect.stringMatching(/^error: no hay ningún paciente/)]);
+    // Given after the name too, the subcommand's own wins.
+    const own = await runCli(['patients', '--db', 'nope.db', 'show', '3000768077', '--db', 'tecsalud-batch.db'], { cwd });
+    expect(own.code).toBe(0);
+    const tokens = await runCli(['tokens', '--db', '../tecsalud-batch.db', 'list', '--json'], { cwd: `${cwd}/elsewhere` });
+    expect([tokens.code, tokens.stdout]).toEqual([0, expect.stringMatching(/^\[/)]);
   });
 
   it('ingests with --extractor pdfium and --ocr off as given, records both, and refuses an unknown extractor', async () => {

@@ -1,5 +1,5 @@
 import { Command } from '@commander-js/extra-typings';
-import { examples } from '../shared/options.js';
+import { acceptSharedOptionsFirst, configOption, dbOption, examples, jsonOption, langOption } from '../shared/options.js';
 import { patientsImportCommand } from './import.js';
 import { patientsListCommand } from './list.js';
 import { patientsSearchCommand } from './search.js';
@@ -7,7 +7,7 @@ import { patientsShowCommand } from './show.js';
 
 /** `patients import | list | show | search`: the registry the matcher reads. */
 export function patientsCommand(command = new Command('patients')) {
-  return command
+  return acceptSharedOptionsFirst(command, [dbOption(), configOption(), jsonOption(), langOption()])
     .description('Manage the patient registry used for matching.')
     .addHelpText(
       'after',

@@ -88,3 +88,22 @@ export function addBackendOptions<Args extends unknown[], Opts extends OptionVal
 export function examples(...lines: string[]): string {
   return `\n${lines.length === 1 ? 'Example' : 'Examples'}:\n${lines.map((line) => `  $ tecsalud-batch ${line}`).join('\n')}`;
 }
+
+/**
+ * `patients --db x.db list`: the options every subcommand of a group takes are accepted before the
+ * subcommand's name too (commander reads options per command, so there they were refused as unknown), and
+ * handed to the subcommand unless it is given its own after its name.
+ */
+export function acceptSharedOptionsFirst<Args extends unknown[], Opts extends OptionValues, Globals extends OptionValues>(
+  group: Command<Args, Opts, Globals>,
+  shared: Option[],
+): Command<Args, Opts, Globals> {
+  for (const option of shared) group.addOption(option);
+  return group.hook('preSubcommand', (parent, subcommand) => {
+    for (const option of shared) {
+      const key = option.attributeName();
+      if (parent.getOptionValueSource(key) !== 'cli') continue;
+      subcommand.setOptionValueWithSource(key, parent.getOptionValue(key), 'cli');
+    }
+  });
+}

@@ -1,4 +1,3 @@
-import os from 'node:os';
 import { isIdPrefix } from '../core/text/id-prefix.js';
 import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
 import { DEFAULT_QUEUE_SCHEMA } from '../core/queue/defaults.js';
@@ -8,8 +7,9 @@ import { QueueRepository, type SessionWorker } from '../db/repositories/queue-re
 import type { QueueWorker } from '../db/schema.js';
 import type { BatchFile, BatchUpload } from '../db/schema.js';
 import { UsageError } from '../errors.js';
-import { processStillRuns, releaseOwnRunLock } from '../ingest/run-lock.js';
+import { releaseOwnRunLock } from '../ingest/run-lock.js';
 import { readSessionJobCounts, type SessionJobCounts } from '../queue/job-queue.js';
+import { WORKER_SILENT_AFTER_MS, workerRunning } from '../queue/worker-liveness.js';
 import { asSeenNow } from './abandoned-runs.js';
 import { withRegistry, type RegistryLocation } from './open-registry.js';
 
@@ -27,9 +27,6 @@ export async function recordForcedExit(
     await releaseOwnRunLock(database, run.sourceDir);
   });
 }
-
-/** A worker that has not reported for this long is no longer counted as running. */
-const WORKER_SILENT_AFTER_MS = 60_000;
 
 /** What `status` shows of a session whose files went to the job queue. */
 export interface SessionQueueStatus {
@@ -138,12 +135,7 @@ async function readQueueStatus(
   const repository = new QueueRepository(database.db);
   if (!(await repository.isQueueSession(sessionId))) return null;
   const silentSince = Date.now() - WORKER_SILENT_AFTER_MS;
-  const host = os.hostname();
-  const isRunning = (worker: QueueWorker) =>
-    worker.stoppedAt === null &&
-    Date.parse(worker.lastSeenAt) >= silentSince &&
-    // A worker of this host killed a moment ago is gone at once, not a minute later.
-    (worker.host !== host || processStillRuns(worker));
+  const isRunning = (worker: QueueWorker) => workerRunning(worker, { silentAfterMs: WORKER_SILENT_AFTER_MS });
   const workers = (await repository.sessionWorkers(sessionId)).map((seen) => {
     const running = isRunning(seen.worker);
     return { ...seen, running, gone: seen.worker.stoppedAt === null && !running };

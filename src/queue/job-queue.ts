@@ -141,15 +141,34 @@ export class JobQueue {
    * Takes up to `max` jobs and gives each this worker's timeout: a worker that vanishes leaves its job
    * active until then, when maintenance hands it to another worker.
    */
-  async fetch(max: number, timeoutSeconds: number): Promise<FileJob[]> {
-    const jobs = await this.take(FILE_QUEUE, max, timeoutSeconds);
+  async fetch(max: number, timeoutSeconds: number, workerId: string): Promise<FileJob[]> {
+    const jobs = await this.take(FILE_QUEUE, max, timeoutSeconds, workerId);
     return jobs.map((job) => toFileJob(job, false));
   }
 
   /** Takes up to `max` given-up jobs (files whose attempts ran out with nobody to record why), likewise. */
-  async fetchGivenUp(max: number, timeoutSeconds: number): Promise<FileJob[]> {
-    const jobs = await this.take(GIVEN_UP_QUEUE, max, timeoutSeconds);
+  async fetchGivenUp(max: number, timeoutSeconds: number, workerId: string): Promise<FileJob[]> {
+    const jobs = await this.take(GIVEN_UP_QUEUE, max, timeoutSeconds, workerId);
     return jobs.map((job) => toFileJob(job, true));
+  }
+
+  /**
+   * Fails now the active jobs that the given workers (gone: killed, crashed, their machine down) took, as
+   * their --job-timeout would have later: pg-boss retries each while attempts remain (an attempt is spent,
+   * as a file that kills its worker must not loop forever). Returns how many of each worker's.
+   */
+  async failJobsOf(workerIds: string[], message: string): Promise<Map<string, number>> {
+    const failed = new Map<string, number>();
+    if (workerIds.length === 0) return failed;
+    const { rows } = await this.sql<{ id: string; name: string; worker: string }>(
+      pgBossStatements(this.settings.schema).heldBy,
+      [[FILE_QUEUE, GIVEN_UP_QUEUE], workerIds],
+    );
+    for (const job of rows) {
+      await this.boss.fail(job.name, job.id, { message });
+      failed.set(job.worker, (failed.get(job.worker) ?? 0) + 1);
+    }
+    return failed;
   }
 
   /**
@@ -157,7 +176,12 @@ export class JobQueue {
    * (or frozen, then killed) left its jobs active under the expiry they were queued with, so the files
    * waited that long for another worker, and `worker --until-idle` waited with them.
    */
-  private async take(queue: string, max: number, timeoutSeconds: number): Promise<PgBoss.JobWithMetadata<FileJobData>[]> {
+  private async take(
+    queue: string,
+    max: number,
+    timeoutSeconds: number,
+    workerId: string,
+  ): Promise<PgBoss.JobWithMetadata<FileJobData>[]> {
     return this.db.transaction().execute(async (trx) => {
       const db = { executeSql: (text: string, values: unknown[]) => trx.executeQuery(CompiledQuery.raw(text, values)) };
       const jobs = await this.boss.fetch<FileJobData>(queue, { batchSize: max, includeMetadata: true, db });
@@ -167,6 +191,7 @@ export class JobQueue {
             queue,
             jobs.map((job) => job.id),
             timeoutSeconds,
+            workerId,
           ]),
         );
       }
@@ -201,6 +226,27 @@ export class JobQueue {
   }
 
   /** Whether any job is queued, waiting for a retry or running, in either queue. */
+  /**
+   * The jobs not finished that nobody can take now: held by workers (this one's included), or queued to start
+   * later. For `worker --until-idle`, which waits for them and says so.
+   */
+  async waitingWork(): Promise<QueueWait> {
+    const { rows } = await this.sql<{
+      active: number | string;
+      active_until: Date | string | null;
+      later: number | string;
+      next_start: Date | string | null;
+    }>(pgBossStatements(this.settings.schema).waiting, [[FILE_QUEUE, GIVEN_UP_QUEUE]]);
+    const row = rows[0];
+    const iso = (value: Date | string | null | undefined) => (value ? new Date(value).toISOString() : null);
+    return {
+      active: Number(row?.active ?? 0),
+      activeUntil: iso(row?.active_until),
+      later: Number(row?.later ?? 0),
+      nextStart: iso(row?.next_start),
+    };
+  }
+
   async hasWork(): Promise<boolean> {
     const { rows } = await this.sql<{ n: number | string }>(
       pgBossStatements(this.settings.schema).unfinished,
@@ -254,6 +300,17 @@ export async function readSessionJobCounts(
     counts.activeUntil = expires === null ? null : new Date(expires).toISOString();
   }
   return counts;
+}
+
+/** See JobQueue.waitingWork. */
+export interface QueueWait {
+  /** Jobs being processed, by this worker or others. */
+  active: number;
+  /** When the last of them runs out of time (--job-timeout): by then a gone worker's jobs are back on the queue. */
+  activeUntil: string | null;
+  /** Jobs queued to start later. */
+  later: number;
+  nextStart: string | null;
 }
 
 function toFileJob(job: PgBoss.JobWithMetadata<FileJobData>, givenUp: boolean): FileJob {

@@ -8,11 +8,17 @@ export function pgBossStatements(schema: string) {
   return {
     /**
      * A worker's --job-timeout on the jobs it just took: pg-boss fixes a job's expiry when it is queued,
-     * but how long a file may take is the worker's to say (its extractor, its OCR limit).
+     * but how long a file may take is the worker's to say (its extractor, its OCR limit). And who took them,
+     * in `output` (pg-boss writes it only when the job completes or fails): a gone worker's jobs can then be
+     * handed on without waiting for that timeout.
      */
     setTimeout: `
-      UPDATE ${schema}.job SET expire_in = $3::int * interval '1 second'
+      UPDATE ${schema}.job SET expire_in = $3::int * interval '1 second', output = jsonb_build_object('taken_by', $4::text)
       WHERE name = $1 AND id = ANY($2::uuid[]) AND state = 'active'`,
+    /** The active jobs the given workers took (see setTimeout). */
+    heldBy: `
+      SELECT id, name, output->>'taken_by' AS worker FROM ${schema}.job
+      WHERE name = ANY($1::text[]) AND state = 'active' AND output->>'taken_by' = ANY($2::text[])`,
     /**
      * Back to the queue without spending an attempt: clearing started_on is what tells pg-boss's fetch
      * that the next start is not a retry.
@@ -26,6 +32,16 @@ export function pgBossStatements(schema: string) {
       WHERE name = ANY($1::text[]) AND state < 'completed' AND data->>'sessionId' = $2`,
     unfinished: `
       SELECT count(*) AS n FROM ${schema}.job WHERE name = ANY($1::text[]) AND state < 'completed'`,
+    /**
+     * What a worker with nothing to take still waits for: jobs other workers hold (and when they run out of
+     * time, should those workers be gone), and jobs queued to start later (a retry's backoff, a release's delay).
+     */
+    waiting: `
+      SELECT count(*) FILTER (WHERE state = 'active') AS active,
+             max(started_on + expire_in) FILTER (WHERE state = 'active') AS active_until,
+             count(*) FILTER (WHERE state < 'active') AS later,
+             min(start_after) FILTER (WHERE state < 'active') AS next_start
+      FROM ${schema}.job WHERE name = ANY($1::text[])`,
     installed: `SELECT to_regclass('${schema}.job')::text AS name`,
     /** When the last of a session's active jobs runs out of time: pg-boss's maintenance retries it after. */
     sessionActiveExpiry: `

@@ -19,9 +19,15 @@ import type { TakenBack } from '../ingest/session-tally.js';
 import { isServiceDown } from './classify-failure.js';
 import { settleQueueSession } from './finish-queue-session.js';
 import type { FileJob, JobQueue } from './job-queue.js';
+import { WORKER_GONE_AFTER_MS, workerRunning } from './worker-liveness.js';
 import { requeueLostFiles } from './requeue-lost-files.js';
 import { SessionWork, type OpenSessionAdapters } from './session-work.js';
 import type { WorkerListener } from './worker-events.js';
+
+/** How often `worker --until-idle` says what it still waits for. */
+const WAIT_REPORT_INTERVAL_MS = 60_000;
+/** How often a worker looks for jobs held by workers that are gone. */
+const RECLAIM_INTERVAL_MS = 30_000;
 
 export interface QueueWorkerOptions {
   workerId: string;
@@ -118,6 +124,8 @@ export class QueueWorker {
     const inFlight = new Set<Promise<void>>();
     try {
       let lastSweep = 0;
+      let lastWaitReport = 0;
+      let lastReclaim = 0;
       while (!this.stopping()) {
         const now = Date.now();
         if (now < this.pausedUntil) {
@@ -131,15 +139,20 @@ export class QueueWorker {
         }
         let jobs: FileJob[];
         try {
-          jobs = await this.queue.fetchGivenUp(free, options.jobTimeoutSeconds);
+          if (Date.now() - lastReclaim >= RECLAIM_INTERVAL_MS) {
+            lastReclaim = Date.now();
+            await this.reclaimJobsOfGoneWorkers();
+          }
+          jobs = await this.queue.fetchGivenUp(free, options.jobTimeoutSeconds, options.workerId);
           if (jobs.length < free)
-            jobs.push(...(await this.queue.fetch(free - jobs.length, options.jobTimeoutSeconds)));
+            jobs.push(...(await this.queue.fetch(free - jobs.length, options.jobTimeoutSeconds, options.workerId)));
         } catch (error) {
           if (!isServiceDown(error)) throw error;
           this.pause(error);
           continue;
         }
         if (jobs.length > 0) {
+          lastWaitReport = 0;
           for (const job of jobs) this.start(job, inFlight);
           continue;
         }
@@ -151,9 +164,17 @@ export class QueueWorker {
               lastSweep = Date.now();
               await this.sweep();
             }
-            if (options.untilIdle && !(await this.queue.hasWork())) {
-              this.emit({ type: 'worker_stopping', reason: 'idle' });
-              break;
+            if (options.untilIdle) {
+              const wait = await this.queue.waitingWork();
+              if (wait.active + wait.later === 0) {
+                this.emit({ type: 'worker_stopping', reason: 'idle' });
+                break;
+              }
+              // Jobs another worker holds (perhaps one that is gone) or queued for later: said, not silent.
+              if (Date.now() - lastWaitReport >= WAIT_REPORT_INTERVAL_MS) {
+                lastWaitReport = Date.now();
+                this.emit({ type: 'worker_waiting', ...wait });
+              }
             }
           } catch (error) {
             if (!isServiceDown(error)) throw error;
@@ -451,6 +472,26 @@ export class QueueWorker {
     for (const sessionId of await this.repository.openQueueSessions()) this.pendingSettle.add(sessionId);
     await this.settleTouchedSessions(true);
     await this.recountFromRows(this.countedIngested.keys());
+  }
+
+  /**
+   * The jobs of workers that are gone (killed, crashed, their machine down: silent, or on this host no longer
+   * running) go back to the queue now instead of after their --job-timeout (15 min by default), during which
+   * their files waited and `worker --until-idle` with them.
+   */
+  private async reclaimJobsOfGoneWorkers(): Promise<void> {
+    const gone = (await this.repository.unstoppedWorkers()).filter(
+      (worker) => worker.id !== this.options.workerId && !workerRunning(worker, { silentAfterMs: WORKER_GONE_AFTER_MS }),
+    );
+    if (gone.length === 0) return;
+    const failed = await this.queue.failJobsOf(
+      gone.map((worker) => worker.id),
+      'its worker is gone (killed, crashed, or its machine went down): taken up again',
+    );
+    if (failed.size === 0) return;
+    const jobs = [...failed.values()].reduce((sum, n) => sum + n, 0);
+    const workers = gone.filter((worker) => failed.has(worker.id)).map((worker) => `${worker.host}:${worker.pid}`);
+    this.emit({ type: 'jobs_reclaimed', jobs, workers });
   }
 
   private async closeSessions(): Promise<void> {

@@ -24,6 +24,13 @@ export type WorkerEvent =
   | { type: 'session_finished'; sessionId: string; status: BatchStatus; counts: SessionCounts }
   /** Files of an open queue session that had no job (lost or never queued): queued again. */
   | { type: 'jobs_requeued'; sessionId: string; files: number }
+  /**
+   * `--until-idle` with nothing to take but jobs not finished: held by other workers (perhaps gone: their jobs
+   * come back when `activeUntil` passes) or queued for later. Said when it starts waiting, then each minute.
+   */
+  | { type: 'worker_waiting'; active: number; activeUntil: string | null; later: number; nextStart: string | null }
+  /** Active jobs of workers that are gone, failed now (pg-boss retries them) rather than at their timeout. */
+  | { type: 'jobs_reclaimed'; jobs: number; workers: string[] }
   | { type: 'worker_stopping'; reason: 'signal' | 'idle' | 'error' }
   | { type: 'worker_stopped'; workerId: string; files: number; seconds: number };
 

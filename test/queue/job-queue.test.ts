@@ -7,6 +7,8 @@ import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { postgresWanted } from '../support/postgres.js';
 
 const SCHEMA = DEFAULT_QUEUE_SETTINGS.schema;
+/** The worker that takes the jobs, as `worker` passes its id. */
+const WORKER = 'worker-a';
 
 /** One job's row in pg-boss's table, as the statements of queue/pg-boss-statements.ts leave it. */
 async function jobRow(database: OpenDatabase, id: string) {
@@ -56,12 +58,12 @@ describe.runIf(postgresWanted())('the job queue (pg-boss 10 on the registry data
   it('hands the jobs out in the order they were queued, one taker each', async () => {
     await queue.enqueue(files(25), { timeoutSeconds: 900 });
     const taken = [
-      ...(await queue.fetch(10, 60)),
-      ...(await queue.fetch(10, 60)),
-      ...(await queue.fetch(10, 60)),
+      ...(await queue.fetch(10, 60, WORKER)),
+      ...(await queue.fetch(10, 60, WORKER)),
+      ...(await queue.fetch(10, 60, WORKER)),
     ];
     expect(taken.map((job) => job.fileId)).toEqual(files(25).map((file) => file.fileId));
-    expect(await queue.fetch(5, 60)).toEqual([]);
+    expect(await queue.fetch(5, 60, WORKER)).toEqual([]);
     expect(taken[0]).toMatchObject({
       retryCount: 0,
       retryLimit: DEFAULT_QUEUE_SETTINGS.retryLimit,
@@ -71,7 +73,7 @@ describe.runIf(postgresWanted())('the job queue (pg-boss 10 on the registry data
 
   it("gives a taken job the worker's timeout", async () => {
     await queue.enqueue(files(1), { timeoutSeconds: 900 });
-    const [job] = await queue.fetch(1, 42);
+    const [job] = await queue.fetch(1, 42, WORKER);
     expect(await jobRow(database, job!.id)).toMatchObject({ state: 'active', expire_seconds: '42' });
   });
 
@@ -79,22 +81,22 @@ describe.runIf(postgresWanted())('the job queue (pg-boss 10 on the registry data
     // The queued expiry must never be left on a taken job: a worker killed between the two would leave it
     // active for that long. Here the second step fails (NaN is no timeout): the job stays queued.
     await queue.enqueue(files(1), { timeoutSeconds: 900 });
-    await expect(queue.fetch(1, Number.NaN)).rejects.toThrow();
-    const [job] = await queue.fetch(1, 42);
+    await expect(queue.fetch(1, Number.NaN, WORKER)).rejects.toThrow();
+    const [job] = await queue.fetch(1, 42, WORKER);
     expect(job).toMatchObject({ fileId: 'file-000', retryCount: 0 });
     expect(await jobRow(database, job!.id)).toMatchObject({ state: 'active', expire_seconds: '42' });
   });
 
   it('puts a released job back without spending an attempt, and a failed one back as a retry', async () => {
     await queue.enqueue(files(1), { timeoutSeconds: 900 });
-    const [first] = await queue.fetch(1, 60);
+    const [first] = await queue.fetch(1, 60, WORKER);
     await queue.release(first!, 0);
     expect(await jobRow(database, first!.id)).toMatchObject({
       state: 'created',
       retry_count: 0,
       started_on: null,
     });
-    const [again] = await queue.fetch(1, 60);
+    const [again] = await queue.fetch(1, 60, WORKER);
     expect(again).toMatchObject({ id: first!.id, retryCount: 0 });
 
     await queue.fail(again!, new Error('boom'));
@@ -103,11 +105,33 @@ describe.runIf(postgresWanted())('the job queue (pg-boss 10 on the registry data
     expect(await queue.liveFileIds('session-a')).toEqual(new Set(['file-000']));
   });
 
+  it("fails now the active jobs a gone worker took (a retry each), and says what a waiting worker waits for", async () => {
+    await queue.enqueue(files(3), { timeoutSeconds: 900 });
+    const mine = await queue.fetch(2, 900, 'worker-gone');
+    const theirs = await queue.fetch(1, 900, 'worker-alive');
+    expect(await queue.waitingWork()).toMatchObject({ active: 3, activeUntil: expect.any(String), later: 0, nextStart: null });
+
+    expect(await queue.failJobsOf(['worker-gone', 'worker-stopped'], 'its worker is gone')).toEqual(new Map([['worker-gone', 2]]));
+    for (const job of mine) expect(await jobRow(database, job.id)).toMatchObject({ state: 'retry' });
+    expect(await jobRow(database, theirs[0]!.id)).toMatchObject({ state: 'active' });
+    expect(await queue.failJobsOf(['worker-gone'], 'again')).toEqual(new Map());
+    expect(await queue.waitingWork()).toMatchObject({ active: 1, later: 2, nextStart: expect.any(String) });
+
+    // Taken again (after the retry's delay), with the reason of the attempt that was lost.
+    const retried = [];
+    for (let tries = 0; tries < 100 && retried.length < 2; tries++) {
+      retried.push(...(await queue.fetch(5, 900, WORKER)));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(retried.map((job) => job.id).sort()).toEqual(mine.map((job) => job.id).sort());
+    expect(retried.map((job) => job.lastError)).toEqual(['its worker is gone', 'its worker is gone']);
+  });
+
   it("counts a session's jobs by state, and knows when nothing is left", async () => {
     expect(await queue.hasWork()).toBe(false);
     await queue.enqueue(files(3, 'session-a'), { timeoutSeconds: 900 });
     await queue.enqueue(files(2, 'session-b'), { timeoutSeconds: 900 });
-    const jobs = await queue.fetch(2, 60);
+    const jobs = await queue.fetch(2, 60, WORKER);
     await queue.complete(jobs[0]!);
     const counts = await readSessionJobCounts(database, SCHEMA, 'session-a');
     expect(counts).toEqual({ queued: 1, active: 1, done: 1, failed: 0, activeUntil: expect.any(String) });
@@ -134,10 +158,10 @@ describe.runIf(postgresWanted())('the job queue (pg-boss 10 on the registry data
     });
     try {
       await limited.enqueue(files(1), { timeoutSeconds: 900 });
-      const [job] = await limited.fetch(1, 60);
+      const [job] = await limited.fetch(1, 60, WORKER);
       await limited.fail(job!, new Error('the disk went away'));
       expect(await jobRow(database, job!.id)).toMatchObject({ state: 'failed' });
-      const [given] = await limited.fetchGivenUp(5, 42);
+      const [given] = await limited.fetchGivenUp(5, 42, WORKER);
       expect(given).toMatchObject({ fileId: 'file-000', givenUp: true, lastError: 'the disk went away' });
       expect(await jobRow(database, given!.id)).toMatchObject({ state: 'active', expire_seconds: '42' });
       expect(await readSessionJobCounts(database, SCHEMA, 'session-a')).toMatchObject({

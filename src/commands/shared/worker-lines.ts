@@ -32,6 +32,10 @@ export function workerEventLine(event: WorkerEvent, messages: Messages): string 
         failed: event.counts.failedFiles,
         review: event.counts.reviewRequired,
       });
+    case 'jobs_reclaimed':
+      return say.reclaimed(event.jobs, event.workers.join(', '));
+    case 'worker_waiting':
+      return say.waiting(event.active, clock(event.activeUntil), event.later, clock(event.nextStart));
     case 'worker_stopping':
       return event.reason === 'idle' ? say.idle : null;
     case 'worker_stopped':
@@ -39,4 +43,9 @@ export function workerEventLine(event: WorkerEvent, messages: Messages): string 
     default:
       return null;
   }
+}
+
+/** HH:MM:SS of an ISO instant (UTC), as `status` prints a queue's times. */
+function clock(iso: string | null): string | null {
+  return iso ? iso.slice(11, 19) : null;
 }

@@ -226,6 +226,11 @@ export class QueueRepository {
     return rows.map(({ files, lastFileAt, ...worker }) => ({ worker, files: Number(files), lastFileAt }));
   }
 
+  /** Workers that never said they stopped: running, or gone without a word (killed, crashed). */
+  async unstoppedWorkers(): Promise<QueueWorker[]> {
+    return this.db.selectFrom('queueWorkers').selectAll().where('stoppedAt', 'is', null).execute();
+  }
+
   /** Workers that reported since `since` (ISO) and have not stopped. */
   async liveWorkers(since: string): Promise<QueueWorker[]> {
     return this.db

@@ -144,12 +144,19 @@ export interface WorkerMessages {
   retrying(sessionId: string, attempt: number, error: string): string;
   givenUp(sessionId: string, attempts: number, error: string): string;
   requeued(sessionId: string, files: number): string;
+  /** Active jobs of workers that are gone (`workers`: host:pid), handed on now rather than at their timeout. */
+  reclaimed(jobs: number, workers: string): string;
   sessionFinished(
     sessionId: string,
     status: string,
     counts: { processed: number; total: number; failed: number; review: number },
   ): string;
   idle: string;
+  /**
+   * `--until-idle` waiting for jobs it cannot take: `active` held by workers (back on the queue by
+   * `activeUntil`, HH:MM:SS UTC, should theirs be gone), `later` queued to start at `nextStart` at the earliest.
+   */
+  waiting(active: number, activeUntil: string | null, later: number, nextStart: string | null): string;
   stopped(workerId: string, files: number, seconds: string): string;
   /** The first SIGTERM or Ctrl-C (`signal`: its name). */
   stopping(signal: string): string;
@@ -743,9 +750,24 @@ export const EN: Messages = {
     givenUp: (id, attempts, error) =>
       `session ${id}: a file failed on all ${attempts} attempts (${error}); see \`tecsalud-batch status ${id} --files\``,
     requeued: (id, files) => `session ${id}: ${files} unfinished file(s) had no job; queued again`,
+    reclaimed: (jobs, workers) =>
+      `${plural(jobs, 'job', 'jobs')} of a worker that is gone (${workers}: killed, crashed, or its machine went down) ` +
+      `back on the queue now, not at its --job-timeout`,
     sessionFinished: (id, status, c) =>
       `session ${id} ${status}: ${c.processed}/${c.total} files, ${c.failed} failed, ${c.review} to review`,
     idle: 'the queue is empty: stopping',
+    waiting: (active, until, later, next) =>
+      'waiting for ' +
+      [
+        active
+          ? `${plural(active, 'job', 'jobs')} other workers took` +
+            (until ? ` (if those workers are gone, back on the queue by ${until} UTC: --job-timeout)` : '')
+          : '',
+        later ? `${plural(later, 'job', 'jobs')} queued for later${next ? ` (from ${next} UTC)` : ''}` : '',
+      ]
+        .filter(Boolean)
+        .join(' and ') +
+      '; `tecsalud-batch status` shows them by session',
     stopped: (id, files, seconds) => `worker ${id} stopped: ${files} file(s) in ${seconds} s`,
     stopping: (signal) => `${signal}: finishing the files in flight, taking no new job (send it again to stop at once)`,
     queueMaintenanceFailed: (error) => `warning: job queue maintenance failed: ${error}`,
@@ -1091,12 +1113,27 @@ export const ES: Messages = {
     givenUp: (id, attempts, error) =>
       `sesión ${id}: un archivo falló en ${attempts === 1 ? 'su único intento' : `los ${attempts} intentos`} (${error}); ` +
       `vea \`tecsalud-batch status ${id} --files\``,
+    reclaimed: (jobs, workers) =>
+      `${plural(jobs, 'tarea', 'tareas')} de un proceso de trabajo que ya no está (${workers}: terminado a la fuerza, ` +
+      `caído, o su máquina se apagó) de vuelta en la cola ahora, sin esperar su --job-timeout`,
     requeued: (id, files) =>
       `sesión ${id}: ${files === 1 ? '1 archivo sin terminar no tenía tarea; encolado' : `${files} archivos sin terminar no tenían tarea; encolados`} de nuevo`,
     sessionFinished: (id, status, c) =>
       `sesión ${id} ${ES_STATUSES[status] ?? status} (${status}): ${c.processed}/${plural(c.total, 'archivo', 'archivos')}, ` +
       `${plural(c.failed, 'fallido', 'fallidos')}, ${c.review} en revisión`,
     idle: 'la cola está vacía: deteniendo',
+    waiting: (active, until, later, next) =>
+      'esperando ' +
+      [
+        active
+          ? `${plural(active, 'tarea', 'tareas')} que tomaron otros procesos de trabajo` +
+            (until ? ` (si esos procesos ya no están, vuelven a la cola hacia las ${until} UTC: --job-timeout)` : '')
+          : '',
+        later ? `${plural(later, 'tarea', 'tareas')} en cola para más tarde${next ? ` (desde las ${next} UTC)` : ''}` : '',
+      ]
+        .filter(Boolean)
+        .join(' y ') +
+      '; `tecsalud-batch status` las muestra por sesión',
     stopped: (id, files, seconds) =>
       `proceso de trabajo ${id} detenido: ${plural(files, 'archivo', 'archivos')} en ${seconds} s`,
     stopping: (signal) =>

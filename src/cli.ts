@@ -35,7 +35,7 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/parse.js')).parseCommand,
   },
   {
-    term: 'patients',
+    term: 'patients [options]',
     summary: 'import, list, show and search the patient registry',
     load: async () => (await import('./commands/patients/index.js')).patientsCommand,
   },
@@ -55,7 +55,7 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/review.js')).reviewCommand,
   },
   {
-    term: 'documents',
+    term: 'documents [options]',
     summary: 'move a document to another patient, or detach it back to review',
     load: async () => (await import('./commands/documents.js')).documentsCommand,
   },
@@ -95,7 +95,7 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/serve.js')).serveCommand,
   },
   {
-    term: 'tokens',
+    term: 'tokens [options]',
     summary: 'create, list and revoke the bearer tokens of the HTTP API',
     load: async () => (await import('./commands/tokens/index.js')).tokensCommand,
   },

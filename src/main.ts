@@ -9,7 +9,7 @@ import { languageOfArguments, type Lang } from './ui/i18n/language.js';
 
 /** The one place that maps errors to exit codes and messages. Returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
-  exitQuietlyWhenTheReaderGoesAway();
+  exitQuietlyWhenTheReaderGoesAway(() => languageOfArguments(argv, process.env));
   endWithoutACrashWhenTheTerminalHangsUp();
   try {
     return await runProgram(argv);
@@ -31,18 +31,28 @@ let lostOutput: { stream: 'stdout' | 'stderr'; error: NodeJS.ErrnoException } | 
 
 /** Codes of a write the disk under a redirected stdout or stderr refused. */
 const DISK_REFUSED = new Set(['ENOSPC', 'EDQUOT', 'EFBIG']);
+/** fileSystemProblem's words for them, in Spanish (said at exit, where the translation tables cannot load). */
+const DISK_PROBLEM_ES: Record<string, string> = {
+  ENOSPC: 'el disco está lleno',
+  EDQUOT: 'se agotó la cuota de disco de la cuenta',
+  EFBIG: 'el archivo superó su tamaño máximo',
+};
 
 /**
  * The command went on without its output (the work a cron job redirects to a file is not lost for a full disk
  * under that file: an ingest's outcomes are in the database); what was not written is said here, and a command
  * that would have succeeded exits 74 so that a monitor notices. A failure's own code is kept: it says more.
  */
-function reportLostOutput(lost: NonNullable<typeof lostOutput>, code: number): number {
+function reportLostOutput(lost: NonNullable<typeof lostOutput>, code: number, lang: Lang): number {
   const why = fileSystemProblem(lost.error) ?? lost.error.message;
   try {
     process.stderr.write(
-      `error: could not write the output to ${lost.stream} (${why}): the command's work is done and recorded ` +
-        '(`tecsalud-batch status` shows an ingest\'s outcomes); free space there or send the output elsewhere\n',
+      lang === 'es'
+        ? `error: no se pudo escribir la salida en ${lost.stream} (${DISK_PROBLEM_ES[lost.error.code ?? ''] ?? why}): ` +
+            'el trabajo del comando está hecho y registrado (`tecsalud-batch status` muestra los resultados de una ' +
+            'ingesta); libere espacio allí o envíe la salida a otro lugar\n'
+        : `error: could not write the output to ${lost.stream} (${why}): the command's work is done and recorded ` +
+            '(`tecsalud-batch status` shows an ingest\'s outcomes); free space there or send the output elsewhere\n',
     );
   } catch {
     // stderr is the stream lost: the exit code is all that is left to tell.
@@ -94,10 +104,10 @@ function writeJsonError(message: string, hint: string | null, exitCode: number):
  * `tecsalud-batch search … | head` closes the pipe early: that is the reader's choice, not an error,
  * so the process ends quietly (as `cat` does) instead of printing a stack trace.
  */
-function exitQuietlyWhenTheReaderGoesAway(): void {
+function exitQuietlyWhenTheReaderGoesAway(language: () => Lang): void {
   // At exit: the failed write's error event may come after the command returned its code.
   process.on('exit', () => {
-    if (lostOutput) process.exitCode = reportLostOutput(lostOutput, Number(process.exitCode ?? 0));
+    if (lostOutput) process.exitCode = reportLostOutput(lostOutput, Number(process.exitCode ?? 0), language());
   });
   for (const [name, stream] of [['stdout', process.stdout], ['stderr', process.stderr]] as const) {
     stream.on('error', (error: NodeJS.ErrnoException) => {

@@ -60,5 +60,9 @@ describe('stdout on a full disk', { tags: ['slow'] }, () => {
       expect(run.stderr.match(new RegExp(LOST.source, 'gm')), args.join(' ')).toHaveLength(1);
       expect(run.stderr).not.toMatch(/ENOSPC|\n\s+at /);
     }
+    // Under --lang es the line is Spanish, as every other error of the command.
+    const spanish = await runWithStdoutOnFullDisk(['patients', 'list', '--db', db, '--lang', 'es']);
+    expect(spanish.code).toBe(ExitCode.OutputLost);
+    expect(spanish.stderr).toMatch(/^error: no se pudo escribir la salida en stdout \(el disco está lleno\): el trabajo del comando está hecho/m);
   });
 });

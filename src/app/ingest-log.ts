@@ -4,6 +4,7 @@ import { redactNames } from '../core/text/redact-names.js';
 import { createLogListener } from '../ingest/log-listener.js';
 import type { FileModePolicy } from '../private-files.js';
 import { openRotatingLog } from './rotating-log.js';
+import type { LogWarningLanguage } from '../ingest/pipeline-logger.js';
 
 export interface IngestLog {
   /** One JSON line per file outcome and per session event. */
@@ -20,6 +21,8 @@ export interface IngestLogOptions {
   redact: boolean;
   /** Who may read a log file created here (config `fileMode`; default owner-only). */
   fileMode?: FileModePolicy;
+  /** The language of the one warning a full disk under the log gets on stderr. */
+  lang?: LogWarningLanguage;
 }
 
 /**
@@ -28,7 +31,7 @@ export interface IngestLogOptions {
  * which starts with a `log_reopened` line.
  */
 export async function openIngestLog(destination: string, options: IngestLogOptions): Promise<IngestLog> {
-  const logger = await openRotatingLog(destination, { cwd: options.cwd, fileMode: options.fileMode });
+  const logger = await openRotatingLog(destination, { cwd: options.cwd, fileMode: options.fileMode, lang: options.lang });
   return {
     listener: createLogListener(logger, { redact: options.redact }),
     stopped: (error) => {

@@ -1,6 +1,6 @@
 import { describeError } from '../core/text/describe-error.js';
 import type { PipelineLogger } from '../ingest/log-listener.js';
-import { openPipelineLogger } from '../ingest/pipeline-logger.js';
+import { openPipelineLogger, type LogWarningLanguage } from '../ingest/pipeline-logger.js';
 import type { FileModePolicy } from '../private-files.js';
 
 /** A `--log-file` that follows logrotate: reopened on SIGHUP until it is closed. */
@@ -13,6 +13,8 @@ export interface RotatingLogOptions {
   cwd: string;
   /** Who may read a log file created here (config `fileMode`; default owner-only). */
   fileMode?: FileModePolicy;
+  /** The language of the one warning a full disk under the log gets on stderr. */
+  lang?: LogWarningLanguage;
 }
 
 /**
@@ -30,7 +32,7 @@ export function reopenOnHangup(reopen: () => void): () => void {
  * lines after it go to a new file at the same path, which starts with a `log_reopened` line.
  */
 export async function openRotatingLog(destination: string, options: RotatingLogOptions): Promise<RotatingLog> {
-  const logger = await openPipelineLogger(destination, { cwd: options.cwd, fileMode: options.fileMode });
+  const logger = await openPipelineLogger(destination, { cwd: options.cwd, fileMode: options.fileMode, lang: options.lang });
   const stopReopening = logger.file
     ? reopenOnHangup(() => {
         try {

@@ -5,7 +5,7 @@ import type { PipelineListener } from '../core/pipeline/events.js';
 import { redactLogLine } from '../core/text/redact-log-line.js';
 import { createLogListener, fileFinishedLine } from '../ingest/log-listener.js';
 import { openLogFileStream } from '../ingest/log-file-stream.js';
-import { logFileError, warnLogLost } from '../ingest/pipeline-logger.js';
+import { logFileError, warnLogLost, type LogWarningLanguage } from '../ingest/pipeline-logger.js';
 import { createPrivateFile, ensurePrivateDir, type FileModePolicy } from '../private-files.js';
 
 export interface ServeLogOptions {
@@ -16,6 +16,8 @@ export interface ServeLogOptions {
   redact: boolean;
   /** Who may read a log file created here (config `fileMode`; default owner-only). */
   fileMode?: FileModePolicy;
+  /** The language of the one warning a full disk under the log gets on stderr. */
+  lang?: LogWarningLanguage;
 }
 
 export interface ServeLog {
@@ -51,7 +53,7 @@ export async function openServeLog(options: ServeLogOptions): Promise<ServeLog> 
   }
   // Guarded: a full disk under the log neither crashes the server nor hangs its exit (see openLogFileStream).
   const fileStream = file
-    ? openLogFileStream(() => pino.destination({ dest: file, append: true, sync: false }), (error) => warnLogLost(file, error))
+    ? openLogFileStream(() => pino.destination({ dest: file, append: true, sync: false }), (error) => warnLogLost(file, error, options.lang))
     : null;
   const target = fileStream ?? (options.destination as NodeJS.WritableStream);
   const stream = options.redact ? { write: (line: string) => target.write(redactLogLine(line)) } : target;

@@ -4,6 +4,7 @@ import { fileFinishedLine, fileOutcomeChangedLine } from '../ingest/log-listener
 import type { FileModePolicy } from '../private-files.js';
 import type { WorkerListener } from '../queue/worker-events.js';
 import { openRotatingLog } from './rotating-log.js';
+import type { LogWarningLanguage } from '../ingest/pipeline-logger.js';
 
 export interface WorkerLog {
   listener: WorkerListener;
@@ -18,6 +19,8 @@ export interface WorkerLogOptions {
   redact: boolean;
   /** Who may read a log file created here (config `fileMode`; default owner-only). */
   fileMode?: FileModePolicy;
+  /** The language of the one warning a full disk under the log gets on stderr. */
+  lang?: LogWarningLanguage;
 }
 
 /**
@@ -26,7 +29,7 @@ export interface WorkerLogOptions {
  * a session finished). A worker runs for days: the file is reopened on SIGHUP, as logrotate expects.
  */
 export async function openWorkerLog(destination: string, options: WorkerLogOptions): Promise<WorkerLog> {
-  const logger = await openRotatingLog(destination, { cwd: options.cwd, fileMode: options.fileMode });
+  const logger = await openRotatingLog(destination, { cwd: options.cwd, fileMode: options.fileMode, lang: options.lang });
   const text = (message: string) => (options.redact ? redactNames(message) : message);
   /** An event's fields in the log's snake_case, its path only when names may be logged, its error redacted. */
   const fieldsOf = (event: { type: string; relativePath?: string; error?: string }): object => {

@@ -159,6 +159,7 @@ export async function ingest(dir: string, options: IngestCommandOptions, context
         // Names stay out of every log unless --no-redact says otherwise (--redact is kept for old scripts).
         redact: options.redact !== false,
         fileMode: context.config?.fileMode,
+        lang,
       })
     : null;
   const presenter = await createIngestPresenter({

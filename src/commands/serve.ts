@@ -10,6 +10,7 @@ import type { ResolvedIngestOptions } from './ingest-options.js';
 import { contextOf, finish, type CommandContext } from './context.js';
 import { writeLine } from './shared/io.js';
 import { commandWords } from '../ui/i18n/command-words.js';
+import { resolveLanguage } from '../ui/i18n/language.js';
 import { addBackendOptions, dbOption, examples, langOption } from './shared/options.js';
 import { addOcrAndContentOptions, ocrAndContentSourcesOf } from './shared/ocr-content-options.js';
 import { addPipelineOptions } from './shared/pipeline-options.js';
@@ -76,7 +77,12 @@ export async function serve(options: ServeCommandOptions, context: CommandContex
     defaults,
     extractor: context.extractor,
     // Names stay out of the log unless --no-redact says otherwise, as in ingest's and the workers' logs.
-    log: { destination: logTo, level: options.quiet ? 'warn' : 'info', redact: options.redact !== false },
+    log: {
+      destination: logTo,
+      level: options.quiet ? 'warn' : 'info',
+      redact: options.redact !== false,
+      lang: resolveLanguage({ flag: options.lang, env: context.env }),
+    },
     now: context.now,
   });
   const { io } = context;

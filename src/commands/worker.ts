@@ -119,13 +119,15 @@ export async function worker(options: WorkerCommandOptions, context: CommandCont
   ]);
   // The operator's lines in the language `ingest` would speak here (--lang, LC_ALL / LANG); the log and
   // --json stay English, read by programs and IT staff.
-  const messages = messagesFor(resolveLanguage({ flag: options.lang, env: context.env }));
+  const lang = resolveLanguage({ flag: options.lang, env: context.env });
+  const messages = messagesFor(lang);
   const log = options.logFile
     ? await openWorkerLog(options.logFile, {
         cwd: context.cwd,
         // Names stay out of the log unless --no-redact says otherwise (as `ingest`'s).
         redact: options.redact !== false,
         fileMode: context.config?.fileMode,
+        lang,
       })
     : null;
   const quiet = Boolean(options.quiet) || options.logFile === '-';

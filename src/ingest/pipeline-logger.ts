@@ -29,7 +29,7 @@ export interface OpenedLogger extends PipelineLogger {
  */
 export async function openPipelineLogger(
   destination: string,
-  options: { cwd: string; fileMode?: FileModePolicy },
+  options: { cwd: string; fileMode?: FileModePolicy; lang?: LogWarningLanguage },
 ): Promise<OpenedLogger> {
   const { pino } = await import('pino');
   const file = destination === '-' ? null : path.resolve(options.cwd, destination);
@@ -44,7 +44,7 @@ export async function openPipelineLogger(
       ensurePrivateDirSync(path.dirname(file), options.fileMode);
       createFile(file);
     }
-    stream = openLogFileStream(open, (error) => warnLogLost(destination, error));
+    stream = openLogFileStream(open, (error) => warnLogLost(destination, error, options.lang));
   } catch (error) {
     throw logFileError(destination, error);
   }
@@ -67,16 +67,31 @@ export async function openPipelineLogger(
   };
 }
 
+/** The language of the operator's screens (`--lang`, the locale): the one warning said there, not in the log. */
+export type LogWarningLanguage = 'en' | 'es';
+
+/** describeLogError's words for a disk that stopped taking the log, in Spanish. */
+const LOG_PROBLEM_ES: Record<string, string> = {
+  ENOSPC: 'el disco está lleno',
+  EDQUOT: 'se agotó la cuota de disco de la cuenta',
+  EFBIG: 'el archivo superó su tamaño máximo',
+  EIO: 'falló el disco o el recurso de red (error de E/S)',
+};
+
 /**
  * Said once on stderr when the log stops taking lines (a full or failing disk): the run goes on without it.
  * Not a reason to stop: every file's outcome is recorded in the database, which `status` reads.
  */
-export function warnLogLost(destination: string, error: NodeJS.ErrnoException): void {
+export function warnLogLost(destination: string, error: NodeJS.ErrnoException, lang: LogWarningLanguage = 'en'): void {
   const where = destination === '-' ? 'stderr' : `'${destination}'`;
   try {
     process.stderr.write(
-      `warning: cannot write the log ${where} (${describeLogError(error)}): going on without it; every file's ` +
-        'outcome is still recorded in the database (tecsalud-batch status). Free space there; a SIGHUP reopens the log\n',
+      lang === 'es'
+        ? `aviso: no se puede escribir el registro ${where} (${LOG_PROBLEM_ES[error.code ?? ''] ?? describeLogError(error)}): ` +
+            'se sigue sin él; el resultado de cada archivo queda registrado en la base de datos (tecsalud-batch status). ' +
+            'Libere espacio allí; una señal SIGHUP vuelve a abrir el registro\n'
+        : `warning: cannot write the log ${where} (${describeLogError(error)}): going on without it; every file's ` +
+            'outcome is still recorded in the database (tecsalud-batch status). Free space there; a SIGHUP reopens the log\n',
     );
   } catch {
     // stderr itself is gone: nothing left to tell.

@@ -40,7 +40,7 @@ export interface StartServerOptions {
    * Where the request and processing logs go (JSON lines; a file's absolute path or a stream), and whether
    * patient names are kept out of them (`--no-redact` lets them in); null: nowhere.
    */
-  log: { destination: NodeJS.WritableStream | string; level: string; redact: boolean } | null;
+  log: { destination: NodeJS.WritableStream | string; level: string; redact: boolean; lang?: 'en' | 'es' } | null;
   now?: () => Date;
 }
 

@@ -123,5 +123,14 @@ describe('a log on a full disk (/dev/full: every write fails with ENOSPC)', { ta
     expect(run.code, run.stderr).toBe(0);
     expect((JSON.parse(run.stdout) as { files: { outcome: string }[] }).files.map((file) => file.outcome)).toEqual(['ingested']);
     expect(run.stderr.match(/^warning: cannot write the log '\/dev\/full' \(the disk is full\)/gm)).toHaveLength(1);
+
+    // In the operator's language, as the run's other lines (the log itself stays English).
+    fs.writeFileSync(path.join(drop, named('6001467031')), await consultation('revisión anual (disco lleno, otra)'));
+    const spanish = await runCli(['ingest', drop, '--db', db, '--log-file', '/dev/full', '--non-interactive', '--lang', 'es'], {
+      cwd: root,
+      timeoutMs: 60_000,
+    });
+    expect(spanish.code, spanish.stderr).toBe(0);
+    expect(spanish.stderr.match(/^aviso: no se puede escribir el registro '\/dev\/full' \(el disco está lleno\): se sigue sin él/gm)).toHaveLength(1);
   });
 });

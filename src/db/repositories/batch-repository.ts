@@ -11,7 +11,7 @@ import type {
 import { writeSessionOptions, type SessionOptions } from '../session-options.js';
 import { CompiledOnce } from '../compiled-query.js';
 import { likePrefix } from '../like-prefix.js';
-import { FILE_OUTCOMES, UNFINISHED_OUTCOMES, outcomeKind, type FileOutcome } from '../../core/pipeline/file-outcome.js';
+import { FILE_OUTCOMES, outcomeKind, type FileOutcome } from '../../core/pipeline/file-outcome.js';
 
 /** The outcomes of a file waiting for a person's review (while its processing status is `pending`). */
 const REVIEW_OUTCOMES = (Object.keys(FILE_OUTCOMES) as FileOutcome[]).filter((outcome) => outcomeKind(outcome) === 'review');
@@ -456,7 +456,8 @@ export class BatchRepository {
                 .selectFrom('batchFiles')
                 .select('batchFiles.id')
                 .whereRef('batchFiles.batchId', '=', 'batchUploads.id')
-                .where((files) => files.or([files('outcome', 'is', null), files('outcome', 'in', UNFINISHED_OUTCOMES)])),
+                // Never started (a run over --max-files, whose files left `deferred`, is done with like any other).
+                .where('batchFiles.outcome', 'is', null),
             ),
           ]),
         ]),

@@ -159,20 +159,22 @@ function queueAttention(
 ): string | null {
   const gone = workers.filter((w) => w.gone).length;
   const start = '`tecsalud-batch worker`';
-  const back = `they go back to the queue when their time runs out (--job-timeout)${
-    jobs.activeUntil ? ` by ${jobs.activeUntil.slice(11, 19)} UTC` : ''
-  }`;
+  const timeout = `their time runs out (--job-timeout)${jobs.activeUntil ? ` by ${jobs.activeUntil.slice(11, 19)} UTC` : ''}`;
   // Active jobs with a worker running and none gone: at work (one that just took them names itself a moment later).
+  // A running worker hands a gone worker's jobs back (QueueWorker.reclaimJobsOfGoneWorkers); the timeout is the
+  // latest they come back with no worker at all.
   if (jobs.active > 0 && !anyRunning) {
     return (
       `no worker is running: the ${jobs.active} active job${jobs.active === 1 ? ' was' : 's were'} taken by a ` +
-      `worker that is gone (killed, crashed, or its machine went down); ${back}: keep a worker running (${start})`
+      'worker that is gone (killed, crashed, or its machine went down); the next worker to start takes them back ' +
+      `at once, or they go back to the queue when ${timeout}: start one with ${start}`
     );
   }
   if (jobs.active > 0 && gone > 0) {
     return (
       `${gone} worker${gone === 1 ? '' : 's'} stopped without finishing (killed, crashed, or its machine went ` +
-      `down): the jobs ${gone === 1 ? 'it' : 'they'} held are among the ${jobs.active} active; ${back}, and the running workers take them`
+      `down): the jobs ${gone === 1 ? 'it' : 'they'} held are among the ${jobs.active} active; the running workers ` +
+      `take them back within minutes (at the latest when ${timeout})`
     );
   }
   if (jobs.queued > 0 && !anyRunning) {

@@ -79,9 +79,13 @@ describe.runIf(postgresWanted())(
       expect(queue.jobs.active).toBeGreaterThan(0);
       expect(Date.parse(queue.jobs.active_until!)).toBeGreaterThan(Date.now());
       expect(queue.attention).toMatch(
-        /^no worker is running: the \d+ active jobs? (was|were) taken by a worker that is gone \(killed, crashed, or its machine went down\); they go back to the queue when their time runs out \(--job-timeout\) by \d\d:\d\d:\d\d UTC/,
+        /^no worker is running: the \d+ active jobs? (was|were) taken by a worker that is gone \(killed, crashed, or its machine went down\); the next worker to start takes them back at once, or they go back to the queue when their time runs out \(--job-timeout\) by \d\d:\d\d:\d\d UTC/,
       );
-      expect(queue.attention).toContain('keep a worker running (`tecsalud-batch worker`)');
+      expect(queue.attention).toContain('start one with `tecsalud-batch worker`');
+      const spanish = await runCli(['status', sessionId.slice(0, 8), '--lang', 'es'], { cwd, env });
+      expect(spanish.stdout).toMatch(
+        /atención\s+no hay ningún proceso de trabajo activo: (la tarea activa la tomó|las \d+ tareas activas las tomó) un proceso que ya no está .* hacia las \d\d:\d\d:\d\d UTC: inicie uno con `tecsalud-batch worker`/,
+      );
 
       const text = await runCli(['status', sessionId.slice(0, 8)], { cwd, env });
       expect(text.stdout).toMatch(

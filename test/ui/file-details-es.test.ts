@@ -693,6 +693,21 @@ describe('the Spanish of per-file details', () => {
         'the embeddings service at https://x.openai.azure.com (deployment emb) does not know this model or deployment (HTTP 404): 404 Resource not found',
       keep: ['https://x.openai.azure.com (deployment emb)', '404 Resource not found'],
     },
+    // app/sessions.ts queueAttention: `status`'s attention line of a queue session.
+    {
+      message:
+        'no worker is running: the 3 active jobs were taken by a worker that is gone (killed, crashed, or its machine went down); ' +
+        'the next worker to start takes them back at once, or they go back to the queue when their time runs out (--job-timeout) ' +
+        'by 22:13:43 UTC: start one with `tecsalud-batch worker`',
+      keep: ['22:13:43'],
+    },
+    {
+      message:
+        '2 workers stopped without finishing (killed, crashed, or its machine went down): the jobs they held are among the 9 active; ' +
+        'the running workers take them back within minutes (at the latest when their time runs out (--job-timeout) by 22:13:43 UTC)',
+      keep: ['22:13:43', '9'],
+    },
+    { message: 'no worker is running: 1 job waits; start one with `tecsalud-batch worker`', keep: ['`tecsalud-batch worker`'] },
   ];
 
   it('translates the messages worded in private functions (copied from src/)', () => {

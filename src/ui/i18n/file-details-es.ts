@@ -301,7 +301,31 @@ const VALIDATION_RULES: DetailRule[] = [
 ];
 
 /** Content seen before, review holds, limits and stops (src/ingest, src/review, src/documents, src/queue, src/db). */
+/** `(--job-timeout) by HH:MM:SS UTC`, the end of a queue attention line. */
+const timeoutEs = (time: string | undefined) => `se acabe su tiempo (--job-timeout)${time ? ` hacia las ${time} UTC` : ''}`;
+
 const SESSION_RULES: DetailRule[] = [
+  // `status`'s attention line for a queue session (see queueAttention).
+  {
+    en: /^no worker is running: the (\d+) active jobs? (?:was|were) taken by a worker that is gone \(killed, crashed, or its machine went down\); the next worker to start takes them back at once, or they go back to the queue when their time runs out \(--job-timeout\)(?: by (\S+) UTC)?: start one with `tecsalud-batch worker`$/,
+    es: ([n, time]) =>
+      `no hay ningún proceso de trabajo activo: ${n === '1' ? 'la tarea activa la tomó' : `las ${n} tareas activas las tomó`} ` +
+      'un proceso que ya no está (terminado a la fuerza, caído, o su máquina se apagó); el próximo proceso que ' +
+      `arranque las recupera de inmediato, o vuelven a la cola cuando ${timeoutEs(time)}: inicie uno con \`tecsalud-batch worker\``,
+  },
+  {
+    en: /^(\d+) workers? stopped without finishing \(killed, crashed, or its machine went down\): the jobs (?:it|they) held are among the (\d+) active; the running workers take them back within minutes \(at the latest when their time runs out \(--job-timeout\)(?: by (\S+) UTC)?\)$/,
+    es: ([gone, n, time]) =>
+      `${gone === '1' ? '1 proceso de trabajo se detuvo' : `${gone} procesos de trabajo se detuvieron`} sin terminar ` +
+      `(terminados a la fuerza, caídos, o su máquina se apagó): sus tareas están entre las ${n} activas; los procesos ` +
+      `activos las recuperan en unos minutos (a más tardar cuando ${timeoutEs(time)})`,
+  },
+  {
+    en: /^no worker is running: (\d+) jobs? waits?; start one with `tecsalud-batch worker`$/,
+    es: ([n]) =>
+      `no hay ningún proceso de trabajo activo: ${n === '1' ? '1 tarea espera' : `${n} tareas esperan`}; ` +
+      'inicie uno con `tecsalud-batch worker`',
+  },
   {
     en: /^identical content to '(.*)' in this batch; ingested once$/,
     es: ([first]) => `contenido idéntico a '${first}' en este lote; se ingresó una sola vez`,

@@ -23,6 +23,14 @@ function filesInSpanish(files: string): string {
   return modes.startsWith('files ') ? `: los archivos ${modes.slice('files '.length)}` : ` ${modes}`;
 }
 
+/** The vector store as the check names it: `Chroma at URL (with a token, H header)` or `embedded (sqlite-vec)`. */
+function storeEs(where: string): string {
+  if (where === 'embedded (sqlite-vec)') return 'embebido (sqlite-vec)';
+  const chroma = /^Chroma at (\S+)(?: \(with a token, (\S+) header\))?$/.exec(where);
+  if (!chroma) return where;
+  return `Chroma en ${chroma[1]}${chroma[2] ? ` (con un token, cabecera ${chroma[2]})` : ''}`;
+}
+
 /** describeSources' `key value (where)`, where `config file` and `default` are words. */
 function sourcesInSpanish(sources: string): string {
   return sources.replace(/\(config file\)/g, '(archivo de configuración)').replace(/\(default\)/g, '(predeterminado)');
@@ -64,17 +72,17 @@ const DOCTOR_RULES: readonly RefusalRule[] = [
   ),
   {
     en: /^(.+): collection "(.*)" does not exist yet \(the first ingest creates it\)$/s,
-    es: ([where, name]) => `${where}: la colección "${name}" todavía no existe (la primera ingesta la crea)`,
+    es: ([where, name]) => `${storeEs(where!)}: la colección "${name}" todavía no existe (la primera ingesta la crea)`,
   },
   {
     en: /^(.+): collection "(.*)" \((\d+) chunks\) from (\S+), dimension (\d+)$/s,
     es: ([where, name, count, embedder, dimension]) =>
-      `${where}: colección "${name}" (${count} fragmentos) de ${embedder}, dimensión ${dimension}`,
+      `${storeEs(where!)}: colección "${name}" (${count} fragmentos) de ${embedder}, dimensión ${dimension}`,
   },
   {
     en: /^(.+): collection "(.*)" holds vectors from (\S+) \(dimension (\d+)\), but the configured embedder is (\S+) \(dimension (\d+)\)$/s,
     es: ([where, name, from, fromDimension, configured, dimension]) =>
-      `${where}: la colección "${name}" contiene vectores de ${from} (dimensión ${fromDimension}), ` +
+      `${storeEs(where!)}: la colección "${name}" contiene vectores de ${from} (dimensión ${fromDimension}), ` +
       `pero el embedder configurado es ${configured} (dimensión ${dimension})`,
   },
   { en: /^([^;]+) is writable$/, es: ([dir]) => `${dir} admite escritura` },

@@ -2,6 +2,7 @@ import { translateDatabaseError } from '../db/database-file-errors.js';
 import { resolveDatabaseTarget } from '../db/database-url.js';
 import { openDatabase, type OpenDatabase, type OpenDatabaseOptions } from '../db/open-database.js';
 import type { FileModePolicy } from '../private-files.js';
+import { readNumberSetting } from '../config/number-setting.js';
 
 /** Where the registry is: the configured database (flags > env > config file), relative to `cwd`. */
 export interface RegistryLocation {
@@ -12,6 +13,8 @@ export interface RegistryLocation {
   cwd: string;
   /** Who may read a database file created here (config `fileMode`; default owner-only). */
   fileMode?: FileModePolicy;
+  /** TECSALUD_DB_TIMEOUT: seconds a PostgreSQL statement may go unanswered (default 120; 0: no limit). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -23,7 +26,11 @@ export async function openRegistry(
   options: OpenDatabaseOptions = {},
 ): Promise<OpenDatabase> {
   const target = resolveDatabaseTarget(location.db, { cwd: location.cwd, setting: location.dbSetting });
+  const timeout = location.env?.TECSALUD_DB_TIMEOUT;
   return openDatabase(target, {
+    ...(target.kind === 'postgres' && timeout !== undefined && timeout.trim() !== ''
+      ? { queryTimeoutMs: readNumberSetting(timeout, 'TECSALUD_DB_TIMEOUT', { kind: 'decimal', min: 0, max: 86_400 }) * 1000 }
+      : {}),
     ...options,
     create: options.create ?? false,
     fileMode: options.fileMode ?? location.fileMode,

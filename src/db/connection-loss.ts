@@ -48,6 +48,9 @@ export function isConnectionLoss(error: unknown): boolean {
   return isConnectionLoss((error as { cause?: unknown }).cause);
 }
 
+/** boundQueries' words for a statement the server never answered. */
+const NO_ANSWER = /^the server did not answer within /;
+
 /** The error a person reads for a PostgreSQL server that could not be reached or dropped the connection. */
 export function postgresUnavailable(error: unknown, target: DatabaseTarget, when: 'reach' | 'lost'): ServiceUnavailableError {
   const reason = describeError(error).split('\n')[0];
@@ -63,8 +66,11 @@ export function postgresUnavailable(error: unknown, target: DatabaseTarget, when
       )
     : new ServiceUnavailableError(
         `lost the connection to the PostgreSQL database ${target.display}: ${reason}`,
-        'check the server (a restart, a shutdown, an administrator ending sessions, idle_session_timeout); ' +
-          'run the same command again once it is back: files not done are taken up then',
+        NO_ANSWER.test(reason ?? '')
+          ? 'the server stopped answering (frozen, overloaded, or the network to it dropped); check it, then run the ' +
+              'same command again: files not done are taken up then (TECSALUD_DB_TIMEOUT sets how long to wait, in seconds)'
+          : 'check the server (a restart, a shutdown, an administrator ending sessions, idle_session_timeout); ' +
+              'run the same command again once it is back: files not done are taken up then',
       );
 }
 
@@ -134,6 +140,11 @@ function neverAnswered(error: unknown): boolean {
 
 /** Waits between attempts when the server went away: about 10 s in all, enough for a restart. */
 const RECONNECT_DELAYS_MS = [250, 500, 1000, 2000, 3000, 3000];
+/**
+ * And no attempt starts this long after the first failure: against a server that takes connections and never
+ * answers, each attempt waits out the 10 s connect timeout, and six of them kept a run a minute from stopping.
+ */
+const RECONNECT_WINDOW_MS = 20_000;
 
 /**
  * Runs `work`, which must be safe to repeat, and runs it again on a new connection while PostgreSQL is
@@ -145,12 +156,15 @@ export async function retryWhileReconnecting<T>(
   work: () => Promise<T>,
   delaysMs: readonly number[] = RECONNECT_DELAYS_MS,
 ): Promise<T> {
+  let firstFailure: number | null = null;
   for (let attempt = 0; ; attempt++) {
     try {
       return await work();
     } catch (error) {
       if (database.target.kind !== 'postgres' || !isConnectionLoss(error)) throw error;
-      if (attempt >= delaysMs.length) throw serviceDown(error, database) ?? error;
+      firstFailure ??= Date.now();
+      const over = Date.now() - firstFailure + delaysMs[attempt]! > RECONNECT_WINDOW_MS;
+      if (attempt >= delaysMs.length || over) throw serviceDown(error, database) ?? error;
       await new Promise((resolve) => setTimeout(resolve, delaysMs[attempt]));
     }
   }

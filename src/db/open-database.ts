@@ -8,6 +8,7 @@ import { createPrivateFileSync, type FileModePolicy } from '../private-files.js'
 import { isConnectionLoss, isConnectionRefusal, postgresRefusal, postgresUnavailable } from './connection-loss.js';
 import { postgresConnectionConfig, type PostgresTlsMode } from './postgres-config.js';
 import { retryStaleConnections } from './retry-stale-connection.js';
+import { boundQueries, DEFAULT_POSTGRES_QUERY_TIMEOUT_MS, type QueryBound } from './bounded-queries.js';
 import type { Database } from './schema.js';
 import { createMigrationProvider, type SqlDialectName } from './migrations/index.js';
 import { databaseFileError, translateDatabaseError } from './database-file-errors.js';
@@ -72,7 +73,10 @@ export interface OpenDatabaseOptions {
   poolSize?: number;
   /** PostgreSQL: how long to wait for a connection before failing (default 10 s). */
   connectTimeoutMs?: number;
-  /** PostgreSQL: how long to wait for any statement's answer (default: no limit; `doctor` sets one). */
+  /**
+   * PostgreSQL: how long to wait for any statement's answer before the connection is taken for lost (default
+   * 120 s, see bounded-queries; 0: no limit). Migrations are not bounded.
+   */
   queryTimeoutMs?: number;
 }
 
@@ -86,7 +90,15 @@ export async function openDatabase(
       : await createPostgresDialect(target, options);
   const raw = new Kysely<unknown>({ dialect });
   try {
-    if (options.migrate !== false) await migrateToLatest(raw, kind);
+    if (options.migrate !== false) {
+      const bound = postgres?.queryBound.ms ?? 0;
+      if (postgres) postgres.queryBound.ms = 0;
+      try {
+        await migrateToLatest(raw, kind);
+      } finally {
+        if (postgres) postgres.queryBound.ms = bound;
+      }
+    }
   } catch (error) {
     await raw.destroy();
     throw translateConnectionError(error, target);
@@ -97,7 +109,7 @@ export async function openDatabase(
     dialect: kind,
     target,
     sqlite,
-    ...(postgres ?? {}),
+    ...(postgres ? { tls: postgres.tls, openDedicatedConnection: postgres.openDedicatedConnection } : {}),
     close: async () => {
       await raw.destroy();
     },
@@ -198,7 +210,7 @@ async function createPostgresDialect(
   dialect: Dialect;
   sqlite: null;
   kind: 'postgres';
-  postgres: Pick<OpenDatabase, 'tls' | 'openDedicatedConnection'>;
+  postgres: Pick<OpenDatabase, 'tls' | 'openDedicatedConnection'> & { queryBound: QueryBound };
 }> {
   const [{ PostgresDialect }, pg, { client, tls }] = await Promise.all([
     import('kysely'),
@@ -209,9 +221,9 @@ async function createPostgresDialect(
     ...client,
     // Fail fast on an unreachable server instead of hanging on the OS's TCP timeout.
     connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
-    ...(options.queryTimeoutMs ? { query_timeout: options.queryTimeoutMs } : {}),
     types: { getTypeParser: bigintAsNumber(pg.default.types) },
   };
+  const queryBound: QueryBound = { ms: options.queryTimeoutMs ?? DEFAULT_POSTGRES_QUERY_TIMEOUT_MS };
   const pool = new pg.default.Pool({ ...settings, max: options.poolSize ?? 10 });
   // A connection that drops emits 'error' on its client; without a listener that is an uncaught exception
   // that ends the process. pg-pool listens only while a client is idle in the pool, so every client gets
@@ -219,9 +231,11 @@ async function createPostgresDialect(
   pool.on('error', () => undefined);
   pool.on('connect', (connected) => {
     connected.on('error', () => undefined);
+    boundQueries(connected as unknown as Parameters<typeof boundQueries>[0], queryBound);
   });
   const openDedicatedConnection = async (): Promise<DedicatedConnection> => {
     const connection = new pg.default.Client(settings);
+    boundQueries(connection as unknown as Parameters<typeof boundQueries>[0], queryBound);
     let closing = false;
     const lost = new Promise<Error>((resolve) => {
       connection.on('error', (error) => resolve(error));
@@ -246,7 +260,7 @@ async function createPostgresDialect(
     dialect: new PostgresDialect({ pool: retryStaleConnections(pool) }),
     sqlite: null,
     kind: 'postgres',
-    postgres: { tls, openDedicatedConnection },
+    postgres: { tls, openDedicatedConnection, queryBound },
   };
 }
 

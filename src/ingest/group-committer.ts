@@ -1,6 +1,7 @@
 import { writeFiles, type FileWrite } from '../documents/store-document.js';
 import type { StoreDocumentDependencies } from '../documents/store-document.js';
 import { writesStopped } from '../db/storage-errors.js';
+import { serviceDown } from '../db/connection-loss.js';
 import type { ServiceUnavailableError } from '../errors.js';
 
 export interface GroupCommitterOptions {
@@ -123,7 +124,9 @@ export class GroupCommitter {
         await writeFiles(this.deps, [waiting.write]);
         waiting.resolve(performance.now() - alone);
       } catch (error) {
-        this.down = this.stopping(error);
+        // A PostgreSQL connection lost again, on a new connection: the server is away, not restarting; each
+        // file would wait out the connect timeout in turn (32 × 10 s) before the run could stop.
+        this.down = this.stopping(error) ?? serviceDown(error, this.deps.database);
         waiting.reject(this.down ?? error);
       }
     }

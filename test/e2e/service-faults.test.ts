@@ -288,6 +288,35 @@ describe.runIf(postgresWanted() && chromaWanted())('the PostgreSQL server fails'
     expect(Number(documents[0]!.n)).toBe(INGESTABLE);
   });
 
+  it('a server that stops answering mid-run (frozen, a dead link): bounded by TECSALUD_DB_TIMEOUT, 69, and a re-run finishes', async () => {
+    const target = new URL(database.url);
+    const proxy = await startFaultyProxy({ host: target.hostname, port: Number(target.port) });
+    const viaProxy = new URL(database.url);
+    viaProxy.port = String(proxy.port);
+    try {
+      embeddings.onRequest((_request, count) => {
+        if (count === 4) proxy.hold(true);
+      });
+      // Before, the run waited for ever on the first statement after the freeze, holding the folder's lock.
+      const down = await ingest({ TECSALUD_DB: viaProxy.toString(), TECSALUD_DB_TIMEOUT: '2' });
+      expectCleanFailure(down, /PostgreSQL database .*: the server did not answer within 2 s/);
+      expect(down.stderr).toMatch(/^hint: .*TECSALUD_DB_TIMEOUT/m);
+      expect(ingested(down.report).length).toBeLessThan(INGESTABLE);
+    } finally {
+      // The held connections go through and close: the server ends their sessions, and the lock with them.
+      proxy.hold(false);
+      await proxy.close();
+    }
+    let again = await ingest();
+    for (let tries = 0; again.code === ExitCode.Locked && tries < 20; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      again = await ingest();
+    }
+    expect(again.code, again.stderr).not.toBe(ExitCode.ServiceUnavailable);
+    const documents = await query<{ n: string }>('select count(*) as n from medical_documents');
+    expect(Number(documents[0]!.n)).toBe(INGESTABLE);
+  });
+
   it('refusing connections from the start: "cannot reach the PostgreSQL database", 69, not a migration failure', async () => {
     const port = await closedPort();
     const url = new URL(database.url);

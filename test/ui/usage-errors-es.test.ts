@@ -61,6 +61,7 @@ const REFUSALS: [string, () => unknown][] = [
   ['a folder for a database', () => resolveDatabaseTarget(os.tmpdir(), { cwd: '/', setting: '--db' })],
   ['a file that is not SQLite', () => databaseFileError(Object.assign(new Error('file is not a database'), { code: 'SQLITE_NOTADB' }), sqlite)],
   ['a damaged database', () => databaseFileError(Object.assign(new Error('database disk image is malformed'), { code: 'SQLITE_CORRUPT' }), sqlite)],
+  ['a server that stopped answering', () => postgresUnavailable(Object.assign(new Error('the server did not answer within 120 s'), { code: 'ETIMEDOUT' }), resolveDatabaseTarget('postgres://u@db/x', { cwd: '/' }), 'lost')],
   ['an unreachable server', () => postgresUnavailable(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), resolveDatabaseTarget('postgres://u@db/x', { cwd: '/' }), 'reach')],
   ['a full disk under the database', () => storageRefused(Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' }), sqlite)],
   ['a database another program keeps locked', () => storageRefused(Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' }), sqlite)],

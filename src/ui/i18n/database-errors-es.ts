@@ -139,8 +139,16 @@ export const DATABASE_RULES: readonly RefusalRule[] = [
   ),
   {
     en: /^lost the connection to the PostgreSQL database (\S+): (.*)$/s,
-    es: ([target, why]) => `se perdió la conexión con la base de datos PostgreSQL ${target}: ${why}`,
+    es: ([target, why]) =>
+      `se perdió la conexión con la base de datos PostgreSQL ${target}: ` +
+      why!.replace(/^the server did not answer within (\S+) s$/, 'el servidor no respondió en $1 s'),
   },
+  fixed(
+    'the server stopped answering (frozen, overloaded, or the network to it dropped); check it, then run the ' +
+      'same command again: files not done are taken up then (TECSALUD_DB_TIMEOUT sets how long to wait, in seconds)',
+    'el servidor dejó de responder (detenido, sobrecargado, o se cortó la red hasta él); revíselo y ejecute el mismo ' +
+      'comando otra vez: entonces se retoman los archivos pendientes (TECSALUD_DB_TIMEOUT fija cuánto esperar, en segundos)',
+  ),
   fixed(
     'check the server (a restart, a shutdown, an administrator ending sessions, idle_session_timeout); ' +
       'run the same command again once it is back: files not done are taken up then',

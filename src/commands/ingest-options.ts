@@ -54,6 +54,8 @@ export interface IngestFlags extends OcrAndContentFlags, OcrAndContentSources {
   includeHiddenConfig?: boolean;
   archiveDir?: string;
   quarantineDir?: string;
+  /** `--still-writing-seconds`: absent, files are taken as whole (an upload, a queued file). */
+  stillWritingSeconds?: string;
   signal?: AbortSignal;
 }
 
@@ -208,6 +210,12 @@ export function resolveIngestOptions(
     ocrSettings: ocr,
     ocr: { mode: ocr.mode, engine: ocr.engine, minConfidence: ocr.minConfidence },
     ...resolveDisposalDirs(raw),
+    ...(raw.stillWritingSeconds === undefined
+      ? {}
+      : {
+          stillWritingMs:
+            readNumberSetting(raw.stillWritingSeconds, '--still-writing-seconds', { kind: 'decimal', min: 0, max: 86_400 }) * 1000,
+        }),
   };
 }
 

@@ -4,6 +4,7 @@ import type { IngestSessionResult } from '../app/ingest-session.js';
 import type { Messages } from '../ui/i18n/messages.js';
 import { UnknownTypeCodes } from '../ui/unknown-type-codes.js';
 import { DEFAULT_THRESHOLDS } from '../core/matching/thresholds.js';
+import { DEFAULT_STILL_WRITING_SECONDS } from '../core/pipeline/still-being-written.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { contextOf, finish, type CommandContext } from './context.js';
 import { writeJson, writeLine } from './shared/io.js';
@@ -84,6 +85,12 @@ function ingestOptions(command: Command) {
     .option('--no-redact', 'let the log name files and patients (for a log only its readers may see)')
     .option('--archive-dir <dir>', 'move each ingested (or already ingested) file here, keeping its relative path')
     .option('--quarantine-dir <dir>', 'move each file that failed validation here, keeping its relative path')
+    .option(
+      '--still-writing-seconds <s>',
+      'a PDF changed less than this long ago that does not end like a whole PDF yet, or one that changes while ' +
+        'it is read, is still being copied in: left for the next run, not failed (0 turns the time check off; ' +
+        `default ${DEFAULT_STILL_WRITING_SECONDS})`,
+    )
     .addOption(langOption())
     .addOption(dbOption())
     .addOption(jsonOption())
@@ -119,6 +126,7 @@ export async function ingest(dir: string, options: IngestCommandOptions, context
     dir,
     cwd: context.cwd,
     signal: context.signal,
+    stillWritingSeconds: options.stillWritingSeconds ?? String(DEFAULT_STILL_WRITING_SECONDS),
     ...ocrAndContentSourcesOf(context),
     embedBatchSizeConfig: context.config?.embedding.batchSize,
     includeHiddenConfig: context.config?.includeHidden,
@@ -248,6 +256,8 @@ async function printResult(
       ...toSessionJson({ ...result.session, alreadyWaiting: result.totals.alreadyWaiting ?? 0 }, result.seconds),
       resumed: result.resumed,
       deferred: result.totals.deferred,
+      // Files still being copied in when the run read them: not failed; the next run reads them.
+      still_being_written: result.totals.stillBeingWritten ?? 0,
       not_moved_files: result.totals.notMoved,
       // Hidden and system entries of DIR skipped (folders end in '/'): not files of the session.
       skipped_hidden: result.skippedHidden?.length ?? 0,

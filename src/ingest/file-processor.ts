@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import fs from 'node:fs/promises';
 import type { ExtractionResult } from '../adapters/extraction/types.js';
 import { parseFilename } from '../core/filename/parse-filename.js';
 import type { ParsedFilename } from '../core/filename/types.js';
@@ -11,6 +12,7 @@ import { expedientesOfOtherPatient } from '../core/pipeline/copy-names-another-p
 import { formatPatientName } from '../core/registry/patient-name.js';
 import { checkPdfFile } from '../core/pipeline/check-pdf-file.js';
 import { OCR_DEFAULTS } from '../core/pipeline/ocr-options.js';
+import { endsLikeWholePdf, stillBeingWritten, type FileState } from '../core/pipeline/still-being-written.js';
 import type { FileOcr, MatchSummary, OcrPageProgress, PipelineStage } from '../core/pipeline/events.js';
 import { FILE_OUTCOMES, outcomeKind, processingStatusFor, type FileOutcome } from '../core/pipeline/file-outcome.js';
 import { alreadyWaitingForReview, isRemembered } from './settle-known-files.js';
@@ -125,7 +127,7 @@ export class FileProcessor {
     const { file } = run;
     try {
       const parsed = await this.parse(run);
-      const sha = await run.timed('validate', () => this.validate(file));
+      const sha = await run.timed('validate', () => this.validate(run));
       run.result.contentSha256 = sha;
       run.known = {
         contentSha256: sha,
@@ -223,6 +225,7 @@ export class FileProcessor {
         throw error;
       }
     });
+    await this.refuseChangedSinceRead(run);
     if (!extraction.ok) {
       run.result.pages = extraction.pages ?? null;
       // Ctrl-C signals the terminal's whole process group: a child still starting has not yet learnt to
@@ -417,7 +420,8 @@ export class FileProcessor {
   }
 
   /** Reads the bytes once for the checks and the content hash. */
-  private async validate(file: FileToProcess): Promise<string> {
+  private async validate(run: FileRun): Promise<string> {
+    const { file } = run;
     if (file.outsideSource) {
       throw new FileStageError(
         'outside_source',
@@ -425,8 +429,9 @@ export class FileProcessor {
       );
     }
     let bytes: Buffer;
+    let state: FileState;
     try {
-      bytes = await this.reader.read(file.absolutePath, file.size);
+      ({ bytes, state } = await this.reader.readWithState(file.absolutePath, file.size));
     } catch (error) {
       if (error instanceof FileStageError) throw error;
       const code = (error as NodeJS.ErrnoException).code ?? 'error';
@@ -438,12 +443,38 @@ export class FileProcessor {
             : (error as Error).message;
       throw new FileStageError('unreadable', `cannot read the file: ${reason}`);
     }
+    // Read as the listing found it, and as long as the file said: else a copy is under way.
+    const asRead = { size: bytes.length, mtimeMs: state.mtimeMs };
+    const found = file.size !== null && file.mtimeMs !== null ? { size: file.size, mtimeMs: file.mtimeMs } : null;
+    this.refuseStillBeingWritten({ before: found, now: asRead });
     const check = checkPdfFile(
       { filename: file.relativePath, size: bytes.length, head: bytes.subarray(0, 1024) },
       { maxFileSize: this.options.maxFileSize },
     );
     if (check) throw new FileStageError(check.outcome, check.message);
+    // A PDF cut short and changed moments ago is a copy under way, not a corrupt file (nor, read as far as it
+    // goes, half a document to ingest).
+    this.refuseStillBeingWritten({ before: null, now: asRead, endsWhole: endsLikeWholePdf(bytes) });
+    run.readAs = asRead;
     return createHash('sha256').update(bytes).digest('hex');
+  }
+
+  /** With --still-writing-seconds (a folder's run), a file that looks like a copy under way stays for the next run. */
+  private refuseStillBeingWritten(facts: Parameters<typeof stillBeingWritten>[0]): void {
+    const windowMs = this.options.stillWritingMs;
+    if (windowMs === undefined) return;
+    const why = stillBeingWritten(facts, { nowMs: Date.now(), windowMs });
+    if (why) throw new FileStageError('still_being_written', why);
+  }
+
+  /**
+   * The extractor reads the file from disk again: a file that changed since its bytes were hashed is a copy
+   * under way, and what was extracted may be half of it.
+   */
+  private async refuseChangedSinceRead(run: FileRun): Promise<void> {
+    if (this.options.stillWritingMs === undefined || !run.readAs) return;
+    const now = await fs.stat(run.file.absolutePath).catch(() => null);
+    if (now) this.refuseStillBeingWritten({ before: run.readAs, now: { size: now.size, mtimeMs: now.mtimeMs } });
   }
 
   /** Content this run has seen, already ingested, or already waiting for review: settled without its text. */

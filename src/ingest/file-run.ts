@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { FileResult, OcrPageProgress, PipelineStage } from '../core/pipeline/events.js';
 import type { FileOutcome } from '../core/pipeline/file-outcome.js';
+import type { FileState } from '../core/pipeline/still-being-written.js';
 import type { BatchFileUpdate, MatchingStatus } from '../db/schema.js';
 import type { FileToProcess } from './file-processor.js';
 import type { TakenBack } from './session-tally.js';
@@ -22,6 +23,8 @@ export class FileRun {
   takenBack: TakenBack | null = null;
   /** A copy's: the session's file holding its content, whose end it shares (see FileProcessor.copyOf). */
   holder: string | null = null;
+  /** The file's size and modification time as its bytes were read: a change after that means a copy under way. */
+  readAs: FileState | null = null;
 
   constructor(
     readonly file: FileToProcess,

@@ -62,6 +62,7 @@ export function createLogListener(logger: PipelineLogger, options: LogListenerOp
             already_waiting: event.totals.alreadyWaiting ?? 0,
             duplicates: event.totals.duplicates,
             deferred: event.totals.deferred,
+            still_being_written: event.totals.stillBeingWritten ?? 0,
             not_moved: event.totals.notMoved,
             pages: event.totals.pages,
             chunks: event.totals.chunks,

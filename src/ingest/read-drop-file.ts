@@ -1,6 +1,7 @@
 import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import { checkPdfFile } from '../core/pipeline/check-pdf-file.js';
+import type { FileState } from '../core/pipeline/still-being-written.js';
 import { FileStageError } from '../documents/stage-error.js';
 
 export interface DropFileReaderOptions {
@@ -51,14 +52,21 @@ export class DropFileReader {
 
   /** `foundSize`: the size the folder's listing saw (null when unknown): it picks the way to read. */
   async read(absolutePath: string, foundSize: number | null): Promise<Buffer> {
+    return (await this.readWithState(absolutePath, foundSize)).bytes;
+  }
+
+  /** The bytes, with the size and modification time the file had just before they were read. */
+  async readWithState(absolutePath: string, foundSize: number | null): Promise<{ bytes: Buffer; state: FileState }> {
     if (!this.blockingAllowed || foundSize === null || foundSize > this.blockingMaxBytes) {
-      this.refuseOversized(absolutePath, (await fs.stat(absolutePath)).size);
-      return fs.readFile(absolutePath);
+      const stat = await fs.stat(absolutePath);
+      this.refuseOversized(absolutePath, stat.size);
+      return { bytes: await fs.readFile(absolutePath), state: { size: stat.size, mtimeMs: stat.mtimeMs } };
     }
     const started = performance.now();
     try {
-      this.refuseOversized(absolutePath, fsSync.statSync(absolutePath).size);
-      return fsSync.readFileSync(absolutePath);
+      const stat = fsSync.statSync(absolutePath);
+      this.refuseOversized(absolutePath, stat.size);
+      return { bytes: fsSync.readFileSync(absolutePath), state: { size: stat.size, mtimeMs: stat.mtimeMs } };
     } finally {
       this.slowReads = performance.now() - started > this.slowReadMs ? this.slowReads + 1 : 0;
       if (this.slowReads >= SLOW_READS_IN_A_ROW) this.blockingAllowed = false;

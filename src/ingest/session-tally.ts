@@ -70,6 +70,7 @@ export class SessionTally {
     if (kind === 'pending') {
       // Not processed: left for a later run.
       if (result.outcome === 'deferred') t.deferred += sign;
+      if (result.outcome === 'still_being_written') t.stillBeingWritten = (t.stillBeingWritten ?? 0) + sign;
       return;
     }
     if (kind === 'failed') t.failedFiles += sign;

@@ -65,6 +65,13 @@ export interface IngestOptions {
    * of the first session's). DECISIONS "Resuming": the files' states are the truth, the queue a dispatcher.
    */
   resumeUnfinishedEnqueue?: boolean;
+  /**
+   * A file not yet a whole PDF and changed less than this long ago, or one that changes while it is read, is
+   * taken as still being copied in: recorded `still_being_written`, not read further, left for the next run
+   * (`ingest --still-writing-seconds`). Unset: no such check (an upload or a queued file is whole when it
+   * gets here).
+   */
+  stillWritingMs?: number;
   /** Move each ingested (or already ingested) file here, keeping its relative path. */
   archiveDir?: string;
   /** Move each file that failed validation here, keeping its relative path. */

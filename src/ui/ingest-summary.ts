@@ -1,4 +1,4 @@
-import type { SessionTotals } from '../core/pipeline/events.js';
+import { leftForNextRun, type SessionTotals } from '../core/pipeline/events.js';
 import type { ReviewTally } from '../app/review-walk.js';
 import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
 import { EN, type Messages } from './i18n/messages.js';
@@ -56,8 +56,9 @@ export function formatIngestSummary(result: IngestSummaryInput, m: Messages = EN
       rejectedInReview: r?.tally.rejected ?? 0,
       waiting: r ? r.stillPending : waitingAll,
       failed: t.failedFiles,
-      // Over --max-files, or never started by a run that was stopped (Ctrl-C, a backend down): the next run's.
-      deferred: Math.max(t.deferred, t.totalFiles - t.processedFiles),
+      // Over --max-files, still being written, or never started by a run that was stopped (Ctrl-C, a backend
+      // down): the next run's.
+      deferred: Math.max(leftForNextRun(t), t.totalFiles - t.processedFiles),
     })}`,
     `  ${m.summary.patients(
       t.matchedPatients + (r?.tally.attached ?? 0),
@@ -71,6 +72,9 @@ export function formatIngestSummary(result: IngestSummaryInput, m: Messages = EN
   if (hidden) lines.push(`  ${hidden}`);
   // Not a failure (exit 0 when nothing else is wrong: cron chunks big folders this way), but never silent.
   if (t.deferred > 0 && !result.interrupted) lines.push(`  ${m.summary.deferred(t.deferred)}`);
+  // Not a failure either: the export was still copying them in when the run read the folder.
+  const stillBeingWritten = t.stillBeingWritten ?? 0;
+  if (stillBeingWritten > 0) lines.push(`  ${m.summary.stillBeingWritten(stillBeingWritten)}`);
   const unknownCodes = [...(result.unknownTypeCodes ?? new Map<string, number>())].sort(
     ([a, n], [b, k]) => k - n || a.localeCompare(b),
   );

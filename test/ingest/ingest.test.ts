@@ -238,6 +238,9 @@ describe('validation and problem files', { tags: ['slow'] }, () => {
     fs.copyFileSync(path.join(problems, 'image-only.pdf'), path.join(workspace.dropDir, name('9000000002', 'RX')));
     fs.copyFileSync(path.join(problems, 'corrupt-stream.pdf'), path.join(workspace.dropDir, name('9000000003', 'CONS')));
     fs.copyFileSync(path.join(problems, 'truncated.pdf'), path.join(workspace.dropDir, name('9000000004', 'CONS')));
+    // Cut short an hour ago: corrupt. Cut short a moment ago it is a copy under way (e2e/still-being-written).
+    const anHourAgo = new Date(Date.now() - 3_600_000);
+    fs.utimesSync(path.join(workspace.dropDir, name('9000000004', 'CONS')), anHourAgo, anHourAgo);
     const original = fs.readdirSync(workspace.dropDir).find((f) => f.startsWith('3000768077') && f.endsWith('_LAB.pdf'))!;
     fs.mkdirSync(path.join(workspace.dropDir, 'copia'));
     fs.copyFileSync(path.join(workspace.dropDir, original), path.join(workspace.dropDir, 'copia', name('9000000005', 'LAB')));
@@ -260,8 +263,11 @@ describe('validation and problem files', { tags: ['slow'] }, () => {
     try {
       await importSampleRegistry(copies);
       const name = (n: string) => `3000003799_GARZA TIJERINA, MARIA ESTHER_${n}_LAB.pdf`;
+      // Damaged an hour ago (written a moment ago, they would be copies under way, left for the next run).
+      const anHourAgo = new Date(Date.now() - 3_600_000);
       for (const n of ['1111111111', '2222222222', '3333333333']) {
         fs.writeFileSync(path.join(copies.dropDir, name(n)), '%PDF-1.4 garbage');
+        fs.utimesSync(path.join(copies.dropDir, name(n)), anHourAgo, anHourAgo);
       }
       // Good content twice: ingested once, its copy a duplicate as ever.
       const good = fs.readdirSync(workspace.dropDir).find((f) => f.startsWith('3000768077') && f.endsWith('_LAB.pdf'))!;

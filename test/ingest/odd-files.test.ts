@@ -35,6 +35,9 @@ describe('odd files: each recorded with a clear reason, none stops the batch', {
     const long = `3000768077_HUERTA SOTO, ${'GABRIELA '.repeat(23).trim()}_9100000004_LAB.pdf`;
     expect(Buffer.byteLength(long)).toBeLessThanOrEqual(255);
     fs.copyFileSync(path.join(FIXTURES, 'problem-pdfs', 'truncated.pdf'), path.join(drop, long));
+    // Cut short an hour ago (a moment ago it would be a copy under way, left for the next run).
+    const anHourAgo = new Date(Date.now() - 3_600_000);
+    fs.utimesSync(path.join(drop, long), anHourAgo, anHourAgo);
     // Huge: a sparse 11 MB file, over the 10 MB default, never read into memory.
     const huge = '3000768077_HUERTA SOTO, GABRIELA_9100000005_IMG.pdf';
     fs.writeFileSync(path.join(drop, huge), '%PDF-1.7\n');

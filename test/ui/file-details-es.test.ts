@@ -16,6 +16,7 @@ import type { VectorStore } from '../../src/adapters/vector-stores/types.js';
 import { parseFilename } from '../../src/core/filename/parse-filename.js';
 import { parsePersonName } from '../../src/core/filename/parse-person-name.js';
 import { checkPdfFile } from '../../src/core/pipeline/check-pdf-file.js';
+import { stillBeingWritten } from '../../src/core/pipeline/still-being-written.js';
 import { FILE_OUTCOMES, type FileOutcome } from '../../src/core/pipeline/file-outcome.js';
 import type { ParsedFilename } from '../../src/core/filename/types.js';
 import type { Patient } from '../../src/db/schema.js';
@@ -169,6 +170,19 @@ describe('the Spanish of per-file details', () => {
     );
     expectSpanish(check('a.pdf', 10, 'hello'));
     expectSpanish(remember(deferredMessage(25)), ['25']);
+  });
+
+  it('translates why a file still being copied in was left for the next run', () => {
+    const clock = { nowMs: 1_000_000, windowMs: 60_000 };
+    const why = (facts: Parameters<typeof stillBeingWritten>[0]) => remember(stillBeingWritten(facts, clock)!);
+    expect(expectSpanish(why({ before: { size: 2000, mtimeMs: 1 }, now: { size: 4096, mtimeMs: 2 } }), ['2000', '4096'])).toBe(
+      'cambió mientras la ejecución lo leía (2000 bytes, luego 4096): todavía se está escribiendo; queda para la siguiente ejecución',
+    );
+    expectSpanish(why({ before: { size: 2000, mtimeMs: 1 }, now: { size: 2000, mtimeMs: 2 } }));
+    expect(expectSpanish(why({ before: null, now: { size: 2000, mtimeMs: 997_000 }, endsWhole: false }), ['3 s', '60 s'])).toBe(
+      'modificado hace 3 s y todavía no es un PDF completo (sin %%EOF al final): todavía se está escribiendo; queda ' +
+        'para la siguiente ejecución (un archivo sin cambios durante 60 s se lee tal como está)',
+    );
   });
 
   it('translates why a file whose name is not UTF-8 stays in the drop folder', () => {
@@ -788,6 +802,9 @@ describe('the Spanish of per-file details', () => {
       fs.copyFileSync(path.join(problems, 'image-only.pdf'), path.join(drop, name('9000000002', 'RX')));
       fs.copyFileSync(path.join(problems, 'corrupt-stream.pdf'), path.join(drop, name('9000000003', 'CONS')));
       fs.copyFileSync(path.join(problems, 'truncated.pdf'), path.join(drop, name('9000000004', 'CONS')));
+      // Cut short an hour ago: corrupt (a moment ago it would be a copy under way, left for the next run).
+      const anHourAgo = new Date(Date.now() - 3_600_000);
+      fs.utimesSync(path.join(drop, name('9000000004', 'CONS')), anHourAgo, anHourAgo);
       fs.writeFileSync(path.join(drop, name('9000000005', 'CONS')), '');
       fs.writeFileSync(path.join(drop, name('9000000006', 'CONS')), 'not a pdf at all');
       const original = fs

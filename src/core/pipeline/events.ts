@@ -84,11 +84,22 @@ export interface SessionTotals {
   duplicates: number;
   /** Set aside: a reviewer rejected the same content before (`review --reopen` lifts it). Absent: none. */
   rejected?: number;
+  /** Files over --max-files, left for the next run (`deferred`). */
   deferred: number;
+  /**
+   * Files still being copied into the drop (`still_being_written`): not failed, not read; the next run takes
+   * them. Absent: none.
+   */
+  stillBeingWritten?: number;
   /** Files whose final state is recorded but that could not be archived or quarantined. */
   notMoved: number;
   pages: number;
   chunks: number;
+}
+
+/** Files this run leaves for the next one without a final state: over --max-files, or still being written. */
+export function leftForNextRun(t: Pick<SessionTotals, 'deferred' | 'stillBeingWritten'>): number {
+  return t.deferred + (t.stillBeingWritten ?? 0);
 }
 
 export function emptyTotals(): SessionTotals {

@@ -32,6 +32,8 @@ export const FILE_OUTCOMES = {
   processing_failed: { kind: 'failed', label: 'processing failed on every attempt (job queue workers)' },
   patient_conflict: { kind: 'review', label: 'expediente taken by a differently named patient' },
   deferred: { kind: 'pending', label: 'left for the next run (--max-files reached)' },
+  // Not failed: a copy under way (a nightly export, an SMB upload) is not there yet; the next run reads it whole.
+  still_being_written: { kind: 'pending', label: 'still being written: left for the next run' },
   interrupted: { kind: 'pending', label: 'interrupted before it finished' },
 } as const;
 

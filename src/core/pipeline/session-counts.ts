@@ -38,6 +38,7 @@ export function countSessionFiles(groups: FileStateGroup[], createdPatients: num
     const kind = outcomeKind(outcome);
     if (kind === 'pending') {
       if (outcome === 'deferred') t.deferred += n;
+      if (outcome === 'still_being_written') t.stillBeingWritten = (t.stillBeingWritten ?? 0) + n;
       continue;
     }
     t.processedFiles += n;

@@ -487,7 +487,7 @@ export class BatchRepository {
         })
         .where('batchId', 'in', sessionIds)
         .where((eb) =>
-          eb.or([eb('outcome', 'is', null), eb('outcome', 'in', ['interrupted', 'deferred']), eb('processingStatus', '=', 'processing')]),
+          eb.or([eb('outcome', 'is', null), eb('outcome', 'in', [...UNFINISHED_OUTCOMES]), eb('processingStatus', '=', 'processing')]),
         )
         .execute();
       await trx

@@ -1,5 +1,6 @@
 import {
   emptyTotals,
+  leftForNextRun,
   type FileResult,
   type OcrPageProgress,
   type PipelineEvent,
@@ -204,7 +205,7 @@ export interface Throughput {
   pagesPerSecond: number;
   /** Seconds left at the current rate; null before the first file finishes. */
   etaSeconds: number | null;
-  /** Files this run will process (total minus those deferred to the next run). */
+  /** Files this run will process (total minus those left for the next run). */
   target: number;
 }
 
@@ -213,7 +214,7 @@ export function throughputOf(state: DashboardState): Throughput {
     state.finishedSeconds ??
     (state.startedAt === null ? 0 : Math.max(0, (state.now - state.startedAt) / 1000));
   const t = state.totals;
-  const target = Math.max(0, t.totalFiles - t.deferred);
+  const target = Math.max(0, t.totalFiles - leftForNextRun(t));
   const filesPerSecond = elapsedSeconds > 0 ? t.processedFiles / elapsedSeconds : 0;
   const pagesPerSecond = elapsedSeconds > 0 ? t.pages / elapsedSeconds : 0;
   const remaining = Math.max(0, target - t.processedFiles);

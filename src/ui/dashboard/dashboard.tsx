@@ -5,6 +5,7 @@ import { formatDuration, formatRate, progressBar, truncateMiddle } from '../form
 import { useMessages } from '../i18n/messages-context.js';
 import { plain, wrapSegments } from '../lines.js';
 import { useTheme } from '../theme.js';
+import { leftForNextRun } from '../../core/pipeline/events.js';
 import { throughputOf, type DashboardState } from './dashboard-state.js';
 
 export interface DashboardProps {
@@ -91,7 +92,7 @@ export function Dashboard({ state, width, rows = 24, maxInFlight = 6 }: Dashboar
       <Text wrap="truncate">
         {d.stored(c)}
         <Text color={c.failed > 0 ? theme.color('danger') : undefined}>{d.failed(c.failed)}</Text>
-        {t.deferred > 0 ? d.nextRun(t.deferred) : ''}
+        {leftForNextRun(t) > 0 ? d.nextRun(leftForNextRun(t)) : ''}
       </Text>
       {state.phase === 'stopping' && (
         <Box flexDirection="column">

@@ -415,6 +415,21 @@ const SESSION_RULES: DetailRule[] = [
     'la interrupción lo detuvo mientras se leía su texto; ejecute el mismo comando otra vez para terminarlo',
   ),
   {
+    en: /^it changed while the run was reading it \((\d+) bytes, then (\d+)\): it is still being written; left for the next run$/,
+    es: ([before, after]) =>
+      `cambió mientras la ejecución lo leía (${before} bytes, luego ${after}): todavía se está escribiendo; queda para la siguiente ejecución`,
+  },
+  fixed(
+    'it changed while the run was reading it (its modification time moved): it is still being written; left for the next run',
+    'cambió mientras la ejecución lo leía (su fecha de modificación cambió): todavía se está escribiendo; queda para la siguiente ejecución',
+  ),
+  {
+    en: /^modified (\d+) s ago and not yet a whole PDF \(no %%EOF at its end\): it is still being written; left for the next run \(a file unchanged for (\d+) s is read as it is\)$/,
+    es: ([age, window]) =>
+      `modificado hace ${age} s y todavía no es un PDF completo (sin %%EOF al final): todavía se está escribiendo; queda ` +
+      `para la siguiente ejecución (un archivo sin cambios durante ${window} s se lee tal como está)`,
+  },
+  {
     en: /^over the limit of (\d+) files that need work per session \(--max-files\); run again to ingest it$/,
     es: ([n]) =>
       `supera el límite de ${n} archivos por procesar en cada sesión (--max-files); ejecute de nuevo para ingresarlo`,

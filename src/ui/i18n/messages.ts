@@ -253,6 +253,8 @@ export interface SummaryMessages {
   notMoved(count: number): string;
   /** Files over --max-files, recorded `deferred`: how many, and that the same command takes them. */
   deferred(count: number): string;
+  /** Files still being copied into the drop, recorded `still_being_written`: not failed, the next run reads them. */
+  stillBeingWritten(count: number): string;
   /** Hidden and system entries of the drop the run skipped: how many, the first few (`names`), and the flag. */
   skippedHidden(count: number, names: string): string;
   /** `files` of this run carry type codes the service does not know (`codes`: "CSON ×2, XRAY"); `known`: where to see its codes. */
@@ -402,6 +404,7 @@ export const ES_OUTCOMES: Record<FileOutcome, string> = {
   processing_failed: 'falló el procesamiento en todos los intentos (procesos de la cola de trabajos)',
   patient_conflict: 'el expediente lo tomó un paciente con otro nombre',
   deferred: 'para la siguiente ejecución (se alcanzó --max-files)',
+  still_being_written: 'todavía se está escribiendo: queda para la siguiente ejecución',
   interrupted: 'interrumpido antes de terminar',
 };
 
@@ -796,6 +799,12 @@ export const EN: Messages = {
     deferred: (n) =>
       `${n === 1 ? '1 file was' : `${n} files were`} left for the next run (over --max-files), recorded as deferred: ` +
       'run the same command again to take them',
+    stillBeingWritten: (n) =>
+      n === 1
+        ? '1 file was still being written into the folder (it changed moments ago): not failed, left for the next ' +
+          'run, which reads it once the copy has finished'
+        : `${n} files were still being written into the folder (they changed moments ago): not failed, left for the ` +
+          'next run, which reads them once the copy has finished',
     skippedHidden: (n, names) =>
       `${n === 1 ? '1 hidden or system entry' : `${n} hidden or system entries`} skipped (${names}): ` +
       'not documents, not looked into; --include-hidden takes them',
@@ -1167,6 +1176,12 @@ export const ES: Messages = {
     deferred: (n) =>
       `${n === 1 ? '1 archivo quedó' : `${n} archivos quedaron`} para la siguiente ejecución (se alcanzó --max-files), ` +
       `${n === 1 ? 'registrado como diferido' : 'registrados como diferidos'}: ejecute el mismo comando otra vez para procesarlos`,
+    stillBeingWritten: (n) =>
+      n === 1
+        ? '1 archivo todavía se estaba escribiendo en la carpeta (cambió hace unos momentos): no falló, queda para ' +
+          'la siguiente ejecución, que lo lee cuando termine la copia'
+        : `${n} archivos todavía se estaban escribiendo en la carpeta (cambiaron hace unos momentos): no fallaron, ` +
+          'quedan para la siguiente ejecución, que los lee cuando termine la copia',
     skippedHidden: (n, names) =>
       `${n === 1 ? '1 entrada oculta o de sistema omitida' : `${n} entradas ocultas o de sistema omitidas`} (${names}): ` +
       'no son documentos, no se revisaron; --include-hidden las toma',

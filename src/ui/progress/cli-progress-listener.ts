@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import type { PipelineListener, SessionTotals } from '../../core/pipeline/events.js';
+import { leftForNextRun, type PipelineListener, type SessionTotals } from '../../core/pipeline/events.js';
 import { outcomeKind } from '../../core/pipeline/file-outcome.js';
 import { failureLine } from '../failure-line.js';
 import { messagesFor, type Messages } from '../i18n/messages.js';
@@ -41,7 +41,7 @@ export function createCliProgressListener(
   };
   const width = Math.max(40, (stderr.columns || 80) - 1);
   const showTotals = (totals: SessionTotals) => {
-    bar?.setTotal(Math.max(1, totals.totalFiles - totals.deferred));
+    bar?.setTotal(Math.max(1, totals.totalFiles - leftForNextRun(totals)));
     bar?.update(totals.processedFiles, {
       failed: totals.failedFiles,
       review: totals.reviewRequired + (totals.alreadyWaiting ?? 0),

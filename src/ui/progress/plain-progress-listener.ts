@@ -1,4 +1,4 @@
-import type { FileResult, PipelineEvent, SessionTotals } from '../../core/pipeline/events.js';
+import { leftForNextRun, type FileResult, type PipelineEvent, type SessionTotals } from '../../core/pipeline/events.js';
 import { outcomeKind } from '../../core/pipeline/file-outcome.js';
 import { sanitizeForTerminal } from '../../core/text/sanitize-for-terminal.js';
 import { messagesFor, type Messages } from '../i18n/messages.js';
@@ -23,10 +23,10 @@ export function createPlainProgressListener(
   let lastOcrLine = Date.now();
   const writeCounts = (totals: SessionTotals, now: boolean) => {
     const at = Date.now();
-    if (!now && at - last <= 3000 && totals.processedFiles !== totals.totalFiles - totals.deferred) return;
+    if (!now && at - last <= 3000 && totals.processedFiles !== totals.totalFiles - leftForNextRun(totals)) return;
     const counts = `  ${messages.progress.counts({
       done: totals.processedFiles,
-      target: totals.totalFiles - totals.deferred,
+      target: totals.totalFiles - leftForNextRun(totals),
       failed: totals.failedFiles,
       review: totals.reviewRequired + (totals.alreadyWaiting ?? 0),
       duplicates: totals.duplicates,

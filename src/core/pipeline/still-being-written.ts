@@ -1,0 +1,61 @@
+/**
+ * How recently a file that is not yet a whole PDF must have changed for a run to take it as still being
+ * copied in (`ingest --still-writing-seconds`). A copy under way changes every moment; a minute leaves room for
+ * a network share that updates the time only now and then, and costs nothing for files that are whole.
+ */
+export const DEFAULT_STILL_WRITING_SECONDS = 60;
+
+/** Where PDF readers look for the closing `%%EOF`: within the last 1 KiB of the file. */
+const EOF_WINDOW = 1024;
+const EOF_MARKER = Buffer.from('%%EOF', 'latin1');
+
+/** The size and modification time of a file at one moment (a stat). */
+export interface FileState {
+  size: number;
+  mtimeMs: number;
+}
+
+/**
+ * Whether the bytes end like a whole PDF: a `%%EOF` within their last 1 KiB. A copy cut short (an export still
+ * writing, a file preallocated and still being filled with zeros) does not.
+ */
+export function endsLikeWholePdf(bytes: Uint8Array): boolean {
+  const tail = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).subarray(Math.max(0, bytes.byteLength - EOF_WINDOW));
+  return tail.includes(EOF_MARKER);
+}
+
+/**
+ * Why a file looks like a copy still under way, or null when it does not: it changed between two looks at it
+ * (the folder's listing and the read, or the read and the end of its extraction), or it changed within the
+ * window and is not yet a whole PDF. Pure: the caller brings the stats, the bytes' verdict and the clock.
+ *
+ * A file that is not whole but has been still for longer than the window is judged as it is (a truncated
+ * PDF fails `corrupt`): the window only keeps a copy under way from being failed, and quarantined, half
+ * written.
+ */
+export function stillBeingWritten(
+  facts: { before: FileState | null; now: FileState; endsWhole?: boolean },
+  clock: { nowMs: number; windowMs: number },
+): string | null {
+  const { before, now } = facts;
+  if (before && (before.size !== now.size || before.mtimeMs !== now.mtimeMs)) {
+    return (
+      `it changed while the run was reading it (${describeChange(before, now)}): it is still being written; ` +
+      'left for the next run'
+    );
+  }
+  if (facts.endsWhole !== false || clock.windowMs <= 0) return null;
+  const ageMs = clock.nowMs - now.mtimeMs;
+  // A time in the future (a share's clock ahead of this one) counts as recent only within the window too.
+  if (Math.abs(ageMs) >= clock.windowMs) return null;
+  const seconds = Math.max(0, Math.round(ageMs / 1000));
+  return (
+    `modified ${seconds} s ago and not yet a whole PDF (no %%EOF at its end): it is still being written; left for ` +
+    `the next run (a file unchanged for ${Math.round(clock.windowMs / 1000)} s is read as it is)`
+  );
+}
+
+function describeChange(before: FileState, now: FileState): string {
+  if (before.size !== now.size) return `${before.size} bytes, then ${now.size}`;
+  return 'its modification time moved';
+}

@@ -1,0 +1,138 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTempDir } from '../support/databases.js';
+import { runCli } from '../support/cli-binary.js';
+import { REGISTRY_CSV, SAMPLE_DIR } from '../support/ingest-fixture.js';
+
+/**
+ * A nightly run that reads the drop while the export is still copying a PDF in: the file is not failed
+ * (`corrupt`, exit 3, quarantined half written) but left for the next run, which reads it whole. Through the
+ * built CLI, as cron runs it.
+ */
+
+interface Report {
+  status: string;
+  failed_files: number;
+  processed_files: number;
+  deferred: number;
+  still_being_written: number;
+  files: { path: string; outcome: string; processing_status: string; error: string | null; moved_to: string | null }[];
+}
+
+const LAB = '3000768077_HUERTA SOTO, GABRIELA_6380098785_LAB.pdf';
+const CONS = '3000147773_BONILLA SEPÚLVEDA, ADRIANA_6459808119_CONS.pdf';
+
+let root: string;
+beforeAll(() => {
+  root = createTempDir('tecsalud-still-writing-');
+});
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+async function workspace(name: string) {
+  const dir = path.join(root, name);
+  const drop = path.join(dir, 'drop');
+  fs.mkdirSync(drop, { recursive: true });
+  const db = path.join(dir, 'registry.db');
+  const imported = await runCli(['patients', 'import', REGISTRY_CSV, '--db', db], { cwd: dir });
+  expect(imported.code, imported.stderr).toBe(0);
+  const ingest = async (...flags: string[]) => {
+    const run = await runCli(['ingest', drop, '--db', db, '--non-interactive', '--type', 'complete', ...flags], { cwd: dir });
+    return { ...run, report: flags.includes('--json') ? (JSON.parse(run.stdout) as Report) : null };
+  };
+  return { dir, drop, ingest };
+}
+
+describe('a PDF still being copied into the drop', { tags: ['slow'] }, () => {
+  it('is left for the next run, not failed nor archived, and the next run ingests it once whole', async () => {
+    const { dir, drop, ingest } = await workspace('cut-short');
+    const whole = fs.readFileSync(path.join(SAMPLE_DIR, LAB));
+    // The first 2 KB of the PDF, written just now: where an export is when the nightly run starts.
+    fs.writeFileSync(path.join(drop, LAB), whole.subarray(0, 2000));
+    fs.copyFileSync(path.join(SAMPLE_DIR, CONS), path.join(drop, CONS));
+    const archive = path.join(dir, 'archive');
+    const quarantine = path.join(dir, 'quarantine');
+    const dirs = ['--archive-dir', archive, '--quarantine-dir', quarantine];
+
+    const first = await ingest('--json', ...dirs);
+    expect(first.code, first.stderr).toBe(0);
+    const report = first.report!;
+    expect(report).toMatchObject({ status: 'completed', failed_files: 0, deferred: 0, still_being_written: 1 });
+    const half = report.files.find((f) => f.path === LAB)!;
+    expect(half).toMatchObject({ outcome: 'still_being_written', processing_status: 'pending', moved_to: null });
+    expect(half.error).toMatch(/^modified \d+ s ago and not yet a whole PDF .*still being written; left for the next run/);
+    // Never moved half written: the rest of the copy would land in the archive or the quarantine.
+    expect(fs.readFileSync(path.join(drop, LAB))).toEqual(whole.subarray(0, 2000));
+    expect(fs.existsSync(quarantine) ? fs.readdirSync(quarantine) : []).toEqual([]);
+    expect(fs.readdirSync(archive)).toEqual([CONS]);
+
+    const status = await runCli(['status', '--db', path.join(dir, 'registry.db'), '--files', '--lang', 'es'], { cwd: dir });
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toMatch(/still_being_written +3000768077_HUERTA SOTO/);
+    expect(status.stdout).toMatch(/modificado hace \d+ s y todavía no es un PDF completo .*queda para la siguiente ejecución/);
+
+    // The copy finishes; the next run reads it whole, ingests it and archives it.
+    fs.writeFileSync(path.join(drop, LAB), whole);
+    const second = await ingest('--json', ...dirs);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.report!.files.find((f) => f.path === LAB)).toMatchObject({ outcome: 'ingested' });
+    expect(second.report!.still_being_written).toBe(0);
+    expect(fs.readdirSync(archive).sort()).toEqual([CONS, LAB].sort());
+    expect(fs.readdirSync(drop)).toEqual([]);
+  });
+
+  it('says so in the summary, in Spanish too; a PDF cut short that has sat still for the window is corrupt', async () => {
+    const { drop, ingest } = await workspace('summary');
+    const whole = fs.readFileSync(path.join(SAMPLE_DIR, LAB));
+    fs.writeFileSync(path.join(drop, LAB), whole.subarray(0, 2000));
+
+    const es = await ingest('--lang', 'es');
+    expect(es.code, es.stderr).toBe(0);
+    expect(es.stdout).toContain('0 fallidos, 1 para la siguiente ejecución');
+    expect(es.stdout).toContain(
+      '1 archivo todavía se estaba escribiendo en la carpeta (cambió hace unos momentos): no falló, queda para la siguiente ejecución',
+    );
+    expect(es.stdout).not.toMatch(/dañado|corrupt/i);
+
+    // Cut short and untouched for an hour: nothing is writing it any more, it is damaged (exit 3).
+    const anHourAgo = new Date(Date.now() - 3_600_000);
+    fs.utimesSync(path.join(drop, LAB), anHourAgo, anHourAgo);
+    const old = await ingest('--json');
+    expect(old.code, old.stderr).toBe(3);
+    expect(old.report!.files.find((f) => f.path === LAB)).toMatchObject({ outcome: 'corrupt' });
+
+    // --still-writing-seconds 0 turns the time check off: a PDF cut short a moment ago is judged as it is.
+    fs.writeFileSync(path.join(drop, LAB), whole.subarray(0, 1900));
+    const off = await ingest('--json', '--still-writing-seconds', '0');
+    expect(off.code, off.stderr).toBe(3);
+    expect(off.report!.files.find((f) => f.path === LAB)).toMatchObject({ outcome: 'corrupt' });
+
+    const bad = await ingest('--still-writing-seconds', 'soon');
+    expect(bad.code).toBe(64);
+    expect(bad.stderr).toContain("--still-writing-seconds must be a number in plain decimal digits, not 'soon'");
+  });
+
+  it('a file that grows while the run reads it is left, even when each moment of it ends like a whole PDF', async () => {
+    const { drop, ingest } = await workspace('growing');
+    const target = path.join(drop, LAB);
+    fs.copyFileSync(path.join(SAMPLE_DIR, LAB), target);
+    // Another process appends to it all along the run (a comment and a fresh %%EOF each time, as incremental
+    // saves do): the time check is off, so only the change between the listing and the read can tell.
+    const writer = spawn(
+      process.execPath,
+      ['-e', `const fs = require('fs'); setInterval(() => fs.appendFileSync(${JSON.stringify(target)}, '% more\\n%%EOF\\n'), 2);`],
+      { stdio: 'ignore' },
+    );
+    try {
+      const run = await ingest('--json', '--still-writing-seconds', '0');
+      expect(run.code, run.stderr).toBe(0);
+      const file = run.report!.files.find((f) => f.path === LAB)!;
+      expect(file.outcome).toBe('still_being_written');
+      expect(file.error).toMatch(/^it changed while the run was reading it \(\d+ bytes, then \d+\): it is still being written/);
+      expect(run.report!.still_being_written).toBe(1);
+    } finally {
+      writer.kill();
+    }
+  });
+});

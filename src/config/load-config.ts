@@ -337,6 +337,15 @@ function describeIssue(issue: z.core.$ZodIssue, json: unknown): { message: strin
     });
   }
   const key = where.join('.');
+  // zod's own words ("Invalid input: expected object, received array") tell nobody what to write.
+  if (issue.code === 'invalid_type' && issue.expected === 'object') {
+    const given = jsonKindOf(valueAt(json, where));
+    return [
+      key
+        ? { message: `${key} must be an object of settings ({ … }), not ${given}` }
+        : { message: `the config file must hold one JSON object of settings ({ … }), not ${given}`, fix: 'write {} for no settings' },
+    ];
+  }
   // Our messages name their field; zod's generic ones get the path in front.
   const message = key && !issue.message.startsWith(key) ? `${key}: ${issue.message}` : issue.message;
   if (issue.code === 'invalid_value') {
@@ -365,6 +374,16 @@ function knownKeysAt(keyPath: readonly string[]): string[] {
 
 function unwrapOptional(schema: z.ZodType): z.ZodType {
   return schema instanceof z.ZodOptional ? (schema.unwrap() as z.ZodType) : schema;
+}
+
+/** What a JSON value is, in the words of the refusal. */
+function jsonKindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list ([ … ])';
+  if (typeof value === 'string') return 'a string';
+  if (typeof value === 'number') return 'a number';
+  if (typeof value === 'boolean') return 'true or false';
+  return 'something else';
 }
 
 function valueAt(json: unknown, keyPath: readonly string[]): unknown {

@@ -141,6 +141,26 @@ describe('a config file a person can fix from the message alone (the real CLI)',
       hint: `hint: remove 'ocr.language' (the keys of ocr are mode, engine, minConfidence, pageTimeoutSeconds, fileTimeoutSeconds, processes) in ${file}`,
     });
   });
+
+  it('a file or a section that is not an object says what it must be, in words and in Spanish, not zod’s', async () => {
+    const file = path.join(cwd, 'tecsalud-batch.config.json');
+    expect(await refusal('[]')).toEqual({
+      error: 'error: tecsalud-batch.config.json: the config file must hold one JSON object of settings ({ … }), not a list ([ … ])',
+      hint: `hint: write {} for no settings in ${file}`,
+    });
+    expect((await refusal('null')).error).toMatch(/must hold one JSON object of settings \(\{ … \}\), not null$/);
+    expect((await refusal(JSON.stringify({ chroma: 'http://localhost:8000' }))).error).toBe(
+      'error: tecsalud-batch.config.json: chroma must be an object of settings ({ … }), not a string',
+    );
+    expect(await refusal(JSON.stringify({ serve: [] }), ['--lang', 'es'])).toEqual({
+      error: 'error: tecsalud-batch.config.json: serve debe ser un objeto de ajustes ({ … }), no una lista ([ … ])',
+      hint: `sugerencia: corrija ${file}, o indique otro con --config`,
+    });
+    expect((await refusal('[]', ['--lang', 'es'])).hint).toBe(`sugerencia: escriba {} si no quiere ajustes en ${file}`);
+    expect((await refusal(JSON.stringify({ includeHidden: 'yes' }), ['--lang', 'es'])).error).toBe(
+      'error: tecsalud-batch.config.json: includeHidden debe ser true o false',
+    );
+  });
 });
 
 describe('a setting of a few words, written in another case or with a typo (the real CLI)', { tags: ['slow'] }, () => {

@@ -24,6 +24,20 @@ function rangeInSpanish([what, from, to, fromUp, above, aboveUpTo, aboveOnly]: s
   return `${number} mayor que ${aboveOnly}`;
 }
 
+/** What a JSON value was, as a config file's refusal names it (see jsonKindOf in load-config.ts). */
+const JSON_KINDS_ES: Record<string, string> = {
+  null: 'null',
+  'a list ([ … ])': 'una lista ([ … ])',
+  'a string': 'un texto',
+  'a number': 'un número',
+  'true or false': 'true o false',
+  'something else': 'otra cosa',
+};
+
+function jsonKindInSpanish(kind: string): string {
+  return JSON_KINDS_ES[kind] ?? kind;
+}
+
 const MISSING_ES: Record<string, string> = {
   'no host and no database name': 'ni el servidor (host) ni el nombre de la base de datos',
   'no host': 'el servidor (host)',
@@ -153,6 +167,16 @@ const VALUE_RULES: readonly RefusalRule[] = [
     'use 3 to 512 letters, digits, dots, dashes or underscores, starting and ending with a letter or digit (e.g. medical_documents_2)',
     'use de 3 a 512 letras, dígitos, puntos, guiones o guiones bajos, y empiece y termine con una letra o un dígito (p. ej. medical_documents_2)',
   ),
+  {
+    en: /^the config file must hold one JSON object of settings \(\{ … \}\), not (.+)$/s,
+    es: ([given]) => `el archivo de configuración debe contener un objeto JSON de ajustes ({ … }), no ${jsonKindInSpanish(given!)}`,
+  },
+  {
+    en: /^(\S+) must be an object of settings \(\{ … \}\), not (.+)$/s,
+    es: ([field, given]) => `${field} debe ser un objeto de ajustes ({ … }), no ${jsonKindInSpanish(given!)}`,
+  },
+  fixed('write {} for no settings', 'escriba {} si no quiere ajustes'),
+  { en: /^(\S+) must be true or false$/, es: ([field]) => `${field} debe ser true o false` },
   { en: /^(\S+) must be a string$/, es: ([field]) => `${field} debe ser un texto` },
   { en: /^(\S+) must be a number$/, es: ([field]) => `${field} debe ser un número` },
   ...FILE_SYSTEM_RULES,

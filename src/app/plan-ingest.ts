@@ -30,6 +30,9 @@ export interface IngestPlan {
   files: PlannedFile[];
   /** Hidden and system entries the run would skip (see discoverFiles), as the run names them. */
   skippedHidden: string[];
+  /** The --glob matched no file of a folder holding this many. */
+  filesNotMatchingGlob?: number;
+  glob?: string;
 }
 
 /**
@@ -61,17 +64,23 @@ export async function planIngest(
   const files: PlannedFile[] = [];
   const counts = { auto: 0, review: 0, new: 0, invalid: 0, settled: 0 };
   const skippedHidden: string[] = [];
+  let filesNotMatchingGlob: number | undefined;
   try {
     const patients = PatientRepository.forDatabase(database);
     const totalPatients = await patients.count();
     const skip = await ownFilesMatcher([...(options.ownFiles ?? []), databaseFileOf(target)]);
-    const { files: discovered, skippedHidden: hidden } = await discoverFiles({
+    const {
+      files: discovered,
+      skippedHidden: hidden,
+      filesNotMatchingGlob: notMatching,
+    } = await discoverFiles({
       sourceDir: options.sourceDir,
       glob: options.glob,
       skip,
       includeHidden: options.includeHidden,
     });
     skippedHidden.push(...hidden);
+    filesNotMatchingGlob = notMatching;
     const unchanged = await unchangedSinceSettled(database, fs.realpathSync(options.sourceDir), discovered);
     counts.settled = unchanged.size;
     const work = discovered.filter((file) => !unchanged.has(file.relativePath));
@@ -99,7 +108,12 @@ export async function planIngest(
   } finally {
     await database.close();
   }
-  return { counts, files, skippedHidden };
+  return {
+    counts,
+    files,
+    skippedHidden,
+    ...(filesNotMatchingGlob ? { filesNotMatchingGlob, glob: options.glob } : {}),
+  };
 }
 
 /**

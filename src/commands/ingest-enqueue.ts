@@ -80,15 +80,18 @@ export async function enqueue(
       resumed: enqueued.resumed === true,
       skipped_hidden: enqueued.skippedHidden?.length ?? 0,
       skipped_hidden_paths: enqueued.skippedHidden ?? [],
+      ...(enqueued.filesNotMatchingGlob ? { files_not_matching_glob: enqueued.filesNotMatchingGlob } : {}),
       ...(interrupted ? { interrupted: true, files_not_queued: interrupted.filesLeft } : {}),
     });
   } else if (interrupted) {
     writeLine(io.stdout, say.interrupted(session.id, jobs, interrupted.filesLeft));
   } else if (!options.quiet) {
     writeLine(io.stdout, say.queued(session.id, jobs, enqueued.resumed === true));
-    const { skippedHiddenLine } = await import('../ui/ingest-summary.js');
+    const { globMatchedNoFileLine, skippedHiddenLine } = await import('../ui/ingest-summary.js');
     const hidden = skippedHiddenLine(enqueued.skippedHidden ?? [], messages);
     if (hidden) writeLine(io.stdout, `  ${hidden}`);
+    const unmatched = globMatchedNoFileLine(options.glob, enqueued.filesNotMatchingGlob, messages);
+    if (unmatched) writeLine(io.stdout, `  ${unmatched}`);
     writeLine(io.stdout, `  ${say.startWorkers(session.id.slice(0, 8))}`);
   } else {
     writeLine(io.stdout, session.id);

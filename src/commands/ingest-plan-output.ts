@@ -1,7 +1,7 @@
 import type { IngestPlan } from '../app/plan-ingest.js';
 import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
 import type { Messages } from '../ui/i18n/messages.js';
-import { skippedHiddenLine } from '../ui/ingest-summary.js';
+import { globMatchedNoFileLine, skippedHiddenLine } from '../ui/ingest-summary.js';
 import { writeJson, writeLine, type CommandIo } from './shared/io.js';
 
 /**
@@ -16,6 +16,7 @@ export function printIngestPlan(io: CommandIo, plan: IngestPlan, json: boolean, 
       files: plan.files,
       skipped_hidden: plan.skippedHidden.length,
       skipped_hidden_paths: plan.skippedHidden,
+      ...(plan.filesNotMatchingGlob ? { files_not_matching_glob: plan.filesNotMatchingGlob } : {}),
     });
     return;
   }
@@ -26,4 +27,6 @@ export function printIngestPlan(io: CommandIo, plan: IngestPlan, json: boolean, 
   writeLine(io.stdout, messages.dryRun.closing(plan.counts));
   const hidden = skippedHiddenLine(plan.skippedHidden, messages);
   if (hidden) writeLine(io.stdout, `  ${hidden}`);
+  const unmatched = globMatchedNoFileLine(plan.glob, plan.filesNotMatchingGlob, messages);
+  if (unmatched) writeLine(io.stdout, `  ${unmatched}`);
 }

@@ -262,6 +262,8 @@ async function printResult(
       // Hidden and system entries of DIR skipped (folders end in '/'): not files of the session.
       skipped_hidden: result.skippedHidden?.length ?? 0,
       skipped_hidden_paths: result.skippedHidden ?? [],
+      // The --glob matched none of the folder's files (present only then): how many the folder holds.
+      ...(result.filesNotMatchingGlob ? { files_not_matching_glob: result.filesNotMatchingGlob } : {}),
       pages: result.totals.pages,
       chunks: result.totals.chunks,
       unknown_type_codes: Object.fromEntries(result.unknownTypeCodes),
@@ -272,7 +274,7 @@ async function printResult(
     });
   } else if (!options.quiet) {
     const { formatIngestSummary } = await import('../ui/ingest-summary.js');
-    for (const line of formatIngestSummary(result, messages)) writeLine(io.stdout, line);
+    for (const line of formatIngestSummary({ ...result, glob: options.glob }, messages)) writeLine(io.stdout, line);
   }
   if (result.interrupted) writeLine(io.stderr, messages.summary.interrupted(result.session.id.slice(0, 8)));
 }

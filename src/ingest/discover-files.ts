@@ -38,6 +38,11 @@ export interface Discovery {
    * never looked into, and files (`.DS_Store`). Empty with `includeHidden`: they are walked and listed then.
    */
   skippedHidden: string[];
+  /**
+   * Set when a --glob matched no file of a folder that holds some: how many it holds (as a run without the glob
+   * would find them). A pattern that never matches ingests nothing, night after night, without a word.
+   */
+  filesNotMatchingGlob?: number;
 }
 
 export interface DiscoverOptions {
@@ -137,7 +142,21 @@ export async function discoverFiles(options: DiscoverOptions): Promise<Discovery
       reason: describeErrno(error),
     }))
     .sort((a, b) => compare(a.relativePath, b.relativePath));
-  return { files, unreadableFolders, outsideFolders: outsideFolders.sort(compare), skippedHidden };
+  const discovery: Discovery = { files, unreadableFolders, outsideFolders: outsideFolders.sort(compare), skippedHidden };
+  if (options.glob !== undefined && files.length === 0 && unreadableFolders.length === 0 && outsideFolders.length === 0) {
+    // A pattern that names folders takes none of their files: never what was meant.
+    const folders = entries.filter((entry) => entry.path.endsWith('/') && !hidden(entry)).map((entry) => entry.path);
+    if (folders.length > 0) {
+      const [first] = folders.sort(compare);
+      throw new UsageError(
+        `--glob '${options.glob}' matches ${folders.length === 1 ? 'a folder' : `${folders.length} folders`} ('${first}'), not files: nothing would be taken`,
+        `write '${first}**' for the files in it (a pattern is relative to the folder being ingested)`,
+      );
+    }
+    const all = await discoverFiles({ ...options, glob: undefined });
+    if (all.files.length > 0) discovery.filesNotMatchingGlob = all.files.length;
+  }
+  return discovery;
 }
 
 /** An entry of the walk: its path as shown, and the bytes of its name when that is not what is shown. */

@@ -52,6 +52,8 @@ export interface IngestResult {
    * in `/`): not documents, not files of the session; `--include-hidden` takes them. Absent: no folder walked.
    */
   skippedHidden?: string[];
+  /** The --glob matched no file of a folder holding this many (see Discovery.filesNotMatchingGlob). */
+  filesNotMatchingGlob?: number;
 }
 
 /** Persisting the running counts at most this often keeps `status` live without a write per file. */
@@ -192,6 +194,7 @@ export async function runIngest(
     files: results,
     stageSeconds: run.tally.stageSeconds,
     skippedHidden: discovery.skippedHidden,
+    ...(discovery.filesNotMatchingGlob ? { filesNotMatchingGlob: discovery.filesNotMatchingGlob } : {}),
   };
 }
 

@@ -36,6 +36,8 @@ export interface EnqueuedSession {
   resumed?: boolean;
   /** Hidden and system entries of the folder skipped (see discoverFiles); absent for a session not of a folder. */
   skippedHidden?: string[];
+  /** The --glob matched no file of a folder holding this many. */
+  filesNotMatchingGlob?: number;
 }
 
 /**
@@ -85,7 +87,12 @@ export async function enqueueFolder(
     files.map((file) => ({ fileId: file.fileId, relativePath: file.relativePath })),
     { timeoutSeconds: settings.timeoutSeconds, actor: options.uploadedBy, signal: options.signal, onQueued: settings.onQueued },
   );
-  return { ...enqueued, resumed: run.resumed, skippedHidden: discovery.skippedHidden };
+  return {
+    ...enqueued,
+    resumed: run.resumed,
+    skippedHidden: discovery.skippedHidden,
+    ...(discovery.filesNotMatchingGlob ? { filesNotMatchingGlob: discovery.filesNotMatchingGlob } : {}),
+  };
 }
 
 /**

@@ -14,6 +14,9 @@ export interface IngestSummaryInput {
   unknownTypeCodes?: ReadonlyMap<string, number>;
   /** Hidden and system entries of the folder the run skipped (see discoverFiles). */
   skippedHidden?: readonly string[];
+  /** The --glob matched no file of a folder holding this many (see discoverFiles). */
+  filesNotMatchingGlob?: number;
+  glob?: string;
 }
 
 /** Skipped hidden entries named in the summary; `--json` lists them all. */
@@ -28,6 +31,15 @@ export function skippedHiddenLine(hidden: readonly string[], m: Messages): strin
   if (hidden.length === 0) return null;
   const names = hidden.slice(0, SHOWN_HIDDEN).map(sanitizeForTerminal).join(', ') + (hidden.length > SHOWN_HIDDEN ? ', …' : '');
   return m.summary.skippedHidden(hidden.length, names);
+}
+
+/**
+ * The line on a --glob that matched no file of a folder holding some; null otherwise. Not a failure (a night
+ * with no file of the kind is normal), but a pattern mistyped would take nothing night after night unseen.
+ */
+export function globMatchedNoFileLine(glob: string | undefined, filesInFolder: number | undefined, m: Messages): string | null {
+  if (glob === undefined || !filesInFolder) return null;
+  return m.summary.globMatchedNoFile(sanitizeForTerminal(glob), filesInFolder);
 }
 
 /**
@@ -70,6 +82,8 @@ export function formatIngestSummary(result: IngestSummaryInput, m: Messages = EN
   if (t.notMoved > 0) lines.push(`  ${m.summary.notMoved(t.notMoved)}`);
   const hidden = skippedHiddenLine(result.skippedHidden ?? [], m);
   if (hidden) lines.push(`  ${hidden}`);
+  const unmatched = globMatchedNoFileLine(result.glob, result.filesNotMatchingGlob, m);
+  if (unmatched) lines.push(`  ${unmatched}`);
   // Not a failure (exit 0 when nothing else is wrong: cron chunks big folders this way), but never silent.
   if (t.deferred > 0 && !result.interrupted) lines.push(`  ${m.summary.deferred(t.deferred)}`);
   // Not a failure either: the export was still copying them in when the run read the folder.

@@ -247,6 +247,51 @@ describe('--glob', { tags: ['slow'] }, () => {
   });
 });
 
+describe('a --glob that takes no file of a folder that holds some', { tags: ['slow'] }, () => {
+  const LAB = '3000768077_HUERTA SOTO, GABRIELA_6380098785_LAB.pdf';
+  let ws: { dir: string; drop: string; db: string };
+  beforeAll(() => {
+    ws = workspace('glob-misses');
+    fs.mkdirSync(path.join(ws.drop, 'urgencias'));
+    fs.copyFileSync(path.join(SAMPLE_DIR, LAB), path.join(ws.drop, 'urgencias', LAB));
+  });
+  const ingest = (glob: string, ...extra: string[]) =>
+    runCli(['ingest', ws.drop, '--db', ws.db, '--glob', glob, '--non-interactive', '--type', 'complete', ...extra], {
+      cwd: ws.dir,
+    });
+
+  it('is refused (64) when it names a folder: a pattern takes files, never the files inside a folder it names', async () => {
+    for (const glob of ['urgencias', 'urg*']) {
+      const result = await ingest(glob);
+      expect(result.code, result.stderr).toBe(64);
+      expect(result.stderr).toBe(
+        `error: --glob '${glob}' matches a folder ('urgencias/'), not files: nothing would be taken\n` +
+          "hint: write 'urgencias/**' for the files in it (a pattern is relative to the folder being ingested)\n",
+      );
+    }
+    const spanish = await ingest('urgencias', '--lang', 'es');
+    expect(spanish.stderr).toContain("error: --glob 'urgencias' coincide con una carpeta ('urgencias/'), no con archivos");
+    expect(spanish.stderr).toContain("sugerencia: escriba 'urgencias/**' para los archivos que contiene");
+  });
+
+  it('says so when it matches nothing (a night with no such file is normal: exit 0), in the summary, --json and --dry-run', async () => {
+    // '*' stays in the top folder: the file in urgencias/ is not taken, and the run says why.
+    const run = await ingest('*.pdf');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(
+      "--glob '*.pdf' matched no file, while the folder holds 1 file: nothing was taken. A pattern is relative to the " +
+        "folder, and '*' stays within one folder: '**/*.pdf' also takes sub-folders' files",
+    );
+    const json = await ingest('*.pdf', '--json');
+    expect(JSON.parse(json.stdout)).toMatchObject({ total_files: 0, files_not_matching_glob: 1 });
+    const plan = await ingest('*.pdf', '--dry-run', '--lang', 'es');
+    expect(plan.stdout).toContain("--glob '*.pdf' no coincidió con ningún archivo, aunque la carpeta tiene 1 archivo: no se tomó nada.");
+    // A pattern that matches says nothing of the kind.
+    const matching = await ingest('**/*.pdf', '--json');
+    expect(JSON.parse(matching.stdout)).not.toHaveProperty('files_not_matching_glob');
+  });
+});
+
 describe('what cannot be read or moved is reported, never skipped', { tags: ['slow'] }, () => {
   const LAB = '3000768077_HUERTA SOTO, GABRIELA_6380098785_LAB.pdf';
   const PRESC = '3000768077_HUERTA SOTO, GABRIELA_6600392373_PRESC.pdf';

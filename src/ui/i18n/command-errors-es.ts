@@ -35,6 +35,15 @@ const FOLDER_RULES: readonly RefusalRule[] = [
     en: /^--glob '(.*)' leads out of the folder: '(.*)' is a link to (.*)$/s,
     es: ([glob, base, real]) => `--glob '${glob}' lleva fuera de la carpeta: '${base}' es un enlace a ${real}`,
   },
+  {
+    en: /^--glob '(.*)' matches (a folder|\d+ folders) \('(.*)'\), not files: nothing would be taken$/s,
+    es: ([glob, what, first]) =>
+      `--glob '${glob}' coincide con ${what === 'a folder' ? 'una carpeta' : `${what!.replace(' folders', ' carpetas')}`} ('${first}'), no con archivos: no se tomaría nada`,
+  },
+  {
+    en: /^write '(.*)' for the files in it \(a pattern is relative to the folder being ingested\)$/s,
+    es: ([pattern]) => `escriba '${pattern}' para los archivos que contiene (un patrón es relativo a la carpeta que se ingiere)`,
+  },
   fixed(
     "give a pattern relative to the folder being ingested, without '..', e.g. '**/*.pdf' or 'urgencias/**'",
     "indique un patrón relativo a la carpeta que se ingiere, sin '..', p. ej. '**/*.pdf' o 'urgencias/**'",

@@ -257,6 +257,8 @@ export interface SummaryMessages {
   stillBeingWritten(count: number): string;
   /** Hidden and system entries of the drop the run skipped: how many, the first few (`names`), and the flag. */
   skippedHidden(count: number, names: string): string;
+  /** A --glob matched none of the folder's `files` files: nothing taken, and how patterns read. */
+  globMatchedNoFile(glob: string, files: number): string;
   /** `files` of this run carry type codes the service does not know (`codes`: "CSON ×2, XRAY"); `known`: where to see its codes. */
   unknownTypeCodes(files: number, codes: string, known: string): string;
 }
@@ -808,6 +810,9 @@ export const EN: Messages = {
     skippedHidden: (n, names) =>
       `${n === 1 ? '1 hidden or system entry' : `${n} hidden or system entries`} skipped (${names}): ` +
       'not documents, not looked into; --include-hidden takes them',
+    globMatchedNoFile: (glob, n) =>
+      `--glob '${glob}' matched no file, while the folder holds ${plural(n, 'file', 'files')}: nothing was taken. A pattern ` +
+      "is relative to the folder, and '*' stays within one folder: '**/*.pdf' also takes sub-folders' files",
     notMoved: (n) =>
       `${n} file${n === 1 ? '' : 's'} recorded but not archived or quarantined: still in the drop folder (see status --files)`,
     unknownTypeCodes: (files, codes, known) =>
@@ -1185,6 +1190,9 @@ export const ES: Messages = {
     skippedHidden: (n, names) =>
       `${n === 1 ? '1 entrada oculta o de sistema omitida' : `${n} entradas ocultas o de sistema omitidas`} (${names}): ` +
       'no son documentos, no se revisaron; --include-hidden las toma',
+    globMatchedNoFile: (glob, n) =>
+      `--glob '${glob}' no coincidió con ningún archivo, aunque la carpeta tiene ${plural(n, 'archivo', 'archivos')}: no se tomó nada. ` +
+      "Un patrón es relativo a la carpeta, y '*' no sale de una carpeta: '**/*.pdf' también toma los archivos de las subcarpetas",
     notMoved: (n) =>
       (n === 1
         ? '1 archivo registrado pero no archivado ni en cuarentena: sigue'

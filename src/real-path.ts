@@ -29,3 +29,35 @@ export function realPathAsFarAsItExists(target: string): RealPathParts {
     }
   }
 }
+
+/**
+ * `target` as it is spelled on disk, when it is missing only because its accents are written another way: a
+ * folder made on a Mac or over SMB from one (`carpeta´`, NFD: a letter and a combining mark) named by a person
+ * or a cron line typed here (`carpetá`, NFC), or the other way round. Linux compares names byte for byte, so
+ * the two are different names to it and "does not exist" would be all a user heard of a folder `ls` shows.
+ * A component is replaced only by the one entry of its folder that is the same text once normalized; else
+ * (several, or none) `target` comes back as written.
+ */
+export function onDiskSpelling(target: string): string {
+  if (fs.existsSync(target)) return target;
+  const absolute = path.resolve(target);
+  const { root } = path.parse(absolute);
+  let found = root;
+  for (const part of absolute.slice(root.length).split(path.sep).filter(Boolean)) {
+    const exact = path.join(found, part);
+    if (fs.existsSync(exact)) {
+      found = exact;
+      continue;
+    }
+    let entries: string[];
+    try {
+      entries = fs.readdirSync(found);
+    } catch {
+      return target;
+    }
+    const alike = entries.filter((entry) => entry.normalize('NFC') === part.normalize('NFC'));
+    if (alike.length !== 1) return target;
+    found = path.join(found, alike[0]!);
+  }
+  return found;
+}

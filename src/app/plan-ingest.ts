@@ -8,7 +8,7 @@ import { openDatabase, type OpenDatabase } from '../db/open-database.js';
 import type { SettledFile } from '../db/schema.js';
 import { PatientRepository } from '../db/repositories/patient-repository.js';
 import { SettledFileRepository } from '../db/repositories/settled-file-repository.js';
-import { UsageError } from '../errors.js';
+import { resolveSourceDir } from '../ingest/resolve-source-dir.js';
 import { databaseFileOf, ownFilesMatcher } from '../ingest/own-files.js';
 import { discoverFiles, type DiscoveredFile } from '../ingest/discover-files.js';
 import { matchAgainstRegistry } from '../db/match-against-registry.js';
@@ -52,9 +52,8 @@ export async function planIngest(
     ownFiles?: readonly string[];
   },
 ): Promise<IngestPlan> {
-  if (!fs.existsSync(options.sourceDir) || !fs.statSync(options.sourceDir).isDirectory()) {
-    throw new UsageError(`the folder '${options.sourceDir}' does not exist`);
-  }
+  // The run's refusals, so that the plan predicts them: a missing folder, or a file given for it.
+  await resolveSourceDir(options.sourceDir);
   const target = resolveDatabaseTarget(location.db, { cwd: location.cwd, setting: location.dbSetting });
   const readTarget: DatabaseTarget =
     target.kind === 'sqlite' && target.path !== ':memory:' && !fs.existsSync(target.path)

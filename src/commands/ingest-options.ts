@@ -16,7 +16,7 @@ import { PROCESSING_TYPES } from '../core/pipeline/statuses.js';
 import type { OcrSettings } from '../config/ocr-settings.js';
 import { readNumberSetting, type NumberRange } from '../config/number-setting.js';
 import { UsageError } from '../errors.js';
-import { realPathAsFarAsItExists } from '../real-path.js';
+import { onDiskSpelling, realPathAsFarAsItExists } from '../real-path.js';
 import type { IngestOptions } from '../ingest/types.js';
 import {
   resolveOcrAndContent,
@@ -147,8 +147,11 @@ const NUMBER_FLAGS = {
 } as const satisfies Partial<Record<keyof IngestFlags, readonly [string, NumberRange]>>;
 
 export function resolveIngestOptions(
-  raw: IngestFlags,
+  flags: IngestFlags,
 ): ResolvedIngestOptions {
+  // The folder as spelled on disk (accents written another way): the lock, the session and the archive checks
+  // all see the one folder.
+  const raw = flags.dir.trim() === '' ? flags : { ...flags, dir: onDiskSpelling(path.resolve(flags.cwd, flags.dir)) };
   for (const [key, [flag, range]] of Object.entries(NUMBER_FLAGS)) {
     const given = raw[key as keyof typeof NUMBER_FLAGS];
     if (given !== undefined) readNumberSetting(given, flag, range);

@@ -1,4 +1,3 @@
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import PQueue from 'p-queue';
 import { parseFilename } from '../core/filename/parse-filename.js';
@@ -12,8 +11,9 @@ import { SessionCounterRepository } from '../db/repositories/session-counter-rep
 import { SettledFileRepository } from '../db/repositories/settled-file-repository.js';
 import type { BatchFile, BatchStatus, BatchUpload } from '../db/schema.js';
 import { retryWhileReconnecting, serviceDown } from '../db/connection-loss.js';
-import { ServiceUnavailableError, UsageError, UserError } from '../errors.js';
+import { ServiceUnavailableError, UserError } from '../errors.js';
 import { databaseFileOf, ownFilesMatcher } from './own-files.js';
+import { resolveSourceDir } from './resolve-source-dir.js';
 import { discoverFiles, type Discovery } from './discover-files.js';
 import { deferredMessage, FileProcessor, type FileToProcess } from './file-processor.js';
 import { FileNotFinished } from './file-run.js';
@@ -746,14 +746,7 @@ function isSettled(row: BatchFile): boolean {
   return Object.hasOwn(FILE_OUTCOMES, row.outcome) ? outcomeKind(row.outcome as FileOutcome) !== 'pending' : true;
 }
 
-export async function resolveSourceDir(dir: string): Promise<string> {
-  const stat = await fs.stat(dir).catch(() => null);
-  if (!stat) throw new UsageError(`the folder '${dir}' does not exist`, 'give the folder that holds the PDFs');
-  if (!stat.isDirectory()) {
-    throw new UsageError(`'${dir}' is not a folder`, 'give the folder that holds the PDFs, not a file');
-  }
-  return fs.realpath(dir);
-}
+export { resolveSourceDir };
 
 /** The run's own files (database, log, config), which discovery leaves out of the folder (see own-files.ts). */
 export function ownFilesOf(

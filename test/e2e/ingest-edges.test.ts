@@ -292,6 +292,39 @@ describe('a --glob that takes no file of a folder that holds some', { tags: ['sl
   });
 });
 
+describe('the drop folder as a person names it', { tags: ['slow'] }, () => {
+  const LAB = '3000768077_HUERTA SOTO, GABRIELA_6380098785_LAB.pdf';
+
+  it('is found when its accents are written another way than on disk (a folder made on a Mac: NFD)', async () => {
+    const ws = workspace('accents');
+    const onDisk = path.join(ws.dir, 'expedientes Gómez'.normalize('NFD'));
+    fs.mkdirSync(onDisk);
+    fs.copyFileSync(path.join(SAMPLE_DIR, LAB), path.join(onDisk, LAB));
+    const typed = path.relative(ws.dir, onDisk).normalize('NFC');
+    expect(typed).not.toBe(path.relative(ws.dir, onDisk));
+    for (const extra of [['--dry-run'], ['--json']]) {
+      const run = await runCli(['ingest', typed, '--db', ws.db, '--non-interactive', '--type', 'complete', ...extra], {
+        cwd: ws.dir,
+      });
+      expect(run.code, run.stderr).toBe(0);
+      if (extra[0] === '--json') {
+        expect(JSON.parse(run.stdout)).toMatchObject({ total_files: 1, source_dir: fs.realpathSync(onDisk) });
+      } else expect(run.stdout).toContain(LAB);
+    }
+  });
+
+  it('given as a file, is refused in the same words by a run and a dry run', async () => {
+    const ws = workspace('a-file');
+    const file = path.join(ws.dir, 'drop.pdf');
+    fs.writeFileSync(file, '%PDF-1.4\n');
+    for (const extra of [[], ['--dry-run']]) {
+      const run = await runCli(['ingest', file, '--db', ws.db, '--non-interactive', ...extra], { cwd: ws.dir });
+      expect(run.code).toBe(64);
+      expect(run.stderr).toBe(`error: '${file}' is not a folder\nhint: give the folder that holds the PDFs, not a file\n`);
+    }
+  });
+});
+
 describe('what cannot be read or moved is reported, never skipped', { tags: ['slow'] }, () => {
   const LAB = '3000768077_HUERTA SOTO, GABRIELA_6380098785_LAB.pdf';
   const PRESC = '3000768077_HUERTA SOTO, GABRIELA_6600392373_PRESC.pdf';

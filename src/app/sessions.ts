@@ -41,12 +41,21 @@ export interface SessionQueueStatus {
   attention: string | null;
 }
 
-/** Finds a session by id or unique prefix; without one, the latest session. */
+/**
+ * Finds a session by id or unique prefix; without one, the latest session. An id given empty (`status "$ID"`
+ * with ID unset in a script) is refused: answering with the latest session would report on another one.
+ */
 export async function resolveSession(
   database: OpenDatabase,
   idOrPrefix: string | undefined,
 ): Promise<BatchUpload> {
   const batches = new BatchRepository(database.db);
+  if (idOrPrefix === '') {
+    throw new UsageError(
+      "the session id is empty ('')",
+      'give the id or its first characters, or leave it out for the latest session (in a script, check the variable it comes from)',
+    );
+  }
   if (!idOrPrefix) {
     const latest = await batches.latestSession();
     if (!latest) throw new UsageError('there are no sessions yet', 'run `tecsalud-batch ingest DIR` first');

@@ -142,6 +142,16 @@ describe('cleanup', { tags: ['slow'] }, () => {
     }
   });
 
+  it("an empty session id (status \"$ID\" with ID unset) is refused, not read as 'the latest session'", async () => {
+    const refusal = { exitCode: 64, message: "the session id is empty ('')", hint: expect.stringContaining('leave it out for the latest session') };
+    await expect(showStatus('', { json: true }, await context())).rejects.toMatchObject(refusal);
+    await expect(cleanUp('', { purge: true, force: true }, await context())).rejects.toThrow(/name a session, or give --older-than/);
+    // Left out, it is the latest session, as before.
+    const { io, stdout } = captureIo();
+    await showStatus(undefined, { json: true }, await context(io));
+    expect(JSON.parse(stdout())).toMatchObject({ session_id: sessionId });
+  });
+
   it('explains bad arguments', async () => {
     await expect(cleanUp(undefined, {}, await context())).rejects.toThrow(/name a session, or give --older-than/);
     await expect(cleanUp(sessionId, { force: true }, await context())).rejects.toThrow(/--force only applies to --purge/);

@@ -151,6 +151,11 @@ const SESSION_RULES: readonly RefusalRule[] = [
   fixed('there are no sessions yet', 'todavía no hay sesiones'),
   fixed('run `tecsalud-batch ingest DIR` first', 'ejecute primero `tecsalud-batch ingest CARPETA`'),
   { en: /^'(.*)' is not a session id$/s, es: ([id]) => `'${id}' no es un id de sesión` },
+  fixed("the session id is empty ('')", "el id de sesión está vacío ('')"),
+  fixed(
+    'give the id or its first characters, or leave it out for the latest session (in a script, check the variable it comes from)',
+    'indique el id o sus primeros caracteres, u omítalo para la sesión más reciente (en un script, revise la variable de la que viene)',
+  ),
   fixed(
     'give the id or its first characters, as `tecsalud-batch sessions` lists them',
     'indique el id o sus primeros caracteres, como los lista `tecsalud-batch sessions`',

@@ -95,6 +95,7 @@ export async function importRegistry(options: ImportRegistryOptions): Promise<Im
   if (fs.statSync(file).isDirectory()) {
     throw new UserError(`'${options.file}' is a folder, not a CSV file`, ExitCode.Usage);
   }
+  refuseWorkbook(file, options.file);
   const started = performance.now();
   // The local calendar day: a birth date after it is a typing error.
   const now = new Date();
@@ -324,6 +325,38 @@ function nameOf(patient: PatientInput): Record<string, string | null> {
     fecha_nacimiento: patient.fechaNacimiento ?? null,
     sexo: patient.sexo ?? null,
   };
+}
+
+/** The first bytes of spreadsheet workbooks: a ZIP (Excel .xlsx, LibreOffice .ods) or an OLE2 file (Excel 97-2003 .xls). */
+const WORKBOOK_SIGNATURES: readonly Buffer[] = [
+  Buffer.from([0x50, 0x4b, 0x03, 0x04]),
+  Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]),
+];
+
+/**
+ * The registry as the workbook it was kept in rather than a CSV export of it: read as text it is "not UTF-8",
+ * and the hint to retry with --encoding windows-1252 would only lead to "no 'expediente' column (found: PK…)".
+ */
+function refuseWorkbook(file: string, shown: string): void {
+  const head = Buffer.alloc(8);
+  let read = 0;
+  try {
+    const fd = fs.openSync(file, 'r');
+    try {
+      read = fs.readSync(fd, head, 0, head.length, 0);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return; // Unreadable: the import's own read says why.
+  }
+  if (WORKBOOK_SIGNATURES.some((signature) => read >= signature.length && head.subarray(0, signature.length).equals(signature))) {
+    throw new UserError(
+      `'${shown}' is a spreadsheet workbook (Excel .xlsx or .xls, LibreOffice .ods), not a CSV file`,
+      ExitCode.Usage,
+      'in Excel, save it as "CSV UTF-8 (Comma delimited)" and import that file',
+    );
+  }
 }
 
 function encodingError(name: string, encoding: CsvEncoding, error: CsvEncodingError): UserError {

@@ -96,6 +96,26 @@ describe('patients import: a registry import you can trust', { tags: ['slow'] },
     expect(patient('3000000203')).toBeUndefined();
   });
 
+  it('refuses the workbook itself (.xlsx, .xls), whatever its name, with how to export it: not "not UTF-8"', async () => {
+    const xlsx = path.join(dir, 'registro.xlsx');
+    // A ZIP, as .xlsx and .ods are: its local file header, then deflated XML.
+    fs.writeFileSync(xlsx, Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00]), Buffer.alloc(64, 0x9c)]));
+    // An Excel 97-2003 workbook (OLE2) saved under a .csv name.
+    const xls = path.join(dir, 'registro.csv');
+    fs.writeFileSync(xls, Buffer.concat([Buffer.from('d0cf11e0a1b11ae1', 'hex'), Buffer.alloc(64, 0xff)]));
+    for (const file of [xlsx, xls]) {
+      const refused = await cli('patients', 'import', file);
+      expect(refused.code).toBe(ExitCode.Usage);
+      expect(refused.stderr).toBe(
+        `error: '${file}' is a spreadsheet workbook (Excel .xlsx or .xls, LibreOffice .ods), not a CSV file\n` +
+          'hint: in Excel, save it as "CSV UTF-8 (Comma delimited)" and import that file\n',
+      );
+    }
+    const spanish = await cli('patients', 'import', xlsx, '--lang', 'es');
+    expect(spanish.stderr).toContain('es un libro de hoja de cálculo (Excel .xlsx o .xls, LibreOffice .ods), no un archivo CSV');
+    expect(spanish.stderr).toContain('sugerencia: en Excel, guárdelo como "CSV UTF-8 (delimitado por comas)" e importe ese archivo');
+  });
+
   it('refuses to rename a patient who has documents, imports the rest, and audits a rename it is allowed', async () => {
     expect((await cli('patients', 'import', REGISTRY_CSV)).code).toBe(0);
     const drop = path.join(dir, 'drop');

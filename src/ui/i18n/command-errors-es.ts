@@ -261,6 +261,14 @@ const PATIENT_RULES: readonly RefusalRule[] = [
   },
   fixed('in Excel, save it as "CSV UTF-8 (Comma delimited)"', 'en Excel, guárdelo como "CSV UTF-8 (delimitado por comas)"'),
   {
+    en: /^'(.*)' is a spreadsheet workbook \(Excel \.xlsx or \.xls, LibreOffice \.ods\), not a CSV file$/s,
+    es: ([file]) => `'${file}' es un libro de hoja de cálculo (Excel .xlsx o .xls, LibreOffice .ods), no un archivo CSV`,
+  },
+  fixed(
+    'in Excel, save it as "CSV UTF-8 (Comma delimited)" and import that file',
+    'en Excel, guárdelo como "CSV UTF-8 (delimitado por comas)" e importe ese archivo',
+  ),
+  {
     en: /^'(.*)' is UTF-8 \(line (\d+) has accents written in UTF-8\), not (\S+): nothing was imported$/s,
     es: ([file, line, encoding]) =>
       `'${file}' está en UTF-8 (la línea ${line} tiene acentos escritos en UTF-8), no en ${encoding}: no se importó nada`,

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
+import path from 'node:path';
 import type { ExtractionResult } from '../adapters/extraction/types.js';
 import { parseFilename } from '../core/filename/parse-filename.js';
 import type { ParsedFilename } from '../core/filename/types.js';
@@ -12,7 +13,12 @@ import { expedientesOfOtherPatient } from '../core/pipeline/copy-names-another-p
 import { formatPatientName } from '../core/registry/patient-name.js';
 import { checkPdfFile } from '../core/pipeline/check-pdf-file.js';
 import { OCR_DEFAULTS } from '../core/pipeline/ocr-options.js';
-import { endsLikeWholePdf, stillBeingWritten, type FileState } from '../core/pipeline/still-being-written.js';
+import {
+  endsLikeWholePdf,
+  stillBeingWritten,
+  transferUnderWay,
+  type FileState,
+} from '../core/pipeline/still-being-written.js';
 import type { FileOcr, MatchSummary, OcrPageProgress, PipelineStage } from '../core/pipeline/events.js';
 import { FILE_OUTCOMES, outcomeKind, processingStatusFor, type FileOutcome } from '../core/pipeline/file-outcome.js';
 import { alreadyWaitingForReview, isRemembered } from './settle-known-files.js';
@@ -126,6 +132,7 @@ export class FileProcessor {
   private async steps(run: FileRun, handOff: () => void): Promise<ProcessedFile> {
     const { file } = run;
     try {
+      this.refuseTransferUnderWay(file);
       const parsed = await this.parse(run);
       const sha = await run.timed('validate', () => this.validate(run));
       run.result.contentSha256 = sha;
@@ -457,6 +464,14 @@ export class FileProcessor {
     this.refuseStillBeingWritten({ before: null, now: asRead, endsWhole: endsLikeWholePdf(bytes) });
     run.readAs = asRead;
     return createHash('sha256').update(bytes).digest('hex');
+  }
+
+  /** A `.filepart`, `.part`, `.tmp`… written moments ago is not a bad name: its tool renames it once complete. */
+  private refuseTransferUnderWay(file: FileToProcess): void {
+    const windowMs = this.options.stillWritingMs;
+    if (windowMs === undefined || file.outsideSource) return;
+    const why = transferUnderWay(path.basename(file.relativePath), file.mtimeMs, { nowMs: Date.now(), windowMs });
+    if (why) throw new FileStageError('still_being_written', why);
   }
 
   /** With --still-writing-seconds (a folder's run), a file that looks like a copy under way stays for the next run. */

@@ -113,6 +113,28 @@ describe('a PDF still being copied into the drop', { tags: ['slow'] }, () => {
     expect(bad.stderr).toContain("--still-writing-seconds must be a number in plain decimal digits, not 'soon'");
   });
 
+  it('a file under the name its transfer tool gives it until it is complete (.filepart) is not quarantined as a bad name', async () => {
+    const { dir, drop, ingest } = await workspace('transfer-name');
+    const quarantine = path.join(dir, 'quarantine');
+    const partial = path.join(drop, `${LAB}.filepart`);
+    fs.copyFileSync(path.join(SAMPLE_DIR, LAB), partial);
+    const first = await ingest('--json', '--quarantine-dir', quarantine);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.report!.files).toEqual([
+      expect.objectContaining({
+        path: `${LAB}.filepart`,
+        outcome: 'still_being_written',
+        error: expect.stringMatching(/^named as a transfer still under way \('\.filepart'\) and modified \d+ s ago/),
+      }),
+    ]);
+    expect(fs.existsSync(quarantine) ? fs.readdirSync(quarantine) : []).toEqual([]);
+    // WinSCP renames it once complete; the next run ingests it under its final name.
+    fs.renameSync(partial, path.join(drop, LAB));
+    const second = await ingest('--json', '--quarantine-dir', quarantine);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.report!.files.map((f) => [f.path, f.outcome])).toEqual([[LAB, 'ingested']]);
+  });
+
   it('a file that grows while the run reads it is left, even when each moment of it ends like a whole PDF', async () => {
     const { drop, ingest } = await workspace('growing');
     const target = path.join(drop, LAB);

@@ -16,7 +16,7 @@ import type { VectorStore } from '../../src/adapters/vector-stores/types.js';
 import { parseFilename } from '../../src/core/filename/parse-filename.js';
 import { parsePersonName } from '../../src/core/filename/parse-person-name.js';
 import { checkPdfFile } from '../../src/core/pipeline/check-pdf-file.js';
-import { stillBeingWritten } from '../../src/core/pipeline/still-being-written.js';
+import { stillBeingWritten, transferUnderWay } from '../../src/core/pipeline/still-being-written.js';
 import { FILE_OUTCOMES, type FileOutcome } from '../../src/core/pipeline/file-outcome.js';
 import type { ParsedFilename } from '../../src/core/filename/types.js';
 import type { Patient } from '../../src/db/schema.js';
@@ -182,6 +182,10 @@ describe('the Spanish of per-file details', () => {
     expect(expectSpanish(why({ before: null, now: { size: 2000, mtimeMs: 997_000 }, endsWhole: false }), ['3 s', '60 s'])).toBe(
       'modificado hace 3 s y todavía no es un PDF completo (sin %%EOF al final): todavía se está escribiendo; queda ' +
         'para la siguiente ejecución (un archivo sin cambios durante 60 s se lee tal como está)',
+    );
+    expect(expectSpanish(remember(transferUnderWay('a.pdf.filepart', 995_000, clock)!), ["'.filepart'", '5 s'])).toBe(
+      "nombrado como una transferencia aún en curso ('.filepart') y modificado hace 5 s: queda para la siguiente " +
+        'ejecución, que toma el archivo con su nombre definitivo',
     );
   });
 

@@ -55,6 +55,33 @@ export function stillBeingWritten(
   );
 }
 
+/**
+ * The names transfer tools give a file until it is complete, renaming it then: WinSCP's `.filepart`, browsers'
+ * `.part`, `.crdownload` and `.download`, and the `.partial` / `.tmp` of many exporters and scanners.
+ */
+const TRANSFER_SUFFIXES = ['.filepart', '.part', '.partial', '.crdownload', '.download', '.tmp'] as const;
+
+/**
+ * Why a file is a transfer still under way by its name, or null: named as a tool names a file it is still
+ * writing, and changed within the window. Failed as a bad name and quarantined, it would be moved away under
+ * the tool that is about to rename it (the upload then fails, the half file sits in the quarantine). One left
+ * untouched for longer is an abandoned transfer, judged as any file.
+ */
+export function transferUnderWay(
+  name: string,
+  mtimeMs: number | null,
+  clock: { nowMs: number; windowMs: number },
+): string | null {
+  const suffix = TRANSFER_SUFFIXES.find((s) => name.toLowerCase().endsWith(s));
+  if (!suffix || mtimeMs === null || clock.windowMs <= 0) return null;
+  const ageMs = clock.nowMs - mtimeMs;
+  if (Math.abs(ageMs) >= clock.windowMs) return null;
+  return (
+    `named as a transfer still under way ('${suffix}') and modified ${Math.max(0, Math.round(ageMs / 1000))} s ago: ` +
+    'left for the next run, which takes the file under its final name'
+  );
+}
+
 function describeChange(before: FileState, now: FileState): string {
   if (before.size !== now.size) return `${before.size} bytes, then ${now.size}`;
   return 'its modification time moved';

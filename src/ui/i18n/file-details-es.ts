@@ -430,6 +430,12 @@ const SESSION_RULES: DetailRule[] = [
       `para la siguiente ejecución (un archivo sin cambios durante ${window} s se lee tal como está)`,
   },
   {
+    en: /^named as a transfer still under way \('(.*)'\) and modified (\d+) s ago: left for the next run, which takes the file under its final name$/,
+    es: ([suffix, age]) =>
+      `nombrado como una transferencia aún en curso ('${suffix}') y modificado hace ${age} s: queda para la siguiente ` +
+      'ejecución, que toma el archivo con su nombre definitivo',
+  },
+  {
     en: /^over the limit of (\d+) files that need work per session \(--max-files\); run again to ingest it$/,
     es: ([n]) =>
       `supera el límite de ${n} archivos por procesar en cada sesión (--max-files); ejecute de nuevo para ingresarlo`,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { endsLikeWholePdf, stillBeingWritten } from '../../../src/core/pipeline/still-being-written.js';
+import { endsLikeWholePdf, stillBeingWritten, transferUnderWay } from '../../../src/core/pipeline/still-being-written.js';
 
 describe('stillBeingWritten', () => {
   const clock = { nowMs: 10_000_000, windowMs: 60_000 };
@@ -24,6 +24,18 @@ describe('stillBeingWritten', () => {
     );
     expect(stillBeingWritten({ before, now: { ...before, mtimeMs: before.mtimeMs + 1 } }, clock)).toMatch(/modification time moved/);
     expect(stillBeingWritten({ before, now: before, endsWhole: true }, clock)).toBeNull();
+  });
+
+  it("takes a file named as a transfer tool names it until it is complete, and changed within the window, as one", () => {
+    expect(transferUnderWay('a.pdf.filepart', clock.nowMs - 2_000, clock)).toMatch(/^named as a transfer still under way \('\.filepart'\) and modified 2 s ago/);
+    for (const name of ['a.pdf.part', 'a.PDF.CRDOWNLOAD', 'a.pdf.partial', 'a.pdf.download', 'a.pdf.tmp']) {
+      expect(transferUnderWay(name, clock.nowMs, clock), name).not.toBeNull();
+    }
+    // An abandoned transfer, a PDF, the time check off, or no time known: judged as any file.
+    expect(transferUnderWay('a.pdf.part', clock.nowMs - 120_000, clock)).toBeNull();
+    expect(transferUnderWay('a.pdf', clock.nowMs, clock)).toBeNull();
+    expect(transferUnderWay('a.pdf.part', clock.nowMs, { ...clock, windowMs: 0 })).toBeNull();
+    expect(transferUnderWay('a.pdf.part', null, clock)).toBeNull();
   });
 
   it('finds %%EOF where readers look for it: in the last KiB', () => {

@@ -235,6 +235,22 @@ function resolveDisposalDirs(raw: IngestFlags): { archiveDir: string | undefined
       'give each its own folder, e.g. /srv/tecsalud/archive and /srv/tecsalud/quarantine',
     );
   }
+  // One inside the other mixes them too: files keep their path in DIR, so DIR/archive/notes.txt quarantined
+  // into /srv/q lands in an archive at /srv/q/archive (and the other way round).
+  if (archiveDir && quarantineDir) {
+    const [archive, quarantine] = [realPathOf(archiveDir), realPathOf(quarantineDir)];
+    const [inner, outer, innerFlag, outerFlag] = archive.startsWith(quarantine + path.sep)
+      ? [archive, quarantine, '--archive-dir', '--quarantine-dir']
+      : quarantine.startsWith(archive + path.sep)
+        ? [quarantine, archive, '--quarantine-dir', '--archive-dir']
+        : [null, null, null, null];
+    if (inner !== null) {
+      throw new UsageError(
+        `${innerFlag} (${inner}) is inside ${outerFlag} (${outer}): a file of a sub-folder '${path.relative(outer, inner)}' of the folder being ingested would land in the other one`,
+        'give each its own folder, e.g. /srv/tecsalud/archive and /srv/tecsalud/quarantine',
+      );
+    }
+  }
   return { archiveDir, quarantineDir };
 }
 

@@ -183,4 +183,16 @@ describe('one folder as both archive and quarantine', { tags: ['slow'] }, () => 
     expect(fs.readdirSync(path.join(cwd, 'done'))).toEqual([]);
     expect(fs.readdirSync(path.join(cwd, 'drop')).sort()).toEqual([...SOME].sort());
   });
+
+  it.each([
+    ['the archive inside the quarantine', ['--archive-dir', 'srv/q/archive', '--quarantine-dir', 'srv/q'], '--archive-dir', 'archive'],
+    ['the quarantine inside the archive', ['--archive-dir', 'srv/a', '--quarantine-dir', 'srv/a/q'], '--quarantine-dir', 'q'],
+  ])('(%s) is refused too: a file of a sub-folder of that name would be moved into the other', async (_how, flags, inner, sub) => {
+    const result = await run(['ingest', 'drop', '--non-interactive', ...flags]);
+    expectRefusal(result, ExitCode.Usage, new RegExp(`^error: ${inner} \\(.*\\) is inside --\\w+-dir \\(.*\\): a file of a sub-folder '${sub}' of the folder being ingested would land in the other one$`, 'm'));
+    expect(fs.existsSync(path.join(cwd, 'srv'))).toBe(false);
+    expect(fs.readdirSync(path.join(cwd, 'drop')).sort()).toEqual([...SOME].sort());
+    const spanish = await run(['ingest', 'drop', '--non-interactive', '--lang', 'es', ...flags]);
+    expect(spanish.stderr).toMatch(/está dentro de --\w+-dir .*: un archivo de una subcarpeta '\w+' de la carpeta que se ingiere acabaría en la otra/);
+  });
 });

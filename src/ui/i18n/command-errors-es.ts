@@ -54,6 +54,11 @@ const FOLDER_RULES: readonly RefusalRule[] = [
       `--archive-dir y --quarantine-dir son la misma carpeta (${dir}): se mezclarían los archivos ingeridos con los que fallaron`,
   },
   {
+    en: /^(--archive-dir|--quarantine-dir) \((.*)\) is inside (--archive-dir|--quarantine-dir) \((.*)\): a file of a sub-folder '(.*)' of the folder being ingested would land in the other one$/s,
+    es: ([inner, innerDir, outer, outerDir, sub]) =>
+      `${inner} (${innerDir}) está dentro de ${outer} (${outerDir}): un archivo de una subcarpeta '${sub}' de la carpeta que se ingiere acabaría en la otra`,
+  },
+  {
     en: /^give each its own folder, e\.g\. (.*) and (.*)$/s,
     es: ([archive, quarantine]) => `dé a cada uno su propia carpeta, p. ej. ${archive} y ${quarantine}`,
   },

@@ -128,14 +128,14 @@ describe('patients import', () => {
           '',
           'DIAZ",JUAN,,M',
           '3000000052,SOTO,RUIZ,JUAN2,,M',
-          '3000000053,SOTO,RUIZ,LU"IS,,M', // unreadable: a quote inside an unquoted field
+          '3000000053,SOTO,RUIZ,LU"IS,,M', // a quote inside an unquoted field: read as it is, then rejected
           '3000000054,SOTO,RUIZ,LUIS,,M',
           '3000000055,SOTO,RUIZ,LUIS,,X',
         ].join(eol),
       );
       const report = await importPatients({ file, db: database.url, cwd: dir });
       expect(report.rejectedRows.map((r) => r.line)).toEqual([3, 7, 8, 9, 11]);
-      expect(report.rejectedRows[3]!.reason).toMatch(/unreadable CSV/);
+      expect(report.rejectedRows[3]!.reason).toBe(`nombres 'LU"IS' contains characters that are not letters`);
       expect(report).toMatchObject({ totalRows: 6, inserted: 1, rejected: 5 });
     },
   );

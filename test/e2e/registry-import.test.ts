@@ -116,6 +116,34 @@ describe('patients import: a registry import you can trust', { tags: ['slow'] },
     expect(spanish.stderr).toContain('sugerencia: en Excel, guárdelo como "CSV UTF-8 (delimitado por comas)" e importe ese archivo');
   });
 
+  it('a stray quote costs its own row only; a quote never closed says what it swallowed, in Spanish too', async () => {
+    const stray = writeCsv('stray-quote.csv', [
+      HEADER,
+      '3000000201,"GARZA" RUIZ,LOPEZ,ANA,1990-02-02,F', // line 2: quoted, then more text
+      '3000000202,SOTO,DIAZ,LUIS,1980-01-01,M', // line 3: valid, and imported
+    ]);
+    const strayRun = await cli('patients', 'import', stray, '--json');
+    expect(strayRun.code).toBe(ExitCode.SomeFailed);
+    expect(JSON.parse(strayRun.stdout)).toMatchObject({
+      inserted: 1,
+      rejected: 1,
+      rejected_rows: [{ line: 2, reason: `apellido_paterno '"GARZA" RUIZ' contains characters that are not letters` }],
+    });
+    expect(patient('3000000202')).toMatchObject({ apellido_paterno: 'SOTO', nombres: 'LUIS' });
+
+    const open = writeCsv('open-quote.csv', [HEADER, '3000000203,"PEREZ,LOPEZ,JUAN,1980-01-01,M', '3000000204,SOTO,DIAZ,EVA,,F']);
+    const english = await cli('patients', 'import', open);
+    expect(english.stdout).toContain(
+      'line 2: unreadable CSV: a quote (") opens a field on this line and is never closed, so the lines after it were read ' +
+        'into that field and none of them was imported; close or remove the quote and import again',
+    );
+    const spanish = await cli('patients', 'import', open, '--lang', 'es');
+    expect(spanish.stdout).toContain(
+      'línea 2: CSV ilegible: unas comillas (") abren un campo en esta línea y nunca se cierran, así que las líneas ' +
+        'siguientes se leyeron dentro de ese campo y ninguna se importó',
+    );
+  });
+
   it('refuses to rename a patient who has documents, imports the rest, and audits a rename it is allowed', async () => {
     expect((await cli('patients', 'import', REGISTRY_CSV)).code).toBe(0);
     const drop = path.join(dir, 'drop');

@@ -20,7 +20,7 @@ class NumberingParser extends Parser {
     super(options);
     this.on('skip', (error: CsvError) =>
       // The parser's offset is still at the last field it finished, on the line being read.
-      this.queue.push({ skipped: error.message, line: this.lines.breaksBefore(this.info.bytes) + 1 }),
+      this.queue.push({ skipped: describeCsvError(error), line: this.lines.breaksBefore(this.info.bytes) + 1 }),
     );
   }
 
@@ -36,6 +36,20 @@ class NumberingParser extends Parser {
     this.queue.push({ record: record as string[], line: this.lines.endsWithBreak() ? breaks : breaks + 1 });
     return true;
   }
+}
+
+/**
+ * What the parser could not read, in words a person fixes the file by (csv-parse's own, "Quote Not Closed: the
+ * parsing is finished with an opening quote at line 5", name neither the cause nor the cost).
+ */
+function describeCsvError(error: CsvError): string {
+  if (error.code === 'CSV_QUOTE_NOT_CLOSED') {
+    return (
+      'a quote (") opens a field on this line and is never closed, so the lines after it were read into that field ' +
+      'and none of them was imported; close or remove the quote and import again'
+    );
+  }
+  return error.message;
 }
 
 const LF = 0x0a;
@@ -124,6 +138,9 @@ export async function* readNumberedRecords(
       // Excel writes a blank row inside the sheet's range as ',,,,,': no row at all, not one with no expediente.
       skip_records_with_empty_values: true,
       skip_records_with_error: true,
+      // A quote after the start of a field (`"GARZA" X`, `GAR"ZA`) is taken as it is: refused, it left the parser
+      // inside a quoted field, and the next, valid row was lost with it. The name check then rejects that row alone.
+      relax_quotes: true,
     });
     parser.on('error', (error) => (failure ??= error));
     return parser;

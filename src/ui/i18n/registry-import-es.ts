@@ -58,7 +58,11 @@ export const REGISTRY_IMPORT_RULES: readonly RefusalRule[] = [
     en: /^sexo '(.*)' is not one of F, M \(also FEMENINO, MASCULINO, MUJER, HOMBRE, H\)$/s,
     es: ([value]) => `sexo '${value}' no es F ni M (también FEMENINO, MASCULINO, MUJER, HOMBRE, H)`,
   },
-  { en: /^unreadable CSV: (.*)$/s, es: ([why]) => `CSV ilegible: ${why}` },
+  { en: /^unreadable CSV: (.*)$/s, es: ([why], detail) => `CSV ilegible: ${detail(why!)}` },
+  fixed(
+    'a quote (") opens a field on this line and is never closed, so the lines after it were read into that field and none of them was imported; close or remove the quote and import again',
+    'unas comillas (") abren un campo en esta línea y nunca se cierran, así que las líneas siguientes se leyeron dentro de ese campo y ninguna se importó; cierre o quite las comillas e importe de nuevo',
+  ),
   {
     en: /^has (\d+) fields; the header has (\d+)$/,
     es: ([fields, header]) => `tiene ${fields} campos; el encabezado tiene ${header}`,
@@ -82,7 +86,7 @@ export const REGISTRY_IMPORT_RULES: readonly RefusalRule[] = [
 export function translateImportReason(reason: string): string {
   for (const rule of REGISTRY_IMPORT_RULES) {
     const match = rule.en.exec(reason);
-    if (match) return rule.es(match.slice(1).map((part) => part ?? ''), (nested) => nested);
+    if (match) return rule.es(match.slice(1).map((part) => part ?? ''), translateImportReason);
   }
   return reason;
 }

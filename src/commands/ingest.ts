@@ -1,5 +1,7 @@
 import { Command, Option } from '@commander-js/extra-typings';
+import fs from 'node:fs';
 import path from 'node:path';
+import { checkPathSetting, homeFolder } from '../config/path-setting.js';
 import type { IngestSessionResult } from '../app/ingest-session.js';
 import type { Messages } from '../ui/i18n/messages.js';
 import { UnknownTypeCodes } from '../ui/unknown-type-codes.js';
@@ -120,6 +122,10 @@ export type IngestCommandOptions = Partial<
  */
 export async function ingest(dir: string, options: IngestCommandOptions, context: CommandContext): Promise<number> {
   const { io } = context;
+  // `ingest "~/drop"` (quoted, or from a crontab variable): no folder '~' here, and the shell expanded nothing.
+  if (dir.startsWith('~') && !fs.existsSync(path.resolve(context.cwd, dir))) {
+    checkPathSetting(dir, 'DIR', homeFolder(context.env));
+  }
   const { resolveIngestOptions } = await import('./ingest-options.js');
   const resolved = resolveIngestOptions({
     ...options,

@@ -9,7 +9,8 @@ import { UsageError } from '../errors.js';
 export function homeFolder(env: NodeJS.ProcessEnv): string | undefined {
   if (env.HOME) return env.HOME;
   try {
-    return os.homedir();
+    // Node reads HOME first: set but empty, it answers '' (and a hint would say '/drop' for '~/drop').
+    return os.homedir() || undefined;
   } catch {
     return undefined;
   }

@@ -313,6 +313,29 @@ describe('the drop folder as a person names it', { tags: ['slow'] }, () => {
     }
   });
 
+  it("given as '~/…' where no shell expanded it (quoted, a crontab variable) is refused with the full path to write", async () => {
+    const ws = workspace('tilde');
+    const home = path.join(ws.dir, 'home');
+    for (const extra of [[], ['--dry-run']]) {
+      const run = await runCli(['ingest', '~/drop', '--db', ws.db, '--non-interactive', ...extra], { cwd: ws.dir, env: { HOME: home } });
+      expect(run.code).toBe(64);
+      expect(run.stderr).toBe(
+        "error: DIR '~/drop' starts with '~', which only a shell expands (not inside quotes, a config file, an " +
+          `environment variable or a systemd unit)\nhint: write the full path instead: ${home}/drop\n`,
+      );
+    }
+    const spanish = await runCli(['ingest', '~/drop', '--db', ws.db, '--lang', 'es'], { cwd: ws.dir, env: { HOME: home } });
+    expect(spanish.stderr).toContain("error: CARPETA '~/drop' empieza con '~', que solo un shell expande");
+    expect(spanish.stderr).toContain(`sugerencia: escriba la ruta completa: ${home}/drop`);
+    // HOME set but empty (a bare cron environment): no path is made up from it.
+    const bare = await runCli(['ingest', '~/drop', '--db', ws.db], { cwd: ws.dir, env: { HOME: '' } });
+    expect(bare.stderr).not.toContain('write the full path instead: /drop');
+    // A folder really named '~' is a folder like any other.
+    fs.mkdirSync(path.join(ws.dir, '~', 'drop'), { recursive: true });
+    const literal = await runCli(['ingest', '~/drop', '--db', ws.db, '--non-interactive'], { cwd: ws.dir });
+    expect(literal.code, literal.stderr).toBe(0);
+  });
+
   it('given as a file, is refused in the same words by a run and a dry run', async () => {
     const ws = workspace('a-file');
     const file = path.join(ws.dir, 'drop.pdf');

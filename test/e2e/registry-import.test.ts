@@ -144,6 +144,21 @@ describe('patients import: a registry import you can trust', { tags: ['slow'] },
     );
   });
 
+  it('says in Spanish too that Excel turned the expedientes into numbers (scientific notation, decimals)', async () => {
+    const file = writeCsv('numbers.csv', [HEADER, '3.00077E+09,NUNEZ,PEREZ,JOSE,1990-01-01,M', '3000000004.0,SOTO,DIAZ,ANA,1990-01-01,F']);
+    const english = await cli('patients', 'import', file);
+    expect(english.stdout).toContain(
+      "line 3: expediente '3000000004.0' is a number with decimals: the expediente column was formatted as a number; " +
+        'format it as Text and save the CSV again',
+    );
+    const spanish = await cli('patients', 'import', file, '--lang', 'es');
+    expect(spanish.stdout).toContain(
+      "línea 2: el expediente '3.00077E+09' es un número en notación científica: Excel convirtió los expedientes en números",
+    );
+    expect(spanish.stdout).toContain("línea 3: el expediente '3000000004.0' es un número con decimales");
+    expect(spanish.stdout).not.toMatch(/is a number|scientific/);
+  });
+
   it('refuses to rename a patient who has documents, imports the rest, and audits a rename it is allowed', async () => {
     expect((await cli('patients', 'import', REGISTRY_CSV)).code).toBe(0);
     const drop = path.join(dir, 'drop');

@@ -126,6 +126,8 @@ const TWO_DIGIT_YEAR = new RegExp(String.raw`^\d{1,2}([/.-])\d{1,2}\1\d{2}${EXCE
 const EXCEL_SERIAL = /^\d{3,5}(?:\.\d+)?$/;
 /** An expediente Excel turned into a number and then wrote in scientific notation (3.00000001E+11). */
 const SCIENTIFIC_NOTATION = /^\d(?:\.\d+)?E\+?\d+$/i;
+/** An expediente a column formatted as a number with decimals wrote with them (3000000004.0, 3000000004,00). */
+const WITH_DECIMALS = /^\d{8,12}[.,]0+$/;
 const NAME_CHARACTERS = /^[\p{L}\p{M}' .-]+$/u;
 const SEXO: Record<string, string> = {
   F: 'F',
@@ -156,6 +158,14 @@ export function toPatientInput(
       reason:
         `expediente '${expediente}' is a number in scientific notation: Excel turned the expedientes into numbers ` +
         '(and may have rounded them); format the expediente column as Text, enter them again and save the CSV',
+    };
+  }
+  if (WITH_DECIMALS.test(expediente)) {
+    return {
+      ok: false,
+      reason:
+        `expediente '${expediente}' is a number with decimals: the expediente column was formatted as a number; ` +
+        'format it as Text and save the CSV again',
     };
   }
   if (!isExpediente(expediente)) {

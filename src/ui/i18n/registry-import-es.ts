@@ -43,6 +43,18 @@ export const REGISTRY_IMPORT_RULES: readonly RefusalRule[] = [
   fixed('empty expediente', 'expediente vacío'),
   { en: /^expediente '(.*)' must be 8 to 12 digits$/, es: ([value]) => `el expediente '${value}' debe tener de 8 a 12 dígitos` },
   {
+    en: /^expediente '(.*)' is a number in scientific notation: Excel turned the expedientes into numbers \(and may have rounded them\); format the expediente column as Text, enter them again and save the CSV$/s,
+    es: ([value]) =>
+      `el expediente '${value}' es un número en notación científica: Excel convirtió los expedientes en números (y ` +
+      'quizá los redondeó); dé formato de Texto a la columna expediente, vuelva a capturarlos y guarde el CSV',
+  },
+  {
+    en: /^expediente '(.*)' is a number with decimals: the expediente column was formatted as a number; format it as Text and save the CSV again$/s,
+    es: ([value]) =>
+      `el expediente '${value}' es un número con decimales: la columna expediente tenía formato de número; dele ` +
+      'formato de Texto y guarde el CSV de nuevo',
+  },
+  {
     en: /^nombre_completo '(.*)' has no comma: write it as "APELLIDOS, NOMBRES"$/s,
     es: ([value]) => `nombre_completo '${value}' no tiene coma: escríbalo como "APELLIDOS, NOMBRES"`,
   },

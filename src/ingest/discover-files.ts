@@ -153,6 +153,16 @@ export async function discoverFiles(options: DiscoverOptions): Promise<Discovery
         `write '${first}**' for the files in it (a pattern is relative to the folder being ingested)`,
       );
     }
+    // A pattern into a hidden or system folder (`.respaldo/**`) asks for files a run skips unless told.
+    if (!options.includeHidden) {
+      const hiddenOnly = await discoverFiles({ ...options, includeHidden: true });
+      if (hiddenOnly.files.length > 0) {
+        throw new UsageError(
+          `--glob '${options.glob}' matches only files in hidden or system folders ('${hiddenOnly.files[0]!.relativePath}'), which a run skips`,
+          'add --include-hidden to take them',
+        );
+      }
+    }
     const all = await discoverFiles({ ...options, glob: undefined });
     if (all.files.length > 0) discovery.filesNotMatchingGlob = all.files.length;
   }

@@ -274,6 +274,25 @@ describe('a --glob that takes no file of a folder that holds some', { tags: ['sl
     expect(spanish.stderr).toContain("sugerencia: escriba 'urgencias/**' para los archivos que contiene");
   });
 
+  it('is refused (64) when it matches only files of hidden folders, which a run skips without --include-hidden', async () => {
+    fs.mkdirSync(path.join(ws.drop, '.respaldo'));
+    fs.copyFileSync(path.join(SAMPLE_DIR, LAB), path.join(ws.drop, '.respaldo', LAB));
+    try {
+      const refused = await ingest('.respaldo/**');
+      expect(refused.code, refused.stderr).toBe(64);
+      expect(refused.stderr).toBe(
+        `error: --glob '.respaldo/**' matches only files in hidden or system folders ('.respaldo/${LAB}'), which a run skips\n` +
+          'hint: add --include-hidden to take them\n',
+      );
+      expect((await ingest('.respaldo/**', '--lang', 'es')).stderr).toContain('sugerencia: agregue --include-hidden para tomarlos');
+      const taken = await ingest('.respaldo/**', '--include-hidden', '--dry-run');
+      expect(taken.code, taken.stderr).toBe(0);
+      expect(taken.stdout).toContain(`.respaldo/${LAB}`);
+    } finally {
+      fs.rmSync(path.join(ws.drop, '.respaldo'), { recursive: true });
+    }
+  });
+
   it('says so when it matches nothing (a night with no such file is normal: exit 0), in the summary, --json and --dry-run', async () => {
     // '*' stays in the top folder: the file in urgencias/ is not taken, and the run says why.
     const run = await ingest('*.pdf');

@@ -41,6 +41,12 @@ const FOLDER_RULES: readonly RefusalRule[] = [
       `--glob '${glob}' coincide con ${what === 'a folder' ? 'una carpeta' : `${what!.replace(' folders', ' carpetas')}`} ('${first}'), no con archivos: no se tomaría nada`,
   },
   {
+    en: /^--glob '(.*)' matches only files in hidden or system folders \('(.*)'\), which a run skips$/s,
+    es: ([glob, first]) =>
+      `--glob '${glob}' solo coincide con archivos en carpetas ocultas o de sistema ('${first}'), que una ejecución omite`,
+  },
+  fixed('add --include-hidden to take them', 'agregue --include-hidden para tomarlos'),
+  {
     en: /^write '(.*)' for the files in it \(a pattern is relative to the folder being ingested\)$/s,
     es: ([pattern]) => `escriba '${pattern}' para los archivos que contiene (un patrón es relativo a la carpeta que se ingiere)`,
   },

@@ -194,7 +194,17 @@ export function eventJson(event: PipelineEvent): { type: string; data: Record<st
     case 'file_started':
       return { type: event.type, data: { file_id: event.fileId, filename: event.relativePath } };
     case 'file_stage':
-      return { type: event.type, data: { file_id: event.fileId, filename: event.relativePath, stage: event.stage } };
+      return {
+        type: event.type,
+        data: {
+          file_id: event.fileId,
+          filename: event.relativePath,
+          stage: event.stage,
+          // A scan's OCR takes minutes: the page being read, as the dashboard's `[OCR page 12/30]`; null otherwise.
+          ocr_page: event.ocrPage?.page ?? null,
+          ocr_pages: event.ocrPage?.pages ?? null,
+        },
+      };
     case 'file_finished':
       return {
         type: event.type,

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli-binary.js';
 import { createTempDir } from '../support/databases.js';
 import { REGISTRY_CSV } from '../support/ingest-fixture.js';
-import { hasNativeOcr, makeSmallScan, SCAN_PATIENT, scanFilename } from '../support/scans.js';
+import { readEvents } from '../support/api-server.js';
+import { hasNativeOcr, joinScans, makeSmallScan, SCAN_PATIENT, scanFilename } from '../support/scans.js';
 import { apiClient, createToken, startServe } from './support/serve-cli.js';
 
 
@@ -68,6 +69,42 @@ describe.runIf(hasNativeOcr)('serve --ocr, through the built CLI', { tags: ['slo
     expect(document).toMatchObject({ ocr_engine: 'tesseract', ocr_pages: 1 });
     expect(document!.ocr_confidence).toBeGreaterThan(0);
     expect(recorded.ocr).toEqual({ mode: 'auto', engine: 'tesseract', min_confidence: 0.7 });
+  }, 120_000);
+
+  it('the events stream says which page of a scan OCR is reading, out of how many, as the dashboard does', async () => {
+    const server = await startServe(['--db', db, '--upload-dir', 'uploads', '--quiet', '--ocr-engine', 'tesseract'], { cwd: root });
+    try {
+      const api = apiClient(server.base, token);
+      const sessionId = await api.createSession();
+      const name = scanFilename('6100000023');
+      const scan = await joinScans(await Promise.all([51, 52].map((seed) => makeSmallScan(seed))));
+      expect((await api.upload(sessionId, [{ name, bytes: scan }])).status).toBe(200);
+      // Followed before processing starts: the stream of a pending session stays open for its run.
+      const stream = await api.get(`/${sessionId}/events`);
+      expect(stream.status).toBe(200);
+      const started = await fetch(`${server.base}/${sessionId}/process?wait=false`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(started.status).toBe(202);
+      const stages: Record<string, unknown>[] = [];
+      for await (const { event, data } of readEvents(stream)) if (event === 'file_stage') stages.push(data);
+      const pages = stages.filter((stage) => stage.ocr_page !== null);
+      expect(pages.map(({ stage, ocr_page, ocr_pages, filename }) => ({ stage, ocr_page, ocr_pages, filename }))).toEqual([
+        { stage: 'extract', ocr_page: 1, ocr_pages: 2, filename: name },
+        { stage: 'extract', ocr_page: 2, ocr_pages: 2, filename: name },
+      ]);
+      // The other stages keep the same shape: no page to tell.
+      expect(stages.find((stage) => stage.stage === 'match')).toMatchObject({ ocr_page: null, ocr_pages: null });
+      expect((await api.status(sessionId)).files[0]).toMatchObject({ outcome: 'ingested' });
+      // Documented where a client developer reads the API: its OpenAPI document.
+      const openapi = (await (await fetch(new URL('/api/v1/openapi.json', server.base))).json()) as {
+        paths: Record<string, { get?: { description?: string } }>;
+      };
+      expect(openapi.paths['/api/v1/documents/batch/{session_id}/events']?.get?.description).toMatch(/`ocr_page`.*`ocr_pages`/);
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
   }, 120_000);
 
   it('--ocr off: the same kind of scan ends image_only, as ingest --ocr off leaves it (the flag over TECSALUD_OCR)', async () => {

@@ -17,9 +17,23 @@ const EVENT_STREAM_HEADERS = {
   'x-accel-buffering': 'no',
 };
 
+/** What the OpenAPI document says of the stream (its events are no JSON schema a generator could read). */
+const EVENTS_DESCRIPTION =
+  'Server-sent events, each `event: TYPE` with a JSON `data` line. `snapshot`: the session’s counts now (first, ' +
+  'and last when a stopping server ends the stream). `session_started`: `session_id`, `total_files`, ' +
+  '`processing_type`. `file_started`: `file_id`, `filename`. `file_stage`: `file_id`, `filename`, `stage` ' +
+  '(validate, parse, match, extract, content, chunk, embed, store) and, while OCR reads a scanned PDF, one event ' +
+  'per page with `ocr_page` (the page being read) of `ocr_pages` (the pages it reads); both null otherwise. ' +
+  '`file_finished`: the file’s `outcome`, `processing_status`, `patient_matching_status`, `matching_confidence`, ' +
+  '`error_message` and the running `totals`. `file_outcome_changed`: a file reported before whose state changed ' +
+  '(`previous_outcome`, the new `outcome`, the `totals` after). `session_finished`: `status`, `detailed_status`, ' +
+  '`processing_time`, `totals`; the stream ends. `server_stopping`: a `message`; the stream ends, reconnect ' +
+  'once the server is back. A comment line every 15 s keeps proxies from closing a quiet stream.';
+
 /**
  * `GET /{session_id}/events`: server-sent events with the dashboard's progress. First a `snapshot` (the
- * session's counts now), then `session_started`, `file_started`, `file_stage`, `file_finished` (with the
+ * session's counts now), then `session_started`, `file_started`, `file_stage` (per OCR'd page of a scan, with
+ * `ocr_page` of `ocr_pages`), `file_finished` (with the
  * running totals), `file_outcome_changed` (a file reported before whose state changed: `previous_outcome`, the
  * new `outcome` and the totals after) and `session_finished`, after which the stream ends. A session already finished gets its
  * snapshot and `session_finished` at once. A run that fails before it can start (a backend refused) records
@@ -34,6 +48,7 @@ export function eventsRoute(app: FastifyInstance, deps: ServerDeps, streams: Set
       config: { role: 'viewer' },
       schema: {
         summary: 'Follow a session’s progress (text/event-stream)',
+        description: EVENTS_DESCRIPTION,
         params: sessionParams,
         produces: ['text/event-stream'],
         response: { ...errors(400, 401, 403, 404) },

@@ -15,6 +15,7 @@ import { ServiceUnavailableError, UserError } from '../errors.js';
 import { ApiError, errorBody } from './api-error.js';
 import { registerAuth, type FailedAuthLimit } from './auth.js';
 import { refuseNonTextFields } from './json-text-fields.js';
+import { registerBodyParsers } from './request-bodies.js';
 import { lowerCaseIds } from './lower-case-ids.js';
 import { validationMessage, type ValidationIssue } from './validation-message.js';
 import { RouteMethods } from './route-methods.js';
@@ -179,6 +180,7 @@ export async function buildServer(options: BuildServerOptions): Promise<ApiServe
   registerAuth(app, { verifier: options.verifier, publicPrefixes: [DOCS_PREFIX, OPENAPI_PATH], failedAuth });
   // A file over the size limit fails alone (413 in the upload's failed_files); the rest of the request goes on.
   await app.register(multipart, { throwFileSizeLimit: false });
+  registerBodyParsers(app);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, startTestServer, type TestServer } from '../support/api-server.js';
+import { bearer, filesForm, sampleFile, startTestServer, type TestServer } from '../support/api-server.js';
 
 /**
  * Requests a client gets wrong in their shape — a method the path does not take, an upload that is not a
@@ -95,6 +95,44 @@ describe('the API’s answers to a request of the wrong shape', { tags: ['slow']
     expect(anonymous.status).toBe(401);
     const status = (await (await fetch(`${server.base}/${sessionId}/status`, { headers: bearer(uploader) })).json()) as { files: unknown[] };
     expect(status.files).toEqual([]);
+  });
+
+  it('answers a call that takes no body (process, cleanup) whatever Content-Type its empty body claims', async () => {
+    const created = await fetch(`${server.base}/create-session`, {
+      method: 'POST',
+      headers: { ...bearer(uploader), 'content-type': 'application/json' },
+      body: JSON.stringify({ processing_type: 'complete', uploaded_by: 'dra. lopez' }),
+    });
+    const { session_id: sessionId } = (await created.json()) as { session_id: string };
+    const name = '3000147773_BONILLA SEPÚLVEDA, ADRIANA_6459808119_CONS.pdf';
+    const uploaded = await fetch(`${server.base}/${sessionId}/upload`, { method: 'POST', headers: bearer(uploader), body: filesForm([{ name, bytes: sampleFile(name) }]) });
+    expect(uploaded.status).toBe(200);
+    // A client that sets JSON on every call, `curl -d ''` (a form), a form library.
+    for (const contentType of ['application/json', 'application/json; charset=utf-8', 'application/x-www-form-urlencoded', 'text/plain']) {
+      const processed = await fetch(`${server.base}/${sessionId}/process`, { method: 'POST', headers: { ...bearer(uploader), 'content-type': contentType } });
+      expect([contentType, processed.status], await processed.clone().text()).toEqual([contentType, 200]);
+      expect(await processed.json()).toMatchObject({ session_id: sessionId, status: 'completed', processed_files: 1 });
+    }
+    const admin = await server.token('admin');
+    const cleaned = await fetch(`${server.base}/${sessionId}/cleanup`, { method: 'DELETE', headers: { ...bearer(admin), 'content-type': 'application/json' } });
+    expect(cleaned.status, await cleaned.clone().text()).toBe(200);
+  });
+
+  it('answers 415 saying how to send JSON to a JSON call sent a form, text or no Content-Type', async () => {
+    const body = JSON.stringify({ processing_type: 'complete', uploaded_by: 'dra. lopez' });
+    for (const [what, headers, got] of [
+      ["curl -d without -H 'Content-Type: application/json'", { 'content-type': 'application/x-www-form-urlencoded' }, 'it came as application/x-www-form-urlencoded'],
+      ['fetch of a string without headers', { 'content-type': 'text/plain;charset=UTF-8' }, 'it came as text/plain'],
+      ['no Content-Type', {}, 'it came without a Content-Type'],
+    ] as const) {
+      const answer = await fetch(`${server.base}/create-session`, { method: 'POST', headers: { ...bearer(uploader), ...headers }, body: what === 'no Content-Type' ? new Uint8Array(Buffer.from(body)) : body });
+      expect([what, answer.status]).toEqual([what, 415]);
+      const error = (await answer.json()) as { statusCode: number; error: string; message: string };
+      expect(error).toMatchObject({ statusCode: 415, error: 'Unsupported Media Type' });
+      expect(error.message).toMatch(/^send the body as a JSON object with Content-Type: application\/json/);
+      expect(error.message).toContain(got);
+      expect(error.message).toContain(`curl -H 'Content-Type: application/json' -d '{…}'`);
+    }
   });
 
   it('refuses a JSON body whose text field is sent as a number, true/false, null or a list (400) instead of turning it into text', async () => {

@@ -8,6 +8,7 @@ import { NOM_004_RETENTION_YEARS } from '../core/registry/retention.js';
 import { closestChoice } from '../core/text/closest-choice.js';
 import { fileSystemProblem } from '../core/text/file-system-problem.js';
 import { checkChoice, choiceError } from './choice-setting.js';
+import { describeJsonError } from './describe-json-error.js';
 import { readNumberSetting } from './number-setting.js';
 import { checkPathSetting, homeFolder } from './path-setting.js';
 import { UsageError } from '../errors.js';
@@ -305,22 +306,6 @@ function positiveInteger(value: string | undefined, field: string): number | und
 /** Drops undefined fields, so optional properties stay absent rather than present-and-undefined. */
 function compact<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
-}
-
-/**
- * Where and what: ` at line 3, column 1: expected double-quoted property name`. Node 20 gives only the
- * offset (`in JSON at position N`), later versions the line and column too: both are dropped from the
- * message and the place is counted here, the same on every version.
- */
-function describeJsonError(text: string, message: string): string {
-  const stripped = message
-    .replace(/ in JSON at position \d+.*$/, '')
-    .replace(/^Unexpected end of JSON input$/, 'it ends before the JSON does (a missing } or ])');
-  const what = stripped.charAt(0).toLowerCase() + stripped.slice(1);
-  const offset = /position (\d+)/.exec(message)?.[1] ?? (/end of JSON input/.test(message) ? text.trimEnd().length : null);
-  if (offset === null) return `: ${what}`;
-  const before = text.slice(0, Number(offset)).split('\n');
-  return ` at line ${before.length}, column ${before[before.length - 1]!.length + 1}: ${what}`;
 }
 
 /** One problem of a config file in words a person fixes it by, and what to write instead when we can tell. */

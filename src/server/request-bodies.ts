@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { describeJsonError } from '../config/describe-json-error.js';
 import { ApiError } from './api-error.js';
 
 /**
@@ -14,6 +15,8 @@ import { ApiError } from './api-error.js';
  * application/json'`; text/plain: a browser's `fetch` of a string without headers; no Content-Type at all)
  * is 415 saying what came and how to send it, where Fastify said only "Unsupported Media Type" — or, for
  * text/plain, parsed the JSON as one string and called it "not a JSON object".
+ *
+ * A JSON body that does not parse is 400 saying where and what (Fastify's said only "Body is not valid JSON").
  */
 export function registerBodyParsers(app: FastifyInstance): void {
   const parseJson = app.getDefaultJsonParser('error', 'error');
@@ -23,7 +26,7 @@ export function registerBodyParsers(app: FastifyInstance): void {
       done(null, undefined);
       return;
     }
-    parseJson(request, body as string, done);
+    parseJson(request, body as string, (error, parsed) => done(error ? unparsable(body as string) : null, parsed));
   });
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (request, body, done) => {
     if (body.length === 0 || !takesBody(request)) {
@@ -46,4 +49,15 @@ function notJson(request: FastifyRequest): ApiError {
     `send the body as a JSON object with Content-Type: application/json (${got}), as ` +
       `curl -H 'Content-Type: application/json' -d '{…}' or fetch with headers: {'Content-Type': 'application/json'} do`,
   );
+}
+
+/** Fastify's parser keeps JSON.parse's reason to itself; the client needs it to find its mistake. */
+function unparsable(body: string): ApiError {
+  try {
+    JSON.parse(body);
+  } catch (error) {
+    return new ApiError(400, `the body does not parse as JSON${describeJsonError(body, (error as Error).message)}`);
+  }
+  // It parses: Fastify refused a `__proto__` or `constructor.prototype` key (prototype poisoning).
+  return new ApiError(400, 'the JSON body has a __proto__ or constructor.prototype key, which no field of the API is: leave it out');
 }

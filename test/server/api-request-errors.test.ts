@@ -135,6 +135,28 @@ describe('the API’s answers to a request of the wrong shape', { tags: ['slow']
     }
   });
 
+  it('says where a JSON body stops parsing and why (400), as a client developer needs to find the mistake', async () => {
+    const admin = await server.token('admin');
+    const send = (route: string, body: string, token = uploader) =>
+      fetch(`${server.base}${route}`, { method: 'POST', headers: { ...bearer(token), 'content-type': 'application/json' }, body });
+    for (const [body, message] of [
+      ['{\n  "processing_type": "both"\n  "uploaded_by": "dra. lopez"\n}', "at line 3, column 3: expected ',' or '}' after property value"],
+      ["{'processing_type': 'both'}", "at line 1, column 2: expected property name or '}'"],
+    ] as const) {
+      const answer = await send('/create-session', body);
+      expect(answer.status).toBe(400);
+      expect(await answer.json()).toEqual({ statusCode: 400, error: 'Bad Request', message: `the body does not parse as JSON ${message}` });
+    }
+    const decision = await send(`/${SESSION}/review/some-file/decision`, '{"action": "reject",}', admin);
+    expect(((await decision.json()) as { message: string }).message).toBe(
+      'the body does not parse as JSON at line 1, column 21: expected double-quoted property name',
+    );
+    // A key that would poison prototypes parses, and is still refused, saying which.
+    const poisoned = await send('/create-session', '{"processing_type": "both", "uploaded_by": "x", "__proto__": {"admin": true}}');
+    expect(poisoned.status).toBe(400);
+    expect(((await poisoned.json()) as { message: string }).message).toMatch(/^the JSON body has a __proto__ or constructor.prototype key/);
+  });
+
   it('refuses a JSON body whose text field is sent as a number, true/false, null or a list (400) instead of turning it into text', async () => {
     const createSession = (uploadedBy: unknown) =>
       fetch(`${server.base}/create-session`, {

@@ -15,5 +15,9 @@ export class ApiError extends Error {
 
 /** The body of every error answer. */
 export function errorBody(statusCode: number, message: string, details: Record<string, unknown> = {}) {
-  return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message, ...details };
+  const error = STATUS_CODES[statusCode] ?? 'Error';
+  // Details that carry a field of their own by these names (a process summary's `message`) never replace the
+  // error's: the first three keep their place and their values.
+  const own = { statusCode, error, message };
+  return { ...own, ...details, ...own };
 }

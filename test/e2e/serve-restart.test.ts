@@ -169,7 +169,14 @@ describe('a server stopped mid-session resumes the session at its next start', {
     server.child.kill('SIGTERM');
     const answer = await waiting;
     expect(answer.status).toBe(503);
-    expect(await answer.json()).toMatchObject({ statusCode: 503, session_id: sessionId });
+    expect(answer.headers.get('retry-after')).toBe('10');
+    // Why, and what comes next — not the summary's own `message` ("interrupted") in its place.
+    expect(await answer.json()).toMatchObject({
+      statusCode: 503,
+      message: 'the server is stopping: the session resumes when it starts again',
+      session_id: sessionId,
+      status: 'processing',
+    });
     expect(await server.exited).toBe(0);
     const left = query<{ status: string }>('select status from batch_uploads where id = ?', sessionId)[0]!;
     expect(left.status).toBe('processing');

@@ -30,6 +30,8 @@ export const ABANDONED_INCOMING_MS = 10 * 60_000;
 export class UploadStore {
   /** Names this store's uploads among those of other servers (or other stores of one process) sharing the folder. */
   private readonly owner = randomUUID().slice(0, 8);
+  /** This store's temporary files whose upload request is still going on (being received, checked or registered). */
+  private readonly receiving = new Set<string>();
 
   private constructor(
     readonly root: string,
@@ -78,8 +80,14 @@ export class UploadStore {
   /** Creates a fresh, empty temporary file (with the store's mode) for an upload being received, and returns its path. */
   async createIncoming(sessionId: string): Promise<string> {
     const file = path.join(this.sessionDir(sessionId), `${INCOMING}${process.pid}-${this.owner}-${randomUUID()}@${os.hostname()}`);
+    this.receiving.add(file);
     await createPrivateFile(file, this.fileMode);
     return file;
+  }
+
+  /** The upload request that made these temporary files is done with them (registered under their names, or removed). */
+  releaseIncoming(files: readonly string[]): void {
+    for (const file of files) this.receiving.delete(file);
   }
 
   /** Where the file registered under `relativePath` in the session lives. */
@@ -107,7 +115,9 @@ export class UploadStore {
 
   /**
    * Removes the session's temporary files left by uploads cut short (a crash mid-upload), never registered:
-   * this store's own (its registrations have finished when a run starts) and abandoned ones.
+   * abandoned ones. An upload this store is still receiving when a run starts keeps its file: the request
+   * ends with its own answer (the session no longer takes files), not an internal error over a file removed
+   * under it.
    */
   async removeIncoming(sessionId: string): Promise<number> {
     const dir = this.sessionDir(sessionId);
@@ -124,7 +134,7 @@ export class UploadStore {
   }
 
   /**
-   * Whether nobody is receiving this temporary file any more: this store's own; a process of this host that
+   * Whether nobody is receiving this temporary file any more: this store's own once its request is done; a process of this host that
    * no longer runs; another host's not written for ABANDONED_INCOMING_MS; or a name from before owners were
    * recorded. A live server sharing the folder (workers' shared storage, a second server) keeps its uploads.
    */
@@ -132,7 +142,7 @@ export class UploadStore {
     const owned = INCOMING_OWNED.exec(name);
     if (!owned) return true;
     const [, pid, owner, host] = owned;
-    if (owner === this.owner) return true;
+    if (owner === this.owner) return !this.receiving.has(file);
     if (host === os.hostname() && !isProcessAlive(Number(pid))) return true;
     const written = await fs.stat(file).then((stat) => stat.mtimeMs, () => null);
     return written !== null && Date.now() - written > ABANDONED_INCOMING_MS;

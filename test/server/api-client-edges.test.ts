@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, filesForm, sampleFile, startTestServer, type TestServer } from '../support/api-server.js';
 import { SAMPLE_DIR } from '../support/ingest-fixture.js';
 import fs from 'node:fs';
+import { request } from 'node:http';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
  * What a client or an IT person trying the API with curl meets at its edges: a HEAD on the event stream, ids
@@ -163,5 +166,50 @@ describe('the API at a client’s edges', { tags: ['slow'] }, () => {
     const refused = await upload(textOnly);
     expect(refused.status).toBe(400);
     expect(await refused.json()).toMatchObject({ statusCode: 400, uploaded_files: [], failed_files: [refusal('(text)')] });
+  });
+
+  it('answers an upload still arriving when its session starts processing 409, keeping nothing, instead of a 500', async () => {
+    const sessionId = await createSession();
+    const first = await fetch(`${server.base}/${sessionId}/upload`, { method: 'POST', headers: bearer(uploader), body: filesForm([{ name: PDF, bytes: sampleFile(PDF) }]) });
+    expect(first.status).toBe(200);
+    // A second upload whose body is still arriving (a large scan on a slow line) when the client's process call comes.
+    const late = '3000016374_RIOS CORONADO, CESAR_CIR.pdf';
+    const boundary = 'late-upload-boundary';
+    const head = Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="files"; filename="${late}"\r\ncontent-type: application/pdf\r\n\r\n`);
+    const bytes = sampleFile(late);
+    const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+    const dir = path.join(server.uploadDir, sessionId);
+    const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(
+        `${server.base}/${sessionId}/upload`,
+        {
+          method: 'POST',
+          headers: { ...bearer(uploader), 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(head.length + bytes.length + tail.length) },
+        },
+        (res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          res.on('end', () => resolve({ status: res.statusCode!, body }));
+        },
+      );
+      req.on('error', reject);
+      req.write(Buffer.concat([head, bytes.subarray(0, 1000)]));
+      void (async () => {
+        while (!fs.readdirSync(dir).some((name) => name.startsWith('.incoming-'))) await sleep(10);
+        const processed = await fetch(`${server.base}/${sessionId}/process`, { method: 'POST', headers: bearer(uploader) });
+        expect(processed.status).toBe(200);
+        req.end(Buffer.concat([bytes.subarray(1000), tail]));
+      })().catch(reject);
+    });
+    const { status, body } = await answer;
+    expect(status, body).toBe(409);
+    expect(JSON.parse(body)).toEqual({
+      statusCode: 409,
+      error: 'Conflict',
+      message: 'the session started processing meanwhile: it takes no more files; create a new session',
+    });
+    const files = ((await (await fetch(`${server.base}/${sessionId}/status`, { headers: bearer(uploader) })).json()) as { files: { filename: string }[] }).files;
+    expect(files.map((file) => file.filename)).toEqual([PDF]);
+    expect(fs.readdirSync(dir).filter((name) => name.startsWith('.incoming-'))).toEqual([]);
   });
 });

@@ -45,10 +45,14 @@ describe('half-received uploads in a shared upload folder', () => {
     expect(left).toEqual([live, otherHostWriting].sort());
     for (const gone of [killedHere, otherHostStale, olderVersion]) expect(fs.existsSync(gone)).toBe(false);
 
-    // The session's run on the second server leaves the first one's upload alone too; the first one's run
-    // clears its own leftovers (its registrations are done by then).
+    // The session's run on the second server leaves the first one's upload alone too; so does the first
+    // one's own run while the upload's request goes on (it answers for itself), and clears it once the
+    // request is done with it.
     expect(await starting.removeIncoming(session)).toBe(0);
     expect(fs.existsSync(live)).toBe(true);
+    expect(await receiving.removeIncoming(session)).toBe(0);
+    expect(fs.existsSync(live)).toBe(true);
+    receiving.releaseIncoming([live]);
     expect(await receiving.removeIncoming(session)).toBe(1);
     expect(fs.existsSync(live)).toBe(false);
     expect(fs.existsSync(otherHostWriting)).toBe(true);

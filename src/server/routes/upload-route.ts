@@ -71,132 +71,137 @@ export function uploadRoute(app: FastifyInstance, deps: ServerDeps): void {
       const received: ReceivedUpload[] = [];
       const failed: FailedUpload[] = [];
       const temporary: string[] = [];
-      // A server stopping cuts off the uploads it is receiving (a slow or stalled client would otherwise hold the
-      // stop), and so does a client that stops sending without closing: the file being streamed fails with the
-      // answer's error, nothing of the request is kept, and the client is told why.
-      let receiving: NodeJS.ReadableStream & { destroy(error?: Error): void } | null = null;
-      const cutOff = (error: ApiError) => {
-        // Between two parts there is no file to fail: the connection itself is cut (the client sees it reset).
-        if (receiving) receiving.destroy(error);
-        else request.raw.destroy();
-      };
-      const stop = () => cutOff(new ApiError(503, STOPPING));
-      deps.stopping.addEventListener('abort', stop, { once: true });
-      let stalled = false;
-      let stopWatchingIdle = () => {};
+      // Until the request is done, its temporary files are being received: a run starting meanwhile keeps them.
       try {
-        if (deps.stopping.aborted) throw new ApiError(503, STOPPING);
-        const parts = request.parts({
-          limits: { fileSize: maxFileSize, files: maxFilesPerSession, fields: 20, parts: maxFilesPerSession + 20 },
-        });
-        stopWatchingIdle = watchIdleBody(request, deps.limits.uploadIdleTimeoutMs, () => {
-          stalled = true;
-          cutOff(stalledError(deps.limits.uploadIdleTimeoutMs));
-        });
-        for await (const part of parts) {
-          if (part.type !== 'file') {
-            // A `files` part sent as text (curl -F 'files=a.pdf' without the @, a form whose input is not a file
-            // input) is a file the client meant to send: said, not dropped. Other text fields are not the API's.
-            if (part.fieldname === 'files') failed.push(textPartRefusal(part.value));
-            continue;
-          }
+        // A server stopping cuts off the uploads it is receiving (a slow or stalled client would otherwise hold the
+        // stop), and so does a client that stops sending without closing: the file being streamed fails with the
+        // answer's error, nothing of the request is kept, and the client is told why.
+        let receiving: NodeJS.ReadableStream & { destroy(error?: Error): void } | null = null;
+        const cutOff = (error: ApiError) => {
+          // Between two parts there is no file to fail: the connection itself is cut (the client sees it reset).
+          if (receiving) receiving.destroy(error);
+          else request.raw.destroy();
+        };
+        const stop = () => cutOff(new ApiError(503, STOPPING));
+        deps.stopping.addEventListener('abort', stop, { once: true });
+        let stalled = false;
+        let stopWatchingIdle = () => {};
+        try {
           if (deps.stopping.aborted) throw new ApiError(503, STOPPING);
-          const filename = sanitizeUploadName(part.filename);
-          const incoming = await deps.store.createIncoming(sessionId);
-          temporary.push(incoming);
-          receiving = part.file;
-          // Opening the file createIncoming made keeps its mode (owner-only, or the config's fileMode).
-          await pipeline(part.file, fs.createWriteStream(incoming, { flags: 'r+' }));
-          receiving = null;
-          const refusal =
-            part.fieldname !== 'files'
-              ? { status: 400, message: `unexpected field '${part.fieldname}': send the PDFs as \`files\` parts` }
-              : part.file.truncated
-                ? { status: 413, message: `the file is over the limit of ${formatBytes(maxFileSize)}` }
-                : await checkUpload(incoming, filename || '(no name)', maxFileSize);
-          if (refusal) {
-            await fsp.rm(incoming, { force: true });
-            failed.push({ filename: filename || '(no name)', status_code: refusal.status, error: errorName(refusal.status), message: refusal.message });
-          } else {
-            received.push({ incomingPath: incoming, filename, size: (await fsp.stat(incoming)).size });
+          const parts = request.parts({
+            limits: { fileSize: maxFileSize, files: maxFilesPerSession, fields: 20, parts: maxFilesPerSession + 20 },
+          });
+          stopWatchingIdle = watchIdleBody(request, deps.limits.uploadIdleTimeoutMs, () => {
+            stalled = true;
+            cutOff(stalledError(deps.limits.uploadIdleTimeoutMs));
+          });
+          for await (const part of parts) {
+            if (part.type !== 'file') {
+              // A `files` part sent as text (curl -F 'files=a.pdf' without the @, a form whose input is not a file
+              // input) is a file the client meant to send: said, not dropped. Other text fields are not the API's.
+              if (part.fieldname === 'files') failed.push(textPartRefusal(part.value));
+              continue;
+            }
+            if (deps.stopping.aborted) throw new ApiError(503, STOPPING);
+            const filename = sanitizeUploadName(part.filename);
+            const incoming = await deps.store.createIncoming(sessionId);
+            temporary.push(incoming);
+            receiving = part.file;
+            // Opening the file createIncoming made keeps its mode (owner-only, or the config's fileMode).
+            await pipeline(part.file, fs.createWriteStream(incoming, { flags: 'r+' }));
+            receiving = null;
+            const refusal =
+              part.fieldname !== 'files'
+                ? { status: 400, message: `unexpected field '${part.fieldname}': send the PDFs as \`files\` parts` }
+                : part.file.truncated
+                  ? { status: 413, message: `the file is over the limit of ${formatBytes(maxFileSize)}` }
+                  : await checkUpload(incoming, filename || '(no name)', maxFileSize);
+            if (refusal) {
+              await fsp.rm(incoming, { force: true });
+              failed.push({ filename: filename || '(no name)', status_code: refusal.status, error: errorName(refusal.status), message: refusal.message });
+            } else {
+              received.push({ incomingPath: incoming, filename, size: (await fsp.stat(incoming)).size });
+            }
           }
+        } catch (error) {
+          // Cut short (the client went away, the server is stopping, or a limit on the whole request): nothing of it is kept.
+          await Promise.all(temporary.map((file) => fsp.rm(file, { force: true })));
+          if (deps.stopping.aborted) throw new ApiError(503, STOPPING);
+          if (!stalled && clientWentAway(request)) {
+            // A client closing mid-upload (a browser tab closed, a network that dropped) is no fault of the server:
+            // no stack for the operator to chase. No answer reaches it; the log says what became of the upload.
+            request.log.info(
+              { session_id: sessionId, files_received: received.length + failed.length },
+              'the client disconnected during the upload: nothing of it was kept or registered',
+            );
+            throw new ApiError(400, 'the client disconnected before the upload ended: nothing of it was kept');
+          }
+          if (stalled) {
+            // The rest of the body will never be read: the connection must not be kept for another request.
+            reply.header('connection', 'close');
+            throw stalledError(deps.limits.uploadIdleTimeoutMs);
+          }
+          const message = error instanceof Error ? error.message : '';
+          if (NO_BOUNDARY.test(message)) {
+            throw new ApiError(400, 'the Content-Type multipart/form-data names no boundary: send the files as a multipart form (curl -F, a browser\'s FormData)');
+          }
+          if (ENDED_EARLY.test(message)) {
+            throw new ApiError(400, 'the body is not a whole multipart form: it ended before its closing boundary (cut short, or not multipart at all); nothing of it was kept');
+          }
+          if ((error as { code?: string }).code === 'FST_FILES_LIMIT') {
+            throw new ApiError(413, `a request takes at most ${maxFilesPerSession} files, the session's limit: nothing of it was kept`);
+          }
+          throw error;
+        } finally {
+          stopWatchingIdle();
+          deps.stopping.removeEventListener('abort', stop);
         }
-      } catch (error) {
-        // Cut short (the client went away, the server is stopping, or a limit on the whole request): nothing of it is kept.
-        await Promise.all(temporary.map((file) => fsp.rm(file, { force: true })));
-        if (deps.stopping.aborted) throw new ApiError(503, STOPPING);
-        if (!stalled && clientWentAway(request)) {
-          // A client closing mid-upload (a browser tab closed, a network that dropped) is no fault of the server:
-          // no stack for the operator to chase. No answer reaches it; the log says what became of the upload.
-          request.log.info(
-            { session_id: sessionId, files_received: received.length + failed.length },
-            'the client disconnected during the upload: nothing of it was kept or registered',
-          );
-          throw new ApiError(400, 'the client disconnected before the upload ended: nothing of it was kept');
+        if (received.length + failed.length === 0) throw new ApiError(400, 'no files: send one or more PDFs as `files` parts');
+        const result = await registerUploads(deps.database, deps.store, sessionId, received, {
+          maxFilesPerSession,
+          isOpen: () => !deps.runs.isRunning(sessionId),
+        });
+        if (!result.ok) {
+          await Promise.all(temporary.map((file) => fsp.rm(file, { force: true })));
+          if (result.reason === 'not_found') throw new ApiError(404, `no session ${sessionId}`);
+          throw new ApiError(409, 'the session started processing meanwhile: it takes no more files; create a new session');
         }
-        if (stalled) {
-          // The rest of the body will never be read: the connection must not be kept for another request.
-          reply.header('connection', 'close');
-          throw stalledError(deps.limits.uploadIdleTimeoutMs);
+        for (const { upload, reason, message } of result.refused) {
+          const status = reason === 'duplicate_name' ? 409 : 413;
+          failed.push({ filename: upload.filename, status_code: status, error: errorName(status), message });
         }
-        const message = error instanceof Error ? error.message : '';
-        if (NO_BOUNDARY.test(message)) {
-          throw new ApiError(400, 'the Content-Type multipart/form-data names no boundary: send the files as a multipart form (curl -F, a browser\'s FormData)');
+        const uploaded = result.registered.map(({ upload, file }) => ({
+          file_id: file.id,
+          filename: upload.filename,
+          size: upload.size,
+          ...parsedUpload(upload.filename),
+        }));
+        const parsedCount = uploaded.filter((u) => u.parsed).length;
+        const body = {
+          session_id: sessionId,
+          total_files: uploaded.length + failed.length,
+          session_files: result.sessionFiles,
+          parsing_success_rate: uploaded.length === 0 ? 0 : Math.round((parsedCount / uploaded.length) * 1000) / 1000,
+          uploaded_files: uploaded,
+          failed_files: failed,
+        };
+        await recordApiCall(deps.database, {
+          action: 'api_files_uploaded',
+          actor: actorOf(request).name,
+          client: request.ip,
+          sessionId,
+          details: { uploaded: uploaded.length, failed: failed.length, file_ids: uploaded.map((u) => u.file_id) },
+        });
+        if (uploaded.length === 0) {
+          throw new ApiError(failed[0]!.status_code, `no file was taken: ${failed[0]!.message}`, body);
         }
-        if (ENDED_EARLY.test(message)) {
-          throw new ApiError(400, 'the body is not a whole multipart form: it ended before its closing boundary (cut short, or not multipart at all); nothing of it was kept');
-        }
-        if ((error as { code?: string }).code === 'FST_FILES_LIMIT') {
-          throw new ApiError(413, `a request takes at most ${maxFilesPerSession} files, the session's limit: nothing of it was kept`);
-        }
-        throw error;
+        return {
+          message: `${uploaded.length} file${uploaded.length === 1 ? '' : 's'} uploaded${failed.length ? `, ${failed.length} refused` : ''}`,
+          ...body,
+        };
       } finally {
-        stopWatchingIdle();
-        deps.stopping.removeEventListener('abort', stop);
+        deps.store.releaseIncoming(temporary);
       }
-      if (received.length + failed.length === 0) throw new ApiError(400, 'no files: send one or more PDFs as `files` parts');
-      const result = await registerUploads(deps.database, deps.store, sessionId, received, {
-        maxFilesPerSession,
-        isOpen: () => !deps.runs.isRunning(sessionId),
-      });
-      if (!result.ok) {
-        await Promise.all(temporary.map((file) => fsp.rm(file, { force: true })));
-        if (result.reason === 'not_found') throw new ApiError(404, `no session ${sessionId}`);
-        throw new ApiError(409, 'the session started processing meanwhile: it takes no more files; create a new session');
-      }
-      for (const { upload, reason, message } of result.refused) {
-        const status = reason === 'duplicate_name' ? 409 : 413;
-        failed.push({ filename: upload.filename, status_code: status, error: errorName(status), message });
-      }
-      const uploaded = result.registered.map(({ upload, file }) => ({
-        file_id: file.id,
-        filename: upload.filename,
-        size: upload.size,
-        ...parsedUpload(upload.filename),
-      }));
-      const parsedCount = uploaded.filter((u) => u.parsed).length;
-      const body = {
-        session_id: sessionId,
-        total_files: uploaded.length + failed.length,
-        session_files: result.sessionFiles,
-        parsing_success_rate: uploaded.length === 0 ? 0 : Math.round((parsedCount / uploaded.length) * 1000) / 1000,
-        uploaded_files: uploaded,
-        failed_files: failed,
-      };
-      await recordApiCall(deps.database, {
-        action: 'api_files_uploaded',
-        actor: actorOf(request).name,
-        client: request.ip,
-        sessionId,
-        details: { uploaded: uploaded.length, failed: failed.length, file_ids: uploaded.map((u) => u.file_id) },
-      });
-      if (uploaded.length === 0) {
-        throw new ApiError(failed[0]!.status_code, `no file was taken: ${failed[0]!.message}`, body);
-      }
-      return {
-        message: `${uploaded.length} file${uploaded.length === 1 ? '' : 's'} uploaded${failed.length ? `, ${failed.length} refused` : ''}`,
-        ...body,
-      };
     },
   );
 }

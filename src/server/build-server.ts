@@ -16,6 +16,7 @@ import { ApiError, errorBody } from './api-error.js';
 import { registerAuth, type FailedAuthLimit } from './auth.js';
 import { refuseNonTextFields } from './json-text-fields.js';
 import { registerBodyParsers } from './request-bodies.js';
+import { refuseDisallowedPreflight } from './refuse-preflight.js';
 import { lowerCaseIds } from './lower-case-ids.js';
 import { validationMessage, type ValidationIssue } from './validation-message.js';
 import { RouteMethods } from './route-methods.js';
@@ -133,6 +134,7 @@ export async function buildServer(options: BuildServerOptions): Promise<ApiServe
     return reply.code(405).send(errorBody(405, `${request.method} is not a method of ${path}: it takes ${allowed.join(', ')}`));
   });
 
+  app.addHook('onRequest', refuseDisallowedPreflight(options.corsOrigins));
   await app.register(cors, {
     origin: options.corsOrigins.length > 0 ? options.corsOrigins : false,
     methods: ['GET', 'POST', 'DELETE', 'OPTIONS'],

@@ -581,6 +581,42 @@ describe('the API’s limits and settings', { tags: ['slow'] }, () => {
     }
   });
 
+  it('refuses a preflight from an origin it does not allow 403, saying which origin and the setting that allows it', async () => {
+    const preflight = (server: TestServer, origin: string) =>
+      fetch(`${server.base}/create-session`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+      });
+    const some = await startTestServer({ settings: { corsOrigins: ['https://intranet.example'] } });
+    try {
+      const other = await preflight(some, 'https://elsewhere.example');
+      expect(other.status).toBe(403);
+      expect(other.headers.get('access-control-allow-origin')).toBeNull();
+      expect(await other.json()).toEqual({
+        statusCode: 403,
+        error: 'Forbidden',
+        message:
+          'browsers may not call this API from https://elsewhere.example (it allows https://intranet.example): the ' +
+          "server's administrator adds it with serve --cors-origin https://elsewhere.example (or serve.corsOrigins in the config file)",
+      });
+      expect((await preflight(some, 'https://intranet.example')).status).toBe(204);
+    } finally {
+      await some.stop();
+    }
+    // No origin allowed (the default): not "OPTIONS is not a method of this path".
+    const none = await startTestServer();
+    try {
+      const refused = await preflight(none, 'https://intranet.example');
+      expect(refused.status).toBe(403);
+      expect(((await refused.json()) as { message: string }).message).toBe(
+        'browsers may not call this API from https://intranet.example (it allows no origin): the ' +
+          "server's administrator adds it with serve --cors-origin https://intranet.example (or serve.corsOrigins in the config file)",
+      );
+    } finally {
+      await none.stop();
+    }
+  });
+
   it('reports itself unhealthy (503) when Chroma cannot be reached', async () => {
     const server = await startTestServer({
       backends: { vectorStore: 'chroma', chroma: { url: 'http://127.0.0.1:9' } },

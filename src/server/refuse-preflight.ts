@@ -1,0 +1,27 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { errorBody } from './api-error.js';
+
+/**
+ * An onRequest hook, before the CORS plugin: a browser's preflight from an origin the server does not allow
+ * is refused 403 saying which origin and how to allow it. The browser blocks the call either way; what this
+ * changes is what IT sees when they reproduce it with curl: the CORS plugin answered 204 without the allow
+ * header (looks fine, yet the browser refuses), and with no origin allowed at all the preflight fell through
+ * to "OPTIONS is not a method of this path" — a wrong lead, when the fix is one setting.
+ */
+export function refuseDisallowedPreflight(allowedOrigins: readonly string[]) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const origin = request.headers.origin;
+    if (request.method !== 'OPTIONS' || !origin || !request.headers['access-control-request-method']) return;
+    if (allowedOrigins.includes(origin)) return;
+    const allowed = allowedOrigins.length > 0 ? `it allows ${allowedOrigins.join(', ')}` : 'it allows no origin';
+    return reply
+      .code(403)
+      .send(
+        errorBody(
+          403,
+          `browsers may not call this API from ${origin} (${allowed}): the server's administrator adds it with ` +
+            `serve --cors-origin ${origin} (or serve.corsOrigins in the config file)`,
+        ),
+      );
+  };
+}

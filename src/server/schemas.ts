@@ -110,6 +110,8 @@ const detailedStatus = {
 
 export const processQuery = {
   type: 'object',
+  // A misspelt `wait` (`?wiat=false`) was ignored: the call then waited for the whole session instead of answering 202.
+  additionalProperties: false,
   properties: {
     wait: { type: 'boolean', default: true, description: 'false: answer 202 at once; follow the status or the events' },
   },

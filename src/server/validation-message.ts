@@ -42,7 +42,8 @@ export function validationMessage(issues: readonly ValidationIssue[], context: s
     case 'additionalProperties': {
       const known = Object.keys(schema.properties ?? {});
       const takes = known.length > 0 ? `: it takes ${known.join(', ')}` : '';
-      return `${String(issue.params.additionalProperty)} is not a field ${where} takes${takes}`;
+      const kind = context === 'querystring' ? 'parameter' : 'field';
+      return `${String(issue.params.additionalProperty)} is not a ${kind} ${where} takes${takes}`;
     }
     case 'enum':
       return `${named} must be one of ${(schema.enum ?? (issue.params.allowedValues as unknown[]) ?? []).join(', ')}${got}`;

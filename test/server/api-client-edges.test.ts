@@ -129,6 +129,8 @@ describe('the API at a client’s edges', { tags: ['slow'] }, () => {
       [post('/create-session', [1]), 'the JSON body must be a JSON object, not a list'],
       [post('/create-session'), 'the request has no JSON body: send its fields as a JSON object, with Content-Type: application/json'],
       [post(`/${SESSION}/process?wait=maybe`), "wait in the query string must be true or false, not 'maybe'"],
+      // Misspelt, it was ignored: the call then waited for the whole session instead of answering 202 at once.
+      [post(`/${SESSION}/process?wiat=false`), 'wiat is not a parameter the query string takes: it takes wait'],
       [post(`/${SESSION}/review/x/decision`, { action: 'attach', expediente: '12a' }, admin), "expediente in the JSON body must be its 8 to 12 digits, not '12a'"],
       [
         fetch(`${server.base}/not-a-uuid/status`, { headers: bearer(uploader) }),

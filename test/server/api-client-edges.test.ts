@@ -164,10 +164,39 @@ describe('the API at a client’s edges', { tags: ['slow'] }, () => {
     });
     // Text alone: nothing taken, the status of its failure, and the list saying why.
     const textOnly = new FormData();
-    textOnly.append('files', '%PDF-1.4\u0000binary pasted as text');
+    textOnly.append('files', 'scan.pdf');
     const refused = await upload(textOnly);
     expect(refused.status).toBe(400);
-    expect(await refused.json()).toMatchObject({ statusCode: 400, uploaded_files: [], failed_files: [refusal('(text)')] });
+    expect(await refused.json()).toMatchObject({ statusCode: 400, uploaded_files: [], failed_files: [refusal('scan.pdf')] });
+  });
+
+  it('says a PDF part sent without a filename lacks its filename (whose document it is), not that it is text', async () => {
+    const sessionId = await createSession();
+    const noName = {
+      filename: '(no name)',
+      status_code: 400,
+      error: 'Bad Request',
+      message:
+        'this `files` part is a PDF without a filename: name it in its Content-Disposition ' +
+        '(form-data; name="files"; filename="EXPEDIENTE_APELLIDOS, NOMBRES_NUMERO_TIPO.pdf"): the filename says whose document it is',
+    };
+    // As .NET's MultipartFormDataContent.Add(content, "files") sends it (no filename, no Content-Type), and a
+    // hand-built form naming the type but not the file.
+    for (const type of [null, 'application/pdf']) {
+      const boundary = 'no-filename-boundary';
+      const body = Buffer.concat([
+        Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="files"\r\n${type ? `content-type: ${type}\r\n` : ''}\r\n`),
+        sampleFile(PDF),
+        Buffer.from(`\r\n--${boundary}--\r\n`),
+      ]);
+      const answer = await fetch(`${server.base}/${sessionId}/upload`, {
+        method: 'POST',
+        headers: { ...bearer(uploader), 'content-type': `multipart/form-data; boundary=${boundary}` },
+        body: new Uint8Array(body),
+      });
+      expect([type, answer.status]).toEqual([type, 400]);
+      expect(await answer.json()).toMatchObject({ statusCode: 400, uploaded_files: [], failed_files: [noName] });
+    }
   });
 
   it('answers an upload still arriving when its session starts processing 409, keeping nothing, instead of a 500', async () => {

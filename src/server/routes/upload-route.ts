@@ -99,7 +99,7 @@ export function uploadRoute(app: FastifyInstance, deps: ServerDeps): void {
             if (part.type !== 'file') {
               // A `files` part sent as text (curl -F 'files=a.pdf' without the @, a form whose input is not a file
               // input) is a file the client meant to send: said, not dropped. Other text fields are not the API's.
-              if (part.fieldname === 'files') failed.push(textPartRefusal(part.value));
+              if (part.fieldname === 'files') failed.push(textPartRefusal(part.value, part.mimetype));
               continue;
             }
             if (deps.stopping.aborted) throw new ApiError(503, STOPPING);
@@ -271,8 +271,20 @@ async function checkUpload(file: string, filename: string, maxFileSize: number):
 }
 
 /** A `files` part that came as text: named by its text when that looks like a filename (the @ left out). */
-function textPartRefusal(value: unknown): FailedUpload {
+function textPartRefusal(value: unknown, mimeType: string): FailedUpload {
   const text = typeof value === 'string' ? value : '';
+  // A PDF sent without a filename in its Content-Disposition (.NET's MultipartFormDataContent.Add(content, "files")
+  // without a file name, a hand-built form) is a file part to the client, text to busboy: what it lacks is the name.
+  if (mimeType.toLowerCase() === 'application/pdf' || text.startsWith('%PDF-')) {
+    return {
+      filename: '(no name)',
+      status_code: 400,
+      error: errorName(400),
+      message:
+        'this `files` part is a PDF without a filename: name it in its Content-Disposition ' +
+        '(form-data; name="files"; filename="EXPEDIENTE_APELLIDOS, NOMBRES_NUMERO_TIPO.pdf"): the filename says whose document it is',
+    };
+  }
   const name = text.length <= 200 && !/\p{Cc}/u.test(text) ? sanitizeUploadName(text) : '';
   return {
     filename: name || '(text)',

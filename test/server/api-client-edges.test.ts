@@ -199,6 +199,34 @@ describe('the API at a client’s edges', { tags: ['slow'] }, () => {
     }
   });
 
+  it('says a part with an empty filename is no file chosen, or a file without its name, not "the name must end in .pdf"', async () => {
+    const sessionId = await createSession();
+    const boundary = 'empty-filename-boundary';
+    const send = (type: string, bytes: Buffer) =>
+      fetch(`${server.base}/${sessionId}/upload`, {
+        method: 'POST',
+        headers: { ...bearer(uploader), 'content-type': `multipart/form-data; boundary=${boundary}` },
+        body: new Uint8Array(
+          Buffer.concat([
+            Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="files"; filename=""\r\ncontent-type: ${type}\r\n\r\n`),
+            bytes,
+            Buffer.from(`\r\n--${boundary}--\r\n`),
+          ]),
+        ),
+      });
+    // What a browser sends for a file input left empty.
+    const nothingChosen = await send('application/octet-stream', Buffer.alloc(0));
+    expect(nothingChosen.status).toBe(400);
+    expect(await nothingChosen.json()).toMatchObject({
+      failed_files: [{ filename: '(no name)', status_code: 400, message: 'this `files` part is empty and has no filename: no file was chosen' }],
+    });
+    const unnamed = await send('application/pdf', sampleFile(PDF));
+    expect(unnamed.status).toBe(400);
+    expect(await unnamed.json()).toMatchObject({
+      failed_files: [{ filename: '(no name)', status_code: 400, message: expect.stringMatching(/^this `files` part has no filename: name it in its Content-Disposition/) }],
+    });
+  });
+
   it('answers an upload still arriving when its session starts processing 409, keeping nothing, instead of a 500', async () => {
     const sessionId = await createSession();
     const first = await fetch(`${server.base}/${sessionId}/upload`, { method: 'POST', headers: bearer(uploader), body: filesForm([{ name: PDF, bytes: sampleFile(PDF) }]) });

@@ -315,7 +315,8 @@ describe('the HTTP API, driven over HTTP as the hospital front end uses it', { t
     expect(response.status).toBe(200);
     const result = await json<{ uploaded_files: { filename: string }[]; failed_files: { filename: string; status_code: number }[] }>(response);
     expect(result.uploaded_files.map((f) => f.filename).sort()).toEqual(['absolute.pdf', 'bell andoverride.pdf', 'escaped.pdf', 'windows.pdf']);
-    expect(result.failed_files).toEqual([expect.objectContaining({ status_code: 415 })]);
+    // '..' names no file: refused for having no filename.
+    expect(result.failed_files).toEqual([expect.objectContaining({ filename: '(no name)', status_code: 400, message: expect.stringMatching(/has no filename/) })]);
     expect(fs.readdirSync(path.join(server.uploadDir, sessionId)).every((name) => /^[0-9a-f]{40}\.pdf$/.test(name))).toBe(true);
     for (const dir of [server.workspace.root, server.uploadDir, path.dirname(server.workspace.root)]) {
       expect(fs.existsSync(path.join(dir, 'escaped.pdf'))).toBe(false);

@@ -115,7 +115,7 @@ export function uploadRoute(app: FastifyInstance, deps: ServerDeps): void {
                 ? { status: 400, message: `unexpected field '${part.fieldname}': send the PDFs as \`files\` parts` }
                 : part.file.truncated
                   ? { status: 413, message: `the file is over the limit of ${formatBytes(maxFileSize)}` }
-                  : await checkUpload(incoming, filename || '(no name)', maxFileSize);
+                  : await checkUpload(incoming, filename, maxFileSize);
             if (refusal) {
               await fsp.rm(incoming, { force: true });
               failed.push({ filename: filename || '(no name)', status_code: refusal.status, error: errorName(refusal.status), message: refusal.message });
@@ -261,6 +261,9 @@ async function checkUpload(file: string, filename: string, maxFileSize: number):
   } finally {
     await handle.close();
   }
+  // A browser's form with no file chosen sends an empty part named "" (and busboy makes "." or ".." of a path
+  // "" too): that, not "the name must end in .pdf".
+  if (filename === '') return { status: 400, message: size === 0 ? 'this `files` part is empty and has no filename: no file was chosen' : NO_FILENAME };
   const check = checkPdfFile({ filename, size, head }, { maxFileSize });
   if (!check) return null;
   if (check.outcome === 'too_large') return { status: 413, message: check.message };
@@ -269,6 +272,11 @@ async function checkUpload(file: string, filename: string, maxFileSize: number):
   }
   return { status: 400, message: check.message };
 }
+
+const NO_FILENAME_FIX =
+  'name it in its Content-Disposition (form-data; name="files"; filename="EXPEDIENTE_APELLIDOS, NOMBRES_NUMERO_TIPO.pdf"): ' +
+  'the filename says whose document it is';
+const NO_FILENAME = `this \`files\` part has no filename: ${NO_FILENAME_FIX}`;
 
 /** A `files` part that came as text: named by its text when that looks like a filename (the @ left out). */
 function textPartRefusal(value: unknown, mimeType: string): FailedUpload {
@@ -280,9 +288,7 @@ function textPartRefusal(value: unknown, mimeType: string): FailedUpload {
       filename: '(no name)',
       status_code: 400,
       error: errorName(400),
-      message:
-        'this `files` part is a PDF without a filename: name it in its Content-Disposition ' +
-        '(form-data; name="files"; filename="EXPEDIENTE_APELLIDOS, NOMBRES_NUMERO_TIPO.pdf"): the filename says whose document it is',
+      message: `this \`files\` part is a PDF without a filename: ${NO_FILENAME_FIX}`,
     };
   }
   const name = text.length <= 200 && !/\p{Cc}/u.test(text) ? sanitizeUploadName(text) : '';

@@ -133,6 +133,13 @@ describe('the API’s answers to a request of the wrong shape', { tags: ['slow']
       expect(error.message).toContain(got);
       expect(error.message).toContain(`curl -H 'Content-Type: application/json' -d '{…}'`);
     }
+    // The OpenAPI document lists it for the calls that take JSON.
+    const openapi = (await (await fetch(`${server.running.url}/api/v1/openapi.json`)).json()) as {
+      paths: Record<string, { post?: { responses?: Record<string, unknown> } }>;
+    };
+    for (const route of ['/create-session', '/{session_id}/review/{file_id}/decision']) {
+      expect(Object.keys(openapi.paths[`/api/v1/documents/batch${route}`]?.post?.responses ?? {})).toContain('415');
+    }
   });
 
   it('says where a JSON body stops parsing and why (400), as a client developer needs to find the mistake', async () => {

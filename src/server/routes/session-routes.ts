@@ -74,7 +74,7 @@ export function sessionRoutes(app: FastifyInstance, deps: ServerDeps): void {
       schema: {
         summary: 'Create a session to upload files into',
         body: createSessionBody,
-        response: { 200: createSessionResponse, ...errors(400, 401, 403, 422) },
+        response: { 200: createSessionResponse, ...errors(400, 401, 403, 415, 422) },
       },
     },
     async (request) => {
@@ -211,7 +211,7 @@ export function sessionRoutes(app: FastifyInstance, deps: ServerDeps): void {
         summary: 'Decide a file waiting for review: attach to a candidate, new patient, or reject',
         params: fileParams,
         body: decisionBody,
-        response: { 200: decisionResponse, ...errors(400, 401, 403, 404, 409, 422, 503) },
+        response: { 200: decisionResponse, ...errors(400, 401, 403, 404, 409, 415, 422, 503) },
       },
     },
     async (request) => {

@@ -6,6 +6,7 @@ import type {
   CandidateEvidence,
   DocumentIdentity,
   HeldReason,
+  NotRecordedCause,
   PendingEntry,
   ReviewCase,
   ReviewChoice,
@@ -19,6 +20,7 @@ export type {
   CandidateEvidence,
   DocumentIdentity,
   HeldReason,
+  NotRecordedCause,
   PendingEntry,
   ReviewCase,
   ReviewNotice,
@@ -279,10 +281,7 @@ export class ReviewWalk {
       );
       await this.show(this.state.position + 1, { tone: 'success', notice: result.notice });
     } catch (error) {
-      this.update({
-        phase: 'reviewing',
-        notice: { tone: 'error', notice: { code: 'failed', error: describeError(error) } },
-      });
+      this.update({ phase: 'reviewing', notice: { tone: 'error', notice: this.failure(error, 'decision') } });
     }
   }
 
@@ -303,8 +302,17 @@ export class ReviewWalk {
       const index = this.pending.findIndex((entry) => entry.fileId === result.fileId);
       await this.show(index >= 0 ? index : this.state.position, { tone: 'info', notice: result.notice });
     } catch (error) {
-      this.update({ phase, notice: { tone: 'error', notice: { code: 'failed', error: describeError(error) } } });
+      this.update({ phase, notice: { tone: 'error', notice: this.failure(error, 'undo') } });
     }
+  }
+
+  /**
+   * What a decision or undo that failed says: the database or a backend would not take it (what to do, and
+   * that the same key does it then), or, for anything else, the error's own words.
+   */
+  private failure(error: unknown, what: 'decision' | 'undo'): ReviewNotice {
+    const cause = this.service.whyNotRecorded(error);
+    return cause ? { code: 'not_recorded', what, cause } : { code: 'failed', error: describeError(error) };
   }
 
   private async quit(): Promise<void> {

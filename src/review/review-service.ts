@@ -10,6 +10,8 @@ import { DocumentRepository } from '../db/repositories/document-repository.js';
 import { PatientRepository } from '../db/repositories/patient-repository.js';
 import { ReviewRepository } from '../db/repositories/review-repository.js';
 import type { BatchFile, BatchFileUpdate, Patient } from '../db/schema.js';
+import { serviceDown } from '../db/connection-loss.js';
+import { StorageRefusedError } from '../db/storage-errors.js';
 import { storeDocument } from '../documents/store-document.js';
 import { isProcessAlive } from '../process-alive.js';
 import { claimStands, readClaim, withClaim, withoutClaim, type DecisionClaim } from './decision-claim.js';
@@ -19,6 +21,7 @@ import type {
   CountsDelta,
   DecisionResult,
   FileSnapshot,
+  NotRecordedCause,
   PendingEntry,
   ReviewCase,
   ReviewChoice,
@@ -111,6 +114,17 @@ export class ReviewService {
 
   private here() {
     return { host: os.hostname(), now: Date.now(), isAlive: this.options.isAlive ?? isProcessAlive };
+  }
+
+  /**
+   * Why a write was not taken, when the database's storage refused it (locked by another program, a full or
+   * failing disk) or a backend is down; null for any other error (a bug). A decision's writes are one
+   * transaction, and a refused undo stays undoable: either can be asked for again once the cause is gone.
+   */
+  whyNotRecorded(error: unknown): NotRecordedCause | null {
+    const down = serviceDown(error, this.options.database);
+    if (!down) return null;
+    return down instanceof StorageRefusedError ? down.problem : { kind: 'unavailable', message: down.message };
   }
 
   async decide(reviewCase: ReviewCase, choice: ReviewChoice): Promise<DecisionResult> {
@@ -246,6 +260,28 @@ export class ReviewService {
     if (!entry)
       return { ok: false, message: 'nothing to undo in this sitting', notice: { code: 'nothing_to_undo' } };
     const current = await this.batches.findFile(entry.fileId);
+    try {
+      await this.revert(entry, current);
+    } catch (error) {
+      // The revert is one transaction: the decision still stands, and undo can be asked for again.
+      this.undoStack.push(entry);
+      throw error;
+    }
+    // After the commit: vectors left by a crash here are overwritten under the same ids on re-attach.
+    if (entry.documentId && entry.collection) {
+      const { vectorStore } = await this.openVectors(entry.collection);
+      await vectorStore.deleteDocument(entry.documentId);
+    }
+    return {
+      ok: true,
+      fileId: entry.fileId,
+      choice: entry.choice,
+      message: `undid ${describeChoice(entry.choice)}`,
+      notice: { code: 'undone', choice: entry.choice },
+    };
+  }
+
+  private async revert(entry: UndoEntry, current: BatchFile | undefined): Promise<void> {
     await this.reviews.revert({
       fileId: entry.fileId,
       batchId: entry.batchId,
@@ -274,18 +310,6 @@ export class ReviewService {
         },
       }),
     });
-    // After the commit: vectors left by a crash here are overwritten under the same ids on re-attach.
-    if (entry.documentId && entry.collection) {
-      const { vectorStore } = await this.openVectors(entry.collection);
-      await vectorStore.deleteDocument(entry.documentId);
-    }
-    return {
-      ok: true,
-      fileId: entry.fileId,
-      choice: entry.choice,
-      message: `undid ${describeChoice(entry.choice)}`,
-      notice: { code: 'undone', choice: entry.choice },
-    };
   }
 
   /**
@@ -295,7 +319,13 @@ export class ReviewService {
   async close(): Promise<void> {
     // A rejected file keeps its text: `review --reopen` puts it straight back in review.
     const settled = this.undoStack.splice(0).filter((entry) => entry.choice !== 'reject');
-    await this.reviews.dropKeptText(settled.map((entry) => entry.fileId));
+    try {
+      await this.reviews.dropKeptText(settled.map((entry) => entry.fileId));
+    } catch (error) {
+      // Locked or on a full disk: the decisions stand, and their text only stays on their files, as after a
+      // sitting that was killed. Quitting must not fail for it.
+      if (!this.whyNotRecorded(error)) throw error;
+    }
     const opened = [...this.vectors.values()];
     this.vectors.clear();
     for (const adapters of opened) await (await adapters.catch(() => null))?.vectorStore.close();

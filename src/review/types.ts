@@ -10,6 +10,7 @@ import type {
   ScoredCandidate,
 } from '../core/matching/types.js';
 import type { BatchFile, Patient } from '../db/schema.js';
+import type { StorageProblem } from '../db/storage-errors.js';
 
 /**
  * Why a file waits for review: the matcher's reason when it was held, `detached` when a person took its
@@ -204,7 +205,16 @@ export type ReviewNotice =
   | { code: 'unparsable' }
   | { code: 'session_gone' }
   | { code: 'confirm_cancelled' }
+  /**
+   * The database would not take the write (another program keeps it locked, a full or failing disk) or a
+   * backend is down (`unavailable`, in its own words): nothing of the decision (or of the undo) was stored,
+   * and the same key does it once the cause is gone.
+   */
+  | { code: 'not_recorded'; what: 'decision' | 'undo'; cause: NotRecordedCause }
   | { code: 'failed'; error: string };
+
+/** Why a decision was not recorded (see the `not_recorded` notice). */
+export type NotRecordedCause = StorageProblem | { kind: 'unavailable'; message: string };
 
 /** A decision either took effect or was refused with a reason; refusals change nothing. */
 export type DecisionResult =

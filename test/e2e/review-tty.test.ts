@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTextPdf } from '../../fixtures/generator/pdf.js';
 import { DEFAULT_KEY_GUARD_MS } from '../../src/app/review-walk.js';
@@ -565,6 +566,59 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
     );
     press(pane, 'q');
     await waitFor(pane, 'REFUSAL-EXITED');
+  }, 300_000);
+
+  it('a database another program keeps locked: the decision is not recorded, the screen says why and what to do, in Spanish; then it is', async () => {
+    const copy = copyDatabase(sample.templateDb);
+    copies.push(copy);
+    const pane = 'locked';
+    const exitFile = launch(pane, { x: 60, y: 20 }, path.dirname(copy.url), `review --user e2e --lang es --db ${JSON.stringify(copy.url)}`);
+    await waitFor(pane, /Revisión 1 de 2/, 'Candidatos (');
+    await pastKeyGuard();
+    // An sqlite3 shell left in `begin exclusive`: SQLite's busy timeout (15 s) runs out on the decision's write.
+    const other = new Database(copy.url);
+    other.exec('BEGIN EXCLUSIVE');
+    let shown: string;
+    try {
+      press(pane, 'r');
+      shown = await waitFor(pane, /✗ no se registró la decisión/);
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    keep('locked-60x20-es', shown);
+    const lines = rows(shown);
+    expect(lines.length).toBeLessThanOrEqual(20);
+    expect(lines[0]).toMatch(/^Revisión 1 de 2/);
+    const keysRow = lines.findIndex((line) => /\? ayuda/.test(line) && /r rechazar/.test(line));
+    expect(keysRow).toBeGreaterThan(0);
+    const notice = lines.slice(keysRow + 1).map((line) => line.trim()).filter(Boolean).join(' ');
+    expect(notice).toBe(
+      '✗ no se registró la decisión: otro programa tiene bloqueada la base de datos (una consola sqlite3 o un visor de ' +
+        'bases de datos con una transacción abierta, un respaldo). Ciérrelo y vuelva a tomar la misma decisión.',
+    );
+    expect(shown).not.toMatch(/database is locked|falló/);
+    let database = await copy.open();
+    try {
+      expect(await database.db.selectFrom('auditLog').select('action').where('actor', '=', 'e2e').execute()).toEqual([]);
+    } finally {
+      await database.close();
+    }
+    // The lock gone, the same key decides.
+    press(pane, 'r');
+    await waitFor(pane, /Revisión 2 de 2/, '✓ rechazado');
+    await pastKeyGuard();
+    press(pane, 'q');
+    await waitFor(pane, 'LOCKED-EXITED');
+    expect(fs.readFileSync(exitFile, 'utf8').trim()).toBe('2');
+    database = await copy.open();
+    try {
+      expect(await database.db.selectFrom('auditLog').select('action').where('actor', '=', 'e2e').execute()).toEqual([
+        { action: 'review_rejected' },
+      ]);
+    } finally {
+      await database.close();
+    }
   }, 300_000);
 
   it('keys typed while it loads and as it quits are neither left echoed nor run by the shell afterwards', async () => {

@@ -1,8 +1,17 @@
 import { FILE_OUTCOMES, type FileOutcome } from '../../core/pipeline/file-outcome.js';
 import type { FieldMatchKind } from '../../core/matching/types.js';
 import type { MatchingStatus } from '../../core/pipeline/statuses.js';
-import type { AttachRisk, EntryStatus, HeldReason, ReviewNotice, ReviewTally } from '../../app/review-walk.js';
+import type {
+  AttachRisk,
+  EntryStatus,
+  HeldReason,
+  NotRecordedCause,
+  ReviewNotice,
+  ReviewTally,
+} from '../../app/review-walk.js';
+import { DATABASE_RULES } from './database-errors-es.js';
 import { translateFileDetail } from './file-details-es.js';
+import { SERVICE_RULES } from './service-errors-es.js';
 import type { Lang } from './language.js';
 
 /** Where the language is chosen; exported here too, with the words. */
@@ -641,6 +650,8 @@ export const EN: Messages = {
         return 'the session of this file no longer exists';
       case 'confirm_cancelled':
         return 'cancelled: nothing was attached';
+      case 'not_recorded':
+        return notRecordedEn(n.what, n.cause);
       case 'failed':
         return `failed: ${n.error}`;
     }
@@ -821,6 +832,68 @@ export const EN: Messages = {
   },
 };
 
+/**
+ * A decision (or undo) the database or a backend would not take: what happened, that nothing of it stands,
+ * and what to do before pressing the same key again. Short enough for the notice's rows at 60 columns.
+ */
+function notRecordedEn(what: 'decision' | 'undo', cause: NotRecordedCause): string {
+  const head = what === 'undo' ? 'undo not done' : 'decision not recorded';
+  const again = what === 'undo' ? 'then press u again' : 'then make the same decision again';
+  switch (cause.kind) {
+    case 'locked':
+      return (
+        `${head}: another program keeps the database locked (an sqlite3 shell or a database browser left in a ` +
+        `transaction, a backup). Close it, ${again}.`
+      );
+    case 'disk_full':
+      return `${head}: the disk holding the database is full. Free space on it (df -h '${cause.directory}'), ${again}.`;
+    case 'disk_failed':
+      return (
+        `${head}: the disk or network share under the database failed (${cause.code}). ` +
+        `Check it (dmesg, df -h '${cause.directory}'), ${again}.`
+      );
+    case 'server_disk_full':
+      return `${head}: the PostgreSQL server has run out of disk space. Ask its administrator to free space, ${again}.`;
+    case 'unavailable':
+      return `${head}: ${cause.message}. Once it is back, ${again}.`;
+  }
+}
+
+function notRecordedEs(what: 'decision' | 'undo', cause: NotRecordedCause): string {
+  const head = what === 'undo' ? 'no se deshizo' : 'no se registró la decisión';
+  const again = what === 'undo' ? 'vuelva a pulsar u' : 'vuelva a tomar la misma decisión';
+  switch (cause.kind) {
+    case 'locked':
+      return (
+        `${head}: otro programa tiene bloqueada la base de datos (una consola sqlite3 o un visor de bases de datos ` +
+        `con una transacción abierta, un respaldo). Ciérrelo y ${again}.`
+      );
+    case 'disk_full':
+      return `${head}: el disco de la base de datos está lleno. Libere espacio en él (df -h '${cause.directory}') y ${again}.`;
+    case 'disk_failed':
+      return (
+        `${head}: falló el disco o la carpeta de red donde está la base de datos (${cause.code}). ` +
+        `Revíselo (dmesg, df -h '${cause.directory}') y ${again}.`
+      );
+    case 'server_disk_full':
+      return `${head}: el servidor PostgreSQL se quedó sin espacio en disco. Pida a su administrador que libere espacio y ${again}.`;
+    case 'unavailable':
+      return `${head}: ${esServiceProblem(cause.message)}. Cuando se resuelva, ${again}.`;
+  }
+}
+
+const SERVICE_PROBLEM_RULES = [...DATABASE_RULES, ...SERVICE_RULES];
+
+/** A backend's "it is down" message (a PostgreSQL connection lost, Chroma unreachable) in Spanish, or as it is. */
+function esServiceProblem(message: string, depth = 0): string {
+  if (depth > 3) return message;
+  for (const rule of SERVICE_PROBLEM_RULES) {
+    const match = rule.en.exec(message);
+    if (match) return rule.es(match.slice(1).map((part) => part ?? ''), (nested) => esServiceProblem(nested, depth + 1));
+  }
+  return message;
+}
+
 /** A file's English message in Spanish (see file-details-es.ts); one it does not know stays as it is. */
 function esDetail(message: string): string {
   return translateFileDetail(message, { reason: (code) => ES_REASONS[code] ?? code, outcome: (o) => ES_OUTCOMES[o] });
@@ -988,6 +1061,8 @@ export const ES: Messages = {
         return 'la sesión de este archivo ya no existe';
       case 'confirm_cancelled':
         return 'cancelado: no se asignó nada';
+      case 'not_recorded':
+        return notRecordedEs(n.what, n.cause);
       case 'failed':
         return `falló: ${esDetail(n.error)}`;
     }

@@ -204,6 +204,7 @@ export function fakeService(cases: ReviewCase[]) {
     close: async () => {
       calls.push('close');
     },
+    whyNotRecorded: () => null,
   };
   return { service: service as unknown as ReviewService, calls };
 }

@@ -44,7 +44,7 @@ export interface ReviewKeyMode {
  * same order). Ink reads keys in raw mode, so Ctrl-C arrives here rather than as SIGINT.
  */
 export function reviewKey(input: string, key: KeyPress, mode: ReviewKeyMode): ReviewKey {
-  if (key.ctrl && input === 'c') return { kind: 'interrupt' };
+  if (ctrlCPresses(input, key) > 0) return { kind: 'interrupt' };
   if (mode.confirming) {
     return { kind: 'walk', action: input === 'y' || input === 'Y' ? { type: 'confirm' } : { type: 'cancel' } };
   }
@@ -101,7 +101,21 @@ function scrollKey(input: string, key: KeyPress): ReviewViewKey | null {
   return null;
 }
 
-/** The dashboard captures every key (nothing is echoed or kept for the review); only Ctrl-C means something. */
-export function dashboardKey(input: string, key: KeyPress): 'interrupt' | null {
-  return key.ctrl && input === 'c' ? 'interrupt' : null;
+/**
+ * The dashboard captures every key (nothing is echoed or kept for the review); only Ctrl-C means something:
+ * how many times it was pressed (the second one exits at once).
+ */
+export function dashboardKey(input: string, key: KeyPress): { kind: 'interrupt'; times: number } | null {
+  const times = ctrlCPresses(input, key);
+  return times > 0 ? { kind: 'interrupt', times } : null;
+}
+
+/**
+ * How many Ctrl-C one input holds. Ink passes on what one read of the terminal got: keys pressed while the
+ * process was busy (a decision or a file being written) come together, and Ink reports "\x03\x03" as
+ * text rather than as Ctrl-C, which then did nothing at all.
+ */
+function ctrlCPresses(input: string, key: KeyPress): number {
+  if (key.ctrl && input === 'c') return 1;
+  return [...input].filter((char) => char === '\u0003').length;
 }

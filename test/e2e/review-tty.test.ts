@@ -621,6 +621,20 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
     }
   }, 300_000);
 
+  it('Ctrl-C pressed twice fast (one read of the terminal) ends the sitting', async () => {
+    const copy = copyDatabase(sample.templateDb);
+    copies.push(copy);
+    const pane = 'twice';
+    const exitFile = launch(pane, { x: 80, y: 24 }, path.dirname(copy.url), `review --user e2e --lang en --db ${JSON.stringify(copy.url)}`);
+    await waitFor(pane, 'Review 1 of 2', 'Candidates (');
+    await pastKeyGuard();
+    // One send-keys writes both at once, as a terminal does for keys pressed while the process was busy.
+    tmux('send-keys', '-t', pane, 'C-c', 'C-c');
+    await waitFor(pane, 'TWICE-EXITED');
+    expect(fs.readFileSync(exitFile, 'utf8').trim()).toBe('2');
+    expect(history(pane)).toMatch(/Review: walked 1 of 2 files .*\n?.*2 still waiting for review/);
+  }, 120_000);
+
   it('keys typed while it loads and as it quits are neither left echoed nor run by the shell afterwards', async () => {
     const copy = copyDatabase(sample.templateDb);
     copies.push(copy);

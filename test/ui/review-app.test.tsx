@@ -74,6 +74,9 @@ describe('key bindings', () => {
     expect(reviewKey('0', {}, mode)).toBeNull();
     expect(reviewKey('z', {}, mode)).toBeNull();
     expect(reviewKey('c', { ctrl: true }, mode)).toEqual({ kind: 'interrupt' });
+    // Ctrl-C pressed twice while busy: one read, which Ink passes on as text.
+    expect(reviewKey('\u0003\u0003', {}, mode)).toEqual({ kind: 'interrupt' });
+    expect(reviewKey('\u0003\u0003', {}, { ...mode, confirming: true })).toEqual({ kind: 'interrupt' });
     expect(reviewKey('', { pageDown: true }, mode)).toEqual({ kind: 'view', action: { type: 'scroll', by: 'page', direction: 1 } });
     expect(reviewKey('', { leftArrow: true }, mode)).toEqual({ kind: 'walk', action: { type: 'previous' } });
     expect(reviewKey('y', {}, { ...mode, confirming: true })).toEqual({ kind: 'walk', action: { type: 'confirm' } });
@@ -83,7 +86,8 @@ describe('key bindings', () => {
 
   it('the dashboard swallows every key but Ctrl-C', () => {
     expect(dashboardKey('1', {})).toBeNull();
-    expect(dashboardKey('c', { ctrl: true })).toBe('interrupt');
+    expect(dashboardKey('c', { ctrl: true })).toEqual({ kind: 'interrupt', times: 1 });
+    expect(dashboardKey('\u0003\u0003', {})).toEqual({ kind: 'interrupt', times: 2 });
   });
 });
 

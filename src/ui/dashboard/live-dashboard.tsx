@@ -23,7 +23,8 @@ export function LiveDashboard({ store, onInterrupt }: LiveDashboardProps) {
   const size = useTerminalSize(stdout);
   useInput(
     (input: string, key: KeyPress) => {
-      if (dashboardKey(input, key) === 'interrupt') onInterrupt?.();
+      const meaning = dashboardKey(input, key);
+      for (let press = 0; press < (meaning?.times ?? 0); press++) onInterrupt?.();
     },
     { isActive: isRawModeSupported === true },
   );

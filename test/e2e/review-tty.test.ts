@@ -564,6 +564,17 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
     expect(notice.map((line) => line.trim()).join(' ')).toContain(
       'no puede haber un segundo paciente con él. Asigne a ese paciente si es la misma persona, o rechace el archivo.',
     );
+    // The id-conflict banner whole, wrapped under the header: whose the expediente is, and whom the file names.
+    const banner = lines.findIndex((line) => line.startsWith(' !! '));
+    expect(banner).toBeGreaterThan(0);
+    expect(
+      lines
+        .slice(banner, banner + 3)
+        .map((line) => line.trim())
+        .join(' '),
+    ).toContain(
+      '!! CONFLICTO DE EXPEDIENTE: el expediente 3000576011 es de ACOSTA MORALES, JORGE, claramente otra persona que BONILLA SEPÚLVEDA, ADRIANA',
+    );
     press(pane, 'q');
     await waitFor(pane, 'REFUSAL-EXITED');
   }, 300_000);

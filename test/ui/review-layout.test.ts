@@ -73,6 +73,26 @@ describe('review layout', () => {
     expect(details).toMatch(/jw 0\.95/);
   });
 
+  it.each([
+    { columns: 60, rows: 20 },
+    { columns: 80, rows: 24 },
+    { columns: 60, rows: 11 },
+  ])('the id-conflict banner at $columns×$rows: whole, wrapped, and the last header rows to give way', async (size) => {
+    const state = await stateOf();
+    for (const messages of [EN, ES]) {
+      const { rows, widths } = frame(state, size, initialReviewView(), messages);
+      expect(rows).toHaveLength(size.rows - 1);
+      for (const w of widths) expect(w).toBeLessThanOrEqual(size.columns - 1);
+      const start = rows.findIndex((row) => row.startsWith(' !! '));
+      expect(start).toBeGreaterThan(0);
+      const banner = rows.slice(start, start + 3).filter((row) => row.startsWith('    ')).map((row) => row.trim());
+      const whole = [rows[start]!.trim(), ...banner].join(' ');
+      expect(whole).toBe(
+        `!! ${messages.idConflictBanner('3000576011', 'ACOSTA MORALES, JORGE', 'BONILLA SEPÚLVEDA, ADRIANA')}`,
+      );
+    }
+  });
+
   it('scrolls the body under a pinned header; PgDn reaches the end of the text', async () => {
     const state = await stateOf();
     const size = { columns: 80, rows: 24 };

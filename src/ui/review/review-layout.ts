@@ -43,12 +43,18 @@ export interface ReviewLayout {
 export function layoutReview(input: ReviewLayoutInput): ReviewLayout {
   const { state, view, messages: m } = input;
   const width = Math.max(20, input.width);
-  let header = headerLines(input, width);
+  let { lines: header, banner } = headerLines(input, width);
   const frame = Math.max(3, input.rows - 1);
   const notice = noticeLines(input, width);
   const footerRows = 1 + Math.max(1, notice.length);
-  // On a very short terminal the header gives up its lower rows before the body and the keys do.
-  while (header.length > 1 && header.length + footerRows + 3 > frame) header = header.slice(0, -1);
+  // On a very short terminal the header gives up its lower rows before the body and the keys do; the
+  // id-conflict banner, at its end, last of all.
+  while (header.length > 1 && header.length + footerRows + 3 > frame) {
+    const above = header.length - banner;
+    const drop = above > 1 ? above - 1 : header.length - 1;
+    if (above <= 1) banner--;
+    header = header.filter((_, index) => index !== drop);
+  }
   const bodyHeight = Math.max(1, frame - header.length - footerRows);
 
   let lines: Line[];
@@ -80,7 +86,8 @@ export function layoutReview(input: ReviewLayoutInput): ReviewLayout {
   return { header: header.map((line) => fitLine(line, width)), body, footer, bodyHeight, bodyLength: lines.length, maxScroll };
 }
 
-function headerLines(input: ReviewLayoutInput, width: number): Line[] {
+/** The header's rows, and how many of them, at its end, are the id-conflict banner. */
+function headerLines(input: ReviewLayoutInput, width: number): { lines: Line[]; banner: number } {
   const { state, messages: m } = input;
   const entry = state.entries[state.position]?.entry;
   const finished = state.phase === 'done' || state.phase === 'closed';
@@ -100,7 +107,7 @@ function headerLines(input: ReviewLayoutInput, width: number): Line[] {
       { text: right, tone: 'muted' },
     ],
   ];
-  if (finished) return lines;
+  if (finished) return { lines, banner: 0 };
   const current = state.current;
   const path = current?.relativePath ?? entry?.relativePath ?? '';
   lines.push(plain(truncateMiddle(sanitizeForTerminal(path), width), { bold: true }));
@@ -140,15 +147,36 @@ function headerLines(input: ReviewLayoutInput, width: number): Line[] {
   if (current?.idConflict && current.expedienteOwner && p) {
     const owner = current.expedienteOwner;
     const ownerName = `${owner.apellidoPaterno}${owner.apellidoMaterno ? ` ${owner.apellidoMaterno}` : ''}, ${owner.nombres}`;
-    lines.push(
-      plain(sanitizeForTerminal(` !! ${m.idConflictBanner(owner.expediente, ownerName, p.nombreCompleto)} `), {
+    // Wrapped whole, never cut: cut at one row, it lost whose the expediente is (at 60 columns, the owner's name).
+    const banner = wrapSegments(
+      plain(sanitizeForTerminal(` !! ${m.idConflictBanner(owner.expediente, ownerName, p.nombreCompleto)}`), {
         tone: 'danger',
         inverse: true,
         bold: true,
       }),
+      width,
+      { indent: 4 },
     );
+    const kept = banner.slice(0, BANNER_ROWS);
+    // Longer still (huge names): the last row shows that there was more.
+    if (banner.length > BANNER_ROWS) kept[BANNER_ROWS - 1] = fitLine([...kept[BANNER_ROWS - 1]!, { text: ' '.repeat(width) }], width);
+    // Each row filled to the width, the indent and the end inverse too: one block that cannot be missed.
+    const rows = kept.map((row) => row.map((segment) => ({ ...segment, tone: 'danger' as const, inverse: true, bold: true })));
+    lines.push(...rows.map(padTo(width)));
+    return { lines, banner: rows.length };
   }
-  return lines;
+  return { lines, banner: 0 };
+}
+
+/** The most rows the id-conflict banner takes (a huge name is cut on the last). */
+const BANNER_ROWS = 3;
+
+function padTo(width: number): (row: Line) => Line {
+  return (row) => {
+    const room = width - lineWidth(row);
+    const last = row.at(-1);
+    return room > 0 && last ? [...row, { ...last, text: ' '.repeat(room) }] : row;
+  };
 }
 
 /** The most rows a notice takes: a long refusal wraps, but the body keeps its room on a 60×20 terminal. */

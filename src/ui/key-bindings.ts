@@ -34,7 +34,7 @@ export type ReviewKey =
   | null;
 
 export interface ReviewKeyMode {
-  /** A risky attach waits for `y`: any other key cancels it. */
+  /** A risky attach waits for `y`: the arrows and PgUp/PgDn/Home/End scroll it, any other key cancels it. */
   confirming: boolean;
   overlay: 'none' | 'help' | 'list';
 }
@@ -45,10 +45,12 @@ export interface ReviewKeyMode {
  */
 export function reviewKey(input: string, key: KeyPress, mode: ReviewKeyMode): ReviewKey {
   if (ctrlCPresses(input, key) > 0) return { kind: 'interrupt' };
+  const scroll = scrollKey(input, key);
   if (mode.confirming) {
+    // Its reasons may not fit a small terminal: scrolling to read them must not cancel it.
+    if (scroll && input !== 'g' && input !== 'G' && input !== ' ') return { kind: 'view', action: scroll };
     return { kind: 'walk', action: input === 'y' || input === 'Y' ? { type: 'confirm' } : { type: 'cancel' } };
   }
-  const scroll = scrollKey(input, key);
   if (mode.overlay === 'help') {
     if (scroll) return { kind: 'view', action: scroll };
     if (input === '?' || input === 'h' || input === 'q' || key.escape || key.return)

@@ -182,7 +182,8 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
         await waitFor(pane, /✗ expediente 3000576011 already belongs to/);
         const owner = shown.split('\n').find((l) => /^ \d 3000576011/.test(l))!;
         press(pane, owner.trim()[0]!); // the expediente's owner, clearly another person
-        const confirm = await waitFor(pane, 'y attach · any other key cancels', 'ACOSTA MORALES, JORGE');
+        // Longer than 80×24: the arrows read on (they do not cancel it).
+        const confirm = await waitFor(pane, /y attach · (↑↓ read on · )?any other key cancels/, 'ACOSTA MORALES, JORGE');
         keep('confirm-80x24', confirm);
         await pastKeyGuard();
         expect(confirm).toContain('clearly another person');
@@ -193,7 +194,7 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
         seen.add('name_only');
         expect(lines[1]).toContain(NAME_ONLY_FILE);
         press(pane, '1'); // the document's birth date differs from the registry's: confirm
-        await waitFor(pane, 'y attach · any other key cancels');
+        await waitFor(pane, /y attach · (↑↓ read on · )?any other key cancels/);
         await pastKeyGuard();
         press(pane, 'y');
       }
@@ -631,6 +632,34 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
       await database.close();
     }
   }, 300_000);
+
+  it('at 60×20 a confirmation longer than the screen scrolls to its last reason without being cancelled', async () => {
+    const copy = copyDatabase(sample.templateDb);
+    copies.push(copy);
+    const pane = 'readon';
+    launch(pane, { x: 60, y: 20 }, path.dirname(copy.url), `review --user e2e --lang es --db ${JSON.stringify(copy.url)}`);
+    let shown = await waitFor(pane, /Revisión 1 de 2/, 'Candidatos (');
+    await pastKeyGuard();
+    if (!shown.includes(NAME_ONLY_FILE.slice(0, 20))) {
+      press(pane, 's');
+      shown = await waitFor(pane, /Revisión 2 de 2/, 'Candidatos (');
+      await pastKeyGuard();
+    }
+    press(pane, '1'); // two reasons: another birth date, and the document names another expediente
+    const confirm = await waitFor(pane, 'y asignar · ↑↓ leer más · cualquier otra tecla cancela', /▼/);
+    expect(confirm).not.toMatch(/el de este\s+paciente es 3000899337/);
+    await pastKeyGuard();
+    tmux('send-keys', '-t', pane, 'PageDown');
+    const read = await waitFor(pane, /el de este\s+paciente es 3000899337/);
+    keep('confirm-scrolled-60x20-es', read);
+    expect(rows(read)[0]).toMatch(/^Revisión \d de 2/);
+    expect(read).toContain('y asignar');
+    press(pane, 'y');
+    await waitFor(pane, /✓ asignado a 3000899337/);
+    await pastKeyGuard();
+    press(pane, 'q');
+    await waitFor(pane, 'READON-EXITED');
+  }, 120_000);
 
   it('Ctrl-C pressed twice fast (one read of the terminal) ends the sitting', async () => {
     const copy = copyDatabase(sample.templateDb);

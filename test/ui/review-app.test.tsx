@@ -81,6 +81,12 @@ describe('key bindings', () => {
     expect(reviewKey('', { leftArrow: true }, mode)).toEqual({ kind: 'walk', action: { type: 'previous' } });
     expect(reviewKey('y', {}, { ...mode, confirming: true })).toEqual({ kind: 'walk', action: { type: 'confirm' } });
     expect(reviewKey('1', {}, { ...mode, confirming: true })).toEqual({ kind: 'walk', action: { type: 'cancel' } });
+    // Reading a confirmation longer than the screen does not cancel it.
+    expect(reviewKey('', { downArrow: true }, { ...mode, confirming: true })).toEqual({
+      kind: 'view',
+      action: { type: 'scroll', by: 'line', direction: 1 },
+    });
+    expect(reviewKey(' ', {}, { ...mode, confirming: true })).toEqual({ kind: 'walk', action: { type: 'cancel' } });
     expect(reviewKey('r', {}, { ...mode, overlay: 'help' })).toBeNull(); // no decision behind the help
   });
 

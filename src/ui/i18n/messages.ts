@@ -91,6 +91,8 @@ export interface Messages {
   confirmWhy: string;
   riskExplained(risk: AttachRisk, context: { expediente: string; confidence: number; threshold: number; documentValue: string | null; registryValue: string | null }): string;
   confirmKeys: string;
+  /** The same, when the confirmation is longer than the screen. */
+  confirmKeysScrolling: string;
   // Keys
   keyHint(key: KeyHelp, candidates: number): string;
   keyHelp(key: KeyHelp): string;
@@ -575,6 +577,7 @@ export const EN: Messages = {
                 ? `the document names ${c.documentValue ?? '?'}, clearly another person than ${c.registryValue ?? '?'}`
                 : `the document's own text names registry patient ${c.expediente} (${c.registryValue ?? '?'}): a new patient would duplicate them`,
   confirmKeys: 'y attach · any other key cancels',
+  confirmKeysScrolling: 'y attach · ↑↓ read on · any other key cancels',
   keyHint: (key, n) =>
     ({
       attach: n > 1 ? `1-${Math.min(9, n)} attach` : n === 1 ? '1 attach' : '',
@@ -984,6 +987,7 @@ export const ES: Messages = {
                 ? `el documento nombra a ${c.documentValue ?? '?'}, claramente otra persona que ${c.registryValue ?? '?'}`
                 : `el propio texto del documento nombra al paciente del registro ${c.expediente} (${c.registryValue ?? '?'}): un paciente nuevo lo duplicaría`,
   confirmKeys: 'y asignar · cualquier otra tecla cancela',
+  confirmKeysScrolling: 'y asignar · ↑↓ leer más · cualquier otra tecla cancela',
   keyHint: (key, n) =>
     ({
       attach: n > 1 ? `1-${Math.min(9, n)} asignar` : n === 1 ? '1 asignar' : '',

@@ -30,6 +30,7 @@ export function ReviewApp({ walk, reviewer, onClosed, onResize }: ReviewAppProps
   const [view, dispatch] = useReducer(reduceReviewView, undefined, initialReviewView);
   const fileId = state.current?.fileId ?? null;
   useEffect(() => dispatch({ type: 'case_shown', fileId }), [fileId]);
+  useEffect(() => dispatch({ type: 'confirm_shown' }), [state.confirm]);
   const width = Math.max(20, size.columns - 1);
   const layout = layoutReview({ state, view, width, rows: size.rows, messages, reviewer });
 
@@ -54,10 +55,11 @@ export function ReviewApp({ walk, reviewer, onClosed, onResize }: ReviewAppProps
             type: 'scroll',
             by: action.direction * (action.by === 'page' ? Math.max(1, layout.bodyHeight - 1) : 1),
             max: layout.maxScroll,
+            confirming: state.phase === 'confirming',
           });
           return;
         case 'scroll_to':
-          dispatch({ type: 'scroll_to', where: action.where, max: layout.maxScroll });
+          dispatch({ type: 'scroll_to', where: action.where, max: layout.maxScroll, confirming: state.phase === 'confirming' });
           return;
         case 'toggle_list':
           dispatch({ type: 'toggle_list', position: state.position });

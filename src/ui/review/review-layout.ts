@@ -61,6 +61,7 @@ export function layoutReview(input: ReviewLayoutInput): ReviewLayout {
   let scroll = 0;
   if (state.phase === 'confirming' && state.confirm && state.current) {
     lines = confirmLines(state.current, state.confirm, width, m);
+    scroll = view.confirmScroll;
   } else if (view.overlay === 'help') {
     lines = helpLines(width, m);
     scroll = view.helpScroll;
@@ -216,7 +217,7 @@ function footerLines(
 ): Line[] {
   const { state, view, messages: m } = input;
   let keys: string;
-  if (state.phase === 'confirming') keys = m.confirmKeys;
+  if (state.phase === 'confirming') keys = body.length > body.bodyHeight ? m.confirmKeysScrolling : m.confirmKeys;
   else if (view.overlay === 'help') keys = m.helpClose;
   else if (view.overlay === 'list') keys = m.listKeys;
   else if (state.phase === 'done' || state.phase === 'closed') keys = m.doneKeys(state.canUndo);

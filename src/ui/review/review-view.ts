@@ -9,6 +9,8 @@ export interface ReviewView {
   scroll: number;
   /** The help overlay's own scroll (closing it finds the case where it was). */
   helpScroll: number;
+  /** The confirmation's own scroll (its reasons may not fit a small terminal); each confirmation starts at the top. */
+  confirmScroll: number;
   details: boolean;
   overlay: 'none' | 'help' | 'list';
   /** The highlighted row of the pending list. */
@@ -16,8 +18,10 @@ export interface ReviewView {
 }
 
 export type ViewAction =
-  | { type: 'scroll'; by: number; max: number }
-  | { type: 'scroll_to'; where: 'top' | 'bottom'; max: number }
+  /** `confirming`: a confirmation covers the case, and it is what scrolls. */
+  | { type: 'scroll'; by: number; max: number; confirming?: boolean }
+  | { type: 'scroll_to'; where: 'top' | 'bottom'; max: number; confirming?: boolean }
+  | { type: 'confirm_shown' }
   | { type: 'toggle_details' }
   | { type: 'toggle_help' }
   | { type: 'toggle_list'; position: number }
@@ -26,7 +30,13 @@ export type ViewAction =
   | { type: 'case_shown'; fileId: string | null };
 
 export function initialReviewView(): ReviewView {
-  return { fileId: null, scroll: 0, helpScroll: 0, details: false, overlay: 'none', listCursor: 0 };
+  return { fileId: null, scroll: 0, helpScroll: 0, confirmScroll: 0, details: false, overlay: 'none', listCursor: 0 };
+}
+
+/** Which scroll a key moves: the confirmation's, the help's, or the case's. */
+function scrollKeyOf(view: ReviewView, confirming: boolean | undefined): 'confirmScroll' | 'helpScroll' | 'scroll' {
+  if (confirming) return 'confirmScroll';
+  return view.overlay === 'help' ? 'helpScroll' : 'scroll';
 }
 
 const clamp = (value: number, min: number, max: number) => Math.max(min, Math.min(max, value));
@@ -34,13 +44,15 @@ const clamp = (value: number, min: number, max: number) => Math.max(min, Math.mi
 export function reduceReviewView(view: ReviewView, action: ViewAction): ReviewView {
   switch (action.type) {
     case 'scroll': {
-      const key = view.overlay === 'help' ? 'helpScroll' : 'scroll';
+      const key = scrollKeyOf(view, action.confirming);
       return { ...view, [key]: clamp(view[key] + action.by, 0, Math.max(0, action.max)) };
     }
     case 'scroll_to': {
-      const key = view.overlay === 'help' ? 'helpScroll' : 'scroll';
+      const key = scrollKeyOf(view, action.confirming);
       return { ...view, [key]: action.where === 'top' ? 0 : Math.max(0, action.max) };
     }
+    case 'confirm_shown':
+      return { ...view, confirmScroll: 0 };
     case 'toggle_details':
       return { ...view, details: !view.details };
     case 'toggle_help':

@@ -93,6 +93,19 @@ describe('review layout', () => {
     }
   });
 
+  it('a case decided in this sitting and shown again says what was decided, in both languages', async () => {
+    const cases = [fourCandidateCase(), fourCandidateCase({ fileId: 'f2', relativePath: 'b/second.pdf' })];
+    const walk = new ReviewWalk(fakeService(cases).service, cases.map(pendingOf), { guardMs: 0 });
+    await walk.start();
+    expect(frame(walk.getState(), { columns: 60, rows: 20 }).rows.join('\n')).not.toContain('Decided in this sitting');
+    await walk.perform({ type: 'reject' });
+    await walk.perform({ type: 'previous' });
+    const state = walk.getState();
+    expect(state.position).toBe(0);
+    expect(frame(state, { columns: 60, rows: 20 }).rows).toContain('✓ Decided in this sitting: rejected');
+    expect(frame(state, { columns: 60, rows: 20 }, initialReviewView(), ES).rows).toContain('✓ Decidido en esta revisión: rechazado');
+  });
+
   it('scrolls the body under a pinned header; PgDn reaches the end of the text', async () => {
     const state = await stateOf();
     const size = { columns: 80, rows: 24 };

@@ -56,6 +56,8 @@ export interface Messages {
   takenBackBy(by: string, expediente: string, copyExpediente: string, at: string): string;
   /** Another sitting is deciding the file shown. */
   decidingElsewhere(by: string): string;
+  /** A file of this sitting already decided, shown again (← or the list): what was decided. */
+  decidedInSitting(status: 'attached' | 'created' | 'rejected'): string;
   /** Before the recorded reason a file came back to review. */
   whyBack: string;
   idConflictBanner(expediente: string, owner: string, filenameName: string): string;
@@ -517,6 +519,8 @@ export const EN: Messages = {
     `TAKEN BACK from exp ${exp} by ${by} on ${at.slice(0, 10)}: a copy names exp ${copy}`,
   whyBack: 'Why it is back in review',
   decidingElsewhere: (by) => `${by} is deciding this file in another review sitting: skip it (s)`,
+  decidedInSitting: (s) =>
+    `Decided in this sitting: ${{ attached: 'attached', created: 'new patient', rejected: 'rejected' }[s]}`,
   idConflictBanner: (exp, owner, name) =>
     `ID CONFLICT: expediente ${exp} belongs to ${owner}, clearly another person than ${name}`,
   documentSays: 'The document says',
@@ -922,6 +926,8 @@ export const ES: Messages = {
     `DEVUELTO del exp ${exp} por ${by} el ${at.slice(0, 10)}: una copia nombra el exp ${copy}`,
   whyBack: 'Por qué volvió a revisión',
   decidingElsewhere: (by) => `${by} está decidiendo este archivo en otra revisión abierta: omítalo (s)`,
+  decidedInSitting: (s) =>
+    `Decidido en esta revisión: ${{ attached: 'asignado', created: 'paciente nuevo', rejected: 'rechazado' }[s]}`,
   idConflictBanner: (exp, owner, name) =>
     `CONFLICTO DE EXPEDIENTE: el expediente ${exp} es de ${owner}, claramente otra persona que ${name}`,
   documentSays: 'El documento dice',

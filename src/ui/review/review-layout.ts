@@ -129,6 +129,11 @@ function headerLines(input: ReviewLayoutInput, width: number): { lines: Line[]; 
   const reason = current?.heldReason ?? entry?.reason ?? null;
   const held = m.held(m.reason(reason), current?.heldConfidence ?? entry?.confidence ?? null, current?.pages ?? null);
   lines.push(plain(held, { tone: 'muted' }));
+  // Shown again (← or the list) after it was decided here: it says so before a key is refused as "settled".
+  const status = state.entries[state.position]?.status;
+  if (status === 'attached' || status === 'created' || status === 'rejected') {
+    lines.push(plain(`✓ ${m.decidedInSitting(status)}`, { tone: 'success', bold: true }));
+  }
   const back = current?.detached ?? null;
   if (back) {
     // Its own row, marked: the file was attached once, and a person or a copy says it may be another's.

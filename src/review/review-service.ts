@@ -31,6 +31,8 @@ import type {
 export interface VectorAdapters {
   embedder: Embedder;
   vectorStore: VectorStore;
+  /** The collection the store is bound to, when it is not the one asked for (`review --collection`). */
+  collection?: string;
 }
 
 export interface ReviewServiceOptions {
@@ -564,7 +566,8 @@ export class ReviewService {
         throw new Error('this session stores vectors, but no vector store was configured for review');
       opened = open(collection).then(async (adapters) => {
         await adapters.vectorStore.ensureCollection({
-          name: collection,
+          // The store's own: `--collection` overrides the session's, and a store refuses any other name.
+          name: adapters.collection ?? collection,
           embedderId: adapters.embedder.id,
           dimension: adapters.embedder.dimension,
         });

@@ -661,6 +661,31 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
     await waitFor(pane, 'READON-EXITED');
   }, 120_000);
 
+  it('review --collection: an attach stores its vectors in that collection, where search finds them', async () => {
+    const copy = copyDatabase(sample.templateDb);
+    copies.push(copy);
+    const cwd = path.dirname(copy.url);
+    const pane = 'collection';
+    launch(pane, { x: 100, y: 30 }, cwd, `review --user e2e --lang en --collection reviewed --db ${JSON.stringify(copy.url)}`);
+    let shown = await waitFor(pane, /Review 1 of 2/, 'Candidates (');
+    await pastKeyGuard();
+    if (!shown.includes(ID_CONFLICT_FILE.slice(0, 20))) {
+      press(pane, 's');
+      shown = await waitFor(pane, /Review 2 of 2/, 'Candidates (');
+      await pastKeyGuard();
+    }
+    press(pane, '1'); // BONILLA SEPÚLVEDA, ADRIANA 3000147773: the one the document names
+    shown = await waitFor(pane, /✓ attached to|✗ failed/);
+    expect(shown).not.toContain('failed');
+    expect(shown).toContain('✓ attached to 3000147773');
+    await pastKeyGuard();
+    press(pane, 'q');
+    await waitFor(pane, 'COLLECTION-EXITED');
+    const found = await runCli(['search', 'REPORTE DE LABORATORIO', '--collection', 'reviewed', '--json', '--db', copy.url], { cwd });
+    expect(found.code, found.stderr).toBe(0);
+    expect(found.stdout).toContain(ID_CONFLICT_FILE);
+  }, 120_000);
+
   it('Ctrl-C pressed twice fast (one read of the terminal) ends the sitting', async () => {
     const copy = copyDatabase(sample.templateDb);
     copies.push(copy);

@@ -11,7 +11,7 @@ import type {
 import { writeSessionOptions, type SessionOptions } from '../session-options.js';
 import { CompiledOnce } from '../compiled-query.js';
 import { likePrefix } from '../like-prefix.js';
-import { FILE_OUTCOMES, outcomeKind, type FileOutcome } from '../../core/pipeline/file-outcome.js';
+import { FILE_OUTCOMES, UNFINISHED_OUTCOMES, outcomeKind, type FileOutcome } from '../../core/pipeline/file-outcome.js';
 
 /** The outcomes of a file waiting for a person's review (while its processing status is `pending`). */
 const REVIEW_OUTCOMES = (Object.keys(FILE_OUTCOMES) as FileOutcome[]).filter((outcome) => outcomeKind(outcome) === 'review');

@@ -77,6 +77,9 @@ export type Admission = () => boolean;
  * `deferred` for a later run. Files settled before that — a bad name, a failed check, content already
  * ingested or waiting for review — take no place in the window.
  */
+/** How long a PDF cut short and changed moments ago is watched for growth before it is judged as it is. */
+const GROWTH_WATCH_MS = 2_000;
+
 export class FileProcessor {
   private readonly batches: BatchRepository;
   private readonly documents: DocumentRepository;
@@ -459,9 +462,10 @@ export class FileProcessor {
       { maxFileSize: this.options.maxFileSize },
     );
     if (check) throw new FileStageError(check.outcome, check.message);
-    // A PDF cut short and changed moments ago is a copy under way, not a corrupt file (nor, read as far as it
-    // goes, half a document to ingest).
-    this.refuseStillBeingWritten({ before: null, now: asRead, endsWhole: endsLikeWholePdf(bytes) });
+    // A PDF cut short and changed moments ago may be a copy under way: watched a moment, one that grows is left
+    // for the next run (not failed `corrupt`, nor read as far as it goes as half a document). One that stays as
+    // it is, is judged as it is: a truncated PDF put in the drop just before the run is corrupt, not a copy.
+    if (this.mayStillBeWritten(asRead, bytes)) await this.refuseIfStillGrowing(file.absolutePath, asRead);
     run.readAs = asRead;
     return createHash('sha256').update(bytes).digest('hex');
   }
@@ -472,6 +476,20 @@ export class FileProcessor {
     if (windowMs === undefined || file.outsideSource) return;
     const why = transferUnderWay(path.basename(file.relativePath), file.mtimeMs, { nowMs: Date.now(), windowMs });
     if (why) throw new FileStageError('still_being_written', why);
+  }
+
+  /** Cut short (no %%EOF at its end) and changed within --still-writing-seconds: a copy under way, or a damaged file. */
+  private mayStillBeWritten(asRead: FileState, bytes: Buffer): boolean {
+    const windowMs = this.options.stillWritingMs;
+    if (windowMs === undefined) return false;
+    return stillBeingWritten({ before: null, now: asRead, endsWhole: endsLikeWholePdf(bytes) }, { nowMs: Date.now(), windowMs }) !== null;
+  }
+
+  /** Looks at the file again after a moment: a copy under way has grown (or been touched) meanwhile. */
+  private async refuseIfStillGrowing(absolutePath: string, asRead: FileState): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, GROWTH_WATCH_MS));
+    const now = await fs.stat(absolutePath).catch(() => null);
+    if (now) this.refuseStillBeingWritten({ before: asRead, now: { size: now.size, mtimeMs: now.mtimeMs } });
   }
 
   /** With --still-writing-seconds (a folder's run), a file that looks like a copy under way stays for the next run. */

@@ -30,6 +30,20 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
+/**
+ * Another process copies `whole` into `target` as an export does, a few bytes at a time, from `from` bytes on:
+ * slowly enough that it is still at it while a run reads the file.
+ */
+function slowCopy(target: string, whole: Buffer, from: number) {
+  fs.writeFileSync(target, whole.subarray(0, from));
+  const script =
+    `const fs = require('fs'); const whole = Buffer.from(${JSON.stringify(whole.toString('base64'))}, 'base64'); ` +
+    `let at = ${from}; const t = setInterval(() => { fs.appendFileSync(${JSON.stringify(target)}, whole.subarray(at, at + 5)); ` +
+    'at += 5; if (at >= whole.length) clearInterval(t); }, 100);';
+  const writer = spawn(process.execPath, ['-e', script], { stdio: 'ignore' });
+  return { stop: () => writer.kill() };
+}
+
 async function workspace(name: string) {
   const dir = path.join(root, name);
   const drop = path.join(dir, 'drop');
@@ -48,29 +62,34 @@ describe('a PDF still being copied into the drop', { tags: ['slow'] }, () => {
   it('is left for the next run, not failed nor archived, and the next run ingests it once whole', async () => {
     const { dir, drop, ingest } = await workspace('cut-short');
     const whole = fs.readFileSync(path.join(SAMPLE_DIR, LAB));
-    // The first 2 KB of the PDF, written just now: where an export is when the nightly run starts.
-    fs.writeFileSync(path.join(drop, LAB), whole.subarray(0, 2000));
+    // An export still copying the PDF in (2 KB of it so far) when the nightly run starts.
+    const copy = slowCopy(path.join(drop, LAB), whole, 2000);
     fs.copyFileSync(path.join(SAMPLE_DIR, CONS), path.join(drop, CONS));
     const archive = path.join(dir, 'archive');
     const quarantine = path.join(dir, 'quarantine');
     const dirs = ['--archive-dir', archive, '--quarantine-dir', quarantine];
 
-    const first = await ingest('--json', ...dirs);
+    let first;
+    try {
+      first = await ingest('--json', ...dirs);
+    } finally {
+      copy.stop();
+    }
     expect(first.code, first.stderr).toBe(0);
     const report = first.report!;
     expect(report).toMatchObject({ status: 'completed', failed_files: 0, deferred: 0, still_being_written: 1 });
     const half = report.files.find((f) => f.path === LAB)!;
     expect(half).toMatchObject({ outcome: 'still_being_written', processing_status: 'pending', moved_to: null });
-    expect(half.error).toMatch(/^modified \d+ s ago and not yet a whole PDF .*still being written; left for the next run/);
+    expect(half.error).toMatch(/^it changed while the run was reading it \(\d+ bytes, then \d+\): it is still being written; left for the next run/);
     // Never moved half written: the rest of the copy would land in the archive or the quarantine.
-    expect(fs.readFileSync(path.join(drop, LAB))).toEqual(whole.subarray(0, 2000));
+    expect(fs.existsSync(path.join(drop, LAB))).toBe(true);
     expect(fs.existsSync(quarantine) ? fs.readdirSync(quarantine) : []).toEqual([]);
     expect(fs.readdirSync(archive)).toEqual([CONS]);
 
     const status = await runCli(['status', '--db', path.join(dir, 'registry.db'), '--files', '--lang', 'es'], { cwd: dir });
     expect(status.code, status.stderr).toBe(0);
     expect(status.stdout).toMatch(/still_being_written +3000768077_HUERTA SOTO/);
-    expect(status.stdout).toMatch(/modificado hace \d+ s y todavía no es un PDF completo .*queda para la siguiente ejecución/);
+    expect(status.stdout).toMatch(/cambió mientras la ejecución lo leía .*queda para la siguiente ejecución/);
 
     // The copy finishes; the next run reads it whole, ingests it and archives it.
     fs.writeFileSync(path.join(drop, LAB), whole);
@@ -82,12 +101,16 @@ describe('a PDF still being copied into the drop', { tags: ['slow'] }, () => {
     expect(fs.readdirSync(drop)).toEqual([]);
   });
 
-  it('says so in the summary, in Spanish too; a PDF cut short that has sat still for the window is corrupt', async () => {
+  it('says so in the summary, in Spanish too; a PDF cut short that nothing is writing is corrupt, however new', async () => {
     const { drop, ingest } = await workspace('summary');
     const whole = fs.readFileSync(path.join(SAMPLE_DIR, LAB));
-    fs.writeFileSync(path.join(drop, LAB), whole.subarray(0, 2000));
-
-    const es = await ingest('--lang', 'es');
+    const copy = slowCopy(path.join(drop, LAB), whole, 2000);
+    let es;
+    try {
+      es = await ingest('--lang', 'es');
+    } finally {
+      copy.stop();
+    }
     expect(es.code, es.stderr).toBe(0);
     expect(es.stdout).toContain('0 fallidos, 1 para la siguiente ejecución');
     expect(es.stdout).toContain(
@@ -95,7 +118,12 @@ describe('a PDF still being copied into the drop', { tags: ['slow'] }, () => {
     );
     expect(es.stdout).not.toMatch(/dañado|corrupt/i);
 
-    // Cut short and untouched for an hour: nothing is writing it any more, it is damaged (exit 3).
+    // Cut short just now, but nothing is writing it (a truncated PDF put in the drop): damaged (exit 3).
+    fs.writeFileSync(path.join(drop, LAB), whole.subarray(0, 1950));
+    const truncated = await ingest('--json');
+    expect(truncated.code, truncated.stderr).toBe(3);
+    expect(truncated.report!.files.find((f) => f.path === LAB)).toMatchObject({ outcome: 'corrupt' });
+    // And untouched for an hour, likewise.
     const anHourAgo = new Date(Date.now() - 3_600_000);
     fs.utimesSync(path.join(drop, LAB), anHourAgo, anHourAgo);
     const old = await ingest('--json');

@@ -180,6 +180,23 @@ describe('Dashboard', () => {
     store.dispose();
   });
 
+  it('LiveDashboard: Ctrl-C pressed twice while the run kept the process busy (one read) interrupts twice', async () => {
+    const store = createDashboardStore({ intervalMs: 1 });
+    const onInterrupt = vi.fn();
+    const { lastFrame, stdin, unmount } = render(<LiveDashboard store={store} onInterrupt={onInterrupt} />);
+    store.dispatch(started);
+    await vi.waitFor(() => expect(lastFrame()).toContain('Ingesting /srv/drop'));
+    stdin.write('\u0003');
+    await vi.waitFor(() => expect(onInterrupt).toHaveBeenCalledTimes(1));
+    stdin.write('\u0003\u0003');
+    await vi.waitFor(() => expect(onInterrupt).toHaveBeenCalledTimes(3));
+    stdin.write('1r');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(onInterrupt).toHaveBeenCalledTimes(3);
+    unmount();
+    store.dispose();
+  });
+
   it('LiveDashboard renders what the store holds', async () => {
     const store = createDashboardStore({ intervalMs: 1 });
     const { lastFrame, unmount } = render(<LiveDashboard store={store} />);

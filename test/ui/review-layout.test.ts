@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ReviewWalk, type ReviewWalkState } from '../../src/app/review-walk.js';
+import { ReviewWalk, type NotRecordedCause, type ReviewWalkState } from '../../src/app/review-walk.js';
 import { EN, ES, resolveLanguage, type Messages } from '../../src/ui/i18n/messages.js';
 import { lineWidth, type Line } from '../../src/ui/lines.js';
 import { layoutReview } from '../../src/ui/review/review-layout.js';
@@ -104,6 +104,37 @@ describe('review layout', () => {
     expect(state.position).toBe(0);
     expect(frame(state, { columns: 60, rows: 20 }).rows).toContain('✓ Decided in this sitting: rejected');
     expect(frame(state, { columns: 60, rows: 20 }, initialReviewView(), ES).rows).toContain('✓ Decidido en esta revisión: rechazado');
+  });
+
+  it('a decision the database would not take: the whole notice (why, what to do, do it again) at 60×20, in Spanish too', async () => {
+    const causes: NotRecordedCause[] = [
+      { kind: 'locked' },
+      { kind: 'disk_full', directory: '/srv/tecsalud' },
+      { kind: 'disk_failed', directory: '/srv/tecsalud', code: 'SQLITE_IOERR_WRITE' },
+      { kind: 'server_disk_full' },
+      { kind: 'unavailable', message: 'cannot reach the Chroma server at http://127.0.0.1:8000 to write to collection "medical_documents": connection refused' },
+    ];
+    const base = await stateOf();
+    for (const cause of causes) {
+      for (const what of ['decision', 'undo'] as const) {
+        for (const messages of [EN, ES]) {
+          const state = { ...base, notice: { tone: 'error' as const, notice: { code: 'not_recorded' as const, what, cause } } };
+          const { rows } = frame(state, { columns: 60, rows: 20 }, initialReviewView(), messages);
+          const keys = rows.findIndex((row) => row.includes(messages === ES ? 'r rechazar' : 'r reject'));
+          expect(keys).toBeGreaterThan(0);
+          const notice = rows.slice(keys + 1).map((row) => row.trim()).filter(Boolean);
+          expect(notice.length, notice.join('\n')).toBeLessThanOrEqual(4);
+          const text = notice.join(' ');
+          expect(text).not.toContain('…');
+          expect(text).toMatch(
+            messages === ES
+              ? what === 'undo' ? /^✗ no se deshizo: .*vuelva a pulsar u\.$/ : /^✗ no se registró la decisión: .*vuelva a tomar la misma decisión\.$/
+              : what === 'undo' ? /^✗ undo not done: .*press u again\.$/ : /^✗ decision not recorded: .*make the same decision again\.$/,
+          );
+          if (messages === ES) expect(text.replace(/"[^"]*"|'[^']*'|\([^()]*\)/g, ' ')).not.toMatch(/\b(the|is|not|database|locked|disk|full|failed|cannot|reach|server|to)\b/);
+        }
+      }
+    }
   });
 
   it('scrolls the body under a pinned header; PgDn reaches the end of the text', async () => {

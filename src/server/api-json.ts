@@ -183,6 +183,21 @@ function totalsJson(t: SessionTotals) {
   };
 }
 
+/**
+ * `session_finished` for a session that ended without this stream seeing its run end (finished before the
+ * client connected, a run that failed before it could start, a server restarted meanwhile): the summary's
+ * fields as before, and `totals` as the live event carries them, so that a client reads one shape.
+ */
+export function finishedFromSummary(summary: ReturnType<typeof processSummary> & { error_message: string | null }) {
+  const { total_files, processed_files, failed_files, created_patients, matched_patients, review_required, already_waiting, duplicates } =
+    summary;
+  return {
+    ...summary,
+    message: 'finished',
+    totals: { total_files, processed_files, failed_files, created_patients, matched_patients, review_required, already_waiting, duplicates },
+  };
+}
+
 /** A pipeline event as the events stream sends it (the dashboard's progress, in the API's field names). */
 export function eventJson(event: PipelineEvent): { type: string; data: Record<string, unknown> } {
   switch (event.type) {

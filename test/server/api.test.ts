@@ -371,9 +371,18 @@ describe('the HTTP API, driven over HTTP as the hospital front end uses it', { t
     expect(seen.at(-1)!.data).toMatchObject({ status: 'completed', totals: { processed_files: files.length } });
     // The session is done: a new stream gets its snapshot and its end at once.
     const after = readEvents(await fetch(`${server.base}/${sessionId}/events`, { headers: bearer(viewer) }));
-    const replay: string[] = [];
-    for await (const event of after) replay.push(event.event);
-    expect(replay).toEqual(['snapshot', 'session_finished']);
+    const replay: { event: string; data: Record<string, unknown> }[] = [];
+    for await (const event of after) replay.push(event);
+    expect(replay.map((e) => e.event)).toEqual(['snapshot', 'session_finished']);
+    // The same shape as the live one: a client reading `totals` reads them from either.
+    const live = seen.at(-1)!.data;
+    expect(replay[1]!.data).toMatchObject({
+      session_id: sessionId,
+      status: live.status,
+      detailed_status: live.detailed_status,
+      totals: live.totals as Record<string, unknown>,
+    });
+    expect(replay[1]!.data.processing_time).toEqual(expect.any(Number));
   });
 
   it('registers nothing from an upload the client cuts short', async () => {

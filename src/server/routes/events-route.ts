@@ -3,7 +3,7 @@ import { findSession, withUploadsCounted } from '../../app/upload-sessions.js';
 import type { PipelineEvent } from '../../core/pipeline/events.js';
 import type { BatchUpload } from '../../db/schema.js';
 import { ApiError } from '../api-error.js';
-import { eventJson, processSummary } from '../api-json.js';
+import { eventJson, finishedFromSummary, processSummary } from '../api-json.js';
 import { errors, sessionParams } from '../schemas.js';
 import type { ServerDeps } from '../server-deps.js';
 
@@ -27,7 +27,8 @@ const EVENTS_DESCRIPTION =
   '`file_finished`: the file’s `outcome`, `processing_status`, `patient_matching_status`, `matching_confidence`, ' +
   '`error_message` and the running `totals`. `file_outcome_changed`: a file reported before whose state changed ' +
   '(`previous_outcome`, the new `outcome`, the `totals` after). `session_finished`: `status`, `detailed_status`, ' +
-  '`processing_time`, `totals`; the stream ends. `server_stopping`: a `message`; the stream ends, reconnect ' +
+  '`processing_time`, `totals` (and, for a session that ended before the stream saw its run, the counts as the ' +
+  'status has them and its `error_message`); the stream ends. `server_stopping`: a `message`; the stream ends, reconnect ' +
   'once the server is back. A comment line every 15 s keeps proxies from closing a quiet stream.';
 
 /**
@@ -104,10 +105,10 @@ export function eventsRoute(app: FastifyInstance, deps: ServerDeps, streams: Set
       const afterRun = async () => {
         const now = await findSession(deps.database, sessionId);
         if (!now || ended) return;
-        const type = closed(now) ? 'session_finished' : 'snapshot';
-        const data = await summary(now, type === 'snapshot' ? 'snapshot' : 'finished');
+        const data = await summary(now, 'snapshot');
         if (ended) return;
-        send(type, data);
+        if (closed(now)) send('session_finished', finishedFromSummary(data));
+        else send('snapshot', data);
         end();
       };
       const unsubscribe = deps.runs.subscribe(sessionId, {
@@ -130,7 +131,7 @@ export function eventsRoute(app: FastifyInstance, deps: ServerDeps, streams: Set
       send('snapshot', snapshot);
       const open = !closed(current) || deps.runs.isRunning(sessionId);
       if (!open) {
-        send('session_finished', { ...snapshot, message: 'finished' });
+        send('session_finished', finishedFromSummary(snapshot));
         end();
       }
     },

@@ -25,6 +25,7 @@ import { metaRoutes } from './routes/meta-routes.js';
 import { sessionRoutes } from './routes/session-routes.js';
 import { uploadRoute } from './routes/upload-route.js';
 import { clientAddressKey } from './client-address-key.js';
+import { answerClientError } from './client-errors.js';
 import { rateLimitedSchema, uploadBodyForDocs } from './schemas.js';
 import { API_PREFIX, type ServerDeps } from './server-deps.js';
 import { SessionRuns } from './session-runs.js';
@@ -78,6 +79,8 @@ export async function buildServer(options: BuildServerOptions): Promise<ApiServe
     return503OnClosing: false,
     // A broken %-escape or an overlong path part is refused by the router before any route: in the API's error body.
     frameworkErrors: answerUnroutablePath,
+    // A request Node's parser refuses (a URL and headers over 16 KB, say): in the API's error body, saying which limit.
+    clientErrorHandler: answerClientError,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false, verbose: true } },
   });
   const shutdown = new AbortController();

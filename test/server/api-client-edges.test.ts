@@ -89,6 +89,20 @@ describe('the API at a client’s edges', { tags: ['slow'] }, () => {
     expect(body.message.length).toBeLessThan(300);
   });
 
+  it('answers a URL over the 16 KB head limit 431 in the API’s error body, saying it is the URL', async () => {
+    const sessionId = await createSession();
+    const answer = await fetch(`${server.base}/${sessionId}/status?file_ids=${'3f2a9c1e-5b7d-4e21-9c3a-0d4e5f6a7b8c,'.repeat(500)}`, { headers: bearer(uploader) });
+    expect(answer.status).toBe(431);
+    expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await answer.json()).toEqual({
+      statusCode: 431,
+      error: 'Request Header Fields Too Large',
+      message: "the request's URL and headers together are over 16 KB: shorten the URL (its query string) or the headers",
+    });
+    // The server goes on answering.
+    expect((await fetch(`${server.base}/${sessionId}/status`, { headers: bearer(uploader) })).status).toBe(200);
+  });
+
   it('refuses a JSON text field holding a control character (400 naming the field) before anything is stored', async () => {
     const createWith = (uploadedBy: string) =>
       fetch(`${server.base}/create-session`, {

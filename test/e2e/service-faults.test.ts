@@ -259,11 +259,17 @@ describe.runIf(postgresWanted() && chromaWanted())('the PostgreSQL server fails'
     expect(ingested(run.report)).toHaveLength(INGESTABLE);
   });
 
-  it('every connection dropped and the server staying away: exit 69 after the files in flight, and a re-run finishes', async () => {
+  /** The test's database behind a fault-injecting proxy of its own, and the URL that goes through it. */
+  async function databaseBehindProxy() {
     const target = new URL(database.url);
     const proxy = await startFaultyProxy({ host: target.hostname, port: Number(target.port) });
     const viaProxy = new URL(database.url);
     viaProxy.port = String(proxy.port);
+    return { proxy, viaProxy };
+  }
+
+  it('every connection dropped and the server staying away: exit 69 after the files in flight, and a re-run finishes', async () => {
+    const { proxy, viaProxy } = await databaseBehindProxy();
     try {
       embeddings.onRequest((_request, count) => {
         if (count === 4) {
@@ -289,10 +295,7 @@ describe.runIf(postgresWanted() && chromaWanted())('the PostgreSQL server fails'
   });
 
   it('a server that stops answering mid-run (frozen, a dead link): bounded by TECSALUD_DB_TIMEOUT, 69, and a re-run finishes', async () => {
-    const target = new URL(database.url);
-    const proxy = await startFaultyProxy({ host: target.hostname, port: Number(target.port) });
-    const viaProxy = new URL(database.url);
-    viaProxy.port = String(proxy.port);
+    const { proxy, viaProxy } = await databaseBehindProxy();
     try {
       embeddings.onRequest((_request, count) => {
         if (count === 4) proxy.hold(true);

@@ -124,6 +124,8 @@ describe('Dashboard', () => {
       </MessagesContext.Provider>,
     );
     expect(spanish.lastFrame()).toContain(`extracción [OCR página 12/30] ${scan}`);
+    // The processing type in the title, in the screen's words too.
+    expect(spanish.lastFrame()).toMatch(/ · ambos\n/);
     spanish.unmount();
     const chunking = reduceDashboard(reading, {
       type: 'event',

@@ -72,7 +72,7 @@ export function Dashboard({ state, width, rows = 24, maxInFlight = 6 }: Dashboar
   return (
     <Box flexDirection="column" width={cols}>
       <Text bold wrap="truncate" color={theme.color(state.phase === 'finished' ? 'success' : 'accent')}>
-        {fit(`${title}${state.processingType ? ` · ${state.processingType}` : ''}`)}
+        {fit(`${title}${state.processingType ? ` · ${m.processingType(state.processingType)}` : ''}`)}
       </Text>
       <Text wrap="truncate">
         <Text color={theme.color('accent')}>{bar}</Text>

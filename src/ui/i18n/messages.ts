@@ -124,6 +124,8 @@ export interface Messages {
   // Codes in plain words
   reason(reason: HeldReason | string | null): string;
   sessionStatus(status: string): string;
+  /** A processing type (vectorized, complete, both) in the screens' words. */
+  processingType(type: string): string;
   outcome(outcome: string): string;
   /** A file's message (what went wrong, or why it was set aside), as the core wrote it in English. */
   detail(message: string): string;
@@ -688,6 +690,7 @@ export const EN: Messages = {
     `${still} still waiting for review.`,
   reason: (r) => (r ? (EN_REASONS[r] ?? r) : 'unknown'),
   sessionStatus: (s) => EN_STATUSES[s] ?? s,
+  processingType: (type) => type,
   outcome: (o) => (o in FILE_OUTCOMES ? FILE_OUTCOMES[o as FileOutcome].label : o),
   detail: (message) => message,
   documentType: (t) => EN_TYPES[t] ?? t,
@@ -1106,6 +1109,7 @@ export const ES: Messages = {
     `${plural(t.skipped, 'omitido', 'omitidos')} · ${still} siguen en espera de revisión.`,
   reason: (r) => (r ? (ES_REASONS[r] ?? r) : 'desconocido'),
   sessionStatus: (s) => ES_STATUSES[s] ?? s,
+  processingType: (type) => ({ vectorized: 'vectorizado', complete: 'completo', both: 'ambos' })[type] ?? type,
   outcome: (o) => ES_OUTCOMES[o as FileOutcome] ?? EN.outcome(o),
   detail: (message) => esDetail(message),
   documentType: (t) => ES_TYPES[t] ?? t,

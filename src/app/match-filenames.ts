@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { UsageError } from '../errors.js';
 import type { TextExtractor } from '../adapters/extraction/types.js';
 import type { BackendConfig } from '../config/load-config.js';
 import { resolveOcrSettings, type OcrSettings } from '../config/ocr-settings.js';
@@ -73,6 +74,13 @@ export async function matchFilenames(
       const context = { totalPatients, thresholds: options.thresholds };
       const out: FilenameMatch[] = [];
       for (const name of names) {
+        // A folder is no filename: its name would be "refused" as a file name, exit 3, which says nothing useful.
+        if (await isFolder(path.resolve(location.cwd, name))) {
+          throw new UsageError(
+            `'${name}' is a folder: match takes file names, or paths of PDFs`,
+            `for every file of a folder, see what a run would do with \`tecsalud-batch ingest ${name} --dry-run\``,
+          );
+        }
         const filename = path.basename(name);
         const parse = parseFilename(filename);
         if (!parse.ok) {
@@ -114,6 +122,14 @@ export async function matchFilenames(
     });
   } finally {
     await (opened as TextExtractor | null)?.close();
+  }
+}
+
+async function isFolder(file: string): Promise<boolean> {
+  try {
+    return (await fs.stat(file)).isDirectory();
+  } catch {
+    return false;
   }
 }
 

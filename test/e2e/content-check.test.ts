@@ -354,6 +354,11 @@ describe('the content cross-check through the CLI', { tags: ['slow'] }, () => {
     const text = await cli(['match', file, '--db', 'registry.db'], plainDir());
     expect(text.stdout).toMatch(/content {4}CONTRADICTS/);
     expect(text.stdout).toMatch(/the filename alone: AUTO/);
+
+    // A folder is no file name (it was "refused" as one, exit 3): said so, with the command that plans a folder.
+    const folder = await cli(['match', dropDir, '--db', 'registry.db'], plainDir());
+    expect([folder.code, folder.stdout]).toEqual([64, '']);
+    expect(folder.stderr).toMatch(/^error: '.*' is a folder: match takes file names, or paths of PDFs\nhint: .*ingest .* --dry-run/);
   });
 
   it('match PATH takes ingest\'s OCR flags: a scan with --ocr off is not read, as the run would not read it', async () => {

@@ -14,6 +14,14 @@ const FOLDER_RULES: readonly RefusalRule[] = [
   { en: /^the folder '(.*)' does not exist$/s, es: ([dir]) => `la carpeta '${dir}' no existe` },
   fixed('give the folder that holds the PDFs', 'indique la carpeta que contiene los PDF'),
   { en: /^'(.*)' is not a folder$/s, es: ([dir]) => `'${dir}' no es una carpeta` },
+  {
+    en: /^'(.*)' is a folder: match takes file names, or paths of PDFs$/s,
+    es: ([dir]) => `'${dir}' es una carpeta: match recibe nombres de archivo, o rutas de PDF`,
+  },
+  {
+    en: /^for every file of a folder, see what a run would do with `tecsalud-batch ingest (.*) --dry-run`$/s,
+    es: ([dir]) => `para todos los archivos de una carpeta, vea lo que haría una ejecución con \`tecsalud-batch ingest ${dir} --dry-run\``,
+  },
   fixed('give the folder that holds the PDFs, not a file', 'indique la carpeta que contiene los PDF, no un archivo'),
   {
     en: /^cannot read the folder '(.*)': (.*)$/s,

@@ -3,7 +3,7 @@ import { isatty } from 'node:tty';
 import { CommanderError } from 'commander';
 import { ExitCode, UserError } from './errors.js';
 import { runProgram } from './cli.js';
-import { fileSystemProblem } from './core/text/file-system-problem.js';
+import { diskProblemInSpanish, fileSystemProblem } from './core/text/file-system-problem.js';
 import { stdoutHoldsJson } from './commands/shared/io.js';
 import { languageOfArguments, type Lang } from './ui/i18n/language.js';
 
@@ -31,12 +31,6 @@ let lostOutput: { stream: 'stdout' | 'stderr'; error: NodeJS.ErrnoException } | 
 
 /** Codes of a write the disk under a redirected stdout or stderr refused. */
 const DISK_REFUSED = new Set(['ENOSPC', 'EDQUOT', 'EFBIG']);
-/** fileSystemProblem's words for them, in Spanish (said at exit, where the translation tables cannot load). */
-const DISK_PROBLEM_ES: Record<string, string> = {
-  ENOSPC: 'el disco está lleno',
-  EDQUOT: 'se agotó la cuota de disco de la cuenta',
-  EFBIG: 'el archivo superó su tamaño máximo',
-};
 
 /**
  * The command went on without its output (the work a cron job redirects to a file is not lost for a full disk
@@ -48,7 +42,7 @@ function reportLostOutput(lost: NonNullable<typeof lostOutput>, code: number, la
   try {
     process.stderr.write(
       lang === 'es'
-        ? `error: no se pudo escribir la salida en ${lost.stream} (${DISK_PROBLEM_ES[lost.error.code ?? ''] ?? why}): ` +
+        ? `error: no se pudo escribir la salida en ${lost.stream} (${diskProblemInSpanish(lost.error) ?? why}): ` +
             'el trabajo del comando está hecho y registrado (`tecsalud-batch status` muestra los resultados de una ' +
             'ingesta); libere espacio allí o envíe la salida a otro lugar\n'
         : `error: could not write the output to ${lost.stream} (${why}): the command's work is done and recorded ` +

@@ -6,7 +6,7 @@ import {
   type FileModePolicy,
 } from '../private-files.js';
 import type { PipelineLogger } from './log-listener.js';
-import { fileSystemProblem } from '../core/text/file-system-problem.js';
+import { diskProblemInSpanish, fileSystemProblem } from '../core/text/file-system-problem.js';
 import { UsageError } from '../errors.js';
 import { openLogFileStream, type LogFileStream } from './log-file-stream.js';
 
@@ -70,13 +70,6 @@ export async function openPipelineLogger(
 /** The language of the operator's screens (`--lang`, the locale): the one warning said there, not in the log. */
 export type LogWarningLanguage = 'en' | 'es';
 
-/** describeLogError's words for a disk that stopped taking the log, in Spanish. */
-const LOG_PROBLEM_ES: Record<string, string> = {
-  ENOSPC: 'el disco está lleno',
-  EDQUOT: 'se agotó la cuota de disco de la cuenta',
-  EFBIG: 'el archivo superó su tamaño máximo',
-  EIO: 'falló el disco o el recurso de red (error de E/S)',
-};
 
 /**
  * Said once on stderr when the log stops taking lines (a full or failing disk): the run goes on without it.
@@ -87,7 +80,7 @@ export function warnLogLost(destination: string, error: NodeJS.ErrnoException, l
   try {
     process.stderr.write(
       lang === 'es'
-        ? `aviso: no se puede escribir el registro ${where} (${LOG_PROBLEM_ES[error.code ?? ''] ?? describeLogError(error)}): ` +
+        ? `aviso: no se puede escribir el registro ${where} (${diskProblemInSpanish(error) ?? describeLogError(error)}): ` +
             'se sigue sin él; el resultado de cada archivo queda registrado en la base de datos (tecsalud-batch status). ' +
             'Libere espacio allí; una señal SIGHUP vuelve a abrir el registro\n'
         : `warning: cannot write the log ${where} (${describeLogError(error)}): going on without it; every file's ` +

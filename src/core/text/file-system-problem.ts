@@ -25,3 +25,22 @@ export function fileSystemProblem(error: unknown): string | null {
       return null;
   }
 }
+
+/**
+ * fileSystemProblem's words, in Spanish, for a disk that refused a write (said where the translation tables do
+ * not load: at exit, from the log's stream); null for another code.
+ */
+export function diskProblemInSpanish(error: unknown): string | null {
+  switch ((error as NodeJS.ErrnoException | null)?.code) {
+    case 'ENOSPC':
+      return 'el disco está lleno';
+    case 'EDQUOT':
+      return 'se agotó la cuota de disco de la cuenta';
+    case 'EFBIG':
+      return 'el archivo superó su tamaño máximo';
+    case 'EIO':
+      return 'falló el disco o el recurso de red (error de E/S)';
+    default:
+      return null;
+  }
+}

@@ -247,12 +247,10 @@ export class JobQueue {
     };
   }
 
+  /** Whether any job is not finished (queued, retrying or running): what `worker --until-idle` waits out. */
   async hasWork(): Promise<boolean> {
-    const { rows } = await this.sql<{ n: number | string }>(
-      pgBossStatements(this.settings.schema).unfinished,
-      [[FILE_QUEUE, GIVEN_UP_QUEUE]],
-    );
-    return Number(rows[0]?.n ?? 0) > 0;
+    const wait = await this.waitingWork();
+    return wait.active + wait.later > 0;
   }
 
   /** Stops pg-boss's timers; the connections are the registry's, closed with it. */

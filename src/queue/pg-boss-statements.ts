@@ -30,8 +30,6 @@ export function pgBossStatements(schema: string) {
     liveFileIds: `
       SELECT DISTINCT data->>'fileId' AS file_id FROM ${schema}.job
       WHERE name = ANY($1::text[]) AND state < 'completed' AND data->>'sessionId' = $2`,
-    unfinished: `
-      SELECT count(*) AS n FROM ${schema}.job WHERE name = ANY($1::text[]) AND state < 'completed'`,
     /**
      * What a worker with nothing to take still waits for: jobs other workers hold (and when they run out of
      * time, should those workers be gone), and jobs queued to start later (a retry's backoff, a release's delay).

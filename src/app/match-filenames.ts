@@ -74,8 +74,10 @@ export async function matchFilenames(
       const context = { totalPatients, thresholds: options.thresholds };
       const out: FilenameMatch[] = [];
       for (const name of names) {
+        const file = path.resolve(location.cwd, name);
+        const kind = await entryKind(file);
         // A folder is no filename: its name would be "refused" as a file name, exit 3, which says nothing useful.
-        if (await isFolder(path.resolve(location.cwd, name))) {
+        if (kind === 'folder') {
           throw new UsageError(
             `'${name}' is a folder: match takes file names, or paths of PDFs`,
             `for every file of a folder, see what a run would do with \`tecsalud-batch ingest ${name} --dry-run\``,
@@ -88,8 +90,7 @@ export async function matchFilenames(
           continue;
         }
         const decision = await matchAgainstRegistry(patients, parse.parsed, context);
-        const file = path.resolve(location.cwd, name);
-        if (!options.readContent || !(await isFile(file))) {
+        if (!options.readContent || kind !== 'file') {
           out.push({ filename, decision, filenameDecision: decision, content: { status: 'skipped' } });
           continue;
         }
@@ -125,18 +126,12 @@ export async function matchFilenames(
   }
 }
 
-async function isFolder(file: string): Promise<boolean> {
+/** What a name given to match is on disk: a file, a folder, or neither (a bare filename). */
+async function entryKind(file: string): Promise<'file' | 'folder' | null> {
   try {
-    return (await fs.stat(file)).isDirectory();
+    const stat = await fs.stat(file);
+    return stat.isFile() ? 'file' : stat.isDirectory() ? 'folder' : null;
   } catch {
-    return false;
-  }
-}
-
-async function isFile(file: string): Promise<boolean> {
-  try {
-    return (await fs.stat(file)).isFile();
-  } catch {
-    return false;
+    return null;
   }
 }

@@ -45,6 +45,9 @@ export interface SessionQueueStatus {
  * Finds a session by id or unique prefix; without one, the latest session. An id given empty (`status "$ID"`
  * with ID unset in a script) is refused: answering with the latest session would report on another one.
  */
+/** An ambiguous prefix lists this many of the sessions it matches (newest first), then `…` when there are more. */
+const SESSIONS_LISTED_WHEN_AMBIGUOUS = 5;
+
 export async function resolveSession(
   database: OpenDatabase,
   idOrPrefix: string | undefined,
@@ -67,7 +70,7 @@ export async function resolveSession(
       'give the id or its first characters, as `tecsalud-batch sessions` lists them',
     );
   }
-  const found = await batches.findSessionByPrefix(idOrPrefix.trim());
+  const found = await batches.findSessionByPrefix(idOrPrefix.trim(), SESSIONS_LISTED_WHEN_AMBIGUOUS + 1);
   if (found.length === 0) {
     throw new UsageError(
       `no session '${sanitizeForTerminal(idOrPrefix)}'`,
@@ -75,9 +78,14 @@ export async function resolveSession(
     );
   }
   if (found.length > 1) {
+    // Saying which sessions it took is what lets the reader pick one without a second command.
+    const shown = found.slice(0, SESSIONS_LISTED_WHEN_AMBIGUOUS).map(
+      (s) => `  ${s.id.slice(0, 8)}  ${s.createdAt.slice(0, 19).replace('T', ' ')}  ${s.status}  ${sanitizeForTerminal(s.sourceDir)}`,
+    );
+    const more = found.length > SESSIONS_LISTED_WHEN_AMBIGUOUS ? ['  …'] : [];
     throw new UsageError(
       `'${sanitizeForTerminal(idOrPrefix)}' matches several sessions`,
-      'give more of the id',
+      ['give more of the id; it matches:', ...shown, ...more].join('\n'),
     );
   }
   return found[0]!;

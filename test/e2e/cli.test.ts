@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTempDir } from '../support/databases.js';
+import { createTempDir, SESSION_OPTIONS } from '../support/databases.js';
 import { runCli, spawnCli } from '../support/cli-binary.js';
 import { REGISTRY_CSV, REPO_ROOT, SAMPLE_DIR } from '../support/ingest-fixture.js';
 import { resolveDatabaseTarget } from '../../src/db/database-url.js';
 import { openDatabase } from '../../src/db/open-database.js';
+import { BatchRepository } from '../../src/db/repositories/batch-repository.js';
 
 let cwd: string;
 beforeAll(() => {
@@ -173,6 +174,36 @@ describe('the tecsalud-batch binary', { tags: ['slow'] }, () => {
       const refused = await runCli(['ingest', 'drop', '--extractor', 'tika'], { cwd: dir });
       expect(refused.code).toBe(64);
       expect(refused.stderr).toMatch(/^error: --extractor must be 'pdf-parse', 'pdfium' or 'pdftotext', not 'tika'$/m);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('lists the sessions an ambiguous id prefix matches, newest first, so that the reader can pick one', async () => {
+    const dir = createTempDir('tecsalud-cli-prefix-');
+    try {
+      const database = await openDatabase(resolveDatabaseTarget('tecsalud-batch.db', { cwd: dir }));
+      try {
+        const batches = new BatchRepository(database.db);
+        for (const [id, sourceDir] of [
+          ['3a000000-0000-4000-8000-000000000001', '/srv/drop/lunes'],
+          ['4b000000-0000-4000-8000-000000000002', '/srv/drop/martes'],
+          ['3c000000-0000-4000-8000-000000000003', '/srv/drop/miercoles'],
+        ] as const) {
+          await batches.createSession({ id, uploadedBy: 'tester', processingType: 'both', sourceDir, options: SESSION_OPTIONS });
+        }
+      } finally {
+        await database.close();
+      }
+      const ambiguous = await runCli(['status', '3'], { cwd: dir });
+      expect(ambiguous.code).toBe(64);
+      expect(ambiguous.stderr).toMatch(
+        /^error: '3' matches several sessions\nhint: give more of the id; it matches:\n {2}3c000000 {2}\S+ \S+ {2}pending {2}\/srv\/drop\/miercoles\n {2}3a000000 {2}\S+ \S+ {2}pending {2}\/srv\/drop\/lunes\n$/,
+      );
+      const spanish = await runCli(['review', '--lang', 'es', '3'], { cwd: dir });
+      expect(spanish.code).toBe(64);
+      expect(spanish.stderr).toMatch(/^sugerencia: indique más caracteres del id; coincide con:\n {2}3c000000 .*\n {2}3a000000 /m);
+      expect((await runCli(['status', '3a', '--json'], { cwd: dir })).code).toBe(0);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -220,13 +220,18 @@ export class BatchRepository {
     return this.db.selectFrom('batchUploads').selectAll().where('id', '=', sessionId).executeTakeFirst();
   }
 
-  /** Accepts a full id or a unique prefix (as printed in summaries). */
-  async findSessionByPrefix(prefix: string): Promise<BatchUpload[]> {
+  /**
+   * Accepts a full id or a unique prefix (as printed in summaries). Up to `limit` sessions, newest first: more
+   * than one means the prefix is ambiguous, and the caller may list them.
+   */
+  async findSessionByPrefix(prefix: string, limit = 2): Promise<BatchUpload[]> {
     return this.db
       .selectFrom('batchUploads')
       .selectAll()
       .where('id', 'like', likePrefix(prefix))
-      .limit(2)
+      .orderBy('createdAt', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
       .execute();
   }
 

@@ -182,6 +182,7 @@ const SESSION_RULES: readonly RefusalRule[] = [
   { en: /^no session '(.*)'$/s, es: ([id]) => `no hay ninguna sesión '${id}'` },
   fixed('list them with `tecsalud-batch sessions`', 'lístelas con `tecsalud-batch sessions`'),
   { en: /^'(.*)' matches several sessions$/s, es: ([id]) => `'${id}' coincide con varias sesiones` },
+  { en: /^give more of the id; it matches:\n(.*)$/s, es: ([sessions]) => `indique más caracteres del id; coincide con:\n${sessions}` },
   { en: /^session (\S+) is still (\S+)$/, es: ([id, status]) => `la sesión ${id} sigue en estado ${status}` },
   fixed(
     'wait for it to finish (or, if its run was killed, run the ingest again first)',

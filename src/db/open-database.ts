@@ -15,6 +15,7 @@ import { databaseFileError, translateDatabaseError } from './database-file-error
 import { databaseSettingName, type DatabaseTarget } from './database-url.js';
 import { translateLikePostgres } from './fold-accents-sql.js';
 import { SQLITE_BUSY_TIMEOUT_MS } from './storage-errors.js';
+import { CommitBarrier, syncWriteAheadLog } from './commit-barrier.js';
 
 /** The subset of better-sqlite3 that the embedded vector store needs from the shared handle. */
 export interface SqliteHandle {
@@ -46,6 +47,11 @@ export interface OpenDatabase {
   tls?: PostgresTlsMode;
   /** PostgreSQL only: opens a connection outside the pool, with the pool's settings. */
   openDedicatedConnection?: () => Promise<DedicatedConnection>;
+  /**
+   * Resolves once every commit made so far would survive an OS crash (see CommitBarrier): SQLite syncs its
+   * -wal file, shared by concurrent callers; PostgreSQL's commits are durable when they return.
+   */
+  commitsDurable(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -110,10 +116,17 @@ export async function openDatabase(
     target,
     sqlite,
     ...(postgres ? { tls: postgres.tls, openDedicatedConnection: postgres.openDedicatedConnection } : {}),
+    commitsDurable: commitsDurableFor(target),
     close: async () => {
       await raw.destroy();
     },
   };
+}
+
+function commitsDurableFor(target: DatabaseTarget): () => Promise<void> {
+  if (target.kind !== 'sqlite' || target.path === ':memory:') return () => Promise.resolve();
+  const barrier = new CommitBarrier(syncWriteAheadLog(target.path));
+  return () => barrier.wait();
 }
 
 export async function migrateToLatest(db: Kysely<unknown>, dialect: SqlDialectName): Promise<void> {

@@ -692,6 +692,9 @@ export async function disposeOf(
   if (!targetRoot || file.outsideSource) return;
   const flag = disposal === 'archive' ? '--archive-dir' : '--quarantine-dir';
   try {
+    // The file's outcome is committed; on disk too before the file leaves the folder (an OS crash between
+    // the two would leave a file moved away that the registry never recorded).
+    await deps.database.commitsDurable();
     result.movedTo = await moveWithoutOverwrite(file.absolutePath, targetRoot, file.relativePath, options.fileMode, {
       asRead: file,
     });

@@ -29,11 +29,12 @@ const NAMED_BY_COPY = 'named by a copy of this file';
 export async function loadReviewCase(
   database: OpenDatabase,
   fileId: string,
-  options: { now?: Date } = {},
+  /** `file`: the file's row when the caller has just read it (the review reads it for the claim anyway). */
+  options: { now?: Date; file?: BatchFile } = {},
 ): Promise<ReviewCase> {
   const batches = new BatchRepository(database.db);
   const patients = new PatientRepository(database.db);
-  const file = await batches.findFile(fileId);
+  const file = options.file ?? (await batches.findFile(fileId));
   if (!file) throw new UserError(`file ${fileId} is not in the database`);
   const session = await batches.findSession(file.batchId);
   const settings = session ? readSessionSettings(session) : null;

@@ -101,9 +101,9 @@ export class ReviewService {
   }
 
   async loadCase(fileId: string): Promise<ReviewCase> {
-    const reviewCase = await loadReviewCase(this.options.database, fileId);
-    // Said when it appears, not only once a key is refused: the reviewer moves on instead of reading it twice.
     const file = await this.batches.findFile(fileId);
+    const reviewCase = await loadReviewCase(this.options.database, fileId, file ? { file } : {});
+    // Said when it appears, not only once a key is refused: the reviewer moves on instead of reading it twice.
     const held = file ? this.heldElsewhere(file.matchingDetails, this.here()) : null;
     return { ...reviewCase, decidingElsewhere: held ? { by: held.by } : null };
   }

@@ -84,6 +84,11 @@ export interface ReviewWalkState {
    */
   closing: boolean;
   /**
+   * While a decision or undo waits for a database another program keeps locked: the seconds waited so far
+   * and the most it waits before saying it was not recorded. Null otherwise.
+   */
+  waitingForDatabase: { seconds: number; limitSeconds: number } | null;
+  /**
    * The walk's clock time before which keys are dropped: a case (or a confirmation) has just appeared, and
    * a key typed before it was seen must not decide it.
    */
@@ -94,7 +99,18 @@ export interface ReviewWalkOptions {
   /** How long keys are ignored after a case or a confirmation appears (default 400 ms). */
   guardMs?: number;
   now?: () => number;
+  /**
+   * How long a decision or undo keeps trying a database another program keeps locked (default 15 s). Each
+   * try waits as long as the database connection's own busy timeout: `review` opens its registry with a
+   * short one, so that the screen says what it waits for instead of freezing for the whole wait.
+   */
+  lockPatienceMs?: number;
 }
+
+/** How long a decision waits for a locked database in all, as any other write of the tool does. */
+export const DEFAULT_LOCK_PATIENCE_MS = 15_000;
+/** The pause between two tries of a decision the lock refused. */
+const LOCK_RETRY_PAUSE_MS = 250;
 
 export const DEFAULT_KEY_GUARD_MS = 400;
 
@@ -112,6 +128,7 @@ export class ReviewWalk {
   private readonly shown = new Set<string>();
   private readonly guardMs: number;
   private readonly now: () => number;
+  private readonly lockPatienceMs: number;
   /** The decision or undo being written, which Ctrl-C waits for. */
   private writing: Promise<void> | null = null;
 
@@ -122,6 +139,7 @@ export class ReviewWalk {
   ) {
     this.guardMs = options.guardMs ?? DEFAULT_KEY_GUARD_MS;
     this.now = options.now ?? Date.now;
+    this.lockPatienceMs = options.lockPatienceMs ?? DEFAULT_LOCK_PATIENCE_MS;
     this.state = {
       phase: 'loading',
       position: 0,
@@ -133,6 +151,7 @@ export class ReviewWalk {
       tally: this.tally(),
       canUndo: false,
       closing: false,
+      waitingForDatabase: null,
       acceptKeysFrom: Number.POSITIVE_INFINITY,
     };
   }
@@ -264,7 +283,7 @@ export class ReviewWalk {
     const current = this.state.current!;
     this.update({ phase: 'working', notice: null, confirm: null });
     try {
-      const result = await this.service.decide(current, choice);
+      const result = await this.patientWithLock(() => this.service.decide(current, choice));
       if (!result.ok) {
         this.update({ phase: 'reviewing', notice: { tone: 'error', notice: result.notice } });
         return;
@@ -293,7 +312,7 @@ export class ReviewWalk {
     const phase = this.state.phase;
     this.update({ phase: 'working', notice: null });
     try {
-      const result = await this.service.undo();
+      const result = await this.patientWithLock(() => this.service.undo());
       if (!result.ok) {
         this.update({ phase, notice: { tone: 'error', notice: result.notice } });
         return;
@@ -303,6 +322,33 @@ export class ReviewWalk {
       await this.show(index >= 0 ? index : this.state.position, { tone: 'info', notice: result.notice });
     } catch (error) {
       this.update({ phase, notice: { tone: 'error', notice: this.failure(error, 'undo') } });
+    }
+  }
+
+  /**
+   * Tries a decision or undo again while another program keeps the database locked, up to the patience,
+   * saying on screen what it waits for; Ctrl-C stops the waiting (the write then is not recorded). A refused
+   * try changes nothing (its transaction is rolled back, its claim given back), so trying again is safe.
+   */
+  private async patientWithLock<T>(attempt: () => Promise<T>): Promise<T> {
+    const started = this.now();
+    try {
+      for (;;) {
+        try {
+          return await attempt();
+        } catch (error) {
+          const waited = this.now() - started;
+          const locked = this.service.whyNotRecorded(error)?.kind === 'locked';
+          if (!locked || this.state.closing || waited + LOCK_RETRY_PAUSE_MS >= this.lockPatienceMs) throw error;
+          this.update({
+            waitingForDatabase: { seconds: Math.round(waited / 1000), limitSeconds: Math.round(this.lockPatienceMs / 1000) },
+          });
+          await new Promise((resolve) => setTimeout(resolve, LOCK_RETRY_PAUSE_MS));
+          if (this.state.closing) throw error;
+        }
+      }
+    } finally {
+      if (this.state.waitingForDatabase) this.update({ waitingForDatabase: null });
     }
   }
 

@@ -5,6 +5,8 @@ import { openSearchAdapters } from '../../src/app/open-backends.js';
 import { resolveDatabaseTarget } from '../../src/db/database-url.js';
 import { openDatabase, type OpenDatabase } from '../../src/db/open-database.js';
 import { ReviewService } from '../../src/review/review-service.js';
+import { pendingEntryOf } from '../../src/review/load-review-case.js';
+import { ReviewWalk, type ReviewWalkState } from '../../src/app/review-walk.js';
 import { defaultBackends } from '../support/command-context.js';
 import { copyDatabase, NAME_ONLY_FILE, ingestSample, type DatabaseCopy, type IngestedSample } from './support/ingested-sample.js';
 
@@ -113,5 +115,73 @@ describe('a review decision on a database another program keeps locked', () => {
     await expect(service.close()).resolves.toBeUndefined();
     unlock();
     expect((await fileRow(reviewCase.fileId)).matchingStatus).toBe('matched');
+  });
+});
+
+describe('the review screen while another program keeps the database locked', () => {
+  async function walkAtNameOnlyCase(options: { lockPatienceMs: number }) {
+    const pending = (await service.listPending()).map(pendingEntryOf);
+    const walk = new ReviewWalk(service, pending, { guardMs: 0, ...options });
+    await walk.start();
+    const position = pending.findIndex((entry) => path.basename(entry.relativePath) === NAME_ONLY_FILE);
+    expect(position).toBeGreaterThanOrEqual(0);
+    await walk.perform({ type: 'goto', position });
+    return walk;
+  }
+
+  /** Resolves with the walk's state once `seen` holds of it. */
+  function stateWhen(walk: ReviewWalk, seen: (state: ReviewWalkState) => boolean): Promise<ReviewWalkState> {
+    return new Promise((resolve) => {
+      const stop = walk.subscribe(() => {
+        if (seen(walk.getState())) {
+          stop();
+          resolve(walk.getState());
+        }
+      });
+    });
+  }
+
+  it('says what it waits for, keeps trying, and records the decision once the lock is gone', async () => {
+    const walk = await walkAtNameOnlyCase({ lockPatienceMs: 15_000 });
+    const fileId = walk.getState().current!.fileId;
+    lock();
+    const waiting = stateWhen(walk, (state) => state.waitingForDatabase !== null);
+    const deciding = walk.perform({ type: 'reject' });
+    expect((await waiting).waitingForDatabase).toEqual({ seconds: 0, limitSeconds: 15 });
+    expect((await waiting).phase).toBe('working');
+    unlock();
+    await deciding;
+    expect(walk.getState()).toMatchObject({ waitingForDatabase: null, notice: { tone: 'success' } });
+    expect((await fileRow(fileId)).matchingStatus).toBe('rejected');
+  });
+
+  it('gives up after its patience, saying the decision was not recorded, with nothing changed', async () => {
+    const walk = await walkAtNameOnlyCase({ lockPatienceMs: 1_000 });
+    const fileId = walk.getState().current!.fileId;
+    const before = await fileRow(fileId);
+    lock();
+    await walk.perform({ type: 'reject' });
+    expect(walk.getState()).toMatchObject({
+      phase: 'reviewing',
+      waitingForDatabase: null,
+      notice: { tone: 'error', notice: { code: 'not_recorded', what: 'decision', cause: { kind: 'locked' } } },
+    });
+    unlock();
+    expect(await fileRow(fileId)).toEqual(before);
+  });
+
+  it('Ctrl-C stops the waiting at once and ends the sitting; the decision is not recorded', async () => {
+    const walk = await walkAtNameOnlyCase({ lockPatienceMs: 60_000 });
+    const fileId = walk.getState().current!.fileId;
+    lock();
+    const waiting = stateWhen(walk, (state) => state.waitingForDatabase !== null);
+    void walk.perform({ type: 'reject' });
+    await waiting;
+    const interrupted = Date.now();
+    await walk.interrupt();
+    expect(Date.now() - interrupted).toBeLessThan(5_000);
+    expect(walk.getState().phase).toBe('closed');
+    unlock();
+    expect((await fileRow(fileId)).matchingStatus).toBe('review_required');
   });
 });

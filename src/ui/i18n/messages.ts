@@ -46,6 +46,8 @@ export interface Messages {
   helpHint: string;
   loading: string;
   working: string;
+  /** A decision or undo waiting for a database another program keeps locked (see ReviewWalkState). */
+  waitingForDatabase(seconds: number, limitSeconds: number): string;
   /** Ctrl-C (or a signal) while a decision is being written: the sitting ends once it is. */
   closingAfterWrite: string;
   filenameLine(expediente: string, name: string, documentType: string, code: string, numero: string | null): string;
@@ -510,6 +512,8 @@ export const EN: Messages = {
   helpHint: '? help',
   loading: 'Loading…',
   working: 'Working…',
+  waitingForDatabase: (seconds, limit) =>
+    `Waiting: another program is writing to the database (${seconds} s; it gives up at ${limit} s, Ctrl-C to stop waiting)…`,
   closingAfterWrite: 'Stopping: finishing the decision being written, then closing…',
   filenameLine: (exp, name, type, code, numero) =>
     `Filename: exp ${exp} · ${name} · ${type} (${code})${numero ? ` · no. ${numero}` : ''}`,
@@ -918,6 +922,8 @@ export const ES: Messages = {
   helpHint: '? ayuda',
   loading: 'Cargando…',
   working: 'Trabajando…',
+  waitingForDatabase: (seconds, limit) =>
+    `Esperando: otro programa está escribiendo en la base de datos (${seconds} s; se deja de esperar a los ${limit} s, Ctrl-C para no esperar)…`,
   closingAfterWrite: 'Deteniendo: terminando de guardar la decisión en curso, luego se cierra…',
   filenameLine: (exp, name, type, code, numero) =>
     `Archivo: exp ${exp} · ${name} · ${type} (${code})${numero ? ` · núm. ${numero}` : ''}`,

@@ -196,6 +196,10 @@ const NOTICE_ROWS = 4;
 function noticeLines(input: ReviewLayoutInput, width: number): Line[] {
   const { state, messages: m } = input;
   if (state.closing) return [plain(m.closingAfterWrite, { tone: 'warning', bold: true })];
+  if (state.waitingForDatabase) {
+    const { seconds, limitSeconds } = state.waitingForDatabase;
+    return wrapSegments(plain(m.waitingForDatabase(seconds, limitSeconds), { tone: 'warning' }), width).slice(0, NOTICE_ROWS);
+  }
   if (state.phase === 'working') return [plain(m.working, { tone: 'muted' })];
   if (!state.notice) return [];
   const { tone, notice } = state.notice;

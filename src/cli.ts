@@ -12,7 +12,8 @@ import {
   setCommandContext,
   type ProgramEnvironment,
 } from './commands/context.js';
-import { EXIT_CODES_HELP, examples } from './commands/shared/options.js';
+import { EXIT_CODES_HELP, examples, helpText } from './commands/shared/options.js';
+import { helpConfigurationFor } from './commands/shared/help-text.js';
 import { ExitCode } from './errors.js';
 import { translateCommanderError } from './ui/i18n/commander-errors-es.js';
 import { languageOfArguments, type Lang } from './ui/i18n/language.js';
@@ -133,18 +134,22 @@ export function buildProgram(environment: ProgramEnvironment = processEnvironmen
     })
     .addHelpText(
       'after',
-      examples(
-        "parse '3000003799_GARZA TIJERINA, MARIA ESTHER_6001467010_CONS.pdf'",
-        'patients import fixtures/registry.csv',
-        'ingest fixtures/sample',
-        'review',
-        'search "biometría hemática"',
-        "match '3000003799_GARZA TIJERINA, MA ESTHER_6001467010_CONS.pdf'",
-      ) + `\n${EXIT_CODES_HELP}`,
+      helpText(
+        examples(
+          "parse '3000003799_GARZA TIJERINA, MARIA ESTHER_6001467010_CONS.pdf'",
+          'patients import fixtures/registry.csv',
+          'ingest fixtures/sample',
+          'review',
+          'search "biometría hemática"',
+          "match '3000003799_GARZA TIJERINA, MA ESTHER_6001467010_CONS.pdf'",
+        ),
+        EXIT_CODES_HELP,
+      ),
     );
   const terms = new Map(COMMANDS.map((entry) => [nameOf(entry), entry.term]));
   // The listing of a command not loaded yet comes from the table; once loaded, from its declaration.
   program.configureHelp({
+    ...helpConfigurationFor(lang),
     subcommandTerm: (command) =>
       (command.parent === program && !defined.has(command) && terms.get(command.name())) ||
       new Help().subcommandTerm(command),

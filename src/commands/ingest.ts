@@ -12,7 +12,7 @@ import { contextOf, finish, type CommandContext } from './context.js';
 import { writeJson, writeLine } from './shared/io.js';
 import { addOcrAndContentOptions, ocrAndContentSourcesOf } from './shared/ocr-content-options.js';
 import { extractorOption } from './shared/pipeline-options.js';
-import { addBackendOptions, dbOption, EXIT_CODES_HELP, examples, jsonOption, langOption } from './shared/options.js';
+import { addBackendOptions, dbOption, EXIT_CODES_HELP, examples, helpText, jsonOption, langOption } from './shared/options.js';
 
 export function ingestCommand(command = new Command('ingest')) {
   return ingestOptions(command).action(async (dir, options, command) =>
@@ -98,7 +98,8 @@ function ingestOptions(command: Command) {
     .addOption(jsonOption())
     .addHelpText(
       'after',
-      examples(
+      helpText(
+        examples(
         'ingest fixtures/sample',
         'ingest /srv/drop --type complete --user jlopez --non-interactive --json > report.json',
         'ingest /srv/drop --non-interactive --quiet --log-file /var/log/tecsalud/ingest.log --archive-dir /srv/archive --quarantine-dir /srv/quarantine',
@@ -106,7 +107,9 @@ function ingestOptions(command: Command) {
         'ingest /srv/scans --ocr-engine tesseract --ocr-min-confidence 0.8',
         'ingest /srv/drop --extractor pdfium --ocr off',
         'ingest /srv/drop --enqueue --db postgres://tecsalud@db.hospital.local/tecsalud   # then: worker',
-      ) + `\n${EXIT_CODES_HELP}`,
+        ),
+        EXIT_CODES_HELP,
+      ),
     );
   return addBackendOptions(declared);
 }

@@ -7,6 +7,7 @@ import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
 import { ExitCode } from '../errors.js';
 import { contextOf, finish, type CommandContext } from './context.js';
 import { examples, jsonOption, langOption } from './shared/options.js';
+import { helpBlock, type HelpText } from './shared/help-text.js';
 import { commandWordsFor, type CommandWords } from '../ui/i18n/command-words.js';
 import { messagesFor, resolveLanguage, type Messages } from '../ui/i18n/messages.js';
 
@@ -30,12 +31,20 @@ function parseOptions(command: Command) {
     .addHelpText('after', documentTypesHelp());
 }
 
-/** The type codes the service knows, by the type they file as: where `ingest` sends who meets an unknown one. */
-function documentTypesHelp(): string {
-  const codesByType = new Map<string, string[]>();
-  for (const [code, type] of DOCUMENT_TYPE_BY_CODE) codesByType.set(type, [...(codesByType.get(type) ?? []), code]);
-  const lines = [...codesByType].map(([type, codes]) => `  ${codes.join(', ').padEnd(24)}${type}`);
-  return `\nDocument types (TIPO, any case; another code is filed as other):\n${lines.join('\n')}`;
+/**
+ * The type codes the service knows, by the type they file as: where `ingest` sends who meets an unknown one.
+ * The type is named as `search --type` takes it; in Spanish its words follow.
+ */
+function documentTypesHelp(): HelpText {
+  return helpBlock(({ lang, localize }) => {
+    const codesByType = new Map<string, string[]>();
+    for (const [code, type] of DOCUMENT_TYPE_BY_CODE) codesByType.set(type, [...(codesByType.get(type) ?? []), code]);
+    const words = lang === 'es' ? messagesFor(lang).documentType : null;
+    const lines = [...codesByType].map(
+      ([type, codes]) => `  ${codes.join(', ').padEnd(24)}${type}${words ? ` (${words(type)})` : ''}`,
+    );
+    return `${localize('Document types (TIPO, any case; another code is filed as other):')}\n${lines.join('\n')}`;
+  });
 }
 
 export type ParseOptions = ReturnType<ReturnType<typeof parseOptions>['opts']>;

@@ -7,7 +7,7 @@ import type { Messages } from '../ui/i18n/messages.js';
 import { holdTypeAhead, type TypeAhead } from '../ui/terminal/type-ahead.js';
 import { contextOf, finish, type CommandContext } from './context.js';
 import { writeJson, writeLine, type CommandIo } from './shared/io.js';
-import { addBackendOptions, dbOption, examples, langOption, userOption } from './shared/options.js';
+import { addBackendOptions, dbOption, examples, helpText, langOption, userOption } from './shared/options.js';
 
 export function reviewCommand(command = new Command('review')) {
   return reviewOptions(command).action(async (session, options, command) =>
@@ -34,8 +34,10 @@ function reviewOptions(command: Command) {
     .addOption(langOption())
     .addHelpText(
       'after',
-      examples('review', 'review 3f2a9c1e --user jlopez', 'review --json > pending.json', 'review --reopen 7c41e09a') +
-        `\n\nExit codes: ${ExitCode.Success} no reviews left pending, ${ExitCode.ReviewPending} some still pending.`,
+      helpText(
+        examples('review', 'review 3f2a9c1e --user jlopez', 'review --json > pending.json', 'review --reopen 7c41e09a'),
+        `Exit codes: ${ExitCode.Success} no reviews left pending, ${ExitCode.ReviewPending} some still pending.`,
+      ),
     );
   return addBackendOptions(declared);
 }

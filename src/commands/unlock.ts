@@ -5,7 +5,7 @@ import { ExitCode, UsageError } from '../errors.js';
 import { contextOf, finish, type CommandContext } from './context.js';
 import { writeJson, writeLine } from './shared/io.js';
 import { commandWords } from '../ui/i18n/command-words.js';
-import { configOption, dbOption, examples, jsonOption, langOption } from './shared/options.js';
+import { configOption, dbOption, examples, helpText, jsonOption, langOption } from './shared/options.js';
 
 export function unlockCommand(command = new Command('unlock')) {
   return unlockOptions(command).action(async (dir, options, command) =>
@@ -27,10 +27,12 @@ function unlockOptions(command: Command) {
     .addOption(langOption())
     .addHelpText(
       'after',
-      '\nA run lock left by a killed run on this host is taken over by the next run by itself; a lock taken on\n' +
-        'another host (a container that came back under another host name, a machine that went down) needs a\n' +
-        'person to say that run is over. A run that still goes on is never unlocked (exit 75).\n' +
+      helpText(
+        'A run lock left by a killed run on this host is taken over by the next run by itself; a lock taken on\n' +
+          'another host (a container that came back under another host name, a machine that went down) needs a\n' +
+          'person to say that run is over. A run that still goes on is never unlocked (exit 75).',
         examples('unlock /srv/entrada/expedientes', 'unlock /srv/entrada/expedientes --force   # taken on another host'),
+      ),
     );
 }
 

@@ -8,7 +8,7 @@ import { readNumberSetting } from '../config/number-setting.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { contextOf, finish, type CommandContext } from './context.js';
 import { writeJson, writeLine } from './shared/io.js';
-import { addBackendOptions, dbOption, EXIT_CODES_HELP, examples, jsonOption, langOption } from './shared/options.js';
+import { addBackendOptions, dbOption, EXIT_CODES_HELP, examples, helpText, jsonOption, langOption } from './shared/options.js';
 
 export function workerCommand(command = new Command('worker')) {
   return workerOptions(command).action(async (options, command) =>
@@ -53,14 +53,16 @@ function workerOptions(command: Command) {
     .addOption(langOption())
     .addHelpText(
       'after',
-      examples(
-        'worker --db postgres://tecsalud@db.hospital.local/tecsalud --vector-store chroma --chroma-url http://chroma:8000',
-        'worker --concurrency 4 --log-file /var/log/tecsalud/worker.log',
-        'worker --until-idle --json',
-      ) +
-        '\n\nSIGTERM or Ctrl-C: the files in flight finish, no new job is taken, then the worker exits (130);' +
-        '\na second one exits at once (the jobs in flight are retried by another worker after --job-timeout).\n' +
+      helpText(
+        examples(
+          'worker --db postgres://tecsalud@db.hospital.local/tecsalud --vector-store chroma --chroma-url http://chroma:8000',
+          'worker --concurrency 4 --log-file /var/log/tecsalud/worker.log',
+          'worker --until-idle --json',
+        ),
+        'SIGTERM or Ctrl-C: the files in flight finish, no new job is taken, then the worker exits (130);' +
+          '\na second one exits at once (the jobs in flight are retried by another worker after --job-timeout).',
         EXIT_CODES_HELP,
+      ),
     );
   return addBackendOptions(declared);
 }

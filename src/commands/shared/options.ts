@@ -1,20 +1,28 @@
 import { Option, type Command, type OptionValues } from '@commander-js/extra-typings';
 import { ExitCode } from '../../errors.js';
+import { codeTable } from './help-text.js';
+
+// The commands declare their help texts with these, beside their options.
+export { examples, helpText } from './help-text.js';
 
 /** The exit codes as `--help` lists them (the README has the same table). */
-export const EXIT_CODES_HELP = `
-Exit codes:
-  ${ExitCode.Success}    success
-  ${ExitCode.ReviewPending}    success, but some files wait for an admin's review
-  ${ExitCode.SomeFailed}    some files failed (the others were processed)
-  ${ExitCode.Usage}   usage or configuration error
-  ${ExitCode.ServiceUnavailable}   a required service (database, vector store, embedder) is unavailable,
-       or the database's disk is full or failing
-  ${ExitCode.Internal}   internal error (a bug: please report it)
-  ${ExitCode.OutputLost}   the work is done, but its output could not be written (a full disk under stdout)
-  ${ExitCode.Locked}   locked: another run is processing the same directory and database,
-       or another program kept the database locked
-  ${ExitCode.Interrupted}  interrupted (Ctrl-C)`;
+export const EXIT_CODES_HELP = codeTable('Exit codes:', [
+  [ExitCode.Success, 'success'],
+  [ExitCode.ReviewPending, "success, but some files wait for an admin's review"],
+  [ExitCode.SomeFailed, 'some files failed (the others were processed)'],
+  [ExitCode.Usage, 'usage or configuration error'],
+  [
+    ExitCode.ServiceUnavailable,
+    "a required service (database, vector store, embedder) is unavailable,\nor the database's disk is full or failing",
+  ],
+  [ExitCode.Internal, 'internal error (a bug: please report it)'],
+  [ExitCode.OutputLost, 'the work is done, but its output could not be written (a full disk under stdout)'],
+  [
+    ExitCode.Locked,
+    'locked: another run is processing the same directory and database,\nor another program kept the database locked',
+  ],
+  [ExitCode.Interrupted, 'interrupted (Ctrl-C)'],
+]);
 
 export function jsonOption() {
   return new Option('--json', 'print machine-readable JSON on stdout');
@@ -82,11 +90,6 @@ export function addBackendOptions<Args extends unknown[], Opts extends OptionVal
     .addOption(
       new Option('--embedding-dimensions <n>', 'shortened vectors (text-embedding-3-*), or the size of another model'),
     );
-}
-
-/** Help text with examples: `examples('ingest fixtures/sample', …)` lists `$ tecsalud-batch …` lines. */
-export function examples(...lines: string[]): string {
-  return `\n${lines.length === 1 ? 'Example' : 'Examples'}:\n${lines.map((line) => `  $ tecsalud-batch ${line}`).join('\n')}`;
 }
 
 /**

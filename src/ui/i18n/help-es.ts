@@ -1,0 +1,375 @@
+/**
+ * `--help` in Spanish: every English text of the help (commander's own, the commands' descriptions, their
+ * arguments and options, the notes and examples after them) and its Spanish, keyed by the English exactly as
+ * it is declared. A text edited in English loses its Spanish here on purpose: the help test reads every
+ * command's Spanish help and names each text without an entry. Flags, choices, defaults, environment variables,
+ * config keys and command lines stay as they are typed.
+ */
+const HELP_ES: Readonly<Record<string, string>> = {
+  // commander's own words, and the texts of the program.
+  'show help': 'muestra la ayuda',
+  'print the version': 'muestra la versión',
+  'display help for command': 'muestra la ayuda de un comando',
+  'Example:': 'Ejemplo:',
+  'Examples:': 'Ejemplos:',
+  'Exit codes:': 'Códigos de salida:',
+  success: 'correcto',
+  "success, but some files wait for an admin's review": 'correcto, pero algunos archivos esperan revisión de un administrador',
+  'some files failed (the others were processed)': 'algunos archivos fallaron (los demás se procesaron)',
+  'usage or configuration error': 'error de uso o de configuración',
+  "a required service (database, vector store, embedder) is unavailable,\nor the database's disk is full or failing":
+    'un servicio necesario (base de datos, almacén de vectores, embedder) no está\n' +
+    'disponible, o el disco de la base de datos está lleno o fallando',
+  'internal error (a bug: please report it)': 'error interno (un defecto del programa: por favor repórtelo)',
+  'the work is done, but its output could not be written (a full disk under stdout)':
+    'el trabajo está hecho, pero su salida no se pudo escribir\n(un disco lleno bajo stdout)',
+  'locked: another run is processing the same directory and database,\nor another program kept the database locked':
+    'bloqueado: otra ejecución está procesando la misma carpeta y base de datos,\n' +
+    'u otro programa mantuvo bloqueada la base de datos',
+  'interrupted (Ctrl-C)': 'interrumpido (Ctrl-C)',
+  'Bulk ingestion of TecSalud medical PDFs into the patient registry and the vector store.':
+    'Ingesta masiva de PDF médicos de TecSalud al registro de pacientes y al almacén de vectores.',
+
+  // Options shared by many commands.
+  'print machine-readable JSON on stdout': 'escribe JSON legible por programas en stdout',
+  'language of the screens: es or en (default: from LC_ALL / LANG)':
+    'idioma de las pantallas: es o en (predeterminado: según LC_ALL / LANG)',
+  'patient registry database: PATH, sqlite:PATH or postgres://USER:PASSWORD@HOST:PORT/DB (env TECSALUD_DB; default ./tecsalud-batch.db)':
+    'base de datos del registro de pacientes: RUTA, sqlite:RUTA o postgres://USUARIO:CONTRASEÑA@HOST:PUERTO/BD ' +
+    '(variable TECSALUD_DB; predeterminado ./tecsalud-batch.db)',
+  'config file (default ./tecsalud-batch.config.json when present)':
+    'archivo de configuración (predeterminado ./tecsalud-batch.config.json cuando existe)',
+  'embedded (sqlite-vec in the SQLite database) or chroma (env TECSALUD_VECTOR_STORE)':
+    'embedded (sqlite-vec dentro de la base de datos SQLite) o chroma (variable TECSALUD_VECTOR_STORE)',
+  'Chroma server (env CHROMA_URL; default http://localhost:8000)':
+    'servidor de Chroma (variable CHROMA_URL; predeterminado http://localhost:8000)',
+  'token for a Chroma server that demands one; other local users can see a flag in the process list, so prefer env CHROMA_AUTH_TOKEN':
+    'token para un servidor de Chroma que lo pida; otros usuarios del equipo pueden ver una opción en la lista de ' +
+    'procesos, así que es mejor la variable CHROMA_AUTH_TOKEN',
+  'hashing (offline, lexical), openai or azure (env TECSALUD_EMBEDDER)':
+    'hashing (sin conexión, léxico), openai o azure (variable TECSALUD_EMBEDDER)',
+  'OpenAI model, or the model behind the Azure deployment (default text-embedding-3-small)':
+    'modelo de OpenAI, o el modelo detrás de la implementación de Azure (predeterminado text-embedding-3-small)',
+  'shortened vectors (text-embedding-3-*), or the size of another model':
+    'vectores acortados (text-embedding-3-*), o el tamaño de otro modelo',
+  'pdfium (default), pdf-parse (pure JavaScript, slower) or pdftotext (needs poppler-utils)':
+    'pdfium (predeterminado), pdf-parse (JavaScript puro, más lento) o pdftotext (requiere poppler-utils)',
+  'OCR scanned pages: auto (pages without a text layer, or scanned under a stamp of text), off, or force (every page) (env TECSALUD_OCR; default auto)':
+    'OCR de páginas escaneadas: auto (páginas sin capa de texto, o escaneadas bajo un sello de texto), off, o ' +
+    'force (todas las páginas) (variable TECSALUD_OCR; predeterminado auto)',
+  'tesseract.js (default, needs nothing installed) or tesseract (Debian tesseract-ocr and poppler-utils, faster) (env TECSALUD_OCR_ENGINE)':
+    'tesseract.js (predeterminado, no requiere nada instalado) o tesseract (tesseract-ocr y poppler-utils de ' +
+    'Debian, más rápido) (variable TECSALUD_OCR_ENGINE)',
+  'mean OCR word confidence (0-1) below which an ingested file is flagged low_ocr_confidence (default 0.7)':
+    'confianza media por palabra del OCR (0-1) por debajo de la cual un archivo ingerido se marca ' +
+    'low_ocr_confidence (predeterminado 0.7)',
+  "attach a file the filename alone would send to review when the document's own expediente and full name identify one registry patient and the filename's name agrees (audited content_confirmed; config key trustContent; default off)":
+    'asigna un archivo que por el nombre de archivo iría a revisión cuando el expediente y el nombre completo ' +
+    'escritos en el propio documento identifican a un paciente del registro y el nombre del archivo coincide ' +
+    '(auditado como content_confirmed; clave de configuración trustContent; desactivado por omisión)',
+  'do not, whatever the config file says': 'no lo hace, diga lo que diga el archivo de configuración',
+  'vector collection (default medical_documents)': 'colección de vectores (predeterminada medical_documents)',
+  'files in flight at once; extraction runs in min(n, cores, 10) processes (default: 2 × min(cores, 10))':
+    'archivos en curso a la vez; la extracción corre en min(n, núcleos, 10) procesos (predeterminado: 2 × min(núcleos, 10))',
+  'largest file accepted, e.g. 10MB (default 10MB)': 'archivo más grande que se acepta, p. ej. 10MB (predeterminado 10MB)',
+  'characters per chunk (default 1000)': 'caracteres por fragmento (predeterminado 1000)',
+  'characters shared by consecutive chunks (default 200)':
+    'caracteres que comparten dos fragmentos consecutivos (predeterminado 200)',
+  'files written together: one vector-store call and one database transaction (default 32)':
+    'archivos que se escriben juntos: una llamada al almacén de vectores y una transacción de la base de datos ' +
+    '(predeterminado 32)',
+  'confidence at or above which a match is attached automatically (default 0.95)':
+    'confianza a partir de la cual una coincidencia se asigna automáticamente (predeterminado 0.95)',
+  'confidence at or above which a match goes to review, below it a new patient (default 0.60)':
+    'confianza a partir de la cual una coincidencia va a revisión; por debajo, paciente nuevo (predeterminado 0.60)',
+  'per-file text-extraction limit (default 60)': 'límite de extracción de texto por archivo, en segundos (predeterminado 60)',
+  "structured JSON logs (pino), owner-only, reopened on SIGHUP; '-' for stderr":
+    "registro estructurado en JSON (pino), solo para el propietario, reabierto con SIGHUP; '-' para stderr",
+  'keep patient names out of the log (the default: expediente and content hash identify files)':
+    'deja los nombres de pacientes fuera del registro (lo predeterminado: el expediente y el hash del contenido ' +
+    'identifican los archivos)',
+  'let the log name files and patients (for a log only its readers may see)':
+    'permite que el registro nombre archivos y pacientes (para un registro que solo ven sus lectores)',
+
+  // parse
+  'Parse filenames of the form [EXPEDIENTE]_[APELLIDOS, NOMBRES]_[NUMERO]_[TIPO].pdf and explain any that do not fit.':
+    'Interpreta nombres de archivo de la forma [EXPEDIENTE]_[APELLIDOS, NOMBRES]_[NUMERO]_[TIPO].pdf y explica ' +
+    'los que no se ajustan.',
+  'parse TecSalud filenames into expediente, names, numero and document type':
+    'interpreta nombres de archivo de TecSalud: expediente, nombres, número y tipo de documento',
+  'one or more filenames (paths are fine: only the base name is parsed)':
+    'uno o más nombres de archivo (se aceptan rutas: solo se interpreta el nombre final)',
+  'Document types (TIPO, any case; another code is filed as other):':
+    'Tipos de documento (TIPO, en mayúsculas o minúsculas; otro código se archiva como other):',
+
+  // patients
+  'Manage the patient registry used for matching.': 'Administra el registro de pacientes con el que se asignan los documentos.',
+  'import, list, show and search the patient registry': 'importa, lista, muestra y busca en el registro de pacientes',
+  'Import patients from CSV. Columns: expediente, apellido_paterno, apellido_materno, nombres [, fecha_nacimiento, sexo] — or expediente, nombre_completo ("APELLIDOS, NOMBRES"). Re-importing the same file is idempotent.':
+    'Importa pacientes desde un CSV. Columnas: expediente, apellido_paterno, apellido_materno, nombres ' +
+    '[, fecha_nacimiento, sexo] — o expediente, nombre_completo ("APELLIDOS, NOMBRES"). Importar de nuevo el ' +
+    'mismo archivo no cambia nada.',
+  'import (upsert by expediente) patients from a CSV file':
+    'importa pacientes desde un archivo CSV (inserta o actualiza por expediente)',
+  'CSV file (UTF-8, with or without BOM; see --encoding)': 'archivo CSV (UTF-8, con o sin BOM; vea --encoding)',
+  'the file\'s encoding: utf-8 (default), or windows-1252 / latin1 for Excel\'s plain "CSV" export':
+    'codificación del archivo: utf-8 (predeterminada), o windows-1252 / latin1 para la exportación "CSV" simple de Excel',
+  'write rows that change the name of a patient who already has documents (refused otherwise; audited)':
+    'escribe las filas que cambian el nombre de un paciente que ya tiene documentos (si no, se rechazan; queda en la auditoría)',
+  'who imports, for the audit log (default: the OS user)':
+    'quién importa, para la bitácora de auditoría (predeterminado: el usuario del sistema)',
+  'list patients': 'lista pacientes',
+  'how many to show': 'cuántos mostrar',
+  'how many to skip': 'cuántos saltar',
+  'show one patient by expediente': 'muestra un paciente por su expediente',
+  'find patients by (part of) a name': 'busca pacientes por su nombre (o parte de él)',
+  'e.g. "GARZA TIJERINA" or "GARZA TIJERINA, MARIA"': 'p. ej. "GARZA TIJERINA" o "GARZA TIJERINA, MARIA"',
+
+  // ingest
+  'Walk DIR recursively and run every file through parse → match patient → extract text → chunk → embed and/or store. Every file ends in a recorded state with a reason; re-running is safe.':
+    'Recorre DIR con sus subcarpetas y pasa cada archivo por interpretar → asignar paciente → extraer texto → ' +
+    'fragmentar → vectorizar y/o guardar. Cada archivo termina en un estado registrado con su motivo; ' +
+    'ejecutarlo de nuevo es seguro.',
+  'ingest a folder of TecSalud PDFs: parse, match, extract, chunk, embed and store':
+    'ingiere una carpeta de PDF de TecSalud: interpreta, asigna, extrae, fragmenta, vectoriza y guarda',
+  'folder with the PDFs': 'carpeta con los PDF',
+  'processing type: vectorized (vectors only), complete (full text only) or both':
+    'tipo de procesamiento: vectorized (solo vectores), complete (solo texto completo) o both (ambos)',
+  'who uploads the batch, for the audit log (default: the OS user)':
+    'quién sube el lote, para la bitácora de auditoría (predeterminado: el usuario del sistema)',
+  "only files matching this pattern, relative to DIR (default '**/*')":
+    "solo los archivos que coinciden con este patrón, relativo a DIR (predeterminado '**/*')",
+  'take hidden and system entries (.snapshot/, .Trash-1000/, @eaDir/, .DS_Store, Thumbs.db) as any other; by default they are skipped and counted (config includeHidden)':
+    'toma las entradas ocultas y de sistema (.snapshot/, .Trash-1000/, @eaDir/, .DS_Store, Thumbs.db) como ' +
+    'cualquier otra; por omisión se omiten y se cuentan (configuración includeHidden)',
+  'skip them even when the config file says includeHidden':
+    'las omite aunque el archivo de configuración diga includeHidden',
+  'most files that need work per run (files done, duplicates, files waiting for review do not count); the rest wait for the next run (default 1000)':
+    'máximo de archivos con trabajo pendiente por ejecución (no cuentan los terminados, los duplicados ni los ' +
+    'que esperan revisión); el resto espera a la siguiente ejecución (predeterminado 1000)',
+  'chunks per request to a remote embedder, gathered across files (config embedding.batchSize; default 256)':
+    'fragmentos por solicitud a un embedder remoto, reunidos de varios archivos (configuración ' +
+    'embedding.batchSize; predeterminado 256)',
+  're-ingest content that was already ingested, replacing its chunks':
+    'ingiere de nuevo el contenido ya ingerido, reemplazando sus fragmentos',
+  'show the parse and match plan; write nothing': 'muestra el plan de interpretación y asignación; no escribe nada',
+  'register the session and put one job per file on the job queue (PostgreSQL), then return: `tecsalud-batch worker` processes them (--max-files does not apply)':
+    'registra la sesión y pone una tarea por archivo en la cola de tareas (PostgreSQL), y termina: ' +
+    '`tecsalud-batch worker` las procesa (--max-files no aplica)',
+  'never prompt: reviews stay pending for `tecsalud-batch review`':
+    'nunca pregunta: las revisiones quedan pendientes para `tecsalud-batch review`',
+  'no progress or summary output (errors still go to stderr)':
+    'sin progreso ni resumen en la salida (los errores siguen yendo a stderr)',
+  'move each ingested (or already ingested) file here, keeping its relative path':
+    'mueve aquí cada archivo ingerido (o ya ingerido antes), conservando su ruta relativa',
+  'move each file that failed validation here, keeping its relative path':
+    'mueve aquí cada archivo que no pasó la validación, conservando su ruta relativa',
+  'a file that changes while it is read, or a PDF cut short, changed less than this long ago and still growing when watched 2 s, is still being copied in: left for the next run, not failed (0 turns the time check off; default 60)':
+    'un archivo que cambia mientras se lee, o un PDF incompleto, modificado hace menos de estos segundos y que ' +
+    'sigue creciendo al observarlo 2 s, todavía se está copiando: queda para la siguiente ejecución, sin ' +
+    'fallar (0 desactiva la comprobación de tiempo; predeterminado 60)',
+
+  // worker
+  'Take file jobs from the job queue (PostgreSQL) and run each file through the ingest pipeline: the same steps, outcomes and writes as `ingest`. Any number of workers on any number of machines that see the files at the same path share the sessions queued with `ingest DIR --enqueue`.':
+    'Toma tareas de archivo de la cola de tareas (PostgreSQL) y pasa cada archivo por el proceso de ingesta: los ' +
+    'mismos pasos, resultados y escrituras que `ingest`. Cualquier número de workers, en cualquier número de ' +
+    'equipos que vean los archivos en la misma ruta, se reparten las sesiones encoladas con `ingest DIR --enqueue`.',
+  'take file jobs from the job queue (PostgreSQL) and ingest them; run many, on many machines':
+    'toma tareas de archivo de la cola (PostgreSQL) y las ingiere; se pueden correr varios, en varios equipos',
+  'exit once the queue holds no job (queued, retrying or running): for scripts and tests':
+    'termina cuando la cola no tiene tareas (en espera, por reintentar o en curso): para scripts y pruebas',
+  'after this long without finishing, a job is taken for abandoned (its worker died) and retried by another worker; keep it above the longest a file may take (default 900)':
+    'tras estos segundos sin terminar, una tarea se da por abandonada (su worker murió) y otro worker la ' +
+    'reintenta; manténgalo por encima de lo más que pueda tardar un archivo (predeterminado 900)',
+  'print nothing but errors': 'no escribe nada más que los errores',
+  'SIGTERM or Ctrl-C: the files in flight finish, no new job is taken, then the worker exits (130);\na second one exits at once (the jobs in flight are retried by another worker after --job-timeout).':
+    'SIGTERM o Ctrl-C: los archivos en curso terminan, no se toman tareas nuevas y el worker termina (130);\n' +
+    'un segundo termina de inmediato (otro worker reintenta las tareas en curso después de --job-timeout).',
+
+  // review
+  'Walk the review-required files one by one in the terminal: the parsed filename, the candidate patients with their scores and reasons, and the first lines of the text. Keys: 1-9 attach, n new patient, r reject, s skip, u undo, ? help, q quit (decisions so far are kept). Without a terminal, or with --json, lists the pending reviews. A rejected file stays rejected on later runs (by its content) until `review --reopen ID`.':
+    'Recorre en la terminal, uno por uno, los archivos que requieren revisión: el nombre de archivo ' +
+    'interpretado, los pacientes candidatos con su puntuación y sus motivos, y las primeras líneas del texto. ' +
+    'Teclas: 1-9 asignar, n paciente nuevo, r rechazar, s omitir, u deshacer, ? ayuda, q salir (las decisiones ' +
+    'tomadas se conservan). Sin terminal, o con --json, lista las revisiones pendientes. Un archivo rechazado ' +
+    'sigue rechazado en ejecuciones posteriores (por su contenido) hasta `review --reopen ID`.',
+  'settle the files waiting for review: attach, new patient, reject (interactive)':
+    'resuelve los archivos en espera de revisión: asignar, paciente nuevo, rechazar (interactivo)',
+  'session id or its first characters (default: every session)':
+    'id de la sesión o sus primeros caracteres (predeterminado: todas las sesiones)',
+  'who reviews, for the audit log (default: the OS user)':
+    'quién revisa, para la bitácora de auditoría (predeterminado: el usuario del sistema)',
+  'list the pending reviews as JSON on stdout (no interaction)':
+    'lista las revisiones pendientes en JSON en stdout (sin interacción)',
+  'vector collection (default: the one the session was ingested into)':
+    'colección de vectores (predeterminada: aquella en la que se ingirió la sesión)',
+  'lift a rejection: a rejected file id, or the first characters of its content hash':
+    'levanta un rechazo: el id de un archivo rechazado, o los primeros caracteres del hash de su contenido',
+  [`Exit codes: 0 no reviews left pending, 2 some still pending.`]:
+    'Códigos de salida: 0 no quedan revisiones pendientes, 2 algunas siguen pendientes.',
+
+  // documents
+  'Correct where an ingested document went: move it to another patient, or send it back to review.':
+    'Corrige a dónde fue un documento ingerido: moverlo a otro paciente, o devolverlo a revisión.',
+  'move a document to another patient, or detach it back to review':
+    'mueve un documento a otro paciente, o lo desvincula y lo devuelve a revisión',
+  "move a document (and its vectors) to another patient's expediente":
+    'mueve un documento (y sus vectores) al expediente de otro paciente',
+  'document id, or its first characters (as `patients show` prints it)':
+    'id del documento, o sus primeros caracteres (como lo muestra `patients show`)',
+  'the patient it belongs to': 'el paciente al que pertenece',
+  'who moves it, for the audit log (default: the OS user)':
+    'quién lo mueve, para la bitácora de auditoría (predeterminado: el usuario del sistema)',
+  'vector collection (default: the one its session was ingested into)':
+    'colección de vectores (predeterminada: aquella en la que se ingirió su sesión)',
+  'take a document off its patient: its file waits for review again, in its session':
+    'desvincula un documento de su paciente: su archivo espera revisión de nuevo, en su sesión',
+  'who detaches it, for the audit log (default: the OS user)':
+    'quién lo desvincula, para la bitácora de auditoría (predeterminado: el usuario del sistema)',
+  'why it goes back to review (the reviewer reads it there)':
+    'por qué vuelve a revisión (quien revisa lo lee ahí)',
+
+  // match
+  'explain how filenames would match against the current registry':
+    'explica cómo se asignarían nombres de archivo con el registro actual',
+  'TecSalud filenames, or PDFs on disk (whose text is read and cross-checked too)':
+    'nombres de archivo de TecSalud, o PDF en disco (cuyo texto también se lee y se coteja)',
+  'auto-assign threshold (default 0.95)': 'umbral de asignación automática (predeterminado 0.95)',
+  'review threshold (default 0.60)': 'umbral de revisión (predeterminado 0.60)',
+  'do not read the PDF: judge the filename alone': 'no lee el PDF: juzga solo por el nombre del archivo',
+
+  // status, sessions, processing-types, cleanup
+  'show a session (the latest when none is given)': 'muestra una sesión (la más reciente si no se indica ninguna)',
+  'session id or its first characters': 'id de la sesión o sus primeros caracteres',
+  'list every file with its outcome': 'lista cada archivo con su resultado',
+  'list recent sessions': 'lista las sesiones recientes',
+  'how many': 'cuántas',
+  'list the processing types (vectorized, complete, both)':
+    'lista los tipos de procesamiento (vectorized, complete, both)',
+  "remove a session's working state (documents are kept unless --purge)":
+    'quita el estado de trabajo de una sesión (los documentos se conservan salvo con --purge)',
+  'every finished session older than this, e.g. 7d (the service keeps 7 days)':
+    'todas las sesiones terminadas de hace más de esto, p. ej. 7d (el servicio conserva 7 días)',
+  "also delete the session's ingested documents and their vectors":
+    'borra también los documentos ingeridos de la sesión y sus vectores',
+  'with --purge: delete documents still within the legal retention (NOM-004-SSA3: 5 years; config retentionYears)':
+    'con --purge: borra documentos aún dentro del plazo legal de conservación (NOM-004-SSA3: 5 años; ' +
+    'configuración retentionYears)',
+  'who cleans up, for the audit log': 'quién limpia, para la bitácora de auditoría',
+  'vector collection to purge from (default: the one the session was ingested into)':
+    'colección de vectores de la que purgar (predeterminada: aquella en la que se ingirió la sesión)',
+  'e.g. nightly from cron': 'p. ej. cada noche desde cron',
+  'refused for documents within the retention period unless --force':
+    'se rechaza para documentos dentro del plazo de conservación, salvo con --force',
+
+  // search
+  'search the ingested documents (vector store) for a text':
+    'busca un texto en los documentos ingeridos (almacén de vectores)',
+  'what to look for': 'qué buscar',
+  "only this patient's documents": 'solo los documentos de este paciente',
+  'only this document type (consultation, lab_results, …, or a filename code: CONS, LAB, RX…)':
+    'solo este tipo de documento (consultation, lab_results, …, o un código del nombre de archivo: CONS, LAB, RX…)',
+  'how many chunks': 'cuántos fragmentos',
+
+  // serve
+  'Serve the hospital batch service’s HTTP API (create a session, upload, process, status, review, cleanup) over the same pipeline, database and vector store as `ingest`. Clients send a bearer token (`tecsalud-batch tokens create`). OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs.':
+    'Sirve la API HTTP del servicio de lotes del hospital (crear una sesión, subir, procesar, estado, revisión, ' +
+    'limpieza) sobre el mismo proceso, base de datos y almacén de vectores que `ingest`. Los clientes envían un ' +
+    'token bearer (`tecsalud-batch tokens create`). OpenAPI en /api/v1/openapi.json, documentación en /api/v1/docs.',
+  'serve the HTTP API (sessions, uploads, processing, status, review) over the same pipeline':
+    'sirve la API HTTP (sesiones, subidas, procesamiento, estado, revisión) sobre el mismo proceso',
+  'port to listen on (default 8000; config serve.port)': 'puerto en el que escucha (predeterminado 8000; configuración serve.port)',
+  'address to listen on (default 127.0.0.1; config serve.host)':
+    'dirección en la que escucha (predeterminada 127.0.0.1; configuración serve.host)',
+  'where uploaded PDFs are kept, one owner-only folder per session (default ./tecsalud-uploads)':
+    'dónde se guardan los PDF subidos, una carpeta solo para el propietario por sesión (predeterminado ./tecsalud-uploads)',
+  'files a session takes (default 1000, as the service)': 'archivos que admite una sesión (predeterminado 1000, como el servicio)',
+  'origins a browser may call the API from, e.g. https://intranet.hospital.local (default none)':
+    'orígenes desde los que un navegador puede llamar a la API, p. ej. https://intranet.hospital.local (predeterminado: ninguno)',
+  'requests a minute per token, per client address without one (401s included); 0: no limit (default 600)':
+    'solicitudes por minuto por token, o por dirección del cliente si no lo trae (401 incluidos); 0: sin límite ' +
+    '(predeterminado 600)',
+  'behind a reverse proxy: take the client’s address from X-Forwarded-For (the proxy’s addresses, comma-separated)':
+    'detrás de un proxy inverso: toma la dirección del cliente de X-Forwarded-For (las direcciones del proxy, ' +
+    'separadas por comas)',
+  'accept calls without a token (only when listening on a loopback address)':
+    'acepta llamadas sin token (solo al escuchar en una dirección loopback)',
+  "request and processing logs (JSON lines), patient names kept out, owner-only, reopened on SIGHUP (default: stderr; '-' for stderr)":
+    'registro de solicitudes y de procesamiento (líneas JSON), sin nombres de pacientes, solo para el ' +
+    "propietario, reabierto con SIGHUP (predeterminado: stderr; '-' para stderr)",
+  'log only warnings and errors': 'registra solo avisos y errores',
+  'chunks per embedder call (default 256)': 'fragmentos por llamada al embedder (predeterminado 256)',
+  'loopback only: trying the API on this machine': 'solo loopback: para probar la API en este equipo',
+
+  // tokens
+  'Manage the bearer tokens of the HTTP API (tecsalud-batch serve). Roles: viewer reads; uploader also uploads and processes; admin also decides reviews and cleans up. Only a hash of each token is stored.':
+    'Administra los tokens bearer de la API HTTP (tecsalud-batch serve). Roles: viewer consulta; uploader además ' +
+    'sube y procesa; admin además decide revisiones y limpia. Solo se guarda un hash de cada token.',
+  'create, list and revoke the bearer tokens of the HTTP API': 'crea, lista y revoca los tokens bearer de la API HTTP',
+  'create a token and print it (once: only its hash is stored)':
+    'crea un token y lo muestra (una sola vez: solo se guarda su hash)',
+  'who or what uses it (the audit log names its calls by it), e.g. frontend':
+    'quién o qué lo usa (la bitácora de auditoría nombra sus llamadas así), p. ej. frontend',
+  'viewer (reads), uploader (also uploads and processes) or admin (also reviews, cleanup)':
+    'viewer (consulta), uploader (además sube y procesa) o admin (además revisa y limpia)',
+  'valid for this long, e.g. 90d, 12w, 24h (default: until revoked)':
+    'válido por este tiempo, p. ej. 90d, 12w, 24h (predeterminado: hasta que se revoque)',
+  'who creates it, for the audit log (default: the OS user)':
+    'quién lo crea, para la bitácora de auditoría (predeterminado: el usuario del sistema)',
+  'list the tokens: name, role, state, expiry, last use (never the token)':
+    'lista los tokens: nombre, rol, estado, caducidad, último uso (nunca el token)',
+  'revoke a token: its next call is refused': 'revoca un token: su siguiente llamada se rechaza',
+  'the token’s name': 'el nombre del token',
+  'who revokes it, for the audit log (default: the OS user)':
+    'quién lo revoca, para la bitácora de auditoría (predeterminado: el usuario del sistema)',
+
+  // unlock
+  'lift the run lock of a folder whose run is over (e.g. taken on another host)':
+    'levanta el bloqueo de ejecución de una carpeta cuya ejecución ya terminó (p. ej. tomado en otro equipo)',
+  'the folder whose run lock to lift, as given to `ingest`':
+    'la carpeta cuyo bloqueo de ejecución se levanta, tal como se dio a `ingest`',
+  'lift a SQLite lock taken on another host, which this machine cannot check: only when no run goes on there':
+    'levanta un bloqueo de SQLite tomado en otro equipo, que este equipo no puede comprobar: solo cuando ahí no ' +
+    'hay una ejecución en curso',
+  'A run lock left by a killed run on this host is taken over by the next run by itself; a lock taken on\nanother host (a container that came back under another host name, a machine that went down) needs a\nperson to say that run is over. A run that still goes on is never unlocked (exit 75).':
+    'El bloqueo que deja una ejecución terminada a la fuerza en este equipo lo toma la siguiente por sí\n' +
+    'sola; un bloqueo tomado en otro equipo (un contenedor que volvió con otro nombre de equipo, una\n' +
+    'máquina que se cayó) necesita que una persona diga que esa ejecución terminó. Una ejecución que\n' +
+    'sigue en curso nunca se desbloquea (salida 75).',
+  'taken on another host': 'tomado en otro equipo',
+  'then: worker': 'después: worker',
+
+  // doctor
+  'Checks that the database is reachable and migrated (and whether its connection is encrypted), the vector store reachable and filled by the configured embedder, the embedder answering, the working directory writable, whether pdftotext and the OCR engines can run, and that no other account may read the database, the log, the archive or a config file holding a secret; answers within 10 s whatever the servers do. Exits 0 when healthy, 69 when anything fails (64 when only the database file, missing or unusable, is wrong). The database is never created or migrated by it. Secrets are never printed.':
+    'Comprueba que la base de datos se alcanza y está migrada (y si su conexión va cifrada), que el almacén de ' +
+    'vectores se alcanza y lo llenó el embedder configurado, que el embedder responde, que se puede escribir en ' +
+    'el directorio de trabajo, si pdftotext y los motores de OCR pueden correr, y que ninguna otra cuenta puede ' +
+    'leer la base de datos, el registro, el archivo histórico ni un archivo de configuración con un secreto; ' +
+    'responde en 10 s hagan lo que hagan los servidores. Sale con 0 si todo está en orden, 69 si algo falla ' +
+    '(64 cuando solo el archivo de la base de datos, ausente o inutilizable, está mal). Nunca crea ni migra la ' +
+    'base de datos. Nunca muestra secretos.',
+  'check the database, vector store, embedder and working directory (health check)':
+    'comprueba la base de datos, el almacén de vectores, el embedder y el directorio de trabajo (chequeo de salud)',
+  'answer within this many seconds, whatever the servers do (default 10)':
+    'responde en estos segundos, hagan lo que hagan los servidores (predeterminado 10)',
+  "the ingest's log: warn when others may read it (and its rotated copies)":
+    'el registro de la ingesta: avisa si otros pueden leerlo (y sus copias rotadas)',
+  "the ingest's archive folder: warn when others may read it or what it holds":
+    'la carpeta de archivo histórico de la ingesta: avisa si otros pueden leerla o leer lo que contiene',
+  "the ingest's quarantine folder: the same": 'la carpeta de cuarentena de la ingesta: lo mismo',
+};
+
+/** English help texts shown in Spanish without an entry above, in this process (the help test reads it). */
+const untranslated = new Set<string>();
+
+/** The Spanish of an English help text; the English itself when the table has none (and it is noted). */
+export function helpInSpanish(english: string): string {
+  const spanish = HELP_ES[english];
+  if (spanish !== undefined) return spanish;
+  untranslated.add(english);
+  return english;
+}
+
+export function untranslatedHelp(): ReadonlySet<string> {
+  return untranslated;
+}

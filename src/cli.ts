@@ -12,7 +12,7 @@ import {
   setCommandContext,
   type ProgramEnvironment,
 } from './commands/context.js';
-import { EXIT_CODES_HELP, examples, helpText } from './commands/shared/options.js';
+import { EXIT_CODES_HELP, examples, helpText, langOption } from './commands/shared/options.js';
 import { helpConfigurationFor } from './commands/shared/help-text.js';
 import { ExitCode } from './errors.js';
 import { translateCommanderError } from './ui/i18n/commander-errors-es.js';
@@ -146,6 +146,11 @@ export function buildProgram(environment: ProgramEnvironment = processEnvironmen
         EXIT_CODES_HELP,
       ),
     );
+  // `tecsalud-batch --lang es ingest …`: the language may come before the command (see handLanguageOn).
+  const langFirst = langOption();
+  // Checked by the command it is handed to, as if typed after its name (the same refusal, with its hint).
+  langFirst.parseArg = <T>(value: string): T => value as T;
+  program.addOption(langFirst);
   const terms = new Map(COMMANDS.map((entry) => [nameOf(entry), entry.term]));
   // The listing of a command not loaded yet comes from the table; once loaded, from its declaration.
   program.configureHelp({
@@ -172,12 +177,24 @@ export function buildProgram(environment: ProgramEnvironment = processEnvironmen
     // A command's module is loaded when the command is dispatched (to run, or to show its help).
     .hook('preSubcommand', async (_program, command) => {
       await defineCommand(command);
+      handLanguageOn(program, command);
     })
     // Flags > environment > config file > defaults, resolved once and handed to the action.
     .hook('preAction', async (_program, actionCommand) => {
       setCommandContext(actionCommand, await resolveContextFor(actionCommand, environment));
     });
   return program;
+}
+
+/**
+ * The program reads `--lang` wherever it is typed (commander's options are not positional here), so the
+ * command, which reads its own `--lang`, is handed the value and checks it with its own option.
+ */
+function handLanguageOn(program: CommandUnknownOpts, command: CommandUnknownOpts): void {
+  if (program.getOptionValueSource('lang') !== 'cli') return;
+  const value = program.getOptionValue('lang') as string;
+  const own = command.options.find((option) => option.attributeName() === 'lang');
+  command.setOptionValueWithSource('lang', own?.parseArg ? own.parseArg(value, undefined) : value, 'cli');
 }
 
 /** Commands whose module has configured them. */

@@ -44,6 +44,25 @@ describe('--help in Spanish under --lang es or a Spanish locale', { tags: ['slow
     expect(list).toMatch(/^Opciones:\n {2}--limit <n> +cuántos mostrar \(predeterminado: "50"\)$/m);
   });
 
+  it('takes --lang before the command too: the help and the run of that command follow it', async () => {
+    const ingest = await help(['--lang', 'es', 'ingest', '--help']);
+    expect(ingest).toMatch(/^Uso: tecsalud-batch ingest \[opciones\] <dir>\n\nRecorre DIR/);
+    const list = await help(['--lang=es', 'patients', 'list', '--help']);
+    expect(list).toMatch(/^Uso: tecsalud-batch patients list \[opciones\]\n\nOpciones:\n {2}--limit <n> +cuántos mostrar/);
+
+    const parsed = await runCli(['--lang', 'es', 'parse', 'nota.pdf'], { cwd, env: { LANG: 'C', LC_ALL: '' } });
+    expect(parsed.stderr).toBe('');
+    expect(parsed.stdout).toContain('Formato esperado: [EXPEDIENTE]_[APELLIDOS, NOMBRES]_[NUMERO]_[TIPO].pdf');
+    expect(parsed.code).toBe(3);
+    // The command's own --lang, after its name, still decides its run.
+    const english = await runCli(['--lang', 'es', 'parse', 'nota.pdf', '--lang', 'en'], { cwd, env: { LANG: 'C', LC_ALL: '' } });
+    expect(english.stdout).toContain('Expected format: ');
+    // Checked as the command checks its own.
+    const wrong = await runCli(['--lang', 'fr', 'unlock', 'drop'], { cwd, env: { LANG: 'C', LC_ALL: '' } });
+    expect(wrong.code).toBe(64);
+    expect(wrong.stderr).toBe("error: --lang must be 'es' or 'en', not 'fr'\nhint: write one of them, e.g. --lang es\n");
+  });
+
   it('stays English otherwise, and under --lang en whatever the locale says', async () => {
     for (const [args, env] of [
       [['ingest', '--help'], {}],

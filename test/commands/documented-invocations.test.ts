@@ -49,7 +49,13 @@ describe('every documented invocation parses', () => {
   beforeAll(async () => {
     const { program } = testProgram();
     await defineAllCommands(program);
-    help = helpInvocations(program);
+    // The Spanish help's examples too: the words of a person in them are Spanish there (help-es).
+    const spanish = buildProgram({ cwd, env: {}, io: captureIo().io, stdin: process.stdin }, 'es');
+    await defineAllCommands(spanish);
+    help = [
+      ...helpInvocations(program),
+      ...helpInvocations(spanish).map((invocation) => ({ ...invocation, source: `${invocation.source} (es)` })),
+    ];
   });
 
   it('finds the examples to check', () => {

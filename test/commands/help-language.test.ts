@@ -48,6 +48,8 @@ describe('--help in Spanish', () => {
     expect(helps.get('patients')).toMatch(/^Comandos:\n {2}import \[opciones\] <file> +importa pacientes/m);
     expect(helps.get('patients list')).toContain('cuántos mostrar (predeterminado: "50")');
     expect(helps.get('parse')).toMatch(/^ {2}CONS +consultation \(consulta\)$/m);
+    // A person's words in an example are a Spanish speaker's; the command line around them is the same.
+    expect(helps.get('documents')).toContain("$ tecsalud-batch documents detach 1a2b3c4d --user jlopez --reason 'el informe nombra a otro paciente'");
   });
 
   it('leaves the English help English', async () => {

@@ -6,7 +6,7 @@
  */
 import type { AddHelpTextContext, Argument, CommandUnknownOpts, Help, HelpConfiguration, Option } from '@commander-js/extra-typings';
 import type { Lang } from '../../ui/i18n/language.js';
-import { helpInSpanish } from '../../ui/i18n/help-es.js';
+import { exampleInSpanish, helpInSpanish } from '../../ui/i18n/help-es.js';
 
 /**
  * A block of text after a command's help, written when the help is shown, in the language it is shown in; it
@@ -18,12 +18,15 @@ export type HelpText = (context: Pick<AddHelpTextContext, 'command'>) => string;
 interface LocalizedHelp {
   language: Lang;
   localize(english: string): string;
+  /** An example's command line, with a person's words in it (a reason) in the language. */
+  localizeExample(line: string): string;
 }
 
 /** How a block says its English texts in the language of the help being shown. */
 export interface HelpWords {
   lang: Lang;
   localize(english: string): string;
+  localizeExample(line: string): string;
 }
 
 /** A block whose text is made when the help is shown, from the words of its language. */
@@ -41,10 +44,10 @@ export function helpText(...blocks: (string | HelpText)[]): HelpText {
 
 /** `examples('ingest fixtures/sample', …)` lists `$ tecsalud-batch …` lines; a `# comment` is put in words too. */
 export function examples(...lines: string[]): HelpText {
-  return helpBlock(({ localize }) =>
+  return helpBlock(({ localize, localizeExample }) =>
     [
       localize(lines.length === 1 ? 'Example:' : 'Examples:'),
-      ...lines.map((line) => `  $ tecsalud-batch ${withCommentIn(line, localize)}`),
+      ...lines.map((line) => `  $ tecsalud-batch ${withCommentIn(localizeExample(line), localize)}`),
     ].join('\n'),
   );
 }
@@ -67,7 +70,11 @@ export function codeTable(heading: string, rows: readonly (readonly [number, str
 
 function helpWordsOf(command: CommandUnknownOpts): HelpWords {
   const helper = command.createHelp() as Help & Partial<LocalizedHelp>;
-  return { lang: helper.language ?? 'en', localize: (english) => helper.localize?.(english) ?? english };
+  return {
+    lang: helper.language ?? 'en',
+    localize: (english) => helper.localize?.(english) ?? english,
+    localizeExample: (line) => helper.localizeExample?.(line) ?? line,
+  };
 }
 
 /**
@@ -80,6 +87,7 @@ export function helpConfigurationFor(lang: Lang): HelpConfiguration {
   const spanish: HelpConfiguration & LocalizedHelp = {
     language: lang,
     localize,
+    localizeExample: exampleInSpanish,
     styleTitle: (title) => SPANISH_TITLES[title] ?? localize(title),
     // commander's placeholders in the usage line and the command list; argument names are the commands' own.
     styleOptionText: (text) => (text === '[options]' ? '[opciones]' : text),

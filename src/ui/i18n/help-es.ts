@@ -183,8 +183,8 @@ const HELP_ES: Readonly<Record<string, string>> = {
     'reintenta; manténgalo por encima de lo más que pueda tardar un archivo (predeterminado 900)',
   'print nothing but errors': 'no escribe nada más que los errores',
   'SIGTERM or Ctrl-C: the files in flight finish, no new job is taken, then the worker exits (130);\na second one exits at once (the jobs in flight are retried by another worker after --job-timeout).':
-    'SIGTERM o Ctrl-C: los archivos en curso terminan, no se toman tareas nuevas y el worker termina (130);\n' +
-    'un segundo termina de inmediato (otro worker reintenta las tareas en curso después de --job-timeout).',
+    'SIGTERM o Ctrl-C: los archivos en curso terminan, no se toman tareas nuevas y el worker sale (130);\n' +
+    'un segundo sale de inmediato (otro worker reintenta las tareas en curso tras --job-timeout).',
 
   // review
   'Walk the review-required files one by one in the terminal: the parsed filename, the candidate patients with their scores and reasons, and the first lines of the text. Keys: 1-9 attach, n new patient, r reject, s skip, u undo, ? help, q quit (decisions so far are kept). Without a terminal, or with --json, lists the pending reviews. A rejected file stays rejected on later runs (by its content) until `review --reopen ID`.':
@@ -358,6 +358,19 @@ const HELP_ES: Readonly<Record<string, string>> = {
     'la carpeta de archivo histórico de la ingesta: avisa si otros pueden leerla o leer lo que contiene',
   "the ingest's quarantine folder: the same": 'la carpeta de cuarentena de la ingesta: lo mismo',
 };
+
+/**
+ * Example command lines with words of a person in them (a reason, a note), as a Spanish speaker would type
+ * them; a line not here is shown as it is (flags, paths and ids need no Spanish).
+ */
+const EXAMPLES_ES: Readonly<Record<string, string>> = {
+  "documents detach 1a2b3c4d --user jlopez --reason 'the report names another patient'":
+    "documents detach 1a2b3c4d --user jlopez --reason 'el informe nombra a otro paciente'",
+};
+
+export function exampleInSpanish(line: string): string {
+  return EXAMPLES_ES[line] ?? line;
+}
 
 /** English help texts shown in Spanish without an entry above, in this process (the help test reads it). */
 const untranslated = new Set<string>();

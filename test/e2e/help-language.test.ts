@@ -57,6 +57,12 @@ describe('--help in Spanish under --lang es or a Spanish locale', { tags: ['slow
     // The command's own --lang, after its name, still decides its run.
     const english = await runCli(['--lang', 'es', 'parse', 'nota.pdf', '--lang', 'en'], { cwd, env: { LANG: 'C', LC_ALL: '' } });
     expect(english.stdout).toContain('Expected format: ');
+    // The last --lang typed decides, for the help and a refusal as for the command's run.
+    const last = await help(['--lang', 'es', 'ingest', '--help', '--lang', 'en']);
+    expect(last).toMatch(/^Usage: tecsalud-batch ingest \[options\] <dir>/);
+    const refused = await runCli(['unlock', '', '--lang', 'es', '--lang', 'en'], { cwd, env: { LANG: 'C', LC_ALL: '' } });
+    expect(refused.code).toBe(64);
+    expect(refused.stderr).toMatch(/^error: name the folder whose run lock to lift/);
     // Checked as the command checks its own.
     const wrong = await runCli(['--lang', 'fr', 'unlock', 'drop'], { cwd, env: { LANG: 'C', LC_ALL: '' } });
     expect(wrong.code).toBe(64);

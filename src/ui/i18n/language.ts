@@ -15,11 +15,12 @@ export function resolveLanguage(options: { flag?: string | null; env?: NodeJS.Pr
 
 /**
  * The language of a run read from the words typed (`--lang es`, `--lang=es`, before a `--`), for what is said
- * before or without a parse: commander's own refusals, and an error that ended the parse.
+ * before or without a parse: commander's own refusals, the help, and an error that ended the parse. The last
+ * one typed, as commander takes it (`tecsalud-batch --lang es ingest … --lang en` runs ingest in English).
  */
 export function languageOfArguments(argv: readonly string[], env: NodeJS.ProcessEnv): Lang {
   const options = argv.slice(0, argv.includes('--') ? argv.indexOf('--') : argv.length);
-  const at = options.findIndex((option) => option === '--lang' || option.startsWith('--lang='));
+  const at = options.findLastIndex((option) => option === '--lang' || option.startsWith('--lang='));
   const flag = at < 0 ? undefined : options[at]!.includes('=') ? options[at]!.slice('--lang='.length) : options[at + 1];
   return resolveLanguage({ flag, env });
 }

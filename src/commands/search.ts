@@ -22,7 +22,7 @@ function searchOptions(command: Command) {
     .argument('<text>', 'what to look for')
     .option('--patient <expediente>', "only this patient's documents")
     .option('--type <document-type>', 'only this document type (consultation, lab_results, …, or a filename code: CONS, LAB, RX…)')
-    .addOption(new Option('-k <n>', 'how many chunks').default('5'))
+    .addOption(new Option('-k, --limit <n>', 'how many chunks').default('5'))
     .option('--collection <name>', 'vector collection (default medical_documents)')
     .addOption(dbOption())
     .addOption(jsonOption())
@@ -39,7 +39,7 @@ export type SearchOptions = ReturnType<ReturnType<typeof searchOptions>['opts']>
 /** Nearest chunks to the query text, with the same embedder that filled the collection. */
 export async function searchDocuments(text: string, options: SearchOptions, context: CommandContext): Promise<number> {
   const { io } = context;
-  const k = readNumberSetting(options.k, '-k', { kind: 'whole', min: 1, max: 100 });
+  const k = readNumberSetting(options.limit, '--limit', { kind: 'whole', min: 1, max: 100 });
   if (!text.trim()) throw new UsageError('give the text to search for');
   // A filename's code (LAB, RX) names its type as well as the type's own name does.
   const documentType = options.type === undefined ? undefined : documentTypeNamed(options.type);

@@ -108,7 +108,7 @@ describe.each(COMBINATIONS)('ingest with the OpenAI embedder on $db + $store', {
     }
 
     const search = captureIo();
-    await searchDocuments('biometría hemática', { k: '3', json: true }, await commandContext({ cwd, env, io: search.io }));
+    await searchDocuments('biometría hemática', { limit: '3', json: true }, await commandContext({ cwd, env, io: search.io }));
     expect((JSON.parse(search.stdout()) as { results: unknown[] }).results).toHaveLength(3);
   });
 });

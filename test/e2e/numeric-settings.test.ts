@@ -35,7 +35,8 @@ describe('numeric settings out of range (the real CLI)', { tags: ['slow'] }, () 
       [['worker', '--job-timeout', '1'], '--job-timeout must be a whole number from 5 to 82800; got 1'],
       [['serve', '--port', '70000'], '--port must be a whole number from 0 to 65535; got 70000'],
       [['serve', '--max-files-per-session', '0'], '--max-files-per-session must be a whole number from 1 up; got 0'],
-      [['search', 'dolor', '-k', '0'], '-k must be a whole number from 1 to 100; got 0'],
+      [['search', 'dolor', '-k', '0'], '--limit must be a whole number from 1 to 100; got 0'],
+      [['search', 'dolor', '--limit', '101'], '--limit must be a whole number from 1 to 100; got 101'],
       [['match', 'x.pdf', '--auto-threshold', '2'], '--auto-threshold must be a number from 0 to 1; got 2'],
       [['doctor', '--timeout', '0'], '--timeout must be a number above 0 and up to 600; got 0'],
     ];

@@ -114,13 +114,13 @@ describe('ingest on the committed sample', { tags: ['slow'] }, () => {
     await ingestJson(workspace);
     const { io, stdout } = captureIo();
     const context = await commandContext({ cwd: workspace.root, db: workspace.db, io });
-    await searchDocuments('BIOMETRÍA HEMÁTICA Hemoglobina Hematocrito', { k: '3', json: true }, context);
+    await searchDocuments('BIOMETRÍA HEMÁTICA Hemoglobina Hematocrito', { limit: '3', json: true }, context);
     const results = JSON.parse(stdout()).results as { metadata: Record<string, unknown> }[];
     expect(results.length).toBe(3);
     expect(results[0]!.metadata.document_type).toBe('lab_results');
     const { io: io2, stdout: out2 } = captureIo();
     const context2 = await commandContext({ cwd: workspace.root, db: workspace.db, io: io2 });
-    await searchDocuments('receta', { k: '5', json: true, patient: '3000768077' }, context2);
+    await searchDocuments('receta', { limit: '5', json: true, patient: '3000768077' }, context2);
     const filtered = JSON.parse(out2()).results as { metadata: Record<string, unknown> }[];
     expect(filtered.length).toBeGreaterThan(0);
     expect(filtered.every((r) => r.metadata.expediente === '3000768077')).toBe(true);
@@ -128,24 +128,24 @@ describe('ingest on the committed sample', { tags: ['slow'] }, () => {
     // A filename's type code filters as the type's name does.
     const { io: io3, stdout: out3 } = captureIo();
     const context3 = await commandContext({ cwd: workspace.root, db: workspace.db, io: io3 });
-    await searchDocuments('hemoglobina', { k: '5', json: true, type: 'LAB' }, context3);
+    await searchDocuments('hemoglobina', { limit: '5', json: true, type: 'LAB' }, context3);
     const labs = JSON.parse(out3()).results as { metadata: Record<string, unknown> }[];
     expect(labs.length).toBeGreaterThan(0);
     expect(labs.every((r) => r.metadata.document_type === 'lab_results')).toBe(true);
 
     // An expediente nobody has is said so, not "no matching chunks".
     const context4 = await commandContext({ cwd: workspace.root, db: workspace.db, io: captureIo().io });
-    await expect(searchDocuments('receta', { k: '5', patient: '9999999999' }, context4)).rejects.toMatchObject({
+    await expect(searchDocuments('receta', { limit: '5', patient: '9999999999' }, context4)).rejects.toMatchObject({
       exitCode: ExitCode.Usage,
       message: 'no patient with expediente 9999999999 in the registry',
     });
-    await expect(searchDocuments('receta', { k: '5', patient: 'abc' }, context4)).rejects.toMatchObject({
+    await expect(searchDocuments('receta', { limit: '5', patient: 'abc' }, context4)).rejects.toMatchObject({
       message: "--patient takes an expediente (8 to 12 digits), not 'abc'",
     });
-    await expect(searchDocuments('de la el', { k: '5' }, context4)).rejects.toMatchObject({
+    await expect(searchDocuments('de la el', { limit: '5' }, context4)).rejects.toMatchObject({
       message: expect.stringMatching(/^the query 'de la el' has no word to search for/),
     });
-    await expect(searchDocuments('receta', { k: '5', type: 'XYZ' }, context4)).rejects.toMatchObject({
+    await expect(searchDocuments('receta', { limit: '5', type: 'XYZ' }, context4)).rejects.toMatchObject({
       message: expect.stringMatching(/^--type must be one of consultation, .*or a filename's type code \(CONS, /),
     });
   });

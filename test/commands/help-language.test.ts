@@ -52,6 +52,16 @@ describe('--help in Spanish', () => {
     expect(helps.get('documents')).toContain("$ tecsalud-batch documents detach 1a2b3c4d --user jlopez --reason 'el informe nombra a otro paciente'");
   });
 
+  it("says what every command does on its own help, a subcommand declared with a summary alone too", async () => {
+    for (const lang of ['en', 'es'] as const) {
+      for (const [path, text] of await everyHelp(lang)) {
+        if (path === 'help' || path.endsWith(' help')) continue;
+        // The usage line, a blank line, then the description (not straight into Arguments/Options).
+        expect(text, `${lang}: ${path}`).toMatch(/^(Usage|Uso): .*\n\n(?!(Arguments|Options|Argumentos|Opciones):)\S/);
+      }
+    }
+  });
+
   it('leaves the English help English', async () => {
     const helps = await everyHelp('en');
     for (const [path, text] of helps) {

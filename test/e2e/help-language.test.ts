@@ -48,7 +48,7 @@ describe('--help in Spanish under --lang es or a Spanish locale', { tags: ['slow
     const ingest = await help(['--lang', 'es', 'ingest', '--help']);
     expect(ingest).toMatch(/^Uso: tecsalud-batch ingest \[opciones\] <dir>\n\nRecorre DIR/);
     const list = await help(['--lang=es', 'patients', 'list', '--help']);
-    expect(list).toMatch(/^Uso: tecsalud-batch patients list \[opciones\]\n\nOpciones:\n {2}--limit <n> +cuántos mostrar/);
+    expect(list).toMatch(/^Uso: tecsalud-batch patients list \[opciones\]\n\nlista pacientes\n\nOpciones:\n {2}--limit <n> +cuántos mostrar/);
 
     const parsed = await runCli(['--lang', 'es', 'parse', 'nota.pdf'], { cwd, env: { LANG: 'C', LC_ALL: '' } });
     expect(parsed.stderr).toBe('');

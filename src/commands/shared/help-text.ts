@@ -82,7 +82,8 @@ function helpWordsOf(command: CommandUnknownOpts): HelpWords {
  * Spanish. Option names, choices, defaults, command and argument names stay as they are typed.
  */
 export function helpConfigurationFor(lang: Lang): HelpConfiguration {
-  if (lang === 'en') return {};
+  // A subcommand declared with a summary alone (`patients list`, `documents move`) says it on its own help too.
+  if (lang === 'en') return { commandDescription: (command) => command.description() || command.summary() };
   const localize = (english: string) => (english ? helpInSpanish(english) : english);
   const spanish: HelpConfiguration & LocalizedHelp = {
     language: lang,
@@ -93,7 +94,7 @@ export function helpConfigurationFor(lang: Lang): HelpConfiguration {
     styleOptionText: (text) => (text === '[options]' ? '[opciones]' : text),
     styleSubcommandText: (text) => (text === '[command]' ? '[comando]' : text),
     styleArgumentText: (text) => (text === '[command]' ? '[comando]' : text),
-    commandDescription: (command) => localize(command.description()),
+    commandDescription: (command) => localize(command.description() || command.summary()),
     subcommandDescription: (command) => localize(command.summary() || command.description()),
     optionDescription: (option) => withExtraInfo(localize(option.description), extraInfoOf(option)),
     argumentDescription: (argument) => withExtraInfo(localize(argument.description), extraInfoOf(argument)),

@@ -9,6 +9,7 @@ import { createTempDir } from '../support/databases.js';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server.js';
 import { REGISTRY_CSV, SAMPLE_DIR, type JsonReport } from '../support/ingest-fixture.js';
 import { startTokenProxy, type TokenProxy } from '../support/token-proxy.js';
+import { copyDelivered } from '../support/delivered-files.js';
 
 /**
  * A Chroma that demands a token: the real Chroma server behind a proxy that refuses requests without it.
@@ -30,7 +31,7 @@ describe.runIf(chromaWanted())('Chroma behind a token', { tags: ['slow'] }, () =
   beforeEach(async () => {
     root = createTempDir('tecsalud-chroma-token-');
     drop = path.join(root, 'drop');
-    fs.cpSync(SAMPLE_DIR, drop, { recursive: true });
+    copyDelivered(SAMPLE_DIR, drop);
     embeddings = await startFakeOpenAiServer({ dimension: 16, apiKey: KEY });
     chroma = await createScratchChromaDatabase();
     env = {

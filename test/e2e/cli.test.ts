@@ -7,6 +7,7 @@ import { REGISTRY_CSV, REPO_ROOT, SAMPLE_DIR } from '../support/ingest-fixture.j
 import { resolveDatabaseTarget } from '../../src/db/database-url.js';
 import { openDatabase } from '../../src/db/open-database.js';
 import { BatchRepository } from '../../src/db/repositories/batch-repository.js';
+import { copyDelivered } from '../support/delivered-files.js';
 
 let cwd: string;
 beforeAll(() => {
@@ -155,7 +156,7 @@ describe('the tecsalud-batch binary', { tags: ['slow'] }, () => {
   it('ingests with --extractor pdfium and --ocr off as given, records both, and refuses an unknown extractor', async () => {
     const dir = createTempDir('tecsalud-cli-extractor-');
     try {
-      fs.cpSync(SAMPLE_DIR, path.join(dir, 'drop'), { recursive: true });
+      copyDelivered(SAMPLE_DIR, path.join(dir, 'drop'));
       expect((await runCli(['patients', 'import', REGISTRY_CSV], { cwd: dir })).code).toBe(0);
       const run = await runCli(
         ['ingest', 'drop', '--extractor', 'pdfium', '--ocr', 'off', '--type', 'complete', '--non-interactive', '--json'],
@@ -212,7 +213,7 @@ describe('the tecsalud-batch binary', { tags: ['slow'] }, () => {
   it('prints its progress lines in the language of the screens, as cron mails them (LANG=es_MX)', async () => {
     const dir = createTempDir('tecsalud-cli-lang-');
     try {
-      fs.cpSync(SAMPLE_DIR, path.join(dir, 'drop'), { recursive: true });
+      copyDelivered(SAMPLE_DIR, path.join(dir, 'drop'));
       expect((await runCli(['patients', 'import', REGISTRY_CSV], { cwd: dir })).code).toBe(0);
       const spanish = await runCli(['ingest', 'drop', '--non-interactive'], {
         cwd: dir,

@@ -11,6 +11,7 @@ import { createTempDir } from '../support/databases.js';
 import { startHttpFaultProxy } from '../support/http-fault-proxy.js';
 import { REGISTRY_CSV, SAMPLE_DIR } from '../support/ingest-fixture.js';
 import { createScratchPostgresDatabase, postgresWanted } from '../support/postgres.js';
+import { copyDelivered } from '../support/delivered-files.js';
 
 /**
  * Two `documents move` of one document from two terminals, on PostgreSQL and Chroma. A move writes the
@@ -70,7 +71,7 @@ describe.runIf(postgresWanted() && chromaWanted())(
 
     beforeAll(async () => {
       root = createTempDir('tecsalud-document-race-');
-      fs.cpSync(SAMPLE_DIR, path.join(root, 'drop'), { recursive: true });
+      copyDelivered(SAMPLE_DIR, path.join(root, 'drop'));
       postgres = await createScratchPostgresDatabase();
       chroma = await createScratchChromaDatabase();
       env = {

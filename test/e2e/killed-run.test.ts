@@ -9,6 +9,7 @@ import { runCli, spawnCli, type RunResult } from '../support/cli-binary.js';
 import { createTempDir } from '../support/databases.js';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server.js';
 import { REGISTRY_CSV, SAMPLE_DIR } from '../support/ingest-fixture.js';
+import { copyDelivered } from '../support/delivered-files.js';
 
 /**
  * What a run that ended without finishing (`kill -9`, a double Ctrl-C) leaves for the commands that watch it:
@@ -27,7 +28,7 @@ let env: NodeJS.ProcessEnv;
 beforeEach(async () => {
   root = createTempDir('tecsalud-killed-run-');
   drop = path.join(root, 'drop');
-  fs.cpSync(SAMPLE_DIR, drop, { recursive: true });
+  copyDelivered(SAMPLE_DIR, drop);
   db = path.join(root, 'registry.db');
   embeddings = await startFakeOpenAiServer({ dimension: 16, apiKey: KEY });
   const held = new Promise<void>((resolve) => (release = resolve));

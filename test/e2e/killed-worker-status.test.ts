@@ -1,10 +1,10 @@
-import fs from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_QUEUE_SCHEMA } from '../../src/core/queue/defaults.js';
 import { runCli, spawnCli } from '../support/cli-binary.js';
 import { SAMPLE_DIR } from '../support/ingest-fixture.js';
 import { postgresWanted } from '../support/postgres.js';
 import { createPostgresWorkspace, type PostgresWorkspace } from '../support/postgres-workspace.js';
+import { copyDelivered } from '../support/delivered-files.js';
 
 interface QueueStatusJson {
   queue: {
@@ -24,7 +24,7 @@ describe.runIf(postgresWanted())(
 
     beforeEach(async () => {
       workspace = await createPostgresWorkspace('tecsalud-killed-worker-', (drop) =>
-        fs.cpSync(SAMPLE_DIR, drop, { recursive: true }),
+        copyDelivered(SAMPLE_DIR, drop),
       );
       ({ cwd, env } = workspace);
     });

@@ -8,6 +8,7 @@ import { chromaWanted, createScratchChromaDatabase } from '../support/chroma.js'
 import { startFakeOpenAiServer } from '../support/fake-openai-server.js';
 import { REGISTRY_CSV, SAMPLE_DIR, type JsonReport } from '../support/ingest-fixture.js';
 import { startTlsPostgres, tlsPostgresAvailable, type TlsPostgres } from '../support/tls-postgres.js';
+import { copyDelivered } from '../support/delivered-files.js';
 
 /**
  * PostgreSQL over TLS, against a server of the test's own started with ssl=on and a certificate for
@@ -60,7 +61,7 @@ describe.runIf(tlsPostgresAvailable())('PostgreSQL over TLS', { tags: ['slow'] }
     const embeddings = await startFakeOpenAiServer({ dimension: 16, apiKey: 'sk-tls' });
     const chroma = await createScratchChromaDatabase();
     const drop = path.join(cwd, 'drop');
-    fs.cpSync(SAMPLE_DIR, drop, { recursive: true });
+    copyDelivered(SAMPLE_DIR, drop);
     try {
       const run = await runCli(
         ['ingest', drop, '--json', '--non-interactive', '--vector-store', 'chroma', '--embedder', 'openai', '--embedding-dimensions', '16'],

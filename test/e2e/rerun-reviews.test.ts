@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTempDir } from '../support/databases.js';
 import { runCli } from '../support/cli-binary.js';
 import { REGISTRY_CSV, SAMPLE_DIR } from '../support/ingest-fixture.js';
+import { copyDelivered } from '../support/delivered-files.js';
 
 interface Report {
   session_id: string;
@@ -22,7 +23,7 @@ describe('reviews still waiting when a folder is run again', { tags: ['slow'] },
   beforeAll(async () => {
     dir = createTempDir('tecsalud-rerun-reviews-');
     db = path.join(dir, 'registry.db');
-    fs.cpSync(SAMPLE_DIR, path.join(dir, 'drop'), { recursive: true });
+    copyDelivered(SAMPLE_DIR, path.join(dir, 'drop'));
     const imported = await runCli(['patients', 'import', REGISTRY_CSV, '--db', db], { cwd: dir });
     expect(imported.code, imported.stderr).toBe(0);
   });

@@ -17,6 +17,7 @@ import {
   SAMPLE_DIR,
 } from '../review/support/ingested-sample.js';
 import type { DatabaseCopy, IngestedSample } from '../review/support/ingested-sample.js';
+import { copyDelivered } from '../support/delivered-files.js';
 
 const SOCKET = `tecsalud-e2e-${process.pid}`;
 
@@ -737,7 +738,7 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
   it('ingest: keys typed during the dashboard are not echoed nor decide the first review; the final frame stays', async () => {
     const dir = createTempDir('tecsalud-ingest-tty-');
     const source = path.join(dir, 'sample');
-    fs.cpSync(SAMPLE_DIR, source, { recursive: true });
+    copyDelivered(SAMPLE_DIR, source);
     const db = path.join(dir, 'registry.db');
     expect((await runCli(['patients', 'import', REGISTRY_CSV, '--db', db], { cwd: dir })).code).toBe(0);
     const pane = 'ingest';

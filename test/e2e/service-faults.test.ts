@@ -11,6 +11,7 @@ import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-op
 import { REGISTRY_CSV, SAMPLE_DIR, type JsonReport } from '../support/ingest-fixture.js';
 import { createScratchPostgresDatabase, postgresWanted } from '../support/postgres.js';
 import { closedPort, startFaultyProxy, startSilentServer } from '../support/tcp-faults.js';
+import { copyDelivered } from '../support/delivered-files.js';
 
 /**
  * Servers that fail, as the built CLI meets them: each backend (Chroma, the embeddings API, PostgreSQL) sits
@@ -31,7 +32,7 @@ let env: NodeJS.ProcessEnv;
 beforeEach(async () => {
   root = createTempDir('tecsalud-service-faults-');
   drop = path.join(root, 'drop');
-  fs.cpSync(SAMPLE_DIR, drop, { recursive: true });
+  copyDelivered(SAMPLE_DIR, drop);
   embeddings = await startFakeOpenAiServer({ dimension: 16, apiKey: KEY });
   env = {
     OPENAI_API_KEY: KEY,

@@ -5,6 +5,7 @@ import { ExitCode } from '../../src/errors.js';
 import { runCli } from '../support/cli-binary.js';
 import { createTempDir, createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/databases.js';
 import { REGISTRY_CSV, SAMPLE_DIR } from '../support/ingest-fixture.js';
+import { copyDelivered } from '../support/delivered-files.js';
 
 
 describe.each(DATABASE_KINDS)('two ingests started at the same instant on %s', { tags: ['slow'] }, (kind) => {
@@ -12,7 +13,7 @@ describe.each(DATABASE_KINDS)('two ingests started at the same instant on %s', {
   let database: TestDatabase;
   beforeEach(async () => {
     cwd = createTempDir('tecsalud-two-');
-    fs.cpSync(SAMPLE_DIR, path.join(cwd, 'drop'), { recursive: true });
+    copyDelivered(SAMPLE_DIR, path.join(cwd, 'drop'));
     database = await createTestDatabase(kind);
     expect((await runCli(['patients', 'import', REGISTRY_CSV, '--db', database.url], { cwd })).code).toBe(0);
   });

@@ -18,6 +18,7 @@ import {
   openWorkspaceDb,
   type Workspace,
 } from '../support/ingest-fixture.js';
+import { copyDelivered } from '../support/delivered-files.js';
 
 let workspace: Workspace;
 let archive: string;
@@ -116,7 +117,7 @@ describe('drop-folder hygiene: --archive-dir and --quarantine-dir', { tags: ['sl
   });
 
   it('a resumed session moves the files its killed run settled but had not moved yet', async () => {
-    fs.cpSync(SAMPLE_DIR, workspace.dropDir, { recursive: true });
+    copyDelivered(SAMPLE_DIR, workspace.dropDir);
 
     const clean = await ingestJson(workspace);
     const settled = clean.report.files;

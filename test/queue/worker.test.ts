@@ -17,6 +17,7 @@ import { commandContext } from '../support/command-context.js';
 import { captureIo, createTempDir } from '../support/databases.js';
 import { inProcessExtractor, REGISTRY_CSV, SAMPLE_DIR } from '../support/ingest-fixture.js';
 import { createScratchPostgresDatabase, postgresWanted } from '../support/postgres.js';
+import { copyDelivered } from '../support/delivered-files.js';
 
 interface StatusJson {
   status: string;
@@ -45,7 +46,7 @@ describe.runIf(postgresWanted())('workers sharing a queued session', { tags: ['s
   beforeEach(async () => {
     root = createTempDir('tecsalud-worker-');
     drop = path.join(root, 'drop');
-    fs.cpSync(SAMPLE_DIR, drop, { recursive: true });
+    copyDelivered(SAMPLE_DIR, drop);
     // Quick retries, so that the tests of retries take seconds.
     fs.writeFileSync(
       path.join(root, 'tecsalud-batch.config.json'),

@@ -11,6 +11,7 @@ import { createInProcessExtractor } from './in-process-extractor.js';
 /** The stand-in every in-process ingest of a test file shares (see in-process-extractor). */
 export const inProcessExtractor = createInProcessExtractor();
 import { captureIo, createTempDir } from './databases.js';
+import { copyDelivered } from './delivered-files.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const FIXTURES = path.join(REPO_ROOT, 'fixtures');
@@ -29,7 +30,7 @@ export function createWorkspace(options: { copySample?: boolean } = {}): Workspa
   const root = createTempDir('tecsalud-ingest-');
   const dropDir = path.join(root, 'drop');
   fs.mkdirSync(dropDir);
-  if (options.copySample !== false) fs.cpSync(SAMPLE_DIR, dropDir, { recursive: true });
+  if (options.copySample !== false) copyDelivered(SAMPLE_DIR, dropDir);
   return {
     root,
     dropDir,

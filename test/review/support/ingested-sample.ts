@@ -8,6 +8,7 @@ import { openDatabase, type OpenDatabase } from '../../../src/db/open-database.j
 import { commandContext } from '../../support/command-context.js';
 import { createInProcessExtractor } from '../../support/in-process-extractor.js';
 import { createTempDir } from '../../support/databases.js';
+import { copyDelivered } from '../../support/delivered-files.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const SAMPLE_DIR = path.join(ROOT, 'fixtures/sample');
@@ -28,7 +29,7 @@ export interface IngestedSample {
 export async function ingestSample(): Promise<IngestedSample> {
   const dir = createTempDir('tecsalud-review-');
   const sourceDir = path.join(dir, 'sample');
-  fs.cpSync(SAMPLE_DIR, sourceDir, { recursive: true });
+  copyDelivered(SAMPLE_DIR, sourceDir);
   const templateDb = path.join(dir, 'template.db');
   await importRegistry({ file: REGISTRY_CSV, db: templateDb, cwd: dir });
   const context = await commandContext({ cwd: dir, db: templateDb, extractor: createInProcessExtractor() });

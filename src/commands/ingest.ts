@@ -89,7 +89,7 @@ function ingestOptions(command: Command) {
     .option('--quarantine-dir <dir>', 'move each file that failed validation here, keeping its relative path')
     .option(
       '--still-writing-seconds <s>',
-      'a file that changes while it is read, or a PDF cut short, changed less than this long ago and still growing ' +
+      'a file that changes while it is read, or a PDF cut short or empty, changed less than this long ago and still growing ' +
         'when watched 2 s, is still being copied in: left for the next run, not failed (0 turns the time check off; ' +
         `default ${DEFAULT_STILL_WRITING_SECONDS})`,
     )

@@ -461,11 +461,16 @@ export class FileProcessor {
       { filename: file.relativePath, size: bytes.length, head: bytes.subarray(0, 1024) },
       { maxFileSize: this.options.maxFileSize },
     );
-    if (check) throw new FileStageError(check.outcome, check.message);
     // A PDF cut short and changed moments ago may be a copy under way: watched a moment, one that grows is left
     // for the next run (not failed `corrupt`, nor read as far as it goes as half a document). One that stays as
     // it is, is judged as it is: a truncated PDF put in the drop just before the run is corrupt, not a copy.
-    if (this.mayStillBeWritten(asRead, bytes)) await this.refuseIfStillGrowing(file.absolutePath, asRead);
+    // An empty one likewise: cp, rsync and SMB create the file first and write to it after, so a file created
+    // moments ago is empty until the first bytes land; failed `empty_file` then, it would be quarantined under
+    // the copy. An empty file nothing writes to stays `empty_file`.
+    if ((!check || check.outcome === 'empty_file') && this.mayStillBeWritten(asRead, bytes)) {
+      await this.refuseIfStillGrowing(file.absolutePath, asRead);
+    }
+    if (check) throw new FileStageError(check.outcome, check.message);
     run.readAs = asRead;
     return createHash('sha256').update(bytes).digest('hex');
   }
@@ -478,7 +483,10 @@ export class FileProcessor {
     if (why) throw new FileStageError('still_being_written', why);
   }
 
-  /** Cut short (no %%EOF at its end) and changed within --still-writing-seconds: a copy under way, or a damaged file. */
+  /**
+   * Cut short (no %%EOF at its end; an empty file neither) and changed within --still-writing-seconds: a copy
+   * under way, or a damaged (or empty) file.
+   */
   private mayStillBeWritten(asRead: FileState, bytes: Buffer): boolean {
     const windowMs = this.options.stillWritingMs;
     if (windowMs === undefined) return false;

@@ -31,8 +31,9 @@ const SLOW_READS_IN_A_ROW = 3;
 
 /**
  * Reads the drop folder's files whole, size first, so that a file over --max-file-size is never read into
- * memory (it fails `too_large`, or `empty_file` when empty). Small files are read with blocking calls while
- * the storage proves fast; larger ones, and all once a read was slow, asynchronously.
+ * memory (it fails `too_large`). An empty file is read (as no bytes): whether it is `empty_file` or a copy
+ * that has created it and not yet written to it is the caller's to judge. Small files are read with blocking
+ * calls while the storage proves fast; larger ones, and all once a read was slow, asynchronously.
  */
 export class DropFileReader {
   private blockingAllowed = true;
@@ -78,7 +79,7 @@ export class DropFileReader {
       { filename: absolutePath, size, head: new Uint8Array(0) },
       { maxFileSize: this.options.maxFileSize },
     );
-    // Size and extension only: the header is checked once the bytes are read.
-    if (check && check.outcome !== 'not_pdf') throw new FileStageError(check.outcome, check.message);
+    // Size only: the header is checked once the bytes are read, and an empty file may yet grow (see above).
+    if (check?.outcome === 'too_large') throw new FileStageError(check.outcome, check.message);
   }
 }

@@ -141,6 +141,57 @@ describe('a PDF still being copied into the drop', { tags: ['slow'] }, () => {
     expect(bad.stderr).toContain("--still-writing-seconds must be a number in plain decimal digits, not 'soon'");
   });
 
+  it('an empty PDF a copy has only created is left for the next run once its bytes land; one nothing writes to is empty_file', async () => {
+    const { dir, drop, ingest } = await workspace('created-empty');
+    const whole = fs.readFileSync(path.join(SAMPLE_DIR, LAB));
+    const target = path.join(drop, LAB);
+    const log = path.join(dir, 'run.log');
+    const quarantine = path.join(dir, 'quarantine');
+    // cp, rsync and SMB create the file, then write to it: the run finds it empty, and the first bytes land
+    // while it looks again (once its log says the run started, so that it surely read the file empty first).
+    fs.writeFileSync(target, '');
+    const script =
+      `const fs = require('fs'); const whole = Buffer.from(${JSON.stringify(whole.toString('base64'))}, 'base64'); ` +
+      `const started = () => { try { return fs.readFileSync(${JSON.stringify(log)}, 'utf8').includes('session_started'); } catch { return false; } }; ` +
+      'const wait = setInterval(() => { if (!started()) return; clearInterval(wait); setTimeout(() => { let at = 0; ' +
+      `const t = setInterval(() => { fs.appendFileSync(${JSON.stringify(target)}, whole.subarray(at, at + 500)); at += 500; ` +
+      'if (at >= whole.length) clearInterval(t); }, 100); }, 500); }, 20);';
+    const writer = spawn(process.execPath, ['-e', script], { stdio: 'ignore' });
+    const copied = new Promise((resolve) => writer.once('close', resolve));
+    let first;
+    try {
+      first = await ingest('--json', '--log-file', log, '--quarantine-dir', quarantine);
+    } finally {
+      await copied;
+    }
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.report).toMatchObject({ failed_files: 0, still_being_written: 1 });
+    expect(first.report!.files.find((f) => f.path === LAB)).toMatchObject({
+      outcome: 'still_being_written',
+      moved_to: null,
+      error: expect.stringMatching(/^it changed while the run was reading it \(0 bytes, then \d+\): it is still being written/),
+    });
+    expect(fs.existsSync(quarantine) ? fs.readdirSync(quarantine) : []).toEqual([]);
+    expect(fs.readFileSync(target)).toEqual(whole);
+
+    // The copy done, the next run ingests it. An empty file nothing writes to is empty_file, created a
+    // moment ago (once watched) or long ago.
+    fs.writeFileSync(path.join(drop, CONS), '');
+    const old = path.join(drop, '3000147773_BONILLA SEPÚLVEDA, ADRIANA_6511262590_RX.pdf');
+    fs.writeFileSync(old, '');
+    const anHourAgo = new Date(Date.now() - 3_600_000);
+    fs.utimesSync(old, anHourAgo, anHourAgo);
+    const second = await ingest('--json');
+    expect(second.code, second.stderr).toBe(3);
+    expect(second.report!.files.map((f) => [f.path, f.outcome, f.error]).sort()).toEqual(
+      [
+        [LAB, 'ingested', null],
+        [CONS, 'empty_file', 'the file is empty (0 bytes)'],
+        [path.basename(old), 'empty_file', 'the file is empty (0 bytes)'],
+      ].sort(),
+    );
+  });
+
   it('a file under the name its transfer tool gives it until it is complete (.filepart) is not quarantined as a bad name', async () => {
     const { dir, drop, ingest } = await workspace('transfer-name');
     const quarantine = path.join(dir, 'quarantine');

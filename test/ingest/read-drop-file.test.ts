@@ -29,15 +29,21 @@ describe('DropFileReader', () => {
     expect(reader.blocking).toBe(true);
   });
 
-  it('refuses a file over --max-file-size or empty by its size, either way it is read', async () => {
+  it('refuses a file over --max-file-size by its size, either way it is read', async () => {
     const reader = new DropFileReader({ maxFileSize: 2048, blockingMaxBytes: 1024 });
     // Found small, grown since: the size at reading time decides.
     const grown = write('grown.pdf', pdf(3000));
+    await expect(reader.read(grown, 100)).rejects.toBeInstanceOf(FileStageError);
     await expect(reader.read(grown, 100)).rejects.toMatchObject({ outcome: 'too_large' });
     await expect(reader.read(grown, 3000)).rejects.toMatchObject({ outcome: 'too_large' });
+  });
+
+  it('reads an empty file as no bytes: whether it is empty or a copy not yet written to is the run’s to judge', async () => {
+    const reader = new DropFileReader({ maxFileSize: 2048, blockingMaxBytes: 1024 });
     const empty = write('empty.pdf', Buffer.alloc(0));
-    await expect(reader.read(empty, 0)).rejects.toBeInstanceOf(FileStageError);
-    await expect(reader.read(empty, 0)).rejects.toMatchObject({ outcome: 'empty_file' });
+    const { bytes, state } = await reader.readWithState(empty, 0);
+    expect(bytes.length).toBe(0);
+    expect(state.size).toBe(0);
   });
 
   it('passes on a missing file’s error for the caller to describe', async () => {

@@ -32,12 +32,13 @@ export async function openWorkerLog(destination: string, options: WorkerLogOptio
   const logger = await openRotatingLog(destination, { cwd: options.cwd, fileMode: options.fileMode, lang: options.lang });
   const text = (message: string) => (options.redact ? redactNames(message) : message);
   /** An event's fields in the log's snake_case, its path only when names may be logged, its error redacted. */
-  const fieldsOf = (event: { type: string; relativePath?: string; error?: string }): object => {
-    const { relativePath, type, error, ...rest } = event;
+  const fieldsOf = (event: { type: string; relativePath?: string; error?: string; reason?: string }): object => {
+    const { relativePath, type, error, reason, ...rest } = event;
     return {
       event: type,
       ...snakeCase(rest),
       ...(error === undefined ? {} : { error: text(error) }),
+      ...(reason === undefined ? {} : { reason: text(reason) }),
       ...(options.redact || relativePath === undefined ? {} : { path: relativePath }),
     };
   };

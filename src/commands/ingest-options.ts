@@ -54,7 +54,7 @@ export interface IngestFlags extends OcrAndContentFlags, OcrAndContentSources {
   includeHiddenConfig?: boolean;
   archiveDir?: string;
   quarantineDir?: string;
-  /** `--still-writing-seconds`: absent, files are taken as whole (an upload, a queued file). */
+  /** `--still-writing-seconds`: absent, files are taken as whole (an upload's). */
   stillWritingSeconds?: string;
   signal?: AbortSignal;
 }

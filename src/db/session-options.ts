@@ -29,6 +29,11 @@ export const sessionOptionsSchema = z.object({
   quarantine_dir: z.string().nullable().optional(),
   /** `--trust-content`: review cases the document's own identity settles were attached (issue 15); absent in older sessions. */
   trust_content: z.boolean().optional(),
+  /**
+   * `--still-writing-seconds` of a folder's run: the workers that finish its queued files leave one still being
+   * copied in as the run would. Absent (an upload session, or an older one): the files are taken as whole.
+   */
+  still_writing_seconds: z.number().nonnegative().optional(),
   /** `api` for an upload session: its files' messages advise an API client, not a command line. */
   client: z.enum(['cli', 'api']).optional(),
 });

@@ -56,6 +56,7 @@ export function sessionOptionsOf(options: IngestOptions, deps: SessionAdapterNam
     // Workers that finish a queued session's files dispose of them the same way.
     archive_dir: options.archiveDir ?? null,
     quarantine_dir: options.quarantineDir ?? null,
+    ...(options.stillWritingMs === undefined ? {} : { still_writing_seconds: options.stillWritingMs / 1000 }),
     ...(options.client === 'api' ? { client: 'api' as const } : {}),
   };
 }

@@ -68,8 +68,8 @@ export interface IngestOptions {
   /**
    * A file not yet a whole PDF and changed less than this long ago, or one that changes while it is read, is
    * taken as still being copied in: recorded `still_being_written`, not read further, left for the next run
-   * (`ingest --still-writing-seconds`). Unset: no such check (an upload or a queued file is whole when it
-   * gets here).
+   * (`ingest --still-writing-seconds`; a worker takes it from the session `--enqueue` recorded). Unset: no such
+   * check (an upload is whole when it gets here).
    */
   stillWritingMs?: number;
   /** Move each ingested (or already ingested) file here, keeping its relative path. */

@@ -216,6 +216,15 @@ export class JobQueue {
     await this.sql(pgBossStatements(this.settings.schema).release, [queueOf(job), job.id, delaySeconds]);
   }
 
+  /**
+   * Puts back the job of a file that is not ready yet (still being copied into the folder), without spending
+   * an attempt, to be taken again after the queue's retry delay (`queue.retryDelaySeconds`), which it returns.
+   */
+  async postpone(job: FileJob): Promise<number> {
+    await this.release(job, this.settings.retryDelaySeconds);
+    return this.settings.retryDelaySeconds;
+  }
+
   /** The ids of a session's files that have a job queued or running (in either queue). */
   async liveFileIds(sessionId: string): Promise<Set<string>> {
     const { rows } = await this.sql<{ file_id: string }>(pgBossStatements(this.settings.schema).liveFileIds, [

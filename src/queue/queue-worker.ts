@@ -75,6 +75,8 @@ const SETTLE_INTERVAL_MS = 1000;
  *   worker pauses with a growing backoff; the file is never failed for it;
  * - any other error: the attempt fails and pg-boss retries it after a backoff; on the last attempt the file
  *   is failed (`processing_failed`) with the reason;
+ * - a file not ready (still being copied into the folder): its job goes back to the queue for a later look,
+ *   without spending an attempt;
  * - a worker that vanished: pg-boss's maintenance (run by every live worker) hands its jobs to another
  *   after their timeout; jobs whose attempts ran out that way arrive on the given-up queue, and their files
  *   are failed with the reason.
@@ -278,6 +280,10 @@ export class QueueWorker {
       // A later attempt (its first one's worker died, or outlived the job's timeout) may find its own writes.
       const toProcess = { ...(await work.toProcess(file)), retried: job.retryCount > 0 };
       const processed = await work.processor.process(toProcess, handOff);
+      if (outcomeKind(processed.result.outcome) === 'pending') {
+        await this.postpone(job, processed.result);
+        return;
+      }
       const taken = processed.takenBack;
       // Its holder may still be in one of this worker's slots: its report, if still to come, follows its row.
       if (taken) this.takenBackUnreported.set(taken.fileId, taken);
@@ -310,6 +316,25 @@ export class QueueWorker {
     } catch (error) {
       await this.failed(job, file, error);
     }
+  }
+
+  /**
+   * A file the steps left pending — still being copied into the folder when read, as `ingest DIR` leaves it for
+   * its next run — is neither done nor this attempt's failure: completed, its job would leave the file to the
+   * next sweep; failed, a long copy would spend every attempt and end the file `processing_failed`. Its job
+   * goes back to the queue for a later look, without spending an attempt; its row says why meanwhile.
+   */
+  private async postpone(job: FileJob, result: FileResult): Promise<void> {
+    const delaySeconds = await this.queue.postpone(job);
+    this.emit({
+      type: 'job_postponed',
+      sessionId: job.sessionId,
+      fileId: job.fileId,
+      relativePath: result.relativePath,
+      outcome: result.outcome,
+      reason: result.message ?? '',
+      delaySeconds,
+    });
   }
 
   /**

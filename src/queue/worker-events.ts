@@ -1,4 +1,5 @@
 import type { FileResult } from '../core/pipeline/events.js';
+import type { FileOutcome } from '../core/pipeline/file-outcome.js';
 import type { BatchStatus } from '../db/schema.js';
 import type { SessionCounts } from '../db/repositories/session-counter-repository.js';
 
@@ -15,6 +16,19 @@ export type WorkerEvent =
   | { type: 'file_outcome_changed'; sessionId: string; previous: FileResult; result: FileResult }
   /** A job for a file already in a final state (or of a session that is gone): nothing to do. */
   | { type: 'job_skipped'; sessionId: string; fileId: string; reason: string }
+  /**
+   * The file is not ready (still being copied into the folder): its row says so, and its job went back to the
+   * queue, to be taken again after `delaySeconds`, without spending an attempt.
+   */
+  | {
+      type: 'job_postponed';
+      sessionId: string;
+      fileId: string;
+      relativePath: string;
+      outcome: FileOutcome;
+      reason: string;
+      delaySeconds: number;
+    }
   /** An attempt threw: pg-boss retries it after a backoff. */
   | { type: 'job_retrying'; sessionId: string; relativePath: string; attempt: number; error: string }
   /** The attempts ran out: the file is failed with the reason. */

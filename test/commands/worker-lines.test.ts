@@ -23,6 +23,26 @@ describe("a worker's lines", () => {
     );
   });
 
+  it('say a file still being copied in is taken again later, in Spanish with its reason translated', () => {
+    const reason = 'it changed while the run was reading it (2000 bytes, then 2050): it is still being written; left for the next run';
+    const postponed = {
+      type: 'job_postponed',
+      sessionId: SESSION,
+      fileId: 'f-1',
+      relativePath: 'a.pdf',
+      outcome: 'still_being_written',
+      reason,
+      delaySeconds: 10,
+    } as const;
+    expect(workerEventLine(postponed, EN)).toBe(
+      `session 0c191b94: a file is not ready yet (${reason}); its job is taken again in 10 s, without spending an attempt`,
+    );
+    expect(workerEventLine(postponed, ES)).toBe(
+      `sesión 0c191b94: un archivo aún no está listo (${ES.detail(reason)}); su tarea se retoma en 10 s, sin gastar un intento`,
+    );
+    expect(ES.detail(reason)).toMatch(/^cambió mientras la ejecución lo leía/);
+  });
+
   it('say nothing of a copy whose detail only followed its holder (the log has it)', () => {
     const result = { relativePath: 'b.pdf', outcome: 'duplicate_in_batch', message: 'x' };
     const event = {

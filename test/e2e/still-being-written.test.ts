@@ -3,8 +3,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTempDir } from '../support/databases.js';
-import { runCli } from '../support/cli-binary.js';
+import { runCli, spawnCli } from '../support/cli-binary.js';
 import { REGISTRY_CSV, SAMPLE_DIR } from '../support/ingest-fixture.js';
+import { readJsonLines } from '../support/json-lines.js';
+import { postgresWanted } from '../support/postgres.js';
+import { createPostgresWorkspace } from '../support/postgres-workspace.js';
 
 /**
  * A nightly run that reads the drop while the export is still copying a PDF in: the file is not failed
@@ -41,7 +44,8 @@ function slowCopy(target: string, whole: Buffer, from: number) {
     `let at = ${from}; const t = setInterval(() => { fs.appendFileSync(${JSON.stringify(target)}, whole.subarray(at, at + 5)); ` +
     'at += 5; if (at >= whole.length) clearInterval(t); }, 100);';
   const writer = spawn(process.execPath, ['-e', script], { stdio: 'ignore' });
-  return { stop: () => writer.kill() };
+  const gone = new Promise((resolve) => writer.once('close', resolve));
+  return { stop: () => writer.kill(), stopped: () => (writer.kill(), gone) };
 }
 
 async function workspace(name: string) {
@@ -234,6 +238,63 @@ describe('a PDF still being copied into the drop', { tags: ['slow'] }, () => {
       expect(run.report!.still_being_written).toBe(1);
     } finally {
       writer.kill();
+    }
+  });
+});
+
+describe.runIf(postgresWanted())('a PDF still being copied in when a worker takes its job', { tags: ['slow'] }, () => {
+  it('is not failed: its job is taken again later, without spending an attempt, and the file ingested once whole', async () => {
+    const workspace = await createPostgresWorkspace('tecsalud-still-writing-queue-', () => undefined);
+    const { cwd, drop, env } = workspace;
+    // One attempt per file, retried after 1 s: a look at a copy under way that spent the attempt would fail it.
+    fs.writeFileSync(
+      path.join(cwd, 'tecsalud-batch.config.json'),
+      JSON.stringify({ queue: { retryLimit: 0, retryDelaySeconds: 1 } }),
+    );
+    const whole = fs.readFileSync(path.join(SAMPLE_DIR, LAB));
+    const target = path.join(drop, LAB);
+    const copy = slowCopy(target, whole, 2000);
+    try {
+      const enqueued = await runCli(['ingest', 'drop', '--enqueue', '--type', 'complete', '--json'], { cwd, env });
+      expect(enqueued.code, enqueued.stderr).toBe(0);
+      const sessionId = (JSON.parse(enqueued.stdout) as { session_id: string }).session_id;
+
+      const log = path.join(cwd, 'worker.log');
+      const worker = spawnCli(['worker', '--until-idle', '--json', '--lang', 'es', '--log-file', log], { cwd, env });
+      let stdout = '';
+      let stderr = '';
+      worker.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+      const exited = new Promise<number | null>((resolve) => worker.once('close', resolve));
+      // The copy completes once the worker has found it under way (or the worker is done, having failed it).
+      const postponed = new Promise<void>((resolve) =>
+        worker.stderr!.on('data', (d: Buffer) => {
+          stderr += d.toString();
+          if (stderr.includes('aún no está listo')) resolve();
+        }),
+      );
+      await Promise.race([postponed, exited]);
+      await copy.stopped();
+      fs.writeFileSync(target, whole);
+      expect(await exited, stderr).toBe(0);
+
+      expect(stderr).toMatch(
+        new RegExp(
+          `sesión ${sessionId.slice(0, 8)}: un archivo aún no está listo \\(cambió mientras la ejecución lo leía .*\\); ` +
+            'su tarea se retoma en 1 s, sin gastar un intento',
+        ),
+      );
+      expect(JSON.parse(stdout)).toMatchObject({ outcomes: { ingested: 1 } });
+      const lines = readJsonLines(log);
+      expect(lines).toContainEqual(
+        expect.objectContaining({ event: 'job_postponed', outcome: 'still_being_written', delay_seconds: 1 }),
+      );
+      // Ingested on its first and only attempt: the looks at the copy under way spent none.
+      expect(lines.filter((line) => line.outcome === 'ingested')).toEqual([expect.objectContaining({ attempt: 1 })]);
+      const status = await runCli(['status', sessionId.slice(0, 8), '--json'], { cwd, env });
+      expect(JSON.parse(status.stdout)).toMatchObject({ status: 'completed', failed_files: 0, processed_files: 1 });
+    } finally {
+      copy.stop();
+      await workspace.cleanup();
     }
   });
 });

@@ -51,4 +51,22 @@ describe("a worker's log", () => {
     const [plain] = readJsonLines(path.join(root, 'false.log'));
     expect(plain).toMatchObject({ path: event.relativePath, error: event.error });
   });
+
+  it('says which file was not ready and why, its reason redacted like an error', async () => {
+    const log = await openWorkerLog('postponed.log', { cwd: root, redact: true });
+    log.listener({
+      type: 'job_postponed',
+      sessionId: 's-1',
+      fileId: 'f-1',
+      relativePath: '3000016374_RÍOS CORONADO, CÉSAR_6482601207_CONS.pdf',
+      outcome: 'still_being_written',
+      reason: "'3000016374_RÍOS CORONADO, CÉSAR_6482601207_CONS.pdf' is still being written",
+      delaySeconds: 10,
+    });
+    log.close();
+    const [line] = readJsonLines(path.join(root, 'postponed.log'));
+    expect(line).toMatchObject({ event: 'job_postponed', session_id: 's-1', file_id: 'f-1', outcome: 'still_being_written', delay_seconds: 10 });
+    expect(line).toHaveProperty('reason');
+    expect(JSON.stringify(line)).not.toMatch(/CORONADO/);
+  });
 });

@@ -19,6 +19,8 @@ export function workerEventLine(event: WorkerEvent, messages: Messages): string 
       return say.inSession(short(event.sessionId), fileLine('↺ ', event.result, messages));
     case 'service_down':
       return say.serviceDown(messages.detail(event.error), event.pauseSeconds);
+    case 'job_postponed':
+      return say.postponed(short(event.sessionId), messages.detail(event.reason), event.delaySeconds);
     case 'job_retrying':
       return say.retrying(short(event.sessionId), event.attempt, messages.detail(event.error));
     case 'file_given_up':

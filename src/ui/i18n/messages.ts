@@ -158,6 +158,8 @@ export interface WorkerMessages {
   /** Before a file's line (the ↺ of a file taken back), to say which session it is in. */
   inSession(sessionId: string, line: string): string;
   serviceDown(error: string, pauseSeconds: number): string;
+  /** A file not ready yet (`reason`: still being copied into the folder), its job taken again in `seconds`. */
+  postponed(sessionId: string, reason: string, seconds: number): string;
   retrying(sessionId: string, attempt: number, error: string): string;
   givenUp(sessionId: string, attempts: number, error: string): string;
   requeued(sessionId: string, files: number): string;
@@ -776,6 +778,8 @@ export const EN: Messages = {
     started: (id, concurrency) => `worker ${id} started: ${concurrency} files at a time`,
     inSession: (id, line) => `session ${id}: ${line}`,
     serviceDown: (error, seconds) => `a backend is down (${error}): jobs go back to the queue; pausing ${seconds} s`,
+    postponed: (id, reason, seconds) =>
+      `session ${id}: a file is not ready yet (${reason}); its job is taken again in ${seconds} s, without spending an attempt`,
     retrying: (id, attempt, error) => `session ${id}: attempt ${attempt} of a file failed (${error}); it will be retried`,
     givenUp: (id, attempts, error) =>
       `session ${id}: a file failed on all ${attempts} attempts (${error}); see \`tecsalud-batch status ${id} --files\``,
@@ -1217,6 +1221,8 @@ export const ES: Messages = {
     inSession: (id, line) => `sesión ${id}: ${line}`,
     serviceDown: (error, seconds) =>
       `un servicio no responde (${error}): las tareas vuelven a la cola; pausa de ${seconds} s`,
+    postponed: (id, reason, seconds) =>
+      `sesión ${id}: un archivo aún no está listo (${reason}); su tarea se retoma en ${seconds} s, sin gastar un intento`,
     retrying: (id, attempt, error) =>
       `sesión ${id}: el intento ${attempt} de un archivo falló (${error}); se reintentará`,
     givenUp: (id, attempts, error) =>

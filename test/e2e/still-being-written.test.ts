@@ -158,8 +158,8 @@ describe('a PDF still being copied into the drop', { tags: ['slow'] }, () => {
       `const fs = require('fs'); const whole = Buffer.from(${JSON.stringify(whole.toString('base64'))}, 'base64'); ` +
       `const started = () => { try { return fs.readFileSync(${JSON.stringify(log)}, 'utf8').includes('session_started'); } catch { return false; } }; ` +
       'const wait = setInterval(() => { if (!started()) return; clearInterval(wait); setTimeout(() => { let at = 0; ' +
-      `const t = setInterval(() => { fs.appendFileSync(${JSON.stringify(target)}, whole.subarray(at, at + 500)); at += 500; ` +
-      'if (at >= whole.length) clearInterval(t); }, 100); }, 500); }, 20);';
+      `const t = setInterval(() => { fs.appendFileSync(${JSON.stringify(target)}, whole.subarray(at, at + 250)); at += 250; ` +
+      'if (at >= whole.length) clearInterval(t); }, 100); }, 800); }, 20);';
     const writer = spawn(process.execPath, ['-e', script], { stdio: 'ignore' });
     const copied = new Promise((resolve) => writer.once('close', resolve));
     let first;

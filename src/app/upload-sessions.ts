@@ -205,6 +205,35 @@ export async function registerUploads(
   });
 }
 
+export type DiscardResult =
+  | { ok: true; session: BatchUpload; files: BatchFile[] }
+  | { ok: false; reason: 'not_found' | 'started' | 'receiving'; session?: BatchUpload };
+
+/**
+ * Discards an upload session nobody processed (its client gave up): its file rows, the session itself and its
+ * folder with the uploads in it. Only a session that never started: once a run has taken a file, the session
+ * is cleaned up instead (its documents and reviews stay). Runs in turn with the session's registrations, so no
+ * upload lands in a session being discarded; `isIdle` lets the caller refuse too (a run it is starting).
+ */
+export async function discardUploadSession(
+  database: OpenDatabase,
+  store: UploadStore,
+  sessionId: string,
+  options: { isIdle: () => boolean },
+): Promise<DiscardResult> {
+  return serialized(sessionId, async () => {
+    const session = await findSession(database, sessionId);
+    if (!session) return { ok: false, reason: 'not_found' };
+    if (!takesUploads(session) || !options.isIdle()) return { ok: false, reason: 'started', session };
+    // An upload still streaming would have its folder removed under it: its client is told to wait instead.
+    if (store.isReceiving(sessionId)) return { ok: false, reason: 'receiving', session };
+    const files = await new BatchRepository(database.db).discardUnstartedSession(sessionId);
+    if (!files) return { ok: false, reason: 'started', session: (await findSession(database, sessionId)) ?? session };
+    await store.removeSession(sessionId);
+    return { ok: true, session, files };
+  });
+}
+
 /** Resolves once the registrations under way for the session are done (a process call waits for them). */
 export async function afterRegistrations(sessionId: string): Promise<void> {
   await registering.get(sessionId);

@@ -90,6 +90,12 @@ export class UploadStore {
     for (const file of files) this.receiving.delete(file);
   }
 
+  /** Whether this store is receiving an upload into the session now (a request still streaming its files). */
+  isReceiving(sessionId: string): boolean {
+    const dir = this.sessionDir(sessionId) + path.sep;
+    return [...this.receiving].some((file) => file.startsWith(dir));
+  }
+
   /** Where the file registered under `relativePath` in the session lives. */
   storedPath(sessionId: string, relativePath: string): string {
     return path.join(this.sessionDir(sessionId), uploadedFileName(relativePath));

@@ -23,7 +23,7 @@ export function serveCommand(command = new Command('serve')) {
 function serveOptions(command: Command) {
   const declared = command
     .description(
-      'Serve the hospital batch service’s HTTP API (create a session, upload, process, status, review, cleanup) ' +
+      'Serve the hospital batch service’s HTTP API (create a session, upload, process, status, review, cleanup, discard) ' +
         'over the same pipeline, database and vector store as `ingest`. Clients send a bearer token ' +
         '(`tecsalud-batch tokens create`). OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs.',
     )

@@ -260,6 +260,15 @@ export const cleanupResponse = {
   },
 } as const;
 
+export const discardResponse = {
+  type: 'object',
+  properties: {
+    message: { type: 'string' },
+    session_id: { type: 'string' },
+    discarded_files: { type: 'integer', description: 'uploaded files removed with the session, never processed' },
+  },
+} as const;
+
 export const healthResponse = {
   type: 'object',
   properties: {

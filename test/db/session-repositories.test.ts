@@ -131,6 +131,21 @@ describe.each(DATABASE_KINDS)('session, document and audit repositories on %s', 
     expect(await batches.findSession(started.id)).toBeDefined();
   });
 
+  it('discards a session nobody started with its files, and leaves a started one and its files whole', async () => {
+    const abandoned = await newSession();
+    await batches.registerFiles(abandoned.id, [{ relativePath: 'a.pdf', filename: 'a.pdf', fileSize: 1 }]);
+    const started = await newSession();
+    await batches.registerFiles(started.id, [{ relativePath: 'b.pdf', filename: 'b.pdf', fileSize: 1 }]);
+    await batches.markStarted(started.id);
+    expect((await batches.discardUnstartedSession(abandoned.id))?.map((file) => file.relativePath)).toEqual(['a.pdf']);
+    expect(await batches.findSession(abandoned.id)).toBeUndefined();
+    expect(await batches.listFiles(abandoned.id)).toEqual([]);
+    expect(await batches.discardUnstartedSession(started.id)).toBeNull();
+    expect(await batches.discardUnstartedSession(abandoned.id)).toBeNull();
+    expect(await batches.findSession(started.id)).toBeDefined();
+    expect((await batches.listFiles(started.id)).map((file) => file.relativePath)).toEqual(['b.pdf']);
+  });
+
   it('derives a session\'s counts from its files and the audit log, whatever the run tallied', async () => {
     const session = await newSession();
     const counters = new SessionCounterRepository(database.db);

@@ -117,6 +117,7 @@ describe('the HTTP API, driven over HTTP as the hospital front end uses it', { t
         p('/{session_id}/review/{file_id}/decision'),
         p('/{session_id}/events'),
         p('/{session_id}/cleanup'),
+        p('/{session_id}/discard'),
         p('/processing-types'),
         p('/health'),
       ].sort(),

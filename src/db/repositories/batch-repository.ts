@@ -109,6 +109,33 @@ export class BatchRepository {
     });
   }
 
+  /**
+   * Deletes a session nobody ever started processing (pending, or failed before it took a file) and its file
+   * rows, together; returns the files it held, or null when it is gone or was started meanwhile (by any
+   * process: the condition is in the statement, so a run marking it started first wins and nothing is deleted).
+   */
+  async discardUnstartedSession(sessionId: string): Promise<BatchFile[] | null> {
+    const startedMeanwhile = new Error('started meanwhile');
+    try {
+      return await this.db.transaction().execute(async (trx) => {
+        const files = await trx.selectFrom('batchFiles').selectAll().where('batchId', '=', sessionId).orderBy('relativePath').execute();
+        await trx.deleteFrom('batchFiles').where('batchId', '=', sessionId).execute();
+        const deleted = await trx
+          .deleteFrom('batchUploads')
+          .where('id', '=', sessionId)
+          .where('startedAt', 'is', null)
+          .where('status', 'in', ['pending', 'failed'])
+          .executeTakeFirst();
+        // Thrown to roll the file rows back.
+        if (Number(deleted.numDeletedRows) === 0) throw startedMeanwhile;
+        return files;
+      });
+    } catch (error) {
+      if (error === startedMeanwhile) return null;
+      throw error;
+    }
+  }
+
   async finishSession(
     sessionId: string,
     status: BatchStatus,

@@ -3,7 +3,14 @@ import { otherRunHolding } from '../../app/process-session.js';
 import { recordApiCall } from '../../app/api-audit.js';
 import { decideReview, listReviewCases } from '../../app/api-reviews.js';
 import { asSeenNow } from '../../app/abandoned-runs.js';
-import { createUploadSession, findSession, listSessionFiles, takesUploads, withUploadsCounted } from '../../app/upload-sessions.js';
+import {
+  createUploadSession,
+  discardUploadSession,
+  findSession,
+  listSessionFiles,
+  takesUploads,
+  withUploadsCounted,
+} from '../../app/upload-sessions.js';
 import type { BatchUpload, ProcessingType } from '../../db/schema.js';
 import { ApiError } from '../api-error.js';
 import { processSummary, reviewItem, sessionStatus } from '../api-json.js';
@@ -13,6 +20,7 @@ import {
   createSessionBody,
   createSessionResponse,
   decisionBody,
+  discardResponse,
   decisionResponse,
   errors,
   fileParams,
@@ -22,7 +30,7 @@ import {
   sessionParams,
   statusResponse,
 } from '../schemas.js';
-import type { ServerDeps } from '../server-deps.js';
+import { API_PREFIX, type ServerDeps } from '../server-deps.js';
 
 /**
  * Another process (a second server, or a worker, on the same database) holds the session's lock: the client is
@@ -57,7 +65,7 @@ interface SessionParams {
   session_id: string;
 }
 
-/** The session routes: create, process, status, review and its decisions, cleanup. */
+/** The session routes: create, process, status, review and its decisions, cleanup, discard. */
 export function sessionRoutes(app: FastifyInstance, deps: ServerDeps): void {
   const { database } = deps;
 
@@ -270,7 +278,10 @@ export function sessionRoutes(app: FastifyInstance, deps: ServerDeps): void {
         throw new ApiError(409, 'the session is being processed: clean it up once it has finished');
       }
       if (takesUploads(session)) {
-        throw new ApiError(409, 'the session has not been processed: process it first (its files would be lost)');
+        throw new ApiError(
+          409,
+          `the session has not been processed: process it first (its files would be lost), or discard it with DELETE ${API_PREFIX}/${sessionId}/discard`,
+        );
       }
       const { cleanupSessions } = await import('../../app/cleanup-sessions.js');
       const actor = actorOf(request);
@@ -289,6 +300,58 @@ export function sessionRoutes(app: FastifyInstance, deps: ServerDeps): void {
           (report?.kept_pending_reviews ? `; ${report.kept_pending_reviews} files waiting for review kept` : ''),
         removed_file_records: report?.removed_file_records ?? 0,
         kept_pending_reviews: report?.kept_pending_reviews ?? 0,
+      };
+    },
+  );
+
+  app.delete<{ Params: SessionParams }>(
+    '/:session_id/discard',
+    {
+      config: { role: 'admin' },
+      schema: {
+        summary: 'Discard a session that was never processed, with the files uploaded into it (a processed one is cleaned up instead)',
+        params: sessionParams,
+        response: { 200: discardResponse, ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => {
+      const sessionId = request.params.session_id;
+      const session = await sessionOr404(sessionId);
+      if (!deps.store.holds(session)) {
+        throw new ApiError(409, 'this session was made by `ingest` from a folder: the API discards only its own sessions; use `tecsalud-batch cleanup`');
+      }
+      const result = await discardUploadSession(database, deps.store, sessionId, { isIdle: () => !deps.runs.isRunning(sessionId) });
+      if (!result.ok) {
+        if (result.reason === 'not_found') throw new ApiError(404, `no session ${sessionId}`);
+        if (result.reason === 'receiving') {
+          throw new ApiError(409, 'files are being uploaded into the session: discard it once that upload has finished');
+        }
+        const now = result.session ?? session;
+        throw new ApiError(
+          409,
+          now.status === 'processing' || deps.runs.isRunning(sessionId)
+            ? 'the session is being processed: it cannot be discarded; clean it up once it has finished'
+            : `the session has been processed (${now.status}): it cannot be discarded; clean it up instead (DELETE ${API_PREFIX}/${sessionId}/cleanup)`,
+        );
+      }
+      await recordApiCall(database, {
+        action: 'api_session_discarded',
+        actor: actorOf(request).name,
+        client: request.ip,
+        sessionId,
+        details: {
+          status: result.session.status,
+          processing_type: result.session.processingType,
+          uploaded_by: result.session.uploadedBy,
+          created_at: result.session.createdAt,
+          discarded_files: result.files.map((file) => file.relativePath),
+        },
+      });
+      const count = result.files.length;
+      return {
+        message: `session ${sessionId} discarded: never processed; ${count} uploaded file${count === 1 ? '' : 's'} removed`,
+        session_id: sessionId,
+        discarded_files: count,
       };
     },
   );

@@ -1,0 +1,110 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuditRepository } from '../../src/db/repositories/audit-repository.js';
+import { BatchRepository } from '../../src/db/repositories/batch-repository.js';
+import { openWorkspaceDb, SAMPLE_DIR } from '../support/ingest-fixture.js';
+import { bearer, filesForm, heldExtractor, sampleFile, startTestServer, type TestServer } from '../support/api-server.js';
+
+const FILE = fs.readdirSync(SAMPLE_DIR).sort()[0]!;
+
+/**
+ * A client that created a session and gave up leaves it `pending` for ever: the API lets an admin discard a
+ * session nobody processed (its uploads with it, audited), and refuses, saying why, one that is or was processed.
+ */
+describe('discarding a session that was never processed (DELETE /{session_id}/discard)', { tags: ['slow'] }, () => {
+  let server: TestServer;
+  let admin: string;
+  let uploader: string;
+  const held = heldExtractor();
+  beforeAll(async () => {
+    server = await startTestServer({ extractor: held.extractor });
+    [admin, uploader] = await Promise.all([server.token('admin'), server.token('uploader')]);
+  });
+  afterAll(async () => {
+    held.release();
+    await server?.stop();
+  });
+
+  const newSession = async () => {
+    const response = await fetch(`${server.base}/create-session`, {
+      method: 'POST',
+      headers: { ...bearer(uploader), 'content-type': 'application/json' },
+      body: JSON.stringify({ processing_type: 'complete', uploaded_by: 'dra. lopez' }),
+    });
+    return ((await response.json()) as { session_id: string }).session_id;
+  };
+  const discard = (sessionId: string, token = admin) => fetch(`${server.base}/${sessionId}/discard`, { method: 'DELETE', headers: bearer(token) });
+  const listed = async (sessionId: string) => {
+    const database = await openWorkspaceDb(server.workspace);
+    try {
+      return (await new BatchRepository(database.db).listSessions(100)).some((session) => session.id === sessionId);
+    } finally {
+      await database.close();
+    }
+  };
+
+  it('removes a pending session, its uploads and its folder, and audits who did it and what was dropped', async () => {
+    const empty = await newSession();
+    const withUpload = await newSession();
+    const uploaded = await fetch(`${server.base}/${withUpload}/upload`, {
+      method: 'POST',
+      headers: bearer(uploader),
+      body: filesForm([{ name: FILE, bytes: sampleFile(FILE) }]),
+    });
+    expect(uploaded.status).toBe(200);
+    // Cleanup is for processed sessions; its refusal says how to get rid of this one.
+    const cleanup = await fetch(`${server.base}/${withUpload}/cleanup`, { method: 'DELETE', headers: bearer(admin) });
+    expect(cleanup.status).toBe(409);
+    expect(((await cleanup.json()) as { message: string }).message).toContain(`discard it with DELETE /api/v1/documents/batch/${withUpload}/discard`);
+    // Dropping uploads is an admin's call, as cleaning up is.
+    expect((await discard(withUpload, uploader)).status).toBe(403);
+
+    const answer = await discard(withUpload);
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toEqual({
+      message: `session ${withUpload} discarded: never processed; 1 uploaded file removed`,
+      session_id: withUpload,
+      discarded_files: 1,
+    });
+    expect(await (await discard(empty)).json()).toMatchObject({ discarded_files: 0 });
+
+    for (const sessionId of [empty, withUpload]) {
+      expect(fs.existsSync(path.join(server.uploadDir, sessionId))).toBe(false);
+      expect(await listed(sessionId), 'gone from `sessions`').toBe(false);
+      const status = await fetch(`${server.base}/${sessionId}/status`, { headers: bearer(admin) });
+      expect(status.status).toBe(404);
+      expect((await discard(sessionId)).status).toBe(404);
+    }
+    const database = await openWorkspaceDb(server.workspace);
+    try {
+      const rows = await new AuditRepository(database.db).list({ batchId: withUpload, limit: 50 });
+      const entry = rows.find((row) => row.action === 'api_session_discarded');
+      expect(entry).toMatchObject({ actor: 'test-admin', actorKind: 'token', client: '127.0.0.1', sessionId: withUpload });
+      expect(JSON.parse(entry!.details!)).toMatchObject({ status: 'pending', uploaded_by: 'dra. lopez', discarded_files: [FILE] });
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('refuses (409, saying why) a session being processed, and one that has been', async () => {
+    const sessionId = await newSession();
+    await fetch(`${server.base}/${sessionId}/upload`, { method: 'POST', headers: bearer(uploader), body: filesForm([{ name: FILE, bytes: sampleFile(FILE) }]) });
+    const processing = fetch(`${server.base}/${sessionId}/process`, { method: 'POST', headers: bearer(uploader) });
+    await held.started;
+
+    const during = await discard(sessionId);
+    expect(during.status).toBe(409);
+    expect(((await during.json()) as { message: string }).message).toBe(
+      'the session is being processed: it cannot be discarded; clean it up once it has finished',
+    );
+
+    held.release();
+    expect((await processing).status).toBe(200);
+    const after = await discard(sessionId);
+    expect(after.status).toBe(409);
+    expect(((await after.json()) as { message: string }).message).toMatch(/^the session has been processed \(completed\): it cannot be discarded; clean it up instead/);
+    expect(await listed(sessionId)).toBe(true);
+    expect(fs.existsSync(path.join(server.uploadDir, sessionId))).toBe(true);
+  });
+});

@@ -163,6 +163,12 @@ export async function buildServer(options: BuildServerOptions): Promise<ApiServe
       // After authentication: a token's calls count together, from whatever address; others (--no-auth, the docs) by address.
       hook: 'preHandler',
       keyGenerator: (request) => (options.verifier && request.actor ? `token:${request.actor.name}` : `ip:${clientAddressKey(request.ip)}`),
+      // The plugin's own "Rate limit exceeded, retry in 59 seconds" names no limit nor whose calls were counted;
+      // the 429s of the calls refused before it (auth.ts) say both, and so does this one. Its headers stay.
+      errorResponseBuilder: (request, context) => {
+        const whose = options.verifier && request.actor ? 'with this token' : 'from this address';
+        return new ApiError(429, `too many calls ${whose} (${context.max} a minute): retry in ${Math.ceil(context.ttl / 1000)} s`);
+      },
     });
     // Calls refused before that hook (401) count too, per address and as many a minute: else tokens could be tried without end.
     const limiter = app.createRateLimit({ keyGenerator: (request) => `auth-failed:${clientAddressKey(request.ip)}` });

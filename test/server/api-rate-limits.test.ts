@@ -64,6 +64,15 @@ describe('the API’s rate limit and clients without a valid token', { tags: ['s
         statuses.push((await fetch(`${server.base}/processing-types`, { headers: from(address, bearer(token)) })).status);
       }
       expect(statuses).toEqual([200, 200, 200, 429]);
+      // In the API's error body, saying the limit, whose calls and when to call again (as Retry-After does).
+      const limited = await fetch(`${server.base}/processing-types`, { headers: from('10.0.1.4', bearer(token)) });
+      const retryAfter = Number(limited.headers.get('retry-after'));
+      expect(retryAfter).toBeGreaterThan(0);
+      expect(await limited.json()).toEqual({
+        statusCode: 429,
+        error: 'Too Many Requests',
+        message: `too many calls with this token (3 a minute): retry in ${retryAfter} s`,
+      });
       // Failed attempts from an address do not use up a token's calls, nor the other way round.
       expect((await fetch(`${server.base}/processing-types`, { headers: from('10.0.1.5', bearer('tsb_guess')) })).status).toBe(401);
     } finally {
@@ -98,6 +107,12 @@ describe('the API’s rate limit and clients without a valid token', { tags: ['s
       const statuses: number[] = [];
       for (let i = 0; i < 3; i++) statuses.push((await call('10.0.2.1')).status);
       expect(statuses).toEqual([200, 200, 429]);
+      const limited = await call('10.0.2.1');
+      expect(await limited.json()).toEqual({
+        statusCode: 429,
+        error: 'Too Many Requests',
+        message: `too many calls from this address (2 a minute): retry in ${limited.headers.get('retry-after')} s`,
+      });
       expect((await call('10.0.2.2')).status).toBe(200);
     } finally {
       await server.stop();

@@ -18,6 +18,7 @@ import { refuseNonTextFields } from './json-text-fields.js';
 import { registerBodyParsers } from './request-bodies.js';
 import { refuseDisallowedPreflight } from './refuse-preflight.js';
 import { lowerCaseIds } from './lower-case-ids.js';
+import { logRefusals } from './log-refusals.js';
 import { validationMessage, type ValidationIssue } from './validation-message.js';
 import { RouteMethods } from './route-methods.js';
 import { eventsRoute } from './routes/events-route.js';
@@ -80,7 +81,7 @@ export async function buildServer(options: BuildServerOptions): Promise<ApiServe
     // A broken %-escape or an overlong path part is refused by the router before any route: in the API's error body.
     frameworkErrors: answerUnroutablePath,
     // A request Node's parser refuses (a URL and headers over 16 KB, say): in the API's error body, saying which limit.
-    clientErrorHandler: answerClientError,
+    clientErrorHandler: (error, socket) => answerClientError(error, socket, options.logger || null),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false, verbose: true } },
   });
   const shutdown = new AbortController();
@@ -154,6 +155,8 @@ export async function buildServer(options: BuildServerOptions): Promise<ApiServe
       errorBody(400, 'a CORS preflight (OPTIONS) needs the Origin and Access-Control-Request-Method headers a browser sends'),
     );
   });
+  // After the hook above (a refused preflight is logged with the JSON it became), before any route is added.
+  logRefusals(app);
   let failedAuth: FailedAuthLimit | null = null;
   if (options.rateLimitPerMinute > 0) {
     await app.register(rateLimit, {

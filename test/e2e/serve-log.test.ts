@@ -49,6 +49,11 @@ async function serveAndLog(log: string, flags: string[] = []) {
     const first = await api.createSession();
     const broken = Buffer.from(`%PDF-1.4\n${named('0')} is not really a PDF\n`);
     expect((await api.upload(first, [{ name: named('6001467010'), bytes: document }, { name: named('6001467011', 'LAB'), bytes: broken }])).status).toBe(200);
+    // Refusals, each logged with what the client was told: a name the session holds (409), no token (401).
+    expect((await api.upload(first, [{ name: named('6001467010'), bytes: document }])).status).toBe(409);
+    expect((await fetch(`${server.base}/processing-types`)).status).toBe(401);
+    // …and one Node's parser refuses before any route sees it (431: headers over 16 KB).
+    expect((await fetch(`${server.base}/processing-types`, { headers: { 'x-padding': 'a'.repeat(20_000) } })).status).toBe(431);
     expect((await api.process(first)).status).toBe(200);
     const second = await api.createSession();
     expect((await api.upload(second, [{ name: named('6001467012'), bytes: document }])).status).toBe(200);
@@ -81,6 +86,24 @@ describe("serve's log", { tags: ['slow'] }, () => {
     const urls = logged.map((line) => (line.req as { url?: string } | undefined)?.url).filter(Boolean);
     expect(urls).toContainEqual(expect.stringMatching(/\/upload$/));
     expect(urls).toContainEqual(expect.stringMatching(/3000003799_\[redacted\]_6001467010_CONS\.pdf\/status$/));
+
+    // Every 4xx, and nothing else, has a line saying the status, the route and what the client was told.
+    const refused = logged.filter((line) => line.msg === 'request refused');
+    const API = '/api/v1/documents/batch';
+    expect(refused.map((line) => [line.statusCode, line.method, line.route])).toEqual([
+      [409, 'POST', `${API}/:session_id/upload`],
+      [401, 'GET', `${API}/processing-types`],
+      [431, undefined, undefined],
+      [400, 'GET', `${API}/:session_id/status`],
+      [404, 'GET', null],
+    ]);
+    const [duplicate, noToken, tooLong, notAnId, noRoute] = refused;
+    expect(tooLong).toMatchObject({ code: 'HPE_HEADER_OVERFLOW', client: '127.0.0.1', message: expect.stringMatching(/over 16 KB/) });
+    expect(duplicate).toMatchObject({ token: 'e2e', client: '127.0.0.1', error: 'Conflict', message: "no file was taken: the session already holds a file named '[redacted]'" });
+    expect(noToken).toMatchObject({ error: 'Unauthorized', message: 'this call needs a token: send it as `Authorization: Bearer <token>`' });
+    expect(noToken).not.toHaveProperty('token');
+    expect(notAnId).toMatchObject({ error: 'Bad Request', message: expect.stringMatching(/session_id/) });
+    expect(noRoute).toMatchObject({ error: 'Not Found', url: expect.stringMatching(/\/files\//) });
   }, 120_000);
 
   it('names files with --no-redact, for a log only its readers may see', async () => {
@@ -88,6 +111,8 @@ describe("serve's log", { tags: ['slow'] }, () => {
     const files = logged.filter((line) => line.event === 'file_finished');
     expect(files.map((line) => line.path)).toContain(named('6001467010'));
     expect(JSON.stringify(logged)).toMatch(PATIENT);
+    const duplicate = logged.find((line) => line.msg === 'request refused' && line.statusCode === 409);
+    expect(duplicate?.message).toContain(named('6001467010'));
   }, 120_000);
 });
 

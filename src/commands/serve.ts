@@ -4,11 +4,11 @@ import { parseByteSize } from '../core/pipeline/check-pdf-file.js';
 import { checkPathSetting, homeFolder } from '../config/path-setting.js';
 import { readNumberSetting } from '../config/number-setting.js';
 import { ExitCode, UsageError } from '../errors.js';
-import type { ServeSettings } from '../server/start-server.js';
+import type { RunningServer, ServeSettings } from '../server/start-server.js';
 import type { BackendConfig } from '../config/load-config.js';
 import type { ResolvedIngestOptions } from './ingest-options.js';
 import { contextOf, finish, type CommandContext } from './context.js';
-import { writeLine } from './shared/io.js';
+import { writeJsonLine, writeLine } from './shared/io.js';
 import { commandWords } from '../ui/i18n/command-words.js';
 import { resolveLanguage } from '../ui/i18n/language.js';
 import { addBackendOptions, dbOption, examples, langOption } from './shared/options.js';
@@ -43,6 +43,11 @@ function serveOptions(command: Command) {
     )
     .option('--quiet', 'log only warnings and errors')
     .option('--no-redact', 'let the log name files and patients (for a log only its readers may see)')
+    .option(
+      '--json',
+      'once listening, print one JSON line on stdout: url, port (the one bound, with --port 0), api, docs, openapi, pid, ' +
+        'auth, active_tokens, resumed_sessions, swept_uploads; the other lines go to stderr',
+    )
     .addOption(dbOption())
     .addOption(langOption())
     .addHelpText(
@@ -87,13 +92,16 @@ export async function serve(options: ServeCommandOptions, context: CommandContex
   });
   const { io } = context;
   const words = commandWords(options.lang, context.env).serve;
+  // With --json, stdout holds the one JSON line a script reads; what people read goes to stderr.
+  const say = options.json ? io.stderr : io.stdout;
   // What the start found comes before the line that says the server is ready, which a supervisor (or a
   // test) waits for: once it is printed, everything said before it has been too.
   if (running.sweptUploads > 0) {
-    writeLine(io.stdout, words.sweptUploads(running.sweptUploads));
+    writeLine(say, words.sweptUploads(running.sweptUploads));
   }
-  if (running.resumed.length > 0) writeLine(io.stdout, words.resuming(running.resumed.length));
-  writeLine(io.stdout, words.listening(running.url));
+  if (running.resumed.length > 0) writeLine(say, words.resuming(running.resumed.length));
+  writeLine(say, words.listening(running.url));
+  if (options.json) writeJsonLine(io, startedJson(running, settings));
   if (!settings.auth) writeLine(io.stderr, `${words.warning}: ${words.noAuth}`);
   else if (running.activeTokens === 0) {
     writeLine(io.stderr, `${words.warning}: ${words.noTokens}`);
@@ -105,9 +113,29 @@ export async function serve(options: ServeCommandOptions, context: CommandContex
   );
   await stopRequested(context.signal);
   stopReopening();
-  writeLine(io.stdout, words.stopping);
+  writeLine(say, words.stopping);
   await running.stop();
   return ExitCode.Success;
+}
+
+/**
+ * `serve --json`: where the server listens (the port bound, which a script needs after --port 0) and what its
+ * start found, in English keys and values, as every --json is.
+ */
+function startedJson(running: RunningServer, settings: ServeSettings) {
+  return {
+    url: running.url,
+    host: settings.host,
+    port: running.port,
+    api: `${running.url}/api/v1/documents/batch`,
+    docs: `${running.url}/api/v1/docs`,
+    openapi: `${running.url}/api/v1/openapi.json`,
+    pid: process.pid,
+    auth: settings.auth,
+    active_tokens: running.activeTokens,
+    resumed_sessions: running.resumed,
+    swept_uploads: running.sweptUploads,
+  };
 }
 
 /**

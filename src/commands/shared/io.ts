@@ -11,6 +11,15 @@ export function writeJson(io: CommandIo, value: unknown): void {
   io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
+/**
+ * One JSON document on one line: for a command that goes on running after it (serve), whose reader takes the
+ * line as it comes (`read -r`, `head -1`) instead of waiting for the process to end.
+ */
+export function writeJsonLine(io: CommandIo, value: unknown): void {
+  if (io.stdout === process.stdout) processStdoutHoldsJson = true;
+  io.stdout.write(`${JSON.stringify(value)}\n`);
+}
+
 /** Whether a command already wrote its JSON to this process's stdout (a second document would break a reader). */
 export function stdoutHoldsJson(): boolean {
   return processStdoutHoldsJson;

@@ -67,9 +67,14 @@ async function cleanOneSession(
   backends: BackendConfig,
 ): Promise<CleanupReport> {
   if (session.status === 'processing' || session.status === 'pending') {
+    // A session a client of the HTTP API created and never processed has no run to wait for nor ingest to repeat.
+    const neverProcessedUpload = session.status === 'pending' && readSessionOptions(session.optionsJson).client === 'api';
     throw new UsageError(
       `session ${session.id.slice(0, 8)} is still ${session.status}`,
-      'wait for it to finish (or, if its run was killed, run the ingest again first)',
+      neverProcessedUpload
+        ? `it was created through the HTTP API and never processed: process it, or discard it with its uploads ` +
+            `(an admin token: DELETE /api/v1/documents/batch/${session.id}/discard)`
+        : 'wait for it to finish (or, if its run was killed, run the ingest again first)',
     );
   }
   let purgedDocuments: string[] = [];

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditRepository } from '../../src/db/repositories/audit-repository.js';
 import { BatchRepository } from '../../src/db/repositories/batch-repository.js';
+import { runCli } from '../support/cli-binary.js';
 import { openWorkspaceDb, SAMPLE_DIR } from '../support/ingest-fixture.js';
 import { bearer, filesForm, heldExtractor, sampleFile, startTestServer, type TestServer } from '../support/api-server.js';
 
@@ -85,6 +86,26 @@ describe('discarding a session that was never processed (DELETE /{session_id}/di
     } finally {
       await database.close();
     }
+  });
+
+  it('has the CLI’s cleanup, which refuses such a session, point to discarding it, in the user’s language', async () => {
+    const sessionId = await newSession();
+    const cleanup = (lang: string) =>
+      runCli(['cleanup', sessionId.slice(0, 8), '--db', server.workspace.db, '--lang', lang], { cwd: server.workspace.root, env: { TECSALUD_DB: '' } });
+    const english = await cleanup('en');
+    expect(english.code).toBe(64);
+    expect(english.stderr).toBe(
+      `error: session ${sessionId.slice(0, 8)} is still pending\n` +
+        'hint: it was created through the HTTP API and never processed: process it, or discard it with its uploads ' +
+        `(an admin token: DELETE /api/v1/documents/batch/${sessionId}/discard)\n`,
+    );
+    const spanish = await cleanup('es');
+    expect(spanish.code).toBe(64);
+    expect(spanish.stderr).toContain(
+      'sugerencia: se creó por la API HTTP y nunca se procesó: procésela, o descártela junto con sus archivos subidos ' +
+        `(con un token de admin: DELETE /api/v1/documents/batch/${sessionId}/discard)`,
+    );
+    expect((await discard(sessionId)).status).toBe(200);
   });
 
   it('refuses (409, saying why) a session being processed, and one that has been', async () => {

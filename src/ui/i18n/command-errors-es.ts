@@ -188,6 +188,11 @@ const SESSION_RULES: readonly RefusalRule[] = [
     'wait for it to finish (or, if its run was killed, run the ingest again first)',
     'espere a que termine (o, si su ejecución se interrumpió, ejecute antes la ingesta de nuevo)',
   ),
+  {
+    en: /^it was created through the HTTP API and never processed: process it, or discard it with its uploads \(an admin token: (DELETE \S+)\)$/,
+    es: ([call]) =>
+      `se creó por la API HTTP y nunca se procesó: procésela, o descártela junto con sus archivos subidos (con un token de admin: ${call})`,
+  },
   fixed('name a session, or give --older-than (e.g. 7d)', 'indique una sesión, o dé --older-than (p. ej. 7d)'),
   fixed('give either a session or --older-than, not both', 'indique una sesión o --older-than, no ambos'),
   fixed('--purge works on one named session at a time', '--purge actúa sobre una sola sesión indicada a la vez'),

@@ -234,6 +234,22 @@ export async function discardUploadSession(
   });
 }
 
+/** Who discarded a session, when and from where, as the audit log keeps it. */
+export interface SessionDiscard {
+  at: string;
+  actor: string;
+  client: string | null;
+}
+
+/**
+ * How a session that is not (or no longer) in the registry left it, when it was discarded: its row is gone,
+ * its audit entry stays.
+ */
+export async function findDiscard(database: OpenDatabase, sessionId: string): Promise<SessionDiscard | undefined> {
+  const entry = await new AuditRepository(database.db).latestForSession(sessionId, ['api_session_discarded']);
+  return entry && { at: entry.at, actor: entry.actor, client: entry.client };
+}
+
 /** Resolves once the registrations under way for the session are done (a process call waits for them). */
 export async function afterRegistrations(sessionId: string): Promise<void> {
   await registering.get(sessionId);

@@ -73,9 +73,7 @@ describe('discarding a session that was never processed (DELETE /{session_id}/di
     for (const sessionId of [empty, withUpload]) {
       expect(fs.existsSync(path.join(server.uploadDir, sessionId))).toBe(false);
       expect(await listed(sessionId), 'gone from `sessions`').toBe(false);
-      const status = await fetch(`${server.base}/${sessionId}/status`, { headers: bearer(admin) });
-      expect(status.status).toBe(404);
-      expect((await discard(sessionId)).status).toBe(404);
+      expect((await discard(sessionId)).status).toBe(410);
     }
     const database = await openWorkspaceDb(server.workspace);
     try {
@@ -86,6 +84,40 @@ describe('discarding a session that was never processed (DELETE /{session_id}/di
     } finally {
       await database.close();
     }
+  });
+
+  it('answers every call about a discarded session 410, saying who discarded it and when; an unknown id stays 404', async () => {
+    const sessionId = await newSession();
+    expect((await discard(sessionId)).status).toBe(200);
+    const calls: [string, string, RequestInit?][] = [
+      ['GET', 'status'],
+      ['GET', 'review'],
+      ['GET', 'events'],
+      ['POST', 'process'],
+      ['POST', 'upload', { body: filesForm([{ name: FILE, bytes: sampleFile(FILE) }]) }],
+      ['POST', `review/${sessionId}/decision`, { body: JSON.stringify({ action: 'reject' }), headers: { 'content-type': 'application/json' } }],
+      ['DELETE', 'cleanup'],
+      ['DELETE', 'discard'],
+    ];
+    for (const [method, call, init] of calls) {
+      const answer = await fetch(`${server.base}/${sessionId}/${call}`, { method, ...init, headers: { ...bearer(admin), ...init?.headers } });
+      const body = (await answer.json()) as Record<string, string>;
+      expect({ call, status: answer.status }).toEqual({ call, status: 410 });
+      expect(body).toMatchObject({ statusCode: 410, error: 'Gone', discarded_by: 'test-admin' });
+      expect(body.message).toMatch(
+        new RegExp(
+          `^session ${sessionId} was discarded on \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC by test-admin \\(from 127\\.0\\.0\\.1\\): ` +
+            'it was never processed and its uploads were removed; create a new session',
+        ),
+      );
+      expect(Date.parse(body.discarded_at!)).toBeGreaterThan(Date.now() - 60_000);
+    }
+    const unknown = await fetch(`${server.base}/00000000-0000-4000-8000-000000000000/status`, { headers: bearer(admin) });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toEqual({ statusCode: 404, error: 'Not Found', message: 'no session 00000000-0000-4000-8000-000000000000' });
+    // The OpenAPI document lists the 410 on the per-session routes.
+    const openapi = (await (await fetch(`${server.running.url}/api/v1/openapi.json`)).json()) as { paths: Record<string, Record<string, { responses: object }>> };
+    expect(Object.keys(openapi.paths['/api/v1/documents/batch/{session_id}/status']!.get!.responses)).toContain('410');
   });
 
   it('has the CLI’s cleanup, which refuses such a session, point to discarding it, in the user’s language', async () => {
@@ -129,3 +161,4 @@ describe('discarding a session that was never processed (DELETE /{session_id}/di
     expect(fs.existsSync(path.join(server.uploadDir, sessionId))).toBe(true);
   });
 });
+

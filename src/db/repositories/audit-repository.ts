@@ -81,6 +81,18 @@ export class AuditRepository {
       .executeTakeFirst();
   }
 
+  /** The latest entry with one of `actions` about the session (a discarded session's `api_session_discarded`). */
+  async latestForSession(sessionId: string, actions: string[]): Promise<AuditLogEntry | undefined> {
+    return this.db
+      .selectFrom('auditLog')
+      .selectAll()
+      .where('sessionId', '=', sessionId)
+      .where('action', 'in', actions)
+      .orderBy('at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+  }
+
   async list(options: { batchId?: string; documentId?: string; fileId?: string; limit: number }): Promise<AuditLogEntry[]> {
     let query = this.db.selectFrom('auditLog').selectAll();
     if (options.batchId) query = query.where('sessionId', '=', options.batchId);

@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { findSession, withUploadsCounted } from '../../app/upload-sessions.js';
 import type { PipelineEvent } from '../../core/pipeline/events.js';
 import type { BatchUpload } from '../../db/schema.js';
-import { ApiError } from '../api-error.js';
 import { eventJson, finishedFromSummary, processSummary } from '../api-json.js';
+import { missingSession } from '../missing-session.js';
 import { errors, sessionParams } from '../schemas.js';
 import type { ServerDeps } from '../server-deps.js';
 
@@ -52,13 +52,13 @@ export function eventsRoute(app: FastifyInstance, deps: ServerDeps, streams: Set
         description: EVENTS_DESCRIPTION,
         params: sessionParams,
         produces: ['text/event-stream'],
-        response: { ...errors(400, 401, 403, 404) },
+        response: { ...errors(400, 401, 403, 404, 410) },
       },
     },
     async (request, reply) => {
       const sessionId = request.params.session_id;
       const session = await findSession(deps.database, sessionId);
-      if (!session) throw new ApiError(404, `no session ${sessionId}`);
+      if (!session) throw await missingSession(deps.database, sessionId);
       // HEAD (a monitor, `curl -I`) asks whether the stream is there, not to follow it: the same headers, then
       // the end. Fastify runs this handler for HEAD too, and a stream opened for it would never end.
       if (request.method === 'HEAD') return reply.code(200).headers(EVENT_STREAM_HEADERS).send();

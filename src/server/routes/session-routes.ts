@@ -30,6 +30,7 @@ import {
   sessionParams,
   statusResponse,
 } from '../schemas.js';
+import { missingSession } from '../missing-session.js';
 import { API_PREFIX, type ServerDeps } from '../server-deps.js';
 
 /**
@@ -69,9 +70,10 @@ interface SessionParams {
 export function sessionRoutes(app: FastifyInstance, deps: ServerDeps): void {
   const { database } = deps;
 
-  const sessionOr404 = async (sessionId: string): Promise<BatchUpload> => {
+  // 404 for an id the registry never held, 410 for a session discarded (see missingSession).
+  const sessionOrMissing = async (sessionId: string): Promise<BatchUpload> => {
     const session = await findSession(database, sessionId);
-    if (!session) throw new ApiError(404, `no session ${sessionId}`);
+    if (!session) throw await missingSession(database, sessionId);
     return session;
   };
 
@@ -116,12 +118,12 @@ export function sessionRoutes(app: FastifyInstance, deps: ServerDeps): void {
         summary: 'Process the session’s files: by default the answer comes when the session is done',
         params: sessionParams,
         querystring: processQuery,
-        response: { 200: processResponse, 202: processResponse, ...errors(400, 401, 403, 404, 409, 422, 503) },
+        response: { 200: processResponse, 202: processResponse, ...errors(400, 401, 403, 404, 409, 410, 422, 503) },
       },
     },
     async (request, reply) => {
       const sessionId = request.params.session_id;
-      const session = await sessionOr404(sessionId);
+      const session = await sessionOrMissing(sessionId);
       if (!deps.store.holds(session)) {
         throw new ApiError(409, 'this session was made by `ingest` from a folder: run that ingest again instead');
       }
@@ -151,7 +153,7 @@ export function sessionRoutes(app: FastifyInstance, deps: ServerDeps): void {
           if (otherRunHolding(error)) throw heldElsewhere();
         });
         // The run may not have counted the files yet: say how many the session holds, as the status does.
-        const now = await withUploadsCounted(database, await sessionOr404(sessionId));
+        const now = await withUploadsCounted(database, await sessionOrMissing(sessionId));
         return reply.code(202).send(
           processSummary(
             {
@@ -184,12 +186,12 @@ export function sessionRoutes(app: FastifyInstance, deps: ServerDeps): void {
       schema: {
         summary: 'The session and each of its files',
         params: sessionParams,
-        response: { 200: statusResponse, ...errors(400, 401, 403, 404) },
+        response: { 200: statusResponse, ...errors(400, 401, 403, 404, 410) },
       },
     },
     async (request) => {
       // A folder's session whose `ingest DIR` run was killed is shown interrupted, as the CLI shows it.
-      const session = await asSeenNow(database, await sessionOr404(request.params.session_id));
+      const session = await asSeenNow(database, await sessionOrMissing(request.params.session_id));
       return sessionStatus(session, await listSessionFiles(database, session.id));
     },
   );
@@ -201,11 +203,11 @@ export function sessionRoutes(app: FastifyInstance, deps: ServerDeps): void {
       schema: {
         summary: 'The session’s files waiting for review, with their candidates',
         params: sessionParams,
-        response: { 200: reviewResponse, ...errors(400, 401, 403, 404) },
+        response: { 200: reviewResponse, ...errors(400, 401, 403, 404, 410) },
       },
     },
     async (request) => {
-      const session = await sessionOr404(request.params.session_id);
+      const session = await sessionOrMissing(request.params.session_id);
       const cases = await listReviewCases(database, session.id);
       return { session_id: session.id, review_required_count: cases.length, files_requiring_review: cases.map(reviewItem) };
     },
@@ -219,12 +221,12 @@ export function sessionRoutes(app: FastifyInstance, deps: ServerDeps): void {
         summary: 'Decide a file waiting for review: attach to a candidate, new patient, or reject',
         params: fileParams,
         body: decisionBody,
-        response: { 200: decisionResponse, ...errors(400, 401, 403, 404, 409, 415, 422, 503) },
+        response: { 200: decisionResponse, ...errors(400, 401, 403, 404, 409, 410, 415, 422, 503) },
       },
     },
     async (request) => {
       const { session_id: sessionId, file_id: fileId } = request.params;
-      await sessionOr404(sessionId);
+      await sessionOrMissing(sessionId);
       const actor = actorOf(request);
       const result = await decideReview({
         database,
@@ -268,12 +270,12 @@ export function sessionRoutes(app: FastifyInstance, deps: ServerDeps): void {
       schema: {
         summary: 'Remove the session’s working state and its uploaded files (documents are kept)',
         params: sessionParams,
-        response: { 200: cleanupResponse, ...errors(400, 401, 403, 404, 409) },
+        response: { 200: cleanupResponse, ...errors(400, 401, 403, 404, 409, 410) },
       },
     },
     async (request) => {
       const sessionId = request.params.session_id;
-      const session = await sessionOr404(sessionId);
+      const session = await sessionOrMissing(sessionId);
       if (deps.runs.isRunning(sessionId) || session.status === 'processing') {
         throw new ApiError(409, 'the session is being processed: clean it up once it has finished');
       }
@@ -311,18 +313,18 @@ export function sessionRoutes(app: FastifyInstance, deps: ServerDeps): void {
       schema: {
         summary: 'Discard a session that was never processed, with the files uploaded into it (a processed one is cleaned up instead)',
         params: sessionParams,
-        response: { 200: discardResponse, ...errors(400, 401, 403, 404, 409) },
+        response: { 200: discardResponse, ...errors(400, 401, 403, 404, 409, 410) },
       },
     },
     async (request) => {
       const sessionId = request.params.session_id;
-      const session = await sessionOr404(sessionId);
+      const session = await sessionOrMissing(sessionId);
       if (!deps.store.holds(session)) {
         throw new ApiError(409, 'this session was made by `ingest` from a folder: the API discards only its own sessions; use `tecsalud-batch cleanup`');
       }
       const result = await discardUploadSession(database, deps.store, sessionId, { isIdle: () => !deps.runs.isRunning(sessionId) });
       if (!result.ok) {
-        if (result.reason === 'not_found') throw new ApiError(404, `no session ${sessionId}`);
+        if (result.reason === 'not_found') throw await missingSession(database, sessionId);
         if (result.reason === 'receiving') {
           throw new ApiError(409, 'files are being uploaded into the session: discard it once that upload has finished');
         }

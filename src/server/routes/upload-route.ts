@@ -10,6 +10,7 @@ import { ApiError } from '../api-error.js';
 import { parsedUpload } from '../api-json.js';
 import { actorOf } from '../auth.js';
 import { errors, sessionParams, uploadResponse } from '../schemas.js';
+import { missingSession } from '../missing-session.js';
 import { sanitizeUploadName } from '../upload-filename.js';
 import type { ServerDeps } from '../server-deps.js';
 
@@ -49,7 +50,7 @@ export function uploadRoute(app: FastifyInstance, deps: ServerDeps): void {
         summary: 'Upload PDFs into a session (multipart, `files` parts)',
         consumes: ['multipart/form-data'],
         params: sessionParams,
-        response: { 200: uploadResponse, ...errors(400, 401, 403, 404, 408, 409, 413, 415, 503) },
+        response: { 200: uploadResponse, ...errors(400, 401, 403, 404, 408, 409, 410, 413, 415, 503) },
       },
       // After the token is checked, before the body is read: a body that is not a multipart form is refused whole.
       preParsing: async (request, _reply, payload) => {
@@ -61,7 +62,7 @@ export function uploadRoute(app: FastifyInstance, deps: ServerDeps): void {
     async (request, reply) => {
       const sessionId = request.params.session_id;
       const session = await findSession(deps.database, sessionId);
-      if (!session) throw new ApiError(404, `no session ${sessionId}`);
+      if (!session) throw await missingSession(deps.database, sessionId);
       if (!deps.store.holds(session)) throw new ApiError(409, 'this session was made by `ingest` from a folder: it takes no uploads');
       if (!takesUploads(session) || deps.runs.isRunning(sessionId)) {
         throw new ApiError(409, `the session is ${takesUploads(session) ? 'processing' : session.status}: it takes no more files; create a new session`);
@@ -163,7 +164,7 @@ export function uploadRoute(app: FastifyInstance, deps: ServerDeps): void {
         });
         if (!result.ok) {
           await Promise.all(temporary.map((file) => fsp.rm(file, { force: true })));
-          if (result.reason === 'not_found') throw new ApiError(404, `no session ${sessionId}`);
+          if (result.reason === 'not_found') throw await missingSession(deps.database, sessionId);
           throw new ApiError(409, 'the session started processing meanwhile: it takes no more files; create a new session');
         }
         for (const { upload, reason, message } of result.refused) {

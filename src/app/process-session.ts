@@ -48,6 +48,18 @@ export function otherRunHolding(error: unknown): RunLockHolder | null {
 }
 
 /**
+ * The session is no longer in the registry once its run holds the lock: an admin discarded it while the process
+ * call was on its way (a discard and a run of one session go in turn). Nothing was taken and nothing is recorded:
+ * the caller answers as for any session that is not there.
+ */
+export class SessionGoneError extends Error {
+  constructor(readonly sessionId: string) {
+    super(`session ${sessionId} is gone`);
+    this.name = 'SessionGoneError';
+  }
+}
+
+/**
  * Processing a session's uploaded files, the one way the HTTP API does it: take the session's lock (one
  * process at a time per session: a second gets exit 75's LockedError), open the backends, and run the
  * session's files that are not final through the ingest pipeline (see runSessionFiles). The same call
@@ -81,7 +93,7 @@ export class SessionProcessing {
    */
   private async recordFailure(sessionId: string, error: unknown): Promise<void> {
     const { database } = this.options;
-    if (error instanceof LockedError) return;
+    if (error instanceof LockedError || error instanceof SessionGoneError) return;
     const what =
       error instanceof UserError
         ? `${error.message}${error.hint ? ` (${error.hint})` : ''}`
@@ -114,7 +126,7 @@ export class SessionProcessing {
       await lock.setSession(sessionId);
       hooks.onLocked?.();
       const session = await findSession(database, sessionId);
-      if (!session) throw new Error(`no session ${sessionId}`);
+      if (!session) throw new SessionGoneError(sessionId);
       await store.removeIncoming(sessionId);
       // Already the queue's (a restarted server resuming it, a second call): its files have their jobs, and
       // the workers' sweep queues any a kill left without one. Queuing them again would run files twice at once.
@@ -184,7 +196,7 @@ export class SessionProcessing {
   /** What the session recorded when it was created: its processing type, who uploaded it, its settings. */
   private async recordedOptions(sessionId: string) {
     const session = await findSession(this.options.database, sessionId);
-    if (!session) throw new Error(`no session ${sessionId}`);
+    if (!session) throw new SessionGoneError(sessionId);
     const o = readSessionOptions(session.optionsJson);
     const d = this.options.defaults;
     return {

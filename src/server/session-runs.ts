@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { FastifyBaseLogger } from 'fastify';
 import {
   otherRunHolding,
+  SessionGoneError,
   type ProcessSessionResult,
   type SessionProcessing,
 } from '../app/process-session.js';
@@ -70,6 +71,9 @@ export class SessionRuns {
           { session_id: sessionId, holder: { pid, host, started_at: startedAt } },
           'the session is being processed by another process',
         );
+      } else if (error instanceof SessionGoneError) {
+        // Discarded while the process call waited for the discard to finish: the client is told so, nothing failed.
+        this.log.info({ session_id: sessionId }, 'the session was discarded before its run could start');
       } else this.log.error({ err: error, session_id: sessionId }, 'processing the session stopped');
       forget();
     });

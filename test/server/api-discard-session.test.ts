@@ -1,10 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditRepository } from '../../src/db/repositories/audit-repository.js';
 import { BatchRepository } from '../../src/db/repositories/batch-repository.js';
 import { runCli } from '../support/cli-binary.js';
-import { openWorkspaceDb, SAMPLE_DIR } from '../support/ingest-fixture.js';
+import { createWorkspace, openWorkspaceDb, SAMPLE_DIR, type Workspace } from '../support/ingest-fixture.js';
+import { createScratchPostgresDatabase, postgresWanted } from '../support/postgres.js';
 import { bearer, filesForm, heldExtractor, sampleFile, startTestServer, type TestServer } from '../support/api-server.js';
 
 const FILE = fs.readdirSync(SAMPLE_DIR).sort()[0]!;
@@ -162,3 +164,69 @@ describe('discarding a session that was never processed (DELETE /{session_id}/di
   });
 });
 
+/**
+ * A process call that lands while a discard of the same session runs waits for it (they go in turn), then finds
+ * no session: it is told the session was discarded, not answered 500. On PostgreSQL the interleaving is forced:
+ * a row lock holds the discard inside its transaction while the process call gets past its checks.
+ */
+describe.runIf(postgresWanted())('a process call racing a discard (PostgreSQL)', { tags: ['slow'] }, () => {
+  let scratch: { url: string; drop(): Promise<void> };
+  let workspace: Workspace;
+  let server: TestServer;
+  beforeAll(async () => {
+    scratch = await createScratchPostgresDatabase();
+    workspace = { ...createWorkspace({ copySample: false }), db: scratch.url };
+    server = await startTestServer({ workspace });
+  });
+  afterAll(async () => {
+    await server?.stop();
+    workspace?.cleanup();
+    await scratch?.drop();
+  });
+
+  it('answers the process call 410 naming the discard, and the discard 200', async () => {
+    const [admin, uploader] = await Promise.all([server.token('admin'), server.token('uploader')]);
+    const created = await fetch(`${server.base}/create-session`, {
+      method: 'POST',
+      headers: { ...bearer(uploader), 'content-type': 'application/json' },
+      body: JSON.stringify({ processing_type: 'complete', uploaded_by: 'dra. lopez' }),
+    });
+    const { session_id: sessionId } = (await created.json()) as { session_id: string };
+    const form = filesForm([{ name: FILE, bytes: sampleFile(FILE) }]);
+    expect((await fetch(`${server.base}/${sessionId}/upload`, { method: 'POST', headers: bearer(uploader), body: form })).status).toBe(200);
+
+    const sql = new pg.Client({ connectionString: scratch.url });
+    const holder = new pg.Client({ connectionString: scratch.url });
+    await Promise.all([sql.connect(), holder.connect()]);
+    try {
+      const until = async (what: string, query: string, params: unknown[]) => {
+        for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 20))) {
+          if (Number((await sql.query(query, params)).rows[0].n) > 0) return;
+        }
+        throw new Error(`timed out waiting until ${what}`);
+      };
+      // Blocks deleting the session's row (the discard), not reading it nor the audit rows naming it.
+      await holder.query('begin');
+      await holder.query('select id from batch_uploads where id = $1 for no key update', [sessionId]);
+      const discarding = fetch(`${server.base}/${sessionId}/discard`, { method: 'DELETE', headers: bearer(admin) });
+      await until(
+        'the discard waits inside its transaction',
+        "select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query ilike 'delete from \"batch_uploads\"%'",
+        [],
+      );
+      const processing = fetch(`${server.base}/${sessionId}/process`, { method: 'POST', headers: bearer(uploader) });
+      // The process call has passed its checks and started its run, which waits for the discard.
+      await until('the process call is under way', "select count(*) as n from audit_log where session_id = $1 and action = 'api_session_processed'", [sessionId]);
+      await holder.query('commit');
+
+      expect((await discarding).status).toBe(200);
+      const answer = await processing;
+      const body = (await answer.json()) as { message: string };
+      expect({ status: answer.status, body }).toMatchObject({ status: 410, body: { error: 'Gone', discarded_by: 'test-admin' } });
+      expect(body.message).toMatch(new RegExp(`^session ${sessionId} was discarded on .* by test-admin`));
+    } finally {
+      await holder.query('rollback').catch(() => undefined);
+      await Promise.all([sql.end(), holder.end()]);
+    }
+  });
+});

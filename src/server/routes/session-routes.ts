@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { otherRunHolding } from '../../app/process-session.js';
+import { otherRunHolding, SessionGoneError } from '../../app/process-session.js';
 import { recordApiCall } from '../../app/api-audit.js';
 import { decideReview, listReviewCases } from '../../app/api-reviews.js';
 import { asSeenNow } from '../../app/abandoned-runs.js';
@@ -131,7 +131,11 @@ export function sessionRoutes(app: FastifyInstance, deps: ServerDeps): void {
       if (!deps.runs.isRunning(sessionId)) refuseVectorsWithoutStore(deps, session.processingType);
       if (takesUploads(session) && !deps.runs.isRunning(sessionId)) {
         const files = await listSessionFiles(database, sessionId);
-        if (files.length === 0) throw new ApiError(400, 'the session has no files yet: upload some first');
+        if (files.length === 0) {
+          // No files because a discard removed them (and the session) just now: say that, not "upload some".
+          await sessionOrMissing(sessionId);
+          throw new ApiError(400, 'the session has no files yet: upload some first');
+        }
       }
       const joined = deps.runs.isRunning(sessionId);
       const run = deps.runs.start(sessionId);
@@ -165,7 +169,9 @@ export function sessionRoutes(app: FastifyInstance, deps: ServerDeps): void {
           ),
         );
       }
-      const result = await run.catch((error: unknown) => {
+      const result = await run.catch(async (error: unknown) => {
+        // A discard the run waited for (they go in turn) took the session: answered as the status would be.
+        if (error instanceof SessionGoneError) throw await missingSession(database, sessionId);
         throw otherRunHolding(error) ? heldElsewhere() : error;
       });
       if (result.interrupted) {

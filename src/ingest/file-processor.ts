@@ -15,7 +15,9 @@ import { checkPdfFile } from '../core/pipeline/check-pdf-file.js';
 import { OCR_DEFAULTS } from '../core/pipeline/ocr-options.js';
 import {
   endsLikeWholePdf,
+  renamedByTransfer,
   stillBeingWritten,
+  transferFinalName,
   transferUnderWay,
   type FileState,
 } from '../core/pipeline/still-being-written.js';
@@ -136,6 +138,7 @@ export class FileProcessor {
     const { file } = run;
     try {
       this.refuseTransferUnderWay(file);
+      await this.settleRenamedByTransfer(file);
       const parsed = await this.parse(run);
       const sha = await run.timed('validate', () => this.validate(run));
       run.result.contentSha256 = sha;
@@ -481,6 +484,23 @@ export class FileProcessor {
     if (windowMs === undefined || file.outsideSource) return;
     const why = transferUnderWay(path.basename(file.relativePath), file.mtimeMs, { nowMs: Date.now(), windowMs });
     if (why) throw new FileStageError('still_being_written', why);
+  }
+
+  /**
+   * A file under a transfer's name (`x.pdf.filepart`) that is no longer there while its final name is: its tool
+   * renamed it once complete, after it was registered (a queue job postponed while the transfer went on). Not a
+   * bad name nor a file lost: it ends `renamed_by_transfer`, and the final name carries the document.
+   */
+  private async settleRenamedByTransfer(file: FileToProcess): Promise<void> {
+    if (file.outsideSource || file.size !== null || file.mtimeMs !== null) return;
+    const finalName = transferFinalName(path.basename(file.relativePath));
+    if (!finalName) return;
+    const finalPath = path.join(path.dirname(file.absolutePath), finalName);
+    const there = await fs.stat(finalPath).then((stat) => stat.isFile(), () => false);
+    if (!there) return;
+    const relativeFinal = path.posix.join(path.posix.dirname(file.relativePath), finalName);
+    const registered = (await this.batches.findFileByPath(this.sessionId, relativeFinal)) !== undefined;
+    throw new FileStageError('renamed_by_transfer', renamedByTransfer(relativeFinal, registered));
   }
 
   /**

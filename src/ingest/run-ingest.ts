@@ -4,6 +4,7 @@ import { parseFilename } from '../core/filename/parse-filename.js';
 import type { FileResult, PipelineListener, PipelineStage, SessionTotals } from '../core/pipeline/events.js';
 import { disposalFor, FILE_OUTCOMES, outcomeKind, processingStatusFor, type FileOutcome } from '../core/pipeline/file-outcome.js';
 import { sessionStatus } from '../core/pipeline/session-counts.js';
+import { renamedByTransfer, transferFinalName } from '../core/pipeline/still-being-written.js';
 import { AuditRepository } from '../db/repositories/audit-repository.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
 import { PatientRepository } from '../db/repositories/patient-repository.js';
@@ -116,6 +117,8 @@ export interface MissingFile {
   file: FileToProcess;
   row: BatchFile;
   sameSize: string[];
+  /** The final name, now in the folder, of a file under a transfer's name (`x.pdf` for `x.pdf.filepart`). */
+  renamedTo?: string;
 }
 
 /**
@@ -289,11 +292,16 @@ export async function registerFiles(run: Run, discovery: Discovery): Promise<Run
   }
   const missing: MissingFile[] = rows
     .filter((row) => !isSettled(row) && !found.has(row.relativePath))
-    .map((row) => ({
-      file: entryOf(row, run.sourceDir),
-      row,
-      sameSize: row.fileSize === null ? [] : (appeared.get(row.fileSize) ?? []),
-    }));
+    .map((row) => {
+      const finalName = transferFinalName(path.posix.basename(row.relativePath));
+      const renamedTo = finalName === null ? null : path.posix.join(path.posix.dirname(row.relativePath), finalName);
+      return {
+        file: entryOf(row, run.sourceDir),
+        row,
+        sameSize: row.fileSize === null ? [] : (appeared.get(row.fileSize) ?? []),
+        ...(renamedTo !== null && found.has(renamedTo) ? { renamedTo } : {}),
+      };
+    });
   const candidates = discovery.files.flatMap((file) => {
     const row = fresh(file.relativePath);
     return row ? [{ ...file, fileId: row.id }] : [];
@@ -541,8 +549,13 @@ export async function settleMissing(
   if (missing.length === 0) return;
   const now = new Map((await run.batches.listFiles(run.session.id)).map((row) => [row.relativePath, row]));
   const entries: SettledEntry[] = [];
-  for (const { file, row, sameSize } of missing) {
+  for (const { file, row, sameSize, renamedTo } of missing) {
     const sha = row.contentSha256;
+    // A `.filepart` its transfer renamed once complete: the final name, registered by this run, carries the file.
+    if (renamedTo) {
+      entries.push({ file, outcome: 'renamed_by_transfer', sha, message: renamedByTransfer(renamedTo, true) });
+      continue;
+    }
     const twin = sha ? sameSize.map((p) => now.get(p)).find((other) => other?.contentSha256 === sha) : undefined;
     if (!twin) {
       const named = sameSize.slice(0, 3).map((p) => `'${p}'`).join(', ') + (sameSize.length > 3 ? ', …' : '');

@@ -298,3 +298,86 @@ describe.runIf(postgresWanted())('a PDF still being copied in when a worker take
     }
   });
 });
+
+describe.runIf(postgresWanted())('a .filepart queued by ingest --enqueue, renamed by its transfer before its job ran', { tags: ['slow'] }, () => {
+  const filepart = `${LAB}.filepart`;
+  const queueWorkspace = async (name: string) => {
+    const workspace = await createPostgresWorkspace(`tecsalud-transfer-rename-${name}-`, (drop) =>
+      fs.copyFileSync(path.join(SAMPLE_DIR, LAB), path.join(drop, filepart)),
+    );
+    fs.writeFileSync(path.join(workspace.cwd, 'tecsalud-batch.config.json'), JSON.stringify({ queue: { retryLimit: 0, retryDelaySeconds: 1 } }));
+    const { cwd, env } = workspace;
+    const enqueue = async () => {
+      const run = await runCli(['ingest', 'drop', '--enqueue', '--type', 'complete', '--quarantine-dir', 'quarantine', '--json'], { cwd, env });
+      expect(run.code, run.stderr).toBe(0);
+      return (JSON.parse(run.stdout) as { session_id: string }).session_id;
+    };
+    const status = async (sessionId: string) => {
+      const run = await runCli(['status', sessionId.slice(0, 8), '--json'], { cwd, env });
+      return JSON.parse(run.stdout) as Report & { status: string };
+    };
+    return { ...workspace, enqueue, status };
+  };
+
+  it('the worker ends it renamed_by_transfer, not failed invalid_name; the next --enqueue queues the final name', async () => {
+    const workspace = await queueWorkspace('worker');
+    const { cwd, drop, env } = workspace;
+    try {
+      const sessionId = await workspace.enqueue();
+      const worker = spawnCli(['worker', '--until-idle', '--json'], { cwd, env });
+      let stdout = '';
+      let stderr = '';
+      worker.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+      const exited = new Promise<number | null>((resolve) => worker.once('close', resolve));
+      // WinSCP renames it once complete: here, once the worker has put its job back for later.
+      const postponed = new Promise<void>((resolve) =>
+        worker.stderr!.on('data', (d: Buffer) => {
+          stderr += d.toString();
+          if (stderr.includes('is not ready yet')) resolve();
+        }),
+      );
+      await Promise.race([postponed, exited]);
+      fs.renameSync(path.join(drop, filepart), path.join(drop, LAB));
+      expect(await exited, stderr).toBe(0);
+      expect(stderr).not.toMatch(/not moved|invalid_name/);
+      expect(JSON.parse(stdout)).toMatchObject({ outcomes: { renamed_by_transfer: 1 } });
+      const first = await workspace.status(sessionId);
+      expect(first).toMatchObject({ status: 'completed', failed_files: 0 });
+      expect(first.files).toEqual([
+        expect.objectContaining({
+          path: filepart,
+          outcome: 'renamed_by_transfer',
+          error: `renamed to '${LAB}' when its transfer completed: nothing was lost; the next \`ingest --enqueue\` of the folder queues it under that name`,
+        }),
+      ]);
+      expect(fs.existsSync(path.join(cwd, 'quarantine')) ? fs.readdirSync(path.join(cwd, 'quarantine')) : []).toEqual([]);
+
+      const next = await workspace.enqueue();
+      const again = await runCli(['worker', '--until-idle'], { cwd, env });
+      expect(again.code, again.stderr).toBe(0);
+      expect((await workspace.status(next)).files.map((f) => [f.path, f.outcome])).toEqual([[LAB, 'ingested']]);
+    } finally {
+      await workspace.cleanup();
+    }
+  });
+
+  it('an --enqueue of the folder before the worker came settles it the same way and queues the final name', async () => {
+    const workspace = await queueWorkspace('enqueue');
+    const { cwd, drop, env } = workspace;
+    try {
+      const sessionId = await workspace.enqueue();
+      fs.renameSync(path.join(drop, filepart), path.join(drop, LAB));
+      expect(await workspace.enqueue()).toBe(sessionId);
+      const worker = await runCli(['worker', '--until-idle'], { cwd, env });
+      expect(worker.code, worker.stderr).toBe(0);
+      const status = await workspace.status(sessionId);
+      expect(status).toMatchObject({ status: 'completed', failed_files: 0 });
+      expect(status.files.map((f) => [f.path, f.outcome, f.error])).toEqual([
+        [LAB, 'ingested', null],
+        [filepart, 'renamed_by_transfer', `renamed to '${LAB}' when its transfer completed: nothing was lost; that file is processed under its own name`],
+      ]);
+    } finally {
+      await workspace.cleanup();
+    }
+  });
+});

@@ -16,7 +16,7 @@ import type { VectorStore } from '../../src/adapters/vector-stores/types.js';
 import { parseFilename } from '../../src/core/filename/parse-filename.js';
 import { parsePersonName } from '../../src/core/filename/parse-person-name.js';
 import { checkPdfFile } from '../../src/core/pipeline/check-pdf-file.js';
-import { stillBeingWritten, transferUnderWay } from '../../src/core/pipeline/still-being-written.js';
+import { renamedByTransfer, stillBeingWritten, transferUnderWay } from '../../src/core/pipeline/still-being-written.js';
 import { FILE_OUTCOMES, type FileOutcome } from '../../src/core/pipeline/file-outcome.js';
 import type { ParsedFilename } from '../../src/core/filename/types.js';
 import type { Patient } from '../../src/db/schema.js';
@@ -186,6 +186,12 @@ describe('the Spanish of per-file details', () => {
     expect(expectSpanish(remember(transferUnderWay('a.pdf.filepart', 995_000, clock)!), ["'.filepart'", '5 s'])).toBe(
       "nombrado como una transferencia aún en curso ('.filepart') y modificado hace 5 s: queda para la siguiente " +
         'ejecución, que toma el archivo con su nombre definitivo',
+    );
+    expect(expectSpanish(remember(renamedByTransfer('urgencias/a.pdf', true)), ["'urgencias/a.pdf'"])).toBe(
+      "renombrado a 'urgencias/a.pdf' al terminar su transferencia: no se perdió nada; ese archivo se procesa con su propio nombre",
+    );
+    expect(expectSpanish(remember(renamedByTransfer('a.pdf', false)), ["'a.pdf'"])).toBe(
+      "renombrado a 'a.pdf' al terminar su transferencia: no se perdió nada; la siguiente `ingest --enqueue` de la carpeta lo pone en la cola con ese nombre",
     );
   });
 

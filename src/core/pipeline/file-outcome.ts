@@ -31,6 +31,8 @@ export const FILE_OUTCOMES = {
   vector_store_failed: { kind: 'failed', label: 'vector store failed' },
   processing_failed: { kind: 'failed', label: 'processing failed on every attempt (job queue workers)' },
   patient_conflict: { kind: 'review', label: 'expediente taken by a differently named patient' },
+  // Done, not failed: a `.filepart` its transfer renamed before its turn came; the final name carries the file.
+  renamed_by_transfer: { kind: 'done', label: 'renamed by its transfer once complete: taken under its final name' },
   deferred: { kind: 'pending', label: 'left for the next run (--max-files reached)' },
   // Not failed: a copy under way (a nightly export, an SMB upload) is not there yet; the next run reads it whole.
   still_being_written: { kind: 'pending', label: 'still being written: left for the next run' },

@@ -82,6 +82,29 @@ export function transferUnderWay(
   );
 }
 
+/**
+ * The name a transfer tool gives the file once it is complete (`x.pdf` for `x.pdf.filepart`), or null for a
+ * name no transfer tool gives (or nothing but the suffix).
+ */
+export function transferFinalName(name: string): string | null {
+  const suffix = TRANSFER_SUFFIXES.find((s) => name.toLowerCase().endsWith(s));
+  if (!suffix || name.length === suffix.length) return null;
+  const finalName = name.slice(0, name.length - suffix.length);
+  return finalName.endsWith('/') ? null : finalName;
+}
+
+/**
+ * Why a file under a transfer's name that left the folder, while its final name is there, is no failure: its
+ * transfer renamed it once complete. `registered`: that final name is a file of the same session already; else
+ * the folder's next `ingest --enqueue` takes it (a worker does not list the folder).
+ */
+export function renamedByTransfer(finalName: string, registered: boolean): string {
+  return (
+    `renamed to '${finalName}' when its transfer completed: nothing was lost; ` +
+    (registered ? 'that file is processed under its own name' : 'the next `ingest --enqueue` of the folder queues it under that name')
+  );
+}
+
 function describeChange(before: FileState, now: FileState): string {
   if (before.size !== now.size) return `${before.size} bytes, then ${now.size}`;
   return 'its modification time moved';

@@ -430,6 +430,14 @@ const SESSION_RULES: DetailRule[] = [
       `para la siguiente ejecución (un archivo sin cambios durante ${window} s se lee tal como está)`,
   },
   {
+    en: /^renamed to '(.*)' when its transfer completed: nothing was lost; (that file is processed under its own name|the next `ingest --enqueue` of the folder queues it under that name)$/,
+    es: ([finalName, then]) =>
+      `renombrado a '${finalName}' al terminar su transferencia: no se perdió nada; ` +
+      (then === 'that file is processed under its own name'
+        ? 'ese archivo se procesa con su propio nombre'
+        : 'la siguiente `ingest --enqueue` de la carpeta lo pone en la cola con ese nombre'),
+  },
+  {
     en: /^named as a transfer still under way \('(.*)'\) and modified (\d+) s ago: left for the next run, which takes the file under its final name$/,
     es: ([suffix, age]) =>
       `nombrado como una transferencia aún en curso ('${suffix}') y modificado hace ${age} s: queda para la siguiente ` +

@@ -424,6 +424,7 @@ export const ES_OUTCOMES: Record<FileOutcome, string> = {
   vector_store_failed: 'falló el almacén de vectores',
   processing_failed: 'falló el procesamiento en todos los intentos (procesos de la cola de trabajos)',
   patient_conflict: 'el expediente lo tomó un paciente con otro nombre',
+  renamed_by_transfer: 'renombrado por su transferencia al terminar: se toma con su nombre definitivo',
   deferred: 'para la siguiente ejecución (se alcanzó --max-files)',
   still_being_written: 'todavía se está escribiendo: queda para la siguiente ejecución',
   interrupted: 'interrumpido antes de terminar',

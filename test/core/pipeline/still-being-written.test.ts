@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { endsLikeWholePdf, stillBeingWritten, transferUnderWay } from '../../../src/core/pipeline/still-being-written.js';
+import { endsLikeWholePdf, stillBeingWritten, transferFinalName, transferUnderWay } from '../../../src/core/pipeline/still-being-written.js';
 
 describe('stillBeingWritten', () => {
   const clock = { nowMs: 10_000_000, windowMs: 60_000 };
@@ -36,6 +36,13 @@ describe('stillBeingWritten', () => {
     expect(transferUnderWay('a.pdf', clock.nowMs, clock)).toBeNull();
     expect(transferUnderWay('a.pdf.part', clock.nowMs, { ...clock, windowMs: 0 })).toBeNull();
     expect(transferUnderWay('a.pdf.part', null, clock)).toBeNull();
+  });
+
+  it('knows the name a transfer gives the file once complete', () => {
+    expect(transferFinalName('a.pdf.filepart')).toBe('a.pdf');
+    expect(transferFinalName('a.PDF.CRDOWNLOAD')).toBe('a.PDF');
+    expect(transferFinalName('a.pdf')).toBeNull();
+    expect(transferFinalName('.part')).toBeNull();
   });
 
   it('finds %%EOF where readers look for it: in the last KiB', () => {

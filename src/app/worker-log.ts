@@ -64,6 +64,9 @@ export async function openWorkerLog(destination: string, options: WorkerLogOptio
         case 'file_given_up':
           logger.error(fieldsOf(event), 'file given up');
           break;
+        case 'file_still_changing':
+          logger.error(fieldsOf(event), 'file given up: it kept changing');
+          break;
         default:
           logger.info(fieldsOf(event), event.type.replace('_', ' '));
       }

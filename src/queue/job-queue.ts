@@ -25,6 +25,10 @@ export interface FileJob extends FileJobData {
   givenUp: boolean;
   /** What the last failed attempt said, for a given-up job. */
   lastError: string | null;
+  /** When a worker first found the file still being written (ms since the epoch; null: never). */
+  stillWritingSince: number | null;
+  /** How many times the job was put back for a file still being written. */
+  postponements: number;
 }
 
 /** A session's jobs by state, as `status` shows them (finished jobs stay countable until pg-boss drops them). */
@@ -220,9 +224,10 @@ export class JobQueue {
    * Puts back the job of a file that is not ready yet (still being copied into the folder), without spending
    * an attempt, to be taken again after the queue's retry delay (`queue.retryDelaySeconds`), which it returns.
    */
-  async postpone(job: FileJob): Promise<number> {
-    await this.release(job, this.settings.retryDelaySeconds);
-    return this.settings.retryDelaySeconds;
+  async postpone(job: FileJob, now = Date.now()): Promise<number> {
+    const delay = this.settings.retryDelaySeconds;
+    await this.sql(pgBossStatements(this.settings.schema).postpone, [queueOf(job), job.id, delay, Math.floor(now)]);
+    return delay;
   }
 
   /** The ids of a session's files that have a job queued or running (in either queue). */
@@ -321,6 +326,8 @@ export interface QueueWait {
 }
 
 function toFileJob(job: PgBoss.JobWithMetadata<FileJobData>, givenUp: boolean): FileJob {
+  // Written by postpone beside the fields the job was queued with.
+  const data = job.data as FileJobData & { stillWritingSince?: unknown; postponements?: unknown };
   const output = job.output as { message?: unknown; value?: { message?: unknown } } | null;
   const lastError = output?.message ?? output?.value?.message;
   return {
@@ -332,6 +339,8 @@ function toFileJob(job: PgBoss.JobWithMetadata<FileJobData>, givenUp: boolean): 
     retryLimit: job.retryLimit,
     givenUp,
     lastError: typeof lastError === 'string' ? lastError : null,
+    stillWritingSince: data.stillWritingSince == null || !Number.isFinite(Number(data.stillWritingSince)) ? null : Number(data.stillWritingSince),
+    postponements: Number(data.postponements ?? 0) || 0,
   };
 }
 

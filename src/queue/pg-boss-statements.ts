@@ -27,6 +27,18 @@ export function pgBossStatements(schema: string) {
       UPDATE ${schema}.job
       SET state = 'created', started_on = NULL, start_after = now() + $3::int * interval '1 second'
       WHERE name = $1 AND id = $2::uuid AND state = 'active'`,
+    /**
+     * Back to the queue like release, for a file still being written, noting in the job's data when the first
+     * look found it so ($4, the worker's clock in ms) and how many looks there have been: a file that never
+     * stops changing is given up after a bound instead of being looked at for ever.
+     */
+    postpone: `
+      UPDATE ${schema}.job
+      SET state = 'created', started_on = NULL, start_after = now() + $3::int * interval '1 second',
+          data = data || jsonb_build_object(
+            'stillWritingSince', coalesce((data->>'stillWritingSince')::bigint, $4::bigint),
+            'postponements', coalesce((data->>'postponements')::int, 0) + 1)
+      WHERE name = $1 AND id = $2::uuid AND state = 'active'`,
     liveFileIds: `
       SELECT DISTINCT data->>'fileId' AS file_id FROM ${schema}.job
       WHERE name = ANY($1::text[]) AND state < 'completed' AND data->>'sessionId' = $2`,

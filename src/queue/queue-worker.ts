@@ -16,6 +16,7 @@ import { asRecorded, followHolderAfterWrite, shareTakenBackReview } from '../ing
 import { resultFromRow, takenBackResult } from '../ingest/recorded-result.js';
 import { disposeOf } from '../ingest/run-ingest.js';
 import type { TakenBack } from '../ingest/session-tally.js';
+import { describeDuration, keptChanging, keptChangingTooLong } from '../core/pipeline/still-being-written.js';
 import { isServiceDown } from './classify-failure.js';
 import { settleQueueSession } from './finish-queue-session.js';
 import type { FileJob, JobQueue } from './job-queue.js';
@@ -281,7 +282,7 @@ export class QueueWorker {
       const toProcess = { ...(await work.toProcess(file)), retried: job.retryCount > 0 };
       const processed = await work.processor.process(toProcess, handOff);
       if (outcomeKind(processed.result.outcome) === 'pending') {
-        await this.postpone(job, processed.result);
+        await this.postpone(job, processed.result, work.options.stillWritingMs ?? 0);
         return;
       }
       const taken = processed.takenBack;
@@ -322,10 +323,16 @@ export class QueueWorker {
    * A file the steps left pending — still being copied into the folder when read, as `ingest DIR` leaves it for
    * its next run — is neither done nor this attempt's failure: completed, its job would leave the file to the
    * next sweep; failed, a long copy would spend every attempt and end the file `processing_failed`. Its job
-   * goes back to the queue for a later look, without spending an attempt; its row says why meanwhile.
+   * goes back to the queue for a later look, without spending an attempt; its row says why meanwhile. One
+   * that has kept changing for STILL_WRITING_WINDOWS_BEFORE_GIVING_UP windows is given up instead (see there).
    */
-  private async postpone(job: FileJob, result: FileResult): Promise<void> {
-    const delaySeconds = await this.queue.postpone(job);
+  private async postpone(job: FileJob, result: FileResult, windowMs: number): Promise<void> {
+    const nowMs = Date.now();
+    if (keptChangingTooLong(job.stillWritingSince, { nowMs, windowMs })) {
+      await this.giveUpStillChanging(job, result, nowMs - job.stillWritingSince!);
+      return;
+    }
+    const delaySeconds = await this.queue.postpone(job, nowMs);
     this.emit({
       type: 'job_postponed',
       sessionId: job.sessionId,
@@ -335,6 +342,29 @@ export class QueueWorker {
       reason: result.message ?? '',
       delaySeconds,
     });
+  }
+
+  /**
+   * A file still being written at every look for too long: failed (`processing_failed`, not quarantined nor moved)
+   * with how long and why, so that the queue, and `worker --until-idle`, can end. The file stays in the folder;
+   * the folder's next `ingest --enqueue` registers it again, as a new session's file.
+   */
+  private async giveUpStillChanging(job: FileJob, result: FileResult, forMs: number): Promise<void> {
+    const outcome: FileOutcome = 'processing_failed';
+    const message = keptChanging(forMs, job.postponements + 1, result.message ?? result.outcome);
+    await this.batches.updateFile(job.fileId, { outcome, processingStatus: processingStatusFor(outcome), errorMessage: message });
+    await this.queue.complete(job, { failed: job.fileId });
+    await this.repository.recordWorkerFile(this.options.workerId, job.sessionId);
+    this.count(outcome, job.sessionId, job.fileId);
+    this.emit({
+      type: 'file_still_changing',
+      sessionId: job.sessionId,
+      relativePath: result.relativePath,
+      duration: describeDuration(forMs),
+      reason: result.message ?? '',
+    });
+    this.touched(job.sessionId);
+    await this.settleTouchedSessions(false);
   }
 
   /**

@@ -33,6 +33,8 @@ export type WorkerEvent =
   | { type: 'job_retrying'; sessionId: string; relativePath: string; attempt: number; error: string }
   /** The attempts ran out: the file is failed with the reason. */
   | { type: 'file_given_up'; sessionId: string; relativePath: string; attempts: number; error: string }
+  /** A file still being written at every look for too long: failed so that the queue can end (see giveUpStillChanging). */
+  | { type: 'file_still_changing'; sessionId: string; relativePath: string; duration: string; reason: string }
   /** A backend is down: the job went back to the queue and the worker pauses. */
   | { type: 'service_down'; error: string; pauseSeconds: number }
   | { type: 'session_finished'; sessionId: string; status: BatchStatus; counts: SessionCounts }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeFailure } from '../../src/adapters/extraction/describe-failure.js';
 import { workerEventLine } from '../../src/commands/shared/worker-lines.js';
+import { keptChanging } from '../../src/core/pipeline/still-being-written.js';
 import { EN, ES } from '../../src/ui/i18n/messages.js';
 
 const SESSION = '0c191b94-1111-4222-8333-444455556666';
@@ -41,6 +42,31 @@ describe("a worker's lines", () => {
       `sesión 0c191b94: un archivo aún no está listo (${ES.detail(reason)}); su tarea se retoma en 10 s, sin gastar un intento`,
     );
     expect(ES.detail(reason)).toMatch(/^cambió mientras la ejecución lo leía/);
+  });
+
+  it('say a file that never stopped changing was given up, and how it gets in later, in Spanish too', () => {
+    const reason = 'it changed while the run was reading it (2000 bytes, then 2050): it is still being written; left for the next run';
+    const event = { type: 'file_still_changing', sessionId: SESSION, relativePath: 'a.pdf', duration: '10 min', reason } as const;
+    expect(workerEventLine(event, EN)).toBe(
+      `session 0c191b94: a file kept changing for 10 min (${reason}); given up so that the queue can end, and left in the ` +
+        'folder: once nothing writes to it, `ingest --enqueue` the folder again; see `tecsalud-batch status 0c191b94 --files`',
+    );
+    expect(workerEventLine(event, ES)).toBe(
+      `sesión 0c191b94: un archivo siguió cambiando durante 10 min (${ES.detail(reason)}); se abandonó para que la cola ` +
+        'pueda terminar, y queda en la carpeta: cuando nada lo escriba, vuelva a ejecutar `ingest --enqueue` sobre la ' +
+        'carpeta; vea `tecsalud-batch status 0c191b94 --files`',
+    );
+    // The file's own message, as `status --files` shows it, in Spanish with the last look's reason translated.
+    const detail = keptChanging(600_000, 60, reason);
+    expect(detail).toBe(
+      `it kept changing for 10 min, still being written at each of 60 looks (the last: ${reason}); given up so that the ` +
+        'queue can end, and left where it is: once nothing writes to it, `ingest --enqueue` the folder again',
+    );
+    expect(ES.detail(detail)).toBe(
+      `siguió cambiando durante 10 min, todavía escribiéndose en cada una de 60 revisiones (la última: ${ES.detail(reason)}); ` +
+        'se abandonó para que la cola pueda terminar, y queda donde está: cuando nada lo escriba, vuelva a ejecutar ' +
+        '`ingest --enqueue` sobre la carpeta',
+    );
   });
 
   it('say nothing of a copy whose detail only followed its holder (the log has it)', () => {

@@ -381,3 +381,49 @@ describe.runIf(postgresWanted())('a .filepart queued by ingest --enqueue, rename
     }
   });
 });
+
+describe.runIf(postgresWanted())('a queued file that never stops changing', { tags: ['slow'] }, () => {
+  it('is given up after ten still-writing windows, left in the folder, and worker --until-idle ends', async () => {
+    const workspace = await createPostgresWorkspace('tecsalud-never-settles-', () => undefined);
+    const { cwd, drop, env } = workspace;
+    fs.writeFileSync(path.join(cwd, 'tecsalud-batch.config.json'), JSON.stringify({ queue: { retryLimit: 0, retryDelaySeconds: 1 } }));
+    const target = path.join(drop, LAB);
+    fs.copyFileSync(path.join(SAMPLE_DIR, LAB), target);
+    // Something keeps writing into it (a comment and a fresh %%EOF each time): every look finds it changed.
+    const writer = spawn(
+      process.execPath,
+      ['-e', `const fs = require('fs'); setInterval(() => fs.appendFileSync(${JSON.stringify(target)}, '% more\\n%%EOF\\n'), 20);`],
+      { stdio: 'ignore' },
+    );
+    try {
+      // A window of 1 s: given up once it has kept changing for 10 s.
+      const flags = ['--enqueue', '--type', 'complete', '--still-writing-seconds', '1', '--quarantine-dir', 'quarantine', '--json'];
+      const enqueued = await runCli(['ingest', 'drop', ...flags], { cwd, env });
+      expect(enqueued.code, enqueued.stderr).toBe(0);
+      const sessionId = (JSON.parse(enqueued.stdout) as { session_id: string }).session_id;
+      const started = Date.now();
+      const worker = await runCli(['worker', '--until-idle', '--json'], { cwd, env });
+      expect(worker.code, worker.stderr).toBe(0);
+      expect(Date.now() - started).toBeLessThan(40_000);
+      expect(worker.stderr).toMatch(
+        new RegExp(`session ${sessionId.slice(0, 8)}: a file kept changing for 1\\d s \\(it changed while the run was reading it`),
+      );
+      expect(JSON.parse(worker.stdout)).toMatchObject({ outcomes: { processing_failed: 1 } });
+      const status = JSON.parse((await runCli(['status', sessionId.slice(0, 8), '--json'], { cwd, env })).stdout) as Report;
+      expect(status).toMatchObject({ status: 'failed', failed_files: 1 });
+      expect(status.files).toEqual([
+        expect.objectContaining({
+          path: LAB,
+          outcome: 'processing_failed',
+          error: expect.stringMatching(
+            /^it kept changing for 1\d s, still being written at each of \d+ looks \(the last: .*\); given up so that the queue can end, and left where it is/,
+          ),
+        }),
+      ]);
+      expect(fs.existsSync(target), 'left in the drop folder').toBe(true);
+    } finally {
+      writer.kill();
+      await workspace.cleanup();
+    }
+  });
+});

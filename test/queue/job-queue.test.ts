@@ -87,6 +87,20 @@ describe.runIf(postgresWanted())('the job queue (pg-boss 10 on the registry data
     expect(await jobRow(database, job!.id)).toMatchObject({ state: 'active', expire_seconds: '42' });
   });
 
+  it('puts a postponed job back without spending an attempt, remembering when the file was first found changing', async () => {
+    await queue.enqueue(files(1), { timeoutSeconds: 900 });
+    const [first] = await queue.fetch(1, 60, WORKER);
+    expect(first).toMatchObject({ stillWritingSince: null, postponements: 0 });
+    await queue.postpone(first!, 1_000);
+    // Due now rather than after the retry delay.
+    const db = database.db.withoutPlugins() as unknown as Kysely<unknown>;
+    await db.executeQuery(CompiledQuery.raw(`UPDATE ${SCHEMA}.job SET start_after = now() WHERE id = $1`, [first!.id]));
+    const [again] = await queue.fetch(1, 60, WORKER);
+    expect(again).toMatchObject({ id: first!.id, retryCount: 0, stillWritingSince: 1_000, postponements: 1 });
+    await queue.postpone(again!, 5_000);
+    expect(await jobRow(database, first!.id)).toMatchObject({ state: 'created', retry_count: 0, started_on: null });
+  });
+
   it('puts a released job back without spending an attempt, and a failed one back as a retry', async () => {
     await queue.enqueue(files(1), { timeoutSeconds: 900 });
     const [first] = await queue.fetch(1, 60, WORKER);

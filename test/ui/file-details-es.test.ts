@@ -16,7 +16,7 @@ import type { VectorStore } from '../../src/adapters/vector-stores/types.js';
 import { parseFilename } from '../../src/core/filename/parse-filename.js';
 import { parsePersonName } from '../../src/core/filename/parse-person-name.js';
 import { checkPdfFile } from '../../src/core/pipeline/check-pdf-file.js';
-import { renamedByTransfer, stillBeingWritten, transferUnderWay } from '../../src/core/pipeline/still-being-written.js';
+import { keptChanging, renamedByTransfer, stillBeingWritten, transferUnderWay } from '../../src/core/pipeline/still-being-written.js';
 import { FILE_OUTCOMES, type FileOutcome } from '../../src/core/pipeline/file-outcome.js';
 import type { ParsedFilename } from '../../src/core/filename/types.js';
 import type { Patient } from '../../src/db/schema.js';
@@ -189,6 +189,10 @@ describe('the Spanish of per-file details', () => {
     );
     expect(expectSpanish(remember(renamedByTransfer('urgencias/a.pdf', true)), ["'urgencias/a.pdf'"])).toBe(
       "renombrado a 'urgencias/a.pdf' al terminar su transferencia: no se perdió nada; ese archivo se procesa con su propio nombre",
+    );
+    const last = transferUnderWay('a.pdf.filepart', 995_000, clock)!;
+    expect(expectSpanish(remember(keptChanging(600_000, 60, last)), ['10 min', '60'])).toMatch(
+      /^siguió cambiando durante 10 min, todavía escribiéndose en cada una de 60 revisiones \(la última: nombrado como una transferencia aún en curso/,
     );
     expect(expectSpanish(remember(renamedByTransfer('a.pdf', false)), ["'a.pdf'"])).toBe(
       "renombrado a 'a.pdf' al terminar su transferencia: no se perdió nada; la siguiente `ingest --enqueue` de la carpeta lo pone en la cola con ese nombre",

@@ -25,6 +25,8 @@ export function workerEventLine(event: WorkerEvent, messages: Messages): string 
       return say.retrying(short(event.sessionId), event.attempt, messages.detail(event.error));
     case 'file_given_up':
       return say.givenUp(short(event.sessionId), event.attempts, messages.detail(event.error));
+    case 'file_still_changing':
+      return say.stillChanging(short(event.sessionId), event.duration, messages.detail(event.reason));
     case 'jobs_requeued':
       return say.requeued(short(event.sessionId), event.files);
     case 'session_finished':

@@ -105,6 +105,33 @@ export function renamedByTransfer(finalName: string, registered: boolean): strin
   );
 }
 
+/**
+ * How many still-writing windows a queued file may keep changing before a worker gives it up. A copy under way
+ * ends; a file that changes for ten windows (ten minutes by default) is something else writing into the drop
+ * (a log, a stuck transfer): looked at for ever, its job would keep `worker --until-idle` from ever ending.
+ */
+export const STILL_WRITING_WINDOWS_BEFORE_GIVING_UP = 10;
+
+/** Whether a file first found still being written at `sinceMs` has kept changing for too long (see above). */
+export function keptChangingTooLong(sinceMs: number | null, clock: { nowMs: number; windowMs: number }): boolean {
+  if (sinceMs === null || clock.windowMs <= 0) return false;
+  return clock.nowMs - sinceMs >= clock.windowMs * STILL_WRITING_WINDOWS_BEFORE_GIVING_UP;
+}
+
+/** How long a file kept changing, as people read it: seconds, or minutes from two minutes on. */
+export function describeDuration(ms: number): string {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  return seconds < 120 ? `${seconds} s` : `${Math.round(seconds / 60)} min`;
+}
+
+/** Why a worker gave up a file that never stopped changing, and how it gets in once it does. */
+export function keptChanging(forMs: number, looks: number, lastReason: string): string {
+  return (
+    `it kept changing for ${describeDuration(forMs)}, still being written at each of ${looks} looks (the last: ${lastReason}); ` +
+    'given up so that the queue can end, and left where it is: once nothing writes to it, `ingest --enqueue` the folder again'
+  );
+}
+
 function describeChange(before: FileState, now: FileState): string {
   if (before.size !== now.size) return `${before.size} bytes, then ${now.size}`;
   return 'its modification time moved';

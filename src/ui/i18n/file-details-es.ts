@@ -469,6 +469,13 @@ const SESSION_RULES: DetailRule[] = [
     es: ([by]) => `reabierto por ${by}: de nuevo en espera de revisión`,
   },
   {
+    en: /^it kept changing for (\d+ (?:s|min)), still being written at each of (\d+) looks \(the last: (.*)\); given up so that the queue can end, and left where it is: once nothing writes to it, `ingest --enqueue` the folder again$/s,
+    es: ([duration, looks, last], c) =>
+      `siguió cambiando durante ${duration}, todavía escribiéndose en cada una de ${looks} revisiones (la última: ` +
+      `${c.detail(last!)}); se abandonó para que la cola pueda terminar, y queda donde está: cuando nada lo escriba, ` +
+      'vuelva a ejecutar `ingest --enqueue` sobre la carpeta',
+  },
+  {
     en: /^gave up after (\d+) attempts?: (.*)$/,
     es: ([n, reason], c) =>
       `se abandonó tras ${n} ${plural(n!, 'intento', 'intentos')}: ${c.detail(reason!)}`,

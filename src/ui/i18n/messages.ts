@@ -162,6 +162,8 @@ export interface WorkerMessages {
   postponed(sessionId: string, reason: string, seconds: number): string;
   retrying(sessionId: string, attempt: number, error: string): string;
   givenUp(sessionId: string, attempts: number, error: string): string;
+  /** A file still being written at every look for `duration`: failed so that the queue can end. */
+  stillChanging(sessionId: string, duration: string, reason: string): string;
   requeued(sessionId: string, files: number): string;
   /** Active jobs of workers that are gone (`workers`: host:pid), handed on now rather than at their timeout. */
   reclaimed(jobs: number, workers: string): string;
@@ -784,6 +786,9 @@ export const EN: Messages = {
     retrying: (id, attempt, error) => `session ${id}: attempt ${attempt} of a file failed (${error}); it will be retried`,
     givenUp: (id, attempts, error) =>
       `session ${id}: a file failed on all ${attempts} attempts (${error}); see \`tecsalud-batch status ${id} --files\``,
+    stillChanging: (id, duration, reason) =>
+      `session ${id}: a file kept changing for ${duration} (${reason}); given up so that the queue can end, and left in ` +
+      `the folder: once nothing writes to it, \`ingest --enqueue\` the folder again; see \`tecsalud-batch status ${id} --files\``,
     requeued: (id, files) => `session ${id}: ${files} unfinished file(s) had no job; queued again`,
     reclaimed: (jobs, workers) =>
       `${plural(jobs, 'job', 'jobs')} of a worker that is gone (${workers}: killed, crashed, or its machine went down) ` +
@@ -1228,6 +1233,10 @@ export const ES: Messages = {
       `sesión ${id}: el intento ${attempt} de un archivo falló (${error}); se reintentará`,
     givenUp: (id, attempts, error) =>
       `sesión ${id}: un archivo falló en ${attempts === 1 ? 'su único intento' : `los ${attempts} intentos`} (${error}); ` +
+      `vea \`tecsalud-batch status ${id} --files\``,
+    stillChanging: (id, duration, reason) =>
+      `sesión ${id}: un archivo siguió cambiando durante ${duration} (${reason}); se abandonó para que la cola pueda ` +
+      `terminar, y queda en la carpeta: cuando nada lo escriba, vuelva a ejecutar \`ingest --enqueue\` sobre la carpeta; ` +
       `vea \`tecsalud-batch status ${id} --files\``,
     reclaimed: (jobs, workers) =>
       `${plural(jobs, 'tarea', 'tareas')} de un proceso de trabajo que ya no está (${workers}: terminado a la fuerza, ` +

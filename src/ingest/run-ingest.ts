@@ -284,6 +284,7 @@ export async function registerFiles(run: Run, discovery: Discovery): Promise<Run
     const row = fresh(folder.relativePath);
     if (row) failedEntries.push({ file: entryOf(row, run.sourceDir), outcome: folder.outcome, message: folder.message });
   }
+  await settleTransfersRenamedSince(run, found);
   // A resumed session's file that is no longer in the folder cannot be finished: settleMissing says why.
   const appeared = new Map<number, string[]>();
   for (const file of discovery.files) {
@@ -321,6 +322,34 @@ export async function registerFiles(run: Run, discovery: Discovery): Promise<Run
   const recorded = await run.counters.recount(session.id, { final: true });
   run.tally = new SessionTally(recorded.totalFiles, { ...recorded, deferred: 0 });
   return { failedEntries, known, work, earlier, unmoved, missing };
+}
+
+/**
+ * A file under a transfer's name (`x.pdf.filepart`) that an earlier run of the folder left still being written,
+ * and that has left the folder while its final name is there: its tool renamed it once complete, and this run
+ * registers the final name as a file of its own. The earlier session's row ends `renamed_by_transfer`, as a
+ * queued one does (see FileProcessor), rather than waiting for ever for a file that no longer exists.
+ */
+async function settleTransfersRenamedSince(run: Run, found: ReadonlySet<string>): Promise<void> {
+  const rows = await run.batches.filesOfOtherSessions(run.sourceDir, run.session.id, ['still_being_written']);
+  const renamed = rows.flatMap((row) => {
+    const finalName = transferFinalName(path.posix.basename(row.relativePath));
+    if (finalName === null || found.has(row.relativePath)) return [];
+    const renamedTo = path.posix.join(path.posix.dirname(row.relativePath), finalName);
+    return found.has(renamedTo) ? [{ row, renamedTo }] : [];
+  });
+  if (renamed.length === 0) return;
+  await run.batches.updateFiles(
+    renamed.map(({ row, renamedTo }) => ({
+      fileId: row.id,
+      update: {
+        outcome: 'renamed_by_transfer',
+        processingStatus: processingStatusFor('renamed_by_transfer'),
+        errorMessage: renamedByTransfer(renamedTo, true),
+      },
+    })),
+  );
+  for (const sessionId of new Set(renamed.map(({ row }) => row.batchId))) await run.counters.recount(sessionId);
 }
 
 /**

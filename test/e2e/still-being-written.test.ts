@@ -216,6 +216,21 @@ describe('a PDF still being copied into the drop', { tags: ['slow'] }, () => {
     const second = await ingest('--json', '--quarantine-dir', quarantine);
     expect(second.code, second.stderr).toBe(0);
     expect(second.report!.files.map((f) => [f.path, f.outcome])).toEqual([[LAB, 'ingested']]);
+    // The first session no longer waits for a file that left under its final name: done, not failed.
+    const firstId = (JSON.parse(first.stdout) as { session_id: string }).session_id;
+    const status = await runCli(['status', firstId.slice(0, 8), '--db', path.join(dir, 'registry.db'), '--json'], { cwd: dir });
+    expect(JSON.parse(status.stdout)).toMatchObject({
+      status: 'completed',
+      processed_files: 1,
+      failed_files: 0,
+      files: [
+        {
+          path: `${LAB}.filepart`,
+          outcome: 'renamed_by_transfer',
+          error: `renamed to '${LAB}' when its transfer completed: nothing was lost; that file is processed under its own name`,
+        },
+      ],
+    });
   });
 
   it('a file that grows while the run reads it is left, even when each moment of it ends like a whole PDF', async () => {

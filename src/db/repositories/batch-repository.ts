@@ -338,6 +338,20 @@ export class BatchRepository {
       .executeTakeFirst();
   }
 
+  /** The files the folder's other sessions left pending with one of `outcomes` (a file still being written, say). */
+  async filesOfOtherSessions(sourceDir: string, exceptSessionId: string, outcomes: string[]): Promise<BatchFile[]> {
+    return this.db
+      .selectFrom('batchFiles')
+      .innerJoin('batchUploads', 'batchUploads.id', 'batchFiles.batchId')
+      .selectAll('batchFiles')
+      .where('batchUploads.sourceDir', '=', sourceDir)
+      .where('batchFiles.batchId', '!=', exceptSessionId)
+      // Unfinished outcomes only: the (batch_id, processing_status) index finds them without reading settled files.
+      .where('batchFiles.processingStatus', '=', 'pending')
+      .where('batchFiles.outcome', 'in', outcomes)
+      .execute();
+  }
+
   async findFile(fileId: string): Promise<BatchFile | undefined> {
     return this.db.selectFrom('batchFiles').selectAll().where('id', '=', fileId).executeTakeFirst();
   }

@@ -4,7 +4,9 @@ import { readNumberSetting } from '../config/number-setting.js';
 import { ExitCode } from '../errors.js';
 import { contextOf, finish, type CommandContext } from './context.js';
 import { writeJson, writeLine } from './shared/io.js';
-import { commandWords } from '../ui/i18n/command-words.js';
+import { commandWordsFor } from '../ui/i18n/command-words.js';
+import { resolveLanguage } from '../ui/i18n/language.js';
+import { formatLocalTimestamp } from '../ui/format.js';
 import { configOption, dbOption, examples, jsonOption, langOption } from './shared/options.js';
 import { toSessionJson } from './shared/report-json.js';
 
@@ -36,13 +38,14 @@ export async function listSessions(options: SessionsOptions, context: CommandCon
       sessions.map((s) => toSessionJson(s)),
     );
   else {
-    const words = commandWords(options.lang, context.env).sessions;
+    const lang = resolveLanguage({ flag: options.lang, env: context.env });
+    const words = commandWordsFor(lang).sessions;
     if (sessions.length === 0) writeLine(io.stdout, words.none);
     for (const s of sessions) {
       writeLine(
         io.stdout,
         // The status is the code the API and --json name (the CLI shows the exact one).
-        `${s.id.slice(0, 8)}  ${s.createdAt.slice(0, 19).replace('T', ' ')}  ${s.status.padEnd(16)} ` +
+        `${s.id.slice(0, 8)}  ${formatLocalTimestamp(s.createdAt, lang)}  ${s.status.padEnd(16)} ` +
           // Already waiting only when there are: a copy of content already waiting is another session's review.
           words.counts(String(s.processedFiles).padStart(5), String(s.totalFiles).padEnd(5), s.failedFiles, s.reviewRequired, s.alreadyWaiting) +
           sanitizeForTerminal(s.sourceDir),

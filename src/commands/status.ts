@@ -52,6 +52,8 @@ export async function showStatus(
   const messages = messagesFor(resolveLanguage({ flag: options.lang, env: context.env }));
   const words: StatusWords = { ...messages.statusReport, detail: messages.detail };
   const s = toSessionJson(session);
+  const { formatLocalTimestamp } = await import('../ui/format.js');
+  const at = (iso: string) => formatLocalTimestamp(iso, messages.lang);
   writeLine(io.stdout, words.title(s.session_id));
   const rows: [StatusRow, unknown][] = [
     ['status', words.status(s.status)],
@@ -64,9 +66,9 @@ export async function showStatus(
     // A re-run's copies of content already waiting: the review is that file's (`review` of this session walks it).
     ...(s.already_waiting > 0 ? [['already waiting', words.alreadyWaiting(s.already_waiting)] as [StatusRow, unknown]] : []),
     ['duplicates', s.duplicates],
-    ['created', s.created_at],
-    ['started', s.started_at ?? '—'],
-    ['completed', s.completed_at ?? '—'],
+    ['created', at(s.created_at)],
+    ['started', s.started_at ? at(s.started_at) : '—'],
+    ['completed', s.completed_at ? at(s.completed_at) : '—'],
     ['processing time', s.processing_time === null ? '—' : words.seconds(s.processing_time)],
   ];
   if (queue) rows.push(...queueRows(queue, words));

@@ -3,7 +3,9 @@ import { sanitizeForTerminal } from '../../core/text/sanitize-for-terminal.js';
 import { ExitCode, UsageError } from '../../errors.js';
 import { contextOf, finish, type CommandContext } from '../context.js';
 import { writeJson, writeLine } from '../shared/io.js';
-import { commandWords } from '../../ui/i18n/command-words.js';
+import { commandWordsFor } from '../../ui/i18n/command-words.js';
+import { resolveLanguage } from '../../ui/i18n/language.js';
+import { formatLocalTimestamp } from '../../ui/format.js';
 import { configOption, dbOption, jsonOption, langOption } from '../shared/options.js';
 import { toPatientJson } from './patient-output.js';
 
@@ -55,7 +57,8 @@ export async function showPatient(
     });
   }
   else {
-    const { label } = commandWords(options.lang, context.env).patients;
+    const lang = resolveLanguage({ flag: options.lang, env: context.env });
+    const { label } = commandWordsFor(lang).patients;
     const rows: [string, string][] = [
       [label('expediente'), patient.expediente],
       [label('paterno'), patient.apellidoPaterno],
@@ -64,8 +67,8 @@ export async function showPatient(
       [label('born'), patient.fechaNacimiento ?? '—'],
       [label('sex'), patient.sexo ?? '—'],
       [label('source'), patient.source],
-      [label('created'), patient.createdAt],
-      [label('updated'), patient.updatedAt],
+      [label('created'), formatLocalTimestamp(patient.createdAt, lang)],
+      [label('updated'), formatLocalTimestamp(patient.updatedAt, lang)],
     ];
     for (const [name, value] of rows) writeLine(context.io.stdout, `${name.padEnd(20)} ${sanitizeForTerminal(value)}`);
     // The ids `documents move` and `documents detach` take.
@@ -73,7 +76,7 @@ export async function showPatient(
     for (const d of documents) {
       writeLine(
         context.io.stdout,
-        `  ${d.id.slice(0, 8)}  ${d.createdAt.slice(0, 10)}  ${d.documentTypeCode.padEnd(4)} ${sanitizeForTerminal(d.filename)}`,
+        `  ${d.id.slice(0, 8)}  ${formatLocalTimestamp(d.createdAt, lang, 'date')}  ${d.documentTypeCode.padEnd(4)} ${sanitizeForTerminal(d.filename)}`,
       );
     }
   }

@@ -7,7 +7,7 @@ import type {
   ReviewWalkState,
 } from '../../app/review-walk.js';
 import { sanitizeForTerminal } from '../../core/text/sanitize-for-terminal.js';
-import { truncateMiddle } from '../format.js';
+import { formatLocalTimestamp, truncateMiddle } from '../format.js';
 import { HELP_KEYS, type KeyHelp, type Messages } from '../i18n/messages.js';
 import { displayWidth, fitLine, joinWhileFits, lineWidth, plain, wrapSegments, type Line, type Segment } from '../lines.js';
 import type { ReviewView } from './review-view.js';
@@ -524,7 +524,7 @@ function listLines(
     // narrow terminal cuts the end of it.
     const text =
       `${current ? '▶' : ' '} ${String(i + 1).padStart(3)}  ${m.entryStatus(status).padEnd(12)}  ` +
-      `${sanitizeForTerminal(entry.relativePath)} · ${m.reason(entry.reason)} · ${entry.sessionId.slice(0, 8)} ${entry.registeredAt.slice(0, 10)}`;
+      `${sanitizeForTerminal(entry.relativePath)} · ${m.reason(entry.reason)} · ${entry.sessionId.slice(0, 8)} ${formatLocalTimestamp(entry.registeredAt, m.lang, 'date')}`;
     return plain(text, { inverse: selected, tone: status === 'pending' ? undefined : 'muted' });
   });
   const lines = [plain(m.listTitle(state.entries.length), { bold: true, underline: true }), ...rows];

@@ -1,0 +1,55 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli-binary.js';
+import { createTempDir } from '../support/databases.js';
+import { REGISTRY_CSV, SAMPLE_DIR } from '../review/support/ingested-sample.js';
+
+const FILE = '3000016374_RÍOS CORONADO, CÉSAR_6482601207_CONS.pdf';
+/** 19:21 of 4 December in Monterrey (UTC−6): stored in UTC, it is already the 5th. */
+const EVENING_IN_MONTERREY = '2026-12-05T01:21:38.573Z';
+
+/** Dates the commands print for a person are the operator's local time, day first in Spanish (the built CLI). */
+describe('timestamps in local time', () => {
+  let dir: string;
+  let db: string;
+  beforeAll(async () => {
+    dir = createTempDir('tecsalud-local-times-');
+    db = path.join(dir, 'registry.db');
+    fs.mkdirSync(path.join(dir, 'drop'));
+    fs.copyFileSync(path.join(SAMPLE_DIR, FILE), path.join(dir, 'drop', FILE));
+    const imported = await runCli(['patients', 'import', REGISTRY_CSV, '--db', db], { cwd: dir });
+    expect(imported.code, imported.stderr).toBe(0);
+    const ingested = await runCli(['ingest', 'drop', '--db', db, '--non-interactive'], { cwd: dir });
+    expect(ingested.code, ingested.stderr).toBe(0);
+    const handle = new Database(db);
+    handle
+      .prepare('update batch_uploads set created_at = ?, started_at = ?, completed_at = ?')
+      .run(EVENING_IN_MONTERREY, EVENING_IN_MONTERREY, EVENING_IN_MONTERREY);
+    handle.prepare('update medical_documents set created_at = ?').run(EVENING_IN_MONTERREY);
+    handle.prepare("update patients set created_at = ?, updated_at = ? where expediente = '3000016374'").run(EVENING_IN_MONTERREY, EVENING_IN_MONTERREY);
+    handle.close();
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const run = (args: string[], lang: string) =>
+    runCli([...args, '--db', db, '--lang', lang], { cwd: dir, env: { TZ: 'America/Monterrey', LANG: 'C', LC_ALL: '' } });
+
+  it('sessions, status and patients show name the day and hour of Monterrey, not of UTC', async () => {
+    const [sessions, status, show, english] = await Promise.all([
+      run(['sessions'], 'es'),
+      run(['status'], 'es'),
+      run(['patients', 'show', '3000016374'], 'es'),
+      run(['sessions'], 'en'),
+    ]);
+    for (const r of [sessions, status, show, english]) expect(r.code, r.stderr).toBe(0);
+    expect(sessions.stdout).toMatch(/^[0-9a-f]{8} {2}04\/12\/2026 19:21:38 {2}completed/);
+    expect(status.stdout).toMatch(/^ {2}creada {11}04\/12\/2026 19:21:38$/m);
+    expect(status.stdout).toMatch(/^ {2}terminada {8}04\/12\/2026 19:21:38$/m);
+    expect(show.stdout).toMatch(/^creado {15}04\/12\/2026 19:21:38$/m);
+    expect(show.stdout).toMatch(/^ {2}[0-9a-f]{8} {2}04\/12\/2026 {2}CONS /m);
+    expect(english.stdout).toMatch(/^[0-9a-f]{8} {2}2026-12-04 19:21:38 {2}completed/);
+    expect(`${sessions.stdout}${status.stdout}${show.stdout}`).not.toMatch(/2026-12-05|05\/12\/2026/);
+  });
+});

@@ -65,3 +65,25 @@ export function formatLocalTimestamp(iso: string, lang: Lang, parts: 'date' | 'd
   if (parts === 'date') return date;
   return `${date} ${two(at.getHours())}:${two(at.getMinutes())}:${two(at.getSeconds())}`;
 }
+
+/**
+ * Parts of a line joined by `separator`, packed into rows of `width` columns: a narrow terminal breaks
+ * between figures instead of cutting one in half. A part wider than a row alone is cut at its end.
+ */
+export function packParts(parts: readonly string[], width: number, separator = ' · '): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let used = 0;
+  for (const part of parts) {
+    const extra = row.length === 0 ? part.length : separator.length + part.length;
+    if (row.length > 0 && used + extra > width) {
+      rows.push(row);
+      row = [];
+      used = 0;
+    }
+    row.push(row.length === 0 ? truncateEnd(part, width) : part);
+    used += row.length === 1 ? Math.min(part.length, width) : separator.length + part.length;
+  }
+  if (row.length > 0) rows.push(row);
+  return rows;
+}

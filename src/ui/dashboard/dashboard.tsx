@@ -1,12 +1,15 @@
 import { Box, Text } from 'ink';
 import { sanitizeForTerminal } from '../../core/text/sanitize-for-terminal.js';
 import { failureLine } from '../failure-line.js';
-import { formatDuration, formatRate, progressBar, truncateMiddle } from '../format.js';
+import { formatDuration, formatRate, packParts, progressBar, truncateMiddle } from '../format.js';
 import { useMessages } from '../i18n/messages-context.js';
 import { plain, wrapSegments } from '../lines.js';
 import { useTheme } from '../theme.js';
 import { leftForNextRun } from '../../core/pipeline/events.js';
 import { throughputOf, type DashboardState } from './dashboard-state.js';
+
+/** What the messages put between two figures of a line (`elapsed 0:03 · eta 0:10 · …`). */
+const FIGURE_SEPARATOR = ' · ';
 
 export interface DashboardProps {
   state: DashboardState;
@@ -27,8 +30,9 @@ export function dashboardBudget(
   rows: number,
   maxInFlight: number,
   stoppingRows = 2,
+  figureRows = 3,
 ): { errors: number; inFlight: number } {
-  const fixed = 5 + (state.phase === 'stopping' ? stoppingRows : 0);
+  const fixed = 2 + figureRows + (state.phase === 'stopping' ? stoppingRows : 0);
   let left = Math.max(0, rows - 1 - fixed);
   let errors = 0;
   if (state.errors.length > 0 && left >= 3) {
@@ -65,7 +69,20 @@ export function Dashboard({ state, width, rows = 24, maxInFlight = 6 }: Dashboar
         ? d.lookingForFiles
         : d.ingesting(sanitizeForTerminal(state.sourceDir));
   const stopping = wrapSegments(plain(d.stopping), cols).map((line) => line.map((seg) => seg.text).join(''));
-  const budget = dashboardBudget(state, rows, maxInFlight, stopping.length);
+  // The figures break between two of them where the terminal is too narrow (Spanish words are longer):
+  // cut in the middle, 'restante ….5 archivos/s' reads as another number.
+  const failed = d.failed(c.failed);
+  const figures = [
+    d.throughput(
+      formatDuration(tp.elapsedSeconds),
+      tp.etaSeconds === null ? '–' : formatDuration(tp.etaSeconds),
+      formatRate(tp.filesPerSecond),
+      formatRate(tp.pagesPerSecond),
+    ),
+    d.stages(c),
+    `${d.stored(c)}${failed}${leftForNextRun(t) > 0 ? d.nextRun(leftForNextRun(t)) : ''}`,
+  ].flatMap((line) => packParts(line.split(FIGURE_SEPARATOR), cols, FIGURE_SEPARATOR));
+  const budget = dashboardBudget(state, rows, maxInFlight, stopping.length, figures.length);
   const hidden = state.inFlight.length - budget.inFlight;
   const errors = state.errors.slice(-budget.errors);
 
@@ -78,22 +95,15 @@ export function Dashboard({ state, width, rows = 24, maxInFlight = 6 }: Dashboar
         <Text color={theme.color('accent')}>{bar}</Text>
         {counter}
       </Text>
-      <Text wrap="truncate">
-        {fit(
-          d.throughput(
-            formatDuration(tp.elapsedSeconds),
-            tp.etaSeconds === null ? '–' : formatDuration(tp.etaSeconds),
-            formatRate(tp.filesPerSecond),
-            formatRate(tp.pagesPerSecond),
-          ),
-        )}
-      </Text>
-      <Text wrap="truncate">{fit(d.stages(c))}</Text>
-      <Text wrap="truncate">
-        {d.stored(c)}
-        <Text color={c.failed > 0 ? theme.color('danger') : undefined}>{d.failed(c.failed)}</Text>
-        {leftForNextRun(t) > 0 ? d.nextRun(leftForNextRun(t)) : ''}
-      </Text>
+      {figures.map((row, i) => (
+        <Text key={`figures-${i}`} wrap="truncate">
+          {row.map((part, j) => (
+            <Text key={j} color={part === failed && c.failed > 0 ? theme.color('danger') : undefined}>
+              {`${j > 0 ? FIGURE_SEPARATOR : ''}${part}`}
+            </Text>
+          ))}
+        </Text>
+      ))}
       {state.phase === 'stopping' && (
         <Box flexDirection="column">
           {stopping.map((line, i) => (

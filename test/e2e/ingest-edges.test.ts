@@ -444,7 +444,7 @@ describe('what cannot be read or moved is reported, never skipped', { tags: ['sl
     const plannedEs = await runCli([...dryRun, '--lang', 'es'], { cwd: ws.dir });
     expect(plannedEs.code, plannedEs.stderr).toBe(0);
     expect(plannedEs.stdout).toContain(skippedLineEs);
-    expect(plannedEs.stdout).toContain('Simulación: 1 se asociarían, 0 esperarían revisión, 0 crearían un paciente, 0 tienen nombres inválidos. No se escribió nada.');
+    expect(plannedEs.stdout).toContain('Simulación: 1 se asociaría, 0 esperarían revisión, 0 crearían un paciente, 0 tienen nombres inválidos. No se escribió nada.');
     const plannedJson = JSON.parse((await runCli([...dryRun, '--json'], { cwd: ws.dir })).stdout) as Record<string, unknown>;
     expect(plannedJson).toMatchObject({ dry_run: true, skipped_hidden: 6, skipped_hidden_paths: skippedPaths });
 

@@ -1096,10 +1096,11 @@ export const ES: Messages = {
         return `falló: ${esDetail(n.error)}`;
     }
   },
+  // «Walked» is «visto»: a case shown and left undecided was not «revisado».
   walkSummary: (t) =>
-    `Revisados ${t.walked} de ${plural(t.total, 'archivo', 'archivos')}: ${plural(t.attached, 'asignado', 'asignados')}, ` +
+    `${t.walked === 1 ? 'Visto' : 'Vistos'} ${t.walked} de ${plural(t.total, 'archivo', 'archivos')}: ${plural(t.attached, 'asignado', 'asignados')}, ` +
     `${plural(t.created, 'paciente nuevo', 'pacientes nuevos')}, ${plural(t.rejected, 'rechazado', 'rechazados')}, ` +
-    `${plural(t.skipped, 'omitido', 'omitidos')} · ${t.remaining} siguen en espera de revisión.`,
+    `${plural(t.skipped, 'omitido', 'omitidos')} · ${plural(t.remaining, 'sigue', 'siguen')} en espera de revisión.`,
   skippedStayPending:
     'Los archivos omitidos quedan pendientes: ← vuelve a ellos, o ejecute `tecsalud-batch review` más tarde.',
   doneKeys: (canUndo) => `${canUndo ? 'u deshacer · ' : ''}← atrás · l lista · q salir`,
@@ -1120,9 +1121,9 @@ export const ES: Messages = {
   rejectionLifted: (file) =>
     `Rechazo de '${file}' levantado: la próxima ingesta de su carpeta lo retendrá de nuevo para revisión.`,
   reviewClosing: (t, still) =>
-    `Revisión: ${t.walked} de ${plural(t.total, 'archivo', 'archivos')} revisados · ${plural(t.attached, 'asignado', 'asignados')}, ` +
+    `Revisión: ${t.walked} de ${plural(t.total, 'archivo', 'archivos')} ${t.total === 1 ? 'visto' : 'vistos'} · ${plural(t.attached, 'asignado', 'asignados')}, ` +
     `${plural(t.created, 'paciente nuevo', 'pacientes nuevos')}, ${plural(t.rejected, 'rechazado', 'rechazados')}, ` +
-    `${plural(t.skipped, 'omitido', 'omitidos')} · ${still} siguen en espera de revisión.`,
+    `${plural(t.skipped, 'omitido', 'omitidos')} · ${plural(still, 'sigue', 'siguen')} en espera de revisión.`,
   reason: (r) => (r ? (ES_REASONS[r] ?? r) : 'desconocido'),
   sessionStatus: (s) => ES_STATUSES[s] ?? s,
   processingType: (type) => ({ vectorized: 'vectorizado', complete: 'completo', both: 'ambos' })[type] ?? type,
@@ -1267,7 +1268,8 @@ export const ES: Messages = {
   },
   dryRun: {
     closing: (c) =>
-      `Simulación: ${c.auto} se asociarían, ${c.review} esperarían revisión, ${c.new} crearían un paciente, ` +
+      `Simulación: ${c.auto} ${c.auto === 1 ? 'se asociaría' : 'se asociarían'}, ${c.review} ${c.review === 1 ? 'esperaría' : 'esperarían'} revisión, ` +
+      `${c.new} ${c.new === 1 ? 'crearía' : 'crearían'} un paciente, ` +
       `${c.invalid} ${c.invalid === 1 ? 'tiene un nombre inválido' : 'tienen nombres inválidos'}` +
       (c.settled
         ? `; ${c.settled} sin cambios desde que una ejecución ${c.settled === 1 ? 'lo resolvió' : 'los resolvió'} (no listados)`
@@ -1279,12 +1281,12 @@ export const ES: Messages = {
     files: (c) =>
       `${plural(c.total, 'archivo', 'archivos')}: ${plural(c.ingested, 'ingresado', 'ingresados')}, ` +
       `${plural(c.duplicates, 'duplicado', 'duplicados')}` +
-      (c.setAside ? `, ${c.setAside} apartados (rechazados antes)` : '') +
-      (c.rejectedInReview ? `, ${c.rejectedInReview} rechazados en revisión` : '') +
+      (c.setAside ? `, ${plural(c.setAside, 'apartado', 'apartados')} (${c.setAside === 1 ? 'rechazado' : 'rechazados'} antes)` : '') +
+      (c.rejectedInReview ? `, ${plural(c.rejectedInReview, 'rechazado', 'rechazados')} en revisión` : '') +
       `, ${c.waiting} en espera de revisión, ${plural(c.failed, 'fallido', 'fallidos')}` +
       (c.deferred ? `, ${c.deferred} para la siguiente ejecución` : ''),
     patients: (matched, created, pages, chunks) =>
-      `pacientes: ${matched} asignados, ${plural(created, 'creado', 'creados')} · ${plural(pages, 'página', 'páginas')}, ${plural(chunks, 'fragmento', 'fragmentos')}`,
+      `pacientes: ${plural(matched, 'asignado', 'asignados')}, ${plural(created, 'creado', 'creados')} · ${plural(pages, 'página', 'páginas')}, ${plural(chunks, 'fragmento', 'fragmentos')}`,
     settle: (command) => `Resuelva las revisiones con: ${command}`,
     seeFiles: (command) => `Vea cada archivo con: ${command}`,
     interrupted: (id) =>

@@ -1,0 +1,78 @@
+// The closing summary of an ingest whose review was walked in Spanish, as a records administrator reads it
+// in a real terminal (the built CLI in tmux): words agree with their number, and a case shown but left
+// undecided is «visto», not «revisado».
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_KEY_GUARD_MS } from '../../src/app/review-walk.js';
+import { BIN, runCli } from '../support/cli-binary.js';
+import { createTempDir } from '../support/databases.js';
+import { ID_CONFLICT_FILE, NAME_ONLY_FILE, REGISTRY_CSV, SAMPLE_DIR } from '../review/support/ingested-sample.js';
+import { canRun } from '../support/scans.js';
+
+const SOCKET = `tecsalud-review-summary-${process.pid}`;
+const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
+const FILES = ['3000016374_RÍOS CORONADO, CÉSAR_6482601207_CONS.pdf', ID_CONFLICT_FILE, NAME_ONLY_FILE];
+
+let root: string;
+
+beforeAll(async () => {
+  root = createTempDir('tecsalud-review-summary-');
+  fs.mkdirSync(path.join(root, 'drop'));
+  for (const file of FILES) fs.copyFileSync(path.join(SAMPLE_DIR, file), path.join(root, 'drop', file));
+  const imported = await runCli(['patients', 'import', REGISTRY_CSV, '--db', 'registry.db'], { cwd: root });
+  expect(imported.code, imported.stderr).toBe(0);
+});
+
+afterAll(() => {
+  try {
+    tmux('kill-server');
+  } catch {
+    // Never started, or already gone.
+  }
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+async function waitFor(text: string): Promise<string> {
+  const deadline = Date.now() + 60_000;
+  let shown = '';
+  while (Date.now() < deadline) {
+    shown = tmux('capture-pane', '-p', '-t', 'ingest');
+    if (shown.includes(text)) return shown;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out waiting for '${text}'; the screen shows:\n${shown}`);
+}
+
+/** The review ignores keys for a moment after a case appears (nothing decided unseen). */
+const pastKeyGuard = () => new Promise((resolve) => setTimeout(resolve, DEFAULT_KEY_GUARD_MS + 50));
+
+describe.runIf(canRun('tmux', ['-V']) || process.env.CI)('the Spanish summary after a review', { tags: ['slow'] }, () => {
+  it('one rejected, one left waiting: singular words, and both cases «vistos»', async () => {
+    const exitFile = path.join(root, 'exit');
+    const command = [
+      `cd ${JSON.stringify(root)}`,
+      // Ink renders only a final frame when CI is set (is-in-ci); the admin's terminal has no CI.
+      `env -u CI -u CONTINUOUS_INTEGRATION LANG=es_MX.UTF-8 node ${JSON.stringify(BIN)} ingest drop --db registry.db --user e2e`,
+      `echo $? > ${JSON.stringify(exitFile)}`,
+      'sleep 300',
+    ].join('; ');
+    tmux('new-session', '-d', '-s', 'ingest', '-x', '140', '-y', '30', command);
+    await waitFor('Revisión 1 de 2');
+    await pastKeyGuard();
+    tmux('send-keys', '-t', 'ingest', '-l', 'r');
+    await waitFor('Revisión 2 de 2');
+    await pastKeyGuard();
+    tmux('send-keys', '-t', 'ingest', '-l', 'q');
+    const deadline = Date.now() + 30_000;
+    while (!fs.existsSync(exitFile) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    const screen = tmux('capture-pane', '-p', '-t', 'ingest');
+    expect(fs.readFileSync(exitFile, 'utf8').trim(), screen).toBe('2'); // a file still waits for review
+    expect(screen).toContain('3 archivos: 1 ingresado, 0 duplicados, 1 rechazado en revisión, 1 en espera de revisión, 0 fallidos');
+    expect(screen).toContain('pacientes: 1 asignado, 0 creados');
+    expect(screen).toContain(
+      'Revisión: 2 de 2 archivos vistos · 0 asignados, 0 pacientes nuevos, 1 rechazado, 0 omitidos · 1 sigue en espera de revisión.',
+    );
+  }, 90_000);
+});

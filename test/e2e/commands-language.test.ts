@@ -193,6 +193,6 @@ describe('the commands speak --lang es (patients, documents, sessions, unlock, t
     handle.close();
     const cleaned = await run(['cleanup', session.slice(0, 8), '--lang', 'es']);
     expect(cleaned.code, cleaned.stderr).toBe(0);
-    expect(cleaned.stdout).toMatch(new RegExp(`^Sesión ${session.slice(0, 8)} limpiada: \\d+ registros? de archivo quitados?.*; los documentos ingeridos se conservan\\.\n$`));
+    expect(cleaned.stdout).toMatch(new RegExp(`^Sesión ${session.slice(0, 8)} limpiada: \\d+ registros? de archivo quitados?.*; los documentos ingresados se conservan\\.\n$`));
   });
 });

@@ -193,6 +193,6 @@ describe('one folder as both archive and quarantine', { tags: ['slow'] }, () => 
     expect(fs.existsSync(path.join(cwd, 'srv'))).toBe(false);
     expect(fs.readdirSync(path.join(cwd, 'drop')).sort()).toEqual([...SOME].sort());
     const spanish = await run(['ingest', 'drop', '--non-interactive', '--lang', 'es', ...flags]);
-    expect(spanish.stderr).toMatch(/está dentro de --\w+-dir .*: un archivo de una subcarpeta '\w+' de la carpeta que se ingiere acabaría en la otra/);
+    expect(spanish.stderr).toMatch(/está dentro de --\w+-dir .*: un archivo de una subcarpeta '\w+' de la carpeta de entrada acabaría en la otra/);
   });
 });

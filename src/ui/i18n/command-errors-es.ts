@@ -28,7 +28,7 @@ const FOLDER_RULES: readonly RefusalRule[] = [
     es: ([dir, why], detail) => `no se puede leer la carpeta '${dir}': ${detail(why!)}`,
   },
   fixed('check its permissions', 'revise sus permisos'),
-  fixed("no folder to ingest: DIR is ''", "no hay carpeta que ingerir: CARPETA es ''"),
+  fixed("no folder to ingest: DIR is ''", "no hay carpeta que ingresar: CARPETA es ''"),
   fixed(
     'give the drop folder, e.g. tecsalud-batch ingest /srv/drop (in a cron line, check the variable it comes from)',
     'indique la carpeta de entrada, p. ej. tecsalud-batch ingest /srv/drop (en una línea de cron, revise la variable de la que viene)',
@@ -56,21 +56,21 @@ const FOLDER_RULES: readonly RefusalRule[] = [
   fixed('add --include-hidden to take them', 'agregue --include-hidden para tomarlos'),
   {
     en: /^write '(.*)' for the files in it \(a pattern is relative to the folder being ingested\)$/s,
-    es: ([pattern]) => `escriba '${pattern}' para los archivos que contiene (un patrón es relativo a la carpeta que se ingiere)`,
+    es: ([pattern]) => `escriba '${pattern}' para los archivos que contiene (un patrón es relativo a la carpeta de entrada)`,
   },
   fixed(
     "give a pattern relative to the folder being ingested, without '..', e.g. '**/*.pdf' or 'urgencias/**'",
-    "indique un patrón relativo a la carpeta que se ingiere, sin '..', p. ej. '**/*.pdf' o 'urgencias/**'",
+    "indique un patrón relativo a la carpeta de entrada, sin '..', p. ej. '**/*.pdf' o 'urgencias/**'",
   ),
   {
     en: /^--archive-dir and --quarantine-dir are the same folder \((.*)\): ingested files and files that failed would be mixed$/s,
     es: ([dir]) =>
-      `--archive-dir y --quarantine-dir son la misma carpeta (${dir}): se mezclarían los archivos ingeridos con los que fallaron`,
+      `--archive-dir y --quarantine-dir son la misma carpeta (${dir}): se mezclarían los archivos ingresados con los que fallaron`,
   },
   {
     en: /^(--archive-dir|--quarantine-dir) \((.*)\) is inside (--archive-dir|--quarantine-dir) \((.*)\): a file of a sub-folder '(.*)' of the folder being ingested would land in the other one$/s,
     es: ([inner, innerDir, outer, outerDir, sub]) =>
-      `${inner} (${innerDir}) está dentro de ${outer} (${outerDir}): un archivo de una subcarpeta '${sub}' de la carpeta que se ingiere acabaría en la otra`,
+      `${inner} (${innerDir}) está dentro de ${outer} (${outerDir}): un archivo de una subcarpeta '${sub}' de la carpeta de entrada acabaría en la otra`,
   },
   {
     en: /^give each its own folder, e\.g\. (.*) and (.*)$/s,
@@ -79,13 +79,13 @@ const FOLDER_RULES: readonly RefusalRule[] = [
   {
     en: /^(--\S+) '(.*)' is inside the folder being ingested(?: \(through a link: (.*) is in (.*)\))?$/s,
     es: ([flag, value, real, source]) =>
-      `${flag} '${value}' está dentro de la carpeta que se ingiere${real ? ` (a través de un enlace: ${real} está en ${source})` : ''}`,
+      `${flag} '${value}' está dentro de la carpeta de entrada${real ? ` (a través de un enlace: ${real} está en ${source})` : ''}`,
   },
   fixed('choose a folder outside it', 'elija una carpeta fuera de ella'),
   {
     en: /^(--\S+) '(.*)' contains the folder being ingested \((.*)\): a file in a subfolder could be moved back into it$/s,
     es: ([flag, value, source]) =>
-      `${flag} '${value}' contiene la carpeta que se ingiere (${source}): un archivo de una subcarpeta podría volver a moverse a ella`,
+      `${flag} '${value}' contiene la carpeta de entrada (${source}): un archivo de una subcarpeta podría volver a moverse a ella`,
   },
   {
     en: /^choose a folder beside it rather than above it, e\.g\. (.*)$/s,

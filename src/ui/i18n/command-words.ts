@@ -337,7 +337,7 @@ const ES: CommandWords = {
       (r.purge
         ? `, ${plural(r.purged, 'documento purgado', 'documentos purgados')} con sus vectores` +
           (r.forced ? ` (${r.forced} dentro del plazo de conservación, forzado).` : '.')
-        : '; los documentos ingeridos se conservan.'),
+        : '; los documentos ingresados se conservan.'),
   },
   search: {
     none: 'Ningún fragmento coincide.',

@@ -61,7 +61,7 @@ const HELP_ES: Readonly<Record<string, string>> = {
     'tesseract.js (predeterminado, no requiere nada instalado) o tesseract (tesseract-ocr y poppler-utils de ' +
     'Debian, más rápido) (variable TECSALUD_OCR_ENGINE)',
   'mean OCR word confidence (0-1) below which an ingested file is flagged low_ocr_confidence (default 0.7)':
-    'confianza media por palabra del OCR (0-1) por debajo de la cual un archivo ingerido se marca ' +
+    'confianza media por palabra del OCR (0-1) por debajo de la cual un archivo ingresado se marca ' +
     'low_ocr_confidence (predeterminado 0.7)',
   "attach a file the filename alone would send to review when the document's own expediente and full name identify one registry patient and the filename's name agrees (audited content_confirmed; config key trustContent; default off)":
     'asigna un archivo que por el nombre de archivo iría a revisión cuando el expediente y el nombre completo ' +
@@ -131,7 +131,7 @@ const HELP_ES: Readonly<Record<string, string>> = {
     'fragmentar → vectorizar y/o guardar. Cada archivo termina en un estado registrado con su motivo; ' +
     'ejecutarlo de nuevo es seguro.',
   'ingest a folder of TecSalud PDFs: parse, match, extract, chunk, embed and store':
-    'ingiere una carpeta de PDF de TecSalud: interpreta, asigna, extrae, fragmenta, vectoriza y guarda',
+    'ingresa una carpeta de PDF de TecSalud: interpreta, asigna, extrae, fragmenta, vectoriza y guarda',
   'folder with the PDFs': 'carpeta con los PDF',
   'processing type: vectorized (vectors only), complete (full text only) or both':
     'tipo de procesamiento: vectorized (solo vectores), complete (solo texto completo) o both (ambos)',
@@ -151,7 +151,7 @@ const HELP_ES: Readonly<Record<string, string>> = {
     'fragmentos por solicitud a un embedder remoto, reunidos de varios archivos (configuración ' +
     'embedding.batchSize; predeterminado 256)',
   're-ingest content that was already ingested, replacing its chunks':
-    'ingiere de nuevo el contenido ya ingerido, reemplazando sus fragmentos',
+    'ingresa de nuevo el contenido ya ingresado, reemplazando sus fragmentos',
   'show the parse and match plan; write nothing': 'muestra el plan de interpretación y asignación; no escribe nada',
   'register the session and put one job per file on the job queue (PostgreSQL), then return: `tecsalud-batch worker` processes them (--max-files does not apply)':
     'registra la sesión y pone una tarea por archivo en la cola de tareas (PostgreSQL), y termina: ' +
@@ -161,7 +161,7 @@ const HELP_ES: Readonly<Record<string, string>> = {
   'no progress or summary output (errors still go to stderr)':
     'sin progreso ni resumen en la salida (los errores siguen yendo a stderr)',
   'move each ingested (or already ingested) file here, keeping its relative path':
-    'mueve aquí cada archivo ingerido (o ya ingerido antes), conservando su ruta relativa',
+    'mueve aquí cada archivo ingresado (o ya ingresado antes), conservando su ruta relativa',
   'move each file that failed validation here, keeping its relative path':
     'mueve aquí cada archivo que no pasó la validación, conservando su ruta relativa',
   'a file that changes while it is read, or a PDF cut short, changed less than this long ago and still growing when watched 2 s, is still being copied in: left for the next run, not failed (0 turns the time check off; default 60)':
@@ -175,7 +175,7 @@ const HELP_ES: Readonly<Record<string, string>> = {
     'mismos pasos, resultados y escrituras que `ingest`. Cualquier número de workers, en cualquier número de ' +
     'equipos que vean los archivos en la misma ruta, se reparten las sesiones encoladas con `ingest DIR --enqueue`.',
   'take file jobs from the job queue (PostgreSQL) and ingest them; run many, on many machines':
-    'toma tareas de archivo de la cola (PostgreSQL) y las ingiere; se pueden correr varios, en varios equipos',
+    'toma tareas de archivo de la cola (PostgreSQL) y procesa sus archivos; se pueden correr varios, en varios equipos',
   'exit once the queue holds no job (queued, retrying or running): for scripts and tests':
     'termina cuando la cola no tiene tareas (en espera, por reintentar o en curso): para scripts y pruebas',
   'after this long without finishing, a job is taken for abandoned (its worker died) and retried by another worker; keep it above the longest a file may take (default 900)':
@@ -210,7 +210,7 @@ const HELP_ES: Readonly<Record<string, string>> = {
 
   // documents
   'Correct where an ingested document went: move it to another patient, or send it back to review.':
-    'Corrige a dónde fue un documento ingerido: moverlo a otro paciente, o devolverlo a revisión.',
+    'Corrige a dónde fue un documento ingresado: moverlo a otro paciente, o devolverlo a revisión.',
   'move a document to another patient, or detach it back to review':
     'mueve un documento a otro paciente, o lo desvincula y lo devuelve a revisión',
   "move a document (and its vectors) to another patient's expediente":
@@ -251,7 +251,7 @@ const HELP_ES: Readonly<Record<string, string>> = {
   'every finished session older than this, e.g. 7d (the service keeps 7 days)':
     'todas las sesiones terminadas de hace más de esto, p. ej. 7d (el servicio conserva 7 días)',
   "also delete the session's ingested documents and their vectors":
-    'borra también los documentos ingeridos de la sesión y sus vectores',
+    'borra también los documentos ingresados de la sesión y sus vectores',
   'with --purge: delete documents still within the legal retention (NOM-004-SSA3: 5 years; config retentionYears)':
     'con --purge: borra documentos aún dentro del plazo legal de conservación (NOM-004-SSA3: 5 años; ' +
     'configuración retentionYears)',
@@ -264,7 +264,7 @@ const HELP_ES: Readonly<Record<string, string>> = {
 
   // search
   'search the ingested documents (vector store) for a text':
-    'busca un texto en los documentos ingeridos (almacén de vectores)',
+    'busca un texto en los documentos ingresados (almacén de vectores)',
   'what to look for': 'qué buscar',
   "only this patient's documents": 'solo los documentos de este paciente',
   'only this document type (consultation, lab_results, …, or a filename code: CONS, LAB, RX…)':

@@ -164,8 +164,8 @@ const HELP_ES: Readonly<Record<string, string>> = {
     'mueve aquí cada archivo ingresado (o ya ingresado antes), conservando su ruta relativa',
   'move each file that failed validation here, keeping its relative path':
     'mueve aquí cada archivo que no pasó la validación, conservando su ruta relativa',
-  'a file that changes while it is read, or a PDF cut short, changed less than this long ago and still growing when watched 2 s, is still being copied in: left for the next run, not failed (0 turns the time check off; default 60)':
-    'un archivo que cambia mientras se lee, o un PDF incompleto, modificado hace menos de estos segundos y que ' +
+  'a file that changes while it is read, or a PDF cut short or empty, changed less than this long ago and still growing when watched 2 s, is still being copied in: left for the next run, not failed (0 turns the time check off; default 60)':
+    'un archivo que cambia mientras se lee, o un PDF incompleto o vacío, modificado hace menos de estos segundos y que ' +
     'sigue creciendo al observarlo 2 s, todavía se está copiando: queda para la siguiente ejecución, sin ' +
     'fallar (0 desactiva la comprobación de tiempo; predeterminado 60)',
 
@@ -272,9 +272,9 @@ const HELP_ES: Readonly<Record<string, string>> = {
   'how many chunks': 'cuántos fragmentos',
 
   // serve
-  'Serve the hospital batch service’s HTTP API (create a session, upload, process, status, review, cleanup) over the same pipeline, database and vector store as `ingest`. Clients send a bearer token (`tecsalud-batch tokens create`). OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs.':
+  'Serve the hospital batch service’s HTTP API (create a session, upload, process, status, review, cleanup, discard) over the same pipeline, database and vector store as `ingest`. Clients send a bearer token (`tecsalud-batch tokens create`). OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs.':
     'Sirve la API HTTP del servicio de lotes del hospital (crear una sesión, subir, procesar, estado, revisión, ' +
-    'limpieza) sobre el mismo proceso, base de datos y almacén de vectores que `ingest`. Los clientes envían un ' +
+    'limpieza, descartar) sobre el mismo proceso, base de datos y almacén de vectores que `ingest`. Los clientes envían un ' +
     'token bearer (`tecsalud-batch tokens create`). OpenAPI en /api/v1/openapi.json, documentación en /api/v1/docs.',
   'serve the HTTP API (sessions, uploads, processing, status, review) over the same pipeline':
     'sirve la API HTTP (sesiones, subidas, procesamiento, estado, revisión) sobre el mismo proceso',
@@ -298,6 +298,9 @@ const HELP_ES: Readonly<Record<string, string>> = {
     'registro de solicitudes y de procesamiento (líneas JSON), sin nombres de pacientes, solo para el ' +
     "propietario, reabierto con SIGHUP (predeterminado: stderr; '-' para stderr)",
   'log only warnings and errors': 'registra solo avisos y errores',
+  'once listening, print one JSON line on stdout: url, port (the one bound, with --port 0), api, docs, openapi, pid, auth, active_tokens, resumed_sessions, swept_uploads; the other lines go to stderr':
+    'una vez escuchando, escribe una línea JSON en stdout: url, port (el puerto tomado, con --port 0), api, docs, ' +
+    'openapi, pid, auth, active_tokens, resumed_sessions, swept_uploads; las demás líneas van a stderr',
   'chunks per embedder call (default 256)': 'fragmentos por llamada al embedder (predeterminado 256)',
   'loopback only: trying the API on this machine': 'solo loopback: para probar la API en este equipo',
 

@@ -88,7 +88,7 @@ describe('the commands speak --lang es (patients, documents, sessions, unlock, t
     expect(typo.stdout).toMatch(/^ {2}✗ nombre no válido: no hay separadores '_'/m);
     expect(read.code, read.stderr).toBe(0);
     expect(read.stdout).toMatch(/^ {2}contenido {2}COINCIDE \(agrees\)$/m);
-    expect(read.stdout).toContain('· el documento nombra al paciente del nombre del archivo');
+    expect(read.stdout).toContain('· el documento nombra al paciente al que lo asignaría el nombre del archivo');
     expect(english.stdout).toMatch(/^ {2}decision {3}\w+ \(confidence \d\.\d{3}\) — \w+$/m);
     expect(english.stdout).toContain("· expediente one keystroke from the filename's (3000147773)");
   });

@@ -388,11 +388,11 @@ const SESSION_RULES: DetailRule[] = [
       (newPatient
         ? ' (el nombre del archivo describe a un paciente nuevo; el texto del documento nombra a otra persona)'
         : otherPatient
-          ? ' (nombra a otro paciente)'
+          ? ' (nombra a otro paciente que aquel al que lo asignaría el nombre del archivo)'
           : secondPatient
             ? ' (nombra además a un segundo paciente más adelante en el archivo)'
             : birthDateOrSex
-              ? ' (su fecha de nacimiento o su sexo no son los del paciente del nombre del archivo)'
+              ? ' (su fecha de nacimiento o su sexo no son los del paciente al que lo asignaría el nombre del archivo)'
               : ''),
   },
   {
@@ -709,7 +709,9 @@ const STORAGE_RULES: DetailRule[] = [
  */
 /** The content cross-check's reasons (src/core/content/cross-check-content.ts), shown under a held file. */
 const CONTENT_RULES: DetailRule[] = [
-  fixed("the document names the filename's patient", 'el documento nombra al paciente del nombre del archivo'),
+  // «The filename's patient» is the registry patient the filename was matched to, who need not carry the
+  // filename's expediente (a same-named patient): «del nombre del archivo» alone reads as the filename's own.
+  fixed("the document names the filename's patient", 'el documento nombra al paciente al que lo asignaría el nombre del archivo'),
   fixed('nothing the document states can be compared', 'nada de lo que indica el documento se puede comparar'),
   fixed(
     'the registry was not consulted for the document’s identity',
@@ -726,7 +728,7 @@ const CONTENT_RULES: DetailRule[] = [
   {
     en: /^the document's expediente (\d+) is not the filename's( patient's)? \((\d+)\)$/,
     es: ([expediente, patient, filename]) =>
-      `el expediente ${expediente} del documento no es el ${patient ? 'del paciente del nombre del archivo' : 'del nombre del archivo'} (${filename})`,
+      `el expediente ${expediente} del documento no es el ${patient ? 'del paciente al que lo asignaría el nombre del archivo' : 'del nombre del archivo'} (${filename})`,
   },
   {
     en: /^the document names (.*), clearly another person than (.*)$/,

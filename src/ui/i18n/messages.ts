@@ -345,7 +345,9 @@ const ES_REASONS: Record<string, string> = {
   common_name_homonyms: 'un nombre común que llevan varios pacientes',
   no_plausible_candidate: 'ningún candidato suficientemente parecido',
   no_candidates: 'sin candidatos en el registro',
-  content_mismatch: 'el texto del propio documento contradice el nombre del archivo',
+  // Not «contradice el nombre del archivo»: a new patient's document that a same-named patient was
+  // matched to agrees with its filename in every word, and only the assignment is wrong.
+  content_mismatch: 'el texto del propio documento contradice la asignación que indica el nombre del archivo',
   content_confirmed: 'el expediente y el nombre del documento confirmaron al paciente',
   detached: 'desasignado de un paciente por un revisor',
   taken_back: 'devuelto a revisión: una copia nombra a otro paciente',

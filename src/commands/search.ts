@@ -7,7 +7,8 @@ import { readNumberSetting } from '../config/number-setting.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { contextOf, finish, type CommandContext } from './context.js';
 import { writeJson, writeLine } from './shared/io.js';
-import { commandWords } from '../ui/i18n/command-words.js';
+import { commandWords, commandWordsFor } from '../ui/i18n/command-words.js';
+import { resolveLanguage } from '../ui/i18n/language.js';
 import { addBackendOptions, dbOption, examples, jsonOption, langOption } from './shared/options.js';
 
 export function searchCommand(command = new Command('search')) {
@@ -67,7 +68,9 @@ export async function searchDocuments(text: string, options: SearchOptions, cont
   } else if (hits.length === 0) {
     writeLine(io.stdout, commandWords(options.lang, context.env).search.none);
   } else {
-    const words = commandWords(options.lang, context.env).search;
+    const lang = resolveLanguage({ flag: options.lang, env: context.env });
+    const words = commandWordsFor(lang).search;
+    const { documentType } = (await import('../ui/i18n/messages.js')).messagesFor(lang);
     hits.forEach((hit, i) => {
       const m = hit.metadata;
       writeLine(
@@ -77,6 +80,7 @@ export async function searchDocuments(text: string, options: SearchOptions, cont
           sanitizeForTerminal(String(m.source_filename)),
           sanitizeForTerminal(String(m.expediente)),
           sanitizeForTerminal(String(m.document_type)),
+          sanitizeForTerminal(documentType(String(m.document_type))),
           Number(m.chunk_index) + 1,
           m.total_chunks,
           hit.distance.toFixed(3),
@@ -85,6 +89,7 @@ export async function searchDocuments(text: string, options: SearchOptions, cont
       const excerpt = hit.document.replace(/\s+/g, ' ').slice(0, 240);
       writeLine(io.stdout, `   ${sanitizeForTerminal(excerpt)}${hit.document.length > 240 ? '…' : ''}`);
     });
+    writeLine(io.stdout, words.distanceNote);
   }
   return ExitCode.Success;
 }

@@ -183,7 +183,9 @@ describe('the commands speak --lang es (patients, documents, sessions, unlock, t
       runCli(['processing-types', '--json'], { cwd, env: { LANG: 'es_MX.UTF-8', LC_ALL: '' } }),
     ]);
     expect(found.code, found.stderr).toBe(0);
-    expect(found.stdout).toMatch(/^1\. .+\.pdf · expediente \d+ · \w+ · fragmento \d+\/\d+ · distancia \d\.\d{3}\n/);
+    // The type in words with its code (a lab_results chunk is the closest to 'biometría hemática'), and once what the distance means.
+    expect(found.stdout).toMatch(/^1\. .+\.pdf · expediente \d+ · laboratorio \(lab_results\) · fragmento \d+\/\d+ · distancia \d\.\d{3}\n/);
+    expect(found.stdout).toMatch(/\ndistancia: cuánto se aleja el fragmento del texto buscado \(0: idéntico\); los más cercanos van primero\.\n$/);
     expect(none.stdout).toBe('No hay sesiones terminadas de hace más de 3650d.\n');
     expect(types.stdout).toMatch(/^both {8}Ambos {7}Guarda el texto completo en la base de datos/m);
     expect(JSON.parse(english.stdout)).toContainEqual(expect.objectContaining({ value: 'both', label: 'Both' }));

@@ -75,7 +75,10 @@ export interface CommandWords {
   };
   search: {
     none: string;
-    hit(rank: number, file: string, expediente: string, type: string, chunk: number, chunks: unknown, distance: string): string;
+    /** `typeWords`: the type in plain words (Messages.documentType). */
+    hit(rank: number, file: string, expediente: string, type: string, typeWords: string, chunk: number, chunks: unknown, distance: string): string;
+    /** What the distance means, once under the results: a bare '0.791' is a figure without a meaning. */
+    distanceNote: string;
   };
   processingTypes: Record<ProcessingType, { label: string; description: string }>;
   parse: {
@@ -191,8 +194,9 @@ const EN: CommandWords = {
   },
   search: {
     none: 'No matching chunks.',
-    hit: (rank, file, expediente, type, chunk, chunks, distance) =>
+    hit: (rank, file, expediente, type, _typeWords, chunk, chunks, distance) =>
       `${rank}. ${file} · expediente ${expediente} · ${type} · chunk ${chunk}/${String(chunks)} · distance ${distance}`,
+    distanceNote: 'distance: how far the passage is from the text searched for (0: the same); the closest come first.',
   },
   processingTypes: {
     vectorized: {
@@ -341,8 +345,11 @@ const ES: CommandWords = {
   },
   search: {
     none: 'Ningún fragmento coincide.',
-    hit: (rank, file, expediente, type, chunk, chunks, distance) =>
-      `${rank}. ${file} · expediente ${expediente} · ${type} · fragmento ${chunk}/${String(chunks)} · distancia ${distance}`,
+    // The type in words, its code beside it as --type takes it: 'lab_results' alone is English to the reader.
+    hit: (rank, file, expediente, type, typeWords, chunk, chunks, distance) =>
+      `${rank}. ${file} · expediente ${expediente} · ${typeWords === type ? type : `${typeWords} (${type})`} · ` +
+      `fragmento ${chunk}/${String(chunks)} · distancia ${distance}`,
+    distanceNote: 'distancia: cuánto se aleja el fragmento del texto buscado (0: idéntico); los más cercanos van primero.',
   },
   processingTypes: {
     vectorized: {

@@ -57,7 +57,8 @@ export async function showStatus(
   writeLine(io.stdout, words.title(s.session_id));
   const rows: [StatusRow, unknown][] = [
     ['status', words.status(s.status)],
-    ['processing type', s.processing_type],
+    // The word, with the code --type takes beside it (as the status row does): 'both' alone is English.
+    ['processing type', withCode(messages.processingType(s.processing_type), s.processing_type)],
     ['uploaded by', s.uploaded_by],
     ['source', s.source_dir],
     ['files', words.files(s.processed_files, s.total_files, s.failed_files)],
@@ -94,6 +95,11 @@ export async function showStatus(
     }
   }
   return ExitCode.Success;
+}
+
+/** A word and its code, once when they are the same. */
+function withCode(words: string, code: string): string {
+  return words === code ? code : `${words} (${code})`;
 }
 
 /** A queue session's workers and jobs, as `status` prints them. */

@@ -10,8 +10,8 @@ const FILE = '3000016374_RÍOS CORONADO, CÉSAR_6482601207_CONS.pdf';
 /** 19:21 of 4 December in Monterrey (UTC−6): stored in UTC, it is already the 5th. */
 const EVENING_IN_MONTERREY = '2026-12-05T01:21:38.573Z';
 
-/** Dates the commands print for a person are the operator's local time, day first in Spanish (the built CLI). */
-describe('timestamps in local time', () => {
+/** What sessions, status and patients show print for a person, in the operator's language and time (the built CLI). */
+describe('what sessions, status and patients show print for a person', () => {
   let dir: string;
   let db: string;
   beforeAll(async () => {
@@ -51,5 +51,11 @@ describe('timestamps in local time', () => {
     expect(show.stdout).toMatch(/^ {2}[0-9a-f]{8} {2}04\/12\/2026 {2}CONS /m);
     expect(english.stdout).toMatch(/^[0-9a-f]{8} {2}2026-12-04 19:21:38 {2}completed/);
     expect(`${sessions.stdout}${status.stdout}${show.stdout}`).not.toMatch(/2026-12-05|05\/12\/2026/);
+  });
+
+  it('status says the processing type in words, its code beside it', async () => {
+    const [spanish, english] = await Promise.all([run(['status'], 'es'), run(['status'], 'en')]);
+    expect(spanish.stdout).toMatch(/^ {2}procesamiento {4}ambos \(both\)$/m);
+    expect(english.stdout).toMatch(/^ {2}processing type {2}both$/m);
   });
 });

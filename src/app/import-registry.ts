@@ -175,7 +175,7 @@ export async function importRegistry(options: ImportRegistryOptions): Promise<Im
                 }
                 report.totalRows++;
                 if (record.length !== header.length) {
-                  reject(line, `has ${record.length} fields; the header has ${header.length}`);
+                  reject(line, fieldCountReason(record.length, header.length));
                   continue;
                 }
                 const fields: Record<string, string> = {};
@@ -437,4 +437,18 @@ function memoizeCleanName(clean: (text: string) => string): (text: string) => st
     }
     return cleaned;
   };
+}
+
+/**
+ * Why a row with another number of fields than the header was refused, and what to mend in the sheet: a
+ * name holding the separator without quotes, or something typed right of the last column, gives more; a row
+ * cut short gives fewer.
+ */
+function fieldCountReason(fields: number, columns: number): string {
+  return (
+    `has ${fields} fields; the header has ${columns}: this row was not imported — ` +
+    (fields > columns
+      ? 'a name holding the separator must be in quotes, and nothing may be written right of the last column'
+      : 'every row needs one field per column, empty ones included')
+  );
 }

@@ -76,8 +76,12 @@ export const REGISTRY_IMPORT_RULES: readonly RefusalRule[] = [
     'unas comillas (") abren un campo en esta línea y nunca se cierran, así que las líneas siguientes se leyeron dentro de ese campo y ninguna se importó; cierre o quite las comillas e importe de nuevo',
   ),
   {
-    en: /^has (\d+) fields; the header has (\d+)$/,
-    es: ([fields, header]) => `tiene ${fields} campos; el encabezado tiene ${header}`,
+    en: /^has (\d+) fields; the header has (\d+): this row was not imported — /,
+    es: ([fields, header]) =>
+      `tiene ${fields} campos; el encabezado tiene ${header}: esta fila no se importó — ` +
+      (Number(fields) > Number(header)
+        ? 'un nombre que contiene el separador debe ir entre comillas, y no debe haber nada escrito a la derecha de la última columna'
+        : 'cada fila necesita un campo por columna, aunque esté vacío'),
   },
   {
     en: /^expediente (\S+) is also on line (\d+), with other data: this row was not imported \(line \d+ was, if valid\); keep one row per expediente$/,

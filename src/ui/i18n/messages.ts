@@ -1032,11 +1032,12 @@ export const ES: Messages = {
     })[key],
   keyHelp: (key) =>
     ({
-      attach: '1–9  asignar el documento a ese candidato (uno riesgoso pide y)',
+      attach: '1–9  asignar el documento a ese candidato (si es riesgoso, se confirma con y)',
       new_patient: 'n    crear un paciente nuevo con el nombre del archivo',
       reject: 'r    rechazar: apartar el archivo (también en ejecuciones futuras)',
       skip: 's    omitir por ahora (queda pendiente)',
-      undo: 'u    deshacer la última decisión de esta sesión',
+      // «Sesión» is the ingest's (its id is in the header); the sitting is «esta revisión», as elsewhere here.
+      undo: 'u    deshacer la última decisión de esta revisión',
       browse: '← →  caso anterior / siguiente, sin decidir',
       page: 'RePág AvPág  desplazar una página (todo el texto)',
       scroll: '↑ ↓  desplazar una línea; Inicio/Fin arriba/abajo',
@@ -1066,7 +1067,7 @@ export const ES: Messages = {
       case 'undone':
         return `se deshizo ${n.choice === 'attach' ? 'la asignación' : n.choice === 'new_patient' ? 'el paciente nuevo' : 'el rechazo'}`;
       case 'nothing_to_undo':
-        return 'no hay nada que deshacer en esta sesión';
+        return 'no hay nada que deshacer en esta revisión';
       case 'no_candidate':
         return `no hay candidato ${n.candidate}`;
       case 'patient_gone':

@@ -1,6 +1,6 @@
-// The closing summary of an ingest whose review was walked in Spanish, as a records administrator reads it
-// in a real terminal (the built CLI in tmux): words agree with their number, and a case shown but left
-// undecided is «visto», not «revisado».
+// An ingest's review walked in Spanish, as a records administrator reads it in a real terminal (the built
+// CLI in tmux): the keys' help and notices, and the closing summary, whose words agree with their number
+// and where a case shown but left undecided is «visto», not «revisado».
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,14 +11,14 @@ import { createTempDir } from '../support/databases.js';
 import { ID_CONFLICT_FILE, NAME_ONLY_FILE, REGISTRY_CSV, SAMPLE_DIR } from '../review/support/ingested-sample.js';
 import { canRun } from '../support/scans.js';
 
-const SOCKET = `tecsalud-review-summary-${process.pid}`;
+const SOCKET = `tecsalud-review-es-${process.pid}`;
 const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
 const FILES = ['3000016374_RÍOS CORONADO, CÉSAR_6482601207_CONS.pdf', ID_CONFLICT_FILE, NAME_ONLY_FILE];
 
 let root: string;
 
 beforeAll(async () => {
-  root = createTempDir('tecsalud-review-summary-');
+  root = createTempDir('tecsalud-review-es-');
   fs.mkdirSync(path.join(root, 'drop'));
   for (const file of FILES) fs.copyFileSync(path.join(SAMPLE_DIR, file), path.join(root, 'drop', file));
   const imported = await runCli(['patients', 'import', REGISTRY_CSV, '--db', 'registry.db'], { cwd: root });
@@ -49,7 +49,7 @@ async function waitFor(text: string): Promise<string> {
 const pastKeyGuard = () => new Promise((resolve) => setTimeout(resolve, DEFAULT_KEY_GUARD_MS + 50));
 
 describe.runIf(canRun('tmux', ['-V']) || process.env.CI)('the Spanish summary after a review', { tags: ['slow'] }, () => {
-  it('one rejected, one left waiting: singular words, and both cases «vistos»', async () => {
+  it('undo with nothing to undo, the help, then one rejected and one left waiting: the words a clerk reads', async () => {
     const exitFile = path.join(root, 'exit');
     const command = [
       `cd ${JSON.stringify(root)}`,
@@ -60,6 +60,16 @@ describe.runIf(canRun('tmux', ['-V']) || process.env.CI)('the Spanish summary af
     ].join('; ');
     tmux('new-session', '-d', '-s', 'ingest', '-x', '140', '-y', '30', command);
     await waitFor('Revisión 1 de 2');
+    await pastKeyGuard();
+    // «Sesión» is the ingest session named in the header; the sitting is «esta revisión».
+    tmux('send-keys', '-t', 'ingest', '-l', 'u');
+    await waitFor('no hay nada que deshacer en esta revisión');
+    tmux('send-keys', '-t', 'ingest', '-l', '?');
+    const help = await waitFor('Teclas');
+    expect(help).toContain('u    deshacer la última decisión de esta revisión');
+    expect(help).toContain('1–9  asignar el documento a ese candidato (si es riesgoso, se confirma con y)');
+    tmux('send-keys', '-t', 'ingest', '-l', '?');
+    await waitFor('Candidatos');
     await pastKeyGuard();
     tmux('send-keys', '-t', 'ingest', '-l', 'r');
     await waitFor('Revisión 2 de 2');

@@ -9,7 +9,8 @@ import { DEFAULT_THRESHOLDS } from '../core/matching/thresholds.js';
 import { DEFAULT_STILL_WRITING_SECONDS } from '../core/pipeline/still-being-written.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { contextOf, finish, type CommandContext } from './context.js';
-import { writeJson, writeLine } from './shared/io.js';
+import { terminalColumns, writeJson, writeLine } from './shared/io.js';
+import { wrapWords } from '../ui/format.js';
 import { addOcrAndContentOptions, ocrAndContentSourcesOf } from './shared/ocr-content-options.js';
 import { extractorOption } from './shared/pipeline-options.js';
 import { addBackendOptions, dbOption, EXIT_CODES_HELP, examples, helpText, jsonOption, langOption } from './shared/options.js';
@@ -283,9 +284,12 @@ async function printResult(
     });
   } else if (!options.quiet) {
     const { formatIngestSummary } = await import('../ui/ingest-summary.js');
-    for (const line of formatIngestSummary({ ...result, glob: options.glob }, messages)) writeLine(io.stdout, line);
+    for (const line of formatIngestSummary({ ...result, glob: options.glob }, messages))
+      for (const row of wrapWords(line, terminalColumns(io.stdout))) writeLine(io.stdout, row);
   }
-  if (result.interrupted) writeLine(io.stderr, messages.summary.interrupted(result.session.id.slice(0, 8)));
+  if (result.interrupted)
+    for (const row of wrapWords(messages.summary.interrupted(result.session.id.slice(0, 8)), terminalColumns(io.stderr)))
+      writeLine(io.stderr, row);
 }
 
 export function exitCodeFor(result: {

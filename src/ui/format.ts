@@ -87,3 +87,33 @@ export function packParts(parts: readonly string[], width: number, separator = '
   if (row.length > 0) rows.push(row);
   return rows;
 }
+
+/**
+ * A line broken at spaces into rows of `width` columns, each row after the first indented two more than the
+ * line: a terminal breaks a long line wherever its edge falls, in the middle of a word ('te' / 'rminar').
+ * Without a width (not a terminal: a pipe, a cron mail) the line is left whole.
+ */
+export function wrapWords(line: string, width: number | undefined): string[] {
+  if (!width || width < 20 || line.length <= width) return [line];
+  const lead = line.length - line.trimStart().length;
+  const indent = ' '.repeat(lead + 2);
+  const rows: string[] = [];
+  let row = line.slice(0, lead);
+  let rowHasWord = false;
+  const body = line.slice(lead);
+  // A command to type ends the line ('Vea cada archivo con: tecsalud-batch status 3f2a9c1e --files'): kept on
+  // one row, so that it can be copied whole.
+  const command = body.indexOf('tecsalud-batch ');
+  const words = command > 0 ? [...body.slice(0, command).split(' ').filter(Boolean), body.slice(command)] : body.split(' ');
+  for (const word of words) {
+    if (!rowHasWord) row += word;
+    else if (row.length + 1 + word.length <= width) row += ` ${word}`;
+    else {
+      rows.push(row);
+      row = indent + word;
+    }
+    rowHasWord = true;
+  }
+  rows.push(row);
+  return rows;
+}

@@ -28,3 +28,9 @@ export function stdoutHoldsJson(): boolean {
 export function writeLine(stream: NodeJS.WritableStream, text = ''): void {
   stream.write(`${text}\n`);
 }
+
+/** The width of the terminal a stream writes to; undefined for a pipe or a file, whose lines stay whole. */
+export function terminalColumns(stream: NodeJS.WritableStream): number | undefined {
+  const terminal = stream as Partial<NodeJS.WriteStream>;
+  return terminal.isTTY ? terminal.columns : undefined;
+}

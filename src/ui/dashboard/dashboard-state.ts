@@ -218,9 +218,13 @@ export function throughputOf(state: DashboardState): Throughput {
   const filesPerSecond = elapsedSeconds > 0 ? t.processedFiles / elapsedSeconds : 0;
   const pagesPerSecond = elapsedSeconds > 0 ? t.pages / elapsedSeconds : 0;
   const remaining = Math.max(0, target - t.processedFiles);
+  // A run interrupted with files left has no time left to give: 'restante 0:00' beside 51 files not done
+  // read as done.
   const etaSeconds =
     state.phase === 'finished'
-      ? 0
+      ? remaining === 0
+        ? 0
+        : null
       : filesPerSecond > 0
         ? remaining / filesPerSecond
         : remaining === 0

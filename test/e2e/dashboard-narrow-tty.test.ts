@@ -61,6 +61,6 @@ describe.runIf(canRun('tmux', ['-V']) || process.env.CI)('the Spanish dashboard 
     expect(screen).toMatch(/^vectorizados 3 · guardados 3 · duplicados 0 · fallidos 0$/m);
     // The summary under it breaks at spaces too, not wherever the terminal's edge falls in a word.
     expect(screen).toContain('\n  3 archivos: 3 ingresados, 0 duplicados, 0 en espera de\n    revisión, 0 fallidos\n');
-    expect(screen).toMatch(/\n {2}pacientes: 3 asignados, 0 creados · \d+ páginas?, \d+\n {4}fragmentos\n/);
+    expect(screen).toMatch(/\n {2}pacientes: 0 creados · 3 archivos asignados a pacientes ya\n {4}registrados · \d+ páginas?, \d+ fragmentos\n/);
   }, 90_000);
 });

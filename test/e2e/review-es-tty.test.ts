@@ -80,7 +80,7 @@ describe.runIf(canRun('tmux', ['-V']) || process.env.CI)('the Spanish summary af
     const screen = tmux('capture-pane', '-p', '-t', 'ingest');
     expect(fs.readFileSync(exitFile, 'utf8').trim(), screen).toBe('2'); // a file still waits for review
     expect(screen).toContain('3 archivos: 1 ingresado, 0 duplicados, 1 rechazado en revisión, 1 en espera de revisión, 0 fallidos');
-    expect(screen).toContain('pacientes: 1 asignado, 0 creados');
+    expect(screen).toContain('pacientes: 0 creados · 1 archivo asignado a pacientes ya registrados');
     expect(screen).toContain(
       'Revisión: 2 de 2 archivos vistos · 0 asignados, 0 pacientes nuevos, 1 rechazado, 0 omitidos · 1 sigue en espera de revisión.',
     );

@@ -53,9 +53,11 @@ describe('what sessions, status and patients show print for a person', () => {
     expect(`${sessions.stdout}${status.stdout}${show.stdout}`).not.toMatch(/2026-12-05|05\/12\/2026/);
   });
 
-  it('status says the processing type in words, its code beside it', async () => {
+  it('status says the processing type in words, its code beside it, and what its counts count', async () => {
     const [spanish, english] = await Promise.all([run(['status'], 'es'), run(['status'], 'en')]);
     expect(spanish.stdout).toMatch(/^ {2}procesamiento {4}ambos \(both\)$/m);
+    // Files attached, patients created: one file of a registry patient is not 'un paciente asignado'.
+    expect(spanish.stdout).toMatch(/^ {2}pacientes {8}0 creados · 1 archivo asignado a pacientes ya registrados$/m);
     expect(english.stdout).toMatch(/^ {2}processing type {2}both$/m);
   });
 });

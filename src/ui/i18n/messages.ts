@@ -317,6 +317,11 @@ export interface DashboardMessages {
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
+/** The patients a session created, and the files it attached to patients already there (the service's two counts). */
+const patientCounts = (matched: number, created: number) =>
+  `pacientes: ${plural(created, 'creado', 'creados')} · ` +
+  `${plural(matched, 'archivo asignado', 'archivos asignados')} a pacientes ya registrados`;
+
 const EN_REASONS: Record<string, string> = {
   exact_id_and_name: 'same expediente and name',
   exact_id_name_variant: 'same expediente, name written slightly differently',
@@ -1139,7 +1144,7 @@ export const ES: Messages = {
     label: (row) => ES_STATUS_ROWS[row],
     status: (code) => `${ES_STATUSES[code] ?? code} (${code})`,
     files: (processed, total, failed) => `${processed}/${total} procesados, ${plural(failed, 'fallido', 'fallidos')}`,
-    patients: (matched, created) => `${plural(matched, 'asignado', 'asignados')}, ${plural(created, 'creado', 'creados')}`,
+    patients: (matched, created) => patientCounts(matched, created).replace(/^pacientes: /, ''),
     alreadyWaiting: (count) => `${count} (el mismo contenido espera revisión en otro archivo)`,
     seconds: (seconds) => `${seconds} s`,
     workers: (seen, running) => `${plural(seen, 'visto', 'vistos')}, ${plural(running, 'activo', 'activos')}`,
@@ -1288,8 +1293,10 @@ export const ES: Messages = {
       (c.rejectedInReview ? `, ${plural(c.rejectedInReview, 'rechazado', 'rechazados')} en revisión` : '') +
       `, ${c.waiting} en espera de revisión, ${plural(c.failed, 'fallido', 'fallidos')}` +
       (c.deferred ? `, ${c.deferred} para la siguiente ejecución` : ''),
+    // «Matched» counts files (matched_patients, as the service), «created» patients: 'pacientes: 55 asignados'
+    // read as 55 patients when 55 files went to 18 of them.
     patients: (matched, created, pages, chunks) =>
-      `pacientes: ${plural(matched, 'asignado', 'asignados')}, ${plural(created, 'creado', 'creados')} · ${plural(pages, 'página', 'páginas')}, ${plural(chunks, 'fragmento', 'fragmentos')}`,
+      `${patientCounts(matched, created)} · ${plural(pages, 'página', 'páginas')}, ${plural(chunks, 'fragmento', 'fragmentos')}`,
     settle: (command) => `Resuelva las revisiones con: ${command}`,
     seeFiles: (command) => `Vea cada archivo con: ${command}`,
     interrupted: (id) =>

@@ -60,4 +60,20 @@ describe('what sessions, status and patients show print for a person', () => {
     expect(spanish.stdout).toMatch(/^ {2}pacientes {8}0 creados · 1 archivo asignado a pacientes ya registrados$/m);
     expect(english.stdout).toMatch(/^ {2}processing type {2}both$/m);
   });
+
+  it('tokens: the expiry and the last use in local time too', async () => {
+    const created = await runCli(['tokens', 'create', '--name', 'recepcion', '--role', 'uploader', '--expires', '90d', '--json', '--db', db], { cwd: dir });
+    expect(created.code, created.stderr).toBe(0);
+    const expiresAt = (JSON.parse(created.stdout) as { expires_at: string }).expires_at;
+    // Monterrey is UTC−6 all year (Mexico keeps no summer time since 2022).
+    const local = new Date(Date.parse(expiresAt) - 6 * 3_600_000).toISOString();
+    const dayFirst = `${local.slice(8, 10)}/${local.slice(5, 7)}/${local.slice(0, 4)} ${local.slice(11, 19)}`;
+    const listed = await run(['tokens', 'list'], 'es');
+    expect(listed.stdout).toMatch(new RegExp(`^recepcion +uploader +active +${dayFirst.replace(/\//g, '\\/')} +—$`, 'm'));
+    const second = await runCli(['tokens', 'create', '--name', 'archivo', '--role', 'uploader', '--expires', '1d', '--db', db, '--lang', 'es'], {
+      cwd: dir,
+      env: { TZ: 'America/Monterrey' },
+    });
+    expect(second.stderr).toMatch(/^Token 'archivo' \(uploader\) creado, válido hasta \d{2}\/\d{2}\/\d{4} \d{2}:\d{2}:\d{2}\. /);
+  });
 });

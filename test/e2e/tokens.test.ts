@@ -62,7 +62,7 @@ describe('tokens create | list | revoke, through the CLI', { tags: ['slow'] }, (
     const listed = await cli('tokens', 'list');
     expect(listed.code, listed.stderr).toBe(0);
     expect(listed.stdout).toMatch(/^frontend\s+uploader\s+active\s+never/m);
-    expect(listed.stdout).toMatch(/^admin-tools\s+admin\s+active\s+\d{4}-\d\d-\d\dT/m);
+    expect(listed.stdout).toMatch(/^admin-tools\s+admin\s+active\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d {2}/m);
     expect(listed.stdout).not.toContain('tsb_');
     const listedJson = JSON.parse((await cli('tokens', 'list', '--json')).stdout) as Record<string, unknown>[];
     expect(listedJson.find((t) => t.name === 'frontend')).toMatchObject({ role: 'uploader', state: 'active', created_by: 'jlopez', revoked_at: null });

@@ -2,7 +2,9 @@ import { Command, Option } from '@commander-js/extra-typings';
 import { ExitCode } from '../../errors.js';
 import { contextOf, finish, type CommandContext } from '../context.js';
 import { writeJson, writeLine } from '../shared/io.js';
-import { commandWords } from '../../ui/i18n/command-words.js';
+import { commandWordsFor } from '../../ui/i18n/command-words.js';
+import { resolveLanguage } from '../../ui/i18n/language.js';
+import { formatLocalTimestamp } from '../../ui/format.js';
 import { parseDuration } from '../shared/duration.js';
 import { configOption, dbOption, jsonOption, langOption, userOption } from '../shared/options.js';
 
@@ -50,7 +52,9 @@ export async function createToken(options: CreateTokenOptions, context: CommandC
     writeJson(context.io, { name: info.name, role: info.role, expires_at: info.expiresAt, token });
   } else {
     writeLine(context.io.stdout, token);
-    writeLine(context.io.stderr, commandWords(options.lang, context.env).tokens.created(info.name, info.role, info.expiresAt));
+    const lang = resolveLanguage({ flag: options.lang, env: context.env });
+    const until = info.expiresAt && formatLocalTimestamp(info.expiresAt, lang);
+    writeLine(context.io.stderr, commandWordsFor(lang).tokens.created(info.name, info.role, until));
   }
   return ExitCode.Success;
 }

@@ -3,7 +3,9 @@ import { sanitizeForTerminal } from '../../core/text/sanitize-for-terminal.js';
 import { ExitCode } from '../../errors.js';
 import { contextOf, finish, type CommandContext } from '../context.js';
 import { writeJson, writeLine } from '../shared/io.js';
-import { commandWords } from '../../ui/i18n/command-words.js';
+import { commandWordsFor } from '../../ui/i18n/command-words.js';
+import { resolveLanguage } from '../../ui/i18n/language.js';
+import { formatLocalTimestamp } from '../../ui/format.js';
 import { configOption, dbOption, jsonOption, langOption } from '../shared/options.js';
 
 export function tokensListCommand() {
@@ -40,7 +42,9 @@ export async function listTokens(options: ListTokensOptions, context: CommandCon
     );
     return ExitCode.Success;
   }
-  const words = commandWords(options.lang, context.env).tokens;
+  const lang = resolveLanguage({ flag: options.lang, env: context.env });
+  const words = commandWordsFor(lang).tokens;
+  const at = (iso: string) => formatLocalTimestamp(iso, lang);
   if (tokens.length === 0) {
     writeLine(context.io.stdout, words.none);
     return ExitCode.Success;
@@ -55,7 +59,7 @@ export async function listTokens(options: ListTokensOptions, context: CommandCon
     writeLine(
       context.io.stdout,
       `${sanitizeForTerminal(t.name).padEnd(24)} ${t.role.padEnd(9)} ${t.state.padEnd(8)} ` +
-        `${(t.expiresAt?.slice(0, 19) ?? words.never).padEnd(20)} ${t.lastUsedAt?.slice(0, 19) ?? '—'}`,
+        `${(t.expiresAt ? at(t.expiresAt) : words.never).padEnd(20)} ${t.lastUsedAt ? at(t.lastUsedAt) : '—'}`,
     );
   }
   return ExitCode.Success;

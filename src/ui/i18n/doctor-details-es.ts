@@ -167,9 +167,17 @@ export function translateDoctorDetail(detail: string): string {
   // The run files' problems, `problem; problem`.
   const parts = detail.split('; ').map((part) => translateWith(part, 0));
   if (parts.length > 1 && parts.every((part) => part !== null)) return parts.join('; ');
+  // A refusal and its hint first: read whole, a message whose last part is free text ('…: connection
+  // refused') swallows the hint into it, and both stay English.
+  const withHint = /^(.*) \(([^()]*(?:\([^()]*\)[^()]*)*)\)$/s.exec(detail);
+  if (withHint) {
+    const [, message, hint] = withHint;
+    const spanish = translateUsageMessage(message!);
+    const spanishHint = translateUsageHint(hint!);
+    if (spanish !== message && spanishHint !== hint) return `${spanish} (${spanishHint})`;
+  }
   const whole = translateUsageMessage(detail);
   if (whole !== detail) return whole;
-  const withHint = /^(.*) \(([^()]*(?:\([^()]*\)[^()]*)*)\)$/s.exec(detail);
   if (withHint) {
     const [, message, hint] = withHint;
     const spanish = translateUsageMessage(message!);

@@ -1,0 +1,34 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli-binary.js';
+import { createTempDir } from '../support/databases.js';
+
+/** A port on this machine nobody listens on: one the system gave out and that was closed again. */
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** `doctor` in Spanish, as IT reads it on a records office's server (the built CLI). */
+describe('doctor --lang es', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = createTempDir('tecsalud-doctor-es-');
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('a Chroma server that cannot be reached: why and what to check, both in Spanish', async () => {
+    const url = `http://127.0.0.1:${await closedPort()}`;
+    const run = await runCli(['doctor', '--vector-store', 'chroma', '--chroma-url', url, '--lang', 'es'], { cwd: dir });
+    expect(run.code).toBe(69);
+    expect(run.stdout).toContain(
+      `FALLO  almacén de vectores    no se puede conectar con el servidor Chroma en ${url} para leer la colección ` +
+        '"medical_documents": conexión rechazada (compruebe que Chroma esté en marcha (chroma run --path CARPETA ' +
+        '--port PUERTO) y --chroma-url / CHROMA_URL)\n',
+    );
+  });
+});

@@ -21,8 +21,7 @@ export function printIngestPlan(io: CommandIo, plan: IngestPlan, json: boolean, 
     return;
   }
   for (const item of plan.files) {
-    const detail = item.plan === 'invalid_name' ? String(item.error) : `${item.reason} (${item.confidence})`;
-    writeLine(io.stdout, `${item.plan.padEnd(13)} ${sanitizeForTerminal(item.path)}  ${sanitizeForTerminal(detail)}`);
+    writeLine(io.stdout, sanitizeForTerminal(messages.dryRun.row(item.path, item.plan, item)));
   }
   writeLine(io.stdout, messages.dryRun.closing(plan.counts));
   const hidden = skippedHiddenLine(plan.skippedHidden, messages);

@@ -186,6 +186,11 @@ export interface WorkerMessages {
 
 /** What `ingest --dry-run` says after its plan: what a run would do, and that nothing was written. */
 export interface DryRunMessages {
+  /**
+   * One file of the plan: what the run would do (`plan`: auto, review, new, invalid_name), and why — the
+   * matcher's reason code and confidence, or (`error`) why its name does not parse.
+   */
+  row(file: string, plan: string, why: { reason?: string; confidence?: number; error?: string }): string;
   /** `settled`: files unchanged since a run settled them (not listed). */
   closing(counts: { auto: number; review: number; new: number; invalid: number; settled: number }): string;
 }
@@ -820,6 +825,8 @@ export const EN: Messages = {
     queueMaintenanceFailed: (error) => `warning: job queue maintenance failed: ${error}`,
   },
   dryRun: {
+    row: (file, plan, why) =>
+      `${plan.padEnd(13)} ${file}  ${plan === 'invalid_name' ? String(why.error) : `${why.reason} (${why.confidence})`}`,
     closing: (c) =>
       `Dry run: ${c.auto} would attach, ${c.review} would wait for review, ${c.new} would create a patient, ` +
       `${c.invalid} have invalid names` +
@@ -1275,6 +1282,14 @@ export const ES: Messages = {
     queueMaintenanceFailed: (error) => `aviso: falló el mantenimiento de la cola de tareas: ${error}`,
   },
   dryRun: {
+    // What the closing line counts, in its words; the reason in words with its code, as `match` says them.
+    row: (file, plan, why) =>
+      `${({ auto: 'se asociaría', review: 'a revisión', new: 'paciente nuevo', invalid_name: 'nombre inválido' }[plan] ?? plan).padEnd(15)} ` +
+      `${file}  ${
+        plan === 'invalid_name'
+          ? esDetail(String(why.error))
+          : `${ES_REASONS[why.reason ?? ''] ?? why.reason} (${why.reason}, confianza ${why.confidence?.toFixed(3)})`
+      }`,
     closing: (c) =>
       `Simulación: ${c.auto} ${c.auto === 1 ? 'se asociaría' : 'se asociarían'}, ${c.review} ${c.review === 1 ? 'esperaría' : 'esperarían'} revisión, ` +
       `${c.new} ${c.new === 1 ? 'crearía' : 'crearían'} un paciente, ` +

@@ -1,0 +1,37 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli-binary.js';
+import { createTempDir } from '../support/databases.js';
+import { NAME_ONLY_FILE, REGISTRY_CSV, SAMPLE_DIR } from '../review/support/ingested-sample.js';
+
+const ATTACHES = '3000016374_RÍOS CORONADO, CÉSAR_6482601207_CONS.pdf';
+const MISNAMED = 'RIOS CORONADO CESAR CONS.pdf';
+
+/** `ingest --dry-run` in Spanish, as a records administrator checks a drop before the night's run (the built CLI). */
+describe('ingest --dry-run --lang es', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = createTempDir('tecsalud-dry-run-es-');
+    fs.mkdirSync(path.join(dir, 'drop'));
+    for (const file of [ATTACHES, NAME_ONLY_FILE, MISNAMED]) fs.copyFileSync(path.join(SAMPLE_DIR, file), path.join(dir, 'drop', file));
+    const imported = await runCli(['patients', 'import', REGISTRY_CSV, '--db', 'r.db'], { cwd: dir });
+    expect(imported.code, imported.stderr).toBe(0);
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('says for each file, in words, what the run would do and why', async () => {
+    const [spanish, english] = await Promise.all([
+      runCli(['ingest', 'drop', '--db', 'r.db', '--dry-run', '--lang', 'es'], { cwd: dir }),
+      runCli(['ingest', 'drop', '--db', 'r.db', '--dry-run', '--lang', 'en'], { cwd: dir }),
+    ]);
+    expect(spanish.code, spanish.stderr).toBe(0);
+    expect(spanish.stdout).toContain(`se asociaría    ${ATTACHES}  mismo expediente y nombre (exact_id_and_name, confianza 1.000)\n`);
+    expect(spanish.stdout).toMatch(
+      new RegExp(`^a revisión {6}${NAME_ONLY_FILE} {2}el nombre coincide; el expediente no está en el registro \\(name_only_match, confianza 0\\.\\d{3}\\)$`, 'm'),
+    );
+    expect(spanish.stdout).toContain(`nombre inválido ${MISNAMED}  no hay separadores '_': se esperan el expediente`);
+    // English keeps its codes, as scripts written against it read them.
+    expect(english.stdout).toContain(`auto          ${ATTACHES}  exact_id_and_name (1)\n`);
+  });
+});

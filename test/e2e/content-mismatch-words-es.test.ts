@@ -27,7 +27,7 @@ describe('why a document is held, in Spanish, when only the match is wrong', () 
     const status = await runCli(['status', '--files', '--db', 'r.db', '--lang', 'es'], { cwd: dir });
     expect(status.code, status.stderr).toBe(0);
     expect(status.stdout).toContain(
-      '↳ en espera de revisión: el texto del propio documento contradice la asignación que indica el nombre del archivo ' +
+      '↳ en espera de revisión: el documento contradice la asignación por nombre de archivo ' +
         '(nombra a otro paciente que aquel al que lo asignaría el nombre del archivo)',
     );
     expect(status.stdout).toContain(

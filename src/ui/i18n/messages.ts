@@ -357,7 +357,7 @@ const ES_REASONS: Record<string, string> = {
   no_candidates: 'sin candidatos en el registro',
   // Not «contradice el nombre del archivo»: a new patient's document that a same-named patient was
   // matched to agrees with its filename in every word, and only the assignment is wrong.
-  content_mismatch: 'el texto del propio documento contradice la asignación que indica el nombre del archivo',
+  content_mismatch: 'el documento contradice la asignación por nombre de archivo',
   content_confirmed: 'el expediente y el nombre del documento confirmaron al paciente',
   detached: 'desasignado de un paciente por un revisor',
   taken_back: 'devuelto a revisión: una copia nombra a otro paciente',

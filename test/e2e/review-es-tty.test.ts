@@ -2,6 +2,7 @@
 // CLI in tmux): the keys' help and notices, and the closing summary, whose words agree with their number
 // and where a case shown but left undecided is «visto», not «revisado».
 import { execFileSync } from 'node:child_process';
+import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,11 +35,11 @@ afterAll(() => {
   fs.rmSync(root, { recursive: true, force: true });
 });
 
-async function waitFor(text: string): Promise<string> {
+async function waitFor(text: string, pane = 'ingest'): Promise<string> {
   const deadline = Date.now() + 60_000;
   let shown = '';
   while (Date.now() < deadline) {
-    shown = tmux('capture-pane', '-p', '-t', 'ingest');
+    shown = tmux('capture-pane', '-p', '-t', pane);
     if (shown.includes(text)) return shown;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -84,5 +85,32 @@ describe.runIf(canRun('tmux', ['-V']) || process.env.CI)('the Spanish summary af
     expect(screen).toContain(
       'Revisión: 2 de 2 archivos vistos · 0 asignados, 0 pacientes nuevos, 1 rechazado, 0 omitidos · 1 sigue en espera de revisión.',
     );
+  }, 90_000);
+
+  it('a document detached in the evening in Monterrey: its header names the day there, day first', async () => {
+    const ingested = await runCli(['ingest', 'drop', '--db', 'detached.db', '--non-interactive'], { cwd: root });
+    expect(ingested.code, ingested.stderr).toBe(2);
+    const handle = new Database(path.join(root, 'detached.db'));
+    const documentId = (handle.prepare("select id from medical_documents where expediente = '3000016374'").get() as { id: string }).id;
+    handle.close();
+    const detached = await runCli(['documents', 'detach', documentId.slice(0, 8), '--db', 'detached.db', '--user', 'jlopez'], { cwd: root });
+    expect(detached.code, detached.stderr).toBe(0);
+    // 19:21 of 4 December in Monterrey (UTC−6) is already the 5th in UTC.
+    const edit = new Database(path.join(root, 'detached.db'));
+    edit
+      .prepare(
+        "update batch_files set matching_details = json_set(matching_details, '$.detached.at', '2026-12-05T01:21:38.573Z') " +
+          "where relative_path like '3000016374_%'",
+      )
+      .run();
+    edit.close();
+    const command = [
+      `cd ${JSON.stringify(root)}`,
+      `env -u CI -u CONTINUOUS_INTEGRATION LANG=es_MX.UTF-8 TZ=America/Monterrey node ${JSON.stringify(BIN)} review --db detached.db --user e2e`,
+      'sleep 300',
+    ].join('; ');
+    tmux('new-session', '-d', '-s', 'detached', '-x', '140', '-y', '30', command);
+    const shown = await waitFor('Desasignado del exp', 'detached');
+    expect(shown).toContain('Desasignado del exp 3000016374 por jlopez el 04/12/2026');
   }, 90_000);
 });

@@ -53,9 +53,10 @@ export interface Messages {
   filenameLine(expediente: string, name: string, documentType: string, code: string, numero: string | null): string;
   unparsable(error: string): string;
   held(reason: string, confidence: number | null, pages: number | null): string;
-  detachedBy(by: string, expediente: string, at: string): string;
+  /** `on`: the day, as the operator's calendar reads it. */
+  detachedBy(by: string, expediente: string, on: string): string;
   /** A file a run took back into review because a copy of it names another patient. */
-  takenBackBy(by: string, expediente: string, copyExpediente: string, at: string): string;
+  takenBackBy(by: string, expediente: string, copyExpediente: string, on: string): string;
   /** Another sitting is deciding the file shown. */
   decidingElsewhere(by: string): string;
   /** A file of this sitting already decided, shown again (← or the list): what was decided. */
@@ -537,9 +538,9 @@ export const EN: Messages = {
   unparsable: (error) => `The filename does not parse: ${error}`,
   held: (reason, confidence, pages) =>
     `Held: ${reason}${confidence !== null ? ` (${conf(confidence)})` : ''}${pages !== null ? ` · ${plural(pages, 'page', 'pages')}` : ''}`,
-  detachedBy: (by, exp, at) => `Detached from exp ${exp} by ${by} on ${at.slice(0, 10)}`,
-  takenBackBy: (by, exp, copy, at) =>
-    `TAKEN BACK from exp ${exp} by ${by} on ${at.slice(0, 10)}: a copy names exp ${copy}`,
+  detachedBy: (by, exp, on) => `Detached from exp ${exp} by ${by} on ${on}`,
+  takenBackBy: (by, exp, copy, on) =>
+    `TAKEN BACK from exp ${exp} by ${by} on ${on}: a copy names exp ${copy}`,
   whyBack: 'Why it is back in review',
   decidingElsewhere: (by) => `${by} is deciding this file in another review sitting: skip it (s)`,
   decidedInSitting: (s) =>
@@ -954,9 +955,9 @@ export const ES: Messages = {
   unparsable: (error) => `El nombre del archivo no se puede leer: ${error}`,
   held: (reason, confidence, pages) =>
     `En revisión: ${reason}${confidence !== null ? ` (${conf(confidence)})` : ''}${pages !== null ? ` · ${plural(pages, 'página', 'páginas')}` : ''}`,
-  detachedBy: (by, exp, at) => `Desasignado del exp ${exp} por ${by} el ${at.slice(0, 10)}`,
-  takenBackBy: (by, exp, copy, at) =>
-    `DEVUELTO del exp ${exp} por ${by} el ${at.slice(0, 10)}: una copia nombra el exp ${copy}`,
+  detachedBy: (by, exp, on) => `Desasignado del exp ${exp} por ${by} el ${on}`,
+  takenBackBy: (by, exp, copy, on) =>
+    `DEVUELTO del exp ${exp} por ${by} el ${on}: una copia nombra el exp ${copy}`,
   whyBack: 'Por qué volvió a revisión',
   decidingElsewhere: (by) => `${by} está decidiendo este archivo en otra revisión abierta: omítalo (s)`,
   decidedInSitting: (s) =>

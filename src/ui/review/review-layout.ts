@@ -138,11 +138,12 @@ function headerLines(input: ReviewLayoutInput, width: number): { lines: Line[]; 
   if (back) {
     // Its own row, marked: the file was attached once, and a person or a copy says it may be another's.
     const by = sanitizeForTerminal(back.by);
+    const on = formatLocalTimestamp(back.at, m.lang, 'date');
     lines.push(
       plain(
         back.kind === 'taken_back' && back.copy
-          ? m.takenBackBy(by, back.fromExpediente, back.copy.expediente, back.at)
-          : m.detachedBy(by, back.fromExpediente, back.at),
+          ? m.takenBackBy(by, back.fromExpediente, back.copy.expediente, on)
+          : m.detachedBy(by, back.fromExpediente, on),
         { tone: 'warning', bold: true },
       ),
     );

@@ -1,3 +1,4 @@
+import { formatLocalTimestamp } from '../core/text/local-timestamp.js';
 import { isIdPrefix } from '../core/text/id-prefix.js';
 import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
 import { DEFAULT_QUEUE_SCHEMA } from '../core/queue/defaults.js';
@@ -80,7 +81,7 @@ export async function resolveSession(
   if (found.length > 1) {
     // Saying which sessions it took is what lets the reader pick one without a second command.
     const shown = found.slice(0, SESSIONS_LISTED_WHEN_AMBIGUOUS).map(
-      (s) => `  ${s.id.slice(0, 8)}  ${s.createdAt.slice(0, 19).replace('T', ' ')}  ${s.status}  ${sanitizeForTerminal(s.sourceDir)}`,
+      (s) => `  ${s.id.slice(0, 8)}  ${formatLocalTimestamp(s.createdAt, 'en')}  ${s.status}  ${sanitizeForTerminal(s.sourceDir)}`,
     );
     const more = found.length > SESSIONS_LISTED_WHEN_AMBIGUOUS ? ['  …'] : [];
     throw new UsageError(

@@ -1,5 +1,3 @@
-import type { Lang } from './i18n/language.js';
-
 /** `m:ss`, or `h:mm:ss` past an hour. */
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '–';
@@ -51,20 +49,8 @@ export function fitFileLine(prefix: string, file: string, rest: string, width: n
   return truncateEnd(`${prefix}${truncateMiddle(file, room)}${rest}`, width);
 }
 
-/**
- * A stored timestamp (UTC, ISO 8601) as the clock on the operator's wall reads it. Shown as stored, a run
- * started at 19:20 in Monterrey reads 01:20 of the next day: the wrong day, for the records team and for
- * whoever compares it with the night's log. Spanish puts the day first, as dates are written in Mexico.
- */
-export function formatLocalTimestamp(iso: string, lang: Lang, parts: 'date' | 'date-time' = 'date-time'): string {
-  const at = new Date(iso);
-  if (Number.isNaN(at.getTime())) return iso;
-  const two = (n: number) => String(n).padStart(2, '0');
-  const [year, month, day] = [String(at.getFullYear()), two(at.getMonth() + 1), two(at.getDate())];
-  const date = lang === 'es' ? `${day}/${month}/${year}` : `${year}-${month}-${day}`;
-  if (parts === 'date') return date;
-  return `${date} ${two(at.getHours())}:${two(at.getMinutes())}:${two(at.getSeconds())}`;
-}
+// Where the app layer words a timestamp too (an ambiguous session id's matches), it is the same clock.
+export { formatLocalTimestamp } from '../core/text/local-timestamp.js';
 
 /**
  * Parts of a line joined by `separator`, packed into rows of `width` columns: a narrow terminal breaks

@@ -201,9 +201,13 @@ describe('the tecsalud-batch binary', { tags: ['slow'] }, () => {
       expect(ambiguous.stderr).toMatch(
         /^error: '3' matches several sessions\nhint: give more of the id; it matches:\n {2}3c000000 {2}\S+ \S+ {2}pending {2}\/srv\/drop\/miercoles\n {2}3a000000 {2}\S+ \S+ {2}pending {2}\/srv\/drop\/lunes\n$/,
       );
-      const spanish = await runCli(['review', '--lang', 'es', '3'], { cwd: dir });
+      // Times as `sessions` shows them: local (Monterrey, UTC−6 in December), day first in Spanish.
+      const spanish = await runCli(['review', '--lang', 'es', '3'], { cwd: dir, env: { TZ: 'America/Monterrey' } });
       expect(spanish.code).toBe(64);
+      const listed = await runCli(['sessions', '--lang', 'es'], { cwd: dir, env: { TZ: 'America/Monterrey' } });
+      const shownAt = /^3a000000 {2}(\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}:\d{2})/m.exec(listed.stdout)![1]!;
       expect(spanish.stderr).toMatch(/^sugerencia: indique más caracteres del id; coincide con:\n {2}3c000000 .*\n {2}3a000000 /m);
+      expect(spanish.stderr).toContain(`  3a000000  ${shownAt}  pending  /srv/drop/lunes`);
       expect((await runCli(['status', '3a', '--json'], { cwd: dir })).code).toBe(0);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

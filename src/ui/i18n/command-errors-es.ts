@@ -182,7 +182,12 @@ const SESSION_RULES: readonly RefusalRule[] = [
   { en: /^no session '(.*)'$/s, es: ([id]) => `no hay ninguna sesión '${id}'` },
   fixed('list them with `tecsalud-batch sessions`', 'lístelas con `tecsalud-batch sessions`'),
   { en: /^'(.*)' matches several sessions$/s, es: ([id]) => `'${id}' coincide con varias sesiones` },
-  { en: /^give more of the id; it matches:\n(.*)$/s, es: ([sessions]) => `indique más caracteres del id; coincide con:\n${sessions}` },
+  {
+    en: /^give more of the id; it matches:\n(.*)$/s,
+    // Their times as `sessions` shows them in Spanish: day first.
+    es: ([sessions]) =>
+      `indique más caracteres del id; coincide con:\n${sessions!.replace(/\b(\d{4})-(\d{2})-(\d{2}) (\d{2}:\d{2}:\d{2})\b/g, '$3/$2/$1 $4')}`,
+  },
   { en: /^session (\S+) is still (\S+)$/, es: ([id, status]) => `la sesión ${id} sigue en estado ${status}` },
   fixed(
     'wait for it to finish (or, if its run was killed, run the ingest again first)',

@@ -74,6 +74,12 @@ describe.runIf(canRun('tmux', ['-V']) || process.env.CI)('the Spanish summary af
     await pastKeyGuard();
     tmux('send-keys', '-t', 'ingest', '-l', 'r');
     await waitFor('Revisión 2 de 2');
+    // At 100 columns the case line keeps its confidence and pages beside why the document is held.
+    tmux('resize-window', '-t', 'ingest', '-x', '100', '-y', '30');
+    const narrow = await waitFor('En revisión: el documento contradice la asignación por nombre de archivo');
+    expect(narrow).toMatch(/^En revisión: el documento contradice la asignación por nombre de archivo \(0\.\d\d\) · \d+ páginas?$/m);
+    tmux('resize-window', '-t', 'ingest', '-x', '140', '-y', '30');
+    await waitFor('Revisión 2 de 2');
     await pastKeyGuard();
     tmux('send-keys', '-t', 'ingest', '-l', 'q');
     const deadline = Date.now() + 30_000;

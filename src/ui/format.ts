@@ -1,3 +1,5 @@
+import type { Lang } from './i18n/language.js';
+
 /** `m:ss`, or `h:mm:ss` past an hour. */
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '–';
@@ -102,4 +104,14 @@ export function wrapWords(line: string, width: number | undefined): string[] {
   }
   rows.push(row);
   return rows;
+}
+
+/**
+ * A calendar date (YYYY-MM-DD, as a birth date is stored) as Mexico writes it, DD/MM/AAAA, in Spanish: the
+ * way the document beside it on the screen writes it ('Fecha de nacimiento: 08/12/1973'). Anything else,
+ * and English, as it is.
+ */
+export function formatCalendarDate(date: string, lang: Lang): string {
+  const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  return lang === 'es' && iso ? `${iso[3]}/${iso[2]}/${iso[1]}` : date;
 }

@@ -34,5 +34,7 @@ describe('why a document is held, in Spanish, when only the match is wrong', () 
       '↳ el expediente 3000312954 del documento no es el del paciente al que lo asignaría el nombre del archivo (3000899337)',
     );
     expect(status.stdout).not.toContain('contradice el nombre del archivo');
+    // Birth dates as Mexico writes them, as the document itself does.
+    expect(status.stdout).toContain('↳ la fecha de nacimiento del documento, 04/08/1963, no es 11/07/1956\n');
   });
 });

@@ -61,6 +61,10 @@ describe.runIf(canRun('tmux', ['-V']) || process.env.CI)('the Spanish summary af
     ].join('; ');
     tmux('new-session', '-d', '-s', 'ingest', '-x', '140', '-y', '30', command);
     await waitFor('Revisión 1 de 2');
+    const first = await waitFor('Candidatos');
+    // Birth dates as Mexico writes them, as the document's own text does: the document's and the candidate's.
+    expect(first).toMatch(/n\.\s+04\/08\/1963/);
+    expect(first).toMatch(/n\.\s+11\/07\/1956/);
     await pastKeyGuard();
     // «Sesión» is the ingest session named in the header; the sitting is «esta revisión».
     tmux('send-keys', '-t', 'ingest', '-l', 'u');

@@ -48,6 +48,7 @@ describe('what sessions, status and patients show print for a person', () => {
     expect(status.stdout).toMatch(/^ {2}creada {11}04\/12\/2026 19:21:38$/m);
     expect(status.stdout).toMatch(/^ {2}terminada {8}04\/12\/2026 19:21:38$/m);
     expect(show.stdout).toMatch(/^creado {15}04\/12\/2026 19:21:38$/m);
+    expect(show.stdout).toMatch(/^fecha de nacimiento {2}28\/09\/1995$/m);
     expect(show.stdout).toMatch(/^ {2}[0-9a-f]{8} {2}04\/12\/2026 {2}CONS /m);
     expect(english.stdout).toMatch(/^[0-9a-f]{8} {2}2026-12-04 19:21:38 {2}completed/);
     expect(`${sessions.stdout}${status.stdout}${show.stdout}`).not.toMatch(/2026-12-05|05\/12\/2026/);

@@ -253,7 +253,7 @@ describe('review layout', () => {
     const english = frame(walk.getState(), { columns: 180, rows: 40 }).rows.join('\n');
     expect(english).toContain('b. 1984-03-12 or 1984-12-03 (day/month order unclear)');
     const spanish = frame(walk.getState(), { columns: 180, rows: 40 }, initialReviewView(), ES).rows.join('\n');
-    expect(spanish).toContain('n. 1984-03-12 o 1984-12-03 (orden día/mes incierto)');
+    expect(spanish).toContain('n. 12/03/1984 o 03/12/1984 (orden día/mes incierto)');
   });
 
   it('neutralises control characters in filenames', async () => {

@@ -5,7 +5,7 @@ import { contextOf, finish, type CommandContext } from '../context.js';
 import { writeJson, writeLine } from '../shared/io.js';
 import { commandWordsFor } from '../../ui/i18n/command-words.js';
 import { resolveLanguage } from '../../ui/i18n/language.js';
-import { formatLocalTimestamp } from '../../ui/format.js';
+import { formatCalendarDate, formatLocalTimestamp } from '../../ui/format.js';
 import { configOption, dbOption, jsonOption, langOption } from '../shared/options.js';
 import { toPatientJson } from './patient-output.js';
 
@@ -64,7 +64,7 @@ export async function showPatient(
       [label('paterno'), patient.apellidoPaterno],
       [label('materno'), patient.apellidoMaterno || '—'],
       [label('nombres'), patient.nombres],
-      [label('born'), patient.fechaNacimiento ?? '—'],
+      [label('born'), patient.fechaNacimiento ? formatCalendarDate(patient.fechaNacimiento, lang) : '—'],
       [label('sex'), patient.sexo ?? '—'],
       [label('source'), patient.source],
       [label('created'), formatLocalTimestamp(patient.createdAt, lang)],

@@ -13,6 +13,7 @@ import { DATABASE_RULES } from './database-errors-es.js';
 import { translateFileDetail } from './file-details-es.js';
 import { SERVICE_RULES } from './service-errors-es.js';
 import type { Lang } from './language.js';
+import { formatCalendarDate } from '../format.js';
 
 /** Where the language is chosen; exported here too, with the words. */
 export { resolveLanguage, type Lang } from './language.js';
@@ -1168,7 +1169,8 @@ export const ES: Messages = {
     contentNames: (named) => `content_mismatch: el documento nombra a ${named}`,
     contentStates: ({ birthDate, sex }) =>
       `content_mismatch: el documento indica ${
-        [birthDate && `fecha de nacimiento ${birthDate}`, sex && `sexo ${sex}`].filter(Boolean).join(', ') || 'otro paciente'
+        [birthDate && `fecha de nacimiento ${formatCalendarDate(birthDate, 'es')}`, sex && `sexo ${sex}`].filter(Boolean).join(', ') ||
+        'otro paciente'
       }`,
   },
   dashboard: {

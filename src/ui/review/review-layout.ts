@@ -7,7 +7,7 @@ import type {
   ReviewWalkState,
 } from '../../app/review-walk.js';
 import { sanitizeForTerminal } from '../../core/text/sanitize-for-terminal.js';
-import { formatLocalTimestamp, truncateMiddle } from '../format.js';
+import { formatCalendarDate, formatLocalTimestamp, truncateMiddle } from '../format.js';
 import { HELP_KEYS, type KeyHelp, type Messages } from '../i18n/messages.js';
 import { displayWidth, fitLine, joinWhileFits, lineWidth, plain, wrapSegments, type Line, type Segment } from '../lines.js';
 import type { ReviewView } from './review-view.js';
@@ -369,7 +369,7 @@ function candidateLines(
   ];
   const identity: Segment[] = [
     ...(tagsFit ? [] : [...tags.slice(1), { text: ' · ' }]),
-    { text: `${m.bornShort} ${candidate.birthDate ?? '—'}` },
+    { text: `${m.bornShort} ${candidate.birthDate ? formatCalendarDate(candidate.birthDate, m.lang) : '—'}` },
     ...mark(candidate.agreement.birthDate),
     { text: ` · ${m.sexLabel} ${m.sex(candidate.sex)}` },
     ...mark(candidate.agreement.sex),
@@ -407,7 +407,10 @@ export function reasonText(candidate: CandidateEvidence, m: Messages): string {
 /** The document's birth date; both readings when its day and month could be either way round. */
 function documentBirthDate(document: DocumentIdentity, m: Messages): string | null {
   if (!document.birthDate) return null;
-  return document.birthDateAlternative ? m.eitherDate(document.birthDate, document.birthDateAlternative) : document.birthDate;
+  const date = (value: string) => formatCalendarDate(value, m.lang);
+  return document.birthDateAlternative
+    ? m.eitherDate(date(document.birthDate), date(document.birthDateAlternative))
+    : date(document.birthDate);
 }
 
 function identityText(
@@ -471,7 +474,7 @@ function confirmLines(
         {
           name: candidate.name,
           expediente: candidate.expediente,
-          birthDate: candidate.birthDate,
+          birthDate: candidate.birthDate && formatCalendarDate(candidate.birthDate, m.lang),
           sex: candidate.sex,
           extra: m.docs(candidate.documents.count, candidate.documents.latestTypes),
         },
@@ -549,7 +552,10 @@ function riskValues(
 ): { documentValue: string | null; registryValue: string | null } {
   switch (risk) {
     case 'birth_date_contradicts':
-      return { documentValue: document ? documentBirthDate(document, m) : null, registryValue: candidate.birthDate };
+      return {
+        documentValue: document ? documentBirthDate(document, m) : null,
+        registryValue: candidate.birthDate && formatCalendarDate(candidate.birthDate, m.lang),
+      };
     case 'sex_contradicts':
       return { documentValue: document?.sex ?? null, registryValue: candidate.sex };
     case 'expediente_contradicts':

@@ -79,6 +79,9 @@ export async function checkHealth(options: {
     });
   } catch (error) {
     checks.push({ name: 'config', status: 'fail', detail: messageOf(error) });
+    // A file the other commands refuse with 64 is the configuration's to fix: monitoring must not page
+    // someone about a server that was never even tried.
+    fixableByConfiguration.add('config');
   }
 
   // The local checks (tools, engines) run while the backends answer, so that they do not add to the bound.
@@ -110,6 +113,8 @@ export async function checkHealth(options: {
         if (result.status === 'fail' && exitCode === ExitCode.Usage) fixableByConfiguration.add(name);
       } catch (error) {
         results.set(name, { name, status: 'fail', detail: redactSecrets(messageOf(error), secrets) });
+        // A setting written wrong (a URL without its scheme) is refused before any server is asked.
+        if (error instanceof UserError && error.exitCode === ExitCode.Usage) fixableByConfiguration.add(name);
       } finally {
         clearTimeout(timer);
       }

@@ -25,8 +25,8 @@ function doctorOptions(command: Command) {
         'writable, whether pdftotext and the OCR engines can run, and that no other account may read the ' +
         'database, the log, the archive or a config file holding a secret; answers within 10 s whatever the ' +
         'servers do. Exits 0 when ' +
-        `healthy, ${ExitCode.ServiceUnavailable} when anything fails (${ExitCode.Usage} when only the database file, missing or ` +
-        'unusable, is wrong). The database is never created or migrated by it. Secrets are never printed.',
+        `healthy, ${ExitCode.ServiceUnavailable} when anything fails (${ExitCode.Usage} when only the configuration is wrong: ` +
+        'the config file, a setting written wrong, the database file missing or unusable). The database is never created or migrated by it. Secrets are never printed.',
     )
     .addOption(dbOption())
     .option('--collection <name>', 'vector collection (default medical_documents)')

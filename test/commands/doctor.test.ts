@@ -161,7 +161,8 @@ describe('doctor', () => {
   it('fails on a broken config file without hiding the other checks', async () => {
     fs.writeFileSync(`${cwd}/tecsalud-batch.config.json`, JSON.stringify({ vectorStore: 'pinecone' }));
     const { code, report } = await run({});
-    expect(code).toBe(ExitCode.ServiceUnavailable);
+    // The configuration's to fix, as every other command says of it: not a server down.
+    expect(code).toBe(ExitCode.Usage);
     expect(status(report, 'config')).toMatchObject({
       status: 'fail',
       detail: expect.stringContaining("vectorStore must be 'embedded' or 'chroma'"),

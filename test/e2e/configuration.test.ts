@@ -1,3 +1,4 @@
+import net from 'node:net';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -281,5 +282,40 @@ describe('a number written any other way than plain decimal digits (the real CLI
     const run = await runCli(['ingest', 'drop', '--non-interactive', '--max-files', '0'], { cwd, env: { TECSALUD_DB: '' } });
     expect(run.code).toBe(ExitCode.Usage);
     expect(run.stderr).toMatch(/^error: --max-files must be a whole number from 1 up; got 0$/m);
+  });
+});
+
+describe('doctor on a configuration written wrong (the real CLI)', { tags: ['slow'] }, () => {
+  let cwd: string;
+  beforeEach(() => {
+    cwd = createTempDir('tecsalud-doctor-config-');
+  });
+  afterEach(() => fs.rmSync(cwd, { recursive: true, force: true }));
+
+  const doctor = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+    runCli(['doctor', '--db', 'registry.db', ...args], { cwd, env: { TECSALUD_DB: '', ...env } });
+
+  it('exits 64, as every other command does, not 69 as if a server were down', async () => {
+    expect((await runCli(['patients', 'import', REGISTRY_CSV, '--db', 'registry.db'], { cwd })).code).toBe(0);
+    fs.writeFileSync(path.join(cwd, 'site.json'), JSON.stringify({ embedding: { timeoutSecond: 5 } }));
+    const typo = await doctor(['--config', 'site.json']);
+    expect(typo.stdout).toMatch(/^FAIL +config +site\.json: unknown key 'embedding\.timeoutSecond' \(did you mean 'embedding\.timeoutSeconds'\?/m);
+    expect(typo.code).toBe(ExitCode.Usage);
+    expect((await doctor(['--config', 'site.json', '--json'])).code).toBe(ExitCode.Usage);
+
+    const noScheme = await doctor(['--embedder', 'openai'], { OPENAI_BASE_URL: 'localhost:11434/v1', OPENAI_API_KEY: 'sk-test' });
+    expect(noScheme.stdout).toMatch(/^FAIL +embedder +the OpenAI base URL .* 'localhost:11434\/v1' is not an http/m);
+    expect(noScheme.code).toBe(ExitCode.Usage);
+
+    // A server that is down is still 69: there is nothing to fix in the configuration.
+    const closedPort = await new Promise<number>((resolve) => {
+      const server = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as net.AddressInfo;
+        server.close(() => resolve(port));
+      });
+    });
+    const down = await doctor(['--vector-store', 'chroma', '--chroma-url', `http://127.0.0.1:${closedPort}`]);
+    expect(down.stdout).toMatch(/^FAIL +vector store/m);
+    expect(down.code).toBe(ExitCode.ServiceUnavailable);
   });
 });

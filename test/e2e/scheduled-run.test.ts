@@ -1,18 +1,20 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ExitCode } from '../../src/errors.js';
 import { BIN, processGroupAlive, runCli, type RunResult } from '../support/cli-binary.js';
 import { createTempDir } from '../support/databases.js';
-import { SAMPLE_DIR } from '../support/ingest-fixture.js';
+import { startFakeOpenAiServer } from '../support/fake-openai-server.js';
+import { REPO_ROOT, SAMPLE_DIR } from '../support/ingest-fixture.js';
 
 /**
  * The nightly job as cron and systemd start it, through the built CLI: an environment with no HOME, USER,
  * LOGNAME, LANG or TERM (`env -i PATH=/usr/bin:/bin`), and an account the system may not even name.
  */
 
+const NOT_A_PDF = '3000899337_MARTÍNEZ MEJÍA, FRANCISCO JAVIER_7000000000_URG.pdf';
 const TWO = ['3000768077_HUERTA SOTO, GABRIELA_6380098785_LAB.pdf', '3000768077_HUERTA SOTO, GABRIELA_6600392373_PRESC.pdf'];
 
 /** What cron and a systemd unit leave of the environment: PATH, and nothing the tool could lean on. */
@@ -149,5 +151,77 @@ describe('a run stopped by SIGTERM to its whole process group (systemctl stop, t
     const rerun = await runCli(args, { cwd: dir, env: CRON_ENV });
     expect(rerun.stdout).toMatch(/ 0 failed$/m);
     expect(rerun.code).toBe(ExitCode.Success);
+  });
+});
+
+/** The first README line that matches, as an IT person would copy it. */
+function readmeBlockLine(pattern: RegExp): string {
+  const readme = fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+  const line = readme.split('\n').find((candidate) => pattern.test(candidate.trim()));
+  if (!line) throw new Error(`README.md has no line matching ${String(pattern)}`);
+  return line.trim();
+}
+
+describe("the README's cron line and logrotate's SIGHUP, together", { tags: ['slow'] }, () => {
+  it('reopen the log mid-run and still report the exit code: the signal reaches the tool, not the cron shell', async () => {
+    fs.copyFileSync(path.join(SAMPLE_DIR, NOT_A_PDF), path.join(dir, 'drop', NOT_A_PDF));
+    // The run waits on the embedder until the test lets it go: logrotate comes at a known point.
+    const server = await startFakeOpenAiServer({ dimension: 8 });
+    let release!: () => void;
+    server.inject({ kind: 'held', until: new Promise<void>((resolve) => (release = resolve)) });
+    const embedding = new Promise<void>((resolve) => server.onRequest(() => resolve()));
+    try {
+      // `0 2 * * * tecsalud COMMAND` → COMMAND, with this test's folders, and `logger` writing to a file.
+      const cronLine = readmeBlockLine(/^0 2 \* \* \* tecsalud /)
+        .replace(/^0 2 \* \* \* tecsalud /, '')
+        .replaceAll('/opt/tecsalud-batch/bin/tecsalud-batch.js', BIN)
+        .replaceAll('/var/lib/tecsalud', dir)
+        .replaceAll('/var/log/tecsalud', path.join(dir, 'log'))
+        .replaceAll('/srv/tecsalud', dir);
+      const reported = path.join(dir, 'logger.out');
+      const shell = spawn('sh', ['-c', `logger() { shift 2; echo "$@" > '${reported}'; }; ${cronLine}`], {
+        cwd: dir,
+        env: {
+          ...CRON_ENV,
+          TECSALUD_EMBEDDER: 'openai',
+          TECSALUD_EMBEDDING_MODEL: 'text-embedding-3-small',
+          TECSALUD_EMBEDDING_DIMENSIONS: '8',
+          OPENAI_API_KEY: 'sk-test-fake',
+          OPENAI_BASE_URL: `${server.url}/v1`,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      shell.stdout.on('data', (d: Buffer) => (output += d.toString()));
+      shell.stderr.on('data', (d: Buffer) => (output += d.toString()));
+      const exited = new Promise<number | null>((resolve) => shell.on('close', resolve));
+      await embedding;
+
+      // logrotate: the rename, then the postrotate's pkill, here limited to this test's own processes.
+      const log = path.join(dir, 'log', 'ingest.log');
+      fs.renameSync(log, `${log}.1`);
+      const postrotate = readmeBlockLine(/^pkill -HUP -u tecsalud -f '.*ingest'/);
+      const pattern = /-f '([^']+)'/.exec(postrotate)![1]!;
+      const matching = execFileSync('pgrep', ['-f', pattern], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+      const tool = execFileSync('pgrep', ['-P', String(shell.pid)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+      expect(tool).toHaveLength(1);
+      expect(matching).toContain(tool[0]);
+      expect(matching).not.toContain(shell.pid);
+      for (const pid of matching.filter((pid) => pid === shell.pid || tool.includes(pid))) process.kill(pid, 'SIGHUP');
+      await vi.waitFor(() => expect(fs.existsSync(log)).toBe(true), { timeout: 20_000, interval: 50 });
+      release();
+
+      expect(await exited, output).toBe(0);
+      // The tool's exit code (3: the file that is not a PDF) reached `logger`, and the log followed the rotation.
+      expect(fs.readFileSync(reported, 'utf8')).toBe('ingest exited 3\n');
+      const events = (file: string) =>
+        fs.readFileSync(file, 'utf8').trim().split('\n').map((line) => (JSON.parse(line) as { event: string }).event);
+      expect(events(`${log}.1`)).toContain('session_started');
+      expect(events(log)[0]).toBe('log_reopened');
+      expect(events(log)).toContain('session_finished');
+    } finally {
+      release();
+      await server.close();
+    }
   });
 });

@@ -74,8 +74,22 @@ export function postgresUnavailable(error: unknown, target: DatabaseTarget, when
       );
 }
 
-/** PostgreSQL's SQLSTATEs for a connection the server turned away: no such database, or who is asking. */
+/**
+ * node-postgres's words (it gives them no code) when the URL's sslmode asks for TLS and the server answers that
+ * it has none: the server's setting or the URL's to change, not a server that is down.
+ */
+const TLS_NOT_OFFERED = /^The server does not support SSL connections$/;
+
+function tlsNotOffered(error: unknown): boolean {
+  return error instanceof Error && TLS_NOT_OFFERED.test(error.message);
+}
+
+/**
+ * PostgreSQL's SQLSTATEs for a connection the server turned away: no such database, or who is asking; and a
+ * server that offers no TLS to a URL that asks for it.
+ */
 export function isConnectionRefusal(error: unknown): boolean {
+  if (tlsNotOffered(error)) return true;
   const code = (error as { code?: unknown } | null)?.code;
   return code === '3D000' || (typeof code === 'string' && code.startsWith('28'));
 }
@@ -87,6 +101,13 @@ export function isConnectionRefusal(error: unknown): boolean {
  */
 export function postgresRefusal(error: unknown, target: DatabaseTarget): ServiceUnavailableError | null {
   if (!isConnectionRefusal(error)) return null;
+  if (tlsNotOffered(error)) {
+    return new ServiceUnavailableError(
+      `the PostgreSQL server of ${target.display} does not accept encrypted (TLS) connections, which the URL's sslmode asks for`,
+      'turn TLS on at the server (ssl = on in postgresql.conf, with its certificate and key), or remove sslmode from the URL ' +
+        'only where the connection does not cross a network (a Unix socket, the same machine)',
+    );
+  }
   const code = (error as { code: string }).code;
   const reason = describeError(error).split('\n')[0];
   const url = target.kind === 'postgres' ? readPostgresUrl(target.connectionString) : null;

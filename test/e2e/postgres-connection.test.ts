@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.js';
 import { runCli } from '../support/cli-binary.js';
 import { createTempDir } from '../support/databases.js';
+import { SAMPLE_DIR } from '../support/ingest-fixture.js';
 import { createMigratedPostgresDatabase, postgresWanted } from '../support/postgres.js';
 
 /**
@@ -37,6 +38,10 @@ describe.runIf(postgresWanted())('connecting to PostgreSQL: its Unix socket, a w
 
   const run = (args: string[]) => runCli(args, { cwd, env: { TECSALUD_DB: '', LANG: 'C', LC_ALL: '' }, timeoutMs: 30_000 });
   const database = () => parts.pathname.slice(1);
+  const mkdirDrop = () => {
+    fs.mkdirSync(path.join(cwd, 'drop'), { recursive: true });
+    fs.copyFileSync(path.join(SAMPLE_DIR, '3000768077_HUERTA SOTO, GABRIELA_6380098785_LAB.pdf'), path.join(cwd, 'drop', 'x.pdf'));
+  };
 
   it('connects with USER:PASSWORD@ before an empty host, and doctor says the socket is on this machine', async () => {
     const url = `postgres://${parts.username}:${parts.password}@/${database()}?host=${socketDir}&port=${parts.port}`;
@@ -78,5 +83,23 @@ describe.runIf(postgresWanted())('connecting to PostgreSQL: its Unix socket, a w
     expect(user.code).toBe(ExitCode.ServiceUnavailable);
     expect(user.stderr).toMatch(/^error: the PostgreSQL server of \S+ refused the connection \(role "no_such_user" does not exist\)\nhint: check the user name in the URL/);
     for (const output of [database.stderr, user.stderr]) expect(output).not.toMatch(/migration|\n\s+at /);
+  });
+
+  it('sslmode=require against a server without TLS: what to change, not "migration failed" or an internal error', async () => {
+    // The test server has no TLS: a site that adds sslmode=require before turning TLS on meets exactly this.
+    const encrypted = new URL(scratch.url);
+    encrypted.searchParams.set('sslmode', 'require');
+    const error = /^error: the PostgreSQL server of postgres:\/\/\S+:\*\*\*@\S+\?sslmode=require does not accept encrypted \(TLS\) connections, which the URL's sslmode asks for\nhint: turn TLS on at the server \(ssl = on in postgresql\.conf/;
+    mkdirDrop();
+    for (const args of [['status'], ['ingest', 'drop', '--dry-run'], ['ingest', 'drop', '--non-interactive']]) {
+      const refused = await run([...args, '--db', encrypted.href]);
+      expect(refused.stderr, args.join(' ')).toMatch(error);
+      expect(refused.stderr).not.toMatch(/migration|internal error|\n\s+at /);
+      expect(refused.code, args.join(' ')).toBe(ExitCode.ServiceUnavailable);
+    }
+    const doctor = await run(['doctor', '--db', encrypted.href]);
+    expect(doctor.stdout).toMatch(/^FAIL +database +the PostgreSQL server of \S+ does not accept encrypted \(TLS\) connections/m);
+    const spanish = await runCli(['status', '--db', encrypted.href], { cwd, env: { TECSALUD_DB: '', LANG: 'es_MX.UTF-8', LC_ALL: '' } });
+    expect(spanish.stderr).toMatch(/^error: el servidor PostgreSQL de \S+ no acepta conexiones cifradas \(TLS\), que pide el sslmode de la URL\nsugerencia: active TLS en el servidor/);
   });
 });

@@ -205,6 +205,16 @@ export const DATABASE_RULES: readonly RefusalRule[] = [
     'corrija el nombre de la base de datos al final de la URL, o cree primero la base de datos (`createdb NOMBRE`, o `CREATE DATABASE` como administrador)',
   ),
   {
+    en: /^the PostgreSQL server of (\S+) does not accept encrypted \(TLS\) connections, which the URL's sslmode asks for$/s,
+    es: ([target]) => `el servidor PostgreSQL de ${target} no acepta conexiones cifradas (TLS), que pide el sslmode de la URL`,
+  },
+  fixed(
+    'turn TLS on at the server (ssl = on in postgresql.conf, with its certificate and key), or remove sslmode from the URL ' +
+      'only where the connection does not cross a network (a Unix socket, the same machine)',
+    'active TLS en el servidor (ssl = on en postgresql.conf, con su certificado y su clave), o quite sslmode de la URL ' +
+      'solo donde la conexión no cruza una red (un socket Unix, la misma máquina)',
+  ),
+  {
     en: /^the PostgreSQL server of (\S+) refused the password of user '(.*)'$/s,
     es: ([target, user]) => `el servidor PostgreSQL de ${target} rechazó la contraseña del usuario '${user}'`,
   },

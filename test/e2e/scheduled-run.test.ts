@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -223,5 +223,50 @@ describe("the README's cron line and logrotate's SIGHUP, together", { tags: ['sl
       release();
       await server.close();
     }
+  });
+});
+
+/** The README's systemd units (`# /etc/systemd/system/NAME` starts each), as an IT person would copy them. */
+function readmeSystemdUnits(): Map<string, string> {
+  const readme = fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+  const units = new Map<string, string>();
+  for (const [, block] of readme.matchAll(/```ini\n([\s\S]*?)```/g)) {
+    for (const unit of block!.split(/^(?=# \/etc\/systemd\/system\/)/m)) {
+      const name = /^# \/etc\/systemd\/system\/(\S+)/.exec(unit)?.[1];
+      if (name) units.set(name, unit);
+    }
+  }
+  return units;
+}
+
+const hasSystemdAnalyze = (() => {
+  try {
+    execFileSync('systemd-analyze', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+describe("the README's systemd units", () => {
+  it('pull in the network they wait for: After=network-online.target alone orders against a target nothing starts', () => {
+    const units = readmeSystemdUnits();
+    expect([...units.keys()].sort()).toEqual(['tecsalud-ingest.service', 'tecsalud-ingest.timer', 'tecsalud-worker.service']);
+    for (const [name, text] of units) {
+      if (!/^After=.*\bnetwork-online\.target\b/m.test(text)) continue;
+      expect(text, name).toMatch(/^Wants=.*\bnetwork-online\.target\b/m);
+    }
+  });
+
+  it.runIf(hasSystemdAnalyze)('pass systemd-analyze verify, with the tool where ExecStart names it', () => {
+    const units = readmeSystemdUnits();
+    for (const [name, text] of units) {
+      fs.writeFileSync(path.join(dir, name), text.replaceAll('/opt/tecsalud-batch/', `${REPO_ROOT.replace(/\/$/, '')}/`));
+    }
+    const result = spawnSync('systemd-analyze', ['verify', ...[...units.keys()].map((name) => path.join(dir, name))], {
+      encoding: 'utf8',
+    });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
   });
 });

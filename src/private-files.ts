@@ -26,14 +26,45 @@ export function fileModesFor(policy: FileModePolicy = 'owner'): FileModes {
  */
 export async function ensurePrivateDir(dir: string, policy?: FileModePolicy): Promise<void> {
   const mode = fileModesFor(policy).dir;
+  const outermost = firstMissingFolder(dir);
+  const made = outermost !== null && mkdirOnce(outermost, mode);
   const first = await fsp.mkdir(dir, { recursive: true, mode });
-  for (const created of createdFolders(first, dir)) await fsp.chmod(created, mode);
+  for (const created of [...(made ? [outermost] : []), ...createdFolders(first, dir)]) await fsp.chmod(created, mode);
 }
 
 export function ensurePrivateDirSync(dir: string, policy?: FileModePolicy): void {
   const mode = fileModesFor(policy).dir;
+  const outermost = firstMissingFolder(dir);
+  const made = outermost !== null && mkdirOnce(outermost, mode);
   const first = fs.mkdirSync(dir, { recursive: true, mode });
-  for (const created of createdFolders(first, dir)) fs.chmodSync(created, mode);
+  for (const created of [...(made ? [outermost] : []), ...createdFolders(first, dir)]) fs.chmodSync(created, mode);
+}
+
+/** The outermost folder on the way to `dir` that does not exist (null when `dir` exists). */
+function firstMissingFolder(dir: string): string | null {
+  let missing: string | null = null;
+  for (let current = path.resolve(dir); !fs.existsSync(current); current = path.dirname(current)) {
+    missing = current;
+    if (current === path.dirname(current)) break;
+  }
+  return missing;
+}
+
+/**
+ * Makes the outermost missing folder on its own before Node's recursive mkdir runs: that one never returns when
+ * a folder that exists answers mkdir with ENOENT (procfs, sysfs, some automounter roots); it makes the parent
+ * again and retries for ever at full CPU, with the run's lock held. Here that answer is an error. Any other
+ * refusal is left to the recursive mkdir, which words it for the whole path. True when this made the folder.
+ */
+function mkdirOnce(folder: string, mode: number): boolean {
+  try {
+    // One system call, sync also for the async caller: it does not wait on anything but the file-system.
+    fs.mkdirSync(folder, { mode });
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && fs.existsSync(path.dirname(folder))) throw error;
+    return false;
+  }
 }
 
 /**

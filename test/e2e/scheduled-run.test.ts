@@ -270,3 +270,15 @@ describe("the README's systemd units", () => {
     expect(result.status).toBe(0);
   });
 });
+
+describe('a --log-file whose folder the file-system will not create', { tags: ['slow'] }, () => {
+  it.runIf(fs.existsSync('/proc/self'))('is refused at once (64), instead of a run spinning for ever with its lock held', async () => {
+    // procfs answers mkdir with ENOENT though its folder exists: Node's recursive mkdir retries that for ever.
+    const run = await runCli(['ingest', 'drop', '--db', 'registry.db', '--non-interactive', '--quiet', '--log-file', '/proc/tecsalud-none/ingest.log'], {
+      cwd: dir,
+      timeoutMs: 20_000,
+    });
+    expect(run.stderr).toMatch(/^error: cannot write the log '\/proc\/tecsalud-none\/ingest\.log': its folder does not exist and cannot be created$/m);
+    expect(run.code).toBe(ExitCode.Usage);
+  });
+});

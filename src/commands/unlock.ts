@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { Command } from '@commander-js/extra-typings';
 import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
@@ -45,6 +46,14 @@ export async function unlock(dir: string, options: UnlockOptions, context: Comma
     dir: path.resolve(context.cwd, dir),
     force: Boolean(options.force),
   });
+  if (!removed && !fs.existsSync(sourceDir)) {
+    // A lock outlives its folder (it is lifted above even then); no lock and no folder is a mistyped path, not
+    // "nothing to lift": said as a success, the person would go on believing the run they meant is unlocked.
+    throw new UsageError(
+      `no run lock on ${sanitizeForTerminal(sourceDir)}, and that folder does not exist`,
+      'check the path: give the folder as it was given to `ingest` (`tecsalud-batch sessions` lists the folders of the runs)',
+    );
+  }
   if (options.json) {
     writeJson(context.io, {
       source_dir: sourceDir,

@@ -79,6 +79,20 @@ describe('tecsalud-batch unlock', { tags: ['slow'] }, () => {
     expect(JSON.parse(ran.stdout).total_files, ran.stderr).toBe(1);
   });
 
+  it('lifts the lock of a folder that is gone since, and refuses a folder that neither exists nor has a lock', async () => {
+    const gone = path.join(dir, 'entrada-borrada');
+    insertLock(db, gone, { pid: 4242, host: 'tecsalud-batch-7f9c2d' });
+    const lifted = await runCli(['unlock', gone, '--db', db, '--force', '--json'], { cwd: dir });
+    expect(lifted.code, lifted.stderr).toBe(0);
+    expect(JSON.parse(lifted.stdout)).toMatchObject({ removed: { pid: 4242 } });
+    // Mistyped: said as "nothing to lift" (exit 0), the person would believe the run they meant is unlocked.
+    const mistyped = await runCli(['unlock', path.join(dir, 'dorp'), '--db', db], { cwd: dir });
+    expect(mistyped.code).toBe(64);
+    expect(mistyped.stderr).toMatch(/^error: no run lock on .*dorp, and that folder does not exist\nhint: check the path/);
+    const spanish = await runCli(['unlock', path.join(dir, 'dorp'), '--db', db, '--lang', 'es'], { cwd: dir });
+    expect(spanish.stderr).toMatch(/^error: no hay bloqueo de ejecución en .*dorp, y esa carpeta no existe\nsugerencia: revise la ruta/);
+  });
+
   it('never lifts the lock of a run still going on on this host, --force or not', async () => {
     insertLock(db, fs.realpathSync(drop), { pid: process.pid, host: os.hostname() });
     for (const extra of [[], ['--force']]) {

@@ -155,6 +155,14 @@ const LOCK_RULES: readonly RefusalRule[] = [
     'indique la carpeta cuyo bloqueo de ejecución levantar (se dio un argumento vacío)',
   ),
   {
+    en: /^no run lock on (.+), and that folder does not exist$/s,
+    es: ([dir]) => `no hay bloqueo de ejecución en ${dir}, y esa carpeta no existe`,
+  },
+  fixed(
+    'check the path: give the folder as it was given to `ingest` (`tecsalud-batch sessions` lists the folders of the runs)',
+    'revise la ruta: indique la carpeta como se le dio a `ingest` (`tecsalud-batch sessions` lista las carpetas de las ejecuciones)',
+  ),
+  {
     en: /^document (\S+) is being changed by another command right now \(pid (\d+) on (\S+), started (\S+)\); nothing was changed$/,
     es: ([id, pid, host, started]) =>
       `otro comando está cambiando el documento ${id} en este momento (pid ${pid} en ${host}, iniciado ${started}); no se cambió nada`,

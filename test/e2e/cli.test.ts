@@ -136,6 +136,12 @@ describe('the tecsalud-batch binary', { tags: ['slow'] }, () => {
     const missing = await runCli(['patients', 'show', '1111111111'], { cwd });
     expect(missing.code).toBe(64);
     expect(missing.stderr).toMatch(/no patient with expediente/);
+    // A name or a short number is not an expediente: said so, with where names are looked up.
+    const byName = await runCli(['patients', 'show', 'HUERTA'], { cwd });
+    expect([byName.code, byName.stderr]).toEqual([
+      64,
+      "error: 'HUERTA' is not an expediente (8 to 12 digits)\nhint: to find a patient by name: tecsalud-batch patients search \"NAME\"\n",
+    ]);
 
     // The group's shared options before the subcommand's name, as `git -C DIR status` reads: taken, not refused.
     fs.mkdirSync(`${cwd}/elsewhere`, { recursive: true });

@@ -1,4 +1,5 @@
 import { Command } from '@commander-js/extra-typings';
+import { isExpediente } from '../../core/registry/registry-row.js';
 import { sanitizeForTerminal } from '../../core/text/sanitize-for-terminal.js';
 import { ExitCode, UsageError } from '../../errors.js';
 import { contextOf, finish, type CommandContext } from '../context.js';
@@ -33,6 +34,13 @@ export async function showPatient(
   options: ShowPatientOptions,
   context: CommandContext,
 ): Promise<number> {
+  // Every registry patient has one (import refuses others): anything else is a typo or a name, not "no patient".
+  if (!isExpediente(expediente.trim())) {
+    throw new UsageError(
+      `'${sanitizeForTerminal(expediente)}' is not an expediente (8 to 12 digits)`,
+      'to find a patient by name: tecsalud-batch patients search "NAME"',
+    );
+  }
   const { findPatientWithDocuments } = await import('../../app/patients.js');
   const found = await findPatientWithDocuments(context, expediente.trim());
   if (!found) {

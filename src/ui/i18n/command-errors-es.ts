@@ -331,6 +331,11 @@ const OTHER_COMMAND_RULES: readonly RefusalRule[] = [
     es: ([types, codes]) => `--type debe ser uno de ${types}, o el código de tipo de un nombre de archivo (${codes})`,
   },
   {
+    en: /^'(.*)' is not an expediente \(8 to 12 digits\)$/s,
+    es: ([given]) => `'${given}' no es un expediente (de 8 a 12 dígitos)`,
+  },
+  fixed('to find a patient by name: tecsalud-batch patients search "NAME"', 'para buscar a un paciente por nombre: tecsalud-batch patients search "NOMBRE"'),
+  {
     en: /^--patient takes an expediente \(8 to 12 digits\), not '(.*)'$/s,
     es: ([given]) => `--patient recibe un expediente (de 8 a 12 dígitos), no '${given}'`,
   },

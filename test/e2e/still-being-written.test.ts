@@ -34,6 +34,25 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
 /**
+ * `worker --until-idle ARGS`, its output gathered; `saidOrExited` settles once its stderr says `text` (the moment
+ * a test changes the file under it) or once it has exited.
+ */
+function watchWorker(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }, text: string) {
+  const worker = spawnCli(['worker', '--until-idle', ...args], options);
+  let stdout = '';
+  let stderr = '';
+  worker.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  const exited = new Promise<number | null>((resolve) => worker.once('close', resolve));
+  const said = new Promise<void>((resolve) =>
+    worker.stderr!.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (stderr.includes(text)) resolve();
+    }),
+  );
+  return { exited, saidOrExited: Promise.race([said, exited]), stdout: () => stdout, stderr: () => stderr };
+}
+
+/**
  * Another process copies `whole` into `target` as an export does, a few bytes at a time, from `from` bytes on:
  * slowly enough that it is still at it while a run reads the file.
  */
@@ -275,30 +294,20 @@ describe.runIf(postgresWanted())('a PDF still being copied in when a worker take
       const sessionId = (JSON.parse(enqueued.stdout) as { session_id: string }).session_id;
 
       const log = path.join(cwd, 'worker.log');
-      const worker = spawnCli(['worker', '--until-idle', '--json', '--lang', 'es', '--log-file', log], { cwd, env });
-      let stdout = '';
-      let stderr = '';
-      worker.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-      const exited = new Promise<number | null>((resolve) => worker.once('close', resolve));
+      const worker = watchWorker(['--json', '--lang', 'es', '--log-file', log], { cwd, env }, 'aún no está listo');
       // The copy completes once the worker has found it under way (or the worker is done, having failed it).
-      const postponed = new Promise<void>((resolve) =>
-        worker.stderr!.on('data', (d: Buffer) => {
-          stderr += d.toString();
-          if (stderr.includes('aún no está listo')) resolve();
-        }),
-      );
-      await Promise.race([postponed, exited]);
+      await worker.saidOrExited;
       await copy.stopped();
       fs.writeFileSync(target, whole);
-      expect(await exited, stderr).toBe(0);
+      expect(await worker.exited, worker.stderr()).toBe(0);
 
-      expect(stderr).toMatch(
+      expect(worker.stderr()).toMatch(
         new RegExp(
           `sesión ${sessionId.slice(0, 8)}: un archivo aún no está listo \\(cambió mientras la ejecución lo leía .*\\); ` +
             'su tarea se retoma en 1 s, sin gastar un intento',
         ),
       );
-      expect(JSON.parse(stdout)).toMatchObject({ outcomes: { ingested: 1 } });
+      expect(JSON.parse(worker.stdout())).toMatchObject({ outcomes: { ingested: 1 } });
       const lines = readJsonLines(log);
       expect(lines).toContainEqual(
         expect.objectContaining({ event: 'job_postponed', outcome: 'still_being_written', delay_seconds: 1 }),
@@ -339,23 +348,13 @@ describe.runIf(postgresWanted())('a .filepart queued by ingest --enqueue, rename
     const { cwd, drop, env } = workspace;
     try {
       const sessionId = await workspace.enqueue();
-      const worker = spawnCli(['worker', '--until-idle', '--json'], { cwd, env });
-      let stdout = '';
-      let stderr = '';
-      worker.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-      const exited = new Promise<number | null>((resolve) => worker.once('close', resolve));
+      const worker = watchWorker(['--json'], { cwd, env }, 'is not ready yet');
       // WinSCP renames it once complete: here, once the worker has put its job back for later.
-      const postponed = new Promise<void>((resolve) =>
-        worker.stderr!.on('data', (d: Buffer) => {
-          stderr += d.toString();
-          if (stderr.includes('is not ready yet')) resolve();
-        }),
-      );
-      await Promise.race([postponed, exited]);
+      await worker.saidOrExited;
       fs.renameSync(path.join(drop, filepart), path.join(drop, LAB));
-      expect(await exited, stderr).toBe(0);
-      expect(stderr).not.toMatch(/not moved|invalid_name/);
-      expect(JSON.parse(stdout)).toMatchObject({ outcomes: { renamed_by_transfer: 1 } });
+      expect(await worker.exited, worker.stderr()).toBe(0);
+      expect(worker.stderr()).not.toMatch(/not moved|invalid_name/);
+      expect(JSON.parse(worker.stdout())).toMatchObject({ outcomes: { renamed_by_transfer: 1 } });
       const first = await workspace.status(sessionId);
       expect(first).toMatchObject({ status: 'completed', failed_files: 0 });
       expect(first.files).toEqual([

@@ -4,6 +4,7 @@ import type { OpenDatabase } from '../db/open-database.js';
 import { QueueRepository } from '../db/repositories/queue-repository.js';
 import type { BatchUpload } from '../db/schema.js';
 import { readRunLockState } from '../ingest/run-lock.js';
+import { formatLocalTimestamp } from '../core/text/local-timestamp.js';
 
 /**
  * A folder's session as `status` and `sessions` show it: one still recorded as running whose run is gone (a
@@ -36,14 +37,14 @@ export async function asSeenNow(
     return {
       ...session,
       errorMessage:
-        `run on another host: ${holder.host} (pid ${holder.pid}, started ${holder.startedAt}) holds the folder's ` +
+        `run on another host: ${holder.host} (pid ${holder.pid}, started ${formatLocalTimestamp(holder.startedAt, 'en')}) holds the folder's ` +
         `run lock, and this machine cannot tell whether that run goes on; if ${holder.host} is gone, ` +
         `\`tecsalud-batch unlock ${folder} --force\`, then \`tecsalud-batch ingest ${folder}\` resumes it`,
     };
   }
   if (lock.state !== 'gone') return session;
   const run = lock.holder
-    ? `the run that was processing it (pid ${lock.holder.pid} on ${lock.holder.host}, started ${lock.holder.startedAt})`
+    ? `the run that was processing it (pid ${lock.holder.pid} on ${lock.holder.host}, started ${formatLocalTimestamp(lock.holder.startedAt, 'en')})`
     : 'the run that was processing it';
   return {
     ...session,

@@ -14,6 +14,7 @@ import { LockedError, withRunLock } from '../ingest/run-lock.js';
 import { readSessionSettings } from '../review/session-settings.js';
 import { withRegistry, type RegistryLocation } from './open-registry.js';
 import { openVectorStore } from './open-backends.js';
+import { formatLocalTimestamp } from '../core/text/local-timestamp.js';
 
 export interface DocumentChangeOptions extends DocumentActor {
   /** The document id as `status --files` and `patients show` print it (the first 8 characters will do). */
@@ -131,7 +132,7 @@ async function withDocumentLock<T>(
     const { holder } = error;
     throw new UserError(
       `document ${short} is being changed by another command right now (pid ${holder.pid} on ${holder.host}, ` +
-        `started ${holder.startedAt}); nothing was changed`,
+        `started ${formatLocalTimestamp(holder.startedAt, 'en')}); nothing was changed`,
       ExitCode.Locked,
       'wait for it to finish, check the result with `tecsalud-batch patients show EXPEDIENTE`, then run yours again if it is still needed',
     );

@@ -9,6 +9,7 @@ import { BatchRepository } from '../db/repositories/batch-repository.js';
 import { advisoryLock, RunLockRepository, type RunLockHolder } from '../db/repositories/run-lock-repository.js';
 import { ExitCode, UserError } from '../errors.js';
 import { isProcessAlive } from '../process-alive.js';
+import { formatLocalTimestamp } from '../core/text/local-timestamp.js';
 
 export class LockedError extends UserError {
   /**
@@ -21,7 +22,7 @@ export class LockedError extends UserError {
   ) {
     super(
       `another run is already processing ${holder.sourceDir} on this database ` +
-        `(pid ${holder.pid} on ${holder.host}, started ${holder.startedAt}` +
+        `(pid ${holder.pid} on ${holder.host}, started ${formatLocalTimestamp(holder.startedAt, 'en')}` +
         `${holder.sessionId ? `, session ${holder.sessionId.slice(0, 8)}` : ''})`,
       ExitCode.Locked,
       fromAnotherHost
@@ -412,7 +413,7 @@ export async function removeRunLock(database: OpenDatabase, options: UnlockOptio
   if (holder.host === host) {
     if (holdsIt(holder, options.isAlive ?? isProcessAlive, options.processStartedAt ?? processStartedAt)) {
       throw new UserError(
-        `the run holding ${holder.sourceDir} is still going on: pid ${holder.pid} on this host, started ${holder.startedAt}`,
+        `the run holding ${holder.sourceDir} is still going on: pid ${holder.pid} on this host, started ${formatLocalTimestamp(holder.startedAt, 'en')}`,
         ExitCode.Locked,
         `wait for it to finish, or stop it (\`kill ${holder.pid}\`: it finishes the files in flight and releases the lock)`,
       );
@@ -420,7 +421,7 @@ export async function removeRunLock(database: OpenDatabase, options: UnlockOptio
   } else if (!options.force) {
     throw new UserError(
       `the lock on ${holder.sourceDir} was taken on another host, ${holder.host} (pid ${holder.pid}, started ` +
-        `${holder.startedAt}): this machine (${host}) cannot tell whether that run still goes on`,
+        `${formatLocalTimestamp(holder.startedAt, 'en')}): this machine (${host}) cannot tell whether that run still goes on`,
       ExitCode.Locked,
       `if no run is going on there, lift it with \`tecsalud-batch unlock ${quoteForShell(holder.sourceDir)} --force\``,
     );

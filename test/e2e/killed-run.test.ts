@@ -94,7 +94,11 @@ describe('a run killed with kill -9', { tags: ['slow'] }, () => {
     const text = await cli(['status']);
     expect(text.stdout).toMatch(/^ {2}status +interrupted$/m);
     expect(text.stdout).toMatch(
-      /note +interrupted: the run that was processing it \(pid \d+ on .+\) is no longer running/,
+      /note +interrupted: the run that was processing it \(pid \d+ on .+, started \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\) is no longer running/,
+    );
+    // In Spanish the note is Spanish too, its start in local time, day first (it was English, in UTC ISO).
+    expect((await cli(['--lang', 'es', 'status'])).stdout).toMatch(
+      /nota +interrumpida: la ejecución que la procesaba \(pid \d+ en .+, iniciada \d\d\/\d\d\/\d{4} \d\d:\d\d:\d\d\) ya no está en marcha .*`tecsalud-batch ingest .+` la retoma$/m,
     );
     const listed = await cli(['sessions', '--json']);
     expect(JSON.parse(listed.stdout)[0]).toMatchObject({

@@ -9,7 +9,7 @@ import { createTempDir } from '../support/databases.js';
 import { REGISTRY_CSV, SAMPLE_DIR } from '../support/ingest-fixture.js';
 
 /** A lock row as a run on `host` writes it (the SQLite run lock is the row). */
-function insertLock(db: string, sourceDir: string, holder: { pid: number; host: string }): void {
+function insertLock(db: string, sourceDir: string, holder: { pid: number; host: string; startedAt?: string }): void {
   const handle = new Database(db);
   handle
     .prepare('insert into run_locks (lock_key, source_dir, pid, host, session_id, started_at) values (?, ?, ?, ?, null, ?)')
@@ -18,7 +18,7 @@ function insertLock(db: string, sourceDir: string, holder: { pid: number; host: 
       sourceDir,
       holder.pid,
       holder.host,
-      new Date().toISOString(),
+      holder.startedAt ?? new Date().toISOString(),
     );
   handle.close();
 }
@@ -46,6 +46,19 @@ describe('tecsalud-batch unlock', { tags: ['slow'] }, () => {
     expect((await runCli(['patients', 'import', REGISTRY_CSV, '--db', db], { cwd: dir })).code).toBe(0);
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('says when the locking run started as the local clock reads it, day first in Spanish', async () => {
+    // 02:00 UTC is 20:00 of the day before in Monterrey: shown as stored (UTC, ISO), it named the wrong day.
+    insertLock(db, fs.realpathSync(drop), { pid: 4242, host: 'tecsalud-batch-7f9c2d', startedAt: '2026-12-03T02:00:00.000Z' });
+    const env = { TZ: 'America/Monterrey' };
+    const refused = await runCli(['ingest', 'drop', '--db', db, '--non-interactive'], { cwd: dir, env });
+    expect(refused.stderr).toContain('(pid 4242 on tecsalud-batch-7f9c2d, started 2026-12-02 20:00:00)');
+    const asked = await runCli(['unlock', 'drop', '--db', db, '--lang', 'es'], { cwd: dir, env });
+    expect(asked.code, asked.stderr).toBe(75);
+    expect(asked.stderr).toContain('en otro host, tecsalud-batch-7f9c2d (pid 4242, iniciada 02/12/2026 20:00:00)');
+    const lifted = await runCli(['unlock', 'drop', '--db', db, '--force', '--lang', 'es'], { cwd: dir, env });
+    expect(lifted.stdout).toContain('(pid 4242 en tecsalud-batch-7f9c2d, iniciada 02/12/2026 20:00:00)');
+  });
 
   it('lifts a lock taken on another host only with --force, after the refused run said how', async () => {
     // A container that came back under a new host name: its old lock names a host this machine cannot look at.

@@ -5,6 +5,7 @@ import type { OpenDatabase } from '../../src/db/open-database.js';
 import { RunLockRepository } from '../../src/db/repositories/run-lock-repository.js';
 import { ExitCode } from '../../src/errors.js';
 import { asSeenNow } from '../../src/app/abandoned-runs.js';
+import { translateFileDetail } from '../../src/ui/i18n/file-details-es.js';
 import { BatchRepository } from '../../src/db/repositories/batch-repository.js';
 import { QueueRepository } from '../../src/db/repositories/queue-repository.js';
 import { LockedError, processStartedAt, readRunLockState, removeRunLock, withRunLock } from '../../src/ingest/run-lock.js';
@@ -193,16 +194,34 @@ describe.each(DATABASE_KINDS)('a running session whose run is gone, as status sh
 describe('a running session whose lock was taken on another host (SQLite)', () => {
   beforeEach(async () => openTwice(createSqliteTestDatabase()));
 
-  it('is left as recorded, with a note naming that host and how to resume if it is gone', async () => {
+  it('is left as recorded, with a note naming that host, when its run started (local time) and how to resume if it is gone', async () => {
     const session = await new BatchRepository(a.db).createSession({ uploadedBy: 'cron', processingType: 'both', sourceDir: '/srv/drop', options: SESSION_OPTIONS });
     await new RunLockRepository(a.db).tryInsert({ lockKey: lockKeyOf('/srv/drop'), sourceDir: '/srv/drop', pid: 1, host: 'elsewhere', sessionId: session.id, startedAt: '2026-12-03T02:00:00.000Z' });
     expect((await readRunLockState(b, '/srv/drop')).state).toBe('unknown');
-    const shown = await asSeenNow(b, session);
+    // 02:00 UTC is 20:00 of the day before in Monterrey: the stored instant shown as stored named the wrong day.
+    const shown = await inTimeZone('America/Monterrey', () => asSeenNow(b, session));
     expect(shown.status).toBe('pending');
     expect(shown.errorMessage).toBe(
-      'run on another host: elsewhere (pid 1, started 2026-12-03T02:00:00.000Z) holds the folder\'s run lock, and ' +
+      'run on another host: elsewhere (pid 1, started 2026-12-02 20:00:00) holds the folder\'s run lock, and ' +
         'this machine cannot tell whether that run goes on; if elsewhere is gone, ' +
         '`tecsalud-batch unlock /srv/drop --force`, then `tecsalud-batch ingest /srv/drop` resumes it',
     );
+    expect(translateFileDetail(shown.errorMessage!, { reason: (code) => code, outcome: (outcome) => outcome })).toBe(
+      'ejecución en otro host: elsewhere (pid 1, iniciada 02/12/2026 20:00:00) tiene el bloqueo de ejecución de la ' +
+        'carpeta, y esta máquina no puede saber si esa ejecución sigue; si elsewhere ya no existe, ' +
+        '`tecsalud-batch unlock /srv/drop --force`, y luego `tecsalud-batch ingest /srv/drop` la retoma',
+    );
   });
 });
+
+/** Runs `work` with the process's local time zone set to `zone` (Node reads TZ again when it changes). */
+async function inTimeZone<T>(zone: string, work: () => Promise<T>): Promise<T> {
+  const before = process.env.TZ;
+  process.env.TZ = zone;
+  try {
+    return await work();
+  } finally {
+    if (before === undefined) delete process.env.TZ;
+    else process.env.TZ = before;
+  }
+}

@@ -12,3 +12,18 @@ export function formatLocalTimestamp(iso: string, lang: 'en' | 'es', parts: 'dat
   if (parts === 'date') return date;
   return `${date} ${two(at.getHours())}:${two(at.getMinutes())}:${two(at.getSeconds())}`;
 }
+
+/**
+ * A message's English local timestamp (`2026-12-05 19:20:07`, as `formatLocalTimestamp(…, 'en')` writes it) in
+ * the Spanish order (`05/12/2026 19:20:07`), for the screens that translate a finished English sentence. Text that
+ * is not such a timestamp (a lock whose start is `unknown`) is given back as it is.
+ */
+export function localTimestampInSpanish(english: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})( \d{2}:\d{2}:\d{2})?$/.exec(english);
+  if (!match) return english === 'unknown' ? 'desconocida' : english;
+  const [, year, month, day, time] = match;
+  return `${day}/${month}/${year}${time ?? ''}`;
+}
+
+/** The regex source matching what `formatLocalTimestamp(…, 'en')` writes, or any word (an unreadable start). */
+export const LOCAL_TIMESTAMP_PATTERN = '(\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}|\\S+)';

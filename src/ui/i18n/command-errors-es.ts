@@ -3,6 +3,7 @@
  * tokens, cleanup, search, serve, the registry import), for usage-errors-es. Ids, paths, pids and dates stay
  * as they are; command lines stay as they are typed, with their placeholders in Spanish.
  */
+import { LOCAL_TIMESTAMP_PATTERN, localTimestampInSpanish } from '../../core/text/local-timestamp.js';
 import { fixed, type RefusalRule } from './refusal-rules.js';
 import { translateImportReason } from './registry-import-es.js';
 
@@ -109,9 +110,12 @@ const FOLDER_RULES: readonly RefusalRule[] = [
 /** The run lock of a folder (ingest/run-lock) and the lock of a document being changed. */
 const LOCK_RULES: readonly RefusalRule[] = [
   {
-    en: /^another run is already processing (.+) on this database \(pid (\d+) on (\S+), started (\S+?)(?:, session (\S+))?\)$/s,
+    en: new RegExp(
+      `^another run is already processing (.+) on this database \\(pid (\\d+) on (\\S+), started ${LOCAL_TIMESTAMP_PATTERN}(?:, session (\\S+))?\\)$`,
+      's',
+    ),
     es: ([dir, pid, host, started, session]) =>
-      `otra ejecución ya está procesando ${dir} en esta base de datos (pid ${pid} en ${host}, iniciada ${started}` +
+      `otra ejecución ya está procesando ${dir} en esta base de datos (pid ${pid} en ${host}, iniciada ${localTimestampInSpanish(started!)}` +
       `${session ? `, sesión ${session}` : ''})`,
   },
   fixed(
@@ -134,17 +138,22 @@ const LOCK_RULES: readonly RefusalRule[] = [
     'la otra ejecución sigue con los archivos; vea `tecsalud-batch sessions`',
   ),
   {
-    en: /^the run holding (.+) is still going on: pid (\d+) on this host, started (\S+)$/s,
-    es: ([dir, pid, started]) => `la ejecución que bloquea ${dir} sigue en marcha: pid ${pid} en este host, iniciada ${started}`,
+    en: new RegExp(`^the run holding (.+) is still going on: pid (\\d+) on this host, started ${LOCAL_TIMESTAMP_PATTERN}$`, 's'),
+    es: ([dir, pid, started]) =>
+      `la ejecución que bloquea ${dir} sigue en marcha: pid ${pid} en este host, iniciada ${localTimestampInSpanish(started!)}`,
   },
   {
     en: /^wait for it to finish, or stop it \(`kill (\d+)`: it finishes the files in flight and releases the lock\)$/,
     es: ([pid]) => `espere a que termine, o deténgala (\`kill ${pid}\`: termina los archivos en curso y libera el bloqueo)`,
   },
   {
-    en: /^the lock on (.+) was taken on another host, (\S+) \(pid (\d+), started (\S+)\): this machine \((.*)\) cannot tell whether that run still goes on$/s,
+    en: new RegExp(
+      `^the lock on (.+) was taken on another host, (\\S+) \\(pid (\\d+), started ${LOCAL_TIMESTAMP_PATTERN}\\): this machine \\((.*)\\) cannot tell whether that run still goes on$`,
+      's',
+    ),
     es: ([dir, other, pid, started, host]) =>
-      `el bloqueo de ${dir} se tomó en otro host, ${other} (pid ${pid}, iniciada ${started}): esta máquina (${host}) no puede saber si esa ejecución sigue`,
+      `el bloqueo de ${dir} se tomó en otro host, ${other} (pid ${pid}, iniciada ${localTimestampInSpanish(started!)}): ` +
+      `esta máquina (${host}) no puede saber si esa ejecución sigue`,
   },
   {
     en: /^if no run is going on there, lift it with `(.*)`$/s,
@@ -163,9 +172,12 @@ const LOCK_RULES: readonly RefusalRule[] = [
     'revise la ruta: indique la carpeta como se le dio a `ingest` (`tecsalud-batch sessions` lista las carpetas de las ejecuciones)',
   ),
   {
-    en: /^document (\S+) is being changed by another command right now \(pid (\d+) on (\S+), started (\S+)\); nothing was changed$/,
+    en: new RegExp(
+      `^document (\\S+) is being changed by another command right now \\(pid (\\d+) on (\\S+), started ${LOCAL_TIMESTAMP_PATTERN}\\); nothing was changed$`,
+    ),
     es: ([id, pid, host, started]) =>
-      `otro comando está cambiando el documento ${id} en este momento (pid ${pid} en ${host}, iniciado ${started}); no se cambió nada`,
+      `otro comando está cambiando el documento ${id} en este momento (pid ${pid} en ${host}, iniciado ` +
+      `${localTimestampInSpanish(started!).replace(/^desconocida$/, 'desconocido')}); no se cambió nada`,
   },
   fixed(
     'wait for it to finish, check the result with `tecsalud-batch patients show EXPEDIENTE`, then run yours again if it is still needed',

@@ -8,6 +8,7 @@ import type { ProcessingType } from '../../core/pipeline/statuses.js';
 import { resolveLanguage, type Lang } from './language.js';
 import { translateCandidateReason } from './match-reasons-es.js';
 import { translateImportReason } from './registry-import-es.js';
+import { formatLocalTimestamp } from '../../core/text/local-timestamp.js';
 
 export interface CommandWords {
   patients: {
@@ -145,7 +146,7 @@ const EN: CommandWords = {
   },
   unlock: {
     lifted: (dir, h) =>
-      `Lifted the run lock on ${dir} (pid ${h.pid} on ${h.host}, started ${h.startedAt}` +
+      `Lifted the run lock on ${dir} (pid ${h.pid} on ${h.host}, started ${formatLocalTimestamp(h.startedAt, 'en')}` +
       `${h.session ? `, session ${h.session}` : ''}). The next \`ingest\` of the folder finishes its files.`,
     nothing: (dir) => `No run lock on ${dir}: nothing to lift.`,
   },
@@ -290,7 +291,7 @@ const ES: CommandWords = {
   },
   unlock: {
     lifted: (dir, h) =>
-      `Bloqueo de ejecución de ${dir} levantado (pid ${h.pid} en ${h.host}, iniciada ${h.startedAt}` +
+      `Bloqueo de ejecución de ${dir} levantado (pid ${h.pid} en ${h.host}, iniciada ${formatLocalTimestamp(h.startedAt, 'es')}` +
       `${h.session ? `, sesión ${h.session}` : ''}). La próxima \`ingest\` de la carpeta termina sus archivos.`,
     nothing: (dir) => `No hay bloqueo de ejecución en ${dir}: nada que levantar.`,
   },

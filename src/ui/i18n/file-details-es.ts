@@ -1,4 +1,5 @@
 import { FILE_OUTCOMES, type FileOutcome } from '../../core/pipeline/file-outcome.js';
+import { LOCAL_TIMESTAMP_PATTERN, localTimestampInSpanish } from '../../core/text/local-timestamp.js';
 
 /**
  * The per-file messages in Spanish, for the screens only. The core, the adapters and the database keep
@@ -305,6 +306,31 @@ const VALIDATION_RULES: DetailRule[] = [
 const timeoutEs = (time: string | undefined) => `se acabe su tiempo (--job-timeout)${time ? ` hacia las ${time} UTC` : ''}`;
 
 const SESSION_RULES: DetailRule[] = [
+  // A session whose run is gone, or runs on another host (app/abandoned-runs), as `status` and `sessions` show it.
+  {
+    en: new RegExp(
+      `^interrupted: the run that was processing it(?: \\(pid (\\d+) on (\\S+), started ${LOCAL_TIMESTAMP_PATTERN}\\))? is no ` +
+        'longer running \\(killed, crashed, or its machine went down\\); the files it did not finish stay pending: ' +
+        '`(.*)` resumes it$',
+      's',
+    ),
+    es: ([pid, host, started, command]) =>
+      'interrumpida: la ejecución que la procesaba' +
+      (pid ? ` (pid ${pid} en ${host}, iniciada ${localTimestampInSpanish(started!)})` : '') +
+      ' ya no está en marcha (terminada a la fuerza, caída, o su máquina se apagó); los archivos que no terminó ' +
+      `siguen pendientes: \`${command}\` la retoma`,
+  },
+  {
+    en: new RegExp(
+      `^run on another host: (\\S+) \\(pid (\\d+), started ${LOCAL_TIMESTAMP_PATTERN}\\) holds the folder's run lock, and ` +
+        'this machine cannot tell whether that run goes on; if \\S+ is gone, `(.*)`, then `(.*)` resumes it$',
+      's',
+    ),
+    es: ([host, pid, started, unlock, ingest]) =>
+      `ejecución en otro host: ${host} (pid ${pid}, iniciada ${localTimestampInSpanish(started!)}) tiene el bloqueo de ` +
+      `ejecución de la carpeta, y esta máquina no puede saber si esa ejecución sigue; si ${host} ya no existe, ` +
+      `\`${unlock}\`, y luego \`${ingest}\` la retoma`,
+  },
   // `status`'s attention line for a queue session (see queueAttention).
   {
     en: /^no worker is running: the (\d+) active jobs? (?:was|were) taken by a worker that is gone \(killed, crashed, or its machine went down\); the next worker to start takes them back at once, or they go back to the queue when their time runs out \(--job-timeout\)(?: by (\S+) UTC)?: start one with `tecsalud-batch worker`$/,

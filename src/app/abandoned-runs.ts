@@ -1,10 +1,9 @@
 import path from 'node:path';
-import { quoteForShell } from '../core/text/quote-for-shell.js';
+import { runGoneNote, runOnAnotherHostNote } from '../core/pipeline/session-notes.js';
 import type { OpenDatabase } from '../db/open-database.js';
 import { QueueRepository } from '../db/repositories/queue-repository.js';
 import type { BatchUpload } from '../db/schema.js';
 import { readRunLockState } from '../ingest/run-lock.js';
-import { formatLocalTimestamp } from '../core/text/local-timestamp.js';
 
 /**
  * A folder's session as `status` and `sessions` show it: one still recorded as running whose run is gone (a
@@ -31,28 +30,9 @@ export async function asSeenNow(
   const lock = await readRunLockState(database, session.sourceDir);
   // A lock taken on another host cannot be checked from here: the session may well be running there. It is
   // shown as recorded, with whose run it waits for and what to do if that machine is gone.
-  if (lock.state === 'unknown') {
-    const { holder } = lock;
-    const folder = quoteForShell(session.sourceDir);
-    return {
-      ...session,
-      errorMessage:
-        `run on another host: ${holder.host} (pid ${holder.pid}, started ${formatLocalTimestamp(holder.startedAt, 'en')}) holds the folder's ` +
-        `run lock, and this machine cannot tell whether that run goes on; if ${holder.host} is gone, ` +
-        `\`tecsalud-batch unlock ${folder} --force\`, then \`tecsalud-batch ingest ${folder}\` resumes it`,
-    };
-  }
+  if (lock.state === 'unknown') return { ...session, errorMessage: runOnAnotherHostNote(session.sourceDir, lock.holder) };
   if (lock.state !== 'gone') return session;
-  const run = lock.holder
-    ? `the run that was processing it (pid ${lock.holder.pid} on ${lock.holder.host}, started ${formatLocalTimestamp(lock.holder.startedAt, 'en')})`
-    : 'the run that was processing it';
-  return {
-    ...session,
-    status: 'interrupted',
-    errorMessage:
-      `interrupted: ${run} is no longer running (killed, crashed, or its machine went down); the files it did not ` +
-      `finish stay pending: \`tecsalud-batch ingest ${quoteForShell(session.sourceDir)}\` resumes it`,
-  };
+  return { ...session, status: 'interrupted', errorMessage: runGoneNote(session.sourceDir, lock.holder ?? undefined) };
 }
 
 /** `serve` keeps a session's uploads in a folder named by the session's id (see UploadStore). */

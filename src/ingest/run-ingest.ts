@@ -26,6 +26,7 @@ import { resultFromRow } from './recorded-result.js';
 import { SessionTally, type ProcessedFile } from './session-tally.js';
 import { settleKnownFiles, unchangedSince, type KnownFile } from './settle-known-files.js';
 import { DEFAULT_STORE_BATCH_SIZE, type IngestDependencies, type IngestOptions } from './types.js';
+import { INTERRUPTED_NOTE, stoppedNote } from '../core/pipeline/session-notes.js';
 
 export interface IngestResult {
   session: BatchUpload;
@@ -696,9 +697,9 @@ export async function finishSession(
   }));
   const status = sessionStatus(totals, { interrupted, stopped: Boolean(fatal) });
   const errorMessage = fatal
-    ? `stopped: ${(fatal as Error).message ?? String(fatal)}${fatal instanceof ServiceUnavailableError ? '; the files not done stay for the next run' : ''}`
+    ? stoppedNote((fatal as Error).message ?? String(fatal), fatal instanceof ServiceUnavailableError)
     : interrupted
-      ? 'interrupted: files not yet started stay pending; run the same command again to finish them in this session'
+      ? INTERRUPTED_NOTE
       : null;
   await retryWhileReconnecting(deps.database, () => batches.finishSession(session.id, status, errorMessage));
   await retryWhileReconnecting(deps.database, () =>

@@ -22,6 +22,7 @@ import type { ProcessedFile } from '../ingest/session-tally.js';
 import type { IngestDependencies, IngestOptions } from '../ingest/types.js';
 import { settleQueueSession } from './finish-queue-session.js';
 import type { JobQueue } from './job-queue.js';
+import { enqueueInterruptedNote } from '../core/pipeline/session-notes.js';
 
 /** How far the queueing is: `queued` of the `total` files to queue have their job. */
 export type QueueProgress = (progress: { sessionId: string; queued: number; total: number }) => void;
@@ -153,8 +154,7 @@ async function queueSessionFiles(
     // those files again).
     await batches.markInterruptedBecause(
       sessionId,
-      `enqueue interrupted (Ctrl-C): ${filesLeft} file${filesLeft === 1 ? '' : 's'} not queued; run the same ` +
-        '`tecsalud-batch ingest DIR --enqueue` again to queue them (no file is queued twice)',
+      enqueueInterruptedNote(filesLeft),
     );
     return { session: (await batches.findSession(sessionId))!, jobs, interrupted: { filesLeft } };
   }

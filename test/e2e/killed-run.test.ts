@@ -139,6 +139,13 @@ describe('a run stopped at once by a second Ctrl-C', { tags: ['slow'] }, () => {
       handle.close();
     }
     expect((await cli(['unlock', drop])).stdout).toMatch(/No run lock on .*: nothing to lift/);
+    expect((await cli(['status'])).stdout).toMatch(
+      /^ {2}note +interrupted: stopped at once by a second Ctrl-C; run the same command again to finish its files$/m,
+    );
+    // The note in Spanish too (it was English under `--lang es`).
+    expect((await cli(['--lang', 'es', 'status'])).stdout).toMatch(
+      /^ {2}nota +interrumpida: detenida de inmediato con un segundo Ctrl-C; ejecute el mismo comando de nuevo para terminar sus archivos$/m,
+    );
   }, 60_000);
 });
 

@@ -31,6 +31,15 @@ import {
 import { FileNoLongerThere, FileStillBeingWritten, moveWithoutOverwrite, NameNotUtf8 } from '../../src/ingest/move-file.js';
 import { notMovedMessage } from '../../src/ingest/run-ingest.js';
 import { alreadyIngestedMessage } from '../../src/core/pipeline/already-ingested.js';
+import {
+  enqueueInterruptedNote,
+  INTERRUPTED_NOTE,
+  runGoneNote,
+  runOnAnotherHostNote,
+  STOPPED_AT_ONCE_NOTE,
+  stoppedNote,
+} from '../../src/core/pipeline/session-notes.js';
+import { formatLocalTimestamp } from '../../src/core/text/local-timestamp.js';
 import { FILE_DETAIL_RULES, type DetailContext } from '../../src/ui/i18n/file-details-es.js';
 import { EN, ES, ES_OUTCOMES } from '../../src/ui/i18n/messages.js';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server.js';
@@ -740,6 +749,30 @@ describe('the Spanish of per-file details', () => {
 
   it('translates the messages worded in private functions (copied from src/)', () => {
     for (const { message, keep } of COPIED) expectSpanish(remember(message), keep);
+  });
+
+  it('translates every session note (why a session did not complete and what to run next), its times day first', () => {
+    const holder = { pid: 4242, host: 'hospital-01', startedAt: '2026-12-03T02:00:00.000Z' };
+    const started = formatLocalTimestamp(holder.startedAt, 'en');
+    const startedEs = formatLocalTimestamp(holder.startedAt, 'es');
+    expectSpanish(remember(INTERRUPTED_NOTE));
+    expectSpanish(remember(STOPPED_AT_ONCE_NOTE));
+    expect(expectSpanish(remember(enqueueInterruptedNote(1)), ['1'])).toMatch(/^puesta en cola interrumpida \(Ctrl-C\): 1 archivo no se puso/);
+    expectSpanish(remember(enqueueInterruptedNote(12)), ['12']);
+    const down = describeFailure('corrupt').message;
+    expect(expectSpanish(remember(stoppedNote(down, true)))).toBe(
+      `detenida: ${ES.detail(down)}; los archivos no terminados quedan para la próxima ejecución`,
+    );
+    expectSpanish(remember(stoppedNote(down, false)));
+    expect(expectSpanish(remember(runGoneNote('/srv/drop a', holder)), ['4242', 'hospital-01', startedEs])).toBe(
+      `interrumpida: la ejecución que la procesaba (pid 4242 en hospital-01, iniciada ${startedEs}) ya no está en marcha ` +
+        "(terminada a la fuerza, caída, o su máquina se apagó); los archivos que no terminó siguen pendientes: `tecsalud-batch ingest '/srv/drop a'` la retoma",
+    );
+    expect(runGoneNote('/srv/drop', holder)).toContain(`started ${started})`);
+    expectSpanish(remember(runGoneNote('/srv/drop', undefined)));
+    expect(expectSpanish(remember(runOnAnotherHostNote('/srv/drop', holder)), ['hospital-01', startedEs])).toContain(
+      '`tecsalud-batch unlock /srv/drop --force`, y luego `tecsalud-batch ingest /srv/drop` la retoma',
+    );
   });
 
   it('translates why a file already ingested was not ingested again, for the command line and for an API client', () => {

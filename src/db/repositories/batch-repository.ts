@@ -12,6 +12,7 @@ import { writeSessionOptions, type SessionOptions } from '../session-options.js'
 import { CompiledOnce } from '../compiled-query.js';
 import { likePrefix } from '../like-prefix.js';
 import { FILE_OUTCOMES, UNFINISHED_OUTCOMES, outcomeKind, type FileOutcome } from '../../core/pipeline/file-outcome.js';
+import { STOPPED_AT_ONCE_NOTE } from '../../core/pipeline/session-notes.js';
 
 /** The outcomes of a file waiting for a person's review (while its processing status is `pending`). */
 const REVIEW_OUTCOMES = (Object.keys(FILE_OUTCOMES) as FileOutcome[]).filter((outcome) => outcomeKind(outcome) === 'review');
@@ -448,7 +449,7 @@ export class BatchRepository {
   async markInterrupted(sessionId: string): Promise<void> {
     await this.db
       .updateTable('batchUploads')
-      .set({ status: 'interrupted', errorMessage: 'interrupted: stopped at once by a second Ctrl-C' })
+      .set({ status: 'interrupted', errorMessage: STOPPED_AT_ONCE_NOTE })
       .where('id', '=', sessionId)
       .where('status', 'in', ['pending', 'processing'])
       .execute();

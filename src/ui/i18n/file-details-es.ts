@@ -306,6 +306,26 @@ const VALIDATION_RULES: DetailRule[] = [
 const timeoutEs = (time: string | undefined) => `se acabe su tiempo (--job-timeout)${time ? ` hacia las ${time} UTC` : ''}`;
 
 const SESSION_RULES: DetailRule[] = [
+  // Why a session did not complete, and what to run next (core/pipeline/session-notes).
+  fixed(
+    'interrupted: files not yet started stay pending; run the same command again to finish them in this session',
+    'interrumpida: los archivos aún no iniciados siguen pendientes; ejecute el mismo comando de nuevo para terminarlos en esta sesión',
+  ),
+  fixed(
+    'interrupted: stopped at once by a second Ctrl-C; run the same command again to finish its files',
+    'interrumpida: detenida de inmediato con un segundo Ctrl-C; ejecute el mismo comando de nuevo para terminar sus archivos',
+  ),
+  {
+    en: /^stopped: (.*?)(; the files not done stay for the next run)?$/s,
+    es: ([reason, stay], c) =>
+      `detenida: ${c.detail(reason!)}${stay ? '; los archivos no terminados quedan para la próxima ejecución' : ''}`,
+  },
+  {
+    en: /^enqueue interrupted \(Ctrl-C\): (\d+) files? not queued; run the same `(.*)` again to queue them \(no file is queued twice\)$/,
+    es: ([n, command]) =>
+      `puesta en cola interrumpida (Ctrl-C): ${n === '1' ? '1 archivo no se puso' : `${n} archivos no se pusieron`} en ` +
+      `la cola; ejecute el mismo \`${command}\` de nuevo para ponerlos (ningún archivo se pone dos veces)`,
+  },
   // A session whose run is gone, or runs on another host (app/abandoned-runs), as `status` and `sessions` show it.
   {
     en: new RegExp(

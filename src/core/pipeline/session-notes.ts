@@ -1,0 +1,57 @@
+import { formatLocalTimestamp } from '../text/local-timestamp.js';
+import { quoteForShell } from '../text/quote-for-shell.js';
+
+/**
+ * What a session's note (`error_message`) says when it did not simply complete: why, and what to run next.
+ * Worded once here, in English (the `--json` report and the logs are read by programs); the screens put each
+ * sentence in Spanish (ui/i18n/file-details-es), so a new one needs its rule there, which the tests check.
+ */
+
+/** The run whose lock a session's folder holds: who, where, since when. */
+export interface RunHolder {
+  pid: number;
+  host: string;
+  startedAt: string;
+}
+
+/** Ctrl-C, SIGTERM: the run stopped taking files and finished those in flight. */
+export const INTERRUPTED_NOTE =
+  'interrupted: files not yet started stay pending; run the same command again to finish them in this session';
+
+/** A second Ctrl-C: the process ended at once, its files in flight left for the next run. */
+export const STOPPED_AT_ONCE_NOTE =
+  'interrupted: stopped at once by a second Ctrl-C; run the same command again to finish its files';
+
+/** A run stopped by what it could not go on without (a backend down, the database gone): `reason` says what. */
+export function stoppedNote(reason: string, serviceDown: boolean): string {
+  return `stopped: ${reason}${serviceDown ? '; the files not done stay for the next run' : ''}`;
+}
+
+/** `ingest --enqueue` stopped by Ctrl-C before every file had its job. */
+export function enqueueInterruptedNote(filesLeft: number): string {
+  return (
+    `enqueue interrupted (Ctrl-C): ${filesLeft} file${filesLeft === 1 ? '' : 's'} not queued; run the same ` +
+    '`tecsalud-batch ingest DIR --enqueue` again to queue them (no file is queued twice)'
+  );
+}
+
+/** A session still recorded as running whose run is gone (`kill -9`, a crash, a reboot); `holder` when known. */
+export function runGoneNote(sourceDir: string, holder: RunHolder | undefined): string {
+  const run = holder
+    ? `the run that was processing it (pid ${holder.pid} on ${holder.host}, started ${formatLocalTimestamp(holder.startedAt, 'en')})`
+    : 'the run that was processing it';
+  return (
+    `interrupted: ${run} is no longer running (killed, crashed, or its machine went down); the files it did not ` +
+    `finish stay pending: \`tecsalud-batch ingest ${quoteForShell(sourceDir)}\` resumes it`
+  );
+}
+
+/** A session whose folder's lock was taken on another host: this machine cannot tell whether that run goes on. */
+export function runOnAnotherHostNote(sourceDir: string, holder: RunHolder): string {
+  const folder = quoteForShell(sourceDir);
+  return (
+    `run on another host: ${holder.host} (pid ${holder.pid}, started ${formatLocalTimestamp(holder.startedAt, 'en')}) ` +
+    `holds the folder's run lock, and this machine cannot tell whether that run goes on; if ${holder.host} is gone, ` +
+    `\`tecsalud-batch unlock ${folder} --force\`, then \`tecsalud-batch ingest ${folder}\` resumes it`
+  );
+}

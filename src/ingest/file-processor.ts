@@ -43,6 +43,7 @@ import { ingestedResultFromRow } from './recorded-result.js';
 import type { ProcessedFile } from './session-tally.js';
 import type { IngestDependencies, IngestOptions } from './types.js';
 import { alreadyIngestedMessage } from '../core/pipeline/already-ingested.js';
+import { formatLocalTimestamp } from '../core/text/local-timestamp.js';
 
 export interface FileToProcess extends DiscoveredFile {
   fileId: string;
@@ -558,7 +559,7 @@ export class FileProcessor {
       return {
         outcome: 'previously_rejected',
         message:
-          `rejected in review by ${rejected.rejectedBy} on ${rejected.rejectedAt.slice(0, 10)} (as '${rejected.filename}'); ` +
+          `rejected in review by ${rejected.rejectedBy} on ${formatLocalTimestamp(rejected.rejectedAt, 'en', 'date')} (as '${rejected.filename}'); ` +
           `set aside — \`tecsalud-batch review --reopen ${sha.slice(0, 12)}\` to review it again`,
       };
     }

@@ -8,6 +8,7 @@ import { readSessionOptions } from '../db/session-options.js';
 import type { Settled } from './file-run.js';
 import type { FileToProcess } from './file-processor.js';
 import { alreadyIngestedMessage, type MessageClient } from '../core/pipeline/already-ingested.js';
+import { formatLocalTimestamp } from '../core/text/local-timestamp.js';
 
 /**
  * Failures that are the file's own: the same bytes fail the same way on every run, so an unchanged file
@@ -63,7 +64,7 @@ export async function settleKnownFiles(
   const known: KnownFile[] = [];
   const settledIds = new Set<string>();
   for (const { file, memory } of unchanged) {
-    const since = `unchanged since ${memory.settledAt.slice(0, 10)}; not read again`;
+    const since = `unchanged since ${formatLocalTimestamp(memory.settledAt, 'en', 'date')}; not read again`;
     const sha = memory.contentSha256;
     const document = documents.get(sha);
     const review = waiting.get(sha);

@@ -314,7 +314,7 @@ describe('the tecsalud-batch binary', { tags: ['slow'] }, () => {
       expect(remembered.stderr).toMatch(
         line(
           quote(encrypted),
-          '.*; pida al remitente una copia sin protección.* \\(sin cambios desde \\d{4}-\\d{2}-\\d{2}; no se volvió a leer\\)',
+          '.*; pida al remitente una copia sin protección.* \\(sin cambios desde \\d{2}/\\d{2}/\\d{4}; no se volvió a leer\\)',
         ),
       );
     } finally {

@@ -593,7 +593,7 @@ describe('the Spanish of per-file details', () => {
     },
     {
       message: `rejected in review by jlopez on 2026-03-02 (as '3000003799_GARZA, MARIA_CONS.pdf'); set aside — \`tecsalud-batch review --reopen 7c41e09a12ab\` to review it again`,
-      keep: ['jlopez', '2026-03-02'],
+      keep: ['jlopez', '02/03/2026'],
     },
     {
       message:
@@ -777,20 +777,33 @@ describe('the Spanish of per-file details', () => {
 
   it('translates why a file already ingested was not ingested again, for the command line and for an API client', () => {
     const document = { createdAt: '2026-03-02T10:00:00.000Z', filename: 'a.pdf', expediente: '3000003799' };
-    expect(expectSpanish(remember(alreadyIngestedMessage(document, 'cli')), ['2026-03-02', '3000003799'])).toBe(
-      "ya se ingresó el 2026-03-02 como 'a.pdf' para el expediente 3000003799 (use --force para volver a ingresarlo)",
+    expect(expectSpanish(remember(alreadyIngestedMessage(document, 'cli')), ['02/03/2026', '3000003799'])).toBe(
+      "ya se ingresó el 02/03/2026 como 'a.pdf' para el expediente 3000003799 (use --force para volver a ingresarlo)",
     );
-    expect(expectSpanish(remember(alreadyIngestedMessage(document, 'api', 'unchanged since 2026-03-05; not read again')), ['2026-03-05'])).toBe(
-      "ya se ingresó el 2026-03-02 como 'a.pdf' para el expediente 3000003799 (sin cambios desde 2026-03-05; no se volvió a leer; " +
+    expect(expectSpanish(remember(alreadyIngestedMessage(document, 'api', 'unchanged since 2026-03-05; not read again')), ['05/03/2026'])).toBe(
+      "ya se ingresó el 02/03/2026 como 'a.pdf' para el expediente 3000003799 (sin cambios desde 05/03/2026; no se volvió a leer; " +
         'el documento guardado se conserva; no hace falta volver a subir este archivo)',
     );
   });
 
+  it('dates a file\'s ingestion by the local calendar: at 20:00 in Monterrey it is still that day, not the next (UTC)', () => {
+    const before = process.env.TZ;
+    process.env.TZ = 'America/Monterrey';
+    try {
+      const document = { createdAt: '2026-12-03T02:00:00.000Z', filename: 'a.pdf', expediente: '3000003799' };
+      expect(alreadyIngestedMessage(document, 'cli')).toMatch(/^already ingested on 2026-12-02 as 'a\.pdf'/);
+      expect(ES.detail(alreadyIngestedMessage(document, 'cli'))).toMatch(/^ya se ingresó el 02\/12\/2026 como/);
+    } finally {
+      if (before === undefined) delete process.env.TZ;
+      else process.env.TZ = before;
+    }
+  });
+
   it('translates a remembered failure with its date, and an outcome label given for want of a message', () => {
     const remembered = `${describeFailure('corrupt').message} (unchanged since 2026-03-02; not read again)`;
-    expect(expectSpanish(remember(remembered), ['2026-03-02'])).toBe(
+    expect(expectSpanish(remember(remembered), ['02/03/2026'])).toBe(
       'el PDF está dañado o no es un PDF válido, así que no se puede leer su texto; pida al remitente una copia nueva ' +
-        '(sin cambios desde 2026-03-02; no se volvió a leer)',
+        '(sin cambios desde 02/03/2026; no se volvió a leer)',
     );
     for (const outcome of Object.keys(FILE_OUTCOMES) as FileOutcome[]) {
       expect(ES.detail(remember(FILE_OUTCOMES[outcome].label))).toBe(ES_OUTCOMES[outcome]);
@@ -890,11 +903,11 @@ describe('the Spanish of per-file details', () => {
         expect(outcomes, outcome).toContain(outcome);
       }
       for (const message of new Set(messages)) {
-        // File names, expedientes and dates stay as they are.
-        expectSpanish(
-          remember(message),
-          [...message.matchAll(/'[^']*'|\d{4}-\d{2}-\d{2}|\b\d{8,12}\b/g)].map(([p]) => p),
-        );
+        // File names and expedientes stay as they are; dates are written day first.
+        expectSpanish(remember(message), [
+          ...[...message.matchAll(/'[^']*'|\b\d{8,12}\b/g)].map(([p]) => p),
+          ...[...message.matchAll(/\b(\d{4})-(\d{2})-(\d{2})\b/g)].map(([, year, month, day]) => `${day}/${month}/${year}`),
+        ]);
       }
       expect(messages.some((m) => m.includes('(unchanged since'))).toBe(true);
     });

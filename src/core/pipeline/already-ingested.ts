@@ -1,3 +1,5 @@
+import { formatLocalTimestamp } from '../text/local-timestamp.js';
+
 /** Who reads a file's message: a person at the command line, or a program calling the HTTP API. */
 export type MessageClient = 'cli' | 'api';
 
@@ -14,7 +16,7 @@ export function alreadyIngestedMessage(
 ): string {
   const advice = client === 'api' ? 'the stored document stands; there is no need to upload this file again' : 'use --force to re-ingest';
   return (
-    `already ingested on ${document.createdAt.slice(0, 10)} as '${document.filename}' for expediente ` +
+    `already ingested on ${formatLocalTimestamp(document.createdAt, 'en', 'date')} as '${document.filename}' for expediente ` +
     `${document.expediente} (${since === undefined ? '' : `${since}; `}${advice})`
   );
 }

@@ -59,7 +59,7 @@ function characters(list: string): string {
  */
 const REMEMBERED_RULE: DetailRule = {
   en: new RegExp(`^(.+) \\(unchanged since ${DATE}; not read again\\)$`),
-  es: ([message, since], c) => `${c.detail(message!)} (sin cambios desde ${since}; no se volvió a leer)`,
+  es: ([message, since], c) => `${c.detail(message!)} (sin cambios desde ${localTimestampInSpanish(since!)}; no se volvió a leer)`,
 };
 
 /** The filename parser's messages (src/core/filename/parse-filename.ts, parse-person-name.ts). */
@@ -406,8 +406,8 @@ const SESSION_RULES: DetailRule[] = [
       `^already ingested on ${DATE} as '(.*)' for expediente (\\S+) \\((?:unchanged since ${DATE}; not read again; )?(use --force to re-ingest|the stored document stands; there is no need to upload this file again)\\)$`,
     ),
     es: ([on, filename, expediente, since, advice]) =>
-      `ya se ingresó el ${on} como '${filename}' para el expediente ${expediente} ` +
-      `(${since ? `sin cambios desde ${since}; no se volvió a leer; ` : ''}` +
+      `ya se ingresó el ${localTimestampInSpanish(on!)} como '${filename}' para el expediente ${expediente} ` +
+      `(${since ? `sin cambios desde ${localTimestampInSpanish(since)}; no se volvió a leer; ` : ''}` +
       `${advice === 'use --force to re-ingest' ? 'use --force para volver a ingresarlo' : 'el documento guardado se conserva; no hace falta volver a subir este archivo'})`,
   },
   {
@@ -415,7 +415,7 @@ const SESSION_RULES: DetailRule[] = [
       `^rejected in review by (.*) on ${DATE} \\(as '(.*)'\\); set aside — \`tecsalud-batch review --reopen (\\w+)\` to review it again$`,
     ),
     es: ([by, on, filename, sha]) =>
-      `rechazado en revisión por ${by} el ${on} (como '${filename}'); apartado — ` +
+      `rechazado en revisión por ${by} el ${localTimestampInSpanish(on!)} (como '${filename}'); apartado — ` +
       `\`tecsalud-batch review --reopen ${sha}\` para revisarlo de nuevo`,
   },
   {
@@ -424,7 +424,7 @@ const SESSION_RULES: DetailRule[] = [
     ),
     es: ([filename, session, since]) =>
       `el mismo contenido ('${filename}') ya está en espera de revisión en la sesión ${session}` +
-      (since ? ` (sin cambios desde ${since}; no se volvió a leer)` : '') +
+      (since ? ` (sin cambios desde ${localTimestampInSpanish(since)}; no se volvió a leer)` : '') +
       `; resuélvalo con \`tecsalud-batch review ${session}\``,
   },
   {

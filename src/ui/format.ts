@@ -115,3 +115,26 @@ export function formatCalendarDate(date: string, lang: Lang): string {
   const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
   return lang === 'es' && iso ? `${iso[3]}/${iso[2]}/${iso[1]}` : date;
 }
+
+const DURATION_UNITS: Readonly<Record<string, Readonly<Record<Lang, readonly [string, string]>>>> = {
+  m: { en: ['minute', 'minutes'], es: ['minuto', 'minutos'] },
+  h: { en: ['hour', 'hours'], es: ['hora', 'horas'] },
+  d: { en: ['day', 'days'], es: ['día', 'días'] },
+  w: { en: ['week', 'weeks'], es: ['semana', 'semanas'] },
+  y: { en: ['year', 'years'], es: ['año', 'años'] },
+};
+
+/**
+ * A duration as typed for a flag (`7d`, `12h`, `1.5w`: see commands/shared/duration) in words — `7 days`,
+ * `7 días` — for the sentences that echo it; a records administrator reads `7d` as a code. Text that is not
+ * such a duration is given back as it is.
+ */
+export function durationInWords(text: string, lang: Lang): string {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([mhdwy])\s*$/i.exec(text);
+  const unit = match && DURATION_UNITS[match[2]!.toLowerCase()];
+  if (!match || !unit) return text;
+  const amount = Number(match[1]);
+  const [one, many] = unit[lang];
+  const number = lang === 'es' ? String(amount).replace('.', ',') : String(amount);
+  return `${number} ${amount === 1 ? one : many}`;
+}

@@ -177,7 +177,7 @@ describe('the commands speak --lang es (patients, documents, sessions, unlock, t
   it('search, processing-types and cleanup', async () => {
     const [found, none, types, english] = await Promise.all([
       run(['search', 'biometría hemática', '-k', '1', '--lang', 'es']),
-      run(['cleanup', '--older-than', '3650d', '--lang', 'es']),
+      run(['cleanup', '--older-than', '1.5w', '--lang', 'es']),
       // It reads no database: no --db.
       runCli(['processing-types'], { cwd, env: { LANG: 'es_MX.UTF-8', LC_ALL: '' } }),
       runCli(['processing-types', '--json'], { cwd, env: { LANG: 'es_MX.UTF-8', LC_ALL: '' } }),
@@ -186,7 +186,8 @@ describe('the commands speak --lang es (patients, documents, sessions, unlock, t
     // The type in words with its code (a lab_results chunk is the closest to 'biometría hemática'), and once what the distance means.
     expect(found.stdout).toMatch(/^1\. .+\.pdf · expediente \d+ · laboratorio \(lab_results\) · fragmento \d+\/\d+ · distancia \d\.\d{3}\n/);
     expect(found.stdout).toMatch(/\ndistancia: cuánto se aleja el fragmento del texto buscado \(0: idéntico\); los más cercanos van primero\.\n$/);
-    expect(none.stdout).toBe('No hay sesiones terminadas de hace más de 3650d.\n');
+    // The duration in words, not the flag's code ('1.5w').
+    expect(none.stdout).toBe('No hay sesiones terminadas de hace más de 1,5 semanas.\n');
     expect(types.stdout).toMatch(/^both {8}Ambos {7}Guarda el texto completo en la base de datos/m);
     expect(JSON.parse(english.stdout)).toContainEqual(expect.objectContaining({ value: 'both', label: 'Both' }));
 

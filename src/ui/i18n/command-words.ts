@@ -9,6 +9,7 @@ import { resolveLanguage, type Lang } from './language.js';
 import { translateCandidateReason } from './match-reasons-es.js';
 import { translateImportReason } from './registry-import-es.js';
 import { formatLocalTimestamp } from '../../core/text/local-timestamp.js';
+import { durationInWords } from '../format.js';
 
 export interface CommandWords {
   patients: {
@@ -184,7 +185,7 @@ const EN: CommandWords = {
     filenameAlone: (decision, reason) => `    the filename alone: ${decision.toUpperCase()} (${reason})`,
   },
   cleanup: {
-    noneOlder: (olderThan) => `No finished sessions older than ${olderThan}.`,
+    noneOlder: (olderThan) => `No finished sessions older than ${durationInWords(olderThan, 'en')}.`,
     cleaned: (r) =>
       `Cleaned session ${r.session}: ${r.fileRecords} file records removed` +
       (r.keptReviews ? `, ${r.keptReviews} pending reviews kept` : '') +
@@ -335,7 +336,7 @@ const ES: CommandWords = {
     filenameAlone: (decision, reason, words) => `    solo por el nombre del archivo: ${decision.toUpperCase()} (${words}; ${reason})`,
   },
   cleanup: {
-    noneOlder: (olderThan) => `No hay sesiones terminadas de hace más de ${olderThan}.`,
+    noneOlder: (olderThan) => `No hay sesiones terminadas de hace más de ${durationInWords(olderThan, 'es')}.`,
     cleaned: (r) =>
       `Sesión ${r.session} limpiada: ${plural(r.fileRecords, 'registro de archivo quitado', 'registros de archivo quitados')}` +
       (r.keptReviews ? `, ${plural(r.keptReviews, 'revisión pendiente conservada', 'revisiones pendientes conservadas')}` : '') +

@@ -135,6 +135,6 @@ export function durationInWords(text: string, lang: Lang): string {
   if (!match || !unit) return text;
   const amount = Number(match[1]);
   const [one, many] = unit[lang];
-  const number = lang === 'es' ? String(amount).replace('.', ',') : String(amount);
-  return `${number} ${amount === 1 ? one : many}`;
+  // Mexico writes the decimal point, as English does: 1.5 semanas.
+  return `${amount} ${amount === 1 ? one : many}`;
 }

@@ -187,7 +187,7 @@ describe('the commands speak --lang es (patients, documents, sessions, unlock, t
     expect(found.stdout).toMatch(/^1\. .+\.pdf · expediente \d+ · laboratorio \(lab_results\) · fragmento \d+\/\d+ · distancia \d\.\d{3}\n/);
     expect(found.stdout).toMatch(/\ndistancia: cuánto se aleja el fragmento del texto buscado \(0: idéntico\); los más cercanos van primero\.\n$/);
     // The duration in words, not the flag's code ('1.5w').
-    expect(none.stdout).toBe('No hay sesiones terminadas de hace más de 1,5 semanas.\n');
+    expect(none.stdout).toBe('No hay sesiones terminadas de hace más de 1.5 semanas.\n');
     expect(types.stdout).toMatch(/^both {8}Ambos {7}Guarda el texto completo en la base de datos/m);
     expect(JSON.parse(english.stdout)).toContainEqual(expect.objectContaining({ value: 'both', label: 'Both' }));
 

@@ -42,7 +42,9 @@ describe('unknown type codes in ingest', { tags: ['slow'] }, () => {
     const spanish = await runCli(['ingest', drop, '--db', db, '--non-interactive', '--lang', 'es', '--force'], {
       cwd: dir,
     });
-    expect(spanish.stdout).toContain('3 archivos tienen un código de tipo que la herramienta no conoce (CSON ×2, XRAY)');
+    expect(spanish.stdout).toContain(
+      '3 archivos tienen un código de tipo que la herramienta no conoce (CSON ×2, XRAY): registrados como tipo otro (other).',
+    );
 
     const json = await runCli(['ingest', drop, '--db', db, '--json', '--force'], { cwd: dir });
     expect(JSON.parse(json.stdout).unknown_type_codes).toEqual({ CSON: 2, XRAY: 1 });

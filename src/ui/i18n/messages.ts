@@ -1341,7 +1341,7 @@ export const ES: Messages = {
       ' en la carpeta de entrada (vea status --files)',
     unknownTypeCodes: (files, codes, known) =>
       `${files === 1 ? '1 archivo tiene' : `${files} archivos tienen`} un código de tipo que la herramienta no conoce ` +
-      `(${codes}): ${files === 1 ? 'registrado' : 'registrados'} como tipo 'other'. Los códigos conocidos: ${known}`,
+      `(${codes}): ${files === 1 ? 'registrado' : 'registrados'} como tipo otro (other). Los códigos conocidos: ${known}`,
   },
 };
 

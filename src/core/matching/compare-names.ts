@@ -1,3 +1,4 @@
+import { splitGeneration } from './generation-suffix.js';
 import type { GivenNameToken, NormalizedName, SurnameForm } from './normalize-name.js';
 import { gradedSimilarity, isOneEdit } from './string-similarity.js';
 import type { FieldMatch, FieldMatchKind, NameComparison } from './types.js';
@@ -29,6 +30,7 @@ const SIMILARITY = {
   reordered: 0.85,
   distinctName: 0.7,
   gender: 0.6,
+  generation: 0.6,
   missingGiven: 0.5,
   /** A pair that is not any kind of variant never scores above this. */
   differentCap: 0.8,
@@ -170,7 +172,30 @@ function alignSubsequence(pairs: FieldMatch[][], longerLength: number): FieldMat
   return search(0, 0) ? aligned : null;
 }
 
+/**
+ * Compares the given names, a generational suffix apart: ROBERTO JR and ROBERTO are a son and his father,
+ * never a given name left out, so a suffix on one side only is a difference no expediente can settle
+ * alone. JR and JUNIOR are the same word.
+ */
 export function compareGivenNames(
+  query: GivenNameToken[],
+  candidate: GivenNameToken[],
+  knowledge: NameKnowledge,
+): FieldMatch {
+  const q = splitGeneration(query);
+  const c = splitGeneration(candidate);
+  if (q.generation === null && c.generation === null) return compareGivenWords(query, candidate, knowledge);
+  const names = compareGivenWords(q.given, c.given, knowledge);
+  if (q.generation !== c.generation) {
+    return combineWordMatches([names, match('generation', SIMILARITY.generation, false)]);
+  }
+  if (q.writtenAs !== c.writtenAs) {
+    return combineWordMatches([names, match('abbreviation', SIMILARITY.abbreviation, true)]);
+  }
+  return names;
+}
+
+function compareGivenWords(
   query: GivenNameToken[],
   candidate: GivenNameToken[],
   knowledge: NameKnowledge,

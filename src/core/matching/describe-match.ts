@@ -14,6 +14,7 @@ export const KIND_PHRASES: Record<FieldMatchKind, string> = {
   split: 'surnames split differently',
   near: 'one letter off in a short name',
   gender: 'masculine/feminine form of the name',
+  generation: 'another generation (JR/SR: father and son)',
   distinct_name: 'another real name one letter away',
   reordered: 'same names in another order',
   different: 'different',

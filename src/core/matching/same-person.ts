@@ -1,4 +1,5 @@
 import { compareNames, isGenderPair, type NameKnowledge } from './compare-names.js';
+import { differentGenerations } from './generation-suffix.js';
 import { KNOWN_GIVEN_NAMES, KNOWN_SURNAMES } from './name-dictionary.js';
 import { normalizeName, type GivenNameToken, type SurnameForm } from './normalize-name.js';
 import { isOneEdit, levenshteinRatio } from './string-similarity.js';
@@ -121,7 +122,8 @@ export function judgeSamePerson(a: NameFields, b: NameFields): PersonJudgement {
     return 'same';
   const surnames = sameSurnames(na, nb);
   const given = givenNamesRelation(na.given, nb.given);
-  if (surnames && given === 'same') return 'same';
+  // ROBERTO JR and ROBERTO: the son and the father, or one of them written without the suffix.
+  if (surnames && given === 'same') return differentGenerations(na.given, nb.given) ? 'uncertain' : 'same';
   if (!surnames && given === 'different') return 'another';
   return 'uncertain';
 }

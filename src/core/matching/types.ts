@@ -68,6 +68,7 @@ export type FieldMatchKind =
   | 'split'
   | 'near'
   | 'gender'
+  | 'generation'
   | 'distinct_name'
   | 'reordered'
   | 'different';

@@ -370,6 +370,63 @@ describe('matchPatient: homonyms', () => {
   });
 });
 
+describe('matchPatient: father and son (JR)', () => {
+  const father = person('3000300001', 'TREVIÑO', 'CANTÚ', 'ROBERTO');
+  const son = person('3000300002', 'TREVIÑO', 'CANTÚ', 'ROBERTO JR');
+  const common = {
+    totalPatients: 1_000_000,
+    count: (key: string) => (key.startsWith('t:s:') ? 60_000 : 40_000),
+  };
+
+  it.each([
+    [
+      "the son's name on the father's expediente, the son not registered",
+      nameQuery(father.expediente, 'TREVIÑO', 'CANTU', 'ROBERTO JR'),
+      [father],
+    ],
+    [
+      "the son's name, spelt JUNIOR, on the father's expediente",
+      nameQuery(father.expediente, 'TREVIÑO', 'CANTU', 'ROBERTO JUNIOR'),
+      [father, son],
+    ],
+    [
+      "the father's name on the son's expediente, the father not registered",
+      nameQuery(son.expediente, 'TREVIÑO', 'CANTU', 'ROBERTO'),
+      [son],
+    ],
+    [
+      'SR on the son’s expediente',
+      nameQuery(son.expediente, 'TREVIÑO', 'CANTU', 'ROBERTO SR'),
+      [father, son],
+    ],
+  ])('reviews %s, however common the name', (_label, query, registry) => {
+    for (const frequencies of [frequenciesFrom(registry), common]) {
+      const result = decide(query, registry, { frequencies });
+      expect(result).toMatchObject({ decision: 'review', reason: 'id_match_name_partial' });
+      expect(result.patient?.expediente).toBe(query.expediente);
+      const owner = registry.find((p) => p.expediente === query.expediente)!;
+      expect(result.candidates.find((c) => c.patient === owner)!.reasons).toContain(
+        `nombres: another generation (JR/SR: father and son) (${query.nombres} vs ${owner.nombres})`,
+      );
+    }
+  });
+
+  it('attaches JR written as JUNIOR or JR. to the son', () => {
+    for (const nombres of ['ROBERTO JUNIOR', 'ROBERTO JR.', 'Roberto Jr']) {
+      const result = decide(nameQuery(son.expediente, 'TREVIÑO', 'CANTU', nombres), [father, son]);
+      expect(result).toMatchObject({ decision: 'auto', patient: son });
+    }
+  });
+
+  it('keeps JUNIOR alone a given name, not a suffix', () => {
+    const junior = person('3000300003', 'TREVIÑO', 'CANTÚ', 'JUNIOR');
+    expect(decide(nameQuery(junior.expediente, 'TREVINO', 'CANTU', 'JUNIOR'), [junior])).toMatchObject({
+      decision: 'auto',
+      reason: 'exact_id_and_name',
+    });
+  });
+});
+
 describe('matchPatient: output', () => {
   const many = [
     ...Array.from({ length: 40 }, (_, i) =>

@@ -54,6 +54,7 @@ const ROWS: Row[] = [
     'same',
   ],
   ['sounds the same', 'GONSALES / BASQUEZ / ROSIO', 'GONZALEZ / VAZQUEZ / ROCIO', 'same'],
+  ['JR spelt out', 'TREVIÑO / CANTU / ROBERTO JUNIOR', 'TREVIÑO / CANTU / ROBERTO JR.', 'same'],
 
   // Clearly another person: the given names differ and a surname differs.
   ['a stranger', 'ZAMBRANO / QUIROGA / ULISES', 'GARZA / TIJERINA / MARIA ESTHER', 'another'],
@@ -99,6 +100,8 @@ const ROWS: Row[] = [
     'GARZA / TIJERINA / MARIA ESTHER',
     'uncertain',
   ],
+  ['father and son', 'TREVIÑO / CANTU / ROBERTO JR', 'TREVIÑO / CANTU / ROBERTO', 'uncertain'],
+  ['JR and SR', 'TREVIÑO / CANTU / ROBERTO JR', 'TREVIÑO / CANTU / ROBERTO SR', 'uncertain'],
   ['married name', 'GARZA / DE LOPEZ / MARIA ESTHER', 'GARZA / TIJERINA / MARIA ESTHER', 'uncertain'],
   ['two real surnames a letter apart', 'ROSA / GARZA / ANA', 'ROSAS / GARZA / ANA', 'uncertain'],
   [

@@ -1,0 +1,63 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTextPdf } from '../../fixtures/generator/pdf.js';
+import { runCli } from '../support/cli-binary.js';
+import { createTempDir } from '../support/databases.js';
+import type { JsonReport } from '../support/ingest-fixture.js';
+
+/**
+ * Names a real hospital export holds, through `patients import` and `ingest` of the built CLI: each file
+ * lands where the matcher's safety rules say (attach only when sure, otherwise review), never on a
+ * relative or a neighbour's expediente.
+ */
+const REGISTRY = [
+  'expediente,apellido_paterno,apellido_materno,nombres,fecha_nacimiento,sexo',
+  '3000300001,TREVIÑO,CANTÚ,ROBERTO,1960-01-01,M',
+  '3000300002,TREVIÑO,CANTÚ,ROBERTO JR,1990-01-01,M',
+];
+
+/** File name → what the run must do with it: the expediente it attaches to, or review on that expediente. */
+const CASES: Array<[filename: string, outcome: 'ingested' | 'review_required', expediente: string]> = [
+  // The son's name on his father's expediente: a slip of the clerk between father and son, never the father's.
+  ['3000300001_TREVIÑO CANTU, ROBERTO JUNIOR_CONS.pdf', 'review_required', '3000300001'],
+  // The son, his suffix written another way.
+  ['3000300002_TREVIÑO CANTU, ROBERTO JR._LAB.pdf', 'ingested', '3000300002'],
+];
+
+describe('ingest of adversarial names against a real registry', { tags: ['slow'] }, () => {
+  let cwd: string;
+  let report: JsonReport;
+
+  beforeAll(async () => {
+    cwd = createTempDir('tecsalud-adversarial-names-');
+    fs.writeFileSync(path.join(cwd, 'registry.csv'), REGISTRY.join('\n') + '\n');
+    const drop = path.join(cwd, 'drop');
+    fs.mkdirSync(drop);
+    for (const [index, [filename]] of CASES.entries()) {
+      // Each text its own, so no two files are one content; none names the patient, so only the name decides.
+      const text = `NOTA MEDICA ${index}\n\nPaciente estable, sin cambios en el tratamiento (${index}).`;
+      fs.writeFileSync(
+        path.join(drop, filename),
+        await makeTextPdf([text], { title: 'NOTA', date: '2026-11-02' }),
+      );
+    }
+    const env = { TECSALUD_DB: path.join(cwd, 'registry.db') };
+    const imported = await runCli(['patients', 'import', 'registry.csv'], { cwd, env });
+    expect(imported.code, imported.stderr).toBe(0);
+    const run = await runCli(['ingest', 'drop', '--json', '--non-interactive'], { cwd, env });
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    report = JSON.parse(run.stdout) as JsonReport;
+  }, 120_000);
+
+  afterAll(() => fs.rmSync(cwd, { recursive: true, force: true }));
+
+  it.each(CASES)('%s → %s (%s)', (filename, outcome, expediente) => {
+    const file = report.files.find((f) => f.filename === filename);
+    expect(file, JSON.stringify(report.files.map((f) => f.filename))).toBeDefined();
+    expect({ outcome: file!.outcome, expediente: file!.match?.patient_expediente }).toEqual({
+      outcome,
+      expediente,
+    });
+  });
+});

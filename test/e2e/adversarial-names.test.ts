@@ -15,6 +15,8 @@ const REGISTRY = [
   'expediente,apellido_paterno,apellido_materno,nombres,fecha_nacimiento,sexo',
   '3000300001,TREVIÑO,CANTÚ,ROBERTO,1960-01-01,M',
   '3000300002,TREVIÑO,CANTÚ,ROBERTO JR,1990-01-01,M',
+  '3000200001,GARZA,LEAL,JUAN PABLO,2010-05-05,M',
+  '3000200002,GARZA,LEAL,JUAN CARLOS,2010-05-05,M',
 ];
 
 /** File name → what the run must do with it: the expediente it attaches to, or review on that expediente. */
@@ -23,6 +25,9 @@ const CASES: Array<[filename: string, outcome: 'ingested' | 'review_required', e
   ['3000300001_TREVIÑO CANTU, ROBERTO JUNIOR_CONS.pdf', 'review_required', '3000300001'],
   // The son, his suffix written another way.
   ['3000300002_TREVIÑO CANTU, ROBERTO JR._LAB.pdf', 'ingested', '3000300002'],
+  // Twins one digit apart: JUAN fits both, so the expediente alone would decide, and one slip picks the other.
+  ['3000200001_GARZA LEAL, JUAN_CONS.pdf', 'review_required', '3000200001'],
+  ['3000200002_GARZA LEAL, JUAN CARLOS_LAB.pdf', 'ingested', '3000200002'],
 ];
 
 describe('ingest of adversarial names against a real registry', { tags: ['slow'] }, () => {

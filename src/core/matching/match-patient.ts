@@ -160,12 +160,18 @@ function decideWithExpediente(
   // nothing about this file.
   const someoneElseExactly =
     !name.exact && expectedHomonyms < RARE_NAME_HOMONYMS && others.some((o) => o.name.exact);
-  if (name.light && combined >= thresholds.auto && !someoneElseExactly) {
+  // Twins and siblings get neighbouring expedientes. When the name fits the patient one keystroke away at
+  // least as well (JUAN for JUAN PABLO and for his twin JUAN CARLOS), only the expediente tells them
+  // apart, and one slipped digit would file the document with the other, however common the name.
+  const neighbourFitsAsWell =
+    !name.exact && others.some((o) => o.nearId && o.name.light && o.name.score >= name.score);
+  if (name.light && combined >= thresholds.auto && !someoneElseExactly && !neighbourFitsAsWell) {
     const reason = name.exact ? 'exact_id_and_name' : 'exact_id_name_variant';
     return { decision: 'auto', reason, chosen: idCandidate, confidence: combined };
   }
   let reason: MatchReason;
   if (name.light && someoneElseExactly) reason = 'id_match_name_fits_other';
+  else if (name.light && neighbourFitsAsWell) reason = 'id_match_name_fits_neighbour';
   // `id_conflict` is DECISIONS 5's "clearly another person", the same predicate as the review's banner:
   // a sibling on the same surnames or a typo the structure misses (GRABIELA/GABRIELA) is only partial.
   else if (name.light || !isClearlyAnotherPerson(query, idCandidate.patient))

@@ -38,6 +38,11 @@ export type MatchReason =
   | 'id_match_name_partial'
   /** review: the expediente matches a light variant, but another patient carries exactly this name. */
   | 'id_match_name_fits_other'
+  /**
+   * review: the expediente matches a light variant that is not the exact name, and a patient whose
+   * expediente is one keystroke away fits the name at least as well (twins, siblings).
+   */
+  | 'id_match_name_fits_neighbour'
   /** review: the expediente is in the registry, but the name clearly belongs to someone else (isClearlyAnotherPerson). */
   | 'id_conflict'
   /** review: the expediente is absent, and a patient with this name has an expediente one keystroke away. */

@@ -329,7 +329,8 @@ describe('matchPatient: homonyms', () => {
   const juanes = Array.from({ length: 10 }, (_, i) =>
     person(`20000000${String(i).padStart(2, '0')}`, 'HERNANDEZ', 'HERNANDEZ', 'JUAN'),
   );
-  const juanCarlos = person('2000000050', 'HERNANDEZ', 'HERNANDEZ', 'JUAN CARLOS');
+  // Two digits from every JUAN's expediente: no slip of one digit turns one into the other.
+  const juanCarlos = person('2000000550', 'HERNANDEZ', 'HERNANDEZ', 'JUAN CARLOS');
   const crowd = [...juanes, juanCarlos];
 
   it('attaches each JUAN HERNANDEZ HERNANDEZ to the one with his expediente', () => {
@@ -351,15 +352,31 @@ describe('matchPatient: homonyms', () => {
   });
 
   it('attaches JUAN CARLOS by expediente although ten patients are called JUAN', () => {
-    const result = decide(nameQuery('2000000050', 'HERNANDEZ', 'HERNANDEZ', 'JUAN CARLOS'), crowd);
+    const result = decide(nameQuery('2000000550', 'HERNANDEZ', 'HERNANDEZ', 'JUAN CARLOS'), crowd);
     expect(result).toMatchObject({ decision: 'auto', patient: juanCarlos });
   });
 
   it('attaches a dropped 2nd name by expediente when the short name is common', () => {
-    const result = decide(nameQuery('2000000050', 'HERNANDEZ', 'HERNANDEZ', 'JUAN'), crowd, {
+    const result = decide(nameQuery('2000000550', 'HERNANDEZ', 'HERNANDEZ', 'JUAN'), crowd, {
       frequencies: { totalPatients: 1_000_000, count: (key) => (key.startsWith('t:s:') ? 60_000 : 40_000) },
     });
     expect(result).toMatchObject({ decision: 'auto', reason: 'exact_id_name_variant', patient: juanCarlos });
+  });
+
+  it('reviews that dropped 2nd name when a JUAN is one keystroke from the expediente', () => {
+    const nextDoor = person('2000000050', 'HERNANDEZ', 'HERNANDEZ', 'JUAN CARLOS');
+    const result = decide(
+      nameQuery(nextDoor.expediente, 'HERNANDEZ', 'HERNANDEZ', 'JUAN'),
+      [...juanes, nextDoor],
+      {
+        frequencies: { totalPatients: 1_000_000, count: (key) => (key.startsWith('t:s:') ? 60_000 : 40_000) },
+      },
+    );
+    expect(result).toMatchObject({
+      decision: 'review',
+      reason: 'id_match_name_fits_neighbour',
+      patient: nextDoor,
+    });
   });
 
   it('reviews a short name that is exactly a relative’s when the family name is rare', () => {
@@ -367,6 +384,61 @@ describe('matchPatient: homonyms', () => {
     const son = person('3000000099', 'FALAGUI', 'ZARIDA', 'JUAN CARLOS');
     const result = decide(nameQuery(son.expediente, 'FALAGUI', 'ZARIDA', 'JUAN'), [father, son]);
     expect(result).toMatchObject({ decision: 'review', reason: 'id_match_name_fits_other', patient: son });
+  });
+});
+
+describe('matchPatient: twins on neighbouring expedientes', () => {
+  const juanPablo = person('3000200001', 'GARZA', 'LEAL', 'JUAN PABLO');
+  const juanCarlos = person('3000200002', 'GARZA', 'LEAL', 'JUAN CARLOS');
+  const twins = [juanPablo, juanCarlos];
+  const common = {
+    totalPatients: 1_000_000,
+    count: (key: string) => (key.startsWith('t:s:') ? 60_000 : 40_000),
+  };
+
+  it.each([
+    ['the first name only', 'JUAN'],
+    ['an initial for the second name', 'JUAN C.'],
+  ])(
+    'reviews %s when it fits the twin one keystroke away as well, however common the name',
+    (_label, nombres) => {
+      for (const frequencies of [frequenciesFrom(twins), common]) {
+        const result = decide(nameQuery(juanPablo.expediente, 'GARZA', 'LEAL', nombres), twins, {
+          frequencies,
+        });
+        expect(result).toMatchObject({ decision: 'review', patient: juanPablo });
+        expect(result.confidence).toBeLessThan(DEFAULT_THRESHOLDS.auto);
+        expect(result.candidates.map((c) => c.patient)).toContain(juanCarlos);
+      }
+    },
+  );
+
+  it('says why: the name fits the neighbouring expediente too', () => {
+    const result = decide(nameQuery(juanPablo.expediente, 'GARZA', 'LEAL', 'JUAN'), twins);
+    expect(result.reason).toBe('id_match_name_fits_neighbour');
+  });
+
+  it('attaches each twin by his full name, and a name that fits only his expediente', () => {
+    for (const twin of twins) {
+      expect(decide(nameQuery(twin.expediente, 'GARZA', 'LEAL', twin.nombres), twins)).toMatchObject({
+        decision: 'auto',
+        reason: 'exact_id_and_name',
+        patient: twin,
+      });
+    }
+    // A typo that still fits Juan Pablo better than his brother.
+    expect(decide(nameQuery(juanPablo.expediente, 'GARZA', 'LEAL', 'JAUN PABLO'), twins)).toMatchObject({
+      decision: 'auto',
+      patient: juanPablo,
+    });
+  });
+
+  it('attaches the short name when the patient who also fits it is not one keystroke away', () => {
+    const cousin = person('3000900007', 'GARZA', 'LEAL', 'JUAN CARLOS');
+    const result = decide(nameQuery(juanPablo.expediente, 'GARZA', 'LEAL', 'JUAN'), [juanPablo, cousin], {
+      frequencies: common,
+    });
+    expect(result).toMatchObject({ decision: 'auto', reason: 'exact_id_name_variant', patient: juanPablo });
   });
 });
 

@@ -17,6 +17,7 @@ const REGISTRY = [
   '3000300002,TREVIÑO,CANTÚ,ROBERTO JR,1990-01-01,M',
   '3000200001,GARZA,LEAL,JUAN PABLO,2010-05-05,M',
   '3000200002,GARZA,LEAL,JUAN CARLOS,2010-05-05,M',
+  '3000600002,ZAMBRANO,MONTEMAYOR,JOSÉ MARÍA,1967-01-01,M',
 ];
 
 /** File name → what the run must do with it: the expediente it attaches to, or review on that expediente. */
@@ -28,6 +29,9 @@ const CASES: Array<[filename: string, outcome: 'ingested' | 'review_required', e
   // Twins one digit apart: JUAN fits both, so the expediente alone would decide, and one slip picks the other.
   ['3000200001_GARZA LEAL, JUAN_CONS.pdf', 'review_required', '3000200001'],
   ['3000200002_GARZA LEAL, JUAN CARLOS_LAB.pdf', 'ingested', '3000200002'],
+  // Nobody called José María goes by María: his sister's document, with his expediente.
+  ['3000600002_ZAMBRANO MONTEMAYOR, MARIA_CONS.pdf', 'review_required', '3000600002'],
+  ['3000600002_ZAMBRANO MONTEMAYOR, JOSE MA._LAB.pdf', 'ingested', '3000600002'],
 ];
 
 describe('ingest of adversarial names against a real registry', { tags: ['slow'] }, () => {

@@ -1,3 +1,4 @@
+import { dropsFirstNameAcrossSexes } from './first-name-across-sexes.js';
 import { splitGeneration } from './generation-suffix.js';
 import type { GivenNameToken, NormalizedName, SurnameForm } from './normalize-name.js';
 import { gradedSimilarity, isOneEdit } from './string-similarity.js';
@@ -217,6 +218,7 @@ function compareGivenWords(
     }
     return positional;
   }
+  if (dropsFirstNameAcrossSexes(query, candidate)) return match('gender', SIMILARITY.gender, false);
   const queryIsShorter = query.length < candidate.length;
   const [shorter, longer] = queryIsShorter ? [query, candidate] : [candidate, query];
   // pairs[i][j]: word i of the shorter list against word j of the longer, always judged query-first.

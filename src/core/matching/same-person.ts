@@ -1,4 +1,5 @@
 import { compareNames, isGenderPair, type NameKnowledge } from './compare-names.js';
+import { dropsFirstNameAcrossSexes } from './first-name-across-sexes.js';
 import { differentGenerations } from './generation-suffix.js';
 import { KNOWN_GIVEN_NAMES, KNOWN_SURNAMES } from './name-dictionary.js';
 import { normalizeName, type GivenNameToken, type SurnameForm } from './normalize-name.js';
@@ -122,8 +123,13 @@ export function judgeSamePerson(a: NameFields, b: NameFields): PersonJudgement {
     return 'same';
   const surnames = sameSurnames(na, nb);
   const given = givenNamesRelation(na.given, nb.given);
-  // ROBERTO JR and ROBERTO: the son and the father, or one of them written without the suffix.
-  if (surnames && given === 'same') return differentGenerations(na.given, nb.given) ? 'uncertain' : 'same';
+  // ROBERTO JR and ROBERTO: the son and the father, or one of them written without the suffix; MARIA and
+  // JOSE MARIA: a sister and a brother, or one of them with a name left out.
+  if (surnames && given === 'same') {
+    const relatives =
+      differentGenerations(na.given, nb.given) || dropsFirstNameAcrossSexes(na.given, nb.given);
+    return relatives ? 'uncertain' : 'same';
+  }
   if (!surnames && given === 'different') return 'another';
   return 'uncertain';
 }

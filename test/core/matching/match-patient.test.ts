@@ -387,6 +387,45 @@ describe('matchPatient: homonyms', () => {
   });
 });
 
+describe('matchPatient: a sex-marking first name left out', () => {
+  const common = {
+    totalPatients: 1_000_000,
+    count: (key: string) => (key.startsWith('t:s:') ? 60_000 : 40_000),
+  };
+
+  it.each([
+    ['MARIA for JOSE MARIA', 'JOSE MARIA', 'MARIA'],
+    ['JOSE for MARIA JOSE', 'MARIA JOSE', 'JOSE'],
+    ['JESUS for MA. DE JESUS', 'MARIA DE JESUS', 'JESUS'],
+    ['JOSE MARIA for MARIA', 'MARIA', 'JOSE MARIA'],
+  ])(
+    'reviews %s: a sister or a brother, not the same person with a name left out',
+    (_label, registered, written) => {
+      const patient = person('3000600002', 'ZAMBRANO', 'MONTEMAYOR', registered);
+      for (const frequencies of [frequenciesFrom([patient]), common]) {
+        const result = decide(nameQuery(patient.expediente, 'ZAMBRANO', 'MONTEMAYOR', written), [patient], {
+          frequencies,
+        });
+        expect(result).toMatchObject({ decision: 'review', reason: 'id_match_name_partial', patient });
+      }
+    },
+  );
+
+  it.each([
+    ['CARMEN for MARIA DEL CARMEN', 'MARIA DEL CARMEN', 'CARMEN'],
+    ['LUIS for JOSE LUIS', 'JOSE LUIS', 'LUIS'],
+    ['JOSE for JOSE MARIA', 'JOSE MARIA', 'JOSE'],
+  ])('still attaches %s', (_label, registered, written) => {
+    const patient = person('3000600002', 'ZAMBRANO', 'MONTEMAYOR', registered);
+    expect(decide(nameQuery(patient.expediente, 'ZAMBRANO', 'MONTEMAYOR', written), [patient])).toMatchObject(
+      {
+        decision: 'auto',
+        patient,
+      },
+    );
+  });
+});
+
 describe('matchPatient: twins on neighbouring expedientes', () => {
   const juanPablo = person('3000200001', 'GARZA', 'LEAL', 'JUAN PABLO');
   const juanCarlos = person('3000200002', 'GARZA', 'LEAL', 'JUAN CARLOS');

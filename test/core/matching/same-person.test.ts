@@ -101,6 +101,12 @@ const ROWS: Row[] = [
     'uncertain',
   ],
   ['father and son', 'TREVIÑO / CANTU / ROBERTO JR', 'TREVIÑO / CANTU / ROBERTO', 'uncertain'],
+  [
+    'brother and sister, JOSE MARIA and MARIA',
+    'GARZA / LEAL / MARIA',
+    'GARZA / LEAL / JOSE MARIA',
+    'uncertain',
+  ],
   ['JR and SR', 'TREVIÑO / CANTU / ROBERTO JR', 'TREVIÑO / CANTU / ROBERTO SR', 'uncertain'],
   ['married name', 'GARZA / DE LOPEZ / MARIA ESTHER', 'GARZA / TIJERINA / MARIA ESTHER', 'uncertain'],
   ['two real surnames a letter apart', 'ROSA / GARZA / ANA', 'ROSAS / GARZA / ANA', 'uncertain'],

@@ -18,6 +18,11 @@ const REGISTRY = [
   '3000200001,GARZA,LEAL,JUAN PABLO,2010-05-05,M',
   '3000200002,GARZA,LEAL,JUAN CARLOS,2010-05-05,M',
   '3000600002,ZAMBRANO,MONTEMAYOR,JOSÉ MARÍA,1967-01-01,M',
+  // A name common in this registry, and one of its patients with a zero-padded expediente.
+  '3000700001,HERNÁNDEZ,GARCÍA,JOSÉ,1950-01-01,M',
+  '3000700002,HERNÁNDEZ,GARCÍA,JOSÉ,1951-01-01,M',
+  '3000700003,HERNÁNDEZ,GARCÍA,JOSÉ,1952-01-01,M',
+  '0030007004,HERNÁNDEZ,GARCÍA,JOSÉ,1953-01-01,M',
 ];
 
 /** File name → what the run must do with it: the expediente it attaches to, or review on that expediente. */
@@ -32,6 +37,8 @@ const CASES: Array<[filename: string, outcome: 'ingested' | 'review_required', e
   // Nobody called José María goes by María: his sister's document, with his expediente.
   ['3000600002_ZAMBRANO MONTEMAYOR, MARIA_CONS.pdf', 'review_required', '3000600002'],
   ['3000600002_ZAMBRANO MONTEMAYOR, JOSE MA._LAB.pdf', 'ingested', '3000600002'],
+  // The zeros a spreadsheet dropped: the registered JOSE's, not a new patient with a common name.
+  ['30007004_HERNANDEZ GARCIA, JOSE_CONS.pdf', 'review_required', '0030007004'],
 ];
 
 describe('ingest of adversarial names against a real registry', { tags: ['slow'] }, () => {

@@ -1,7 +1,7 @@
 import { compareNames, type NameKnowledge } from './compare-names.js';
 import { describeNameComparison } from './describe-match.js';
 import { describeNameFrequency } from './name-frequency.js';
-import { isNearExpediente } from './near-expediente.js';
+import { differOnlyInLeadingZeros, isNearExpediente } from './near-expediente.js';
 import { normalizeName, type NormalizedName } from './normalize-name.js';
 import { isClearlyAnotherPerson } from './same-person.js';
 import { jaroWinkler, levenshteinRatio, tokenSortRatio, wordIntersection } from './string-similarity.js';
@@ -92,13 +92,20 @@ function confidenceOf(c: Ranked, frequencyWeight: number): number {
 }
 
 /** Stage two, only for the candidates shown: the string signals and the reasons, for people to read. */
-function explainCandidate(query: NormalizedName, c: Ranked, frequencyWeight: number): ScoredCandidate {
+function explainCandidate(
+  query: NormalizedName,
+  expediente: string,
+  c: Ranked,
+  frequencyWeight: number,
+): ScoredCandidate {
   const candidateKey = c.name.alignment === 'swapped' ? surnamesSwapped(c.normalized) : c.normalized.key;
   const reasons = [
     c.idMatch
       ? 'expediente matches'
       : c.nearId
-        ? `expediente one keystroke from the filename's (${c.patient.expediente})`
+        ? differOnlyInLeadingZeros(c.patient.expediente, expediente)
+          ? `expediente the same number but for leading zeros (${c.patient.expediente})`
+          : `expediente one keystroke from the filename's (${c.patient.expediente})`
         : `expediente differs (${c.patient.expediente})`,
     ...describeNameComparison(query, c.normalized, c.name),
   ];
@@ -245,7 +252,7 @@ export function matchPatient(input: MatchPatientInput): MatchDecision {
 
   const shown = ranked.slice(0, MAX_CANDIDATES);
   if (idCandidate !== undefined && !shown.includes(idCandidate)) shown[shown.length - 1] = idCandidate;
-  const top = shown.map((c) => explainCandidate(query, c, frequencyWeight));
+  const top = shown.map((c) => explainCandidate(query, expediente, c, frequencyWeight));
   if (verdict.reason === 'common_name_homonyms') {
     top[0]?.reasons.push(`common name: about ${homonyms.toFixed(1)} other patients are expected to share it`);
   }

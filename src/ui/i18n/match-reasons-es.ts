@@ -18,6 +18,10 @@ export function candidateReasonRules(kindWords: (kind: FieldMatchKind) => string
       en: /^expediente one keystroke from the filename's \((.*)\)$/,
       es: ([expediente]) => `el expediente (${expediente}) difiere en una tecla del que trae el archivo`,
     },
+    {
+      en: /^expediente the same number but for leading zeros \((.*)\)$/,
+      es: ([expediente]) => `el mismo número de expediente salvo los ceros a la izquierda (${expediente})`,
+    },
     { en: /^expediente differs \((.*)\)$/, es: ([expediente]) => `el expediente es distinto (${expediente})` },
     fixed('name identical', 'nombre idéntico'),
     fixed('name identical after folding accents, Ñ and punctuation', 'nombre idéntico al ignorar acentos, Ñ y puntuación'),

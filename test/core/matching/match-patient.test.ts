@@ -278,6 +278,27 @@ describe('matchPatient: expediente not in the registry', () => {
     expect(result.candidates[0]?.reasons.join(' ')).toMatch(/one keystroke/);
   });
 
+  it('reviews an expediente that lost or gained leading zeros, however common the name', () => {
+    const padded = person('0030007004', 'HERNANDEZ', 'GARCIA', 'JOSE');
+    const common = {
+      totalPatients: 1_000_000,
+      count: (key: string) => (key.startsWith('t:s:') ? 60_000 : 40_000),
+    };
+    for (const [written, registered] of [
+      ['30007004', padded],
+      ['000030007004', padded],
+      ['0030007004', person('30007004', 'HERNANDEZ', 'GARCIA', 'JOSE')],
+    ] as const) {
+      const result = decide(nameQuery(written, 'HERNÁNDEZ', 'GARCÍA', 'JOSÉ'), [registered], {
+        frequencies: common,
+      });
+      expect(result).toMatchObject({ decision: 'review', reason: 'expediente_typo', patient: registered });
+      expect(result.candidates[0]?.reasons).toContain(
+        `expediente the same number but for leading zeros (${registered.expediente})`,
+      );
+    }
+  });
+
   it('creates a new patient when there are no candidates', () => {
     const result = decide(nameQuery('1000999999', 'ZAMBRANO', 'QUIROGA', 'ULISES'), []);
     expect(result).toMatchObject({ decision: 'new', reason: 'no_candidates', patient: null, confidence: 0 });

@@ -9,6 +9,11 @@ describe('isNearExpediente', () => {
     ['3000003799', '30000037991', true], // one digit added
     ['3000003799', '3000003799', false], // the same
     ['3000003799', '3000003788', false], // two digits changed
+    ['0030005001', '30005001', true], // leading zeros dropped
+    ['30005001', '000030005001', true], // leading zeros added
+    ['0030005001', '0030005001', false], // the same
+    ['30005001', '300050010', true], // a digit added at the end, not a zero lost
+    ['30005001', '3000500100', false], // two digits added at the end
     ['3000003799', '', false],
   ])('%s ~ %s → %s', (a, b, expected) => {
     expect(isNearExpediente(a, b)).toBe(expected);
@@ -23,8 +28,18 @@ describe('nearExpedientes', () => {
     expect(near).toContain('4000003799');
     expect(near).not.toContain('3000003799');
     expect(new Set(near).size).toBe(near.length);
-    // 9 substitutions per digit, plus swaps of unequal neighbours (3-0, 0-3, 3-7, 7-9).
-    expect(near.length).toBe(9 * 10 + 4);
+    // 9 substitutions per digit, plus swaps of unequal neighbours (3-0, 0-3, 3-7, 7-9), plus the number
+    // padded with one and two zeros.
+    expect(near.length).toBe(9 * 10 + 4 + 2);
+    expect(near).toEqual(expect.arrayContaining(['03000003799', '003000003799']));
     expect(near.every((e) => isNearExpediente(e, '3000003799'))).toBe(true);
+  });
+
+  it('lists the number without its leading zeros and with every padding up to 12 digits', () => {
+    const near = nearExpedientes('0030005001');
+    expect(near).toEqual(expect.arrayContaining(['30005001', '030005001', '00030005001', '000030005001']));
+    expect(near).not.toContain('0030005001');
+    expect(new Set(near).size).toBe(near.length);
+    expect(near.every((e) => e.length >= 8 && e.length <= 12)).toBe(true);
   });
 });

@@ -19,6 +19,7 @@ const REGISTRY = [
   '3000200002,GARZA,LEAL,JUAN CARLOS,2010-05-05,M',
   '3000600002,ZAMBRANO,MONTEMAYOR,JOSÉ MARÍA,1967-01-01,M',
   // A name common in this registry, and one of its patients with a zero-padded expediente.
+  '3000100002,MUÑOZ,PEÑA,MARÍA,1981-01-01,F',
   '3000700001,HERNÁNDEZ,GARCÍA,JOSÉ,1950-01-01,M',
   '3000700002,HERNÁNDEZ,GARCÍA,JOSÉ,1951-01-01,M',
   '3000700003,HERNÁNDEZ,GARCÍA,JOSÉ,1952-01-01,M',
@@ -39,6 +40,9 @@ const CASES: Array<[filename: string, outcome: 'ingested' | 'review_required', e
   ['3000600002_ZAMBRANO MONTEMAYOR, JOSE MA._LAB.pdf', 'ingested', '3000600002'],
   // The zeros a spreadsheet dropped: the registered JOSE's, not a new patient with a common name.
   ['30007004_HERNANDEZ GARCIA, JOSE_CONS.pdf', 'review_required', '0030007004'],
+  // Ñ typed NI on a keyboard without it, and Ñ decomposed as a Mac writes file names: the same patient.
+  ['3000100002_MUNIOZ PENIA, MARIA_CONS.pdf', 'ingested', '3000100002'],
+  ['3000100002_MUN\u0303OZ PEN\u0303A, MARI\u0301A_LAB.pdf', 'ingested', '3000100002'],
 ];
 
 describe('ingest of adversarial names against a real registry', { tags: ['slow'] }, () => {

@@ -100,7 +100,12 @@ export function compareSurnames(
     if (query.folded === candidate.folded) return EXACT;
     return match('particle', SIMILARITY.particle, true);
   }
-  if (query.corePhonetic === candidate.corePhonetic || query.joinedPhonetic === candidate.joinedPhonetic) {
+  if (
+    query.corePhonetic === candidate.corePhonetic ||
+    query.joinedPhonetic === candidate.joinedPhonetic ||
+    query.core === candidate.coreWithNi ||
+    query.coreWithNi === candidate.core
+  ) {
     return match('phonetic', SIMILARITY.phonetic, true);
   }
   if (isOneEdit(query.core, candidate.core) || isOneEdit(query.joined, candidate.joined)) {

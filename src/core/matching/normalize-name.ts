@@ -21,6 +21,8 @@ export interface SurnameForm {
   hasParticles: boolean;
   /** Written as an abbreviation such as `GZZ` or `HDZ`. */
   abbreviated: boolean;
+  /** `core` with Ñ spelt NI, as a keyboard without Ñ writes it (MUNIOZ for MUÑOZ); `core` when there is no Ñ. */
+  coreWithNi: string;
 }
 
 /** One given name after folding and abbreviation expansion (particles such as DEL in MA. DEL CARMEN dropped). */
@@ -51,6 +53,7 @@ const EMPTY_SURNAME: SurnameForm = {
   joinedPhonetic: '',
   hasParticles: false,
   abbreviated: false,
+  coreWithNi: '',
 };
 
 /**
@@ -83,9 +86,9 @@ function normalizeSurnameText(surname: string): SurnameForm {
     abbreviated = true;
     return full;
   });
-  const coreWords = expanded.filter((word) => !PARTICLES.has(word));
+  const core = coreOf(expanded);
   const joined = expanded.join('');
-  const core = coreWords.length > 0 ? coreWords.join('') : joined;
+  const coreWords = expanded.filter((word) => !PARTICLES.has(word));
   return {
     folded: expanded.join(' '),
     core,
@@ -94,7 +97,19 @@ function normalizeSurnameText(surname: string): SurnameForm {
     joinedPhonetic: phoneticCode(joined),
     hasParticles: coreWords.length !== expanded.length,
     abbreviated,
+    coreWithNi: ENYE.test(surname)
+      ? coreOf(foldWords(surname.normalize('NFC').replace(ENYE_ALL, 'NI')))
+      : core,
   };
+}
+
+const ENYE = /[Ññ]|[Nn]\u0303/;
+const ENYE_ALL = /[Ññ]|[Nn]\u0303/g;
+
+/** The surname without its particles, run together; the particles themselves when it is nothing else. */
+function coreOf(words: string[]): string {
+  const coreWords = words.filter((word) => !PARTICLES.has(word));
+  return coreWords.length > 0 ? coreWords.join('') : words.join('');
 }
 
 /** Normalises the given names: `MA. DEL CARMEN` → MARIA, CARMEN; `J. LUIS` → JOSE (initial J), LUIS. */

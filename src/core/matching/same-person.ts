@@ -62,6 +62,7 @@ function givenWordRelation(a: GivenNameToken, b: GivenNameToken): WordRelation {
 function surnameWordRelation(a: SurnameForm, b: SurnameForm): WordRelation {
   if (a.core === b.core || a.joined === b.joined || a.core === b.joined || a.joined === b.core) return 'same';
   if (a.corePhonetic === b.corePhonetic || a.joinedPhonetic === b.joinedPhonetic) return 'same';
+  if (a.core === b.coreWithNi || a.coreWithNi === b.core) return 'same';
   if (!withinTypos(a.core, b.core) && !withinTypos(a.joined, b.joined)) return 'different';
   return KNOWN_SURNAMES.has(a.core) && KNOWN_SURNAMES.has(b.core) ? 'near' : 'same';
 }

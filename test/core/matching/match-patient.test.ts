@@ -408,6 +408,35 @@ describe('matchPatient: homonyms', () => {
   });
 });
 
+describe('matchPatient: Ñ written NI', () => {
+  const munoz = person('3000100002', 'MUÑOZ', 'PEÑA', 'MARÍA');
+  // The same registry row exported from a Mac: the tilde a combining mark after the N.
+  const decomposed = person('3000100002', 'MUN\u0303OZ', 'PEN\u0303A', 'MARI\u0301A');
+
+  it('attaches MUNIOZ PENIA to MUÑOZ PEÑA, in capitals or not, however the registry encodes Ñ', () => {
+    for (const registered of [munoz, decomposed]) {
+      for (const [paterno, materno] of [
+        ['MUNIOZ', 'PENIA'],
+        ['Munioz', 'Penia'],
+      ] as const) {
+        const result = decide(nameQuery(registered.expediente, paterno, materno, 'MARIA'), [registered]);
+        expect(result).toMatchObject({
+          decision: 'auto',
+          reason: 'exact_id_name_variant',
+          patient: registered,
+        });
+        expect(result.candidates[0]?.name.fields.paterno.kind).toBe('phonetic');
+      }
+    }
+  });
+
+  it('reads NI as Ñ only where the registry writes Ñ', () => {
+    const pena = person('3000100003', 'PENA', 'SOTO', 'MARIA');
+    const result = decide(nameQuery(pena.expediente, 'PENIA', 'SOTO', 'MARIA'), [pena]);
+    expect(result.candidates[0]?.name.fields.paterno.kind).toBe('typo');
+  });
+});
+
 describe('matchPatient: a sex-marking first name left out', () => {
   const common = {
     totalPatients: 1_000_000,

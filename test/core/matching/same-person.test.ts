@@ -19,6 +19,7 @@ const ROWS: Row[] = [
   ['identical', 'GARZA / TIJERINA / MARIA ESTHER', 'GARZA / TIJERINA / MARIA ESTHER', 'same'],
   ['accents and case', 'Garza / Tijerina / María Esther', 'GARZA / TIJERINA / MARIA ESTHER', 'same'],
   ['Ñ', 'PENA / NUNEZ / ANA', 'PEÑA / NÚÑEZ / ANA', 'same'],
+  ['Ñ written NI', 'PENIA / NUNIEZ / ANA', 'PEÑA / NÚÑEZ / ANA', 'same'],
   [
     'issue 14: a letter moved and a vowel changed',
     'HUERTA / SOTA / GRABIELA',

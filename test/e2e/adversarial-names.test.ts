@@ -43,6 +43,8 @@ const CASES: Array<[filename: string, outcome: 'ingested' | 'review_required', e
   // Ñ typed NI on a keyboard without it, and Ñ decomposed as a Mac writes file names: the same patient.
   ['3000100002_MUNIOZ PENIA, MARIA_CONS.pdf', 'ingested', '3000100002'],
   ['3000100002_MUN\u0303OZ PEN\u0303A, MARI\u0301A_LAB.pdf', 'ingested', '3000100002'],
+  // …and under an expediente the registry does not hold: the registered MUÑOZ PEÑA is a reviewer's question.
+  ['3000199999_MUNIOZ PENIA, MARIA_RX.pdf', 'review_required', '3000100002'],
 ];
 
 describe('ingest of adversarial names against a real registry', { tags: ['slow'] }, () => {

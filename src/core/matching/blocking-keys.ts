@@ -5,6 +5,7 @@ import {
   type NormalizedName,
   type SurnameForm,
 } from './normalize-name.js';
+import { phoneticCode } from './phonetic-code.js';
 import type { NameFields } from './types.js';
 
 /**
@@ -33,13 +34,25 @@ export function isFrequencyKey(key: string): boolean {
   return key.startsWith(FREQUENCY_KEY_PREFIX);
 }
 
-/** A surname in both of its spellings: without particles (GARZA) and run together (DELAGARZA). */
-function surnameVariants(surname: SurnameForm): string[] {
+/**
+ * A surname in both of its spellings: without particles (GARZA) and run together (DELAGARZA). A query's
+ * NI before a vowel is also tried as Ñ (MUNIOZ as MUNOZ, Ñ being folded to N in the stored keys), so a
+ * name typed without Ñ still meets its patient; stored keys stay as they are.
+ */
+function surnameVariants(surname: SurnameForm, forQuery = false): string[] {
   if (surname.core === '') return [];
-  return surname.joinedPhonetic === surname.corePhonetic
-    ? [surname.corePhonetic]
-    : [surname.corePhonetic, surname.joinedPhonetic];
+  const spellings =
+    surname.joinedPhonetic === surname.corePhonetic
+      ? [surname.corePhonetic]
+      : [surname.corePhonetic, surname.joinedPhonetic];
+  // Only for a query: an import keys a million patients, and their stored keys must not change.
+  if (!forQuery || !NI_BEFORE_VOWEL.test(surname.core)) return spellings;
+  const asEnye = phoneticCode(surname.core.replace(NI_BEFORE_VOWEL_ALL, 'N'));
+  return spellings.includes(asEnye) ? spellings : [...spellings, asEnye];
 }
+
+const NI_BEFORE_VOWEL = /NI(?=[AEOU])/;
+const NI_BEFORE_VOWEL_ALL = /NI(?=[AEOU])/g;
 
 function unorderedPair(a: string, b: string): string {
   return a <= b ? `${a}|${b}` : `${b}|${a}`;
@@ -48,11 +61,11 @@ function unorderedPair(a: string, b: string): string {
 /** The parts of a normalised name that keys are made of. */
 type KeyedName = Pick<NormalizedName, 'paterno' | 'materno' | 'given'>;
 
-function addPairKeys(keys: Set<string>, name: KeyedName): void {
+function addPairKeys(keys: Set<string>, name: KeyedName, forQuery: boolean): void {
   const first = name.given[0]?.phonetic;
   if (first === undefined) return;
-  const paternos = surnameVariants(name.paterno);
-  const maternos = surnameVariants(name.materno);
+  const paternos = surnameVariants(name.paterno, forQuery);
+  const maternos = surnameVariants(name.materno, forQuery);
   for (const p of paternos) {
     if (maternos.length === 0) keys.add(`a:${unorderedPair(p, '')}|${first}`);
     for (const m of maternos) {
@@ -66,8 +79,8 @@ function addPairKeys(keys: Set<string>, name: KeyedName): void {
 
 function addSingleSurnameKeys(keys: Set<string>, name: KeyedName, forQuery: boolean): void {
   const [first, second] = name.given.map((token) => token.phonetic);
-  const paternos = surnameVariants(name.paterno);
-  const maternos = surnameVariants(name.materno);
+  const paternos = surnameVariants(name.paterno, forQuery);
+  const maternos = surnameVariants(name.materno, forQuery);
   for (const p of paternos) {
     if (first !== undefined) keys.add(`s:${p}|${first}`);
     if (second !== undefined) keys.add(`s:${p}|${second}`);
@@ -95,7 +108,7 @@ export function patientBlockingKeys(name: NameFields): string[] {
     given: normalizeGivenNames(name.nombres),
   };
   const keys = new Set<string>();
-  addPairKeys(keys, normalized);
+  addPairKeys(keys, normalized, false);
   addSingleSurnameKeys(keys, normalized, false);
   addFrequencyKeys(keys, normalized);
   return [...keys];
@@ -105,7 +118,7 @@ export function patientBlockingKeys(name: NameFields): string[] {
 export function queryBlockingKeys(name: NameFields): string[] {
   const normalized = normalizeName(name);
   const keys = new Set<string>();
-  addPairKeys(keys, normalized);
+  addPairKeys(keys, normalized, true);
   addSingleSurnameKeys(keys, normalized, true);
   return [...keys];
 }

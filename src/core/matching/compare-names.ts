@@ -17,6 +17,7 @@ export interface NameKnowledge {
 const SIMILARITY = {
   abbreviation: 0.99,
   particle: 0.99,
+  enyeAsNi: 0.99,
   phonetic: 0.97,
   typoLong: 0.95,
   typoShort: 0.93,
@@ -100,12 +101,11 @@ export function compareSurnames(
     if (query.folded === candidate.folded) return EXACT;
     return match('particle', SIMILARITY.particle, true);
   }
-  if (
-    query.corePhonetic === candidate.corePhonetic ||
-    query.joinedPhonetic === candidate.joinedPhonetic ||
-    query.core === candidate.coreWithNi ||
-    query.coreWithNi === candidate.core
-  ) {
+  // Ñ typed NI is how the name is written without Ñ, as sure as a dropped accent.
+  if (query.core === candidate.coreWithNi || query.coreWithNi === candidate.core) {
+    return match('enye_as_ni', SIMILARITY.enyeAsNi, true);
+  }
+  if (query.corePhonetic === candidate.corePhonetic || query.joinedPhonetic === candidate.joinedPhonetic) {
     return match('phonetic', SIMILARITY.phonetic, true);
   }
   if (isOneEdit(query.core, candidate.core) || isOneEdit(query.joined, candidate.joined)) {

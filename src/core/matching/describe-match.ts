@@ -6,6 +6,7 @@ export const KIND_PHRASES: Record<FieldMatchKind, string> = {
   exact: 'same',
   abbreviation: 'abbreviation expanded',
   particle: 'particle written differently',
+  enye_as_ni: 'Ñ written NI',
   phonetic: 'spelled differently, sounds the same',
   typo: 'one-letter typo',
   initial: 'initial',

@@ -65,6 +65,7 @@ export type FieldMatchKind =
   | 'exact'
   | 'abbreviation'
   | 'particle'
+  | 'enye_as_ni'
   | 'phonetic'
   | 'typo'
   | 'initial'

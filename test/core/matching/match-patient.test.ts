@@ -425,8 +425,18 @@ describe('matchPatient: Ñ written NI', () => {
           reason: 'exact_id_name_variant',
           patient: registered,
         });
-        expect(result.candidates[0]?.name.fields.paterno.kind).toBe('phonetic');
+        expect(result.candidates[0]?.name.fields.paterno.kind).toBe('enye_as_ni');
       }
+    }
+  });
+
+  it('reviews MUNIOZ PENIA under an expediente the registry does not hold, as it reviews MUNOZ PENA', () => {
+    for (const paterno of ['MUNIOZ', 'MUNOZ']) {
+      const result = decide(
+        nameQuery('3000199999', paterno, paterno === 'MUNOZ' ? 'PENA' : 'PENIA', 'MARIA'),
+        [munoz],
+      );
+      expect(result).toMatchObject({ decision: 'review', reason: 'name_only_match', patient: munoz });
     }
   });
 

@@ -83,7 +83,8 @@ describe('the commands speak --lang es (patients, documents, sessions, unlock, t
       run(['match', '3000147774_BONILLA SEPULVEDA, ADRIANA_6459808119_CONS.pdf', '--lang', 'en'], { LANG: 'es_MX.UTF-8' }),
     ]);
     expect(typo.code).toBe(3);
-    expect(typo.stdout).toMatch(/^ {2}decisión {3}\w+ \(confianza \d\.\d{3}\) — .+ \(\w+\)$/m);
+    // The decision in Spanish words with its code (it was the bare code, REVIEW).
+    expect(typo.stdout).toMatch(/^ {2}decisión {3}REVISIÓN \(review; confianza \d\.\d{3}\) — .+ \(\w+\)$/m);
     expect(typo.stdout).toContain('· el expediente (3000147773) difiere en una tecla del que trae el archivo');
     expect(typo.stdout).toMatch(/^ {2}✗ nombre no válido: no hay separadores '_'/m);
     expect(read.code, read.stderr).toBe(0);

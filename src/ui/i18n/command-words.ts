@@ -100,6 +100,11 @@ export interface CommandWords {
   };
 }
 
+
+/** A match decision in Spanish capitals, shown with its code (what --json names): `REVIEW` alone is English. */
+function decisionInSpanish(decision: string): string {
+  return ({ auto: 'ASIGNACIÓN AUTOMÁTICA', review: 'REVISIÓN', new: 'PACIENTE NUEVO' } as Record<string, string>)[decision] ?? decision.toUpperCase();
+}
 const EN: CommandWords = {
   patients: {
     label: (row) =>
@@ -325,7 +330,7 @@ const ES: CommandWords = {
     invalidName: (error) => `  ✗ nombre no válido: ${error}`,
     // The decision and the reason code are kept beside the words: they are what --json and the API name.
     decision: (decision, confidence, reason, words) =>
-      `  decisión   ${decision.toUpperCase()} (confianza ${confidence}) — ${words} (${reason})`,
+      `  decisión   ${decisionInSpanish(decision)} (${decision}; confianza ${confidence}) — ${words} (${reason})`,
     patient: (name) => `  paciente   ${name}`,
     noCandidates: '  sin candidatos en el registro',
     candidateReason: (reason, kindWords) => translateCandidateReason(reason, kindWords),
@@ -333,7 +338,8 @@ const ES: CommandWords = {
       `  contenido  ${{ agrees: 'COINCIDE', contradicts: 'CONTRADICE', absent: 'NO INDICA NADA' }[verdict]} (${verdict})`,
     notRead: (message) => `  contenido  no se leyó: ${message}`,
     namesRegistryPatient: (expediente, name, by) => `    nombra     al paciente del registro ${expediente} ${name} (por ${by})`,
-    filenameAlone: (decision, reason, words) => `    solo por el nombre del archivo: ${decision.toUpperCase()} (${words}; ${reason})`,
+    filenameAlone: (decision, reason, words) =>
+      `    solo por el nombre del archivo: ${decisionInSpanish(decision)} (${decision}; ${words}; ${reason})`,
   },
   cleanup: {
     noneOlder: (olderThan) => `No hay sesiones terminadas de hace más de ${durationInWords(olderThan, 'es')}.`,

@@ -13,6 +13,8 @@ export interface IngestLog {
   stopped(error: unknown): void;
   /** Writes what is buffered and stops listening for SIGHUP; call before exiting. */
   close(): void;
+  /** A file (not stderr): SIGHUP reopens it (logrotate) instead of stopping the run. */
+  reopensOnHangup: boolean;
 }
 
 export interface IngestLogOptions {
@@ -39,5 +41,6 @@ export async function openIngestLog(destination: string, options: IngestLogOptio
       logger.error({ event: 'session_failed', error: options.redact ? redactNames(message) : message }, 'run stopped');
     },
     close: () => logger.close(),
+    reopensOnHangup: logger.reopensOnHangup,
   };
 }

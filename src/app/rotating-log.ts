@@ -7,6 +7,8 @@ import type { FileModePolicy } from '../private-files.js';
 export interface RotatingLog extends PipelineLogger {
   /** Writes what is buffered and stops listening for SIGHUP; call before exiting. */
   close(): void;
+  /** A file (not stderr): SIGHUP reopens it, so it is no reason to stop the run. */
+  reopensOnHangup: boolean;
 }
 
 export interface RotatingLogOptions {
@@ -52,5 +54,6 @@ export async function openRotatingLog(destination: string, options: RotatingLogO
       stopReopening();
       logger.flush();
     },
+    reopensOnHangup: logger.file !== null,
   };
 }

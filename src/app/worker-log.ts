@@ -11,6 +11,8 @@ export interface WorkerLog {
   stopped(error: unknown): void;
   /** Writes what is buffered and stops listening for SIGHUP; call before exiting. */
   close(): void;
+  /** A file (not stderr): SIGHUP reopens it (logrotate) instead of stopping the run. */
+  reopensOnHangup: boolean;
 }
 
 export interface WorkerLogOptions {
@@ -74,6 +76,7 @@ export async function openWorkerLog(destination: string, options: WorkerLogOptio
     stopped: (error) =>
       logger.error({ event: 'worker_failed', error: text(describeError(error)) }, 'worker stopped'),
     close: () => logger.close(),
+    reopensOnHangup: logger.reopensOnHangup,
   };
 }
 

@@ -35,6 +35,8 @@ export async function enqueue(
     const { handleInterrupts } = await import('../ui/handle-interrupts.js');
     interrupts = handleInterrupts({
       onFirst: () => writeLine(io.stderr, say.stopping),
+      // A closed terminal (ssh dropped) stops queueing as Ctrl-C does; this run keeps no log to reopen.
+      hangup: true,
       forcedExitWaitMs: FORCED_REPORT_WAIT_MS + FORCED_RECORD_WAIT_MS,
       onSecond: async () => {
         if (!options.quiet) writeLine(io.stderr, say.forcedStop(Math.round((FORCED_REPORT_WAIT_MS + FORCED_RECORD_WAIT_MS) / 1000)));

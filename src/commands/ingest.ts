@@ -206,6 +206,8 @@ export async function ingest(dir: string, options: IngestCommandOptions, context
     const { handleInterrupts } = await import('../ui/handle-interrupts.js');
     interrupts = handleInterrupts({
       onFirst: () => presenter.interrupted(),
+      // The terminal closed (ssh dropped): stop as Ctrl-C does, unless SIGHUP is logrotate's for the log file.
+      hangup: !log?.reopensOnHangup,
       onSecond: async () => {
         await Promise.all([presenter.interruptedNow(), markInterrupted()]);
       },

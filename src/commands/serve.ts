@@ -107,11 +107,16 @@ export async function serve(options: ServeCommandOptions, context: CommandContex
     writeLine(io.stderr, `${words.warning}: ${words.noTokens}`);
     writeLine(io.stderr, `${words.hint}: ${words.noTokensHint}`);
   }
-  // logrotate's `postrotate … kill -HUP`: the log goes on in a new file at the same path.
-  const stopReopening = reopenOnHangup(
-    () => void running.reopenLog().catch((error: unknown) => writeLine(io.stderr, `${words.warning}: ${words.reopenFailed(String(error))}`)),
-  );
-  await stopRequested(context.signal);
+  // logrotate's `postrotate … kill -HUP`: the log goes on in a new file at the same path. Logging to the
+  // terminal, SIGHUP is that terminal closing (ssh dropped): the server stops in order, as on SIGTERM, rather
+  // than die of it mid-session or go on writing its log to nowhere.
+  const logsToFile = typeof logTo === 'string';
+  const stopReopening = logsToFile
+    ? reopenOnHangup(
+        () => void running.reopenLog().catch((error: unknown) => writeLine(io.stderr, `${words.warning}: ${words.reopenFailed(String(error))}`)),
+      )
+    : () => undefined;
+  await stopRequested(context.signal, { hangup: !logsToFile });
   stopReopening();
   writeLine(say, words.stopping);
   await running.stop();
@@ -159,19 +164,20 @@ export async function resolveServePipeline(
   });
 }
 
-/** Resolves on SIGTERM or SIGINT (or the context's signal, in tests). */
-function stopRequested(signal: AbortSignal | undefined): Promise<void> {
+/** Resolves on SIGTERM or SIGINT, and SIGHUP with `hangup` (or the context's signal, in tests). */
+function stopRequested(signal: AbortSignal | undefined, { hangup }: { hangup: boolean }): Promise<void> {
   if (signal) {
     return signal.aborted ? Promise.resolve() : new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
   }
+  const signals: NodeJS.Signals[] = hangup ? ['SIGTERM', 'SIGINT', 'SIGHUP'] : ['SIGTERM', 'SIGINT'];
   return new Promise((resolve) => {
     const stop = () => {
-      process.off('SIGTERM', stop);
-      process.off('SIGINT', stop);
+      for (const name of signals) process.off(name, stop);
+      // A repeated hangup while the server drains is no reason to die of it.
+      if (hangup) process.on('SIGHUP', () => undefined);
       resolve();
     };
-    process.on('SIGTERM', stop);
-    process.on('SIGINT', stop);
+    for (const name of signals) process.on(name, stop);
   });
 }
 

@@ -142,6 +142,8 @@ export async function worker(options: WorkerCommandOptions, context: CommandCont
     const { handleInterrupts } = await import('../ui/handle-interrupts.js');
     interrupts = handleInterrupts({
       onFirst: (name) => say(messages.worker.stopping(name)),
+      // The terminal it was started from closed: stop as SIGTERM does, unless SIGHUP is logrotate's.
+      hangup: !log?.reopensOnHangup,
     });
     signal = interrupts.signal;
   }

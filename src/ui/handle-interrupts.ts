@@ -16,9 +16,17 @@ const FORCED_EXIT_WAIT_MS = 3_000;
  * files and lets those in flight finish (each file's final write is one transaction, so nothing is
  * half-written). A second signal exits at once with 130 (after `onSecond`, waited for a few seconds at most):
  * files in flight simply stay pending.
+ *
+ * With `hangup`, SIGHUP (the terminal closed: a dropped ssh connection, a closed window) is a first signal
+ * too, and only ever that: a hangup arrives more than once (the kernel sends it to the foreground group, the
+ * shell to its jobs), and nobody pressed anything to mean "stop at once". Without it, Node's default for
+ * SIGHUP kills the run on the spot — no summary, its files in flight unsettled, its session left
+ * `processing` and its lock behind. A run whose `--log-file` is reopened on SIGHUP (logrotate) leaves it out.
  */
 export function handleInterrupts(options: {
   onFirst: (signal: NodeJS.Signals) => void;
+  /** SIGHUP stops the run as the first Ctrl-C does (see above). */
+  hangup?: boolean;
   /** Runs before the exit (e.g. to leave the dashboard saying "interrupted"); the exit waits for it. */
   onSecond?: () => Promise<void> | void;
   exit?: (code: number) => void;
@@ -51,8 +59,16 @@ export function handleInterrupts(options: {
       exit(ExitCode.Interrupted);
     });
   };
+  const onHangup = () => {
+    if (controller.signal.aborted) return;
+    controller.abort();
+    options.onFirst('SIGHUP');
+  };
+  // Once the run stopped, a hangup (a late one, or the terminal closing on the summary) lets it end in order.
+  const ignoreHangup = () => undefined;
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
+  if (options.hangup) process.on('SIGHUP', onHangup);
   let disposed = false;
   return {
     signal: controller.signal,
@@ -64,12 +80,14 @@ export function handleInterrupts(options: {
       disposed = true;
       process.off('SIGINT', handler);
       process.off('SIGTERM', handler);
+      process.off('SIGHUP', onHangup);
       // Interrupted, the run may end before the second Ctrl-C comes: it still means "exit now", with 130 —
       // without a listener Node would die of the signal itself while the report is being written.
       if (controller.signal.aborted) {
         const exitNow = () => exit(ExitCode.Interrupted);
         process.once('SIGINT', exitNow);
         process.once('SIGTERM', exitNow);
+        if (options.hangup) process.on('SIGHUP', ignoreHangup);
       }
     },
   };

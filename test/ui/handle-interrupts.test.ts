@@ -55,3 +55,30 @@ describe('a second Ctrl-C', () => {
     expect(process.listenerCount('SIGINT')).toBe(before);
   });
 });
+
+describe('a hangup (the terminal closed)', () => {
+  it('stops the run as the first Ctrl-C does, and never exits at once, however often it comes', () => {
+    const exits: number[] = [];
+    const first: NodeJS.Signals[] = [];
+    const interrupts = handleInterrupts({ onFirst: (signal) => void first.push(signal), hangup: true, exit: (code) => void exits.push(code) });
+    try {
+      process.emit('SIGHUP', 'SIGHUP');
+      process.emit('SIGHUP', 'SIGHUP');
+      expect(interrupts.signal.aborted).toBe(true);
+      expect(first).toEqual(['SIGHUP']);
+      expect(exits).toEqual([]);
+    } finally {
+      interrupts.dispose();
+    }
+    // After the run: still not a reason to die while the summary is written.
+    process.emit('SIGHUP', 'SIGHUP');
+    expect(exits).toEqual([]);
+  });
+
+  it('is left alone without `hangup` (a log file reopened on it)', () => {
+    const before = process.listenerCount('SIGHUP');
+    const interrupts = handleInterrupts({ onFirst: () => undefined, exit: () => undefined });
+    expect(process.listenerCount('SIGHUP')).toBe(before);
+    interrupts.dispose();
+  });
+});

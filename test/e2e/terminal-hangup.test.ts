@@ -1,0 +1,162 @@
+// A terminal that closes under a run (an ssh connection that drops, a window closed): the process gets SIGHUP.
+// The built CLI, held mid-run by an embeddings server that does not answer yet, and the signal sent to it.
+import fs from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { importRegistry } from '../../src/app/import-registry.js';
+import { spawnCli } from '../support/cli-binary.js';
+import { createTempDir } from '../support/databases.js';
+import { copyDelivered } from '../support/delivered-files.js';
+import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server.js';
+import { readJsonLines } from '../support/json-lines.js';
+import { REGISTRY_CSV, SAMPLE_DIR } from '../support/ingest-fixture.js';
+import { createPostgresWorkspace } from '../support/postgres-workspace.js';
+import { startServe } from './support/serve-cli.js';
+
+const KEY = 'sk-hangup';
+
+let root: string;
+let drop: string;
+let db: string;
+let embeddings: FakeOpenAiServer;
+let release: () => void;
+let env: NodeJS.ProcessEnv;
+
+beforeEach(async () => {
+  root = createTempDir('tecsalud-hangup-');
+  drop = path.join(root, 'drop');
+  copyDelivered(SAMPLE_DIR, drop);
+  db = path.join(root, 'registry.db');
+  embeddings = await startFakeOpenAiServer({ dimension: 16, apiKey: KEY });
+  const held = new Promise<void>((resolve) => (release = resolve));
+  embeddings.inject(...Array.from({ length: 200 }, () => ({ kind: 'held' as const, until: held })));
+  env = { OPENAI_API_KEY: KEY, OPENAI_BASE_URL: `${embeddings.url}/v1`, TECSALUD_DB: db };
+  fs.writeFileSync(
+    path.join(root, 'tecsalud-batch.config.json'),
+    JSON.stringify({ embedder: 'openai', embedding: { model: 'text-embedding-3-small', dimensions: 16 } }),
+  );
+  await importRegistry({ file: REGISTRY_CSV, db, cwd: root });
+});
+afterEach(async () => {
+  release();
+  await embeddings.close();
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+/** `ingest drop ARGS`, resolved once it is held at its first embedding request. */
+async function startHeldIngest(args: string[] = []) {
+  const child = spawnCli(['ingest', drop, '--non-interactive', '--concurrency', '1', '--embed-batch-size', '4', ...args], {
+    cwd: root,
+    env,
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal })),
+  );
+  await new Promise<void>((resolve, reject) => {
+    embeddings.onRequest(() => resolve());
+    void exited.then(() => reject(new Error(`ingest ended before it was held:\n${stderr}`)));
+  });
+  return { child, exited, stdout: () => stdout, stderr: () => stderr };
+}
+
+function sessionState() {
+  const handle = new Database(db, { readonly: true });
+  try {
+    return {
+      locks: handle.prepare('select pid from run_locks').all(),
+      statuses: handle.prepare('select status from batch_uploads').all(),
+      pending: (handle.prepare('select count(*) n from batch_files where outcome is null').get() as { n: number }).n,
+    };
+  } finally {
+    handle.close();
+  }
+}
+
+describe('ingest when its terminal hangs up', { tags: ['slow'] }, () => {
+  it('without a log file to reopen: stops as on Ctrl-C — files in flight finish, summary, session interrupted, lock released', async () => {
+    const run = await startHeldIngest();
+    run.child.kill('SIGHUP');
+    // A dropped connection can deliver it twice (the kernel and the shell): still no exit at once.
+    await sleep(200);
+    run.child.kill('SIGHUP');
+    await sleep(200);
+    release();
+    const exit = await run.exited;
+
+    expect(exit, run.stderr()).toEqual({ code: 130, signal: null });
+    expect(run.stdout()).toMatch(/— interrupted in [\d.]+ s/);
+    expect(run.stderr()).toMatch(/run the same command again to finish session/);
+    const state = sessionState();
+    expect(state.locks).toEqual([]);
+    expect(state.statuses).toEqual([{ status: 'interrupted' }]);
+    // It stopped taking files: some are left for the next run, none half-done.
+    expect(state.pending).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('with --log-file: SIGHUP is logrotate asking to reopen it, and the run goes on to the end', async () => {
+    const run = await startHeldIngest(['--log-file', 'logs/ingest.log']);
+    fs.renameSync(path.join(root, 'logs/ingest.log'), path.join(root, 'logs/ingest.log.1'));
+    run.child.kill('SIGHUP');
+    const deadline = Date.now() + 10_000;
+    while (!fs.existsSync(path.join(root, 'logs/ingest.log')) && Date.now() < deadline) await sleep(25);
+    release();
+    const exit = await run.exited;
+
+    expect(exit.signal).toBeNull();
+    expect([0, 2, 3], run.stderr()).toContain(exit.code);
+    expect(readJsonLines(path.join(root, 'logs/ingest.log'))[0]).toMatchObject({ event: 'log_reopened' });
+    const state = sessionState();
+    expect(state.pending).toBe(0);
+    expect(state.statuses).not.toContainEqual({ status: 'interrupted' });
+  }, 60_000);
+});
+
+describe('serve when its terminal hangs up', { tags: ['slow'] }, () => {
+  it('logging to the terminal: stops in order, as on SIGTERM', async () => {
+    const server = await startServe(['--db', db, '--no-auth'], { cwd: root, env });
+    server.child.kill('SIGHUP');
+    expect(await server.exited, server.stderr()).toBe(0);
+    expect(server.stdout()).toMatch(/stopping/i);
+  }, 60_000);
+
+  it('with --log-file: reopens the log and keeps serving', async () => {
+    const server = await startServe(['--db', db, '--no-auth', '--log-file', 'serve.log'], { cwd: root, env });
+    try {
+      fs.renameSync(path.join(root, 'serve.log'), path.join(root, 'serve.log.1'));
+      server.child.kill('SIGHUP');
+      const deadline = Date.now() + 10_000;
+      while (!fs.existsSync(path.join(root, 'serve.log')) && Date.now() < deadline) await sleep(25);
+      expect((await fetch(`${server.base.replace(/\/api\/.*$/, '')}/api/v1/documents/batch/processing-types`)).status).toBe(200);
+      expect(server.child.exitCode).toBeNull();
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+  }, 60_000);
+});
+
+describe('worker when its terminal hangs up', { tags: ['slow'] }, () => {
+  it('without a log file to reopen: stops as on SIGTERM (130), not killed by the signal', async () => {
+    const workspace = await createPostgresWorkspace('tecsalud-hangup-worker-', () => undefined);
+    try {
+      const worker = spawnCli(['worker'], { cwd: workspace.cwd, env: workspace.env });
+      let stderr = '';
+      worker.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+        worker.on('close', (code, signal) => resolve({ code, signal })),
+      );
+      const deadline = Date.now() + 60_000;
+      while (!/started/.test(stderr) && Date.now() < deadline && worker.exitCode === null) await sleep(25);
+      worker.kill('SIGHUP');
+      expect(await exited, stderr).toEqual({ code: 130, signal: null });
+      expect(stderr).toMatch(/SIGHUP: finishing the files in flight/);
+    } finally {
+      await workspace.cleanup();
+    }
+  }, 90_000);
+});

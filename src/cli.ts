@@ -181,6 +181,8 @@ export function buildProgram(environment: ProgramEnvironment = processEnvironmen
     })
     // Flags > environment > config file > defaults, resolved once and handed to the action.
     .hook('preAction', async (_program, actionCommand) => {
+      // A misspelled variable would otherwise change nothing without a word (loaded here: --help never needs it).
+      await (await import('./commands/shared/unknown-variables-warning.js')).warnOfUnknownVariables(actionCommand, environment);
       setCommandContext(actionCommand, await resolveContextFor(actionCommand, environment));
     });
   return program;

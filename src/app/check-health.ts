@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import { constants as fsConstants } from 'node:fs';
 import path from 'node:path';
 
+import { findUnknownVariables } from '../config/unknown-environment-variables.js';
 import { describeError } from '../core/text/describe-error.js';
 import type { Embedder } from '../adapters/embedders/types.js';
 import type { CollectionInfo } from '../adapters/vector-stores/types.js';
@@ -82,6 +83,18 @@ export async function checkHealth(options: {
     // A file the other commands refuse with 64 is the configuration's to fix: monitoring must not page
     // someone about a server that was never even tried.
     fixableByConfiguration.add('config');
+  }
+
+  // A misspelled TECSALUD_* variable changes nothing without a word: said here, as every run says it on stderr.
+  const unknownVariables = findUnknownVariables(options.env ?? {});
+  if (unknownVariables.length > 0) {
+    checks.push({
+      name: 'environment',
+      status: 'warn',
+      detail: unknownVariables
+        .map(({ name, near }) => `${name} is not read (ignored)${near ? `: did you mean ${near}?` : ''}`)
+        .join('; '),
+    });
   }
 
   // The local checks (tools, engines) run while the backends answer, so that they do not add to the bound.

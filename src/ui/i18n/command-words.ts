@@ -1,6 +1,7 @@
 /**
  * The words the registry and administration commands print for a person (patients, documents, sessions,
- * unlock, tokens, serve, match, cleanup, search, processing-types, parse, doctor), in one language. Ids, expedientes, names, paths, dates and command lines are passed
+ * unlock, tokens, serve, match, cleanup, search, processing-types, parse, doctor) and before any command (a
+ * misspelled variable), in one language. Ids, expedientes, names, paths, dates and command lines are passed
  * in and kept as they are; `--json` and the logs never come here (they stay English, for programs).
  */
 import type { FieldMatchKind } from '../../core/matching/types.js';
@@ -88,6 +89,13 @@ export interface CommandWords {
     type(type: string, code: string, typeWords: string): string;
     expected(format: string, example: string): string;
     tally(parsed: number, failed: number): string;
+  };
+  environment: {
+    /**
+     * A TECSALUD_* variable the tool does not read: `near` is the variable it most likely meant, or else `flag`
+     * the flag of this command it looks like (no variable sets it); `known` lists the variables otherwise.
+     */
+    unknownVariable(name: string, near: { variable: string | null; flag: string | null }, known: readonly string[]): string;
   };
   doctor: {
     status(status: 'ok' | 'warn' | 'fail'): string;
@@ -221,6 +229,15 @@ const EN: CommandWords = {
     expected: (format, example) => `Expected format: ${format} (NUMERO is optional)\nExample:         ${example}\n`,
     tally: (parsed, failed) => `${parsed} parsed, ${failed} failed\n`,
   },
+  environment: {
+    unknownVariable: (name, near, known) =>
+      `warning: ${name} is not a variable tecsalud-batch reads: it is ignored` +
+      (near.variable
+        ? ` (did you mean ${near.variable}?)`
+        : near.flag
+          ? ` (no variable sets it: did you mean the flag ${near.flag}?)`
+          : ` (the variables it reads are ${known.join(', ')}; the other settings are flags, see --help, or keys of the config file)`),
+  },
   doctor: {
     status: (status) => status.toUpperCase(),
     check: (name) => name,
@@ -244,6 +261,7 @@ const DOCTOR_CHECKS_ES: Record<string, string> = {
   tesseract: 'tesseract',
   permissions: 'permisos',
   'run files': 'archivos de ejecución',
+  environment: 'entorno',
 };
 
 const ES: CommandWords = {
@@ -381,6 +399,15 @@ const ES: CommandWords = {
     expected: (format, example) => `Formato esperado: ${format} (NUMERO es opcional)\nEjemplo:          ${example}\n`,
     tally: (parsed, failed) =>
       `${parsed} ${parsed === 1 ? 'interpretado' : 'interpretados'}, ${plural(failed, 'fallido', 'fallidos')}\n`,
+  },
+  environment: {
+    unknownVariable: (name, near, known) =>
+      `aviso: ${name} no es una variable que tecsalud-batch lea: se ignora` +
+      (near.variable
+        ? ` (¿quiso decir ${near.variable}?)`
+        : near.flag
+          ? ` (ninguna variable lo fija: ¿quiso decir la opción ${near.flag}?)`
+          : ` (las variables que lee son ${known.join(', ')}; los demás ajustes son opciones, vea --help, o claves del archivo de configuración)`),
   },
   doctor: {
     status: (status) => ({ ok: 'OK', warn: 'AVISO', fail: 'FALLO' })[status],

@@ -115,6 +115,11 @@ const DOCTOR_RULES: readonly RefusalRule[] = [
     es: ([needs, packages]) => `no disponible: necesita ${needs} (opcional: Debian apt-get install ${packages}); se usa tesseract.js`,
   },
   // run files
+  // environment (one variable; several are joined with '; ' and translated one by one)
+  {
+    en: /^(\S+) is not read \(ignored\)(?:: did you mean (\S+)\?)?$/,
+    es: ([name, near]) => `${name} no se lee (se ignora)${near ? `: ¿quiso decir ${near}?` : ''}`,
+  },
   fixed('the log and the folders given can be written', 'se puede escribir en el registro y en las carpetas indicadas'),
   { en: /^--log-file ([^;]+) is a folder$/, es: ([file]) => `--log-file ${file} es una carpeta` },
   { en: /^--log-file ([^;]+): a part of its path is a file$/, es: ([file]) => `--log-file ${file}: una parte de su ruta es un archivo` },

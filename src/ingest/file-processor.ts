@@ -14,6 +14,7 @@ import { formatPatientName } from '../core/registry/patient-name.js';
 import { checkPdfFile } from '../core/pipeline/check-pdf-file.js';
 import { OCR_DEFAULTS } from '../core/pipeline/ocr-options.js';
 import {
+  abandonedTransfer,
   endsLikeWholePdf,
   renamedByTransfer,
   stillBeingWritten,
@@ -213,7 +214,13 @@ export class FileProcessor {
   private async parse(run: FileRun): Promise<ParsedFilename> {
     const parse = await run.timed('parse', () => parseFilename(run.result.filename));
     run.result.parse = parse;
-    if (!parse.ok) throw new FileStageError('invalid_name', parse.error.message);
+    if (!parse.ok) {
+      // Past refuseTransferUnderWay, a transfer's name is one no tool is writing to any more.
+      const abandoned = this.options.stillWritingMs
+        ? abandonedTransfer(path.basename(run.file.relativePath), run.file.mtimeMs, Date.now())
+        : null;
+      throw new FileStageError('invalid_name', abandoned ?? parse.error.message);
+    }
     return parse.parsed;
   }
 

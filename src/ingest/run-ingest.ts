@@ -4,7 +4,8 @@ import { parseFilename } from '../core/filename/parse-filename.js';
 import type { FileResult, PipelineListener, PipelineStage, SessionTotals } from '../core/pipeline/events.js';
 import { disposalFor, FILE_OUTCOMES, outcomeKind, processingStatusFor, type FileOutcome } from '../core/pipeline/file-outcome.js';
 import { sessionStatus } from '../core/pipeline/session-counts.js';
-import { renamedByTransfer, transferFinalName } from '../core/pipeline/still-being-written.js';
+import { finishedSessionStatus } from '../core/pipeline/session-status.js';
+import { abandonedTransfer, renamedByTransfer, transferFinalName, transferUnderWay } from '../core/pipeline/still-being-written.js';
 import { AuditRepository } from '../db/repositories/audit-repository.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
 import { PatientRepository } from '../db/repositories/patient-repository.js';
@@ -285,7 +286,7 @@ export async function registerFiles(run: Run, discovery: Discovery): Promise<Run
     const row = fresh(folder.relativePath);
     if (row) failedEntries.push({ file: entryOf(row, run.sourceDir), outcome: folder.outcome, message: folder.message });
   }
-  await settleTransfersRenamedSince(run, found);
+  await settleTransfersRenamedSince(run, found, discovery.files);
   // A resumed session's file that is no longer in the folder cannot be finished: settleMissing says why.
   const appeared = new Map<number, string[]>();
   for (const file of discovery.files) {
@@ -326,31 +327,48 @@ export async function registerFiles(run: Run, discovery: Discovery): Promise<Run
 }
 
 /**
- * A file under a transfer's name (`x.pdf.filepart`) that an earlier run of the folder left still being written,
- * and that has left the folder while its final name is there: its tool renamed it once complete, and this run
- * registers the final name as a file of its own. The earlier session's row ends `renamed_by_transfer`, as a
- * queued one does (see FileProcessor), rather than waiting for ever for a file that no longer exists.
+ * A file under a transfer's name (`x.pdf.filepart`) that an earlier run of the folder left still being written:
+ * - it has left the folder while its final name is there: its tool renamed it once complete, and this run
+ *   registers the final name as a file of its own. The earlier session's row ends `renamed_by_transfer`, as a
+ *   queued one does (see FileProcessor);
+ * - it is still there and has stopped changing for the still-writing window: its transfer was abandoned, and
+ *   this run fails it `invalid_name` saying so; the earlier session's row ends the same way.
+ * Either way the earlier session stops waiting for ever for a rename that has happened, or never will.
  */
-async function settleTransfersRenamedSince(run: Run, found: ReadonlySet<string>): Promise<void> {
+async function settleTransfersRenamedSince(
+  run: Run,
+  found: ReadonlySet<string>,
+  files: readonly { relativePath: string; mtimeMs: number | null }[],
+): Promise<void> {
   const rows = await run.batches.filesOfOtherSessions(run.sourceDir, run.session.id, ['still_being_written']);
-  const renamed = rows.flatMap((row) => {
-    const finalName = transferFinalName(path.posix.basename(row.relativePath));
-    if (finalName === null || found.has(row.relativePath)) return [];
+  const mtimes = new Map(files.map((file) => [file.relativePath, file.mtimeMs]));
+  const windowMs = run.options.stillWritingMs;
+  const nowMs = Date.now();
+  const settled = rows.flatMap((row): { row: (typeof rows)[number]; outcome: 'invalid_name' | 'renamed_by_transfer'; message: string }[] => {
+    const name = path.posix.basename(row.relativePath);
+    const finalName = transferFinalName(name);
+    if (finalName === null) return [];
+    if (found.has(row.relativePath)) {
+      const mtimeMs = mtimes.get(row.relativePath) ?? null;
+      if (!windowMs || mtimeMs === null || transferUnderWay(name, mtimeMs, { nowMs, windowMs }) !== null) return [];
+      const abandoned = abandonedTransfer(name, mtimeMs, nowMs)!;
+      return [{ row, outcome: 'invalid_name', message: abandoned }];
+    }
     const renamedTo = path.posix.join(path.posix.dirname(row.relativePath), finalName);
-    return found.has(renamedTo) ? [{ row, renamedTo }] : [];
+    return found.has(renamedTo) ? [{ row, outcome: 'renamed_by_transfer', message: renamedByTransfer(renamedTo, true) }] : [];
   });
-  if (renamed.length === 0) return;
+  if (settled.length === 0) return;
   await run.batches.updateFiles(
-    renamed.map(({ row, renamedTo }) => ({
+    settled.map(({ row, outcome, message }) => ({
       fileId: row.id,
-      update: {
-        outcome: 'renamed_by_transfer',
-        processingStatus: processingStatusFor('renamed_by_transfer'),
-        errorMessage: renamedByTransfer(renamedTo, true),
-      },
+      update: { outcome, processingStatus: processingStatusFor(outcome), errorMessage: message },
     })),
   );
-  for (const sessionId of new Set(renamed.map(({ row }) => row.batchId))) await run.counters.recount(sessionId);
+  for (const sessionId of new Set(settled.map(({ row }) => row.batchId))) {
+    const totals = await run.counters.recount(sessionId);
+    // A session that finished `completed` while it waited for the transfer now holds the failure.
+    await run.batches.restateFinishedSession(sessionId, finishedSessionStatus(totals));
+  }
 }
 
 /**

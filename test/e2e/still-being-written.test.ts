@@ -252,6 +252,34 @@ describe('a PDF still being copied into the drop', { tags: ['slow'] }, () => {
     });
   });
 
+  it('a transfer abandoned under its .filepart name fails saying so, and the earlier session stops waiting for it', async () => {
+    const { dir, drop, ingest } = await workspace('abandoned-transfer');
+    const partial = path.join(drop, `${LAB}.filepart`);
+    fs.writeFileSync(partial, fs.readFileSync(path.join(SAMPLE_DIR, LAB)).subarray(0, 3000));
+    const first = await ingest('--json');
+    expect(first.report!.files.map((f) => f.outcome)).toEqual(['still_being_written']);
+    // The transfer was cancelled: nothing renames the file, and it no longer changes.
+    const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000);
+    fs.utimesSync(partial, twoHoursAgo, twoHoursAgo);
+    const abandoned =
+      "named as a transfer still under way ('.filepart') and unchanged for 120 min: the transfer seems abandoned " +
+      `(cancelled or cut off), its tool will not rename it; send the file again, or rename it to '${LAB}' if it is complete`;
+    const second = await ingest('--json');
+    expect(second.code, second.stderr).toBe(3);
+    expect(second.report!.files.map((f) => [f.path, f.outcome, f.error])).toEqual([[`${LAB}.filepart`, 'invalid_name', abandoned]]);
+    // The first session, which ended waiting for the rename, ends with the failure instead of 0 of 1 for ever.
+    const firstId = (JSON.parse(first.stdout) as { session_id: string }).session_id;
+    const status = await runCli(['status', firstId.slice(0, 8), '--db', path.join(dir, 'registry.db'), '--json'], { cwd: dir });
+    expect(JSON.parse(status.stdout)).toMatchObject({
+      status: 'failed',
+      processed_files: 1,
+      failed_files: 1,
+      files: [{ path: `${LAB}.filepart`, outcome: 'invalid_name', error: abandoned }],
+    });
+    const spanish = await runCli(['status', firstId.slice(0, 8), '--files', '--db', path.join(dir, 'registry.db'), '--lang', 'es'], { cwd: dir });
+    expect(spanish.stdout.replace(/\s+/g, ' ')).toContain('la transferencia parece abandonada (cancelada o cortada)');
+  });
+
   it('a file that grows while the run reads it is left, even when each moment of it ends like a whole PDF', async () => {
     const { drop, ingest } = await workspace('growing');
     const target = path.join(drop, LAB);

@@ -16,7 +16,7 @@ import type { VectorStore } from '../../src/adapters/vector-stores/types.js';
 import { parseFilename } from '../../src/core/filename/parse-filename.js';
 import { parsePersonName } from '../../src/core/filename/parse-person-name.js';
 import { checkPdfFile } from '../../src/core/pipeline/check-pdf-file.js';
-import { keptChanging, renamedByTransfer, stillBeingWritten, transferUnderWay } from '../../src/core/pipeline/still-being-written.js';
+import { abandonedTransfer, keptChanging, renamedByTransfer, stillBeingWritten, transferUnderWay } from '../../src/core/pipeline/still-being-written.js';
 import { FILE_OUTCOMES, type FileOutcome } from '../../src/core/pipeline/file-outcome.js';
 import type { ParsedFilename } from '../../src/core/filename/types.js';
 import type { Patient } from '../../src/db/schema.js';
@@ -202,6 +202,10 @@ describe('the Spanish of per-file details', () => {
     const last = transferUnderWay('a.pdf.filepart', 995_000, clock)!;
     expect(expectSpanish(remember(keptChanging(600_000, 60, last)), ['10 min', '60'])).toMatch(
       /^siguió cambiando durante 10 min, todavía escribiéndose en cada una de 60 revisiones \(la última: nombrado como una transferencia aún en curso/,
+    );
+    expect(expectSpanish(remember(abandonedTransfer('a.pdf.filepart', 0, 7_200_000)!), ["'.filepart'", '120 min', "'a.pdf'"])).toBe(
+      "nombrado como una transferencia en curso ('.filepart') y sin cambios desde hace 120 min: la transferencia parece " +
+        "abandonada (cancelada o cortada) y su herramienta no le cambiará el nombre; envíe el archivo de nuevo, o cámbiele el nombre a 'a.pdf' si está completo",
     );
     expect(expectSpanish(remember(renamedByTransfer('a.pdf', false)), ["'a.pdf'"])).toBe(
       "renombrado a 'a.pdf' al terminar su transferencia: no se perdió nada; la siguiente `ingest --enqueue` de la carpeta lo pone en la cola con ese nombre",

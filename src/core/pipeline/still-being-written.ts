@@ -83,6 +83,22 @@ export function transferUnderWay(
 }
 
 /**
+ * Why a file under a transfer's name that no longer changes fails, or null for a name no transfer tool gives: its
+ * transfer was cancelled or cut off, and the tool that would have renamed it never will. Said as such (not only
+ * "not a .pdf file"), with the two ways out, so that nobody waits for a rename that is not coming.
+ */
+export function abandonedTransfer(name: string, mtimeMs: number | null, nowMs: number): string | null {
+  const suffix = TRANSFER_SUFFIXES.find((s) => name.toLowerCase().endsWith(s));
+  const finalName = transferFinalName(name);
+  if (!suffix || finalName === null) return null;
+  const unchanged = mtimeMs === null ? '' : ` and unchanged for ${describeDuration(Math.max(0, nowMs - mtimeMs))}`;
+  return (
+    `named as a transfer still under way ('${suffix}')${unchanged}: the transfer seems abandoned (cancelled or cut off), ` +
+    `its tool will not rename it; send the file again, or rename it to '${finalName}' if it is complete`
+  );
+}
+
+/**
  * The name a transfer tool gives the file once it is complete (`x.pdf` for `x.pdf.filepart`), or null for a
  * name no transfer tool gives (or nothing but the suffix).
  */

@@ -149,6 +149,19 @@ export class BatchRepository {
       .execute();
   }
 
+  /**
+   * A finished session's status put in step with a file settled after it finished (a transfer found abandoned
+   * by a later run); a session still open is left to the run that finishes it, its completion time unchanged.
+   */
+  async restateFinishedSession(sessionId: string, status: BatchStatus): Promise<void> {
+    await this.db
+      .updateTable('batchUploads')
+      .set({ status })
+      .where('id', '=', sessionId)
+      .where('status', 'in', ['completed', 'partially_failed', 'failed'])
+      .execute();
+  }
+
   /** Registers files as pending; re-registering a path of the same session is a no-op. */
   async registerFiles(sessionId: string, files: RegisteredFile[]): Promise<BatchFile[]> {
     const now = new Date().toISOString();

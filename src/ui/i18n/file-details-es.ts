@@ -484,6 +484,13 @@ const SESSION_RULES: DetailRule[] = [
         : 'la siguiente `ingest --enqueue` de la carpeta lo pone en la cola con ese nombre'),
   },
   {
+    en: /^named as a transfer still under way \('(.*)'\)(?: and unchanged for (\d+ (?:s|min)))?: the transfer seems abandoned \(cancelled or cut off\), its tool will not rename it; send the file again, or rename it to '(.*)' if it is complete$/s,
+    es: ([suffix, unchanged, finalName]) =>
+      `nombrado como una transferencia en curso ('${suffix}')${unchanged ? ` y sin cambios desde hace ${unchanged}` : ''}: ` +
+      'la transferencia parece abandonada (cancelada o cortada) y su herramienta no le cambiará el nombre; envíe el ' +
+      `archivo de nuevo, o cámbiele el nombre a '${finalName}' si está completo`,
+  },
+  {
     en: /^named as a transfer still under way \('(.*)'\) and modified (\d+) s ago: left for the next run, which takes the file under its final name$/,
     es: ([suffix, age]) =>
       `nombrado como una transferencia aún en curso ('${suffix}') y modificado hace ${age} s: queda para la siguiente ` +

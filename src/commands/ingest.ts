@@ -270,6 +270,8 @@ async function printResult(
       deferred: result.totals.deferred,
       // Files still being copied in when the run read them: not failed; the next run reads them.
       still_being_written: result.totals.stillBeingWritten ?? 0,
+      // Files under a transfer's name its tool renamed once complete: done under the final name (not ingested twice).
+      renamed_by_transfer: result.totals.renamedByTransfer ?? 0,
       not_moved_files: result.totals.notMoved,
       // Hidden and system entries of DIR skipped (folders end in '/'): not files of the session.
       skipped_hidden: result.skippedHidden?.length ?? 0,

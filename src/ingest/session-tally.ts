@@ -78,6 +78,7 @@ export class SessionTally {
     else if (kind === 'review') t.reviewRequired += sign;
     if (result.outcome === 'duplicate' || result.outcome === 'duplicate_in_batch') t.duplicates += sign;
     if (result.outcome === 'previously_rejected') t.rejected = (t.rejected ?? 0) + sign;
+    if (result.outcome === 'renamed_by_transfer') t.renamedByTransfer = (t.renamedByTransfer ?? 0) + sign;
     if (result.moveError) t.notMoved += sign;
     t.processedFiles += sign;
     if (patient === 'created') t.createdPatients += sign;

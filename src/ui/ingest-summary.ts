@@ -54,7 +54,8 @@ export function formatIngestSummary(result: IngestSummaryInput, m: Messages = EN
   const setAside = t.rejected ?? 0;
   // Both wait for a review: the session's own, and the copies of content that already waited elsewhere.
   const waitingAll = t.reviewRequired + (t.alreadyWaiting ?? 0);
-  const pipelineIngested = t.processedFiles - t.failedFiles - waitingAll - t.duplicates - setAside;
+  const renamed = t.renamedByTransfer ?? 0;
+  const pipelineIngested = t.processedFiles - t.failedFiles - waitingAll - t.duplicates - setAside - renamed;
   const settled = r ? r.tally.attached + r.tally.created : 0;
   const status = result.interrupted ? 'interrupted' : s.status;
   const lines = [
@@ -89,6 +90,7 @@ export function formatIngestSummary(result: IngestSummaryInput, m: Messages = EN
   // Not a failure either: the export was still copying them in when the run read the folder.
   const stillBeingWritten = t.stillBeingWritten ?? 0;
   if (stillBeingWritten > 0) lines.push(`  ${m.summary.stillBeingWritten(stillBeingWritten)}`);
+  if (renamed > 0) lines.push(`  ${m.summary.renamedByTransfer(renamed)}`);
   const unknownCodes = [...(result.unknownTypeCodes ?? new Map<string, number>())].sort(
     ([a, n], [b, k]) => k - n || a.localeCompare(b),
   );

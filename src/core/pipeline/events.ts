@@ -91,6 +91,11 @@ export interface SessionTotals {
    * them. Absent: none.
    */
   stillBeingWritten?: number;
+  /**
+   * Files under a transfer's name that their tool renamed once complete (`renamed_by_transfer`): done, but the
+   * document is the final name's, so not ingested twice. Absent: none.
+   */
+  renamedByTransfer?: number;
   /** Files whose final state is recorded but that could not be archived or quarantined. */
   notMoved: number;
   pages: number;

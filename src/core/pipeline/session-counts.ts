@@ -51,6 +51,8 @@ export function countSessionFiles(groups: FileStateGroup[], createdPatients: num
     if (outcome === 'duplicate' || outcome === 'duplicate_in_batch') t.duplicates += n;
     // Done, but not ingested: without this the closing summary (which recounts) called them ingested.
     if (outcome === 'previously_rejected' || outcome === 'rejected') t.rejected = (t.rejected ?? 0) + n;
+    // Likewise: the document is counted under the final name the transfer gave it.
+    if (outcome === 'renamed_by_transfer') t.renamedByTransfer = (t.renamedByTransfer ?? 0) + n;
     if (outcome === 'ingested') {
       if (group.matchingStatus === 'matched') t.matchedPatients += n;
       t.pages += group.pages;

@@ -283,6 +283,8 @@ export interface SummaryMessages {
   deferred(count: number): string;
   /** Files still being copied into the drop, recorded `still_being_written`: not failed, the next run reads them. */
   stillBeingWritten(count: number): string;
+  /** Files under a transfer's name (`.filepart`) that their tool renamed once complete: done under the final name. */
+  renamedByTransfer(count: number): string;
   /** Hidden and system entries of the drop the run skipped: how many, the first few (`names`), and the flag. */
   skippedHidden(count: number, names: string): string;
   /** A --glob matched none of the folder's `files` files: nothing taken, and how patterns read. */
@@ -858,6 +860,12 @@ export const EN: Messages = {
     deferred: (n) =>
       `${n === 1 ? '1 file was' : `${n} files were`} left for the next run (over --max-files), recorded as deferred: ` +
       'run the same command again to take them',
+    renamedByTransfer: (n) =>
+      n === 1
+        ? "1 file under a transfer's name (.filepart, .part…) was renamed by its transfer once complete: taken under " +
+          'its final name, not counted twice'
+        : `${n} files under a transfer's name (.filepart, .part…) were renamed by their transfer once complete: taken ` +
+          'under their final names, not counted twice',
     stillBeingWritten: (n) =>
       n === 1
         ? '1 file was still being written into the folder (it changed moments ago): not failed, left for the next ' +
@@ -1328,6 +1336,12 @@ export const ES: Messages = {
     deferred: (n) =>
       `${n === 1 ? '1 archivo quedó' : `${n} archivos quedaron`} para la siguiente ejecución (se alcanzó --max-files), ` +
       `${n === 1 ? 'registrado como diferido' : 'registrados como diferidos'}: ejecute el mismo comando otra vez para procesarlos`,
+    renamedByTransfer: (n) =>
+      n === 1
+        ? '1 archivo con nombre de transferencia (.filepart, .part…) fue renombrado por su transferencia al terminar: ' +
+          'se toma con su nombre definitivo, sin contarlo dos veces'
+        : `${n} archivos con nombre de transferencia (.filepart, .part…) fueron renombrados por su transferencia al ` +
+          'terminar: se toman con su nombre definitivo, sin contarlos dos veces',
     stillBeingWritten: (n) =>
       n === 1
         ? '1 archivo todavía se estaba escribiendo en la carpeta (cambió hace unos momentos): no falló, queda para ' +

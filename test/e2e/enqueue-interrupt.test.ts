@@ -106,6 +106,25 @@ describe.runIf(postgresWanted())('Ctrl-C during `ingest --enqueue`', { tags: ['s
     }
   });
 
+  it('a closed terminal (SIGHUP, even twice) stops it as the first Ctrl-C does: 130, the session interrupted, no lock', async () => {
+    const { default: pg } = await import('pg');
+    const client = new pg.Client({ connectionString: env.TECSALUD_DB });
+    await client.connect();
+    try {
+      const { child, output, ended } = await enqueueUntilFirstJob(['ingest', 'drop', '--enqueue', '--type', 'complete', '--json'], { cwd, env }, client);
+      child.kill('SIGHUP');
+      child.kill('SIGHUP');
+      const { code, signal } = await ended;
+      expect({ code, signal }, output.stderr).toEqual({ code: ExitCode.Interrupted, signal: null });
+      const report = JSON.parse(output.stdout) as EnqueueJson;
+      expect(report).toMatchObject({ interrupted: true, status: 'interrupted' });
+      expect(report.jobs_queued + report.files_not_queued!).toBe(FILES);
+      expect((await client.query('select * from run_locks')).rows).toEqual([]);
+    } finally {
+      await client.end();
+    }
+  });
+
   it('a second Ctrl-C while the database holds a statement still writes what was queued within ~5 s, then exits 130', async () => {
     const { default: pg } = await import('pg');
     const client = new pg.Client({ connectionString: env.TECSALUD_DB });

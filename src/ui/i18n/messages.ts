@@ -831,7 +831,11 @@ export const EN: Messages = {
         .join(' and ') +
       '; `tecsalud-batch status` shows them by session',
     stopped: (id, files, seconds) => `worker ${id} stopped: ${files} file(s) in ${seconds} s`,
-    stopping: (signal) => `${signal}: finishing the files in flight, taking no new job (send it again to stop at once)`,
+    // A hangup is never "again, at once" (see handleInterrupts): it says what it was instead.
+    stopping: (signal) =>
+      signal === 'SIGHUP'
+        ? 'SIGHUP (the terminal closed): finishing the files in flight, taking no new job, then stopping'
+        : `${signal}: finishing the files in flight, taking no new job (send it again to stop at once)`,
     queueMaintenanceFailed: (error) => `warning: job queue maintenance failed: ${error}`,
   },
   dryRun: {
@@ -1295,7 +1299,9 @@ export const ES: Messages = {
     stopped: (id, files, seconds) =>
       `proceso de trabajo ${id} detenido: ${plural(files, 'archivo', 'archivos')} en ${seconds} s`,
     stopping: (signal) =>
-      `${signal}: terminando los archivos en curso, sin tomar tareas nuevas (envíelo otra vez para detener de inmediato)`,
+      signal === 'SIGHUP'
+        ? 'SIGHUP (se cerró la terminal): terminando los archivos en curso, sin tomar tareas nuevas, y luego se detiene'
+        : `${signal}: terminando los archivos en curso, sin tomar tareas nuevas (envíelo otra vez para detener de inmediato)`,
     queueMaintenanceFailed: (error) => `aviso: falló el mantenimiento de la cola de tareas: ${error}`,
   },
   dryRun: {

@@ -12,7 +12,7 @@ import type {
 import { OcrChildPool, type ChildOutcome } from './ocr-child-pool.js';
 import type { OcrTaskResult } from './ocr-task.js';
 import { mergeOcrText, planOcr, type OcrPlan } from './plan-ocr.js';
-import { OCR_DEFAULTS, OCR_LANGUAGES, type OcrEngineName, type OcrMode } from './types.js';
+import { OCR_DEFAULTS, OCR_LANGUAGES, ocrFileLimitMs, type OcrEngineName, type OcrMode } from './types.js';
 
 export interface OcrExtractorOptions {
   mode: OcrMode;
@@ -20,6 +20,7 @@ export interface OcrExtractorOptions {
   /** OCR child processes: the limit on OCR work in flight; default half the cores (at least 1). */
   processes?: number;
   pageTimeoutMs?: number;
+  /** The per-file limit of a short scan; a long one is allowed more for each page (ocrFileLimitMs). */
   fileTimeoutMs?: number;
   maxMemoryMb?: number;
   dpi?: number;
@@ -56,6 +57,7 @@ export function createOcrExtractor(inner: TextExtractor, options: OcrExtractorOp
     extractOptions: ExtractOptions,
   ): Promise<OcrTaskResult> {
     pool ??= new OcrChildPool({ processes, maxMemoryMb });
+    const fileLimitMs = ocrFileLimitMs(fileTimeoutMs, plan.pages.length);
     const stop = new AbortController();
     // The run's interrupt (waitSignal) stops a scan being read too, not only one waiting: a scan's OCR may
     // take up to the per-file limit (10 minutes), which neither an operator's Ctrl-C nor a service manager's
@@ -84,7 +86,7 @@ export function createOcrExtractor(inner: TextExtractor, options: OcrExtractorOp
           signal,
           ...(extractOptions.waitSignal ? { queueSignal: extractOptions.waitSignal } : {}),
           onStart: () => {
-            fileTimer = setTimeout(() => stop.abort(FILE_TIMED_OUT), fileTimeoutMs);
+            fileTimer = setTimeout(() => stop.abort(FILE_TIMED_OUT), fileLimitMs);
           },
           onPage: (next) => {
             page = next;
@@ -105,7 +107,7 @@ export function createOcrExtractor(inner: TextExtractor, options: OcrExtractorOp
       reason: stop.signal.reason,
       page,
       pageTimeoutMs,
-      fileTimeoutMs,
+      fileTimeoutMs: fileLimitMs,
       memoryLimitMb: 2 * maxMemoryMb,
       engine,
     });

@@ -21,6 +21,11 @@ export const OCR_DEFAULTS = {
   /** Per-child V8 heap ceiling, as the text extraction's; the process as a whole may use twice this. */
   maxMemoryMb: 512,
   /**
+   * What a long scan's per-file limit allows each page it reads (see ocrFileLimitMs): about three times a
+   * page of print here (tesseract.js 6.9 s, native 4.5 s a full page on 2 shared cores, `npm run bench:ocr`).
+   */
+  fileTimeoutPerPageMs: 20_000,
+  /**
    * Rasterising resolution: what hospital scanners produce, and where Tesseract reads 9-10 pt print well.
    * On generated 200 dpi scans 300 dpi read 0.2-0.9 points more characters right, for 2.25× the pixels.
    */
@@ -35,4 +40,14 @@ export interface OcrPageText {
   /** Words recognised, and the sum of their confidences (0-100, Tesseract's scale). */
   words: number;
   confidenceSum: number;
+}
+
+/**
+ * The per-file limit for a scan whose OCR reads `pages` pages: the configured limit (ocr.fileTimeoutSeconds),
+ * or a page's allowance for each page read when that is longer. A fixed 10 minutes failed a 55-page scan
+ * read at an ordinary 11 s a page, though every page would have been read; the per-page limit still stops a
+ * page that hangs, and this one still stops a file read far slower than any scan should be.
+ */
+export function ocrFileLimitMs(configuredMs: number, pages: number): number {
+  return Math.max(configuredMs, pages * OCR_DEFAULTS.fileTimeoutPerPageMs);
 }

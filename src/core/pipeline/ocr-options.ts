@@ -19,7 +19,10 @@ export const OCR_DEFAULTS = {
   engine: 'tesseract.js',
   /** Per page, counted from when the child starts the page. */
   pageTimeoutMs: 60_000,
-  /** Per file, counted from when a child takes the file (queueing excluded). */
+  /**
+   * Per file, counted from when a child takes the file (queueing excluded); a scan with more pages to read
+   * than this allows at 20 s a page gets 20 s a page (adapters/ocr/types.ts, ocrFileLimitMs).
+   */
   fileTimeoutMs: 10 * 60_000,
   /** Mean word confidence (0-1) below which an OCR'd document is flagged `low_ocr_confidence`. */
   minConfidence: 0.7,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ExtractionResult } from '../../../src/adapters/extraction/types.js';
 import { hasUsableText, mergeOcrText, planOcr, unreadScansWithoutOcr } from '../../../src/adapters/ocr/plan-ocr.js';
+import { ocrFileLimitMs } from '../../../src/adapters/ocr/types.js';
 
 const BODY = 'Paciente: GABRIELA HUERTA SOTO  Expediente: 3000768077';
 const mixed: ExtractionResult = { ok: true, text: `${BODY}\n\n`, pages: 3, pageTexts: [BODY, '', '  3  '] };
@@ -126,5 +127,13 @@ describe('mergeOcrText', () => {
     const merged = mergeOcrText(planOcr('auto', scan)!, [], 'tesseract.js');
     expect(merged).toMatchObject({ ok: false, outcome: 'image_only', pages: 2 });
     expect(!merged.ok && merged.message).toMatch(/OCR \(tesseract\.js\) found no readable text on its 2 pages/);
+  });
+});
+
+describe('ocrFileLimitMs', () => {
+  it('is the configured limit for a short scan, and 20 s for each page read for a long one', () => {
+    expect(ocrFileLimitMs(600_000, 3)).toBe(600_000);
+    expect(ocrFileLimitMs(600_000, 55)).toBe(1_100_000);
+    expect(ocrFileLimitMs(1_000, 3)).toBe(60_000);
   });
 });

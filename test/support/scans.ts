@@ -193,3 +193,45 @@ export async function makeBlankScan(seed = 32): Promise<Buffer> {
   pdf.end();
   return makeScannedPdf(await done, { seed });
 }
+
+/**
+ * What a hospital's document system prints as text over a scan it files: a letterhead of two lines and a
+ * footer with the page number, more than 200 letters and digits together, none of them naming the patient.
+ */
+export const LETTERHEAD = [
+  'HOSPITAL SAN JOSÉ TECSALUD · Av. Ignacio Morones Prieto 3000 Pte., Col. Los Doctores, Monterrey, N.L. 64710',
+  'Servicio de Medicina Interna · Consulta Externa · Sistema de Expediente Clínico Electrónico',
+] as const;
+export const LETTERHEAD_FOOTER =
+  'Documento confidencial del expediente clínico (NOM-004-SSA3-2012) · Impreso el 12/03/2024 10:22 · Página 1 de 1';
+
+/**
+ * A one-page scan filed by a document system: the letterhead and footer as a text layer at the top and foot
+ * of the page, the note itself — naming `patient` — only in the image between them.
+ */
+export async function makeLetterheadScan(
+  patient: { expediente: string; name: string } = OTHER_PATIENT,
+  seed = 17,
+): Promise<Buffer> {
+  const body = new PDFDocument({
+    size: [612, 200],
+    margins: { top: 40, bottom: 30, left: 24, right: 24 },
+    info: { CreationDate: new Date(0) },
+  });
+  const done = collect(body);
+  body.font('Helvetica').fontSize(11);
+  for (const line of [
+    'NOTA DE CONSULTA',
+    `Paciente: ${patient.name}  Expediente: ${patient.expediente}`,
+    'Diagnóstico: lumbalgia mecánica. Plan: analgésico y control en dos semanas.',
+  ])
+    body.text(line);
+  body.end();
+  const scan = await PdfLibDocument.load(await makeScannedPdf(await done, { seed }));
+  const page = scan.getPage(0);
+  const font = await scan.embedFont(StandardFonts.Helvetica);
+  const { height } = page.getSize();
+  LETTERHEAD.forEach((line, index) => page.drawText(line, { x: 24, y: height - 14 - 9 * index, size: 7, font }));
+  page.drawText(LETTERHEAD_FOOTER, { x: 24, y: 8, size: 7, font });
+  return Buffer.from(await scan.save());
+}

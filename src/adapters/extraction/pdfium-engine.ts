@@ -210,7 +210,7 @@ export async function openPdfiumEngine(options: { maxMemoryMb: number }): Promis
               () => decodeText(textPage),
               () => module._FPDFText_ClosePage(textPage),
             );
-        // Only a page with a stamp's worth of text or none is measured: a page of text costs nothing more.
+        // Only a page with a stamp or a letterhead's worth of text, or none, is measured: a page of text costs nothing more.
         const scanned = mayBeScannedPage(text) && imageCoverage(page) >= SCANNED_PAGE_IMAGE_COVERAGE;
         return { text, scanned };
       },

@@ -1,7 +1,7 @@
 // Which pages look scanned under a thin text layer (see text-layer.ts), for the pdftotext engine: poppler's
 // own pdfimages lists each page's images with their resolution on the page, from which their size follows,
 // and pdfinfo gives the pages' sizes. Both come with pdftotext in poppler-utils; they run only for a file
-// with a page of a stamp's worth of text or none, so a text PDF costs nothing more.
+// with a page of a stamp or a letterhead's worth of text, or none, so a text PDF costs nothing more.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { mayBeScannedPage, SCANNED_PAGE_IMAGE_COVERAGE } from './text-layer.js';

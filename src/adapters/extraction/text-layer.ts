@@ -31,20 +31,24 @@ export function hasLettersAndDigits(text: string, count: number): boolean {
 }
 
 /**
- * A text layer with fewer letters and digits than this says little about its page: a scanner's stamp
- * ("Escaneado por HP ScanJet 2026-11-03 10:22 p.1"), a page number, a file name. A page of a clinical note
- * or a patient's header alone runs to more.
+ * A text layer with fewer letters and digits than this covers little of its page, and over a page-sized image
+ * says little about it: a scanner's stamp ("Escaneado por HP ScanJet 2026-11-03 10:22 p.1"), a page number, or
+ * the letterhead and footer a document system prints over a scan it files ("HOSPITAL … Página 1 de 3"), which
+ * run to 200-500. A full page of print holds 3,000-4,000; a quarter of that is no page of its own. With 200, a
+ * letterhead passed for the page's text: the note in the image, perhaps about another patient, was never read
+ * and the document was stored with the letterhead alone. A short page of real text over a page-sized image
+ * (a form's background) is OCR'd for nothing, which costs seconds and keeps its layer (plan-ocr.ts).
  */
-export const THIN_TEXT_LAYER_CHARACTERS = 200;
+export const THIN_TEXT_LAYER_CHARACTERS = 1000;
 
-/** A page whose text layer has some text, but no more than a stamp's worth (see THIN_TEXT_LAYER_CHARACTERS). */
+/** A page whose text layer has some text, but no more than a stamp or a letterhead (THIN_TEXT_LAYER_CHARACTERS). */
 export function hasThinTextLayer(pageText: string): boolean {
   return !hasLettersAndDigits(pageText, THIN_TEXT_LAYER_CHARACTERS) && hasTextLayer([pageText]);
 }
 
 /**
- * A page that may be a scan: no more than a stamp's worth of text, or none. Only such pages are measured for
- * a page-sized image (SCANNED_PAGE_IMAGE_COVERAGE), so a page of text costs nothing more. Pages without any
+ * A page that may be a scan: no more than a stamp or a letterhead of text, or none. Only such pages are measured
+ * for a page-sized image (SCANNED_PAGE_IMAGE_COVERAGE), so a page of text costs nothing more. Pages without any
  * text count too: with OCR off, a scanned page beside pages of text would otherwise go unread and unnoticed.
  */
 export function mayBeScannedPage(pageText: string): boolean {

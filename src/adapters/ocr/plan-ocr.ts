@@ -24,8 +24,8 @@ export interface OcrPlan {
 
 /**
  * In `auto`, the pages without a usable text layer, and those the extractor found scanned under a thin one:
- * a scanner's stamp ("Escaneado por … p.1") is text enough to pass for a layer, and the scan below it, which
- * may name another patient, would otherwise never be read.
+ * a scanner's stamp ("Escaneado por … p.1") or a letterhead is text enough to pass for a layer, and the scan
+ * below it, which may name another patient, would otherwise never be read.
  */
 export function planOcr(mode: OcrMode, result: ExtractionResult): OcrPlan | null {
   if (mode === 'off') return null;
@@ -46,10 +46,10 @@ export function planOcr(mode: OcrMode, result: ExtractionResult): OcrPlan | null
   return pages.length === 0 ? null : { pages, pageTexts };
 }
 
-/** The detail of a file whose every page is a scan under at most a stamp of text, read with OCR off. */
+/** The detail of a file whose every page is a scan under at most a stamp or a letterhead, read with OCR off. */
 export const STAMPED_SCANS_WITHOUT_OCR =
-  "the PDF's pages are scans whose only text is a scanner's stamp or a page number; it needs OCR before it can " +
-  'be ingested (--ocr auto), or the patient the scans name goes unchecked';
+  "the PDF's pages are scans whose only text is a scanner's stamp, a letterhead or a page number; it needs OCR " +
+  'before it can be ingested (--ocr auto), or the patient the scans name goes unchecked';
 
 /** The detail of a file with pages of text and some scanned pages, read with OCR off. */
 export function describeScansAmongText(scannedPages: readonly number[], pages: number): string {
@@ -94,7 +94,7 @@ function formatPageRanges(pages: readonly number[]): string {
 }
 
 /**
- * Puts the OCR'd pages' text in place of their text layer's; a thin layer (a stamp, a page number) is kept
+ * Puts the OCR'd pages' text in place of their text layer's; a thin layer (a stamp, a letterhead) is kept
  * after it, unless the OCR read the same, so the content check reads both. A page the OCR read nothing on
  * keeps what its layer had. A file with no text on any page even then still fails `image_only`, saying OCR was tried.
  */

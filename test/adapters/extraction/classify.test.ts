@@ -43,10 +43,17 @@ describe('hasLettersAndDigits and hasThinTextLayer', () => {
     expect(hasLettersAndDigits('-- / --\n', 1)).toBe(false);
   });
 
-  it("calls a scanner's stamp thin, and neither an empty page nor a page of text", () => {
+  it("calls a scanner's stamp and a letterhead thin, and neither an empty page nor a page of text", () => {
     expect(hasThinTextLayer('Escaneado por HP ScanJet 2026-11-03 10:22 p.1')).toBe(true);
+    const letterhead =
+      'HOSPITAL SAN JOSÉ TECSALUD · Av. Ignacio Morones Prieto 3000 Pte., Col. Los Doctores, Monterrey, N.L.\n' +
+      'Servicio de Medicina Interna · Consulta Externa · Sistema de Expediente Clínico Electrónico\n'.repeat(2) +
+      'Documento confidencial del expediente clínico · Impreso el 12/03/2024 10:22 · Página 1 de 3';
+    expect(hasLettersAndDigits(letterhead, 200)).toBe(true);
+    expect(hasThinTextLayer(letterhead)).toBe(true);
     expect(hasThinTextLayer('  \n-- 1 of 2 --\n')).toBe(false);
-    expect(hasThinTextLayer('Diagnóstico: cefalea tensional, sin datos de alarma. '.repeat(5))).toBe(false);
+    // A third of a page of print: some 1,100 letters and digits.
+    expect(hasThinTextLayer('Diagnóstico: cefalea tensional, sin datos de alarma. '.repeat(25))).toBe(false);
   });
 });
 

@@ -70,12 +70,18 @@ for (const { name, available, create } of EXTRACTORS) {
       expect(failureOf(result).message).toMatch(/needs OCR/);
     });
 
-    it('tells a page-sized picture under a stamp of text (a scan) from a short text beside a logo', async () => {
+    it('tells a page-sized picture under a stamp or a letterhead of text (a scan) from a short text beside a logo', async () => {
       // The stamp passes for a text layer: without this, --ocr auto never read the scan below it.
       const scan = await extractor.extract(files.stampedScan);
       if (!scan.ok) throw new Error(scan.message);
       expect(scan.pageTexts?.[0]).toContain('Escaneado por HP ScanJet');
       expect(scan.scannedPages).toEqual([1]);
+      // A letterhead and footer of more than 200 letters passed for the page's text too: the note in the image
+      // was never OCR'd, and the document stored with the letterhead alone.
+      const letterhead = await extractor.extract(files.letterheadScan);
+      if (!letterhead.ok) throw new Error(letterhead.message);
+      expect(letterhead.pageTexts?.[0]).toContain('HOSPITAL SAN JOS');
+      expect(letterhead.scannedPages).toEqual([1]);
       const logo = await extractor.extract(files.stampedLogo);
       expect(logo).toMatchObject({ ok: true, pages: 1 });
       expect(logo.ok && logo.scannedPages).toBeUndefined();

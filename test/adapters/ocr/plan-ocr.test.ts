@@ -105,7 +105,7 @@ describe('mergeOcrText', () => {
 
   it("keeps a thin text layer after the page's OCR text, unless the OCR read it too; a full layer is replaced", () => {
     const stamp = 'Escaneado por HP ScanJet\n2026-11-03 10:22 p.1';
-    const fullPage = `${BODY}\n${'Diagnóstico: cefalea tensional. Plan: analgésico y control en dos semanas. '.repeat(4)}`;
+    const fullPage = `${BODY}\n${'Diagnóstico: cefalea tensional. Plan: analgésico y control en dos semanas. '.repeat(20)}`;
     const plan = { pages: [1, 2, 3], pageTexts: [stamp, stamp, fullPage] };
     const merged = mergeOcrText(
       plan,

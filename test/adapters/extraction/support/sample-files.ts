@@ -12,6 +12,7 @@ import {
   makeTextPdf,
   makeTruncatedPdf,
 } from './make-pdfs.js';
+import { makeLetterheadScan } from '../../../support/scans.js';
 
 export const SPANISH_LINE =
   'Paciente: Núñez Ibáñez, José María. Diagnóstico: insuficiencia cardíaca; pronóstico reservado.';
@@ -24,6 +25,8 @@ export type SampleFiles = {
   /** A page-sized picture under a scanner's stamp as text; the same stamp beside a small logo. */
   stampedScan: string;
   stampedLogo: string;
+  /** A scan under a document system's letterhead and footer as text: more than a stamp, no page of text. */
+  letterheadScan: string;
   /** A page of text, then a page-sized picture without text, or a blank page, then a logo and a line. */
   textThenScan: string;
   textThenBlank: string;
@@ -57,6 +60,7 @@ export async function writeSampleFiles(): Promise<SampleFiles> {
     imageOnly: await write('scan.pdf', await makeImageOnlyPdf(2)),
     stampedScan: await write('stamped-scan.pdf', await makeStampedImagePdf('page')),
     stampedLogo: await write('stamped-logo.pdf', await makeStampedImagePdf('logo')),
+    letterheadScan: await write('letterhead-scan.pdf', await makeLetterheadScan()),
     textThenScan: await write('text-then-scan.pdf', await makeTextThenPicturePdf('scan')),
     textThenBlank: await write('text-then-blank.pdf', await makeTextThenPicturePdf('blank')),
     corruptContent: await write('corrupt-content.pdf', await makeCorruptContentStreamPdf()),

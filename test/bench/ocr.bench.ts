@@ -1,5 +1,5 @@
 /**
- * `npm run bench:ocr [-- --files 12 --max-pages 2 --engines tesseract.js,tesseract --processes N --seed 21]`
+ * `npm run bench:ocr [-- --files 12 --max-pages 2 --engines tesseract.js,tesseract --processes N --seed 21 --ink-grey 0.88]`
  * (also run at the end of `npm run bench`).
  *
  * Generates clinical PDFs with the fixtures generator, scans them (`--scanned`: 200 dpi grey, light noise
@@ -30,6 +30,8 @@ export interface OcrBenchOptions {
   /** OCR child processes; default as the ingest's: half the cores, at least 1. */
   processes?: number;
   seed?: number;
+  /** The scans' print, 0-1 grey (ScanOptions.inkGrey); default 0, black. */
+  inkGrey?: number;
 }
 
 const fmt = (n: number, digits = 1) =>
@@ -107,7 +109,10 @@ export async function runOcrBench(options: OcrBenchOptions = {}): Promise<void> 
     for (const [index, file] of manifest.files.entries()) {
       const original = path.join(textDir, file.path);
       // The generator's --scanned, file by file, so that the original text layer is at hand to compare.
-      const scan = await makeScannedPdf(fs.readFileSync(original), { seed: deriveSeed(seed, index) });
+      const scan = await makeScannedPdf(fs.readFileSync(original), {
+        seed: deriveSeed(seed, index),
+        ...(options.inkGrey ? { inkGrey: options.inkGrey } : {}),
+      });
       fs.writeFileSync(path.join(scanDir, file.path), scan);
       truth.push({
         path: path.join(scanDir, file.path),
@@ -117,7 +122,8 @@ export async function runOcrBench(options: OcrBenchOptions = {}): Promise<void> 
     }
     const pages = truth.reduce((sum, file) => sum + file.pages.length, 0);
     console.log(
-      `\nOCR: ${truth.length} scanned PDFs, ${pages} pages (200 dpi grey, noise and skew from seed ${seed}), ` +
+      `\nOCR: ${truth.length} scanned PDFs, ${pages} pages (200 dpi grey, noise and skew from seed ${seed}` +
+        `${options.inkGrey ? `, print at ${fmt(options.inkGrey * 100, 0)} % grey` : ''}), ` +
         `scanned in ${fmt((performance.now() - scanStarted) / 1000)} s; ${processes} OCR process${processes === 1 ? '' : 'es'}, ` +
         `load ${os
           .loadavg()
@@ -182,6 +188,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       engines: { type: 'string', default: OCR_ENGINES.join(',') },
       processes: { type: 'string' },
       seed: { type: 'string', default: '21' },
+      'ink-grey': { type: 'string', default: '0' },
     },
   });
   await runOcrBench({
@@ -190,5 +197,6 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     engines: values.engines.split(',').filter(Boolean) as OcrEngineName[],
     ...(values.processes ? { processes: Number(values.processes) } : {}),
     seed: Number(values.seed),
+    inkGrey: Number(values['ink-grey']),
   });
 }

@@ -10,22 +10,46 @@ function greys(rgba: Uint8ClampedArray): number[] {
   return Array.from({ length: rgba.length / 4 }, (_, i) => rgba[4 * i]!);
 }
 
+/** A scan's paper, `width` × `height`: 244 ± 4 grey levels of grain. */
+function paperLevels(width: number, height: number): number[] {
+  return Array.from({ length: width * height }, (_, i) => 240 + ((i * 7) % 9));
+}
+
 describe('liftFaintInk', () => {
   it("turns a faint scan's grainy paper white and its light print dark", () => {
-    // Paper at 244 ± a few levels, print at 194-200, one dark speck.
-    const paper = Array.from({ length: 90 }, (_, i) => 240 + (i % 9));
-    const pixels = greyPixels([...paper, 194, 196, 198, 200, 194, 196, 198, 200, 40]);
-    liftFaintInk(pixels);
+    // 20 × 20 of paper, a stroke of print at 194-200 three pixels wide down column 8-10, one dark speck.
+    const width = 20;
+    const levels = paperLevels(width, 20);
+    for (let y = 2; y < 18; y++) for (let x = 8; x <= 10; x++) levels[y * width + x] = 194 + ((x + y) % 4) * 2;
+    for (let y = 14; y < 16; y++) for (let x = 2; x < 4; x++) levels[y * width + x] = 40;
+    const pixels = greyPixels(levels);
+    liftFaintInk(pixels, width);
     const lifted = greys(pixels);
-    expect(lifted.slice(0, 90).every((level) => level === 255)).toBe(true);
-    // The median ink is black, the rest of the print darker than mid-grey; the speck stays black.
-    expect(Math.max(...lifted.slice(90, 98))).toBeLessThan(128);
-    expect(lifted[98]).toBe(0);
+    // Paper away from the print is white or nearly; the middle of the stroke darker than mid-grey; the speck dark.
+    expect(Math.min(...[0, 5, 15, 19].map((x) => lifted[5 * width + x]!))).toBeGreaterThanOrEqual(224);
+    expect(Math.max(...[4, 8, 12].map((y) => lifted[y * width + 9]!))).toBeLessThan(128);
+    expect(lifted[14 * width + 2]).toBeLessThan(128);
+  });
+
+  it('lifts print at 88 % grey out of grain as strong as its contrast', () => {
+    // Paper at 246 ± 10 (pixel by pixel noise), print at 217: a pixel's grain alone spans the print's contrast.
+    const width = 30;
+    let seed = 7;
+    const noise = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648 - 0.5) * 34;
+    const levels = Array.from({ length: width * 30 }, () => Math.round(246 + noise()));
+    for (let y = 3; y < 27; y++) for (let x = 12; x <= 14; x++) levels[y * width + x] = Math.round(217 + noise() / 2);
+    const pixels = greyPixels(levels);
+    liftFaintInk(pixels, width);
+    const lifted = greys(pixels);
+    const stroke = [5, 10, 15, 20].map((y) => lifted[y * width + 13]!);
+    expect(Math.max(...stroke)).toBeLessThan(128);
+    const paper = [2, 6, 20, 26].flatMap((x) => [5, 10, 15, 20].map((y) => lifted[y * width + x]!));
+    expect(paper.filter((level) => level >= 192).length).toBeGreaterThanOrEqual(paper.length - 1);
   });
 
   it('leaves a blank page white', () => {
     const pixels = greyPixels(Array.from({ length: 100 }, (_, i) => 238 + (i % 11)));
-    liftFaintInk(pixels);
+    liftFaintInk(pixels, 10);
     expect(new Set(greys(pixels))).toEqual(new Set([255]));
   });
 });

@@ -30,9 +30,27 @@ function documentReading(readings: Partial<Record<Reading, string>>) {
 
 describe('readPageUpright', () => {
   it('keeps a page read confidently as it lies, and tries no turn', async () => {
+    const words = Array.from({ length: 24 }, (_, i) => `palabra${i}`);
+    const { document, asked } = documentReading({ 0: tsv(91, words) });
+    expect((await readPageUpright(document, 1)).text).toBe(words.join(' '));
+    expect(asked).toEqual(['0']);
+  });
+
+  it('keeps a short page read confidently when its lifted reading reads no more', async () => {
     const { document, asked } = documentReading({ 0: tsv(91, ['Paciente:', 'CESAR']) });
     expect((await readPageUpright(document, 1)).text).toBe('Paciente: CESAR');
-    expect(asked).toEqual(['0']);
+    expect(asked).toEqual(['0', '0 lifted']);
+  });
+
+  it('reads a faint page lifted when as scanned it reads its bold header alone, however confidently', async () => {
+    // Print at 88 % grey: the header read at 95 %, the body taken for paper.
+    const body = Array.from({ length: 40 }, (_, i) => `palabra${i}`);
+    const { document, asked } = documentReading({
+      0: tsv(95, ['RECETA', 'MÉDICA']),
+      '0 lifted': tsv(80, ['RECETA', 'MÉDICA', ...body]),
+    });
+    expect(await readPageUpright(document, 1)).toMatchObject({ words: 42 });
+    expect(asked).toEqual(['0', '0 lifted']);
   });
 
   it('reads a page fed upside down turned 180°, and stops there', async () => {

@@ -16,6 +16,8 @@ export interface RunHooks {
   onStart?: () => void;
   /** The child began this page. */
   onPage?: (page: number) => void;
+  /** The child reads this page again (whitened or turned). */
+  onReading?: (page: number) => void;
   /** Aborting drops the task while it waits, or stops its child while it runs. */
   signal?: AbortSignal;
   /** Aborting drops the task only while it waits for a child (rejects with the reason). */
@@ -175,6 +177,7 @@ export class OcrChildPool {
     const onMessage = (message: unknown) => {
       if (!isOcrChildMessage(message)) return;
       if (message.type === 'ocr:page') return hooks.onPage?.(message.page);
+      if (message.type === 'ocr:reading') return hooks.onReading?.(message.page);
       finish({ kind: 'result', result: message.result });
       if (child.connected) {
         child.unref();

@@ -70,6 +70,10 @@ export function createOcrExtractor(inner: TextExtractor, options: OcrExtractorOp
     let fileTimer: NodeJS.Timeout | undefined;
     let pageTimer: NodeJS.Timeout | undefined;
     let page = plan.pages[0]!;
+    const restartPageTimer = () => {
+      clearTimeout(pageTimer);
+      pageTimer = setTimeout(() => stop.abort(PAGE_TIMED_OUT), pageTimeoutMs);
+    };
     let outcome: ChildOutcome;
     try {
       outcome = await pool.run(
@@ -91,9 +95,12 @@ export function createOcrExtractor(inner: TextExtractor, options: OcrExtractorOp
           onPage: (next) => {
             page = next;
             extractOptions.onOcrPage?.({ page: plan.pages.indexOf(next) + 1, pages: plan.pages.length });
-            clearTimeout(pageTimer);
-            pageTimer = setTimeout(() => stop.abort(PAGE_TIMED_OUT), pageTimeoutMs);
+            restartPageTimer();
           },
+          // The limit is per reading: a faint or turned page is read up to five times (read-page-upright.ts),
+          // which at tesseract.js's 12-15 s a full page on a busy machine passed 60 s, and the page failed
+          // although every reading finished. A reading that hangs is still stopped at the limit.
+          onReading: restartPageTimer,
         },
       );
     } finally {

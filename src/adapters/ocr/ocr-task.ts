@@ -18,11 +18,14 @@ export type OcrTaskResult = { ok: true; pages: OcrPageText[] } | ExtractionFailu
 
 export type OcrChildMessage =
   /** The child begins a page: the per-page limit counts from here. */
-  { type: 'ocr:page'; page: number } | { type: 'ocr:result'; result: OcrTaskResult };
+  | { type: 'ocr:page'; page: number }
+  /** The child reads the page again (whitened, turned): the per-page limit counts afresh from here. */
+  | { type: 'ocr:reading'; page: number }
+  | { type: 'ocr:result'; result: OcrTaskResult };
 
 export type OcrParentMessage = { type: 'ocr:task'; task: OcrTask };
 
 export function isOcrChildMessage(message: unknown): message is OcrChildMessage {
   const type = (message as { type?: unknown } | null)?.type;
-  return type === 'ocr:page' || type === 'ocr:result';
+  return type === 'ocr:page' || type === 'ocr:reading' || type === 'ocr:result';
 }

@@ -3,7 +3,7 @@
 // process; a page that exhausts memory or never ends costs this process, which the parent replaces.
 import { readFile } from 'node:fs/promises';
 import { createNativeTesseractRecogniser, runningTools } from './native-tesseract-engine.js';
-import { DamagedPageImage, type PageRecogniser } from './page-recogniser.js';
+import { DamagedPageImage, type OpenDocument, type PageRecogniser } from './page-recogniser.js';
 import { readPageUpright } from './read-page-upright.js';
 import { createTesseractJsRecogniser } from './tesseract-js-engine.js';
 import type { OcrChildMessage, OcrParentMessage, OcrTask, OcrTaskResult } from './ocr-task.js';
@@ -76,9 +76,19 @@ async function readPages(task: OcrTask): Promise<OcrTaskResult> {
   }
   const pages: OcrPageText[] = [];
   try {
+    // Each reading after a page's first (whitened, turned) restarts the per-page limit (ocr-extractor.ts).
+    let readings = 0;
+    const reading: OpenDocument = {
+      recognise: (page, rotation, liftInk) => {
+        if (readings++ > 0) send({ type: 'ocr:reading', page });
+        return document.recognise(page, rotation, liftInk);
+      },
+      close: () => document.close(),
+    };
     for (const page of task.pages) {
       send({ type: 'ocr:page', page });
-      pages.push(await readPageUpright(document, page));
+      readings = 0;
+      pages.push(await readPageUpright(reading, page));
     }
   } catch (error) {
     const page = task.pages[pages.length];

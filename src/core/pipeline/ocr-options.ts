@@ -17,7 +17,7 @@ export type OcrEngineName = (typeof OCR_ENGINES)[number];
 export const OCR_DEFAULTS = {
   mode: 'auto',
   engine: 'tesseract.js',
-  /** Per page, counted from when the child starts the page. */
+  /** Per reading of a page (a faint or turned page is read again), counted from when the child starts it. */
   pageTimeoutMs: 60_000,
   /**
    * Per file, counted from when a child takes the file (queueing excluded); a scan with more pages to read

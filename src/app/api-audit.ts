@@ -3,7 +3,7 @@ import { AuditRepository } from '../db/repositories/audit-repository.js';
 
 /** One call of the HTTP API that changed something, as the audit log records it. */
 export interface ApiCall {
-  /** `api_session_created`, `api_files_uploaded`, `api_session_processed`, `api_review_decision`, `api_session_cleaned`, `api_session_discarded`. */
+  /** `api_session_created`, `api_files_uploaded`, `api_session_processed`, `api_review_decision`, `api_session_cleaned`, `api_session_discarded` (and, written by the server itself, `api_session_expired`). */
   action: string;
   /** The token's name (`anonymous` under --no-auth). */
   actor: string;

@@ -207,19 +207,21 @@ export async function registerUploads(
 
 export type DiscardResult =
   | { ok: true; session: BatchUpload; files: BatchFile[] }
-  | { ok: false; reason: 'not_found' | 'started' | 'receiving'; session?: BatchUpload };
+  | { ok: false; reason: 'not_found' | 'started' | 'receiving' | 'active'; session?: BatchUpload };
 
 /**
  * Discards an upload session nobody processed (its client gave up): its file rows, the session itself and its
  * folder with the uploads in it. Only a session that never started: once a run has taken a file, the session
  * is cleaned up instead (its documents and reviews stay). Runs in turn with the session's registrations, so no
  * upload lands in a session being discarded; `isIdle` lets the caller refuse too (a run it is starting).
+ * `quietSince` (an expiry): refused as `active` when the session took a file after that time, an upload
+ * that landed while the expiry waited for its turn.
  */
 export async function discardUploadSession(
   database: OpenDatabase,
   store: UploadStore,
   sessionId: string,
-  options: { isIdle: () => boolean },
+  options: { isIdle: () => boolean; quietSince?: string },
 ): Promise<DiscardResult> {
   return serialized(sessionId, async () => {
     const session = await findSession(database, sessionId);
@@ -227,6 +229,9 @@ export async function discardUploadSession(
     if (!takesUploads(session) || !options.isIdle()) return { ok: false, reason: 'started', session };
     // An upload still streaming would have its folder removed under it: its client is told to wait instead.
     if (store.isReceiving(sessionId)) return { ok: false, reason: 'receiving', session };
+    if (options.quietSince !== undefined && (await new BatchRepository(database.db).lastActiveAt(session)) > options.quietSince) {
+      return { ok: false, reason: 'active', session };
+    }
     const files = await new BatchRepository(database.db).discardUnstartedSession(sessionId);
     if (!files) return { ok: false, reason: 'started', session: (await findSession(database, sessionId)) ?? session };
     await store.removeSession(sessionId);
@@ -234,11 +239,12 @@ export async function discardUploadSession(
   });
 }
 
-/** Who discarded a session, when and from where, as the audit log keeps it. */
+/** Who discarded a session, when and from where, as the audit log keeps it; `expired`: the server did, the session idle. */
 export interface SessionDiscard {
   at: string;
   actor: string;
   client: string | null;
+  expired: boolean;
 }
 
 /**
@@ -246,9 +252,12 @@ export interface SessionDiscard {
  * its audit entry stays.
  */
 export async function findDiscard(database: OpenDatabase, sessionId: string): Promise<SessionDiscard | undefined> {
-  const entry = await new AuditRepository(database.db).latestForSession(sessionId, ['api_session_discarded']);
-  return entry && { at: entry.at, actor: entry.actor, client: entry.client };
+  const entry = await new AuditRepository(database.db).latestForSession(sessionId, ['api_session_discarded', SESSION_EXPIRED]);
+  return entry && { at: entry.at, actor: entry.actor, client: entry.client, expired: entry.action === SESSION_EXPIRED };
 }
+
+/** The audit action of a session the server discarded because nobody processed it nor uploaded into it for its expiry. */
+export const SESSION_EXPIRED = 'api_session_expired';
 
 /** Resolves once the registrations under way for the session are done (a process call waits for them). */
 export async function afterRegistrations(sessionId: string): Promise<void> {

@@ -1,6 +1,8 @@
 import { Command, Option } from '@commander-js/extra-typings';
 import path from 'node:path';
 import { parseByteSize } from '../core/pipeline/check-pdf-file.js';
+import { DEFAULT_SESSION_EXPIRY_MS, describeExpiry } from '../app/expire-sessions.js';
+import { parseDuration } from './shared/duration.js';
 import { checkPathSetting, homeFolder } from '../config/path-setting.js';
 import { readNumberSetting } from '../config/number-setting.js';
 import { ExitCode, UsageError } from '../errors.js';
@@ -31,6 +33,10 @@ function serveOptions(command: Command) {
     .option('--host <address>', 'address to listen on (default 127.0.0.1; config serve.host)')
     .option('--upload-dir <dir>', 'where uploaded PDFs are kept, one owner-only folder per session (default ./tecsalud-uploads)')
     .option('--max-files-per-session <n>', 'files a session takes (default 1000, as the service)')
+    .option(
+      '--session-expiry <duration>',
+      'discard a session nobody processed, with its uploads, once no file was uploaded into it for this long (e.g. 24h, 3d; off: keep it until processed or discarded; default 72h; config serve.sessionExpiry)',
+    )
     .option('--cors-origin <origin...>', 'origins a browser may call the API from, e.g. https://intranet.hospital.local (default none)')
     .option('--rate-limit <n>', 'requests a minute per token, per client address without one (401s included); 0: no limit (default 600)')
     .addOption(
@@ -46,7 +52,7 @@ function serveOptions(command: Command) {
     .option(
       '--json',
       'once listening, print one JSON line on stdout: url, port (the one bound, with --port 0), api, docs, openapi, pid, ' +
-        'auth, active_tokens, resumed_sessions, swept_uploads; the other lines go to stderr',
+        'auth, active_tokens, resumed_sessions, swept_uploads, expired_sessions, session_expiry_minutes (0: off); the other lines go to stderr',
     )
     .addOption(dbOption())
     .addOption(langOption())
@@ -100,6 +106,7 @@ export async function serve(options: ServeCommandOptions, context: CommandContex
     writeLine(say, words.sweptUploads(running.sweptUploads));
   }
   if (running.resumed.length > 0) writeLine(say, words.resuming(running.resumed.length));
+  if (running.expiredSessions.length > 0) writeLine(say, words.expiredSessions(running.expiredSessions.length, describeExpiry(running.sessionExpiryMs)));
   writeLine(say, words.listening(running.url));
   if (options.json) writeJsonLine(io, startedJson(running, settings));
   if (!settings.auth) writeLine(io.stderr, `${words.warning}: ${words.noAuth}`);
@@ -140,6 +147,8 @@ function startedJson(running: RunningServer, settings: ServeSettings) {
     active_tokens: running.activeTokens,
     resumed_sessions: running.resumed,
     swept_uploads: running.sweptUploads,
+    expired_sessions: running.expiredSessions,
+    session_expiry_minutes: Math.round(running.sessionExpiryMs / 60_000),
   };
 }
 
@@ -221,7 +230,19 @@ export function resolveServeSettings(
     trustProxy,
     maxFileSize,
     maxFilesPerSession: wholeNumber(options.maxFilesPerSession, '--max-files-per-session', 1) ?? file.maxFilesPerSession ?? 1000,
+    sessionExpiryMs: sessionExpiry(options.sessionExpiry, file.sessionExpiry),
   };
+}
+
+/** `--session-expiry` over the config file's serve.sessionExpiry: a duration, or off (0, never). */
+function sessionExpiry(flag: string | undefined, file: string | undefined): number {
+  const text = flag ?? file;
+  if (text === undefined) return DEFAULT_SESSION_EXPIRY_MS;
+  if (/^\s*(off|0)\s*$/i.test(text)) return 0;
+  return parseDuration(text, {
+    flag: flag === undefined ? 'serve.sessionExpiry' : '--session-expiry',
+    example: '24h, 3d or off',
+  });
 }
 
 export function isLoopback(host: string): boolean {

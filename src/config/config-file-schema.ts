@@ -123,6 +123,8 @@ export const configFileSchema = z.strictObject(
         /** Largest uploaded file, e.g. "10MB". */
         maxFileSize: text('serve.maxFileSize').optional(),
         maxFilesPerSession: whole('serve.maxFilesPerSession', 1).optional(),
+        /** How long a session nobody processed is kept after its last upload, e.g. "72h", "3d"; "off": until processed. */
+        sessionExpiry: text('serve.sessionExpiry').optional(),
         /** Behind a reverse proxy: take the client's address from X-Forwarded-For (the proxy's address list, or true). */
         trustProxy: z.union([z.boolean(), z.array(text('serve.trustProxy[]'))], {
           error: () => 'serve.trustProxy must be true, false or a list of proxy addresses',

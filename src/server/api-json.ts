@@ -75,7 +75,8 @@ export function fileStatus(file: BatchFile) {
   };
 }
 
-export function sessionStatus(session: BatchUpload, files: BatchFile[]) {
+/** `expiresAt`: when the session is discarded if nobody uploads into it nor processes it first (null: never). */
+export function sessionStatus(session: BatchUpload, files: BatchFile[], expiresAt: string | null) {
   // From the files' states: the session's own reviews, and apart the copies of content that already waited for
   // review in another file (`already_pending_review`), which its counter once counted as reviews of its own.
   const waiting = files.filter((file) => file.processingStatus === 'pending' && isReview(file.outcome));
@@ -98,6 +99,7 @@ export function sessionStatus(session: BatchUpload, files: BatchFile[]) {
     created_at: session.createdAt,
     started_at: session.startedAt,
     completed_at: session.completedAt,
+    expires_at: expiresAt,
     files: files.map(fileStatus),
   };
 }

@@ -10,6 +10,7 @@ import type { TokenVerifier } from '../app/api-tokens.js';
 import type { ProcessSessionResult } from '../app/process-session.js';
 import type { PipelineListener } from '../core/pipeline/events.js';
 import { sessionsLeftProcessing } from '../app/upload-sessions.js';
+import { expireIdleSessions as expireIdleSessionsOf, type ExpiredSession } from '../app/expire-sessions.js';
 import { databaseUnavailable } from '../app/serve-database-errors.js';
 import { ServiceUnavailableError, UserError } from '../errors.js';
 import { ApiError, errorBody } from './api-error.js';
@@ -57,6 +58,10 @@ export interface ApiServer {
   runs: SessionRuns;
   /** Resumes the sessions a stopped server left processing; returns their ids (their runs go on in the background). */
   resumeLeftSessions(): Promise<string[]>;
+  /** Discards the sessions nobody processed nor uploaded into for the session expiry (see expireIdleSessions). */
+  expireIdleSessions(): Promise<ExpiredSession[]>;
+  /** Expires idle sessions every `intervalMs` until the server closes. */
+  keepExpiringSessions(intervalMs: number): void;
   /**
    * Stops gracefully: no new requests (503), runs stop taking files and finish the ones in flight (their
    * sessions stay `processing`, for the next start), waiting callers are answered, event streams end.
@@ -243,6 +248,23 @@ export async function buildServer(options: BuildServerOptions): Promise<ApiServe
     for (const end of [...streams]) end();
   });
 
+  let expiryTimer: NodeJS.Timeout | null = null;
+  const expireIdleSessions = async (): Promise<ExpiredSession[]> => {
+    if (shutdown.signal.aborted) return [];
+    const expired = await expireIdleSessionsOf(options.database, options.store, {
+      expiryMs: options.limits.sessionExpiryMs,
+      now: options.now(),
+      isIdle: (sessionId) => !runs.isRunning(sessionId),
+    });
+    for (const session of expired) {
+      app.log.info(
+        { session_id: session.sessionId, last_active_at: session.lastActiveAt, discarded_files: session.discardedFiles },
+        'discarded a session nobody processed within the session expiry, with its uploads',
+      );
+    }
+    return expired;
+  };
+
   return {
     app,
     runs,
@@ -254,7 +276,21 @@ export async function buildServer(options: BuildServerOptions): Promise<ApiServe
       }
       return left.map((session) => session.id);
     },
+    expireIdleSessions,
+    keepExpiringSessions(intervalMs) {
+      if (options.limits.sessionExpiryMs <= 0) return;
+      let sweeping: Promise<unknown> = Promise.resolve();
+      expiryTimer = setInterval(() => {
+        // One sweep at a time: a slow database does not pile them up.
+        sweeping = sweeping.then(() =>
+          expireIdleSessions().catch((error: unknown) => app.log.error({ err: error }, 'expiring idle sessions failed; tried again later')),
+        );
+      }, intervalMs);
+      // The sweep alone never keeps the process alive (the server's socket does while it listens).
+      expiryTimer.unref();
+    },
     async close() {
+      if (expiryTimer) clearInterval(expiryTimer);
       shutdown.abort();
       await app.close();
       await runs.drain();

@@ -52,9 +52,15 @@ export const createSessionBody = {
   },
 } as const;
 
+const expiresAt = nullable('string', {
+  description:
+    'when the server discards the session with its uploads if nobody uploads into it nor processes it first ' +
+    '(an upload moves it later; null once processed, or when the server keeps sessions until processed)',
+});
+
 export const createSessionResponse = {
   type: 'object',
-  properties: { session_id: { type: 'string' }, message: { type: 'string' } },
+  properties: { session_id: { type: 'string' }, message: { type: 'string' }, expires_at: expiresAt },
 } as const;
 
 const uploadedFile = {
@@ -87,6 +93,7 @@ export const uploadResponse = {
     session_id: { type: 'string' },
     total_files: { type: 'integer', description: 'files in this request' },
     session_files: { type: 'integer', description: 'files in the session after this request' },
+    expires_at: expiresAt,
     parsing_success_rate: { type: 'number', description: 'share of this request’s accepted files whose name parsed, 0–1' },
     uploaded_files: { type: 'array', items: uploadedFile },
     failed_files: { type: 'array', items: failedFile },
@@ -179,6 +186,7 @@ export const statusResponse = {
     created_at: { type: 'string' },
     started_at: nullable('string'),
     completed_at: nullable('string'),
+    expires_at: expiresAt,
     files: { type: 'array', items: statusFile },
   },
 } as const;

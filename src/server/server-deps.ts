@@ -16,8 +16,11 @@ export interface ServerDeps {
   runs: SessionRuns;
   /** The settings a new session records (chunking, thresholds, limits). */
   defaults: IngestSessionOptions;
-  /** `uploadIdleTimeoutMs`: how long an upload may go without a byte arriving before it is given up (408). */
-  limits: { maxFileSize: number; maxFilesPerSession: number; uploadIdleTimeoutMs: number };
+  /**
+   * `uploadIdleTimeoutMs`: how long an upload may go without a byte arriving before it is given up (408).
+   * `sessionExpiryMs`: how long a session nobody processed is kept after its last upload (0: for ever).
+   */
+  limits: { maxFileSize: number; maxFilesPerSession: number; uploadIdleTimeoutMs: number; sessionExpiryMs: number };
   now: () => Date;
   /** Aborted when the server starts stopping: uploads being received are cut off (see the upload route). */
   stopping: AbortSignal;

@@ -4,6 +4,7 @@ import type { IngestSessionOptions } from '../app/ingest-session.js';
 import { INGEST_SQLITE_CACHE_MB } from '../app/ingest-defaults.js';
 import { openRegistry, type RegistryLocation } from '../app/open-registry.js';
 import { SessionProcessing } from '../app/process-session.js';
+import { DEFAULT_SESSION_EXPIRY_MS } from '../app/expire-sessions.js';
 import { openServeLog } from '../app/serve-log.js';
 import { UploadStore } from '../app/upload-store.js';
 import type { BackendConfig } from '../config/load-config.js';
@@ -24,9 +25,14 @@ export interface ServeSettings {
   maxFilesPerSession: number;
   /** How long an upload may go without a byte arriving before it is given up (408); default 60 s (tests shorten it). */
   uploadIdleTimeoutMs?: number;
+  /** How long a session nobody processed is kept after its last upload (0: for ever); default 72 h. */
+  sessionExpiryMs?: number;
+  /** How often idle sessions are looked for (default: every 10 minutes, or sooner for a short expiry; tests shorten it). */
+  sessionSweepMs?: number;
 }
 
 const UPLOAD_IDLE_TIMEOUT_MS = 60_000;
+const EXPIRY_SWEEP_MS = 10 * 60_000;
 
 export interface StartServerOptions {
   location: RegistryLocation;
@@ -53,6 +59,10 @@ export interface RunningServer {
   resumed: string[];
   /** Half-received uploads a stopped server left (temporary files, never registered), removed at start. */
   sweptUploads: number;
+  /** Sessions nobody processed that had outlived the session expiry at start, discarded then. */
+  expiredSessions: string[];
+  /** The session expiry in force (0: sessions are kept until processed or discarded). */
+  sessionExpiryMs: number;
   /** Opens `--log-file` again (logrotate moved it away; SIGHUP): the next lines go to a new file at its path. */
   reopenLog(): Promise<void>;
   /** Tokens that can be used (null under --no-auth): with none, every call is refused. */
@@ -67,6 +77,7 @@ export interface RunningServer {
  */
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
   const { settings } = options;
+  const sessionExpiryMs = settings.sessionExpiryMs ?? DEFAULT_SESSION_EXPIRY_MS;
   // The upload folder and the log first: a path the server cannot use is refused before a registry is created.
   const store = await UploadStore.open(settings.uploadDir, options.backends.fileMode);
   const log = options.log ? await openServeLog({ ...options.log, fileMode: options.backends.fileMode }) : null;
@@ -94,6 +105,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         maxFileSize: settings.maxFileSize,
         maxFilesPerSession: settings.maxFilesPerSession,
         uploadIdleTimeoutMs: settings.uploadIdleTimeoutMs ?? UPLOAD_IDLE_TIMEOUT_MS,
+        sessionExpiryMs,
       },
       now: options.now ?? (() => new Date()),
       verifier,
@@ -113,6 +125,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     const port = typeof address === 'object' && address ? address.port : settings.port;
     const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
     const resumed = await server.resumeLeftSessions();
+    // Sessions that expired while no server ran go now; the others when their time comes.
+    const expired = await server.expireIdleSessions();
+    server.keepExpiringSessions(settings.sessionSweepMs ?? Math.min(EXPIRY_SWEEP_MS, Math.max(1000, sessionExpiryMs / 10)));
     const opened = processing;
     return {
       url: `http://${host}:${port}`,
@@ -120,6 +135,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       server,
       resumed,
       sweptUploads,
+      expiredSessions: expired.map((session) => session.sessionId),
+      sessionExpiryMs,
       reopenLog: async () => log?.reopen(),
       activeTokens: verifier ? await verifier.activeCount() : null,
       stop: async () => {

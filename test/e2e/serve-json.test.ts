@@ -41,6 +41,8 @@ describe('serve --json', { tags: ['slow'] }, () => {
         active_tokens: 0,
         resumed_sessions: [],
         swept_uploads: 0,
+        expired_sessions: [],
+        session_expiry_minutes: 72 * 60,
       });
       expect((await fetch(`${started.api as string}/health`)).status).toBe(200);
       // What people read is on stderr, in Spanish here.

@@ -322,6 +322,40 @@ export class BatchRepository {
     return Number(row?.n ?? 0);
   }
 
+  /**
+   * Sessions still `pending` (never processed) with when each last took a file: its latest file's registration,
+   * or its creation when it holds none. What an upload session's expiry is measured from.
+   */
+  async pendingSessionsLastActive(): Promise<{ session: BatchUpload; lastActiveAt: string }[]> {
+    const sessions = await this.db.selectFrom('batchUploads').selectAll().where('status', '=', 'pending').where('startedAt', 'is', null).execute();
+    if (sessions.length === 0) return [];
+    const latest = new Map<string, string>();
+    for (let i = 0; i < sessions.length; i += ROWS_PER_STATEMENT) {
+      const rows = await this.db
+        .selectFrom('batchFiles')
+        .select((eb) => ['batchId', eb.fn.max('createdAt').as('latest')])
+        .where('batchId', 'in', sessions.slice(i, i + ROWS_PER_STATEMENT).map((session) => session.id))
+        .groupBy('batchId')
+        .execute();
+      for (const row of rows) if (row.latest) latest.set(row.batchId, String(row.latest));
+    }
+    return sessions.map((session) => {
+      const upload = latest.get(session.id);
+      return { session, lastActiveAt: upload && upload > session.createdAt ? upload : session.createdAt };
+    });
+  }
+
+  /** When the session last took a file (or was created, holding none): see pendingSessionsLastActive. */
+  async lastActiveAt(session: Pick<BatchUpload, 'id' | 'createdAt'>): Promise<string> {
+    const row = await this.db
+      .selectFrom('batchFiles')
+      .select((eb) => eb.fn.max('createdAt').as('latest'))
+      .where('batchId', '=', session.id)
+      .executeTakeFirst();
+    const upload = row?.latest ? String(row.latest) : null;
+    return upload && upload > session.createdAt ? upload : session.createdAt;
+  }
+
   async listFiles(sessionId: string): Promise<BatchFile[]> {
     return this.db
       .selectFrom('batchFiles')

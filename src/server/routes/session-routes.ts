@@ -3,6 +3,7 @@ import { otherRunHolding, SessionGoneError } from '../../app/process-session.js'
 import { recordApiCall } from '../../app/api-audit.js';
 import { decideReview, listReviewCases } from '../../app/api-reviews.js';
 import { asSeenNow } from '../../app/abandoned-runs.js';
+import { findSessionExpiry, sessionExpiresAt } from '../../app/expire-sessions.js';
 import {
   createUploadSession,
   discardUploadSession,
@@ -106,7 +107,11 @@ export function sessionRoutes(app: FastifyInstance, deps: ServerDeps): void {
         sessionId: session.id,
         details: { processing_type: session.processingType, uploaded_by: session.uploadedBy },
       });
-      return { session_id: session.id, message: 'session created: upload files, then process it' };
+      return {
+        session_id: session.id,
+        message: 'session created: upload files, then process it',
+        expires_at: sessionExpiresAt(session, session.createdAt, deps.limits.sessionExpiryMs),
+      };
     },
   );
 
@@ -198,7 +203,8 @@ export function sessionRoutes(app: FastifyInstance, deps: ServerDeps): void {
     async (request) => {
       // A folder's session whose `ingest DIR` run was killed is shown interrupted, as the CLI shows it.
       const session = await asSeenNow(database, await sessionOrMissing(request.params.session_id));
-      return sessionStatus(session, await listSessionFiles(database, session.id));
+      const expiresAt = await findSessionExpiry(database, session, deps.limits.sessionExpiryMs);
+      return sessionStatus(session, await listSessionFiles(database, session.id), expiresAt);
     },
   );
 

@@ -4,6 +4,7 @@ import fsp from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { recordApiCall } from '../../app/api-audit.js';
+import { findSessionExpiry } from '../../app/expire-sessions.js';
 import { findSession, registerUploads, takesUploads, type ReceivedUpload } from '../../app/upload-sessions.js';
 import { checkPdfFile, formatBytes } from '../../core/pipeline/check-pdf-file.js';
 import { ApiError } from '../api-error.js';
@@ -182,6 +183,7 @@ export function uploadRoute(app: FastifyInstance, deps: ServerDeps): void {
           session_id: sessionId,
           total_files: uploaded.length + failed.length,
           session_files: result.sessionFiles,
+          expires_at: await findSessionExpiry(deps.database, session, deps.limits.sessionExpiryMs),
           parsing_success_rate: uploaded.length === 0 ? 0 : Math.round((parsedCount / uploaded.length) * 1000) / 1000,
           uploaded_files: uploaded,
           failed_files: failed,

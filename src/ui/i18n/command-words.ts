@@ -48,6 +48,7 @@ export interface CommandWords {
   };
   serve: {
     sweptUploads(count: number): string;
+    expiredSessions(count: number, expiry: string): string;
     resuming(count: number): string;
     listening(url: string): string;
     noAuth: string;
@@ -177,6 +178,8 @@ const EN: CommandWords = {
     sweptUploads: (count) =>
       `Removed ${count} half-received upload(s) a stopped server left: never registered, their clients upload them again.`,
     resuming: (count) => `Resuming ${count} session(s) a stopped server left processing.`,
+    expiredSessions: (count, expiry) =>
+      `Discarded ${count} session(s) nobody processed nor uploaded into for ${expiry}, with their uploads (audited: api_session_expired).`,
     listening: (url) => `tecsalud-batch serve: listening on ${url}/api/v1/documents/batch (docs: ${url}/api/v1/docs)`,
     noAuth: '--no-auth: every call is accepted without a token (loopback only)',
     noTokens: 'there are no usable tokens: every call will be refused (401)',
@@ -335,6 +338,9 @@ const ES: CommandWords = {
       'nunca se registraron, sus clientes las suben de nuevo.',
     resuming: (count) =>
       `Se retoma${count === 1 ? '' : 'n'} ${plural(count, 'sesión', 'sesiones')} que un servidor detenido dejó en proceso.`,
+    expiredSessions: (count, expiry) =>
+      `${count === 1 ? 'Se descartó 1 sesión' : `Se descartaron ${count} sesiones`} que nadie procesó ni recibió archivos en ` +
+      `${expiry}, junto con sus archivos subidos (auditado: api_session_expired).`,
     listening: (url) => `tecsalud-batch serve: escuchando en ${url}/api/v1/documents/batch (documentación: ${url}/api/v1/docs)`,
     noAuth: '--no-auth: se acepta toda llamada sin token (solo loopback)',
     noTokens: 'no hay tokens utilizables: se rechazará toda llamada (401)',

@@ -284,6 +284,10 @@ const HELP_ES: Readonly<Record<string, string>> = {
   'where uploaded PDFs are kept, one owner-only folder per session (default ./tecsalud-uploads)':
     'dónde se guardan los PDF subidos, una carpeta solo para el propietario por sesión (predeterminado ./tecsalud-uploads)',
   'files a session takes (default 1000, as the service)': 'archivos que admite una sesión (predeterminado 1000, como el servicio)',
+  'discard a session nobody processed, with its uploads, once no file was uploaded into it for this long (e.g. 24h, 3d; off: keep it until processed or discarded; default 72h; config serve.sessionExpiry)':
+    'descarta una sesión que nadie procesó, con sus archivos subidos, cuando no recibió ningún archivo durante este ' +
+    'tiempo (p. ej. 24h, 3d; off: se conserva hasta procesarla o descartarla; predeterminado 72h; configuración ' +
+    'serve.sessionExpiry)',
   'origins a browser may call the API from, e.g. https://intranet.hospital.local (default none)':
     'orígenes desde los que un navegador puede llamar a la API, p. ej. https://intranet.hospital.local (predeterminado: ninguno)',
   'requests a minute per token, per client address without one (401s included); 0: no limit (default 600)':
@@ -298,9 +302,10 @@ const HELP_ES: Readonly<Record<string, string>> = {
     'registro de solicitudes y de procesamiento (líneas JSON), sin nombres de pacientes, solo para el ' +
     "propietario, reabierto con SIGHUP (predeterminado: stderr; '-' para stderr)",
   'log only warnings and errors': 'registra solo avisos y errores',
-  'once listening, print one JSON line on stdout: url, port (the one bound, with --port 0), api, docs, openapi, pid, auth, active_tokens, resumed_sessions, swept_uploads; the other lines go to stderr':
+  'once listening, print one JSON line on stdout: url, port (the one bound, with --port 0), api, docs, openapi, pid, auth, active_tokens, resumed_sessions, swept_uploads, expired_sessions, session_expiry_minutes (0: off); the other lines go to stderr':
     'una vez escuchando, escribe una línea JSON en stdout: url, port (el puerto tomado, con --port 0), api, docs, ' +
-    'openapi, pid, auth, active_tokens, resumed_sessions, swept_uploads; las demás líneas van a stderr',
+    'openapi, pid, auth, active_tokens, resumed_sessions, swept_uploads, expired_sessions, session_expiry_minutes ' +
+    '(0: desactivada); las demás líneas van a stderr',
   'chunks per embedder call (default 256)': 'fragmentos por llamada al embedder (predeterminado 256)',
   'loopback only: trying the API on this machine': 'solo loopback: para probar la API en este equipo',
 

@@ -1,0 +1,95 @@
+import type { OpenDatabase } from '../db/open-database.js';
+import { AuditRepository } from '../db/repositories/audit-repository.js';
+import { BatchRepository } from '../db/repositories/batch-repository.js';
+import type { BatchUpload } from '../db/schema.js';
+import { currentUser } from './current-user.js';
+import { discardUploadSession, SESSION_EXPIRED } from './upload-sessions.js';
+import type { UploadStore } from './upload-store.js';
+
+/**
+ * How long an upload session nobody processed is kept after it last took a file (or was created, holding
+ * none): three days, so that files uploaded on a Friday evening and processed on Monday are still there, while
+ * a client that gave up does not leave patient data on disk for ever. `serve --session-expiry` changes it.
+ */
+export const DEFAULT_SESSION_EXPIRY_MS = 72 * 3_600_000;
+
+/**
+ * When a session that takes uploads will be discarded if nothing happens to it meanwhile (an upload moves it
+ * later; a process call ends it); null once it has been processed, or when sessions do not expire (0).
+ */
+export function sessionExpiresAt(session: Pick<BatchUpload, 'status' | 'startedAt'>, lastActiveAt: string, expiryMs: number): string | null {
+  if (expiryMs <= 0 || session.status !== 'pending' || session.startedAt !== null) return null;
+  return new Date(Date.parse(lastActiveAt) + expiryMs).toISOString();
+}
+
+/** An expiry as people write it: `72 h`, `90 min`. */
+export function describeExpiry(expiryMs: number): string {
+  const minutes = Math.round(expiryMs / 60_000);
+  return minutes % 60 === 0 ? `${minutes / 60} h` : `${minutes} min`;
+}
+
+/** The expiry of one session, read from the registry (its latest upload). */
+export async function findSessionExpiry(database: OpenDatabase, session: BatchUpload, expiryMs: number): Promise<string | null> {
+  if (sessionExpiresAt(session, session.createdAt, expiryMs) === null) return null;
+  return sessionExpiresAt(session, await new BatchRepository(database.db).lastActiveAt(session), expiryMs);
+}
+
+export interface ExpiredSession {
+  sessionId: string;
+  lastActiveAt: string;
+  discardedFiles: number;
+}
+
+export interface ExpireSessionsOptions {
+  expiryMs: number;
+  now: Date;
+  /** False for a session this server is processing now (a process call that just started it). */
+  isIdle: (sessionId: string) => boolean;
+}
+
+/**
+ * Discards the upload sessions of this store that were never processed and took no file for `expiryMs`: their
+ * rows, their folders and the PDFs in them, each audited (`api_session_expired`, with what was dropped), as an
+ * admin's discard is. A session being uploaded into, being processed, or that took a file while this ran is
+ * kept. Sessions made by `ingest DIR` are never touched: their files are the folder's, not the server's.
+ */
+export async function expireIdleSessions(
+  database: OpenDatabase,
+  store: UploadStore,
+  options: ExpireSessionsOptions,
+): Promise<ExpiredSession[]> {
+  if (options.expiryMs <= 0) return [];
+  const cutoff = new Date(options.now.getTime() - options.expiryMs).toISOString();
+  const idle = (await new BatchRepository(database.db).pendingSessionsLastActive()).filter(
+    ({ session, lastActiveAt }) => lastActiveAt <= cutoff && store.holds(session),
+  );
+  const expired: ExpiredSession[] = [];
+  for (const { session, lastActiveAt } of idle) {
+    const result = await discardUploadSession(database, store, session.id, {
+      isIdle: () => options.isIdle(session.id),
+      quietSince: cutoff,
+    });
+    if (!result.ok) continue;
+    await new AuditRepository(database.db).record({
+      actor: currentUser(),
+      actorKind: 'os_user',
+      action: SESSION_EXPIRED,
+      sessionId: session.id,
+      batchId: session.id,
+      entityType: 'batch_upload',
+      entityId: session.id,
+      details: {
+        reason: 'never processed, and no file uploaded within the session expiry',
+        expiry_minutes: Math.round(options.expiryMs / 60_000),
+        last_active_at: lastActiveAt,
+        status: result.session.status,
+        processing_type: result.session.processingType,
+        uploaded_by: result.session.uploadedBy,
+        created_at: result.session.createdAt,
+        discarded_files: result.files.map((file) => file.relativePath),
+      },
+    });
+    expired.push({ sessionId: session.id, lastActiveAt, discardedFiles: result.files.length });
+  }
+  return expired;
+}

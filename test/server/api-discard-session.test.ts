@@ -162,6 +162,24 @@ describe('discarding a session that was never processed (DELETE /{session_id}/di
     expect(await listed(sessionId)).toBe(true);
     expect(fs.existsSync(path.join(server.uploadDir, sessionId))).toBe(true);
   });
+  it('refuses (409) a discard that arrives after process?wait=false answered 202: the session ends processed, its upload kept', async () => {
+    held.release();
+    const sessionId = await newSession();
+    await fetch(`${server.base}/${sessionId}/upload`, { method: 'POST', headers: bearer(uploader), body: filesForm([{ name: FILE, bytes: sampleFile(FILE) }]) });
+    const started = await fetch(`${server.base}/${sessionId}/process?wait=false`, { method: 'POST', headers: bearer(uploader) });
+    expect(started.status).toBe(202);
+    const refused = await discard(sessionId);
+    expect(refused.status).toBe(409);
+    expect(((await refused.json()) as { message: string }).message).toMatch(/^the session (is being processed|has been processed \(completed\))/);
+    for (const deadline = Date.now() + 10_000; server.running.server.runs.isRunning(sessionId) && Date.now() < deadline; ) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const status = (await (await fetch(`${server.base}/${sessionId}/status`, { headers: bearer(admin) })).json()) as { status: string; files: { outcome: string }[] };
+    // Its file is final (ingested, or a duplicate when an earlier test ingested the same PDF).
+    expect(status).toMatchObject({ status: 'completed', files: [{ processing_status: 'completed', outcome: expect.stringMatching(/^(ingested|duplicate)$/) }] });
+    expect(await listed(sessionId)).toBe(true);
+    expect(fs.existsSync(path.join(server.uploadDir, sessionId))).toBe(true);
+  });
 });
 
 /**
@@ -184,7 +202,7 @@ describe.runIf(postgresWanted())('a process call racing a discard (PostgreSQL)',
     await scratch?.drop();
   });
 
-  it('answers the process call 410 naming the discard, and the discard 200', async () => {
+  it.each([true, false])('answers the process call (wait=%s) 410 naming the discard, the discard 200, and leaves nothing behind', async (wait) => {
     const [admin, uploader] = await Promise.all([server.token('admin'), server.token('uploader')]);
     const created = await fetch(`${server.base}/create-session`, {
       method: 'POST',
@@ -214,7 +232,7 @@ describe.runIf(postgresWanted())('a process call racing a discard (PostgreSQL)',
         "select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query ilike 'delete from \"batch_uploads\"%'",
         [],
       );
-      const processing = fetch(`${server.base}/${sessionId}/process`, { method: 'POST', headers: bearer(uploader) });
+      const processing = fetch(`${server.base}/${sessionId}/process?wait=${wait}`, { method: 'POST', headers: bearer(uploader) });
       // The process call has passed its checks and started its run, which waits for the discard.
       await until('the process call is under way', "select count(*) as n from audit_log where session_id = $1 and action = 'api_session_processed'", [sessionId]);
       await holder.query('commit');
@@ -224,6 +242,18 @@ describe.runIf(postgresWanted())('a process call racing a discard (PostgreSQL)',
       const body = (await answer.json()) as { message: string };
       expect({ status: answer.status, body }).toMatchObject({ status: 410, body: { error: 'Gone', discarded_by: 'test-admin' } });
       expect(body.message).toMatch(new RegExp(`^session ${sessionId} was discarded on .* by test-admin`));
+      // One known end: the session gone (410), its folder and upload removed, no document, no lock left, no run.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(server.running.server.runs.isRunning(sessionId)).toBe(false);
+      const status = await fetch(`${server.base}/${sessionId}/status`, { headers: bearer(uploader) });
+      expect(status.status).toBe(410);
+      expect(fs.existsSync(path.join(server.uploadDir, sessionId))).toBe(false);
+      const left = await sql.query(
+        'select (select count(*) from batch_files where batch_id = $1) as files, (select count(*) from medical_documents where batch_id = $1) as documents, ' +
+          '(select count(*) from run_locks where session_id = $1) as locks',
+        [sessionId],
+      );
+      expect(left.rows[0]).toEqual({ files: '0', documents: '0', locks: '0' });
     } finally {
       await holder.query('rollback').catch(() => undefined);
       await Promise.all([sql.end(), holder.end()]);

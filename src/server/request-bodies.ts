@@ -17,16 +17,23 @@ import { ApiError } from './api-error.js';
  * text/plain, parsed the JSON as one string and called it "not a JSON object".
  *
  * A JSON body that does not parse is 400 saying where and what (Fastify's said only "Body is not valid JSON").
+ * One that is not UTF-8 (a Windows client writing Latin-1, a body in UTF-16) is 400 too: decoded anyway, a
+ * `uploaded_by` of "Dra. Núñez" was kept as "Dra. N��ez" in the session and the audit log.
  */
 export function registerBodyParsers(app: FastifyInstance): void {
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser(['application/json', 'text/plain']);
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    if (body.length === 0 || !takesBody(request)) {
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, raw, done) => {
+    if (raw.length === 0 || !takesBody(request)) {
       done(null, undefined);
       return;
     }
-    parseJson(request, body as string, (error, parsed) => done(error ? unparsable(body as string) : null, parsed));
+    const body = decodeUtf8(raw as Buffer);
+    if (body === null) {
+      done(notUtf8(raw as Buffer, request), undefined);
+      return;
+    }
+    parseJson(request, body, (error, parsed) => done(error ? unparsable(body) : null, parsed));
   });
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (request, body, done) => {
     if (body.length === 0 || !takesBody(request)) {
@@ -35,6 +42,44 @@ export function registerBodyParsers(app: FastifyInstance): void {
     }
     done(notJson(request), undefined);
   });
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+/** The body's text, its byte-order mark dropped (RFC 8259 lets a parser ignore one); null when it is not UTF-8. */
+function decodeUtf8(raw: Buffer): string | null {
+  try {
+    return UTF8.decode(raw);
+  } catch {
+    return null;
+  }
+}
+
+/** JSON between systems is UTF-8 (RFC 8259 §8.1): what came instead, and where, so the client finds its encoder. */
+function notUtf8(raw: Buffer, request: FastifyRequest): ApiError {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(request.headers['content-type'] ?? '')?.[1];
+  const declared = charset && !/^utf-?8$/i.test(charset) ? ` (it declares charset=${charset})` : '';
+  const utf16 = (raw[0] === 0xff && raw[1] === 0xfe) || (raw[0] === 0xfe && raw[1] === 0xff) || raw.includes(0);
+  const what = utf16
+    ? 'it looks like UTF-16'
+    : `its byte ${firstInvalidByte(raw)} breaks UTF-8; it looks like Latin-1 or Windows-1252 (ñ and accents as a Windows program writes them)`;
+  return new ApiError(400, `the JSON body is not UTF-8${declared}: ${what}. Send the JSON encoded in UTF-8, as JSON always is`);
+}
+
+/** The 1-based offset of the first byte that breaks UTF-8 (by its lead byte and continuation bytes). */
+function firstInvalidByte(raw: Buffer): number {
+  let i = 0;
+  while (i < raw.length) {
+    const lead = raw[i]!;
+    const length = lead < 0x80 ? 1 : lead >= 0xc2 && lead < 0xe0 ? 2 : lead >= 0xe0 && lead < 0xf0 ? 3 : lead >= 0xf0 && lead < 0xf5 ? 4 : 0;
+    if (length === 0) return i + 1;
+    for (let k = 1; k < length; k++) {
+      const next = raw[i + k];
+      if (next === undefined || (next & 0xc0) !== 0x80) return i + 1;
+    }
+    i += length;
+  }
+  return raw.length;
 }
 
 function takesBody(request: FastifyRequest): boolean {

@@ -164,6 +164,30 @@ describe('the API’s answers to a request of the wrong shape', { tags: ['slow']
     expect(((await poisoned.json()) as { message: string }).message).toMatch(/^the JSON body has a __proto__ or constructor.prototype key/);
   });
 
+  it('refuses a JSON body that is not UTF-8 (400, saying where) instead of keeping a name with its letters replaced', async () => {
+    const send = (body: Buffer, contentType = 'application/json') =>
+      fetch(`${server.base}/create-session`, { method: 'POST', headers: { ...bearer(uploader), 'content-type': contentType }, body: new Uint8Array(body) });
+    const text = '{"processing_type":"complete","uploaded_by":"Dra. Núñez"}';
+    for (const contentType of ['application/json', 'application/json; charset=iso-8859-1']) {
+      const latin1 = await send(Buffer.from(text, 'latin1'), contentType);
+      expect(latin1.status).toBe(400);
+      expect(((await latin1.json()) as { message: string }).message).toBe(
+        `the JSON body is not UTF-8${contentType.includes('charset') ? ' (it declares charset=iso-8859-1)' : ''}: its byte 52 breaks UTF-8; ` +
+          'it looks like Latin-1 or Windows-1252 (ñ and accents as a Windows program writes them). Send the JSON encoded in UTF-8, as JSON always is',
+      );
+    }
+    const utf16 = await send(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]), 'application/json; charset=utf-16');
+    expect(((await utf16.json()) as { message: string }).message).toMatch(/^the JSON body is not UTF-8 \(it declares charset=utf-16\): it looks like UTF-16\./);
+    // UTF-8, with or without a byte-order mark, keeps the name as written.
+    for (const body of [Buffer.from(text, 'utf8'), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')])]) {
+      const created = await send(body);
+      expect(created.status).toBe(200);
+      const { session_id: sessionId } = (await created.json()) as { session_id: string };
+      const status = (await (await fetch(`${server.base}/${sessionId}/status`, { headers: bearer(uploader) })).json()) as { uploaded_by: string };
+      expect(status.uploaded_by).toBe('Dra. Núñez');
+    }
+  });
+
   it('refuses a JSON body whose text field is sent as a number, true/false, null or a list (400) instead of turning it into text', async () => {
     const createSession = (uploadedBy: unknown) =>
       fetch(`${server.base}/create-session`, {

@@ -80,7 +80,7 @@ const failedFile = {
   type: 'object',
   properties: {
     filename: { type: 'string' },
-    status_code: { type: 'integer', description: '413 too large or over the session limit, 415 not .pdf, 400 not a PDF, no filename (or a text part, not a file), 409 name taken' },
+    status_code: { type: 'integer', description: '413 too large or over the session limit, 415 not .pdf, 400 not a PDF, no filename, a filename not in UTF-8 (or a text part, not a file), 409 name taken' },
     error: { type: 'string' },
     message: { type: 'string' },
   },

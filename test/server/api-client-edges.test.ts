@@ -213,6 +213,46 @@ describe('the API at a client’s edges', { tags: ['slow'] }, () => {
     }
   });
 
+  it('refuses a filename whose bytes are not UTF-8 (400, saying how to send it) instead of storing it with its letters lost', async () => {
+    const sessionId = await createSession();
+    const boundary = 'latin1-name-boundary';
+    const send = (disposition: Buffer) =>
+      fetch(`${server.base}/${sessionId}/upload`, {
+        method: 'POST',
+        headers: { ...bearer(uploader), 'content-type': `multipart/form-data; boundary=${boundary}` },
+        body: new Uint8Array(
+          Buffer.concat([
+            Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="files"; `),
+            disposition,
+            Buffer.from('\r\ncontent-type: application/pdf\r\n\r\n'),
+            sampleFile(PDF),
+            Buffer.from(`\r\n--${boundary}--\r\n`),
+          ]),
+        ),
+      });
+    // What a Windows program writing Latin-1 sends for RÍOS CORONADO, CÉSAR.
+    const latin1 = await send(Buffer.from('filename="3000016374_RÍOS CORONADO, CÉSAR_6482601207_CONS.pdf"', 'latin1'));
+    expect(latin1.status).toBe(400);
+    expect(await latin1.json()).toMatchObject({
+      uploaded_files: [],
+      failed_files: [
+        {
+          status_code: 400,
+          message:
+            "the filename is not UTF-8 (its letters arrived as '\uFFFD'): the client wrote it in Latin-1 or Windows-1252 (Ñ, accents); " +
+            "send it in UTF-8, as browsers and curl do, or as filename*=UTF-8''<the name percent-encoded>",
+        },
+      ],
+    });
+    expect(fs.readdirSync(path.join(server.uploadDir, sessionId))).toEqual([]);
+    // The encoding the answer names is taken, and the name read as written.
+    const encoded = await send(Buffer.from(`filename*=UTF-8''${encodeURIComponent('3000016374_RÍOS CORONADO, CÉSAR_6482601207_CONS.pdf')}`));
+    expect(encoded.status).toBe(200);
+    expect(await encoded.json()).toMatchObject({
+      uploaded_files: [{ filename: '3000016374_RÍOS CORONADO, CÉSAR_6482601207_CONS.pdf', parsed: true, patient_name: 'RÍOS CORONADO, CÉSAR' }],
+    });
+  });
+
   it('says a part with an empty filename is no file chosen, or a file without its name, not "the name must end in .pdf"', async () => {
     const sessionId = await createSession();
     const boundary = 'empty-filename-boundary';

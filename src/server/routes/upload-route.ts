@@ -267,6 +267,9 @@ async function checkUpload(file: string, filename: string, maxFileSize: number):
   // A browser's form with no file chosen sends an empty part named "" (and busboy makes "." or ".." of a path
   // "" too): that, not "the name must end in .pdf".
   if (filename === '') return { status: 400, message: size === 0 ? 'this `files` part is empty and has no filename: no file was chosen' : NO_FILENAME };
+  // Its bytes were not UTF-8 (a Windows client writing Latin-1): the letters are lost, and with them whose
+  // document it is. Taken, it only failed later as an invalid name, with advice to rename a file on this server.
+  if (filename.includes('\uFFFD')) return { status: 400, message: NAME_NOT_UTF8 };
   const check = checkPdfFile({ filename, size, head }, { maxFileSize });
   if (!check) return null;
   if (check.outcome === 'too_large') return { status: 413, message: check.message };
@@ -280,6 +283,9 @@ const NO_FILENAME_FIX =
   'name it in its Content-Disposition (form-data; name="files"; filename="EXPEDIENTE_APELLIDOS, NOMBRES_NUMERO_TIPO.pdf"): ' +
   'the filename says whose document it is';
 const NO_FILENAME = `this \`files\` part has no filename: ${NO_FILENAME_FIX}`;
+const NAME_NOT_UTF8 =
+  "the filename is not UTF-8 (its letters arrived as '\uFFFD'): the client wrote it in Latin-1 or Windows-1252 " +
+  "(Ñ, accents); send it in UTF-8, as browsers and curl do, or as filename*=UTF-8''<the name percent-encoded>";
 
 /** A `files` part that came as text: named by its text when that looks like a filename (the @ left out). */
 function textPartRefusal(value: unknown, mimeType: string): FailedUpload {

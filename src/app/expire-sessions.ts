@@ -3,7 +3,7 @@ import { AuditRepository } from '../db/repositories/audit-repository.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
 import type { BatchUpload } from '../db/schema.js';
 import { currentUser } from './current-user.js';
-import { discardUploadSession, SESSION_EXPIRED } from './upload-sessions.js';
+import { discardUploadSession, SESSION_EXPIRED, takesUploads } from './upload-sessions.js';
 import type { UploadStore } from './upload-store.js';
 
 /**
@@ -14,11 +14,12 @@ import type { UploadStore } from './upload-store.js';
 export const DEFAULT_SESSION_EXPIRY_MS = 72 * 3_600_000;
 
 /**
- * When a session that takes uploads will be discarded if nothing happens to it meanwhile (an upload moves it
- * later; a process call ends it); null once it has been processed, or when sessions do not expire (0).
+ * When a session never processed will be discarded if nothing happens to it meanwhile (an upload, or a run
+ * that fails to start, moves it later; a run that starts ends it); null once it has been processed, or when
+ * sessions do not expire (0).
  */
 export function sessionExpiresAt(session: Pick<BatchUpload, 'status' | 'startedAt'>, lastActiveAt: string, expiryMs: number): string | null {
-  if (expiryMs <= 0 || session.status !== 'pending' || session.startedAt !== null) return null;
+  if (expiryMs <= 0 || !takesUploads(session)) return null;
   return new Date(Date.parse(lastActiveAt) + expiryMs).toISOString();
 }
 
@@ -48,7 +49,8 @@ export interface ExpireSessionsOptions {
 }
 
 /**
- * Discards the upload sessions of this store that were never processed and took no file for `expiryMs`: their
+ * Discards the upload sessions of this store that were never processed (pending, or failed before their run
+ * took a file) and were not active for `expiryMs`: their
  * rows, their folders and the PDFs in them, each audited (`api_session_expired`, with what was dropped), as an
  * admin's discard is. A session being uploaded into, being processed, or that took a file while this ran is
  * kept. Sessions made by `ingest DIR` are never touched: their files are the folder's, not the server's.
@@ -60,7 +62,7 @@ export async function expireIdleSessions(
 ): Promise<ExpiredSession[]> {
   if (options.expiryMs <= 0) return [];
   const cutoff = new Date(options.now.getTime() - options.expiryMs).toISOString();
-  const idle = (await new BatchRepository(database.db).pendingSessionsLastActive()).filter(
+  const idle = (await new BatchRepository(database.db).unprocessedSessionsLastActive()).filter(
     ({ session, lastActiveAt }) => lastActiveAt <= cutoff && store.holds(session),
   );
   const expired: ExpiredSession[] = [];

@@ -100,7 +100,7 @@ export async function listSessionReviews(database: OpenDatabase, sessionId: stri
  * started (a backend down at start: nothing was taken, the session is recorded `failed` and processed again
  * later, see recordSessionStartFailure).
  */
-export function takesUploads(session: BatchUpload): boolean {
+export function takesUploads(session: Pick<BatchUpload, 'status' | 'startedAt'>): boolean {
   return session.status === 'pending' || (session.status === 'failed' && session.startedAt === null);
 }
 

@@ -107,6 +107,39 @@ describe('sessions nobody processed expire (serve --session-expiry)', { tags: ['
     }
   });
 
+  it('expires a session whose run failed to start (a backend down) as never processed, counted from that failure', async () => {
+    const { session_id: sessionId } = await newSession();
+    const form = filesForm([{ name: FILE, bytes: sampleFile(FILE) }]);
+    expect((await fetch(`${server.base}/${sessionId}/upload`, { method: 'POST', headers: bearer(uploader), body: form })).status).toBe(200);
+    await age(sessionId, 3 * HOUR, 'session');
+    await age(sessionId, 3 * HOUR, 'files');
+    // As recordSessionStartFailure leaves it: failed, never started, its files pending — half an hour ago.
+    const failedAt = new Date(Date.now() - HOUR / 2).toISOString();
+    const database = await openWorkspaceDb(server.workspace);
+    try {
+      await database.db
+        .updateTable('batchUploads')
+        .set({ status: 'failed', errorMessage: 'could not process the session: Chroma is down', completedAt: failedAt })
+        .where('id', '=', sessionId)
+        .execute();
+    } finally {
+      await database.close();
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    const kept = await status(sessionId);
+    expect(kept.body).toMatchObject({ status: 'failed', expires_at: new Date(Date.parse(failedAt) + HOUR).toISOString() });
+
+    // The failure two hours old: past the expiry.
+    const reopened = await openWorkspaceDb(server.workspace);
+    try {
+      await reopened.db.updateTable('batchUploads').set({ completedAt: new Date(Date.now() - 2 * HOUR).toISOString() }).where('id', '=', sessionId).execute();
+    } finally {
+      await reopened.close();
+    }
+    await until('the failed session has expired', async () => (await status(sessionId)).code === 410);
+    expect(fs.existsSync(path.join(server.uploadDir, sessionId))).toBe(false);
+  });
+
   it('never expires a session once it has been processed: its status says it does not expire', async () => {
     const { session_id: sessionId } = await newSession();
     const form = filesForm([{ name: FILE, bytes: sampleFile(FILE) }]);

@@ -323,11 +323,17 @@ export class BatchRepository {
   }
 
   /**
-   * Sessions still `pending` (never processed) with when each last took a file: its latest file's registration,
-   * or its creation when it holds none. What an upload session's expiry is measured from.
+   * Sessions never processed — `pending`, or `failed` before their run took a file (a backend down at start) —
+   * with when each was last active: its latest file's registration, its failed start, or its creation. What an
+   * upload session's expiry is measured from.
    */
-  async pendingSessionsLastActive(): Promise<{ session: BatchUpload; lastActiveAt: string }[]> {
-    const sessions = await this.db.selectFrom('batchUploads').selectAll().where('status', '=', 'pending').where('startedAt', 'is', null).execute();
+  async unprocessedSessionsLastActive(): Promise<{ session: BatchUpload; lastActiveAt: string }[]> {
+    const sessions = await this.db
+      .selectFrom('batchUploads')
+      .selectAll()
+      .where('status', 'in', ['pending', 'failed'])
+      .where('startedAt', 'is', null)
+      .execute();
     if (sessions.length === 0) return [];
     const latest = new Map<string, string>();
     for (let i = 0; i < sessions.length; i += ROWS_PER_STATEMENT) {
@@ -339,21 +345,17 @@ export class BatchRepository {
         .execute();
       for (const row of rows) if (row.latest) latest.set(row.batchId, String(row.latest));
     }
-    return sessions.map((session) => {
-      const upload = latest.get(session.id);
-      return { session, lastActiveAt: upload && upload > session.createdAt ? upload : session.createdAt };
-    });
+    return sessions.map((session) => ({ session, lastActiveAt: latestOf(session, latest.get(session.id) ?? null) }));
   }
 
-  /** When the session last took a file (or was created, holding none): see pendingSessionsLastActive. */
-  async lastActiveAt(session: Pick<BatchUpload, 'id' | 'createdAt'>): Promise<string> {
+  /** When the session was last active (see unprocessedSessionsLastActive). */
+  async lastActiveAt(session: Pick<BatchUpload, 'id' | 'createdAt' | 'completedAt'>): Promise<string> {
     const row = await this.db
       .selectFrom('batchFiles')
       .select((eb) => eb.fn.max('createdAt').as('latest'))
       .where('batchId', '=', session.id)
       .executeTakeFirst();
-    const upload = row?.latest ? String(row.latest) : null;
-    return upload && upload > session.createdAt ? upload : session.createdAt;
+    return latestOf(session, row?.latest ? String(row.latest) : null);
   }
 
   async listFiles(sessionId: string): Promise<BatchFile[]> {
@@ -639,4 +641,9 @@ export class BatchRepository {
       .orderBy('completedAt')
       .execute();
   }
+}
+
+/** The latest of a session's creation, its failed start (completedAt of a run that never started) and its latest upload. */
+function latestOf(session: Pick<BatchUpload, 'createdAt' | 'completedAt'>, latestUpload: string | null): string {
+  return [session.createdAt, session.completedAt, latestUpload].reduce<string>((a, b) => (b && b > a ? b : a), session.createdAt);
 }

@@ -16,7 +16,7 @@ import { ServiceUnavailableError, UserError } from '../errors.js';
 import { ApiError, errorBody } from './api-error.js';
 import { registerAuth, type FailedAuthLimit } from './auth.js';
 import { refuseNonTextFields } from './json-text-fields.js';
-import { registerBodyParsers } from './request-bodies.js';
+import { bodyTooLarge, registerBodyParsers } from './request-bodies.js';
 import { refuseDisallowedPreflight } from './refuse-preflight.js';
 import { lowerCaseIds } from './lower-case-ids.js';
 import { logRefusals } from './log-refusals.js';
@@ -126,6 +126,10 @@ export async function buildServer(options: BuildServerOptions): Promise<ApiServe
         return reply.code(503).send(errorBody(503, `${error.message}; try again in a while`));
       }
       return reply.code(status).send(errorBody(status, error.hint ? `${error.message} (${error.hint})` : error.message));
+    }
+    if ((error as FastifyError).code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      const tooLarge = bodyTooLarge(app.initialConfig.bodyLimit ?? 1024 * 1024);
+      return reply.code(413).send(errorBody(413, tooLarge.message));
     }
     const status = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
     if (status < 500) return reply.code(status).send(errorBody(status, error.message));

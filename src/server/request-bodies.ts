@@ -21,6 +21,10 @@ import { ApiError } from './api-error.js';
  * `uploaded_by` of "Dra. Núñez" was kept as "Dra. N��ez" in the session and the audit log.
  */
 export function registerBodyParsers(app: FastifyInstance): void {
+  app.addHook('preParsing', async (request, _reply, payload) => {
+    refuseContentEncoding(request);
+    return payload;
+  });
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser(['application/json', 'text/plain']);
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, raw, done) => {
@@ -80,6 +84,32 @@ function firstInvalidByte(raw: Buffer): number {
     i += length;
   }
   return raw.length;
+}
+
+/**
+ * The API reads bodies as sent: a compressed one (`Content-Encoding: gzip`, as some HTTP libraries send on
+ * request) was read as its compressed bytes — "not UTF-8", "not a whole multipart form" — or, with a coding
+ * named on a plain body, taken. 415 (RFC 9110 §15.5.16) says so before the body is read.
+ */
+function refuseContentEncoding(request: FastifyRequest): void {
+  const coding = request.headers['content-encoding']?.trim().toLowerCase();
+  if (!coding || coding === 'identity') return;
+  const schema = request.routeOptions.schema as { body?: unknown; consumes?: unknown } | undefined;
+  if (!schema?.body && !schema?.consumes) return;
+  throw new ApiError(
+    415,
+    `the API takes request bodies uncompressed, not with Content-Encoding: ${coding}: send it without compression ` +
+      '(and without that header)',
+  );
+}
+
+/** Fastify's own 413 for a JSON body over its limit said only "Request body is too large". */
+export function bodyTooLarge(limitBytes: number): ApiError {
+  return new ApiError(
+    413,
+    `the body is over ${Math.round(limitBytes / 1024 / 1024)} MB, the most a JSON call takes (its fields are short): ` +
+      'PDFs are sent to POST …/{session_id}/upload as multipart/form-data',
+  );
 }
 
 function takesBody(request: FastifyRequest): boolean {

@@ -1,5 +1,7 @@
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, filesForm, sampleFile, startTestServer, type TestServer } from '../support/api-server.js';
+import { SAMPLE_DIR } from '../support/ingest-fixture.js';
 
 /**
  * Requests a client gets wrong in their shape — a method the path does not take, an upload that is not a
@@ -186,6 +188,39 @@ describe('the API’s answers to a request of the wrong shape', { tags: ['slow']
       const status = (await (await fetch(`${server.base}/${sessionId}/status`, { headers: bearer(uploader) })).json()) as { uploaded_by: string };
       expect(status.uploaded_by).toBe('Dra. Núñez');
     }
+  });
+
+  it('answers a compressed body 415 and a JSON body over the limit 413, each saying what to send instead', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const json = JSON.stringify({ processing_type: 'complete', uploaded_by: 'dra. lopez' });
+    const form = filesForm([{ name: 'x.pdf', bytes: sampleFile(fs.readdirSync(SAMPLE_DIR).sort()[0]!) }]);
+    const multipart = new Request('http://x', { method: 'POST', body: form });
+    const compressed = [
+      ['/create-session', 'application/json', gzipSync(json)],
+      [`/${SESSION}/upload`, multipart.headers.get('content-type')!, gzipSync(Buffer.from(await multipart.arrayBuffer()))],
+    ] as const;
+    for (const [route, contentType, body] of compressed) {
+      const answer = await fetch(`${server.base}${route}`, {
+        method: 'POST',
+        headers: { ...bearer(uploader), 'content-type': contentType, 'content-encoding': 'gzip' },
+        body: new Uint8Array(body),
+      });
+      expect([route, answer.status]).toEqual([route, 415]);
+      expect(await answer.json()).toEqual({
+        statusCode: 415,
+        error: 'Unsupported Media Type',
+        message: 'the API takes request bodies uncompressed, not with Content-Encoding: gzip: send it without compression (and without that header)',
+      });
+    }
+    const huge = await fetch(`${server.base}/create-session`, {
+      method: 'POST',
+      headers: { ...bearer(uploader), 'content-type': 'application/json' },
+      body: JSON.stringify({ processing_type: 'complete', uploaded_by: 'x'.repeat(2 * 1024 * 1024) }),
+    });
+    expect(huge.status).toBe(413);
+    expect(((await huge.json()) as { message: string }).message).toBe(
+      'the body is over 1 MB, the most a JSON call takes (its fields are short): PDFs are sent to POST …/{session_id}/upload as multipart/form-data',
+    );
   });
 
   it('refuses a JSON body whose text field is sent as a number, true/false, null or a list (400) instead of turning it into text', async () => {

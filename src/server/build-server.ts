@@ -31,6 +31,7 @@ import { answerClientError } from './client-errors.js';
 import { rateLimitedSchema, uploadBodyForDocs } from './schemas.js';
 import { API_PREFIX, type ServerDeps } from './server-deps.js';
 import { SessionRuns } from './session-runs.js';
+import { goneBody, missingSession } from './missing-session.js';
 
 const require = createRequire(import.meta.url);
 const { version } = require('../../package.json') as { version: string };
@@ -261,6 +262,7 @@ export async function buildServer(options: BuildServerOptions): Promise<ApiServe
       isIdle: (sessionId) => !runs.isRunning(sessionId),
     });
     for (const session of expired) {
+      runs.announceGone(session.sessionId, goneBody(await missingSession(options.database, session.sessionId)));
       app.log.info(
         { session_id: session.sessionId, last_active_at: session.lastActiveAt, discarded_files: session.discardedFiles },
         'discarded a session nobody processed within the session expiry, with its uploads',

@@ -30,3 +30,8 @@ export async function missingSession(database: OpenDatabase, sessionId: string):
     { discarded_at: discard.at, discarded_by: discard.actor },
   );
 }
+
+/** What a follower of the session's events is told when it goes: the 410's message and fields. */
+export function goneBody(gone: ApiError): { message: string } & Record<string, unknown> {
+  return { ...gone.details, message: gone.message };
+}

@@ -88,18 +88,28 @@ export class SessionRuns {
     return this.locked.get(sessionId) ?? Promise.resolve();
   }
 
+  /**
+   * The session left the registry (discarded by an admin, or expired): whoever follows it is told, with the
+   * 410 answer its calls now get, instead of waiting on a stream that would never say anything again.
+   */
+  announceGone(sessionId: string, gone: { message: string } & Record<string, unknown>): void {
+    this.hubs.get(sessionId)?.emit('gone', gone);
+  }
+
   /** Follows a session's events until `unsubscribe` is called. */
   subscribe(
     sessionId: string,
-    listener: { event(event: PipelineEvent): void; runEnded(): void },
+    listener: { event(event: PipelineEvent): void; runEnded(): void; gone(gone: Record<string, unknown>): void },
   ): () => void {
     let hub = this.hubs.get(sessionId);
     if (!hub) this.hubs.set(sessionId, (hub = new EventEmitter()));
     hub.on('event', listener.event);
     hub.on('run_ended', listener.runEnded);
+    hub.on('gone', listener.gone);
     return () => {
       hub.off('event', listener.event);
       hub.off('run_ended', listener.runEnded);
+      hub.off('gone', listener.gone);
       if (hub.listenerCount('event') === 0 && this.hubs.get(sessionId) === hub) this.hubs.delete(sessionId);
     };
   }

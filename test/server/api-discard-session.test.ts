@@ -7,7 +7,7 @@ import { BatchRepository } from '../../src/db/repositories/batch-repository.js';
 import { runCli } from '../support/cli-binary.js';
 import { createWorkspace, openWorkspaceDb, SAMPLE_DIR, type Workspace } from '../support/ingest-fixture.js';
 import { createScratchPostgresDatabase, postgresWanted } from '../support/postgres.js';
-import { bearer, filesForm, heldExtractor, sampleFile, startTestServer, type TestServer } from '../support/api-server.js';
+import { bearer, filesForm, heldExtractor, readEvents, sampleFile, startTestServer, type ServerEvent, type TestServer } from '../support/api-server.js';
 
 const FILE = fs.readdirSync(SAMPLE_DIR).sort()[0]!;
 
@@ -63,8 +63,19 @@ describe('discarding a session that was never processed (DELETE /{session_id}/di
     // Dropping uploads is an admin's call, as cleaning up is.
     expect((await discard(withUpload, uploader)).status).toBe(403);
 
+    // A client following the session's events is told it was discarded, and its stream ends.
+    const following = await fetch(`${server.base}/${withUpload}/events`, { headers: bearer(uploader) });
+    const seen: ServerEvent[] = [];
+    const streamEnded = (async () => {
+      for await (const event of readEvents(following)) seen.push(event);
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+
     const answer = await discard(withUpload);
     expect(answer.status).toBe(200);
+    await streamEnded;
+    expect(seen.map((event) => event.event)).toEqual(['snapshot', 'session_gone']);
+    expect(seen[1]!.data).toMatchObject({ session_id: withUpload, discarded_by: 'test-admin', message: expect.stringMatching(/was discarded on /) });
     expect(await answer.json()).toEqual({
       message: `session ${withUpload} discarded: never processed; 1 uploaded file removed`,
       session_id: withUpload,

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditRepository } from '../../src/db/repositories/audit-repository.js';
 import { runCli, spawnCli } from '../support/cli-binary.js';
 import { createWorkspace, openWorkspaceDb, SAMPLE_DIR, type Workspace } from '../support/ingest-fixture.js';
-import { bearer, filesForm, sampleFile, startTestServer, type TestServer } from '../support/api-server.js';
+import { bearer, filesForm, readEvents, sampleFile, startTestServer, type ServerEvent, type TestServer } from '../support/api-server.js';
 
 const FILE = fs.readdirSync(SAMPLE_DIR).sort()[0]!;
 const HOUR = 3_600_000;
@@ -73,10 +73,20 @@ describe('sessions nobody processed expire (serve --session-expiry)', { tags: ['
     });
     expect(uploaded.status).toBe(200);
 
+    // A client following the empty session's events is told when it goes, and its stream ends.
+    const following = await fetch(`${server.base}/${empty.session_id}/events`, { headers: bearer(uploader) });
+    const seen: ServerEvent[] = [];
+    const streamEnded = (async () => {
+      for await (const event of readEvents(following)) seen.push(event);
+    })();
+
     // Both created two hours ago; one took a file just now: it is kept, and its expiry counts from that upload.
     await age(empty.session_id, 2 * HOUR, 'session');
     await age(withUpload, 2 * HOUR, 'session');
     await until('the empty session has expired', async () => (await status(empty.session_id)).code === 410);
+    await streamEnded;
+    expect(seen.map((event) => event.event)).toEqual(['snapshot', 'session_gone']);
+    expect(seen[1]!.data).toMatchObject({ session_id: empty.session_id, expired: true, message: expect.stringMatching(/ expired on .*create a new session/) });
     const kept = await status(withUpload);
     expect(kept.code).toBe(200);
     expect(Date.parse(kept.body.expires_at as string)).toBeGreaterThan(Date.now() + HOUR - 60_000);

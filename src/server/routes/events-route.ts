@@ -119,6 +119,12 @@ export function eventsRoute(app: FastifyInstance, deps: ServerDeps, streams: Set
           if (event.type === 'session_finished') end();
         },
         runEnded: () => void afterRun().catch(() => undefined).finally(end),
+        // Discarded or expired while followed: the answer its calls now get (410), then the end.
+        gone: (gone) => {
+          if (ended) return;
+          send('session_gone', { session_id: sessionId, ...gone });
+          end();
+        },
       });
       streams.add(stopping);
       deps.stopping.addEventListener('abort', stopping, { once: true });

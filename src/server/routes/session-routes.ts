@@ -31,7 +31,7 @@ import {
   sessionParams,
   statusResponse,
 } from '../schemas.js';
-import { missingSession } from '../missing-session.js';
+import { goneBody, missingSession } from '../missing-session.js';
 import { API_PREFIX, type ServerDeps } from '../server-deps.js';
 
 /**
@@ -361,6 +361,7 @@ export function sessionRoutes(app: FastifyInstance, deps: ServerDeps): void {
           discarded_files: result.files.map((file) => file.relativePath),
         },
       });
+      deps.runs.announceGone(sessionId, goneBody(await missingSession(database, sessionId)));
       const count = result.files.length;
       return {
         message: `session ${sessionId} discarded: never processed; ${count} uploaded file${count === 1 ? '' : 's'} removed`,

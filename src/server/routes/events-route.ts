@@ -29,7 +29,9 @@ const EVENTS_DESCRIPTION =
   '(`previous_outcome`, the new `outcome`, the `totals` after). `session_finished`: `status`, `detailed_status`, ' +
   '`processing_time`, `totals` (and, for a session that ended before the stream saw its run, the counts as the ' +
   'status has them and its `error_message`); the stream ends. `server_stopping`: a `message`; the stream ends, reconnect ' +
-  'once the server is back. A comment line every 15 s keeps proxies from closing a quiet stream.';
+  'once the server is back. `session_gone`: the session was discarded or expired (never processed), with the 410 ' +
+  "answer's `message`, `discarded_at`, `discarded_by` (and `expired`); the stream ends. A comment line every 15 s keeps " +
+  'proxies from closing a quiet stream.';
 
 /**
  * `GET /{session_id}/events`: server-sent events with the dashboard's progress. First a `snapshot` (the

@@ -97,6 +97,10 @@ export async function serve(options: ServeCommandOptions, context: CommandContex
     now: context.now,
   });
   const { io } = context;
+  // Listened for before the server says it is ready: a supervisor (or a script) that stops it as soon as it reads
+  // the ready line must get the graceful stop, not Node's default end of the process on SIGTERM.
+  const logsToFile = typeof logTo === 'string';
+  const stop = stopRequested(context.signal, { hangup: !logsToFile });
   const words = commandWords(options.lang, context.env).serve;
   // With --json, stdout holds the one JSON line a script reads; what people read goes to stderr.
   const say = options.json ? io.stderr : io.stdout;
@@ -116,14 +120,13 @@ export async function serve(options: ServeCommandOptions, context: CommandContex
   }
   // logrotate's `postrotate … kill -HUP`: the log goes on in a new file at the same path. Logging to the
   // terminal, SIGHUP is that terminal closing (ssh dropped): the server stops in order, as on SIGTERM, rather
-  // than die of it mid-session or go on writing its log to nowhere.
-  const logsToFile = typeof logTo === 'string';
+  // than die of it mid-session or go on writing its log to nowhere (`stop` listens for it).
   const stopReopening = logsToFile
     ? reopenOnHangup(
         () => void running.reopenLog().catch((error: unknown) => writeLine(io.stderr, `${words.warning}: ${words.reopenFailed(String(error))}`)),
       )
     : () => undefined;
-  await stopRequested(context.signal, { hangup: !logsToFile });
+  await stop;
   stopReopening();
   writeLine(say, words.stopping);
   await running.stop();

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { once } from 'node:events';
@@ -148,6 +149,46 @@ describe('sessions nobody processed expire (serve --session-expiry)', { tags: ['
     }
     await until('the failed session has expired', async () => (await status(sessionId)).code === 410);
     expect(fs.existsSync(path.join(server.uploadDir, sessionId))).toBe(false);
+  });
+
+  it('never expires nor shows an expiry for a session made by `ingest DIR` from a folder', async () => {
+    const database = await openWorkspaceDb(server.workspace);
+    let sessionId: string;
+    try {
+      sessionId = randomUUID();
+      // As `ingest DIR` records its session before its run marks it started.
+      await database.db
+        .insertInto('batchUploads')
+        .values({
+          id: sessionId,
+          uploadedBy: 'records',
+          processingType: 'complete',
+          status: 'pending',
+          sourceDir: server.workspace.dropDir,
+          totalFiles: 0,
+          processedFiles: 0,
+          failedFiles: 0,
+          createdPatients: 0,
+          matchedPatients: 0,
+          reviewRequired: 0,
+          duplicates: 0,
+          optionsJson: '{}',
+          errorMessage: null,
+          createdAt: new Date().toISOString(),
+          startedAt: null,
+          completedAt: null,
+          supersededBy: null,
+        })
+        .execute();
+    } finally {
+      await database.close();
+    }
+    await age(sessionId, 2 * HOUR, 'session');
+    await new Promise((r) => setTimeout(r, 300));
+    const after = await status(sessionId);
+    expect(after.code).toBe(200);
+    // (Shown as its run left it: no run holds the folder.) Never expired, never said to expire.
+    expect(after.body).toMatchObject({ expires_at: null });
   });
 
   it('never expires a session once it has been processed: its status says it does not expire', async () => {

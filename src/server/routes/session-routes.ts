@@ -203,7 +203,8 @@ export function sessionRoutes(app: FastifyInstance, deps: ServerDeps): void {
     async (request) => {
       // A folder's session whose `ingest DIR` run was killed is shown interrupted, as the CLI shows it.
       const session = await asSeenNow(database, await sessionOrMissing(request.params.session_id));
-      const expiresAt = await findSessionExpiry(database, session, deps.limits.sessionExpiryMs);
+      // A folder's session (`ingest DIR`) never expires: its files are the folder's, not the server's.
+      const expiresAt = deps.store.holds(session) ? await findSessionExpiry(database, session, deps.limits.sessionExpiryMs) : null;
       return sessionStatus(session, await listSessionFiles(database, session.id), expiresAt);
     },
   );

@@ -45,6 +45,7 @@ export async function withOcr(
   extractor: TextExtractor,
   settings: OcrSettings,
   workers: number | undefined,
+  limits: { longScanCapMs?: number } = {},
 ): Promise<TextExtractor> {
   if (settings.mode === 'off') {
     const { unreadScansWithoutOcr } = await import('../adapters/ocr/plan-ocr.js');
@@ -72,6 +73,7 @@ export async function withOcr(
     engine: settings.engine,
     pageTimeoutMs: settings.pageTimeoutMs,
     fileTimeoutMs: settings.fileTimeoutMs,
+    ...(limits.longScanCapMs === undefined ? {} : { longScanCapMs: limits.longScanCapMs }),
     // Half the text extraction's processes: OCR'd files never take every core from text-layer files.
     processes: settings.processes ?? Math.max(1, Math.floor((workers ?? 2) / 2)),
   });

@@ -22,6 +22,9 @@ import { requirePostgres } from './queue-database.js';
 const require = createRequire(import.meta.url);
 const { version: TOOL_VERSION } = require('../../package.json') as { version: string };
 
+/** What a long scan's OCR leaves of its job's --job-timeout: the file's writes after the reading, and a margin. */
+const JOB_TIMEOUT_MARGIN_SECONDS = 60;
+
 export interface WorkerRunOptions {
   /** Files in flight at once; extraction runs in min(concurrency, cores, 10) processes. */
   concurrency: number;
@@ -83,7 +86,10 @@ export async function runWorker(
       const workers = Math.min(EXTRACTION_PROCESSES, options.concurrency);
       const textLayer = await openExtractor(options.extractor, { timeoutMs: options.timeoutSeconds * 1000, workers });
       try {
-        extractor = options.ocr ? await withOcr(textLayer, options.ocr, workers) : textLayer;
+        // A long scan's OCR ends a minute before its job's time runs out: past --job-timeout the job would be
+        // taken for abandoned and read again by another worker while this one still reads it.
+        const longScanCapMs = Math.max(0, (jobTimeoutSeconds - JOB_TIMEOUT_MARGIN_SECONDS) * 1000);
+        extractor = options.ocr ? await withOcr(textLayer, options.ocr, workers, { longScanCapMs }) : textLayer;
       } catch (error) {
         await textLayer.close();
         throw error;

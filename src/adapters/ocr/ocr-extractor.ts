@@ -22,6 +22,11 @@ export interface OcrExtractorOptions {
   pageTimeoutMs?: number;
   /** The per-file limit of a short scan; a long one is allowed more for each page (ocrFileLimitMs). */
   fileTimeoutMs?: number;
+  /**
+   * The most a long scan's allowance may grow to. A worker's job that outlives its --job-timeout is taken for
+   * abandoned and run again by another worker while the first still reads it: a worker caps it below that.
+   */
+  longScanCapMs?: number;
   maxMemoryMb?: number;
   dpi?: number;
   /**
@@ -57,7 +62,7 @@ export function createOcrExtractor(inner: TextExtractor, options: OcrExtractorOp
     extractOptions: ExtractOptions,
   ): Promise<OcrTaskResult> {
     pool ??= new OcrChildPool({ processes, maxMemoryMb });
-    const fileLimitMs = ocrFileLimitMs(fileTimeoutMs, plan.pages.length);
+    const fileLimitMs = ocrFileLimitMs(fileTimeoutMs, plan.pages.length, options.longScanCapMs);
     const stop = new AbortController();
     // The run's interrupt (waitSignal) stops a scan being read too, not only one waiting: a scan's OCR may
     // take up to the per-file limit (10 minutes), which neither an operator's Ctrl-C nor a service manager's

@@ -136,4 +136,11 @@ describe('ocrFileLimitMs', () => {
     expect(ocrFileLimitMs(600_000, 55)).toBe(1_100_000);
     expect(ocrFileLimitMs(1_000, 3)).toBe(60_000);
   });
+
+  it('grows no further than a cap (a worker: its --job-timeout less a minute), never below the configured limit', () => {
+    // 55 pages at 20 s would be 1,100 s: a worker's job of 900 s would be run again by another worker meanwhile.
+    expect(ocrFileLimitMs(600_000, 55, 840_000)).toBe(840_000);
+    expect(ocrFileLimitMs(600_000, 30, 840_000)).toBe(600_000);
+    expect(ocrFileLimitMs(600_000, 3, 0)).toBe(600_000);
+  });
 });

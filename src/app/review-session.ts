@@ -48,19 +48,41 @@ export async function openReviewSession(options: ReviewSessionOptions): Promise<
   const pending = await service.listPending(options.sessionId);
   if (pending.length === 0) return null;
   const walk = new ReviewWalk(service, pending.map(pendingEntryOf), options.walk);
+  const restoreLockWait = shortenLockWait(database);
   let closed = false;
   return {
     pending,
     walk,
     close: async () => {
-      if (!closed) {
-        closed = true;
-        await service.close();
+      try {
+        if (!closed) {
+          closed = true;
+          await service.close();
+        }
+        const stillPending = (await service.listPending(options.sessionId)).length;
+        return { tally: walk.getState().tally, stillPending };
+      } finally {
+        restoreLockWait();
       }
-      const stillPending = (await service.listPending(options.sessionId)).length;
-      return { tally: walk.getState().tally, stillPending };
     },
   };
+}
+
+/** How long one try of a review decision waits on a locked SQLite registry (see ReviewWalk's lock patience). */
+export const REVIEW_LOCK_TRY_MS = 1000;
+
+/**
+ * better-sqlite3 waits for a lock synchronously: while it waits, nothing else runs, the screen and Ctrl-C
+ * included. A sitting's tries wait a second each, and the walk tries again, saying what it waits for, for as
+ * long as any other write would wait; whoever opened the connection (`review`, or `ingest` reviewing after
+ * its run) gets its own wait back when the sitting closes.
+ */
+function shortenLockWait(database: OpenDatabase): () => void {
+  const sqlite = database.sqlite;
+  if (!sqlite) return () => undefined;
+  const before = (sqlite.prepare('PRAGMA busy_timeout').get() as { timeout: number }).timeout;
+  sqlite.exec(`PRAGMA busy_timeout = ${REVIEW_LOCK_TRY_MS}`);
+  return () => sqlite.exec(`PRAGMA busy_timeout = ${before}`);
 }
 
 /** `review --reopen ID`: lifts a remembered rejection (see review/reopen-rejected). */

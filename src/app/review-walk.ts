@@ -101,8 +101,8 @@ export interface ReviewWalkOptions {
   now?: () => number;
   /**
    * How long a decision or undo keeps trying a database another program keeps locked (default 15 s). Each
-   * try waits as long as the database connection's own busy timeout: `review` opens its registry with a
-   * short one, so that the screen says what it waits for instead of freezing for the whole wait.
+   * try waits as long as the database connection's own busy timeout: a review session shortens it (see
+   * openReviewSession), so that the screen says what it waits for instead of freezing for the whole wait.
    */
   lockPatienceMs?: number;
 }

@@ -138,9 +138,6 @@ async function reviewHoldingKeys(
       writeLine(io.stderr, `${messages.hintLabel}: ${messages.reviewNeedsTerminalHint}`);
       return ExitCode.ReviewPending;
     }
-    // A try of a decision blocks the screen for as long as the connection's busy timeout: short tries, and
-    // the walk tries again, saying what it waits for, for as long as any other write would wait.
-    database.sqlite?.exec(`PRAGMA busy_timeout = ${REVIEW_LOCK_TRY_MS}`);
     const session = await openReviewSession({
       database,
       backends: context.config!,
@@ -169,9 +166,6 @@ async function reviewHoldingKeys(
     return outcome.stillPending > 0 ? ExitCode.ReviewPending : ExitCode.Success;
   });
 }
-
-/** How long one try of a review decision waits on a locked SQLite registry (see ReviewWalk's lock patience). */
-const REVIEW_LOCK_TRY_MS = 1000;
 
 function toPendingJson(file: BatchFile) {
   const details = parseDetails(file.matchingDetails);

@@ -45,8 +45,13 @@ function history(pane: string): string {
 }
 
 /** Polls the pane until every pattern shows, instead of sleeping blindly. */
-async function waitFor(pane: string, ...patterns: (RegExp | string)[]): Promise<string> {
-  const deadline = Date.now() + 120_000;
+function waitFor(pane: string, ...patterns: (RegExp | string)[]): Promise<string> {
+  return waitForWithin(120_000, pane, ...patterns);
+}
+
+/** waitFor, failing unless the screen shows the patterns within `ms` (a screen that must not freeze). */
+async function waitForWithin(ms: number, pane: string, ...patterns: (RegExp | string)[]): Promise<string> {
+  const deadline = Date.now() + ms;
   let last = '';
   while (Date.now() < deadline) {
     last = screen(pane);
@@ -766,6 +771,44 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
     expect(after).not.toContain('1r1r');
     fs.rmSync(dir, { recursive: true, force: true });
   }, 400_000);
+
+  it('ingest: its review, on a registry another program keeps locked, says what it waits for and Ctrl-C ends it at once', async () => {
+    const dir = createTempDir('tecsalud-ingest-locked-');
+    const source = path.join(dir, 'sample');
+    copyDelivered(SAMPLE_DIR, source);
+    const db = path.join(dir, 'registry.db');
+    expect((await runCli(['patients', 'import', REGISTRY_CSV, '--db', db], { cwd: dir })).code).toBe(0);
+    const pane = 'inglock';
+    const exitFile = launch(pane, { x: 80, y: 24 }, dir, `ingest ${JSON.stringify(source)} --user e2e --db ${JSON.stringify(db)}`, 'LANG=es_MX.UTF-8');
+    await waitFor(pane, 'Revisión 1 de 2', '? ayuda');
+    await pastKeyGuard();
+    // An sqlite3 shell left in `begin exclusive` while the admin decides: SQLite's own wait (15 s) is
+    // synchronous, so a decision that waited on it froze the screen, Ctrl-C included, for all of it.
+    const other = new Database(db);
+    other.exec('BEGIN EXCLUSIVE');
+    try {
+      press(pane, 'r');
+      const waiting = await waitForWithin(5_000, pane, /Esperando: otro programa está escribiendo en la base de\s+datos/);
+      keep('ingest-locked-80x24-es', waiting);
+      tmux('send-keys', '-t', pane, 'C-c');
+      await waitForWithin(5_000, pane, 'INGLOCK-EXITED');
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    // 3: the sample's three bad files failed (the reviews are still pending too).
+    expect(fs.readFileSync(exitFile, 'utf8').trim()).toBe('3');
+    expect(history(pane)).toMatch(/2\s+siguen\s+en\s+espera\s+de\s+revisión/);
+    const opened = await (await import('../../src/db/open-database.js')).openDatabase(
+      (await import('../../src/db/database-url.js')).resolveDatabaseTarget(db, { cwd: dir }),
+    );
+    try {
+      expect(await opened.db.selectFrom('auditLog').select('action').where('action', 'like', 'review_%').execute()).toEqual([]);
+    } finally {
+      await opened.close();
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  }, 300_000);
 
   it('ingest --non-interactive on a terminal: every failure stays above the progress bar, in the screens\' language', async () => {
     const dir = createTempDir('tecsalud-bar-tty-');

@@ -125,10 +125,14 @@ export async function loadReviewCase(
 /** A pending file for the list of cases: no matching, no text. */
 export function pendingEntryOf(file: BatchFile): PendingEntry {
   const held = readHeld(file.matchingDetails);
+  const parse = parseFilename(file.filename);
   return {
     fileId: file.id,
     sessionId: file.batchId,
     relativePath: file.relativePath,
+    expediente: parse.ok ? parse.parsed.expediente : file.expediente,
+    name: parse.ok ? parse.parsed.nombreCompleto : null,
+    typeCode: parse.ok ? parse.parsed.documentTypeCode : file.documentTypeCode,
     registeredAt: file.createdAt,
     reason: held.reason,
     confidence: file.matchConfidence,

@@ -173,6 +173,13 @@ export interface PendingEntry {
   fileId: string;
   sessionId: string;
   relativePath: string;
+  /**
+   * What the filename names, for the pending list's columns: null when it no longer parses (the expediente
+   * then as the file was registered, when it was).
+   */
+  expediente: string | null;
+  name: string | null;
+  typeCode: string | null;
   /** When it was registered. */
   registeredAt: string;
   reason: HeldReason | null;

@@ -287,6 +287,25 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
     keep('help-60x20-es', help);
     press(pane, '?'); // closes it (Esc followed at once by q would read as Alt-q)
     await waitFor(pane, 'Candidatos');
+    // The pending list at 60 columns, then widened while open: one column each for expediente, type and name,
+    // aligned; the expediente whole at every width, the reason only where it has room.
+    press(pane, 'l');
+    for (const [x, y] of [
+      [60, 20],
+      [120, 30],
+    ] as const) {
+      if (x !== 60) tmux('resize-window', '-t', pane, '-x', String(x), '-y', String(y));
+      const list = await waitFor(pane, 'Casos pendientes (2)', ...(x === 120 ? ['el documento contradice la'] : []));
+      keep(`list-${x}-es`, list);
+      const [bonilla, martinez] = ['3000576011', '3000312954'].map((expediente) => rows(list).find((row) => row.includes(`  ${expediente}  `))!);
+      expect(bonilla).toMatch(/^.\s+\d {2}pendiente +3000576011 {2}LAB {3}BONILLA SEP/);
+      expect(martinez).toMatch(/^.\s+\d {2}pendiente +3000312954 {2}EMER {2}MARTÍNEZ MEJ/);
+      expect(martinez!.indexOf('MARTÍNEZ')).toBe(bonilla!.indexOf('BONILLA'));
+      if (x === 60) expect(`${bonilla}${martinez}`).not.toContain('·');
+      else expect(martinez).toMatch(/MARTÍNEZ MEJÍA, FRANCISCO JAVIER {2}el documento contradice/);
+    }
+    press(pane, 'l');
+    await waitFor(pane, 'Candidatos');
     press(pane, 'q');
     await waitFor(pane, 'RESIZE-EXITED');
     expect(history(pane)).not.toContain('Revisión 1 de 2');

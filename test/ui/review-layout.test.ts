@@ -50,9 +50,9 @@ describe('review layout', () => {
       expect(rows.at(-2)!.trim()).not.toBe('');
       if (view.overlay === 'none') expect(rows.at(-2)).toMatch(/\? help/);
     }
-    // The list names each file first, so that a narrow terminal still tells the cases apart.
+    // The list names each file by its expediente, whole, so that a narrow terminal still tells the cases apart.
     const list = frame(state, size, { ...initialReviewView(), overlay: 'list' as const }).rows;
-    expect(list.find((row) => row.includes(' 1  '))).toMatch(/^▶\s+1\s+\S+\s+(lab\/)?3000576011_BONILLA/);
+    expect(list.find((row) => row.includes(' 1  '))).toMatch(/^▶\s+1\s+pending\s+3000576011 {2}LAB {2}BONILLA/);
     const { rows } = frame(state, size);
     expect(rows[1]).toMatch(/3000576011_BONILLA/);
     expect(rows[2]).toContain('3000576011');
@@ -255,6 +255,48 @@ describe('review layout', () => {
     const spanish = frame(walk.getState(), { columns: 180, rows: 40 }, initialReviewView(), ES).rows.join('\n');
     expect(spanish).toContain('n. 12/03/1984 o 03/12/1984 (orden día/mes incierto)');
   });
+
+  it.each([60, 80, 100, 120, 200])(
+    'the pending list at %i columns: aligned columns, the expediente whole, the least telling columns cut first',
+    async (columns) => {
+      const cases = [
+        fourCandidateCase(),
+        fourCandidateCase({
+          fileId: 'f2',
+          relativePath: 'urgencias/2026/diciembre/30001234_DE LA GARZA Y MONTEMAYOR, MARÍA DE LOS ÁNGELES_77_EMER.pdf',
+          parsed: { ...fourCandidateCase().parsed!, expediente: '30001234', nombreCompleto: 'DE LA GARZA Y MONTEMAYOR, MARÍA DE LOS ÁNGELES', documentTypeCode: 'EMER' },
+        }),
+        fourCandidateCase({ fileId: 'f3', relativePath: 'sin nombre.pdf', parsed: null }),
+      ];
+      const walk = new ReviewWalk(fakeService(cases).service, cases.map(pendingOf), { guardMs: 0 });
+      await walk.start();
+      await walk.perform({ type: 'reject' }); // a decided row: its longer status word must not shift the columns
+      for (const messages of [EN, ES]) {
+        const { rows, widths } = frame(walk.getState(), { columns, rows: 24 }, { ...initialReviewView(), overlay: 'list' }, messages);
+        for (const w of widths) expect(w).toBeLessThanOrEqual(columns - 1);
+        const title = rows.findIndex((row) => /^(Pending cases|Casos pendientes) \(3\)/.test(row));
+        const [first, second, third] = rows.slice(title + 1, title + 4);
+        expect(first).toContain('  3000576011  LAB   BONILLA SEP');
+        expect(second).toMatch(/ {2}30001234 {4}EMER {2}DE LA GARZA/);
+        expect(third).toMatch(/ {2}— {17}sin nombre\.pdf/);
+        // Every column starts where it starts on the other rows.
+        expect(second!.indexOf('30001234')).toBe(first!.indexOf('3000576011'));
+        expect(second!.indexOf('DE LA GARZA')).toBe(first!.indexOf('BONILLA'));
+        expect(third!.indexOf('sin nombre')).toBe(first!.indexOf('BONILLA'));
+        const statusWord = messages === ES ? 'rechazado' : 'rejected';
+        expect(first).toMatch(new RegExp(`^ +1  ${statusWord} +3000576011`));
+        const reason = messages === ES ? 'el expediente es de' : 'the expediente belongs';
+        if (columns <= 80) {
+          // The long name is cut with an ellipsis, and nothing follows it: no room for the reason.
+          expect(second).toMatch(/DE LA GARZA Y.*…$/);
+          expect(first).not.toContain(reason);
+        }
+        if (columns >= 100) expect(second).toMatch(/DE LA GARZA Y MONTEMAYOR, MARÍA DE LOS ÁNGELES( |$)/);
+        if (columns >= 120) expect(second).toContain(reason);
+        if (columns >= 200) expect(second).toMatch(/ · b1c2d3e4 (2026-11-30|30\/11\/2026)$/);
+      }
+    },
+  );
 
   it('neutralises control characters in filenames', async () => {
     const cases = [fourCandidateCase({ relativePath: 'x/3000576011_BONILLA\u001b]0;pwned\u0007, ADRIANA_LAB.pdf' })];

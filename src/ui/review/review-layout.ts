@@ -10,6 +10,7 @@ import { sanitizeForTerminal } from '../../core/text/sanitize-for-terminal.js';
 import { formatCalendarDate, formatLocalTimestamp, truncateMiddle } from '../format.js';
 import { HELP_KEYS, type KeyHelp, type Messages } from '../i18n/messages.js';
 import { displayWidth, fitLine, joinWhileFits, lineWidth, plain, wrapSegments, type Line, type Segment } from '../lines.js';
+import { pendingListLines } from './pending-list.js';
 import type { ReviewView } from './review-view.js';
 
 export interface ReviewLayoutInput {
@@ -66,7 +67,7 @@ export function layoutReview(input: ReviewLayoutInput): ReviewLayout {
     lines = helpLines(width, m);
     scroll = view.helpScroll;
   } else if (view.overlay === 'list') {
-    const list = listLines(state, view.listCursor, width, bodyHeight, m);
+    const list = pendingListLines(state, view.listCursor, width, bodyHeight, m);
     lines = list.lines;
     scroll = list.scroll;
   } else if (state.phase === 'done' || state.phase === 'closed') {
@@ -512,29 +513,6 @@ function helpLines(width: number, m: Messages): Line[] {
   for (const key of HELP_KEYS) lines.push(...wrapSegments(plain(m.keyHelp(key)), width, { indent: 5 }));
   // How to close it is on the pinned key line below.
   return lines;
-}
-
-function listLines(
-  state: ReviewWalkState,
-  cursor: number,
-  width: number,
-  height: number,
-  m: Messages,
-): { lines: Line[]; scroll: number } {
-  const rows: Line[] = state.entries.map(({ entry, status }, i) => {
-    const selected = i === cursor;
-    const current = i === state.position;
-    // The file first: the rest of a row (reason, session, date) is often the same on every row, and a
-    // narrow terminal cuts the end of it.
-    const text =
-      `${current ? '▶' : ' '} ${String(i + 1).padStart(3)}  ${m.entryStatus(status).padEnd(12)}  ` +
-      `${sanitizeForTerminal(entry.relativePath)} · ${m.reason(entry.reason)} · ${entry.sessionId.slice(0, 8)} ${formatLocalTimestamp(entry.registeredAt, m.lang, 'date')}`;
-    return plain(text, { inverse: selected, tone: status === 'pending' ? undefined : 'muted' });
-  });
-  const lines = [plain(m.listTitle(state.entries.length), { bold: true, underline: true }), ...rows];
-  // Keep the highlighted row in view, with the title when it fits.
-  const scroll = Math.max(0, Math.min(cursor + 1 - Math.floor(height / 2), lines.length - height));
-  return { lines: lines.map((line) => fitLine(line, width)), scroll };
 }
 
 function doneLines(state: ReviewWalkState, width: number, m: Messages): Line[] {

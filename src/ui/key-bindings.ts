@@ -43,8 +43,9 @@ export interface ReviewKeyMode {
  * Every key of the review, in one place (the help overlay's descriptions are in i18n/messages.ts, in the
  * same order). Ink reads keys in raw mode, so Ctrl-C arrives here rather than as SIGINT.
  */
-export function reviewKey(input: string, key: KeyPress, mode: ReviewKeyMode): ReviewKey {
-  if (ctrlCPresses(input, key) > 0) return { kind: 'interrupt' };
+export function reviewKey(pressed: string, pressedKey: KeyPress, mode: ReviewKeyMode): ReviewKey {
+  if (ctrlCPresses(pressed, pressedKey) > 0) return { kind: 'interrupt' };
+  const { input, key } = firstKeyOf(pressed, pressedKey);
   const scroll = scrollKey(input, key);
   if (mode.confirming) {
     // Its reasons may not fit a small terminal: scrolling to read them must not cancel it.
@@ -110,6 +111,18 @@ function scrollKey(input: string, key: KeyPress): ReviewViewKey | null {
 export function dashboardKey(input: string, key: KeyPress): { kind: 'interrupt'; times: number } | null {
   const times = ctrlCPresses(input, key);
   return times > 0 ? { kind: 'interrupt', times } : null;
+}
+
+/**
+ * Keys pressed faster than the process reads them (or while it was busy) come from Ink as one text: "rr"
+ * matched no key and a deliberate press did nothing, and "yy" on a confirmation cancelled it. The first key
+ * acts; the others were typed before its result was on screen, and are dropped as any key typed ahead is.
+ */
+function firstKeyOf(input: string, key: KeyPress): { input: string; key: KeyPress } {
+  const [first, ...rest] = [...input];
+  if (first === undefined || rest.length === 0) return { input, key };
+  if (first === '\r' || first === '\n') return { input: '', key: { ...key, return: true } };
+  return { input: first, key };
 }
 
 /**

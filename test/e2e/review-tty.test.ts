@@ -725,6 +725,30 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
     expect(history(pane)).toMatch(/Review: walked 1 of 2 files .*\n?.*2 still waiting for review/);
   }, 120_000);
 
+  it('a key pressed twice fast (one read of the terminal) acts once: the case shown is rejected, the next is not', async () => {
+    const copy = copyDatabase(sample.templateDb);
+    copies.push(copy);
+    const pane = 'double';
+    const exitFile = launch(pane, { x: 80, y: 24 }, path.dirname(copy.url), `review --user e2e --lang es --db ${JSON.stringify(copy.url)}`);
+    await waitFor(pane, 'Revisión 1 de 2', 'Candidatos (');
+    await pastKeyGuard();
+    // One send-keys writes both at once: Ink hands them over as the text "rr", which did nothing at all.
+    press(pane, 'rr');
+    await waitFor(pane, 'Revisión 2 de 2', '✓ rechazado');
+    await pastKeyGuard();
+    press(pane, 'q');
+    await waitFor(pane, 'DOUBLE-EXITED');
+    expect(fs.readFileSync(exitFile, 'utf8').trim()).toBe('2');
+    const database = await copy.open();
+    try {
+      expect(await database.db.selectFrom('auditLog').select('action').where('actor', '=', 'e2e').execute()).toEqual([
+        { action: 'review_rejected' },
+      ]);
+    } finally {
+      await database.close();
+    }
+  }, 120_000);
+
   it('keys typed while it loads and as it quits are neither left echoed nor run by the shell afterwards', async () => {
     const copy = copyDatabase(sample.templateDb);
     copies.push(copy);

@@ -88,6 +88,10 @@ describe('key bindings', () => {
     });
     expect(reviewKey(' ', {}, { ...mode, confirming: true })).toEqual({ kind: 'walk', action: { type: 'cancel' } });
     expect(reviewKey('r', {}, { ...mode, overlay: 'help' })).toBeNull(); // no decision behind the help
+    // Keys pressed faster than one read of the terminal: the first acts, the rest were typed unseen.
+    expect(reviewKey('rr', {}, mode)).toEqual({ kind: 'walk', action: { type: 'reject' } });
+    expect(reviewKey('yy', {}, { ...mode, confirming: true })).toEqual({ kind: 'walk', action: { type: 'confirm' } });
+    expect(reviewKey('\r\r', {}, { ...mode, overlay: 'list' })).toEqual({ kind: 'view', action: { type: 'list_open' } });
   });
 
   it('the dashboard swallows every key but Ctrl-C', () => {

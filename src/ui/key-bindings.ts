@@ -63,6 +63,9 @@ export function reviewKey(pressed: string, pressedKey: KeyPress, mode: ReviewKey
     if (key.downArrow || input === 'j') return { kind: 'view', action: { type: 'list_move', by: 1 } };
     if (key.pageUp) return { kind: 'view', action: { type: 'list_move', by: -10 } };
     if (key.pageDown) return { kind: 'view', action: { type: 'list_move', by: 10 } };
+    // Hundreds of cases wait after a large run: the ends are one key away, as in the case's text.
+    if (key.home || input === 'g') return { kind: 'view', action: { type: 'list_move', by: -Infinity } };
+    if (key.end || input === 'G') return { kind: 'view', action: { type: 'list_move', by: Infinity } };
     if (key.return) return { kind: 'view', action: { type: 'list_open' } };
     if (input === 'l' || input === 'q' || key.escape) return { kind: 'view', action: { type: 'close_overlay' } };
     return null;

@@ -88,6 +88,9 @@ describe('key bindings', () => {
     });
     expect(reviewKey(' ', {}, { ...mode, confirming: true })).toEqual({ kind: 'walk', action: { type: 'cancel' } });
     expect(reviewKey('r', {}, { ...mode, overlay: 'help' })).toBeNull(); // no decision behind the help
+    const list = { ...mode, overlay: 'list' as const };
+    expect(reviewKey('', { end: true }, list)).toEqual({ kind: 'view', action: { type: 'list_move', by: Infinity } });
+    expect(reviewKey('g', {}, list)).toEqual({ kind: 'view', action: { type: 'list_move', by: -Infinity } });
     // Keys pressed faster than one read of the terminal: the first acts, the rest were typed unseen.
     expect(reviewKey('rr', {}, mode)).toEqual({ kind: 'walk', action: { type: 'reject' } });
     expect(reviewKey('yy', {}, { ...mode, confirming: true })).toEqual({ kind: 'walk', action: { type: 'confirm' } });

@@ -749,6 +749,23 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
     }
   }, 120_000);
 
+  it('keys typed together in the list (↓ Enter) open the case the cursor went to, not the one it left', async () => {
+    const copy = copyDatabase(sample.templateDb);
+    copies.push(copy);
+    const pane = 'listkeys';
+    launch(pane, { x: 80, y: 24 }, path.dirname(copy.url), `review --user e2e --lang es --db ${JSON.stringify(copy.url)}`);
+    await waitFor(pane, 'Revisión 1 de 2', 'Candidatos (');
+    await pastKeyGuard();
+    press(pane, 'l');
+    await waitFor(pane, 'Casos pendientes (2)');
+    // One send-keys writes both: Ink handed Enter over before drawing ↓, and it opened case 1 again.
+    tmux('send-keys', '-t', pane, 'Down', 'Enter');
+    await waitFor(pane, 'Revisión 2 de 2', 'Candidatos (');
+    await pastKeyGuard();
+    press(pane, 'q');
+    await waitFor(pane, 'LISTKEYS-EXITED');
+  }, 120_000);
+
   it('keys typed while it loads and as it quits are neither left echoed nor run by the shell afterwards', async () => {
     const copy = copyDatabase(sample.templateDb);
     copies.push(copy);

@@ -67,6 +67,31 @@ describe('ReviewApp', () => {
   });
 });
 
+describe('ReviewApp with 300 pending cases', () => {
+  it('keys read together in the list (End Enter, Home ↓ ↓ Enter) open the case the cursor went to', async () => {
+    const cases = Array.from({ length: 300 }, (_, i) => fourCandidateCase({ fileId: `f${i + 1}`, relativePath: `c${i + 1}.pdf` }));
+    const walk = new ReviewWalk(fakeService(cases).service, cases.map(pendingOf), { guardMs: 0 });
+    const { lastFrame, stdin, unmount } = render(
+      <MessagesContext.Provider value={ES}>
+        <ReviewApp walk={walk} onClosed={() => undefined} />
+      </MessagesContext.Provider>,
+    );
+    const frame = () => lastFrame() ?? '';
+    await walk.start();
+    await vi.waitFor(() => expect(frame()).toContain('Revisión 1 de 300'));
+    stdin.write('l');
+    await vi.waitFor(() => expect(frame()).toContain('Casos pendientes (300)'));
+    // One write is one read of the terminal: Ink hands the keys to the handler before drawing the first.
+    stdin.write('\u001B[F\r'); // End, Enter
+    await vi.waitFor(() => expect(frame()).toContain('Revisión 300 de 300'));
+    stdin.write('l');
+    await vi.waitFor(() => expect(frame()).toMatch(/^▶ 300/m));
+    stdin.write('\u001B[H\u001B[B\u001B[B\r'); // Home, ↓, ↓, Enter
+    await vi.waitFor(() => expect(frame()).toContain('Revisión 3 de 300'));
+    unmount();
+  });
+});
+
 describe('key bindings', () => {
   const mode = { confirming: false, overlay: 'none' as const };
   it('maps the review keys, and while confirming only y confirms', () => {

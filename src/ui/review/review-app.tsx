@@ -1,11 +1,11 @@
 import { useApp, useInput, useStdin, useStdout } from 'ink';
-import { useEffect, useReducer, useRef, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import type { ReviewWalk } from '../../app/review-walk.js';
 import { useMessages } from '../i18n/messages-context.js';
 import { reviewKey, type KeyPress } from '../key-bindings.js';
 import { layoutReview } from './review-layout.js';
 import { ReviewFrame } from './review-screen.js';
-import { initialReviewView, reduceReviewView } from './review-view.js';
+import { initialReviewView, reduceReviewView, type ReviewView, type ViewAction } from './review-view.js';
 
 export interface ReviewAppProps {
   walk: ReviewWalk;
@@ -27,15 +27,23 @@ export function ReviewApp({ walk, reviewer, onClosed, onResize }: ReviewAppProps
   const { stdout } = useStdout();
   const { isRawModeSupported } = useStdin();
   const size = useTerminalSize(stdout, onResize);
-  const [view, dispatch] = useReducer(reduceReviewView, undefined, initialReviewView);
+  const [view, dispatch, currentView] = useReviewView();
   const fileId = state.current?.fileId ?? null;
   useEffect(() => dispatch({ type: 'case_shown', fileId }), [fileId]);
   useEffect(() => dispatch({ type: 'confirm_shown' }), [state.confirm]);
   const width = Math.max(20, size.columns - 1);
   const layout = layoutReview({ state, view, width, rows: size.rows, messages, reviewer });
+  // Keys read together (End then Enter, typed fast) reach the handler before React draws the first one's
+  // result: Enter opened the case the list's cursor was on before End. The handler reads the screen's state
+  // as the keys left it, and the walk's from the walk; only the scroll sizes come from the last frame.
+  const drawn = useRef(layout);
+  drawn.current = layout;
 
   useInput(
     (input: string, key: KeyPress) => {
+      const view = currentView();
+      const layout = drawn.current;
+      const state = walk.getState();
       const meaning = reviewKey(input, key, { confirming: state.phase === 'confirming', overlay: view.overlay });
       if (!meaning) return;
       if (meaning.kind === 'interrupt') {
@@ -81,6 +89,21 @@ export function ReviewApp({ walk, reviewer, onClosed, onResize }: ReviewAppProps
     if (state.phase === 'closed') (onClosed ?? exit)();
   }, [state.phase, onClosed, exit]);
   return <ReviewFrame layout={layout} width={width} />;
+}
+
+/**
+ * The screen's own state (see review-view.ts), reduced at once: what a key changed is there for the next key,
+ * before React has drawn it. Returns the state to draw, the dispatch, and a reader of the state as it is now.
+ */
+function useReviewView(): [ReviewView, (action: ViewAction) => void, () => ReviewView] {
+  const current = useRef<ReviewView>(initialReviewView());
+  const [view, setView] = useState(current.current);
+  const dispatch = useCallback((action: ViewAction) => {
+    current.current = reduceReviewView(current.current, action);
+    setView(current.current);
+  }, []);
+  const read = useCallback(() => current.current, []);
+  return [view, dispatch, read];
 }
 
 /** The terminal's size, kept current on resize (the frame is laid out for it). */

@@ -851,7 +851,8 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
       const waiting = await waitForWithin(5_000, pane, /Esperando: otro programa está escribiendo en la base de\s+datos/);
       keep('ingest-locked-80x24-es', waiting);
       tmux('send-keys', '-t', pane, 'C-c');
-      await waitForWithin(5_000, pane, 'INGLOCK-EXITED');
+      // Well under the 15 s that SQLite's own wait held the screen (and Ctrl-C) before.
+      await waitForWithin(10_000, pane, 'INGLOCK-EXITED');
     } finally {
       other.exec('ROLLBACK');
       other.close();

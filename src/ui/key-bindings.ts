@@ -118,12 +118,15 @@ export function dashboardKey(input: string, key: KeyPress): { kind: 'interrupt';
 
 /**
  * Keys pressed faster than the process reads them (or while it was busy) come from Ink as one text: "rr"
- * matched no key and a deliberate press did nothing, and "yy" on a confirmation cancelled it. The first key
- * acts; the others were typed before its result was on screen, and are dropped as any key typed ahead is.
+ * matched no key and a deliberate press did nothing, and "yy" on a confirmation cancelled it. One key
+ * repeated acts once (the repeats were pressed before its result was on screen, and are dropped as any key
+ * typed ahead is). Different keys together are typing or a paste, never a decision: a pasted "3000576011"
+ * must not attach to candidate 3; they stay dropped.
  */
 function firstKeyOf(input: string, key: KeyPress): { input: string; key: KeyPress } {
   const [first, ...rest] = [...input];
   if (first === undefined || rest.length === 0) return { input, key };
+  if (rest.some((char) => char !== first)) return { input: '', key: {} };
   if (first === '\r' || first === '\n') return { input: '', key: { ...key, return: true } };
   return { input: first, key };
 }

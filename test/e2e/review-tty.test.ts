@@ -732,6 +732,12 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
     const exitFile = launch(pane, { x: 80, y: 24 }, path.dirname(copy.url), `review --user e2e --lang es --db ${JSON.stringify(copy.url)}`);
     await waitFor(pane, 'Revisión 1 de 2', 'Candidatos (');
     await pastKeyGuard();
+    // A pasted expediente is not a key: its '3' must not attach to candidate 3.
+    press(pane, '3000576011');
+    await pastKeyGuard();
+    const pasted = screen(pane);
+    expect(pasted).toContain('Revisión 1 de 2');
+    expect(pasted).not.toMatch(/no hay candidato|✓ asignado|Requiere una\s+segunda mirada/);
     // One send-keys writes both at once: Ink hands them over as the text "rr", which did nothing at all.
     press(pane, 'rr');
     await waitFor(pane, 'Revisión 2 de 2', '✓ rechazado');

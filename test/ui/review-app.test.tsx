@@ -116,8 +116,11 @@ describe('key bindings', () => {
     const list = { ...mode, overlay: 'list' as const };
     expect(reviewKey('', { end: true }, list)).toEqual({ kind: 'view', action: { type: 'list_move', by: Infinity } });
     expect(reviewKey('g', {}, list)).toEqual({ kind: 'view', action: { type: 'list_move', by: -Infinity } });
-    // Keys pressed faster than one read of the terminal: the first acts, the rest were typed unseen.
+    // A key pressed again before one read of the terminal: it acts once, the repeat was typed unseen.
     expect(reviewKey('rr', {}, mode)).toEqual({ kind: 'walk', action: { type: 'reject' } });
+    // Different keys together are typing or a paste: a pasted expediente attaches to nobody.
+    expect(reviewKey('3000576011', {}, mode)).toBeNull();
+    expect(reviewKey('1y', {}, mode)).toBeNull();
     expect(reviewKey('yy', {}, { ...mode, confirming: true })).toEqual({ kind: 'walk', action: { type: 'confirm' } });
     expect(reviewKey('\r\r', {}, { ...mode, overlay: 'list' })).toEqual({ kind: 'view', action: { type: 'list_open' } });
   });

@@ -4,12 +4,8 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { importRegistry } from '../../src/app/import-registry.js';
-import { runCli, spawnCli, type RunResult } from '../support/cli-binary.js';
-import { createTempDir } from '../support/databases.js';
-import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server.js';
-import { REGISTRY_CSV, SAMPLE_DIR } from '../support/ingest-fixture.js';
-import { copyDelivered } from '../support/delivered-files.js';
+import { runCli, type RunResult } from '../support/cli-binary.js';
+import { createHeldIngestWorkspace, type HeldIngestWorkspace } from './support/held-ingest.js';
 
 /**
  * What a run that ended without finishing (`kill -9`, a double Ctrl-C) leaves for the commands that watch it:
@@ -18,57 +14,21 @@ import { copyDelivered } from '../support/delivered-files.js';
 
 const KEY = 'sk-killed-run';
 
+let workspace: HeldIngestWorkspace;
 let root: string;
 let drop: string;
 let db: string;
-let embeddings: FakeOpenAiServer;
-let release: () => void;
 let env: NodeJS.ProcessEnv;
+let release: () => void;
+let startHeldIngest: HeldIngestWorkspace['startHeldIngest'];
 
 beforeEach(async () => {
-  root = createTempDir('tecsalud-killed-run-');
-  drop = path.join(root, 'drop');
-  copyDelivered(SAMPLE_DIR, drop);
-  db = path.join(root, 'registry.db');
-  embeddings = await startFakeOpenAiServer({ dimension: 16, apiKey: KEY });
-  const held = new Promise<void>((resolve) => (release = resolve));
-  // Every request waits until the test lets them go: the run stays in the middle of its files.
-  embeddings.inject(...Array.from({ length: 200 }, () => ({ kind: 'held' as const, until: held })));
-  env = { OPENAI_API_KEY: KEY, OPENAI_BASE_URL: `${embeddings.url}/v1`, TECSALUD_DB: db };
-  fs.writeFileSync(
-    path.join(root, 'tecsalud-batch.config.json'),
-    JSON.stringify({ embedder: 'openai', embedding: { model: 'text-embedding-3-small', dimensions: 16 } }),
-  );
-  await importRegistry({ file: REGISTRY_CSV, db, cwd: root });
+  workspace = await createHeldIngestWorkspace('tecsalud-killed-run-', KEY);
+  ({ root, drop, db, env, release, startHeldIngest } = workspace);
 });
-afterEach(async () => {
-  release();
-  await embeddings.close();
-  fs.rmSync(root, { recursive: true, force: true });
-});
+afterEach(() => workspace.cleanup());
 
 const cli = (args: string[]): Promise<RunResult> => runCli(args, { cwd: root, env, timeoutMs: 60_000 });
-
-/** Starts `ingest drop` and resolves once it is held at its first embedding request. */
-async function startHeldIngest() {
-  const child = spawnCli(
-    ['ingest', drop, '--non-interactive', '--concurrency', '1', '--embed-batch-size', '4'],
-    {
-      cwd: root,
-      env,
-    },
-  );
-  let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('close', (code, signal) => resolve({ code, signal })),
-  );
-  await new Promise<void>((resolve, reject) => {
-    embeddings.onRequest(() => resolve());
-    void exited.then(() => reject(new Error(`ingest ended before it was held:\n${stderr}`)));
-  });
-  return { child, exited, stderr: () => stderr };
-}
 
 async function sessionJson(): Promise<{ session_id: string; status: string; error_message: string | null }> {
   const status = await cli(['status', '--json']);

@@ -5,65 +5,26 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { importRegistry } from '../../src/app/import-registry.js';
 import { spawnCli } from '../support/cli-binary.js';
-import { createTempDir } from '../support/databases.js';
-import { copyDelivered } from '../support/delivered-files.js';
-import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server.js';
+import { createHeldIngestWorkspace, type HeldIngestWorkspace } from './support/held-ingest.js';
 import { readJsonLines } from '../support/json-lines.js';
-import { REGISTRY_CSV, SAMPLE_DIR } from '../support/ingest-fixture.js';
 import { createPostgresWorkspace } from '../support/postgres-workspace.js';
 import { startServe } from './support/serve-cli.js';
 
 const KEY = 'sk-hangup';
 
+let workspace: HeldIngestWorkspace;
 let root: string;
-let drop: string;
 let db: string;
-let embeddings: FakeOpenAiServer;
-let release: () => void;
 let env: NodeJS.ProcessEnv;
+let release: () => void;
+let startHeldIngest: HeldIngestWorkspace['startHeldIngest'];
 
 beforeEach(async () => {
-  root = createTempDir('tecsalud-hangup-');
-  drop = path.join(root, 'drop');
-  copyDelivered(SAMPLE_DIR, drop);
-  db = path.join(root, 'registry.db');
-  embeddings = await startFakeOpenAiServer({ dimension: 16, apiKey: KEY });
-  const held = new Promise<void>((resolve) => (release = resolve));
-  embeddings.inject(...Array.from({ length: 200 }, () => ({ kind: 'held' as const, until: held })));
-  env = { OPENAI_API_KEY: KEY, OPENAI_BASE_URL: `${embeddings.url}/v1`, TECSALUD_DB: db };
-  fs.writeFileSync(
-    path.join(root, 'tecsalud-batch.config.json'),
-    JSON.stringify({ embedder: 'openai', embedding: { model: 'text-embedding-3-small', dimensions: 16 } }),
-  );
-  await importRegistry({ file: REGISTRY_CSV, db, cwd: root });
+  workspace = await createHeldIngestWorkspace('tecsalud-hangup-', KEY);
+  ({ root, db, env, release, startHeldIngest } = workspace);
 });
-afterEach(async () => {
-  release();
-  await embeddings.close();
-  fs.rmSync(root, { recursive: true, force: true });
-});
-
-/** `ingest drop ARGS`, resolved once it is held at its first embedding request. */
-async function startHeldIngest(args: string[] = []) {
-  const child = spawnCli(['ingest', drop, '--non-interactive', '--concurrency', '1', '--embed-batch-size', '4', ...args], {
-    cwd: root,
-    env,
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('close', (code, signal) => resolve({ code, signal })),
-  );
-  await new Promise<void>((resolve, reject) => {
-    embeddings.onRequest(() => resolve());
-    void exited.then(() => reject(new Error(`ingest ended before it was held:\n${stderr}`)));
-  });
-  return { child, exited, stdout: () => stdout, stderr: () => stderr };
-}
+afterEach(() => workspace.cleanup());
 
 function sessionState() {
   const handle = new Database(db, { readonly: true });

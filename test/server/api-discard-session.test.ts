@@ -7,7 +7,7 @@ import { BatchRepository } from '../../src/db/repositories/batch-repository.js';
 import { runCli } from '../support/cli-binary.js';
 import { createWorkspace, openWorkspaceDb, SAMPLE_DIR, type Workspace } from '../support/ingest-fixture.js';
 import { createScratchPostgresDatabase, postgresWanted } from '../support/postgres.js';
-import { bearer, filesForm, heldExtractor, readEvents, sampleFile, startTestServer, type ServerEvent, type TestServer } from '../support/api-server.js';
+import { bearer, createSession, filesForm, heldExtractor, readEvents, sampleFile, startTestServer, type ServerEvent, type TestServer } from '../support/api-server.js';
 
 const FILE = fs.readdirSync(SAMPLE_DIR).sort()[0]!;
 
@@ -29,14 +29,7 @@ describe('discarding a session that was never processed (DELETE /{session_id}/di
     await server?.stop();
   });
 
-  const newSession = async () => {
-    const response = await fetch(`${server.base}/create-session`, {
-      method: 'POST',
-      headers: { ...bearer(uploader), 'content-type': 'application/json' },
-      body: JSON.stringify({ processing_type: 'complete', uploaded_by: 'dra. lopez' }),
-    });
-    return ((await response.json()) as { session_id: string }).session_id;
-  };
+  const newSession = async () => (await createSession(server, uploader)).session_id;
   const discard = (sessionId: string, token = admin) => fetch(`${server.base}/${sessionId}/discard`, { method: 'DELETE', headers: bearer(token) });
   const listed = async (sessionId: string) => {
     const database = await openWorkspaceDb(server.workspace);

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditRepository } from '../../src/db/repositories/audit-repository.js';
 import { runCli, spawnCli } from '../support/cli-binary.js';
 import { createWorkspace, openWorkspaceDb, SAMPLE_DIR, type Workspace } from '../support/ingest-fixture.js';
-import { bearer, filesForm, readEvents, sampleFile, startTestServer, type ServerEvent, type TestServer } from '../support/api-server.js';
+import { bearer, createSession, filesForm, readEvents, sampleFile, startTestServer, type ServerEvent, type TestServer } from '../support/api-server.js';
 
 const FILE = fs.readdirSync(SAMPLE_DIR).sort()[0]!;
 const HOUR = 3_600_000;
@@ -40,14 +40,7 @@ describe('sessions nobody processed expire (serve --session-expiry)', { tags: ['
     await server?.stop();
   });
 
-  const newSession = async () => {
-    const response = await fetch(`${server.base}/create-session`, {
-      method: 'POST',
-      headers: { ...bearer(uploader), 'content-type': 'application/json' },
-      body: JSON.stringify({ processing_type: 'complete', uploaded_by: 'dra. lopez' }),
-    });
-    return (await response.json()) as { session_id: string; expires_at: string | null };
-  };
+  const newSession = () => createSession<{ session_id: string; expires_at: string | null }>(server, uploader);
   const status = async (sessionId: string) => {
     const response = await fetch(`${server.base}/${sessionId}/status`, { headers: bearer(uploader) });
     return { code: response.status, body: (await response.json()) as Record<string, unknown> };

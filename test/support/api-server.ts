@@ -128,6 +128,20 @@ export function bearer(token: string): Record<string, string> {
   return { authorization: `Bearer ${token}` };
 }
 
+/** `POST create-session` as an uploader's client calls it (a `complete` session by dra. lopez unless `body` says otherwise). */
+export async function createSession<T = { session_id: string }>(
+  server: Pick<TestServer, 'base'>,
+  token: string,
+  body: Record<string, unknown> = { processing_type: 'complete', uploaded_by: 'dra. lopez' },
+): Promise<T> {
+  const response = await fetch(`${server.base}/create-session`, {
+    method: 'POST',
+    headers: { ...bearer(token), 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return (await response.json()) as T;
+}
+
 /** One server-sent event: its name and its JSON data. */
 export interface ServerEvent {
   event: string;

@@ -298,6 +298,27 @@ describe('review layout', () => {
     },
   );
 
+  it('the pending list counts its cases, not its title line, in the scroll indicator', async () => {
+    const cases = Array.from({ length: 30 }, (_, i) => fourCandidateCase({ fileId: `f${i}`, relativePath: `a/${i}.pdf` }));
+    const walk = new ReviewWalk(fakeService(cases).service, cases.map(pendingOf), { guardMs: 0 });
+    await walk.start();
+    const atTop = frame(walk.getState(), { columns: 80, rows: 20 }, { ...initialReviewView(), overlay: 'list' });
+    const shown = atTop.layout.body.map(text).filter((row) => /^[▶ ] +\d+ /.test(row)).length;
+    expect(atTop.rows.at(-1)!.trim()).toBe(`1–${shown} / 30 ▼`);
+    const atEnd = frame(walk.getState(), { columns: 80, rows: 20 }, { ...initialReviewView(), overlay: 'list', listCursor: 29 });
+    const rows = atEnd.layout.body.map(text);
+    expect(rows.at(-1)).toMatch(/^ +30 /);
+    expect(atEnd.rows.at(-1)!.trim()).toBe(`${31 - rows.length}–30 / 30 ▲`);
+  });
+
+  it('the Spanish pending list at 60 columns: status words no wider than «pendiente», the names keep the room', async () => {
+    const state = await stateOf();
+    // «paciente nuevo» widened the status column of every row by five columns, taken from the names.
+    expect(ES.entryStatus('created')).toBe('nuevo');
+    const { rows } = frame(state, { columns: 60, rows: 20 }, { ...initialReviewView(), overlay: 'list' }, ES);
+    expect(rows).toContain('▶   1  pendiente  3000576011  LAB  BONILLA SEPÚLVEDA, ADRI…');
+  });
+
   it('neutralises control characters in filenames', async () => {
     const cases = [fourCandidateCase({ relativePath: 'x/3000576011_BONILLA\u001b]0;pwned\u0007, ADRIANA_LAB.pdf' })];
     const walk = new ReviewWalk(fakeService(cases).service, cases.map(pendingOf), { guardMs: 0 });

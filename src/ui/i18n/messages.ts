@@ -1083,7 +1083,8 @@ export const ES: Messages = {
   listTitle: (n) => `Casos pendientes (${n})`,
   listKeys: '↑↓ elegir · Enter abrir · Esc cerrar',
   entryStatus: (s) =>
-    ({ pending: 'pendiente', attached: 'asignado', created: 'paciente nuevo', rejected: 'rechazado', skipped: 'omitido' })[
+    // «nuevo», as the key that makes one (`n nuevo`): «paciente nuevo» took five columns from every name at 60.
+    ({ pending: 'pendiente', attached: 'asignado', created: 'nuevo', rejected: 'rechazado', skipped: 'omitido' })[
       s
     ],
   notice: (n) => {

@@ -23,7 +23,7 @@ export function pendingListLines(
   width: number,
   height: number,
   m: Messages,
-): { lines: Line[]; scroll: number } {
+): { lines: Line[]; scroll: number; heading: number } {
   const rows = state.entries.map(({ entry, status }, i) => ({
     number: `${i === state.position ? '▶' : ' '} ${String(i + 1).padStart(Math.max(3, String(state.entries.length).length))}`,
     status: m.entryStatus(status),
@@ -65,7 +65,8 @@ export function pendingListLines(
   const lines = [plain(m.listTitle(state.entries.length), { bold: true, underline: true }), ...body];
   // Keep the highlighted row in view, with the title when it fits.
   const scroll = Math.max(0, Math.min(cursor + 1 - Math.floor(height / 2), lines.length - height));
-  return { lines: lines.map((line) => fitLine(line, width)), scroll };
+  // The title is no case: the footer's `first–last / total` counts the rows below it.
+  return { lines: lines.map((line) => fitLine(line, width)), scroll, heading: 1 };
 }
 
 function pad(text: string, width: number): string {

@@ -60,6 +60,7 @@ export function layoutReview(input: ReviewLayoutInput): ReviewLayout {
 
   let lines: Line[];
   let scroll = 0;
+  let heading = 0;
   if (state.phase === 'confirming' && state.confirm && state.current) {
     lines = confirmLines(state.current, state.confirm, width, m);
     scroll = view.confirmScroll;
@@ -70,6 +71,7 @@ export function layoutReview(input: ReviewLayoutInput): ReviewLayout {
     const list = pendingListLines(state, view.listCursor, width, bodyHeight, m);
     lines = list.lines;
     scroll = list.scroll;
+    heading = list.heading;
   } else if (state.phase === 'done' || state.phase === 'closed') {
     lines = doneLines(state, width, m);
   } else if (state.current) {
@@ -82,7 +84,7 @@ export function layoutReview(input: ReviewLayoutInput): ReviewLayout {
   scroll = Math.min(Math.max(0, scroll), maxScroll);
   const body = lines.slice(scroll, scroll + bodyHeight).map((line) => fitLine(line, width));
   while (body.length < bodyHeight) body.push([]);
-  const footer = footerLines(input, width, notice, { scroll, bodyHeight, length: lines.length }).map((line) =>
+  const footer = footerLines(input, width, notice, { scroll, bodyHeight, length: lines.length, heading }).map((line) =>
     fitLine(line, width),
   );
   return { header: header.map((line) => fitLine(line, width)), body, footer, bodyHeight, bodyLength: lines.length, maxScroll };
@@ -224,7 +226,8 @@ function footerLines(
   input: ReviewLayoutInput,
   width: number,
   notice: Line[],
-  body: { scroll: number; bodyHeight: number; length: number },
+  /** `heading`: lines at the top that are no item (the list's title), left out of the count. */
+  body: { scroll: number; bodyHeight: number; length: number; heading: number },
 ): Line[] {
   const { state, view, messages: m } = input;
   let keys: string;
@@ -245,9 +248,12 @@ function footerLines(
   if (notice.length > 0) return [keyLine, ...notice];
   let status: Line = [];
   if (body.length > body.bodyHeight) {
-    const last = Math.min(body.length, body.scroll + body.bodyHeight);
-    const more = last < body.length ? ' ▼' : '';
-    status = plain(`${body.scroll + 1}–${last} / ${body.length}${body.scroll > 0 ? ' ▲' : ''}${more}`, { tone: 'muted' });
+    const end = Math.min(body.length, body.scroll + body.bodyHeight);
+    const more = end < body.length ? ' ▼' : '';
+    const first = Math.max(body.scroll, body.heading) - body.heading + 1;
+    const last = end - body.heading;
+    const total = body.length - body.heading;
+    status = plain(`${first}–${last} / ${total}${body.scroll > 0 ? ' ▲' : ''}${more}`, { tone: 'muted' });
   }
   return [keyLine, status];
 }

@@ -83,10 +83,10 @@ export async function showStatus(
       const flags = batchFileFlags(f);
       writeLine(
         io.stdout,
-        `  ${(f.outcome ?? f.processingStatus).padEnd(22)} ${sanitizeForTerminal(f.relativePath)}` +
+        `  ${words.fileOutcome(f.outcome ?? f.processingStatus).padEnd(22)} ${sanitizeForTerminal(f.relativePath)}` +
           // The id `documents move` / `documents detach` take; a rejected file's id is what `review --reopen` takes.
           (f.documentId ? `  doc ${f.documentId.slice(0, 8)}` : f.matchingStatus === 'rejected' ? `  file ${f.id.slice(0, 8)}` : '') +
-          (flags.length > 0 ? `  ⚑ ${flags.join(', ')}` : '') +
+          (flags.length > 0 ? `  ⚑ ${flags.map(words.flag).join(', ')}` : '') +
           (f.errorMessage ? more(words.detail(f.errorMessage)) : '') +
           (f.ocrEngine ? more(words.ocr(f.ocrEngine, f.ocrPages ?? 0, f.ocrConfidence, Boolean(f.lowOcrConfidence))) : '') +
           contentLines(f, words).map(more).join('') +

@@ -291,14 +291,14 @@ describe('the content cross-check through the CLI', { tags: ['slow'] }, () => {
     expect(block).toContain(`expediente ${misfiled.document.patient.expediente}`);
 
     // A Spanish-speaking records administrator reads the same in Spanish: the rows, why each file was held and
-    // what the document says; codes, names and expedientes as they are.
+    // what the document says; names and expedientes as they are, a flag's code beside its words.
     const spanish = await cli(['status', plain.session_id, '--files', '--db', 'registry.db', '--lang', 'es'], plainDir());
     expect(spanish.code, spanish.stderr).toBe(0);
     expect(spanish.stdout).toMatch(/^Sesión /);
     expect(spanish.stdout).toMatch(/\n {2}archivos {9}\d+\/\d+ procesados/);
     const bloque = spanish.stdout.slice(spanish.stdout.indexOf(fileOf.get('misfiled')!));
-    expect(bloque).toMatch(/⚑ content_mismatch/);
-    expect(bloque).toContain(`content_mismatch: el documento nombra a`);
+    expect(bloque).toContain('⚑ el contenido no coincide (content_mismatch)');
+    expect(bloque).toContain(`↳ el contenido no coincide: el documento nombra a`);
     expect(bloque).toContain(`expediente ${misfiled.document.patient.expediente}`);
     expect(spanish.stdout).not.toMatch(/the document|held for review|processed|matched/);
     // The locale chooses it when no flag does, as for ingest and review.

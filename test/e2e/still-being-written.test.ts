@@ -111,7 +111,7 @@ describe('a PDF still being copied into the drop', { tags: ['slow'] }, () => {
 
     const status = await runCli(['status', '--db', path.join(dir, 'registry.db'), '--files', '--lang', 'es'], { cwd: dir });
     expect(status.code, status.stderr).toBe(0);
-    expect(status.stdout).toMatch(/still_being_written +3000768077_HUERTA SOTO/);
+    expect(status.stdout).toMatch(/aún copiándose +3000768077_HUERTA SOTO/);
     expect(status.stdout).toMatch(/cambió mientras la ejecución lo leía .*queda para la siguiente ejecución/);
 
     // The copy finishes; the next run reads it whole, ingests it and archives it.

@@ -1,6 +1,6 @@
 import { FILE_OUTCOMES, type FileOutcome } from '../../core/pipeline/file-outcome.js';
 import type { FieldMatchKind } from '../../core/matching/types.js';
-import type { MatchingStatus } from '../../core/pipeline/statuses.js';
+import type { MatchingStatus, ProcessingStatus } from '../../core/pipeline/statuses.js';
 import type {
   AttachRisk,
   EntryStatus,
@@ -13,7 +13,7 @@ import { DATABASE_RULES } from './database-errors-es.js';
 import { translateFileDetail } from './file-details-es.js';
 import { SERVICE_RULES } from './service-errors-es.js';
 import type { Lang } from './language.js';
-import { formatCalendarDate } from '../format.js';
+import { formatCalendarDate, formatDuration } from '../format.js';
 
 /** Where the language is chosen; exported here too, with the words. */
 export { resolveLanguage, type Lang } from './language.js';
@@ -249,6 +249,10 @@ export interface StatusReportMessages {
   /** A re-run's copies of content already waiting for review in another file. */
   alreadyWaiting(count: number): string;
   seconds(seconds: number): string;
+  /** A file's outcome (its processing status while it has none), as the file column of `--files` shows it. */
+  fileOutcome(code: string): string;
+  /** A mark beside a file (`content_mismatch`, `low_ocr_confidence`). */
+  flag(code: string): string;
   workers(seen: number, running: number): string;
   worker(files: number, state: 'running' | 'gone' | 'stopped'): string;
   jobs(queued: number, active: number, done: number, failed: number): string;
@@ -448,6 +452,52 @@ export const ES_OUTCOMES: Record<FileOutcome, string> = {
   deferred: 'para la siguiente ejecución (se alcanzó --max-files)',
   still_being_written: 'todavía se está escribiendo: queda para la siguiente ejecución',
   interrupted: 'interrumpido antes de terminar',
+};
+
+/**
+ * The file column of `status --files` in Spanish: a short word per outcome (at most 22 columns, the column's
+ * width), «fallido: …» for each failure. The line under a file says the rest; `--json` keeps the code.
+ */
+const ES_FILE_COLUMN: Record<FileOutcome | ProcessingStatus, string> = {
+  ingested: 'ingresado',
+  duplicate: 'duplicado',
+  duplicate_in_batch: 'duplicado en el lote',
+  duplicate_other_patient: 'fallido: otro paciente',
+  already_pending_review: 'ya en revisión',
+  review_required: 'en revisión',
+  rejected: 'rechazado',
+  previously_rejected: 'apartado',
+  invalid_name: 'fallido: mal nombrado',
+  not_pdf: 'fallido: no es PDF',
+  empty_file: 'fallido: vacío',
+  too_large: 'fallido: muy grande',
+  unreadable: 'fallido: ilegible',
+  outside_source: 'fallido: enlace fuera',
+  encrypted: 'fallido: contraseña',
+  corrupt: 'fallido: PDF dañado',
+  image_only: 'fallido: sin texto',
+  extraction_timeout: 'fallido: lectura lenta',
+  extraction_memory: 'fallido: sin memoria',
+  extraction_error: 'fallido: extracción',
+  embedding_failed: 'fallido: embeddings',
+  vector_store_failed: 'fallido: vectores',
+  processing_failed: 'fallido: procesamiento',
+  patient_conflict: 'en revisión: conflicto',
+  renamed_by_transfer: 'renombrado',
+  deferred: 'pospuesto',
+  still_being_written: 'aún copiándose',
+  interrupted: 'interrumpido',
+  // A file without an outcome yet: its processing status.
+  pending: 'pendiente',
+  processing: 'en curso',
+  completed: 'completado',
+  failed: 'fallido',
+};
+
+/** The marks beside a file, in Spanish (`status --files`). */
+const ES_FLAGS: Record<string, string> = {
+  content_mismatch: 'el contenido no coincide',
+  low_ocr_confidence: 'OCR poco fiable',
 };
 
 const EN_TYPES: Record<string, string> = {
@@ -734,6 +784,9 @@ export const EN: Messages = {
     patients: (matched, created) => `${matched} matched, ${created} created`,
     alreadyWaiting: (count) => `${count} (the same content waits for review in another file)`,
     seconds: (seconds) => `${seconds} s`,
+    // The codes themselves: scripts grep them, and they are the words of --json and the README.
+    fileOutcome: (code) => code,
+    flag: (code) => code,
     workers: (seen, running) => `${seen} seen, ${running} running`,
     worker: (files, state) =>
       `${plural(files, 'file', 'files')}${state === 'gone' ? ' (gone without stopping)' : state === 'stopped' ? ' (stopped)' : ''}`,
@@ -1174,7 +1227,11 @@ export const ES: Messages = {
     files: (processed, total, failed) => `${processed}/${total} procesados, ${plural(failed, 'fallido', 'fallidos')}`,
     patients: (matched, created) => patientCounts(matched, created).replace(/^pacientes: /, ''),
     alreadyWaiting: (count) => `${count} (el mismo contenido espera revisión en otro archivo)`,
-    seconds: (seconds) => `${seconds} s`,
+    // Tenths, as the ingest's summary says it: «13.282 s» reads as thousands to many; past a minute, the clock too.
+    seconds: (seconds) => `${seconds.toFixed(1)} s${seconds >= 60 ? ` (${formatDuration(seconds)})` : ''}`,
+    fileOutcome: (code) => ES_FILE_COLUMN[code as keyof typeof ES_FILE_COLUMN] ?? code,
+    // The word, and the code --json and the README name beside it, as the status row does.
+    flag: (code) => (ES_FLAGS[code] ? `${ES_FLAGS[code]} (${code})` : code),
     workers: (seen, running) => `${plural(seen, 'visto', 'vistos')}, ${plural(running, 'activo', 'activos')}`,
     worker: (files, state) =>
       `${plural(files, 'archivo', 'archivos')}${state === 'gone' ? ' (terminó sin detenerse)' : state === 'stopped' ? ' (detenido)' : ''}`,
@@ -1185,9 +1242,9 @@ export const ES: Messages = {
       `OCR (${engine}) leyó ${plural(pages, 'página', 'páginas')}, ` +
       `${confidence === null ? 'no leyó palabras' : `confianza media por palabra ${confidence.toFixed(2)}`}` +
       `${low ? ': baja, compare el texto con el escaneo' : ''}`,
-    contentNames: (named) => `content_mismatch: el documento nombra a ${named}`,
+    contentNames: (named) => `${ES_FLAGS.content_mismatch}: el documento nombra a ${named}`,
     contentStates: ({ birthDate, sex }) =>
-      `content_mismatch: el documento indica ${
+      `${ES_FLAGS.content_mismatch}: el documento indica ${
         [birthDate && `fecha de nacimiento ${formatCalendarDate(birthDate, 'es')}`, sex && `sexo ${sex}`].filter(Boolean).join(', ') ||
         'otro paciente'
       }`,

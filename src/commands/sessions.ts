@@ -44,8 +44,7 @@ export async function listSessions(options: SessionsOptions, context: CommandCon
     for (const s of sessions) {
       writeLine(
         io.stdout,
-        // The status is the code the API and --json name (the CLI shows the exact one).
-        `${s.id.slice(0, 8)}  ${formatLocalTimestamp(s.createdAt, lang)}  ${s.status.padEnd(16)} ` +
+        `${s.id.slice(0, 8)}  ${formatLocalTimestamp(s.createdAt, lang)}  ${words.status(s.status)} ` +
           // Already waiting only when there are: a copy of content already waiting is another session's review.
           words.counts(String(s.processedFiles).padStart(5), String(s.totalFiles).padEnd(5), s.failedFiles, s.reviewRequired, s.alreadyWaiting) +
           sanitizeForTerminal(s.sourceDir),

@@ -70,7 +70,7 @@ describe('the commands speak --lang es (patients, documents, sessions, unlock, t
     expect(created.code, created.stderr).toBe(0);
     expect(created.stderr).toMatch(/^Token 'recepcion' \(uploader\) creado\. Solo se muestra ahora/);
     const listed = await run(['tokens', 'list', '--lang', 'es']);
-    expect(listed.stdout).toMatch(/^NOMBRE +ROL +ESTADO +CADUCA +ÚLTIMO USO\nrecepcion +uploader +active +nunca/);
+    expect(listed.stdout).toMatch(/^NOMBRE +ROL +ESTADO +CADUCA +ÚLTIMO USO\nrecepcion +uploader +activo +nunca/);
     const revoked = await run(['tokens', 'revoke', 'recepcion', '--lang', 'es']);
     expect(revoked.stdout).toBe("Token 'recepcion' revocado.\n");
   });

@@ -44,13 +44,15 @@ describe('what sessions, status and patients show print for a person', () => {
       run(['sessions'], 'en'),
     ]);
     for (const r of [sessions, status, show, english]) expect(r.code, r.stderr).toBe(0);
-    expect(sessions.stdout).toMatch(/^[0-9a-f]{8} {2}04\/12\/2026 19:21:38 {2}completed/);
+    // The status in words, as `status` says it, the columns after it lined up; English keeps the code scripts read.
+    expect(sessions.stdout).toMatch(/^[0-9a-f]{8} {2}04\/12\/2026 19:21:38 {2}completada {16}1\/1 {5}archivos/);
     expect(status.stdout).toMatch(/^ {2}creada {11}04\/12\/2026 19:21:38$/m);
     expect(status.stdout).toMatch(/^ {2}terminada {8}04\/12\/2026 19:21:38$/m);
     expect(show.stdout).toMatch(/^creado {15}04\/12\/2026 19:21:38$/m);
     expect(show.stdout).toMatch(/^fecha de nacimiento {2}28\/09\/1995$/m);
+    expect(show.stdout).toMatch(/^origen {15}importado del registro$/m);
     expect(show.stdout).toMatch(/^ {2}[0-9a-f]{8} {2}04\/12\/2026 {2}CONS /m);
-    expect(english.stdout).toMatch(/^[0-9a-f]{8} {2}2026-12-04 19:21:38 {2}completed/);
+    expect(english.stdout).toMatch(/^[0-9a-f]{8} {2}2026-12-04 19:21:38 {2}completed {12}1\/1 {5}files/);
     expect(`${sessions.stdout}${status.stdout}${show.stdout}`).not.toMatch(/2026-12-05|05\/12\/2026/);
   });
 
@@ -70,7 +72,8 @@ describe('what sessions, status and patients show print for a person', () => {
     const local = new Date(Date.parse(expiresAt) - 6 * 3_600_000).toISOString();
     const dayFirst = `${local.slice(8, 10)}/${local.slice(5, 7)}/${local.slice(0, 4)} ${local.slice(11, 19)}`;
     const listed = await run(['tokens', 'list'], 'es');
-    expect(listed.stdout).toMatch(new RegExp(`^recepcion +uploader +active +${dayFirst.replace(/\//g, '\\/')} +—$`, 'm'));
+    // The role is the code `--role` takes; the state is only read, in words.
+    expect(listed.stdout).toMatch(new RegExp(`^recepcion +uploader +activo +${dayFirst.replace(/\//g, '\\/')} +—$`, 'm'));
     const second = await runCli(['tokens', 'create', '--name', 'archivo', '--role', 'uploader', '--expires', '1d', '--db', db, '--lang', 'es'], {
       cwd: dir,
       env: { TZ: 'America/Monterrey' },

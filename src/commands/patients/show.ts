@@ -66,7 +66,7 @@ export async function showPatient(
   }
   else {
     const lang = resolveLanguage({ flag: options.lang, env: context.env });
-    const { label } = commandWordsFor(lang).patients;
+    const { label, source } = commandWordsFor(lang).patients;
     const rows: [string, string][] = [
       [label('expediente'), patient.expediente],
       [label('paterno'), patient.apellidoPaterno],
@@ -74,7 +74,7 @@ export async function showPatient(
       [label('nombres'), patient.nombres],
       [label('born'), patient.fechaNacimiento ? formatCalendarDate(patient.fechaNacimiento, lang) : '—'],
       [label('sex'), patient.sexo ?? '—'],
-      [label('source'), patient.source],
+      [label('source'), source(patient.source)],
       [label('created'), formatLocalTimestamp(patient.createdAt, lang)],
       [label('updated'), formatLocalTimestamp(patient.updatedAt, lang)],
     ];

@@ -54,11 +54,11 @@ export async function listTokens(options: ListTokensOptions, context: CommandCon
     context.io.stdout,
     `${header.name.padEnd(24)} ${header.role.padEnd(9)} ${header.state.padEnd(8)} ${header.expires.padEnd(20)} ${header.lastUsed}`,
   );
-  // Roles and states are the codes `tokens create --role` and the API take.
+  // Roles are the codes `tokens create --role` and the API take.
   for (const t of tokens) {
     writeLine(
       context.io.stdout,
-      `${sanitizeForTerminal(t.name).padEnd(24)} ${t.role.padEnd(9)} ${t.state.padEnd(8)} ` +
+      `${sanitizeForTerminal(t.name).padEnd(24)} ${t.role.padEnd(9)} ${words.state(t.state)} ` +
         `${(t.expiresAt ? at(t.expiresAt) : words.never).padEnd(20)} ${t.lastUsedAt ? at(t.lastUsedAt) : '—'}`,
     );
   }

@@ -5,10 +5,11 @@
  * in and kept as they are; `--json` and the logs never come here (they stay English, for programs).
  */
 import type { FieldMatchKind } from '../../core/matching/types.js';
-import type { ProcessingType } from '../../core/pipeline/statuses.js';
+import type { BatchStatus, ProcessingType } from '../../core/pipeline/statuses.js';
 import { resolveLanguage, type Lang } from './language.js';
 import { translateCandidateReason } from './match-reasons-es.js';
 import { translateImportReason } from './registry-import-es.js';
+import { ES_SESSION_STATUSES } from './session-statuses-es.js';
 import { formatLocalTimestamp } from '../../core/text/local-timestamp.js';
 import { durationInWords } from '../format.js';
 
@@ -25,6 +26,8 @@ export interface CommandWords {
     moreRepeated(count: number): string;
     rejectedRow(line: number, reason: string): string;
     moreRejected(count: number): string;
+    /** How the patient came into the registry (`patients show`'s source row). */
+    source(code: string): string;
   };
   documents: {
     alreadyThere(id: string, patient: string, chunks: number): string;
@@ -33,6 +36,8 @@ export interface CommandWords {
   };
   sessions: {
     none: string;
+    /** The session's exact status, padded to one width for every status so that the columns after it line up. */
+    status(code: BatchStatus): string;
     counts(processed: string, total: string, failed: number, review: number, alreadyWaiting: number): string;
   };
   unlock: {
@@ -43,6 +48,8 @@ export interface CommandWords {
     created(name: string, role: string, until: string | null): string;
     none: string;
     header: { name: string; role: string; state: string; expires: string; lastUsed: string };
+    /** A token's state (active, revoked, expired), eight columns wide. */
+    state(code: string): string;
     never: string;
     revoked(name: string): string;
   };
@@ -142,6 +149,7 @@ const EN: CommandWords = {
     moreRepeated: (count) => `  … and ${count} more repeated rows`,
     rejectedRow: (line, reason) => `  line ${line}: ${reason}`,
     moreRejected: (count) => `  … and ${count} more rejected rows`,
+    source: (code) => code,
   },
   documents: {
     alreadyThere: (id, patient, chunks) =>
@@ -156,6 +164,8 @@ const EN: CommandWords = {
   },
   sessions: {
     none: 'No sessions yet.',
+    // The code the API and --json name (the CLI shows the exact one): scripts read this column.
+    status: (code) => code.padEnd(16),
     counts: (processed, total, failed, review, waiting) =>
       `${processed}/${total} files  ${failed} failed  ${review} review  ` + (waiting > 0 ? `${waiting} already waiting  ` : ''),
   },
@@ -171,6 +181,7 @@ const EN: CommandWords = {
       'It is shown only now: store it in the client’s secret store. Clients send it as `Authorization: Bearer <token>`.',
     none: 'No tokens yet: create one with `tecsalud-batch tokens create --name NAME --role ROLE`.',
     header: { name: 'NAME', role: 'ROLE', state: 'STATE', expires: 'EXPIRES', lastUsed: 'LAST USED' },
+    state: (code) => code.padEnd(8),
     never: 'never',
     revoked: (name) => `Token '${name}' revoked.`,
   },
@@ -298,6 +309,8 @@ const ES: CommandWords = {
     moreRepeated: (count) => `  … y ${plural(count, 'fila repetida', 'filas repetidas')} más`,
     rejectedRow: (line, reason) => `  línea ${line}: ${translateImportReason(reason)}`,
     moreRejected: (count) => `  … y ${plural(count, 'fila rechazada', 'filas rechazadas')} más`,
+    source: (code) =>
+      ({ registry_import: 'importado del registro', batch_ingest: 'creado por una ingesta', review: 'creado en una revisión' } as Record<string, string>)[code] ?? code,
   },
   documents: {
     alreadyThere: (id, patient, chunks) =>
@@ -312,6 +325,8 @@ const ES: CommandWords = {
   },
   sessions: {
     none: 'Todavía no hay sesiones.',
+    // In words, as `status` says it; «completada con fallos» is the widest.
+    status: (code) => (ES_SESSION_STATUSES[code] ?? code).padEnd(21),
     counts: (processed, total, failed, review, waiting) =>
       `${processed}/${total} archivos  ${plural(failed, 'fallido', 'fallidos')}  ${review} en revisión  ` +
       (waiting > 0 ? `${waiting} ya en espera  ` : ''),
@@ -329,6 +344,8 @@ const ES: CommandWords = {
       '`Authorization: Bearer <token>`.',
     none: 'Todavía no hay tokens: cree uno con `tecsalud-batch tokens create --name NOMBRE --role ROL`.',
     header: { name: 'NOMBRE', role: 'ROL', state: 'ESTADO', expires: 'CADUCA', lastUsed: 'ÚLTIMO USO' },
+    // The role stays the code `tokens create --role` takes; the state is only read.
+    state: (code) => ({ active: 'activo', revoked: 'revocado', expired: 'caducado' })[code]?.padEnd(8) ?? code.padEnd(8),
     never: 'nunca',
     revoked: (name) => `Token '${name}' revocado.`,
   },

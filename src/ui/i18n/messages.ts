@@ -12,6 +12,7 @@ import type {
 import { DATABASE_RULES } from './database-errors-es.js';
 import { translateFileDetail } from './file-details-es.js';
 import { SERVICE_RULES } from './service-errors-es.js';
+import { ES_SESSION_STATUSES } from './session-statuses-es.js';
 import type { Lang } from './language.js';
 import { formatCalendarDate, formatDuration } from '../format.js';
 
@@ -383,15 +384,7 @@ const EN_STATUSES: Record<string, string> = {
   finished: 'finished',
 };
 
-const ES_STATUSES: Record<string, string> = {
-  pending: 'pendiente',
-  processing: 'en curso',
-  completed: 'completada',
-  partially_failed: 'completada con fallos',
-  failed: 'fallida',
-  interrupted: 'interrumpida',
-  finished: 'terminada',
-};
+const ES_STATUSES: Record<string, string> = ES_SESSION_STATUSES;
 
 const ES_STATUS_ROWS: Record<StatusRow, string> = {
   status: 'estado',

@@ -254,6 +254,11 @@ describe('cleanup --purge and the legal retention', { tags: ['slow'] }, () => {
     );
     expect(refused.stderr).toContain(`can be purged from ${from.toISOString().slice(0, 10)}`);
     expect(refused.stderr).toMatch(/hint: .*--force/);
+    // In Spanish, the date as Mexico writes it.
+    const spanish = await runCli(['cleanup', session.slice(0, 8), '--purge', '--db', 'registry.db', '--lang', 'es'], options);
+    expect(spanish.code).toBe(ExitCode.Usage);
+    const day = from.toISOString().slice(0, 10).split('-').reverse().join('/');
+    expect(spanish.stderr).toContain(`La sesión se puede purgar a partir del ${day}\n`);
 
     // A site under another rule sets its own period.
     fs.writeFileSync(path.join(cwd, 'zero.json'), JSON.stringify({ retentionYears: 0 }));
@@ -273,6 +278,8 @@ describe('cleanup --purge and the legal retention', { tags: ['slow'] }, () => {
         .orderBy('at')
         .execute();
       expect(audit.map((row) => [row.action, JSON.parse(row.details!)])).toEqual([
+        ['session_purge_refused', expect.objectContaining({ documents: 2, within_retention: 2, retention_years: 5 })],
+        // The same refusal asked in Spanish.
         ['session_purge_refused', expect.objectContaining({ documents: 2, within_retention: 2, retention_years: 5 })],
         ['session_purged', expect.objectContaining({ purged_documents: 2, retention_years: 0, forced: false })],
       ]);

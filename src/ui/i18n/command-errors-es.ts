@@ -4,6 +4,7 @@
  * as they are; command lines stay as they are typed, with their placeholders in Spanish.
  */
 import { LOCAL_TIMESTAMP_PATTERN, localTimestampInSpanish } from '../../core/text/local-timestamp.js';
+import { formatCalendarDate } from '../format.js';
 import { fixed, type RefusalRule } from './refusal-rules.js';
 import { translateImportReason } from './registry-import-es.js';
 
@@ -223,10 +224,12 @@ const SESSION_RULES: readonly RefusalRule[] = [
   fixed('--purge works on one named session at a time', '--purge actúa sobre una sola sesión indicada a la vez'),
   fixed('--force only applies to --purge', '--force solo se aplica a --purge'),
   {
-    en: /^(\d+) of the (\d+) documents of session (\S+) are within the (\d+)-year retention of clinical records \(NOM-004-SSA3, from each patient's latest document\); nothing was deleted\. The session can be purged from (\S+)$/,
+    en: /^(\d+) of the (\d+) documents of session (\S+) are within the (\d+)-year retention of clinical records \(NOM-004-SSA3, from each patient's latest document\); nothing was deleted\. The session can be purged from (.+)$/,
+    // The date as Mexico writes it (DD/MM/AAAA), as every other date a person reads in Spanish.
     es: ([held, total, id, years, from]) =>
       `${held} de los ${total} documentos de la sesión ${id} están dentro de la conservación de ${years} años del expediente clínico ` +
-      `(NOM-004-SSA3, desde el último documento de cada paciente); no se borró nada. La sesión se puede purgar a partir del ${from}`,
+      `(NOM-004-SSA3, desde el último documento de cada paciente); no se borró nada. La sesión se puede purgar a partir ` +
+      (from === 'a date that cannot be read' ? 'de una fecha que no se puede leer' : `del ${formatCalendarDate(from!, 'es')}`),
   },
   fixed(
     'keep them until then, or pass --force to purge them anyway (the audit log records it); the period is the config file\'s "retentionYears"',

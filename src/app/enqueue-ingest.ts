@@ -6,6 +6,7 @@ import { realSourceDir, withRunLock } from '../ingest/run-lock.js';
 import { enqueueFolder, type EnqueuedSession, type QueueProgress } from '../queue/enqueue-session.js';
 import { JobQueue } from '../queue/job-queue.js';
 import type { IngestSessionOptions } from './ingest-session.js';
+import { withReviewCounts, type ListedSession } from './sessions.js';
 import { openSearchAdapters } from './open-backends.js';
 import { withRegistry, type RegistryLocation } from './open-registry.js';
 import { requirePostgres } from './queue-database.js';
@@ -20,7 +21,7 @@ export async function enqueueIngestSession(
   backends: BackendConfig,
   options: IngestSessionOptions,
   hooks: { listener?: PipelineListener; jobTimeoutSeconds?: number; onQueued?: QueueProgress } = {},
-): Promise<EnqueuedSession> {
+): Promise<EnqueuedSession & { session: ListedSession }> {
   requirePostgres(location, '`ingest --enqueue`');
   return withRegistry(location, (database) =>
     withRunLock(database, { sourceDir: realSourceDir(options.sourceDir) }, async (lock) => {
@@ -29,7 +30,7 @@ export async function enqueueIngestSession(
       try {
         const queue = await JobQueue.open(database, { ...backends.queue, supervise: false });
         try {
-          return await enqueueFolder(
+          const enqueued = await enqueueFolder(
             options,
             {
               database,
@@ -49,6 +50,10 @@ export async function enqueueIngestSession(
               },
             },
           );
+          // Counted as `status` counts them: a re-run's files whose content already waits for review are
+          // `already_waiting`, which the report must show (no worker takes them; a person does).
+          const [session] = await withReviewCounts(database, [enqueued.session]);
+          return { ...enqueued, session: session! };
         } finally {
           await queue.close();
         }

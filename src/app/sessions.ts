@@ -140,7 +140,7 @@ export type ListedSession = BatchUpload & { alreadyWaiting: number };
  * `alreadyWaiting` the copies of content another file already waited with (`already_pending_review`). A re-run
  * of a folder used to count those as reviews of its own, each night again, so a sum over sessions over-counted.
  */
-async function withReviewCounts(database: OpenDatabase, sessions: BatchUpload[]): Promise<ListedSession[]> {
+export async function withReviewCounts(database: OpenDatabase, sessions: BatchUpload[]): Promise<ListedSession[]> {
   const waiting = await new BatchRepository(database.db).waitingForReview(sessions.map((session) => session.id));
   return sessions.map((session) => ({ ...session, ...waiting.get(session.id)! }));
 }

@@ -94,7 +94,12 @@ export async function enqueue(
     if (hidden) writeLine(io.stdout, `  ${hidden}`);
     const unmatched = globMatchedNoFileLine(options.glob, enqueued.filesNotMatchingGlob, messages);
     if (unmatched) writeLine(io.stdout, `  ${unmatched}`);
-    writeLine(io.stdout, `  ${say.startWorkers(session.id.slice(0, 8))}`);
+    const shortId = session.id.slice(0, 8);
+    if (session.alreadyWaiting > 0) writeLine(io.stdout, `  ${say.alreadyWaiting(session.alreadyWaiting, shortId)}`);
+    // A session closed at once (every file settled as found) needs no worker; one still open (resumed, its
+    // earlier jobs still queued) does, even when this run queued nothing new.
+    const open = session.status === 'pending' || session.status === 'processing';
+    writeLine(io.stdout, `  ${open ? say.startWorkers(shortId) : say.nothingToQueue(shortId)}`);
   } else {
     writeLine(io.stdout, session.id);
   }

@@ -203,6 +203,13 @@ export interface EnqueueMessages {
   /** `resumed`: the folder's session was not final, and this command joined it. */
   queued(sessionId: string, jobs: number, resumed: boolean): string;
   startWorkers(shortId: string): string;
+  /**
+   * Files of the folder whose content already waits for review in an earlier session: no worker takes them;
+   * a person does, with `review` (which walks them from this session too).
+   */
+  alreadyWaiting(files: number, shortId: string): string;
+  /** Nothing was queued: every file is settled (its outcome recorded) and no worker is needed. */
+  nothingToQueue(shortId: string): string;
   interrupted(sessionId: string, jobs: number, notQueued: number): string;
   /** On stderr after an interruption: how to queue the rest. */
   runAgain(notQueued: number): string;
@@ -833,6 +840,10 @@ export const EN: Messages = {
       // The folder's session was not final yet: joined, so that no file is queued (nor stored) twice.
       (resumed ? " (the folder's unfinished session, resumed: files already queued keep their jobs)." : '.'),
     startWorkers: (id) => `Start workers with \`tecsalud-batch worker\`; follow it with \`tecsalud-batch status ${id}\`.`,
+    alreadyWaiting: (files, id) =>
+      `${plural(files, 'file', 'files')} already waiting for review (the same content, held in an earlier session): ` +
+      `settle them with \`tecsalud-batch review ${id}\`.`,
+    nothingToQueue: (id) => `No file needs a worker: \`tecsalud-batch status ${id} --files\` shows each file's outcome.`,
     interrupted: (id, jobs, left) => `Session ${id}: interrupted — ${plural(jobs, 'file', 'files')} queued, ${left} not queued.`,
     runAgain: (left) =>
       `interrupted: run the same command again to queue the other ${plural(left, 'file', 'files')} in this session; ` +
@@ -1295,6 +1306,11 @@ export const ES: Messages = {
         : '.'),
     startWorkers: (id) =>
       `Inicie procesos de trabajo con \`tecsalud-batch worker\`; siga el avance con \`tecsalud-batch status ${id}\`.`,
+    alreadyWaiting: (files, id) =>
+      `${plural(files, 'archivo ya espera', 'archivos ya esperan')} revisión (el mismo contenido, retenido en una sesión anterior): ` +
+      `resuélvalos con \`tecsalud-batch review ${id}\`.`,
+    nothingToQueue: (id) =>
+      `Ningún archivo necesita un proceso de trabajo: \`tecsalud-batch status ${id} --files\` muestra el resultado de cada archivo.`,
     interrupted: (id, jobs, left) =>
       `Sesión ${id}: interrumpida — ${plural(jobs, 'archivo en cola', 'archivos en cola')}, ${left} sin encolar.`,
     runAgain: (left) =>

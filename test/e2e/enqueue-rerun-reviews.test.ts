@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli-binary.js';
+import { copyDelivered } from '../support/delivered-files.js';
+import { SAMPLE_DIR } from '../support/ingest-fixture.js';
+import { postgresWanted } from '../support/postgres.js';
+import { createPostgresWorkspace, type PostgresWorkspace } from '../support/postgres-workspace.js';
+
+/**
+ * The nightly `ingest --enqueue` of a drop whose files still wait for review from the night before: no worker
+ * takes them, a person does. The report must say so, as `status` does, instead of "0 files queued for the
+ * workers. Start workers…" with `already_waiting: 0` in `--json`.
+ */
+describe.runIf(postgresWanted())('ingest --enqueue of a folder whose reviews still wait', { tags: ['slow'] }, () => {
+  let workspace: PostgresWorkspace;
+  let waiting: number;
+
+  beforeAll(async () => {
+    workspace = await createPostgresWorkspace('tecsalud-enqueue-reviews-', (drop) => copyDelivered(SAMPLE_DIR, drop));
+    const first = await runCli(['ingest', 'drop', '--type', 'complete', '--non-interactive', '--json'], workspace);
+    // 3: the sample holds three broken files on purpose; two files wait for review.
+    expect(first.code, first.stderr).toBe(3);
+    waiting = (JSON.parse(first.stdout) as { review_required: number }).review_required;
+    expect(waiting).toBeGreaterThan(0);
+  }, 120_000);
+  afterAll(() => workspace.cleanup());
+
+  const enqueue = (...extra: string[]) =>
+    runCli(['ingest', 'drop', '--enqueue', '--type', 'complete', ...extra], workspace);
+
+  it('counts them in --json as status does, and names the review that settles them', async () => {
+    const report = await enqueue('--json');
+    expect(report.code, report.stderr).toBe(0);
+    const json = JSON.parse(report.stdout) as { session_id: string; review_required: number; already_waiting: number };
+    expect(json).toMatchObject({ review_required: 0, already_waiting: waiting });
+    const status = await runCli(['status', json.session_id, '--json'], workspace);
+    expect(JSON.parse(status.stdout)).toMatchObject({ review_required: 0, already_waiting: waiting });
+
+    const text = await enqueue('--lang', 'en');
+    const short = /Session (\w{8})/.exec(text.stdout)?.[1];
+    expect(text.stdout).toContain(
+      `${waiting} files already waiting for review (the same content, held in an earlier session): ` +
+        `settle them with \`tecsalud-batch review ${short}\`.`,
+    );
+    // The review it names walks them.
+    const listed = await runCli(['review', short!, '--json'], workspace);
+    expect((JSON.parse(listed.stdout) as { pending: unknown[] }).pending).toHaveLength(waiting);
+
+    const spanish = await enqueue('--lang', 'es');
+    expect(spanish.stdout).toContain(`${waiting} archivos ya esperan revisión`);
+  }, 120_000);
+});

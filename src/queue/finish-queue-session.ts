@@ -1,6 +1,7 @@
 import { finishedSessionStatus } from '../core/pipeline/session-status.js';
 import type { OpenDatabase } from '../db/open-database.js';
 import { AuditRepository } from '../db/repositories/audit-repository.js';
+import { BatchRepository } from '../db/repositories/batch-repository.js';
 import { QueueRepository } from '../db/repositories/queue-repository.js';
 import type { SessionCounts } from '../db/repositories/session-counter-repository.js';
 import type { BatchStatus } from '../db/schema.js';
@@ -14,7 +15,7 @@ export async function settleQueueSession(
   database: OpenDatabase,
   sessionId: string,
   actor: string,
-): Promise<{ status: BatchStatus; counts: SessionCounts } | null> {
+): Promise<{ status: BatchStatus; counts: SessionCounts; alreadyWaiting: number } | null> {
   const queue = new QueueRepository(database.db);
   const { unfinished, ...counts } = await queue.countsFromFiles(sessionId);
   if (unfinished > 0) {
@@ -31,5 +32,8 @@ export async function settleQueueSession(
     entityId: sessionId,
     details: { ...counts, via: 'job_queue' },
   });
-  return { status, counts };
+  // Not a column: copies of content another session's file already waits with, which the closing line names
+  // beside the session's own reviews (as `status` does), lest "0 to review" hide files a person must settle.
+  const waiting = await new BatchRepository(database.db).waitingForReview([sessionId]);
+  return { status, counts, alreadyWaiting: waiting.get(sessionId)?.alreadyWaiting ?? 0 };
 }

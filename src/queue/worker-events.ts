@@ -37,7 +37,7 @@ export type WorkerEvent =
   | { type: 'file_still_changing'; sessionId: string; relativePath: string; duration: string; reason: string }
   /** A backend is down: the job went back to the queue and the worker pauses. */
   | { type: 'service_down'; error: string; pauseSeconds: number }
-  | { type: 'session_finished'; sessionId: string; status: BatchStatus; counts: SessionCounts }
+  | { type: 'session_finished'; sessionId: string; status: BatchStatus; counts: SessionCounts; alreadyWaiting: number }
   /** Files of an open queue session that had no job (lost or never queued): queued again. */
   | { type: 'jobs_requeued'; sessionId: string; files: number }
   /**

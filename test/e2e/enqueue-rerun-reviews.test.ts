@@ -8,7 +8,8 @@ import { createPostgresWorkspace, type PostgresWorkspace } from '../support/post
 /**
  * The nightly `ingest --enqueue` of a drop whose files still wait for review from the night before: no worker
  * takes them, a person does. The report must say so, as `status` does, instead of "0 files queued for the
- * workers. Start workers…" with `already_waiting: 0` in `--json`.
+ * workers. Start workers…" with `already_waiting: 0` in `--json`, and the worker that closes the session
+ * must not sum it up as "0 to review".
  */
 describe.runIf(postgresWanted())('ingest --enqueue of a folder whose reviews still wait', { tags: ['slow'] }, () => {
   let workspace: PostgresWorkspace;
@@ -47,5 +48,14 @@ describe.runIf(postgresWanted())('ingest --enqueue of a folder whose reviews sti
 
     const spanish = await enqueue('--lang', 'es');
     expect(spanish.stdout).toContain(`${waiting} archivos ya esperan revisión`);
+  }, 120_000);
+
+  it("the worker's closing line names them beside the session's own reviews", async () => {
+    // The sample's broken files are queued again (a re-run may fix them): a worker closes the session.
+    const worker = await runCli(['worker', '--until-idle', '--concurrency', '2', '--lang', 'en'], workspace);
+    expect(worker.code, worker.stderr).toBe(0);
+    expect(worker.stderr).toMatch(
+      new RegExp(`session \\w{8} partially_failed: .*, 0 to review, ${waiting} already waiting for review from an earlier session`),
+    );
   }, 120_000);
 });

@@ -35,6 +35,7 @@ export function workerEventLine(event: WorkerEvent, messages: Messages): string 
         total: event.counts.totalFiles,
         failed: event.counts.failedFiles,
         review: event.counts.reviewRequired,
+        alreadyWaiting: event.alreadyWaiting,
       });
     case 'jobs_reclaimed':
       return say.reclaimed(event.jobs, event.workers.join(', '));

@@ -173,7 +173,8 @@ export interface WorkerMessages {
   sessionFinished(
     sessionId: string,
     status: string,
-    counts: { processed: number; total: number; failed: number; review: number },
+    /** `alreadyWaiting`: files whose content waits for review in an earlier session (said only when some do). */
+    counts: { processed: number; total: number; failed: number; review: number; alreadyWaiting: number },
   ): string;
   idle: string;
   /**
@@ -873,7 +874,8 @@ export const EN: Messages = {
       `${plural(jobs, 'job', 'jobs')} of a worker that is gone (${workers}: killed, crashed, or its machine went down) ` +
       `back on the queue now, not at its --job-timeout`,
     sessionFinished: (id, status, c) =>
-      `session ${id} ${status}: ${c.processed}/${c.total} files, ${c.failed} failed, ${c.review} to review`,
+      `session ${id} ${status}: ${c.processed}/${c.total} files, ${c.failed} failed, ${c.review} to review` +
+      (c.alreadyWaiting > 0 ? `, ${c.alreadyWaiting} already waiting for review from an earlier session` : ''),
     idle: 'the queue is empty: stopping',
     waiting: (active, until, later, next) =>
       'waiting for ' +
@@ -1349,7 +1351,8 @@ export const ES: Messages = {
       `sesión ${id}: ${files === 1 ? '1 archivo sin terminar no tenía tarea; encolado' : `${files} archivos sin terminar no tenían tarea; encolados`} de nuevo`,
     sessionFinished: (id, status, c) =>
       `sesión ${id} ${ES_STATUSES[status] ?? status} (${status}): ${c.processed}/${plural(c.total, 'archivo', 'archivos')}, ` +
-      `${plural(c.failed, 'fallido', 'fallidos')}, ${c.review} en revisión`,
+      `${plural(c.failed, 'fallido', 'fallidos')}, ${c.review} en revisión` +
+      (c.alreadyWaiting > 0 ? `, ${c.alreadyWaiting} ya en espera de revisión desde una sesión anterior` : ''),
     idle: 'la cola está vacía: deteniendo',
     waiting: (active, until, later, next) =>
       'esperando ' +

@@ -11,6 +11,8 @@ export interface IngestLog {
   listener: PipelineListener;
   /** A line saying why the run stopped. */
   stopped(error: unknown): void;
+  /** `ingest --enqueue`: what it handed to the workers (the files' own lines come from the workers' logs). */
+  enqueued(report: { sessionId: string; jobs: number; resumed: boolean; alreadyWaiting: number; filesNotQueued?: number }): void;
   /** Writes what is buffered and stops listening for SIGHUP; call before exiting. */
   close(): void;
   /** A file (not stderr): SIGHUP reopens it (logrotate) instead of stopping the run. */
@@ -40,6 +42,18 @@ export async function openIngestLog(destination: string, options: IngestLogOptio
       const message = describeError(error);
       logger.error({ event: 'session_failed', error: options.redact ? redactNames(message) : message }, 'run stopped');
     },
+    enqueued: (report) =>
+      logger.info(
+        {
+          event: report.filesNotQueued === undefined ? 'session_enqueued' : 'session_enqueue_interrupted',
+          session_id: report.sessionId,
+          jobs_queued: report.jobs,
+          resumed: report.resumed,
+          already_waiting: report.alreadyWaiting,
+          ...(report.filesNotQueued === undefined ? {} : { files_not_queued: report.filesNotQueued }),
+        },
+        'session queued for the workers',
+      ),
     close: () => logger.close(),
     reopensOnHangup: logger.reopensOnHangup,
   };

@@ -20,6 +20,17 @@ export async function enqueue(
   const say = messages.enqueue;
   if (options.maxFiles !== undefined && !options.quiet) writeLine(io.stderr, say.maxFilesIgnored);
   const { enqueueIngestSession } = await import('../app/enqueue-ingest.js');
+  // `--log-file` as for `ingest`: a nightly cron line with --enqueue added keeps its record of the night (the
+  // session, the files settled as found, the jobs queued) in the log IT reads, not only on a mailed stdout.
+  const { openIngestLog } = await import('../app/ingest-log.js');
+  const log = options.logFile
+    ? await openIngestLog(options.logFile, {
+        cwd: context.cwd,
+        redact: options.redact !== false,
+        fileMode: context.config?.fileMode,
+        lang: resolveLanguage({ flag: options.lang, env: context.env }),
+      })
+    : null;
   // Ctrl-C: the first stops queueing after the statement under way (the files queued keep their jobs, the
   // run lock is released, the session waits for the same command). The second does not wait for a database
   // that may hang, but neither does it leave the administrator without the report: it waits a few seconds
@@ -35,8 +46,8 @@ export async function enqueue(
     const { handleInterrupts } = await import('../ui/handle-interrupts.js');
     interrupts = handleInterrupts({
       onFirst: () => writeLine(io.stderr, say.stopping),
-      // A closed terminal (ssh dropped) stops queueing as Ctrl-C does; this run keeps no log to reopen.
-      hangup: true,
+      // A closed terminal (ssh dropped) stops queueing as Ctrl-C does, unless SIGHUP is logrotate's for the log.
+      hangup: !log?.reopensOnHangup,
       forcedExitWaitMs: FORCED_REPORT_WAIT_MS + FORCED_RECORD_WAIT_MS,
       onSecond: async () => {
         if (!options.quiet) writeLine(io.stderr, say.forcedStop(Math.round((FORCED_REPORT_WAIT_MS + FORCED_RECORD_WAIT_MS) / 1000)));
@@ -60,6 +71,7 @@ export async function enqueue(
       {
         listener: (event) => {
           if (event.type === 'session_started') sessionId = event.sessionId;
+          log?.listener(event);
         },
         onQueued: (now) => {
           sessionId = now.sessionId;
@@ -67,9 +79,22 @@ export async function enqueue(
         },
       },
     );
+  } catch (error) {
+    log?.stopped(error);
+    log?.close();
+    throw error;
   } finally {
     interrupts?.dispose();
   }
+  const { session: queuedSession, jobs: queuedJobs, interrupted: queueInterrupted } = enqueued;
+  log?.enqueued({
+    sessionId: queuedSession.id,
+    jobs: queuedJobs,
+    resumed: enqueued.resumed === true,
+    alreadyWaiting: queuedSession.alreadyWaiting,
+    ...(queueInterrupted ? { filesNotQueued: queueInterrupted.filesLeft } : {}),
+  });
+  log?.close();
   // The second Ctrl-C wrote its report already (the session ended after it gave up waiting): one report.
   if (reported) return ExitCode.Interrupted;
   reported = true;

@@ -1,5 +1,8 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli-binary.js';
+import { readJsonLines } from '../support/json-lines.js';
 import { copyDelivered } from '../support/delivered-files.js';
 import { SAMPLE_DIR } from '../support/ingest-fixture.js';
 import { postgresWanted } from '../support/postgres.js';
@@ -48,6 +51,19 @@ describe.runIf(postgresWanted())('ingest --enqueue of a folder whose reviews sti
 
     const spanish = await enqueue('--lang', 'es');
     expect(spanish.stdout).toContain(`${waiting} archivos ya esperan revisión`);
+  }, 120_000);
+
+  it('writes its session, jobs and those files to --log-file, as the cron line with --enqueue added expects', async () => {
+    const run = await enqueue('--non-interactive', '--quiet', '--log-file', 'enqueue.log');
+    expect(run.code, run.stderr).toBe(0);
+    const sessionId = run.stdout.trim();
+    const lines = readJsonLines(path.join(workspace.cwd, 'enqueue.log'));
+    expect(lines.find((line) => line.event === 'session_enqueued')).toMatchObject({
+      session_id: sessionId,
+      resumed: true,
+      already_waiting: waiting,
+    });
+    expect(fs.statSync(path.join(workspace.cwd, 'enqueue.log')).mode & 0o777).toBe(0o600);
   }, 120_000);
 
   it("the worker's closing line names them beside the session's own reviews", async () => {

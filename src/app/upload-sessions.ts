@@ -191,11 +191,25 @@ export async function registerUploads(
       }
     }
     await Promise.all(refused.map(({ upload }) => fs.rm(upload.incomingPath, { force: true })));
-    for (const upload of accepted) await fs.rename(upload.incomingPath, store.storedPath(sessionId, upload.filename));
-    const rows = await batches.registerFiles(
-      sessionId,
-      accepted.map((upload) => ({ relativePath: upload.filename, filename: upload.filename, fileSize: upload.size })),
-    );
+    const stored = accepted.map((upload) => store.storedPath(sessionId, upload.filename));
+    const moved = await Promise.all(accepted.map((upload, i) => fs.rename(upload.incomingPath, stored[i]!).then(() => true, (error: unknown) => error)));
+    // The session may have been discarded or expired by another server sharing the registry and the folder
+    // meanwhile: its folder went with it (the rename finds none), or its row did (nothing is registered). The
+    // upload then leaves nothing on disk, and its client is told the session is gone.
+    const rows = moved.every((ok) => ok === true)
+      ? await batches.registerUploadedFiles(
+          sessionId,
+          accepted.map((upload) => ({ relativePath: upload.filename, filename: upload.filename, fileSize: upload.size })),
+        )
+      : null;
+    if (!rows) {
+      await Promise.all(stored.map((file) => fs.rm(file, { force: true })));
+      const now = await batches.findSession(sessionId);
+      if (!now) return { ok: false, reason: 'not_found' };
+      const failed = moved.find((ok) => ok !== true);
+      if (failed !== undefined) throw failed;
+      return { ok: false, reason: 'not_open', session: now };
+    }
     return {
       ok: true,
       registered: accepted.map((upload, i) => ({ upload, file: rows[i]! })),
@@ -228,12 +242,14 @@ export async function discardUploadSession(
     if (!session) return { ok: false, reason: 'not_found' };
     if (!takesUploads(session) || !options.isIdle()) return { ok: false, reason: 'started', session };
     // An upload still streaming would have its folder removed under it: its client is told to wait instead.
-    if (store.isReceiving(sessionId)) return { ok: false, reason: 'receiving', session };
-    if (options.quietSince !== undefined && (await new BatchRepository(database.db).lastActiveAt(session)) > options.quietSince) {
-      return { ok: false, reason: 'active', session };
+    if (await store.isReceiving(sessionId)) return { ok: false, reason: 'receiving', session };
+    const files = await new BatchRepository(database.db).discardUnstartedSession(sessionId, options.quietSince);
+    if (files === 'active') return { ok: false, reason: 'active', session };
+    if (!files) {
+      // Discarded or expired by another server meanwhile, or started by one.
+      const now = await findSession(database, sessionId);
+      return now ? { ok: false, reason: 'started', session: now } : { ok: false, reason: 'not_found' };
     }
-    const files = await new BatchRepository(database.db).discardUnstartedSession(sessionId);
-    if (!files) return { ok: false, reason: 'started', session: (await findSession(database, sessionId)) ?? session };
     await store.removeSession(sessionId);
     return { ok: true, session, files };
   });

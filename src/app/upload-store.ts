@@ -90,10 +90,17 @@ export class UploadStore {
     for (const file of files) this.receiving.delete(file);
   }
 
-  /** Whether this store is receiving an upload into the session now (a request still streaming its files). */
-  isReceiving(sessionId: string): boolean {
-    const dir = this.sessionDir(sessionId) + path.sep;
-    return [...this.receiving].some((file) => file.startsWith(dir));
+  /**
+   * Whether an upload into the session is being received now: a request of this store still streaming its
+   * files, or another server sharing the folder writing a temporary file there (one not abandoned, see
+   * isAbandoned) — a discard or an expiry on this server must not remove the folder under it.
+   */
+  async isReceiving(sessionId: string): Promise<boolean> {
+    const dir = this.sessionDir(sessionId);
+    if ([...this.receiving].some((file) => file.startsWith(dir + path.sep))) return true;
+    const names = (await fs.readdir(dir).catch(() => [] as string[])).filter((name) => name.startsWith(INCOMING));
+    for (const name of names) if (!(await this.isAbandoned(name, path.join(dir, name)))) return true;
+    return false;
   }
 
   /** Where the file registered under `relativePath` in the session lives. */

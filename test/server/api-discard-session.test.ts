@@ -227,13 +227,13 @@ describe.runIf(postgresWanted())('a process call racing a discard (PostgreSQL)',
         }
         throw new Error(`timed out waiting until ${what}`);
       };
-      // Blocks deleting the session's row (the discard), not reading it nor the audit rows naming it.
+      // Blocks the discard locking the session's row to delete it, not reading it nor the audit rows naming it.
       await holder.query('begin');
       await holder.query('select id from batch_uploads where id = $1 for no key update', [sessionId]);
       const discarding = fetch(`${server.base}/${sessionId}/discard`, { method: 'DELETE', headers: bearer(admin) });
       await until(
         'the discard waits inside its transaction',
-        "select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query ilike 'delete from \"batch_uploads\"%'",
+        "select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query ilike 'select % from \"batch_uploads\" % for update'",
         [],
       );
       const processing = fetch(`${server.base}/${sessionId}/process?wait=${wait}`, { method: 'POST', headers: bearer(uploader) });

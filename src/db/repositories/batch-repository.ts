@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import { PostgresAdapter, sql, type Kysely } from 'kysely';
 import type {
   BatchFile,
   BatchFileUpdate,
@@ -114,12 +114,26 @@ export class BatchRepository {
    * Deletes a session nobody ever started processing (pending, or failed before it took a file) and its file
    * rows, together; returns the files it held, or null when it is gone or was started meanwhile (by any
    * process: the condition is in the statement, so a run marking it started first wins and nothing is deleted).
+   * With `quietSince` (an expiry), 'active' when the session took a file after that time. The session's row is
+   * locked first (PostgreSQL), so an upload registering on another server either lands before — and is seen
+   * here — or waits and then finds the session gone: never a file row deleted under a 200, nor an insert error.
    */
-  async discardUnstartedSession(sessionId: string): Promise<BatchFile[] | null> {
+  async discardUnstartedSession(sessionId: string): Promise<BatchFile[] | null>;
+  async discardUnstartedSession(sessionId: string, quietSince: string | undefined): Promise<BatchFile[] | null | 'active'>;
+  async discardUnstartedSession(sessionId: string, quietSince?: string): Promise<BatchFile[] | null | 'active'> {
     const startedMeanwhile = new Error('started meanwhile');
     try {
       return await this.db.transaction().execute(async (trx) => {
+        const locked = await trx
+          .selectFrom('batchUploads')
+          .select(['id', 'createdAt', 'completedAt'])
+          .where('id', '=', sessionId)
+          .$if(isPostgres(this.db), (query) => query.forUpdate())
+          .executeTakeFirst();
+        if (!locked) return null;
         const files = await trx.selectFrom('batchFiles').selectAll().where('batchId', '=', sessionId).orderBy('relativePath').execute();
+        const latestUpload = files.reduce<string | null>((latest, file) => (latest === null || file.createdAt > latest ? file.createdAt : latest), null);
+        if (quietSince !== undefined && latestOf(locked, latestUpload) > quietSince) return 'active';
         await trx.deleteFrom('batchFiles').where('batchId', '=', sessionId).execute();
         const deleted = await trx
           .deleteFrom('batchUploads')
@@ -164,47 +178,31 @@ export class BatchRepository {
 
   /** Registers files as pending; re-registering a path of the same session is a no-op. */
   async registerFiles(sessionId: string, files: RegisteredFile[]): Promise<BatchFile[]> {
-    const now = new Date().toISOString();
-    const rows: BatchFile[] = files.map((file) => ({
-      id: randomUUID(),
-      batchId: sessionId,
-      relativePath: file.relativePath,
-      filename: file.filename,
-      fileSize: file.fileSize,
-      contentSha256: null,
-      expediente: null,
-      documentType: null,
-      documentTypeCode: null,
-      numero: null,
-      matchingStatus: 'pending',
-      processingStatus: 'pending',
-      outcome: null,
-      errorMessage: null,
-      matchConfidence: null,
-      matchingDetails: null,
-      patientId: null,
-      documentId: null,
-      pages: null,
-      chunks: null,
-      extractedText: null,
-      ocrEngine: null,
-      ocrPages: null,
-      ocrConfidence: null,
-      lowOcrConfidence: 0,
-      moveError: null,
-      createdAt: now,
-      updatedAt: now,
-    }));
-    await this.db.transaction().execute(async (trx) => {
-      for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-        await trx
-          .insertInto('batchFiles')
-          .values(rows.slice(i, i + ROWS_PER_STATEMENT))
-          .onConflict((oc) => oc.columns(['batchId', 'relativePath']).doNothing())
-          .execute();
-      }
-    });
+    const rows = newFileRows(sessionId, files);
+    await this.db.transaction().execute((trx) => insertFileRows(trx, rows));
     return rows;
+  }
+
+  /**
+   * Registers uploaded files as `registerFiles` does, only while the session still takes uploads (never
+   * started): null when it is gone (discarded or expired by another server meanwhile) or started. The session's
+   * row is share-locked (PostgreSQL) until the files are in, so a discard waits for them and then sees them.
+   */
+  async registerUploadedFiles(sessionId: string, files: RegisteredFile[]): Promise<BatchFile[] | null> {
+    return this.db.transaction().execute(async (trx) => {
+      const open = await trx
+        .selectFrom('batchUploads')
+        .select('id')
+        .where('id', '=', sessionId)
+        .where('startedAt', 'is', null)
+        .where('status', 'in', ['pending', 'failed'])
+        .$if(isPostgres(this.db), (query) => query.forShare())
+        .executeTakeFirst();
+      if (!open) return null;
+      const rows = newFileRows(sessionId, files);
+      await insertFileRows(trx, rows);
+      return rows;
+    });
   }
 
   async updateFile(fileId: string, update: BatchFileUpdate): Promise<void> {
@@ -646,4 +644,54 @@ export class BatchRepository {
 /** The latest of a session's creation, its failed start (completedAt of a run that never started) and its latest upload. */
 function latestOf(session: Pick<BatchUpload, 'createdAt' | 'completedAt'>, latestUpload: string | null): string {
   return [session.createdAt, session.completedAt, latestUpload].reduce<string>((a, b) => (b && b > a ? b : a), session.createdAt);
+}
+
+/** Row locks (`for update`, `for share`) are PostgreSQL's: SQLite has none, its writers go one at a time. */
+function isPostgres(db: Kysely<Database>): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
+}
+
+/** The rows of files newly registered in a session: pending, nothing known of them yet. */
+function newFileRows(sessionId: string, files: RegisteredFile[]): BatchFile[] {
+  const now = new Date().toISOString();
+  return files.map((file) => ({
+    id: randomUUID(),
+    batchId: sessionId,
+    relativePath: file.relativePath,
+    filename: file.filename,
+    fileSize: file.fileSize,
+    contentSha256: null,
+    expediente: null,
+    documentType: null,
+    documentTypeCode: null,
+    numero: null,
+    matchingStatus: 'pending',
+    processingStatus: 'pending',
+    outcome: null,
+    errorMessage: null,
+    matchConfidence: null,
+    matchingDetails: null,
+    patientId: null,
+    documentId: null,
+    pages: null,
+    chunks: null,
+    extractedText: null,
+    ocrEngine: null,
+    ocrPages: null,
+    ocrConfidence: null,
+    lowOcrConfidence: 0,
+    moveError: null,
+    createdAt: now,
+    updatedAt: now,
+  }));
+}
+
+async function insertFileRows(trx: Kysely<Database>, rows: BatchFile[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+    await trx
+      .insertInto('batchFiles')
+      .values(rows.slice(i, i + ROWS_PER_STATEMENT))
+      .onConflict((oc) => oc.columns(['batchId', 'relativePath']).doNothing())
+      .execute();
+  }
 }

@@ -153,6 +153,8 @@ export function uploadRoute(app: FastifyInstance, deps: ServerDeps): void {
           if ((error as { code?: string }).code === 'FST_FILES_LIMIT') {
             throw new ApiError(413, `a request takes at most ${maxFilesPerSession} files, the session's limit: nothing of it was kept`);
           }
+          // The session's folder removed under the upload: another server sharing the folder discarded or expired it.
+          if ((error as { code?: string }).code === 'ENOENT') await refuseGoneSession(deps, sessionId);
           throw error;
         } finally {
           stopWatchingIdle();
@@ -165,7 +167,7 @@ export function uploadRoute(app: FastifyInstance, deps: ServerDeps): void {
         });
         if (!result.ok) {
           await Promise.all(temporary.map((file) => fsp.rm(file, { force: true })));
-          if (result.reason === 'not_found') throw await missingSession(deps.database, sessionId);
+          if (result.reason === 'not_found') await refuseGoneSession(deps, sessionId);
           throw new ApiError(409, 'the session started processing meanwhile: it takes no more files; create a new session');
         }
         for (const { upload, reason, message } of result.refused) {
@@ -207,6 +209,18 @@ export function uploadRoute(app: FastifyInstance, deps: ServerDeps): void {
       }
     },
   );
+}
+
+/**
+ * Answers an upload into a session that went while it was received (discarded or expired, by this server or
+ * another sharing the registry and folder) 410 as any call about it, once the folder this upload may have made
+ * again is removed: only when empty, so nothing another upload wrote is touched. Returns when the session is
+ * still there (the caller's error stands).
+ */
+async function refuseGoneSession(deps: ServerDeps, sessionId: string): Promise<void> {
+  if (await findSession(deps.database, sessionId)) return;
+  await fsp.rmdir(deps.store.sessionDir(sessionId)).catch(() => undefined);
+  throw await missingSession(deps.database, sessionId);
 }
 
 /** 415, not the 406 @fastify/multipart would answer (406 is about the answer's type, not the request's), with how to send it. */

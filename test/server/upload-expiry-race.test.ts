@@ -172,4 +172,43 @@ describe.runIf(postgresWanted())('an idle session expiring on one server while a
       expect(await other?.stop()).toBe(0);
     }
   });
+
+  it('answers a process call on one server 410 when another expired the session just before its run took it, nothing left behind', async () => {
+    const uploader = await receiving.token('uploader');
+    const { session_id: sessionId } = await createSession(receiving, uploader);
+    const uploaded = await fetch(`${receiving.base}/${sessionId}/upload`, { method: 'POST', headers: bearer(uploader), body: filesForm([{ name: FILE, bytes: sampleFile(FILE) }]) });
+    expect(uploaded.status).toBe(200);
+    const longAgo = new Date(Date.now() - 2 * HOUR).toISOString();
+    await sql.query('update batch_uploads set created_at = $1 where id = $2', [longAgo, sessionId]);
+    await sql.query('update batch_files set created_at = $1 where batch_id = $2', [longAgo, sessionId]);
+    const holder = new pg.Client({ connectionString: scratch.url });
+    await holder.connect();
+    try {
+      await holder.query('begin');
+      await holder.query('select id from batch_uploads where id = $1 for no key update', [sessionId]);
+      const expiringNow = expiring.running.server.expireIdleSessions();
+      await until("the other server's expiry waits", async () => (await lockWaits()) >= 1);
+      const processing = fetch(`${receiving.base}/${sessionId}/process`, { method: 'POST', headers: bearer(uploader) });
+      await until('the process call is under way', async () =>
+        Number((await sql.query("select count(*) as n from audit_log where session_id = $1 and action = 'api_session_processed'", [sessionId])).rows[0].n) > 0,
+      );
+      await holder.query('commit');
+
+      expect((await expiringNow).map((expired) => expired.sessionId)).toEqual([sessionId]);
+      const answer = await processing;
+      expect({ status: answer.status, body: await answer.json() }).toMatchObject({ status: 410, body: { error: 'Gone', expired: true } });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(receiving.running.server.runs.isRunning(sessionId)).toBe(false);
+      const left = await sql.query(
+        'select (select count(*) from batch_files where batch_id = $1) as files, (select count(*) from medical_documents where batch_id = $1) as documents, ' +
+          '(select count(*) from run_locks where session_id = $1) as locks',
+        [sessionId],
+      );
+      expect(left.rows[0]).toEqual({ files: '0', documents: '0', locks: '0' });
+      expect(fs.existsSync(path.join(receiving.uploadDir, sessionId))).toBe(false);
+    } finally {
+      await holder.query('rollback').catch(() => undefined);
+      await holder.end();
+    }
+  });
 });

@@ -5,6 +5,7 @@ import { AuditRepository } from '../db/repositories/audit-repository.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
 import type { BatchFile, BatchUpload, ProcessingType } from '../db/schema.js';
 import { sessionOptionsOf } from '../ingest/open-session.js';
+import { readRunLockState } from '../ingest/run-lock.js';
 import type { IngestSessionOptions } from './ingest-session.js';
 import type { UploadStore } from './upload-store.js';
 
@@ -130,10 +131,20 @@ export async function recordSessionStartFailure(database: OpenDatabase, sessionI
   return true;
 }
 
-/** Sessions whose processing a stopped server left unfinished (status `processing`). */
+/**
+ * Sessions whose processing a stopped server left unfinished (status `processing`), not those another running
+ * server sharing the registry is processing now (it holds the session's lock): a server restarted beside it
+ * would otherwise say it resumes them, and only find them locked.
+ */
 export async function sessionsLeftProcessing(database: OpenDatabase, store: UploadStore): Promise<BatchUpload[]> {
   const sessions = await new BatchRepository(database.db).listSessions(10_000);
-  return sessions.filter((session) => session.status === 'processing' && store.holds(session));
+  const left: BatchUpload[] = [];
+  for (const session of sessions) {
+    if (session.status !== 'processing' || !store.holds(session)) continue;
+    if ((await readRunLockState(database, store.sessionDir(session.id))).state === 'held') continue;
+    left.push(session);
+  }
+  return left;
 }
 
 /** One registration at a time per session, so that the file limit and the unique names hold under concurrent uploads. */

@@ -1,5 +1,4 @@
 import type { OpenDatabase } from '../db/open-database.js';
-import { AuditRepository } from '../db/repositories/audit-repository.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
 import type { BatchUpload } from '../db/schema.js';
 import { currentUser } from './current-user.js';
@@ -70,27 +69,27 @@ export async function expireIdleSessions(
     const result = await discardUploadSession(database, store, session.id, {
       isIdle: () => options.isIdle(session.id),
       quietSince: cutoff,
+      audit: (discarded, files) => ({
+        actor: currentUser(),
+        actorKind: 'os_user',
+        action: SESSION_EXPIRED,
+        sessionId: discarded.id,
+        batchId: discarded.id,
+        entityType: 'batch_upload',
+        entityId: discarded.id,
+        details: {
+          reason: 'never processed, and no file uploaded within the session expiry',
+          expiry_minutes: Math.round(options.expiryMs / 60_000),
+          last_active_at: lastActiveAt,
+          status: discarded.status,
+          processing_type: discarded.processingType,
+          uploaded_by: discarded.uploadedBy,
+          created_at: discarded.createdAt,
+          discarded_files: files.map((file) => file.relativePath),
+        },
+      }),
     });
     if (!result.ok) continue;
-    await new AuditRepository(database.db).record({
-      actor: currentUser(),
-      actorKind: 'os_user',
-      action: SESSION_EXPIRED,
-      sessionId: session.id,
-      batchId: session.id,
-      entityType: 'batch_upload',
-      entityId: session.id,
-      details: {
-        reason: 'never processed, and no file uploaded within the session expiry',
-        expiry_minutes: Math.round(options.expiryMs / 60_000),
-        last_active_at: lastActiveAt,
-        status: result.session.status,
-        processing_type: result.session.processingType,
-        uploaded_by: result.session.uploadedBy,
-        created_at: result.session.createdAt,
-        discarded_files: result.files.map((file) => file.relativePath),
-      },
-    });
     expired.push({ sessionId: session.id, lastActiveAt, discardedFiles: result.files.length });
   }
   return expired;

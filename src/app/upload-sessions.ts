@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import type { OpenDatabase } from '../db/open-database.js';
-import { AuditRepository } from '../db/repositories/audit-repository.js';
+import { AuditRepository, type AuditEvent } from '../db/repositories/audit-repository.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
 import type { BatchFile, BatchUpload, ProcessingType } from '../db/schema.js';
 import { sessionOptionsOf } from '../ingest/open-session.js';
@@ -246,7 +246,7 @@ export async function discardUploadSession(
   database: OpenDatabase,
   store: UploadStore,
   sessionId: string,
-  options: { isIdle: () => boolean; quietSince?: string },
+  options: { isIdle: () => boolean; quietSince?: string; audit?: (session: BatchUpload, files: BatchFile[]) => AuditEvent },
 ): Promise<DiscardResult> {
   return serialized(sessionId, async () => {
     const session = await findSession(database, sessionId);
@@ -254,7 +254,7 @@ export async function discardUploadSession(
     if (!takesUploads(session) || !options.isIdle()) return { ok: false, reason: 'started', session };
     // An upload still streaming would have its folder removed under it: its client is told to wait instead.
     if (await store.isReceiving(sessionId)) return { ok: false, reason: 'receiving', session };
-    const files = await new BatchRepository(database.db).discardUnstartedSession(sessionId, options.quietSince);
+    const files = await new BatchRepository(database.db).discardUnstartedSession(sessionId, options.quietSince, options.audit);
     if (files === 'active') return { ok: false, reason: 'active', session };
     if (!files) {
       // Discarded or expired by another server meanwhile, or started by one.

@@ -10,6 +10,7 @@ import type {
 } from '../schema.js';
 import { writeSessionOptions, type SessionOptions } from '../session-options.js';
 import { CompiledOnce } from '../compiled-query.js';
+import { AuditRepository, type AuditEvent } from './audit-repository.js';
 import { likePrefix } from '../like-prefix.js';
 import { FILE_OUTCOMES, UNFINISHED_OUTCOMES, outcomeKind, type FileOutcome } from '../../core/pipeline/file-outcome.js';
 import { STOPPED_AT_ONCE_NOTE } from '../../core/pipeline/session-notes.js';
@@ -117,16 +118,25 @@ export class BatchRepository {
    * With `quietSince` (an expiry), 'active' when the session took a file after that time. The session's row is
    * locked first (PostgreSQL), so an upload registering on another server either lands before — and is seen
    * here — or waits and then finds the session gone: never a file row deleted under a 200, nor an insert error.
+   * `audit` makes the discard's audit entry, written in the same transaction.
    */
   async discardUnstartedSession(sessionId: string): Promise<BatchFile[] | null>;
-  async discardUnstartedSession(sessionId: string, quietSince: string | undefined): Promise<BatchFile[] | null | 'active'>;
-  async discardUnstartedSession(sessionId: string, quietSince?: string): Promise<BatchFile[] | null | 'active'> {
+  async discardUnstartedSession(
+    sessionId: string,
+    quietSince: string | undefined,
+    audit?: (session: BatchUpload, files: BatchFile[]) => AuditEvent,
+  ): Promise<BatchFile[] | null | 'active'>;
+  async discardUnstartedSession(
+    sessionId: string,
+    quietSince?: string,
+    audit?: (session: BatchUpload, files: BatchFile[]) => AuditEvent,
+  ): Promise<BatchFile[] | null | 'active'> {
     const startedMeanwhile = new Error('started meanwhile');
     try {
       return await this.db.transaction().execute(async (trx) => {
         const locked = await trx
           .selectFrom('batchUploads')
-          .select(['id', 'createdAt', 'completedAt'])
+          .selectAll()
           .where('id', '=', sessionId)
           .$if(isPostgres(this.db), (query) => query.forUpdate())
           .executeTakeFirst();
@@ -143,6 +153,9 @@ export class BatchRepository {
           .executeTakeFirst();
         // Thrown to roll the file rows back.
         if (Number(deleted.numDeletedRows) === 0) throw startedMeanwhile;
+        // In the same commit: a call about the session on another server never finds it gone and not yet
+        // audited (404, "never held"), it finds it discarded (410).
+        if (audit) await new AuditRepository(trx).record(audit(locked, files));
         return files;
       });
     } catch (error) {

@@ -1,5 +1,5 @@
 import type { OpenDatabase } from '../db/open-database.js';
-import { AuditRepository } from '../db/repositories/audit-repository.js';
+import { AuditRepository, type AuditEvent } from '../db/repositories/audit-repository.js';
 
 /** One call of the HTTP API that changed something, as the audit log records it. */
 export interface ApiCall {
@@ -20,7 +20,12 @@ export interface ApiCall {
  * actor_kind, client, session_id, file_id, document_id, details).
  */
 export async function recordApiCall(database: OpenDatabase, call: ApiCall): Promise<void> {
-  await new AuditRepository(database.db).record({
+  await new AuditRepository(database.db).record(apiCallEvent(call));
+}
+
+/** The audit entry of an API call, for a caller that writes it in its own transaction. */
+export function apiCallEvent(call: ApiCall): AuditEvent {
+  return {
     actor: call.actor,
     action: call.action,
     actorKind: 'token',
@@ -31,5 +36,5 @@ export async function recordApiCall(database: OpenDatabase, call: ApiCall): Prom
     entityType: call.fileId ? 'batch_file' : call.sessionId ? 'batch_upload' : null,
     entityId: call.fileId ?? call.sessionId ?? null,
     details: call.details,
-  });
+  };
 }

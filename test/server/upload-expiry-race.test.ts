@@ -211,4 +211,27 @@ describe.runIf(postgresWanted())('an idle session expiring on one server while a
       await holder.end();
     }
   });
+
+  it("never answers 404 for a session an admin is discarding on the other server: it is there, then gone (410)", async () => {
+    const [admin, uploader] = await Promise.all([expiring.token('admin'), receiving.token('uploader')]);
+    const { session_id: sessionId } = await createSession(receiving, uploader);
+    const holder = new pg.Client({ connectionString: scratch.url });
+    await holder.connect();
+    try {
+      // Holds the discard's audit entry (reads of the audit log go on): the moment between deleting and auditing.
+      await holder.query('begin');
+      await holder.query('lock table audit_log in exclusive mode');
+      const discarding = fetch(`${expiring.base}/${sessionId}/discard`, { method: 'DELETE', headers: bearer(admin) });
+      await until('the discard waits to audit', async () => (await lockWaits()) >= 1);
+      const meanwhile = await fetch(`${receiving.base}/${sessionId}/status`, { headers: bearer(uploader) });
+      expect(meanwhile.status).toBe(200);
+      await holder.query('commit');
+      expect((await discarding).status).toBe(200);
+      const after = await fetch(`${receiving.base}/${sessionId}/status`, { headers: bearer(uploader) });
+      expect({ status: after.status, body: await after.json() }).toMatchObject({ status: 410, body: { discarded_by: 'test-admin' } });
+    } finally {
+      await holder.query('rollback').catch(() => undefined);
+      await holder.end();
+    }
+  });
 });

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { otherRunHolding, SessionGoneError } from '../../app/process-session.js';
-import { recordApiCall } from '../../app/api-audit.js';
+import { apiCallEvent, recordApiCall } from '../../app/api-audit.js';
 import { decideReview, listReviewCases } from '../../app/api-reviews.js';
 import { asSeenNow } from '../../app/abandoned-runs.js';
 import { findSessionExpiry, sessionExpiresAt } from '../../app/expire-sessions.js';
@@ -335,7 +335,25 @@ export function sessionRoutes(app: FastifyInstance, deps: ServerDeps): void {
       if (!deps.store.holds(session)) {
         throw new ApiError(409, 'this session was made by `ingest` from a folder: the API discards only its own sessions; use `tecsalud-batch cleanup`');
       }
-      const result = await discardUploadSession(database, deps.store, sessionId, { isIdle: () => !deps.runs.isRunning(sessionId) });
+      // Audited in the discard's own commit: a call about the session on another server finds it discarded (410), never
+      // gone without a word (404).
+      const result = await discardUploadSession(database, deps.store, sessionId, {
+        isIdle: () => !deps.runs.isRunning(sessionId),
+        audit: (discarded, files) =>
+          apiCallEvent({
+            action: 'api_session_discarded',
+            actor: actorOf(request).name,
+            client: request.ip,
+            sessionId,
+            details: {
+              status: discarded.status,
+              processing_type: discarded.processingType,
+              uploaded_by: discarded.uploadedBy,
+              created_at: discarded.createdAt,
+              discarded_files: files.map((file) => file.relativePath),
+            },
+          }),
+      });
       if (!result.ok) {
         if (result.reason === 'not_found') throw await missingSession(database, sessionId);
         if (result.reason === 'receiving') {
@@ -349,19 +367,6 @@ export function sessionRoutes(app: FastifyInstance, deps: ServerDeps): void {
             : `the session has been processed (${now.status}): it cannot be discarded; clean it up instead (DELETE ${API_PREFIX}/${sessionId}/cleanup)`,
         );
       }
-      await recordApiCall(database, {
-        action: 'api_session_discarded',
-        actor: actorOf(request).name,
-        client: request.ip,
-        sessionId,
-        details: {
-          status: result.session.status,
-          processing_type: result.session.processingType,
-          uploaded_by: result.session.uploadedBy,
-          created_at: result.session.createdAt,
-          discarded_files: result.files.map((file) => file.relativePath),
-        },
-      });
       deps.runs.announceGone(sessionId, goneBody(await missingSession(database, sessionId)));
       const count = result.files.length;
       return {

@@ -1,3 +1,4 @@
+import { datesDayFirst } from '../core/text/local-timestamp.js';
 import type { Lang } from './i18n/language.js';
 
 /** `m:ss`, or `h:mm:ss` past an hour. */
@@ -112,8 +113,7 @@ export function wrapWords(line: string, width: number | undefined): string[] {
  * and English, as it is.
  */
 export function formatCalendarDate(date: string, lang: Lang): string {
-  const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-  return lang === 'es' && iso ? `${iso[3]}/${iso[2]}/${iso[1]}` : date;
+  return lang === 'es' && /^\d{4}-\d{2}-\d{2}$/.test(date) ? datesDayFirst(date) : date;
 }
 
 const DURATION_UNITS: Readonly<Record<string, Readonly<Record<Lang, readonly [string, string]>>>> = {

@@ -19,10 +19,13 @@ export function formatLocalTimestamp(iso: string, lang: 'en' | 'es', parts: 'dat
  * is not such a timestamp (a lock whose start is `unknown`) is given back as it is.
  */
 export function localTimestampInSpanish(english: string): string {
-  const match = /^(\d{4})-(\d{2})-(\d{2})( \d{2}:\d{2}:\d{2})?$/.exec(english);
-  if (!match) return english === 'unknown' ? 'desconocida' : english;
-  const [, year, month, day, time] = match;
-  return `${day}/${month}/${year}${time ?? ''}`;
+  if (!/^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}:\d{2})?$/.test(english)) return english === 'unknown' ? 'desconocida' : english;
+  return datesDayFirst(english);
+}
+
+/** Every YYYY-MM-DD in `text` day first, DD/MM/YYYY, as Mexico writes dates; the rest of the text as it is. */
+export function datesDayFirst(text: string): string {
+  return text.replace(/\b(\d{4})-(\d{2})-(\d{2})\b/g, '$3/$2/$1');
 }
 
 /** The regex source matching what `formatLocalTimestamp(…, 'en')` writes, or any word (an unreadable start). */

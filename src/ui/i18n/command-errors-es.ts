@@ -207,7 +207,7 @@ const SESSION_RULES: readonly RefusalRule[] = [
     en: /^give more of the id; it matches:\n(.*)$/s,
     // Their times as `sessions` shows them in Spanish: day first.
     es: ([sessions]) =>
-      `indique más caracteres del id; coincide con:\n${sessions!.replace(/\b(\d{4})-(\d{2})-(\d{2}) (\d{2}:\d{2}:\d{2})\b/g, '$3/$2/$1 $4')}`,
+      `indique más caracteres del id; coincide con:\n${sessions!.replace(/\b\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\b/g, localTimestampInSpanish)}`,
   },
   { en: /^session (\S+) is still (\S+)$/, es: ([id, status]) => `la sesión ${id} sigue en estado ${status}` },
   fixed(

@@ -1,5 +1,5 @@
 import { FILE_OUTCOMES, type FileOutcome } from '../../core/pipeline/file-outcome.js';
-import { LOCAL_TIMESTAMP_PATTERN, localTimestampInSpanish } from '../../core/text/local-timestamp.js';
+import { datesDayFirst, LOCAL_TIMESTAMP_PATTERN, localTimestampInSpanish } from '../../core/text/local-timestamp.js';
 
 /**
  * The per-file messages in Spanish, for the screens only. The core, the adapters and the database keep
@@ -756,13 +756,6 @@ const STORAGE_RULES: DetailRule[] = [
   fixed('Rate limit exceeded', 'se superó el límite de solicitudes'),
 ];
 
-/**
- * A remembered failure without its message says its outcome's label (settle-known-files): the label's
- * Spanish. `es` stays as the function's own, so that the messages' table is the only one of labels.
- */
-/** Birth dates as Mexico writes them, as the document itself does (`08/12/1973`), not as they are stored. */
-const dayFirst = (text: string) => text.replace(/\b(\d{4})-(\d{2})-(\d{2})\b/g, '$3/$2/$1');
-
 /** The content cross-check's reasons (src/core/content/cross-check-content.ts), shown under a held file. */
 const CONTENT_RULES: DetailRule[] = [
   // «The filename's patient» is the registry patient the filename was matched to, who need not carry the
@@ -805,7 +798,9 @@ const CONTENT_RULES: DetailRule[] = [
   },
   {
     en: /^the document's birth date (.*?) is not (\S+)$/,
-    es: ([stated, registry]) => `la fecha de nacimiento del documento, ${dayFirst(stated!)}, no es ${dayFirst(registry!)}`,
+    // Birth dates as Mexico writes them, as the document itself does (`08/12/1973`), not as they are stored.
+    es: ([stated, registry]) =>
+      `la fecha de nacimiento del documento, ${datesDayFirst(stated!)}, no es ${datesDayFirst(registry!)}`,
   },
   {
     en: /^the document's sex (\S+) is not the registry's (\S+)$/,

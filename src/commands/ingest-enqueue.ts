@@ -1,6 +1,7 @@
 import type { ResolvedIngestOptions } from './ingest-options.js';
 import type { IngestCommandOptions } from './ingest.js';
 import { ExitCode } from '../errors.js';
+import { exitCodeFor } from './shared/batch-exit-code.js';
 import type { CommandContext } from './context.js';
 import { writeJson, writeLine } from './shared/io.js';
 import type { EnqueueMessages } from '../ui/i18n/messages.js';
@@ -120,6 +121,9 @@ export async function enqueue(
     const unmatched = globMatchedNoFileLine(options.glob, enqueued.filesNotMatchingGlob, messages);
     if (unmatched) writeLine(io.stdout, `  ${unmatched}`);
     const shortId = session.id.slice(0, 8);
+    // What the exit code says (3, 2) is said in words too: a cron mail of the run names the files and the command.
+    if (session.failedFiles > 0) writeLine(io.stdout, `  ${say.failed(session.failedFiles, shortId)}`);
+    if (session.reviewRequired > 0) writeLine(io.stdout, `  ${say.waitingForReview(session.reviewRequired, shortId)}`);
     if (session.alreadyWaiting > 0) writeLine(io.stdout, `  ${say.alreadyWaiting(session.alreadyWaiting, shortId)}`);
     // A session closed at once (every file settled as found) needs no worker; one still open (resumed, its
     // earlier jobs still queued) does, even when this run queued nothing new.
@@ -130,7 +134,17 @@ export async function enqueue(
   }
   if (interrupted) writeLine(io.stderr, say.runAgain(interrupted.filesLeft));
   markReported();
-  return interrupted ? ExitCode.Interrupted : ExitCode.Success;
+  // The session's counts as reported above, as `ingest DIR` reads its own: files settled as found (failed, or
+  // whose content waits for review) and, in a resumed session, those its workers finished. The files queued
+  // count for nothing yet: the workers settle them, and `status` reports them.
+  return exitCodeFor({
+    interrupted: interrupted !== undefined,
+    totals: {
+      failedFiles: session.failedFiles,
+      reviewRequired: session.reviewRequired,
+      alreadyWaiting: session.alreadyWaiting,
+    },
+  });
 }
 
 /** How long a second Ctrl-C waits for the run's own report, then for the session's interrupted state. */

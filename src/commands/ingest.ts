@@ -8,6 +8,7 @@ import { UnknownTypeCodes } from '../ui/unknown-type-codes.js';
 import { DEFAULT_THRESHOLDS } from '../core/matching/thresholds.js';
 import { DEFAULT_STILL_WRITING_SECONDS } from '../core/pipeline/still-being-written.js';
 import { ExitCode, UsageError } from '../errors.js';
+import { exitCodeFor } from './shared/batch-exit-code.js';
 import { contextOf, finish, type CommandContext } from './context.js';
 import { terminalColumns, writeJson, writeLine } from './shared/io.js';
 import { wrapWords } from '../ui/format.js';
@@ -79,7 +80,8 @@ function ingestOptions(command: Command) {
     .option(
       '--enqueue',
       'register the session and put one job per file on the job queue (PostgreSQL), then return: ' +
-        '`tecsalud-batch worker` processes them (--max-files does not apply)',
+        '`tecsalud-batch worker` processes them (--max-files does not apply); exits 3 or 2 as a run does when ' +
+        'files settled as found failed or wait for review, never for the files queued',
     )
     .option('--non-interactive', 'never prompt: reviews stay pending for `tecsalud-batch review`')
     .option('--log-file <path>', "structured JSON logs (pino), owner-only, reopened on SIGHUP; '-' for stderr")
@@ -294,16 +296,4 @@ async function printResult(
   if (result.interrupted)
     for (const row of wrapWords(messages.summary.interrupted(result.session.id.slice(0, 8)), terminalColumns(io.stderr)))
       writeLine(io.stderr, row);
-}
-
-export function exitCodeFor(result: {
-  interrupted: boolean;
-  totals: { failedFiles: number; reviewRequired: number; alreadyWaiting?: number; notMoved?: number };
-}): number {
-  if (result.interrupted) return ExitCode.Interrupted;
-  // A file ingested but left in the drop folder (read-only archive) is a failure of the run's promise.
-  if (result.totals.failedFiles > 0 || (result.totals.notMoved ?? 0) > 0) return ExitCode.SomeFailed;
-  // Copies of content already waiting count too: the review they wait for is still pending.
-  if (result.totals.reviewRequired + (result.totals.alreadyWaiting ?? 0) > 0) return ExitCode.ReviewPending;
-  return ExitCode.Success;
 }

@@ -153,9 +153,10 @@ const HELP_ES: Readonly<Record<string, string>> = {
   're-ingest content that was already ingested, replacing its chunks':
     'ingresa de nuevo el contenido ya ingresado, reemplazando sus fragmentos',
   'show the parse and match plan; write nothing': 'muestra el plan de interpretación y asignación; no escribe nada',
-  'register the session and put one job per file on the job queue (PostgreSQL), then return: `tecsalud-batch worker` processes them (--max-files does not apply)':
+  'register the session and put one job per file on the job queue (PostgreSQL), then return: `tecsalud-batch worker` processes them (--max-files does not apply); exits 3 or 2 as a run does when files settled as found failed or wait for review, never for the files queued':
     'registra la sesión y pone una tarea por archivo en la cola de tareas (PostgreSQL), y termina: ' +
-    '`tecsalud-batch worker` las procesa (--max-files no aplica)',
+    '`tecsalud-batch worker` las procesa (--max-files no aplica); sale con 3 o 2 como una ejecución cuando ' +
+    'archivos resueltos al encontrarlos fallaron o esperan revisión, nunca por los archivos encolados',
   'never prompt: reviews stay pending for `tecsalud-batch review`':
     'nunca pregunta: las revisiones quedan pendientes para `tecsalud-batch review`',
   'no progress or summary output (errors still go to stderr)':

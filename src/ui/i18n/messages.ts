@@ -209,6 +209,10 @@ export interface EnqueueMessages {
    * a person does, with `review` (which walks them from this session too).
    */
   alreadyWaiting(files: number, shortId: string): string;
+  /** Files of the session that failed: settled as found (an unreadable entry, a damaged PDF remembered), or by its workers. */
+  failed(files: number, shortId: string): string;
+  /** Files of the session waiting for review: a resumed session's, matched by its workers. */
+  waitingForReview(files: number, shortId: string): string;
   /** Nothing was queued: every file is settled (its outcome recorded) and no worker is needed. */
   nothingToQueue(shortId: string): string;
   interrupted(sessionId: string, jobs: number, notQueued: number): string;
@@ -844,6 +848,10 @@ export const EN: Messages = {
     alreadyWaiting: (files, id) =>
       `${plural(files, 'file', 'files')} already waiting for review (the same content, held in an earlier session): ` +
       `settle them with \`tecsalud-batch review ${id}\`.`,
+    failed: (files, id) =>
+      `${plural(files, 'file', 'files')} failed: \`tecsalud-batch status ${id} --files\` shows why.`,
+    waitingForReview: (files, id) =>
+      `${plural(files, 'file waits', 'files wait')} for review: settle them with \`tecsalud-batch review ${id}\`.`,
     nothingToQueue: (id) => `No file needs a worker: \`tecsalud-batch status ${id} --files\` shows each file's outcome.`,
     interrupted: (id, jobs, left) => `Session ${id}: interrupted — ${plural(jobs, 'file', 'files')} queued, ${left} not queued.`,
     runAgain: (left) =>
@@ -1311,6 +1319,10 @@ export const ES: Messages = {
     alreadyWaiting: (files, id) =>
       `${plural(files, 'archivo ya espera', 'archivos ya esperan')} revisión (el mismo contenido, retenido en una sesión anterior): ` +
       `resuélvalos con \`tecsalud-batch review ${id}\`.`,
+    failed: (files, id) =>
+      `${plural(files, 'archivo falló', 'archivos fallaron')}: \`tecsalud-batch status ${id} --files\` muestra por qué.`,
+    waitingForReview: (files, id) =>
+      `${plural(files, 'archivo espera', 'archivos esperan')} revisión: resuélvalos con \`tecsalud-batch review ${id}\`.`,
     nothingToQueue: (id) =>
       `Ningún archivo necesita un proceso de trabajo: \`tecsalud-batch status ${id} --files\` muestra el resultado de cada archivo.`,
     interrupted: (id, jobs, left) =>

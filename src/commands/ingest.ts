@@ -217,6 +217,7 @@ export async function ingest(dir: string, options: IngestCommandOptions, context
     resolved.signal = interrupts.signal;
   }
   const review = presenter.review;
+  let reviewTerminalClosed = false;
   const unknownTypeCodes = new UnknownTypeCodes();
   let result: IngestSessionResult;
   try {
@@ -231,7 +232,7 @@ export async function ingest(dir: string, options: IngestCommandOptions, context
       review: review
         ? async (walk, reviewer) => {
             interrupts?.dispose();
-            await review(walk, reviewer);
+            reviewTerminalClosed = (await review(walk, reviewer)).terminalClosed;
           }
         : undefined,
       collectResults: Boolean(options.json),
@@ -247,6 +248,8 @@ export async function ingest(dir: string, options: IngestCommandOptions, context
     log?.close();
   }
   await printResult(context, options, { ...result, unknownTypeCodes: unknownTypeCodes.counts }, messagesFor(lang));
+  if (reviewTerminalClosed && result.reviewed && result.reviewed.stillPending > 0)
+    writeLine(io.stderr, messagesFor(lang).reviewTerminalClosed(result.reviewed.stillPending, result.session.id.slice(0, 8)));
   // A backend went down: the session and the files done are reported above; the error and its hint follow
   // (exit 69), and the files not done wait for the next run.
   if (result.stopped) throw result.stopped;

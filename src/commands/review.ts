@@ -148,9 +148,10 @@ async function reviewHoldingKeys(
     if (!session) return ExitCode.Success; // settled meanwhile
     const { renderReview } = await import('../ui/render-review.js');
     let outcome;
+    let sitting = { terminalClosed: false };
     typeAhead?.handOver();
     try {
-      await renderReview(session.walk, {
+      sitting = await renderReview(session.walk, {
         stdout: io.stdout as NodeJS.WriteStream,
         stdin,
         reviewer,
@@ -163,6 +164,8 @@ async function reviewHoldingKeys(
     }
     // The review ran in the alternate screen: the main screen is as it was, and this line goes below it.
     writeLine(io.stdout, messagesFor(lang).reviewClosing(outcome.tally, outcome.stillPending));
+    if (sitting.terminalClosed && outcome.stillPending > 0)
+      writeLine(io.stderr, messages.reviewTerminalClosed(outcome.stillPending, sessionId?.slice(0, 8) ?? null));
     return outcome.stillPending > 0 ? ExitCode.ReviewPending : ExitCode.Success;
   });
 }

@@ -6,7 +6,7 @@ import { createDashboardStore } from './dashboard/dashboard-store.js';
 import { LiveDashboard } from './dashboard/live-dashboard.js';
 import { messagesFor } from './i18n/messages.js';
 import { MessagesContext } from './i18n/messages-context.js';
-import { renderReview, type TerminalStreams } from './render-review.js';
+import { renderReview, type ReviewSittingEnd, type TerminalStreams } from './render-review.js';
 import { colorEnabled, createTheme, ThemeContext } from './theme.js';
 
 /** The Ink front end of `ingest`: the dashboard while files run, then the review of the held files. */
@@ -21,7 +21,7 @@ export interface IngestUi {
    * Leaves the dashboard's final frame (with its errors) on the main screen and runs the review in the
    * alternate screen; resolves when the admin quits it, the final frame on screen again.
    */
-  review(walk: ReviewWalk, reviewer: string): Promise<void>;
+  review(walk: ReviewWalk, reviewer: string): Promise<ReviewSittingEnd>;
   /** Leaves the last frame on screen and releases the terminal. */
   finish(): Promise<void>;
 }
@@ -68,7 +68,7 @@ export function startIngestUi(options: IngestUiOptions): IngestUi {
       await closeDashboard();
       // Between the dashboard and the review, keys are not echoed (the review's guard drops them).
       rawMode(true);
-      await renderReview(walk, { ...options, reviewer });
+      return renderReview(walk, { ...options, reviewer });
     },
     finish: async () => {
       if (finished) return;

@@ -1,5 +1,6 @@
 import type { PipelineListener } from '../core/pipeline/events.js';
 import type { ReviewWalk } from '../app/review-walk.js';
+import type { ReviewSittingEnd } from './render-review.js';
 import { messagesFor, type Lang } from './i18n/messages.js';
 import { createPlainProgressListener } from './progress/plain-progress-listener.js';
 
@@ -29,7 +30,7 @@ export interface IngestPresenter {
    * Shows a review walk in the same Ink app and resolves when the admin quits it. Present only for Ink
    * with a keyboard: elsewhere the reviews stay pending for `tecsalud-batch review`.
    */
-  review?: (walk: ReviewWalk, reviewer: string) => Promise<void>;
+  review?: (walk: ReviewWalk, reviewer: string) => Promise<ReviewSittingEnd>;
   /** Releases the terminal; safe to call twice. */
   finish(): Promise<void>;
 }

@@ -13,6 +13,11 @@ export interface TerminalStreams {
   lang?: Lang;
 }
 
+/** How a sitting ended: `terminalClosed` when its terminal went away (input ended, SIGHUP), not by a key. */
+export interface ReviewSittingEnd {
+  terminalClosed: boolean;
+}
+
 /**
  * Runs the interactive review in the terminal's alternate screen until the admin quits: whatever was on
  * the main screen (an ingest's final dashboard, the shell's scrollback) is there again afterwards.
@@ -20,7 +25,8 @@ export interface TerminalStreams {
 export async function renderReview(
   walk: ReviewWalk,
   options: TerminalStreams & { reviewer: string },
-): Promise<void> {
+): Promise<ReviewSittingEnd> {
+  let terminalClosed = false;
   const screen = enterAlternateScreen(options.stdout);
   try {
     const instance = render(
@@ -34,17 +40,31 @@ export async function renderReview(
     // A signal (kill, the terminal closing, Ctrl-C sent from outside) ends the sitting as the Ctrl-C key does:
     // after the decision being written, never in the middle of it.
     const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-    const interrupt = () => void walk.interrupt();
+    const interrupt = (signal: NodeJS.Signals) => {
+      if (signal === 'SIGHUP') terminalClosed = true;
+      void walk.interrupt();
+    };
+    // The terminal gone (ssh dropped, the window closed) ends the input before or without a SIGHUP. Nothing
+    // else keeps the process alive then: without this, Node left at once with 0, the sitting never closed
+    // and the cases left pending unsaid.
+    const inputEnded = () => {
+      terminalClosed = true;
+      void walk.interrupt();
+    };
     for (const signal of signals) process.on(signal, interrupt);
+    options.stdin.once('end', inputEnded);
     try {
       await walk.start();
+      if (options.stdin.readableEnded) inputEnded();
       await walk.closed();
     } finally {
       for (const signal of signals) process.off(signal, interrupt);
+      options.stdin.off('end', inputEnded);
       instance.unmount();
       await instance.waitUntilExit();
     }
   } finally {
     screen.leave();
   }
+  return { terminalClosed };
 }

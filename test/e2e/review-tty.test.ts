@@ -407,6 +407,49 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
     }
   }, 300_000);
 
+  // Nothing keeps the process alive while a case is merely on screen: the terminal gone, Node used to leave at
+  // once with 0, the sitting never closed, and a script or the admin's shell history read "all settled".
+  it.each(['review', 'ingest'] as const)(
+    'the terminal closing while a case of %s is shown leaves the cases pending, says so on stderr and exits non-zero',
+    async (command) => {
+      const dir = createTempDir('tecsalud-review-hangup-idle-');
+      try {
+        const db = path.join(dir, 'registry.db');
+        const source = path.join(dir, 'sample');
+        if (command === 'review') fs.copyFileSync(sample.templateDb, db);
+        else {
+          copyDelivered(SAMPLE_DIR, source);
+          expect((await runCli(['patients', 'import', REGISTRY_CSV, '--db', db], { cwd: dir })).code).toBe(0);
+        }
+        const pane = `idle-${command}`;
+        const stderr = path.join(dir, 'stderr.txt');
+        const args = command === 'review' ? 'review' : `ingest ${JSON.stringify(source)} --type complete`;
+        const exitFile = launch(
+          pane,
+          { x: 100, y: 30 },
+          dir,
+          `${args} --lang en --db ${JSON.stringify(db)} 2> ${JSON.stringify(stderr)}`,
+          '',
+          true,
+        );
+        await waitFor(pane, /Review 1 of 2/, /attach · n new/);
+        tmux('kill-session', '-t', pane);
+        const deadline = Date.now() + 60_000;
+        while (!fs.existsSync(exitFile) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+        // 2: reviews wait; the sample's three broken files make an ingest's 3, as its summary says.
+        expect(fs.readFileSync(exitFile, 'utf8').trim()).toBe(command === 'review' ? '2' : '3');
+        expect(fs.readFileSync(stderr, 'utf8')).toMatch(
+          /review stopped: its terminal closed \(no more input\)\. 2 files still wait for review: run `tecsalud-batch review( \w{8})?` on a terminal\./,
+        );
+        const pending = await runCli(['review', '--json', '--db', db], { cwd: dir });
+        expect((JSON.parse(pending.stdout) as { pending: unknown[] }).pending).toHaveLength(2);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    300_000,
+  );
+
   it('two sittings at once: the second cannot decide the file the first is deciding, then is told who settled it', async () => {
     const root = createTempDir('tecsalud-review-two-');
     const embeddings = await startFakeOpenAiServer({ dimension: 16, apiKey: 'sk-test-two' });

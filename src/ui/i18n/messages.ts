@@ -116,6 +116,8 @@ export interface Messages {
   skippedStayPending: string;
   doneKeys(canUndo: boolean): string;
   reviewClosing(tally: ReviewTally, stillPending: number): string;
+  /** On stderr when the walk's terminal went away (input ended, SIGHUP): the cases left stay pending. */
+  reviewTerminalClosed(stillPending: number, shortId: string | null): string;
   // `review` outside the walk: the listing, a refusal without a terminal, `--reopen`
   noReviewsPending(session: string | null): string;
   pendingTitle(count: number): string;
@@ -774,6 +776,9 @@ export const EN: Messages = {
     `Review: walked ${t.walked} of ${plural(t.total, 'file', 'files')} · ${t.attached} attached, ` +
     `${plural(t.created, 'new patient', 'new patients')}, ${t.rejected} rejected, ${t.skipped} skipped · ` +
     `${still} still waiting for review.`,
+  reviewTerminalClosed: (still, id) =>
+    `review stopped: its terminal closed (no more input). ${plural(still, 'file still waits', 'files still wait')} ` +
+    `for review: run \`tecsalud-batch review${id ? ` ${id}` : ''}\` on a terminal.`,
   reason: (r) => (r ? (EN_REASONS[r] ?? r) : 'unknown'),
   sessionStatus: (s) => EN_STATUSES[s] ?? s,
   processingType: (type) => type,
@@ -1227,6 +1232,10 @@ export const ES: Messages = {
     `Revisión: ${t.walked} de ${plural(t.total, 'archivo', 'archivos')} ${t.total === 1 ? 'visto' : 'vistos'} · ${plural(t.attached, 'asignado', 'asignados')}, ` +
     `${plural(t.created, 'paciente nuevo', 'pacientes nuevos')}, ${plural(t.rejected, 'rechazado', 'rechazados')}, ` +
     `${plural(t.skipped, 'omitido', 'omitidos')} · ${plural(still, 'sigue', 'siguen')} en espera de revisión.`,
+  reviewTerminalClosed: (still, id) =>
+    `la revisión se detuvo: su terminal se cerró (no llega más entrada). ` +
+    `${plural(still, 'archivo sigue', 'archivos siguen')} en espera de revisión: ` +
+    `ejecute \`tecsalud-batch review${id ? ` ${id}` : ''}\` en una terminal.`,
   reason: (r) => (r ? (ES_REASONS[r] ?? r) : 'desconocido'),
   sessionStatus: (s) => ES_STATUSES[s] ?? s,
   processingType: (type) => ({ vectorized: 'vectorizado', complete: 'completo', both: 'ambos' })[type] ?? type,

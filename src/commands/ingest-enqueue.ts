@@ -46,7 +46,8 @@ export async function enqueue(
   if (!context.signal) {
     const { handleInterrupts } = await import('../ui/handle-interrupts.js');
     interrupts = handleInterrupts({
-      onFirst: () => writeLine(io.stderr, say.stopping),
+      onFirst: (signal) =>
+        writeLine(io.stderr, signal === 'SIGHUP' || signal === 'SIGTERM' ? say.stoppingOn(signal) : say.stopping),
       // A closed terminal (ssh dropped) stops queueing as Ctrl-C does, unless SIGHUP is logrotate's for the log.
       hangup: !log?.reopensOnHangup,
       forcedExitWaitMs: FORCED_REPORT_WAIT_MS + FORCED_RECORD_WAIT_MS,

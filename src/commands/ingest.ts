@@ -207,7 +207,7 @@ export async function ingest(dir: string, options: IngestCommandOptions, context
   if (!context.signal) {
     const { handleInterrupts } = await import('../ui/handle-interrupts.js');
     interrupts = handleInterrupts({
-      onFirst: () => presenter.interrupted(),
+      onFirst: (signal) => presenter.interrupted(signal),
       // The terminal closed (ssh dropped): stop as Ctrl-C does, unless SIGHUP is logrotate's for the log file.
       hangup: !log?.reopensOnHangup,
       onSecond: async () => {

@@ -22,8 +22,8 @@ export interface IngestPresenterOptions {
 export interface IngestPresenter {
   kind: 'ink' | 'bar' | 'plain' | 'none';
   listener: PipelineListener | undefined;
-  /** First Ctrl-C: say that the run is winding down. */
-  interrupted(): void;
+  /** First Ctrl-C (or SIGTERM, or SIGHUP): say that the run is winding down, and what the signal leaves to do. */
+  interrupted(signal?: NodeJS.Signals): void;
   /** Second Ctrl-C, just before the process exits: the last frame says "interrupted". */
   interruptedNow(): Promise<void>;
   /**
@@ -42,12 +42,14 @@ export interface IngestPresenter {
 export async function createIngestPresenter(options: IngestPresenterOptions): Promise<IngestPresenter> {
   // The dashboard's language for the lines printed without it too (a Spanish-speaking admin's cron mail).
   const messages = messagesFor(options.lang ?? 'en');
-  const stopping = messages.progress.interrupted;
+  // No key sent SIGHUP or SIGTERM: "press Ctrl-C again" would be advice for a terminal that may be gone.
+  const stopping = (signal?: NodeJS.Signals) =>
+    signal === 'SIGHUP' || signal === 'SIGTERM' ? messages.progress.stoppingOn(signal) : messages.progress.interrupted;
   if (options.quiet) {
     return {
       kind: 'none',
       listener: undefined,
-      interrupted: () => options.stderr.write(`\n${stopping}\n`),
+      interrupted: (signal) => options.stderr.write(`\n${stopping(signal)}\n`),
       interruptedNow: async () => undefined,
       finish: async () => undefined,
     };
@@ -78,7 +80,7 @@ export async function createIngestPresenter(options: IngestPresenterOptions): Pr
     return {
       kind: 'bar',
       listener: bar.listener,
-      interrupted: () => bar.log(stopping),
+      interrupted: (signal) => bar.log(stopping(signal)),
       interruptedNow: async () => bar.stop(),
       finish: async () => bar.stop(),
     };
@@ -86,7 +88,7 @@ export async function createIngestPresenter(options: IngestPresenterOptions): Pr
   return {
     kind: options.json ? 'none' : 'plain',
     listener: options.json ? undefined : createPlainProgressListener(options.stderr, messages),
-    interrupted: () => options.stderr.write(`\n${stopping}\n`),
+    interrupted: (signal) => options.stderr.write(`\n${stopping(signal)}\n`),
     interruptedNow: async () => undefined,
     finish: async () => undefined,
   };

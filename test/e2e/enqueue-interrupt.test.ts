@@ -116,6 +116,8 @@ describe.runIf(postgresWanted())('Ctrl-C during `ingest --enqueue`', { tags: ['s
       child.kill('SIGHUP');
       const { code, signal } = await ended;
       expect({ code, signal }, output.stderr).toEqual({ code: ExitCode.Interrupted, signal: null });
+      expect(output.stderr).toContain('terminal closed (SIGHUP): stopping; the files queued so far keep their jobs');
+      expect(output.stderr).not.toContain('Ctrl-C');
       const report = JSON.parse(output.stdout) as EnqueueJson;
       expect(report).toMatchObject({ interrupted: true, status: 'interrupted' });
       expect(report.jobs_queued + report.files_not_queued!).toBe(FILES);

@@ -53,11 +53,26 @@ describe('ingest when its terminal hangs up', { tags: ['slow'] }, () => {
     expect(exit, run.stderr()).toEqual({ code: 130, signal: null });
     expect(run.stdout()).toMatch(/— interrupted in [\d.]+ s/);
     expect(run.stderr()).toMatch(/run the same command again to finish session/);
+    // Said as what happened, once: no Ctrl-C can follow a terminal that is gone (stderr may be a file kept).
+    expect(run.stderr().match(/Terminal closed \(SIGHUP\): no new files are started; the files in flight finish/g)).toHaveLength(1);
+    expect(run.stderr()).not.toContain('Ctrl-C');
     const state = sessionState();
     expect(state.locks).toEqual([]);
     expect(state.statuses).toEqual([{ status: 'interrupted' }]);
     // It stopped taking files: some are left for the next run, none half-done.
     expect(state.pending).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('SIGTERM (systemd stopping it, a kill) says to send it again, not to press Ctrl-C, in the reader\'s language', async () => {
+    const run = await startHeldIngest(['--lang', 'es']);
+    run.child.kill('SIGTERM');
+    const deadline = Date.now() + 10_000;
+    while (!run.stderr().includes('SIGTERM') && Date.now() < deadline) await sleep(25);
+    release();
+    expect(await run.exited, run.stderr()).toEqual({ code: 130, signal: null });
+    expect(run.stderr()).toContain('SIGTERM: no se inician archivos nuevos; los que están en curso terminan');
+    expect(run.stderr()).toContain('Envíelo otra vez para detener de inmediato');
+    expect(run.stderr()).not.toContain('Ctrl-C');
   }, 60_000);
 
   it('with --log-file: SIGHUP is logrotate asking to reopen it, and the run goes on to the end', async () => {

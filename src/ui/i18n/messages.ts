@@ -222,6 +222,8 @@ export interface EnqueueMessages {
   runAgain(notQueued: number): string;
   /** The first Ctrl-C. */
   stopping: string;
+  /** The first SIGHUP (the terminal closed: nothing follows it) or SIGTERM. */
+  stoppingOn(signal: 'SIGHUP' | 'SIGTERM'): string;
   /** The second Ctrl-C: the report is written (waited for a few seconds at most), then the command exits. */
   forcedStop(seconds: number): string;
   /** Stopped before the files were registered and counted: nothing is known to be queued. */
@@ -320,6 +322,11 @@ export interface ProgressMessages {
   barFormat: string;
   /** What Ctrl-C does, said when it is pressed. */
   interrupted: string;
+  /**
+   * The same, for a signal no key sent: SIGHUP (the terminal closed, so no Ctrl-C can follow, and a hangup is
+   * never "again, at once") and SIGTERM (a second one stops at once).
+   */
+  stoppingOn(signal: 'SIGHUP' | 'SIGTERM'): string;
   /** A long scan's OCR, now and then: the page it is reading. */
   ocrPage(path: string, page: number, pages: number): string;
 }
@@ -843,6 +850,12 @@ export const EN: Messages = {
     interrupted:
       'Interrupted: no new files are started; the files in flight finish (a scan in OCR stops and stays pending). ' +
       'Press Ctrl-C again to stop at once (unfinished files stay pending for the next run).',
+    stoppingOn: (signal) =>
+      signal === 'SIGHUP'
+        ? 'Terminal closed (SIGHUP): no new files are started; the files in flight finish (a scan in OCR stops and ' +
+          'stays pending), then the run stops (unfinished files stay pending for the next run).'
+        : 'SIGTERM: no new files are started; the files in flight finish (a scan in OCR stops and stays pending). ' +
+          'Send it again to stop at once (unfinished files stay pending for the next run).',
   },
   enqueue: {
     queued: (id, jobs, resumed) =>
@@ -863,6 +876,10 @@ export const EN: Messages = {
       `interrupted: run the same command again to queue the other ${plural(left, 'file', 'files')} in this session; ` +
       'the files queued are not queued twice',
     stopping: 'stopping: the files queued so far keep their jobs (Ctrl-C again to stop within a few seconds)',
+    stoppingOn: (signal) =>
+      signal === 'SIGHUP'
+        ? 'terminal closed (SIGHUP): stopping; the files queued so far keep their jobs'
+        : 'SIGTERM: stopping; the files queued so far keep their jobs (send it again to stop within a few seconds)',
     forcedStop: (seconds) =>
       `stopping now: writing what was queued (at most ${seconds} s; Ctrl-C a third time to quit without it)`,
     interruptedBeforeQueueing: (id) =>
@@ -1316,6 +1333,14 @@ export const ES: Messages = {
       'Interrumpido: no se inician archivos nuevos; los que están en curso terminan (un escaneo en OCR se detiene y ' +
       'queda pendiente). ' +
       'Ctrl-C otra vez detiene de inmediato (los archivos sin terminar quedan pendientes para la siguiente ejecución).',
+    stoppingOn: (signal) =>
+      signal === 'SIGHUP'
+        ? 'Se cerró la terminal (SIGHUP): no se inician archivos nuevos; los que están en curso terminan (un escaneo ' +
+          'en OCR se detiene y queda pendiente), y luego la ejecución se detiene (los archivos sin terminar quedan ' +
+          'pendientes para la siguiente ejecución).'
+        : 'SIGTERM: no se inician archivos nuevos; los que están en curso terminan (un escaneo en OCR se detiene y ' +
+          'queda pendiente). Envíelo otra vez para detener de inmediato (los archivos sin terminar quedan pendientes ' +
+          'para la siguiente ejecución).',
   },
   enqueue: {
     queued: (id, jobs, resumed) =>
@@ -1340,6 +1365,11 @@ export const ES: Messages = {
       `interrumpido: ejecute el mismo comando otra vez para encolar ${left === 1 ? 'el otro archivo' : `los otros ${left} archivos`} ` +
       'de esta sesión; los archivos ya en cola no se encolan dos veces',
     stopping: 'deteniendo: los archivos encolados hasta ahora conservan sus tareas (Ctrl-C otra vez para detener en pocos segundos)',
+    stoppingOn: (signal) =>
+      signal === 'SIGHUP'
+        ? 'se cerró la terminal (SIGHUP): deteniendo; los archivos encolados hasta ahora conservan sus tareas'
+        : 'SIGTERM: deteniendo; los archivos encolados hasta ahora conservan sus tareas (envíelo otra vez para ' +
+          'detener en pocos segundos)',
     forcedStop: (seconds) =>
       `deteniendo ya: escribiendo lo que quedó en cola (${seconds} s como máximo; Ctrl-C una tercera vez para salir sin ello)`,
     interruptedBeforeQueueing: (id) =>

@@ -17,21 +17,15 @@ export async function enqueue(
 ): Promise<number> {
   const { io } = context;
   const { messagesFor, resolveLanguage } = await import('../ui/i18n/messages.js');
-  const messages = messagesFor(resolveLanguage({ flag: options.lang, env: context.env }));
+  const lang = resolveLanguage({ flag: options.lang, env: context.env });
+  const messages = messagesFor(lang);
   const say = messages.enqueue;
   if (options.maxFiles !== undefined && !options.quiet) writeLine(io.stderr, say.maxFilesIgnored);
   const { enqueueIngestSession } = await import('../app/enqueue-ingest.js');
   // `--log-file` as for `ingest`: a nightly cron line with --enqueue added keeps its record of the night (the
   // session, the files settled as found, the jobs queued) in the log IT reads, not only on a mailed stdout.
-  const { openIngestLog } = await import('../app/ingest-log.js');
-  const log = options.logFile
-    ? await openIngestLog(options.logFile, {
-        cwd: context.cwd,
-        redact: options.redact !== false,
-        fileMode: context.config?.fileMode,
-        lang: resolveLanguage({ flag: options.lang, env: context.env }),
-      })
-    : null;
+  const { openIngestLogFile } = await import('./shared/ingest-log-file.js');
+  const log = await openIngestLogFile(options, context, lang);
   // Ctrl-C: the first stops queueing after the statement under way (the files queued keep their jobs, the
   // run lock is released, the session waits for the same command). The second does not wait for a database
   // that may hang, but neither does it leave the administrator without the report: it waits a few seconds

@@ -165,23 +165,15 @@ export async function ingest(dir: string, options: IngestCommandOptions, context
     const { enqueue } = await import('./ingest-enqueue.js');
     return enqueue(options, resolved, context);
   }
-  const [{ runIngestSession }, { openIngestLog }, { createIngestPresenter }, { messagesFor, resolveLanguage }] =
+  const [{ runIngestSession }, { openIngestLogFile }, { createIngestPresenter }, { messagesFor, resolveLanguage }] =
     await Promise.all([
       import('../app/ingest-session.js'),
-      import('../app/ingest-log.js'),
+      import('./shared/ingest-log-file.js'),
       import('../ui/ingest-presenter.js'),
       import('../ui/i18n/messages.js'),
     ]);
   const lang = resolveLanguage({ flag: options.lang, env: context.env });
-  const log = options.logFile
-    ? await openIngestLog(options.logFile, {
-        cwd: context.cwd,
-        // Names stay out of every log unless --no-redact says otherwise (--redact is kept for old scripts).
-        redact: options.redact !== false,
-        fileMode: context.config?.fileMode,
-        lang,
-      })
-    : null;
+  const log = await openIngestLogFile(options, context, lang);
   const presenter = await createIngestPresenter({
     json: Boolean(options.json),
     nonInteractive: Boolean(options.nonInteractive),

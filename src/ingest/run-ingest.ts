@@ -286,7 +286,7 @@ export async function registerFiles(run: Run, discovery: Discovery): Promise<Run
     const row = fresh(folder.relativePath);
     if (row) failedEntries.push({ file: entryOf(row, run.sourceDir), outcome: folder.outcome, message: folder.message });
   }
-  await settleTransfersRenamedSince(run, found, discovery.files);
+  await settleTransfersRenamedOrAbandoned(run, found, discovery.files);
   // A resumed session's file that is no longer in the folder cannot be finished: settleMissing says why.
   const appeared = new Map<number, string[]>();
   for (const file of discovery.files) {
@@ -335,7 +335,7 @@ export async function registerFiles(run: Run, discovery: Discovery): Promise<Run
  *   this run fails it `invalid_name` saying so; the earlier session's row ends the same way.
  * Either way the earlier session stops waiting for ever for a rename that has happened, or never will.
  */
-async function settleTransfersRenamedSince(
+async function settleTransfersRenamedOrAbandoned(
   run: Run,
   found: ReadonlySet<string>,
   files: readonly { relativePath: string; mtimeMs: number | null }[],

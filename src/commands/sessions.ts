@@ -6,7 +6,7 @@ import { contextOf, finish, type CommandContext } from './context.js';
 import { writeJson, writeLine } from './shared/io.js';
 import { commandWordsFor } from '../ui/i18n/command-words.js';
 import { resolveLanguage } from '../ui/i18n/language.js';
-import { formatLocalTimestamp } from '../ui/format.js';
+import { formatCount, formatLocalTimestamp } from '../ui/format.js';
 import { configOption, dbOption, examples, jsonOption, langOption } from './shared/options.js';
 import { toSessionJson } from './shared/report-json.js';
 
@@ -46,7 +46,7 @@ export async function listSessions(options: SessionsOptions, context: CommandCon
         io.stdout,
         `${s.id.slice(0, 8)}  ${formatLocalTimestamp(s.createdAt, lang)}  ${words.status(s.status)} ` +
           // Already waiting only when there are: a copy of content already waiting is another session's review.
-          words.counts(String(s.processedFiles).padStart(5), String(s.totalFiles).padEnd(5), s.failedFiles, s.reviewRequired, s.alreadyWaiting) +
+          words.counts(formatCount(s.processedFiles).padStart(5), formatCount(s.totalFiles).padEnd(5), s.failedFiles, s.reviewRequired, s.alreadyWaiting) +
           sanitizeForTerminal(s.sourceDir),
       );
     }

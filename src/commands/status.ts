@@ -52,7 +52,7 @@ export async function showStatus(
   const messages = messagesFor(resolveLanguage({ flag: options.lang, env: context.env }));
   const words: StatusWords = { ...messages.statusReport, detail: messages.detail };
   const s = toSessionJson(session);
-  const { formatLocalTimestamp } = await import('../ui/format.js');
+  const { formatCount, formatLocalTimestamp } = await import('../ui/format.js');
   const at = (iso: string) => formatLocalTimestamp(iso, messages.lang);
   writeLine(io.stdout, words.title(s.session_id));
   const rows: [StatusRow, unknown][] = [
@@ -63,10 +63,10 @@ export async function showStatus(
     ['source', s.source_dir],
     ['files', words.files(s.processed_files, s.total_files, s.failed_files)],
     ['patients', words.patients(s.matched_patients, s.created_patients)],
-    ['review required', s.review_required],
+    ['review required', formatCount(s.review_required)],
     // A re-run's copies of content already waiting: the review is that file's (`review` of this session walks it).
     ...(s.already_waiting > 0 ? [['already waiting', words.alreadyWaiting(s.already_waiting)] as [StatusRow, unknown]] : []),
-    ['duplicates', s.duplicates],
+    ['duplicates', formatCount(s.duplicates)],
     ['created', at(s.created_at)],
     ['started', s.started_at ? at(s.started_at) : '—'],
     ['completed', s.completed_at ? at(s.completed_at) : '—'],

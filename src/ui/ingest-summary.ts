@@ -60,7 +60,7 @@ export function formatIngestSummary(result: IngestSummaryInput, m: Messages = EN
   const status = result.interrupted ? 'interrupted' : s.status;
   const lines = [
     '',
-    m.summary.session(s.id, m.sessionStatus(status), result.seconds.toFixed(1)),
+    m.summary.session(s.id, m.sessionStatus(status), result.seconds),
     `  ${m.summary.files({
       total: t.totalFiles,
       ingested: Math.max(0, pipelineIngested) + settled,

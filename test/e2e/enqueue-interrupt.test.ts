@@ -5,6 +5,7 @@ import { DEFAULT_QUEUE_SCHEMA } from '../../src/core/queue/defaults.js';
 import { ExitCode } from '../../src/errors.js';
 import { runCli, spawnCli, type CliOptions } from '../support/cli-binary.js';
 import { SAMPLE_DIR } from '../support/ingest-fixture.js';
+import { formatCount } from '../../src/ui/format.js';
 import { postgresWanted } from '../support/postgres.js';
 import { startFaultyProxy } from '../support/tcp-faults.js';
 import { createPostgresWorkspace, type PostgresWorkspace } from '../support/postgres-workspace.js';
@@ -81,7 +82,7 @@ describe.runIf(postgresWanted())('Ctrl-C during `ingest --enqueue`', { tags: ['s
       expect(first.jobs_queued + first.files_not_queued!).toBe(FILES);
       expect(first.error_message).toContain('run the same `tecsalud-batch ingest DIR --enqueue` again');
       expect(stderr).toContain(
-        `interrupted: run the same command again to queue the other ${first.files_not_queued} files in this session`,
+        `interrupted: run the same command again to queue the other ${formatCount(first.files_not_queued!)} files in this session`,
       );
       expect(stderr).not.toMatch(/\n\s+at /);
       // No lock row left behind: `status` and the next run see no run going on.
@@ -162,7 +163,7 @@ describe.runIf(postgresWanted())('Ctrl-C during `ingest --enqueue`', { tags: ['s
       const inDatabase = await client.query<{ n: string }>(`select count(*) as n from ${DEFAULT_QUEUE_SCHEMA}.job`);
       expect(report.jobs_queued).toBeLessThanOrEqual(Number(inDatabase.rows[0]!.n));
       expect(stderr).toContain('stopping now: writing what was queued (at most 5 s');
-      expect(stderr).toContain(`interrupted: run the same command again to queue the other ${report.files_not_queued} files`);
+      expect(stderr).toContain(`interrupted: run the same command again to queue the other ${formatCount(report.files_not_queued!)} files`);
       expect(stderr).not.toMatch(/\n\s+at /);
     } finally {
       proxy.hold(false);

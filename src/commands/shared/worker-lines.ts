@@ -44,7 +44,7 @@ export function workerEventLine(event: WorkerEvent, messages: Messages): string 
     case 'worker_stopping':
       return event.reason === 'idle' ? say.idle : null;
     case 'worker_stopped':
-      return say.stopped(short(event.workerId), event.files, event.seconds.toFixed(1));
+      return say.stopped(short(event.workerId), event.files, event.seconds);
     default:
       return null;
   }

@@ -64,7 +64,7 @@ export function Dashboard({ state, width, rows = 24, maxInFlight = 6 }: Dashboar
   const fit = (text: string) => truncateMiddle(text, cols);
   const title =
     state.phase === 'finished'
-      ? d.finished(m.sessionStatus(state.status ?? 'finished'), (state.finishedSeconds ?? 0).toFixed(1))
+      ? d.finished(m.sessionStatus(state.status ?? 'finished'), state.finishedSeconds ?? 0)
       : state.phase === 'starting'
         ? d.lookingForFiles
         : d.ingesting(sanitizeForTerminal(state.sourceDir));

@@ -11,7 +11,7 @@ import { translateCandidateReason } from './match-reasons-es.js';
 import { translateImportReason } from './registry-import-es.js';
 import { ES_SESSION_STATUSES } from './session-statuses-es.js';
 import { formatLocalTimestamp } from '../../core/text/local-timestamp.js';
-import { durationInWords } from '../format.js';
+import { durationInWords, formatCount, formatSeconds } from '../format.js';
 
 export interface CommandWords {
   patients: {
@@ -136,30 +136,30 @@ const EN: CommandWords = {
         updated: 'updated',
         documents: 'documents',
       })[row],
-    listed: (shown, total, offset) => `${shown} of ${total} patients shown (offset ${offset}).`,
-    matched: (count, query) => `${count} patient(s) match '${query}'.`,
+    listed: (shown, total, offset) => `${num(shown)} of ${num(total)} patients shown (offset ${offset}).`,
+    matched: (count, query) => `${num(count)} patient(s) match '${query}'.`,
     imported: (r) =>
-      `Imported ${r.rows} rows from ${r.file} in ${r.seconds} s: ${r.inserted} inserted, ${r.updated} updated, ` +
-      `${r.unchanged} unchanged, ${r.repeated} repeated, ${r.rejected} rejected.`,
+      `Imported ${num(r.rows)} rows from ${r.file} in ${formatSeconds(r.seconds)}: ${num(r.inserted)} inserted, ` +
+      `${num(r.updated)} updated, ${num(r.unchanged)} unchanged, ${num(r.repeated)} repeated, ${num(r.rejected)} rejected.`,
     unreadColumns: (columns) =>
       `  columns not read (their data was not imported): ${columns} — the import reads expediente, apellido_paterno, ` +
       'apellido_materno, nombres (or nombre_completo), fecha_nacimiento and sexo; rename a column to import it',
-    renamed: (count) => `  ${count} patients with documents renamed (--allow-rename; see the audit log)`,
+    renamed: (count) => `  ${num(count)} patients with documents renamed (--allow-rename; see the audit log)`,
     repeatedRow: (line, firstLine) => `  line ${line}: the same as line ${firstLine}; skipped`,
-    moreRepeated: (count) => `  … and ${count} more repeated rows`,
+    moreRepeated: (count) => `  … and ${num(count)} more repeated rows`,
     rejectedRow: (line, reason) => `  line ${line}: ${reason}`,
-    moreRejected: (count) => `  … and ${count} more rejected rows`,
+    moreRejected: (count) => `  … and ${num(count)} more rejected rows`,
     source: (code) => code,
   },
   documents: {
     alreadyThere: (id, patient, chunks) =>
       `Document ${id} already belongs to ${patient}` +
-      (chunks ? `; its ${chunks} chunks were written again to match.` : '; nothing changed.'),
+      (chunks ? `; its ${num(chunks)} chunks were written again to match.` : '; nothing changed.'),
     moved: (id, filename, from, to, chunks) =>
-      `Moved document ${id} (${filename}) from ${from} to ${to}` + (chunks ? ` with its ${chunks} chunks.` : '.'),
+      `Moved document ${id} (${filename}) from ${from} to ${to}` + (chunks ? ` with its ${num(chunks)} chunks.` : '.'),
     detached: (id, filename, expediente, chunks, session) =>
       `Detached document ${id} (${filename}) from expediente ${expediente}` +
-      (chunks ? `, ${chunks} chunks removed from the vector store` : '') +
+      (chunks ? `, ${num(chunks)} chunks removed from the vector store` : '') +
       `. It waits for review again: tecsalud-batch review ${session}`,
   },
   sessions: {
@@ -167,7 +167,7 @@ const EN: CommandWords = {
     // The code the API and --json name (the CLI shows the exact one): scripts read this column.
     status: (code) => code.padEnd(16),
     counts: (processed, total, failed, review, waiting) =>
-      `${processed}/${total} files  ${failed} failed  ${review} review  ` + (waiting > 0 ? `${waiting} already waiting  ` : ''),
+      `${processed}/${total} files  ${num(failed)} failed  ${num(review)} review  ` + (waiting > 0 ? `${num(waiting)} already waiting  ` : ''),
   },
   unlock: {
     lifted: (dir, h) =>
@@ -187,10 +187,10 @@ const EN: CommandWords = {
   },
   serve: {
     sweptUploads: (count) =>
-      `Removed ${count} half-received upload(s) a stopped server left: never registered, their clients upload them again.`,
-    resuming: (count) => `Resuming ${count} session(s) a stopped server left processing.`,
+      `Removed ${num(count)} half-received upload(s) a stopped server left: never registered, their clients upload them again.`,
+    resuming: (count) => `Resuming ${num(count)} session(s) a stopped server left processing.`,
     expiredSessions: (count, expiry) =>
-      `Discarded ${count} session(s) nobody processed nor uploaded into for ${expiry}, with their uploads (audited: api_session_expired).`,
+      `Discarded ${num(count)} session(s) nobody processed nor uploaded into for ${expiry}, with their uploads (audited: api_session_expired).`,
     listening: (url) => `tecsalud-batch serve: listening on ${url}/api/v1/documents/batch (docs: ${url}/api/v1/docs)`,
     noAuth: '--no-auth: every call is accepted without a token (loopback only)',
     noTokens: 'there are no usable tokens: every call will be refused (401)',
@@ -214,11 +214,11 @@ const EN: CommandWords = {
   cleanup: {
     noneOlder: (olderThan) => `No finished sessions older than ${durationInWords(olderThan, 'en')}.`,
     cleaned: (r) =>
-      `Cleaned session ${r.session}: ${r.fileRecords} file records removed` +
-      (r.keptReviews ? `, ${r.keptReviews} pending reviews kept` : '') +
+      `Cleaned session ${r.session}: ${num(r.fileRecords)} file records removed` +
+      (r.keptReviews ? `, ${num(r.keptReviews)} pending reviews kept` : '') +
       (r.purge
-        ? `, ${r.purged} documents purged with their vectors` +
-          (r.forced ? ` (${r.forced} within the retention period, forced).` : '.')
+        ? `, ${num(r.purged)} documents purged with their vectors` +
+          (r.forced ? ` (${num(r.forced)} within the retention period, forced).` : '.')
         : '; ingested documents kept.'),
   },
   search: {
@@ -241,7 +241,7 @@ const EN: CommandWords = {
   parse: {
     type: (type, code) => `${type} (${code})`,
     expected: (format, example) => `Expected format: ${format} (NUMERO is optional)\nExample:         ${example}\n`,
-    tally: (parsed, failed) => `${parsed} parsed, ${failed} failed\n`,
+    tally: (parsed, failed) => `${num(parsed)} parsed, ${num(failed)} failed\n`,
   },
   environment: {
     unknownVariable: (name, near, known) =>
@@ -261,7 +261,9 @@ const EN: CommandWords = {
   },
 };
 
-const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+/** A count as people write it (1,532), in both languages: see formatCount. */
+const num = formatCount;
+const plural = (n: number, one: string, many: string) => `${num(n)} ${n === 1 ? one : many}`;
 
 /** doctor's checks (app/check-health), by the name --json gives them. */
 const DOCTOR_CHECKS_ES: Record<string, string> = {
@@ -293,11 +295,11 @@ const ES: CommandWords = {
         updated: 'actualizado',
         documents: 'documentos',
       })[row],
-    listed: (shown, total, offset) => `Se muestran ${shown} de ${plural(total, 'paciente', 'pacientes')} (desde ${offset}).`,
+    listed: (shown, total, offset) => `Se muestran ${num(shown)} de ${plural(total, 'paciente', 'pacientes')} (desde ${offset}).`,
     matched: (count, query) =>
-      `${count === 1 ? '1 paciente coincide' : `${count} pacientes coinciden`} con '${query}'.`,
+      `${count === 1 ? '1 paciente coincide' : `${num(count)} pacientes coinciden`} con '${query}'.`,
     imported: (r) =>
-      `Importadas ${r.rows} filas de ${r.file} en ${r.seconds} s: ${plural(r.inserted, 'insertada', 'insertadas')}, ` +
+      `Importadas ${num(r.rows)} filas de ${r.file} en ${formatSeconds(r.seconds)}: ${plural(r.inserted, 'insertada', 'insertadas')}, ` +
       `${plural(r.updated, 'actualizada', 'actualizadas')}, ${plural(r.unchanged, 'sin cambios', 'sin cambios')}, ` +
       `${plural(r.repeated, 'repetida', 'repetidas')}, ${plural(r.rejected, 'rechazada', 'rechazadas')}.`,
     unreadColumns: (columns) =>
@@ -315,9 +317,9 @@ const ES: CommandWords = {
   documents: {
     alreadyThere: (id, patient, chunks) =>
       `El documento ${id} ya pertenece a ${patient}` +
-      (chunks ? `; sus ${chunks} fragmentos se escribieron de nuevo para que coincidan.` : '; no cambió nada.'),
+      (chunks ? `; sus ${num(chunks)} fragmentos se escribieron de nuevo para que coincidan.` : '; no cambió nada.'),
     moved: (id, filename, from, to, chunks) =>
-      `Documento ${id} (${filename}) movido de ${from} a ${to}` + (chunks ? ` con sus ${chunks} fragmentos.` : '.'),
+      `Documento ${id} (${filename}) movido de ${from} a ${to}` + (chunks ? ` con sus ${num(chunks)} fragmentos.` : '.'),
     detached: (id, filename, expediente, chunks, session) =>
       `Documento ${id} (${filename}) desvinculado del expediente ${expediente}` +
       (chunks ? `; ${plural(chunks, 'fragmento quitado', 'fragmentos quitados')} del almacén de vectores` : '') +
@@ -328,8 +330,8 @@ const ES: CommandWords = {
     // In words, as `status` says it; «completada con fallos» is the widest.
     status: (code) => (ES_SESSION_STATUSES[code] ?? code).padEnd(21),
     counts: (processed, total, failed, review, waiting) =>
-      `${processed}/${total} archivos  ${plural(failed, 'fallido', 'fallidos')}  ${review} en revisión  ` +
-      (waiting > 0 ? `${waiting} ya en espera  ` : ''),
+      `${processed}/${total} archivos  ${plural(failed, 'fallido', 'fallidos')}  ${num(review)} en revisión  ` +
+      (waiting > 0 ? `${num(waiting)} ya en espera  ` : ''),
   },
   unlock: {
     lifted: (dir, h) =>
@@ -351,12 +353,12 @@ const ES: CommandWords = {
   },
   serve: {
     sweptUploads: (count) =>
-      `${count === 1 ? 'Se quitó 1 subida a medias' : `Se quitaron ${count} subidas a medias`} que dejó un servidor detenido: ` +
+      `${count === 1 ? 'Se quitó 1 subida a medias' : `Se quitaron ${num(count)} subidas a medias`} que dejó un servidor detenido: ` +
       'nunca se registraron, sus clientes las suben de nuevo.',
     resuming: (count) =>
       `Se retoma${count === 1 ? '' : 'n'} ${plural(count, 'sesión', 'sesiones')} que un servidor detenido dejó en proceso.`,
     expiredSessions: (count, expiry) =>
-      `${count === 1 ? 'Se descartó 1 sesión' : `Se descartaron ${count} sesiones`} que nadie procesó ni recibió archivos en ` +
+      `${count === 1 ? 'Se descartó 1 sesión' : `Se descartaron ${num(count)} sesiones`} que nadie procesó ni recibió archivos en ` +
       `${expiry}, junto con sus archivos subidos (auditado: api_session_expired).`,
     listening: (url) => `tecsalud-batch serve: escuchando en ${url}/api/v1/documents/batch (documentación: ${url}/api/v1/docs)`,
     noAuth: '--no-auth: se acepta toda llamada sin token (solo loopback)',
@@ -389,7 +391,7 @@ const ES: CommandWords = {
       (r.keptReviews ? `, ${plural(r.keptReviews, 'revisión pendiente conservada', 'revisiones pendientes conservadas')}` : '') +
       (r.purge
         ? `, ${plural(r.purged, 'documento purgado', 'documentos purgados')} con sus vectores` +
-          (r.forced ? ` (${r.forced} dentro del plazo de conservación, forzado).` : '.')
+          (r.forced ? ` (${num(r.forced)} dentro del plazo de conservación, forzado).` : '.')
         : '; los documentos ingresados se conservan.'),
   },
   search: {
@@ -421,7 +423,7 @@ const ES: CommandWords = {
     type: (type, code, words) => `${words} (${type}, ${code})`,
     expected: (format, example) => `Formato esperado: ${format} (NUMERO es opcional)\nEjemplo:          ${example}\n`,
     tally: (parsed, failed) =>
-      `${parsed} ${parsed === 1 ? 'interpretado' : 'interpretados'}, ${plural(failed, 'fallido', 'fallidos')}\n`,
+      `${num(parsed)} ${parsed === 1 ? 'interpretado' : 'interpretados'}, ${plural(failed, 'fallido', 'fallidos')}\n`,
   },
   environment: {
     unknownVariable: (name, near, known) =>

@@ -14,7 +14,7 @@ import { translateFileDetail } from './file-details-es.js';
 import { SERVICE_RULES } from './service-errors-es.js';
 import { ES_SESSION_STATUSES } from './session-statuses-es.js';
 import type { Lang } from './language.js';
-import { formatCalendarDate, formatDuration } from '../format.js';
+import { formatCalendarDate, formatCount, formatSeconds } from '../format.js';
 
 /** Where the language is chosen; exported here too, with the words. */
 export { resolveLanguage, type Lang } from './language.js';
@@ -184,7 +184,7 @@ export interface WorkerMessages {
    * `activeUntil`, HH:MM:SS UTC, should theirs be gone), `later` queued to start at `nextStart` at the earliest.
    */
   waiting(active: number, activeUntil: string | null, later: number, nextStart: string | null): string;
-  stopped(workerId: string, files: number, seconds: string): string;
+  stopped(workerId: string, files: number, seconds: number): string;
   /** The first SIGTERM or Ctrl-C (`signal`: its name). */
   stopping(signal: string): string;
   queueMaintenanceFailed(error: string): string;
@@ -293,7 +293,7 @@ export interface SummaryCounts {
 }
 
 export interface SummaryMessages {
-  session(id: string, status: string, seconds: string): string;
+  session(id: string, status: string, seconds: number): string;
   files(c: SummaryCounts): string;
   patients(matched: number, created: number, pages: number, chunks: number): string;
   settle(command: string): string;
@@ -334,7 +334,7 @@ export interface ProgressMessages {
 export interface DashboardMessages {
   lookingForFiles: string;
   ingesting(dir: string): string;
-  finished(status: string, seconds: string): string;
+  finished(status: string, seconds: number): string;
   files(done: number, target: number): string;
   throughput(elapsed: string, eta: string, files: string, pages: string): string;
   stages(c: { parsed: number; matched: number; newPatients: number; review: number; extracted: number }): string;
@@ -350,7 +350,9 @@ export interface DashboardMessages {
   stage(stage: string): string;
 }
 
-const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+/** A count as people write it (1,532), in every sentence of both languages: see formatCount. */
+const num = formatCount;
+const plural = (n: number, one: string, many: string) => `${num(n)} ${n === 1 ? one : many}`;
 
 /** The patients a session created, and the files it attached to patients already there (the service's two counts). */
 const patientCounts = (matched: number, created: number) =>
@@ -596,7 +598,7 @@ const conf = (x: number) => x.toFixed(2);
 
 export const EN: Messages = {
   lang: 'en',
-  reviewPosition: (position, total) => `Review ${position} of ${total}`,
+  reviewPosition: (position, total) => `Review ${num(position)} of ${num(total)}`,
   reviewFinished: 'Review: end of the list',
   session: (id) => `session ${id}`,
   reviewer: (name) => `reviewer ${name}`,
@@ -626,7 +628,7 @@ export const EN: Messages = {
   verdict: (v) =>
     v === 'agrees' ? 'agrees with the filename' : v === 'contradicts' ? "CONTRADICTS the filename's match" : 'states nothing',
   otherPatientInFile: (values) => `Another patient further in the file: ${values}`,
-  candidates: (n) => `Candidates (${n})`,
+  candidates: (n) => `Candidates (${num(n)})`,
   noCandidates: 'No candidate patients in the registry: n creates one, r rejects.',
   bornShort: 'b.',
   eitherDate: (first, second) => `${first} or ${second} (day/month order unclear)`,
@@ -654,7 +656,7 @@ export const EN: Messages = {
                 ? '⚠ document: other name'
                 : '⚠ named by the document',
   documentText: (from, to, total) =>
-    total === 0 ? 'Document text' : `Document text (lines ${from}–${to} of ${total})`,
+    total === 0 ? 'Document text' : `Document text (lines ${from}–${to} of ${num(total)})`,
   textMissing: 'The extracted text is missing: re-run ingest to process it again.',
   detailsHint: 'd: per-signal scores',
   confirmTitle: (rank) => `Attach this document to candidate ${rank}? It needs a second look.`,
@@ -711,7 +713,7 @@ export const EN: Messages = {
     })[key],
   helpTitle: 'Keys',
   helpClose: '? or Esc closes the help',
-  listTitle: (n) => `Pending cases (${n})`,
+  listTitle: (n) => `Pending cases (${num(n)})`,
   listKeys: '↑↓ choose · Enter open · Esc close',
   entryStatus: (s) =>
     ({ pending: 'pending', attached: 'attached', created: 'new patient', rejected: 'rejected', skipped: 'skipped' })[s],
@@ -761,9 +763,9 @@ export const EN: Messages = {
     }
   },
   walkSummary: (t) =>
-    `Walked ${t.walked} of ${plural(t.total, 'file', 'files')}: ${t.attached} attached, ` +
-    `${plural(t.created, 'new patient', 'new patients')}, ${t.rejected} rejected, ${t.skipped} skipped · ` +
-    `${t.remaining} still waiting for review.`,
+    `Walked ${num(t.walked)} of ${plural(t.total, 'file', 'files')}: ${num(t.attached)} attached, ` +
+    `${plural(t.created, 'new patient', 'new patients')}, ${num(t.rejected)} rejected, ${num(t.skipped)} skipped · ` +
+    `${num(t.remaining)} still waiting for review.`,
   skippedStayPending: 'Skipped files stay pending: ← goes back to them, or run `tecsalud-batch review` later.',
   doneKeys: (canUndo) => `${canUndo ? 'u undo · ' : ''}← back · l list · q quit`,
   noReviewsPending: (session) => (session ? `No reviews pending in session ${session}.` : 'No reviews pending.'),
@@ -780,9 +782,9 @@ export const EN: Messages = {
     `Reopened '${file}': it waits for review again in session ${session} (tecsalud-batch review ${session}).`,
   rejectionLifted: (file) => `Rejection of '${file}' lifted: the next ingest of its folder holds it for review again.`,
   reviewClosing: (t, still) =>
-    `Review: walked ${t.walked} of ${plural(t.total, 'file', 'files')} · ${t.attached} attached, ` +
-    `${plural(t.created, 'new patient', 'new patients')}, ${t.rejected} rejected, ${t.skipped} skipped · ` +
-    `${still} still waiting for review.`,
+    `Review: walked ${num(t.walked)} of ${plural(t.total, 'file', 'files')} · ${num(t.attached)} attached, ` +
+    `${plural(t.created, 'new patient', 'new patients')}, ${num(t.rejected)} rejected, ${num(t.skipped)} skipped · ` +
+    `${num(still)} still waiting for review.`,
   reviewTerminalClosed: (still, id) =>
     `review stopped: its terminal closed (no more input). ${plural(still, 'file still waits', 'files still wait')} ` +
     `for review: run \`tecsalud-batch review${id ? ` ${id}` : ''}\` on a terminal.`,
@@ -797,17 +799,17 @@ export const EN: Messages = {
     title: (id) => `Session ${id}`,
     label: (row) => row,
     status: (code) => code,
-    files: (processed, total, failed) => `${processed}/${total} processed, ${failed} failed`,
-    patients: (matched, created) => `${matched} matched, ${created} created`,
-    alreadyWaiting: (count) => `${count} (the same content waits for review in another file)`,
-    seconds: (seconds) => `${seconds} s`,
+    files: (processed, total, failed) => `${num(processed)}/${num(total)} processed, ${num(failed)} failed`,
+    patients: (matched, created) => `${num(matched)} matched, ${num(created)} created`,
+    alreadyWaiting: (count) => `${num(count)} (the same content waits for review in another file)`,
+    seconds: (seconds) => formatSeconds(seconds),
     // The codes themselves: scripts grep them, and they are the words of --json and the README.
     fileOutcome: (code) => code,
     flag: (code) => code,
-    workers: (seen, running) => `${seen} seen, ${running} running`,
+    workers: (seen, running) => `${num(seen)} seen, ${num(running)} running`,
     worker: (files, state) =>
       `${plural(files, 'file', 'files')}${state === 'gone' ? ' (gone without stopping)' : state === 'stopped' ? ' (stopped)' : ''}`,
-    jobs: (queued, active, done, failed) => `${queued} queued, ${active} active, ${done} done, ${failed} failed`,
+    jobs: (queued, active, done, failed) => `${num(queued)} queued, ${num(active)} active, ${num(done)} done, ${num(failed)} failed`,
     notMoved: (error) => `not moved: ${error}`,
     ocr: (engine, pages, confidence, low) =>
       `OCR (${engine}) read ${plural(pages, 'page', 'pages')}, ` +
@@ -822,29 +824,29 @@ export const EN: Messages = {
   dashboard: {
     lookingForFiles: 'Ingest: looking for files…',
     ingesting: (dir) => `Ingesting ${dir}`,
-    finished: (status, seconds) => `Ingest ${status} in ${seconds} s`,
-    files: (done, target) => `${done}/${target} files`,
+    finished: (status, seconds) => `Ingest ${status} in ${formatSeconds(seconds)}`,
+    files: (done, target) => `${num(done)}/${num(target)} files`,
     throughput: (elapsed, eta, files, pages) =>
       `elapsed ${elapsed} · ETA ${eta} · ${files} files/s · ${pages} pages/s`,
     stages: (c) =>
-      `parsed ${c.parsed} · matched ${c.matched} · new patients ${c.newPatients} · review ${c.review} · extracted ${c.extracted}`,
-    stored: (c) => `embedded ${c.embedded} · stored ${c.stored} · duplicates ${c.duplicates} · `,
-    failed: (n) => `failed ${n}`,
-    nextRun: (n) => ` · next run ${n}`,
+      `parsed ${num(c.parsed)} · matched ${num(c.matched)} · new patients ${num(c.newPatients)} · review ${num(c.review)} · extracted ${num(c.extracted)}`,
+    stored: (c) => `embedded ${num(c.embedded)} · stored ${num(c.stored)} · duplicates ${num(c.duplicates)} · `,
+    failed: (n) => `failed ${num(n)}`,
+    nextRun: (n) => ` · next run ${num(n)}`,
     stopping:
       'Stopping: no new files are started; the files in flight finish (a scan in OCR stops and stays pending). ' +
       'Press Ctrl-C again to stop at once.',
-    inFlight: (n) => `In flight (${n})`,
+    inFlight: (n) => `In flight (${num(n)})`,
     ocrPage: (page, pages) => `[OCR page ${page}/${pages}]`,
-    andMore: (n) => `  … and ${n} more`,
-    latestErrors: (shown, total) => (shown < total ? `Latest errors (${total} in all)` : `Errors (${total})`),
+    andMore: (n) => `  … and ${num(n)} more`,
+    latestErrors: (shown, total) => (shown < total ? `Latest errors (${num(total)} in all)` : `Errors (${num(total)})`),
     stage: (s) => s,
   },
   progress: {
     started: (files, dir) => `Ingesting ${plural(files, 'file', 'files')} from ${dir} …`,
     ocrPage: (path, page, pages) => `  OCR of ${path}: page ${page} of ${pages} …`,
     counts: (c) =>
-      `${c.done}/${plural(c.target, 'file', 'files')} · ${c.failed} failed · ${c.review} review · ` +
+      `${num(c.done)}/${plural(c.target, 'file', 'files')} · ${num(c.failed)} failed · ${num(c.review)} review · ` +
       plural(c.duplicates, 'duplicate', 'duplicates'),
     barFormat: ' {bar} {value}/{total} files · {failed} failed · {review} review · {duplicates} dup · ETA {eta_formatted}',
     interrupted:
@@ -871,7 +873,7 @@ export const EN: Messages = {
     waitingForReview: (files, id) =>
       `${plural(files, 'file waits', 'files wait')} for review: settle them with \`tecsalud-batch review ${id}\`.`,
     nothingToQueue: (id) => `No file needs a worker: \`tecsalud-batch status ${id} --files\` shows each file's outcome.`,
-    interrupted: (id, jobs, left) => `Session ${id}: interrupted — ${plural(jobs, 'file', 'files')} queued, ${left} not queued.`,
+    interrupted: (id, jobs, left) => `Session ${id}: interrupted — ${plural(jobs, 'file', 'files')} queued, ${num(left)} not queued.`,
     runAgain: (left) =>
       `interrupted: run the same command again to queue the other ${plural(left, 'file', 'files')} in this session; ` +
       'the files queued are not queued twice',
@@ -899,13 +901,13 @@ export const EN: Messages = {
     stillChanging: (id, duration, reason) =>
       `session ${id}: a file kept changing for ${duration} (${reason}); given up so that the queue can end, and left in ` +
       `the folder: once nothing writes to it, \`ingest --enqueue\` the folder again; see \`tecsalud-batch status ${id} --files\``,
-    requeued: (id, files) => `session ${id}: ${files} unfinished file(s) had no job; queued again`,
+    requeued: (id, files) => `session ${id}: ${num(files)} unfinished file(s) had no job; queued again`,
     reclaimed: (jobs, workers) =>
       `${plural(jobs, 'job', 'jobs')} of a worker that is gone (${workers}: killed, crashed, or its machine went down) ` +
       `back on the queue now, not at its --job-timeout`,
     sessionFinished: (id, status, c) =>
-      `session ${id} ${status}: ${c.processed}/${c.total} files, ${c.failed} failed, ${c.review} to review` +
-      (c.alreadyWaiting > 0 ? `, ${c.alreadyWaiting} already waiting for review from an earlier session` : ''),
+      `session ${id} ${status}: ${num(c.processed)}/${num(c.total)} files, ${num(c.failed)} failed, ${num(c.review)} to review` +
+      (c.alreadyWaiting > 0 ? `, ${num(c.alreadyWaiting)} already waiting for review from an earlier session` : ''),
     idle: 'the queue is empty: stopping',
     waiting: (active, until, later, next) =>
       'waiting for ' +
@@ -919,7 +921,7 @@ export const EN: Messages = {
         .filter(Boolean)
         .join(' and ') +
       '; `tecsalud-batch status` shows them by session',
-    stopped: (id, files, seconds) => `worker ${id} stopped: ${files} file(s) in ${seconds} s`,
+    stopped: (id, files, seconds) => `worker ${id} stopped: ${num(files)} file(s) in ${formatSeconds(seconds)}`,
     // A hangup is never "again, at once" (see handleInterrupts): it says what it was instead.
     stopping: (signal) =>
       signal === 'SIGHUP'
@@ -931,48 +933,48 @@ export const EN: Messages = {
     row: (file, plan, why) =>
       `${plan.padEnd(13)} ${file}  ${plan === 'invalid_name' ? String(why.error) : `${why.reason} (${why.confidence})`}`,
     closing: (c) =>
-      `Dry run: ${c.auto} would attach, ${c.review} would wait for review, ${c.new} would create a patient, ` +
-      `${c.invalid} have invalid names` +
-      (c.settled ? `; ${c.settled} unchanged since a run settled them (not listed)` : '') +
+      `Dry run: ${num(c.auto)} would attach, ${num(c.review)} would wait for review, ${num(c.new)} would create a patient, ` +
+      `${num(c.invalid)} have invalid names` +
+      (c.settled ? `; ${num(c.settled)} unchanged since a run settled them (not listed)` : '') +
       '. Nothing was written.',
   },
   summary: {
-    session: (id, status, seconds) => `Session ${id} — ${status} in ${seconds} s`,
+    session: (id, status, seconds) => `Session ${id} — ${status} in ${formatSeconds(seconds)}`,
     files: (c) =>
       `${plural(c.total, 'file', 'files')}: ${c.ingested} ingested, ${plural(c.duplicates, 'duplicate', 'duplicates')}` +
-      (c.setAside ? `, ${c.setAside} set aside (rejected before)` : '') +
-      (c.rejectedInReview ? `, ${c.rejectedInReview} rejected in review` : '') +
-      `, ${c.waiting} waiting for review, ${c.failed} failed` +
-      (c.deferred ? `, ${c.deferred} left for the next run` : ''),
+      (c.setAside ? `, ${num(c.setAside)} set aside (rejected before)` : '') +
+      (c.rejectedInReview ? `, ${num(c.rejectedInReview)} rejected in review` : '') +
+      `, ${num(c.waiting)} waiting for review, ${num(c.failed)} failed` +
+      (c.deferred ? `, ${num(c.deferred)} left for the next run` : ''),
     patients: (matched, created, pages, chunks) =>
-      `patients: ${matched} matched, ${created} created · ${plural(pages, 'page', 'pages')}, ${plural(chunks, 'chunk', 'chunks')}`,
+      `patients: ${num(matched)} matched, ${num(created)} created · ${plural(pages, 'page', 'pages')}, ${plural(chunks, 'chunk', 'chunks')}`,
     settle: (command) => `Settle the reviews with: ${command}`,
     seeFiles: (command) => `See every file with: ${command}`,
     interrupted: (id) =>
       `Interrupted: files not started stay pending; run the same command again to finish session ${id}.`,
     deferred: (n) =>
-      `${n === 1 ? '1 file was' : `${n} files were`} left for the next run (over --max-files), recorded as deferred: ` +
+      `${n === 1 ? '1 file was' : `${num(n)} files were`} left for the next run (over --max-files), recorded as deferred: ` +
       'run the same command again to take them',
     renamedByTransfer: (n) =>
       n === 1
         ? "1 file under a transfer's name (.filepart, .part…) was renamed by its transfer once complete: taken under " +
           'its final name, not counted twice'
-        : `${n} files under a transfer's name (.filepart, .part…) were renamed by their transfer once complete: taken ` +
+        : `${num(n)} files under a transfer's name (.filepart, .part…) were renamed by their transfer once complete: taken ` +
           'under their final names, not counted twice',
     stillBeingWritten: (n) =>
       n === 1
         ? '1 file was still being written into the folder (it changed moments ago): not failed, left for the next ' +
           'run, which reads it once the copy has finished'
-        : `${n} files were still being written into the folder (they changed moments ago): not failed, left for the ` +
+        : `${num(n)} files were still being written into the folder (they changed moments ago): not failed, left for the ` +
           'next run, which reads them once the copy has finished',
     skippedHidden: (n, names) =>
-      `${n === 1 ? '1 hidden or system entry' : `${n} hidden or system entries`} skipped (${names}): ` +
+      `${n === 1 ? '1 hidden or system entry' : `${num(n)} hidden or system entries`} skipped (${names}): ` +
       'not documents, not looked into; --include-hidden takes them',
     globMatchedNoFile: (glob, n) =>
       `--glob '${glob}' matched no file, while the folder holds ${plural(n, 'file', 'files')}: nothing was taken. A pattern ` +
       "is relative to the folder, and '*' stays within one folder: '**/*.pdf' also takes sub-folders' files",
     notMoved: (n) =>
-      `${n} file${n === 1 ? '' : 's'} recorded but not archived or quarantined: still in the drop folder (see status --files)`,
+      `${num(n)} file${n === 1 ? '' : 's'} recorded but not archived or quarantined: still in the drop folder (see status --files)`,
     unknownTypeCodes: (files, codes, known) =>
       `${plural(files, 'file has', 'files have')} a type code this tool does not know (${codes}): recorded as type 'other'. ` +
       `The known codes: ${known}`,
@@ -1048,7 +1050,7 @@ function esDetail(message: string): string {
 
 export const ES: Messages = {
   lang: 'es',
-  reviewPosition: (position, total) => `Revisión ${position} de ${total}`,
+  reviewPosition: (position, total) => `Revisión ${num(position)} de ${num(total)}`,
   reviewFinished: 'Revisión: fin de la lista',
   session: (id) => `sesión ${id}`,
   reviewer: (name) => `revisor ${name}`,
@@ -1082,7 +1084,7 @@ export const ES: Messages = {
         ? 'CONTRADICE la coincidencia del archivo'
         : 'no dice nada',
   otherPatientInFile: (values) => `Otro paciente más adelante en el archivo: ${values}`,
-  candidates: (n) => `Candidatos (${n})`,
+  candidates: (n) => `Candidatos (${num(n)})`,
   noCandidates: 'No hay pacientes candidatos en el registro: n crea uno, r rechaza.',
   bornShort: 'n.',
   eitherDate: (first, second) => `${first} o ${second} (orden día/mes incierto)`,
@@ -1111,7 +1113,7 @@ export const ES: Messages = {
                 ? '⚠ documento: otro nombre'
                 : '⚠ lo nombra el documento',
   documentText: (from, to, total) =>
-    total === 0 ? 'Texto del documento' : `Texto del documento (líneas ${from}–${to} de ${total})`,
+    total === 0 ? 'Texto del documento' : `Texto del documento (líneas ${from}–${to} de ${num(total)})`,
   textMissing: 'Falta el texto extraído: vuelva a ejecutar el ingreso para procesarlo de nuevo.',
   detailsHint: 'd: puntajes por señal',
   confirmTitle: (rank) => `¿Asignar este documento al candidato ${rank}? Requiere una segunda mirada.`,
@@ -1169,7 +1171,7 @@ export const ES: Messages = {
     })[key],
   helpTitle: 'Teclas',
   helpClose: '? o Esc cierra la ayuda',
-  listTitle: (n) => `Casos pendientes (${n})`,
+  listTitle: (n) => `Casos pendientes (${num(n)})`,
   listKeys: '↑↓ elegir · Enter abrir · Esc cerrar',
   entryStatus: (s) =>
     // «nuevo», as the key that makes one (`n nuevo`): «paciente nuevo» took five columns from every name at 60.
@@ -1223,7 +1225,7 @@ export const ES: Messages = {
   },
   // «Walked» is «visto»: a case shown and left undecided was not «revisado».
   walkSummary: (t) =>
-    `${t.walked === 1 ? 'Visto' : 'Vistos'} ${t.walked} de ${plural(t.total, 'archivo', 'archivos')}: ${plural(t.attached, 'asignado', 'asignados')}, ` +
+    `${t.walked === 1 ? 'Visto' : 'Vistos'} ${num(t.walked)} de ${plural(t.total, 'archivo', 'archivos')}: ${plural(t.attached, 'asignado', 'asignados')}, ` +
     `${plural(t.created, 'paciente nuevo', 'pacientes nuevos')}, ${plural(t.rejected, 'rechazado', 'rechazados')}, ` +
     `${plural(t.skipped, 'omitido', 'omitidos')} · ${plural(t.remaining, 'sigue', 'siguen')} en espera de revisión.`,
   skippedStayPending:
@@ -1246,7 +1248,7 @@ export const ES: Messages = {
   rejectionLifted: (file) =>
     `Rechazo de '${file}' levantado: la próxima ingesta de su carpeta lo retendrá de nuevo para revisión.`,
   reviewClosing: (t, still) =>
-    `Revisión: ${t.walked} de ${plural(t.total, 'archivo', 'archivos')} ${t.total === 1 ? 'visto' : 'vistos'} · ${plural(t.attached, 'asignado', 'asignados')}, ` +
+    `Revisión: ${num(t.walked)} de ${plural(t.total, 'archivo', 'archivos')} ${t.total === 1 ? 'visto' : 'vistos'} · ${plural(t.attached, 'asignado', 'asignados')}, ` +
     `${plural(t.created, 'paciente nuevo', 'pacientes nuevos')}, ${plural(t.rejected, 'rechazado', 'rechazados')}, ` +
     `${plural(t.skipped, 'omitido', 'omitidos')} · ${plural(still, 'sigue', 'siguen')} en espera de revisión.`,
   reviewTerminalClosed: (still, id) =>
@@ -1264,11 +1266,10 @@ export const ES: Messages = {
     title: (id) => `Sesión ${id}`,
     label: (row) => ES_STATUS_ROWS[row],
     status: (code) => `${ES_STATUSES[code] ?? code} (${code})`,
-    files: (processed, total, failed) => `${processed}/${total} procesados, ${plural(failed, 'fallido', 'fallidos')}`,
+    files: (processed, total, failed) => `${num(processed)}/${num(total)} procesados, ${plural(failed, 'fallido', 'fallidos')}`,
     patients: (matched, created) => patientCounts(matched, created).replace(/^pacientes: /, ''),
-    alreadyWaiting: (count) => `${count} (el mismo contenido espera revisión en otro archivo)`,
-    // Tenths, as the ingest's summary says it: «13.282 s» reads as thousands to many; past a minute, the clock too.
-    seconds: (seconds) => `${seconds.toFixed(1)} s${seconds >= 60 ? ` (${formatDuration(seconds)})` : ''}`,
+    alreadyWaiting: (count) => `${num(count)} (el mismo contenido espera revisión en otro archivo)`,
+    seconds: (seconds) => formatSeconds(seconds),
     fileOutcome: (code) => ES_FILE_COLUMN[code as keyof typeof ES_FILE_COLUMN] ?? code,
     // The word, and the code --json and the README name beside it, as the status row does.
     flag: (code) => (ES_FLAGS[code] ? `${ES_FLAGS[code]} (${code})` : code),
@@ -1276,7 +1277,7 @@ export const ES: Messages = {
     worker: (files, state) =>
       `${plural(files, 'archivo', 'archivos')}${state === 'gone' ? ' (terminó sin detenerse)' : state === 'stopped' ? ' (detenido)' : ''}`,
     jobs: (queued, active, done, failed) =>
-      `${queued} en cola, ${plural(active, 'activo', 'activos')}, ${plural(done, 'hecho', 'hechos')}, ${plural(failed, 'fallido', 'fallidos')}`,
+      `${num(queued)} en cola, ${plural(active, 'activo', 'activos')}, ${plural(done, 'hecho', 'hechos')}, ${plural(failed, 'fallido', 'fallidos')}`,
     notMoved: (error) => `no se movió: ${error}`,
     ocr: (engine, pages, confidence, low) =>
       `OCR (${engine}) leyó ${plural(pages, 'página', 'páginas')}, ` +
@@ -1293,22 +1294,22 @@ export const ES: Messages = {
     lookingForFiles: 'Ingesta: buscando archivos…',
     ingesting: (dir) => `Ingresando ${dir}`,
     // «ingesta» (feminine) agrees with the session statuses, which are worded for «sesión».
-    finished: (status, seconds) => `Ingesta ${status} en ${seconds} s`,
-    files: (done, target) => `${done}/${target} archivos`,
+    finished: (status, seconds) => `Ingesta ${status} en ${formatSeconds(seconds)}`,
+    files: (done, target) => `${num(done)}/${num(target)} archivos`,
     throughput: (elapsed, eta, files, pages) =>
       `transcurrido ${elapsed} · restante ${eta} · ${files} archivos/s · ${pages} páginas/s`,
     stages: (c) =>
-      `leídos ${c.parsed} · asignados ${c.matched} · pacientes nuevos ${c.newPatients} · revisión ${c.review} · extraídos ${c.extracted}`,
-    stored: (c) => `vectorizados ${c.embedded} · guardados ${c.stored} · duplicados ${c.duplicates} · `,
-    failed: (n) => `fallidos ${n}`,
-    nextRun: (n) => ` · siguiente ejecución ${n}`,
+      `leídos ${num(c.parsed)} · asignados ${num(c.matched)} · pacientes nuevos ${num(c.newPatients)} · revisión ${num(c.review)} · extraídos ${num(c.extracted)}`,
+    stored: (c) => `vectorizados ${num(c.embedded)} · guardados ${num(c.stored)} · duplicados ${num(c.duplicates)} · `,
+    failed: (n) => `fallidos ${num(n)}`,
+    nextRun: (n) => ` · siguiente ejecución ${num(n)}`,
     stopping:
       'Deteniendo: no se inician archivos nuevos; los que están en curso terminan (un escaneo en OCR se detiene y ' +
       'queda pendiente). Ctrl-C otra vez detiene de inmediato.',
-    inFlight: (n) => `En curso (${n})`,
+    inFlight: (n) => `En curso (${num(n)})`,
     ocrPage: (page, pages) => `[OCR página ${page}/${pages}]`,
-    andMore: (n) => `  … y ${n} más`,
-    latestErrors: (shown, total) => (shown < total ? `Últimos errores (${total} en total)` : `Errores (${total})`),
+    andMore: (n) => `  … y ${num(n)} más`,
+    latestErrors: (shown, total) => (shown < total ? `Últimos errores (${num(total)} en total)` : `Errores (${num(total)})`),
     stage: (s) =>
       ({
         queued: 'en cola',
@@ -1325,8 +1326,8 @@ export const ES: Messages = {
     started: (files, dir) => `Ingresando ${plural(files, 'archivo', 'archivos')} de ${dir} …`,
     ocrPage: (path, page, pages) => `  OCR de ${path}: página ${page} de ${pages} …`,
     counts: (c) =>
-      `${c.done}/${plural(c.target, 'archivo', 'archivos')} · ${plural(c.failed, 'fallido', 'fallidos')} · ` +
-      `${c.review} en revisión · ${plural(c.duplicates, 'duplicado', 'duplicados')}`,
+      `${num(c.done)}/${plural(c.target, 'archivo', 'archivos')} · ${plural(c.failed, 'fallido', 'fallidos')} · ` +
+      `${num(c.review)} en revisión · ${plural(c.duplicates, 'duplicado', 'duplicados')}`,
     barFormat:
       ' {bar} {value}/{total} archivos · {failed} fallidos · {review} revisión · {duplicates} dup · restante {eta_formatted}',
     interrupted:
@@ -1360,9 +1361,9 @@ export const ES: Messages = {
     nothingToQueue: (id) =>
       `Ningún archivo necesita un proceso de trabajo: \`tecsalud-batch status ${id} --files\` muestra el resultado de cada archivo.`,
     interrupted: (id, jobs, left) =>
-      `Sesión ${id}: interrumpida — ${plural(jobs, 'archivo en cola', 'archivos en cola')}, ${left} sin encolar.`,
+      `Sesión ${id}: interrumpida — ${plural(jobs, 'archivo en cola', 'archivos en cola')}, ${num(left)} sin encolar.`,
     runAgain: (left) =>
-      `interrumpido: ejecute el mismo comando otra vez para encolar ${left === 1 ? 'el otro archivo' : `los otros ${left} archivos`} ` +
+      `interrumpido: ejecute el mismo comando otra vez para encolar ${left === 1 ? 'el otro archivo' : `los otros ${num(left)} archivos`} ` +
       'de esta sesión; los archivos ya en cola no se encolan dos veces',
     stopping: 'deteniendo: los archivos encolados hasta ahora conservan sus tareas (Ctrl-C otra vez para detener en pocos segundos)',
     stoppingOn: (signal) =>
@@ -1399,11 +1400,11 @@ export const ES: Messages = {
       `${plural(jobs, 'tarea', 'tareas')} de un proceso de trabajo que ya no está (${workers}: terminado a la fuerza, ` +
       `caído, o su máquina se apagó) de vuelta en la cola ahora, sin esperar su --job-timeout`,
     requeued: (id, files) =>
-      `sesión ${id}: ${files === 1 ? '1 archivo sin terminar no tenía tarea; encolado' : `${files} archivos sin terminar no tenían tarea; encolados`} de nuevo`,
+      `sesión ${id}: ${files === 1 ? '1 archivo sin terminar no tenía tarea; encolado' : `${num(files)} archivos sin terminar no tenían tarea; encolados`} de nuevo`,
     sessionFinished: (id, status, c) =>
-      `sesión ${id} ${ES_STATUSES[status] ?? status} (${status}): ${c.processed}/${plural(c.total, 'archivo', 'archivos')}, ` +
-      `${plural(c.failed, 'fallido', 'fallidos')}, ${c.review} en revisión` +
-      (c.alreadyWaiting > 0 ? `, ${c.alreadyWaiting} ya en espera de revisión desde una sesión anterior` : ''),
+      `sesión ${id} ${ES_STATUSES[status] ?? status} (${status}): ${num(c.processed)}/${plural(c.total, 'archivo', 'archivos')}, ` +
+      `${plural(c.failed, 'fallido', 'fallidos')}, ${num(c.review)} en revisión` +
+      (c.alreadyWaiting > 0 ? `, ${num(c.alreadyWaiting)} ya en espera de revisión desde una sesión anterior` : ''),
     idle: 'la cola está vacía: deteniendo',
     waiting: (active, until, later, next) =>
       'esperando ' +
@@ -1418,7 +1419,7 @@ export const ES: Messages = {
         .join(' y ') +
       '; `tecsalud-batch status` las muestra por sesión',
     stopped: (id, files, seconds) =>
-      `proceso de trabajo ${id} detenido: ${plural(files, 'archivo', 'archivos')} en ${seconds} s`,
+      `proceso de trabajo ${id} detenido: ${plural(files, 'archivo', 'archivos')} en ${formatSeconds(seconds)}`,
     stopping: (signal) =>
       signal === 'SIGHUP'
         ? 'SIGHUP (se cerró la terminal): terminando los archivos en curso, sin tomar tareas nuevas, y luego se detiene'
@@ -1435,23 +1436,23 @@ export const ES: Messages = {
           : `${ES_REASONS[why.reason ?? ''] ?? why.reason} (${why.reason}, confianza ${why.confidence?.toFixed(3)})`
       }`,
     closing: (c) =>
-      `Simulación: ${c.auto} ${c.auto === 1 ? 'se asociaría' : 'se asociarían'}, ${c.review} ${c.review === 1 ? 'esperaría' : 'esperarían'} revisión, ` +
-      `${c.new} ${c.new === 1 ? 'crearía' : 'crearían'} un paciente, ` +
-      `${c.invalid} ${c.invalid === 1 ? 'tiene un nombre inválido' : 'tienen nombres inválidos'}` +
+      `Simulación: ${num(c.auto)} ${c.auto === 1 ? 'se asociaría' : 'se asociarían'}, ${num(c.review)} ${c.review === 1 ? 'esperaría' : 'esperarían'} revisión, ` +
+      `${num(c.new)} ${c.new === 1 ? 'crearía' : 'crearían'} un paciente, ` +
+      `${num(c.invalid)} ${c.invalid === 1 ? 'tiene un nombre inválido' : 'tienen nombres inválidos'}` +
       (c.settled
-        ? `; ${c.settled} sin cambios desde que una ejecución ${c.settled === 1 ? 'lo resolvió' : 'los resolvió'} (no listados)`
+        ? `; ${num(c.settled)} sin cambios desde que una ejecución ${c.settled === 1 ? 'lo resolvió' : 'los resolvió'} (no listados)`
         : '') +
       '. No se escribió nada.',
   },
   summary: {
-    session: (id, status, seconds) => `Sesión ${id} — ${status} en ${seconds} s`,
+    session: (id, status, seconds) => `Sesión ${id} — ${status} en ${formatSeconds(seconds)}`,
     files: (c) =>
       `${plural(c.total, 'archivo', 'archivos')}: ${plural(c.ingested, 'ingresado', 'ingresados')}, ` +
       `${plural(c.duplicates, 'duplicado', 'duplicados')}` +
       (c.setAside ? `, ${plural(c.setAside, 'apartado', 'apartados')} (${c.setAside === 1 ? 'rechazado' : 'rechazados'} antes)` : '') +
       (c.rejectedInReview ? `, ${plural(c.rejectedInReview, 'rechazado', 'rechazados')} en revisión` : '') +
-      `, ${c.waiting} en espera de revisión, ${plural(c.failed, 'fallido', 'fallidos')}` +
-      (c.deferred ? `, ${c.deferred} para la siguiente ejecución` : ''),
+      `, ${num(c.waiting)} en espera de revisión, ${plural(c.failed, 'fallido', 'fallidos')}` +
+      (c.deferred ? `, ${num(c.deferred)} para la siguiente ejecución` : ''),
     // «Matched» counts files (matched_patients, as the service), «created» patients: 'pacientes: 55 asignados'
     // read as 55 patients when 55 files went to 18 of them.
     patients: (matched, created, pages, chunks) =>
@@ -1461,22 +1462,22 @@ export const ES: Messages = {
     interrupted: (id) =>
       `Interrumpido: los archivos no iniciados quedan pendientes; ejecute el mismo comando otra vez para terminar la sesión ${id}.`,
     deferred: (n) =>
-      `${n === 1 ? '1 archivo quedó' : `${n} archivos quedaron`} para la siguiente ejecución (se alcanzó --max-files), ` +
+      `${n === 1 ? '1 archivo quedó' : `${num(n)} archivos quedaron`} para la siguiente ejecución (se alcanzó --max-files), ` +
       `${n === 1 ? 'registrado como diferido' : 'registrados como diferidos'}: ejecute el mismo comando otra vez para procesarlos`,
     renamedByTransfer: (n) =>
       n === 1
         ? '1 archivo con nombre de transferencia (.filepart, .part…) fue renombrado por su transferencia al terminar: ' +
           'se toma con su nombre definitivo, sin contarlo dos veces'
-        : `${n} archivos con nombre de transferencia (.filepart, .part…) fueron renombrados por su transferencia al ` +
+        : `${num(n)} archivos con nombre de transferencia (.filepart, .part…) fueron renombrados por su transferencia al ` +
           'terminar: se toman con su nombre definitivo, sin contarlos dos veces',
     stillBeingWritten: (n) =>
       n === 1
         ? '1 archivo todavía se estaba escribiendo en la carpeta (cambió hace unos momentos): no falló, queda para ' +
           'la siguiente ejecución, que lo lee cuando termine la copia'
-        : `${n} archivos todavía se estaban escribiendo en la carpeta (cambiaron hace unos momentos): no fallaron, ` +
+        : `${num(n)} archivos todavía se estaban escribiendo en la carpeta (cambiaron hace unos momentos): no fallaron, ` +
           'quedan para la siguiente ejecución, que los lee cuando termine la copia',
     skippedHidden: (n, names) =>
-      `${n === 1 ? '1 entrada oculta o de sistema omitida' : `${n} entradas ocultas o de sistema omitidas`} (${names}): ` +
+      `${n === 1 ? '1 entrada oculta o de sistema omitida' : `${num(n)} entradas ocultas o de sistema omitidas`} (${names}): ` +
       'no son documentos, no se revisaron; --include-hidden las toma',
     globMatchedNoFile: (glob, n) =>
       `--glob '${glob}' no coincidió con ningún archivo, aunque la carpeta tiene ${plural(n, 'archivo', 'archivos')}: no se tomó nada. ` +
@@ -1484,10 +1485,10 @@ export const ES: Messages = {
     notMoved: (n) =>
       (n === 1
         ? '1 archivo registrado pero no archivado ni en cuarentena: sigue'
-        : `${n} archivos registrados pero no archivados ni en cuarentena: siguen`) +
+        : `${num(n)} archivos registrados pero no archivados ni en cuarentena: siguen`) +
       ' en la carpeta de entrada (vea status --files)',
     unknownTypeCodes: (files, codes, known) =>
-      `${files === 1 ? '1 archivo tiene' : `${files} archivos tienen`} un código de tipo que la herramienta no conoce ` +
+      `${files === 1 ? '1 archivo tiene' : `${num(files)} archivos tienen`} un código de tipo que la herramienta no conoce ` +
       `(${codes}): ${files === 1 ? 'registrado' : 'registrados'} como tipo otro (other). Los códigos conocidos: ${known}`,
   },
 };

@@ -2,6 +2,7 @@ import cliProgress from 'cli-progress';
 import { leftForNextRun, type PipelineListener, type SessionTotals } from '../../core/pipeline/events.js';
 import { outcomeKind } from '../../core/pipeline/file-outcome.js';
 import { failureLine } from '../failure-line.js';
+import { formatCount } from '../format.js';
 import { messagesFor, type Messages } from '../i18n/messages.js';
 
 /**
@@ -26,6 +27,8 @@ export function createCliProgressListener(
       stopOnComplete: false,
       fps: 10,
       etaBuffer: 50,
+      // The bar's counts as its lines write them (1,532/2,048); the rest (percentage, eta) as cli-progress does.
+      formatValue: (value, _options, type) => (type === 'value' || type === 'total' ? formatCount(value) : String(value)),
     },
     cliProgress.Presets.shades_classic,
   );
@@ -43,9 +46,9 @@ export function createCliProgressListener(
   const showTotals = (totals: SessionTotals) => {
     bar?.setTotal(Math.max(1, totals.totalFiles - leftForNextRun(totals)));
     bar?.update(totals.processedFiles, {
-      failed: totals.failedFiles,
-      review: totals.reviewRequired + (totals.alreadyWaiting ?? 0),
-      duplicates: totals.duplicates,
+      failed: formatCount(totals.failedFiles),
+      review: formatCount(totals.reviewRequired + (totals.alreadyWaiting ?? 0)),
+      duplicates: formatCount(totals.duplicates),
     });
   };
   const listener: PipelineListener = (event) => {

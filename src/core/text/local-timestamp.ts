@@ -16,10 +16,11 @@ export function formatLocalTimestamp(iso: string, lang: 'en' | 'es', parts: 'dat
 /**
  * A message's English local timestamp (`2026-12-05 19:20:07`, as `formatLocalTimestamp(…, 'en')` writes it) in
  * the Spanish order (`05/12/2026 19:20:07`), for the screens that translate a finished English sentence. Text that
- * is not such a timestamp (a lock whose start is `unknown`) is given back as it is.
+ * is not such a timestamp (a lock whose start is `unknown`) is given back as it is: the words for it depend on
+ * the sentence (see ui/i18n/started-es).
  */
 export function localTimestampInSpanish(english: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}:\d{2})?$/.test(english)) return english === 'unknown' ? 'desconocida' : english;
+  if (!/^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}:\d{2})?$/.test(english)) return english;
   return datesDayFirst(english);
 }
 

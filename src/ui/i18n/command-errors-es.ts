@@ -6,6 +6,7 @@
 import { LOCAL_TIMESTAMP_PATTERN, localTimestampInSpanish } from '../../core/text/local-timestamp.js';
 import { formatCalendarDate } from '../format.js';
 import { fixed, type RefusalRule } from './refusal-rules.js';
+import { startedInSpanish } from './started-es.js';
 import { translateImportReason } from './registry-import-es.js';
 
 const PRINT_DOCUMENT_IDS_ES =
@@ -116,7 +117,7 @@ const LOCK_RULES: readonly RefusalRule[] = [
       's',
     ),
     es: ([dir, pid, host, started, session]) =>
-      `otra ejecución ya está procesando ${dir} en esta base de datos (pid ${pid} en ${host}, iniciada ${localTimestampInSpanish(started!)}` +
+      `otra ejecución ya está procesando ${dir} en esta base de datos (pid ${pid} en ${host}, ${startedInSpanish(started!, 'ejecución')}` +
       `${session ? `, sesión ${session}` : ''})`,
   },
   fixed(
@@ -141,7 +142,7 @@ const LOCK_RULES: readonly RefusalRule[] = [
   {
     en: new RegExp(`^the run holding (.+) is still going on: pid (\\d+) on this host, started ${LOCAL_TIMESTAMP_PATTERN}$`, 's'),
     es: ([dir, pid, started]) =>
-      `la ejecución que bloquea ${dir} sigue en marcha: pid ${pid} en este host, iniciada ${localTimestampInSpanish(started!)}`,
+      `la ejecución que bloquea ${dir} sigue en marcha: pid ${pid} en este host, ${startedInSpanish(started!, 'ejecución')}`,
   },
   {
     en: /^wait for it to finish, or stop it \(`kill (\d+)`: it finishes the files in flight and releases the lock\)$/,
@@ -153,7 +154,7 @@ const LOCK_RULES: readonly RefusalRule[] = [
       's',
     ),
     es: ([dir, other, pid, started, host]) =>
-      `el bloqueo de ${dir} se tomó en otro host, ${other} (pid ${pid}, iniciada ${localTimestampInSpanish(started!)}): ` +
+      `el bloqueo de ${dir} se tomó en otro host, ${other} (pid ${pid}, ${startedInSpanish(started!, 'ejecución')}): ` +
       `esta máquina (${host}) no puede saber si esa ejecución sigue`,
   },
   {
@@ -177,8 +178,8 @@ const LOCK_RULES: readonly RefusalRule[] = [
       `^document (\\S+) is being changed by another command right now \\(pid (\\d+) on (\\S+), started ${LOCAL_TIMESTAMP_PATTERN}\\); nothing was changed$`,
     ),
     es: ([id, pid, host, started]) =>
-      `otro comando está cambiando el documento ${id} en este momento (pid ${pid} en ${host}, iniciado ` +
-      `${localTimestampInSpanish(started!).replace(/^desconocida$/, 'desconocido')}); no se cambió nada`,
+      `otro comando está cambiando el documento ${id} en este momento (pid ${pid} en ${host}, ` +
+      `${startedInSpanish(started!, 'comando')}); no se cambió nada`,
   },
   fixed(
     'wait for it to finish, check the result with `tecsalud-batch patients show EXPEDIENTE`, then run yours again if it is still needed',

@@ -1,5 +1,6 @@
 import { FILE_OUTCOMES, type FileOutcome } from '../../core/pipeline/file-outcome.js';
 import { datesDayFirst, LOCAL_TIMESTAMP_PATTERN, localTimestampInSpanish } from '../../core/text/local-timestamp.js';
+import { startedInSpanish } from './started-es.js';
 
 /**
  * The per-file messages in Spanish, for the screens only. The core, the adapters and the database keep
@@ -336,7 +337,7 @@ const SESSION_RULES: DetailRule[] = [
     ),
     es: ([pid, host, started, command]) =>
       'interrumpida: la ejecución que la procesaba' +
-      (pid ? ` (pid ${pid} en ${host}, iniciada ${localTimestampInSpanish(started!)})` : '') +
+      (pid ? ` (pid ${pid} en ${host}, ${startedInSpanish(started!, 'ejecución')})` : '') +
       ' ya no está en marcha (terminada a la fuerza, caída, o su máquina se apagó); los archivos que no terminó ' +
       `siguen pendientes: \`${command}\` la retoma`,
   },
@@ -347,7 +348,7 @@ const SESSION_RULES: DetailRule[] = [
       's',
     ),
     es: ([host, pid, started, unlock, ingest]) =>
-      `ejecución en otro host: ${host} (pid ${pid}, iniciada ${localTimestampInSpanish(started!)}) tiene el bloqueo de ` +
+      `ejecución en otro host: ${host} (pid ${pid}, ${startedInSpanish(started!, 'ejecución')}) tiene el bloqueo de ` +
       `ejecución de la carpeta, y esta máquina no puede saber si esa ejecución sigue; si ${host} ya no existe, ` +
       `\`${unlock}\`, y luego \`${ingest}\` la retoma`,
   },

@@ -52,6 +52,19 @@ describe('--help in Spanish', () => {
     expect(helps.get('documents')).toContain("$ tecsalud-batch documents detach 1a2b3c4d --user jlopez --reason 'el informe nombra a otro paciente'");
   });
 
+  it('names the search index, the search model and the fragments in words a records administrator knows', async () => {
+    for (const [path, text] of await everyHelp('es')) {
+      // What is typed stays as typed: flags, variables, config keys, model names and the --type codes.
+      const words = text
+        .replace(/--[a-z-]+|TECSALUD_[A-Z_]+|\b[a-z]+\.[a-zA-Z]+\b|text-embedding-\S+/g, '')
+        .replace(/\s+/g, ' ');
+      expect(words, path).not.toMatch(/almacén de vectores|vectoriza|embedder|\bembeddings?\b|\bchunks?\b/i);
+    }
+    const ingest = (await everyHelp('es')).get('ingest')!.replace(/\s+/g, ' ');
+    expect(ingest).toContain('--vector-store <kind> dónde se guarda el índice de búsqueda: embedded');
+    expect(ingest).toContain('--embedder <kind> modelo de búsqueda que convierte el texto para buscarlo: hashing');
+  });
+
   it("says what every command does on its own help, a subcommand declared with a summary alone too", async () => {
     for (const lang of ['en', 'es'] as const) {
       for (const [path, text] of await everyHelp(lang)) {

@@ -118,8 +118,8 @@ describe('the commands speak --lang es (patients, documents, sessions, unlock, t
     ]);
     expect(es.code).toBe(64);
     expect(es.stdout).toMatch(/^OK {5}base de datos {10}.+ \(sqlite\) responde y está migrada$/m);
-    expect(es.stdout).toMatch(/^OK {5}embedder {15}hashing-v1 \(dimensión \d+\) respondió$/m);
-    expect(es.stdout).toMatch(/^OK {5}almacén de vectores {4}embebido \(sqlite-vec\): colección "medical_documents" \(\d+ fragmentos\)/m);
+    expect(es.stdout).toMatch(/^OK {5}modelo de búsqueda {5}hashing-v1 \(dimensión \d+\) respondió$/m);
+    expect(es.stdout).toMatch(/^OK {5}índice de búsqueda {5}embebido \(sqlite-vec\): colección "medical_documents" \(\d+ fragmentos\)/m);
     expect(es.stdout).toMatch(/^FALLO {2}archivos de ejecución {2}--log-file \. es una carpeta; --archive-dir a-file es un archivo, no una carpeta$/m);
     expect(es.stdout).toMatch(/\nCon fallos: vea las líneas FALLO de arriba\.\n$/);
     expect(en.code).toBe(64);

@@ -52,13 +52,13 @@ describe.runIf(canRun('tmux', ['-V']) || process.env.CI)('the Spanish dashboard 
     while (!fs.existsSync(exitFile) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
     expect(fs.readFileSync(exitFile, 'utf8').trim()).toBe('0');
     const screen = tmux('capture-pane', '-p', '-t', 'ingest');
-    const figureRows = screen.split('\n').filter((row) => /transcurrido|restante|archivos\/s|leídos|extraídos|vectorizados|fallidos \d/.test(row));
+    const figureRows = screen.split('\n').filter((row) => /transcurrido|restante|archivos\/s|leídos|extraídos|indexados|fallidos \d/.test(row));
     for (const row of figureRows) expect(row, screen).not.toContain('…');
     expect(screen).toMatch(/^transcurrido \d+:\d{2} · restante \d+:\d{2}( · |$)/m);
     expect(screen).toMatch(/(^| · )\d+(\.\d+)? páginas\/s$/m);
     expect(screen).toMatch(/^leídos 3 · asignados 3 · pacientes nuevos 0( · |$)/m);
     expect(screen).toMatch(/(^| · )extraídos 3$/m);
-    expect(screen).toMatch(/^vectorizados 3 · guardados 3 · duplicados 0 · fallidos 0$/m);
+    expect(screen).toMatch(/^indexados 3 · guardados 3 · duplicados 0 · fallidos 0$/m);
     // The summary under it breaks at spaces too, not wherever the terminal's edge falls in a word.
     expect(screen).toContain('\n  3 archivos: 3 ingresados, 0 duplicados, 0 en espera de\n    revisión, 0 fallidos\n');
     expect(screen).toMatch(/\n {2}pacientes: 0 creados · 3 archivos asignados a pacientes ya\n {4}registrados · \d+ páginas?, \d+ fragmentos\n/);

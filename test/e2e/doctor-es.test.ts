@@ -26,7 +26,7 @@ describe('doctor --lang es', () => {
     const run = await runCli(['doctor', '--vector-store', 'chroma', '--chroma-url', url, '--lang', 'es'], { cwd: dir });
     expect(run.code).toBe(69);
     expect(run.stdout).toContain(
-      `FALLO  almacén de vectores    no se puede conectar con el servidor Chroma en ${url} para leer la colección ` +
+      `FALLO  índice de búsqueda     no se puede conectar con el servidor Chroma en ${url} para leer la colección ` +
         '"medical_documents": conexión rechazada (compruebe que Chroma esté en marcha (chroma run --path CARPETA ' +
         '--port PUERTO) y --chroma-url / CHROMA_URL)\n',
     );

@@ -32,8 +32,8 @@ describe('--help in Spanish under --lang es or a Spanish locale', { tags: ['slow
     const review = await help(['review', '--help'], { LANG: 'es_MX.UTF-8' });
     expect(review).toMatch(/^Uso: tecsalud-batch review \[opciones\] \[session\]\n\nRecorre en la terminal/);
     expect(review).toMatch(/^Argumentos:\n {2}session +id de la sesión o sus primeros caracteres/m);
-    expect(review).toMatch(/^ {2}--vector-store <kind> +embedded \(sqlite-vec dentro de la base de datos/m);
-    expect(review).toContain('(valores: "embedded", "chroma")');
+    expect(review).toMatch(/^ {2}--vector-store <kind> +dónde se guarda el índice de búsqueda: embedded\n +\(sqlite-vec dentro/m);
+    expect(review).toMatch(/\(valores:\s+"embedded",\s+"chroma"\)/);
     expect(review).toContain('Códigos de salida: 0 no quedan revisiones pendientes, 2 algunas siguen pendientes.');
 
     const ingest = await help(['help', 'ingest'], { LC_ALL: 'es_MX.UTF-8', LANG: 'en_US.UTF-8' });

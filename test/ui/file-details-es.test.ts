@@ -453,7 +453,7 @@ describe('the Spanish of per-file details', () => {
         return embedFailure(embed);
       };
       expect(expectSpanish(await failing({ kind: 'status', status: 400 }), [where, '400 injected 400'])).toBe(
-        `falló el servicio de embeddings: el servicio de embeddings en ${where} rechazó la solicitud: 400 injected 400`,
+        `falló el modelo de búsqueda: el modelo de búsqueda (servicio de embeddings) en ${where} rechazó la solicitud: 400 injected 400`,
       );
       expectSpanish(await failing({ kind: 'status', status: 500 }), [where, '500 injected 500']);
       expectSpanish(await failing({ kind: 'malformed', body: '{"data":[]}' }), [where]);
@@ -491,7 +491,7 @@ describe('the Spanish of per-file details', () => {
         },
       ]).catch((e: unknown) => e)) as Error;
       expect(expectSpanish(remember(error.message), ['"c1"', '3', '8'])).toBe(
-        'falló el almacén de vectores: el embedding de "c1" tiene 3 dimensiones; la colección guarda 8',
+        'falló el índice de búsqueda: el embedding de "c1" tiene 3 dimensiones; la colección guarda 8',
       );
       const incompatible = new IncompatibleCollectionError(
         'tecsalud',

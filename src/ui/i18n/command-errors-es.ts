@@ -105,7 +105,7 @@ const FOLDER_RULES: readonly RefusalRule[] = [
   fixed('drop one of them', 'quite uno de los dos'),
   {
     en: /^processing type '(.*)' needs a vector store and an embedder$/,
-    es: ([type]) => `el tipo de procesamiento '${type}' necesita un almacén de vectores y un embedder`,
+    es: ([type]) => `el tipo de procesamiento '${type}' necesita un índice de búsqueda (--vector-store) y un modelo de búsqueda (--embedder)`,
   },
 ];
 
@@ -358,7 +358,7 @@ const OTHER_COMMAND_RULES: readonly RefusalRule[] = [
   {
     en: /^the collection "(.*)" does not exist in the (Chroma|embedded) vector store$/s,
     es: ([name, store]) =>
-      `la colección "${name}" no existe en el almacén de vectores ${store === 'Chroma' ? 'Chroma' : 'embebido'}`,
+      `la colección "${name}" no existe en el índice de búsqueda ${store === 'Chroma' ? 'Chroma' : 'embebido'}`,
   },
   {
     en: /^the collections there: (.*); choose one with --collection$/s,
@@ -368,7 +368,7 @@ const OTHER_COMMAND_RULES: readonly RefusalRule[] = [
   {
     en: /^the query '(.*)' has no word to search for: the embedded embedder leaves out common words \(de, la, el, y…\)$/s,
     es: ([query]) =>
-      `la consulta '${query}' no tiene ninguna palabra que buscar: el embedder integrado omite las palabras comunes (de, la, el, y…)`,
+      `la consulta '${query}' no tiene ninguna palabra que buscar: el modelo de búsqueda integrado (hashing) omite las palabras comunes (de, la, el, y…)`,
   },
   fixed(
     'search for the words the document would contain, e.g. "biometría hemática"',
@@ -430,7 +430,7 @@ const OTHER_COMMAND_RULES: readonly RefusalRule[] = [
   ),
   fixed(
     'the embedded vector store lives in the SQLite database, but --db points at PostgreSQL',
-    'el almacén de vectores embebido está en la base de datos SQLite, pero --db apunta a PostgreSQL',
+    'el índice de búsqueda embebido (--vector-store embedded) está en la base de datos SQLite, pero --db apunta a PostgreSQL',
   ),
   fixed(
     'use --vector-store chroma with --chroma-url (or CHROMA_URL), or a SQLite --db',

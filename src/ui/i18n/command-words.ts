@@ -269,8 +269,8 @@ const plural = (n: number, one: string, many: string) => `${num(n)} ${n === 1 ? 
 const DOCTOR_CHECKS_ES: Record<string, string> = {
   config: 'configuración',
   database: 'base de datos',
-  embedder: 'embedder',
-  'vector store': 'almacén de vectores',
+  embedder: 'modelo de búsqueda',
+  'vector store': 'índice de búsqueda',
   workdir: 'directorio',
   pdftotext: 'pdftotext',
   ocr: 'ocr',
@@ -322,7 +322,7 @@ const ES: CommandWords = {
       `Documento ${id} (${filename}) movido de ${from} a ${to}` + (chunks ? ` con sus ${num(chunks)} fragmentos.` : '.'),
     detached: (id, filename, expediente, chunks, session) =>
       `Documento ${id} (${filename}) desvinculado del expediente ${expediente}` +
-      (chunks ? `; ${plural(chunks, 'fragmento quitado', 'fragmentos quitados')} del almacén de vectores` : '') +
+      (chunks ? `; ${plural(chunks, 'fragmento quitado', 'fragmentos quitados')} del índice de búsqueda` : '') +
       `. Espera revisión de nuevo: tecsalud-batch review ${session}`,
   },
   sessions: {
@@ -390,7 +390,7 @@ const ES: CommandWords = {
       `Sesión ${r.session} limpiada: ${plural(r.fileRecords, 'registro de archivo quitado', 'registros de archivo quitados')}` +
       (r.keptReviews ? `, ${plural(r.keptReviews, 'revisión pendiente conservada', 'revisiones pendientes conservadas')}` : '') +
       (r.purge
-        ? `, ${plural(r.purged, 'documento purgado', 'documentos purgados')} con sus vectores` +
+        ? `, ${plural(r.purged, 'documento purgado', 'documentos purgados')} con sus fragmentos del índice de búsqueda` +
           (r.forced ? ` (${num(r.forced)} dentro del plazo de conservación, forzado).` : '.')
         : '; los documentos ingresados se conservan.'),
   },
@@ -404,18 +404,18 @@ const ES: CommandWords = {
   },
   processingTypes: {
     vectorized: {
-      label: 'Vectorizado',
+      label: 'Indexado',
       description:
-        'Divide el texto en fragmentos, los vectoriza y los guarda en el almacén de vectores para la búsqueda semántica; ' +
+        'Divide el texto en fragmentos y los guarda en el índice de búsqueda, para buscar por significado; ' +
         'sin el texto completo en la base de datos.',
     },
     complete: {
       label: 'Completo',
-      description: 'Guarda el texto extraído completo en la base de datos (medical_documents); sin vectores.',
+      description: 'Guarda el texto extraído completo en la base de datos (medical_documents); sin índice de búsqueda.',
     },
     both: {
       label: 'Ambos',
-      description: 'Guarda el texto completo en la base de datos y los fragmentos en el almacén de vectores (el predeterminado).',
+      description: 'Guarda el texto completo en la base de datos y los fragmentos en el índice de búsqueda (el predeterminado).',
     },
   },
   parse: {

@@ -68,7 +68,7 @@ const DOCTOR_RULES: readonly RefusalRule[] = [
   { en: /^(\S+) \(dimension (\d+)\) answered$/, es: ([id, dimension]) => `${id} (dimensión ${dimension}) respondió` },
   fixed(
     'the embedded vector store lives in the database, which is unavailable',
-    'el almacén de vectores embebido está en la base de datos, que no está disponible',
+    'el índice de búsqueda embebido está en la base de datos, que no está disponible',
   ),
   {
     en: /^(.+): collection "(.*)" does not exist yet \(the first ingest creates it\)$/s,
@@ -82,8 +82,8 @@ const DOCTOR_RULES: readonly RefusalRule[] = [
   {
     en: /^(.+): collection "(.*)" holds vectors from (\S+) \(dimension (\d+)\), but the configured embedder is (\S+) \(dimension (\d+)\)$/s,
     es: ([where, name, from, fromDimension, configured, dimension]) =>
-      `${storeEs(where!)}: la colección "${name}" contiene vectores de ${from} (dimensión ${fromDimension}), ` +
-      `pero el embedder configurado es ${configured} (dimensión ${dimension})`,
+      `${storeEs(where!)}: la colección "${name}" la llenó el modelo de búsqueda ${from} (dimensión ${fromDimension}), ` +
+      `pero el configurado (--embedder) es ${configured} (dimensión ${dimension})`,
   },
   { en: /^([^;]+) is writable$/, es: ([dir]) => `${dir} admite escritura` },
   {

@@ -691,51 +691,51 @@ const OCR_RULES: DetailRule[] = [
 const STORAGE_RULES: DetailRule[] = [
   {
     en: /^the embedder failed: (.*)$/,
-    es: ([error], c) => `falló el servicio de embeddings: ${c.detail(error!)}`,
+    es: ([error], c) => `falló el modelo de búsqueda: ${c.detail(error!)}`,
   },
   {
     en: /^the vector store failed: (.*)$/,
-    es: ([error], c) => `falló el almacén de vectores: ${c.detail(error!)}`,
+    es: ([error], c) => `falló el índice de búsqueda: ${c.detail(error!)}`,
   },
   {
     en: /^the embeddings service at (.+?) still failed after (\d+) attempts: (.*)$/,
     es: ([where, n, error]) =>
-      `el servicio de embeddings en ${where} siguió fallando tras ${n} intentos: ${error}`,
+      `el modelo de búsqueda (servicio de embeddings) en ${where} siguió fallando tras ${n} intentos: ${error}`,
   },
   {
     en: /^the embeddings service at (.+?) returned (\d+)-dimensional vectors; expected (\d+) for (.+)$/,
     es: ([where, got, expected, model]) =>
-      `el servicio de embeddings en ${where} devolvió vectores de ${got} dimensiones; se esperaban ${expected} para ${model}`,
+      `el modelo de búsqueda (servicio de embeddings) en ${where} devolvió vectores de ${got} dimensiones; se esperaban ${expected} para ${model}`,
   },
   {
     en: /^the embeddings service at (.+?) sent a malformed response \((?:(\d+) embeddings for (\d+) texts|(no data array))\)$/,
     es: ([where, got, expected, none]) =>
-      `el servicio de embeddings en ${where} envió una respuesta mal formada ` +
+      `el modelo de búsqueda (servicio de embeddings) en ${where} envió una respuesta mal formada ` +
       `(${none ? 'sin arreglo de datos' : `${got} embeddings para ${expected} textos`})`,
   },
   {
     en: /^the embeddings service at (.+?) sent a malformed embedding \(item (\d+)\)$/,
     es: ([where, item]) =>
-      `el servicio de embeddings en ${where} envió un embedding mal formado (elemento ${item})`,
+      `el modelo de búsqueda (servicio de embeddings) en ${where} envió un embedding mal formado (elemento ${item})`,
   },
   {
     en: /^the embeddings service at (.+?) sent vectors of different lengths in one response$/,
     es: ([where]) =>
-      `el servicio de embeddings en ${where} envió vectores de distintas longitudes en una misma respuesta`,
+      `el modelo de búsqueda (servicio de embeddings) en ${where} envió vectores de distintas longitudes en una misma respuesta`,
   },
   {
     en: /^the embeddings service at (.+?) refused the request: (.*)$/,
-    es: ([where, error]) => `el servicio de embeddings en ${where} rechazó la solicitud: ${error}`,
+    es: ([where, error]) => `el modelo de búsqueda (servicio de embeddings) en ${where} rechazó la solicitud: ${error}`,
   },
   {
     en: /^the embeddings service at (.+?) does not know this model or deployment \(HTTP 404\): (.*)$/,
     es: ([where, error]) =>
-      `el servicio de embeddings en ${where} no conoce este modelo o despliegue (HTTP 404): ${error}`,
+      `el modelo de búsqueda (servicio de embeddings) en ${where} no conoce este modelo o despliegue (HTTP 404): ${error}`,
   },
   {
     en: /^a chunk of (\d+) characters is longer than the embedding model accepts \(about (\d+) tokens\); lower --chunk-size$/,
     es: ([length, tokens]) =>
-      `un fragmento de ${length} caracteres es más largo de lo que acepta el modelo de embeddings ` +
+      `un fragmento de ${length} caracteres es más largo de lo que acepta el modelo de búsqueda (embeddings) ` +
       `(unos ${tokens} tokens); reduzca --chunk-size`,
   },
   {
@@ -745,8 +745,8 @@ const STORAGE_RULES: DetailRule[] = [
   {
     en: /^Collection "(.*)" holds vectors from embedder (.+) \(dimension (\d+)\); refusing to use it with embedder (.+) \(dimension (\d+)\)\.$/,
     es: ([collection, existing, existingDimension, requested, requestedDimension]) =>
-      `La colección "${collection}" guarda vectores del embedder ${existing} (dimensión ${existingDimension}); ` +
-      `no se usará con el embedder ${requested} (dimensión ${requestedDimension}).`,
+      `La colección "${collection}" la llenó el modelo de búsqueda (--embedder) ${existing} (dimensión ${existingDimension}); ` +
+      `no se usará con el modelo de búsqueda ${requested} (dimensión ${requestedDimension}).`,
   },
   { en: /^Bad request to Chroma: (.*)$/, es: ([error]) => `solicitud inválida a Chroma: ${error}` },
   {

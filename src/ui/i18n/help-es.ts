@@ -18,8 +18,8 @@ const HELP_ES: Readonly<Record<string, string>> = {
   'some files failed (the others were processed)': 'algunos archivos fallaron (los demás se procesaron)',
   'usage or configuration error': 'error de uso o de configuración',
   "a required service (database, vector store, embedder) is unavailable,\nor the database's disk is full or failing":
-    'un servicio necesario (base de datos, almacén de vectores, embedder) no está\n' +
-    'disponible, o el disco de la base de datos está lleno o fallando',
+    'un servicio necesario (base de datos, índice de búsqueda, modelo de búsqueda)\n' +
+    'no está disponible, o el disco de la base de datos está lleno o fallando',
   'internal error (a bug: please report it)': 'error interno (un defecto del programa: por favor repórtelo)',
   'the work is done, but its output could not be written (a full disk under stdout)':
     'el trabajo está hecho, pero su salida no se pudo escribir\n(un disco lleno bajo stdout)',
@@ -28,7 +28,7 @@ const HELP_ES: Readonly<Record<string, string>> = {
     'u otro programa mantuvo bloqueada la base de datos',
   'interrupted (Ctrl-C)': 'interrumpido (Ctrl-C)',
   'Bulk ingestion of TecSalud medical PDFs into the patient registry and the vector store.':
-    'Ingesta masiva de PDF médicos de TecSalud al registro de pacientes y al almacén de vectores.',
+    'Ingesta masiva de PDF médicos de TecSalud al registro de pacientes y al índice de búsqueda.',
 
   // Options shared by many commands.
   'print machine-readable JSON on stdout': 'escribe JSON legible por programas en stdout',
@@ -40,14 +40,16 @@ const HELP_ES: Readonly<Record<string, string>> = {
   'config file (default ./tecsalud-batch.config.json when present)':
     'archivo de configuración (predeterminado ./tecsalud-batch.config.json cuando existe)',
   'embedded (sqlite-vec in the SQLite database) or chroma (env TECSALUD_VECTOR_STORE)':
-    'embedded (sqlite-vec dentro de la base de datos SQLite) o chroma (variable TECSALUD_VECTOR_STORE)',
+    'dónde se guarda el índice de búsqueda: embedded (sqlite-vec dentro de la base de datos SQLite) o chroma ' +
+    '(variable TECSALUD_VECTOR_STORE)',
   'Chroma server (env CHROMA_URL; default http://localhost:8000)':
     'servidor de Chroma (variable CHROMA_URL; predeterminado http://localhost:8000)',
   'token for a Chroma server that demands one; other local users can see a flag in the process list, so prefer env CHROMA_AUTH_TOKEN':
     'token para un servidor de Chroma que lo pida; otros usuarios del equipo pueden ver una opción en la lista de ' +
     'procesos, así que es mejor la variable CHROMA_AUTH_TOKEN',
   'hashing (offline, lexical), openai or azure (env TECSALUD_EMBEDDER)':
-    'hashing (sin conexión, léxico), openai o azure (variable TECSALUD_EMBEDDER)',
+    'modelo de búsqueda que convierte el texto para buscarlo: hashing (sin conexión, léxico), openai o azure ' +
+    '(variable TECSALUD_EMBEDDER)',
   'OpenAI model, or the model behind the Azure deployment (default text-embedding-3-small)':
     'modelo de OpenAI, o el modelo detrás de la implementación de Azure (predeterminado text-embedding-3-small)',
   'shortened vectors (text-embedding-3-*), or the size of another model':
@@ -68,7 +70,7 @@ const HELP_ES: Readonly<Record<string, string>> = {
     'escritos en el propio documento identifican a un paciente del registro y el nombre del archivo coincide ' +
     '(auditado como content_confirmed; clave de configuración trustContent; desactivado por omisión)',
   'do not, whatever the config file says': 'no lo hace, diga lo que diga el archivo de configuración',
-  'vector collection (default medical_documents)': 'colección de vectores (predeterminada medical_documents)',
+  'vector collection (default medical_documents)': 'colección del índice de búsqueda (predeterminada medical_documents)',
   'files in flight at once; extraction runs in min(n, cores, 10) processes (default: 2 × min(cores, 10))':
     'archivos en curso a la vez; la extracción corre en min(n, núcleos, 10) procesos (predeterminado: 2 × min(núcleos, 10))',
   'largest file accepted, e.g. 10MB (default 10MB)': 'archivo más grande que se acepta, p. ej. 10MB (predeterminado 10MB)',
@@ -76,7 +78,7 @@ const HELP_ES: Readonly<Record<string, string>> = {
   'characters shared by consecutive chunks (default 200)':
     'caracteres que comparten dos fragmentos consecutivos (predeterminado 200)',
   'files written together: one vector-store call and one database transaction (default 32)':
-    'archivos que se escriben juntos: una llamada al almacén de vectores y una transacción de la base de datos ' +
+    'archivos que se escriben juntos: una llamada al índice de búsqueda y una transacción de la base de datos ' +
     '(predeterminado 32)',
   'confidence at or above which a match is attached automatically (default 0.95)':
     'confianza a partir de la cual una coincidencia se asigna automáticamente (predeterminado 0.95)',
@@ -128,13 +130,13 @@ const HELP_ES: Readonly<Record<string, string>> = {
   // ingest
   'Walk DIR recursively and run every file through parse → match patient → extract text → chunk → embed and/or store. Every file ends in a recorded state with a reason; re-running is safe.':
     'Recorre DIR con sus subcarpetas y pasa cada archivo por interpretar → asignar paciente → extraer texto → ' +
-    'fragmentar → vectorizar y/o guardar. Cada archivo termina en un estado registrado con su motivo; ' +
+    'fragmentar → indexar para búsqueda y/o guardar. Cada archivo termina en un estado registrado con su motivo; ' +
     'ejecutarlo de nuevo es seguro.',
   'ingest a folder of TecSalud PDFs: parse, match, extract, chunk, embed and store':
-    'ingresa una carpeta de PDF de TecSalud: interpreta, asigna, extrae, fragmenta, vectoriza y guarda',
+    'ingresa una carpeta de PDF de TecSalud: interpreta, asigna, extrae, fragmenta, indexa y guarda',
   'folder with the PDFs': 'carpeta con los PDF',
   'processing type: vectorized (vectors only), complete (full text only) or both':
-    'tipo de procesamiento: vectorized (solo vectores), complete (solo texto completo) o both (ambos)',
+    'tipo de procesamiento: vectorized (solo índice de búsqueda), complete (solo texto completo) o both (ambos)',
   'who uploads the batch, for the audit log (default: the OS user)':
     'quién sube el lote, para la bitácora de auditoría (predeterminado: el usuario del sistema)',
   "only files matching this pattern, relative to DIR (default '**/*')":
@@ -148,7 +150,7 @@ const HELP_ES: Readonly<Record<string, string>> = {
     'máximo de archivos con trabajo pendiente por ejecución (no cuentan los terminados, los duplicados ni los ' +
     'que esperan revisión); el resto espera a la siguiente ejecución (predeterminado 1000)',
   'chunks per request to a remote embedder, gathered across files (config embedding.batchSize; default 256)':
-    'fragmentos por solicitud a un embedder remoto, reunidos de varios archivos (configuración ' +
+    'fragmentos por solicitud a un modelo de búsqueda remoto (openai, azure), reunidos de varios archivos (configuración ' +
     'embedding.batchSize; predeterminado 256)',
   're-ingest content that was already ingested, replacing its chunks':
     'ingresa de nuevo el contenido ya ingresado, reemplazando sus fragmentos',
@@ -203,7 +205,7 @@ const HELP_ES: Readonly<Record<string, string>> = {
   'list the pending reviews as JSON on stdout (no interaction)':
     'lista las revisiones pendientes en JSON en stdout (sin interacción)',
   'vector collection (default: the one the session was ingested into)':
-    'colección de vectores (predeterminada: aquella en la que se ingirió la sesión)',
+    'colección del índice de búsqueda (predeterminada: aquella en la que se ingirió la sesión)',
   'lift a rejection: a rejected file id, or the first characters of its content hash':
     'levanta un rechazo: el id de un archivo rechazado, o los primeros caracteres del hash de su contenido',
   [`Exit codes: 0 no reviews left pending, 2 some still pending.`]:
@@ -215,14 +217,14 @@ const HELP_ES: Readonly<Record<string, string>> = {
   'move a document to another patient, or detach it back to review':
     'mueve un documento a otro paciente, o lo desvincula y lo devuelve a revisión',
   "move a document (and its vectors) to another patient's expediente":
-    'mueve un documento (y sus vectores) al expediente de otro paciente',
+    'mueve un documento (y sus fragmentos del índice de búsqueda) al expediente de otro paciente',
   'document id, or its first characters (as `patients show` prints it)':
     'id del documento, o sus primeros caracteres (como lo muestra `patients show`)',
   'the patient it belongs to': 'el paciente al que pertenece',
   'who moves it, for the audit log (default: the OS user)':
     'quién lo mueve, para la bitácora de auditoría (predeterminado: el usuario del sistema)',
   'vector collection (default: the one its session was ingested into)':
-    'colección de vectores (predeterminada: aquella en la que se ingirió su sesión)',
+    'colección del índice de búsqueda (predeterminada: aquella en la que se ingirió su sesión)',
   'take a document off its patient: its file waits for review again, in its session':
     'desvincula un documento de su paciente: su archivo espera revisión de nuevo, en su sesión',
   'who detaches it, for the audit log (default: the OS user)':
@@ -252,20 +254,20 @@ const HELP_ES: Readonly<Record<string, string>> = {
   'every finished session older than this, e.g. 7d (the service keeps 7 days)':
     'todas las sesiones terminadas de hace más de esto, p. ej. 7d (el servicio conserva 7 días)',
   "also delete the session's ingested documents and their vectors":
-    'borra también los documentos ingresados de la sesión y sus vectores',
+    'borra también los documentos ingresados de la sesión y sus fragmentos del índice de búsqueda',
   'with --purge: delete documents still within the legal retention (NOM-004-SSA3: 5 years; config retentionYears)':
     'con --purge: borra documentos aún dentro del plazo legal de conservación (NOM-004-SSA3: 5 años; ' +
     'configuración retentionYears)',
   'who cleans up, for the audit log': 'quién limpia, para la bitácora de auditoría',
   'vector collection to purge from (default: the one the session was ingested into)':
-    'colección de vectores de la que purgar (predeterminada: aquella en la que se ingirió la sesión)',
+    'colección del índice de búsqueda de la que purgar (predeterminada: aquella en la que se ingirió la sesión)',
   'e.g. nightly from cron': 'p. ej. cada noche desde cron',
   'refused for documents within the retention period unless --force':
     'se rechaza para documentos dentro del plazo de conservación, salvo con --force',
 
   // search
   'search the ingested documents (vector store) for a text':
-    'busca un texto en los documentos ingresados (almacén de vectores)',
+    'busca un texto en los documentos ingresados (índice de búsqueda)',
   'what to look for': 'qué buscar',
   "only this patient's documents": 'solo los documentos de este paciente',
   'only this document type (consultation, lab_results, …, or a filename code: CONS, LAB, RX…)':
@@ -275,7 +277,7 @@ const HELP_ES: Readonly<Record<string, string>> = {
   // serve
   'Serve the hospital batch service’s HTTP API (create a session, upload, process, status, review, cleanup, discard) over the same pipeline, database and vector store as `ingest`. Clients send a bearer token (`tecsalud-batch tokens create`). OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs.':
     'Sirve la API HTTP del servicio de lotes del hospital (crear una sesión, subir, procesar, estado, revisión, ' +
-    'limpieza, descartar) sobre el mismo proceso, base de datos y almacén de vectores que `ingest`. Los clientes envían un ' +
+    'limpieza, descartar) sobre el mismo proceso, base de datos e índice de búsqueda que `ingest`. Los clientes envían un ' +
     'token bearer (`tecsalud-batch tokens create`). OpenAPI en /api/v1/openapi.json, documentación en /api/v1/docs.',
   'serve the HTTP API (sessions, uploads, processing, status, review) over the same pipeline':
     'sirve la API HTTP (sesiones, subidas, procesamiento, estado, revisión) sobre el mismo proceso',
@@ -307,7 +309,7 @@ const HELP_ES: Readonly<Record<string, string>> = {
     'una vez escuchando, escribe una línea JSON en stdout: url, port (el puerto tomado, con --port 0), api, docs, ' +
     'openapi, pid, auth, active_tokens, resumed_sessions, swept_uploads, expired_sessions, session_expiry_minutes ' +
     '(0: desactivada); las demás líneas van a stderr',
-  'chunks per embedder call (default 256)': 'fragmentos por llamada al embedder (predeterminado 256)',
+  'chunks per embedder call (default 256)': 'fragmentos por llamada al modelo de búsqueda (predeterminado 256)',
   'loopback only: trying the API on this machine': 'solo loopback: para probar la API en este equipo',
 
   // tokens
@@ -350,8 +352,9 @@ const HELP_ES: Readonly<Record<string, string>> = {
 
   // doctor
   'Checks that the database is reachable and migrated (and whether its connection is encrypted), the vector store reachable and filled by the configured embedder, the embedder answering, the working directory writable, whether pdftotext and the OCR engines can run, and that no other account may read the database, the log, the archive or a config file holding a secret; answers within 10 s whatever the servers do. Exits 0 when healthy, 69 when anything fails (64 when only the configuration is wrong: the config file, a setting written wrong, the database file missing or unusable). The database is never created or migrated by it. Secrets are never printed.':
-    'Comprueba que la base de datos se alcanza y está migrada (y si su conexión va cifrada), que el almacén de ' +
-    'vectores se alcanza y lo llenó el embedder configurado, que el embedder responde, que se puede escribir en ' +
+    'Comprueba que la base de datos se alcanza y está migrada (y si su conexión va cifrada), que el índice de ' +
+    'búsqueda se alcanza y lo llenó el modelo de búsqueda configurado (--embedder), que el modelo de búsqueda ' +
+    'responde, que se puede escribir en ' +
     'el directorio de trabajo, si pdftotext y los motores de OCR pueden correr, y que ninguna otra cuenta puede ' +
     'leer la base de datos, el registro, el archivo histórico ni un archivo de configuración con un secreto; ' +
     'responde en 10 s hagan lo que hagan los servidores. Sale con 0 si todo está en orden, 69 si algo falla ' +
@@ -359,7 +362,7 @@ const HELP_ES: Readonly<Record<string, string>> = {
     'de la base de datos ausente o inutilizable). Nunca crea ni migra la ' +
     'base de datos. Nunca muestra secretos.',
   'check the database, vector store, embedder and working directory (health check)':
-    'comprueba la base de datos, el almacén de vectores, el embedder y el directorio de trabajo (chequeo de salud)',
+    'comprueba la base de datos, el índice de búsqueda, el modelo de búsqueda y el directorio de trabajo (chequeo de salud)',
   'answer within this many seconds, whatever the servers do (default 10)':
     'responde en estos segundos, hagan lo que hagan los servidores (predeterminado 10)',
   "the ingest's log: warn when others may read it (and its rotated copies)":

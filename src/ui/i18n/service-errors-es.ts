@@ -92,12 +92,12 @@ export const SERVICE_RULES: readonly RefusalRule[] = [
   fixed('choose another collection with --collection', 'elija otra colección con --collection'),
   fixed(
     'Use the embedder that filled it, or choose another collection with --collection.',
-    'Use el embedder que la llenó, o elija otra colección con --collection.',
+    'Use el modelo de búsqueda (--embedder) que la llenó, o elija otra colección con --collection.',
   ),
   // The embeddings service (openai-embedder's serviceDown)
   {
     en: /^cannot reach the embeddings service at (.+?): (.*)$/s,
-    es: ([where, why], detail) => `no se puede conectar con el servicio de embeddings en ${where}: ${detail(why!)}`,
+    es: ([where, why], detail) => `no se puede conectar con el modelo de búsqueda (servicio de embeddings) en ${where}: ${detail(why!)}`,
   },
   fixed(
     'check that the service is running and its address: OPENAI_BASE_URL / AZURE_OPENAI_ENDPOINT (or openai.baseUrl / azure.endpoint in the config file)',
@@ -105,13 +105,13 @@ export const SERVICE_RULES: readonly RefusalRule[] = [
   ),
   {
     en: /^the embeddings service at (.+?) refused the API key \((HTTP \d+)\)$/s,
-    es: ([where, status]) => `el servicio de embeddings en ${where} rechazó la clave de API (${status})`,
+    es: ([where, status]) => `el modelo de búsqueda (servicio de embeddings) en ${where} rechazó la clave de API (${status})`,
   },
   fixed('check OPENAI_API_KEY / AZURE_OPENAI_API_KEY', 'revise OPENAI_API_KEY / AZURE_OPENAI_API_KEY'),
   {
     en: /^the embeddings service at (.+?) did not answer within (\S+) s(?: \((\d+) attempts\))?$/s,
     es: ([where, seconds, attempts]) =>
-      `el servicio de embeddings en ${where} no respondió en ${seconds} s${attempts ? ` (${attempts} intentos)` : ''}`,
+      `el modelo de búsqueda (servicio de embeddings) en ${where} no respondió en ${seconds} s${attempts ? ` (${attempts} intentos)` : ''}`,
   },
   fixed(
     'check that the service is up; if it is only slow, raise embedding.timeoutSeconds (or TECSALUD_EMBEDDING_TIMEOUT)',

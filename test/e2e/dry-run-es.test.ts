@@ -34,4 +34,18 @@ describe('ingest --dry-run --lang es', () => {
     // English keeps its codes, as scripts written against it read them.
     expect(english.stdout).toContain(`auto          ${ATTACHES}  exact_id_and_name (1)\n`);
   });
+
+  it('says how many files the run would leave for the next one, instead of planning part of the folder as if it were all', async () => {
+    const [spanish, english, json] = await Promise.all([
+      runCli(['ingest', 'drop', '--db', 'r.db', '--dry-run', '--max-files', '1', '--lang', 'es'], { cwd: dir }),
+      runCli(['ingest', 'drop', '--db', 'r.db', '--dry-run', '--max-files', '1', '--lang', 'en'], { cwd: dir }),
+      runCli(['ingest', 'drop', '--db', 'r.db', '--dry-run', '--max-files', '1', '--json'], { cwd: dir }),
+    ]);
+    expect(spanish.code, spanish.stderr).toBe(0);
+    expect(spanish.stdout).toMatch(
+      /^Simulación: .*; 2 quedarían para la siguiente ejecución \(se alcanzó --max-files; no listados\)\. No se escribió nada\.$/m,
+    );
+    expect(english.stdout).toMatch(/^Dry run: .*; 2 over --max-files, left for the next run \(not listed\)\. Nothing was written\.$/m);
+    expect(JSON.parse(json.stdout)).toMatchObject({ counts: { deferred: 2 } });
+  });
 });

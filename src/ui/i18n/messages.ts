@@ -198,7 +198,7 @@ export interface DryRunMessages {
    */
   row(file: string, plan: string, why: { reason?: string; confidence?: number; error?: string }): string;
   /** `settled`: files unchanged since a run settled them (not listed). */
-  closing(counts: { auto: number; review: number; new: number; invalid: number; settled: number }): string;
+  closing(counts: { auto: number; review: number; new: number; invalid: number; settled: number; deferred: number }): string;
 }
 
 /** What `ingest --enqueue` says: the files it queued for the workers, or where it stopped. */
@@ -936,6 +936,7 @@ export const EN: Messages = {
       `Dry run: ${num(c.auto)} would attach, ${num(c.review)} would wait for review, ${num(c.new)} would create a patient, ` +
       `${num(c.invalid)} have invalid names` +
       (c.settled ? `; ${num(c.settled)} unchanged since a run settled them (not listed)` : '') +
+      (c.deferred ? `; ${num(c.deferred)} over --max-files, left for the next run (not listed)` : '') +
       '. Nothing was written.',
   },
   summary: {
@@ -1441,6 +1442,10 @@ export const ES: Messages = {
       `${num(c.invalid)} ${c.invalid === 1 ? 'tiene un nombre inválido' : 'tienen nombres inválidos'}` +
       (c.settled
         ? `; ${num(c.settled)} sin cambios desde que una ejecución ${c.settled === 1 ? 'lo resolvió' : 'los resolvió'} (no listados)`
+        : '') +
+      (c.deferred
+        ? `; ${num(c.deferred)} ${c.deferred === 1 ? 'quedaría' : 'quedarían'} para la siguiente ejecución (se alcanzó ` +
+          `--max-files; ${c.deferred === 1 ? 'no listado' : 'no listados'})`
         : '') +
       '. No se escribió nada.',
   },

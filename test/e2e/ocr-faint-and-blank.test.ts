@@ -1,6 +1,8 @@
 // Faint and blank scans through the built CLI and the native engine: a faint page (print at 78 % grey on a
 // mostly empty sheet) must be read, not failed as if blank, and a blank page must stay "no readable text"
 // rather than be stored as the paper's grain read as letters. Half-letter pages: a second or two each.
+// Print at 88 % grey with the default engine: tesseract.js read such a page as it lay, its grain taken for
+// letters, one reading after another past the per-page limit (60 s each); it is read lifted from the start.
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -37,10 +39,13 @@ describe.runIf(hasNativeOcr)('faint and blank scans, through the built CLI', { t
     const blank = scanFilename('6300000002');
     fs.writeFileSync(path.join(drop, faint), await makeFaintScan());
     fs.writeFileSync(path.join(drop, blank), await makeBlankScan());
-    const run = await runCli(['ingest', drop, '--db', db, '--non-interactive', '--json', '--ocr-engine', 'tesseract'], {
-      cwd: root,
-      timeoutMs: 150_000,
-    });
+    const run = await runCli(
+      ['ingest', drop, '--db', db, '--non-interactive', '--json', '--ocr-engine', 'tesseract'],
+      {
+        cwd: root,
+        timeoutMs: 150_000,
+      },
+    );
     expect(run.code, run.stderr).toBe(3); // the blank one failed
     const files = new Map(
       (JSON.parse(run.stdout) as { files: ReportFile[] }).files.map((file) => [file.filename, file]),
@@ -54,7 +59,9 @@ describe.runIf(hasNativeOcr)('faint and blank scans, through the built CLI', { t
     expect(files.get(blank)!.error).toMatch(/OCR \(tesseract\) found no readable text/);
     const handle = new Database(db, { readonly: true, fileMustExist: true });
     try {
-      const stored = handle.prepare('select content from medical_documents where filename = ?').get(faint) as {
+      const stored = handle
+        .prepare('select content from medical_documents where filename = ?')
+        .get(faint) as {
         content: string;
       };
       expect(stored.content).toContain(SCAN_PATIENT.expediente);
@@ -64,3 +71,38 @@ describe.runIf(hasNativeOcr)('faint and blank scans, through the built CLI', { t
     }
   }, 180_000);
 });
+
+describe(
+  'faint print at 88 % grey with the default engine, through the built CLI',
+  { tags: ['slow'] },
+  () => {
+    it('reads the page (expediente and name stored) instead of timing out on its grain', async () => {
+      const drop = path.join(root, 'drop-88');
+      fs.mkdirSync(drop);
+      const faint = scanFilename('6300000003');
+      fs.writeFileSync(path.join(drop, faint), await makeFaintScan(31, 0.88));
+      const run = await runCli(['ingest', drop, '--db', db, '--non-interactive', '--json'], {
+        cwd: root,
+        timeoutMs: 150_000,
+      });
+      const [file] = (JSON.parse(run.stdout) as { files: ReportFile[] }).files;
+      expect(file, file?.error ?? '').toMatchObject({
+        outcome: 'ingested',
+        ocr: { engine: 'tesseract.js', pages: 1 },
+      });
+      expect(run.code, run.stderr).toBe(0);
+      const handle = new Database(db, { readonly: true, fileMustExist: true });
+      try {
+        const stored = handle
+          .prepare('select content from medical_documents where filename = ?')
+          .get(faint) as {
+          content: string;
+        };
+        expect(stored.content).toContain(SCAN_PATIENT.expediente);
+        expect(stored.content).toContain('GABRIELA HUERTA SOTO');
+      } finally {
+        handle.close();
+      }
+    }, 180_000);
+  },
+);

@@ -24,7 +24,8 @@ export function canRun(command: string, args: string[]): boolean {
 }
 
 /** Native OCR (Debian's tesseract and poppler's pdftoppm) is optional for users; CI installs it, so there its tests must run. */
-export const hasNativeOcr = (canRun('tesseract', ['--version']) && canRun('pdftoppm', ['-v'])) || Boolean(process.env.CI);
+export const hasNativeOcr =
+  (canRun('tesseract', ['--version']) && canRun('pdftoppm', ['-v'])) || Boolean(process.env.CI);
 
 function collect(pdf: PDFKit.PDFDocument): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -67,7 +68,8 @@ export async function makeDamagedScan(seed = 3, encoding: 'jpeg' | 'flate' = 'jp
   const pdf = await makeSmallScan(seed, encoding);
   const start = pdf.indexOf('stream\n', pdf.indexOf('/Subtype /Image')) + 'stream\n'.length;
   const length = pdf.indexOf('endstream', start) - start;
-  for (let i = start + Math.floor(length * 0.3); i < start + Math.floor(length * 0.6); i++) pdf[i] = (i * 37) & 0xff;
+  for (let i = start + Math.floor(length * 0.3); i < start + Math.floor(length * 0.6); i++)
+    pdf[i] = (i * 37) & 0xff;
   return pdf;
 }
 
@@ -108,7 +110,10 @@ export async function makeStampedScan(
       { seed },
     ),
   );
-  if (stamp) scan.getPage(0).drawText(stamp, { x: 8, y: 3, size: 5, font: await scan.embedFont(StandardFonts.Helvetica) });
+  if (stamp)
+    scan
+      .getPage(0)
+      .drawText(stamp, { x: 8, y: 3, size: 5, font: await scan.embedFont(StandardFonts.Helvetica) });
   return Buffer.from(await scan.save());
 }
 
@@ -173,14 +178,15 @@ export async function joinScans(scans: readonly Buffer[]): Promise<Buffer> {
 }
 
 /**
- * A faint scan (light toner, a carbon copy): the consultation header printed 78 % grey at the top of a
- * half-letter sheet, the rest of it paper. Tesseract's global threshold, drawn from a histogram that is
- * nearly all paper, took such print for paper: it read no word. A page as short as makeSmallScan's reads.
+ * A faint scan (light toner, a carbon copy): the consultation header printed 78 % grey (or `grey`, 0-1) at the
+ * top of a half-letter sheet, the rest of it paper. Tesseract's global threshold, drawn from a histogram that
+ * is nearly all paper, took such print for paper: it read no word. A page as short as makeSmallScan's reads.
  */
-export async function makeFaintScan(seed = 31): Promise<Buffer> {
+export async function makeFaintScan(seed = 31, grey = 0.784): Promise<Buffer> {
   const pdf = new PDFDocument({ size: [612, 396], margin: 24, info: { CreationDate: new Date(0) } });
   const done = collect(pdf);
-  pdf.font('Helvetica').fontSize(11).fillColor('#c8c8c8');
+  const level = Math.round(grey * 255);
+  pdf.font('Helvetica').fontSize(11).fillColor([level, level, level]);
   for (const line of CONSULTATION_HEADER) pdf.text(line);
   pdf.end();
   return makeScannedPdf(await done, { seed });
@@ -231,7 +237,9 @@ export async function makeLetterheadScan(
   const page = scan.getPage(0);
   const font = await scan.embedFont(StandardFonts.Helvetica);
   const { height } = page.getSize();
-  LETTERHEAD.forEach((line, index) => page.drawText(line, { x: 24, y: height - 14 - 9 * index, size: 7, font }));
+  LETTERHEAD.forEach((line, index) =>
+    page.drawText(line, { x: 24, y: height - 14 - 9 * index, size: 7, font }),
+  );
   page.drawText(LETTERHEAD_FOOTER, { x: 24, y: 8, size: 7, font });
   return Buffer.from(await scan.save());
 }

@@ -41,7 +41,8 @@ function smooth(grey: Uint8Array, width: number): Uint8Array {
   for (let y = 0; y < height; y++) {
     const row = y * width;
     for (let x = 0; x < width; x++)
-      rows[row + x] = grey[row + Math.max(0, x - 1)]! + grey[row + x]! + grey[row + Math.min(width - 1, x + 1)]!;
+      rows[row + x] =
+        grey[row + Math.max(0, x - 1)]! + grey[row + x]! + grey[row + Math.min(width - 1, x + 1)]!;
   }
   const out = new Uint8Array(grey.length);
   for (let y = 0; y < height; y++) {
@@ -53,14 +54,25 @@ function smooth(grey: Uint8Array, width: number): Uint8Array {
   return out;
 }
 
-/**
- * Turns the RGBA pixels of an image `width` pixels wide, in place, to grey with white paper and dark ink (see
- * the file's comment), judged on the smoothed image: print at 88 % grey lies within four grains of the paper as
- * scanned, and was all taken for paper (npm run bench:ocr -- --ink-grey 0.88).
- */
-export function liftFaintInk(rgba: Uint8ClampedArray, width: number): void {
+/** What a scan's grey levels say of its paper and its print (see the file's comment). */
+interface InkLevels {
+  /** The smoothed page, one grey level a pixel. */
+  grey: Uint8Array;
+  /** The paper's grey: the page's median. */
+  paper: number;
+  /** The median ink's grey: the darkest of the stretch. */
+  black: number;
+  /** The grey of the darkest tenth of the ink: the print's own, whatever shading or specks lie about. */
+  darkest: number;
+  /** Greys at or over this are paper. */
+  white: number;
+  /** Whether anything lies clearly below the paper. */
+  hasInk: boolean;
+}
+
+function measureInk(rgba: Uint8ClampedArray, width: number): InkLevels | null {
   const pixels = rgba.length / 4;
-  if (pixels === 0 || width <= 0 || pixels % width !== 0) return;
+  if (pixels === 0 || width <= 0 || pixels % width !== 0) return null;
   const scanned = new Uint8Array(pixels);
   for (let pixel = 0; pixel < pixels; pixel++) scanned[pixel] = luminance(rgba, pixel);
   const grey = smooth(scanned, width);
@@ -78,10 +90,28 @@ export function liftFaintInk(rgba: Uint8ClampedArray, width: number): void {
     ink[level] = histogram[level]!;
     inkPixels += histogram[level]!;
   }
-  const black = inkPixels > 0 ? quantile(ink, inkPixels, 0.5) : 0;
-  const white = inkPixels > 0 ? paper - grain : inkBelow;
+  const hasInk = inkPixels > 0;
+  return {
+    grey,
+    paper,
+    black: hasInk ? quantile(ink, inkPixels, 0.5) : 0,
+    darkest: hasInk ? quantile(ink, inkPixels, 0.1) : 0,
+    white: hasInk ? paper - grain : inkBelow,
+    hasInk,
+  };
+}
+
+/**
+ * Turns the RGBA pixels of an image `width` pixels wide, in place, to grey with white paper and dark ink (see
+ * the file's comment), judged on the smoothed image: print at 88 % grey lies within four grains of the paper as
+ * scanned, and was all taken for paper (npm run bench:ocr -- --ink-grey 0.88).
+ */
+export function liftFaintInk(rgba: Uint8ClampedArray, width: number): void {
+  const levels = measureInk(rgba, width);
+  if (levels === null) return;
+  const { grey, black, white } = levels;
   const range = Math.max(1, white - black);
-  for (let pixel = 0; pixel < pixels; pixel++) {
+  for (let pixel = 0; pixel < grey.length; pixel++) {
     const level = grey[pixel]!;
     const lifted = level >= white ? 255 : Math.max(0, Math.round(((level - black) * 255) / range));
     rgba[4 * pixel] = rgba[4 * pixel + 1] = rgba[4 * pixel + 2] = lifted;
@@ -89,15 +119,65 @@ export function liftFaintInk(rgba: Uint8ClampedArray, width: number): void {
   }
 }
 
-/** `png` with its faint ink lifted (see liftFaintInk), as a PNG. */
-export async function liftFaintInkPng(png: Buffer): Promise<Buffer> {
+/**
+ * Print whose darkest tenth lies fewer grey levels than this under the paper is faint, and read lifted from
+ * the start (read-page-upright.ts). On the bench's scans (smoothed as liftFaintInk sees them), print at 88 %
+ * grey lies 27-29 under the paper, at 78 % grey 40-44, at 70 % grey 52-56; black print 166-177. The darkest
+ * tenth rather than the median: a page of black print with grey shading (a table's header) is not faint.
+ */
+export const FAINT_PRINT_CONTRAST = 80;
+
+/**
+ * Whether the page's print is faint: some ink, all of it close to the paper's grey. Read as it lies, such a
+ * page is mostly grain to Tesseract (see the file's comment): tesseract.js took the grain for hundreds of
+ * letters and spent 60-190 s on a page of print at 88 % grey, past the per-page limit, to read garbage at 46 %
+ * (`npm run bench:ocr -- --ink-grey 0.88`); the same page lifted read in 5 s at 81 %.
+ */
+export function isFaintPrint(rgba: Uint8ClampedArray, width: number): boolean {
+  const levels = measureInk(rgba, width);
+  return levels !== null && levels.hasInk && levels.paper - levels.darkest < FAINT_PRINT_CONTRAST;
+}
+
+async function decodePng(png: Buffer) {
   const { createCanvas, loadImage } = await import('@napi-rs/canvas');
   const image = await loadImage(png);
   const canvas = createCanvas(image.width, image.height);
   const context = canvas.getContext('2d');
   context.drawImage(image, 0, 0);
-  const pixels = context.getImageData(0, 0, image.width, image.height);
-  liftFaintInk(pixels.data, image.width);
+  return { canvas, context, pixels: context.getImageData(0, 0, image.width, image.height) };
+}
+
+/** Whether the page `png` shows is printed faint (see isFaintPrint). */
+export async function isFaintPrintPng(png: Buffer): Promise<boolean> {
+  const { pixels } = await decodePng(png);
+  return isFaintPrint(pixels.data, pixels.width);
+}
+
+/** `png` with its faint ink lifted (see liftFaintInk), as a PNG. */
+export async function liftFaintInkPng(png: Buffer): Promise<Buffer> {
+  const { canvas, context, pixels } = await decodePng(png);
+  liftFaintInk(pixels.data, pixels.width);
   context.putImageData(pixels, 0, 0);
   return canvas.encode('png');
+}
+
+/** A rendered page's PNG, and what is made of it once for all its readings: whether it is faint, and lifted. */
+export interface RenderedPage {
+  page: number;
+  png: Buffer;
+  faint?: Promise<boolean>;
+  lifted?: Promise<Buffer>;
+}
+
+/** The page's PNG to read: as rendered, or with its ink lifted (made once a page, not once a turn). */
+export function pngToRead(rendered: RenderedPage, liftInk: boolean): Promise<Buffer> {
+  if (!liftInk) return Promise.resolve(rendered.png);
+  rendered.lifted ??= liftFaintInkPng(rendered.png);
+  return rendered.lifted;
+}
+
+/** Whether the rendered page is printed faint (see isFaintPrint), measured once a page. */
+export function renderedPrintIsFaint(rendered: RenderedPage): Promise<boolean> {
+  rendered.faint ??= rendered.png.length === 0 ? Promise.resolve(false) : isFaintPrintPng(rendered.png);
+  return rendered.faint;
 }

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describeDamagedFlateImage, type ListedImage } from '../extraction/damaged-streams.js';
 import { DamagedPageImage, type PageRecogniser } from './page-recogniser.js';
-import { liftFaintInkPng } from './lift-faint-ink.js';
+import { pngToRead, renderedPrintIsFaint, type RenderedPage } from './lift-faint-ink.js';
 import { rotatePng } from './rotate-png.js';
 
 /** Processes running now, for the memory watchdog (see ocr-worker.ts). */
@@ -104,7 +104,7 @@ export function createNativeTesseractRecogniser(options: {
   return {
     async open(pdfPath, pages, dpi) {
       // The last page rendered: a page read again turned (read-page-upright.ts) is not rendered again.
-      let rendered: { page: number; png: Buffer } | undefined;
+      let rendered: RenderedPage | undefined;
       let bytes: Promise<Buffer> | undefined;
       // One `pdfimages -list` for the file, over the pages to read, on the first page rendered: a call per page
       // cost a process per page (40 for a 40-page scan) for a list that takes milliseconds to make whole.
@@ -126,8 +126,8 @@ export function createNativeTesseractRecogniser(options: {
         }
         return undefined;
       };
-      const render = async (page: number): Promise<Buffer> => {
-        if (rendered?.page === page) return rendered.png;
+      const render = async (page: number): Promise<RenderedPage> => {
+        if (rendered?.page === page) return rendered;
         const n = String(page);
         const flateDamage = await damagedFlateImage(page);
         if (flateDamage !== undefined) throw new DamagedPageImage(flateDamage);
@@ -145,13 +145,13 @@ export function createNativeTesseractRecogniser(options: {
         const damage = IMAGE_DAMAGE.exec(stderr)?.[0].trim();
         if (damage !== undefined) throw new DamagedPageImage(damage);
         rendered = { page, png };
-        return png;
+        return rendered;
       };
       return {
         async recognise(page, rotation = 0, liftInk = false) {
           const rendering = await render(page);
-          if (rendering.length === 0) return '';
-          const png = await rotatePng(liftInk ? await liftFaintInkPng(rendering) : rendering, rotation);
+          if (rendering.png.length === 0) return '';
+          const png = await rotatePng(await pngToRead(rendering, liftInk), rotation);
           const { stdout: tsv } = await run(
             options.tesseractCommand,
             ['stdin', 'stdout', '-l', options.languages.join('+'), '--dpi', String(dpi), 'tsv'],
@@ -159,6 +159,7 @@ export function createNativeTesseractRecogniser(options: {
           );
           return tsv.toString('utf8');
         },
+        printIsFaint: async (page) => renderedPrintIsFaint(await render(page)),
         close: async () => undefined,
       };
     },

@@ -83,6 +83,7 @@ async function readPages(task: OcrTask): Promise<OcrTaskResult> {
         if (readings++ > 0) send({ type: 'ocr:reading', page });
         return document.recognise(page, rotation, liftInk);
       },
+      printIsFaint: (page) => document.printIsFaint(page),
       close: () => document.close(),
     };
     for (const page of task.pages) {

@@ -23,5 +23,7 @@ export interface OpenDocument {
    * and with its faint ink lifted first when `liftInk` (see lift-faint-ink.ts).
    */
   recognise(page: number, rotation?: PageRotation, liftInk?: boolean): Promise<string>;
+  /** Whether the page is printed faint, so that it reads better with its ink lifted (see isFaintPrint). */
+  printIsFaint(page: number): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -33,6 +33,7 @@ function meanConfidence(page: OcrPageText): number {
 const LIFT_WORDS_FACTOR = 2;
 
 export async function readPageUpright(document: OpenDocument, page: number): Promise<OcrPageText> {
+  if (await document.printIsFaint(page)) return readFaintPage(document, page);
   const upright = readTesseractTsv(await document.recognise(page, 0), page);
   const confident = meanConfidence(upright) >= ROTATION_RETRY_BELOW;
   if (upright.words >= LIFT_BELOW_WORDS)
@@ -56,6 +57,18 @@ export async function readPageUpright(document: OpenDocument, page: number): Pro
   const liftInk = meanConfidence(lifted) > meanConfidence(upright) + ROTATION_MARGIN;
   if (liftInk && meanConfidence(lifted) >= ROTATION_RETRY_BELOW) return lifted;
   return readTurned(document, page, liftInk ? lifted : upright, liftInk);
+}
+
+/**
+ * A page of faint print is read lifted from the start, never as it lies: read so, it is mostly grain, which
+ * tesseract.js took for hundreds of letters, one reading running past the per-page limit (lift-faint-ink.ts).
+ * Read lifted and still unsure, it may be upside down: the turns are read lifted too. No ink read even lifted:
+ * a blank page, its specks taken for print.
+ */
+async function readFaintPage(document: OpenDocument, page: number): Promise<OcrPageText> {
+  const lifted = readTesseractTsv(await document.recognise(page, 0, true), page);
+  if (lifted.words === 0 || meanConfidence(lifted) >= ROTATION_RETRY_BELOW) return lifted;
+  return readTurned(document, page, lifted, true);
 }
 
 /** The most confident of `asRead` and the page's turns, read lifted when `liftInk`. */

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { DamagedPageImage, type PageRecogniser } from './page-recogniser.js';
-import { liftFaintInkPng } from './lift-faint-ink.js';
+import { pngToRead, renderedPrintIsFaint, type RenderedPage } from './lift-faint-ink.js';
 import { rotatePng } from './rotate-png.js';
 import { TESSERACT_JS_MODEL_FOLDER } from './types.js';
 
@@ -86,9 +86,9 @@ export function createTesseractJsRecogniser(languages: readonly string[]): PageR
       const info = await parser.getInfo({ parsePageInfo: true, partial: [...pages] });
       const sizes = new Map(info.pages.map((page) => [page.pageNumber, page]));
       // The last page rendered: a page read again turned (read-page-upright.ts) is not rendered again.
-      let rendered: { page: number; png: Buffer } | undefined;
-      const render = async (page: number): Promise<Buffer> => {
-        if (rendered?.page === page) return rendered.png;
+      let rendered: RenderedPage | undefined;
+      const render = async (page: number): Promise<RenderedPage> => {
+        if (rendered?.page === page) return rendered;
         const size = sizes.get(page);
         const longSide = size ? Math.max(size.width, size.height) : 0;
         const scale = longSide > 0 ? Math.min(dpi / 72, MAX_SIDE_PX / longSide) : dpi / 72;
@@ -101,14 +101,14 @@ export function createTesseractJsRecogniser(languages: readonly string[]): PageR
         const data = shot.pages[0]?.data;
         const png = data ? Buffer.from(data.buffer, data.byteOffset, data.byteLength) : Buffer.alloc(0);
         rendered = { page, png };
-        return png;
+        return rendered;
       };
       return {
         async recognise(page, rotation = 0, liftInk = false) {
           const rendering = await render(page);
-          if (rendering.length === 0) return '';
+          if (rendering.png.length === 0) return '';
           const result = await ocr.recognize(
-            await rotatePng(liftInk ? await liftFaintInkPng(rendering) : rendering, rotation),
+            await rotatePng(await pngToRead(rendering, liftInk), rotation),
             {},
             {
               text: false,
@@ -117,6 +117,7 @@ export function createTesseractJsRecogniser(languages: readonly string[]): PageR
           );
           return result.data.tsv ?? '';
         },
+        printIsFaint: async (page) => renderedPrintIsFaint(await render(page)),
         close: () => parser.destroy(),
       };
     },

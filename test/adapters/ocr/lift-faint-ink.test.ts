@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { liftFaintInk } from '../../../src/adapters/ocr/lift-faint-ink.js';
+import { isFaintPrint, liftFaintInk } from '../../../src/adapters/ocr/lift-faint-ink.js';
 
 /** RGBA pixels of the given grey levels. */
 function greyPixels(levels: readonly number[]): Uint8ClampedArray {
@@ -20,7 +20,8 @@ describe('liftFaintInk', () => {
     // 20 × 20 of paper, a stroke of print at 194-200 three pixels wide down column 8-10, one dark speck.
     const width = 20;
     const levels = paperLevels(width, 20);
-    for (let y = 2; y < 18; y++) for (let x = 8; x <= 10; x++) levels[y * width + x] = 194 + ((x + y) % 4) * 2;
+    for (let y = 2; y < 18; y++)
+      for (let x = 8; x <= 10; x++) levels[y * width + x] = 194 + ((x + y) % 4) * 2;
     for (let y = 14; y < 16; y++) for (let x = 2; x < 4; x++) levels[y * width + x] = 40;
     const pixels = greyPixels(levels);
     liftFaintInk(pixels, width);
@@ -37,7 +38,8 @@ describe('liftFaintInk', () => {
     let seed = 7;
     const noise = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648 - 0.5) * 34;
     const levels = Array.from({ length: width * 30 }, () => Math.round(246 + noise()));
-    for (let y = 3; y < 27; y++) for (let x = 12; x <= 14; x++) levels[y * width + x] = Math.round(217 + noise() / 2);
+    for (let y = 3; y < 27; y++)
+      for (let x = 12; x <= 14; x++) levels[y * width + x] = Math.round(217 + noise() / 2);
     const pixels = greyPixels(levels);
     liftFaintInk(pixels, width);
     const lifted = greys(pixels);
@@ -51,5 +53,36 @@ describe('liftFaintInk', () => {
     const pixels = greyPixels(Array.from({ length: 100 }, (_, i) => 238 + (i % 11)));
     liftFaintInk(pixels, 10);
     expect(new Set(greys(pixels))).toEqual(new Set([255]));
+  });
+});
+
+describe('isFaintPrint', () => {
+  /** 30 × 30 of noisy paper (246 ± 17) with a stroke three pixels wide down columns 12-14 at `ink`. */
+  function strokeOnPaper(ink: number): number[] {
+    const width = 30;
+    let seed = 7;
+    const noise = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648 - 0.5) * 34;
+    const levels = Array.from({ length: width * 30 }, () => Math.round(246 + noise()));
+    for (let y = 3; y < 27; y++)
+      for (let x = 12; x <= 14; x++) levels[y * width + x] = Math.round(ink + noise() / 2);
+    return levels;
+  }
+
+  it('finds print at 88 % and 78 % grey faint, and black print not', () => {
+    expect(isFaintPrint(greyPixels(strokeOnPaper(217)), 30)).toBe(true);
+    expect(isFaintPrint(greyPixels(strokeOnPaper(193)), 30)).toBe(true);
+    expect(isFaintPrint(greyPixels(strokeOnPaper(20)), 30)).toBe(false);
+  });
+
+  it('does not take black print beside a larger grey shading for faint print', () => {
+    // A table header shaded at 200 over rows 20-27: more pixels than the black stroke above it.
+    const levels = strokeOnPaper(20).map((level, i) =>
+      Math.floor(i / 30) >= 20 && Math.floor(i / 30) < 28 ? 200 : level,
+    );
+    expect(isFaintPrint(greyPixels(levels), 30)).toBe(false);
+  });
+
+  it('finds no faint print on a blank page', () => {
+    expect(isFaintPrint(greyPixels(Array.from({ length: 100 }, (_, i) => 238 + (i % 11))), 10)).toBe(false);
   });
 });

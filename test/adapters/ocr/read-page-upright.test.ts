@@ -14,8 +14,9 @@ type Reading = `${PageRotation}` | `${PageRotation} lifted`;
 /**
  * A document whose one page reads as `readings` says for each turn, as scanned or with its ink lifted
  * (by default as scanned: the ink of a page printed black is black either way), recording what was asked.
+ * `faint`: the page's print measures faint (isFaintPrint).
  */
-function documentReading(readings: Partial<Record<Reading, string>>) {
+function documentReading(readings: Partial<Record<Reading, string>>, faint = false) {
   const asked: Reading[] = [];
   const document: OpenDocument = {
     recognise: (_page, rotation = 0, liftInk = false) => {
@@ -23,6 +24,7 @@ function documentReading(readings: Partial<Record<Reading, string>>) {
       asked.push(reading);
       return Promise.resolve(readings[reading] ?? readings[`${rotation}`] ?? '');
     },
+    printIsFaint: () => Promise.resolve(faint),
     close: () => Promise.resolve(),
   };
   return { document, asked };
@@ -107,8 +109,31 @@ describe('readPageUpright', () => {
 
   it('turns a page of print read as many garbage words without reading it lifted: its ink is black already', async () => {
     const garbage = Array.from({ length: 25 }, () => 'ɐɹɐ');
-    const { document, asked } = documentReading({ 0: tsv(40, garbage), 180: tsv(92, ['Paciente:', 'CESAR']) });
+    const { document, asked } = documentReading({
+      0: tsv(40, garbage),
+      180: tsv(92, ['Paciente:', 'CESAR']),
+    });
     expect((await readPageUpright(document, 1)).text).toBe('Paciente: CESAR');
     expect(asked).toEqual(['0', '180']);
+  });
+
+  it('reads a page whose print measures faint lifted from the start, never as scanned', async () => {
+    // As scanned, tesseract.js took the grain of print at 88 % grey for letters: 60-190 s to read garbage.
+    const body = Array.from({ length: 30 }, (_, i) => `palabra${i}`);
+    const { document, asked } = documentReading(
+      { 0: tsv(46, ['EUA', 'PESATI', 'xr']), '0 lifted': tsv(81, ['RECETA', 'MÉDICA', ...body]) },
+      true,
+    );
+    expect(await readPageUpright(document, 1)).toMatchObject({ words: 32 });
+    expect(asked).toEqual(['0 lifted']);
+  });
+
+  it('reads the turns of a page of faint print lifted when its lifted reading is unsure', async () => {
+    const { document, asked } = documentReading(
+      { '0 lifted': tsv(36, ['SVSƎƆ']), '180 lifted': tsv(90, ['Paciente:', 'GABRIELA']) },
+      true,
+    );
+    expect((await readPageUpright(document, 1)).text).toBe('Paciente: GABRIELA');
+    expect(asked).toEqual(['0 lifted', '180 lifted']);
   });
 });

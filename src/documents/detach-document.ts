@@ -7,6 +7,7 @@ import { PatientRepository } from '../db/repositories/patient-repository.js';
 import type { MedicalDocument, Patient } from '../db/schema.js';
 import { UserError } from '../errors.js';
 import type { DocumentActor, DocumentChangeDependencies } from './move-document.js';
+import { unfinishedVectorChange } from './unfinished-vector-change.js';
 
 export interface DetachDocumentResult {
   /** The file now waiting for review, in the document's session. */
@@ -71,7 +72,18 @@ export async function detachDocument(
       'move it to the right patient with `tecsalud-batch documents move`, or ingest its PDF again with --force',
     );
   }
-  const chunks = document.vectorized === 1 ? await deps.vectorStore!.deleteDocument(document.id) : 0;
+  const chunks =
+    document.vectorized === 1
+      ? await deps.vectorStore!.deleteDocument(document.id).catch((error: unknown) => {
+          const short = document.id.slice(0, 8);
+          throw unfinishedVectorChange(error, {
+            disagreement:
+              `the detach of document ${short} did not finish: some of its chunks may already be gone from the ` +
+              `vector store while the registry still files it under expediente ${document.expediente} (its text is kept)`,
+            finish: `run \`tecsalud-batch documents detach ${short}\` again to finish it`,
+          });
+        })
+      : 0;
   const from = (await new PatientRepository(db).findById(document.patientId)) ?? null;
   const file = document.batchFileId ? ((await batches.findFile(document.batchFileId)) ?? null) : null;
   const at = new Date().toISOString();

@@ -4,6 +4,7 @@ import type { OpenDatabase } from '../db/open-database.js';
 import { DocumentChangeRepository } from '../db/repositories/document-change-repository.js';
 import { PatientRepository } from '../db/repositories/patient-repository.js';
 import type { ActorKind, MedicalDocument, Patient } from '../db/schema.js';
+import { unfinishedVectorChange } from './unfinished-vector-change.js';
 
 export interface DocumentChangeDependencies {
   database: OpenDatabase;
@@ -45,15 +46,29 @@ export async function moveDocument(
       // The same embeddings go back: the collection's own embedding space, whatever embedder is configured now.
       const space = await deps.vectorStore.describeCollection();
       if (space) await deps.vectorStore.ensureCollection(space);
-      await deps.vectorStore.replaceDocuments([
-        {
-          documentId: document.id,
-          records: records.map((record) => ({
-            ...record,
-            metadata: { ...record.metadata, patient_id: to.id, expediente: to.expediente },
-          })),
-        },
-      ]);
+      const vectorStore = deps.vectorStore;
+      await vectorStore
+        .replaceDocuments([
+          {
+            documentId: document.id,
+            records: records.map((record) => ({
+              ...record,
+              metadata: { ...record.metadata, patient_id: to.id, expediente: to.expediente },
+            })),
+          },
+        ])
+        .catch((error: unknown) => {
+          if (document.patientId === to.id) throw error;
+          const short = document.id.slice(0, 8);
+          throw unfinishedVectorChange(error, {
+            disagreement:
+              `the move of document ${short} to expediente ${to.expediente} did not finish: its vectors may already ` +
+              `name that patient while the registry still files it under ${document.expediente}`,
+            finish:
+              `run \`tecsalud-batch documents move ${short} --to ${to.expediente}\` again to finish it, ` +
+              `or \`tecsalud-batch documents move ${short} --to ${document.expediente}\` to put its vectors back`,
+          });
+        });
     }
     chunks = records.length;
   }

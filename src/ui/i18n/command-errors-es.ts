@@ -273,6 +273,31 @@ const PATIENT_RULES: readonly RefusalRule[] = [
     es: ([session]) =>
       `\`tecsalud-batch status ${session} --files\` muestra dónde está ahora el archivo; asignado de nuevo en \`tecsalud-batch review ${session}\`, vuelve a ser un documento`,
   },
+  // A move or detach whose vector write failed part way (documents/unfinished-vector-change): the store's own
+  // refusal first, then what may now disagree.
+  {
+    en: /^(.*); the move of document (\S+) to expediente (\S+) did not finish: its vectors may already name that patient while the registry still files it under (\S+)$/s,
+    es: ([why, id, to, from], detail) =>
+      `${detail(why!)}; el traslado del documento ${id} al expediente ${to} no terminó: puede que sus vectores ya ` +
+      `nombren a ese paciente mientras el registro aún lo archiva en ${from}`,
+  },
+  {
+    en: /^(?:(.*); then )?run `tecsalud-batch documents move (\S+) --to (\S+)` again to finish it, or `tecsalud-batch documents move \S+ --to (\S+)` to put its vectors back$/s,
+    es: ([first, id, to, from], detail) =>
+      `${first ? `${detail(first)}; después ejecute` : 'Ejecute'} de nuevo \`tecsalud-batch documents move ${id} --to ${to}\` ` +
+      `para terminarlo, o \`tecsalud-batch documents move ${id} --to ${from}\` para devolver sus vectores`,
+  },
+  {
+    en: /^(.*); the detach of document (\S+) did not finish: some of its chunks may already be gone from the vector store while the registry still files it under expediente (\S+) \(its text is kept\)$/s,
+    es: ([why, id, expediente], detail) =>
+      `${detail(why!)}; la desvinculación del documento ${id} no terminó: puede que algunos de sus fragmentos ya no ` +
+      `estén en el almacén de vectores mientras el registro aún lo archiva en el expediente ${expediente} (su texto se conserva)`,
+  },
+  {
+    en: /^(?:(.*); then )?run `tecsalud-batch documents detach (\S+)` again to finish it$/s,
+    es: ([first, id], detail) =>
+      `${first ? `${detail(first)}; después ejecute` : 'Ejecute'} de nuevo \`tecsalud-batch documents detach ${id}\` para terminarla`,
+  },
   {
     en: /^document (\S+) is gone: another command detached or purged it just now$/,
     es: ([id]) => `el documento ${id} ya no existe: otro comando lo desvinculó o purgó hace un momento`,

@@ -1,7 +1,9 @@
 import { IncompatibleCollectionError, type VectorQueryResult } from '../adapters/vector-stores/types.js';
 import type { BackendConfig } from '../config/load-config.js';
 import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
+import { DocumentRepository } from '../db/repositories/document-repository.js';
 import { PatientRepository } from '../db/repositories/patient-repository.js';
+import type { MedicalDocument } from '../db/schema.js';
 import { UsageError } from '../errors.js';
 import { openSearchAdapters } from './open-backends.js';
 import { withRegistry, type RegistryLocation } from './open-registry.js';
@@ -14,16 +16,38 @@ export interface ChunkQuery {
   documentType?: string;
 }
 
+export interface ChunkSearch {
+  /** The nearest chunks whose document the registry files under the patient their metadata names. */
+  hits: VectorQueryResult[];
+  /** The documents of the other chunks found, left out: one entry per document. */
+  leftOut: LeftOutDocument[];
+}
+
+/** Chunks the query found whose metadata the registry contradicts: shown, they would be a patient's note under another patient. */
+export interface LeftOutDocument {
+  documentId: string;
+  chunks: number;
+  /** The expediente the chunks carry in the vector store. */
+  vectorExpediente: string;
+  /** The expediente the registry files the document under; null when the registry holds no such document. */
+  registryExpediente: string | null;
+}
+
 /**
  * Nearest chunks to the text, embedded by the embedder that filled the collection. Only reads: a collection
  * that does not exist is an error naming the ones that do (a mistyped --collection must not come back as
  * "no matching chunks", nor leave an empty collection behind).
+ *
+ * The registry, not the vector store, says whose a document is: a `documents move` whose vector write failed
+ * part way (Chroma timed out after taking the write) leaves chunks naming another patient than the registry
+ * does, and `--patient` filters on what the chunks say. Every hit is checked against the registry, and those it
+ * contradicts are left out and reported, with the command that brings them in line.
  */
 export async function searchChunks(
   location: RegistryLocation,
   backends: BackendConfig,
   query: ChunkQuery,
-): Promise<VectorQueryResult[]> {
+): Promise<ChunkSearch> {
   return withRegistry(location, async (database) => {
     // An expediente nobody has would come back as "no matching chunks", as if the patient had no such text.
     if (query.expediente && !(await new PatientRepository(database.db).findByExpediente(query.expediente))) {
@@ -56,15 +80,43 @@ export async function searchChunks(
           'search for the words the document would contain, e.g. "biometría hemática"',
         );
       }
-      return await vectorStore.query(vector!, {
+      const found = await vectorStore.query(vector!, {
         k: query.k,
         where: {
           ...(query.expediente ? { expediente: query.expediente } : {}),
           ...(query.documentType ? { document_type: query.documentType } : {}),
         },
       });
+      const owners = await new DocumentRepository(database.db).ownersOf(found.map((hit) => String(hit.metadata.document_id)));
+      return setAsideContradictedHits(found, owners);
     } finally {
       await vectorStore.close();
     }
   });
+}
+
+/** Splits the hits into those the registry agrees with and, per document, those it contradicts. */
+export function setAsideContradictedHits(
+  found: VectorQueryResult[],
+  owners: Map<string, Pick<MedicalDocument, 'patientId' | 'expediente'>>,
+): ChunkSearch {
+  const hits: VectorQueryResult[] = [];
+  const leftOut = new Map<string, LeftOutDocument>();
+  for (const hit of found) {
+    const documentId = String(hit.metadata.document_id);
+    const owner = owners.get(documentId);
+    if (owner && owner.patientId === hit.metadata.patient_id && owner.expediente === hit.metadata.expediente) {
+      hits.push(hit);
+      continue;
+    }
+    const entry = leftOut.get(documentId) ?? {
+      documentId,
+      chunks: 0,
+      vectorExpediente: String(hit.metadata.expediente),
+      registryExpediente: owner?.expediente ?? null,
+    };
+    entry.chunks++;
+    leftOut.set(documentId, entry);
+  }
+  return { hits, leftOut: [...leftOut.values()] };
 }

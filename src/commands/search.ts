@@ -54,7 +54,7 @@ export async function searchDocuments(text: string, options: SearchOptions, cont
     throw new UsageError(`--patient takes an expediente (8 to 12 digits), not '${sanitizeForTerminal(expediente)}'`);
   }
   const { searchChunks } = await import('../app/search-chunks.js');
-  const hits = await searchChunks(context, context.config!, {
+  const { hits, leftOut } = await searchChunks(context, context.config!, {
     text,
     k,
     expediente,
@@ -64,8 +64,28 @@ export async function searchDocuments(text: string, options: SearchOptions, cont
     writeJson(io, {
       query: text,
       results: hits.map((h) => ({ id: h.id, distance: h.distance, metadata: h.metadata, text: h.document })),
+      // Found but not shown: the registry files these documents elsewhere, or holds them no more.
+      left_out: leftOut.map((d) => ({
+        document_id: d.documentId,
+        chunks: d.chunks,
+        vector_expediente: d.vectorExpediente,
+        registry_expediente: d.registryExpediente,
+      })),
     });
-  } else if (hits.length === 0) {
+    return ExitCode.Success;
+  }
+  const leftOutWords = commandWords(options.lang, context.env).search;
+  for (const document of leftOut) {
+    const id = document.documentId.slice(0, 8);
+    const vectorExpediente = sanitizeForTerminal(document.vectorExpediente);
+    writeLine(
+      io.stderr,
+      document.registryExpediente === null
+        ? leftOutWords.leftOutGone(id, document.chunks, vectorExpediente)
+        : leftOutWords.leftOutElsewhere(id, document.chunks, vectorExpediente, document.registryExpediente),
+    );
+  }
+  if (hits.length === 0) {
     writeLine(io.stdout, commandWords(options.lang, context.env).search.none);
   } else {
     const lang = resolveLanguage({ flag: options.lang, env: context.env });

@@ -115,9 +115,42 @@ describe.runIf(chromaWanted())('a document change whose vector write is left una
     expect((await documentNamed(MOVED))!.expediente).toBe(document.expediente);
     expect((await vectorsOf(document.id)).map((v) => v.metadata.expediente)).toContain(OTHER_PATIENT);
 
+    // Meanwhile search, which filters on what the chunks say, must not give that patient another's note.
+    const search = (...args: string[]) => runCli(['search', 'asma bronquial', '--patient', OTHER_PATIENT, ...args], { cwd: root, env });
+    const json = await search('--json');
+    expect(json.code, json.stderr).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual({
+      query: 'asma bronquial',
+      results: [],
+      left_out: [
+        {
+          document_id: document.id,
+          chunks: document.chunksCount,
+          vector_expediente: OTHER_PATIENT,
+          registry_expediente: document.expediente,
+        },
+      ],
+    });
+    const text = await search();
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toBe('No matching chunks.\n');
+    expect(text.stderr).toBe(
+      `warning: ${document.chunksCount} chunks of document ${id} left out: the vector store files them under expediente ` +
+        `${OTHER_PATIENT}, the registry under ${document.expediente} (a \`documents move\` that did not finish); ` +
+        `\`tecsalud-batch documents move ${id} --to ${document.expediente}\` files its vectors where the registry does ` +
+        `(or --to ${OTHER_PATIENT}, if the document is that patient's)\n`,
+    );
+    const textEs = await search('--lang', 'es');
+    expect(textEs.stderr).toMatch(
+      new RegExp(`^aviso: se omiten ${document.chunksCount} fragmentos del documento ${id}: el almacén de vectores los archiva en el expediente ${OTHER_PATIENT}, el registro en el ${document.expediente} `),
+    );
+
     const again = await runCli(['documents', 'move', id, '--to', OTHER_PATIENT], { cwd: root, env });
     expect(again.code, again.stderr).toBe(0);
     expect((await documentNamed(MOVED))!.expediente).toBe(OTHER_PATIENT);
+    const found = JSON.parse((await search('--json')).stdout) as { results: { metadata: { document_id: string } }[]; left_out: unknown[] };
+    expect(found.left_out).toEqual([]);
+    expect(found.results.map((r) => r.metadata.document_id)).toContain(document.id);
     const vectors = await vectorsOf(document.id);
     expect(vectors).toHaveLength(document.chunksCount);
     for (const vector of vectors) expect(vector.metadata.expediente).toBe(OTHER_PATIENT);
@@ -150,5 +183,24 @@ describe.runIf(chromaWanted())('a document change whose vector write is left una
     expect(again.code, again.stderr).toBe(0);
     expect(await documentNamed(DETACHED)).toBeUndefined();
     expect(await vectorsOf(document.id)).toEqual([]);
+  });
+
+  it('search leaves out the chunks of a document the registry no longer holds, and says so', async () => {
+    // As a run killed between writing a document's vectors and its row leaves them (and the file then removed).
+    const document = (await documentNamed(MOVED))!;
+    const database = await openDatabase(resolveDatabaseTarget(env.TECSALUD_DB!, { cwd: root }));
+    try {
+      await database.db.deleteFrom('batchFiles').where('documentId', '=', document.id).execute();
+      await database.db.deleteFrom('medicalDocuments').where('id', '=', document.id).execute();
+    } finally {
+      await database.close();
+    }
+    const searched = await runCli(['search', 'asma bronquial', '-k', '20'], { cwd: root, env });
+    expect(searched.code, searched.stderr).toBe(0);
+    expect(searched.stdout).not.toContain(MOVED);
+    expect(searched.stderr).toBe(
+      `warning: ${document.chunksCount} chunks of document ${document.id.slice(0, 8)} (expediente ${document.expediente}) left out: ` +
+        'the registry holds no such document, yet its chunks are still in the vector store\n',
+    );
   });
 });

@@ -51,6 +51,21 @@ export class DocumentRepository {
     return found;
   }
 
+  /** The patient the registry files each of these documents under (ids it does not hold are absent). */
+  async ownersOf(ids: string[]): Promise<Map<string, Pick<MedicalDocument, 'patientId' | 'expediente'>>> {
+    const owners = new Map<string, Pick<MedicalDocument, 'patientId' | 'expediente'>>();
+    const unique = [...new Set(ids)];
+    for (let start = 0; start < unique.length; start += ROWS_PER_STATEMENT) {
+      const rows = await this.db
+        .selectFrom('medicalDocuments')
+        .select(['id', 'patientId', 'expediente'])
+        .where('id', 'in', unique.slice(start, start + ROWS_PER_STATEMENT))
+        .execute();
+      for (const { id, ...owner } of rows) owners.set(id, owner);
+    }
+    return owners;
+  }
+
   async findById(id: string): Promise<MedicalDocument | undefined> {
     return this.db.selectFrom('medicalDocuments').selectAll().where('id', '=', id).executeTakeFirst();
   }

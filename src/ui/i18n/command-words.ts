@@ -90,6 +90,10 @@ export interface CommandWords {
     hit(rank: number, file: string, expediente: string, type: string, typeWords: string, chunk: number, chunks: unknown, distance: string): string;
     /** What the distance means, once under the results: a bare '0.791' is a figure without a meaning. */
     distanceNote: string;
+    /** Chunks found but left out: the registry files their document under another expediente than they carry. */
+    leftOutElsewhere(id: string, chunks: number, vectorExpediente: string, registryExpediente: string): string;
+    /** Chunks found but left out: the registry holds no such document. */
+    leftOutGone(id: string, chunks: number, vectorExpediente: string): string;
   };
   processingTypes: Record<ProcessingType, { label: string; description: string }>;
   parse: {
@@ -226,6 +230,14 @@ const EN: CommandWords = {
     hit: (rank, file, expediente, type, _typeWords, chunk, chunks, distance) =>
       `${rank}. ${file} · expediente ${expediente} · ${type} · chunk ${chunk}/${String(chunks)} · distance ${distance}`,
     distanceNote: 'distance: how far the passage is from the text searched for (0: the same); the closest come first.',
+    leftOutElsewhere: (id, chunks, vectorExpediente, registryExpediente) =>
+      `warning: ${plural(chunks, 'chunk', 'chunks')} of document ${id} left out: the vector store files them under expediente ` +
+      `${vectorExpediente}, the registry under ${registryExpediente} (a \`documents move\` that did not finish); ` +
+      `\`tecsalud-batch documents move ${id} --to ${registryExpediente}\` files its vectors where the registry does ` +
+      `(or --to ${vectorExpediente}, if the document is that patient's)`,
+    leftOutGone: (id, chunks, vectorExpediente) =>
+      `warning: ${plural(chunks, 'chunk', 'chunks')} of document ${id} (expediente ${vectorExpediente}) left out: the registry ` +
+      'holds no such document, yet its chunks are still in the vector store',
   },
   processingTypes: {
     vectorized: {
@@ -401,6 +413,14 @@ const ES: CommandWords = {
       `${rank}. ${file} · expediente ${expediente} · ${typeWords === type ? type : `${typeWords} (${type})`} · ` +
       `fragmento ${chunk}/${String(chunks)} · distancia ${distance}`,
     distanceNote: 'distancia: cuánto se aleja el fragmento del texto buscado (0: idéntico); los más cercanos van primero.',
+    leftOutElsewhere: (id, chunks, vectorExpediente, registryExpediente) =>
+      `aviso: se omiten ${plural(chunks, 'fragmento', 'fragmentos')} del documento ${id}: el almacén de vectores los archiva en el ` +
+      `expediente ${vectorExpediente}, el registro en el ${registryExpediente} (un \`documents move\` que no terminó); ` +
+      `\`tecsalud-batch documents move ${id} --to ${registryExpediente}\` archiva sus vectores donde lo hace el registro ` +
+      `(o --to ${vectorExpediente}, si el documento es de ese paciente)`,
+    leftOutGone: (id, chunks, vectorExpediente) =>
+      `aviso: se omiten ${plural(chunks, 'fragmento', 'fragmentos')} del documento ${id} (expediente ${vectorExpediente}): el ` +
+      'registro no tiene ese documento, pero sus fragmentos siguen en el almacén de vectores',
   },
   processingTypes: {
     vectorized: {

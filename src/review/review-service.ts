@@ -263,16 +263,19 @@ export class ReviewService {
       return { ok: false, message: 'nothing to undo in this sitting', notice: { code: 'nothing_to_undo' } };
     const current = await this.batches.findFile(entry.fileId);
     try {
+      // The vectors go first. Deleted after the rows, a vector store that failed left the chunks under the
+      // patient the reviewer had just taken the document off, with no document in the registry and nothing
+      // left to undo: a search for that patient found them. This way a failure leaves the decision standing
+      // (its vectors perhaps gone, never another patient's), and undo can be asked for again.
+      if (entry.documentId && entry.collection) {
+        const { vectorStore } = await this.openVectors(entry.collection);
+        await vectorStore.deleteDocument(entry.documentId);
+      }
+      // One transaction: the decision is undone whole, or still stands.
       await this.revert(entry, current);
     } catch (error) {
-      // The revert is one transaction: the decision still stands, and undo can be asked for again.
       this.undoStack.push(entry);
       throw error;
-    }
-    // After the commit: vectors left by a crash here are overwritten under the same ids on re-attach.
-    if (entry.documentId && entry.collection) {
-      const { vectorStore } = await this.openVectors(entry.collection);
-      await vectorStore.deleteDocument(entry.documentId);
     }
     return {
       ok: true,

@@ -81,7 +81,11 @@ async function cleanOneSession(
   let withinRetention = 0;
   if (options.purge) {
     withinRetention = await enforceRetention(database, session, options);
-    if (session.processingType !== 'complete') {
+    // By each document's own row, not the session's processing type: a document a `--type complete` session
+    // re-ingested with --force keeps the vectors an earlier session gave it, and purged without them its chunks
+    // stayed in the store under the patient, found by every search after the purge said they were gone.
+    const withVectors = await new DocumentRepository(database.db).vectorizedIdsByBatch(session.id);
+    if (withVectors.length > 0) {
       const { openSearchAdapters } = await import('./open-backends.js');
       // The vectors live where the session put them: its recorded collection, the configured store.
       const recorded = readSessionOptions(session.optionsJson).collection;
@@ -90,10 +94,11 @@ async function cleanOneSession(
         backends,
         collection: options.collection ?? recorded ?? backends.collection,
       });
-      for (const id of await new DocumentRepository(database.db).idsByBatch(session.id)) {
-        await vectorStore.deleteDocument(id);
+      try {
+        for (const id of withVectors) await vectorStore.deleteDocument(id);
+      } finally {
+        await vectorStore.close();
       }
-      await vectorStore.close();
     }
     purgedDocuments = await new DocumentRepository(database.db).deleteByBatch(session.id);
   }

@@ -119,9 +119,20 @@ export class DocumentRepository {
     }
   }
 
-  /** The ids of a session's documents (their vectors are stored under them). */
+  /** The ids of a session's documents. */
   async idsByBatch(batchId: string): Promise<string[]> {
     const rows = await this.db.selectFrom('medicalDocuments').select('id').where('batchId', '=', batchId).execute();
+    return rows.map((row) => row.id);
+  }
+
+  /** The ids of a session's documents that have vectors (stored under those ids). */
+  async vectorizedIdsByBatch(batchId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('medicalDocuments')
+      .select('id')
+      .where('batchId', '=', batchId)
+      .where('vectorized', '=', 1)
+      .execute();
     return rows.map((row) => row.id);
   }
 

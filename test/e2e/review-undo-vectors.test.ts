@@ -1,18 +1,17 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChromaStore } from '../../src/adapters/vector-stores/chroma/chroma-store.js';
-import { DEFAULT_KEY_GUARD_MS } from '../../src/app/review-walk.js';
 import { resolveDatabaseTarget } from '../../src/db/database-url.js';
 import { openDatabase } from '../../src/db/open-database.js';
 import { ExitCode } from '../../src/errors.js';
 import { chromaWanted, createScratchChromaDatabase } from '../support/chroma.js';
-import { BIN, runCli } from '../support/cli-binary.js';
+import { runCli } from '../support/cli-binary.js';
 import { createTempDir } from '../support/databases.js';
 import { startHttpFaultProxy, type HttpFaultProxy } from '../support/http-fault-proxy.js';
 import { REGISTRY_CSV, SAMPLE_DIR } from '../support/ingest-fixture.js';
 import { ID_CONFLICT_FILE } from '../review/support/ingested-sample.js';
+import { hasTmux, launchInTmux, type TmuxPane } from '../support/tmux-pane.js';
 
 /**
  * Undo in `review` while Chroma refuses to delete: the screen says "undo not done … press u again", so nothing
@@ -21,38 +20,7 @@ import { ID_CONFLICT_FILE } from '../review/support/ingested-sample.js';
  * that patient found them), and u again found nothing to undo.
  */
 
-const SOCKET = `tecsalud-undo-${process.pid}`;
-const PANE = 'undo';
 const ATTACHED_TO = '3000147773';
-
-function tmux(...args: string[]): string {
-  return execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
-}
-
-async function waitFor(pattern: RegExp | string): Promise<string> {
-  const deadline = Date.now() + 60_000;
-  let last = '';
-  while (Date.now() < deadline) {
-    last = tmux('capture-pane', '-p', '-t', PANE);
-    if (typeof pattern === 'string' ? last.includes(pattern) : pattern.test(last)) return last;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${String(pattern)}; the screen shows:\n${last}`);
-}
-
-/** The review ignores keys for a moment after a new frame (nothing decided unseen). */
-function pastKeyGuard(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, DEFAULT_KEY_GUARD_MS + 50));
-}
-
-function hasTmux(): boolean {
-  try {
-    execFileSync('tmux', ['-V'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe.runIf(chromaWanted() && (hasTmux() || process.env.CI))('review undo while Chroma refuses deletes', { tags: ['slow'] }, () => {
   let root: string;
@@ -60,6 +28,7 @@ describe.runIf(chromaWanted() && (hasTmux() || process.env.CI))('review undo whi
   let proxy: HttpFaultProxy;
   let refuseDeletes = false;
   let env: Record<string, string>;
+  let pane: TmuxPane | undefined;
 
   beforeAll(async () => {
     root = createTempDir('tecsalud-review-undo-');
@@ -84,11 +53,7 @@ describe.runIf(chromaWanted() && (hasTmux() || process.env.CI))('review undo whi
     expect(ingested.code, ingested.stderr).toBe(ExitCode.ReviewPending);
   });
   afterAll(async () => {
-    try {
-      tmux('kill-server');
-    } catch {
-      // no server was started
-    }
+    pane?.close();
     await proxy?.close();
     await chroma?.drop();
     fs.rmSync(root, { recursive: true, force: true });
@@ -116,19 +81,12 @@ describe.runIf(chromaWanted() && (hasTmux() || process.env.CI))('review undo whi
   }
 
   it('a refused undo leaves the attach whole, vectors and rows; u again undoes both', async () => {
-    const variables = Object.entries(env)
-      .map(([name, value]) => `${name}=${JSON.stringify(value)}`)
-      .join(' ');
-    tmux(
-      'new-session', '-d', '-s', PANE, '-x', '100', '-y', '30',
-      // Ink renders only a final frame when CI is set; the admin's terminal has no CI.
-      `cd ${JSON.stringify(root)}; env -u CI ${variables} node ${JSON.stringify(BIN)} review --user revisora --lang en; ` +
-        'echo REVIEW-EXITED; sleep 300',
-    );
-    await waitFor(/Review 1 of 1/);
-    await pastKeyGuard();
-    tmux('send-keys', '-t', PANE, '-l', '1');
-    await waitFor(`✓ attached to ${ATTACHED_TO}`);
+    const review = launchInTmux(`tecsalud-undo-${process.pid}`, root, ['review', '--user', 'revisora', '--lang', 'en'], env);
+    pane = review;
+    await review.waitFor(/Review 1 of 1/);
+    await review.pastKeyGuard();
+    review.type('1');
+    await review.waitFor(`✓ attached to ${ATTACHED_TO}`);
     const attached = await registry();
     expect(attached.document).toMatchObject({ expediente: ATTACHED_TO });
     const documentId = attached.document!.id;
@@ -136,9 +94,9 @@ describe.runIf(chromaWanted() && (hasTmux() || process.env.CI))('review undo whi
     expect(chunks).toBeGreaterThan(0);
 
     refuseDeletes = true;
-    await pastKeyGuard();
-    tmux('send-keys', '-t', PANE, '-l', 'u');
-    await waitFor(/✗ undo not done: .*Chroma/s);
+    await review.pastKeyGuard();
+    review.type('u');
+    await review.waitFor(/✗ undo not done: .*Chroma/s);
     // "Not done": the document is still attached, and its chunks still say so — all of them.
     const refused = await registry();
     expect(refused.document).toMatchObject({ id: documentId, expediente: ATTACHED_TO });
@@ -148,16 +106,16 @@ describe.runIf(chromaWanted() && (hasTmux() || process.env.CI))('review undo whi
     for (const vector of kept) expect(vector.metadata.expediente).toBe(ATTACHED_TO);
 
     refuseDeletes = false;
-    await pastKeyGuard();
-    tmux('send-keys', '-t', PANE, '-l', 'u');
-    await waitFor('undid the attach');
+    await review.pastKeyGuard();
+    review.type('u');
+    await review.waitFor('undid the attach');
     const undone = await registry();
     expect(undone.document).toBeUndefined();
     expect(undone.file).toMatchObject({ matchingStatus: 'review_required', documentId: null });
     expect(await vectorsOf(documentId)).toEqual([]);
 
-    await pastKeyGuard();
-    tmux('send-keys', '-t', PANE, '-l', 'q');
-    await waitFor('REVIEW-EXITED');
+    await review.pastKeyGuard();
+    review.type('q');
+    await review.waitFor('EXITED');
   });
 });

@@ -1,0 +1,56 @@
+import { execFileSync } from 'node:child_process';
+import { DEFAULT_KEY_GUARD_MS } from '../../src/app/review-walk.js';
+import { BIN } from './cli-binary.js';
+
+/** Whether tmux can be run here (CI installs it; elsewhere a test without it is skipped). */
+export function hasTmux(): boolean {
+  try {
+    execFileSync('tmux', ['-V'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** One pane of a tmux server of the test's own (its own socket), running the built CLI. */
+export interface TmuxPane {
+  /** Types the keys as they are (`send-keys -l`). */
+  type(keys: string): void;
+  /** Polls the screen until the pattern shows; throws with the screen after a minute. */
+  waitFor(pattern: RegExp | string): Promise<string>;
+  /** The review ignores keys for a moment after a new frame (nothing decided unseen): wait that out. */
+  pastKeyGuard(): Promise<void>;
+  /** Kills the test's tmux server. */
+  close(): void;
+}
+
+/** Runs `tecsalud-batch ARGS` in `cwd` with `env` in a new 100×30 pane; `EXITED` shows once it ends. */
+export function launchInTmux(socket: string, cwd: string, args: string[], env: Record<string, string>): TmuxPane {
+  const tmux = (...tmuxArgs: string[]) => execFileSync('tmux', ['-L', socket, ...tmuxArgs], { encoding: 'utf8' });
+  const quoted = (values: string[]) => values.map((value) => JSON.stringify(value)).join(' ');
+  const variables = Object.entries(env).map(([name, value]) => `${name}=${JSON.stringify(value)}`);
+  // Ink renders only a final frame when CI is set; the admin's terminal has no CI.
+  const command = `cd ${JSON.stringify(cwd)}; env -u CI ${variables.join(' ')} node ${quoted([BIN, ...args])}; echo EXITED; sleep 300`;
+  tmux('new-session', '-d', '-s', 'pane', '-x', '100', '-y', '30', command);
+  return {
+    type: (keys) => void tmux('send-keys', '-t', 'pane', '-l', keys),
+    async waitFor(pattern) {
+      const deadline = Date.now() + 60_000;
+      let last = '';
+      while (Date.now() < deadline) {
+        last = tmux('capture-pane', '-p', '-t', 'pane');
+        if (typeof pattern === 'string' ? last.includes(pattern) : pattern.test(last)) return last;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      throw new Error(`timed out waiting for ${String(pattern)}; the screen shows:\n${last}`);
+    },
+    pastKeyGuard: () => new Promise((resolve) => setTimeout(resolve, DEFAULT_KEY_GUARD_MS + 50)),
+    close() {
+      try {
+        tmux('kill-server');
+      } catch {
+        // already gone
+      }
+    },
+  };
+}

@@ -14,6 +14,7 @@ import { LockedError, withRunLock } from '../ingest/run-lock.js';
 import { readSessionSettings } from '../review/session-settings.js';
 import { withRegistry, type RegistryLocation } from './open-registry.js';
 import { openVectorStore } from './open-backends.js';
+import type { VectorStore } from '../adapters/vector-stores/types.js';
 import { formatLocalTimestamp } from '../core/text/local-timestamp.js';
 
 export interface DocumentChangeOptions extends DocumentActor {
@@ -145,15 +146,46 @@ async function withVectors<T>(
   backends: BackendConfig,
   document: MedicalDocument,
   collection: string | undefined,
-  work: (vectorStore: Awaited<ReturnType<typeof openVectorStore>> | null) => Promise<T>,
+  work: (vectorStore: VectorStore | null) => Promise<T>,
 ): Promise<T> {
   if (document.vectorized !== 1) return work(null);
   const session = document.batchId ? await new BatchRepository(database.db).findSession(document.batchId) : undefined;
   const recorded = session ? readSessionSettings(session).collection : backends.collection;
-  const vectorStore = await openVectorStore(database, backends, collection ?? recorded);
+  let vectorStore = await openVectorStore(database, backends, collection ?? recorded);
   try {
+    if (collection === undefined && document.chunksCount > 0) {
+      const elsewhere = await storeHoldingElsewhere(database, backends, vectorStore, document.id);
+      if (elsewhere) {
+        await vectorStore.close();
+        vectorStore = elsewhere;
+      }
+    }
     return await work(vectorStore);
   } finally {
     await vectorStore.close();
   }
+}
+
+/**
+ * A document attached in `review --collection NAME` has its chunks in NAME, while its session records the
+ * collection it was ingested into. A move that looked only there found no chunk, moved the row, and left the
+ * chunks in NAME under the old patient (a search of NAME for that patient found them); a detach left them
+ * there with no document at all. When the session's collection holds none of a document's chunks, the one
+ * that does is used: the store opened on it, or null when no collection holds any (a detach or purge that
+ * was interrupted after its vectors went).
+ */
+async function storeHoldingElsewhere(
+  database: OpenDatabase,
+  backends: BackendConfig,
+  recorded: VectorStore,
+  documentId: string,
+): Promise<VectorStore | null> {
+  if ((await recorded.readDocument(documentId)).length > 0) return null;
+  for (const name of await recorded.listCollections()) {
+    if (name === recorded.collection) continue;
+    const other = await openVectorStore(database, backends, name);
+    if ((await other.readDocument(documentId)).length > 0) return other;
+    await other.close();
+  }
+  return null;
 }

@@ -11,6 +11,7 @@ import { UsageError } from '../errors.js';
 import { currentUser } from './current-user.js';
 import { withRegistry, type RegistryLocation } from './open-registry.js';
 import { resolveSession } from './sessions.js';
+import { storeHoldingElsewhere } from './store-holding-document.js';
 
 export interface CleanupOptions {
   /** One session (id or prefix)… */
@@ -95,7 +96,17 @@ async function cleanOneSession(
         collection: options.collection ?? recorded ?? backends.collection,
       });
       try {
-        for (const id of withVectors) await vectorStore.deleteDocument(id);
+        for (const id of withVectors) {
+          if ((await vectorStore.deleteDocument(id)) > 0 || options.collection !== undefined) continue;
+          // None there: attached in `review --collection`, its chunks are in that collection.
+          const elsewhere = await storeHoldingElsewhere(database, backends, vectorStore, id);
+          if (!elsewhere) continue;
+          try {
+            await elsewhere.deleteDocument(id);
+          } finally {
+            await elsewhere.close();
+          }
+        }
       } finally {
         await vectorStore.close();
       }

@@ -14,6 +14,7 @@ import { LockedError, withRunLock } from '../ingest/run-lock.js';
 import { readSessionSettings } from '../review/session-settings.js';
 import { withRegistry, type RegistryLocation } from './open-registry.js';
 import { openVectorStore } from './open-backends.js';
+import { storeHoldingElsewhere } from './store-holding-document.js';
 import type { VectorStore } from '../adapters/vector-stores/types.js';
 import { formatLocalTimestamp } from '../core/text/local-timestamp.js';
 
@@ -164,28 +165,4 @@ async function withVectors<T>(
   } finally {
     await vectorStore.close();
   }
-}
-
-/**
- * A document attached in `review --collection NAME` has its chunks in NAME, while its session records the
- * collection it was ingested into. A move that looked only there found no chunk, moved the row, and left the
- * chunks in NAME under the old patient (a search of NAME for that patient found them); a detach left them
- * there with no document at all. When the session's collection holds none of a document's chunks, the one
- * that does is used: the store opened on it, or null when no collection holds any (a detach or purge that
- * was interrupted after its vectors went).
- */
-async function storeHoldingElsewhere(
-  database: OpenDatabase,
-  backends: BackendConfig,
-  recorded: VectorStore,
-  documentId: string,
-): Promise<VectorStore | null> {
-  if ((await recorded.readDocument(documentId)).length > 0) return null;
-  for (const name of await recorded.listCollections()) {
-    if (name === recorded.collection) continue;
-    const other = await openVectorStore(database, backends, name);
-    if ((await other.readDocument(documentId)).length > 0) return other;
-    await other.close();
-  }
-  return null;
 }

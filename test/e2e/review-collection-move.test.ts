@@ -12,7 +12,7 @@ import { hasTmux, launchInTmux, type TmuxPane } from '../support/tmux-pane.js';
  * A document attached in `review --collection reviewed` has its chunks in "reviewed", while its session
  * records the collection it was ingested into. `documents move` looked only there, found no chunk, moved the
  * row and left the chunks in "reviewed" under the old patient: a search of that collection for the old patient
- * found the note, and the new patient's search did not.
+ * found the note, and the new patient's search did not. `cleanup --purge` of the session left them there too.
  */
 
 const ATTACHED_TO = '3000147773';
@@ -68,5 +68,15 @@ describe.runIf(hasTmux() || process.env.CI)('documents move of a document attach
     const after = await search(MOVED_TO);
     expect(after.left_out).toEqual([]);
     expect(after.results.map((r) => r.metadata.document_id)).toContain(documentId);
+  });
+
+  it('cleanup --purge deletes them from that collection too', async () => {
+    const [session] = JSON.parse((await runCli(['sessions', '--json'], { cwd: root, env })).stdout) as { session_id: string }[];
+    const purged = await runCli(['cleanup', session!.session_id, '--purge', '--force'], { cwd: root, env });
+    expect(purged.code, purged.stderr).toBe(0);
+    expect(purged.stdout).toContain('1 documents purged with their vectors');
+    const found = await runCli(['search', 'reporte de laboratorio', '--collection', 'reviewed', '--json'], { cwd: root, env });
+    expect(found.code, found.stderr).toBe(0);
+    expect(JSON.parse(found.stdout)).toEqual({ query: 'reporte de laboratorio', results: [], left_out: [] });
   });
 });

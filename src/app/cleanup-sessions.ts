@@ -7,6 +7,7 @@ import type { BatchUpload } from '../db/schema.js';
 import { readSessionOptions } from '../db/session-options.js';
 import { checkRetention, NOM_004_RETENTION_YEARS } from '../core/registry/retention.js';
 import { RetentionRepository } from '../db/repositories/retention-repository.js';
+import { unfinishedVectorChange } from '../documents/unfinished-vector-change.js';
 import { UsageError } from '../errors.js';
 import { currentUser } from './current-user.js';
 import { withRegistry, type RegistryLocation } from './open-registry.js';
@@ -95,18 +96,27 @@ async function cleanOneSession(
         backends,
         collection: options.collection ?? recorded ?? backends.collection,
       });
-      try {
-        for (const id of withVectors) {
-          if ((await vectorStore.deleteDocument(id)) > 0 || options.collection !== undefined) continue;
-          // None there: attached in `review --collection`, its chunks are in that collection.
-          const elsewhere = await storeHoldingElsewhere(database, backends, vectorStore, id);
-          if (!elsewhere) continue;
-          try {
-            await elsewhere.deleteDocument(id);
-          } finally {
-            await elsewhere.close();
-          }
+      const deleteVectorsOf = async (id: string) => {
+        if ((await vectorStore.deleteDocument(id)) > 0 || options.collection !== undefined) return;
+        // None there: attached in `review --collection`, its chunks are in that collection.
+        const elsewhere = await storeHoldingElsewhere(database, backends, vectorStore, id);
+        if (!elsewhere) return;
+        try {
+          await elsewhere.deleteDocument(id);
+        } finally {
+          await elsewhere.close();
         }
+      };
+      try {
+        for (const id of withVectors) await deleteVectorsOf(id);
+      } catch (error) {
+        const short = session.id.slice(0, 8);
+        throw unfinishedVectorChange(error, {
+          disagreement:
+            `the purge of session ${short} did not finish: part of the vectors of its documents (${withVectors.length}) ` +
+            'may already be gone while the registry still holds them',
+          finish: `run \`tecsalud-batch cleanup ${short} --purge${options.force ? ' --force' : ''}\` again to finish it`,
+        });
       } finally {
         await vectorStore.close();
       }

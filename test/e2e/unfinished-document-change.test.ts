@@ -203,4 +203,32 @@ describe.runIf(chromaWanted())('a document change whose vector write is left una
         'the registry holds no such document, yet its chunks are still in the vector store\n',
     );
   });
+
+  it('a purge says some vectors may be gone while the registry keeps the documents, and running it again finishes it', async () => {
+    const file = '3000635026_DE LA TORRE VALDEZ, JULIO CÉSAR_6319832539_LAB.pdf';
+    fs.mkdirSync(path.join(root, 'purged'));
+    fs.copyFileSync(path.join(SAMPLE_DIR, file), path.join(root, 'purged', file));
+    const ingested = await runCli(['ingest', 'purged', '--non-interactive', '--json'], { cwd: root, env });
+    expect(ingested.code, ingested.stderr).toBe(0);
+    const session = (JSON.parse(ingested.stdout) as { session_id: string }).session_id.slice(0, 8);
+    const documentId = (await documentNamed(file))!.id;
+
+    unanswered.splice(0, unanswered.length, /\/delete$/);
+    const failed = await runCli(['cleanup', session, '--purge', '--force', '--lang', 'es'], { cwd: root, env });
+    unanswered.length = 0;
+    expect(failed.code, failed.stderr).toBe(ExitCode.ServiceUnavailable);
+    expect(failed.stderr).toContain(
+      `; la purga de la sesión ${session} no terminó: puede que parte de los vectores de sus documentos (1) ya no esté ` +
+        'mientras el registro aún los conserva\n',
+    );
+    expect(failed.stderr).toMatch(
+      new RegExp(`^sugerencia: .*; después ejecute de nuevo \`tecsalud-batch cleanup ${session} --purge --force\` para terminarla$`, 'm'),
+    );
+    expect(await documentNamed(file)).toBeDefined();
+
+    const again = await runCli(['cleanup', session, '--purge', '--force'], { cwd: root, env });
+    expect(again.code, again.stderr).toBe(0);
+    expect(await documentNamed(file)).toBeUndefined();
+    expect(await vectorsOf(documentId)).toEqual([]);
+  });
 });

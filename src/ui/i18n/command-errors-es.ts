@@ -299,6 +299,17 @@ const PATIENT_RULES: readonly RefusalRule[] = [
       `${first ? `${detail(first)}; después ejecute` : 'Ejecute'} de nuevo \`tecsalud-batch documents detach ${id}\` para terminarla`,
   },
   {
+    en: /^(.*); the purge of session (\S+) did not finish: part of the vectors of its documents \((\d+)\) may already be gone while the registry still holds them$/s,
+    es: ([why, id, count], detail) =>
+      `${detail(why!)}; la purga de la sesión ${id} no terminó: puede que parte de los vectores de sus documentos (${count}) ` +
+      'ya no esté mientras el registro aún los conserva',
+  },
+  {
+    en: /^(?:(.*); then )?run `tecsalud-batch cleanup (\S+) --purge( --force)?` again to finish it$/s,
+    es: ([first, id, force], detail) =>
+      `${first ? `${detail(first)}; después ejecute` : 'Ejecute'} de nuevo \`tecsalud-batch cleanup ${id} --purge${force}\` para terminarla`,
+  },
+  {
     en: /^document (\S+) is gone: another command detached or purged it just now$/,
     es: ([id]) => `el documento ${id} ya no existe: otro comando lo desvinculó o purgó hace un momento`,
   },

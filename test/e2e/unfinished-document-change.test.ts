@@ -105,7 +105,7 @@ describe.runIf(chromaWanted())('a document change whose vector write is left una
     expect(failed.stderr).not.toMatch(/\n\s+at /);
     expect(spanish.code, spanish.stderr).toBe(ExitCode.ServiceUnavailable);
     expect(spanish.stderr).toContain(
-      `el traslado del documento ${id} al expediente ${OTHER_PATIENT} no terminó: puede que sus vectores ya nombren ` +
+      `el traslado del documento ${id} al expediente ${OTHER_PATIENT} no terminó: puede que sus fragmentos indexados ya nombren ` +
         `a ese paciente mientras el registro aún lo archiva en ${document.expediente}`,
     );
     expect(spanish.stderr).toContain(`después ejecute de nuevo \`tecsalud-batch documents move ${id} --to ${OTHER_PATIENT}\``);
@@ -142,7 +142,7 @@ describe.runIf(chromaWanted())('a document change whose vector write is left una
     );
     const textEs = await search('--lang', 'es');
     expect(textEs.stderr).toMatch(
-      new RegExp(`^aviso: se omiten ${document.chunksCount} fragmentos del documento ${id}: el almacén de vectores los archiva en el expediente ${OTHER_PATIENT}, el registro en el ${document.expediente} `),
+      new RegExp(`^aviso: se omiten ${document.chunksCount} fragmentos del documento ${id}: el índice de búsqueda los archiva en el expediente ${OTHER_PATIENT}, el registro en el ${document.expediente} `),
     );
 
     const again = await runCli(['documents', 'move', id, '--to', OTHER_PATIENT], { cwd: root, env });
@@ -218,7 +218,7 @@ describe.runIf(chromaWanted())('a document change whose vector write is left una
     unanswered.length = 0;
     expect(failed.code, failed.stderr).toBe(ExitCode.ServiceUnavailable);
     expect(failed.stderr).toContain(
-      `; la purga de la sesión ${session} no terminó: puede que parte de los vectores de sus documentos (1) ya no esté ` +
+      `; la purga de la sesión ${session} no terminó: puede que parte de los fragmentos indexados de sus documentos (1) ya no esté ` +
         'mientras el registro aún los conserva\n',
     );
     expect(failed.stderr).toMatch(

@@ -278,20 +278,20 @@ const PATIENT_RULES: readonly RefusalRule[] = [
   {
     en: /^(.*); the move of document (\S+) to expediente (\S+) did not finish: its vectors may already name that patient while the registry still files it under (\S+)$/s,
     es: ([why, id, to, from], detail) =>
-      `${detail(why!)}; el traslado del documento ${id} al expediente ${to} no terminó: puede que sus vectores ya ` +
+      `${detail(why!)}; el traslado del documento ${id} al expediente ${to} no terminó: puede que sus fragmentos indexados ya ` +
       `nombren a ese paciente mientras el registro aún lo archiva en ${from}`,
   },
   {
     en: /^(?:(.*); then )?run `tecsalud-batch documents move (\S+) --to (\S+)` again to finish it, or `tecsalud-batch documents move \S+ --to (\S+)` to put its vectors back$/s,
     es: ([first, id, to, from], detail) =>
       `${first ? `${detail(first)}; después ejecute` : 'Ejecute'} de nuevo \`tecsalud-batch documents move ${id} --to ${to}\` ` +
-      `para terminarlo, o \`tecsalud-batch documents move ${id} --to ${from}\` para devolver sus vectores`,
+      `para terminarlo, o \`tecsalud-batch documents move ${id} --to ${from}\` para devolver sus fragmentos indexados`,
   },
   {
     en: /^(.*); the detach of document (\S+) did not finish: some of its chunks may already be gone from the vector store while the registry still files it under expediente (\S+) \(its text is kept\)$/s,
     es: ([why, id, expediente], detail) =>
       `${detail(why!)}; la desvinculación del documento ${id} no terminó: puede que algunos de sus fragmentos ya no ` +
-      `estén en el almacén de vectores mientras el registro aún lo archiva en el expediente ${expediente} (su texto se conserva)`,
+      `estén en el índice de búsqueda mientras el registro aún lo archiva en el expediente ${expediente} (su texto se conserva)`,
   },
   {
     en: /^(?:(.*); then )?run `tecsalud-batch documents detach (\S+)` again to finish it$/s,
@@ -301,7 +301,7 @@ const PATIENT_RULES: readonly RefusalRule[] = [
   {
     en: /^(.*); the purge of session (\S+) did not finish: part of the vectors of its documents \((\d+)\) may already be gone while the registry still holds them$/s,
     es: ([why, id, count], detail) =>
-      `${detail(why!)}; la purga de la sesión ${id} no terminó: puede que parte de los vectores de sus documentos (${count}) ` +
+      `${detail(why!)}; la purga de la sesión ${id} no terminó: puede que parte de los fragmentos indexados de sus documentos (${count}) ` +
       'ya no esté mientras el registro aún los conserva',
   },
   {

@@ -414,13 +414,13 @@ const ES: CommandWords = {
       `fragmento ${chunk}/${String(chunks)} · distancia ${distance}`,
     distanceNote: 'distancia: cuánto se aleja el fragmento del texto buscado (0: idéntico); los más cercanos van primero.',
     leftOutElsewhere: (id, chunks, vectorExpediente, registryExpediente) =>
-      `aviso: se omiten ${plural(chunks, 'fragmento', 'fragmentos')} del documento ${id}: el almacén de vectores los archiva en el ` +
+      `aviso: se omiten ${plural(chunks, 'fragmento', 'fragmentos')} del documento ${id}: el índice de búsqueda los archiva en el ` +
       `expediente ${vectorExpediente}, el registro en el ${registryExpediente} (un \`documents move\` que no terminó); ` +
-      `\`tecsalud-batch documents move ${id} --to ${registryExpediente}\` archiva sus vectores donde lo hace el registro ` +
+      `\`tecsalud-batch documents move ${id} --to ${registryExpediente}\` archiva sus fragmentos indexados donde lo hace el registro ` +
       `(o --to ${vectorExpediente}, si el documento es de ese paciente)`,
     leftOutGone: (id, chunks, vectorExpediente) =>
       `aviso: se omiten ${plural(chunks, 'fragmento', 'fragmentos')} del documento ${id} (expediente ${vectorExpediente}): el ` +
-      'registro no tiene ese documento, pero sus fragmentos siguen en el almacén de vectores',
+      'registro no tiene ese documento, pero sus fragmentos siguen en el índice de búsqueda',
   },
   processingTypes: {
     vectorized: {

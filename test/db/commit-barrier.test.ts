@@ -3,7 +3,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CommitBarrier, syncWriteAheadLog } from '../../src/db/commit-barrier.js';
-import { openDatabase } from '../../src/db/open-database.js';
+import { openDatabase, WAL_AUTOCHECKPOINT_PAGES } from '../../src/db/open-database.js';
 import { createTempDir } from '../support/databases.js';
 
 /** A sync that the test finishes by hand, recording when each one started. */
@@ -80,5 +80,29 @@ describe('the registry database', () => {
     // Closed cleanly, SQLite checkpoints and removes the -wal file.
     expect(fs.existsSync(`${file}-wal`)).toBe(false);
     await expect(syncWriteAheadLog(file)()).resolves.toBeUndefined();
+  });
+
+  it('keeps several group-sized commits in the -wal file instead of checkpointing after each', async () => {
+    dir = createTempDir('tecsalud-checkpoint-');
+    const file = path.join(dir, 'registry.db');
+    const database = await openDatabase({ kind: 'sqlite', path: file, display: file });
+    try {
+      const sqlite = database.sqlite!;
+      sqlite.exec('create table t (x blob)');
+      // Three commits of about 600 pages (2.4 MB) each, the size of an ingest's group: SQLite's default
+      // (1,000 pages) checkpointed after the second one, and the third started the -wal file over.
+      const insert = sqlite.prepare('insert into t values (?)');
+      for (let commit = 0; commit < 3; commit++) {
+        sqlite.transaction(() => {
+          for (let row = 0; row < 600; row++) insert.run(Buffer.alloc(3000, row));
+        })();
+      }
+      const status = sqlite.prepare('pragma wal_checkpoint(PASSIVE)').get() as { log: number };
+      // Every frame of the three commits was still in the -wal file when the checkpoint was asked for.
+      expect(status.log).toBeGreaterThanOrEqual(3 * 600);
+      expect(status.log).toBeLessThan(WAL_AUTOCHECKPOINT_PAGES);
+    } finally {
+      await database.close();
+    }
   });
 });

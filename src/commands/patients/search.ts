@@ -15,8 +15,8 @@ export function patientsSearchCommand() {
 /** The command's arguments, options and help, without its action (its handler's types come from here). */
 function patientsSearchOptions() {
   return new Command('search')
-    .summary('find patients by (part of) a name')
-    .argument('<name>', 'e.g. "GARZA TIJERINA" or "GARZA TIJERINA, MARIA"')
+    .summary('find patients by words of the name, in any order, or digits of the expediente')
+    .argument('<name>', 'e.g. "GARZA TIJERINA", "MARIA GARZA" or "GARZA TIJERINA, MARIA"; digits search expedientes')
     .addOption(new Option('--limit <n>', 'how many to show').default('20'))
     .addOption(dbOption())
     .addOption(configOption())
@@ -35,11 +35,16 @@ export async function searchPatients(
   const text = normalizeName(name);
   if (!text) throw new UsageError('give part of a name to search for');
   const app = await import('../../app/patients.js');
-  const patients = await app.searchPatients(context, text, limit);
-  if (options.json) writeJson(context.io, { query: text, patients: patients.map(toPatientJson) });
+  // One more than shown: whether the list is all that match or only the first of them.
+  const found = await app.searchPatients(context, text, limit + 1);
+  const more = found.length > limit;
+  const patients = found.slice(0, limit);
+  if (options.json) writeJson(context.io, { query: text, more, patients: patients.map(toPatientJson) });
   else {
     writePatientTable(context.io, patients);
-    writeLine(context.io.stdout, commandWords(options.lang, context.env).patients.matched(patients.length, sanitizeForTerminal(text)));
+    const words = commandWords(options.lang, context.env).patients;
+    const query = sanitizeForTerminal(text);
+    writeLine(context.io.stdout, more ? words.matchedMore(patients.length, query) : words.matched(patients.length, query));
   }
   return ExitCode.Success;
 }

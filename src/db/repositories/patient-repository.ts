@@ -171,31 +171,32 @@ export class PatientRepository {
   }
 
   /**
-   * Substring search over "APELLIDOS, NOMBRES" for the `patients search` command, blind to case and accents:
-   * `nunez` finds NÚÑEZ, and `ávila` finds a registry that wrote AVILA.
+   * The `patients search` command's search, blind to case and accents (`nunez` finds NÚÑEZ, `ávila` finds a
+   * registry that wrote AVILA). Every word of the query must appear somewhere in "APELLIDOS, NOMBRES", in
+   * any order: people say a name given name first ("CESAR RIOS") or leave out the comma and the second
+   * surname ("RIOS CESAR"). A word of digits is part of an expediente instead (names hold no digits).
+   * Patients whose name holds the query as typed come first.
    */
   async searchByName(text: string, limit: number): Promise<Patient[]> {
-    const needle = `%${foldAccents(text).toUpperCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const folded = foldAccents(text).toUpperCase();
+    const words = folded.split(/[\s,]+/u).filter(Boolean);
+    const nameWords = words.filter((word) => !/^\d+$/.test(word));
+    const numberWords = words.filter((word) => /^\d+$/.test(word));
+    // LIKE's wildcards typed in the query are literal; SQLite has no escape character unless told one.
+    const contains = (part: string) => sql<boolean>`like ${`%${part.replace(/[\\%_]/g, (c) => `\\${c}`)}%`} escape '\\'`;
+    const fullName = foldedUpperSql(sql<string>`concat(apellido_paterno, ' ', apellido_materno, ', ', nombres)`);
+    const phrase = nameWords.length > 1 ? contains(folded.trim()) : null;
     return this.db
       .selectFrom('patients')
       .selectAll()
       .where((eb) =>
-        eb(
-          foldedUpperSql(
-            // The separators are cast: PostgreSQL cannot infer a type for a bare parameter of concat().
-            eb.fn<string>('concat', [
-              eb.ref('apellidoPaterno'),
-              eb.cast(eb.val(' '), 'text'),
-              eb.ref('apellidoMaterno'),
-              eb.cast(eb.val(', '), 'text'),
-              eb.ref('nombres'),
-            ]),
-          ),
-          'like',
-          needle,
-        ),
+        eb.and([
+          ...nameWords.map((word) => sql<boolean>`${fullName} ${contains(word)}`),
+          ...numberWords.map((digits) => sql<boolean>`${eb.ref('expediente')} ${contains(digits)}`),
+        ]),
       )
-      .orderBy(foldedUpperSql(sql<string>`concat(apellido_paterno, ' ', apellido_materno, ', ', nombres)`))
+      .$if(phrase !== null, (query) => query.orderBy(sql`case when ${fullName} ${phrase} then 0 else 1 end`))
+      .orderBy(fullName)
       .orderBy('expediente')
       .limit(limit)
       .execute();

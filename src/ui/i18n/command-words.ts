@@ -19,6 +19,8 @@ export interface CommandWords {
     label(row: 'expediente' | 'paterno' | 'materno' | 'nombres' | 'born' | 'sex' | 'source' | 'created' | 'updated' | 'documents'): string;
     listed(shown: number, total: number, offset: number): string;
     matched(count: number, query: string): string;
+    /** More patients match than `--limit` lets the search show. */
+    matchedMore(shown: number, query: string): string;
     imported(report: { rows: number; file: string; seconds: number; inserted: number; updated: number; unchanged: number; repeated: number; rejected: number }): string;
     unreadColumns(columns: string): string;
     renamed(count: number): string;
@@ -142,6 +144,9 @@ const EN: CommandWords = {
       })[row],
     listed: (shown, total, offset) => `${num(shown)} of ${num(total)} patients shown (offset ${offset}).`,
     matched: (count, query) => `${num(count)} patient(s) match '${query}'.`,
+    matchedMore: (shown, query) =>
+      `The first ${num(shown)} patients that match '${query}' are shown; more match: add a word of the name, ` +
+      'or raise --limit.',
     imported: (r) =>
       `Imported ${num(r.rows)} rows from ${r.file} in ${formatSeconds(r.seconds)}: ${num(r.inserted)} inserted, ` +
       `${num(r.updated)} updated, ${num(r.unchanged)} unchanged, ${num(r.repeated)} repeated, ${num(r.rejected)} rejected.`,
@@ -310,6 +315,9 @@ const ES: CommandWords = {
     listed: (shown, total, offset) => `Se muestran ${num(shown)} de ${plural(total, 'paciente', 'pacientes')} (desde ${offset}).`,
     matched: (count, query) =>
       `${count === 1 ? '1 paciente coincide' : `${num(count)} pacientes coinciden`} con '${query}'.`,
+    matchedMore: (shown, query) =>
+      `Se muestran los primeros ${num(shown)} pacientes que coinciden con '${query}'; hay más: agregue una palabra ` +
+      'del nombre o aumente --limit.',
     imported: (r) =>
       `Importadas ${num(r.rows)} filas de ${r.file} en ${formatSeconds(r.seconds)}: ${plural(r.inserted, 'insertada', 'insertadas')}, ` +
       `${plural(r.updated, 'actualizada', 'actualizadas')}, ${plural(r.unchanged, 'sin cambios', 'sin cambios')}, ` +

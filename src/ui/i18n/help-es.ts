@@ -124,8 +124,10 @@ const HELP_ES: Readonly<Record<string, string>> = {
   'how many to show': 'cuántos mostrar',
   'how many to skip': 'cuántos saltar',
   'show one patient by expediente': 'muestra un paciente por su expediente',
-  'find patients by (part of) a name': 'busca pacientes por su nombre (o parte de él)',
-  'e.g. "GARZA TIJERINA" or "GARZA TIJERINA, MARIA"': 'p. ej. "GARZA TIJERINA" o "GARZA TIJERINA, MARIA"',
+  'find patients by words of the name, in any order, or digits of the expediente':
+    'busca pacientes por palabras del nombre, en cualquier orden, o por dígitos del expediente',
+  'e.g. "GARZA TIJERINA", "MARIA GARZA" or "GARZA TIJERINA, MARIA"; digits search expedientes':
+    'p. ej. "GARZA TIJERINA", "MARIA GARZA" o "GARZA TIJERINA, MARIA"; los dígitos buscan expedientes',
 
   // ingest
   'Walk DIR recursively and run every file through parse → match patient → extract text → chunk → embed and/or store. Every file ends in a recorded state with a reason; re-running is safe.':

@@ -1,0 +1,77 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli-binary.js';
+import { createTempDir, DATABASE_KINDS, type DatabaseKind } from '../support/databases.js';
+import { createScratchPostgresDatabase } from '../support/postgres.js';
+
+const REGISTRY = [
+  'expediente,apellido_paterno,apellido_materno,nombres,fecha_nacimiento,sexo',
+  '3000016374,RÍOS,CORONADO,CÉSAR,1995-09-28,M',
+  '3000016375,CORONADO,RÍOS,CÉSAR,1990-01-01,M',
+  '3000000104,NÚÑEZ,SOTO,MARÍA,1980-02-03,F',
+  '3000000105,NÚÑEZ,TREVIÑO,JOSÉ LUIS,1981-02-03,M',
+  '3000000106,NUÑEZ,GARZA,ANA,1982-02-03,F',
+  '3000000107,GARZA,TIJERINA,MARIA,1960-01-02,F',
+];
+
+describe.each(DATABASE_KINDS)('patients search through the CLI on %s', { tags: ['slow'] }, (kind: DatabaseKind) => {
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+  let dropDatabase: () => Promise<void>;
+  // The tests only read: one registry for all of them.
+  beforeAll(async () => {
+    dir = createTempDir('tecsalud-search-');
+    if (kind === 'postgres') {
+      const scratch = await createScratchPostgresDatabase();
+      env = { TECSALUD_DB: scratch.url };
+      dropDatabase = scratch.drop;
+    } else {
+      env = { TECSALUD_DB: `sqlite:${path.join(dir, 'registry.db')}` };
+      dropDatabase = async () => undefined;
+    }
+    fs.writeFileSync(path.join(dir, 'registry.csv'), REGISTRY.join('\n') + '\n');
+    const imported = await cli('patients', 'import', 'registry.csv');
+    expect(imported.code, imported.stderr).toBe(0);
+  });
+  afterAll(async () => {
+    await dropDatabase().catch(() => undefined);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const cli = (...args: string[]) => runCli(args, { cwd: dir, env });
+  const found = async (query: string, ...flags: string[]) => {
+    const result = await cli('patients', 'search', query, '--json', ...flags);
+    expect(result.code, result.stderr).toBe(0);
+    return JSON.parse(result.stdout) as { more: boolean; patients: { expediente: string }[] };
+  };
+  const expedientes = async (query: string) => (await found(query)).patients.map((p) => p.expediente);
+
+  it('finds a name from its words in any order, the given name first or the comma left out', async () => {
+    expect(await expedientes('CESAR RIOS')).toEqual(['3000016375', '3000016374']);
+    expect(await expedientes('rios cesar')).toEqual(['3000016375', '3000016374']);
+    // A name holding the words as typed comes first; the same words in another order follow.
+    expect(await expedientes('Coronado, César')).toEqual(['3000016374', '3000016375']);
+    expect(await expedientes('RÍOS CORONADO, CÉSAR')).toEqual(['3000016374', '3000016375']);
+    expect(await expedientes('nunez maria')).toEqual(['3000000104']);
+    expect(await expedientes('NUNEZ')).toEqual(['3000000106', '3000000104', '3000000105']);
+    expect(await expedientes('garza 100%')).toEqual([]);
+  });
+
+  it('finds a patient by digits of the expediente, with or without its name', async () => {
+    expect(await expedientes('3000016374')).toEqual(['3000016374']);
+    expect(await expedientes('1637')).toEqual(['3000016375', '3000016374']); // in name order
+    expect(await expedientes('coronado 16375')).toEqual(['3000016375']);
+  });
+
+  it('says when more patients match than --limit shows, in Spanish too', async () => {
+    expect(await found('nunez', '--limit', '2')).toMatchObject({ more: true });
+    expect(await found('nunez', '--limit', '3')).toMatchObject({ more: false });
+    const english = await cli('patients', 'search', 'nunez', '--limit', '2');
+    expect(english.stdout).toContain("The first 2 patients that match 'NUNEZ' are shown; more match");
+    const spanish = await cli('patients', 'search', 'nunez', '--limit', '2', '--lang', 'es');
+    expect(spanish.stdout).toContain("Se muestran los primeros 2 pacientes que coinciden con 'NUNEZ'; hay más");
+    const all = await cli('patients', 'search', 'nunez', '--lang', 'es');
+    expect(all.stdout).toContain("3 pacientes coinciden con 'NUNEZ'.");
+  });
+});

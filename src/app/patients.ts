@@ -33,3 +33,8 @@ export async function findPatientWithDocuments(
     return { patient, documents: await new DocumentRepository(db).listByPatient(patient.id) };
   });
 }
+
+/** Expedientes with this one's number but other leading zeros, for a lookup that found none (see the repository). */
+export async function expedientesOfTheSameNumber(location: RegistryLocation, expediente: string): Promise<string[]> {
+  return withRegistry(location, ({ db }) => new PatientRepository(db).expedientesOfTheSameNumber(expediente));
+}

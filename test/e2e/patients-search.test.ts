@@ -13,9 +13,10 @@ const REGISTRY = [
   '3000000105,NÚÑEZ,TREVIÑO,JOSÉ LUIS,1981-02-03,M',
   '3000000106,NUÑEZ,GARZA,ANA,1982-02-03,F',
   '3000000107,GARZA,TIJERINA,MARIA,1960-01-02,F',
+  '0012345678,SOTO,DIAZ,LUIS,1955-01-01,M',
 ];
 
-describe.each(DATABASE_KINDS)('patients search through the CLI on %s', { tags: ['slow'] }, (kind: DatabaseKind) => {
+describe.each(DATABASE_KINDS)('patients search and show through the CLI on %s', { tags: ['slow'] }, (kind: DatabaseKind) => {
   let dir: string;
   let env: NodeJS.ProcessEnv;
   let dropDatabase: () => Promise<void>;
@@ -73,5 +74,23 @@ describe.each(DATABASE_KINDS)('patients search through the CLI on %s', { tags: [
     expect(spanish.stdout).toContain("Se muestran los primeros 2 pacientes que coinciden con 'NUNEZ'; hay más");
     const all = await cli('patients', 'search', 'nunez', '--lang', 'es');
     expect(all.stdout).toContain("3 pacientes coinciden con 'NUNEZ'.");
+  });
+
+  it('show names the expediente with the same number when leading zeros were added or dropped, never shows it instead', async () => {
+    const padded = await cli('patients', 'show', '03000016374');
+    expect(padded.code).toBe(64);
+    expect(padded.stdout).toBe('');
+    expect(padded.stderr).toContain("no patient with expediente '03000016374'");
+    expect(padded.stderr).toContain(
+      'the registry has the same number with other leading zeros: 3000016374; if that is the one: tecsalud-batch patients show 3000016374',
+    );
+    const stripped = await cli('patients', 'show', '12345678', '--lang', 'es');
+    expect(stripped.code).toBe(64);
+    expect(stripped.stderr).toContain(
+      'el registro tiene el mismo número con otros ceros a la izquierda: 0012345678; si es ese: tecsalud-batch patients show 0012345678',
+    );
+    const absent = await cli('patients', 'show', '3999999999');
+    expect(absent.code).toBe(64);
+    expect(absent.stderr).toContain('try `tecsalud-batch patients search "NAME"`');
   });
 });

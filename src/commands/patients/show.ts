@@ -41,12 +41,18 @@ export async function showPatient(
       'to find a patient by name: tecsalud-batch patients search "NAME"',
     );
   }
-  const { findPatientWithDocuments } = await import('../../app/patients.js');
+  const { expedientesOfTheSameNumber, findPatientWithDocuments } = await import('../../app/patients.js');
   const found = await findPatientWithDocuments(context, expediente.trim());
   if (!found) {
+    // A number copied with a leading zero too many, or from a sheet that dropped them, is named, never
+    // shown in its place: which of two expedientes a person meant is theirs to say.
+    const sameNumber = await expedientesOfTheSameNumber(context, expediente.trim());
     throw new UsageError(
       `no patient with expediente '${sanitizeForTerminal(expediente)}'`,
-      'try `tecsalud-batch patients search "NAME"`',
+      sameNumber.length > 0
+        ? `the registry has the same number with other leading zeros: ${sameNumber.join(', ')}; ` +
+            `if that is the one: tecsalud-batch patients show ${sameNumber[0]}`
+        : 'try `tecsalud-batch patients search "NAME"`',
     );
   }
   const { patient, documents } = found;

@@ -145,6 +145,23 @@ export class PatientRepository {
     return patient;
   }
 
+  /**
+   * The expedientes that are this one's number written with more or fewer leading zeros (0012345678 and
+   * 12345678): what someone holding a padded or a spreadsheet-stripped number was after. A scan of the
+   * table, for a lookup that found nothing.
+   */
+  async expedientesOfTheSameNumber(expediente: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('patients')
+      .select('expediente')
+      .where(sql<string>`ltrim(expediente, '0')`, '=', expediente.replace(/^0+/, ''))
+      .where('expediente', '!=', expediente)
+      .orderBy('expediente')
+      .limit(5)
+      .execute();
+    return rows.map((row) => row.expediente);
+  }
+
   async findById(id: string): Promise<Patient | undefined> {
     return BY_ID.executeTakeFirst(this.db, id);
   }

@@ -246,6 +246,11 @@ const PATIENT_RULES: readonly RefusalRule[] = [
     es: ([expediente, inRegistry]) => `no hay ningún paciente con expediente '${expediente}'${inRegistry ? ' en el registro' : ''}`,
   },
   { en: /^try `tecsalud-batch patients search "NAME"`$/, es: () => 'pruebe `tecsalud-batch patients search "NOMBRE"`' },
+  {
+    en: /^the registry has the same number with other leading zeros: (.*); if that is the one: (.*)$/s,
+    es: ([expedientes, command]) =>
+      `el registro tiene el mismo número con otros ceros a la izquierda: ${expedientes}; si es ese: ${command}`,
+  },
   fixed(
     'import the registry first (`tecsalud-batch patients import`), or search it: `tecsalud-batch patients search "NAME"`',
     'importe primero el registro (`tecsalud-batch patients import`), o búsquelo: `tecsalud-batch patients search "NOMBRE"`',

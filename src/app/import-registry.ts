@@ -21,6 +21,7 @@ import { AuditRepository } from '../db/repositories/audit-repository.js';
 import { encodeExpediente } from '../db/blocking-key-codes.js';
 import {
   PatientRepository,
+  type PatientConfirmation,
   type PatientDetailChange,
   type PatientRename,
   type RegistryImport,
@@ -73,6 +74,8 @@ export interface ImportReport extends UpsertSummary {
   /** Renames of patients who have documents: written (with --allow-rename, audited) or refused. */
   renamed: number;
   renamesRefused: number;
+  /** Patients an ingest or a review had created that the file now holds (counted in `updated`; audited). */
+  confirmed: number;
   seconds: number;
 }
 
@@ -122,6 +125,7 @@ export async function importRegistry(options: ImportRegistryOptions): Promise<Im
         rejectedRows: [],
         renamed: 0,
         renamesRefused: 0,
+        confirmed: 0,
         seconds: 0,
       };
       const reject = (line: number, reason: string) => {
@@ -147,6 +151,8 @@ export async function importRegistry(options: ImportRegistryOptions): Promise<Im
             report.unchanged += summary.unchanged;
             await reportRenames(registryImport, summary.renames, { lines, actor, file, reject, report });
             await auditDetailChanges(registryImport, summary.detailChanges, { lines, actor, file });
+            report.confirmed += summary.confirmations.length;
+            await auditConfirmations(registryImport, summary.confirmations, { lines, actor, file });
             pending = [];
             lines = new Map();
           };
@@ -233,6 +239,7 @@ export async function importRegistry(options: ImportRegistryOptions): Promise<Im
           rejected: report.rejected,
           renamed: report.renamed,
           renames_refused: report.renamesRefused,
+          confirmed: report.confirmed,
         },
       });
       return report;
@@ -309,6 +316,34 @@ async function auditDetailChanges(
         before: { fecha_nacimiento: before.fechaNacimiento, sexo: before.sexo },
         after: { fecha_nacimiento: after.fechaNacimiento, sexo: after.sexo },
         documents,
+        file: context.file,
+        line: context.lines.get(before.expediente) ?? null,
+        source: 'registry_import',
+      },
+    })),
+  );
+}
+
+/**
+ * A patient an ingest or a review created, now a registry patient: its origin changes, and with it maybe the
+ * name and the details its documents were filed under (as read from a file name), so both stay on record.
+ */
+async function auditConfirmations(
+  registryImport: RegistryImport,
+  confirmations: PatientConfirmation[],
+  context: { lines: Map<string, number>; actor: string; file: string },
+): Promise<void> {
+  await registryImport.audit(
+    confirmations.map(({ before, after }) => ({
+      actor: context.actor,
+      action: 'patient_confirmed_by_registry',
+      entityType: 'patient',
+      entityId: before.id,
+      details: {
+        expediente: before.expediente,
+        source_before: before.source,
+        patient_before: nameOf(before),
+        patient_after: nameOf(after),
         file: context.file,
         line: context.lines.get(before.expediente) ?? null,
         source: 'registry_import',

@@ -64,6 +64,7 @@ describe.each(VARIANTS)('PatientRepository on $kind with $statements statements'
       unchanged: 0,
       renames: [],
       detailChanges: [],
+      confirmations: [],
     });
     expect(await upsertMany(patients, [GARZA, LOPEZ], 'registry_import')).toEqual({
       inserted: 0,
@@ -71,6 +72,7 @@ describe.each(VARIANTS)('PatientRepository on $kind with $statements statements'
       unchanged: 2,
       renames: [],
       detailChanges: [],
+      confirmations: [],
     });
     const renamed = { ...LOPEZ, apellidoMaterno: 'RUIZ DE ALBA' };
     expect(await upsertMany(patients, [GARZA, renamed], 'registry_import')).toEqual({
@@ -79,6 +81,7 @@ describe.each(VARIANTS)('PatientRepository on $kind with $statements statements'
       unchanged: 1,
       renames: [],
       detailChanges: [],
+      confirmations: [],
     });
     expect(await patients.count()).toBe(2);
     const stored = await patients.findByExpediente(LOPEZ.expediente);
@@ -152,6 +155,7 @@ describe.each(VARIANTS)('PatientRepository on $kind with $statements statements'
       unchanged: 0,
       renames: [],
       detailChanges: [],
+      confirmations: [],
     });
 
     const allowed = await patients.importRegistry(
@@ -171,9 +175,9 @@ describe.each(VARIANTS)('PatientRepository on $kind with $statements statements'
       await registryImport.upsert([GARZA]),
     ]);
     expect(summaries).toEqual([
-      { inserted: 2, updated: 0, unchanged: 0, renames: [], detailChanges: [] },
-      { inserted: 1, updated: 1, unchanged: 0, renames: [], detailChanges: [] },
-      { inserted: 0, updated: 0, unchanged: 1, renames: [], detailChanges: [] },
+      { inserted: 2, updated: 0, unchanged: 0, renames: [], detailChanges: [], confirmations: [] },
+      { inserted: 1, updated: 1, unchanged: 0, renames: [], detailChanges: [], confirmations: [] },
+      { inserted: 0, updated: 0, unchanged: 1, renames: [], detailChanges: [], confirmations: [] },
     ]);
     const candidateKeys = (name: PatientInput) =>
       patientBlockingKeys(name).filter((k) => !k.startsWith('t:'));
@@ -206,6 +210,20 @@ describe.each(VARIANTS)('PatientRepository on $kind with $statements statements'
     expect((await patients.countKeys(['t:s:LOPEZ', 't:s:GARZA'])).get('t:s:LOPEZ')).toBeUndefined();
     const lopez = patientBlockingKeys(LOPEZ).filter((k) => !k.startsWith('t:'));
     expect(await patients.findCandidates({ expediente: '9999999999', keys: lopez })).toEqual([]);
+  });
+
+  it('makes a patient an ingest created a registry patient when an import brings its expediente', async () => {
+    const created = await patients.insertOrGet({ ...GARZA, fechaNacimiento: null, sexo: null }, 'batch_ingest');
+    const summary = await upsertMany(patients, [GARZA], 'registry_import');
+    expect(summary).toMatchObject({ updated: 1, unchanged: 0 });
+    expect(summary.confirmations.map(({ before, after }) => [before.source, after.source])).toEqual([
+      ['batch_ingest', 'registry_import'],
+    ]);
+    expect(await patients.findById(created.patient.id)).toMatchObject({
+      source: 'registry_import',
+      fechaNacimiento: GARZA.fechaNacimiento,
+    });
+    expect(await upsertMany(patients, [GARZA], 'registry_import')).toMatchObject({ unchanged: 1, confirmations: [] });
   });
 
   it('inserts or gets: the first call creates, the next returns the same patient', async () => {

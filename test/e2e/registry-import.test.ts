@@ -234,4 +234,46 @@ describe('patients import: a registry import you can trust', { tags: ['slow'] },
       line: 2,
     });
   });
+
+  it('a patient an ingest created is marked so, and becomes a registry patient when the registry brings its expediente', async () => {
+    expect((await cli('patients', 'import', REGISTRY_CSV)).code).toBe(0);
+    const drop = path.join(dir, 'drop');
+    fs.mkdirSync(drop);
+    const name = '3000635026_DE LA TORRE VALDEZ, JULIO CÉSAR_6319832539_LAB.pdf'; // not in the registry
+    fs.copyFileSync(path.join(SAMPLE_DIR, name), path.join(drop, name));
+    const ingested = await cli('ingest', drop, '--type', 'complete', '--non-interactive', '--json');
+    expect(ingested.code, ingested.stderr).toBe(0);
+    expect(JSON.parse(ingested.stdout).created_patients).toBe(1);
+
+    const listed = await cli('patients', 'search', 'julio torre', '--lang', 'es');
+    expect(listed.stdout).toContain('3000635026    DE LA TORRE VALDEZ, JULIO CÉSAR  (creado por una ingesta)');
+    expect((await cli('patients', 'show', '3000635026')).stdout).toMatch(/source\s+created by an ingest/);
+
+    const official = writeCsv('official.csv', [HEADER, '3000635026,DE LA TORRE,VALDEZ,JULIO CÉSAR,1971-02-03,M']);
+    const imported = await cli('patients', 'import', official, '--user', 'archivo');
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.stdout).toContain('0 inserted, 1 updated');
+    expect(imported.stdout).toContain(
+      '1 patient created by an ingest or a review from a file name now has its registry row (origin: registry;',
+    );
+    const shown = await cli('patients', 'show', '3000635026', '--lang', 'es');
+    expect(shown.stdout).toMatch(/origen\s+importado del registro/);
+    expect(shown.stdout).toMatch(/fecha de nacimiento\s+03\/02\/1971/);
+    expect((await cli('patients', 'search', 'julio torre')).stdout).not.toContain('(created');
+    const audit = query<{ actor: string; details: string }>(
+      "select actor, details from audit_log where action = 'patient_confirmed_by_registry'",
+    );
+    expect(audit).toHaveLength(1);
+    expect(audit[0]!.actor).toBe('archivo');
+    expect(JSON.parse(audit[0]!.details)).toMatchObject({
+      expediente: '3000635026',
+      source_before: 'batch_ingest',
+      patient_after: { fecha_nacimiento: '1971-02-03', sexo: 'M' },
+      line: 2,
+    });
+
+    // Once confirmed, the same file again changes nothing.
+    const again = await cli('patients', 'import', official, '--json');
+    expect(JSON.parse(again.stdout)).toMatchObject({ updated: 0, unchanged: 1, confirmed: 0 });
+  });
 });

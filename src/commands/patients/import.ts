@@ -84,6 +84,7 @@ export async function importPatients(
       rejected: report.rejected,
       renamed: report.renamed,
       renames_refused: report.renamesRefused,
+      confirmed: report.confirmed,
       duplicate_rows: report.duplicateRows.map((row) => ({ line: row.line, first_line: row.firstLine })),
       rejected_rows: report.rejectedRows,
       seconds: round(report.seconds),
@@ -107,6 +108,7 @@ export async function importPatients(
       writeLine(io.stdout, words.unreadColumns(report.unreadColumns.map((c) => `'${sanitizeForTerminal(c)}'`).join(', ')));
     }
     if (report.renamed > 0) writeLine(io.stdout, words.renamed(report.renamed));
+    if (report.confirmed > 0) writeLine(io.stdout, words.confirmed(report.confirmed));
     for (const row of report.duplicateRows) writeLine(io.stdout, words.repeatedRow(row.line, row.firstLine));
     if (report.duplicates > report.duplicateRows.length) {
       writeLine(io.stdout, words.moreRepeated(report.duplicates - report.duplicateRows.length));

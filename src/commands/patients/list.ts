@@ -31,8 +31,9 @@ export async function listPatients(options: ListPatientsOptions, context: Comman
   const { patients, total } = await app.listPatients(context, { limit, offset });
   if (options.json) writeJson(context.io, { total, offset, patients: patients.map(toPatientJson) });
   else {
-    writePatientTable(context.io, patients);
-    writeLine(context.io.stdout, commandWords(options.lang, context.env).patients.listed(patients.length, total, offset));
+    const words = commandWords(options.lang, context.env).patients;
+    writePatientTable(context.io, patients, words);
+    writeLine(context.io.stdout, words.listed(patients.length, total, offset));
   }
   return ExitCode.Success;
 }

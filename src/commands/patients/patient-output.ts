@@ -3,6 +3,7 @@ import { sanitizeForTerminal } from '../../core/text/sanitize-for-terminal.js';
 import type { Patient } from '../../db/schema.js';
 import { readNumberSetting } from '../../config/number-setting.js';
 import { writeLine, type CommandIo } from '../shared/io.js';
+import type { CommandWords } from '../../ui/i18n/command-words.js';
 
 export function toPatientJson(patient: Patient) {
   return {
@@ -19,9 +20,14 @@ export function toPatientJson(patient: Patient) {
   };
 }
 
-export function writePatientTable(io: CommandIo, patients: Patient[]): void {
+/**
+ * One line per patient. A patient the registry has not vouched for (an ingest or a review created it from a
+ * file name) says so: its name is only what a file said.
+ */
+export function writePatientTable(io: CommandIo, patients: Patient[], words: Pick<CommandWords['patients'], 'source'>): void {
   for (const p of patients) {
-    writeLine(io.stdout, `${p.expediente.padEnd(13)} ${sanitizeForTerminal(formatPatientName(p))}`);
+    const origin = p.source === 'registry_import' ? '' : `  (${words.source(p.source)})`;
+    writeLine(io.stdout, `${p.expediente.padEnd(13)} ${sanitizeForTerminal(formatPatientName(p))}${origin}`);
   }
 }
 

@@ -41,8 +41,8 @@ export async function searchPatients(
   const patients = found.slice(0, limit);
   if (options.json) writeJson(context.io, { query: text, more, patients: patients.map(toPatientJson) });
   else {
-    writePatientTable(context.io, patients);
     const words = commandWords(options.lang, context.env).patients;
+    writePatientTable(context.io, patients, words);
     const query = sanitizeForTerminal(text);
     writeLine(context.io.stdout, more ? words.matchedMore(patients.length, query) : words.matched(patients.length, query));
   }

@@ -13,6 +13,7 @@ import { applyTermDeltas, keyRowsInOrder } from './patients/blocking-key-rows.js
 import { kyselyStatements, sqliteStatements, type PatientStatementsFor } from './patients/patient-statements.js';
 import {
   RegistryWriter,
+  type PatientConfirmation,
   type PatientDetailChange,
   type PatientRename,
   type RegistryImport,
@@ -22,7 +23,7 @@ import {
 } from './patients/registry-writer.js';
 import { toPatient } from './patients/to-patient.js';
 
-export type { PatientDetailChange, PatientInput, PatientRename, RegistryImport, RegistryImportPolicy, UpsertResult, UpsertSummary };
+export type { PatientConfirmation, PatientDetailChange, PatientInput, PatientRename, RegistryImport, RegistryImportPolicy, UpsertResult, UpsertSummary };
 
 export interface CandidateQuery {
   expediente: string;

@@ -24,6 +24,8 @@ export interface CommandWords {
     imported(report: { rows: number; file: string; seconds: number; inserted: number; updated: number; unchanged: number; repeated: number; rejected: number }): string;
     unreadColumns(columns: string): string;
     renamed(count: number): string;
+    /** Patients an ingest or a review had created, now registry patients (see ImportReport.confirmed). */
+    confirmed(count: number): string;
     repeatedRow(line: number, firstLine: number): string;
     moreRepeated(count: number): string;
     rejectedRow(line: number, reason: string): string;
@@ -154,11 +156,15 @@ const EN: CommandWords = {
       `  columns not read (their data was not imported): ${columns} — the import reads expediente, apellido_paterno, ` +
       'apellido_materno, nombres (or nombre_completo), fecha_nacimiento and sexo; rename a column to import it',
     renamed: (count) => `  ${num(count)} patients with documents renamed (--allow-rename; see the audit log)`,
+    confirmed: (count) =>
+      `  ${count === 1 ? '1 patient' : `${num(count)} patients`} created by an ingest or a review from a file name now ` +
+      `${count === 1 ? 'has its' : 'have their'} registry row (origin: registry; name and details as the file gives them; see the audit log)`,
     repeatedRow: (line, firstLine) => `  line ${line}: the same as line ${firstLine}; skipped`,
     moreRepeated: (count) => `  … and ${num(count)} more repeated rows`,
     rejectedRow: (line, reason) => `  line ${line}: ${reason}`,
     moreRejected: (count) => `  … and ${num(count)} more rejected rows`,
-    source: (code) => code,
+    source: (code) =>
+      ({ registry_import: 'imported from the registry', batch_ingest: 'created by an ingest', review: 'created in a review' } as Record<string, string>)[code] ?? code,
   },
   documents: {
     alreadyThere: (id, patient, chunks) =>
@@ -327,6 +333,9 @@ const ES: CommandWords = {
       'apellido_materno, nombres (o nombre_completo), fecha_nacimiento y sexo; renombre una columna para importarla',
     renamed: (count) =>
       `  ${plural(count, 'paciente con documentos renombrado', 'pacientes con documentos renombrados')} (--allow-rename; vea la bitácora de auditoría)`,
+    confirmed: (count) =>
+      `  ${count === 1 ? '1 paciente creado' : `${num(count)} pacientes creados`} por una ingesta o una revisión a partir del nombre de un archivo ` +
+      `${count === 1 ? 'tiene' : 'tienen'} ahora su fila del registro (origen: registro; nombre y datos como los da el archivo; vea la bitácora de auditoría)`,
     repeatedRow: (line, firstLine) => `  línea ${line}: igual que la línea ${firstLine}; omitida`,
     moreRepeated: (count) => `  … y ${plural(count, 'fila repetida', 'filas repetidas')} más`,
     rejectedRow: (line, reason) => `  línea ${line}: ${translateImportReason(reason)}`,

@@ -81,6 +81,7 @@ export const kyselyStatements: PatientStatementsFor = (db) => ({
         nombres: patient.nombres,
         fechaNacimiento: patient.fechaNacimiento,
         sexo: patient.sexo,
+        source: patient.source,
         updatedAt: patient.updatedAt,
       })
       .where('id', '=', patient.id)
@@ -138,13 +139,14 @@ export function sqliteStatements(sqlite: SqliteHandle): PatientStatementsFor {
     async updatePatient(patient) {
       cachedStatement(
         sqlite,
-        `UPDATE patients SET apellido_paterno = ?, apellido_materno = ?, nombres = ?, fecha_nacimiento = ?, sexo = ?, updated_at = ? WHERE id = ?`,
+        `UPDATE patients SET apellido_paterno = ?, apellido_materno = ?, nombres = ?, fecha_nacimiento = ?, sexo = ?, source = ?, updated_at = ? WHERE id = ?`,
       ).run(
         patient.apellidoPaterno,
         patient.apellidoMaterno,
         patient.nombres,
         patient.fechaNacimiento,
         patient.sexo,
+        patient.source,
         patient.updatedAt,
         patient.id,
       );

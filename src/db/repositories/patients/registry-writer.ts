@@ -33,11 +33,22 @@ export interface PatientDetailChange {
   documents: number;
 }
 
+/**
+ * A patient an ingest or a review created (its name read from a file name, its details unknown) that the
+ * registry now holds under the same expediente: the registry's row is written and becomes its origin.
+ */
+export interface PatientConfirmation {
+  before: Patient;
+  after: Patient;
+}
+
 export interface UpsertResult extends UpsertSummary {
   /** Renames of patients who have documents, applied or refused; not counted in `updated` when refused. */
   renames: PatientRename[];
   /** Birth date or sex changes written for patients who have documents (audited by the import). */
   detailChanges: PatientDetailChange[];
+  /** Patients created by an ingest or a review that this import's rows now stand for (counted in `updated`). */
+  confirmations: PatientConfirmation[];
 }
 
 /** How an import treats a row that would rename a patient who already has documents. */
@@ -95,7 +106,7 @@ export class RegistryWriter implements RegistryImport {
   }
 
   async upsert(rows: PatientInput[]): Promise<UpsertResult> {
-    const summary: UpsertResult = { inserted: 0, updated: 0, unchanged: 0, renames: [], detailChanges: [] };
+    const summary: UpsertResult = { inserted: 0, updated: 0, unchanged: 0, renames: [], detailChanges: [], confirmations: [] };
     if (rows.length === 0) return summary;
     const latest = new Map<string, PatientInput>();
     for (const row of rows) latest.set(row.expediente, row); // the last row of a batch wins
@@ -106,10 +117,12 @@ export class RegistryWriter implements RegistryImport {
     for (const before of existing.values()) {
       const row = keepStoredDetails(latest.get(before.expediente)!, before);
       latest.set(before.expediente, row); // as written: renames report it so
-      if (differs(before, row)) {
+      // A patient an ingest created from a file name, now in the registry: the registry's row is its record
+      // from here on, even when it writes the same name (the origin tells who vouches for the patient).
+      if (differs(before, row) || before.source !== this.source) {
         updates.push({
           before,
-          after: toPatient(before.id, row, before.source, before.createdAt, this.stamp),
+          after: toPatient(before.id, row, this.source, before.createdAt, this.stamp),
         });
       } else summary.unchanged++;
     }
@@ -123,6 +136,7 @@ export class RegistryWriter implements RegistryImport {
     summary.detailChanges = detailChanged
       .filter(({ before }) => withDocuments.has(before.id))
       .map(({ before, after }) => ({ before, after, documents: withDocuments.get(before.id)! }));
+    summary.confirmations = updates.filter(({ before, after }) => before.source !== after.source);
     for (const { before, after } of updates) {
       await this.statements.updatePatient(after);
       await this.removeKeys(before);

@@ -223,6 +223,8 @@ export async function importRegistry(options: ImportRegistryOptions): Promise<Im
         },
         { allowRename: Boolean(options.allowRename) },
       );
+      // Refused renames are found when their batch is written, after the rows read past them were judged.
+      report.rejectedRows.sort((a, b) => a.line - b.line);
       report.seconds = (performance.now() - started) / 1000;
       await new AuditRepository(database.db).record({
         actor,

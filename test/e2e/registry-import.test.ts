@@ -276,4 +276,21 @@ describe('patients import: a registry import you can trust', { tags: ['slow'] },
     const again = await cli('patients', 'import', official, '--json');
     expect(JSON.parse(again.stdout)).toMatchObject({ updated: 0, unchanged: 1, confirmed: 0 });
   });
+
+  it('lists the rejected rows in line order, a refused rename among them', async () => {
+    expect((await cli('patients', 'import', REGISTRY_CSV)).code).toBe(0);
+    const drop = path.join(dir, 'drop');
+    fs.mkdirSync(drop);
+    const name = '3000875628_ESCOBEDO PALACIOS, JOSE MARIA_6001537201_CONS.pdf';
+    fs.copyFileSync(path.join(SAMPLE_DIR, name), path.join(drop, name));
+    expect((await cli('ingest', drop, '--type', 'complete', '--non-interactive')).code).toBe(0);
+    const edits = writeCsv('edits.csv', [
+      HEADER,
+      '3000875628,HUERTA,SOTO,GRACIELA,1945-06-21,F', // line 2: a rename, refused when its batch is written
+      '3000000302,,SOTO,ANA,,F', // line 3: refused as it is read
+    ]);
+    const imported = await cli('patients', 'import', edits);
+    expect(imported.code).toBe(ExitCode.SomeFailed);
+    expect(imported.stdout).toMatch(/\n {2}line 2: would rename expediente 3000875628 .*\n {2}line 3: empty apellido_paterno\n/);
+  });
 });

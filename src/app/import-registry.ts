@@ -42,6 +42,8 @@ export interface ImportRegistryOptions extends RegistryLocation {
   encoding?: CsvEncoding;
   /** Write rows that rename a patient who already has documents (audited); refused otherwise. */
   allowRename?: boolean;
+  /** The same, for these expedientes only: renames a person checked one by one. */
+  allowRenameOf?: readonly string[];
 }
 
 export interface RejectedRow {
@@ -221,7 +223,7 @@ export async function importRegistry(options: ImportRegistryOptions): Promise<Im
           if (!header) throw new UserError(`'${options.file}' is empty`, ExitCode.Usage);
           await flush();
         },
-        { allowRename: Boolean(options.allowRename) },
+        { allowRename: Boolean(options.allowRename), allowRenameOf: new Set(options.allowRenameOf ?? []) },
       );
       // Refused renames are found when their batch is written, after the rows read past them were judged.
       report.rejectedRows.sort((a, b) => a.line - b.line);
@@ -274,7 +276,7 @@ async function reportRenames(
       lines.get(before.expediente) ?? 0,
       `would rename expediente ${before.expediente} from '${formatPatientName(before)}' to '${formatPatientName(after)}', ` +
         `who has ${documents} document${documents === 1 ? '' : 's'}: refused (the registry keeps the old name). ` +
-        'If it is the same person, import again with --allow-rename',
+        `If it is the same person, import again with --allow-rename-of ${before.expediente}`,
     );
   }
   const applied = renames.filter((r) => r.applied);

@@ -293,4 +293,43 @@ describe('patients import: a registry import you can trust', { tags: ['slow'] },
     expect(imported.code).toBe(ExitCode.SomeFailed);
     expect(imported.stdout).toMatch(/\n {2}line 2: would rename expediente 3000875628 .*\n {2}line 3: empty apellido_paterno\n/);
   });
+
+  it('--allow-rename-of writes the renames of the expedientes named, and still refuses the others', async () => {
+    expect((await cli('patients', 'import', REGISTRY_CSV)).code).toBe(0);
+    const drop = path.join(dir, 'drop');
+    fs.mkdirSync(drop);
+    for (const name of [
+      '3000875628_ESCOBEDO PALACIOS, JOSE MARIA_6001537201_CONS.pdf',
+      '3000016374_RÍOS CORONADO, CÉSAR_6482601207_CONS.pdf',
+    ]) {
+      fs.copyFileSync(path.join(SAMPLE_DIR, name), path.join(drop, name));
+    }
+    expect((await cli('ingest', drop, '--type', 'complete', '--non-interactive')).code).toBe(0);
+    const edits = writeCsv('edits.csv', [
+      HEADER,
+      '3000875628,HUERTA,SOTO,GRACIELA,1945-06-21,F', // line 2: another person altogether
+      '3000016374,RÍOS,CORONADO,CÉSAR AUGUSTO,1995-09-28,M', // line 3: the same person, written more fully
+    ]);
+
+    const wrong = await cli('patients', 'import', '--allow-rename-of', 'edits.csv', edits, '--lang', 'es');
+    expect(wrong.code).toBe(ExitCode.Usage);
+    expect(wrong.stderr).toContain(
+      "--allow-rename-of recibe expedientes separados por comas: 'edits.csv' no lo es (8 a 12 dígitos)",
+    );
+
+    const refused = await cli('patients', 'import', edits, '--json');
+    expect(JSON.parse(refused.stdout).rejected_rows.map((row: { reason: string }) => row.reason)).toEqual([
+      expect.stringMatching(/If it is the same person, import again with --allow-rename-of 3000875628$/),
+      expect.stringMatching(/If it is the same person, import again with --allow-rename-of 3000016374$/),
+    ]);
+
+    const chosen = await cli('patients', 'import', edits, '--allow-rename-of', '3000016374', '--lang', 'es');
+    expect(chosen.code).toBe(ExitCode.SomeFailed);
+    expect(chosen.stdout).toContain('1 actualizada');
+    expect(chosen.stdout).toContain('Si es la misma persona, importe de nuevo con --allow-rename-of 3000875628');
+    expect(patient('3000016374')?.nombres).toBe('CÉSAR AUGUSTO');
+    expect(patient('3000875628')?.nombres).toBe('JOSE MARIA');
+    const audit = query<{ details: string }>("select details from audit_log where action = 'patient_renamed'");
+    expect(audit.map((row) => JSON.parse(row.details).expediente)).toEqual(['3000016374']);
+  });
 });

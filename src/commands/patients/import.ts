@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { Command, Option } from '@commander-js/extra-typings';
 import { sanitizeForTerminal } from '../../core/text/sanitize-for-terminal.js';
-import { ExitCode } from '../../errors.js';
+import { isExpediente } from '../../core/registry/registry-row.js';
+import { ExitCode, UsageError } from '../../errors.js';
 import { contextOf, finish, type CommandContext } from '../context.js';
 import { writeJson, writeLine } from '../shared/io.js';
 import { commandWords } from '../../ui/i18n/command-words.js';
@@ -31,6 +32,10 @@ function patientsImportOptions() {
       '--allow-rename',
       'write rows that change the name of a patient who already has documents (refused otherwise; audited)',
     )
+    .option(
+      '--allow-rename-of <expedientes>',
+      'the same for these expedientes only (comma-separated): the renames checked one by one, the others still refused',
+    )
     .addOption(userOption('who imports'))
     .addOption(dbOption())
     .addOption(configOption())
@@ -42,6 +47,7 @@ function patientsImportOptions() {
         'patients import fixtures/registry.csv --db sqlite:./registry.db',
         'patients import export-excel.csv --encoding windows-1252',
         'patients import corrected-names.csv --allow-rename --user jlopez',
+        'patients import registry.csv --allow-rename-of 3000875628,3000635026',
       ),
     );
 }
@@ -57,6 +63,7 @@ export async function importPatients(
   options: ImportPatientsOptions,
   context: CommandContext,
 ): Promise<number> {
+  const allowRenameOf = options.allowRenameOf === undefined ? undefined : parseExpedienteList(options.allowRenameOf);
   const { importRegistry } = await import('../../app/import-registry.js');
   const { io } = context;
   const report = await importRegistry({
@@ -69,6 +76,7 @@ export async function importPatients(
     batchSize: options.batchSize,
     encoding: options.encoding,
     allowRename: Boolean(options.allowRename),
+    allowRenameOf,
   });
   if (options.json) {
     writeJson(io, {
@@ -123,4 +131,17 @@ export async function importPatients(
 
 function round(seconds: number): number {
   return Math.round(seconds * 100) / 100;
+}
+
+/** `--allow-rename-of`'s expedientes; a value that is not one is refused before anything is imported. */
+function parseExpedienteList(value: string): string[] {
+  const expedientes = value.split(/[\s,;]+/).filter(Boolean);
+  const wrong = expedientes.find((expediente) => !isExpediente(expediente));
+  if (expedientes.length === 0 || wrong !== undefined) {
+    throw new UsageError(
+      `--allow-rename-of takes expedientes separated by commas${wrong === undefined ? '' : `: '${sanitizeForTerminal(wrong)}' is not one (8 to 12 digits)`}`,
+      'e.g. --allow-rename-of 3000875628,3000635026 (the expedientes the import refused to rename)',
+    );
+  }
+  return expedientes;
 }

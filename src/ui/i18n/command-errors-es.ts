@@ -260,6 +260,15 @@ const PATIENT_RULES: readonly RefusalRule[] = [
     'revise el número, o busque al paciente: `tecsalud-batch patients search "NOMBRE"`',
   ),
   fixed('give part of a name to search for', 'indique parte de un nombre que buscar'),
+  {
+    en: /^--allow-rename-of takes expedientes separated by commas(?:: '(.*)' is not one \(8 to 12 digits\))?$/s,
+    es: ([wrong]) =>
+      `--allow-rename-of recibe expedientes separados por comas${wrong ? `: '${wrong}' no lo es (8 a 12 dígitos)` : ''}`,
+  },
+  fixed(
+    'e.g. --allow-rename-of 3000875628,3000635026 (the expedientes the import refused to rename)',
+    'p. ej. --allow-rename-of 3000875628,3000635026 (los expedientes a los que la importación se negó a cambiar el nombre)',
+  ),
   { en: /^'(.*)' is not a document id$/s, es: ([id]) => `'${id}' no es un id de documento` },
   fixed(
     '`tecsalud-batch patients show EXPEDIENTE` and `tecsalud-batch status SESSION --files` print document ids',

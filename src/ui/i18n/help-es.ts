@@ -118,6 +118,8 @@ const HELP_ES: Readonly<Record<string, string>> = {
     'codificación del archivo: utf-8 (predeterminada), o windows-1252 / latin1 para la exportación "CSV" simple de Excel',
   'write rows that change the name of a patient who already has documents (refused otherwise; audited)':
     'escribe las filas que cambian el nombre de un paciente que ya tiene documentos (si no, se rechazan; queda en la auditoría)',
+  'the same for these expedientes only (comma-separated): the renames checked one by one, the others still refused':
+    'lo mismo solo para estos expedientes (separados por comas): los cambios de nombre revisados uno por uno; los demás se siguen rechazando',
   'who imports, for the audit log (default: the OS user)':
     'quién importa, para la bitácora de auditoría (predeterminado: el usuario del sistema)',
   'list patients': 'lista pacientes',

@@ -90,11 +90,11 @@ export const REGISTRY_IMPORT_RULES: readonly RefusalRule[] = [
       `(la línea ${first} sí, si es válida); deje una fila por expediente`,
   },
   {
-    en: /^would rename expediente (\S+) from '(.*)' to '(.*)', who has (\d+) documents?: refused \(the registry keeps the old name\)\. If it is the same person, import again with --allow-rename$/s,
-    es: ([expediente, before, after, documents]) =>
+    en: /^would rename expediente (\S+) from '(.*)' to '(.*)', who has (\d+) documents?: refused \(the registry keeps the old name\)\. If it is the same person, import again with --allow-rename-of (\S+)$/s,
+    es: ([expediente, before, after, documents, allowed]) =>
       `cambiaría el nombre del expediente ${expediente} de '${before}' a '${after}', que tiene ${documents} ` +
       `${documents === '1' ? 'documento' : 'documentos'}: rechazado (el registro conserva el nombre anterior). ` +
-      'Si es la misma persona, importe de nuevo con --allow-rename',
+      `Si es la misma persona, importe de nuevo con --allow-rename-of ${allowed}`,
   },
 ];
 

@@ -55,6 +55,8 @@ export interface UpsertResult extends UpsertSummary {
 export interface RegistryImportPolicy {
   /** Write such renames (they are audited); otherwise they are refused and reported. */
   allowRename: boolean;
+  /** Write such renames of these expedientes only (a person checked each one). */
+  allowRenameOf?: ReadonlySet<string>;
 }
 
 /** One registry import in progress (see PatientRepository.importRegistry). */
@@ -169,7 +171,7 @@ export class RegistryWriter implements RegistryImport {
         before,
         after: rows.get(before.expediente)!,
         documents: documents.get(before.id)!,
-        applied: this.policy.allowRename,
+        applied: this.policy.allowRename || (this.policy.allowRenameOf?.has(before.expediente) ?? false),
       }));
   }
 

@@ -6,6 +6,7 @@ import {
   type CsvEncoding,
 } from '../adapters/registry-csv/read-numbered-records.js';
 import { normalizeName } from '../core/filename/normalize-name.js';
+import { judgeSamePerson, type PersonJudgement } from '../core/matching/same-person.js';
 import { formatPatientName } from '../core/registry/patient-name.js';
 import { splitSurnames } from '../core/filename/split-surnames.js';
 import {
@@ -254,6 +255,18 @@ export async function importRegistry(options: ImportRegistryOptions): Promise<Im
 }
 
 /**
+ * What the two names of a refused rename read as (DECISIONS 5's predicate): a fuller or corrected spelling
+ * is let through with a glance; clearly another person means documents that may sit under the wrong
+ * expediente, the thing to look at before anything is renamed.
+ */
+const RENAME_JUDGEMENTS: Record<PersonJudgement, (expediente: string) => string> = {
+  same: () => 'The names read as one person written two ways. ',
+  uncertain: () => '',
+  another: (expediente) =>
+    `The registry names clearly another person: check whose these documents are (tecsalud-batch patients show ${expediente}). `,
+};
+
+/**
  * Applied renames are audited with the name before and after; refused ones are rejected rows, with the
  * line, both names and how many documents the patient has.
  */
@@ -276,6 +289,7 @@ async function reportRenames(
       lines.get(before.expediente) ?? 0,
       `would rename expediente ${before.expediente} from '${formatPatientName(before)}' to '${formatPatientName(after)}', ` +
         `who has ${documents} document${documents === 1 ? '' : 's'}: refused (the registry keeps the old name). ` +
+        RENAME_JUDGEMENTS[judgeSamePerson(before, after)](before.expediente) +
         `If it is the same person, import again with --allow-rename-of ${before.expediente}`,
     );
   }

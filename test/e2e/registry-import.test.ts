@@ -319,14 +319,21 @@ describe('patients import: a registry import you can trust', { tags: ['slow'] },
 
     const refused = await cli('patients', 'import', edits, '--json');
     expect(JSON.parse(refused.stdout).rejected_rows.map((row: { reason: string }) => row.reason)).toEqual([
-      expect.stringMatching(/If it is the same person, import again with --allow-rename-of 3000875628$/),
-      expect.stringMatching(/If it is the same person, import again with --allow-rename-of 3000016374$/),
+      expect.stringMatching(
+        /refused \(the registry keeps the old name\)\. The registry names clearly another person: check whose these documents are \(tecsalud-batch patients show 3000875628\)\. If it is the same person, import again with --allow-rename-of 3000875628$/,
+      ),
+      expect.stringMatching(
+        /refused \(the registry keeps the old name\)\. The names read as one person written two ways\. If it is the same person, import again with --allow-rename-of 3000016374$/,
+      ),
     ]);
 
     const chosen = await cli('patients', 'import', edits, '--allow-rename-of', '3000016374', '--lang', 'es');
     expect(chosen.code).toBe(ExitCode.SomeFailed);
     expect(chosen.stdout).toContain('1 actualizada');
-    expect(chosen.stdout).toContain('Si es la misma persona, importe de nuevo con --allow-rename-of 3000875628');
+    expect(chosen.stdout).toContain(
+      'El registro nombra claramente a otra persona: revise de quién son estos documentos (tecsalud-batch patients show 3000875628). ' +
+        'Si es la misma persona, importe de nuevo con --allow-rename-of 3000875628',
+    );
     expect(patient('3000016374')?.nombres).toBe('CÉSAR AUGUSTO');
     expect(patient('3000875628')?.nombres).toBe('JOSE MARIA');
     const audit = query<{ details: string }>("select details from audit_log where action = 'patient_renamed'");

@@ -90,10 +90,14 @@ export const REGISTRY_IMPORT_RULES: readonly RefusalRule[] = [
       `(la línea ${first} sí, si es válida); deje una fila por expediente`,
   },
   {
-    en: /^would rename expediente (\S+) from '(.*)' to '(.*)', who has (\d+) documents?: refused \(the registry keeps the old name\)\. If it is the same person, import again with --allow-rename-of (\S+)$/s,
-    es: ([expediente, before, after, documents, allowed]) =>
+    en: /^would rename expediente (\S+) from '(.*)' to '(.*)', who has (\d+) documents?: refused \(the registry keeps the old name\)\. (The names read as one person written two ways\. )?(?:The registry names clearly another person: check whose these documents are \(tecsalud-batch patients show (\S+)\)\. )?If it is the same person, import again with --allow-rename-of (\S+)$/s,
+    es: ([expediente, before, after, documents, same, another, allowed]) =>
       `cambiaría el nombre del expediente ${expediente} de '${before}' a '${after}', que tiene ${documents} ` +
       `${documents === '1' ? 'documento' : 'documentos'}: rechazado (el registro conserva el nombre anterior). ` +
+      (same ? 'Los nombres parecen una misma persona escrita de dos maneras. ' : '') +
+      (another
+        ? `El registro nombra claramente a otra persona: revise de quién son estos documentos (tecsalud-batch patients show ${another}). `
+        : '') +
       `Si es la misma persona, importe de nuevo con --allow-rename-of ${allowed}`,
   },
 ];

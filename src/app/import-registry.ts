@@ -52,6 +52,18 @@ export interface RejectedRow {
   reason: string;
 }
 
+/**
+ * A birth date or sex the file changed for a patient who has documents: written (the registry is the
+ * authority) and audited, and shown, since the content check compares those documents with them.
+ */
+export interface DetailChangeRow {
+  line: number;
+  expediente: string;
+  documents: number;
+  before: { fechaNacimiento: string | null; sexo: string | null };
+  after: { fechaNacimiento: string | null; sexo: string | null };
+}
+
 /** A later row of an expediente the file already had, identical to it: skipped, harmless. */
 export interface DuplicateRow {
   line: number;
@@ -77,6 +89,9 @@ export interface ImportReport extends UpsertSummary {
   /** Renames of patients who have documents: written (with --allow-rename, audited) or refused. */
   renamed: number;
   renamesRefused: number;
+  /** Birth dates or sexes changed for patients who have documents (listed up to MAX_LISTED_REJECTIONS). */
+  detailChanges: number;
+  detailChangeRows: DetailChangeRow[];
   /** Patients an ingest or a review had created that the file now holds (counted in `updated`; audited). */
   confirmed: number;
   seconds: number;
@@ -128,6 +143,8 @@ export async function importRegistry(options: ImportRegistryOptions): Promise<Im
         rejectedRows: [],
         renamed: 0,
         renamesRefused: 0,
+        detailChanges: 0,
+        detailChangeRows: [],
         confirmed: 0,
         seconds: 0,
       };
@@ -154,6 +171,17 @@ export async function importRegistry(options: ImportRegistryOptions): Promise<Im
             report.unchanged += summary.unchanged;
             await reportRenames(registryImport, summary.renames, { lines, actor, file, reject, report });
             await auditDetailChanges(registryImport, summary.detailChanges, { lines, actor, file });
+            report.detailChanges += summary.detailChanges.length;
+            for (const { before, after, documents } of summary.detailChanges) {
+              if (report.detailChangeRows.length >= MAX_LISTED_REJECTIONS) break;
+              report.detailChangeRows.push({
+                line: lines.get(before.expediente) ?? 0,
+                expediente: before.expediente,
+                documents,
+                before: { fechaNacimiento: before.fechaNacimiento, sexo: before.sexo },
+                after: { fechaNacimiento: after.fechaNacimiento, sexo: after.sexo },
+              });
+            }
             report.confirmed += summary.confirmations.length;
             await auditConfirmations(registryImport, summary.confirmations, { lines, actor, file });
             pending = [];
@@ -228,6 +256,7 @@ export async function importRegistry(options: ImportRegistryOptions): Promise<Im
       );
       // Refused renames are found when their batch is written, after the rows read past them were judged.
       report.rejectedRows.sort((a, b) => a.line - b.line);
+      report.detailChangeRows.sort((a, b) => a.line - b.line);
       report.seconds = (performance.now() - started) / 1000;
       await new AuditRepository(database.db).record({
         actor,
@@ -245,6 +274,7 @@ export async function importRegistry(options: ImportRegistryOptions): Promise<Im
           renamed: report.renamed,
           renames_refused: report.renamesRefused,
           confirmed: report.confirmed,
+          details_changed: report.detailChanges,
         },
       });
       return report;

@@ -222,7 +222,13 @@ describe('patients import: a registry import you can trust', { tags: ['slow'] },
       '3000016374,RÍOS,CORONADO,CÉSAR,1995-09-29,F', // line 2: 1 document
       '3000001298,HUERTA,SOTO,GRACIELA,1945-06-22,F', // line 3: no documents
     ]);
-    expect((await cli('patients', 'import', corrected, '--user', 'archivo')).code).toBe(0);
+    const correcting = await cli('patients', 'import', corrected, '--user', 'archivo');
+    expect(correcting.code).toBe(0);
+    // Shown, not only audited: the content check compares the patient's documents with these.
+    expect(correcting.stdout).toContain(
+      '  line 2: expediente 3000016374, who has 1 document: birth date 1995-09-28 → 1995-09-29; sex M → F (written;',
+    );
+    expect(correcting.stdout).not.toContain('3000001298');
     expect(details()).toHaveLength(already + 1);
     const changed = details().at(-1)!;
     expect(changed.actor).toBe('archivo');
@@ -233,6 +239,11 @@ describe('patients import: a registry import you can trust', { tags: ['slow'] },
       documents: 1,
       line: 2,
     });
+    const back = writeCsv('back.csv', [HEADER, '3000016374,RÍOS,CORONADO,CÉSAR,1995-09-28,F']);
+    const spanish = await cli('patients', 'import', back, '--lang', 'es');
+    expect(spanish.stdout).toContain(
+      '  línea 2: expediente 3000016374, que tiene 1 documento: fecha de nacimiento 29/09/1995 → 28/09/1995 (escrito;',
+    );
   });
 
   it('a patient an ingest created is marked so, and becomes a registry patient when the registry brings its expediente', async () => {

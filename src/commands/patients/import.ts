@@ -93,6 +93,14 @@ export async function importPatients(
       renamed: report.renamed,
       renames_refused: report.renamesRefused,
       confirmed: report.confirmed,
+      details_changed: report.detailChanges,
+      detail_change_rows: report.detailChangeRows.map((row) => ({
+        line: row.line,
+        expediente: row.expediente,
+        documents: row.documents,
+        before: { fecha_nacimiento: row.before.fechaNacimiento, sexo: row.before.sexo },
+        after: { fecha_nacimiento: row.after.fechaNacimiento, sexo: row.after.sexo },
+      })),
       duplicate_rows: report.duplicateRows.map((row) => ({ line: row.line, first_line: row.firstLine })),
       rejected_rows: report.rejectedRows,
       seconds: round(report.seconds),
@@ -117,6 +125,10 @@ export async function importPatients(
     }
     if (report.renamed > 0) writeLine(io.stdout, words.renamed(report.renamed));
     if (report.confirmed > 0) writeLine(io.stdout, words.confirmed(report.confirmed));
+    for (const row of report.detailChangeRows) writeLine(io.stdout, words.detailChanged(row));
+    if (report.detailChanges > report.detailChangeRows.length) {
+      writeLine(io.stdout, words.moreDetailChanges(report.detailChanges - report.detailChangeRows.length));
+    }
     for (const row of report.duplicateRows) writeLine(io.stdout, words.repeatedRow(row.line, row.firstLine));
     if (report.duplicates > report.duplicateRows.length) {
       writeLine(io.stdout, words.moreRepeated(report.duplicates - report.duplicateRows.length));

@@ -11,7 +11,27 @@ import { translateCandidateReason } from './match-reasons-es.js';
 import { translateImportReason } from './registry-import-es.js';
 import { ES_SESSION_STATUSES } from './session-statuses-es.js';
 import { formatLocalTimestamp } from '../../core/text/local-timestamp.js';
-import { durationInWords, formatCount, formatSeconds } from '../format.js';
+import { durationInWords, formatCalendarDate, formatCount, formatSeconds } from '../format.js';
+
+/** The fields of a detail change the import's report shows (app/import-registry's DetailChangeRow). */
+interface DetailChangeLine {
+  line: number;
+  expediente: string;
+  documents: number;
+  before: { fechaNacimiento: string | null; sexo: string | null };
+  after: { fechaNacimiento: string | null; sexo: string | null };
+}
+
+/** `birth date A → B; sex C → D`, each only when it changed; dates as the language writes them. */
+function detailChanges(row: DetailChangeLine, lang: Lang, names: { born: string; sex: string }): string {
+  const shown = (value: string | null) => (value === null ? '—' : formatCalendarDate(value, lang));
+  const parts: string[] = [];
+  if (row.before.fechaNacimiento !== row.after.fechaNacimiento) {
+    parts.push(`${names.born} ${shown(row.before.fechaNacimiento)} → ${shown(row.after.fechaNacimiento)}`);
+  }
+  if (row.before.sexo !== row.after.sexo) parts.push(`${names.sex} ${row.before.sexo ?? '—'} → ${row.after.sexo ?? '—'}`);
+  return parts.join('; ');
+}
 
 export interface CommandWords {
   patients: {
@@ -24,6 +44,9 @@ export interface CommandWords {
     imported(report: { rows: number; file: string; seconds: number; inserted: number; updated: number; unchanged: number; repeated: number; rejected: number }): string;
     unreadColumns(columns: string): string;
     renamed(count: number): string;
+    /** A birth date or sex changed for a patient with documents (see ImportReport.detailChangeRows). */
+    detailChanged(row: DetailChangeLine): string;
+    moreDetailChanges(count: number): string;
     /** Patients an ingest or a review had created, now registry patients (see ImportReport.confirmed). */
     confirmed(count: number): string;
     repeatedRow(line: number, firstLine: number): string;
@@ -156,6 +179,10 @@ const EN: CommandWords = {
       `  columns not read (their data was not imported): ${columns} — the import reads expediente, apellido_paterno, ` +
       'apellido_materno, nombres (or nombre_completo), fecha_nacimiento and sexo; rename a column to import it',
     renamed: (count) => `  ${num(count)} patients with documents renamed (--allow-rename; see the audit log)`,
+    detailChanged: (row) =>
+      `  line ${row.line}: expediente ${row.expediente}, who has ${num(row.documents)} document${row.documents === 1 ? '' : 's'}: ` +
+      `${detailChanges(row, 'en', { born: 'birth date', sex: 'sex' })} (written; the content check compares the documents with it; see the audit log)`,
+    moreDetailChanges: (count) => `  … and ${num(count)} more patients with documents whose birth date or sex changed`,
     confirmed: (count) =>
       `  ${count === 1 ? '1 patient' : `${num(count)} patients`} created by an ingest or a review from a file name now ` +
       `${count === 1 ? 'has its' : 'have their'} registry row (origin: registry; name and details as the file gives them; see the audit log)`,
@@ -333,6 +360,11 @@ const ES: CommandWords = {
       'apellido_materno, nombres (o nombre_completo), fecha_nacimiento y sexo; renombre una columna para importarla',
     renamed: (count) =>
       `  ${plural(count, 'paciente con documentos renombrado', 'pacientes con documentos renombrados')} (--allow-rename; vea la bitácora de auditoría)`,
+    detailChanged: (row) =>
+      `  línea ${row.line}: expediente ${row.expediente}, que tiene ${plural(row.documents, 'documento', 'documentos')}: ` +
+      `${detailChanges(row, 'es', { born: 'fecha de nacimiento', sex: 'sexo' })} (escrito; la verificación de contenido compara los documentos con ello; vea la bitácora de auditoría)`,
+    moreDetailChanges: (count) =>
+      `  … y ${plural(count, 'paciente', 'pacientes')} más con documentos cuya fecha de nacimiento o sexo cambió`,
     confirmed: (count) =>
       `  ${count === 1 ? '1 paciente creado' : `${num(count)} pacientes creados`} por una ingesta o una revisión a partir del nombre de un archivo ` +
       `${count === 1 ? 'tiene' : 'tienen'} ahora su fila del registro (origen: registro; nombre y datos como los da el archivo; vea la bitácora de auditoría)`,

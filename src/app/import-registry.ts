@@ -182,6 +182,14 @@ export async function importRegistry(options: ImportRegistryOptions): Promise<Im
                 after: { fechaNacimiento: after.fechaNacimiento, sexo: after.sexo },
               });
             }
+            for (const { row, existing } of summary.numberClashes) {
+              reject(
+                lines.get(row.expediente) ?? 0,
+                `expediente ${row.expediente} is the registry's expediente ${existing.expediente} ` +
+                  `('${formatPatientName(existing)}') with other leading zeros, as a spreadsheet leaves it: this row was not ` +
+                  'imported, so that no one gets a second expediente; format the expediente column as Text and export again',
+              );
+            }
             report.confirmed += summary.confirmations.length;
             await auditConfirmations(registryImport, summary.confirmations, { lines, actor, file });
             pending = [];

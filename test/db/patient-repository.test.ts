@@ -65,6 +65,7 @@ describe.each(VARIANTS)('PatientRepository on $kind with $statements statements'
       renames: [],
       detailChanges: [],
       confirmations: [],
+      numberClashes: [],
     });
     expect(await upsertMany(patients, [GARZA, LOPEZ], 'registry_import')).toEqual({
       inserted: 0,
@@ -73,6 +74,7 @@ describe.each(VARIANTS)('PatientRepository on $kind with $statements statements'
       renames: [],
       detailChanges: [],
       confirmations: [],
+      numberClashes: [],
     });
     const renamed = { ...LOPEZ, apellidoMaterno: 'RUIZ DE ALBA' };
     expect(await upsertMany(patients, [GARZA, renamed], 'registry_import')).toEqual({
@@ -82,6 +84,7 @@ describe.each(VARIANTS)('PatientRepository on $kind with $statements statements'
       renames: [],
       detailChanges: [],
       confirmations: [],
+      numberClashes: [],
     });
     expect(await patients.count()).toBe(2);
     const stored = await patients.findByExpediente(LOPEZ.expediente);
@@ -156,6 +159,7 @@ describe.each(VARIANTS)('PatientRepository on $kind with $statements statements'
       renames: [],
       detailChanges: [],
       confirmations: [],
+      numberClashes: [],
     });
 
     const allowed = await patients.importRegistry(
@@ -175,9 +179,9 @@ describe.each(VARIANTS)('PatientRepository on $kind with $statements statements'
       await registryImport.upsert([GARZA]),
     ]);
     expect(summaries).toEqual([
-      { inserted: 2, updated: 0, unchanged: 0, renames: [], detailChanges: [], confirmations: [] },
-      { inserted: 1, updated: 1, unchanged: 0, renames: [], detailChanges: [], confirmations: [] },
-      { inserted: 0, updated: 0, unchanged: 1, renames: [], detailChanges: [], confirmations: [] },
+      { inserted: 2, updated: 0, unchanged: 0, renames: [], detailChanges: [], confirmations: [], numberClashes: [] },
+      { inserted: 1, updated: 1, unchanged: 0, renames: [], detailChanges: [], confirmations: [], numberClashes: [] },
+      { inserted: 0, updated: 0, unchanged: 1, renames: [], detailChanges: [], confirmations: [], numberClashes: [] },
     ]);
     const candidateKeys = (name: PatientInput) =>
       patientBlockingKeys(name).filter((k) => !k.startsWith('t:'));
@@ -224,6 +228,16 @@ describe.each(VARIANTS)('PatientRepository on $kind with $statements statements'
       fechaNacimiento: GARZA.fechaNacimiento,
     });
     expect(await upsertMany(patients, [GARZA], 'registry_import')).toMatchObject({ unchanged: 1, confirmations: [] });
+  });
+
+  it('does not insert an expediente that a stored one is with other leading zeros', async () => {
+    await upsertMany(patients, [{ ...GARZA, expediente: '0012345678' }], 'registry_import');
+    const summary = await upsertMany(patients, [{ ...GARZA, expediente: '12345678' }, LOPEZ], 'registry_import');
+    expect(summary).toMatchObject({ inserted: 1 });
+    expect(summary.numberClashes.map(({ row, existing }) => [row.expediente, existing.expediente])).toEqual([
+      ['12345678', '0012345678'],
+    ]);
+    expect(await patients.findByExpediente('12345678')).toBeUndefined();
   });
 
   it('inserts or gets: the first call creates, the next returns the same patient', async () => {

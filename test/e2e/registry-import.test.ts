@@ -350,4 +350,21 @@ describe('patients import: a registry import you can trust', { tags: ['slow'] },
     const audit = query<{ details: string }>("select details from audit_log where action = 'patient_renamed'");
     expect(audit.map((row) => JSON.parse(row.details).expediente)).toEqual(['3000016374']);
   });
+
+  it('refuses a new expediente that is a known one without its leading zeros, instead of a second patient', async () => {
+    writeCsv('first.csv', [HEADER, '0012345678,SOTO,DIAZ,LUIS,1955-01-01,M']);
+    expect((await cli('patients', 'import', 'first.csv')).code).toBe(0);
+    // The same sheet after a trip through Excel: the zeros are gone.
+    writeCsv('excel.csv', [HEADER, '12345678,SOTO,DIAZ,LUIS,1955-01-01,M', '3000000009,GARZA,TIJERINA,MARIA,1960-01-02,F']);
+    const imported = await cli('patients', 'import', 'excel.csv', '--lang', 'es');
+    expect(imported.code).toBe(ExitCode.SomeFailed);
+    expect(imported.stdout).toContain('1 insertada');
+    expect(imported.stdout).toContain(
+      "  línea 2: el expediente 12345678 es el expediente 0012345678 del registro ('SOTO DIAZ, LUIS') con otros ceros a la izquierda",
+    );
+    expect(query('select expediente from patients order by expediente')).toEqual([
+      { expediente: '0012345678' },
+      { expediente: '3000000009' },
+    ]);
+  });
 });

@@ -100,6 +100,13 @@ export const REGISTRY_IMPORT_RULES: readonly RefusalRule[] = [
         : '') +
       `Si es la misma persona, importe de nuevo con --allow-rename-of ${allowed}`,
   },
+  {
+    en: /^expediente (\S+) is the registry's expediente (\S+) \('(.*)'\) with other leading zeros, as a spreadsheet leaves it: this row was not imported, so that no one gets a second expediente; format the expediente column as Text and export again$/s,
+    es: ([expediente, existing, name]) =>
+      `el expediente ${expediente} es el expediente ${existing} del registro ('${name}') con otros ceros a la izquierda, ` +
+      'como lo deja una hoja de cálculo: esta fila no se importó, para que nadie tenga un segundo expediente; ' +
+      'dé a la columna expediente formato de Texto y exporte de nuevo',
+  },
 ];
 
 /** A row's (or the layout's) reason in Spanish, or as it is when no rule knows it. */

@@ -42,6 +42,15 @@ export interface PatientConfirmation {
   after: Patient;
 }
 
+/**
+ * A new expediente that is a stored one's number with other leading zeros (12345678 beside 0012345678): a
+ * spreadsheet that dropped them, not a new patient. Not inserted.
+ */
+export interface ExpedienteNumberClash {
+  row: PatientInput;
+  existing: Patient;
+}
+
 export interface UpsertResult extends UpsertSummary {
   /** Renames of patients who have documents, applied or refused; not counted in `updated` when refused. */
   renames: PatientRename[];
@@ -49,6 +58,8 @@ export interface UpsertResult extends UpsertSummary {
   detailChanges: PatientDetailChange[];
   /** Patients created by an ingest or a review that this import's rows now stand for (counted in `updated`). */
   confirmations: PatientConfirmation[];
+  /** New expedientes refused as a stored one with other leading zeros (not counted in the other fields). */
+  numberClashes: ExpedienteNumberClash[];
 }
 
 /** How an import treats a row that would rename a patient who already has documents. */
@@ -108,13 +119,14 @@ export class RegistryWriter implements RegistryImport {
   }
 
   async upsert(rows: PatientInput[]): Promise<UpsertResult> {
-    const summary: UpsertResult = { inserted: 0, updated: 0, unchanged: 0, renames: [], detailChanges: [], confirmations: [] };
+    const summary: UpsertResult = { inserted: 0, updated: 0, unchanged: 0, renames: [], detailChanges: [], confirmations: [], numberClashes: [] };
     if (rows.length === 0) return summary;
     const latest = new Map<string, PatientInput>();
     for (const row of rows) latest.set(row.expediente, row); // the last row of a batch wins
-    const { inserts, existing } = this.registryWasEmpty
-      ? await this.insertOptimistically([...latest.values()])
+    const { inserts, existing, numberClashes } = this.registryWasEmpty
+      ? { ...(await this.insertOptimistically([...latest.values()])), numberClashes: [] }
       : await this.insertAbsent([...latest.values()]);
+    summary.numberClashes = numberClashes;
     const updates: { before: Patient; after: Patient }[] = [];
     for (const before of existing.values()) {
       const row = keepStoredDetails(latest.get(before.expediente)!, before);
@@ -190,18 +202,48 @@ export class RegistryWriter implements RegistryImport {
     return documents;
   }
 
-  /** Looks the expedientes up, inserts the absent ones; returns those inserted and those found. */
+  /**
+   * Looks the expedientes up, inserts the absent ones — except those whose number a stored patient already
+   * has with other leading zeros; returns those inserted, those found and those refused.
+   */
   private async insertAbsent(
     rows: PatientInput[],
-  ): Promise<{ inserts: Patient[]; existing: Map<string, Patient> }> {
+  ): Promise<{ inserts: Patient[]; existing: Map<string, Patient>; numberClashes: ExpedienteNumberClash[] }> {
     const existing = new Map<string, Patient>();
     const found = await this.statements.patientsByExpediente(rows.map((row) => row.expediente));
     for (const patient of found) existing.set(patient.expediente, patient);
-    const inserts = rows
-      .filter((row) => !existing.has(row.expediente))
+    const absent = rows.filter((row) => !existing.has(row.expediente));
+    const sameNumber = await this.storedWithOtherZeros(absent);
+    const numberClashes = absent
+      .filter((row) => sameNumber.has(withoutLeadingZeros(row.expediente)))
+      .map((row) => ({ row, existing: sameNumber.get(withoutLeadingZeros(row.expediente))! }));
+    const inserts = absent
+      .filter((row) => !sameNumber.has(withoutLeadingZeros(row.expediente)))
       .map((row) => toPatient(newId(), row, this.source, this.stamp, this.stamp));
     await this.statements.insertPatients(inserts);
-    return { inserts, existing };
+    return { inserts, existing, numberClashes };
+  }
+
+  /**
+   * The stored patients whose expediente is one of these new ones written with other leading zeros, by the
+   * number without them. Looked up by every other padding of the number an expediente may have (8 to 12
+   * digits), on the expediente index: a few lookups per new row, none per known one.
+   */
+  private async storedWithOtherZeros(rows: PatientInput[]): Promise<Map<string, Patient>> {
+    const variants = new Set<string>();
+    for (const row of rows) {
+      const number = withoutLeadingZeros(row.expediente);
+      for (let length = Math.max(8, number.length); length <= 12; length++) {
+        const padded = number.padStart(length, '0');
+        if (padded !== row.expediente) variants.add(padded);
+      }
+    }
+    const byNumber = new Map<string, Patient>();
+    if (variants.size === 0) return byNumber;
+    for (const patient of await this.statements.patientsByExpediente([...variants])) {
+      byNumber.set(withoutLeadingZeros(patient.expediente), patient);
+    }
+    return byNumber;
   }
 
   /**
@@ -255,6 +297,10 @@ export class RegistryWriter implements RegistryImport {
     // Term counts are already right: every update moved them from the old name to the new one.
     forEachKey(finalNames, new Map(), (keyHash, code) => this.staged.push(keyHash, code));
   }
+}
+
+function withoutLeadingZeros(expediente: string): string {
+  return expediente.replace(/^0+/, '');
 }
 
 function differs(before: Patient, row: PatientInput): boolean {

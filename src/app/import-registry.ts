@@ -89,6 +89,11 @@ export interface ImportReport extends UpsertSummary {
   /** Renames of patients who have documents: written (with --allow-rename, audited) or refused. */
   renamed: number;
   renamesRefused: number;
+  /**
+   * Registry patients no valid row of the file named: kept (an import never deletes: a patient who left
+   * the export may have documents). Reported so that a full export that lost rows does not pass unseen.
+   */
+  notInFile: number;
   /** Birth dates or sexes changed for patients who have documents (listed up to MAX_LISTED_REJECTIONS). */
   detailChanges: number;
   detailChangeRows: DetailChangeRow[];
@@ -143,6 +148,7 @@ export async function importRegistry(options: ImportRegistryOptions): Promise<Im
         rejectedRows: [],
         renamed: 0,
         renamesRefused: 0,
+        notInFile: 0,
         detailChanges: 0,
         detailChangeRows: [],
         confirmed: 0,
@@ -265,6 +271,8 @@ export async function importRegistry(options: ImportRegistryOptions): Promise<Im
       // Refused renames are found when their batch is written, after the rows read past them were judged.
       report.rejectedRows.sort((a, b) => a.line - b.line);
       report.detailChangeRows.sort((a, b) => a.line - b.line);
+      const named = report.inserted + report.updated + report.unchanged + report.renamesRefused;
+      report.notInFile = Math.max(0, (await repository.count()) - named);
       report.seconds = (performance.now() - started) / 1000;
       await new AuditRepository(database.db).record({
         actor,
@@ -283,6 +291,7 @@ export async function importRegistry(options: ImportRegistryOptions): Promise<Im
           renames_refused: report.renamesRefused,
           confirmed: report.confirmed,
           details_changed: report.detailChanges,
+          not_in_file: report.notInFile,
         },
       });
       return report;

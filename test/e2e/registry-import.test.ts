@@ -367,4 +367,21 @@ describe('patients import: a registry import you can trust', { tags: ['slow'] },
       { expediente: '3000000009' },
     ]);
   });
+
+  it('says how many registry patients a file leaves out, and keeps them', async () => {
+    writeCsv('full.csv', [
+      HEADER,
+      '3000000001,GARZA,TIJERINA,MARIA,1960-01-02,F',
+      '3000000002,LOPEZ,RUIZ,JUAN,1970-03-04,M',
+      '3000000003,PEREZ,SOTO,ANA,1980-05-06,F',
+    ]);
+    expect((await cli('patients', 'import', 'full.csv')).stdout).not.toContain('not in this file');
+    writeCsv('shorter.csv', [HEADER, '3000000001,GARZA,TIJERINA,MARIA,1960-01-02,F']);
+    const english = await cli('patients', 'import', 'shorter.csv');
+    expect(english.stdout).toContain('  2 patients of the registry are not in this file: kept (an import never deletes patients)');
+    const spanish = await cli('patients', 'import', 'shorter.csv', '--lang', 'es');
+    expect(spanish.stdout).toContain('  2 pacientes del registro no están en este archivo: se conservan');
+    expect(JSON.parse((await cli('patients', 'import', 'shorter.csv', '--json')).stdout)).toMatchObject({ not_in_file: 2 });
+    expect(query('select count(*) as n from patients')).toEqual([{ n: 3 }]);
+  });
 });

@@ -93,6 +93,7 @@ export async function importPatients(
       renamed: report.renamed,
       renames_refused: report.renamesRefused,
       confirmed: report.confirmed,
+      not_in_file: report.notInFile,
       details_changed: report.detailChanges,
       detail_change_rows: report.detailChangeRows.map((row) => ({
         line: row.line,
@@ -123,6 +124,7 @@ export async function importPatients(
     if (report.unreadColumns.length > 0) {
       writeLine(io.stdout, words.unreadColumns(report.unreadColumns.map((c) => `'${sanitizeForTerminal(c)}'`).join(', ')));
     }
+    if (report.notInFile > 0) writeLine(io.stdout, words.notInFile(report.notInFile));
     if (report.renamed > 0) writeLine(io.stdout, words.renamed(report.renamed));
     if (report.confirmed > 0) writeLine(io.stdout, words.confirmed(report.confirmed));
     for (const row of report.detailChangeRows) writeLine(io.stdout, words.detailChanged(row));

@@ -44,6 +44,8 @@ export interface CommandWords {
     imported(report: { rows: number; file: string; seconds: number; inserted: number; updated: number; unchanged: number; repeated: number; rejected: number }): string;
     unreadColumns(columns: string): string;
     renamed(count: number): string;
+    /** Registry patients the file did not name, kept (see ImportReport.notInFile). */
+    notInFile(count: number): string;
     /** A birth date or sex changed for a patient with documents (see ImportReport.detailChangeRows). */
     detailChanged(row: DetailChangeLine): string;
     moreDetailChanges(count: number): string;
@@ -179,6 +181,9 @@ const EN: CommandWords = {
       `  columns not read (their data was not imported): ${columns} — the import reads expediente, apellido_paterno, ` +
       'apellido_materno, nombres (or nombre_completo), fecha_nacimiento and sexo; rename a column to import it',
     renamed: (count) => `  ${num(count)} patients with documents renamed (--allow-rename; see the audit log)`,
+    notInFile: (count) =>
+      `  ${count === 1 ? '1 patient' : `${num(count)} patients`} of the registry ${count === 1 ? 'is' : 'are'} not in this file: ` +
+      'kept (an import never deletes patients)',
     detailChanged: (row) =>
       `  line ${row.line}: expediente ${row.expediente}, who has ${num(row.documents)} document${row.documents === 1 ? '' : 's'}: ` +
       `${detailChanges(row, 'en', { born: 'birth date', sex: 'sex' })} (written; the content check compares the documents with it; see the audit log)`,
@@ -360,6 +365,9 @@ const ES: CommandWords = {
       'apellido_materno, nombres (o nombre_completo), fecha_nacimiento y sexo; renombre una columna para importarla',
     renamed: (count) =>
       `  ${plural(count, 'paciente con documentos renombrado', 'pacientes con documentos renombrados')} (--allow-rename; vea la bitácora de auditoría)`,
+    notInFile: (count) =>
+      `  ${count === 1 ? '1 paciente del registro no está' : `${num(count)} pacientes del registro no están`} en este archivo: ` +
+      'se conservan (una importación nunca borra pacientes)',
     detailChanged: (row) =>
       `  línea ${row.line}: expediente ${row.expediente}, que tiene ${plural(row.documents, 'documento', 'documentos')}: ` +
       `${detailChanges(row, 'es', { born: 'fecha de nacimiento', sex: 'sexo' })} (escrito; la verificación de contenido compara los documentos con ello; vea la bitácora de auditoría)`,

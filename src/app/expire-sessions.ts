@@ -1,16 +1,15 @@
+import path from 'node:path';
 import type { OpenDatabase } from '../db/open-database.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
 import type { BatchUpload } from '../db/schema.js';
+import { readSessionOptions } from '../db/session-options.js';
+import type { FileModePolicy } from '../private-files.js';
 import { currentUser } from './current-user.js';
+import { withRegistry, type RegistryLocation } from './open-registry.js';
 import { discardUploadSession, SESSION_EXPIRED, takesUploads } from './upload-sessions.js';
-import type { UploadStore } from './upload-store.js';
+import { UploadStore } from './upload-store.js';
 
-/**
- * How long an upload session nobody processed is kept after it last took a file (or was created, holding
- * none): three days, so that files uploaded on a Friday evening and processed on Monday are still there, while
- * a client that gave up does not leave patient data on disk for ever. `serve --session-expiry` changes it.
- */
-export const DEFAULT_SESSION_EXPIRY_MS = 72 * 3_600_000;
+export { DEFAULT_SESSION_EXPIRY_MS, describeExpiry } from '../core/uploads/session-expiry.js';
 
 /**
  * When a session never processed will be discarded if nothing happens to it meanwhile (an upload, or a run
@@ -20,12 +19,6 @@ export const DEFAULT_SESSION_EXPIRY_MS = 72 * 3_600_000;
 export function sessionExpiresAt(session: Pick<BatchUpload, 'status' | 'startedAt'>, lastActiveAt: string, expiryMs: number): string | null {
   if (expiryMs <= 0 || !takesUploads(session)) return null;
   return new Date(Date.parse(lastActiveAt) + expiryMs).toISOString();
-}
-
-/** An expiry as people write it: `72 h`, `90 min`. */
-export function describeExpiry(expiryMs: number): string {
-  const minutes = Math.round(expiryMs / 60_000);
-  return minutes % 60 === 0 ? `${minutes / 60} h` : `${minutes} min`;
 }
 
 /** The expiry of one session, read from the registry (its latest upload). */
@@ -93,4 +86,31 @@ export async function expireIdleSessions(
     expired.push({ sessionId: session.id, lastActiveAt, discardedFiles: result.files.length });
   }
   return expired;
+}
+
+/**
+ * `cleanup --older-than` (nightly from cron) expires the upload sessions nobody processed under the rule and
+ * with the audit of `serve`: a server does it only while it runs, and one stopped for days left them, and the
+ * patient data uploaded into them, on disk. Each session's uploads are looked for in the folder the server
+ * that made it recorded, whatever this command's directory or `--upload-dir`. A server running meanwhile is
+ * safe: the discard is refused in the database for a session it started, and a session it is receiving an
+ * upload into is kept (see discardUploadSession).
+ */
+export async function expireAbandonedUploadSessions(
+  location: RegistryLocation,
+  options: { expiryMs: number; now: Date; fileMode?: FileModePolicy },
+): Promise<ExpiredSession[]> {
+  if (options.expiryMs <= 0) return [];
+  return withRegistry(location, async (database) => {
+    const uploadFolders = new Set<string>();
+    for (const { session } of await new BatchRepository(database.db).unprocessedSessionsLastActive()) {
+      if (readSessionOptions(session.optionsJson).client === 'api') uploadFolders.add(path.dirname(session.sourceDir));
+    }
+    const expired: ExpiredSession[] = [];
+    for (const folder of [...uploadFolders].sort()) {
+      const store = await UploadStore.open(folder, options.fileMode);
+      expired.push(...(await expireIdleSessions(database, store, { expiryMs: options.expiryMs, now: options.now, isIdle: () => true })));
+    }
+    return expired;
+  });
 }

@@ -4,6 +4,8 @@ import { contextOf, finish, type CommandContext } from './context.js';
 import { writeJson, writeLine } from './shared/io.js';
 import { commandWords } from '../ui/i18n/command-words.js';
 import { parseDuration } from './shared/duration.js';
+import { describeExpiry } from '../core/uploads/session-expiry.js';
+import { resolveSessionExpiry } from './shared/session-expiry.js';
 import { addBackendOptions, dbOption, examples, jsonOption, langOption } from './shared/options.js';
 
 export function cleanupCommand(command = new Command('cleanup')) {
@@ -22,6 +24,10 @@ function cleanupOptions(command: Command) {
       '--force',
       'with --purge: delete documents still within the legal retention (NOM-004-SSA3: 5 years; config retentionYears)',
     )
+    .option(
+      '--session-expiry <duration>',
+      "with --older-than: also discard the HTTP API's sessions nobody processed, with their uploads, once no file was uploaded into them for this long, as serve does (off: keep them; default 72h; config serve.sessionExpiry)",
+    )
     .option('--user <name>', 'who cleans up, for the audit log')
     .option('--collection <name>', 'vector collection to purge from (default: the one the session was ingested into)')
     .addOption(dbOption())
@@ -29,7 +35,7 @@ function cleanupOptions(command: Command) {
     .addOption(langOption())
     .addHelpText('after', examples(
         'cleanup 3f2a9c1e',
-        'cleanup --older-than 7d   # e.g. nightly from cron',
+        'cleanup --older-than 7d   # e.g. nightly from cron; also expires API sessions nobody processed',
         'cleanup 3f2a9c1e --purge   # refused for documents within the retention period unless --force',
       ));
   return addBackendOptions(declared);
@@ -51,6 +57,7 @@ export async function cleanUp(
   if (sessionId && options.olderThan) throw new UsageError('give either a session or --older-than, not both');
   if (options.purge && options.olderThan) throw new UsageError('--purge works on one named session at a time');
   if (options.force && !options.purge) throw new UsageError('--force only applies to --purge');
+  if (options.sessionExpiry !== undefined && !options.olderThan) throw new UsageError('--session-expiry only applies to --older-than');
   const now = context.now?.() ?? new Date();
   const cutoff = options.olderThan ? new Date(now.getTime() - parseOlderThan(options.olderThan)).toISOString() : null;
   const { cleanupSessions } = await import('../app/cleanup-sessions.js');
@@ -64,15 +71,34 @@ export async function cleanUp(
     retentionYears: context.config?.retentionYears,
     now,
   });
+  // The nightly cleanup also does what a stopped server cannot: expire the API's sessions nobody processed.
+  const expiryMs = cutoff ? resolveSessionExpiry(options.sessionExpiry, context.config?.serve.sessionExpiry) : 0;
+  const { expireAbandonedUploadSessions } = await import('../app/expire-sessions.js');
+  const expired = await expireAbandonedUploadSessions(context, { expiryMs, now, fileMode: context.config?.fileMode });
   if (options.json)
-    writeJson(io, cutoff ? { older_than: options.olderThan, cutoff, sessions: reports } : reports[0]);
+    writeJson(
+      io,
+      cutoff
+        ? {
+            older_than: options.olderThan,
+            cutoff,
+            sessions: reports,
+            expired_sessions: expired.map((session) => ({
+              session_id: session.sessionId,
+              last_active_at: session.lastActiveAt,
+              discarded_files: session.discardedFiles,
+            })),
+            session_expiry_minutes: Math.round(expiryMs / 60_000),
+          }
+        : reports[0],
+    );
   else {
-    const words = commandWords(options.lang, context.env).cleanup;
-    if (reports.length === 0) writeLine(io.stdout, words.noneOlder(options.olderThan ?? ''));
+    const words = commandWords(options.lang, context.env);
+    if (reports.length === 0) writeLine(io.stdout, words.cleanup.noneOlder(options.olderThan ?? ''));
     for (const report of reports) {
       writeLine(
         io.stdout,
-        words.cleaned({
+        words.cleanup.cleaned({
           session: report.session_id.slice(0, 8),
           fileRecords: report.removed_file_records,
           keptReviews: report.kept_pending_reviews,
@@ -82,6 +108,7 @@ export async function cleanUp(
         }),
       );
     }
+    if (expired.length > 0) writeLine(io.stdout, words.serve.expiredSessions(expired.length, describeExpiry(expiryMs)));
   }
   return ExitCode.Success;
 }

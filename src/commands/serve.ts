@@ -1,8 +1,8 @@
 import { Command, Option } from '@commander-js/extra-typings';
 import path from 'node:path';
 import { parseByteSize } from '../core/pipeline/check-pdf-file.js';
-import { DEFAULT_SESSION_EXPIRY_MS, describeExpiry } from '../app/expire-sessions.js';
-import { parseDuration } from './shared/duration.js';
+import { describeExpiry } from '../app/expire-sessions.js';
+import { resolveSessionExpiry } from './shared/session-expiry.js';
 import { checkPathSetting, homeFolder } from '../config/path-setting.js';
 import { readNumberSetting } from '../config/number-setting.js';
 import { ExitCode, UsageError } from '../errors.js';
@@ -233,19 +233,8 @@ export function resolveServeSettings(
     trustProxy,
     maxFileSize,
     maxFilesPerSession: wholeNumber(options.maxFilesPerSession, '--max-files-per-session', 1) ?? file.maxFilesPerSession ?? 1000,
-    sessionExpiryMs: sessionExpiry(options.sessionExpiry, file.sessionExpiry),
+    sessionExpiryMs: resolveSessionExpiry(options.sessionExpiry, file.sessionExpiry),
   };
-}
-
-/** `--session-expiry` over the config file's serve.sessionExpiry: a duration, or off (0, never). */
-function sessionExpiry(flag: string | undefined, file: string | undefined): number {
-  const text = flag ?? file;
-  if (text === undefined) return DEFAULT_SESSION_EXPIRY_MS;
-  if (/^\s*(off|0)\s*$/i.test(text)) return 0;
-  return parseDuration(text, {
-    flag: flag === undefined ? 'serve.sessionExpiry' : '--session-expiry',
-    example: '24h, 3d or off',
-  });
 }
 
 export function isLoopback(host: string): boolean {

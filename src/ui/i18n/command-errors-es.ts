@@ -224,6 +224,7 @@ const SESSION_RULES: readonly RefusalRule[] = [
   fixed('give either a session or --older-than, not both', 'indique una sesión o --older-than, no ambos'),
   fixed('--purge works on one named session at a time', '--purge actúa sobre una sola sesión indicada a la vez'),
   fixed('--force only applies to --purge', '--force solo se aplica a --purge'),
+  fixed('--session-expiry only applies to --older-than', '--session-expiry solo se aplica a --older-than'),
   {
     en: /^(\d+) of the (\d+) documents of session (\S+) are within the (\d+)-year retention of clinical records \(NOM-004-SSA3, from each patient's latest document\); nothing was deleted\. The session can be purged from (.+)$/,
     // The date as Mexico writes it (DD/MM/AAAA), as every other date a person reads in Spanish.

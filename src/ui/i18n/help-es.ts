@@ -262,10 +262,15 @@ const HELP_ES: Readonly<Record<string, string>> = {
   'with --purge: delete documents still within the legal retention (NOM-004-SSA3: 5 years; config retentionYears)':
     'con --purge: borra documentos aún dentro del plazo legal de conservación (NOM-004-SSA3: 5 años; ' +
     'configuración retentionYears)',
+  "with --older-than: also discard the HTTP API's sessions nobody processed, with their uploads, once no file was uploaded into them for this long, as serve does (off: keep them; default 72h; config serve.sessionExpiry)":
+    'con --older-than: descarta también las sesiones de la API HTTP que nadie procesó, con sus archivos subidos, ' +
+    'cuando no recibieron ningún archivo durante este tiempo, como lo hace serve (off: se conservan; predeterminado ' +
+    '72h; configuración serve.sessionExpiry)',
   'who cleans up, for the audit log': 'quién limpia, para la bitácora de auditoría',
   'vector collection to purge from (default: the one the session was ingested into)':
     'colección del índice de búsqueda de la que purgar (predeterminada: aquella en la que se ingirió la sesión)',
-  'e.g. nightly from cron': 'p. ej. cada noche desde cron',
+  'e.g. nightly from cron; also expires API sessions nobody processed':
+    'p. ej. cada noche desde cron; también hace caducar las sesiones de la API que nadie procesó',
   'refused for documents within the retention period unless --force':
     'se rechaza para documentos dentro del plazo de conservación, salvo con --force',
 

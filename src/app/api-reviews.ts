@@ -65,6 +65,7 @@ export async function decideReview(options: {
   const service = new ReviewService({
     database,
     reviewer: options.reviewer,
+    client: 'api',
     openVectors: (collection) => openSearchAdapters({ database, backends, collection }),
   });
   try {

@@ -43,7 +43,14 @@ import { InMemoryContentClaims, type ContentClaims, type HolderEnd } from './con
 import { ingestedResultFromRow } from './recorded-result.js';
 import type { ProcessedFile } from './session-tally.js';
 import type { IngestDependencies, IngestOptions } from './types.js';
-import { alreadyIngestedMessage } from '../core/pipeline/already-ingested.js';
+import { alreadyIngestedMessage, type MessageClient } from '../core/pipeline/already-ingested.js';
+import {
+  moveDocumentAdvice,
+  otherPatientsCopyEnd,
+  reopenRejectedAdvice,
+  settleReviewKnowingBothAdvice,
+  settleTakenBackAdvice,
+} from '../core/pipeline/client-advice.js';
 import { formatLocalTimestamp } from '../core/text/local-timestamp.js';
 
 export interface FileToProcess extends DiscoveredFile {
@@ -112,6 +119,11 @@ export class FileProcessor {
     this.rejections = new RejectionRepository(deps.database.db);
     this.patients = PatientRepository.forDatabase(deps.database);
     this.reader = new DropFileReader({ maxFileSize: options.maxFileSize });
+  }
+
+  /** Who reads the files' messages, and so whose advice they give: the command line's, or an API client's. */
+  private get client(): MessageClient {
+    return this.options.client ?? 'cli';
   }
 
   /**
@@ -567,7 +579,7 @@ export class FileProcessor {
         outcome: 'previously_rejected',
         message:
           `rejected in review by ${rejected.rejectedBy} on ${formatLocalTimestamp(rejected.rejectedAt, 'en', 'date')} (as '${rejected.filename}'); ` +
-          `set aside — \`tecsalud-batch review --reopen ${sha.slice(0, 12)}\` to review it again`,
+          `set aside — ${reopenRejectedAdvice(sha.slice(0, 12), this.client)}`,
       };
     }
     const waiting = await this.batches.findPendingReviewBySha(sha);
@@ -578,10 +590,11 @@ export class FileProcessor {
           run.known.expediente!,
           `the same content ('${waiting.filename}') is waiting for review`,
           filedUnder,
-          'settle that review knowing both names (`tecsalud-batch review`)',
+          settleReviewKnowingBothAdvice({ sessionId: waiting.batchId, fileId: waiting.id }, this.client),
+          this.client,
         );
       }
-      return alreadyWaitingForReview(waiting);
+      return alreadyWaitingForReview(waiting, this.client);
     }
     return null;
   }
@@ -613,12 +626,13 @@ export class FileProcessor {
         `the same content was ingested on ${existing.createdAt.slice(0, 10)} as '${existing.filename}' for ` +
           `expediente ${existing.expediente} (document ${documentId})`,
         filedUnder,
-        `if it is theirs, \`tecsalud-batch documents move ${documentId} --to ${expediente}\``,
+        moveDocumentAdvice(documentId, expediente, this.client),
+        this.client,
       );
     }
     return {
       outcome: 'duplicate',
-      message: alreadyIngestedMessage(existing, this.options.client ?? 'cli'),
+      message: alreadyIngestedMessage(existing, this.client),
     };
   }
 
@@ -640,7 +654,6 @@ export class FileProcessor {
     const holder = document.batchFileId ? await this.batches.findFile(document.batchFileId) : undefined;
     const holderPath = holder?.relativePath ?? document.filename;
     const documentId = document.id.slice(0, 8);
-    const settleIt = `\`tecsalud-batch review ${this.sessionId.slice(0, 8)}\``;
     const reason = takenBackReason({
       copy: run.file.relativePath,
       copyExpediente: expediente,
@@ -676,7 +689,8 @@ export class FileProcessor {
       `identical content to '${holderPath}' in this session, which the run had attached to expediente ` +
         `${document.expediente} and has taken back to review`,
       filedUnder,
-      `settle '${holderPath}' in ${settleIt} knowing both names`,
+      settleTakenBackAdvice(holderPath, { sessionId: this.sessionId, fileId: detached.fileId }, this.client),
+      this.client,
     );
   }
 
@@ -729,8 +743,9 @@ export class FileProcessor {
         `identical content to '${first}' in this batch (${FILE_OUTCOMES[end.outcome].label})`,
         filedUnder,
         end.outcome === 'ingested'
-          ? `if it is theirs, \`tecsalud-batch documents move ${documentIdForContent(sha).slice(0, 8)} --to ${run.known.expediente!}\``
+          ? moveDocumentAdvice(documentIdForContent(sha).slice(0, 8), run.known.expediente!, this.client)
           : 'settle that file knowing both names',
+        this.client,
       );
     }
     if (kind === 'review') {
@@ -949,12 +964,18 @@ function summarizeMatch(decision: MatchDecision, content: ContentCheckDetails | 
  * A copy of content already filed under another expediente: failed (it needs a person), never a done
  * duplicate, and nothing is attached for the expediente this file names.
  */
-function otherPatientsCopy(expediente: string, filed: string, filedUnder: string[], remedy: string): Settled {
+export function otherPatientsCopy(
+  expediente: string,
+  filed: string,
+  filedUnder: string[],
+  remedy: string,
+  client: MessageClient,
+): Settled {
   return {
     outcome: 'duplicate_other_patient',
     message:
       `${filed}, but this file names expediente ${expediente}, not ${filedUnder.join(' or ')}: one of the two ` +
-      `file names is wrong, and nothing was attached to ${expediente}. Check the document: ${remedy}; then ` +
-      'remove this file',
+      `file names is wrong, and nothing was attached to ${expediente}. Check the document: ${remedy}; ` +
+      otherPatientsCopyEnd(client),
   };
 }

@@ -9,6 +9,7 @@ import type { Settled } from './file-run.js';
 import type { FileToProcess } from './file-processor.js';
 import { alreadyIngestedMessage, type MessageClient } from '../core/pipeline/already-ingested.js';
 import { formatLocalTimestamp } from '../core/text/local-timestamp.js';
+import { settleWaitingReviewAdvice } from '../core/pipeline/client-advice.js';
 
 /**
  * Failures that are the file's own: the same bytes fail the same way on every run, so an unchanged file
@@ -75,7 +76,7 @@ export async function settleKnownFiles(
         message: alreadyIngestedMessage(document, run.client ?? 'cli', since),
       };
     } else if (review && review.id !== file.fileId) {
-      settled = alreadyWaitingForReview(review, since);
+      settled = alreadyWaitingForReview(review, run.client ?? 'cli', since);
     } else if (
       isOutcome(memory.outcome) &&
       INTRINSIC_FAILURES.has(memory.outcome) &&
@@ -113,12 +114,15 @@ function isOutcome(value: string): value is FileOutcome {
  * A copy of a file already waiting for review is not queued twice; it names the session that holds the
  * review, and `review` of this run's session walks it too (BatchRepository.pendingReviewsHeldBy).
  */
-export function alreadyWaitingForReview(waiting: Pick<BatchFile, 'filename' | 'batchId'>, since?: string): Settled {
-  const session = waiting.batchId.slice(0, 8);
+export function alreadyWaitingForReview(
+  waiting: Pick<BatchFile, 'id' | 'filename' | 'batchId'>,
+  client: MessageClient,
+  since?: string,
+): Settled {
   return {
     outcome: 'already_pending_review',
     message:
-      `the same content ('${waiting.filename}') is already waiting for review in session ${session}` +
-      `${since ? ` (${since})` : ''}; settle it with \`tecsalud-batch review ${session}\``,
+      `the same content ('${waiting.filename}') is already waiting for review in session ${waiting.batchId.slice(0, 8)}` +
+      `${since ? ` (${since})` : ''}; ${settleWaitingReviewAdvice({ sessionId: waiting.batchId, fileId: waiting.id }, client)}`,
   };
 }

@@ -17,6 +17,7 @@ import { isProcessAlive } from '../process-alive.js';
 import { claimStands, readClaim, withClaim, withoutClaim, type DecisionClaim } from './decision-claim.js';
 import { loadReviewCase, pendingEntryOf } from './load-review-case.js';
 import { readSessionSettings } from './session-settings.js';
+import type { MessageClient } from '../core/pipeline/already-ingested.js';
 import type {
   CountsDelta,
   DecisionResult,
@@ -39,6 +40,8 @@ export interface ReviewServiceOptions {
   database: OpenDatabase;
   /** Who decides, for the audit log (--user or the OS user). */
   reviewer: string;
+  /** Who reads the files' messages a decision writes: the command line (default), or an HTTP API client. */
+  client?: MessageClient;
   /** Opens the embedder and vector store of a collection; needed only for vectorized sessions. */
   openVectors?: (collection: string) => Promise<VectorAdapters>;
   /** Whether a process of this host still runs (tests); a claim of a dead one no longer stands. */
@@ -348,9 +351,7 @@ export class ReviewService {
         outcome: 'rejected',
         // As before this sitting claimed it (the claim goes with the decision).
         matchingDetails: file.matchingDetails,
-        errorMessage:
-          `rejected in review by ${this.options.reviewer}; later runs set the same content aside ` +
-          `(\`tecsalud-batch review --reopen ${file.id.slice(0, 8)}\` to review it again)`,
+        errorMessage: rejectedInReviewMessage(this.options.reviewer, file.id.slice(0, 8), this.options.client ?? 'cli'),
       },
       delta,
       // Later runs set the same bytes aside until `review --reopen` (a file rejected in the morning must
@@ -634,4 +635,15 @@ function describeState(file: FileSnapshot): Record<string, unknown> {
 
 function describeChoice(choice: UndoEntry['choice']): string {
   return choice === 'attach' ? 'the attach' : choice === 'new_patient' ? 'the new patient' : 'the rejection';
+}
+
+/**
+ * A rejected file's message. Reopening is the records team's (`review --reopen`; the HTTP API has no route for
+ * it): an API client is told to ask them, their command beside it.
+ */
+export function rejectedInReviewMessage(reviewer: string, fileId: string, client: MessageClient): string {
+  const command = `\`tecsalud-batch review --reopen ${fileId}\``;
+  return client === 'api'
+    ? `rejected in review by ${reviewer}; later runs set the same content aside until the records team reopens it (${command})`
+    : `rejected in review by ${reviewer}; later runs set the same content aside (${command} to review it again)`;
 }

@@ -5,6 +5,7 @@ import type { UploadStore } from '../app/upload-store.js';
 import type { BackendConfig } from '../config/load-config.js';
 import type { OpenDatabase } from '../db/open-database.js';
 import type { SessionRuns } from './session-runs.js';
+import { API_SESSIONS_PATH } from '../core/pipeline/client-advice.js';
 
 /** What the routes share: the open registry, the backends, the upload folder and the runs under way. */
 export interface ServerDeps {
@@ -26,4 +27,5 @@ export interface ServerDeps {
   stopping: AbortSignal;
 }
 
-export const API_PREFIX = '/api/v1/documents/batch';
+/** One spelling of the sessions' path, for the routes and for the advice files' messages give API clients. */
+export const API_PREFIX = API_SESSIONS_PATH;

@@ -14,6 +14,9 @@ describe('a file uploaded again through the HTTP API', { tags: ['slow'] }, () =>
   afterAll(async () => server?.stop());
 
   const uploadAndProcess = async (name: string) => {
+    return (await uploadAndProcessSession(name)).file;
+  };
+  const uploadAndProcessSession = async (name: string) => {
     const created = await fetch(`${server.base}/create-session`, {
       method: 'POST',
       headers: { ...bearer(uploader), 'content-type': 'application/json' },
@@ -28,7 +31,7 @@ describe('a file uploaded again through the HTTP API', { tags: ['slow'] }, () =>
     expect(uploaded.status).toBe(200);
     expect((await fetch(`${server.base}/${sessionId}/process`, { method: 'POST', headers: bearer(uploader) })).status).toBe(200);
     const status = await fetch(`${server.base}/${sessionId}/status`, { headers: bearer(uploader) });
-    return ((await status.json()) as { files: { outcome: string | null; error_message: string | null }[] }).files[0]!;
+    return { sessionId, file: ((await status.json()) as { files: { outcome: string | null; error_message: string | null }[] }).files[0]! };
   };
 
   it('says the stored document stands, not to re-run with --force', async () => {
@@ -39,5 +42,20 @@ describe('a file uploaded again through the HTTP API', { tags: ['slow'] }, () =>
       /^already ingested on \d{4}-\d{2}-\d{2} as '.*' for expediente 3000768077 \(the stored document stands; there is no need to upload this file again\)$/,
     );
     expect(again.error_message).not.toContain('--force');
+  });
+
+  it('tells the client what it can do with a copy filed under another patient, not a command it cannot run', async () => {
+    // The same bytes, named for another patient of the registry: one of the two names is wrong.
+    const copy = await uploadAndProcess('3000147773_BONILLA SEPÚLVEDA, ADRIANA_6380098785_LAB.pdf');
+    expect(copy.outcome).toBe('duplicate_other_patient');
+    expect(copy.error_message).toMatch(
+      new RegExp(
+        "^the same content was ingested on \\d{4}-\\d{2}-\\d{2} as '3000768077_HUERTA SOTO, GABRIELA_6380098785_LAB\\.pdf' for " +
+          'expediente 3000768077 \\(document (\\w{8})\\), but this file names expediente 3000147773, not 3000768077: .* nothing was ' +
+          'attached to 3000147773\\. Check the document: if it is theirs, ask the records team to move document \\1 to expediente ' +
+          '3000147773 \\(`tecsalud-batch documents move \\1 --to 3000147773`\\); there is no need to upload this file again$',
+      ),
+    );
+    expect(copy.error_message).not.toContain('remove this file');
   });
 });

@@ -261,6 +261,11 @@ describe('the HTTP API, driven over HTTP as the hospital front end uses it', { t
     }
     const rejected = await post(`/${sessionId}/review/${conflict.file_id}/decision`, admin, { action: 'reject' });
     expect(rejected.status).toBe(200);
+    // Who can bring the content back, for the client: the API has no route to reopen a rejection.
+    const afterReject = await json<{ files: { file_id: string; error_message: string | null }[] }>(await get(`/${sessionId}/status`, viewer));
+    expect(afterReject.files.find((f) => f.file_id === conflict.file_id)?.error_message).toMatch(
+      /^rejected in review by test-admin; later runs set the same content aside until the records team reopens it \(`tecsalud-batch review --reopen \w{8}`\)$/,
+    );
     expect((await post(`/${sessionId}/review/${conflict.file_id}/decision`, admin, { action: 'reject' })).status).toBe(409);
     expect((await post(`/${sessionId}/review/not-a-file/decision`, admin, { action: 'reject' })).status).toBe(404);
     expect((await json<{ review_required_count: number }>(await get(`/${sessionId}/review`, viewer))).review_required_count).toBe(0);

@@ -22,7 +22,16 @@ import type { ParsedFilename } from '../../src/core/filename/types.js';
 import type { Patient } from '../../src/db/schema.js';
 import { prepareDocument, writeFiles, type StoreDocumentInput } from '../../src/documents/store-document.js';
 import {
+  moveDocumentAdvice,
+  reopenRejectedAdvice,
+  settleReviewKnowingBothAdvice,
+  settleTakenBackAdvice,
+} from '../../src/core/pipeline/client-advice.js';
+import { alreadyWaitingForReview } from '../../src/ingest/settle-known-files.js';
+import { rejectedInReviewMessage } from '../../src/review/review-service.js';
+import {
   deferredMessage,
+  otherPatientsCopy,
   setAsideWithMessage,
   sharesReviewMessage,
   takenBackReason,
@@ -639,6 +648,10 @@ describe('the Spanish of per-file details', () => {
       keep: ['jlopez'],
     },
     {
+      message: rejectedInReviewMessage('jlopez', '7c41e09a', 'api'),
+      keep: ['jlopez', '`tecsalud-batch review --reopen 7c41e09a`'],
+    },
+    {
       message: 'detached from expediente 3000003799 by jlopez; waiting for review again',
       keep: ['3000003799', 'jlopez'],
     },
@@ -787,6 +800,58 @@ describe('the Spanish of per-file details', () => {
     expect(expectSpanish(remember(alreadyIngestedMessage(document, 'api', 'unchanged since 2026-03-05; not read again')), ['05/03/2026'])).toBe(
       "ya se ingresó el 02/03/2026 como 'a.pdf' para el expediente 3000003799 (sin cambios desde 05/03/2026; no se volvió a leer; " +
         'el documento guardado se conserva; no hace falta volver a subir este archivo)',
+    );
+  });
+
+  it('translates a copy filed under another patient, with the command line\'s advice and with an API client\'s', () => {
+    const review = { sessionId: '54c5ebca-c943-463b-8a6b-dce91a466f33', fileId: '70234c1e-a4f3-43c7-a7d9-733c69229f14' };
+    const document = "the same content was ingested on 2026-03-02 as '3000003799_GARZA, MARIA_CONS.pdf' for expediente 3000003799 (document fcbdee59)";
+    const waiting = "the same content ('3000003799_GARZA, MARIA_CONS.pdf') is waiting for review";
+    const inBatch = `identical content to '3000003799_GARZA, MARIA_CONS.pdf' in this batch (${FILE_OUTCOMES.review_required.label})`;
+    const takenBack =
+      "identical content to '3000003799_GARZA, MARIA_CONS.pdf' in this session, which the run had attached to expediente 3000003799 and has taken back to review";
+    const cases = [
+      [document, moveDocumentAdvice('fcbdee59', '3000001298', 'cli'), 'cli'],
+      [document, moveDocumentAdvice('fcbdee59', '3000001298', 'api'), 'api'],
+      [waiting, settleReviewKnowingBothAdvice(review, 'cli'), 'cli'],
+      [waiting, settleReviewKnowingBothAdvice(review, 'api'), 'api'],
+      [inBatch, 'settle that file knowing both names', 'api'],
+      [takenBack, settleTakenBackAdvice('3000003799_GARZA, MARIA_CONS.pdf', review, 'cli'), 'cli'],
+      [takenBack, settleTakenBackAdvice('3000003799_GARZA, MARIA_CONS.pdf', review, 'api'), 'api'],
+    ] as const;
+    const spanish = cases.map(([filed, remedy, client]) => {
+      // Each part alone too: the rules translate them one by one.
+      expectSpanish(remember(filed));
+      expectSpanish(remember(remedy));
+      return expectSpanish(remember(otherPatientsCopy('3000001298', filed, ['3000003799'], remedy, client).message), ['3000001298', '3000003799']);
+    });
+    expect(spanish[1]).toBe(
+      "el mismo contenido se ingresó el 02/03/2026 como '3000003799_GARZA, MARIA_CONS.pdf' para el expediente 3000003799 " +
+        '(documento fcbdee59), pero este archivo nombra el expediente 3000001298, no el 3000003799: uno de los dos nombres de ' +
+        'archivo está mal, y no se asoció nada al 3000001298. Revise el documento: si es suyo, pida al equipo de archivo clínico ' +
+        'que mueva el documento fcbdee59 al expediente 3000001298 (`tecsalud-batch documents move fcbdee59 --to 3000001298`); ' +
+        'no hace falta volver a subir este archivo',
+    );
+    expect(spanish[0]).toMatch(/: si es suyo, `tecsalud-batch documents move fcbdee59 --to 3000001298`; luego elimine este archivo$/);
+    expect(spanish[3]).toContain(
+      `pida a un administrador que resuelva esa revisión conociendo ambos nombres (POST /api/v1/documents/batch/${review.sessionId}/review/${review.fileId}/decision)`,
+    );
+
+    const waitingElsewhere = { id: review.fileId, batchId: review.sessionId, filename: '3000003799_GARZA, MARIA_CONS.pdf' };
+    expect(expectSpanish(remember(alreadyWaitingForReview(waitingElsewhere, 'api').message))).toBe(
+      "el mismo contenido ('3000003799_GARZA, MARIA_CONS.pdf') ya está en espera de revisión en la sesión 54c5ebca; pida a un " +
+        `administrador que lo resuelva: POST /api/v1/documents/batch/${review.sessionId}/review/${review.fileId}/decision`,
+    );
+    expect(alreadyWaitingForReview(waitingElsewhere, 'cli').message).toMatch(/; settle it with `tecsalud-batch review 54c5ebca`$/);
+    // The command line's own messages are as they were.
+    expect(rejectedInReviewMessage('jlopez', '7c41e09a', 'cli')).toBe(
+      'rejected in review by jlopez; later runs set the same content aside (`tecsalud-batch review --reopen 7c41e09a` to review it again)',
+    );
+    expect(`set aside — ${reopenRejectedAdvice('7c41e09a12ab', 'cli')}`).toBe('set aside — `tecsalud-batch review --reopen 7c41e09a12ab` to review it again');
+    const rejected = `rejected in review by jlopez on 2026-03-02 (as 'a.pdf'); set aside — ${reopenRejectedAdvice('7c41e09a12ab', 'api')}`;
+    expect(expectSpanish(remember(rejected), ['jlopez', '02/03/2026'])).toBe(
+      "rechazado en revisión por jlopez el 02/03/2026 (como 'a.pdf'); apartado — pida al equipo de archivo clínico que lo " +
+        'reabra para revisión (`tecsalud-batch review --reopen 7c41e09a12ab`)',
     );
   });
 

@@ -420,13 +420,77 @@ const SESSION_RULES: DetailRule[] = [
       `\`tecsalud-batch review --reopen ${sha}\` para revisarlo de nuevo`,
   },
   {
+    // An API client's: the API has no route to reopen a rejection.
     en: new RegExp(
-      `^the same content \\('(.*)'\\) is already waiting for review in session (\\w+)(?: \\(unchanged since ${DATE}; not read again\\))?; settle it with \`tecsalud-batch review \\w+\`$`,
+      `^rejected in review by (.*) on ${DATE} \\(as '(.*)'\\); set aside — ask the records team to reopen it for review \\(\`tecsalud-batch review --reopen (\\w+)\`\\)$`,
     ),
-    es: ([filename, session, since]) =>
+    es: ([by, on, filename, sha]) =>
+      `rechazado en revisión por ${by} el ${localTimestampInSpanish(on!)} (como '${filename}'); apartado — pida al ` +
+      `equipo de archivo clínico que lo reabra para revisión (\`tecsalud-batch review --reopen ${sha}\`)`,
+  },
+  {
+    en: new RegExp(
+      `^the same content \\('(.*)'\\) is already waiting for review in session (\\w+)(?: \\(unchanged since ${DATE}; not read again\\))?; ` +
+        `(?:settle it with \`tecsalud-batch review \\w+\`|have an admin settle it: POST (\\S+))$`,
+    ),
+    es: ([filename, session, since, route]) =>
       `el mismo contenido ('${filename}') ya está en espera de revisión en la sesión ${session}` +
       (since ? ` (sin cambios desde ${localTimestampInSpanish(since)}; no se volvió a leer)` : '') +
-      `; resuélvalo con \`tecsalud-batch review ${session}\``,
+      (route ? `; pida a un administrador que lo resuelva: POST ${route}` : `; resuélvalo con \`tecsalud-batch review ${session}\``),
+  },
+  // A copy of content filed under another expediente (duplicate_other_patient): what holds the content, then
+  // what to do, each translated on its own (the command line's advice, or an API client's).
+  {
+    en: /^(.*), but this file names expediente (\S+), not (.+?): one of the two file names is wrong, and nothing was attached to (\S+)\. Check the document: (.*); (then remove this file|there is no need to upload this file again)$/,
+    es: ([filed, expediente, filedUnder, attached, remedy, end], c) =>
+      `${c.detail(filed!)}, pero este archivo nombra el expediente ${expediente}, no el ${filedUnder!.split(' or ').join(' o el ')}: ` +
+      `uno de los dos nombres de archivo está mal, y no se asoció nada al ${attached}. Revise el documento: ${c.detail(remedy!)}; ` +
+      (end === 'then remove this file' ? 'luego elimine este archivo' : 'no hace falta volver a subir este archivo'),
+  },
+  {
+    en: new RegExp(`^the same content was ingested on ${DATE} as '(.*)' for expediente (\\S+) \\(document (\\w+)\\)$`),
+    es: ([on, filename, expediente, documentId]) =>
+      `el mismo contenido se ingresó el ${localTimestampInSpanish(on!)} como '${filename}' para el expediente ${expediente} ` +
+      `(documento ${documentId})`,
+  },
+  {
+    en: /^the same content \('(.*)'\) is waiting for review$/,
+    es: ([filename]) => `el mismo contenido ('${filename}') está en espera de revisión`,
+  },
+  {
+    en: /^identical content to '(.*)' in this batch \(([^()]*)\)$/,
+    es: ([first, label], c) => `contenido idéntico a '${first}' en este lote (${c.detail(label!)})`,
+  },
+  {
+    en: /^identical content to '(.*)' in this session, which the run had attached to expediente (\S+) and has taken back to review$/,
+    es: ([holder, expediente]) =>
+      `contenido idéntico a '${holder}' en esta sesión, que la ejecución había asociado al expediente ${expediente} y devolvió a revisión`,
+  },
+  {
+    en: /^if it is theirs, (`tecsalud-batch documents move \w+ --to \S+`)$/,
+    es: ([command]) => `si es suyo, ${command}`,
+  },
+  {
+    en: /^if it is theirs, ask the records team to move document (\w+) to expediente (\S+) \((`tecsalud-batch documents move \w+ --to \S+`)\)$/,
+    es: ([documentId, expediente, command]) =>
+      `si es suyo, pida al equipo de archivo clínico que mueva el documento ${documentId} al expediente ${expediente} (${command})`,
+  },
+  fixed(
+    'settle that review knowing both names (`tecsalud-batch review`)',
+    'resuelva esa revisión conociendo ambos nombres (`tecsalud-batch review`)',
+  ),
+  {
+    en: /^have an admin settle that review knowing both names \(POST (\S+)\)$/,
+    es: ([route]) => `pida a un administrador que resuelva esa revisión conociendo ambos nombres (POST ${route})`,
+  },
+  fixed('settle that file knowing both names', 'resuelva ese archivo conociendo ambos nombres'),
+  {
+    en: /^settle '(.*)' in (`tecsalud-batch review \w+`) knowing both names$/,
+    es: ([holder, command]) => `resuelva '${holder}' en ${command} conociendo ambos nombres`,
+  },
+  {
+    en: /^have an admin settle '(.*)' knowing both names \(POST (\S+)\)$/,
+    es: ([holder, route]) => `pida a un administrador que resuelva '${holder}' conociendo ambos nombres (POST ${route})`,
   },
   {
     en: /^held for review: (\w+)(?:( \(the filename describes a new patient; the document's own text names somebody else\))|( \(the document's own text names another patient than the filename\))|( \(the document's own text also names a second patient further in the file\))|( \(the document's own birth date or sex differs from the filename's patient's\)))?$/,
@@ -506,6 +570,13 @@ const SESSION_RULES: DetailRule[] = [
     en: /^the run was interrupted before this file finished; session (\S+) took it over$/,
     es: ([session]) =>
       `la ejecución se interrumpió antes de que este archivo terminara; la sesión ${session} lo retomó`,
+  },
+  {
+    // An API client's: reopening is the records team's.
+    en: /^rejected in review by (.+); later runs set the same content aside until the records team reopens it \((`tecsalud-batch review --reopen \w+`)\)$/,
+    es: ([by, command]) =>
+      `rechazado en revisión por ${by}; las ejecuciones siguientes apartan el mismo contenido hasta que el equipo de ` +
+      `archivo clínico lo reabra (${command})`,
   },
   {
     en: /^rejected in review by (.+); later runs set the same content aside \(`tecsalud-batch review --reopen (\w+)` to review it again\)$/,

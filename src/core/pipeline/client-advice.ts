@@ -1,0 +1,56 @@
+import type { MessageClient } from './already-ingested.js';
+
+/** The HTTP API's sessions, under which its review routes are named (the server's API_PREFIX). */
+export const API_SESSIONS_PATH = '/api/v1/documents/batch';
+
+/*
+ * The advice that ends a file's message is its reader's to follow. At the command line it names the command;
+ * a program calling the HTTP API cannot run one: it is given the route to call, or, where the API has none
+ * (moving a document, reopening a rejection), what to ask the records team, their command kept beside it so
+ * that the request can be passed on as it is.
+ */
+
+/** A document filed under one patient whose copy names another: moving it is the records team's. */
+export function moveDocumentAdvice(documentId: string, expediente: string, client: MessageClient): string {
+  const command = `\`tecsalud-batch documents move ${documentId} --to ${expediente}\``;
+  return client === 'api'
+    ? `if it is theirs, ask the records team to move document ${documentId} to expediente ${expediente} (${command})`
+    : `if it is theirs, ${command}`;
+}
+
+/** A review holding content another file names another patient for: whoever settles it should know both names. */
+export function settleReviewKnowingBothAdvice(review: { sessionId: string; fileId: string }, client: MessageClient): string {
+  return client === 'api'
+    ? `have an admin settle that review knowing both names (POST ${reviewDecisionRoute(review)})`
+    : 'settle that review knowing both names (`tecsalud-batch review`)';
+}
+
+/** A file of the session taken back to review because its copy names another patient. */
+export function settleTakenBackAdvice(holder: string, review: { sessionId: string; fileId: string }, client: MessageClient): string {
+  return client === 'api'
+    ? `have an admin settle '${holder}' knowing both names (POST ${reviewDecisionRoute(review)})`
+    : `settle '${holder}' in \`tecsalud-batch review ${review.sessionId.slice(0, 8)}\` knowing both names`;
+}
+
+/** What is left to do with a copy of content filed under another expediente, once the document is checked. */
+export function otherPatientsCopyEnd(client: MessageClient): string {
+  // The API's upload folder is the server's, emptied by the session's cleanup: the client has nothing to remove.
+  return client === 'api' ? 'there is no need to upload this file again' : 'then remove this file';
+}
+
+/** Content already waiting for review elsewhere: how that review is settled. */
+export function settleWaitingReviewAdvice(review: { sessionId: string; fileId: string }, client: MessageClient): string {
+  return client === 'api'
+    ? `have an admin settle it: POST ${reviewDecisionRoute(review)}`
+    : `settle it with \`tecsalud-batch review ${review.sessionId.slice(0, 8)}\``;
+}
+
+/** Content a reviewer rejected: set aside until the records team reopens it (the API has no route for that). */
+export function reopenRejectedAdvice(contentId: string, client: MessageClient): string {
+  const command = `\`tecsalud-batch review --reopen ${contentId}\``;
+  return client === 'api' ? `ask the records team to reopen it for review (${command})` : `${command} to review it again`;
+}
+
+function reviewDecisionRoute(review: { sessionId: string; fileId: string }): string {
+  return `${API_SESSIONS_PATH}/${review.sessionId}/review/${review.fileId}/decision`;
+}

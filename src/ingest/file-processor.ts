@@ -45,6 +45,7 @@ import type { ProcessedFile } from './session-tally.js';
 import type { IngestDependencies, IngestOptions } from './types.js';
 import { alreadyIngestedMessage, type MessageClient } from '../core/pipeline/already-ingested.js';
 import {
+  API_SESSIONS_PATH,
   moveDocumentAdvice,
   otherPatientsCopyEnd,
   reopenRejectedAdvice,
@@ -660,6 +661,8 @@ export class FileProcessor {
       expediente: document.expediente,
       documentId,
       sessionId: this.sessionId,
+      fileId: document.batchFileId,
+      client: this.client,
     });
     const detached = await detachDocument(
       { database: this.deps.database, vectorStore: this.deps.vectorStore },
@@ -883,13 +886,23 @@ export function takenBackReason(c: {
   expediente: string;
   documentId: string;
   sessionId: string;
+  /** This file's id (the review route's), for an API client. */
+  fileId?: string | null;
+  client?: MessageClient;
 }): string {
-  return (
+  const judged =
     `${TAKEN_BACK}'${c.copy}', in the same session, has identical content but names expediente ` +
     `${c.copyExpediente}, while this file names ${c.expediente}, to which the run had attached it ` +
-    `(document ${c.documentId}); one of the two file names is wrong. Check the document and attach it to the ` +
-    `right patient in \`tecsalud-batch review ${c.sessionId.slice(0, 8)}\`; then remove the other file`
-  );
+    `(document ${c.documentId}); one of the two file names is wrong. Check the document and `;
+  // An API client cannot run `review`; the decision route is an admin's, and the other upload is the server's.
+  if (c.client === 'api' && c.fileId) {
+    return (
+      judged +
+      `have an admin attach it to the right patient (POST ${API_SESSIONS_PATH}/${c.sessionId}/review/${c.fileId}/decision); ` +
+      'there is no need to upload the other file again'
+    );
+  }
+  return judged + `attach it to the right patient in \`tecsalud-batch review ${c.sessionId.slice(0, 8)}\`; then remove the other file`;
 }
 
 /** A copy's detail when the file holding its content ended first (see copyOf); rewritten if that one is taken back. */

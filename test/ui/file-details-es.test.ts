@@ -320,6 +320,22 @@ describe('the Spanish of per-file details', () => {
         'está mal. Revise el documento y asócielo al paciente correcto en `tecsalud-batch review a755ed1d`; luego ' +
         'elimine el otro archivo',
     );
+    // An API client's: the review decision route, and nothing for it to remove.
+    const forClient = takenBackReason({
+      copy: 'b/3000147773_BONILLA SEPÚLVEDA, ADRIANA_6380098785_LAB.pdf',
+      copyExpediente: '3000147773',
+      expediente: '3000768077',
+      documentId: '15234fa9',
+      sessionId: 'a755ed1d-d9eb-4927-a740-b48231a6996f',
+      fileId: '70234c1e-a4f3-43c7-a7d9-733c69229f14',
+      client: 'api',
+    });
+    expect(forClient).toMatch(
+      / Check the document and have an admin attach it to the right patient \(POST \/api\/v1\/documents\/batch\/a755ed1d-d9eb-4927-a740-b48231a6996f\/review\/70234c1e-a4f3-43c7-a7d9-733c69229f14\/decision\); there is no need to upload the other file again$/,
+    );
+    expect(expectSpanish(remember(forClient), ['3000147773', '3000768077', '15234fa9'])).toMatch(
+      /Revise el documento y pida a un administrador que lo asocie al paciente correcto \(POST \/api\/v1\/documents\/batch\/a755ed1d-d9eb-4927-a740-b48231a6996f\/review\/70234c1e-a4f3-43c7-a7d9-733c69229f14\/decision\); no hace falta volver a subir el otro archivo$/,
+    );
   });
 
   it('translates the detail of a copy whose file was set aside, its content rejected in review', () => {

@@ -395,12 +395,14 @@ const SESSION_RULES: DetailRule[] = [
       'a otro paciente); se resuelve con esa revisión',
   },
   {
-    en: /^taken back to review: '(.*)', in the same session, has identical content but names expediente (\S+), while this file names (\S+), to which the run had attached it \(document (\w+)\); one of the two file names is wrong\. Check the document and attach it to the right patient in `tecsalud-batch review (\w+)`; then remove the other file$/,
-    es: ([copy, copyExpediente, expediente, documentId, session]) =>
+    en: /^taken back to review: '(.*)', in the same session, has identical content but names expediente (\S+), while this file names (\S+), to which the run had attached it \(document (\w+)\); one of the two file names is wrong\. Check the document and (?:attach it to the right patient in `tecsalud-batch review (\w+)`; then remove the other file|have an admin attach it to the right patient \(POST (\S+)\); there is no need to upload the other file again)$/,
+    es: ([copy, copyExpediente, expediente, documentId, session, route]) =>
       `devuelto a revisión: '${copy}', de la misma sesión, tiene contenido idéntico pero nombra el expediente ` +
       `${copyExpediente}, mientras que este archivo nombra el ${expediente}, al que la ejecución lo había asociado ` +
-      `(documento ${documentId}); uno de los dos nombres de archivo está mal. Revise el documento y asócielo al ` +
-      `paciente correcto en \`tecsalud-batch review ${session}\`; luego elimine el otro archivo`,
+      `(documento ${documentId}); uno de los dos nombres de archivo está mal. Revise el documento y ` +
+      (route
+        ? `pida a un administrador que lo asocie al paciente correcto (POST ${route}); no hace falta volver a subir el otro archivo`
+        : `asócielo al paciente correcto en \`tecsalud-batch review ${session}\`; luego elimine el otro archivo`),
   },
   {
     en: new RegExp(

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { OpenDatabase } from '../db/open-database.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
@@ -108,6 +109,9 @@ export async function expireAbandonedUploadSessions(
     }
     const expired: ExpiredSession[] = [];
     for (const folder of [...uploadFolders].sort()) {
+      // A folder this machine does not have is another host's (a server elsewhere on a shared PostgreSQL
+      // registry): its sessions are left to that server, which removes their uploads with them.
+      if (!existsSync(folder)) continue;
       const store = await UploadStore.open(folder, options.fileMode);
       expired.push(...(await expireIdleSessions(database, store, { expiryMs: options.expiryMs, now: options.now, isIdle: () => true })));
     }

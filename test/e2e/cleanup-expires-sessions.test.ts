@@ -85,6 +85,18 @@ describe('cleanup --older-than expires the API sessions nobody processed while n
     }
   });
 
+  it("leaves the sessions of an upload folder this machine does not have to the server that has it", async () => {
+    const moved = `${uploadDir}-elsewhere`;
+    fs.renameSync(uploadDir, moved);
+    try {
+      const run = await runCli(['cleanup', '--older-than', '7d', '--session-expiry', '12h', '--db', workspace.db, '--json'], { cwd: elsewhere });
+      expect(JSON.parse(run.stdout)).toMatchObject({ expired_sessions: [] });
+      expect(fs.existsSync(uploadDir)).toBe(false);
+    } finally {
+      fs.renameSync(moved, uploadDir);
+    }
+  });
+
   it('says so in words, in Spanish too, under a shorter expiry', async () => {
     const run = await runCli(['cleanup', '--older-than', '7d', '--session-expiry', '12h', '--db', workspace.db, '--lang', 'es'], { cwd: elsewhere });
     expect(run.code).toBe(0);

@@ -122,6 +122,15 @@ export class FileProcessor {
     this.reader = new DropFileReader({ maxFileSize: options.maxFileSize });
   }
 
+  /**
+   * What to do with the file of this session holding a copy's content, settled other than ingested: an API
+   * client is given the review decision route when that file waits for review (it cannot run `review`).
+   */
+  private async settleHolderAdvice(holderPath: string, kind: string): Promise<string> {
+    const holder = this.client === 'api' && kind === 'review' ? await this.batches.findFileByPath(this.sessionId, holderPath) : undefined;
+    return holder ? settleReviewKnowingBothAdvice({ sessionId: this.sessionId, fileId: holder.id }, 'api', 'file') : 'settle that file knowing both names';
+  }
+
   /** Who reads the files' messages, and so whose advice they give: the command line's, or an API client's. */
   private get client(): MessageClient {
     return this.options.client ?? 'cli';
@@ -747,7 +756,7 @@ export class FileProcessor {
         filedUnder,
         end.outcome === 'ingested'
           ? moveDocumentAdvice(documentIdForContent(sha).slice(0, 8), run.known.expediente!, this.client)
-          : 'settle that file knowing both names',
+          : await this.settleHolderAdvice(first, kind),
         this.client,
       );
     }

@@ -831,7 +831,8 @@ describe('the Spanish of per-file details', () => {
       [document, moveDocumentAdvice('fcbdee59', '3000001298', 'api'), 'api'],
       [waiting, settleReviewKnowingBothAdvice(review, 'cli'), 'cli'],
       [waiting, settleReviewKnowingBothAdvice(review, 'api'), 'api'],
-      [inBatch, 'settle that file knowing both names', 'api'],
+      [inBatch, 'settle that file knowing both names', 'cli'],
+      [inBatch, settleReviewKnowingBothAdvice(review, 'api', 'file'), 'api'],
       [takenBack, settleTakenBackAdvice('3000003799_GARZA, MARIA_CONS.pdf', review, 'cli'), 'cli'],
       [takenBack, settleTakenBackAdvice('3000003799_GARZA, MARIA_CONS.pdf', review, 'api'), 'api'],
     ] as const;
@@ -849,6 +850,7 @@ describe('the Spanish of per-file details', () => {
         'no hace falta volver a subir este archivo',
     );
     expect(spanish[0]).toMatch(/: si es suyo, `tecsalud-batch documents move fcbdee59 --to 3000001298`; luego elimine este archivo$/);
+    expect(spanish[5]).toContain('pida a un administrador que resuelva ese archivo conociendo ambos nombres (POST ');
     expect(spanish[3]).toContain(
       `pida a un administrador que resuelva esa revisión conociendo ambos nombres (POST /api/v1/documents/batch/${review.sessionId}/review/${review.fileId}/decision)`,
     );

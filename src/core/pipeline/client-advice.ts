@@ -19,9 +19,14 @@ export function moveDocumentAdvice(documentId: string, expediente: string, clien
 }
 
 /** A review holding content another file names another patient for: whoever settles it should know both names. */
-export function settleReviewKnowingBothAdvice(review: { sessionId: string; fileId: string }, client: MessageClient): string {
+export function settleReviewKnowingBothAdvice(
+  review: { sessionId: string; fileId: string },
+  client: MessageClient,
+  /** 'file': a file of the same session waiting for review. */
+  what: 'review' | 'file' = 'review',
+): string {
   return client === 'api'
-    ? `have an admin settle that review knowing both names (POST ${reviewDecisionRoute(review)})`
+    ? `have an admin settle that ${what} knowing both names (POST ${reviewDecisionRoute(review)})`
     : 'settle that review knowing both names (`tecsalud-batch review`)';
 }
 

@@ -482,8 +482,9 @@ const SESSION_RULES: DetailRule[] = [
     'resuelva esa revisión conociendo ambos nombres (`tecsalud-batch review`)',
   ),
   {
-    en: /^have an admin settle that review knowing both names \(POST (\S+)\)$/,
-    es: ([route]) => `pida a un administrador que resuelva esa revisión conociendo ambos nombres (POST ${route})`,
+    en: /^have an admin settle that (review|file) knowing both names \(POST (\S+)\)$/,
+    es: ([what, route]) =>
+      `pida a un administrador que resuelva ${what === 'file' ? 'ese archivo' : 'esa revisión'} conociendo ambos nombres (POST ${route})`,
   },
   fixed('settle that file knowing both names', 'resuelva ese archivo conociendo ambos nombres'),
   {

@@ -19,11 +19,14 @@ export class LockedError extends UserError {
   constructor(
     readonly holder: RunLockHolder,
     fromAnotherHost = false,
+    holderWritten = true,
   ) {
     super(
       `another run is already processing ${holder.sourceDir} on this database ` +
-        `(pid ${holder.pid} on ${holder.host}, started ${formatLocalTimestamp(holder.startedAt, 'en')}` +
-        `${holder.sessionId ? `, session ${holder.sessionId.slice(0, 8)}` : ''})`,
+        (holderWritten
+          ? `(pid ${holder.pid} on ${holder.host}, started ${formatLocalTimestamp(holder.startedAt, 'en')}` +
+            `${holder.sessionId ? `, session ${holder.sessionId.slice(0, 8)}` : ''})`
+          : '(it has only just started: its pid and host are not written yet)'),
       ExitCode.Locked,
       fromAnotherHost
         ? `wait for it to finish; this machine (${os.hostname()}) cannot tell whether that run still goes on. If none ` +
@@ -155,9 +158,10 @@ async function withAdvisoryRunLock<T>(
   }
   if (!taken) {
     await connection.close();
-    throw new LockedError(
-      (await locks.findHolder(me.lockKey)) ?? { ...me, pid: 0, host: 'another machine', startedAt: 'unknown' },
-    );
+    // The other run holds the advisory lock but has not written its row yet (or has just let go of both):
+    // saying so beats naming a pid 0 on 'another machine'.
+    const holder = await locks.findHolder(me.lockKey);
+    throw holder ? new LockedError(holder) : new LockedError(me, false, false);
   }
   try {
     // A row's run still goes on while its advisory lock is held; one we can take was left by a killed run.
@@ -268,7 +272,8 @@ async function acquireRowLock(
     // Only the contender whose delete removes exactly this stale row goes on to insert.
     await locks.deleteExactly(holder);
   }
-  throw new LockedError((await locks.findHolder(me.lockKey)) ?? me);
+  const holder = await locks.findHolder(me.lockKey);
+  throw holder ? new LockedError(holder, holder.host !== me.host) : new LockedError(me, false, false);
 }
 
 /**

@@ -72,6 +72,7 @@ const REFUSALS: [string, () => unknown][] = [
   ['a PostgreSQL user refused', () => postgresRefusal(Object.assign(new Error('role "u" does not exist'), { code: '28000' }), postgres)],
   ['a run lock', () => new LockedError(holder)],
   ['a run lock of another host', () => new LockedError(holder, true)],
+  ['a run lock whose holder has not written its row yet', () => new LockedError(holder, false, false)],
   ['a glob out of the folder', () => checkGlob('../x/**', os.tmpdir())],
   ['an empty collection', () => loadBackendConfig({ cwd: os.tmpdir(), env: {}, collection: ' ' })],
   ['a collection name Chroma refuses', () => loadBackendConfig({ cwd: os.tmpdir(), env: {}, vectorStore: 'chroma', collection: 'c2' })],

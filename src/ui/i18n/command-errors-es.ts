@@ -120,6 +120,12 @@ const LOCK_RULES: readonly RefusalRule[] = [
       `otra ejecución ya está procesando ${dir} en esta base de datos (pid ${pid} en ${host}, ${startedInSpanish(started!, 'ejecución')}` +
       `${session ? `, sesión ${session}` : ''})`,
   },
+  {
+    en: /^another run is already processing (.+) on this database \(it has only just started: its pid and host are not written yet\)$/s,
+    es: ([dir]) =>
+      `otra ejecución ya está procesando ${dir} en esta base de datos (acaba de empezar: su pid y su host aún no ` +
+      'están escritos)',
+  },
   fixed(
     'wait for it to finish; a lock left by a killed run is taken over automatically',
     'espere a que termine; el bloqueo que deja una ejecución interrumpida se retoma automáticamente',

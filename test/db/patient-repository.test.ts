@@ -171,6 +171,31 @@ describe.each(VARIANTS)('PatientRepository on $kind with $statements statements'
     expect((await patients.findByExpediente(GARZA.expediente))!.nombres).toBe('ROSA ELENA');
   });
 
+  it('names the added patients whose name and birth date another expediente has, each pair once', async () => {
+    await upsertMany(patients, [GARZA, LOPEZ], 'registry_import');
+    const pairs = await patients.importRegistry('registry_import', async (registryImport) => {
+      await registryImport.upsert([
+        GARZA,
+        { ...GARZA, expediente: '3000000009' }, // the same person under a new expediente?
+        { ...GARZA, expediente: '3000000008', fechaNacimiento: '1970-01-03' }, // born another day: another person
+        { ...LOPEZ, expediente: '3000000007' }, // no birth date on either: nothing to compare
+        { ...GARZA, expediente: '3000000021', nombres: 'ROSA' },
+        { ...GARZA, expediente: '3000000020', nombres: 'ROSA' }, // two added rows: one pair
+      ]);
+      return registryImport.sameDetailsAsAnother(10);
+    });
+    expect(pairs.map(({ added, other }) => [added.expediente, other.expediente])).toEqual([
+      ['3000000009', '3000000001'],
+      ['3000000021', '3000000020'],
+    ]);
+    // A later import of the same rows adds nobody, so it names nobody.
+    const again = await patients.importRegistry('registry_import', async (registryImport) => {
+      await registryImport.upsert([{ ...GARZA, expediente: '3000000009' }]);
+      return registryImport.sameDetailsAsAnother(10);
+    });
+    expect(again).toEqual([]);
+  });
+
   it('imports in one transaction: batches see each other, keys and counts follow the last name', async () => {
     const renamed = { ...LOPEZ, apellidoPaterno: 'MARTINEZ', nombres: 'PEDRO' };
     const summaries = await patients.importRegistry('registry_import', async (registryImport) => [

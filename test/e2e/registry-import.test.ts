@@ -368,6 +368,34 @@ describe('patients import: a registry import you can trust', { tags: ['slow'] },
     ]);
   });
 
+  it('names a new expediente whose name and birth date another expediente has: perhaps one person twice', async () => {
+    writeCsv('first.csv', [HEADER, '3000000004,GARZA,TIJERINA,MARIA ESTHER,1980-02-03,F']);
+    expect((await cli('patients', 'import', 'first.csv')).code).toBe(0);
+    writeCsv('next.csv', [
+      HEADER,
+      '3000000004,GARZA,TIJERINA,MARIA ESTHER,1980-02-03,F',
+      '3000000005,GARZA,TIJERINA,MARIA ESTHER,1980-02-03,F',
+      '3000000006,GARZA,TIJERINA,MARIA ESTHER,1981-02-03,F',
+    ]);
+    const imported = await cli('patients', 'import', 'next.csv', '--lang', 'es');
+    expect(imported.code).toBe(0); // inserted all the same: namesakes born the same day exist
+    expect(imported.stdout).toContain(
+      '  el expediente 3000000005 (nuevo) y el expediente 3000000004 nombran ambos a GARZA TIJERINA, MARIA ESTHER, ' +
+        'con fecha de nacimiento 03/02/1980: si son una misma persona, pregunte al área de archivo cuál expediente es el suyo',
+    );
+    expect(imported.stdout).not.toContain('3000000006 (nuevo)');
+    writeCsv('later.csv', [HEADER, '3000000007,GARZA,TIJERINA,MARIA ESTHER,1980-02-03,F']);
+    expect(JSON.parse((await cli('patients', 'import', 'later.csv', '--json')).stdout)).toMatchObject({
+      inserted: 1,
+      same_details_rows: [
+        { expediente: '3000000007', other_expediente: '3000000004', name: 'GARZA TIJERINA, MARIA ESTHER', fecha_nacimiento: '1980-02-03' },
+        { expediente: '3000000007', other_expediente: '3000000005', name: 'GARZA TIJERINA, MARIA ESTHER', fecha_nacimiento: '1980-02-03' },
+      ],
+      more_same_details: false,
+    });
+    expect(query('select count(*) as n from patients')).toEqual([{ n: 4 }]);
+  });
+
   it('says how many registry patients a file leaves out, and keeps them', async () => {
     writeCsv('full.csv', [
       HEADER,

@@ -102,6 +102,13 @@ export async function importPatients(
         before: { fecha_nacimiento: row.before.fechaNacimiento, sexo: row.before.sexo },
         after: { fecha_nacimiento: row.after.fechaNacimiento, sexo: row.after.sexo },
       })),
+      same_details_rows: report.sameDetailsRows.map((row) => ({
+        expediente: row.expediente,
+        other_expediente: row.otherExpediente,
+        name: row.name,
+        fecha_nacimiento: row.fechaNacimiento,
+      })),
+      more_same_details: report.moreSameDetails,
       duplicate_rows: report.duplicateRows.map((row) => ({ line: row.line, first_line: row.firstLine })),
       rejected_rows: report.rejectedRows,
       seconds: round(report.seconds),
@@ -131,6 +138,8 @@ export async function importPatients(
     if (report.detailChanges > report.detailChangeRows.length) {
       writeLine(io.stdout, words.moreDetailChanges(report.detailChanges - report.detailChangeRows.length));
     }
+    for (const row of report.sameDetailsRows) writeLine(io.stdout, words.sameDetails(row));
+    if (report.moreSameDetails) writeLine(io.stdout, words.moreSameDetails(report.sameDetailsRows.length));
     for (const row of report.duplicateRows) writeLine(io.stdout, words.repeatedRow(row.line, row.firstLine));
     if (report.duplicates > report.duplicateRows.length) {
       writeLine(io.stdout, words.moreRepeated(report.duplicates - report.duplicateRows.length));

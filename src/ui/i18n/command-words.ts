@@ -46,6 +46,9 @@ export interface CommandWords {
     renamed(count: number): string;
     /** Registry patients the file did not name, kept (see ImportReport.notInFile). */
     notInFile(count: number): string;
+    /** An added patient sharing name and birth date with another expediente (see ImportReport.sameDetailsRows). */
+    sameDetails(row: { expediente: string; otherExpediente: string; name: string; fechaNacimiento: string }): string;
+    moreSameDetails(listed: number): string;
     /** A birth date or sex changed for a patient with documents (see ImportReport.detailChangeRows). */
     detailChanged(row: DetailChangeLine): string;
     moreDetailChanges(count: number): string;
@@ -181,6 +184,12 @@ const EN: CommandWords = {
       `  columns not read (their data was not imported): ${columns} — the import reads expediente, apellido_paterno, ` +
       'apellido_materno, nombres (or nombre_completo), fecha_nacimiento and sexo; rename a column to import it',
     renamed: (count) => `  ${num(count)} patients with documents renamed (--allow-rename; see the audit log)`,
+    sameDetails: (row) =>
+      `  expediente ${row.expediente} (added) and expediente ${row.otherExpediente} both name ${row.name}, born ` +
+      `${formatCalendarDate(row.fechaNacimiento, 'en')}: if they are one person, ask the records office which expediente ` +
+      'is theirs (each file is attached to the expediente its name gives, so their documents would be split); ' +
+      'namesakes born the same day need nothing',
+    moreSameDetails: (listed) => `  … and more added patients share a name and birth date with another expediente (first ${num(listed)} listed)`,
     notInFile: (count) =>
       `  ${count === 1 ? '1 patient' : `${num(count)} patients`} of the registry ${count === 1 ? 'is' : 'are'} not in this file: ` +
       'kept (an import never deletes patients)',
@@ -365,6 +374,13 @@ const ES: CommandWords = {
       'apellido_materno, nombres (o nombre_completo), fecha_nacimiento y sexo; renombre una columna para importarla',
     renamed: (count) =>
       `  ${plural(count, 'paciente con documentos renombrado', 'pacientes con documentos renombrados')} (--allow-rename; vea la bitácora de auditoría)`,
+    sameDetails: (row) =>
+      `  el expediente ${row.expediente} (nuevo) y el expediente ${row.otherExpediente} nombran ambos a ${row.name}, ` +
+      `con fecha de nacimiento ${formatCalendarDate(row.fechaNacimiento, 'es')}: si son una misma persona, pregunte al área ` +
+      'de archivo cuál expediente es el suyo (cada archivo se asocia al expediente que da su nombre, así que sus documentos ' +
+      'quedarían repartidos); homónimos nacidos el mismo día no requieren nada',
+    moreSameDetails: (listed) =>
+      `  … y más pacientes nuevos comparten nombre y fecha de nacimiento con otro expediente (se listan los primeros ${num(listed)})`,
     notInFile: (count) =>
       `  ${count === 1 ? '1 paciente del registro no está' : `${num(count)} pacientes del registro no están`} en este archivo: ` +
       'se conservan (una importación nunca borra pacientes)',

@@ -51,6 +51,16 @@ export interface ExpedienteNumberClash {
   existing: Patient;
 }
 
+/**
+ * A patient this import added whose full name and birth date another patient already has under another
+ * expediente: perhaps one person given a new expediente, whose documents would then be split between the two.
+ * Inserted all the same (namesakes born the same day exist); reported so that someone checks.
+ */
+export interface SameDetailsPair {
+  added: Patient;
+  other: Patient;
+}
+
 export interface UpsertResult extends UpsertSummary {
   /** Renames of patients who have documents, applied or refused; not counted in `updated` when refused. */
   renames: PatientRename[];
@@ -76,6 +86,8 @@ export interface RegistryImport {
   upsert(rows: PatientInput[]): Promise<UpsertResult>;
   /** Audit rows written in the import's transaction: they exist exactly when what they describe does. */
   audit(events: AuditEvent[]): Promise<void>;
+  /** The patients this import added that share name and birth date with another expediente (at most `limit`). */
+  sameDetailsAsAnother(limit: number): Promise<SameDetailsPair[]>;
 }
 
 /**
@@ -164,6 +176,69 @@ export class RegistryWriter implements RegistryImport {
 
   async audit(events: AuditEvent[]): Promise<void> {
     await new AuditRepository(this.trx).recordMany(events);
+  }
+
+  async sameDetailsAsAnother(limit: number): Promise<SameDetailsPair[]> {
+    // One join over the whole registry, at the end: SQLite builds one automatic index on the name columns
+    // for it (no per-batch scans), PostgreSQL hashes. A pair of two added rows is given once.
+    const rows = await this.trx
+      .selectFrom('patients as added')
+      .innerJoin('patients as other', (join) =>
+        join
+          .onRef('other.apellidoPaterno', '=', 'added.apellidoPaterno')
+          .onRef('other.apellidoMaterno', '=', 'added.apellidoMaterno')
+          .onRef('other.nombres', '=', 'added.nombres')
+          .onRef('other.fechaNacimiento', '=', 'added.fechaNacimiento')
+          .onRef('other.id', '<>', 'added.id'),
+      )
+      .where('added.createdAt', '=', this.stamp)
+      .where('added.fechaNacimiento', 'is not', null)
+      .where((eb) =>
+        eb.or([eb('other.createdAt', '<>', this.stamp), eb('other.expediente', '<', eb.ref('added.expediente'))]),
+      )
+      .selectAll('added')
+      .select([
+        'other.id as otherId',
+        'other.expediente as otherExpediente',
+        'other.apellidoPaterno as otherApellidoPaterno',
+        'other.apellidoMaterno as otherApellidoMaterno',
+        'other.nombres as otherNombres',
+        'other.fechaNacimiento as otherFechaNacimiento',
+        'other.sexo as otherSexo',
+        'other.source as otherSource',
+        'other.createdAt as otherCreatedAt',
+        'other.updatedAt as otherUpdatedAt',
+      ])
+      .orderBy('added.expediente')
+      .orderBy('other.expediente')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({
+      added: {
+        id: row.id,
+        expediente: row.expediente,
+        apellidoPaterno: row.apellidoPaterno,
+        apellidoMaterno: row.apellidoMaterno,
+        nombres: row.nombres,
+        fechaNacimiento: row.fechaNacimiento,
+        sexo: row.sexo,
+        source: row.source,
+        createdAt: row.createdAt,
+        updatedAt: row.updatedAt,
+      },
+      other: {
+        id: row.otherId,
+        expediente: row.otherExpediente,
+        apellidoPaterno: row.otherApellidoPaterno,
+        apellidoMaterno: row.otherApellidoMaterno,
+        nombres: row.otherNombres,
+        fechaNacimiento: row.otherFechaNacimiento,
+        sexo: row.otherSexo,
+        source: row.otherSource,
+        createdAt: row.otherCreatedAt,
+        updatedAt: row.otherUpdatedAt,
+      },
+    }));
   }
 
   /**

@@ -57,20 +57,24 @@ describe.runIf(hasNativeOcr)('faint and blank scans, through the built CLI', { t
     expect(files.get(faint)!.ocr!.confidence).toBeGreaterThanOrEqual(0.7);
     expect(files.get(blank)).toMatchObject({ outcome: 'image_only', ocr: null });
     expect(files.get(blank)!.error).toMatch(/OCR \(tesseract\) found no readable text/);
-    const handle = new Database(db, { readonly: true, fileMustExist: true });
-    try {
-      const stored = handle
-        .prepare('select content from medical_documents where filename = ?')
-        .get(faint) as {
-        content: string;
-      };
-      expect(stored.content).toContain(SCAN_PATIENT.expediente);
-      expect(stored.content).toContain('GABRIELA HUERTA SOTO');
-    } finally {
-      handle.close();
-    }
+    expectStoredScanPatient(faint);
   }, 180_000);
 });
+
+
+/** The stored text of an OCR'd scan names the patient the scan was printed for. */
+function expectStoredScanPatient(filename: string): void {
+  const handle = new Database(db, { readonly: true, fileMustExist: true });
+  try {
+    const stored = handle.prepare('select content from medical_documents where filename = ?').get(filename) as {
+      content: string;
+    };
+    expect(stored.content).toContain(SCAN_PATIENT.expediente);
+    expect(stored.content).toContain('GABRIELA HUERTA SOTO');
+  } finally {
+    handle.close();
+  }
+}
 
 describe(
   'faint print at 88 % grey with the default engine, through the built CLI',
@@ -91,18 +95,7 @@ describe(
         ocr: { engine: 'tesseract.js', pages: 1 },
       });
       expect(run.code, run.stderr).toBe(0);
-      const handle = new Database(db, { readonly: true, fileMustExist: true });
-      try {
-        const stored = handle
-          .prepare('select content from medical_documents where filename = ?')
-          .get(faint) as {
-          content: string;
-        };
-        expect(stored.content).toContain(SCAN_PATIENT.expediente);
-        expect(stored.content).toContain('GABRIELA HUERTA SOTO');
-      } finally {
-        handle.close();
-      }
+      expectStoredScanPatient(faint);
     }, 180_000);
   },
 );

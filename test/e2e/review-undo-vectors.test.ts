@@ -1,11 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createChromaStore } from '../../src/adapters/vector-stores/chroma/chroma-store.js';
 import { resolveDatabaseTarget } from '../../src/db/database-url.js';
 import { openDatabase } from '../../src/db/open-database.js';
 import { ExitCode } from '../../src/errors.js';
-import { chromaWanted, createScratchChromaDatabase } from '../support/chroma.js';
+import { chromaWanted, chromaVectorsOf, createScratchChromaDatabase } from '../support/chroma.js';
 import { runCli } from '../support/cli-binary.js';
 import { createTempDir } from '../support/databases.js';
 import { startHttpFaultProxy, type HttpFaultProxy } from '../support/http-fault-proxy.js';
@@ -71,14 +70,7 @@ describe.runIf(chromaWanted() && (hasTmux() || process.env.CI))('review undo whi
     }
   }
 
-  async function vectorsOf(documentId: string) {
-    const store = await createChromaStore({ url: chroma.url, database: chroma.database, collection: 'medical_documents' });
-    try {
-      return await store.readDocument(documentId);
-    } finally {
-      await store.close();
-    }
-  }
+  const vectorsOf = (documentId: string) => chromaVectorsOf(chroma, documentId);
 
   it('a refused undo leaves the attach whole, vectors and rows; u again undoes both', async () => {
     const review = launchInTmux(`tecsalud-undo-${process.pid}`, root, ['review', '--user', 'revisora', '--lang', 'en'], env);

@@ -1,12 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createChromaStore } from '../../src/adapters/vector-stores/chroma/chroma-store.js';
 import { resolveDatabaseTarget } from '../../src/db/database-url.js';
 import { openDatabase } from '../../src/db/open-database.js';
 import type { MedicalDocument } from '../../src/db/schema.js';
 import { ExitCode } from '../../src/errors.js';
-import { chromaWanted, createScratchChromaDatabase } from '../support/chroma.js';
+import { chromaWanted, chromaVectorsOf, createScratchChromaDatabase } from '../support/chroma.js';
 import { runCli } from '../support/cli-binary.js';
 import { createTempDir } from '../support/databases.js';
 import { startHttpFaultProxy, type HttpFaultProxy } from '../support/http-fault-proxy.js';
@@ -73,14 +72,7 @@ describe.runIf(chromaWanted())('a document change whose vector write is left una
     }
   }
 
-  async function vectorsOf(documentId: string) {
-    const store = await createChromaStore({ url: chroma.url, database: chroma.database, collection: 'medical_documents' });
-    try {
-      return await store.readDocument(documentId);
-    } finally {
-      await store.close();
-    }
-  }
+  const vectorsOf = (documentId: string) => chromaVectorsOf(chroma, documentId);
 
   it('a move says its vectors may already name the new patient, and running it again finishes it', async () => {
     const document = (await documentNamed(MOVED))!;

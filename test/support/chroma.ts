@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 import { retryWhileChromaLocked } from '../../src/adapters/vector-stores/chroma/chroma-fetch.js';
+import { createChromaStore } from '../../src/adapters/vector-stores/chroma/chroma-store.js';
 import { parseChromaUrl } from '../../src/adapters/vector-stores/chroma/chroma-url.js';
 
 /**
@@ -52,3 +53,17 @@ export async function createScratchChromaDatabase(): Promise<{
   };
 }
 
+
+/** The chunks a Chroma database's collection holds for one document (as the store reads them back). */
+export async function chromaVectorsOf(
+  chroma: { url: string; database: string },
+  documentId: string,
+  collection = 'medical_documents',
+) {
+  const store = await createChromaStore({ url: chroma.url, database: chroma.database, collection });
+  try {
+    return await store.readDocument(documentId);
+  } finally {
+    await store.close();
+  }
+}

@@ -6,6 +6,7 @@ import {
   type CsvEncoding,
 } from '../adapters/registry-csv/read-numbered-records.js';
 import { normalizeName } from '../core/filename/normalize-name.js';
+import { sameNumberWithOtherZeros } from '../core/matching/near-expediente.js';
 import { judgeSamePerson, type PersonJudgement } from '../core/matching/same-person.js';
 import { formatPatientName } from '../core/registry/patient-name.js';
 import { splitSurnames } from '../core/filename/split-surnames.js';
@@ -84,7 +85,8 @@ export interface DuplicateRow {
 
 /**
  * What an import did. The counts add up to the rows read: totalRows = inserted + updated + unchanged +
- * duplicates + rejected (rejected includes refused renames and differing repeats of an expediente).
+ * duplicates + rejected (rejected includes refused renames, differing repeats of an expediente and its number
+ * repeated with other leading zeros).
  */
 export interface ImportReport extends UpsertSummary {
   file: string;
@@ -253,6 +255,15 @@ export async function importRegistry(options: ImportRegistryOptions): Promise<Im
                 // An expediente belongs to the first row that names it; later ones are reported against it.
                 const expediente = result.ok ? result.patient.expediente : (fields.expediente ?? '').trim();
                 const repeat = firstRows.see(expediente, line, result.ok ? rowDigest(result.patient) : record.join('\u0000'));
+                if (repeat && 'sameNumberAs' in repeat) {
+                  reject(
+                    line,
+                    `expediente ${expediente} is expediente ${repeat.sameNumberAs} of line ${repeat.firstLine} with other ` +
+                      `leading zeros, as a spreadsheet leaves it: this row was not imported (line ${repeat.firstLine} was, ` +
+                      'if valid), so that no one gets a second expediente; format the expediente column as Text and export again',
+                  );
+                  continue;
+                }
                 if (repeat?.identical) {
                   report.duplicates++;
                   if (report.duplicateRows.length < MAX_LISTED_REJECTIONS) {
@@ -526,13 +537,26 @@ function rowDigest(row: PatientInput): string {
 class FirstRows {
   private readonly first = new Map<number, number>();
 
-  /** Records the row when its expediente is new; otherwise says which line had it first. */
-  see(expediente: string, line: number, data: string): { firstLine: number; identical: boolean } | null {
+  /**
+   * Records the row when its expediente is new; otherwise says which line had it first — or had its number
+   * with other leading zeros (0012345678 then 12345678: one patient, whose second spelling is not recorded,
+   * so a third row of it is refused against the first line too). Other zeros cost a few lookups per new
+   * expediente, not a second map.
+   */
+  see(
+    expediente: string,
+    line: number,
+    data: string,
+  ): { firstLine: number; identical: boolean } | { firstLine: number; sameNumberAs: string } | null {
     if (!isExpediente(expediente)) return null;
     const key = encodeExpediente(expediente);
     const digest = fnv1a(data) & DIGEST_MASK;
     const seen = this.first.get(key);
     if (seen === undefined) {
+      for (const other of sameNumberWithOtherZeros(expediente)) {
+        const otherSeen = this.first.get(encodeExpediente(other));
+        if (otherSeen !== undefined) return { firstLine: Math.floor(otherSeen / DIGEST_SPAN), sameNumberAs: other };
+      }
       this.first.set(key, line * DIGEST_SPAN + digest);
       return null;
     }

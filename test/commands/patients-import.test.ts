@@ -8,7 +8,13 @@ import { PatientRepository } from '../../src/db/repositories/patient-repository.
 import { ExitCode, UserError } from '../../src/errors.js';
 import { patientBlockingKeys } from '../../src/core/matching/blocking-keys.js';
 import { encodeExpediente, hashBlockingKey } from '../../src/db/blocking-key-codes.js';
-import { captureIo, createSqliteTestDatabase, type TestDatabase } from '../support/databases.js';
+import {
+  captureIo,
+  createSqliteTestDatabase,
+  createTestDatabase,
+  DATABASE_KINDS,
+  type TestDatabase,
+} from '../support/databases.js';
 
 let database: TestDatabase;
 let dir: string;
@@ -263,6 +269,38 @@ describe('patients import', () => {
       await open.close();
     }
   });
+
+  for (const kind of DATABASE_KINDS) {
+    it(`imports one number with other leading zeros once, whatever batch each row falls in (${kind})`, async () => {
+      const other = await createTestDatabase(kind);
+      try {
+        const csv =
+          'expediente,apellido_paterno,apellido_materno,nombres\n' +
+          '12345678,SOTO,RUIZ,LAURA\n3000000301,DIAZ,LEON,PEDRO\n0012345678,SOTO,RUIZ,LAURA\n012345678,SOTO,RUIZ,LAURA\n';
+        const file = writeCsv('zeros.csv', csv);
+        for (const batchSize of [1, 20_000]) {
+          // The first time into an empty registry, the second into one that has both patients.
+          const report = await importPatients({ file, db: other.url, cwd: dir, batchSize });
+          expect(report).toMatchObject({ totalRows: 4, inserted: batchSize === 1 ? 2 : 0, rejected: 2 });
+          expect(report.rejectedRows).toEqual([
+            { line: 4, reason: expect.stringMatching(/^expediente 0012345678 is expediente 12345678 of line 2 with other leading zeros/) },
+            { line: 5, reason: expect.stringMatching(/^expediente 012345678 is expediente 12345678 of line 2 with other leading zeros/) },
+          ]);
+        }
+        const open = await other.open();
+        try {
+          expect((await new PatientRepository(open.db).list({ limit: 10, offset: 0 })).map((p) => p.expediente).sort()).toEqual([
+            '12345678',
+            '3000000301',
+          ]);
+        } finally {
+          await open.close();
+        }
+      } finally {
+        await other.cleanup();
+      }
+    });
+  }
 
   it('is idempotent: a second import changes nothing, an edited row is an update', async () => {
     const csv =

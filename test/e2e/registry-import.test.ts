@@ -368,6 +368,36 @@ describe('patients import: a registry import you can trust', { tags: ['slow'] },
     ]);
   });
 
+  it('imports one patient from two rows of one number with other leading zeros, into an empty registry too', async () => {
+    writeCsv('both.csv', [
+      HEADER,
+      '0012345678,SOTO,DIAZ,LUIS,1955-01-01,M', // line 2
+      '3000000009,GARZA,TIJERINA,MARIA,1960-01-02,F', // line 3
+      '12345678,SOTO,DIAZ,LUIS,1955-01-01,M', // line 4: the same number, its zeros dropped
+      '000012345678,SOTO,DIAZ,LUIS,1955-01-01,M', // line 5: and padded
+    ]);
+    const imported = await cli('patients', 'import', 'both.csv');
+    expect(imported.code).toBe(ExitCode.SomeFailed);
+    expect(imported.stdout).toMatch(/: 2 inserted, 0 updated, 0 unchanged, 0 repeated, 2 rejected\./);
+    for (const [line, expediente] of [[4, '12345678'], [5, '000012345678']]) {
+      expect(imported.stdout).toContain(
+        `  line ${line}: expediente ${expediente} is expediente 0012345678 of line 2 with other leading zeros, as a spreadsheet ` +
+          'leaves it: this row was not imported (line 2 was, if valid), so that no one gets a second expediente',
+      );
+    }
+    expect(query('select expediente from patients order by expediente')).toEqual([
+      { expediente: '0012345678' },
+      { expediente: '3000000009' },
+    ]);
+    // The shorter spelling first, in Spanish.
+    writeCsv('short-first.csv', [HEADER, '45678901,ROJAS,,EVA,1990-02-03,F', '0045678901,ROJAS,,EVA,1990-02-03,F']);
+    const spanish = await cli('patients', 'import', 'short-first.csv', '--lang', 'es');
+    expect(spanish.stdout).toContain(
+      '  línea 3: el expediente 0045678901 es el expediente 45678901 de la línea 2 con otros ceros a la izquierda',
+    );
+    expect(query("select count(*) as n from patients where expediente like '%45678901'")).toEqual([{ n: 1 }]);
+  });
+
   it('names a new expediente whose name and birth date another expediente has: perhaps one person twice', async () => {
     writeCsv('first.csv', [HEADER, '3000000004,GARZA,TIJERINA,MARIA ESTHER,1980-02-03,F']);
     expect((await cli('patients', 'import', 'first.csv')).code).toBe(0);

@@ -41,9 +41,15 @@ export function nearExpedientes(expediente: string): string[] {
       near.add(expediente.slice(0, i) + expediente[i + 1] + expediente[i] + expediente.slice(i + 2));
     }
   }
-  const number = withoutLeadingZeros(expediente);
-  for (let padded = number; padded.length <= EXPEDIENTE_MAX_DIGITS; padded = `0${padded}`) {
-    if (padded !== expediente && padded.length >= EXPEDIENTE_MIN_DIGITS) near.add(padded);
-  }
+  for (const padded of sameNumberWithOtherZeros(expediente)) near.add(padded);
   return [...near];
+}
+
+/** The same number with its leading zeros dropped or added, within an expediente's 8 to 12 digits (itself excluded). */
+export function sameNumberWithOtherZeros(expediente: string): string[] {
+  const paddings: string[] = [];
+  for (let padded = withoutLeadingZeros(expediente); padded.length <= EXPEDIENTE_MAX_DIGITS; padded = `0${padded}`) {
+    if (padded !== expediente && padded.length >= EXPEDIENTE_MIN_DIGITS) paddings.push(padded);
+  }
+  return paddings;
 }

@@ -107,6 +107,13 @@ export const REGISTRY_IMPORT_RULES: readonly RefusalRule[] = [
       'como lo deja una hoja de cálculo: esta fila no se importó, para que nadie tenga un segundo expediente; ' +
       'dé a la columna expediente formato de Texto y exporte de nuevo',
   },
+  {
+    en: /^expediente (\S+) is expediente (\S+) of line (\d+) with other leading zeros, as a spreadsheet leaves it: this row was not imported \(line \d+ was, if valid\), so that no one gets a second expediente; format the expediente column as Text and export again$/,
+    es: ([expediente, first, line]) =>
+      `el expediente ${expediente} es el expediente ${first} de la línea ${line} con otros ceros a la izquierda, ` +
+      `como lo deja una hoja de cálculo: esta fila no se importó (la línea ${line} sí, si es válida), para que nadie ` +
+      'tenga un segundo expediente; dé a la columna expediente formato de Texto y exporte de nuevo',
+  },
 ];
 
 /** A row's (or the layout's) reason in Spanish, or as it is when no rule knows it. */

@@ -142,6 +142,19 @@ describe('the tecsalud-batch binary', { tags: ['slow'] }, () => {
       64,
       "error: 'HUERTA' is not an expediente (8 to 12 digits)\nhint: to find a patient by name: tecsalud-batch patients search \"NAME\"\n",
     ]);
+    // Digits are part of an expediente: the hint is the search that finds them inside one, and it does.
+    const short = await runCli(['patients', 'show', '768077'], { cwd });
+    expect([short.code, short.stderr]).toEqual([
+      64,
+      "error: '768077' is not an expediente (8 to 12 digits)\n" +
+        'hint: to find the expedientes that contain these digits: tecsalud-batch patients search 768077\n',
+    ]);
+    const hinted = await runCli(['patients', 'search', '768077', '--json'], { cwd });
+    expect(JSON.parse(hinted.stdout).patients.map((p: { expediente: string }) => p.expediente)).toEqual(['3000768077']);
+    const shortEs = await runCli(['patients', 'show', '768077', '--lang', 'es'], { cwd });
+    expect(shortEs.stderr).toContain(
+      'sugerencia: para buscar los expedientes que contienen estos dígitos: tecsalud-batch patients search 768077\n',
+    );
 
     // The group's shared options before the subcommand's name, as `git -C DIR status` reads: taken, not refused.
     fs.mkdirSync(`${cwd}/elsewhere`, { recursive: true });

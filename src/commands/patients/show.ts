@@ -36,9 +36,13 @@ export async function showPatient(
 ): Promise<number> {
   // Every registry patient has one (import refuses others): anything else is a typo or a name, not "no patient".
   if (!isExpediente(expediente.trim())) {
+    // Digits are part of an expediente someone half remembers or copied short: search finds them inside one.
+    const digits = /^\d+$/.test(expediente.trim()) ? expediente.trim() : null;
     throw new UsageError(
       `'${sanitizeForTerminal(expediente)}' is not an expediente (8 to 12 digits)`,
-      'to find a patient by name: tecsalud-batch patients search "NAME"',
+      digits
+        ? `to find the expedientes that contain these digits: tecsalud-batch patients search ${digits}`
+        : 'to find a patient by name: tecsalud-batch patients search "NAME"',
     );
   }
   const { expedientesOfTheSameNumber, findPatientWithDocuments } = await import('../../app/patients.js');

@@ -409,6 +409,10 @@ const OTHER_COMMAND_RULES: readonly RefusalRule[] = [
   },
   fixed('to find a patient by name: tecsalud-batch patients search "NAME"', 'para buscar a un paciente por nombre: tecsalud-batch patients search "NOMBRE"'),
   {
+    en: /^to find the expedientes that contain these digits: tecsalud-batch patients search (\d+)$/,
+    es: ([digits]) => `para buscar los expedientes que contienen estos dígitos: tecsalud-batch patients search ${digits}`,
+  },
+  {
     en: /^--patient takes an expediente \(8 to 12 digits\), not '(.*)'$/s,
     es: ([given]) => `--patient recibe un expediente (de 8 a 12 dígitos), no '${given}'`,
   },

@@ -398,6 +398,22 @@ describe('patients import: a registry import you can trust', { tags: ['slow'] },
     expect(query("select count(*) as n from patients where expediente like '%45678901'")).toEqual([{ n: 1 }]);
   });
 
+  it('--help names every field --json prints, and every line the report can print', async () => {
+    writeCsv('one.csv', [HEADER, '3000000009,GARZA,TIJERINA,MARIA,1960-01-02,F']);
+    const json = JSON.parse((await cli('patients', 'import', 'one.csv', '--json')).stdout) as Record<string, unknown>;
+    const help = (await runCli(['patients', 'import', '--help'], { cwd: dir })).stdout;
+    const jsonHelp = help.slice(help.indexOf('With --json:'));
+    const fields = [...Object.keys(json), 'first_line', 'reason', 'other_expediente', 'fecha_nacimiento', 'sexo', 'before', 'after'];
+    expect(fields.filter((field) => !new RegExp(`\\b${field}\\b`).test(jsonHelp))).toEqual([]);
+    const report = help.slice(help.indexOf('The report:'), help.indexOf('With --json:')).replace(/\s+/g, ' ');
+    for (const line of ['columns not read', 'not in this file', 'renamed', 'registry row', 'birth date or sex changed', 'both name', 'the same as line', 'other leading zeros', 'and N more']) {
+      expect(report).toContain(line);
+    }
+    const spanish = (await runCli(['patients', 'import', '--help', '--lang', 'es'], { cwd: dir })).stdout;
+    expect(spanish).toContain('El informe:');
+    expect(spanish.replace(/\s+/g, ' ')).toContain('el expediente del registro o el de una línea anterior con otros ceros a la izquierda');
+  });
+
   it('names a new expediente whose name and birth date another expediente has: perhaps one person twice', async () => {
     writeCsv('first.csv', [HEADER, '3000000004,GARZA,TIJERINA,MARIA ESTHER,1980-02-03,F']);
     expect((await cli('patients', 'import', 'first.csv')).code).toBe(0);

@@ -7,6 +7,7 @@ import { contextOf, finish, type CommandContext } from '../context.js';
 import { writeJson, writeLine } from '../shared/io.js';
 import { commandWords } from '../../ui/i18n/command-words.js';
 import { configOption, dbOption, examples, jsonOption, langOption, userOption } from '../shared/options.js';
+import { helpBlock, helpText } from '../shared/help-text.js';
 
 export function patientsImportCommand() {
   return patientsImportOptions().action(async (file, options, command) => finish(command, await importPatients(file, options, contextOf(command))));
@@ -43,13 +44,70 @@ function patientsImportOptions() {
     .addOption(langOption())
     .addHelpText(
       'after',
-      examples(
-        'patients import fixtures/registry.csv --db sqlite:./registry.db',
-        'patients import export-excel.csv --encoding windows-1252',
-        'patients import corrected-names.csv --allow-rename --user jlopez',
-        'patients import registry.csv --allow-rename-of 3000875628,3000635026',
+      helpText(
+        examples(
+          'patients import fixtures/registry.csv --db sqlite:./registry.db',
+          'patients import export-excel.csv --encoding windows-1252',
+          'patients import corrected-names.csv --allow-rename --user jlopez',
+          'patients import registry.csv --allow-rename-of 3000875628,3000635026',
+        ),
+        REPORT_HELP,
+        JSON_HELP,
       ),
     );
+}
+
+/** Every line the report may print, so that a records administrator knows what each asks of them. */
+const REPORT_HELP = helpBlock(({ localize }) =>
+  [
+    localize('The report:'),
+    ...[
+      'first, the rows read: inserted + updated + unchanged + repeated + rejected (they always add up)',
+      'columns not read: header columns the import ignores (their data was not imported)',
+      'patients of the registry not in this file: kept (an import never deletes patients)',
+      'patients with documents renamed: renames written with --allow-rename or --allow-rename-of (audited)',
+      'patients created by an ingest or a review that now have their registry row (counted as updated; audited)',
+      'line N: the birth date or sex changed of a patient who has documents (written; audited)',
+      'expediente A (added) and expediente B both name …, born …: one person with two expedientes, or namesakes',
+      'line N: the same as line M; skipped (a repeated row, counted as repeated)',
+      'line N: a rejected row and why: an unreadable row or field; another row of its expediente with other data; ' +
+        "the registry's expediente or an earlier line's with other leading zeros; a refused rename (exit code 3)",
+      'a list stops at 1,000 entries: "… and N more"',
+    ].map((line) => wrapHelpLine(localize(line), '  ', '    ')),
+  ].join('\n'),
+);
+
+/** What --json holds; field names are typed as they are. */
+const JSON_HELP = helpBlock(({ localize }) =>
+  [
+    localize('With --json:'),
+    ...(
+      [
+        ['total_rows, inserted, updated, unchanged, duplicates, rejected', "the first line's counts (duplicates: repeated)"],
+        ['renamed, renames_refused', 'renames of patients with documents written, and refused (also in rejected)'],
+        ['confirmed, not_in_file, details_changed', 'the counts of those lines'],
+        ['detail_change_rows', 'line, expediente, documents, before and after (fecha_nacimiento, sexo)'],
+        ['same_details_rows', 'expediente, other_expediente, name, fecha_nacimiento (more_same_details: the list stopped)'],
+        ['duplicate_rows, rejected_rows', 'line and first_line; line and reason (in English)'],
+        ['file, encoding, layout, unread_columns, seconds', 'the file read, its encoding, split or nombre_completo, the columns not read, the time taken'],
+      ] as const
+    ).map(([fields, meaning]) => `  ${fields}\n${wrapHelpLine(localize(meaning), '      ', '      ')}`),
+  ].join('\n'),
+);
+
+/** A help line folded at word boundaries to the 80 columns commander wraps its own help to. */
+function wrapHelpLine(text: string, indent: string, hangingIndent: string): string {
+  const lines: string[] = [];
+  let line = indent;
+  for (const word of text.split(' ')) {
+    const prefix = lines.length === 0 ? indent : hangingIndent;
+    if (line.length > prefix.length && line.length + 1 + word.length > 80) {
+      lines.push(line);
+      line = hangingIndent + word;
+    } else line += (line.length > prefix.length ? ' ' : '') + word;
+  }
+  lines.push(line);
+  return lines.join('\n');
 }
 
 export type ImportPatientsOptions = ReturnType<ReturnType<typeof patientsImportOptions>['opts']> & {

@@ -122,6 +122,39 @@ const HELP_ES: Readonly<Record<string, string>> = {
     'lo mismo solo para estos expedientes (separados por comas): los cambios de nombre revisados uno por uno; los demás se siguen rechazando',
   'who imports, for the audit log (default: the OS user)':
     'quién importa, para la bitácora de auditoría (predeterminado: el usuario del sistema)',
+  'The report:': 'El informe:',
+  'first, the rows read: inserted + updated + unchanged + repeated + rejected (they always add up)':
+    'primero, las filas leídas: insertadas + actualizadas + sin cambios + repetidas + rechazadas (siempre suman el total)',
+  'columns not read: header columns the import ignores (their data was not imported)':
+    'columnas no leídas: columnas del encabezado que la importación no lee (sus datos no se importaron)',
+  'patients of the registry not in this file: kept (an import never deletes patients)':
+    'pacientes del registro que no están en este archivo: se conservan (una importación nunca borra pacientes)',
+  'patients with documents renamed: renames written with --allow-rename or --allow-rename-of (audited)':
+    'pacientes con documentos renombrados: cambios de nombre escritos con --allow-rename o --allow-rename-of (quedan en la auditoría)',
+  'patients created by an ingest or a review that now have their registry row (counted as updated; audited)':
+    'pacientes creados por una ingesta o una revisión que tienen ahora su fila del registro (se cuentan como actualizadas; quedan en la auditoría)',
+  'line N: the birth date or sex changed of a patient who has documents (written; audited)':
+    'línea N: la fecha de nacimiento o el sexo que cambió de un paciente que tiene documentos (escrito; queda en la auditoría)',
+  'expediente A (added) and expediente B both name …, born …: one person with two expedientes, or namesakes':
+    'el expediente A (nuevo) y el expediente B nombran ambos a …, con fecha de nacimiento …: una persona con dos expedientes, u homónimos',
+  'line N: the same as line M; skipped (a repeated row, counted as repeated)':
+    'línea N: igual que la línea M; omitida (una fila repetida, contada como repetida)',
+  "line N: a rejected row and why: an unreadable row or field; another row of its expediente with other data; the registry's expediente or an earlier line's with other leading zeros; a refused rename (exit code 3)":
+    'línea N: una fila rechazada y por qué: una fila o un campo ilegible; otra fila de su expediente con otros datos; ' +
+    'el expediente del registro o el de una línea anterior con otros ceros a la izquierda; un cambio de nombre rechazado (código de salida 3)',
+  'a list stops at 1,000 entries: "… and N more"': 'una lista se detiene en 1,000 entradas: "… y N más"',
+  'With --json:': 'Con --json:',
+  "the first line's counts (duplicates: repeated)": 'los conteos de la primera línea (duplicates: repetidas)',
+  'renames of patients with documents written, and refused (also in rejected)':
+    'cambios de nombre de pacientes con documentos escritos, y rechazados (también en rejected)',
+  'the counts of those lines': 'los conteos de esas líneas',
+  'line, expediente, documents, before and after (fecha_nacimiento, sexo)':
+    'línea (line), expediente, documentos (documents), antes y después (before, after: fecha_nacimiento, sexo)',
+  'expediente, other_expediente, name, fecha_nacimiento (more_same_details: the list stopped)':
+    'expediente, other_expediente, nombre (name), fecha_nacimiento (more_same_details: la lista se detuvo)',
+  'line and first_line; line and reason (in English)': 'line y first_line; line y el motivo, reason (en inglés)',
+  'the file read, its encoding, split or nombre_completo, the columns not read, the time taken':
+    'el archivo leído, su codificación, split o nombre_completo, las columnas no leídas, el tiempo que tomó',
   'list patients': 'lista pacientes',
   'how many to show': 'cuántos mostrar',
   'how many to skip': 'cuántos saltar',

@@ -341,6 +341,10 @@ describe('patients import: a registry import you can trust', { tags: ['slow'] },
     const chosen = await cli('patients', 'import', edits, '--allow-rename-of', '3000016374', '--lang', 'es');
     expect(chosen.code).toBe(ExitCode.SomeFailed);
     expect(chosen.stdout).toContain('1 actualizada');
+    // The rename written names the flag that let it through, which here is not --allow-rename.
+    expect(chosen.stdout).toContain(
+      '  1 paciente con documentos renombrado (con --allow-rename o --allow-rename-of; vea la bitácora de auditoría)',
+    );
     expect(chosen.stdout).toContain(
       'El registro nombra claramente a otra persona: revise de quién son estos documentos (tecsalud-batch patients show 3000875628). ' +
         'Si es la misma persona, importe de nuevo con --allow-rename-of 3000875628',

@@ -183,7 +183,7 @@ const EN: CommandWords = {
     unreadColumns: (columns) =>
       `  columns not read (their data was not imported): ${columns} — the import reads expediente, apellido_paterno, ` +
       'apellido_materno, nombres (or nombre_completo), fecha_nacimiento and sexo; rename a column to import it',
-    renamed: (count) => `  ${num(count)} patients with documents renamed (--allow-rename; see the audit log)`,
+    renamed: (count) => `  ${num(count)} patients with documents renamed (--allow-rename or --allow-rename-of; see the audit log)`,
     sameDetails: (row) =>
       `  expediente ${row.expediente} (added) and expediente ${row.otherExpediente} both name ${row.name}, born ` +
       `${formatCalendarDate(row.fechaNacimiento, 'en')}: if they are one person, ask the records office which expediente ` +
@@ -373,7 +373,7 @@ const ES: CommandWords = {
       `  columnas no leídas (sus datos no se importaron): ${columns} — la importación lee expediente, apellido_paterno, ` +
       'apellido_materno, nombres (o nombre_completo), fecha_nacimiento y sexo; renombre una columna para importarla',
     renamed: (count) =>
-      `  ${plural(count, 'paciente con documentos renombrado', 'pacientes con documentos renombrados')} (--allow-rename; vea la bitácora de auditoría)`,
+      `  ${plural(count, 'paciente con documentos renombrado', 'pacientes con documentos renombrados')} (con --allow-rename o --allow-rename-of; vea la bitácora de auditoría)`,
     sameDetails: (row) =>
       `  el expediente ${row.expediente} (nuevo) y el expediente ${row.otherExpediente} nombran ambos a ${row.name}, ` +
       `con fecha de nacimiento ${formatCalendarDate(row.fechaNacimiento, 'es')}: si son una misma persona, pregunte al área ` +

@@ -18,6 +18,7 @@ import { claimStands, readClaim, withClaim, withoutClaim, type DecisionClaim } f
 import { loadReviewCase, pendingEntryOf } from './load-review-case.js';
 import { readSessionSettings } from './session-settings.js';
 import type { MessageClient } from '../core/pipeline/already-ingested.js';
+import { textGoneAdvice } from '../core/pipeline/client-advice.js';
 import type {
   CountsDelta,
   DecisionResult,
@@ -544,7 +545,7 @@ export class ReviewService {
       return {
         ok: false,
         fileId: file.id,
-        message: 'the extracted text of this file is gone: re-run ingest on its folder to process it again',
+        message: textGoneAdvice(this.options.client ?? 'cli'),
         notice: { code: 'text_missing' },
       };
     }

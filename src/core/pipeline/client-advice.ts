@@ -56,6 +56,18 @@ export function reopenRejectedAdvice(contentId: string, client: MessageClient): 
   return client === 'api' ? `ask the records team to reopen it for review (${command})` : `${command} to review it again`;
 }
 
+/**
+ * A review whose kept text is gone cannot be decided: the file must be read again. An API client cannot run an
+ * ingest, and uploading the file again is no way round it: the new upload finds its content waiting in this very
+ * review and points back here.
+ */
+export function textGoneAdvice(client: MessageClient): string {
+  return client === 'api'
+    ? 'the extracted text of this file is gone, so it cannot be decided here: ask the records team to process it again ' +
+        '(re-run `tecsalud-batch ingest` on its folder); uploading it again would only point back to this review'
+    : 'the extracted text of this file is gone: re-run ingest on its folder to process it again';
+}
+
 function reviewDecisionRoute(review: { sessionId: string; fileId: string }): string {
   return `${API_SESSIONS_PATH}/${review.sessionId}/review/${review.fileId}/decision`;
 }

@@ -1,0 +1,52 @@
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, startTestServer, type TestServer } from '../support/api-server.js';
+import { createWorkspace, importSampleRegistry, ingestJson, type Workspace } from '../support/ingest-fixture.js';
+
+/**
+ * What the API tells an admin to do must be something an HTTP client can do (a route), or what to ask the
+ * records team: never a command it cannot run. The sessions here are made by `ingest DIR` on the server's own
+ * registry, as a site that runs both does.
+ */
+const HOMONYM = '3000312954_MARTÍNEZ MEJÍA, FRANCISCO JAVIER_EMER.pdf';
+
+describe('advice an API admin can act on', { tags: ['slow'] }, () => {
+  let workspace: Workspace;
+  let server: TestServer;
+  let admin: string;
+  let folderSession: string;
+  beforeAll(async () => {
+    workspace = createWorkspace();
+    await importSampleRegistry(workspace);
+    folderSession = (await ingestJson(workspace)).report.session_id;
+    server = await startTestServer({ workspace });
+    admin = await server.token('admin');
+  });
+  afterAll(async () => {
+    await server?.stop();
+    workspace?.cleanup();
+  });
+
+  it('a review whose kept text is gone: ask the records team to process it again, not "re-run ingest", nor upload it again', async () => {
+    const review = (await (await fetch(`${server.base}/${folderSession}/review`, { headers: bearer(admin) })).json()) as {
+      files_requiring_review: { file_id: string; filename: string }[];
+    };
+    const file = review.files_requiring_review.find((f) => f.filename === HOMONYM)!;
+    const database = new Database(workspace.db);
+    try {
+      database.prepare('update batch_files set extracted_text = null where id = ?').run(file.file_id);
+    } finally {
+      database.close();
+    }
+    const decision = await fetch(`${server.base}/${folderSession}/review/${file.file_id}/decision`, {
+      method: 'POST',
+      headers: { ...bearer(admin), 'content-type': 'application/json' },
+      body: JSON.stringify({ action: 'new_patient' }),
+    });
+    expect(decision.status).toBe(422);
+    expect(((await decision.json()) as { message: string }).message).toBe(
+      'the extracted text of this file is gone, so it cannot be decided here: ask the records team to process it again ' +
+        '(re-run `tecsalud-batch ingest` on its folder); uploading it again would only point back to this review',
+    );
+  });
+});

@@ -49,4 +49,14 @@ describe('advice an API admin can act on', { tags: ['slow'] }, () => {
         '(re-run `tecsalud-batch ingest` on its folder); uploading it again would only point back to this review',
     );
   });
+
+  it('a discard of a session made by `ingest DIR` names the cleanup route, the command only for the records team', async () => {
+    const discard = await fetch(`${server.base}/${folderSession}/discard`, { method: 'DELETE', headers: bearer(admin) });
+    expect(discard.status).toBe(409);
+    expect(((await discard.json()) as { message: string }).message).toBe(
+      'this session was made by `ingest` from a folder, whose files are not the API’s to remove: the API discards only the ' +
+        `sessions it took uploads for; clean this one up instead, once it has finished: DELETE /api/v1/documents/batch/${folderSession}/cleanup ` +
+        `(its documents are kept; the records team’s \`tecsalud-batch cleanup ${folderSession.slice(0, 8)}\` does the same)`,
+    );
+  });
 });

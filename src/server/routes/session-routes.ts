@@ -333,7 +333,13 @@ export function sessionRoutes(app: FastifyInstance, deps: ServerDeps): void {
       const sessionId = request.params.session_id;
       const session = await sessionOrMissing(sessionId);
       if (!deps.store.holds(session)) {
-        throw new ApiError(409, 'this session was made by `ingest` from a folder: the API discards only its own sessions; use `tecsalud-batch cleanup`');
+        // An API admin cannot run the command: the route that does the same is named, the command kept for the records team.
+        throw new ApiError(
+          409,
+          'this session was made by `ingest` from a folder, whose files are not the API’s to remove: the API discards only ' +
+            `the sessions it took uploads for; clean this one up instead, once it has finished: DELETE ${API_PREFIX}/${sessionId}/cleanup ` +
+            `(its documents are kept; the records team’s \`tecsalud-batch cleanup ${sessionId.slice(0, 8)}\` does the same)`,
+        );
       }
       // Audited in the discard's own commit: a call about the session on another server finds it discarded (410), never
       // gone without a word (404).

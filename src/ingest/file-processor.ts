@@ -51,6 +51,7 @@ import {
   reopenRejectedAdvice,
   settleReviewKnowingBothAdvice,
   settleTakenBackAdvice,
+  setAsideCopyAdvice,
 } from '../core/pipeline/client-advice.js';
 import { formatLocalTimestamp } from '../core/text/local-timestamp.js';
 
@@ -756,7 +757,9 @@ export class FileProcessor {
         filedUnder,
         end.outcome === 'ingested'
           ? moveDocumentAdvice(documentIdForContent(sha).slice(0, 8), run.known.expediente!, this.client)
-          : await this.settleHolderAdvice(first, kind),
+          : end.outcome === 'rejected' || end.outcome === 'previously_rejected'
+            ? setAsideCopyAdvice(sha.slice(0, 12), this.client)
+            : await this.settleHolderAdvice(first, kind),
         this.client,
       );
     }

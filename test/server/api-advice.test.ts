@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, startTestServer, type TestServer } from '../support/api-server.js';
+import { bearer, filesForm, sampleFile, startTestServer, type TestServer } from '../support/api-server.js';
 import { createWorkspace, importSampleRegistry, ingestJson, type Workspace } from '../support/ingest-fixture.js';
 
 /**
@@ -9,6 +9,7 @@ import { createWorkspace, importSampleRegistry, ingestJson, type Workspace } fro
  * registry, as a site that runs both does.
  */
 const HOMONYM = '3000312954_MARTÍNEZ MEJÍA, FRANCISCO JAVIER_EMER.pdf';
+const ID_CONFLICT = '3000576011_BONILLA SEPÚLVEDA, ADRIANA_6888240511_LAB.pdf';
 
 describe('advice an API admin can act on', { tags: ['slow'] }, () => {
   let workspace: Workspace;
@@ -58,5 +59,41 @@ describe('advice an API admin can act on', { tags: ['slow'] }, () => {
         `sessions it took uploads for; clean this one up instead, once it has finished: DELETE /api/v1/documents/batch/${folderSession}/cleanup ` +
         `(its documents are kept; the records team’s \`tecsalud-batch cleanup ${folderSession.slice(0, 8)}\` does the same)`,
     );
+  });
+
+  it('a copy naming another patient than its twin, whose content a reviewer rejected: nothing is left to review, and it says so', async () => {
+    const review = (await (await fetch(`${server.base}/${folderSession}/review`, { headers: bearer(admin) })).json()) as {
+      files_requiring_review: { file_id: string; filename: string }[];
+    };
+    const conflict = review.files_requiring_review.find((f) => f.filename === ID_CONFLICT)!;
+    const rejected = await fetch(`${server.base}/${folderSession}/review/${conflict.file_id}/decision`, {
+      method: 'POST',
+      headers: { ...bearer(admin), 'content-type': 'application/json' },
+      body: JSON.stringify({ action: 'reject' }),
+    });
+    expect(rejected.status).toBe(200);
+    // The same content again, under its own name and under another patient's, in one session.
+    const created = await fetch(`${server.base}/create-session`, {
+      method: 'POST',
+      headers: { ...bearer(admin), 'content-type': 'application/json' },
+      body: JSON.stringify({ processing_type: 'complete', uploaded_by: 'dra. lopez' }),
+    });
+    const { session_id: sessionId } = (await created.json()) as { session_id: string };
+    const bytes = sampleFile(ID_CONFLICT);
+    const form = filesForm([
+      { name: ID_CONFLICT, bytes },
+      { name: '3000016374_RIOS CORONADO, CESAR_6888240511_LAB.pdf', bytes },
+    ]);
+    expect((await fetch(`${server.base}/${sessionId}/upload`, { method: 'POST', headers: bearer(admin), body: form })).status).toBe(200);
+    expect((await fetch(`${server.base}/${sessionId}/process`, { method: 'POST', headers: bearer(admin) })).status).toBe(200);
+    const { files } = (await (await fetch(`${server.base}/${sessionId}/status`, { headers: bearer(admin) })).json()) as {
+      files: { outcome: string | null; error_message: string | null }[];
+    };
+    expect(files.map((file) => file.outcome).sort()).toEqual(['duplicate_other_patient', 'previously_rejected']);
+    const copy = files.find((file) => file.outcome === 'duplicate_other_patient')!;
+    expect(copy.error_message).toMatch(
+      /Check the document: nothing waits for review: a reviewer rejected this content, so it is set aside; if it is a patient's after all, ask the records team to reopen it for review \(`tecsalud-batch review --reopen \w{12}`\), telling them both names; there is no need to upload this file again$/,
+    );
+    expect(copy.error_message).not.toContain('settle that file');
   });
 });

@@ -24,6 +24,7 @@ import { prepareDocument, writeFiles, type StoreDocumentInput } from '../../src/
 import {
   moveDocumentAdvice,
   reopenRejectedAdvice,
+  setAsideCopyAdvice,
   settleReviewKnowingBothAdvice,
   settleTakenBackAdvice,
 } from '../../src/core/pipeline/client-advice.js';
@@ -826,6 +827,7 @@ describe('the Spanish of per-file details', () => {
     const inBatch = `identical content to '3000003799_GARZA, MARIA_CONS.pdf' in this batch (${FILE_OUTCOMES.review_required.label})`;
     const takenBack =
       "identical content to '3000003799_GARZA, MARIA_CONS.pdf' in this session, which the run had attached to expediente 3000003799 and has taken back to review";
+    const setAside = `identical content to '3000003799_GARZA, MARIA_CONS.pdf' in this batch (${FILE_OUTCOMES.previously_rejected.label})`;
     const cases = [
       [document, moveDocumentAdvice('fcbdee59', '3000001298', 'cli'), 'cli'],
       [document, moveDocumentAdvice('fcbdee59', '3000001298', 'api'), 'api'],
@@ -835,6 +837,8 @@ describe('the Spanish of per-file details', () => {
       [inBatch, settleReviewKnowingBothAdvice(review, 'api', 'file'), 'api'],
       [takenBack, settleTakenBackAdvice('3000003799_GARZA, MARIA_CONS.pdf', review, 'cli'), 'cli'],
       [takenBack, settleTakenBackAdvice('3000003799_GARZA, MARIA_CONS.pdf', review, 'api'), 'api'],
+      [setAside, setAsideCopyAdvice('7c41e09a12ab', 'cli'), 'cli'],
+      [setAside, setAsideCopyAdvice('7c41e09a12ab', 'api'), 'api'],
     ] as const;
     const spanish = cases.map(([filed, remedy, client]) => {
       // Each part alone too: the rules translate them one by one.
@@ -851,6 +855,12 @@ describe('the Spanish of per-file details', () => {
     );
     expect(spanish[0]).toMatch(/: si es suyo, `tecsalud-batch documents move fcbdee59 --to 3000001298`; luego elimine este archivo$/);
     expect(spanish[5]).toContain('pida a un administrador que resuelva ese archivo conociendo ambos nombres (POST ');
+    expect(spanish[8]).toMatch(
+      /Revise el documento: nada espera revisión: un revisor rechazó este contenido, así que está apartado; si después de todo es de un paciente, `tecsalud-batch review --reopen 7c41e09a12ab` y resuélvalo conociendo ambos nombres; luego elimine este archivo$/,
+    );
+    expect(spanish[9]).toMatch(
+      /si después de todo es de un paciente, pida al equipo de archivo clínico que lo reabra para revisión \(`tecsalud-batch review --reopen 7c41e09a12ab`\), indicándole ambos nombres; no hace falta volver a subir este archivo$/,
+    );
     expect(spanish[3]).toContain(
       `pida a un administrador que resuelva esa revisión conociendo ambos nombres (POST /api/v1/documents/batch/${review.sessionId}/review/${review.fileId}/decision)`,
     );

@@ -57,6 +57,18 @@ export function reopenRejectedAdvice(contentId: string, client: MessageClient): 
 }
 
 /**
+ * A copy naming another patient than its twin of the session, whose content a reviewer rejected: nothing waits for
+ * review, so there is nothing to settle; the content is taken up again only if it is reopened.
+ */
+export function setAsideCopyAdvice(contentId: string, client: MessageClient): string {
+  const command = `\`tecsalud-batch review --reopen ${contentId}\``;
+  const setAside = 'nothing waits for review: a reviewer rejected this content, so it is set aside';
+  return client === 'api'
+    ? `${setAside}; if it is a patient's after all, ask the records team to reopen it for review (${command}), telling them both names`
+    : `${setAside}; if it is a patient's after all, ${command} and settle it knowing both names`;
+}
+
+/**
  * A review whose kept text is gone cannot be decided: the file must be read again. An API client cannot run an
  * ingest, and uploading the file again is no way round it: the new upload finds its content waiting in this very
  * review and points back here.

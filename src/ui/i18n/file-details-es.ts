@@ -488,6 +488,15 @@ const SESSION_RULES: DetailRule[] = [
   },
   fixed('settle that file knowing both names', 'resuelva ese archivo conociendo ambos nombres'),
   {
+    // A copy whose twin's content a reviewer rejected: there is no review left to settle.
+    en: /^nothing waits for review: a reviewer rejected this content, so it is set aside; if it is a patient's after all, (?:(`tecsalud-batch review --reopen \w+`) and settle it knowing both names|ask the records team to reopen it for review \((`tecsalud-batch review --reopen \w+`)\), telling them both names)$/,
+    es: ([cli, api]) =>
+      'nada espera revisión: un revisor rechazó este contenido, así que está apartado; si después de todo es de un paciente, ' +
+      (cli
+        ? `${cli} y resuélvalo conociendo ambos nombres`
+        : `pida al equipo de archivo clínico que lo reabra para revisión (${api}), indicándole ambos nombres`),
+  },
+  {
     en: /^settle '(.*)' in (`tecsalud-batch review \w+`) knowing both names$/,
     es: ([holder, command]) => `resuelva '${holder}' en ${command} conociendo ambos nombres`,
   },

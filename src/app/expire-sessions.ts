@@ -39,6 +39,8 @@ export interface ExpireSessionsOptions {
   now: Date;
   /** False for a session this server is processing now (a process call that just started it). */
   isIdle: (sessionId: string) => boolean;
+  /** Who the audit names: `cleanup --user`; the OS user by default (the server's, or the command's). */
+  actor?: string;
 }
 
 /**
@@ -64,7 +66,7 @@ export async function expireIdleSessions(
       isIdle: () => options.isIdle(session.id),
       quietSince: cutoff,
       audit: (discarded, files) => ({
-        actor: currentUser(),
+        actor: options.actor ?? currentUser(),
         actorKind: 'os_user',
         action: SESSION_EXPIRED,
         sessionId: discarded.id,
@@ -99,7 +101,7 @@ export async function expireIdleSessions(
  */
 export async function expireAbandonedUploadSessions(
   location: RegistryLocation,
-  options: { expiryMs: number; now: Date; fileMode?: FileModePolicy },
+  options: { expiryMs: number; now: Date; fileMode?: FileModePolicy; actor?: string },
 ): Promise<ExpiredSession[]> {
   if (options.expiryMs <= 0) return [];
   return withRegistry(location, async (database) => {
@@ -113,7 +115,7 @@ export async function expireAbandonedUploadSessions(
       // registry): its sessions are left to that server, which removes their uploads with them.
       if (!existsSync(folder)) continue;
       const store = await UploadStore.open(folder, options.fileMode);
-      expired.push(...(await expireIdleSessions(database, store, { expiryMs: options.expiryMs, now: options.now, isIdle: () => true })));
+      expired.push(...(await expireIdleSessions(database, store, { expiryMs: options.expiryMs, now: options.now, isIdle: () => true, actor: options.actor })));
     }
     return expired;
   });

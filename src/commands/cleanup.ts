@@ -74,7 +74,7 @@ export async function cleanUp(
   // The nightly cleanup also does what a stopped server cannot: expire the API's sessions nobody processed.
   const expiryMs = cutoff ? resolveSessionExpiry(options.sessionExpiry, context.config?.serve.sessionExpiry) : 0;
   const { expireAbandonedUploadSessions } = await import('../app/expire-sessions.js');
-  const expired = await expireAbandonedUploadSessions(context, { expiryMs, now, fileMode: context.config?.fileMode });
+  const expired = await expireAbandonedUploadSessions(context, { expiryMs, now, fileMode: context.config?.fileMode, actor: options.user });
   if (options.json)
     writeJson(
       io,

@@ -62,7 +62,8 @@ describe('cleanup --older-than expires the API sessions nobody processed while n
   });
 
   it('discards the one idle past the 72 h default with its uploads, audited as the server does, and keeps the other', async () => {
-    const run = await runCli(['cleanup', '--older-than', '7d', '--db', workspace.db, '--json'], { cwd: elsewhere });
+    // `--user` names who runs the nightly job in every entry it writes, the expiries' too.
+    const run = await runCli(['cleanup', '--older-than', '7d', '--db', workspace.db, '--json', '--user', 'cron-archivo'], { cwd: elsewhere });
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual({
       older_than: '7d',
@@ -78,7 +79,7 @@ describe('cleanup --older-than expires the API sessions nobody processed while n
       expect(await database.db.selectFrom('batchUploads').select('id').where('id', '=', abandoned).execute()).toEqual([]);
       const entries = await new AuditRepository(database.db).list({ batchId: abandoned, limit: 10 });
       const entry = entries.find((row) => row.action === 'api_session_expired');
-      expect(entry).toMatchObject({ actorKind: 'os_user', sessionId: abandoned });
+      expect(entry).toMatchObject({ actor: 'cron-archivo', actorKind: 'os_user', sessionId: abandoned });
       expect(JSON.parse(entry!.details!)).toMatchObject({ expiry_minutes: 72 * 60, status: 'pending', discarded_files: [FILE] });
     } finally {
       await database.close();

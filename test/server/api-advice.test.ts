@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, filesForm, sampleFile, startTestServer, type TestServer } from '../support/api-server.js';
@@ -95,5 +96,14 @@ describe('advice an API admin can act on', { tags: ['slow'] }, () => {
       /Check the document: nothing waits for review: a reviewer rejected this content, so it is set aside; if it is a patient's after all, ask the records team to reopen it for review \(`tecsalud-batch review --reopen \w{12}`\), telling them both names; there is no need to upload this file again$/,
     );
     expect(copy.error_message).not.toContain('settle that file');
+  });
+
+  it('cleaning up a session made by `ingest DIR` says its folder’s files are left, not that uploaded files were removed', async () => {
+    const cleanup = await fetch(`${server.base}/${folderSession}/cleanup`, { method: 'DELETE', headers: bearer(admin) });
+    expect(cleanup.status).toBe(200);
+    const body = (await cleanup.json()) as { message: string; removed_file_records: number };
+    expect(body.message).toMatch(new RegExp(`^session ${folderSession} cleaned up: \\d+ file records removed; the files in its folder are left as they are`));
+    expect(body.message).not.toContain('uploaded');
+    expect(fs.readdirSync(workspace.dropDir).length).toBeGreaterThan(0);
   });
 });

@@ -301,7 +301,8 @@ export function sessionRoutes(app: FastifyInstance, deps: ServerDeps): void {
       const { cleanupSessions } = await import('../../app/cleanup-sessions.js');
       const actor = actorOf(request);
       const [report] = await cleanupSessions(deps.location, deps.backends, { session: sessionId, purge: false, user: actor.name });
-      if (deps.store.holds(session)) await deps.store.removeSession(sessionId);
+      const uploads = deps.store.holds(session);
+      if (uploads) await deps.store.removeSession(sessionId);
       await recordApiCall(database, {
         action: 'api_session_cleaned',
         actor: actor.name,
@@ -311,7 +312,9 @@ export function sessionRoutes(app: FastifyInstance, deps: ServerDeps): void {
       });
       return {
         message:
-          `session ${sessionId} cleaned up: ${report?.removed_file_records ?? 0} file records and the uploaded files removed` +
+          `session ${sessionId} cleaned up: ${report?.removed_file_records ?? 0} file records ` +
+          // A session made by `ingest DIR` has no uploads: its files are its folder's, which the API leaves alone.
+          (uploads ? 'and the uploaded files removed' : 'removed; the files in its folder are left as they are') +
           (report?.kept_pending_reviews ? `; ${report.kept_pending_reviews} files waiting for review kept` : ''),
         removed_file_records: report?.removed_file_records ?? 0,
         kept_pending_reviews: report?.kept_pending_reviews ?? 0,

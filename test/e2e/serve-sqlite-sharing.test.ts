@@ -1,12 +1,14 @@
 // Two `serve` processes on one SQLite registry and one upload folder: an upload registering on one at the
 // moment an admin discards the session on the other ends one known way — never a 500, an orphan PDF on disk
-// or a file row without its PDF. SQLite has no row locks: its single writer is what keeps the two apart.
+// or a file row without its PDF. SQLite has no row locks: its single writer is what keeps the two apart. Review
+// decisions on both wait their turn too: every transaction of a decision begins with a write.
 import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWorkspace, importSampleRegistry, SAMPLE_DIR, type Workspace } from '../support/ingest-fixture.js';
+import { createWorkspace, importSampleRegistry, ingestJson, SAMPLE_DIR, type Workspace } from '../support/ingest-fixture.js';
+import { copyDelivered } from '../support/delivered-files.js';
 import { sampleFile } from '../support/api-server.js';
 import { createApiToken } from '../../src/app/api-tokens.js';
 import { startServe, type ServeProcess } from './support/serve-cli.js';
@@ -99,4 +101,38 @@ describe('two servers on one SQLite registry: an upload on one racing a discard 
       }
     });
   }
+
+  it('review decisions on both servers, behind another writer, each wait their turn (never "locked"); one file is decided once', async () => {
+    // A session of the folder, made by `ingest DIR` on the same file: two of its files wait for review.
+    copyDelivered(SAMPLE_DIR, workspace.dropDir);
+    const { report } = await ingestJson(workspace);
+    const reviews = (await call(`${receiving.base}/${report.session_id}/review`, { headers: { authorization: `Bearer ${admin}` } })).body as {
+      files_requiring_review: { file_id: string; filename: string }[];
+    };
+    const [homonym, conflict] = ['3000312954_', '3000576011_'].map((prefix) => reviews.files_requiring_review.find((f) => f.filename.startsWith(prefix))!);
+    const decide = (server: ServeProcess, fileId: string, body: Record<string, unknown>) =>
+      call(`${server.base}/${report.session_id}/review/${fileId}/decision`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const holder = new Database(workspace.db);
+    holder.exec('BEGIN IMMEDIATE');
+    let decisions: [ReturnType<typeof decide>, ReturnType<typeof decide>];
+    try {
+      decisions = [
+        decide(receiving, homonym!.file_id, { action: 'attach', expediente: '3000899337' }),
+        decide(discarding, conflict!.file_id, { action: 'reject' }),
+      ];
+      await sleep(500);
+    } finally {
+      holder.exec('ROLLBACK');
+      holder.close();
+    }
+    const [attached, rejected] = await Promise.all(decisions);
+    expect([attached.status, rejected.status], JSON.stringify([attached.body, rejected.body])).toEqual([200, 200]);
+    // The same files decided again at once from both servers: each is settled already (409), nothing changes.
+    const again = await Promise.all([decide(discarding, homonym!.file_id, { action: 'reject' }), decide(receiving, conflict!.file_id, { action: 'reject' })]);
+    expect(again.map((answer) => answer.status)).toEqual([409, 409]);
+  });
 });

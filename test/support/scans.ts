@@ -243,3 +243,41 @@ export async function makeLetterheadScan(
   page.drawText(LETTERHEAD_FOOTER, { x: 24, y: 8, size: 7, font });
   return Buffer.from(await scan.save());
 }
+
+/** One line of a typed admission form, as a document system prints it in 6 pt: about 75 letters and digits. */
+const TYPED_FORM_LINE =
+  'Campo: Servicio __________ Cama ____ Alergias ____________ Tipo sanguíneo ____ Responsable ______________ Tel. __________';
+
+/**
+ * A letter-size scan of a note naming `patient`, under a typed 6 pt form of at least `letters` letters and
+ * digits as its text layer: more than a letterhead's worth, yet covering a few percent of the page. The note
+ * is only in the image.
+ */
+export async function makeTypedFormScan(
+  patient: { expediente: string; name: string } = OTHER_PATIENT,
+  letters = 1122,
+  seed = 19,
+): Promise<Buffer> {
+  const body = new PDFDocument({
+    size: 'LETTER',
+    margins: { top: 240, bottom: 30, left: 48, right: 48 },
+    info: { CreationDate: new Date(0) },
+  });
+  const done = collect(body);
+  body.font('Helvetica').fontSize(12);
+  for (const line of [
+    'NOTA DE CONSULTA',
+    `Paciente: ${patient.name}  Expediente: ${patient.expediente}`,
+    'Diagnóstico: lumbalgia mecánica. Plan: analgésico y control en dos semanas.',
+  ])
+    body.text(line);
+  body.end();
+  const scan = await PdfLibDocument.load(await makeScannedPdf(await done, { seed }));
+  const page = scan.getPage(0);
+  const font = await scan.embedFont(StandardFonts.Helvetica);
+  const { height } = page.getSize();
+  const perLine = TYPED_FORM_LINE.replace(/[^\p{L}\p{N}]/gu, '').length;
+  for (let line = 0; line * perLine < letters; line++)
+    page.drawText(TYPED_FORM_LINE, { x: 24, y: height - 14 - 8 * line, size: 6, font });
+  return Buffer.from(await scan.save());
+}

@@ -4,7 +4,7 @@
 // here, each page closed after use, over the emscripten module the package exports.
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { mayBeScannedPage, SCANNED_PAGE_IMAGE_COVERAGE } from './text-layer.js';
+import { isScannedPage, mayBeScannedPage, SCANNED_PAGE_IMAGE_COVERAGE } from './text-layer.js';
 
 /** The subset of the emscripten module (PDFium's C API, exported with a leading underscore) used here. */
 interface PdfiumModule {
@@ -56,11 +56,11 @@ export const PDFIUM_ERRORS = {
   PAGE: 6,
 } as const;
 
-/** FPDFPageObj_GetType's codes (fpdf_edit.h) for what may hold a scan. */
-const PAGE_OBJECT = { IMAGE: 3, FORM: 5 } as const;
+/** FPDFPageObj_GetType's codes (fpdf_edit.h) for what may hold a scan, or print over it. */
+const PAGE_OBJECT = { TEXT: 1, IMAGE: 3, FORM: 5 } as const;
 
 export type PdfiumPages =
-  /** `scannedPages`: 1-based, the pages with a thin text layer or none over a page-sized image (see text-layer.ts). */
+  /** `scannedPages`: 1-based, the pages over a page-sized image with a thin text layer, one covering little of the page, or none (see text-layer.ts). */
   | { ok: true; pageTexts: string[]; scannedPages: number[] }
   /** The document did not open: FPDF_GetLastError's code. */
   | { ok: false; reason: 'load'; code: number }
@@ -170,13 +170,40 @@ export async function openPdfiumEngine(options: { maxMemoryMb: number }): Promis
     return false;
   }
 
+  /** The area of an object's bounds in page space (a form's children: in the form's space, its own matrix aside). */
+  function boundsArea(object: number, bounds: number): number {
+    if (!module._FPDFPageObj_GetBounds(object, bounds, bounds + 4, bounds + 8, bounds + 12)) return 0;
+    // left, bottom, right, top as 32-bit floats; the heap's view is taken afresh, as growth replaces it.
+    const [left, bottom, right, top] = new Float32Array(module.HEAPU8.buffer, bounds, 4);
+    return Math.max(0, right! - left!) * Math.max(0, top! - bottom!);
+  }
+
+  /** The area text objects' bounds cover, those inside forms too (a form wrapping a page's print is common). */
+  function textArea(count: number, objectAt: (index: number) => number, bounds: number): number {
+    let area = 0;
+    for (let index = 0; index < count; index++) {
+      const object = objectAt(index);
+      const type = module._FPDFPageObj_GetType(object);
+      if (type === PAGE_OBJECT.TEXT) area += boundsArea(object, bounds);
+      else if (type === PAGE_OBJECT.FORM)
+        area += textArea(
+          module._FPDFFormObj_CountObjects(object),
+          (child) => module._FPDFFormObj_GetObject(object, child),
+          bounds,
+        );
+    }
+    return area;
+  }
+
   /**
-   * The share of the page (0-1) that images cover, from their bounds in page space; overlaps are counted
-   * twice, which matters little: a scan is one image. A form that holds an image counts with its own bounds.
+   * The shares of the page (0-1) that images cover, from their bounds in page space, and, only when images
+   * cover most of it and `measureText`, the share its text objects' bounds cover. Overlaps are counted twice,
+   * which matters little: a scan is one image, and print rarely overlaps itself. A form that holds an image
+   * counts with its own bounds.
    */
-  function imageCoverage(page: number): number {
+  function measureCoverage(page: number, measureText: boolean): { images: number; text: number } {
     const pageArea = module._FPDF_GetPageWidthF(page) * module._FPDF_GetPageHeightF(page);
-    if (!(pageArea > 0)) return 0;
+    if (!(pageArea > 0)) return { images: 0, text: 0 };
     const bounds = module.wasmExports.malloc(16);
     if (!bounds) throw new OutOfMemory();
     return thenRelease(
@@ -185,19 +212,22 @@ export async function openPdfiumEngine(options: { maxMemoryMb: number }): Promis
         const count = module._FPDFPage_CountObjects(page);
         for (let index = 0; index < count; index++) {
           const object = module._FPDFPage_GetObject(page, index);
-          if (!holdsImage(object)) continue;
-          if (!module._FPDFPageObj_GetBounds(object, bounds, bounds + 4, bounds + 8, bounds + 12)) continue;
-          // left, bottom, right, top as 32-bit floats; the heap's view is taken afresh, as growth replaces it.
-          const [left, bottom, right, top] = new Float32Array(module.HEAPU8.buffer, bounds, 4);
-          covered += Math.max(0, right! - left!) * Math.max(0, top! - bottom!);
+          if (holdsImage(object)) covered += boundsArea(object, bounds);
         }
-        return Math.min(1, covered / pageArea);
+        const images = Math.min(1, covered / pageArea);
+        // A page of text without a page-sized image, the common case, costs no more than the walk above.
+        if (!measureText || images < SCANNED_PAGE_IMAGE_COVERAGE) return { images, text: 0 };
+        const text = textArea(count, (index) => module._FPDFPage_GetObject(page, index), bounds);
+        return { images, text: Math.min(1, text / pageArea) };
       },
       () => module.wasmExports.free(bounds),
     );
   }
 
-  /** The page's text, and whether it looks like a scan (under a stamp, or none); null when the page does not load. */
+  /**
+   * The page's text, and whether it looks like a scan (see text-layer.ts's isScannedPage); null when the page
+   * does not load.
+   */
   function readPage(document: number, index: number): { text: string; scanned: boolean } | null {
     const page = module._FPDF_LoadPage(document, index);
     if (!page) return null;
@@ -210,8 +240,9 @@ export async function openPdfiumEngine(options: { maxMemoryMb: number }): Promis
               () => decodeText(textPage),
               () => module._FPDFText_ClosePage(textPage),
             );
-        // Only a page with a stamp or a letterhead's worth of text, or none, is measured: a page of text costs nothing more.
-        const scanned = mayBeScannedPage(text) && imageCoverage(page) >= SCANNED_PAGE_IMAGE_COVERAGE;
+        // Every page is walked for a page-sized image, under however much text: a typed form of 1,000+ letters
+        // over a scanned note is still a scan. The text's area is measured only under such an image.
+        const scanned = isScannedPage(text, measureCoverage(page, !mayBeScannedPage(text)));
         return { text, scanned };
       },
       () => module._FPDF_ClosePage(page),

@@ -47,9 +47,9 @@ export function hasThinTextLayer(pageText: string): boolean {
 }
 
 /**
- * A page that may be a scan: no more than a stamp or a letterhead of text, or none. Only such pages are measured
- * for a page-sized image (SCANNED_PAGE_IMAGE_COVERAGE), so a page of text costs nothing more. Pages without any
- * text count too: with OCR off, a scanned page beside pages of text would otherwise go unread and unnoticed.
+ * A page that may be a scan by its text alone: no more than a stamp or a letterhead of text, or none. Pages
+ * without any text count too: with OCR off, a scanned page beside pages of text would otherwise go unread and
+ * unnoticed. A page with more text may still be a scan (SCANNED_PAGE_TEXT_COVERAGE).
  */
 export function mayBeScannedPage(pageText: string): boolean {
   return !hasLettersAndDigits(pageText, THIN_TEXT_LAYER_CHARACTERS);
@@ -60,6 +60,31 @@ export function mayBeScannedPage(pageText: string): boolean {
  * page; a logo, a signature or a chart does not.
  */
 export const SCANNED_PAGE_IMAGE_COVERAGE = 0.5;
+
+/**
+ * Over a page-sized image, a text layer whose glyphs cover less of the page than this is taken for print over
+ * a scan, however many letters it has. A typed form in 6 pt filed over a scanned note runs to 800-1,200
+ * letters and covers 4-5 % of the page; a letterhead 6 %; a page of real text 18-28 %, and a searchable scan's
+ * invisible OCR layer covers the page as its print does. By its letters alone, the form passed for the page's
+ * text: the note in the image, naming another patient, was never read.
+ */
+export const SCANNED_PAGE_TEXT_COVERAGE = 0.1;
+
+/** What a page's layout tells of it: the shares of the page (0-1) its images and its text's boxes cover. */
+export interface PageCoverage {
+  images: number;
+  text: number;
+}
+
+/**
+ * Whether a page is a scan: an image covers most of it, and its text layer is thin (a stamp, a letterhead)
+ * or covers little of the page (a typed form, however long). `coverage.text` matters only for a page whose
+ * layer is not thin and whose images cover most of it: a caller may measure it for those pages alone.
+ */
+export function isScannedPage(pageText: string, coverage: PageCoverage): boolean {
+  if (coverage.images < SCANNED_PAGE_IMAGE_COVERAGE) return false;
+  return mayBeScannedPage(pageText) || coverage.text < SCANNED_PAGE_TEXT_COVERAGE;
+}
 
 /** The document's text as the pipeline stores and chunks it: pages separated by a blank line. */
 export function joinPageTexts(pageTexts: readonly string[]): string {

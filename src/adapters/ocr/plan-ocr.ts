@@ -20,6 +20,11 @@ export interface OcrPlan {
   pages: number[];
   /** The text layer's page texts (empty strings for a file with none). */
   pageTexts: string[];
+  /**
+   * 1-based pages the extractor found scanned (ExtractionSuccess.scannedPages): their text layer, however
+   * long (a typed form over a scanned note), is print the OCR'd image may not hold, and is kept beside it.
+   */
+  scannedPages?: number[];
 }
 
 /**
@@ -43,7 +48,9 @@ export function planOcr(mode: OcrMode, result: ExtractionResult): OcrPlan | null
       : pageTexts.flatMap((text, index) =>
           hasUsableText(text) && !scanned.has(index + 1) ? [] : [index + 1],
         );
-  return pages.length === 0 ? null : { pages, pageTexts };
+  if (pages.length === 0) return null;
+  const scannedPages = result.scannedPages;
+  return scannedPages?.length ? { pages, pageTexts, scannedPages } : { pages, pageTexts };
 }
 
 /** The detail of a file whose every page is a scan under at most a stamp or a letterhead, read with OCR off. */
@@ -94,8 +101,9 @@ function formatPageRanges(pages: readonly number[]): string {
 }
 
 /**
- * Puts the OCR'd pages' text in place of their text layer's; a thin layer (a stamp, a letterhead) is kept
- * after it, unless the OCR read the same, so the content check reads both. A page the OCR read nothing on
+ * Puts the OCR'd pages' text in place of their text layer's; a thin layer (a stamp, a letterhead), or a scanned
+ * page's layer of any length (a typed form), is kept after it, unless the OCR read the same, so the content
+ * check reads both. A page the OCR read nothing on
  * keeps what its layer had. A file with no text on any page even then still fails `image_only`, saying OCR was tried.
  */
 export function mergeOcrText(
@@ -104,13 +112,14 @@ export function mergeOcrText(
   engine: OcrEngineName,
 ): ExtractionSuccess | ExtractionFailure {
   const pageTexts = [...plan.pageTexts];
+  const scanned = new Set(plan.scannedPages);
   let words = 0;
   let confidenceSum = 0;
   for (const page of ocrPages) {
     words += page.words;
     confidenceSum += page.confidenceSum;
     if (page.text.trim())
-      pageTexts[page.page - 1] = withThinLayer(page.text, plan.pageTexts[page.page - 1] ?? '');
+      pageTexts[page.page - 1] = withLayer(page.text, plan.pageTexts[page.page - 1] ?? '', scanned.has(page.page));
   }
   if (!hasTextLayer(pageTexts)) {
     const count = pageTexts.length;
@@ -132,8 +141,9 @@ export function mergeOcrText(
   return { ok: true, text: joinPageTexts(pageTexts), pages: pageTexts.length, pageTexts, ocr };
 }
 
-function withThinLayer(ocrText: string, layerText: string): string {
-  if (!hasThinTextLayer(layerText)) return ocrText;
+/** With `--ocr force`, a page of text is OCR'd too: its full layer is the same words again, and is dropped. */
+function withLayer(ocrText: string, layerText: string, scanned: boolean): string {
+  if (!hasThinTextLayer(layerText) && !(scanned && hasTextLayer([layerText]))) return ocrText;
   const collapse = (text: string) => text.replace(/\s+/g, ' ').trim();
   const layer = collapse(layerText);
   return collapse(ocrText).includes(layer) ? ocrText : `${ocrText.trimEnd()}\n\n${layer}`;

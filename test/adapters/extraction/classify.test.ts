@@ -11,6 +11,7 @@ import {
   hasPdfHeader,
   hasTextLayer,
   hasThinTextLayer,
+  isScannedPage,
   joinPageTexts,
 } from '../../../src/adapters/extraction/text-layer.js';
 
@@ -54,6 +55,25 @@ describe('hasLettersAndDigits and hasThinTextLayer', () => {
     expect(hasThinTextLayer('  \n-- 1 of 2 --\n')).toBe(false);
     // A third of a page of print: some 1,100 letters and digits.
     expect(hasThinTextLayer('Diagnóstico: cefalea tensional, sin datos de alarma. '.repeat(25))).toBe(false);
+  });
+});
+
+describe('isScannedPage', () => {
+  const form =
+    'Campo: Servicio ____ Cama ____ Alergias ____ Tipo sanguíneo ____ Responsable ____ Tel. ____\n'.repeat(20);
+
+  it('takes a page-sized image under a typed form of 1,000+ letters for a scan, as under a letterhead', () => {
+    expect(hasThinTextLayer(form)).toBe(false);
+    // Measured with PDFium: a 6 pt form of 1,122 letters over a letter-size scan covers 4-5 % of the page.
+    expect(isScannedPage(form, { images: 1, text: 0.05 })).toBe(true);
+    expect(isScannedPage('Escaneado por HP ScanJet 2026-11-03 10:22 p.1', { images: 1, text: 0 })).toBe(true);
+  });
+
+  it('leaves a page of text over a background image, a searchable scan, and a page without a page-sized image', () => {
+    // Real text covers 18-28 % of its page; a searchable scan's invisible OCR layer covers it as its print does.
+    expect(isScannedPage(form, { images: 1, text: 0.18 })).toBe(false);
+    expect(isScannedPage(form, { images: 0.3, text: 0.02 })).toBe(false);
+    expect(isScannedPage('', { images: 0.3, text: 0 })).toBe(false);
   });
 });
 

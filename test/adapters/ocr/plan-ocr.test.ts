@@ -36,7 +36,7 @@ describe('planOcr', () => {
     const stamp = 'Escaneado por HP ScanJet 2026-11-03 10:22 p.1';
     expect(hasUsableText(stamp)).toBe(true);
     const stamped: ExtractionResult = { ok: true, text: '', pages: 2, pageTexts: [BODY, stamp], scannedPages: [2] };
-    expect(planOcr('auto', stamped)).toEqual({ pages: [2], pageTexts: [BODY, stamp] });
+    expect(planOcr('auto', stamped)).toEqual({ pages: [2], pageTexts: [BODY, stamp], scannedPages: [2] });
     expect(planOcr('off', stamped)).toBeNull();
   });
 
@@ -121,6 +121,18 @@ describe('mergeOcrText', () => {
       'Nota\nEscaneado por HP  ScanJet 2026-11-03 10:22 p.1',
       'Paciente: GABRIELA HUERTA SOTO',
     ]);
+  });
+
+  it("keeps a scanned page's layer of any length (a typed form) after its OCR text", () => {
+    const form = 'Campo: Servicio ____ Cama ____ Alergias ____ Tipo sanguíneo ____ Responsable ____\n'.repeat(20);
+    const formScan: ExtractionResult = { ok: true, text: form, pages: 1, pageTexts: [form], scannedPages: [1] };
+    const merged = mergeOcrText(
+      planOcr('auto', formScan)!,
+      [{ page: 1, text: 'Paciente: CESAR RIOS CORONADO', words: 4, confidenceSum: 360 }],
+      'tesseract',
+    );
+    const layer = form.replace(/\s+/g, ' ').trim();
+    expect(merged.ok && merged.pageTexts).toEqual([`Paciente: CESAR RIOS CORONADO\n\n${layer}`]);
   });
 
   it('a scan on which OCR reads nothing still fails image_only, saying OCR was tried', () => {

@@ -41,7 +41,7 @@ interface ReportFile {
 }
 
 describe.runIf(hasNativeOcr)('a scan under a typed form of 1,000+ letters', { tags: ['slow'] }, () => {
-  for (const extractor of ['pdfium']) {
+  for (const extractor of ['pdfium', 'pdf-parse']) {
     it(`is OCR'd (${extractor}): one naming another patient is held for review, one of the filename's keeps note and form`, async () => {
       const db = path.join(root, `${extractor}.db`);
       const drop = path.join(root, extractor);
@@ -90,7 +90,7 @@ describe.runIf(hasNativeOcr)('a scan under a typed form of 1,000+ letters', { ta
           .prepare('select content from medical_documents where filename = ?')
           .get(ownName) as { content: string };
         expect(content).toContain(`Expediente: ${SCAN_PATIENT.expediente}`); // the image's, OCR'd
-        expect(content).toContain('Tipo sanguíneo ____ Responsable'); // the form's, kept as typed
+        expect(content).toContain('Alergias: ninguna conocida · Tipo sanguíneo: O+'); // the form's, kept as typed
       } finally {
         handle.close();
       }

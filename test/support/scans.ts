@@ -244,9 +244,9 @@ export async function makeLetterheadScan(
   return Buffer.from(await scan.save());
 }
 
-/** One line of a typed admission form, as a document system prints it in 6 pt: about 75 letters and digits. */
+/** One line of a typed admission form, as a document system prints it in 6 pt: 80 letters and digits. */
 const TYPED_FORM_LINE =
-  'Campo: Servicio __________ Cama ____ Alergias ____________ Tipo sanguíneo ____ Responsable ______________ Tel. __________';
+  'Servicio: Medicina Interna · Cama: 214-B · Alergias: ninguna conocida · Tipo sanguíneo: O+ · Tel. 81 8888 0000';
 
 /**
  * A letter-size scan of a note naming `patient`, under a typed 6 pt form of at least `letters` letters and

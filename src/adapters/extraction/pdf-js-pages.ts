@@ -3,7 +3,12 @@
 // import this module; pdf.js loads on first use.
 import { classifyPdfError } from './classify-pdf-error.js';
 import { describeFailure } from './describe-failure.js';
-import { findScannedPages, type PdfJsDocument } from './pdf-js-scanned-pages.js';
+import {
+  findScannedPages,
+  textCoverage,
+  type PdfJsDocument,
+  type PdfJsTextBox,
+} from './pdf-js-scanned-pages.js';
 import type { ExtractionFailure } from './types.js';
 
 // pdf.js 5.4 on a broken content stream throws from getText *and* leaves stray rejected promises; on
@@ -30,16 +35,50 @@ export async function parsePages(bytes: Uint8Array, stopAtErrors: boolean): Prom
   const { PDFParse, VerbosityLevel } = await loadPdfParse();
   const parser = new PDFParse({ data: bytes, verbosity: VerbosityLevel.ERRORS, stopAtErrors });
   try {
+    const textCoverages = measureTextAsRead(parser);
     const result = await parser.getText();
     const pageTexts = result.pages.map((page) => page.text);
     // pdf-parse keeps the pdf.js document it opened for getText in a private field and has no call for
     // what is measured here; its version is pinned, and the tests of a stamped scan fail if the field moves.
     const document = (parser as unknown as { doc?: PdfJsDocument }).doc;
-    const scannedPages = document ? await findScannedPages(document, pageTexts) : [];
+    const scannedPages = document ? await findScannedPages(document, pageTexts, textCoverages) : [];
     return { pages: result.total, pageTexts, scannedPages };
   } finally {
     await parser.destroy().catch(() => {});
   }
+}
+
+/** The subset of pdf-parse's private page reader, and of pdf.js's page, that measureTextAsRead wraps. */
+interface PageTextReader {
+  getPageText(page: PdfJsTextPage, ...rest: unknown[]): Promise<string>;
+}
+interface PdfJsTextPage {
+  readonly pageNumber: number;
+  readonly view: number[];
+  getTextContent(...options: unknown[]): Promise<{ items: PdfJsTextBox[] }>;
+}
+
+/**
+ * The share of each page its text covers (0-based, by page), measured from the text items getText reads
+ * anyway, so the area costs no second pass over the page. pdf-parse has no call for it: its private page
+ * reader is wrapped (its version is pinned, and the typed-form scan test fails if it moves). Pages it did
+ * not see stay unmeasured, which findScannedPages reads as "only a thin layer says scan".
+ */
+function measureTextAsRead(parser: object): (number | undefined)[] {
+  const coverages: (number | undefined)[] = [];
+  const reader = parser as Partial<PageTextReader>;
+  const read = reader.getPageText;
+  if (typeof read !== 'function') return coverages;
+  reader.getPageText = (page, ...rest) => {
+    const getTextContent = page.getTextContent.bind(page);
+    page.getTextContent = async (...options) => {
+      const content = await getTextContent(...options);
+      coverages[page.pageNumber - 1] = textCoverage(content.items, page.view);
+      return content;
+    };
+    return read.call(parser, page, ...rest);
+  };
+  return coverages;
 }
 
 /**

@@ -1,7 +1,8 @@
-// Which pages of a document pdf.js has open look scanned under a thin text layer (see text-layer.ts): the
-// pdf-parse engine's counterpart of PDFium's page objects. pdf.js has no object bounds, so the page's
-// operator list is walked, following the transformation matrix, to the images it paints.
-import { hasTextLayer, mayBeScannedPage, SCANNED_PAGE_IMAGE_COVERAGE } from './text-layer.js';
+// Which pages of a document pdf.js has open look scanned (see text-layer.ts's isScannedPage): the pdf-parse
+// engine's counterpart of PDFium's page objects. pdf.js has no object bounds, so the page's operator list is
+// walked, following the transformation matrix, to the images it paints; the text's area comes from the text
+// items getText already read.
+import { hasTextLayer, isScannedPage, mayBeScannedPage, SCANNED_PAGE_TEXT_COVERAGE } from './text-layer.js';
 
 /** The subset of pdf.js's document and page used here (pdf-parse does not export pdf.js's types). */
 export interface PdfJsDocument {
@@ -99,23 +100,49 @@ export function imageCoverage(
   return Math.min(1, covered / pageArea);
 }
 
+/** The subset of a pdf.js text item used here: its width and height in the page's user space. */
+export interface PdfJsTextBox {
+  width?: number;
+  height?: number;
+}
+
 /**
- * The 1-based pages with a thin text layer, or none, over a page-sized image. Only those pages are measured
- * (and their images decoded by pdf.js): a page of text costs nothing more. A file without text on any page is
- * not measured at all: it fails image_only, or OCR reads every page.
+ * The share of the page (0-1) that its text items' boxes cover, from the items getTextContent returned (an
+ * invisible OCR layer's too). Overlaps count twice, which matters little: print rarely overlaps itself.
+ */
+export function textCoverage(items: readonly PdfJsTextBox[], view: number[]): number {
+  const [x1 = 0, y1 = 0, x2 = 0, y2 = 0] = view;
+  const pageArea = Math.abs((x2 - x1) * (y2 - y1));
+  if (!(pageArea > 0)) return 0;
+  let covered = 0;
+  for (const { width, height } of items) {
+    if (typeof width === 'number' && typeof height === 'number') covered += Math.abs(width * height);
+  }
+  return Math.min(1, covered / pageArea);
+}
+
+/**
+ * The 1-based pages that are scans (see isScannedPage). Only pages that may be scans by their text are
+ * measured for images (which has pdf.js decode them): a thin layer or none, or a layer of any length whose
+ * text covers little of the page (`textCoverages`, 0-1 per page; a page without one is measured only when
+ * thin). A page of real text covers 18-28 % of its page and costs nothing more. A file without text on any
+ * page is not measured at all: it fails image_only, or OCR reads every page.
  */
 export async function findScannedPages(
   document: PdfJsDocument,
   pageTexts: readonly string[],
+  textCoverages: readonly (number | undefined)[] = [],
 ): Promise<number[]> {
   const scanned: number[] = [];
   if (!hasTextLayer(pageTexts)) return scanned;
   for (const [index, text] of pageTexts.entries()) {
-    if (!mayBeScannedPage(text)) continue;
+    const covered = textCoverages[index];
+    const measure = mayBeScannedPage(text) || (covered !== undefined && covered < SCANNED_PAGE_TEXT_COVERAGE);
+    if (!measure) continue;
     const page = await document.getPage(index + 1);
     try {
-      if (imageCoverage(await page.getOperatorList(), page.view) >= SCANNED_PAGE_IMAGE_COVERAGE)
-        scanned.push(index + 1);
+      const images = imageCoverage(await page.getOperatorList(), page.view);
+      if (isScannedPage(text, { images, text: covered ?? 0 })) scanned.push(index + 1);
     } finally {
       page.cleanup();
     }

@@ -19,7 +19,8 @@ export type ExtractionSuccess = {
   pageTexts?: string[];
   /**
    * 1-based pages that look scanned: an image covers most of the page and its text layer holds no more than
-   * a scanner's stamp, or nothing (see text-layer.ts). `--ocr auto` reads these even under a stamp, and with
+   * a scanner's stamp, or nothing, or covers little of the page however many letters it has (a typed form;
+   * see text-layer.ts). `--ocr auto` reads these even under a stamp, and with
    * `--ocr off` the file fails image_only (plan-ocr.ts), or the patient a scan names would go unchecked. Absent
    * when the extractor cannot tell.
    */

@@ -6,6 +6,7 @@ import {
 } from '../../../src/adapters/extraction/classify-pdftotext-exit.js';
 import { describeChildExit } from '../../../src/adapters/extraction/describe-child-exit.js';
 import { describeFailure } from '../../../src/adapters/extraction/describe-failure.js';
+import { textCoverage } from '../../../src/adapters/extraction/pdf-js-scanned-pages.js';
 import {
   hasLettersAndDigits,
   hasPdfHeader,
@@ -74,6 +75,13 @@ describe('isScannedPage', () => {
     expect(isScannedPage(form, { images: 1, text: 0.18 })).toBe(false);
     expect(isScannedPage(form, { images: 0.3, text: 0.02 })).toBe(false);
     expect(isScannedPage('', { images: 0.3, text: 0 })).toBe(false);
+  });
+});
+
+describe("pdf.js's textCoverage", () => {
+  it("sums the text items' boxes as a share of the page, ignoring items without a size", () => {
+    expect(textCoverage([{ width: 100, height: 10 }, { width: -50, height: 10 }, {}], [0, 0, 100, 200])).toBe(0.075);
+    expect(textCoverage([{ width: 100, height: 10 }], [0, 0, 0, 0])).toBe(0);
   });
 });
 

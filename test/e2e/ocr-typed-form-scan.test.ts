@@ -41,7 +41,7 @@ interface ReportFile {
 }
 
 describe.runIf(hasNativeOcr)('a scan under a typed form of 1,000+ letters', { tags: ['slow'] }, () => {
-  for (const extractor of ['pdfium', 'pdf-parse']) {
+  for (const extractor of ['pdfium', 'pdf-parse', 'pdftotext']) {
     it(`is OCR'd (${extractor}): one naming another patient is held for review, one of the filename's keeps note and form`, async () => {
       const db = path.join(root, `${extractor}.db`);
       const drop = path.join(root, extractor);

@@ -1,10 +1,13 @@
-// Which pages look scanned under a thin text layer (see text-layer.ts), for the pdftotext engine: poppler's
-// own pdfimages lists each page's images with their resolution on the page, from which their size follows,
-// and pdfinfo gives the pages' sizes. Both come with pdftotext in poppler-utils; they run only for a file
-// with a page of a stamp or a letterhead's worth of text, or none, so a text PDF costs nothing more.
+// Which pages look scanned (see text-layer.ts's isScannedPage), for the pdftotext engine: poppler's own
+// pdfimages lists each page's images with their resolution on the page, from which their size follows,
+// pdfinfo gives the pages' sizes, and pdftotext -bbox the boxes of the words of a page of 1,000+ letters over
+// a page-sized image. All come with pdftotext in poppler-utils. They run only for a file with a page of a
+// stamp or a letterhead's worth of text, or none, or with an image in it at all: a text PDF without images
+// costs one read of its bytes more, no process.
+import { closeSync, openSync, readSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { mayBeScannedPage, SCANNED_PAGE_IMAGE_COVERAGE } from './text-layer.js';
+import { isScannedPage, mayBeScannedPage, SCANNED_PAGE_IMAGE_COVERAGE } from './text-layer.js';
 
 /** A poppler tool beside the configured pdftotext (`/opt/poppler/bin/pdfimages`), or from PATH as it is. */
 function besidePdftotext(pdftotextCommand: string, tool: string): string {
@@ -44,6 +47,64 @@ export function readPageAreas(info: string): Map<number, number> {
   return areas;
 }
 
+/**
+ * Each page's share (0-1) covered by its words' boxes, from `pdftotext -bbox -f first` (an invisible OCR
+ * layer's words too); pages are numbered from `firstPage`. Overlaps count twice: words do not overlap.
+ */
+export function readTextCoverages(html: string, firstPage: number): Map<number, number> {
+  const coverages = new Map<number, number>();
+  const pages = html.split('<page ').slice(1);
+  pages.forEach((page, index) => {
+    const size = /^width="([\d.]+)" height="([\d.]+)"/.exec(page);
+    const pageArea = size ? Number(size[1]) * Number(size[2]) : 0;
+    if (!(pageArea > 0)) return;
+    let covered = 0;
+    for (const word of page.matchAll(
+      /<word xMin="([\d.-]+)" yMin="([\d.-]+)" xMax="([\d.-]+)" yMax="([\d.-]+)"/g,
+    ))
+      covered += Math.abs((Number(word[3]) - Number(word[1])) * (Number(word[4]) - Number(word[2])));
+    coverages.set(firstPage + index, Math.min(1, covered / pageArea));
+  });
+  return coverages;
+}
+
+/**
+ * An image XObject's dictionary. An image is a stream, and streams are never inside a compressed object
+ * stream, so its dictionary is in the file as written, even in an encrypted one (names are not encrypted).
+ */
+const IMAGE_XOBJECT = /\/Subtype\s*\/Image(?![A-Za-z0-9])/;
+const CHUNK_BYTES = 2 ** 20;
+
+/**
+ * Whether the file holds an image XObject, read in chunks and stopped at the first: the test that spares a
+ * text PDF any poppler process. A file that cannot be read is said to hold one, so the tools decide.
+ */
+export function holdsImageXObject(file: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return true;
+  }
+  try {
+    const chunk = Buffer.alloc(CHUNK_BYTES);
+    let carried = '';
+    for (let position = 0; ;) {
+      const read = readSync(fd, chunk, 0, CHUNK_BYTES, position);
+      if (read === 0) return false;
+      const text = carried + chunk.toString('latin1', 0, read);
+      if (IMAGE_XOBJECT.test(text)) return true;
+      // A dictionary entry split across two chunks is found in the next.
+      carried = text.slice(-64);
+      position += read;
+    }
+  } catch {
+    return true;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function run(command: string, args: string[], timeoutMs: number, env: NodeJS.ProcessEnv): string | null {
   const result = spawnSync(command, args, {
     stdio: ['ignore', 'pipe', 'ignore'],
@@ -51,14 +112,18 @@ function run(command: string, args: string[], timeoutMs: number, env: NodeJS.Pro
     timeout: timeoutMs,
     killSignal: 'SIGKILL',
     encoding: 'utf8',
+    // pdftotext -bbox writes ~10 KB a page: spawnSync's default of 1 MB would end a long file's measure.
+    maxBuffer: 256 * 2 ** 20,
   });
   return result.error || result.status !== 0 ? null : result.stdout;
 }
 
 /**
- * The 1-based pages with a thin text layer, or none, over a page-sized image. When pdfimages or pdfinfo cannot
- * be run (missing, or refusing the file), every such page is counted: OCR'ing a page for nothing costs seconds,
- * leaving a scan unread may attach it to the wrong patient.
+ * The 1-based pages that are scans (see isScannedPage): a thin text layer or none, or a layer of any length
+ * whose words cover little of the page, over a page-sized image. When pdfimages or pdfinfo cannot be run
+ * (missing, or refusing the file), every thin page is counted, and when pdftotext -bbox cannot, every page of
+ * text over a page-sized image: OCR'ing a page for nothing costs seconds, leaving a scan unread may attach it
+ * to the wrong patient.
  */
 export function findScannedPagesWithPoppler(options: {
   pdftotextCommand: string;
@@ -69,9 +134,12 @@ export function findScannedPagesWithPoppler(options: {
   env?: NodeJS.ProcessEnv;
 }): number[] {
   const env = options.env ?? process.env;
-  const thin = options.pageTexts.flatMap((text, index) => (mayBeScannedPage(text) ? [index + 1] : []));
-  if (thin.length === 0) return [];
-  const range = ['-f', String(thin[0]), '-l', String(thin.at(-1))];
+  const pageNumbers = options.pageTexts.map((_, index) => index + 1);
+  const thin = pageNumbers.filter((page) => mayBeScannedPage(options.pageTexts[page - 1]!));
+  // Pages of 1,000+ letters are looked at only in a file with an image in it (a typed form over a scan).
+  const candidates = thin.length < pageNumbers.length && holdsImageXObject(options.path) ? pageNumbers : thin;
+  if (candidates.length === 0) return [];
+  const range = ['-f', String(candidates[0]), '-l', String(candidates.at(-1))];
   const list = run(
     besidePdftotext(options.pdftotextCommand, 'pdfimages'),
     [...range, '-list', options.path],
@@ -80,7 +148,7 @@ export function findScannedPagesWithPoppler(options: {
   );
   if (list === null) return thin;
   const imageAreas = readImageAreas(list);
-  if (!thin.some((page) => imageAreas.has(page))) return [];
+  if (!candidates.some((page) => imageAreas.has(page))) return [];
   const info = run(
     besidePdftotext(options.pdftotextCommand, 'pdfinfo'),
     [...range, options.path],
@@ -89,8 +157,27 @@ export function findScannedPagesWithPoppler(options: {
   );
   if (info === null) return thin;
   const pageAreas = readPageAreas(info);
-  return thin.filter((page) => {
+  const imageCoverage = (page: number): number => {
     const pageArea = pageAreas.get(page) ?? 0;
-    return pageArea > 0 && (imageAreas.get(page) ?? 0) / pageArea >= SCANNED_PAGE_IMAGE_COVERAGE;
-  });
+    return pageArea > 0 ? (imageAreas.get(page) ?? 0) / pageArea : 0;
+  };
+  const imaged = candidates.filter((page) => imageCoverage(page) >= SCANNED_PAGE_IMAGE_COVERAGE);
+  const full = imaged.filter((page) => !mayBeScannedPage(options.pageTexts[page - 1]!));
+  let textCoverages = new Map<number, number>();
+  if (full.length > 0) {
+    const bbox = run(
+      options.pdftotextCommand,
+      ['-bbox', '-enc', 'UTF-8', '-f', String(full[0]), '-l', String(full.at(-1)), options.path, '-'],
+      options.timeoutMs,
+      env,
+    );
+    // Unmeasured, a page of text over a page-sized image counts as a scan (text 0).
+    if (bbox !== null) textCoverages = readTextCoverages(bbox, full[0]!);
+  }
+  return imaged.filter((page) =>
+    isScannedPage(options.pageTexts[page - 1]!, {
+      images: imageCoverage(page),
+      text: textCoverages.get(page) ?? 0,
+    }),
+  );
 }

@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { classifyPdfError } from '../../../src/adapters/extraction/classify-pdf-error.js';
 import {
@@ -7,6 +10,7 @@ import {
 import { describeChildExit } from '../../../src/adapters/extraction/describe-child-exit.js';
 import { describeFailure } from '../../../src/adapters/extraction/describe-failure.js';
 import { textCoverage } from '../../../src/adapters/extraction/pdf-js-scanned-pages.js';
+import { holdsImageXObject, readTextCoverages } from '../../../src/adapters/extraction/poppler-scanned-pages.js';
 import {
   hasLettersAndDigits,
   hasPdfHeader,
@@ -82,6 +86,30 @@ describe("pdf.js's textCoverage", () => {
   it("sums the text items' boxes as a share of the page, ignoring items without a size", () => {
     expect(textCoverage([{ width: 100, height: 10 }, { width: -50, height: 10 }, {}], [0, 0, 100, 200])).toBe(0.075);
     expect(textCoverage([{ width: 100, height: 10 }], [0, 0, 0, 0])).toBe(0);
+  });
+});
+
+describe("poppler's text coverage and image test", () => {
+  it("sums each page's word boxes from pdftotext -bbox as a share of the page, numbering from the first page", () => {
+    const html =
+      '<doc><page width="100.000000" height="200.000000">' +
+      '<word xMin="0" yMin="0" xMax="50.5" yMax="10">Servicio:</word><word xMin="60" yMin="0" xMax="80" yMax="10">O+</word>' +
+      '</page><page width="100" height="100"></page></doc>';
+    expect(readTextCoverages(html, 3)).toEqual(new Map([[3, 0.03525], [4, 0]]));
+  });
+
+  it('finds an image XObject in the bytes as written, and none in a text PDF', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tecsalud-image-xobject-'));
+    try {
+      const image = path.join(dir, 'image.pdf');
+      fs.writeFileSync(image, `%PDF-1.7\n${'x'.repeat(2 ** 20 - 20)}<</Type/XObject/Subtype\n/Image/Width 9>>`);
+      expect(holdsImageXObject(image)).toBe(true);
+      const textPdf = path.join(import.meta.dirname, '../../../fixtures/sample/3000016374_RÍOS CORONADO, CÉSAR_6482601207_CONS.pdf');
+      expect(holdsImageXObject(textPdf)).toBe(false);
+      expect(holdsImageXObject(path.join(dir, 'missing.pdf'))).toBe(true);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,4 +1,7 @@
 // One suite over every extractor: they must agree on outcomes for the same files.
+import fs from 'node:fs';
+import path from 'node:path';
+import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createPdfiumExtractor,
@@ -8,6 +11,8 @@ import {
   type ExtractionResult,
   type TextExtractor,
 } from '../../../src/adapters/extraction/index.js';
+import { createTempDir } from '../../support/databases.js';
+import { makeTypedFormScan, OTHER_PATIENT } from '../../support/scans.js';
 import { SPANISH_LINE, writeSampleFiles, type SampleFiles } from './support/sample-files.js';
 
 const pdftotext = await isPdftotextAvailable();
@@ -30,11 +35,26 @@ function failureOf(result: ExtractionResult): { outcome: string; message: string
 }
 
 let files: SampleFiles;
+/** A letter-size scan under a typed 6 pt form of 1,122 letters, and the same scan under a page of 10 pt text. */
+let typedForm: { formScan: string; textOverImage: string; dir: string };
 beforeAll(async () => {
   files = await writeSampleFiles();
+  const dir = createTempDir('tecsalud-typed-form-');
+  const formScan = path.join(dir, 'form-scan.pdf');
+  fs.writeFileSync(formScan, await makeTypedFormScan(OTHER_PATIENT, 1122));
+  // A page of print on paper with a page-sized background picture (a form's artwork): text, not a scan.
+  const background = await PDFDocument.load(await makeTypedFormScan(OTHER_PATIENT, 0));
+  const font = await background.embedFont(StandardFonts.Helvetica);
+  const page = background.getPage(0);
+  for (let line = 0; line < 45; line++)
+    page.drawText(SPANISH_LINE.slice(0, 95), { x: 48, y: 740 - 15 * line, size: 10, font });
+  const textOverImage = path.join(dir, 'text-over-image.pdf');
+  fs.writeFileSync(textOverImage, await background.save());
+  typedForm = { formScan, textOverImage, dir };
 });
 afterAll(async () => {
   await files?.remove();
+  if (typedForm) fs.rmSync(typedForm.dir, { recursive: true, force: true });
 });
 
 for (const { name, available, create } of EXTRACTORS) {
@@ -86,6 +106,17 @@ for (const { name, available, create } of EXTRACTORS) {
       expect(logo).toMatchObject({ ok: true, pages: 1 });
       expect(logo.ok && logo.scannedPages).toBeUndefined();
       const text = await extractor.extract(files.text);
+      expect(text.ok && text.scannedPages).toBeUndefined();
+    });
+
+    it('tells a page-sized picture under a typed form of 1,000+ letters (a scan) from a page of text over one', async () => {
+      // By its letters the form passed for the page's text: the note in the image was never OCR'd.
+      const form = await extractor.extract(typedForm.formScan);
+      if (!form.ok) throw new Error(form.message);
+      expect(form.pageTexts?.[0]).toContain('Alergias: ninguna conocida');
+      expect(form.scannedPages).toEqual([1]);
+      const text = await extractor.extract(typedForm.textOverImage);
+      expect(text).toMatchObject({ ok: true, pages: 1 });
       expect(text.ok && text.scannedPages).toBeUndefined();
     });
 

@@ -97,3 +97,29 @@ describe.runIf(hasNativeOcr)('a scan under a typed form of 1,000+ letters', { ta
     });
   }
 });
+
+describe('a scan under a typed form of 1,000+ letters, with OCR off', { tags: ['slow'] }, () => {
+  it('fails image_only, saying the form is no text of its own, in English and in Spanish', async () => {
+    const db = path.join(root, 'ocr-off.db');
+    const drop = path.join(root, 'ocr-off');
+    fs.mkdirSync(drop);
+    const name = scanFilename('6500000003');
+    fs.writeFileSync(path.join(drop, name), other);
+    const imported = await runCli(['patients', 'import', REGISTRY_CSV, '--db', db], { cwd: root });
+    expect(imported.code, imported.stderr).toBe(0);
+
+    const run = await runCli(['ingest', drop, '--db', db, '--non-interactive', '--ocr', 'off', '--json'], {
+      cwd: root,
+    });
+    expect(run.code, run.stderr).toBe(3); // every file failed: nothing attached unread
+    const [file] = (JSON.parse(run.stdout) as { files: ReportFile[] }).files;
+    expect(file).toMatchObject({ filename: name, outcome: 'image_only' });
+    expect(file!.error).toContain("scans whose only text is a scanner's stamp, a letterhead, a typed form");
+
+    const spanish = await runCli(['status', '--db', db, '--files', '--lang', 'es'], { cwd: root });
+    expect(spanish.code, spanish.stderr).toBe(0);
+    expect(spanish.stdout.replace(/\s+/g, ' ')).toContain(
+      'un membrete, un formulario impreso o un número de página',
+    );
+  });
+});

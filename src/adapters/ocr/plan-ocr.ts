@@ -53,10 +53,13 @@ export function planOcr(mode: OcrMode, result: ExtractionResult): OcrPlan | null
   return scannedPages?.length ? { pages, pageTexts, scannedPages } : { pages, pageTexts };
 }
 
-/** The detail of a file whose every page is a scan under at most a stamp or a letterhead, read with OCR off. */
+/**
+ * The detail of a file whose every page is a scan under at most a stamp, a letterhead or a typed form (print
+ * covering little of the page), read with OCR off.
+ */
 export const STAMPED_SCANS_WITHOUT_OCR =
-  "the PDF's pages are scans whose only text is a scanner's stamp, a letterhead or a page number; it needs OCR " +
-  'before it can be ingested (--ocr auto), or the patient the scans name goes unchecked';
+  "the PDF's pages are scans whose only text is a scanner's stamp, a letterhead, a typed form or a page " +
+  'number; it needs OCR before it can be ingested (--ocr auto), or the patient the scans name goes unchecked';
 
 /** The detail of a file with pages of text and some scanned pages, read with OCR off. */
 export function describeScansAmongText(scannedPages: readonly number[], pages: number): string {
@@ -74,9 +77,10 @@ export function describeScansAmongText(scannedPages: readonly number[], pages: n
  * patient's note scanned onto the end, say — never checked, while the content check claimed the file agreed.
  * Failing rather than holding it for review: a later run with OCR reads it without anyone's work (see
  * settle-known-files), where a reviewer would have to read the scan by eye, and attach a document whose
- * scanned pages' text is missing from search. A scan is a page without usable text, or with a stamp's worth,
- * under an image covering most of it (ExtractionSuccess.scannedPages); a blank page is no scan. Null: no
- * page is a scan, or the extractor cannot tell scans apart.
+ * scanned pages' text is missing from search. A scan is a page without usable text, or with a stamp's worth
+ * or a typed form's (text covering little of the page), under an image covering most of it
+ * (ExtractionSuccess.scannedPages); a blank page is no scan. Null: no page is a scan, or the extractor cannot
+ * tell scans apart.
  */
 export function unreadScansWithoutOcr(result: ExtractionResult): ExtractionFailure | null {
   if (!result.ok || !result.pageTexts || !result.scannedPages?.length) return null;

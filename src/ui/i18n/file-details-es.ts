@@ -630,8 +630,8 @@ const EXTRACTION_RULES: DetailRule[] = [
     'el PDF está dañado o no es un PDF válido, así que no se puede leer su texto; pida al remitente una copia nueva',
   ),
   withDetail(
-    "the PDF's pages are scans whose only text is a scanner's stamp, a letterhead or a page number; it needs OCR before it can be ingested (--ocr auto), or the patient the scans name goes unchecked",
-    'las páginas del PDF son escaneos cuyo único texto es el sello del escáner, un membrete o un número de página; necesita OCR ' +
+    "the PDF's pages are scans whose only text is a scanner's stamp, a letterhead, a typed form or a page number; it needs OCR before it can be ingested (--ocr auto), or the patient the scans name goes unchecked",
+    'las páginas del PDF son escaneos cuyo único texto es el sello del escáner, un membrete, un formulario impreso o un número de página; necesita OCR ' +
       'antes de poder ingresarse (--ocr auto), o el paciente que nombran los escaneos queda sin verificar',
   ),
   {

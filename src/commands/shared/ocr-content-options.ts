@@ -14,7 +14,7 @@ export function addOcrAndContentOptions<Args extends unknown[], Opts extends Opt
     .addOption(
       new Option(
         '--ocr <mode>',
-        `OCR scanned pages: auto (pages without a text layer, or scanned under a stamp or letterhead of text), off, or force (every page) (env TECSALUD_OCR; default ${OCR_DEFAULTS.mode})`,
+        `OCR scanned pages: auto (pages without a text layer, or scanned under a stamp, letterhead or typed form of text), off, or force (every page) (env TECSALUD_OCR; default ${OCR_DEFAULTS.mode})`,
       ).choices(OCR_MODES),
     )
     .addOption(

@@ -56,8 +56,8 @@ const HELP_ES: Readonly<Record<string, string>> = {
     'vectores acortados (text-embedding-3-*), o el tamaño de otro modelo',
   'pdfium (default), pdf-parse (pure JavaScript, slower) or pdftotext (needs poppler-utils)':
     'pdfium (predeterminado), pdf-parse (JavaScript puro, más lento) o pdftotext (requiere poppler-utils)',
-  'OCR scanned pages: auto (pages without a text layer, or scanned under a stamp or letterhead of text), off, or force (every page) (env TECSALUD_OCR; default auto)':
-    'OCR de páginas escaneadas: auto (páginas sin capa de texto, o escaneadas bajo un sello o membrete de texto), off, o ' +
+  'OCR scanned pages: auto (pages without a text layer, or scanned under a stamp, letterhead or typed form of text), off, or force (every page) (env TECSALUD_OCR; default auto)':
+    'OCR de páginas escaneadas: auto (páginas sin capa de texto, o escaneadas bajo un sello, membrete o formulario impreso), off, o ' +
     'force (todas las páginas) (variable TECSALUD_OCR; predeterminado auto)',
   'tesseract.js (default, needs nothing installed) or tesseract (Debian tesseract-ocr and poppler-utils, faster) (env TECSALUD_OCR_ENGINE)':
     'tesseract.js (predeterminado, no requiere nada instalado) o tesseract (tesseract-ocr y poppler-utils de ' +

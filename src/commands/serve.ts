@@ -102,6 +102,15 @@ export async function serve(options: ServeCommandOptions, context: CommandContex
   const logsToFile = typeof logTo === 'string';
   const stop = stopRequested(context.signal, { hangup: !logsToFile });
   const words = commandWords(options.lang, context.env).serve;
+  // logrotate's `postrotate … kill -HUP`: the log goes on in a new file at the same path. Logging to the
+  // terminal, SIGHUP is that terminal closing (ssh dropped): the server stops in order, as on SIGTERM, rather
+  // than die of it mid-session or go on writing its log to nowhere (`stop` listens for it). Listened for before
+  // the ready line too: a SIGHUP sent as soon as it is read (logrotate, a test) killed the server outright.
+  const stopReopening = logsToFile
+    ? reopenOnHangup(
+        () => void running.reopenLog().catch((error: unknown) => writeLine(io.stderr, `${words.warning}: ${words.reopenFailed(String(error))}`)),
+      )
+    : () => undefined;
   // With --json, stdout holds the one JSON line a script reads; what people read goes to stderr.
   const say = options.json ? io.stderr : io.stdout;
   // What the start found comes before the line that says the server is ready, which a supervisor (or a
@@ -118,14 +127,6 @@ export async function serve(options: ServeCommandOptions, context: CommandContex
     writeLine(io.stderr, `${words.warning}: ${words.noTokens}`);
     writeLine(io.stderr, `${words.hint}: ${words.noTokensHint}`);
   }
-  // logrotate's `postrotate … kill -HUP`: the log goes on in a new file at the same path. Logging to the
-  // terminal, SIGHUP is that terminal closing (ssh dropped): the server stops in order, as on SIGTERM, rather
-  // than die of it mid-session or go on writing its log to nowhere (`stop` listens for it).
-  const stopReopening = logsToFile
-    ? reopenOnHangup(
-        () => void running.reopenLog().catch((error: unknown) => writeLine(io.stderr, `${words.warning}: ${words.reopenFailed(String(error))}`)),
-      )
-    : () => undefined;
   await stop;
   stopReopening();
   writeLine(say, words.stopping);

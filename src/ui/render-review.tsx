@@ -22,6 +22,9 @@ export interface ReviewSittingEnd {
  * Runs the interactive review in the terminal's alternate screen until the admin quits: whatever was on
  * the main screen (an ingest's final dashboard, the shell's scrollback) is there again afterwards.
  */
+/** Once the review's terminal is gone, a hang-up says nothing new (see renderReview). */
+function ignoreHangup(): void {}
+
 export async function renderReview(
   walk: ReviewWalk,
   options: TerminalStreams & { reviewer: string },
@@ -58,6 +61,10 @@ export async function renderReview(
       if (options.stdin.readableEnded) inputEnded();
       await walk.closed();
     } finally {
+      // The terminal gone, its hang-up may come after its input's end, or again: with no listener left, Node
+      // would die of it (killed by SIGHUP, before saying what still waits). Taken on before the sitting's
+      // listener goes, so that there is no moment without one.
+      if (terminalClosed) process.on('SIGHUP', ignoreHangup);
       for (const signal of signals) process.off(signal, interrupt);
       options.stdin.off('end', inputEnded);
       instance.unmount();

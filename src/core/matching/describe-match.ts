@@ -21,8 +21,10 @@ export const KIND_PHRASES: Record<FieldMatchKind, string> = {
   different: 'different',
 };
 
+// The abbreviation as written (`FCO`), not its expansion: shown expanded on both sides, the reason read
+// "abbreviation expanded (FRANCISCO JAVIER vs FRANCISCO JAVIER)" and named no difference at all.
 function givenText(name: NormalizedName): string {
-  return name.given.map((token) => token.text).join(' ');
+  return name.given.map((token) => token.expandedFrom ?? token.text).join(' ');
 }
 
 /** Human-readable reasons for a name comparison, naming the words that differ. */

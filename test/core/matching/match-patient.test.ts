@@ -625,7 +625,7 @@ describe('matchPatient: output', () => {
     expect(top.reasons).toEqual([
       'expediente matches',
       'apellido materno: missing on one side (∅ vs TIJERINA)',
-      'nombres: abbreviation expanded (MARIA ESTHER vs MARIA ESTHER)',
+      'nombres: abbreviation expanded (MA ESTHER vs MARIA ESTHER)',
     ]);
     expect(result.matchingDetails).toMatchObject({
       id_match: true,

@@ -74,6 +74,9 @@ describe.each(DATABASE_KINDS)('patients search and show through the CLI on %s', 
     expect(spanish.stdout).toContain("Se muestran los primeros 2 pacientes que coinciden con 'NUNEZ'; hay más");
     const all = await cli('patients', 'search', 'nunez', '--lang', 'es');
     expect(all.stdout).toContain("3 pacientes coinciden con 'NUNEZ'.");
+    // One match in the singular, as the Spanish says it (it read "1 patient(s) match").
+    expect((await cli('patients', 'search', 'nunez maria')).stdout).toContain("1 patient matches 'NUNEZ MARIA'.");
+    expect((await cli('patients', 'search', 'nunez')).stdout).toContain("3 patients match 'NUNEZ'.");
   });
 
   it('show names the expediente with the same number when leading zeros were added or dropped, never shows it instead', async () => {

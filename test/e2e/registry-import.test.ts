@@ -460,6 +460,11 @@ describe('patients import: a registry import you can trust', { tags: ['slow'] },
     const spanish = await cli('patients', 'import', 'shorter.csv', '--lang', 'es');
     expect(spanish.stdout).toContain('  2 pacientes del registro no están en este archivo: se conservan');
     expect(JSON.parse((await cli('patients', 'import', 'shorter.csv', '--json')).stdout)).toMatchObject({ not_in_file: 2 });
+    writeCsv('one-less.csv', [HEADER, '3000000001,GARZA,TIJERINA,MARIA,1960-01-02,F', '3000000002,LOPEZ,RUIZ,JUAN,1970-03-04,M']);
+    // One patient left out, in the singular (it read "1 paciente … no está …: se conservan").
+    expect((await cli('patients', 'import', 'one-less.csv', '--lang', 'es')).stdout).toContain(
+      '  1 paciente del registro no está en este archivo: se conserva (una importación nunca borra pacientes)',
+    );
     expect(query('select count(*) as n from patients')).toEqual([{ n: 3 }]);
   });
 });

@@ -173,7 +173,7 @@ const EN: CommandWords = {
         documents: 'documents',
       })[row],
     listed: (shown, total, offset) => `${num(shown)} of ${num(total)} patients shown (offset ${offset}).`,
-    matched: (count, query) => `${num(count)} patient(s) match '${query}'.`,
+    matched: (count, query) => `${count === 1 ? '1 patient matches' : `${num(count)} patients match`} '${query}'.`,
     matchedMore: (shown, query) =>
       `The first ${num(shown)} patients that match '${query}' are shown; more match: add a word of the name, ` +
       'or raise --limit.',
@@ -383,7 +383,7 @@ const ES: CommandWords = {
       `  … y más pacientes nuevos comparten nombre y fecha de nacimiento con otro expediente (se listan los primeros ${num(listed)})`,
     notInFile: (count) =>
       `  ${count === 1 ? '1 paciente del registro no está' : `${num(count)} pacientes del registro no están`} en este archivo: ` +
-      'se conservan (una importación nunca borra pacientes)',
+      `${count === 1 ? 'se conserva' : 'se conservan'} (una importación nunca borra pacientes)`,
     detailChanged: (row) =>
       `  línea ${row.line}: expediente ${row.expediente}, que tiene ${plural(row.documents, 'documento', 'documentos')}: ` +
       `${detailChanges(row, 'es', { born: 'fecha de nacimiento', sex: 'sexo' })} (escrito; la verificación de contenido compara los documentos con ello; vea la bitácora de auditoría)`,

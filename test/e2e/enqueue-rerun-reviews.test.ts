@@ -74,5 +74,7 @@ describe.runIf(postgresWanted())('ingest --enqueue of a folder whose reviews sti
     expect(worker.stderr).toMatch(
       new RegExp(`session \\w{8} partially_failed: .*, 0 to review, ${waiting} already waiting for review from an earlier session`),
     );
+    // Counted in words, as the journal of a systemd worker shows it (it read "3 file(s)").
+    expect(worker.stderr).toMatch(/^worker \w{8} stopped: 3 files in \d+\.\d s$/m);
   }, 120_000);
 });

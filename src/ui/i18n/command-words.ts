@@ -243,10 +243,10 @@ const EN: CommandWords = {
   },
   serve: {
     sweptUploads: (count) =>
-      `Removed ${num(count)} half-received upload(s) a stopped server left: never registered, their clients upload them again.`,
-    resuming: (count) => `Resuming ${num(count)} session(s) a stopped server left processing.`,
+      `Removed ${plural(count, 'half-received upload', 'half-received uploads')} a stopped server left: never registered, their clients upload them again.`,
+    resuming: (count) => `Resuming ${plural(count, 'session', 'sessions')} a stopped server left processing.`,
     expiredSessions: (count, expiry) =>
-      `Discarded ${num(count)} session(s) nobody processed nor uploaded into for ${expiry}, with their uploads (audited: api_session_expired).`,
+      `Discarded ${plural(count, 'session', 'sessions')} nobody processed nor uploaded into for ${expiry}, with their uploads (audited: api_session_expired).`,
     listening: (url) => `tecsalud-batch serve: listening on ${url}/api/v1/documents/batch (docs: ${url}/api/v1/docs)`,
     noAuth: '--no-auth: every call is accepted without a token (loopback only)',
     noTokens: 'there are no usable tokens: every call will be refused (401)',

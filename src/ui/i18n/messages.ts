@@ -901,7 +901,8 @@ export const EN: Messages = {
     stillChanging: (id, duration, reason) =>
       `session ${id}: a file kept changing for ${duration} (${reason}); given up so that the queue can end, and left in ` +
       `the folder: once nothing writes to it, \`ingest --enqueue\` the folder again; see \`tecsalud-batch status ${id} --files\``,
-    requeued: (id, files) => `session ${id}: ${num(files)} unfinished file(s) had no job; queued again`,
+    requeued: (id, files) =>
+      `session ${id}: ${plural(files, 'unfinished file', 'unfinished files')} had no job; queued again`,
     reclaimed: (jobs, workers) =>
       `${plural(jobs, 'job', 'jobs')} of a worker that is gone (${workers}: killed, crashed, or its machine went down) ` +
       `back on the queue now, not at its --job-timeout`,
@@ -921,7 +922,7 @@ export const EN: Messages = {
         .filter(Boolean)
         .join(' and ') +
       '; `tecsalud-batch status` shows them by session',
-    stopped: (id, files, seconds) => `worker ${id} stopped: ${num(files)} file(s) in ${formatSeconds(seconds)}`,
+    stopped: (id, files, seconds) => `worker ${id} stopped: ${plural(files, 'file', 'files')} in ${formatSeconds(seconds)}`,
     // A hangup is never "again, at once" (see handleInterrupts): it says what it was instead.
     stopping: (signal) =>
       signal === 'SIGHUP'

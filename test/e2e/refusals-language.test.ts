@@ -18,6 +18,7 @@ describe('refusals in Spanish under --lang es or a Spanish locale (the real CLI)
     fs.mkdirSync(path.join(cwd, 'drop'));
     fs.mkdirSync(path.join(cwd, 'held'));
     fs.writeFileSync(path.join(cwd, 'bad.json'), '{"embedder": "chroma", "workers": 2}');
+    fs.writeFileSync(path.join(cwd, 'misspelt.json'), '{"colection": "x"}');
     const imported = await runCli(['patients', 'import', REGISTRY_CSV, '--db', 'registry.db'], { cwd });
     expect(imported.code, imported.stderr).toBe(0);
     // A run of this host that is still going on (this very process) holds the folder `held`.
@@ -70,6 +71,13 @@ describe('refusals in Spanish under --lang es or a Spanish locale (the real CLI)
         64,
         /^error: bad\.json: embedder debe ser 'hashing', 'openai' o 'azure', no 'chroma'; clave desconocida 'workers'$/m,
         /^sugerencia: quite 'workers' \(las claves son db, .*\) en .*bad\.json$/m,
+      ],
+      [
+        // A key one letter off: the hint said "escriba that instead of 'colection' en …", half in English.
+        ['status', '--config', 'misspelt.json', '--lang', 'es'],
+        64,
+        /^error: misspelt\.json: clave desconocida 'colection'$/m,
+        /^sugerencia: ¿quiso decir 'collection'\? escríbalo en lugar de 'colection' en .*misspelt\.json$/m,
       ],
       [
         ['ingest', 'held', '--db', 'registry.db', '--non-interactive', '--lang', 'es'],

@@ -90,7 +90,11 @@ const VALUE_RULES: readonly RefusalRule[] = [
     es: ([setting, choices, given]) => `${settingInSpanish(setting!)} debe ser ${choicesInSpanish(choices!)}, no '${given}'`,
   },
   { en: /^write one of them, e\.g\. (.*)$/s, es: ([example]) => `escriba una de ellas, p. ej. ${example}` },
-  { en: /^did you mean '(.*)'\? write (.*)$/s, es: ([near, example]) => `¿quiso decir '${near}'? escriba ${example}` },
+  // Not a config key's "write that instead of 'KEY'": the rule below says that one whole (this one left it half English).
+  {
+    en: /^did you mean '(.*)'\? write (?!that instead of )(.*)$/s,
+    es: ([near, example]) => `¿quiso decir '${near}'? escriba ${example}`,
+  },
   // path-setting
   {
     en: /^(.+) '(.*)' starts with '(.*)~', which only a shell expands \(not inside quotes, a config file, an environment variable or a systemd unit\)$/s,

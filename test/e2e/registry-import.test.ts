@@ -446,6 +446,15 @@ describe('patients import: a registry import you can trust', { tags: ['slow'] },
     expect(query('select count(*) as n from patients')).toEqual([{ n: 4 }]);
   });
 
+  it('names in Spanish the date a refused number or future date would be, day first', async () => {
+    writeCsv('dates.csv', [HEADER, '3000000201,GARZA,RUIZ,ANA,45123,F', '3000000202,GARZA,RUIZ,EVA,01/01/2999,F']);
+    const spanish = await cli('patients', 'import', 'dates.csv', '--lang', 'es');
+    expect(spanish.code).toBe(3);
+    // It read "(45123 sería 2023-07-16)", the ISO order among dates written DD/MM/AAAA.
+    expect(spanish.stdout).toContain('(45123 sería 16/07/2023)');
+    expect(spanish.stdout).toMatch(/línea 3: fecha_nacimiento '01\/01\/2999' es posterior a hoy \(\d\d\/\d\d\/\d{4}\)/);
+  });
+
   it('says how many registry patients a file leaves out, and keeps them', async () => {
     writeCsv('full.csv', [
       HEADER,

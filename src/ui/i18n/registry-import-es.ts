@@ -3,6 +3,7 @@
  * app/import-registry), in Spanish: for the import's report, and nested in its refusal of a file that is not a
  * registry CSV. Column names, values and line numbers stay as they are.
  */
+import { formatCalendarDate } from '../format.js';
 import { fixed, type RefusalRule } from './refusal-rules.js';
 
 const USE_ES = 'use DD/MM/AAAA o AAAA-MM-DD';
@@ -16,7 +17,7 @@ function dateProblem(problem: string): string {
   const excel = /^is a number, as Excel shows a date in a column formatted "General"(?: \((\S+) would be (\S+)\))?: format the column as a date \(use DD\/MM\/YYYY or YYYY-MM-DD\) and save the CSV again$/.exec(problem);
   if (excel) {
     return (
-      `es un número, como Excel muestra una fecha en una columna con formato "General"${excel[1] ? ` (${excel[1]} sería ${excel[2]})` : ''}: ` +
+      `es un número, como Excel muestra una fecha en una columna con formato "General"${excel[1] ? ` (${excel[1]} sería ${formatCalendarDate(excel[2]!, 'es')})` : ''}: ` +
       `dé a la columna formato de fecha (${USE_ES}) y guarde el CSV de nuevo`
     );
   }
@@ -25,7 +26,8 @@ function dateProblem(problem: string): string {
     return `no es un día del calendario (${calendar[1] ? `el mes ${calendar[1]} tiene ${calendar[2]} días` : `no existe el mes ${calendar[3]}`})`;
   }
   const after = /^is after today \((\S+)\): a birth date cannot be$/.exec(problem);
-  if (after) return `es posterior a hoy (${after[1]}): una fecha de nacimiento no puede serlo`;
+  // Day first, as every date the Spanish screens print (an ISO date reads as another order to the records office).
+  if (after) return `es posterior a hoy (${formatCalendarDate(after[1]!, 'es')}): una fecha de nacimiento no puede serlo`;
   return problem;
 }
 

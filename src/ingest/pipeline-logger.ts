@@ -80,9 +80,9 @@ export function warnLogLost(destination: string, error: NodeJS.ErrnoException, l
   try {
     process.stderr.write(
       lang === 'es'
-        ? `aviso: no se puede escribir el registro ${where} (${diskProblemInSpanish(error) ?? describeLogError(error)}): ` +
-            'se sigue sin él; el resultado de cada archivo queda registrado en la base de datos (tecsalud-batch status). ' +
-            'Libere espacio allí; una señal SIGHUP vuelve a abrir el registro\n'
+        ? `aviso: no se puede escribir la bitácora ${where} (${diskProblemInSpanish(error) ?? describeLogError(error)}): ` +
+            'se sigue sin ella; el resultado de cada archivo queda registrado en la base de datos (tecsalud-batch status). ' +
+            'Libere espacio allí; una señal SIGHUP vuelve a abrir la bitácora\n'
         : `warning: cannot write the log ${where} (${describeLogError(error)}): going on without it; every file's ` +
             'outcome is still recorded in the database (tecsalud-batch status). Free space there; a SIGHUP reopens the log\n',
     );

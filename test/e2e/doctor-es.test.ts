@@ -3,6 +3,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli-binary.js';
 import { createTempDir } from '../support/databases.js';
+import { REGISTRY_CSV } from '../support/ingest-fixture.js';
 
 /** A port on this machine nobody listens on: one the system gave out and that was closed again. */
 async function closedPort(): Promise<number> {
@@ -30,5 +31,13 @@ describe('doctor --lang es', () => {
         '"medical_documents": conexión rechazada (compruebe que Chroma esté en marcha (chroma run --path CARPETA ' +
         '--port PUERTO) y --chroma-url / CHROMA_URL)\n',
     );
+  });
+
+  it('the nightly run\'s log is "la bitácora", never "el registro" (to a records office, the patient registry)', async () => {
+    const env = { TECSALUD_DB: '' };
+    expect((await runCli(['patients', 'import', REGISTRY_CSV, '--db', 'r.db'], { cwd: dir, env })).code).toBe(0);
+    const run = await runCli(['doctor', '--db', 'r.db', '--log-file', 'night.log', '--archive-dir', 'archive', '--lang', 'es'], { cwd: dir, env });
+    expect(run.stdout).toMatch(/^OK {5}archivos de ejecución {2}se puede escribir en la bitácora \(--log-file\) y en las carpetas indicadas$/m);
+    expect(run.stdout).not.toMatch(/el registro/);
   });
 });

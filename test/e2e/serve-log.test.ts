@@ -156,6 +156,6 @@ describe('a log on a full disk (/dev/full: every write fails with ENOSPC)', { ta
       timeoutMs: 60_000,
     });
     expect(spanish.code, spanish.stderr).toBe(0);
-    expect(spanish.stderr.match(/^aviso: no se puede escribir el registro '\/dev\/full' \(el disco está lleno\): se sigue sin él/gm)).toHaveLength(1);
+    expect(spanish.stderr.match(/^aviso: no se puede escribir la bitácora '\/dev\/full' \(el disco está lleno\): se sigue sin ella/gm)).toHaveLength(1);
   });
 });

@@ -96,7 +96,7 @@ const FOLDER_RULES: readonly RefusalRule[] = [
   },
   { en: /^(--\S+) '(.*)' is a file, not a folder$/s, es: ([flag, value]) => `${flag} '${value}' es un archivo, no una carpeta` },
   fixed('give a folder (it is created if missing)', 'indique una carpeta (se crea si falta)'),
-  { en: /^cannot write the log '(.*)': (.*)$/s, es: ([log, why], detail) => `no se puede escribir el registro '${log}': ${detail(why!)}` },
+  { en: /^cannot write the log '(.*)': (.*)$/s, es: ([log, why], detail) => `no se puede escribir la bitácora '${log}' (--log-file): ${detail(why!)}` },
   fixed(
     'give a file path in a folder this account can write (or - for stderr)',
     'indique la ruta de un archivo en una carpeta donde esta cuenta pueda escribir (o - para stderr)',

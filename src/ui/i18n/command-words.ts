@@ -449,7 +449,7 @@ const ES: CommandWords = {
     noAuth: '--no-auth: se acepta toda llamada sin token (solo loopback)',
     noTokens: 'no hay tokens utilizables: se rechazará toda llamada (401)',
     noTokensHint: 'cree uno con `tecsalud-batch tokens create --name NOMBRE --role uploader`',
-    reopenFailed: (error) => `no se pudo reabrir el registro: ${error}`,
+    reopenFailed: (error) => `no se pudo reabrir la bitácora (--log-file): ${error}`,
     stopping: 'Deteniendo: no se aceptan llamadas nuevas; los archivos en curso terminan, y sus sesiones se retoman en el próximo arranque.',
     warning: 'aviso',
     hint: 'sugerencia',

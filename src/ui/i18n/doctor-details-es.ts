@@ -14,7 +14,8 @@ const WHO: Record<string, string> = {
 const WHAT: Record<string, string> = {
   'the database': 'la base de datos',
   'the config file': 'el archivo de configuración',
-  'the log': 'el registro',
+  // Not "el registro": to a records office that is the patient registry.
+  'the log': 'la bitácora (--log-file)',
 };
 
 /** `describeFiles`: `'f' (mode 0644) is` / `files 'a' (mode …), 'b' (mode …) are`. */
@@ -120,7 +121,7 @@ const DOCTOR_RULES: readonly RefusalRule[] = [
     en: /^(\S+) is not read \(ignored\)(?:: did you mean (\S+)\?)?$/,
     es: ([name, near]) => `${name} no se lee (se ignora)${near ? `: ¿quiso decir ${near}?` : ''}`,
   },
-  fixed('the log and the folders given can be written', 'se puede escribir en el registro y en las carpetas indicadas'),
+  fixed('the log and the folders given can be written', 'se puede escribir en la bitácora (--log-file) y en las carpetas indicadas'),
   { en: /^--log-file ([^;]+) is a folder$/, es: ([file]) => `--log-file ${file} es una carpeta` },
   { en: /^--log-file ([^;]+): a part of its path is a file$/, es: ([file]) => `--log-file ${file}: una parte de su ruta es un archivo` },
   { en: /^--log-file ([^;]+) cannot be written$/, es: ([file]) => `no se puede escribir --log-file ${file}` },

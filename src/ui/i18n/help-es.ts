@@ -86,7 +86,7 @@ const HELP_ES: Readonly<Record<string, string>> = {
     'confianza a partir de la cual una coincidencia va a revisión; por debajo, paciente nuevo (predeterminado 0.60)',
   'per-file text-extraction limit (default 60)': 'límite de extracción de texto por archivo, en segundos (predeterminado 60)',
   "structured JSON logs (pino), owner-only, reopened on SIGHUP; '-' for stderr":
-    "registro estructurado en JSON (pino), solo para el propietario, reabierto con SIGHUP; '-' para stderr",
+    "bitácora estructurada en JSON (pino), solo para el propietario, reabierta con SIGHUP; '-' para stderr",
   'keep patient names out of the log (the default: expediente and content hash identify files)':
     'deja los nombres de pacientes fuera del registro (lo predeterminado: el expediente y el hash del contenido ' +
     'identifican los archivos)',

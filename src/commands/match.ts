@@ -8,6 +8,7 @@ import { contextOf, finish, type CommandContext } from './context.js';
 import type { FilenameMatch } from '../app/match-filenames.js';
 import type { Messages } from '../ui/i18n/messages.js';
 import type { CommandWords } from '../ui/i18n/command-words.js';
+import { formatCalendarDate } from '../ui/format.js';
 import { writeJson, writeLine } from './shared/io.js';
 import { addOcrAndContentOptions, ocrAndContentSourcesOf, resolveOcrAndContent } from './shared/ocr-content-options.js';
 import { configOption, dbOption, examples, jsonOption, langOption } from './shared/options.js';
@@ -167,9 +168,10 @@ function contentLines(r: FilenameMatch, { messages, words }: MatchSay): string[]
     ['nombre', id.nombre_escrito],
     [
       'nacimiento',
+      // Day first in Spanish, as the reasons below it and every other date of the Spanish screens.
       id.fecha_nacimiento && id.fecha_nacimiento_alternativa
-        ? messages.eitherDate(id.fecha_nacimiento, id.fecha_nacimiento_alternativa)
-        : id.fecha_nacimiento,
+        ? messages.eitherDate(formatCalendarDate(id.fecha_nacimiento, messages.lang), formatCalendarDate(id.fecha_nacimiento_alternativa, messages.lang))
+        : id.fecha_nacimiento && formatCalendarDate(id.fecha_nacimiento, messages.lang),
     ],
     ['sexo', id.sexo],
   ];

@@ -1,0 +1,34 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli-binary.js';
+import { createWorkspace, importSampleRegistry, SAMPLE_DIR, type Workspace } from '../support/ingest-fixture.js';
+
+/** The README's `match` examples, as a records administrator runs them: in the words and dates of the screens. */
+describe('match tells what differs', { tags: ['slow'] }, () => {
+  let workspace: Workspace;
+  beforeAll(async () => {
+    workspace = createWorkspace({ copySample: false });
+    await importSampleRegistry(workspace);
+  });
+  afterAll(() => workspace?.cleanup());
+
+  const name = '3000899337_MARTÍNEZ MEJÍA, FCO. JAVIER_6736522655_ALTA.pdf';
+  const run = (lang: string, filename = name) =>
+    runCli(['match', filename, '--db', workspace.db, '--lang', lang], { cwd: workspace.root, env: { TECSALUD_DB: '' } });
+
+  it('in English and in Spanish (it read "FRANCISCO JAVIER vs FRANCISCO JAVIER")', async () => {
+    const [en, es] = await Promise.all([run('en'), run('es')]);
+    expect(en.code, en.stderr).toBe(0);
+    expect(en.stdout).toContain('· nombres: abbreviation expanded (FCO JAVIER vs FRANCISCO JAVIER)');
+    expect(es.code, es.stderr).toBe(0);
+    expect(es.stdout).toContain('· nombres: abreviado (FCO JAVIER frente a FRANCISCO JAVIER)');
+  });
+
+  it('the birth date the document states, day first in Spanish (it read 1963-08-04 above 04/08/1963)', async () => {
+    const pdf = path.join(SAMPLE_DIR, '3000312954_MARTÍNEZ MEJÍA, FRANCISCO JAVIER_EMER.pdf');
+    const [en, es] = await Promise.all([run('en', pdf), run('es', pdf)]);
+    expect(en.stdout).toMatch(/^ {4}nacimiento 1963-08-04$/m);
+    expect(es.stdout).toMatch(/^ {4}nacimiento 04\/08\/1963$/m);
+    expect(es.stdout).toContain('· la fecha de nacimiento del documento, 04/08/1963, no es 11/07/1956');
+  });
+});

@@ -33,6 +33,9 @@ describe('ingest --dry-run --lang es', () => {
     expect(spanish.stdout).toContain(`nombre inválido ${MISNAMED}  no hay separadores '_': se esperan el expediente`);
     // English keeps its codes, as scripts written against it read them.
     expect(english.stdout).toContain(`auto          ${ATTACHES}  exact_id_and_name (1)\n`);
+    // One misnamed file in the singular (it read "1 have invalid names"), as the Spanish already said it.
+    expect(english.stdout).toMatch(/^Dry run: 1 would attach, 1 would wait for review, 0 would create a patient, 1 has an invalid name\. Nothing was written\.$/m);
+    expect(spanish.stdout).toMatch(/, 1 tiene un nombre inválido\. No se escribió nada\.$/m);
   });
 
   it('says how many files the run would leave for the next one, instead of planning part of the folder as if it were all', async () => {

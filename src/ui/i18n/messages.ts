@@ -935,7 +935,7 @@ export const EN: Messages = {
       `${plan.padEnd(13)} ${file}  ${plan === 'invalid_name' ? String(why.error) : `${why.reason} (${why.confidence})`}`,
     closing: (c) =>
       `Dry run: ${num(c.auto)} would attach, ${num(c.review)} would wait for review, ${num(c.new)} would create a patient, ` +
-      `${num(c.invalid)} have invalid names` +
+      `${c.invalid === 1 ? '1 has an invalid name' : `${num(c.invalid)} have invalid names`}` +
       (c.settled ? `; ${num(c.settled)} unchanged since a run settled them (not listed)` : '') +
       (c.deferred ? `; ${num(c.deferred)} over --max-files, left for the next run (not listed)` : '') +
       '. Nothing was written.',

@@ -66,7 +66,10 @@ export async function checkFilePermissions(targets: PermissionTargets): Promise<
       const parts = [
         ...(found.self ? [`the folder ${quoteForShell(folder)} (mode ${octal(found.self)}) is open to ${who}`] : []),
         ...(found.inside > 0
-          ? [`${found.inside}${found.truncated ? '+' : ''} file(s) or folder(s) inside ${quoteForShell(folder)} are readable by ${who}`]
+          ? [
+              `${found.inside === 1 && !found.truncated ? '1 file or folder inside' : `${found.inside}${found.truncated ? '+' : ''} files or folders inside`} ` +
+                `${quoteForShell(folder)} ${found.inside === 1 && !found.truncated ? 'is' : 'are'} readable by ${who}`,
+            ]
           : []),
       ];
       warnings.push(`${parts.join('; ')}: chmod -R ${fix} ${quoteForShell(folder)}`);

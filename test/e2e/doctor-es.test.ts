@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli-binary.js';
@@ -39,5 +40,18 @@ describe('doctor --lang es', () => {
     const run = await runCli(['doctor', '--db', 'r.db', '--log-file', 'night.log', '--archive-dir', 'archive', '--lang', 'es'], { cwd: dir, env });
     expect(run.stdout).toMatch(/^OK {5}archivos de ejecución {2}se puede escribir en la bitácora \(--log-file\) y en las carpetas indicadas$/m);
     expect(run.stdout).not.toMatch(/el registro/);
+  });
+
+  it('counts the readable files of an archive in words, one in the singular (it read "1 archivo(s) o carpeta(s)")', async () => {
+    const env = { TECSALUD_DB: '' };
+    fs.mkdirSync(path.join(dir, 'old-archive'), { mode: 0o700 });
+    fs.writeFileSync(path.join(dir, 'old-archive', 'a.pdf'), '%PDF-', { mode: 0o644 });
+    if (!fs.existsSync(path.join(dir, 'r.db'))) await runCli(['patients', 'import', REGISTRY_CSV, '--db', 'r.db'], { cwd: dir, env });
+    const doctor = (lang: string) => runCli(['doctor', '--db', 'r.db', '--archive-dir', 'old-archive', '--lang', lang], { cwd: dir, env });
+    const [es, en] = await Promise.all([doctor('es'), doctor('en')]);
+    expect(es.stdout).toContain('1 archivo o carpeta dentro de ');
+    expect(es.stdout).toContain(' puede leerse por otras cuentas: chmod -R go-rwx ');
+    expect(en.stdout).toContain(' is readable by other accounts: chmod -R go-rwx ');
+    expect(en.stdout).toMatch(/1 file or folder inside \S+old-archive is readable/);
   });
 });

@@ -220,7 +220,7 @@ describe('doctor on files others may read', { tags: ['slow'] }, () => {
       `the database ${db} (mode 0644) is readable by other accounts: chmod go-rwx ${db}`,
       `the config file ${config} (mode 0644) is readable by other accounts, and it holds a secret: chmod go-rwx ${config}`,
       `the log ${cwd}/logs/ingest.log (mode 0644) is readable by other accounts: chmod go-rwx ${cwd}/logs/ingest.log`,
-      `the folder '${cwd}/old archive' (mode 0755) is open to other accounts; 2 file(s) or folder(s) inside ` +
+      `the folder '${cwd}/old archive' (mode 0755) is open to other accounts; 2 files or folders inside ` +
         `'${cwd}/old archive' are readable by other accounts: chmod -R go-rwx '${cwd}/old archive'`,
     ]);
 

@@ -142,8 +142,11 @@ const DOCTOR_RULES: readonly RefusalRule[] = [
     es: ([folder, mode, who]) => `la carpeta ${folder} (modo ${mode}) está abierta a ${WHO[who!]}`,
   },
   {
-    en: /^(\d+\+?) file\(s\) or folder\(s\) inside (.+) are readable by (other accounts|accounts outside its group)$/s,
-    es: ([count, folder, who]) => `${count} archivo(s) o carpeta(s) dentro de ${folder} pueden leerse por ${WHO[who!]}`,
+    en: /^(\d+\+?) (?:file or folder inside (.+) is|files or folders inside (.+) are) readable by (other accounts|accounts outside its group)$/s,
+    es: ([count, one, many, who]) =>
+      count === '1'
+        ? `1 archivo o carpeta dentro de ${one} puede leerse por ${WHO[who!]}`
+        : `${count} archivos o carpetas dentro de ${many} pueden leerse por ${WHO[who!]}`,
   },
   { en: /^(.+): chmod -R (\S+) (.*)$/s, es: ([parts, fix, folder], detail) => `${parts!.split('; ').map(detail).join('; ')}: chmod -R ${fix} ${folder}` },
   {

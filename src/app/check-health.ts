@@ -162,7 +162,7 @@ export async function checkHealth(options: {
       if (pending.length > 0) {
         return {
           status: 'warn',
-          detail: `${target.display} is reachable${security.text}; ${pending.length} migration(s) not applied yet (${pending.join(', ')}): the next ingest or import applies them`,
+          detail: `${target.display} is reachable${security.text}; ${pending.length === 1 ? '1 migration' : `${pending.length} migrations`} not applied yet (${pending.join(', ')}): the next ingest or import applies ${pending.length === 1 ? 'it' : 'them'}`,
         };
       }
       return {

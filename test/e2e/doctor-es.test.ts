@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import net from 'node:net';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli-binary.js';
 import { createTempDir } from '../support/databases.js';
@@ -53,5 +54,17 @@ describe('doctor --lang es', () => {
     expect(es.stdout).toContain(' puede leerse por otras cuentas: chmod -R go-rwx ');
     expect(en.stdout).toContain(' is readable by other accounts: chmod -R go-rwx ');
     expect(en.stdout).toMatch(/1 file or folder inside \S+old-archive is readable/);
+  });
+
+  it('a database an older version left: the migration not applied yet, in Spanish (it was left in English)', async () => {
+    const env = { TECSALUD_DB: '' };
+    expect((await runCli(['patients', 'import', REGISTRY_CSV, '--db', 'old.db'], { cwd: dir, env })).code).toBe(0);
+    const handle = new Database(path.join(dir, 'old.db'));
+    handle.prepare("delete from kysely_migration where name = '0007-queue'").run();
+    handle.close();
+    const doctor = (lang: string) => runCli(['doctor', '--db', 'old.db', '--lang', lang], { cwd: dir, env });
+    const [es, en] = await Promise.all([doctor('es'), doctor('en')]);
+    expect(es.stdout).toMatch(/^AVISO {2}base de datos {10}\S+old\.db responde; 1 migración sin aplicar \(0007-queue\): la próxima ingesta o importación la aplica$/m);
+    expect(en.stdout).toMatch(/^WARN {2}database {6}\S+old\.db is reachable; 1 migration not applied yet \(0007-queue\): the next ingest or import applies it$/m);
   });
 });

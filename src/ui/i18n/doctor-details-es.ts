@@ -46,6 +46,13 @@ const DOCTOR_RULES: readonly RefusalRule[] = [
       `sin respuesta en ${seconds} s: el servidor puede estar detenido o sobrecargado, o un cortafuegos descarta los paquetes (doctor --timeout fija el límite)`,
   },
   {
+    // An older database, after the tool was upgraded: IT reads this line before the night's run.
+    en: /^(.+?) is reachable(.*); (\d+) migrations? not applied yet \((.*)\): the next ingest or import applies (?:it|them)$/s,
+    es: ([target, security, count, names], detail) =>
+      `${target} responde${security ? detail(security) : ''}; ${count === '1' ? '1 migración sin aplicar' : `${count} migraciones sin aplicar`} ` +
+      `(${names}): la próxima ingesta o importación ${count === '1' ? 'la aplica' : 'las aplica'}`,
+  },
+  {
     en: /^(.+) \((sqlite|postgres)\) is reachable and migrated(.*)$/s,
     es: ([target, dialect, security], detail) => `${target} (${dialect}) responde y está migrada${security ? detail(security) : ''}`,
   },

@@ -40,39 +40,45 @@ interface ReportFile {
   ocr: { engine: string; pages: number } | null;
 }
 
+/** A drop of `files` beside a database holding the sample registry, ingested with `extractor` and native OCR. */
+async function ingestScans(name: string, extractor: string, files: Record<string, Buffer>) {
+  const db = path.join(root, `${name}.db`);
+  const drop = path.join(root, name);
+  fs.mkdirSync(drop);
+  for (const [filename, bytes] of Object.entries(files)) fs.writeFileSync(path.join(drop, filename), bytes);
+  const imported = await runCli(['patients', 'import', REGISTRY_CSV, '--db', db], { cwd: root });
+  expect(imported.code, imported.stderr).toBe(0);
+  const run = await runCli(
+    [
+      'ingest',
+      drop,
+      '--db',
+      db,
+      '--non-interactive',
+      '--json',
+      '--ocr-engine',
+      'tesseract',
+      '--extractor',
+      extractor,
+    ],
+    { cwd: root },
+  );
+  return { db, run, files: (JSON.parse(run.stdout) as { files: ReportFile[] }).files };
+}
+
 describe.runIf(hasNativeOcr)('a scan under a typed form of 1,000+ letters', { tags: ['slow'] }, () => {
   it("is OCR'd: one naming another patient is held for review, one of the filename's keeps note and form", async () => {
-    const extractor = 'pdfium'; // the default
-    const db = path.join(root, `${extractor}.db`);
-    const drop = path.join(root, extractor);
-    fs.mkdirSync(drop);
     const otherName = scanFilename('6500000001');
     const ownName = scanFilename('6500000002');
-    fs.writeFileSync(path.join(drop, otherName), other);
-    fs.writeFileSync(path.join(drop, ownName), own);
-    fs.copyFileSync(path.join(SAMPLE, TEXT_PDF), path.join(drop, TEXT_PDF));
-    const imported = await runCli(['patients', 'import', REGISTRY_CSV, '--db', db], { cwd: root });
-    expect(imported.code, imported.stderr).toBe(0);
-
-    const run = await runCli(
-      [
-        'ingest',
-        drop,
-        '--db',
-        db,
-        '--non-interactive',
-        '--json',
-        '--ocr-engine',
-        'tesseract',
-        '--extractor',
-        extractor,
-      ],
-      { cwd: root },
-    );
+    const text = fs.readFileSync(path.join(SAMPLE, TEXT_PDF));
+    // pdfium: the default extractor.
+    const {
+      db,
+      run,
+      files: report,
+    } = await ingestScans('pdfium', 'pdfium', { [otherName]: other, [ownName]: own, [TEXT_PDF]: text });
     expect(run.code, run.stderr).toBe(2); // one held for review
-    const files = new Map(
-      (JSON.parse(run.stdout) as { files: ReportFile[] }).files.map((file) => [file.filename, file]),
-    );
+    const files = new Map(report.map((file) => [file.filename, file]));
     expect(files.get(otherName)).toMatchObject({
       outcome: 'review_required',
       flags: ['content_mismatch'],
@@ -99,30 +105,10 @@ describe.runIf(hasNativeOcr)('a scan under a typed form of 1,000+ letters', { ta
   // Each other extractor, on the file that matters: another patient's note under the form is read and held.
   for (const extractor of ['pdf-parse', 'pdftotext']) {
     it(`is OCR'd with --extractor ${extractor}: one naming another patient is held for review`, async () => {
-      const db = path.join(root, `${extractor}.db`);
-      const drop = path.join(root, extractor);
-      fs.mkdirSync(drop);
       const otherName = scanFilename('6500000001');
-      fs.writeFileSync(path.join(drop, otherName), other);
-      const imported = await runCli(['patients', 'import', REGISTRY_CSV, '--db', db], { cwd: root });
-      expect(imported.code, imported.stderr).toBe(0);
-      const run = await runCli(
-        [
-          'ingest',
-          drop,
-          '--db',
-          db,
-          '--non-interactive',
-          '--json',
-          '--ocr-engine',
-          'tesseract',
-          '--extractor',
-          extractor,
-        ],
-        { cwd: root },
-      );
+      const { run, files } = await ingestScans(extractor, extractor, { [otherName]: other });
       expect(run.code, run.stderr).toBe(2);
-      const [file] = (JSON.parse(run.stdout) as { files: ReportFile[] }).files;
+      const [file] = files;
       expect(file).toMatchObject({
         filename: otherName,
         outcome: 'review_required',

@@ -211,6 +211,33 @@ export const LETTERHEAD = [
 export const LETTERHEAD_FOOTER =
   'Documento confidencial del expediente clínico (NOM-004-SSA3-2012) · Impreso el 12/03/2024 10:22 · Página 1 de 1';
 
+/** A one-page consultation note naming `patient`, scanned (the note only in the image), to draw a text layer on. */
+async function scannedNote(
+  patient: { expediente: string; name: string },
+  layout: {
+    size: [number, number] | 'LETTER';
+    margins: { top: number; bottom: number; left: number; right: number };
+    fontSize: number;
+  },
+  seed: number,
+): Promise<PdfLibDocument> {
+  const body = new PDFDocument({
+    size: layout.size,
+    margins: layout.margins,
+    info: { CreationDate: new Date(0) },
+  });
+  const done = collect(body);
+  body.font('Helvetica').fontSize(layout.fontSize);
+  for (const line of [
+    'NOTA DE CONSULTA',
+    `Paciente: ${patient.name}  Expediente: ${patient.expediente}`,
+    'Diagnóstico: lumbalgia mecánica. Plan: analgésico y control en dos semanas.',
+  ])
+    body.text(line);
+  body.end();
+  return PdfLibDocument.load(await makeScannedPdf(await done, { seed }));
+}
+
 /**
  * A one-page scan filed by a document system: the letterhead and footer as a text layer at the top and foot
  * of the page, the note itself — naming `patient` — only in the image between them.
@@ -219,21 +246,11 @@ export async function makeLetterheadScan(
   patient: { expediente: string; name: string } = OTHER_PATIENT,
   seed = 17,
 ): Promise<Buffer> {
-  const body = new PDFDocument({
-    size: [612, 200],
-    margins: { top: 40, bottom: 30, left: 24, right: 24 },
-    info: { CreationDate: new Date(0) },
-  });
-  const done = collect(body);
-  body.font('Helvetica').fontSize(11);
-  for (const line of [
-    'NOTA DE CONSULTA',
-    `Paciente: ${patient.name}  Expediente: ${patient.expediente}`,
-    'Diagnóstico: lumbalgia mecánica. Plan: analgésico y control en dos semanas.',
-  ])
-    body.text(line);
-  body.end();
-  const scan = await PdfLibDocument.load(await makeScannedPdf(await done, { seed }));
+  const scan = await scannedNote(
+    patient,
+    { size: [612, 200], margins: { top: 40, bottom: 30, left: 24, right: 24 }, fontSize: 11 },
+    seed,
+  );
   const page = scan.getPage(0);
   const font = await scan.embedFont(StandardFonts.Helvetica);
   const { height } = page.getSize();
@@ -258,21 +275,11 @@ export async function makeTypedFormScan(
   letters = 1122,
   seed = 19,
 ): Promise<Buffer> {
-  const body = new PDFDocument({
-    size: 'LETTER',
-    margins: { top: 240, bottom: 30, left: 48, right: 48 },
-    info: { CreationDate: new Date(0) },
-  });
-  const done = collect(body);
-  body.font('Helvetica').fontSize(12);
-  for (const line of [
-    'NOTA DE CONSULTA',
-    `Paciente: ${patient.name}  Expediente: ${patient.expediente}`,
-    'Diagnóstico: lumbalgia mecánica. Plan: analgésico y control en dos semanas.',
-  ])
-    body.text(line);
-  body.end();
-  const scan = await PdfLibDocument.load(await makeScannedPdf(await done, { seed }));
+  const scan = await scannedNote(
+    patient,
+    { size: 'LETTER', margins: { top: 240, bottom: 30, left: 48, right: 48 }, fontSize: 12 },
+    seed,
+  );
   const page = scan.getPage(0);
   const font = await scan.embedFont(StandardFonts.Helvetica);
   const { height } = page.getSize();

@@ -131,7 +131,15 @@ export class RegistryWriter implements RegistryImport {
   }
 
   async upsert(rows: PatientInput[]): Promise<UpsertResult> {
-    const summary: UpsertResult = { inserted: 0, updated: 0, unchanged: 0, renames: [], detailChanges: [], confirmations: [], numberClashes: [] };
+    const summary: UpsertResult = {
+      inserted: 0,
+      updated: 0,
+      unchanged: 0,
+      renames: [],
+      detailChanges: [],
+      confirmations: [],
+      numberClashes: [],
+    };
     if (rows.length === 0) return summary;
     const latest = new Map<string, PatientInput>();
     for (const row of rows) latest.set(row.expediente, row); // the last row of a batch wins
@@ -153,8 +161,11 @@ export class RegistryWriter implements RegistryImport {
       } else summary.unchanged++;
     }
     summary.renames = await this.renamesOfPatientsWithDocuments(updates, latest);
-    const refused = new Set(summary.renames.filter((rename) => !rename.applied).map((rename) => rename.before.id));
-    if (refused.size > 0) updates.splice(0, updates.length, ...updates.filter((u) => !refused.has(u.before.id)));
+    const refused = new Set(
+      summary.renames.filter((rename) => !rename.applied).map((rename) => rename.before.id),
+    );
+    if (refused.size > 0)
+      updates.splice(0, updates.length, ...updates.filter((u) => !refused.has(u.before.id)));
     const detailChanged = updates.filter(
       ({ before, after }) => before.fechaNacimiento !== after.fechaNacimiento || before.sexo !== after.sexo,
     );
@@ -194,51 +205,28 @@ export class RegistryWriter implements RegistryImport {
       .where('added.createdAt', '=', this.stamp)
       .where('added.fechaNacimiento', 'is not', null)
       .where((eb) =>
-        eb.or([eb('other.createdAt', '<>', this.stamp), eb('other.expediente', '<', eb.ref('added.expediente'))]),
+        eb.or([
+          eb('other.createdAt', '<>', this.stamp),
+          eb('other.expediente', '<', eb.ref('added.expediente')),
+        ]),
       )
-      .selectAll('added')
-      .select([
-        'other.id as otherId',
-        'other.expediente as otherExpediente',
-        'other.apellidoPaterno as otherApellidoPaterno',
-        'other.apellidoMaterno as otherApellidoMaterno',
-        'other.nombres as otherNombres',
-        'other.fechaNacimiento as otherFechaNacimiento',
-        'other.sexo as otherSexo',
-        'other.source as otherSource',
-        'other.createdAt as otherCreatedAt',
-        'other.updatedAt as otherUpdatedAt',
-      ])
+      .select(['added.id as addedId', 'other.id as otherId'])
       .orderBy('added.expediente')
       .orderBy('other.expediente')
       .limit(limit)
       .execute();
-    return rows.map((row) => ({
-      added: {
-        id: row.id,
-        expediente: row.expediente,
-        apellidoPaterno: row.apellidoPaterno,
-        apellidoMaterno: row.apellidoMaterno,
-        nombres: row.nombres,
-        fechaNacimiento: row.fechaNacimiento,
-        sexo: row.sexo,
-        source: row.source,
-        createdAt: row.createdAt,
-        updatedAt: row.updatedAt,
-      },
-      other: {
-        id: row.otherId,
-        expediente: row.otherExpediente,
-        apellidoPaterno: row.otherApellidoPaterno,
-        apellidoMaterno: row.otherApellidoMaterno,
-        nombres: row.otherNombres,
-        fechaNacimiento: row.otherFechaNacimiento,
-        sexo: row.otherSexo,
-        source: row.otherSource,
-        createdAt: row.otherCreatedAt,
-        updatedAt: row.otherUpdatedAt,
-      },
-    }));
+    if (rows.length === 0) return [];
+    const ids = [...new Set(rows.flatMap((row) => [row.addedId, row.otherId]))];
+    const byId = new Map<string, Patient>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const patients = await this.trx
+        .selectFrom('patients')
+        .selectAll()
+        .where('id', 'in', ids.slice(i, i + 500))
+        .execute();
+      for (const patient of patients) byId.set(patient.id, patient);
+    }
+    return rows.map((row) => ({ added: byId.get(row.addedId)!, other: byId.get(row.otherId)! }));
   }
 
   /**
@@ -348,7 +336,8 @@ export class RegistryWriter implements RegistryImport {
 
   /** Candidate keys staged (SQLite) or inserted (elsewhere); term counts summed for finish(). */
   private async addKeys(patients: Patient[]): Promise<void> {
-    if (this.stagesKeys) forEachKey(patients, this.termDeltas, (keyHash, code) => this.staged.push(keyHash, code));
+    if (this.stagesKeys)
+      forEachKey(patients, this.termDeltas, (keyHash, code) => this.staged.push(keyHash, code));
     else await this.statements.insertKeys(keyRowsInOrder(patients, this.termDeltas));
   }
 

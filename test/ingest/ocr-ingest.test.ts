@@ -141,7 +141,7 @@ describe.runIf(hasNativeOcr)(
       expect(off.code).toBe(3);
       const file = ocrFiles(off.report).get(name)!;
       expect(file).toMatchObject({ outcome: 'image_only', ocr: null });
-      expect(file.error).toMatch(/^the PDF's pages are scans whose only text is a scanner's stamp, a letterhead .*--ocr auto/);
+      expect(file.error).toMatch(/^the PDF's pages are scans whose only text is a scanner's stamp, a letterhead, a typed form .*--ocr auto/);
       expect(await storedDocuments(workspace)).toEqual([]);
       // The same bytes are not remembered as failed for a run that reads scans.
       const on = await ingestJson(workspace, { ocrEngine: 'tesseract' }, REAL_EXTRACTOR);

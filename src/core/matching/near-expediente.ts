@@ -4,7 +4,8 @@ import { isOneEdit } from './string-similarity.js';
 const EXPEDIENTE_MIN_DIGITS = 8;
 const EXPEDIENTE_MAX_DIGITS = 12;
 
-function withoutLeadingZeros(expediente: string): string {
+/** The expediente's number: its leading zeros dropped (a lone 0 kept). */
+export function withoutLeadingZeros(expediente: string): string {
   return expediente.replace(/^0+(?=.)/, '');
 }
 

@@ -1,5 +1,6 @@
 import type { Transaction } from 'kysely';
 import { isFrequencyKey, patientBlockingKeys } from '../../../core/matching/blocking-keys.js';
+import { sameNumberWithOtherZeros, withoutLeadingZeros } from '../../../core/matching/near-expediente.js';
 import { isRename } from '../../../core/registry/is-rename.js';
 import { keepStoredDetails, type PatientInput } from '../../../core/registry/registry-row.js';
 import { AuditRepository, type AuditEvent } from '../audit-repository.js';
@@ -293,14 +294,7 @@ export class RegistryWriter implements RegistryImport {
    * digits), on the expediente index: a few lookups per new row, none per known one.
    */
   private async storedWithOtherZeros(rows: PatientInput[]): Promise<Map<string, Patient>> {
-    const variants = new Set<string>();
-    for (const row of rows) {
-      const number = withoutLeadingZeros(row.expediente);
-      for (let length = Math.max(8, number.length); length <= 12; length++) {
-        const padded = number.padStart(length, '0');
-        if (padded !== row.expediente) variants.add(padded);
-      }
-    }
+    const variants = new Set(rows.flatMap((row) => sameNumberWithOtherZeros(row.expediente)));
     const byNumber = new Map<string, Patient>();
     if (variants.size === 0) return byNumber;
     for (const patient of await this.statements.patientsByExpediente([...variants])) {
@@ -361,10 +355,6 @@ export class RegistryWriter implements RegistryImport {
     // Term counts are already right: every update moved them from the old name to the new one.
     forEachKey(finalNames, new Map(), (keyHash, code) => this.staged.push(keyHash, code));
   }
-}
-
-function withoutLeadingZeros(expediente: string): string {
-  return expediente.replace(/^0+/, '');
 }
 
 function differs(before: Patient, row: PatientInput): boolean {

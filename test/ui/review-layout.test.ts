@@ -24,7 +24,14 @@ function frame(
   view: ReviewView = initialReviewView(),
   messages: Messages = EN,
 ) {
-  const layout = layoutReview({ state, view, width: size.columns - 1, rows: size.rows, messages, reviewer: 'ana' });
+  const layout = layoutReview({
+    state,
+    view,
+    width: size.columns - 1,
+    rows: size.rows,
+    messages,
+    reviewer: 'ana',
+  });
   const rows = [...layout.header, ...layout.body, ...layout.footer];
   return { layout, rows: rows.map(text), widths: rows.map(lineWidth) };
 }
@@ -34,29 +41,34 @@ describe('review layout', () => {
     { columns: 100, rows: 30 },
     { columns: 80, rows: 24 },
     { columns: 60, rows: 20 },
-  ])('fits $columns×$rows: one row short of the terminal, header and key hints always there', async (size) => {
-    const state = await stateOf();
-    for (const view of [
-      initialReviewView(),
-      { ...initialReviewView(), details: true },
-      { ...initialReviewView(), overlay: 'help' as const },
-      { ...initialReviewView(), overlay: 'list' as const },
-      { ...initialReviewView(), scroll: 1000 },
-    ]) {
-      const { rows, widths } = frame(state, size, view);
-      expect(rows).toHaveLength(size.rows - 1);
-      for (const w of widths) expect(w).toBeLessThanOrEqual(size.columns - 1);
-      expect(rows[0]).toContain('Review 1 of 2');
-      expect(rows.at(-2)!.trim()).not.toBe('');
-      if (view.overlay === 'none') expect(rows.at(-2)).toMatch(/\? help/);
-    }
-    // The list names each file by its expediente, whole, so that a narrow terminal still tells the cases apart.
-    const list = frame(state, size, { ...initialReviewView(), overlay: 'list' as const }).rows;
-    expect(list.find((row) => row.includes(' 1  '))).toMatch(/^▶\s+1\s+pending\s+3000576011 {2}LAB {2}BONILLA/);
-    const { rows } = frame(state, size);
-    expect(rows[1]).toMatch(/3000576011_BONILLA/);
-    expect(rows[2]).toContain('3000576011');
-  });
+  ])(
+    'fits $columns×$rows: one row short of the terminal, header and key hints always there',
+    async (size) => {
+      const state = await stateOf();
+      for (const view of [
+        initialReviewView(),
+        { ...initialReviewView(), details: true },
+        { ...initialReviewView(), overlay: 'help' as const },
+        { ...initialReviewView(), overlay: 'list' as const },
+        { ...initialReviewView(), scroll: 1000 },
+      ]) {
+        const { rows, widths } = frame(state, size, view);
+        expect(rows).toHaveLength(size.rows - 1);
+        for (const w of widths) expect(w).toBeLessThanOrEqual(size.columns - 1);
+        expect(rows[0]).toContain('Review 1 of 2');
+        expect(rows.at(-2)!.trim()).not.toBe('');
+        if (view.overlay === 'none') expect(rows.at(-2)).toMatch(/\? help/);
+      }
+      // The list names each file by its expediente, whole, so that a narrow terminal still tells the cases apart.
+      const list = frame(state, size, { ...initialReviewView(), overlay: 'list' as const }).rows;
+      expect(list.find((row) => row.includes(' 1  '))).toMatch(
+        /^▶\s+1\s+pending\s+3000576011 {2}LAB {2}BONILLA/,
+      );
+      const { rows } = frame(state, size);
+      expect(rows[1]).toMatch(/3000576011_BONILLA/);
+      expect(rows[2]).toContain('3000576011');
+    },
+  );
 
   it('shows each candidate with birth date, sex, documents held and reasons in plain words; details on demand', async () => {
     const state = await stateOf();
@@ -66,44 +78,69 @@ describe('review layout', () => {
     expect(all).toContain('docs (CONS LAB RX) · same expediente · paterno: different (BONILLA / ACOSTA)');
     expect(all).toContain('◆ ID CONFLICT ⚠ below 0.60 ⚠ birth date differs ⚠ sex differs');
     expect(all).toContain('ID CONFLICT');
-    expect(all).not.toMatch(/\bjw \d/); // the per-signal numbers are behind `d`
+    expect(all).not.toMatch(/Jaro-Winkler \d/); // the per-signal numbers are behind `d`
     expect(all).toContain('Fecha de nacimiento: 12/03/1984'); // the whole text, scrollable
     expect(all).toContain('FIN DEL REPORTE');
-    const details = frame(state, { columns: 100, rows: 80 }, { ...initialReviewView(), details: true }).rows.join('\n');
-    expect(details).toMatch(/jw 0\.95/);
+    const details = frame(
+      state,
+      { columns: 100, rows: 80 },
+      { ...initialReviewView(), details: true },
+    ).rows.join('\n');
+    expect(details).toMatch(/Jaro-Winkler 0\.95/);
+    // Each number named in words (wrapped over rows as the width asks).
+    const words = details.replace(/\s+/g, ' ');
+    expect(words).toMatch(/spelling \(Levenshtein\) \d\.\d\d · /);
+    expect(words).toMatch(/rarity of the name \d\.\d\d \(1 = rare/);
+    const spanish = frame(
+      state,
+      { columns: 100, rows: 80 },
+      { ...initialReviewView(), details: true },
+      ES,
+    ).rows.join(' ');
+    expect(spanish.replace(/\s+/g, ' ')).toMatch(/ortografía \(Levenshtein\) \d\.\d\d · /);
   });
 
   it.each([
     { columns: 60, rows: 20 },
     { columns: 80, rows: 24 },
     { columns: 60, rows: 11 },
-  ])('the id-conflict banner at $columns×$rows: whole, wrapped, and the last header rows to give way', async (size) => {
-    const state = await stateOf();
-    for (const messages of [EN, ES]) {
-      const { rows, widths } = frame(state, size, initialReviewView(), messages);
-      expect(rows).toHaveLength(size.rows - 1);
-      for (const w of widths) expect(w).toBeLessThanOrEqual(size.columns - 1);
-      const start = rows.findIndex((row) => row.startsWith(' !! '));
-      expect(start).toBeGreaterThan(0);
-      const banner = rows.slice(start, start + 3).filter((row) => row.startsWith('    ')).map((row) => row.trim());
-      const whole = [rows[start]!.trim(), ...banner].join(' ');
-      expect(whole).toBe(
-        `!! ${messages.idConflictBanner('3000576011', 'ACOSTA MORALES, JORGE', 'BONILLA SEPÚLVEDA, ADRIANA')}`,
-      );
-    }
-  });
+  ])(
+    'the id-conflict banner at $columns×$rows: whole, wrapped, and the last header rows to give way',
+    async (size) => {
+      const state = await stateOf();
+      for (const messages of [EN, ES]) {
+        const { rows, widths } = frame(state, size, initialReviewView(), messages);
+        expect(rows).toHaveLength(size.rows - 1);
+        for (const w of widths) expect(w).toBeLessThanOrEqual(size.columns - 1);
+        const start = rows.findIndex((row) => row.startsWith(' !! '));
+        expect(start).toBeGreaterThan(0);
+        const banner = rows
+          .slice(start, start + 3)
+          .filter((row) => row.startsWith('    '))
+          .map((row) => row.trim());
+        const whole = [rows[start]!.trim(), ...banner].join(' ');
+        expect(whole).toBe(
+          `!! ${messages.idConflictBanner('3000576011', 'ACOSTA MORALES, JORGE', 'BONILLA SEPÚLVEDA, ADRIANA')}`,
+        );
+      }
+    },
+  );
 
   it('a case decided in this sitting and shown again says what was decided, in both languages', async () => {
     const cases = [fourCandidateCase(), fourCandidateCase({ fileId: 'f2', relativePath: 'b/second.pdf' })];
     const walk = new ReviewWalk(fakeService(cases).service, cases.map(pendingOf), { guardMs: 0 });
     await walk.start();
-    expect(frame(walk.getState(), { columns: 60, rows: 20 }).rows.join('\n')).not.toContain('Decided in this sitting');
+    expect(frame(walk.getState(), { columns: 60, rows: 20 }).rows.join('\n')).not.toContain(
+      'Decided in this sitting',
+    );
     await walk.perform({ type: 'reject' });
     await walk.perform({ type: 'previous' });
     const state = walk.getState();
     expect(state.position).toBe(0);
     expect(frame(state, { columns: 60, rows: 20 }).rows).toContain('✓ Decided in this sitting: rejected');
-    expect(frame(state, { columns: 60, rows: 20 }, initialReviewView(), ES).rows).toContain('✓ Decidido en esta revisión: rechazado');
+    expect(frame(state, { columns: 60, rows: 20 }, initialReviewView(), ES).rows).toContain(
+      '✓ Decidido en esta revisión: rechazado',
+    );
   });
 
   it('a decision the database would not take: the whole notice (why, what to do, do it again) at 60×20, in Spanish too', async () => {
@@ -112,26 +149,43 @@ describe('review layout', () => {
       { kind: 'disk_full', directory: '/srv/tecsalud' },
       { kind: 'disk_failed', directory: '/srv/tecsalud', code: 'SQLITE_IOERR_WRITE' },
       { kind: 'server_disk_full' },
-      { kind: 'unavailable', message: 'cannot reach the Chroma server at http://127.0.0.1:8000 to write to collection "medical_documents": connection refused' },
+      {
+        kind: 'unavailable',
+        message:
+          'cannot reach the Chroma server at http://127.0.0.1:8000 to write to collection "medical_documents": connection refused',
+      },
     ];
     const base = await stateOf();
     for (const cause of causes) {
       for (const what of ['decision', 'undo'] as const) {
         for (const messages of [EN, ES]) {
-          const state = { ...base, notice: { tone: 'error' as const, notice: { code: 'not_recorded' as const, what, cause } } };
+          const state = {
+            ...base,
+            notice: { tone: 'error' as const, notice: { code: 'not_recorded' as const, what, cause } },
+          };
           const { rows } = frame(state, { columns: 60, rows: 20 }, initialReviewView(), messages);
           const keys = rows.findIndex((row) => row.includes(messages === ES ? 'r rechazar' : 'r reject'));
           expect(keys).toBeGreaterThan(0);
-          const notice = rows.slice(keys + 1).map((row) => row.trim()).filter(Boolean);
+          const notice = rows
+            .slice(keys + 1)
+            .map((row) => row.trim())
+            .filter(Boolean);
           expect(notice.length, notice.join('\n')).toBeLessThanOrEqual(4);
           const text = notice.join(' ');
           expect(text).not.toContain('…');
           expect(text).toMatch(
             messages === ES
-              ? what === 'undo' ? /^✗ no se deshizo: .*vuelva a pulsar u\.$/ : /^✗ no se registró la decisión: .*vuelva a tomar la misma decisión\.$/
-              : what === 'undo' ? /^✗ undo not done: .*press u again\.$/ : /^✗ decision not recorded: .*make the same decision again\.$/,
+              ? what === 'undo'
+                ? /^✗ no se deshizo: .*vuelva a pulsar u\.$/
+                : /^✗ no se registró la decisión: .*vuelva a tomar la misma decisión\.$/
+              : what === 'undo'
+                ? /^✗ undo not done: .*press u again\.$/
+                : /^✗ decision not recorded: .*make the same decision again\.$/,
           );
-          if (messages === ES) expect(text.replace(/"[^"]*"|'[^']*'|\([^()]*\)/g, ' ')).not.toMatch(/\b(the|is|not|database|locked|disk|full|failed|cannot|reach|server|to)\b/);
+          if (messages === ES)
+            expect(text.replace(/"[^"]*"|'[^']*'|\([^()]*\)/g, ' ')).not.toMatch(
+              /\b(the|is|not|database|locked|disk|full|failed|cannot|reach|server|to)\b/,
+            );
         }
       }
     }
@@ -141,7 +195,11 @@ describe('review layout', () => {
     const state = await stateOf();
     const size = { columns: 80, rows: 24 };
     const top = frame(state, size);
-    const view = reduceReviewView(initialReviewView(), { type: 'scroll_to', where: 'bottom', max: top.layout.maxScroll });
+    const view = reduceReviewView(initialReviewView(), {
+      type: 'scroll_to',
+      where: 'bottom',
+      max: top.layout.maxScroll,
+    });
     const bottom = frame(state, size, view);
     expect(bottom.rows[0]).toBe(top.rows[0]);
     expect(bottom.rows.join('\n')).toContain('FIN DEL REPORTE');
@@ -151,7 +209,11 @@ describe('review layout', () => {
   it('shows both identities and why in the confirmation, in Spanish too', async () => {
     const base = await stateOf();
     const candidate = base.current!.evidence[1]!;
-    const state = { ...base, phase: 'confirming' as const, confirm: { action: 'attach' as const, candidate, risks: candidate.risks } };
+    const state = {
+      ...base,
+      phase: 'confirming' as const,
+      confirm: { action: 'attach' as const, candidate, risks: candidate.risks },
+    };
     for (const messages of [EN, ES]) {
       const { rows } = frame(state, { columns: 80, rows: 24 }, initialReviewView(), messages);
       const all = rows.join('\n');
@@ -173,7 +235,13 @@ describe('review layout', () => {
     const filename = 'RIOS CORONADO CESAR CONS.pdf';
     const parse = parseFilename(filename);
     if (parse.ok) throw new Error('parses');
-    const unparsable = { fileId: 'u1', filename, relativePath: filename, parsed: null, parseError: parse.error.message };
+    const unparsable = {
+      fileId: 'u1',
+      filename,
+      relativePath: filename,
+      parsed: null,
+      parseError: parse.error.message,
+    };
     const cases = [fourCandidateCase(unparsable)];
     const walk = new ReviewWalk(fakeService(cases).service, cases.map(pendingOf), { guardMs: 0 });
     await walk.start();
@@ -209,13 +277,20 @@ describe('review layout', () => {
     await walk.start();
     const all = frame(walk.getState(), { columns: 100, rows: 40 }).rows.join('\n');
     expect(all).toContain("Held: the document's own text contradicts the filename");
-    expect(all).toContain('The document says (read at ingest): BONILLA SEPÚLVEDA, ADRIANA✓ · exp 3000147773✗');
+    expect(all).toContain(
+      'The document says (read at ingest): BONILLA SEPÚLVEDA, ADRIANA✓ · exp 3000147773✗',
+    );
     expect(all).toContain('CONTRADICTS the filename');
   });
 
   it('starts with the birth date, without a separator before it, when the document states only that', async () => {
     const base = fourCandidateCase();
-    const document = documentIdentityFor(null, 'Fecha de nacimiento: 21/06/1945\nDiagnóstico: cefalea.', base.parsed, 2026);
+    const document = documentIdentityFor(
+      null,
+      'Fecha de nacimiento: 21/06/1945\nDiagnóstico: cefalea.',
+      base.parsed,
+      2026,
+    );
     const cases = [fourCandidateCase({ heldReason: 'content_mismatch', document })];
     const walk = new ReviewWalk(fakeService(cases).service, cases.map(pendingOf), { guardMs: 0 });
     await walk.start();
@@ -252,7 +327,9 @@ describe('review layout', () => {
     await walk.start();
     const english = frame(walk.getState(), { columns: 180, rows: 40 }).rows.join('\n');
     expect(english).toContain('b. 1984-03-12 or 1984-12-03 (day/month order unclear)');
-    const spanish = frame(walk.getState(), { columns: 180, rows: 40 }, initialReviewView(), ES).rows.join('\n');
+    const spanish = frame(walk.getState(), { columns: 180, rows: 40 }, initialReviewView(), ES).rows.join(
+      '\n',
+    );
     expect(spanish).toContain('n. 12/03/1984 o 03/12/1984 (orden día/mes incierto)');
   });
 
@@ -263,8 +340,14 @@ describe('review layout', () => {
         fourCandidateCase(),
         fourCandidateCase({
           fileId: 'f2',
-          relativePath: 'urgencias/2026/diciembre/30001234_DE LA GARZA Y MONTEMAYOR, MARÍA DE LOS ÁNGELES_77_EMER.pdf',
-          parsed: { ...fourCandidateCase().parsed!, expediente: '30001234', nombreCompleto: 'DE LA GARZA Y MONTEMAYOR, MARÍA DE LOS ÁNGELES', documentTypeCode: 'EMER' },
+          relativePath:
+            'urgencias/2026/diciembre/30001234_DE LA GARZA Y MONTEMAYOR, MARÍA DE LOS ÁNGELES_77_EMER.pdf',
+          parsed: {
+            ...fourCandidateCase().parsed!,
+            expediente: '30001234',
+            nombreCompleto: 'DE LA GARZA Y MONTEMAYOR, MARÍA DE LOS ÁNGELES',
+            documentTypeCode: 'EMER',
+          },
         }),
         fourCandidateCase({ fileId: 'f3', relativePath: 'sin nombre.pdf', parsed: null }),
       ];
@@ -272,7 +355,12 @@ describe('review layout', () => {
       await walk.start();
       await walk.perform({ type: 'reject' }); // a decided row: its longer status word must not shift the columns
       for (const messages of [EN, ES]) {
-        const { rows, widths } = frame(walk.getState(), { columns, rows: 24 }, { ...initialReviewView(), overlay: 'list' }, messages);
+        const { rows, widths } = frame(
+          walk.getState(),
+          { columns, rows: 24 },
+          { ...initialReviewView(), overlay: 'list' },
+          messages,
+        );
         for (const w of widths) expect(w).toBeLessThanOrEqual(columns - 1);
         const title = rows.findIndex((row) => /^(Pending cases|Casos pendientes) \(3\)/.test(row));
         const [first, second, third] = rows.slice(title + 1, title + 4);
@@ -299,13 +387,23 @@ describe('review layout', () => {
   );
 
   it('the pending list counts its cases, not its title line, in the scroll indicator', async () => {
-    const cases = Array.from({ length: 30 }, (_, i) => fourCandidateCase({ fileId: `f${i}`, relativePath: `a/${i}.pdf` }));
+    const cases = Array.from({ length: 30 }, (_, i) =>
+      fourCandidateCase({ fileId: `f${i}`, relativePath: `a/${i}.pdf` }),
+    );
     const walk = new ReviewWalk(fakeService(cases).service, cases.map(pendingOf), { guardMs: 0 });
     await walk.start();
-    const atTop = frame(walk.getState(), { columns: 80, rows: 20 }, { ...initialReviewView(), overlay: 'list' });
+    const atTop = frame(
+      walk.getState(),
+      { columns: 80, rows: 20 },
+      { ...initialReviewView(), overlay: 'list' },
+    );
     const shown = atTop.layout.body.map(text).filter((row) => /^[▶ ] +\d+ /.test(row)).length;
     expect(atTop.rows.at(-1)!.trim()).toBe(`1–${shown} / 30 ▼`);
-    const atEnd = frame(walk.getState(), { columns: 80, rows: 20 }, { ...initialReviewView(), overlay: 'list', listCursor: 29 });
+    const atEnd = frame(
+      walk.getState(),
+      { columns: 80, rows: 20 },
+      { ...initialReviewView(), overlay: 'list', listCursor: 29 },
+    );
     const rows = atEnd.layout.body.map(text);
     expect(rows.at(-1)).toMatch(/^ +30 /);
     expect(atEnd.rows.at(-1)!.trim()).toBe(`${31 - rows.length}–30 / 30 ▲`);
@@ -320,7 +418,9 @@ describe('review layout', () => {
   });
 
   it('neutralises control characters in filenames', async () => {
-    const cases = [fourCandidateCase({ relativePath: 'x/3000576011_BONILLA\u001b]0;pwned\u0007, ADRIANA_LAB.pdf' })];
+    const cases = [
+      fourCandidateCase({ relativePath: 'x/3000576011_BONILLA\u001b]0;pwned\u0007, ADRIANA_LAB.pdf' }),
+    ];
     const walk = new ReviewWalk(fakeService(cases).service, cases.map(pendingOf), { guardMs: 0 });
     await walk.start();
     const all = frame(walk.getState(), { columns: 100, rows: 30 }).rows.join('\n');

@@ -1,5 +1,5 @@
 import { FILE_OUTCOMES, type FileOutcome } from '../../core/pipeline/file-outcome.js';
-import type { FieldMatchKind } from '../../core/matching/types.js';
+import type { CandidateScores, FieldMatchKind } from '../../core/matching/types.js';
 import type { MatchingStatus, ProcessingStatus } from '../../core/pipeline/statuses.js';
 import type {
   AttachRisk,
@@ -52,7 +52,13 @@ export interface Messages {
   waitingForDatabase(seconds: number, limitSeconds: number): string;
   /** Ctrl-C (or a signal) while a decision is being written: the sitting ends once it is. */
   closingAfterWrite: string;
-  filenameLine(expediente: string, name: string, documentType: string, code: string, numero: string | null): string;
+  filenameLine(
+    expediente: string,
+    name: string,
+    documentType: string,
+    code: string,
+    numero: string | null,
+  ): string;
   unparsable(error: string): string;
   held(reason: string, confidence: number | null, pages: number | null): string;
   /** `on`: the day, as the operator's calendar reads it. */
@@ -89,6 +95,8 @@ export interface Messages {
   documentText(from: number, to: number, total: number): string;
   textMissing: string;
   detailsHint: string;
+  /** The matcher's per-signal scores (`d`), each named in words an administrator can read. */
+  signalScores(scores: CandidateScores): string;
   // Confirmation
   confirmTitle(rank: number): string;
   confirmNewPatientTitle: string;
@@ -96,7 +104,16 @@ export interface Messages {
   confirmDocument: string;
   confirmCandidate(rank: number): string;
   confirmWhy: string;
-  riskExplained(risk: AttachRisk, context: { expediente: string; confidence: number; threshold: number; documentValue: string | null; registryValue: string | null }): string;
+  riskExplained(
+    risk: AttachRisk,
+    context: {
+      expediente: string;
+      confidence: number;
+      threshold: number;
+      documentValue: string | null;
+      registryValue: string | null;
+    },
+  ): string;
   confirmKeys: string;
   /** The same, when the confirmation is longer than the screen. */
   confirmKeysScrolling: string;
@@ -198,7 +215,14 @@ export interface DryRunMessages {
    */
   row(file: string, plan: string, why: { reason?: string; confidence?: number; error?: string }): string;
   /** `settled`: files unchanged since a run settled them (not listed). */
-  closing(counts: { auto: number; review: number; new: number; invalid: number; settled: number; deferred: number }): string;
+  closing(counts: {
+    auto: number;
+    review: number;
+    new: number;
+    invalid: number;
+    settled: number;
+    deferred: number;
+  }): string;
 }
 
 /** What `ingest --enqueue` says: the files it queued for the workers, or where it stopped. */
@@ -337,7 +361,13 @@ export interface DashboardMessages {
   finished(status: string, seconds: number): string;
   files(done: number, target: number): string;
   throughput(elapsed: string, eta: string, files: string, pages: string): string;
-  stages(c: { parsed: number; matched: number; newPatients: number; review: number; extracted: number }): string;
+  stages(c: {
+    parsed: number;
+    matched: number;
+    newPatients: number;
+    review: number;
+    extracted: number;
+  }): string;
   stored(c: { embedded: number; stored: number; duplicates: number }): string;
   failed(n: number): string;
   nextRun(n: number): string;
@@ -626,14 +656,19 @@ export const EN: Messages = {
   documentStatesNothing: 'The document does not say whose it is.',
   documentSource: (source) => (source === 'cross_check' ? 'read at ingest' : 'read from the text'),
   verdict: (v) =>
-    v === 'agrees' ? 'agrees with the filename' : v === 'contradicts' ? "CONTRADICTS the filename's match" : 'states nothing',
+    v === 'agrees'
+      ? 'agrees with the filename'
+      : v === 'contradicts'
+        ? "CONTRADICTS the filename's match"
+        : 'states nothing',
   otherPatientInFile: (values) => `Another patient further in the file: ${values}`,
   candidates: (n) => `Candidates (${num(n)})`,
   noCandidates: 'No candidate patients in the registry: n creates one, r rejects.',
   bornShort: 'b.',
   eitherDate: (first, second) => `${first} or ${second} (day/month order unclear)`,
   sexLabel: 'sex',
-  docs: (n, types) => (n === 0 ? 'no docs' : `${plural(n, 'doc', 'docs')}${types.length ? ` (${types.join(' ')})` : ''}`),
+  docs: (n, types) =>
+    n === 0 ? 'no docs' : `${plural(n, 'doc', 'docs')}${types.length ? ` (${types.join(' ')})` : ''}`,
   expedienteRelation: (r) =>
     r === 'same' ? 'same expediente' : r === 'near' ? 'expediente one keystroke away' : 'other expediente',
   nameIdentical: 'name identical',
@@ -659,6 +694,12 @@ export const EN: Messages = {
     total === 0 ? 'Document text' : `Document text (lines ${from}–${to} of ${num(total)})`,
   textMissing: 'The extracted text is missing: re-run ingest to process it again.',
   detailsHint: 'd: per-signal scores',
+  signalScores: (s) =>
+    `same expediente ${s.idMatch.toFixed(0)} · expediente one keystroke away ${s.nearId.toFixed(0)} · ` +
+    `spelling (Levenshtein) ${s.levenshtein.toFixed(2)} · Jaro-Winkler ${s.jaroWinkler.toFixed(2)} · ` +
+    `words in any order ${s.token.toFixed(2)} · words in common ${s.wordIntersection.toFixed(2)} · ` +
+    `name field by field ${s.nameSimilarity.toFixed(2)} · rarity of the name ${s.frequencyWeight.toFixed(2)} ` +
+    '(1 = rare; a common name alone proves little)',
   confirmTitle: (rank) => `Attach this document to candidate ${rank}? It needs a second look.`,
   confirmNewPatientTitle: 'Create a new patient for this document? Its own text names a registry patient.',
   confirmFile: 'The filename',
@@ -716,7 +757,13 @@ export const EN: Messages = {
   listTitle: (n) => `Pending cases (${num(n)})`,
   listKeys: '↑↓ choose · Enter open · Esc close',
   entryStatus: (s) =>
-    ({ pending: 'pending', attached: 'attached', created: 'new patient', rejected: 'rejected', skipped: 'skipped' })[s],
+    ({
+      pending: 'pending',
+      attached: 'attached',
+      created: 'new patient',
+      rejected: 'rejected',
+      skipped: 'skipped',
+    })[s],
   notice: (n) => {
     switch (n.code) {
       case 'attached':
@@ -766,11 +813,14 @@ export const EN: Messages = {
     `Walked ${num(t.walked)} of ${plural(t.total, 'file', 'files')}: ${num(t.attached)} attached, ` +
     `${plural(t.created, 'new patient', 'new patients')}, ${num(t.rejected)} rejected, ${num(t.skipped)} skipped · ` +
     `${num(t.remaining)} still waiting for review.`,
-  skippedStayPending: 'Skipped files stay pending: ← goes back to them, or run `tecsalud-batch review` later.',
+  skippedStayPending:
+    'Skipped files stay pending: ← goes back to them, or run `tecsalud-batch review` later.',
   doneKeys: (canUndo) => `${canUndo ? 'u undo · ' : ''}← back · l list · q quit`,
-  noReviewsPending: (session) => (session ? `No reviews pending in session ${session}.` : 'No reviews pending.'),
+  noReviewsPending: (session) =>
+    session ? `No reviews pending in session ${session}.` : 'No reviews pending.',
   pendingTitle: (count) => `${plural(count, 'file', 'files')} waiting for review:`,
-  pendingRow: (reason, confidence) => `(${reason}, confidence ${confidence === null ? '–' : conf(confidence)})`,
+  pendingRow: (reason, confidence) =>
+    `(${reason}, confidence ${confidence === null ? '–' : conf(confidence)})`,
   reviewNeedsTerminal:
     'review not started: walking the reviews needs a terminal (stdin and stdout are not one here: cron, a pipe or a redirect)',
   hintLabel: 'hint',
@@ -780,7 +830,8 @@ export const EN: Messages = {
     'decides them without a terminal',
   reopened: (file, session) =>
     `Reopened '${file}': it waits for review again in session ${session} (tecsalud-batch review ${session}).`,
-  rejectionLifted: (file) => `Rejection of '${file}' lifted: the next ingest of its folder holds it for review again.`,
+  rejectionLifted: (file) =>
+    `Rejection of '${file}' lifted: the next ingest of its folder holds it for review again.`,
   reviewClosing: (t, still) =>
     `Review: walked ${num(t.walked)} of ${plural(t.total, 'file', 'files')} · ${num(t.attached)} attached, ` +
     `${plural(t.created, 'new patient', 'new patients')}, ${num(t.rejected)} rejected, ${num(t.skipped)} skipped · ` +
@@ -809,7 +860,8 @@ export const EN: Messages = {
     workers: (seen, running) => `${num(seen)} seen, ${num(running)} running`,
     worker: (files, state) =>
       `${plural(files, 'file', 'files')}${state === 'gone' ? ' (gone without stopping)' : state === 'stopped' ? ' (stopped)' : ''}`,
-    jobs: (queued, active, done, failed) => `${num(queued)} queued, ${num(active)} active, ${num(done)} done, ${num(failed)} failed`,
+    jobs: (queued, active, done, failed) =>
+      `${num(queued)} queued, ${num(active)} active, ${num(done)} done, ${num(failed)} failed`,
     notMoved: (error) => `not moved: ${error}`,
     ocr: (engine, pages, confidence, low) =>
       `OCR (${engine}) read ${plural(pages, 'page', 'pages')}, ` +
@@ -818,7 +870,8 @@ export const EN: Messages = {
     contentNames: (named) => `content_mismatch: the document names ${named}`,
     contentStates: ({ birthDate, sex }) =>
       `content_mismatch: the document states ${
-        [birthDate && `birth date ${birthDate}`, sex && `sex ${sex}`].filter(Boolean).join(', ') || 'another patient'
+        [birthDate && `birth date ${birthDate}`, sex && `sex ${sex}`].filter(Boolean).join(', ') ||
+        'another patient'
       }`,
   },
   dashboard: {
@@ -830,7 +883,8 @@ export const EN: Messages = {
       `elapsed ${elapsed} · ETA ${eta} · ${files} files/s · ${pages} pages/s`,
     stages: (c) =>
       `parsed ${num(c.parsed)} · matched ${num(c.matched)} · new patients ${num(c.newPatients)} · review ${num(c.review)} · extracted ${num(c.extracted)}`,
-    stored: (c) => `embedded ${num(c.embedded)} · stored ${num(c.stored)} · duplicates ${num(c.duplicates)} · `,
+    stored: (c) =>
+      `embedded ${num(c.embedded)} · stored ${num(c.stored)} · duplicates ${num(c.duplicates)} · `,
     failed: (n) => `failed ${num(n)}`,
     nextRun: (n) => ` · next run ${num(n)}`,
     stopping:
@@ -839,7 +893,8 @@ export const EN: Messages = {
     inFlight: (n) => `In flight (${num(n)})`,
     ocrPage: (page, pages) => `[OCR page ${page}/${pages}]`,
     andMore: (n) => `  … and ${num(n)} more`,
-    latestErrors: (shown, total) => (shown < total ? `Latest errors (${num(total)} in all)` : `Errors (${num(total)})`),
+    latestErrors: (shown, total) =>
+      shown < total ? `Latest errors (${num(total)} in all)` : `Errors (${num(total)})`,
     stage: (s) => s,
   },
   progress: {
@@ -848,7 +903,8 @@ export const EN: Messages = {
     counts: (c) =>
       `${num(c.done)}/${plural(c.target, 'file', 'files')} · ${num(c.failed)} failed · ${num(c.review)} review · ` +
       plural(c.duplicates, 'duplicate', 'duplicates'),
-    barFormat: ' {bar} {value}/{total} files · {failed} failed · {review} review · {duplicates} dup · ETA {eta_formatted}',
+    barFormat:
+      ' {bar} {value}/{total} files · {failed} failed · {review} review · {duplicates} dup · ETA {eta_formatted}',
     interrupted:
       'Interrupted: no new files are started; the files in flight finish (a scan in OCR stops and stays pending). ' +
       'Press Ctrl-C again to stop at once (unfinished files stay pending for the next run).',
@@ -864,7 +920,8 @@ export const EN: Messages = {
       `Session ${id}: ${plural(jobs, 'file', 'files')} queued for the workers` +
       // The folder's session was not final yet: joined, so that no file is queued (nor stored) twice.
       (resumed ? " (the folder's unfinished session, resumed: files already queued keep their jobs)." : '.'),
-    startWorkers: (id) => `Start workers with \`tecsalud-batch worker\`; follow it with \`tecsalud-batch status ${id}\`.`,
+    startWorkers: (id) =>
+      `Start workers with \`tecsalud-batch worker\`; follow it with \`tecsalud-batch status ${id}\`.`,
     alreadyWaiting: (files, id) =>
       `${plural(files, 'file', 'files')} already waiting for review (the same content, held in an earlier session): ` +
       `settle them with \`tecsalud-batch review ${id}\`.`,
@@ -872,8 +929,10 @@ export const EN: Messages = {
       `${plural(files, 'file', 'files')} failed: \`tecsalud-batch status ${id} --files\` shows why.`,
     waitingForReview: (files, id) =>
       `${plural(files, 'file waits', 'files wait')} for review: settle them with \`tecsalud-batch review ${id}\`.`,
-    nothingToQueue: (id) => `No file needs a worker: \`tecsalud-batch status ${id} --files\` shows each file's outcome.`,
-    interrupted: (id, jobs, left) => `Session ${id}: interrupted — ${plural(jobs, 'file', 'files')} queued, ${num(left)} not queued.`,
+    nothingToQueue: (id) =>
+      `No file needs a worker: \`tecsalud-batch status ${id} --files\` shows each file's outcome.`,
+    interrupted: (id, jobs, left) =>
+      `Session ${id}: interrupted — ${plural(jobs, 'file', 'files')} queued, ${num(left)} not queued.`,
     runAgain: (left) =>
       `interrupted: run the same command again to queue the other ${plural(left, 'file', 'files')} in this session; ` +
       'the files queued are not queued twice',
@@ -886,16 +945,20 @@ export const EN: Messages = {
       `stopping now: writing what was queued (at most ${seconds} s; Ctrl-C a third time to quit without it)`,
     interruptedBeforeQueueing: (id) =>
       `${id === null ? 'Interrupted' : `Session ${id}: interrupted`} before any file was queued.`,
-    runAgainAll: "interrupted: run the same command again to queue the folder's files; no file is queued twice",
-    maxFilesIgnored: 'note: --max-files does not apply to --enqueue: every file is queued, and workers pull them',
+    runAgainAll:
+      "interrupted: run the same command again to queue the folder's files; no file is queued twice",
+    maxFilesIgnored:
+      'note: --max-files does not apply to --enqueue: every file is queued, and workers pull them',
   },
   worker: {
     started: (id, concurrency) => `worker ${id} started: ${concurrency} files at a time`,
     inSession: (id, line) => `session ${id}: ${line}`,
-    serviceDown: (error, seconds) => `a backend is down (${error}): jobs go back to the queue; pausing ${seconds} s`,
+    serviceDown: (error, seconds) =>
+      `a backend is down (${error}): jobs go back to the queue; pausing ${seconds} s`,
     postponed: (id, reason, seconds) =>
       `session ${id}: a file is not ready yet (${reason}); its job is taken again in ${seconds} s, without spending an attempt`,
-    retrying: (id, attempt, error) => `session ${id}: attempt ${attempt} of a file failed (${error}); it will be retried`,
+    retrying: (id, attempt, error) =>
+      `session ${id}: attempt ${attempt} of a file failed (${error}); it will be retried`,
     givenUp: (id, attempts, error) =>
       `session ${id}: a file failed on all ${attempts} attempts (${error}); see \`tecsalud-batch status ${id} --files\``,
     stillChanging: (id, duration, reason) =>
@@ -908,7 +971,9 @@ export const EN: Messages = {
       `back on the queue now, not at its --job-timeout`,
     sessionFinished: (id, status, c) =>
       `session ${id} ${status}: ${num(c.processed)}/${num(c.total)} files, ${num(c.failed)} failed, ${num(c.review)} to review` +
-      (c.alreadyWaiting > 0 ? `, ${num(c.alreadyWaiting)} already waiting for review from an earlier session` : ''),
+      (c.alreadyWaiting > 0
+        ? `, ${num(c.alreadyWaiting)} already waiting for review from an earlier session`
+        : ''),
     idle: 'the queue is empty: stopping',
     waiting: (active, until, later, next) =>
       'waiting for ' +
@@ -922,7 +987,8 @@ export const EN: Messages = {
         .filter(Boolean)
         .join(' and ') +
       '; `tecsalud-batch status` shows them by session',
-    stopped: (id, files, seconds) => `worker ${id} stopped: ${plural(files, 'file', 'files')} in ${formatSeconds(seconds)}`,
+    stopped: (id, files, seconds) =>
+      `worker ${id} stopped: ${plural(files, 'file', 'files')} in ${formatSeconds(seconds)}`,
     // A hangup is never "again, at once" (see handleInterrupts): it says what it was instead.
     stopping: (signal) =>
       signal === 'SIGHUP'
@@ -1040,14 +1106,21 @@ function esServiceProblem(message: string, depth = 0): string {
   if (depth > 3) return message;
   for (const rule of SERVICE_PROBLEM_RULES) {
     const match = rule.en.exec(message);
-    if (match) return rule.es(match.slice(1).map((part) => part ?? ''), (nested) => esServiceProblem(nested, depth + 1));
+    if (match)
+      return rule.es(
+        match.slice(1).map((part) => part ?? ''),
+        (nested) => esServiceProblem(nested, depth + 1),
+      );
   }
   return message;
 }
 
 /** A file's English message in Spanish (see file-details-es.ts); one it does not know stays as it is. */
 function esDetail(message: string): string {
-  return translateFileDetail(message, { reason: (code) => ES_REASONS[code] ?? code, outcome: (o) => ES_OUTCOMES[o] });
+  return translateFileDetail(message, {
+    reason: (code) => ES_REASONS[code] ?? code,
+    outcome: (o) => ES_OUTCOMES[o],
+  });
 }
 
 export const ES: Messages = {
@@ -1118,8 +1191,15 @@ export const ES: Messages = {
     total === 0 ? 'Texto del documento' : `Texto del documento (líneas ${from}–${to} de ${num(total)})`,
   textMissing: 'Falta el texto extraído: vuelva a ejecutar el ingreso para procesarlo de nuevo.',
   detailsHint: 'd: puntajes por señal',
+  signalScores: (s) =>
+    `mismo expediente ${s.idMatch.toFixed(0)} · expediente a una tecla ${s.nearId.toFixed(0)} · ` +
+    `ortografía (Levenshtein) ${s.levenshtein.toFixed(2)} · Jaro-Winkler ${s.jaroWinkler.toFixed(2)} · ` +
+    `palabras en cualquier orden ${s.token.toFixed(2)} · palabras en común ${s.wordIntersection.toFixed(2)} · ` +
+    `nombre campo por campo ${s.nameSimilarity.toFixed(2)} · rareza del nombre ${s.frequencyWeight.toFixed(2)} ` +
+    '(1 = raro; un nombre común por sí solo prueba poco)',
   confirmTitle: (rank) => `¿Asignar este documento al candidato ${rank}? Requiere una segunda mirada.`,
-  confirmNewPatientTitle: '¿Crear un paciente nuevo para este documento? Su propio texto nombra a un paciente del registro.',
+  confirmNewPatientTitle:
+    '¿Crear un paciente nuevo para este documento? Su propio texto nombra a un paciente del registro.',
   confirmFile: 'El nombre del archivo',
   confirmDocument: 'El documento',
   confirmCandidate: (rank) => `Candidato ${rank}`,
@@ -1177,9 +1257,13 @@ export const ES: Messages = {
   listKeys: '↑↓ elegir · Enter abrir · Esc cerrar',
   entryStatus: (s) =>
     // «nuevo», as the key that makes one (`n nuevo`): «paciente nuevo» took five columns from every name at 60.
-    ({ pending: 'pendiente', attached: 'asignado', created: 'nuevo', rejected: 'rechazado', skipped: 'omitido' })[
-      s
-    ],
+    ({
+      pending: 'pendiente',
+      attached: 'asignado',
+      created: 'nuevo',
+      rejected: 'rechazado',
+      skipped: 'omitido',
+    })[s],
   notice: (n) => {
     switch (n.code) {
       case 'attached':
@@ -1236,7 +1320,8 @@ export const ES: Messages = {
   noReviewsPending: (session) =>
     session ? `No hay revisiones pendientes en la sesión ${session}.` : 'No hay revisiones pendientes.',
   pendingTitle: (count) => `${plural(count, 'archivo', 'archivos')} en espera de revisión:`,
-  pendingRow: (reason, confidence) => `(${reason}, confianza ${confidence === null ? '–' : conf(confidence)})`,
+  pendingRow: (reason, confidence) =>
+    `(${reason}, confianza ${confidence === null ? '–' : conf(confidence)})`,
   reviewNeedsTerminal:
     'revisión no iniciada: recorrer las revisiones requiere una terminal (aquí stdin y stdout no lo son: cron, ' +
     'una tubería o una redirección)',
@@ -1268,7 +1353,8 @@ export const ES: Messages = {
     title: (id) => `Sesión ${id}`,
     label: (row) => ES_STATUS_ROWS[row],
     status: (code) => `${ES_STATUSES[code] ?? code} (${code})`,
-    files: (processed, total, failed) => `${num(processed)}/${num(total)} procesados, ${plural(failed, 'fallido', 'fallidos')}`,
+    files: (processed, total, failed) =>
+      `${num(processed)}/${num(total)} procesados, ${plural(failed, 'fallido', 'fallidos')}`,
     patients: (matched, created) => patientCounts(matched, created).replace(/^pacientes: /, ''),
     alreadyWaiting: (count) => `${num(count)} (el mismo contenido espera revisión en otro archivo)`,
     seconds: (seconds) => formatSeconds(seconds),
@@ -1288,8 +1374,9 @@ export const ES: Messages = {
     contentNames: (named) => `${ES_FLAGS.content_mismatch}: el documento nombra a ${named}`,
     contentStates: ({ birthDate, sex }) =>
       `${ES_FLAGS.content_mismatch}: el documento indica ${
-        [birthDate && `fecha de nacimiento ${formatCalendarDate(birthDate, 'es')}`, sex && `sexo ${sex}`].filter(Boolean).join(', ') ||
-        'otro paciente'
+        [birthDate && `fecha de nacimiento ${formatCalendarDate(birthDate, 'es')}`, sex && `sexo ${sex}`]
+          .filter(Boolean)
+          .join(', ') || 'otro paciente'
       }`,
   },
   dashboard: {
@@ -1302,7 +1389,8 @@ export const ES: Messages = {
       `transcurrido ${elapsed} · restante ${eta} · ${files} archivos/s · ${pages} páginas/s`,
     stages: (c) =>
       `leídos ${num(c.parsed)} · asignados ${num(c.matched)} · pacientes nuevos ${num(c.newPatients)} · revisión ${num(c.review)} · extraídos ${num(c.extracted)}`,
-    stored: (c) => `indexados ${num(c.embedded)} · guardados ${num(c.stored)} · duplicados ${num(c.duplicates)} · `,
+    stored: (c) =>
+      `indexados ${num(c.embedded)} · guardados ${num(c.stored)} · duplicados ${num(c.duplicates)} · `,
     failed: (n) => `fallidos ${num(n)}`,
     nextRun: (n) => ` · siguiente ejecución ${num(n)}`,
     stopping:
@@ -1311,7 +1399,8 @@ export const ES: Messages = {
     inFlight: (n) => `En curso (${num(n)})`,
     ocrPage: (page, pages) => `[OCR página ${page}/${pages}]`,
     andMore: (n) => `  … y ${num(n)} más`,
-    latestErrors: (shown, total) => (shown < total ? `Últimos errores (${num(total)} en total)` : `Errores (${num(total)})`),
+    latestErrors: (shown, total) =>
+      shown < total ? `Últimos errores (${num(total)} en total)` : `Errores (${num(total)})`,
     stage: (s) =>
       ({
         queued: 'en cola',
@@ -1367,7 +1456,8 @@ export const ES: Messages = {
     runAgain: (left) =>
       `interrumpido: ejecute el mismo comando otra vez para encolar ${left === 1 ? 'el otro archivo' : `los otros ${num(left)} archivos`} ` +
       'de esta sesión; los archivos ya en cola no se encolan dos veces',
-    stopping: 'deteniendo: los archivos encolados hasta ahora conservan sus tareas (Ctrl-C otra vez para detener en pocos segundos)',
+    stopping:
+      'deteniendo: los archivos encolados hasta ahora conservan sus tareas (Ctrl-C otra vez para detener en pocos segundos)',
     stoppingOn: (signal) =>
       signal === 'SIGHUP'
         ? 'se cerró la terminal (SIGHUP): deteniendo; los archivos encolados hasta ahora conservan sus tareas'
@@ -1379,7 +1469,8 @@ export const ES: Messages = {
       `${id === null ? 'Interrumpido' : `Sesión ${id}: interrumpida`} antes de encolar ningún archivo.`,
     runAgainAll:
       'interrumpido: ejecute el mismo comando otra vez para encolar los archivos de la carpeta; ningún archivo se encola dos veces',
-    maxFilesIgnored: 'nota: --max-files no aplica a --enqueue: se encolan todos los archivos y los procesos de trabajo los toman',
+    maxFilesIgnored:
+      'nota: --max-files no aplica a --enqueue: se encolan todos los archivos y los procesos de trabajo los toman',
   },
   worker: {
     started: (id, concurrency) =>
@@ -1406,16 +1497,22 @@ export const ES: Messages = {
     sessionFinished: (id, status, c) =>
       `sesión ${id} ${ES_STATUSES[status] ?? status} (${status}): ${num(c.processed)}/${plural(c.total, 'archivo', 'archivos')}, ` +
       `${plural(c.failed, 'fallido', 'fallidos')}, ${num(c.review)} en revisión` +
-      (c.alreadyWaiting > 0 ? `, ${num(c.alreadyWaiting)} ya en espera de revisión desde una sesión anterior` : ''),
+      (c.alreadyWaiting > 0
+        ? `, ${num(c.alreadyWaiting)} ya en espera de revisión desde una sesión anterior`
+        : ''),
     idle: 'la cola está vacía: deteniendo',
     waiting: (active, until, later, next) =>
       'esperando ' +
       [
         active
           ? `${plural(active, 'tarea', 'tareas')} que tomaron otros procesos de trabajo` +
-            (until ? ` (si esos procesos ya no están, vuelven a la cola hacia las ${until} UTC: --job-timeout)` : '')
+            (until
+              ? ` (si esos procesos ya no están, vuelven a la cola hacia las ${until} UTC: --job-timeout)`
+              : '')
           : '',
-        later ? `${plural(later, 'tarea', 'tareas')} en cola para más tarde${next ? ` (desde las ${next} UTC)` : ''}` : '',
+        later
+          ? `${plural(later, 'tarea', 'tareas')} en cola para más tarde${next ? ` (desde las ${next} UTC)` : ''}`
+          : '',
       ]
         .filter(Boolean)
         .join(' y ') +
@@ -1455,7 +1552,9 @@ export const ES: Messages = {
     files: (c) =>
       `${plural(c.total, 'archivo', 'archivos')}: ${plural(c.ingested, 'ingresado', 'ingresados')}, ` +
       `${plural(c.duplicates, 'duplicado', 'duplicados')}` +
-      (c.setAside ? `, ${plural(c.setAside, 'apartado', 'apartados')} (${c.setAside === 1 ? 'rechazado' : 'rechazados'} antes)` : '') +
+      (c.setAside
+        ? `, ${plural(c.setAside, 'apartado', 'apartados')} (${c.setAside === 1 ? 'rechazado' : 'rechazados'} antes)`
+        : '') +
       (c.rejectedInReview ? `, ${plural(c.rejectedInReview, 'rechazado', 'rechazados')} en revisión` : '') +
       `, ${num(c.waiting)} en espera de revisión, ${plural(c.failed, 'fallido', 'fallidos')}` +
       (c.deferred ? `, ${num(c.deferred)} para la siguiente ejecución` : ''),

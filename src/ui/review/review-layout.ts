@@ -9,7 +9,16 @@ import type {
 import { sanitizeForTerminal } from '../../core/text/sanitize-for-terminal.js';
 import { formatCalendarDate, formatLocalTimestamp, truncateMiddle } from '../format.js';
 import { HELP_KEYS, type KeyHelp, type Messages } from '../i18n/messages.js';
-import { displayWidth, fitLine, joinWhileFits, lineWidth, plain, wrapSegments, type Line, type Segment } from '../lines.js';
+import {
+  displayWidth,
+  fitLine,
+  joinWhileFits,
+  lineWidth,
+  plain,
+  wrapSegments,
+  type Line,
+  type Segment,
+} from '../lines.js';
 import { pendingListLines } from './pending-list.js';
 import type { ReviewView } from './review-view.js';
 
@@ -84,10 +93,17 @@ export function layoutReview(input: ReviewLayoutInput): ReviewLayout {
   scroll = Math.min(Math.max(0, scroll), maxScroll);
   const body = lines.slice(scroll, scroll + bodyHeight).map((line) => fitLine(line, width));
   while (body.length < bodyHeight) body.push([]);
-  const footer = footerLines(input, width, notice, { scroll, bodyHeight, length: lines.length, heading }).map((line) =>
-    fitLine(line, width),
+  const footer = footerLines(input, width, notice, { scroll, bodyHeight, length: lines.length, heading }).map(
+    (line) => fitLine(line, width),
   );
-  return { header: header.map((line) => fitLine(line, width)), body, footer, bodyHeight, bodyLength: lines.length, maxScroll };
+  return {
+    header: header.map((line) => fitLine(line, width)),
+    body,
+    footer,
+    bodyHeight,
+    bodyLength: lines.length,
+    maxScroll,
+  };
 }
 
 /** The header's rows, and how many of them, at its end, are the id-conflict banner. */
@@ -105,11 +121,7 @@ function headerLines(input: ReviewLayoutInput, width: number): { lines: Line[]; 
   const right = m.helpHint;
   const gap = Math.max(1, width - displayWidth(title) - displayWidth(right));
   const lines: Line[] = [
-    [
-      { text: title, tone: 'accent', bold: true },
-      { text: ' '.repeat(gap) },
-      { text: right, tone: 'muted' },
-    ],
+    [{ text: title, tone: 'accent', bold: true }, { text: ' '.repeat(gap) }, { text: right, tone: 'muted' }],
   ];
   if (finished) return { lines, banner: 0 };
   const current = state.current;
@@ -120,17 +132,29 @@ function headerLines(input: ReviewLayoutInput, width: number): { lines: Line[]; 
     lines.push(
       plain(
         sanitizeForTerminal(
-          m.filenameLine(p.expediente, p.nombreCompleto, m.documentType(p.documentType), p.documentTypeCode, p.numero),
+          m.filenameLine(
+            p.expediente,
+            p.nombreCompleto,
+            m.documentType(p.documentType),
+            p.documentTypeCode,
+            p.numero,
+          ),
         ),
       ),
     );
   } else if (current && !p) {
-    lines.push(plain(m.unparsable(sanitizeForTerminal(m.detail(current.parseError ?? ''))), { tone: 'danger' }));
+    lines.push(
+      plain(m.unparsable(sanitizeForTerminal(m.detail(current.parseError ?? ''))), { tone: 'danger' }),
+    );
   } else {
     lines.push(plain(''));
   }
   const reason = current?.heldReason ?? entry?.reason ?? null;
-  const held = m.held(m.reason(reason), current?.heldConfidence ?? entry?.confidence ?? null, current?.pages ?? null);
+  const held = m.held(
+    m.reason(reason),
+    current?.heldConfidence ?? entry?.confidence ?? null,
+    current?.pages ?? null,
+  );
   lines.push(plain(held, { tone: 'muted' }));
   // Shown again (← or the list) after it was decided here: it says so before a key is refused as "settled".
   const status = state.entries[state.position]?.status;
@@ -152,7 +176,12 @@ function headerLines(input: ReviewLayoutInput, width: number): { lines: Line[]; 
     );
   }
   if (current?.decidingElsewhere) {
-    lines.push(plain(`⚠ ${m.decidingElsewhere(sanitizeForTerminal(current.decidingElsewhere.by))}`, { tone: 'warning', bold: true }));
+    lines.push(
+      plain(`⚠ ${m.decidingElsewhere(sanitizeForTerminal(current.decidingElsewhere.by))}`, {
+        tone: 'warning',
+        bold: true,
+      }),
+    );
   }
   if (current?.idConflict && current.expedienteOwner && p) {
     const owner = current.expedienteOwner;
@@ -169,9 +198,12 @@ function headerLines(input: ReviewLayoutInput, width: number): { lines: Line[]; 
     );
     const kept = banner.slice(0, BANNER_ROWS);
     // Longer still (huge names): the last row shows that there was more.
-    if (banner.length > BANNER_ROWS) kept[BANNER_ROWS - 1] = fitLine([...kept[BANNER_ROWS - 1]!, { text: ' '.repeat(width) }], width);
+    if (banner.length > BANNER_ROWS)
+      kept[BANNER_ROWS - 1] = fitLine([...kept[BANNER_ROWS - 1]!, { text: ' '.repeat(width) }], width);
     // Each row filled to the width, the indent and the end inverse too: one block that cannot be missed.
-    const rows = kept.map((row) => row.map((segment) => ({ ...segment, tone: 'danger' as const, inverse: true, bold: true })));
+    const rows = kept.map((row) =>
+      row.map((segment) => ({ ...segment, tone: 'danger' as const, inverse: true, bold: true })),
+    );
     lines.push(...rows.map(padTo(width)));
     return { lines, banner: rows.length };
   }
@@ -202,7 +234,10 @@ function noticeLines(input: ReviewLayoutInput, width: number): Line[] {
   if (state.closing) return [plain(m.closingAfterWrite, { tone: 'warning', bold: true })];
   if (state.waitingForDatabase) {
     const { seconds, limitSeconds } = state.waitingForDatabase;
-    return wrapSegments(plain(m.waitingForDatabase(seconds, limitSeconds), { tone: 'warning' }), width).slice(0, NOTICE_ROWS);
+    return wrapSegments(plain(m.waitingForDatabase(seconds, limitSeconds), { tone: 'warning' }), width).slice(
+      0,
+      NOTICE_ROWS,
+    );
   }
   if (state.phase === 'working') return [plain(m.working, { tone: 'muted' })];
   if (!state.notice) return [];
@@ -231,20 +266,44 @@ function footerLines(
 ): Line[] {
   const { state, view, messages: m } = input;
   let keys: string;
-  if (state.phase === 'confirming') keys = body.length > body.bodyHeight ? m.confirmKeysScrolling : m.confirmKeys;
+  if (state.phase === 'confirming')
+    keys = body.length > body.bodyHeight ? m.confirmKeysScrolling : m.confirmKeys;
   else if (view.overlay === 'help') keys = m.helpClose;
   else if (view.overlay === 'list') keys = m.listKeys;
   else if (state.phase === 'done' || state.phase === 'closed') keys = m.doneKeys(state.canUndo);
   else {
     const candidates = state.current?.evidence.length ?? 0;
-    const order: KeyHelp[] = ['attach', 'new_patient', 'reject', 'skip', 'undo', 'browse', 'page', 'help', 'quit', 'list', 'details', 'scroll'];
+    const order: KeyHelp[] = [
+      'attach',
+      'new_patient',
+      'reject',
+      'skip',
+      'undo',
+      'browse',
+      'page',
+      'help',
+      'quit',
+      'list',
+      'details',
+      'scroll',
+    ];
     // The most important keys first; what does not fit is in the help (and `? help` always is).
     const hints = order.map((key) => m.keyHint(key, candidates)).filter(Boolean);
     const help = m.keyHint('help', candidates);
     keys = joinWhileFits(hints, width);
-    if (!keys.includes(help)) keys = `${joinWhileFits(hints.filter((h) => h !== help), width - displayWidth(help) - 3)} · ${help}`;
+    if (!keys.includes(help))
+      keys = `${joinWhileFits(
+        hints.filter((h) => h !== help),
+        width - displayWidth(help) - 3,
+      )} · ${help}`;
   }
-  const keyLine: Line = [{ text: keys, tone: state.phase === 'confirming' ? 'warning' : 'muted', bold: state.phase === 'confirming' }];
+  const keyLine: Line = [
+    {
+      text: keys,
+      tone: state.phase === 'confirming' ? 'warning' : 'muted',
+      bold: state.phase === 'confirming',
+    },
+  ];
   if (notice.length > 0) return [keyLine, ...notice];
   let status: Line = [];
   if (body.length > body.bodyHeight) {
@@ -292,7 +351,8 @@ function caseLines(c: ReviewCase, details: boolean, width: number, m: Messages):
     { text: `  ${m.detailsHint}`, tone: 'muted' },
   ]);
   if (c.evidence.length === 0) lines.push(...wrapSegments(plain(m.noCandidates, { tone: 'muted' }), width));
-  for (const candidate of c.evidence.slice(0, 9)) lines.push(...candidateLines(candidate, c, details, width, m));
+  for (const candidate of c.evidence.slice(0, 9))
+    lines.push(...candidateLines(candidate, c, details, width, m));
   lines.push(plain(m.documentText(1, c.text.length, c.text.length), { bold: true, underline: true }));
   if (c.textMissing) lines.push(...wrapSegments(plain(m.textMissing, { tone: 'danger' }), width));
   for (const text of c.text) {
@@ -327,7 +387,11 @@ function documentLines(document: DocumentIdentity | null, width: number, m: Mess
   const lines = wrapSegments(values, width, { indent: 2 });
   const others = [...document.otherExpedientes, ...document.otherNames];
   if (others.length > 0) {
-    lines.push(...wrapSegments(plain(`⚠ ${m.otherPatientInFile(others.join('; '))}`, { tone: 'warning' }), width, { indent: 2 }));
+    lines.push(
+      ...wrapSegments(plain(`⚠ ${m.otherPatientInFile(others.join('; '))}`, { tone: 'warning' }), width, {
+        indent: 2,
+      }),
+    );
   }
   return lines;
 }
@@ -348,12 +412,15 @@ function candidateLines(
   const confidence: Segment = { text: ` ${candidate.confidence.toFixed(2)}`, bold: true };
   const tags: Segment[] = [];
   for (const risk of candidate.risks) {
-    tags.push({ text: ' ' }, {
-      text: m.riskTag(risk, c.thresholds.review),
-      tone: risk === 'id_conflict' ? 'danger' : 'warning',
-      bold: true,
-      inverse: risk === 'id_conflict',
-    });
+    tags.push(
+      { text: ' ' },
+      {
+        text: m.riskTag(risk, c.thresholds.review),
+        tone: risk === 'id_conflict' ? 'danger' : 'warning',
+        bold: true,
+        inverse: risk === 'id_conflict',
+      },
+    );
   }
   if (candidate.holdsExpediente && !candidate.risks.includes('id_conflict')) {
     tags.push({ text: ' ' }, { text: m.holdsExpediente, tone: 'accent' });
@@ -380,16 +447,14 @@ function candidateLines(
     ...mark(candidate.agreement.birthDate),
     { text: ` · ${m.sexLabel} ${m.sex(candidate.sex)}` },
     ...mark(candidate.agreement.sex),
-    { text: ` · ${m.docs(candidate.documents.count, candidate.documents.latestTypes.map(sanitizeForTerminal))}` },
+    {
+      text: ` · ${m.docs(candidate.documents.count, candidate.documents.latestTypes.map(sanitizeForTerminal))}`,
+    },
     { text: ` · ${reasonText(candidate, m)}`, tone: 'muted' },
   ];
   const lines = [main, ...wrapSegments(identity, width, { indent: 4, indentFirst: true })];
   if (details) {
-    const s = candidate.scores;
-    const numbers =
-      `id ${s.idMatch.toFixed(0)}  near ${s.nearId.toFixed(0)}  lev ${s.levenshtein.toFixed(2)}  ` +
-      `jw ${s.jaroWinkler.toFixed(2)}  tok ${s.token.toFixed(2)}  wrd ${s.wordIntersection.toFixed(2)}  ` +
-      `name ${s.nameSimilarity.toFixed(2)}  freq ${s.frequencyWeight.toFixed(2)}`;
+    const numbers = m.signalScores(candidate.scores);
     lines.push(...wrapSegments(plain(numbers, { tone: 'muted' }), width, { indent: 4, indentFirst: true }));
   }
   return lines;
@@ -421,7 +486,13 @@ function documentBirthDate(document: DocumentIdentity, m: Messages): string | nu
 }
 
 function identityText(
-  parts: { name: string | null; expediente: string | null; birthDate?: string | null; sex?: string | null; extra?: string },
+  parts: {
+    name: string | null;
+    expediente: string | null;
+    birthDate?: string | null;
+    sex?: string | null;
+    extra?: string;
+  },
   m: Messages,
 ): string {
   return [
@@ -442,19 +513,30 @@ function confirmLines(
   m: Messages,
 ): Line[] {
   const candidate = confirm.candidate;
-  const labelWidth = Math.max(
-    displayWidth(m.confirmFile),
-    displayWidth(m.confirmDocument),
-    displayWidth(m.confirmCandidate(candidate.rank)),
-  ) + 2;
+  const labelWidth =
+    Math.max(
+      displayWidth(m.confirmFile),
+      displayWidth(m.confirmDocument),
+      displayWidth(m.confirmCandidate(candidate.rank)),
+    ) + 2;
   const row = (label: string, text: string, style: Omit<Segment, 'text'> = {}) =>
-    wrapSegments([{ text: `${label}:`.padEnd(labelWidth), bold: true }, { text, ...style }], width, {
-      indent: labelWidth,
-    });
+    wrapSegments(
+      [
+        { text: `${label}:`.padEnd(labelWidth), bold: true },
+        { text, ...style },
+      ],
+      width,
+      {
+        indent: labelWidth,
+      },
+    );
   const title = confirm.action === 'new_patient' ? m.confirmNewPatientTitle : m.confirmTitle(candidate.rank);
   const lines: Line[] = [...wrapSegments(plain(title, { tone: 'warning', bold: true }), width)];
   lines.push(
-    ...row(m.confirmFile, identityText({ name: c.parsed?.nombreCompleto ?? null, expediente: c.parsed?.expediente ?? null }, m)),
+    ...row(
+      m.confirmFile,
+      identityText({ name: c.parsed?.nombreCompleto ?? null, expediente: c.parsed?.expediente ?? null }, m),
+    ),
   );
   if (c.document) {
     lines.push(
@@ -523,7 +605,8 @@ function helpLines(width: number, m: Messages): Line[] {
 
 function doneLines(state: ReviewWalkState, width: number, m: Messages): Line[] {
   const lines = wrapSegments(plain(m.walkSummary(state.tally), { bold: true }), width);
-  if (state.tally.skipped > 0) lines.push(...wrapSegments(plain(m.skippedStayPending, { tone: 'muted' }), width));
+  if (state.tally.skipped > 0)
+    lines.push(...wrapSegments(plain(m.skippedStayPending, { tone: 'muted' }), width));
   return lines;
 }
 

@@ -96,7 +96,10 @@ export async function planIngest(
         continue;
       }
       const query = parse.parsed;
-      const decision = await matchAgainstRegistry(patients, query, { totalPatients, thresholds: options.thresholds });
+      const decision = await matchAgainstRegistry(patients, query, {
+        totalPatients,
+        thresholds: options.thresholds,
+      });
       counts[decision.decision]++;
       files.push({
         path: file.relativePath,
@@ -140,7 +143,12 @@ async function unchangedSinceSettled(
     files
       .filter((file) => {
         const memory = remembered.get(file.relativePath);
-        return memory !== undefined && !file.outsideSource && memory.size === file.size && memory.mtimeMs === file.mtimeMs;
+        return (
+          memory !== undefined &&
+          !file.outsideSource &&
+          memory.size === file.size &&
+          memory.mtimeMs === file.mtimeMs
+        );
       })
       .map((file) => file.relativePath),
   );

@@ -14,7 +14,15 @@ import { terminalColumns, writeJson, writeLine } from './shared/io.js';
 import { wrapWords } from '../ui/format.js';
 import { addOcrAndContentOptions, ocrAndContentSourcesOf } from './shared/ocr-content-options.js';
 import { extractorOption } from './shared/pipeline-options.js';
-import { addBackendOptions, dbOption, EXIT_CODES_HELP, examples, helpText, jsonOption, langOption } from './shared/options.js';
+import {
+  addBackendOptions,
+  dbOption,
+  EXIT_CODES_HELP,
+  examples,
+  helpText,
+  jsonOption,
+  langOption,
+} from './shared/options.js';
 
 export function ingestCommand(command = new Command('ingest')) {
   return ingestOptions(command).action(async (dir, options, command) =>
@@ -31,7 +39,10 @@ function ingestOptions(command: Command) {
     )
     .argument('<dir>', 'folder with the PDFs')
     .addOption(
-      new Option('--type <type>', 'processing type: vectorized (vectors only), complete (full text only) or both')
+      new Option(
+        '--type <type>',
+        'processing type: vectorized (vectors only), complete (full text only) or both',
+      )
         .choices(['vectorized', 'complete', 'both'] as const)
         .default('both' as const),
     )
@@ -84,11 +95,20 @@ function ingestOptions(command: Command) {
         'files settled as found failed or wait for review, never for the files queued',
     )
     .option('--non-interactive', 'never prompt: reviews stay pending for `tecsalud-batch review`')
-    .option('--log-file <path>', "structured JSON logs (pino), owner-only, reopened on SIGHUP; '-' for stderr")
+    .option(
+      '--log-file <path>',
+      "structured JSON logs (pino), owner-only, reopened on SIGHUP; '-' for stderr",
+    )
     .option('--quiet', 'no progress or summary output (errors still go to stderr)')
-    .option('--redact', 'keep patient names out of the log (the default: expediente and content hash identify files)')
+    .option(
+      '--redact',
+      'keep patient names out of the log (the default: expediente and content hash identify files)',
+    )
     .option('--no-redact', 'let the log name files and patients (for a log only its readers may see)')
-    .option('--archive-dir <dir>', 'move each ingested (or already ingested) file here, keeping its relative path')
+    .option(
+      '--archive-dir <dir>',
+      'move each ingested (or already ingested) file here, keeping its relative path',
+    )
     .option('--quarantine-dir <dir>', 'move each file that failed validation here, keeping its relative path')
     .option(
       '--still-writing-seconds <s>',
@@ -103,13 +123,13 @@ function ingestOptions(command: Command) {
       'after',
       helpText(
         examples(
-        'ingest fixtures/sample',
-        'ingest /srv/drop --type complete --user jlopez --non-interactive --json > report.json',
-        'ingest /srv/drop --non-interactive --quiet --log-file /var/log/tecsalud/ingest.log --archive-dir /srv/archive --quarantine-dir /srv/quarantine',
-        'ingest ./incoming --dry-run',
-        'ingest /srv/scans --ocr-engine tesseract --ocr-min-confidence 0.8',
-        'ingest /srv/drop --extractor pdfium --ocr off',
-        'ingest /srv/drop --enqueue --db postgres://tecsalud@db.hospital.local/tecsalud   # then: worker',
+          'ingest fixtures/sample',
+          'ingest /srv/drop --type complete --user jlopez --non-interactive --json > report.json',
+          'ingest /srv/drop --non-interactive --quiet --log-file /var/log/tecsalud/ingest.log --archive-dir /srv/archive --quarantine-dir /srv/quarantine',
+          'ingest ./incoming --dry-run',
+          'ingest /srv/scans --ocr-engine tesseract --ocr-min-confidence 0.8',
+          'ingest /srv/drop --extractor pdfium --ocr off',
+          'ingest /srv/drop --enqueue --db postgres://tecsalud@db.hospital.local/tecsalud   # then: worker',
         ),
         EXIT_CODES_HELP,
       ),
@@ -126,7 +146,11 @@ export type IngestCommandOptions = Partial<
  * `ingest DIR`: one session over the folder (see app/ingest-session), shown by one of three presenters
  * (Ink dashboard, progress bar, plain lines) and logged; then the JSON report or the summary.
  */
-export async function ingest(dir: string, options: IngestCommandOptions, context: CommandContext): Promise<number> {
+export async function ingest(
+  dir: string,
+  options: IngestCommandOptions,
+  context: CommandContext,
+): Promise<number> {
   const { io } = context;
   // `ingest "~/drop"` (quoted, or from a crontab variable): no folder '~' here, and the shell expanded nothing.
   if (dir.startsWith('~') && !fs.existsSync(path.resolve(context.cwd, dir))) {
@@ -158,20 +182,29 @@ export async function ingest(dir: string, options: IngestCommandOptions, context
       import('./ingest-plan-output.js'),
       import('../ui/i18n/messages.js'),
     ]);
-    printIngestPlan(io, plan, Boolean(options.json), messagesFor(resolveLanguage({ flag: options.lang, env: context.env })));
+    printIngestPlan(
+      io,
+      plan,
+      Boolean(options.json),
+      messagesFor(resolveLanguage({ flag: options.lang, env: context.env })),
+    );
     return ExitCode.Success;
   }
   if (options.enqueue) {
     const { enqueue } = await import('./ingest-enqueue.js');
     return enqueue(options, resolved, context);
   }
-  const [{ runIngestSession }, { openIngestLogFile }, { createIngestPresenter }, { messagesFor, resolveLanguage }] =
-    await Promise.all([
-      import('../app/ingest-session.js'),
-      import('./shared/ingest-log-file.js'),
-      import('../ui/ingest-presenter.js'),
-      import('../ui/i18n/messages.js'),
-    ]);
+  const [
+    { runIngestSession },
+    { openIngestLogFile },
+    { createIngestPresenter },
+    { messagesFor, resolveLanguage },
+  ] = await Promise.all([
+    import('../app/ingest-session.js'),
+    import('./shared/ingest-log-file.js'),
+    import('../ui/ingest-presenter.js'),
+    import('../ui/i18n/messages.js'),
+  ]);
   const lang = resolveLanguage({ flag: options.lang, env: context.env });
   const log = await openIngestLogFile(options, context, lang);
   const presenter = await createIngestPresenter({
@@ -239,15 +272,26 @@ export async function ingest(dir: string, options: IngestCommandOptions, context
     await presenter.finish();
     log?.close();
   }
-  await printResult(context, options, { ...result, unknownTypeCodes: unknownTypeCodes.counts }, messagesFor(lang));
+  await printResult(
+    context,
+    options,
+    { ...result, unknownTypeCodes: unknownTypeCodes.counts },
+    messagesFor(lang),
+  );
   if (reviewTerminalClosed && result.reviewed && result.reviewed.stillPending > 0)
-    writeLine(io.stderr, messagesFor(lang).reviewTerminalClosed(result.reviewed.stillPending, result.session.id.slice(0, 8)));
+    writeLine(
+      io.stderr,
+      messagesFor(lang).reviewTerminalClosed(result.reviewed.stillPending, result.session.id.slice(0, 8)),
+    );
   // A backend went down: the session and the files done are reported above; the error and its hint follow
   // (exit 69), and the files not done wait for the next run.
   if (result.stopped) throw result.stopped;
   return exitCodeFor(
     result.reviewed
-      ? { ...result, totals: { ...result.totals, reviewRequired: result.reviewed.stillPending, alreadyWaiting: 0 } }
+      ? {
+          ...result,
+          totals: { ...result.totals, reviewRequired: result.reviewed.stillPending, alreadyWaiting: 0 },
+        }
       : result,
   );
 }
@@ -262,7 +306,10 @@ async function printResult(
   if (options.json) {
     const { toFileJson, toSessionJson } = await import('./shared/report-json.js');
     writeJson(io, {
-      ...toSessionJson({ ...result.session, alreadyWaiting: result.totals.alreadyWaiting ?? 0 }, result.seconds),
+      ...toSessionJson(
+        { ...result.session, alreadyWaiting: result.totals.alreadyWaiting ?? 0 },
+        result.seconds,
+      ),
       resumed: result.resumed,
       deferred: result.totals.deferred,
       // Files still being copied in when the run read them: not failed; the next run reads them.
@@ -279,7 +326,10 @@ async function printResult(
       chunks: result.totals.chunks,
       unknown_type_codes: Object.fromEntries(result.unknownTypeCodes),
       stage_seconds: Object.fromEntries(
-        Object.entries(result.stageSeconds).map(([stage, seconds]) => [stage, Math.round(seconds * 1000) / 1000]),
+        Object.entries(result.stageSeconds).map(([stage, seconds]) => [
+          stage,
+          Math.round(seconds * 1000) / 1000,
+        ]),
       ),
       files: result.files.map(toFileJson),
     });
@@ -289,6 +339,9 @@ async function printResult(
       for (const row of wrapWords(line, terminalColumns(io.stdout))) writeLine(io.stdout, row);
   }
   if (result.interrupted)
-    for (const row of wrapWords(messages.summary.interrupted(result.session.id.slice(0, 8)), terminalColumns(io.stderr)))
+    for (const row of wrapWords(
+      messages.summary.interrupted(result.session.id.slice(0, 8)),
+      terminalColumns(io.stderr),
+    ))
       writeLine(io.stderr, row);
 }

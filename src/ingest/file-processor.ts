@@ -23,7 +23,12 @@ import {
   type FileState,
 } from '../core/pipeline/still-being-written.js';
 import type { FileOcr, MatchSummary, OcrPageProgress, PipelineStage } from '../core/pipeline/events.js';
-import { FILE_OUTCOMES, outcomeKind, processingStatusFor, type FileOutcome } from '../core/pipeline/file-outcome.js';
+import {
+  FILE_OUTCOMES,
+  outcomeKind,
+  processingStatusFor,
+  type FileOutcome,
+} from '../core/pipeline/file-outcome.js';
 import { alreadyWaitingForReview, isRemembered } from './settle-known-files.js';
 import { DropFileReader } from './read-drop-file.js';
 import { AuditRepository, type AuditEvent } from '../db/repositories/audit-repository.js';
@@ -128,8 +133,13 @@ export class FileProcessor {
    * client is given the review decision route when that file waits for review (it cannot run `review`).
    */
   private async settleHolderAdvice(holderPath: string, kind: string): Promise<string> {
-    const holder = this.client === 'api' && kind === 'review' ? await this.batches.findFileByPath(this.sessionId, holderPath) : undefined;
-    return holder ? settleReviewKnowingBothAdvice({ sessionId: this.sessionId, fileId: holder.id }, 'api', 'file') : 'settle that file knowing both names';
+    const holder =
+      this.client === 'api' && kind === 'review'
+        ? await this.batches.findFileByPath(this.sessionId, holderPath)
+        : undefined;
+    return holder
+      ? settleReviewKnowingBothAdvice({ sessionId: this.sessionId, fileId: holder.id }, 'api', 'file')
+      : 'settle that file knowing both names';
   }
 
   /** Who reads the files' messages, and so whose advice they give: the command line's, or an API client's. */
@@ -177,7 +187,11 @@ export class FileProcessor {
       const duplicate = await this.findDuplicate(run, sha, handOff);
       if (duplicate) return await this.settle(run, duplicate, handOff);
       if (!this.admit()) {
-        return await this.settle(run, { outcome: 'deferred', message: deferredMessage(this.options.maxFiles) }, handOff);
+        return await this.settle(
+          run,
+          { outcome: 'deferred', message: deferredMessage(this.options.maxFiles) },
+          handOff,
+        );
       }
 
       const byFilename = await run.timed('match', () => this.match(parsed));
@@ -204,28 +218,46 @@ export class FileProcessor {
       };
       const attached = this.options.force ? await this.attachedElsewhere(sha, parsed, decision) : null;
       if (attached) {
-        return await this.store(run, parsed, checked, { patient: attached, created: false }, { ...extraction, ocr }, handOff, {
-          note:
-            `re-ingested for expediente ${attached.expediente}, the patient this content is attached to (the ` +
-            `filename names ${parsed.expediente}); \`tecsalud-batch documents move\` changes the patient`,
-          filenameDecision: decision.decision,
-        });
+        return await this.store(
+          run,
+          parsed,
+          checked,
+          { patient: attached, created: false },
+          { ...extraction, ocr },
+          handOff,
+          {
+            note:
+              `re-ingested for expediente ${attached.expediente}, the patient this content is attached to (the ` +
+              `filename names ${parsed.expediente}); \`tecsalud-batch documents move\` changes the patient`,
+            filenameDecision: decision.decision,
+          },
+        );
       }
       if (decision.decision === 'review') {
-        return await this.holdForReview(run, extraction, {
-          outcome: 'review_required',
-          message: `held for review: ${decision.reason}${reviewNote(checked)}`,
-        }, handOff);
+        return await this.holdForReview(
+          run,
+          extraction,
+          {
+            outcome: 'review_required',
+            message: `held for review: ${decision.reason}${reviewNote(checked)}`,
+          },
+          handOff,
+        );
       }
       const resolved = await this.resolvePatient(parsed, decision, file);
       run.createdPatient = resolved?.created ?? false;
       if (!resolved) {
-        return await this.holdForReview(run, extraction, {
-          outcome: 'patient_conflict',
-          message:
-            `expediente ${parsed.expediente} was just created for a differently named patient by another file of ` +
-            'this batch; held for review',
-        }, handOff);
+        return await this.holdForReview(
+          run,
+          extraction,
+          {
+            outcome: 'patient_conflict',
+            message:
+              `expediente ${parsed.expediente} was just created for a differently named patient by another file of ` +
+              'this batch; held for review',
+          },
+          handOff,
+        );
       }
       return await this.store(run, parsed, checked, resolved, { ...extraction, ocr }, handOff);
     } catch (error) {
@@ -276,7 +308,10 @@ export class FileProcessor {
       // ignore it and dies under the file. During an interrupt such a failure is the interrupt's, not the
       // file's: it stays pending, and the next run reads it again (failed, it would never be retried).
       if (signal?.aborted && extraction.outcome === 'extraction_error') {
-        throw new FileStageError('interrupted', 'stopped by the interrupt while its text was read; run the same command again to finish it');
+        throw new FileStageError(
+          'interrupted',
+          'stopped by the interrupt while its text was read; run the same command again to finish it',
+        );
       }
       throw new FileStageError(EXTRACTION_OUTCOMES[extraction.outcome], extraction.message);
     }
@@ -379,9 +414,13 @@ export class FileProcessor {
       },
     });
     closeStoreStage();
-    if (decision.reason === 'content_confirmed') prepared.audit.push(this.contentConfirmed(run, checked, resolved.patient));
+    if (decision.reason === 'content_confirmed')
+      prepared.audit.push(this.contentConfirmed(run, checked, resolved.patient));
     run.stage('store');
-    const written = this.committer.write({ ...prepared, settled: this.remembered(file, 'ingested', result.contentSha256, null) });
+    const written = this.committer.write({
+      ...prepared,
+      settled: this.remembered(file, 'ingested', result.contentSha256, null),
+    });
     handOff();
     run.addTime('store', await written);
     result.documentId = prepared.document!.row.id;
@@ -449,7 +488,8 @@ export class FileProcessor {
     sha: string | null,
     message: string | null,
   ): SettledFile | null {
-    if (!this.sourceDir || !sha || file.size === null || file.mtimeMs === null || !isRemembered(outcome)) return null;
+    if (!this.sourceDir || !sha || file.size === null || file.mtimeMs === null || !isRemembered(outcome))
+      return null;
     return {
       sourceDir: this.sourceDir,
       relativePath: file.relativePath,
@@ -489,7 +529,8 @@ export class FileProcessor {
     }
     // Read as the listing found it, and as long as the file said: else a copy is under way.
     const asRead = { size: bytes.length, mtimeMs: state.mtimeMs };
-    const found = file.size !== null && file.mtimeMs !== null ? { size: file.size, mtimeMs: file.mtimeMs } : null;
+    const found =
+      file.size !== null && file.mtimeMs !== null ? { size: file.size, mtimeMs: file.mtimeMs } : null;
     this.refuseStillBeingWritten({ before: found, now: asRead });
     const check = checkPdfFile(
       { filename: file.relativePath, size: bytes.length, head: bytes.subarray(0, 1024) },
@@ -513,7 +554,10 @@ export class FileProcessor {
   private refuseTransferUnderWay(file: FileToProcess): void {
     const windowMs = this.options.stillWritingMs;
     if (windowMs === undefined || file.outsideSource) return;
-    const why = transferUnderWay(path.basename(file.relativePath), file.mtimeMs, { nowMs: Date.now(), windowMs });
+    const why = transferUnderWay(path.basename(file.relativePath), file.mtimeMs, {
+      nowMs: Date.now(),
+      windowMs,
+    });
     if (why) throw new FileStageError('still_being_written', why);
   }
 
@@ -527,7 +571,10 @@ export class FileProcessor {
     const finalName = transferFinalName(path.basename(file.relativePath));
     if (!finalName) return;
     const finalPath = path.join(path.dirname(file.absolutePath), finalName);
-    const there = await fs.stat(finalPath).then((stat) => stat.isFile(), () => false);
+    const there = await fs.stat(finalPath).then(
+      (stat) => stat.isFile(),
+      () => false,
+    );
     if (!there) return;
     const relativeFinal = path.posix.join(path.posix.dirname(file.relativePath), finalName);
     const registered = (await this.batches.findFileByPath(this.sessionId, relativeFinal)) !== undefined;
@@ -541,7 +588,12 @@ export class FileProcessor {
   private mayStillBeWritten(asRead: FileState, bytes: Buffer): boolean {
     const windowMs = this.options.stillWritingMs;
     if (windowMs === undefined) return false;
-    return stillBeingWritten({ before: null, now: asRead, endsWhole: endsLikeWholePdf(bytes) }, { nowMs: Date.now(), windowMs }) !== null;
+    return (
+      stillBeingWritten(
+        { before: null, now: asRead, endsWhole: endsLikeWholePdf(bytes) },
+        { nowMs: Date.now(), windowMs },
+      ) !== null
+    );
   }
 
   /** Looks at the file again after a moment: a copy under way has grown (or been touched) meanwhile. */
@@ -566,7 +618,8 @@ export class FileProcessor {
   private async refuseChangedSinceRead(run: FileRun): Promise<void> {
     if (this.options.stillWritingMs === undefined || !run.readAs) return;
     const now = await fs.stat(run.file.absolutePath).catch(() => null);
-    if (now) this.refuseStillBeingWritten({ before: run.readAs, now: { size: now.size, mtimeMs: now.mtimeMs } });
+    if (now)
+      this.refuseStillBeingWritten({ before: run.readAs, now: { size: now.size, mtimeMs: now.mtimeMs } });
   }
 
   /** Content this run has seen, already ingested, or already waiting for review: settled without its text. */
@@ -660,7 +713,11 @@ export class FileProcessor {
    * anybody's) and puts its file back in review with a reason naming both files and both expedientes;
    * the copy fails naming it. The copy's result carries the holder's new state for the run's report.
    */
-  private async takeBackIntoReview(run: FileRun, document: MedicalDocument, filedUnder: string[]): Promise<Settled> {
+  private async takeBackIntoReview(
+    run: FileRun,
+    document: MedicalDocument,
+    filedUnder: string[],
+  ): Promise<Settled> {
     const expediente = run.known.expediente!;
     const holder = document.batchFileId ? await this.batches.findFile(document.batchFileId) : undefined;
     const holderPath = holder?.relativePath ?? document.filename;
@@ -734,14 +791,24 @@ export class FileProcessor {
    * file. The holder stopped unfinished: so does the copy (it stays for the next run). A copy that names
    * another expediente than the holder is `duplicate_other_patient`, never done. Null: judge the copy alone.
    */
-  private async copyOf(run: FileRun, sha: string, first: string, handOff: () => void): Promise<Settled | null> {
+  private async copyOf(
+    run: FileRun,
+    sha: string,
+    first: string,
+    handOff: () => void,
+  ): Promise<Settled | null> {
     handOff();
     const end = await this.claims.holderEnd(sha, first, () => this.recordedEnd(first));
-    if (!end) throw new Error(`the file with identical content, '${first}', did not finish; neither did this one`);
+    if (!end)
+      throw new Error(`the file with identical content, '${first}', did not finish; neither did this one`);
     // The holder was refused for the expediente its name gives, not for its bytes; or it found the content
     // filed before this run (a document, or a file waiting for review): either way this copy's own name is
     // judged against what is filed, as if it came first — whichever of the two the run took up first.
-    if (end.outcome === 'duplicate_other_patient' || end.outcome === 'duplicate' || end.outcome === 'already_pending_review') {
+    if (
+      end.outcome === 'duplicate_other_patient' ||
+      end.outcome === 'duplicate' ||
+      end.outcome === 'already_pending_review'
+    ) {
       return null;
     }
     const kind = outcomeKind(end.outcome);
@@ -803,7 +870,11 @@ export class FileProcessor {
    * with when the filename would attach it to another (or create one); null when the file goes the ordinary
    * way — a file the match holds for review still goes to review, where a person sees both.
    */
-  private async attachedElsewhere(sha: string, parsed: ParsedFilename, decision: MatchDecision): Promise<Patient | null> {
+  private async attachedElsewhere(
+    sha: string,
+    parsed: ParsedFilename,
+    decision: MatchDecision,
+  ): Promise<Patient | null> {
     if (decision.decision === 'review') return null;
     const existing = await this.documents.findBySha(sha);
     if (!existing) return null;
@@ -872,7 +943,10 @@ export class FileProcessor {
   /** Whether an earlier attempt of this very file created `patient` (its audit row names the file). */
   private async createdByEarlierAttempt(file: FileToProcess, patient: Patient): Promise<boolean> {
     if (!file.retried) return false;
-    const creation = await new AuditRepository(this.deps.database.db).patientCreatedIn(this.sessionId, patient.id);
+    const creation = await new AuditRepository(this.deps.database.db).patientCreatedIn(
+      this.sessionId,
+      patient.id,
+    );
     return creation?.file_id === file.fileId;
   }
 }
@@ -914,7 +988,10 @@ export function takenBackReason(c: {
       'there is no need to upload the other file again'
     );
   }
-  return judged + `attach it to the right patient in \`tecsalud-batch review ${c.sessionId.slice(0, 8)}\`; then remove the other file`;
+  return (
+    judged +
+    `attach it to the right patient in \`tecsalud-batch review ${c.sessionId.slice(0, 8)}\`; then remove the other file`
+  );
 }
 
 /** A copy's detail when the file holding its content ended first (see copyOf); rewritten if that one is taken back. */

@@ -57,7 +57,10 @@ export class DropFileReader {
   }
 
   /** The bytes, with the size and modification time the file had just before they were read. */
-  async readWithState(absolutePath: string, foundSize: number | null): Promise<{ bytes: Buffer; state: FileState }> {
+  async readWithState(
+    absolutePath: string,
+    foundSize: number | null,
+  ): Promise<{ bytes: Buffer; state: FileState }> {
     if (!this.blockingAllowed || foundSize === null || foundSize > this.blockingMaxBytes) {
       const stat = await fs.stat(absolutePath);
       this.refuseOversized(absolutePath, stat.size);

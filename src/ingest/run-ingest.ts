@@ -2,10 +2,21 @@ import path from 'node:path';
 import PQueue from 'p-queue';
 import { parseFilename } from '../core/filename/parse-filename.js';
 import type { FileResult, PipelineListener, PipelineStage, SessionTotals } from '../core/pipeline/events.js';
-import { disposalFor, FILE_OUTCOMES, outcomeKind, processingStatusFor, type FileOutcome } from '../core/pipeline/file-outcome.js';
+import {
+  disposalFor,
+  FILE_OUTCOMES,
+  outcomeKind,
+  processingStatusFor,
+  type FileOutcome,
+} from '../core/pipeline/file-outcome.js';
 import { sessionStatus } from '../core/pipeline/session-counts.js';
 import { finishedSessionStatus } from '../core/pipeline/session-status.js';
-import { abandonedTransfer, renamedByTransfer, transferFinalName, transferUnderWay } from '../core/pipeline/still-being-written.js';
+import {
+  abandonedTransfer,
+  renamedByTransfer,
+  transferFinalName,
+  transferUnderWay,
+} from '../core/pipeline/still-being-written.js';
 import { AuditRepository } from '../db/repositories/audit-repository.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
 import { PatientRepository } from '../db/repositories/patient-repository.js';
@@ -274,7 +285,10 @@ export async function registerFiles(run: Run, discovery: Discovery): Promise<Run
   // Under the folder's run lock nothing else registers files of the session: the new paths' rows are these.
   const rows = [...before, ...inserted.filter((row) => !registered.has(row.relativePath))];
   const byPath = new Map(rows.map((row) => [row.relativePath, row]));
-  const found = new Set([...discovery.files.map((f) => f.relativePath), ...folders.map((f) => f.relativePath)]);
+  const found = new Set([
+    ...discovery.files.map((f) => f.relativePath),
+    ...folders.map((f) => f.relativePath),
+  ]);
   const earlier = rows.filter((row) => isSettled(row));
   const fresh = (relativePath: string) => {
     const row = byPath.get(relativePath)!;
@@ -284,7 +298,12 @@ export async function registerFiles(run: Run, discovery: Discovery): Promise<Run
   const failedEntries: RunPlan['failedEntries'] = [];
   for (const folder of folders) {
     const row = fresh(folder.relativePath);
-    if (row) failedEntries.push({ file: entryOf(row, run.sourceDir), outcome: folder.outcome, message: folder.message });
+    if (row)
+      failedEntries.push({
+        file: entryOf(row, run.sourceDir),
+        outcome: folder.outcome,
+        message: folder.message,
+      });
   }
   await settleTransfersRenamedOrAbandoned(run, found, discovery.files);
   // A resumed session's file that is no longer in the folder cannot be finished: settleMissing says why.
@@ -297,7 +316,8 @@ export async function registerFiles(run: Run, discovery: Discovery): Promise<Run
     .filter((row) => !isSettled(row) && !found.has(row.relativePath))
     .map((row) => {
       const finalName = transferFinalName(path.posix.basename(row.relativePath));
-      const renamedTo = finalName === null ? null : path.posix.join(path.posix.dirname(row.relativePath), finalName);
+      const renamedTo =
+        finalName === null ? null : path.posix.join(path.posix.dirname(row.relativePath), finalName);
       return {
         file: entryOf(row, run.sourceDir),
         row,
@@ -344,19 +364,26 @@ async function settleTransfersRenamedOrAbandoned(
   const mtimes = new Map(files.map((file) => [file.relativePath, file.mtimeMs]));
   const windowMs = run.options.stillWritingMs;
   const nowMs = Date.now();
-  const settled = rows.flatMap((row): { row: (typeof rows)[number]; outcome: 'invalid_name' | 'renamed_by_transfer'; message: string }[] => {
-    const name = path.posix.basename(row.relativePath);
-    const finalName = transferFinalName(name);
-    if (finalName === null) return [];
-    if (found.has(row.relativePath)) {
-      const mtimeMs = mtimes.get(row.relativePath) ?? null;
-      if (!windowMs || mtimeMs === null || transferUnderWay(name, mtimeMs, { nowMs, windowMs }) !== null) return [];
-      const abandoned = abandonedTransfer(name, mtimeMs, nowMs)!;
-      return [{ row, outcome: 'invalid_name', message: abandoned }];
-    }
-    const renamedTo = path.posix.join(path.posix.dirname(row.relativePath), finalName);
-    return found.has(renamedTo) ? [{ row, outcome: 'renamed_by_transfer', message: renamedByTransfer(renamedTo, true) }] : [];
-  });
+  const settled = rows.flatMap(
+    (
+      row,
+    ): { row: (typeof rows)[number]; outcome: 'invalid_name' | 'renamed_by_transfer'; message: string }[] => {
+      const name = path.posix.basename(row.relativePath);
+      const finalName = transferFinalName(name);
+      if (finalName === null) return [];
+      if (found.has(row.relativePath)) {
+        const mtimeMs = mtimes.get(row.relativePath) ?? null;
+        if (!windowMs || mtimeMs === null || transferUnderWay(name, mtimeMs, { nowMs, windowMs }) !== null)
+          return [];
+        const abandoned = abandonedTransfer(name, mtimeMs, nowMs)!;
+        return [{ row, outcome: 'invalid_name', message: abandoned }];
+      }
+      const renamedTo = path.posix.join(path.posix.dirname(row.relativePath), finalName);
+      return found.has(renamedTo)
+        ? [{ row, outcome: 'renamed_by_transfer', message: renamedByTransfer(renamedTo, true) }]
+        : [];
+    },
+  );
   if (settled.length === 0) return;
   await run.batches.updateFiles(
     settled.map(({ row, outcome, message }) => ({
@@ -387,7 +414,12 @@ async function unmovedFiles(
   const wanted = earlier.flatMap((row) => {
     const disposal = disposalFor(row.outcome as FileOutcome);
     const file = found.get(row.relativePath);
-    const moves = disposal === 'archive' ? options.archiveDir : disposal === 'quarantine' ? options.quarantineDir : undefined;
+    const moves =
+      disposal === 'archive'
+        ? options.archiveDir
+        : disposal === 'quarantine'
+          ? options.quarantineDir
+          : undefined;
     return moves && file && !file.outsideSource ? [{ row, file }] : [];
   });
   if (wanted.length === 0) return [];
@@ -397,7 +429,9 @@ async function unmovedFiles(
   );
   return wanted.flatMap(({ row, file }) => {
     const memory = remembered.get(row.relativePath);
-    const unchanged = memory ? unchangedSince(memory, file) : row.fileSize !== null && row.fileSize === file.size;
+    const unchanged = memory
+      ? unchangedSince(memory, file)
+      : row.fileSize !== null && row.fileSize === file.size;
     return unchanged ? [{ file: { ...file, fileId: row.id }, result: resultFromRow(row) }] : [];
   });
 }
@@ -427,7 +461,14 @@ export async function prepareCollection({ options, deps }: Pick<Run, 'options' |
   });
 }
 
-export async function startSession({ batches, session, tally, listener, sourceDir, options }: Run): Promise<void> {
+export async function startSession({
+  batches,
+  session,
+  tally,
+  listener,
+  sourceDir,
+  options,
+}: Run): Promise<void> {
   await batches.markStarted(session.id);
   listener({
     type: 'session_started',
@@ -445,7 +486,10 @@ export async function startSession({ batches, session, tally, listener, sourceDi
  * The signal (Ctrl-C) stops it from starting any further file; files in flight finish. An error that is
  * not one file's stops it too.
  */
-export async function processFiles(run: Run, plan: RunPlan): Promise<{ interrupted: boolean; fatal: unknown }> {
+export async function processFiles(
+  run: Run,
+  plan: RunPlan,
+): Promise<{ interrupted: boolean; fatal: unknown }> {
   const { options, deps, listener, session, tally } = run;
   const aborted = () => Boolean(options.signal?.aborted);
   const storeBatchSize = options.storeBatchSize ?? DEFAULT_STORE_BATCH_SIZE;
@@ -535,7 +579,8 @@ export async function processFiles(run: Run, plan: RunPlan): Promise<{ interrupt
       await new Promise<void>((freeSlot) => {
         const handOff = () => {
           const writesBehind = committer.backlog > 2 * storeBatchSize;
-          const embeddingBehind = (deps.embedder?.backlog ?? 0) > EMBED_BACKLOG_BATCHES * options.embedBatchSize;
+          const embeddingBehind =
+            (deps.embedder?.backlog ?? 0) > EMBED_BACKLOG_BATCHES * options.embedBatchSize;
           if (!writesBehind && !embeddingBehind) freeSlot();
         };
         const done = processor
@@ -575,10 +620,24 @@ export async function settleUpFront(
   plan: RunPlan,
   finished: (file: FileToProcess, processed: ProcessedFile) => Promise<void>,
 ): Promise<void> {
-  await settleEntries(run, [
-    ...plan.failedEntries.map((entry) => ({ file: entry.file, outcome: entry.outcome, message: entry.message, sha: null })),
-    ...plan.known.map(({ file, settled: s, contentSha256 }) => ({ file, outcome: s.outcome, message: s.message, sha: contentSha256 })),
-  ], finished);
+  await settleEntries(
+    run,
+    [
+      ...plan.failedEntries.map((entry) => ({
+        file: entry.file,
+        outcome: entry.outcome,
+        message: entry.message,
+        sha: null,
+      })),
+      ...plan.known.map(({ file, settled: s, contentSha256 }) => ({
+        file,
+        outcome: s.outcome,
+        message: s.message,
+        sha: contentSha256,
+      })),
+    ],
+    finished,
+  );
 }
 
 /**
@@ -601,12 +660,23 @@ export async function settleMissing(
     const sha = row.contentSha256;
     // A `.filepart` its transfer renamed once complete: the final name, registered by this run, carries the file.
     if (renamedTo) {
-      entries.push({ file, outcome: 'renamed_by_transfer', sha, message: renamedByTransfer(renamedTo, true) });
+      entries.push({
+        file,
+        outcome: 'renamed_by_transfer',
+        sha,
+        message: renamedByTransfer(renamedTo, true),
+      });
       continue;
     }
-    const twin = sha ? sameSize.map((p) => now.get(p)).find((other) => other?.contentSha256 === sha) : undefined;
+    const twin = sha
+      ? sameSize.map((p) => now.get(p)).find((other) => other?.contentSha256 === sha)
+      : undefined;
     if (!twin) {
-      const named = sameSize.slice(0, 3).map((p) => `'${p}'`).join(', ') + (sameSize.length > 3 ? ', …' : '');
+      const named =
+        sameSize
+          .slice(0, 3)
+          .map((p) => `'${p}'`)
+          .join(', ') + (sameSize.length > 3 ? ', …' : '');
       entries.push({
         file,
         outcome: 'unreadable',
@@ -622,15 +692,30 @@ export async function settleMissing(
     const renamed = `renamed to '${twin.relativePath}' before this session finished it: the same bytes`;
     if (!isSettled(twin)) {
       // Not done under the new name either (a stop, --max-files, the queue's workers): that file carries them.
-      entries.push({ file, outcome: 'unreadable', sha, message: `${renamed} are not finished under the new name yet: see that file` });
+      entries.push({
+        file,
+        outcome: 'unreadable',
+        sha,
+        message: `${renamed} are not finished under the new name yet: see that file`,
+      });
       continue;
     }
     const outcome = twin.outcome as FileOutcome;
     const kind = Object.hasOwn(FILE_OUTCOMES, outcome) ? outcomeKind(outcome) : 'failed';
     entries.push(
       kind === 'failed'
-        ? { file, outcome, sha, message: `${renamed} failed under the new name (${outcome}): ${twin.errorMessage ?? ''}`.trim() }
-        : { file, outcome: 'duplicate_in_batch', sha, message: `${renamed} were processed under the new name (${outcome})` },
+        ? {
+            file,
+            outcome,
+            sha,
+            message: `${renamed} failed under the new name (${outcome}): ${twin.errorMessage ?? ''}`.trim(),
+          }
+        : {
+            file,
+            outcome: 'duplicate_in_batch',
+            sha,
+            message: `${renamed} were processed under the new name (${outcome})`,
+          },
     );
   }
   await settleEntries(run, entries, finished);
@@ -743,22 +828,39 @@ export async function finishSession(
  * — never fatal: the file stays where it was, and the next run tries again.
  */
 export async function disposeOf(
-  { options, audit, session, batches, deps, sourceDir }: Pick<Run, 'options' | 'audit' | 'session' | 'batches' | 'deps' | 'sourceDir'>,
+  {
+    options,
+    audit,
+    session,
+    batches,
+    deps,
+    sourceDir,
+  }: Pick<Run, 'options' | 'audit' | 'session' | 'batches' | 'deps' | 'sourceDir'>,
   file: FileToProcess,
   result: FileResult,
 ): Promise<void> {
   const disposal = disposalFor(result.outcome);
   const targetRoot =
-    disposal === 'archive' ? options.archiveDir : disposal === 'quarantine' ? options.quarantineDir : undefined;
+    disposal === 'archive'
+      ? options.archiveDir
+      : disposal === 'quarantine'
+        ? options.quarantineDir
+        : undefined;
   if (!targetRoot || file.outsideSource) return;
   const flag = disposal === 'archive' ? '--archive-dir' : '--quarantine-dir';
   try {
     // The file's outcome is committed; on disk too before the file leaves the folder (an OS crash between
     // the two would leave a file moved away that the registry never recorded).
     await deps.database.commitsDurable();
-    result.movedTo = await moveWithoutOverwrite(file.absolutePath, targetRoot, file.relativePath, options.fileMode, {
-      asRead: file,
-    });
+    result.movedTo = await moveWithoutOverwrite(
+      file.absolutePath,
+      targetRoot,
+      file.relativePath,
+      options.fileMode,
+      {
+        asRead: file,
+      },
+    );
     // The path is free again: what was remembered of the file there no longer applies.
     await new SettledFileRepository(deps.database.db).forget(sourceDir, [file.relativePath]);
     await audit.record({
@@ -785,7 +887,12 @@ export async function disposeOf(
 }
 
 /** Why a file stays in the drop folder: its outcome, where it was to go, and the reason. */
-export function notMovedMessage(outcome: FileOutcome, flag: '--archive-dir' | '--quarantine-dir', targetRoot: string, error: unknown): string {
+export function notMovedMessage(
+  outcome: FileOutcome,
+  flag: '--archive-dir' | '--quarantine-dir',
+  targetRoot: string,
+  error: unknown,
+): string {
   return `${FILE_OUTCOMES[outcome].label}, but not moved to ${flag} ${targetRoot}: ${describeMoveError(error)}`;
 }
 
@@ -807,7 +914,9 @@ function describeMoveError(error: unknown): string {
 /** A file whose recorded state is final: settled, needing nothing more from a run of its session. */
 function isSettled(row: BatchFile): boolean {
   if (row.outcome === null) return false;
-  return Object.hasOwn(FILE_OUTCOMES, row.outcome) ? outcomeKind(row.outcome as FileOutcome) !== 'pending' : true;
+  return Object.hasOwn(FILE_OUTCOMES, row.outcome)
+    ? outcomeKind(row.outcome as FileOutcome) !== 'pending'
+    : true;
 }
 
 export { resolveSourceDir };

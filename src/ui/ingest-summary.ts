@@ -29,7 +29,9 @@ const SHOWN_HIDDEN = 3;
  */
 export function skippedHiddenLine(hidden: readonly string[], m: Messages): string | null {
   if (hidden.length === 0) return null;
-  const names = hidden.slice(0, SHOWN_HIDDEN).map(sanitizeForTerminal).join(', ') + (hidden.length > SHOWN_HIDDEN ? ', …' : '');
+  const names =
+    hidden.slice(0, SHOWN_HIDDEN).map(sanitizeForTerminal).join(', ') +
+    (hidden.length > SHOWN_HIDDEN ? ', …' : '');
   return m.summary.skippedHidden(hidden.length, names);
 }
 
@@ -37,7 +39,11 @@ export function skippedHiddenLine(hidden: readonly string[], m: Messages): strin
  * The line on a --glob that matched no file of a folder holding some; null otherwise. Not a failure (a night
  * with no file of the kind is normal), but a pattern mistyped would take nothing night after night unseen.
  */
-export function globMatchedNoFileLine(glob: string | undefined, filesInFolder: number | undefined, m: Messages): string | null {
+export function globMatchedNoFileLine(
+  glob: string | undefined,
+  filesInFolder: number | undefined,
+  m: Messages,
+): string | null {
   if (glob === undefined || !filesInFolder) return null;
   return m.summary.globMatchedNoFile(sanitizeForTerminal(glob), filesInFolder);
 }

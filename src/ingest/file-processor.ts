@@ -11,7 +11,7 @@ import type { MatchDecision } from '../core/matching/types.js';
 import { documentIdForContent } from '../core/pipeline/document-id.js';
 import { expedientesOfOtherPatient } from '../core/pipeline/copy-names-another-patient.js';
 import { formatPatientName } from '../core/registry/patient-name.js';
-import { checkPdfFile } from '../core/pipeline/check-pdf-file.js';
+import { checkPdfFile, HEADER_WINDOW } from '../core/pipeline/check-pdf-file.js';
 import { OCR_DEFAULTS } from '../core/pipeline/ocr-options.js';
 import {
   abandonedTransfer,
@@ -30,7 +30,8 @@ import {
   type FileOutcome,
 } from '../core/pipeline/file-outcome.js';
 import { alreadyWaitingForReview, isRemembered } from './settle-known-files.js';
-import { DropFileReader } from './read-drop-file.js';
+import { DropFileReader, unreadableError } from './read-drop-file.js';
+import { refuseOutsideSource } from './check-drop-file.js';
 import { AuditRepository, type AuditEvent } from '../db/repositories/audit-repository.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
 import { DocumentRepository } from '../db/repositories/document-repository.js';
@@ -506,26 +507,13 @@ export class FileProcessor {
   /** Reads the bytes once for the checks and the content hash. */
   private async validate(run: FileRun): Promise<string> {
     const { file } = run;
-    if (file.outsideSource) {
-      throw new FileStageError(
-        'outside_source',
-        'the file is a symlink whose target is missing or outside the source folder; it was not read',
-      );
-    }
+    refuseOutsideSource(file);
     let bytes: Buffer;
     let state: FileState;
     try {
       ({ bytes, state } = await this.reader.readWithState(file.absolutePath, file.size));
     } catch (error) {
-      if (error instanceof FileStageError) throw error;
-      const code = (error as NodeJS.ErrnoException).code ?? 'error';
-      const reason =
-        code === 'EACCES' || code === 'EPERM'
-          ? 'permission denied (check the file’s permissions)'
-          : code === 'ENOENT'
-            ? 'the file disappeared before it could be read'
-            : (error as Error).message;
-      throw new FileStageError('unreadable', `cannot read the file: ${reason}`);
+      throw unreadableError(error);
     }
     // Read as the listing found it, and as long as the file said: else a copy is under way.
     const asRead = { size: bytes.length, mtimeMs: state.mtimeMs };
@@ -533,7 +521,7 @@ export class FileProcessor {
       file.size !== null && file.mtimeMs !== null ? { size: file.size, mtimeMs: file.mtimeMs } : null;
     this.refuseStillBeingWritten({ before: found, now: asRead });
     const check = checkPdfFile(
-      { filename: file.relativePath, size: bytes.length, head: bytes.subarray(0, 1024) },
+      { filename: file.relativePath, size: bytes.length, head: bytes.subarray(0, HEADER_WINDOW) },
       { maxFileSize: this.options.maxFileSize },
     );
     // A PDF cut short and changed moments ago may be a copy under way: watched a moment, one that grows is left

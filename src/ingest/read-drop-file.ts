@@ -46,6 +46,11 @@ export class DropFileReader {
     this.slowReadMs = options.slowReadMs ?? SLOW_READ_MS;
   }
 
+  /** The largest file accepted (--max-file-size). */
+  get maxFileSize(): number {
+    return this.options.maxFileSize;
+  }
+
   /** Whether the next small file is read with blocking calls. */
   get blocking(): boolean {
     return this.blockingAllowed;
@@ -77,6 +82,23 @@ export class DropFileReader {
     }
   }
 
+  /**
+   * The size and the first `length` bytes, never the rest: `ingest --dry-run` checks a file with them. Refused as
+   * a read is, in the same order: `too_large` from the size alone, before the file is opened.
+   */
+  async readHead(absolutePath: string, length: number): Promise<{ size: number; head: Buffer }> {
+    const stat = await fs.stat(absolutePath);
+    this.refuseOversized(absolutePath, stat.size);
+    const handle = await fs.open(absolutePath, 'r');
+    try {
+      const head = Buffer.alloc(Math.min(length, stat.size));
+      const { bytesRead } = await handle.read(head, 0, head.length, 0);
+      return { size: stat.size, head: head.subarray(0, bytesRead) };
+    } finally {
+      await handle.close();
+    }
+  }
+
   private refuseOversized(absolutePath: string, size: number): void {
     const check = checkPdfFile(
       { filename: absolutePath, size, head: new Uint8Array(0) },
@@ -85,4 +107,17 @@ export class DropFileReader {
     // Size only: the header is checked once the bytes are read, and an empty file may yet grow (see above).
     if (check?.outcome === 'too_large') throw new FileStageError(check.outcome, check.message);
   }
+}
+
+/** A read that failed, as the file's failure (`unreadable`, with what to check); a refusal already one stays as it is. */
+export function unreadableError(error: unknown): FileStageError {
+  if (error instanceof FileStageError) return error;
+  const code = (error as NodeJS.ErrnoException).code ?? 'error';
+  const reason =
+    code === 'EACCES' || code === 'EPERM'
+      ? 'permission denied (check the file’s permissions)'
+      : code === 'ENOENT'
+        ? 'the file disappeared before it could be read'
+        : (error as Error).message;
+  return new FileStageError('unreadable', `cannot read the file: ${reason}`);
 }

@@ -37,6 +37,7 @@ import { OutcomeChanges } from './outcome-changes.js';
 import { resultFromRow } from './recorded-result.js';
 import { SessionTally, type ProcessedFile } from './session-tally.js';
 import { settleKnownFiles, unchangedSince, type KnownFile } from './settle-known-files.js';
+import { failedFolders } from './failed-folders.js';
 import { DEFAULT_STORE_BATCH_SIZE, type IngestDependencies, type IngestOptions } from './types.js';
 import { INTERRUPTED_NOTE, stoppedNote } from '../core/pipeline/session-notes.js';
 
@@ -255,18 +256,7 @@ export async function beginRun(
  */
 export async function registerFiles(run: Run, discovery: Discovery): Promise<RunPlan> {
   const { batches, session, options, deps } = run;
-  const folders = [
-    ...discovery.unreadableFolders.map((folder) => ({
-      relativePath: folder.relativePath,
-      outcome: 'unreadable' as const,
-      message: `cannot read this folder (${folder.reason}): its files were not looked at; fix its permissions and run again`,
-    })),
-    ...discovery.outsideFolders.map((relativePath) => ({
-      relativePath,
-      outcome: 'outside_source' as const,
-      message: 'a symlink to a folder outside the source folder: not followed, nothing in it was read',
-    })),
-  ];
+  const folders = failedFolders(discovery);
   // A resumed session's rows as its earlier runs left them: a path not among them is new to the session.
   const before = run.resumed ? await batches.listFiles(session.id) : [];
   const registered = new Set(before.map((row) => row.relativePath));

@@ -13,8 +13,8 @@ export interface FileCheckFailure {
 }
 
 const PDF_MAGIC = [0x25, 0x50, 0x44, 0x46, 0x2d]; // %PDF-
-/** The PDF spec lets readers accept the header anywhere in the first 1024 bytes. */
-const HEADER_WINDOW = 1024;
+/** The PDF spec lets readers accept the header anywhere in the first 1024 bytes: the bytes `head` needs. */
+export const HEADER_WINDOW = 1024;
 
 /** Validation that needs no PDF parsing: extension, size and the `%PDF-` header. Pure. */
 export function checkPdfFile(facts: FileFacts, limits: { maxFileSize: number }): FileCheckFailure | null {

@@ -95,7 +95,8 @@ export async function discoverFiles(options: DiscoverOptions): Promise<Discovery
     if (!real) realParents.set(dir, (real = fs.realpath(dir).catch(() => null)));
     return real;
   };
-  const inside = (target: string | null) => target !== null && (target === root || target.startsWith(root + path.sep));
+  const inside = (target: string | null) =>
+    target !== null && (target === root || target.startsWith(root + path.sep));
 
   const files: DiscoveredFile[] = [];
   const outsideFolders: string[] = [];
@@ -109,26 +110,42 @@ export async function discoverFiles(options: DiscoverOptions): Promise<Discovery
     .map((entry) => entry.path)
     .sort(compare);
   const candidates = (
-    await Promise.all(entries.filter((entry) => !entry.path.endsWith('/') && !hidden(entry)).map(lookAlikesOf(root)))
+    await Promise.all(
+      entries.filter((entry) => !entry.path.endsWith('/') && !hidden(entry)).map(lookAlikesOf(root)),
+    )
   ).flat();
   for (let i = 0; i < candidates.length; i += STAT_CONCURRENCY) {
     const found = await Promise.all(
-      candidates.slice(i, i + STAT_CONCURRENCY).map(async (entry): Promise<DiscoveredFile | string | null> => {
-        const absolutePath = path.join(root, entry.path);
-        if (options.skip?.(absolutePath)) return null;
-        const folderInside = inside(await realParent(path.dirname(absolutePath)));
-        if (entry.dirent.isFile()) {
-          if (!folderInside) return outside(entry.path, absolutePath);
-          const stat = await fs.stat(entry.fsPath ?? absolutePath).catch(() => null);
-          return { relativePath: entry.path, absolutePath, outsideSource: false, size: stat?.size ?? null, mtimeMs: stat?.mtimeMs ?? null };
-        }
-        if (!entry.dirent.isSymbolicLink()) return null;
-        const target = await fs.realpath(entry.fsPath ?? absolutePath).catch(() => null);
-        const stat = target ? await fs.stat(target).catch(() => null) : null;
-        if (stat?.isDirectory()) return inside(target) ? null : `${entry.path}/`;
-        if (!folderInside || !inside(target)) return outside(entry.path, absolutePath);
-        return { relativePath: entry.path, absolutePath, outsideSource: false, size: stat?.size ?? null, mtimeMs: stat?.mtimeMs ?? null };
-      }),
+      candidates
+        .slice(i, i + STAT_CONCURRENCY)
+        .map(async (entry): Promise<DiscoveredFile | string | null> => {
+          const absolutePath = path.join(root, entry.path);
+          if (options.skip?.(absolutePath)) return null;
+          const folderInside = inside(await realParent(path.dirname(absolutePath)));
+          if (entry.dirent.isFile()) {
+            if (!folderInside) return outside(entry.path, absolutePath);
+            const stat = await fs.stat(entry.fsPath ?? absolutePath).catch(() => null);
+            return {
+              relativePath: entry.path,
+              absolutePath,
+              outsideSource: false,
+              size: stat?.size ?? null,
+              mtimeMs: stat?.mtimeMs ?? null,
+            };
+          }
+          if (!entry.dirent.isSymbolicLink()) return null;
+          const target = await fs.realpath(entry.fsPath ?? absolutePath).catch(() => null);
+          const stat = target ? await fs.stat(target).catch(() => null) : null;
+          if (stat?.isDirectory()) return inside(target) ? null : `${entry.path}/`;
+          if (!folderInside || !inside(target)) return outside(entry.path, absolutePath);
+          return {
+            relativePath: entry.path,
+            absolutePath,
+            outsideSource: false,
+            size: stat?.size ?? null,
+            mtimeMs: stat?.mtimeMs ?? null,
+          };
+        }),
     );
     for (const item of found) {
       if (typeof item === 'string') outsideFolders.push(item);
@@ -142,10 +159,22 @@ export async function discoverFiles(options: DiscoverOptions): Promise<Discovery
       reason: describeErrno(error),
     }))
     .sort((a, b) => compare(a.relativePath, b.relativePath));
-  const discovery: Discovery = { files, unreadableFolders, outsideFolders: outsideFolders.sort(compare), skippedHidden };
-  if (options.glob !== undefined && files.length === 0 && unreadableFolders.length === 0 && outsideFolders.length === 0) {
+  const discovery: Discovery = {
+    files,
+    unreadableFolders,
+    outsideFolders: outsideFolders.sort(compare),
+    skippedHidden,
+  };
+  if (
+    options.glob !== undefined &&
+    files.length === 0 &&
+    unreadableFolders.length === 0 &&
+    outsideFolders.length === 0
+  ) {
     // A pattern that names folders takes none of their files: never what was meant.
-    const folders = entries.filter((entry) => entry.path.endsWith('/') && !hidden(entry)).map((entry) => entry.path);
+    const folders = entries
+      .filter((entry) => entry.path.endsWith('/') && !hidden(entry))
+      .map((entry) => entry.path);
     if (folders.length > 0) {
       const [first] = folders.sort(compare);
       throw new UsageError(
@@ -189,7 +218,8 @@ function lookAlikesOf(root: string) {
     if (!name.includes(NOT_UTF8)) return [entry];
     const folder = path.join(root, path.dirname(entry.path));
     let shown = byFolder.get(folder);
-    if (!shown) byFolder.set(folder, (shown = rawNamesByShownName(folder).catch(() => new Map<string, Buffer[]>())));
+    if (!shown)
+      byFolder.set(folder, (shown = rawNamesByShownName(folder).catch(() => new Map<string, Buffer[]>())));
     const raws = (await shown).get(name) ?? [];
     if (raws.length < 2) return [entry];
     const prefix = entry.path.slice(0, entry.path.length - name.length);
@@ -226,7 +256,8 @@ export async function checkGlob(glob: string, root: string): Promise<void> {
       "give a pattern relative to the folder being ingested, without '..', e.g. '**/*.pdf' or 'urgencias/**'",
     );
   if (glob.trim() === '') throw refuse('is empty');
-  if (path.isAbsolute(glob) || /^[A-Za-z]:[\\/]/.test(glob)) throw refuse('is absolute: it must stay inside the folder');
+  if (path.isAbsolute(glob) || /^[A-Za-z]:[\\/]/.test(glob))
+    throw refuse('is absolute: it must stay inside the folder');
   const tasks = fg.generateTasks([glob], { cwd: root });
   for (const task of tasks) {
     for (const pattern of [...task.patterns, task.base]) {

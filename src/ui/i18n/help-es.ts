@@ -14,7 +14,8 @@ const HELP_ES: Readonly<Record<string, string>> = {
   'Examples:': 'Ejemplos:',
   'Exit codes:': 'Códigos de salida:',
   success: 'correcto',
-  "success, but some files wait for an admin's review": 'correcto, pero algunos archivos esperan revisión de un administrador',
+  "success, but some files wait for an admin's review":
+    'correcto, pero algunos archivos esperan revisión de un administrador',
   'some files failed (the others were processed)': 'algunos archivos fallaron (los demás se procesaron)',
   'usage or configuration error': 'error de uso o de configuración',
   "a required service (database, vector store, embedder) is unavailable,\nor the database's disk is full or failing":
@@ -70,10 +71,12 @@ const HELP_ES: Readonly<Record<string, string>> = {
     'escritos en el propio documento identifican a un paciente del registro y el nombre del archivo coincide ' +
     '(auditado como content_confirmed; clave de configuración trustContent; desactivado por omisión)',
   'do not, whatever the config file says': 'no lo hace, diga lo que diga el archivo de configuración',
-  'vector collection (default medical_documents)': 'colección del índice de búsqueda (predeterminada medical_documents)',
+  'vector collection (default medical_documents)':
+    'colección del índice de búsqueda (predeterminada medical_documents)',
   'files in flight at once; extraction runs in min(n, cores, 10) processes (default: 2 × min(cores, 10))':
     'archivos en curso a la vez; la extracción corre en min(n, núcleos, 10) procesos (predeterminado: 2 × min(núcleos, 10))',
-  'largest file accepted, e.g. 10MB (default 10MB)': 'archivo más grande que se acepta, p. ej. 10MB (predeterminado 10MB)',
+  'largest file accepted, e.g. 10MB (default 10MB)':
+    'archivo más grande que se acepta, p. ej. 10MB (predeterminado 10MB)',
   'characters per chunk (default 1000)': 'caracteres por fragmento (predeterminado 1000)',
   'characters shared by consecutive chunks (default 200)':
     'caracteres que comparten dos fragmentos consecutivos (predeterminado 200)',
@@ -84,7 +87,8 @@ const HELP_ES: Readonly<Record<string, string>> = {
     'confianza a partir de la cual una coincidencia se asigna automáticamente (predeterminado 0.95)',
   'confidence at or above which a match goes to review, below it a new patient (default 0.60)':
     'confianza a partir de la cual una coincidencia va a revisión; por debajo, paciente nuevo (predeterminado 0.60)',
-  'per-file text-extraction limit (default 60)': 'límite de extracción de texto por archivo, en segundos (predeterminado 60)',
+  'per-file text-extraction limit (default 60)':
+    'límite de extracción de texto por archivo, en segundos (predeterminado 60)',
   "structured JSON logs (pino), owner-only, reopened on SIGHUP; '-' for stderr":
     "bitácora estructurada en JSON (pino), solo para el propietario, reabierta con SIGHUP; '-' para stderr",
   'keep patient names out of the log (the default: expediente and content hash identify files)':
@@ -105,15 +109,18 @@ const HELP_ES: Readonly<Record<string, string>> = {
     'Tipos de documento (TIPO, en mayúsculas o minúsculas; otro código se archiva como other):',
 
   // patients
-  'Manage the patient registry used for matching.': 'Administra el registro de pacientes con el que se asignan los documentos.',
-  'import, list, show and search the patient registry': 'importa, lista, muestra y busca en el registro de pacientes',
+  'Manage the patient registry used for matching.':
+    'Administra el registro de pacientes con el que se asignan los documentos.',
+  'import, list, show and search the patient registry':
+    'importa, lista, muestra y busca en el registro de pacientes',
   'Import patients from CSV. Columns: expediente, apellido_paterno, apellido_materno, nombres [, fecha_nacimiento, sexo] — or expediente, nombre_completo ("APELLIDOS, NOMBRES"). Re-importing the same file is idempotent.':
     'Importa pacientes desde un CSV. Columnas: expediente, apellido_paterno, apellido_materno, nombres ' +
     '[, fecha_nacimiento, sexo] — o expediente, nombre_completo ("APELLIDOS, NOMBRES"). Importar de nuevo el ' +
     'mismo archivo no cambia nada.',
   'import (upsert by expediente) patients from a CSV file':
     'importa pacientes desde un archivo CSV (inserta o actualiza por expediente)',
-  'CSV file (UTF-8, with or without BOM; see --encoding)': 'archivo CSV (UTF-8, con o sin BOM; vea --encoding)',
+  'CSV file (UTF-8, with or without BOM; see --encoding)':
+    'archivo CSV (UTF-8, con o sin BOM; vea --encoding)',
   'the file\'s encoding: utf-8 (default), or windows-1252 / latin1 for Excel\'s plain "CSV" export':
     'codificación del archivo: utf-8 (predeterminada), o windows-1252 / latin1 para la exportación "CSV" simple de Excel',
   'write rows that change the name of a patient who already has documents (refused otherwise; audited)':
@@ -152,7 +159,8 @@ const HELP_ES: Readonly<Record<string, string>> = {
     'línea (line), expediente, documentos (documents), antes y después (before, after: fecha_nacimiento, sexo)',
   'expediente, other_expediente, name, fecha_nacimiento (more_same_details: the list stopped)':
     'expediente, other_expediente, nombre (name), fecha_nacimiento (more_same_details: la lista se detuvo)',
-  'line and first_line; line and reason (in English)': 'line y first_line; line y el motivo, reason (en inglés)',
+  'line and first_line; line and reason (in English)':
+    'line y first_line; line y el motivo, reason (en inglés)',
   'the file read, its encoding, split or nombre_completo, the columns not read, the time taken':
     'el archivo leído, su codificación, split o nombre_completo, las columnas no leídas, el tiempo que tomó',
   'list patients': 'lista pacientes',
@@ -191,7 +199,8 @@ const HELP_ES: Readonly<Record<string, string>> = {
     'embedding.batchSize; predeterminado 256)',
   're-ingest content that was already ingested, replacing its chunks':
     'ingresa de nuevo el contenido ya ingresado, reemplazando sus fragmentos',
-  'show the parse and match plan; write nothing': 'muestra el plan de interpretación y asignación; no escribe nada',
+  'show the parse and match plan; write nothing':
+    'muestra el plan de interpretación y asignación; no escribe nada',
   'register the session and put one job per file on the job queue (PostgreSQL), then return: `tecsalud-batch worker` processes them (--max-files does not apply); exits 3 or 2 as a run does when files settled as found failed or wait for review, never for the files queued':
     'registra la sesión y pone una tarea por archivo en la cola de tareas (PostgreSQL), y termina: ' +
     '`tecsalud-batch worker` las procesa (--max-files no aplica); sale con 3 o 2 como una ejecución cuando ' +
@@ -279,7 +288,8 @@ const HELP_ES: Readonly<Record<string, string>> = {
   'do not read the PDF: judge the filename alone': 'no lee el PDF: juzga solo por el nombre del archivo',
 
   // status, sessions, processing-types, cleanup
-  'show a session (the latest when none is given)': 'muestra una sesión (la más reciente si no se indica ninguna)',
+  'show a session (the latest when none is given)':
+    'muestra una sesión (la más reciente si no se indica ninguna)',
   'session id or its first characters': 'id de la sesión o sus primeros caracteres',
   'list every file with its outcome': 'lista cada archivo con su resultado',
   'list recent sessions': 'lista las sesiones recientes',
@@ -323,12 +333,14 @@ const HELP_ES: Readonly<Record<string, string>> = {
     'token bearer (`tecsalud-batch tokens create`). OpenAPI en /api/v1/openapi.json, documentación en /api/v1/docs.',
   'serve the HTTP API (sessions, uploads, processing, status, review) over the same pipeline':
     'sirve la API HTTP (sesiones, subidas, procesamiento, estado, revisión) sobre el mismo proceso',
-  'port to listen on (default 8000; config serve.port)': 'puerto en el que escucha (predeterminado 8000; configuración serve.port)',
+  'port to listen on (default 8000; config serve.port)':
+    'puerto en el que escucha (predeterminado 8000; configuración serve.port)',
   'address to listen on (default 127.0.0.1; config serve.host)':
     'dirección en la que escucha (predeterminada 127.0.0.1; configuración serve.host)',
   'where uploaded PDFs are kept, one owner-only folder per session (default ./tecsalud-uploads)':
     'dónde se guardan los PDF subidos, una carpeta solo para el propietario por sesión (predeterminado ./tecsalud-uploads)',
-  'files a session takes (default 1000, as the service)': 'archivos que admite una sesión (predeterminado 1000, como el servicio)',
+  'files a session takes (default 1000, as the service)':
+    'archivos que admite una sesión (predeterminado 1000, como el servicio)',
   'discard a session nobody processed, with its uploads, once no file was uploaded into it for this long (e.g. 24h, 3d; off: keep it until processed or discarded; default 72h; config serve.sessionExpiry)':
     'descarta una sesión que nadie procesó, con sus archivos subidos, cuando no recibió ningún archivo durante este ' +
     'tiempo (p. ej. 24h, 3d; off: se conserva hasta procesarla o descartarla; predeterminado 72h; configuración ' +
@@ -351,14 +363,16 @@ const HELP_ES: Readonly<Record<string, string>> = {
     'una vez escuchando, escribe una línea JSON en stdout: url, port (el puerto tomado, con --port 0), api, docs, ' +
     'openapi, pid, auth, active_tokens, resumed_sessions, swept_uploads, expired_sessions, session_expiry_minutes ' +
     '(0: desactivada); las demás líneas van a stderr',
-  'chunks per embedder call (default 256)': 'fragmentos por llamada al modelo de búsqueda (predeterminado 256)',
+  'chunks per embedder call (default 256)':
+    'fragmentos por llamada al modelo de búsqueda (predeterminado 256)',
   'loopback only: trying the API on this machine': 'solo loopback: para probar la API en este equipo',
 
   // tokens
   'Manage the bearer tokens of the HTTP API (tecsalud-batch serve). Roles: viewer reads; uploader also uploads and processes; admin also decides reviews and cleans up. Only a hash of each token is stored.':
     'Administra los tokens bearer de la API HTTP (tecsalud-batch serve). Roles: viewer consulta; uploader además ' +
     'sube y procesa; admin además decide revisiones y limpia. Solo se guarda un hash de cada token.',
-  'create, list and revoke the bearer tokens of the HTTP API': 'crea, lista y revoca los tokens bearer de la API HTTP',
+  'create, list and revoke the bearer tokens of the HTTP API':
+    'crea, lista y revoca los tokens bearer de la API HTTP',
   'create a token and print it (once: only its hash is stored)':
     'crea un token y lo muestra (una sola vez: solo se guarda su hash)',
   'who or what uses it (the audit log names its calls by it), e.g. frontend':

@@ -61,9 +61,14 @@ describe('a --db that does not exist', () => {
   });
 
   it('is created by patients import, the command that builds a registry', async () => {
-    fs.writeFileSync(path.join(cwd, 'registry.csv'), 'expediente,nombre_completo\n3000768077,"HUERTA SOTO, GABRIELA"\n');
+    fs.writeFileSync(
+      path.join(cwd, 'registry.csv'),
+      'expediente,nombre_completo\n3000768077,"HUERTA SOTO, GABRIELA"\n',
+    );
     expect((await run(['patients', 'import', 'registry.csv', '--db', missing])).code).toBe(ExitCode.Success);
     expect(fs.existsSync(missing)).toBe(true);
-    expect((await run(['patients', 'show', '3000768077', '--json', '--db', missing])).code).toBe(ExitCode.Success);
+    expect((await run(['patients', 'show', '3000768077', '--json', '--db', missing])).code).toBe(
+      ExitCode.Success,
+    );
   });
 });

@@ -14,7 +14,8 @@ describe('ingest --dry-run --lang es', () => {
   beforeAll(async () => {
     dir = createTempDir('tecsalud-dry-run-es-');
     fs.mkdirSync(path.join(dir, 'drop'));
-    for (const file of [ATTACHES, NAME_ONLY_FILE, MISNAMED]) fs.copyFileSync(path.join(SAMPLE_DIR, file), path.join(dir, 'drop', file));
+    for (const file of [ATTACHES, NAME_ONLY_FILE, MISNAMED])
+      fs.copyFileSync(path.join(SAMPLE_DIR, file), path.join(dir, 'drop', file));
     const imported = await runCli(['patients', 'import', REGISTRY_CSV, '--db', 'r.db'], { cwd: dir });
     expect(imported.code, imported.stderr).toBe(0);
   });
@@ -26,29 +27,44 @@ describe('ingest --dry-run --lang es', () => {
       runCli(['ingest', 'drop', '--db', 'r.db', '--dry-run', '--lang', 'en'], { cwd: dir }),
     ]);
     expect(spanish.code, spanish.stderr).toBe(0);
-    expect(spanish.stdout).toContain(`se asociaría    ${ATTACHES}  mismo expediente y nombre (exact_id_and_name, confianza 1.000)\n`);
-    expect(spanish.stdout).toMatch(
-      new RegExp(`^a revisión {6}${NAME_ONLY_FILE} {2}el nombre coincide; el expediente no está en el registro \\(name_only_match, confianza 0\\.\\d{3}\\)$`, 'm'),
+    expect(spanish.stdout).toContain(
+      `se asociaría    ${ATTACHES}  mismo expediente y nombre (exact_id_and_name, confianza 1.000)\n`,
     );
-    expect(spanish.stdout).toContain(`nombre inválido ${MISNAMED}  no hay separadores '_': se esperan el expediente`);
+    expect(spanish.stdout).toMatch(
+      new RegExp(
+        `^a revisión {6}${NAME_ONLY_FILE} {2}el nombre coincide; el expediente no está en el registro \\(name_only_match, confianza 0\\.\\d{3}\\)$`,
+        'm',
+      ),
+    );
+    expect(spanish.stdout).toContain(
+      `nombre inválido ${MISNAMED}  no hay separadores '_': se esperan el expediente`,
+    );
     // English keeps its codes, as scripts written against it read them.
     expect(english.stdout).toContain(`auto          ${ATTACHES}  exact_id_and_name (1)\n`);
     // One misnamed file in the singular (it read "1 have invalid names"), as the Spanish already said it.
-    expect(english.stdout).toMatch(/^Dry run: 1 would attach, 1 would wait for review, 0 would create a patient, 1 has an invalid name\. Nothing was written\.$/m);
+    expect(english.stdout).toMatch(
+      /^Dry run: 1 would attach, 1 would wait for review, 0 would create a patient, 1 has an invalid name\. Nothing was written\.$/m,
+    );
     expect(spanish.stdout).toMatch(/, 1 tiene un nombre inválido\. No se escribió nada\.$/m);
   });
 
   it('says how many files the run would leave for the next one, instead of planning part of the folder as if it were all', async () => {
     const [spanish, english, json] = await Promise.all([
-      runCli(['ingest', 'drop', '--db', 'r.db', '--dry-run', '--max-files', '1', '--lang', 'es'], { cwd: dir }),
-      runCli(['ingest', 'drop', '--db', 'r.db', '--dry-run', '--max-files', '1', '--lang', 'en'], { cwd: dir }),
+      runCli(['ingest', 'drop', '--db', 'r.db', '--dry-run', '--max-files', '1', '--lang', 'es'], {
+        cwd: dir,
+      }),
+      runCli(['ingest', 'drop', '--db', 'r.db', '--dry-run', '--max-files', '1', '--lang', 'en'], {
+        cwd: dir,
+      }),
       runCli(['ingest', 'drop', '--db', 'r.db', '--dry-run', '--max-files', '1', '--json'], { cwd: dir }),
     ]);
     expect(spanish.code, spanish.stderr).toBe(0);
     expect(spanish.stdout).toMatch(
       /^Simulación: .*; 2 quedarían para la siguiente ejecución \(se alcanzó --max-files; no listados\)\. No se escribió nada\.$/m,
     );
-    expect(english.stdout).toMatch(/^Dry run: .*; 2 over --max-files, left for the next run \(not listed\)\. Nothing was written\.$/m);
+    expect(english.stdout).toMatch(
+      /^Dry run: .*; 2 over --max-files, left for the next run \(not listed\)\. Nothing was written\.$/m,
+    );
     expect(JSON.parse(json.stdout)).toMatchObject({ counts: { deferred: 2 } });
   });
 });

@@ -33,7 +33,9 @@ beforeEach(async () => {
 });
 afterEach(() => workspace.cleanup());
 
-async function countRows(table: 'medicalDocuments' | 'patients' | 'batchFiles' | 'auditLog'): Promise<number> {
+async function countRows(
+  table: 'medicalDocuments' | 'patients' | 'batchFiles' | 'auditLog',
+): Promise<number> {
   const open = await openWorkspaceDb(workspace);
   try {
     const row = await open.db
@@ -72,7 +74,9 @@ describe('ingest on the committed sample', { tags: ['slow'] }, () => {
       const decision = file!.match?.decision;
       // A new patient's later files may be matched after an earlier one created the patient: they attach to
       // it ('auto'). Which file comes first is a race; that one patient is created is checked below.
-      const acceptable = expected.acceptable.includes('new') ? [...expected.acceptable, 'auto'] : expected.acceptable;
+      const acceptable = expected.acceptable.includes('new')
+        ? [...expected.acceptable, 'auto']
+        : expected.acceptable;
       expect(acceptable, `${expected.filename}: ${decision}`).toContain(decision);
       if (decision === 'auto' || decision === 'new') {
         expect(file!.outcome).toBe('ingested');
@@ -135,7 +139,9 @@ describe('ingest on the committed sample', { tags: ['slow'] }, () => {
 
     // An expediente nobody has is said so, not "no matching chunks".
     const context4 = await commandContext({ cwd: workspace.root, db: workspace.db, io: captureIo().io });
-    await expect(searchDocuments('receta', { limit: '5', patient: '9999999999' }, context4)).rejects.toMatchObject({
+    await expect(
+      searchDocuments('receta', { limit: '5', patient: '9999999999' }, context4),
+    ).rejects.toMatchObject({
       exitCode: ExitCode.Usage,
       message: 'no patient with expediente 9999999999 in the registry',
     });
@@ -146,7 +152,9 @@ describe('ingest on the committed sample', { tags: ['slow'] }, () => {
       message: expect.stringMatching(/^the query 'de la el' has no word to search for/),
     });
     await expect(searchDocuments('receta', { limit: '5', type: 'XYZ' }, context4)).rejects.toMatchObject({
-      message: expect.stringMatching(/^--type must be one of consultation, .*or a filename's type code \(CONS, /),
+      message: expect.stringMatching(
+        /^--type must be one of consultation, .*or a filename's type code \(CONS, /,
+      ),
     });
   });
 });
@@ -158,7 +166,9 @@ describe('processing types', { tags: ['slow'] }, () => {
     try {
       const docs = await open.db.selectFrom('medicalDocuments').selectAll().execute();
       expect(docs.length).toBeGreaterThan(10);
-      expect(docs.every((d) => d.processingType === 'complete' && (d.content ?? '').includes('Expediente'))).toBe(true);
+      expect(
+        docs.every((d) => d.processingType === 'complete' && (d.content ?? '').includes('Expediente')),
+      ).toBe(true);
       expect(docs.every((d) => d.vectorized === 0)).toBe(true);
     } finally {
       await open.close();
@@ -219,13 +229,23 @@ describe('--force with another processing type', { tags: ['slow'] }, () => {
     expect(await countVectors()).toBe(vectors);
     let rows = await documents();
     expect(rows).toHaveLength(ingested);
-    for (const row of rows) expect(row, row.filename).toMatchObject({ vectorized: 1, processingType: 'both', content: expect.any(String) });
+    for (const row of rows)
+      expect(row, row.filename).toMatchObject({
+        vectorized: 1,
+        processingType: 'both',
+        content: expect.any(String),
+      });
     expect(rows.reduce((n, row) => n + row.chunksCount, 0)).toBe(vectors);
 
     // Vectors only, again: the text stays.
     await ingestJson(workspace, { force: true, type: 'vectorized' });
     rows = await documents();
-    for (const row of rows) expect(row, row.filename).toMatchObject({ vectorized: 1, processingType: 'both', content: expect.any(String) });
+    for (const row of rows)
+      expect(row, row.filename).toMatchObject({
+        vectorized: 1,
+        processingType: 'both',
+        content: expect.any(String),
+      });
     expect(await countVectors()).toBe(vectors);
   });
 });
@@ -234,16 +254,33 @@ describe('validation and problem files', { tags: ['slow'] }, () => {
   it('gives encrypted, image-only, corrupt, truncated and duplicate files their own outcome', async () => {
     const problems = path.join(FIXTURES, 'problem-pdfs');
     const name = (n: string, type: string) => `3000768077_HUERTA SOTO, GABRIELA_${n}_${type}.pdf`;
-    fs.copyFileSync(path.join(problems, 'encrypted.pdf'), path.join(workspace.dropDir, name('9000000001', 'LAB')));
-    fs.copyFileSync(path.join(problems, 'image-only.pdf'), path.join(workspace.dropDir, name('9000000002', 'RX')));
-    fs.copyFileSync(path.join(problems, 'corrupt-stream.pdf'), path.join(workspace.dropDir, name('9000000003', 'CONS')));
-    fs.copyFileSync(path.join(problems, 'truncated.pdf'), path.join(workspace.dropDir, name('9000000004', 'CONS')));
+    fs.copyFileSync(
+      path.join(problems, 'encrypted.pdf'),
+      path.join(workspace.dropDir, name('9000000001', 'LAB')),
+    );
+    fs.copyFileSync(
+      path.join(problems, 'image-only.pdf'),
+      path.join(workspace.dropDir, name('9000000002', 'RX')),
+    );
+    fs.copyFileSync(
+      path.join(problems, 'corrupt-stream.pdf'),
+      path.join(workspace.dropDir, name('9000000003', 'CONS')),
+    );
+    fs.copyFileSync(
+      path.join(problems, 'truncated.pdf'),
+      path.join(workspace.dropDir, name('9000000004', 'CONS')),
+    );
     // Cut short an hour ago: corrupt. Cut short a moment ago it is a copy under way (e2e/still-being-written).
     const anHourAgo = new Date(Date.now() - 3_600_000);
     fs.utimesSync(path.join(workspace.dropDir, name('9000000004', 'CONS')), anHourAgo, anHourAgo);
-    const original = fs.readdirSync(workspace.dropDir).find((f) => f.startsWith('3000768077') && f.endsWith('_LAB.pdf'))!;
+    const original = fs
+      .readdirSync(workspace.dropDir)
+      .find((f) => f.startsWith('3000768077') && f.endsWith('_LAB.pdf'))!;
     fs.mkdirSync(path.join(workspace.dropDir, 'copia'));
-    fs.copyFileSync(path.join(workspace.dropDir, original), path.join(workspace.dropDir, 'copia', name('9000000005', 'LAB')));
+    fs.copyFileSync(
+      path.join(workspace.dropDir, original),
+      path.join(workspace.dropDir, 'copia', name('9000000005', 'LAB')),
+    );
     // Without OCR (test/ingest/ocr-ingest.test.ts runs the image-only file through it).
     const { report } = await ingestJson(workspace, { ocr: 'off' }, { extractor: 'configured' });
     const files = byFilename(report);
@@ -270,16 +307,25 @@ describe('validation and problem files', { tags: ['slow'] }, () => {
         fs.utimesSync(path.join(copies.dropDir, name(n)), anHourAgo, anHourAgo);
       }
       // Good content twice: ingested once, its copy a duplicate as ever.
-      const good = fs.readdirSync(workspace.dropDir).find((f) => f.startsWith('3000768077') && f.endsWith('_LAB.pdf'))!;
+      const good = fs
+        .readdirSync(workspace.dropDir)
+        .find((f) => f.startsWith('3000768077') && f.endsWith('_LAB.pdf'))!;
       fs.copyFileSync(path.join(workspace.dropDir, good), path.join(copies.dropDir, good));
-      fs.copyFileSync(path.join(workspace.dropDir, good), path.join(copies.dropDir, '3000768077_HUERTA SOTO, GABRIELA_9000000007_LAB.pdf'));
+      fs.copyFileSync(
+        path.join(workspace.dropDir, good),
+        path.join(copies.dropDir, '3000768077_HUERTA SOTO, GABRIELA_9000000007_LAB.pdf'),
+      );
       const { code, report } = await ingestJson(copies, { concurrency: '4' });
       expect(code).toBe(ExitCode.SomeFailed);
       const corrupt = report.files.filter((f) => f.filename.startsWith('3000003799_'));
-      expect(corrupt.map((f) => [f.outcome, f.processing_status])).toEqual(Array(3).fill(['corrupt', 'failed']));
+      expect(corrupt.map((f) => [f.outcome, f.processing_status])).toEqual(
+        Array(3).fill(['corrupt', 'failed']),
+      );
       const first = corrupt.find((f) => !f.error!.startsWith('identical content'))!;
       for (const copy of corrupt.filter((f) => f !== first)) {
-        expect(copy.error).toContain(`identical content to '${first.path}' in this batch, which failed (corrupt)`);
+        expect(copy.error).toContain(
+          `identical content to '${first.path}' in this batch, which failed (corrupt)`,
+        );
         expect(copy.error).not.toContain('ingested once');
       }
       expect(report.failed_files).toBe(3);
@@ -301,9 +347,14 @@ describe('validation and problem files', { tags: ['slow'] }, () => {
   it('does not follow a symlink that leads outside the folder', async () => {
     const outside = path.join(workspace.root, 'outside.pdf');
     fs.copyFileSync(path.join(FIXTURES, 'problem-pdfs', 'encrypted.pdf'), outside);
-    fs.symlinkSync(outside, path.join(workspace.dropDir, '3000768077_HUERTA SOTO, GABRIELA_9000000009_LAB.pdf'));
+    fs.symlinkSync(
+      outside,
+      path.join(workspace.dropDir, '3000768077_HUERTA SOTO, GABRIELA_9000000009_LAB.pdf'),
+    );
     const { report } = await ingestJson(workspace);
-    expect(byFilename(report).get('3000768077_HUERTA SOTO, GABRIELA_9000000009_LAB.pdf')!.outcome).toBe('outside_source');
+    expect(byFilename(report).get('3000768077_HUERTA SOTO, GABRIELA_9000000009_LAB.pdf')!.outcome).toBe(
+      'outside_source',
+    );
   });
 
   it('rejects files over --max-file-size, which take no place in the --max-files window', async () => {
@@ -315,7 +366,11 @@ describe('validation and problem files', { tags: ['slow'] }, () => {
     expect(worked).toHaveLength(5);
     const open = await openWorkspaceDb(workspace);
     try {
-      const deferred = await open.db.selectFrom('batchFiles').selectAll().where('outcome', '=', 'deferred').execute();
+      const deferred = await open.db
+        .selectFrom('batchFiles')
+        .selectAll()
+        .where('outcome', '=', 'deferred')
+        .execute();
       expect(deferred.length + report.files.length).toBe(23);
       expect(deferred.length).toBeGreaterThan(0);
       expect(deferred.every((f) => f.processingStatus === 'pending')).toBe(true);
@@ -326,7 +381,9 @@ describe('validation and problem files', { tags: ['slow'] }, () => {
 
   it('explains bad options without touching anything', async () => {
     await expect(ingestJson(workspace, { type: 'everything' })).rejects.toThrow(/--type must be one of/);
-    await expect(ingestJson(workspace, { chunkSize: '500', chunkOverlap: '600' })).rejects.toThrow(/smaller than/);
+    await expect(ingestJson(workspace, { chunkSize: '500', chunkOverlap: '600' })).rejects.toThrow(
+      /smaller than/,
+    );
     await expect(ingestJson(workspace, { maxFileSize: 'big' })).rejects.toThrow(/not a size/);
     await expect(ingestJson({ ...workspace, dropDir: path.join(workspace.root, 'nope') })).rejects.toThrow(
       /does not exist/,

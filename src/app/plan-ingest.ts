@@ -11,13 +11,21 @@ import { SettledFileRepository } from '../db/repositories/settled-file-repositor
 import { resolveSourceDir } from '../ingest/resolve-source-dir.js';
 import { databaseFileOf, ownFilesMatcher } from '../ingest/own-files.js';
 import { discoverFiles, type DiscoveredFile } from '../ingest/discover-files.js';
+import { checkDropFiles } from '../ingest/check-drop-file.js';
+import { failedFolders } from '../ingest/failed-folders.js';
+import { DropFileReader } from '../ingest/read-drop-file.js';
+import type { FileOutcome } from '../core/pipeline/file-outcome.js';
 import { matchAgainstRegistry } from '../db/match-against-registry.js';
 import type { RegistryLocation } from './open-registry.js';
 
 export interface PlannedFile {
   path: string;
-  plan: 'auto' | 'review' | 'new' | 'invalid_name';
+  /** `failed`: the name parses, but the file fails a check the run makes before matching (see checkDropFile). */
+  plan: 'auto' | 'review' | 'new' | 'invalid_name' | 'failed';
+  /** Why the name does not parse, or why the file fails: the run's words. */
   error?: string;
+  /** With `failed`: the outcome the run would record (`empty_file`, `not_pdf`, `unreadable`, `too_large`…). */
+  outcome?: FileOutcome;
   expediente?: string;
   confidence?: number;
   reason?: string;
@@ -27,9 +35,18 @@ export interface PlannedFile {
 export interface IngestPlan {
   /**
    * `settled`: files unchanged since a run settled them, which the run would settle unread (not listed);
-   * `deferred`: files past --max-files, which the run would leave for the next one (not listed either).
+   * `deferred`: files past --max-files, which the run would leave for the next one (not listed either);
+   * `failed`: files (and sub-folders) that fail a check before matching, listed with the run's reason.
    */
-  counts: { auto: number; review: number; new: number; invalid: number; settled: number; deferred: number };
+  counts: {
+    auto: number;
+    review: number;
+    new: number;
+    invalid: number;
+    failed: number;
+    settled: number;
+    deferred: number;
+  };
   files: PlannedFile[];
   /** Hidden and system entries the run would skip (see discoverFiles), as the run names them. */
   skippedHidden: string[];
@@ -41,8 +58,10 @@ export interface IngestPlan {
 /**
  * `ingest --dry-run`: the parse and match plan for every file of the folder, up to `maxFiles` of those a run
  * would work on (as the run does, files unchanged since a run settled them take no place: see
- * ingest/settle-known-files). Writes nothing, not even a new database: a missing SQLite file is read as an
- * empty registry.
+ * ingest/settle-known-files; nor do files with an invalid name or failing a check). The checks the run makes
+ * before matching are made here from each file's size, permissions and first bytes (see checkDropFile), so that
+ * a file the run would fail is planned as failing; no file is read whole, no PDF opened. Writes nothing, not
+ * even a new database: a missing SQLite file is read as an empty registry.
  */
 export async function planIngest(
   location: RegistryLocation,
@@ -51,6 +70,7 @@ export async function planIngest(
     glob?: string;
     includeHidden?: boolean;
     maxFiles: number;
+    maxFileSize: number;
     thresholds: MatchThresholds;
     ownFiles?: readonly string[];
   },
@@ -64,35 +84,65 @@ export async function planIngest(
       : target;
   const database = await openDatabase(readTarget, { migrate: readTarget.display === ':memory:' });
   const files: PlannedFile[] = [];
-  const counts = { auto: 0, review: 0, new: 0, invalid: 0, settled: 0, deferred: 0 };
+  const counts = { auto: 0, review: 0, new: 0, invalid: 0, failed: 0, settled: 0, deferred: 0 };
   const skippedHidden: string[] = [];
   let filesNotMatchingGlob: number | undefined;
   try {
     const patients = PatientRepository.forDatabase(database);
     const totalPatients = await patients.count();
     const skip = await ownFilesMatcher([...(options.ownFiles ?? []), databaseFileOf(target)]);
-    const {
-      files: discovered,
-      skippedHidden: hidden,
-      filesNotMatchingGlob: notMatching,
-    } = await discoverFiles({
+    const discovery = await discoverFiles({
       sourceDir: options.sourceDir,
       glob: options.glob,
       skip,
       includeHidden: options.includeHidden,
     });
-    skippedHidden.push(...hidden);
-    filesNotMatchingGlob = notMatching;
-    const unchanged = await unchangedSinceSettled(database, fs.realpathSync(options.sourceDir), discovered);
+    skippedHidden.push(...discovery.skippedHidden);
+    filesNotMatchingGlob = discovery.filesNotMatchingGlob;
+    for (const folder of failedFolders(discovery)) {
+      counts.failed++;
+      files.push({
+        path: folder.relativePath,
+        plan: 'failed',
+        outcome: folder.outcome,
+        error: folder.message,
+      });
+    }
+    const unchanged = await unchangedSinceSettled(
+      database,
+      fs.realpathSync(options.sourceDir),
+      discovery.files,
+    );
     counts.settled = unchanged.size;
-    const work = discovered.filter((file) => !unchanged.has(file.relativePath));
-    // Said, not dropped: a plan of 1,000 files for a folder of 1,532 read as the whole folder.
-    counts.deferred = Math.max(0, work.length - options.maxFiles);
-    for (const file of work.slice(0, options.maxFiles)) {
-      const parse = parseFilename(path.basename(file.relativePath));
+    const work = discovery.files
+      .filter((file) => !unchanged.has(file.relativePath))
+      .map((file) => ({ file, parse: parseFilename(path.basename(file.relativePath)) }));
+    // The run's order: the name, then the checks; only a file that passes both takes a place in --max-files.
+    const failures = await checkDropFiles(
+      work.filter(({ parse }) => parse.ok).map(({ file }) => file),
+      new DropFileReader({ maxFileSize: options.maxFileSize }),
+    );
+    let taken = 0;
+    for (const { file, parse } of work) {
       if (!parse.ok) {
         counts.invalid++;
         files.push({ path: file.relativePath, plan: 'invalid_name', error: parse.error.message });
+        continue;
+      }
+      const failure = failures.get(file.relativePath);
+      if (failure) {
+        counts.failed++;
+        files.push({
+          path: file.relativePath,
+          plan: 'failed',
+          outcome: failure.outcome,
+          error: failure.message,
+        });
+        continue;
+      }
+      // Said, not dropped: a plan of 1,000 files for a folder of 1,532 read as the whole folder.
+      if (taken++ >= options.maxFiles) {
+        counts.deferred++;
         continue;
       }
       const query = parse.parsed;

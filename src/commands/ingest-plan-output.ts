@@ -24,6 +24,7 @@ export function printIngestPlan(io: CommandIo, plan: IngestPlan, json: boolean, 
     writeLine(io.stdout, sanitizeForTerminal(messages.dryRun.row(item.path, item.plan, item)));
   }
   writeLine(io.stdout, messages.dryRun.closing(plan.counts));
+  writeLine(io.stdout, `  ${messages.dryRun.checked}`);
   const hidden = skippedHiddenLine(plan.skippedHidden, messages);
   if (hidden) writeLine(io.stdout, `  ${hidden}`);
   const unmatched = globMatchedNoFileLine(plan.glob, plan.filesNotMatchingGlob, messages);

@@ -7,7 +7,7 @@ import type { Messages } from '../ui/i18n/messages.js';
 import { UnknownTypeCodes } from '../ui/unknown-type-codes.js';
 import { DEFAULT_THRESHOLDS } from '../core/matching/thresholds.js';
 import { DEFAULT_STILL_WRITING_SECONDS } from '../core/pipeline/still-being-written.js';
-import { ExitCode, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { exitCodeFor } from './shared/batch-exit-code.js';
 import { contextOf, finish, type CommandContext } from './context.js';
 import { terminalColumns, writeJson, writeLine } from './shared/io.js';
@@ -87,7 +87,12 @@ function ingestOptions(command: Command) {
   const declared = addOcrAndContentOptions(reading)
     .option('--collection <name>', 'vector collection (default medical_documents)')
     .option('--force', 're-ingest content that was already ingested, replacing its chunks')
-    .option('--dry-run', 'show the parse and match plan; write nothing')
+    .option(
+      '--dry-run',
+      'show the parse and match plan, and the files that would fail the checks made before matching (name, size, ' +
+        'permissions, first bytes; contents are not read: damaged or password-protected PDFs show up in the run); ' +
+        'write nothing; exits 3 or 2 as the run would',
+    )
     .option(
       '--enqueue',
       'register the session and put one job per file on the job queue (PostgreSQL), then return: ' +
@@ -188,7 +193,11 @@ export async function ingest(
       Boolean(options.json),
       messagesFor(resolveLanguage({ flag: options.lang, env: context.env })),
     );
-    return ExitCode.Success;
+    // The code the run would return for what the plan foresees, so that a script reads the same news from both.
+    return exitCodeFor({
+      interrupted: false,
+      totals: { failedFiles: plan.counts.invalid + plan.counts.failed, reviewRequired: plan.counts.review },
+    });
   }
   if (options.enqueue) {
     const { enqueue } = await import('./ingest-enqueue.js');

@@ -1,6 +1,6 @@
 import { checkPdfFile, HEADER_WINDOW, type FileCheckFailure } from '../core/pipeline/check-pdf-file.js';
 import { FileStageError } from '../documents/stage-error.js';
-import type { DiscoveredFile } from './discover-files.js';
+import { STAT_CONCURRENCY, type DiscoveredFile } from './discover-files.js';
 import { unreadableError, type DropFileReader } from './read-drop-file.js';
 
 type CheckedFile = Pick<DiscoveredFile, 'relativePath' | 'absolutePath' | 'outsideSource'>;
@@ -33,4 +33,20 @@ export async function checkDropFile(
     const failure = unreadableError(error);
     return { outcome: failure.outcome, message: failure.message };
   }
+}
+
+/** checkDropFile over many files, a few dozen at a time (see STAT_CONCURRENCY): the failing ones, by relative path. */
+export async function checkDropFiles(
+  files: readonly CheckedFile[],
+  reader: DropFileReader,
+): Promise<Map<string, FileCheckFailure>> {
+  const failures = new Map<string, FileCheckFailure>();
+  for (let i = 0; i < files.length; i += STAT_CONCURRENCY) {
+    const slice = files.slice(i, i + STAT_CONCURRENCY);
+    const checked = await Promise.all(slice.map((file) => checkDropFile(file, reader)));
+    checked.forEach((failure, j) => {
+      if (failure) failures.set(slice[j]!.relativePath, failure);
+    });
+  }
+  return failures;
 }

@@ -56,7 +56,7 @@ export interface DiscoverOptions {
 }
 
 /** Files stat'ed at once: enough to keep the disk busy, few enough for the file-descriptor limit. */
-const STAT_CONCURRENCY = 64;
+export const STAT_CONCURRENCY = 64;
 
 /**
  * Lists the files of a drop folder in a stable order, with their size and modification time. Nothing

@@ -26,7 +26,9 @@ describe('ingest --dry-run --lang es', () => {
       runCli(['ingest', 'drop', '--db', 'r.db', '--dry-run', '--lang', 'es'], { cwd: dir }),
       runCli(['ingest', 'drop', '--db', 'r.db', '--dry-run', '--lang', 'en'], { cwd: dir }),
     ]);
-    expect(spanish.code, spanish.stderr).toBe(0);
+    // The misnamed file fails the run (exit 3): the plan exits as the run would.
+    expect(spanish.code, spanish.stderr).toBe(3);
+    expect(english.code, english.stderr).toBe(3);
     expect(spanish.stdout).toContain(
       `se asociaría    ${ATTACHES}  mismo expediente y nombre (exact_id_and_name, confianza 1.000)\n`,
     );
@@ -58,13 +60,33 @@ describe('ingest --dry-run --lang es', () => {
       }),
       runCli(['ingest', 'drop', '--db', 'r.db', '--dry-run', '--max-files', '1', '--json'], { cwd: dir }),
     ]);
-    expect(spanish.code, spanish.stderr).toBe(0);
+    expect(spanish.code, spanish.stderr).toBe(3);
+    // As in the run, the misnamed file takes no place in --max-files: of the two others, one waits.
     expect(spanish.stdout).toMatch(
-      /^Simulación: .*; 2 quedarían para la siguiente ejecución \(se alcanzó --max-files; no listados\)\. No se escribió nada\.$/m,
+      /^Simulación: .*; 1 quedaría para la siguiente ejecución \(se alcanzó --max-files; no listado\)\. No se escribió nada\.$/m,
     );
     expect(english.stdout).toMatch(
-      /^Dry run: .*; 2 over --max-files, left for the next run \(not listed\)\. Nothing was written\.$/m,
+      /^Dry run: .*; 1 over --max-files, left for the next run \(not listed\)\. Nothing was written\.$/m,
     );
-    expect(JSON.parse(json.stdout)).toMatchObject({ counts: { deferred: 2 } });
+    const plan = JSON.parse(json.stdout) as { counts: { deferred: number; invalid: number } };
+    expect(plan.counts).toMatchObject({ deferred: 1, invalid: 1 });
+    // The run of the same folder leaves as many for the next one, and exits as the plan did.
+    const ran = await runCli(
+      [
+        'ingest',
+        'drop',
+        '--db',
+        'r.db',
+        '--max-files',
+        '1',
+        '--type',
+        'complete',
+        '--non-interactive',
+        '--json',
+      ],
+      { cwd: dir },
+    );
+    expect(JSON.parse(ran.stdout)).toMatchObject({ deferred: plan.counts.deferred });
+    expect(ran.code, ran.stderr).toBe(json.code);
   });
 });

@@ -210,19 +210,27 @@ export interface WorkerMessages {
 /** What `ingest --dry-run` says after its plan: what a run would do, and that nothing was written. */
 export interface DryRunMessages {
   /**
-   * One file of the plan: what the run would do (`plan`: auto, review, new, invalid_name), and why — the
-   * matcher's reason code and confidence, or (`error`) why its name does not parse.
+   * One file of the plan: what the run would do (`plan`: auto, review, new, invalid_name, failed), and why — the
+   * matcher's reason code and confidence, or (`error`) why its name does not parse, or why it would fail (with the
+   * `outcome` the run would record).
    */
-  row(file: string, plan: string, why: { reason?: string; confidence?: number; error?: string }): string;
-  /** `settled`: files unchanged since a run settled them (not listed). */
+  row(
+    file: string,
+    plan: string,
+    why: { reason?: string; confidence?: number; error?: string; outcome?: string },
+  ): string;
+  /** `settled`: files unchanged since a run settled them (not listed); `failed`: files that would fail their checks. */
   closing(counts: {
     auto: number;
     review: number;
     new: number;
     invalid: number;
+    failed: number;
     settled: number;
     deferred: number;
   }): string;
+  /** What the plan looked at, and what only the run finds: said after the closing line. */
+  checked: string;
 }
 
 /** What `ingest --enqueue` says: the files it queued for the workers, or where it stopped. */
@@ -998,13 +1006,23 @@ export const EN: Messages = {
   },
   dryRun: {
     row: (file, plan, why) =>
-      `${plan.padEnd(13)} ${file}  ${plan === 'invalid_name' ? String(why.error) : `${why.reason} (${why.confidence})`}`,
+      `${plan.padEnd(13)} ${file}  ${
+        plan === 'invalid_name'
+          ? String(why.error)
+          : plan === 'failed'
+            ? `${why.outcome}: ${why.error}`
+            : `${why.reason} (${why.confidence})`
+      }`,
     closing: (c) =>
       `Dry run: ${num(c.auto)} would attach, ${num(c.review)} would wait for review, ${num(c.new)} would create a patient, ` +
       `${c.invalid === 1 ? '1 has an invalid name' : `${num(c.invalid)} have invalid names`}` +
+      (c.failed ? `, ${num(c.failed)} would fail` : '') +
       (c.settled ? `; ${num(c.settled)} unchanged since a run settled them (not listed)` : '') +
       (c.deferred ? `; ${num(c.deferred)} over --max-files, left for the next run (not listed)` : '') +
       '. Nothing was written.',
+    checked:
+      'Checked: names, sizes, permissions and the first bytes of each file. Contents are not read: damaged or ' +
+      'password-protected PDFs show up in the run.',
   },
   summary: {
     session: (id, status, seconds) => `Session ${id} — ${status} in ${formatSeconds(seconds)}`,
@@ -1528,16 +1546,19 @@ export const ES: Messages = {
   dryRun: {
     // What the closing line counts, in its words; the reason in words with its code, as `match` says them.
     row: (file, plan, why) =>
-      `${({ auto: 'se asociaría', review: 'a revisión', new: 'paciente nuevo', invalid_name: 'nombre inválido' }[plan] ?? plan).padEnd(15)} ` +
+      `${({ auto: 'se asociaría', review: 'a revisión', new: 'paciente nuevo', invalid_name: 'nombre inválido', failed: 'fallaría' }[plan] ?? plan).padEnd(15)} ` +
       `${file}  ${
         plan === 'invalid_name'
           ? esDetail(String(why.error))
-          : `${ES_REASONS[why.reason ?? ''] ?? why.reason} (${why.reason}, confianza ${why.confidence?.toFixed(3)})`
+          : plan === 'failed'
+            ? `${esDetail(String(why.error))} (${why.outcome})`
+            : `${ES_REASONS[why.reason ?? ''] ?? why.reason} (${why.reason}, confianza ${why.confidence?.toFixed(3)})`
       }`,
     closing: (c) =>
       `Simulación: ${num(c.auto)} ${c.auto === 1 ? 'se asociaría' : 'se asociarían'}, ${num(c.review)} ${c.review === 1 ? 'esperaría' : 'esperarían'} revisión, ` +
       `${num(c.new)} ${c.new === 1 ? 'crearía' : 'crearían'} un paciente, ` +
       `${num(c.invalid)} ${c.invalid === 1 ? 'tiene un nombre inválido' : 'tienen nombres inválidos'}` +
+      (c.failed ? `, ${num(c.failed)} ${c.failed === 1 ? 'fallaría' : 'fallarían'}` : '') +
       (c.settled
         ? `; ${num(c.settled)} sin cambios desde que una ejecución ${c.settled === 1 ? 'lo resolvió' : 'los resolvió'} (no listados)`
         : '') +
@@ -1546,6 +1567,9 @@ export const ES: Messages = {
           `--max-files; ${c.deferred === 1 ? 'no listado' : 'no listados'})`
         : '') +
       '. No se escribió nada.',
+    checked:
+      'Se revisaron los nombres, tamaños, permisos y primeros bytes de cada archivo. El contenido no se lee: los PDF ' +
+      'dañados o protegidos con contraseña aparecen en la ejecución.',
   },
   summary: {
     session: (id, status, seconds) => `Sesión ${id} — ${status} en ${formatSeconds(seconds)}`,

@@ -1,0 +1,134 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli-binary.js';
+import { createTempDir } from '../support/databases.js';
+import { REGISTRY_CSV, SAMPLE_DIR } from '../support/ingest-fixture.js';
+
+const GOOD = '3000016374_RÍOS CORONADO, CÉSAR_6482601207_CONS.pdf';
+const EMPTY = '3000016374_RÍOS CORONADO, CÉSAR_6482601208_LAB.pdf';
+const HTML = '3000016374_RÍOS CORONADO, CÉSAR_6482601209_LAB.pdf';
+const LARGE = '3000016374_RÍOS CORONADO, CÉSAR_6482601210_LAB.pdf';
+const LOCKED = '3000016374_RÍOS CORONADO, CÉSAR_6482601211_LAB.pdf';
+const MISNAMED = 'RIOS CORONADO CESAR CONS.pdf';
+
+/** Runs as a user without root's permission overrides, so that a mode of 000 means what it means for the service account. */
+const NO_DAC_OVERRIDE =
+  process.getuid?.() === 0 ? ['setpriv', '--bounding-set=-dac_override,-dac_read_search', '--'] : [];
+
+interface PlanJson {
+  counts: Record<string, number>;
+  files: { path: string; plan: string; outcome?: string; error?: string }[];
+}
+interface RunJson {
+  files: { path: string; outcome: string; error: string | null }[];
+}
+
+/**
+ * `ingest --dry-run` applies the checks the run makes before matching (size, permissions, the `%PDF-` header),
+ * so that a records admin who trusts the plan is not surprised by the run: the same files fail, with the same
+ * outcome and words, and the plan exits as the run does. Through the built CLI.
+ */
+describe('ingest --dry-run predicts the files the run fails', { tags: ['slow'] }, () => {
+  let dir: string;
+  const drop = () => path.join(dir, 'drop');
+
+  beforeAll(async () => {
+    dir = createTempDir('tecsalud-dry-run-checks-');
+    fs.mkdirSync(path.join(drop(), 'cerrada'), { recursive: true });
+    const pdf = fs.readFileSync(path.join(SAMPLE_DIR, GOOD));
+    fs.writeFileSync(path.join(drop(), GOOD), pdf);
+    fs.writeFileSync(path.join(drop(), MISNAMED), pdf);
+    fs.writeFileSync(path.join(drop(), EMPTY), '');
+    fs.writeFileSync(
+      path.join(drop(), HTML),
+      '<!DOCTYPE html><html><body>Resultado de laboratorio</body></html>',
+    );
+    // A whole PDF, over the run's --max-file-size of 64KB below.
+    fs.writeFileSync(path.join(drop(), LARGE), Buffer.concat([pdf, Buffer.alloc(100 * 1024, 0x20)]));
+    fs.writeFileSync(path.join(drop(), LOCKED), pdf);
+    fs.chmodSync(path.join(drop(), LOCKED), 0o000);
+    fs.writeFileSync(path.join(drop(), 'cerrada', GOOD), pdf);
+    fs.chmodSync(path.join(drop(), 'cerrada'), 0o000);
+    const imported = await runCli(['patients', 'import', REGISTRY_CSV, '--db', 'r.db'], { cwd: dir });
+    expect(imported.code, imported.stderr).toBe(0);
+  });
+  afterAll(() => {
+    fs.chmodSync(path.join(drop(), 'cerrada'), 0o700);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const args = ['ingest', 'drop', '--db', 'r.db', '--max-file-size', '64KB'];
+  const cli = (extra: string[]) => runCli([...args, ...extra], { cwd: dir, wrapper: NO_DAC_OVERRIDE });
+
+  // Before the real ingest below, which settles the good file (a later plan lists it no more).
+  it('lists them with the reason, in English and Spanish, and says what it did not read', async () => {
+    const [english, spanish] = await Promise.all([
+      cli(['--dry-run', '--lang', 'en']),
+      cli(['--dry-run', '--lang', 'es']),
+    ]);
+    expect(english.code, english.stderr).toBe(3);
+    expect(english.stdout).toContain(`failed        ${EMPTY}  empty_file: the file is empty (0 bytes)\n`);
+    expect(english.stdout).toContain(
+      `failed        ${HTML}  not_pdf: the file is named .pdf but its content is not a PDF (no %PDF- header)\n`,
+    );
+    expect(english.stdout).toContain(
+      `failed        ${LOCKED}  unreadable: cannot read the file: permission denied (check the file’s permissions)\n`,
+    );
+    expect(english.stdout).toMatch(
+      /^Dry run: 1 would attach, .*1 has an invalid name, 5 would fail\. Nothing was written\.$/m,
+    );
+    expect(english.stdout).toContain(
+      'Contents are not read: damaged or password-protected PDFs show up in the run.',
+    );
+    expect(spanish.code, spanish.stderr).toBe(3);
+    expect(spanish.stdout).toContain(
+      `fallaría        ${EMPTY}  el archivo está vacío (0 bytes) (empty_file)\n`,
+    );
+    expect(spanish.stdout).toMatch(/, 1 tiene un nombre inválido, 5 fallarían\. No se escribió nada\.$/m);
+    expect(spanish.stdout).toContain(
+      'El contenido no se lee: los PDF dañados o protegidos con contraseña aparecen en la ejecución.',
+    );
+  });
+
+  it('plans each failing file with the outcome, the reason and the exit code a real ingest then records', async () => {
+    const planned = await cli(['--dry-run', '--json']);
+    expect(planned.stderr).toBe('');
+    const plan = JSON.parse(planned.stdout) as PlanJson;
+    const failing = Object.fromEntries(
+      plan.files.filter((file) => file.plan === 'failed').map((file) => [file.path, file.outcome]),
+    );
+    expect(failing).toEqual({
+      [EMPTY]: 'empty_file',
+      [HTML]: 'not_pdf',
+      [LARGE]: 'too_large',
+      [LOCKED]: 'unreadable',
+      'cerrada/': 'unreadable',
+    });
+    expect(plan.counts).toMatchObject({ auto: 1, invalid: 1, failed: 5, review: 0, new: 0 });
+    expect(plan.files.find((file) => file.path === GOOD)).toMatchObject({ plan: 'auto' });
+
+    const ran = await cli(['--type', 'complete', '--non-interactive', '--json']);
+    const report = JSON.parse(ran.stdout) as RunJson;
+    // Every file the plan fails, the run fails with the same outcome and words; nothing else fails.
+    const failedInRun = report.files.filter((file) => file.outcome !== 'ingested');
+    expect(
+      Object.fromEntries(
+        failedInRun.map((file) => [file.path, { outcome: file.outcome, error: file.error }]),
+      ),
+    ).toEqual(
+      Object.fromEntries(
+        plan.files
+          .filter((file) => file.plan === 'failed' || file.plan === 'invalid_name')
+          .map((file) => [
+            file.path,
+            { outcome: file.plan === 'failed' ? file.outcome : 'invalid_name', error: file.error },
+          ]),
+      ),
+    );
+    expect(report.files.find((file) => file.path === GOOD)?.outcome).toBe('ingested');
+    // The plan's exit code is the run's: 3, some files failed.
+    expect(ran.code, ran.stderr).toBe(3);
+    expect(planned.code).toBe(ran.code);
+  });
+});

@@ -89,4 +89,23 @@ describe('ingest --dry-run --lang es', () => {
     expect(JSON.parse(ran.stdout)).toMatchObject({ deferred: plan.counts.deferred });
     expect(ran.code, ran.stderr).toBe(json.code);
   });
+
+  it('exits 2 as the run does when a file would wait for review and none would fail', async () => {
+    const args = [
+      'ingest',
+      'drop',
+      '--db',
+      'r.db',
+      '--glob',
+      '3*',
+      '--non-interactive',
+      '--type',
+      'complete',
+    ];
+    const planned = await runCli([...args, '--dry-run', '--json'], { cwd: dir });
+    expect(JSON.parse(planned.stdout)).toMatchObject({ counts: { review: 1, invalid: 0, failed: 0 } });
+    expect(planned.code, planned.stderr).toBe(2);
+    const ran = await runCli(args, { cwd: dir });
+    expect(ran.code, ran.stderr).toBe(2);
+  });
 });

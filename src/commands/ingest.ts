@@ -284,7 +284,11 @@ export async function ingest(
   await printResult(
     context,
     options,
-    { ...result, unknownTypeCodes: unknownTypeCodes.counts },
+    {
+      ...result,
+      unknownTypeCodes: unknownTypeCodes.counts,
+      unknownTypeCodesRecorded: unknownTypeCodes.recorded,
+    },
     messagesFor(lang),
   );
   if (reviewTerminalClosed && result.reviewed && result.reviewed.stillPending > 0)
@@ -308,7 +312,10 @@ export async function ingest(
 async function printResult(
   context: CommandContext,
   options: IngestCommandOptions,
-  result: IngestSessionResult & { unknownTypeCodes: ReadonlyMap<string, number> },
+  result: IngestSessionResult & {
+    unknownTypeCodes: ReadonlyMap<string, number>;
+    unknownTypeCodesRecorded: number;
+  },
   messages: Messages,
 ) {
   const { io } = context;

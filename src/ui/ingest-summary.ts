@@ -12,6 +12,8 @@ export interface IngestSummaryInput {
   reviewed?: { tally: ReviewTally; stillPending: number } | null;
   /** Type codes of this run's files that the service does not know, with their file counts (see UnknownTypeCodes). */
   unknownTypeCodes?: ReadonlyMap<string, number>;
+  /** How many of those files are on record as type `other` (see UnknownTypeCodes.recorded). */
+  unknownTypeCodesRecorded?: number;
   /** Hidden and system entries of the folder the run skipped (see discoverFiles). */
   skippedHidden?: readonly string[];
   /** The --glob matched no file of a folder holding this many (see discoverFiles). */
@@ -103,7 +105,8 @@ export function formatIngestSummary(result: IngestSummaryInput, m: Messages = EN
   if (unknownCodes.length > 0) {
     const files = unknownCodes.reduce((sum, [, n]) => sum + n, 0);
     const codes = unknownCodes.map(([code, n]) => (n > 1 ? `${code} ×${n}` : code)).join(', ');
-    lines.push(`  ${m.summary.unknownTypeCodes(files, codes, '`tecsalud-batch parse --help`')}`);
+    const recorded = result.unknownTypeCodesRecorded ?? 0;
+    lines.push(`  ${m.summary.unknownTypeCodes(files, codes, '`tecsalud-batch parse --help`', recorded)}`);
   }
   if (r) lines.push(`  ${m.reviewClosing(r.tally, r.stillPending)}`);
   const waiting = r ? r.stillPending : waitingAll;

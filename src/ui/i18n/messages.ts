@@ -342,8 +342,11 @@ export interface SummaryMessages {
   skippedHidden(count: number, names: string): string;
   /** A --glob matched none of the folder's `files` files: nothing taken, and how patterns read. */
   globMatchedNoFile(glob: string, files: number): string;
-  /** `files` of this run carry type codes the service does not know (`codes`: "CSON ×2, XRAY"); `known`: where to see its codes. */
-  unknownTypeCodes(files: number, codes: string, known: string): string;
+  /**
+   * `files` of this run carry type codes the service does not know (`codes`: "CSON ×2, XRAY"); `known`: where to
+   * see its codes; `recorded`: how many of them are on record as type `other` (not a file that failed, a duplicate…).
+   */
+  unknownTypeCodes(files: number, codes: string, known: string, recorded: number): string;
 }
 
 /** The progress a run prints when the dashboard is not shown: a bar on a terminal, plain lines elsewhere. */
@@ -1061,8 +1064,13 @@ export const EN: Messages = {
       "is relative to the folder, and '*' stays within one folder: '**/*.pdf' also takes sub-folders' files",
     notMoved: (n) =>
       `${num(n)} file${n === 1 ? '' : 's'} recorded but not archived or quarantined: still in the drop folder (see status --files)`,
-    unknownTypeCodes: (files, codes, known) =>
-      `${plural(files, 'file has', 'files have')} a type code this tool does not know (${codes}): recorded as type 'other'. ` +
+    unknownTypeCodes: (files, codes, known, recorded) =>
+      `${plural(files, 'file has', 'files have')} a type code this tool does not know (${codes})` +
+      (recorded === files
+        ? `: recorded as type 'other'. `
+        : recorded === 0
+          ? `; ${files === 1 ? 'it was not recorded' : 'none of them was recorded'}, so nothing was filed as type 'other'. `
+          : `: ${num(recorded)} recorded as type 'other', ${num(files - recorded)} not recorded. `) +
       `The known codes: ${known}`,
   },
 };
@@ -1616,9 +1624,15 @@ export const ES: Messages = {
         ? '1 archivo registrado pero no archivado ni en cuarentena: sigue'
         : `${num(n)} archivos registrados pero no archivados ni en cuarentena: siguen`) +
       ' en la carpeta de entrada (vea status --files)',
-    unknownTypeCodes: (files, codes, known) =>
+    unknownTypeCodes: (files, codes, known, recorded) =>
       `${files === 1 ? '1 archivo tiene' : `${num(files)} archivos tienen`} un código de tipo que la herramienta no conoce ` +
-      `(${codes}): ${files === 1 ? 'registrado' : 'registrados'} como tipo otro (other). Los códigos conocidos: ${known}`,
+      `(${codes})` +
+      (recorded === files
+        ? `: ${files === 1 ? 'registrado' : 'registrados'} como tipo otro (other). `
+        : recorded === 0
+          ? `; ${files === 1 ? 'no se registró' : 'no se registró ninguno'}, así que nada quedó como tipo otro (other). `
+          : `: ${plural(recorded, 'registrado', 'registrados')} como tipo otro (other), ${num(files - recorded)} sin registrar. `) +
+      `Los códigos conocidos: ${known}`,
   },
 };
 

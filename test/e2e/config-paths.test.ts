@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.js';
-import { runCli, type RunResult } from '../support/cli-binary.js';
+import { NO_DAC_OVERRIDE, runCli, type RunResult } from '../support/cli-binary.js';
 import { createTempDir } from '../support/databases.js';
 import { SAMPLE_DIR } from '../support/ingest-fixture.js';
 
@@ -69,10 +69,6 @@ describe('an archive or quarantine folder that contains the drop folder', { tags
     expect(fs.readdirSync(path.join(cwd, 'drop', 'drop'))).toEqual([SOME[0]]);
   });
 });
-
-/** Runs as a user without root's permission overrides (a mode is then what decides), as in ingest-edges. */
-const NO_DAC_OVERRIDE =
-  process.getuid?.() === 0 ? ['setpriv', '--bounding-set=-dac_override,-dac_read_search', '--'] : [];
 
 describe('serve with an upload folder or a log it cannot use', { tags: ['slow'] }, () => {
   // Port 0: were a refusal to let the server start, it would not take a port another test uses.

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../support/cli-binary.js';
+import { NO_DAC_OVERRIDE, runCli } from '../support/cli-binary.js';
 import { createTempDir } from '../support/databases.js';
 import { REGISTRY_CSV, SAMPLE_DIR } from '../support/ingest-fixture.js';
 
@@ -11,10 +11,6 @@ const HTML = '3000016374_RÍOS CORONADO, CÉSAR_6482601209_LAB.pdf';
 const LARGE = '3000016374_RÍOS CORONADO, CÉSAR_6482601210_LAB.pdf';
 const LOCKED = '3000016374_RÍOS CORONADO, CÉSAR_6482601211_LAB.pdf';
 const MISNAMED = 'RIOS CORONADO CESAR CONS.pdf';
-
-/** Runs as a user without root's permission overrides, so that a mode of 000 means what it means for the service account. */
-const NO_DAC_OVERRIDE =
-  process.getuid?.() === 0 ? ['setpriv', '--bounding-set=-dac_override,-dac_read_search', '--'] : [];
 
 interface PlanJson {
   counts: Record<string, number>;

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { writeCorpus, type CorpusManifest } from '../../fixtures/generator/index.js';
 import { createTempDir } from '../support/databases.js';
-import { BIN, processGroupAlive, runCli, type RunResult } from '../support/cli-binary.js';
+import { BIN, NO_DAC_OVERRIDE, processGroupAlive, runCli, type RunResult } from '../support/cli-binary.js';
 import { REGISTRY_CSV, SAMPLE_DIR } from '../support/ingest-fixture.js';
 
 /**
@@ -43,10 +43,6 @@ beforeAll(() => {
   root = createTempDir('tecsalud-edges-');
 });
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
-
-/** Runs as a user without root's permission overrides (a mode is then what decides). */
-const NO_DAC_OVERRIDE =
-  process.getuid?.() === 0 ? ['setpriv', '--bounding-set=-dac_override,-dac_read_search', '--'] : [];
 
 function workspace(name: string): { dir: string; drop: string; db: string } {
   const dir = path.join(root, name);

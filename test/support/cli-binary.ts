@@ -5,6 +5,13 @@ import { REPO_ROOT } from './ingest-fixture.js';
 /** The built CLI; test/global-setup.ts rebuilds dist/ before the tests when src/ is newer. */
 export const BIN = path.join(REPO_ROOT, 'bin', 'tecsalud-batch.js');
 
+/**
+ * A `wrapper` that runs the CLI without root's permission overrides, so that a file mode (000) decides as it does
+ * for the records team's service account; nothing to drop for anyone else.
+ */
+export const NO_DAC_OVERRIDE =
+  process.getuid?.() === 0 ? ['setpriv', '--bounding-set=-dac_override,-dac_read_search', '--'] : [];
+
 export interface RunResult {
   code: number | null;
   signal: NodeJS.Signals | null;

@@ -252,9 +252,12 @@ describe('a --glob that takes no file of a folder that holds some', { tags: ['sl
     fs.copyFileSync(path.join(SAMPLE_DIR, LAB), path.join(ws.drop, 'urgencias', LAB));
   });
   const ingest = (glob: string, ...extra: string[]) =>
-    runCli(['ingest', ws.drop, '--db', ws.db, '--glob', glob, '--non-interactive', '--type', 'complete', ...extra], {
-      cwd: ws.dir,
-    });
+    runCli(
+      ['ingest', ws.drop, '--db', ws.db, '--glob', glob, '--non-interactive', '--type', 'complete', ...extra],
+      {
+        cwd: ws.dir,
+      },
+    );
 
   it('is refused (64) when it names a folder: a pattern takes files, never the files inside a folder it names', async () => {
     for (const glob of ['urgencias', 'urg*']) {
@@ -266,7 +269,9 @@ describe('a --glob that takes no file of a folder that holds some', { tags: ['sl
       );
     }
     const spanish = await ingest('urgencias', '--lang', 'es');
-    expect(spanish.stderr).toContain("error: --glob 'urgencias' coincide con una carpeta ('urgencias/'), no con archivos");
+    expect(spanish.stderr).toContain(
+      "error: --glob 'urgencias' coincide con una carpeta ('urgencias/'), no con archivos",
+    );
     expect(spanish.stderr).toContain("sugerencia: escriba 'urgencias/**' para los archivos que contiene");
   });
 
@@ -280,7 +285,9 @@ describe('a --glob that takes no file of a folder that holds some', { tags: ['sl
         `error: --glob '.respaldo/**' matches only files in hidden or system folders ('.respaldo/${LAB}'), which a run skips\n` +
           'hint: add --include-hidden to take them\n',
       );
-      expect((await ingest('.respaldo/**', '--lang', 'es')).stderr).toContain('sugerencia: agregue --include-hidden para tomarlos');
+      expect((await ingest('.respaldo/**', '--lang', 'es')).stderr).toContain(
+        'sugerencia: agregue --include-hidden para tomarlos',
+      );
       const taken = await ingest('.respaldo/**', '--include-hidden', '--dry-run');
       expect(taken.code, taken.stderr).toBe(0);
       expect(taken.stdout).toContain(`.respaldo/${LAB}`);
@@ -300,7 +307,9 @@ describe('a --glob that takes no file of a folder that holds some', { tags: ['sl
     const json = await ingest('*.pdf', '--json');
     expect(JSON.parse(json.stdout)).toMatchObject({ total_files: 0, files_not_matching_glob: 1 });
     const plan = await ingest('*.pdf', '--dry-run', '--lang', 'es');
-    expect(plan.stdout).toContain("--glob '*.pdf' no coincidió con ningún archivo, aunque la carpeta tiene 1 archivo: no se tomó nada.");
+    expect(plan.stdout).toContain(
+      "--glob '*.pdf' no coincidió con ningún archivo, aunque la carpeta tiene 1 archivo: no se tomó nada.",
+    );
     // A pattern that matches says nothing of the kind.
     const matching = await ingest('**/*.pdf', '--json');
     expect(JSON.parse(matching.stdout)).not.toHaveProperty('files_not_matching_glob');
@@ -318,9 +327,12 @@ describe('the drop folder as a person names it', { tags: ['slow'] }, () => {
     const typed = path.relative(ws.dir, onDisk).normalize('NFC');
     expect(typed).not.toBe(path.relative(ws.dir, onDisk));
     for (const extra of [['--dry-run'], ['--json']]) {
-      const run = await runCli(['ingest', typed, '--db', ws.db, '--non-interactive', '--type', 'complete', ...extra], {
-        cwd: ws.dir,
-      });
+      const run = await runCli(
+        ['ingest', typed, '--db', ws.db, '--non-interactive', '--type', 'complete', ...extra],
+        {
+          cwd: ws.dir,
+        },
+      );
       expect(run.code, run.stderr).toBe(0);
       if (extra[0] === '--json') {
         expect(JSON.parse(run.stdout)).toMatchObject({ total_files: 1, source_dir: fs.realpathSync(onDisk) });
@@ -332,14 +344,20 @@ describe('the drop folder as a person names it', { tags: ['slow'] }, () => {
     const ws = workspace('tilde');
     const home = path.join(ws.dir, 'home');
     for (const extra of [[], ['--dry-run']]) {
-      const run = await runCli(['ingest', '~/drop', '--db', ws.db, '--non-interactive', ...extra], { cwd: ws.dir, env: { HOME: home } });
+      const run = await runCli(['ingest', '~/drop', '--db', ws.db, '--non-interactive', ...extra], {
+        cwd: ws.dir,
+        env: { HOME: home },
+      });
       expect(run.code).toBe(64);
       expect(run.stderr).toBe(
         "error: DIR '~/drop' starts with '~', which only a shell expands (not inside quotes, a config file, an " +
           `environment variable or a systemd unit)\nhint: write the full path instead: ${home}/drop\n`,
       );
     }
-    const spanish = await runCli(['ingest', '~/drop', '--db', ws.db, '--lang', 'es'], { cwd: ws.dir, env: { HOME: home } });
+    const spanish = await runCli(['ingest', '~/drop', '--db', ws.db, '--lang', 'es'], {
+      cwd: ws.dir,
+      env: { HOME: home },
+    });
     expect(spanish.stderr).toContain("error: CARPETA '~/drop' empieza con '~', que solo un shell expande");
     expect(spanish.stderr).toContain(`sugerencia: escriba la ruta completa: ${home}/drop`);
     // HOME set but empty (a bare cron environment): no path is made up from it.
@@ -356,9 +374,13 @@ describe('the drop folder as a person names it', { tags: ['slow'] }, () => {
     const file = path.join(ws.dir, 'drop.pdf');
     fs.writeFileSync(file, '%PDF-1.4\n');
     for (const extra of [[], ['--dry-run']]) {
-      const run = await runCli(['ingest', file, '--db', ws.db, '--non-interactive', ...extra], { cwd: ws.dir });
+      const run = await runCli(['ingest', file, '--db', ws.db, '--non-interactive', ...extra], {
+        cwd: ws.dir,
+      });
       expect(run.code).toBe(64);
-      expect(run.stderr).toBe(`error: '${file}' is not a folder\nhint: give the folder that holds the PDFs, not a file\n`);
+      expect(run.stderr).toBe(
+        `error: '${file}' is not a folder\nhint: give the folder that holds the PDFs, not a file\n`,
+      );
     }
   });
 });
@@ -440,9 +462,18 @@ describe('what cannot be read or moved is reported, never skipped', { tags: ['sl
     const plannedEs = await runCli([...dryRun, '--lang', 'es'], { cwd: ws.dir });
     expect(plannedEs.code, plannedEs.stderr).toBe(0);
     expect(plannedEs.stdout).toContain(skippedLineEs);
-    expect(plannedEs.stdout).toContain('Simulación: 1 se asociaría, 0 esperarían revisión, 0 crearían un paciente, 0 tienen nombres inválidos. No se escribió nada.');
-    const plannedJson = JSON.parse((await runCli([...dryRun, '--json'], { cwd: ws.dir })).stdout) as Record<string, unknown>;
-    expect(plannedJson).toMatchObject({ dry_run: true, skipped_hidden: 6, skipped_hidden_paths: skippedPaths });
+    expect(plannedEs.stdout).toContain(
+      'Simulación: 1 se asociaría, 0 esperarían revisión, 0 crearían un paciente, 0 tienen nombres inválidos. No se escribió nada.',
+    );
+    const plannedJson = JSON.parse((await runCli([...dryRun, '--json'], { cwd: ws.dir })).stdout) as Record<
+      string,
+      unknown
+    >;
+    expect(plannedJson).toMatchObject({
+      dry_run: true,
+      skipped_hidden: 6,
+      skipped_hidden_paths: skippedPaths,
+    });
 
     // Nothing but hidden and system entries beside the document: a clean night (exit 0), and the summary says
     // how many were skipped and names them.
@@ -468,7 +499,9 @@ describe('what cannot be read or moved is reported, never skipped', { tags: ['sl
       /^hidden file \(its name starts with '\.'\): not read; if it is a document, rename it without the '\.'/,
     );
     // Nothing hidden was ingested, nothing skipped was moved: one document, the visible one.
-    expect(query<{ filename: string }>(ws.db, 'select filename from medical_documents')).toEqual([{ filename: LAB }]);
+    expect(query<{ filename: string }>(ws.db, 'select filename from medical_documents')).toEqual([
+      { filename: LAB },
+    ]);
     expect(fs.readdirSync(quarantine).sort()).toEqual([`.${PRESC}`, 'notes.txt'].sort());
     expect(fs.existsSync(path.join(ws.drop, '.Trash-1000', PRESC))).toBe(true);
     expect(fs.existsSync(path.join(ws.drop, '.DS_Store'))).toBe(true);
@@ -543,7 +576,7 @@ describe('what cannot be read or moved is reported, never skipped', { tags: ['sl
   });
 });
 
-describe('the tool\'s own files inside DIR', { tags: ['slow'] }, () => {
+describe("the tool's own files inside DIR", { tags: ['slow'] }, () => {
   it('are neither ingested nor quarantined: `ingest .` where the database, its -wal/-shm, the log and the config live', async () => {
     const ws = workspace('own-files');
     const LAB = '3000768077_HUERTA SOTO, GABRIELA_6380098785_LAB.pdf';
@@ -552,7 +585,15 @@ describe('the tool\'s own files inside DIR', { tags: ['slow'] }, () => {
     const imported = await runCli(['patients', 'import', REGISTRY_CSV], { cwd: ws.drop });
     expect(imported.code, imported.stderr).toBe(0);
     const quarantine = path.join(ws.dir, 'quarantine');
-    const args = ['ingest', '.', '--non-interactive', '--quarantine-dir', quarantine, '--log-file', 'logs/ingest.log'];
+    const args = [
+      'ingest',
+      '.',
+      '--non-interactive',
+      '--quarantine-dir',
+      quarantine,
+      '--log-file',
+      'logs/ingest.log',
+    ];
     fs.mkdirSync(path.join(ws.drop, 'logs'));
     fs.writeFileSync(path.join(ws.drop, 'logs', 'ingest.log.1'), '{}\n');
     const first = parse(await runCli([...args, '--json'], { cwd: ws.drop }));
@@ -562,10 +603,15 @@ describe('the tool\'s own files inside DIR', { tags: ['slow'] }, () => {
     // The next run finds the same registry and session history: the file is a duplicate, nothing new.
     const second = parse(await runCli([...args, '--json'], { cwd: ws.drop }));
     expect(second.files.map((f) => [f.path, f.outcome])).toEqual([[LAB, 'duplicate']]);
-    expect(query<{ n: number }>(path.join(ws.drop, 'tecsalud-batch.db'), 'select count(*) n from batch_uploads')[0]!.n).toBe(2);
+    expect(
+      query<{ n: number }>(
+        path.join(ws.drop, 'tecsalud-batch.db'),
+        'select count(*) n from batch_uploads',
+      )[0]!.n,
+    ).toBe(2);
   });
 
-  it('a hidden folder that holds the database and the log is the tool\'s, not a stray hidden folder', async () => {
+  it("a hidden folder that holds the database and the log is the tool's, not a stray hidden folder", async () => {
     const ws = workspace('own-hidden-folder');
     const LAB = '3000768077_HUERTA SOTO, GABRIELA_6380098785_LAB.pdf';
     fs.copyFileSync(path.join(SAMPLE_DIR, LAB), path.join(ws.drop, LAB));
@@ -574,11 +620,22 @@ describe('the tool\'s own files inside DIR', { tags: ['slow'] }, () => {
     const db = path.join('.tecsalud', 'registry.db');
     const imported = await runCli(['patients', 'import', REGISTRY_CSV, '--db', db], { cwd: ws.drop });
     expect(imported.code, imported.stderr).toBe(0);
-    const args = ['ingest', '.', '--non-interactive', '--db', db, '--log-file', path.join('.tecsalud', 'ingest.log'), '--json'];
+    const args = [
+      'ingest',
+      '.',
+      '--non-interactive',
+      '--db',
+      db,
+      '--log-file',
+      path.join('.tecsalud', 'ingest.log'),
+      '--json',
+    ];
     const first = parse(await runCli(args, { cwd: ws.drop }));
     // The stray hidden folder is skipped and counted; the tool's own is neither.
     expect(first.files.map((f) => [f.path, f.outcome])).toEqual([[LAB, 'ingested']]);
-    expect((first as unknown as { skipped_hidden_paths: string[] }).skipped_hidden_paths).toEqual(['.Trash-1000/']);
+    expect((first as unknown as { skipped_hidden_paths: string[] }).skipped_hidden_paths).toEqual([
+      '.Trash-1000/',
+    ]);
   });
 
   it('an empty DIR (an unset variable in a cron line) is refused, not taken for the current folder', async () => {
@@ -661,7 +718,6 @@ describe('Ctrl-C at the terminal', { tags: ['slow'] }, () => {
       await sleep(20);
     }
   }
-
 
   it('lets the files in flight finish, starts no other, records the session interrupted; the next run completes it', async () => {
     const before = documents();

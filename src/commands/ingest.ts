@@ -7,7 +7,7 @@ import type { Messages } from '../ui/i18n/messages.js';
 import { UnknownTypeCodes } from '../ui/unknown-type-codes.js';
 import { DEFAULT_THRESHOLDS } from '../core/matching/thresholds.js';
 import { DEFAULT_STILL_WRITING_SECONDS } from '../core/pipeline/still-being-written.js';
-import { UsageError } from '../errors.js';
+import { ExitCode, UsageError } from '../errors.js';
 import { exitCodeFor } from './shared/batch-exit-code.js';
 import { contextOf, finish, type CommandContext } from './context.js';
 import { terminalColumns, writeJson, writeLine } from './shared/io.js';
@@ -91,7 +91,7 @@ function ingestOptions(command: Command) {
       '--dry-run',
       'show the parse and match plan, and the files that would fail the checks made before matching (name, size, ' +
         'permissions, first bytes; contents are not read: damaged or password-protected PDFs show up in the run); ' +
-        'write nothing; exits 3 or 2 as the run would',
+        'write nothing',
     )
     .option(
       '--enqueue',
@@ -193,11 +193,9 @@ export async function ingest(
       Boolean(options.json),
       messagesFor(resolveLanguage({ flag: options.lang, env: context.env })),
     );
-    // The code the run would return for what the plan foresees, so that a script reads the same news from both.
-    return exitCodeFor({
-      interrupted: false,
-      totals: { failedFiles: plan.counts.invalid + plan.counts.failed, reviewRequired: plan.counts.review },
-    });
+    // A plan that could be made is a success (a folder or database it cannot read exits 64): what the run would
+    // meet is in its counts and lines. 3 or 2 here would read, to a script and to cron, as a run that failed.
+    return ExitCode.Success;
   }
   if (options.enqueue) {
     const { enqueue } = await import('./ingest-enqueue.js');

@@ -199,8 +199,8 @@ const HELP_ES: Readonly<Record<string, string>> = {
     'embedding.batchSize; predeterminado 256)',
   're-ingest content that was already ingested, replacing its chunks':
     'ingresa de nuevo el contenido ya ingresado, reemplazando sus fragmentos',
-  'show the parse and match plan, and the files that would fail the checks made before matching (name, size, permissions, first bytes; contents are not read: damaged or password-protected PDFs show up in the run); write nothing; exits 3 or 2 as the run would':
-    'muestra el plan de interpretación y asignación, y los archivos que fallarían las revisiones previas a la asignación (nombre, tamaño, permisos, primeros bytes; el contenido no se lee: los PDF dañados o protegidos con contraseña aparecen en la ejecución); no escribe nada; sale con 3 o 2 como lo haría la ejecución',
+  'show the parse and match plan, and the files that would fail the checks made before matching (name, size, permissions, first bytes; contents are not read: damaged or password-protected PDFs show up in the run); write nothing':
+    'muestra el plan de interpretación y asignación, y los archivos que fallarían las revisiones previas a la asignación (nombre, tamaño, permisos, primeros bytes; el contenido no se lee: los PDF dañados o protegidos con contraseña aparecen en la ejecución); no escribe nada',
   'register the session and put one job per file on the job queue (PostgreSQL), then return: `tecsalud-batch worker` processes them (--max-files does not apply); exits 3 or 2 as a run does when files settled as found failed or wait for review, never for the files queued':
     'registra la sesión y pone una tarea por archivo en la cola de tareas (PostgreSQL), y termina: ' +
     '`tecsalud-batch worker` las procesa (--max-files no aplica); sale con 3 o 2 como una ejecución cuando ' +

@@ -254,7 +254,11 @@ export async function importRegistry(options: ImportRegistryOptions): Promise<Im
                 const result = toPatientInput(fields, report.layout, { splitSurnames, cleanName, today });
                 // An expediente belongs to the first row that names it; later ones are reported against it.
                 const expediente = result.ok ? result.patient.expediente : (fields.expediente ?? '').trim();
-                const repeat = firstRows.see(expediente, line, result.ok ? rowDigest(result.patient) : record.join('\u0000'));
+                const repeat = firstRows.see(
+                  expediente,
+                  line,
+                  result.ok ? rowDigest(result.patient) : record.join('\u0000'),
+                );
                 if (repeat && 'sameNumberAs' in repeat) {
                   reject(
                     line,
@@ -295,7 +299,8 @@ export async function importRegistry(options: ImportRegistryOptions): Promise<Im
           if (!header) throw new UserError(`'${options.file}' is empty`, ExitCode.Usage);
           await flush();
           // One join over the registry (about 1.2 s a 200,000 patients): only when the file added someone.
-          const pairs = report.inserted > 0 ? await registryImport.sameDetailsAsAnother(MAX_LISTED_REJECTIONS + 1) : [];
+          const pairs =
+            report.inserted > 0 ? await registryImport.sameDetailsAsAnother(MAX_LISTED_REJECTIONS + 1) : [];
           report.moreSameDetails = pairs.length > MAX_LISTED_REJECTIONS;
           report.sameDetailsRows = pairs.slice(0, MAX_LISTED_REJECTIONS).map(({ added, other }) => ({
             expediente: added.expediente,
@@ -489,7 +494,11 @@ function refuseWorkbook(file: string, shown: string): void {
   } catch {
     return; // Unreadable: the import's own read says why.
   }
-  if (WORKBOOK_SIGNATURES.some((signature) => read >= signature.length && head.subarray(0, signature.length).equals(signature))) {
+  if (
+    WORKBOOK_SIGNATURES.some(
+      (signature) => read >= signature.length && head.subarray(0, signature.length).equals(signature),
+    )
+  ) {
     throw new UserError(
       `'${shown}' is a spreadsheet workbook (Excel .xlsx or .xls, LibreOffice .ods), not a CSV file`,
       ExitCode.Usage,
@@ -523,9 +532,13 @@ function encodingError(name: string, encoding: CsvEncoding, error: CsvEncodingEr
 
 /** A row's data, compared with a later row of the same expediente (a digest, not the row: see FirstRows). */
 function rowDigest(row: PatientInput): string {
-  return [row.apellidoPaterno, row.apellidoMaterno, row.nombres, row.fechaNacimiento ?? '', row.sexo ?? ''].join(
-    '\u0000',
-  );
+  return [
+    row.apellidoPaterno,
+    row.apellidoMaterno,
+    row.nombres,
+    row.fechaNacimiento ?? '',
+    row.sexo ?? '',
+  ].join('\u0000');
 }
 
 /**
@@ -555,7 +568,8 @@ class FirstRows {
     if (seen === undefined) {
       for (const other of sameNumberWithOtherZeros(expediente)) {
         const otherSeen = this.first.get(encodeExpediente(other));
-        if (otherSeen !== undefined) return { firstLine: Math.floor(otherSeen / DIGEST_SPAN), sameNumberAs: other };
+        if (otherSeen !== undefined)
+          return { firstLine: Math.floor(otherSeen / DIGEST_SPAN), sameNumberAs: other };
       }
       this.first.set(key, line * DIGEST_SPAN + digest);
       return null;

@@ -29,7 +29,11 @@ export async function openRegistry(
   const timeout = location.env?.TECSALUD_DB_TIMEOUT;
   return openDatabase(target, {
     ...(target.kind === 'postgres' && timeout !== undefined && timeout.trim() !== ''
-      ? { queryTimeoutMs: readNumberSetting(timeout, 'TECSALUD_DB_TIMEOUT', { kind: 'decimal', min: 0, max: 86_400 }) * 1000 }
+      ? {
+          queryTimeoutMs:
+            readNumberSetting(timeout, 'TECSALUD_DB_TIMEOUT', { kind: 'decimal', min: 0, max: 86_400 }) *
+            1000,
+        }
       : {}),
     ...options,
     create: options.create ?? false,

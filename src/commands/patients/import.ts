@@ -10,7 +10,9 @@ import { configOption, dbOption, examples, jsonOption, langOption, userOption } 
 import { helpBlock, helpText } from '../shared/help-text.js';
 
 export function patientsImportCommand() {
-  return patientsImportOptions().action(async (file, options, command) => finish(command, await importPatients(file, options, contextOf(command))));
+  return patientsImportOptions().action(async (file, options, command) =>
+    finish(command, await importPatients(file, options, contextOf(command))),
+  );
 }
 
 /** The command's arguments, options and help, without its action (its handler's types come from here). */
@@ -26,7 +28,7 @@ function patientsImportOptions() {
     .addOption(
       new Option(
         '--encoding <name>',
-        "the file's encoding: utf-8 (default), or windows-1252 / latin1 for Excel's plain \"CSV\" export",
+        'the file\'s encoding: utf-8 (default), or windows-1252 / latin1 for Excel\'s plain "CSV" export',
       ).choices(['utf-8', 'latin1', 'windows-1252'] as const),
     )
     .option(
@@ -83,13 +85,25 @@ const JSON_HELP = helpBlock(({ localize }) =>
     localize('With --json:'),
     ...(
       [
-        ['total_rows, inserted, updated, unchanged, duplicates, rejected', "the first line's counts (duplicates: repeated)"],
-        ['renamed, renames_refused', 'renames of patients with documents written, and refused (also in rejected)'],
+        [
+          'total_rows, inserted, updated, unchanged, duplicates, rejected',
+          "the first line's counts (duplicates: repeated)",
+        ],
+        [
+          'renamed, renames_refused',
+          'renames of patients with documents written, and refused (also in rejected)',
+        ],
         ['confirmed, not_in_file, details_changed', 'the counts of those lines'],
         ['detail_change_rows', 'line, expediente, documents, before and after (fecha_nacimiento, sexo)'],
-        ['same_details_rows', 'expediente, other_expediente, name, fecha_nacimiento (more_same_details: the list stopped)'],
+        [
+          'same_details_rows',
+          'expediente, other_expediente, name, fecha_nacimiento (more_same_details: the list stopped)',
+        ],
         ['duplicate_rows, rejected_rows', 'line and first_line; line and reason (in English)'],
-        ['file, encoding, layout, unread_columns, seconds', 'the file read, its encoding, split or nombre_completo, the columns not read, the time taken'],
+        [
+          'file, encoding, layout, unread_columns, seconds',
+          'the file read, its encoding, split or nombre_completo, the columns not read, the time taken',
+        ],
       ] as const
     ).map(([fields, meaning]) => `  ${fields}\n${wrapHelpLine(localize(meaning), '      ', '      ')}`),
   ].join('\n'),
@@ -121,7 +135,8 @@ export async function importPatients(
   options: ImportPatientsOptions,
   context: CommandContext,
 ): Promise<number> {
-  const allowRenameOf = options.allowRenameOf === undefined ? undefined : parseExpedienteList(options.allowRenameOf);
+  const allowRenameOf =
+    options.allowRenameOf === undefined ? undefined : parseExpedienteList(options.allowRenameOf);
   const { importRegistry } = await import('../../app/import-registry.js');
   const { io } = context;
   const report = await importRegistry({
@@ -187,7 +202,10 @@ export async function importPatients(
       }),
     );
     if (report.unreadColumns.length > 0) {
-      writeLine(io.stdout, words.unreadColumns(report.unreadColumns.map((c) => `'${sanitizeForTerminal(c)}'`).join(', ')));
+      writeLine(
+        io.stdout,
+        words.unreadColumns(report.unreadColumns.map((c) => `'${sanitizeForTerminal(c)}'`).join(', ')),
+      );
     }
     if (report.notInFile > 0) writeLine(io.stdout, words.notInFile(report.notInFile));
     if (report.renamed > 0) writeLine(io.stdout, words.renamed(report.renamed));
@@ -202,7 +220,8 @@ export async function importPatients(
     if (report.duplicates > report.duplicateRows.length) {
       writeLine(io.stdout, words.moreRepeated(report.duplicates - report.duplicateRows.length));
     }
-    for (const row of report.rejectedRows) writeLine(io.stdout, words.rejectedRow(row.line, sanitizeForTerminal(row.reason)));
+    for (const row of report.rejectedRows)
+      writeLine(io.stdout, words.rejectedRow(row.line, sanitizeForTerminal(row.reason)));
     if (report.rejected > report.rejectedRows.length) {
       writeLine(io.stdout, words.moreRejected(report.rejected - report.rejectedRows.length));
     }

@@ -10,7 +10,11 @@ import { newId } from '../new-id.js';
 import type { OpenDatabase } from '../open-database.js';
 import type { Database, Patient, PatientSource } from '../schema.js';
 import { applyTermDeltas, keyRowsInOrder } from './patients/blocking-key-rows.js';
-import { kyselyStatements, sqliteStatements, type PatientStatementsFor } from './patients/patient-statements.js';
+import {
+  kyselyStatements,
+  sqliteStatements,
+  type PatientStatementsFor,
+} from './patients/patient-statements.js';
 import {
   RegistryWriter,
   type PatientConfirmation,
@@ -23,7 +27,16 @@ import {
 } from './patients/registry-writer.js';
 import { toPatient } from './patients/to-patient.js';
 
-export type { PatientConfirmation, PatientDetailChange, PatientInput, PatientRename, RegistryImport, RegistryImportPolicy, UpsertResult, UpsertSummary };
+export type {
+  PatientConfirmation,
+  PatientDetailChange,
+  PatientInput,
+  PatientRename,
+  RegistryImport,
+  RegistryImportPolicy,
+  UpsertResult,
+  UpsertSummary,
+};
 
 export interface CandidateQuery {
   expediente: string;
@@ -51,7 +64,10 @@ export class PatientRepository {
 
   /** The repository with the fastest statements the database offers (SQLite: prepared, on the raw handle). */
   static forDatabase(database: OpenDatabase): PatientRepository {
-    return new PatientRepository(database.db, database.sqlite ? sqliteStatements(database.sqlite) : kyselyStatements);
+    return new PatientRepository(
+      database.db,
+      database.sqlite ? sqliteStatements(database.sqlite) : kyselyStatements,
+    );
   }
 
   private get statements() {
@@ -119,7 +135,11 @@ export class PatientRepository {
    */
   async deleteIfUnused(patientId: string): Promise<boolean> {
     const work = async (trx: Kysely<Database>): Promise<boolean> => {
-      const patient = await trx.selectFrom('patients').selectAll().where('id', '=', patientId).executeTakeFirst();
+      const patient = await trx
+        .selectFrom('patients')
+        .selectAll()
+        .where('id', '=', patientId)
+        .executeTakeFirst();
       if (!patient) return false;
       const used = await trx
         .selectFrom('medicalDocuments')
@@ -168,16 +188,18 @@ export class PatientRepository {
   }
 
   async list(options: { limit: number; offset: number }): Promise<Patient[]> {
-    return this.db
-      .selectFrom('patients')
-      .selectAll()
-      // One folded key per row, not one per name part: the fold is a function call per value on SQLite.
-      .orderBy(foldedUpperSql(sql<string>`concat(apellido_paterno, ' ', apellido_materno, ', ', nombres)`))
-      .orderBy('apellidoPaterno')
-      .orderBy('expediente')
-      .limit(options.limit)
-      .offset(options.offset)
-      .execute();
+    return (
+      this.db
+        .selectFrom('patients')
+        .selectAll()
+        // One folded key per row, not one per name part: the fold is a function call per value on SQLite.
+        .orderBy(foldedUpperSql(sql<string>`concat(apellido_paterno, ' ', apellido_materno, ', ', nombres)`))
+        .orderBy('apellidoPaterno')
+        .orderBy('expediente')
+        .limit(options.limit)
+        .offset(options.offset)
+        .execute()
+    );
   }
 
   async count(): Promise<number> {
@@ -201,8 +223,11 @@ export class PatientRepository {
     const nameWords = words.filter((word) => !/^\d+$/.test(word));
     const numberWords = words.filter((word) => /^\d+$/.test(word));
     // LIKE's wildcards typed in the query are literal; SQLite has no escape character unless told one.
-    const contains = (part: string) => sql<boolean>`like ${`%${part.replace(/[\\%_]/g, (c) => `\\${c}`)}%`} escape '\\'`;
-    const fullName = foldedUpperSql(sql<string>`concat(apellido_paterno, ' ', apellido_materno, ', ', nombres)`);
+    const contains = (part: string) =>
+      sql<boolean>`like ${`%${part.replace(/[\\%_]/g, (c) => `\\${c}`)}%`} escape '\\'`;
+    const fullName = foldedUpperSql(
+      sql<string>`concat(apellido_paterno, ' ', apellido_materno, ', ', nombres)`,
+    );
     const phrase = nameWords.length > 1 ? contains(folded.trim()) : null;
     return this.db
       .selectFrom('patients')
@@ -241,7 +266,9 @@ export class PatientRepository {
       // One primary-key range scan per key, reading one row past the cap: a key shared by more
       // patients than that (HERNANDEZ HERNANDEZ …) tells nothing about who this is, and is skipped
       // whole rather than truncated to an arbitrary subset. The other, more specific keys still apply.
-      const perKey = await Promise.all(hashes.map((keyHash) => statements.keyMembers(keyHash, perKeyLimit + 1)));
+      const perKey = await Promise.all(
+        hashes.map((keyHash) => statements.keyMembers(keyHash, perKeyLimit + 1)),
+      );
       for (const codes of perKey) {
         if (codes.length > perKeyLimit) continue;
         for (const code of codes) expedientes.add(decodeExpediente(code));

@@ -29,25 +29,52 @@ function detailChanges(row: DetailChangeLine, lang: Lang, names: { born: string;
   if (row.before.fechaNacimiento !== row.after.fechaNacimiento) {
     parts.push(`${names.born} ${shown(row.before.fechaNacimiento)} → ${shown(row.after.fechaNacimiento)}`);
   }
-  if (row.before.sexo !== row.after.sexo) parts.push(`${names.sex} ${row.before.sexo ?? '—'} → ${row.after.sexo ?? '—'}`);
+  if (row.before.sexo !== row.after.sexo)
+    parts.push(`${names.sex} ${row.before.sexo ?? '—'} → ${row.after.sexo ?? '—'}`);
   return parts.join('; ');
 }
 
 export interface CommandWords {
   patients: {
     /** `patients show`'s row labels. */
-    label(row: 'expediente' | 'paterno' | 'materno' | 'nombres' | 'born' | 'sex' | 'source' | 'created' | 'updated' | 'documents'): string;
+    label(
+      row:
+        | 'expediente'
+        | 'paterno'
+        | 'materno'
+        | 'nombres'
+        | 'born'
+        | 'sex'
+        | 'source'
+        | 'created'
+        | 'updated'
+        | 'documents',
+    ): string;
     listed(shown: number, total: number, offset: number): string;
     matched(count: number, query: string): string;
     /** More patients match than `--limit` lets the search show. */
     matchedMore(shown: number, query: string): string;
-    imported(report: { rows: number; file: string; seconds: number; inserted: number; updated: number; unchanged: number; repeated: number; rejected: number }): string;
+    imported(report: {
+      rows: number;
+      file: string;
+      seconds: number;
+      inserted: number;
+      updated: number;
+      unchanged: number;
+      repeated: number;
+      rejected: number;
+    }): string;
     unreadColumns(columns: string): string;
     renamed(count: number): string;
     /** Registry patients the file did not name, kept (see ImportReport.notInFile). */
     notInFile(count: number): string;
     /** An added patient sharing name and birth date with another expediente (see ImportReport.sameDetailsRows). */
-    sameDetails(row: { expediente: string; otherExpediente: string; name: string; fechaNacimiento: string }): string;
+    sameDetails(row: {
+      expediente: string;
+      otherExpediente: string;
+      name: string;
+      fechaNacimiento: string;
+    }): string;
     moreSameDetails(listed: number): string;
     /** A birth date or sex changed for a patient with documents (see ImportReport.detailChangeRows). */
     detailChanged(row: DetailChangeLine): string;
@@ -73,7 +100,10 @@ export interface CommandWords {
     counts(processed: string, total: string, failed: number, review: number, alreadyWaiting: number): string;
   };
   unlock: {
-    lifted(dir: string, holder: { pid: number; host: string; startedAt: string; session: string | null }): string;
+    lifted(
+      dir: string,
+      holder: { pid: number; host: string; startedAt: string; session: string | null },
+    ): string;
     nothing(dir: string): string;
   };
   tokens: {
@@ -114,16 +144,37 @@ export interface CommandWords {
   };
   cleanup: {
     noneOlder(olderThan: string): string;
-    cleaned(report: { session: string; fileRecords: number; keptReviews: number; purge: boolean; purged: number; forced: number }): string;
+    cleaned(report: {
+      session: string;
+      fileRecords: number;
+      keptReviews: number;
+      purge: boolean;
+      purged: number;
+      forced: number;
+    }): string;
   };
   search: {
     none: string;
     /** `typeWords`: the type in plain words (Messages.documentType). */
-    hit(rank: number, file: string, expediente: string, type: string, typeWords: string, chunk: number, chunks: unknown, distance: string): string;
+    hit(
+      rank: number,
+      file: string,
+      expediente: string,
+      type: string,
+      typeWords: string,
+      chunk: number,
+      chunks: unknown,
+      distance: string,
+    ): string;
     /** What the distance means, once under the results: a bare '0.791' is a figure without a meaning. */
     distanceNote: string;
     /** Chunks found but left out: the registry files their document under another expediente than they carry. */
-    leftOutElsewhere(id: string, chunks: number, vectorExpediente: string, registryExpediente: string): string;
+    leftOutElsewhere(
+      id: string,
+      chunks: number,
+      vectorExpediente: string,
+      registryExpediente: string,
+    ): string;
     /** Chunks found but left out: the registry holds no such document. */
     leftOutGone(id: string, chunks: number, vectorExpediente: string): string;
   };
@@ -139,7 +190,11 @@ export interface CommandWords {
      * A TECSALUD_* variable the tool does not read: `near` is the variable it most likely meant, or else `flag`
      * the flag of this command it looks like (no variable sets it); `known` lists the variables otherwise.
      */
-    unknownVariable(name: string, near: { variable: string | null; flag: string | null }, known: readonly string[]): string;
+    unknownVariable(
+      name: string,
+      near: { variable: string | null; flag: string | null },
+      known: readonly string[],
+    ): string;
   };
   doctor: {
     status(status: 'ok' | 'warn' | 'fail'): string;
@@ -152,10 +207,13 @@ export interface CommandWords {
   };
 }
 
-
 /** A match decision in Spanish capitals, shown with its code (what --json names): `REVIEW` alone is English. */
 function decisionInSpanish(decision: string): string {
-  return ({ auto: 'ASIGNACIÓN AUTOMÁTICA', review: 'REVISIÓN', new: 'PACIENTE NUEVO' } as Record<string, string>)[decision] ?? decision.toUpperCase();
+  return (
+    ({ auto: 'ASIGNACIÓN AUTOMÁTICA', review: 'REVISIÓN', new: 'PACIENTE NUEVO' } as Record<string, string>)[
+      decision
+    ] ?? decision.toUpperCase()
+  );
 }
 const EN: CommandWords = {
   patients: {
@@ -173,7 +231,8 @@ const EN: CommandWords = {
         documents: 'documents',
       })[row],
     listed: (shown, total, offset) => `${num(shown)} of ${num(total)} patients shown (offset ${offset}).`,
-    matched: (count, query) => `${count === 1 ? '1 patient matches' : `${num(count)} patients match`} '${query}'.`,
+    matched: (count, query) =>
+      `${count === 1 ? '1 patient matches' : `${num(count)} patients match`} '${query}'.`,
     matchedMore: (shown, query) =>
       `The first ${num(shown)} patients that match '${query}' are shown; more match: add a word of the name, ` +
       'or raise --limit.',
@@ -183,20 +242,23 @@ const EN: CommandWords = {
     unreadColumns: (columns) =>
       `  columns not read (their data was not imported): ${columns} — the import reads expediente, apellido_paterno, ` +
       'apellido_materno, nombres (or nombre_completo), fecha_nacimiento and sexo; rename a column to import it',
-    renamed: (count) => `  ${num(count)} patients with documents renamed (--allow-rename or --allow-rename-of; see the audit log)`,
+    renamed: (count) =>
+      `  ${num(count)} patients with documents renamed (--allow-rename or --allow-rename-of; see the audit log)`,
     sameDetails: (row) =>
       `  expediente ${row.expediente} (added) and expediente ${row.otherExpediente} both name ${row.name}, born ` +
       `${formatCalendarDate(row.fechaNacimiento, 'en')}: if they are one person, ask the records office which expediente ` +
       'is theirs (each file is attached to the expediente its name gives, so their documents would be split); ' +
       'namesakes born the same day need nothing',
-    moreSameDetails: (listed) => `  … and more added patients share a name and birth date with another expediente (first ${num(listed)} listed)`,
+    moreSameDetails: (listed) =>
+      `  … and more added patients share a name and birth date with another expediente (first ${num(listed)} listed)`,
     notInFile: (count) =>
       `  ${count === 1 ? '1 patient' : `${num(count)} patients`} of the registry ${count === 1 ? 'is' : 'are'} not in this file: ` +
       'kept (an import never deletes patients)',
     detailChanged: (row) =>
       `  line ${row.line}: expediente ${row.expediente}, who has ${num(row.documents)} document${row.documents === 1 ? '' : 's'}: ` +
       `${detailChanges(row, 'en', { born: 'birth date', sex: 'sex' })} (written; the content check compares the documents with it; see the audit log)`,
-    moreDetailChanges: (count) => `  … and ${num(count)} more patients with documents whose birth date or sex changed`,
+    moreDetailChanges: (count) =>
+      `  … and ${num(count)} more patients with documents whose birth date or sex changed`,
     confirmed: (count) =>
       `  ${count === 1 ? '1 patient' : `${num(count)} patients`} created by an ingest or a review from a file name now ` +
       `${count === 1 ? 'has its' : 'have their'} registry row (origin: registry; name and details as the file gives them; see the audit log)`,
@@ -205,14 +267,21 @@ const EN: CommandWords = {
     rejectedRow: (line, reason) => `  line ${line}: ${reason}`,
     moreRejected: (count) => `  … and ${num(count)} more rejected rows`,
     source: (code) =>
-      ({ registry_import: 'imported from the registry', batch_ingest: 'created by an ingest', review: 'created in a review' } as Record<string, string>)[code] ?? code,
+      (
+        ({
+          registry_import: 'imported from the registry',
+          batch_ingest: 'created by an ingest',
+          review: 'created in a review',
+        }) as Record<string, string>
+      )[code] ?? code,
   },
   documents: {
     alreadyThere: (id, patient, chunks) =>
       `Document ${id} already belongs to ${patient}` +
       (chunks ? `; its ${num(chunks)} chunks were written again to match.` : '; nothing changed.'),
     moved: (id, filename, from, to, chunks) =>
-      `Moved document ${id} (${filename}) from ${from} to ${to}` + (chunks ? ` with its ${num(chunks)} chunks.` : '.'),
+      `Moved document ${id} (${filename}) from ${from} to ${to}` +
+      (chunks ? ` with its ${num(chunks)} chunks.` : '.'),
     detached: (id, filename, expediente, chunks, session) =>
       `Detached document ${id} (${filename}) from expediente ${expediente}` +
       (chunks ? `, ${num(chunks)} chunks removed from the vector store` : '') +
@@ -223,7 +292,8 @@ const EN: CommandWords = {
     // The code the API and --json name (the CLI shows the exact one): scripts read this column.
     status: (code) => code.padEnd(16),
     counts: (processed, total, failed, review, waiting) =>
-      `${processed}/${total} files  ${num(failed)} failed  ${num(review)} review  ` + (waiting > 0 ? `${num(waiting)} already waiting  ` : ''),
+      `${processed}/${total} files  ${num(failed)} failed  ${num(review)} review  ` +
+      (waiting > 0 ? `${num(waiting)} already waiting  ` : ''),
   },
   unlock: {
     lifted: (dir, h) =>
@@ -247,24 +317,28 @@ const EN: CommandWords = {
     resuming: (count) => `Resuming ${plural(count, 'session', 'sessions')} a stopped server left processing.`,
     expiredSessions: (count, expiry) =>
       `Discarded ${plural(count, 'session', 'sessions')} nobody processed nor uploaded into for ${expiry}, with their uploads (audited: api_session_expired).`,
-    listening: (url) => `tecsalud-batch serve: listening on ${url}/api/v1/documents/batch (docs: ${url}/api/v1/docs)`,
+    listening: (url) =>
+      `tecsalud-batch serve: listening on ${url}/api/v1/documents/batch (docs: ${url}/api/v1/docs)`,
     noAuth: '--no-auth: every call is accepted without a token (loopback only)',
     noTokens: 'there are no usable tokens: every call will be refused (401)',
     noTokensHint: 'create one with `tecsalud-batch tokens create --name NAME --role uploader`',
     reopenFailed: (error) => `could not reopen the log: ${error}`,
-    stopping: 'Stopping: no new calls; the files in flight finish, and their sessions resume at the next start.',
+    stopping:
+      'Stopping: no new calls; the files in flight finish, and their sessions resume at the next start.',
     warning: 'warning',
     hint: 'hint',
   },
   match: {
     invalidName: (error) => `  ✗ invalid name: ${error}`,
-    decision: (decision, confidence, reason) => `  decision   ${decision.toUpperCase()} (confidence ${confidence}) — ${reason}`,
+    decision: (decision, confidence, reason) =>
+      `  decision   ${decision.toUpperCase()} (confidence ${confidence}) — ${reason}`,
     patient: (name) => `  patient    ${name}`,
     noCandidates: '  no candidates in the registry',
     candidateReason: (reason) => reason,
     verdict: (verdict) => `  content    ${verdict.toUpperCase()}`,
     notRead: (message) => `  content    not read: ${message}`,
-    namesRegistryPatient: (expediente, name, by) => `    names      registry patient ${expediente} ${name} (by ${by})`,
+    namesRegistryPatient: (expediente, name, by) =>
+      `    names      registry patient ${expediente} ${name} (by ${by})`,
     filenameAlone: (decision, reason) => `    the filename alone: ${decision.toUpperCase()} (${reason})`,
   },
   cleanup: {
@@ -281,7 +355,8 @@ const EN: CommandWords = {
     none: 'No matching chunks.',
     hit: (rank, file, expediente, type, _typeWords, chunk, chunks, distance) =>
       `${rank}. ${file} · expediente ${expediente} · ${type} · chunk ${chunk}/${String(chunks)} · distance ${distance}`,
-    distanceNote: 'distance: how far the passage is from the text searched for (0: the same); the closest come first.',
+    distanceNote:
+      'distance: how far the passage is from the text searched for (0: the same); the closest come first.',
     leftOutElsewhere: (id, chunks, vectorExpediente, registryExpediente) =>
       `warning: ${plural(chunks, 'chunk', 'chunks')} of document ${id} left out: the vector store files them under expediente ` +
       `${vectorExpediente}, the registry under ${registryExpediente} (a \`documents move\` that did not finish); ` +
@@ -294,9 +369,13 @@ const EN: CommandWords = {
   processingTypes: {
     vectorized: {
       label: 'Vectorized',
-      description: 'Chunks, embeds and stores the text in the vector store for semantic search; no full text in the database.',
+      description:
+        'Chunks, embeds and stores the text in the vector store for semantic search; no full text in the database.',
     },
-    complete: { label: 'Complete', description: 'Stores the full extracted text in the database (medical_documents); no vectors.' },
+    complete: {
+      label: 'Complete',
+      description: 'Stores the full extracted text in the database (medical_documents); no vectors.',
+    },
     both: {
       label: 'Both',
       description: 'Stores the full text in the database and the chunks in the vector store (the default).',
@@ -304,7 +383,8 @@ const EN: CommandWords = {
   },
   parse: {
     type: (type, code) => `${type} (${code})`,
-    expected: (format, example) => `Expected format: ${format} (NUMERO is optional)\nExample:         ${example}\n`,
+    expected: (format, example) =>
+      `Expected format: ${format} (NUMERO is optional)\nExample:         ${example}\n`,
     tally: (parsed, failed) => `${num(parsed)} parsed, ${num(failed)} failed\n`,
   },
   environment: {
@@ -359,7 +439,8 @@ const ES: CommandWords = {
         updated: 'actualizado',
         documents: 'documentos',
       })[row],
-    listed: (shown, total, offset) => `Se muestran ${num(shown)} de ${plural(total, 'paciente', 'pacientes')} (desde ${offset}).`,
+    listed: (shown, total, offset) =>
+      `Se muestran ${num(shown)} de ${plural(total, 'paciente', 'pacientes')} (desde ${offset}).`,
     matched: (count, query) =>
       `${count === 1 ? '1 paciente coincide' : `${num(count)} pacientes coinciden`} con '${query}'.`,
     matchedMore: (shown, query) =>
@@ -397,17 +478,28 @@ const ES: CommandWords = {
     rejectedRow: (line, reason) => `  línea ${line}: ${translateImportReason(reason)}`,
     moreRejected: (count) => `  … y ${plural(count, 'fila rechazada', 'filas rechazadas')} más`,
     source: (code) =>
-      ({ registry_import: 'importado del registro', batch_ingest: 'creado por una ingesta', review: 'creado en una revisión' } as Record<string, string>)[code] ?? code,
+      (
+        ({
+          registry_import: 'importado del registro',
+          batch_ingest: 'creado por una ingesta',
+          review: 'creado en una revisión',
+        }) as Record<string, string>
+      )[code] ?? code,
   },
   documents: {
     alreadyThere: (id, patient, chunks) =>
       `El documento ${id} ya pertenece a ${patient}` +
-      (chunks ? `; sus ${num(chunks)} fragmentos se escribieron de nuevo para que coincidan.` : '; no cambió nada.'),
+      (chunks
+        ? `; sus ${num(chunks)} fragmentos se escribieron de nuevo para que coincidan.`
+        : '; no cambió nada.'),
     moved: (id, filename, from, to, chunks) =>
-      `Documento ${id} (${filename}) movido de ${from} a ${to}` + (chunks ? ` con sus ${num(chunks)} fragmentos.` : '.'),
+      `Documento ${id} (${filename}) movido de ${from} a ${to}` +
+      (chunks ? ` con sus ${num(chunks)} fragmentos.` : '.'),
     detached: (id, filename, expediente, chunks, session) =>
       `Documento ${id} (${filename}) desvinculado del expediente ${expediente}` +
-      (chunks ? `; ${plural(chunks, 'fragmento quitado', 'fragmentos quitados')} del índice de búsqueda` : '') +
+      (chunks
+        ? `; ${plural(chunks, 'fragmento quitado', 'fragmentos quitados')} del índice de búsqueda`
+        : '') +
       `. Espera revisión de nuevo: tecsalud-batch review ${session}`,
   },
   sessions: {
@@ -432,7 +524,8 @@ const ES: CommandWords = {
     none: 'Todavía no hay tokens: cree uno con `tecsalud-batch tokens create --name NOMBRE --role ROL`.',
     header: { name: 'NOMBRE', role: 'ROL', state: 'ESTADO', expires: 'CADUCA', lastUsed: 'ÚLTIMO USO' },
     // The role stays the code `tokens create --role` takes; the state is only read.
-    state: (code) => ({ active: 'activo', revoked: 'revocado', expired: 'caducado' })[code]?.padEnd(8) ?? code.padEnd(8),
+    state: (code) =>
+      ({ active: 'activo', revoked: 'revocado', expired: 'caducado' })[code]?.padEnd(8) ?? code.padEnd(8),
     never: 'nunca',
     revoked: (name) => `Token '${name}' revocado.`,
   },
@@ -445,12 +538,14 @@ const ES: CommandWords = {
     expiredSessions: (count, expiry) =>
       `${count === 1 ? 'Se descartó 1 sesión' : `Se descartaron ${num(count)} sesiones`} que nadie procesó ni recibió archivos en ` +
       `${expiry}, junto con sus archivos subidos (auditado: api_session_expired).`,
-    listening: (url) => `tecsalud-batch serve: escuchando en ${url}/api/v1/documents/batch (documentación: ${url}/api/v1/docs)`,
+    listening: (url) =>
+      `tecsalud-batch serve: escuchando en ${url}/api/v1/documents/batch (documentación: ${url}/api/v1/docs)`,
     noAuth: '--no-auth: se acepta toda llamada sin token (solo loopback)',
     noTokens: 'no hay tokens utilizables: se rechazará toda llamada (401)',
     noTokensHint: 'cree uno con `tecsalud-batch tokens create --name NOMBRE --role uploader`',
     reopenFailed: (error) => `no se pudo reabrir la bitácora (--log-file): ${error}`,
-    stopping: 'Deteniendo: no se aceptan llamadas nuevas; los archivos en curso terminan, y sus sesiones se retoman en el próximo arranque.',
+    stopping:
+      'Deteniendo: no se aceptan llamadas nuevas; los archivos en curso terminan, y sus sesiones se retoman en el próximo arranque.',
     warning: 'aviso',
     hint: 'sugerencia',
   },
@@ -465,15 +560,19 @@ const ES: CommandWords = {
     verdict: (verdict) =>
       `  contenido  ${{ agrees: 'COINCIDE', contradicts: 'CONTRADICE', absent: 'NO INDICA NADA' }[verdict]} (${verdict})`,
     notRead: (message) => `  contenido  no se leyó: ${message}`,
-    namesRegistryPatient: (expediente, name, by) => `    nombra     al paciente del registro ${expediente} ${name} (por ${by})`,
+    namesRegistryPatient: (expediente, name, by) =>
+      `    nombra     al paciente del registro ${expediente} ${name} (por ${by})`,
     filenameAlone: (decision, reason, words) =>
       `    solo por el nombre del archivo: ${decisionInSpanish(decision)} (${decision}; ${words}; ${reason})`,
   },
   cleanup: {
-    noneOlder: (olderThan) => `No hay sesiones terminadas de hace más de ${durationInWords(olderThan, 'es')}.`,
+    noneOlder: (olderThan) =>
+      `No hay sesiones terminadas de hace más de ${durationInWords(olderThan, 'es')}.`,
     cleaned: (r) =>
       `Sesión ${r.session} limpiada: ${plural(r.fileRecords, 'registro de archivo quitado', 'registros de archivo quitados')}` +
-      (r.keptReviews ? `, ${plural(r.keptReviews, 'revisión pendiente conservada', 'revisiones pendientes conservadas')}` : '') +
+      (r.keptReviews
+        ? `, ${plural(r.keptReviews, 'revisión pendiente conservada', 'revisiones pendientes conservadas')}`
+        : '') +
       (r.purge
         ? `, ${plural(r.purged, 'documento purgado', 'documentos purgados')} con sus fragmentos del índice de búsqueda` +
           (r.forced ? ` (${num(r.forced)} dentro del plazo de conservación, forzado).` : '.')
@@ -485,7 +584,8 @@ const ES: CommandWords = {
     hit: (rank, file, expediente, type, typeWords, chunk, chunks, distance) =>
       `${rank}. ${file} · expediente ${expediente} · ${typeWords === type ? type : `${typeWords} (${type})`} · ` +
       `fragmento ${chunk}/${String(chunks)} · distancia ${distance}`,
-    distanceNote: 'distancia: cuánto se aleja el fragmento del texto buscado (0: idéntico); los más cercanos van primero.',
+    distanceNote:
+      'distancia: cuánto se aleja el fragmento del texto buscado (0: idéntico); los más cercanos van primero.',
     leftOutElsewhere: (id, chunks, vectorExpediente, registryExpediente) =>
       `aviso: se omiten ${plural(chunks, 'fragmento', 'fragmentos')} del documento ${id}: el índice de búsqueda los archiva en el ` +
       `expediente ${vectorExpediente}, el registro en el ${registryExpediente} (un \`documents move\` que no terminó); ` +
@@ -504,17 +604,20 @@ const ES: CommandWords = {
     },
     complete: {
       label: 'Completo',
-      description: 'Guarda el texto extraído completo en la base de datos (medical_documents); sin índice de búsqueda.',
+      description:
+        'Guarda el texto extraído completo en la base de datos (medical_documents); sin índice de búsqueda.',
     },
     both: {
       label: 'Ambos',
-      description: 'Guarda el texto completo en la base de datos y los fragmentos en el índice de búsqueda (el predeterminado).',
+      description:
+        'Guarda el texto completo en la base de datos y los fragmentos en el índice de búsqueda (el predeterminado).',
     },
   },
   parse: {
     // The type as --json and the API name it, beside its words.
     type: (type, code, words) => `${words} (${type}, ${code})`,
-    expected: (format, example) => `Formato esperado: ${format} (NUMERO es opcional)\nEjemplo:          ${example}\n`,
+    expected: (format, example) =>
+      `Formato esperado: ${format} (NUMERO es opcional)\nEjemplo:          ${example}\n`,
     tally: (parsed, failed) =>
       `${num(parsed)} ${parsed === 1 ? 'interpretado' : 'interpretados'}, ${plural(failed, 'fallido', 'fallidos')}\n`,
   },

@@ -31,7 +31,7 @@ import {
 } from '../db/repositories/patient-repository.js';
 import { ExitCode, UserError } from '../errors.js';
 import { currentUser } from './current-user.js';
-import { withRegistry, type RegistryLocation } from './open-registry.js';
+import { withRegistry, withRolledBackRegistry, type RegistryLocation } from './open-registry.js';
 
 export interface ImportRegistryOptions extends RegistryLocation {
   /** The CSV file, relative to `cwd`. */
@@ -46,6 +46,11 @@ export interface ImportRegistryOptions extends RegistryLocation {
   allowRename?: boolean;
   /** The same, for these expedientes only: renames a person checked one by one. */
   allowRenameOf?: readonly string[];
+  /**
+   * Run the whole import, then roll it back: the same report, nothing written (no patient, audit row or
+   * migration; a SQLite file that does not exist is not created).
+   */
+  dryRun?: boolean;
 }
 
 export interface RejectedRow {
@@ -90,6 +95,8 @@ export interface DuplicateRow {
  */
 export interface ImportReport extends UpsertSummary {
   file: string;
+  /** Rolled back: what a real import of the file would have done (see ImportRegistryOptions.dryRun). */
+  dryRun: boolean;
   encoding: CsvEncoding;
   layout: RegistryColumnLayout;
   /** Header cells, as written, of columns the import does not read (their data was not imported). */
@@ -147,12 +154,14 @@ export async function importRegistry(options: ImportRegistryOptions): Promise<Im
   const batchSize = options.batchSize ?? 20_000;
   const encoding = options.encoding ?? 'utf-8';
   const actor = options.user ?? currentUser();
-  return withRegistry(
+  // The dry run is this same import in a transaction rolled back: it cannot report anything but what a real one would do.
+  return (options.dryRun ? withRolledBackRegistry : withRegistry)(
     options,
     async (database) => {
       const repository = PatientRepository.forDatabase(database);
       const report: ImportReport = {
         file,
+        dryRun: Boolean(options.dryRun),
         encoding,
         layout: 'split',
         unreadColumns: [],

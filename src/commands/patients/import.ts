@@ -39,6 +39,10 @@ function patientsImportOptions() {
       '--allow-rename-of <expedientes>',
       'the same for these expedientes only (comma-separated): the renames checked one by one, the others still refused',
     )
+    .option(
+      '--dry-run',
+      'show what the import would do, with the same report, and write nothing (not even a new database)',
+    )
     .addOption(userOption('who imports'))
     .addOption(dbOption())
     .addOption(configOption())
@@ -52,6 +56,7 @@ function patientsImportOptions() {
           'patients import export-excel.csv --encoding windows-1252',
           'patients import corrected-names.csv --allow-rename --user jlopez',
           'patients import registry.csv --allow-rename-of 3000875628,3000635026',
+          'patients import registry.csv --dry-run --db postgres://tecsalud@db.hospital.local/tecsalud',
         ),
         REPORT_HELP,
         JSON_HELP,
@@ -100,6 +105,7 @@ const JSON_HELP = helpBlock(({ localize }) =>
           'expediente, other_expediente, name, fecha_nacimiento (more_same_details: the list stopped)',
         ],
         ['duplicate_rows, rejected_rows', 'line and first_line; line and reason (in English)'],
+        ['dry_run', 'true with --dry-run: the counts are what the import would do; nothing was written'],
         [
           'file, encoding, layout, unread_columns, seconds',
           'the file read, its encoding, split or nombre_completo, the columns not read, the time taken',
@@ -129,7 +135,7 @@ export type ImportPatientsOptions = ReturnType<ReturnType<typeof patientsImportO
   batchSize?: number;
 };
 
-/** `patients import FILE`: exit 3 when some rows were rejected. */
+/** `patients import FILE`: exit 3 when some rows were rejected (with --dry-run too: the exit code of the import it rehearses). */
 export async function importPatients(
   file: string,
   options: ImportPatientsOptions,
@@ -150,9 +156,11 @@ export async function importPatients(
     encoding: options.encoding,
     allowRename: Boolean(options.allowRename),
     allowRenameOf,
+    dryRun: Boolean(options.dryRun),
   });
   if (options.json) {
     writeJson(io, {
+      dry_run: report.dryRun,
       file: report.file,
       layout: report.layout,
       encoding: report.encoding,
@@ -188,18 +196,20 @@ export async function importPatients(
     });
   } else {
     const words = commandWords(options.lang, context.env).patients;
+    const counts = {
+      rows: report.totalRows,
+      file: path.basename(report.file),
+      inserted: report.inserted,
+      updated: report.updated,
+      unchanged: report.unchanged,
+      repeated: report.duplicates,
+      rejected: report.rejected,
+    };
     writeLine(
       io.stdout,
-      words.imported({
-        rows: report.totalRows,
-        file: path.basename(report.file),
-        seconds: round(report.seconds),
-        inserted: report.inserted,
-        updated: report.updated,
-        unchanged: report.unchanged,
-        repeated: report.duplicates,
-        rejected: report.rejected,
-      }),
+      report.dryRun
+        ? words.wouldImport(counts)
+        : words.imported({ ...counts, seconds: round(report.seconds) }),
     );
     if (report.unreadColumns.length > 0) {
       writeLine(
@@ -225,6 +235,7 @@ export async function importPatients(
     if (report.rejected > report.rejectedRows.length) {
       writeLine(io.stdout, words.moreRejected(report.rejected - report.rejectedRows.length));
     }
+    if (report.dryRun) writeLine(io.stdout, words.nothingImported);
   }
   return report.rejected > 0 ? ExitCode.SomeFailed : ExitCode.Success;
 }

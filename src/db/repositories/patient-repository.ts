@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { foldAccents } from '../../core/filename/fold-accents.js';
 import { isFrequencyKey, patientBlockingKeys } from '../../core/matching/blocking-keys.js';
 import { nearExpedientes } from '../../core/matching/near-expediente.js';
@@ -79,20 +79,22 @@ export class PatientRepository {
    * and running it again is idempotent. That lets the import defer its index work to the end: on
    * SQLite the blocking keys of every batch are gathered and merged once, in key order, into the
    * (WITHOUT ROWID) key table — several times cheaper than a sorted insert per batch into a growing
-   * B-tree; the name-term counters are summed over the import and written once.
+   * B-tree; the name-term counters are summed over the import and written once. Runs in the caller's
+   * transaction when given one (`patients import --dry-run` rolls it back).
    */
   async importRegistry<T>(
     source: PatientSource,
     work: (registryImport: RegistryImport) => Promise<T>,
     policy?: RegistryImportPolicy,
   ): Promise<T> {
-    return this.db.transaction().execute(async (trx) => {
+    const run = async (trx: Transaction<Database>): Promise<T> => {
       const writer = new RegistryWriter(trx, this.statementsFor(trx), source, policy);
       await writer.begin();
       const result = await work(writer);
       await writer.finish();
       return result;
-    });
+    };
+    return this.db.isTransaction ? run(this.db as Transaction<Database>) : this.db.transaction().execute(run);
   }
 
   /**

@@ -22,6 +22,17 @@ interface DetailChangeLine {
   after: { fechaNacimiento: string | null; sexo: string | null };
 }
 
+/** The first line of an import's report. */
+interface ImportCounts {
+  rows: number;
+  file: string;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  repeated: number;
+  rejected: number;
+}
+
 /** `birth date A → B; sex C → D`, each only when it changed; dates as the language writes them. */
 function detailChanges(row: DetailChangeLine, lang: Lang, names: { born: string; sex: string }): string {
   const shown = (value: string | null) => (value === null ? '—' : formatCalendarDate(value, lang));
@@ -54,16 +65,11 @@ export interface CommandWords {
     matched(count: number, query: string): string;
     /** More patients match than `--limit` lets the search show. */
     matchedMore(shown: number, query: string): string;
-    imported(report: {
-      rows: number;
-      file: string;
-      seconds: number;
-      inserted: number;
-      updated: number;
-      unchanged: number;
-      repeated: number;
-      rejected: number;
-    }): string;
+    imported(report: ImportCounts & { seconds: number }): string;
+    /** `patients import --dry-run`'s first line: what the import would do. */
+    wouldImport(report: ImportCounts): string;
+    /** Its last line: nothing was written, and how to import. */
+    nothingImported: string;
     unreadColumns(columns: string): string;
     renamed(count: number): string;
     /** Registry patients the file did not name, kept (see ImportReport.notInFile). */
@@ -215,6 +221,13 @@ function decisionInSpanish(decision: string): string {
     ] ?? decision.toUpperCase()
   );
 }
+function importCountsEn(r: ImportCounts): string {
+  return (
+    `${num(r.inserted)} inserted, ${num(r.updated)} updated, ${num(r.unchanged)} unchanged, ${num(r.repeated)} repeated, ` +
+    `${num(r.rejected)} rejected`
+  );
+}
+
 const EN: CommandWords = {
   patients: {
     label: (row) =>
@@ -237,8 +250,10 @@ const EN: CommandWords = {
       `The first ${num(shown)} patients that match '${query}' are shown; more match: add a word of the name, ` +
       'or raise --limit.',
     imported: (r) =>
-      `Imported ${num(r.rows)} rows from ${r.file} in ${formatSeconds(r.seconds)}: ${num(r.inserted)} inserted, ` +
-      `${num(r.updated)} updated, ${num(r.unchanged)} unchanged, ${num(r.repeated)} repeated, ${num(r.rejected)} rejected.`,
+      `Imported ${num(r.rows)} rows from ${r.file} in ${formatSeconds(r.seconds)}: ${importCountsEn(r)}.`,
+    wouldImport: (r) =>
+      `Dry run, nothing written: importing ${num(r.rows)} rows from ${r.file} would give ${importCountsEn(r)}.`,
+    nothingImported: 'Nothing was written (--dry-run): to import, run the same command without --dry-run.',
     unreadColumns: (columns) =>
       `  columns not read (their data was not imported): ${columns} — the import reads expediente, apellido_paterno, ` +
       'apellido_materno, nombres (or nombre_completo), fecha_nacimiento and sexo; rename a column to import it',
@@ -409,6 +424,14 @@ const EN: CommandWords = {
 const num = formatCount;
 const plural = (n: number, one: string, many: string) => `${num(n)} ${n === 1 ? one : many}`;
 
+function importCountsEs(r: ImportCounts): string {
+  return (
+    `${plural(r.inserted, 'insertada', 'insertadas')}, ${plural(r.updated, 'actualizada', 'actualizadas')}, ` +
+    `${plural(r.unchanged, 'sin cambios', 'sin cambios')}, ${plural(r.repeated, 'repetida', 'repetidas')}, ` +
+    `${plural(r.rejected, 'rechazada', 'rechazadas')}`
+  );
+}
+
 /** doctor's checks (app/check-health), by the name --json gives them. */
 const DOCTOR_CHECKS_ES: Record<string, string> = {
   config: 'configuración',
@@ -447,9 +470,11 @@ const ES: CommandWords = {
       `Se muestran los primeros ${num(shown)} pacientes que coinciden con '${query}'; hay más: agregue una palabra ` +
       'del nombre o aumente --limit.',
     imported: (r) =>
-      `Importadas ${num(r.rows)} filas de ${r.file} en ${formatSeconds(r.seconds)}: ${plural(r.inserted, 'insertada', 'insertadas')}, ` +
-      `${plural(r.updated, 'actualizada', 'actualizadas')}, ${plural(r.unchanged, 'sin cambios', 'sin cambios')}, ` +
-      `${plural(r.repeated, 'repetida', 'repetidas')}, ${plural(r.rejected, 'rechazada', 'rechazadas')}.`,
+      `Importadas ${num(r.rows)} filas de ${r.file} en ${formatSeconds(r.seconds)}: ${importCountsEs(r)}.`,
+    wouldImport: (r) =>
+      `Simulación, no se escribió nada: importar ${plural(r.rows, 'fila', 'filas')} de ${r.file} daría ${importCountsEs(r)}.`,
+    nothingImported:
+      'No se escribió nada (--dry-run): para importar, ejecute el mismo comando sin --dry-run.',
     unreadColumns: (columns) =>
       `  columnas no leídas (sus datos no se importaron): ${columns} — la importación lee expediente, apellido_paterno, ` +
       'apellido_materno, nombres (o nombre_completo), fecha_nacimiento y sexo; renombre una columna para importarla',

@@ -127,6 +127,10 @@ const HELP_ES: Readonly<Record<string, string>> = {
     'escribe las filas que cambian el nombre de un paciente que ya tiene documentos (si no, se rechazan; queda en la auditoría)',
   'the same for these expedientes only (comma-separated): the renames checked one by one, the others still refused':
     'lo mismo solo para estos expedientes (separados por comas): los cambios de nombre revisados uno por uno; los demás se siguen rechazando',
+  'show what the import would do, with the same report, and write nothing (not even a new database)':
+    'muestra lo que haría la importación, con el mismo informe, sin escribir nada (ni siquiera una base de datos nueva)',
+  'true with --dry-run: the counts are what the import would do; nothing was written':
+    'true con --dry-run: los conteos son lo que haría la importación; no se escribió nada',
   'who imports, for the audit log (default: the OS user)':
     'quién importa, para la bitácora de auditoría (predeterminado: el usuario del sistema)',
   'The report:': 'El informe:',

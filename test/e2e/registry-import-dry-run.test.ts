@@ -1,0 +1,196 @@
+// `patients import --dry-run`, through the real CLI on every database: the report of the import it rehearses,
+// the same exit code, and the database exactly as it was — a new SQLite file not created, an empty PostgreSQL
+// database not migrated, an existing registry without one more patient or audit row.
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ExitCode } from '../../src/errors.js';
+import { runCli } from '../support/cli-binary.js';
+import { createTempDir, DATABASE_KINDS, type DatabaseKind } from '../support/databases.js';
+import { createScratchPostgresDatabase } from '../support/postgres.js';
+
+const HEADER = 'expediente,apellido_paterno,apellido_materno,nombres,fecha_nacimiento,sexo';
+
+/** A first export: three patients, a repeated row and an impossible date. */
+const FIRST = [
+  HEADER,
+  '3000000101,PEREZ,LOPEZ,JUAN,1980-01-01,M',
+  '3000000102,GARZA,RUIZ,ANA,1990-02-02,F',
+  '0012345678,SOTO,DIAZ,LUIS,1975-05-05,M',
+  '3000000101,PEREZ,LOPEZ,JUAN,1980-01-01,M', // line 5: the same as line 2
+  '3000000104,ROJAS,,EVA,1990-02-30,F', // line 6: not a date
+];
+
+/** The next export: one unchanged, one updated, one new namesake born the same day, one number without its zeros. */
+const NEXT = [
+  HEADER,
+  '3000000101,PEREZ,LOPEZ,JUAN,1980-01-01,M',
+  '3000000102,GARZA,RUIZ,ANA,1990-02-03,F',
+  '3000000105,PEREZ,LOPEZ,JUAN,1980-01-01,M',
+  '12345678,SOTO,DIAZ,LUIS,1975-05-05,M',
+];
+
+/** A registry of one kind, and a fingerprint of everything in it. */
+interface Registry {
+  db: string;
+  /** Every table's rows (PostgreSQL), or the files and their bytes (SQLite): equal when nothing was written. */
+  snapshot(): Promise<unknown>;
+  cleanup(): Promise<void>;
+}
+
+async function createRegistry(kind: DatabaseKind, dir: string): Promise<Registry> {
+  if (kind === 'sqlite') {
+    return {
+      db: path.join(dir, 'registry.db'),
+      snapshot: () =>
+        Promise.resolve(
+          fs
+            .readdirSync(dir)
+            .filter((name) => name.startsWith('registry.db'))
+            .map((name) => [
+              name,
+              createHash('sha256')
+                .update(fs.readFileSync(path.join(dir, name)))
+                .digest('hex'),
+            ]),
+        ),
+      cleanup: () => Promise.resolve(),
+    };
+  }
+  const scratch = await createScratchPostgresDatabase();
+  return {
+    db: scratch.url,
+    snapshot: async () => {
+      const client = new pg.Client({ connectionString: scratch.url });
+      await client.connect();
+      try {
+        const tables = await client.query<{ name: string }>(
+          "select table_name as name from information_schema.tables where table_schema = 'public' order by 1",
+        );
+        const fingerprint: Record<string, unknown> = {};
+        for (const { name } of tables.rows) {
+          const { rows } = await client.query(
+            `select count(*)::int as n, md5(coalesce(string_agg(t::text, ',' order by t::text), '')) as rows from "${name}" t`,
+          );
+          fingerprint[name] = rows[0];
+        }
+        return fingerprint;
+      } finally {
+        await client.end();
+      }
+    },
+    cleanup: () => scratch.drop(),
+  };
+}
+
+/** The report without what differs between two runs of one import: the time taken and the dry-run flag itself. */
+function countsOf(stdout: string): Record<string, unknown> {
+  const { seconds, dry_run, ...report } = JSON.parse(stdout) as Record<string, unknown>;
+  expect(typeof seconds).toBe('number');
+  expect(typeof dry_run).toBe('boolean');
+  return report;
+}
+
+describe.each(DATABASE_KINDS)('patients import --dry-run (%s)', { tags: ['slow'] }, (kind) => {
+  let dir: string;
+  let registry: Registry;
+  beforeEach(async () => {
+    dir = createTempDir('tecsalud-import-dry-run-');
+    registry = await createRegistry(kind, dir);
+  });
+  afterEach(async () => {
+    await registry.cleanup();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const cli = (...args: string[]) => runCli([...args, '--db', registry.db], { cwd: dir });
+  const writeCsv = (name: string, lines: string[]) => {
+    fs.writeFileSync(path.join(dir, name), lines.join('\n') + '\n');
+    return name;
+  };
+
+  it('reports a first import into a registry that does not exist yet, and neither creates nor migrates it', async () => {
+    const file = writeCsv('first.csv', FIRST);
+    const before = await registry.snapshot();
+    expect(before).toEqual(kind === 'sqlite' ? [] : {});
+
+    const dry = await cli('patients', 'import', file, '--dry-run', '--json');
+    expect([dry.code, dry.stderr]).toEqual([ExitCode.SomeFailed, '']);
+    expect(JSON.parse(dry.stdout)).toMatchObject({
+      dry_run: true,
+      total_rows: 5,
+      inserted: 3,
+      duplicates: 1,
+      rejected: 1,
+      duplicate_rows: [{ line: 5, first_line: 2 }],
+      rejected_rows: [{ line: 6, reason: expect.stringMatching(/1990-02-30/) }],
+    });
+    expect(await registry.snapshot()).toEqual(before);
+
+    // The real import then does what the dry run said, with the same exit code.
+    const real = await cli('patients', 'import', file, '--json');
+    expect([real.code, real.stderr]).toEqual([ExitCode.SomeFailed, '']);
+    expect(JSON.parse(real.stdout)).toMatchObject({ dry_run: false });
+    expect(countsOf(real.stdout)).toEqual(countsOf(dry.stdout));
+    expect(await registry.snapshot()).not.toEqual(before);
+  });
+
+  it('reports an import into a registry with patients, writes nothing, and the real import then reports the same', async () => {
+    expect((await cli('patients', 'import', writeCsv('first.csv', FIRST))).code).toBe(ExitCode.SomeFailed);
+    const file = writeCsv('next.csv', NEXT);
+    const before = await registry.snapshot();
+
+    const dry = await cli('patients', 'import', file, '--dry-run', '--json');
+    expect([dry.code, dry.stderr]).toEqual([ExitCode.SomeFailed, '']);
+    expect(JSON.parse(dry.stdout)).toMatchObject({
+      dry_run: true,
+      total_rows: 4,
+      inserted: 1,
+      updated: 1,
+      unchanged: 1,
+      rejected: 1,
+      not_in_file: 1,
+      rejected_rows: [
+        {
+          line: 5,
+          reason: expect.stringMatching(/^expediente 12345678 is the registry's expediente 0012345678/),
+        },
+      ],
+      same_details_rows: [
+        {
+          expediente: '3000000105',
+          other_expediente: '3000000101',
+          name: 'PEREZ LOPEZ, JUAN',
+          fecha_nacimiento: '1980-01-01',
+        },
+      ],
+    });
+    expect(await registry.snapshot()).toEqual(before);
+
+    // In words, in both languages: what the import would do first, that nothing was written last.
+    const text = await cli('patients', 'import', file, '--dry-run');
+    expect(text.code).toBe(ExitCode.SomeFailed);
+    const lines = text.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe(
+      'Dry run, nothing written: importing 4 rows from next.csv would give 1 inserted, 1 updated, 1 unchanged, 0 repeated, 1 rejected.',
+    );
+    expect(lines.at(-1)).toBe(
+      'Nothing was written (--dry-run): to import, run the same command without --dry-run.',
+    );
+    const spanish = await cli('patients', 'import', file, '--dry-run', '--lang', 'es');
+    expect(spanish.stdout).toMatch(
+      /^Simulación, no se escribió nada: importar 4 filas de next\.csv daría 1 insertada, /,
+    );
+    expect(spanish.stdout).toMatch(
+      /\nNo se escribió nada \(--dry-run\): para importar, ejecute el mismo comando sin --dry-run\.\n$/,
+    );
+    expect(await registry.snapshot()).toEqual(before);
+
+    const real = await cli('patients', 'import', file, '--json');
+    expect(real.code).toBe(ExitCode.SomeFailed);
+    expect(countsOf(real.stdout)).toEqual(countsOf(dry.stdout));
+    expect(await registry.snapshot()).not.toEqual(before);
+  });
+});

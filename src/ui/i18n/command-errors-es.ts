@@ -23,9 +23,13 @@ const FOLDER_RULES: readonly RefusalRule[] = [
   },
   {
     en: /^for every file of a folder, see what a run would do with `tecsalud-batch ingest (.*) --dry-run`$/s,
-    es: ([dir]) => `para todos los archivos de una carpeta, vea lo que haría una ejecución con \`tecsalud-batch ingest ${dir} --dry-run\``,
+    es: ([dir]) =>
+      `para todos los archivos de una carpeta, vea lo que haría una ejecución con \`tecsalud-batch ingest ${dir} --dry-run\``,
   },
-  fixed('give the folder that holds the PDFs, not a file', 'indique la carpeta que contiene los PDF, no un archivo'),
+  fixed(
+    'give the folder that holds the PDFs, not a file',
+    'indique la carpeta que contiene los PDF, no un archivo',
+  ),
   {
     en: /^cannot read the folder '(.*)': (.*)$/s,
     es: ([dir, why], detail) => `no se puede leer la carpeta '${dir}': ${detail(why!)}`,
@@ -41,10 +45,14 @@ const FOLDER_RULES: readonly RefusalRule[] = [
     en: /^--glob '(.*)' is absolute: it must stay inside the folder$/s,
     es: ([glob]) => `--glob '${glob}' es absoluto: debe quedarse dentro de la carpeta`,
   },
-  { en: /^--glob '(.*)' climbs out of the folder \('\.\.'\)$/s, es: ([glob]) => `--glob '${glob}' sale de la carpeta ('..')` },
+  {
+    en: /^--glob '(.*)' climbs out of the folder \('\.\.'\)$/s,
+    es: ([glob]) => `--glob '${glob}' sale de la carpeta ('..')`,
+  },
   {
     en: /^--glob '(.*)' leads out of the folder: '(.*)' is a link to (.*)$/s,
-    es: ([glob, base, real]) => `--glob '${glob}' lleva fuera de la carpeta: '${base}' es un enlace a ${real}`,
+    es: ([glob, base, real]) =>
+      `--glob '${glob}' lleva fuera de la carpeta: '${base}' es un enlace a ${real}`,
   },
   {
     en: /^--glob '(.*)' matches (a folder|\d+ folders) \('(.*)'\), not files: nothing would be taken$/s,
@@ -59,7 +67,8 @@ const FOLDER_RULES: readonly RefusalRule[] = [
   fixed('add --include-hidden to take them', 'agregue --include-hidden para tomarlos'),
   {
     en: /^write '(.*)' for the files in it \(a pattern is relative to the folder being ingested\)$/s,
-    es: ([pattern]) => `escriba '${pattern}' para los archivos que contiene (un patrón es relativo a la carpeta de entrada)`,
+    es: ([pattern]) =>
+      `escriba '${pattern}' para los archivos que contiene (un patrón es relativo a la carpeta de entrada)`,
   },
   fixed(
     "give a pattern relative to the folder being ingested, without '..', e.g. '**/*.pdf' or 'urgencias/**'",
@@ -94,9 +103,15 @@ const FOLDER_RULES: readonly RefusalRule[] = [
     en: /^choose a folder beside it rather than above it, e\.g\. (.*)$/s,
     es: ([example]) => `elija una carpeta junto a ella y no por encima, p. ej. ${example}`,
   },
-  { en: /^(--\S+) '(.*)' is a file, not a folder$/s, es: ([flag, value]) => `${flag} '${value}' es un archivo, no una carpeta` },
+  {
+    en: /^(--\S+) '(.*)' is a file, not a folder$/s,
+    es: ([flag, value]) => `${flag} '${value}' es un archivo, no una carpeta`,
+  },
   fixed('give a folder (it is created if missing)', 'indique una carpeta (se crea si falta)'),
-  { en: /^cannot write the log '(.*)': (.*)$/s, es: ([log, why], detail) => `no se puede escribir la bitácora '${log}' (--log-file): ${detail(why!)}` },
+  {
+    en: /^cannot write the log '(.*)': (.*)$/s,
+    es: ([log, why], detail) => `no se puede escribir la bitácora '${log}' (--log-file): ${detail(why!)}`,
+  },
   fixed(
     'give a file path in a folder this account can write (or - for stderr)',
     'indique la ruta de un archivo en una carpeta donde esta cuenta pueda escribir (o - para stderr)',
@@ -105,7 +120,8 @@ const FOLDER_RULES: readonly RefusalRule[] = [
   fixed('drop one of them', 'quite uno de los dos'),
   {
     en: /^processing type '(.*)' needs a vector store and an embedder$/,
-    es: ([type]) => `el tipo de procesamiento '${type}' necesita un índice de búsqueda (--vector-store) y un modelo de búsqueda (--embedder)`,
+    es: ([type]) =>
+      `el tipo de procesamiento '${type}' necesita un índice de búsqueda (--vector-store) y un modelo de búsqueda (--embedder)`,
   },
 ];
 
@@ -146,13 +162,17 @@ const LOCK_RULES: readonly RefusalRule[] = [
     'la otra ejecución sigue con los archivos; vea `tecsalud-batch sessions`',
   ),
   {
-    en: new RegExp(`^the run holding (.+) is still going on: pid (\\d+) on this host, started ${LOCAL_TIMESTAMP_PATTERN}$`, 's'),
+    en: new RegExp(
+      `^the run holding (.+) is still going on: pid (\\d+) on this host, started ${LOCAL_TIMESTAMP_PATTERN}$`,
+      's',
+    ),
     es: ([dir, pid, started]) =>
       `la ejecución que bloquea ${dir} sigue en marcha: pid ${pid} en este host, ${startedInSpanish(started!, 'ejecución')}`,
   },
   {
     en: /^wait for it to finish, or stop it \(`kill (\d+)`: it finishes the files in flight and releases the lock\)$/,
-    es: ([pid]) => `espere a que termine, o deténgala (\`kill ${pid}\`: termina los archivos en curso y libera el bloqueo)`,
+    es: ([pid]) =>
+      `espere a que termine, o deténgala (\`kill ${pid}\`: termina los archivos en curso y libera el bloqueo)`,
   },
   {
     en: new RegExp(
@@ -226,9 +246,15 @@ const SESSION_RULES: readonly RefusalRule[] = [
     es: ([call]) =>
       `se creó por la API HTTP y nunca se procesó: procésela, o descártela junto con sus archivos subidos (con un token de admin: ${call})`,
   },
-  fixed('name a session, or give --older-than (e.g. 7d)', 'indique una sesión, o dé --older-than (p. ej. 7d)'),
+  fixed(
+    'name a session, or give --older-than (e.g. 7d)',
+    'indique una sesión, o dé --older-than (p. ej. 7d)',
+  ),
   fixed('give either a session or --older-than, not both', 'indique una sesión o --older-than, no ambos'),
-  fixed('--purge works on one named session at a time', '--purge actúa sobre una sola sesión indicada a la vez'),
+  fixed(
+    '--purge works on one named session at a time',
+    '--purge actúa sobre una sola sesión indicada a la vez',
+  ),
   fixed('--force only applies to --purge', '--force solo se aplica a --purge'),
   fixed('--session-expiry only applies to --older-than', '--session-expiry solo se aplica a --older-than'),
   {
@@ -237,7 +263,9 @@ const SESSION_RULES: readonly RefusalRule[] = [
     es: ([held, total, id, years, from]) =>
       `${held} de los ${total} documentos de la sesión ${id} están dentro de la conservación de ${years} años del expediente clínico ` +
       `(NOM-004-SSA3, desde el último documento de cada paciente); no se borró nada. La sesión se puede purgar a partir ` +
-      (from === 'a date that cannot be read' ? 'de una fecha que no se puede leer' : `del ${formatCalendarDate(from!, 'es')}`),
+      (from === 'a date that cannot be read'
+        ? 'de una fecha que no se puede leer'
+        : `del ${formatCalendarDate(from!, 'es')}`),
   },
   fixed(
     'keep them until then, or pass --force to purge them anyway (the audit log records it); the period is the config file\'s "retentionYears"',
@@ -250,9 +278,13 @@ const SESSION_RULES: readonly RefusalRule[] = [
 const PATIENT_RULES: readonly RefusalRule[] = [
   {
     en: /^no patient with expediente '?(.*?)'?( in the registry)?$/s,
-    es: ([expediente, inRegistry]) => `no hay ningún paciente con expediente '${expediente}'${inRegistry ? ' en el registro' : ''}`,
+    es: ([expediente, inRegistry]) =>
+      `no hay ningún paciente con expediente '${expediente}'${inRegistry ? ' en el registro' : ''}`,
   },
-  { en: /^try `tecsalud-batch patients search "NAME"`$/, es: () => 'pruebe `tecsalud-batch patients search "NOMBRE"`' },
+  {
+    en: /^try `tecsalud-batch patients search "NAME"`$/,
+    es: () => 'pruebe `tecsalud-batch patients search "NOMBRE"`',
+  },
   {
     en: /^the registry has the same number with other leading zeros: (.*); if that is the one: (.*)$/s,
     es: ([expedientes, command]) =>
@@ -281,7 +313,10 @@ const PATIENT_RULES: readonly RefusalRule[] = [
     '`tecsalud-batch patients show EXPEDIENTE` and `tecsalud-batch status SESSION --files` print document ids',
     PRINT_DOCUMENT_IDS_ES,
   ),
-  fixed('give at least 4 characters of the document id', 'indique al menos 4 caracteres del id del documento'),
+  fixed(
+    'give at least 4 characters of the document id',
+    'indique al menos 4 caracteres del id del documento',
+  ),
   { en: /^'(.*)' matches several documents$/s, es: ([id]) => `'${id}' coincide con varios documentos` },
   { en: /^no document '(.*)'$/s, es: ([id]) => `no hay ningún documento '${id}'` },
   {
@@ -340,7 +375,8 @@ const PATIENT_RULES: readonly RefusalRule[] = [
   ),
   {
     en: /^the session that ingested document (\S+) no longer exists, so it has no review to go back to$/,
-    es: ([id]) => `la sesión que ingirió el documento ${id} ya no existe, así que no tiene revisión a la que volver`,
+    es: ([id]) =>
+      `la sesión que ingirió el documento ${id} ya no existe, así que no tiene revisión a la que volver`,
   },
   fixed(
     'move it to the right patient instead: `tecsalud-batch documents move ID --to EXPEDIENTE`',
@@ -348,7 +384,8 @@ const PATIENT_RULES: readonly RefusalRule[] = [
   ),
   {
     en: /^the text of document (\S+) is stored nowhere \(no content, no chunks\), so it cannot be reviewed again$/,
-    es: ([id]) => `el texto del documento ${id} no está guardado en ningún sitio (ni contenido ni fragmentos), así que no se puede revisar de nuevo`,
+    es: ([id]) =>
+      `el texto del documento ${id} no está guardado en ningún sitio (ni contenido ni fragmentos), así que no se puede revisar de nuevo`,
   },
   fixed(
     'move it to the right patient with `tecsalud-batch documents move`, or ingest its PDF again with --force',
@@ -356,7 +393,10 @@ const PATIENT_RULES: readonly RefusalRule[] = [
   ),
   { en: /^the file '(.*)' does not exist$/s, es: ([file]) => `el archivo '${file}' no existe` },
   fixed('give the path of a CSV file', 'indique la ruta de un archivo CSV'),
-  { en: /^'(.*)' is a folder, not a CSV file$/s, es: ([file]) => `'${file}' es una carpeta, no un archivo CSV` },
+  {
+    en: /^'(.*)' is a folder, not a CSV file$/s,
+    es: ([file]) => `'${file}' es una carpeta, no un archivo CSV`,
+  },
   {
     en: /^'(.*)' is not a patient registry CSV: (.*)$/s,
     es: ([file, why]) => `'${file}' no es un CSV de registro de pacientes: ${translateImportReason(why!)}`,
@@ -368,12 +408,17 @@ const PATIENT_RULES: readonly RefusalRule[] = [
   { en: /^'(.*)' is empty$/s, es: ([file]) => `'${file}' está vacío` },
   {
     en: /^'(.*)' is UTF-16 \(Excel's "Unicode Text"\), not a CSV this import reads$/s,
-    es: ([file]) => `'${file}' está en UTF-16 ("Texto Unicode" de Excel), no es un CSV que esta importación lea`,
+    es: ([file]) =>
+      `'${file}' está en UTF-16 ("Texto Unicode" de Excel), no es un CSV que esta importación lea`,
   },
-  fixed('in Excel, save it as "CSV UTF-8 (Comma delimited)"', 'en Excel, guárdelo como "CSV UTF-8 (delimitado por comas)"'),
+  fixed(
+    'in Excel, save it as "CSV UTF-8 (Comma delimited)"',
+    'en Excel, guárdelo como "CSV UTF-8 (delimitado por comas)"',
+  ),
   {
     en: /^'(.*)' is a spreadsheet workbook \(Excel \.xlsx or \.xls, LibreOffice \.ods\), not a CSV file$/s,
-    es: ([file]) => `'${file}' es un libro de hoja de cálculo (Excel .xlsx o .xls, LibreOffice .ods), no un archivo CSV`,
+    es: ([file]) =>
+      `'${file}' es un libro de hoja de cálculo (Excel .xlsx o .xls, LibreOffice .ods), no un archivo CSV`,
   },
   fixed(
     'in Excel, save it as "CSV UTF-8 (Comma delimited)" and import that file',
@@ -401,16 +446,21 @@ const OTHER_COMMAND_RULES: readonly RefusalRule[] = [
   fixed('give the text to search for', 'indique el texto que buscar'),
   {
     en: /^--type must be one of (.*), or a filename's type code \((.*)\)$/s,
-    es: ([types, codes]) => `--type debe ser uno de ${types}, o el código de tipo de un nombre de archivo (${codes})`,
+    es: ([types, codes]) =>
+      `--type debe ser uno de ${types}, o el código de tipo de un nombre de archivo (${codes})`,
   },
   {
     en: /^'(.*)' is not an expediente \(8 to 12 digits\)$/s,
     es: ([given]) => `'${given}' no es un expediente (de 8 a 12 dígitos)`,
   },
-  fixed('to find a patient by name: tecsalud-batch patients search "NAME"', 'para buscar a un paciente por nombre: tecsalud-batch patients search "NOMBRE"'),
+  fixed(
+    'to find a patient by name: tecsalud-batch patients search "NAME"',
+    'para buscar a un paciente por nombre: tecsalud-batch patients search "NOMBRE"',
+  ),
   {
     en: /^to find the expedientes that contain these digits: tecsalud-batch patients search (\d+)$/,
-    es: ([digits]) => `para buscar los expedientes que contienen estos dígitos: tecsalud-batch patients search ${digits}`,
+    es: ([digits]) =>
+      `para buscar los expedientes que contienen estos dígitos: tecsalud-batch patients search ${digits}`,
   },
   {
     en: /^--patient takes an expediente \(8 to 12 digits\), not '(.*)'$/s,
@@ -425,7 +475,10 @@ const OTHER_COMMAND_RULES: readonly RefusalRule[] = [
     en: /^the collections there: (.*); choose one with --collection$/s,
     es: ([names]) => `las colecciones que hay: ${names}; elija una con --collection`,
   },
-  fixed('it holds no collection yet: `tecsalud-batch ingest DIR` creates one', 'todavía no tiene colecciones: `tecsalud-batch ingest CARPETA` crea una'),
+  fixed(
+    'it holds no collection yet: `tecsalud-batch ingest DIR` creates one',
+    'todavía no tiene colecciones: `tecsalud-batch ingest CARPETA` crea una',
+  ),
   {
     en: /^the query '(.*)' has no word to search for: the embedded embedder leaves out common words \(de, la, el, y…\)$/s,
     es: ([query]) =>
@@ -435,7 +488,10 @@ const OTHER_COMMAND_RULES: readonly RefusalRule[] = [
     'search for the words the document would contain, e.g. "biometría hemática"',
     'busque las palabras que contendría el documento, p. ej. "biometría hemática"',
   ),
-  fixed('--review-threshold must not be above --auto-threshold', '--review-threshold no debe ser mayor que --auto-threshold'),
+  fixed(
+    '--review-threshold must not be above --auto-threshold',
+    '--review-threshold no debe ser mayor que --auto-threshold',
+  ),
   {
     en: /^--no-auth is accepted only when listening on a loopback address, not on (.*)$/s,
     es: ([host]) => `--no-auth solo se acepta al escuchar en una dirección de loopback, no en ${host}`,
@@ -497,7 +553,10 @@ const OTHER_COMMAND_RULES: readonly RefusalRule[] = [
     'use --vector-store chroma with --chroma-url (or CHROMA_URL), or a SQLite --db',
     'use --vector-store chroma con --chroma-url (o CHROMA_URL), o un --db de SQLite',
   ),
-  fixed('--extractor pdftotext needs poppler-utils, which is not installed', '--extractor pdftotext necesita poppler-utils, que no está instalado'),
+  fixed(
+    '--extractor pdftotext needs poppler-utils, which is not installed',
+    '--extractor pdftotext necesita poppler-utils, que no está instalado',
+  ),
   fixed(
     'install it (Debian: apt-get install poppler-utils), or use the default --extractor pdfium',
     'instálelo (Debian: apt-get install poppler-utils), o use el predeterminado --extractor pdfium',
@@ -508,7 +567,8 @@ const OTHER_COMMAND_RULES: readonly RefusalRule[] = [
   },
   {
     en: /^install (?:it|them) \(Debian: apt-get install (.*)\), or use the default --ocr-engine tesseract\.js$/s,
-    es: ([packages]) => `instálelo (Debian: apt-get install ${packages}), o use el predeterminado --ocr-engine tesseract.js`,
+    es: ([packages]) =>
+      `instálelo (Debian: apt-get install ${packages}), o use el predeterminado --ocr-engine tesseract.js`,
   },
 ];
 
@@ -516,16 +576,27 @@ const OTHER_COMMAND_RULES: readonly RefusalRule[] = [
 const NOT = "(?:, not '(.*)')?";
 const notInSpanish = (given: string | undefined) => (given ? `, no '${given}'` : '');
 const SCHEMA_RULES: readonly RefusalRule[] = [
-  fixed('--chunk-overlap must be smaller than --chunk-size', '--chunk-overlap debe ser menor que --chunk-size'),
-  { en: new RegExp(`^(--\\S+) must be one of ([^;]*?)${NOT}$`), es: ([flag, list, given]) => `${flag} debe ser uno de ${list}${notInSpanish(given)}` },
+  fixed(
+    '--chunk-overlap must be smaller than --chunk-size',
+    '--chunk-overlap debe ser menor que --chunk-size',
+  ),
+  {
+    en: new RegExp(`^(--\\S+) must be one of ([^;]*?)${NOT}$`),
+    es: ([flag, list, given]) => `${flag} debe ser uno de ${list}${notInSpanish(given)}`,
+  },
   {
     en: new RegExp(`^(--\\S+) must be a whole number from (\\d+) to (\\d+)${NOT}$`),
-    es: ([flag, from, to, given]) => `${flag} debe ser un número entero de ${from} a ${to}${notInSpanish(given)}`,
+    es: ([flag, from, to, given]) =>
+      `${flag} debe ser un número entero de ${from} a ${to}${notInSpanish(given)}`,
   },
-  { en: new RegExp(`^(--\\S+) must be a whole number${NOT}$`), es: ([flag, given]) => `${flag} debe ser un número entero${notInSpanish(given)}` },
+  {
+    en: new RegExp(`^(--\\S+) must be a whole number${NOT}$`),
+    es: ([flag, given]) => `${flag} debe ser un número entero${notInSpanish(given)}`,
+  },
   {
     en: new RegExp(`^(--\\S+) must be a number of (characters|seconds)${NOT}$`),
-    es: ([flag, unit, given]) => `${flag} debe ser un número de ${unit === 'seconds' ? 'segundos' : 'caracteres'}${notInSpanish(given)}`,
+    es: ([flag, unit, given]) =>
+      `${flag} debe ser un número de ${unit === 'seconds' ? 'segundos' : 'caracteres'}${notInSpanish(given)}`,
   },
   {
     en: new RegExp(`^(--\\S+) must be a number between 0 and 1${NOT}$`),

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.js';
@@ -192,5 +193,59 @@ describe.each(DATABASE_KINDS)('patients import --dry-run (%s)', { tags: ['slow']
     expect(real.code).toBe(ExitCode.SomeFailed);
     expect(countsOf(real.stdout)).toEqual(countsOf(dry.stdout));
     expect(await registry.snapshot()).not.toEqual(before);
+  });
+});
+
+describe('patients import --dry-run on a registry of another version of the tool', { tags: ['slow'] }, () => {
+  let dir: string;
+  let db: string;
+  beforeEach(async () => {
+    dir = createTempDir('tecsalud-import-dry-run-version-');
+    db = path.join(dir, 'registry.db');
+    fs.writeFileSync(path.join(dir, 'first.csv'), FIRST.join('\n') + '\n');
+    expect((await cli('patients', 'import', 'first.csv')).code).toBe(ExitCode.SomeFailed);
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const cli = (...args: string[]) => runCli([...args, '--db', db], { cwd: dir });
+  const sql = (statements: string) => {
+    const handle = new Database(db);
+    try {
+      handle.exec(statements);
+    } finally {
+      handle.close();
+    }
+  };
+  const bytes = () => createHash('sha256').update(fs.readFileSync(db)).digest('hex');
+
+  it('rehearses the migrations an older registry still needs, and leaves it unmigrated', async () => {
+    // The registry as the version before the job queue left it.
+    sql(
+      "drop table queue_sessions; drop table queue_workers; drop table queue_worker_sessions; drop table batch_content_claims; delete from kysely_migration where name = '0007-queue'",
+    );
+    const before = bytes();
+    const dry = await cli('patients', 'import', 'first.csv', '--dry-run', '--json');
+    expect([dry.code, dry.stderr]).toEqual([ExitCode.SomeFailed, '']);
+    expect(JSON.parse(dry.stdout)).toMatchObject({ dry_run: true, inserted: 0, unchanged: 3, rejected: 1 });
+    expect(bytes()).toBe(before);
+    expect(fs.readdirSync(dir).sort()).toEqual(['first.csv', 'registry.db']);
+  });
+
+  it('refuses, as the import would (exit 69), a registry a newer version migrated', async () => {
+    sql("insert into kysely_migration (name, timestamp) values ('0099-future', '2030-01-01T00:00:00.000Z')");
+    const real = await cli('patients', 'import', 'first.csv');
+    const dry = await cli('patients', 'import', 'first.csv', '--dry-run');
+    expect([real.code, dry.code]).toEqual([ExitCode.ServiceUnavailable, ExitCode.ServiceUnavailable]);
+    expect(dry.stdout).toBe('');
+    expect(dry.stderr).toBe(
+      'error: the database was migrated by a newer version of tecsalud-batch (0099-future unknown to this one): this version cannot write to it\n' +
+        'hint: use the version of tecsalud-batch that migrated it\n',
+    );
+    const spanish = await cli('patients', 'import', 'first.csv', '--dry-run', '--lang', 'es');
+    expect([spanish.code, spanish.stderr]).toEqual([
+      ExitCode.ServiceUnavailable,
+      'error: la base de datos fue migrada por una versión más reciente de tecsalud-batch (0099-future, desconocidas para esta): ' +
+        'esta versión no puede escribir en ella\nsugerencia: use la versión de tecsalud-batch que la migró\n',
+    ]);
   });
 });

@@ -531,6 +531,15 @@ const OTHER_COMMAND_RULES: readonly RefusalRule[] = [
     es: ([migrations, version]) =>
       `la base de datos fue migrada por una versión más reciente de tecsalud-batch (${migrations}, desconocidas para este worker, versión ${version}); este worker no procesará sus archivos`,
   },
+  {
+    en: /^the database was migrated by a newer version of tecsalud-batch \((.*) unknown to this one\): this version cannot write to it$/s,
+    es: ([migrations]) =>
+      `la base de datos fue migrada por una versión más reciente de tecsalud-batch (${migrations}, desconocidas para esta): esta versión no puede escribir en ella`,
+  },
+  fixed(
+    'use the version of tecsalud-batch that migrated it',
+    'use la versión de tecsalud-batch que la migró',
+  ),
   fixed(
     'install the same version of tecsalud-batch on every worker (and on the machine that enqueues)',
     'instale la misma versión de tecsalud-batch en cada worker (y en la máquina que encola)',

@@ -12,8 +12,8 @@ import { toPatientJson } from './patient-output.js';
 
 export function patientsShowCommand() {
   return patientsShowOptions().action(async (expediente, options, command) =>
-      finish(command, await showPatient(expediente, options, contextOf(command))),
-    );
+    finish(command, await showPatient(expediente, options, contextOf(command))),
+  );
 }
 
 /** The command's arguments, options and help, without its action (its handler's types come from here). */
@@ -73,8 +73,7 @@ export async function showPatient(
         created_at: d.createdAt,
       })),
     });
-  }
-  else {
+  } else {
     const lang = resolveLanguage({ flag: options.lang, env: context.env });
     const { label, source } = commandWordsFor(lang).patients;
     const rows: [string, string][] = [
@@ -88,7 +87,8 @@ export async function showPatient(
       [label('created'), formatLocalTimestamp(patient.createdAt, lang)],
       [label('updated'), formatLocalTimestamp(patient.updatedAt, lang)],
     ];
-    for (const [name, value] of rows) writeLine(context.io.stdout, `${name.padEnd(20)} ${sanitizeForTerminal(value)}`);
+    for (const [name, value] of rows)
+      writeLine(context.io.stdout, `${name.padEnd(20)} ${sanitizeForTerminal(value)}`);
     // The ids `documents move` and `documents detach` take.
     writeLine(context.io.stdout, `${label('documents').padEnd(20)} ${documents.length}`);
     for (const d of documents) {

@@ -50,11 +50,15 @@ function hiddenFile(name: string): Problem {
     };
   }
   if (name === '.DS_Store') {
-    return { code: 'hidden', message: "macOS folder metadata ('.DS_Store'), not a document: not read; delete it" };
+    return {
+      code: 'hidden',
+      message: "macOS folder metadata ('.DS_Store'), not a document: not read; delete it",
+    };
   }
   return {
     code: 'hidden',
-    message: "hidden file (its name starts with '.'): not read; if it is a document, rename it without the '.'",
+    message:
+      "hidden file (its name starts with '.'): not read; if it is a document, rename it without the '.'",
   };
 }
 
@@ -252,7 +256,9 @@ function parseNumeroAndType(rest: readonly string[]): Tail | Problem {
   const code = typePart.toUpperCase().normalize('NFC');
   if (!/^[\p{L}\p{M}\p{N}]+$/u.test(code)) {
     // `CONS (1)`, `CONS - copia`, `CONS - Copy`: what a browser or a file manager adds to a second copy.
-    const copy = /^([\p{L}\p{N}]+)\s*(?:\(\d+\)|-\s*(?:copia|copy)(?:\s*(?:\(\d+\)|\d+))?)$/iu.exec(typePart.trim());
+    const copy = /^([\p{L}\p{N}]+)\s*(?:\(\d+\)|-\s*(?:copia|copy)(?:\s*(?:\(\d+\)|\d+))?)$/iu.exec(
+      typePart.trim(),
+    );
     if (copy) {
       return {
         code: 'invalid_type',

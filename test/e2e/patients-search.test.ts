@@ -16,84 +16,92 @@ const REGISTRY = [
   '0012345678,SOTO,DIAZ,LUIS,1955-01-01,M',
 ];
 
-describe.each(DATABASE_KINDS)('patients search and show through the CLI on %s', { tags: ['slow'] }, (kind: DatabaseKind) => {
-  let dir: string;
-  let env: NodeJS.ProcessEnv;
-  let dropDatabase: () => Promise<void>;
-  // The tests only read: one registry for all of them.
-  beforeAll(async () => {
-    dir = createTempDir('tecsalud-search-');
-    if (kind === 'postgres') {
-      const scratch = await createScratchPostgresDatabase();
-      env = { TECSALUD_DB: scratch.url };
-      dropDatabase = scratch.drop;
-    } else {
-      env = { TECSALUD_DB: `sqlite:${path.join(dir, 'registry.db')}` };
-      dropDatabase = async () => undefined;
-    }
-    fs.writeFileSync(path.join(dir, 'registry.csv'), REGISTRY.join('\n') + '\n');
-    const imported = await cli('patients', 'import', 'registry.csv');
-    expect(imported.code, imported.stderr).toBe(0);
-  });
-  afterAll(async () => {
-    await dropDatabase().catch(() => undefined);
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+describe.each(DATABASE_KINDS)(
+  'patients search and show through the CLI on %s',
+  { tags: ['slow'] },
+  (kind: DatabaseKind) => {
+    let dir: string;
+    let env: NodeJS.ProcessEnv;
+    let dropDatabase: () => Promise<void>;
+    // The tests only read: one registry for all of them.
+    beforeAll(async () => {
+      dir = createTempDir('tecsalud-search-');
+      if (kind === 'postgres') {
+        const scratch = await createScratchPostgresDatabase();
+        env = { TECSALUD_DB: scratch.url };
+        dropDatabase = scratch.drop;
+      } else {
+        env = { TECSALUD_DB: `sqlite:${path.join(dir, 'registry.db')}` };
+        dropDatabase = async () => undefined;
+      }
+      fs.writeFileSync(path.join(dir, 'registry.csv'), REGISTRY.join('\n') + '\n');
+      const imported = await cli('patients', 'import', 'registry.csv');
+      expect(imported.code, imported.stderr).toBe(0);
+    });
+    afterAll(async () => {
+      await dropDatabase().catch(() => undefined);
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
 
-  const cli = (...args: string[]) => runCli(args, { cwd: dir, env });
-  const found = async (query: string, ...flags: string[]) => {
-    const result = await cli('patients', 'search', query, '--json', ...flags);
-    expect(result.code, result.stderr).toBe(0);
-    return JSON.parse(result.stdout) as { more: boolean; patients: { expediente: string }[] };
-  };
-  const expedientes = async (query: string) => (await found(query)).patients.map((p) => p.expediente);
+    const cli = (...args: string[]) => runCli(args, { cwd: dir, env });
+    const found = async (query: string, ...flags: string[]) => {
+      const result = await cli('patients', 'search', query, '--json', ...flags);
+      expect(result.code, result.stderr).toBe(0);
+      return JSON.parse(result.stdout) as { more: boolean; patients: { expediente: string }[] };
+    };
+    const expedientes = async (query: string) => (await found(query)).patients.map((p) => p.expediente);
 
-  it('finds a name from its words in any order, the given name first or the comma left out', async () => {
-    expect(await expedientes('CESAR RIOS')).toEqual(['3000016375', '3000016374']);
-    expect(await expedientes('rios cesar')).toEqual(['3000016375', '3000016374']);
-    // A name holding the words as typed comes first; the same words in another order follow.
-    expect(await expedientes('Coronado, César')).toEqual(['3000016374', '3000016375']);
-    expect(await expedientes('RÍOS CORONADO, CÉSAR')).toEqual(['3000016374', '3000016375']);
-    expect(await expedientes('nunez maria')).toEqual(['3000000104']);
-    expect(await expedientes('NUNEZ')).toEqual(['3000000106', '3000000104', '3000000105']);
-    expect(await expedientes('garza 100%')).toEqual([]);
-  });
+    it('finds a name from its words in any order, the given name first or the comma left out', async () => {
+      expect(await expedientes('CESAR RIOS')).toEqual(['3000016375', '3000016374']);
+      expect(await expedientes('rios cesar')).toEqual(['3000016375', '3000016374']);
+      // A name holding the words as typed comes first; the same words in another order follow.
+      expect(await expedientes('Coronado, César')).toEqual(['3000016374', '3000016375']);
+      expect(await expedientes('RÍOS CORONADO, CÉSAR')).toEqual(['3000016374', '3000016375']);
+      expect(await expedientes('nunez maria')).toEqual(['3000000104']);
+      expect(await expedientes('NUNEZ')).toEqual(['3000000106', '3000000104', '3000000105']);
+      expect(await expedientes('garza 100%')).toEqual([]);
+    });
 
-  it('finds a patient by digits of the expediente, with or without its name', async () => {
-    expect(await expedientes('3000016374')).toEqual(['3000016374']);
-    expect(await expedientes('1637')).toEqual(['3000016375', '3000016374']); // in name order
-    expect(await expedientes('coronado 16375')).toEqual(['3000016375']);
-  });
+    it('finds a patient by digits of the expediente, with or without its name', async () => {
+      expect(await expedientes('3000016374')).toEqual(['3000016374']);
+      expect(await expedientes('1637')).toEqual(['3000016375', '3000016374']); // in name order
+      expect(await expedientes('coronado 16375')).toEqual(['3000016375']);
+    });
 
-  it('says when more patients match than --limit shows, in Spanish too', async () => {
-    expect(await found('nunez', '--limit', '2')).toMatchObject({ more: true });
-    expect(await found('nunez', '--limit', '3')).toMatchObject({ more: false });
-    const english = await cli('patients', 'search', 'nunez', '--limit', '2');
-    expect(english.stdout).toContain("The first 2 patients that match 'NUNEZ' are shown; more match");
-    const spanish = await cli('patients', 'search', 'nunez', '--limit', '2', '--lang', 'es');
-    expect(spanish.stdout).toContain("Se muestran los primeros 2 pacientes que coinciden con 'NUNEZ'; hay más");
-    const all = await cli('patients', 'search', 'nunez', '--lang', 'es');
-    expect(all.stdout).toContain("3 pacientes coinciden con 'NUNEZ'.");
-    // One match in the singular, as the Spanish says it (it read "1 patient(s) match").
-    expect((await cli('patients', 'search', 'nunez maria')).stdout).toContain("1 patient matches 'NUNEZ MARIA'.");
-    expect((await cli('patients', 'search', 'nunez')).stdout).toContain("3 patients match 'NUNEZ'.");
-  });
+    it('says when more patients match than --limit shows, in Spanish too', async () => {
+      expect(await found('nunez', '--limit', '2')).toMatchObject({ more: true });
+      expect(await found('nunez', '--limit', '3')).toMatchObject({ more: false });
+      const english = await cli('patients', 'search', 'nunez', '--limit', '2');
+      expect(english.stdout).toContain("The first 2 patients that match 'NUNEZ' are shown; more match");
+      const spanish = await cli('patients', 'search', 'nunez', '--limit', '2', '--lang', 'es');
+      expect(spanish.stdout).toContain(
+        "Se muestran los primeros 2 pacientes que coinciden con 'NUNEZ'; hay más",
+      );
+      const all = await cli('patients', 'search', 'nunez', '--lang', 'es');
+      expect(all.stdout).toContain("3 pacientes coinciden con 'NUNEZ'.");
+      // One match in the singular, as the Spanish says it (it read "1 patient(s) match").
+      expect((await cli('patients', 'search', 'nunez maria')).stdout).toContain(
+        "1 patient matches 'NUNEZ MARIA'.",
+      );
+      expect((await cli('patients', 'search', 'nunez')).stdout).toContain("3 patients match 'NUNEZ'.");
+    });
 
-  it('show names the expediente with the same number when leading zeros were added or dropped, never shows it instead', async () => {
-    const padded = await cli('patients', 'show', '03000016374');
-    expect(padded.code).toBe(64);
-    expect(padded.stdout).toBe('');
-    expect(padded.stderr).toContain("no patient with expediente '03000016374'");
-    expect(padded.stderr).toContain(
-      'the registry has the same number with other leading zeros: 3000016374; if that is the one: tecsalud-batch patients show 3000016374',
-    );
-    const stripped = await cli('patients', 'show', '12345678', '--lang', 'es');
-    expect(stripped.code).toBe(64);
-    expect(stripped.stderr).toContain(
-      'el registro tiene el mismo número con otros ceros a la izquierda: 0012345678; si es ese: tecsalud-batch patients show 0012345678',
-    );
-    const absent = await cli('patients', 'show', '3999999999');
-    expect(absent.code).toBe(64);
-    expect(absent.stderr).toContain('try `tecsalud-batch patients search "NAME"`');
-  });
-});
+    it('show names the expediente with the same number when leading zeros were added or dropped, never shows it instead', async () => {
+      const padded = await cli('patients', 'show', '03000016374');
+      expect(padded.code).toBe(64);
+      expect(padded.stdout).toBe('');
+      expect(padded.stderr).toContain("no patient with expediente '03000016374'");
+      expect(padded.stderr).toContain(
+        'the registry has the same number with other leading zeros: 3000016374; if that is the one: tecsalud-batch patients show 3000016374',
+      );
+      const stripped = await cli('patients', 'show', '12345678', '--lang', 'es');
+      expect(stripped.code).toBe(64);
+      expect(stripped.stderr).toContain(
+        'el registro tiene el mismo número con otros ceros a la izquierda: 0012345678; si es ese: tecsalud-batch patients show 0012345678',
+      );
+      const absent = await cli('patients', 'show', '3999999999');
+      expect(absent.code).toBe(64);
+      expect(absent.stderr).toContain('try `tecsalud-batch patients search "NAME"`');
+    });
+  },
+);

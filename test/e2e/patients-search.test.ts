@@ -103,5 +103,62 @@ describe.each(DATABASE_KINDS)(
       expect(absent.code).toBe(64);
       expect(absent.stderr).toContain('try `tecsalud-batch patients search "NAME"`');
     });
+
+    it('show says why what was typed or pasted is not an expediente, as the parser says it, and where the patient is', async () => {
+      const refusal = async (...args: string[]) => {
+        const run = await cli('patients', 'show', ...args);
+        expect([run.code, run.stdout]).toEqual([64, '']);
+        return run.stderr;
+      };
+      // 13 digits: the registry's expediente with a zero too many (never shown in its place), or another number.
+      expect(await refusal('00012345678901')).toBe(
+        "error: the expediente '00012345678901' has 14 digits; it must have 8 to 12\n" +
+          "hint: a longer number is another one (a document's or an account's): the expediente is the first part of a " +
+          'document\'s file name; to find a patient by name: tecsalud-batch patients search "NAME"\n',
+      );
+      expect(await refusal('0000000012345678')).toBe(
+        "error: the expediente '0000000012345678' has 16 digits; it must have 8 to 12\n" +
+          'hint: the registry has the same number with other leading zeros: 0012345678; if that is the one: tecsalud-batch patients show 0012345678\n',
+      );
+      expect(await refusal('3000016374123')).toMatch(
+        /has 13 digits; it must have 8 to 12\nhint: a longer number is another one/,
+      );
+      // A document's file name, or the expediente written in groups or inside other text.
+      expect(await refusal('3000016374_RÍOS CORONADO, CÉSAR_HC.pdf')).toBe(
+        "error: '3000016374_RÍOS CORONADO, CÉSAR_HC.pdf' is a file name, not an expediente\n" +
+          'hint: the expediente it starts with: tecsalud-batch patients show 3000016374\n',
+      );
+      expect(await refusal('3000 016 374')).toBe(
+        "error: the expediente '3000 016 374' contains characters other than digits (a space); it must be 8 to 12 digits\n" +
+          'hint: without them: tecsalud-batch patients show 3000016374\n',
+      );
+      expect(await refusal('EXP-3000016374')).toBe(
+        "error: the expediente 'EXP-3000016374' contains letters; it must be 8 to 12 digits\n" +
+          'hint: the expediente in it: tecsalud-batch patients show 3000016374\n',
+      );
+      // The ids patients show and status --files print.
+      expect(await refusal('3f2a9c1e')).toMatch(
+        /^error: the expediente '3f2a9c1e' contains letters; .*\nhint: it looks like a document's or a session's id: /,
+      );
+      // In Spanish, message and hint.
+      expect(await refusal('3000016374123', '--lang', 'es')).toBe(
+        "error: el expediente '3000016374123' tiene 13 dígitos; debe tener de 8 a 12\n" +
+          'sugerencia: un número más largo es otro (el de un documento o de una cuenta): el expediente es la primera parte ' +
+          'del nombre de archivo de un documento; para buscar a un paciente por nombre: tecsalud-batch patients search "NOMBRE"\n',
+      );
+      expect(await refusal('3000016374_RÍOS CORONADO, CÉSAR_HC.pdf', '--lang', 'es')).toBe(
+        "error: '3000016374_RÍOS CORONADO, CÉSAR_HC.pdf' es un nombre de archivo, no un expediente\n" +
+          'sugerencia: el expediente con el que empieza: tecsalud-batch patients show 3000016374\n',
+      );
+      expect(await refusal('3000-016-374', '--lang', 'es')).toMatch(
+        /\nsugerencia: sin ellos: tecsalud-batch patients show 3000016374\n$/,
+      );
+      expect(await refusal('EXP-3000016374', '--lang', 'es')).toMatch(
+        /\nsugerencia: el expediente que contiene: tecsalud-batch patients show 3000016374\n$/,
+      );
+      expect(await refusal('3f2a9c1e', '--lang', 'es')).toMatch(
+        /\nsugerencia: parece el id de un documento o de una sesión: /,
+      );
+    });
   },
 );

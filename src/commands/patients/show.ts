@@ -1,4 +1,5 @@
 import { Command } from '@commander-js/extra-typings';
+import { expedienteProblem, parseFilename } from '../../core/filename/parse-filename.js';
 import { isExpediente } from '../../core/registry/registry-row.js';
 import { sanitizeForTerminal } from '../../core/text/sanitize-for-terminal.js';
 import { ExitCode, UsageError } from '../../errors.js';
@@ -27,6 +28,74 @@ function patientsShowOptions() {
     .addOption(langOption());
 }
 
+const NAME_SEARCH_HINT = 'to find a patient by name: tecsalud-batch patients search "NAME"';
+
+function sameNumberHint(expedientes: string[]): string {
+  return (
+    `the registry has the same number with other leading zeros: ${expedientes.join(', ')}; ` +
+    `if that is the one: tecsalud-batch patients show ${expedientes[0]}`
+  );
+}
+
+/**
+ * Every registry patient has an expediente (the import refuses others), so anything else is a name, a typo, a
+ * file name or another number pasted by mistake, not "no patient": said as the parser says it of a file name's
+ * expediente, with where that patient is found.
+ */
+async function notAnExpediente(given: string, context: CommandContext): Promise<UsageError> {
+  const shown = sanitizeForTerminal(given);
+  if (!/\d/.test(given))
+    return new UsageError(`'${shown}' is not an expediente (8 to 12 digits)`, NAME_SEARCH_HINT);
+  // Digits are part of an expediente someone half remembers or copied short: search finds them inside one.
+  if (/^\d{1,7}$/.test(given)) {
+    return new UsageError(
+      `'${shown}' is not an expediente (8 to 12 digits)`,
+      `to find the expedientes that contain these digits: tecsalud-batch patients search ${given}`,
+    );
+  }
+  // A document's file name pasted whole: its first part is the expediente.
+  const file = parseFilename(given);
+  if (file.ok) {
+    return new UsageError(
+      `'${shown}' is a file name, not an expediente`,
+      `the expediente it starts with: tecsalud-batch patients show ${file.parsed.expediente}`,
+    );
+  }
+  const problem = sanitizeForTerminal(expedienteProblem(given)?.message ?? '');
+  // 3000 768 077, 3000-768-077: grouped as a form prints it.
+  const digits = given.replace(/[\s.-]/g, '');
+  if (isExpediente(digits))
+    return new UsageError(problem, `without them: tecsalud-batch patients show ${digits}`);
+  if (/^\d+$/.test(given)) {
+    // Zeros a system padded it with (the registry is asked), or another number (a document's, an account's).
+    let sameNumber: string[] = [];
+    if (given.startsWith('0')) {
+      const { expedientesOfTheSameNumber } = await import('../../app/patients.js');
+      sameNumber = await expedientesOfTheSameNumber(context, given);
+    }
+    return new UsageError(
+      problem,
+      sameNumber.length > 0
+        ? sameNumberHint(sameNumber)
+        : "a longer number is another one (a document's or an account's): the expediente is the first part of a " +
+            `document's file name; ${NAME_SEARCH_HINT}`,
+    );
+  }
+  // The ids `patients show` and `status --files` print (documents, sessions): the first 8 hex digits of one, or all of it.
+  if (/^[0-9a-f]{8}(-[0-9a-f]{4}){0,3}(-[0-9a-f]{12})?$/i.test(given)) {
+    return new UsageError(
+      problem,
+      "it looks like a document's or a session's id: `documents move ID --to EXPEDIENTE` and `documents detach ID` " +
+        'take a document id; `status SESSION` a session id',
+    );
+  }
+  // EXP-3000768077, 3000768077/2: one expediente inside other text.
+  const inside = given.match(/(?<!\d)\d{8,12}(?!\d)/g);
+  if (inside?.length === 1)
+    return new UsageError(problem, `the expediente in it: tecsalud-batch patients show ${inside[0]}`);
+  return new UsageError(problem, NAME_SEARCH_HINT);
+}
+
 export type ShowPatientOptions = ReturnType<ReturnType<typeof patientsShowOptions>['opts']>;
 
 export async function showPatient(
@@ -34,29 +103,17 @@ export async function showPatient(
   options: ShowPatientOptions,
   context: CommandContext,
 ): Promise<number> {
-  // Every registry patient has one (import refuses others): anything else is a typo or a name, not "no patient".
-  if (!isExpediente(expediente.trim())) {
-    // Digits are part of an expediente someone half remembers or copied short: search finds them inside one.
-    const digits = /^\d+$/.test(expediente.trim()) ? expediente.trim() : null;
-    throw new UsageError(
-      `'${sanitizeForTerminal(expediente)}' is not an expediente (8 to 12 digits)`,
-      digits
-        ? `to find the expedientes that contain these digits: tecsalud-batch patients search ${digits}`
-        : 'to find a patient by name: tecsalud-batch patients search "NAME"',
-    );
-  }
+  const given = expediente.trim();
+  if (!isExpediente(given)) throw await notAnExpediente(given, context);
   const { expedientesOfTheSameNumber, findPatientWithDocuments } = await import('../../app/patients.js');
-  const found = await findPatientWithDocuments(context, expediente.trim());
+  const found = await findPatientWithDocuments(context, given);
   if (!found) {
     // A number copied with a leading zero too many, or from a sheet that dropped them, is named, never
     // shown in its place: which of two expedientes a person meant is theirs to say.
-    const sameNumber = await expedientesOfTheSameNumber(context, expediente.trim());
+    const sameNumber = await expedientesOfTheSameNumber(context, given);
     throw new UsageError(
       `no patient with expediente '${sanitizeForTerminal(expediente)}'`,
-      sameNumber.length > 0
-        ? `the registry has the same number with other leading zeros: ${sameNumber.join(', ')}; ` +
-            `if that is the one: tecsalud-batch patients show ${sameNumber[0]}`
-        : 'try `tecsalud-batch patients search "NAME"`',
+      sameNumber.length > 0 ? sameNumberHint(sameNumber) : 'try `tecsalud-batch patients search "NAME"`',
     );
   }
   const { patient, documents } = found;

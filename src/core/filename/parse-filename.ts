@@ -163,14 +163,6 @@ function checkExpediente(expediente: string): Problem | undefined {
       message: `missing expediente: the file name must start with the expediente (${range}) and a '_'`,
     };
   }
-  if (ASCII_DIGITS.test(expediente)) {
-    const digits = expediente.length;
-    if (digits >= EXPEDIENTE_MIN_DIGITS && digits <= EXPEDIENTE_MAX_DIGITS) return undefined;
-    return {
-      code: 'expediente_length',
-      message: `the expediente ${quote(expediente)} has ${digits} digit${digits === 1 ? '' : 's'}; it must have ${EXPEDIENTE_MIN_DIGITS} to ${EXPEDIENTE_MAX_DIGITS}`,
-    };
-  }
   // A comma in the first part means the name came first: say where the expediente belongs.
   if (expediente.includes(',')) {
     return {
@@ -178,16 +170,34 @@ function checkExpediente(expediente: string): Problem | undefined {
       message: `the file name must start with the expediente (${range}), but it starts with ${quote(expediente)}`,
     };
   }
-  if (LETTER.test(expediente)) {
+  return expedienteProblem(expediente);
+}
+
+/**
+ * What keeps `text` from being an expediente (8 to 12 ASCII digits), said as the parser says it of a file
+ * name's first part: how many digits it has, or that it holds letters or which other characters; undefined
+ * for an expediente. `patients show` words its refusal with it too.
+ */
+export function expedienteProblem(text: string): Problem | undefined {
+  const range = `${EXPEDIENTE_MIN_DIGITS} to ${EXPEDIENTE_MAX_DIGITS} digits`;
+  if (ASCII_DIGITS.test(text)) {
+    const digits = text.length;
+    if (digits >= EXPEDIENTE_MIN_DIGITS && digits <= EXPEDIENTE_MAX_DIGITS) return undefined;
+    return {
+      code: 'expediente_length',
+      message: `the expediente ${quote(text)} has ${digits} digit${digits === 1 ? '' : 's'}; it must have ${EXPEDIENTE_MIN_DIGITS} to ${EXPEDIENTE_MAX_DIGITS}`,
+    };
+  }
+  if (LETTER.test(text)) {
     return {
       code: 'invalid_expediente',
-      message: `the expediente ${quote(expediente)} contains letters; it must be ${range}`,
+      message: `the expediente ${quote(text)} contains letters; it must be ${range}`,
     };
   }
   return {
     code: 'invalid_expediente',
-    message: `the expediente ${quote(expediente)} contains characters other than digits (${describeCharacters(
-      expediente.replace(/[0-9]/g, ''),
+    message: `the expediente ${quote(text)} contains characters other than digits (${describeCharacters(
+      text.replace(/[0-9]/g, ''),
     )}); it must be ${range}`,
   };
 }

@@ -458,6 +458,30 @@ const OTHER_COMMAND_RULES: readonly RefusalRule[] = [
     'para buscar a un paciente por nombre: tecsalud-batch patients search "NOMBRE"',
   ),
   {
+    en: /^'(.*)' is a file name, not an expediente$/s,
+    es: ([given]) => `'${given}' es un nombre de archivo, no un expediente`,
+  },
+  {
+    en: /^the expediente it starts with: tecsalud-batch patients show (\d+)$/,
+    es: ([expediente]) => `el expediente con el que empieza: tecsalud-batch patients show ${expediente}`,
+  },
+  {
+    en: /^without them: tecsalud-batch patients show (\d+)$/,
+    es: ([expediente]) => `sin ellos: tecsalud-batch patients show ${expediente}`,
+  },
+  {
+    en: /^the expediente in it: tecsalud-batch patients show (\d+)$/,
+    es: ([expediente]) => `el expediente que contiene: tecsalud-batch patients show ${expediente}`,
+  },
+  fixed(
+    "it looks like a document's or a session's id: `documents move ID --to EXPEDIENTE` and `documents detach ID` take a document id; `status SESSION` a session id",
+    'parece el id de un documento o de una sesión: `documents move ID --to EXPEDIENTE` y `documents detach ID` reciben el id de un documento; `status SESIÓN`, el de una sesión',
+  ),
+  fixed(
+    "a longer number is another one (a document's or an account's): the expediente is the first part of a document's file name; to find a patient by name: tecsalud-batch patients search \"NAME\"",
+    'un número más largo es otro (el de un documento o de una cuenta): el expediente es la primera parte del nombre de archivo de un documento; para buscar a un paciente por nombre: tecsalud-batch patients search "NOMBRE"',
+  ),
+  {
     en: /^to find the expedientes that contain these digits: tecsalud-batch patients search (\d+)$/,
     es: ([digits]) =>
       `para buscar los expedientes que contienen estos dígitos: tecsalud-batch patients search ${digits}`,

@@ -33,6 +33,10 @@ const NEXT = [
   '12345678,SOTO,DIAZ,LUIS,1975-05-05,M',
 ];
 
+function digestOf(file: string): string {
+  return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+}
+
 /** A registry of one kind, and a fingerprint of everything in it. */
 interface Registry {
   db: string;
@@ -50,12 +54,7 @@ async function createRegistry(kind: DatabaseKind, dir: string): Promise<Registry
           fs
             .readdirSync(dir)
             .filter((name) => name.startsWith('registry.db'))
-            .map((name) => [
-              name,
-              createHash('sha256')
-                .update(fs.readFileSync(path.join(dir, name)))
-                .digest('hex'),
-            ]),
+            .map((name) => [name, digestOf(path.join(dir, name))]),
         ),
       cleanup: () => Promise.resolve(),
     };
@@ -216,7 +215,7 @@ describe('patients import --dry-run on a registry of another version of the tool
       handle.close();
     }
   };
-  const bytes = () => createHash('sha256').update(fs.readFileSync(db)).digest('hex');
+  const bytes = () => digestOf(db);
 
   it('rehearses the migrations an older registry still needs, and leaves it unmigrated', async () => {
     // The registry as the version before the job queue left it.

@@ -54,15 +54,26 @@ describe('patients import: a registry import you can trust', { tags: ['slow'] },
     ]);
     const text = await cli('patients', 'import', file);
     expect(text.code).toBe(ExitCode.SomeFailed);
-    expect(text.stdout).toMatch(/Imported 6 rows .*: 3 inserted, 0 updated, 0 unchanged, 1 repeated, 2 rejected\./);
+    expect(text.stdout).toMatch(
+      /Imported 6 rows .*: 3 inserted, 0 updated, 0 unchanged, 1 repeated, 2 rejected\./,
+    );
     expect(text.stdout).toMatch(/line 4: the same as line 2; skipped/);
     expect(text.stdout).toMatch(/line 6: expediente 3000000102 is also on line 3, with other data/);
     // The first row of an expediente is the one imported.
     expect(patient('3000000102')?.nombres).toBe('ANA');
 
     const json = JSON.parse((await cli('patients', 'import', file, '--json')).stdout);
-    expect(json).toMatchObject({ total_rows: 6, inserted: 0, updated: 0, unchanged: 3, duplicates: 1, rejected: 2 });
-    expect(json.inserted + json.updated + json.unchanged + json.duplicates + json.rejected).toBe(json.total_rows);
+    expect(json).toMatchObject({
+      total_rows: 6,
+      inserted: 0,
+      updated: 0,
+      unchanged: 3,
+      duplicates: 1,
+      rejected: 2,
+    });
+    expect(json.inserted + json.updated + json.unchanged + json.duplicates + json.rejected).toBe(
+      json.total_rows,
+    );
     expect(json.duplicate_rows).toEqual([{ line: 4, first_line: 2 }]);
     expect(json.rejected_rows.map((r: { line: number }) => r.line)).toEqual([6, 7]);
   });
@@ -75,7 +86,9 @@ describe('patients import: a registry import you can trust', { tags: ['slow'] },
     );
     const refused = await cli('patients', 'import', file);
     expect(refused.code).toBe(ExitCode.Usage);
-    expect(refused.stderr).toMatch(/^error: '.*excel\.csv' is not UTF-8: line 2 has bytes that are not UTF-8/m);
+    expect(refused.stderr).toMatch(
+      /^error: '.*excel\.csv' is not UTF-8: line 2 has bytes that are not UTF-8/m,
+    );
     expect(refused.stderr).toMatch(/^hint: import it again with --encoding windows-1252 \(or latin1\)/m);
     expect(refused.stderr).not.toMatch(/\n\s+at /);
     expect(query<{ n: number }>('select count(*) n from patients')[0]!.n).toBe(0);
@@ -83,8 +96,16 @@ describe('patients import: a registry import you can trust', { tags: ['slow'] },
     for (const encoding of ['windows-1252', 'latin1']) {
       const imported = await cli('patients', 'import', file, '--encoding', encoding, '--json');
       expect(imported.code, imported.stderr).toBe(0);
-      expect(patient('3000000201')).toEqual({ apellido_paterno: 'PEÑA', apellido_materno: 'MUÑOZ', nombres: 'JOSÉ ÁNGEL' });
-      expect(patient('3000000202')).toEqual({ apellido_paterno: 'NÚÑEZ', apellido_materno: 'IBÁÑEZ', nombres: 'MARÍA JOSÉ' });
+      expect(patient('3000000201')).toEqual({
+        apellido_paterno: 'PEÑA',
+        apellido_materno: 'MUÑOZ',
+        nombres: 'JOSÉ ÁNGEL',
+      });
+      expect(patient('3000000202')).toEqual({
+        apellido_paterno: 'NÚÑEZ',
+        apellido_materno: 'IBÁÑEZ',
+        nombres: 'MARÍA JOSÉ',
+      });
     }
 
     // A UTF-8 file read as Windows-1252 would store 'PEÃ‘A': refused, nothing changed.
@@ -99,7 +120,10 @@ describe('patients import: a registry import you can trust', { tags: ['slow'] },
   it('refuses the workbook itself (.xlsx, .xls), whatever its name, with how to export it: not "not UTF-8"', async () => {
     const xlsx = path.join(dir, 'registro.xlsx');
     // A ZIP, as .xlsx and .ods are: its local file header, then deflated XML.
-    fs.writeFileSync(xlsx, Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00]), Buffer.alloc(64, 0x9c)]));
+    fs.writeFileSync(
+      xlsx,
+      Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00]), Buffer.alloc(64, 0x9c)]),
+    );
     // An Excel 97-2003 workbook (OLE2) saved under a .csv name.
     const xls = path.join(dir, 'registro.csv');
     fs.writeFileSync(xls, Buffer.concat([Buffer.from('d0cf11e0a1b11ae1', 'hex'), Buffer.alloc(64, 0xff)]));
@@ -112,8 +136,12 @@ describe('patients import: a registry import you can trust', { tags: ['slow'] },
       );
     }
     const spanish = await cli('patients', 'import', xlsx, '--lang', 'es');
-    expect(spanish.stderr).toContain('es un libro de hoja de cálculo (Excel .xlsx o .xls, LibreOffice .ods), no un archivo CSV');
-    expect(spanish.stderr).toContain('sugerencia: en Excel, guárdelo como "CSV UTF-8 (delimitado por comas)" e importe ese archivo');
+    expect(spanish.stderr).toContain(
+      'es un libro de hoja de cálculo (Excel .xlsx o .xls, LibreOffice .ods), no un archivo CSV',
+    );
+    expect(spanish.stderr).toContain(
+      'sugerencia: en Excel, guárdelo como "CSV UTF-8 (delimitado por comas)" e importe ese archivo',
+    );
   });
 
   it('a stray quote costs its own row only; a quote never closed says what it swallowed, in Spanish too', async () => {
@@ -127,11 +155,17 @@ describe('patients import: a registry import you can trust', { tags: ['slow'] },
     expect(JSON.parse(strayRun.stdout)).toMatchObject({
       inserted: 1,
       rejected: 1,
-      rejected_rows: [{ line: 2, reason: `apellido_paterno '"GARZA" RUIZ' contains characters that are not letters` }],
+      rejected_rows: [
+        { line: 2, reason: `apellido_paterno '"GARZA" RUIZ' contains characters that are not letters` },
+      ],
     });
     expect(patient('3000000202')).toMatchObject({ apellido_paterno: 'SOTO', nombres: 'LUIS' });
 
-    const open = writeCsv('open-quote.csv', [HEADER, '3000000203,"PEREZ,LOPEZ,JUAN,1980-01-01,M', '3000000204,SOTO,DIAZ,EVA,,F']);
+    const open = writeCsv('open-quote.csv', [
+      HEADER,
+      '3000000203,"PEREZ,LOPEZ,JUAN,1980-01-01,M',
+      '3000000204,SOTO,DIAZ,EVA,,F',
+    ]);
     const english = await cli('patients', 'import', open);
     expect(english.stdout).toContain(
       'line 2: unreadable CSV: a quote (") opens a field on this line and is never closed, so the lines after it were read ' +
@@ -145,7 +179,11 @@ describe('patients import: a registry import you can trust', { tags: ['slow'] },
   });
 
   it('says in Spanish too that Excel turned the expedientes into numbers (scientific notation, decimals)', async () => {
-    const file = writeCsv('numbers.csv', [HEADER, '3.00077E+09,NUNEZ,PEREZ,JOSE,1990-01-01,M', '3000000004.0,SOTO,DIAZ,ANA,1990-01-01,F']);
+    const file = writeCsv('numbers.csv', [
+      HEADER,
+      '3.00077E+09,NUNEZ,PEREZ,JOSE,1990-01-01,M',
+      '3000000004.0,SOTO,DIAZ,ANA,1990-01-01,F',
+    ]);
     const english = await cli('patients', 'import', file);
     expect(english.stdout).toContain(
       "line 3: expediente '3000000004.0' is a number with decimals: the expediente column was formatted as a number; " +
@@ -183,7 +221,14 @@ describe('patients import: a registry import you can trust', { tags: ['slow'] },
     const refused = await cli('patients', 'import', edits, '--json');
     expect(refused.code).toBe(ExitCode.SomeFailed);
     const report = JSON.parse(refused.stdout);
-    expect(report).toMatchObject({ total_rows: 4, inserted: 1, updated: 2, rejected: 1, renames_refused: 1, renamed: 0 });
+    expect(report).toMatchObject({
+      total_rows: 4,
+      inserted: 1,
+      updated: 2,
+      rejected: 1,
+      renames_refused: 1,
+      renamed: 0,
+    });
     expect(report.rejected_rows).toEqual([
       {
         line: 2,
@@ -193,7 +238,11 @@ describe('patients import: a registry import you can trust', { tags: ['slow'] },
       },
     ]);
     expect(patient('3000875628')?.nombres).toBe('JOSE MARIA');
-    expect(patient('3000016374')).toEqual({ apellido_paterno: 'RÍOS', apellido_materno: 'CORONADO', nombres: 'CÉSAR' });
+    expect(patient('3000016374')).toEqual({
+      apellido_paterno: 'RÍOS',
+      apellido_materno: 'CORONADO',
+      nombres: 'CÉSAR',
+    });
     expect(patient('3000001298')?.nombres).toBe('GRACIELA');
 
     const allowed = await cli('patients', 'import', edits, '--allow-rename', '--user', 'archivo', '--json');
@@ -215,7 +264,9 @@ describe('patients import: a registry import you can trust', { tags: ['slow'] },
 
     // A birth date or sex the content check compares documents with: changed for a patient with documents, audited.
     const details = () =>
-      query<{ actor: string; details: string }>("select actor, details from audit_log where action = 'patient_details_changed'");
+      query<{ actor: string; details: string }>(
+        "select actor, details from audit_log where action = 'patient_details_changed'",
+      );
     const already = details().length;
     const corrected = writeCsv('corrected.csv', [
       HEADER,
@@ -240,6 +291,9 @@ describe('patients import: a registry import you can trust', { tags: ['slow'] },
       line: 2,
     });
     const back = writeCsv('back.csv', [HEADER, '3000016374,RÍOS,CORONADO,CÉSAR,1995-09-28,F']);
+    // A rehearsal says what would be written, and writes nothing: the real import below still finds the change.
+    const rehearsed = await cli('patients', 'import', back, '--dry-run');
+    expect(rehearsed.stdout).toContain('birth date 1995-09-29 → 1995-09-28 (would be written;');
     const spanish = await cli('patients', 'import', back, '--lang', 'es');
     expect(spanish.stdout).toContain(
       '  línea 2: expediente 3000016374, que tiene 1 documento: fecha de nacimiento 29/09/1995 → 28/09/1995 (escrito;',
@@ -257,10 +311,27 @@ describe('patients import: a registry import you can trust', { tags: ['slow'] },
     expect(JSON.parse(ingested.stdout).created_patients).toBe(1);
 
     const listed = await cli('patients', 'search', 'julio torre', '--lang', 'es');
-    expect(listed.stdout).toContain('3000635026    DE LA TORRE VALDEZ, JULIO CÉSAR  (creado por una ingesta)');
+    expect(listed.stdout).toContain(
+      '3000635026    DE LA TORRE VALDEZ, JULIO CÉSAR  (creado por una ingesta)',
+    );
     expect((await cli('patients', 'show', '3000635026')).stdout).toMatch(/source\s+created by an ingest/);
 
-    const official = writeCsv('official.csv', [HEADER, '3000635026,DE LA TORRE,VALDEZ,JULIO CÉSAR,1971-02-03,M']);
+    const official = writeCsv('official.csv', [
+      HEADER,
+      '3000635026,DE LA TORRE,VALDEZ,JULIO CÉSAR,1971-02-03,M',
+    ]);
+    // Rehearsed first: every line of the report in the conditional, none claiming a write or an audit entry.
+    const [rehearsed, ensayo] = await Promise.all([
+      cli('patients', 'import', official, '--dry-run'),
+      cli('patients', 'import', official, '--dry-run', '--lang', 'es'),
+    ]);
+    expect(rehearsed.stdout).toContain(
+      '1 patient created by an ingest or a review from a file name would get its registry row (origin: registry;',
+    );
+    expect(rehearsed.stdout).not.toMatch(/now has|see the audit log/);
+    expect(ensayo.stdout).toContain('obtendría su fila del registro');
+    expect(ensayo.stdout).not.toMatch(/tiene ahora|vea la bitácora/);
+    expect((await cli('patients', 'show', '3000635026')).stdout).toMatch(/source\s+created by an ingest/);
     const imported = await cli('patients', 'import', official, '--user', 'archivo');
     expect(imported.code, imported.stderr).toBe(0);
     expect(imported.stdout).toContain('0 inserted, 1 updated');
@@ -302,7 +373,9 @@ describe('patients import: a registry import you can trust', { tags: ['slow'] },
     ]);
     const imported = await cli('patients', 'import', edits);
     expect(imported.code).toBe(ExitCode.SomeFailed);
-    expect(imported.stdout).toMatch(/\n {2}line 2: would rename expediente 3000875628 .*\n {2}line 3: empty apellido_paterno\n/);
+    expect(imported.stdout).toMatch(
+      /\n {2}line 2: would rename expediente 3000875628 .*\n {2}line 3: empty apellido_paterno\n/,
+    );
   });
 
   it('--allow-rename-of writes the renames of the expedientes named, and still refuses the others', async () => {
@@ -351,7 +424,9 @@ describe('patients import: a registry import you can trust', { tags: ['slow'] },
     );
     expect(patient('3000016374')?.nombres).toBe('CÉSAR AUGUSTO');
     expect(patient('3000875628')?.nombres).toBe('JOSE MARIA');
-    const audit = query<{ details: string }>("select details from audit_log where action = 'patient_renamed'");
+    const audit = query<{ details: string }>(
+      "select details from audit_log where action = 'patient_renamed'",
+    );
     expect(audit.map((row) => JSON.parse(row.details).expediente)).toEqual(['3000016374']);
   });
 
@@ -359,7 +434,11 @@ describe('patients import: a registry import you can trust', { tags: ['slow'] },
     writeCsv('first.csv', [HEADER, '0012345678,SOTO,DIAZ,LUIS,1955-01-01,M']);
     expect((await cli('patients', 'import', 'first.csv')).code).toBe(0);
     // The same sheet after a trip through Excel: the zeros are gone.
-    writeCsv('excel.csv', [HEADER, '12345678,SOTO,DIAZ,LUIS,1955-01-01,M', '3000000009,GARZA,TIJERINA,MARIA,1960-01-02,F']);
+    writeCsv('excel.csv', [
+      HEADER,
+      '12345678,SOTO,DIAZ,LUIS,1955-01-01,M',
+      '3000000009,GARZA,TIJERINA,MARIA,1960-01-02,F',
+    ]);
     const imported = await cli('patients', 'import', 'excel.csv', '--lang', 'es');
     expect(imported.code).toBe(ExitCode.SomeFailed);
     expect(imported.stdout).toContain('1 insertada');
@@ -383,7 +462,10 @@ describe('patients import: a registry import you can trust', { tags: ['slow'] },
     const imported = await cli('patients', 'import', 'both.csv');
     expect(imported.code).toBe(ExitCode.SomeFailed);
     expect(imported.stdout).toMatch(/: 2 inserted, 0 updated, 0 unchanged, 0 repeated, 2 rejected\./);
-    for (const [line, expediente] of [[4, '12345678'], [5, '000012345678']]) {
+    for (const [line, expediente] of [
+      [4, '12345678'],
+      [5, '000012345678'],
+    ]) {
       expect(imported.stdout).toContain(
         `  line ${line}: expediente ${expediente} is expediente 0012345678 of line 2 with other leading zeros, as a spreadsheet ` +
           'leaves it: this row was not imported (line 2 was, if valid), so that no one gets a second expediente',
@@ -394,7 +476,11 @@ describe('patients import: a registry import you can trust', { tags: ['slow'] },
       { expediente: '3000000009' },
     ]);
     // The shorter spelling first, in Spanish.
-    writeCsv('short-first.csv', [HEADER, '45678901,ROJAS,,EVA,1990-02-03,F', '0045678901,ROJAS,,EVA,1990-02-03,F']);
+    writeCsv('short-first.csv', [
+      HEADER,
+      '45678901,ROJAS,,EVA,1990-02-03,F',
+      '0045678901,ROJAS,,EVA,1990-02-03,F',
+    ]);
     const spanish = await cli('patients', 'import', 'short-first.csv', '--lang', 'es');
     expect(spanish.stdout).toContain(
       '  línea 3: el expediente 0045678901 es el expediente 45678901 de la línea 2 con otros ceros a la izquierda',
@@ -404,18 +490,42 @@ describe('patients import: a registry import you can trust', { tags: ['slow'] },
 
   it('--help names every field --json prints, and every line the report can print', async () => {
     writeCsv('one.csv', [HEADER, '3000000009,GARZA,TIJERINA,MARIA,1960-01-02,F']);
-    const json = JSON.parse((await cli('patients', 'import', 'one.csv', '--json')).stdout) as Record<string, unknown>;
+    const json = JSON.parse((await cli('patients', 'import', 'one.csv', '--json')).stdout) as Record<
+      string,
+      unknown
+    >;
     const help = (await runCli(['patients', 'import', '--help'], { cwd: dir })).stdout;
     const jsonHelp = help.slice(help.indexOf('With --json:'));
-    const fields = [...Object.keys(json), 'first_line', 'reason', 'other_expediente', 'fecha_nacimiento', 'sexo', 'before', 'after'];
+    const fields = [
+      ...Object.keys(json),
+      'first_line',
+      'reason',
+      'other_expediente',
+      'fecha_nacimiento',
+      'sexo',
+      'before',
+      'after',
+    ];
     expect(fields.filter((field) => !new RegExp(`\\b${field}\\b`).test(jsonHelp))).toEqual([]);
     const report = help.slice(help.indexOf('The report:'), help.indexOf('With --json:')).replace(/\s+/g, ' ');
-    for (const line of ['columns not read', 'not in this file', 'renamed', 'registry row', 'birth date or sex changed', 'both name', 'the same as line', 'other leading zeros', 'and N more']) {
+    for (const line of [
+      'columns not read',
+      'not in this file',
+      'renamed',
+      'registry row',
+      'birth date or sex changed',
+      'both name',
+      'the same as line',
+      'other leading zeros',
+      'and N more',
+    ]) {
       expect(report).toContain(line);
     }
     const spanish = (await runCli(['patients', 'import', '--help', '--lang', 'es'], { cwd: dir })).stdout;
     expect(spanish).toContain('El informe:');
-    expect(spanish.replace(/\s+/g, ' ')).toContain('el expediente del registro o el de una línea anterior con otros ceros a la izquierda');
+    expect(spanish.replace(/\s+/g, ' ')).toContain(
+      'el expediente del registro o el de una línea anterior con otros ceros a la izquierda',
+    );
   });
 
   it('names a new expediente whose name and birth date another expediente has: perhaps one person twice', async () => {
@@ -438,8 +548,18 @@ describe('patients import: a registry import you can trust', { tags: ['slow'] },
     expect(JSON.parse((await cli('patients', 'import', 'later.csv', '--json')).stdout)).toMatchObject({
       inserted: 1,
       same_details_rows: [
-        { expediente: '3000000007', other_expediente: '3000000004', name: 'GARZA TIJERINA, MARIA ESTHER', fecha_nacimiento: '1980-02-03' },
-        { expediente: '3000000007', other_expediente: '3000000005', name: 'GARZA TIJERINA, MARIA ESTHER', fecha_nacimiento: '1980-02-03' },
+        {
+          expediente: '3000000007',
+          other_expediente: '3000000004',
+          name: 'GARZA TIJERINA, MARIA ESTHER',
+          fecha_nacimiento: '1980-02-03',
+        },
+        {
+          expediente: '3000000007',
+          other_expediente: '3000000005',
+          name: 'GARZA TIJERINA, MARIA ESTHER',
+          fecha_nacimiento: '1980-02-03',
+        },
       ],
       more_same_details: false,
     });
@@ -447,12 +567,18 @@ describe('patients import: a registry import you can trust', { tags: ['slow'] },
   });
 
   it('names in Spanish the date a refused number or future date would be, day first', async () => {
-    writeCsv('dates.csv', [HEADER, '3000000201,GARZA,RUIZ,ANA,45123,F', '3000000202,GARZA,RUIZ,EVA,01/01/2999,F']);
+    writeCsv('dates.csv', [
+      HEADER,
+      '3000000201,GARZA,RUIZ,ANA,45123,F',
+      '3000000202,GARZA,RUIZ,EVA,01/01/2999,F',
+    ]);
     const spanish = await cli('patients', 'import', 'dates.csv', '--lang', 'es');
     expect(spanish.code).toBe(3);
     // It read "(45123 sería 2023-07-16)", the ISO order among dates written DD/MM/AAAA.
     expect(spanish.stdout).toContain('(45123 sería 16/07/2023)');
-    expect(spanish.stdout).toMatch(/línea 3: fecha_nacimiento '01\/01\/2999' es posterior a hoy \(\d\d\/\d\d\/\d{4}\)/);
+    expect(spanish.stdout).toMatch(
+      /línea 3: fecha_nacimiento '01\/01\/2999' es posterior a hoy \(\d\d\/\d\d\/\d{4}\)/,
+    );
   });
 
   it('says how many registry patients a file leaves out, and keeps them', async () => {
@@ -465,11 +591,19 @@ describe('patients import: a registry import you can trust', { tags: ['slow'] },
     expect((await cli('patients', 'import', 'full.csv')).stdout).not.toContain('not in this file');
     writeCsv('shorter.csv', [HEADER, '3000000001,GARZA,TIJERINA,MARIA,1960-01-02,F']);
     const english = await cli('patients', 'import', 'shorter.csv');
-    expect(english.stdout).toContain('  2 patients of the registry are not in this file: kept (an import never deletes patients)');
+    expect(english.stdout).toContain(
+      '  2 patients of the registry are not in this file: kept (an import never deletes patients)',
+    );
     const spanish = await cli('patients', 'import', 'shorter.csv', '--lang', 'es');
     expect(spanish.stdout).toContain('  2 pacientes del registro no están en este archivo: se conservan');
-    expect(JSON.parse((await cli('patients', 'import', 'shorter.csv', '--json')).stdout)).toMatchObject({ not_in_file: 2 });
-    writeCsv('one-less.csv', [HEADER, '3000000001,GARZA,TIJERINA,MARIA,1960-01-02,F', '3000000002,LOPEZ,RUIZ,JUAN,1970-03-04,M']);
+    expect(JSON.parse((await cli('patients', 'import', 'shorter.csv', '--json')).stdout)).toMatchObject({
+      not_in_file: 2,
+    });
+    writeCsv('one-less.csv', [
+      HEADER,
+      '3000000001,GARZA,TIJERINA,MARIA,1960-01-02,F',
+      '3000000002,LOPEZ,RUIZ,JUAN,1970-03-04,M',
+    ]);
     // One patient left out, in the singular (it read "1 paciente … no está …: se conservan").
     expect((await cli('patients', 'import', 'one-less.csv', '--lang', 'es')).stdout).toContain(
       '  1 paciente del registro no está en este archivo: se conserva (una importación nunca borra pacientes)',

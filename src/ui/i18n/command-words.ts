@@ -71,7 +71,8 @@ export interface CommandWords {
     /** Its last line: nothing was written, and how to import. */
     nothingImported: string;
     unreadColumns(columns: string): string;
-    renamed(count: number): string;
+    /** With `wouldBe`, a dry run's: nothing was written. */
+    renamed(count: number, wouldBe?: boolean): string;
     /** Registry patients the file did not name, kept (see ImportReport.notInFile). */
     notInFile(count: number): string;
     /** An added patient sharing name and birth date with another expediente (see ImportReport.sameDetailsRows). */
@@ -83,10 +84,10 @@ export interface CommandWords {
     }): string;
     moreSameDetails(listed: number): string;
     /** A birth date or sex changed for a patient with documents (see ImportReport.detailChangeRows). */
-    detailChanged(row: DetailChangeLine): string;
+    detailChanged(row: DetailChangeLine, wouldBe?: boolean): string;
     moreDetailChanges(count: number): string;
     /** Patients an ingest or a review had created, now registry patients (see ImportReport.confirmed). */
-    confirmed(count: number): string;
+    confirmed(count: number, wouldBe?: boolean): string;
     repeatedRow(line: number, firstLine: number): string;
     moreRepeated(count: number): string;
     rejectedRow(line: number, reason: string): string;
@@ -257,8 +258,10 @@ const EN: CommandWords = {
     unreadColumns: (columns) =>
       `  columns not read (their data was not imported): ${columns} — the import reads expediente, apellido_paterno, ` +
       'apellido_materno, nombres (or nombre_completo), fecha_nacimiento and sexo; rename a column to import it',
-    renamed: (count) =>
-      `  ${num(count)} patients with documents renamed (--allow-rename or --allow-rename-of; see the audit log)`,
+    renamed: (count, wouldBe) =>
+      wouldBe
+        ? `  ${num(count)} patients with documents would be renamed (--allow-rename or --allow-rename-of; audited then)`
+        : `  ${num(count)} patients with documents renamed (--allow-rename or --allow-rename-of; see the audit log)`,
     sameDetails: (row) =>
       `  expediente ${row.expediente} (added) and expediente ${row.otherExpediente} both name ${row.name}, born ` +
       `${formatCalendarDate(row.fechaNacimiento, 'en')}: if they are one person, ask the records office which expediente ` +
@@ -269,14 +272,19 @@ const EN: CommandWords = {
     notInFile: (count) =>
       `  ${count === 1 ? '1 patient' : `${num(count)} patients`} of the registry ${count === 1 ? 'is' : 'are'} not in this file: ` +
       'kept (an import never deletes patients)',
-    detailChanged: (row) =>
+    detailChanged: (row, wouldBe) =>
       `  line ${row.line}: expediente ${row.expediente}, who has ${num(row.documents)} document${row.documents === 1 ? '' : 's'}: ` +
-      `${detailChanges(row, 'en', { born: 'birth date', sex: 'sex' })} (written; the content check compares the documents with it; see the audit log)`,
+      `${detailChanges(row, 'en', { born: 'birth date', sex: 'sex' })} ` +
+      (wouldBe
+        ? '(would be written; the content check would then compare the documents with it)'
+        : '(written; the content check compares the documents with it; see the audit log)'),
     moreDetailChanges: (count) =>
       `  … and ${num(count)} more patients with documents whose birth date or sex changed`,
-    confirmed: (count) =>
-      `  ${count === 1 ? '1 patient' : `${num(count)} patients`} created by an ingest or a review from a file name now ` +
-      `${count === 1 ? 'has its' : 'have their'} registry row (origin: registry; name and details as the file gives them; see the audit log)`,
+    confirmed: (count, wouldBe) =>
+      `  ${count === 1 ? '1 patient' : `${num(count)} patients`} created by an ingest or a review from a file name ` +
+      (wouldBe
+        ? `would get ${count === 1 ? 'its' : 'their'} registry row (origin: registry; name and details as the file gives them)`
+        : `now ${count === 1 ? 'has its' : 'have their'} registry row (origin: registry; name and details as the file gives them; see the audit log)`),
     repeatedRow: (line, firstLine) => `  line ${line}: the same as line ${firstLine}; skipped`,
     moreRepeated: (count) => `  … and ${num(count)} more repeated rows`,
     rejectedRow: (line, reason) => `  line ${line}: ${reason}`,
@@ -478,8 +486,10 @@ const ES: CommandWords = {
     unreadColumns: (columns) =>
       `  columnas no leídas (sus datos no se importaron): ${columns} — la importación lee expediente, apellido_paterno, ` +
       'apellido_materno, nombres (o nombre_completo), fecha_nacimiento y sexo; renombre una columna para importarla',
-    renamed: (count) =>
-      `  ${plural(count, 'paciente con documentos renombrado', 'pacientes con documentos renombrados')} (con --allow-rename o --allow-rename-of; vea la bitácora de auditoría)`,
+    renamed: (count, wouldBe) =>
+      wouldBe
+        ? `  ${plural(count, 'paciente con documentos se renombraría', 'pacientes con documentos se renombrarían')} (con --allow-rename o --allow-rename-of; quedaría en la bitácora de auditoría)`
+        : `  ${plural(count, 'paciente con documentos renombrado', 'pacientes con documentos renombrados')} (con --allow-rename o --allow-rename-of; vea la bitácora de auditoría)`,
     sameDetails: (row) =>
       `  el expediente ${row.expediente} (nuevo) y el expediente ${row.otherExpediente} nombran ambos a ${row.name}, ` +
       `con fecha de nacimiento ${formatCalendarDate(row.fechaNacimiento, 'es')}: si son una misma persona, pregunte al área ` +
@@ -490,14 +500,19 @@ const ES: CommandWords = {
     notInFile: (count) =>
       `  ${count === 1 ? '1 paciente del registro no está' : `${num(count)} pacientes del registro no están`} en este archivo: ` +
       `${count === 1 ? 'se conserva' : 'se conservan'} (una importación nunca borra pacientes)`,
-    detailChanged: (row) =>
+    detailChanged: (row, wouldBe) =>
       `  línea ${row.line}: expediente ${row.expediente}, que tiene ${plural(row.documents, 'documento', 'documentos')}: ` +
-      `${detailChanges(row, 'es', { born: 'fecha de nacimiento', sex: 'sexo' })} (escrito; la verificación de contenido compara los documentos con ello; vea la bitácora de auditoría)`,
+      `${detailChanges(row, 'es', { born: 'fecha de nacimiento', sex: 'sexo' })} ` +
+      (wouldBe
+        ? '(se escribiría; la verificación de contenido compararía entonces los documentos con ello)'
+        : '(escrito; la verificación de contenido compara los documentos con ello; vea la bitácora de auditoría)'),
     moreDetailChanges: (count) =>
       `  … y ${plural(count, 'paciente', 'pacientes')} más con documentos cuya fecha de nacimiento o sexo cambió`,
-    confirmed: (count) =>
+    confirmed: (count, wouldBe) =>
       `  ${count === 1 ? '1 paciente creado' : `${num(count)} pacientes creados`} por una ingesta o una revisión a partir del nombre de un archivo ` +
-      `${count === 1 ? 'tiene' : 'tienen'} ahora su fila del registro (origen: registro; nombre y datos como los da el archivo; vea la bitácora de auditoría)`,
+      (wouldBe
+        ? `${count === 1 ? 'obtendría' : 'obtendrían'} su fila del registro (origen: registro; nombre y datos como los da el archivo)`
+        : `${count === 1 ? 'tiene' : 'tienen'} ahora su fila del registro (origen: registro; nombre y datos como los da el archivo; vea la bitácora de auditoría)`),
     repeatedRow: (line, firstLine) => `  línea ${line}: igual que la línea ${firstLine}; omitida`,
     moreRepeated: (count) => `  … y ${plural(count, 'fila repetida', 'filas repetidas')} más`,
     rejectedRow: (line, reason) => `  línea ${line}: ${translateImportReason(reason)}`,

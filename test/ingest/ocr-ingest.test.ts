@@ -79,7 +79,11 @@ describe.runIf(hasNativeOcr)(
   () => {
     it('reads a one-page scan: ingested, the expediente in the stored text, the document records its OCR', async () => {
       fs.writeFileSync(path.join(workspace.dropDir, scanFilename('6100000001')), await makeSmallScan());
-      const { code, report } = await ingestJson(workspace, { ocrEngine: 'tesseract', type: 'complete' }, REAL_EXTRACTOR);
+      const { code, report } = await ingestJson(
+        workspace,
+        { ocrEngine: 'tesseract', type: 'complete' },
+        REAL_EXTRACTOR,
+      );
       expect(code).toBe(0);
       const file = ocrFiles(report).get(scanFilename('6100000001'))!;
       expect(file).toMatchObject({ outcome: 'ingested', ocr: { engine: 'tesseract', pages: 1 }, flags: [] });
@@ -98,7 +102,11 @@ describe.runIf(hasNativeOcr)(
       const { code, report } = await ingestJson(workspace, { ocrEngine: 'tesseract' }, REAL_EXTRACTOR);
       expect(code).toBe(2);
       const file = ocrFiles(report).get(name)!;
-      expect(file).toMatchObject({ outcome: 'review_required', flags: ['content_mismatch'], ocr: { pages: 1 } });
+      expect(file).toMatchObject({
+        outcome: 'review_required',
+        flags: ['content_mismatch'],
+        ocr: { pages: 1 },
+      });
       expect(file.ocr!.confidence).toBeGreaterThan(0.7);
       expect(await storedDocuments(workspace)).toEqual([]);
       const content = (file as unknown as { content: { identity: { expediente: string } } }).content;
@@ -118,7 +126,11 @@ describe.runIf(hasNativeOcr)(
         // Stamped with its own page number: the same bytes would be known from the previous run.
         const stamp = SCANNER_STAMP.replace('p.1', `p.${index + 1}`);
         fs.writeFileSync(path.join(workspace.dropDir, name), await makeStampedScan(OTHER_PATIENT, { stamp }));
-        const { code, report } = await ingestJson(workspace, { ocrEngine: 'tesseract', extractor }, REAL_EXTRACTOR);
+        const { code, report } = await ingestJson(
+          workspace,
+          { ocrEngine: 'tesseract', extractor },
+          REAL_EXTRACTOR,
+        );
         expect(code, extractor).toBe(2);
         const file = ocrFiles(report).get(name)!;
         expect(file, extractor).toMatchObject({
@@ -136,16 +148,24 @@ describe.runIf(hasNativeOcr)(
     it('fails a stamped scan image_only with OCR off, as a scan without any text is, and reads it once OCR is on', async () => {
       // Attached with OCR off, its text would be the stamp alone: the patient the scan names never checked.
       const name = scanFilename('6100000031');
-      fs.writeFileSync(path.join(workspace.dropDir, name), await makeStampedScan(OTHER_PATIENT, { seed: 13 }));
+      fs.writeFileSync(
+        path.join(workspace.dropDir, name),
+        await makeStampedScan(OTHER_PATIENT, { seed: 13 }),
+      );
       const off = await ingestJson(workspace, { ocr: 'off' }, REAL_EXTRACTOR);
       expect(off.code).toBe(3);
       const file = ocrFiles(off.report).get(name)!;
       expect(file).toMatchObject({ outcome: 'image_only', ocr: null });
-      expect(file.error).toMatch(/^the PDF's pages are scans whose only text is a scanner's stamp, a letterhead, a typed form .*--ocr auto/);
+      expect(file.error).toMatch(
+        /^the PDF's pages are scans whose only text is a scanner's stamp, a letterhead, a typed form .*--ocr auto/,
+      );
       expect(await storedDocuments(workspace)).toEqual([]);
       // The same bytes are not remembered as failed for a run that reads scans.
       const on = await ingestJson(workspace, { ocrEngine: 'tesseract' }, REAL_EXTRACTOR);
-      expect(ocrFiles(on.report).get(name)).toMatchObject({ outcome: 'review_required', flags: ['content_mismatch'] });
+      expect(ocrFiles(on.report).get(name)).toMatchObject({
+        outcome: 'review_required',
+        flags: ['content_mismatch'],
+      });
     });
 
     it("with OCR off, fails a note with another patient's page scanned onto its end image_only, by every extractor; OCR then holds it", async () => {
@@ -163,10 +183,19 @@ describe.runIf(hasNativeOcr)(
           cwd: workspace.root,
           env: { TECSALUD_OCR: '' },
         });
-      const extractors = ['pdfium', 'pdf-parse', ...(canRun('pdfimages', ['-v']) || process.env.CI ? ['pdftotext'] : [])];
+      const extractors = [
+        'pdfium',
+        'pdf-parse',
+        ...(canRun('pdfimages', ['-v']) || process.env.CI ? ['pdftotext'] : []),
+      ];
       for (const extractor of extractors) {
         // A database of its own per extractor: another run of the same bytes would remember their failure.
-        const off = await cli(path.join(workspace.root, `off-${extractor}.db`), ['--ocr', 'off', '--extractor', extractor]);
+        const off = await cli(path.join(workspace.root, `off-${extractor}.db`), [
+          '--ocr',
+          'off',
+          '--extractor',
+          extractor,
+        ]);
         expect(off.code, `${extractor}: ${off.stderr}`).toBe(3);
         const files = ocrFiles(JSON.parse(off.stdout) as JsonReport);
         for (const name of [plain, stamped]) {
@@ -192,7 +221,11 @@ describe.runIf(hasNativeOcr)(
     it("stores a stamped scan of the filename's patient with its OCR'd text and the stamp", async () => {
       const name = scanFilename('6100000030');
       fs.writeFileSync(path.join(workspace.dropDir, name), await makeStampedScan(SCAN_PATIENT, { seed: 12 }));
-      const { code, report } = await ingestJson(workspace, { ocrEngine: 'tesseract', type: 'complete' }, REAL_EXTRACTOR);
+      const { code, report } = await ingestJson(
+        workspace,
+        { ocrEngine: 'tesseract', type: 'complete' },
+        REAL_EXTRACTOR,
+      );
       expect(code).toBe(0);
       expect(ocrFiles(report).get(name)).toMatchObject({ outcome: 'ingested', ocr: { pages: 1 }, flags: [] });
       const [document] = await storedDocuments(workspace);
@@ -218,11 +251,19 @@ describe.runIf(hasNativeOcr)(
       expect(document).toMatchObject({ ocrEngine: 'tesseract', ocrPages: 1 });
 
       const text = captureIo();
-      await showStatus(undefined, { files: true }, await commandContext({ cwd: workspace.root, db: workspace.db, io: text.io }));
+      await showStatus(
+        undefined,
+        { files: true },
+        await commandContext({ cwd: workspace.root, db: workspace.db, io: text.io }),
+      );
       expect(text.stdout()).toContain('⚑ low_ocr_confidence');
       expect(text.stdout()).toMatch(/OCR \(tesseract\) read 1 page, mean word confidence 0\.\d\d: low/);
       const json = captureIo();
-      await showStatus(undefined, { json: true }, await commandContext({ cwd: workspace.root, db: workspace.db, io: json.io }));
+      await showStatus(
+        undefined,
+        { json: true },
+        await commandContext({ cwd: workspace.root, db: workspace.db, io: json.io }),
+      );
       const [listed] = (JSON.parse(json.stdout()) as { files: OcrJsonFile[] }).files;
       expect(listed).toMatchObject({ flags: ['low_ocr_confidence'], ocr: { engine: 'tesseract', pages: 1 } });
     });
@@ -236,8 +277,10 @@ describe.runIf(hasNativeOcr)(
       const off = ocrFiles((await ingestJson(workspace, { ocr: 'off' }, REAL_EXTRACTOR)).report).get(name)!;
       expect(off).toMatchObject({ outcome: 'image_only', ocr: null });
       expect(off.error).toMatch(/needs OCR/);
-      const tried = ocrFiles((await ingestJson(workspace, { ocrEngine: 'tesseract' }, REAL_EXTRACTOR)).report).get(name)!;
-      expect(tried.outcome).toBe('image_only');
+      const tried = ocrFiles(
+        (await ingestJson(workspace, { ocrEngine: 'tesseract' }, REAL_EXTRACTOR)).report,
+      ).get(name)!;
+      expect(tried.outcome, tried.error ?? '').toBe('image_only');
       expect(tried.error).toMatch(/OCR \(tesseract\) found no readable text on its 1 page/);
     });
 
@@ -251,9 +294,18 @@ describe.runIf(hasNativeOcr)(
         });
       const off = await cli(['--ocr', 'off', '--type', 'complete']);
       expect(off.code, off.stderr).toBe(3);
-      expect(ocrFiles(JSON.parse(off.stdout) as JsonReport).get(name)).toMatchObject({ outcome: 'image_only' });
+      expect(ocrFiles(JSON.parse(off.stdout) as JsonReport).get(name)).toMatchObject({
+        outcome: 'image_only',
+      });
 
-      const read = await cli(['--ocr-engine', 'tesseract', '--ocr-min-confidence', '0.99', '--type', 'complete']);
+      const read = await cli([
+        '--ocr-engine',
+        'tesseract',
+        '--ocr-min-confidence',
+        '0.99',
+        '--type',
+        'complete',
+      ]);
       expect(read.code, read.stderr).toBe(0);
       expect(ocrFiles(JSON.parse(read.stdout) as JsonReport).get(name)).toMatchObject({
         outcome: 'ingested',
@@ -329,9 +381,7 @@ describe.runIf(hasNativeOcr)(
         } catch {
           return false;
         }
-        },
-        REAL_EXTRACTOR,
-      );
+      }, REAL_EXTRACTOR);
       expect(hung).toEqual([]);
     });
   },
@@ -393,81 +443,120 @@ async function ingestDamagedScan(engine: 'tesseract' | 'tesseract.js'): Promise<
 // (attached at confidence 0.66, flagged low_ocr_confidence: the line naming the patient may be lost), pdf.js
 // drew nothing and tesseract.js failed the file image_only, "the scan may be blank".
 describe.runIf(hasNativeOcr)('OCR of a scan whose image stream is damaged', { tags: ['slow'] }, () => {
-  it.each(['tesseract', 'tesseract.js'] as const)('fails it corrupt with %s, naming the page, never ingested', async (engine) => {
-    const file = await ingestDamagedScan(engine);
-    expect(file, engine).toMatchObject({ outcome: 'corrupt', ocr: null });
-    expect(file.error, engine).toMatch(
-      /^the scanned image of page 1 is damaged and cannot be read whole \(.+\), so the patient it names cannot be checked; scan the page again/,
-    );
-  });
+  it.each(['tesseract', 'tesseract.js'] as const)(
+    'fails it corrupt with %s, naming the page, never ingested',
+    async (engine) => {
+      const file = await ingestDamagedScan(engine);
+      expect(file, engine).toMatchObject({ outcome: 'corrupt', ocr: null });
+      expect(file.error, engine).toMatch(
+        /^the scanned image of page 1 is damaged and cannot be read whole \(.+\), so the patient it names cannot be checked; scan the page again/,
+      );
+    },
+  );
 });
 
 // Poppler draws a Flate-compressed image whose deflate data turns to junk without a word, the rows after the
 // damage blank: the native engine read the header above it and attached the scan at full confidence.
-describe.runIf(hasNativeOcr)('OCR of a scan whose Flate-compressed image is damaged, through the CLI', { tags: ['slow'] }, () => {
-  it('fails it corrupt, naming the page, with either engine and every extractor', async () => {
-    const name = scanFilename('6100000041');
-    fs.writeFileSync(path.join(workspace.dropDir, name), await makeDamagedScan(3, 'flate'));
-    const extractors = ['pdfium', 'pdf-parse', ...(canRun('pdfimages', ['-v']) || process.env.CI ? ['pdftotext'] : [])];
-    const runs = [
-      ...extractors.map((extractor) => ['--ocr-engine', 'tesseract', '--extractor', extractor]),
-      ['--ocr-engine', 'tesseract.js'],
-    ];
-    for (const [index, args] of runs.entries()) {
-      // A database of its own per run: another run of the same bytes would remember their failure.
-      const db = path.join(workspace.root, `flate-${index}.db`);
-      const run = await runCli(['ingest', workspace.dropDir, '--db', db, '--json', '--non-interactive', ...args], {
-        cwd: workspace.root,
-        env: { TECSALUD_OCR: '' },
-      });
-      const label = args.join(' ');
-      expect(run.code, `${label}: ${run.stderr}`).toBe(3);
-      const file = ocrFiles(JSON.parse(run.stdout) as JsonReport).get(name)!;
-      expect(file, label).toMatchObject({ outcome: 'corrupt', ocr: null });
-      expect(file.error, label).toMatch(
-        /^the scanned image of page 1 is damaged and cannot be read whole \(.*flate.*\), so the patient it names cannot be checked; scan the page again/i,
-      );
-    }
-  });
-});
+describe.runIf(hasNativeOcr)(
+  'OCR of a scan whose Flate-compressed image is damaged, through the CLI',
+  { tags: ['slow'] },
+  () => {
+    it('fails it corrupt, naming the page, with either engine and every extractor', async () => {
+      const name = scanFilename('6100000041');
+      fs.writeFileSync(path.join(workspace.dropDir, name), await makeDamagedScan(3, 'flate'));
+      const extractors = [
+        'pdfium',
+        'pdf-parse',
+        ...(canRun('pdfimages', ['-v']) || process.env.CI ? ['pdftotext'] : []),
+      ];
+      const runs = [
+        ...extractors.map((extractor) => ['--ocr-engine', 'tesseract', '--extractor', extractor]),
+        ['--ocr-engine', 'tesseract.js'],
+      ];
+      for (const [index, args] of runs.entries()) {
+        // A database of its own per run: another run of the same bytes would remember their failure.
+        const db = path.join(workspace.root, `flate-${index}.db`);
+        const run = await runCli(
+          ['ingest', workspace.dropDir, '--db', db, '--json', '--non-interactive', ...args],
+          {
+            cwd: workspace.root,
+            env: { TECSALUD_OCR: '' },
+          },
+        );
+        const label = args.join(' ');
+        expect(run.code, `${label}: ${run.stderr}`).toBe(3);
+        const file = ocrFiles(JSON.parse(run.stdout) as JsonReport).get(name)!;
+        expect(file, label).toMatchObject({ outcome: 'corrupt', ocr: null });
+        expect(file.error, label).toMatch(
+          /^the scanned image of page 1 is damaged and cannot be read whole \(.*flate.*\), so the patient it names cannot be checked; scan the page again/i,
+        );
+      }
+    });
+  },
+);
 
 // The check listed each page's images with a pdfimages of its own: a process more per page OCR'd, 40 for a
 // 40-page scan. A pdfimages first on PATH that logs its calls counts them, through the built CLI.
-describe.runIf(hasNativeOcr)('The native engine lists the images of a scan once per file, through the CLI', { tags: ['slow'] }, () => {
-  it('runs pdfimages once for a three-page scan, and still fails one damaged on page 2 corrupt, naming page 2', async () => {
-    const bin = path.join(workspace.root, 'bin');
-    const calls = path.join(workspace.root, 'pdfimages-calls');
-    fs.mkdirSync(bin);
-    const real = execFileSync('sh', ['-c', 'command -v pdfimages']).toString().trim();
-    fs.writeFileSync(path.join(bin, 'pdfimages'), `#!/bin/sh\necho "$*" >> "${calls}"\nexec "${real}" "$@"\n`, {
-      mode: 0o755,
+describe.runIf(hasNativeOcr)(
+  'The native engine lists the images of a scan once per file, through the CLI',
+  { tags: ['slow'] },
+  () => {
+    it('runs pdfimages once for a three-page scan, and still fails one damaged on page 2 corrupt, naming page 2', async () => {
+      const bin = path.join(workspace.root, 'bin');
+      const calls = path.join(workspace.root, 'pdfimages-calls');
+      fs.mkdirSync(bin);
+      const real = execFileSync('sh', ['-c', 'command -v pdfimages']).toString().trim();
+      fs.writeFileSync(
+        path.join(bin, 'pdfimages'),
+        `#!/bin/sh\necho "$*" >> "${calls}"\nexec "${real}" "$@"\n`,
+        {
+          mode: 0o755,
+        },
+      );
+      const intact = scanFilename('6100000042');
+      const damaged = scanFilename('6100000043');
+      const [page1, page2, page3] = await Promise.all(
+        [12, 13, 14].map((seed) => makeSmallScan(seed, 'flate')),
+      );
+      fs.writeFileSync(path.join(workspace.dropDir, intact), await joinScans([page1!, page2!, page3!]));
+      fs.writeFileSync(
+        path.join(workspace.dropDir, damaged),
+        await joinScans([page1!, await makeDamagedScan(15, 'flate'), page3!]),
+      );
+      const run = await runCli(
+        [
+          'ingest',
+          workspace.dropDir,
+          '--db',
+          workspace.db,
+          '--json',
+          '--non-interactive',
+          '--ocr-engine',
+          'tesseract',
+        ],
+        {
+          cwd: workspace.root,
+          env: { TECSALUD_OCR: '', PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}` },
+        },
+      );
+      expect(run.code, run.stderr).toBe(3);
+      const files = ocrFiles(JSON.parse(run.stdout) as JsonReport);
+      expect(files.get(intact)).toMatchObject({
+        outcome: 'ingested',
+        ocr: { engine: 'tesseract', pages: 3 },
+      });
+      expect(files.get(damaged)).toMatchObject({ outcome: 'corrupt', ocr: null });
+      expect(files.get(damaged)!.error).toMatch(
+        /^the scanned image of page 2 is damaged and cannot be read whole \(.*Flate-compressed image \(object \d+\)\), so the patient/,
+      );
+      // One call per file, over the pages to read; before, one per page read: 3 for the first, 2 for the second.
+      const logged = fs.readFileSync(calls, 'utf8').trim().split('\n').sort();
+      expect(logged).toEqual(
+        [intact, damaged].map((name) => `-f 1 -l 3 -list ${path.join(workspace.dropDir, name)}`).sort(),
+      );
     });
-    const intact = scanFilename('6100000042');
-    const damaged = scanFilename('6100000043');
-    const [page1, page2, page3] = await Promise.all([12, 13, 14].map((seed) => makeSmallScan(seed, 'flate')));
-    fs.writeFileSync(path.join(workspace.dropDir, intact), await joinScans([page1!, page2!, page3!]));
-    fs.writeFileSync(
-      path.join(workspace.dropDir, damaged),
-      await joinScans([page1!, await makeDamagedScan(15, 'flate'), page3!]),
-    );
-    const run = await runCli(
-      ['ingest', workspace.dropDir, '--db', workspace.db, '--json', '--non-interactive', '--ocr-engine', 'tesseract'],
-      { cwd: workspace.root, env: { TECSALUD_OCR: '', PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}` } },
-    );
-    expect(run.code, run.stderr).toBe(3);
-    const files = ocrFiles(JSON.parse(run.stdout) as JsonReport);
-    expect(files.get(intact)).toMatchObject({ outcome: 'ingested', ocr: { engine: 'tesseract', pages: 3 } });
-    expect(files.get(damaged)).toMatchObject({ outcome: 'corrupt', ocr: null });
-    expect(files.get(damaged)!.error).toMatch(
-      /^the scanned image of page 2 is damaged and cannot be read whole \(.*Flate-compressed image \(object \d+\)\), so the patient/,
-    );
-    // One call per file, over the pages to read; before, one per page read: 3 for the first, 2 for the second.
-    const logged = fs.readFileSync(calls, 'utf8').trim().split('\n').sort();
-    expect(logged).toEqual(
-      [intact, damaged].map((name) => `-f 1 -l 3 -list ${path.join(workspace.dropDir, name)}`).sort(),
-    );
-  });
-});
+  },
+);
 
 describe('OCR with the default engine (tesseract.js), in process', { tags: ['slow'] }, () => {
   it('reads a page scanned upside down turned, as the native engine does', async () => {

@@ -7,18 +7,42 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditRepository } from '../../src/db/repositories/audit-repository.js';
 import { runCli, spawnCli } from '../support/cli-binary.js';
 import { createWorkspace, openWorkspaceDb, SAMPLE_DIR, type Workspace } from '../support/ingest-fixture.js';
-import { bearer, createSession, filesForm, readEvents, sampleFile, startTestServer, type ServerEvent, type TestServer } from '../support/api-server.js';
+import {
+  bearer,
+  createSession,
+  filesForm,
+  readEvents,
+  sampleFile,
+  startTestServer,
+  type ServerEvent,
+  type TestServer,
+} from '../support/api-server.js';
 
 const FILE = fs.readdirSync(SAMPLE_DIR).sort()[0]!;
 const HOUR = 3_600_000;
 
 /** Moves a session's clock back: created (or its files uploaded, with `files`) that long ago. */
-async function ageSession(workspace: Workspace, sessionId: string, ms: number, what: 'session' | 'files'): Promise<void> {
+async function ageSession(
+  workspace: Workspace,
+  sessionId: string,
+  ms: number,
+  what: 'session' | 'files',
+): Promise<void> {
   const database = await openWorkspaceDb(workspace);
   try {
     const at = new Date(Date.now() - ms).toISOString();
-    if (what === 'session') await database.db.updateTable('batchUploads').set({ createdAt: at }).where('id', '=', sessionId).execute();
-    else await database.db.updateTable('batchFiles').set({ createdAt: at }).where('batchId', '=', sessionId).execute();
+    if (what === 'session')
+      await database.db
+        .updateTable('batchUploads')
+        .set({ createdAt: at })
+        .where('id', '=', sessionId)
+        .execute();
+    else
+      await database.db
+        .updateTable('batchFiles')
+        .set({ createdAt: at })
+        .where('batchId', '=', sessionId)
+        .execute();
   } finally {
     await database.close();
   }
@@ -45,9 +69,14 @@ describe('sessions nobody processed expire (serve --session-expiry)', { tags: ['
     const response = await fetch(`${server.base}/${sessionId}/status`, { headers: bearer(uploader) });
     return { code: response.status, body: (await response.json()) as Record<string, unknown> };
   };
-  const age = (sessionId: string, ms: number, what: 'session' | 'files') => ageSession(server.workspace, sessionId, ms, what);
+  const age = (sessionId: string, ms: number, what: 'session' | 'files') =>
+    ageSession(server.workspace, sessionId, ms, what);
   const until = async (what: string, check: () => Promise<boolean>) => {
-    for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
+    for (
+      const deadline = Date.now() + 10_000;
+      Date.now() < deadline;
+      await new Promise((r) => setTimeout(r, 50))
+    ) {
       if (await check()) return;
     }
     throw new Error(`timed out waiting until ${what}`);
@@ -80,7 +109,11 @@ describe('sessions nobody processed expire (serve --session-expiry)', { tags: ['
     await until('the empty session has expired', async () => (await status(empty.session_id)).code === 410);
     await streamEnded;
     expect(seen.map((event) => event.event)).toEqual(['snapshot', 'session_gone']);
-    expect(seen[1]!.data).toMatchObject({ session_id: empty.session_id, expired: true, message: expect.stringMatching(/ expired on .*create a new session/) });
+    expect(seen[1]!.data).toMatchObject({
+      session_id: empty.session_id,
+      expired: true,
+      message: expect.stringMatching(/ expired on .*create a new session/),
+    });
     const kept = await status(withUpload);
     expect(kept.code).toBe(200);
     expect(Date.parse(kept.body.expires_at as string)).toBeGreaterThan(Date.now() + HOUR - 60_000);
@@ -88,8 +121,12 @@ describe('sessions nobody processed expire (serve --session-expiry)', { tags: ['
 
     // Its upload two hours old too: gone, with its folder and the PDF in it.
     await age(withUpload, 2 * HOUR, 'files');
-    await until('the session with an upload has expired', async () => (await status(withUpload)).code === 410);
-    expect(fs.existsSync(path.join(server.uploadDir, withUpload))).toBe(false);
+    // Its rows go in one transaction, its folder right after: a status between the two already says 410.
+    await until(
+      'the session with an upload has expired, its folder removed',
+      async () =>
+        (await status(withUpload)).code === 410 && !fs.existsSync(path.join(server.uploadDir, withUpload)),
+    );
     expect(fs.existsSync(path.join(server.uploadDir, empty.session_id))).toBe(false);
 
     const gone = await status(withUpload);
@@ -97,7 +134,7 @@ describe('sessions nobody processed expire (serve --session-expiry)', { tags: ['
     expect(gone.body.message).toMatch(
       new RegExp(
         `^session ${withUpload} expired on \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC: it was never processed and no file was uploaded ` +
-          'into it for the server\'s session expiry, so the server discarded it with its uploads; create a new session',
+          "into it for the server's session expiry, so the server discarded it with its uploads; create a new session",
       ),
     );
     const database = await openWorkspaceDb(server.workspace);
@@ -105,7 +142,12 @@ describe('sessions nobody processed expire (serve --session-expiry)', { tags: ['
       const rows = await new AuditRepository(database.db).list({ batchId: withUpload, limit: 50 });
       const entry = rows.find((row) => row.action === 'api_session_expired');
       expect(entry).toMatchObject({ actorKind: 'os_user', sessionId: withUpload });
-      expect(JSON.parse(entry!.details!)).toMatchObject({ expiry_minutes: 60, status: 'pending', uploaded_by: 'dra. lopez', discarded_files: [FILE] });
+      expect(JSON.parse(entry!.details!)).toMatchObject({
+        expiry_minutes: 60,
+        status: 'pending',
+        uploaded_by: 'dra. lopez',
+        discarded_files: [FILE],
+      });
     } finally {
       await database.close();
     }
@@ -114,7 +156,15 @@ describe('sessions nobody processed expire (serve --session-expiry)', { tags: ['
   it('expires a session whose run failed to start (a backend down) as never processed, counted from that failure', async () => {
     const { session_id: sessionId } = await newSession();
     const form = filesForm([{ name: FILE, bytes: sampleFile(FILE) }]);
-    expect((await fetch(`${server.base}/${sessionId}/upload`, { method: 'POST', headers: bearer(uploader), body: form })).status).toBe(200);
+    expect(
+      (
+        await fetch(`${server.base}/${sessionId}/upload`, {
+          method: 'POST',
+          headers: bearer(uploader),
+          body: form,
+        })
+      ).status,
+    ).toBe(200);
     await age(sessionId, 3 * HOUR, 'session');
     await age(sessionId, 3 * HOUR, 'files');
     // As recordSessionStartFailure leaves it: failed, never started, its files pending — half an hour ago.
@@ -123,7 +173,11 @@ describe('sessions nobody processed expire (serve --session-expiry)', { tags: ['
     try {
       await database.db
         .updateTable('batchUploads')
-        .set({ status: 'failed', errorMessage: 'could not process the session: Chroma is down', completedAt: failedAt })
+        .set({
+          status: 'failed',
+          errorMessage: 'could not process the session: Chroma is down',
+          completedAt: failedAt,
+        })
         .where('id', '=', sessionId)
         .execute();
     } finally {
@@ -131,12 +185,19 @@ describe('sessions nobody processed expire (serve --session-expiry)', { tags: ['
     }
     await new Promise((r) => setTimeout(r, 300));
     const kept = await status(sessionId);
-    expect(kept.body).toMatchObject({ status: 'failed', expires_at: new Date(Date.parse(failedAt) + HOUR).toISOString() });
+    expect(kept.body).toMatchObject({
+      status: 'failed',
+      expires_at: new Date(Date.parse(failedAt) + HOUR).toISOString(),
+    });
 
     // The failure two hours old: past the expiry.
     const reopened = await openWorkspaceDb(server.workspace);
     try {
-      await reopened.db.updateTable('batchUploads').set({ completedAt: new Date(Date.now() - 2 * HOUR).toISOString() }).where('id', '=', sessionId).execute();
+      await reopened.db
+        .updateTable('batchUploads')
+        .set({ completedAt: new Date(Date.now() - 2 * HOUR).toISOString() })
+        .where('id', '=', sessionId)
+        .execute();
     } finally {
       await reopened.close();
     }
@@ -187,8 +248,19 @@ describe('sessions nobody processed expire (serve --session-expiry)', { tags: ['
   it('never expires a session once it has been processed: its status says it does not expire', async () => {
     const { session_id: sessionId } = await newSession();
     const form = filesForm([{ name: FILE, bytes: sampleFile(FILE) }]);
-    expect((await fetch(`${server.base}/${sessionId}/upload`, { method: 'POST', headers: bearer(uploader), body: form })).status).toBe(200);
-    expect((await fetch(`${server.base}/${sessionId}/process`, { method: 'POST', headers: bearer(uploader) })).status).toBe(200);
+    expect(
+      (
+        await fetch(`${server.base}/${sessionId}/upload`, {
+          method: 'POST',
+          headers: bearer(uploader),
+          body: form,
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (await fetch(`${server.base}/${sessionId}/process`, { method: 'POST', headers: bearer(uploader) }))
+        .status,
+    ).toBe(200);
     await age(sessionId, 2 * HOUR, 'session');
     await age(sessionId, 2 * HOUR, 'files');
     await new Promise((r) => setTimeout(r, 300));
@@ -218,7 +290,15 @@ describe('serve (the built CLI) and sessions that expired while no server ran', 
       });
       sessionId = ((await created.json()) as { session_id: string }).session_id;
       const form = filesForm([{ name: FILE, bytes: sampleFile(FILE) }]);
-      expect((await fetch(`${server.base}/${sessionId}/upload`, { method: 'POST', headers: bearer(uploader), body: form })).status).toBe(200);
+      expect(
+        (
+          await fetch(`${server.base}/${sessionId}/upload`, {
+            method: 'POST',
+            headers: bearer(uploader),
+            body: form,
+          })
+        ).status,
+      ).toBe(200);
     } finally {
       await server.stop();
     }
@@ -227,21 +307,32 @@ describe('serve (the built CLI) and sessions that expired while no server ran', 
     await ageSession(workspace, sessionId, 96 * HOUR, 'files');
 
     const args = ['serve', '--json', '--port', '0', '--db', workspace.db, '--upload-dir', server.uploadDir];
-    const child = spawnCli(args, { cwd: workspace.root, env: { LANG: 'es_MX.UTF-8', LC_ALL: '', TECSALUD_DB: '' } });
+    const child = spawnCli(args, {
+      cwd: workspace.root,
+      env: { LANG: 'es_MX.UTF-8', LC_ALL: '', TECSALUD_DB: '' },
+    });
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = once(child, 'close');
     try {
       const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
-      expect(JSON.parse(line)).toMatchObject({ expired_sessions: [sessionId], session_expiry_minutes: 72 * 60 });
-      expect(stderr).toContain('Se descartó 1 sesión que nadie procesó ni recibió archivos en 72 h, junto con sus archivos subidos');
+      expect(JSON.parse(line)).toMatchObject({
+        expired_sessions: [sessionId],
+        session_expiry_minutes: 72 * 60,
+      });
+      expect(stderr).toContain(
+        'Se descartó 1 sesión que nadie procesó ni recibió archivos en 72 h, junto con sus archivos subidos',
+      );
       expect(fs.existsSync(path.join(server.uploadDir, sessionId))).toBe(false);
     } finally {
       child.kill('SIGTERM');
     }
     expect((await exited)[0]).toBe(0);
 
-    const refused = await runCli([...args, '--session-expiry', 'soon', '--lang', 'en'], { cwd: workspace.root, env: { TECSALUD_DB: '' } });
+    const refused = await runCli([...args, '--session-expiry', 'soon', '--lang', 'en'], {
+      cwd: workspace.root,
+      env: { TECSALUD_DB: '' },
+    });
     expect({ code: refused.code, stderr: refused.stderr }).toEqual({
       code: 64,
       stderr: "error: --session-expiry 'soon' is not a duration\nhint: write it like 24h, 3d or off\n",

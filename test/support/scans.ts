@@ -266,25 +266,39 @@ const TYPED_FORM_LINE =
   'Servicio: Medicina Interna · Cama: 214-B · Alergias: ninguna conocida · Tipo sanguíneo: O+ · Tel. 81 8888 0000';
 
 /**
- * A letter-size scan of a note naming `patient`, under a typed 6 pt form of at least `letters` letters and
- * digits as its text layer: more than a letterhead's worth, yet covering a few percent of the page. The note
- * is only in the image.
+ * One line of a blank paper form as a document system prints it in 6 pt, labels and the rules to write on:
+ * 56 letters, and underscores that cover three times the page the labels do.
+ */
+export const FORM_RULES_LINE =
+  'Nombre del paciente: ________________________  Fecha de nacimiento: ____/____/________  ' +
+  'Servicio: ________________  Médico tratante: ______________________';
+
+/**
+ * A letter-size scan of a note naming `patient`, under a typed 6 pt form (`line` over and over) of at least
+ * `letters` letters and digits as its text layer: more than a letterhead's worth, yet covering a few percent
+ * of the page. The note is only in the image.
  */
 export async function makeTypedFormScan(
   patient: { expediente: string; name: string } = OTHER_PATIENT,
   letters = 1122,
   seed = 19,
+  line: string = TYPED_FORM_LINE,
 ): Promise<Buffer> {
   const scan = await scannedNote(
     patient,
     { size: 'LETTER', margins: { top: 240, bottom: 30, left: 48, right: 48 }, fontSize: 12 },
     seed,
   );
-  const page = scan.getPage(0);
-  const font = await scan.embedFont(StandardFonts.Helvetica);
-  const { height } = page.getSize();
-  const perLine = TYPED_FORM_LINE.replace(/[^\p{L}\p{N}]/gu, '').length;
-  for (let line = 0; line * perLine < letters; line++)
-    page.drawText(TYPED_FORM_LINE, { x: 24, y: height - 14 - 8 * line, size: 6, font });
+  await drawTypedForm(scan, letters, line);
   return Buffer.from(await scan.save());
+}
+
+/** Draws `line` in 6 pt down the first page from its top, until the lines hold `letters` letters and digits. */
+async function drawTypedForm(pdf: PdfLibDocument, letters: number, line: string): Promise<void> {
+  const page = pdf.getPage(0);
+  const font = await pdf.embedFont(StandardFonts.Helvetica);
+  const { height } = page.getSize();
+  const perLine = line.replace(/[^\p{L}\p{N}]/gu, '').length;
+  for (let index = 0; index * perLine < letters; index++)
+    page.drawText(line, { x: 24, y: height - 14 - 8 * index, size: 6, font });
 }

@@ -2,7 +2,13 @@
 // engine's counterpart of PDFium's page objects. pdf.js has no object bounds, so the page's operator list is
 // walked, following the transformation matrix, to the images it paints; the text's area comes from the text
 // items getText already read.
-import { hasTextLayer, isScannedPage, mayBeScannedPage, SCANNED_PAGE_TEXT_COVERAGE } from './text-layer.js';
+import {
+  hasTextLayer,
+  isScannedPage,
+  mayBeScannedPage,
+  SCANNED_PAGE_TEXT_COVERAGE,
+  shareWithoutRules,
+} from './text-layer.js';
 
 /** The subset of pdf.js's document and page used here (pdf-parse does not export pdf.js's types). */
 export interface PdfJsDocument {
@@ -100,23 +106,26 @@ export function imageCoverage(
   return Math.min(1, covered / pageArea);
 }
 
-/** The subset of a pdf.js text item used here: its width and height in the page's user space. */
+/** The subset of a pdf.js text item used here: its text, and its width and height in the page's user space. */
 export interface PdfJsTextBox {
+  str?: string;
   width?: number;
   height?: number;
 }
 
 /**
  * The share of the page (0-1) that its text items' boxes cover, from the items getTextContent returned (an
- * invisible OCR layer's too). Overlaps count twice, which matters little: print rarely overlaps itself.
+ * invisible OCR layer's too), a form's rules aside (shareWithoutRules). Overlaps count twice, which matters
+ * little: print rarely overlaps itself.
  */
 export function textCoverage(items: readonly PdfJsTextBox[], view: number[]): number {
   const [x1 = 0, y1 = 0, x2 = 0, y2 = 0] = view;
   const pageArea = Math.abs((x2 - x1) * (y2 - y1));
   if (!(pageArea > 0)) return 0;
   let covered = 0;
-  for (const { width, height } of items) {
-    if (typeof width === 'number' && typeof height === 'number') covered += Math.abs(width * height);
+  for (const { str = '', width, height } of items) {
+    if (typeof width === 'number' && typeof height === 'number')
+      covered += Math.abs(width * height) * shareWithoutRules(str);
   }
   return Math.min(1, covered / pageArea);
 }

@@ -4,7 +4,12 @@
 // here, each page closed after use, over the emscripten module the package exports.
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { isScannedPage, mayBeScannedPage, SCANNED_PAGE_IMAGE_COVERAGE } from './text-layer.js';
+import {
+  isScannedPage,
+  mayBeScannedPage,
+  SCANNED_PAGE_IMAGE_COVERAGE,
+  shareWithoutRules,
+} from './text-layer.js';
 
 /** The subset of the emscripten module (PDFium's C API, exported with a leading underscore) used here. */
 interface PdfiumModule {
@@ -19,6 +24,7 @@ interface PdfiumModule {
   _FPDFText_ClosePage(textPage: number): void;
   _FPDFText_CountChars(textPage: number): number;
   _FPDFText_GetText(textPage: number, start: number, count: number, buffer: number): number;
+  _FPDFTextObj_GetText(textObject: number, textPage: number, buffer: number, bytes: number): number;
   _FPDF_GetPageWidthF(page: number): number;
   _FPDF_GetPageHeightF(page: number): number;
   _FPDFPage_CountObjects(page: number): number;
@@ -178,18 +184,43 @@ export async function openPdfiumEngine(options: { maxMemoryMb: number }): Promis
     return Math.max(0, right! - left!) * Math.max(0, top! - bottom!);
   }
 
-  /** The area text objects' bounds cover, those inside forms too (a form wrapping a page's print is common). */
-  function textArea(count: number, objectAt: (index: number) => number, bounds: number): number {
+  /** A text object's text, through the page's text page (UTF-16LE with a terminating NUL counted in its size). */
+  function objectText(object: number, textPage: number): string {
+    const bytes = module._FPDFTextObj_GetText(object, textPage, 0, 0);
+    if (bytes <= 2) return '';
+    const buffer = module.wasmExports.malloc(bytes);
+    if (!buffer) throw new OutOfMemory();
+    return thenRelease(
+      () => {
+        module._FPDFTextObj_GetText(object, textPage, buffer, bytes);
+        return utf16.decode(module.HEAPU8.subarray(buffer, buffer + bytes - 2));
+      },
+      () => module.wasmExports.free(buffer),
+    );
+  }
+
+  /**
+   * The area text objects' bounds cover, those inside forms too (a form wrapping a page's print is common),
+   * a form's rules aside (shareWithoutRules).
+   */
+  function textArea(
+    count: number,
+    objectAt: (index: number) => number,
+    bounds: number,
+    textPage: number,
+  ): number {
     let area = 0;
     for (let index = 0; index < count; index++) {
       const object = objectAt(index);
       const type = module._FPDFPageObj_GetType(object);
-      if (type === PAGE_OBJECT.TEXT) area += boundsArea(object, bounds);
+      if (type === PAGE_OBJECT.TEXT)
+        area += boundsArea(object, bounds) * shareWithoutRules(objectText(object, textPage));
       else if (type === PAGE_OBJECT.FORM)
         area += textArea(
           module._FPDFFormObj_CountObjects(object),
           (child) => module._FPDFFormObj_GetObject(object, child),
           bounds,
+          textPage,
         );
     }
     return area;
@@ -197,11 +228,11 @@ export async function openPdfiumEngine(options: { maxMemoryMb: number }): Promis
 
   /**
    * The shares of the page (0-1) that images cover, from their bounds in page space, and, only when images
-   * cover most of it and `measureText`, the share its text objects' bounds cover. Overlaps are counted twice,
-   * which matters little: a scan is one image, and print rarely overlaps itself. A form that holds an image
-   * counts with its own bounds.
+   * cover most of it and `measureTextWith` is the page's text page (0: not measured), the share its text
+   * objects' bounds cover. Overlaps are counted twice, which matters little: a scan is one image, and print
+   * rarely overlaps itself. A form that holds an image counts with its own bounds.
    */
-  function measureCoverage(page: number, measureText: boolean): { images: number; text: number } {
+  function measureCoverage(page: number, measureTextWith: number): { images: number; text: number } {
     const pageArea = module._FPDF_GetPageWidthF(page) * module._FPDF_GetPageHeightF(page);
     if (!(pageArea > 0)) return { images: 0, text: 0 };
     const bounds = module.wasmExports.malloc(16);
@@ -216,8 +247,13 @@ export async function openPdfiumEngine(options: { maxMemoryMb: number }): Promis
         }
         const images = Math.min(1, covered / pageArea);
         // A page of text without a page-sized image, the common case, costs no more than the walk above.
-        if (!measureText || images < SCANNED_PAGE_IMAGE_COVERAGE) return { images, text: 0 };
-        const text = textArea(count, (index) => module._FPDFPage_GetObject(page, index), bounds);
+        if (!measureTextWith || images < SCANNED_PAGE_IMAGE_COVERAGE) return { images, text: 0 };
+        const text = textArea(
+          count,
+          (index) => module._FPDFPage_GetObject(page, index),
+          bounds,
+          measureTextWith,
+        );
         return { images, text: Math.min(1, text / pageArea) };
       },
       () => module.wasmExports.free(bounds),
@@ -233,17 +269,18 @@ export async function openPdfiumEngine(options: { maxMemoryMb: number }): Promis
     if (!page) return null;
     return thenRelease(
       () => {
-        const textPage = module._FPDFText_LoadPage(page);
-        const text = !textPage
-          ? ''
-          : thenRelease(
-              () => decodeText(textPage),
-              () => module._FPDFText_ClosePage(textPage),
-            );
         // Every page is walked for a page-sized image, under however much text: a typed form of 1,000+ letters
         // over a scanned note is still a scan. The text's area is measured only under such an image.
-        const scanned = isScannedPage(text, measureCoverage(page, !mayBeScannedPage(text)));
-        return { text, scanned };
+        const textPage = module._FPDFText_LoadPage(page);
+        if (!textPage) return { text: '', scanned: isScannedPage('', measureCoverage(page, 0)) };
+        return thenRelease(
+          () => {
+            const text = decodeText(textPage);
+            const scanned = isScannedPage(text, measureCoverage(page, mayBeScannedPage(text) ? 0 : textPage));
+            return { text, scanned };
+          },
+          () => module._FPDFText_ClosePage(textPage),
+        );
       },
       () => module._FPDF_ClosePage(page),
     );

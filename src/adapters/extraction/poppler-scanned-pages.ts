@@ -7,7 +7,12 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { isScannedPage, mayBeScannedPage, SCANNED_PAGE_IMAGE_COVERAGE } from './text-layer.js';
+import {
+  isScannedPage,
+  mayBeScannedPage,
+  SCANNED_PAGE_IMAGE_COVERAGE,
+  shareWithoutRules,
+} from './text-layer.js';
 
 /** A poppler tool beside the configured pdftotext (`/opt/poppler/bin/pdfimages`), or from PATH as it is. */
 function besidePdftotext(pdftotextCommand: string, tool: string): string {
@@ -49,7 +54,8 @@ export function readPageAreas(info: string): Map<number, number> {
 
 /**
  * Each page's share (0-1) covered by its words' boxes, from `pdftotext -bbox -f first` (an invisible OCR
- * layer's words too); pages are numbered from `firstPage`. Overlaps count twice: words do not overlap.
+ * layer's words too), a form's rules aside (shareWithoutRules; an entity such as `&amp;` counts as one
+ * character); pages are numbered from `firstPage`. Overlaps count twice: words do not overlap.
  */
 export function readTextCoverages(html: string, firstPage: number): Map<number, number> {
   const coverages = new Map<number, number>();
@@ -60,9 +66,11 @@ export function readTextCoverages(html: string, firstPage: number): Map<number, 
     if (!(pageArea > 0)) return;
     let covered = 0;
     for (const word of page.matchAll(
-      /<word xMin="([\d.-]+)" yMin="([\d.-]+)" xMax="([\d.-]+)" yMax="([\d.-]+)"/g,
+      /<word xMin="([\d.-]+)" yMin="([\d.-]+)" xMax="([\d.-]+)" yMax="([\d.-]+)">([^<]*)</g,
     ))
-      covered += Math.abs((Number(word[3]) - Number(word[1])) * (Number(word[4]) - Number(word[2])));
+      covered +=
+        Math.abs((Number(word[3]) - Number(word[1])) * (Number(word[4]) - Number(word[2]))) *
+        shareWithoutRules(word[5]!.replace(/&[^;]+;/g, '&'));
     coverages.set(firstPage + index, Math.min(1, covered / pageArea));
   });
   return coverages;

@@ -10,7 +10,10 @@ import {
 import { describeChildExit } from '../../../src/adapters/extraction/describe-child-exit.js';
 import { describeFailure } from '../../../src/adapters/extraction/describe-failure.js';
 import { textCoverage } from '../../../src/adapters/extraction/pdf-js-scanned-pages.js';
-import { holdsImageXObject, readTextCoverages } from '../../../src/adapters/extraction/poppler-scanned-pages.js';
+import {
+  holdsImageXObject,
+  readTextCoverages,
+} from '../../../src/adapters/extraction/poppler-scanned-pages.js';
 import {
   hasLettersAndDigits,
   hasPdfHeader,
@@ -18,6 +21,7 @@ import {
   hasThinTextLayer,
   isScannedPage,
   joinPageTexts,
+  shareWithoutRules,
 } from '../../../src/adapters/extraction/text-layer.js';
 
 function named(name: string, message: string, code?: string): Error {
@@ -53,7 +57,9 @@ describe('hasLettersAndDigits and hasThinTextLayer', () => {
     expect(hasThinTextLayer('Escaneado por HP ScanJet 2026-11-03 10:22 p.1')).toBe(true);
     const letterhead =
       'HOSPITAL SAN JOSÉ TECSALUD · Av. Ignacio Morones Prieto 3000 Pte., Col. Los Doctores, Monterrey, N.L.\n' +
-      'Servicio de Medicina Interna · Consulta Externa · Sistema de Expediente Clínico Electrónico\n'.repeat(2) +
+      'Servicio de Medicina Interna · Consulta Externa · Sistema de Expediente Clínico Electrónico\n'.repeat(
+        2,
+      ) +
       'Documento confidencial del expediente clínico · Impreso el 12/03/2024 10:22 · Página 1 de 3';
     expect(hasLettersAndDigits(letterhead, 200)).toBe(true);
     expect(hasThinTextLayer(letterhead)).toBe(true);
@@ -65,7 +71,9 @@ describe('hasLettersAndDigits and hasThinTextLayer', () => {
 
 describe('isScannedPage', () => {
   const form =
-    'Campo: Servicio ____ Cama ____ Alergias ____ Tipo sanguíneo ____ Responsable ____ Tel. ____\n'.repeat(20);
+    'Campo: Servicio ____ Cama ____ Alergias ____ Tipo sanguíneo ____ Responsable ____ Tel. ____\n'.repeat(
+      20,
+    );
 
   it('takes a page-sized image under a typed form of 1,000+ letters for a scan, as under a letterhead', () => {
     expect(hasThinTextLayer(form)).toBe(false);
@@ -84,8 +92,26 @@ describe('isScannedPage', () => {
 
 describe("pdf.js's textCoverage", () => {
   it("sums the text items' boxes as a share of the page, ignoring items without a size", () => {
-    expect(textCoverage([{ width: 100, height: 10 }, { width: -50, height: 10 }, {}], [0, 0, 100, 200])).toBe(0.075);
+    expect(textCoverage([{ width: 100, height: 10 }, { width: -50, height: 10 }, {}], [0, 0, 100, 200])).toBe(
+      0.075,
+    );
     expect(textCoverage([{ width: 100, height: 10 }], [0, 0, 0, 0])).toBe(0);
+  });
+
+  it("leaves out a form's rules, by their share of each item's characters", () => {
+    const item = { str: 'Nombre: ________', width: 100, height: 10 };
+    expect(textCoverage([item], [0, 0, 100, 200])).toBe(0.025);
+  });
+});
+
+describe('shareWithoutRules', () => {
+  it('takes out underscores, box-drawing characters and leaders of three or more dots, dashes or equals signs', () => {
+    expect(shareWithoutRules('Cama: 214-B')).toBe(1);
+    expect(shareWithoutRules('Nombre: ________')).toBe(0.5);
+    expect(shareWithoutRules('____/____/________')).toBe(2 / 18);
+    expect(shareWithoutRules('Total:........12')).toBe(0.5);
+    expect(shareWithoutRules('┌──────┐')).toBe(0);
+    expect(shareWithoutRules('')).toBe(1);
   });
 });
 
@@ -95,16 +121,34 @@ describe("poppler's text coverage and image test", () => {
       '<doc><page width="100.000000" height="200.000000">' +
       '<word xMin="0" yMin="0" xMax="50.5" yMax="10">Servicio:</word><word xMin="60" yMin="0" xMax="80" yMax="10">O+</word>' +
       '</page><page width="100" height="100"></page></doc>';
-    expect(readTextCoverages(html, 3)).toEqual(new Map([[3, 0.03525], [4, 0]]));
+    expect(readTextCoverages(html, 3)).toEqual(
+      new Map([
+        [3, 0.03525],
+        [4, 0],
+      ]),
+    );
+  });
+
+  it("leaves out a form's rules, counting an entity as one character", () => {
+    const html =
+      '<page width="100" height="100"><word xMin="0" yMin="0" xMax="40" yMax="10">Nombre:</word>' +
+      '<word xMin="50" yMin="0" xMax="90" yMax="10">________</word><word xMin="0" yMin="20" xMax="20" yMax="30">A&amp;__</word></page>';
+    expect(readTextCoverages(html, 1)).toEqual(new Map([[1, 0.05]]));
   });
 
   it('finds an image XObject in the bytes as written, and none in a text PDF', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tecsalud-image-xobject-'));
     try {
       const image = path.join(dir, 'image.pdf');
-      fs.writeFileSync(image, `%PDF-1.7\n${'x'.repeat(2 ** 20 - 20)}<</Type/XObject/Subtype\n/Image/Width 9>>`);
+      fs.writeFileSync(
+        image,
+        `%PDF-1.7\n${'x'.repeat(2 ** 20 - 20)}<</Type/XObject/Subtype\n/Image/Width 9>>`,
+      );
       expect(holdsImageXObject(image)).toBe(true);
-      const textPdf = path.join(import.meta.dirname, '../../../fixtures/sample/3000016374_RÍOS CORONADO, CÉSAR_6482601207_CONS.pdf');
+      const textPdf = path.join(
+        import.meta.dirname,
+        '../../../fixtures/sample/3000016374_RÍOS CORONADO, CÉSAR_6482601207_CONS.pdf',
+      );
       expect(holdsImageXObject(textPdf)).toBe(false);
       expect(holdsImageXObject(path.join(dir, 'missing.pdf'))).toBe(true);
     } finally {

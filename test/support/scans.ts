@@ -3,7 +3,13 @@
 // noise and skew).
 import { execFileSync } from 'node:child_process';
 import PDFDocument from 'pdfkit';
-import { degrees, PDFDocument as PdfLibDocument, StandardFonts } from 'pdf-lib';
+import {
+  degrees,
+  PDFDocument as PdfLibDocument,
+  setTextRenderingMode,
+  StandardFonts,
+  TextRenderingMode,
+} from 'pdf-lib';
 import { makeScannedPdf } from '../../fixtures/generator/scanned.js';
 
 export const SCAN_PATIENT = { expediente: '3000768077', name: 'GABRIELA HUERTA SOTO' } as const;
@@ -301,4 +307,40 @@ async function drawTypedForm(pdf: PdfLibDocument, letters: number, line: string)
   const perLine = line.replace(/[^\p{L}\p{N}]/gu, '').length;
   for (let index = 0; index * perLine < letters; index++)
     page.drawText(line, { x: 24, y: height - 14 - 8 * index, size: 6, font });
+}
+
+/** A line of a consultation note in 10 pt: 82 letters; 34 of them, below a header, fill a letter page. */
+const NOTE_LINE =
+  'Evolución: paciente refiere mejoría del dolor abdominal, tolera la vía oral; se indica dieta blanda.';
+
+/**
+ * A searchable scan, as a scanner's OCR or ocrmypdf makes one: a letter-size scanned note naming `patient`
+ * under an invisible text layer (render mode 3) where its print is, of every line ('full': 2,850 letters
+ * and digits), or of its first six ('thin': what such OCR keeps of a page it could barely read, 390).
+ */
+export async function makeSearchableScan(
+  layer: 'full' | 'thin',
+  patient: { expediente: string; name: string } = SCAN_PATIENT,
+  seed = 23,
+): Promise<Buffer> {
+  const lines = [
+    'NOTA DE CONSULTA',
+    `Paciente: ${patient.name}  Expediente: ${patient.expediente}`,
+    ...Array.from({ length: 34 }, () => NOTE_LINE),
+  ];
+  const drawLines = async (pdf: PdfLibDocument, count: number): Promise<void> => {
+    const font = await pdf.embedFont(StandardFonts.Helvetica);
+    lines
+      .slice(0, count)
+      .forEach((line, index) =>
+        pdf.getPage(0).drawText(line, { x: 48, y: 740 - 19 * index, size: 10, font }),
+      );
+  };
+  const print = await PdfLibDocument.create();
+  print.addPage([612, 792]);
+  await drawLines(print, lines.length);
+  const scan = await PdfLibDocument.load(await makeScannedPdf(await print.save(), { seed }));
+  scan.getPage(0).pushOperators(setTextRenderingMode(TextRenderingMode.Invisible));
+  await drawLines(scan, layer === 'full' ? lines.length : 6);
+  return Buffer.from(await scan.save());
 }

@@ -12,7 +12,12 @@ import {
   type TextExtractor,
 } from '../../../src/adapters/extraction/index.js';
 import { createTempDir } from '../../support/databases.js';
-import { FORM_RULES_LINE, makeTypedFormScan, OTHER_PATIENT } from '../../support/scans.js';
+import {
+  FORM_RULES_LINE,
+  makeSearchableScan,
+  makeTypedFormScan,
+  OTHER_PATIENT,
+} from '../../support/scans.js';
 import { SPANISH_LINE, writeSampleFiles, type SampleFiles } from './support/sample-files.js';
 
 const pdftotext = await isPdftotextAvailable();
@@ -51,6 +56,9 @@ let pages: {
   /** A scanned paper form under its typed labels and rules, and a typed form filled in over a picture. */
   rulesFormScan: string;
   filledFormOverImage: string;
+  /** A scan under an invisible text layer of the whole page, or of a few lines. */
+  searchableScan: string;
+  thinSearchableScan: string;
 };
 beforeAll(async () => {
   files = await writeSampleFiles();
@@ -83,6 +91,8 @@ beforeAll(async () => {
       await makeTypedFormScan(OTHER_PATIENT, 1000, 21, FORM_RULES_LINE),
     ),
     filledFormOverImage: write('filled-form.pdf', await overPicture(FILLED_FORM, 19, 36)),
+    searchableScan: write('searchable-scan.pdf', await makeSearchableScan('full')),
+    thinSearchableScan: write('thin-searchable-scan.pdf', await makeSearchableScan('thin')),
   };
 });
 afterAll(async () => {
@@ -164,6 +174,19 @@ for (const { name, available, create } of EXTRACTORS) {
       const filled = await extractor.extract(pages.filledFormOverImage);
       expect(filled).toMatchObject({ ok: true, pages: 1 });
       expect(filled.ok && filled.scannedPages).toBeUndefined();
+    });
+
+    it("reads a searchable scan's invisible text layer of a whole page, and takes a thin one for a scan", async () => {
+      // A scanner's OCR or ocrmypdf: the page's print as invisible text over its image, OCR'd once already.
+      const searchable = await extractor.extract(pages.searchableScan);
+      if (!searchable.ok) throw new Error(searchable.message);
+      expect(searchable.pageTexts?.[0]).toContain('Paciente: GABRIELA HUERTA SOTO');
+      expect(searchable.scannedPages).toBeUndefined();
+      // A layer of a few lines says little of the page: the page is OCR'd again.
+      const thin = await extractor.extract(pages.thinSearchableScan);
+      if (!thin.ok) throw new Error(thin.message);
+      expect(thin.pageTexts?.[0]).toContain('Paciente: GABRIELA HUERTA SOTO');
+      expect(thin.scannedPages).toEqual([1]);
     });
 
     it('tells a page-sized picture without any text among pages of text (a scan) from a blank page', async () => {

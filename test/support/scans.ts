@@ -309,6 +309,28 @@ async function drawTypedForm(pdf: PdfLibDocument, letters: number, line: string)
     page.drawText(line, { x: 24, y: height - 14 - 8 * index, size: 6, font });
 }
 
+/**
+ * A letter-size page whose page-sized picture is drawn inline, in the page's content (`BI … ID … EI`, as
+ * ghostscript writes a small image and some scanners a page of few marks), not as an image object; under a
+ * scanner's stamp, or a typed 6 pt form of 1,122 letters, as its text. The picture is flat grey.
+ */
+export async function makeInlineImageScan(layer: 'stamp' | 'typed-form'): Promise<Buffer> {
+  const pdf = await PdfLibDocument.create();
+  pdf.setCreationDate(new Date(0));
+  pdf.setModificationDate(new Date(0));
+  const page = pdf.addPage([612, 792]);
+  const content = Buffer.concat([
+    Buffer.from('q 612 0 0 792 0 0 cm\nBI /W 64 /H 64 /BPC 8 /CS /G ID\n', 'latin1'),
+    Buffer.alloc(64 * 64, 200),
+    Buffer.from('\nEI\nQ\n', 'latin1'),
+  ]);
+  page.node.addContentStream(pdf.context.register(pdf.context.flateStream(content)));
+  if (layer === 'typed-form') await drawTypedForm(pdf, 1122, TYPED_FORM_LINE);
+  else
+    page.drawText(SCANNER_STAMP, { x: 8, y: 3, size: 5, font: await pdf.embedFont(StandardFonts.Helvetica) });
+  return Buffer.from(await pdf.save());
+}
+
 /** A line of a consultation note in 10 pt: 82 letters; 34 of them, below a header, fill a letter page. */
 const NOTE_LINE =
   'Evolución: paciente refiere mejoría del dolor abdominal, tolera la vía oral; se indica dieta blanda.';

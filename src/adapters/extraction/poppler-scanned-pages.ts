@@ -22,7 +22,8 @@ function besidePdftotext(pdftotextCommand: string, tool: string): string {
 /**
  * Points of page covered by images, per page, from `pdfimages -list`: an image's width in pixels over its
  * x-ppi is its width on the page in inches. Soft masks and masks lie under their image and are not counted
- * again.
+ * again. The columns are read from both ends: an inline image (drawn in the page's content, as ghostscript
+ * writes a small one and some scanners a whole page) has one cell, `[inline]`, for the two of `object ID`.
  */
 export function readImageAreas(list: string): Map<number, number> {
   const areas = new Map<number, number>();
@@ -30,8 +31,8 @@ export function readImageAreas(list: string): Map<number, number> {
     // page num type width height color comp bpc enc interp object ID x-ppi y-ppi size ratio
     const cells = line.trim().split(/\s+/);
     const page = Number(cells[0]);
-    if (cells.length < 14 || !Number.isInteger(page) || !['image', 'stencil'].includes(cells[2]!)) continue;
-    const [width, height, xPpi, yPpi] = [cells[3], cells[4], cells[12], cells[13]].map(Number) as [
+    if (cells.length < 15 || !Number.isInteger(page) || !['image', 'stencil'].includes(cells[2]!)) continue;
+    const [width, height, xPpi, yPpi] = [cells[3], cells[4], cells.at(-4), cells.at(-3)].map(Number) as [
       number,
       number,
       number,

@@ -12,6 +12,7 @@ import { describeFailure } from '../../../src/adapters/extraction/describe-failu
 import { textCoverage } from '../../../src/adapters/extraction/pdf-js-scanned-pages.js';
 import {
   holdsImageXObject,
+  readImageAreas,
   readTextCoverages,
 } from '../../../src/adapters/extraction/poppler-scanned-pages.js';
 import {
@@ -125,6 +126,22 @@ describe("poppler's text coverage and image test", () => {
       new Map([
         [3, 0.03525],
         [4, 0],
+      ]),
+    );
+  });
+
+  it("reads each page's image area from pdfimages -list, an inline image's row too", () => {
+    const list = [
+      'page   num  type   width height color comp bpc  enc interp  object ID x-ppi y-ppi size ratio',
+      '--------------------------------------------------------------------------------------------',
+      '   1     0 image    1700  2200  rgb     3   8  jpeg   no         4  0   200   200 1192K  11%',
+      '   1     1 smask    1700  2200  gray    1   8  image  no         5  0   200   200   12K 0.3%',
+      '   2     2 image      64    64  gray    1   8  image  no   [inline]       8     8    0B 0.0%',
+    ].join('\n');
+    expect(readImageAreas(list)).toEqual(
+      new Map([
+        [1, 612 * 792],
+        [2, 576 * 576],
       ]),
     );
   });

@@ -14,6 +14,7 @@ import {
 import { createTempDir } from '../../support/databases.js';
 import {
   FORM_RULES_LINE,
+  makeInlineImageScan,
   makeSearchableScan,
   makeTypedFormScan,
   OTHER_PATIENT,
@@ -59,6 +60,8 @@ let pages: {
   /** A scan under an invisible text layer of the whole page, or of a few lines. */
   searchableScan: string;
   thinSearchableScan: string;
+  /** A page-sized picture drawn inline, under a scanner's stamp. */
+  inlineStamped: string;
 };
 beforeAll(async () => {
   files = await writeSampleFiles();
@@ -93,6 +96,7 @@ beforeAll(async () => {
     filledFormOverImage: write('filled-form.pdf', await overPicture(FILLED_FORM, 19, 36)),
     searchableScan: write('searchable-scan.pdf', await makeSearchableScan('full')),
     thinSearchableScan: write('thin-searchable-scan.pdf', await makeSearchableScan('thin')),
+    inlineStamped: write('inline-stamped.pdf', await makeInlineImageScan('stamp')),
   };
 });
 afterAll(async () => {
@@ -187,6 +191,11 @@ for (const { name, available, create } of EXTRACTORS) {
       if (!thin.ok) throw new Error(thin.message);
       expect(thin.pageTexts?.[0]).toContain('Paciente: GABRIELA HUERTA SOTO');
       expect(thin.scannedPages).toEqual([1]);
+    });
+
+    it('sees a page-sized picture drawn inline, not as an image object, under a stamp', async () => {
+      // pdfimages lists such a picture with one cell, "[inline]", for two: pdftotext read past it.
+      expect(await extractor.extract(pages.inlineStamped)).toMatchObject({ ok: true, scannedPages: [1] });
     });
 
     it('tells a page-sized picture without any text among pages of text (a scan) from a blank page', async () => {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { classifyPdfError } from '../../../src/adapters/extraction/classify-pdf-error.js';
 import {
@@ -11,7 +12,8 @@ import { describeChildExit } from '../../../src/adapters/extraction/describe-chi
 import { describeFailure } from '../../../src/adapters/extraction/describe-failure.js';
 import { textCoverage } from '../../../src/adapters/extraction/pdf-js-scanned-pages.js';
 import {
-  holdsImageXObject,
+  drawsInlineImage,
+  holdsImage,
   readImageAreas,
   readTextCoverages,
 } from '../../../src/adapters/extraction/poppler-scanned-pages.js';
@@ -161,16 +163,42 @@ describe("poppler's text coverage and image test", () => {
         image,
         `%PDF-1.7\n${'x'.repeat(2 ** 20 - 20)}<</Type/XObject/Subtype\n/Image/Width 9>>`,
       );
-      expect(holdsImageXObject(image)).toBe(true);
+      expect(holdsImage(image)).toBe(true);
       const textPdf = path.join(
         import.meta.dirname,
         '../../../fixtures/sample/3000016374_RÍOS CORONADO, CÉSAR_6482601207_CONS.pdf',
       );
-      expect(holdsImageXObject(textPdf)).toBe(false);
-      expect(holdsImageXObject(path.join(dir, 'missing.pdf'))).toBe(true);
+      expect(holdsImage(textPdf)).toBe(false);
+      expect(holdsImage(path.join(dir, 'missing.pdf'))).toBe(true);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('finds an image drawn inline in page content, plain or deflated, and none in a font or in text', () => {
+    const pdf = (...streams: [dictionary: string, data: Buffer | string][]): Buffer =>
+      Buffer.concat([
+        Buffer.from('%PDF-1.7\n'),
+        ...streams.flatMap(([dictionary, data], index) => [
+          Buffer.from(`${index + 1} 0 obj\n<<${dictionary}>>\nstream\r\n`, 'latin1'),
+          Buffer.from(data),
+          Buffer.from('\nendstream\nendobj\n'),
+        ]),
+      ]);
+    const drawsInline = (bytes: Buffer) => drawsInlineImage(bytes, bytes.toString('latin1'));
+    const inline = 'q 612 0 0 792 0 0 cm\nBI /W 2 /H 1 /BPC 8 /CS /G ID\n\xff\x00\nEI\nQ\n';
+    const text = 'BT /F1 6 Tf 24 778 Td (Servicio: Medicina Interna. OBI /W) Tj ET\n';
+    expect(drawsInline(pdf(['', text], ['', inline]))).toBe(true);
+    expect(drawsInline(pdf(['/Filter /FlateDecode', deflateSync(text)]))).toBe(false);
+    expect(
+      drawsInline(
+        pdf(['/Filter /FlateDecode', deflateSync(text)], ['/Filter [/FlateDecode]', deflateSync(inline)]),
+      ),
+    ).toBe(true);
+    // A font program is no content, whatever its bytes; a filter other than Flate, or damage, leaves it to poppler.
+    expect(drawsInline(pdf(['/Length1 90', inline]))).toBe(false);
+    expect(drawsInline(pdf(['/Filter /ASCII85Decode', '<~~>']))).toBe(true);
+    expect(drawsInline(pdf(['/Filter /FlateDecode', 'not deflate']))).toBe(true);
   });
 });
 

@@ -60,8 +60,9 @@ let pages: {
   /** A scan under an invisible text layer of the whole page, or of a few lines. */
   searchableScan: string;
   thinSearchableScan: string;
-  /** A page-sized picture drawn inline, under a scanner's stamp. */
+  /** A page-sized picture drawn inline, under a scanner's stamp, or under a typed form of 1,122 letters. */
   inlineStamped: string;
+  inlineTypedForm: string;
 };
 beforeAll(async () => {
   files = await writeSampleFiles();
@@ -97,6 +98,7 @@ beforeAll(async () => {
     searchableScan: write('searchable-scan.pdf', await makeSearchableScan('full')),
     thinSearchableScan: write('thin-searchable-scan.pdf', await makeSearchableScan('thin')),
     inlineStamped: write('inline-stamped.pdf', await makeInlineImageScan('stamp')),
+    inlineTypedForm: write('inline-typed-form.pdf', await makeInlineImageScan('typed-form')),
   };
 });
 afterAll(async () => {
@@ -193,9 +195,11 @@ for (const { name, available, create } of EXTRACTORS) {
       expect(thin.scannedPages).toEqual([1]);
     });
 
-    it('sees a page-sized picture drawn inline, not as an image object, under a stamp', async () => {
+    it('sees a page-sized picture drawn inline, not as an image object, under a stamp or a typed form', async () => {
       // pdfimages lists such a picture with one cell, "[inline]", for two: pdftotext read past it.
       expect(await extractor.extract(pages.inlineStamped)).toMatchObject({ ok: true, scannedPages: [1] });
+      // Under 1,000+ letters, pdftotext looked for images only in a file with an image object.
+      expect(await extractor.extract(pages.inlineTypedForm)).toMatchObject({ ok: true, scannedPages: [1] });
     });
 
     it('tells a page-sized picture without any text among pages of text (a scan) from a blank page', async () => {

@@ -136,7 +136,10 @@ export async function checkHealth(options: {
     /** Why the database is unusable when that is the configuration's fault (a file), not a server's. */
     let databaseFileProblem = false;
     const databaseCheck = guard('database', async () => {
-      const target = resolveDatabaseTarget(secrets.db, { cwd: options.cwd, setting: databaseSettingOf(config, secrets.db) });
+      const target = resolveDatabaseTarget(secrets.db, {
+        cwd: options.cwd,
+        setting: databaseSettingOf(config, secrets.db),
+      });
       let pending: string[];
       try {
         // Read-only: never create the file, never migrate.
@@ -184,42 +187,48 @@ export async function checkHealth(options: {
     let collection: CollectionInfo | null = null;
     let where = '';
     // The embedded store lives in the database: its check waits for the database's.
-    const vectorStoreCheck = (secrets.vectorStore === 'embedded' ? databaseCheck : Promise.resolve()).then(() =>
-      guard('vector store', async () => {
-        const opened = database as OpenDatabase | null;
-        if (!opened && secrets.vectorStore === 'embedded') {
-          return {
-            status: 'fail',
-            detail: 'the embedded vector store lives in the database, which is unavailable',
-            ...(databaseFileProblem ? { exitCode: ExitCode.Usage } : {}),
-          };
-        }
-        const store = await openVectorStore(opened ?? ({ sqlite: null } as OpenDatabase), secrets, undefined, {
-          maxTimeoutMs: left(),
-        });
-        try {
-          const shown = redactConfig(secrets) as { chroma: { url: string } };
-          where =
-            secrets.vectorStore === 'chroma'
-              ? `Chroma at ${shown.chroma.url}${secrets.chroma.authToken ? ` (with a token, ${secrets.chroma.authHeader ?? 'Authorization'} header)` : ''}`
-              : 'embedded (sqlite-vec)';
-          const info = await store.describeCollection();
-          if (!info) {
+    const vectorStoreCheck = (secrets.vectorStore === 'embedded' ? databaseCheck : Promise.resolve()).then(
+      () =>
+        guard('vector store', async () => {
+          const opened = database as OpenDatabase | null;
+          if (!opened && secrets.vectorStore === 'embedded') {
             return {
-              status: 'warn',
-              detail: `${where}: collection "${store.collection}" does not exist yet (the first ingest creates it)`,
+              status: 'fail',
+              detail: 'the embedded vector store lives in the database, which is unavailable',
+              ...(databaseFileProblem ? { exitCode: ExitCode.Usage } : {}),
             };
           }
-          collection = info;
-          const count = await store.count();
-          return {
-            status: 'ok',
-            detail: `${where}: collection "${info.name}" (${count} chunks) from ${info.embedderId}, dimension ${info.dimension}`,
-          };
-        } finally {
-          await store.close();
-        }
-      }),
+          const store = await openVectorStore(
+            opened ?? ({ sqlite: null } as OpenDatabase),
+            secrets,
+            undefined,
+            {
+              maxTimeoutMs: left(),
+            },
+          );
+          try {
+            const shown = redactConfig(secrets) as { chroma: { url: string } };
+            where =
+              secrets.vectorStore === 'chroma'
+                ? `Chroma at ${shown.chroma.url}${secrets.chroma.authToken ? ` (with a token, ${secrets.chroma.authHeader ?? 'Authorization'} header)` : ''}`
+                : 'embedded (sqlite-vec)';
+            const info = await store.describeCollection();
+            if (!info) {
+              return {
+                status: 'warn',
+                detail: `${where}: collection "${store.collection}" does not exist yet (the first ingest creates it)`,
+              };
+            }
+            collection = info;
+            const count = await store.count();
+            return {
+              status: 'ok',
+              detail: `${where}: collection "${info.name}" (${count} chunks) from ${info.embedderId}, dimension ${info.dimension}`,
+            };
+          } finally {
+            await store.close();
+          }
+        }),
     );
     await Promise.all([databaseCheck, embedderCheck, vectorStoreCheck]);
 
@@ -293,7 +302,9 @@ function connectionPlace(database: OpenDatabase): 'socket' | 'loopback' | 'netwo
   if (host === null) return 'network';
   if (host.startsWith('/')) return 'socket';
   // No host: node-postgres's default, localhost.
-  return host === '' || host === 'localhost' || host === '::1' || host.startsWith('127.') ? 'loopback' : 'network';
+  return host === '' || host === 'localhost' || host === '::1' || host.startsWith('127.')
+    ? 'loopback'
+    : 'network';
 }
 
 /** Who may read the files that hold patient data or a secret (see check-file-permissions). */
@@ -335,16 +346,22 @@ async function checkRunFiles(options: {
     const file = path.resolve(options.cwd, logFile);
     const found = await statOf(file);
     if (!(found instanceof Error) && found.isDirectory()) problems.push(`--log-file ${logFile} is a folder`);
-    else if (found instanceof Error && found.code === 'ENOTDIR') problems.push(`--log-file ${logFile}: a part of its path is a file`);
+    else if (found instanceof Error && found.code === 'ENOTDIR')
+      problems.push(`--log-file ${logFile}: a part of its path is a file`);
     else if (!(await writableOrCreatable(found instanceof Error ? path.dirname(file) : file)))
       problems.push(`--log-file ${logFile} cannot be written`);
   }
-  for (const [flag, dir] of [['--archive-dir', archiveDir], ['--quarantine-dir', quarantineDir]] as const) {
+  for (const [flag, dir] of [
+    ['--archive-dir', archiveDir],
+    ['--quarantine-dir', quarantineDir],
+  ] as const) {
     if (!dir) continue;
     const folder = path.resolve(options.cwd, dir);
     const found = await statOf(folder);
-    if (!(found instanceof Error) && !found.isDirectory()) problems.push(`${flag} ${dir} is a file, not a folder`);
-    else if (!(await writableOrCreatable(folder))) problems.push(`${flag} ${dir} cannot be written: files would not be moved`);
+    if (!(found instanceof Error) && !found.isDirectory())
+      problems.push(`${flag} ${dir} is a file, not a folder`);
+    else if (!(await writableOrCreatable(folder)))
+      problems.push(`${flag} ${dir} cannot be written: files would not be moved`);
   }
   if (!logFile && !archiveDir && !quarantineDir) return null;
   return problems.length > 0
@@ -392,7 +409,11 @@ async function checkWritable(cwd: string, needed: boolean): Promise<DoctorCheck>
     return { name: 'workdir', status: 'ok', detail: `${cwd} is writable` };
   } catch (error) {
     if (!needed) {
-      return { name: 'workdir', status: 'ok', detail: `${cwd} is not writable, and need not be: the database is kept elsewhere` };
+      return {
+        name: 'workdir',
+        status: 'ok',
+        detail: `${cwd} is not writable, and need not be: the database is kept elsewhere`,
+      };
     }
     return { name: 'workdir', status: 'fail', detail: `${cwd} is not writable: ${messageOf(error)}` };
   }
@@ -469,7 +490,12 @@ function describeSources(config: BackendConfig): string {
     .filter((key) => values[key] !== undefined)
     .map((key) => {
       const source = config.sources[key];
-      const from = source === 'flag' || source === 'env' ? SETTING_NAMES[key][source] : source === 'file' ? 'config file' : 'default';
+      const from =
+        source === 'flag' || source === 'env'
+          ? SETTING_NAMES[key][source]
+          : source === 'file'
+            ? 'config file'
+            : 'default';
       return `${key} ${values[key]} (${from})`;
     })
     .join(', ');

@@ -32,7 +32,10 @@ function doctorOptions(command: Command) {
     .option('--collection <name>', 'vector collection (default medical_documents)')
     .option('--timeout <seconds>', 'answer within this many seconds, whatever the servers do (default 10)')
     .option('--log-file <path>', "the ingest's log: warn when others may read it (and its rotated copies)")
-    .option('--archive-dir <dir>', "the ingest's archive folder: warn when others may read it or what it holds")
+    .option(
+      '--archive-dir <dir>',
+      "the ingest's archive folder: warn when others may read it or what it holds",
+    )
     .option('--quarantine-dir <dir>', "the ingest's quarantine folder: the same")
     .addOption(jsonOption())
     .addOption(langOption())
@@ -57,7 +60,12 @@ export async function runDoctor(options: DoctorOptions, context: CommandContext)
   const seconds =
     options.timeout === undefined
       ? undefined
-      : readNumberSetting(options.timeout, '--timeout', { kind: 'decimal', min: 0, minExclusive: true, max: 600 });
+      : readNumberSetting(options.timeout, '--timeout', {
+          kind: 'decimal',
+          min: 0,
+          minExclusive: true,
+          max: 600,
+        });
   const { checkHealth } = await import('../app/check-health.js');
   const report = await checkHealth({
     cwd: context.cwd,
@@ -69,13 +77,19 @@ export async function runDoctor(options: DoctorOptions, context: CommandContext)
     files: { logFile: options.logFile, archiveDir: options.archiveDir, quarantineDir: options.quarantineDir },
     env: context.env,
   });
-  if (options.json) writeJson(context.io, { healthy: report.healthy, checks: report.checks, config: report.config });
+  if (options.json)
+    writeJson(context.io, { healthy: report.healthy, checks: report.checks, config: report.config });
   else {
     const lang = resolveLanguage({ flag: options.lang, env: context.env });
     const words = commandWordsFor(lang).doctor;
     // The details are the checks' English sentences; the Spanish tables load only when wanted.
-    const detail = lang === 'es' ? (await import('../ui/i18n/doctor-details-es.js')).translateDoctorDetail : (text: string) => text;
-    const statusWidth = Math.max(...(['ok', 'warn', 'fail'] as const).map((status) => words.status(status).length));
+    const detail =
+      lang === 'es'
+        ? (await import('../ui/i18n/doctor-details-es.js')).translateDoctorDetail
+        : (text: string) => text;
+    const statusWidth = Math.max(
+      ...(['ok', 'warn', 'fail'] as const).map((status) => words.status(status).length),
+    );
     for (const check of report.checks) {
       writeLine(
         context.io.stdout,

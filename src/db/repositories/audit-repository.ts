@@ -50,9 +50,7 @@ export class AuditRepository {
     for (let start = 0; start < events.length; start += ROWS_PER_STATEMENT) {
       await this.db
         .insertInto('auditLog')
-        .values(
-          events.slice(start, start + ROWS_PER_STATEMENT).map((event) => toRow(event, at)),
-        )
+        .values(events.slice(start, start + ROWS_PER_STATEMENT).map((event) => toRow(event, at)))
         .execute();
     }
   }
@@ -93,7 +91,12 @@ export class AuditRepository {
       .executeTakeFirst();
   }
 
-  async list(options: { batchId?: string; documentId?: string; fileId?: string; limit: number }): Promise<AuditLogEntry[]> {
+  async list(options: {
+    batchId?: string;
+    documentId?: string;
+    fileId?: string;
+    limit: number;
+  }): Promise<AuditLogEntry[]> {
     let query = this.db.selectFrom('auditLog').selectAll();
     if (options.batchId) query = query.where('sessionId', '=', options.batchId);
     if (options.documentId) query = query.where('documentId', '=', options.documentId);

@@ -34,12 +34,17 @@ function storeEs(where: string): string {
 
 /** describeSources' `key value (where)`, where `config file` and `default` are words. */
 function sourcesInSpanish(sources: string): string {
-  return sources.replace(/\(config file\)/g, '(archivo de configuración)').replace(/\(default\)/g, '(predeterminado)');
+  return sources
+    .replace(/\(config file\)/g, '(archivo de configuración)')
+    .replace(/\(default\)/g, '(predeterminado)');
 }
 
 const DOCTOR_RULES: readonly RefusalRule[] = [
   { en: /^read (.+?); (.*)$/s, es: ([file, sources]) => `leído ${file}; ${sourcesInSpanish(sources!)}` },
-  { en: /^no config file; (.*)$/s, es: ([sources]) => `sin archivo de configuración; ${sourcesInSpanish(sources!)}` },
+  {
+    en: /^no config file; (.*)$/s,
+    es: ([sources]) => `sin archivo de configuración; ${sourcesInSpanish(sources!)}`,
+  },
   {
     en: /^no answer within (\S+) s: the server may be stopped or overloaded, or a firewall drops the packets \(doctor --timeout sets the limit\)$/,
     es: ([seconds]) =>
@@ -54,7 +59,8 @@ const DOCTOR_RULES: readonly RefusalRule[] = [
   },
   {
     en: /^(.+) \((sqlite|postgres)\) is reachable and migrated(.*)$/s,
-    es: ([target, dialect, security], detail) => `${target} (${dialect}) responde y está migrada${security ? detail(security) : ''}`,
+    es: ([target, dialect, security], detail) =>
+      `${target} (${dialect}) responde y está migrada${security ? detail(security) : ''}`,
   },
   fixed('; not encrypted (plain TCP to this machine)', '; sin cifrar (TCP simple a esta máquina)'),
   fixed(
@@ -66,21 +72,31 @@ const DOCTOR_RULES: readonly RefusalRule[] = [
     es: ([how, verified]) =>
       `; cifrada${how ? ` (${how})` : ''}, ${
         {
-          'server certificate and host name verified': 'certificado del servidor y nombre del host verificados',
-          'server certificate verified, host name not (verify-ca)': 'certificado del servidor verificado, nombre del host no (verify-ca)',
-          'server certificate NOT verified (sslmode=require)': 'certificado del servidor SIN verificar (sslmode=require)',
+          'server certificate and host name verified':
+            'certificado del servidor y nombre del host verificados',
+          'server certificate verified, host name not (verify-ca)':
+            'certificado del servidor verificado, nombre del host no (verify-ca)',
+          'server certificate NOT verified (sslmode=require)':
+            'certificado del servidor SIN verificar (sslmode=require)',
         }[verified!]
       }`,
   },
-  { en: /^(\S+) answered with a vector of the wrong size$/, es: ([id]) => `${id} respondió con un vector de tamaño incorrecto` },
-  { en: /^(\S+) \(dimension (\d+)\) answered$/, es: ([id, dimension]) => `${id} (dimensión ${dimension}) respondió` },
+  {
+    en: /^(\S+) answered with a vector of the wrong size$/,
+    es: ([id]) => `${id} respondió con un vector de tamaño incorrecto`,
+  },
+  {
+    en: /^(\S+) \(dimension (\d+)\) answered$/,
+    es: ([id, dimension]) => `${id} (dimensión ${dimension}) respondió`,
+  },
   fixed(
     'the embedded vector store lives in the database, which is unavailable',
     'el índice de búsqueda embebido está en la base de datos, que no está disponible',
   ),
   {
     en: /^(.+): collection "(.*)" does not exist yet \(the first ingest creates it\)$/s,
-    es: ([where, name]) => `${storeEs(where!)}: la colección "${name}" todavía no existe (la primera ingesta la crea)`,
+    es: ([where, name]) =>
+      `${storeEs(where!)}: la colección "${name}" todavía no existe (la primera ingesta la crea)`,
   },
   {
     en: /^(.+): collection "(.*)" \((\d+) chunks\) from (\S+), dimension (\d+)$/s,
@@ -98,16 +114,24 @@ const DOCTOR_RULES: readonly RefusalRule[] = [
     en: /^(.+) is not writable, and need not be: the database is kept elsewhere$/s,
     es: ([dir]) => `${dir} no admite escritura, y no hace falta: la base de datos se guarda en otro lugar`,
   },
-  { en: /^(.+) is not writable: (.*)$/s, es: ([dir, why], detail) => `${dir} no admite escritura: ${detail(why!)}` },
+  {
+    en: /^(.+) is not writable: (.*)$/s,
+    es: ([dir, why], detail) => `${dir} no admite escritura: ${detail(why!)}`,
+  },
   { en: /^available(?: \((.*)\))?$/, es: ([version]) => `disponible${version ? ` (${version})` : ''}` },
-  fixed('not installed (optional: poppler-utils); the default pdfium is used', 'no instalado (opcional: poppler-utils); se usa pdfium, el predeterminado'),
+  fixed(
+    'not installed (optional: poppler-utils); the default pdfium is used',
+    'no instalado (opcional: poppler-utils); se usa pdfium, el predeterminado',
+  ),
   {
     en: /^tesseract\.js (\S+) with (.*) data from npm packages \(no download\)$/,
-    es: ([version, languages]) => `tesseract.js ${version} con los datos de ${languages} de los paquetes npm (sin descarga)`,
+    es: ([version, languages]) =>
+      `tesseract.js ${version} con los datos de ${languages} de los paquetes npm (sin descarga)`,
   },
   {
     en: /^tesseract\.js cannot run: (.*); reinstall the tool \(npm ci\), or use --ocr-engine tesseract$/s,
-    es: ([why]) => `tesseract.js no puede ejecutarse: ${why}; reinstale la herramienta (npm ci), o use --ocr-engine tesseract`,
+    es: ([why]) =>
+      `tesseract.js no puede ejecutarse: ${why}; reinstale la herramienta (npm ci), o use --ocr-engine tesseract`,
   },
   {
     en: /^available \((.*)\) for --ocr-engine tesseract$/,
@@ -120,7 +144,8 @@ const DOCTOR_RULES: readonly RefusalRule[] = [
   },
   {
     en: /^not available: needs (.*) \(optional: Debian apt-get install (.*)\); tesseract\.js is used$/s,
-    es: ([needs, packages]) => `no disponible: necesita ${needs} (opcional: Debian apt-get install ${packages}); se usa tesseract.js`,
+    es: ([needs, packages]) =>
+      `no disponible: necesita ${needs} (opcional: Debian apt-get install ${packages}); se usa tesseract.js`,
   },
   // run files
   // environment (one variable; several are joined with '; ' and translated one by one)
@@ -128,11 +153,20 @@ const DOCTOR_RULES: readonly RefusalRule[] = [
     en: /^(\S+) is not read \(ignored\)(?:: did you mean (\S+)\?)?$/,
     es: ([name, near]) => `${name} no se lee (se ignora)${near ? `: ¿quiso decir ${near}?` : ''}`,
   },
-  fixed('the log and the folders given can be written', 'se puede escribir en la bitácora (--log-file) y en las carpetas indicadas'),
+  fixed(
+    'the log and the folders given can be written',
+    'se puede escribir en la bitácora (--log-file) y en las carpetas indicadas',
+  ),
   { en: /^--log-file ([^;]+) is a folder$/, es: ([file]) => `--log-file ${file} es una carpeta` },
-  { en: /^--log-file ([^;]+): a part of its path is a file$/, es: ([file]) => `--log-file ${file}: una parte de su ruta es un archivo` },
+  {
+    en: /^--log-file ([^;]+): a part of its path is a file$/,
+    es: ([file]) => `--log-file ${file}: una parte de su ruta es un archivo`,
+  },
   { en: /^--log-file ([^;]+) cannot be written$/, es: ([file]) => `no se puede escribir --log-file ${file}` },
-  { en: /^(--\S+) ([^;]+) is a file, not a folder$/, es: ([flag, dir]) => `${flag} ${dir} es un archivo, no una carpeta` },
+  {
+    en: /^(--\S+) ([^;]+) is a file, not a folder$/,
+    es: ([flag, dir]) => `${flag} ${dir} es un archivo, no una carpeta`,
+  },
   {
     en: /^(--\S+) ([^;]+) cannot be written: files would not be moved$/,
     es: ([flag, dir]) => `no se puede escribir en ${flag} ${dir}: los archivos no se moverían`,
@@ -155,11 +189,18 @@ const DOCTOR_RULES: readonly RefusalRule[] = [
         ? `1 archivo o carpeta dentro de ${one} puede leerse por ${WHO[who!]}`
         : `${count} archivos o carpetas dentro de ${many} pueden leerse por ${WHO[who!]}`,
   },
-  { en: /^(.+): chmod -R (\S+) (.*)$/s, es: ([parts, fix, folder], detail) => `${parts!.split('; ').map(detail).join('; ')}: chmod -R ${fix} ${folder}` },
+  {
+    en: /^(.+): chmod -R (\S+) (.*)$/s,
+    es: ([parts, fix, folder], detail) =>
+      `${parts!.split('; ').map(detail).join('; ')}: chmod -R ${fix} ${folder}`,
+  },
   {
     en: /^(.+): (owner only|owner and group only)$/s,
     es: ([checked, who]) =>
-      `${checked!.split(', ').map((item) => WHAT[item] ?? item).join(', ')}: ${who === 'owner only' ? 'solo el propietario' : 'solo el propietario y el grupo'}`,
+      `${checked!
+        .split(', ')
+        .map((item) => WHAT[item] ?? item)
+        .join(', ')}: ${who === 'owner only' ? 'solo el propietario' : 'solo el propietario y el grupo'}`,
   },
   fixed(
     'nothing to check yet (no database file, config file with a secret, log or folder given)',
@@ -171,7 +212,11 @@ function translateWith(text: string, depth: number): string | null {
   if (depth > 3) return null;
   for (const rule of DOCTOR_RULES) {
     const match = rule.en.exec(text);
-    if (match) return rule.es(match.slice(1).map((part) => part ?? ''), (nested) => translateWith(nested, depth + 1) ?? nested);
+    if (match)
+      return rule.es(
+        match.slice(1).map((part) => part ?? ''),
+        (nested) => translateWith(nested, depth + 1) ?? nested,
+      );
   }
   return null;
 }

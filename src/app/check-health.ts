@@ -168,6 +168,7 @@ export async function checkHealth(options: {
           detail: `${target.display} is reachable${security.text}; ${pending.length === 1 ? '1 migration' : `${pending.length} migrations`} not applied yet (${pending.join(', ')}): the next ingest or import applies ${pending.length === 1 ? 'it' : 'them'}`,
         };
       }
+      migrated = true;
       return {
         status: security.warn ? 'warn' : 'ok',
         detail: `${target.display} (${opened.dialect}) is reachable and migrated${security.text}`,
@@ -230,7 +231,17 @@ export async function checkHealth(options: {
           }
         }),
     );
-    await Promise.all([databaseCheck, embedderCheck, vectorStoreCheck]);
+    // A move or detach a killed process left half done: only on a migrated database, which has the audit's columns.
+    let migrated = false;
+    const changesCheck = databaseCheck.then(() =>
+      migrated && database
+        ? guard('documents', async () => {
+            const { checkUnfinishedDocumentChanges } = await import('./unfinished-document-changes.js');
+            return checkUnfinishedDocumentChanges(database as OpenDatabase);
+          })
+        : undefined,
+    );
+    await Promise.all([databaseCheck, embedderCheck, vectorStoreCheck, changesCheck]);
 
     // The collection must hold the configured embedder's vectors: judged once both answered.
     const active = embedder as Embedder | null;
@@ -245,6 +256,8 @@ export async function checkHealth(options: {
       });
     }
     for (const name of ['database', 'embedder', 'vector store']) checks.push(results.get(name)!);
+    const changes = results.get('documents');
+    if (changes) checks.push(changes);
     // A check that did not answer in time may still open the database later: close it whenever it does.
     void databaseCheck.then(() => (database as OpenDatabase | null)?.close().catch(() => undefined));
   }

@@ -1,5 +1,6 @@
 import { joinChunks } from '../core/chunking/join-chunks.js';
 import { formatPatientName } from '../core/registry/patient-name.js';
+import { AuditRepository, type AuditEvent } from '../db/repositories/audit-repository.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
 import { DocumentChangeRepository } from '../db/repositories/document-change-repository.js';
 import { DocumentRepository } from '../db/repositories/document-repository.js';
@@ -23,7 +24,9 @@ export interface DetachDocumentResult {
  * The text comes from the document (or, for a vectorized-only one, is rebuilt from its chunks and first
  * kept in its row); then the vectors go (no search finds it under the wrong patient any more); then, in
  * one transaction, the row goes, the file waits for review again, and an audit row names the patient it
- * left. Run again after an interruption, it finishes the job.
+ * left. Run again after an interruption, it finishes the job; a `document_detach_started` audit entry, written
+ * before the vectors go and followed by `document_detached` in the rows' transaction, lets `doctor` find one
+ * whose process died in between.
  */
 export async function detachDocument(
   deps: DocumentChangeDependencies,
@@ -56,6 +59,7 @@ export async function detachDocument(
   if (document.vectorized === 1 && !deps.vectorStore) {
     throw new Error('this document has vectors, but no vector store was opened');
   }
+  const from = (await new PatientRepository(db).findById(document.patientId)) ?? null;
   const records = document.vectorized === 1 ? await deps.vectorStore!.readDocument(document.id) : [];
   let text = document.content;
   if (!text && records.length > 0) {
@@ -72,6 +76,31 @@ export async function detachDocument(
       'move it to the right patient with `tecsalud-batch documents move`, or ingest its PDF again with --force',
     );
   }
+  const audit = (action: string, fileId: string | null, details: Record<string, unknown>): AuditEvent => ({
+    actor: input.actor,
+    actorKind: input.actorKind,
+    action,
+    sessionId: session.id,
+    fileId,
+    documentId: document.id,
+    patientBefore: document.patientId,
+    patientAfter: null,
+    entityType: 'batch_file',
+    entityId: fileId,
+    details: {
+      filename: document.filename,
+      from_expediente: document.expediente,
+      from_name: from ? formatPatientName(from) : null,
+      ...details,
+      ...(input.reason ? { reason: input.reason } : {}),
+    },
+  });
+  if (document.vectorized === 1) {
+    // Durable before the vectors go: a process killed between them and the rows leaves this for `doctor`.
+    await new AuditRepository(db).record(
+      audit('document_detach_started', document.batchFileId, { chunks: records.length }),
+    );
+  }
   const chunks =
     document.vectorized === 1
       ? await deps.vectorStore!.deleteDocument(document.id).catch((error: unknown) => {
@@ -84,7 +113,6 @@ export async function detachDocument(
           });
         })
       : 0;
-  const from = (await new PatientRepository(db).findById(document.patientId)) ?? null;
   const file = document.batchFileId ? ((await batches.findFile(document.batchFileId)) ?? null) : null;
   const at = new Date().toISOString();
   const detachedNote = `detached from expediente ${document.expediente} by ${input.actor}; waiting for review again`;
@@ -105,26 +133,11 @@ export async function detachDocument(
     },
     // A person's own words stay in the review's record and the audit; the file's message says what happened.
     note: input.copy ? (input.reason ?? detachedNote) : detachedNote,
-    audit: (id) => ({
-      actor: input.actor,
-      actorKind: input.actorKind,
-      action: 'document_detached',
-      sessionId: session.id,
-      fileId: id,
-      documentId: document.id,
-      patientBefore: document.patientId,
-      patientAfter: null,
-      entityType: 'batch_file',
-      entityId: id,
-      details: {
-        filename: document.filename,
-        from_expediente: document.expediente,
-        from_name: from ? formatPatientName(from) : null,
+    audit: (id) =>
+      audit('document_detached', id, {
         chunks_removed: chunks,
         text_from: document.content ? 'document' : 'chunks',
-        ...(input.reason ? { reason: input.reason } : {}),
-      },
-    }),
+      }),
   });
   return { fileId, sessionId: session.id, from, chunks };
 }

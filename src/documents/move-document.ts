@@ -1,6 +1,7 @@
 import { formatPatientName } from '../core/registry/patient-name.js';
 import type { VectorStore } from '../adapters/vector-stores/types.js';
 import type { OpenDatabase } from '../db/open-database.js';
+import { AuditRepository, type AuditEvent } from '../db/repositories/audit-repository.js';
 import { DocumentChangeRepository } from '../db/repositories/document-change-repository.js';
 import { PatientRepository } from '../db/repositories/patient-repository.js';
 import type { ActorKind, MedicalDocument, Patient } from '../db/schema.js';
@@ -31,6 +32,8 @@ export interface MoveDocumentResult {
  * `patient_id` and `expediente`, so search by expediente finds it under its new patient), then, in one
  * transaction, its row, its file's patient and an audit row with both patients. Moving it again to the same
  * patient writes the vectors again: a move interrupted between the two steps is finished by re-running it.
+ * A `document_move_started` audit entry, written before the vectors change and followed by `document_moved` in
+ * the rows' transaction, lets `doctor` find a move whose process died in between.
  */
 export async function moveDocument(
   deps: DocumentChangeDependencies,
@@ -38,6 +41,27 @@ export async function moveDocument(
 ): Promise<MoveDocumentResult> {
   const { document, to } = input;
   const from = (await new PatientRepository(deps.database.db).findById(document.patientId)) ?? null;
+  const unchanged = document.patientId === to.id;
+  const audit = new AuditRepository(deps.database.db);
+  const event = (chunks: number): Omit<AuditEvent, 'action'> => ({
+    actor: input.actor,
+    actorKind: input.actorKind,
+    sessionId: document.batchId,
+    fileId: document.batchFileId,
+    documentId: document.id,
+    patientBefore: document.patientId,
+    patientAfter: to.id,
+    entityType: 'medical_document',
+    entityId: document.id,
+    details: {
+      filename: document.filename,
+      from_expediente: document.expediente,
+      from_name: from ? formatPatientName(from) : null,
+      to_expediente: to.expediente,
+      to_name: formatPatientName(to),
+      chunks,
+    },
+  });
   let chunks = 0;
   if (document.vectorized === 1) {
     if (!deps.vectorStore) throw new Error('this document has vectors, but no vector store was opened');
@@ -47,6 +71,8 @@ export async function moveDocument(
       const space = await deps.vectorStore.describeCollection();
       if (space) await deps.vectorStore.ensureCollection(space);
       const vectorStore = deps.vectorStore;
+      // Durable before the vectors change: a process killed between them and the rows leaves this for `doctor`.
+      if (!unchanged) await audit.record({ ...event(records.length), action: 'document_move_started' });
       await vectorStore
         .replaceDocuments([
           {
@@ -58,7 +84,7 @@ export async function moveDocument(
           },
         ])
         .catch((error: unknown) => {
-          if (document.patientId === to.id) throw error;
+          if (unchanged) throw error;
           const short = document.id.slice(0, 8);
           throw unfinishedVectorChange(error, {
             disagreement:
@@ -72,32 +98,19 @@ export async function moveDocument(
     }
     chunks = records.length;
   }
-  const unchanged = document.patientId === to.id;
   if (!unchanged) {
     await new DocumentChangeRepository(deps.database.db).move({
       documentId: document.id,
       to,
-      audit: {
-        actor: input.actor,
-        actorKind: input.actorKind,
-        action: 'document_moved',
-        sessionId: document.batchId,
-        fileId: document.batchFileId,
-        documentId: document.id,
-        patientBefore: document.patientId,
-        patientAfter: to.id,
-        entityType: 'medical_document',
-        entityId: document.id,
-        details: {
-          filename: document.filename,
-          from_expediente: document.expediente,
-          from_name: from ? formatPatientName(from) : null,
-          to_expediente: to.expediente,
-          to_name: formatPatientName(to),
-          chunks,
-        },
-      },
+      audit: { ...event(chunks), action: 'document_moved' },
     });
+  } else if (
+    chunks >= document.chunksCount &&
+    (await audit.unfinishedDocumentChanges(document.id)).length > 0
+  ) {
+    // Moved back to the registry's patient after an unfinished change, and none of its chunks is missing (a
+    // detach may have deleted some): the vectors are in line with the rows again.
+    await audit.record({ ...event(chunks), action: 'document_change_settled' });
   }
   return { from, to, chunks, unchanged };
 }

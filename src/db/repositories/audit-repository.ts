@@ -5,6 +5,19 @@ import { likePrefix } from '../like-prefix.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
+/**
+ * A move or detach writes one of these before it touches the vectors (DECISIONS 6: the audit's own schema, no
+ * table of its own), and one of `DOCUMENT_CHANGE_ENDED` in the transaction that changes the rows: a started
+ * entry no later ending one follows is a change a kill, a power cut or a dropped ssh left half done.
+ */
+export const DOCUMENT_CHANGE_STARTED = ['document_move_started', 'document_detach_started'] as const;
+/** `document_change_settled`: a move back to the registry's patient brought the vectors in line; no row changed. */
+export const DOCUMENT_CHANGE_ENDED = [
+  'document_moved',
+  'document_detached',
+  'document_change_settled',
+] as const;
+
 /** 15 columns a row: well under the databases' limits on parameters per statement. */
 const ROWS_PER_STATEMENT = 1000;
 
@@ -89,6 +102,48 @@ export class AuditRepository {
       .orderBy('at', 'desc')
       .limit(1)
       .executeTakeFirst();
+  }
+
+  /**
+   * The started moves and detaches (of `documentId`, or of every document) that no later ending entry settles,
+   * oldest first, of documents the registry still holds (a purge takes the vectors with the rows). Later is by
+   * time, then by id: ids are time-ordered (UUIDv7), so two entries of one millisecond keep their order.
+   */
+  async unfinishedDocumentChanges(documentId?: string): Promise<AuditLogEntry[]> {
+    let query = this.db
+      .selectFrom('auditLog as started')
+      .selectAll('started')
+      .where('started.action', 'in', DOCUMENT_CHANGE_STARTED)
+      .where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('medicalDocuments')
+            .select('medicalDocuments.id')
+            .whereRef('medicalDocuments.id', '=', 'started.documentId'),
+        ),
+      )
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('auditLog as ended')
+              .select('ended.id')
+              .whereRef('ended.documentId', '=', 'started.documentId')
+              .where('ended.action', 'in', DOCUMENT_CHANGE_ENDED)
+              .where((later) =>
+                later.or([
+                  later('ended.at', '>', later.ref('started.at')),
+                  later.and([
+                    later('ended.at', '=', later.ref('started.at')),
+                    later('ended.id', '>', later.ref('started.id')),
+                  ]),
+                ]),
+              ),
+          ),
+        ),
+      );
+    if (documentId) query = query.where('started.documentId', '=', documentId);
+    return query.orderBy('started.at').orderBy('started.id').execute();
   }
 
   async list(options: {

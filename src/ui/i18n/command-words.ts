@@ -453,6 +453,7 @@ const DOCTOR_CHECKS_ES: Record<string, string> = {
   permissions: 'permisos',
   'run files': 'archivos de ejecución',
   environment: 'entorno',
+  documents: 'documentos',
 };
 
 const ES: CommandWords = {

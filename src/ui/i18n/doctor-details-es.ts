@@ -3,6 +3,7 @@
  * by its fixed words as the other tables do; a failed check that carries a refusal (`message (hint)`) is put
  * in Spanish by the refusal tables. Paths, versions, ids, chmod modes and a server's own words stay.
  */
+import { localTimestampInSpanish } from '../../core/text/local-timestamp.js';
 import { fixed, type RefusalRule } from './refusal-rules.js';
 import { translateUsageHint, translateUsageMessage } from './usage-errors-es.js';
 
@@ -146,6 +147,20 @@ const DOCTOR_RULES: readonly RefusalRule[] = [
     en: /^not available: needs (.*) \(optional: Debian apt-get install (.*)\); tesseract\.js is used$/s,
     es: ([needs, packages]) =>
       `no disponible: necesita ${needs} (opcional: Debian apt-get install ${packages}); se usa tesseract.js`,
+  },
+  // documents (one unfinished change; several are joined with '; ' and translated one by one)
+  fixed(
+    'no document move or detach was left unfinished',
+    'ningún traslado o desvinculación de un documento quedó a medias',
+  ),
+  {
+    en: /^the (move|detach) of document (\S+) from expediente (\S+)(?: to (\S+))? did not finish \(started (.+?) by (.*)\): run `(.*)` to finish it$/s,
+    es: ([kind, id, from, to, at, actor, command]) =>
+      kind === 'move'
+        ? `el traslado del documento ${id} del expediente ${from} al ${to} no terminó (iniciado el ${localTimestampInSpanish(at!)} ` +
+          `por ${actor}): ejecute \`${command}\` para terminarlo`
+        : `la desvinculación del documento ${id} del expediente ${from} no terminó (iniciada el ${localTimestampInSpanish(at!)} ` +
+          `por ${actor}): ejecute \`${command}\` para terminarla`,
   },
   // run files
   // environment (one variable; several are joined with '; ' and translated one by one)

@@ -6,9 +6,9 @@ import { resolveDatabaseTarget } from '../../src/db/database-url.js';
 import { openDatabase, type OpenDatabase } from '../../src/db/open-database.js';
 import { ExitCode } from '../../src/errors.js';
 import { chromaWanted, createScratchChromaDatabase } from '../support/chroma.js';
-import { runCli, spawnCli, type RunResult } from '../support/cli-binary.js';
+import { finishedRun, runCli, spawnCli } from '../support/cli-binary.js';
 import { createTempDir } from '../support/databases.js';
-import { startHttpFaultProxy } from '../support/http-fault-proxy.js';
+import { startHeldWriteProxy } from '../support/held-write-proxy.js';
 import { REGISTRY_CSV, SAMPLE_DIR } from '../support/ingest-fixture.js';
 import { createScratchPostgresDatabase, postgresWanted } from '../support/postgres.js';
 import { copyDelivered } from '../support/delivered-files.js';
@@ -20,44 +20,6 @@ import { copyDelivered } from '../support/delivered-files.js';
  * vectors must name the patient the registry names: otherwise `search --patient` finds the document under
  * the wrong patient.
  */
-
-interface HeldProxy {
-  url: string;
-  /** Resolves once the first upsert has been written by Chroma (its answer is being held). */
-  upsertWritten: Promise<void>;
-  release(): void;
-  close(): Promise<void>;
-}
-
-/** Passes everything on to Chroma; the answer to the first upsert waits for `release()`. */
-async function startUpsertHoldingProxy(target: string): Promise<HeldProxy> {
-  let held = false;
-  let written!: () => void;
-  const upsertWritten = new Promise<void>((resolve) => (written = resolve));
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => (release = resolve));
-  const proxy = await startHttpFaultProxy({
-    target,
-    answer: () => null,
-    beforeAnswering: async (request) => {
-      if (held || request.method !== 'POST' || !/\/upsert$/.test(request.path)) return;
-      held = true;
-      written();
-      await released;
-    },
-  });
-  return { url: proxy.url, upsertWritten, release, close: () => proxy.close() };
-}
-
-function finished(child: ReturnType<typeof spawnCli>): Promise<RunResult> {
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve) =>
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
-  );
-}
 
 describe.runIf(postgresWanted() && chromaWanted())(
   'documents move from two terminals at once',
@@ -106,15 +68,15 @@ describe.runIf(postgresWanted() && chromaWanted())(
         .orderBy('expediente')
         .limit(2)
         .execute();
-      const proxy = await startUpsertHoldingProxy(chroma.url);
+      const proxy = await startHeldWriteProxy(chroma.url, /\/upsert$/);
       try {
-        const slow = finished(
+        const slow = finishedRun(
           spawnCli(['documents', 'move', document.id.slice(0, 8), '--to', first!.expediente], {
             cwd: root,
             env: { ...env, CHROMA_URL: proxy.url },
           }),
         );
-        await proxy.upsertWritten;
+        await proxy.written;
         const other = await runCli(
           ['documents', 'move', document.id.slice(0, 8), '--to', second!.expediente],
           {

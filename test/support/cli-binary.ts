@@ -29,18 +29,20 @@ export interface CliOptions {
 }
 
 export function runCli(args: string[], options: CliOptions & { timeoutMs?: number }): Promise<RunResult> {
+  const child = spawnCli(args, options);
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
+  return finishedRun(child).finally(() => clearTimeout(timer));
+}
+
+/** What a spawned CLI wrote, and how it ended (a test that kills it reads its signal). */
+export function finishedRun(child: ChildProcess): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawnCli(args, options);
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
     child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
 }
 

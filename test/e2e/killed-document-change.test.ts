@@ -1,0 +1,240 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveDatabaseTarget } from '../../src/db/database-url.js';
+import { openDatabase } from '../../src/db/open-database.js';
+import type { MedicalDocument } from '../../src/db/schema.js';
+import { ExitCode } from '../../src/errors.js';
+import { chromaVectorsOf, chromaWanted, createScratchChromaDatabase } from '../support/chroma.js';
+import { finishedRun, runCli, spawnCli } from '../support/cli-binary.js';
+import { createTempDir } from '../support/databases.js';
+import { startHeldWriteProxy } from '../support/held-write-proxy.js';
+import { REGISTRY_CSV, SAMPLE_DIR } from '../support/ingest-fixture.js';
+import { createScratchPostgresDatabase, postgresWanted } from '../support/postgres.js';
+
+/**
+ * A `documents move` or `documents detach` killed (kill -9, a power cut, a dropped ssh) after Chroma applied
+ * its vector write and before the registry's rows changed: the child is really killed there, while a proxy of
+ * the test's own holds back Chroma's answer. Nothing it printed survives, so the registry must hold the record:
+ * `doctor` fails and names the command that finishes it, and running that (or settling it otherwise) clears it.
+ */
+
+const MOVED = '3000016374_RÍOS CORONADO, CÉSAR_6482601207_CONS.pdf';
+const MOVED_BACK = '3000016374_RIOS CORONADO, CESAR_CIR.pdf';
+const DETACHED = '3000147773_BONILLA SEPÚLVEDA, ADRIANA_6459808119_CONS.pdf';
+const OTHER_PATIENT = '3000001298';
+const THIRD_PATIENT = '3000051903';
+
+interface DoctorReport {
+  healthy: boolean;
+  checks: { name: string; status: string; detail: string }[];
+}
+
+const DATABASES = [
+  {
+    name: 'SQLite',
+    wanted: () => true,
+    create: async (root: string) => ({ url: path.join(root, 'registry.db'), drop: async () => {} }),
+  },
+  { name: 'PostgreSQL', wanted: postgresWanted, create: () => createScratchPostgresDatabase() },
+];
+
+for (const registry of DATABASES) {
+  describe.runIf(chromaWanted() && registry.wanted())(
+    `a document change killed between its vectors and its rows (${registry.name})`,
+    { tags: ['slow'] },
+    () => {
+      let root: string;
+      let database: { url: string; drop(): Promise<void> };
+      let chroma: Awaited<ReturnType<typeof createScratchChromaDatabase>>;
+      let env: NodeJS.ProcessEnv;
+
+      beforeAll(async () => {
+        root = createTempDir('tecsalud-killed-change-');
+        fs.mkdirSync(path.join(root, 'drop'));
+        for (const name of [MOVED, MOVED_BACK, DETACHED]) {
+          fs.copyFileSync(path.join(SAMPLE_DIR, name), path.join(root, 'drop', name));
+        }
+        database = await registry.create(root);
+        chroma = await createScratchChromaDatabase();
+        env = {
+          TECSALUD_DB: database.url,
+          TECSALUD_VECTOR_STORE: 'chroma',
+          CHROMA_URL: chroma.url,
+          CHROMA_DATABASE: chroma.database,
+        };
+        expect((await runCli(['patients', 'import', REGISTRY_CSV], { cwd: root, env })).code).toBe(0);
+        const ingested = await runCli(['ingest', 'drop', '--non-interactive'], { cwd: root, env });
+        expect(ingested.code, ingested.stderr).toBe(0);
+      });
+      afterAll(async () => {
+        await chroma?.drop();
+        await database?.drop();
+        fs.rmSync(root, { recursive: true, force: true });
+      });
+
+      async function documentNamed(filename: string): Promise<MedicalDocument | undefined> {
+        const opened = await openDatabase(resolveDatabaseTarget(database.url, { cwd: root }));
+        try {
+          return await opened.db
+            .selectFrom('medicalDocuments')
+            .selectAll()
+            .where('filename', '=', filename)
+            .executeTakeFirst();
+        } finally {
+          await opened.close();
+        }
+      }
+
+      /** Runs the command until Chroma has applied its write to a path ending so, and kills it there. */
+      async function killedAfterWrite(args: string[], write: RegExp): Promise<void> {
+        const proxy = await startHeldWriteProxy(chroma.url, write);
+        try {
+          const child = spawnCli(args, { cwd: root, env: { ...env, CHROMA_URL: proxy.url } });
+          const run = finishedRun(child);
+          await Promise.race([
+            proxy.written,
+            run.then((done) => {
+              throw new Error(`the command ended before its write was held: ${done.code} ${done.stderr}`);
+            }),
+          ]);
+          child.kill('SIGKILL');
+          expect((await run).signal).toBe('SIGKILL');
+        } finally {
+          proxy.release();
+          await proxy.close();
+        }
+      }
+
+      async function doctor(...args: string[]) {
+        const ran = await runCli(['doctor', ...args], { cwd: root, env });
+        return { ...ran, report: args.includes('--json') ? (JSON.parse(ran.stdout) as DoctorReport) : null };
+      }
+      const documentsCheck = (report: DoctorReport | null) =>
+        report!.checks.find((check) => check.name === 'documents');
+
+      async function expectSettled() {
+        const after = await doctor('--json');
+        expect(documentsCheck(after.report)).toEqual({
+          name: 'documents',
+          status: 'ok',
+          detail: 'no document move or detach was left unfinished',
+        });
+        expect(after.report!.checks.filter((check) => check.status === 'fail')).toEqual([]);
+        expect(after.code, after.stdout).toBe(ExitCode.Success);
+      }
+
+      it('doctor names a killed move and its command; running that command finishes it', async () => {
+        const document = (await documentNamed(MOVED))!;
+        const id = document.id.slice(0, 8);
+        await killedAfterWrite(
+          ['documents', 'move', id, '--to', OTHER_PATIENT, '--user', 'jlopez'],
+          /\/upsert$/,
+        );
+
+        // The half-done state the record is for: the vectors name the new patient, the registry the old one.
+        expect((await documentNamed(MOVED))!.expediente).toBe(document.expediente);
+        expect((await chromaVectorsOf(chroma, document.id)).map((v) => v.metadata.expediente)).toContain(
+          OTHER_PATIENT,
+        );
+
+        const found = await doctor('--json');
+        expect(found.code, found.stdout).toBe(ExitCode.ServiceUnavailable);
+        expect(found.report!.healthy).toBe(false);
+        expect(documentsCheck(found.report)).toEqual({
+          name: 'documents',
+          status: 'fail',
+          detail: expect.stringMatching(
+            new RegExp(
+              `^the move of document ${id} from expediente ${document.expediente} to ${OTHER_PATIENT} did not finish ` +
+                `\\(started \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} by jlopez\\): ` +
+                `run \`tecsalud-batch documents move ${id} --to ${OTHER_PATIENT}\` to finish it$`,
+            ),
+          ),
+        });
+        const spanish = await doctor('--lang', 'es');
+        expect(spanish.code).toBe(ExitCode.ServiceUnavailable);
+        expect(spanish.stdout).toMatch(
+          new RegExp(
+            `^FALLO +documentos +el traslado del documento ${id} del expediente ${document.expediente} al ${OTHER_PATIENT} ` +
+              `no terminó \\(iniciado el \\d{2}/\\d{2}/\\d{4} \\d{2}:\\d{2}:\\d{2} por jlopez\\): ` +
+              `ejecute \`tecsalud-batch documents move ${id} --to ${OTHER_PATIENT}\` para terminarlo$`,
+            'm',
+          ),
+        );
+
+        const again = await runCli(['documents', 'move', id, '--to', OTHER_PATIENT], { cwd: root, env });
+        expect(again.code, again.stderr).toBe(0);
+        expect((await documentNamed(MOVED))!.expediente).toBe(OTHER_PATIENT);
+        for (const vector of await chromaVectorsOf(chroma, document.id))
+          expect(vector.metadata.expediente).toBe(OTHER_PATIENT);
+        await expectSettled();
+      });
+
+      it('a killed move is settled as well by a move to a third patient, or by one back to the registry’s', async () => {
+        const third = (await documentNamed(MOVED_BACK))!;
+        await killedAfterWrite(
+          ['documents', 'move', third.id.slice(0, 8), '--to', OTHER_PATIENT],
+          /\/upsert$/,
+        );
+        const back = (await documentNamed(MOVED))!;
+        await killedAfterWrite(
+          ['documents', 'move', back.id.slice(0, 8), '--to', THIRD_PATIENT],
+          /\/upsert$/,
+        );
+        const both = await doctor('--json');
+        expect(both.code).toBe(ExitCode.ServiceUnavailable);
+        const listed = documentsCheck(both.report)!.detail.split('; ');
+        expect(listed).toHaveLength(2);
+        expect(listed[0]).toContain(
+          `run \`tecsalud-batch documents move ${third.id.slice(0, 8)} --to ${OTHER_PATIENT}\``,
+        );
+        expect(listed[1]).toContain(
+          `run \`tecsalud-batch documents move ${back.id.slice(0, 8)} --to ${THIRD_PATIENT}\``,
+        );
+
+        const elsewhere = await runCli(['documents', 'move', third.id.slice(0, 8), '--to', THIRD_PATIENT], {
+          cwd: root,
+          env,
+        });
+        expect(elsewhere.code, elsewhere.stderr).toBe(0);
+        expect((await documentNamed(MOVED_BACK))!.expediente).toBe(THIRD_PATIENT);
+        const restored = await runCli(['documents', 'move', back.id.slice(0, 8), '--to', back.expediente], {
+          cwd: root,
+          env,
+        });
+        expect(restored.code, restored.stderr).toBe(0);
+        expect((await documentNamed(MOVED))!.expediente).toBe(back.expediente);
+        const vectors = await chromaVectorsOf(chroma, back.id);
+        expect(vectors).toHaveLength(back.chunksCount);
+        for (const vector of vectors) expect(vector.metadata.expediente).toBe(back.expediente);
+        await expectSettled();
+      });
+
+      it('doctor names a killed detach; running it again finishes it', async () => {
+        const document = (await documentNamed(DETACHED))!;
+        const id = document.id.slice(0, 8);
+        await killedAfterWrite(['documents', 'detach', id], /\/delete$/);
+        expect(await documentNamed(DETACHED)).toBeDefined();
+
+        const found = await doctor('--json');
+        expect(found.code).toBe(ExitCode.ServiceUnavailable);
+        expect(documentsCheck(found.report)).toMatchObject({
+          status: 'fail',
+          detail: expect.stringMatching(
+            new RegExp(
+              `^the detach of document ${id} from expediente ${document.expediente} did not finish \\(started .+\\): ` +
+                `run \`tecsalud-batch documents detach ${id}\` to finish it$`,
+            ),
+          ),
+        });
+
+        const again = await runCli(['documents', 'detach', id], { cwd: root, env });
+        expect(again.code, again.stderr).toBe(0);
+        expect(await documentNamed(DETACHED)).toBeUndefined();
+        expect(await chromaVectorsOf(chroma, document.id)).toEqual([]);
+        await expectSettled();
+      });
+    },
+  );
+}

@@ -1,12 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openVectorStore } from '../../src/app/open-backends.js';
 import { resolveDatabaseTarget } from '../../src/db/database-url.js';
 import { openDatabase } from '../../src/db/open-database.js';
 import type { MedicalDocument } from '../../src/db/schema.js';
 import { ExitCode } from '../../src/errors.js';
 import { chromaVectorsOf, chromaWanted, createScratchChromaDatabase } from '../support/chroma.js';
 import { finishedRun, runCli, spawnCli } from '../support/cli-binary.js';
+import { defaultBackends } from '../support/command-context.js';
 import { createTempDir } from '../support/databases.js';
 import { startHeldWriteProxy } from '../support/held-write-proxy.js';
 import { REGISTRY_CSV, SAMPLE_DIR } from '../support/ingest-fixture.js';
@@ -28,6 +31,43 @@ const THIRD_PATIENT = '3000051903';
 interface DoctorReport {
   healthy: boolean;
   checks: { name: string; status: string; detail: string }[];
+}
+
+async function documentIn(url: string, cwd: string, filename: string): Promise<MedicalDocument | undefined> {
+  const opened = await openDatabase(resolveDatabaseTarget(url, { cwd }));
+  try {
+    return await opened.db
+      .selectFrom('medicalDocuments')
+      .selectAll()
+      .where('filename', '=', filename)
+      .executeTakeFirst();
+  } finally {
+    await opened.close();
+  }
+}
+
+async function runDoctor(where: { cwd: string; env: NodeJS.ProcessEnv }, ...args: string[]) {
+  const ran = await runCli(['doctor', ...args], where);
+  return { ...ran, report: args.includes('--json') ? (JSON.parse(ran.stdout) as DoctorReport) : null };
+}
+
+const documentsCheck = (report: DoctorReport | null) =>
+  report!.checks.find((check) => check.name === 'documents');
+
+/** doctor finds nothing unfinished any more, and is healthy. */
+async function expectSettledIn(where: { cwd: string; env: NodeJS.ProcessEnv }) {
+  const after = await runDoctor(where, '--json');
+  expect(documentsCheck(after.report)).toEqual({
+    name: 'documents',
+    status: 'ok',
+    detail: 'no document move or detach was left unfinished',
+  });
+  expect(after.report!.checks.filter((check) => check.status === 'fail')).toEqual([]);
+  expect(after.code, after.stdout).toBe(ExitCode.Success);
+  const spanish = await runDoctor(where, '--lang', 'es');
+  expect(spanish.stdout).toMatch(
+    /^OK +documentos +ningún traslado o desvinculación de un documento quedó a medias$/m,
+  );
 }
 
 const DATABASES = [
@@ -73,18 +113,7 @@ for (const registry of DATABASES) {
         fs.rmSync(root, { recursive: true, force: true });
       });
 
-      async function documentNamed(filename: string): Promise<MedicalDocument | undefined> {
-        const opened = await openDatabase(resolveDatabaseTarget(database.url, { cwd: root }));
-        try {
-          return await opened.db
-            .selectFrom('medicalDocuments')
-            .selectAll()
-            .where('filename', '=', filename)
-            .executeTakeFirst();
-        } finally {
-          await opened.close();
-        }
-      }
+      const documentNamed = (filename: string) => documentIn(database.url, root, filename);
 
       /** Runs the command until Chroma has applied its write to a path ending so, and kills it there. */
       async function killedAfterWrite(args: string[], write: RegExp): Promise<void> {
@@ -106,23 +135,8 @@ for (const registry of DATABASES) {
         }
       }
 
-      async function doctor(...args: string[]) {
-        const ran = await runCli(['doctor', ...args], { cwd: root, env });
-        return { ...ran, report: args.includes('--json') ? (JSON.parse(ran.stdout) as DoctorReport) : null };
-      }
-      const documentsCheck = (report: DoctorReport | null) =>
-        report!.checks.find((check) => check.name === 'documents');
-
-      async function expectSettled() {
-        const after = await doctor('--json');
-        expect(documentsCheck(after.report)).toEqual({
-          name: 'documents',
-          status: 'ok',
-          detail: 'no document move or detach was left unfinished',
-        });
-        expect(after.report!.checks.filter((check) => check.status === 'fail')).toEqual([]);
-        expect(after.code, after.stdout).toBe(ExitCode.Success);
-      }
+      const doctor = (...args: string[]) => runDoctor({ cwd: root, env }, ...args);
+      const expectSettled = () => expectSettledIn({ cwd: root, env });
 
       it('doctor names a killed move and its command; running that command finishes it', async () => {
         const document = (await documentNamed(MOVED))!;
@@ -238,3 +252,98 @@ for (const registry of DATABASES) {
     },
   );
 }
+
+/**
+ * On the embedded store the vectors and the rows share one SQLite file, and nothing outside the process can stop
+ * it between them; a registry write that fails there (a disk that filled up, a file made read-only) leaves the
+ * same half-done change. A trigger of the test's own refuses the rows' write after the vectors were written.
+ */
+describe('a document change whose rows could not be written after its vectors (embedded store, SQLite)', () => {
+  let root: string;
+  let env: NodeJS.ProcessEnv;
+  const url = () => path.join(root, 'registry.db');
+
+  beforeAll(async () => {
+    root = createTempDir('tecsalud-unwritten-change-');
+    fs.mkdirSync(path.join(root, 'drop'));
+    for (const name of [MOVED, DETACHED])
+      fs.copyFileSync(path.join(SAMPLE_DIR, name), path.join(root, 'drop', name));
+    env = { TECSALUD_DB: url() };
+    expect((await runCli(['patients', 'import', REGISTRY_CSV], { cwd: root, env })).code).toBe(0);
+    const ingested = await runCli(['ingest', 'drop', '--non-interactive'], { cwd: root, env });
+    expect(ingested.code, ingested.stderr).toBe(0);
+  });
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  /** Runs `statement` (a trigger's creation or removal) on the registry. */
+  async function onRegistry(statement: string) {
+    const opened = await openDatabase(resolveDatabaseTarget(url(), { cwd: root }));
+    try {
+      await sql.raw(statement).execute(opened.db);
+    } finally {
+      await opened.close();
+    }
+  }
+
+  async function vectorExpedientes(documentId: string): Promise<unknown[]> {
+    const opened = await openDatabase(resolveDatabaseTarget(url(), { cwd: root }));
+    const store = await openVectorStore(opened, await defaultBackends());
+    try {
+      return (await store.readDocument(documentId)).map((record) => record.metadata.expediente);
+    } finally {
+      await store.close();
+      await opened.close();
+    }
+  }
+
+  it('doctor names the move left half done; running it again finishes it', async () => {
+    const document = (await documentIn(url(), root, MOVED))!;
+    const id = document.id.slice(0, 8);
+    await onRegistry(
+      "CREATE TRIGGER refuse_move BEFORE UPDATE ON medical_documents BEGIN SELECT RAISE(ABORT, 'disk full'); END",
+    );
+    const failed = await runCli(['documents', 'move', id, '--to', OTHER_PATIENT], { cwd: root, env });
+    await onRegistry('DROP TRIGGER refuse_move');
+    expect(failed.code, failed.stderr).not.toBe(0);
+    expect(await vectorExpedientes(document.id)).toContain(OTHER_PATIENT);
+    expect((await documentIn(url(), root, MOVED))!.expediente).toBe(document.expediente);
+
+    const found = await runDoctor({ cwd: root, env }, '--json');
+    expect(found.code, found.stdout).toBe(ExitCode.ServiceUnavailable);
+    expect(documentsCheck(found.report)).toMatchObject({
+      status: 'fail',
+      detail: expect.stringContaining(
+        `the move of document ${id} from expediente ${document.expediente} to ${OTHER_PATIENT} did not finish`,
+      ),
+    });
+
+    const again = await runCli(['documents', 'move', id, '--to', OTHER_PATIENT], { cwd: root, env });
+    expect(again.code, again.stderr).toBe(0);
+    expect(new Set(await vectorExpedientes(document.id))).toEqual(new Set([OTHER_PATIENT]));
+    await expectSettledIn({ cwd: root, env });
+  });
+
+  it('doctor names the detach left half done; running it again finishes it', async () => {
+    const document = (await documentIn(url(), root, DETACHED))!;
+    const id = document.id.slice(0, 8);
+    await onRegistry(
+      "CREATE TRIGGER refuse_detach BEFORE DELETE ON medical_documents BEGIN SELECT RAISE(ABORT, 'disk full'); END",
+    );
+    const failed = await runCli(['documents', 'detach', id], { cwd: root, env });
+    await onRegistry('DROP TRIGGER refuse_detach');
+    expect(failed.code, failed.stderr).not.toBe(0);
+    expect(await vectorExpedientes(document.id)).toEqual([]);
+    expect(await documentIn(url(), root, DETACHED)).toBeDefined();
+
+    const found = await runDoctor({ cwd: root, env }, '--json');
+    expect(found.code, found.stdout).toBe(ExitCode.ServiceUnavailable);
+    expect(documentsCheck(found.report)?.detail).toContain(
+      `run \`tecsalud-batch documents detach ${id}\` to finish it`,
+    );
+
+    const again = await runCli(['documents', 'detach', id], { cwd: root, env });
+    expect(again.code, again.stderr).toBe(0);
+    expect(await documentIn(url(), root, DETACHED)).toBeUndefined();
+    await expectSettledIn({ cwd: root, env });
+  });
+});

@@ -13,12 +13,19 @@ export async function listPatients(
   });
 }
 
-export async function findPatient(location: RegistryLocation, expediente: string): Promise<Patient | undefined> {
+export async function findPatient(
+  location: RegistryLocation,
+  expediente: string,
+): Promise<Patient | undefined> {
   return withRegistry(location, ({ db }) => new PatientRepository(db).findByExpediente(expediente));
 }
 
 /** Substring search over "APELLIDOS, NOMBRES" (the text already normalised). */
-export async function searchPatients(location: RegistryLocation, text: string, limit: number): Promise<Patient[]> {
+export async function searchPatients(
+  location: RegistryLocation,
+  text: string,
+  limit: number,
+): Promise<Patient[]> {
   return withRegistry(location, ({ db }) => new PatientRepository(db).searchByName(text, limit));
 }
 
@@ -35,6 +42,9 @@ export async function findPatientWithDocuments(
 }
 
 /** Expedientes with this one's number but other leading zeros, for a lookup that found none (see the repository). */
-export async function expedientesOfTheSameNumber(location: RegistryLocation, expediente: string): Promise<string[]> {
+export async function expedientesOfTheSameNumber(
+  location: RegistryLocation,
+  expediente: string,
+): Promise<string[]> {
   return withRegistry(location, ({ db }) => new PatientRepository(db).expedientesOfTheSameNumber(expediente));
 }

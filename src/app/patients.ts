@@ -1,6 +1,10 @@
 import { DocumentRepository, type DocumentListing } from '../db/repositories/document-repository.js';
 import { PatientRepository } from '../db/repositories/patient-repository.js';
 import type { Patient } from '../db/schema.js';
+import {
+  findUnfinishedDocumentChanges,
+  type UnfinishedDocumentChange,
+} from './unfinished-document-changes.js';
 import { withRegistry, type RegistryLocation } from './open-registry.js';
 
 export async function listPatients(
@@ -29,15 +33,31 @@ export async function searchPatients(
   return withRegistry(location, ({ db }) => new PatientRepository(db).searchByName(text, limit));
 }
 
-/** A patient and the documents attached to it, newest first (their ids are what `documents move` takes). */
+/**
+ * A patient and the documents attached to it, newest first (their ids are what `documents move` takes), with the
+ * move or detach of any of them that did not finish: until it does, search may file it under another patient.
+ */
 export async function findPatientWithDocuments(
   location: RegistryLocation,
   expediente: string,
-): Promise<{ patient: Patient; documents: DocumentListing[] } | undefined> {
-  return withRegistry(location, async ({ db }) => {
-    const patient = await new PatientRepository(db).findByExpediente(expediente);
+): Promise<
+  | { patient: Patient; documents: (DocumentListing & { unfinished: UnfinishedDocumentChange | null })[] }
+  | undefined
+> {
+  return withRegistry(location, async (database) => {
+    const patient = await new PatientRepository(database.db).findByExpediente(expediente);
     if (!patient) return undefined;
-    return { patient, documents: await new DocumentRepository(db).listByPatient(patient.id) };
+    const documents = await new DocumentRepository(database.db).listByPatient(patient.id);
+    const unfinished = new Map(
+      (await findUnfinishedDocumentChanges(database)).map((change) => [change.documentId, change]),
+    );
+    return {
+      patient,
+      documents: documents.map((document) => ({
+        ...document,
+        unfinished: unfinished.get(document.id) ?? null,
+      })),
+    };
   });
 }
 

@@ -20,7 +20,7 @@ export interface UnfinishedDocumentChange {
 
 /** The unfinished changes, one per document (its latest attempt: the one to finish), oldest first. */
 export async function findUnfinishedDocumentChanges(
-  database: OpenDatabase,
+  database: Pick<OpenDatabase, 'db'>,
 ): Promise<UnfinishedDocumentChange[]> {
   const latest = new Map<string, AuditLogEntry>();
   for (const entry of await new AuditRepository(database.db).unfinishedDocumentChanges()) {

@@ -317,9 +317,44 @@ describe('a document change whose rows could not be written after its vectors (e
       ),
     });
 
+    // Where the admin looks for the document, it says so too.
+    const show = (...args: string[]) =>
+      runCli(['patients', 'show', document.expediente, ...args], { cwd: root, env });
+    const shown = JSON.parse((await show('--json')).stdout) as {
+      documents: { document_id: string; unfinished_change: unknown }[];
+    };
+    expect(shown.documents.find((d) => d.document_id === document.id)?.unfinished_change).toEqual({
+      kind: 'move',
+      from_expediente: document.expediente,
+      to_expediente: OTHER_PATIENT,
+      started_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+      started_by: expect.any(String),
+      finish: `tecsalud-batch documents move ${id} --to ${OTHER_PATIENT}`,
+    });
+    expect((await show()).stdout).toMatch(
+      new RegExp(
+        `^  ${id} .*\n    unfinished: its move to expediente ${OTHER_PATIENT} did not finish \\(started [\\d: -]+ by .+\\): ` +
+          `run \`tecsalud-batch documents move ${id} --to ${OTHER_PATIENT}\`$`,
+        'm',
+      ),
+    );
+    expect((await show('--lang', 'es')).stdout).toMatch(
+      new RegExp(
+        `^    a medias: su traslado al expediente ${OTHER_PATIENT} no terminó \\(iniciado el [\\d/: ]+ por .+\\): ` +
+          `ejecute \`tecsalud-batch documents move ${id} --to ${OTHER_PATIENT}\`$`,
+        'm',
+      ),
+    );
+
     const again = await runCli(['documents', 'move', id, '--to', OTHER_PATIENT], { cwd: root, env });
     expect(again.code, again.stderr).toBe(0);
     expect(new Set(await vectorExpedientes(document.id))).toEqual(new Set([OTHER_PATIENT]));
+    const after = JSON.parse(
+      (await runCli(['patients', 'show', OTHER_PATIENT, '--json'], { cwd: root, env })).stdout,
+    ) as {
+      documents: { document_id: string; unfinished_change: unknown }[];
+    };
+    expect(after.documents.find((d) => d.document_id === document.id)?.unfinished_change).toBeNull();
     await expectSettledIn({ cwd: root, env });
   });
 

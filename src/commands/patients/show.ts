@@ -128,11 +128,22 @@ export async function showPatient(
         pages: d.pages,
         session_id: d.batchId,
         created_at: d.createdAt,
+        unfinished_change: d.unfinished
+          ? {
+              kind: d.unfinished.kind,
+              from_expediente: d.unfinished.fromExpediente,
+              to_expediente: d.unfinished.toExpediente,
+              started_at: d.unfinished.at,
+              started_by: d.unfinished.actor,
+              finish: d.unfinished.finish,
+            }
+          : null,
       })),
     });
   } else {
     const lang = resolveLanguage({ flag: options.lang, env: context.env });
-    const { label, source } = commandWordsFor(lang).patients;
+    const words = commandWordsFor(lang);
+    const { label, source } = words.patients;
     const rows: [string, string][] = [
       [label('expediente'), patient.expediente],
       [label('paterno'), patient.apellidoPaterno],
@@ -153,6 +164,19 @@ export async function showPatient(
         context.io.stdout,
         `  ${d.id.slice(0, 8)}  ${formatLocalTimestamp(d.createdAt, lang, 'date')}  ${d.documentTypeCode.padEnd(4)} ${sanitizeForTerminal(d.filename)}`,
       );
+      if (d.unfinished) {
+        const { kind, toExpediente, at, actor, finish } = d.unfinished;
+        writeLine(
+          context.io.stdout,
+          words.documents.unfinished({
+            kind,
+            to: toExpediente,
+            at,
+            actor: sanitizeForTerminal(actor),
+            finish,
+          }),
+        );
+      }
     }
   }
   return ExitCode.Success;

@@ -99,6 +99,14 @@ export interface CommandWords {
     alreadyThere(id: string, patient: string, chunks: number): string;
     moved(id: string, filename: string, from: string, to: string, chunks: number): string;
     detached(id: string, filename: string, expediente: string, chunks: number, session: string): string;
+    /** `patients show`'s line under a document whose move or detach did not finish (`finish`: the command). */
+    unfinished(change: {
+      kind: 'move' | 'detach';
+      to: string | null;
+      at: string;
+      actor: string;
+      finish: string;
+    }): string;
   };
   sessions: {
     none: string;
@@ -299,6 +307,9 @@ const EN: CommandWords = {
       )[code] ?? code,
   },
   documents: {
+    unfinished: ({ kind, to, at, actor, finish }) =>
+      `    unfinished: ${kind === 'move' ? `its move to expediente ${to}` : 'its detach'} did not finish ` +
+      `(started ${formatLocalTimestamp(at, 'en')} by ${actor}): run \`${finish}\``,
     alreadyThere: (id, patient, chunks) =>
       `Document ${id} already belongs to ${patient}` +
       (chunks ? `; its ${num(chunks)} chunks were written again to match.` : '; nothing changed.'),
@@ -528,6 +539,9 @@ const ES: CommandWords = {
       )[code] ?? code,
   },
   documents: {
+    unfinished: ({ kind, to, at, actor, finish }) =>
+      `    a medias: ${kind === 'move' ? `su traslado al expediente ${to} no terminó (iniciado` : 'su desvinculación no terminó (iniciada'} ` +
+      `el ${formatLocalTimestamp(at, 'es')} por ${actor}): ejecute \`${finish}\``,
     alreadyThere: (id, patient, chunks) =>
       `El documento ${id} ya pertenece a ${patient}` +
       (chunks

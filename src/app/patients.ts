@@ -49,7 +49,12 @@ export async function findPatientWithDocuments(
     if (!patient) return undefined;
     const documents = await new DocumentRepository(database.db).listByPatient(patient.id);
     const unfinished = new Map(
-      (await findUnfinishedDocumentChanges(database)).map((change) => [change.documentId, change]),
+      (
+        await findUnfinishedDocumentChanges(
+          database,
+          documents.map((document) => document.id),
+        )
+      ).map((change) => [change.documentId, change]),
     );
     return {
       patient,

@@ -18,12 +18,13 @@ export interface UnfinishedDocumentChange {
   finish: string;
 }
 
-/** The unfinished changes, one per document (its latest attempt: the one to finish), oldest first. */
+/** The unfinished changes (of `documentIds`, or of every document), one per document (its latest attempt: the one to finish), oldest first. */
 export async function findUnfinishedDocumentChanges(
   database: Pick<OpenDatabase, 'db'>,
+  documentIds?: readonly string[],
 ): Promise<UnfinishedDocumentChange[]> {
   const latest = new Map<string, AuditLogEntry>();
-  for (const entry of await new AuditRepository(database.db).unfinishedDocumentChanges()) {
+  for (const entry of await new AuditRepository(database.db).unfinishedDocumentChanges(documentIds)) {
     latest.delete(entry.documentId!);
     latest.set(entry.documentId!, entry);
   }

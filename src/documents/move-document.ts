@@ -106,7 +106,7 @@ export async function moveDocument(
     });
   } else if (
     chunks >= document.chunksCount &&
-    (await audit.unfinishedDocumentChanges(document.id)).length > 0
+    (await audit.unfinishedDocumentChanges([document.id])).length > 0
   ) {
     // Moved back to the registry's patient after an unfinished change, and none of its chunks is missing (a
     // detach may have deleted some): the vectors are in line with the rows again.

@@ -1,9 +1,10 @@
 import { IncompatibleCollectionError, type VectorQueryResult } from '../adapters/vector-stores/types.js';
 import type { BackendConfig } from '../config/load-config.js';
+import { parseFilename } from '../core/filename/parse-filename.js';
+import { formatPatientName } from '../core/registry/patient-name.js';
 import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
-import { DocumentRepository } from '../db/repositories/document-repository.js';
+import { DocumentRepository, type DocumentOwner } from '../db/repositories/document-repository.js';
 import { PatientRepository } from '../db/repositories/patient-repository.js';
-import type { MedicalDocument } from '../db/schema.js';
 import { UsageError } from '../errors.js';
 import { openSearchAdapters } from './open-backends.js';
 import { withRegistry, type RegistryLocation } from './open-registry.js';
@@ -18,9 +19,24 @@ export interface ChunkQuery {
 
 export interface ChunkSearch {
   /** The nearest chunks whose document the registry files under the patient their metadata names. */
-  hits: VectorQueryResult[];
+  hits: SearchHit[];
   /** The documents of the other chunks found, left out: one entry per document. */
   leftOut: LeftOutDocument[];
+}
+
+/**
+ * A chunk found, with whose its document is as the registry says now: what search shows. The chunk's metadata
+ * was written at ingest (and by the last move): its filename names the patient the document came in under.
+ */
+export interface SearchHit extends VectorQueryResult {
+  registry: {
+    patientId: string;
+    expediente: string;
+    patientName: string;
+    filename: string;
+    /** The expediente the filename names, when it is not the one the registry files the document under (a moved document). */
+    filenameExpediente: string | null;
+  };
 }
 
 /** Chunks the query found whose metadata the registry contradicts: shown, they would be a patient's note under another patient. */
@@ -69,7 +85,10 @@ export async function searchChunks(
         );
       }
       if (info.embedderId !== embedder.id || info.dimension !== embedder.dimension) {
-        throw new IncompatibleCollectionError(collection, info, { embedderId: embedder.id, dimension: embedder.dimension });
+        throw new IncompatibleCollectionError(collection, info, {
+          embedderId: embedder.id,
+          dimension: embedder.dimension,
+        });
       }
       const [vector] = await embedder.embed([query.text]);
       // The embedded (lexical) embedder leaves out common words: a query of only those is no vector at all,
@@ -87,7 +106,9 @@ export async function searchChunks(
           ...(query.documentType ? { document_type: query.documentType } : {}),
         },
       });
-      const owners = await new DocumentRepository(database.db).ownersOf(found.map((hit) => String(hit.metadata.document_id)));
+      const owners = await new DocumentRepository(database.db).ownersOf(
+        found.map((hit) => String(hit.metadata.document_id)),
+      );
       return setAsideContradictedHits(found, owners);
     } finally {
       await vectorStore.close();
@@ -98,15 +119,19 @@ export async function searchChunks(
 /** Splits the hits into those the registry agrees with and, per document, those it contradicts. */
 export function setAsideContradictedHits(
   found: VectorQueryResult[],
-  owners: Map<string, Pick<MedicalDocument, 'patientId' | 'expediente'>>,
+  owners: Map<string, DocumentOwner>,
 ): ChunkSearch {
-  const hits: VectorQueryResult[] = [];
+  const hits: SearchHit[] = [];
   const leftOut = new Map<string, LeftOutDocument>();
   for (const hit of found) {
     const documentId = String(hit.metadata.document_id);
     const owner = owners.get(documentId);
-    if (owner && owner.patientId === hit.metadata.patient_id && owner.expediente === hit.metadata.expediente) {
-      hits.push(hit);
+    if (
+      owner &&
+      owner.patientId === hit.metadata.patient_id &&
+      owner.expediente === hit.metadata.expediente
+    ) {
+      hits.push({ ...hit, registry: registryView(owner) });
       continue;
     }
     const entry = leftOut.get(documentId) ?? {
@@ -119,4 +144,16 @@ export function setAsideContradictedHits(
     leftOut.set(documentId, entry);
   }
   return { hits, leftOut: [...leftOut.values()] };
+}
+
+function registryView(owner: DocumentOwner): SearchHit['registry'] {
+  const parsed = parseFilename(owner.filename);
+  const named = parsed.ok ? parsed.parsed.expediente : null;
+  return {
+    patientId: owner.patientId,
+    expediente: owner.expediente,
+    patientName: formatPatientName(owner.name),
+    filename: owner.filename,
+    filenameExpediente: named !== null && named !== owner.expediente ? named : null,
+  };
 }

@@ -22,7 +22,10 @@ function searchOptions(command: Command) {
   const declared = command
     .argument('<text>', 'what to look for')
     .option('--patient <expediente>', "only this patient's documents")
-    .option('--type <document-type>', 'only this document type (consultation, lab_results, …, or a filename code: CONS, LAB, RX…)')
+    .option(
+      '--type <document-type>',
+      'only this document type (consultation, lab_results, …, or a filename code: CONS, LAB, RX…)',
+    )
     .addOption(new Option('-k, --limit <n>', 'how many chunks').default('5'))
     .option('--collection <name>', 'vector collection (default medical_documents)')
     .addOption(dbOption())
@@ -38,7 +41,11 @@ function searchOptions(command: Command) {
 export type SearchOptions = ReturnType<ReturnType<typeof searchOptions>['opts']>;
 
 /** Nearest chunks to the query text, with the same embedder that filled the collection. */
-export async function searchDocuments(text: string, options: SearchOptions, context: CommandContext): Promise<number> {
+export async function searchDocuments(
+  text: string,
+  options: SearchOptions,
+  context: CommandContext,
+): Promise<number> {
   const { io } = context;
   const k = readNumberSetting(options.limit, '--limit', { kind: 'whole', min: 1, max: 100 });
   if (!text.trim()) throw new UsageError('give the text to search for');
@@ -51,7 +58,9 @@ export async function searchDocuments(text: string, options: SearchOptions, cont
   }
   const expediente = options.patient?.trim();
   if (expediente !== undefined && !isExpediente(expediente)) {
-    throw new UsageError(`--patient takes an expediente (8 to 12 digits), not '${sanitizeForTerminal(expediente)}'`);
+    throw new UsageError(
+      `--patient takes an expediente (8 to 12 digits), not '${sanitizeForTerminal(expediente)}'`,
+    );
   }
   const { searchChunks } = await import('../app/search-chunks.js');
   const { hits, leftOut } = await searchChunks(context, context.config!, {
@@ -63,7 +72,19 @@ export async function searchDocuments(text: string, options: SearchOptions, cont
   if (options.json) {
     writeJson(io, {
       query: text,
-      results: hits.map((h) => ({ id: h.id, distance: h.distance, metadata: h.metadata, text: h.document })),
+      // `patient` and `filename` are the registry's now; `metadata` is what the chunk carries in the vector store.
+      results: hits.map((h) => ({
+        id: h.id,
+        distance: h.distance,
+        patient: {
+          id: h.registry.patientId,
+          expediente: h.registry.expediente,
+          name: h.registry.patientName,
+        },
+        filename: h.registry.filename,
+        metadata: h.metadata,
+        text: h.document,
+      })),
       // Found but not shown: the registry files these documents elsewhere, or holds them no more.
       left_out: leftOut.map((d) => ({
         document_id: d.documentId,
@@ -93,18 +114,21 @@ export async function searchDocuments(text: string, options: SearchOptions, cont
     const { documentType } = (await import('../ui/i18n/messages.js')).messagesFor(lang);
     hits.forEach((hit, i) => {
       const m = hit.metadata;
+      const shown = hit.registry;
       writeLine(
         io.stdout,
-        words.hit(
-          i + 1,
-          sanitizeForTerminal(String(m.source_filename)),
-          sanitizeForTerminal(String(m.expediente)),
-          sanitizeForTerminal(String(m.document_type)),
-          sanitizeForTerminal(documentType(String(m.document_type))),
-          Number(m.chunk_index) + 1,
-          m.total_chunks,
-          hit.distance.toFixed(3),
-        ),
+        words.hit({
+          rank: i + 1,
+          file: sanitizeForTerminal(shown.filename),
+          expediente: shown.expediente,
+          patientName: sanitizeForTerminal(shown.patientName),
+          filenameExpediente: shown.filenameExpediente,
+          type: sanitizeForTerminal(String(m.document_type)),
+          typeWords: sanitizeForTerminal(documentType(String(m.document_type))),
+          chunk: Number(m.chunk_index) + 1,
+          chunks: m.total_chunks,
+          distance: hit.distance.toFixed(3),
+        }),
       );
       const excerpt = hit.document.replace(/\s+/g, ' ').slice(0, 240);
       writeLine(io.stdout, `   ${sanitizeForTerminal(excerpt)}${hit.document.length > 240 ? '…' : ''}`);

@@ -185,7 +185,7 @@ describe('the commands speak --lang es (patients, documents, sessions, unlock, t
     ]);
     expect(found.code, found.stderr).toBe(0);
     // The type in words with its code (a lab_results chunk is the closest to 'biometría hemática'), and once what the distance means.
-    expect(found.stdout).toMatch(/^1\. .+\.pdf · expediente \d+ · laboratorio \(lab_results\) · fragmento \d+\/\d+ · distancia \d\.\d{3}\n/);
+    expect(found.stdout).toMatch(/^1\. .+\.pdf · expediente \d+ [^·]+, [^·]+ · laboratorio \(lab_results\) · fragmento \d+\/\d+ · distancia \d\.\d{3}\n/);
     expect(found.stdout).toMatch(/\ndistancia: cuánto se aleja el fragmento del texto buscado \(0: idéntico\); los más cercanos van primero\.\n$/);
     // The duration in words, not the flag's code ('1.5w').
     expect(none.stdout).toBe('No hay sesiones terminadas de hace más de 1.5 semanas.\n');

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, MedicalDocument, ProcessingType } from '../schema.js';
+import type { PatientNameParts } from '../../core/registry/patient-name.js';
 import { CompiledOnce } from '../compiled-query.js';
 import { likePrefix } from '../like-prefix.js';
 
@@ -17,6 +18,11 @@ export interface PatientDocumentsSummary {
   /** Type codes of the latest documents, newest first. */
   latestTypes: string[];
   latestAt: string | null;
+}
+
+/** Whose a document is, as the registry says now. */
+export interface DocumentOwner extends Pick<MedicalDocument, 'patientId' | 'expediente' | 'filename'> {
+  name: PatientNameParts;
 }
 
 /** 20 columns a row: well under PostgreSQL's 65,535 parameters and SQLite's 32,766. */
@@ -39,7 +45,10 @@ export class DocumentRepository {
   async findByShas(
     shas: string[],
   ): Promise<Map<string, Pick<MedicalDocument, 'contentSha256' | 'filename' | 'expediente' | 'createdAt'>>> {
-    const found = new Map<string, Pick<MedicalDocument, 'contentSha256' | 'filename' | 'expediente' | 'createdAt'>>();
+    const found = new Map<
+      string,
+      Pick<MedicalDocument, 'contentSha256' | 'filename' | 'expediente' | 'createdAt'>
+    >();
     for (let start = 0; start < shas.length; start += ROWS_PER_STATEMENT) {
       const rows = await this.db
         .selectFrom('medicalDocuments')
@@ -51,17 +60,31 @@ export class DocumentRepository {
     return found;
   }
 
-  /** The patient the registry files each of these documents under (ids it does not hold are absent). */
-  async ownersOf(ids: string[]): Promise<Map<string, Pick<MedicalDocument, 'patientId' | 'expediente'>>> {
-    const owners = new Map<string, Pick<MedicalDocument, 'patientId' | 'expediente'>>();
+  /**
+   * The patient the registry files each of these documents under, with the document's filename and the patient's
+   * name as the registry has them now (ids it does not hold are absent).
+   */
+  async ownersOf(ids: string[]): Promise<Map<string, DocumentOwner>> {
+    const owners = new Map<string, DocumentOwner>();
     const unique = [...new Set(ids)];
     for (let start = 0; start < unique.length; start += ROWS_PER_STATEMENT) {
       const rows = await this.db
-        .selectFrom('medicalDocuments')
-        .select(['id', 'patientId', 'expediente'])
-        .where('id', 'in', unique.slice(start, start + ROWS_PER_STATEMENT))
+        .selectFrom('medicalDocuments as d')
+        .innerJoin('patients as p', 'p.id', 'd.patientId')
+        .select([
+          'd.id',
+          'd.patientId',
+          'd.expediente',
+          'd.filename',
+          'p.apellidoPaterno',
+          'p.apellidoMaterno',
+          'p.nombres',
+        ])
+        .where('d.id', 'in', unique.slice(start, start + ROWS_PER_STATEMENT))
         .execute();
-      for (const { id, ...owner } of rows) owners.set(id, owner);
+      for (const { id, patientId, expediente, filename, ...name } of rows) {
+        owners.set(id, { patientId, expediente, filename, name });
+      }
     }
     return owners;
   }
@@ -121,7 +144,11 @@ export class DocumentRepository {
 
   /** The ids of a session's documents. */
   async idsByBatch(batchId: string): Promise<string[]> {
-    const rows = await this.db.selectFrom('medicalDocuments').select('id').where('batchId', '=', batchId).execute();
+    const rows = await this.db
+      .selectFrom('medicalDocuments')
+      .select('id')
+      .where('batchId', '=', batchId)
+      .execute();
     return rows.map((row) => row.id);
   }
 
@@ -161,7 +188,16 @@ export class DocumentRepository {
   async listByPatient(patientId: string): Promise<DocumentListing[]> {
     return this.db
       .selectFrom('medicalDocuments')
-      .select(['id', 'filename', 'documentType', 'documentTypeCode', 'numero', 'pages', 'batchId', 'createdAt'])
+      .select([
+        'id',
+        'filename',
+        'documentType',
+        'documentTypeCode',
+        'numero',
+        'pages',
+        'batchId',
+        'createdAt',
+      ])
       .where('patientId', '=', patientId)
       .orderBy('createdAt', 'desc')
       .orderBy('id')

@@ -45,6 +45,20 @@ function detailChanges(row: DetailChangeLine, lang: Lang, names: { born: string;
   return parts.join('; ');
 }
 
+/** One search result as its line shows it; every text already made safe for the terminal. */
+export interface SearchHitWords {
+  rank: number;
+  file: string;
+  expediente: string;
+  patientName: string;
+  filenameExpediente: string | null;
+  type: string;
+  typeWords: string;
+  chunk: number;
+  chunks: unknown;
+  distance: string;
+}
+
 export interface CommandWords {
   patients: {
     /** `patients show`'s row labels. */
@@ -170,17 +184,11 @@ export interface CommandWords {
   };
   search: {
     none: string;
-    /** `typeWords`: the type in plain words (Messages.documentType). */
-    hit(
-      rank: number,
-      file: string,
-      expediente: string,
-      type: string,
-      typeWords: string,
-      chunk: number,
-      chunks: unknown,
-      distance: string,
-    ): string;
+    /**
+     * `typeWords`: the type in plain words (Messages.documentType). The patient is the registry's now;
+     * `filenameExpediente` the other one the filename names, when it names another (a moved document).
+     */
+    hit(hit: SearchHitWords): string;
     /** What the distance means, once under the results: a bare '0.791' is a figure without a meaning. */
     distanceNote: string;
     /** Chunks found but left out: the registry files their document under another expediente than they carry. */
@@ -387,8 +395,10 @@ const EN: CommandWords = {
   },
   search: {
     none: 'No matching chunks.',
-    hit: (rank, file, expediente, type, _typeWords, chunk, chunks, distance) =>
-      `${rank}. ${file} · expediente ${expediente} · ${type} · chunk ${chunk}/${String(chunks)} · distance ${distance}`,
+    hit: (h) =>
+      `${h.rank}. ${h.file} · expediente ${h.expediente} ${h.patientName}` +
+      (h.filenameExpediente ? ` (by the registry; the filename names ${h.filenameExpediente})` : '') +
+      ` · ${h.type} · chunk ${h.chunk}/${String(h.chunks)} · distance ${h.distance}`,
     distanceNote:
       'distance: how far the passage is from the text searched for (0: the same); the closest come first.',
     leftOutElsewhere: (id, chunks, vectorExpediente, registryExpediente) =>
@@ -636,9 +646,13 @@ const ES: CommandWords = {
   search: {
     none: 'Ningún fragmento coincide.',
     // The type in words, its code beside it as --type takes it: 'lab_results' alone is English to the reader.
-    hit: (rank, file, expediente, type, typeWords, chunk, chunks, distance) =>
-      `${rank}. ${file} · expediente ${expediente} · ${typeWords === type ? type : `${typeWords} (${type})`} · ` +
-      `fragmento ${chunk}/${String(chunks)} · distancia ${distance}`,
+    hit: (h) =>
+      `${h.rank}. ${h.file} · expediente ${h.expediente} ${h.patientName}` +
+      (h.filenameExpediente
+        ? ` (según el registro; el nombre del archivo dice ${h.filenameExpediente})`
+        : '') +
+      ` · ${h.typeWords === h.type ? h.type : `${h.typeWords} (${h.type})`} · ` +
+      `fragmento ${h.chunk}/${String(h.chunks)} · distancia ${h.distance}`,
     distanceNote:
       'distancia: cuánto se aleja el fragmento del texto buscado (0: idéntico); los más cercanos van primero.',
     leftOutElsewhere: (id, chunks, vectorExpediente, registryExpediente) =>

@@ -1,0 +1,71 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli-binary.js';
+import { createTempDir } from '../support/databases.js';
+import { REGISTRY_CSV, SAMPLE_DIR } from '../support/ingest-fixture.js';
+
+/**
+ * After `documents move`, search showed the chunk's own details: the filename it came in under, which names the
+ * patient it was taken from. The clinician must read whose the note is now, by the registry.
+ */
+
+const MOVED = '3000016374_RÍOS CORONADO, CÉSAR_6482601207_CONS.pdf';
+const FROM = '3000016374';
+const TO = '3000001298';
+const TO_NAME = 'HUERTA SOTO, GABRIELA';
+
+describe('search after a document is moved (embedded store)', { tags: ['slow'] }, () => {
+  let root: string;
+  const env = { TECSALUD_DB: 'registry.db' };
+  const cli = (...args: string[]) => runCli(args, { cwd: root, env });
+  let documentId: string;
+
+  beforeAll(async () => {
+    root = createTempDir('tecsalud-search-move-');
+    fs.mkdirSync(path.join(root, 'drop'));
+    fs.copyFileSync(path.join(SAMPLE_DIR, MOVED), path.join(root, 'drop', MOVED));
+    expect((await cli('patients', 'import', REGISTRY_CSV)).code).toBe(0);
+    const ingested = await cli('ingest', 'drop', '--non-interactive', '--json');
+    expect(ingested.code, ingested.stderr).toBe(0);
+    documentId = (JSON.parse(ingested.stdout) as { files: { document_id: string }[] }).files[0]!.document_id;
+    const moved = await cli('documents', 'move', documentId.slice(0, 8), '--to', TO);
+    expect(moved.code, moved.stderr).toBe(0);
+  });
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it('shows the patient the registry files the document under now, and that the filename names another', async () => {
+    const text = await cli('search', 'asma bronquial', '-k', '1');
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stderr).toBe('');
+    expect(text.stdout).toMatch(
+      new RegExp(
+        `^1\\. ${MOVED} · expediente ${TO} ${TO_NAME} \\(by the registry; the filename names ${FROM}\\) · consultation · chunk \\d/\\d · distance`,
+      ),
+    );
+    const spanish = await cli('search', 'asma bronquial', '-k', '1', '--lang', 'es');
+    expect(spanish.stdout).toMatch(
+      new RegExp(
+        `^1\\. ${MOVED} · expediente ${TO} ${TO_NAME} \\(según el registro; el nombre del archivo dice ${FROM}\\) · consulta`,
+      ),
+    );
+
+    const json = await cli('search', 'asma bronquial', '-k', '1', '--json');
+    const [hit] = (
+      JSON.parse(json.stdout) as {
+        results: { patient: unknown; filename: string; metadata: Record<string, unknown> }[];
+      }
+    ).results;
+    expect(hit!.patient).toEqual({ id: hit!.metadata.patient_id, expediente: TO, name: TO_NAME });
+    expect(hit!.filename).toBe(MOVED);
+  });
+
+  it('says nothing of the filename when it names the registry patient', async () => {
+    const back = await cli('documents', 'move', documentId.slice(0, 8), '--to', FROM);
+    expect(back.code, back.stderr).toBe(0);
+    const text = await cli('search', 'asma bronquial', '-k', '1');
+    expect(text.stdout).toMatch(
+      new RegExp(`^1\\. ${MOVED} · expediente ${FROM} RIOS CORONADO, CESAR · consultation · `),
+    );
+  });
+});

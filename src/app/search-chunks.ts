@@ -1,4 +1,9 @@
-import { IncompatibleCollectionError, type VectorQueryResult } from '../adapters/vector-stores/types.js';
+import { nearestOf } from '../adapters/vector-stores/nearest-of.js';
+import {
+  IncompatibleCollectionError,
+  type VectorQueryFilter,
+  type VectorQueryResult,
+} from '../adapters/vector-stores/types.js';
 import type { BackendConfig } from '../config/load-config.js';
 import { parseFilename } from '../core/filename/parse-filename.js';
 import { formatPatientName } from '../core/registry/patient-name.js';
@@ -18,10 +23,15 @@ export interface ChunkQuery {
 }
 
 export interface ChunkSearch {
-  /** The nearest chunks whose document the registry files under the patient their metadata names. */
+  /** The nearest chunks whose document the registry holds (under the patient asked for, if one was). */
   hits: SearchHit[];
   /** The documents of the other chunks found, left out: one entry per document. */
   leftOut: LeftOutDocument[];
+  /**
+   * Documents shown whose chunks name another patient than the registry does (a move whose vector write
+   * failed part way): shown as the registry files them, and reported with the command that brings them in line.
+   */
+  outOfLine: ChunksElsewhere[];
 }
 
 /**
@@ -39,8 +49,8 @@ export interface SearchHit extends VectorQueryResult {
   };
 }
 
-/** Chunks the query found whose metadata the registry contradicts: shown, they would be a patient's note under another patient. */
-export interface LeftOutDocument {
+/** The chunks found of one document whose expediente in the vector store is not the registry's. */
+export interface ChunksElsewhere {
   documentId: string;
   chunks: number;
   /** The expediente the chunks carry in the vector store. */
@@ -50,14 +60,22 @@ export interface LeftOutDocument {
 }
 
 /**
+ * Chunks the query found that are not the asked patient's by the registry, or of no document it holds: shown,
+ * they would be a patient's note under another patient.
+ */
+export type LeftOutDocument = ChunksElsewhere;
+
+/**
  * Nearest chunks to the text, embedded by the embedder that filled the collection. Only reads: a collection
  * that does not exist is an error naming the ones that do (a mistyped --collection must not come back as
  * "no matching chunks", nor leave an empty collection behind).
  *
  * The registry, not the vector store, says whose a document is: a `documents move` whose vector write failed
  * part way (Chroma timed out after taking the write) leaves chunks naming another patient than the registry
- * does, and `--patient` filters on what the chunks say. Every hit is checked against the registry, and those it
- * contradicts are left out and reported, with the command that brings them in line.
+ * does. `--patient` therefore selects the patient's documents by the registry (and, to report them, the chunks
+ * that name the patient too); every hit is checked against the registry and shown as it files the document.
+ * Chunks of a document it files under another patient than the one asked for, or not at all, are left out;
+ * those it files where asked but whose chunks name another patient are shown and reported as out of line.
  */
 export async function searchChunks(
   location: RegistryLocation,
@@ -65,8 +83,11 @@ export async function searchChunks(
   query: ChunkQuery,
 ): Promise<ChunkSearch> {
   return withRegistry(location, async (database) => {
+    const patient = query.expediente
+      ? await new PatientRepository(database.db).findByExpediente(query.expediente)
+      : undefined;
     // An expediente nobody has would come back as "no matching chunks", as if the patient had no such text.
-    if (query.expediente && !(await new PatientRepository(database.db).findByExpediente(query.expediente))) {
+    if (query.expediente && !patient) {
       throw new UsageError(
         `no patient with expediente ${query.expediente} in the registry`,
         'check the number, or look the patient up: `tecsalud-batch patients search "NAME"`',
@@ -99,51 +120,57 @@ export async function searchChunks(
           'search for the words the document would contain, e.g. "biometría hemática"',
         );
       }
-      const found = await vectorStore.query(vector!, {
-        k: query.k,
-        where: {
-          ...(query.expediente ? { expediente: query.expediente } : {}),
-          ...(query.documentType ? { document_type: query.documentType } : {}),
-        },
-      });
-      const owners = await new DocumentRepository(database.db).ownersOf(
-        found.map((hit) => String(hit.metadata.document_id)),
-      );
-      return setAsideContradictedHits(found, owners);
+      const documents = new DocumentRepository(database.db);
+      const byType = query.documentType ? { document_type: query.documentType } : {};
+      const nearest = (where: VectorQueryFilter) =>
+        vectorStore.query(vector!, { k: query.k, where: { ...byType, ...where } });
+      const found = patient
+        ? nearestOf(
+            [
+              await nearest({ documentIds: await documents.vectorizedIdsByPatient(patient.id) }),
+              await nearest({ expediente: patient.expediente }),
+            ],
+            query.k,
+          )
+        : await nearest({});
+      const owners = await documents.ownersOf(found.map((hit) => String(hit.metadata.document_id)));
+      return setAsideContradictedHits(found, owners, patient?.id ?? null);
     } finally {
       await vectorStore.close();
     }
   });
 }
 
-/** Splits the hits into those the registry agrees with and, per document, those it contradicts. */
+/**
+ * Splits the hits into those shown (the registry holds their document, under `patientId` when one was asked
+ * for) and, per document, those left out; a shown document whose chunks name another patient is out of line.
+ */
 export function setAsideContradictedHits(
   found: VectorQueryResult[],
   owners: Map<string, DocumentOwner>,
+  patientId: string | null = null,
 ): ChunkSearch {
   const hits: SearchHit[] = [];
-  const leftOut = new Map<string, LeftOutDocument>();
+  const leftOut = new Map<string, ChunksElsewhere>();
+  const outOfLine = new Map<string, ChunksElsewhere>();
   for (const hit of found) {
     const documentId = String(hit.metadata.document_id);
     const owner = owners.get(documentId);
-    if (
-      owner &&
-      owner.patientId === hit.metadata.patient_id &&
-      owner.expediente === hit.metadata.expediente
-    ) {
-      hits.push({ ...hit, registry: registryView(owner) });
+    const shown = owner !== undefined && (patientId === null || owner.patientId === patientId);
+    if (shown) hits.push({ ...hit, registry: registryView(owner) });
+    if (shown && owner.patientId === hit.metadata.patient_id && owner.expediente === hit.metadata.expediente)
       continue;
-    }
-    const entry = leftOut.get(documentId) ?? {
+    const documents = shown ? outOfLine : leftOut;
+    const entry = documents.get(documentId) ?? {
       documentId,
       chunks: 0,
       vectorExpediente: String(hit.metadata.expediente),
       registryExpediente: owner?.expediente ?? null,
     };
     entry.chunks++;
-    leftOut.set(documentId, entry);
+    documents.set(documentId, entry);
   }
-  return { hits, leftOut: [...leftOut.values()] };
+  return { hits, leftOut: [...leftOut.values()], outOfLine: [...outOfLine.values()] };
 }
 
 function registryView(owner: DocumentOwner): SearchHit['registry'] {

@@ -9,6 +9,7 @@ import { contextOf, finish, type CommandContext } from './context.js';
 import { writeJson, writeLine } from './shared/io.js';
 import { commandWords, commandWordsFor } from '../ui/i18n/command-words.js';
 import { resolveLanguage } from '../ui/i18n/language.js';
+import type { ChunksElsewhere } from '../app/search-chunks.js';
 import { addBackendOptions, dbOption, examples, jsonOption, langOption } from './shared/options.js';
 
 export function searchCommand(command = new Command('search')) {
@@ -63,7 +64,7 @@ export async function searchDocuments(
     );
   }
   const { searchChunks } = await import('../app/search-chunks.js');
-  const { hits, leftOut } = await searchChunks(context, context.config!, {
+  const { hits, leftOut, outOfLine } = await searchChunks(context, context.config!, {
     text,
     k,
     expediente,
@@ -86,12 +87,9 @@ export async function searchDocuments(
         text: h.document,
       })),
       // Found but not shown: the registry files these documents elsewhere, or holds them no more.
-      left_out: leftOut.map((d) => ({
-        document_id: d.documentId,
-        chunks: d.chunks,
-        vector_expediente: d.vectorExpediente,
-        registry_expediente: d.registryExpediente,
-      })),
+      left_out: leftOut.map(chunksElsewhereJson),
+      // Shown as the registry files them, though their chunks name another expediente.
+      out_of_line: outOfLine.map(chunksElsewhereJson),
     });
     return ExitCode.Success;
   }
@@ -104,6 +102,14 @@ export async function searchDocuments(
       document.registryExpediente === null
         ? leftOutWords.leftOutGone(id, document.chunks, vectorExpediente)
         : leftOutWords.leftOutElsewhere(id, document.chunks, vectorExpediente, document.registryExpediente),
+    );
+  }
+  for (const document of outOfLine) {
+    const id = document.documentId.slice(0, 8);
+    const vectorExpediente = sanitizeForTerminal(document.vectorExpediente);
+    writeLine(
+      io.stderr,
+      leftOutWords.outOfLine(id, document.chunks, vectorExpediente, document.registryExpediente!),
     );
   }
   if (hits.length === 0) {
@@ -136,4 +142,13 @@ export async function searchDocuments(
     writeLine(io.stdout, words.distanceNote);
   }
   return ExitCode.Success;
+}
+
+function chunksElsewhereJson(document: ChunksElsewhere) {
+  return {
+    document_id: document.documentId,
+    chunks: document.chunks,
+    vector_expediente: document.vectorExpediente,
+    registry_expediente: document.registryExpediente,
+  };
 }

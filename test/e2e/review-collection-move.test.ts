@@ -64,7 +64,7 @@ describe.runIf(hasTmux() || process.env.CI)('documents move of a document attach
     const moved = await runCli(['documents', 'move', documentId.slice(0, 8), '--to', MOVED_TO], { cwd: root, env });
     expect(moved.code, moved.stderr).toBe(0);
     expect(moved.stdout).toMatch(new RegExp(`to ${MOVED_TO} .* with its \\d+ chunks\\.`));
-    expect(await search(ATTACHED_TO)).toEqual({ query: 'reporte de laboratorio', results: [], left_out: [] });
+    expect(await search(ATTACHED_TO)).toEqual({ query: 'reporte de laboratorio', results: [], left_out: [], out_of_line: [] });
     const after = await search(MOVED_TO);
     expect(after.left_out).toEqual([]);
     expect(after.results.map((r) => r.metadata.document_id)).toContain(documentId);
@@ -77,6 +77,6 @@ describe.runIf(hasTmux() || process.env.CI)('documents move of a document attach
     expect(purged.stdout).toContain('1 documents purged with their vectors');
     const found = await runCli(['search', 'reporte de laboratorio', '--collection', 'reviewed', '--json'], { cwd: root, env });
     expect(found.code, found.stderr).toBe(0);
-    expect(JSON.parse(found.stdout)).toEqual({ query: 'reporte de laboratorio', results: [], left_out: [] });
+    expect(JSON.parse(found.stdout)).toEqual({ query: 'reporte de laboratorio', results: [], left_out: [], out_of_line: [] });
   });
 });

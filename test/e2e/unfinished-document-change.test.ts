@@ -122,6 +122,7 @@ describe.runIf(chromaWanted())('a document change whose vector write is left una
           registry_expediente: document.expediente,
         },
       ],
+      out_of_line: [],
     });
     const text = await search();
     expect(text.code, text.stderr).toBe(0);
@@ -136,6 +137,28 @@ describe.runIf(chromaWanted())('a document change whose vector write is left una
     expect(textEs.stderr).toMatch(
       new RegExp(`^aviso: se omiten ${document.chunksCount} fragmentos del documento ${id}: el índice de búsqueda los archiva en el expediente ${OTHER_PATIENT}, el registro en el ${document.expediente} `),
     );
+
+    // Under the patient the registry files it under, the note is found, and its chunks said to be out of line.
+    const underRegistry = await runCli(['search', 'asma bronquial', '--patient', document.expediente, '--json'], { cwd: root, env });
+    const registrySearch = JSON.parse(underRegistry.stdout) as {
+      results: { patient: { expediente: string }; metadata: { document_id: string; expediente: string } }[];
+      out_of_line: unknown[];
+    };
+    // The patient's other document (detached below) may be among them, its chunks in line.
+    const ofMoved = registrySearch.results.filter((result) => result.metadata.document_id === document.id);
+    expect(ofMoved.length).toBeGreaterThan(0);
+    for (const result of ofMoved) {
+      expect(result.metadata.expediente).toBe(OTHER_PATIENT);
+      expect(result.patient.expediente).toBe(document.expediente);
+    }
+    expect(registrySearch.out_of_line).toEqual([
+      {
+        document_id: document.id,
+        chunks: ofMoved.length,
+        vector_expediente: OTHER_PATIENT,
+        registry_expediente: document.expediente,
+      },
+    ]);
 
     const again = await runCli(['documents', 'move', id, '--to', OTHER_PATIENT], { cwd: root, env });
     expect(again.code, again.stderr).toBe(0);

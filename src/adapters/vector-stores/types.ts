@@ -26,6 +26,11 @@ export interface DocumentVectors {
 export interface VectorQueryFilter {
   expediente?: string;
   document_type?: string;
+  /**
+   * Only the chunks of these documents (by their metadata `document_id`): a patient's documents as the registry
+   * files them, whatever expediente their chunks carry. Any number of ids; an empty list matches nothing.
+   */
+  documentIds?: string[];
 }
 
 export interface VectorQueryOptions {

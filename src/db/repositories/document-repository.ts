@@ -154,10 +154,19 @@ export class DocumentRepository {
 
   /** The ids of a session's documents that have vectors (stored under those ids). */
   async vectorizedIdsByBatch(batchId: string): Promise<string[]> {
+    return this.vectorizedIdsWhere('batchId', batchId);
+  }
+
+  /** The ids of the documents the registry files under this patient that have vectors: one statement. */
+  async vectorizedIdsByPatient(patientId: string): Promise<string[]> {
+    return this.vectorizedIdsWhere('patientId', patientId);
+  }
+
+  private async vectorizedIdsWhere(column: 'batchId' | 'patientId', value: string): Promise<string[]> {
     const rows = await this.db
       .selectFrom('medicalDocuments')
       .select('id')
-      .where('batchId', '=', batchId)
+      .where(column, '=', value)
       .where('vectorized', '=', 1)
       .execute();
     return rows.map((row) => row.id);

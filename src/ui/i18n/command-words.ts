@@ -200,6 +200,8 @@ export interface CommandWords {
     ): string;
     /** Chunks found but left out: the registry holds no such document. */
     leftOutGone(id: string, chunks: number, vectorExpediente: string): string;
+    /** Chunks shown under the registry's expediente, though the vector store files them under another. */
+    outOfLine(id: string, chunks: number, vectorExpediente: string, registryExpediente: string): string;
   };
   processingTypes: Record<ProcessingType, { label: string; description: string }>;
   parse: {
@@ -409,6 +411,10 @@ const EN: CommandWords = {
     leftOutGone: (id, chunks, vectorExpediente) =>
       `warning: ${plural(chunks, 'chunk', 'chunks')} of document ${id} (expediente ${vectorExpediente}) left out: the registry ` +
       'holds no such document, yet its chunks are still in the vector store',
+    outOfLine: (id, chunks, vectorExpediente, registryExpediente) =>
+      `warning: document ${id} is shown under expediente ${registryExpediente}, the registry's, yet the vector store files ` +
+      `${plural(chunks, 'chunk', 'chunks')} of it under expediente ${vectorExpediente} (a \`documents move\` that did not finish); ` +
+      `\`tecsalud-batch documents move ${id} --to ${registryExpediente}\` files its vectors where the registry does`,
   },
   processingTypes: {
     vectorized: {
@@ -663,6 +669,10 @@ const ES: CommandWords = {
     leftOutGone: (id, chunks, vectorExpediente) =>
       `aviso: se omiten ${plural(chunks, 'fragmento', 'fragmentos')} del documento ${id} (expediente ${vectorExpediente}): el ` +
       'registro no tiene ese documento, pero sus fragmentos siguen en el índice de búsqueda',
+    outOfLine: (id, chunks, vectorExpediente, registryExpediente) =>
+      `aviso: el documento ${id} se muestra en el expediente ${registryExpediente}, el del registro, pero el índice de búsqueda ` +
+      `archiva ${plural(chunks, 'fragmento', 'fragmentos')} de él en el expediente ${vectorExpediente} (un \`documents move\` que no terminó); ` +
+      `\`tecsalud-batch documents move ${id} --to ${registryExpediente}\` archiva sus fragmentos indexados donde lo hace el registro`,
   },
   processingTypes: {
     vectorized: {

@@ -109,8 +109,14 @@ describe.each(STORE_FACTORIES)('VectorStore: $name', (factory) => {
 
   it('deletes every chunk of one document and nothing else', async () => {
     await store.ensureCollection(SPACE);
-    await writeRecords(store, [0, 1, 2].map((i) => record('doc-a', i, vec(i))));
-    await writeRecords(store, [0, 1].map((i) => record('doc-b', i, vec(i))));
+    await writeRecords(
+      store,
+      [0, 1, 2].map((i) => record('doc-a', i, vec(i))),
+    );
+    await writeRecords(
+      store,
+      [0, 1].map((i) => record('doc-b', i, vec(i))),
+    );
     expect(await store.deleteDocument('doc-a')).toBe(3);
     expect(await store.deleteDocument('doc-a')).toBe(0);
     expect(await store.count()).toBe(2);
@@ -139,7 +145,10 @@ describe.each(STORE_FACTORIES)('VectorStore: $name', (factory) => {
 
     // Moving a document: the same records with another expediente, no new embedding needed.
     await store.replaceDocuments([
-      { documentId: 'doc-a', records: read.map((r) => ({ ...r, metadata: { ...r.metadata, expediente: '1000000002' } })) },
+      {
+        documentId: 'doc-a',
+        records: read.map((r) => ({ ...r, metadata: { ...r.metadata, expediente: '1000000002' } })),
+      },
     ]);
     expect(await store.count()).toBe(6);
     expect(await store.query(vec(1, 0.5), { k: 10, where: { expediente: '1000000001' } })).toHaveLength(1);
@@ -166,6 +175,28 @@ describe.each(STORE_FACTORIES)('VectorStore: $name', (factory) => {
     expect(await ids({ expediente: '1000000002', document_type: 'lab_results' }, 1)).toEqual(['doc-c']);
     expect(await ids({ expediente: '9999999999' })).toEqual([]);
     expect(await ids({}, 2)).toEqual(['doc-a', 'doc-b']);
+  });
+
+  it('filters by document ids, whatever expediente the chunks carry, with type, k and a list of thousands', async () => {
+    await store.ensureCollection(SPACE);
+    await writeRecords(store, [
+      record('doc-a', 0, vec(0), { expediente: '1000000001' }),
+      record('doc-b', 0, vec(0, 0.1), { expediente: '1000000002', document_type: 'lab_results' }),
+      record('doc-c', 0, vec(0, 0.2), { expediente: '1000000003' }),
+      record('doc-d', 0, vec(0, 0.3), { expediente: '1000000001' }),
+    ]);
+    const ids = async (where: { documentIds: string[]; document_type?: string }, k = 10) =>
+      (await store.query(vec(0), { k, where })).map((h) => h.id.replace('_chunk_0', ''));
+    expect(await ids({ documentIds: ['doc-d', 'doc-b'] })).toEqual(['doc-b', 'doc-d']);
+    expect(await ids({ documentIds: ['doc-d', 'doc-b'] }, 1)).toEqual(['doc-b']);
+    expect(await ids({ documentIds: ['doc-d', 'doc-b'], document_type: 'lab_results' })).toEqual(['doc-b']);
+    expect(await ids({ documentIds: [] })).toEqual([]);
+    // A patient with thousands of documents: the nearest of them all, whichever part of the list names them.
+    const many = Array.from({ length: 1_500 }, (_, i) => `absent-${i}`);
+    many.splice(700, 0, 'doc-c');
+    many.push('doc-d');
+    expect(await ids({ documentIds: many })).toEqual(['doc-c', 'doc-d']);
+    expect(await ids({ documentIds: many }, 1)).toEqual(['doc-c']);
   });
 
   describe('replaceDocuments', () => {
@@ -327,7 +358,10 @@ describe.each(STORE_FACTORIES)('VectorStore: $name', (factory) => {
 
   it('keeps everything across a reopen', async () => {
     await store.ensureCollection(SPACE);
-    await writeRecords(store, [0, 1, 2].map((i) => record('doc-a', i, vec(i))));
+    await writeRecords(
+      store,
+      [0, 1, 2].map((i) => record('doc-a', i, vec(i))),
+    );
     const before = await store.query(vec(1), { k: 3 });
     await store.close();
     store = harness.open();
@@ -335,7 +369,10 @@ describe.each(STORE_FACTORIES)('VectorStore: $name', (factory) => {
     expect(await store.count()).toBe(3);
     expect(await store.query(vec(1), { k: 3 })).toEqual(before);
     await store.ensureCollection(SPACE);
-    await writeRecords(store, [0, 1, 2].map((i) => record('doc-a', i, vec(i))));
+    await writeRecords(
+      store,
+      [0, 1, 2].map((i) => record('doc-a', i, vec(i))),
+    );
     expect(await store.count()).toBe(3);
   });
 
@@ -365,7 +402,8 @@ describe.each(STORE_FACTORIES)('VectorStore: $name', (factory) => {
       'Biometría hemática con leucocitosis leve; se indica antibiótico.',
     ];
     const vectors = await embedder.embed(texts);
-    await writeRecords(store, 
+    await writeRecords(
+      store,
       texts.map((text, i) => ({ ...record('doc-h', i, vectors[i] ?? new Float32Array()), document: text })),
     );
     const [query] = await embedder.embed(['litiasis vesicular']);

@@ -14,7 +14,8 @@ import type {
   VectorRecord,
   VectorStore,
 } from '../types.js';
-import { toChromaWhere } from './chroma-where.js';
+import { toChromaWhere, type ChromaWhere } from './chroma-where.js';
+import { nearestOf } from '../nearest-of.js';
 import { parseChromaUrl } from './chroma-url.js';
 import { boundChromaRequests, ChromaDownError } from './chroma-fetch.js';
 import { sortByChunkIndex, validateDocumentVectors } from '../validate-record.js';
@@ -25,6 +26,8 @@ export const DIMENSION_KEY = 'tecsalud:dimension';
 /** Used when the server does not say (Chroma's own default is far larger). */
 const FALLBACK_MAX_BATCH = 1000;
 export const DEFAULT_CHROMA_TIMEOUT_MS = 30_000;
+/** Document ids in one query's `$in`: a patient's documents are searched in parts of this many. */
+const DOCUMENT_IDS_PER_QUERY = 500;
 
 export interface ChromaStoreOptions {
   /** e.g. http://localhost:8000 */
@@ -62,7 +65,10 @@ export async function createChromaStore(options: ChromaStoreOptions): Promise<Ve
     ...(options.database ? { database: options.database } : {}),
     ...(Object.keys(headers).length > 0 ? { headers } : {}),
   });
-  boundChromaRequests(client, { timeoutMs: options.timeoutMs ?? DEFAULT_CHROMA_TIMEOUT_MS, errors: chromadb });
+  boundChromaRequests(client, {
+    timeoutMs: options.timeoutMs ?? DEFAULT_CHROMA_TIMEOUT_MS,
+    errors: chromadb,
+  });
   return bindChromaStore(client, options);
 }
 
@@ -200,7 +206,7 @@ export function bindChromaStore(client: ChromaClient, options: ChromaStoreOption
       call('list collections', async () => {
         const names: string[] = [];
         // Paged: a server may hold more collections than one answer lists.
-        for (let offset = 0; ; ) {
+        for (let offset = 0; ;) {
           const page = await client.listCollections({ limit: 100, offset });
           names.push(...page.map((c) => c.name));
           if (page.length < 100) break;
@@ -274,27 +280,23 @@ export function bindChromaStore(client: ChromaClient, options: ChromaStoreOption
               `${space.dimension}-dimensional vectors from embedder ${space.embedderId}`,
           );
         }
-        const filter = toChromaWhere(where);
-        const result = await found.query({
-          queryEmbeddings: [Array.from(embedding)],
-          nResults: k,
-          ...(filter ? { where: filter } : {}),
-          include: ['documents', 'metadatas', 'distances'] as never,
-        });
-        const ids = result.ids[0] ?? [];
-        const hits: VectorQueryResult[] = [];
-        ids.forEach((id, i) => {
-          const distance = result.distances?.[0]?.[i];
-          // A zero vector has no cosine distance to anything: never a hit (as in the embedded store).
-          if (distance === null || distance === undefined || !Number.isFinite(distance)) return;
-          hits.push({
-            id,
-            document: result.documents?.[0]?.[i] ?? '',
-            metadata: (result.metadatas?.[0]?.[i] ?? {}) as VectorMetadata,
-            distance,
-          });
-        });
-        return hits;
+        if (where?.documentIds?.length === 0) return [];
+        // A patient's thousands of document ids in one `$in` would make a request the server may refuse:
+        // asked for in parts, and the nearest of the parts kept.
+        const ids = where?.documentIds;
+        const parts =
+          ids === undefined
+            ? [undefined]
+            : Array.from({ length: Math.ceil(ids.length / DOCUMENT_IDS_PER_QUERY) }, (_, part) =>
+                ids.slice(part * DOCUMENT_IDS_PER_QUERY, (part + 1) * DOCUMENT_IDS_PER_QUERY),
+              );
+        const answers: VectorQueryResult[][] = [];
+        for (const part of parts) {
+          answers.push(
+            await queryNearest(found, embedding, k, toChromaWhere({ ...where, documentIds: part })),
+          );
+        }
+        return nearestOf(answers, k);
       }),
 
     count: () =>
@@ -309,6 +311,34 @@ export function bindChromaStore(client: ChromaClient, options: ChromaStoreOption
       ensured = null;
     },
   };
+}
+
+async function queryNearest(
+  collection: Collection,
+  embedding: Float32Array,
+  k: number,
+  filter: ChromaWhere | undefined,
+): Promise<VectorQueryResult[]> {
+  const result = await collection.query({
+    queryEmbeddings: [Array.from(embedding)],
+    nResults: k,
+    ...(filter ? { where: filter } : {}),
+    include: ['documents', 'metadatas', 'distances'] as never,
+  });
+  const ids = result.ids[0] ?? [];
+  const hits: VectorQueryResult[] = [];
+  ids.forEach((id, i) => {
+    const distance = result.distances?.[0]?.[i];
+    // A zero vector has no cosine distance to anything: never a hit (as in the embedded store).
+    if (distance === null || distance === undefined || !Number.isFinite(distance)) return;
+    hits.push({
+      id,
+      document: result.documents?.[0]?.[i] ?? '',
+      metadata: (result.metadatas?.[0]?.[i] ?? {}) as VectorMetadata,
+      distance,
+    });
+  });
+  return hits;
 }
 
 /** Vectors always come from our own embedder: the client must not try to load Chroma's default one. */

@@ -15,7 +15,15 @@ export interface CollectionStatements {
   readDocumentChunks: SqliteStatement;
   countChunks: SqliteStatement;
   /** Nearest neighbours, keyed by which filters are present. */
-  query(filterByExpediente: boolean, filterByType: boolean): SqliteStatement;
+  query(filters: QueryFilters): SqliteStatement;
+}
+
+/** Which filters a query has; their values are bound in this order. */
+export interface QueryFilters {
+  expediente: boolean;
+  documentType: boolean;
+  /** A JSON array of document ids. */
+  documentIds: boolean;
 }
 
 export function prepareCollectionStatements(
@@ -52,14 +60,19 @@ export function prepareCollectionStatements(
        WHERE c.document_id = ?`,
     ),
     countChunks: db.prepare(`SELECT count(*) AS n FROM ${chunks}`),
-    query(filterByExpediente, filterByType) {
-      const key = `${filterByExpediente}/${filterByType}`;
+    query(filter) {
+      const key = `${filter.expediente}/${filter.documentType}/${filter.documentIds}`;
       let statement = queries.get(key);
       if (!statement) {
-        // The filters are vec0 metadata constraints, applied during the KNN scan: k results among the
-        // matching rows, with no over-fetching.
+        // The filters are vec0 constraints, applied during the KNN scan: k results among the matching rows,
+        // with no over-fetching. Documents select their vectors by rowid (vec0 takes `rowid IN`), their ids
+        // bound as one JSON array, so a patient with thousands of documents is still one statement.
         const filters =
-          (filterByExpediente ? ' AND expediente = ?' : '') + (filterByType ? ' AND document_type = ?' : '');
+          (filter.expediente ? ' AND expediente = ?' : '') +
+          (filter.documentType ? ' AND document_type = ?' : '') +
+          (filter.documentIds
+            ? ` AND rowid IN (SELECT seq FROM ${chunks} WHERE document_id IN (SELECT value FROM json_each(?)))`
+            : '');
         statement = db.prepare(
           `WITH nearest AS (
              SELECT rowid, distance FROM ${vectors} WHERE embedding MATCH ? AND k = ?${filters}

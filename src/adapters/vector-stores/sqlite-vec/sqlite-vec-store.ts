@@ -122,7 +122,9 @@ export function createSqliteVecStore(options: SqliteVecStoreOptions): VectorStor
 
     async listCollections(): Promise<string[]> {
       assertOpen();
-      const rows = db.prepare(`SELECT name FROM ${COLLECTIONS_TABLE} ORDER BY name`).all() as { name: string }[];
+      const rows = db.prepare(`SELECT name FROM ${COLLECTIONS_TABLE} ORDER BY name`).all() as {
+        name: string;
+      }[];
       return rows.map((row) => row.name);
     },
 
@@ -179,13 +181,16 @@ export function createSqliteVecStore(options: SqliteVecStoreOptions): VectorStor
             `${found.info.dimension}-dimensional vectors from embedder ${found.info.embedderId}`,
         );
       }
+      if (where.documentIds?.length === 0) return [];
       const params: unknown[] = [embedding, Math.min(k, MAX_QUERY_K)];
       if (where.expediente !== undefined) params.push(where.expediente);
       if (where.document_type !== undefined) params.push(where.document_type);
-      const statement = found.statements.query(
-        where.expediente !== undefined,
-        where.document_type !== undefined,
-      );
+      if (where.documentIds !== undefined) params.push(JSON.stringify(where.documentIds));
+      const statement = found.statements.query({
+        expediente: where.expediente !== undefined,
+        documentType: where.document_type !== undefined,
+        documentIds: where.documentIds !== undefined,
+      });
       const rows = statement.all(...params) as {
         id: string;
         document: string;

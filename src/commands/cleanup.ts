@@ -1,4 +1,5 @@
 import { Command } from '@commander-js/extra-typings';
+import type { OrphanDocument } from '../app/delete-orphan-vectors.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { contextOf, finish, type CommandContext } from './context.js';
 import { writeJson, writeLine } from './shared/io.js';
@@ -28,6 +29,10 @@ function cleanupOptions(command: Command) {
       '--session-expiry <duration>',
       "with --older-than: also discard the HTTP API's sessions nobody processed, with their uploads, once no file was uploaded into them for this long, as serve does (off: keep them; default 72h; config serve.sessionExpiry)",
     )
+    .option(
+      '--orphans',
+      'delete the chunks of documents the registry no longer holds (search leaves them out); never while a session is being processed, nor those a file not yet final may still be storing; --collection picks the collection',
+    )
     .option('--user <name>', 'who cleans up, for the audit log')
     .option('--collection <name>', 'vector collection to purge from (default: the one the session was ingested into)')
     .addOption(dbOption())
@@ -53,6 +58,7 @@ export async function cleanUp(
   context: CommandContext,
 ): Promise<number> {
   const { io } = context;
+  if (options.orphans) return deleteOrphans(sessionId, options, context);
   if (!sessionId && !options.olderThan) throw new UsageError('name a session, or give --older-than (e.g. 7d)');
   if (sessionId && options.olderThan) throw new UsageError('give either a session or --older-than, not both');
   if (options.purge && options.olderThan) throw new UsageError('--purge works on one named session at a time');
@@ -110,6 +116,26 @@ export async function cleanUp(
     }
     if (expired.length > 0) writeLine(io.stdout, words.serve.expiredSessions(expired.length, describeExpiry(expiryMs)));
   }
+  return ExitCode.Success;
+}
+
+/** `cleanup --orphans`: the chunks of documents the registry does not hold (see app/delete-orphan-vectors). */
+async function deleteOrphans(sessionId: string | undefined, options: CleanupOptions, context: CommandContext): Promise<number> {
+  if (sessionId || options.olderThan || options.purge || options.force || options.sessionExpiry !== undefined) {
+    throw new UsageError('--orphans works on a whole collection: give it no session, --older-than, --purge, --force or --session-expiry');
+  }
+  const { deleteOrphanVectors } = await import('../app/delete-orphan-vectors.js');
+  const report = await deleteOrphanVectors(context, context.config!, { collection: options.collection });
+  const json = (documents: OrphanDocument[]) =>
+    documents.map((d) => ({ document_id: d.documentId, chunks: d.chunks, expediente: d.expediente }));
+  if (options.json) {
+    writeJson(context.io, { collection: report.collection, deleted: json(report.deleted), kept: json(report.kept) });
+    return ExitCode.Success;
+  }
+  const words = commandWords(options.lang, context.env).cleanup;
+  for (const d of report.deleted) writeLine(context.io.stdout, words.orphanDeleted(d.documentId.slice(0, 8), d.chunks, d.expediente));
+  for (const d of report.kept) writeLine(context.io.stdout, words.orphanKept(d.documentId.slice(0, 8), d.chunks, d.expediente));
+  writeLine(context.io.stdout, words.orphansDone(report.collection, report.deleted.length, report.kept.length));
   return ExitCode.Success;
 }
 

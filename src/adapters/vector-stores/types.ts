@@ -47,6 +47,13 @@ export interface VectorQueryResult {
   distance: number;
 }
 
+/** A document as the vector store holds it: its chunks' count and one chunk's metadata. */
+export interface StoredDocument {
+  documentId: string;
+  chunks: number;
+  metadata: VectorMetadata;
+}
+
 /** The embedder that filled a collection, as recorded with it. */
 export interface CollectionInfo extends EmbeddingSpace {
   name: string;
@@ -93,6 +100,11 @@ export interface VectorStore {
    * metadata, without embedding it again, and a vectorized-only document's text is read back from them.
    */
   readDocument(documentId: string): Promise<VectorRecord[]>;
+  /**
+   * Every document the collection holds chunks of, with how many and the metadata of one of them: to find the
+   * chunks of documents the registry no longer holds (`cleanup --orphans`). Reads the whole collection.
+   */
+  listDocuments(): Promise<StoredDocument[]>;
   /** The `k` records nearest to `embedding`, nearest first, among those matching `where`. */
   query(embedding: Float32Array, options: VectorQueryOptions): Promise<VectorQueryResult[]>;
   count(): Promise<number>;

@@ -270,6 +270,30 @@ export class BatchRepository {
     return found;
   }
 
+  /**
+   * Of these contents, those a file not final yet carries, in any session (waiting, being processed, or waiting
+   * for review): a run or a review decision may be about to store them, their vectors first.
+   */
+  async contentsNotFinal(shas: string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (let i = 0; i < shas.length; i += ROWS_PER_STATEMENT) {
+      const rows = await this.db
+        .selectFrom('batchFiles')
+        .select('contentSha256')
+        .where('contentSha256', 'in', shas.slice(i, i + ROWS_PER_STATEMENT))
+        .where((eb) => eb.or([eb('processingStatus', 'in', ['pending', 'processing']), eb('outcome', 'is', null)]))
+        .execute();
+      for (const row of rows) found.add(row.contentSha256!);
+    }
+    return found;
+  }
+
+  /** The sessions a run, a worker or the server is processing now. */
+  async processingSessionIds(): Promise<string[]> {
+    const rows = await this.db.selectFrom('batchUploads').select('id').where('status', '=', 'processing').execute();
+    return rows.map((row) => row.id);
+  }
+
   async findSession(sessionId: string): Promise<BatchUpload | undefined> {
     return this.db.selectFrom('batchUploads').selectAll().where('id', '=', sessionId).executeTakeFirst();
   }

@@ -89,6 +89,20 @@ export class DocumentRepository {
     return owners;
   }
 
+  /** Of these ids, those the registry holds a document under. */
+  async heldIds(ids: string[]): Promise<Set<string>> {
+    const held = new Set<string>();
+    for (let start = 0; start < ids.length; start += ROWS_PER_STATEMENT) {
+      const rows = await this.db
+        .selectFrom('medicalDocuments')
+        .select('id')
+        .where('id', 'in', ids.slice(start, start + ROWS_PER_STATEMENT))
+        .execute();
+      for (const row of rows) held.add(row.id);
+    }
+    return held;
+  }
+
   async findById(id: string): Promise<MedicalDocument | undefined> {
     return this.db.selectFrom('medicalDocuments').selectAll().where('id', '=', id).executeTakeFirst();
   }

@@ -256,6 +256,20 @@ const SESSION_RULES: readonly RefusalRule[] = [
     '--purge actúa sobre una sola sesión indicada a la vez',
   ),
   fixed('--force only applies to --purge', '--force solo se aplica a --purge'),
+  fixed(
+    '--orphans works on a whole collection: give it no session, --older-than, --purge, --force or --session-expiry',
+    '--orphans actúa sobre una colección entera: no le indique sesión, --older-than, --purge, --force ni --session-expiry',
+  ),
+  {
+    en: /^session (\S+) is being processed: a run writes a document's vectors before its row, so no chunk is deleted as an orphan while one goes on$/,
+    es: ([id]) =>
+      `la sesión ${id} se está procesando: una ejecución guarda los fragmentos indexados de un documento antes que su registro, ` +
+      'así que no se borra ningún fragmento huérfano mientras tanto',
+  },
+  fixed(
+    'run `tecsalud-batch cleanup --orphans` again once it has finished (`tecsalud-batch sessions` shows it)',
+    'ejecute de nuevo `tecsalud-batch cleanup --orphans` cuando haya terminado (`tecsalud-batch sessions` la muestra)',
+  ),
   fixed('--session-expiry only applies to --older-than', '--session-expiry solo se aplica a --older-than'),
   {
     en: /^(\d+) of the (\d+) documents of session (\S+) are within the (\d+)-year retention of clinical records \(NOM-004-SSA3, from each patient's latest document\); nothing was deleted\. The session can be purged from (.+)$/,

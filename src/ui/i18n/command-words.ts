@@ -181,6 +181,11 @@ export interface CommandWords {
       purged: number;
       forced: number;
     }): string;
+    /** `cleanup --orphans`: one document's chunks deleted (the registry holds no such document). */
+    orphanDeleted(id: string, chunks: number, expediente: string): string;
+    /** `cleanup --orphans`: one kept, a file not final yet carrying its content. */
+    orphanKept(id: string, chunks: number, expediente: string): string;
+    orphansDone(collection: string, deleted: number, kept: number): string;
   };
   search: {
     none: string;
@@ -394,6 +399,14 @@ const EN: CommandWords = {
         ? `, ${num(r.purged)} documents purged with their vectors` +
           (r.forced ? ` (${num(r.forced)} within the retention period, forced).` : '.')
         : '; ingested documents kept.'),
+    orphanDeleted: (id, chunks, expediente) =>
+      `deleted ${plural(chunks, 'chunk', 'chunks')} of document ${id} (expediente ${expediente}): the registry holds no such document`,
+    orphanKept: (id, chunks, expediente) =>
+      `kept ${plural(chunks, 'chunk', 'chunks')} of document ${id} (expediente ${expediente}): a file not yet final carries its ` +
+      'content (being processed, or waiting for review), and may still store it',
+    orphansDone: (collection, deleted, kept) =>
+      `Collection "${collection}": ${plural(deleted, 'orphan document', 'orphan documents')} deleted` +
+      (kept ? `, ${num(kept)} kept.` : '.'),
   },
   search: {
     none: 'No matching chunks.',
@@ -648,6 +661,14 @@ const ES: CommandWords = {
         ? `, ${plural(r.purged, 'documento purgado', 'documentos purgados')} con sus fragmentos del índice de búsqueda` +
           (r.forced ? ` (${num(r.forced)} dentro del plazo de conservación, forzado).` : '.')
         : '; los documentos ingresados se conservan.'),
+    orphanDeleted: (id, chunks, expediente) =>
+      `${plural(chunks, 'fragmento borrado', 'fragmentos borrados')} del documento ${id} (expediente ${expediente}): el registro no tiene ese documento`,
+    orphanKept: (id, chunks, expediente) =>
+      `${plural(chunks, 'fragmento conservado', 'fragmentos conservados')} del documento ${id} (expediente ${expediente}): un archivo aún ` +
+      'sin terminar lleva su contenido (en proceso, o en espera de revisión) y todavía puede guardarlo',
+    orphansDone: (collection, deleted, kept) =>
+      `Colección "${collection}": ${plural(deleted, 'documento huérfano borrado', 'documentos huérfanos borrados')} del índice de búsqueda` +
+      (kept ? `, ${num(kept)} conservados.` : '.'),
   },
   search: {
     none: 'Ningún fragmento coincide.',

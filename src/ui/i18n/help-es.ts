@@ -304,6 +304,9 @@ const HELP_ES: Readonly<Record<string, string>> = {
     'quita el estado de trabajo de una sesión (los documentos se conservan salvo con --purge)',
   'every finished session older than this, e.g. 7d (the service keeps 7 days)':
     'todas las sesiones terminadas de hace más de esto, p. ej. 7d (el servicio conserva 7 días)',
+  'delete the chunks of documents the registry no longer holds (search leaves them out); never while a session is being processed, nor those a file not yet final may still be storing; --collection picks the collection':
+    'borra los fragmentos de documentos que el registro ya no tiene (la búsqueda los omite); nunca mientras se procesa ' +
+    'una sesión, ni los que un archivo aún sin terminar todavía puede estar guardando; --collection elige la colección',
   "also delete the session's ingested documents and their vectors":
     'borra también los documentos ingresados de la sesión y sus fragmentos del índice de búsqueda',
   'with --purge: delete documents still within the legal retention (NOM-004-SSA3: 5 years; config retentionYears)':

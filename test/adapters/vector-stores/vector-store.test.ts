@@ -177,6 +177,21 @@ describe.each(STORE_FACTORIES)('VectorStore: $name', (factory) => {
     expect(await ids({}, 2)).toEqual(['doc-a', 'doc-b']);
   });
 
+  it("lists every document it holds chunks of, with how many and one chunk's metadata", async () => {
+    expect(await store.listDocuments()).toEqual([]);
+    await store.ensureCollection(SPACE);
+    await writeRecords(store, [
+      record('doc-a', 0, vec(0)),
+      record('doc-a', 1, vec(1)),
+      record('doc-b', 0, vec(2), { expediente: '1000000002' }),
+    ]);
+    const listed = await store.listDocuments();
+    expect(listed.map((d) => [d.documentId, d.chunks, d.metadata.expediente]).sort()).toEqual([
+      ['doc-a', 2, '1000000001'],
+      ['doc-b', 1, '1000000002'],
+    ]);
+  });
+
   it('filters by document ids, whatever expediente the chunks carry, with type, k and a list of thousands', async () => {
     await store.ensureCollection(SPACE);
     await writeRecords(store, [

@@ -13,6 +13,7 @@ import type {
   VectorQueryResult,
   VectorRecord,
   VectorStore,
+  StoredDocument,
 } from '../types.js';
 import { toChromaWhere, type ChromaWhere } from './chroma-where.js';
 import { nearestOf } from '../nearest-of.js';
@@ -297,6 +298,27 @@ export function bindChromaStore(client: ChromaClient, options: ChromaStoreOption
           );
         }
         return nearestOf(answers, k);
+      }),
+
+    listDocuments: () =>
+      call(`read collection "${collection}"`, async () => {
+        const found = await findCollection();
+        if (!found) return [];
+        const size = await batchSize();
+        const documents = new Map<string, StoredDocument>();
+        // Paged: a collection of millions of chunks is read a server batch at a time.
+        for (let offset = 0; ; offset += size) {
+          const page = await found.get({ include: ['metadatas'] as never, limit: size, offset });
+          for (const raw of page.metadatas ?? []) {
+            const metadata = (raw ?? {}) as VectorMetadata;
+            const documentId = String(metadata.document_id);
+            const known = documents.get(documentId);
+            if (known) known.chunks++;
+            else documents.set(documentId, { documentId, chunks: 1, metadata });
+          }
+          if (page.ids.length < size) break;
+        }
+        return [...documents.values()];
       }),
 
     count: () =>

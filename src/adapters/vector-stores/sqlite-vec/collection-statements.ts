@@ -14,6 +14,8 @@ export interface CollectionStatements {
   /** A document's chunks with their vectors. */
   readDocumentChunks: SqliteStatement;
   countChunks: SqliteStatement;
+  /** Each document's id, chunk count and one chunk's metadata. */
+  listDocuments: SqliteStatement;
   /** Nearest neighbours, keyed by which filters are present. */
   query(filters: QueryFilters): SqliteStatement;
 }
@@ -60,6 +62,9 @@ export function prepareCollectionStatements(
        WHERE c.document_id = ?`,
     ),
     countChunks: db.prepare(`SELECT count(*) AS n FROM ${chunks}`),
+    listDocuments: db.prepare(
+      `SELECT document_id, count(*) AS chunks, min(metadata) AS metadata FROM ${chunks} GROUP BY document_id`,
+    ),
     query(filter) {
       const key = `${filter.expediente}/${filter.documentType}/${filter.documentIds}`;
       let statement = queries.get(key);

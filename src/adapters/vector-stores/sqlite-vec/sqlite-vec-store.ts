@@ -11,6 +11,7 @@ import type {
   VectorQueryResult,
   VectorRecord,
   VectorStore,
+  StoredDocument,
 } from '../types.js';
 import { prepareCollectionStatements, type CollectionStatements } from './collection-statements.js';
 import {
@@ -211,6 +212,22 @@ export function createSqliteVecStore(options: SqliteVecStoreOptions): VectorStor
               },
             ],
       );
+    },
+
+    async listDocuments(): Promise<StoredDocument[]> {
+      assertOpen();
+      const found = findCollection();
+      if (!found) return [];
+      const rows = found.statements.listDocuments.all() as {
+        document_id: string;
+        chunks: number;
+        metadata: string;
+      }[];
+      return rows.map((row) => ({
+        documentId: row.document_id,
+        chunks: row.chunks,
+        metadata: JSON.parse(row.metadata) as VectorMetadata,
+      }));
     },
 
     async count(): Promise<number> {

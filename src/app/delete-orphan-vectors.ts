@@ -1,0 +1,88 @@
+import type { StoredDocument } from '../adapters/vector-stores/types.js';
+import type { BackendConfig } from '../config/load-config.js';
+import type { OpenDatabase } from '../db/open-database.js';
+import { BatchRepository } from '../db/repositories/batch-repository.js';
+import { DocumentRepository } from '../db/repositories/document-repository.js';
+import { ExitCode, UserError } from '../errors.js';
+import { openVectorStore } from './open-backends.js';
+import { withRegistry, type RegistryLocation } from './open-registry.js';
+
+/** The chunks of one document the registry does not hold, as found in the vector store. */
+export interface OrphanDocument {
+  documentId: string;
+  chunks: number;
+  /** The expediente its chunks carry. */
+  expediente: string;
+}
+
+export interface OrphanCleanup {
+  collection: string;
+  deleted: OrphanDocument[];
+  /** Orphans whose content a file not yet final carries: a run or a review may be storing them right now. */
+  kept: OrphanDocument[];
+}
+
+/**
+ * Deletes the chunks of documents the registry does not hold (a run killed between writing a document's
+ * vectors and its row, then never resumed; a purge that stopped part way): search leaves them out for ever,
+ * and they would otherwise stay.
+ *
+ * Every writer stores a document's vectors first and its row after, so between the two a document being
+ * stored looks exactly like an orphan. None is deleted while any session is being processed (a run, a worker or
+ * the server; refused as locked, exit 75), nor one whose content a file not final yet carries, in any session
+ * (a resumable file, one waiting for review: its decision writes the vectors first too); each is checked again
+ * just before its chunks go.
+ */
+export async function deleteOrphanVectors(
+  location: RegistryLocation,
+  backends: BackendConfig,
+  options: { collection?: string },
+): Promise<OrphanCleanup> {
+  return withRegistry(location, async (database) => {
+    const collection = options.collection ?? backends.collection;
+    await refuseWhileProcessing(database);
+    const vectorStore = await openVectorStore(database, backends, collection);
+    try {
+      const stored = await vectorStore.listDocuments();
+      const held = await new DocumentRepository(database.db).heldIds(stored.map((d) => d.documentId));
+      const orphans = stored.filter((d) => !held.has(d.documentId));
+      const report: OrphanCleanup = { collection, deleted: [], kept: [] };
+      for (const orphan of orphans) {
+        await refuseWhileProcessing(database);
+        const entry = {
+          documentId: orphan.documentId,
+          chunks: orphan.chunks,
+          expediente: String(orphan.metadata.expediente ?? ''),
+        };
+        if (await mayBeBeingStored(database, orphan)) {
+          report.kept.push(entry);
+          continue;
+        }
+        entry.chunks = await vectorStore.deleteDocument(orphan.documentId);
+        report.deleted.push(entry);
+      }
+      return report;
+    } finally {
+      await vectorStore.close();
+    }
+  });
+}
+
+async function refuseWhileProcessing(database: OpenDatabase): Promise<void> {
+  const [processing] = await new BatchRepository(database.db).processingSessionIds();
+  if (processing === undefined) return;
+  throw new UserError(
+    `session ${processing.slice(0, 8)} is being processed: a run writes a document's vectors before its row, so no ` +
+      'chunk is deleted as an orphan while one goes on',
+    ExitCode.Locked,
+    'run `tecsalud-batch cleanup --orphans` again once it has finished (`tecsalud-batch sessions` shows it)',
+  );
+}
+
+/** The registry holds it by now, or a file not final yet carries its content. */
+async function mayBeBeingStored(database: OpenDatabase, orphan: StoredDocument): Promise<boolean> {
+  if ((await new DocumentRepository(database.db).heldIds([orphan.documentId])).size > 0) return true;
+  const sha = orphan.metadata.content_sha256;
+  if (typeof sha !== 'string') return false;
+  return (await new BatchRepository(database.db).contentsNotFinal([sha])).size > 0;
+}

@@ -1,0 +1,118 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveDatabaseTarget } from '../../src/db/database-url.js';
+import { openDatabase, type OpenDatabase } from '../../src/db/open-database.js';
+import type { MedicalDocument } from '../../src/db/schema.js';
+import { ExitCode } from '../../src/errors.js';
+import { runCli } from '../support/cli-binary.js';
+import { createTempDir } from '../support/databases.js';
+import { REGISTRY_CSV, SAMPLE_DIR } from '../support/ingest-fixture.js';
+
+/**
+ * Chunks whose document the registry no longer holds (a run killed between writing the vectors and the row, its
+ * file then removed) were left out by search for ever and never deleted. `cleanup --orphans` deletes them, but
+ * never those a writer may be storing right now: every writer stores the vectors first, the row after.
+ */
+
+const ORPHAN = '3000016374_RÍOS CORONADO, CÉSAR_6482601207_CONS.pdf';
+const IN_REVIEW = '3000016374_RIOS CORONADO, CESAR_CIR.pdf';
+
+describe('cleanup --orphans (embedded store)', { tags: ['slow'] }, () => {
+  let root: string;
+  const env = { TECSALUD_DB: 'registry.db' };
+  const cli = (...args: string[]) => runCli(args, { cwd: root, env });
+  const documents = new Map<string, MedicalDocument>();
+
+  async function withDatabase<T>(use: (database: OpenDatabase) => Promise<T>): Promise<T> {
+    const database = await openDatabase(resolveDatabaseTarget('registry.db', { cwd: root }));
+    try {
+      return await use(database);
+    } finally {
+      await database.close();
+    }
+  }
+
+  beforeAll(async () => {
+    root = createTempDir('tecsalud-orphans-');
+    fs.mkdirSync(path.join(root, 'drop'));
+    for (const name of [ORPHAN, IN_REVIEW])
+      fs.copyFileSync(path.join(SAMPLE_DIR, name), path.join(root, 'drop', name));
+    expect((await cli('patients', 'import', REGISTRY_CSV)).code).toBe(0);
+    const ingested = await cli('ingest', 'drop', '--non-interactive');
+    expect(ingested.code, ingested.stderr).toBe(0);
+    await withDatabase(async ({ db }) => {
+      for (const row of await db.selectFrom('medicalDocuments').selectAll().execute())
+        documents.set(row.filename, row);
+      // An orphan: its row and its file's row gone, its chunks still there.
+      const orphan = documents.get(ORPHAN)!;
+      await db.deleteFrom('batchFiles').where('documentId', '=', orphan.id).execute();
+      await db.deleteFrom('medicalDocuments').where('id', '=', orphan.id).execute();
+      // One a review decision is storing: its chunks written, its row not yet, its file still waiting for review.
+      const reviewed = documents.get(IN_REVIEW)!;
+      await db
+        .updateTable('batchFiles')
+        .set({
+          processingStatus: 'pending',
+          outcome: 'review_required',
+          matchingStatus: 'review_required',
+          documentId: null,
+        })
+        .where('documentId', '=', reviewed.id)
+        .execute();
+      await db.deleteFrom('medicalDocuments').where('id', '=', reviewed.id).execute();
+    });
+  });
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it('refuses while a session is being processed, and when given a session or --purge', async () => {
+    const sessionId = documents.get(ORPHAN)!.batchId!;
+    await withDatabase(({ db }) =>
+      db.updateTable('batchUploads').set({ status: 'processing' }).where('id', '=', sessionId).execute(),
+    );
+    const refused = await cli('cleanup', '--orphans');
+    const spanish = await cli('cleanup', '--orphans', '--lang', 'es');
+    await withDatabase(({ db }) =>
+      db.updateTable('batchUploads').set({ status: 'completed' }).where('id', '=', sessionId).execute(),
+    );
+    expect(refused.code, refused.stderr).toBe(ExitCode.Locked);
+    expect(refused.stderr).toContain(
+      `session ${sessionId.slice(0, 8)} is being processed: a run writes a document's vectors before its row`,
+    );
+    expect(refused.stderr).toContain('run `tecsalud-batch cleanup --orphans` again once it has finished');
+    expect(refused.stderr).not.toMatch(/\n\s+at /);
+    expect(spanish.code).toBe(ExitCode.Locked);
+    expect(spanish.stderr).toContain(`la sesión ${sessionId.slice(0, 8)} se está procesando`);
+
+    const mixed = await cli('cleanup', '--orphans', '--purge');
+    expect(mixed.code).toBe(ExitCode.Usage);
+    expect(mixed.stderr).toContain('--orphans works on a whole collection');
+  });
+
+  it('deletes the chunks of a document the registry no longer holds, keeps those a review may be storing, and says so', async () => {
+    const orphan = documents.get(ORPHAN)!;
+    const reviewed = documents.get(IN_REVIEW)!;
+    const before = await cli('search', 'asma bronquial', '-k', '50');
+    expect(before.stderr).toContain(
+      `chunks of document ${orphan.id.slice(0, 8)} (expediente ${orphan.expediente}) left out`,
+    );
+
+    const json = await cli('cleanup', '--orphans', '--json');
+    expect(json.code, json.stderr).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual({
+      collection: 'medical_documents',
+      deleted: [{ document_id: orphan.id, chunks: orphan.chunksCount, expediente: orphan.expediente }],
+      kept: [{ document_id: reviewed.id, chunks: reviewed.chunksCount, expediente: reviewed.expediente }],
+    });
+    const after = await cli('search', 'asma bronquial', '-k', '50');
+    expect(after.stderr).not.toContain(orphan.id.slice(0, 8));
+
+    const again = await cli('cleanup', '--orphans', '--lang', 'es');
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toBe(
+      `${reviewed.chunksCount} fragmentos conservados del documento ${reviewed.id.slice(0, 8)} (expediente ${reviewed.expediente}): ` +
+        'un archivo aún sin terminar lleva su contenido (en proceso, o en espera de revisión) y todavía puede guardarlo\n' +
+        'Colección "medical_documents": 0 documentos huérfanos borrados del índice de búsqueda, 1 conservados.\n',
+    );
+  });
+});

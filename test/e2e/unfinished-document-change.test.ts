@@ -215,8 +215,21 @@ describe.runIf(chromaWanted())('a document change whose vector write is left una
     expect(searched.stdout).not.toContain(MOVED);
     expect(searched.stderr).toBe(
       `warning: ${document.chunksCount} chunks of document ${document.id.slice(0, 8)} (expediente ${document.expediente}) left out: ` +
-        'the registry holds no such document, yet its chunks are still in the vector store\n',
+        'the registry holds no such document, yet its chunks are still in the vector store ' +
+        '(`tecsalud-batch cleanup --orphans` deletes them)\n',
     );
+
+    // The cleanup the warning names deletes them from Chroma (read a server batch at a time).
+    const cleaned = await runCli(['cleanup', '--orphans', '--json'], { cwd: root, env });
+    expect(cleaned.code, cleaned.stderr).toBe(0);
+    expect((JSON.parse(cleaned.stdout) as { deleted: unknown[] }).deleted).toContainEqual({
+      document_id: document.id,
+      chunks: document.chunksCount,
+      expediente: document.expediente,
+    });
+    expect(await vectorsOf(document.id)).toEqual([]);
+    const searchedAgain = await runCli(['search', 'asma bronquial', '-k', '20'], { cwd: root, env });
+    expect(searchedAgain.stderr).toBe('');
   });
 
   it('a purge says some vectors may be gone while the registry keeps the documents, and running it again finishes it', async () => {

@@ -423,7 +423,7 @@ const EN: CommandWords = {
       `(or --to ${vectorExpediente}, if the document is that patient's)`,
     leftOutGone: (id, chunks, vectorExpediente) =>
       `warning: ${plural(chunks, 'chunk', 'chunks')} of document ${id} (expediente ${vectorExpediente}) left out: the registry ` +
-      'holds no such document, yet its chunks are still in the vector store',
+      'holds no such document, yet its chunks are still in the vector store (`tecsalud-batch cleanup --orphans` deletes them)',
     outOfLine: (id, chunks, vectorExpediente, registryExpediente) =>
       `warning: document ${id} is shown under expediente ${registryExpediente}, the registry's, yet the vector store files ` +
       `${plural(chunks, 'chunk', 'chunks')} of it under expediente ${vectorExpediente} (a \`documents move\` that did not finish); ` +
@@ -689,7 +689,7 @@ const ES: CommandWords = {
       `(o --to ${vectorExpediente}, si el documento es de ese paciente)`,
     leftOutGone: (id, chunks, vectorExpediente) =>
       `aviso: se omiten ${plural(chunks, 'fragmento', 'fragmentos')} del documento ${id} (expediente ${vectorExpediente}): el ` +
-      'registro no tiene ese documento, pero sus fragmentos siguen en el índice de búsqueda',
+      'registro no tiene ese documento, pero sus fragmentos siguen en el índice de búsqueda (`tecsalud-batch cleanup --orphans` los borra)',
     outOfLine: (id, chunks, vectorExpediente, registryExpediente) =>
       `aviso: el documento ${id} se muestra en el expediente ${registryExpediente}, el del registro, pero el índice de búsqueda ` +
       `archiva ${plural(chunks, 'fragmento', 'fragmentos')} de él en el expediente ${vectorExpediente} (un \`documents move\` que no terminó); ` +

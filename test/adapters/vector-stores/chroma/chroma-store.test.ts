@@ -74,8 +74,15 @@ describe.skipIf(!chromaWanted())('Chroma store on a real server', () => {
   it('writes and deletes a document spread over several batches', async () => {
     const store = open(3);
     await store.ensureCollection({ embedderId: 'e', dimension: 4 });
-    await writeRecords(store, Array.from({ length: 10 }, (_, i) => record('doc-a', i)));
+    await writeRecords(
+      store,
+      Array.from({ length: 10 }, (_, i) => record('doc-a', i)),
+    );
     expect(await store.count()).toBe(10);
+    // Listed a page of the server's batch size at a time, the document counted across the pages.
+    expect(await store.listDocuments()).toEqual([
+      { documentId: 'doc-a', chunks: 10, metadata: expect.objectContaining({ document_id: 'doc-a' }) },
+    ]);
     expect(await store.deleteDocument('doc-a')).toBe(10);
     expect(await store.count()).toBe(0);
   });
@@ -106,13 +113,18 @@ describe.skipIf(!chromaWanted())('Chroma store on a real server', () => {
   it('a server error is said as a message with a hint (exit 69), not an internal error', async () => {
     const proxy = await startHttpFaultProxy({
       target: scratch.url,
-      answer: ({ path }) => (path.endsWith('/query') ? { status: 500, body: { error: 'InternalError', message: 'index broke' } } : null),
+      answer: ({ path }) =>
+        path.endsWith('/query')
+          ? { status: 500, body: { error: 'InternalError', message: 'index broke' } }
+          : null,
     });
     try {
       const store = await createChromaStore({ url: proxy.url, database: scratch.database });
       await store.ensureCollection({ embedderId: 'e', dimension: 4 });
       await writeRecords(store, [record('doc-a', 0)]);
-      const failed = await store.query(Float32Array.from([1, 0, 0, 0]), { k: 1 }).catch((error: unknown) => error);
+      const failed = await store
+        .query(Float32Array.from([1, 0, 0, 0]), { k: 1 })
+        .catch((error: unknown) => error);
       expect(failed).toBeInstanceOf(UserError);
       expect(failed).not.toBeInstanceOf(ServiceUnavailableError);
       expect(failed).toMatchObject({
@@ -146,7 +158,10 @@ describe.skipIf(!chromaWanted())('Chroma store on a real server', () => {
       try {
         const store = await createChromaStore({ url: proxy.url, database: scratch.database });
         await store.ensureCollection({ embedderId: 'e', dimension: 4 });
-        await writeRecords(store, Array.from({ length: 3 }, (_, i) => record('doc-a', i)));
+        await writeRecords(
+          store,
+          Array.from({ length: 3 }, (_, i) => record('doc-a', i)),
+        );
         const upserts = proxy.seen.filter((r) => isUpsert(r.path));
         expect(upserts.map((r) => r.injected)).toEqual([true, true, false]);
         // Each attempt carried the whole request, not an empty or half-read body.

@@ -19,7 +19,10 @@ export function cleanupCommand(command = new Command('cleanup')) {
 function cleanupOptions(command: Command) {
   const declared = command
     .argument('[session]', 'session id or its first characters')
-    .option('--older-than <age>', 'every finished session older than this, e.g. 7d (the service keeps 7 days)')
+    .option(
+      '--older-than <age>',
+      'every finished session older than this, e.g. 7d (the service keeps 7 days)',
+    )
     .option('--purge', "also delete the session's ingested documents and their vectors")
     .option(
       '--force',
@@ -34,15 +37,21 @@ function cleanupOptions(command: Command) {
       'delete the chunks of documents the registry no longer holds (search leaves them out); never while a session is being processed, nor those a file not yet final may still be storing; --collection picks the collection',
     )
     .option('--user <name>', 'who cleans up, for the audit log')
-    .option('--collection <name>', 'vector collection to purge from (default: the one the session was ingested into)')
+    .option(
+      '--collection <name>',
+      'vector collection to purge from (default: the one the session was ingested into)',
+    )
     .addOption(dbOption())
     .addOption(jsonOption())
     .addOption(langOption())
-    .addHelpText('after', examples(
+    .addHelpText(
+      'after',
+      examples(
         'cleanup 3f2a9c1e',
         'cleanup --older-than 7d   # e.g. nightly from cron; also expires API sessions nobody processed',
         'cleanup 3f2a9c1e --purge   # refused for documents within the retention period unless --force',
-      ));
+      ),
+    );
   return addBackendOptions(declared);
 }
 
@@ -59,13 +68,18 @@ export async function cleanUp(
 ): Promise<number> {
   const { io } = context;
   if (options.orphans) return deleteOrphans(sessionId, options, context);
-  if (!sessionId && !options.olderThan) throw new UsageError('name a session, or give --older-than (e.g. 7d)');
+  if (!sessionId && !options.olderThan)
+    throw new UsageError('name a session, or give --older-than (e.g. 7d)');
   if (sessionId && options.olderThan) throw new UsageError('give either a session or --older-than, not both');
-  if (options.purge && options.olderThan) throw new UsageError('--purge works on one named session at a time');
+  if (options.purge && options.olderThan)
+    throw new UsageError('--purge works on one named session at a time');
   if (options.force && !options.purge) throw new UsageError('--force only applies to --purge');
-  if (options.sessionExpiry !== undefined && !options.olderThan) throw new UsageError('--session-expiry only applies to --older-than');
+  if (options.sessionExpiry !== undefined && !options.olderThan)
+    throw new UsageError('--session-expiry only applies to --older-than');
   const now = context.now?.() ?? new Date();
-  const cutoff = options.olderThan ? new Date(now.getTime() - parseOlderThan(options.olderThan)).toISOString() : null;
+  const cutoff = options.olderThan
+    ? new Date(now.getTime() - parseOlderThan(options.olderThan)).toISOString()
+    : null;
   const { cleanupSessions } = await import('../app/cleanup-sessions.js');
   const reports = await cleanupSessions(context, context.config!, {
     session: sessionId,
@@ -78,9 +92,16 @@ export async function cleanUp(
     now,
   });
   // The nightly cleanup also does what a stopped server cannot: expire the API's sessions nobody processed.
-  const expiryMs = cutoff ? resolveSessionExpiry(options.sessionExpiry, context.config?.serve.sessionExpiry) : 0;
+  const expiryMs = cutoff
+    ? resolveSessionExpiry(options.sessionExpiry, context.config?.serve.sessionExpiry)
+    : 0;
   const { expireAbandonedUploadSessions } = await import('../app/expire-sessions.js');
-  const expired = await expireAbandonedUploadSessions(context, { expiryMs, now, fileMode: context.config?.fileMode, actor: options.user });
+  const expired = await expireAbandonedUploadSessions(context, {
+    expiryMs,
+    now,
+    fileMode: context.config?.fileMode,
+    actor: options.user,
+  });
   if (options.json)
     writeJson(
       io,
@@ -114,28 +135,50 @@ export async function cleanUp(
         }),
       );
     }
-    if (expired.length > 0) writeLine(io.stdout, words.serve.expiredSessions(expired.length, describeExpiry(expiryMs)));
+    if (expired.length > 0)
+      writeLine(io.stdout, words.serve.expiredSessions(expired.length, describeExpiry(expiryMs)));
   }
   return ExitCode.Success;
 }
 
 /** `cleanup --orphans`: the chunks of documents the registry does not hold (see app/delete-orphan-vectors). */
-async function deleteOrphans(sessionId: string | undefined, options: CleanupOptions, context: CommandContext): Promise<number> {
-  if (sessionId || options.olderThan || options.purge || options.force || options.sessionExpiry !== undefined) {
-    throw new UsageError('--orphans works on a whole collection: give it no session, --older-than, --purge, --force or --session-expiry');
+async function deleteOrphans(
+  sessionId: string | undefined,
+  options: CleanupOptions,
+  context: CommandContext,
+): Promise<number> {
+  if (
+    sessionId ||
+    options.olderThan ||
+    options.purge ||
+    options.force ||
+    options.sessionExpiry !== undefined
+  ) {
+    throw new UsageError(
+      '--orphans works on a whole collection: give it no session, --older-than, --purge, --force or --session-expiry',
+    );
   }
   const { deleteOrphanVectors } = await import('../app/delete-orphan-vectors.js');
   const report = await deleteOrphanVectors(context, context.config!, { collection: options.collection });
   const json = (documents: OrphanDocument[]) =>
     documents.map((d) => ({ document_id: d.documentId, chunks: d.chunks, expediente: d.expediente }));
   if (options.json) {
-    writeJson(context.io, { collection: report.collection, deleted: json(report.deleted), kept: json(report.kept) });
+    writeJson(context.io, {
+      collection: report.collection,
+      deleted: json(report.deleted),
+      kept: json(report.kept),
+    });
     return ExitCode.Success;
   }
   const words = commandWords(options.lang, context.env).cleanup;
-  for (const d of report.deleted) writeLine(context.io.stdout, words.orphanDeleted(d.documentId.slice(0, 8), d.chunks, d.expediente));
-  for (const d of report.kept) writeLine(context.io.stdout, words.orphanKept(d.documentId.slice(0, 8), d.chunks, d.expediente));
-  writeLine(context.io.stdout, words.orphansDone(report.collection, report.deleted.length, report.kept.length));
+  for (const d of report.deleted)
+    writeLine(context.io.stdout, words.orphanDeleted(d.documentId.slice(0, 8), d.chunks, d.expediente));
+  for (const d of report.kept)
+    writeLine(context.io.stdout, words.orphanKept(d.documentId.slice(0, 8), d.chunks, d.expediente));
+  writeLine(
+    context.io.stdout,
+    words.orphansDone(report.collection, report.deleted.length, report.kept.length),
+  );
   return ExitCode.Success;
 }
 

@@ -12,11 +12,18 @@ import { writeSessionOptions, type SessionOptions } from '../session-options.js'
 import { CompiledOnce } from '../compiled-query.js';
 import { AuditRepository, type AuditEvent } from './audit-repository.js';
 import { likePrefix } from '../like-prefix.js';
-import { FILE_OUTCOMES, UNFINISHED_OUTCOMES, outcomeKind, type FileOutcome } from '../../core/pipeline/file-outcome.js';
+import {
+  FILE_OUTCOMES,
+  UNFINISHED_OUTCOMES,
+  outcomeKind,
+  type FileOutcome,
+} from '../../core/pipeline/file-outcome.js';
 import { STOPPED_AT_ONCE_NOTE } from '../../core/pipeline/session-notes.js';
 
 /** The outcomes of a file waiting for a person's review (while its processing status is `pending`). */
-const REVIEW_OUTCOMES = (Object.keys(FILE_OUTCOMES) as FileOutcome[]).filter((outcome) => outcomeKind(outcome) === 'review');
+const REVIEW_OUTCOMES = (Object.keys(FILE_OUTCOMES) as FileOutcome[]).filter(
+  (outcome) => outcomeKind(outcome) === 'review',
+);
 
 export interface NewSession {
   /** A caller that names things after the session (an upload folder) chooses its id; random otherwise. */
@@ -142,8 +149,16 @@ export class BatchRepository {
           .$if(isPostgres(this.db), (query) => query.forUpdate())
           .executeTakeFirst();
         if (!locked) return null;
-        const files = await trx.selectFrom('batchFiles').selectAll().where('batchId', '=', sessionId).orderBy('relativePath').execute();
-        const latestUpload = files.reduce<string | null>((latest, file) => (latest === null || file.createdAt > latest ? file.createdAt : latest), null);
+        const files = await trx
+          .selectFrom('batchFiles')
+          .selectAll()
+          .where('batchId', '=', sessionId)
+          .orderBy('relativePath')
+          .execute();
+        const latestUpload = files.reduce<string | null>(
+          (latest, file) => (latest === null || file.createdAt > latest ? file.createdAt : latest),
+          null,
+        );
         if (quietSince !== undefined && latestOf(locked, latestUpload) > quietSince) return 'active';
         await trx.deleteFrom('batchFiles').where('batchId', '=', sessionId).execute();
         const deleted = await trx
@@ -234,7 +249,11 @@ export class BatchRepository {
     const now = new Date().toISOString();
     await this.db.transaction().execute(async (trx) => {
       for (const { fileId, update } of updates) {
-        await trx.updateTable('batchFiles').set({ ...update, updatedAt: now }).where('id', '=', fileId).execute();
+        await trx
+          .updateTable('batchFiles')
+          .set({ ...update, updatedAt: now })
+          .where('id', '=', fileId)
+          .execute();
       }
     });
   }
@@ -281,7 +300,9 @@ export class BatchRepository {
         .selectFrom('batchFiles')
         .select('contentSha256')
         .where('contentSha256', 'in', shas.slice(i, i + ROWS_PER_STATEMENT))
-        .where((eb) => eb.or([eb('processingStatus', 'in', ['pending', 'processing']), eb('outcome', 'is', null)]))
+        .where((eb) =>
+          eb.or([eb('processingStatus', 'in', ['pending', 'processing']), eb('outcome', 'is', null)]),
+        )
         .execute();
       for (const row of rows) found.add(row.contentSha256!);
     }
@@ -290,7 +311,11 @@ export class BatchRepository {
 
   /** The sessions a run, a worker or the server is processing now. */
   async processingSessionIds(): Promise<string[]> {
-    const rows = await this.db.selectFrom('batchUploads').select('id').where('status', '=', 'processing').execute();
+    const rows = await this.db
+      .selectFrom('batchUploads')
+      .select('id')
+      .where('status', '=', 'processing')
+      .execute();
     return rows.map((row) => row.id);
   }
 
@@ -331,7 +356,9 @@ export class BatchRepository {
    * content that was already waiting elsewhere when it reached them (`already_pending_review`), apart. What a
    * list of sessions shows, so that its rows sum right (the session's own counter counted both before).
    */
-  async waitingForReview(sessionIds: readonly string[]): Promise<Map<string, { reviewRequired: number; alreadyWaiting: number }>> {
+  async waitingForReview(
+    sessionIds: readonly string[],
+  ): Promise<Map<string, { reviewRequired: number; alreadyWaiting: number }>> {
     const counts = new Map(sessionIds.map((id) => [id, { reviewRequired: 0, alreadyWaiting: 0 }]));
     if (sessionIds.length === 0) return counts;
     const rows = await this.db
@@ -377,12 +404,19 @@ export class BatchRepository {
       const rows = await this.db
         .selectFrom('batchFiles')
         .select((eb) => ['batchId', eb.fn.max('createdAt').as('latest')])
-        .where('batchId', 'in', sessions.slice(i, i + ROWS_PER_STATEMENT).map((session) => session.id))
+        .where(
+          'batchId',
+          'in',
+          sessions.slice(i, i + ROWS_PER_STATEMENT).map((session) => session.id),
+        )
         .groupBy('batchId')
         .execute();
       for (const row of rows) if (row.latest) latest.set(row.batchId, String(row.latest));
     }
-    return sessions.map((session) => ({ session, lastActiveAt: latestOf(session, latest.get(session.id) ?? null) }));
+    return sessions.map((session) => ({
+      session,
+      lastActiveAt: latestOf(session, latest.get(session.id) ?? null),
+    }));
   }
 
   /** When the session was last active (see unprocessedSessionsLastActive). */
@@ -426,17 +460,23 @@ export class BatchRepository {
   }
 
   /** The files the folder's other sessions left pending with one of `outcomes` (a file still being written, say). */
-  async filesOfOtherSessions(sourceDir: string, exceptSessionId: string, outcomes: string[]): Promise<BatchFile[]> {
-    return this.db
-      .selectFrom('batchFiles')
-      .innerJoin('batchUploads', 'batchUploads.id', 'batchFiles.batchId')
-      .selectAll('batchFiles')
-      .where('batchUploads.sourceDir', '=', sourceDir)
-      .where('batchFiles.batchId', '!=', exceptSessionId)
-      // Unfinished outcomes only: the (batch_id, processing_status) index finds them without reading settled files.
-      .where('batchFiles.processingStatus', '=', 'pending')
-      .where('batchFiles.outcome', 'in', outcomes)
-      .execute();
+  async filesOfOtherSessions(
+    sourceDir: string,
+    exceptSessionId: string,
+    outcomes: string[],
+  ): Promise<BatchFile[]> {
+    return (
+      this.db
+        .selectFrom('batchFiles')
+        .innerJoin('batchUploads', 'batchUploads.id', 'batchFiles.batchId')
+        .selectAll('batchFiles')
+        .where('batchUploads.sourceDir', '=', sourceDir)
+        .where('batchFiles.batchId', '!=', exceptSessionId)
+        // Unfinished outcomes only: the (batch_id, processing_status) index finds them without reading settled files.
+        .where('batchFiles.processingStatus', '=', 'pending')
+        .where('batchFiles.outcome', 'in', outcomes)
+        .execute()
+    );
   }
 
   async findFile(fileId: string): Promise<BatchFile | undefined> {
@@ -575,31 +615,33 @@ export class BatchRepository {
    * holding the folder's run lock: then nothing else is running them.
    */
   async unfinishedSessions(sourceDir: string): Promise<BatchUpload[]> {
-    return this.db
-      .selectFrom('batchUploads')
-      .selectAll()
-      .where('sourceDir', '=', sourceDir)
-      .where((eb) =>
-        eb.or([
-          eb('status', 'in', ['pending', 'processing', 'interrupted']),
-          eb.and([
-            eb('status', '=', 'failed'),
-            eb.exists(
-              eb
-                .selectFrom('batchFiles')
-                .select('batchFiles.id')
-                .whereRef('batchFiles.batchId', '=', 'batchUploads.id')
-                // Never started (a run over --max-files, whose files left `deferred`, is done with like any other).
-                .where('batchFiles.outcome', 'is', null),
-            ),
+    return (
+      this.db
+        .selectFrom('batchUploads')
+        .selectAll()
+        .where('sourceDir', '=', sourceDir)
+        .where((eb) =>
+          eb.or([
+            eb('status', 'in', ['pending', 'processing', 'interrupted']),
+            eb.and([
+              eb('status', '=', 'failed'),
+              eb.exists(
+                eb
+                  .selectFrom('batchFiles')
+                  .select('batchFiles.id')
+                  .whereRef('batchFiles.batchId', '=', 'batchUploads.id')
+                  // Never started (a run over --max-files, whose files left `deferred`, is done with like any other).
+                  .where('batchFiles.outcome', 'is', null),
+              ),
+            ]),
           ]),
-        ]),
-      )
-      .where('supersededBy', 'is', null)
-      // A session put on the job queue is finished by workers, not by a run holding the folder's lock.
-      .where('id', 'not in', (eb) => eb.selectFrom('queueSessions').select('batchId'))
-      .orderBy('createdAt', 'desc')
-      .execute();
+        )
+        .where('supersededBy', 'is', null)
+        // A session put on the job queue is finished by workers, not by a run holding the folder's lock.
+        .where('id', 'not in', (eb) => eb.selectFrom('queueSessions').select('batchId'))
+        .orderBy('createdAt', 'desc')
+        .execute()
+    );
   }
 
   /**
@@ -620,7 +662,11 @@ export class BatchRepository {
         })
         .where('batchId', 'in', sessionIds)
         .where((eb) =>
-          eb.or([eb('outcome', 'is', null), eb('outcome', 'in', [...UNFINISHED_OUTCOMES]), eb('processingStatus', '=', 'processing')]),
+          eb.or([
+            eb('outcome', 'is', null),
+            eb('outcome', 'in', [...UNFINISHED_OUTCOMES]),
+            eb('processingStatus', '=', 'processing'),
+          ]),
         )
         .execute();
       await trx
@@ -681,8 +727,14 @@ export class BatchRepository {
 }
 
 /** The latest of a session's creation, its failed start (completedAt of a run that never started) and its latest upload. */
-function latestOf(session: Pick<BatchUpload, 'createdAt' | 'completedAt'>, latestUpload: string | null): string {
-  return [session.createdAt, session.completedAt, latestUpload].reduce<string>((a, b) => (b && b > a ? b : a), session.createdAt);
+function latestOf(
+  session: Pick<BatchUpload, 'createdAt' | 'completedAt'>,
+  latestUpload: string | null,
+): string {
+  return [session.createdAt, session.completedAt, latestUpload].reduce<string>(
+    (a, b) => (b && b > a ? b : a),
+    session.createdAt,
+  );
 }
 
 /** Row locks (`for update`, `for share`) are PostgreSQL's: SQLite has none, its writers go one at a time. */

@@ -50,6 +50,7 @@ function cleanupOptions(command: Command) {
         'cleanup 3f2a9c1e',
         'cleanup --older-than 7d   # e.g. nightly from cron; also expires API sessions nobody processed',
         'cleanup 3f2a9c1e --purge   # refused for documents within the retention period unless --force',
+        'cleanup --orphans   # chunks of documents the registry no longer holds; refused while a session is processed',
       ),
     );
   return addBackendOptions(declared);

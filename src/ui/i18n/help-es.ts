@@ -321,6 +321,8 @@ const HELP_ES: Readonly<Record<string, string>> = {
     'colección del índice de búsqueda de la que purgar (predeterminada: aquella en la que se ingirió la sesión)',
   'e.g. nightly from cron; also expires API sessions nobody processed':
     'p. ej. cada noche desde cron; también hace caducar las sesiones de la API que nadie procesó',
+  'chunks of documents the registry no longer holds; refused while a session is processed':
+    'fragmentos de documentos que el registro ya no tiene; se rechaza mientras se procesa una sesión',
   'refused for documents within the retention period unless --force':
     'se rechaza para documentos dentro del plazo de conservación, salvo con --force',
 

@@ -118,13 +118,18 @@ const nameOf = (entry: CommandEntry) => entry.term.split(' ')[0]!;
  * `lang`: the language of commander's own refusals (a mistyped flag, a missing argument), which come before
  * any command runs; read from the words typed (runProgram), as main does for the errors after them.
  */
-export function buildProgram(environment: ProgramEnvironment = processEnvironment(), lang: Lang = 'en'): Command {
+export function buildProgram(
+  environment: ProgramEnvironment = processEnvironment(),
+  lang: Lang = 'en',
+): Command {
   const program = new Command()
     .name('tecsalud-batch')
     .description('Bulk ingestion of TecSalud medical PDFs into the patient registry and the vector store.')
     .version(version, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
-    .showHelpAfterError(lang === 'es' ? translateCommanderError('(run with --help for usage)') : '(run with --help for usage)')
+    .showHelpAfterError(
+      lang === 'es' ? translateCommanderError('(run with --help for usage)') : '(run with --help for usage)',
+    )
     // Errors throw instead of exiting: main maps them to exit codes.
     .exitOverride()
     .configureOutput({
@@ -182,7 +187,9 @@ export function buildProgram(environment: ProgramEnvironment = processEnvironmen
     // Flags > environment > config file > defaults, resolved once and handed to the action.
     .hook('preAction', async (_program, actionCommand) => {
       // A misspelled variable would otherwise change nothing without a word (loaded here: --help never needs it).
-      await (await import('./commands/shared/unknown-variables-warning.js')).warnOfUnknownVariables(actionCommand, environment);
+      await (
+        await import('./commands/shared/unknown-variables-warning.js')
+      ).warnOfUnknownVariables(actionCommand, environment);
       setCommandContext(actionCommand, await resolveContextFor(actionCommand, environment));
     });
   return program;
@@ -207,7 +214,10 @@ async function defineCommand(command: CommandUnknownOpts): Promise<void> {
   const entry = COMMANDS.find((candidate) => nameOf(candidate) === command.name());
   if (!entry) return;
   // Loaded with the command, not for the program's --help (its suggestions use a string-distance library).
-  const [declare, { refuseChoicesWithHint }] = await Promise.all([entry.load(), import('./commands/shared/choice-options.js')]);
+  const [declare, { refuseChoicesWithHint }] = await Promise.all([
+    entry.load(),
+    import('./commands/shared/choice-options.js'),
+  ]);
   declare(command as Command);
   refuseChoicesWithHint(command);
   for (const sub of command.commands) inheritSettings(command, sub);
@@ -221,7 +231,10 @@ export async function defineAllCommands(program: CommandUnknownOpts): Promise<vo
 
 /** Parses and runs one invocation; resolves with the exit code of the command that ran. */
 export async function runProgram(argv: string[], environment?: ProgramEnvironment): Promise<number> {
-  const program = buildProgram(environment, languageOfArguments(argv, (environment ?? processEnvironment()).env));
+  const program = buildProgram(
+    environment,
+    languageOfArguments(argv, (environment ?? processEnvironment()).env),
+  );
   await program.parseAsync(argv);
   return exitCodeOf(program) ?? ExitCode.Success;
 }

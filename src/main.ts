@@ -21,7 +21,9 @@ export async function main(argv: string[]): Promise<number> {
     return reportError(error, {
       json: options.includes('--json'),
       lang,
-      ...(spanish ? { translate: { message: spanish.translateUsageMessage, hint: spanish.translateUsageHint } } : {}),
+      ...(spanish
+        ? { translate: { message: spanish.translateUsageMessage, hint: spanish.translateUsageHint } }
+        : {}),
     });
   }
 }
@@ -46,7 +48,7 @@ function reportLostOutput(lost: NonNullable<typeof lostOutput>, code: number, la
             'el trabajo del comando está hecho y registrado (`tecsalud-batch status` muestra los resultados de una ' +
             'ingesta); libere espacio allí o envíe la salida a otro lugar\n'
         : `error: could not write the output to ${lost.stream} (${why}): the command's work is done and recorded ` +
-            '(`tecsalud-batch status` shows an ingest\'s outcomes); free space there or send the output elsewhere\n',
+            "(`tecsalud-batch status` shows an ingest's outcomes); free space there or send the output elsewhere\n",
     );
   } catch {
     // stderr is the stream lost: the exit code is all that is left to tell.
@@ -62,7 +64,11 @@ interface RefusalTranslator {
 
 export function reportError(
   error: unknown,
-  { json = false, lang = 'en', translate }: { json?: boolean; lang?: Lang; translate?: RefusalTranslator } = {},
+  {
+    json = false,
+    lang = 'en',
+    translate,
+  }: { json?: boolean; lang?: Lang; translate?: RefusalTranslator } = {},
 ): number {
   if (error instanceof CommanderError) {
     // commander already printed its message (or the help / version text).
@@ -101,9 +107,13 @@ function writeJsonError(message: string, hint: string | null, exitCode: number):
 function exitQuietlyWhenTheReaderGoesAway(language: () => Lang): void {
   // At exit: the failed write's error event may come after the command returned its code.
   process.on('exit', () => {
-    if (lostOutput) process.exitCode = reportLostOutput(lostOutput, Number(process.exitCode ?? 0), language());
+    if (lostOutput)
+      process.exitCode = reportLostOutput(lostOutput, Number(process.exitCode ?? 0), language());
   });
-  for (const [name, stream] of [['stdout', process.stdout], ['stderr', process.stderr]] as const) {
+  for (const [name, stream] of [
+    ['stdout', process.stdout],
+    ['stderr', process.stderr],
+  ] as const) {
     stream.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
       // A redirected output on a full disk: the work goes on without it (see reportLostOutput).

@@ -29,7 +29,8 @@ export async function ensurePrivateDir(dir: string, policy?: FileModePolicy): Pr
   const outermost = firstMissingFolder(dir);
   const made = outermost !== null && mkdirOnce(outermost, mode);
   const first = await fsp.mkdir(dir, { recursive: true, mode });
-  for (const created of [...(made ? [outermost] : []), ...createdFolders(first, dir)]) await fsp.chmod(created, mode);
+  for (const created of [...(made ? [outermost] : []), ...createdFolders(first, dir)])
+    await fsp.chmod(created, mode);
 }
 
 export function ensurePrivateDirSync(dir: string, policy?: FileModePolicy): void {
@@ -37,7 +38,8 @@ export function ensurePrivateDirSync(dir: string, policy?: FileModePolicy): void
   const outermost = firstMissingFolder(dir);
   const made = outermost !== null && mkdirOnce(outermost, mode);
   const first = fs.mkdirSync(dir, { recursive: true, mode });
-  for (const created of [...(made ? [outermost] : []), ...createdFolders(first, dir)]) fs.chmodSync(created, mode);
+  for (const created of [...(made ? [outermost] : []), ...createdFolders(first, dir)])
+    fs.chmodSync(created, mode);
 }
 
 /** The outermost folder on the way to `dir` that does not exist (null when `dir` exists). */
@@ -62,7 +64,8 @@ function mkdirOnce(folder: string, mode: number): boolean {
     fs.mkdirSync(folder, { mode });
     return true;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && fs.existsSync(path.dirname(folder))) throw error;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && fs.existsSync(path.dirname(folder)))
+      throw error;
     return false;
   }
 }

@@ -19,7 +19,19 @@ import tseslint from 'typescript-eslint';
  * Ports are the adapters' interface modules (`adapters/<kind>/types.ts`). errors.ts is shared by all;
  * private-files.ts (creating files and folders owner-only) by all but core.
  */
-const LAYERS = ['adapters', 'db', 'config', 'documents', 'ingest', 'review', 'queue', 'app', 'ui', 'server', 'commands'];
+const LAYERS = [
+  'adapters',
+  'db',
+  'config',
+  'documents',
+  'ingest',
+  'review',
+  'queue',
+  'app',
+  'ui',
+  'server',
+  'commands',
+];
 /** Folders are at most this deep inside a layer. */
 const MAX_DEPTH = 4;
 
@@ -89,11 +101,34 @@ export default tseslint.config(
   ...layer('core', LAYERS, {
     extraGroups: [
       {
-        group: ['**/errors.js', '**/private-files.js', 'node:fs', 'node:fs/*', 'node:child_process', 'node:net', 'node:http', 'node:os', 'node:worker_threads'],
+        group: [
+          '**/errors.js',
+          '**/private-files.js',
+          'node:fs',
+          'node:fs/*',
+          'node:child_process',
+          'node:net',
+          'node:http',
+          'node:os',
+          'node:worker_threads',
+        ],
         message: 'src/core is pure: no I/O, no process state, no exit codes',
       },
       {
-        group: ['kysely', 'better-sqlite3', 'pg', 'chromadb', 'openai', 'ink', 'react', 'pino', 'pdf-parse', 'sqlite-vec', 'tinypool', 'zod'],
+        group: [
+          'kysely',
+          'better-sqlite3',
+          'pg',
+          'chromadb',
+          'openai',
+          'ink',
+          'react',
+          'pino',
+          'pdf-parse',
+          'sqlite-vec',
+          'tinypool',
+          'zod',
+        ],
         message: 'src/core imports no SDK, no database driver and no UI library',
       },
     ],
@@ -107,8 +142,12 @@ export default tseslint.config(
   ...layer('queue', others('db', 'documents', 'ingest'), { ports: true }),
   ...layer('app', ['ui', 'server', 'commands']),
   ...layer('ui', others('ui'), { appState: true }),
-  ...layer('server', ['adapters', 'db', 'documents', 'ingest', 'review', 'queue', 'ui', 'commands'], { allowTypeImports: true }),
-  ...layer('commands', ['adapters', 'db', 'documents', 'ingest', 'review', 'queue'], { allowTypeImports: true }),
+  ...layer('server', ['adapters', 'db', 'documents', 'ingest', 'review', 'queue', 'ui', 'commands'], {
+    allowTypeImports: true,
+  }),
+  ...layer('commands', ['adapters', 'db', 'documents', 'ingest', 'review', 'queue'], {
+    allowTypeImports: true,
+  }),
   {
     files: ['bin/**/*.js', '.ci/**/*.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },

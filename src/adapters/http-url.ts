@@ -15,6 +15,8 @@ export function requireHttpUrl(value: string, what: string): URL {
   if (parsed !== null && (parsed.protocol === 'http:' || parsed.protocol === 'https:')) return parsed;
   throw new UsageError(
     `${what} '${value}' is not an http:// or https:// URL`,
-    /^[a-z][\w.+-]*:\/\//i.test(value) ? 'give it as http://HOST:PORT' : `write it with its scheme: http://${value}`,
+    /^[a-z][\w.+-]*:\/\//i.test(value)
+      ? 'give it as http://HOST:PORT'
+      : `write it with its scheme: http://${value}`,
   );
 }

@@ -30,9 +30,14 @@ export async function asSeenNow(
   const lock = await readRunLockState(database, session.sourceDir);
   // A lock taken on another host cannot be checked from here: the session may well be running there. It is
   // shown as recorded, with whose run it waits for and what to do if that machine is gone.
-  if (lock.state === 'unknown') return { ...session, errorMessage: runOnAnotherHostNote(session.sourceDir, lock.holder) };
+  if (lock.state === 'unknown')
+    return { ...session, errorMessage: runOnAnotherHostNote(session.sourceDir, lock.holder) };
   if (lock.state !== 'gone') return session;
-  return { ...session, status: 'interrupted', errorMessage: runGoneNote(session.sourceDir, lock.holder ?? undefined) };
+  return {
+    ...session,
+    status: 'interrupted',
+    errorMessage: runGoneNote(session.sourceDir, lock.holder ?? undefined),
+  };
 }
 
 /** `serve` keeps a session's uploads in a folder named by the session's id (see UploadStore). */

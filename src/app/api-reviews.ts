@@ -71,16 +71,26 @@ export async function decideReview(options: {
   try {
     const pending = await service.listPending(options.sessionId);
     if (!pending.some((file) => file.id === options.fileId)) {
-      const inSession = (await listSessionFiles(database, options.sessionId)).find((f) => f.id === options.fileId);
+      const inSession = (await listSessionFiles(database, options.sessionId)).find(
+        (f) => f.id === options.fileId,
+      );
       return inSession
-        ? { ok: false, reason: 'not_pending', message: `the file is not waiting for review (it is ${inSession.outcome ?? inSession.processingStatus})` }
+        ? {
+            ok: false,
+            reason: 'not_pending',
+            message: `the file is not waiting for review (it is ${inSession.outcome ?? inSession.processingStatus})`,
+          }
         : { ok: false, reason: 'not_found', message: `the session has no file ${options.fileId}` };
     }
     const reviewCase = await service.loadCase(options.fileId);
     let choice: ReviewChoice;
     if (options.action === 'attach') {
       if (!options.expediente) {
-        return { ok: false, reason: 'invalid', message: 'attach needs the expediente of the patient to attach the file to' };
+        return {
+          ok: false,
+          reason: 'invalid',
+          message: 'attach needs the expediente of the patient to attach the file to',
+        };
       }
       const index = reviewCase.candidates.findIndex((c) => c.patient.expediente === options.expediente);
       if (index < 0) {

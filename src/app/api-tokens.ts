@@ -45,46 +45,54 @@ export async function createApiToken(
   const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
   // Like every command but `patients import` and `ingest`, a missing database is an error (a mistyped --db
   // must not leave the token in a file the server never reads).
-  return withRegistry(
-    location,
-    async (database) => {
-      const row = await new ApiTokenRepository(database.db, options.now).create({
-        name,
-        role: options.role,
-        tokenSha256: hashToken(token),
-        createdBy: options.createdBy,
-        expiresAt: options.expiresAt?.toISOString() ?? null,
-      });
-      if (!row) {
-        throw new UsageError(
-          `a token named '${name}' already exists`,
-          'choose another name (a revoked token keeps its name, so that the audit log stays unambiguous)',
-        );
-      }
-      await new AuditRepository(database.db).record({
-        actor: options.createdBy,
-        action: 'api_token_created',
-        entityType: 'api_token',
-        entityId: row.id,
-        details: { actor_kind: 'os_user', name, role: options.role, expires_at: row.expiresAt },
-      });
-      return { token, info: toInfo(row, options.now?.() ?? new Date()) };
-    },
-  );
+  return withRegistry(location, async (database) => {
+    const row = await new ApiTokenRepository(database.db, options.now).create({
+      name,
+      role: options.role,
+      tokenSha256: hashToken(token),
+      createdBy: options.createdBy,
+      expiresAt: options.expiresAt?.toISOString() ?? null,
+    });
+    if (!row) {
+      throw new UsageError(
+        `a token named '${name}' already exists`,
+        'choose another name (a revoked token keeps its name, so that the audit log stays unambiguous)',
+      );
+    }
+    await new AuditRepository(database.db).record({
+      actor: options.createdBy,
+      action: 'api_token_created',
+      entityType: 'api_token',
+      entityId: row.id,
+      details: { actor_kind: 'os_user', name, role: options.role, expires_at: row.expiresAt },
+    });
+    return { token, info: toInfo(row, options.now?.() ?? new Date()) };
+  });
 }
 
-export async function listApiTokens(location: RegistryLocation, now: Date = new Date()): Promise<ApiTokenInfo[]> {
+export async function listApiTokens(
+  location: RegistryLocation,
+  now: Date = new Date(),
+): Promise<ApiTokenInfo[]> {
   return withRegistry(location, async (database) =>
     (await new ApiTokenRepository(database.db).list()).map((row) => toInfo(row, now)),
   );
 }
 
 /** Revokes a token at once: its next call is refused (401). */
-export async function revokeApiToken(location: RegistryLocation, name: string, revokedBy: string): Promise<void> {
+export async function revokeApiToken(
+  location: RegistryLocation,
+  name: string,
+  revokedBy: string,
+): Promise<void> {
   await withRegistry(location, async (database) => {
     const tokens = new ApiTokenRepository(database.db);
     const existing = await tokens.findByName(name);
-    if (!existing) throw new UsageError(`there is no token named '${name}'`, 'list them with `tecsalud-batch tokens list`');
+    if (!existing)
+      throw new UsageError(
+        `there is no token named '${name}'`,
+        'list them with `tecsalud-batch tokens list`',
+      );
     if (!(await tokens.revoke(name))) throw new UsageError(`the token '${name}' is already revoked`);
     await new AuditRepository(database.db).record({
       actor: revokedBy,
@@ -97,8 +105,7 @@ export async function revokeApiToken(location: RegistryLocation, name: string, r
 }
 
 export type TokenCheck =
-  | { ok: true; name: string; role: ApiRole }
-  | { ok: false; reason: 'unknown' | 'revoked' | 'expired' };
+  { ok: true; name: string; role: ApiRole } | { ok: false; reason: 'unknown' | 'revoked' | 'expired' };
 
 /**
  * Checks a bearer token against the store on every call, so that a revocation or an expiry takes effect at

@@ -41,7 +41,8 @@ export async function checkFilePermissions(targets: PermissionTargets): Promise<
     const files = await existing(sqliteFiles(targets.databaseFile));
     if (files.length > 0) checked.push('the database');
     const open = tooOpen(files, allowed.file);
-    if (open.length > 0) warnings.push(`the database ${describeFiles(open)} readable by ${who}: chmod ${fix} ${paths(open)}`);
+    if (open.length > 0)
+      warnings.push(`the database ${describeFiles(open)} readable by ${who}: chmod ${fix} ${paths(open)}`);
   }
   if (targets.configFile && (await holdsSecret(targets.configFile))) {
     checked.push('the config file');
@@ -56,7 +57,8 @@ export async function checkFilePermissions(targets: PermissionTargets): Promise<
     const logs = await existing(await logFiles(targets.logFile));
     if (logs.length > 0) checked.push('the log');
     const open = tooOpen(logs, allowed.file);
-    if (open.length > 0) warnings.push(`the log ${describeFiles(open)} readable by ${who}: chmod ${fix} ${paths(open)}`);
+    if (open.length > 0)
+      warnings.push(`the log ${describeFiles(open)} readable by ${who}: chmod ${fix} ${paths(open)}`);
   }
   for (const folder of targets.folders ?? []) {
     const found = await openEntries(folder, allowed);
@@ -64,7 +66,9 @@ export async function checkFilePermissions(targets: PermissionTargets): Promise<
     checked.push(folder);
     if (found.self || found.inside > 0) {
       const parts = [
-        ...(found.self ? [`the folder ${quoteForShell(folder)} (mode ${octal(found.self)}) is open to ${who}`] : []),
+        ...(found.self
+          ? [`the folder ${quoteForShell(folder)} (mode ${octal(found.self)}) is open to ${who}`]
+          : []),
         ...(found.inside > 0
           ? [
               `${found.inside === 1 && !found.truncated ? '1 file or folder inside' : `${found.inside}${found.truncated ? '+' : ''} files or folders inside`} ` +
@@ -180,7 +184,8 @@ async function holdsSecret(file: string): Promise<boolean> {
     return false;
   }
   const visit = (value: unknown, key: string): boolean => {
-    if (typeof value === 'string') return (SECRET_KEY.test(key) && value.trim() !== '') || /\/\/[^/@:]+:[^/@]+@/.test(value);
+    if (typeof value === 'string')
+      return (SECRET_KEY.test(key) && value.trim() !== '') || /\/\/[^/@:]+:[^/@]+@/.test(value);
     if (value && typeof value === 'object') return Object.entries(value).some(([k, v]) => visit(v, k));
     return false;
   };

@@ -70,7 +70,8 @@ async function cleanOneSession(
 ): Promise<CleanupReport> {
   if (session.status === 'processing' || session.status === 'pending') {
     // A session a client of the HTTP API created and never processed has no run to wait for nor ingest to repeat.
-    const neverProcessedUpload = session.status === 'pending' && readSessionOptions(session.optionsJson).client === 'api';
+    const neverProcessedUpload =
+      session.status === 'pending' && readSessionOptions(session.optionsJson).client === 'api';
     throw new UsageError(
       `session ${session.id.slice(0, 8)} is still ${session.status}`,
       neverProcessedUpload
@@ -136,7 +137,11 @@ async function cleanOneSession(
       kept_pending_reviews: keptPendingReviews,
       purged_documents: purgedDocuments.length,
       ...(options.purge
-        ? { retention_years: retentionYearsOf(options), purged_within_retention: withinRetention, forced: Boolean(options.force) }
+        ? {
+            retention_years: retentionYearsOf(options),
+            purged_within_retention: withinRetention,
+            forced: Boolean(options.force),
+          }
         : {}),
     },
   });
@@ -159,12 +164,18 @@ function retentionYearsOf(options: CleanupOptions): number {
  * runs from the patient's latest document in the registry, which is at or after the act it records: never
  * earlier than the law's date. Returns how many documents within the period a forced purge deletes.
  */
-async function enforceRetention(database: OpenDatabase, session: BatchUpload, options: CleanupOptions): Promise<number> {
+async function enforceRetention(
+  database: OpenDatabase,
+  session: BatchUpload,
+  options: CleanupOptions,
+): Promise<number> {
   const years = retentionYearsOf(options);
   const lastActs = await new RetentionRepository(database.db).lastActsOfBatch(session.id);
   const verdict = checkRetention(lastActs, years, options.now ?? new Date());
   if (verdict.held === 0 || options.force) return verdict.held;
-  const from = verdict.purgeableFrom ? verdict.purgeableFrom.toISOString().slice(0, 10) : 'a date that cannot be read';
+  const from = verdict.purgeableFrom
+    ? verdict.purgeableFrom.toISOString().slice(0, 10)
+    : 'a date that cannot be read';
   await new AuditRepository(database.db).record({
     actor: options.user ?? currentUser(),
     action: 'session_purge_refused',

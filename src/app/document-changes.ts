@@ -87,7 +87,9 @@ async function findDocument(database: OpenDatabase, id: string): Promise<Medical
   }
   if (found.length === 0) {
     // A document detached earlier is gone from the registry, not unknown: say where its file went.
-    const detached = await new AuditRepository(database.db).latestForDocumentPrefix(prefix, ['document_detached']);
+    const detached = await new AuditRepository(database.db).latestForDocumentPrefix(prefix, [
+      'document_detached',
+    ]);
     if (detached) {
       const session = detached.sessionId?.slice(0, 8) ?? '';
       throw new UsageError(
@@ -150,7 +152,9 @@ async function withVectors<T>(
   work: (vectorStore: VectorStore | null) => Promise<T>,
 ): Promise<T> {
   if (document.vectorized !== 1) return work(null);
-  const session = document.batchId ? await new BatchRepository(database.db).findSession(document.batchId) : undefined;
+  const session = document.batchId
+    ? await new BatchRepository(database.db).findSession(document.batchId)
+    : undefined;
   const recorded = session ? readSessionSettings(session).collection : backends.collection;
   let vectorStore = await openVectorStore(database, backends, collection ?? recorded);
   try {

@@ -17,13 +17,21 @@ export { DEFAULT_SESSION_EXPIRY_MS, describeExpiry } from '../core/uploads/sessi
  * that fails to start, moves it later; a run that starts ends it); null once it has been processed, or when
  * sessions do not expire (0).
  */
-export function sessionExpiresAt(session: Pick<BatchUpload, 'status' | 'startedAt'>, lastActiveAt: string, expiryMs: number): string | null {
+export function sessionExpiresAt(
+  session: Pick<BatchUpload, 'status' | 'startedAt'>,
+  lastActiveAt: string,
+  expiryMs: number,
+): string | null {
   if (expiryMs <= 0 || !takesUploads(session)) return null;
   return new Date(Date.parse(lastActiveAt) + expiryMs).toISOString();
 }
 
 /** The expiry of one session, read from the registry (its latest upload). */
-export async function findSessionExpiry(database: OpenDatabase, session: BatchUpload, expiryMs: number): Promise<string | null> {
+export async function findSessionExpiry(
+  database: OpenDatabase,
+  session: BatchUpload,
+  expiryMs: number,
+): Promise<string | null> {
   if (sessionExpiresAt(session, session.createdAt, expiryMs) === null) return null;
   return sessionExpiresAt(session, await new BatchRepository(database.db).lastActiveAt(session), expiryMs);
 }
@@ -107,7 +115,8 @@ export async function expireAbandonedUploadSessions(
   return withRegistry(location, async (database) => {
     const uploadFolders = new Set<string>();
     for (const { session } of await new BatchRepository(database.db).unprocessedSessionsLastActive()) {
-      if (readSessionOptions(session.optionsJson).client === 'api') uploadFolders.add(path.dirname(session.sourceDir));
+      if (readSessionOptions(session.optionsJson).client === 'api')
+        uploadFolders.add(path.dirname(session.sourceDir));
     }
     const expired: ExpiredSession[] = [];
     for (const folder of [...uploadFolders].sort()) {
@@ -115,7 +124,14 @@ export async function expireAbandonedUploadSessions(
       // registry): its sessions are left to that server, which removes their uploads with them.
       if (!existsSync(folder)) continue;
       const store = await UploadStore.open(folder, options.fileMode);
-      expired.push(...(await expireIdleSessions(database, store, { expiryMs: options.expiryMs, now: options.now, isIdle: () => true, actor: options.actor })));
+      expired.push(
+        ...(await expireIdleSessions(database, store, {
+          expiryMs: options.expiryMs,
+          now: options.now,
+          isIdle: () => true,
+          actor: options.actor,
+        })),
+      );
     }
     return expired;
   });

@@ -12,7 +12,13 @@ export interface IngestLog {
   /** A line saying why the run stopped. */
   stopped(error: unknown): void;
   /** `ingest --enqueue`: what it handed to the workers (the files' own lines come from the workers' logs). */
-  enqueued(report: { sessionId: string; jobs: number; resumed: boolean; alreadyWaiting: number; filesNotQueued?: number }): void;
+  enqueued(report: {
+    sessionId: string;
+    jobs: number;
+    resumed: boolean;
+    alreadyWaiting: number;
+    filesNotQueued?: number;
+  }): void;
   /** Writes what is buffered and stops listening for SIGHUP; call before exiting. */
   close(): void;
   /** A file (not stderr): SIGHUP reopens it (logrotate) instead of stopping the run. */
@@ -35,12 +41,19 @@ export interface IngestLogOptions {
  * which starts with a `log_reopened` line.
  */
 export async function openIngestLog(destination: string, options: IngestLogOptions): Promise<IngestLog> {
-  const logger = await openRotatingLog(destination, { cwd: options.cwd, fileMode: options.fileMode, lang: options.lang });
+  const logger = await openRotatingLog(destination, {
+    cwd: options.cwd,
+    fileMode: options.fileMode,
+    lang: options.lang,
+  });
   return {
     listener: createLogListener(logger, { redact: options.redact }),
     stopped: (error) => {
       const message = describeError(error);
-      logger.error({ event: 'session_failed', error: options.redact ? redactNames(message) : message }, 'run stopped');
+      logger.error(
+        { event: 'session_failed', error: options.redact ? redactNames(message) : message },
+        'run stopped',
+      );
     },
     enqueued: (report) =>
       logger.info(

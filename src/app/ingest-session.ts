@@ -54,33 +54,48 @@ export async function runIngestSession(
     location,
     async (database) => {
       // One run per (folder, database) at a time: a second one stops here with exit 75.
-      const result = await withRunLock(database, { sourceDir: realSourceDir(options.sourceDir) }, async (lock) => {
-        const adapters = await openPipelineAdapters({
-          database,
-          processingType: options.processingType,
-          backends,
-          timeoutMs: options.timeoutSeconds * 1000,
-          extractor: options.extractor,
-          workers: Math.min(EXTRACTION_PROCESSES, options.concurrency),
-          openedExtractor: hooks.extractor,
-          embedBatchSize: options.embedBatchSize,
-          ocr: options.ocrSettings,
-        });
-        const listener: PipelineListener = (event) => {
-          if (event.type === 'session_started') void lock.setSession(event.sessionId).catch(() => undefined);
-          hooks.listener?.(event);
-        };
-        try {
-          // Holding the lock, any session still "running" on this folder was left by a killed run.
-          return await runIngest({ ...options, recoverAbandoned: true, halt: lock.halt, fileMode: backends.fileMode }, { database, ...adapters }, listener, {
-            collectResults: hooks.collectResults,
+      const result = await withRunLock(
+        database,
+        { sourceDir: realSourceDir(options.sourceDir) },
+        async (lock) => {
+          const adapters = await openPipelineAdapters({
+            database,
+            processingType: options.processingType,
+            backends,
+            timeoutMs: options.timeoutSeconds * 1000,
+            extractor: options.extractor,
+            workers: Math.min(EXTRACTION_PROCESSES, options.concurrency),
+            openedExtractor: hooks.extractor,
+            embedBatchSize: options.embedBatchSize,
+            ocr: options.ocrSettings,
           });
-        } finally {
-          await adapters.close();
-        }
-      });
+          const listener: PipelineListener = (event) => {
+            if (event.type === 'session_started')
+              void lock.setSession(event.sessionId).catch(() => undefined);
+            hooks.listener?.(event);
+          };
+          try {
+            // Holding the lock, any session still "running" on this folder was left by a killed run.
+            return await runIngest(
+              { ...options, recoverAbandoned: true, halt: lock.halt, fileMode: backends.fileMode },
+              { database, ...adapters },
+              listener,
+              {
+                collectResults: hooks.collectResults,
+              },
+            );
+          } finally {
+            await adapters.close();
+          }
+        },
+      );
       let reviewed: IngestSessionResult['reviewed'] = null;
-      if (hooks.review && !result.interrupted && !result.stopped && result.totals.reviewRequired + (result.totals.alreadyWaiting ?? 0) > 0) {
+      if (
+        hooks.review &&
+        !result.interrupted &&
+        !result.stopped &&
+        result.totals.reviewRequired + (result.totals.alreadyWaiting ?? 0) > 0
+      ) {
         const session = await openReviewSession({
           database,
           backends,

@@ -63,7 +63,11 @@ export async function matchFilenames(
     if (location.extractor) return location.extractor;
     if (opened === null) {
       const ocr = options.ocrSettings ?? resolveOcrSettings({ env: location.env }, location.config?.ocr);
-      opened = await withOcr(await openExtractor(options.extractor ?? DEFAULT_EXTRACTOR, { workers: 1 }), ocr, 1);
+      opened = await withOcr(
+        await openExtractor(options.extractor ?? DEFAULT_EXTRACTOR, { workers: 1 }),
+        ocr,
+        1,
+      );
     }
     return opened;
   };

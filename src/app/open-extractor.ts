@@ -35,7 +35,6 @@ export async function openExtractor(
   return createPdfParseExtractor({ timeoutMs: options.timeoutMs, workers: options.workers });
 }
 
-
 /**
  * Wraps the text extractor with OCR (see adapters/ocr); checks first that a native engine is installed. With
  * OCR off, files with a scanned page (under a stamp of text, or beside pages of text) fail as scans without

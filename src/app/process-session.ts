@@ -156,9 +156,15 @@ export class SessionProcessing {
       });
       try {
         await store.removeIncoming(sessionId);
-        return await runSessionFiles(sessionId, options, { database, ...adapters }, hooks.listener ?? (() => undefined), {
-          locate: (file) => store.storedPath(sessionId, file.relativePath),
-        });
+        return await runSessionFiles(
+          sessionId,
+          options,
+          { database, ...adapters },
+          hooks.listener ?? (() => undefined),
+          {
+            locate: (file) => store.storedPath(sessionId, file.relativePath),
+          },
+        );
       } finally {
         await adapters.close();
       }
@@ -177,17 +183,18 @@ export class SessionProcessing {
     const { defaults } = this.options;
     const workers = Math.min(EXTRACTION_PROCESSES, defaults.concurrency);
     // Scans are OCR'd as ingest's are (the server's OCR settings: flags, environment, config file).
-    this.extractor ??= openExtractor(defaults.extractor, { timeoutMs: defaults.timeoutSeconds * 1000, workers }).then(
-      async (textLayer) => {
-        if (!defaults.ocrSettings || defaults.ocrSettings.mode === 'off') return textLayer;
-        try {
-          return await withOcr(textLayer, defaults.ocrSettings, workers);
-        } catch (error) {
-          await textLayer.close();
-          throw error;
-        }
-      },
-    );
+    this.extractor ??= openExtractor(defaults.extractor, {
+      timeoutMs: defaults.timeoutSeconds * 1000,
+      workers,
+    }).then(async (textLayer) => {
+      if (!defaults.ocrSettings || defaults.ocrSettings.mode === 'off') return textLayer;
+      try {
+        return await withOcr(textLayer, defaults.ocrSettings, workers);
+      } catch (error) {
+        await textLayer.close();
+        throw error;
+      }
+    });
     // A failed start is not kept: the next call tries again.
     this.extractor.catch(() => (this.extractor = null));
     return this.extractor;

@@ -202,7 +202,11 @@ export class ReviewWalk {
     if (phase === 'confirming') {
       if (action.type === 'confirm' && this.state.confirm) {
         const { action: confirmed, candidate } = this.state.confirm;
-        return this.decide(confirmed === 'new_patient' ? { kind: 'new_patient' } : { kind: 'attach', candidate: candidate.rank });
+        return this.decide(
+          confirmed === 'new_patient'
+            ? { kind: 'new_patient' }
+            : { kind: 'attach', candidate: candidate.rank },
+        );
       }
       return this.update({
         phase: 'reviewing',
@@ -260,7 +264,11 @@ export class ReviewWalk {
       }
     }
     return this.decide(
-      action.type === 'new_patient' ? { kind: 'new_patient' } : action.type === 'reject' ? { kind: 'reject' } : { kind: 'skip' },
+      action.type === 'new_patient'
+        ? { kind: 'new_patient' }
+        : action.type === 'reject'
+          ? { kind: 'reject' }
+          : { kind: 'skip' },
     );
   }
 
@@ -339,9 +347,13 @@ export class ReviewWalk {
         } catch (error) {
           const waited = this.now() - started;
           const locked = this.service.whyNotRecorded(error)?.kind === 'locked';
-          if (!locked || this.state.closing || waited + LOCK_RETRY_PAUSE_MS >= this.lockPatienceMs) throw error;
+          if (!locked || this.state.closing || waited + LOCK_RETRY_PAUSE_MS >= this.lockPatienceMs)
+            throw error;
           this.update({
-            waitingForDatabase: { seconds: Math.round(waited / 1000), limitSeconds: Math.round(this.lockPatienceMs / 1000) },
+            waitingForDatabase: {
+              seconds: Math.round(waited / 1000),
+              limitSeconds: Math.round(this.lockPatienceMs / 1000),
+            },
           });
           await new Promise((resolve) => setTimeout(resolve, LOCK_RETRY_PAUSE_MS));
           if (this.state.closing) throw error;

@@ -33,8 +33,15 @@ export function reopenOnHangup(reopen: () => void): () => void {
  * The structured log of a run (`-` for stderr; see openPipelineLogger). A file is reopened on SIGHUP: the
  * lines after it go to a new file at the same path, which starts with a `log_reopened` line.
  */
-export async function openRotatingLog(destination: string, options: RotatingLogOptions): Promise<RotatingLog> {
-  const logger = await openPipelineLogger(destination, { cwd: options.cwd, fileMode: options.fileMode, lang: options.lang });
+export async function openRotatingLog(
+  destination: string,
+  options: RotatingLogOptions,
+): Promise<RotatingLog> {
+  const logger = await openPipelineLogger(destination, {
+    cwd: options.cwd,
+    fileMode: options.fileMode,
+    lang: options.lang,
+  });
   const stopReopening = logger.file
     ? reopenOnHangup(() => {
         try {
@@ -42,7 +49,10 @@ export async function openRotatingLog(destination: string, options: RotatingLogO
           logger.info({ event: 'log_reopened' }, 'log reopened');
         } catch (error) {
           // The old file is still open: say so there rather than crash the run over its log.
-          logger.error({ event: 'log_reopen_failed', error: describeError(error) }, 'could not reopen the log');
+          logger.error(
+            { event: 'log_reopen_failed', error: describeError(error) },
+            'could not reopen the log',
+          );
         }
       })
     : () => undefined;

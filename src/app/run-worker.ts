@@ -84,12 +84,17 @@ export async function runWorker(
       extractor = hooks.extractor;
     } else {
       const workers = Math.min(EXTRACTION_PROCESSES, options.concurrency);
-      const textLayer = await openExtractor(options.extractor, { timeoutMs: options.timeoutSeconds * 1000, workers });
+      const textLayer = await openExtractor(options.extractor, {
+        timeoutMs: options.timeoutSeconds * 1000,
+        workers,
+      });
       try {
         // A long scan's OCR ends a minute before its job's time runs out: past --job-timeout the job would be
         // taken for abandoned and read again by another worker while this one still reads it.
         const longScanCapMs = Math.max(0, (jobTimeoutSeconds - JOB_TIMEOUT_MARGIN_SECONDS) * 1000);
-        extractor = options.ocr ? await withOcr(textLayer, options.ocr, workers, { longScanCapMs }) : textLayer;
+        extractor = options.ocr
+          ? await withOcr(textLayer, options.ocr, workers, { longScanCapMs })
+          : textLayer;
       } catch (error) {
         await textLayer.close();
         throw error;

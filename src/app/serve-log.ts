@@ -53,7 +53,10 @@ export async function openServeLog(options: ServeLogOptions): Promise<ServeLog> 
   }
   // Guarded: a full disk under the log neither crashes the server nor hangs its exit (see openLogFileStream).
   const fileStream = file
-    ? openLogFileStream(() => pino.destination({ dest: file, append: true, sync: false }), (error) => warnLogLost(file, error, options.lang))
+    ? openLogFileStream(
+        () => pino.destination({ dest: file, append: true, sync: false }),
+        (error) => warnLogLost(file, error, options.lang),
+      )
     : null;
   const target = fileStream ?? (options.destination as NodeJS.WritableStream);
   const stream = options.redact ? { write: (line: string) => target.write(redactLogLine(line)) } : target;
@@ -66,7 +69,9 @@ export async function openServeLog(options: ServeLogOptions): Promise<ServeLog> 
       return (event) => {
         // A file's line names it by its id too: the API's status and review calls address files by it.
         if (event.type === 'file_outcome_changed') {
-          return createLogListener(sessionLog.child({ file_id: event.result.fileId }), { redact: options.redact })(event);
+          return createLogListener(sessionLog.child({ file_id: event.result.fileId }), {
+            redact: options.redact,
+          })(event);
         }
         if (event.type !== 'file_finished') return listener(event);
         const { level, fields, message } = fileFinishedLine(event.result, { redact: options.redact });

@@ -19,7 +19,10 @@ export interface ServiceHealth {
 const PROBE_TIMEOUT_MS = 5000;
 
 /** The running server's view of its backends: a query on its database, a read of its vector collection. */
-export async function checkServiceHealth(database: OpenDatabase, backends: BackendConfig): Promise<ServiceHealth> {
+export async function checkServiceHealth(
+  database: OpenDatabase,
+  backends: BackendConfig,
+): Promise<ServiceHealth> {
   const problems: string[] = [];
   const probe = async (name: string, work: () => Promise<unknown>): Promise<Health> => {
     let timer: NodeJS.Timeout | undefined;
@@ -27,7 +30,10 @@ export async function checkServiceHealth(database: OpenDatabase, backends: Backe
       await Promise.race([
         work(),
         new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`no answer within ${PROBE_TIMEOUT_MS / 1000} s`)), PROBE_TIMEOUT_MS);
+          timer = setTimeout(
+            () => reject(new Error(`no answer within ${PROBE_TIMEOUT_MS / 1000} s`)),
+            PROBE_TIMEOUT_MS,
+          );
         }),
       ]);
       return 'healthy';

@@ -80,9 +80,12 @@ export async function resolveSession(
   }
   if (found.length > 1) {
     // Saying which sessions it took is what lets the reader pick one without a second command.
-    const shown = found.slice(0, SESSIONS_LISTED_WHEN_AMBIGUOUS).map(
-      (s) => `  ${s.id.slice(0, 8)}  ${formatLocalTimestamp(s.createdAt, 'en')}  ${s.status}  ${sanitizeForTerminal(s.sourceDir)}`,
-    );
+    const shown = found
+      .slice(0, SESSIONS_LISTED_WHEN_AMBIGUOUS)
+      .map(
+        (s) =>
+          `  ${s.id.slice(0, 8)}  ${formatLocalTimestamp(s.createdAt, 'en')}  ${s.status}  ${sanitizeForTerminal(s.sourceDir)}`,
+      );
     const more = found.length > SESSIONS_LISTED_WHEN_AMBIGUOUS ? ['  …'] : [];
     throw new UsageError(
       `'${sanitizeForTerminal(idOrPrefix)}' matches several sessions`,
@@ -140,8 +143,13 @@ export type ListedSession = BatchUpload & { alreadyWaiting: number };
  * `alreadyWaiting` the copies of content another file already waited with (`already_pending_review`). A re-run
  * of a folder used to count those as reviews of its own, each night again, so a sum over sessions over-counted.
  */
-export async function withReviewCounts(database: OpenDatabase, sessions: BatchUpload[]): Promise<ListedSession[]> {
-  const waiting = await new BatchRepository(database.db).waitingForReview(sessions.map((session) => session.id));
+export async function withReviewCounts(
+  database: OpenDatabase,
+  sessions: BatchUpload[],
+): Promise<ListedSession[]> {
+  const waiting = await new BatchRepository(database.db).waitingForReview(
+    sessions.map((session) => session.id),
+  );
   return sessions.map((session) => ({ ...session, ...waiting.get(session.id)! }));
 }
 

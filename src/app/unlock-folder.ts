@@ -18,7 +18,13 @@ export async function unlockFolder(
         actor: currentUser(),
         action: 'run_lock_lifted',
         sessionId: removed.sessionId,
-        details: { source_dir: sourceDir, pid: removed.pid, host: removed.host, started_at: removed.startedAt, force: options.force },
+        details: {
+          source_dir: sourceDir,
+          pid: removed.pid,
+          host: removed.host,
+          started_at: removed.startedAt,
+          force: options.force,
+        },
       });
     }
     return { sourceDir, removed };

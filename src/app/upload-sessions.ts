@@ -75,7 +75,10 @@ export async function createUploadSession(
   });
 }
 
-export async function findSession(database: OpenDatabase, sessionId: string): Promise<BatchUpload | undefined> {
+export async function findSession(
+  database: OpenDatabase,
+  sessionId: string,
+): Promise<BatchUpload | undefined> {
   return new BatchRepository(database.db).findSession(sessionId);
 }
 
@@ -111,7 +114,11 @@ export function takesUploads(session: Pick<BatchUpload, 'status' | 'startedAt'>)
  * overwritten. Its files are left as they are: the next process call takes those not final. Returns whether
  * the session was changed (and then audited, as a stopped run is).
  */
-export async function recordSessionStartFailure(database: OpenDatabase, sessionId: string, message: string): Promise<boolean> {
+export async function recordSessionStartFailure(
+  database: OpenDatabase,
+  sessionId: string,
+  message: string,
+): Promise<boolean> {
   const result = await database.db
     .updateTable('batchUploads')
     .set({ status: 'failed', errorMessage: message, completedAt: new Date().toISOString() })
@@ -136,7 +143,10 @@ export async function recordSessionStartFailure(database: OpenDatabase, sessionI
  * server sharing the registry is processing now (it holds the session's lock): a server restarted beside it
  * would otherwise say it resumes them, and only find them locked.
  */
-export async function sessionsLeftProcessing(database: OpenDatabase, store: UploadStore): Promise<BatchUpload[]> {
+export async function sessionsLeftProcessing(
+  database: OpenDatabase,
+  store: UploadStore,
+): Promise<BatchUpload[]> {
   const sessions = await new BatchRepository(database.db).listSessions(10_000);
   const left: BatchUpload[] = [];
   for (const session of sessions) {
@@ -178,7 +188,8 @@ export async function registerUploads(
     const batches = new BatchRepository(database.db);
     const session = await batches.findSession(sessionId);
     if (!session) return { ok: false, reason: 'not_found' };
-    if (!takesUploads(session) || limits.isOpen?.() === false) return { ok: false, reason: 'not_open', session };
+    if (!takesUploads(session) || limits.isOpen?.() === false)
+      return { ok: false, reason: 'not_open', session };
     const existing = await batches.listFiles(sessionId);
     const names = new Set(existing.map((file) => file.relativePath));
     const accepted: ReceivedUpload[] = [];
@@ -203,14 +214,25 @@ export async function registerUploads(
     }
     await Promise.all(refused.map(({ upload }) => fs.rm(upload.incomingPath, { force: true })));
     const stored = accepted.map((upload) => store.storedPath(sessionId, upload.filename));
-    const moved = await Promise.all(accepted.map((upload, i) => fs.rename(upload.incomingPath, stored[i]!).then(() => true, (error: unknown) => error)));
+    const moved = await Promise.all(
+      accepted.map((upload, i) =>
+        fs.rename(upload.incomingPath, stored[i]!).then(
+          () => true,
+          (error: unknown) => error,
+        ),
+      ),
+    );
     // The session may have been discarded or expired by another server sharing the registry and the folder
     // meanwhile: its folder went with it (the rename finds none), or its row did (nothing is registered). The
     // upload then leaves nothing on disk, and its client is told the session is gone.
     const rows = moved.every((ok) => ok === true)
       ? await batches.registerUploadedFiles(
           sessionId,
-          accepted.map((upload) => ({ relativePath: upload.filename, filename: upload.filename, fileSize: upload.size })),
+          accepted.map((upload) => ({
+            relativePath: upload.filename,
+            filename: upload.filename,
+            fileSize: upload.size,
+          })),
         )
       : null;
     if (!rows) {
@@ -246,7 +268,11 @@ export async function discardUploadSession(
   database: OpenDatabase,
   store: UploadStore,
   sessionId: string,
-  options: { isIdle: () => boolean; quietSince?: string; audit?: (session: BatchUpload, files: BatchFile[]) => AuditEvent },
+  options: {
+    isIdle: () => boolean;
+    quietSince?: string;
+    audit?: (session: BatchUpload, files: BatchFile[]) => AuditEvent;
+  },
 ): Promise<DiscardResult> {
   return serialized(sessionId, async () => {
     const session = await findSession(database, sessionId);
@@ -254,7 +280,11 @@ export async function discardUploadSession(
     if (!takesUploads(session) || !options.isIdle()) return { ok: false, reason: 'started', session };
     // An upload still streaming would have its folder removed under it: its client is told to wait instead.
     if (await store.isReceiving(sessionId)) return { ok: false, reason: 'receiving', session };
-    const files = await new BatchRepository(database.db).discardUnstartedSession(sessionId, options.quietSince, options.audit);
+    const files = await new BatchRepository(database.db).discardUnstartedSession(
+      sessionId,
+      options.quietSince,
+      options.audit,
+    );
     if (files === 'active') return { ok: false, reason: 'active', session };
     if (!files) {
       // Discarded or expired by another server meanwhile, or started by one.
@@ -278,9 +308,22 @@ export interface SessionDiscard {
  * How a session that is not (or no longer) in the registry left it, when it was discarded: its row is gone,
  * its audit entry stays.
  */
-export async function findDiscard(database: OpenDatabase, sessionId: string): Promise<SessionDiscard | undefined> {
-  const entry = await new AuditRepository(database.db).latestForSession(sessionId, ['api_session_discarded', SESSION_EXPIRED]);
-  return entry && { at: entry.at, actor: entry.actor, client: entry.client, expired: entry.action === SESSION_EXPIRED };
+export async function findDiscard(
+  database: OpenDatabase,
+  sessionId: string,
+): Promise<SessionDiscard | undefined> {
+  const entry = await new AuditRepository(database.db).latestForSession(sessionId, [
+    'api_session_discarded',
+    SESSION_EXPIRED,
+  ]);
+  return (
+    entry && {
+      at: entry.at,
+      actor: entry.actor,
+      client: entry.client,
+      expired: entry.action === SESSION_EXPIRED,
+    }
+  );
 }
 
 /** The audit action of a session the server discarded because nobody processed it nor uploaded into it for its expiry. */

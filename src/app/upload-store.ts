@@ -51,7 +51,10 @@ export class UploadStore {
     } catch (error) {
       // Creating the folder met a file on the way: mkdir says EEXIST (the folder itself) or ENOTDIR (a parent).
       const code = (error as NodeJS.ErrnoException).code;
-      const why = code === 'EEXIST' ? 'it is a file, not a folder' : (fileSystemProblem(error) ?? (error as Error).message);
+      const why =
+        code === 'EEXIST'
+          ? 'it is a file, not a folder'
+          : (fileSystemProblem(error) ?? (error as Error).message);
       throw new UsageError(
         `cannot use the upload folder '${root}': ${why}`,
         'give --upload-dir (or serve.uploadDir in the config file) a folder this account can write; it is created when missing',
@@ -79,7 +82,10 @@ export class UploadStore {
 
   /** Creates a fresh, empty temporary file (with the store's mode) for an upload being received, and returns its path. */
   async createIncoming(sessionId: string): Promise<string> {
-    const file = path.join(this.sessionDir(sessionId), `${INCOMING}${process.pid}-${this.owner}-${randomUUID()}@${os.hostname()}`);
+    const file = path.join(
+      this.sessionDir(sessionId),
+      `${INCOMING}${process.pid}-${this.owner}-${randomUUID()}@${os.hostname()}`,
+    );
     this.receiving.add(file);
     await createPrivateFile(file, this.fileMode);
     return file;
@@ -98,7 +104,9 @@ export class UploadStore {
   async isReceiving(sessionId: string): Promise<boolean> {
     const dir = this.sessionDir(sessionId);
     if ([...this.receiving].some((file) => file.startsWith(dir + path.sep))) return true;
-    const names = (await fs.readdir(dir).catch(() => [] as string[])).filter((name) => name.startsWith(INCOMING));
+    const names = (await fs.readdir(dir).catch(() => [] as string[])).filter((name) =>
+      name.startsWith(INCOMING),
+    );
     for (const name of names) if (!(await this.isAbandoned(name, path.join(dir, name)))) return true;
     return false;
   }
@@ -121,7 +129,9 @@ export class UploadStore {
   async removeAllIncoming(): Promise<number> {
     const entries = await fs.readdir(this.root, { withFileTypes: true });
     const counts = await Promise.all(
-      entries.filter((entry) => entry.isDirectory() && SESSION_ID.test(entry.name)).map((entry) => this.removeIncoming(entry.name)),
+      entries
+        .filter((entry) => entry.isDirectory() && SESSION_ID.test(entry.name))
+        .map((entry) => this.removeIncoming(entry.name)),
     );
     return counts.reduce((sum, n) => sum + n, 0);
   }
@@ -134,7 +144,9 @@ export class UploadStore {
    */
   async removeIncoming(sessionId: string): Promise<number> {
     const dir = this.sessionDir(sessionId);
-    const names = (await fs.readdir(dir).catch(() => [] as string[])).filter((name) => name.startsWith(INCOMING));
+    const names = (await fs.readdir(dir).catch(() => [] as string[])).filter((name) =>
+      name.startsWith(INCOMING),
+    );
     const removed = await Promise.all(
       names.map(async (name) => {
         const file = path.join(dir, name);
@@ -157,7 +169,10 @@ export class UploadStore {
     const [, pid, owner, host] = owned;
     if (owner === this.owner) return !this.receiving.has(file);
     if (host === os.hostname() && !isProcessAlive(Number(pid))) return true;
-    const written = await fs.stat(file).then((stat) => stat.mtimeMs, () => null);
+    const written = await fs.stat(file).then(
+      (stat) => stat.mtimeMs,
+      () => null,
+    );
     return written !== null && Date.now() - written > ABANDONED_INCOMING_MS;
   }
 }

@@ -31,10 +31,19 @@ export interface WorkerLogOptions {
  * a session finished). A worker runs for days: the file is reopened on SIGHUP, as logrotate expects.
  */
 export async function openWorkerLog(destination: string, options: WorkerLogOptions): Promise<WorkerLog> {
-  const logger = await openRotatingLog(destination, { cwd: options.cwd, fileMode: options.fileMode, lang: options.lang });
+  const logger = await openRotatingLog(destination, {
+    cwd: options.cwd,
+    fileMode: options.fileMode,
+    lang: options.lang,
+  });
   const text = (message: string) => (options.redact ? redactNames(message) : message);
   /** An event's fields in the log's snake_case, its path only when names may be logged, its error redacted. */
-  const fieldsOf = (event: { type: string; relativePath?: string; error?: string; reason?: string }): object => {
+  const fieldsOf = (event: {
+    type: string;
+    relativePath?: string;
+    error?: string;
+    reason?: string;
+  }): object => {
     const { relativePath, type, error, reason, ...rest } = event;
     return {
       event: type,
@@ -55,7 +64,9 @@ export async function openWorkerLog(destination: string, options: WorkerLogOptio
         }
         case 'file_outcome_changed': {
           // As `ingest`'s log says it, with the session and the file.
-          const { fields, message } = fileOutcomeChangedLine(event.previous, event.result, { redact: options.redact });
+          const { fields, message } = fileOutcomeChangedLine(event.previous, event.result, {
+            redact: options.redact,
+          });
           logger.info({ ...fields, session_id: event.sessionId, file_id: event.result.fileId }, message);
           break;
         }
@@ -82,6 +93,9 @@ export async function openWorkerLog(destination: string, options: WorkerLogOptio
 
 function snakeCase(fields: object): object {
   return Object.fromEntries(
-    Object.entries(fields).map(([key, value]) => [key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), value]),
+    Object.entries(fields).map(([key, value]) => [
+      key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`),
+      value,
+    ]),
   );
 }

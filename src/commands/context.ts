@@ -61,21 +61,23 @@ export async function createCommandContext(
   flags: ConfigFlags & Record<string, unknown>,
   options: { readConfig: boolean; reportsConfigErrors?: boolean },
 ): Promise<CommandContext> {
-  if (!options.readConfig) return { ...environment, config: null, db: flags.db, dbSetting: databaseSettingOf(null, flags.db) };
+  if (!options.readConfig)
+    return { ...environment, config: null, db: flags.db, dbSetting: databaseSettingOf(null, flags.db) };
   const { loadBackendConfig } = await import('../config/load-config.js');
-  const load = () => loadBackendConfig({
-    cwd: environment.cwd,
-    env: environment.env,
-    config: flags.config,
-    db: flags.db,
-    vectorStore: flags.vectorStore,
-    chromaUrl: flags.chromaUrl,
-    chromaToken: flags.chromaToken,
-    collection: flags.collection,
-    embedder: flags.embedder,
-    embeddingModel: flags.embeddingModel,
-    embeddingDimensions: flags.embeddingDimensions,
-  });
+  const load = () =>
+    loadBackendConfig({
+      cwd: environment.cwd,
+      env: environment.env,
+      config: flags.config,
+      db: flags.db,
+      vectorStore: flags.vectorStore,
+      chromaUrl: flags.chromaUrl,
+      chromaToken: flags.chromaToken,
+      collection: flags.collection,
+      embedder: flags.embedder,
+      embeddingModel: flags.embeddingModel,
+      embeddingDimensions: flags.embeddingDimensions,
+    });
   if (!options.reportsConfigErrors) {
     const config = await load();
     return { ...environment, config, db: config.db, dbSetting: databaseSettingOf(config, flags.db) };
@@ -84,12 +86,25 @@ export async function createCommandContext(
     const config = await load();
     return { ...environment, config, db: config.db, dbSetting: databaseSettingOf(config, flags.db) };
   } catch (error) {
-    return { ...environment, config: null, db: flags.db, dbSetting: databaseSettingOf(null, flags.db), configError: error };
+    return {
+      ...environment,
+      config: null,
+      db: flags.db,
+      dbSetting: databaseSettingOf(null, flags.db),
+      configError: error,
+    };
   }
 }
 
 /** The flags that name a file or folder: an empty one, or one starting with `~`, is refused (see checkPathSetting). */
-const PATH_FLAGS = new Set(['--config', '--db', '--log-file', '--archive-dir', '--quarantine-dir', '--upload-dir']);
+const PATH_FLAGS = new Set([
+  '--config',
+  '--db',
+  '--log-file',
+  '--archive-dir',
+  '--quarantine-dir',
+  '--upload-dir',
+]);
 
 const contexts = new WeakMap<CommandUnknownOpts, CommandContext>();
 const reportingConfigErrors = new WeakSet<CommandUnknownOpts>();
@@ -101,9 +116,13 @@ export function reportsConfigErrors<C extends CommandUnknownOpts>(command: C): C
 }
 
 /** The context the program's preAction hook gives `command`: its configuration, read once. */
-export async function resolveContextFor(command: CommandUnknownOpts, environment: ProgramEnvironment): Promise<CommandContext> {
+export async function resolveContextFor(
+  command: CommandUnknownOpts,
+  environment: ProgramEnvironment,
+): Promise<CommandContext> {
   for (const option of command.options) {
-    const value: unknown = option.long && PATH_FLAGS.has(option.long) ? command.getOptionValue(option.attributeName()) : undefined;
+    const value: unknown =
+      option.long && PATH_FLAGS.has(option.long) ? command.getOptionValue(option.attributeName()) : undefined;
     if (typeof value === 'string') checkPathSetting(value, option.long!, homeFolder(environment.env));
   }
   return createCommandContext(environment, command.opts(), {

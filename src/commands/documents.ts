@@ -6,7 +6,16 @@ import { ExitCode } from '../errors.js';
 import { contextOf, finish, type CommandContext } from './context.js';
 import { writeJson, writeLine } from './shared/io.js';
 import { commandWords } from '../ui/i18n/command-words.js';
-import { acceptSharedOptionsFirst, addBackendOptions, configOption, dbOption, examples, jsonOption, langOption, userOption } from './shared/options.js';
+import {
+  acceptSharedOptionsFirst,
+  addBackendOptions,
+  configOption,
+  dbOption,
+  examples,
+  jsonOption,
+  langOption,
+  userOption,
+} from './shared/options.js';
 
 /**
  * `documents move | detach`: mends a decision after the sitting that made it. Both take the document id
@@ -15,7 +24,9 @@ import { acceptSharedOptionsFirst, addBackendOptions, configOption, dbOption, ex
  */
 export function documentsCommand(command = new Command('documents')) {
   return acceptSharedOptionsFirst(command, [dbOption(), configOption(), jsonOption(), langOption()])
-    .description('Correct where an ingested document went: move it to another patient, or send it back to review.')
+    .description(
+      'Correct where an ingested document went: move it to another patient, or send it back to review.',
+    )
     .addHelpText(
       'after',
       examples(
@@ -87,8 +98,7 @@ export async function moveDocumentCommand(
     actorKind: options.user ? 'reviewer' : 'os_user',
     collection: options.collection,
   });
-  const name = (p: Patient) =>
-    `${p.expediente} ${sanitizeForTerminal(formatPatientName(p))}`;
+  const name = (p: Patient) => `${p.expediente} ${sanitizeForTerminal(formatPatientName(p))}`;
   if (options.json) {
     writeJson(context.io, {
       document_id: result.document.id,
@@ -100,7 +110,10 @@ export async function moveDocumentCommand(
     });
   } else if (result.unchanged) {
     const words = commandWords(options.lang, context.env).documents;
-    writeLine(context.io.stdout, words.alreadyThere(result.document.id.slice(0, 8), name(result.to), result.chunks));
+    writeLine(
+      context.io.stdout,
+      words.alreadyThere(result.document.id.slice(0, 8), name(result.to), result.chunks),
+    );
   } else {
     const words = commandWords(options.lang, context.env).documents;
     writeLine(

@@ -41,14 +41,23 @@ export async function enqueue(
     const { handleInterrupts } = await import('../ui/handle-interrupts.js');
     interrupts = handleInterrupts({
       onFirst: (signal) =>
-        writeLine(io.stderr, signal === 'SIGHUP' || signal === 'SIGTERM' ? say.stoppingOn(signal) : say.stopping),
+        writeLine(
+          io.stderr,
+          signal === 'SIGHUP' || signal === 'SIGTERM' ? say.stoppingOn(signal) : say.stopping,
+        ),
       // A closed terminal (ssh dropped) stops queueing as Ctrl-C does, unless SIGHUP is logrotate's for the log.
       hangup: !log?.reopensOnHangup,
       forcedExitWaitMs: FORCED_REPORT_WAIT_MS + FORCED_RECORD_WAIT_MS,
       onSecond: async () => {
-        if (!options.quiet) writeLine(io.stderr, say.forcedStop(Math.round((FORCED_REPORT_WAIT_MS + FORCED_RECORD_WAIT_MS) / 1000)));
+        if (!options.quiet)
+          writeLine(
+            io.stderr,
+            say.forcedStop(Math.round((FORCED_REPORT_WAIT_MS + FORCED_RECORD_WAIT_MS) / 1000)),
+          );
         const { recordForcedExit } = await import('../app/sessions.js');
-        const recorded = recordForcedExit(context, { sessionId, sourceDir: resolved.sourceDir }).catch(() => undefined);
+        const recorded = recordForcedExit(context, { sessionId, sourceDir: resolved.sourceDir }).catch(
+          () => undefined,
+        );
         await Promise.race([reportWritten, delay(FORCED_REPORT_WAIT_MS)]);
         if (!reported) {
           reported = true;
@@ -118,8 +127,10 @@ export async function enqueue(
     const shortId = session.id.slice(0, 8);
     // What the exit code says (3, 2) is said in words too: a cron mail of the run names the files and the command.
     if (session.failedFiles > 0) writeLine(io.stdout, `  ${say.failed(session.failedFiles, shortId)}`);
-    if (session.reviewRequired > 0) writeLine(io.stdout, `  ${say.waitingForReview(session.reviewRequired, shortId)}`);
-    if (session.alreadyWaiting > 0) writeLine(io.stdout, `  ${say.alreadyWaiting(session.alreadyWaiting, shortId)}`);
+    if (session.reviewRequired > 0)
+      writeLine(io.stdout, `  ${say.waitingForReview(session.reviewRequired, shortId)}`);
+    if (session.alreadyWaiting > 0)
+      writeLine(io.stdout, `  ${say.alreadyWaiting(session.alreadyWaiting, shortId)}`);
     // A session closed at once (every file settled as found) needs no worker; one still open (resumed, its
     // earlier jobs still queued) does, even when this run queued nothing new.
     const open = session.status === 'pending' || session.status === 'processing';

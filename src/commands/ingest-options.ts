@@ -146,12 +146,11 @@ const NUMBER_FLAGS = {
   timeout: ['--timeout', { kind: 'decimal', min: 0, minExclusive: true }],
 } as const satisfies Partial<Record<keyof IngestFlags, readonly [string, NumberRange]>>;
 
-export function resolveIngestOptions(
-  flags: IngestFlags,
-): ResolvedIngestOptions {
+export function resolveIngestOptions(flags: IngestFlags): ResolvedIngestOptions {
   // The folder as spelled on disk (accents written another way): the lock, the session and the archive checks
   // all see the one folder.
-  const raw = flags.dir.trim() === '' ? flags : { ...flags, dir: onDiskSpelling(path.resolve(flags.cwd, flags.dir)) };
+  const raw =
+    flags.dir.trim() === '' ? flags : { ...flags, dir: onDiskSpelling(path.resolve(flags.cwd, flags.dir)) };
   for (const [key, [flag, range]] of Object.entries(NUMBER_FLAGS)) {
     const given = raw[key as keyof typeof NUMBER_FLAGS];
     if (given !== undefined) readNumberSetting(given, flag, range);
@@ -173,7 +172,8 @@ export function resolveIngestOptions(
     // Which value was refused, beside the range it must be in.
     const given = (issue: { path: PropertyKey[] }) => {
       const key = issue.path[0];
-      const value = typeof key === 'string' && key in NUMBER_FLAGS ? raw[key as keyof typeof NUMBER_FLAGS] : undefined;
+      const value =
+        typeof key === 'string' && key in NUMBER_FLAGS ? raw[key as keyof typeof NUMBER_FLAGS] : undefined;
       return value === undefined ? '' : `, not '${value}'`;
     };
     throw new UsageError(parsed.error.issues.map((issue) => `${issue.message}${given(issue)}`).join('; '));
@@ -188,7 +188,10 @@ export function resolveIngestOptions(
   const o = parsed.data;
   // `ingest "$DROP"` with DROP unset would otherwise ingest (and move files out of) the current folder.
   if (raw.dir.trim() === '') {
-    throw new UsageError("no folder to ingest: DIR is ''", "give the drop folder, e.g. tecsalud-batch ingest /srv/drop (in a cron line, check the variable it comes from)");
+    throw new UsageError(
+      "no folder to ingest: DIR is ''",
+      'give the drop folder, e.g. tecsalud-batch ingest /srv/drop (in a cron line, check the variable it comes from)',
+    );
   }
   const { ocrSettings: ocr, trustContent } = resolveOcrAndContent(raw, raw);
   return {
@@ -217,7 +220,11 @@ export function resolveIngestOptions(
       ? {}
       : {
           stillWritingMs:
-            readNumberSetting(raw.stillWritingSeconds, '--still-writing-seconds', { kind: 'decimal', min: 0, max: 86_400 }) * 1000,
+            readNumberSetting(raw.stillWritingSeconds, '--still-writing-seconds', {
+              kind: 'decimal',
+              min: 0,
+              max: 86_400,
+            }) * 1000,
         }),
   };
 }
@@ -226,7 +233,10 @@ export function resolveIngestOptions(
  * The archive and the quarantine are how the records team tells, in the file-system, what was filed from
  * what needs a person: one folder for both would mix them for good.
  */
-function resolveDisposalDirs(raw: IngestFlags): { archiveDir: string | undefined; quarantineDir: string | undefined } {
+function resolveDisposalDirs(raw: IngestFlags): {
+  archiveDir: string | undefined;
+  quarantineDir: string | undefined;
+} {
   const archiveDir = resolveDisposalDir(raw.archiveDir, '--archive-dir', raw);
   const quarantineDir = resolveDisposalDir(raw.quarantineDir, '--quarantine-dir', raw);
   if (archiveDir && quarantineDir && realPathOf(archiveDir) === realPathOf(quarantineDir)) {
@@ -263,7 +273,8 @@ function resolveDisposalDir(value: string | undefined, flag: string, raw: Ingest
   // through a link) is the drop folder, and "moving" a file there would remove its only copy.
   const [realDir, realSource] = [realPathOf(dir), realPathOf(source)];
   if (realDir === realSource || realDir.startsWith(realSource + path.sep)) {
-    const via = realDir === dir && realSource === source ? '' : ` (through a link: ${realDir} is in ${realSource})`;
+    const via =
+      realDir === dir && realSource === source ? '' : ` (through a link: ${realDir} is in ${realSource})`;
     throw new UsageError(
       `${flag} '${value}' is inside the folder being ingested${via}`,
       'choose a folder outside it',
@@ -288,7 +299,10 @@ function resolveDisposalDir(value: string | undefined, flag: string, raw: Ingest
     existing = undefined; // ENOTDIR: a file on its path; the move itself reports it
   }
   if (existing && !existing.isDirectory()) {
-    throw new UsageError(`${flag} '${value}' is a file, not a folder`, 'give a folder (it is created if missing)');
+    throw new UsageError(
+      `${flag} '${value}' is a file, not a folder`,
+      'give a folder (it is created if missing)',
+    );
   }
   return dir;
 }

@@ -10,7 +10,11 @@ import type { Messages } from '../ui/i18n/messages.js';
 import type { CommandWords } from '../ui/i18n/command-words.js';
 import { formatCalendarDate } from '../ui/format.js';
 import { writeJson, writeLine } from './shared/io.js';
-import { addOcrAndContentOptions, ocrAndContentSourcesOf, resolveOcrAndContent } from './shared/ocr-content-options.js';
+import {
+  addOcrAndContentOptions,
+  ocrAndContentSourcesOf,
+  resolveOcrAndContent,
+} from './shared/ocr-content-options.js';
 import { configOption, dbOption, examples, jsonOption, langOption } from './shared/options.js';
 import { extractorOption } from './shared/pipeline-options.js';
 import type { ExtractorName } from '../app/open-extractor.js';
@@ -37,16 +41,15 @@ function matchOptions(command: Command) {
     .option('--no-content', 'do not read the PDF: judge the filename alone')
     .addOption(extractorOption());
   // The same OCR and trust flags as ingest: a scan is read here as the run would read it.
-  return addOcrAndContentOptions(withThresholds)
-    .addHelpText(
-      'after',
-      examples(
-        "match '3000003799_GARZA TIJERINA, MA ESTHER_6001467010_CONS.pdf'",
-        "match '/srv/drop/3000003799_GARZA TIJERINA, MA ESTHER_6001467010_CONS.pdf' --json",
-        "match '/srv/drop/3000003799_GARZA TIJERINA, MA ESTHER_6001467010_CONS.pdf' --ocr-engine tesseract",
-        "match '/srv/drop/3000003799_GARZA TIJERINA, MA ESTHER_6001467010_CONS.pdf' --extractor pdftotext",
-      ),
-    );
+  return addOcrAndContentOptions(withThresholds).addHelpText(
+    'after',
+    examples(
+      "match '3000003799_GARZA TIJERINA, MA ESTHER_6001467010_CONS.pdf'",
+      "match '/srv/drop/3000003799_GARZA TIJERINA, MA ESTHER_6001467010_CONS.pdf' --json",
+      "match '/srv/drop/3000003799_GARZA TIJERINA, MA ESTHER_6001467010_CONS.pdf' --ocr-engine tesseract",
+      "match '/srv/drop/3000003799_GARZA TIJERINA, MA ESTHER_6001467010_CONS.pdf' --extractor pdftotext",
+    ),
+  );
 }
 
 export type MatchOptions = ReturnType<ReturnType<typeof matchOptions>['opts']>;
@@ -125,15 +128,25 @@ export async function matchFilenames(
         continue;
       }
       const d = r.decision;
-      writeLine(io.stdout, words.decision(d.decision, d.confidence.toFixed(3), d.reason, messages.reason(d.reason)));
-      if (d.patient) writeLine(io.stdout, words.patient(`${d.patient.expediente} ${sanitizeForTerminal(formatPatientName(d.patient))}`));
+      writeLine(
+        io.stdout,
+        words.decision(d.decision, d.confidence.toFixed(3), d.reason, messages.reason(d.reason)),
+      );
+      if (d.patient)
+        writeLine(
+          io.stdout,
+          words.patient(`${d.patient.expediente} ${sanitizeForTerminal(formatPatientName(d.patient))}`),
+        );
       d.candidates.forEach((c, i) => {
         writeLine(
           io.stdout,
           `  ${i + 1}. ${c.patient.expediente} ${sanitizeForTerminal(formatPatientName(c.patient))}  ${c.scores.combined.toFixed(3)}`,
         );
         for (const reason of c.reasons) {
-          writeLine(io.stdout, `       · ${sanitizeForTerminal(words.candidateReason(reason, messages.fieldKind))}`);
+          writeLine(
+            io.stdout,
+            `       · ${sanitizeForTerminal(words.candidateReason(reason, messages.fieldKind))}`,
+          );
         }
       });
       if (d.candidates.length === 0) writeLine(io.stdout, words.noCandidates);
@@ -170,7 +183,10 @@ function contentLines(r: FilenameMatch, { messages, words }: MatchSay): string[]
       'nacimiento',
       // Day first in Spanish, as the reasons below it and every other date of the Spanish screens.
       id.fecha_nacimiento && id.fecha_nacimiento_alternativa
-        ? messages.eitherDate(formatCalendarDate(id.fecha_nacimiento, messages.lang), formatCalendarDate(id.fecha_nacimiento_alternativa, messages.lang))
+        ? messages.eitherDate(
+            formatCalendarDate(id.fecha_nacimiento, messages.lang),
+            formatCalendarDate(id.fecha_nacimiento_alternativa, messages.lang),
+          )
         : id.fecha_nacimiento && formatCalendarDate(id.fecha_nacimiento, messages.lang),
     ],
     ['sexo', id.sexo],

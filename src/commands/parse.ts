@@ -12,7 +12,9 @@ import { commandWordsFor, type CommandWords } from '../ui/i18n/command-words.js'
 import { messagesFor, resolveLanguage, type Messages } from '../ui/i18n/messages.js';
 
 export function parseCommand(command = new Command('parse')) {
-  return parseOptions(command).action((filenames, options, command) => finish(command, parseFilenames(filenames, options, contextOf(command))));
+  return parseOptions(command).action((filenames, options, command) =>
+    finish(command, parseFilenames(filenames, options, contextOf(command))),
+  );
 }
 
 /** The command's arguments, options and help, without its action (its handler's types come from here). */
@@ -26,7 +28,10 @@ function parseOptions(command: Command) {
     .addOption(langOption())
     .addHelpText(
       'after',
-      examples("parse '3000003799_GARZA TIJERINA, MARIA ESTHER_6001467010_CONS.pdf'", 'parse --json incoming/*.pdf'),
+      examples(
+        "parse '3000003799_GARZA TIJERINA, MARIA ESTHER_6001467010_CONS.pdf'",
+        'parse --json incoming/*.pdf',
+      ),
     )
     .addHelpText('after', documentTypesHelp());
 }
@@ -38,7 +43,8 @@ function parseOptions(command: Command) {
 function documentTypesHelp(): HelpText {
   return helpBlock(({ lang, localize }) => {
     const codesByType = new Map<string, string[]>();
-    for (const [code, type] of DOCUMENT_TYPE_BY_CODE) codesByType.set(type, [...(codesByType.get(type) ?? []), code]);
+    for (const [code, type] of DOCUMENT_TYPE_BY_CODE)
+      codesByType.set(type, [...(codesByType.get(type) ?? []), code]);
     const words = lang === 'es' ? messagesFor(lang).documentType : null;
     const lines = [...codesByType].map(
       ([type, codes]) => `  ${codes.join(', ').padEnd(24)}${type}${words ? ` (${words(type)})` : ''}`,
@@ -67,7 +73,9 @@ export function parseFilenames(
   const outcomes = filenames.map((input) => ({ input, result: parseFilename(input) }));
   const lang = resolveLanguage({ flag: options.lang, env: context.env });
   context.io.stdout.write(
-    options.json ? formatJson(outcomes) : formatHuman(outcomes, { messages: messagesFor(lang), words: commandWordsFor(lang).parse }),
+    options.json
+      ? formatJson(outcomes)
+      : formatHuman(outcomes, { messages: messagesFor(lang), words: commandWordsFor(lang).parse }),
   );
   return outcomes.every(({ result }) => result.ok) ? ExitCode.Success : ExitCode.SomeFailed;
 }
@@ -136,7 +144,10 @@ function formatParsed(input: string, parsed: ParsedFilename, { messages, words }
     ['apellido materno', parsed.apellidoMaterno || '—'],
     ['nombres', parsed.nombres],
     ['numero', parsed.numero ?? '—'],
-    ['tipo', words.type(parsed.documentType, parsed.documentTypeCode, messages.documentType(parsed.documentType))],
+    [
+      'tipo',
+      words.type(parsed.documentType, parsed.documentTypeCode, messages.documentType(parsed.documentType)),
+    ],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
   const lines = rows.map(([label, value]) => `  ${label.padEnd(width)}  ${sanitizeForTerminal(value)}`);

@@ -7,7 +7,9 @@ import { examples, jsonOption, langOption } from './shared/options.js';
 import { commandWords, commandWordsFor } from '../ui/i18n/command-words.js';
 
 export function processingTypesCommand(command = new Command('processing-types')) {
-  return processingTypesOptions(command).action((options, command) => finish(command, listProcessingTypes(options, contextOf(command))));
+  return processingTypesOptions(command).action((options, command) =>
+    finish(command, listProcessingTypes(options, contextOf(command))),
+  );
 }
 
 /** The command's arguments, options and help, without its action (its handler's types come from here). */
@@ -26,6 +28,8 @@ export function listProcessingTypes(
   const words = options.json ? commandWordsFor('en') : commandWords(options.lang, context.env ?? {});
   const types = PROCESSING_TYPES.map((value) => ({ value, ...words.processingTypes[value] }));
   if (options.json) writeJson(context.io, types);
-  else for (const t of types) writeLine(context.io.stdout, `${t.value.padEnd(11)} ${t.label.padEnd(11)} ${t.description}`);
+  else
+    for (const t of types)
+      writeLine(context.io.stdout, `${t.value.padEnd(11)} ${t.label.padEnd(11)} ${t.description}`);
   return ExitCode.Success;
 }

@@ -30,12 +30,20 @@ function reviewOptions(command: Command) {
     .addOption(dbOption())
     .addOption(new Option('--json', 'list the pending reviews as JSON on stdout (no interaction)'))
     .option('--collection <name>', 'vector collection (default: the one the session was ingested into)')
-    .option('--reopen <id>', 'lift a rejection: a rejected file id, or the first characters of its content hash')
+    .option(
+      '--reopen <id>',
+      'lift a rejection: a rejected file id, or the first characters of its content hash',
+    )
     .addOption(langOption())
     .addHelpText(
       'after',
       helpText(
-        examples('review', 'review 3f2a9c1e --user jlopez', 'review --json > pending.json', 'review --reopen 7c41e09a'),
+        examples(
+          'review',
+          'review 3f2a9c1e --user jlopez',
+          'review --json > pending.json',
+          'review --reopen 7c41e09a',
+        ),
         `Exit codes: ${ExitCode.Success} no reviews left pending, ${ExitCode.ReviewPending} some still pending.`,
       ),
     );
@@ -165,7 +173,10 @@ async function reviewHoldingKeys(
     // The review ran in the alternate screen: the main screen is as it was, and this line goes below it.
     writeLine(io.stdout, messagesFor(lang).reviewClosing(outcome.tally, outcome.stillPending));
     if (sitting.terminalClosed && outcome.stillPending > 0)
-      writeLine(io.stderr, messages.reviewTerminalClosed(outcome.stillPending, sessionId?.slice(0, 8) ?? null));
+      writeLine(
+        io.stderr,
+        messages.reviewTerminalClosed(outcome.stillPending, sessionId?.slice(0, 8) ?? null),
+      );
     return outcome.stillPending > 0 ? ExitCode.ReviewPending : ExitCode.Success;
   });
 }

@@ -18,7 +18,9 @@ import { addOcrAndContentOptions, ocrAndContentSourcesOf } from './shared/ocr-co
 import { addPipelineOptions } from './shared/pipeline-options.js';
 
 export function serveCommand(command = new Command('serve')) {
-  return serveOptions(command).action(async (options, command) => finish(command, await serve(options, contextOf(command))));
+  return serveOptions(command).action(async (options, command) =>
+    finish(command, await serve(options, contextOf(command))),
+  );
 }
 
 /** The command's options and help, without its action (its handler's types come from here). */
@@ -31,16 +33,28 @@ function serveOptions(command: Command) {
     )
     .option('--port <n>', 'port to listen on (default 8000; config serve.port)')
     .option('--host <address>', 'address to listen on (default 127.0.0.1; config serve.host)')
-    .option('--upload-dir <dir>', 'where uploaded PDFs are kept, one owner-only folder per session (default ./tecsalud-uploads)')
+    .option(
+      '--upload-dir <dir>',
+      'where uploaded PDFs are kept, one owner-only folder per session (default ./tecsalud-uploads)',
+    )
     .option('--max-files-per-session <n>', 'files a session takes (default 1000, as the service)')
     .option(
       '--session-expiry <duration>',
       'discard a session nobody processed, with its uploads, once no file was uploaded into it for this long (e.g. 24h, 3d; off: keep it until processed or discarded; default 72h; config serve.sessionExpiry)',
     )
-    .option('--cors-origin <origin...>', 'origins a browser may call the API from, e.g. https://intranet.hospital.local (default none)')
-    .option('--rate-limit <n>', 'requests a minute per token, per client address without one (401s included); 0: no limit (default 600)')
+    .option(
+      '--cors-origin <origin...>',
+      'origins a browser may call the API from, e.g. https://intranet.hospital.local (default none)',
+    )
+    .option(
+      '--rate-limit <n>',
+      'requests a minute per token, per client address without one (401s included); 0: no limit (default 600)',
+    )
     .addOption(
-      new Option('--trust-proxy [addresses]', 'behind a reverse proxy: take the client’s address from X-Forwarded-For (the proxy’s addresses, comma-separated)'),
+      new Option(
+        '--trust-proxy [addresses]',
+        'behind a reverse proxy: take the client’s address from X-Forwarded-For (the proxy’s addresses, comma-separated)',
+      ),
     )
     .option('--no-auth', 'accept calls without a token (only when listening on a loopback address)')
     .option(
@@ -80,7 +94,10 @@ export async function serve(options: ServeCommandOptions, context: CommandContex
     import('../server/start-server.js'),
     import('../app/rotating-log.js'),
   ]);
-  const logTo = options.logFile && options.logFile !== '-' ? path.resolve(context.cwd, options.logFile) : context.io.stderr;
+  const logTo =
+    options.logFile && options.logFile !== '-'
+      ? path.resolve(context.cwd, options.logFile)
+      : context.io.stderr;
   const running = await startServer({
     location: context,
     backends,
@@ -108,7 +125,12 @@ export async function serve(options: ServeCommandOptions, context: CommandContex
   // the ready line too: a SIGHUP sent as soon as it is read (logrotate, a test) killed the server outright.
   const stopReopening = logsToFile
     ? reopenOnHangup(
-        () => void running.reopenLog().catch((error: unknown) => writeLine(io.stderr, `${words.warning}: ${words.reopenFailed(String(error))}`)),
+        () =>
+          void running
+            .reopenLog()
+            .catch((error: unknown) =>
+              writeLine(io.stderr, `${words.warning}: ${words.reopenFailed(String(error))}`),
+            ),
       )
     : () => undefined;
   // With --json, stdout holds the one JSON line a script reads; what people read goes to stderr.
@@ -119,7 +141,11 @@ export async function serve(options: ServeCommandOptions, context: CommandContex
     writeLine(say, words.sweptUploads(running.sweptUploads));
   }
   if (running.resumed.length > 0) writeLine(say, words.resuming(running.resumed.length));
-  if (running.expiredSessions.length > 0) writeLine(say, words.expiredSessions(running.expiredSessions.length, describeExpiry(running.sessionExpiryMs)));
+  if (running.expiredSessions.length > 0)
+    writeLine(
+      say,
+      words.expiredSessions(running.expiredSessions.length, describeExpiry(running.sessionExpiryMs)),
+    );
   writeLine(say, words.listening(running.url));
   if (options.json) writeJsonLine(io, startedJson(running, settings));
   if (!settings.auth) writeLine(io.stderr, `${words.warning}: ${words.noAuth}`);
@@ -180,7 +206,9 @@ export async function resolveServePipeline(
 /** Resolves on SIGTERM or SIGINT, and SIGHUP with `hangup` (or the context's signal, in tests). */
 function stopRequested(signal: AbortSignal | undefined, { hangup }: { hangup: boolean }): Promise<void> {
   if (signal) {
-    return signal.aborted ? Promise.resolve() : new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+    return signal.aborted
+      ? Promise.resolve()
+      : new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
   }
   const signals: NodeJS.Signals[] = hangup ? ['SIGTERM', 'SIGINT', 'SIGHUP'] : ['SIGTERM', 'SIGINT'];
   return new Promise((resolve) => {
@@ -212,7 +240,10 @@ export function resolveServeSettings(
   const sizeText = options.maxFileSize ?? file.maxFileSize;
   const maxFileSize = sizeText === undefined ? 10 * 1024 * 1024 : parseByteSize(sizeText);
   if (maxFileSize === null || maxFileSize <= 0) {
-    throw new UsageError(`--max-file-size '${sizeText}' is not a size`, 'write it like 10MB, 512KB or 1048576');
+    throw new UsageError(
+      `--max-file-size '${sizeText}' is not a size`,
+      'write it like 10MB, 512KB or 1048576',
+    );
   }
   // The flag is checked with the other path flags; the file's value is no more expanded by a shell.
   if (options.uploadDir === undefined && file.uploadDir !== undefined) {
@@ -223,7 +254,10 @@ export function resolveServeSettings(
       ? (file.trustProxy ?? false)
       : options.trustProxy === true
         ? true
-        : options.trustProxy.split(',').map((address) => address.trim()).filter(Boolean);
+        : options.trustProxy
+            .split(',')
+            .map((address) => address.trim())
+            .filter(Boolean);
   return {
     host,
     port,
@@ -233,14 +267,22 @@ export function resolveServeSettings(
     rateLimitPerMinute: wholeNumber(options.rateLimit, '--rate-limit', 0) ?? file.rateLimit ?? 600,
     trustProxy,
     maxFileSize,
-    maxFilesPerSession: wholeNumber(options.maxFilesPerSession, '--max-files-per-session', 1) ?? file.maxFilesPerSession ?? 1000,
+    maxFilesPerSession:
+      wholeNumber(options.maxFilesPerSession, '--max-files-per-session', 1) ??
+      file.maxFilesPerSession ??
+      1000,
     sessionExpiryMs: resolveSessionExpiry(options.sessionExpiry, file.sessionExpiry),
   };
 }
 
 export function isLoopback(host: string): boolean {
   const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
-  return bare === 'localhost' || bare === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bare) || bare === '::ffff:127.0.0.1';
+  return (
+    bare === 'localhost' ||
+    bare === '::1' ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bare) ||
+    bare === '::ffff:127.0.0.1'
+  );
 }
 
 function wholeNumber(text: string | undefined, flag: string, min: number, max?: number): number | undefined {
@@ -256,5 +298,8 @@ function checkOrigin(origin: string): string {
   } catch {
     // fall through to the error
   }
-  throw new UsageError(`'${origin}' is not an origin`, 'write it as the browser sends it: https://intranet.hospital.local or http://localhost:3000');
+  throw new UsageError(
+    `'${origin}' is not an origin`,
+    'write it as the browser sends it: https://intranet.hospital.local or http://localhost:3000',
+  );
 }

@@ -11,7 +11,9 @@ import { configOption, dbOption, examples, jsonOption, langOption } from './shar
 import { toSessionJson } from './shared/report-json.js';
 
 export function sessionsCommand(command = new Command('sessions')) {
-  return sessionsOptions(command).action(async (options, command) => finish(command, await listSessions(options, contextOf(command))));
+  return sessionsOptions(command).action(async (options, command) =>
+    finish(command, await listSessions(options, contextOf(command))),
+  );
 }
 
 /** The command's arguments, options and help, without its action (its handler's types come from here). */
@@ -46,7 +48,13 @@ export async function listSessions(options: SessionsOptions, context: CommandCon
         io.stdout,
         `${s.id.slice(0, 8)}  ${formatLocalTimestamp(s.createdAt, lang)}  ${words.status(s.status)} ` +
           // Already waiting only when there are: a copy of content already waiting is another session's review.
-          words.counts(formatCount(s.processedFiles).padStart(5), formatCount(s.totalFiles).padEnd(5), s.failedFiles, s.reviewRequired, s.alreadyWaiting) +
+          words.counts(
+            formatCount(s.processedFiles).padStart(5),
+            formatCount(s.totalFiles).padEnd(5),
+            s.failedFiles,
+            s.reviewRequired,
+            s.alreadyWaiting,
+          ) +
           sanitizeForTerminal(s.sourceDir),
       );
     }

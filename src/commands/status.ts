@@ -10,7 +10,9 @@ import type { BatchFile } from '../db/schema.js';
 import { batchFileFlags, storedContent, toBatchFileJson, toSessionJson } from './shared/report-json.js';
 
 export function statusCommand(command = new Command('status')) {
-  return statusOptions(command).action(async (session, options, command) => finish(command, await showStatus(session, options, contextOf(command))));
+  return statusOptions(command).action(async (session, options, command) =>
+    finish(command, await showStatus(session, options, contextOf(command))),
+  );
 }
 
 /** The command's arguments, options and help, without its action (its handler's types come from here). */
@@ -65,7 +67,9 @@ export async function showStatus(
     ['patients', words.patients(s.matched_patients, s.created_patients)],
     ['review required', formatCount(s.review_required)],
     // A re-run's copies of content already waiting: the review is that file's (`review` of this session walks it).
-    ...(s.already_waiting > 0 ? [['already waiting', words.alreadyWaiting(s.already_waiting)] as [StatusRow, unknown]] : []),
+    ...(s.already_waiting > 0
+      ? [['already waiting', words.alreadyWaiting(s.already_waiting)] as [StatusRow, unknown]]
+      : []),
     ['duplicates', formatCount(s.duplicates)],
     ['created', at(s.created_at)],
     ['started', s.started_at ? at(s.started_at) : '—'],
@@ -85,10 +89,16 @@ export async function showStatus(
         io.stdout,
         `  ${words.fileOutcome(f.outcome ?? f.processingStatus).padEnd(22)} ${sanitizeForTerminal(f.relativePath)}` +
           // The id `documents move` / `documents detach` take; a rejected file's id is what `review --reopen` takes.
-          (f.documentId ? `  doc ${f.documentId.slice(0, 8)}` : f.matchingStatus === 'rejected' ? `  file ${f.id.slice(0, 8)}` : '') +
+          (f.documentId
+            ? `  doc ${f.documentId.slice(0, 8)}`
+            : f.matchingStatus === 'rejected'
+              ? `  file ${f.id.slice(0, 8)}`
+              : '') +
           (flags.length > 0 ? `  ⚑ ${flags.map(words.flag).join(', ')}` : '') +
           (f.errorMessage ? more(words.detail(f.errorMessage)) : '') +
-          (f.ocrEngine ? more(words.ocr(f.ocrEngine, f.ocrPages ?? 0, f.ocrConfidence, Boolean(f.lowOcrConfidence))) : '') +
+          (f.ocrEngine
+            ? more(words.ocr(f.ocrEngine, f.ocrPages ?? 0, f.ocrConfidence, Boolean(f.lowOcrConfidence)))
+            : '') +
           contentLines(f, words).map(more).join('') +
           (f.moveError ? more(words.notMoved(words.detail(f.moveError))) : ''),
       );

@@ -32,7 +32,10 @@ function unlockOptions(command: Command) {
         'A run lock left by a killed run on this host is taken over by the next run by itself; a lock taken on\n' +
           'another host (a container that came back under another host name, a machine that went down) needs a\n' +
           'person to say that run is over. A run that still goes on is never unlocked (exit 75).',
-        examples('unlock /srv/entrada/expedientes', 'unlock /srv/entrada/expedientes --force   # taken on another host'),
+        examples(
+          'unlock /srv/entrada/expedientes',
+          'unlock /srv/entrada/expedientes --force   # taken on another host',
+        ),
       ),
     );
 }
@@ -40,7 +43,8 @@ function unlockOptions(command: Command) {
 export type UnlockOptions = ReturnType<ReturnType<typeof unlockOptions>['opts']>;
 
 export async function unlock(dir: string, options: UnlockOptions, context: CommandContext): Promise<number> {
-  if (dir.trim() === '') throw new UsageError('name the folder whose run lock to lift (an empty argument was given)');
+  if (dir.trim() === '')
+    throw new UsageError('name the folder whose run lock to lift (an empty argument was given)');
   const { unlockFolder } = await import('../app/unlock-folder.js');
   const { sourceDir, removed } = await unlockFolder(context, {
     dir: path.resolve(context.cwd, dir),
@@ -58,7 +62,12 @@ export async function unlock(dir: string, options: UnlockOptions, context: Comma
     writeJson(context.io, {
       source_dir: sourceDir,
       removed: removed
-        ? { pid: removed.pid, host: removed.host, started_at: removed.startedAt, session_id: removed.sessionId }
+        ? {
+            pid: removed.pid,
+            host: removed.host,
+            started_at: removed.startedAt,
+            session_id: removed.sessionId,
+          }
         : null,
     });
   } else if (removed) {
@@ -72,7 +81,10 @@ export async function unlock(dir: string, options: UnlockOptions, context: Comma
       }),
     );
   } else {
-    writeLine(context.io.stdout, commandWords(options.lang, context.env).unlock.nothing(sanitizeForTerminal(sourceDir)));
+    writeLine(
+      context.io.stdout,
+      commandWords(options.lang, context.env).unlock.nothing(sanitizeForTerminal(sourceDir)),
+    );
   }
   return ExitCode.Success;
 }

@@ -8,7 +8,15 @@ import { readNumberSetting } from '../config/number-setting.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { contextOf, finish, type CommandContext } from './context.js';
 import { writeJson, writeLine } from './shared/io.js';
-import { addBackendOptions, dbOption, EXIT_CODES_HELP, examples, helpText, jsonOption, langOption } from './shared/options.js';
+import {
+  addBackendOptions,
+  dbOption,
+  EXIT_CODES_HELP,
+  examples,
+  helpText,
+  jsonOption,
+  langOption,
+} from './shared/options.js';
 
 export function workerCommand(command = new Command('worker')) {
   return workerOptions(command).action(async (options, command) =>
@@ -44,8 +52,14 @@ function workerOptions(command: Command) {
       ).choices(EXTRACTORS),
     )
     .option('--timeout <seconds>', 'per-file text-extraction limit (default 60)')
-    .option('--log-file <path>', "structured JSON logs (pino), owner-only, reopened on SIGHUP; '-' for stderr")
-    .option('--redact', 'keep patient names out of the log (the default: expediente and content hash identify files)')
+    .option(
+      '--log-file <path>',
+      "structured JSON logs (pino), owner-only, reopened on SIGHUP; '-' for stderr",
+    )
+    .option(
+      '--redact',
+      'keep patient names out of the log (the default: expediente and content hash identify files)',
+    )
     .option('--no-redact', 'let the log name files and patients (for a log only its readers may see)')
     .option('--quiet', 'print nothing but errors')
     .addOption(dbOption())
@@ -101,9 +115,12 @@ const optionsSchema = z.object({
  */
 export async function worker(options: WorkerCommandOptions, context: CommandContext): Promise<number> {
   // pg-boss 10 refuses a job expiry of a day or more.
-  if (options.concurrency !== undefined) readNumberSetting(options.concurrency, '--concurrency', { kind: 'whole', min: 1, max: 64 });
-  if (options.jobTimeout !== undefined) readNumberSetting(options.jobTimeout, '--job-timeout', { kind: 'whole', min: 5, max: 23 * 3600 });
-  if (options.timeout !== undefined) readNumberSetting(options.timeout, '--timeout', { kind: 'decimal', min: 0, minExclusive: true });
+  if (options.concurrency !== undefined)
+    readNumberSetting(options.concurrency, '--concurrency', { kind: 'whole', min: 1, max: 64 });
+  if (options.jobTimeout !== undefined)
+    readNumberSetting(options.jobTimeout, '--job-timeout', { kind: 'whole', min: 5, max: 23 * 3600 });
+  if (options.timeout !== undefined)
+    readNumberSetting(options.timeout, '--timeout', { kind: 'decimal', min: 0, minExclusive: true });
   const parsed = optionsSchema.safeParse({
     concurrency: options.concurrency,
     jobTimeout: options.jobTimeout,
@@ -113,12 +130,13 @@ export async function worker(options: WorkerCommandOptions, context: CommandCont
   if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => issue.message).join('; '));
   const settings = parsed.data;
   const { io } = context;
-  const [{ runWorker }, { openWorkerLog }, { workerEventLine }, { messagesFor, resolveLanguage }] = await Promise.all([
-    import('../app/run-worker.js'),
-    import('../app/worker-log.js'),
-    import('./shared/worker-lines.js'),
-    import('../ui/i18n/messages.js'),
-  ]);
+  const [{ runWorker }, { openWorkerLog }, { workerEventLine }, { messagesFor, resolveLanguage }] =
+    await Promise.all([
+      import('../app/run-worker.js'),
+      import('../app/worker-log.js'),
+      import('./shared/worker-lines.js'),
+      import('../ui/i18n/messages.js'),
+    ]);
   // The operator's lines in the language `ingest` would speak here (--lang, LC_ALL / LANG); the log and
   // --json stay English, read by programs and IT staff.
   const lang = resolveLanguage({ flag: options.lang, env: context.env });

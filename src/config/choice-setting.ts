@@ -18,14 +18,18 @@ export function choiceError(value: string, allowed: readonly string[], setting: 
   const write = (choice: string) => writeSetting(setting, `"${choice}"`, choice);
   return new UsageError(
     `${setting} must be ${listOfChoices(allowed)}, not '${value}'`,
-    near === null ? `write one of them, e.g. ${write(allowed[0]!)}` : `did you mean '${near}'? write ${write(near)}`,
+    near === null
+      ? `write one of them, e.g. ${write(allowed[0]!)}`
+      : `did you mean '${near}'? write ${write(near)}`,
   );
 }
 
 /** `'a', 'b' or 'c'`. */
 export function listOfChoices(allowed: readonly string[]): string {
   const quoted = allowed.map((choice) => `'${choice}'`);
-  return quoted.length < 2 ? quoted.join('') : `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}`;
+  return quoted.length < 2
+    ? quoted.join('')
+    : `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}`;
 }
 
 /**

@@ -18,9 +18,9 @@ const text = (field: string) =>
     .min(1, `${field} must not be empty`);
 /** A JSON number checked against its range, refused in the words a flag's value is (readNumberSetting). */
 const inRange = (field: string, range: NumberRange) =>
-  z
-    .number({ error: () => `${field} must be a number` })
-    .refine((n) => isInNumberRange(n, range), { error: (issue) => rangeMessage(field, range, String(issue.input)) });
+  z.number({ error: () => `${field} must be a number` }).refine((n) => isInNumberRange(n, range), {
+    error: (issue) => rangeMessage(field, range, String(issue.input)),
+  });
 const whole = (field: string, min: number, max?: number) => inRange(field, { kind: 'whole', min, max });
 const seconds = (field: string) => inRange(field, { kind: 'decimal', min: 0, minExclusive: true });
 
@@ -71,7 +71,10 @@ export const configFileSchema = z.strictObject(
         enabled: z.boolean({ error: () => 'queue.enabled must be true or false' }).optional(),
         schema: z
           .string({ error: () => 'queue.schema must be a string' })
-          .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'queue.schema must be a PostgreSQL name (lowercase letters, digits, _)')
+          .regex(
+            /^[a-z_][a-z0-9_]{0,62}$/,
+            'queue.schema must be a PostgreSQL name (lowercase letters, digits, _)',
+          )
           .optional(),
         retryLimit: whole('queue.retryLimit', 0).optional(),
         retryDelaySeconds: whole('queue.retryDelaySeconds', 1).optional(),
@@ -105,9 +108,7 @@ export const configFileSchema = z.strictObject(
       })
       .optional(),
     /** Modes of what the tool creates: 'owner' (0600 / 0700, the default) or 'group' (0640 / 0750). */
-    fileMode: z
-      .enum(FILE_MODE_POLICIES, { error: () => "fileMode must be 'owner' or 'group'" })
-      .optional(),
+    fileMode: z.enum(FILE_MODE_POLICIES, { error: () => "fileMode must be 'owner' or 'group'" }).optional(),
     /** Years a document is kept from its patient's last document before `cleanup --purge` may delete it. */
     retentionYears: whole('retentionYears', 0).optional(),
     /** `tecsalud-batch serve`: the HTTP API (flags override these). */
@@ -117,7 +118,9 @@ export const configFileSchema = z.strictObject(
         port: whole('serve.port', 0, 65535).optional(),
         uploadDir: text('serve.uploadDir').optional(),
         /** Origins allowed to call the API from a browser (CORS); none by default. */
-        corsOrigins: z.array(text('serve.corsOrigins[]'), { error: () => 'serve.corsOrigins must be a list of origins' }).optional(),
+        corsOrigins: z
+          .array(text('serve.corsOrigins[]'), { error: () => 'serve.corsOrigins must be a list of origins' })
+          .optional(),
         /** Requests per minute per token (per client address without one, 401s included); 0 turns the limit off. */
         rateLimit: whole('serve.rateLimit', 0).optional(),
         /** Largest uploaded file, e.g. "10MB". */
@@ -126,9 +129,11 @@ export const configFileSchema = z.strictObject(
         /** How long a session nobody processed is kept after its last upload, e.g. "72h", "3d"; "off": until processed. */
         sessionExpiry: text('serve.sessionExpiry').optional(),
         /** Behind a reverse proxy: take the client's address from X-Forwarded-For (the proxy's address list, or true). */
-        trustProxy: z.union([z.boolean(), z.array(text('serve.trustProxy[]'))], {
-          error: () => 'serve.trustProxy must be true, false or a list of proxy addresses',
-        }).optional(),
+        trustProxy: z
+          .union([z.boolean(), z.array(text('serve.trustProxy[]'))], {
+            error: () => 'serve.trustProxy must be true, false or a list of proxy addresses',
+          })
+          .optional(),
       })
       .optional(),
   },

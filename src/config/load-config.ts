@@ -163,9 +163,16 @@ export async function loadBackendConfig(flags: BackendFlags): Promise<BackendCon
     DEFAULT_COLLECTION,
   );
   const collectionFrom =
-    sources.collection === 'flag' ? '--collection' : sources.collection === 'env' ? 'TECSALUD_COLLECTION' : 'collection';
+    sources.collection === 'flag'
+      ? '--collection'
+      : sources.collection === 'env'
+        ? 'TECSALUD_COLLECTION'
+        : 'collection';
   if (collection.trim() === '') {
-    throw new UsageError(`${collectionFrom} must not be empty`, `leave it out for the default collection '${DEFAULT_COLLECTION}'`);
+    throw new UsageError(
+      `${collectionFrom} must not be empty`,
+      `leave it out for the default collection '${DEFAULT_COLLECTION}'`,
+    );
   }
   // Chroma refuses other names with a 400 in the middle of the run; said here, before anything starts.
   if (vectorStore === 'chroma' && !CHROMA_COLLECTION_NAME.test(collection)) {
@@ -204,7 +211,9 @@ export async function loadBackendConfig(flags: BackendFlags): Promise<BackendCon
       tenant: e('CHROMA_TENANT') ?? values.chroma?.tenant,
       database: e('CHROMA_DATABASE') ?? values.chroma?.database,
       batchSize: values.chroma?.batchSize,
-      timeoutSeconds: positiveSeconds(e('TECSALUD_CHROMA_TIMEOUT'), 'TECSALUD_CHROMA_TIMEOUT') ?? values.chroma?.timeoutSeconds,
+      timeoutSeconds:
+        positiveSeconds(e('TECSALUD_CHROMA_TIMEOUT'), 'TECSALUD_CHROMA_TIMEOUT') ??
+        values.chroma?.timeoutSeconds,
       authToken: flags.chromaToken?.trim() || e('CHROMA_AUTH_TOKEN') || values.chroma?.authToken,
       authHeader: authHeader
         ? oneOfIgnoringCase(authHeader, CHROMA_AUTH_HEADERS, 'CHROMA_AUTH_TOKEN_TRANSPORT_HEADER')
@@ -254,7 +263,8 @@ async function readConfigFile(flags: BackendFlags): Promise<{ file: string | nul
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (!explicit && code === 'ENOENT') return { file: null, values: {} };
-    const why = code === 'ENOENT' ? 'it does not exist' : (fileSystemProblem(error) ?? (error as Error).message);
+    const why =
+      code === 'ENOENT' ? 'it does not exist' : (fileSystemProblem(error) ?? (error as Error).message);
     throw new UsageError(`cannot read the config file ${file}: ${why}`, 'check the path given with --config');
   }
   const name = path.basename(file);
@@ -262,7 +272,9 @@ async function readConfigFile(flags: BackendFlags): Promise<{ file: string | nul
   if (text.replace(/^\uFEFF/, '').trim() === '') {
     throw new UsageError(
       `the config file ${file} is empty`,
-      explicit ? 'write {} in it for no settings, or leave out --config' : 'write {} in it for no settings, or remove it',
+      explicit
+        ? 'write {} in it for no settings, or leave out --config'
+        : 'write {} in it for no settings, or remove it',
     );
   }
   let json: unknown;
@@ -317,8 +329,14 @@ function describeIssue(issue: z.core.$ZodIssue, json: unknown): { message: strin
       const full = [...where, key].join('.');
       const near = closestChoice(key, known);
       return near === null
-        ? { message: `unknown key '${full}'`, fix: `remove '${full}'${known.length > 0 ? ` (the keys${where.length > 0 ? ` of ${where.join('.')}` : ''} are ${known.join(', ')})` : ''}` }
-        : { message: `unknown key '${full}'`, fix: `did you mean '${[...where, near].join('.')}'? write that instead of '${full}'` };
+        ? {
+            message: `unknown key '${full}'`,
+            fix: `remove '${full}'${known.length > 0 ? ` (the keys${where.length > 0 ? ` of ${where.join('.')}` : ''} are ${known.join(', ')})` : ''}`,
+          }
+        : {
+            message: `unknown key '${full}'`,
+            fix: `did you mean '${[...where, near].join('.')}'? write that instead of '${full}'`,
+          };
     });
   }
   const key = where.join('.');
@@ -328,7 +346,10 @@ function describeIssue(issue: z.core.$ZodIssue, json: unknown): { message: strin
     return [
       key
         ? { message: `${key} must be an object of settings ({ … }), not ${given}` }
-        : { message: `the config file must hold one JSON object of settings ({ … }), not ${given}`, fix: 'write {} for no settings' },
+        : {
+            message: `the config file must hold one JSON object of settings ({ … }), not ${given}`,
+            fix: 'write {} for no settings',
+          },
     ];
   }
   // Our messages name their field; zod's generic ones get the path in front.
@@ -338,7 +359,14 @@ function describeIssue(issue: z.core.$ZodIssue, json: unknown): { message: strin
     const choices = issue.values.filter((v): v is string => typeof v === 'string');
     if (typeof given === 'string') {
       const near = closestChoice(given, choices);
-      return [{ message: `${message}, not '${given}'`, ...(near === null ? {} : { fix: `did you mean '${near}'? write "${where[where.length - 1]}": "${near}"` }) }];
+      return [
+        {
+          message: `${message}, not '${given}'`,
+          ...(near === null
+            ? {}
+            : { fix: `did you mean '${near}'? write "${where[where.length - 1]}": "${near}"` }),
+        },
+      ];
     }
   }
   return [{ message }];
@@ -373,6 +401,7 @@ function jsonKindOf(value: unknown): string {
 
 function valueAt(json: unknown, keyPath: readonly string[]): unknown {
   let value = json;
-  for (const key of keyPath) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+  for (const key of keyPath)
+    value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
   return value;
 }

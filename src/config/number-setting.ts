@@ -30,8 +30,13 @@ export function readNumberSetting(text: string, setting: string, range: NumberRa
 /** "a whole number from 1 to 64", "a number above 0", "a whole number from 1 up". */
 export function describeRange(range: NumberRange): string {
   const what = range.kind === 'whole' ? 'a whole number' : 'a number';
-  if (range.minExclusive) return range.max === undefined ? `${what} above ${range.min}` : `${what} above ${range.min} and up to ${range.max}`;
-  return range.max === undefined ? `${what} from ${range.min} up` : `${what} from ${range.min} to ${range.max}`;
+  if (range.minExclusive)
+    return range.max === undefined
+      ? `${what} above ${range.min}`
+      : `${what} above ${range.min} and up to ${range.max}`;
+  return range.max === undefined
+    ? `${what} from ${range.min} up`
+    : `${what} from ${range.min} to ${range.max}`;
 }
 
 /** The refusal of a value out of range, for a setting read elsewhere (the config file's JSON numbers). */
@@ -58,7 +63,10 @@ export function parsePlainNumber(text: string, setting: string, kind: 'whole' | 
   const plain = kind === 'whole' ? /^\d+$/ : /^(?:\d+(?:\.\d+)?|\.\d+)$/;
   if (plain.test(text)) return Number(text);
   const meant = text.trim() === '' ? Number.NaN : Number(text.trim());
-  const candidate = Number.isFinite(meant) && meant >= 0 && (kind === 'decimal' || Number.isInteger(meant)) ? String(meant) : null;
+  const candidate =
+    Number.isFinite(meant) && meant >= 0 && (kind === 'decimal' || Number.isInteger(meant))
+      ? String(meant)
+      : null;
   throw new UsageError(
     `${setting} must be ${kind === 'whole' ? 'a whole number' : 'a number'} in plain decimal digits, not '${text}'`,
     candidate !== null && candidate !== text

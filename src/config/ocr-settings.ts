@@ -46,7 +46,11 @@ export function resolveOcrSettings(flags: OcrFlags, file: BackendConfig['ocr'] =
   );
   let minConfidence: number = file.minConfidence ?? OCR_DEFAULTS.minConfidence;
   if (flags.ocrMinConfidence !== undefined) {
-    minConfidence = readNumberSetting(flags.ocrMinConfidence, '--ocr-min-confidence', { kind: 'decimal', min: 0, max: 1 });
+    minConfidence = readNumberSetting(flags.ocrMinConfidence, '--ocr-min-confidence', {
+      kind: 'decimal',
+      min: 0,
+      max: 1,
+    });
   }
   return {
     mode,

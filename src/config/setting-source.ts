@@ -17,7 +17,10 @@ export const SETTING_NAMES: Record<SourcedSetting, Record<'flag' | 'env', string
  * `TECSALUD_DB` or `the config file's db (FILE)`. Undefined when none was (the default): then any of them is
  * the place to write one.
  */
-export function databaseSettingOf(config: Pick<BackendConfig, 'sources' | 'file'> | null, flag: string | undefined): string | undefined {
+export function databaseSettingOf(
+  config: Pick<BackendConfig, 'sources' | 'file'> | null,
+  flag: string | undefined,
+): string | undefined {
   if (config === null) return flag === undefined ? undefined : SETTING_NAMES.db.flag;
   const source = config.sources.db;
   if (source === 'flag' || source === 'env') return SETTING_NAMES.db[source];

@@ -16,7 +16,11 @@ export const ENVIRONMENT_SETTINGS = [
 ] as const;
 
 /** Set by the tool for its own child processes: read, so never "unknown", but nothing to suggest to a person. */
-const INTERNAL_VARIABLES = ['TECSALUD_PDFIUM_MAX_MEMORY_MB', 'TECSALUD_OCR_MEMORY_LIMIT_MB', 'TECSALUD_PDFTOTEXT_COPROCESS'];
+const INTERNAL_VARIABLES = [
+  'TECSALUD_PDFIUM_MAX_MEMORY_MB',
+  'TECSALUD_OCR_MEMORY_LIMIT_MB',
+  'TECSALUD_PDFTOTEXT_COPROCESS',
+];
 
 /** The test suite's and the bench's own switches (TECSALUD_TEST_POSTGRES…): the CLIs they spawn inherit them. */
 const DEVELOPMENT_PREFIXES = ['TECSALUD_TEST_', 'TECSALUD_BENCH_', 'TECSALUD_CAPTURE_'];

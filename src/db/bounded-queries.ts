@@ -27,8 +27,12 @@ export function boundQueries(client: QueryingClient, bound: QueryBound): void {
     if (bound.ms > 0 && result instanceof Promise) {
       const ms = bound.ms;
       const timer = setTimeout(() => {
-        const error = Object.assign(new Error(`the server did not answer within ${ms / 1000} s`), { code: 'ETIMEDOUT' });
-        (client as unknown as { connection?: { stream?: { destroy(error: Error): void } } }).connection?.stream?.destroy(error);
+        const error = Object.assign(new Error(`the server did not answer within ${ms / 1000} s`), {
+          code: 'ETIMEDOUT',
+        });
+        (
+          client as unknown as { connection?: { stream?: { destroy(error: Error): void } } }
+        ).connection?.stream?.destroy(error);
       }, ms);
       const done = () => clearTimeout(timer);
       result.then(done, done);

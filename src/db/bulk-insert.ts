@@ -58,7 +58,9 @@ export function sqliteInsertIgnoringConflicts<T extends keyof Database & string>
       const row = rows[r] as Record<string, unknown>;
       for (const key of keys) params[p++] = row[key] ?? null;
     }
-    const result = preparedInsert(sqlite, table.sqlName, table.columns, table.conflictColumns, count).run(...params);
+    const result = preparedInsert(sqlite, table.sqlName, table.columns, table.conflictColumns, count).run(
+      ...params,
+    );
     inserted += (result as { changes: number }).changes;
   }
   return inserted;

@@ -38,7 +38,10 @@ const DRIVER_MESSAGES = [
 export function isConnectionLoss(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && (NETWORK_CODES.has(code) || SERVER_CODES.has(code) || code.startsWith('08'))) {
+  if (
+    typeof code === 'string' &&
+    (NETWORK_CODES.has(code) || SERVER_CODES.has(code) || code.startsWith('08'))
+  ) {
     return true;
   }
   if (DRIVER_MESSAGES.some((pattern) => pattern.test(error.message))) return true;
@@ -52,7 +55,11 @@ export function isConnectionLoss(error: unknown): boolean {
 const NO_ANSWER = /^the server did not answer within /;
 
 /** The error a person reads for a PostgreSQL server that could not be reached or dropped the connection. */
-export function postgresUnavailable(error: unknown, target: DatabaseTarget, when: 'reach' | 'lost'): ServiceUnavailableError {
+export function postgresUnavailable(
+  error: unknown,
+  target: DatabaseTarget,
+  when: 'reach' | 'lost',
+): ServiceUnavailableError {
   const reason = describeError(error).split('\n')[0];
   const code = unreachableCode(error);
   const tls = code !== null && isTlsCode(code);
@@ -142,11 +149,16 @@ export function serviceDown(
   database: { target: DatabaseTarget },
 ): ServiceUnavailableError | null {
   if (error instanceof ServiceUnavailableError) return error;
-  if (database.target.kind === 'postgres' && isConnectionRefusal(error)) return postgresRefusal(error, database.target);
+  if (database.target.kind === 'postgres' && isConnectionRefusal(error))
+    return postgresRefusal(error, database.target);
   if (database.target.kind === 'postgres' && isConnectionLoss(error)) {
     // A connection that was never made (refused, no such host, a certificate refused, a server that never
     // answered the connect) is not a lost one.
-    return postgresUnavailable(error, database.target, unreachableCode(error) || neverAnswered(error) ? 'reach' : 'lost');
+    return postgresUnavailable(
+      error,
+      database.target,
+      unreachableCode(error) || neverAnswered(error) ? 'reach' : 'lost',
+    );
   }
   return storageRefused(error, database.target);
 }

@@ -31,7 +31,9 @@ export function databaseFileError(error: unknown, target: DatabaseTarget): UserE
   if (code.startsWith('SQLITE_READONLY')) {
     // A run while the database was read-only leaves its -wal / -shm read-only too: fixing the file alone
     // is not enough, and the message must say which file is in the way.
-    const stuck = isReadOnlyFile(file) ? [] : ['-wal', '-shm'].map((suffix) => `${file}${suffix}`).filter(isReadOnlyFile);
+    const stuck = isReadOnlyFile(file)
+      ? []
+      : ['-wal', '-shm'].map((suffix) => `${file}${suffix}`).filter(isReadOnlyFile);
     if (stuck.length > 0) {
       return new UsageError(
         `the database '${file}' cannot be written: ${stuck.map((f) => `'${path.basename(f)}'`).join(' and ')} beside it ${stuck.length > 1 ? 'are' : 'is'} read-only`,

@@ -35,7 +35,8 @@ export function resolveDatabaseTarget(
   const named = options.setting === undefined ? {} : { setting: options.setting };
   const setting = databaseSettingName(named);
   const raw = (value ?? DEFAULT_DATABASE).trim();
-  if (raw === '') throw new UsageError(`${setting} is empty`, 'give the database: PATH, sqlite:PATH or postgres://…');
+  if (raw === '')
+    throw new UsageError(`${setting} is empty`, 'give the database: PATH, sqlite:PATH or postgres://…');
   if (/^postgres(ql)?:\/\//i.test(raw)) {
     refuseIncompletePostgresUrl(raw, setting);
     return { kind: 'postgres', connectionString: raw, display: redactConnectionString(raw), ...named };
@@ -54,9 +55,13 @@ export function resolveDatabaseTarget(
       `write the file's path after it, e.g. sqlite:${DEFAULT_DATABASE}, or the path alone`,
     );
   }
-  if (withoutScheme === ':memory:') return { kind: 'sqlite', path: ':memory:', display: ':memory:', ...named };
+  if (withoutScheme === ':memory:')
+    return { kind: 'sqlite', path: ':memory:', display: ':memory:', ...named };
   // `--db data/` names a folder: path.resolve would drop the slash and make a file called `data`.
-  if (/[\\/]$/.test(withoutScheme) || fs.statSync(path.resolve(options.cwd, withoutScheme), { throwIfNoEntry: false })?.isDirectory()) {
+  if (
+    /[\\/]$/.test(withoutScheme) ||
+    fs.statSync(path.resolve(options.cwd, withoutScheme), { throwIfNoEntry: false })?.isDirectory()
+  ) {
     throw new UsageError(
       `the database '${withoutScheme}' names a folder, not a file`,
       `give the database file's path in ${setting}, e.g. ${path.join(withoutScheme, 'tecsalud-batch.db')}`,
@@ -91,9 +96,10 @@ function refuseIncompletePostgresUrl(raw: string, setting: string): void {
     host = parts[1] || (new URLSearchParams(parts[3] ?? '').get('host') ?? '');
     database = parts[2] ?? '';
   }
-  const missing = [host.trim() === '' ? 'no host' : null, database.trim() === '' ? 'no database name' : null].filter(
-    (part): part is string => part !== null,
-  );
+  const missing = [
+    host.trim() === '' ? 'no host' : null,
+    database.trim() === '' ? 'no database name' : null,
+  ].filter((part): part is string => part !== null);
   if (missing.length === 0) return;
   throw new UsageError(
     `the PostgreSQL URL in ${setting} ('${redactConnectionString(raw)}') has ${missing.join(' and ')}`,

@@ -1,4 +1,8 @@
-import { contentLookupQueries, crossCheckContent, type ContentLookup } from '../core/content/cross-check-content.js';
+import {
+  contentLookupQueries,
+  crossCheckContent,
+  type ContentLookup,
+} from '../core/content/cross-check-content.js';
 import type { CrossCheckContentResult } from '../core/content/cross-check-content.js';
 import type { ContentIdentity } from '../core/content/types.js';
 import { matchPatient, queryBlockingKeys, tokenFrequencyKeys } from '../core/matching/match-patient.js';

@@ -5,7 +5,12 @@ import { describeError } from '../core/text/describe-error.js';
 import { unreachableCode } from '../core/text/network-error-code.js';
 import { UserError, ExitCode } from '../errors.js';
 import { createPrivateFileSync, type FileModePolicy } from '../private-files.js';
-import { isConnectionLoss, isConnectionRefusal, postgresRefusal, postgresUnavailable } from './connection-loss.js';
+import {
+  isConnectionLoss,
+  isConnectionRefusal,
+  postgresRefusal,
+  postgresUnavailable,
+} from './connection-loss.js';
 import { postgresConnectionConfig, type PostgresTlsMode } from './postgres-config.js';
 import { retryStaleConnections } from './retry-stale-connection.js';
 import { boundQueries, DEFAULT_POSTGRES_QUERY_TIMEOUT_MS, type QueryBound } from './bounded-queries.js';
@@ -143,7 +148,12 @@ export async function migrateToLatest(db: Kysely<unknown>, dialect: SqlDialectNa
   // A file that is not a usable database is the user's to fix, not a migration failure (see openDatabase);
   // a server that cannot be reached is not a migration failure either (openDatabase says "cannot reach").
   if (error && dialect === 'sqlite' && isSqliteError(error)) throw error;
-  if (error && dialect === 'postgres' && (isConnectionLoss(error) || unreachableCode(error) || isConnectionRefusal(error))) throw error;
+  if (
+    error &&
+    dialect === 'postgres' &&
+    (isConnectionLoss(error) || unreachableCode(error) || isConnectionRefusal(error))
+  )
+    throw error;
   if (error) {
     const reason = describeError(error);
     throw new UserError(
@@ -186,7 +196,8 @@ async function createSqliteDialect(
     // migrate it into an empty one and report that, as for a mistyped path. (`doctor`, which never
     // migrates, reports it as not migrated yet.)
     const migrates = options.migrate ?? true;
-    if (!create && migrates && fs.statSync(file, { throwIfNoEntry: false })?.size === 0) throw emptyDatabase(file, setting);
+    if (!create && migrates && fs.statSync(file, { throwIfNoEntry: false })?.size === 0)
+      throw emptyDatabase(file, setting);
   }
   let handle: InstanceType<typeof BetterSqlite3>;
   try {
@@ -194,7 +205,10 @@ async function createSqliteDialect(
     // a valid new database, so create it with its mode first.
     if (create && file !== ':memory:') createPrivateFileSync(file, options.fileMode);
     // fileMustExist: a file removed between the check and the open is still not created.
-    handle = new BetterSqlite3(file, { timeout: options.busyTimeoutMs ?? SQLITE_BUSY_TIMEOUT_MS, fileMustExist: !create });
+    handle = new BetterSqlite3(file, {
+      timeout: options.busyTimeoutMs ?? SQLITE_BUSY_TIMEOUT_MS,
+      fileMustExist: !create,
+    });
   } catch (error) {
     throw new UserError(
       `cannot open the database '${file}': ${(error as Error).message}`,
@@ -334,7 +348,8 @@ function translateConnectionError(error: unknown, target: DatabaseTarget): Error
   const fileError = databaseFileError(error, target);
   if (fileError) return fileError;
   const message = describeError(error);
-  if (target.kind === 'postgres') return postgresRefusal(error, target) ?? postgresUnavailable(error, target, 'reach');
+  if (target.kind === 'postgres')
+    return postgresRefusal(error, target) ?? postgresUnavailable(error, target, 'reach');
   return new UserError(`cannot use the database ${target.display}: ${message}`, ExitCode.Usage);
 }
 

@@ -111,7 +111,9 @@ function tlsSettingError(error: unknown): UsageError {
       'check sslrootcert, sslcert and sslkey in the postgres:// URL: each must be a file this user can read',
     );
   }
-  const message = describeError(error).replace(/^SECURITY WARNING: /, '').split('. ')[0];
+  const message = describeError(error)
+    .replace(/^SECURITY WARNING: /, '')
+    .split('. ')[0];
   return new UsageError(
     `the database URL's TLS settings cannot be used: ${message}`,
     'sslmode=verify-ca needs sslrootcert=CA.pem; or use sslmode=require (encrypted, not verified) or verify-full',

@@ -4,7 +4,12 @@
  * made by the application), ISO-8601 text for timestamps, integer 0/1 for flags, JSON as text.
  */
 import type { Generated, Selectable, Updateable } from 'kysely';
-import type { BatchStatus, MatchingStatus, ProcessingStatus, ProcessingType } from '../core/pipeline/statuses.js';
+import type {
+  BatchStatus,
+  MatchingStatus,
+  ProcessingStatus,
+  ProcessingType,
+} from '../core/pipeline/statuses.js';
 
 export {
   BATCH_STATUSES,

@@ -53,7 +53,8 @@ export function storageProblem(error: unknown, target: DatabaseTarget): StorageP
   if (code === 'SQLITE_FULL') return { kind: 'disk_full', directory };
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return { kind: 'locked' };
   // A short read is a damaged file (database-file-errors); any other I/O error is the disk or the share.
-  if (code.startsWith('SQLITE_IOERR') && code !== 'SQLITE_IOERR_SHORT_READ') return { kind: 'disk_failed', directory, code };
+  if (code.startsWith('SQLITE_IOERR') && code !== 'SQLITE_IOERR_SHORT_READ')
+    return { kind: 'disk_failed', directory, code };
   return null;
 }
 
@@ -67,7 +68,8 @@ export function storageRefused(error: unknown, target: DatabaseTarget): StorageR
   const problem = storageProblem(error, target);
   if (!problem) return null;
   if (error instanceof StorageRefusedError) return error;
-  const again = 'then run the same command again: what it had not finished is done then, and nothing is stored twice';
+  const again =
+    'then run the same command again: what it had not finished is done then, and nothing is stored twice';
   const file = target.display;
   switch (problem.kind) {
     case 'server_disk_full':

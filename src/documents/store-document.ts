@@ -5,7 +5,14 @@ import { documentIdForContent } from '../core/pipeline/document-id.js';
 import type { ParsedFilename } from '../core/filename/types.js';
 import type { AuditEvent } from '../db/repositories/audit-repository.js';
 import { FileWriteRepository, type FileRows } from '../db/repositories/file-write-repository.js';
-import type { ActorKind, BatchFileUpdate, MedicalDocument, Patient, ProcessingType, SettledFile } from '../db/schema.js';
+import type {
+  ActorKind,
+  BatchFileUpdate,
+  MedicalDocument,
+  Patient,
+  ProcessingType,
+  SettledFile,
+} from '../db/schema.js';
 import type { Embedder } from '../adapters/embedders/types.js';
 import type { OcrInfo } from '../adapters/extraction/types.js';
 import type { DocumentVectors, VectorStore } from '../adapters/vector-stores/types.js';
@@ -223,7 +230,10 @@ export async function writeFiles(
     try {
       await deps.vectorStore.replaceDocuments(vectors);
     } catch (error) {
-      throw writesStopped(error, deps.database.target) ?? new FileStageError('vector_store_failed', `the vector store failed: ${describeError(error)}`);
+      throw (
+        writesStopped(error, deps.database.target) ??
+        new FileStageError('vector_store_failed', `the vector store failed: ${describeError(error)}`)
+      );
     }
   }
   await new FileWriteRepository(deps.database.db).commit(
@@ -237,4 +247,3 @@ export async function writeFiles(
     })),
   );
 }
-

@@ -8,7 +8,10 @@ import { ServiceUnavailableError, UserError } from '../errors.js';
  * says what may now disagree and the command that brings the two in line, with the store's own exit code.
  * An error that is not the user's (a bug) goes on as it is.
  */
-export function unfinishedVectorChange(error: unknown, change: { disagreement: string; finish: string }): unknown {
+export function unfinishedVectorChange(
+  error: unknown,
+  change: { disagreement: string; finish: string },
+): unknown {
   if (!(error instanceof UserError)) return error;
   const message = `${error.message}; ${change.disagreement}`;
   const hint = error.hint ? `${error.hint}; then ${change.finish}` : change.finish;

@@ -75,14 +75,17 @@ export async function moveWithoutOverwrite(
   const raw = path.basename(source).includes(NOT_UTF8) ? await rawNameOf(source) : null;
   // One of look-alikes (see look-alike-names.ts) is shown with its bytes where it went too.
   const lookAlike = raw !== null && raw.toString() !== path.basename(source);
-  const from: string | Buffer = raw ? Buffer.concat([Buffer.from(path.dirname(source) + path.sep), raw]) : source;
+  const from: string | Buffer = raw
+    ? Buffer.concat([Buffer.from(path.dirname(source) + path.sep), raw])
+    : source;
   const before = await fs.lstat(from).catch((error: NodeJS.ErrnoException) => {
     throw error.code === 'ENOENT' ? new FileNoLongerThere() : error;
   });
   if (asRead && asRead.size !== null && asRead.mtimeMs !== null) {
     // As the run found it (following a link inside the folder, as the walk does).
     const now = before.isSymbolicLink() ? await fs.stat(from) : before;
-    if (now.size !== asRead.size || now.mtimeMs !== asRead.mtimeMs) throw new FileStillBeingWritten('since_read');
+    if (now.size !== asRead.size || now.mtimeMs !== asRead.mtimeMs)
+      throw new FileStillBeingWritten('since_read');
   }
   const root = path.resolve(targetRoot);
   const wanted = path.resolve(root, relativePath);
@@ -163,12 +166,17 @@ async function removeStalePartials(dir: string): Promise<void> {
     if (pid === undefined || Number(pid) === process.pid || isProcessAlive(Number(pid))) continue;
     const partial = path.join(dir, name);
     const stat = await fs.lstat(partial).catch(() => null);
-    if (stat?.isFile() && Date.now() - stat.mtimeMs > STALE_PARTIAL_MS) await fs.unlink(partial).catch(() => undefined);
+    if (stat?.isFile() && Date.now() - stat.mtimeMs > STALE_PARTIAL_MS)
+      await fs.unlink(partial).catch(() => undefined);
   }
 }
 
 /** Whether `target` is `source` (a hard link) or a regular file of the same size and bytes. */
-async function holdsTheSameBytes(target: string | Buffer, source: string | Buffer, sourceStat: Stats): Promise<boolean> {
+async function holdsTheSameBytes(
+  target: string | Buffer,
+  source: string | Buffer,
+  sourceStat: Stats,
+): Promise<boolean> {
   const stat = await fs.lstat(target).catch(() => null);
   if (!stat?.isFile() || stat.size !== sourceStat.size) return false;
   if (stat.dev === sourceStat.dev && stat.ino === sourceStat.ino) return true;
@@ -229,7 +237,8 @@ function fitName(stem: string, suffix: string, ext: string): string {
   if (Buffer.byteLength(stem) <= room) return stem + suffix + ext;
   const lastField = stem.lastIndexOf('_');
   const tailStart = lastField > 0 ? stem.lastIndexOf('_', lastField - 1) : -1;
-  const tail = tailStart > 0 && Buffer.byteLength(stem.slice(tailStart)) <= room / 2 ? stem.slice(tailStart) : '';
+  const tail =
+    tailStart > 0 && Buffer.byteLength(stem.slice(tailStart)) <= room / 2 ? stem.slice(tailStart) : '';
   let head = [...stem.slice(0, stem.length - tail.length)];
   const headRoom = room - Buffer.byteLength(tail);
   while (Buffer.byteLength(head.join('')) > headRoom) head = head.slice(0, -1);
@@ -265,7 +274,8 @@ async function linkOrCopy(
     await fs.chmod(temporary, options.mode);
     // A writer still appending would go on into a file that is about to be unlinked: keep the original.
     const after = await fs.lstat(source);
-    if (after.size !== options.before.size || after.mtimeMs !== options.before.mtimeMs) throw new FileStillBeingWritten('while_copied');
+    if (after.size !== options.before.size || after.mtimeMs !== options.before.mtimeMs)
+      throw new FileStillBeingWritten('while_copied');
     await fs.link(temporary, target);
   } finally {
     await fs.unlink(temporary).catch(() => undefined);

@@ -50,7 +50,9 @@ export function sessionOptionsOf(options: IngestOptions, deps: SessionAdapterNam
     collection: deps.collection,
     embedder: deps.embedder?.id ?? null,
     extractor: deps.extractor.name,
-    ocr: options.ocr ? { mode: options.ocr.mode, engine: options.ocr.engine, min_confidence: options.ocr.minConfidence } : null,
+    ocr: options.ocr
+      ? { mode: options.ocr.mode, engine: options.ocr.engine, min_confidence: options.ocr.minConfidence }
+      : null,
     store_batch_size: options.storeBatchSize ?? DEFAULT_STORE_BATCH_SIZE,
     trust_content: options.trustContent === true,
     // Workers that finish a queued session's files dispose of them the same way.
@@ -109,7 +111,11 @@ export async function openSession(
     batchId: session.id,
     entityType: 'batch_upload',
     entityId: session.id,
-    details: { source_dir: sourceDir, processing_type: options.processingType, previous_status: resumable?.status ?? null },
+    details: {
+      source_dir: sourceDir,
+      processing_type: options.processingType,
+      previous_status: resumable?.status ?? null,
+    },
   });
   return { session, resumed: resumable !== null };
 }

@@ -62,7 +62,10 @@ export async function followHolderAfterWrite(
  * file was reported (`takenBack`: such files, by id) is reported waiting for review. The same result when
  * nothing changed it.
  */
-export function asRecorded(result: FileResult, takenBack: ReadonlyMap<string, Pick<TakenBack, 'message'>>): FileResult {
+export function asRecorded(
+  result: FileResult,
+  takenBack: ReadonlyMap<string, Pick<TakenBack, 'message'>>,
+): FileResult {
   const back = takenBack.get(result.fileId);
   return back && result.outcome === 'ingested' ? takenBackResult(result, back.message) : result;
 }
@@ -159,11 +162,21 @@ export class OutcomeChanges {
     // The copies this run reported, then those an earlier run of the session settled.
     const copies = this.copiesIngestedOnce.get(sha) ?? [];
     this.copiesIngestedOnce.delete(sha);
-    for (const { previous, copy } of await shareTakenBackReview(this.run.batches, taken.relativePath, copies)) {
+    for (const { previous, copy } of await shareTakenBackReview(
+      this.run.batches,
+      taken.relativePath,
+      copies,
+    )) {
       this.changed({ result: previous, patient: null }, { result: copy, patient: null }, true);
     }
-    const earlierCopies = [...this.earlier.values()].filter((row) => row.contentSha256 === sha).map(resultFromRow);
-    for (const { previous, copy } of await shareTakenBackReview(this.run.batches, taken.relativePath, earlierCopies)) {
+    const earlierCopies = [...this.earlier.values()]
+      .filter((row) => row.contentSha256 === sha)
+      .map(resultFromRow);
+    for (const { previous, copy } of await shareTakenBackReview(
+      this.run.batches,
+      taken.relativePath,
+      earlierCopies,
+    )) {
       this.earlier.get(copy.fileId)!.errorMessage = copy.message;
       this.changed({ result: previous, patient: null }, { result: copy, patient: null }, false);
     }

@@ -12,7 +12,9 @@ import { realPathAsFarAsItExists } from '../real-path.js';
 export async function ownFilesMatcher(
   paths: readonly (string | null | undefined)[],
 ): Promise<(absolutePath: string) => boolean> {
-  const own = paths.filter((p): p is string => typeof p === 'string' && p !== '' && p !== '-').map(realLocation);
+  const own = paths
+    .filter((p): p is string => typeof p === 'string' && p !== '' && p !== '-')
+    .map(realLocation);
   if (own.length === 0) return () => false;
   return (absolutePath) =>
     own.some(
@@ -21,7 +23,9 @@ export async function ownFilesMatcher(
         // A folder that holds one (a hidden `.tecsalud/` beside the drop's files): the tool's, not input either.
         file.startsWith(absolutePath + path.sep) ||
         // SQLite's companions (`-wal`, `-shm`, `-journal`) and a rotated log (`ingest.log.1`, `.2.gz`).
-        /^(?:-wal|-shm|-journal|\.\d+(?:\.gz)?)$/.test(absolutePath.startsWith(file) ? absolutePath.slice(file.length) : ''),
+        /^(?:-wal|-shm|-journal|\.\d+(?:\.gz)?)$/.test(
+          absolutePath.startsWith(file) ? absolutePath.slice(file.length) : '',
+        ),
     );
 }
 

@@ -70,12 +70,15 @@ export async function openPipelineLogger(
 /** The language of the operator's screens (`--lang`, the locale): the one warning said there, not in the log. */
 export type LogWarningLanguage = 'en' | 'es';
 
-
 /**
  * Said once on stderr when the log stops taking lines (a full or failing disk): the run goes on without it.
  * Not a reason to stop: every file's outcome is recorded in the database, which `status` reads.
  */
-export function warnLogLost(destination: string, error: NodeJS.ErrnoException, lang: LogWarningLanguage = 'en'): void {
+export function warnLogLost(
+  destination: string,
+  error: NodeJS.ErrnoException,
+  lang: LogWarningLanguage = 'en',
+): void {
   const where = destination === '-' ? 'stderr' : `'${destination}'`;
   try {
     process.stderr.write(

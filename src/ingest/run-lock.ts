@@ -6,7 +6,11 @@ import { quoteForShell } from '../core/text/quote-for-shell.js';
 import { postgresUnavailable } from '../db/connection-loss.js';
 import type { DedicatedConnection, OpenDatabase } from '../db/open-database.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
-import { advisoryLock, RunLockRepository, type RunLockHolder } from '../db/repositories/run-lock-repository.js';
+import {
+  advisoryLock,
+  RunLockRepository,
+  type RunLockHolder,
+} from '../db/repositories/run-lock-repository.js';
 import { ExitCode, UserError } from '../errors.js';
 import { isProcessAlive } from '../process-alive.js';
 import { formatLocalTimestamp } from '../core/text/local-timestamp.js';
@@ -105,7 +109,14 @@ export async function withRunLock<T>(
   const locks = new RunLockRepository(database.db);
   if (database.dialect === 'postgres' && database.openDedicatedConnection) {
     const connect = database.openDedicatedConnection;
-    return withAdvisoryRunLock(database, connect, locks, me, work, options.relockDelaysMs ?? RELOCK_DELAYS_MS);
+    return withAdvisoryRunLock(
+      database,
+      connect,
+      locks,
+      me,
+      work,
+      options.relockDelaysMs ?? RELOCK_DELAYS_MS,
+    );
   }
   const isAlive = options.isAlive ?? isProcessAlive;
   const startedAt = options.processStartedAt ?? processStartedAt;
@@ -330,7 +341,8 @@ async function refuseNestedRuns(
   stillRunning: (holder: RunLockHolder) => Promise<boolean>,
   fromAnotherHost: (holder: RunLockHolder) => boolean = () => false,
 ): Promise<void> {
-  const within = (inner: string, outer: string) => inner.startsWith(outer.endsWith(path.sep) ? outer : outer + path.sep);
+  const within = (inner: string, outer: string) =>
+    inner.startsWith(outer.endsWith(path.sep) ? outer : outer + path.sep);
   for (const holder of await locks.listHolders()) {
     if (holder.lockKey === me.lockKey) continue;
     if (!within(holder.sourceDir, me.sourceDir) && !within(me.sourceDir, holder.sourceDir)) continue;
@@ -347,8 +359,7 @@ async function refuseNestedRuns(
  * It only reads: taking the lock to find out would refuse, for that instant, a run starting on the folder.
  */
 export type RunLockState =
-  | { state: 'held' | 'gone'; holder: RunLockHolder | null }
-  | { state: 'unknown'; holder: RunLockHolder };
+  { state: 'held' | 'gone'; holder: RunLockHolder | null } | { state: 'unknown'; holder: RunLockHolder };
 
 export async function readRunLockState(
   database: OpenDatabase,
@@ -362,7 +373,11 @@ export async function readRunLockState(
   }
   if (!holder) return { state: 'gone', holder };
   if (holder.host !== (options.host ?? os.hostname())) return { state: 'unknown', holder };
-  const alive = holdsIt(holder, options.isAlive ?? isProcessAlive, options.processStartedAt ?? processStartedAt);
+  const alive = holdsIt(
+    holder,
+    options.isAlive ?? isProcessAlive,
+    options.processStartedAt ?? processStartedAt,
+  );
   return { state: alive ? 'held' : 'gone', holder };
 }
 
@@ -396,7 +411,10 @@ export interface UnlockOptions {
  * - PostgreSQL: the advisory lock says it; a held one is refused, `force` or not (it is released by ending
  *   that run, or its connection), and a row left without one is removed.
  */
-export async function removeRunLock(database: OpenDatabase, options: UnlockOptions): Promise<RunLockHolder | null> {
+export async function removeRunLock(
+  database: OpenDatabase,
+  options: UnlockOptions,
+): Promise<RunLockHolder | null> {
   const locks = new RunLockRepository(database.db);
   const holder = await locks.findHolder(runLockKey(options.sourceDir));
   if (!holder) return null;

@@ -85,7 +85,12 @@ export async function runSessionFiles(
   }
   await prepareCollection(run);
   await startSession(run);
-  const { interrupted, fatal } = await processFiles(run, { failedEntries: [], known: [], work: files, earlier: rows.filter(isFinal) });
+  const { interrupted, fatal } = await processFiles(run, {
+    failedEntries: [],
+    known: [],
+    work: files,
+    earlier: rows.filter(isFinal),
+  });
   let seconds = (performance.now() - started) / 1000;
   let totals: SessionTotals;
   if (interrupted && !fatal) {

@@ -1,4 +1,9 @@
-import { emptyTotals, type FileResult, type PipelineStage, type SessionTotals } from '../core/pipeline/events.js';
+import {
+  emptyTotals,
+  type FileResult,
+  type PipelineStage,
+  type SessionTotals,
+} from '../core/pipeline/events.js';
 import { outcomeKind } from '../core/pipeline/file-outcome.js';
 import { sessionStatus } from '../core/pipeline/session-counts.js';
 import type { BatchStatus } from '../db/schema.js';

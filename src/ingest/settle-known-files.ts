@@ -16,7 +16,11 @@ import { settleWaitingReviewAdvice } from '../core/pipeline/client-advice.js';
  * is not extracted again to learn it (a folder of scans would otherwise take the --max-files window
  * every night). A failure a re-run may fix (a timeout, a backend down) is always tried again.
  */
-const INTRINSIC_FAILURES: ReadonlySet<FileOutcome> = new Set<FileOutcome>(['encrypted', 'corrupt', 'image_only']);
+const INTRINSIC_FAILURES: ReadonlySet<FileOutcome> = new Set<FileOutcome>([
+  'encrypted',
+  'corrupt',
+  'image_only',
+]);
 
 /** Final states worth remembering a file by: settled without work (done, waiting for review) or intrinsic. */
 export function isRemembered(outcome: FileOutcome): boolean {
@@ -32,7 +36,10 @@ export interface KnownFile {
 }
 
 /** Whether the file is as it was when a run settled it: the same size and modification time. */
-export function unchangedSince(memory: Pick<SettledFile, 'size' | 'mtimeMs'>, file: Pick<FileToProcess, 'size' | 'mtimeMs'>): boolean {
+export function unchangedSince(
+  memory: Pick<SettledFile, 'size' | 'mtimeMs'>,
+  file: Pick<FileToProcess, 'size' | 'mtimeMs'>,
+): boolean {
   return memory.size === file.size && memory.mtimeMs === file.mtimeMs;
 }
 
@@ -61,7 +68,12 @@ export async function settleKnownFiles(
     new DocumentRepository(database.db).findByShas(shas),
     new BatchRepository(database.db).pendingReviewsBySha(shas),
   ]);
-  const scansNotOcrd = run.ocrReadsScans ? await sessionsWithoutOcr(database, unchanged.map(({ memory }) => memory)) : new Set<string>();
+  const scansNotOcrd = run.ocrReadsScans
+    ? await sessionsWithoutOcr(
+        database,
+        unchanged.map(({ memory }) => memory),
+      )
+    : new Set<string>();
   const known: KnownFile[] = [];
   const settledIds = new Set<string>();
   for (const { file, memory } of unchanged) {
@@ -83,7 +95,10 @@ export async function settleKnownFiles(
       // A scan that failed image_only with OCR off is this run's to OCR: the same bytes no longer fail.
       !(memory.outcome === 'image_only' && memory.batchId !== null && scansNotOcrd.has(memory.batchId))
     ) {
-      settled = { outcome: memory.outcome, message: `${memory.errorMessage ?? FILE_OUTCOMES[memory.outcome].label} (${since})` };
+      settled = {
+        outcome: memory.outcome,
+        message: `${memory.errorMessage ?? FILE_OUTCOMES[memory.outcome].label} (${since})`,
+      };
     }
     if (settled) {
       known.push({ file, settled, contentSha256: sha });
@@ -95,7 +110,11 @@ export async function settleKnownFiles(
 
 /** The sessions, among those that settled image_only files, that ran with OCR off (or recorded no OCR). */
 async function sessionsWithoutOcr(database: OpenDatabase, memories: SettledFile[]): Promise<Set<string>> {
-  const ids = [...new Set(memories.flatMap((m) => (m.outcome === 'image_only' && m.batchId !== null ? [m.batchId] : [])))];
+  const ids = [
+    ...new Set(
+      memories.flatMap((m) => (m.outcome === 'image_only' && m.batchId !== null ? [m.batchId] : [])),
+    ),
+  ];
   const batches = new BatchRepository(database.db);
   const without = new Set<string>();
   for (const id of ids) {

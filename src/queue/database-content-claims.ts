@@ -39,7 +39,9 @@ export class DatabaseContentClaims implements ContentClaims {
       const end = await readHolder();
       if (end) return end;
       if (performance.now() >= deadline) {
-        throw new Error(`the file with identical content, '${holder}', has not ended yet; this file waits for it`);
+        throw new Error(
+          `the file with identical content, '${holder}', has not ended yet; this file waits for it`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, POLL_MS[Math.min(attempt, POLL_MS.length - 1)]));
     }

@@ -86,7 +86,12 @@ export async function enqueueFolder(
     queue,
     sessionId,
     files.map((file) => ({ fileId: file.fileId, relativePath: file.relativePath })),
-    { timeoutSeconds: settings.timeoutSeconds, actor: options.uploadedBy, signal: options.signal, onQueued: settings.onQueued },
+    {
+      timeoutSeconds: settings.timeoutSeconds,
+      actor: options.uploadedBy,
+      signal: options.signal,
+      onQueued: settings.onQueued,
+    },
   );
   return {
     ...enqueued,
@@ -126,7 +131,12 @@ async function queueSessionFiles(
   queue: JobQueue,
   sessionId: string,
   files: { fileId: string; relativePath: string }[],
-  settings: { timeoutSeconds: number; actor: string; signal?: AbortSignal | undefined; onQueued?: QueueProgress | undefined },
+  settings: {
+    timeoutSeconds: number;
+    actor: string;
+    signal?: AbortSignal | undefined;
+    onQueued?: QueueProgress | undefined;
+  },
 ): Promise<EnqueuedSession> {
   await new QueueRepository(database.db).recordQueueSession(sessionId, FILE_QUEUE, files.length);
   settings.onQueued?.({ sessionId, queued: 0, total: files.length });
@@ -152,10 +162,7 @@ async function queueSessionFiles(
     // Interrupted: the session waits for the same command, which queues the files still without a job.
     // Its workers leave it alone meanwhile (a closed session's jobs are skipped; the next enqueue queues
     // those files again).
-    await batches.markInterruptedBecause(
-      sessionId,
-      enqueueInterruptedNote(filesLeft),
-    );
+    await batches.markInterruptedBecause(sessionId, enqueueInterruptedNote(filesLeft));
     return { session: (await batches.findSession(sessionId))!, jobs, interrupted: { filesLeft } };
   }
   if (files.length === 0) await settleQueueSession(database, sessionId, settings.actor);

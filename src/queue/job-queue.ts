@@ -187,7 +187,9 @@ export class JobQueue {
     workerId: string,
   ): Promise<PgBoss.JobWithMetadata<FileJobData>[]> {
     return this.db.transaction().execute(async (trx) => {
-      const db = { executeSql: (text: string, values: unknown[]) => trx.executeQuery(CompiledQuery.raw(text, values)) };
+      const db = {
+        executeSql: (text: string, values: unknown[]) => trx.executeQuery(CompiledQuery.raw(text, values)),
+      };
       const jobs = await this.boss.fetch<FileJobData>(queue, { batchSize: max, includeMetadata: true, db });
       if (jobs.length > 0) {
         await trx.executeQuery(
@@ -226,7 +228,12 @@ export class JobQueue {
    */
   async postpone(job: FileJob, now = Date.now()): Promise<number> {
     const delay = this.settings.retryDelaySeconds;
-    await this.sql(pgBossStatements(this.settings.schema).postpone, [queueOf(job), job.id, delay, Math.floor(now)]);
+    await this.sql(pgBossStatements(this.settings.schema).postpone, [
+      queueOf(job),
+      job.id,
+      delay,
+      Math.floor(now),
+    ]);
     return delay;
   }
 
@@ -339,7 +346,10 @@ function toFileJob(job: PgBoss.JobWithMetadata<FileJobData>, givenUp: boolean): 
     retryLimit: job.retryLimit,
     givenUp,
     lastError: typeof lastError === 'string' ? lastError : null,
-    stillWritingSince: data.stillWritingSince == null || !Number.isFinite(Number(data.stillWritingSince)) ? null : Number(data.stillWritingSince),
+    stillWritingSince:
+      data.stillWritingSince == null || !Number.isFinite(Number(data.stillWritingSince))
+        ? null
+        : Number(data.stillWritingSince),
     postponements: Number(data.postponements ?? 0) || 0,
   };
 }

@@ -8,7 +8,11 @@ import type { DiscoveredFile } from '../ingest/discover-files.js';
  * target left the folder is reported, not read. A file gone meanwhile is left for validation to report.
  * `storedAs`: the name it is kept under in the folder when not its relative path (an upload's).
  */
-export async function locateFile(sourceDir: string, relativePath: string, storedAs = relativePath): Promise<DiscoveredFile> {
+export async function locateFile(
+  sourceDir: string,
+  relativePath: string,
+  storedAs = relativePath,
+): Promise<DiscoveredFile> {
   const root = await fs.realpath(sourceDir).catch(() => sourceDir);
   const absolutePath = path.join(root, storedAs);
   const stat = await fs.lstat(absolutePath).catch(() => null);

@@ -148,7 +148,9 @@ export class QueueWorker {
           }
           jobs = await this.queue.fetchGivenUp(free, options.jobTimeoutSeconds, options.workerId);
           if (jobs.length < free)
-            jobs.push(...(await this.queue.fetch(free - jobs.length, options.jobTimeoutSeconds, options.workerId)));
+            jobs.push(
+              ...(await this.queue.fetch(free - jobs.length, options.jobTimeoutSeconds, options.workerId)),
+            );
         } catch (error) {
           if (!isServiceDown(error)) throw error;
           this.pause(error);
@@ -305,7 +307,12 @@ export class QueueWorker {
       // Counted and reported as its row records it now: a copy may have taken it back meanwhile, or, for a
       // copy, its holder may have been taken back by another worker while this copy's row waited for its write.
       const result = processed.holder
-        ? await followHolderAfterWrite(work.batches, job.sessionId, this.asRecorded(processed.result), processed.holder)
+        ? await followHolderAfterWrite(
+            work.batches,
+            job.sessionId,
+            this.asRecorded(processed.result),
+            processed.holder,
+          )
         : this.asRecorded(processed.result);
       await this.queue.complete(job, { outcome: result.outcome });
       this.count(result.outcome, job.sessionId, result.fileId);
@@ -352,7 +359,11 @@ export class QueueWorker {
   private async giveUpStillChanging(job: FileJob, result: FileResult, forMs: number): Promise<void> {
     const outcome: FileOutcome = 'processing_failed';
     const message = keptChanging(forMs, job.postponements + 1, result.message ?? result.outcome);
-    await this.batches.updateFile(job.fileId, { outcome, processingStatus: processingStatusFor(outcome), errorMessage: message });
+    await this.batches.updateFile(job.fileId, {
+      outcome,
+      processingStatus: processingStatusFor(outcome),
+      errorMessage: message,
+    });
     await this.queue.complete(job, { failed: job.fileId });
     await this.repository.recordWorkerFile(this.options.workerId, job.sessionId);
     this.count(outcome, job.sessionId, job.fileId);
@@ -383,7 +394,12 @@ export class QueueWorker {
    * The copies that shared its end ("ingested once") now share its review: their rows' detail follows, each
    * reported changed too.
    */
-  private async reportTakenBack(sessionId: string, work: SessionWork, taken: TakenBack, sha: string | null): Promise<void> {
+  private async reportTakenBack(
+    sessionId: string,
+    work: SessionWork,
+    taken: TakenBack,
+    sha: string | null,
+  ): Promise<void> {
     const { previous } = taken;
     const result = takenBackResult(previous.result, taken.message);
     this.recount(sessionId, taken.fileId, result.outcome);
@@ -393,7 +409,11 @@ export class QueueWorker {
     // not: each re-reads the holder once its copy is written (followHolderAfterWrite).
     await work.committer.flush();
     const rows = await work.batches.filesWithContent(sessionId, sha);
-    for (const { previous, copy } of await shareTakenBackReview(work.batches, taken.relativePath, rows.map(resultFromRow))) {
+    for (const { previous, copy } of await shareTakenBackReview(
+      work.batches,
+      taken.relativePath,
+      rows.map(resultFromRow),
+    )) {
       this.emit({ type: 'file_outcome_changed', sessionId, previous, result: copy });
     }
   }
@@ -536,7 +556,9 @@ export class QueueWorker {
    */
   private async reclaimJobsOfGoneWorkers(): Promise<void> {
     const gone = (await this.repository.unstoppedWorkers()).filter(
-      (worker) => worker.id !== this.options.workerId && !workerRunning(worker, { silentAfterMs: WORKER_GONE_AFTER_MS }),
+      (worker) =>
+        worker.id !== this.options.workerId &&
+        !workerRunning(worker, { silentAfterMs: WORKER_GONE_AFTER_MS }),
     );
     if (gone.length === 0) return;
     const failed = await this.queue.failJobsOf(
@@ -545,7 +567,9 @@ export class QueueWorker {
     );
     if (failed.size === 0) return;
     const jobs = [...failed.values()].reduce((sum, n) => sum + n, 0);
-    const workers = gone.filter((worker) => failed.has(worker.id)).map((worker) => `${worker.host}:${worker.pid}`);
+    const workers = gone
+      .filter((worker) => failed.has(worker.id))
+      .map((worker) => `${worker.host}:${worker.pid}`);
     this.emit({ type: 'jobs_reclaimed', jobs, workers });
   }
 

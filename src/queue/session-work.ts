@@ -142,7 +142,9 @@ export function ingestOptionsOf(session: BatchUpload, concurrency: number): Inge
     archiveDir: o.archive_dir ?? undefined,
     quarantineDir: o.quarantine_dir ?? undefined,
     trustContent: o.trust_content ?? false,
-    ...(o.ocr ? { ocr: { mode: o.ocr.mode, engine: o.ocr.engine, minConfidence: o.ocr.min_confidence } } : {}),
+    ...(o.ocr
+      ? { ocr: { mode: o.ocr.mode, engine: o.ocr.engine, minConfidence: o.ocr.min_confidence } }
+      : {}),
     // A file still being copied into the folder when its worker reads it is left pending, as `ingest DIR` leaves it.
     ...(o.still_writing_seconds === undefined ? {} : { stillWritingMs: o.still_writing_seconds * 1000 }),
   };

@@ -37,14 +37,26 @@ export type WorkerEvent =
   | { type: 'file_still_changing'; sessionId: string; relativePath: string; duration: string; reason: string }
   /** A backend is down: the job went back to the queue and the worker pauses. */
   | { type: 'service_down'; error: string; pauseSeconds: number }
-  | { type: 'session_finished'; sessionId: string; status: BatchStatus; counts: SessionCounts; alreadyWaiting: number }
+  | {
+      type: 'session_finished';
+      sessionId: string;
+      status: BatchStatus;
+      counts: SessionCounts;
+      alreadyWaiting: number;
+    }
   /** Files of an open queue session that had no job (lost or never queued): queued again. */
   | { type: 'jobs_requeued'; sessionId: string; files: number }
   /**
    * `--until-idle` with nothing to take but jobs not finished: held by other workers (perhaps gone: their jobs
    * come back when `activeUntil` passes) or queued for later. Said when it starts waiting, then each minute.
    */
-  | { type: 'worker_waiting'; active: number; activeUntil: string | null; later: number; nextStart: string | null }
+  | {
+      type: 'worker_waiting';
+      active: number;
+      activeUntil: string | null;
+      later: number;
+      nextStart: string | null;
+    }
   /** Active jobs of workers that are gone, failed now (pg-boss retries them) rather than at their timeout. */
   | { type: 'jobs_reclaimed'; jobs: number; workers: string[] }
   | { type: 'worker_stopping'; reason: 'signal' | 'idle' | 'error' }

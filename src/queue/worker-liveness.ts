@@ -18,7 +18,11 @@ export const WORKER_GONE_AFTER_MS = 180_000;
  */
 export function workerRunning(
   worker: QueueWorker,
-  { silentAfterMs, now = Date.now(), host = os.hostname() }: { silentAfterMs: number; now?: number; host?: string },
+  {
+    silentAfterMs,
+    now = Date.now(),
+    host = os.hostname(),
+  }: { silentAfterMs: number; now?: number; host?: string },
 ): boolean {
   return (
     worker.stoppedAt === null &&

@@ -55,7 +55,8 @@ export function describeCandidate(
     scores: candidate.scores,
     documents: { count: held?.count ?? 0, latestTypes: held?.latestTypes ?? [] },
     holdsExpediente,
-    expedienteRelation: candidate.scores.idMatch === 1 ? 'same' : candidate.scores.nearId === 1 ? 'near' : 'different',
+    expedienteRelation:
+      candidate.scores.idMatch === 1 ? 'same' : candidate.scores.nearId === 1 ? 'near' : 'different',
     nameExact: candidate.name.exact,
     alignment: candidate.name.alignment,
     nameFields: {

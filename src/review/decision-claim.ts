@@ -65,7 +65,9 @@ function parse(details: string | null): Record<string, unknown> | null {
   if (!details) return null;
   try {
     const value: unknown = JSON.parse(details);
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+    return value && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : null;
   } catch {
     return null;
   }

@@ -20,7 +20,11 @@ export function documentIdentityFor(
   parsed: ParsedFilename | null,
   referenceYear: number,
 ): DocumentIdentity | null {
-  const identity = recorded ? fromCrossCheck(recorded) : text ? fromText(readContentIdentity(text, { referenceYear })) : null;
+  const identity = recorded
+    ? fromCrossCheck(recorded)
+    : text
+      ? fromText(readContentIdentity(text, { referenceYear }))
+      : null;
   if (!identity) return null;
   if (!identity.expediente && !identity.name && !identity.birthDate && !identity.sex) return null;
   return {
@@ -71,7 +75,11 @@ function fromText(identity: ContentIdentity): Identity {
 }
 
 function fieldsOf(name: ContentName): NameFields {
-  return { apellidoPaterno: name.apellidoPaterno, apellidoMaterno: name.apellidoMaterno, nombres: name.nombres };
+  return {
+    apellidoPaterno: name.apellidoPaterno,
+    apellidoMaterno: name.apellidoMaterno,
+    nombres: name.nombres,
+  };
 }
 
 /** Equal, different, or unknown when either side states nothing. */
@@ -90,7 +98,9 @@ export function compareBirthDates(
   registry: string | null | undefined,
 ): Agreement {
   if (!document?.birthDate || !registry) return 'unknown';
-  return birthDateReadings(document).some((reading) => compareValues(reading, registry) === 'agrees') ? 'agrees' : 'differs';
+  return birthDateReadings(document).some((reading) => compareValues(reading, registry) === 'agrees')
+    ? 'agrees'
+    : 'differs';
 }
 
 /** One person written two ways, clearly two people, or in between (DECISIONS 5's judgement). */

@@ -85,7 +85,8 @@ export async function loadReviewCase(
   // without them a misfiled document's choices were the wrong patient or a new (duplicate) one.
   const named = held.content?.content_patient ?? null;
   if (named !== null && !candidates.some((c) => c.patient.id === named.patient_id)) {
-    const patient = (await patients.findById(named.patient_id)) ?? (await patients.findByExpediente(named.expediente));
+    const patient =
+      (await patients.findById(named.patient_id)) ?? (await patients.findByExpediente(named.expediente));
     const scored =
       patient === undefined || candidates.some((c) => c.patient.id === patient.id)
         ? undefined

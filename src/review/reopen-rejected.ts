@@ -38,21 +38,27 @@ export async function reopenRejected(
   const files = (await batches.findFilesByIdPrefix(id)).filter((f) => f.matchingStatus === 'rejected');
   let rejection: RejectedContent | undefined;
   let file: BatchFile | undefined;
-  if (files.length > 1) throw new UsageError(`'${sanitizeForTerminal(id)}' matches several files`, 'give more of the id');
+  if (files.length > 1)
+    throw new UsageError(`'${sanitizeForTerminal(id)}' matches several files`, 'give more of the id');
   if (files.length === 1) {
     file = files[0]!;
     rejection = file.contentSha256 ? await rejections.find(file.contentSha256) : undefined;
   } else {
     const found = await rejections.findByPrefix(id.toLowerCase());
     if (found.length > 1) {
-      throw new UsageError(`'${sanitizeForTerminal(id)}' matches several rejected contents`, 'give more of the hash');
+      throw new UsageError(
+        `'${sanitizeForTerminal(id)}' matches several rejected contents`,
+        'give more of the hash',
+      );
     }
     rejection = found[0];
     const original = rejection?.batchFileId ? await batches.findFile(rejection.batchFileId) : undefined;
     if (original?.matchingStatus === 'rejected') file = original;
   }
   if (!rejection && !file) {
-    const notRejected = (await batches.findFilesByIdPrefix(id)).filter((f) => f.matchingStatus !== 'rejected');
+    const notRejected = (await batches.findFilesByIdPrefix(id)).filter(
+      (f) => f.matchingStatus !== 'rejected',
+    );
     if (notRejected.length === 1) throw notRejectedError(notRejected[0]!);
     throw new UsageError(
       `no rejected file or content '${sanitizeForTerminal(id)}'`,
@@ -63,7 +69,13 @@ export async function reopenRejected(
   const back = file && file.extractedText && file.contentSha256 ? file : null;
   await new ReviewRepository(database.db).reopen({
     contentSha256,
-    file: back ? { id: back.id, batchId: back.batchId, note: `reopened by ${input.reviewer}: waiting for review again` } : null,
+    file: back
+      ? {
+          id: back.id,
+          batchId: back.batchId,
+          note: `reopened by ${input.reviewer}: waiting for review again`,
+        }
+      : null,
     audit: {
       actor: input.reviewer,
       actorKind: 'reviewer',

@@ -113,7 +113,10 @@ export class ReviewService {
   }
 
   /** The claim of another sitting that still stands on a file's matching_details, if any. */
-  private heldElsewhere(details: string | null, here: ReturnType<ReviewService['here']>): DecisionClaim | null {
+  private heldElsewhere(
+    details: string | null,
+    here: ReturnType<ReviewService['here']>,
+  ): DecisionClaim | null {
     const held = readClaim(details);
     return held && held.sitting !== this.sitting && claimStands(held, here) ? held : null;
   }
@@ -130,7 +133,9 @@ export class ReviewService {
   whyNotRecorded(error: unknown): NotRecordedCause | null {
     const down = serviceDown(error, this.options.database);
     if (!down) return null;
-    return down instanceof StorageRefusedError ? down.problem : { kind: 'unavailable', message: down.message };
+    return down instanceof StorageRefusedError
+      ? down.problem
+      : { kind: 'unavailable', message: down.message };
   }
 
   async decide(reviewCase: ReviewCase, choice: ReviewChoice): Promise<DecisionResult> {
@@ -197,7 +202,12 @@ export class ReviewService {
       if (!now) {
         return {
           ok: false,
-          refusal: { ok: false, fileId: file.id, message: 'the file is no longer in the database', notice: { code: 'file_gone' } },
+          refusal: {
+            ok: false,
+            fileId: file.id,
+            message: 'the file is no longer in the database',
+            notice: { code: 'file_gone' },
+          },
         };
       }
       file = now;
@@ -217,7 +227,11 @@ export class ReviewService {
     };
   }
 
-  private async carryOut(reviewCase: ReviewCase, file: BatchFile, choice: ReviewChoice): Promise<DecisionResult> {
+  private async carryOut(
+    reviewCase: ReviewCase,
+    file: BatchFile,
+    choice: ReviewChoice,
+  ): Promise<DecisionResult> {
     switch (choice.kind) {
       case 'skip':
         await this.audit(file, 'review_skipped', { choice: 'skip', previous: describeState(file) });
@@ -352,7 +366,11 @@ export class ReviewService {
         outcome: 'rejected',
         // As before this sitting claimed it (the claim goes with the decision).
         matchingDetails: file.matchingDetails,
-        errorMessage: rejectedInReviewMessage(this.options.reviewer, file.id.slice(0, 8), this.options.client ?? 'cli'),
+        errorMessage: rejectedInReviewMessage(
+          this.options.reviewer,
+          file.id.slice(0, 8),
+          this.options.client ?? 'cli',
+        ),
       },
       delta,
       // Later runs set the same bytes aside until `review --reopen` (a file rejected in the morning must

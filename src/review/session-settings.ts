@@ -19,7 +19,9 @@ export interface SessionSettings {
   thresholds: MatchThresholds;
 }
 
-export function readSessionSettings(session: Pick<BatchUpload, 'processingType' | 'optionsJson'>): SessionSettings {
+export function readSessionSettings(
+  session: Pick<BatchUpload, 'processingType' | 'optionsJson'>,
+): SessionSettings {
   const options = readSessionOptions(session.optionsJson);
   return {
     processingType: session.processingType,

@@ -229,7 +229,13 @@ export type DecisionResult =
   | { ok: false; fileId: string; message: string; notice: ReviewNotice };
 
 export type UndoResult =
-  | { ok: true; fileId: string; choice: 'attach' | 'new_patient' | 'reject'; message: string; notice: ReviewNotice }
+  | {
+      ok: true;
+      fileId: string;
+      choice: 'attach' | 'new_patient' | 'reject';
+      message: string;
+      notice: ReviewNotice;
+    }
   | { ok: false; message: string; notice: ReviewNotice };
 
 /** The batch file's fields a decision changes, as they were before it (restored exactly by undo). */

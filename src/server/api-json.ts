@@ -48,14 +48,19 @@ export function processSummary(
     // Added beside review_required (which no longer counts them): copies of content already waiting for review.
     already_waiting: session.alreadyWaiting ?? 0,
     duplicates: session.duplicates,
-    processing_time: processingTime === undefined ? seconds(session) : Math.round(processingTime * 1000) / 1000,
+    processing_time:
+      processingTime === undefined ? seconds(session) : Math.round(processingTime * 1000) / 1000,
     status: apiStatus(session.status),
     detailed_status: session.status,
   };
 }
 
 function isFinished(file: BatchFile): boolean {
-  return file.processingStatus === 'completed' || file.processingStatus === 'failed' || file.matchingStatus === 'review_required';
+  return (
+    file.processingStatus === 'completed' ||
+    file.processingStatus === 'failed' ||
+    file.matchingStatus === 'review_required'
+  );
 }
 
 export function fileStatus(file: BatchFile) {
@@ -108,7 +113,12 @@ export function sessionStatus(session: BatchUpload, files: BatchFile[], expiresA
 export function parsedUpload(filename: string) {
   const parse = parseFilename(filename);
   return parse.ok
-    ? { parsed: true, patient_id: parse.parsed.expediente, patient_name: formatPatientName(parse.parsed), parse_error: null }
+    ? {
+        parsed: true,
+        patient_id: parse.parsed.expediente,
+        patient_name: formatPatientName(parse.parsed),
+        parse_error: null,
+      }
     : { parsed: false, patient_id: null, patient_name: null, parse_error: parse.error.message };
 }
 
@@ -137,7 +147,10 @@ export function reviewItem({ file, evidence, problem }: ApiReviewCase) {
     confidence: evidence?.decision?.confidence ?? file.matchConfidence,
     id_conflict: evidence?.idConflict ?? false,
     expediente_owner: evidence?.expedienteOwner
-      ? { expediente: evidence.expedienteOwner.expediente, nombre_completo: formatPatientName(evidence.expedienteOwner) }
+      ? {
+          expediente: evidence.expedienteOwner.expediente,
+          nombre_completo: formatPatientName(evidence.expedienteOwner),
+        }
       : null,
     candidates: (evidence?.candidates ?? []).map((c) => ({
       patient_id: c.patient.id,
@@ -190,13 +203,32 @@ function totalsJson(t: SessionTotals) {
  * client connected, a run that failed before it could start, a server restarted meanwhile): the summary's
  * fields as before, and `totals` as the live event carries them, so that a client reads one shape.
  */
-export function finishedFromSummary(summary: ReturnType<typeof processSummary> & { error_message: string | null }) {
-  const { total_files, processed_files, failed_files, created_patients, matched_patients, review_required, already_waiting, duplicates } =
-    summary;
+export function finishedFromSummary(
+  summary: ReturnType<typeof processSummary> & { error_message: string | null },
+) {
+  const {
+    total_files,
+    processed_files,
+    failed_files,
+    created_patients,
+    matched_patients,
+    review_required,
+    already_waiting,
+    duplicates,
+  } = summary;
   return {
     ...summary,
     message: 'finished',
-    totals: { total_files, processed_files, failed_files, created_patients, matched_patients, review_required, already_waiting, duplicates },
+    totals: {
+      total_files,
+      processed_files,
+      failed_files,
+      created_patients,
+      matched_patients,
+      review_required,
+      already_waiting,
+      duplicates,
+    },
   };
 }
 
@@ -206,7 +238,11 @@ export function eventJson(event: PipelineEvent): { type: string; data: Record<st
     case 'session_started':
       return {
         type: event.type,
-        data: { session_id: event.sessionId, total_files: event.totalFiles, processing_type: event.processingType },
+        data: {
+          session_id: event.sessionId,
+          total_files: event.totalFiles,
+          processing_type: event.processingType,
+        },
       };
     case 'file_started':
       return { type: event.type, data: { file_id: event.fileId, filename: event.relativePath } };
@@ -251,5 +287,9 @@ export function eventJson(event: PipelineEvent): { type: string; data: Record<st
 }
 
 function isReview(outcome: string | null): boolean {
-  return outcome !== null && Object.hasOwn(FILE_OUTCOMES, outcome) && outcomeKind(outcome as FileOutcome) === 'review';
+  return (
+    outcome !== null &&
+    Object.hasOwn(FILE_OUTCOMES, outcome) &&
+    outcomeKind(outcome as FileOutcome) === 'review'
+  );
 }

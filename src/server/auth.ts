@@ -62,40 +62,69 @@ export function registerAuth(
     const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
     if (!match) {
       await options.failedAuth?.count(request);
-      return refuse(reply, 401, 'this call needs a token: send it as `Authorization: Bearer <token>`', 'invalid_request');
+      return refuse(
+        reply,
+        401,
+        'this call needs a token: send it as `Authorization: Bearer <token>`',
+        'invalid_request',
+      );
     }
     const check = await options.verifier.verify(match[1]!);
     if (!check.ok) {
       await options.failedAuth?.count(request);
-      const why = { unknown: 'the token is not known', revoked: 'the token was revoked', expired: 'the token has expired' };
-      return refuse(reply, 401, `${why[check.reason]}: ask an administrator for a valid one`, 'invalid_token');
+      const why = {
+        unknown: 'the token is not known',
+        revoked: 'the token was revoked',
+        expired: 'the token has expired',
+      };
+      return refuse(
+        reply,
+        401,
+        `${why[check.reason]}: ask an administrator for a valid one`,
+        'invalid_token',
+      );
     }
     request.actor = { name: check.name, role: check.role };
     if (RANK[check.role] < RANK[needed]) {
       const over = await options.failedAuth?.countForbidden(request);
       if (over) return tooManyCalls(reply, over);
-      return refuse(reply, 403, `the token '${check.name}' has the role ${check.role}; this call needs ${needed}`);
+      return refuse(
+        reply,
+        403,
+        `the token '${check.name}' has the role ${check.role}; this call needs ${needed}`,
+      );
     }
   });
 }
 
 function refuse(reply: FastifyReply, status: 401 | 403, message: string, bearerError?: string) {
   if (status === 401) {
-    reply.header('www-authenticate', `Bearer realm="tecsalud-batch"${bearerError ? `, error="${bearerError}"` : ''}`);
+    reply.header(
+      'www-authenticate',
+      `Bearer realm="tecsalud-batch"${bearerError ? `, error="${bearerError}"` : ''}`,
+    );
   }
   return reply.code(status).send(errorBody(status, message));
 }
 
 /** The same headers as the rate limit's own 429. */
 function tooManyFailures(reply: FastifyReply, limit: { limit: number; retryAfterSeconds: number }) {
-  return tooMany(reply, limit, `too many calls without a valid token from this address (${limit.limit} a minute)`);
+  return tooMany(
+    reply,
+    limit,
+    `too many calls without a valid token from this address (${limit.limit} a minute)`,
+  );
 }
 
 function tooManyCalls(reply: FastifyReply, limit: { limit: number; retryAfterSeconds: number }) {
   return tooMany(reply, limit, `too many calls with this token (${limit.limit} a minute)`);
 }
 
-function tooMany(reply: FastifyReply, { limit, retryAfterSeconds }: { limit: number; retryAfterSeconds: number }, what: string) {
+function tooMany(
+  reply: FastifyReply,
+  { limit, retryAfterSeconds }: { limit: number; retryAfterSeconds: number },
+  what: string,
+) {
   reply.header('retry-after', retryAfterSeconds);
   reply.header('x-ratelimit-limit', limit);
   reply.header('x-ratelimit-remaining', 0);

@@ -1,4 +1,10 @@
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import cors from '@fastify/cors';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
@@ -88,7 +94,15 @@ export async function buildServer(options: BuildServerOptions): Promise<ApiServe
     frameworkErrors: answerUnroutablePath,
     // A request Node's parser refuses (a URL and headers over 16 KB, say): in the API's error body, saying which limit.
     clientErrorHandler: (error, socket) => answerClientError(error, socket, options.logger || null),
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false, verbose: true } },
+    ajv: {
+      customOptions: {
+        removeAdditional: false,
+        coerceTypes: 'array',
+        useDefaults: true,
+        allErrors: false,
+        verbose: true,
+      },
+    },
   });
   const shutdown = new AbortController();
   // Every upload being received listens for the stop: as many listeners as concurrent uploads is no leak.
@@ -102,18 +116,25 @@ export async function buildServer(options: BuildServerOptions): Promise<ApiServe
   app.addHook('onRequest', async (_request, reply) => {
     if (!shutdown.signal.aborted) return;
     reply.header('retry-after', STOPPING_RETRY_AFTER_SECONDS).header('connection', 'close');
-    return reply.code(503).send(errorBody(503, `the server is stopping: try again in ${STOPPING_RETRY_AFTER_SECONDS} seconds`));
+    return reply
+      .code(503)
+      .send(errorBody(503, `the server is stopping: try again in ${STOPPING_RETRY_AFTER_SECONDS} seconds`));
   });
 
   app.setErrorHandler((caught: FastifyError | ApiError | UserError, request, reply) => {
     const error = databaseUnavailable(caught, options.database) ?? caught;
     if (error instanceof ApiError) {
       // An upload cut off or a waited-for run interrupted by the stop: when to try again, as for a call arriving then.
-      if (error.statusCode === 503 && shutdown.signal.aborted) reply.header('retry-after', STOPPING_RETRY_AFTER_SECONDS);
+      if (error.statusCode === 503 && shutdown.signal.aborted)
+        reply.header('retry-after', STOPPING_RETRY_AFTER_SECONDS);
       return reply.code(error.statusCode).send(errorBody(error.statusCode, error.message, error.details));
     }
     if ('validation' in error && error.validation) {
-      return reply.code(400).send(errorBody(400, validationMessage(error.validation as ValidationIssue[], error.validationContext)));
+      return reply
+        .code(400)
+        .send(
+          errorBody(400, validationMessage(error.validation as ValidationIssue[], error.validationContext)),
+        );
     }
     if (error instanceof UserError) {
       // A backend is down (69, or a database another program keeps locked: 75, yet as passing as a restart);
@@ -126,7 +147,9 @@ export async function buildServer(options: BuildServerOptions): Promise<ApiServe
         reply.header('retry-after', BACKEND_RETRY_AFTER_SECONDS);
         return reply.code(503).send(errorBody(503, `${error.message}; try again in a while`));
       }
-      return reply.code(status).send(errorBody(status, error.hint ? `${error.message} (${error.hint})` : error.message));
+      return reply
+        .code(status)
+        .send(errorBody(status, error.hint ? `${error.message} (${error.hint})` : error.message));
     }
     if ((error as FastifyError).code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       const tooLarge = bodyTooLarge(app.initialConfig.bodyLimit ?? 1024 * 1024);
@@ -143,9 +166,12 @@ export async function buildServer(options: BuildServerOptions): Promise<ApiServe
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0]!;
     const allowed = routeMethods.allowed(path);
-    if (allowed.length === 0) return reply.code(404).send(errorBody(404, `no route ${request.method} ${path}`));
+    if (allowed.length === 0)
+      return reply.code(404).send(errorBody(404, `no route ${request.method} ${path}`));
     reply.header('allow', allowed.join(', '));
-    return reply.code(405).send(errorBody(405, `${request.method} is not a method of ${path}: it takes ${allowed.join(', ')}`));
+    return reply
+      .code(405)
+      .send(errorBody(405, `${request.method} is not a method of ${path}: it takes ${allowed.join(', ')}`));
   });
 
   app.addHook('onRequest', refuseDisallowedPreflight(options.corsOrigins));
@@ -159,10 +185,14 @@ export async function buildServer(options: BuildServerOptions): Promise<ApiServe
   // The CORS plugin refuses a preflight without Origin or Access-Control-Request-Method in plain text; every
   // other error of the API is JSON, and says what is missing.
   app.addHook('onSend', async (request, reply, payload) => {
-    if (request.method !== 'OPTIONS' || reply.statusCode !== 400 || payload !== 'Invalid Preflight Request') return payload;
+    if (request.method !== 'OPTIONS' || reply.statusCode !== 400 || payload !== 'Invalid Preflight Request')
+      return payload;
     reply.type('application/json; charset=utf-8');
     return JSON.stringify(
-      errorBody(400, 'a CORS preflight (OPTIONS) needs the Origin and Access-Control-Request-Method headers a browser sends'),
+      errorBody(
+        400,
+        'a CORS preflight (OPTIONS) needs the Origin and Access-Control-Request-Method headers a browser sends',
+      ),
     );
   });
   // After the hook above (a refused preflight is logged with the JSON it became), before any route is added.
@@ -175,26 +205,38 @@ export async function buildServer(options: BuildServerOptions): Promise<ApiServe
       timeWindow: '1 minute',
       // After authentication: a token's calls count together, from whatever address; others (--no-auth, the docs) by address.
       hook: 'preHandler',
-      keyGenerator: (request) => (options.verifier && request.actor ? `token:${request.actor.name}` : `ip:${clientAddressKey(request.ip)}`),
+      keyGenerator: (request) =>
+        options.verifier && request.actor
+          ? `token:${request.actor.name}`
+          : `ip:${clientAddressKey(request.ip)}`,
       // The plugin's own "Rate limit exceeded, retry in 59 seconds" names no limit nor whose calls were counted;
       // the 429s of the calls refused before it (auth.ts) say both, and so does this one. Its headers stay.
       errorResponseBuilder: (request, context) => {
         const whose = options.verifier && request.actor ? 'with this token' : 'from this address';
-        return new ApiError(429, `too many calls ${whose} (${context.max} a minute): retry in ${Math.ceil(context.ttl / 1000)} s`);
+        return new ApiError(
+          429,
+          `too many calls ${whose} (${context.max} a minute): retry in ${Math.ceil(context.ttl / 1000)} s`,
+        );
       },
     });
     // Calls refused before that hook (401) count too, per address and as many a minute: else tokens could be tried without end.
-    const limiter = app.createRateLimit({ keyGenerator: (request) => `auth-failed:${clientAddressKey(request.ip)}` });
+    const limiter = app.createRateLimit({
+      keyGenerator: (request) => `auth-failed:${clientAddressKey(request.ip)}`,
+    });
     // The global limit itself (same store, same key: the token's), for calls refused with 403.
     const tokenLimiter = app.createRateLimit();
     failedAuth = {
       async countForbidden(request) {
         const state = await tokenLimiter(request);
-        return !state.isAllowed && state.isExceeded ? { limit: state.max, retryAfterSeconds: state.ttlInSeconds } : null;
+        return !state.isAllowed && state.isExceeded
+          ? { limit: state.max, retryAfterSeconds: state.ttlInSeconds }
+          : null;
       },
       async exceeded(request) {
         const state = await limiter(request, { increment: false });
-        return state.isAllowed || state.remaining > 0 ? null : { limit: state.max, retryAfterSeconds: state.ttlInSeconds };
+        return state.isAllowed || state.remaining > 0
+          ? null
+          : { limit: state.max, retryAfterSeconds: state.ttlInSeconds };
       },
       async count(request) {
         await limiter(request);
@@ -230,7 +272,11 @@ export async function buildServer(options: BuildServerOptions): Promise<ApiServe
     },
   });
   // The docs page's assets come from the package, served by this server: no CDN.
-  await app.register(swaggerUi, { routePrefix: DOCS_PREFIX, uiConfig: { url: OPENAPI_PATH }, staticCSP: true });
+  await app.register(swaggerUi, {
+    routePrefix: DOCS_PREFIX,
+    uiConfig: { url: OPENAPI_PATH },
+    staticCSP: true,
+  });
   app.get(OPENAPI_PATH, { config: { role: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
   app.addHook('preValidation', lowerCaseIds);
@@ -262,9 +308,16 @@ export async function buildServer(options: BuildServerOptions): Promise<ApiServe
       isIdle: (sessionId) => !runs.isRunning(sessionId),
     });
     for (const session of expired) {
-      runs.announceGone(session.sessionId, goneBody(await missingSession(options.database, session.sessionId)));
+      runs.announceGone(
+        session.sessionId,
+        goneBody(await missingSession(options.database, session.sessionId)),
+      );
       app.log.info(
-        { session_id: session.sessionId, last_active_at: session.lastActiveAt, discarded_files: session.discardedFiles },
+        {
+          session_id: session.sessionId,
+          last_active_at: session.lastActiveAt,
+          discarded_files: session.discardedFiles,
+        },
         'discarded a session nobody processed within the session expiry, with its uploads',
       );
     }
@@ -289,7 +342,9 @@ export async function buildServer(options: BuildServerOptions): Promise<ApiServe
       expiryTimer = setInterval(() => {
         // One sweep at a time: a slow database does not pile them up.
         sweeping = sweeping.then(() =>
-          expireIdleSessions().catch((error: unknown) => app.log.error({ err: error }, 'expiring idle sessions failed; tried again later')),
+          expireIdleSessions().catch((error: unknown) =>
+            app.log.error({ err: error }, 'expiring idle sessions failed; tried again later'),
+          ),
         );
       }, intervalMs);
       // The sweep alone never keeps the process alive (the server's socket does while it listens).
@@ -310,12 +365,22 @@ function answerUnroutablePath(error: FastifyError, request: FastifyRequest, repl
   if (error.code === 'FST_ERR_BAD_URL') {
     return reply
       .code(400)
-      .send(errorBody(400, `the path ${path} has a broken %-escape (% must be followed by two hexadecimal digits; write a % itself as %25)`));
+      .send(
+        errorBody(
+          400,
+          `the path ${path} has a broken %-escape (% must be followed by two hexadecimal digits; write a % itself as %25)`,
+        ),
+      );
   }
   if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
     return reply
       .code(400)
-      .send(errorBody(400, `a part of the path ${path} is over ${MAX_PATH_PART} characters, longer than any id the API gives: check the URL`));
+      .send(
+        errorBody(
+          400,
+          `a part of the path ${path} is over ${MAX_PATH_PART} characters, longer than any id the API gives: check the URL`,
+        ),
+      );
   }
   return reply.code(400).send(errorBody(400, `the request for ${path} cannot be routed: ${error.message}`));
 }

@@ -14,7 +14,11 @@ export function clientAddressKey(address: string): string {
   const tailGroups = address.includes('::') ? (tail === '' ? [] : tail.split(':')) : [];
   // An embedded IPv4 tail (`64:ff9b::10.0.0.1`) is two groups; only the first four groups are kept anyway.
   const groups = address.includes('::')
-    ? [...headGroups, ...Array<string>(Math.max(0, 8 - headGroups.length - tailGroups.length)).fill('0'), ...tailGroups]
+    ? [
+        ...headGroups,
+        ...Array<string>(Math.max(0, 8 - headGroups.length - tailGroups.length)).fill('0'),
+        ...tailGroups,
+      ]
     : headGroups;
   return `${groups
     .slice(0, 4)

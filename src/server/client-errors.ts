@@ -11,17 +11,30 @@ const HEAD_LIMIT_KB = 16;
  * has the API's shape but says only "Exceeded maximum allowed HTTP header size" or "Client Error"; a client
  * that built a very long query string (a list of ids in the URL) needs to know it is the URL, and the limit.
  */
-export function answerClientError(error: Error & { code?: string }, socket: Socket, log: FastifyBaseLogger | null = null): void {
+export function answerClientError(
+  error: Error & { code?: string },
+  socket: Socket,
+  log: FastifyBaseLogger | null = null,
+): void {
   // A connection reset: nobody to answer.
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   const [status, message] =
     error.code === 'HPE_HEADER_OVERFLOW'
-      ? [431, `the request's URL and headers together are over ${HEAD_LIMIT_KB} KB: shorten the URL (its query string) or the headers`]
+      ? [
+          431,
+          `the request's URL and headers together are over ${HEAD_LIMIT_KB} KB: shorten the URL (its query string) or the headers`,
+        ]
       : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
         ? [408, "the request's headers did not arrive in time: send the whole request at once"]
-        : [400, `the request is not valid HTTP (${error.code ?? error.message}): check the client's request line and headers`];
+        : [
+            400,
+            `the request is not valid HTTP (${error.code ?? error.message}): check the client's request line and headers`,
+          ];
   // No request was made of it (no route, no hooks): the one line saying why the client was refused is written here.
-  log?.info({ statusCode: status, code: error.code ?? null, client: socket.remoteAddress ?? null, message }, 'request refused');
+  log?.info(
+    { statusCode: status, code: error.code ?? null, client: socket.remoteAddress ?? null, message },
+    'request refused',
+  );
   if (socket.writable) {
     const body = JSON.stringify(errorBody(status, message));
     socket.write(

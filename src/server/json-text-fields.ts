@@ -36,12 +36,20 @@ export async function refuseNonTextFields(request: FastifyRequest): Promise<void
         `${name}${what} contains a control character (${code}, at character ${control.index + 1}): send it as plain text, without control characters`,
       );
     }
-    throw new ApiError(400, `${name} must be text${what}, not ${kindOf(value)}: send it as a JSON string, in quotes`);
+    throw new ApiError(
+      400,
+      `${name} must be text${what}, not ${kindOf(value)}: send it as a JSON string, in quotes`,
+    );
   }
 }
 
 function isObjectSchema(schema: unknown): schema is ObjectSchema {
-  return typeof schema === 'object' && schema !== null && 'properties' in schema && typeof schema.properties === 'object';
+  return (
+    typeof schema === 'object' &&
+    schema !== null &&
+    'properties' in schema &&
+    typeof schema.properties === 'object'
+  );
 }
 
 function kindOf(value: unknown): string {

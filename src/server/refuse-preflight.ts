@@ -13,7 +13,8 @@ export function refuseDisallowedPreflight(allowedOrigins: readonly string[]) {
     const origin = request.headers.origin;
     if (request.method !== 'OPTIONS' || !origin || !request.headers['access-control-request-method']) return;
     if (allowedOrigins.includes(origin)) return;
-    const allowed = allowedOrigins.length > 0 ? `it allows ${allowedOrigins.join(', ')}` : 'it allows no origin';
+    const allowed =
+      allowedOrigins.length > 0 ? `it allows ${allowedOrigins.join(', ')}` : 'it allows no origin';
     return reply
       .code(403)
       .send(

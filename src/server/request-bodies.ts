@@ -63,11 +63,15 @@ function decodeUtf8(raw: Buffer): string | null {
 function notUtf8(raw: Buffer, request: FastifyRequest): ApiError {
   const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(request.headers['content-type'] ?? '')?.[1];
   const declared = charset && !/^utf-?8$/i.test(charset) ? ` (it declares charset=${charset})` : '';
-  const utf16 = (raw[0] === 0xff && raw[1] === 0xfe) || (raw[0] === 0xfe && raw[1] === 0xff) || raw.includes(0);
+  const utf16 =
+    (raw[0] === 0xff && raw[1] === 0xfe) || (raw[0] === 0xfe && raw[1] === 0xff) || raw.includes(0);
   const what = utf16
     ? 'it looks like UTF-16'
     : `its byte ${firstInvalidByte(raw)} breaks UTF-8; it looks like Latin-1 or Windows-1252 (ñ and accents as a Windows program writes them)`;
-  return new ApiError(400, `the JSON body is not UTF-8${declared}: ${what}. Send the JSON encoded in UTF-8, as JSON always is`);
+  return new ApiError(
+    400,
+    `the JSON body is not UTF-8${declared}: ${what}. Send the JSON encoded in UTF-8, as JSON always is`,
+  );
 }
 
 /** The 1-based offset of the first byte that breaks UTF-8 (by its lead byte and continuation bytes). */
@@ -75,7 +79,16 @@ function firstInvalidByte(raw: Buffer): number {
   let i = 0;
   while (i < raw.length) {
     const lead = raw[i]!;
-    const length = lead < 0x80 ? 1 : lead >= 0xc2 && lead < 0xe0 ? 2 : lead >= 0xe0 && lead < 0xf0 ? 3 : lead >= 0xf0 && lead < 0xf5 ? 4 : 0;
+    const length =
+      lead < 0x80
+        ? 1
+        : lead >= 0xc2 && lead < 0xe0
+          ? 2
+          : lead >= 0xe0 && lead < 0xf0
+            ? 3
+            : lead >= 0xf0 && lead < 0xf5
+              ? 4
+              : 0;
     if (length === 0) return i + 1;
     for (let k = 1; k < length; k++) {
       const next = raw[i + k];
@@ -131,8 +144,14 @@ function unparsable(body: string): ApiError {
   try {
     JSON.parse(body);
   } catch (error) {
-    return new ApiError(400, `the body does not parse as JSON${describeJsonError(body, (error as Error).message)}`);
+    return new ApiError(
+      400,
+      `the body does not parse as JSON${describeJsonError(body, (error as Error).message)}`,
+    );
   }
   // It parses: Fastify refused a `__proto__` or `constructor.prototype` key (prototype poisoning).
-  return new ApiError(400, 'the JSON body has a __proto__ or constructor.prototype key, which no field of the API is: leave it out');
+  return new ApiError(
+    400,
+    'the JSON body has a __proto__ or constructor.prototype key, which no field of the API is: leave it out',
+  );
 }

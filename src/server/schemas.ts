@@ -7,7 +7,9 @@ const nullable = (type: string, extra: Record<string, unknown> = {}) => ({ type:
 export const sessionParams = {
   type: 'object',
   required: ['session_id'],
-  properties: { session_id: { type: 'string', format: 'uuid', description: 'as `create-session` returned it' } },
+  properties: {
+    session_id: { type: 'string', format: 'uuid', description: 'as `create-session` returned it' },
+  },
 } as const;
 
 export const fileParams = {
@@ -15,7 +17,12 @@ export const fileParams = {
   required: ['session_id', 'file_id'],
   properties: {
     session_id: sessionParams.properties.session_id,
-    file_id: { type: 'string', minLength: 1, maxLength: 64, description: 'a `file_id` from the status or review answer' },
+    file_id: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 64,
+      description: 'a `file_id` from the status or review answer',
+    },
   },
 } as const;
 
@@ -69,7 +76,10 @@ const uploadedFile = {
     file_id: { type: 'string' },
     filename: { type: 'string' },
     size: { type: 'integer' },
-    parsed: { type: 'boolean', description: 'the filename follows EXPEDIENTE_APELLIDOS, NOMBRES_NUMERO_TIPO.pdf' },
+    parsed: {
+      type: 'boolean',
+      description: 'the filename follows EXPEDIENTE_APELLIDOS, NOMBRES_NUMERO_TIPO.pdf',
+    },
     patient_id: nullable('string', { description: 'the expediente read from the filename' }),
     patient_name: nullable('string'),
     parse_error: nullable('string'),
@@ -80,7 +90,11 @@ const failedFile = {
   type: 'object',
   properties: {
     filename: { type: 'string' },
-    status_code: { type: 'integer', description: '413 too large or over the session limit, 415 not .pdf, 400 not a PDF, no filename, a filename not in UTF-8 (or a text part, not a file), 409 name taken' },
+    status_code: {
+      type: 'integer',
+      description:
+        '413 too large or over the session limit, 415 not .pdf, 400 not a PDF, no filename, a filename not in UTF-8 (or a text part, not a file), 409 name taken',
+    },
     error: { type: 'string' },
     message: { type: 'string' },
   },
@@ -94,7 +108,10 @@ export const uploadResponse = {
     total_files: { type: 'integer', description: 'files in this request' },
     session_files: { type: 'integer', description: 'files in the session after this request' },
     expires_at: expiresAt,
-    parsing_success_rate: { type: 'number', description: 'share of this request’s accepted files whose name parsed, 0–1' },
+    parsing_success_rate: {
+      type: 'number',
+      description: 'share of this request’s accepted files whose name parsed, 0–1',
+    },
     uploaded_files: { type: 'array', items: uploadedFile },
     failed_files: { type: 'array', items: failedFile },
   },
@@ -120,7 +137,11 @@ export const processQuery = {
   // A misspelt `wait` (`?wiat=false`) was ignored: the call then waited for the whole session instead of answering 202.
   additionalProperties: false,
   properties: {
-    wait: { type: 'boolean', default: true, description: 'false: answer 202 at once; follow the status or the events' },
+    wait: {
+      type: 'boolean',
+      default: true,
+      description: 'false: answer 202 at once; follow the status or the events',
+    },
   },
 } as const;
 
@@ -134,10 +155,11 @@ export const processResponse = {
     failed_files: { type: 'integer' },
     created_patients: { type: 'integer' },
     matched_patients: { type: 'integer' },
-    review_required: { type: 'integer', description: "files the session holds for review (its own)" },
+    review_required: { type: 'integer', description: 'files the session holds for review (its own)' },
     already_waiting: {
       type: 'integer',
-      description: 'files whose content already waited for review in another file: that review, not a new one',
+      description:
+        'files whose content already waited for review in another file: that review, not a new one',
     },
     duplicates: { type: 'integer' },
     processing_time: nullable('number', { description: 'seconds' }),
@@ -151,13 +173,18 @@ const statusFile = {
   properties: {
     file_id: { type: 'string' },
     filename: { type: 'string' },
-    patient_matching_status: { type: 'string', description: 'pending, matched, new_patient, review_required or rejected' },
+    patient_matching_status: {
+      type: 'string',
+      description: 'pending, matched, new_patient, review_required or rejected',
+    },
     processing_status: { type: 'string', description: 'pending, processing, completed or failed' },
     matching_confidence: nullable('number'),
     review_required: { type: 'boolean' },
     error_message: nullable('string'),
     processed_at: nullable('string'),
-    outcome: nullable('string', { description: 'the file’s outcome in one word (ingested, duplicate, encrypted, …)' }),
+    outcome: nullable('string', {
+      description: 'the file’s outcome in one word (ingested, duplicate, encrypted, …)',
+    }),
     size: nullable('integer'),
     document_id: nullable('string'),
   },
@@ -176,10 +203,11 @@ export const statusResponse = {
     failed_files: { type: 'integer' },
     created_patients: { type: 'integer' },
     matched_patients: { type: 'integer' },
-    review_required: { type: 'integer', description: "files the session holds for review (its own)" },
+    review_required: { type: 'integer', description: 'files the session holds for review (its own)' },
     already_waiting: {
       type: 'integer',
-      description: 'files whose content already waited for review in another file: that review, not a new one',
+      description:
+        'files whose content already waited for review in another file: that review, not a new one',
     },
     duplicates: { type: 'integer' },
     error_message: nullable('string'),
@@ -208,7 +236,8 @@ export const reviewResponse = {
           matching_confidence: nullable('number'),
           matching_details: {
             type: 'string',
-            description: 'JSON: algorithm, reason, candidates [{patient_id, expediente, nombre_completo, confidence, reasons}]',
+            description:
+              'JSON: algorithm, reason, candidates [{patient_id, expediente, nombre_completo, confidence, reasons}]',
           },
           error_message: nullable('string'),
           patient_matching_status: { type: 'string' },
@@ -228,7 +257,8 @@ export const decisionBody = {
       type: 'string',
       pattern: '^[0-9]{8,12}$',
       title: 'its 8 to 12 digits',
-      description: 'attach: the candidate’s expediente (required); new_patient: must be the filename’s, if given',
+      description:
+        'attach: the candidate’s expediente (required); new_patient: must be the filename’s, if given',
     },
   },
 } as const;
@@ -273,7 +303,10 @@ export const discardResponse = {
   properties: {
     message: { type: 'string' },
     session_id: { type: 'string' },
-    discarded_files: { type: 'integer', description: 'uploaded files removed with the session, never processed' },
+    discarded_files: {
+      type: 'integer',
+      description: 'uploaded files removed with the session, never processed',
+    },
   },
 } as const;
 

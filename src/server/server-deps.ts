@@ -21,7 +21,12 @@ export interface ServerDeps {
    * `uploadIdleTimeoutMs`: how long an upload may go without a byte arriving before it is given up (408).
    * `sessionExpiryMs`: how long a session nobody processed is kept after its last upload (0: for ever).
    */
-  limits: { maxFileSize: number; maxFilesPerSession: number; uploadIdleTimeoutMs: number; sessionExpiryMs: number };
+  limits: {
+    maxFileSize: number;
+    maxFilesPerSession: number;
+    uploadIdleTimeoutMs: number;
+    sessionExpiryMs: number;
+  };
   now: () => Date;
   /** Aborted when the server starts stopping: uploads being received are cut off (see the upload route). */
   stopping: AbortSignal;

@@ -99,7 +99,11 @@ export class SessionRuns {
   /** Follows a session's events until `unsubscribe` is called. */
   subscribe(
     sessionId: string,
-    listener: { event(event: PipelineEvent): void; runEnded(): void; gone(gone: Record<string, unknown>): void },
+    listener: {
+      event(event: PipelineEvent): void;
+      runEnded(): void;
+      gone(gone: Record<string, unknown>): void;
+    },
   ): () => void {
     let hub = this.hubs.get(sessionId);
     if (!hub) this.hubs.set(sessionId, (hub = new EventEmitter()));

@@ -46,7 +46,12 @@ export interface StartServerOptions {
    * Where the request and processing logs go (JSON lines; a file's absolute path or a stream), and whether
    * patient names are kept out of them (`--no-redact` lets them in); null: nowhere.
    */
-  log: { destination: NodeJS.WritableStream | string; level: string; redact: boolean; lang?: 'en' | 'es' } | null;
+  log: {
+    destination: NodeJS.WritableStream | string;
+    level: string;
+    redact: boolean;
+    lang?: 'en' | 'es';
+  } | null;
   now?: () => Date;
 }
 
@@ -80,8 +85,13 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const sessionExpiryMs = settings.sessionExpiryMs ?? DEFAULT_SESSION_EXPIRY_MS;
   // The upload folder and the log first: a path the server cannot use is refused before a registry is created.
   const store = await UploadStore.open(settings.uploadDir, options.backends.fileMode);
-  const log = options.log ? await openServeLog({ ...options.log, fileMode: options.backends.fileMode }) : null;
-  const database = await openRegistry(options.location, { create: true, sqliteCacheMb: INGEST_SQLITE_CACHE_MB });
+  const log = options.log
+    ? await openServeLog({ ...options.log, fileMode: options.backends.fileMode })
+    : null;
+  const database = await openRegistry(options.location, {
+    create: true,
+    sqliteCacheMb: INGEST_SQLITE_CACHE_MB,
+  });
   let processing: SessionProcessing | null = null;
   try {
     // Half-received uploads of a server that was stopped or killed: never registered, their clients upload again.
@@ -127,7 +137,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     const resumed = await server.resumeLeftSessions();
     // Sessions that expired while no server ran go now; the others when their time comes.
     const expired = await server.expireIdleSessions();
-    server.keepExpiringSessions(settings.sessionSweepMs ?? Math.min(EXPIRY_SWEEP_MS, Math.max(1000, sessionExpiryMs / 10)));
+    server.keepExpiringSessions(
+      settings.sessionSweepMs ?? Math.min(EXPIRY_SWEEP_MS, Math.max(1000, sessionExpiryMs / 10)),
+    );
     const opened = processing;
     return {
       url: `http://${host}:${port}`,
@@ -158,10 +170,18 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
 function explainListenError(error: unknown, settings: ServeSettings): unknown {
   const code = (error as NodeJS.ErrnoException).code;
   const where = `${settings.host}:${settings.port}`;
-  if (code === 'EADDRINUSE') return new UsageError(`${where} is already in use`, 'stop what listens there, or choose another --port');
-  if (code === 'EACCES') return new UsageError(`not allowed to listen on ${where}`, 'ports below 1024 need privileges: use a higher --port behind the reverse proxy');
+  if (code === 'EADDRINUSE')
+    return new UsageError(`${where} is already in use`, 'stop what listens there, or choose another --port');
+  if (code === 'EACCES')
+    return new UsageError(
+      `not allowed to listen on ${where}`,
+      'ports below 1024 need privileges: use a higher --port behind the reverse proxy',
+    );
   if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
-    return new UsageError(`cannot listen on ${settings.host}: this machine has no such address`, 'give one of its addresses with --host');
+    return new UsageError(
+      `cannot listen on ${settings.host}: this machine has no such address`,
+      'give one of its addresses with --host',
+    );
   }
   return error;
 }

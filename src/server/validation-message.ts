@@ -4,13 +4,28 @@ export interface ValidationIssue {
   instancePath: string;
   params: Record<string, unknown>;
   data?: unknown;
-  parentSchema?: { title?: string; enum?: unknown[]; properties?: Record<string, unknown>; minLength?: number; maxLength?: number; minimum?: number; maximum?: number };
+  parentSchema?: {
+    title?: string;
+    enum?: unknown[];
+    properties?: Record<string, unknown>;
+    minLength?: number;
+    maxLength?: number;
+    minimum?: number;
+    maximum?: number;
+  };
 }
 
-const WHERE: Record<string, string> = { body: 'the JSON body', params: 'the path', querystring: 'the query string', headers: 'the headers' };
+const WHERE: Record<string, string> = {
+  body: 'the JSON body',
+  params: 'the path',
+  querystring: 'the query string',
+  headers: 'the headers',
+};
 
 /** What a format means, for people. */
-const FORMATS: Record<string, string> = { uuid: 'an id as the API gave it (a UUID, like 3f2a9c1e-5b7d-4e21-9c3a-0d4e5f6a7b8c)' };
+const FORMATS: Record<string, string> = {
+  uuid: 'an id as the API gave it (a UUID, like 3f2a9c1e-5b7d-4e21-9c3a-0d4e5f6a7b8c)',
+};
 
 const TYPES: Record<string, string> = {
   string: 'text',
@@ -53,12 +68,17 @@ export function validationMessage(issues: readonly ValidationIssue[], context: s
     }
     case 'type': {
       const type = String(issue.params.type);
-      return `${named} must be ${type.split(',').map((t) => TYPES[t] ?? t).join(' or ')}${got}`;
+      return `${named} must be ${type
+        .split(',')
+        .map((t) => TYPES[t] ?? t)
+        .join(' or ')}${got}`;
     }
     case 'pattern':
       return `${named} must be ${schema.title ?? `written as ${String(issue.params.pattern)}`}${got}`;
     case 'minLength':
-      return issue.params.limit === 1 ? `${named} is empty: give a value` : `${named} must be at least ${String(issue.params.limit)} characters long`;
+      return issue.params.limit === 1
+        ? `${named} is empty: give a value`
+        : `${named} must be at least ${String(issue.params.limit)} characters long`;
     case 'maxLength':
       return `${named} must be at most ${String(issue.params.limit)} characters long`;
     case 'minimum':

@@ -15,7 +15,8 @@ export function failureLine(
   return fitFileLine(
     prefix,
     sanitizeForTerminal(file.relativePath),
-    `: ${m.outcome(file.outcome)}` + (file.message ? ` — ${sanitizeForTerminal(m.detail(file.message))}` : ''),
+    `: ${m.outcome(file.outcome)}` +
+      (file.message ? ` — ${sanitizeForTerminal(m.detail(file.message))}` : ''),
     width,
   );
 }

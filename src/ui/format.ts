@@ -115,7 +115,10 @@ export function wrapWords(line: string, width: number | undefined): string[] {
   // A command to type ends the line ('Vea cada archivo con: tecsalud-batch status 3f2a9c1e --files'): kept on
   // one row, so that it can be copied whole.
   const command = body.indexOf('tecsalud-batch ');
-  const words = command > 0 ? [...body.slice(0, command).split(' ').filter(Boolean), body.slice(command)] : body.split(' ');
+  const words =
+    command > 0
+      ? [...body.slice(0, command).split(' ').filter(Boolean), body.slice(command)]
+      : body.split(' ');
   for (const word of words) {
     if (!rowHasWord) row += word;
     else if (row.length + 1 + word.length <= width) row += ` ${word}`;

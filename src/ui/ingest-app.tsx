@@ -35,7 +35,9 @@ export function startIngestUi(options: IngestUiOptions): IngestUi {
   const store = createDashboardStore();
   const providers = (children: ReactNode) => (
     <ThemeContext.Provider value={createTheme(colorEnabled(options.env))}>
-      <MessagesContext.Provider value={messagesFor(options.lang ?? 'en')}>{children}</MessagesContext.Provider>
+      <MessagesContext.Provider value={messagesFor(options.lang ?? 'en')}>
+        {children}
+      </MessagesContext.Provider>
     </ThemeContext.Provider>
   );
   let dashboard: Instance | null = render(

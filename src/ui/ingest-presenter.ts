@@ -44,7 +44,9 @@ export async function createIngestPresenter(options: IngestPresenterOptions): Pr
   const messages = messagesFor(options.lang ?? 'en');
   // No key sent SIGHUP or SIGTERM: "press Ctrl-C again" would be advice for a terminal that may be gone.
   const stopping = (signal?: NodeJS.Signals) =>
-    signal === 'SIGHUP' || signal === 'SIGTERM' ? messages.progress.stoppingOn(signal) : messages.progress.interrupted;
+    signal === 'SIGHUP' || signal === 'SIGTERM'
+      ? messages.progress.stoppingOn(signal)
+      : messages.progress.interrupted;
   if (options.quiet) {
     return {
       kind: 'none',

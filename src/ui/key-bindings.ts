@@ -50,7 +50,10 @@ export function reviewKey(pressed: string, pressedKey: KeyPress, mode: ReviewKey
   if (mode.confirming) {
     // Its reasons may not fit a small terminal: scrolling to read them must not cancel it.
     if (scroll && input !== 'g' && input !== 'G' && input !== ' ') return { kind: 'view', action: scroll };
-    return { kind: 'walk', action: input === 'y' || input === 'Y' ? { type: 'confirm' } : { type: 'cancel' } };
+    return {
+      kind: 'walk',
+      action: input === 'y' || input === 'Y' ? { type: 'confirm' } : { type: 'cancel' },
+    };
   }
   if (mode.overlay === 'help') {
     if (scroll) return { kind: 'view', action: scroll };
@@ -67,7 +70,8 @@ export function reviewKey(pressed: string, pressedKey: KeyPress, mode: ReviewKey
     if (key.home || input === 'g') return { kind: 'view', action: { type: 'list_move', by: -Infinity } };
     if (key.end || input === 'G') return { kind: 'view', action: { type: 'list_move', by: Infinity } };
     if (key.return) return { kind: 'view', action: { type: 'list_open' } };
-    if (input === 'l' || input === 'q' || key.escape) return { kind: 'view', action: { type: 'close_overlay' } };
+    if (input === 'l' || input === 'q' || key.escape)
+      return { kind: 'view', action: { type: 'close_overlay' } };
     return null;
   }
   if (scroll) return { kind: 'view', action: scroll };

@@ -65,7 +65,8 @@ function cpuSeconds(): number {
 }
 type Timed = { seconds: number; cpu: number };
 
-if (!fs.existsSync(path.join(ROOT, 'dist', 'main.js'))) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
+if (!fs.existsSync(path.join(ROOT, 'dist', 'main.js')))
+  execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
 const { DEFAULT_EXTRACTOR } = (await import(
   path.join(ROOT, 'dist', 'app', 'open-extractor.js')
 )) as typeof import('../../src/app/open-extractor.js');
@@ -133,9 +134,13 @@ async function measureNative(): Promise<Timed> {
   const t0 = performance.now();
   const c0 = cpuSeconds();
   await new Promise<void>((resolve, reject) => {
-    const xargs = spawn('xargs', ['-0', '-I{}', '-P', String(cores), 'pdftotext', '-enc', 'UTF-8', '{}', '-'], {
-      stdio: ['pipe', 'ignore', 'ignore'],
-    });
+    const xargs = spawn(
+      'xargs',
+      ['-0', '-I{}', '-P', String(cores), 'pdftotext', '-enc', 'UTF-8', '{}', '-'],
+      {
+        stdio: ['pipe', 'ignore', 'ignore'],
+      },
+    );
     xargs.on('error', reject);
     xargs.on('close', () => resolve());
     xargs.stdin.end(files.join('\0'));
@@ -167,7 +172,8 @@ async function measureBare(engine: string): Promise<Timed & { childRssMb: number
   const { childKb } = sampler.stop();
   await extractor.close();
   const cpu = cpuSeconds() - c0;
-  if (extractedPages !== pages) console.log(`warning: bare ${engine} read ${extractedPages} of ${pages} pages`);
+  if (extractedPages !== pages)
+    console.log(`warning: bare ${engine} read ${extractedPages} of ${pages} pages`);
   return { seconds, cpu, childRssMb: childKb / 1024 };
 }
 
@@ -178,14 +184,30 @@ async function measureBare(engine: string): Promise<Timed & { childRssMb: number
 const MAIN_CPU_HOOK = `data:text/javascript,${encodeURIComponent(
   "import fs from 'node:fs';" +
     "process.on('exit', () => { const { TECSALUD_BENCH_CPU_FILE: file, TECSALUD_BENCH_PID: bench } = process.env;" +
-    " if (file && String(process.ppid) === bench) fs.writeFileSync(file, JSON.stringify(process.cpuUsage())); });",
+    ' if (file && String(process.ppid) === bench) fs.writeFileSync(file, JSON.stringify(process.cpuUsage())); });',
 )}`;
 
 /** End-to-end ingest: the real binary on a fresh database with the registry loaded. */
 async function measureIngest(type: string, extractor: string): Promise<Row> {
   const db = path.join(work, `bench-${type}-${extractor}.db`);
-  execFileSync(process.execPath, [BIN, 'patients', 'import', path.join(work, 'registry.csv'), '--db', db], { stdio: 'ignore' });
-  const args = ['--import', MAIN_CPU_HOOK, BIN, 'ingest', corpusDir, '--db', db, '--type', type, '--non-interactive', '--json', '--max-files', String(files.length + 10)];
+  execFileSync(process.execPath, [BIN, 'patients', 'import', path.join(work, 'registry.csv'), '--db', db], {
+    stdio: 'ignore',
+  });
+  const args = [
+    '--import',
+    MAIN_CPU_HOOK,
+    BIN,
+    'ingest',
+    corpusDir,
+    '--db',
+    db,
+    '--type',
+    type,
+    '--non-interactive',
+    '--json',
+    '--max-files',
+    String(files.length + 10),
+  ];
   if (extractor !== DEFAULT_EXTRACTOR) args.push('--extractor', extractor);
   const name = `ingest --type ${type}${extractor !== DEFAULT_EXTRACTOR ? ` --extractor ${extractor}` : ''}`;
   const t0 = performance.now();
@@ -209,7 +231,10 @@ async function measureIngest(type: string, extractor: string): Promise<Row> {
 // an hour), so each ingest run is bracketed by the reference it is compared with: its ratio is taken
 // against the mean of the reference runs just before and just after it.
 const mean = (a: number, b: number) => (a + b) / 2;
-const meanOf = (a: Timed, b: Timed): Timed => ({ seconds: mean(a.seconds, b.seconds), cpu: mean(a.cpu, b.cpu) });
+const meanOf = (a: Timed, b: Timed): Timed => ({
+  seconds: mean(a.seconds, b.seconds),
+  cpu: mean(a.cpu, b.cpu),
+});
 const ingestRuns = [
   ...values.types.split(',').map((type) => ({ type: type.trim(), extractor: mainExtractor })),
   ...compared.map((extractor) => ({ type: 'both', extractor })),
@@ -268,7 +293,11 @@ const referenceRow = (name: string, runs: Timed[], rssMb?: number) => {
 };
 if (natives.length > 0) referenceRow(`pdftotext ×${cores} processes (${natives.length} runs)`, natives);
 for (const [engine, runs] of bares) {
-  referenceRow(`bare extraction (${engine} ×${cores} workers, ${runs.length} runs)`, runs, childRss.get(engine));
+  referenceRow(
+    `bare extraction (${engine} ×${cores} workers, ${runs.length} runs)`,
+    runs,
+    childRss.get(engine),
+  );
 }
 for (const { row, bare, native } of comparisons) {
   console.log(
@@ -277,9 +306,15 @@ for (const { row, bare, native } of comparisons) {
       `  ${fmt(row.cpu, 2).padStart(11)} ${ratio(bare?.cpu, row.cpu).padStart(7)} ${ratio(native?.cpu, row.cpu).padStart(11)}`,
   );
 }
-console.log('(ratios: against the mean of the reference runs just before and after each ingest run; peak RSS:');
-console.log(' of the whole ingest process tree, and of one extraction child for a bare run; CPU s: the run\'s');
-console.log(' processes together, whose ratios are what the wall-time ratios would be on an otherwise idle machine)');
+console.log(
+  '(ratios: against the mean of the reference runs just before and after each ingest run; peak RSS:',
+);
+console.log(
+  " of the whole ingest process tree, and of one extraction child for a bare run; CPU s: the run's",
+);
+console.log(
+  ' processes together, whose ratios are what the wall-time ratios would be on an otherwise idle machine)',
+);
 console.log('\nstage shares (sum of per-file stage time; stages overlap across files in flight):');
 for (const { row } of comparisons.filter((c) => c.row.stages)) {
   const total = Object.values(row.stages!).reduce((a, b) => a + b, 0);
@@ -289,18 +324,34 @@ for (const { row } of comparisons.filter((c) => c.row.stages)) {
     .join(', ');
   console.log(`  ${row.name}: ${shares}`);
 }
-console.log('\nthe ingest\'s own process (parsing, matching, content check, chunking, embedding, storing), its children left out:');
+console.log(
+  "\nthe ingest's own process (parsing, matching, content check, chunking, embedding, storing), its children left out:",
+);
 for (const { row } of comparisons.filter((c) => c.row.mainCpu !== undefined)) {
-  console.log(`  ${row.name}: ${fmt(row.mainCpu!, 2)} CPU s of ${fmt(row.cpu, 2)} (${fmt((100 * row.mainCpu!) / row.cpu, 0)}%)`);
+  console.log(
+    `  ${row.name}: ${fmt(row.mainCpu!, 2)} CPU s of ${fmt(row.cpu, 2)} (${fmt((100 * row.mainCpu!) / row.cpu, 0)}%)`,
+  );
 }
 const both = comparisons.find((c) => c.row.type === 'both' && c.row.extractor === mainExtractor);
 const bothNative = comparisons.find((c) => c.row.extractor === 'pdftotext');
-console.log(`\ntargets on this run, by wall time (by CPU time); load at the end: ${os.loadavg().map((l) => fmt(l, 2)).join(' ')}`);
-const both2 = (reference: Timed, row: Row) => `${fmt(reference.seconds / row.seconds, 2)} (${fmt(reference.cpu / row.cpu, 2)})`;
-if (both?.bare) console.log(`  ingest --type both (${mainExtractor}) ≥ 0.9 × bare ${mainExtractor}: ${both2(both.bare, both.row)}`);
-if (both?.native) console.log(`  ingest --type both (${mainExtractor}) ≥ 0.5 × pdftotext: ${both2(both.native, both.row)}`);
+console.log(
+  `\ntargets on this run, by wall time (by CPU time); load at the end: ${os
+    .loadavg()
+    .map((l) => fmt(l, 2))
+    .join(' ')}`,
+);
+const both2 = (reference: Timed, row: Row) =>
+  `${fmt(reference.seconds / row.seconds, 2)} (${fmt(reference.cpu / row.cpu, 2)})`;
+if (both?.bare)
+  console.log(
+    `  ingest --type both (${mainExtractor}) ≥ 0.9 × bare ${mainExtractor}: ${both2(both.bare, both.row)}`,
+  );
+if (both?.native)
+  console.log(`  ingest --type both (${mainExtractor}) ≥ 0.5 × pdftotext: ${both2(both.native, both.row)}`);
 if (bothNative?.native) {
-  console.log(`  ingest --extractor pdftotext ≥ 0.8 × pdftotext: ${both2(bothNative.native, bothNative.row)}`);
+  console.log(
+    `  ingest --extractor pdftotext ≥ 0.8 × pdftotext: ${both2(bothNative.native, bothNative.row)}`,
+  );
 }
 if (!values.keep) fs.rmSync(work, { recursive: true, force: true });
 else console.log(`\nkept: ${work}`);
@@ -338,7 +389,8 @@ function sampleChildren(pid: number, includeRoot = false): { stop(): { treeKb: n
     }
   };
   const rssKb = (p: number) => Number(/VmRSS:\s+(\d+)/.exec(read(`/proc/${p}/status`))?.[1] ?? 0);
-  const childrenOf = (p: number) => read(`/proc/${p}/task/${p}/children`).split(/\s+/).filter(Boolean).map(Number);
+  const childrenOf = (p: number) =>
+    read(`/proc/${p}/task/${p}/children`).split(/\s+/).filter(Boolean).map(Number);
   const subtreeKb = (p: number): number => rssKb(p) + childrenOf(p).reduce((sum, c) => sum + subtreeKb(c), 0);
   let treeKb = 0;
   let childKb = 0;

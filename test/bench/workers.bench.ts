@@ -40,7 +40,9 @@ const fmt = (n: number, digits = 1) =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 if (!postgresTestUrl()) {
-  console.error('error: TECSALUD_TEST_POSTGRES is not set\nhint: source /tmp/services.env (or .ci/services.sh) first');
+  console.error(
+    'error: TECSALUD_TEST_POSTGRES is not set\nhint: source /tmp/services.env (or .ci/services.sh) first',
+  );
   process.exit(64);
 }
 if (!fs.existsSync(path.join(ROOT, 'dist', 'main.js')))
@@ -127,7 +129,9 @@ async function measure(count: number): Promise<number> {
     const concurrency = values.concurrency ? ['--concurrency', values.concurrency] : [];
     const t0 = performance.now();
     await Promise.all(
-      Array.from({ length: count }, () => run(['worker', '--until-idle', '--quiet', ...concurrency], backend)),
+      Array.from({ length: count }, () =>
+        run(['worker', '--until-idle', '--quiet', ...concurrency], backend),
+      ),
     );
     return (performance.now() - t0) / 1000;
   } finally {
@@ -140,7 +144,9 @@ const counts = [0, ...values.workers.split(',').map(Number)];
 const seconds = new Map<number, number[]>(counts.map((count) => [count, []]));
 const label = (count: number) =>
   count === 0 ? 'ingest (one process, no queue)' : `${count} worker${count === 1 ? '' : 's'} (queue)`;
-console.log(`${'run'.padEnd(34)} ${'seconds'.padStart(8)} ${'files/s'.padStart(8)} ${'pages/s'.padStart(8)}  load`);
+console.log(
+  `${'run'.padEnd(34)} ${'seconds'.padStart(8)} ${'files/s'.padStart(8)} ${'pages/s'.padStart(8)}  load`,
+);
 // Rounds in alternating order, so that a machine whose speed drifts favours no configuration.
 for (let round = 0; round < Number(values.rounds); round++) {
   for (const count of round % 2 === 0 ? counts : [...counts].reverse()) {
@@ -159,7 +165,9 @@ const median = (xs: number[]) => {
 };
 const reference = median(seconds.get(0)!);
 console.log(`\nmedian of ${values.rounds} round(s) (of two: their mean):`);
-console.log(`${'run'.padEnd(34)} ${'seconds'.padStart(8)} ${'files/s'.padStart(8)} ${'pages/s'.padStart(8)} ÷ ingest`);
+console.log(
+  `${'run'.padEnd(34)} ${'seconds'.padStart(8)} ${'files/s'.padStart(8)} ${'pages/s'.padStart(8)} ÷ ingest`,
+);
 for (const count of counts) {
   const s = median(seconds.get(count)!);
   console.log(

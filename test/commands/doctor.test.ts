@@ -136,9 +136,15 @@ describe('doctor', () => {
     expect(bad.code).toBe(ExitCode.Usage);
     expect(status(bad.report, 'run files')).toMatchObject({
       status: 'fail',
-      detail: expect.stringMatching(/--log-file logs is a folder; --archive-dir archive-file is a file, not a folder/),
+      detail: expect.stringMatching(
+        /--log-file logs is a folder; --archive-dir archive-file is a file, not a folder/,
+      ),
     });
-    const good = await doctorWith({ logFile: 'logs/ingest.log', archiveDir: 'archive', quarantineDir: 'quarantine' });
+    const good = await doctorWith({
+      logFile: 'logs/ingest.log',
+      archiveDir: 'archive',
+      quarantineDir: 'quarantine',
+    });
     expect(status(good.report, 'run files')?.status).toBe('ok');
     expect(good.code).toBe(ExitCode.Success);
   });

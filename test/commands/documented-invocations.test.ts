@@ -3,7 +3,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Help } from '@commander-js/extra-typings';
 import { buildProgram, COMMANDS, defineAllCommands } from '../../src/cli.js';
 import { captureIo, createTempDir } from '../support/databases.js';
-import { helpInvocations, readmeInvocations, type DocumentedInvocation } from '../support/documented-invocations.js';
+import {
+  helpInvocations,
+  readmeInvocations,
+  type DocumentedInvocation,
+} from '../support/documented-invocations.js';
 
 /** A folder without a config file: the configuration is flags, an empty environment and defaults. */
 const cwd = createTempDir('tecsalud-invocations-');
@@ -17,7 +21,11 @@ function testProgram() {
  * The real commander program — its preAction hook resolving the configuration included — with every
  * action replaced by a recorder: parsing only, nothing runs.
  */
-async function stubbedProgram(): Promise<{ program: CommandUnknownOpts; ran: string[]; errors: () => string }> {
+async function stubbedProgram(): Promise<{
+  program: CommandUnknownOpts;
+  ran: string[];
+  errors: () => string;
+}> {
   const { program, capture } = testProgram();
   await defineAllCommands(program);
   const ran: string[] = [];
@@ -54,7 +62,10 @@ describe('every documented invocation parses', () => {
     await defineAllCommands(spanish);
     help = [
       ...helpInvocations(program),
-      ...helpInvocations(spanish).map((invocation) => ({ ...invocation, source: `${invocation.source} (es)` })),
+      ...helpInvocations(spanish).map((invocation) => ({
+        ...invocation,
+        source: `${invocation.source} (es)`,
+      })),
     ];
   });
 

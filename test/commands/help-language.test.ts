@@ -37,19 +37,29 @@ describe('--help in Spanish', () => {
     for (const [path, text] of helps) {
       expect(text, path).toMatch(/^Uso: tecsalud-batch/);
       expect(text, path).not.toMatch(/^(Usage|Options|Commands|Arguments|Examples?|Exit codes):/m);
-      expect(text, path).not.toMatch(/\((default|choices): |\[options\]|\[command\]|display help for command|show help/);
+      expect(text, path).not.toMatch(
+        /\((default|choices): |\[options\]|\[command\]|display help for command|show help/,
+      );
     }
     const ingest = helps.get('ingest')!;
     expect(ingest).toMatch(/^Opciones:$/m);
-    expect(ingest).toMatch(/^ {2}--type <type> +tipo de procesamiento: .*\n.*\n.*\(valores: "vectorized", "complete",\n +"both", predeterminado: "both"\)/m);
-    expect(ingest).toContain('$ tecsalud-batch ingest /srv/drop --enqueue --db postgres://tecsalud@db.hospital.local/tecsalud   # después: worker');
+    expect(ingest).toMatch(
+      /^ {2}--type <type> +tipo de procesamiento: .*\n.*\n.*\(valores: "vectorized", "complete",\n +"both", predeterminado: "both"\)/m,
+    );
+    expect(ingest).toContain(
+      '$ tecsalud-batch ingest /srv/drop --enqueue --db postgres://tecsalud@db.hospital.local/tecsalud   # después: worker',
+    );
     expect(ingest).toMatch(/^Códigos de salida:\n {2}0 {4}correcto\n/m);
-    expect(helps.get('(program)')).toMatch(/^ {2}parse \[opciones\] <filename\.\.\.> +interpreta nombres de archivo/m);
+    expect(helps.get('(program)')).toMatch(
+      /^ {2}parse \[opciones\] <filename\.\.\.> +interpreta nombres de archivo/m,
+    );
     expect(helps.get('patients')).toMatch(/^Comandos:\n {2}import \[opciones\] <file> +importa pacientes/m);
     expect(helps.get('patients list')).toContain('cuántos mostrar (predeterminado: "50")');
     expect(helps.get('parse')).toMatch(/^ {2}CONS +consultation \(consulta\)$/m);
     // A person's words in an example are a Spanish speaker's; the command line around them is the same.
-    expect(helps.get('documents')).toContain("$ tecsalud-batch documents detach 1a2b3c4d --user jlopez --reason 'el informe nombra a otro paciente'");
+    expect(helps.get('documents')).toContain(
+      "$ tecsalud-batch documents detach 1a2b3c4d --user jlopez --reason 'el informe nombra a otro paciente'",
+    );
   });
 
   it('names the search index, the search model and the fragments in words a records administrator knows', async () => {
@@ -62,15 +72,19 @@ describe('--help in Spanish', () => {
     }
     const ingest = (await everyHelp('es')).get('ingest')!.replace(/\s+/g, ' ');
     expect(ingest).toContain('--vector-store <kind> dónde se guarda el índice de búsqueda: embedded');
-    expect(ingest).toContain('--embedder <kind> modelo de búsqueda que convierte el texto para buscarlo: hashing');
+    expect(ingest).toContain(
+      '--embedder <kind> modelo de búsqueda que convierte el texto para buscarlo: hashing',
+    );
   });
 
-  it("says what every command does on its own help, a subcommand declared with a summary alone too", async () => {
+  it('says what every command does on its own help, a subcommand declared with a summary alone too', async () => {
     for (const lang of ['en', 'es'] as const) {
       for (const [path, text] of await everyHelp(lang)) {
         if (path === 'help' || path.endsWith(' help')) continue;
         // The usage line, a blank line, then the description (not straight into Arguments/Options).
-        expect(text, `${lang}: ${path}`).toMatch(/^(Usage|Uso): .*\n\n(?!(Arguments|Options|Argumentos|Opciones):)\S/);
+        expect(text, `${lang}: ${path}`).toMatch(
+          /^(Usage|Uso): .*\n\n(?!(Arguments|Options|Argumentos|Opciones):)\S/,
+        );
       }
     }
   });

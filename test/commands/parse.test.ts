@@ -17,7 +17,9 @@ function collectingStdout() {
 
 function run(filenames: string[], json: boolean) {
   const stdout = collectingStdout();
-  const exitCode = parseFilenames(filenames, json ? { json } : {}, { io: { stdout: stdout.stream, stderr: process.stderr } });
+  const exitCode = parseFilenames(filenames, json ? { json } : {}, {
+    io: { stdout: stdout.stream, stderr: process.stderr },
+  });
   return { exitCode, output: stdout.text() };
 }
 

@@ -106,14 +106,20 @@ describe('patients import', () => {
       ].join('\n'),
     );
     const { io, stdout } = captureIo();
-    const code = await importPatientsCommand(file, { json: true }, await commandContext({ cwd: dir, db: database.url, io }));
+    const code = await importPatientsCommand(
+      file,
+      { json: true },
+      await commandContext({ cwd: dir, db: database.url, io }),
+    );
     expect(code).toBe(ExitCode.SomeFailed);
     const json = JSON.parse(stdout());
     expect(json.inserted).toBe(1);
     expect(json.rejected).toBe(5);
     expect(json.rejected_rows.map((r: { line: number }) => r.line)).toEqual([2, 3, 4, 5, 6]);
     expect(json.rejected_rows[0].reason).toMatch(/8 to 12 digits/);
-    expect(json.rejected_rows[2].reason).toMatch(/'1990-02-30' is not a day of the calendar \(month 2 has 28 days\)/);
+    expect(json.rejected_rows[2].reason).toMatch(
+      /'1990-02-30' is not a day of the calendar \(month 2 has 28 days\)/,
+    );
     expect(json.rejected_rows[4].reason).toMatch(/3 fields; the header has 6/);
   });
 
@@ -184,15 +190,40 @@ describe('patients import', () => {
     const csv =
       'expediente,apellido_paterno,apellido_materno,nombres,fecha_nacimiento\n' +
       dates.map((date, i) => `${3000000400 + i},PEREZ,LOPEZ,JUAN,${date}`).join('\n');
-    const report = await importPatients({ file: writeCsv('excel-dates.csv', csv), db: database.url, cwd: dir });
+    const report = await importPatients({
+      file: writeCsv('excel-dates.csv', csv),
+      db: database.url,
+      cwd: dir,
+    });
     expect([...new Set((await patientsInDb()).map((p) => p.fechaNacimiento))]).toEqual(['1945-06-21']);
     expect(report.inserted).toBe(5);
     expect(report.rejectedRows).toEqual([
-      { line: 7, reason: expect.stringMatching(/'21\/06\/45' has a 2-digit year, which could be either century: use DD\/MM\/YYYY/) },
-      { line: 8, reason: expect.stringMatching(/'16609' is a number, as Excel shows a date in a column formatted "General" \(16609 would be 1945-06-21\): format the column as a date/) },
-      { line: 9, reason: expect.stringMatching(/'31\/02\/1945' is not a day of the calendar \(month 2 has 28 days\)/) },
-      { line: 10, reason: expect.stringMatching(/'21\/06\/2090' is after today \(\d{4}-\d{2}-\d{2}\): a birth date cannot be/) },
-      { line: 11, reason: expect.stringMatching(/'21-06\/1945' is not a date: use DD\/MM\/YYYY or YYYY-MM-DD/) },
+      {
+        line: 7,
+        reason: expect.stringMatching(
+          /'21\/06\/45' has a 2-digit year, which could be either century: use DD\/MM\/YYYY/,
+        ),
+      },
+      {
+        line: 8,
+        reason: expect.stringMatching(
+          /'16609' is a number, as Excel shows a date in a column formatted "General" \(16609 would be 1945-06-21\): format the column as a date/,
+        ),
+      },
+      {
+        line: 9,
+        reason: expect.stringMatching(/'31\/02\/1945' is not a day of the calendar \(month 2 has 28 days\)/),
+      },
+      {
+        line: 10,
+        reason: expect.stringMatching(
+          /'21\/06\/2090' is after today \(\d{4}-\d{2}-\d{2}\): a birth date cannot be/,
+        ),
+      },
+      {
+        line: 11,
+        reason: expect.stringMatching(/'21-06\/1945' is not a date: use DD\/MM\/YYYY or YYYY-MM-DD/),
+      },
     ]);
   });
 
@@ -203,16 +234,35 @@ describe('patients import', () => {
         '3.00000001E+11;SOTO;RUIZ;LAURA;;\r\n',
       'latin1',
     );
-    const report = await importPatients({ file: writeCsv('semicolons.csv', semicolons), db: database.url, cwd: dir, encoding: 'windows-1252' });
+    const report = await importPatients({
+      file: writeCsv('semicolons.csv', semicolons),
+      db: database.url,
+      cwd: dir,
+      encoding: 'windows-1252',
+    });
     expect(report.inserted).toBe(1);
     expect(report.rejectedRows).toEqual([
-      { line: 3, reason: expect.stringMatching(/^expediente '3\.00000001E\+11' is a number in scientific notation: Excel turned .*format the expediente column as Text/) },
+      {
+        line: 3,
+        reason: expect.stringMatching(
+          /^expediente '3\.00000001E\+11' is a number in scientific notation: Excel turned .*format the expediente column as Text/,
+        ),
+      },
     ]);
     expect(await patientsInDb()).toMatchObject([
-      { expediente: '3000000500', apellidoPaterno: 'PEÑA', apellidoMaterno: 'NÚÑEZ', nombres: 'MARÍA JOSÉ', fechaNacimiento: '1945-06-21', sexo: 'F' },
+      {
+        expediente: '3000000500',
+        apellidoPaterno: 'PEÑA',
+        apellidoMaterno: 'NÚÑEZ',
+        nombres: 'MARÍA JOSÉ',
+        fechaNacimiento: '1945-06-21',
+        sexo: 'F',
+      },
     ]);
     const tabs = 'expediente\tapellido_paterno\tapellido_materno\tnombres\n3000000501\tDIAZ\tLEON\tPEDRO\n';
-    expect((await importPatients({ file: writeCsv('tabs.txt', tabs), db: database.url, cwd: dir })).inserted).toBe(1);
+    expect(
+      (await importPatients({ file: writeCsv('tabs.txt', tabs), db: database.url, cwd: dir })).inserted,
+    ).toBe(1);
   });
 
   it('accepts letters of any script in names, and nothing else', async () => {
@@ -248,9 +298,18 @@ describe('patients import', () => {
       cwd: dir,
       batchSize: 2,
     });
-    expect(report).toMatchObject({ totalRows: 5, inserted: 3, updated: 0, unchanged: 0, duplicates: 1, rejected: 1 });
+    expect(report).toMatchObject({
+      totalRows: 5,
+      inserted: 3,
+      updated: 0,
+      unchanged: 0,
+      duplicates: 1,
+      rejected: 1,
+    });
     expect(report.duplicateRows).toEqual([{ line: 6, firstLine: 2 }]);
-    expect(report.rejectedRows).toEqual([{ line: 4, reason: expect.stringMatching(/also on line 2, with other data/) }]);
+    expect(report.rejectedRows).toEqual([
+      { line: 4, reason: expect.stringMatching(/also on line 2, with other data/) },
+    ]);
     const open = await database.open();
     try {
       const repo = PatientRepository.forDatabase(open);
@@ -283,16 +342,27 @@ describe('patients import', () => {
           const report = await importPatients({ file, db: other.url, cwd: dir, batchSize });
           expect(report).toMatchObject({ totalRows: 4, inserted: batchSize === 1 ? 2 : 0, rejected: 2 });
           expect(report.rejectedRows).toEqual([
-            { line: 4, reason: expect.stringMatching(/^expediente 0012345678 is expediente 12345678 of line 2 with other leading zeros/) },
-            { line: 5, reason: expect.stringMatching(/^expediente 012345678 is expediente 12345678 of line 2 with other leading zeros/) },
+            {
+              line: 4,
+              reason: expect.stringMatching(
+                /^expediente 0012345678 is expediente 12345678 of line 2 with other leading zeros/,
+              ),
+            },
+            {
+              line: 5,
+              reason: expect.stringMatching(
+                /^expediente 012345678 is expediente 12345678 of line 2 with other leading zeros/,
+              ),
+            },
           ]);
         }
         const open = await other.open();
         try {
-          expect((await new PatientRepository(open.db).list({ limit: 10, offset: 0 })).map((p) => p.expediente).sort()).toEqual([
-            '12345678',
-            '3000000301',
-          ]);
+          expect(
+            (await new PatientRepository(open.db).list({ limit: 10, offset: 0 }))
+              .map((p) => p.expediente)
+              .sort(),
+          ).toEqual(['12345678', '3000000301']);
         } finally {
           await open.close();
         }
@@ -327,14 +397,20 @@ describe('patients import', () => {
       'names-only.csv',
       'expediente,apellido_paterno,apellido_materno,nombres\n3000000040,SOTO,RUIZ,LAURA\n',
     );
-    expect(await importPatients({ file: namesOnly, db: database.url, cwd: dir })).toMatchObject({ updated: 0, unchanged: 1 });
+    expect(await importPatients({ file: namesOnly, db: database.url, cwd: dir })).toMatchObject({
+      updated: 0,
+      unchanged: 1,
+    });
     const blanks = writeCsv(
       'blanks.csv',
       'expediente,apellido_paterno,apellido_materno,nombres,fecha_nacimiento,sexo\n' +
         '3000000040,SOTO,RUIZ,LAURA,,\n3000000041,SOTO,RUIZ,MARTA,,M\n',
     );
     // MARTA's sex is corrected; her birth date and all of LAURA's stay.
-    expect(await importPatients({ file: blanks, db: database.url, cwd: dir })).toMatchObject({ updated: 1, unchanged: 1 });
+    expect(await importPatients({ file: blanks, db: database.url, cwd: dir })).toMatchObject({
+      updated: 1,
+      unchanged: 1,
+    });
     const stored = new Map((await patientsInDb()).map((p) => [p.nombres, [p.fechaNacimiento, p.sexo]]));
     expect(Object.fromEntries(stored)).toEqual({ LAURA: ['1945-06-21', 'F'], MARTA: ['1950-01-02', 'M'] });
     // A patient first met without them is stored without them.
@@ -351,14 +427,28 @@ describe('patients import', () => {
         '3000000050,SOTO,RUIZ,LAURA,21/06/1945,F,21/06/1945,F,\n',
     );
     const { io, stdout } = captureIo();
-    const code = await importPatientsCommand(file, {}, await commandContext({ cwd: dir, db: database.url, io }));
+    const code = await importPatientsCommand(
+      file,
+      {},
+      await commandContext({ cwd: dir, db: database.url, io }),
+    );
     expect(code).toBe(ExitCode.Success);
-    expect(stdout()).toContain("columns not read (their data was not imported): 'Fecha de nacimiento', 'Género'");
+    expect(stdout()).toContain(
+      "columns not read (their data was not imported): 'Fecha de nacimiento', 'Género'",
+    );
     const [laura] = await patientsInDb();
-    expect([laura!.apellidoMaterno, laura!.fechaNacimiento, laura!.sexo]).toEqual(['RUIZ', '1945-06-21', 'F']);
+    expect([laura!.apellidoMaterno, laura!.fechaNacimiento, laura!.sexo]).toEqual([
+      'RUIZ',
+      '1945-06-21',
+      'F',
+    ]);
 
     const json = captureIo();
-    await importPatientsCommand(file, { json: true }, await commandContext({ cwd: dir, db: database.url, io: json.io }));
+    await importPatientsCommand(
+      file,
+      { json: true },
+      await commandContext({ cwd: dir, db: database.url, io: json.io }),
+    );
     expect(JSON.parse(json.stdout()).unread_columns).toEqual(['Fecha de nacimiento', 'Género']);
   });
 
@@ -371,7 +461,10 @@ describe('patients import', () => {
     const report = await importPatients({ file, db: database.url, cwd: dir });
     expect(report).toMatchObject({ totalRows: 2, inserted: 2, rejected: 0 });
     // Line numbers still count the skipped rows.
-    const bad = writeCsv('after-blank.csv', 'expediente,apellido_paterno,apellido_materno,nombres\n,,,\n123,SOTO,RUIZ,ANA\n');
+    const bad = writeCsv(
+      'after-blank.csv',
+      'expediente,apellido_paterno,apellido_materno,nombres\n,,,\n123,SOTO,RUIZ,ANA\n',
+    );
     const rejected = await importPatients({ file: bad, db: database.url, cwd: dir });
     expect(rejected.rejectedRows).toEqual([{ line: 3, reason: expect.stringMatching(/8 to 12 digits/) }]);
   });
@@ -397,8 +490,14 @@ describe('patients import', () => {
     await expect(refused).rejects.toMatchObject({ exitCode: ExitCode.Usage });
     expect(await patientsInDb()).toEqual([]);
     // Columns the import does not read may repeat (Excel's empty trailing ones do).
-    const trailing = writeCsv('trailing.csv', 'expediente,apellido_paterno,apellido_materno,nombres,,\n3000000003,PEREZ,LOPEZ,ANA,,\n');
-    expect(await importPatients({ file: trailing, db: database.url, cwd: dir })).toMatchObject({ inserted: 1, rejected: 0 });
+    const trailing = writeCsv(
+      'trailing.csv',
+      'expediente,apellido_paterno,apellido_materno,nombres,,\n3000000003,PEREZ,LOPEZ,ANA,,\n',
+    );
+    expect(await importPatients({ file: trailing, db: database.url, cwd: dir })).toMatchObject({
+      inserted: 1,
+      rejected: 0,
+    });
   });
 
   it('keeps blocking keys in step with the registry', async () => {

@@ -7,7 +7,13 @@ import type { CommandIo } from '../../src/commands/shared/io.js';
 import { showStatus } from '../../src/commands/status.js';
 import { commandContext } from '../support/command-context.js';
 import { captureIo } from '../support/databases.js';
-import { createWorkspace, importSampleRegistry, ingestJson, openWorkspaceDb, type Workspace } from '../support/ingest-fixture.js';
+import {
+  createWorkspace,
+  importSampleRegistry,
+  ingestJson,
+  openWorkspaceDb,
+  type Workspace,
+} from '../support/ingest-fixture.js';
 
 let template: Workspace;
 let workspace: Workspace;
@@ -25,14 +31,20 @@ beforeEach(() => {
 });
 afterEach(() => workspace.cleanup());
 
-const context = (io?: CommandIo, now?: () => Date) => commandContext({ db: workspace.db, cwd: workspace.root, io, now });
+const context = (io?: CommandIo, now?: () => Date) =>
+  commandContext({ db: workspace.db, cwd: workspace.root, io, now });
 
 describe('status, sessions and processing-types', { tags: ['slow'] }, () => {
   it('reports a session by id prefix, with every file', async () => {
     const { io, stdout } = captureIo();
     await showStatus(sessionId.slice(0, 8), { json: true }, await context(io));
     const status = JSON.parse(stdout());
-    expect(status).toMatchObject({ session_id: sessionId, total_files: 23, processed_files: 23, failed_files: 3 });
+    expect(status).toMatchObject({
+      session_id: sessionId,
+      total_files: 23,
+      processed_files: 23,
+      failed_files: 3,
+    });
     expect(status.files).toHaveLength(23);
     expect(status.processing_time).toBeGreaterThan(0);
   });
@@ -43,7 +55,11 @@ describe('status, sessions and processing-types', { tags: ['slow'] }, () => {
     expect(JSON.parse(stdout())[0].session_id).toBe(sessionId);
     const types = captureIo();
     listProcessingTypes({ json: true }, { io: types.io });
-    expect(JSON.parse(types.stdout()).map((t: { value: string }) => t.value)).toEqual(['vectorized', 'complete', 'both']);
+    expect(JSON.parse(types.stdout()).map((t: { value: string }) => t.value)).toEqual([
+      'vectorized',
+      'complete',
+      'both',
+    ]);
   });
 });
 
@@ -57,7 +73,11 @@ describe('cleanup', { tags: ['slow'] }, () => {
     const open = await openWorkspaceDb(workspace);
     try {
       expect((await open.db.selectFrom('medicalDocuments').selectAll().execute()).length).toBe(18);
-      const audit = await open.db.selectFrom('auditLog').selectAll().where('action', '=', 'session_cleaned').execute();
+      const audit = await open.db
+        .selectFrom('auditLog')
+        .selectAll()
+        .where('action', '=', 'session_cleaned')
+        .execute();
       expect(audit).toHaveLength(1);
     } finally {
       await open.close();
@@ -72,7 +92,9 @@ describe('cleanup', { tags: ['slow'] }, () => {
     // A minute on, the session finished more than 0 minutes ago.
     const later = () => new Date(Date.now() + 60_000);
     await cleanUp(undefined, { olderThan: '0m', json: true }, await context(now.io, later));
-    expect(JSON.parse(now.stdout()).sessions.map((s: { session_id: string }) => s.session_id)).toEqual([sessionId]);
+    expect(JSON.parse(now.stdout()).sessions.map((s: { session_id: string }) => s.session_id)).toEqual([
+      sessionId,
+    ]);
     const purge = captureIo();
     // Six years on, past the 5-year retention of clinical records (see the retention tests below).
     const sixYearsOn = () => new Date(Date.now() + 6 * 366 * 86_400_000);
@@ -95,16 +117,28 @@ describe('cleanup', { tags: ['slow'] }, () => {
     await expect(refused).rejects.toMatchObject({
       exitCode: 64,
       message: expect.stringMatching(
-        new RegExp(`^18 of the 18 documents .* 5-year retention .* purged from ${fiveYearsOn.toISOString().slice(0, 7)}`),
+        new RegExp(
+          `^18 of the 18 documents .* 5-year retention .* purged from ${fiveYearsOn.toISOString().slice(0, 7)}`,
+        ),
       ),
       hint: expect.stringContaining('--force'),
     });
     const open = await openWorkspaceDb(workspace);
     try {
       expect(await open.db.selectFrom('medicalDocuments').selectAll().execute()).toHaveLength(18);
-      const [audit] = await open.db.selectFrom('auditLog').selectAll().where('action', '=', 'session_purge_refused').execute();
-      expect(JSON.parse(audit!.details!)).toMatchObject({ documents: 18, within_retention: 18, retention_years: 5 });
-      expect(await open.db.selectFrom('auditLog').selectAll().where('action', '=', 'session_purged').execute()).toEqual([]);
+      const [audit] = await open.db
+        .selectFrom('auditLog')
+        .selectAll()
+        .where('action', '=', 'session_purge_refused')
+        .execute();
+      expect(JSON.parse(audit!.details!)).toMatchObject({
+        documents: 18,
+        within_retention: 18,
+        retention_years: 5,
+      });
+      expect(
+        await open.db.selectFrom('auditLog').selectAll().where('action', '=', 'session_purged').execute(),
+      ).toEqual([]);
     } finally {
       await open.close();
     }
@@ -117,8 +151,16 @@ describe('cleanup', { tags: ['slow'] }, () => {
     const open = await openWorkspaceDb(workspace);
     try {
       expect(await open.db.selectFrom('medicalDocuments').selectAll().execute()).toEqual([]);
-      const [audit] = await open.db.selectFrom('auditLog').selectAll().where('action', '=', 'session_purged').execute();
-      expect(JSON.parse(audit!.details!)).toMatchObject({ forced: true, purged_within_retention: 18, retention_years: 5 });
+      const [audit] = await open.db
+        .selectFrom('auditLog')
+        .selectAll()
+        .where('action', '=', 'session_purged')
+        .execute();
+      expect(JSON.parse(audit!.details!)).toMatchObject({
+        forced: true,
+        purged_within_retention: 18,
+        retention_years: 5,
+      });
     } finally {
       await open.close();
     }
@@ -142,10 +184,16 @@ describe('cleanup', { tags: ['slow'] }, () => {
     }
   });
 
-  it("an empty session id (status \"$ID\" with ID unset) is refused, not read as 'the latest session'", async () => {
-    const refusal = { exitCode: 64, message: "the session id is empty ('')", hint: expect.stringContaining('leave it out for the latest session') };
+  it('an empty session id (status "$ID" with ID unset) is refused, not read as \'the latest session\'', async () => {
+    const refusal = {
+      exitCode: 64,
+      message: "the session id is empty ('')",
+      hint: expect.stringContaining('leave it out for the latest session'),
+    };
     await expect(showStatus('', { json: true }, await context())).rejects.toMatchObject(refusal);
-    await expect(cleanUp('', { purge: true, force: true }, await context())).rejects.toThrow(/name a session, or give --older-than/);
+    await expect(cleanUp('', { purge: true, force: true }, await context())).rejects.toThrow(
+      /name a session, or give --older-than/,
+    );
     // Left out, it is the latest session, as before.
     const { io, stdout } = captureIo();
     await showStatus(undefined, { json: true }, await context(io));
@@ -153,13 +201,19 @@ describe('cleanup', { tags: ['slow'] }, () => {
   });
 
   it('explains bad arguments', async () => {
-    await expect(cleanUp(undefined, {}, await context())).rejects.toThrow(/name a session, or give --older-than/);
-    await expect(cleanUp(sessionId, { force: true }, await context())).rejects.toThrow(/--force only applies to --purge/);
+    await expect(cleanUp(undefined, {}, await context())).rejects.toThrow(
+      /name a session, or give --older-than/,
+    );
+    await expect(cleanUp(sessionId, { force: true }, await context())).rejects.toThrow(
+      /--force only applies to --purge/,
+    );
     expect(() => parseOlderThan('soon')).toThrow(/not a duration/);
     expect(parseOlderThan('7d')).toBe(7 * 86_400_000);
     // Past any date a clock holds: said, not a RangeError with a stack trace (exit 70).
     for (const age of ['99999999999999d', `${'9'.repeat(400)}d`]) {
-      expect(() => parseOlderThan(age)).toThrow(expect.objectContaining({ exitCode: 64, message: expect.stringMatching(/is too long$/) }));
+      expect(() => parseOlderThan(age)).toThrow(
+        expect.objectContaining({ exitCode: 64, message: expect.stringMatching(/is too long$/) }),
+      );
     }
     expect(parseOlderThan('36500d')).toBe(36_500 * 86_400_000);
     // The units and decimals --expires takes are taken here too (one reading for both flags).

@@ -9,7 +9,13 @@ const SESSION = '0c191b94-1111-4222-8333-444455556666';
 describe("a worker's lines", () => {
   it('put an error the screens know in Spanish, and keep one they do not as it is', () => {
     const corrupt = describeFailure('corrupt').message;
-    const givenUp = { type: 'file_given_up', sessionId: SESSION, relativePath: 'a.pdf', attempts: 3, error: corrupt } as const;
+    const givenUp = {
+      type: 'file_given_up',
+      sessionId: SESSION,
+      relativePath: 'a.pdf',
+      attempts: 3,
+      error: corrupt,
+    } as const;
     expect(workerEventLine(givenUp, ES)).toBe(
       `sesión 0c191b94: un archivo falló en los 3 intentos (${ES.detail(corrupt)}); ` +
         'vea `tecsalud-batch status 0c191b94 --files`',
@@ -18,14 +24,19 @@ describe("a worker's lines", () => {
     expect(workerEventLine(givenUp, EN)).toBe(
       `session 0c191b94: a file failed on all 3 attempts (${corrupt}); see \`tecsalud-batch status 0c191b94 --files\``,
     );
-    const down = { type: 'service_down', error: 'connect ECONNREFUSED 127.0.0.1:5432', pauseSeconds: 2 } as const;
+    const down = {
+      type: 'service_down',
+      error: 'connect ECONNREFUSED 127.0.0.1:5432',
+      pauseSeconds: 2,
+    } as const;
     expect(workerEventLine(down, ES)).toBe(
       'un servicio no responde (connect ECONNREFUSED 127.0.0.1:5432): las tareas vuelven a la cola; pausa de 2 s',
     );
   });
 
   it('say a file still being copied in is taken again later, in Spanish with its reason translated', () => {
-    const reason = 'it changed while the run was reading it (2000 bytes, then 2050): it is still being written; left for the next run';
+    const reason =
+      'it changed while the run was reading it (2000 bytes, then 2050): it is still being written; left for the next run';
     const postponed = {
       type: 'job_postponed',
       sessionId: SESSION,
@@ -45,8 +56,15 @@ describe("a worker's lines", () => {
   });
 
   it('say a file that never stopped changing was given up, and how it gets in later, in Spanish too', () => {
-    const reason = 'it changed while the run was reading it (2000 bytes, then 2050): it is still being written; left for the next run';
-    const event = { type: 'file_still_changing', sessionId: SESSION, relativePath: 'a.pdf', duration: '10 min', reason } as const;
+    const reason =
+      'it changed while the run was reading it (2000 bytes, then 2050): it is still being written; left for the next run';
+    const event = {
+      type: 'file_still_changing',
+      sessionId: SESSION,
+      relativePath: 'a.pdf',
+      duration: '10 min',
+      reason,
+    } as const;
     expect(workerEventLine(event, EN)).toBe(
       `session 0c191b94: a file kept changing for 10 min (${reason}); given up so that the queue can end, and left in the ` +
         'folder: once nothing writes to it, `ingest --enqueue` the folder again; see `tecsalud-batch status 0c191b94 --files`',

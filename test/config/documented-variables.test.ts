@@ -11,14 +11,19 @@ describe('the environment variables of the configuration', () => {
     const read = [...new Set([...source.matchAll(/\be\('([A-Z_]+)'\)/g)].map(([, name]) => name!))];
     expect(read).toContain('OPENAI_API_VERSION');
     const readme = fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
-    const table = readme.slice(readme.indexOf('## Backends and configuration'), readme.indexOf('### The embedded defaults'));
+    const table = readme.slice(
+      readme.indexOf('## Backends and configuration'),
+      readme.indexOf('### The embedded defaults'),
+    );
     expect(read.filter((name) => !table.includes(`\`${name}\``))).toEqual([]);
   });
 
   it('take OPENAI_API_VERSION for Azure when AZURE_OPENAI_API_VERSION is not set, as the Azure SDKs do', async () => {
     const cwd = createTempDir('tecsalud-api-version-');
     try {
-      expect((await loadBackendConfig({ cwd, env: { OPENAI_API_VERSION: '2024-06-01' } })).azure.apiVersion).toBe('2024-06-01');
+      expect(
+        (await loadBackendConfig({ cwd, env: { OPENAI_API_VERSION: '2024-06-01' } })).azure.apiVersion,
+      ).toBe('2024-06-01');
       const both = { OPENAI_API_VERSION: '2024-06-01', AZURE_OPENAI_API_VERSION: '2024-10-21' };
       expect((await loadBackendConfig({ cwd, env: both })).azure.apiVersion).toBe('2024-10-21');
     } finally {

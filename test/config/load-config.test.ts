@@ -138,11 +138,16 @@ describe('loadBackendConfig', () => {
   it('reads the patient-data settings: owner-only files and a 5-year retention unless the file says otherwise', async () => {
     expect(await loadBackendConfig({ cwd, env: {} })).toMatchObject({ fileMode: 'owner', retentionYears: 5 });
     writeConfig({ fileMode: 'group', retentionYears: 10 });
-    expect(await loadBackendConfig({ cwd, env: {} })).toMatchObject({ fileMode: 'group', retentionYears: 10 });
+    expect(await loadBackendConfig({ cwd, env: {} })).toMatchObject({
+      fileMode: 'group',
+      retentionYears: 10,
+    });
     writeConfig({ fileMode: 'world' });
     await expect(loadBackendConfig({ cwd, env: {} })).rejects.toThrow("fileMode must be 'owner' or 'group'");
     writeConfig({ retentionYears: -1 });
-    await expect(loadBackendConfig({ cwd, env: {} })).rejects.toThrow('retentionYears must be a whole number from 0 up; got -1');
+    await expect(loadBackendConfig({ cwd, env: {} })).rejects.toThrow(
+      'retentionYears must be a whole number from 0 up; got -1',
+    );
   });
 
   it('checks flag and environment values too', async () => {
@@ -178,7 +183,11 @@ describe('loadBackendConfig', () => {
       embedding: { timeoutSeconds: 45 },
     });
     const fromFile = await loadBackendConfig({ cwd, env: {} });
-    expect(fromFile.chroma).toMatchObject({ authToken: 'file-token', authHeader: 'X-Chroma-Token', timeoutSeconds: 12 });
+    expect(fromFile.chroma).toMatchObject({
+      authToken: 'file-token',
+      authHeader: 'X-Chroma-Token',
+      timeoutSeconds: 12,
+    });
     expect(fromFile.embedding.timeoutSeconds).toBe(45);
 
     const fromEnv = await loadBackendConfig({
@@ -190,10 +199,18 @@ describe('loadBackendConfig', () => {
         TECSALUD_EMBEDDING_TIMEOUT: '7',
       },
     });
-    expect(fromEnv.chroma).toMatchObject({ authToken: 'env-token', authHeader: 'Authorization', timeoutSeconds: 2.5 });
+    expect(fromEnv.chroma).toMatchObject({
+      authToken: 'env-token',
+      authHeader: 'Authorization',
+      timeoutSeconds: 2.5,
+    });
     expect(fromEnv.embedding.timeoutSeconds).toBe(7);
 
-    const fromFlag = await loadBackendConfig({ cwd, env: { CHROMA_AUTH_TOKEN: 'env-token' }, chromaToken: 'flag-token' });
+    const fromFlag = await loadBackendConfig({
+      cwd,
+      env: { CHROMA_AUTH_TOKEN: 'env-token' },
+      chromaToken: 'flag-token',
+    });
     expect(fromFlag.chroma.authToken).toBe('flag-token');
     const shown = JSON.stringify(redactConfig(fromFlag));
     expect(shown).not.toContain('flag-token');
@@ -207,9 +224,9 @@ describe('loadBackendConfig', () => {
     await expect(loadBackendConfig({ cwd, env: { TECSALUD_EMBEDDING_TIMEOUT: 'soon' } })).rejects.toThrow(
       /TECSALUD_EMBEDDING_TIMEOUT must be/,
     );
-    await expect(loadBackendConfig({ cwd, env: { CHROMA_AUTH_TOKEN_TRANSPORT_HEADER: 'X-Api-Key' } })).rejects.toThrow(
-      /CHROMA_AUTH_TOKEN_TRANSPORT_HEADER must be 'Authorization' or 'X-Chroma-Token'/,
-    );
+    await expect(
+      loadBackendConfig({ cwd, env: { CHROMA_AUTH_TOKEN_TRANSPORT_HEADER: 'X-Api-Key' } }),
+    ).rejects.toThrow(/CHROMA_AUTH_TOKEN_TRANSPORT_HEADER must be 'Authorization' or 'X-Chroma-Token'/);
     writeConfig({ chroma: { authHeader: 'Cookie' } });
     await expect(loadBackendConfig({ cwd, env: {} })).rejects.toThrow(/chroma.authHeader must be/);
   });

@@ -1,7 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ENVIRONMENT_SETTINGS, findUnknownVariables } from '../../src/config/unknown-environment-variables.js';
+import {
+  ENVIRONMENT_SETTINGS,
+  findUnknownVariables,
+} from '../../src/config/unknown-environment-variables.js';
 import { REPO_ROOT } from '../support/ingest-fixture.js';
 
 describe('TECSALUD_* variables the tool does not read', () => {
@@ -25,7 +28,11 @@ describe('TECSALUD_* variables the tool does not read', () => {
 
   it("leave alone the ones the tool sets for its children and the test suite's own", () => {
     expect(
-      findUnknownVariables({ TECSALUD_PDFIUM_MAX_MEMORY_MB: '512', TECSALUD_TEST_POSTGRES: 'postgres://x', TECSALUD_BENCH_PID: '1' }),
+      findUnknownVariables({
+        TECSALUD_PDFIUM_MAX_MEMORY_MB: '512',
+        TECSALUD_TEST_POSTGRES: 'postgres://x',
+        TECSALUD_BENCH_PID: '1',
+      }),
     ).toEqual([]);
   });
 
@@ -35,7 +42,9 @@ describe('TECSALUD_* variables the tool does not read', () => {
       for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
         const file = path.join(dir, entry.name);
         if (entry.isDirectory()) walk(file);
-        else if (file.endsWith('.ts')) for (const [name] of fs.readFileSync(file, 'utf8').matchAll(/\bTECSALUD_[A-Z_]*[A-Z]\b/g)) named.add(name);
+        else if (file.endsWith('.ts'))
+          for (const [name] of fs.readFileSync(file, 'utf8').matchAll(/\bTECSALUD_[A-Z_]*[A-Z]\b/g))
+            named.add(name);
       }
     };
     walk(path.join(REPO_ROOT, 'src'));

@@ -20,7 +20,10 @@ describe('serviceDown', () => {
       pool.on('error', () => undefined);
       const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 300 });
       client.on('error', () => undefined);
-      const errors = [await pool.query('select 1').catch((e: unknown) => e), await client.connect().catch((e: unknown) => e)];
+      const errors = [
+        await pool.query('select 1').catch((e: unknown) => e),
+        await client.connect().catch((e: unknown) => e),
+      ];
       await pool.end().catch(() => undefined);
       for (const error of errors) {
         const down = serviceDown(error, { target });
@@ -41,7 +44,9 @@ describe.runIf(postgresWanted())('serviceDown on PostgreSQL storage', () => {
       await client.connect();
       // The server's own error for a table or WAL it cannot extend, raised by the server itself.
       const error = await client
-        .query("do $$ begin raise exception 'could not extend file: No space left on device' using errcode = 'disk_full'; end $$")
+        .query(
+          "do $$ begin raise exception 'could not extend file: No space left on device' using errcode = 'disk_full'; end $$",
+        )
         .catch((e: unknown) => e);
       const down = serviceDown(error, { target: resolveDatabaseTarget(scratch.url, { cwd: '/' }) });
       expect(down?.exitCode).toBe(69);
@@ -57,13 +62,18 @@ describe.runIf(postgresWanted())('serviceDown on PostgreSQL storage', () => {
 describe('migrationsUnknownHere', () => {
   it('reports a server that never answers instead of reading it as a database with no migration table', async () => {
     const silent = await startSilentServer();
-    const database = await openDatabase(resolveDatabaseTarget(`postgres://tecsalud:pw@127.0.0.1:${silent.port}/nowhere`, { cwd: '/' }), {
-      migrate: false,
-      connectTimeoutMs: 300,
-    });
+    const database = await openDatabase(
+      resolveDatabaseTarget(`postgres://tecsalud:pw@127.0.0.1:${silent.port}/nowhere`, { cwd: '/' }),
+      {
+        migrate: false,
+        connectTimeoutMs: 300,
+      },
+    );
     try {
       // Read as "no table", the worker went on to migrate and waited for a second connect timeout.
-      await expect(migrationsUnknownHere(database.db as unknown as Kysely<unknown>)).rejects.toThrow(/timeout/);
+      await expect(migrationsUnknownHere(database.db as unknown as Kysely<unknown>)).rejects.toThrow(
+        /timeout/,
+      );
     } finally {
       await database.close();
       await silent.close();
@@ -72,7 +82,10 @@ describe('migrationsUnknownHere', () => {
 
   it('is empty for a database nothing has migrated yet', async () => {
     const database = createSqliteTestDatabase();
-    const opened = await openDatabase(resolveDatabaseTarget(database.url, { cwd: '/' }), { migrate: false, create: true });
+    const opened = await openDatabase(resolveDatabaseTarget(database.url, { cwd: '/' }), {
+      migrate: false,
+      create: true,
+    });
     try {
       expect(await migrationsUnknownHere(opened.db as unknown as Kysely<unknown>)).toEqual([]);
     } finally {

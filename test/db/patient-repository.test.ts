@@ -4,7 +4,12 @@ import { patientBlockingKeys, queryBlockingKeys } from '../../src/core/matching/
 import type { OpenDatabase } from '../../src/db/open-database.js';
 import { DocumentRepository } from '../../src/db/repositories/document-repository.js';
 import { PatientRepository, type PatientInput } from '../../src/db/repositories/patient-repository.js';
-import { createTestDatabase, DATABASE_KINDS, type DatabaseKind, type TestDatabase } from '../support/databases.js';
+import {
+  createTestDatabase,
+  DATABASE_KINDS,
+  type DatabaseKind,
+  type TestDatabase,
+} from '../support/databases.js';
 
 const GARZA: PatientInput = {
   expediente: '3000000001',
@@ -31,13 +36,14 @@ function upsertMany(patients: PatientRepository, rows: PatientInput[], source: '
  * Every database, and on SQLite both of the repository's code paths: better-sqlite3's prepared statements
  * (what forDatabase picks there) and kysely's (what PostgreSQL runs), which must behave the same.
  */
-const VARIANTS: { kind: DatabaseKind; statements: 'sqlite' | 'kysely' }[] = DATABASE_KINDS.flatMap((kind): { kind: DatabaseKind; statements: 'sqlite' | 'kysely' }[] =>
-  kind === 'sqlite'
-    ? [
-        { kind, statements: 'sqlite' },
-        { kind, statements: 'kysely' },
-      ]
-    : [{ kind, statements: 'kysely' }],
+const VARIANTS: { kind: DatabaseKind; statements: 'sqlite' | 'kysely' }[] = DATABASE_KINDS.flatMap(
+  (kind): { kind: DatabaseKind; statements: 'sqlite' | 'kysely' }[] =>
+    kind === 'sqlite'
+      ? [
+          { kind, statements: 'sqlite' },
+          { kind, statements: 'kysely' },
+        ]
+      : [{ kind, statements: 'kysely' }],
 );
 
 describe.each(VARIANTS)('PatientRepository on $kind with $statements statements', ({ kind, statements }) => {
@@ -98,7 +104,11 @@ describe.each(VARIANTS)('PatientRepository on $kind with $statements statements'
   });
 
   it('keeps the last row of a batch when an expediente repeats', async () => {
-    const summary = await upsertMany(patients, [LOPEZ, { ...LOPEZ, nombres: 'JUAN JOSE' }], 'registry_import');
+    const summary = await upsertMany(
+      patients,
+      [LOPEZ, { ...LOPEZ, nombres: 'JUAN JOSE' }],
+      'registry_import',
+    );
     expect(summary.inserted).toBe(1);
     expect((await patients.findByExpediente(LOPEZ.expediente))?.nombres).toBe('JUAN JOSE');
   });
@@ -147,7 +157,12 @@ describe.each(VARIANTS)('PatientRepository on $kind with $statements statements'
     // LOPEZ has no documents: renaming him is an ordinary update.
     expect(refused).toMatchObject({ inserted: 0, updated: 1, unchanged: 0 });
     expect(refused.renames).toEqual([
-      { before: expect.objectContaining({ nombres: 'MARIA ESTHER' }), after: renamedGarza, documents: 1, applied: false },
+      {
+        before: expect.objectContaining({ nombres: 'MARIA ESTHER' }),
+        after: renamedGarza,
+        documents: 1,
+        applied: false,
+      },
     ]);
     expect((await patients.findByExpediente(GARZA.expediente))!.nombres).toBe('MARIA ESTHER');
 
@@ -167,7 +182,10 @@ describe.each(VARIANTS)('PatientRepository on $kind with $statements statements'
       (registryImport) => registryImport.upsert([renamedGarza]),
       { allowRename: true },
     );
-    expect(allowed).toMatchObject({ updated: 1, renames: [expect.objectContaining({ documents: 1, applied: true })] });
+    expect(allowed).toMatchObject({
+      updated: 1,
+      renames: [expect.objectContaining({ documents: 1, applied: true })],
+    });
     expect((await patients.findByExpediente(GARZA.expediente))!.nombres).toBe('ROSA ELENA');
   });
 
@@ -204,9 +222,33 @@ describe.each(VARIANTS)('PatientRepository on $kind with $statements statements'
       await registryImport.upsert([GARZA]),
     ]);
     expect(summaries).toEqual([
-      { inserted: 2, updated: 0, unchanged: 0, renames: [], detailChanges: [], confirmations: [], numberClashes: [] },
-      { inserted: 1, updated: 1, unchanged: 0, renames: [], detailChanges: [], confirmations: [], numberClashes: [] },
-      { inserted: 0, updated: 0, unchanged: 1, renames: [], detailChanges: [], confirmations: [], numberClashes: [] },
+      {
+        inserted: 2,
+        updated: 0,
+        unchanged: 0,
+        renames: [],
+        detailChanges: [],
+        confirmations: [],
+        numberClashes: [],
+      },
+      {
+        inserted: 1,
+        updated: 1,
+        unchanged: 0,
+        renames: [],
+        detailChanges: [],
+        confirmations: [],
+        numberClashes: [],
+      },
+      {
+        inserted: 0,
+        updated: 0,
+        unchanged: 1,
+        renames: [],
+        detailChanges: [],
+        confirmations: [],
+        numberClashes: [],
+      },
     ]);
     const candidateKeys = (name: PatientInput) =>
       patientBlockingKeys(name).filter((k) => !k.startsWith('t:'));
@@ -242,7 +284,10 @@ describe.each(VARIANTS)('PatientRepository on $kind with $statements statements'
   });
 
   it('makes a patient an ingest created a registry patient when an import brings its expediente', async () => {
-    const created = await patients.insertOrGet({ ...GARZA, fechaNacimiento: null, sexo: null }, 'batch_ingest');
+    const created = await patients.insertOrGet(
+      { ...GARZA, fechaNacimiento: null, sexo: null },
+      'batch_ingest',
+    );
     const summary = await upsertMany(patients, [GARZA], 'registry_import');
     expect(summary).toMatchObject({ updated: 1, unchanged: 0 });
     expect(summary.confirmations.map(({ before, after }) => [before.source, after.source])).toEqual([
@@ -252,12 +297,19 @@ describe.each(VARIANTS)('PatientRepository on $kind with $statements statements'
       source: 'registry_import',
       fechaNacimiento: GARZA.fechaNacimiento,
     });
-    expect(await upsertMany(patients, [GARZA], 'registry_import')).toMatchObject({ unchanged: 1, confirmations: [] });
+    expect(await upsertMany(patients, [GARZA], 'registry_import')).toMatchObject({
+      unchanged: 1,
+      confirmations: [],
+    });
   });
 
   it('does not insert an expediente that a stored one is with other leading zeros', async () => {
     await upsertMany(patients, [{ ...GARZA, expediente: '0012345678' }], 'registry_import');
-    const summary = await upsertMany(patients, [{ ...GARZA, expediente: '12345678' }, LOPEZ], 'registry_import');
+    const summary = await upsertMany(
+      patients,
+      [{ ...GARZA, expediente: '12345678' }, LOPEZ],
+      'registry_import',
+    );
     expect(summary).toMatchObject({ inserted: 1 });
     expect(summary.numberClashes.map(({ row, existing }) => [row.expediente, existing.expediente])).toEqual([
       ['12345678', '0012345678'],

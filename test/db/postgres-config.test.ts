@@ -20,7 +20,8 @@ describe('postgresConnectionConfig', () => {
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  const read = (query: string) => postgresConnectionConfig(`postgres://app:pw@db.hospital.test:5432/registry${query}`);
+  const read = (query: string) =>
+    postgresConnectionConfig(`postgres://app:pw@db.hospital.test:5432/registry${query}`);
 
   it('no sslmode, or disable: plain TCP', async () => {
     expect((await read('')).tls).toBe('off');
@@ -56,7 +57,9 @@ describe('postgresConnectionConfig', () => {
       hint: expect.stringMatching(/sslrootcert/),
     });
     const missing = path.join(dir, 'missing.pem');
-    await expect(read(`?sslmode=verify-full&sslrootcert=${encodeURIComponent(missing)}`)).rejects.toMatchObject({
+    await expect(
+      read(`?sslmode=verify-full&sslrootcert=${encodeURIComponent(missing)}`),
+    ).rejects.toMatchObject({
       exitCode: ExitCode.Usage,
       message: expect.stringContaining(missing),
     });

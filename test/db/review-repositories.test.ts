@@ -9,7 +9,12 @@ import { FileWriteRepository } from '../../src/db/repositories/file-write-reposi
 import { PatientRepository } from '../../src/db/repositories/patient-repository.js';
 import { ReviewRepository } from '../../src/db/repositories/review-repository.js';
 import type { BatchFile, BatchUpload, MedicalDocument, Patient } from '../../src/db/schema.js';
-import { createTestDatabase, DATABASE_KINDS, SESSION_OPTIONS, type TestDatabase } from '../support/databases.js';
+import {
+  createTestDatabase,
+  DATABASE_KINDS,
+  SESSION_OPTIONS,
+  type TestDatabase,
+} from '../support/databases.js';
 
 describe.each(DATABASE_KINDS)('file writes and review decisions on %s', (kind) => {
   let testDb: TestDatabase;
@@ -22,8 +27,15 @@ describe.each(DATABASE_KINDS)('file writes and review decisions on %s', (kind) =
     testDb = await createTestDatabase(kind);
     database = await testDb.open();
     const batches = new BatchRepository(database.db);
-    session = await batches.createSession({ uploadedBy: 't', processingType: 'both', sourceDir: '/srv/drop', options: SESSION_OPTIONS });
-    file = (await batches.registerFiles(session.id, [{ relativePath: 'a.pdf', filename: 'a.pdf', fileSize: 1 }]))[0]!;
+    session = await batches.createSession({
+      uploadedBy: 't',
+      processingType: 'both',
+      sourceDir: '/srv/drop',
+      options: SESSION_OPTIONS,
+    });
+    file = (
+      await batches.registerFiles(session.id, [{ relativePath: 'a.pdf', filename: 'a.pdf', fileSize: 1 }])
+    )[0]!;
     ({ patient } = await new PatientRepository(database.db).insertOrGet(
       { expediente: '3000000001', apellidoPaterno: 'GARZA', apellidoMaterno: 'TIJERINA', nombres: 'MARIA' },
       'review',
@@ -76,7 +88,7 @@ describe.each(DATABASE_KINDS)('file writes and review decisions on %s', (kind) =
     );
   });
 
-  it('swaps a waiting file\'s matching details only from what was read, and only while it waits', async () => {
+  it("swaps a waiting file's matching details only from what was read, and only while it waits", async () => {
     const reviews = new ReviewRepository(database.db);
     const batches = new BatchRepository(database.db);
     await database.db
@@ -89,7 +101,11 @@ describe.each(DATABASE_KINDS)('file writes and review decisions on %s', (kind) =
     expect(await reviews.swapWaitingDetails(file.id, null, '{"deciding":{"by":"b"}}')).toBe(false);
     expect(await reviews.swapWaitingDetails(file.id, '{"deciding":{"by":"a"}}', '{"reason":"x"}')).toBe(true);
     expect((await batches.findFile(file.id))?.matchingDetails).toBe('{"reason":"x"}');
-    await database.db.updateTable('batchFiles').set({ matchingStatus: 'rejected' }).where('id', '=', file.id).execute();
+    await database.db
+      .updateTable('batchFiles')
+      .set({ matchingStatus: 'rejected' })
+      .where('id', '=', file.id)
+      .execute();
     expect(await reviews.swapWaitingDetails(file.id, '{"reason":"x"}', null)).toBe(false);
   });
 
@@ -108,7 +124,9 @@ describe.each(DATABASE_KINDS)('file writes and review decisions on %s', (kind) =
     // A document attached to the patient keeps it; once the document goes, the patient goes too.
     await new DocumentRepository(database.db).upsert(documentFor('doc-2'));
     const patients = new PatientRepository(database.db);
-    expect(await patients.findCandidates({ expediente: '3000000099', keys: patientBlockingKeys(patient) })).toHaveLength(1);
+    expect(
+      await patients.findCandidates({ expediente: '3000000099', keys: patientBlockingKeys(patient) }),
+    ).toHaveLength(1);
     expect(await patients.deleteIfUnused(patient.id)).toBe(false);
     const deleted = await reviews.revert({
       fileId: file.id,
@@ -129,7 +147,9 @@ describe.each(DATABASE_KINDS)('file writes and review decisions on %s', (kind) =
     for (const term of terms) expect(counts.get(term) ?? 0, term).toBe(0);
     expect((await new BatchRepository(database.db).findSession(session.id))?.reviewRequired).toBe(0);
     expect((await new BatchRepository(database.db).findFile(file.id))?.outcome).toBe('review_required');
-    const undone = (await new AuditRepository(database.db).list({ limit: 5 })).find((e) => e.action === 'review_undone');
+    const undone = (await new AuditRepository(database.db).list({ limit: 5 })).find(
+      (e) => e.action === 'review_undone',
+    );
     expect(JSON.parse(undone!.details!)).toEqual({ patientDeleted: true });
 
     await reviews.dropKeptText([file.id]); // only completed files lose their text

@@ -8,7 +8,12 @@ import { PatientRepository } from '../../src/db/repositories/patient-repository.
 import { SessionCounterRepository } from '../../src/db/repositories/session-counter-repository.js';
 import { SettledFileRepository } from '../../src/db/repositories/settled-file-repository.js';
 import type { MedicalDocument } from '../../src/db/schema.js';
-import { createTestDatabase, DATABASE_KINDS, SESSION_OPTIONS, type TestDatabase } from '../support/databases.js';
+import {
+  createTestDatabase,
+  DATABASE_KINDS,
+  SESSION_OPTIONS,
+  type TestDatabase,
+} from '../support/databases.js';
 
 describe.each(DATABASE_KINDS)('session, document and audit repositories on %s', (kind) => {
   let testDb: TestDatabase;
@@ -41,7 +46,11 @@ describe.each(DATABASE_KINDS)('session, document and audit repositories on %s', 
     await counters.set(session.id, { totalFiles: 3, processedFiles: 2, failedFiles: 1, duplicates: 1 });
     // A review decision adds to the counters the run set, in the decision's transaction.
     await database.db.transaction().execute((trx) =>
-      new SessionCounterRepository(trx).add(session.id, { reviewRequired: -1, matchedPatients: 1, createdPatients: 0 }),
+      new SessionCounterRepository(trx).add(session.id, {
+        reviewRequired: -1,
+        matchedPatients: 1,
+        createdPatients: 0,
+      }),
     );
     expect(await batches.findSession(session.id)).toMatchObject({ reviewRequired: -1, matchedPatients: 1 });
     await batches.finishSession(session.id, 'partially_failed', 'one file failed');
@@ -98,16 +107,23 @@ describe.each(DATABASE_KINDS)('session, document and audit repositories on %s', 
   it('finds the unfinished sessions of a directory, newest first, and closes those taken over', async () => {
     const killed = await newSession('/srv/drop');
     await batches.markStarted(killed.id);
-    const [file] = await batches.registerFiles(killed.id, [{ relativePath: 'a.pdf', filename: 'a.pdf', fileSize: 10 }]);
+    const [file] = await batches.registerFiles(killed.id, [
+      { relativePath: 'a.pdf', filename: 'a.pdf', fileSize: 10 },
+    ]);
     const elsewhere = await newSession('/srv/other');
     const stopped = await newSession('/srv/drop');
     await batches.finishSession(stopped.id, 'interrupted', 'interrupted');
     const done = await newSession('/srv/drop');
     await batches.finishSession(done.id, 'completed');
-    expect((await batches.unfinishedSessions('/srv/drop')).map((s) => s.id).sort()).toEqual([killed.id, stopped.id].sort());
+    expect((await batches.unfinishedSessions('/srv/drop')).map((s) => s.id).sort()).toEqual(
+      [killed.id, stopped.id].sort(),
+    );
     const current = await newSession('/srv/drop');
     await batches.supersedeSessions([killed.id], current.id);
-    expect(await batches.findSession(killed.id)).toMatchObject({ status: 'interrupted', supersededBy: current.id });
+    expect(await batches.findSession(killed.id)).toMatchObject({
+      status: 'interrupted',
+      supersededBy: current.id,
+    });
     expect((await batches.findFile(file!.id))?.outcome).toBe('interrupted');
     expect((await batches.findSession(elsewhere.id))?.status).toBe('pending');
     expect((await batches.unfinishedSessions('/srv/drop')).map((s) => s.id)).toContain(stopped.id);
@@ -116,7 +132,11 @@ describe.each(DATABASE_KINDS)('session, document and audit repositories on %s', 
     await batches.markStarted(stopped.id);
     const started = (await batches.findSession(stopped.id))!.startedAt;
     await batches.markStarted(stopped.id);
-    expect((await batches.findSession(stopped.id))!).toMatchObject({ status: 'processing', startedAt: started, completedAt: null });
+    expect((await batches.findSession(stopped.id))!).toMatchObject({
+      status: 'processing',
+      startedAt: started,
+      completedAt: null,
+    });
   });
 
   it('removes a session refused before it started, with its files, and never a started one', async () => {
@@ -137,7 +157,9 @@ describe.each(DATABASE_KINDS)('session, document and audit repositories on %s', 
     const started = await newSession();
     await batches.registerFiles(started.id, [{ relativePath: 'b.pdf', filename: 'b.pdf', fileSize: 1 }]);
     await batches.markStarted(started.id);
-    expect((await batches.discardUnstartedSession(abandoned.id))?.map((file) => file.relativePath)).toEqual(['a.pdf']);
+    expect((await batches.discardUnstartedSession(abandoned.id))?.map((file) => file.relativePath)).toEqual([
+      'a.pdf',
+    ]);
     expect(await batches.findSession(abandoned.id)).toBeUndefined();
     expect(await batches.listFiles(abandoned.id)).toEqual([]);
     expect(await batches.discardUnstartedSession(started.id)).toBeNull();
@@ -146,7 +168,7 @@ describe.each(DATABASE_KINDS)('session, document and audit repositories on %s', 
     expect((await batches.listFiles(started.id)).map((file) => file.relativePath)).toEqual(['b.pdf']);
   });
 
-  it('derives a session\'s counts from its files and the audit log, whatever the run tallied', async () => {
+  it("derives a session's counts from its files and the audit log, whatever the run tallied", async () => {
     const session = await newSession();
     const counters = new SessionCounterRepository(database.db);
     const rows = await batches.registerFiles(
@@ -163,18 +185,60 @@ describe.each(DATABASE_KINDS)('session, document and audit repositories on %s', 
       'batch_ingest',
     );
     await batches.updateFiles([
-      { fileId: id('ok'), update: { outcome: 'ingested', processingStatus: 'completed', matchingStatus: 'matched', pages: 2, chunks: 3, moveError: 'read-only' } },
-      { fileId: id('new'), update: { outcome: 'ingested', processingStatus: 'completed', matchingStatus: 'new_patient', patientId: patient.id, pages: 1, chunks: 1 } },
+      {
+        fileId: id('ok'),
+        update: {
+          outcome: 'ingested',
+          processingStatus: 'completed',
+          matchingStatus: 'matched',
+          pages: 2,
+          chunks: 3,
+          moveError: 'read-only',
+        },
+      },
+      {
+        fileId: id('new'),
+        update: {
+          outcome: 'ingested',
+          processingStatus: 'completed',
+          matchingStatus: 'new_patient',
+          patientId: patient.id,
+          pages: 1,
+          chunks: 1,
+        },
+      },
       { fileId: id('dup'), update: { outcome: 'duplicate', processingStatus: 'completed' } },
-      { fileId: id('review'), update: { outcome: 'review_required', processingStatus: 'pending', matchingStatus: 'review_required' } },
+      {
+        fileId: id('review'),
+        update: {
+          outcome: 'review_required',
+          processingStatus: 'pending',
+          matchingStatus: 'review_required',
+        },
+      },
       { fileId: id('bad'), update: { outcome: 'corrupt', processingStatus: 'failed' } },
       { fileId: id('later'), update: { outcome: 'deferred', processingStatus: 'pending' } },
       // A patient created for a file whose storing then failed: only the audit log knows it.
-      { fileId: id('died'), update: { outcome: 'vector_store_failed', processingStatus: 'failed', matchingStatus: 'new_patient' } },
+      {
+        fileId: id('died'),
+        update: { outcome: 'vector_store_failed', processingStatus: 'failed', matchingStatus: 'new_patient' },
+      },
     ]);
     const audit = new AuditRepository(database.db);
-    await audit.record({ actor: 't', action: 'patient_created', batchId: session.id, entityType: 'patient', entityId: patient.id });
-    await audit.record({ actor: 't', action: 'patient_created', batchId: session.id, entityType: 'patient', entityId: 'p-died' });
+    await audit.record({
+      actor: 't',
+      action: 'patient_created',
+      batchId: session.id,
+      entityType: 'patient',
+      entityId: patient.id,
+    });
+    await audit.record({
+      actor: 't',
+      action: 'patient_created',
+      batchId: session.id,
+      entityType: 'patient',
+      entityId: 'p-died',
+    });
     // Tallies a crashed run left behind do not matter: the recount replaces them.
     await counters.set(session.id, { processedFiles: 0, createdPatients: 0 });
     const totals = await counters.recount(session.id);
@@ -191,7 +255,11 @@ describe.each(DATABASE_KINDS)('session, document and audit repositories on %s', 
       pages: 3,
       chunks: 4,
     });
-    expect(await batches.findSession(session.id)).toMatchObject({ processedFiles: 6, failedFiles: 2, createdPatients: 2 });
+    expect(await batches.findSession(session.id)).toMatchObject({
+      processedFiles: 6,
+      failedFiles: 2,
+      createdPatients: 2,
+    });
   });
 
   it('counts a file whose patient an attempt killed mid-file created as created, once, as a single run would', async () => {
@@ -208,7 +276,12 @@ describe.each(DATABASE_KINDS)('session, document and audit repositories on %s', 
     const id = (name: string) => rows.find((r) => r.relativePath === `${name}.pdf`)!.id;
     const patients = PatientRepository.forDatabase(database);
     const patient = async (expediente: string) =>
-      (await patients.insertOrGet({ expediente, apellidoPaterno: 'SOTO', apellidoMaterno: '', nombres: 'ANA' }, 'batch_ingest')).patient;
+      (
+        await patients.insertOrGet(
+          { expediente, apellidoPaterno: 'SOTO', apellidoMaterno: '', nombres: 'ANA' },
+          'batch_ingest',
+        )
+      ).patient;
     const x = await patient('3000000009'); // created by the killed attempt of resumed.pdf
     const y = await patient('3000000017'); // in the registry before the session
     const z = await patient('3000000025'); // created by new.pdf, which went through in one attempt

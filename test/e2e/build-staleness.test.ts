@@ -30,7 +30,10 @@ describe('the build the end-to-end tests run', () => {
     fs.writeFileSync(path.join(root, 'src', 'main.ts'), 'export const built = 1;\n');
     fs.writeFileSync(
       path.join(root, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { outDir: 'dist', rootDir: 'src', module: 'nodenext', target: 'es2022' }, include: ['src'] }),
+      JSON.stringify({
+        compilerOptions: { outDir: 'dist', rootDir: 'src', module: 'nodenext', target: 'es2022' },
+        include: ['src'],
+      }),
     );
     fs.symlinkSync(path.resolve('node_modules'), path.join(root, 'node_modules'));
     buildWhenStale(root);

@@ -93,7 +93,10 @@ describe.runIf(chromaWanted())('Chroma behind a token', { tags: ['slow'] }, () =
     expect(sent.length).toBeGreaterThan(0);
     for (const request of sent) expect(request.authorization).toBe(`Bearer ${TOKEN}`);
 
-    const search = await cli(['search', 'glucosa', '--json'], { CHROMA_URL: proxy.url, CHROMA_AUTH_TOKEN: TOKEN });
+    const search = await cli(['search', 'glucosa', '--json'], {
+      CHROMA_URL: proxy.url,
+      CHROMA_AUTH_TOKEN: TOKEN,
+    });
     expect(search.code, search.stderr).toBe(0);
     expect((JSON.parse(search.stdout) as { results: unknown[] }).results.length).toBeGreaterThan(0);
 

@@ -94,35 +94,58 @@ describe('the tecsalud-batch binary', { tags: ['slow'] }, () => {
     expect(missing.stderr).toMatch(/^error: the database '.*mistyped\.db' does not exist\nhint: /);
     // A folder as the log, an empty collection name: errors of the user's, not internal ones (exit 70).
     const folderLog = await runCli(['ingest', '.', '--non-interactive', '--log-file', '.'], { cwd });
-    expect([folderLog.code, folderLog.stderr]).toEqual([64, expect.stringMatching(/^error: cannot write the log '\.': it is a folder\nhint: /)]);
+    expect([folderLog.code, folderLog.stderr]).toEqual([
+      64,
+      expect.stringMatching(/^error: cannot write the log '\.': it is a folder\nhint: /),
+    ]);
     const emptyCollection = await runCli(['search', 'x', '--collection', ''], { cwd });
-    expect([emptyCollection.code, emptyCollection.stderr]).toEqual([64, expect.stringMatching(/^error: --collection must not be empty\n/)]);
+    expect([emptyCollection.code, emptyCollection.stderr]).toEqual([
+      64,
+      expect.stringMatching(/^error: --collection must not be empty\n/),
+    ]);
     // A name Chroma would refuse with a 400 mid-run (an internal error before): refused before anything starts.
-    const shortCollection = await runCli(['ingest', '.', '--non-interactive', '--vector-store', 'chroma', '--collection', 'c2'], { cwd });
+    const shortCollection = await runCli(
+      ['ingest', '.', '--non-interactive', '--vector-store', 'chroma', '--collection', 'c2'],
+      { cwd },
+    );
     expect([shortCollection.code, shortCollection.stderr]).toEqual([
       64,
-      expect.stringMatching(/^error: --collection 'c2' is not a name Chroma accepts\nhint: use 3 to 512 letters/),
+      expect.stringMatching(
+        /^error: --collection 'c2' is not a name Chroma accepts\nhint: use 3 to 512 letters/,
+      ),
     ]);
     expect(fs.existsSync(`${cwd}/mistyped.db`)).toBe(false);
     // An empty file is no registry either: it is not migrated into an empty one behind the user's back.
     fs.writeFileSync(`${cwd}/empty.db`, '');
     const empty = await runCli(['patients', 'list', '--db', 'empty.db'], { cwd });
-    expect([empty.code, empty.stderr]).toEqual([64, expect.stringMatching(/^error: the database '.*empty\.db' is an empty file \(0 bytes\)/)]);
+    expect([empty.code, empty.stderr]).toEqual([
+      64,
+      expect.stringMatching(/^error: the database '.*empty\.db' is an empty file \(0 bytes\)/),
+    ]);
     expect(fs.statSync(`${cwd}/empty.db`).size).toBe(0);
     // `--db data/` is a folder, not a file called `data`.
     const folder = await runCli(['patients', 'import', REGISTRY_CSV, '--db', 'data/'], { cwd });
-    expect([folder.code, folder.stderr]).toEqual([64, expect.stringMatching(/^error: the database 'data\/' names a folder, not a file\nhint: /)]);
+    expect([folder.code, folder.stderr]).toEqual([
+      64,
+      expect.stringMatching(/^error: the database 'data\/' names a folder, not a file\nhint: /),
+    ]);
     expect(fs.existsSync(`${cwd}/data`)).toBe(false);
     // With --json, stdout holds only JSON: a refusal too, for the script reading it; the text stays on stderr.
     const refusedJson = await runCli(['sessions', '--db', 'mistyped.db', '--json'], { cwd });
     expect(refusedJson.code).toBe(64);
     expect(refusedJson.stderr).toMatch(/^error: the database '.*mistyped\.db' does not exist\n/);
     expect(JSON.parse(refusedJson.stdout)).toEqual({
-      error: { message: expect.stringMatching(/^the database '.*mistyped\.db' does not exist$/), hint: expect.stringMatching(/--db/), exit_code: 64 },
+      error: {
+        message: expect.stringMatching(/^the database '.*mistyped\.db' does not exist$/),
+        hint: expect.stringMatching(/--db/),
+        exit_code: 64,
+      },
     });
     const badOption = await runCli(['sessions', '--json', '--bogus'], { cwd });
     expect(badOption.code).toBe(64);
-    expect(JSON.parse(badOption.stdout)).toMatchObject({ error: { message: expect.stringMatching(/unknown option '--bogus'/), exit_code: 64 } });
+    expect(JSON.parse(badOption.stdout)).toMatchObject({
+      error: { message: expect.stringMatching(/unknown option '--bogus'/), exit_code: 64 },
+    });
   });
 
   it('imports the registry, then shows and searches it', async () => {
@@ -140,7 +163,7 @@ describe('the tecsalud-batch binary', { tags: ['slow'] }, () => {
     const byName = await runCli(['patients', 'show', 'HUERTA'], { cwd });
     expect([byName.code, byName.stderr]).toEqual([
       64,
-      "error: 'HUERTA' is not an expediente (8 to 12 digits)\nhint: to find a patient by name: tecsalud-batch patients search \"NAME\"\n",
+      'error: \'HUERTA\' is not an expediente (8 to 12 digits)\nhint: to find a patient by name: tecsalud-batch patients search "NAME"\n',
     ]);
     // Digits are part of an expediente: the hint is the search that finds them inside one, and it does.
     const short = await runCli(['patients', 'show', '768077'], { cwd });
@@ -150,7 +173,9 @@ describe('the tecsalud-batch binary', { tags: ['slow'] }, () => {
         'hint: to find the expedientes that contain these digits: tecsalud-batch patients search 768077\n',
     ]);
     const hinted = await runCli(['patients', 'search', '768077', '--json'], { cwd });
-    expect(JSON.parse(hinted.stdout).patients.map((p: { expediente: string }) => p.expediente)).toEqual(['3000768077']);
+    expect(JSON.parse(hinted.stdout).patients.map((p: { expediente: string }) => p.expediente)).toEqual([
+      '3000768077',
+    ]);
     const shortEs = await runCli(['patients', 'show', '768077', '--lang', 'es'], { cwd });
     expect(shortEs.stderr).toContain(
       'sugerencia: para buscar los expedientes que contienen estos dígitos: tecsalud-batch patients search 768077\n',
@@ -158,17 +183,28 @@ describe('the tecsalud-batch binary', { tags: ['slow'] }, () => {
 
     // The group's shared options before the subcommand's name, as `git -C DIR status` reads: taken, not refused.
     fs.mkdirSync(`${cwd}/elsewhere`, { recursive: true });
-    const first = await runCli(['patients', '--db', '../tecsalud-batch.db', '--lang', 'es', '--json', 'show', '3000768077'], {
-      cwd: `${cwd}/elsewhere`,
-    });
+    const first = await runCli(
+      ['patients', '--db', '../tecsalud-batch.db', '--lang', 'es', '--json', 'show', '3000768077'],
+      {
+        cwd: `${cwd}/elsewhere`,
+      },
+    );
     expect([first.code, first.stderr]).toEqual([0, '']);
     expect(JSON.parse(first.stdout)).toMatchObject({ expediente: '3000768077' });
     const spanish = await runCli(['patients', '--lang', 'es', 'show', '1111111111'], { cwd });
-    expect([spanish.code, spanish.stderr]).toEqual([64, expect.stringMatching(/^error: no hay ningún paciente/)]);
+    expect([spanish.code, spanish.stderr]).toEqual([
+      64,
+      expect.stringMatching(/^error: no hay ningún paciente/),
+    ]);
     // Given after the name too, the subcommand's own wins.
-    const own = await runCli(['patients', '--db', 'nope.db', 'show', '3000768077', '--db', 'tecsalud-batch.db'], { cwd });
+    const own = await runCli(
+      ['patients', '--db', 'nope.db', 'show', '3000768077', '--db', 'tecsalud-batch.db'],
+      { cwd },
+    );
     expect(own.code).toBe(0);
-    const tokens = await runCli(['tokens', '--db', '../tecsalud-batch.db', 'list', '--json'], { cwd: `${cwd}/elsewhere` });
+    const tokens = await runCli(['tokens', '--db', '../tecsalud-batch.db', 'list', '--json'], {
+      cwd: `${cwd}/elsewhere`,
+    });
     expect([tokens.code, tokens.stdout]).toEqual([0, expect.stringMatching(/^\[/)]);
   });
 
@@ -178,13 +214,26 @@ describe('the tecsalud-batch binary', { tags: ['slow'] }, () => {
       copyDelivered(SAMPLE_DIR, path.join(dir, 'drop'));
       expect((await runCli(['patients', 'import', REGISTRY_CSV], { cwd: dir })).code).toBe(0);
       const run = await runCli(
-        ['ingest', 'drop', '--extractor', 'pdfium', '--ocr', 'off', '--type', 'complete', '--non-interactive', '--json'],
+        [
+          'ingest',
+          'drop',
+          '--extractor',
+          'pdfium',
+          '--ocr',
+          'off',
+          '--type',
+          'complete',
+          '--non-interactive',
+          '--json',
+        ],
         { cwd: dir },
       );
       expect(run.code, run.stderr).toBe(3);
       const report = JSON.parse(run.stdout) as { files: { outcome: string }[] };
       expect(report.files.filter((f) => f.outcome === 'ingested')).toHaveLength(18);
-      const database = await openDatabase(resolveDatabaseTarget('tecsalud-batch.db', { cwd: dir }), { migrate: false });
+      const database = await openDatabase(resolveDatabaseTarget('tecsalud-batch.db', { cwd: dir }), {
+        migrate: false,
+      });
       try {
         const [row] = await database.db.selectFrom('batchUploads').select('optionsJson').execute();
         expect(JSON.parse(row!.optionsJson)).toMatchObject({ extractor: 'pdfium', ocr: { mode: 'off' } });
@@ -193,7 +242,9 @@ describe('the tecsalud-batch binary', { tags: ['slow'] }, () => {
       }
       const refused = await runCli(['ingest', 'drop', '--extractor', 'tika'], { cwd: dir });
       expect(refused.code).toBe(64);
-      expect(refused.stderr).toMatch(/^error: --extractor must be 'pdf-parse', 'pdfium' or 'pdftotext', not 'tika'$/m);
+      expect(refused.stderr).toMatch(
+        /^error: --extractor must be 'pdf-parse', 'pdfium' or 'pdftotext', not 'tika'$/m,
+      );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -210,7 +261,13 @@ describe('the tecsalud-batch binary', { tags: ['slow'] }, () => {
           ['4b000000-0000-4000-8000-000000000002', '/srv/drop/martes'],
           ['3c000000-0000-4000-8000-000000000003', '/srv/drop/miercoles'],
         ] as const) {
-          await batches.createSession({ id, uploadedBy: 'tester', processingType: 'both', sourceDir, options: SESSION_OPTIONS });
+          await batches.createSession({
+            id,
+            uploadedBy: 'tester',
+            processingType: 'both',
+            sourceDir,
+            options: SESSION_OPTIONS,
+          });
         }
       } finally {
         await database.close();
@@ -221,11 +278,19 @@ describe('the tecsalud-batch binary', { tags: ['slow'] }, () => {
         /^error: '3' matches several sessions\nhint: give more of the id; it matches:\n {2}3c000000 {2}\S+ \S+ {2}pending {2}\/srv\/drop\/miercoles\n {2}3a000000 {2}\S+ \S+ {2}pending {2}\/srv\/drop\/lunes\n$/,
       );
       // Times as `sessions` shows them: local (Monterrey, UTC−6 in December), day first in Spanish.
-      const spanish = await runCli(['review', '--lang', 'es', '3'], { cwd: dir, env: { TZ: 'America/Monterrey' } });
+      const spanish = await runCli(['review', '--lang', 'es', '3'], {
+        cwd: dir,
+        env: { TZ: 'America/Monterrey' },
+      });
       expect(spanish.code).toBe(64);
-      const listed = await runCli(['sessions', '--lang', 'es'], { cwd: dir, env: { TZ: 'America/Monterrey' } });
+      const listed = await runCli(['sessions', '--lang', 'es'], {
+        cwd: dir,
+        env: { TZ: 'America/Monterrey' },
+      });
       const shownAt = /^3a000000 {2}(\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}:\d{2})/m.exec(listed.stdout)![1]!;
-      expect(spanish.stderr).toMatch(/^sugerencia: indique más caracteres del id; coincide con:\n {2}3c000000 .*\n {2}3a000000 /m);
+      expect(spanish.stderr).toMatch(
+        /^sugerencia: indique más caracteres del id; coincide con:\n {2}3c000000 .*\n {2}3a000000 /m,
+      );
       expect(spanish.stderr).toContain(`  3a000000  ${shownAt}  pending  /srv/drop/lunes`);
       expect((await runCli(['status', '3a', '--json'], { cwd: dir })).code).toBe(0);
     } finally {

@@ -71,19 +71,25 @@ describe('one configuration for every command (the real CLI)', { tags: ['slow'] 
   });
 
   it('a server address without its scheme is refused naming the setting, with the address to write', async () => {
-    expect((await runCli(['patients', 'import', REGISTRY_CSV], { cwd, env: { TECSALUD_DB: '' } })).code).toBe(0);
+    expect((await runCli(['patients', 'import', REGISTRY_CSV], { cwd, env: { TECSALUD_DB: '' } })).code).toBe(
+      0,
+    );
     const chroma = await runCli(['search', 'cefalea', '--vector-store', 'chroma'], {
       cwd,
       env: { TECSALUD_DB: '', CHROMA_URL: 'localhost:8000' },
     });
     expect(chroma.code).toBe(ExitCode.Usage);
-    expect(chroma.stderr).toMatch(/^error: the Chroma URL \(--chroma-url, CHROMA_URL or chroma\.url\) 'localhost:8000' is not an http/m);
+    expect(chroma.stderr).toMatch(
+      /^error: the Chroma URL \(--chroma-url, CHROMA_URL or chroma\.url\) 'localhost:8000' is not an http/m,
+    );
     expect(chroma.stderr).toMatch(/^hint: write it with its scheme: http:\/\/localhost:8000$/m);
     const openai = await runCli(['doctor', '--embedder', 'openai', '--json'], {
       cwd,
       env: { TECSALUD_DB: '', OPENAI_BASE_URL: 'localhost:11434/v1', OPENAI_API_KEY: '' },
     });
-    expect(openai.stdout).toMatch(/OPENAI_BASE_URL or openai\.baseUrl\) 'localhost:11434\/v1' is not an http/);
+    expect(openai.stdout).toMatch(
+      /OPENAI_BASE_URL or openai\.baseUrl\) 'localhost:11434\/v1' is not an http/,
+    );
     expect(openai.stdout).toContain('http://localhost:11434/v1');
   });
 });
@@ -119,8 +125,11 @@ describe('a config file a person can fix from the message alone (the real CLI)',
 
   it('invalid JSON is placed by line and column', async () => {
     expect(await refusal('{\n  "db": "registry.db",\n}\n')).toEqual({
-      error: 'error: tecsalud-batch.config.json is not valid JSON at line 3, column 1: expected double-quoted property name',
-      hint: expect.stringMatching(/^hint: JSON wants double-quoted keys .*; fix .*tecsalud-batch\.config\.json/),
+      error:
+        'error: tecsalud-batch.config.json is not valid JSON at line 3, column 1: expected double-quoted property name',
+      hint: expect.stringMatching(
+        /^hint: JSON wants double-quoted keys .*; fix .*tecsalud-batch\.config\.json/,
+      ),
     });
     expect((await refusal('{ "embedder": ')).error).toBe(
       'error: tecsalud-batch.config.json is not valid JSON at line 1, column 14: it ends before the JSON does (a missing } or ])',
@@ -146,144 +155,315 @@ describe('a config file a person can fix from the message alone (the real CLI)',
   it('a file or a section that is not an object says what it must be, in words and in Spanish, not zod’s', async () => {
     const file = path.join(cwd, 'tecsalud-batch.config.json');
     expect(await refusal('[]')).toEqual({
-      error: 'error: tecsalud-batch.config.json: the config file must hold one JSON object of settings ({ … }), not a list ([ … ])',
+      error:
+        'error: tecsalud-batch.config.json: the config file must hold one JSON object of settings ({ … }), not a list ([ … ])',
       hint: `hint: write {} for no settings in ${file}`,
     });
-    expect((await refusal('null')).error).toMatch(/must hold one JSON object of settings \(\{ … \}\), not null$/);
+    expect((await refusal('null')).error).toMatch(
+      /must hold one JSON object of settings \(\{ … \}\), not null$/,
+    );
     expect((await refusal(JSON.stringify({ chroma: 'http://localhost:8000' }))).error).toBe(
       'error: tecsalud-batch.config.json: chroma must be an object of settings ({ … }), not a string',
     );
     expect(await refusal(JSON.stringify({ serve: [] }), ['--lang', 'es'])).toEqual({
-      error: 'error: tecsalud-batch.config.json: serve debe ser un objeto de ajustes ({ … }), no una lista ([ … ])',
+      error:
+        'error: tecsalud-batch.config.json: serve debe ser un objeto de ajustes ({ … }), no una lista ([ … ])',
       hint: `sugerencia: corrija ${file}, o indique otro con --config`,
     });
-    expect((await refusal('[]', ['--lang', 'es'])).hint).toBe(`sugerencia: escriba {} si no quiere ajustes en ${file}`);
+    expect((await refusal('[]', ['--lang', 'es'])).hint).toBe(
+      `sugerencia: escriba {} si no quiere ajustes en ${file}`,
+    );
     expect((await refusal(JSON.stringify({ includeHidden: 'yes' }), ['--lang', 'es'])).error).toBe(
       'error: tecsalud-batch.config.json: includeHidden debe ser true o false',
     );
   });
 });
 
-describe('a setting of a few words, written in another case or with a typo (the real CLI)', { tags: ['slow'] }, () => {
-  let cwd: string;
-  beforeEach(() => {
-    cwd = createTempDir('tecsalud-config-choice-');
-    fs.mkdirSync(path.join(cwd, 'drop'));
-    fs.copyFileSync(path.join(SAMPLE_DIR, DROP[0]!), path.join(cwd, 'drop', DROP[0]!));
-  });
-  afterEach(() => fs.rmSync(cwd, { recursive: true, force: true }));
+describe(
+  'a setting of a few words, written in another case or with a typo (the real CLI)',
+  { tags: ['slow'] },
+  () => {
+    let cwd: string;
+    beforeEach(() => {
+      cwd = createTempDir('tecsalud-config-choice-');
+      fs.mkdirSync(path.join(cwd, 'drop'));
+      fs.copyFileSync(path.join(SAMPLE_DIR, DROP[0]!), path.join(cwd, 'drop', DROP[0]!));
+    });
+    afterEach(() => fs.rmSync(cwd, { recursive: true, force: true }));
 
-  // Flag, environment and config file alike: refused (one spelling everywhere), the word meant in the hint.
-  it.each([
-    [['--vector-store', 'Chroma'], {}, null, "--vector-store must be 'embedded' or 'chroma', not 'Chroma'", "did you mean 'chroma'? write --vector-store chroma"],
-    [[], { TECSALUD_VECTOR_STORE: 'Chroma' }, null, "TECSALUD_VECTOR_STORE must be 'embedded' or 'chroma', not 'Chroma'", "did you mean 'chroma'? write TECSALUD_VECTOR_STORE=chroma"],
-    [[], {}, { vectorStore: 'Chroma' }, "tecsalud-batch.config.json: vectorStore must be 'embedded' or 'chroma', not 'Chroma'", `did you mean 'chroma'? write "vectorStore": "chroma" in `],
-    [['--extractor', 'PDFium'], {}, null, "--extractor must be 'pdf-parse', 'pdfium' or 'pdftotext', not 'PDFium'", "did you mean 'pdfium'? write --extractor pdfium"],
-    [['--ocr-engine', 'tesseract-js'], {}, null, "--ocr-engine must be 'tesseract.js' or 'tesseract', not 'tesseract-js'", "did you mean 'tesseract.js'? write --ocr-engine tesseract.js"],
-    [[], { TECSALUD_OCR_ENGINE: 'Tesseract' }, null, "TECSALUD_OCR_ENGINE must be 'tesseract.js' or 'tesseract', not 'Tesseract'", "did you mean 'tesseract'? write TECSALUD_OCR_ENGINE=tesseract"],
-    [[], {}, { ocr: { mode: 'Force' } }, "tecsalud-batch.config.json: ocr.mode must be 'auto', 'off' or 'force', not 'Force'", `did you mean 'force'? write "mode": "force" in `],
-    [[], { TECSALUD_EMBEDDER: 'OpenAI' }, null, "TECSALUD_EMBEDDER must be 'hashing', 'openai' or 'azure', not 'OpenAI'", "did you mean 'openai'? write TECSALUD_EMBEDDER=openai"],
-    [['--type', 'Both'], {}, null, "--type must be 'vectorized', 'complete' or 'both', not 'Both'", "did you mean 'both'? write --type both"],
-    [['--type', 'vectors'], {}, null, "--type must be 'vectorized', 'complete' or 'both', not 'vectors'", 'write one of them, e.g. --type vectorized'],
-  ])('ingest %j (env %j, config file %j) is refused (64) before anything is read', async (args, env, file, error, hint) => {
-    if (file) fs.writeFileSync(path.join(cwd, 'tecsalud-batch.config.json'), JSON.stringify(file));
-    const run = await runCli(['ingest', 'drop', '--non-interactive', ...args], { cwd, env: { TECSALUD_DB: '', ...env } });
-    expect(run.code, run.stderr).toBe(ExitCode.Usage);
-    const [errorLine, hintLine, ...rest] = run.stderr.trimEnd().split('\n');
-    expect(errorLine).toBe(`error: ${error}`);
-    expect(hintLine).toContain(`hint: ${hint}`);
-    expect(rest).toEqual([]);
-    expect(fs.readdirSync(path.join(cwd, 'drop'))).toEqual([DROP[0]]);
-    expect(fs.existsSync(path.join(cwd, 'tecsalud-batch.db'))).toBe(false);
-  });
-});
-
-describe('a database setting that is wrong: the hint names the one place it was set (the real CLI)', { tags: ['slow'] }, () => {
-  let cwd: string;
-  beforeEach(() => {
-    cwd = createTempDir('tecsalud-config-db-');
-    fs.writeFileSync(path.join(cwd, 'notes.txt'), 'minutes of the meeting, not a database\n');
-  });
-  afterEach(() => fs.rmSync(cwd, { recursive: true, force: true }));
-
-  const refusal = async (args: string[], env: NodeJS.ProcessEnv = {}, file?: object) => {
-    if (file) fs.writeFileSync(path.join(cwd, 'site.json'), JSON.stringify(file));
-    const run = await runCli([...args, ...(file ? ['--config', 'site.json'] : [])], { cwd, env: { TECSALUD_DB: '', ...env } });
-    expect(run.stderr).not.toMatch(/\n\s+at /);
-    expect(run.code, run.stderr).toBe(ExitCode.Usage);
-    const [error, hint, ...rest] = run.stderr.trimEnd().split('\n');
-    expect(rest, run.stderr).toEqual([]);
-    return { error, hint };
-  };
-
-  it.each([
-    ['--db', ['--db', 'notes.txt'], {}, undefined, 'hint: check --db: it names a file of another kind'],
-    ['TECSALUD_DB', [], { TECSALUD_DB: 'notes.txt' }, undefined, 'hint: check TECSALUD_DB: it names a file of another kind'],
-    ["the config file's db", [], {}, { db: 'notes.txt' }, "hint: check the config file's db (CONFIG): it names a file of another kind"],
-  ])('a file of another kind given by %s', async (_from, args, env, file, hint) => {
-    const refused = await refusal(['status', ...args], env, file);
-    expect(refused.error).toBe(`error: '${path.join(cwd, 'notes.txt')}' is not a SQLite database`);
-    expect(refused.hint).toBe(hint.replace('CONFIG', path.join(cwd, 'site.json')));
-  });
-
-  it('a missing file or folder, and doctor, name it too; with none set, any of the three is the place', async () => {
-    expect((await refusal(['status'], { TECSALUD_DB: 'missing.db' })).hint).toMatch(/^hint: check TECSALUD_DB; a new registry is created by /);
-    expect((await refusal(['patients', 'list'], {}, { db: 'no-such-folder/registry.db' })).hint).toBe(
-      `hint: create it first, or change the config file's db (${path.join(cwd, 'site.json')})`,
+    // Flag, environment and config file alike: refused (one spelling everywhere), the word meant in the hint.
+    it.each([
+      [
+        ['--vector-store', 'Chroma'],
+        {},
+        null,
+        "--vector-store must be 'embedded' or 'chroma', not 'Chroma'",
+        "did you mean 'chroma'? write --vector-store chroma",
+      ],
+      [
+        [],
+        { TECSALUD_VECTOR_STORE: 'Chroma' },
+        null,
+        "TECSALUD_VECTOR_STORE must be 'embedded' or 'chroma', not 'Chroma'",
+        "did you mean 'chroma'? write TECSALUD_VECTOR_STORE=chroma",
+      ],
+      [
+        [],
+        {},
+        { vectorStore: 'Chroma' },
+        "tecsalud-batch.config.json: vectorStore must be 'embedded' or 'chroma', not 'Chroma'",
+        `did you mean 'chroma'? write "vectorStore": "chroma" in `,
+      ],
+      [
+        ['--extractor', 'PDFium'],
+        {},
+        null,
+        "--extractor must be 'pdf-parse', 'pdfium' or 'pdftotext', not 'PDFium'",
+        "did you mean 'pdfium'? write --extractor pdfium",
+      ],
+      [
+        ['--ocr-engine', 'tesseract-js'],
+        {},
+        null,
+        "--ocr-engine must be 'tesseract.js' or 'tesseract', not 'tesseract-js'",
+        "did you mean 'tesseract.js'? write --ocr-engine tesseract.js",
+      ],
+      [
+        [],
+        { TECSALUD_OCR_ENGINE: 'Tesseract' },
+        null,
+        "TECSALUD_OCR_ENGINE must be 'tesseract.js' or 'tesseract', not 'Tesseract'",
+        "did you mean 'tesseract'? write TECSALUD_OCR_ENGINE=tesseract",
+      ],
+      [
+        [],
+        {},
+        { ocr: { mode: 'Force' } },
+        "tecsalud-batch.config.json: ocr.mode must be 'auto', 'off' or 'force', not 'Force'",
+        `did you mean 'force'? write "mode": "force" in `,
+      ],
+      [
+        [],
+        { TECSALUD_EMBEDDER: 'OpenAI' },
+        null,
+        "TECSALUD_EMBEDDER must be 'hashing', 'openai' or 'azure', not 'OpenAI'",
+        "did you mean 'openai'? write TECSALUD_EMBEDDER=openai",
+      ],
+      [
+        ['--type', 'Both'],
+        {},
+        null,
+        "--type must be 'vectorized', 'complete' or 'both', not 'Both'",
+        "did you mean 'both'? write --type both",
+      ],
+      [
+        ['--type', 'vectors'],
+        {},
+        null,
+        "--type must be 'vectorized', 'complete' or 'both', not 'vectors'",
+        'write one of them, e.g. --type vectorized',
+      ],
+    ])(
+      'ingest %j (env %j, config file %j) is refused (64) before anything is read',
+      async (args, env, file, error, hint) => {
+        if (file) fs.writeFileSync(path.join(cwd, 'tecsalud-batch.config.json'), JSON.stringify(file));
+        const run = await runCli(['ingest', 'drop', '--non-interactive', ...args], {
+          cwd,
+          env: { TECSALUD_DB: '', ...env },
+        });
+        expect(run.code, run.stderr).toBe(ExitCode.Usage);
+        const [errorLine, hintLine, ...rest] = run.stderr.trimEnd().split('\n');
+        expect(errorLine).toBe(`error: ${error}`);
+        expect(hintLine).toContain(`hint: ${hint}`);
+        expect(rest).toEqual([]);
+        expect(fs.readdirSync(path.join(cwd, 'drop'))).toEqual([DROP[0]]);
+        expect(fs.existsSync(path.join(cwd, 'tecsalud-batch.db'))).toBe(false);
+      },
     );
-    expect((await refusal(['status'])).hint).toMatch(/^hint: check --db, TECSALUD_DB or the config file's db; /);
-    const doctor = await runCli(['doctor', '--json'], { cwd, env: { TECSALUD_DB: 'notes.txt' } });
-    const checks = (JSON.parse(doctor.stdout) as { checks: { name: string; detail: string }[] }).checks;
-    expect(checks.find((check) => check.name === 'database')?.detail).toContain('(check TECSALUD_DB: it names a file of another kind)');
-  });
+  },
+);
 
-  it.each([
-    [['--db', 'sqlite:'], {}, undefined, "error: --db is 'sqlite:', with no database file after it"],
-    [[], { TECSALUD_DB: 'sqlite://' }, undefined, "error: TECSALUD_DB is 'sqlite://', with no database file after it"],
-    [[], {}, { db: 'file:' }, "error: the config file's db (CONFIG) is 'file:', with no database file after it"],
-    // Not echoed: the password of a URL that does not parse cannot be told from the rest of it.
-    [[], { TECSALUD_DB: 'postgres://tecsalud:s3cr@t@db.hospital.local:notaport/tecsalud' }, undefined, 'error: TECSALUD_DB is not a valid postgres:// URL'],
-  ])('a malformed database URL %j (env %j, config file %j) is named by its setting, not read as a folder', async (args, env, file, error) => {
-    const refused = await refusal(['status', ...args], env, file);
-    expect(refused.error).toBe(error.replace('CONFIG', path.join(cwd, 'site.json')));
-    expect(refused.hint).toMatch(/^hint: (write the file's path after it, e\.g\. sqlite:\.\/tecsalud-batch\.db|write it as postgres:\/\/)/);
-    expect(fs.readdirSync(cwd).sort()).toEqual(['notes.txt', ...(file ? ['site.json'] : [])]);
-  });
-});
+describe(
+  'a database setting that is wrong: the hint names the one place it was set (the real CLI)',
+  { tags: ['slow'] },
+  () => {
+    let cwd: string;
+    beforeEach(() => {
+      cwd = createTempDir('tecsalud-config-db-');
+      fs.writeFileSync(path.join(cwd, 'notes.txt'), 'minutes of the meeting, not a database\n');
+    });
+    afterEach(() => fs.rmSync(cwd, { recursive: true, force: true }));
 
-describe('a number written any other way than plain decimal digits (the real CLI)', { tags: ['slow'] }, () => {
-  let cwd: string;
-  beforeEach(() => {
-    cwd = createTempDir('tecsalud-config-number-');
-    fs.mkdirSync(path.join(cwd, 'drop'));
-    fs.copyFileSync(path.join(SAMPLE_DIR, DROP[0]!), path.join(cwd, 'drop', DROP[0]!));
-  });
-  afterEach(() => fs.rmSync(cwd, { recursive: true, force: true }));
+    const refusal = async (args: string[], env: NodeJS.ProcessEnv = {}, file?: object) => {
+      if (file) fs.writeFileSync(path.join(cwd, 'site.json'), JSON.stringify(file));
+      const run = await runCli([...args, ...(file ? ['--config', 'site.json'] : [])], {
+        cwd,
+        env: { TECSALUD_DB: '', ...env },
+      });
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+      expect(run.code, run.stderr).toBe(ExitCode.Usage);
+      const [error, hint, ...rest] = run.stderr.trimEnd().split('\n');
+      expect(rest, run.stderr).toEqual([]);
+      return { error, hint };
+    };
 
-  // Number() reads 0x10 as 16, 1e3 as 1000, ' 4' as 4 and '' as 0: a run with a number nobody wrote.
-  it.each([
-    [['ingest', 'drop', '--max-files', '0x10'], {}, "--max-files must be a whole number in plain decimal digits, not '0x10'", 'hint: write it in plain digits (no spaces, sign, exponent or 0x), e.g. --max-files 16'],
-    [['ingest', 'drop', '--concurrency', ' 4'], {}, "--concurrency must be a whole number in plain decimal digits, not ' 4'", 'hint: write it in plain digits (no spaces, sign, exponent or 0x), e.g. --concurrency 4'],
-    [['ingest', 'drop', '--max-files', '1e3'], {}, "--max-files must be a whole number in plain decimal digits, not '1e3'", 'hint: write it in plain digits (no spaces, sign, exponent or 0x), e.g. --max-files 1000'],
-    [['ingest', 'drop', '--concurrency', '4.5'], {}, "--concurrency must be a whole number in plain decimal digits, not '4.5'", 'hint: write digits only (a whole number)'],
-    [['ingest', 'drop', '--chunk-size', ''], {}, "--chunk-size must be a whole number in plain decimal digits, not ''", 'hint: write digits only (a whole number)'],
-    [['ingest', 'drop', '--auto-threshold', '9e-1'], {}, "--auto-threshold must be a number in plain decimal digits, not '9e-1'", 'hint: write it in plain digits (no spaces, sign, exponent or 0x), e.g. --auto-threshold 0.9'],
-    [['ingest', 'drop'], { TECSALUD_EMBEDDING_DIMENSIONS: '0x100' }, "TECSALUD_EMBEDDING_DIMENSIONS must be a whole number in plain decimal digits, not '0x100'", 'hint: write it in plain digits (no spaces, sign, exponent or 0x), e.g. TECSALUD_EMBEDDING_DIMENSIONS=256'],
-    [['sessions', '--limit', '1e3'], {}, "--limit must be a whole number in plain decimal digits, not '1e3'", 'hint: write it in plain digits (no spaces, sign, exponent or 0x), e.g. --limit 1000'],
-  ])('%j (env %j) is refused (64) naming the value given', async (args, env, error, hint) => {
-    const run = await runCli([...args, ...(args[0] === 'ingest' ? ['--non-interactive'] : [])], { cwd, env: { TECSALUD_DB: '', ...env } });
-    expect(run.code, run.stderr).toBe(ExitCode.Usage);
-    expect(run.stderr.trimEnd().split('\n')).toEqual([`error: ${error}`, hint]);
-    expect(fs.readdirSync(path.join(cwd, 'drop'))).toEqual([DROP[0]]);
-    expect(fs.existsSync(path.join(cwd, 'tecsalud-batch.db'))).toBe(false);
-  });
+    it.each([
+      ['--db', ['--db', 'notes.txt'], {}, undefined, 'hint: check --db: it names a file of another kind'],
+      [
+        'TECSALUD_DB',
+        [],
+        { TECSALUD_DB: 'notes.txt' },
+        undefined,
+        'hint: check TECSALUD_DB: it names a file of another kind',
+      ],
+      [
+        "the config file's db",
+        [],
+        {},
+        { db: 'notes.txt' },
+        "hint: check the config file's db (CONFIG): it names a file of another kind",
+      ],
+    ])('a file of another kind given by %s', async (_from, args, env, file, hint) => {
+      const refused = await refusal(['status', ...args], env, file);
+      expect(refused.error).toBe(`error: '${path.join(cwd, 'notes.txt')}' is not a SQLite database`);
+      expect(refused.hint).toBe(hint.replace('CONFIG', path.join(cwd, 'site.json')));
+    });
 
-  it('a value outside its range says which value was given', async () => {
-    const run = await runCli(['ingest', 'drop', '--non-interactive', '--max-files', '0'], { cwd, env: { TECSALUD_DB: '' } });
-    expect(run.code).toBe(ExitCode.Usage);
-    expect(run.stderr).toMatch(/^error: --max-files must be a whole number from 1 up; got 0$/m);
-  });
-});
+    it('a missing file or folder, and doctor, name it too; with none set, any of the three is the place', async () => {
+      expect((await refusal(['status'], { TECSALUD_DB: 'missing.db' })).hint).toMatch(
+        /^hint: check TECSALUD_DB; a new registry is created by /,
+      );
+      expect((await refusal(['patients', 'list'], {}, { db: 'no-such-folder/registry.db' })).hint).toBe(
+        `hint: create it first, or change the config file's db (${path.join(cwd, 'site.json')})`,
+      );
+      expect((await refusal(['status'])).hint).toMatch(
+        /^hint: check --db, TECSALUD_DB or the config file's db; /,
+      );
+      const doctor = await runCli(['doctor', '--json'], { cwd, env: { TECSALUD_DB: 'notes.txt' } });
+      const checks = (JSON.parse(doctor.stdout) as { checks: { name: string; detail: string }[] }).checks;
+      expect(checks.find((check) => check.name === 'database')?.detail).toContain(
+        '(check TECSALUD_DB: it names a file of another kind)',
+      );
+    });
+
+    it.each([
+      [['--db', 'sqlite:'], {}, undefined, "error: --db is 'sqlite:', with no database file after it"],
+      [
+        [],
+        { TECSALUD_DB: 'sqlite://' },
+        undefined,
+        "error: TECSALUD_DB is 'sqlite://', with no database file after it",
+      ],
+      [
+        [],
+        {},
+        { db: 'file:' },
+        "error: the config file's db (CONFIG) is 'file:', with no database file after it",
+      ],
+      // Not echoed: the password of a URL that does not parse cannot be told from the rest of it.
+      [
+        [],
+        { TECSALUD_DB: 'postgres://tecsalud:s3cr@t@db.hospital.local:notaport/tecsalud' },
+        undefined,
+        'error: TECSALUD_DB is not a valid postgres:// URL',
+      ],
+    ])(
+      'a malformed database URL %j (env %j, config file %j) is named by its setting, not read as a folder',
+      async (args, env, file, error) => {
+        const refused = await refusal(['status', ...args], env, file);
+        expect(refused.error).toBe(error.replace('CONFIG', path.join(cwd, 'site.json')));
+        expect(refused.hint).toMatch(
+          /^hint: (write the file's path after it, e\.g\. sqlite:\.\/tecsalud-batch\.db|write it as postgres:\/\/)/,
+        );
+        expect(fs.readdirSync(cwd).sort()).toEqual(['notes.txt', ...(file ? ['site.json'] : [])]);
+      },
+    );
+  },
+);
+
+describe(
+  'a number written any other way than plain decimal digits (the real CLI)',
+  { tags: ['slow'] },
+  () => {
+    let cwd: string;
+    beforeEach(() => {
+      cwd = createTempDir('tecsalud-config-number-');
+      fs.mkdirSync(path.join(cwd, 'drop'));
+      fs.copyFileSync(path.join(SAMPLE_DIR, DROP[0]!), path.join(cwd, 'drop', DROP[0]!));
+    });
+    afterEach(() => fs.rmSync(cwd, { recursive: true, force: true }));
+
+    // Number() reads 0x10 as 16, 1e3 as 1000, ' 4' as 4 and '' as 0: a run with a number nobody wrote.
+    it.each([
+      [
+        ['ingest', 'drop', '--max-files', '0x10'],
+        {},
+        "--max-files must be a whole number in plain decimal digits, not '0x10'",
+        'hint: write it in plain digits (no spaces, sign, exponent or 0x), e.g. --max-files 16',
+      ],
+      [
+        ['ingest', 'drop', '--concurrency', ' 4'],
+        {},
+        "--concurrency must be a whole number in plain decimal digits, not ' 4'",
+        'hint: write it in plain digits (no spaces, sign, exponent or 0x), e.g. --concurrency 4',
+      ],
+      [
+        ['ingest', 'drop', '--max-files', '1e3'],
+        {},
+        "--max-files must be a whole number in plain decimal digits, not '1e3'",
+        'hint: write it in plain digits (no spaces, sign, exponent or 0x), e.g. --max-files 1000',
+      ],
+      [
+        ['ingest', 'drop', '--concurrency', '4.5'],
+        {},
+        "--concurrency must be a whole number in plain decimal digits, not '4.5'",
+        'hint: write digits only (a whole number)',
+      ],
+      [
+        ['ingest', 'drop', '--chunk-size', ''],
+        {},
+        "--chunk-size must be a whole number in plain decimal digits, not ''",
+        'hint: write digits only (a whole number)',
+      ],
+      [
+        ['ingest', 'drop', '--auto-threshold', '9e-1'],
+        {},
+        "--auto-threshold must be a number in plain decimal digits, not '9e-1'",
+        'hint: write it in plain digits (no spaces, sign, exponent or 0x), e.g. --auto-threshold 0.9',
+      ],
+      [
+        ['ingest', 'drop'],
+        { TECSALUD_EMBEDDING_DIMENSIONS: '0x100' },
+        "TECSALUD_EMBEDDING_DIMENSIONS must be a whole number in plain decimal digits, not '0x100'",
+        'hint: write it in plain digits (no spaces, sign, exponent or 0x), e.g. TECSALUD_EMBEDDING_DIMENSIONS=256',
+      ],
+      [
+        ['sessions', '--limit', '1e3'],
+        {},
+        "--limit must be a whole number in plain decimal digits, not '1e3'",
+        'hint: write it in plain digits (no spaces, sign, exponent or 0x), e.g. --limit 1000',
+      ],
+    ])('%j (env %j) is refused (64) naming the value given', async (args, env, error, hint) => {
+      const run = await runCli([...args, ...(args[0] === 'ingest' ? ['--non-interactive'] : [])], {
+        cwd,
+        env: { TECSALUD_DB: '', ...env },
+      });
+      expect(run.code, run.stderr).toBe(ExitCode.Usage);
+      expect(run.stderr.trimEnd().split('\n')).toEqual([`error: ${error}`, hint]);
+      expect(fs.readdirSync(path.join(cwd, 'drop'))).toEqual([DROP[0]]);
+      expect(fs.existsSync(path.join(cwd, 'tecsalud-batch.db'))).toBe(false);
+    });
+
+    it('a value outside its range says which value was given', async () => {
+      const run = await runCli(['ingest', 'drop', '--non-interactive', '--max-files', '0'], {
+        cwd,
+        env: { TECSALUD_DB: '' },
+      });
+      expect(run.code).toBe(ExitCode.Usage);
+      expect(run.stderr).toMatch(/^error: --max-files must be a whole number from 1 up; got 0$/m);
+    });
+  },
+);
 
 describe('doctor on a configuration written wrong (the real CLI)', { tags: ['slow'] }, () => {
   let cwd: string;
@@ -299,12 +479,19 @@ describe('doctor on a configuration written wrong (the real CLI)', { tags: ['slo
     expect((await runCli(['patients', 'import', REGISTRY_CSV, '--db', 'registry.db'], { cwd })).code).toBe(0);
     fs.writeFileSync(path.join(cwd, 'site.json'), JSON.stringify({ embedding: { timeoutSecond: 5 } }));
     const typo = await doctor(['--config', 'site.json']);
-    expect(typo.stdout).toMatch(/^FAIL +config +site\.json: unknown key 'embedding\.timeoutSecond' \(did you mean 'embedding\.timeoutSeconds'\?/m);
+    expect(typo.stdout).toMatch(
+      /^FAIL +config +site\.json: unknown key 'embedding\.timeoutSecond' \(did you mean 'embedding\.timeoutSeconds'\?/m,
+    );
     expect(typo.code).toBe(ExitCode.Usage);
     expect((await doctor(['--config', 'site.json', '--json'])).code).toBe(ExitCode.Usage);
 
-    const noScheme = await doctor(['--embedder', 'openai'], { OPENAI_BASE_URL: 'localhost:11434/v1', OPENAI_API_KEY: 'sk-test' });
-    expect(noScheme.stdout).toMatch(/^FAIL +embedder +the OpenAI base URL .* 'localhost:11434\/v1' is not an http/m);
+    const noScheme = await doctor(['--embedder', 'openai'], {
+      OPENAI_BASE_URL: 'localhost:11434/v1',
+      OPENAI_API_KEY: 'sk-test',
+    });
+    expect(noScheme.stdout).toMatch(
+      /^FAIL +embedder +the OpenAI base URL .* 'localhost:11434\/v1' is not an http/m,
+    );
     expect(noScheme.code).toBe(ExitCode.Usage);
 
     // A server that is down is still 69: there is nothing to fix in the configuration.

@@ -198,7 +198,10 @@ describe('the content cross-check through the CLI', { tags: ['slow'] }, () => {
       numero: '6900000001',
       typeCode: 'CONS',
     });
-    fs.writeFileSync(path.join(drop, name), await makeTextPdf(pages, { title: name, date: clean.document.date }));
+    fs.writeFileSync(
+      path.join(drop, name),
+      await makeTextPdf(pages, { title: name, date: clean.document.date }),
+    );
     await importRegistry(dir);
     const run = await cli(['ingest', drop, '--db', 'registry.db', '--non-interactive', '--json'], dir);
     expect(run.code, run.stderr).toBe(2);
@@ -216,7 +219,12 @@ describe('the content cross-check through the CLI', { tags: ['slow'] }, () => {
     const other = byFile.get(fileOf.get('misfiled')!)!;
     const narrative = 'Evolución: paciente estable, signos vitales normales, tolera vía oral.';
     const filed = (numero: string) =>
-      formatTecSaludFilename({ expediente: clean.filename.expediente, name: clean.filename, numero, typeCode: 'CONS' });
+      formatTecSaludFilename({
+        expediente: clean.filename.expediente,
+        name: clean.filename,
+        numero,
+        typeCode: 'CONS',
+      });
     const misfiled = filed('6900000011');
     const own = filed('6900000012');
     const pdfOf = (document: ContentCase['document'], layout: ContentCase['layout']) =>
@@ -226,7 +234,11 @@ describe('the content cross-check through the CLI', { tags: ['slow'] }, () => {
       });
     const misfiledPdf = await pdfOf(other.document, other.layout);
     const ownPdf = await pdfOf(clean.document, clean.layout);
-    const extractors = ['pdfium', 'pdf-parse', ...(canRun('pdftotext', ['-v']) || process.env.CI ? ['pdftotext'] : [])];
+    const extractors = [
+      'pdfium',
+      'pdf-parse',
+      ...(canRun('pdftotext', ['-v']) || process.env.CI ? ['pdftotext'] : []),
+    ];
     for (const extractor of extractors) {
       const dir = path.join(root, `late-identity-${extractor}`);
       const drop = path.join(dir, 'drop');
@@ -269,7 +281,10 @@ describe('the content cross-check through the CLI', { tags: ['slow'] }, () => {
       typeCode: 'LAB',
     });
     const page = `RESULTADOS DE LABORATORIO\nFecha de nacimiento: ${other}\nHemoglobina 13.2 g/dL`;
-    fs.writeFileSync(path.join(drop, name), await makeTextPdf([page], { title: name, date: clean.document.date }));
+    fs.writeFileSync(
+      path.join(drop, name),
+      await makeTextPdf([page], { title: name, date: clean.document.date }),
+    );
     await importRegistry(dir);
     const run = await cli(['ingest', drop, '--db', 'registry.db', '--non-interactive', '--json'], dir);
     expect(run.code, run.stderr).toBe(2);
@@ -278,7 +293,9 @@ describe('the content cross-check through the CLI', { tags: ['slow'] }, () => {
       "held for review: content_mismatch (the document's own birth date or sex differs from the filename's patient's)",
     );
     const status = await cli(['status', report.session_id, '--files', '--db', 'registry.db'], dir);
-    expect(status.stdout).toContain(`content_mismatch: the document states birth date ${Number(year) - 3}-${month}-${day}`);
+    expect(status.stdout).toContain(
+      `content_mismatch: the document states birth date ${Number(year) - 3}-${month}-${day}`,
+    );
     expect(status.stdout).not.toContain('names another patient');
   });
 
@@ -292,7 +309,10 @@ describe('the content cross-check through the CLI', { tags: ['slow'] }, () => {
 
     // A Spanish-speaking records administrator reads the same in Spanish: the rows, why each file was held and
     // what the document says; names and expedientes as they are, a flag's code beside its words.
-    const spanish = await cli(['status', plain.session_id, '--files', '--db', 'registry.db', '--lang', 'es'], plainDir());
+    const spanish = await cli(
+      ['status', plain.session_id, '--files', '--db', 'registry.db', '--lang', 'es'],
+      plainDir(),
+    );
     expect(spanish.code, spanish.stderr).toBe(0);
     expect(spanish.stdout).toMatch(/^Sesión /);
     expect(spanish.stdout).toMatch(/\n {2}archivos {9}\d+\/\d+ procesados/);
@@ -358,16 +378,21 @@ describe('the content cross-check through the CLI', { tags: ['slow'] }, () => {
     // A folder is no file name (it was "refused" as one, exit 3): said so, with the command that plans a folder.
     const folder = await cli(['match', dropDir, '--db', 'registry.db'], plainDir());
     expect([folder.code, folder.stdout]).toEqual([64, '']);
-    expect(folder.stderr).toMatch(/^error: '.*' is a folder: match takes file names, or paths of PDFs\nhint: .*ingest .* --dry-run/);
+    expect(folder.stderr).toMatch(
+      /^error: '.*' is a folder: match takes file names, or paths of PDFs\nhint: .*ingest .* --dry-run/,
+    );
   });
 
-  it('match PATH takes ingest\'s OCR flags: a scan with --ocr off is not read, as the run would not read it', async () => {
+  it("match PATH takes ingest's OCR flags: a scan with --ocr off is not read, as the run would not read it", async () => {
     const scan = path.join(root, scanFilename('6200000001'));
     fs.writeFileSync(scan, await makeSmallScan());
     const off = await cli(['match', scan, '--db', 'registry.db', '--json', '--ocr', 'off'], plainDir());
     expect(off.code, off.stderr).toBe(0);
     const [result] = JSON.parse(off.stdout) as [{ content: { status: string; error?: string } }];
-    expect(result.content).toMatchObject({ status: 'unreadable', error: expect.stringMatching(/no text layer.*needs OCR/) });
+    expect(result.content).toMatchObject({
+      status: 'unreadable',
+      error: expect.stringMatching(/no text layer.*needs OCR/),
+    });
     const bad = await cli(['match', scan, '--db', 'registry.db', '--ocr-engine', 'nope'], plainDir());
     expect(bad.code).toBe(64);
   });
@@ -375,9 +400,16 @@ describe('the content cross-check through the CLI', { tags: ['slow'] }, () => {
   it('match PATH takes --extractor as ingest does: a stamped scan read with OCR off is unreadable by each', async () => {
     const scan = path.join(root, scanFilename('6200000002'));
     fs.writeFileSync(scan, await makeStampedScan(OTHER_PATIENT, { seed: 21 }));
-    const extractors = ['pdfium', 'pdf-parse', ...(canRun('pdfimages', ['-v']) || process.env.CI ? ['pdftotext'] : [])];
+    const extractors = [
+      'pdfium',
+      'pdf-parse',
+      ...(canRun('pdfimages', ['-v']) || process.env.CI ? ['pdftotext'] : []),
+    ];
     for (const extractor of extractors) {
-      const off = await cli(['match', scan, '--db', 'registry.db', '--json', '--ocr', 'off', '--extractor', extractor], plainDir());
+      const off = await cli(
+        ['match', scan, '--db', 'registry.db', '--json', '--ocr', 'off', '--extractor', extractor],
+        plainDir(),
+      );
       expect(off.code, `${extractor}: ${off.stderr}`).toBe(0);
       const [result] = JSON.parse(off.stdout) as [{ content: { status: string; error?: string } }];
       expect(result.content, extractor).toMatchObject({

@@ -147,7 +147,11 @@ describe.each(DATABASE_KINDS)(
       'says so as soon as the first is taken back: the progress lines, the log and the final states agree (--concurrency %s)',
       async (concurrency) => {
         // In folders, so that with one slot the run takes up Huerta's first, then Bonilla's, then Huerta's again.
-        for (const [folder, name] of [['a', AS_HUERTA], ['b', AS_BONILLA], ['c', AS_HUERTA_AGAIN]] as const) {
+        for (const [folder, name] of [
+          ['a', AS_HUERTA],
+          ['b', AS_BONILLA],
+          ['c', AS_HUERTA_AGAIN],
+        ] as const) {
           fs.mkdirSync(path.join(cwd, 'drop', folder));
           fs.writeFileSync(path.join(cwd, 'drop', folder, name), lab);
         }
@@ -171,7 +175,9 @@ describe.each(DATABASE_KINDS)(
 
         // Each file's last line in the log says what its row says; none is left saying "ingested".
         for (const file of final.files) {
-          const lines = log.filter((line) => line.path === file.path && String(line.event).startsWith('file_'));
+          const lines = log.filter(
+            (line) => line.path === file.path && String(line.event).startsWith('file_'),
+          );
           expect(lines.at(-1), file.path).toMatchObject({ outcome: file.outcome, message: file.error });
         }
         const held = final.files.find((file) => file.outcome === 'review_required')!;
@@ -179,12 +185,16 @@ describe.each(DATABASE_KINDS)(
         // No copy keeps the detail of a content "ingested once" that went back to review.
         expect(final.files.filter((file) => file.error?.includes('ingested once'))).toEqual([]);
         for (const copy of final.files.filter((file) => file.outcome === 'duplicate_in_batch')) {
-          expect(copy.error).toContain(`identical content to '${held.path}' in this batch, which was taken back to review`);
+          expect(copy.error).toContain(
+            `identical content to '${held.path}' in this batch, which was taken back to review`,
+          );
         }
         // The file reported ingested is reported taken back at once, with the counts after it.
         if (log.some((line) => line.path === held.path && line.outcome === 'ingested')) {
           expect(run.stderr).toContain(`↺ ${held.path}: waiting for an admin review — taken back to review:`);
-          expect(log.find((line) => line.path === held.path && line.event === 'file_outcome_changed')).toMatchObject({
+          expect(
+            log.find((line) => line.path === held.path && line.event === 'file_outcome_changed'),
+          ).toMatchObject({
             previous_outcome: 'ingested',
             outcome: 'review_required',
           });
@@ -195,7 +205,10 @@ describe.each(DATABASE_KINDS)(
             `${final.review_required} review · ${final.duplicates} ${final.duplicates === 1 ? 'duplicate' : 'duplicates'}`,
         );
         const closing = log.find((line) => line.event === 'session_finished')!;
-        expect(closing).toMatchObject({ review_required: final.review_required, failed_files: final.failed_files });
+        expect(closing).toMatchObject({
+          review_required: final.review_required,
+          failed_files: final.failed_files,
+        });
         if (concurrency === '1') {
           // Huerta's was attached first, Bonilla's took it back, and Huerta's again shares its review.
           expect(held.path).toBe(`a/${AS_HUERTA}`);
@@ -227,257 +240,338 @@ describe.each(DATABASE_KINDS)(
   },
 );
 
-describe.runIf(postgresWanted())('one content named for two patients, through the job queue', { tags: ['slow'] }, () => {
-  let workspace: PostgresWorkspace | null = null;
-  const clients: import('pg').Client[] = [];
-  const children: ChildProcess[] = [];
-  afterEach(async () => {
-    for (const child of children.splice(0)) {
-      child.kill('SIGCONT');
-      child.kill('SIGKILL');
-    }
-    for (const client of clients.splice(0)) await client.end().catch(() => undefined);
-    await workspace?.cleanup();
-    workspace = null;
-  });
+describe.runIf(postgresWanted())(
+  'one content named for two patients, through the job queue',
+  { tags: ['slow'] },
+  () => {
+    let workspace: PostgresWorkspace | null = null;
+    const clients: import('pg').Client[] = [];
+    const children: ChildProcess[] = [];
+    afterEach(async () => {
+      for (const child of children.splice(0)) {
+        child.kill('SIGCONT');
+        child.kill('SIGKILL');
+      }
+      for (const client of clients.splice(0)) await client.end().catch(() => undefined);
+      await workspace?.cleanup();
+      workspace = null;
+    });
 
-  // One worker, one file at a time: the jobs are taken in path order, so the Huerta copy comes after the
-  // take-back in the first layout and before it in the second. In the third its job is lost: the worker's
-  // sweep queues it again once the others are done, and it finds the held file's row as another worker would.
-  it.each([
-    ['after', [['a', AS_HUERTA], ['b', AS_BONILLA], ['c', AS_HUERTA_AGAIN]], false],
-    ['before', [['a', AS_HUERTA], ['b', AS_HUERTA_AGAIN], ['c', AS_BONILLA]], false],
-    ['long after', [['a', AS_HUERTA], ['b', AS_BONILLA], ['c', AS_HUERTA_AGAIN]], true],
-  ] as const)(
-    'a worker says it as ingest does: the ↺ line, the log\'s file_outcome_changed, and the copy\'s detail (copy %s the take-back)',
-    async (when, layout, copyJobLost) => {
+    // One worker, one file at a time: the jobs are taken in path order, so the Huerta copy comes after the
+    // take-back in the first layout and before it in the second. In the third its job is lost: the worker's
+    // sweep queues it again once the others are done, and it finds the held file's row as another worker would.
+    it.each([
+      [
+        'after',
+        [
+          ['a', AS_HUERTA],
+          ['b', AS_BONILLA],
+          ['c', AS_HUERTA_AGAIN],
+        ],
+        false,
+      ],
+      [
+        'before',
+        [
+          ['a', AS_HUERTA],
+          ['b', AS_HUERTA_AGAIN],
+          ['c', AS_BONILLA],
+        ],
+        false,
+      ],
+      [
+        'long after',
+        [
+          ['a', AS_HUERTA],
+          ['b', AS_BONILLA],
+          ['c', AS_HUERTA_AGAIN],
+        ],
+        true,
+      ],
+    ] as const)(
+      "a worker says it as ingest does: the ↺ line, the log's file_outcome_changed, and the copy's detail (copy %s the take-back)",
+      async (when, layout, copyJobLost) => {
+        const lab = await makeTextPdf([LAB_TEXT], { title: 'LAB', date: '2026-11-02' });
+        workspace = await createPostgresWorkspace('tecsalud-worker-take-back-', (drop) => {
+          for (const [folder, name] of layout) {
+            fs.mkdirSync(path.join(drop, folder));
+            fs.writeFileSync(path.join(drop, folder, name), lab);
+          }
+        });
+        const { cwd, env } = workspace;
+        const enqueued = await runCli(['ingest', 'drop', '--enqueue', '--type', 'complete', '--json'], {
+          cwd,
+          env,
+        });
+        expect(enqueued.code, enqueued.stderr).toBe(ExitCode.Success);
+        const sessionId = (JSON.parse(enqueued.stdout) as { session_id: string }).session_id;
+        if (copyJobLost) {
+          const { default: pg } = await import('pg');
+          const client = new pg.Client({ connectionString: env.TECSALUD_DB });
+          await client.connect();
+          try {
+            const deleted = await client.query(
+              `delete from ${DEFAULT_QUEUE_SCHEMA}.job where data->>'relativePath' = $1`,
+              [`c/${AS_HUERTA_AGAIN}`],
+            );
+            expect(deleted.rowCount).toBe(1);
+          } finally {
+            await client.end();
+          }
+        }
+        const worker = await runCli(
+          [
+            'worker',
+            '--until-idle',
+            '--concurrency',
+            '1',
+            '--log-file',
+            'worker.log',
+            '--no-redact',
+            '--json',
+          ],
+          { cwd, env },
+        );
+        expect(worker.code, worker.stderr).toBe(ExitCode.Success);
+        const log = readLog(path.join(cwd, 'worker.log'));
+        const status = await runCli(['status', sessionId, '--json'], { cwd, env });
+        expect(status.code, status.stderr).toBe(0);
+        const final = (
+          JSON.parse(status.stdout) as { files: { path: string; outcome: string; error: string | null }[] }
+        ).files;
+
+        // Huerta's was attached first; Bonilla's took it back: the worker's output says so at once, in ingest's words.
+        const held = `a/${AS_HUERTA}`;
+        const taker = layout.find(([, name]) => name === AS_BONILLA)!.join('/');
+        const copy = layout.find(([, name]) => name === AS_HUERTA_AGAIN)!.join('/');
+        expect(final.find((file) => file.path === held)).toMatchObject({ outcome: 'review_required' });
+        expect(worker.stderr).toContain(
+          `session ${sessionId.slice(0, 8)}: ↺ ${held}: waiting for an admin review — taken back to review: '${taker}'`,
+        );
+        const heldLines = log.filter((line) => line.path === held && String(line.event).startsWith('file_'));
+        expect(heldLines.map((line) => [line.event, line.outcome])).toEqual([
+          ['file_finished', 'ingested'],
+          ['file_outcome_changed', 'review_required'],
+        ]);
+        expect(heldLines[1]).toMatchObject({
+          previous_outcome: 'ingested',
+          session_id: sessionId,
+          file_id: heldLines[0]!.file_id,
+          msg: 'file outcome changed',
+        });
+
+        // The Huerta copy shares the held file's review, not an "ingested once", whichever came first.
+        const copyRow = final.find((file) => file.path === copy)!;
+        expect(copyRow.outcome).toBe('duplicate_in_batch');
+        expect(copyRow.error).toContain(
+          `identical content to '${held}' in this batch, which was taken back to review`,
+        );
+        // Reported "ingested once" before the take-back, the copy is then logged changed; reported after it
+        // (its write waited for its group while the taker was processed), it is reported as its row says.
+        const copyLines = log.filter((line) => line.path === copy && String(line.event).startsWith('file_'));
+        if (when === 'before' && String(copyLines[0]?.message).endsWith('ingested once')) {
+          expect(copyLines[1]).toMatchObject({
+            event: 'file_outcome_changed',
+            previous_outcome: 'duplicate_in_batch',
+            msg: 'file detail changed',
+          });
+        }
+        // A change of detail only is the log's: no ↺ line for the copy.
+        expect(worker.stderr).not.toContain(`↺ ${copy}`);
+        // Each file's last line in the log says what its row says.
+        for (const file of final) {
+          const lines = log.filter(
+            (line) => line.path === file.path && String(line.event).startsWith('file_'),
+          );
+          expect(lines.at(-1), file.path).toMatchObject({ outcome: file.outcome, message: file.error });
+        }
+        // The worker's tally counts the file taken back where `status` does: waiting for review, not ingested.
+        expect((JSON.parse(worker.stdout) as { outcomes: Record<string, number> }).outcomes).toEqual(
+          outcomeCounts(final),
+        );
+      },
+    );
+
+    // The window: worker 1 reads Huerta's file ingested and settles the Huerta copy "ingested once", but the
+    // copy's row is not written yet (here held by a row lock) when worker 2 takes Huerta's file back for
+    // Bonilla's and rewrites the copies it finds. The copy's row, written after, must still share that review.
+    it('a copy whose row another worker was writing at the take-back shares the review too', async () => {
       const lab = await makeTextPdf([LAB_TEXT], { title: 'LAB', date: '2026-11-02' });
-      workspace = await createPostgresWorkspace('tecsalud-worker-take-back-', (drop) => {
-        for (const [folder, name] of layout) {
-          fs.mkdirSync(path.join(drop, folder));
-          fs.writeFileSync(path.join(drop, folder, name), lab);
+      const [held, copy, taker] = [`a/${AS_HUERTA}`, `b/${AS_HUERTA_AGAIN}`, `c/${AS_BONILLA}`];
+      workspace = await createPostgresWorkspace('tecsalud-two-workers-take-back-', (drop) => {
+        for (const file of [held, copy, taker]) {
+          fs.mkdirSync(path.dirname(path.join(drop, file)), { recursive: true });
+          fs.writeFileSync(path.join(drop, file), lab);
         }
       });
       const { cwd, env } = workspace;
-      const enqueued = await runCli(['ingest', 'drop', '--enqueue', '--type', 'complete', '--json'], { cwd, env });
+      const enqueued = await runCli(['ingest', 'drop', '--enqueue', '--type', 'complete', '--json'], {
+        cwd,
+        env,
+      });
       expect(enqueued.code, enqueued.stderr).toBe(ExitCode.Success);
       const sessionId = (JSON.parse(enqueued.stdout) as { session_id: string }).session_id;
-      if (copyJobLost) {
-        const { default: pg } = await import('pg');
+      const { default: pg } = await import('pg');
+      const connect = async () => {
         const client = new pg.Client({ connectionString: env.TECSALUD_DB });
+        clients.push(client);
         await client.connect();
-        try {
-          const deleted = await client.query(`delete from ${DEFAULT_QUEUE_SCHEMA}.job where data->>'relativePath' = $1`, [
-            `c/${AS_HUERTA_AGAIN}`,
-          ]);
-          expect(deleted.rowCount).toBe(1);
-        } finally {
-          await client.end();
-        }
-      }
-      const worker = await runCli(
-        ['worker', '--until-idle', '--concurrency', '1', '--log-file', 'worker.log', '--no-redact', '--json'],
-        { cwd, env },
+        return client;
+      };
+      const sql = await connect();
+      const rowOf = async (file: string) =>
+        (await sql.query('select outcome, error_message from batch_files where relative_path = $1', [file]))
+          .rows[0] as {
+          outcome: string | null;
+          error_message: string | null;
+        };
+      // A job held back is still queued (no sweep queues its file again); released, a worker takes it.
+      const holdJob = (file: string, held: boolean) =>
+        sql.query(
+          `update ${DEFAULT_QUEUE_SCHEMA}.job set start_after = now() + $2::interval where data->>'relativePath' = $1`,
+          [file, held ? '1 hour' : '0 seconds'],
+        );
+      await holdJob(copy, true);
+      await holdJob(taker, true);
+      const workerArgs = (log: string) => [
+        'worker',
+        '--until-idle',
+        '--concurrency',
+        '1',
+        '--json',
+        '--log-file',
+        log,
+        '--no-redact',
+      ];
+      const first = collect(spawnCli(workerArgs('first.log'), { cwd, env }));
+      children.push(first.child);
+      await until(
+        async () => (await rowOf(held)).outcome === 'ingested',
+        'the first worker ingests Huerta’s file',
       );
-      expect(worker.code, worker.stderr).toBe(ExitCode.Success);
-      const log = readLog(path.join(cwd, 'worker.log'));
+
+      // The copy's row waits for this lock: worker 1 settles it "ingested once" and cannot write it yet.
+      const lock = await connect();
+      await lock.query('begin');
+      await lock.query('select id from batch_files where relative_path = $1 for update', [copy]);
+      await holdJob(copy, false);
+      await until(
+        async () =>
+          Number(
+            (
+              await sql.query(
+                `select count(*) as waiting from pg_stat_activity where datname = current_database() ` +
+                  `and wait_event_type = 'Lock' and query ilike 'update "batch_files"%'`,
+              )
+            ).rows[0].waiting,
+          ) > 0,
+        'the first worker writes the copy (and waits for the lock)',
+      );
+      // Frozen, it takes nothing else: Bonilla's file is the second worker's.
+      first.child.kill('SIGSTOP');
+      await holdJob(taker, false);
+      const second = collect(spawnCli(workerArgs('second.log'), { cwd, env }));
+      children.push(second.child);
+      // Its counters are brought up to date once its take-back's rewrite of the copies is done.
+      await until(async () => {
+        const counts = (
+          await sql.query('select review_required, failed_files from batch_uploads where id = $1', [
+            sessionId,
+          ])
+        ).rows[0] as { review_required: number; failed_files: number };
+        return counts.review_required === 1 && counts.failed_files === 1;
+      }, 'the second worker takes Huerta’s file back and rewrites the copies it finds');
+      expect((await rowOf(copy)).outcome).toBeNull();
+      await lock.query('rollback');
+      first.child.kill('SIGCONT');
+      const [one, two] = await Promise.all([first.done, second.done]);
+      expect(one.code, one.stderr).toBe(ExitCode.Success);
+      expect(two.code, two.stderr).toBe(ExitCode.Success);
+
       const status = await runCli(['status', sessionId, '--json'], { cwd, env });
       expect(status.code, status.stderr).toBe(0);
-      const final = (JSON.parse(status.stdout) as { files: { path: string; outcome: string; error: string | null }[] })
-        .files;
-
-      // Huerta's was attached first; Bonilla's took it back: the worker's output says so at once, in ingest's words.
-      const held = `a/${AS_HUERTA}`;
-      const taker = layout.find(([, name]) => name === AS_BONILLA)!.join('/');
-      const copy = layout.find(([, name]) => name === AS_HUERTA_AGAIN)!.join('/');
+      const final = (
+        JSON.parse(status.stdout) as { files: { path: string; outcome: string; error: string | null }[] }
+      ).files;
       expect(final.find((file) => file.path === held)).toMatchObject({ outcome: 'review_required' });
-      expect(worker.stderr).toContain(
-        `session ${sessionId.slice(0, 8)}: ↺ ${held}: waiting for an admin review — taken back to review: '${taker}'`,
-      );
-      const heldLines = log.filter((line) => line.path === held && String(line.event).startsWith('file_'));
-      expect(heldLines.map((line) => [line.event, line.outcome])).toEqual([
-        ['file_finished', 'ingested'],
-        ['file_outcome_changed', 'review_required'],
-      ]);
-      expect(heldLines[1]).toMatchObject({
-        previous_outcome: 'ingested',
-        session_id: sessionId,
-        file_id: heldLines[0]!.file_id,
-        msg: 'file outcome changed',
-      });
-
-      // The Huerta copy shares the held file's review, not an "ingested once", whichever came first.
+      expect(final.find((file) => file.path === taker)).toMatchObject({ outcome: 'duplicate_other_patient' });
       const copyRow = final.find((file) => file.path === copy)!;
       expect(copyRow.outcome).toBe('duplicate_in_batch');
-      expect(copyRow.error).toContain(`identical content to '${held}' in this batch, which was taken back to review`);
-      // Reported "ingested once" before the take-back, the copy is then logged changed; reported after it
-      // (its write waited for its group while the taker was processed), it is reported as its row says.
-      const copyLines = log.filter((line) => line.path === copy && String(line.event).startsWith('file_'));
-      if (when === 'before' && String(copyLines[0]?.message).endsWith('ingested once')) {
-        expect(copyLines[1]).toMatchObject({
-          event: 'file_outcome_changed',
-          previous_outcome: 'duplicate_in_batch',
-          msg: 'file detail changed',
-        });
-      }
-      // A change of detail only is the log's: no ↺ line for the copy.
-      expect(worker.stderr).not.toContain(`↺ ${copy}`);
-      // Each file's last line in the log says what its row says.
+      expect(copyRow.error).toContain(
+        `identical content to '${held}' in this batch, which was taken back to review`,
+      );
+      // Each file's last line in the two logs says what its row says.
+      const log = [...readLog(path.join(cwd, 'first.log')), ...readLog(path.join(cwd, 'second.log'))];
       for (const file of final) {
         const lines = log.filter((line) => line.path === file.path && String(line.event).startsWith('file_'));
         expect(lines.at(-1), file.path).toMatchObject({ outcome: file.outcome, message: file.error });
       }
-      // The worker's tally counts the file taken back where `status` does: waiting for review, not ingested.
-      expect((JSON.parse(worker.stdout) as { outcomes: Record<string, number> }).outcomes).toEqual(
-        outcomeCounts(final),
+      // Worker 1 counted Huerta's file ingested; worker 2 took it back: together they count what status counts.
+      const tallies = [one, two].map(
+        (run) => (JSON.parse(run.stdout) as { outcomes: Record<string, number> }).outcomes,
       );
-    },
-  );
-
-  // The window: worker 1 reads Huerta's file ingested and settles the Huerta copy "ingested once", but the
-  // copy's row is not written yet (here held by a row lock) when worker 2 takes Huerta's file back for
-  // Bonilla's and rewrites the copies it finds. The copy's row, written after, must still share that review.
-  it('a copy whose row another worker was writing at the take-back shares the review too', async () => {
-    const lab = await makeTextPdf([LAB_TEXT], { title: 'LAB', date: '2026-11-02' });
-    const [held, copy, taker] = [`a/${AS_HUERTA}`, `b/${AS_HUERTA_AGAIN}`, `c/${AS_BONILLA}`];
-    workspace = await createPostgresWorkspace('tecsalud-two-workers-take-back-', (drop) => {
-      for (const file of [held, copy, taker]) {
-        fs.mkdirSync(path.dirname(path.join(drop, file)), { recursive: true });
-        fs.writeFileSync(path.join(drop, file), lab);
-      }
+      const together: Record<string, number> = {};
+      for (const tally of tallies)
+        for (const [outcome, n] of Object.entries(tally)) together[outcome] = (together[outcome] ?? 0) + n;
+      expect(together).toEqual(outcomeCounts(final));
     });
-    const { cwd, env } = workspace;
-    const enqueued = await runCli(['ingest', 'drop', '--enqueue', '--type', 'complete', '--json'], { cwd, env });
-    expect(enqueued.code, enqueued.stderr).toBe(ExitCode.Success);
-    const sessionId = (JSON.parse(enqueued.stdout) as { session_id: string }).session_id;
-    const { default: pg } = await import('pg');
-    const connect = async () => {
-      const client = new pg.Client({ connectionString: env.TECSALUD_DB });
-      clients.push(client);
-      await client.connect();
-      return client;
-    };
-    const sql = await connect();
-    const rowOf = async (file: string) =>
-      (await sql.query('select outcome, error_message from batch_files where relative_path = $1', [file])).rows[0] as {
-        outcome: string | null;
-        error_message: string | null;
-      };
-    // A job held back is still queued (no sweep queues its file again); released, a worker takes it.
-    const holdJob = (file: string, held: boolean) =>
-      sql.query(
-        `update ${DEFAULT_QUEUE_SCHEMA}.job set start_after = now() + $2::interval where data->>'relativePath' = $1`,
-        [file, held ? '1 hour' : '0 seconds'],
-      );
-    await holdJob(copy, true);
-    await holdJob(taker, true);
-    const workerArgs = (log: string) => ['worker', '--until-idle', '--concurrency', '1', '--json', '--log-file', log, '--no-redact'];
-    const first = collect(spawnCli(workerArgs('first.log'), { cwd, env }));
-    children.push(first.child);
-    await until(async () => (await rowOf(held)).outcome === 'ingested', 'the first worker ingests Huerta’s file');
 
-    // The copy's row waits for this lock: worker 1 settles it "ingested once" and cannot write it yet.
-    const lock = await connect();
-    await lock.query('begin');
-    await lock.query('select id from batch_files where relative_path = $1 for update', [copy]);
-    await holdJob(copy, false);
-    await until(
-      async () =>
-        Number(
-          (
-            await sql.query(
-              `select count(*) as waiting from pg_stat_activity where datname = current_database() ` +
-                `and wait_event_type = 'Lock' and query ilike 'update "batch_files"%'`,
-            )
-          ).rows[0].waiting,
-        ) > 0,
-      'the first worker writes the copy (and waits for the lock)',
+    // The language as `ingest` takes it: --lang, or LANG when neither LC_ALL nor LC_MESSAGES says otherwise.
+    it.each([
+      ['--lang es', ['--lang', 'es'], {}],
+      ['LANG=es_MX.UTF-8', [], { LANG: 'es_MX.UTF-8', LC_ALL: '', LC_MESSAGES: '' }],
+    ] as const)(
+      'says what it does in Spanish with %s; its log and --json stay English',
+      async (_, flags, locale) => {
+        const lab = await makeTextPdf([LAB_TEXT], { title: 'LAB', date: '2026-11-02' });
+        workspace = await createPostgresWorkspace('tecsalud-worker-es-', (drop) => {
+          for (const [folder, name] of [
+            ['a', AS_HUERTA],
+            ['b', AS_BONILLA],
+          ]) {
+            fs.mkdirSync(path.join(drop, folder!));
+            fs.writeFileSync(path.join(drop, folder!, name!), lab);
+          }
+        });
+        const { cwd, env } = workspace;
+        const enqueued = await runCli(['ingest', 'drop', '--enqueue', '--type', 'complete', '--json'], {
+          cwd,
+          env,
+        });
+        expect(enqueued.code, enqueued.stderr).toBe(ExitCode.Success);
+        const id = (JSON.parse(enqueued.stdout) as { session_id: string }).session_id.slice(0, 8);
+        const worker = await runCli(
+          ['worker', '--until-idle', '--concurrency', '1', '--log-file', 'worker.log', '--json', ...flags],
+          { cwd, env: { ...env, ...locale } },
+        );
+        expect(worker.code, worker.stderr).toBe(ExitCode.Success);
+        const lines = worker.stderr.trim().split('\n');
+        expect(lines[0]).toMatch(/^proceso de trabajo [0-9a-f]{8} iniciado: 1 archivo a la vez$/);
+        // The file taken back, in ingest's Spanish words: its outcome and why, both files and expedientes kept.
+        const takenBack = lines.find((line) => line.startsWith(`sesión ${id}: ↺ `));
+        expect(takenBack, worker.stderr).toMatch(
+          new RegExp(
+            `^sesión ${id}: ↺ a/${AS_HUERTA}: en espera de revisión — devuelto a revisión: 'b/${AS_BONILLA}', de la ` +
+              'misma sesión, tiene contenido idéntico pero nombra el expediente 3000147773, mientras que este archivo ' +
+              'nombra el 3000768077, al que la ejecución lo había asociado \\(documento [0-9a-f]{8}\\); uno de los dos ' +
+              'nombres de archivo está mal\\. Revise el documento y asócielo al paciente correcto en ' +
+              `\`tecsalud-batch review ${id}\`; luego elimine el otro archivo$`,
+          ),
+        );
+        expect(lines).toContain(
+          `sesión ${id} completada con fallos (partially_failed): 2/2 archivos, 1 fallido, 1 en revisión`,
+        );
+        expect(lines).toContain('la cola está vacía: deteniendo');
+        expect(lines.at(-1)).toMatch(/^proceso de trabajo [0-9a-f]{8} detenido: 2 archivos en \d+\.\d s$/);
+        // Programs and IT staff read the log and --json: in English, as documented.
+        expect(fs.readFileSync(path.join(cwd, 'worker.log'), 'utf8')).toContain('taken back to review');
+        expect(JSON.parse(worker.stdout)).toMatchObject({
+          outcomes: { review_required: 1, duplicate_other_patient: 1 },
+        });
+      },
     );
-    // Frozen, it takes nothing else: Bonilla's file is the second worker's.
-    first.child.kill('SIGSTOP');
-    await holdJob(taker, false);
-    const second = collect(spawnCli(workerArgs('second.log'), { cwd, env }));
-    children.push(second.child);
-    // Its counters are brought up to date once its take-back's rewrite of the copies is done.
-    await until(async () => {
-      const counts = (
-        await sql.query('select review_required, failed_files from batch_uploads where id = $1', [sessionId])
-      ).rows[0] as { review_required: number; failed_files: number };
-      return counts.review_required === 1 && counts.failed_files === 1;
-    }, 'the second worker takes Huerta’s file back and rewrites the copies it finds');
-    expect((await rowOf(copy)).outcome).toBeNull();
-    await lock.query('rollback');
-    first.child.kill('SIGCONT');
-    const [one, two] = await Promise.all([first.done, second.done]);
-    expect(one.code, one.stderr).toBe(ExitCode.Success);
-    expect(two.code, two.stderr).toBe(ExitCode.Success);
-
-    const status = await runCli(['status', sessionId, '--json'], { cwd, env });
-    expect(status.code, status.stderr).toBe(0);
-    const final = (JSON.parse(status.stdout) as { files: { path: string; outcome: string; error: string | null }[] })
-      .files;
-    expect(final.find((file) => file.path === held)).toMatchObject({ outcome: 'review_required' });
-    expect(final.find((file) => file.path === taker)).toMatchObject({ outcome: 'duplicate_other_patient' });
-    const copyRow = final.find((file) => file.path === copy)!;
-    expect(copyRow.outcome).toBe('duplicate_in_batch');
-    expect(copyRow.error).toContain(`identical content to '${held}' in this batch, which was taken back to review`);
-    // Each file's last line in the two logs says what its row says.
-    const log = [...readLog(path.join(cwd, 'first.log')), ...readLog(path.join(cwd, 'second.log'))];
-    for (const file of final) {
-      const lines = log.filter((line) => line.path === file.path && String(line.event).startsWith('file_'));
-      expect(lines.at(-1), file.path).toMatchObject({ outcome: file.outcome, message: file.error });
-    }
-    // Worker 1 counted Huerta's file ingested; worker 2 took it back: together they count what status counts.
-    const tallies = [one, two].map((run) => (JSON.parse(run.stdout) as { outcomes: Record<string, number> }).outcomes);
-    const together: Record<string, number> = {};
-    for (const tally of tallies) for (const [outcome, n] of Object.entries(tally)) together[outcome] = (together[outcome] ?? 0) + n;
-    expect(together).toEqual(outcomeCounts(final));
-  });
-
-  // The language as `ingest` takes it: --lang, or LANG when neither LC_ALL nor LC_MESSAGES says otherwise.
-  it.each([
-    ['--lang es', ['--lang', 'es'], {}],
-    ['LANG=es_MX.UTF-8', [], { LANG: 'es_MX.UTF-8', LC_ALL: '', LC_MESSAGES: '' }],
-  ] as const)('says what it does in Spanish with %s; its log and --json stay English', async (_, flags, locale) => {
-    const lab = await makeTextPdf([LAB_TEXT], { title: 'LAB', date: '2026-11-02' });
-    workspace = await createPostgresWorkspace('tecsalud-worker-es-', (drop) => {
-      for (const [folder, name] of [['a', AS_HUERTA], ['b', AS_BONILLA]]) {
-        fs.mkdirSync(path.join(drop, folder!));
-        fs.writeFileSync(path.join(drop, folder!, name!), lab);
-      }
-    });
-    const { cwd, env } = workspace;
-    const enqueued = await runCli(['ingest', 'drop', '--enqueue', '--type', 'complete', '--json'], { cwd, env });
-    expect(enqueued.code, enqueued.stderr).toBe(ExitCode.Success);
-    const id = (JSON.parse(enqueued.stdout) as { session_id: string }).session_id.slice(0, 8);
-    const worker = await runCli(
-      ['worker', '--until-idle', '--concurrency', '1', '--log-file', 'worker.log', '--json', ...flags],
-      { cwd, env: { ...env, ...locale } },
-    );
-    expect(worker.code, worker.stderr).toBe(ExitCode.Success);
-    const lines = worker.stderr.trim().split('\n');
-    expect(lines[0]).toMatch(/^proceso de trabajo [0-9a-f]{8} iniciado: 1 archivo a la vez$/);
-    // The file taken back, in ingest's Spanish words: its outcome and why, both files and expedientes kept.
-    const takenBack = lines.find((line) => line.startsWith(`sesión ${id}: ↺ `));
-    expect(takenBack, worker.stderr).toMatch(
-      new RegExp(
-        `^sesión ${id}: ↺ a/${AS_HUERTA}: en espera de revisión — devuelto a revisión: 'b/${AS_BONILLA}', de la ` +
-          'misma sesión, tiene contenido idéntico pero nombra el expediente 3000147773, mientras que este archivo ' +
-          'nombra el 3000768077, al que la ejecución lo había asociado \\(documento [0-9a-f]{8}\\); uno de los dos ' +
-          'nombres de archivo está mal\\. Revise el documento y asócielo al paciente correcto en ' +
-          `\`tecsalud-batch review ${id}\`; luego elimine el otro archivo$`,
-      ),
-    );
-    expect(lines).toContain(
-      `sesión ${id} completada con fallos (partially_failed): 2/2 archivos, 1 fallido, 1 en revisión`,
-    );
-    expect(lines).toContain('la cola está vacía: deteniendo');
-    expect(lines.at(-1)).toMatch(/^proceso de trabajo [0-9a-f]{8} detenido: 2 archivos en \d+\.\d s$/);
-    // Programs and IT staff read the log and --json: in English, as documented.
-    expect(fs.readFileSync(path.join(cwd, 'worker.log'), 'utf8')).toContain('taken back to review');
-    expect(JSON.parse(worker.stdout)).toMatchObject({ outcomes: { review_required: 1, duplicate_other_patient: 1 } });
-  });
-});
+  },
+);
 
 /** A spawned CLI's output, and its end. */
 function collect(child: ChildProcess): { child: ChildProcess; done: Promise<RunResult> } {

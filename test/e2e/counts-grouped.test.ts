@@ -20,22 +20,33 @@ describe('counts of a thousand files and more', { tags: ['slow'] }, () => {
     const drop = path.join(cwd, 'drop');
     fs.mkdirSync(drop);
     for (let i = 1; i <= FILES; i++) {
-      fs.copyFileSync(path.join(SAMPLE_DIR, SOURCE), path.join(drop, `3000147773_BONILLA SEPÚLVEDA, ADRIANA_${6_000_000_000 + i}_CONS.pdf`));
+      fs.copyFileSync(
+        path.join(SAMPLE_DIR, SOURCE),
+        path.join(drop, `3000147773_BONILLA SEPÚLVEDA, ADRIANA_${6_000_000_000 + i}_CONS.pdf`),
+      );
     }
     expect((await runCli(['patients', 'import', REGISTRY_CSV, '--db', 'r.db'], { cwd })).code).toBe(0);
   });
   afterAll(() => fs.rmSync(cwd, { recursive: true, force: true }));
 
   it('groups them in the dry run, the summary, status and sessions', async () => {
-    const plan = await runCli(['ingest', 'drop', '--db', 'r.db', '--dry-run', '--max-files', '2000', '--lang', 'es'], { cwd });
+    const plan = await runCli(
+      ['ingest', 'drop', '--db', 'r.db', '--dry-run', '--max-files', '2000', '--lang', 'es'],
+      { cwd },
+    );
     expect(plan.code, plan.stderr).toBe(0);
     expect(plan.stdout).toContain('Simulación: 1,001 se asociarían, 0 esperarían revisión');
     // The document numbers in the rows are copied back: never grouped.
     expect(plan.stdout).toContain('_6000001001_CONS.pdf');
 
-    const ingest = await runCli(['ingest', 'drop', '--db', 'r.db', '--non-interactive', '--max-files', '2000', '--lang', 'es'], { cwd });
+    const ingest = await runCli(
+      ['ingest', 'drop', '--db', 'r.db', '--non-interactive', '--max-files', '2000', '--lang', 'es'],
+      { cwd },
+    );
     expect(ingest.code, ingest.stderr).toBe(0);
-    expect(ingest.stdout).toMatch(/^ {2}1,001 archivos: 1 ingresado, 1,000 duplicados, 0 en espera de revisión, 0 fallidos$/m);
+    expect(ingest.stdout).toMatch(
+      /^ {2}1,001 archivos: 1 ingresado, 1,000 duplicados, 0 en espera de revisión, 0 fallidos$/m,
+    );
     expect(ingest.stdout).toMatch(/ — completada en \d+\.\d s/);
 
     const spanish = await runCli(['status', '--db', 'r.db', '--lang', 'es'], { cwd });
@@ -50,6 +61,10 @@ describe('counts of a thousand files and more', { tags: ['slow'] }, () => {
 
     // Programs read the numbers as numbers.
     const json = await runCli(['status', '--db', 'r.db', '--json'], { cwd });
-    expect(JSON.parse(json.stdout)).toMatchObject({ total_files: 1001, processed_files: 1001, duplicates: 1000 });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      total_files: 1001,
+      processed_files: 1001,
+      duplicates: 1000,
+    });
   });
 });

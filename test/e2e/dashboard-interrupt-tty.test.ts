@@ -17,7 +17,14 @@ let root: string;
 
 beforeAll(async () => {
   root = createTempDir('tecsalud-dashboard-interrupt-');
-  await writeCorpus({ files: 60, seed: 11, maxPages: 3, out: path.join(root, 'drop'), registryFile: path.join(root, 'registry.csv'), manifestFile: path.join(root, 'manifest.json') });
+  await writeCorpus({
+    files: 60,
+    seed: 11,
+    maxPages: 3,
+    out: path.join(root, 'drop'),
+    registryFile: path.join(root, 'registry.csv'),
+    manifestFile: path.join(root, 'manifest.json'),
+  });
   const imported = await runCli(['patients', 'import', 'registry.csv', '--db', 'registry.db'], { cwd: root });
   expect(imported.code, imported.stderr).toBe(0);
 });
@@ -31,26 +38,31 @@ afterAll(() => {
   fs.rmSync(root, { recursive: true, force: true });
 });
 
-describe.runIf(canRun('tmux', ['-V']) || process.env.CI)('the Spanish dashboard after Ctrl-C', { tags: ['slow'] }, () => {
-  it('gives no time left for the files not done', async () => {
-    const exitFile = path.join(root, 'exit');
-    const command = [
-      `cd ${JSON.stringify(root)}`,
-      // Ink renders only a final frame when CI is set (is-in-ci); the admin's terminal has no CI.
-      `env -u CI -u CONTINUOUS_INTEGRATION LANG=es_MX.UTF-8 node ${JSON.stringify(BIN)} ingest drop --db registry.db --concurrency 1`,
-      `echo $? > ${JSON.stringify(exitFile)}`,
-      'sleep 300',
-    ].join('; ');
-    tmux('new-session', '-d', '-s', 'ingest', '-x', '100', '-y', '30', command);
-    const started = Date.now() + 60_000;
-    while (!/leídos [1-9]/.test(tmux('capture-pane', '-p', '-t', 'ingest')) && Date.now() < started)
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    tmux('send-keys', '-t', 'ingest', 'C-c');
-    const deadline = Date.now() + 60_000;
-    while (!fs.existsSync(exitFile) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-    const screen = tmux('capture-pane', '-p', '-t', 'ingest');
-    expect(fs.readFileSync(exitFile, 'utf8').trim(), screen).toBe('130');
-    expect(screen).toMatch(/^Ingesta interrumpida en [\d.]+ s/m);
-    expect(screen).toMatch(/^transcurrido \d+:\d{2} · restante – · /m);
-  }, 120_000);
-});
+describe.runIf(canRun('tmux', ['-V']) || process.env.CI)(
+  'the Spanish dashboard after Ctrl-C',
+  { tags: ['slow'] },
+  () => {
+    it('gives no time left for the files not done', async () => {
+      const exitFile = path.join(root, 'exit');
+      const command = [
+        `cd ${JSON.stringify(root)}`,
+        // Ink renders only a final frame when CI is set (is-in-ci); the admin's terminal has no CI.
+        `env -u CI -u CONTINUOUS_INTEGRATION LANG=es_MX.UTF-8 node ${JSON.stringify(BIN)} ingest drop --db registry.db --concurrency 1`,
+        `echo $? > ${JSON.stringify(exitFile)}`,
+        'sleep 300',
+      ].join('; ');
+      tmux('new-session', '-d', '-s', 'ingest', '-x', '100', '-y', '30', command);
+      const started = Date.now() + 60_000;
+      while (!/leídos [1-9]/.test(tmux('capture-pane', '-p', '-t', 'ingest')) && Date.now() < started)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      tmux('send-keys', '-t', 'ingest', 'C-c');
+      const deadline = Date.now() + 60_000;
+      while (!fs.existsSync(exitFile) && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      const screen = tmux('capture-pane', '-p', '-t', 'ingest');
+      expect(fs.readFileSync(exitFile, 'utf8').trim(), screen).toBe('130');
+      expect(screen).toMatch(/^Ingesta interrumpida en [\d.]+ s/m);
+      expect(screen).toMatch(/^transcurrido \d+:\d{2} · restante – · /m);
+    }, 120_000);
+  },
+);

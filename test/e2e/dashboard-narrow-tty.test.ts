@@ -37,30 +37,43 @@ afterAll(() => {
   fs.rmSync(root, { recursive: true, force: true });
 });
 
-describe.runIf(canRun('tmux', ['-V']) || process.env.CI)('the Spanish dashboard at 60×20', { tags: ['slow'] }, () => {
-  it('breaks its figures between two of them, never in the middle of one', async () => {
-    const exitFile = path.join(root, 'exit');
-    const command = [
-      `cd ${JSON.stringify(root)}`,
-      // Ink renders only a final frame when CI is set (is-in-ci); the admin's terminal has no CI.
-      `env -u CI -u CONTINUOUS_INTEGRATION LANG=es_MX.UTF-8 node ${JSON.stringify(BIN)} ingest drop --db registry.db`,
-      `echo $? > ${JSON.stringify(exitFile)}`,
-      'sleep 300',
-    ].join('; ');
-    tmux('new-session', '-d', '-s', 'ingest', '-x', '60', '-y', '20', command);
-    const deadline = Date.now() + 60_000;
-    while (!fs.existsSync(exitFile) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(fs.readFileSync(exitFile, 'utf8').trim()).toBe('0');
-    const screen = tmux('capture-pane', '-p', '-t', 'ingest');
-    const figureRows = screen.split('\n').filter((row) => /transcurrido|restante|archivos\/s|leídos|extraídos|indexados|fallidos \d/.test(row));
-    for (const row of figureRows) expect(row, screen).not.toContain('…');
-    expect(screen).toMatch(/^transcurrido \d+:\d{2} · restante \d+:\d{2}( · |$)/m);
-    expect(screen).toMatch(/(^| · )\d+(\.\d+)? páginas\/s$/m);
-    expect(screen).toMatch(/^leídos 3 · asignados 3 · pacientes nuevos 0( · |$)/m);
-    expect(screen).toMatch(/(^| · )extraídos 3$/m);
-    expect(screen).toMatch(/^indexados 3 · guardados 3 · duplicados 0 · fallidos 0$/m);
-    // The summary under it breaks at spaces too, not wherever the terminal's edge falls in a word.
-    expect(screen).toContain('\n  3 archivos: 3 ingresados, 0 duplicados, 0 en espera de\n    revisión, 0 fallidos\n');
-    expect(screen).toMatch(/\n {2}pacientes: 0 creados · 3 archivos asignados a pacientes ya\n {4}registrados · \d+ páginas?, \d+ fragmentos\n/);
-  }, 90_000);
-});
+describe.runIf(canRun('tmux', ['-V']) || process.env.CI)(
+  'the Spanish dashboard at 60×20',
+  { tags: ['slow'] },
+  () => {
+    it('breaks its figures between two of them, never in the middle of one', async () => {
+      const exitFile = path.join(root, 'exit');
+      const command = [
+        `cd ${JSON.stringify(root)}`,
+        // Ink renders only a final frame when CI is set (is-in-ci); the admin's terminal has no CI.
+        `env -u CI -u CONTINUOUS_INTEGRATION LANG=es_MX.UTF-8 node ${JSON.stringify(BIN)} ingest drop --db registry.db`,
+        `echo $? > ${JSON.stringify(exitFile)}`,
+        'sleep 300',
+      ].join('; ');
+      tmux('new-session', '-d', '-s', 'ingest', '-x', '60', '-y', '20', command);
+      const deadline = Date.now() + 60_000;
+      while (!fs.existsSync(exitFile) && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(fs.readFileSync(exitFile, 'utf8').trim()).toBe('0');
+      const screen = tmux('capture-pane', '-p', '-t', 'ingest');
+      const figureRows = screen
+        .split('\n')
+        .filter((row) =>
+          /transcurrido|restante|archivos\/s|leídos|extraídos|indexados|fallidos \d/.test(row),
+        );
+      for (const row of figureRows) expect(row, screen).not.toContain('…');
+      expect(screen).toMatch(/^transcurrido \d+:\d{2} · restante \d+:\d{2}( · |$)/m);
+      expect(screen).toMatch(/(^| · )\d+(\.\d+)? páginas\/s$/m);
+      expect(screen).toMatch(/^leídos 3 · asignados 3 · pacientes nuevos 0( · |$)/m);
+      expect(screen).toMatch(/(^| · )extraídos 3$/m);
+      expect(screen).toMatch(/^indexados 3 · guardados 3 · duplicados 0 · fallidos 0$/m);
+      // The summary under it breaks at spaces too, not wherever the terminal's edge falls in a word.
+      expect(screen).toContain(
+        '\n  3 archivos: 3 ingresados, 0 duplicados, 0 en espera de\n    revisión, 0 fallidos\n',
+      );
+      expect(screen).toMatch(
+        /\n {2}pacientes: 0 creados · 3 archivos asignados a pacientes ya\n {4}registrados · \d+ páginas?, \d+ fragmentos\n/,
+      );
+    }, 90_000);
+  },
+);

@@ -78,17 +78,25 @@ describe('the database storage refusing writes', { tags: ['slow'] }, () => {
     other.exec('BEGIN EXCLUSIVE');
     let locked: RunResult;
     try {
-      locked = await runCli(['ingest', corpusDir, '--db', db, '--non-interactive'], { cwd: root, timeoutMs: 60_000 });
+      locked = await runCli(['ingest', corpusDir, '--db', db, '--non-interactive'], {
+        cwd: root,
+        timeoutMs: 60_000,
+      });
     } finally {
       other.exec('ROLLBACK');
       other.close();
     }
     expect(locked.code).toBe(ExitCode.Locked);
-    expectPlainError(locked, /^error: the database '.*locked\.db' is locked by another program, which kept a write open for more than 15 s$/m);
+    expectPlainError(
+      locked,
+      /^error: the database '.*locked\.db' is locked by another program, which kept a write open for more than 15 s$/m,
+    );
     expect(locked.stderr).toMatch(/^hint: close what is writing to it \(an sqlite3 shell/m);
     expect(fileStates(db)).toEqual({});
 
-    const again = await runCli(['ingest', corpusDir, '--db', db, '--non-interactive', '--json'], { cwd: root });
+    const again = await runCli(['ingest', corpusDir, '--db', db, '--non-interactive', '--json'], {
+      cwd: root,
+    });
     expect([ExitCode.Success, ExitCode.ReviewPending]).toContain(again.code);
     expect(report(again).files).toHaveLength(corpusFiles);
   }, 120_000);
@@ -98,12 +106,18 @@ describe('the database storage refusing writes', { tags: ['slow'] }, () => {
     // SQLite's writes past 3.5 MB fail (the embedded vector store's first block of vectors alone takes 2 MB);
     // with SIGXFSZ ignored, as a full or failing disk they return an error instead of killing the process.
     const limitedDisk = ['bash', '-c', 'trap "" XFSZ; ulimit -f 3500; exec "$0" "$@"'];
-    const down = await runCli(['ingest', corpusDir, '--db', db, '--non-interactive', '--json', '--store-batch-size', '2'], {
-      cwd: root,
-      wrapper: limitedDisk,
-    });
+    const down = await runCli(
+      ['ingest', corpusDir, '--db', db, '--non-interactive', '--json', '--store-batch-size', '2'],
+      {
+        cwd: root,
+        wrapper: limitedDisk,
+      },
+    );
     expect(down.code).toBe(ExitCode.ServiceUnavailable);
-    expectPlainError(down, /^error: the database '.*disk\.db' could not be read or written: the disk or network share under it failed \(SQLITE_IOERR_WRITE\)$/m);
+    expectPlainError(
+      down,
+      /^error: the database '.*disk\.db' could not be read or written: the disk or network share under it failed \(SQLITE_IOERR_WRITE\)$/m,
+    );
     const first = report(down).files;
     // Some files were stored before the disk failed; none is failed for it, in the report or in the database.
     expect(first.length).toBeGreaterThan(0);
@@ -111,13 +125,17 @@ describe('the database storage refusing writes', { tags: ['slow'] }, () => {
     expect(first.filter((file) => !['ingested', 'review_required'].includes(file.outcome))).toEqual([]);
     expect(fileStates(db).failed).toBeUndefined();
 
-    const again = await runCli(['ingest', corpusDir, '--db', db, '--non-interactive', '--json'], { cwd: root });
+    const again = await runCli(['ingest', corpusDir, '--db', db, '--non-interactive', '--json'], {
+      cwd: root,
+    });
     expect([ExitCode.Success, ExitCode.ReviewPending]).toContain(again.code);
     const second = report(again).files;
     expect(second.filter((file) => file.outcome === 'failed' || file.error?.includes('I/O'))).toEqual([]);
     // The re-run finishes the stopped session: the first run's files as done (not duplicates), the rest now.
     expect(report(again).session_id).toBe(report(down).session_id);
-    const stored = second.filter((file) => ['ingested', 'review_required'].includes(file.outcome)).map((file) => file.path);
+    const stored = second
+      .filter((file) => ['ingested', 'review_required'].includes(file.outcome))
+      .map((file) => file.path);
     expect(stored).toHaveLength(corpusFiles);
     expect(first.map((file) => file.path).filter((name) => !stored.includes(name))).toEqual([]);
     // Every file stored exactly once.

@@ -26,7 +26,9 @@ describe('doctor --lang es', () => {
 
   it('a Chroma server that cannot be reached: why and what to check, both in Spanish', async () => {
     const url = `http://127.0.0.1:${await closedPort()}`;
-    const run = await runCli(['doctor', '--vector-store', 'chroma', '--chroma-url', url, '--lang', 'es'], { cwd: dir });
+    const run = await runCli(['doctor', '--vector-store', 'chroma', '--chroma-url', url, '--lang', 'es'], {
+      cwd: dir,
+    });
     expect(run.code).toBe(69);
     expect(run.stdout).toContain(
       `FALLO  índice de búsqueda     no se puede conectar con el servidor Chroma en ${url} para leer la colección ` +
@@ -37,9 +39,16 @@ describe('doctor --lang es', () => {
 
   it('the nightly run\'s log is "la bitácora", never "el registro" (to a records office, the patient registry)', async () => {
     const env = { TECSALUD_DB: '' };
-    expect((await runCli(['patients', 'import', REGISTRY_CSV, '--db', 'r.db'], { cwd: dir, env })).code).toBe(0);
-    const run = await runCli(['doctor', '--db', 'r.db', '--log-file', 'night.log', '--archive-dir', 'archive', '--lang', 'es'], { cwd: dir, env });
-    expect(run.stdout).toMatch(/^OK {5}archivos de ejecución {2}se puede escribir en la bitácora \(--log-file\) y en las carpetas indicadas$/m);
+    expect((await runCli(['patients', 'import', REGISTRY_CSV, '--db', 'r.db'], { cwd: dir, env })).code).toBe(
+      0,
+    );
+    const run = await runCli(
+      ['doctor', '--db', 'r.db', '--log-file', 'night.log', '--archive-dir', 'archive', '--lang', 'es'],
+      { cwd: dir, env },
+    );
+    expect(run.stdout).toMatch(
+      /^OK {5}archivos de ejecución {2}se puede escribir en la bitácora \(--log-file\) y en las carpetas indicadas$/m,
+    );
     expect(run.stdout).not.toMatch(/el registro/);
   });
 
@@ -47,8 +56,10 @@ describe('doctor --lang es', () => {
     const env = { TECSALUD_DB: '' };
     fs.mkdirSync(path.join(dir, 'old-archive'), { mode: 0o700 });
     fs.writeFileSync(path.join(dir, 'old-archive', 'a.pdf'), '%PDF-', { mode: 0o644 });
-    if (!fs.existsSync(path.join(dir, 'r.db'))) await runCli(['patients', 'import', REGISTRY_CSV, '--db', 'r.db'], { cwd: dir, env });
-    const doctor = (lang: string) => runCli(['doctor', '--db', 'r.db', '--archive-dir', 'old-archive', '--lang', lang], { cwd: dir, env });
+    if (!fs.existsSync(path.join(dir, 'r.db')))
+      await runCli(['patients', 'import', REGISTRY_CSV, '--db', 'r.db'], { cwd: dir, env });
+    const doctor = (lang: string) =>
+      runCli(['doctor', '--db', 'r.db', '--archive-dir', 'old-archive', '--lang', lang], { cwd: dir, env });
     const [es, en] = await Promise.all([doctor('es'), doctor('en')]);
     expect(es.stdout).toContain('1 archivo o carpeta dentro de ');
     expect(es.stdout).toContain(' puede leerse por otras cuentas: chmod -R go-rwx ');
@@ -58,13 +69,19 @@ describe('doctor --lang es', () => {
 
   it('a database an older version left: the migration not applied yet, in Spanish (it was left in English)', async () => {
     const env = { TECSALUD_DB: '' };
-    expect((await runCli(['patients', 'import', REGISTRY_CSV, '--db', 'old.db'], { cwd: dir, env })).code).toBe(0);
+    expect(
+      (await runCli(['patients', 'import', REGISTRY_CSV, '--db', 'old.db'], { cwd: dir, env })).code,
+    ).toBe(0);
     const handle = new Database(path.join(dir, 'old.db'));
     handle.prepare("delete from kysely_migration where name = '0007-queue'").run();
     handle.close();
     const doctor = (lang: string) => runCli(['doctor', '--db', 'old.db', '--lang', lang], { cwd: dir, env });
     const [es, en] = await Promise.all([doctor('es'), doctor('en')]);
-    expect(es.stdout).toMatch(/^AVISO {2}base de datos {10}\S+old\.db responde; 1 migración sin aplicar \(0007-queue\): la próxima ingesta o importación la aplica$/m);
-    expect(en.stdout).toMatch(/^WARN {2}database {6}\S+old\.db is reachable; 1 migration not applied yet \(0007-queue\): the next ingest or import applies it$/m);
+    expect(es.stdout).toMatch(
+      /^AVISO {2}base de datos {10}\S+old\.db responde; 1 migración sin aplicar \(0007-queue\): la próxima ingesta o importación la aplica$/m,
+    );
+    expect(en.stdout).toMatch(
+      /^WARN {2}database {6}\S+old\.db is reachable; 1 migration not applied yet \(0007-queue\): the next ingest or import applies it$/m,
+    );
   });
 });

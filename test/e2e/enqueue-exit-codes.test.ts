@@ -32,7 +32,10 @@ describe.runIf(postgresWanted())('ingest --enqueue exit codes', { tags: ['slow']
       fs.copyFileSync(path.join(FIXTURES, 'problem-pdfs', 'encrypted.pdf'), path.join(drop, ENCRYPTED));
       dateBack(path.join(drop, ENCRYPTED));
     });
-    const first = await runCli(['ingest', 'drop', '--type', 'complete', '--non-interactive', '--json'], workspace);
+    const first = await runCli(
+      ['ingest', 'drop', '--type', 'complete', '--non-interactive', '--json'],
+      workspace,
+    );
     expect(first.code, first.stderr).toBe(3);
     const report = JSON.parse(first.stdout) as { failed_files: number; review_required: number };
     expect(report.failed_files).toBe(1);
@@ -47,21 +50,31 @@ describe.runIf(postgresWanted())('ingest --enqueue exit codes', { tags: ['slow']
   it('exits 3 when a file settled as found failed, and says which command shows it, with nothing queued', async () => {
     const json = await enqueue('--json');
     expect(json.code, json.stderr).toBe(3);
-    expect(JSON.parse(json.stdout)).toMatchObject({ jobs_queued: 0, failed_files: 1, already_waiting: waiting });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      jobs_queued: 0,
+      failed_files: 1,
+      already_waiting: waiting,
+    });
 
     const text = await enqueue();
     expect(text.code, text.stderr).toBe(3);
     const short = /Session (\w{8})/.exec(text.stdout)?.[1];
     expect(text.stdout).toContain(`1 file failed: \`tecsalud-batch status ${short} --files\` shows why.`);
     const spanish = await enqueue('--lang', 'es');
-    expect(spanish.stdout).toMatch(/1 archivo falló: `tecsalud-batch status \w{8} --files` muestra por qué\./);
+    expect(spanish.stdout).toMatch(
+      /1 archivo falló: `tecsalud-batch status \w{8} --files` muestra por qué\./,
+    );
   }, 120_000);
 
   it('exits 2 when every file is settled as found and some wait for review', async () => {
     fs.rmSync(path.join(workspace.drop, ENCRYPTED));
     const run = await enqueue('--json');
     expect(run.code, run.stderr).toBe(2);
-    expect(JSON.parse(run.stdout)).toMatchObject({ jobs_queued: 0, failed_files: 0, already_waiting: waiting });
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      jobs_queued: 0,
+      failed_files: 0,
+      already_waiting: waiting,
+    });
   }, 120_000);
 
   it('files queued for the workers do not change the code: 2 while those reviews wait', async () => {

@@ -112,12 +112,18 @@ describe.runIf(postgresWanted())('Ctrl-C during `ingest --enqueue`', { tags: ['s
     const client = new pg.Client({ connectionString: env.TECSALUD_DB });
     await client.connect();
     try {
-      const { child, output, ended } = await enqueueUntilFirstJob(['ingest', 'drop', '--enqueue', '--type', 'complete', '--json'], { cwd, env }, client);
+      const { child, output, ended } = await enqueueUntilFirstJob(
+        ['ingest', 'drop', '--enqueue', '--type', 'complete', '--json'],
+        { cwd, env },
+        client,
+      );
       child.kill('SIGHUP');
       child.kill('SIGHUP');
       const { code, signal } = await ended;
       expect({ code, signal }, output.stderr).toEqual({ code: ExitCode.Interrupted, signal: null });
-      expect(output.stderr).toContain('terminal closed (SIGHUP): stopping; the files queued so far keep their jobs');
+      expect(output.stderr).toContain(
+        'terminal closed (SIGHUP): stopping; the files queued so far keep their jobs',
+      );
       expect(output.stderr).not.toContain('Ctrl-C');
       const report = JSON.parse(output.stdout) as EnqueueJson;
       expect(report).toMatchObject({ interrupted: true, status: 'interrupted' });
@@ -160,10 +166,14 @@ describe.runIf(postgresWanted())('Ctrl-C during `ingest --enqueue`', { tags: ['s
       expect(report).toMatchObject({ interrupted: true, status: 'interrupted' });
       expect(report.session_id).toMatch(/^[0-9a-f-]{36}$/);
       expect(report.jobs_queued + report.files_not_queued!).toBe(FILES);
-      const inDatabase = await client.query<{ n: string }>(`select count(*) as n from ${DEFAULT_QUEUE_SCHEMA}.job`);
+      const inDatabase = await client.query<{ n: string }>(
+        `select count(*) as n from ${DEFAULT_QUEUE_SCHEMA}.job`,
+      );
       expect(report.jobs_queued).toBeLessThanOrEqual(Number(inDatabase.rows[0]!.n));
       expect(stderr).toContain('stopping now: writing what was queued (at most 5 s');
-      expect(stderr).toContain(`interrupted: run the same command again to queue the other ${formatCount(report.files_not_queued!)} files`);
+      expect(stderr).toContain(
+        `interrupted: run the same command again to queue the other ${formatCount(report.files_not_queued!)} files`,
+      );
       expect(stderr).not.toMatch(/\n\s+at /);
     } finally {
       proxy.hold(false);
@@ -173,69 +183,95 @@ describe.runIf(postgresWanted())('Ctrl-C during `ingest --enqueue`', { tags: ['s
   });
 });
 
-describe.runIf(postgresWanted())('`ingest --enqueue` of a folder whose enqueued session is not done yet', { tags: ['slow'] }, () => {
-  const LAB = '3000768077_HUERTA SOTO, GABRIELA_6380098785_LAB.pdf';
-  const PRESC = '3000768077_HUERTA SOTO, GABRIELA_6600392373_PRESC.pdf';
-  let workspace: PostgresWorkspace;
+describe.runIf(postgresWanted())(
+  '`ingest --enqueue` of a folder whose enqueued session is not done yet',
+  { tags: ['slow'] },
+  () => {
+    const LAB = '3000768077_HUERTA SOTO, GABRIELA_6380098785_LAB.pdf';
+    const PRESC = '3000768077_HUERTA SOTO, GABRIELA_6600392373_PRESC.pdf';
+    let workspace: PostgresWorkspace;
 
-  beforeEach(async () => {
-    workspace = await createPostgresWorkspace('tecsalud-enqueue-twice-', (drop) => {
-      fs.copyFileSync(path.join(SAMPLE_DIR, LAB), path.join(drop, LAB));
-      // What a Mac leaves on a share: skipped, counted, never queued.
-      fs.writeFileSync(path.join(drop, '.DS_Store'), 'Bud1');
+    beforeEach(async () => {
+      workspace = await createPostgresWorkspace('tecsalud-enqueue-twice-', (drop) => {
+        fs.copyFileSync(path.join(SAMPLE_DIR, LAB), path.join(drop, LAB));
+        // What a Mac leaves on a share: skipped, counted, never queued.
+        fs.writeFileSync(path.join(drop, '.DS_Store'), 'Bud1');
+      });
     });
-  });
-  afterEach(() => workspace.cleanup());
+    afterEach(() => workspace.cleanup());
 
-  it('joins it: the files queued keep their one job, a new file gets its own, and the workers end one session', async () => {
-    const { cwd, env, drop } = workspace;
-    const args = ['ingest', 'drop', '--enqueue', '--type', 'complete', '--json'];
-    const first = await runCli(args, { cwd, env });
-    expect(first.code, first.stderr).toBe(ExitCode.Success);
-    const opened = JSON.parse(first.stdout) as EnqueueJson & { resumed: boolean };
-    expect(opened).toMatchObject({ jobs_queued: 1, status: 'processing', skipped_hidden: 1, skipped_hidden_paths: ['.DS_Store'] });
-    expect(opened.resumed).not.toBe(true);
+    it('joins it: the files queued keep their one job, a new file gets its own, and the workers end one session', async () => {
+      const { cwd, env, drop } = workspace;
+      const args = ['ingest', 'drop', '--enqueue', '--type', 'complete', '--json'];
+      const first = await runCli(args, { cwd, env });
+      expect(first.code, first.stderr).toBe(ExitCode.Success);
+      const opened = JSON.parse(first.stdout) as EnqueueJson & { resumed: boolean };
+      expect(opened).toMatchObject({
+        jobs_queued: 1,
+        status: 'processing',
+        skipped_hidden: 1,
+        skipped_hidden_paths: ['.DS_Store'],
+      });
+      expect(opened.resumed).not.toBe(true);
 
-    // No worker has run yet: the same command again, with one more file in the folder.
-    fs.copyFileSync(path.join(SAMPLE_DIR, PRESC), path.join(drop, PRESC));
-    const again = await runCli(args, { cwd, env });
-    expect(again.code, again.stderr).toBe(ExitCode.Success);
-    expect(JSON.parse(again.stdout)).toMatchObject({ session_id: opened.session_id, jobs_queued: 1, resumed: true });
-    const text = await runCli(['ingest', 'drop', '--enqueue', '--type', 'complete'], { cwd, env });
-    expect(text.stdout).toContain(
-      `Session ${opened.session_id}: 0 files queued for the workers (the folder's unfinished session, resumed: ` +
-        'files already queued keep their jobs).',
-    );
-    expect(text.stdout).toContain('1 hidden or system entry skipped (.DS_Store): not documents, not looked into');
-    // A records administrator reads the same in Spanish.
-    const spanish = await runCli(['ingest', 'drop', '--enqueue', '--type', 'complete', '--lang', 'es'], { cwd, env });
-    expect(spanish.code, spanish.stderr).toBe(ExitCode.Success);
-    expect(spanish.stdout).toContain(
-      `Sesión ${opened.session_id}: 0 archivos en cola para los procesos de trabajo (la sesión sin terminar de la ` +
-        'carpeta, reanudada: los archivos ya en cola conservan sus tareas).',
-    );
-    expect(spanish.stdout).toContain('1 entrada oculta o de sistema omitida (.DS_Store): no son documentos');
-    expect(spanish.stdout).toContain(`siga el avance con \`tecsalud-batch status ${opened.session_id.slice(0, 8)}\``);
-    expect(spanish.stdout).not.toMatch(/queued|Start workers/);
+      // No worker has run yet: the same command again, with one more file in the folder.
+      fs.copyFileSync(path.join(SAMPLE_DIR, PRESC), path.join(drop, PRESC));
+      const again = await runCli(args, { cwd, env });
+      expect(again.code, again.stderr).toBe(ExitCode.Success);
+      expect(JSON.parse(again.stdout)).toMatchObject({
+        session_id: opened.session_id,
+        jobs_queued: 1,
+        resumed: true,
+      });
+      const text = await runCli(['ingest', 'drop', '--enqueue', '--type', 'complete'], { cwd, env });
+      expect(text.stdout).toContain(
+        `Session ${opened.session_id}: 0 files queued for the workers (the folder's unfinished session, resumed: ` +
+          'files already queued keep their jobs).',
+      );
+      expect(text.stdout).toContain(
+        '1 hidden or system entry skipped (.DS_Store): not documents, not looked into',
+      );
+      // A records administrator reads the same in Spanish.
+      const spanish = await runCli(['ingest', 'drop', '--enqueue', '--type', 'complete', '--lang', 'es'], {
+        cwd,
+        env,
+      });
+      expect(spanish.code, spanish.stderr).toBe(ExitCode.Success);
+      expect(spanish.stdout).toContain(
+        `Sesión ${opened.session_id}: 0 archivos en cola para los procesos de trabajo (la sesión sin terminar de la ` +
+          'carpeta, reanudada: los archivos ya en cola conservan sus tareas).',
+      );
+      expect(spanish.stdout).toContain(
+        '1 entrada oculta o de sistema omitida (.DS_Store): no son documentos',
+      );
+      expect(spanish.stdout).toContain(
+        `siga el avance con \`tecsalud-batch status ${opened.session_id.slice(0, 8)}\``,
+      );
+      expect(spanish.stdout).not.toMatch(/queued|Start workers/);
 
-    const worker = await runCli(['worker', '--until-idle', '--concurrency', '2'], { cwd, env });
-    expect(worker.code, worker.stderr).toBe(ExitCode.Success);
-    const status = JSON.parse((await runCli(['status', opened.session_id, '--json'], { cwd, env })).stdout) as {
-      status: string;
-      files: { path: string; outcome: string }[];
-    };
-    // Each file worked on once, in one session: no copy ended a duplicate of the other session's.
-    expect(status.status).toBe('completed');
-    expect(status.files.map((file) => [file.path, file.outcome]).sort()).toEqual([
-      [LAB, 'ingested'],
-      [PRESC, 'ingested'],
-    ]);
-    const sessions = JSON.parse((await runCli(['sessions', '--json'], { cwd, env })).stdout) as unknown[];
-    expect(sessions).toHaveLength(1);
+      const worker = await runCli(['worker', '--until-idle', '--concurrency', '2'], { cwd, env });
+      expect(worker.code, worker.stderr).toBe(ExitCode.Success);
+      const status = JSON.parse(
+        (await runCli(['status', opened.session_id, '--json'], { cwd, env })).stdout,
+      ) as {
+        status: string;
+        files: { path: string; outcome: string }[];
+      };
+      // Each file worked on once, in one session: no copy ended a duplicate of the other session's.
+      expect(status.status).toBe('completed');
+      expect(status.files.map((file) => [file.path, file.outcome]).sort()).toEqual([
+        [LAB, 'ingested'],
+        [PRESC, 'ingested'],
+      ]);
+      const sessions = JSON.parse((await runCli(['sessions', '--json'], { cwd, env })).stdout) as unknown[];
+      expect(sessions).toHaveLength(1);
 
-    // A final session is done with: the next enqueue opens a new one, whose files are what the registry holds.
-    const later = JSON.parse((await runCli(args, { cwd, env })).stdout) as EnqueueJson & { resumed: boolean };
-    expect(later.session_id).not.toBe(opened.session_id);
-    expect(later.resumed).toBe(false);
-  });
-});
+      // A final session is done with: the next enqueue opens a new one, whose files are what the registry holds.
+      const later = JSON.parse((await runCli(args, { cwd, env })).stdout) as EnqueueJson & {
+        resumed: boolean;
+      };
+      expect(later.session_id).not.toBe(opened.session_id);
+      expect(later.resumed).toBe(false);
+    });
+  },
+);

@@ -14,67 +14,85 @@ import { createPostgresWorkspace, type PostgresWorkspace } from '../support/post
  * workers. Start workers…" with `already_waiting: 0` in `--json`, and the worker that closes the session
  * must not sum it up as "0 to review".
  */
-describe.runIf(postgresWanted())('ingest --enqueue of a folder whose reviews still wait', { tags: ['slow'] }, () => {
-  let workspace: PostgresWorkspace;
-  let waiting: number;
+describe.runIf(postgresWanted())(
+  'ingest --enqueue of a folder whose reviews still wait',
+  { tags: ['slow'] },
+  () => {
+    let workspace: PostgresWorkspace;
+    let waiting: number;
 
-  beforeAll(async () => {
-    workspace = await createPostgresWorkspace('tecsalud-enqueue-reviews-', (drop) => copyDelivered(SAMPLE_DIR, drop));
-    const first = await runCli(['ingest', 'drop', '--type', 'complete', '--non-interactive', '--json'], workspace);
-    // 3: the sample holds three broken files on purpose; two files wait for review.
-    expect(first.code, first.stderr).toBe(3);
-    waiting = (JSON.parse(first.stdout) as { review_required: number }).review_required;
-    expect(waiting).toBeGreaterThan(0);
-  }, 120_000);
-  afterAll(() => workspace.cleanup());
+    beforeAll(async () => {
+      workspace = await createPostgresWorkspace('tecsalud-enqueue-reviews-', (drop) =>
+        copyDelivered(SAMPLE_DIR, drop),
+      );
+      const first = await runCli(
+        ['ingest', 'drop', '--type', 'complete', '--non-interactive', '--json'],
+        workspace,
+      );
+      // 3: the sample holds three broken files on purpose; two files wait for review.
+      expect(first.code, first.stderr).toBe(3);
+      waiting = (JSON.parse(first.stdout) as { review_required: number }).review_required;
+      expect(waiting).toBeGreaterThan(0);
+    }, 120_000);
+    afterAll(() => workspace.cleanup());
 
-  const enqueue = (...extra: string[]) =>
-    runCli(['ingest', 'drop', '--enqueue', '--type', 'complete', ...extra], workspace);
+    const enqueue = (...extra: string[]) =>
+      runCli(['ingest', 'drop', '--enqueue', '--type', 'complete', ...extra], workspace);
 
-  it('counts them in --json as status does, and names the review that settles them', async () => {
-    const report = await enqueue('--json');
-    // 2, as `ingest DIR` exits for them: reviews wait (the sample's broken files queued again count for nothing yet).
-    expect(report.code, report.stderr).toBe(2);
-    const json = JSON.parse(report.stdout) as { session_id: string; review_required: number; already_waiting: number };
-    expect(json).toMatchObject({ review_required: 0, already_waiting: waiting });
-    const status = await runCli(['status', json.session_id, '--json'], workspace);
-    expect(JSON.parse(status.stdout)).toMatchObject({ review_required: 0, already_waiting: waiting });
+    it('counts them in --json as status does, and names the review that settles them', async () => {
+      const report = await enqueue('--json');
+      // 2, as `ingest DIR` exits for them: reviews wait (the sample's broken files queued again count for nothing yet).
+      expect(report.code, report.stderr).toBe(2);
+      const json = JSON.parse(report.stdout) as {
+        session_id: string;
+        review_required: number;
+        already_waiting: number;
+      };
+      expect(json).toMatchObject({ review_required: 0, already_waiting: waiting });
+      const status = await runCli(['status', json.session_id, '--json'], workspace);
+      expect(JSON.parse(status.stdout)).toMatchObject({ review_required: 0, already_waiting: waiting });
 
-    const text = await enqueue('--lang', 'en');
-    const short = /Session (\w{8})/.exec(text.stdout)?.[1];
-    expect(text.stdout).toContain(
-      `${waiting} files already waiting for review (the same content, held in an earlier session): ` +
-        `settle them with \`tecsalud-batch review ${short}\`.`,
-    );
-    // The review it names walks them.
-    const listed = await runCli(['review', short!, '--json'], workspace);
-    expect((JSON.parse(listed.stdout) as { pending: unknown[] }).pending).toHaveLength(waiting);
+      const text = await enqueue('--lang', 'en');
+      const short = /Session (\w{8})/.exec(text.stdout)?.[1];
+      expect(text.stdout).toContain(
+        `${waiting} files already waiting for review (the same content, held in an earlier session): ` +
+          `settle them with \`tecsalud-batch review ${short}\`.`,
+      );
+      // The review it names walks them.
+      const listed = await runCli(['review', short!, '--json'], workspace);
+      expect((JSON.parse(listed.stdout) as { pending: unknown[] }).pending).toHaveLength(waiting);
 
-    const spanish = await enqueue('--lang', 'es');
-    expect(spanish.stdout).toContain(`${waiting} archivos ya esperan revisión`);
-  }, 120_000);
+      const spanish = await enqueue('--lang', 'es');
+      expect(spanish.stdout).toContain(`${waiting} archivos ya esperan revisión`);
+    }, 120_000);
 
-  it('writes its session, jobs and those files to --log-file, as the cron line with --enqueue added expects', async () => {
-    const run = await enqueue('--non-interactive', '--quiet', '--log-file', 'enqueue.log');
-    expect(run.code, run.stderr).toBe(2);
-    const sessionId = run.stdout.trim();
-    const lines = readJsonLines(path.join(workspace.cwd, 'enqueue.log'));
-    expect(lines.find((line) => line.event === 'session_enqueued')).toMatchObject({
-      session_id: sessionId,
-      resumed: true,
-      already_waiting: waiting,
-    });
-    expect(fs.statSync(path.join(workspace.cwd, 'enqueue.log')).mode & 0o777).toBe(0o600);
-  }, 120_000);
+    it('writes its session, jobs and those files to --log-file, as the cron line with --enqueue added expects', async () => {
+      const run = await enqueue('--non-interactive', '--quiet', '--log-file', 'enqueue.log');
+      expect(run.code, run.stderr).toBe(2);
+      const sessionId = run.stdout.trim();
+      const lines = readJsonLines(path.join(workspace.cwd, 'enqueue.log'));
+      expect(lines.find((line) => line.event === 'session_enqueued')).toMatchObject({
+        session_id: sessionId,
+        resumed: true,
+        already_waiting: waiting,
+      });
+      expect(fs.statSync(path.join(workspace.cwd, 'enqueue.log')).mode & 0o777).toBe(0o600);
+    }, 120_000);
 
-  it("the worker's closing line names them beside the session's own reviews", async () => {
-    // The sample's broken files are queued again (a re-run may fix them): a worker closes the session.
-    const worker = await runCli(['worker', '--until-idle', '--concurrency', '2', '--lang', 'en'], workspace);
-    expect(worker.code, worker.stderr).toBe(0);
-    expect(worker.stderr).toMatch(
-      new RegExp(`session \\w{8} partially_failed: .*, 0 to review, ${waiting} already waiting for review from an earlier session`),
-    );
-    // Counted in words, as the journal of a systemd worker shows it (it read "3 file(s)").
-    expect(worker.stderr).toMatch(/^worker \w{8} stopped: 3 files in \d+\.\d s$/m);
-  }, 120_000);
-});
+    it("the worker's closing line names them beside the session's own reviews", async () => {
+      // The sample's broken files are queued again (a re-run may fix them): a worker closes the session.
+      const worker = await runCli(
+        ['worker', '--until-idle', '--concurrency', '2', '--lang', 'en'],
+        workspace,
+      );
+      expect(worker.code, worker.stderr).toBe(0);
+      expect(worker.stderr).toMatch(
+        new RegExp(
+          `session \\w{8} partially_failed: .*, 0 to review, ${waiting} already waiting for review from an earlier session`,
+        ),
+      );
+      // Counted in words, as the journal of a systemd worker shows it (it read "3 file(s)").
+      expect(worker.stderr).toMatch(/^worker \w{8} stopped: 3 files in \d+\.\d s$/m);
+    }, 120_000);
+  },
+);

@@ -20,7 +20,13 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
 interface Report {
-  files: { path: string; outcome: string; error: string | null; moved_to: string | null; move_error: string | null }[];
+  files: {
+    path: string;
+    outcome: string;
+    error: string | null;
+    moved_to: string | null;
+    move_error: string | null;
+  }[];
 }
 
 /** A file name as a Latin-1 program writes it: `before`, the byte, `after` ('Ñ' is 0xD1, 'Ö' 0xD6). */
@@ -92,8 +98,18 @@ describe('quarantining a file whose name is not UTF-8', { tags: ['slow'] }, () =
     // A file of that name from an earlier night is already in the quarantine: it stays as it is.
     fs.writeFileSync(inFolder(quarantine, muñoz), 'earlier');
     const run = await runCli(
-      ['ingest', drop, '--db', path.join(dir, 'registry.db'), '--type', 'complete', '--non-interactive', '--json',
-        '--quarantine-dir', quarantine],
+      [
+        'ingest',
+        drop,
+        '--db',
+        path.join(dir, 'registry.db'),
+        '--type',
+        'complete',
+        '--non-interactive',
+        '--json',
+        '--quarantine-dir',
+        quarantine,
+      ],
       { cwd: dir },
     );
     expect(run.code, run.stderr).toBe(3);
@@ -103,9 +119,11 @@ describe('quarantining a file whose name is not UTF-8', { tags: ['slow'] }, () =
     // The drop folder is empty; the quarantine holds both, each under its Latin-1 bytes, the moved one whole.
     expect(rawNames(drop)).toEqual([]);
     const moved = latin1('3000000042_MU', 0xd1, 'OZ LEAL, ANA_6000000042_CONS (2).pdf');
-    expect(rawNames(quarantine).map((name) => name.toString('hex')).sort()).toEqual(
-      [muñoz, moved].map((name) => name.toString('hex')).sort(),
-    );
+    expect(
+      rawNames(quarantine)
+        .map((name) => name.toString('hex'))
+        .sort(),
+    ).toEqual([muñoz, moved].map((name) => name.toString('hex')).sort());
     expect(fs.readFileSync(inFolder(quarantine, moved)).equals(bytes)).toBe(true);
     expect(fs.readFileSync(inFolder(quarantine, muñoz), 'utf8')).toBe('earlier');
   });
@@ -144,13 +162,19 @@ describe('quarantining a file whose name is not UTF-8', { tags: ['slow'] }, () =
     expect(report.total_files).toBe(2);
     expect(report.files.map((file) => file.path)).toEqual([shownÁ, shownÑ]);
     for (const file of report.files) {
-      expect(file).toMatchObject({ outcome: 'invalid_name', move_error: null, moved_to: path.join(quarantine, file.path) });
+      expect(file).toMatchObject({
+        outcome: 'invalid_name',
+        move_error: null,
+        moved_to: path.join(quarantine, file.path),
+      });
       expect(file.error).toMatch(/^the file name is not valid UTF-8 /);
     }
     expect(rawNames(drop)).toEqual([]);
-    expect(rawNames(quarantine).map((name) => name.toString('hex')).sort()).toEqual(
-      [nuñez, nuáez].map((name) => name.toString('hex')).sort(),
-    );
+    expect(
+      rawNames(quarantine)
+        .map((name) => name.toString('hex'))
+        .sort(),
+    ).toEqual([nuñez, nuáez].map((name) => name.toString('hex')).sort());
     expect(fs.readFileSync(inFolder(quarantine, nuñez), 'utf8')).toBe('one');
     expect(fs.readFileSync(inFolder(quarantine, nuáez), 'utf8')).toBe('two');
     const status = await runCli(['status', '--files', '--db', db], { cwd: dir });

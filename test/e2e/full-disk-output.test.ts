@@ -41,11 +41,19 @@ function runWithStdoutOnFullDisk(args: string[]): Promise<{ code: number | null;
   });
 }
 
-const LOST = /^error: could not write the output to stdout \(the disk is full\): the command's work is done and recorded/m;
+const LOST =
+  /^error: could not write the output to stdout \(the disk is full\): the command's work is done and recorded/m;
 
 describe('stdout on a full disk', { tags: ['slow'] }, () => {
   it('ingest --json: the run is recorded whole, its code kept (3: some files failed), one line says the report was lost', async () => {
-    const run = await runWithStdoutOnFullDisk(['ingest', SAMPLE_DIR, '--db', db, '--non-interactive', '--json']);
+    const run = await runWithStdoutOnFullDisk([
+      'ingest',
+      SAMPLE_DIR,
+      '--db',
+      db,
+      '--non-interactive',
+      '--json',
+    ]);
     expect(run.stderr).toMatch(LOST);
     expect(run.stderr).not.toMatch(/ENOSPC|\n\s+at /);
     expect(run.code).toBe(ExitCode.SomeFailed);
@@ -54,7 +62,10 @@ describe('stdout on a full disk', { tags: ['slow'] }, () => {
   });
 
   it('a command that would succeed exits 74, with the line and no stack trace', async () => {
-    for (const args of [['patients', 'list', '--db', db], ['status', '--db', db, '--json']]) {
+    for (const args of [
+      ['patients', 'list', '--db', db],
+      ['status', '--db', db, '--json'],
+    ]) {
       const run = await runWithStdoutOnFullDisk(args);
       expect(run.code, args.join(' ')).toBe(ExitCode.OutputLost);
       expect(run.stderr.match(new RegExp(LOST.source, 'gm')), args.join(' ')).toHaveLength(1);
@@ -63,6 +74,8 @@ describe('stdout on a full disk', { tags: ['slow'] }, () => {
     // Under --lang es the line is Spanish, as every other error of the command.
     const spanish = await runWithStdoutOnFullDisk(['patients', 'list', '--db', db, '--lang', 'es']);
     expect(spanish.code).toBe(ExitCode.OutputLost);
-    expect(spanish.stderr).toMatch(/^error: no se pudo escribir la salida en stdout \(el disco está lleno\): el trabajo del comando está hecho/m);
+    expect(spanish.stderr).toMatch(
+      /^error: no se pudo escribir la salida en stdout \(el disco está lleno\): el trabajo del comando está hecho/m,
+    );
   });
 });

@@ -90,8 +90,9 @@ describe('a run killed with SIGKILL at random points, then re-run', { tags: ['sl
     // A kill can land just after a run marked its session done (its last document was the one awaited):
     // then there is nothing to resume. What the final run must resume is whatever the kills left unfinished.
     const leftUnfinished =
-      query<{ n: number }>("select count(*) n from batch_uploads where status in ('pending', 'processing', 'interrupted')")[0]!
-        .n > 0;
+      query<{ n: number }>(
+        "select count(*) n from batch_uploads where status in ('pending', 'processing', 'interrupted')",
+      )[0]!.n > 0;
     const final = await runCli(['ingest', drop, '--db', db, '--non-interactive', '--json'], { cwd: root });
     expect([0, 2, 3]).toContain(final.code);
     const report = JSON.parse(final.stdout) as { files: { path: string; outcome: string }[] };

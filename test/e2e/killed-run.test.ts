@@ -171,30 +171,36 @@ interface ResumeReport {
   files: { path: string; outcome: string; error: string | null }[];
 }
 
-describe('a .filepart its transfer renamed between a stopped run and the run that resumes its session', { tags: ['slow'] }, () => {
-  it("is counted apart in the resumed run's summary (renamed by its transfer), not as a second ingested file", async () => {
-    const lab = '3000768077_HUERTA SOTO, GABRIELA_6380098785_LAB.pdf';
-    // Still being uploaded (WinSCP's name, written just now) when the run starts.
-    fs.renameSync(path.join(drop, lab), path.join(drop, `${lab}.filepart`));
-    const now = new Date();
-    fs.utimesSync(path.join(drop, `${lab}.filepart`), now, now);
-    const sessionId = await killedHeldIngest();
-    fs.renameSync(path.join(drop, `${lab}.filepart`), path.join(drop, lab));
+describe(
+  'a .filepart its transfer renamed between a stopped run and the run that resumes its session',
+  { tags: ['slow'] },
+  () => {
+    it("is counted apart in the resumed run's summary (renamed by its transfer), not as a second ingested file", async () => {
+      const lab = '3000768077_HUERTA SOTO, GABRIELA_6380098785_LAB.pdf';
+      // Still being uploaded (WinSCP's name, written just now) when the run starts.
+      fs.renameSync(path.join(drop, lab), path.join(drop, `${lab}.filepart`));
+      const now = new Date();
+      fs.utimesSync(path.join(drop, `${lab}.filepart`), now, now);
+      const sessionId = await killedHeldIngest();
+      fs.renameSync(path.join(drop, `${lab}.filepart`), path.join(drop, lab));
 
-    release();
-    const text = await cli(['ingest', drop, '--non-interactive']);
-    const report = JSON.parse((await cli(['status', sessionId.slice(0, 8), '--json'])).stdout) as {
-      total_files: number;
-      files: { path: string; outcome: string }[];
-    };
-    expect(report.files.find((f) => f.path === `${lab}.filepart`)?.outcome).toBe('renamed_by_transfer');
-    const ingested = report.files.filter((f) => f.outcome === 'ingested').length;
-    expect(text.stdout).toContain(`${report.total_files} files: ${ingested} ingested,`);
-    expect(text.stdout).toContain("1 file under a transfer's name (.filepart, .part…) was renamed by its transfer once complete");
-    const json = await cli(['ingest', drop, '--non-interactive', '--json']);
-    expect((JSON.parse(json.stdout) as ResumeReport).renamed_by_transfer).toBe(0);
-  }, 90_000);
-});
+      release();
+      const text = await cli(['ingest', drop, '--non-interactive']);
+      const report = JSON.parse((await cli(['status', sessionId.slice(0, 8), '--json'])).stdout) as {
+        total_files: number;
+        files: { path: string; outcome: string }[];
+      };
+      expect(report.files.find((f) => f.path === `${lab}.filepart`)?.outcome).toBe('renamed_by_transfer');
+      const ingested = report.files.filter((f) => f.outcome === 'ingested').length;
+      expect(text.stdout).toContain(`${report.total_files} files: ${ingested} ingested,`);
+      expect(text.stdout).toContain(
+        "1 file under a transfer's name (.filepart, .part…) was renamed by its transfer once complete",
+      );
+      const json = await cli(['ingest', drop, '--non-interactive', '--json']);
+      expect((JSON.parse(json.stdout) as ResumeReport).renamed_by_transfer).toBe(0);
+    }, 90_000);
+  },
+);
 
 describe(
   'a file renamed between a stopped run and the run that resumes its session',

@@ -97,12 +97,20 @@ describe.runIf(postgresWanted())(
 
       // The next worker hands the gone worker's jobs on at once (spending an attempt each), not after the
       // default --job-timeout of 15 minutes that `worker --until-idle` waited through before.
-      const next = await runCli(['worker', '--until-idle', '--concurrency', '2'], { cwd, env, timeoutMs: 120_000 });
+      const next = await runCli(['worker', '--until-idle', '--concurrency', '2'], {
+        cwd,
+        env,
+        timeoutMs: 120_000,
+      });
       expect(next.code, next.stderr).toBe(0);
       expect(next.stdout + next.stderr).toMatch(
-        new RegExp(`\\d+ jobs? of a worker that is gone \\(\\S+:${worker.pid}: killed, crashed, or its machine went down\\) back on the queue now`),
+        new RegExp(
+          `\\d+ jobs? of a worker that is gone \\(\\S+:${worker.pid}: killed, crashed, or its machine went down\\) back on the queue now`,
+        ),
       );
-      const after = JSON.parse((await runCli(['status', sessionId.slice(0, 8), '--json'], { cwd, env })).stdout) as QueueStatusJson & {
+      const after = JSON.parse(
+        (await runCli(['status', sessionId.slice(0, 8), '--json'], { cwd, env })).stdout,
+      ) as QueueStatusJson & {
         status: string;
       };
       expect(after.queue.jobs).toMatchObject({ queued: 0, active: 0 });

@@ -39,16 +39,22 @@ describe('when a lock was taken, in Spanish', { tags: ['slow'] }, () => {
     const handle = new Database(db);
     handle.prepare('delete from run_locks').run();
     handle
-      .prepare('insert into run_locks (lock_key, source_dir, pid, host, session_id, started_at) values (?, ?, 4242, ?, null, ?)')
+      .prepare(
+        'insert into run_locks (lock_key, source_dir, pid, host, session_id, started_at) values (?, ?, 4242, ?, null, ?)',
+      )
       .run(key, sourceDir, 'otro-equipo', startedAt);
     handle.close();
   }
 
   it('says a command started at an unknown hour, and a run too', async () => {
     holdLock(`document ${documentId}`, 'unknown');
-    const detach = await runCli(['documents', 'detach', documentId.slice(0, 8), '--db', db, '--lang', 'es'], { cwd });
+    const detach = await runCli(['documents', 'detach', documentId.slice(0, 8), '--db', db, '--lang', 'es'], {
+      cwd,
+    });
     expect(detach.code).toBe(ExitCode.Locked);
-    expect(detach.stderr).toContain('(pid 4242 en otro-equipo, iniciado a una hora desconocida); no se cambió nada');
+    expect(detach.stderr).toContain(
+      '(pid 4242 en otro-equipo, iniciado a una hora desconocida); no se cambió nada',
+    );
 
     holdLock(fs.realpathSync(path.join(cwd, 'drop')), 'unknown');
     const ingest = await runCli(['ingest', 'drop', '--db', db, '--non-interactive', '--lang', 'es'], { cwd });
@@ -63,6 +69,8 @@ describe('when a lock was taken, in Spanish', { tags: ['slow'] }, () => {
       env: { TZ: 'America/Monterrey' },
     });
     expect(detach.code).toBe(ExitCode.Locked);
-    expect(detach.stderr).toContain('(pid 4242 en otro-equipo, iniciado 04/12/2026 19:20:07); no se cambió nada');
+    expect(detach.stderr).toContain(
+      '(pid 4242 en otro-equipo, iniciado 04/12/2026 19:20:07); no se cambió nada',
+    );
   });
 });

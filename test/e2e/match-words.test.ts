@@ -1,7 +1,12 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli-binary.js';
-import { createWorkspace, importSampleRegistry, SAMPLE_DIR, type Workspace } from '../support/ingest-fixture.js';
+import {
+  createWorkspace,
+  importSampleRegistry,
+  SAMPLE_DIR,
+  type Workspace,
+} from '../support/ingest-fixture.js';
 
 /** The README's `match` examples, as a records administrator runs them: in the words and dates of the screens. */
 describe('match tells what differs', { tags: ['slow'] }, () => {
@@ -14,7 +19,10 @@ describe('match tells what differs', { tags: ['slow'] }, () => {
 
   const name = '3000899337_MARTÍNEZ MEJÍA, FCO. JAVIER_6736522655_ALTA.pdf';
   const run = (lang: string, filename = name) =>
-    runCli(['match', filename, '--db', workspace.db, '--lang', lang], { cwd: workspace.root, env: { TECSALUD_DB: '' } });
+    runCli(['match', filename, '--db', workspace.db, '--lang', lang], {
+      cwd: workspace.root,
+      env: { TECSALUD_DB: '' },
+    });
 
   it('in English and in Spanish (it read "FRANCISCO JAVIER vs FRANCISCO JAVIER")', async () => {
     const [en, es] = await Promise.all([run('en'), run('es')]);

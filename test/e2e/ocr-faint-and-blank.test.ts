@@ -61,12 +61,13 @@ describe.runIf(hasNativeOcr)('faint and blank scans, through the built CLI', { t
   }, 180_000);
 });
 
-
 /** The stored text of an OCR'd scan names the patient the scan was printed for. */
 function expectStoredScanPatient(filename: string): void {
   const handle = new Database(db, { readonly: true, fileMustExist: true });
   try {
-    const stored = handle.prepare('select content from medical_documents where filename = ?').get(filename) as {
+    const stored = handle
+      .prepare('select content from medical_documents where filename = ?')
+      .get(filename) as {
       content: string;
     };
     expect(stored.content).toContain(SCAN_PATIENT.expediente);

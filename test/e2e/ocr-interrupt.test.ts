@@ -54,13 +54,16 @@ async function until(condition: () => boolean, what: string, timeoutMs = 60_000)
   }
 }
 
-describe.runIf(hasNativeOcr)('SIGTERM while a scan is being OCR\'d', { tags: ['slow'] }, () => {
+describe.runIf(hasNativeOcr)("SIGTERM while a scan is being OCR'd", { tags: ['slow'] }, () => {
   it('stops the run at once, leaves the scan pending, and the next run reads it', async () => {
     const { bin, started, hung } = hangingTesseract('bin', 598);
-    const run = spawnCli(['ingest', drop, '--db', db, '--non-interactive', '--json', '--ocr-engine', 'tesseract'], {
-      cwd: root,
-      env: { PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}` },
-    });
+    const run = spawnCli(
+      ['ingest', drop, '--db', db, '--non-interactive', '--json', '--ocr-engine', 'tesseract'],
+      {
+        cwd: root,
+        env: { PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}` },
+      },
+    );
     let stdout = '';
     let stderr = '';
     run.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -74,7 +77,10 @@ describe.runIf(hasNativeOcr)('SIGTERM while a scan is being OCR\'d', { tags: ['s
     // Before, the run waited for the OCR: here the per-page limit (60 s), for a long scan up to 10 minutes.
     expect(Date.now() - signalledAt, stderr).toBeLessThan(15_000);
     expect(code, stderr).toBe(130);
-    const report = JSON.parse(stdout) as { status: string; files: { outcome: string; error: string | null }[] };
+    const report = JSON.parse(stdout) as {
+      status: string;
+      files: { outcome: string; error: string | null }[];
+    };
     expect(report.status).toBe('interrupted');
     const handle = new Database(db, { readonly: true, fileMustExist: true });
     try {
@@ -85,13 +91,19 @@ describe.runIf(hasNativeOcr)('SIGTERM while a scan is being OCR\'d', { tags: ['s
       handle.close();
     }
     // The hung tesseract went with its OCR child.
-    const left = execFileSync('ps', ['-eo', 'args']).toString().split('\n').filter((line) => line.includes(hung));
+    const left = execFileSync('ps', ['-eo', 'args'])
+      .toString()
+      .split('\n')
+      .filter((line) => line.includes(hung));
     expect(left).toEqual([]);
 
-    const rerun = await runCli(['ingest', drop, '--db', db, '--non-interactive', '--json', '--ocr-engine', 'tesseract'], {
-      cwd: root,
-      timeoutMs: 120_000,
-    });
+    const rerun = await runCli(
+      ['ingest', drop, '--db', db, '--non-interactive', '--json', '--ocr-engine', 'tesseract'],
+      {
+        cwd: root,
+        timeoutMs: 120_000,
+      },
+    );
     expect(rerun.code, rerun.stderr).toBe(0);
     const resumed = JSON.parse(rerun.stdout) as { resumed: boolean; files: { outcome: string }[] };
     expect(resumed.resumed).toBe(true);
@@ -99,40 +111,44 @@ describe.runIf(hasNativeOcr)('SIGTERM while a scan is being OCR\'d', { tags: ['s
   }, 180_000);
 });
 
-describe.runIf(hasNativeOcr)("serve stopped (SIGTERM) while a scan is being OCR'd", { tags: ['slow'] }, () => {
-  it('exits at once; the next start reads the scan and finishes the session', async () => {
-    const serveDb = path.join(root, 'serve.db');
-    const imported = await runCli(['patients', 'import', REGISTRY_CSV, '--db', serveDb], { cwd: root });
-    expect(imported.code, imported.stderr).toBe(0);
-    const token = await createToken(serveDb, root);
-    const { bin, started } = hangingTesseract('serve-bin', 597);
-    const flags = ['--db', serveDb, '--upload-dir', 'uploads', '--quiet', '--ocr-engine', 'tesseract'];
-    const server = await startServe(flags, {
-      cwd: root,
-      env: { PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}` },
-    });
-    const api = apiClient(server.base, token);
-    const sessionId = await api.createSession();
-    const name = scanFilename('6200000002');
-    expect((await api.upload(sessionId, [{ name, bytes: await makeSmallScan(22) }])).status).toBe(200);
-    void api.process(sessionId).catch(() => undefined);
-    await until(() => fs.existsSync(started), 'tesseract to start on the scan');
-    const signalledAt = Date.now();
-    expect(await server.stop()).toBe(0);
-    expect(Date.now() - signalledAt).toBeLessThan(15_000);
+describe.runIf(hasNativeOcr)(
+  "serve stopped (SIGTERM) while a scan is being OCR'd",
+  { tags: ['slow'] },
+  () => {
+    it('exits at once; the next start reads the scan and finishes the session', async () => {
+      const serveDb = path.join(root, 'serve.db');
+      const imported = await runCli(['patients', 'import', REGISTRY_CSV, '--db', serveDb], { cwd: root });
+      expect(imported.code, imported.stderr).toBe(0);
+      const token = await createToken(serveDb, root);
+      const { bin, started } = hangingTesseract('serve-bin', 597);
+      const flags = ['--db', serveDb, '--upload-dir', 'uploads', '--quiet', '--ocr-engine', 'tesseract'];
+      const server = await startServe(flags, {
+        cwd: root,
+        env: { PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}` },
+      });
+      const api = apiClient(server.base, token);
+      const sessionId = await api.createSession();
+      const name = scanFilename('6200000002');
+      expect((await api.upload(sessionId, [{ name, bytes: await makeSmallScan(22) }])).status).toBe(200);
+      void api.process(sessionId).catch(() => undefined);
+      await until(() => fs.existsSync(started), 'tesseract to start on the scan');
+      const signalledAt = Date.now();
+      expect(await server.stop()).toBe(0);
+      expect(Date.now() - signalledAt).toBeLessThan(15_000);
 
-    const restarted = await startServe(flags, { cwd: root });
-    try {
-      const again = apiClient(restarted.base, token);
-      const deadline = Date.now() + 120_000;
-      let status = await again.status(sessionId);
-      while (status.status !== 'completed' && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 250));
-        status = await again.status(sessionId);
+      const restarted = await startServe(flags, { cwd: root });
+      try {
+        const again = apiClient(restarted.base, token);
+        const deadline = Date.now() + 120_000;
+        let status = await again.status(sessionId);
+        while (status.status !== 'completed' && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 250));
+          status = await again.status(sessionId);
+        }
+        expect(status.files.map((file) => [file.filename, file.outcome])).toEqual([[name, 'ingested']]);
+      } finally {
+        expect(await restarted.stop()).toBe(0);
       }
-      expect(status.files.map((file) => [file.filename, file.outcome])).toEqual([[name, 'ingested']]);
-    } finally {
-      expect(await restarted.stop()).toBe(0);
-    }
-  }, 240_000);
-});
+    }, 240_000);
+  },
+);

@@ -62,7 +62,9 @@ describe.runIf((hasNativeOcr && canRun('tmux', ['-V'])) || process.env.CI)(
       expect(fs.readFileSync(exitFile, 'utf8').trim()).toBe('0');
       expect(seen.length, 'no OCR page shown while the scan was read').toBeGreaterThan(0);
       for (const line of seen)
-        expect(line).toMatch(/^extract {4}\[OCR page [1-4]\/4\] 3000768077_HUERTA SOTO, GABRIELA_6400000001_CONS\.pdf$/);
+        expect(line).toMatch(
+          /^extract {4}\[OCR page [1-4]\/4\] 3000768077_HUERTA SOTO, GABRIELA_6400000001_CONS\.pdf$/,
+        );
       expect(tmux('capture-pane', '-p', '-t', 'ingest')).toMatch(/1 file: 1 ingested/);
     }, 180_000);
   },
@@ -86,12 +88,17 @@ describe.runIf(hasNativeOcr)("a cron log during a long scan's OCR", { tags: ['sl
       path.join(drop, name),
       await joinScans(await Promise.all([45, 46, 47].map((seed) => makeSmallScan(seed)))),
     );
-    const run = await runCli(['ingest', drop, '--db', 'registry.db', '--non-interactive', '--ocr-engine', 'tesseract'], {
-      cwd: root,
-      env: { PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}` },
-      timeoutMs: 120_000,
-    });
+    const run = await runCli(
+      ['ingest', drop, '--db', 'registry.db', '--non-interactive', '--ocr-engine', 'tesseract'],
+      {
+        cwd: root,
+        env: { PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}` },
+        timeoutMs: 120_000,
+      },
+    );
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stderr).toMatch(new RegExp(`^  OCR of ${name.replace(/[.,]/g, '\\$&')}: page [23] of 3 …$`, 'm'));
+    expect(run.stderr).toMatch(
+      new RegExp(`^  OCR of ${name.replace(/[.,]/g, '\\$&')}: page [23] of 3 …$`, 'm'),
+    );
   }, 180_000);
 });

@@ -66,7 +66,8 @@ afterEach(() => fs.rmSync(cwd, { recursive: true, force: true }));
 function dropWith(files?: string[]): void {
   const into = path.join(cwd, 'drop', '2026-12');
   fs.mkdirSync(into, { recursive: true });
-  for (const file of files ?? fs.readdirSync(SAMPLE_DIR)) fs.copyFileSync(path.join(SAMPLE_DIR, file), path.join(into, file));
+  for (const file of files ?? fs.readdirSync(SAMPLE_DIR))
+    fs.copyFileSync(path.join(SAMPLE_DIR, file), path.join(into, file));
 }
 
 const GOOD = '3000016374_RÍOS CORONADO, CÉSAR_6482601207_CONS.pdf';
@@ -80,19 +81,34 @@ describe('files the tool creates are owner-only', { tags: ['slow'] }, () => {
     expect((await runCli(['patients', 'import', REGISTRY_CSV, '--db', 'registry.db'], options)).code).toBe(0);
     const run = await runCli(
       [
-        'ingest', 'drop', '--db', 'registry.db', '--non-interactive', '--quiet',
-        '--log-file', 'var/log/tecsalud/ingest.log',
-        '--archive-dir', 'store/archive', '--quarantine-dir', 'store/quarantine',
+        'ingest',
+        'drop',
+        '--db',
+        'registry.db',
+        '--non-interactive',
+        '--quiet',
+        '--log-file',
+        'var/log/tecsalud/ingest.log',
+        '--archive-dir',
+        'store/archive',
+        '--quarantine-dir',
+        'store/quarantine',
       ],
       options,
     );
     expect(run.code).toBe(ExitCode.SomeFailed);
     expect(modeOf(path.join(cwd, 'registry.db'))).toBe('600');
-    expect(modesUnder(path.join(cwd, 'var'))).toEqual({ '.': '700', log: '700', 'log/tecsalud': '700', 'log/tecsalud/ingest.log': '600' });
+    expect(modesUnder(path.join(cwd, 'var'))).toEqual({
+      '.': '700',
+      log: '700',
+      'log/tecsalud': '700',
+      'log/tecsalud/ingest.log': '600',
+    });
     const archive = modesUnder(path.join(cwd, 'store'));
     // 18 ingested, 3 quarantined; the drop's files were 0644.
     expect(Object.keys(archive).filter((p) => p.endsWith('.pdf'))).toHaveLength(21);
-    for (const folder of ['.', 'archive', 'archive/2026-12', 'quarantine', 'quarantine/2026-12']) expect(archive[folder]).toBe('700');
+    for (const folder of ['.', 'archive', 'archive/2026-12', 'quarantine', 'quarantine/2026-12'])
+      expect(archive[folder]).toBe('700');
     for (const [file, mode] of Object.entries(archive)) if (file.endsWith('.pdf')) expect(mode).toBe('600');
   });
 
@@ -100,15 +116,35 @@ describe('files the tool creates are owner-only', { tags: ['slow'] }, () => {
     dropWith([GOOD, NOT_A_PDF]);
     fs.writeFileSync(path.join(cwd, 'tecsalud-batch.config.json'), JSON.stringify({ fileMode: 'group' }));
     const run = await runCli(
-      ['ingest', 'drop', '--db', 'site.db', '--non-interactive', '--quiet', '--log-file', 'logs/ingest.log',
-        '--archive-dir', 'archive', '--quarantine-dir', 'quarantine'],
+      [
+        'ingest',
+        'drop',
+        '--db',
+        'site.db',
+        '--non-interactive',
+        '--quiet',
+        '--log-file',
+        'logs/ingest.log',
+        '--archive-dir',
+        'archive',
+        '--quarantine-dir',
+        'quarantine',
+      ],
       { cwd, wrapper: underUmask('0077') },
     );
     expect(run.code).toBe(ExitCode.SomeFailed);
     expect(modeOf(path.join(cwd, 'site.db'))).toBe('640');
     expect(modesUnder(path.join(cwd, 'logs'))).toEqual({ '.': '750', 'ingest.log': '640' });
-    expect(modesUnder(path.join(cwd, 'archive'))).toEqual({ '.': '750', '2026-12': '750', [`2026-12/${GOOD}`]: '640' });
-    expect(modesUnder(path.join(cwd, 'quarantine'))).toEqual({ '.': '750', '2026-12': '750', [`2026-12/${NOT_A_PDF}`]: '640' });
+    expect(modesUnder(path.join(cwd, 'archive'))).toEqual({
+      '.': '750',
+      '2026-12': '750',
+      [`2026-12/${GOOD}`]: '640',
+    });
+    expect(modesUnder(path.join(cwd, 'quarantine'))).toEqual({
+      '.': '750',
+      '2026-12': '750',
+      [`2026-12/${NOT_A_PDF}`]: '640',
+    });
   });
 });
 
@@ -126,7 +162,11 @@ describe('the log of an unattended run', { tags: ['slow'] }, () => {
     expect((await ingest('--log-file', 'named.log', '--no-redact')).code).toBe(ExitCode.SomeFailed);
 
     const outcomes = (file: string) =>
-      fs.readFileSync(path.join(cwd, file), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+      fs
+        .readFileSync(path.join(cwd, file), 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
     const first = outcomes('default.log');
     expect(new Set(first.map((line) => line.outcome))).toEqual(
       new Set([undefined, 'ingested', 'review_required', 'invalid_name', 'not_pdf', 'empty_file']),
@@ -157,8 +197,22 @@ describe('the log of an unattended run', { tags: ['slow'] }, () => {
     const embedding = new Promise<void>((resolve) => server.onRequest(() => resolve()));
     try {
       const child = spawnCli(
-        ['ingest', 'drop', '--db', 'registry.db', '--non-interactive', '--quiet', '--log-file', 'logs/ingest.log',
-          '--embedder', 'openai', '--embedding-model', 'text-embedding-3-small', '--embedding-dimensions', '8'],
+        [
+          'ingest',
+          'drop',
+          '--db',
+          'registry.db',
+          '--non-interactive',
+          '--quiet',
+          '--log-file',
+          'logs/ingest.log',
+          '--embedder',
+          'openai',
+          '--embedding-model',
+          'text-embedding-3-small',
+          '--embedding-dimensions',
+          '8',
+        ],
         {
           cwd,
           wrapper: underUmask('0022'),
@@ -171,7 +225,8 @@ describe('the log of an unattended run', { tags: ['slow'] }, () => {
       await embedding;
 
       // Mid-run the registry is open in WAL mode: its -wal and -shm files have the database's mode.
-      for (const file of ['registry.db', 'registry.db-wal', 'registry.db-shm']) expect(modeOf(path.join(cwd, file))).toBe('600');
+      for (const file of ['registry.db', 'registry.db-wal', 'registry.db-shm'])
+        expect(modeOf(path.join(cwd, file))).toBe('600');
 
       const log = path.join(cwd, 'logs', 'ingest.log');
       fs.renameSync(log, `${log}.1`); // logrotate's rename, then its postrotate `kill -HUP`
@@ -205,16 +260,35 @@ describe('doctor on files others may read', { tags: ['slow'] }, () => {
     fs.mkdirSync(path.join(cwd, 'old archive', '2025'), { recursive: true, mode: 0o755 });
     fs.writeFileSync(path.join(cwd, 'old archive', '2025', `${GOOD}`), '%PDF-', { mode: 0o644 });
     const config = path.join(cwd, 'tecsalud-batch.config.json');
-    fs.writeFileSync(config, JSON.stringify({ db: 'registry.db', openai: { apiKey: 'sk-secret-in-file' } }), { mode: 0o644 });
+    fs.writeFileSync(config, JSON.stringify({ db: 'registry.db', openai: { apiKey: 'sk-secret-in-file' } }), {
+      mode: 0o644,
+    });
     const doctor = () =>
-      runCli(['doctor', '--json', '--log-file', 'logs/ingest.log', '--archive-dir', 'old archive', '--quarantine-dir', 'quarantine'], options);
+      runCli(
+        [
+          'doctor',
+          '--json',
+          '--log-file',
+          'logs/ingest.log',
+          '--archive-dir',
+          'old archive',
+          '--quarantine-dir',
+          'quarantine',
+        ],
+        options,
+      );
 
     const before = await doctor();
     expect(before.code).toBe(ExitCode.Success); // a warning, not a failure
     expect(before.stdout).not.toContain('sk-secret-in-file');
-    const warnings = (JSON.parse(before.stdout) as { checks: { name: string; status: string; detail: string }[] }).checks
+    const warnings = (
+      JSON.parse(before.stdout) as { checks: { name: string; status: string; detail: string }[] }
+    ).checks
       .filter((check) => check.name === 'permissions')
-      .map((check) => { expect(check.status).toBe('warn'); return check.detail; });
+      .map((check) => {
+        expect(check.status).toBe('warn');
+        return check.detail;
+      });
     const db = path.join(cwd, 'registry.db');
     expect(warnings).toEqual([
       `the database ${db} (mode 0644) is readable by other accounts: chmod go-rwx ${db}`,
@@ -225,8 +299,11 @@ describe('doctor on files others may read', { tags: ['slow'] }, () => {
     ]);
 
     // The commands it gives are the fix.
-    for (const warning of warnings) execFileSync('sh', ['-c', warning.slice(warning.lastIndexOf(': chmod ') + 2)], { cwd });
-    const after = JSON.parse((await doctor()).stdout) as { checks: { name: string; status: string; detail: string }[] };
+    for (const warning of warnings)
+      execFileSync('sh', ['-c', warning.slice(warning.lastIndexOf(': chmod ') + 2)], { cwd });
+    const after = JSON.parse((await doctor()).stdout) as {
+      checks: { name: string; status: string; detail: string }[];
+    };
     expect(after.checks.filter((check) => check.name === 'permissions')).toEqual([
       {
         name: 'permissions',
@@ -241,7 +318,10 @@ describe('cleanup --purge and the legal retention', { tags: ['slow'] }, () => {
   it('refuses documents younger than 5 years without --force, says how many and from when, and audits it', async () => {
     dropWith([GOOD, GOOD_TOO]);
     const options = { cwd, wrapper: underUmask('0022') };
-    const run = await runCli(['ingest', 'drop', '--db', 'registry.db', '--non-interactive', '--json'], options);
+    const run = await runCli(
+      ['ingest', 'drop', '--db', 'registry.db', '--non-interactive', '--json'],
+      options,
+    );
     expect(run.code).toBe(ExitCode.Success);
     const session = (JSON.parse(run.stdout) as { session_id: string }).session_id;
 
@@ -255,7 +335,10 @@ describe('cleanup --purge and the legal retention', { tags: ['slow'] }, () => {
     expect(refused.stderr).toContain(`can be purged from ${from.toISOString().slice(0, 10)}`);
     expect(refused.stderr).toMatch(/hint: .*--force/);
     // In Spanish, the date as Mexico writes it.
-    const spanish = await runCli(['cleanup', session.slice(0, 8), '--purge', '--db', 'registry.db', '--lang', 'es'], options);
+    const spanish = await runCli(
+      ['cleanup', session.slice(0, 8), '--purge', '--db', 'registry.db', '--lang', 'es'],
+      options,
+    );
     expect(spanish.code).toBe(ExitCode.Usage);
     const day = from.toISOString().slice(0, 10).split('-').reverse().join('/');
     expect(spanish.stderr).toContain(`La sesión se puede purgar a partir del ${day}\n`);
@@ -278,10 +361,19 @@ describe('cleanup --purge and the legal retention', { tags: ['slow'] }, () => {
         .orderBy('at')
         .execute();
       expect(audit.map((row) => [row.action, JSON.parse(row.details!)])).toEqual([
-        ['session_purge_refused', expect.objectContaining({ documents: 2, within_retention: 2, retention_years: 5 })],
+        [
+          'session_purge_refused',
+          expect.objectContaining({ documents: 2, within_retention: 2, retention_years: 5 }),
+        ],
         // The same refusal asked in Spanish.
-        ['session_purge_refused', expect.objectContaining({ documents: 2, within_retention: 2, retention_years: 5 })],
-        ['session_purged', expect.objectContaining({ purged_documents: 2, retention_years: 0, forced: false })],
+        [
+          'session_purge_refused',
+          expect.objectContaining({ documents: 2, within_retention: 2, retention_years: 5 }),
+        ],
+        [
+          'session_purged',
+          expect.objectContaining({ purged_documents: 2, retention_years: 0, forced: false }),
+        ],
       ]);
     } finally {
       await database.close();

@@ -52,44 +52,62 @@ describe.runIf(tlsPostgresAvailable())('PostgreSQL over TLS', { tags: ['slow'] }
     expect(sessions.code, sessions.stderr).toBe(0);
 
     const doctor = await cli(['doctor'], db);
-    expect(databaseLine(doctor)).toMatch(/^OK\s+database\s.*encrypted \(TLSv1\.[23].*\), server certificate and host name verified/);
+    expect(databaseLine(doctor)).toMatch(
+      /^OK\s+database\s.*encrypted \(TLSv1\.[23].*\), server certificate and host name verified/,
+    );
     expect(doctor.stdout).not.toContain('tecsalud:tecsalud@');
   });
 
-  it.runIf(chromaWanted())('verify-full: ingest (the pool and the run lock\'s own connection) runs over TLS', async () => {
-    const db = withParams({ sslmode: 'verify-full', sslrootcert: server.caFile });
-    const embeddings = await startFakeOpenAiServer({ dimension: 16, apiKey: 'sk-tls' });
-    const chroma = await createScratchChromaDatabase();
-    const drop = path.join(cwd, 'drop');
-    copyDelivered(SAMPLE_DIR, drop);
-    try {
-      const run = await runCli(
-        ['ingest', drop, '--json', '--non-interactive', '--vector-store', 'chroma', '--embedder', 'openai', '--embedding-dimensions', '16'],
-        {
-          cwd,
-          env: {
-            TECSALUD_DB: db,
-            CHROMA_URL: chroma.url,
-            CHROMA_DATABASE: chroma.database,
-            OPENAI_API_KEY: 'sk-tls',
-            OPENAI_BASE_URL: `${embeddings.url}/v1`,
+  it.runIf(chromaWanted())(
+    "verify-full: ingest (the pool and the run lock's own connection) runs over TLS",
+    async () => {
+      const db = withParams({ sslmode: 'verify-full', sslrootcert: server.caFile });
+      const embeddings = await startFakeOpenAiServer({ dimension: 16, apiKey: 'sk-tls' });
+      const chroma = await createScratchChromaDatabase();
+      const drop = path.join(cwd, 'drop');
+      copyDelivered(SAMPLE_DIR, drop);
+      try {
+        const run = await runCli(
+          [
+            'ingest',
+            drop,
+            '--json',
+            '--non-interactive',
+            '--vector-store',
+            'chroma',
+            '--embedder',
+            'openai',
+            '--embedding-dimensions',
+            '16',
+          ],
+          {
+            cwd,
+            env: {
+              TECSALUD_DB: db,
+              CHROMA_URL: chroma.url,
+              CHROMA_DATABASE: chroma.database,
+              OPENAI_API_KEY: 'sk-tls',
+              OPENAI_BASE_URL: `${embeddings.url}/v1`,
+            },
+            timeoutMs: 110_000,
           },
-          timeoutMs: 110_000,
-        },
-      );
-      expect(run.code, run.stderr).not.toBe(ExitCode.ServiceUnavailable);
-      const report = JSON.parse(run.stdout) as JsonReport;
-      expect(report.files.filter((f) => f.outcome === 'ingested')).toHaveLength(18);
-    } finally {
-      fs.rmSync(drop, { recursive: true, force: true });
-      await chroma.drop();
-      await embeddings.close();
-    }
-  });
+        );
+        expect(run.code, run.stderr).not.toBe(ExitCode.ServiceUnavailable);
+        const report = JSON.parse(run.stdout) as JsonReport;
+        expect(report.files.filter((f) => f.outcome === 'ingested')).toHaveLength(18);
+      } finally {
+        fs.rmSync(drop, { recursive: true, force: true });
+        await chroma.drop();
+        await embeddings.close();
+      }
+    },
+  );
 
   it('require: encrypted though the certificate is not checked (as psql does), and doctor says it is not verified', async () => {
     const doctor = await cli(['doctor'], withParams({ sslmode: 'require' }));
-    expect(databaseLine(doctor)).toMatch(/encrypted \(TLSv1\.[23].*\), server certificate NOT verified \(sslmode=require\)/);
+    expect(databaseLine(doctor)).toMatch(
+      /encrypted \(TLSv1\.[23].*\), server certificate NOT verified \(sslmode=require\)/,
+    );
   });
 
   it('no sslmode: doctor says the connection is not encrypted', async () => {
@@ -98,7 +116,10 @@ describe.runIf(tlsPostgresAvailable())('PostgreSQL over TLS', { tags: ['slow'] }
   });
 
   it('verify-full against a CA that did not sign the server: refused as unreachable (69) with a hint, no stack trace', async () => {
-    const run = await cli(['patients', 'list'], withParams({ sslmode: 'verify-full', sslrootcert: server.otherCaFile }));
+    const run = await cli(
+      ['patients', 'list'],
+      withParams({ sslmode: 'verify-full', sslrootcert: server.otherCaFile }),
+    );
     expect(run.code, run.stderr).toBe(ExitCode.ServiceUnavailable);
     expect(run.stderr).toMatch(/^error: cannot reach the PostgreSQL database .*certificate/m);
     expect(run.stderr).toMatch(/^hint: .*sslrootcert/m);

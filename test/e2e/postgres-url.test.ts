@@ -28,7 +28,9 @@ describe('a PostgreSQL URL without a host or a database (the real CLI)', { tags:
     const refused = await run(['patients', 'list', '--db', url]);
     expect(refused.code).toBe(ExitCode.Usage);
     expect(refused.stderr).toContain(`error: the PostgreSQL URL in --db ('${url}') has ${missing}\n`);
-    expect(refused.stderr).toContain('hint: write it as postgres://USER:PASSWORD@HOST:PORT/DATABASE, e.g. postgres://');
+    expect(refused.stderr).toContain(
+      'hint: write it as postgres://USER:PASSWORD@HOST:PORT/DATABASE, e.g. postgres://',
+    );
     expect(refused.stderr).not.toMatch(/ECONNREFUSED|ENOENT|\.s\.PGSQL|\n\s+at /);
   });
 
@@ -38,7 +40,9 @@ describe('a PostgreSQL URL without a host or a database (the real CLI)', { tags:
       run(['serve'], { TECSALUD_DB: 'postgres://db.hospital.local', LANG: 'es_MX.UTF-8' }),
     ]);
     expect(worker.code).toBe(ExitCode.Usage);
-    expect(worker.stderr).toContain("error: the PostgreSQL URL in TECSALUD_DB ('postgres://') has no host and no database name");
+    expect(worker.stderr).toContain(
+      "error: the PostgreSQL URL in TECSALUD_DB ('postgres://') has no host and no database name",
+    );
     expect(serve.code).toBe(ExitCode.Usage);
     expect(serve.stderr).toContain(
       "error: la URL de PostgreSQL en TECSALUD_DB ('postgres://db.hospital.local') no indica el nombre de la base de datos",

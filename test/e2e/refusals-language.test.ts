@@ -25,8 +25,16 @@ describe('refusals in Spanish under --lang es or a Spanish locale (the real CLI)
     const handle = new Database(path.join(cwd, 'registry.db'));
     const held = fs.realpathSync(path.join(cwd, 'held'));
     handle
-      .prepare('insert into run_locks (lock_key, source_dir, pid, host, session_id, started_at) values (?, ?, ?, ?, null, ?)')
-      .run(createHash('sha256').update(`tecsalud-batch:${held}`).digest('hex').slice(0, 32), held, process.pid, os.hostname(), new Date().toISOString());
+      .prepare(
+        'insert into run_locks (lock_key, source_dir, pid, host, session_id, started_at) values (?, ?, ?, ?, null, ?)',
+      )
+      .run(
+        createHash('sha256').update(`tecsalud-batch:${held}`).digest('hex').slice(0, 32),
+        held,
+        process.pid,
+        os.hostname(),
+        new Date().toISOString(),
+      );
     handle.close();
   });
   afterAll(() => fs.rmSync(cwd, { recursive: true, force: true }));
@@ -82,11 +90,27 @@ describe('refusals in Spanish under --lang es or a Spanish locale (the real CLI)
       [
         ['ingest', 'held', '--db', 'registry.db', '--non-interactive', '--lang', 'es'],
         75,
-        new RegExp(`^error: otra ejecución ya está procesando .*held en esta base de datos \\(pid ${process.pid} en `, 'm'),
+        new RegExp(
+          `^error: otra ejecución ya está procesando .*held en esta base de datos \\(pid ${process.pid} en `,
+          'm',
+        ),
         /^sugerencia: espere a que termine; el bloqueo que deja una ejecución interrumpida se retoma automáticamente$/m,
       ],
       [
-        ['ingest', 'drop', '--chunk-size', '100', '--chunk-overlap', '200', '--review-threshold', '0.9', '--auto-threshold', '0.5', '--lang', 'es'],
+        [
+          'ingest',
+          'drop',
+          '--chunk-size',
+          '100',
+          '--chunk-overlap',
+          '200',
+          '--review-threshold',
+          '0.9',
+          '--auto-threshold',
+          '0.5',
+          '--lang',
+          'es',
+        ],
         64,
         /^error: --chunk-overlap debe ser menor que --chunk-size; --review-threshold no debe ser mayor que --auto-threshold$/m,
         /^(?!hint)/,
@@ -115,10 +139,12 @@ describe('refusals in Spanish under --lang es or a Spanish locale (the real CLI)
     ]);
     expect(patient.code).toBe(64);
     expect(patient.stderr).toBe(
-      "error: no hay ningún paciente con expediente '99999999'\nsugerencia: pruebe `tecsalud-batch patients search \"NOMBRE\"`\n",
+      'error: no hay ningún paciente con expediente \'99999999\'\nsugerencia: pruebe `tecsalud-batch patients search "NOMBRE"`\n',
     );
     expect(notSqlite.code).toBe(64);
-    expect(notSqlite.stderr).toMatch(/^error: '.*bad\.json' no es una base de datos SQLite\nsugerencia: revise --db: indica un archivo de otro tipo\n$/);
+    expect(notSqlite.stderr).toMatch(
+      /^error: '.*bad\.json' no es una base de datos SQLite\nsugerencia: revise --db: indica un archivo de otro tipo\n$/,
+    );
   });
 
   it("puts commander's own refusals in Spanish too: an unknown option, a missing argument, too many", async () => {
@@ -133,11 +159,17 @@ describe('refusals in Spanish under --lang es or a Spanish locale (the real CLI)
       "error: opción desconocida '--concurency'\n(¿quiso decir --concurrency?)\n(ejecute con --help para ver el uso)\n",
     );
     expect(missing.code).toBe(64);
-    expect(missing.stderr).toBe("error: falta el argumento obligatorio 'dir'\n(ejecute con --help para ver el uso)\n");
+    expect(missing.stderr).toBe(
+      "error: falta el argumento obligatorio 'dir'\n(ejecute con --help para ver el uso)\n",
+    );
     expect(tooMany.code).toBe(64);
-    expect(tooMany.stderr).toMatch(/^error: demasiados argumentos para 'ingest': se esperaba 1 y se recibieron 2\n/);
+    expect(tooMany.stderr).toMatch(
+      /^error: demasiados argumentos para 'ingest': se esperaba 1 y se recibieron 2\n/,
+    );
     expect(english.code).toBe(64);
-    expect(english.stderr).toBe("error: unknown option '--concurency'\n(Did you mean --concurrency?)\n(run with --help for usage)\n");
+    expect(english.stderr).toBe(
+      "error: unknown option '--concurency'\n(Did you mean --concurrency?)\n(run with --help for usage)\n",
+    );
   });
 
   it('every command takes --lang, checked as ingest and review check it, and its refusals follow it', async () => {
@@ -151,11 +183,17 @@ describe('refusals in Spanish under --lang es or a Spanish locale (the real CLI)
     expect(patient.code).toBe(64);
     expect(patient.stderr).toMatch(/^error: no hay ningún paciente con expediente '99999999'\n/);
     expect(revoke.code).toBe(64);
-    expect(revoke.stderr).toBe("error: no hay ningún token llamado 'nadie'\nsugerencia: lístelos con `tecsalud-batch tokens list`\n");
+    expect(revoke.stderr).toBe(
+      "error: no hay ningún token llamado 'nadie'\nsugerencia: lístelos con `tecsalud-batch tokens list`\n",
+    );
     expect(serve.code).toBe(64);
-    expect(serve.stderr).toMatch(/^error: --no-auth solo se acepta al escuchar en una dirección de loopback, no en 0\.0\.0\.0\n/);
+    expect(serve.stderr).toMatch(
+      /^error: --no-auth solo se acepta al escuchar en una dirección de loopback, no en 0\.0\.0\.0\n/,
+    );
     expect(wrong.code).toBe(64);
-    expect(wrong.stderr).toBe("error: --lang must be 'es' or 'en', not 'fr'\nhint: write one of them, e.g. --lang es\n");
+    expect(wrong.stderr).toBe(
+      "error: --lang must be 'es' or 'en', not 'fr'\nhint: write one of them, e.g. --lang es\n",
+    );
     expect(english.code).toBe(64);
     expect(english.stderr).toMatch(/^error: 'zz' is not a document id\nhint: /);
   });
@@ -167,7 +205,18 @@ describe('refusals in Spanish under --lang es or a Spanish locale (the real CLI)
     const { port } = taken.address() as net.AddressInfo;
     try {
       const [down, busy] = await Promise.all([
-        run(['search', 'hemoglobina', '--vector-store', 'chroma', '--chroma-url', chroma, '--db', 'registry.db', '--lang', 'es']),
+        run([
+          'search',
+          'hemoglobina',
+          '--vector-store',
+          'chroma',
+          '--chroma-url',
+          chroma,
+          '--db',
+          'registry.db',
+          '--lang',
+          'es',
+        ]),
         run(['serve', '--port', String(port), '--db', 'registry.db', '--lang', 'es']),
       ]);
       expect(down.code).toBe(69);
@@ -176,7 +225,9 @@ describe('refusals in Spanish under --lang es or a Spanish locale (the real CLI)
           'sugerencia: compruebe que Chroma esté en marcha (chroma run --path CARPETA --port PUERTO) y --chroma-url / CHROMA_URL\n',
       );
       expect(busy.code).toBe(64);
-      expect(busy.stderr).toBe(`error: 127.0.0.1:${port} ya está en uso\nsugerencia: detenga lo que escucha ahí, o elija otro --port\n`);
+      expect(busy.stderr).toBe(
+        `error: 127.0.0.1:${port} ya está en uso\nsugerencia: detenga lo que escucha ahí, o elija otro --port\n`,
+      );
     } finally {
       taken.close();
     }
@@ -191,13 +242,17 @@ describe('refusals in Spanish under --lang es or a Spanish locale (the real CLI)
     const reopen = await run(['review', '--reopen', 'zzzz', '--json', '--db', 'registry.db', '--lang', 'es']);
     expect(reopen.code).toBe(64);
     expect(reopen.stderr).toMatch(/^error: 'zzzz' no es un id de archivo ni un hash de contenido\n/);
-    expect(JSON.parse(reopen.stdout)).toMatchObject({ error: { message: "'zzzz' is not a file id or content hash", exit_code: 64 } });
+    expect(JSON.parse(reopen.stdout)).toMatchObject({
+      error: { message: "'zzzz' is not a file id or content hash", exit_code: 64 },
+    });
     expect(english.code).toBe(64);
     expect(english.stderr).toBe(
       "error: the database '/nonexistent.db' does not exist\n" +
         'hint: check --db; a new registry is created by `tecsalud-batch patients import FILE.csv` (or by `tecsalud-batch ingest DIR`)\n',
     );
     expect(json.code).toBe(64);
-    expect(JSON.parse(json.stdout)).toMatchObject({ error: { message: "the database '/nonexistent.db' does not exist", exit_code: 64 } });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      error: { message: "the database '/nonexistent.db' does not exist", exit_code: 64 },
+    });
   });
 });

@@ -29,9 +29,14 @@ describe('an Excel registry export, imported in Spanish', () => {
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('a row with another number of fields says it was not imported and what to mend in the sheet', async () => {
-    const run = await runCli(['patients', 'import', 'export.csv', '--encoding', 'windows-1252', '--db', 'r.db', '--lang', 'es'], { cwd: dir });
+    const run = await runCli(
+      ['patients', 'import', 'export.csv', '--encoding', 'windows-1252', '--db', 'r.db', '--lang', 'es'],
+      { cwd: dir },
+    );
     expect(run.code, run.stderr).toBe(3);
-    expect(run.stdout).toMatch(/^Importadas 4 filas de export\.csv en [\d.]+ s: 2 insertadas, 0 actualizadas, 0 sin cambios, 0 repetidas, 2 rechazadas\.$/m);
+    expect(run.stdout).toMatch(
+      /^Importadas 4 filas de export\.csv en [\d.]+ s: 2 insertadas, 0 actualizadas, 0 sin cambios, 0 repetidas, 2 rechazadas\.$/m,
+    );
     expect(run.stdout).toContain(
       '  línea 4: tiene 7 campos; el encabezado tiene 6: esta fila no se importó — un nombre que contiene el separador ' +
         'debe ir entre comillas, y no debe haber nada escrito a la derecha de la última columna\n',
@@ -39,7 +44,9 @@ describe('an Excel registry export, imported in Spanish', () => {
     expect(run.stdout).toContain(
       '  línea 5: tiene 3 campos; el encabezado tiene 6: esta fila no se importó — cada fila necesita un campo por columna, aunque esté vacío\n',
     );
-    const show = await runCli(['patients', 'show', '3000016374', '--db', 'r.db', '--lang', 'es'], { cwd: dir });
+    const show = await runCli(['patients', 'show', '3000016374', '--db', 'r.db', '--lang', 'es'], {
+      cwd: dir,
+    });
     expect(show.stdout).toMatch(/^apellido paterno {5}RÍOS$/m);
   });
 });

@@ -51,21 +51,27 @@ describe('reviews still waiting when a folder is run again', { tags: ['slow'] },
     expect(third.stdout).toContain(`Settle the reviews with: tecsalud-batch review ${thirdShort}`);
     const listed = await runCli(['review', thirdShort!, '--db', db, '--json'], { cwd: dir });
     expect(listed.code, listed.stderr).toBe(2);
-    const pending = (JSON.parse(listed.stdout) as { pending: { filename: string; session_id: string }[] }).pending;
+    const pending = (JSON.parse(listed.stdout) as { pending: { filename: string; session_id: string }[] })
+      .pending;
     expect(pending.map((p) => p.filename).sort()).toEqual([...waiting].sort());
     // They are the first session's files: settling them there settles them for every re-run.
     expect(new Set(pending.map((p) => p.session_id))).toEqual(new Set([first.session_id]));
   }, 120_000);
 
-  it('are counted apart in each re-run\'s row, so that a sum over the sessions counts each review once', async () => {
+  it("are counted apart in each re-run's row, so that a sum over the sessions counts each review once", async () => {
     const listed = await runCli(['sessions', '--db', db, '--json'], { cwd: dir });
     expect(listed.code, listed.stderr).toBe(0);
-    const rows = JSON.parse(listed.stdout) as { session_id: string; review_required: number; already_waiting: number }[];
+    const rows = JSON.parse(listed.stdout) as {
+      session_id: string;
+      review_required: number;
+      already_waiting: number;
+    }[];
     expect(rows).toHaveLength(3);
     const [third, second, first] = rows;
     const reviews = first!.review_required;
     expect(reviews).toBeGreaterThan(0);
-    for (const rerun of [second!, third!]) expect(rerun).toMatchObject({ review_required: 0, already_waiting: reviews });
+    for (const rerun of [second!, third!])
+      expect(rerun).toMatchObject({ review_required: 0, already_waiting: reviews });
     expect(rows.reduce((sum, row) => sum + row.review_required, 0)).toBe(reviews);
     expect(first!.already_waiting).toBe(0);
 

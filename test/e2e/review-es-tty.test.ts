@@ -9,7 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_KEY_GUARD_MS } from '../../src/app/review-walk.js';
 import { BIN, runCli } from '../support/cli-binary.js';
 import { createTempDir } from '../support/databases.js';
-import { ID_CONFLICT_FILE, NAME_ONLY_FILE, REGISTRY_CSV, SAMPLE_DIR } from '../review/support/ingested-sample.js';
+import {
+  ID_CONFLICT_FILE,
+  NAME_ONLY_FILE,
+  REGISTRY_CSV,
+  SAMPLE_DIR,
+} from '../review/support/ingested-sample.js';
 import { canRun } from '../support/scans.js';
 
 const SOCKET = `tecsalud-review-es-${process.pid}`;
@@ -49,78 +54,98 @@ async function waitFor(text: string, pane = 'ingest'): Promise<string> {
 /** The review ignores keys for a moment after a case appears (nothing decided unseen). */
 const pastKeyGuard = () => new Promise((resolve) => setTimeout(resolve, DEFAULT_KEY_GUARD_MS + 50));
 
-describe.runIf(canRun('tmux', ['-V']) || process.env.CI)('the Spanish summary after a review', { tags: ['slow'] }, () => {
-  it('undo with nothing to undo, the help, then one rejected and one left waiting: the words a clerk reads', async () => {
-    const exitFile = path.join(root, 'exit');
-    const command = [
-      `cd ${JSON.stringify(root)}`,
-      // Ink renders only a final frame when CI is set (is-in-ci); the admin's terminal has no CI.
-      `env -u CI -u CONTINUOUS_INTEGRATION LANG=es_MX.UTF-8 node ${JSON.stringify(BIN)} ingest drop --db registry.db --user e2e`,
-      `echo $? > ${JSON.stringify(exitFile)}`,
-      'sleep 300',
-    ].join('; ');
-    tmux('new-session', '-d', '-s', 'ingest', '-x', '140', '-y', '30', command);
-    await waitFor('Revisión 1 de 2');
-    const first = await waitFor('Candidatos');
-    // Birth dates as Mexico writes them, as the document's own text does: the document's and the candidate's.
-    expect(first).toMatch(/n\.\s+04\/08\/1963/);
-    expect(first).toMatch(/n\.\s+11\/07\/1956/);
-    await pastKeyGuard();
-    // «Sesión» is the ingest session named in the header; the sitting is «esta revisión».
-    tmux('send-keys', '-t', 'ingest', '-l', 'u');
-    await waitFor('no hay nada que deshacer en esta revisión');
-    tmux('send-keys', '-t', 'ingest', '-l', '?');
-    const help = await waitFor('Teclas');
-    expect(help).toContain('u    deshacer la última decisión de esta revisión');
-    expect(help).toContain('1–9  asignar el documento a ese candidato (si es riesgoso, se confirma con y)');
-    tmux('send-keys', '-t', 'ingest', '-l', '?');
-    await waitFor('Candidatos');
-    await pastKeyGuard();
-    tmux('send-keys', '-t', 'ingest', '-l', 'r');
-    await waitFor('Revisión 2 de 2');
-    // At 100 columns the case line keeps its confidence and pages beside why the document is held.
-    tmux('resize-window', '-t', 'ingest', '-x', '100', '-y', '30');
-    const narrow = await waitFor('En revisión: el documento contradice la asignación por nombre de archivo');
-    expect(narrow).toMatch(/^En revisión: el documento contradice la asignación por nombre de archivo \(0\.\d\d\) · \d+ páginas?$/m);
-    tmux('resize-window', '-t', 'ingest', '-x', '140', '-y', '30');
-    await waitFor('Revisión 2 de 2');
-    await pastKeyGuard();
-    tmux('send-keys', '-t', 'ingest', '-l', 'q');
-    const deadline = Date.now() + 30_000;
-    while (!fs.existsSync(exitFile) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-    const screen = tmux('capture-pane', '-p', '-t', 'ingest');
-    expect(fs.readFileSync(exitFile, 'utf8').trim(), screen).toBe('2'); // a file still waits for review
-    expect(screen).toContain('3 archivos: 1 ingresado, 0 duplicados, 1 rechazado en revisión, 1 en espera de revisión, 0 fallidos');
-    expect(screen).toContain('pacientes: 0 creados · 1 archivo asignado a pacientes ya registrados');
-    expect(screen).toContain(
-      'Revisión: 2 de 2 archivos vistos · 0 asignados, 0 pacientes nuevos, 1 rechazado, 0 omitidos · 1 sigue en espera de revisión.',
-    );
-  }, 90_000);
+describe.runIf(canRun('tmux', ['-V']) || process.env.CI)(
+  'the Spanish summary after a review',
+  { tags: ['slow'] },
+  () => {
+    it('undo with nothing to undo, the help, then one rejected and one left waiting: the words a clerk reads', async () => {
+      const exitFile = path.join(root, 'exit');
+      const command = [
+        `cd ${JSON.stringify(root)}`,
+        // Ink renders only a final frame when CI is set (is-in-ci); the admin's terminal has no CI.
+        `env -u CI -u CONTINUOUS_INTEGRATION LANG=es_MX.UTF-8 node ${JSON.stringify(BIN)} ingest drop --db registry.db --user e2e`,
+        `echo $? > ${JSON.stringify(exitFile)}`,
+        'sleep 300',
+      ].join('; ');
+      tmux('new-session', '-d', '-s', 'ingest', '-x', '140', '-y', '30', command);
+      await waitFor('Revisión 1 de 2');
+      const first = await waitFor('Candidatos');
+      // Birth dates as Mexico writes them, as the document's own text does: the document's and the candidate's.
+      expect(first).toMatch(/n\.\s+04\/08\/1963/);
+      expect(first).toMatch(/n\.\s+11\/07\/1956/);
+      await pastKeyGuard();
+      // «Sesión» is the ingest session named in the header; the sitting is «esta revisión».
+      tmux('send-keys', '-t', 'ingest', '-l', 'u');
+      await waitFor('no hay nada que deshacer en esta revisión');
+      tmux('send-keys', '-t', 'ingest', '-l', '?');
+      const help = await waitFor('Teclas');
+      expect(help).toContain('u    deshacer la última decisión de esta revisión');
+      expect(help).toContain('1–9  asignar el documento a ese candidato (si es riesgoso, se confirma con y)');
+      tmux('send-keys', '-t', 'ingest', '-l', '?');
+      await waitFor('Candidatos');
+      await pastKeyGuard();
+      tmux('send-keys', '-t', 'ingest', '-l', 'r');
+      await waitFor('Revisión 2 de 2');
+      // At 100 columns the case line keeps its confidence and pages beside why the document is held.
+      tmux('resize-window', '-t', 'ingest', '-x', '100', '-y', '30');
+      const narrow = await waitFor(
+        'En revisión: el documento contradice la asignación por nombre de archivo',
+      );
+      expect(narrow).toMatch(
+        /^En revisión: el documento contradice la asignación por nombre de archivo \(0\.\d\d\) · \d+ páginas?$/m,
+      );
+      tmux('resize-window', '-t', 'ingest', '-x', '140', '-y', '30');
+      await waitFor('Revisión 2 de 2');
+      await pastKeyGuard();
+      tmux('send-keys', '-t', 'ingest', '-l', 'q');
+      const deadline = Date.now() + 30_000;
+      while (!fs.existsSync(exitFile) && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      const screen = tmux('capture-pane', '-p', '-t', 'ingest');
+      expect(fs.readFileSync(exitFile, 'utf8').trim(), screen).toBe('2'); // a file still waits for review
+      expect(screen).toContain(
+        '3 archivos: 1 ingresado, 0 duplicados, 1 rechazado en revisión, 1 en espera de revisión, 0 fallidos',
+      );
+      expect(screen).toContain('pacientes: 0 creados · 1 archivo asignado a pacientes ya registrados');
+      expect(screen).toContain(
+        'Revisión: 2 de 2 archivos vistos · 0 asignados, 0 pacientes nuevos, 1 rechazado, 0 omitidos · 1 sigue en espera de revisión.',
+      );
+    }, 90_000);
 
-  it('a document detached in the evening in Monterrey: its header names the day there, day first', async () => {
-    const ingested = await runCli(['ingest', 'drop', '--db', 'detached.db', '--non-interactive'], { cwd: root });
-    expect(ingested.code, ingested.stderr).toBe(2);
-    const handle = new Database(path.join(root, 'detached.db'));
-    const documentId = (handle.prepare("select id from medical_documents where expediente = '3000016374'").get() as { id: string }).id;
-    handle.close();
-    const detached = await runCli(['documents', 'detach', documentId.slice(0, 8), '--db', 'detached.db', '--user', 'jlopez'], { cwd: root });
-    expect(detached.code, detached.stderr).toBe(0);
-    // 19:21 of 4 December in Monterrey (UTC−6) is already the 5th in UTC.
-    const edit = new Database(path.join(root, 'detached.db'));
-    edit
-      .prepare(
-        "update batch_files set matching_details = json_set(matching_details, '$.detached.at', '2026-12-05T01:21:38.573Z') " +
-          "where relative_path like '3000016374_%'",
-      )
-      .run();
-    edit.close();
-    const command = [
-      `cd ${JSON.stringify(root)}`,
-      `env -u CI -u CONTINUOUS_INTEGRATION LANG=es_MX.UTF-8 TZ=America/Monterrey node ${JSON.stringify(BIN)} review --db detached.db --user e2e`,
-      'sleep 300',
-    ].join('; ');
-    tmux('new-session', '-d', '-s', 'detached', '-x', '140', '-y', '30', command);
-    const shown = await waitFor('Desasignado del exp', 'detached');
-    expect(shown).toContain('Desasignado del exp 3000016374 por jlopez el 04/12/2026');
-  }, 90_000);
-});
+    it('a document detached in the evening in Monterrey: its header names the day there, day first', async () => {
+      const ingested = await runCli(['ingest', 'drop', '--db', 'detached.db', '--non-interactive'], {
+        cwd: root,
+      });
+      expect(ingested.code, ingested.stderr).toBe(2);
+      const handle = new Database(path.join(root, 'detached.db'));
+      const documentId = (
+        handle.prepare("select id from medical_documents where expediente = '3000016374'").get() as {
+          id: string;
+        }
+      ).id;
+      handle.close();
+      const detached = await runCli(
+        ['documents', 'detach', documentId.slice(0, 8), '--db', 'detached.db', '--user', 'jlopez'],
+        { cwd: root },
+      );
+      expect(detached.code, detached.stderr).toBe(0);
+      // 19:21 of 4 December in Monterrey (UTC−6) is already the 5th in UTC.
+      const edit = new Database(path.join(root, 'detached.db'));
+      edit
+        .prepare(
+          "update batch_files set matching_details = json_set(matching_details, '$.detached.at', '2026-12-05T01:21:38.573Z') " +
+            "where relative_path like '3000016374_%'",
+        )
+        .run();
+      edit.close();
+      const command = [
+        `cd ${JSON.stringify(root)}`,
+        `env -u CI -u CONTINUOUS_INTEGRATION LANG=es_MX.UTF-8 TZ=America/Monterrey node ${JSON.stringify(BIN)} review --db detached.db --user e2e`,
+        'sleep 300',
+      ].join('; ');
+      tmux('new-session', '-d', '-s', 'detached', '-x', '140', '-y', '30', command);
+      const shown = await waitFor('Desasignado del exp', 'detached');
+      expect(shown).toContain('Desasignado del exp 3000016374 por jlopez el 04/12/2026');
+    }, 90_000);
+  },
+);

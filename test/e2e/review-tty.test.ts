@@ -151,13 +151,22 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
     expect((await runCli(['patients', 'import', extra, '--db', copy.url], { cwd })).code).toBe(0);
 
     const pane = 'fit';
-    const exitFile = launch(pane, { x: 80, y: 24 }, cwd, `review --user e2e-reviewer --lang en --db ${JSON.stringify(copy.url)}`);
+    const exitFile = launch(
+      pane,
+      { x: 80, y: 24 },
+      cwd,
+      `review --user e2e-reviewer --lang en --db ${JSON.stringify(copy.url)}`,
+    );
     // Typed before anything is on screen: must decide nothing.
     press(pane, '1ry');
     const first = await waitFor(pane, 'Review 1 of 2', /\? help/);
     let database = await copy.open();
     try {
-      const decided = await database.db.selectFrom('auditLog').select('action').where('actor', '=', 'e2e-reviewer').execute();
+      const decided = await database.db
+        .selectFrom('auditLog')
+        .select('action')
+        .where('actor', '=', 'e2e-reviewer')
+        .execute();
       expect(decided).toEqual([]);
     } finally {
       await database.close();
@@ -189,7 +198,11 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
         const owner = shown.split('\n').find((l) => /^ \d 3000576011/.test(l))!;
         press(pane, owner.trim()[0]!); // the expediente's owner, clearly another person
         // Longer than 80×24: the arrows read on (they do not cancel it).
-        const confirm = await waitFor(pane, /y attach · (↑↓ read on · )?any other key cancels/, 'ACOSTA MORALES, JORGE');
+        const confirm = await waitFor(
+          pane,
+          /y attach · (↑↓ read on · )?any other key cancels/,
+          'ACOSTA MORALES, JORGE',
+        );
         keep('confirm-80x24', confirm);
         await pastKeyGuard();
         expect(confirm).toContain('clearly another person');
@@ -223,7 +236,9 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
         .selectAll()
         .where('filename', 'in', [ID_CONFLICT_FILE, NAME_ONLY_FILE])
         .execute();
-      expect(files.find((f) => f.filename === ID_CONFLICT_FILE)).toMatchObject({ matchingStatus: 'rejected' });
+      expect(files.find((f) => f.filename === ID_CONFLICT_FILE)).toMatchObject({
+        matchingStatus: 'rejected',
+      });
       expect(files.find((f) => f.filename === NAME_ONLY_FILE)).toMatchObject({ matchingStatus: 'matched' });
       const audit = await database.db
         .selectFrom('auditLog')
@@ -249,12 +264,17 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
     const pending = await runCli(['review', '--json', '--db', copy.url], { cwd });
     expect(JSON.parse(pending.stdout).pending).toEqual([]);
     // … until `review --reopen` lifts the rejection.
-    const reopened = await runCli(['review', '--reopen', sha(path.join(drop, ID_CONFLICT_FILE)).slice(0, 12), '--db', copy.url], {
-      cwd,
-    });
+    const reopened = await runCli(
+      ['review', '--reopen', sha(path.join(drop, ID_CONFLICT_FILE)).slice(0, 12), '--db', copy.url],
+      {
+        cwd,
+      },
+    );
     expect(reopened.code, reopened.stderr).toBe(0);
     const again = await runCli(['review', '--json', '--db', copy.url], { cwd });
-    expect(JSON.parse(again.stdout).pending.map((p: { filename: string }) => p.filename)).toEqual([ID_CONFLICT_FILE]);
+    expect(JSON.parse(again.stdout).pending.map((p: { filename: string }) => p.filename)).toEqual([
+      ID_CONFLICT_FILE,
+    ]);
     fs.rmSync(drop, { recursive: true, force: true });
   }, 400_000);
 
@@ -262,7 +282,13 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
     const copy = copyDatabase(sample.templateDb);
     copies.push(copy);
     const pane = 'resize';
-    launch(pane, { x: 100, y: 30 }, path.dirname(copy.url), `review --user e2e --db ${JSON.stringify(copy.url)}`, 'LANG=es_MX.UTF-8');
+    launch(
+      pane,
+      { x: 100, y: 30 },
+      path.dirname(copy.url),
+      `review --user e2e --db ${JSON.stringify(copy.url)}`,
+      'LANG=es_MX.UTF-8',
+    );
     await waitFor(pane, 'Revisión 1 de 2', '? ayuda');
     await pastKeyGuard();
     for (const [x, y] of [
@@ -296,9 +322,15 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
     ] as const) {
       if (x !== 60) tmux('resize-window', '-t', pane, '-x', String(x), '-y', String(y));
       // At 120 the list's reason column (the header also says why it was held, so not that alone).
-      const list = await waitFor(pane, 'Casos pendientes (2)', ...(x === 120 ? [/FRANCISCO JAVIER {2}el documento contradice/] : []));
+      const list = await waitFor(
+        pane,
+        'Casos pendientes (2)',
+        ...(x === 120 ? [/FRANCISCO JAVIER {2}el documento contradice/] : []),
+      );
       keep(`list-${x}-es`, list);
-      const [bonilla, martinez] = ['3000576011', '3000312954'].map((expediente) => rows(list).find((row) => row.includes(`  ${expediente}  `))!);
+      const [bonilla, martinez] = ['3000576011', '3000312954'].map((expediente) =>
+        rows(list).find((row) => row.includes(`  ${expediente}  `))!,
+      );
       expect(bonilla).toMatch(/^.\s+\d {2}pendiente +3000576011 {2}LAB {3}BONILLA SEP/);
       expect(martinez).toMatch(/^.\s+\d {2}pendiente +3000312954 {2}EMER {2}MARTÍNEZ MEJ/);
       expect(martinez!.indexOf('MARTÍNEZ')).toBe(bonilla!.indexOf('BONILLA'));
@@ -312,100 +344,134 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
     expect(history(pane)).not.toContain('Revisión 1 de 2');
   }, 300_000);
 
-  it.each(['Ctrl-C', 'SIGTERM', 'hang-up'] as const)('%s while a decision is being written waits for it: the attach is whole, then the terminal is back', async (way) => {
-    const root = createTempDir('tecsalud-review-ctrl-c-');
-    const embeddings = await startFakeOpenAiServer({ dimension: 16, apiKey: 'sk-test-ctrl-c' });
-    let release = () => {};
-    try {
-      const db = path.join(root, 'registry.db');
-      fs.writeFileSync(
-        path.join(root, 'tecsalud-batch.config.json'),
-        JSON.stringify({ embedder: 'openai', embedding: { model: 'text-embedding-3-small', dimensions: 16 } }),
-      );
-      const env = { OPENAI_API_KEY: 'sk-test-ctrl-c', OPENAI_BASE_URL: `${embeddings.url}/v1`, TECSALUD_DB: db };
-      expect((await runCli(['patients', 'import', REGISTRY_CSV], { cwd: root, env })).code).toBe(0);
-      const ingested = await runCli(['ingest', SAMPLE_DIR, '--non-interactive', '--json'], { cwd: root, env });
-      expect(ingested.code, ingested.stderr).toBe(3);
-      // The review's attach embeds again: held there until the test lets it go.
-      const held = new Promise<void>((resolve) => (release = resolve));
-      embeddings.inject(...Array.from({ length: 20 }, () => ({ kind: 'held' as const, until: held })));
-      const requestsBefore = embeddings.requests.length;
-
-      const pane = { 'Ctrl-C': 'ctrlc', SIGTERM: 'sigterm', 'hang-up': 'hangup' }[way];
-      const exitFile = launch(
-        pane,
-        { x: 100, y: 30 },
-        root,
-        'review --user e2e-ctrl-c --lang en',
-        Object.entries(env).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' '),
-        // The terminal closes under the review (an ssh connection dropped): its shell goes with it, so
-        // something that outlives the terminal must record how the review ended.
-        way === 'hang-up',
-      );
-      let shown = await waitFor(pane, /Review 1 of 2/, /attach · n new/);
-      await pastKeyGuard();
-      if (shown.includes('ID CONFLICT')) {
-        press(pane, 's');
-        shown = await waitFor(pane, /Review 2 of 2/, NAME_ONLY_FILE.slice(0, 20));
-        await pastKeyGuard();
-      }
-      press(pane, '1'); // the document's birth date differs from the registry's: confirm
-      await waitFor(pane, 'y attach · any other key cancels');
-      await pastKeyGuard();
-      press(pane, 'y');
-      while (embeddings.requests.length === requestsBefore) await new Promise((resolve) => setTimeout(resolve, 50));
-      if (way === 'hang-up') {
-        tmux('kill-session', '-t', pane);
-        // The decision is still being written: the review has not ended.
-        await new Promise((resolve) => setTimeout(resolve, 500));
-        expect(fs.existsSync(exitFile), 'the review ended before its decision was written').toBe(false);
-        release();
-        const deadline = Date.now() + 60_000;
-        while (!fs.existsSync(exitFile) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-        // No terminal to write to any more is no crash: the review ends as after Ctrl-C (the other file waits).
-        expect(fs.readFileSync(exitFile, 'utf8').trim()).toBe('2');
-      } else if (way === 'Ctrl-C') tmux('send-keys', '-t', pane, 'C-c');
-      else {
-        // kill, or the machine shutting down: the review's node process, a child of the pane's shell.
-        const shell = tmux('display-message', '-p', '-t', pane, '#{pane_pid}').trim();
-        const node = execFileSync('pgrep', ['-P', shell, 'node'], { encoding: 'utf8' }).trim();
-        process.kill(Number(node), 'SIGTERM');
-      }
-      if (way !== 'hang-up') {
-        const waiting = await waitFor(pane, 'Stopping: finishing the decision being written, then closing');
-        keep(`${pane}-while-writing-100x30`, waiting);
-        // Still waiting for the write: the process has not gone and the decision is not half there.
-        await new Promise((resolve) => setTimeout(resolve, 500));
-        expect(screen(pane)).not.toContain(`${pane.toUpperCase()}-EXITED`);
-        release();
-        await waitFor(pane, `${pane.toUpperCase()}-EXITED`);
-        expect(fs.readFileSync(exitFile, 'utf8').trim()).toBe('2'); // the other file still waits
-        const after = history(pane);
-        expect(after).toContain('1 attached');
-        expect(after).not.toMatch(/Review \d of 2/);
-      }
-
-      const { openDatabase } = await import('../../src/db/open-database.js');
-      const { resolveDatabaseTarget } = await import('../../src/db/database-url.js');
-      const database = await openDatabase(resolveDatabaseTarget(db, { cwd: root }));
+  it.each(['Ctrl-C', 'SIGTERM', 'hang-up'] as const)(
+    '%s while a decision is being written waits for it: the attach is whole, then the terminal is back',
+    async (way) => {
+      const root = createTempDir('tecsalud-review-ctrl-c-');
+      const embeddings = await startFakeOpenAiServer({ dimension: 16, apiKey: 'sk-test-ctrl-c' });
+      let release = () => {};
       try {
-        const file = await database.db.selectFrom('batchFiles').selectAll().where('filename', '=', NAME_ONLY_FILE).executeTakeFirstOrThrow();
-        expect(file).toMatchObject({ matchingStatus: 'matched', processingStatus: 'completed' });
-        const document = await database.db.selectFrom('medicalDocuments').selectAll().where('batchFileId', '=', file.id).executeTakeFirst();
-        expect(document?.vectorized).toBe(1);
-        const session = await database.db.selectFrom('batchUploads').selectAll().where('id', '=', file.batchId).executeTakeFirstOrThrow();
-        expect(session.reviewRequired).toBe(1);
-        const audit = await database.db.selectFrom('auditLog').select('action').where('actor', '=', 'e2e-ctrl-c').execute();
-        expect(audit.map((a) => a.action)).toContain('review_attached');
+        const db = path.join(root, 'registry.db');
+        fs.writeFileSync(
+          path.join(root, 'tecsalud-batch.config.json'),
+          JSON.stringify({
+            embedder: 'openai',
+            embedding: { model: 'text-embedding-3-small', dimensions: 16 },
+          }),
+        );
+        const env = {
+          OPENAI_API_KEY: 'sk-test-ctrl-c',
+          OPENAI_BASE_URL: `${embeddings.url}/v1`,
+          TECSALUD_DB: db,
+        };
+        expect((await runCli(['patients', 'import', REGISTRY_CSV], { cwd: root, env })).code).toBe(0);
+        const ingested = await runCli(['ingest', SAMPLE_DIR, '--non-interactive', '--json'], {
+          cwd: root,
+          env,
+        });
+        expect(ingested.code, ingested.stderr).toBe(3);
+        // The review's attach embeds again: held there until the test lets it go.
+        const held = new Promise<void>((resolve) => (release = resolve));
+        embeddings.inject(...Array.from({ length: 20 }, () => ({ kind: 'held' as const, until: held })));
+        const requestsBefore = embeddings.requests.length;
+
+        const pane = { 'Ctrl-C': 'ctrlc', SIGTERM: 'sigterm', 'hang-up': 'hangup' }[way];
+        const exitFile = launch(
+          pane,
+          { x: 100, y: 30 },
+          root,
+          'review --user e2e-ctrl-c --lang en',
+          Object.entries(env)
+            .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+            .join(' '),
+          // The terminal closes under the review (an ssh connection dropped): its shell goes with it, so
+          // something that outlives the terminal must record how the review ended.
+          way === 'hang-up',
+        );
+        let shown = await waitFor(pane, /Review 1 of 2/, /attach · n new/);
+        await pastKeyGuard();
+        if (shown.includes('ID CONFLICT')) {
+          press(pane, 's');
+          shown = await waitFor(pane, /Review 2 of 2/, NAME_ONLY_FILE.slice(0, 20));
+          await pastKeyGuard();
+        }
+        press(pane, '1'); // the document's birth date differs from the registry's: confirm
+        await waitFor(pane, 'y attach · any other key cancels');
+        await pastKeyGuard();
+        press(pane, 'y');
+        while (embeddings.requests.length === requestsBefore)
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        if (way === 'hang-up') {
+          tmux('kill-session', '-t', pane);
+          // The decision is still being written: the review has not ended.
+          await new Promise((resolve) => setTimeout(resolve, 500));
+          expect(fs.existsSync(exitFile), 'the review ended before its decision was written').toBe(false);
+          release();
+          const deadline = Date.now() + 60_000;
+          while (!fs.existsSync(exitFile) && Date.now() < deadline)
+            await new Promise((resolve) => setTimeout(resolve, 100));
+          // No terminal to write to any more is no crash: the review ends as after Ctrl-C (the other file waits).
+          expect(fs.readFileSync(exitFile, 'utf8').trim()).toBe('2');
+        } else if (way === 'Ctrl-C') tmux('send-keys', '-t', pane, 'C-c');
+        else {
+          // kill, or the machine shutting down: the review's node process, a child of the pane's shell.
+          const shell = tmux('display-message', '-p', '-t', pane, '#{pane_pid}').trim();
+          const node = execFileSync('pgrep', ['-P', shell, 'node'], { encoding: 'utf8' }).trim();
+          process.kill(Number(node), 'SIGTERM');
+        }
+        if (way !== 'hang-up') {
+          const waiting = await waitFor(pane, 'Stopping: finishing the decision being written, then closing');
+          keep(`${pane}-while-writing-100x30`, waiting);
+          // Still waiting for the write: the process has not gone and the decision is not half there.
+          await new Promise((resolve) => setTimeout(resolve, 500));
+          expect(screen(pane)).not.toContain(`${pane.toUpperCase()}-EXITED`);
+          release();
+          await waitFor(pane, `${pane.toUpperCase()}-EXITED`);
+          expect(fs.readFileSync(exitFile, 'utf8').trim()).toBe('2'); // the other file still waits
+          const after = history(pane);
+          expect(after).toContain('1 attached');
+          expect(after).not.toMatch(/Review \d of 2/);
+        }
+
+        const { openDatabase } = await import('../../src/db/open-database.js');
+        const { resolveDatabaseTarget } = await import('../../src/db/database-url.js');
+        const database = await openDatabase(resolveDatabaseTarget(db, { cwd: root }));
+        try {
+          const file = await database.db
+            .selectFrom('batchFiles')
+            .selectAll()
+            .where('filename', '=', NAME_ONLY_FILE)
+            .executeTakeFirstOrThrow();
+          expect(file).toMatchObject({ matchingStatus: 'matched', processingStatus: 'completed' });
+          const document = await database.db
+            .selectFrom('medicalDocuments')
+            .selectAll()
+            .where('batchFileId', '=', file.id)
+            .executeTakeFirst();
+          expect(document?.vectorized).toBe(1);
+          const session = await database.db
+            .selectFrom('batchUploads')
+            .selectAll()
+            .where('id', '=', file.batchId)
+            .executeTakeFirstOrThrow();
+          expect(session.reviewRequired).toBe(1);
+          const audit = await database.db
+            .selectFrom('auditLog')
+            .select('action')
+            .where('actor', '=', 'e2e-ctrl-c')
+            .execute();
+          expect(audit.map((a) => a.action)).toContain('review_attached');
+        } finally {
+          await database.close();
+        }
       } finally {
-        await database.close();
+        release();
+        await embeddings.close();
+        fs.rmSync(root, { recursive: true, force: true });
       }
-    } finally {
-      release();
-      await embeddings.close();
-      fs.rmSync(root, { recursive: true, force: true });
-    }
-  }, 300_000);
+    },
+    300_000,
+  );
 
   // Nothing keeps the process alive while a case is merely on screen: the terminal gone, Node used to leave at
   // once with 0, the sitting never closed, and a script or the admin's shell history read "all settled".
@@ -435,7 +501,8 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
         await waitFor(pane, /Review 1 of 2/, /attach · n new/);
         tmux('kill-session', '-t', pane);
         const deadline = Date.now() + 60_000;
-        while (!fs.existsSync(exitFile) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+        while (!fs.existsSync(exitFile) && Date.now() < deadline)
+          await new Promise((resolve) => setTimeout(resolve, 100));
         // 2: reviews wait; the sample's three broken files make an ingest's 3, as its summary says.
         expect(fs.readFileSync(exitFile, 'utf8').trim()).toBe(command === 'review' ? '2' : '3');
         expect(fs.readFileSync(stderr, 'utf8')).toMatch(
@@ -458,12 +525,19 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
       const db = path.join(root, 'registry.db');
       fs.writeFileSync(
         path.join(root, 'tecsalud-batch.config.json'),
-        JSON.stringify({ embedder: 'openai', embedding: { model: 'text-embedding-3-small', dimensions: 16 } }),
+        JSON.stringify({
+          embedder: 'openai',
+          embedding: { model: 'text-embedding-3-small', dimensions: 16 },
+        }),
       );
       const env = { OPENAI_API_KEY: 'sk-test-two', OPENAI_BASE_URL: `${embeddings.url}/v1`, TECSALUD_DB: db };
-      const envText = Object.entries(env).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ');
+      const envText = Object.entries(env)
+        .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+        .join(' ');
       expect((await runCli(['patients', 'import', REGISTRY_CSV], { cwd: root, env })).code).toBe(0);
-      expect((await runCli(['ingest', SAMPLE_DIR, '--non-interactive', '--json'], { cwd: root, env })).code).toBe(3);
+      expect(
+        (await runCli(['ingest', SAMPLE_DIR, '--non-interactive', '--json'], { cwd: root, env })).code,
+      ).toBe(3);
       const held = new Promise<void>((resolve) => (release = resolve));
       embeddings.inject(...Array.from({ length: 20 }, () => ({ kind: 'held' as const, until: held })));
       const requestsBefore = embeddings.requests.length;
@@ -486,17 +560,25 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
       await waitFor('sita', 'y attach · any other key cancels');
       await pastKeyGuard();
       press('sita', 'y');
-      while (embeddings.requests.length === requestsBefore) await new Promise((resolve) => setTimeout(resolve, 50));
+      while (embeddings.requests.length === requestsBefore)
+        await new Promise((resolve) => setTimeout(resolve, 50));
       // A is writing its attach (its embeddings held): B's reject of the same file is refused, saying why.
       press('sitb', 'r');
-      keep('two-sittings-being-decided', await waitFor('sitb', '✗ admin-a is deciding this file in another review sitting; nothing changed'));
+      keep(
+        'two-sittings-being-decided',
+        await waitFor('sitb', '✗ admin-a is deciding this file in another review sitting; nothing changed'),
+      );
       // Shown again (away and back), the file says so before any key.
       await pastKeyGuard();
       tmux('send-keys', '-t', 'sitb', 'Right');
       await waitFor('sitb', /Review 2 of 2|Walked/);
       await pastKeyGuard();
       tmux('send-keys', '-t', 'sitb', 'Left');
-      await waitFor('sitb', '⚠ admin-a is deciding this file in another review sitting: skip it (s)', NAME_ONLY_FILE.slice(0, 20));
+      await waitFor(
+        'sitb',
+        '⚠ admin-a is deciding this file in another review sitting: skip it (s)',
+        NAME_ONLY_FILE.slice(0, 20),
+      );
       await pastKeyGuard();
       release();
       await waitFor('sita', /✓ attached to \d+ MARTÍNEZ MEJÍA/);
@@ -513,11 +595,23 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
       const { resolveDatabaseTarget } = await import('../../src/db/database-url.js');
       const database = await openDatabase(resolveDatabaseTarget(db, { cwd: root }));
       try {
-        const file = await database.db.selectFrom('batchFiles').selectAll().where('filename', '=', NAME_ONLY_FILE).executeTakeFirstOrThrow();
-        expect(file).toMatchObject({ matchingStatus: 'matched', processingStatus: 'completed', outcome: 'ingested' });
+        const file = await database.db
+          .selectFrom('batchFiles')
+          .selectAll()
+          .where('filename', '=', NAME_ONLY_FILE)
+          .executeTakeFirstOrThrow();
+        expect(file).toMatchObject({
+          matchingStatus: 'matched',
+          processingStatus: 'completed',
+          outcome: 'ingested',
+        });
         // The claim went with the decision: matching_details are as before the sittings.
         expect(file.matchingDetails).not.toContain('deciding');
-        const session = await database.db.selectFrom('batchUploads').selectAll().where('id', '=', file.batchId).executeTakeFirstOrThrow();
+        const session = await database.db
+          .selectFrom('batchUploads')
+          .selectAll()
+          .where('id', '=', file.batchId)
+          .executeTakeFirstOrThrow();
         expect(session.reviewRequired).toBe(1);
         const decided = await database.db
           .selectFrom('auditLog')
@@ -536,44 +630,72 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
     }
   }, 300_000);
 
-  it('a document taken back over a copy, and one detached by hand: labelled, with why, and the copy\'s patient a candidate', async () => {
+  it("a document taken back over a copy, and one detached by hand: labelled, with why, and the copy's patient a candidate", async () => {
     const root = createTempDir('tecsalud-review-back-');
     try {
       const drop = path.join(root, 'drop');
       fs.mkdirSync(drop);
       // One lab report saved under two patients' names (its text names nobody), and another for a third.
-      const lab = await makeTextPdf(['RESULTADOS DE LABORATORIO\n\nHemoglobina 13.8 g/dL, hematocrito 41 %.'], {
-        title: 'LAB',
-        date: '2026-11-02',
-      });
+      const lab = await makeTextPdf(
+        ['RESULTADOS DE LABORATORIO\n\nHemoglobina 13.8 g/dL, hematocrito 41 %.'],
+        {
+          title: 'LAB',
+          date: '2026-11-02',
+        },
+      );
       fs.writeFileSync(path.join(drop, '3000768077_HUERTA SOTO, GABRIELA_6380098785_LAB.pdf'), lab);
       fs.writeFileSync(path.join(drop, '3000147773_BONILLA SEPÚLVEDA, ADRIANA_6380098785_LAB.pdf'), lab);
-      const other = await makeTextPdf(['NOTA DE CONSULTA\n\nPaciente estable, sin cambios en el tratamiento.'], {
-        title: 'CONS',
-        date: '2026-11-03',
-      });
+      const other = await makeTextPdf(
+        ['NOTA DE CONSULTA\n\nPaciente estable, sin cambios en el tratamiento.'],
+        {
+          title: 'CONS',
+          date: '2026-11-03',
+        },
+      );
       fs.writeFileSync(path.join(drop, '3000576011_ACOSTA MORALES, JORGE_CONS.pdf'), other);
       const env = { TECSALUD_DB: path.join(root, 'registry.db') };
       expect((await runCli(['patients', 'import', REGISTRY_CSV], { cwd: root, env })).code).toBe(0);
-      const ingested = await runCli(['ingest', 'drop', '--json', '--non-interactive', '--concurrency', '1', '--user', 'night-run'], {
-        cwd: root,
-        env,
-      });
-      const files = (JSON.parse(ingested.stdout) as { files: { path: string; outcome: string; document_id?: string | null }[] }).files;
+      const ingested = await runCli(
+        ['ingest', 'drop', '--json', '--non-interactive', '--concurrency', '1', '--user', 'night-run'],
+        {
+          cwd: root,
+          env,
+        },
+      );
+      const files = (
+        JSON.parse(ingested.stdout) as {
+          files: { path: string; outcome: string; document_id?: string | null }[];
+        }
+      ).files;
       const takenBack = files.find((f) => f.outcome === 'review_required')!;
       expect(takenBack, ingested.stdout).toBeDefined();
       const copyExpediente = files.find((f) => f.outcome === 'duplicate_other_patient')!.path.slice(0, 10);
       const fromExpediente = path.basename(takenBack.path).slice(0, 10);
       const shown = await runCli(['patients', 'show', '3000576011', '--json'], { cwd: root, env });
-      const documentId = (JSON.parse(shown.stdout) as { documents: { document_id: string }[] }).documents[0]!.document_id;
+      const documentId = (JSON.parse(shown.stdout) as { documents: { document_id: string }[] }).documents[0]!
+        .document_id;
       const detached = await runCli(
-        ['documents', 'detach', documentId.slice(0, 8), '--user', 'jlopez', '--reason', 'the note is of another patient'],
+        [
+          'documents',
+          'detach',
+          documentId.slice(0, 8),
+          '--user',
+          'jlopez',
+          '--reason',
+          'the note is of another patient',
+        ],
         { cwd: root, env },
       );
       expect(detached.code, detached.stderr).toBe(0);
 
       const pane = 'back';
-      launch(pane, { x: 100, y: 30 }, root, 'review --user e2e --lang en', `TECSALUD_DB=${JSON.stringify(env.TECSALUD_DB)}`);
+      launch(
+        pane,
+        { x: 100, y: 30 },
+        root,
+        'review --user e2e --lang en',
+        `TECSALUD_DB=${JSON.stringify(env.TECSALUD_DB)}`,
+      );
       const seen = new Set<string>();
       for (let i = 0; i < 2; i++) {
         const screenText = await waitFor(pane, `Review ${i + 1} of 2`, 'Candidates (');
@@ -582,7 +704,9 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
           seen.add('taken_back');
           keep('taken-back-100x30', screenText);
           expect(screenText).toMatch(
-            new RegExp(`TAKEN BACK from exp ${fromExpediente} by night-run on \\d{4}-\\d{2}-\\d{2}: a copy names exp ${copyExpediente}`),
+            new RegExp(
+              `TAKEN BACK from exp ${fromExpediente} by night-run on \\d{4}-\\d{2}-\\d{2}: a copy names exp ${copyExpediente}`,
+            ),
           );
           expect(screenText).toContain('Why it is back in review:');
           expect(screenText).toContain('has identical content but names expediente');
@@ -610,7 +734,13 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
     const copy = copyDatabase(sample.templateDb);
     copies.push(copy);
     const pane = 'refusal';
-    launch(pane, { x: 60, y: 20 }, path.dirname(copy.url), `review --user e2e --db ${JSON.stringify(copy.url)}`, 'LANG=es_MX.UTF-8');
+    launch(
+      pane,
+      { x: 60, y: 20 },
+      path.dirname(copy.url),
+      `review --user e2e --db ${JSON.stringify(copy.url)}`,
+      'LANG=es_MX.UTF-8',
+    );
     let shown = await waitFor(pane, /Revisión 1 de 2/, 'Candidatos (');
     await pastKeyGuard();
     if (!shown.includes(ID_CONFLICT_FILE.slice(0, 20))) {
@@ -653,7 +783,12 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
     const copy = copyDatabase(sample.templateDb);
     copies.push(copy);
     const pane = 'locked';
-    const exitFile = launch(pane, { x: 60, y: 20 }, path.dirname(copy.url), `review --user e2e --lang es --db ${JSON.stringify(copy.url)}`);
+    const exitFile = launch(
+      pane,
+      { x: 60, y: 20 },
+      path.dirname(copy.url),
+      `review --user e2e --lang es --db ${JSON.stringify(copy.url)}`,
+    );
     await waitFor(pane, /Revisión 1 de 2/, 'Candidatos (');
     await pastKeyGuard();
     // An sqlite3 shell left in `begin exclusive`: SQLite's busy timeout (15 s) runs out on the decision's write.
@@ -673,7 +808,11 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
     expect(lines[0]).toMatch(/^Revisión 1 de 2/);
     const keysRow = lines.findIndex((line) => /\? ayuda/.test(line) && /r rechazar/.test(line));
     expect(keysRow).toBeGreaterThan(0);
-    const notice = lines.slice(keysRow + 1).map((line) => line.trim()).filter(Boolean).join(' ');
+    const notice = lines
+      .slice(keysRow + 1)
+      .map((line) => line.trim())
+      .filter(Boolean)
+      .join(' ');
     expect(notice).toBe(
       '✗ no se registró la decisión: otro programa tiene bloqueada la base de datos (una consola sqlite3 o un visor de ' +
         'bases de datos con una transacción abierta, un respaldo). Ciérrelo y vuelva a tomar la misma decisión.',
@@ -681,7 +820,9 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
     expect(shown).not.toMatch(/database is locked|falló/);
     let database = await copy.open();
     try {
-      expect(await database.db.selectFrom('auditLog').select('action').where('actor', '=', 'e2e').execute()).toEqual([]);
+      expect(
+        await database.db.selectFrom('auditLog').select('action').where('actor', '=', 'e2e').execute(),
+      ).toEqual([]);
     } finally {
       await database.close();
     }
@@ -694,9 +835,9 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
     expect(fs.readFileSync(exitFile, 'utf8').trim()).toBe('2');
     database = await copy.open();
     try {
-      expect(await database.db.selectFrom('auditLog').select('action').where('actor', '=', 'e2e').execute()).toEqual([
-        { action: 'review_rejected' },
-      ]);
+      expect(
+        await database.db.selectFrom('auditLog').select('action').where('actor', '=', 'e2e').execute(),
+      ).toEqual([{ action: 'review_rejected' }]);
     } finally {
       await database.close();
     }
@@ -706,7 +847,12 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
     const copy = copyDatabase(sample.templateDb);
     copies.push(copy);
     const pane = 'readon';
-    launch(pane, { x: 60, y: 20 }, path.dirname(copy.url), `review --user e2e --lang es --db ${JSON.stringify(copy.url)}`);
+    launch(
+      pane,
+      { x: 60, y: 20 },
+      path.dirname(copy.url),
+      `review --user e2e --lang es --db ${JSON.stringify(copy.url)}`,
+    );
     let shown = await waitFor(pane, /Revisión 1 de 2/, 'Candidatos (');
     await pastKeyGuard();
     if (!shown.includes(NAME_ONLY_FILE.slice(0, 20))) {
@@ -735,7 +881,12 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
     copies.push(copy);
     const cwd = path.dirname(copy.url);
     const pane = 'collection';
-    launch(pane, { x: 100, y: 30 }, cwd, `review --user e2e --lang en --collection reviewed --db ${JSON.stringify(copy.url)}`);
+    launch(
+      pane,
+      { x: 100, y: 30 },
+      cwd,
+      `review --user e2e --lang en --collection reviewed --db ${JSON.stringify(copy.url)}`,
+    );
     let shown = await waitFor(pane, /Review 1 of 2/, 'Candidates (');
     await pastKeyGuard();
     if (!shown.includes(ID_CONFLICT_FILE.slice(0, 20))) {
@@ -750,7 +901,10 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
     await pastKeyGuard();
     press(pane, 'q');
     await waitFor(pane, 'COLLECTION-EXITED');
-    const found = await runCli(['search', 'REPORTE DE LABORATORIO', '--collection', 'reviewed', '--json', '--db', copy.url], { cwd });
+    const found = await runCli(
+      ['search', 'REPORTE DE LABORATORIO', '--collection', 'reviewed', '--json', '--db', copy.url],
+      { cwd },
+    );
     expect(found.code, found.stderr).toBe(0);
     expect(found.stdout).toContain(ID_CONFLICT_FILE);
   }, 120_000);
@@ -759,7 +913,12 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
     const copy = copyDatabase(sample.templateDb);
     copies.push(copy);
     const pane = 'twice';
-    const exitFile = launch(pane, { x: 80, y: 24 }, path.dirname(copy.url), `review --user e2e --lang en --db ${JSON.stringify(copy.url)}`);
+    const exitFile = launch(
+      pane,
+      { x: 80, y: 24 },
+      path.dirname(copy.url),
+      `review --user e2e --lang en --db ${JSON.stringify(copy.url)}`,
+    );
     await waitFor(pane, 'Review 1 of 2', 'Candidates (');
     await pastKeyGuard();
     // One send-keys writes both at once, as a terminal does for keys pressed while the process was busy.
@@ -773,7 +932,12 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
     const copy = copyDatabase(sample.templateDb);
     copies.push(copy);
     const pane = 'double';
-    const exitFile = launch(pane, { x: 80, y: 24 }, path.dirname(copy.url), `review --user e2e --lang es --db ${JSON.stringify(copy.url)}`);
+    const exitFile = launch(
+      pane,
+      { x: 80, y: 24 },
+      path.dirname(copy.url),
+      `review --user e2e --lang es --db ${JSON.stringify(copy.url)}`,
+    );
     await waitFor(pane, 'Revisión 1 de 2', 'Candidatos (');
     await pastKeyGuard();
     // A pasted expediente is not a key: its '3' must not attach to candidate 3.
@@ -791,9 +955,9 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
     expect(fs.readFileSync(exitFile, 'utf8').trim()).toBe('2');
     const database = await copy.open();
     try {
-      expect(await database.db.selectFrom('auditLog').select('action').where('actor', '=', 'e2e').execute()).toEqual([
-        { action: 'review_rejected' },
-      ]);
+      expect(
+        await database.db.selectFrom('auditLog').select('action').where('actor', '=', 'e2e').execute(),
+      ).toEqual([{ action: 'review_rejected' }]);
     } finally {
       await database.close();
     }
@@ -803,7 +967,12 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
     const copy = copyDatabase(sample.templateDb);
     copies.push(copy);
     const pane = 'listkeys';
-    launch(pane, { x: 80, y: 24 }, path.dirname(copy.url), `review --user e2e --lang es --db ${JSON.stringify(copy.url)}`);
+    launch(
+      pane,
+      { x: 80, y: 24 },
+      path.dirname(copy.url),
+      `review --user e2e --lang es --db ${JSON.stringify(copy.url)}`,
+    );
     await waitFor(pane, 'Revisión 1 de 2', 'Candidatos (');
     await pastKeyGuard();
     press(pane, 'l');
@@ -821,9 +990,25 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
     copies.push(copy);
     const pane = 'shell';
     // A real shell: what the admin sees after the review, and what the shell then reads as a command.
-    tmux('new-session', '-d', '-s', pane, '-x', '100', '-y', '30', "env -u CI -u CONTINUOUS_INTEGRATION PS1='PROMPT$ ' bash --norc --noprofile");
+    tmux(
+      'new-session',
+      '-d',
+      '-s',
+      pane,
+      '-x',
+      '100',
+      '-y',
+      '30',
+      "env -u CI -u CONTINUOUS_INTEGRATION PS1='PROMPT$ ' bash --norc --noprofile",
+    );
     await waitFor(pane, 'PROMPT$');
-    tmux('send-keys', '-t', pane, `node ${JSON.stringify(BIN)} review --user e2e --lang en --db ${JSON.stringify(copy.url)}`, 'Enter');
+    tmux(
+      'send-keys',
+      '-t',
+      pane,
+      `node ${JSON.stringify(BIN)} review --user e2e --lang en --db ${JSON.stringify(copy.url)}`,
+      'Enter',
+    );
     // While it loads: once node runs (bash's line editor no longer holds the terminal), so that the
     // terminal's own echo is what would show them.
     while (tmux('display-message', '-p', '-t', pane, '#{pane_current_command}').trim() !== 'node') {
@@ -844,7 +1029,9 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
     expect(after).toContain('PROMPT$ echo SHELL-$((6*7))');
     const database = await copy.open();
     try {
-      expect(await database.db.selectFrom('auditLog').select('action').where('actor', '=', 'e2e').execute()).toEqual([]);
+      expect(
+        await database.db.selectFrom('auditLog').select('action').where('actor', '=', 'e2e').execute(),
+      ).toEqual([]);
     } finally {
       await database.close();
     }
@@ -857,16 +1044,26 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
     const db = path.join(dir, 'registry.db');
     expect((await runCli(['patients', 'import', REGISTRY_CSV, '--db', db], { cwd: dir })).code).toBe(0);
     const pane = 'ingest';
-    launch(pane, { x: 80, y: 24 }, dir, `ingest ${JSON.stringify(source)} --user e2e --db ${JSON.stringify(db)}`, 'LANG=es_MX.UTF-8');
+    launch(
+      pane,
+      { x: 80, y: 24 },
+      dir,
+      `ingest ${JSON.stringify(source)} --user e2e --db ${JSON.stringify(db)}`,
+      'LANG=es_MX.UTF-8',
+    );
     await waitFor(pane, /Ingresando|Ingesta/);
     press(pane, '1r1r');
     const review = await waitFor(pane, 'Revisión 1 de 2', '? ayuda');
     expect(review).not.toContain('1r1r');
-    const opened = await (await import('../../src/db/open-database.js')).openDatabase(
-      (await import('../../src/db/database-url.js')).resolveDatabaseTarget(db, { cwd: dir }),
-    );
+    const opened = await (
+      await import('../../src/db/open-database.js')
+    ).openDatabase((await import('../../src/db/database-url.js')).resolveDatabaseTarget(db, { cwd: dir }));
     try {
-      const decided = await opened.db.selectFrom('auditLog').select('action').where('action', 'like', 'review_%').execute();
+      const decided = await opened.db
+        .selectFrom('auditLog')
+        .select('action')
+        .where('action', 'like', 'review_%')
+        .execute();
       expect(decided).toEqual([]);
     } finally {
       await opened.close();
@@ -889,7 +1086,13 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
     const db = path.join(dir, 'registry.db');
     expect((await runCli(['patients', 'import', REGISTRY_CSV, '--db', db], { cwd: dir })).code).toBe(0);
     const pane = 'inglock';
-    const exitFile = launch(pane, { x: 80, y: 24 }, dir, `ingest ${JSON.stringify(source)} --user e2e --db ${JSON.stringify(db)}`, 'LANG=es_MX.UTF-8');
+    const exitFile = launch(
+      pane,
+      { x: 80, y: 24 },
+      dir,
+      `ingest ${JSON.stringify(source)} --user e2e --db ${JSON.stringify(db)}`,
+      'LANG=es_MX.UTF-8',
+    );
     await waitFor(pane, 'Revisión 1 de 2', '? ayuda');
     await pastKeyGuard();
     // An sqlite3 shell left in `begin exclusive` while the admin decides: SQLite's own wait (15 s) is
@@ -898,7 +1101,11 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
     other.exec('BEGIN EXCLUSIVE');
     try {
       press(pane, 'r');
-      const waiting = await waitForWithin(5_000, pane, /Esperando: otro programa está escribiendo en la base de\s+datos/);
+      const waiting = await waitForWithin(
+        5_000,
+        pane,
+        /Esperando: otro programa está escribiendo en la base de\s+datos/,
+      );
       keep('ingest-locked-80x24-es', waiting);
       tmux('send-keys', '-t', pane, 'C-c');
       // Well under the 15 s that SQLite's own wait held the screen (and Ctrl-C) before.
@@ -910,23 +1117,31 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
     // 3: the sample's three bad files failed (the reviews are still pending too).
     expect(fs.readFileSync(exitFile, 'utf8').trim()).toBe('3');
     expect(history(pane)).toMatch(/2\s+siguen\s+en\s+espera\s+de\s+revisión/);
-    const opened = await (await import('../../src/db/open-database.js')).openDatabase(
-      (await import('../../src/db/database-url.js')).resolveDatabaseTarget(db, { cwd: dir }),
-    );
+    const opened = await (
+      await import('../../src/db/open-database.js')
+    ).openDatabase((await import('../../src/db/database-url.js')).resolveDatabaseTarget(db, { cwd: dir }));
     try {
-      expect(await opened.db.selectFrom('auditLog').select('action').where('action', 'like', 'review_%').execute()).toEqual([]);
+      expect(
+        await opened.db.selectFrom('auditLog').select('action').where('action', 'like', 'review_%').execute(),
+      ).toEqual([]);
     } finally {
       await opened.close();
     }
     fs.rmSync(dir, { recursive: true, force: true });
   }, 300_000);
 
-  it('ingest --non-interactive on a terminal: every failure stays above the progress bar, in the screens\' language', async () => {
+  it("ingest --non-interactive on a terminal: every failure stays above the progress bar, in the screens' language", async () => {
     const dir = createTempDir('tecsalud-bar-tty-');
     const db = path.join(dir, 'registry.db');
     expect((await runCli(['patients', 'import', REGISTRY_CSV, '--db', db], { cwd: dir })).code).toBe(0);
     const pane = 'bar';
-    launch(pane, { x: 200, y: 30 }, dir, `ingest ${JSON.stringify(SAMPLE_DIR)} --non-interactive --db ${JSON.stringify(db)}`, 'LANG=es_MX.UTF-8');
+    launch(
+      pane,
+      { x: 200, y: 30 },
+      dir,
+      `ingest ${JSON.stringify(SAMPLE_DIR)} --non-interactive --db ${JSON.stringify(db)}`,
+      'LANG=es_MX.UTF-8',
+    );
     const after = await waitFor(pane, 'BAR-EXITED');
     keep('ingest-bar-es', after);
     // The sample's three bad files fail in its last moments: cli-progress printed only the lines logged

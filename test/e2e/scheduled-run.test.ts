@@ -15,7 +15,10 @@ import { REPO_ROOT, SAMPLE_DIR } from '../support/ingest-fixture.js';
  */
 
 const NOT_A_PDF = '3000899337_MARTÍNEZ MEJÍA, FRANCISCO JAVIER_7000000000_URG.pdf';
-const TWO = ['3000768077_HUERTA SOTO, GABRIELA_6380098785_LAB.pdf', '3000768077_HUERTA SOTO, GABRIELA_6600392373_PRESC.pdf'];
+const TWO = [
+  '3000768077_HUERTA SOTO, GABRIELA_6380098785_LAB.pdf',
+  '3000768077_HUERTA SOTO, GABRIELA_6600392373_PRESC.pdf',
+];
 
 /** What cron and a systemd unit leave of the environment: PATH, and nothing the tool could lean on. */
 const CRON_ENV: NodeJS.ProcessEnv = {
@@ -53,7 +56,15 @@ describe('a run under an account with no home folder and no passwd entry', { tag
       fs.chownSync(path.join(dir, entry), UNNAMED_UID, UNNAMED_UID);
     }
     const db = path.join(dir, 'registry.db');
-    const ingest = await runAsUnnamedAccount(['ingest', 'drop', '--db', db, '--non-interactive', '--log-file', path.join(dir, 'ingest.log')]);
+    const ingest = await runAsUnnamedAccount([
+      'ingest',
+      'drop',
+      '--db',
+      db,
+      '--non-interactive',
+      '--log-file',
+      path.join(dir, 'ingest.log'),
+    ]);
     expect(ingest.stderr).not.toMatch(/internal error|\n\s+at /);
     expect(ingest.code).toBe(ExitCode.Success);
     expect(ingest.stdout).toMatch(/2 files: 2 ingested/);
@@ -64,95 +75,124 @@ describe('a run under an account with no home folder and no passwd entry', { tag
     expect(status.stdout).toMatch(new RegExp(`^\\s*uploaded by\\s+uid ${UNNAMED_UID}$`, 'm'));
   });
 
-  it.runIf(isRoot)("still refuses a '~' path, with a hint that names no home folder it cannot know (English and Spanish)", async () => {
-    const english = await runAsUnnamedAccount(['status', '--db', '~/registry.db']);
-    expect(english.stderr).not.toMatch(/internal error|\n\s+at /);
-    expect(english.stderr).toMatch(/^error: --db '~\/registry\.db' starts with '~'/m);
-    expect(english.stderr).toMatch(/^hint: write the full path instead: the home folder of this account followed by '\/registry\.db'$/m);
-    expect(english.code).toBe(ExitCode.Usage);
+  it.runIf(isRoot)(
+    "still refuses a '~' path, with a hint that names no home folder it cannot know (English and Spanish)",
+    async () => {
+      const english = await runAsUnnamedAccount(['status', '--db', '~/registry.db']);
+      expect(english.stderr).not.toMatch(/internal error|\n\s+at /);
+      expect(english.stderr).toMatch(/^error: --db '~\/registry\.db' starts with '~'/m);
+      expect(english.stderr).toMatch(
+        /^hint: write the full path instead: the home folder of this account followed by '\/registry\.db'$/m,
+      );
+      expect(english.code).toBe(ExitCode.Usage);
 
-    const spanish = await runAsUnnamedAccount(['status', '--db', '~/registry.db'], { LANG: 'es_MX.UTF-8' });
-    expect(spanish.stderr).toMatch(/^sugerencia: escriba la ruta completa: la carpeta personal de esta cuenta seguida de '\/registry\.db'$/m);
-    expect(spanish.code).toBe(ExitCode.Usage);
-  });
+      const spanish = await runAsUnnamedAccount(['status', '--db', '~/registry.db'], { LANG: 'es_MX.UTF-8' });
+      expect(spanish.stderr).toMatch(
+        /^sugerencia: escriba la ruta completa: la carpeta personal de esta cuenta seguida de '\/registry\.db'$/m,
+      );
+      expect(spanish.code).toBe(ExitCode.Usage);
+    },
+  );
 });
 
-describe('doctor as a systemd unit or a cron job runs it: in a working directory it cannot write', { tags: ['slow'] }, () => {
-  it.runIf(isRoot)('is healthy (exit 0) when the database is kept elsewhere, and says why the folder does not matter', async () => {
-    for (const entry of ['', 'drop', ...TWO.map((name) => path.join('drop', name))]) {
-      fs.chownSync(path.join(dir, entry), UNNAMED_UID, UNNAMED_UID);
-    }
-    const db = path.join(dir, 'registry.db');
-    expect((await runAsUnnamedAccount(['ingest', 'drop', '--db', db, '--non-interactive', '--quiet'])).code).toBe(ExitCode.Success);
-    // As systemd's `/`: a folder the account cannot write.
-    const readOnly = path.join(dir, 'read-only');
-    fs.mkdirSync(readOnly, { mode: 0o755 });
-    fs.chownSync(readOnly, 0, 0);
-    const doctor = (args: string[], env: NodeJS.ProcessEnv = {}) =>
-      runCli(['doctor', ...args], { cwd: readOnly, env: { ...CRON_ENV, ...env }, wrapper: AS_UNNAMED_ACCOUNT, timeoutMs: 30_000 });
+describe(
+  'doctor as a systemd unit or a cron job runs it: in a working directory it cannot write',
+  { tags: ['slow'] },
+  () => {
+    it.runIf(isRoot)(
+      'is healthy (exit 0) when the database is kept elsewhere, and says why the folder does not matter',
+      async () => {
+        for (const entry of ['', 'drop', ...TWO.map((name) => path.join('drop', name))]) {
+          fs.chownSync(path.join(dir, entry), UNNAMED_UID, UNNAMED_UID);
+        }
+        const db = path.join(dir, 'registry.db');
+        expect(
+          (await runAsUnnamedAccount(['ingest', 'drop', '--db', db, '--non-interactive', '--quiet'])).code,
+        ).toBe(ExitCode.Success);
+        // As systemd's `/`: a folder the account cannot write.
+        const readOnly = path.join(dir, 'read-only');
+        fs.mkdirSync(readOnly, { mode: 0o755 });
+        fs.chownSync(readOnly, 0, 0);
+        const doctor = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+          runCli(['doctor', ...args], {
+            cwd: readOnly,
+            env: { ...CRON_ENV, ...env },
+            wrapper: AS_UNNAMED_ACCOUNT,
+            timeoutMs: 30_000,
+          });
 
-    const english = await doctor(['--db', db]);
-    expect(english.stdout).toMatch(/^OK\s+workdir\s+.*read-only is not writable, and need not be: the database is kept elsewhere$/m);
-    expect(english.stdout).not.toMatch(/^FAIL/m);
-    expect(english.code).toBe(ExitCode.Success);
-    const spanish = await doctor(['--db', db], { LANG: 'es_MX.UTF-8' });
-    expect(spanish.stdout).toMatch(/read-only no admite escritura, y no hace falta: la base de datos se guarda en otro lugar$/m);
+        const english = await doctor(['--db', db]);
+        expect(english.stdout).toMatch(
+          /^OK\s+workdir\s+.*read-only is not writable, and need not be: the database is kept elsewhere$/m,
+        );
+        expect(english.stdout).not.toMatch(/^FAIL/m);
+        expect(english.code).toBe(ExitCode.Success);
+        const spanish = await doctor(['--db', db], { LANG: 'es_MX.UTF-8' });
+        expect(spanish.stdout).toMatch(
+          /read-only no admite escritura, y no hace falta: la base de datos se guarda en otro lugar$/m,
+        );
 
-    // The default database, ./tecsalud-batch.db, would be kept there: then the folder is a failure.
-    const defaulted = await doctor([]);
-    expect(defaulted.stdout).toMatch(/^FAIL\s+workdir\s+.*read-only is not writable: /m);
-    expect(defaulted.code).not.toBe(ExitCode.Success);
-  });
-});
+        // The default database, ./tecsalud-batch.db, would be kept there: then the folder is a failure.
+        const defaulted = await doctor([]);
+        expect(defaulted.stdout).toMatch(/^FAIL\s+workdir\s+.*read-only is not writable: /m);
+        expect(defaulted.code).not.toBe(ExitCode.Success);
+      },
+    );
+  },
+);
 
-describe('a run stopped by SIGTERM to its whole process group (systemctl stop, timeout)', { tags: ['slow'] }, () => {
-  it('lets the files in flight finish instead of failing them, leaves no process behind, and the re-run completes', async () => {
-    // Enough distinct files that the extraction children are at work when the signal comes.
-    const [sample] = TWO;
-    const bytes = fs.readFileSync(path.join(SAMPLE_DIR, sample!));
-    for (let i = 0; i < 400; i++) {
-      const name = `3000768077_HUERTA SOTO, GABRIELA_${6380098000 + i}_LAB.pdf`;
-      fs.writeFileSync(path.join(dir, 'drop', name), Buffer.concat([bytes, Buffer.from(`\n%${i}\n`)]));
-    }
-    const db = path.join(dir, 'registry.db');
-    const args = ['ingest', 'drop', '--db', db, '--non-interactive', '--concurrency', '8'];
-    // Its own process group, as systemd's cgroup or timeout(1)'s group: the signal reaches the children too.
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: dir,
-      env: { ...process.env, ...CRON_ENV, PATH: process.env.PATH },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    let signalled = false;
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      // The first progress line mid-run: files are being read.
-      const progress = /^\s+(\d+)\/(\d+) files/m.exec(stderr);
-      if (!signalled && progress && Number(progress[1]) < Number(progress[2])) {
-        signalled = true;
-        process.kill(-child.pid!, 'SIGTERM');
+describe(
+  'a run stopped by SIGTERM to its whole process group (systemctl stop, timeout)',
+  { tags: ['slow'] },
+  () => {
+    it('lets the files in flight finish instead of failing them, leaves no process behind, and the re-run completes', async () => {
+      // Enough distinct files that the extraction children are at work when the signal comes.
+      const [sample] = TWO;
+      const bytes = fs.readFileSync(path.join(SAMPLE_DIR, sample!));
+      for (let i = 0; i < 400; i++) {
+        const name = `3000768077_HUERTA SOTO, GABRIELA_${6380098000 + i}_LAB.pdf`;
+        fs.writeFileSync(path.join(dir, 'drop', name), Buffer.concat([bytes, Buffer.from(`\n%${i}\n`)]));
       }
+      const db = path.join(dir, 'registry.db');
+      const args = ['ingest', 'drop', '--db', db, '--non-interactive', '--concurrency', '8'];
+      // Its own process group, as systemd's cgroup or timeout(1)'s group: the signal reaches the children too.
+      const child = spawn(process.execPath, [BIN, ...args], {
+        cwd: dir,
+        env: { ...process.env, ...CRON_ENV, PATH: process.env.PATH },
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      let signalled = false;
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        // The first progress line mid-run: files are being read.
+        const progress = /^\s+(\d+)\/(\d+) files/m.exec(stderr);
+        if (!signalled && progress && Number(progress[1]) < Number(progress[2])) {
+          signalled = true;
+          process.kill(-child.pid!, 'SIGTERM');
+        }
+      });
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+
+      expect(signalled).toBe(true);
+      expect(code, `stderr: ${stderr.slice(-800)}`).toBe(ExitCode.Interrupted);
+      expect(stderr).not.toMatch(/text extraction failed|EPIPE|exited unexpectedly/);
+      expect(stdout).toMatch(/— interrupted in/);
+      // The files never started are said to wait for the next run.
+      expect(stdout).toMatch(/ 0 failed, \d+ left for the next run$/m);
+      expect(code).toBe(ExitCode.Interrupted);
+      for (let waited = 0; processGroupAlive(child.pid!) && waited < 3_000; waited += 100) await sleep(100);
+      expect(processGroupAlive(child.pid!)).toBe(false);
+
+      const rerun = await runCli(args, { cwd: dir, env: CRON_ENV });
+      expect(rerun.stdout).toMatch(/ 0 failed$/m);
+      expect(rerun.code).toBe(ExitCode.Success);
     });
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-
-    expect(signalled).toBe(true);
-    expect(code, `stderr: ${stderr.slice(-800)}`).toBe(ExitCode.Interrupted);
-    expect(stderr).not.toMatch(/text extraction failed|EPIPE|exited unexpectedly/);
-    expect(stdout).toMatch(/— interrupted in/);
-    // The files never started are said to wait for the next run.
-    expect(stdout).toMatch(/ 0 failed, \d+ left for the next run$/m);
-    expect(code).toBe(ExitCode.Interrupted);
-    for (let waited = 0; processGroupAlive(child.pid!) && waited < 3_000; waited += 100) await sleep(100);
-    expect(processGroupAlive(child.pid!)).toBe(false);
-
-    const rerun = await runCli(args, { cwd: dir, env: CRON_ENV });
-    expect(rerun.stdout).toMatch(/ 0 failed$/m);
-    expect(rerun.code).toBe(ExitCode.Success);
-  });
-});
+  },
+);
 
 /** The first README line that matches, as an IT person would copy it. */
 function readmeBlockLine(pattern: RegExp): string {
@@ -202,12 +242,19 @@ describe("the README's cron line and logrotate's SIGHUP, together", { tags: ['sl
       fs.renameSync(log, `${log}.1`);
       const postrotate = readmeBlockLine(/^pkill -HUP -u tecsalud -f '.*ingest'/);
       const pattern = /-f '([^']+)'/.exec(postrotate)![1]!;
-      const matching = execFileSync('pgrep', ['-f', pattern], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
-      const tool = execFileSync('pgrep', ['-P', String(shell.pid)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+      const matching = execFileSync('pgrep', ['-f', pattern], { encoding: 'utf8' })
+        .split('\n')
+        .filter(Boolean)
+        .map(Number);
+      const tool = execFileSync('pgrep', ['-P', String(shell.pid)], { encoding: 'utf8' })
+        .split('\n')
+        .filter(Boolean)
+        .map(Number);
       expect(tool).toHaveLength(1);
       expect(matching).toContain(tool[0]);
       expect(matching).not.toContain(shell.pid);
-      for (const pid of matching.filter((pid) => pid === shell.pid || tool.includes(pid))) process.kill(pid, 'SIGHUP');
+      for (const pid of matching.filter((pid) => pid === shell.pid || tool.includes(pid)))
+        process.kill(pid, 'SIGHUP');
       await vi.waitFor(() => expect(fs.existsSync(log)).toBe(true), { timeout: 20_000, interval: 50 });
       release();
 
@@ -215,7 +262,11 @@ describe("the README's cron line and logrotate's SIGHUP, together", { tags: ['sl
       // The tool's exit code (3: the file that is not a PDF) reached `logger`, and the log followed the rotation.
       expect(fs.readFileSync(reported, 'utf8')).toBe('ingest exited 3\n');
       const events = (file: string) =>
-        fs.readFileSync(file, 'utf8').trim().split('\n').map((line) => (JSON.parse(line) as { event: string }).event);
+        fs
+          .readFileSync(file, 'utf8')
+          .trim()
+          .split('\n')
+          .map((line) => (JSON.parse(line) as { event: string }).event);
       expect(events(`${log}.1`)).toContain('session_started');
       expect(events(log)[0]).toBe('log_reopened');
       expect(events(log)).toContain('session_finished');
@@ -251,7 +302,11 @@ const hasSystemdAnalyze = (() => {
 describe("the README's systemd units", () => {
   it('pull in the network they wait for: After=network-online.target alone orders against a target nothing starts', () => {
     const units = readmeSystemdUnits();
-    expect([...units.keys()].sort()).toEqual(['tecsalud-ingest.service', 'tecsalud-ingest.timer', 'tecsalud-worker.service']);
+    expect([...units.keys()].sort()).toEqual([
+      'tecsalud-ingest.service',
+      'tecsalud-ingest.timer',
+      'tecsalud-worker.service',
+    ]);
     for (const [name, text] of units) {
       if (!/^After=.*\bnetwork-online\.target\b/m.test(text)) continue;
       expect(text, name).toMatch(/^Wants=.*\bnetwork-online\.target\b/m);
@@ -261,24 +316,48 @@ describe("the README's systemd units", () => {
   it.runIf(hasSystemdAnalyze)('pass systemd-analyze verify, with the tool where ExecStart names it', () => {
     const units = readmeSystemdUnits();
     for (const [name, text] of units) {
-      fs.writeFileSync(path.join(dir, name), text.replaceAll('/opt/tecsalud-batch/', `${REPO_ROOT.replace(/\/$/, '')}/`));
+      fs.writeFileSync(
+        path.join(dir, name),
+        text.replaceAll('/opt/tecsalud-batch/', `${REPO_ROOT.replace(/\/$/, '')}/`),
+      );
     }
-    const result = spawnSync('systemd-analyze', ['verify', ...[...units.keys()].map((name) => path.join(dir, name))], {
-      encoding: 'utf8',
-    });
+    const result = spawnSync(
+      'systemd-analyze',
+      ['verify', ...[...units.keys()].map((name) => path.join(dir, name))],
+      {
+        encoding: 'utf8',
+      },
+    );
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
   });
 });
 
 describe('a --log-file whose folder the file-system will not create', { tags: ['slow'] }, () => {
-  it.runIf(fs.existsSync('/proc/self'))('is refused at once (64), instead of a run spinning for ever with its lock held', async () => {
-    // procfs answers mkdir with ENOENT though its folder exists: Node's recursive mkdir retries that for ever.
-    const run = await runCli(['ingest', 'drop', '--db', 'registry.db', '--non-interactive', '--quiet', '--log-file', '/proc/tecsalud-none/ingest.log'], {
-      cwd: dir,
-      timeoutMs: 20_000,
-    });
-    expect(run.stderr).toMatch(/^error: cannot write the log '\/proc\/tecsalud-none\/ingest\.log': its folder does not exist and cannot be created$/m);
-    expect(run.code).toBe(ExitCode.Usage);
-  });
+  it.runIf(fs.existsSync('/proc/self'))(
+    'is refused at once (64), instead of a run spinning for ever with its lock held',
+    async () => {
+      // procfs answers mkdir with ENOENT though its folder exists: Node's recursive mkdir retries that for ever.
+      const run = await runCli(
+        [
+          'ingest',
+          'drop',
+          '--db',
+          'registry.db',
+          '--non-interactive',
+          '--quiet',
+          '--log-file',
+          '/proc/tecsalud-none/ingest.log',
+        ],
+        {
+          cwd: dir,
+          timeoutMs: 20_000,
+        },
+      );
+      expect(run.stderr).toMatch(
+        /^error: cannot write the log '\/proc\/tecsalud-none\/ingest\.log': its folder does not exist and cannot be created$/m,
+      );
+      expect(run.code).toBe(ExitCode.Usage);
+    },
+  );
 });

@@ -19,7 +19,18 @@ let root: string;
 let server: ServeProcess;
 beforeAll(async () => {
   root = createTempDir('tecsalud-serve-disconnect-');
-  server = await startServe(['--no-auth', '--db', path.join(root, 'registry.db'), '--upload-dir', 'uploads', '--log-file', 'serve.log'], { cwd: root });
+  server = await startServe(
+    [
+      '--no-auth',
+      '--db',
+      path.join(root, 'registry.db'),
+      '--upload-dir',
+      'uploads',
+      '--log-file',
+      'serve.log',
+    ],
+    { cwd: root },
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -31,10 +42,16 @@ describe('a client that disconnects mid-upload', { tags: ['slow'] }, () => {
   it('is logged at info as a client disconnect, not an error with a stack, and leaves nothing registered or on disk', async () => {
     const api = apiClient(server.base, 'unused');
     const sessionId = await api.createSession();
-    const part = (name: string) => `--${BOUNDARY}\r\ncontent-disposition: form-data; name="files"; filename="${name}"\r\ncontent-type: application/pdf\r\n\r\n`;
+    const part = (name: string) =>
+      `--${BOUNDARY}\r\ncontent-disposition: form-data; name="files"; filename="${name}"\r\ncontent-type: application/pdf\r\n\r\n`;
     const pdf = fs.readFileSync(path.join(SAMPLE_DIR, PDF));
     // One whole file, then half of a second, then the connection closes.
-    const body = Buffer.concat([Buffer.from(part(PDF)), pdf, Buffer.from(`\r\n${part('second.pdf')}`), pdf.subarray(0, pdf.length / 2)]);
+    const body = Buffer.concat([
+      Buffer.from(part(PDF)),
+      pdf,
+      Buffer.from(`\r\n${part('second.pdf')}`),
+      pdf.subarray(0, pdf.length / 2),
+    ]);
     const url = new URL(`${server.base}/${sessionId}/upload`);
     await new Promise<void>((resolve, reject) => {
       const socket = connect(Number(url.port), url.hostname, () => {
@@ -50,7 +67,8 @@ describe('a client that disconnects mid-upload', { tags: ['slow'] }, () => {
     const log = path.join(root, 'serve.log');
     const deadline = Date.now() + 10_000;
     const disconnectLine = () => readJsonLines(log).find((line) => String(line.msg).includes('disconnected'));
-    while (!disconnectLine() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    while (!disconnectLine() && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 50));
     expect(disconnectLine()).toMatchObject({
       level: 30,
       session_id: sessionId,

@@ -13,10 +13,13 @@ afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
 describe('serve --json', { tags: ['slow'] }, () => {
   it('prints one JSON line with the port bound under --port 0 once listening, and nothing else on stdout', async () => {
-    const child = spawnCli(['serve', '--json', '--port', '0', '--db', path.join(root, 'registry.db'), '--upload-dir', 'uploads'], {
-      cwd: root,
-      env: { LANG: 'es_MX.UTF-8', LC_ALL: '' },
-    });
+    const child = spawnCli(
+      ['serve', '--json', '--port', '0', '--db', path.join(root, 'registry.db'), '--upload-dir', 'uploads'],
+      {
+        cwd: root,
+        env: { LANG: 'es_MX.UTF-8', LC_ALL: '' },
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -11,7 +11,8 @@ import { makeHeaderPdf } from '../support/scans.js';
 import { apiClient, createToken, startServe } from './support/serve-cli.js';
 
 const PATIENT = /GARZA|TIJERINA|MAR[IÍ]A|ESTHER/i;
-const named = (numero: string, type = 'CONS') => `3000003799_GARZA TIJERINA, MARIA ESTHER_${numero}_${type}.pdf`;
+const named = (numero: string, type = 'CONS') =>
+  `3000003799_GARZA TIJERINA, MARIA ESTHER_${numero}_${type}.pdf`;
 
 let root: string;
 let db: string;
@@ -35,7 +36,6 @@ beforeAll(async () => {
 
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
-
 /**
  * One server's life with `flags`: a session of a document, a file that is a PDF only by its header, and a second
  * session with the same document under another name (a duplicate whose message quotes the first name); a client
@@ -43,24 +43,38 @@ afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
  */
 async function serveAndLog(log: string, flags: string[] = []) {
   const document = await consultation(`cita en cuatro semanas (${log})`);
-  const server = await startServe(['--db', db, '--upload-dir', 'uploads', '--log-file', log, ...flags], { cwd: root });
+  const server = await startServe(['--db', db, '--upload-dir', 'uploads', '--log-file', log, ...flags], {
+    cwd: root,
+  });
   try {
     const api = apiClient(server.base, token);
     const first = await api.createSession();
     const broken = Buffer.from(`%PDF-1.4\n${named('0')} is not really a PDF\n`);
-    expect((await api.upload(first, [{ name: named('6001467010'), bytes: document }, { name: named('6001467011', 'LAB'), bytes: broken }])).status).toBe(200);
+    expect(
+      (
+        await api.upload(first, [
+          { name: named('6001467010'), bytes: document },
+          { name: named('6001467011', 'LAB'), bytes: broken },
+        ])
+      ).status,
+    ).toBe(200);
     // Refusals, each logged with what the client was told: a name the session holds (409), no token (401).
     expect((await api.upload(first, [{ name: named('6001467010'), bytes: document }])).status).toBe(409);
     expect((await fetch(`${server.base}/processing-types`)).status).toBe(401);
     // …and one Node's parser refuses before any route sees it (431: headers over 16 KB).
-    expect((await fetch(`${server.base}/processing-types`, { headers: { 'x-padding': 'a'.repeat(20_000) } })).status).toBe(431);
+    expect(
+      (await fetch(`${server.base}/processing-types`, { headers: { 'x-padding': 'a'.repeat(20_000) } }))
+        .status,
+    ).toBe(431);
     expect((await api.process(first)).status).toBe(200);
     const second = await api.createSession();
     expect((await api.upload(second, [{ name: named('6001467012'), bytes: document }])).status).toBe(200);
     expect((await api.process(second)).status).toBe(200);
     expect((await api.get(`/${encodeURIComponent(named('6001467010'))}/status`)).status).toBe(400);
     expect((await api.get(`/${first}/files/${encodeURIComponent(named('6001467010'))}`)).status).toBe(404);
-    const outcomes = [...(await api.status(first)).files, ...(await api.status(second)).files].map((file) => file.outcome).sort();
+    const outcomes = [...(await api.status(first)).files, ...(await api.status(second)).files]
+      .map((file) => file.outcome)
+      .sort();
     expect(outcomes).toEqual(['corrupt', 'duplicate', 'ingested']);
   } finally {
     expect(await server.stop()).toBe(0);
@@ -77,7 +91,11 @@ describe("serve's log", { tags: ['slow'] }, () => {
     const files = logged.filter((line) => line.event === 'file_finished');
     expect(files.map((line) => line.outcome).sort()).toEqual(['corrupt', 'duplicate', 'ingested']);
     for (const line of files) {
-      expect(line).toMatchObject({ session_id: expect.any(String), file_id: expect.any(String), expediente: '3000003799' });
+      expect(line).toMatchObject({
+        session_id: expect.any(String),
+        file_id: expect.any(String),
+        expediente: '3000003799',
+      });
       expect(line).not.toHaveProperty('path');
     }
     expect(files.find((line) => line.outcome === 'duplicate')!.message).toMatch(/'\[redacted\]'/);
@@ -85,7 +103,9 @@ describe("serve's log", { tags: ['slow'] }, () => {
     // Fastify's request lines keep their URLs, with the name a client put in one taken out.
     const urls = logged.map((line) => (line.req as { url?: string } | undefined)?.url).filter(Boolean);
     expect(urls).toContainEqual(expect.stringMatching(/\/upload$/));
-    expect(urls).toContainEqual(expect.stringMatching(/3000003799_\[redacted\]_6001467010_CONS\.pdf\/status$/));
+    expect(urls).toContainEqual(
+      expect.stringMatching(/3000003799_\[redacted\]_6001467010_CONS\.pdf\/status$/),
+    );
 
     // Every 4xx, and nothing else, has a line saying the status, the route and what the client was told.
     const refused = logged.filter((line) => line.msg === 'request refused');
@@ -98,9 +118,21 @@ describe("serve's log", { tags: ['slow'] }, () => {
       [404, 'GET', null],
     ]);
     const [duplicate, noToken, tooLong, notAnId, noRoute] = refused;
-    expect(tooLong).toMatchObject({ code: 'HPE_HEADER_OVERFLOW', client: '127.0.0.1', message: expect.stringMatching(/over 16 KB/) });
-    expect(duplicate).toMatchObject({ token: 'e2e', client: '127.0.0.1', error: 'Conflict', message: "no file was taken: the session already holds a file named '[redacted]'" });
-    expect(noToken).toMatchObject({ error: 'Unauthorized', message: 'this call needs a token: send it as `Authorization: Bearer <token>`' });
+    expect(tooLong).toMatchObject({
+      code: 'HPE_HEADER_OVERFLOW',
+      client: '127.0.0.1',
+      message: expect.stringMatching(/over 16 KB/),
+    });
+    expect(duplicate).toMatchObject({
+      token: 'e2e',
+      client: '127.0.0.1',
+      error: 'Conflict',
+      message: "no file was taken: the session already holds a file named '[redacted]'",
+    });
+    expect(noToken).toMatchObject({
+      error: 'Unauthorized',
+      message: 'this call needs a token: send it as `Authorization: Bearer <token>`',
+    });
     expect(noToken).not.toHaveProperty('token');
     expect(notAnId).toMatchObject({ error: 'Bad Request', message: expect.stringMatching(/session_id/) });
     expect(noRoute).toMatchObject({ error: 'Not Found', url: expect.stringMatching(/\/files\//) });
@@ -118,7 +150,9 @@ describe("serve's log", { tags: ['slow'] }, () => {
 
 describe('a log on a full disk (/dev/full: every write fails with ENOSPC)', { tags: ['slow'] }, () => {
   it('serve: answers and processes as before, says once that its log is lost, and stops promptly', async () => {
-    const server = await startServe(['--db', db, '--upload-dir', 'uploads-full', '--log-file', '/dev/full'], { cwd: root });
+    const server = await startServe(['--db', db, '--upload-dir', 'uploads-full', '--log-file', '/dev/full'], {
+      cwd: root,
+    });
     let code: number | null = null;
     try {
       const api = apiClient(server.base, token);
@@ -131,7 +165,9 @@ describe('a log on a full disk (/dev/full: every write fails with ENOSPC)', { ta
       code = await server.stop();
     }
     expect(code).toBe(0);
-    const warnings = server.stderr().match(/^warning: cannot write the log '\/dev\/full' \(the disk is full\): going on without it/gm);
+    const warnings = server
+      .stderr()
+      .match(/^warning: cannot write the log '\/dev\/full' \(the disk is full\): going on without it/gm);
     expect(warnings).toHaveLength(1);
     expect(server.stderr()).not.toMatch(/ENOSPC|\n\s+at /);
   });
@@ -139,23 +175,43 @@ describe('a log on a full disk (/dev/full: every write fails with ENOSPC)', { ta
   it('ingest: finishes the run (it hung at its last flush), reports every file, warns once', async () => {
     const drop = path.join(root, 'drop-full');
     fs.mkdirSync(drop);
-    fs.writeFileSync(path.join(drop, named('6001467030')), await consultation('revisión anual (disco lleno)'));
-    const run = await runCli(['ingest', drop, '--db', db, '--log-file', '/dev/full', '--non-interactive', '--json'], {
-      cwd: root,
-      timeoutMs: 60_000,
-    });
+    fs.writeFileSync(
+      path.join(drop, named('6001467030')),
+      await consultation('revisión anual (disco lleno)'),
+    );
+    const run = await runCli(
+      ['ingest', drop, '--db', db, '--log-file', '/dev/full', '--non-interactive', '--json'],
+      {
+        cwd: root,
+        timeoutMs: 60_000,
+      },
+    );
     expect(run.signal).toBeNull();
     expect(run.code, run.stderr).toBe(0);
-    expect((JSON.parse(run.stdout) as { files: { outcome: string }[] }).files.map((file) => file.outcome)).toEqual(['ingested']);
-    expect(run.stderr.match(/^warning: cannot write the log '\/dev\/full' \(the disk is full\)/gm)).toHaveLength(1);
+    expect(
+      (JSON.parse(run.stdout) as { files: { outcome: string }[] }).files.map((file) => file.outcome),
+    ).toEqual(['ingested']);
+    expect(
+      run.stderr.match(/^warning: cannot write the log '\/dev\/full' \(the disk is full\)/gm),
+    ).toHaveLength(1);
 
     // In the operator's language, as the run's other lines (the log itself stays English).
-    fs.writeFileSync(path.join(drop, named('6001467031')), await consultation('revisión anual (disco lleno, otra)'));
-    const spanish = await runCli(['ingest', drop, '--db', db, '--log-file', '/dev/full', '--non-interactive', '--lang', 'es'], {
-      cwd: root,
-      timeoutMs: 60_000,
-    });
+    fs.writeFileSync(
+      path.join(drop, named('6001467031')),
+      await consultation('revisión anual (disco lleno, otra)'),
+    );
+    const spanish = await runCli(
+      ['ingest', drop, '--db', db, '--log-file', '/dev/full', '--non-interactive', '--lang', 'es'],
+      {
+        cwd: root,
+        timeoutMs: 60_000,
+      },
+    );
     expect(spanish.code, spanish.stderr).toBe(0);
-    expect(spanish.stderr.match(/^aviso: no se puede escribir la bitácora '\/dev\/full' \(el disco está lleno\): se sigue sin ella/gm)).toHaveLength(1);
+    expect(
+      spanish.stderr.match(
+        /^aviso: no se puede escribir la bitácora '\/dev\/full' \(el disco está lleno\): se sigue sin ella/gm,
+      ),
+    ).toHaveLength(1);
   });
 });

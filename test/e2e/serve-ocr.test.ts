@@ -11,8 +11,6 @@ import { readEvents } from '../support/api-server.js';
 import { hasNativeOcr, joinScans, makeSmallScan, SCAN_PATIENT, scanFilename } from '../support/scans.js';
 import { apiClient, createToken, startServe } from './support/serve-cli.js';
 
-
-
 let root: string;
 let db: string;
 let token: string;
@@ -29,7 +27,10 @@ afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
 /** One scan uploaded and processed through a server started with `flags`; the file's row and its document's. */
 async function processScan(flags: string[], env: NodeJS.ProcessEnv, numero: string, seed: number) {
-  const server = await startServe(['--db', db, '--upload-dir', 'uploads', '--quiet', ...flags], { cwd: root, env });
+  const server = await startServe(['--db', db, '--upload-dir', 'uploads', '--quiet', ...flags], {
+    cwd: root,
+    env,
+  });
   try {
     const api = apiClient(server.base, token);
     const sessionId = await api.createSession();
@@ -41,9 +42,14 @@ async function processScan(flags: string[], env: NodeJS.ProcessEnv, numero: stri
     const handle = new Database(db, { readonly: true, fileMustExist: true });
     try {
       const document = handle
-        .prepare('select content, ocr_engine, ocr_pages, ocr_confidence from medical_documents where batch_id = ?')
-        .get(sessionId) as { content: string; ocr_engine: string; ocr_pages: number; ocr_confidence: number } | undefined;
-      const { options_json: recorded } = handle.prepare('select options_json from batch_uploads where id = ?').get(sessionId) as {
+        .prepare(
+          'select content, ocr_engine, ocr_pages, ocr_confidence from medical_documents where batch_id = ?',
+        )
+        .get(sessionId) as
+        { content: string; ocr_engine: string; ocr_pages: number; ocr_confidence: number } | undefined;
+      const { options_json: recorded } = handle
+        .prepare('select options_json from batch_uploads where id = ?')
+        .get(sessionId) as {
         options_json: string;
       };
       return { file: file!, document, recorded: JSON.parse(recorded) as { ocr: unknown } };
@@ -72,7 +78,10 @@ describe.runIf(hasNativeOcr)('serve --ocr, through the built CLI', { tags: ['slo
   }, 120_000);
 
   it('the events stream says which page of a scan OCR is reading, out of how many, as the dashboard does', async () => {
-    const server = await startServe(['--db', db, '--upload-dir', 'uploads', '--quiet', '--ocr-engine', 'tesseract'], { cwd: root });
+    const server = await startServe(
+      ['--db', db, '--upload-dir', 'uploads', '--quiet', '--ocr-engine', 'tesseract'],
+      { cwd: root },
+    );
     try {
       const api = apiClient(server.base, token);
       const sessionId = await api.createSession();
@@ -90,25 +99,37 @@ describe.runIf(hasNativeOcr)('serve --ocr, through the built CLI', { tags: ['slo
       const stages: Record<string, unknown>[] = [];
       for await (const { event, data } of readEvents(stream)) if (event === 'file_stage') stages.push(data);
       const pages = stages.filter((stage) => stage.ocr_page !== null);
-      expect(pages.map(({ stage, ocr_page, ocr_pages, filename }) => ({ stage, ocr_page, ocr_pages, filename }))).toEqual([
+      expect(
+        pages.map(({ stage, ocr_page, ocr_pages, filename }) => ({ stage, ocr_page, ocr_pages, filename })),
+      ).toEqual([
         { stage: 'extract', ocr_page: 1, ocr_pages: 2, filename: name },
         { stage: 'extract', ocr_page: 2, ocr_pages: 2, filename: name },
       ]);
       // The other stages keep the same shape: no page to tell.
-      expect(stages.find((stage) => stage.stage === 'match')).toMatchObject({ ocr_page: null, ocr_pages: null });
+      expect(stages.find((stage) => stage.stage === 'match')).toMatchObject({
+        ocr_page: null,
+        ocr_pages: null,
+      });
       expect((await api.status(sessionId)).files[0]).toMatchObject({ outcome: 'ingested' });
       // Documented where a client developer reads the API: its OpenAPI document.
       const openapi = (await (await fetch(new URL('/api/v1/openapi.json', server.base))).json()) as {
         paths: Record<string, { get?: { description?: string } }>;
       };
-      expect(openapi.paths['/api/v1/documents/batch/{session_id}/events']?.get?.description).toMatch(/`ocr_page`.*`ocr_pages`/);
+      expect(openapi.paths['/api/v1/documents/batch/{session_id}/events']?.get?.description).toMatch(
+        /`ocr_page`.*`ocr_pages`/,
+      );
     } finally {
       expect(await server.stop()).toBe(0);
     }
   }, 120_000);
 
   it('--ocr off: the same kind of scan ends image_only, as ingest --ocr off leaves it (the flag over TECSALUD_OCR)', async () => {
-    const { file, document, recorded } = await processScan(['--ocr', 'off'], { TECSALUD_OCR: 'force' }, '6100000022', 22);
+    const { file, document, recorded } = await processScan(
+      ['--ocr', 'off'],
+      { TECSALUD_OCR: 'force' },
+      '6100000022',
+      22,
+    );
     expect(file).toMatchObject({ filename: scanFilename('6100000022'), outcome: 'image_only' });
     expect(document).toBeUndefined();
     expect(recorded.ocr).toMatchObject({ mode: 'off' });
@@ -119,17 +140,23 @@ describe('serve refuses a bad OCR flag as ingest does', { tags: ['slow'] }, () =
   it.each([
     [['--ocr', 'sometimes'], /^error: --ocr must be 'auto', 'off' or 'force', not 'sometimes'$/m],
     [['--ocr-min-confidence', '2'], /^error: --ocr-min-confidence must be a number from 0 to 1; got 2$/m],
-  ])('%j: exit 64, one clear line, no stack trace, no server', async (flags, message) => {
-    fs.mkdirSync(path.join(root, 'drop'), { recursive: true });
-    const [serve, ingest] = await Promise.all([
-      runCli(['serve', '--db', db, '--port', '0', '--upload-dir', 'refused-uploads', ...flags], { cwd: root }),
-      runCli(['ingest', 'drop', '--db', db, '--non-interactive', ...flags], { cwd: root }),
-    ]);
-    expect(ingest.code).toBe(64);
-    expect(serve.code).toBe(ingest.code);
-    expect(serve.stderr).toMatch(message);
-    expect(serve.stderr).not.toMatch(/^\s+at /m);
-    expect(serve.stderr).not.toMatch(/internal error/);
-    expect(serve.stdout).not.toMatch(/listening/);
-  }, 60_000);
+  ])(
+    '%j: exit 64, one clear line, no stack trace, no server',
+    async (flags, message) => {
+      fs.mkdirSync(path.join(root, 'drop'), { recursive: true });
+      const [serve, ingest] = await Promise.all([
+        runCli(['serve', '--db', db, '--port', '0', '--upload-dir', 'refused-uploads', ...flags], {
+          cwd: root,
+        }),
+        runCli(['ingest', 'drop', '--db', db, '--non-interactive', ...flags], { cwd: root }),
+      ]);
+      expect(ingest.code).toBe(64);
+      expect(serve.code).toBe(ingest.code);
+      expect(serve.stderr).toMatch(message);
+      expect(serve.stderr).not.toMatch(/^\s+at /m);
+      expect(serve.stderr).not.toMatch(/internal error/);
+      expect(serve.stdout).not.toMatch(/listening/);
+    },
+    60_000,
+  );
 });

@@ -31,7 +31,10 @@ beforeAll(async () => {
     );
   }
   for (const seed of [11, 12, 13]) {
-    const imported = await runCli(['patients', 'import', path.join(root, `registry-${seed}.csv`), '--db', db], { cwd: root });
+    const imported = await runCli(
+      ['patients', 'import', path.join(root, `registry-${seed}.csv`), '--db', db],
+      { cwd: root },
+    );
     expect(imported.code, imported.stderr).toBe(0);
   }
   token = await createToken(db, root, 'admin');
@@ -61,9 +64,17 @@ async function createAndUpload(server: ServeProcess, corpus: CorpusManifest, dir
   for (let i = 0; i < corpus.files.length; i += 10) {
     const form = new FormData();
     for (const file of corpus.files.slice(i, i + 10)) {
-      form.append('files', new Blob([new Uint8Array(fs.readFileSync(path.join(dir, file.path)))]), path.basename(file.path));
+      form.append(
+        'files',
+        new Blob([new Uint8Array(fs.readFileSync(path.join(dir, file.path)))]),
+        path.basename(file.path),
+      );
     }
-    const uploaded = await fetch(`${server.base}/${sessionId}/upload`, { method: 'POST', headers: auth(), body: form });
+    const uploaded = await fetch(`${server.base}/${sessionId}/upload`, {
+      method: 'POST',
+      headers: auth(),
+      body: form,
+    });
     expect(uploaded.status).toBe(200);
   }
   return sessionId;
@@ -89,10 +100,15 @@ async function untilDocuments(count: number): Promise<void> {
   }
 }
 
-async function waitForSession(server: ServeProcess, sessionId: string): Promise<{ status: string; detailed_status: string; total_files: number; processed_files: number }> {
+async function waitForSession(
+  server: ServeProcess,
+  sessionId: string,
+): Promise<{ status: string; detailed_status: string; total_files: number; processed_files: number }> {
   const deadline = Date.now() + 180_000;
   for (;;) {
-    const status = (await (await fetch(`${server.base}/${sessionId}/status`, { headers: auth() })).json()) as {
+    const status = (await (
+      await fetch(`${server.base}/${sessionId}/status`, { headers: auth() })
+    ).json()) as {
       status: string;
       detailed_status: string;
       total_files: number;
@@ -106,12 +122,23 @@ async function waitForSession(server: ServeProcess, sessionId: string): Promise<
 
 /** Nothing lost, nothing doubled: every file final, one document per ingested content, its vectors, single patients. */
 function expectSessionWhole(sessionId: string, corpus: CorpusManifest): void {
-  const files = query<{ outcome: string | null; processing_status: string; content_sha256: string | null; document_id: string | null }>(
+  const files = query<{
+    outcome: string | null;
+    processing_status: string;
+    content_sha256: string | null;
+    document_id: string | null;
+  }>(
     'select outcome, processing_status, content_sha256, document_id from batch_files where batch_id = ?',
     sessionId,
   );
   expect(files).toHaveLength(corpus.files.length);
-  const final = new Set(['ingested', 'duplicate', 'duplicate_in_batch', 'review_required', 'already_pending_review']);
+  const final = new Set([
+    'ingested',
+    'duplicate',
+    'duplicate_in_batch',
+    'review_required',
+    'already_pending_review',
+  ]);
   for (const file of files) expect(final, JSON.stringify(file)).toContain(file.outcome);
   const ingested = files.filter((f) => f.outcome === 'ingested');
   const documents = query<{ id: string; content_sha256: string; chunks_count: number }>(
@@ -121,7 +148,9 @@ function expectSessionWhole(sessionId: string, corpus: CorpusManifest): void {
   expect(new Set(documents.map((d) => d.id))).toEqual(new Set(ingested.map((f) => f.document_id)));
   expect(new Set(documents.map((d) => d.content_sha256)).size).toBe(documents.length);
   const chunks = new Map(
-    query<{ document_id: string; n: number }>('select document_id, count(*) n from vec_c1_chunks group by document_id').map((r) => [r.document_id, r.n]),
+    query<{ document_id: string; n: number }>(
+      'select document_id, count(*) n from vec_c1_chunks group by document_id',
+    ).map((r) => [r.document_id, r.n]),
   );
   for (const d of documents) expect(chunks.get(d.id), d.id).toBe(d.chunks_count);
   const patients = query<{ expediente: string }>('select expediente from patients');
@@ -140,18 +169,27 @@ describe('a server stopped mid-session resumes the session at its next start', {
     let server = await startServe();
     const sessionId = await createAndUpload(server, corpus, path.join(root, 'corpus-11'));
     const before = documentCount();
-    const started = await fetch(`${server.base}/${sessionId}/process?wait=false`, { method: 'POST', headers: auth() });
+    const started = await fetch(`${server.base}/${sessionId}/process?wait=false`, {
+      method: 'POST',
+      headers: auth(),
+    });
     expect(started.status).toBe(202);
     await untilDocuments(before + 4);
     server.child.kill('SIGKILL');
     await server.exited;
-    expect(query<{ status: string }>('select status from batch_uploads where id = ?', sessionId)[0]!.status).toBe('processing');
+    expect(
+      query<{ status: string }>('select status from batch_uploads where id = ?', sessionId)[0]!.status,
+    ).toBe('processing');
 
     server = await startServe();
     try {
       expect(server.stdout()).toContain('Resuming 1 session a stopped server left processing.');
       const status = await waitForSession(server, sessionId);
-      expect(status).toMatchObject({ status: 'completed', total_files: corpus.files.length, processed_files: corpus.files.length });
+      expect(status).toMatchObject({
+        status: 'completed',
+        total_files: corpus.files.length,
+        processed_files: corpus.files.length,
+      });
       expectSessionWhole(sessionId, corpus);
     } finally {
       server.child.kill('SIGTERM');
@@ -180,7 +218,12 @@ describe('a server stopped mid-session resumes the session at its next start', {
     expect(await server.exited).toBe(0);
     const left = query<{ status: string }>('select status from batch_uploads where id = ?', sessionId)[0]!;
     expect(left.status).toBe('processing');
-    expect(query<{ n: number }>("select count(*) n from batch_files where batch_id = ? and processing_status = 'processing'", sessionId)[0]!.n).toBe(0);
+    expect(
+      query<{ n: number }>(
+        "select count(*) n from batch_files where batch_id = ? and processing_status = 'processing'",
+        sessionId,
+      )[0]!.n,
+    ).toBe(0);
 
     server = await startServe();
     try {
@@ -232,26 +275,47 @@ describe('a server stopped mid-session resumes the session at its next start', {
     await server.exited;
     expect(await cutOff).not.toMatch(/^answered/);
     expect(incoming()).toHaveLength(1);
-    expect(query<{ n: number }>('select count(*) n from batch_files where batch_id = ?', sessionId)[0]!.n).toBe(0);
+    expect(
+      query<{ n: number }>('select count(*) n from batch_files where batch_id = ?', sessionId)[0]!.n,
+    ).toBe(0);
 
     server = await startServe();
     try {
       expect(server.stdout()).toContain('Removed 1 half-received upload a stopped server left');
       expect(incoming()).toEqual([]);
-      const status = (await (await fetch(`${server.base}/${sessionId}/status`, { headers: auth() })).json()) as { status: string; total_files: number };
+      const status = (await (
+        await fetch(`${server.base}/${sessionId}/status`, { headers: auth() })
+      ).json()) as { status: string; total_files: number };
       expect(status).toMatchObject({ status: 'pending', total_files: 0 });
       // The client uploads again (the whole session's files this time) and processes.
       const form = new FormData();
       for (const file of corpus.files) {
-        form.append('files', new Blob([new Uint8Array(fs.readFileSync(path.join(dir, file.path)))]), path.basename(file.path));
+        form.append(
+          'files',
+          new Blob([new Uint8Array(fs.readFileSync(path.join(dir, file.path)))]),
+          path.basename(file.path),
+        );
       }
-      const uploaded = await fetch(`${server.base}/${sessionId}/upload`, { method: 'POST', headers: auth(), body: form });
+      const uploaded = await fetch(`${server.base}/${sessionId}/upload`, {
+        method: 'POST',
+        headers: auth(),
+        body: form,
+      });
       expect(uploaded.status).toBe(200);
-      const processed = await fetch(`${server.base}/${sessionId}/process`, { method: 'POST', headers: auth() });
+      const processed = await fetch(`${server.base}/${sessionId}/process`, {
+        method: 'POST',
+        headers: auth(),
+      });
       expect(processed.status).toBe(200);
-      expect(await processed.json()).toMatchObject({ status: 'completed', total_files: corpus.files.length, processed_files: corpus.files.length });
+      expect(await processed.json()).toMatchObject({
+        status: 'completed',
+        total_files: corpus.files.length,
+        processed_files: corpus.files.length,
+      });
       expectSessionWhole(sessionId, corpus);
-      expect(fs.readdirSync(sessionDir).filter((name) => name.endsWith('.pdf'))).toHaveLength(corpus.files.length);
+      expect(fs.readdirSync(sessionDir).filter((name) => name.endsWith('.pdf'))).toHaveLength(
+        corpus.files.length,
+      );
     } finally {
       server.child.kill('SIGTERM');
       expect(await server.exited).toBe(0);

@@ -71,7 +71,9 @@ async function ingest(extraEnv: NodeJS.ProcessEnv = {}): Promise<RunResult & { r
   try {
     report = JSON.parse(result.stdout) as JsonReport;
   } catch {
-    throw new Error(`ingest printed no JSON report (exit ${result.code}):\n${result.stdout}\n${result.stderr}`);
+    throw new Error(
+      `ingest printed no JSON report (exit ${result.code}):\n${result.stdout}\n${result.stderr}`,
+    );
   }
   return { ...result, report };
 }
@@ -86,7 +88,8 @@ function expectCleanFailure(result: RunResult, message: RegExp) {
   expect(result.stderr).not.toMatch(/internal error|Unhandled/);
 }
 
-const ingested = (report: JsonReport) => report.files.filter((f) => f.outcome === 'ingested').map((f) => f.filename);
+const ingested = (report: JsonReport) =>
+  report.files.filter((f) => f.outcome === 'ingested').map((f) => f.filename);
 
 async function importSample(db: string) {
   await importRegistry({ file: REGISTRY_CSV, db, cwd: root });
@@ -171,7 +174,9 @@ describe.runIf(chromaWanted())('the Chroma server fails', { tags: ['slow'] }, ()
       const { default: Database } = await import('better-sqlite3');
       const registry = new Database(env.TECSALUD_DB!, { readonly: true });
       try {
-        const created = registry.prepare("select count(*) as n from patients where source = 'batch_ingest'").get() as { n: number };
+        const created = registry
+          .prepare("select count(*) as n from patients where source = 'batch_ingest'")
+          .get() as { n: number };
         expect(created.n).toBeGreaterThan(0);
         expect(again.report.created_patients).toBe(created.n);
       } finally {
@@ -230,7 +235,7 @@ describe.runIf(postgresWanted() && chromaWanted())('the PostgreSQL server fails'
     }
   }
 
-  it('an administrator ends the run lock\'s session mid-run: the lock is taken again and the run completes', async () => {
+  it("an administrator ends the run lock's session mid-run: the lock is taken again and the run completes", async () => {
     let terminated: Promise<unknown> | null = null;
     embeddings.onRequest((_request, count) => {
       if (count === 4) {
@@ -251,7 +256,9 @@ describe.runIf(postgresWanted() && chromaWanted())('the PostgreSQL server fails'
   });
 
   it('idle_session_timeout ends idle connections while the embedder is slow: no crash, the run completes', async () => {
-    await query(`alter database ${new URL(database.url).pathname.slice(1)} set idle_session_timeout = '300ms'`);
+    await query(
+      `alter database ${new URL(database.url).pathname.slice(1)} set idle_session_timeout = '300ms'`,
+    );
     embeddings.inject(...Array.from({ length: 6 }, () => ({ kind: 'slow' as const, delayMs: 700 })));
     const run = await ingest();
     expect(run.stderr).not.toMatch(/^\s+at /m);
@@ -384,9 +391,14 @@ describe('search against a collection that does not exist', { tags: ['slow'] }, 
       const { ChromaClient } = await import('chromadb');
       const client = new ChromaClient({ ...parseChromaUrl(chroma.url), database: chroma.database });
       await client.createCollection({ name: 'historias_2024', embeddingFunction: null });
-      const run = await cli(['search', 'glucosa', '--vector-store', 'chroma', '--collection', 'historias_2042'], chromaEnv);
+      const run = await cli(
+        ['search', 'glucosa', '--vector-store', 'chroma', '--collection', 'historias_2042'],
+        chromaEnv,
+      );
       expect(run.code).toBe(ExitCode.Usage);
-      expect(run.stderr).toMatch(/^error: the collection "historias_2042" does not exist in the Chroma vector store/m);
+      expect(run.stderr).toMatch(
+        /^error: the collection "historias_2042" does not exist in the Chroma vector store/m,
+      );
       expect(run.stderr).toMatch(/^hint: .*"historias_2024"/m);
       const names = (await client.listCollections()).map((c) => c.name);
       expect(names).toEqual(['historias_2024']);

@@ -30,7 +30,11 @@ describe('status --files in the language of the screen', () => {
     expect(ingested.stderr).not.toMatch(/\n\s+at /);
     // A run of 13.282 s, as the database keeps it to the millisecond.
     const handle = new Database(db);
-    handle.prepare("update batch_uploads set started_at = '2026-12-05T01:21:25.291Z', completed_at = '2026-12-05T01:21:38.573Z'").run();
+    handle
+      .prepare(
+        "update batch_uploads set started_at = '2026-12-05T01:21:25.291Z', completed_at = '2026-12-05T01:21:38.573Z'",
+      )
+      .run();
     handle.close();
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -42,7 +46,9 @@ describe('status --files in the language of the screen', () => {
     expect(spanish.code, spanish.stderr).toBe(0);
     expect(spanish.stdout).toMatch(new RegExp(`^ {2}ingresado {14}${FILE}  doc [0-9a-f]{8}$`, 'm'));
     expect(spanish.stdout).toMatch(new RegExp(`^ {2}duplicado en el lote {3}${COPY}$`, 'm'));
-    expect(spanish.stdout).toMatch(new RegExp(`^ {2}fallido: vacío {9}${EMPTY}\\n {25}↳ el archivo está vacío`, 'm'));
+    expect(spanish.stdout).toMatch(
+      new RegExp(`^ {2}fallido: vacío {9}${EMPTY}\\n {25}↳ el archivo está vacío`, 'm'),
+    );
     expect(spanish.stdout).toMatch(/^ {2}duración {9}13\.3 s$/m);
     // No outcome code left alone in the file column.
     expect(spanish.stdout).not.toMatch(/^ {2}(ingested|duplicate_in_batch|empty_file) /m);

@@ -21,7 +21,13 @@ interface Report {
   processed_files: number;
   deferred: number;
   still_being_written: number;
-  files: { path: string; outcome: string; processing_status: string; error: string | null; moved_to: string | null }[];
+  files: {
+    path: string;
+    outcome: string;
+    processing_status: string;
+    error: string | null;
+    moved_to: string | null;
+  }[];
 }
 
 const LAB = '3000768077_HUERTA SOTO, GABRIELA_6380098785_LAB.pdf';
@@ -75,7 +81,10 @@ async function workspace(name: string) {
   const imported = await runCli(['patients', 'import', REGISTRY_CSV, '--db', db], { cwd: dir });
   expect(imported.code, imported.stderr).toBe(0);
   const ingest = async (...flags: string[]) => {
-    const run = await runCli(['ingest', drop, '--db', db, '--non-interactive', '--type', 'complete', ...flags], { cwd: dir });
+    const run = await runCli(
+      ['ingest', drop, '--db', db, '--non-interactive', '--type', 'complete', ...flags],
+      { cwd: dir },
+    );
     return { ...run, report: flags.includes('--json') ? (JSON.parse(run.stdout) as Report) : null };
   };
   return { dir, drop, ingest };
@@ -100,16 +109,30 @@ describe('a PDF still being copied into the drop', { tags: ['slow'] }, () => {
     }
     expect(first.code, first.stderr).toBe(0);
     const report = first.report!;
-    expect(report).toMatchObject({ status: 'completed', failed_files: 0, deferred: 0, still_being_written: 1 });
+    expect(report).toMatchObject({
+      status: 'completed',
+      failed_files: 0,
+      deferred: 0,
+      still_being_written: 1,
+    });
     const half = report.files.find((f) => f.path === LAB)!;
-    expect(half).toMatchObject({ outcome: 'still_being_written', processing_status: 'pending', moved_to: null });
-    expect(half.error).toMatch(/^it changed while the run was reading it \(\d+ bytes, then \d+\): it is still being written; left for the next run/);
+    expect(half).toMatchObject({
+      outcome: 'still_being_written',
+      processing_status: 'pending',
+      moved_to: null,
+    });
+    expect(half.error).toMatch(
+      /^it changed while the run was reading it \(\d+ bytes, then \d+\): it is still being written; left for the next run/,
+    );
     // Never moved half written: the rest of the copy would land in the archive or the quarantine.
     expect(fs.existsSync(path.join(drop, LAB))).toBe(true);
     expect(fs.existsSync(quarantine) ? fs.readdirSync(quarantine) : []).toEqual([]);
     expect(fs.readdirSync(archive)).toEqual([CONS]);
 
-    const status = await runCli(['status', '--db', path.join(dir, 'registry.db'), '--files', '--lang', 'es'], { cwd: dir });
+    const status = await runCli(
+      ['status', '--db', path.join(dir, 'registry.db'), '--files', '--lang', 'es'],
+      { cwd: dir },
+    );
     expect(status.code, status.stderr).toBe(0);
     expect(status.stdout).toMatch(/aún copiándose +3000768077_HUERTA SOTO/);
     expect(status.stdout).toMatch(/cambió mientras la ejecución lo leía .*queda para la siguiente ejecución/);
@@ -161,7 +184,9 @@ describe('a PDF still being copied into the drop', { tags: ['slow'] }, () => {
 
     const bad = await ingest('--still-writing-seconds', 'soon');
     expect(bad.code).toBe(64);
-    expect(bad.stderr).toContain("--still-writing-seconds must be a number in plain decimal digits, not 'soon'");
+    expect(bad.stderr).toContain(
+      "--still-writing-seconds must be a number in plain decimal digits, not 'soon'",
+    );
   });
 
   it('an empty PDF a copy has only created is left for the next run once its bytes land; one nothing writes to is empty_file', async () => {
@@ -192,7 +217,9 @@ describe('a PDF still being copied into the drop', { tags: ['slow'] }, () => {
     expect(first.report!.files.find((f) => f.path === LAB)).toMatchObject({
       outcome: 'still_being_written',
       moved_to: null,
-      error: expect.stringMatching(/^it changed while the run was reading it \(0 bytes, then \d+\): it is still being written/),
+      error: expect.stringMatching(
+        /^it changed while the run was reading it \(0 bytes, then \d+\): it is still being written/,
+      ),
     });
     expect(fs.existsSync(quarantine) ? fs.readdirSync(quarantine) : []).toEqual([]);
     expect(fs.readFileSync(target)).toEqual(whole);
@@ -226,7 +253,9 @@ describe('a PDF still being copied into the drop', { tags: ['slow'] }, () => {
       expect.objectContaining({
         path: `${LAB}.filepart`,
         outcome: 'still_being_written',
-        error: expect.stringMatching(/^named as a transfer still under way \('\.filepart'\) and modified \d+ s ago/),
+        error: expect.stringMatching(
+          /^named as a transfer still under way \('\.filepart'\) and modified \d+ s ago/,
+        ),
       }),
     ]);
     expect(fs.existsSync(quarantine) ? fs.readdirSync(quarantine) : []).toEqual([]);
@@ -237,7 +266,10 @@ describe('a PDF still being copied into the drop', { tags: ['slow'] }, () => {
     expect(second.report!.files.map((f) => [f.path, f.outcome])).toEqual([[LAB, 'ingested']]);
     // The first session no longer waits for a file that left under its final name: done, not failed.
     const firstId = (JSON.parse(first.stdout) as { session_id: string }).session_id;
-    const status = await runCli(['status', firstId.slice(0, 8), '--db', path.join(dir, 'registry.db'), '--json'], { cwd: dir });
+    const status = await runCli(
+      ['status', firstId.slice(0, 8), '--db', path.join(dir, 'registry.db'), '--json'],
+      { cwd: dir },
+    );
     expect(JSON.parse(status.stdout)).toMatchObject({
       status: 'completed',
       processed_files: 1,
@@ -266,18 +298,28 @@ describe('a PDF still being copied into the drop', { tags: ['slow'] }, () => {
       `(cancelled or cut off), its tool will not rename it; send the file again, or rename it to '${LAB}' if it is complete`;
     const second = await ingest('--json');
     expect(second.code, second.stderr).toBe(3);
-    expect(second.report!.files.map((f) => [f.path, f.outcome, f.error])).toEqual([[`${LAB}.filepart`, 'invalid_name', abandoned]]);
+    expect(second.report!.files.map((f) => [f.path, f.outcome, f.error])).toEqual([
+      [`${LAB}.filepart`, 'invalid_name', abandoned],
+    ]);
     // The first session, which ended waiting for the rename, ends with the failure instead of 0 of 1 for ever.
     const firstId = (JSON.parse(first.stdout) as { session_id: string }).session_id;
-    const status = await runCli(['status', firstId.slice(0, 8), '--db', path.join(dir, 'registry.db'), '--json'], { cwd: dir });
+    const status = await runCli(
+      ['status', firstId.slice(0, 8), '--db', path.join(dir, 'registry.db'), '--json'],
+      { cwd: dir },
+    );
     expect(JSON.parse(status.stdout)).toMatchObject({
       status: 'failed',
       processed_files: 1,
       failed_files: 1,
       files: [{ path: `${LAB}.filepart`, outcome: 'invalid_name', error: abandoned }],
     });
-    const spanish = await runCli(['status', firstId.slice(0, 8), '--files', '--db', path.join(dir, 'registry.db'), '--lang', 'es'], { cwd: dir });
-    expect(spanish.stdout.replace(/\s+/g, ' ')).toContain('la transferencia parece abandonada (cancelada o cortada)');
+    const spanish = await runCli(
+      ['status', firstId.slice(0, 8), '--files', '--db', path.join(dir, 'registry.db'), '--lang', 'es'],
+      { cwd: dir },
+    );
+    expect(spanish.stdout.replace(/\s+/g, ' ')).toContain(
+      'la transferencia parece abandonada (cancelada o cortada)',
+    );
   });
 
   it('a file that grows while the run reads it is left, even when each moment of it ends like a whole PDF', async () => {
@@ -288,7 +330,10 @@ describe('a PDF still being copied into the drop', { tags: ['slow'] }, () => {
     // saves do): the time check is off, so only the change between the listing and the read can tell.
     const writer = spawn(
       process.execPath,
-      ['-e', `const fs = require('fs'); setInterval(() => fs.appendFileSync(${JSON.stringify(target)}, '% more\\n%%EOF\\n'), 2);`],
+      [
+        '-e',
+        `const fs = require('fs'); setInterval(() => fs.appendFileSync(${JSON.stringify(target)}, '% more\\n%%EOF\\n'), 2);`,
+      ],
       { stdio: 'ignore' },
     );
     try {
@@ -296,7 +341,9 @@ describe('a PDF still being copied into the drop', { tags: ['slow'] }, () => {
       expect(run.code, run.stderr).toBe(0);
       const file = run.report!.files.find((f) => f.path === LAB)!;
       expect(file.outcome).toBe('still_being_written');
-      expect(file.error).toMatch(/^it changed while the run was reading it \(\d+ bytes, then \d+\): it is still being written/);
+      expect(file.error).toMatch(
+        /^it changed while the run was reading it \(\d+ bytes, then \d+\): it is still being written/,
+      );
       expect(run.report!.still_being_written).toBe(1);
     } finally {
       writer.kill();
@@ -304,143 +351,200 @@ describe('a PDF still being copied into the drop', { tags: ['slow'] }, () => {
   });
 });
 
-describe.runIf(postgresWanted())('a PDF still being copied in when a worker takes its job', { tags: ['slow'] }, () => {
-  it('is not failed: its job is taken again later, without spending an attempt, and the file ingested once whole', async () => {
-    const workspace = await createPostgresWorkspace('tecsalud-still-writing-queue-', () => undefined);
-    const { cwd, drop, env } = workspace;
-    // One attempt per file, retried after 1 s: a look at a copy under way that spent the attempt would fail it.
-    fs.writeFileSync(
-      path.join(cwd, 'tecsalud-batch.config.json'),
-      JSON.stringify({ queue: { retryLimit: 0, retryDelaySeconds: 1 } }),
-    );
-    const whole = fs.readFileSync(path.join(SAMPLE_DIR, LAB));
-    const target = path.join(drop, LAB);
-    const copy = slowCopy(target, whole, 2000);
-    try {
-      const enqueued = await runCli(['ingest', 'drop', '--enqueue', '--type', 'complete', '--json'], { cwd, env });
-      expect(enqueued.code, enqueued.stderr).toBe(0);
-      const sessionId = (JSON.parse(enqueued.stdout) as { session_id: string }).session_id;
-
-      const log = path.join(cwd, 'worker.log');
-      const worker = watchWorker(['--json', '--lang', 'es', '--log-file', log], { cwd, env }, 'aún no está listo');
-      // The copy completes once the worker has found it under way (or the worker is done, having failed it).
-      await worker.saidOrExited;
-      await copy.stopped();
-      fs.writeFileSync(target, whole);
-      expect(await worker.exited, worker.stderr()).toBe(0);
-
-      expect(worker.stderr()).toMatch(
-        new RegExp(
-          `sesión ${sessionId.slice(0, 8)}: un archivo aún no está listo \\(cambió mientras la ejecución lo leía .*\\); ` +
-            'su tarea se retoma en 1 s, sin gastar un intento',
-        ),
+describe.runIf(postgresWanted())(
+  'a PDF still being copied in when a worker takes its job',
+  { tags: ['slow'] },
+  () => {
+    it('is not failed: its job is taken again later, without spending an attempt, and the file ingested once whole', async () => {
+      const workspace = await createPostgresWorkspace('tecsalud-still-writing-queue-', () => undefined);
+      const { cwd, drop, env } = workspace;
+      // One attempt per file, retried after 1 s: a look at a copy under way that spent the attempt would fail it.
+      fs.writeFileSync(
+        path.join(cwd, 'tecsalud-batch.config.json'),
+        JSON.stringify({ queue: { retryLimit: 0, retryDelaySeconds: 1 } }),
       );
-      expect(JSON.parse(worker.stdout())).toMatchObject({ outcomes: { ingested: 1 } });
-      const lines = readJsonLines(log);
-      expect(lines).toContainEqual(
-        expect.objectContaining({ event: 'job_postponed', outcome: 'still_being_written', delay_seconds: 1 }),
+      const whole = fs.readFileSync(path.join(SAMPLE_DIR, LAB));
+      const target = path.join(drop, LAB);
+      const copy = slowCopy(target, whole, 2000);
+      try {
+        const enqueued = await runCli(['ingest', 'drop', '--enqueue', '--type', 'complete', '--json'], {
+          cwd,
+          env,
+        });
+        expect(enqueued.code, enqueued.stderr).toBe(0);
+        const sessionId = (JSON.parse(enqueued.stdout) as { session_id: string }).session_id;
+
+        const log = path.join(cwd, 'worker.log');
+        const worker = watchWorker(
+          ['--json', '--lang', 'es', '--log-file', log],
+          { cwd, env },
+          'aún no está listo',
+        );
+        // The copy completes once the worker has found it under way (or the worker is done, having failed it).
+        await worker.saidOrExited;
+        await copy.stopped();
+        fs.writeFileSync(target, whole);
+        expect(await worker.exited, worker.stderr()).toBe(0);
+
+        expect(worker.stderr()).toMatch(
+          new RegExp(
+            `sesión ${sessionId.slice(0, 8)}: un archivo aún no está listo \\(cambió mientras la ejecución lo leía .*\\); ` +
+              'su tarea se retoma en 1 s, sin gastar un intento',
+          ),
+        );
+        expect(JSON.parse(worker.stdout())).toMatchObject({ outcomes: { ingested: 1 } });
+        const lines = readJsonLines(log);
+        expect(lines).toContainEqual(
+          expect.objectContaining({
+            event: 'job_postponed',
+            outcome: 'still_being_written',
+            delay_seconds: 1,
+          }),
+        );
+        // Ingested on its first and only attempt: the looks at the copy under way spent none.
+        expect(lines.filter((line) => line.outcome === 'ingested')).toEqual([
+          expect.objectContaining({ attempt: 1 }),
+        ]);
+        const status = await runCli(['status', sessionId.slice(0, 8), '--json'], { cwd, env });
+        expect(JSON.parse(status.stdout)).toMatchObject({
+          status: 'completed',
+          failed_files: 0,
+          processed_files: 1,
+        });
+      } finally {
+        copy.stop();
+        await workspace.cleanup();
+      }
+    });
+  },
+);
+
+describe.runIf(postgresWanted())(
+  'a .filepart queued by ingest --enqueue, renamed by its transfer before its job ran',
+  { tags: ['slow'] },
+  () => {
+    const filepart = `${LAB}.filepart`;
+    const queueWorkspace = async (name: string) => {
+      const workspace = await createPostgresWorkspace(`tecsalud-transfer-rename-${name}-`, (drop) =>
+        fs.copyFileSync(path.join(SAMPLE_DIR, LAB), path.join(drop, filepart)),
       );
-      // Ingested on its first and only attempt: the looks at the copy under way spent none.
-      expect(lines.filter((line) => line.outcome === 'ingested')).toEqual([expect.objectContaining({ attempt: 1 })]);
-      const status = await runCli(['status', sessionId.slice(0, 8), '--json'], { cwd, env });
-      expect(JSON.parse(status.stdout)).toMatchObject({ status: 'completed', failed_files: 0, processed_files: 1 });
-    } finally {
-      copy.stop();
-      await workspace.cleanup();
-    }
-  });
-});
-
-describe.runIf(postgresWanted())('a .filepart queued by ingest --enqueue, renamed by its transfer before its job ran', { tags: ['slow'] }, () => {
-  const filepart = `${LAB}.filepart`;
-  const queueWorkspace = async (name: string) => {
-    const workspace = await createPostgresWorkspace(`tecsalud-transfer-rename-${name}-`, (drop) =>
-      fs.copyFileSync(path.join(SAMPLE_DIR, LAB), path.join(drop, filepart)),
-    );
-    fs.writeFileSync(path.join(workspace.cwd, 'tecsalud-batch.config.json'), JSON.stringify({ queue: { retryLimit: 0, retryDelaySeconds: 1 } }));
-    const { cwd, env } = workspace;
-    const enqueue = async () => {
-      const run = await runCli(['ingest', 'drop', '--enqueue', '--type', 'complete', '--quarantine-dir', 'quarantine', '--json'], { cwd, env });
-      expect(run.code, run.stderr).toBe(0);
-      return (JSON.parse(run.stdout) as { session_id: string }).session_id;
+      fs.writeFileSync(
+        path.join(workspace.cwd, 'tecsalud-batch.config.json'),
+        JSON.stringify({ queue: { retryLimit: 0, retryDelaySeconds: 1 } }),
+      );
+      const { cwd, env } = workspace;
+      const enqueue = async () => {
+        const run = await runCli(
+          ['ingest', 'drop', '--enqueue', '--type', 'complete', '--quarantine-dir', 'quarantine', '--json'],
+          { cwd, env },
+        );
+        expect(run.code, run.stderr).toBe(0);
+        return (JSON.parse(run.stdout) as { session_id: string }).session_id;
+      };
+      const status = async (sessionId: string) => {
+        const run = await runCli(['status', sessionId.slice(0, 8), '--json'], { cwd, env });
+        return JSON.parse(run.stdout) as Report & { status: string };
+      };
+      return { ...workspace, enqueue, status };
     };
-    const status = async (sessionId: string) => {
-      const run = await runCli(['status', sessionId.slice(0, 8), '--json'], { cwd, env });
-      return JSON.parse(run.stdout) as Report & { status: string };
-    };
-    return { ...workspace, enqueue, status };
-  };
 
-  it('the worker ends it renamed_by_transfer, not failed invalid_name; the next --enqueue queues the final name', async () => {
-    const workspace = await queueWorkspace('worker');
-    const { cwd, drop, env } = workspace;
-    try {
-      const sessionId = await workspace.enqueue();
-      const worker = watchWorker(['--json'], { cwd, env }, 'is not ready yet');
-      // WinSCP renames it once complete: here, once the worker has put its job back for later.
-      await worker.saidOrExited;
-      fs.renameSync(path.join(drop, filepart), path.join(drop, LAB));
-      expect(await worker.exited, worker.stderr()).toBe(0);
-      expect(worker.stderr()).not.toMatch(/not moved|invalid_name/);
-      expect(JSON.parse(worker.stdout())).toMatchObject({ outcomes: { renamed_by_transfer: 1 } });
-      const first = await workspace.status(sessionId);
-      expect(first).toMatchObject({ status: 'completed', failed_files: 0 });
-      expect(first.files).toEqual([
-        expect.objectContaining({
-          path: filepart,
-          outcome: 'renamed_by_transfer',
-          error: `renamed to '${LAB}' when its transfer completed: nothing was lost; the next \`ingest --enqueue\` of the folder queues it under that name`,
-        }),
-      ]);
-      expect(fs.existsSync(path.join(cwd, 'quarantine')) ? fs.readdirSync(path.join(cwd, 'quarantine')) : []).toEqual([]);
+    it('the worker ends it renamed_by_transfer, not failed invalid_name; the next --enqueue queues the final name', async () => {
+      const workspace = await queueWorkspace('worker');
+      const { cwd, drop, env } = workspace;
+      try {
+        const sessionId = await workspace.enqueue();
+        const worker = watchWorker(['--json'], { cwd, env }, 'is not ready yet');
+        // WinSCP renames it once complete: here, once the worker has put its job back for later.
+        await worker.saidOrExited;
+        fs.renameSync(path.join(drop, filepart), path.join(drop, LAB));
+        expect(await worker.exited, worker.stderr()).toBe(0);
+        expect(worker.stderr()).not.toMatch(/not moved|invalid_name/);
+        expect(JSON.parse(worker.stdout())).toMatchObject({ outcomes: { renamed_by_transfer: 1 } });
+        const first = await workspace.status(sessionId);
+        expect(first).toMatchObject({ status: 'completed', failed_files: 0 });
+        expect(first.files).toEqual([
+          expect.objectContaining({
+            path: filepart,
+            outcome: 'renamed_by_transfer',
+            error: `renamed to '${LAB}' when its transfer completed: nothing was lost; the next \`ingest --enqueue\` of the folder queues it under that name`,
+          }),
+        ]);
+        expect(
+          fs.existsSync(path.join(cwd, 'quarantine')) ? fs.readdirSync(path.join(cwd, 'quarantine')) : [],
+        ).toEqual([]);
 
-      const next = await workspace.enqueue();
-      const again = await runCli(['worker', '--until-idle'], { cwd, env });
-      expect(again.code, again.stderr).toBe(0);
-      expect((await workspace.status(next)).files.map((f) => [f.path, f.outcome])).toEqual([[LAB, 'ingested']]);
-    } finally {
-      await workspace.cleanup();
-    }
-  });
+        const next = await workspace.enqueue();
+        const again = await runCli(['worker', '--until-idle'], { cwd, env });
+        expect(again.code, again.stderr).toBe(0);
+        expect((await workspace.status(next)).files.map((f) => [f.path, f.outcome])).toEqual([
+          [LAB, 'ingested'],
+        ]);
+      } finally {
+        await workspace.cleanup();
+      }
+    });
 
-  it('an --enqueue of the folder before the worker came settles it the same way and queues the final name', async () => {
-    const workspace = await queueWorkspace('enqueue');
-    const { cwd, drop, env } = workspace;
-    try {
-      const sessionId = await workspace.enqueue();
-      fs.renameSync(path.join(drop, filepart), path.join(drop, LAB));
-      expect(await workspace.enqueue()).toBe(sessionId);
-      const worker = await runCli(['worker', '--until-idle'], { cwd, env });
-      expect(worker.code, worker.stderr).toBe(0);
-      const status = await workspace.status(sessionId);
-      expect(status).toMatchObject({ status: 'completed', failed_files: 0 });
-      expect(status.files.map((f) => [f.path, f.outcome, f.error])).toEqual([
-        [LAB, 'ingested', null],
-        [filepart, 'renamed_by_transfer', `renamed to '${LAB}' when its transfer completed: nothing was lost; that file is processed under its own name`],
-      ]);
-    } finally {
-      await workspace.cleanup();
-    }
-  });
-});
+    it('an --enqueue of the folder before the worker came settles it the same way and queues the final name', async () => {
+      const workspace = await queueWorkspace('enqueue');
+      const { cwd, drop, env } = workspace;
+      try {
+        const sessionId = await workspace.enqueue();
+        fs.renameSync(path.join(drop, filepart), path.join(drop, LAB));
+        expect(await workspace.enqueue()).toBe(sessionId);
+        const worker = await runCli(['worker', '--until-idle'], { cwd, env });
+        expect(worker.code, worker.stderr).toBe(0);
+        const status = await workspace.status(sessionId);
+        expect(status).toMatchObject({ status: 'completed', failed_files: 0 });
+        expect(status.files.map((f) => [f.path, f.outcome, f.error])).toEqual([
+          [LAB, 'ingested', null],
+          [
+            filepart,
+            'renamed_by_transfer',
+            `renamed to '${LAB}' when its transfer completed: nothing was lost; that file is processed under its own name`,
+          ],
+        ]);
+      } finally {
+        await workspace.cleanup();
+      }
+    });
+  },
+);
 
 describe.runIf(postgresWanted())('a queued file that never stops changing', { tags: ['slow'] }, () => {
   it('is given up after ten still-writing windows, left in the folder, and worker --until-idle ends', async () => {
     const workspace = await createPostgresWorkspace('tecsalud-never-settles-', () => undefined);
     const { cwd, drop, env } = workspace;
-    fs.writeFileSync(path.join(cwd, 'tecsalud-batch.config.json'), JSON.stringify({ queue: { retryLimit: 0, retryDelaySeconds: 1 } }));
+    fs.writeFileSync(
+      path.join(cwd, 'tecsalud-batch.config.json'),
+      JSON.stringify({ queue: { retryLimit: 0, retryDelaySeconds: 1 } }),
+    );
     const target = path.join(drop, LAB);
     // Something keeps writing into it, past its end: every look finds it changed, or changed moments ago and not
     // ending like a whole PDF (so that a look a busy machine delays still finds it being written).
-    fs.writeFileSync(target, Buffer.concat([fs.readFileSync(path.join(SAMPLE_DIR, LAB)), Buffer.alloc(2048, 0x20)]));
+    fs.writeFileSync(
+      target,
+      Buffer.concat([fs.readFileSync(path.join(SAMPLE_DIR, LAB)), Buffer.alloc(2048, 0x20)]),
+    );
     const writer = spawn(
       process.execPath,
-      ['-e', `const fs = require('fs'); setInterval(() => fs.appendFileSync(${JSON.stringify(target)}, '% more\\n'), 20);`],
+      [
+        '-e',
+        `const fs = require('fs'); setInterval(() => fs.appendFileSync(${JSON.stringify(target)}, '% more\\n'), 20);`,
+      ],
       { stdio: 'ignore' },
     );
     try {
       // A window of 1 s: given up once it has kept changing for 10 s.
-      const flags = ['--enqueue', '--type', 'complete', '--still-writing-seconds', '1', '--quarantine-dir', 'quarantine', '--json'];
+      const flags = [
+        '--enqueue',
+        '--type',
+        'complete',
+        '--still-writing-seconds',
+        '1',
+        '--quarantine-dir',
+        'quarantine',
+        '--json',
+      ];
       const enqueued = await runCli(['ingest', 'drop', ...flags], { cwd, env });
       expect(enqueued.code, enqueued.stderr).toBe(0);
       const sessionId = (JSON.parse(enqueued.stdout) as { session_id: string }).session_id;
@@ -449,10 +553,14 @@ describe.runIf(postgresWanted())('a queued file that never stops changing', { ta
       expect(worker.code, worker.stderr).toBe(0);
       expect(Date.now() - started).toBeLessThan(40_000);
       expect(worker.stderr).toMatch(
-        new RegExp(`session ${sessionId.slice(0, 8)}: a file kept changing for 1\\d s \\(.*still being written`),
+        new RegExp(
+          `session ${sessionId.slice(0, 8)}: a file kept changing for 1\\d s \\(.*still being written`,
+        ),
       );
       expect(JSON.parse(worker.stdout)).toMatchObject({ outcomes: { processing_failed: 1 } });
-      const status = JSON.parse((await runCli(['status', sessionId.slice(0, 8), '--json'], { cwd, env })).stdout) as Report;
+      const status = JSON.parse(
+        (await runCli(['status', sessionId.slice(0, 8), '--json'], { cwd, env })).stdout,
+      ) as Report;
       expect(status).toMatchObject({ status: 'failed', failed_files: 1 });
       expect(status.files).toEqual([
         expect.objectContaining({

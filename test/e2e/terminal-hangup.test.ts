@@ -32,7 +32,9 @@ function sessionState() {
     return {
       locks: handle.prepare('select pid from run_locks').all(),
       statuses: handle.prepare('select status from batch_uploads').all(),
-      pending: (handle.prepare('select count(*) n from batch_files where outcome is null').get() as { n: number }).n,
+      pending: (
+        handle.prepare('select count(*) n from batch_files where outcome is null').get() as { n: number }
+      ).n,
     };
   } finally {
     handle.close();
@@ -54,7 +56,9 @@ describe('ingest when its terminal hangs up', { tags: ['slow'] }, () => {
     expect(run.stdout()).toMatch(/— interrupted in [\d.]+ s/);
     expect(run.stderr()).toMatch(/run the same command again to finish session/);
     // Said as what happened, once: no Ctrl-C can follow a terminal that is gone (stderr may be a file kept).
-    expect(run.stderr().match(/Terminal closed \(SIGHUP\): no new files are started; the files in flight finish/g)).toHaveLength(1);
+    expect(
+      run.stderr().match(/Terminal closed \(SIGHUP\): no new files are started; the files in flight finish/g),
+    ).toHaveLength(1);
     expect(run.stderr()).not.toContain('Ctrl-C');
     const state = sessionState();
     expect(state.locks).toEqual([]);
@@ -63,7 +67,7 @@ describe('ingest when its terminal hangs up', { tags: ['slow'] }, () => {
     expect(state.pending).toBeGreaterThan(0);
   }, 60_000);
 
-  it('SIGTERM (systemd stopping it, a kill) says to send it again, not to press Ctrl-C, in the reader\'s language', async () => {
+  it("SIGTERM (systemd stopping it, a kill) says to send it again, not to press Ctrl-C, in the reader's language", async () => {
     const run = await startHeldIngest(['--lang', 'es']);
     run.child.kill('SIGTERM');
     const deadline = Date.now() + 10_000;
@@ -108,7 +112,10 @@ describe('serve when its terminal hangs up', { tags: ['slow'] }, () => {
       server.child.kill('SIGHUP');
       const deadline = Date.now() + 10_000;
       while (!fs.existsSync(path.join(root, 'serve.log')) && Date.now() < deadline) await sleep(25);
-      expect((await fetch(`${server.base.replace(/\/api\/.*$/, '')}/api/v1/documents/batch/processing-types`)).status).toBe(200);
+      expect(
+        (await fetch(`${server.base.replace(/\/api\/.*$/, '')}/api/v1/documents/batch/processing-types`))
+          .status,
+      ).toBe(200);
       expect(server.child.exitCode).toBeNull();
     } finally {
       expect(await server.stop()).toBe(0);
@@ -130,7 +137,9 @@ describe('worker when its terminal hangs up', { tags: ['slow'] }, () => {
       while (!/started/.test(stderr) && Date.now() < deadline && worker.exitCode === null) await sleep(25);
       worker.kill('SIGHUP');
       expect(await exited, stderr).toEqual({ code: 130, signal: null });
-      expect(stderr).toContain('SIGHUP (the terminal closed): finishing the files in flight, taking no new job, then stopping');
+      expect(stderr).toContain(
+        'SIGHUP (the terminal closed): finishing the files in flight, taking no new job, then stopping',
+      );
     } finally {
       await workspace.cleanup();
     }

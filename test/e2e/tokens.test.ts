@@ -23,10 +23,18 @@ afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
 const cli = (...args: string[]) => runCli([...args, '--db', db], { cwd: root });
 
-function tokenRows(): { name: string; role: string; token_sha256: string; expires_at: string | null; revoked_at: string | null }[] {
+function tokenRows(): {
+  name: string;
+  role: string;
+  token_sha256: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+}[] {
   const handle = new Database(db, { readonly: true, fileMustExist: true });
   try {
-    return handle.prepare('select name, role, token_sha256, expires_at, revoked_at from api_tokens order by name').all() as never;
+    return handle
+      .prepare('select name, role, token_sha256, expires_at, revoked_at from api_tokens order by name')
+      .all() as never;
   } finally {
     handle.close();
   }
@@ -34,16 +42,40 @@ function tokenRows(): { name: string; role: string; token_sha256: string; expire
 
 describe('tokens create | list | revoke, through the CLI', { tags: ['slow'] }, () => {
   it('prints a token once, stores only its hash, lists without it, revokes it; mistakes are errors with hints (64)', async () => {
-    const plain = await cli('tokens', 'create', '--name', 'frontend', '--role', 'uploader', '--user', 'jlopez');
+    const plain = await cli(
+      'tokens',
+      'create',
+      '--name',
+      'frontend',
+      '--role',
+      'uploader',
+      '--user',
+      'jlopez',
+    );
     expect(plain.code, plain.stderr).toBe(0);
     const token = plain.stdout.trim();
     // stdout is the token alone (scripts capture it); the explanation goes to stderr.
     expect(token).toMatch(/^tsb_[A-Za-z0-9_-]{43}$/);
     expect(plain.stderr).toMatch(/Token 'frontend' \(uploader\) created\. It is shown only now/);
 
-    const json = await cli('tokens', 'create', '--name', 'admin-tools', '--role', 'admin', '--expires', '90d', '--json');
+    const json = await cli(
+      'tokens',
+      'create',
+      '--name',
+      'admin-tools',
+      '--role',
+      'admin',
+      '--expires',
+      '90d',
+      '--json',
+    );
     expect(json.code, json.stderr).toBe(0);
-    const created = JSON.parse(json.stdout) as { name: string; role: string; expires_at: string; token: string };
+    const created = JSON.parse(json.stdout) as {
+      name: string;
+      role: string;
+      expires_at: string;
+      token: string;
+    };
     expect(created).toMatchObject({ name: 'admin-tools', role: 'admin' });
     const days = (Date.parse(created.expires_at) - Date.now()) / 86_400_000;
     expect(days).toBeGreaterThan(89);
@@ -51,7 +83,9 @@ describe('tokens create | list | revoke, through the CLI', { tags: ['slow'] }, (
 
     const rows = tokenRows();
     expect(rows.map((r) => r.name)).toEqual(['admin-tools', 'frontend']);
-    expect(rows.find((r) => r.name === 'frontend')!.token_sha256).toBe(createHash('sha256').update(token).digest('hex'));
+    expect(rows.find((r) => r.name === 'frontend')!.token_sha256).toBe(
+      createHash('sha256').update(token).digest('hex'),
+    );
     // Not the token itself, anywhere in the database's files.
     for (const file of fs.readdirSync(root).filter((name) => name.startsWith('registry.db'))) {
       const bytes = fs.readFileSync(path.join(root, file));
@@ -64,8 +98,16 @@ describe('tokens create | list | revoke, through the CLI', { tags: ['slow'] }, (
     expect(listed.stdout).toMatch(/^frontend\s+uploader\s+active\s+never/m);
     expect(listed.stdout).toMatch(/^admin-tools\s+admin\s+active\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d {2}/m);
     expect(listed.stdout).not.toContain('tsb_');
-    const listedJson = JSON.parse((await cli('tokens', 'list', '--json')).stdout) as Record<string, unknown>[];
-    expect(listedJson.find((t) => t.name === 'frontend')).toMatchObject({ role: 'uploader', state: 'active', created_by: 'jlopez', revoked_at: null });
+    const listedJson = JSON.parse((await cli('tokens', 'list', '--json')).stdout) as Record<
+      string,
+      unknown
+    >[];
+    expect(listedJson.find((t) => t.name === 'frontend')).toMatchObject({
+      role: 'uploader',
+      state: 'active',
+      created_by: 'jlopez',
+      revoked_at: null,
+    });
     expect(JSON.stringify(listedJson)).not.toMatch(/tsb_|sha256/);
 
     const again = await cli('tokens', 'create', '--name', 'frontend', '--role', 'viewer');
@@ -75,13 +117,32 @@ describe('tokens create | list | revoke, through the CLI', { tags: ['slow'] }, (
     expect(badExpiry.code).toBe(64);
     expect(badExpiry.stderr).toMatch(/error: --expires 'soon' is not a duration\nhint: write it like 90d/);
     // Past any date a clock holds: said, never a RangeError's stack trace (exit 70).
-    const endless = await cli('tokens', 'create', '--name', 'x', '--role', 'viewer', '--expires', '99999999999d');
+    const endless = await cli(
+      'tokens',
+      'create',
+      '--name',
+      'x',
+      '--role',
+      'viewer',
+      '--expires',
+      '99999999999d',
+    );
     expect(endless.code).toBe(64);
     expect(endless.stderr).toMatch(/^error: --expires '99999999999d' is too long\nhint: at most 100y; /);
     // Read as cleanup --older-than reads a duration: minutes and decimals too; zero is no validity at all.
     const zero = await cli('tokens', 'create', '--name', 'x', '--role', 'viewer', '--expires', '0d');
     expect(zero.stderr).toMatch(/^error: --expires '0d' is not a duration/);
-    const halfDay = await cli('tokens', 'create', '--name', 'half-day', '--role', 'viewer', '--expires', '0.5d', '--json');
+    const halfDay = await cli(
+      'tokens',
+      'create',
+      '--name',
+      'half-day',
+      '--role',
+      'viewer',
+      '--expires',
+      '0.5d',
+      '--json',
+    );
     expect(halfDay.code, halfDay.stderr).toBe(0);
     const validFor = Date.parse(JSON.parse(halfDay.stdout).expires_at) - Date.now();
     expect(validFor).toBeGreaterThan(11 * 3_600_000);
@@ -89,7 +150,10 @@ describe('tokens create | list | revoke, through the CLI', { tags: ['slow'] }, (
     const badRole = await cli('tokens', 'create', '--name', 'x', '--role', 'root');
     expect(badRole.code).not.toBe(0);
     expect(badRole.stderr).toMatch(/--role/);
-    const elsewhere = await runCli(['tokens', 'create', '--name', 'x', '--role', 'viewer', '--db', path.join(root, 'typo.db')], { cwd: root });
+    const elsewhere = await runCli(
+      ['tokens', 'create', '--name', 'x', '--role', 'viewer', '--db', path.join(root, 'typo.db')],
+      { cwd: root },
+    );
     expect(elsewhere.code).toBe(64);
     expect(fs.existsSync(path.join(root, 'typo.db'))).toBe(false);
 
@@ -100,11 +164,15 @@ describe('tokens create | list | revoke, through the CLI', { tags: ['slow'] }, (
     expect((await cli('tokens', 'revoke', 'frontend')).code).toBe(64);
     const unknown = await cli('tokens', 'revoke', 'nobody');
     expect(unknown.code).toBe(64);
-    expect(unknown.stderr).toMatch(/error: there is no token named 'nobody'\nhint: list them with `tecsalud-batch tokens list`/);
+    expect(unknown.stderr).toMatch(
+      /error: there is no token named 'nobody'\nhint: list them with `tecsalud-batch tokens list`/,
+    );
 
     const handle = new Database(db, { readonly: true });
     try {
-      const audit = handle.prepare("select action, actor from audit_log where action like 'api_token_%' order by at, action").all();
+      const audit = handle
+        .prepare("select action, actor from audit_log where action like 'api_token_%' order by at, action")
+        .all();
       expect(audit).toEqual([
         { action: 'api_token_created', actor: 'jlopez' },
         { action: 'api_token_created', actor: expect.any(String) },
@@ -117,9 +185,14 @@ describe('tokens create | list | revoke, through the CLI', { tags: ['slow'] }, (
   }, 180_000);
 
   it('a running server refuses a token revoked from the command line at its next call; its log is owner-only and reopened on SIGHUP', async () => {
-    const created = JSON.parse((await cli('tokens', 'create', '--name', 'kiosk', '--role', 'viewer', '--json')).stdout) as { token: string };
+    const created = JSON.parse(
+      (await cli('tokens', 'create', '--name', 'kiosk', '--role', 'viewer', '--json')).stdout,
+    ) as { token: string };
     const log = path.join(root, 'logs', 'serve.log');
-    const child = spawnCli(['serve', '--db', db, '--port', '0', '--upload-dir', 'uploads', '--log-file', 'logs/serve.log'], { cwd: root });
+    const child = spawnCli(
+      ['serve', '--db', db, '--port', '0', '--upload-dir', 'uploads', '--log-file', 'logs/serve.log'],
+      { cwd: root },
+    );
     let out = '';
     let err = '';
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -129,7 +202,8 @@ describe('tokens create | list | revoke, through the CLI', { tags: ['slow'] }, (
       let match: RegExpExecArray | null = null;
       const deadline = Date.now() + 60_000;
       while (!(match = /listening on (http:\/\/127\.0\.0\.1:\d+\S*)/.exec(out))) {
-        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`serve did not start:\n${out}\n${err}`);
+        if (Date.now() > deadline || child.exitCode !== null)
+          throw new Error(`serve did not start:\n${out}\n${err}`);
         await sleep(25);
       }
       const types = `${match[1]}/processing-types`;
@@ -146,7 +220,8 @@ describe('tokens create | list | revoke, through the CLI', { tags: ['slow'] }, (
       child.kill('SIGHUP');
       const until = Date.now() + 60_000;
       while (!(fs.existsSync(log) && fs.readFileSync(log, 'utf8').includes('"log_reopened"'))) {
-        if (Date.now() > until || child.exitCode !== null) throw new Error(`the log was not reopened:\n${err}`);
+        if (Date.now() > until || child.exitCode !== null)
+          throw new Error(`the log was not reopened:\n${err}`);
         await sleep(25);
       }
       expect(fs.statSync(log).mode & 0o777).toBe(0o600);
@@ -159,8 +234,12 @@ describe('tokens create | list | revoke, through the CLI', { tags: ['slow'] }, (
   }, 120_000);
 
   it('serve refuses --no-auth on an address other machines reach (64, with a hint)', async () => {
-    const refused = await runCli(['serve', '--db', db, '--no-auth', '--host', '0.0.0.0', '--port', '0'], { cwd: root });
+    const refused = await runCli(['serve', '--db', db, '--no-auth', '--host', '0.0.0.0', '--port', '0'], {
+      cwd: root,
+    });
     expect(refused.code).toBe(64);
-    expect(refused.stderr).toMatch(/^error: --no-auth is accepted only when listening on a loopback address, not on 0\.0\.0\.0\nhint: create tokens/m);
+    expect(refused.stderr).toMatch(
+      /^error: --no-auth is accepted only when listening on a loopback address, not on 0\.0\.0\.0\nhint: create tokens/m,
+    );
   }, 60_000);
 });

@@ -3,10 +3,14 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.js';
 import { runCli } from '../support/cli-binary.js';
-import { createTempDir, createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/databases.js';
+import {
+  createTempDir,
+  createTestDatabase,
+  DATABASE_KINDS,
+  type TestDatabase,
+} from '../support/databases.js';
 import { REGISTRY_CSV, SAMPLE_DIR } from '../support/ingest-fixture.js';
 import { copyDelivered } from '../support/delivered-files.js';
-
 
 describe.each(DATABASE_KINDS)('two ingests started at the same instant on %s', { tags: ['slow'] }, (kind) => {
   let cwd: string;
@@ -31,10 +35,16 @@ describe.each(DATABASE_KINDS)('two ingests started at the same instant on %s', {
     expect(codes).toEqual([ExitCode.SomeFailed, ExitCode.Locked].sort());
     const loser = a.code === ExitCode.Locked ? a : b;
     const winner = loser === a ? b : a;
-    expect(loser.stderr).toMatch(/another run is already processing .*drop on this database \(pid \d+ on .+, started /);
+    expect(loser.stderr).toMatch(
+      /another run is already processing .*drop on this database \(pid \d+ on .+, started /,
+    );
     // stdout holds only JSON: the refusal, for a script that reads it.
     expect(JSON.parse(loser.stdout)).toEqual({
-      error: { message: expect.stringMatching(/^another run is already processing /), hint: expect.any(String), exit_code: 75 },
+      error: {
+        message: expect.stringMatching(/^another run is already processing /),
+        hint: expect.any(String),
+        exit_code: 75,
+      },
     });
     expect(JSON.parse(winner.stdout).processed_files).toBe(23);
     // The lock is released: the next run proceeds (every file a duplicate or already waiting).

@@ -21,17 +21,27 @@ const run = (args: string[], env: NodeJS.ProcessEnv) =>
 
 describe('a TECSALUD_* variable the tool does not read', () => {
   it('is named on stderr with the variable or flag it looks like, and the command still runs', async () => {
-    const dryRun = await run(['ingest', 'drop', '--dry-run', '--json'], { TECSALUD_CONCURENCY: '4', TECSALUD_EMBEDER: 'openai' });
+    const dryRun = await run(['ingest', 'drop', '--dry-run', '--json'], {
+      TECSALUD_CONCURENCY: '4',
+      TECSALUD_EMBEDER: 'openai',
+    });
     expect(dryRun.code, dryRun.stderr).toBe(0);
     expect(JSON.parse(dryRun.stdout)).toBeTypeOf('object');
     expect(dryRun.stderr).toContain(
       'warning: TECSALUD_CONCURENCY is not a variable tecsalud-batch reads: it is ignored (no variable sets it: did you mean the flag --concurrency?)',
     );
-    expect(dryRun.stderr).toContain('warning: TECSALUD_EMBEDER is not a variable tecsalud-batch reads: it is ignored (did you mean TECSALUD_EMBEDDER?)');
+    expect(dryRun.stderr).toContain(
+      'warning: TECSALUD_EMBEDER is not a variable tecsalud-batch reads: it is ignored (did you mean TECSALUD_EMBEDDER?)',
+    );
 
-    const spanish = await run(['ingest', 'drop', '--dry-run'], { TECSALUD_EMBEDER: 'openai', LANG: 'es_MX.UTF-8' });
+    const spanish = await run(['ingest', 'drop', '--dry-run'], {
+      TECSALUD_EMBEDER: 'openai',
+      LANG: 'es_MX.UTF-8',
+    });
     expect(spanish.code, spanish.stderr).toBe(0);
-    expect(spanish.stderr).toContain('aviso: TECSALUD_EMBEDER no es una variable que tecsalud-batch lea: se ignora (¿quiso decir TECSALUD_EMBEDDER?)');
+    expect(spanish.stderr).toContain(
+      'aviso: TECSALUD_EMBEDER no es una variable que tecsalud-batch lea: se ignora (¿quiso decir TECSALUD_EMBEDDER?)',
+    );
 
     const quiet = await run(['ingest', 'drop', '--dry-run'], {});
     expect(quiet.stderr).not.toMatch(/TECSALUD_/);
@@ -39,13 +49,19 @@ describe('a TECSALUD_* variable the tool does not read', () => {
 
   it('is listed by doctor as a warning that leaves it healthy', async () => {
     const doctor = await run(['doctor', '--json', '--timeout', '5'], { TECSALUD_OCR_ENGIN: 'tesseract' });
-    const report = JSON.parse(doctor.stdout) as { checks: { name: string; status: string; detail: string }[] };
+    const report = JSON.parse(doctor.stdout) as {
+      checks: { name: string; status: string; detail: string }[];
+    };
     expect(report.checks).toContainEqual({
       name: 'environment',
       status: 'warn',
       detail: 'TECSALUD_OCR_ENGIN is not read (ignored): did you mean TECSALUD_OCR_ENGINE?',
     });
-    const spanish = await run(['doctor', '--timeout', '5', '--lang', 'es'], { TECSALUD_OCR_ENGIN: 'tesseract' });
-    expect(spanish.stdout).toMatch(/^AVISO +entorno +TECSALUD_OCR_ENGIN no se lee \(se ignora\): ¿quiso decir TECSALUD_OCR_ENGINE\?$/m);
+    const spanish = await run(['doctor', '--timeout', '5', '--lang', 'es'], {
+      TECSALUD_OCR_ENGIN: 'tesseract',
+    });
+    expect(spanish.stdout).toMatch(
+      /^AVISO +entorno +TECSALUD_OCR_ENGIN no se lee \(se ignora\): ¿quiso decir TECSALUD_OCR_ENGINE\?$/m,
+    );
   }, 60_000);
 });

@@ -9,10 +9,16 @@ import { createTempDir } from '../support/databases.js';
 import { REGISTRY_CSV, SAMPLE_DIR } from '../support/ingest-fixture.js';
 
 /** A lock row as a run on `host` writes it (the SQLite run lock is the row). */
-function insertLock(db: string, sourceDir: string, holder: { pid: number; host: string; startedAt?: string }): void {
+function insertLock(
+  db: string,
+  sourceDir: string,
+  holder: { pid: number; host: string; startedAt?: string },
+): void {
   const handle = new Database(db);
   handle
-    .prepare('insert into run_locks (lock_key, source_dir, pid, host, session_id, started_at) values (?, ?, ?, ?, null, ?)')
+    .prepare(
+      'insert into run_locks (lock_key, source_dir, pid, host, session_id, started_at) values (?, ?, ?, ?, null, ?)',
+    )
     .run(
       createHash('sha256').update(`tecsalud-batch:${sourceDir}`).digest('hex').slice(0, 32),
       sourceDir,
@@ -49,13 +55,19 @@ describe('tecsalud-batch unlock', { tags: ['slow'] }, () => {
 
   it('says when the locking run started as the local clock reads it, day first in Spanish', async () => {
     // 02:00 UTC is 20:00 of the day before in Monterrey: shown as stored (UTC, ISO), it named the wrong day.
-    insertLock(db, fs.realpathSync(drop), { pid: 4242, host: 'tecsalud-batch-7f9c2d', startedAt: '2026-12-03T02:00:00.000Z' });
+    insertLock(db, fs.realpathSync(drop), {
+      pid: 4242,
+      host: 'tecsalud-batch-7f9c2d',
+      startedAt: '2026-12-03T02:00:00.000Z',
+    });
     const env = { TZ: 'America/Monterrey' };
     const refused = await runCli(['ingest', 'drop', '--db', db, '--non-interactive'], { cwd: dir, env });
     expect(refused.stderr).toContain('(pid 4242 on tecsalud-batch-7f9c2d, started 2026-12-02 20:00:00)');
     const asked = await runCli(['unlock', 'drop', '--db', db, '--lang', 'es'], { cwd: dir, env });
     expect(asked.code, asked.stderr).toBe(75);
-    expect(asked.stderr).toContain('en otro host, tecsalud-batch-7f9c2d (pid 4242, iniciada 02/12/2026 20:00:00)');
+    expect(asked.stderr).toContain(
+      'en otro host, tecsalud-batch-7f9c2d (pid 4242, iniciada 02/12/2026 20:00:00)',
+    );
     const lifted = await runCli(['unlock', 'drop', '--db', db, '--force', '--lang', 'es'], { cwd: dir, env });
     expect(lifted.stdout).toContain('(pid 4242 en tecsalud-batch-7f9c2d, iniciada 02/12/2026 20:00:00)');
   });
@@ -77,12 +89,15 @@ describe('tecsalud-batch unlock', { tags: ['slow'] }, () => {
 
     const lifted = await runCli(['unlock', 'drop', '--db', db, '--force', '--json'], { cwd: dir });
     expect(lifted.code, lifted.stderr).toBe(0);
-    expect(JSON.parse(lifted.stdout)).toMatchObject({ source_dir: fs.realpathSync(drop), removed: { pid: 4242, host: 'tecsalud-batch-7f9c2d' } });
+    expect(JSON.parse(lifted.stdout)).toMatchObject({
+      source_dir: fs.realpathSync(drop),
+      removed: { pid: 4242, host: 'tecsalud-batch-7f9c2d' },
+    });
     expect(lockRows(db)).toEqual([]);
     const handle = new Database(db, { readonly: true });
-    expect(handle.prepare("select actor_kind, details from audit_log where action = 'run_lock_lifted'").all()).toEqual([
-      { actor_kind: 'os_user', details: expect.stringContaining('tecsalud-batch-7f9c2d') },
-    ]);
+    expect(
+      handle.prepare("select actor_kind, details from audit_log where action = 'run_lock_lifted'").all(),
+    ).toEqual([{ actor_kind: 'os_user', details: expect.stringContaining('tecsalud-batch-7f9c2d') }]);
     handle.close();
 
     const again = await runCli(['unlock', 'drop', '--db', db], { cwd: dir });
@@ -101,9 +116,15 @@ describe('tecsalud-batch unlock', { tags: ['slow'] }, () => {
     // Mistyped: said as "nothing to lift" (exit 0), the person would believe the run they meant is unlocked.
     const mistyped = await runCli(['unlock', path.join(dir, 'dorp'), '--db', db], { cwd: dir });
     expect(mistyped.code).toBe(64);
-    expect(mistyped.stderr).toMatch(/^error: no run lock on .*dorp, and that folder does not exist\nhint: check the path/);
-    const spanish = await runCli(['unlock', path.join(dir, 'dorp'), '--db', db, '--lang', 'es'], { cwd: dir });
-    expect(spanish.stderr).toMatch(/^error: no hay bloqueo de ejecución en .*dorp, y esa carpeta no existe\nsugerencia: revise la ruta/);
+    expect(mistyped.stderr).toMatch(
+      /^error: no run lock on .*dorp, and that folder does not exist\nhint: check the path/,
+    );
+    const spanish = await runCli(['unlock', path.join(dir, 'dorp'), '--db', db, '--lang', 'es'], {
+      cwd: dir,
+    });
+    expect(spanish.stderr).toMatch(
+      /^error: no hay bloqueo de ejecución en .*dorp, y esa carpeta no existe\nsugerencia: revise la ruta/,
+    );
   });
 
   it('never lifts the lock of a run still going on on this host, --force or not', async () => {

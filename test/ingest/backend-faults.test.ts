@@ -20,7 +20,11 @@ let env: NodeJS.ProcessEnv;
 beforeEach(async () => {
   cwd = createTempDir('tecsalud-faults-');
   server = await startFakeOpenAiServer({ dimension: 16, apiKey: KEY });
-  env = { OPENAI_API_KEY: KEY, OPENAI_BASE_URL: `${server.url}/v1`, TECSALUD_DB: path.join(cwd, 'registry.db') };
+  env = {
+    OPENAI_API_KEY: KEY,
+    OPENAI_BASE_URL: `${server.url}/v1`,
+    TECSALUD_DB: path.join(cwd, 'registry.db'),
+  };
   // Few, fast retries so that the test measures behaviour, not back-off.
   writeConfig({});
   expect(await importPatients(REGISTRY_CSV, {}, await commandContext({ cwd, env }))).toBe(0);
@@ -74,7 +78,8 @@ describe('the embeddings server down, then back', { tags: ['slow'] }, () => {
     const back = await ingest();
     const before = outcomes(down.report);
     for (const file of back.report.files) {
-      if (before.get(file.filename) === 'embedding_failed') expect(file.outcome, file.filename).toBe('ingested');
+      if (before.get(file.filename) === 'embedding_failed')
+        expect(file.outcome, file.filename).toBe('ingested');
       else expect(file.outcome, file.filename).not.toBe('ingested');
     }
     const third = await ingest();
@@ -84,14 +89,21 @@ describe('the embeddings server down, then back', { tags: ['slow'] }, () => {
 
   it('rides out intermittent failures: a retried request succeeds, an exhausted one fails only its files', async () => {
     // Two 500s in a row exhaust one request's retries (maxRetries 1); a single 429 is retried away.
-    server.inject({ kind: 'status', status: 429, retryAfter: '0' }, { kind: 'status', status: 500 }, { kind: 'status', status: 500 });
+    server.inject(
+      { kind: 'status', status: 429, retryAfter: '0' },
+      { kind: 'status', status: 500 },
+      { kind: 'status', status: 500 },
+    );
     const first = await ingest();
     const failed = first.report.files.filter((f) => f.outcome === 'embedding_failed');
     const ingested = first.report.files.filter((f) => f.outcome === 'ingested');
     expect(failed.length).toBeGreaterThan(0);
     expect(failed.length + ingested.length).toBe(18);
     const second = await ingest();
-    const secondIngested = second.report.files.filter((f) => f.outcome === 'ingested').map((f) => f.filename).sort();
+    const secondIngested = second.report.files
+      .filter((f) => f.outcome === 'ingested')
+      .map((f) => f.filename)
+      .sort();
     expect(secondIngested).toEqual(failed.map((f) => f.filename).sort());
   });
 });
@@ -102,7 +114,11 @@ describe.runIf(chromaWanted())('the Chroma server going away', { tags: ['slow'] 
     try {
       writeConfig({ vectorStore: 'chroma' });
       const { io, stderr } = captureIo();
-      const run = runIngest(io, { ...env, CHROMA_URL: 'http://127.0.0.1:9', CHROMA_DATABASE: scratch.database });
+      const run = runIngest(io, {
+        ...env,
+        CHROMA_URL: 'http://127.0.0.1:9',
+        CHROMA_DATABASE: scratch.database,
+      });
       await expect(run).rejects.toMatchObject({ exitCode: ExitCode.ServiceUnavailable });
       void stderr;
     } finally {
@@ -125,10 +141,14 @@ describe.runIf(chromaWanted())('the Chroma server going away', { tags: ['slow'] 
         }
       });
       // Small requests, so that there is a fourth one early in the run (full ones would hold the whole sample).
-      const run = runIngest(io, { ...env, CHROMA_URL: proxy.url, CHROMA_DATABASE: scratch.database }, {
-        concurrency: '1',
-        embedBatchSize: '4',
-      });
+      const run = runIngest(
+        io,
+        { ...env, CHROMA_URL: proxy.url, CHROMA_DATABASE: scratch.database },
+        {
+          concurrency: '1',
+          embedBatchSize: '4',
+        },
+      );
       await expect(run).rejects.toMatchObject({ exitCode: ExitCode.ServiceUnavailable });
       const report = JSON.parse(stdout()) as JsonReport;
       expect(report.files.filter((f) => f.outcome === 'vector_store_failed')).toEqual([]);

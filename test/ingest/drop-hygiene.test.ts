@@ -34,7 +34,6 @@ afterEach(() => workspace.cleanup());
 const GOOD = '3000768077_HUERTA SOTO, GABRIELA_6380098785_LAB.pdf';
 const HALF = '3000768077_HUERTA SOTO, GABRIELA_6600392373_PRESC.pdf';
 
-
 describe('drop-folder hygiene: --archive-dir and --quarantine-dir', { tags: ['slow'] }, () => {
   it('leaves a file that changed after it was read where it is (it was still being copied in), and moves the rest at once', async () => {
     fs.copyFileSync(path.join(SAMPLE_DIR, GOOD), path.join(workspace.dropDir, GOOD));
@@ -54,15 +53,31 @@ describe('drop-folder hygiene: --archive-dir and --quarantine-dir', { tags: ['sl
       },
       close: async () => undefined,
     };
-    const flags = { archiveDir: archive, quarantineDir: quarantine, json: true, nonInteractive: true } as const;
+    const flags = {
+      archiveDir: archive,
+      quarantineDir: quarantine,
+      json: true,
+      nonInteractive: true,
+    } as const;
 
     const { io, stdout } = captureIo();
-    const code = await ingest(workspace.dropDir, flags, await commandContext({ cwd: workspace.root, db: workspace.db, io, extractor: copyCompletesDuringTheRun }));
+    const code = await ingest(
+      workspace.dropDir,
+      flags,
+      await commandContext({
+        cwd: workspace.root,
+        db: workspace.db,
+        io,
+        extractor: copyCompletesDuringTheRun,
+      }),
+    );
     // Not failed, not quarantined half written: left for the next run.
     expect(code).toBe(ExitCode.Success);
     const first = byFilename(JSON.parse(stdout()) as JsonReport);
     expect(first.get(HALF)!.outcome).toBe('still_being_written');
-    expect(first.get(HALF)!.error).toMatch(/^it changed while the run was reading it \(\d+ bytes, then \d+\): it is still being written/);
+    expect(first.get(HALF)!.error).toMatch(
+      /^it changed while the run was reading it \(\d+ bytes, then \d+\): it is still being written/,
+    );
     expect(first.get(HALF)!.move_error ?? null).toBeNull();
     // A file delivered a moment before the run, complete, is archived at once.
     expect(first.get(GOOD)!.move_error ?? null).toBeNull();
@@ -72,7 +87,11 @@ describe('drop-folder hygiene: --archive-dir and --quarantine-dir', { tags: ['sl
     expect(fs.readFileSync(half)).toEqual(whole);
     // Why, in Spanish, for a records team that reads status in Spanish.
     const spanish = captureIo();
-    await showStatus(undefined, { files: true, lang: 'es' }, await commandContext({ cwd: workspace.root, db: workspace.db, io: spanish.io }));
+    await showStatus(
+      undefined,
+      { files: true, lang: 'es' },
+      await commandContext({ cwd: workspace.root, db: workspace.db, io: spanish.io }),
+    );
     expect(spanish.stdout()).toMatch(
       /↳ cambió mientras la ejecución lo leía \(\d+ bytes, luego \d+\): todavía se está escribiendo; queda para la siguiente ejecución/,
     );
@@ -99,8 +118,17 @@ describe('drop-folder hygiene: --archive-dir and --quarantine-dir', { tags: ['sl
       close: async () => undefined,
     };
     const { io, stdout } = captureIo();
-    const context = await commandContext({ cwd: workspace.root, db: workspace.db, io, extractor: takenOutDuringTheRun });
-    const code = await ingest(workspace.dropDir, { archiveDir: archive, json: true, nonInteractive: true }, context);
+    const context = await commandContext({
+      cwd: workspace.root,
+      db: workspace.db,
+      io,
+      extractor: takenOutDuringTheRun,
+    });
+    const code = await ingest(
+      workspace.dropDir,
+      { archiveDir: archive, json: true, nonInteractive: true },
+      context,
+    );
     expect(code).toBe(ExitCode.SomeFailed);
     const file = byFilename(JSON.parse(stdout()) as JsonReport).get(GOOD)!;
     expect(file.outcome).toBe('ingested');
@@ -109,7 +137,11 @@ describe('drop-folder hygiene: --archive-dir and --quarantine-dir', { tags: ['sl
         'deleted after the run read it',
     );
     const spanish = captureIo();
-    await showStatus(undefined, { files: true, lang: 'es' }, await commandContext({ cwd: workspace.root, db: workspace.db, io: spanish.io }));
+    await showStatus(
+      undefined,
+      { files: true, lang: 'es' },
+      await commandContext({ cwd: workspace.root, db: workspace.db, io: spanish.io }),
+    );
     expect(spanish.stdout()).toContain(
       `↳ no se movió: ingresado, pero no se movió a --archive-dir ${archive}: ya no está en la carpeta de entrada: ` +
         'se movió o se borró después de que la ejecución lo leyera',
@@ -140,7 +172,9 @@ describe('drop-folder hygiene: --archive-dir and --quarantine-dir', { tags: ['sl
 
     const resumed = await ingestJson(workspace, { archiveDir: archive, quarantineDir: quarantine });
     expect(resumed.report.session_id).toBe(clean.report.session_id);
-    expect(resumed.report.files.map((f) => [f.filename, f.outcome])).toEqual(settled.map((f) => [f.filename, f.outcome]));
+    expect(resumed.report.files.map((f) => [f.filename, f.outcome])).toEqual(
+      settled.map((f) => [f.filename, f.outcome]),
+    );
     expect(fs.readdirSync(workspace.dropDir).sort()).toEqual([...waiting].sort());
     expect(fs.readdirSync(quarantine).sort()).toEqual([...failed].sort());
     expect(fs.readdirSync(archive)).toHaveLength(settled.length - waiting.length - failed.length);

@@ -2,7 +2,13 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { REPO_ROOT, createWorkspace, importSampleRegistry, ingestJson, type Workspace } from '../support/ingest-fixture.js';
+import {
+  REPO_ROOT,
+  createWorkspace,
+  importSampleRegistry,
+  ingestJson,
+  type Workspace,
+} from '../support/ingest-fixture.js';
 
 let workspace: Workspace;
 beforeEach(async () => {
@@ -21,7 +27,9 @@ function holdWriteLock(db: string, ms: number): Promise<{ released: Promise<void
     process.stdout.write('locked\\n');
     setTimeout(() => { db.exec('COMMIT'); db.close(); process.exit(0); }, Number(process.argv[2]));
   `;
-  const child = spawn(process.execPath, ['-e', script, db, String(ms)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['-e', script, db, String(ms)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const released = new Promise<void>((resolve) => child.on('close', () => resolve()));
   return new Promise((resolve, reject) => {
     child.stdout.once('data', () => resolve({ released }));

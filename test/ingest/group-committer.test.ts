@@ -12,7 +12,12 @@ import type { BatchFile, Patient } from '../../src/db/schema.js';
 import { GroupCommitter } from '../../src/ingest/group-committer.js';
 import { FileStageError } from '../../src/documents/stage-error.js';
 import { prepareDocument, type FileWrite } from '../../src/documents/store-document.js';
-import { createTestDatabase, DATABASE_KINDS, SESSION_OPTIONS, type TestDatabase } from '../support/databases.js';
+import {
+  createTestDatabase,
+  DATABASE_KINDS,
+  SESSION_OPTIONS,
+  type TestDatabase,
+} from '../support/databases.js';
 
 const embedder = createHashingEmbedder();
 

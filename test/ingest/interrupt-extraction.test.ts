@@ -4,7 +4,13 @@ import { ingest } from '../../src/commands/ingest.js';
 import { ExitCode } from '../../src/errors.js';
 import { commandContext } from '../support/command-context.js';
 import { captureIo } from '../support/databases.js';
-import { createWorkspace, importSampleRegistry, inProcessExtractor, type JsonReport, type Workspace } from '../support/ingest-fixture.js';
+import {
+  createWorkspace,
+  importSampleRegistry,
+  inProcessExtractor,
+  type JsonReport,
+  type Workspace,
+} from '../support/ingest-fixture.js';
 
 let workspace: Workspace;
 beforeEach(async () => {
@@ -29,13 +35,27 @@ describe('an extraction process that dies during an interrupt', { tags: ['slow']
         if (calls !== 3) return inProcessExtractor.extract(file, options);
         victim = file;
         interrupt.abort();
-        return { ok: false, outcome: 'extraction_error', message: 'the extraction process exited unexpectedly' };
+        return {
+          ok: false,
+          outcome: 'extraction_error',
+          message: 'the extraction process exited unexpectedly',
+        };
       },
       close: async () => {},
     };
     const { io, stdout } = captureIo();
-    const context = await commandContext({ cwd: workspace.root, db: workspace.db, io, signal: interrupt.signal, extractor: dying });
-    const code = await ingest(workspace.dropDir, { json: true, nonInteractive: true, concurrency: '1' }, context);
+    const context = await commandContext({
+      cwd: workspace.root,
+      db: workspace.db,
+      io,
+      signal: interrupt.signal,
+      extractor: dying,
+    });
+    const code = await ingest(
+      workspace.dropDir,
+      { json: true, nonInteractive: true, concurrency: '1' },
+      context,
+    );
     expect(code).toBe(ExitCode.Interrupted);
     const report = JSON.parse(stdout()) as JsonReport;
     const stopped = report.files.find((f) => victim !== null && victim.endsWith(f.path));
@@ -43,7 +63,12 @@ describe('an extraction process that dies during an interrupt', { tags: ['slow']
     expect(report.files.filter((f) => f.outcome === 'extraction_error')).toEqual([]);
 
     const again = captureIo();
-    const next = await commandContext({ cwd: workspace.root, db: workspace.db, io: again.io, extractor: inProcessExtractor });
+    const next = await commandContext({
+      cwd: workspace.root,
+      db: workspace.db,
+      io: again.io,
+      extractor: inProcessExtractor,
+    });
     await ingest(workspace.dropDir, { json: true, nonInteractive: true }, next);
     const resumed = JSON.parse(again.stdout()) as JsonReport;
     expect(resumed.files.find((f) => f.path === stopped!.path)?.outcome).toBe('ingested');

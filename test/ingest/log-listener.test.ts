@@ -44,12 +44,26 @@ describe('the structured log subscriber', () => {
   it('writes one line per file outcome and per session event', () => {
     const { logger, lines } = collectingLogger();
     const listen = createLogListener(logger, { redact: false });
-    listen({ type: 'session_started', sessionId: 's1', sourceDir: '/srv/drop', totalFiles: 1, processingType: 'both' });
+    listen({
+      type: 'session_started',
+      sessionId: 's1',
+      sourceDir: '/srv/drop',
+      totalFiles: 1,
+      processingType: 'both',
+    });
     listen({ type: 'file_started', fileId: 'f1', relativePath: result.relativePath });
     listen({ type: 'file_finished', result, totals });
     listen({ type: 'session_finished', sessionId: 's1', status: 'completed', totals, seconds: 1.5 });
-    expect(lines.map((l) => l.object.event)).toEqual(['session_started', 'file_finished', 'session_finished']);
-    expect(lines[1]!.object).toMatchObject({ path: result.relativePath, outcome: 'duplicate', expediente: '3000003799' });
+    expect(lines.map((l) => l.object.event)).toEqual([
+      'session_started',
+      'file_finished',
+      'session_finished',
+    ]);
+    expect(lines[1]!.object).toMatchObject({
+      path: result.relativePath,
+      outcome: 'duplicate',
+      expediente: '3000003799',
+    });
   });
 
   it('--redact keeps patient names out: the file is identified by expediente and content hash', () => {
@@ -58,7 +72,11 @@ describe('the structured log subscriber', () => {
     const text = JSON.stringify(lines);
     expect(text).not.toContain('GARZA');
     expect(text).not.toContain('MARIA');
-    expect(lines[0]!.object).toMatchObject({ expediente: '3000003799', content_sha256: 'ab'.repeat(32), numero: '6001467010' });
+    expect(lines[0]!.object).toMatchObject({
+      expediente: '3000003799',
+      content_sha256: 'ab'.repeat(32),
+      numero: '6001467010',
+    });
   });
 
   it('--redact takes names out of every message: match reasons name them unquoted, and candidates too', () => {
@@ -67,14 +85,17 @@ describe('the structured log subscriber', () => {
       ...result,
       outcome: 'review_required',
       processingStatus: 'pending',
-      message: 'held for review: apellido materno: one-letter typo (TIJERINA vs TIJERNA); nombres: same (MARIA ESTHER)',
+      message:
+        'held for review: apellido materno: one-letter typo (TIJERINA vs TIJERNA); nombres: same (MARIA ESTHER)',
       match: {
         decision: 'review',
         status: 'review_required',
         confidence: 0.9,
         reason: 'typo',
         patientExpediente: '3000003799',
-        candidates: [{ expediente: '3000003799', name: 'GARZA TIJERNA MARIA ESTHER', confidence: 0.9, reasons: [] }],
+        candidates: [
+          { expediente: '3000003799', name: 'GARZA TIJERNA MARIA ESTHER', confidence: 0.9, reasons: [] },
+        ],
       },
     };
     createLogListener(logger, { redact: true })({ type: 'file_finished', result: reviewed, totals });

@@ -7,7 +7,11 @@ import { createTempDir } from '../support/databases.js';
 
 /** 'NU' + one Latin-1 byte + the rest: how a Windows export writes NUÑEZ (0xD1) or NUÁEZ (0xC1). */
 const latin1 = (byte: number) =>
-  Buffer.concat([Buffer.from('3000000042_NU'), Buffer.from([byte]), Buffer.from('EZ LEAL, ANA_6000000042_CONS.pdf')]);
+  Buffer.concat([
+    Buffer.from('3000000042_NU'),
+    Buffer.from([byte]),
+    Buffer.from('EZ LEAL, ANA_6000000042_CONS.pdf'),
+  ]);
 const inFolder = (dir: string, name: Buffer) => Buffer.concat([Buffer.from(`${dir}/`), name]);
 
 describe('showNotUtf8Bytes', () => {
@@ -32,7 +36,7 @@ describe('two names that show alike in one folder', () => {
   });
   afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
-  it('maps each one\'s shown name back to its bytes, and the name Node shows for both to neither', async () => {
+  it("maps each one's shown name back to its bytes, and the name Node shows for both to neither", async () => {
     expect(await rawNameShownAs(drop, showNotUtf8Bytes(latin1(0xd1)))).toEqual(latin1(0xd1));
     expect(await rawNameShownAs(drop, showNotUtf8Bytes(latin1(0xc1)))).toEqual(latin1(0xc1));
     expect(await rawNameShownAs(drop, latin1(0xd1).toString())).toBe('ambiguous');
@@ -42,7 +46,9 @@ describe('two names that show alike in one folder', () => {
   it('moves the one named, under its bytes, and refuses the name both show (both stay)', async () => {
     const quarantine = path.join(root, 'quarantine');
     const shown = showNotUtf8Bytes(latin1(0xc1));
-    expect(await moveWithoutOverwrite(path.join(drop, shown), quarantine, shown)).toBe(path.join(quarantine, shown));
+    expect(await moveWithoutOverwrite(path.join(drop, shown), quarantine, shown)).toBe(
+      path.join(quarantine, shown),
+    );
     expect(fs.readFileSync(inFolder(quarantine, latin1(0xc1)), 'utf8')).toBe('Á');
 
     fs.writeFileSync(inFolder(drop, latin1(0xc1)), 'Á again');

@@ -36,7 +36,9 @@ describe('moveWithoutOverwrite', () => {
     const source = path.join(drop, 'f.pdf');
     fs.writeFileSync(source, '%PDF- only copy');
     fs.symlinkSync(drop, path.join(root, 'archive'));
-    await expect(moveWithoutOverwrite(source, path.join(root, 'archive'), 'f.pdf')).rejects.toThrow(/is the file itself/);
+    await expect(moveWithoutOverwrite(source, path.join(root, 'archive'), 'f.pdf')).rejects.toThrow(
+      /is the file itself/,
+    );
     expect(fs.readdirSync(drop)).toEqual(['f.pdf']);
     expect(fs.readFileSync(source, 'utf8')).toBe('%PDF- only copy');
   });
@@ -104,7 +106,12 @@ describe('moveWithoutOverwrite', () => {
     expect(await moveWithoutOverwrite(copied, archive, 'copied.pdf')).toBe(path.join(archive, 'copied.pdf'));
     expect(await moveWithoutOverwrite(other, archive, 'other.pdf')).toBe(path.join(archive, 'other (2).pdf'));
     expect(fs.readdirSync(drop)).toEqual([]);
-    expect(fs.readdirSync(archive).sort()).toEqual(['copied.pdf', 'linked.pdf', 'other (2).pdf', 'other.pdf']);
+    expect(fs.readdirSync(archive).sort()).toEqual([
+      'copied.pdf',
+      'linked.pdf',
+      'other (2).pdf',
+      'other.pdf',
+    ]);
     expect(fs.readFileSync(path.join(archive, 'copied.pdf'), 'utf8')).toBe('%PDF- copied');
   });
 
@@ -114,7 +121,11 @@ describe('moveWithoutOverwrite', () => {
     const dead = Number(execFileSync('sh', ['-c', 'echo $$'], { encoding: 'utf8' }).trim());
     const partial = (pid: number, hex: string) => path.join(archive, `.tecsalud-${pid}-${hex}.partial`);
     const anHourAgo = new Date(Date.now() - 3_600_000);
-    const left = [partial(dead, '0badf00d'), path.join(archive, `.tecsalud-${dead}-notes.partial`), partial(process.pid, 'cafebabe')];
+    const left = [
+      partial(dead, '0badf00d'),
+      path.join(archive, `.tecsalud-${dead}-notes.partial`),
+      partial(process.pid, 'cafebabe'),
+    ];
     for (const file of [...left, partial(dead, 'deadbeef')]) {
       fs.writeFileSync(file, '%PDF- half');
       fs.utimesSync(file, anHourAgo, anHourAgo);
@@ -125,7 +136,9 @@ describe('moveWithoutOverwrite', () => {
     fs.mkdirSync(path.dirname(source));
     fs.writeFileSync(source, '%PDF-');
     await moveWithoutOverwrite(source, archive, 'f.pdf');
-    expect(fs.readdirSync(archive).sort()).toEqual([...left.map((file) => path.basename(file)), 'f.pdf'].sort());
+    expect(fs.readdirSync(archive).sort()).toEqual(
+      [...left.map((file) => path.basename(file)), 'f.pdf'].sort(),
+    );
   });
 
   it('makes the moved file and the folders created for it owner-only, whatever the drop folder gave it', async () => {
@@ -141,46 +154,63 @@ describe('moveWithoutOverwrite', () => {
     expect(modes).toEqual([0o700, 0o700, 0o700, 0o600]);
     const grouped = path.join(root, 'drop', 'g.pdf');
     fs.writeFileSync(grouped, '%PDF-');
-    expect(fs.statSync(await moveWithoutOverwrite(grouped, archive, 'g.pdf', 'group')).mode & 0o777).toBe(0o640);
+    expect(fs.statSync(await moveWithoutOverwrite(grouped, archive, 'g.pdf', 'group')).mode & 0o777).toBe(
+      0o640,
+    );
   });
 
-  const otherFileSystem = fs.existsSync('/dev/shm') && fs.statSync('/dev/shm').dev !== fs.statSync(os.tmpdir()).dev;
-  it.runIf(otherFileSystem)('copies across file-systems into an owner-only file, leaving no partial copy', async () => {
-    const drop = fs.mkdtempSync('/dev/shm/tecsalud-drop-');
-    try {
-      const source = path.join(drop, 'f.pdf');
-      fs.writeFileSync(source, '%PDF- across');
-      fs.chmodSync(source, 0o644);
-      const moved = await moveWithoutOverwrite(source, path.join(root, 'archive'), 'f.pdf');
-      expect(fs.statSync(moved).mode & 0o777).toBe(0o600);
-      expect(fs.readFileSync(moved, 'utf8')).toBe('%PDF- across');
-      expect(fs.readdirSync(path.join(root, 'archive'))).toEqual(['f.pdf']);
-      expect(fs.existsSync(source)).toBe(false);
-    } finally {
-      fs.rmSync(drop, { recursive: true, force: true });
-    }
-  });
+  const otherFileSystem =
+    fs.existsSync('/dev/shm') && fs.statSync('/dev/shm').dev !== fs.statSync(os.tmpdir()).dev;
+  it.runIf(otherFileSystem)(
+    'copies across file-systems into an owner-only file, leaving no partial copy',
+    async () => {
+      const drop = fs.mkdtempSync('/dev/shm/tecsalud-drop-');
+      try {
+        const source = path.join(drop, 'f.pdf');
+        fs.writeFileSync(source, '%PDF- across');
+        fs.chmodSync(source, 0o644);
+        const moved = await moveWithoutOverwrite(source, path.join(root, 'archive'), 'f.pdf');
+        expect(fs.statSync(moved).mode & 0o777).toBe(0o600);
+        expect(fs.readFileSync(moved, 'utf8')).toBe('%PDF- across');
+        expect(fs.readdirSync(path.join(root, 'archive'))).toEqual(['f.pdf']);
+        expect(fs.existsSync(source)).toBe(false);
+      } finally {
+        fs.rmSync(drop, { recursive: true, force: true });
+      }
+    },
+  );
 
-  it.runIf(otherFileSystem)('copies a file whose name is not UTF-8 across file-systems under the same bytes', async () => {
-    const drop = fs.mkdtempSync('/dev/shm/tecsalud-drop-');
-    try {
-      // 'MUÑOZ' in Latin-1: Node shows the 0xD1 as U+FFFD, and no file has the name it shows.
-      const raw = Buffer.concat([Buffer.from('3000000042_MU'), Buffer.from([0xd1]), Buffer.from('OZ LEAL, ANA_1_CONS.pdf')]);
-      fs.writeFileSync(Buffer.concat([Buffer.from(`${drop}/`), raw]), '%PDF- latin1');
-      const shown = raw.toString();
-      const archive = path.join(root, 'archive');
-      expect(await moveWithoutOverwrite(path.join(drop, shown), archive, shown)).toBe(path.join(archive, shown));
-      expect(fs.readdirSync(drop)).toEqual([]);
-      expect(fs.readdirSync(archive, { encoding: 'buffer' })).toEqual([raw]);
-      expect(fs.readFileSync(Buffer.concat([Buffer.from(`${archive}/`), raw]), 'utf8')).toBe('%PDF- latin1');
-    } finally {
-      fs.rmSync(drop, { recursive: true, force: true });
-    }
-  });
+  it.runIf(otherFileSystem)(
+    'copies a file whose name is not UTF-8 across file-systems under the same bytes',
+    async () => {
+      const drop = fs.mkdtempSync('/dev/shm/tecsalud-drop-');
+      try {
+        // 'MUÑOZ' in Latin-1: Node shows the 0xD1 as U+FFFD, and no file has the name it shows.
+        const raw = Buffer.concat([
+          Buffer.from('3000000042_MU'),
+          Buffer.from([0xd1]),
+          Buffer.from('OZ LEAL, ANA_1_CONS.pdf'),
+        ]);
+        fs.writeFileSync(Buffer.concat([Buffer.from(`${drop}/`), raw]), '%PDF- latin1');
+        const shown = raw.toString();
+        const archive = path.join(root, 'archive');
+        expect(await moveWithoutOverwrite(path.join(drop, shown), archive, shown)).toBe(
+          path.join(archive, shown),
+        );
+        expect(fs.readdirSync(drop)).toEqual([]);
+        expect(fs.readdirSync(archive, { encoding: 'buffer' })).toEqual([raw]);
+        expect(fs.readFileSync(Buffer.concat([Buffer.from(`${archive}/`), raw]), 'utf8')).toBe(
+          '%PDF- latin1',
+        );
+      } finally {
+        fs.rmSync(drop, { recursive: true, force: true });
+      }
+    },
+  );
 
   // Only root can make a file another account owns; the move then runs as the user nobody.
   it.runIf(process.getuid?.() === 0)(
-    "copies a file it does not own (it can neither chmod nor safely link it) into one of its own",
+    'copies a file it does not own (it can neither chmod nor safely link it) into one of its own',
     { tags: ['slow'] },
     () => {
       fs.chmodSync(root, 0o755);
@@ -193,9 +223,13 @@ describe('moveWithoutOverwrite', () => {
       fs.mkdirSync(archive, { mode: 0o777 });
       fs.chmodSync(archive, 0o777);
       const script = `import(${JSON.stringify(path.join(REPO_ROOT, 'dist/ingest/move-file.js'))}).then((m) => m.moveWithoutOverwrite(${JSON.stringify(source)}, ${JSON.stringify(archive)}, 'f.pdf')).then((p) => console.log(p))`;
-      const moved = execFileSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '-e', script], {
-        encoding: 'utf8',
-      }).trim();
+      const moved = execFileSync(
+        'setpriv',
+        ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '-e', script],
+        {
+          encoding: 'utf8',
+        },
+      ).trim();
       const stat = fs.statSync(moved);
       expect([stat.uid, stat.mode & 0o777]).toEqual([65534, 0o600]);
       expect(fs.readFileSync(moved, 'utf8')).toBe('%PDF- theirs');

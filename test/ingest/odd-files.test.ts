@@ -5,7 +5,13 @@ import { openPipelineAdapters } from '../../src/app/open-backends.js';
 import { resolveIngestOptions } from '../../src/commands/ingest-options.js';
 import { defaultBackends } from '../support/command-context.js';
 import { runIngest } from '../../src/ingest/run-ingest.js';
-import { FIXTURES, createWorkspace, importSampleRegistry, openWorkspaceDb, type Workspace } from '../support/ingest-fixture.js';
+import {
+  FIXTURES,
+  createWorkspace,
+  importSampleRegistry,
+  openWorkspaceDb,
+  type Workspace,
+} from '../support/ingest-fixture.js';
 
 let workspace: Workspace;
 beforeEach(async () => {
@@ -50,7 +56,11 @@ describe('odd files: each recorded with a clear reason, none stops the batch', {
     const database = await openWorkspaceDb(workspace);
     try {
       const backends = await defaultBackends();
-      const adapters = await openPipelineAdapters({ database, processingType: options.processingType, backends });
+      const adapters = await openPipelineAdapters({
+        database,
+        processingType: options.processingType,
+        backends,
+      });
       const result = await runIngest(
         options,
         { database, ...adapters },
@@ -72,7 +82,11 @@ describe('odd files: each recorded with a clear reason, none stops the batch', {
       expect(byName.get(vanishing)!.outcome).toBe('unreadable');
       expect(byName.get(vanishing)!.message).toMatch(/disappeared/);
       // Every file has a final, recorded state.
-      const rows = await database.db.selectFrom('batchFiles').selectAll().where('batchId', '=', result.session.id).execute();
+      const rows = await database.db
+        .selectFrom('batchFiles')
+        .selectAll()
+        .where('batchId', '=', result.session.id)
+        .execute();
       expect(rows).toHaveLength(29);
       expect(rows.every((r) => r.outcome !== null && r.processingStatus !== 'processing')).toBe(true);
       expect(result.files.filter((f) => f.outcome === 'ingested')).toHaveLength(19);
@@ -89,16 +103,28 @@ describe('odd files: each recorded with a clear reason, none stops the batch', {
     const own = fs.readFileSync(path.join(workspace.dropDir, VALID));
     // Over 1 MiB: the document with a long comment after its end.
     const large = '3000768077_HUERTA SOTO, GABRIELA_9100000007_LAB.pdf';
-    fs.writeFileSync(path.join(folder, large), Buffer.concat([own, Buffer.from(`\n%${'x'.repeat(1536 * 1024)}\n`)]));
+    fs.writeFileSync(
+      path.join(folder, large),
+      Buffer.concat([own, Buffer.from(`\n%${'x'.repeat(1536 * 1024)}\n`)]),
+    );
     // Small when the folder is listed, over the 10 MB default when its turn comes: never read into memory.
     const grown = '3000768077_HUERTA SOTO, GABRIELA_9100000008_LAB.pdf';
     fs.writeFileSync(path.join(folder, grown), own);
 
-    const options = resolveIngestOptions({ dir: folder, cwd: workspace.root, user: 'test', concurrency: '1' });
+    const options = resolveIngestOptions({
+      dir: folder,
+      cwd: workspace.root,
+      user: 'test',
+      concurrency: '1',
+    });
     const database = await openWorkspaceDb(workspace);
     try {
       const backends = await defaultBackends();
-      const adapters = await openPipelineAdapters({ database, processingType: options.processingType, backends });
+      const adapters = await openPipelineAdapters({
+        database,
+        processingType: options.processingType,
+        backends,
+      });
       const result = await runIngest(
         options,
         { database, ...adapters },

@@ -8,7 +8,13 @@ import { asSeenNow } from '../../src/app/abandoned-runs.js';
 import { translateFileDetail } from '../../src/ui/i18n/file-details-es.js';
 import { BatchRepository } from '../../src/db/repositories/batch-repository.js';
 import { QueueRepository } from '../../src/db/repositories/queue-repository.js';
-import { LockedError, processStartedAt, readRunLockState, removeRunLock, withRunLock } from '../../src/ingest/run-lock.js';
+import {
+  LockedError,
+  processStartedAt,
+  readRunLockState,
+  removeRunLock,
+  withRunLock,
+} from '../../src/ingest/run-lock.js';
 import {
   createSqliteTestDatabase,
   createTestDatabase,
@@ -55,13 +61,21 @@ describe.each(DATABASE_KINDS)('the run lock on %s', (kind) => {
   beforeEach(async () => openTwice(await createTestDatabase(kind)));
 
   it('lets exactly one of two runs on the same folder proceed, and names the holder', async () => {
-    const first = await holdLock(a, { sourceDir: '/srv/drop', pid: process.pid }, '3f2a9c1e-0000-4000-8000-000000000000');
-    const error = await withRunLock(b, { sourceDir: '/srv/drop', pid: process.pid + 1 }, async () => 'second').catch(
-      (e: unknown) => e,
+    const first = await holdLock(
+      a,
+      { sourceDir: '/srv/drop', pid: process.pid },
+      '3f2a9c1e-0000-4000-8000-000000000000',
     );
+    const error = await withRunLock(
+      b,
+      { sourceDir: '/srv/drop', pid: process.pid + 1 },
+      async () => 'second',
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LockedError);
     expect((error as LockedError).exitCode).toBe(ExitCode.Locked);
-    expect((error as LockedError).message).toMatch(new RegExp(`pid ${process.pid} on .+, started .+session 3f2a9c1e`));
+    expect((error as LockedError).message).toMatch(
+      new RegExp(`pid ${process.pid} on .+, started .+session 3f2a9c1e`),
+    );
     first.release();
     expect(await first.run).toBe('first');
     // Released: the next run proceeds.
@@ -76,7 +90,9 @@ describe.each(DATABASE_KINDS)('the run lock on %s', (kind) => {
       expect((error as LockedError).message).toContain('/srv/drop/urgencias');
     }
     // A folder that only starts with the same letters is another folder.
-    expect(await withRunLock(b, { sourceDir: '/srv/drop/urgencias-2' }, async () => 'sibling')).toBe('sibling');
+    expect(await withRunLock(b, { sourceDir: '/srv/drop/urgencias-2' }, async () => 'sibling')).toBe(
+      'sibling',
+    );
     first.release();
     await first.run;
     expect(await withRunLock(b, { sourceDir: '/srv/drop' }, async () => 'after')).toBe('after');
@@ -85,7 +101,9 @@ describe.each(DATABASE_KINDS)('the run lock on %s', (kind) => {
   it('unlock never lifts a lock a run holds, and lifts one left behind', async () => {
     const first = await holdLock(a, { sourceDir: '/srv/drop', pid: process.pid });
     // PostgreSQL: the advisory lock is held, whatever --force says; SQLite: this host's live process.
-    await expect(removeRunLock(b, { sourceDir: '/srv/drop', force: true })).rejects.toMatchObject({ exitCode: ExitCode.Locked });
+    await expect(removeRunLock(b, { sourceDir: '/srv/drop', force: true })).rejects.toMatchObject({
+      exitCode: ExitCode.Locked,
+    });
     first.release();
     await first.run;
     expect(await removeRunLock(b, { sourceDir: '/srv/drop', force: false })).toBeNull();
@@ -98,7 +116,9 @@ describe.each(DATABASE_KINDS)('the run lock on %s', (kind) => {
       sessionId: null,
       startedAt: '2026-01-01T00:00:00.000Z',
     });
-    expect(await removeRunLock(b, { sourceDir: '/srv/drop', force: false, isAlive: () => false })).toMatchObject({ pid: 999_999 });
+    expect(
+      await removeRunLock(b, { sourceDir: '/srv/drop', force: false, isAlive: () => false }),
+    ).toMatchObject({ pid: 999_999 });
     expect(await new RunLockRepository(a.db).listHolders()).toEqual([]);
   });
 
@@ -126,11 +146,13 @@ describe('a lock left behind on SQLite (the row is the lock)', () => {
   it('is taken over when its process is gone from this host', async () => {
     expect(await new RunLockRepository(a.db).tryInsert(leftBehind(999_999, os.hostname()))).toBe(true);
     let alive = true;
-    await expect(withRunLock(b, { sourceDir: '/srv/drop', isAlive: () => alive }, async () => 'x')).rejects.toBeInstanceOf(
-      LockedError,
-    );
+    await expect(
+      withRunLock(b, { sourceDir: '/srv/drop', isAlive: () => alive }, async () => 'x'),
+    ).rejects.toBeInstanceOf(LockedError);
     alive = false;
-    expect(await withRunLock(b, { sourceDir: '/srv/drop', isAlive: () => alive }, async () => 'took over')).toBe('took over');
+    expect(
+      await withRunLock(b, { sourceDir: '/srv/drop', isAlive: () => alive }, async () => 'took over'),
+    ).toBe('took over');
   });
 
   it('is taken over when its pid now belongs to a process that started after the lock (a reboot, pids wrapped)', async () => {
@@ -140,14 +162,23 @@ describe('a lock left behind on SQLite (the row is the lock)', () => {
   });
 
   it('is not taken over while the process that took it still runs', async () => {
-    await new RunLockRepository(a.db).tryInsert({ ...leftBehind(process.pid, os.hostname()), startedAt: new Date().toISOString() });
-    await expect(withRunLock(b, { sourceDir: '/srv/drop' }, async () => 'x')).rejects.toBeInstanceOf(LockedError);
+    await new RunLockRepository(a.db).tryInsert({
+      ...leftBehind(process.pid, os.hostname()),
+      startedAt: new Date().toISOString(),
+    });
+    await expect(withRunLock(b, { sourceDir: '/srv/drop' }, async () => 'x')).rejects.toBeInstanceOf(
+      LockedError,
+    );
     expect(processStartedAt(process.pid)).toBeLessThanOrEqual(Date.now());
   });
 
   it('is not taken over when held from another host', async () => {
     await new RunLockRepository(a.db).tryInsert(leftBehind(4242, 'other-host'));
-    const error = await withRunLock(b, { sourceDir: '/srv/drop', isAlive: () => false }, async () => 'x').catch((e) => e);
+    const error = await withRunLock(
+      b,
+      { sourceDir: '/srv/drop', isAlive: () => false },
+      async () => 'x',
+    ).catch((e) => e);
     expect(error).toBeInstanceOf(LockedError);
     expect(String(error.message)).toContain('other-host');
   });
@@ -158,7 +189,13 @@ describe.each(DATABASE_KINDS)('a running session whose run is gone, as status sh
 
   async function runningSession(sourceDir: string, id?: string) {
     const batches = new BatchRepository(a.db);
-    const session = await batches.createSession({ id, uploadedBy: 'cron', processingType: 'both', sourceDir, options: SESSION_OPTIONS });
+    const session = await batches.createSession({
+      id,
+      uploadedBy: 'cron',
+      processingType: 'both',
+      sourceDir,
+      options: SESSION_OPTIONS,
+    });
     await batches.markStarted(session.id);
     return (await batches.findSession(session.id))!;
   }
@@ -171,7 +208,14 @@ describe.each(DATABASE_KINDS)('a running session whose run is gone, as status sh
     await run.run;
     expect((await readRunLockState(b, '/srv/drop')).state).toBe('gone');
     // A killed run's row (on PostgreSQL without its advisory lock; on SQLite with a pid that is gone).
-    const gone = { lockKey: lockKeyOf('/srv/drop'), sourceDir: '/srv/drop', pid: 2 ** 22 + 1, host: os.hostname(), sessionId: session.id, startedAt: new Date().toISOString() };
+    const gone = {
+      lockKey: lockKeyOf('/srv/drop'),
+      sourceDir: '/srv/drop',
+      pid: 2 ** 22 + 1,
+      host: os.hostname(),
+      sessionId: session.id,
+      startedAt: new Date().toISOString(),
+    };
     await new RunLockRepository(a.db).upsertHolder(gone);
     const shown = await asSeenNow(b, session);
     expect(shown).toMatchObject({ id: session.id, status: 'interrupted' });
@@ -195,18 +239,32 @@ describe('a running session whose lock was taken on another host (SQLite)', () =
   beforeEach(async () => openTwice(createSqliteTestDatabase()));
 
   it('is left as recorded, with a note naming that host, when its run started (local time) and how to resume if it is gone', async () => {
-    const session = await new BatchRepository(a.db).createSession({ uploadedBy: 'cron', processingType: 'both', sourceDir: '/srv/drop', options: SESSION_OPTIONS });
-    await new RunLockRepository(a.db).tryInsert({ lockKey: lockKeyOf('/srv/drop'), sourceDir: '/srv/drop', pid: 1, host: 'elsewhere', sessionId: session.id, startedAt: '2026-12-03T02:00:00.000Z' });
+    const session = await new BatchRepository(a.db).createSession({
+      uploadedBy: 'cron',
+      processingType: 'both',
+      sourceDir: '/srv/drop',
+      options: SESSION_OPTIONS,
+    });
+    await new RunLockRepository(a.db).tryInsert({
+      lockKey: lockKeyOf('/srv/drop'),
+      sourceDir: '/srv/drop',
+      pid: 1,
+      host: 'elsewhere',
+      sessionId: session.id,
+      startedAt: '2026-12-03T02:00:00.000Z',
+    });
     expect((await readRunLockState(b, '/srv/drop')).state).toBe('unknown');
     // 02:00 UTC is 20:00 of the day before in Monterrey: the stored instant shown as stored named the wrong day.
     const shown = await inTimeZone('America/Monterrey', () => asSeenNow(b, session));
     expect(shown.status).toBe('pending');
     expect(shown.errorMessage).toBe(
-      'run on another host: elsewhere (pid 1, started 2026-12-02 20:00:00) holds the folder\'s run lock, and ' +
+      "run on another host: elsewhere (pid 1, started 2026-12-02 20:00:00) holds the folder's run lock, and " +
         'this machine cannot tell whether that run goes on; if elsewhere is gone, ' +
         '`tecsalud-batch unlock /srv/drop --force`, then `tecsalud-batch ingest /srv/drop` resumes it',
     );
-    expect(translateFileDetail(shown.errorMessage!, { reason: (code) => code, outcome: (outcome) => outcome })).toBe(
+    expect(
+      translateFileDetail(shown.errorMessage!, { reason: (code) => code, outcome: (outcome) => outcome }),
+    ).toBe(
       'ejecución en otro host: elsewhere (pid 1, iniciada 02/12/2026 20:00:00) tiene el bloqueo de ejecución de la ' +
         'carpeta, y esta máquina no puede saber si esa ejecución sigue; si elsewhere ya no existe, ' +
         '`tecsalud-batch unlock /srv/drop --force`, y luego `tecsalud-batch ingest /srv/drop` la retoma',

@@ -23,8 +23,14 @@ describe('the session tally', () => {
   it('counts each file from what it returned: outcome, patient, pages and chunks of ingested files', () => {
     const tally = new SessionTally(6);
     tally.defer(1);
-    tally.record({ result: result('ingested', { pages: 3, chunks: 4, stageMs: { extract: 1500 } }), patient: 'created' });
-    tally.record({ result: result('ingested', { pages: 2, chunks: 1, stageMs: { extract: 500 } }), patient: 'matched' });
+    tally.record({
+      result: result('ingested', { pages: 3, chunks: 4, stageMs: { extract: 1500 } }),
+      patient: 'created',
+    });
+    tally.record({
+      result: result('ingested', { pages: 2, chunks: 1, stageMs: { extract: 500 } }),
+      patient: 'matched',
+    });
     tally.record({ result: result('duplicate'), patient: null });
     tally.record({ result: result('review_required', { pages: 9 }), patient: null });
     tally.record({ result: result('corrupt'), patient: null });
@@ -51,12 +57,23 @@ describe('the session tally', () => {
     const ingested = { result: result('ingested', { pages: 3, chunks: 4 }), patient: 'matched' } as const;
     tally.record(ingested);
     tally.replace(ingested, { result: result('review_required', { pages: 3 }), patient: null });
-    expect(tally.snapshot()).toMatchObject({ processedFiles: 1, reviewRequired: 1, matchedPatients: 0, pages: 0, chunks: 0 });
+    expect(tally.snapshot()).toMatchObject({
+      processedFiles: 1,
+      reviewRequired: 1,
+      matchedPatients: 0,
+      pages: 0,
+      chunks: 0,
+    });
     // A patient the file created stays created (the registry keeps it), whatever its file's end.
     const created = { result: result('ingested', { pages: 1, chunks: 1 }), patient: 'created' } as const;
     tally.record(created);
     tally.replace(created, { result: result('review_required'), patient: 'created' });
-    expect(tally.snapshot()).toMatchObject({ processedFiles: 2, reviewRequired: 2, createdPatients: 1, pages: 0 });
+    expect(tally.snapshot()).toMatchObject({
+      processedFiles: 2,
+      reviewRequired: 2,
+      createdPatients: 1,
+      pages: 0,
+    });
   });
 
   it('calls a session failed when every file it attempted failed, completed when none did', () => {

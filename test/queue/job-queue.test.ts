@@ -94,11 +94,17 @@ describe.runIf(postgresWanted())('the job queue (pg-boss 10 on the registry data
     await queue.postpone(first!, 1_000);
     // Due now rather than after the retry delay.
     const db = database.db.withoutPlugins() as unknown as Kysely<unknown>;
-    await db.executeQuery(CompiledQuery.raw(`UPDATE ${SCHEMA}.job SET start_after = now() WHERE id = $1`, [first!.id]));
+    await db.executeQuery(
+      CompiledQuery.raw(`UPDATE ${SCHEMA}.job SET start_after = now() WHERE id = $1`, [first!.id]),
+    );
     const [again] = await queue.fetch(1, 60, WORKER);
     expect(again).toMatchObject({ id: first!.id, retryCount: 0, stillWritingSince: 1_000, postponements: 1 });
     await queue.postpone(again!, 5_000);
-    expect(await jobRow(database, first!.id)).toMatchObject({ state: 'created', retry_count: 0, started_on: null });
+    expect(await jobRow(database, first!.id)).toMatchObject({
+      state: 'created',
+      retry_count: 0,
+      started_on: null,
+    });
   });
 
   it('puts a released job back without spending an attempt, and a failed one back as a retry', async () => {
@@ -119,13 +125,20 @@ describe.runIf(postgresWanted())('the job queue (pg-boss 10 on the registry data
     expect(await queue.liveFileIds('session-a')).toEqual(new Set(['file-000']));
   });
 
-  it("fails now the active jobs a gone worker took (a retry each), and says what a waiting worker waits for", async () => {
+  it('fails now the active jobs a gone worker took (a retry each), and says what a waiting worker waits for', async () => {
     await queue.enqueue(files(3), { timeoutSeconds: 900 });
     const mine = await queue.fetch(2, 900, 'worker-gone');
     const theirs = await queue.fetch(1, 900, 'worker-alive');
-    expect(await queue.waitingWork()).toMatchObject({ active: 3, activeUntil: expect.any(String), later: 0, nextStart: null });
+    expect(await queue.waitingWork()).toMatchObject({
+      active: 3,
+      activeUntil: expect.any(String),
+      later: 0,
+      nextStart: null,
+    });
 
-    expect(await queue.failJobsOf(['worker-gone', 'worker-stopped'], 'its worker is gone')).toEqual(new Map([['worker-gone', 2]]));
+    expect(await queue.failJobsOf(['worker-gone', 'worker-stopped'], 'its worker is gone')).toEqual(
+      new Map([['worker-gone', 2]]),
+    );
     for (const job of mine) expect(await jobRow(database, job.id)).toMatchObject({ state: 'retry' });
     expect(await jobRow(database, theirs[0]!.id)).toMatchObject({ state: 'active' });
     expect(await queue.failJobsOf(['worker-gone'], 'again')).toEqual(new Map());

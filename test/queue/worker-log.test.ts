@@ -5,7 +5,6 @@ import { openWorkerLog } from '../../src/app/worker-log.js';
 import { createTempDir } from '../support/databases.js';
 import { readJsonLines } from '../support/json-lines.js';
 
-
 describe("a worker's log", () => {
   let root: string;
   beforeEach(() => {
@@ -65,7 +64,13 @@ describe("a worker's log", () => {
     });
     log.close();
     const [line] = readJsonLines(path.join(root, 'postponed.log'));
-    expect(line).toMatchObject({ event: 'job_postponed', session_id: 's-1', file_id: 'f-1', outcome: 'still_being_written', delay_seconds: 10 });
+    expect(line).toMatchObject({
+      event: 'job_postponed',
+      session_id: 's-1',
+      file_id: 'f-1',
+      outcome: 'still_being_written',
+      delay_seconds: 10,
+    });
     expect(line).toHaveProperty('reason');
     expect(JSON.stringify(line)).not.toMatch(/CORONADO/);
   });

@@ -169,13 +169,17 @@ describe.runIf(postgresWanted())('workers sharing a queued session', { tags: ['s
     expect(corrupt.map((f) => f.outcome)).toEqual(Array(4).fill('corrupt'));
     const first = corrupt.find((f) => !f.error!.startsWith('identical content'))!;
     for (const copy of corrupt.filter((f) => f !== first)) {
-      expect(copy.error).toContain(`identical content to '${first.path}' in this batch, which failed (corrupt)`);
+      expect(copy.error).toContain(
+        `identical content to '${first.path}' in this batch, which failed (corrupt)`,
+      );
     }
     // The counts say so too: no copy of the failed content hides among the duplicates.
     const failed = after.files.filter((f) => outcomeKind(f.outcome as FileOutcome) === 'failed');
     expect(after.failed_files).toBe(failed.length);
     expect(failed.length).toBeGreaterThanOrEqual(4);
-    const duplicates = after.files.filter((f) => f.outcome === 'duplicate' || f.outcome === 'duplicate_in_batch');
+    const duplicates = after.files.filter(
+      (f) => f.outcome === 'duplicate' || f.outcome === 'duplicate_in_batch',
+    );
     expect(duplicates.every((f) => !copies.includes(f.path))).toBe(true);
     expect(after.duplicates).toBe(duplicates.length);
   });
@@ -240,7 +244,7 @@ describe.runIf(postgresWanted())('workers sharing a queued session', { tags: ['s
     const sessionId = await enqueue();
     await runWorker();
     const database = await open();
-    const sql = async <T,>(text: string, values: unknown[] = []) =>
+    const sql = async <T>(text: string, values: unknown[] = []) =>
       (
         await (database.db.withoutPlugins() as unknown as Kysely<unknown>).executeQuery<T>(
           CompiledQuery.raw(text, values),
@@ -260,7 +264,9 @@ describe.runIf(postgresWanted())('workers sharing a queued session', { tags: ['s
       "update batch_files set outcome = null, processing_status = 'processing', document_id = null where id = $1",
       [victim!.id],
     );
-    await sql("update batch_uploads set status = 'processing', completed_at = null where id = $1", [sessionId]);
+    await sql("update batch_uploads set status = 'processing', completed_at = null where id = $1", [
+      sessionId,
+    ]);
     const queue = await JobQueue.open(database, { ...DEFAULT_QUEUE_SETTINGS, supervise: false });
     try {
       await queue.enqueue([{ sessionId, fileId: victim!.id, relativePath: victim!.relative_path }], {
@@ -294,7 +300,10 @@ describe.runIf(postgresWanted())('workers sharing a queued session', { tags: ['s
     // The same rows, but for the retried file's match confidence: the registry now holds the patient its
     // first attempt created, which the retry matches exactly (it still counts as the file's creation).
     const withoutConfidence = (files: StatusJson['files']) =>
-      files.map((f) => ({ ...f, match_confidence: f.path === victim!.relative_path ? null : f.match_confidence }));
+      files.map((f) => ({
+        ...f,
+        match_confidence: f.path === victim!.relative_path ? null : f.match_confidence,
+      }));
     expect(withoutConfidence(after.files)).toEqual(withoutConfidence(before.files));
     expect(await sql<{ id: string }>('select id from medical_documents order by id')).toEqual(documents);
     expect(await sql<{ n: string }>('select count(*) as n from patients')).toEqual(patients);

@@ -72,7 +72,12 @@ describe('review evidence: a birth date whose day and month could be either way 
         },
         reasons: [],
       }) as unknown as ContentCheckDetails;
-    const now = documentIdentityFor(recorded({ fecha_nacimiento_alternativa: '1990-07-01' }), null, null, 2026);
+    const now = documentIdentityFor(
+      recorded({ fecha_nacimiento_alternativa: '1990-07-01' }),
+      null,
+      null,
+      2026,
+    );
     expect(now).toMatchObject({ birthDate: '1990-01-07', birthDateAlternative: '1990-07-01' });
     expect(evidenceFor(now).agreement.birthDate).toBe('agrees');
     const before = documentIdentityFor(recorded({}), null, null, 2026);

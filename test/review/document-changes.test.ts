@@ -81,12 +81,21 @@ describe('documents move / detach', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`to ${other.expediente}`);
 
-    const moved = await database.db.selectFrom('medicalDocuments').selectAll().where('id', '=', document.id).executeTakeFirstOrThrow();
+    const moved = await database.db
+      .selectFrom('medicalDocuments')
+      .selectAll()
+      .where('id', '=', document.id)
+      .executeTakeFirstOrThrow();
     expect(moved).toMatchObject({ patientId: other.id, expediente: other.expediente });
     const vectors = await vectorsOf(document.id);
     expect(vectors).toHaveLength(chunks);
-    for (const v of vectors) expect(v.metadata).toMatchObject({ patient_id: other.id, expediente: other.expediente });
-    const audit = await database.db.selectFrom('auditLog').selectAll().where('action', '=', 'document_moved').execute();
+    for (const v of vectors)
+      expect(v.metadata).toMatchObject({ patient_id: other.id, expediente: other.expediente });
+    const audit = await database.db
+      .selectFrom('auditLog')
+      .selectAll()
+      .where('action', '=', 'document_moved')
+      .execute();
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({
       actor: 'revisora',
@@ -100,22 +109,49 @@ describe('documents move / detach', () => {
   it('detaches a document: vectors gone, its file waits for review again in its session', async () => {
     const { document } = await someDocument();
     const sessionRow = () =>
-      database.db.selectFrom('batchUploads').selectAll().where('id', '=', document.batchId!).executeTakeFirstOrThrow();
+      database.db
+        .selectFrom('batchUploads')
+        .selectAll()
+        .where('id', '=', document.batchId!)
+        .executeTakeFirstOrThrow();
     const before = await sessionRow();
     // As after a cleanup that removed the session's file rows, or a file re-registered elsewhere: the detach
     // makes the file's row anew, one more file of the session.
-    await database.db.updateTable('batchFiles').set({ documentId: null }).where('documentId', '=', document.id).execute();
-    await database.db.updateTable('medicalDocuments').set({ batchFileId: null }).where('id', '=', document.id).execute();
-    const result = await run((context) => detachDocumentCommand(document.id, { user: 'revisora', json: true }, context));
+    await database.db
+      .updateTable('batchFiles')
+      .set({ documentId: null })
+      .where('documentId', '=', document.id)
+      .execute();
+    await database.db
+      .updateTable('medicalDocuments')
+      .set({ batchFileId: null })
+      .where('id', '=', document.id)
+      .execute();
+    const result = await run((context) =>
+      detachDocumentCommand(document.id, { user: 'revisora', json: true }, context),
+    );
     expect(result.code).toBe(0);
-    const report = JSON.parse(result.stdout) as { file_id: string; session_id: string; chunks_removed: number };
+    const report = JSON.parse(result.stdout) as {
+      file_id: string;
+      session_id: string;
+      chunks_removed: number;
+    };
     expect(report.session_id).toBe(document.batchId);
     expect(report.chunks_removed).toBeGreaterThan(0);
     // The session's counts still add up: one more file, waiting for review.
-    const rows = await database.db.selectFrom('batchFiles').select('id').where('batchId', '=', document.batchId!).execute();
-    expect(await sessionRow()).toMatchObject({ totalFiles: rows.length, reviewRequired: before.reviewRequired + 1 });
+    const rows = await database.db
+      .selectFrom('batchFiles')
+      .select('id')
+      .where('batchId', '=', document.batchId!)
+      .execute();
+    expect(await sessionRow()).toMatchObject({
+      totalFiles: rows.length,
+      reviewRequired: before.reviewRequired + 1,
+    });
     expect(rows.length).toBe(before.totalFiles + 1);
-    expect(await database.db.selectFrom('medicalDocuments').selectAll().where('id', '=', document.id).execute()).toEqual([]);
+    expect(
+      await database.db.selectFrom('medicalDocuments').selectAll().where('id', '=', document.id).execute(),
+    ).toEqual([]);
     expect(await vectorsOf(document.id)).toEqual([]);
 
     const service = new ReviewService({ database, reviewer: 'revisora' });
@@ -126,18 +162,35 @@ describe('documents move / detach', () => {
     expect(reviewCase.detached).toMatchObject({ by: 'revisora', fromExpediente: document.expediente });
     expect(reviewCase.text.length).toBeGreaterThan(0);
     await service.close();
-    const audit = await database.db.selectFrom('auditLog').selectAll().where('action', '=', 'document_detached').execute();
-    expect(audit[0]).toMatchObject({ documentId: document.id, patientBefore: document.patientId, patientAfter: null });
+    const audit = await database.db
+      .selectFrom('auditLog')
+      .selectAll()
+      .where('action', '=', 'document_detached')
+      .execute();
+    expect(audit[0]).toMatchObject({
+      documentId: document.id,
+      patientBefore: document.patientId,
+      patientAfter: null,
+    });
 
     // Its id, given again (a second terminal, an old note), says what became of it rather than "no document".
     for (const again of [
       () => run((context) => detachDocumentCommand(document.id.slice(0, 8), { user: 'revisora' }, context)),
-      () => run((context) => moveDocumentCommand(document.id.slice(0, 8), { to: document.expediente, user: 'revisora' }, context)),
+      () =>
+        run((context) =>
+          moveDocumentCommand(
+            document.id.slice(0, 8),
+            { to: document.expediente, user: 'revisora' },
+            context,
+          ),
+        ),
     ]) {
       await expect(again()).rejects.toMatchObject({
         exitCode: 64,
         message: expect.stringMatching(
-          new RegExp(`^document ${document.id.slice(0, 8)} was detached on \\d{4}-\\d{2}-\\d{2} by revisora: it is no longer a document, its file went back to review in session ${document.batchId!.slice(0, 8)}$`),
+          new RegExp(
+            `^document ${document.id.slice(0, 8)} was detached on \\d{4}-\\d{2}-\\d{2} by revisora: it is no longer a document, its file went back to review in session ${document.batchId!.slice(0, 8)}$`,
+          ),
         ),
         hint: expect.stringContaining(`tecsalud-batch status ${document.batchId!.slice(0, 8)} --files`),
       });
@@ -146,20 +199,35 @@ describe('documents move / detach', () => {
 
   it('ingest --force does not hand a moved document back to the patient its filename names', async () => {
     const { document, other } = await someDocument();
-    await run((context) => moveDocumentCommand(document.id, { to: other.expediente, user: 'revisora' }, context));
-    const forced = await run((context) =>
-      ingest(sample.sourceDir, { nonInteractive: true, json: true, force: true }, { ...context, extractor: inProcessExtractor }),
+    await run((context) =>
+      moveDocumentCommand(document.id, { to: other.expediente, user: 'revisora' }, context),
     );
-    const report = JSON.parse(forced.stdout) as { files: { filename: string; outcome: string; error?: string }[] };
+    const forced = await run((context) =>
+      ingest(
+        sample.sourceDir,
+        { nonInteractive: true, json: true, force: true },
+        { ...context, extractor: inProcessExtractor },
+      ),
+    );
+    const report = JSON.parse(forced.stdout) as {
+      files: { filename: string; outcome: string; error?: string }[];
+    };
     const file = report.files.find((f) => f.filename === document.filename)!;
     expect(file.outcome).toBe('ingested');
-    expect(file.error).toContain(`re-ingested for expediente ${other.expediente}, the patient this content is attached to`);
+    expect(file.error).toContain(
+      `re-ingested for expediente ${other.expediente}, the patient this content is attached to`,
+    );
 
-    const row = await database.db.selectFrom('medicalDocuments').selectAll().where('id', '=', document.id).executeTakeFirstOrThrow();
+    const row = await database.db
+      .selectFrom('medicalDocuments')
+      .selectAll()
+      .where('id', '=', document.id)
+      .executeTakeFirstOrThrow();
     expect(row).toMatchObject({ patientId: other.id, expediente: other.expediente });
     const vectors = await vectorsOf(document.id);
     expect(vectors.length).toBeGreaterThan(0);
-    for (const v of vectors) expect(v.metadata).toMatchObject({ patient_id: other.id, expediente: other.expediente });
+    for (const v of vectors)
+      expect(v.metadata).toMatchObject({ patient_id: other.id, expediente: other.expediente });
   });
 
   it('refuses a document id of wildcards or blanks instead of taking it for every document', async () => {
@@ -167,8 +235,12 @@ describe('documents move / detach', () => {
     // One document left: a prefix that matched every row would name it.
     await database.db.deleteFrom('medicalDocuments').where('id', '!=', document.id).execute();
     for (const id of ['%%%%', '____', '    ']) {
-      await expect(run((context) => detachDocumentCommand(id, {}, context))).rejects.toMatchObject({ exitCode: 64 });
-      await expect(run((context) => moveDocumentCommand(id, { to: other.expediente }, context))).rejects.toMatchObject({
+      await expect(run((context) => detachDocumentCommand(id, {}, context))).rejects.toMatchObject({
+        exitCode: 64,
+      });
+      await expect(
+        run((context) => moveDocumentCommand(id, { to: other.expediente }, context)),
+      ).rejects.toMatchObject({
         exitCode: 64,
       });
     }
@@ -179,11 +251,15 @@ describe('documents move / detach', () => {
 
   it('refuses an unknown document or expediente with a hint', async () => {
     const { document } = await someDocument();
-    await expect(run((context) => moveDocumentCommand('ffffffff', { to: '3000000000' }, context))).rejects.toMatchObject({
+    await expect(
+      run((context) => moveDocumentCommand('ffffffff', { to: '3000000000' }, context)),
+    ).rejects.toMatchObject({
       exitCode: 64,
       hint: expect.stringContaining('patients show'),
     });
-    await expect(run((context) => moveDocumentCommand(document.id, { to: '0000000000' }, context))).rejects.toMatchObject({
+    await expect(
+      run((context) => moveDocumentCommand(document.id, { to: '0000000000' }, context)),
+    ).rejects.toMatchObject({
       exitCode: 64,
     });
   });
@@ -199,17 +275,27 @@ describe('rejections', () => {
     const remembered = await database.db.selectFrom('rejectedContents').selectAll().execute();
     expect(remembered.map((r) => r.contentSha256)).toEqual([file.contentSha256]);
 
-    const result = await run((context) => review(undefined, { reopen: file.id.slice(0, 8), user: 'revisora' }, context));
+    const result = await run((context) =>
+      review(undefined, { reopen: file.id.slice(0, 8), user: 'revisora' }, context),
+    );
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('waits for review again');
     expect(await database.db.selectFrom('rejectedContents').selectAll().execute()).toEqual([]);
-    const row = await database.db.selectFrom('batchFiles').selectAll().where('id', '=', file.id).executeTakeFirstOrThrow();
+    const row = await database.db
+      .selectFrom('batchFiles')
+      .selectAll()
+      .where('id', '=', file.id)
+      .executeTakeFirstOrThrow();
     expect(row.matchingStatus).toBe('review_required');
 
     // Twice (a second terminal, a script re-run): said as it is, not "no rejected file".
-    await expect(run((context) => review(undefined, { reopen: file.id.slice(0, 8), user: 'revisora' }, context))).rejects.toMatchObject({
+    await expect(
+      run((context) => review(undefined, { reopen: file.id.slice(0, 8), user: 'revisora' }, context)),
+    ).rejects.toMatchObject({
       exitCode: 64,
-      message: expect.stringMatching(/is not rejected: it already waits for review \(session .*\); nothing to reopen/),
+      message: expect.stringMatching(
+        /is not rejected: it already waits for review \(session .*\); nothing to reopen/,
+      ),
       hint: expect.stringContaining(`tecsalud-batch review ${file.batchId.slice(0, 8)}`),
     });
   });

@@ -8,7 +8,13 @@ import { ReviewService } from '../../src/review/review-service.js';
 import { pendingEntryOf } from '../../src/review/load-review-case.js';
 import { ReviewWalk, type ReviewWalkState } from '../../src/app/review-walk.js';
 import { defaultBackends } from '../support/command-context.js';
-import { copyDatabase, NAME_ONLY_FILE, ingestSample, type DatabaseCopy, type IngestedSample } from './support/ingested-sample.js';
+import {
+  copyDatabase,
+  NAME_ONLY_FILE,
+  ingestSample,
+  type DatabaseCopy,
+  type IngestedSample,
+} from './support/ingested-sample.js';
 
 /**
  * A review decision meeting a database another program keeps locked (an sqlite3 shell in `begin exclusive`):
@@ -29,7 +35,9 @@ afterAll(() => sample.cleanup());
 
 beforeEach(async () => {
   copy = copyDatabase(sample.templateDb);
-  database = await openDatabase(resolveDatabaseTarget(copy.url, { cwd: path.dirname(copy.url) }), { busyTimeoutMs: 100 });
+  database = await openDatabase(resolveDatabaseTarget(copy.url, { cwd: path.dirname(copy.url) }), {
+    busyTimeoutMs: 100,
+  });
   const backends = await defaultBackends();
   service = new ReviewService({
     database,
@@ -76,17 +84,25 @@ describe('a review decision on a database another program keeps locked', () => {
     expect(await fileRow(reviewCase.fileId)).toEqual(before);
     expect(service.undoDepth).toBe(0);
 
-    expect(await service.decide(reviewCase, { kind: 'reject' })).toMatchObject({ ok: true, choice: 'reject' });
+    expect(await service.decide(reviewCase, { kind: 'reject' })).toMatchObject({
+      ok: true,
+      choice: 'reject',
+    });
     expect((await fileRow(reviewCase.fileId)).matchingStatus).toBe('rejected');
   });
 
   it('an attach: its document is not stored while locked, and is stored once when decided again', async () => {
     const reviewCase = await nameOnlyCase();
     lock();
-    const refused = await service.decide(reviewCase, { kind: 'attach', candidate: 1 }).catch((error: unknown) => error);
+    const refused = await service
+      .decide(reviewCase, { kind: 'attach', candidate: 1 })
+      .catch((error: unknown) => error);
     expect(service.whyNotRecorded(refused)).toEqual({ kind: 'locked' });
     unlock();
-    expect(await service.decide(reviewCase, { kind: 'attach', candidate: 1 })).toMatchObject({ ok: true, choice: 'attach' });
+    expect(await service.decide(reviewCase, { kind: 'attach', candidate: 1 })).toMatchObject({
+      ok: true,
+      choice: 'attach',
+    });
     const documents = await database.db
       .selectFrom('medicalDocuments')
       .select('id')
@@ -164,7 +180,10 @@ describe('the review screen while another program keeps the database locked', ()
     expect(walk.getState()).toMatchObject({
       phase: 'reviewing',
       waitingForDatabase: null,
-      notice: { tone: 'error', notice: { code: 'not_recorded', what: 'decision', cause: { kind: 'locked' } } },
+      notice: {
+        tone: 'error',
+        notice: { code: 'not_recorded', what: 'decision', cause: { kind: 'locked' } },
+      },
     });
     unlock();
     expect(await fileRow(fileId)).toEqual(before);

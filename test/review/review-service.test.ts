@@ -199,16 +199,21 @@ describe('review service', { tags: ['slow'] }, () => {
     expect(await service.listPending()).toHaveLength(1);
   });
 
-  it('stores an attach and moves the session\'s counts in one transaction: when the counts cannot move, nothing is stored', async () => {
+  it("stores an attach and moves the session's counts in one transaction: when the counts cannot move, nothing is stored", async () => {
     const reviewCase = await caseFor(NAME_ONLY_FILE);
     const before = await sessionRow(reviewCase.batchId);
     // Stands for a kill between the two writes: the counters' update fails after the document's rows are written.
     await sql`CREATE TRIGGER counts_stuck BEFORE UPDATE OF review_required ON batch_uploads
       BEGIN SELECT RAISE(ABORT, 'counters cannot move'); END`.execute(database.db);
-    await expect(service.decide(reviewCase, { kind: 'attach', candidate: 1 })).rejects.toThrow(/counters cannot move/);
+    await expect(service.decide(reviewCase, { kind: 'attach', candidate: 1 })).rejects.toThrow(
+      /counters cannot move/,
+    );
     await sql`DROP TRIGGER counts_stuck`.execute(database.db);
 
-    expect(await fileRow(reviewCase.fileId)).toMatchObject({ matchingStatus: 'review_required', documentId: null });
+    expect(await fileRow(reviewCase.fileId)).toMatchObject({
+      matchingStatus: 'review_required',
+      documentId: null,
+    });
     const documents = await database.db
       .selectFrom('medicalDocuments')
       .select('id')
@@ -342,7 +347,13 @@ describe('two sittings on one file', () => {
   async function claimedByAnother(fileId: string, claim: { pid: number; at: string; host?: string }) {
     const row = await fileRow(fileId);
     const details = JSON.parse(row.matchingDetails ?? '{}') as Record<string, unknown>;
-    const deciding = { sitting: 'other-sitting', by: 'otra', host: claim.host ?? os.hostname(), pid: claim.pid, at: claim.at };
+    const deciding = {
+      sitting: 'other-sitting',
+      by: 'otra',
+      host: claim.host ?? os.hostname(),
+      pid: claim.pid,
+      at: claim.at,
+    };
     await database.db
       .updateTable('batchFiles')
       .set({ matchingDetails: JSON.stringify({ ...details, deciding }) })
@@ -358,7 +369,10 @@ describe('two sittings on one file', () => {
       ok: false,
       notice: { code: 'being_decided', by: 'otra' },
     });
-    expect(await fileRow(reviewCase.fileId)).toMatchObject({ matchingStatus: 'review_required', processingStatus: 'pending' });
+    expect(await fileRow(reviewCase.fileId)).toMatchObject({
+      matchingStatus: 'review_required',
+      processingStatus: 'pending',
+    });
   });
 
   it('takes over the claim of a sitting that died or is long gone, and the decision leaves no claim behind', async () => {
@@ -368,8 +382,14 @@ describe('two sittings on one file', () => {
     ]) {
       const reviewCase = await caseFor(ID_CONFLICT_FILE);
       const before = await claimedByAnother(reviewCase.fileId, claim);
-      expect(await service.decide(reviewCase, { kind: 'reject' })).toMatchObject({ ok: true, choice: 'reject' });
-      expect(await fileRow(reviewCase.fileId)).toMatchObject({ matchingStatus: 'rejected', matchingDetails: before });
+      expect(await service.decide(reviewCase, { kind: 'reject' })).toMatchObject({
+        ok: true,
+        choice: 'reject',
+      });
+      expect(await fileRow(reviewCase.fileId)).toMatchObject({
+        matchingStatus: 'rejected',
+        matchingDetails: before,
+      });
       expect(await service.undo()).toMatchObject({ ok: true });
     }
   });
@@ -377,7 +397,10 @@ describe('two sittings on one file', () => {
   it('gives the file back when a decision is refused or skipped: another sitting can decide it', async () => {
     const reviewCase = await caseFor(ID_CONFLICT_FILE);
     const before = (await fileRow(reviewCase.fileId)).matchingDetails;
-    expect(await service.decide(reviewCase, { kind: 'new_patient' })).toMatchObject({ ok: false, notice: { code: 'expediente_taken' } });
+    expect(await service.decide(reviewCase, { kind: 'new_patient' })).toMatchObject({
+      ok: false,
+      notice: { code: 'expediente_taken' },
+    });
     expect(await service.decide(reviewCase, { kind: 'skip' })).toMatchObject({ ok: true, choice: 'skip' });
     expect((await fileRow(reviewCase.fileId)).matchingDetails).toBe(before);
     const other = new ReviewService({ database, reviewer: 'otra' });

@@ -29,7 +29,11 @@ describe('the API’s status of a folder session whose run is gone', () => {
       const token = await server.token('viewer');
       const response = await fetch(`${server.base}/${folder.id}/status`, { headers: bearer(token) });
       expect(response.status).toBe(200);
-      const body = (await response.json()) as { status: string; detailed_status: string; error_message?: string | null };
+      const body = (await response.json()) as {
+        status: string;
+        detailed_status: string;
+        error_message?: string | null;
+      };
       expect(body).toMatchObject({ status: 'failed', detailed_status: 'interrupted' });
       expect(JSON.stringify(body)).toContain('tecsalud-batch ingest');
 
@@ -40,7 +44,9 @@ describe('the API’s status of a folder session whose run is gone', () => {
         body: JSON.stringify({ processing_type: 'both', uploaded_by: 'frontend' }),
       });
       const { session_id: uploadSession } = (await created.json()) as { session_id: string };
-      const own = (await (await fetch(`${server.base}/${uploadSession}/status`, { headers: bearer(token) })).json()) as {
+      const own = (await (
+        await fetch(`${server.base}/${uploadSession}/status`, { headers: bearer(token) })
+      ).json()) as {
         detailed_status: string;
       };
       expect(own.detailed_status).toBe('pending');

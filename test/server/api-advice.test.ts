@@ -2,7 +2,12 @@ import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, filesForm, sampleFile, startTestServer, type TestServer } from '../support/api-server.js';
-import { createWorkspace, importSampleRegistry, ingestJson, type Workspace } from '../support/ingest-fixture.js';
+import {
+  createWorkspace,
+  importSampleRegistry,
+  ingestJson,
+  type Workspace,
+} from '../support/ingest-fixture.js';
 
 /**
  * What the API tells an admin to do must be something an HTTP client can do (a route), or what to ask the
@@ -30,7 +35,9 @@ describe('advice an API admin can act on', { tags: ['slow'] }, () => {
   });
 
   it('a review whose kept text is gone: ask the records team to process it again, not "re-run ingest", nor upload it again', async () => {
-    const review = (await (await fetch(`${server.base}/${folderSession}/review`, { headers: bearer(admin) })).json()) as {
+    const review = (await (
+      await fetch(`${server.base}/${folderSession}/review`, { headers: bearer(admin) })
+    ).json()) as {
       files_requiring_review: { file_id: string; filename: string }[];
     };
     const file = review.files_requiring_review.find((f) => f.filename === HOMONYM)!;
@@ -53,7 +60,10 @@ describe('advice an API admin can act on', { tags: ['slow'] }, () => {
   });
 
   it('a discard of a session made by `ingest DIR` names the cleanup route, the command only for the records team', async () => {
-    const discard = await fetch(`${server.base}/${folderSession}/discard`, { method: 'DELETE', headers: bearer(admin) });
+    const discard = await fetch(`${server.base}/${folderSession}/discard`, {
+      method: 'DELETE',
+      headers: bearer(admin),
+    });
     expect(discard.status).toBe(409);
     expect(((await discard.json()) as { message: string }).message).toBe(
       'this session was made by `ingest` from a folder, whose files are not the API’s to remove: the API discards only the ' +
@@ -63,7 +73,9 @@ describe('advice an API admin can act on', { tags: ['slow'] }, () => {
   });
 
   it('a copy naming another patient than its twin, whose content a reviewer rejected: nothing is left to review, and it says so', async () => {
-    const review = (await (await fetch(`${server.base}/${folderSession}/review`, { headers: bearer(admin) })).json()) as {
+    const review = (await (
+      await fetch(`${server.base}/${folderSession}/review`, { headers: bearer(admin) })
+    ).json()) as {
       files_requiring_review: { file_id: string; filename: string }[];
     };
     const conflict = review.files_requiring_review.find((f) => f.filename === ID_CONFLICT)!;
@@ -85,12 +97,27 @@ describe('advice an API admin can act on', { tags: ['slow'] }, () => {
       { name: ID_CONFLICT, bytes },
       { name: '3000016374_RIOS CORONADO, CESAR_6888240511_LAB.pdf', bytes },
     ]);
-    expect((await fetch(`${server.base}/${sessionId}/upload`, { method: 'POST', headers: bearer(admin), body: form })).status).toBe(200);
-    expect((await fetch(`${server.base}/${sessionId}/process`, { method: 'POST', headers: bearer(admin) })).status).toBe(200);
-    const { files } = (await (await fetch(`${server.base}/${sessionId}/status`, { headers: bearer(admin) })).json()) as {
+    expect(
+      (
+        await fetch(`${server.base}/${sessionId}/upload`, {
+          method: 'POST',
+          headers: bearer(admin),
+          body: form,
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (await fetch(`${server.base}/${sessionId}/process`, { method: 'POST', headers: bearer(admin) })).status,
+    ).toBe(200);
+    const { files } = (await (
+      await fetch(`${server.base}/${sessionId}/status`, { headers: bearer(admin) })
+    ).json()) as {
       files: { outcome: string | null; error_message: string | null }[];
     };
-    expect(files.map((file) => file.outcome).sort()).toEqual(['duplicate_other_patient', 'previously_rejected']);
+    expect(files.map((file) => file.outcome).sort()).toEqual([
+      'duplicate_other_patient',
+      'previously_rejected',
+    ]);
     const copy = files.find((file) => file.outcome === 'duplicate_other_patient')!;
     expect(copy.error_message).toMatch(
       /Check the document: nothing waits for review: a reviewer rejected this content, so it is set aside; if it is a patient's after all, ask the records team to reopen it for review \(`tecsalud-batch review --reopen \w{12}`\), telling them both names; there is no need to upload this file again$/,
@@ -99,10 +126,17 @@ describe('advice an API admin can act on', { tags: ['slow'] }, () => {
   });
 
   it('cleaning up a session made by `ingest DIR` says its folder’s files are left, not that uploaded files were removed', async () => {
-    const cleanup = await fetch(`${server.base}/${folderSession}/cleanup`, { method: 'DELETE', headers: bearer(admin) });
+    const cleanup = await fetch(`${server.base}/${folderSession}/cleanup`, {
+      method: 'DELETE',
+      headers: bearer(admin),
+    });
     expect(cleanup.status).toBe(200);
     const body = (await cleanup.json()) as { message: string; removed_file_records: number };
-    expect(body.message).toMatch(new RegExp(`^session ${folderSession} cleaned up: \\d+ file records removed; the files in its folder are left as they are`));
+    expect(body.message).toMatch(
+      new RegExp(
+        `^session ${folderSession} cleaned up: \\d+ file records removed; the files in its folder are left as they are`,
+      ),
+    );
     expect(body.message).not.toContain('uploaded');
     expect(fs.readdirSync(workspace.dropDir).length).toBeGreaterThan(0);
   });

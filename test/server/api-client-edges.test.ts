@@ -36,7 +36,11 @@ describe('the API at a client’s edges', { tags: ['slow'] }, () => {
 
   it('answers HEAD on a session’s events with the stream’s headers and ends, instead of holding the connection', async () => {
     const sessionId = await createSession();
-    const head = await fetch(`${server.base}/${sessionId}/events`, { method: 'HEAD', headers: bearer(uploader), signal: AbortSignal.timeout(5000) });
+    const head = await fetch(`${server.base}/${sessionId}/events`, {
+      method: 'HEAD',
+      headers: bearer(uploader),
+      signal: AbortSignal.timeout(5000),
+    });
     expect(head.status).toBe(200);
     expect(head.headers.get('content-type')).toMatch(/^text\/event-stream/);
     expect(await head.text()).toBe('');
@@ -56,17 +60,27 @@ describe('the API at a client’s edges', { tags: ['slow'] }, () => {
       body: filesForm([{ name: PDF, bytes: sampleFile(PDF) }]),
     });
     expect(upload.status, await upload.clone().text()).toBe(200);
-    const { uploaded_files: [uploaded] } = (await upload.json()) as { uploaded_files: { file_id: string }[] };
-    const status = await fetch(`${server.base}/${sessionId.toUpperCase()}/status`, { headers: bearer(uploader) });
+    const {
+      uploaded_files: [uploaded],
+    } = (await upload.json()) as { uploaded_files: { file_id: string }[] };
+    const status = await fetch(`${server.base}/${sessionId.toUpperCase()}/status`, {
+      headers: bearer(uploader),
+    });
     expect(status.status).toBe(200);
-    expect(await status.json()).toMatchObject({ session_id: sessionId, files: [{ file_id: uploaded!.file_id }] });
+    expect(await status.json()).toMatchObject({
+      session_id: sessionId,
+      files: [{ file_id: uploaded!.file_id }],
+    });
     // The file is found (not waiting for review: 409), not "no such file" (404).
     const admin = await server.token('admin');
-    const decision = await fetch(`${server.base}/${sessionId.toUpperCase()}/review/${uploaded!.file_id.toUpperCase()}/decision`, {
-      method: 'POST',
-      headers: { ...bearer(admin), 'content-type': 'application/json' },
-      body: JSON.stringify({ action: 'reject' }),
-    });
+    const decision = await fetch(
+      `${server.base}/${sessionId.toUpperCase()}/review/${uploaded!.file_id.toUpperCase()}/decision`,
+      {
+        method: 'POST',
+        headers: { ...bearer(admin), 'content-type': 'application/json' },
+        body: JSON.stringify({ action: 'reject' }),
+      },
+    );
     expect(decision.status, await decision.clone().text()).toBe(409);
   });
 
@@ -85,22 +99,30 @@ describe('the API at a client’s edges', { tags: ['slow'] }, () => {
     expect(answer.status).toBe(400);
     const body = (await answer.json()) as { message: string };
     expect(Object.keys(body).sort()).toEqual(['error', 'message', 'statusCode']);
-    expect(body.message).toMatch(/^a part of the path \/api\/v1\/documents\/batch\/a+… is over 100 characters, longer than any id the API gives: check the URL$/);
+    expect(body.message).toMatch(
+      /^a part of the path \/api\/v1\/documents\/batch\/a+… is over 100 characters, longer than any id the API gives: check the URL$/,
+    );
     expect(body.message.length).toBeLessThan(300);
   });
 
   it('answers a URL over the 16 KB head limit 431 in the API’s error body, saying it is the URL', async () => {
     const sessionId = await createSession();
-    const answer = await fetch(`${server.base}/${sessionId}/status?file_ids=${'3f2a9c1e-5b7d-4e21-9c3a-0d4e5f6a7b8c,'.repeat(500)}`, { headers: bearer(uploader) });
+    const answer = await fetch(
+      `${server.base}/${sessionId}/status?file_ids=${'3f2a9c1e-5b7d-4e21-9c3a-0d4e5f6a7b8c,'.repeat(500)}`,
+      { headers: bearer(uploader) },
+    );
     expect(answer.status).toBe(431);
     expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
     expect(await answer.json()).toEqual({
       statusCode: 431,
       error: 'Request Header Fields Too Large',
-      message: "the request's URL and headers together are over 16 KB: shorten the URL (its query string) or the headers",
+      message:
+        "the request's URL and headers together are over 16 KB: shorten the URL (its query string) or the headers",
     });
     // The server goes on answering.
-    expect((await fetch(`${server.base}/${sessionId}/status`, { headers: bearer(uploader) })).status).toBe(200);
+    expect((await fetch(`${server.base}/${sessionId}/status`, { headers: bearer(uploader) })).status).toBe(
+      200,
+    );
   });
 
   it('refuses a JSON text field holding a control character (400 naming the field) before anything is stored', async () => {
@@ -136,16 +158,37 @@ describe('the API at a client’s edges', { tags: ['slow'] }, () => {
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     for (const [call, message] of [
-      [post('/create-session', { processing_type: 'xx', uploaded_by: 'a' }), "processing_type in the JSON body must be one of vectorized, complete, both, not 'xx'"],
-      [post('/create-session', { uploaded_by: 'a' }), 'processing_type is missing from the JSON body: it is required'],
-      [post('/create-session', { processing_type: 'both', uploaded_by: 'a', x: 1 }), 'x is not a field the JSON body takes: it takes processing_type, uploaded_by'],
-      [post('/create-session', { processing_type: 'both', uploaded_by: '' }), 'uploaded_by in the JSON body is empty: give a value'],
+      [
+        post('/create-session', { processing_type: 'xx', uploaded_by: 'a' }),
+        "processing_type in the JSON body must be one of vectorized, complete, both, not 'xx'",
+      ],
+      [
+        post('/create-session', { uploaded_by: 'a' }),
+        'processing_type is missing from the JSON body: it is required',
+      ],
+      [
+        post('/create-session', { processing_type: 'both', uploaded_by: 'a', x: 1 }),
+        'x is not a field the JSON body takes: it takes processing_type, uploaded_by',
+      ],
+      [
+        post('/create-session', { processing_type: 'both', uploaded_by: '' }),
+        'uploaded_by in the JSON body is empty: give a value',
+      ],
       [post('/create-session', [1]), 'the JSON body must be a JSON object, not a list'],
-      [post('/create-session'), 'the request has no JSON body: send its fields as a JSON object, with Content-Type: application/json'],
+      [
+        post('/create-session'),
+        'the request has no JSON body: send its fields as a JSON object, with Content-Type: application/json',
+      ],
       [post(`/${SESSION}/process?wait=maybe`), "wait in the query string must be true or false, not 'maybe'"],
       // Misspelt, it was ignored: the call then waited for the whole session instead of answering 202 at once.
-      [post(`/${SESSION}/process?wiat=false`), 'wiat is not a parameter the query string takes: it takes wait'],
-      [post(`/${SESSION}/review/x/decision`, { action: 'attach', expediente: '12a' }, admin), "expediente in the JSON body must be its 8 to 12 digits, not '12a'"],
+      [
+        post(`/${SESSION}/process?wiat=false`),
+        'wiat is not a parameter the query string takes: it takes wait',
+      ],
+      [
+        post(`/${SESSION}/review/x/decision`, { action: 'attach', expediente: '12a' }, admin),
+        "expediente in the JSON body must be its 8 to 12 digits, not '12a'",
+      ],
       [
         fetch(`${server.base}/not-a-uuid/status`, { headers: bearer(uploader) }),
         "session_id in the path must be an id as the API gave it (a UUID, like 3f2a9c1e-5b7d-4e21-9c3a-0d4e5f6a7b8c), not 'not-a-uuid'",
@@ -158,12 +201,14 @@ describe('the API at a client’s edges', { tags: ['slow'] }, () => {
 
   it('lists a `files` part sent as text, not as a file, in failed_files with why, and takes the request’s files', async () => {
     const sessionId = await createSession();
-    const upload = (form: FormData) => fetch(`${server.base}/${sessionId}/upload`, { method: 'POST', headers: bearer(uploader), body: form });
+    const upload = (form: FormData) =>
+      fetch(`${server.base}/${sessionId}/upload`, { method: 'POST', headers: bearer(uploader), body: form });
     const refusal = (filename: string) => ({
       filename,
       status_code: 400,
       error: 'Bad Request',
-      message: "this `files` part is text, not a file: send each PDF as a file part (curl -F 'files=@FILE.pdf', with the @)",
+      message:
+        "this `files` part is text, not a file: send each PDF as a file part (curl -F 'files=@FILE.pdf', with the @)",
     });
     const mixed = filesForm([{ name: PDF, bytes: sampleFile(PDF) }]);
     mixed.append('files', 'scan.pdf'); // curl -F 'files=scan.pdf': the @ left out
@@ -181,7 +226,11 @@ describe('the API at a client’s edges', { tags: ['slow'] }, () => {
     textOnly.append('files', 'scan.pdf');
     const refused = await upload(textOnly);
     expect(refused.status).toBe(400);
-    expect(await refused.json()).toMatchObject({ statusCode: 400, uploaded_files: [], failed_files: [refusal('scan.pdf')] });
+    expect(await refused.json()).toMatchObject({
+      statusCode: 400,
+      uploaded_files: [],
+      failed_files: [refusal('scan.pdf')],
+    });
   });
 
   it('says a PDF part sent without a filename lacks its filename (whose document it is), not that it is text', async () => {
@@ -199,7 +248,9 @@ describe('the API at a client’s edges', { tags: ['slow'] }, () => {
     for (const type of [null, 'application/pdf']) {
       const boundary = 'no-filename-boundary';
       const body = Buffer.concat([
-        Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="files"\r\n${type ? `content-type: ${type}\r\n` : ''}\r\n`),
+        Buffer.from(
+          `--${boundary}\r\ncontent-disposition: form-data; name="files"\r\n${type ? `content-type: ${type}\r\n` : ''}\r\n`,
+        ),
         sampleFile(PDF),
         Buffer.from(`\r\n--${boundary}--\r\n`),
       ]);
@@ -209,7 +260,11 @@ describe('the API at a client’s edges', { tags: ['slow'] }, () => {
         body: new Uint8Array(body),
       });
       expect([type, answer.status]).toEqual([type, 400]);
-      expect(await answer.json()).toMatchObject({ statusCode: 400, uploaded_files: [], failed_files: [noName] });
+      expect(await answer.json()).toMatchObject({
+        statusCode: 400,
+        uploaded_files: [],
+        failed_files: [noName],
+      });
     }
   });
 
@@ -231,7 +286,9 @@ describe('the API at a client’s edges', { tags: ['slow'] }, () => {
         ),
       });
     // What a Windows program writing Latin-1 sends for RÍOS CORONADO, CÉSAR.
-    const latin1 = await send(Buffer.from('filename="3000016374_RÍOS CORONADO, CÉSAR_6482601207_CONS.pdf"', 'latin1'));
+    const latin1 = await send(
+      Buffer.from('filename="3000016374_RÍOS CORONADO, CÉSAR_6482601207_CONS.pdf"', 'latin1'),
+    );
     expect(latin1.status).toBe(400);
     expect(await latin1.json()).toMatchObject({
       uploaded_files: [],
@@ -246,10 +303,20 @@ describe('the API at a client’s edges', { tags: ['slow'] }, () => {
     });
     expect(fs.readdirSync(path.join(server.uploadDir, sessionId))).toEqual([]);
     // The encoding the answer names is taken, and the name read as written.
-    const encoded = await send(Buffer.from(`filename*=UTF-8''${encodeURIComponent('3000016374_RÍOS CORONADO, CÉSAR_6482601207_CONS.pdf')}`));
+    const encoded = await send(
+      Buffer.from(
+        `filename*=UTF-8''${encodeURIComponent('3000016374_RÍOS CORONADO, CÉSAR_6482601207_CONS.pdf')}`,
+      ),
+    );
     expect(encoded.status).toBe(200);
     expect(await encoded.json()).toMatchObject({
-      uploaded_files: [{ filename: '3000016374_RÍOS CORONADO, CÉSAR_6482601207_CONS.pdf', parsed: true, patient_name: 'RÍOS CORONADO, CÉSAR' }],
+      uploaded_files: [
+        {
+          filename: '3000016374_RÍOS CORONADO, CÉSAR_6482601207_CONS.pdf',
+          parsed: true,
+          patient_name: 'RÍOS CORONADO, CÉSAR',
+        },
+      ],
     });
   });
 
@@ -262,7 +329,9 @@ describe('the API at a client’s edges', { tags: ['slow'] }, () => {
         headers: { ...bearer(uploader), 'content-type': `multipart/form-data; boundary=${boundary}` },
         body: new Uint8Array(
           Buffer.concat([
-            Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="files"; filename=""\r\ncontent-type: ${type}\r\n\r\n`),
+            Buffer.from(
+              `--${boundary}\r\ncontent-disposition: form-data; name="files"; filename=""\r\ncontent-type: ${type}\r\n\r\n`,
+            ),
             bytes,
             Buffer.from(`\r\n--${boundary}--\r\n`),
           ]),
@@ -272,23 +341,43 @@ describe('the API at a client’s edges', { tags: ['slow'] }, () => {
     const nothingChosen = await send('application/octet-stream', Buffer.alloc(0));
     expect(nothingChosen.status).toBe(400);
     expect(await nothingChosen.json()).toMatchObject({
-      failed_files: [{ filename: '(no name)', status_code: 400, message: 'this `files` part is empty and has no filename: no file was chosen' }],
+      failed_files: [
+        {
+          filename: '(no name)',
+          status_code: 400,
+          message: 'this `files` part is empty and has no filename: no file was chosen',
+        },
+      ],
     });
     const unnamed = await send('application/pdf', sampleFile(PDF));
     expect(unnamed.status).toBe(400);
     expect(await unnamed.json()).toMatchObject({
-      failed_files: [{ filename: '(no name)', status_code: 400, message: expect.stringMatching(/^this `files` part has no filename: name it in its Content-Disposition/) }],
+      failed_files: [
+        {
+          filename: '(no name)',
+          status_code: 400,
+          message: expect.stringMatching(
+            /^this `files` part has no filename: name it in its Content-Disposition/,
+          ),
+        },
+      ],
     });
   });
 
   it('answers an upload still arriving when its session starts processing 409, keeping nothing, instead of a 500', async () => {
     const sessionId = await createSession();
-    const first = await fetch(`${server.base}/${sessionId}/upload`, { method: 'POST', headers: bearer(uploader), body: filesForm([{ name: PDF, bytes: sampleFile(PDF) }]) });
+    const first = await fetch(`${server.base}/${sessionId}/upload`, {
+      method: 'POST',
+      headers: bearer(uploader),
+      body: filesForm([{ name: PDF, bytes: sampleFile(PDF) }]),
+    });
     expect(first.status).toBe(200);
     // A second upload whose body is still arriving (a large scan on a slow line) when the client's process call comes.
     const late = '3000016374_RIOS CORONADO, CESAR_CIR.pdf';
     const boundary = 'late-upload-boundary';
-    const head = Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="files"; filename="${late}"\r\ncontent-type: application/pdf\r\n\r\n`);
+    const head = Buffer.from(
+      `--${boundary}\r\ncontent-disposition: form-data; name="files"; filename="${late}"\r\ncontent-type: application/pdf\r\n\r\n`,
+    );
     const bytes = sampleFile(late);
     const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
     const dir = path.join(server.uploadDir, sessionId);
@@ -297,7 +386,11 @@ describe('the API at a client’s edges', { tags: ['slow'] }, () => {
         `${server.base}/${sessionId}/upload`,
         {
           method: 'POST',
-          headers: { ...bearer(uploader), 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(head.length + bytes.length + tail.length) },
+          headers: {
+            ...bearer(uploader),
+            'content-type': `multipart/form-data; boundary=${boundary}`,
+            'content-length': String(head.length + bytes.length + tail.length),
+          },
         },
         (res) => {
           let body = '';
@@ -309,7 +402,10 @@ describe('the API at a client’s edges', { tags: ['slow'] }, () => {
       req.write(Buffer.concat([head, bytes.subarray(0, 1000)]));
       void (async () => {
         while (!fs.readdirSync(dir).some((name) => name.startsWith('.incoming-'))) await sleep(10);
-        const processed = await fetch(`${server.base}/${sessionId}/process`, { method: 'POST', headers: bearer(uploader) });
+        const processed = await fetch(`${server.base}/${sessionId}/process`, {
+          method: 'POST',
+          headers: bearer(uploader),
+        });
         expect(processed.status).toBe(200);
         req.end(Buffer.concat([bytes.subarray(1000), tail]));
       })().catch(reject);
@@ -321,7 +417,11 @@ describe('the API at a client’s edges', { tags: ['slow'] }, () => {
       error: 'Conflict',
       message: 'the session started processing meanwhile: it takes no more files; create a new session',
     });
-    const files = ((await (await fetch(`${server.base}/${sessionId}/status`, { headers: bearer(uploader) })).json()) as { files: { filename: string }[] }).files;
+    const files = (
+      (await (await fetch(`${server.base}/${sessionId}/status`, { headers: bearer(uploader) })).json()) as {
+        files: { filename: string }[];
+      }
+    ).files;
     expect(files.map((file) => file.filename)).toEqual([PDF]);
     expect(fs.readdirSync(dir).filter((name) => name.startsWith('.incoming-'))).toEqual([]);
   });

@@ -29,9 +29,16 @@ describe('a file uploaded again through the HTTP API', { tags: ['slow'] }, () =>
       body: filesForm([{ name, bytes: sampleFile(FILE) }]),
     });
     expect(uploaded.status).toBe(200);
-    expect((await fetch(`${server.base}/${sessionId}/process`, { method: 'POST', headers: bearer(uploader) })).status).toBe(200);
+    expect(
+      (await fetch(`${server.base}/${sessionId}/process`, { method: 'POST', headers: bearer(uploader) }))
+        .status,
+    ).toBe(200);
     const status = await fetch(`${server.base}/${sessionId}/status`, { headers: bearer(uploader) });
-    return { sessionId, file: ((await status.json()) as { files: { outcome: string | null; error_message: string | null }[] }).files[0]! };
+    return {
+      sessionId,
+      file: ((await status.json()) as { files: { outcome: string | null; error_message: string | null }[] })
+        .files[0]!,
+    };
   };
 
   it('says the stored document stands, not to re-run with --force', async () => {
@@ -72,14 +79,29 @@ describe('a file uploaded again through the HTTP API', { tags: ['slow'] }, () =>
       { name: '3000147773_BONILLA SEPÚLVEDA, ADRIANA_6511262590_RX.pdf', bytes },
       { name: '3000016374_RIOS CORONADO, CESAR_6511262590_RX.pdf', bytes },
     ]);
-    expect((await fetch(`${server.base}/${sessionId}/upload`, { method: 'POST', headers: bearer(uploader), body: form })).status).toBe(200);
-    expect((await fetch(`${server.base}/${sessionId}/process`, { method: 'POST', headers: bearer(uploader) })).status).toBe(200);
-    const { files } = (await (await fetch(`${server.base}/${sessionId}/status`, { headers: bearer(uploader) })).json()) as {
+    expect(
+      (
+        await fetch(`${server.base}/${sessionId}/upload`, {
+          method: 'POST',
+          headers: bearer(uploader),
+          body: form,
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (await fetch(`${server.base}/${sessionId}/process`, { method: 'POST', headers: bearer(uploader) }))
+        .status,
+    ).toBe(200);
+    const { files } = (await (
+      await fetch(`${server.base}/${sessionId}/status`, { headers: bearer(uploader) })
+    ).json()) as {
       files: { file_id: string; outcome: string | null; error_message: string | null }[];
     };
     const waiting = files.find((file) => file.outcome === 'review_required')!;
     const copy = files.find((file) => file.outcome === 'duplicate_other_patient')!;
-    expect(copy.error_message).toContain(`knowing both names (POST /api/v1/documents/batch/${sessionId}/review/${waiting.file_id}/decision)`);
+    expect(copy.error_message).toContain(
+      `knowing both names (POST /api/v1/documents/batch/${sessionId}/review/${waiting.file_id}/decision)`,
+    );
     expect(copy.error_message).toMatch(/; there is no need to upload this file again$/);
     expect(`${copy.error_message} ${waiting.error_message}`).not.toContain('tecsalud-batch review');
   });

@@ -293,7 +293,9 @@ describe('a SQLite database another program keeps locked while the server runs',
       other.exec('ROLLBACK');
       const body = (await locked.json()) as { statusCode: number; message: string };
       expect(locked.status, JSON.stringify(body)).toBe(503);
-      expect(body.message).toMatch(/^the database '.*' is locked by another program, which kept a write open for more than 15 s; try again in a while$/);
+      expect(body.message).toMatch(
+        /^the database '.*' is locked by another program, which kept a write open for more than 15 s; try again in a while$/,
+      );
       expect(locked.headers.get('retry-after')).toBe('30');
       expect((await createSession()).status).toBe(200);
     } finally {

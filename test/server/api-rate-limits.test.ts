@@ -8,7 +8,10 @@ import { bearer, startTestServer } from '../support/api-server.js';
  * (`trustProxy`), as behind the hospital's reverse proxy.
  */
 describe('the API’s rate limit and clients without a valid token', { tags: ['slow'] }, () => {
-  const from = (address: string, headers: Record<string, string> = {}) => ({ 'x-forwarded-for': address, ...headers });
+  const from = (address: string, headers: Record<string, string> = {}) => ({
+    'x-forwarded-for': address,
+    ...headers,
+  });
 
   it('answers 429 with Retry-After to an address that keeps failing authentication — then even to its valid tokens', async () => {
     const server = await startTestServer({ settings: { rateLimitPerMinute: 3, trustProxy: true } });
@@ -17,13 +20,18 @@ describe('the API’s rate limit and clients without a valid token', { tags: ['s
       const call = (headers: Record<string, string>) => fetch(`${server.base}/processing-types`, { headers });
 
       const statuses: number[] = [];
-      for (const guess of ['tsb_guess-1', 'tsb_guess-2', 'tsb_guess-3', 'tsb_guess-4']) statuses.push((await call(from('10.0.0.1', bearer(guess)))).status);
+      for (const guess of ['tsb_guess-1', 'tsb_guess-2', 'tsb_guess-3', 'tsb_guess-4'])
+        statuses.push((await call(from('10.0.0.1', bearer(guess)))).status);
       expect(statuses).toEqual([401, 401, 401, 429]);
       const limited = await call(from('10.0.0.1', bearer('tsb_guess-5')));
       expect(limited.status).toBe(429);
       expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
       expect(Number(limited.headers.get('retry-after'))).toBeLessThanOrEqual(60);
-      expect(await limited.json()).toMatchObject({ statusCode: 429, error: 'Too Many Requests', message: expect.stringMatching(/valid token.*retry in \d+ s/) });
+      expect(await limited.json()).toMatchObject({
+        statusCode: 429,
+        error: 'Too Many Requests',
+        message: expect.stringMatching(/valid token.*retry in \d+ s/),
+      });
       // No token at all is the same failure; a valid token is not even looked up: answering it would tell a guesser it hit one.
       expect((await call(from('10.0.0.1'))).status).toBe(429);
       expect((await call(from('10.0.0.1', bearer(token)))).status).toBe(429);
@@ -41,9 +49,15 @@ describe('the API’s rate limit and clients without a valid token', { tags: ['s
   it('counts an IPv6 client by its /64: rotating the last 64 bits of the address does not reset the count', async () => {
     const server = await startTestServer({ settings: { rateLimitPerMinute: 3, trustProxy: true } });
     try {
-      const call = (address: string) => fetch(`${server.base}/processing-types`, { headers: from(address, bearer('tsb_guess')) });
+      const call = (address: string) =>
+        fetch(`${server.base}/processing-types`, { headers: from(address, bearer('tsb_guess')) });
       const statuses: number[] = [];
-      for (const address of ['2001:db8:7:1::1', '2001:db8:7:1:a:b:c:d', '2001:db8:7:1::2', '2001:db8:7:1:ffff:1:2:3']) {
+      for (const address of [
+        '2001:db8:7:1::1',
+        '2001:db8:7:1:a:b:c:d',
+        '2001:db8:7:1::2',
+        '2001:db8:7:1:ffff:1:2:3',
+      ]) {
         statuses.push((await call(address)).status);
       }
       expect(statuses).toEqual([401, 401, 401, 429]);
@@ -61,11 +75,15 @@ describe('the API’s rate limit and clients without a valid token', { tags: ['s
       const token = await server.token('viewer');
       const statuses: number[] = [];
       for (const address of ['10.0.1.1', '10.0.1.2', '10.0.1.3', '10.0.1.4']) {
-        statuses.push((await fetch(`${server.base}/processing-types`, { headers: from(address, bearer(token)) })).status);
+        statuses.push(
+          (await fetch(`${server.base}/processing-types`, { headers: from(address, bearer(token)) })).status,
+        );
       }
       expect(statuses).toEqual([200, 200, 200, 429]);
       // In the API's error body, saying the limit, whose calls and when to call again (as Retry-After does).
-      const limited = await fetch(`${server.base}/processing-types`, { headers: from('10.0.1.4', bearer(token)) });
+      const limited = await fetch(`${server.base}/processing-types`, {
+        headers: from('10.0.1.4', bearer(token)),
+      });
       const retryAfter = Number(limited.headers.get('retry-after'));
       expect(retryAfter).toBeGreaterThan(0);
       expect(await limited.json()).toEqual({
@@ -74,7 +92,10 @@ describe('the API’s rate limit and clients without a valid token', { tags: ['s
         message: `too many calls with this token (3 a minute): retry in ${retryAfter} s`,
       });
       // Failed attempts from an address do not use up a token's calls, nor the other way round.
-      expect((await fetch(`${server.base}/processing-types`, { headers: from('10.0.1.5', bearer('tsb_guess')) })).status).toBe(401);
+      expect(
+        (await fetch(`${server.base}/processing-types`, { headers: from('10.0.1.5', bearer('tsb_guess')) }))
+          .status,
+      ).toBe(401);
     } finally {
       await server.stop();
     }
@@ -86,22 +107,33 @@ describe('the API’s rate limit and clients without a valid token', { tags: ['s
       const viewer = await server.token('viewer');
       // Cleanup needs admin: a viewer's token is refused, and each refusal counts.
       const cleanup = () =>
-        fetch(`${server.base}/00000000-0000-4000-8000-000000000000/cleanup`, { method: 'DELETE', headers: from('10.0.4.1', bearer(viewer)) });
+        fetch(`${server.base}/00000000-0000-4000-8000-000000000000/cleanup`, {
+          method: 'DELETE',
+          headers: from('10.0.4.1', bearer(viewer)),
+        });
       const statuses: number[] = [];
       for (let i = 0; i < 4; i++) statuses.push((await cleanup()).status);
       expect(statuses).toEqual([403, 403, 403, 429]);
       const limited = await cleanup();
       expect(limited.headers.get('retry-after')).not.toBeNull();
-      expect(await limited.json()).toMatchObject({ statusCode: 429, message: expect.stringMatching(/this token.*retry in \d+ s/) });
+      expect(await limited.json()).toMatchObject({
+        statusCode: 429,
+        message: expect.stringMatching(/this token.*retry in \d+ s/),
+      });
       // The same token's allowed calls share that count: it is used up.
-      expect((await fetch(`${server.base}/processing-types`, { headers: from('10.0.4.2', bearer(viewer)) })).status).toBe(429);
+      expect(
+        (await fetch(`${server.base}/processing-types`, { headers: from('10.0.4.2', bearer(viewer)) }))
+          .status,
+      ).toBe(429);
     } finally {
       await server.stop();
     }
   });
 
   it('with --no-auth counts the calls per client address', async () => {
-    const server = await startTestServer({ settings: { auth: false, rateLimitPerMinute: 2, trustProxy: true } });
+    const server = await startTestServer({
+      settings: { auth: false, rateLimitPerMinute: 2, trustProxy: true },
+    });
     try {
       const call = (address: string) => fetch(`${server.base}/processing-types`, { headers: from(address) });
       const statuses: number[] = [];

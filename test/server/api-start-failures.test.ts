@@ -35,7 +35,6 @@ interface Status {
   files: { filename: string; processing_status: string; outcome: string | null }[];
 }
 
-
 /** Every event until the stream ends; fails when it has not ended within `ms`. */
 async function allEvents(events: AsyncGenerator<SessionEvent>, ms: number): Promise<SessionEvent[]> {
   const seen: SessionEvent[] = [];
@@ -45,7 +44,10 @@ async function allEvents(events: AsyncGenerator<SessionEvent>, ms: number): Prom
   })();
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`the event stream had not ended after ${ms} ms: ${JSON.stringify(seen)}`)), ms);
+    timer = setTimeout(
+      () => reject(new Error(`the event stream had not ended after ${ms} ms: ${JSON.stringify(seen)}`)),
+      ms,
+    );
   });
   try {
     return await Promise.race([reading, late]);
@@ -120,7 +122,10 @@ describe('a session whose processing cannot start, processed with ?wait=false', 
     expect(stream.status).toBe(200);
     try {
       const first = (await readEvents(stream).next()).value as SessionEvent;
-      expect(first).toMatchObject({ event: 'snapshot', data: { status: 'pending', total_files: status.total_files } });
+      expect(first).toMatchObject({
+        event: 'snapshot',
+        data: { status: 'pending', total_files: status.total_files },
+      });
     } finally {
       stop.abort();
     }
@@ -131,14 +136,22 @@ describe('a session whose processing cannot start, processed with ?wait=false', 
     expect((await api.upload(sessionId, FIRST)).status).toBe(200);
     const stream = await api.events(sessionId);
     const events = readEvents(stream);
-    expect((await events.next()).value).toMatchObject({ event: 'snapshot', data: { status: 'pending', total_files: 1 } });
+    expect((await events.next()).value).toMatchObject({
+      event: 'snapshot',
+      data: { status: 'pending', total_files: 1 },
+    });
 
     const started = await api.process(sessionId, '?wait=false');
     expect(started.status).toBe(202);
     const seen = await allEvents(events, 20_000);
     expect(seen.at(-1)).toMatchObject({
       event: 'session_finished',
-      data: { session_id: sessionId, status: 'failed', total_files: 1, error_message: expect.stringMatching(/Chroma/) },
+      data: {
+        session_id: sessionId,
+        status: 'failed',
+        total_files: 1,
+        error_message: expect.stringMatching(/Chroma/),
+      },
     });
 
     const status = await api.status(sessionId);
@@ -156,56 +169,71 @@ describe('a session whose processing cannot start, processed with ?wait=false', 
     const again = await api.process(sessionId);
     expect(again.status).toBe(503);
     expect(((await again.json()) as { message: string }).message).toMatch(/Chroma/);
-    expect(await api.status(sessionId)).toMatchObject({ status: 'failed', error_message: expect.stringMatching(/Chroma/) });
-  });
-});
-
-describe.runIf(chromaWanted())('a session whose vector store is refused at start, then comes back', { tags: ['slow'] }, () => {
-  let scratch: Awaited<ReturnType<typeof createScratchChromaDatabase>>;
-  let proxy: FaultyProxy;
-  let server: TestServer;
-  let api: ReturnType<typeof client>;
-  beforeAll(async () => {
-    scratch = await createScratchChromaDatabase();
-    const target = new URL(scratch.url);
-    proxy = await startFaultyProxy({ host: target.hostname, port: Number(target.port) });
-    server = await startTestServer({
-      backends: { vectorStore: 'chroma', chroma: { url: proxy.url, database: scratch.database } },
+    expect(await api.status(sessionId)).toMatchObject({
+      status: 'failed',
+      error_message: expect.stringMatching(/Chroma/),
     });
-    api = client(server, await server.token('uploader'), await server.token('viewer'));
-  });
-  afterAll(async () => {
-    await server?.stop();
-    await proxy?.close();
-    await scratch?.drop();
-  });
-
-  it('says failed and why, takes more files, and a later process call runs it to the end', async () => {
-    const sessionId = await api.newSession();
-    expect((await api.upload(sessionId, FIRST)).status).toBe(200);
-    proxy.refuse(true);
-    const events = readEvents(await api.events(sessionId));
-    expect((await events.next()).value).toMatchObject({ event: 'snapshot', data: { total_files: 1 } });
-    expect((await api.process(sessionId, '?wait=false')).status).toBe(202);
-    const seen = await allEvents(events, 30_000);
-    expect(seen.at(-1)).toMatchObject({ event: 'session_finished', data: { status: 'failed', error_message: expect.stringMatching(/Chroma/) } });
-    const failed = await api.status(sessionId);
-    expect(failed).toMatchObject({ status: 'failed', error_message: expect.stringMatching(/Chroma/) });
-
-    // It never started: it still takes files, as a pending session does.
-    expect((await api.upload(sessionId, SECOND)).status).toBe(200);
-
-    proxy.refuse(false);
-    const done = await api.process(sessionId);
-    expect(done.status).toBe(200);
-    expect(await done.json()).toMatchObject({ status: 'completed', total_files: 2, processed_files: 2, failed_files: 0 });
-    const status = await api.status(sessionId);
-    expect(status).toMatchObject({ status: 'completed', error_message: null, total_files: 2 });
-    expect(status.files.every((f) => f.processing_status === 'completed')).toBe(true);
-
-    // Again: nothing to do, nothing doubled.
-    const rerun = await api.process(sessionId);
-    expect(rerun.status).toBe(200);
-    expect(await rerun.json()).toMatchObject({ status: 'completed', processed_files: 2 });
   });
 });
+
+describe.runIf(chromaWanted())(
+  'a session whose vector store is refused at start, then comes back',
+  { tags: ['slow'] },
+  () => {
+    let scratch: Awaited<ReturnType<typeof createScratchChromaDatabase>>;
+    let proxy: FaultyProxy;
+    let server: TestServer;
+    let api: ReturnType<typeof client>;
+    beforeAll(async () => {
+      scratch = await createScratchChromaDatabase();
+      const target = new URL(scratch.url);
+      proxy = await startFaultyProxy({ host: target.hostname, port: Number(target.port) });
+      server = await startTestServer({
+        backends: { vectorStore: 'chroma', chroma: { url: proxy.url, database: scratch.database } },
+      });
+      api = client(server, await server.token('uploader'), await server.token('viewer'));
+    });
+    afterAll(async () => {
+      await server?.stop();
+      await proxy?.close();
+      await scratch?.drop();
+    });
+
+    it('says failed and why, takes more files, and a later process call runs it to the end', async () => {
+      const sessionId = await api.newSession();
+      expect((await api.upload(sessionId, FIRST)).status).toBe(200);
+      proxy.refuse(true);
+      const events = readEvents(await api.events(sessionId));
+      expect((await events.next()).value).toMatchObject({ event: 'snapshot', data: { total_files: 1 } });
+      expect((await api.process(sessionId, '?wait=false')).status).toBe(202);
+      const seen = await allEvents(events, 30_000);
+      expect(seen.at(-1)).toMatchObject({
+        event: 'session_finished',
+        data: { status: 'failed', error_message: expect.stringMatching(/Chroma/) },
+      });
+      const failed = await api.status(sessionId);
+      expect(failed).toMatchObject({ status: 'failed', error_message: expect.stringMatching(/Chroma/) });
+
+      // It never started: it still takes files, as a pending session does.
+      expect((await api.upload(sessionId, SECOND)).status).toBe(200);
+
+      proxy.refuse(false);
+      const done = await api.process(sessionId);
+      expect(done.status).toBe(200);
+      expect(await done.json()).toMatchObject({
+        status: 'completed',
+        total_files: 2,
+        processed_files: 2,
+        failed_files: 0,
+      });
+      const status = await api.status(sessionId);
+      expect(status).toMatchObject({ status: 'completed', error_message: null, total_files: 2 });
+      expect(status.files.every((f) => f.processing_status === 'completed')).toBe(true);
+
+      // Again: nothing to do, nothing doubled.
+      const rerun = await api.process(sessionId);
+      expect(rerun.status).toBe(200);
+      expect(await rerun.json()).toMatchObject({ status: 'completed', processed_files: 2 });
+    });
+  },
+);

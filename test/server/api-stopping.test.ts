@@ -26,7 +26,9 @@ describe('the API while the server stops', { tags: ['slow'] }, () => {
     const { session_id: sessionId } = (await created.json()) as { session_id: string };
 
     // A session with nothing run yet: its stream stays open, waiting.
-    const events = readEvents(await fetch(`${server.base}/${sessionId}/events`, { headers: bearer(uploader) }));
+    const events = readEvents(
+      await fetch(`${server.base}/${sessionId}/events`, { headers: bearer(uploader) }),
+    );
     expect((await events.next()).value).toMatchObject({ event: 'snapshot' });
 
     // A request whose first bytes arrived before the stop (its connection is busy, not idle), the rest after.
@@ -34,7 +36,9 @@ describe('the API while the server stops', { tags: ['slow'] }, () => {
     const socket = connect(Number(url.port), url.hostname);
     await new Promise((resolve) => socket.once('connect', resolve));
     const answer = readUntilClosed(socket);
-    socket.write(`GET ${url.pathname} HTTP/1.1\r\nhost: ${url.host}\r\nauthorization: Bearer ${uploader}\r\n`);
+    socket.write(
+      `GET ${url.pathname} HTTP/1.1\r\nhost: ${url.host}\r\nauthorization: Bearer ${uploader}\r\n`,
+    );
     await new Promise((resolve) => setTimeout(resolve, 100));
 
     const stopped = server.stop();
@@ -43,7 +47,8 @@ describe('the API while the server stops', { tags: ['slow'] }, () => {
     expect(rest).toEqual([
       `server_stopping ${JSON.stringify({
         session_id: sessionId,
-        message: 'the server is stopping: its processing resumes when it starts again; reconnect then to follow it',
+        message:
+          'the server is stopping: its processing resumes when it starts again; reconnect then to follow it',
       })}`,
     ]);
 

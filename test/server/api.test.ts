@@ -5,8 +5,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken, revokeApiToken } from '../../src/app/api-tokens.js';
 import { AuditRepository } from '../../src/db/repositories/audit-repository.js';
 import { withClaim } from '../../src/review/decision-claim.js';
-import { ingestJson, openWorkspaceDb, SAMPLE_DIR, createWorkspace, importSampleRegistry } from '../support/ingest-fixture.js';
-import { bearer, filesForm, readEvents, sampleFile, startTestServer, type TestServer } from '../support/api-server.js';
+import {
+  ingestJson,
+  openWorkspaceDb,
+  SAMPLE_DIR,
+  createWorkspace,
+  importSampleRegistry,
+} from '../support/ingest-fixture.js';
+import {
+  bearer,
+  filesForm,
+  readEvents,
+  sampleFile,
+  startTestServer,
+  type TestServer,
+} from '../support/api-server.js';
 
 const SAMPLE = fs.readdirSync(SAMPLE_DIR).sort();
 const NOT_PDF = '3000899337_MARTÍNEZ MEJÍA, FRANCISCO JAVIER_7000000000_URG.pdf';
@@ -36,7 +49,11 @@ describe('the HTTP API, driven over HTTP as the hospital front end uses it', { t
   let viewer: string;
   beforeAll(async () => {
     server = await startTestServer();
-    [admin, uploader, viewer] = await Promise.all([server.token('admin'), server.token('uploader'), server.token('viewer')]);
+    [admin, uploader, viewer] = await Promise.all([
+      server.token('admin'),
+      server.token('uploader'),
+      server.token('viewer'),
+    ]);
   });
   afterAll(async () => server?.stop());
 
@@ -46,11 +63,19 @@ describe('the HTTP API, driven over HTTP as the hospital front end uses it', { t
       headers: { ...bearer(token), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-  const get = (route: string, token?: string) => fetch(`${server.base}${route}`, { headers: token ? bearer(token) : {} });
+  const get = (route: string, token?: string) =>
+    fetch(`${server.base}${route}`, { headers: token ? bearer(token) : {} });
   const upload = (sessionId: string, token: string, files: Parameters<typeof filesForm>[0]) =>
-    fetch(`${server.base}/${sessionId}/upload`, { method: 'POST', headers: bearer(token), body: filesForm(files) });
+    fetch(`${server.base}/${sessionId}/upload`, {
+      method: 'POST',
+      headers: bearer(token),
+      body: filesForm(files),
+    });
   const newSession = async (processingType = 'both') => {
-    const response = await post('/create-session', uploader, { processing_type: processingType, uploaded_by: 'dra. lopez' });
+    const response = await post('/create-session', uploader, {
+      processing_type: processingType,
+      uploaded_by: 'dra. lopez',
+    });
     expect(response.status).toBe(200);
     return (await json<{ session_id: string }>(response)).session_id;
   };
@@ -58,8 +83,15 @@ describe('the HTTP API, driven over HTTP as the hospital front end uses it', { t
   it('answers /health without a token, and lists the processing types with the service’s labels', async () => {
     const health = await get('/health');
     expect(health.status).toBe(200);
-    expect(await json(health)).toMatchObject({ status: 'healthy', batch_service: 'healthy', database: 'healthy', chroma: 'not_used' });
-    const types = await json<{ processing_types: { value: string; label: string }[] }>(await get('/processing-types', viewer));
+    expect(await json(health)).toMatchObject({
+      status: 'healthy',
+      batch_service: 'healthy',
+      database: 'healthy',
+      chroma: 'not_used',
+    });
+    const types = await json<{ processing_types: { value: string; label: string }[] }>(
+      await get('/processing-types', viewer),
+    );
     expect(types.processing_types.map((t) => [t.value, t.label])).toEqual([
       ['vectorized', 'Vectorized Only'],
       ['complete', 'Complete Storage'],
@@ -78,9 +110,14 @@ describe('the HTTP API, driven over HTTP as the hospital front end uses it', { t
 
     const asViewer = await post('/create-session', viewer, { processing_type: 'both', uploaded_by: 'x' });
     expect(asViewer.status).toBe(403);
-    expect((await json<{ message: string }>(asViewer)).message).toMatch(/role viewer; this call needs uploader/);
+    expect((await json<{ message: string }>(asViewer)).message).toMatch(
+      /role viewer; this call needs uploader/,
+    );
     const sessionId = await newSession();
-    const cleanup = await fetch(`${server.base}/${sessionId}/cleanup`, { method: 'DELETE', headers: bearer(uploader) });
+    const cleanup = await fetch(`${server.base}/${sessionId}/cleanup`, {
+      method: 'DELETE',
+      headers: bearer(uploader),
+    });
     expect(cleanup.status).toBe(403);
     const decision = await post(`/${sessionId}/review/anything/decision`, uploader, { action: 'reject' });
     expect(decision.status).toBe(403);
@@ -88,14 +125,24 @@ describe('the HTTP API, driven over HTTP as the hospital front end uses it', { t
 
   it('refuses a revoked token at once, and an expired one once its time has passed', async () => {
     const location = { db: server.workspace.db, cwd: server.workspace.root };
-    const { token } = await createApiToken(location, { name: 'short-lived', role: 'viewer', createdBy: 'test', expiresAt: new Date(Date.now() + 3_600_000) });
+    const { token } = await createApiToken(location, {
+      name: 'short-lived',
+      role: 'viewer',
+      createdBy: 'test',
+      expiresAt: new Date(Date.now() + 3_600_000),
+    });
     expect((await get('/processing-types', token)).status).toBe(200);
     server.advanceClock(2 * 3_600_000);
     const expired = await get('/processing-types', token);
     expect(expired.status).toBe(401);
     expect((await json<{ message: string }>(expired)).message).toMatch(/expired/);
 
-    const { token: other } = await createApiToken(location, { name: 'to-revoke', role: 'viewer', createdBy: 'test', expiresAt: null });
+    const { token: other } = await createApiToken(location, {
+      name: 'to-revoke',
+      role: 'viewer',
+      createdBy: 'test',
+      expiresAt: null,
+    });
     expect((await get('/processing-types', other)).status).toBe(200);
     await revokeApiToken(location, 'to-revoke', 'test');
     expect((await get('/processing-types', other)).status).toBe(401);
@@ -137,7 +184,10 @@ describe('the HTTP API, driven over HTTP as the hospital front end uses it', { t
   });
 
   it('runs the whole workflow: create, upload, process, status, review, decide, clean up — with the outcomes of `ingest`', async () => {
-    const badBody = await post('/create-session', uploader, { processing_type: 'everything', uploaded_by: 'x' });
+    const badBody = await post('/create-session', uploader, {
+      processing_type: 'everything',
+      uploaded_by: 'x',
+    });
     expect(badBody.status).toBe(400);
     const sessionId = await newSession();
 
@@ -149,7 +199,13 @@ describe('the HTTP API, driven over HTTP as the hospital front end uses it', { t
     const body = await json<{
       total_files: number;
       parsing_success_rate: number;
-      uploaded_files: { filename: string; parsed: boolean; patient_id: string | null; patient_name: string | null; size: number }[];
+      uploaded_files: {
+        filename: string;
+        parsed: boolean;
+        patient_id: string | null;
+        patient_name: string | null;
+        size: number;
+      }[];
       failed_files: { filename: string; status_code: number }[];
     }>(uploaded);
     expect(body.total_files).toBe(SAMPLE.length + 1);
@@ -163,8 +219,15 @@ describe('the HTTP API, driven over HTTP as the hospital front end uses it', { t
     );
     expect(body.parsing_success_rate).toBeCloseTo(20 / 21, 3);
     const homonym = body.uploaded_files.find((f) => f.filename === HOMONYM)!;
-    expect(homonym).toMatchObject({ parsed: true, patient_id: '3000312954', patient_name: 'MARTÍNEZ MEJÍA, FRANCISCO JAVIER' });
-    expect(body.uploaded_files.find((f) => f.filename === 'RIOS CORONADO CESAR CONS.pdf')).toMatchObject({ parsed: false, patient_id: null });
+    expect(homonym).toMatchObject({
+      parsed: true,
+      patient_id: '3000312954',
+      patient_name: 'MARTÍNEZ MEJÍA, FRANCISCO JAVIER',
+    });
+    expect(body.uploaded_files.find((f) => f.filename === 'RIOS CORONADO CESAR CONS.pdf')).toMatchObject({
+      parsed: false,
+      patient_id: null,
+    });
 
     // Uploads are kept owner-only, under names that are not the client's.
     const sessionDir = path.join(server.uploadDir, sessionId);
@@ -179,7 +242,10 @@ describe('the HTTP API, driven over HTTP as the hospital front end uses it', { t
     // The same names again: nothing is taken, and the answer says why with the first failure's status.
     const again = await upload(sessionId, uploader, [{ name: HOMONYM, bytes: sampleFile(HOMONYM) }]);
     expect(again.status).toBe(409);
-    expect(await json(again)).toMatchObject({ statusCode: 409, failed_files: [{ filename: HOMONYM, status_code: 409 }] });
+    expect(await json(again)).toMatchObject({
+      statusCode: 409,
+      failed_files: [{ filename: HOMONYM, status_code: 409 }],
+    });
 
     const processed = await post(`/${sessionId}/process`, uploader);
     expect(processed.status).toBe(200);
@@ -204,10 +270,17 @@ describe('the HTTP API, driven over HTTP as the hospital front end uses it', { t
         detailed_status: 'partially_failed',
       });
       expect(summary.processing_time).toEqual(expect.any(Number));
-      const status = await json<{ status: string; uploaded_by: string; processing_type: string; files: StatusFile[] }>(
-        await get(`/${sessionId}/status`, viewer),
-      );
-      expect(status).toMatchObject({ status: 'completed', uploaded_by: 'dra. lopez', processing_type: 'both' });
+      const status = await json<{
+        status: string;
+        uploaded_by: string;
+        processing_type: string;
+        files: StatusFile[];
+      }>(await get(`/${sessionId}/status`, viewer));
+      expect(status).toMatchObject({
+        status: 'completed',
+        uploaded_by: 'dra. lopez',
+        processing_type: 'both',
+      });
       const outcomes = (files: { filename: string; outcome: string | null }[]) =>
         Object.fromEntries(files.map((f) => [f.filename, f.outcome]).sort());
       expect(outcomes(status.files)).toEqual(outcomes(report.files));
@@ -217,64 +290,120 @@ describe('the HTTP API, driven over HTTP as the hospital front end uses it', { t
 
     const review = await json<{
       review_required_count: number;
-      files_requiring_review: { file_id: string; filename: string; parsed_patient_id: string; matching_details: string }[];
+      files_requiring_review: {
+        file_id: string;
+        filename: string;
+        parsed_patient_id: string;
+        matching_details: string;
+      }[];
     }>(await get(`/${sessionId}/review`, viewer));
-    expect(review.files_requiring_review.map((f) => f.filename).sort()).toEqual([HOMONYM, ID_CONFLICT].sort());
+    expect(review.files_requiring_review.map((f) => f.filename).sort()).toEqual(
+      [HOMONYM, ID_CONFLICT].sort(),
+    );
     expect(review.review_required_count).toBe(2);
     const byName = new Map(review.files_requiring_review.map((f) => [f.filename, f]));
     const homonymCase = byName.get(HOMONYM)!;
-    const details = JSON.parse(homonymCase.matching_details) as { algorithm: string; candidates: { expediente: string }[] };
+    const details = JSON.parse(homonymCase.matching_details) as {
+      algorithm: string;
+      candidates: { expediente: string }[];
+    };
     expect(details.algorithm).toEqual(expect.any(String));
     expect(details.candidates.map((c) => c.expediente)).toContain('3000899337');
 
     // The terminal review's rules: a new patient on an expediente that belongs to someone is refused.
     const conflict = byName.get(ID_CONFLICT)!;
-    const refused = await post(`/${sessionId}/review/${conflict.file_id}/decision`, admin, { action: 'new_patient' });
+    const refused = await post(`/${sessionId}/review/${conflict.file_id}/decision`, admin, {
+      action: 'new_patient',
+    });
     expect(refused.status).toBe(422);
     expect((await json<{ message: string }>(refused)).message).toMatch(/already belongs to/);
-    const notCandidate = await post(`/${sessionId}/review/${homonymCase.file_id}/decision`, admin, { action: 'attach', expediente: '3000768077' });
+    const notCandidate = await post(`/${sessionId}/review/${homonymCase.file_id}/decision`, admin, {
+      action: 'attach',
+      expediente: '3000768077',
+    });
     expect(notCandidate.status).toBe(422);
-    const noExpediente = await post(`/${sessionId}/review/${homonymCase.file_id}/decision`, admin, { action: 'attach' });
+    const noExpediente = await post(`/${sessionId}/review/${homonymCase.file_id}/decision`, admin, {
+      action: 'attach',
+    });
     expect(noExpediente.status).toBe(400);
 
-    const attached = await post(`/${sessionId}/review/${homonymCase.file_id}/decision`, admin, { action: 'attach', expediente: '3000899337' });
+    const attached = await post(`/${sessionId}/review/${homonymCase.file_id}/decision`, admin, {
+      action: 'attach',
+      expediente: '3000899337',
+    });
     expect(attached.status).toBe(200);
-    expect(await json(attached)).toMatchObject({ action: 'attach', patient_matching_status: 'matched', processing_status: 'completed', document_id: expect.any(String) });
+    expect(await json(attached)).toMatchObject({
+      action: 'attach',
+      patient_matching_status: 'matched',
+      processing_status: 'completed',
+      document_id: expect.any(String),
+    });
     // A terminal review sitting is deciding the file right now: the client is told so (409), nothing changes.
     const claimed = await openWorkspaceDb(server.workspace);
     try {
-      const file = () => claimed.db.selectFrom('batchFiles').select('matchingDetails').where('id', '=', conflict.file_id);
+      const file = () =>
+        claimed.db.selectFrom('batchFiles').select('matchingDetails').where('id', '=', conflict.file_id);
       const { matchingDetails } = await file().executeTakeFirstOrThrow();
-      const claim = { sitting: 'terminal', by: 'admin-terminal', host: os.hostname(), pid: process.pid, at: new Date().toISOString() };
+      const claim = {
+        sitting: 'terminal',
+        by: 'admin-terminal',
+        host: os.hostname(),
+        pid: process.pid,
+        at: new Date().toISOString(),
+      };
       const setDetails = (details: string | null) =>
-        claimed.db.updateTable('batchFiles').set({ matchingDetails: details }).where('id', '=', conflict.file_id).execute();
+        claimed.db
+          .updateTable('batchFiles')
+          .set({ matchingDetails: details })
+          .where('id', '=', conflict.file_id)
+          .execute();
       await setDetails(withClaim(matchingDetails, claim));
-      const beingDecided = await post(`/${sessionId}/review/${conflict.file_id}/decision`, admin, { action: 'reject' });
+      const beingDecided = await post(`/${sessionId}/review/${conflict.file_id}/decision`, admin, {
+        action: 'reject',
+      });
       expect(beingDecided.status).toBe(409);
       expect((await json<{ message: string }>(beingDecided)).message).toBe(
         'admin-terminal is deciding this file in another review sitting; nothing changed',
       );
-      expect(await file().executeTakeFirstOrThrow()).toEqual({ matchingDetails: withClaim(matchingDetails, claim) });
+      expect(await file().executeTakeFirstOrThrow()).toEqual({
+        matchingDetails: withClaim(matchingDetails, claim),
+      });
       await setDetails(matchingDetails);
     } finally {
       await claimed.close();
     }
-    const rejected = await post(`/${sessionId}/review/${conflict.file_id}/decision`, admin, { action: 'reject' });
+    const rejected = await post(`/${sessionId}/review/${conflict.file_id}/decision`, admin, {
+      action: 'reject',
+    });
     expect(rejected.status).toBe(200);
     // Who can bring the content back, for the client: the API has no route to reopen a rejection.
-    const afterReject = await json<{ files: { file_id: string; error_message: string | null }[] }>(await get(`/${sessionId}/status`, viewer));
+    const afterReject = await json<{ files: { file_id: string; error_message: string | null }[] }>(
+      await get(`/${sessionId}/status`, viewer),
+    );
     expect(afterReject.files.find((f) => f.file_id === conflict.file_id)?.error_message).toMatch(
       /^rejected in review by test-admin; later runs set the same content aside until the records team reopens it \(`tecsalud-batch review --reopen \w{8}`\)$/,
     );
-    expect((await post(`/${sessionId}/review/${conflict.file_id}/decision`, admin, { action: 'reject' })).status).toBe(409);
-    expect((await post(`/${sessionId}/review/not-a-file/decision`, admin, { action: 'reject' })).status).toBe(404);
-    expect((await json<{ review_required_count: number }>(await get(`/${sessionId}/review`, viewer))).review_required_count).toBe(0);
+    expect(
+      (await post(`/${sessionId}/review/${conflict.file_id}/decision`, admin, { action: 'reject' })).status,
+    ).toBe(409);
+    expect((await post(`/${sessionId}/review/not-a-file/decision`, admin, { action: 'reject' })).status).toBe(
+      404,
+    );
+    expect(
+      (await json<{ review_required_count: number }>(await get(`/${sessionId}/review`, viewer)))
+        .review_required_count,
+    ).toBe(0);
 
     // A processed session takes no more files.
-    const late = await upload(sessionId, uploader, [{ name: '3000768077_HUERTA SOTO, GABRIELA_6380098786_LAB.pdf', bytes: sampleFile(HOMONYM) }]);
+    const late = await upload(sessionId, uploader, [
+      { name: '3000768077_HUERTA SOTO, GABRIELA_6380098786_LAB.pdf', bytes: sampleFile(HOMONYM) },
+    ]);
     expect(late.status).toBe(409);
 
-    const cleaned = await fetch(`${server.base}/${sessionId}/cleanup`, { method: 'DELETE', headers: bearer(admin) });
+    const cleaned = await fetch(`${server.base}/${sessionId}/cleanup`, {
+      method: 'DELETE',
+      headers: bearer(admin),
+    });
     expect(cleaned.status).toBe(200);
     expect((await json<{ message: string }>(cleaned)).message).toMatch(/cleaned up/);
     expect(fs.existsSync(sessionDir)).toBe(false);
@@ -286,7 +415,13 @@ describe('the HTTP API, driven over HTTP as the hospital front end uses it', { t
       const rows = await new AuditRepository(database.db).list({ batchId: sessionId, limit: 500 });
       const api = rows.filter((r) => r.action.startsWith('api_'));
       expect(new Set(api.map((r) => r.action))).toEqual(
-        new Set(['api_session_created', 'api_files_uploaded', 'api_session_processed', 'api_review_decision', 'api_session_cleaned']),
+        new Set([
+          'api_session_created',
+          'api_files_uploaded',
+          'api_session_processed',
+          'api_review_decision',
+          'api_session_cleaned',
+        ]),
       );
       for (const row of api) {
         expect(['test-uploader', 'test-admin']).toContain(row.actor);
@@ -319,11 +454,29 @@ describe('the HTTP API, driven over HTTP as the hospital front end uses it', { t
       { name: '..', bytes },
     ]);
     expect(response.status).toBe(200);
-    const result = await json<{ uploaded_files: { filename: string }[]; failed_files: { filename: string; status_code: number }[] }>(response);
-    expect(result.uploaded_files.map((f) => f.filename).sort()).toEqual(['absolute.pdf', 'bell andoverride.pdf', 'escaped.pdf', 'windows.pdf']);
+    const result = await json<{
+      uploaded_files: { filename: string }[];
+      failed_files: { filename: string; status_code: number }[];
+    }>(response);
+    expect(result.uploaded_files.map((f) => f.filename).sort()).toEqual([
+      'absolute.pdf',
+      'bell andoverride.pdf',
+      'escaped.pdf',
+      'windows.pdf',
+    ]);
     // '..' names no file: refused for having no filename.
-    expect(result.failed_files).toEqual([expect.objectContaining({ filename: '(no name)', status_code: 400, message: expect.stringMatching(/has no filename/) })]);
-    expect(fs.readdirSync(path.join(server.uploadDir, sessionId)).every((name) => /^[0-9a-f]{40}\.pdf$/.test(name))).toBe(true);
+    expect(result.failed_files).toEqual([
+      expect.objectContaining({
+        filename: '(no name)',
+        status_code: 400,
+        message: expect.stringMatching(/has no filename/),
+      }),
+    ]);
+    expect(
+      fs
+        .readdirSync(path.join(server.uploadDir, sessionId))
+        .every((name) => /^[0-9a-f]{40}\.pdf$/.test(name)),
+    ).toBe(true);
     for (const dir of [server.workspace.root, server.uploadDir, path.dirname(server.workspace.root)]) {
       expect(fs.existsSync(path.join(dir, 'escaped.pdf'))).toBe(false);
     }
@@ -338,12 +491,18 @@ describe('the HTTP API, driven over HTTP as the hospital front end uses it', { t
       return { source, name: source.replace(/_(\d{10}_)?([A-Z]+)\.pdf$/, `_${8000000000 + i}_$2.pdf`) };
     });
     expect(new Set(names.map((n) => n.name)).size).toBe(50);
-    const responses = await Promise.all(names.map(({ source, name }) => upload(sessionId, uploader, [{ name, bytes: sampleFile(source) }])));
+    const responses = await Promise.all(
+      names.map(({ source, name }) => upload(sessionId, uploader, [{ name, bytes: sampleFile(source) }])),
+    );
     expect(responses.map((r) => r.status)).toEqual(Array(50).fill(200));
-    const ids = (await Promise.all(responses.map((r) => json<{ uploaded_files: { file_id: string }[] }>(r)))).map((b) => b.uploaded_files[0]!.file_id);
+    const ids = (
+      await Promise.all(responses.map((r) => json<{ uploaded_files: { file_id: string }[] }>(r)))
+    ).map((b) => b.uploaded_files[0]!.file_id);
     expect(new Set(ids).size).toBe(50);
 
-    const processed = await json<{ total_files: number; processed_files: number }>(await post(`/${sessionId}/process`, uploader));
+    const processed = await json<{ total_files: number; processed_files: number }>(
+      await post(`/${sessionId}/process`, uploader),
+    );
     expect(processed).toMatchObject({ total_files: 50, processed_files: 50 });
     const status = await json<{ files: StatusFile[] }>(await get(`/${sessionId}/status`, viewer));
     expect(status.files.map((f) => f.filename).sort()).toEqual(names.map((n) => n.name).sort());
@@ -356,7 +515,15 @@ describe('the HTTP API, driven over HTTP as the hospital front end uses it', { t
   it('with ?wait=false answers 202 at once, and the events stream follows the session to its end', async () => {
     const sessionId = await newSession();
     const files = SAMPLE.filter((name) => name.startsWith('3000768077') || name.startsWith('3000875628'));
-    expect((await upload(sessionId, uploader, files.map((name) => ({ name, bytes: sampleFile(name) })))).status).toBe(200);
+    expect(
+      (
+        await upload(
+          sessionId,
+          uploader,
+          files.map((name) => ({ name, bytes: sampleFile(name) })),
+        )
+      ).status,
+    ).toBe(200);
 
     const stream = await fetch(`${server.base}/${sessionId}/events`, { headers: bearer(viewer) });
     expect(stream.status).toBe(200);
@@ -366,7 +533,11 @@ describe('the HTTP API, driven over HTTP as the hospital front end uses it', { t
 
     const started = await post(`/${sessionId}/process?wait=false`, uploader);
     expect(started.status).toBe(202);
-    expect(await json(started)).toMatchObject({ session_id: sessionId, status: 'processing', total_files: files.length });
+    expect(await json(started)).toMatchObject({
+      session_id: sessionId,
+      status: 'processing',
+      total_files: files.length,
+    });
 
     const seen: { event: string; data: Record<string, unknown> }[] = [];
     for await (const event of events) seen.push(event);
@@ -374,7 +545,10 @@ describe('the HTTP API, driven over HTTP as the hospital front end uses it', { t
     expect(kinds[0]).toBe('session_started');
     expect(kinds.at(-1)).toBe('session_finished');
     expect(kinds.filter((k) => k === 'file_finished')).toHaveLength(files.length);
-    expect(seen.at(-1)!.data).toMatchObject({ status: 'completed', totals: { processed_files: files.length } });
+    expect(seen.at(-1)!.data).toMatchObject({
+      status: 'completed',
+      totals: { processed_files: files.length },
+    });
     // The session is done: a new stream gets its snapshot and its end at once.
     const after = readEvents(await fetch(`${server.base}/${sessionId}/events`, { headers: bearer(viewer) }));
     const replay: { event: string; data: Record<string, unknown> }[] = [];
@@ -399,16 +573,25 @@ describe('the HTTP API, driven over HTTP as the hospital front end uses it', { t
     await new Promise<void>((resolve) => {
       const req = request(url, {
         method: 'POST',
-        headers: { ...bearer(uploader), 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': '100000' },
+        headers: {
+          ...bearer(uploader),
+          'content-type': `multipart/form-data; boundary=${boundary}`,
+          'content-length': '100000',
+        },
       });
       req.on('error', () => resolve());
-      req.write(`--${boundary}\r\ncontent-disposition: form-data; name="files"; filename="${HOMONYM}"\r\ncontent-type: application/pdf\r\n\r\n`);
+      req.write(
+        `--${boundary}\r\ncontent-disposition: form-data; name="files"; filename="${HOMONYM}"\r\ncontent-type: application/pdf\r\n\r\n`,
+      );
       req.write(sampleFile(HOMONYM));
       // The whole first file arrived; the second is cut in the middle.
-      req.write(`\r\n--${boundary}\r\ncontent-disposition: form-data; name="files"; filename="second.pdf"\r\n\r\n%PDF-1.4 partial`, () => {
-        req.destroy();
-        resolve();
-      });
+      req.write(
+        `\r\n--${boundary}\r\ncontent-disposition: form-data; name="files"; filename="second.pdf"\r\n\r\n%PDF-1.4 partial`,
+        () => {
+          req.destroy();
+          resolve();
+        },
+      );
     });
     // The server removes the partial files once it sees the client gone.
     const dir = path.join(server.uploadDir, sessionId);
@@ -425,7 +608,15 @@ describe('the HTTP API, driven over HTTP as the hospital front end uses it', { t
     expect((await post('/3f2a9c1e-0000-4000-8000-000000000000/process', uploader)).status).toBe(404);
     const sessionId = await newSession();
     expect((await post(`/${sessionId}/process`, uploader)).status).toBe(400);
-    expect((await fetch(`${server.base}/${sessionId}/upload`, { method: 'POST', headers: { ...bearer(uploader), 'content-type': 'application/json' }, body: '{}' })).status).toBe(415);
+    expect(
+      (
+        await fetch(`${server.base}/${sessionId}/upload`, {
+          method: 'POST',
+          headers: { ...bearer(uploader), 'content-type': 'application/json' },
+          body: '{}',
+        })
+      ).status,
+    ).toBe(415);
   });
 });
 
@@ -444,7 +635,11 @@ describe('the API’s limits and settings', { tags: ['slow'] }, () => {
       // --max-file-size and --max-files, and no embedder yet (it is opened when the session is processed).
       const database = await openWorkspaceDb(server.workspace);
       try {
-        const row = await database.db.selectFrom('batchUploads').select('optionsJson').where('id', '=', sessionId).executeTakeFirstOrThrow();
+        const row = await database.db
+          .selectFrom('batchUploads')
+          .select('optionsJson')
+          .where('id', '=', sessionId)
+          .executeTakeFirstOrThrow();
         expect(JSON.parse(row.optionsJson)).toMatchObject({
           glob: null,
           concurrency: 4,
@@ -469,7 +664,11 @@ describe('the API’s limits and settings', { tags: ['slow'] }, () => {
         const size = fs.statSync(path.join(SAMPLE_DIR, name)).size;
         return size > 0 && size <= 5000 && name !== NOT_PDF && name.startsWith('3');
       });
-      const alone = await fetch(`${server.base}/${sessionId}/upload`, { method: 'POST', headers: bearer(token), body: filesForm([{ name: big, bytes: sampleFile(big) }]) });
+      const alone = await fetch(`${server.base}/${sessionId}/upload`, {
+        method: 'POST',
+        headers: bearer(token),
+        body: filesForm([{ name: big, bytes: sampleFile(big) }]),
+      });
       expect(alone.status).toBe(413);
       const send = (names: string[]) =>
         fetch(`${server.base}/${sessionId}/upload`, {
@@ -481,12 +680,17 @@ describe('the API’s limits and settings', { tags: ['slow'] }, () => {
       const four = await send(small.slice(0, 4));
       expect(four.status).toBe(413);
       expect(((await four.json()) as { message: string }).message).toMatch(/at most 3 files/);
-      expect(((await send(small.slice(0, 2))).status)).toBe(200);
+      expect((await send(small.slice(0, 2))).status).toBe(200);
       const over = await send(small.slice(2, 4));
       expect(over.status).toBe(200);
-      const body = (await over.json()) as { uploaded_files: unknown[]; failed_files: { status_code: number; message: string }[] };
+      const body = (await over.json()) as {
+        uploaded_files: unknown[];
+        failed_files: { status_code: number; message: string }[];
+      };
       expect(body.uploaded_files).toHaveLength(1);
-      expect(body.failed_files).toEqual([expect.objectContaining({ status_code: 413, message: expect.stringMatching(/limit/) })]);
+      expect(body.failed_files).toEqual([
+        expect.objectContaining({ status_code: 413, message: expect.stringMatching(/limit/) }),
+      ]);
     } finally {
       await server.stop();
     }
@@ -510,17 +714,27 @@ describe('the API’s limits and settings', { tags: ['slow'] }, () => {
       const stalledUpload = (sent: string | Buffer) => {
         const req = request(new URL(`${server.base}/${sessionId}/upload`), {
           method: 'POST',
-          headers: { ...bearer(token), 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': '1000000' },
+          headers: {
+            ...bearer(token),
+            'content-type': `multipart/form-data; boundary=${boundary}`,
+            'content-length': '1000000',
+          },
         });
-        const outcome = new Promise<{ status?: number; body?: string; error?: string; retryAfter?: string }>((resolve) => {
-          req.on('error', (error) => resolve({ error: (error as NodeJS.ErrnoException).code ?? error.message }));
-          req.on('response', (response) => {
-            let body = '';
-            response.on('data', (d: Buffer) => (body += d.toString()));
-            response.on('end', () => resolve({ status: response.statusCode, body, retryAfter: response.headers['retry-after'] }));
-            response.on('error', (error) => resolve({ status: response.statusCode, error: error.message }));
-          });
-        });
+        const outcome = new Promise<{ status?: number; body?: string; error?: string; retryAfter?: string }>(
+          (resolve) => {
+            req.on('error', (error) =>
+              resolve({ error: (error as NodeJS.ErrnoException).code ?? error.message }),
+            );
+            req.on('response', (response) => {
+              let body = '';
+              response.on('data', (d: Buffer) => (body += d.toString()));
+              response.on('end', () =>
+                resolve({ status: response.statusCode, body, retryAfter: response.headers['retry-after'] }),
+              );
+              response.on('error', (error) => resolve({ status: response.statusCode, error: error.message }));
+            });
+          },
+        );
         if (sent.length > 0) req.write(sent);
         else req.flushHeaders();
         return outcome;
@@ -528,27 +742,38 @@ describe('the API’s limits and settings', { tags: ['slow'] }, () => {
       // One client is in the middle of a file; another sent its headers and no part yet.
       const midFile = stalledUpload(
         Buffer.concat([
-          Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="files"; filename="${HOMONYM}"\r\ncontent-type: application/pdf\r\n\r\n`),
+          Buffer.from(
+            `--${boundary}\r\ncontent-disposition: form-data; name="files"; filename="${HOMONYM}"\r\ncontent-type: application/pdf\r\n\r\n`,
+          ),
           sampleFile(HOMONYM).subarray(0, 1000),
         ]),
       );
       await until(() => fs.readdirSync(dir).some((name) => fs.statSync(path.join(dir, name)).size > 0));
       const beforeParts = stalledUpload('');
       // Both connections are open (the second one's request may still be in its hooks: stopping must not wait for it either).
-      const connections = () => new Promise<number>((resolve) => server.running.server.app.server.getConnections((_e, n) => resolve(n)));
-      for (let n = await connections(); n < 2; n = await connections()) await new Promise((resolve) => setImmediate(resolve));
+      const connections = () =>
+        new Promise<number>((resolve) =>
+          server.running.server.app.server.getConnections((_e, n) => resolve(n)),
+        );
+      for (let n = await connections(); n < 2; n = await connections())
+        await new Promise((resolve) => setImmediate(resolve));
       await server.running.stop();
       stopped = true;
       const answered = await midFile;
       expect(answered.status).toBe(503);
       expect(answered.retryAfter).toBe('10');
-      expect(JSON.parse(answered.body!)).toMatchObject({ statusCode: 503, message: expect.stringMatching(/stopping: nothing of this upload was kept/) });
+      expect(JSON.parse(answered.body!)).toMatchObject({
+        statusCode: 503,
+        message: expect.stringMatching(/stopping: nothing of this upload was kept/),
+      });
       const cut = await beforeParts;
       expect(cut.status === 503 || cut.error !== undefined, JSON.stringify(cut)).toBe(true);
       expect(fs.readdirSync(dir)).toEqual([]);
       const open = await openWorkspaceDb(server.workspace);
       try {
-        expect(await open.db.selectFrom('batchFiles').selectAll().where('batchId', '=', sessionId).execute()).toEqual([]);
+        expect(
+          await open.db.selectFrom('batchFiles').selectAll().where('batchId', '=', sessionId).execute(),
+        ).toEqual([]);
       } finally {
         await open.close();
       }
@@ -563,7 +788,8 @@ describe('the API’s limits and settings', { tags: ['slow'] }, () => {
     try {
       const token = await server.token('viewer');
       const statuses: number[] = [];
-      for (let i = 0; i < 4; i++) statuses.push((await fetch(`${server.base}/processing-types`, { headers: bearer(token) })).status);
+      for (let i = 0; i < 4; i++)
+        statuses.push((await fetch(`${server.base}/processing-types`, { headers: bearer(token) })).status);
       expect(statuses).toEqual([200, 200, 200, 429]);
       const limited = await fetch(`${server.base}/processing-types`, { headers: bearer(token) });
       expect(await limited.json()).toMatchObject({ statusCode: 429 });
@@ -577,13 +803,21 @@ describe('the API’s limits and settings', { tags: ['slow'] }, () => {
     const server = await startTestServer({ settings: { corsOrigins: ['https://intranet.example'] } });
     try {
       const token = await server.token('viewer');
-      const allowed = await fetch(`${server.base}/processing-types`, { headers: { ...bearer(token), origin: 'https://intranet.example' } });
+      const allowed = await fetch(`${server.base}/processing-types`, {
+        headers: { ...bearer(token), origin: 'https://intranet.example' },
+      });
       expect(allowed.headers.get('access-control-allow-origin')).toBe('https://intranet.example');
-      const other = await fetch(`${server.base}/processing-types`, { headers: { ...bearer(token), origin: 'https://elsewhere.example' } });
+      const other = await fetch(`${server.base}/processing-types`, {
+        headers: { ...bearer(token), origin: 'https://elsewhere.example' },
+      });
       expect(other.headers.get('access-control-allow-origin')).toBeNull();
       const preflight = await fetch(`${server.base}/create-session`, {
         method: 'OPTIONS',
-        headers: { origin: 'https://intranet.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+        headers: {
+          origin: 'https://intranet.example',
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization,content-type',
+        },
       });
       expect(preflight.status).toBe(204);
       expect(preflight.headers.get('access-control-allow-headers')).toMatch(/Authorization/i);
@@ -591,7 +825,10 @@ describe('the API’s limits and settings', { tags: ['slow'] }, () => {
       const bare = await fetch(`${server.base}/create-session`, { method: 'OPTIONS' });
       expect(bare.status).toBe(400);
       expect(bare.headers.get('content-type')).toMatch(/^application\/json/);
-      expect(await bare.json()).toMatchObject({ statusCode: 400, message: expect.stringMatching(/needs the Origin and Access-Control-Request-Method/) });
+      expect(await bare.json()).toMatchObject({
+        statusCode: 400,
+        message: expect.stringMatching(/needs the Origin and Access-Control-Request-Method/),
+      });
     } finally {
       await server.stop();
     }
@@ -601,7 +838,11 @@ describe('the API’s limits and settings', { tags: ['slow'] }, () => {
     const preflight = (server: TestServer, origin: string) =>
       fetch(`${server.base}/create-session`, {
         method: 'OPTIONS',
-        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization,content-type',
+        },
       });
     const some = await startTestServer({ settings: { corsOrigins: ['https://intranet.example'] } });
     try {
@@ -640,13 +881,17 @@ describe('the API’s limits and settings', { tags: ['slow'] }, () => {
     try {
       const health = await fetch(`${server.base}/health`);
       expect(health.status).toBe(503);
-      expect(await health.json()).toMatchObject({ status: 'unhealthy', batch_service: 'healthy', database: 'healthy', chroma: 'unhealthy' });
+      expect(await health.json()).toMatchObject({
+        status: 'unhealthy',
+        batch_service: 'healthy',
+        database: 'healthy',
+        chroma: 'unhealthy',
+      });
     } finally {
       await server.stop();
     }
   });
 });
-
 
 /** Waits for a condition the server reaches on its own (bounded: fails after 10 s). */
 describe('a session of copies already waiting for review elsewhere', { tags: ['slow'] }, () => {
@@ -656,7 +901,10 @@ describe('a session of copies already waiting for review elsewhere', { tags: ['s
       const uploader = await server.token('uploader');
       const viewer = await server.token('viewer');
       const call = async (route: string, init: RequestInit = {}) => {
-        const response = await fetch(`${server.base}${route}`, { ...init, headers: { ...bearer(uploader), ...init.headers } });
+        const response = await fetch(`${server.base}${route}`, {
+          ...init,
+          headers: { ...bearer(uploader), ...init.headers },
+        });
         expect(response.status, route).toBe(200);
         return json<Record<string, unknown>>(response);
       };
@@ -667,7 +915,10 @@ describe('a session of copies already waiting for review elsewhere', { tags: ['s
           body: JSON.stringify({ processing_type: 'complete', uploaded_by: 'dra. lopez' }),
         });
         const id = created.session_id as string;
-        await call(`/${id}/upload`, { method: 'POST', body: filesForm([{ name: ID_CONFLICT, bytes: sampleFile(ID_CONFLICT) }]) });
+        await call(`/${id}/upload`, {
+          method: 'POST',
+          body: filesForm([{ name: ID_CONFLICT, bytes: sampleFile(ID_CONFLICT) }]),
+        });
         return { id, processed: await call(`/${id}/process`, { method: 'POST' }) };
       };
       const status = async (id: string) =>

@@ -11,7 +11,9 @@ import { createTempDir } from '../support/databases.js';
 
 /** The pid of a process that has already exited. */
 function deadPid(): number {
-  return Number(execFileSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).toString());
+  return Number(
+    execFileSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).toString(),
+  );
 }
 
 describe('half-received uploads in a shared upload folder', () => {
@@ -35,13 +37,19 @@ describe('half-received uploads in a shared upload folder', () => {
       return file;
     };
     const killedHere = leftBy(`.incoming-${deadPid()}-0badc0de-${randomUUID()}@${os.hostname()}`);
-    const otherHostStale = leftBy(`.incoming-4242-0badc0de-${randomUUID()}@another-host`, ABANDONED_INCOMING_MS + 60_000);
+    const otherHostStale = leftBy(
+      `.incoming-4242-0badc0de-${randomUUID()}@another-host`,
+      ABANDONED_INCOMING_MS + 60_000,
+    );
     const otherHostWriting = leftBy(`.incoming-4242-0badc0de-${randomUUID()}@another-host`, 5_000);
     const olderVersion = leftBy(`.incoming-${randomUUID()}`);
 
     const starting = await UploadStore.open(dir);
     expect(await starting.removeAllIncoming()).toBe(3);
-    const left = fs.readdirSync(sessionDir).map((name) => path.join(sessionDir, name)).sort();
+    const left = fs
+      .readdirSync(sessionDir)
+      .map((name) => path.join(sessionDir, name))
+      .sort();
     expect(left).toEqual([live, otherHostWriting].sort());
     for (const gone of [killedHere, otherHostStale, olderVersion]) expect(fs.existsSync(gone)).toBe(false);
 

@@ -6,7 +6,13 @@ import type { BackendConfig } from '../../src/config/load-config.js';
 import { resolveIngestOptions } from '../../src/commands/ingest-options.js';
 import { startServer, type RunningServer, type ServeSettings } from '../../src/server/start-server.js';
 import { defaultBackends } from './command-context.js';
-import { createWorkspace, importSampleRegistry, inProcessExtractor, SAMPLE_DIR, type Workspace } from './ingest-fixture.js';
+import {
+  createWorkspace,
+  importSampleRegistry,
+  inProcessExtractor,
+  SAMPLE_DIR,
+  type Workspace,
+} from './ingest-fixture.js';
 
 export const API = '/api/v1/documents/batch';
 
@@ -72,7 +78,13 @@ export async function startTestServer(
     token(role) {
       let token = tokens.get(role);
       if (!token) {
-        token = createApiToken(location, { name: `test-${role}`, role, createdBy: 'test', expiresAt: null, now }).then((t) => t.token);
+        token = createApiToken(location, {
+          name: `test-${role}`,
+          role,
+          createdBy: 'test',
+          expiresAt: null,
+          now,
+        }).then((t) => t.token);
         tokens.set(role, token);
       }
       return token;
@@ -119,7 +131,13 @@ export function sampleFile(name: string): Buffer {
 export function filesForm(files: { name: string; bytes: Buffer | string; field?: string }[]): FormData {
   const form = new FormData();
   for (const file of files) {
-    form.append(file.field ?? 'files', new Blob([typeof file.bytes === 'string' ? file.bytes : new Uint8Array(file.bytes)], { type: 'application/pdf' }), file.name);
+    form.append(
+      file.field ?? 'files',
+      new Blob([typeof file.bytes === 'string' ? file.bytes : new Uint8Array(file.bytes)], {
+        type: 'application/pdf',
+      }),
+      file.name,
+    );
   }
   return form;
 }

@@ -48,11 +48,13 @@ export async function createScratchChromaDatabase(): Promise<{
     url,
     database,
     drop: async () => {
-      await retryWhileChromaLocked(() => admin.deleteDatabase({ name: database, tenant: 'default_tenant' }), 6);
+      await retryWhileChromaLocked(
+        () => admin.deleteDatabase({ name: database, tenant: 'default_tenant' }),
+        6,
+      );
     },
   };
 }
-
 
 /** The chunks a Chroma database's collection holds for one document (as the store reads them back). */
 export async function chromaVectorsOf(

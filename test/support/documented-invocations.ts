@@ -47,7 +47,8 @@ export function helpInvocations(program: CommandUnknownOpts): DocumentedInvocati
     command.outputHelp();
     for (const line of text.split('\n')) {
       const match = /^\s*\$ (tecsalud-batch .*)$/.exec(line);
-      if (match) for (const args of invocationsIn(match[1]!)) found.push({ source: `--help of ${name}`, args });
+      if (match)
+        for (const args of invocationsIn(match[1]!)) found.push({ source: `--help of ${name}`, args });
     }
     for (const sub of command.commands) visit(sub, `${name} ${sub.name()}`.trim());
   };

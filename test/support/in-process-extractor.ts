@@ -34,7 +34,11 @@ async function parse(bytes: Buffer): Promise<ExtractionResult> {
     const pageTexts = result.pages.map((page) => page.text);
     return { ok: true, text: joinPageTexts(pageTexts), pages: result.total, pageTexts };
   } catch (error) {
-    return { ok: false, outcome: 'corrupt', message: `(in-process test extractor) ${(error as Error).message}` };
+    return {
+      ok: false,
+      outcome: 'corrupt',
+      message: `(in-process test extractor) ${(error as Error).message}`,
+    };
   } finally {
     await parser.destroy().catch(() => undefined);
   }

@@ -83,7 +83,11 @@ export async function ingestJson(
   const { signal, ...flags } = extra;
   const extractor = run.extractor === 'configured' ? undefined : inProcessExtractor;
   const context = await commandContext({ cwd: workspace.root, db: workspace.db, io, signal, extractor });
-  const code = await ingest(workspace.dropDir, { json: true, nonInteractive: true, user: 'test-admin', ...flags }, context);
+  const code = await ingest(
+    workspace.dropDir,
+    { json: true, nonInteractive: true, user: 'test-admin', ...flags },
+    context,
+  );
   return { code, report: JSON.parse(stdout()) as JsonReport, stderr: stderr() };
 }
 

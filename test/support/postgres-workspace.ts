@@ -15,7 +15,10 @@ export interface PostgresWorkspace {
 }
 
 /** For the e2e tests of the job queue, which needs PostgreSQL; `fill` puts the files in the drop folder. */
-export async function createPostgresWorkspace(prefix: string, fill: (drop: string) => void): Promise<PostgresWorkspace> {
+export async function createPostgresWorkspace(
+  prefix: string,
+  fill: (drop: string) => void,
+): Promise<PostgresWorkspace> {
   const cwd = createTempDir(prefix);
   const drop = path.join(cwd, 'drop');
   fs.mkdirSync(drop);

@@ -66,7 +66,12 @@ async function dropDatabase(name: string): Promise<void> {
 }
 
 /** Runs `work` up to `attempts` times, `delayMs` apart, while it fails with an error matching `transient`. */
-function retryEvery<T>(delayMs: number, attempts: number, transient: RegExp, work: () => Promise<T>): Promise<T> {
+function retryEvery<T>(
+  delayMs: number,
+  attempts: number,
+  transient: RegExp,
+  work: () => Promise<T>,
+): Promise<T> {
   return pRetry(work, {
     retries: attempts - 1,
     minTimeout: delayMs,

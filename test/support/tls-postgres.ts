@@ -65,11 +65,29 @@ const quote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
 function makeCa(dir: string, name: string): { key: string; cert: string } {
   const key = path.join(dir, `${name}.key`);
   const cert = path.join(dir, `${name}.pem`);
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', `/CN=${name}`,
-    '-keyout', key, '-out', cert,
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
-  ], { stdio: 'pipe' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      `/CN=${name}`,
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+    ],
+    { stdio: 'pipe' },
+  );
   return { key, cert };
 }
 
@@ -85,11 +103,43 @@ export async function startTlsPostgres(): Promise<TlsPostgres> {
   const serverCert = path.join(dir, 'server.pem');
   const extensions = path.join(dir, 'server.ext');
   fs.writeFileSync(extensions, 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
-  execFileSync('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-keyout', serverKey, '-out', serverCsr], { stdio: 'pipe' });
-  execFileSync('openssl', [
-    'x509', '-req', '-in', serverCsr, '-CA', ca.cert, '-CAkey', ca.key, '-CAcreateserial',
-    '-days', '2', '-extfile', extensions, '-out', serverCert,
-  ], { stdio: 'pipe' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-keyout',
+      serverKey,
+      '-out',
+      serverCsr,
+    ],
+    { stdio: 'pipe' },
+  );
+  execFileSync(
+    'openssl',
+    [
+      'x509',
+      '-req',
+      '-in',
+      serverCsr,
+      '-CA',
+      ca.cert,
+      '-CAkey',
+      ca.key,
+      '-CAcreateserial',
+      '-days',
+      '2',
+      '-extfile',
+      extensions,
+      '-out',
+      serverCert,
+    ],
+    { stdio: 'pipe' },
+  );
   // PostgreSQL refuses a key that others may read; it must belong to the server's user.
   execFileSync('chown', ['postgres:postgres', serverKey, serverCert, dir]);
   fs.chmodSync(serverKey, 0o600);
@@ -97,12 +147,16 @@ export async function startTlsPostgres(): Promise<TlsPostgres> {
 
   const data = path.join(dir, 'data');
   const port = await freePort();
-  asPostgres(`${quote(`${bin}/initdb`)} -D ${quote(data)} -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null`);
+  asPostgres(
+    `${quote(`${bin}/initdb`)} -D ${quote(data)} -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null`,
+  );
   const settings = [
     `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir}`,
     `-c ssl=on -c ssl_cert_file=${serverCert} -c ssl_key_file=${serverKey} -c fsync=off`,
   ].join(' ');
-  asPostgres(`${quote(`${bin}/pg_ctl`)} -D ${quote(data)} -l ${quote(path.join(dir, 'server.log'))} -w -t 60 -o ${quote(settings)} start >/dev/null`);
+  asPostgres(
+    `${quote(`${bin}/pg_ctl`)} -D ${quote(data)} -l ${quote(path.join(dir, 'server.log'))} -w -t 60 -o ${quote(settings)} start >/dev/null`,
+  );
 
   const { default: pg } = await import('pg');
   const admin = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres' });

@@ -25,8 +25,14 @@ export interface TmuxPane {
 }
 
 /** Runs `tecsalud-batch ARGS` in `cwd` with `env` in a new 100×30 pane; `EXITED` shows once it ends. */
-export function launchInTmux(socket: string, cwd: string, args: string[], env: Record<string, string>): TmuxPane {
-  const tmux = (...tmuxArgs: string[]) => execFileSync('tmux', ['-L', socket, ...tmuxArgs], { encoding: 'utf8' });
+export function launchInTmux(
+  socket: string,
+  cwd: string,
+  args: string[],
+  env: Record<string, string>,
+): TmuxPane {
+  const tmux = (...tmuxArgs: string[]) =>
+    execFileSync('tmux', ['-L', socket, ...tmuxArgs], { encoding: 'utf8' });
   const quoted = (values: string[]) => values.map((value) => JSON.stringify(value)).join(' ');
   const variables = Object.entries(env).map(([name, value]) => `${name}=${JSON.stringify(value)}`);
   // Ink renders only a final frame when CI is set; the admin's terminal has no CI.

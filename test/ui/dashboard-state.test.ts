@@ -101,10 +101,20 @@ describe('dashboard reducer', () => {
       processingStatus: 'pending',
       message: 'taken back to review: …',
     });
-    const copy = fileResult('b', 'duplicate_other_patient', { parse: parsed, message: 'identical content …' });
+    const copy = fileResult('b', 'duplicate_other_patient', {
+      parse: parsed,
+      message: 'identical content …',
+    });
     const state = run([
       [started, 0],
-      [{ type: 'file_finished', result: ingested, totals: totals({ processedFiles: 1, matchedPatients: 1 }) }, 1],
+      [
+        {
+          type: 'file_finished',
+          result: ingested,
+          totals: totals({ processedFiles: 1, matchedPatients: 1 }),
+        },
+        1,
+      ],
       [
         {
           type: 'file_outcome_changed',
@@ -115,7 +125,14 @@ describe('dashboard reducer', () => {
         },
         2,
       ],
-      [{ type: 'file_finished', result: copy, totals: totals({ processedFiles: 2, reviewRequired: 1, failedFiles: 1 }) }, 3],
+      [
+        {
+          type: 'file_finished',
+          result: copy,
+          totals: totals({ processedFiles: 2, reviewRequired: 1, failedFiles: 1 }),
+        },
+        3,
+      ],
     ]);
     expect(state.counts).toEqual({
       parsed: 2,
@@ -128,11 +145,25 @@ describe('dashboard reducer', () => {
       duplicates: 0,
       failed: 1,
     });
-    expect(state.totals).toMatchObject({ processedFiles: 2, reviewRequired: 1, failedFiles: 1, matchedPatients: 0 });
+    expect(state.totals).toMatchObject({
+      processedFiles: 2,
+      reviewRequired: 1,
+      failedFiles: 1,
+      matchedPatients: 0,
+    });
     // Settled by an earlier run of the session: this run's counts never had it; the totals follow.
     const earlier = run([
       [started, 0],
-      [{ type: 'file_outcome_changed', previous: ingested, result: held, reported: false, totals: totals({ reviewRequired: 1 }) }, 1],
+      [
+        {
+          type: 'file_outcome_changed',
+          previous: ingested,
+          result: held,
+          reported: false,
+          totals: totals({ reviewRequired: 1 }),
+        },
+        1,
+      ],
     ]);
     expect(earlier.counts).toEqual(initialDashboardState().counts);
     expect(earlier.totals.reviewRequired).toBe(1);

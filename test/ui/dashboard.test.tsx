@@ -90,18 +90,29 @@ describe('Dashboard', () => {
       started,
       {
         type: 'file_finished',
-        result: fileResult('e', 'encrypted', { relativePath: 'urgencias/3000003799_GARZA TIJERINA, MARIA_6001467010_CONS.pdf', message }),
+        result: fileResult('e', 'encrypted', {
+          relativePath: 'urgencias/3000003799_GARZA TIJERINA, MARIA_6001467010_CONS.pdf',
+          message,
+        }),
         totals: totals({ totalFiles: 4, processedFiles: 1, failedFiles: 1 }),
       },
     ]);
     const screen = render(<Dashboard state={state} width={120} />);
-    const line = screen.lastFrame()!.split('\n').find((l) => l.includes('✗'))!;
-    expect(line).toContain('✗ urgencias/3000003799_GARZA TIJERINA, MARIA_6001467010_CONS.pdf: password-protected PDF — ');
+    const line = screen
+      .lastFrame()!
+      .split('\n')
+      .find((l) => l.includes('✗'))!;
+    expect(line).toContain(
+      '✗ urgencias/3000003799_GARZA TIJERINA, MARIA_6001467010_CONS.pdf: password-protected PDF — ',
+    );
     expect(line.trimEnd()).toMatch(/…$/);
     expect([...line].length).toBeLessThanOrEqual(120);
     screen.unmount();
     const narrow = render(<Dashboard state={state} width={60} />);
-    const short = narrow.lastFrame()!.split('\n').find((l) => l.includes('✗'))!;
+    const short = narrow
+      .lastFrame()!
+      .split('\n')
+      .find((l) => l.includes('✗'))!;
     expect(short).toMatch(/✗ urgencias\/\S*…\S*_CONS\.pdf: password-protected/);
     expect([...short].length).toBeLessThanOrEqual(60);
     narrow.unmount();
@@ -113,7 +124,13 @@ describe('Dashboard', () => {
       { ...started },
       { type: 'file_started', fileId: 'x', relativePath: scan },
       { type: 'file_stage', fileId: 'x', relativePath: scan, stage: 'extract' },
-      { type: 'file_stage', fileId: 'x', relativePath: scan, stage: 'extract', ocrPage: { page: 12, pages: 30 } },
+      {
+        type: 'file_stage',
+        fileId: 'x',
+        relativePath: scan,
+        stage: 'extract',
+        ocrPage: { page: 12, pages: 30 },
+      },
     ]);
     const english = render(<Dashboard state={reading} width={100} />);
     expect(english.lastFrame()).toContain(`extract    [OCR page 12/30] ${scan}`);

@@ -16,7 +16,13 @@ import type { VectorStore } from '../../src/adapters/vector-stores/types.js';
 import { parseFilename } from '../../src/core/filename/parse-filename.js';
 import { parsePersonName } from '../../src/core/filename/parse-person-name.js';
 import { checkPdfFile } from '../../src/core/pipeline/check-pdf-file.js';
-import { abandonedTransfer, keptChanging, renamedByTransfer, stillBeingWritten, transferUnderWay } from '../../src/core/pipeline/still-being-written.js';
+import {
+  abandonedTransfer,
+  keptChanging,
+  renamedByTransfer,
+  stillBeingWritten,
+  transferUnderWay,
+} from '../../src/core/pipeline/still-being-written.js';
 import { FILE_OUTCOMES, type FileOutcome } from '../../src/core/pipeline/file-outcome.js';
 import type { ParsedFilename } from '../../src/core/filename/types.js';
 import type { Patient } from '../../src/db/schema.js';
@@ -38,7 +44,12 @@ import {
   takenBackReason,
   takenBackWithMessage,
 } from '../../src/ingest/file-processor.js';
-import { FileNoLongerThere, FileStillBeingWritten, moveWithoutOverwrite, NameNotUtf8 } from '../../src/ingest/move-file.js';
+import {
+  FileNoLongerThere,
+  FileStillBeingWritten,
+  moveWithoutOverwrite,
+  NameNotUtf8,
+} from '../../src/ingest/move-file.js';
 import { notMovedMessage } from '../../src/ingest/run-ingest.js';
 import { alreadyIngestedMessage } from '../../src/core/pipeline/already-ingested.js';
 import {
@@ -193,16 +204,29 @@ describe('the Spanish of per-file details', () => {
 
   it('translates why a file still being copied in was left for the next run', () => {
     const clock = { nowMs: 1_000_000, windowMs: 60_000 };
-    const why = (facts: Parameters<typeof stillBeingWritten>[0]) => remember(stillBeingWritten(facts, clock)!);
-    expect(expectSpanish(why({ before: { size: 2000, mtimeMs: 1 }, now: { size: 4096, mtimeMs: 2 } }), ['2000', '4096'])).toBe(
+    const why = (facts: Parameters<typeof stillBeingWritten>[0]) =>
+      remember(stillBeingWritten(facts, clock)!);
+    expect(
+      expectSpanish(why({ before: { size: 2000, mtimeMs: 1 }, now: { size: 4096, mtimeMs: 2 } }), [
+        '2000',
+        '4096',
+      ]),
+    ).toBe(
       'cambió mientras la ejecución lo leía (2000 bytes, luego 4096): todavía se está escribiendo; queda para la siguiente ejecución',
     );
     expectSpanish(why({ before: { size: 2000, mtimeMs: 1 }, now: { size: 2000, mtimeMs: 2 } }));
-    expect(expectSpanish(why({ before: null, now: { size: 2000, mtimeMs: 997_000 }, endsWhole: false }), ['3 s', '60 s'])).toBe(
+    expect(
+      expectSpanish(why({ before: null, now: { size: 2000, mtimeMs: 997_000 }, endsWhole: false }), [
+        '3 s',
+        '60 s',
+      ]),
+    ).toBe(
       'modificado hace 3 s y todavía no es un PDF completo (sin %%EOF al final): todavía se está escribiendo; queda ' +
         'para la siguiente ejecución (un archivo sin cambios durante 60 s se lee tal como está)',
     );
-    expect(expectSpanish(remember(transferUnderWay('a.pdf.filepart', 995_000, clock)!), ["'.filepart'", '5 s'])).toBe(
+    expect(
+      expectSpanish(remember(transferUnderWay('a.pdf.filepart', 995_000, clock)!), ["'.filepart'", '5 s']),
+    ).toBe(
       "nombrado como una transferencia aún en curso ('.filepart') y modificado hace 5 s: queda para la siguiente " +
         'ejecución, que toma el archivo con su nombre definitivo',
     );
@@ -213,7 +237,13 @@ describe('the Spanish of per-file details', () => {
     expect(expectSpanish(remember(keptChanging(600_000, 60, last)), ['10 min', '60'])).toMatch(
       /^siguió cambiando durante 10 min, todavía escribiéndose en cada una de 60 revisiones \(la última: nombrado como una transferencia aún en curso/,
     );
-    expect(expectSpanish(remember(abandonedTransfer('a.pdf.filepart', 0, 7_200_000)!), ["'.filepart'", '120 min', "'a.pdf'"])).toBe(
+    expect(
+      expectSpanish(remember(abandonedTransfer('a.pdf.filepart', 0, 7_200_000)!), [
+        "'.filepart'",
+        '120 min',
+        "'a.pdf'",
+      ]),
+    ).toBe(
       "nombrado como una transferencia en curso ('.filepart') y sin cambios desde hace 120 min: la transferencia parece " +
         "abandonada (cancelada o cortada) y su herramienta no le cambiará el nombre; envíe el archivo de nuevo, o cámbiele el nombre a 'a.pdf' si está completo",
     );
@@ -225,7 +255,9 @@ describe('the Spanish of per-file details', () => {
   it('translates why a file whose name is not UTF-8 stays in the drop folder', () => {
     const spanish = (why: 'ambiguous' | 'gone') =>
       expectSpanish(
-        remember(notMovedMessage('invalid_name', '--quarantine-dir', '/srv/cuarentena', new NameNotUtf8(why))),
+        remember(
+          notMovedMessage('invalid_name', '--quarantine-dir', '/srv/cuarentena', new NameNotUtf8(why)),
+        ),
         ['/srv/cuarentena', 'convmv -f latin1 -t utf8 --notest FILE'],
       );
     expect(spanish('ambiguous')).toBe(
@@ -243,7 +275,10 @@ describe('the Spanish of per-file details', () => {
     const reasons: [unknown, string][] = [
       [new FileStillBeingWritten('since_read'), 'cambió después de leerse'],
       [new FileStillBeingWritten('while_copied'), 'cambió mientras se copiaba'],
-      [new FileNoLongerThere(), 'ya no está en la carpeta de entrada: se movió o se borró después de que la ejecución lo leyera'],
+      [
+        new FileNoLongerThere(),
+        'ya no está en la carpeta de entrada: se movió o se borró después de que la ejecución lo leyera',
+      ],
       [errno('EROFS'), 'la carpeta está en un sistema de archivos de solo lectura'],
       [errno('EACCES'), 'permiso denegado (revise los permisos de la carpeta)'],
       [errno('EPERM'), 'permiso denegado (revise los permisos de la carpeta)'],
@@ -252,7 +287,9 @@ describe('the Spanish of per-file details', () => {
     ];
     for (const [error, words] of reasons) {
       expect(expectSpanish(notMoved(error), ['/srv/archivo'])).toMatch(
-        new RegExp(`^ingresado, pero no se movió a --archive-dir /srv/archivo: ${words.replace(/[()]/g, '\\$&')}`),
+        new RegExp(
+          `^ingresado, pero no se movió a --archive-dir /srv/archivo: ${words.replace(/[()]/g, '\\$&')}`,
+        ),
       );
     }
     // moveWithoutOverwrite's own refusals, as it words them.
@@ -282,7 +319,8 @@ describe('the Spanish of per-file details', () => {
       // Every name up to ' (999)' taken.
       const full = path.join(dir, 'full');
       fs.mkdirSync(full);
-      for (let n = 1; n < 1000; n++) fs.writeFileSync(path.join(full, n === 1 ? 'f.pdf' : `f (${n}).pdf`), 'other');
+      for (let n = 1; n < 1000; n++)
+        fs.writeFileSync(path.join(full, n === 1 ? 'f.pdf' : `f (${n}).pdf`), 'other');
       const noFreeName = expectSpanish(notMoved(await refusal(full, 'f.pdf')), [path.join(full, 'f.pdf')]);
       expect(noFreeName).toContain(`no se encontró un nombre libre para ${path.join(full, 'f.pdf')}`);
     } finally {
@@ -344,7 +382,9 @@ describe('the Spanish of per-file details', () => {
   });
 
   it('translates the detail of a copy whose file went to review instead of being ingested', () => {
-    expect(expectSpanish(remember(sharesReviewMessage('a/3000576011_BONILLA SEPÚLVEDA, ADRIANA_1_LAB.pdf')))).toBe(
+    expect(
+      expectSpanish(remember(sharesReviewMessage('a/3000576011_BONILLA SEPÚLVEDA, ADRIANA_1_LAB.pdf'))),
+    ).toBe(
       "contenido idéntico a 'a/3000576011_BONILLA SEPÚLVEDA, ADRIANA_1_LAB.pdf' en este lote, que está en espera " +
         'de revisión de un administrador; se resuelve con esa revisión',
     );
@@ -365,7 +405,10 @@ describe('the Spanish of per-file details', () => {
     expect(expectSpanish(failure(describeFailure('encrypted', { detail: 'No password given' })))).toBe(
       'el PDF está protegido con contraseña (cifrado); pida al remitente una copia sin protección (No password given)',
     );
-    expectSpanish(failure(describeFailure('timeout', { timeoutMs: 30_000 })), ['30 s', 'aumente el límite con --timeout']);
+    expectSpanish(failure(describeFailure('timeout', { timeoutMs: 30_000 })), [
+      '30 s',
+      'aumente el límite con --timeout',
+    ]);
     expectSpanish(failure(describeFailure('timeout', { timeoutMs: 500 })), ['500 ms']);
     expectSpanish(failure(describeFailure('too_large_memory', { maxMemoryMb: 512 })), ['512 MB']);
     expectSpanish(failure(describeChildExit(undefined, 512)));
@@ -411,19 +454,31 @@ describe('the Spanish of per-file details', () => {
     }
     const stamp = 'Escaneado por HP ScanJet 2026-11-03 10:22 p.1';
     expectSpanish(
-      failure(unreadScansWithoutOcr({ ok: true, text: stamp, pages: 1, pageTexts: [stamp], scannedPages: [1] })!),
+      failure(
+        unreadScansWithoutOcr({ ok: true, text: stamp, pages: 1, pageTexts: [stamp], scannedPages: [1] })!,
+      ),
       ['--ocr auto'],
     );
     // A scan among pages of text: the count, the total and the pages reach the Spanish unchanged.
     const body = 'Paciente: GABRIELA HUERTA SOTO  Expediente: 3000768077';
     const one = expectSpanish(
-      failure(unreadScansWithoutOcr({ ok: true, text: body, pages: 3, pageTexts: [body, '', body], scannedPages: [2] })!),
+      failure(
+        unreadScansWithoutOcr({
+          ok: true,
+          text: body,
+          pages: 3,
+          pageTexts: [body, '', body],
+          scannedPages: [2],
+        })!,
+      ),
       ['--ocr auto', '3'],
     );
     expect(one).toMatch(/^1 de las 3 páginas del PDF es un escaneo \(página 2\)/);
     const pageTexts = [body, '', '', '', body, ''];
     const several = expectSpanish(
-      failure(unreadScansWithoutOcr({ ok: true, text: body, pages: 6, pageTexts, scannedPages: [2, 3, 4, 6] })!),
+      failure(
+        unreadScansWithoutOcr({ ok: true, text: body, pages: 6, pageTexts, scannedPages: [2, 3, 4, 6] })!,
+      ),
       ['--ocr auto', '4', '6'],
     );
     expect(several).toMatch(/^4 de las 6 páginas del PDF son escaneos \(páginas 2-4, 6\)/);
@@ -544,17 +599,25 @@ describe('the Spanish of per-file details', () => {
     { message: 'nothing the document states can be compared', keep: [] },
     { message: 'the registry was not consulted for the document’s identity', keep: [] },
     {
-      message: "the document's expediente 3000147773 is another registry patient's (BONILLA SEPÚLVEDA, ADRIANA)",
+      message:
+        "the document's expediente 3000147773 is another registry patient's (BONILLA SEPÚLVEDA, ADRIANA)",
       keep: ['3000147773', 'BONILLA SEPÚLVEDA, ADRIANA'],
     },
-    { message: "the document's expediente 3000147774 is one keystroke from 3000147773", keep: ['3000147774', '3000147773'] },
+    {
+      message: "the document's expediente 3000147774 is one keystroke from 3000147773",
+      keep: ['3000147774', '3000147773'],
+    },
     {
       message: "the document's expediente 3000312954 is not the filename's patient's (3000899337)",
       keep: ['3000312954', '3000899337'],
     },
-    { message: "the document's expediente 3000312954 is not the filename's (3000899337)", keep: ['3000312954'] },
     {
-      message: 'the document names ADRIANA BONILLA SEPÚLVEDA, clearly another person than ACOSTA MORALES, JORGE',
+      message: "the document's expediente 3000312954 is not the filename's (3000899337)",
+      keep: ['3000312954'],
+    },
+    {
+      message:
+        'the document names ADRIANA BONILLA SEPÚLVEDA, clearly another person than ACOSTA MORALES, JORGE',
       keep: ['ADRIANA BONILLA SEPÚLVEDA', 'ACOSTA MORALES, JORGE'],
     },
     {
@@ -572,7 +635,8 @@ describe('the Spanish of per-file details', () => {
     { message: "the document's birth date 1963-08-04 is not 1956-07-11", keep: ['04/08/1963', '11/07/1956'] },
     { message: "the document's sex F is not the registry's M", keep: [] },
     {
-      message: 'the document also names another patient (3000147773, RÍOS CORONADO CÉSAR): pages of two patients?',
+      message:
+        'the document also names another patient (3000147773, RÍOS CORONADO CÉSAR): pages of two patients?',
       keep: ['3000147773, RÍOS CORONADO CÉSAR'],
     },
     {
@@ -632,7 +696,10 @@ describe('the Spanish of per-file details', () => {
     },
     { message: 'stopped while waiting for OCR; run the same command again to finish it', keep: [] },
     { message: 'stopped by the interrupt during its OCR; run the same command again to finish it', keep: [] },
-    { message: 'stopped by the interrupt while its text was read; run the same command again to finish it', keep: [] },
+    {
+      message: 'stopped by the interrupt while its text was read; run the same command again to finish it',
+      keep: [],
+    },
     {
       message:
         "held for review: content_mismatch (the document's own text names another patient than the filename)",
@@ -778,7 +845,10 @@ describe('the Spanish of per-file details', () => {
         'the running workers take them back within minutes (at the latest when their time runs out (--job-timeout) by 22:13:43 UTC)',
       keep: ['22:13:43', '9'],
     },
-    { message: 'no worker is running: 1 job waits; start one with `tecsalud-batch worker`', keep: ['`tecsalud-batch worker`'] },
+    {
+      message: 'no worker is running: 1 job waits; start one with `tecsalud-batch worker`',
+      keep: ['`tecsalud-batch worker`'],
+    },
   ];
 
   it('translates the messages worded in private functions (copied from src/)', () => {
@@ -791,38 +861,55 @@ describe('the Spanish of per-file details', () => {
     const startedEs = formatLocalTimestamp(holder.startedAt, 'es');
     expectSpanish(remember(INTERRUPTED_NOTE));
     expectSpanish(remember(STOPPED_AT_ONCE_NOTE));
-    expect(expectSpanish(remember(enqueueInterruptedNote(1)), ['1'])).toMatch(/^puesta en cola interrumpida \(Ctrl-C\): 1 archivo no se puso/);
+    expect(expectSpanish(remember(enqueueInterruptedNote(1)), ['1'])).toMatch(
+      /^puesta en cola interrumpida \(Ctrl-C\): 1 archivo no se puso/,
+    );
     expectSpanish(remember(enqueueInterruptedNote(12)), ['12']);
     const down = describeFailure('corrupt').message;
     expect(expectSpanish(remember(stoppedNote(down, true)))).toBe(
       `detenida: ${ES.detail(down)}; los archivos no terminados quedan para la próxima ejecución`,
     );
     expectSpanish(remember(stoppedNote(down, false)));
-    expect(expectSpanish(remember(runGoneNote('/srv/drop a', holder)), ['4242', 'hospital-01', startedEs])).toBe(
+    expect(
+      expectSpanish(remember(runGoneNote('/srv/drop a', holder)), ['4242', 'hospital-01', startedEs]),
+    ).toBe(
       `interrumpida: la ejecución que la procesaba (pid 4242 en hospital-01, iniciada ${startedEs}) ya no está en marcha ` +
         "(terminada a la fuerza, caída, o su máquina se apagó); los archivos que no terminó siguen pendientes: `tecsalud-batch ingest '/srv/drop a'` la retoma",
     );
     expect(runGoneNote('/srv/drop', holder)).toContain(`started ${started})`);
     expectSpanish(remember(runGoneNote('/srv/drop', undefined)));
-    expect(expectSpanish(remember(runOnAnotherHostNote('/srv/drop', holder)), ['hospital-01', startedEs])).toContain(
+    expect(
+      expectSpanish(remember(runOnAnotherHostNote('/srv/drop', holder)), ['hospital-01', startedEs]),
+    ).toContain(
       '`tecsalud-batch unlock /srv/drop --force`, y luego `tecsalud-batch ingest /srv/drop` la retoma',
     );
   });
 
   it('translates why a file already ingested was not ingested again, for the command line and for an API client', () => {
     const document = { createdAt: '2026-03-02T10:00:00.000Z', filename: 'a.pdf', expediente: '3000003799' };
-    expect(expectSpanish(remember(alreadyIngestedMessage(document, 'cli')), ['02/03/2026', '3000003799'])).toBe(
+    expect(
+      expectSpanish(remember(alreadyIngestedMessage(document, 'cli')), ['02/03/2026', '3000003799']),
+    ).toBe(
       "ya se ingresó el 02/03/2026 como 'a.pdf' para el expediente 3000003799 (use --force para volver a ingresarlo)",
     );
-    expect(expectSpanish(remember(alreadyIngestedMessage(document, 'api', 'unchanged since 2026-03-05; not read again')), ['05/03/2026'])).toBe(
+    expect(
+      expectSpanish(
+        remember(alreadyIngestedMessage(document, 'api', 'unchanged since 2026-03-05; not read again')),
+        ['05/03/2026'],
+      ),
+    ).toBe(
       "ya se ingresó el 02/03/2026 como 'a.pdf' para el expediente 3000003799 (sin cambios desde 05/03/2026; no se volvió a leer; " +
         'el documento guardado se conserva; no hace falta volver a subir este archivo)',
     );
   });
 
-  it('translates a copy filed under another patient, with the command line\'s advice and with an API client\'s', () => {
-    const review = { sessionId: '54c5ebca-c943-463b-8a6b-dce91a466f33', fileId: '70234c1e-a4f3-43c7-a7d9-733c69229f14' };
-    const document = "the same content was ingested on 2026-03-02 as '3000003799_GARZA, MARIA_CONS.pdf' for expediente 3000003799 (document fcbdee59)";
+  it("translates a copy filed under another patient, with the command line's advice and with an API client's", () => {
+    const review = {
+      sessionId: '54c5ebca-c943-463b-8a6b-dce91a466f33',
+      fileId: '70234c1e-a4f3-43c7-a7d9-733c69229f14',
+    };
+    const document =
+      "the same content was ingested on 2026-03-02 as '3000003799_GARZA, MARIA_CONS.pdf' for expediente 3000003799 (document fcbdee59)";
     const waiting = "the same content ('3000003799_GARZA, MARIA_CONS.pdf') is waiting for review";
     const inBatch = `identical content to '3000003799_GARZA, MARIA_CONS.pdf' in this batch (${FILE_OUTCOMES.review_required.label})`;
     const takenBack =
@@ -844,7 +931,10 @@ describe('the Spanish of per-file details', () => {
       // Each part alone too: the rules translate them one by one.
       expectSpanish(remember(filed));
       expectSpanish(remember(remedy));
-      return expectSpanish(remember(otherPatientsCopy('3000001298', filed, ['3000003799'], remedy, client).message), ['3000001298', '3000003799']);
+      return expectSpanish(
+        remember(otherPatientsCopy('3000001298', filed, ['3000003799'], remedy, client).message),
+        ['3000001298', '3000003799'],
+      );
     });
     expect(spanish[1]).toBe(
       "el mismo contenido se ingresó el 02/03/2026 como '3000003799_GARZA, MARIA_CONS.pdf' para el expediente 3000003799 " +
@@ -853,8 +943,12 @@ describe('the Spanish of per-file details', () => {
         'que mueva el documento fcbdee59 al expediente 3000001298 (`tecsalud-batch documents move fcbdee59 --to 3000001298`); ' +
         'no hace falta volver a subir este archivo',
     );
-    expect(spanish[0]).toMatch(/: si es suyo, `tecsalud-batch documents move fcbdee59 --to 3000001298`; luego elimine este archivo$/);
-    expect(spanish[5]).toContain('pida a un administrador que resuelva ese archivo conociendo ambos nombres (POST ');
+    expect(spanish[0]).toMatch(
+      /: si es suyo, `tecsalud-batch documents move fcbdee59 --to 3000001298`; luego elimine este archivo$/,
+    );
+    expect(spanish[5]).toContain(
+      'pida a un administrador que resuelva ese archivo conociendo ambos nombres (POST ',
+    );
     expect(spanish[8]).toMatch(
       /Revise el documento: nada espera revisión: un revisor rechazó este contenido, así que está apartado; si después de todo es de un paciente, `tecsalud-batch review --reopen 7c41e09a12ab` y resuélvalo conociendo ambos nombres; luego elimine este archivo$/,
     );
@@ -865,17 +959,25 @@ describe('the Spanish of per-file details', () => {
       `pida a un administrador que resuelva esa revisión conociendo ambos nombres (POST /api/v1/documents/batch/${review.sessionId}/review/${review.fileId}/decision)`,
     );
 
-    const waitingElsewhere = { id: review.fileId, batchId: review.sessionId, filename: '3000003799_GARZA, MARIA_CONS.pdf' };
+    const waitingElsewhere = {
+      id: review.fileId,
+      batchId: review.sessionId,
+      filename: '3000003799_GARZA, MARIA_CONS.pdf',
+    };
     expect(expectSpanish(remember(alreadyWaitingForReview(waitingElsewhere, 'api').message))).toBe(
       "el mismo contenido ('3000003799_GARZA, MARIA_CONS.pdf') ya está en espera de revisión en la sesión 54c5ebca; pida a un " +
         `administrador que lo resuelva: POST /api/v1/documents/batch/${review.sessionId}/review/${review.fileId}/decision`,
     );
-    expect(alreadyWaitingForReview(waitingElsewhere, 'cli').message).toMatch(/; settle it with `tecsalud-batch review 54c5ebca`$/);
+    expect(alreadyWaitingForReview(waitingElsewhere, 'cli').message).toMatch(
+      /; settle it with `tecsalud-batch review 54c5ebca`$/,
+    );
     // The command line's own messages are as they were.
     expect(rejectedInReviewMessage('jlopez', '7c41e09a', 'cli')).toBe(
       'rejected in review by jlopez; later runs set the same content aside (`tecsalud-batch review --reopen 7c41e09a` to review it again)',
     );
-    expect(`set aside — ${reopenRejectedAdvice('7c41e09a12ab', 'cli')}`).toBe('set aside — `tecsalud-batch review --reopen 7c41e09a12ab` to review it again');
+    expect(`set aside — ${reopenRejectedAdvice('7c41e09a12ab', 'cli')}`).toBe(
+      'set aside — `tecsalud-batch review --reopen 7c41e09a12ab` to review it again',
+    );
     const rejected = `rejected in review by jlopez on 2026-03-02 (as 'a.pdf'); set aside — ${reopenRejectedAdvice('7c41e09a12ab', 'api')}`;
     expect(expectSpanish(remember(rejected), ['jlopez', '02/03/2026'])).toBe(
       "rechazado en revisión por jlopez el 02/03/2026 (como 'a.pdf'); apartado — pida al equipo de archivo clínico que lo " +
@@ -883,13 +985,15 @@ describe('the Spanish of per-file details', () => {
     );
   });
 
-  it('dates a file\'s ingestion by the local calendar: at 20:00 in Monterrey it is still that day, not the next (UTC)', () => {
+  it("dates a file's ingestion by the local calendar: at 20:00 in Monterrey it is still that day, not the next (UTC)", () => {
     const before = process.env.TZ;
     process.env.TZ = 'America/Monterrey';
     try {
       const document = { createdAt: '2026-12-03T02:00:00.000Z', filename: 'a.pdf', expediente: '3000003799' };
       expect(alreadyIngestedMessage(document, 'cli')).toMatch(/^already ingested on 2026-12-02 as 'a\.pdf'/);
-      expect(ES.detail(alreadyIngestedMessage(document, 'cli'))).toMatch(/^ya se ingresó el 02\/12\/2026 como/);
+      expect(ES.detail(alreadyIngestedMessage(document, 'cli'))).toMatch(
+        /^ya se ingresó el 02\/12\/2026 como/,
+      );
     } finally {
       if (before === undefined) delete process.env.TZ;
       else process.env.TZ = before;
@@ -1003,7 +1107,9 @@ describe('the Spanish of per-file details', () => {
         // File names and expedientes stay as they are; dates are written day first.
         expectSpanish(remember(message), [
           ...[...message.matchAll(/'[^']*'|\b\d{8,12}\b/g)].map(([p]) => p),
-          ...[...message.matchAll(/\b(\d{4})-(\d{2})-(\d{2})\b/g)].map(([, year, month, day]) => `${day}/${month}/${year}`),
+          ...[...message.matchAll(/\b(\d{4})-(\d{2})-(\d{2})\b/g)].map(
+            ([, year, month, day]) => `${day}/${month}/${year}`,
+          ),
         ]);
       }
       expect(messages.some((m) => m.includes('(unchanged since'))).toBe(true);

@@ -60,7 +60,11 @@ describe('a hangup (the terminal closed)', () => {
   it('stops the run as the first Ctrl-C does, and never exits at once, however often it comes', () => {
     const exits: number[] = [];
     const first: NodeJS.Signals[] = [];
-    const interrupts = handleInterrupts({ onFirst: (signal) => void first.push(signal), hangup: true, exit: (code) => void exits.push(code) });
+    const interrupts = handleInterrupts({
+      onFirst: (signal) => void first.push(signal),
+      hangup: true,
+      exit: (code) => void exits.push(code),
+    });
     try {
       process.emit('SIGHUP', 'SIGHUP');
       process.emit('SIGHUP', 'SIGHUP');

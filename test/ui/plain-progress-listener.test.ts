@@ -1,7 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PassThrough } from 'node:stream';
 import type { FileResult, SessionTotals } from '../../src/core/pipeline/events.js';
-import { createPlainProgressListener, OCR_LINE_EVERY_MS } from '../../src/ui/progress/plain-progress-listener.js';
+import {
+  createPlainProgressListener,
+  OCR_LINE_EVERY_MS,
+} from '../../src/ui/progress/plain-progress-listener.js';
 import { ES } from '../../src/ui/i18n/messages.js';
 
 const totals = (processedFiles: number): SessionTotals => ({
@@ -48,7 +51,13 @@ describe('the plain progress lines (cron mail)', () => {
         stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
         const listener = createPlainProgressListener(stderr, messages);
         const page = (n: number) =>
-          listener({ type: 'file_stage', fileId: 'f', relativePath: 'scan.pdf', stage: 'extract', ocrPage: { page: n, pages: 30 } });
+          listener({
+            type: 'file_stage',
+            fileId: 'f',
+            relativePath: 'scan.pdf',
+            stage: 'extract',
+            ocrPage: { page: n, pages: 30 },
+          });
         page(1);
         vi.advanceTimersByTime(OCR_LINE_EVERY_MS / 2);
         page(2);

@@ -12,6 +12,8 @@ describe('the progress counts line', () => {
     expect(EN.progress.counts({ done: 1, target: 6, failed: 1, review: 0, duplicates: 1 })).toBe(
       '1/6 files · 1 failed · 0 review · 1 duplicate',
     );
-    expect(EN.progress.counts({ done: 1, target: 1, failed: 0, review: 0, duplicates: 0 })).toBe('1/1 file · 0 failed · 0 review · 0 duplicates');
+    expect(EN.progress.counts({ done: 1, target: 1, failed: 0, review: 0, duplicates: 0 })).toBe(
+      '1/1 file · 0 failed · 0 review · 0 duplicates',
+    );
   });
 });

@@ -22,7 +22,9 @@ describe('ReviewApp', () => {
     const cases = [fourCandidateCase(), fourCandidateCase({ fileId: 'f2', relativePath: 'b/second.pdf' })];
     const { service, calls } = fakeService(cases);
     const walk = new ReviewWalk(service, cases.map(pendingOf), { guardMs: 0 });
-    const { lastFrame, stdin, unmount } = render(<ReviewApp walk={walk} reviewer="ana" onClosed={() => undefined} />);
+    const { lastFrame, stdin, unmount } = render(
+      <ReviewApp walk={walk} reviewer="ana" onClosed={() => undefined} />,
+    );
     const frame = () => lastFrame() ?? '';
     await walk.start();
     await vi.waitFor(() => expect(frame()).toContain('Review 1 of 2'));
@@ -69,7 +71,9 @@ describe('ReviewApp', () => {
 
 describe('ReviewApp with 300 pending cases', () => {
   it('keys read together in the list (End Enter, Home ↓ ↓ Enter) open the case the cursor went to', async () => {
-    const cases = Array.from({ length: 300 }, (_, i) => fourCandidateCase({ fileId: `f${i + 1}`, relativePath: `c${i + 1}.pdf` }));
+    const cases = Array.from({ length: 300 }, (_, i) =>
+      fourCandidateCase({ fileId: `f${i + 1}`, relativePath: `c${i + 1}.pdf` }),
+    );
     const walk = new ReviewWalk(fakeService(cases).service, cases.map(pendingOf), { guardMs: 0 });
     const { lastFrame, stdin, unmount } = render(
       <MessagesContext.Provider value={ES}>
@@ -102,27 +106,48 @@ describe('key bindings', () => {
     // Ctrl-C pressed twice while busy: one read, which Ink passes on as text.
     expect(reviewKey('\u0003\u0003', {}, mode)).toEqual({ kind: 'interrupt' });
     expect(reviewKey('\u0003\u0003', {}, { ...mode, confirming: true })).toEqual({ kind: 'interrupt' });
-    expect(reviewKey('', { pageDown: true }, mode)).toEqual({ kind: 'view', action: { type: 'scroll', by: 'page', direction: 1 } });
+    expect(reviewKey('', { pageDown: true }, mode)).toEqual({
+      kind: 'view',
+      action: { type: 'scroll', by: 'page', direction: 1 },
+    });
     expect(reviewKey('', { leftArrow: true }, mode)).toEqual({ kind: 'walk', action: { type: 'previous' } });
-    expect(reviewKey('y', {}, { ...mode, confirming: true })).toEqual({ kind: 'walk', action: { type: 'confirm' } });
-    expect(reviewKey('1', {}, { ...mode, confirming: true })).toEqual({ kind: 'walk', action: { type: 'cancel' } });
+    expect(reviewKey('y', {}, { ...mode, confirming: true })).toEqual({
+      kind: 'walk',
+      action: { type: 'confirm' },
+    });
+    expect(reviewKey('1', {}, { ...mode, confirming: true })).toEqual({
+      kind: 'walk',
+      action: { type: 'cancel' },
+    });
     // Reading a confirmation longer than the screen does not cancel it.
     expect(reviewKey('', { downArrow: true }, { ...mode, confirming: true })).toEqual({
       kind: 'view',
       action: { type: 'scroll', by: 'line', direction: 1 },
     });
-    expect(reviewKey(' ', {}, { ...mode, confirming: true })).toEqual({ kind: 'walk', action: { type: 'cancel' } });
+    expect(reviewKey(' ', {}, { ...mode, confirming: true })).toEqual({
+      kind: 'walk',
+      action: { type: 'cancel' },
+    });
     expect(reviewKey('r', {}, { ...mode, overlay: 'help' })).toBeNull(); // no decision behind the help
     const list = { ...mode, overlay: 'list' as const };
-    expect(reviewKey('', { end: true }, list)).toEqual({ kind: 'view', action: { type: 'list_move', by: Infinity } });
+    expect(reviewKey('', { end: true }, list)).toEqual({
+      kind: 'view',
+      action: { type: 'list_move', by: Infinity },
+    });
     expect(reviewKey('g', {}, list)).toEqual({ kind: 'view', action: { type: 'list_move', by: -Infinity } });
     // A key pressed again before one read of the terminal: it acts once, the repeat was typed unseen.
     expect(reviewKey('rr', {}, mode)).toEqual({ kind: 'walk', action: { type: 'reject' } });
     // Different keys together are typing or a paste: a pasted expediente attaches to nobody.
     expect(reviewKey('3000576011', {}, mode)).toBeNull();
     expect(reviewKey('1y', {}, mode)).toBeNull();
-    expect(reviewKey('yy', {}, { ...mode, confirming: true })).toEqual({ kind: 'walk', action: { type: 'confirm' } });
-    expect(reviewKey('\r\r', {}, { ...mode, overlay: 'list' })).toEqual({ kind: 'view', action: { type: 'list_open' } });
+    expect(reviewKey('yy', {}, { ...mode, confirming: true })).toEqual({
+      kind: 'walk',
+      action: { type: 'confirm' },
+    });
+    expect(reviewKey('\r\r', {}, { ...mode, overlay: 'list' })).toEqual({
+      kind: 'view',
+      action: { type: 'list_open' },
+    });
   });
 
   it('the dashboard swallows every key but Ctrl-C', () => {
@@ -156,9 +181,16 @@ describe('alternate screen', () => {
 describe('dashboard row budget', () => {
   it('never draws a frame as tall as the terminal: the lists give up rows first', () => {
     const events: PipelineEvent[] = [
-      { type: 'session_started', sessionId: 's1', sourceDir: '/srv/drop', totalFiles: 40, processingType: 'both' },
+      {
+        type: 'session_started',
+        sessionId: 's1',
+        sourceDir: '/srv/drop',
+        totalFiles: 40,
+        processingType: 'both',
+      },
     ];
-    for (let i = 0; i < 12; i++) events.push({ type: 'file_started', fileId: `x${i}`, relativePath: `in-flight-${i}.pdf` });
+    for (let i = 0; i < 12; i++)
+      events.push({ type: 'file_started', fileId: `x${i}`, relativePath: `in-flight-${i}.pdf` });
     for (let i = 0; i < 9; i++) {
       events.push({
         type: 'file_finished',
@@ -166,7 +198,10 @@ describe('dashboard row budget', () => {
         totals: totals({ totalFiles: 40, processedFiles: i + 1, failedFiles: i + 1 }),
       });
     }
-    let state = events.reduce((s, event) => reduceDashboard(s, { type: 'event', event, now: 1_000 }), initialDashboardState());
+    let state = events.reduce(
+      (s, event) => reduceDashboard(s, { type: 'event', event, now: 1_000 }),
+      initialDashboardState(),
+    );
     for (const stopping of [false, true]) {
       if (stopping) state = reduceDashboard(state, { type: 'stopping' });
       for (const rows of [12, 20, 24, 30]) {

@@ -4,7 +4,10 @@ import { fakeService, fourCandidateCase, pendingOf } from './support/review-case
 
 /** A walk over two cases on a clock the test moves by hand. */
 function setup(guardMs = 400) {
-  const cases = [fourCandidateCase(), fourCandidateCase({ fileId: 'f2', relativePath: 'b/second.pdf', idConflict: false })];
+  const cases = [
+    fourCandidateCase(),
+    fourCandidateCase({ fileId: 'f2', relativePath: 'b/second.pdf', idConflict: false }),
+  ];
   const { service, calls } = fakeService(cases);
   let now = 1_000;
   const walk = new ReviewWalk(service, cases.map(pendingOf), { guardMs, now: () => now });
@@ -46,7 +49,11 @@ describe('ReviewWalk', () => {
     expect(walk.getState().phase).toBe('confirming');
     advance(500);
     await walk.perform({ type: 'cancel' });
-    expect(walk.getState()).toMatchObject({ phase: 'reviewing', confirm: null, notice: { notice: { code: 'confirm_cancelled' } } });
+    expect(walk.getState()).toMatchObject({
+      phase: 'reviewing',
+      confirm: null,
+      notice: { notice: { code: 'confirm_cancelled' } },
+    });
     expect(calls).toEqual([]);
 
     await walk.perform({ type: 'attach', candidate: 2 });
@@ -66,7 +73,11 @@ describe('ReviewWalk', () => {
     await walk.perform({ type: 'new_patient' });
     expect(walk.getState()).toMatchObject({
       phase: 'confirming',
-      confirm: { action: 'new_patient', candidate: { patientId: named.patientId }, risks: ['document_names_registry_patient'] },
+      confirm: {
+        action: 'new_patient',
+        candidate: { patientId: named.patientId },
+        risks: ['document_names_registry_patient'],
+      },
     });
     expect(calls).toEqual([]);
     await walk.perform({ type: 'confirm' });

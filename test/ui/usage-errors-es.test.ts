@@ -43,41 +43,125 @@ async function refusalOf(make: () => unknown): Promise<UserError> {
   throw new Error('no refusal');
 }
 
-const sqlite: DatabaseTarget = resolveDatabaseTarget('/srv/tecsalud/registro.db', { cwd: '/', setting: '--db' });
+const sqlite: DatabaseTarget = resolveDatabaseTarget('/srv/tecsalud/registro.db', {
+  cwd: '/',
+  setting: '--db',
+});
 const postgres: DatabaseTarget = resolveDatabaseTarget('postgres://u:pw@db.hospital.local/x', { cwd: '/' });
-const holder = { lockKey: 'k', sourceDir: '/srv/drop', pid: 4242, host: 'hospital-01', sessionId: '3f2a9c1e-0000', startedAt: '2026-12-04T10:00:00.000Z' };
+const holder = {
+  lockKey: 'k',
+  sourceDir: '/srv/drop',
+  pid: 4242,
+  host: 'hospital-01',
+  sessionId: '3f2a9c1e-0000',
+  startedAt: '2026-12-04T10:00:00.000Z',
+};
 
 /** Refusals built by the code that words them: each must come out all Spanish, message and hint. */
 const REFUSALS: [string, () => unknown][] = [
   ['a missing database', () => missingDatabase('/srv/x.db', '--db')],
-  ['a missing database, set in the config file', () => missingDatabase('/srv/x.db', "the config file's db (/etc/t.json)")],
+  [
+    'a missing database, set in the config file',
+    () => missingDatabase('/srv/x.db', "the config file's db (/etc/t.json)"),
+  ],
   ['a choice', () => checkChoice('pdfum', ['pdf-parse', 'pdfium', 'pdftotext'], '--extractor')],
   ['a choice in the config file', () => checkChoice('Chroma', ['embedded', 'chroma'], 'vectorStore')],
   ['a path with ~', () => checkPathSetting('~/registro.db', '--db', '/home/ana')],
   ['an empty path', () => checkPathSetting('', '--log-file', '/home/ana')],
   ['a duration', () => parseDuration('siete', { flag: '--older-than', example: '7d, 12h, 2w, 30m or 1y' })],
   ['a URL', () => requireHttpUrl('localhost:8000', '--chroma-url')],
-  ['an unsupported database URL', () => resolveDatabaseTarget('mysql://db/x', { cwd: '/', setting: 'TECSALUD_DB' })],
+  [
+    'an unsupported database URL',
+    () => resolveDatabaseTarget('mysql://db/x', { cwd: '/', setting: 'TECSALUD_DB' }),
+  ],
   ['a folder for a database', () => resolveDatabaseTarget(os.tmpdir(), { cwd: '/', setting: '--db' })],
-  ['a file that is not SQLite', () => databaseFileError(Object.assign(new Error('file is not a database'), { code: 'SQLITE_NOTADB' }), sqlite)],
-  ['a damaged database', () => databaseFileError(Object.assign(new Error('database disk image is malformed'), { code: 'SQLITE_CORRUPT' }), sqlite)],
-  ['a server that stopped answering', () => postgresUnavailable(Object.assign(new Error('the server did not answer within 120 s'), { code: 'ETIMEDOUT' }), resolveDatabaseTarget('postgres://u@db/x', { cwd: '/' }), 'lost')],
-  ['an unreachable server', () => postgresUnavailable(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), resolveDatabaseTarget('postgres://u@db/x', { cwd: '/' }), 'reach')],
-  ['a full disk under the database', () => storageRefused(Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' }), sqlite)],
-  ['a database another program keeps locked', () => storageRefused(Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' }), sqlite)],
-  ['a failing disk under the database', () => storageRefused(Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR_WRITE' }), sqlite)],
-  ['a PostgreSQL server out of disk', () => storageRefused(Object.assign(new Error('could not extend file'), { code: '53100' }), postgres)],
-  ['a PostgreSQL database that does not exist', () => postgresRefusal(Object.assign(new Error('database "x" does not exist'), { code: '3D000' }), postgres)],
-  ['a PostgreSQL password refused', () => postgresRefusal(Object.assign(new Error('password authentication failed for user "u"'), { code: '28P01' }), postgres)],
-  ['a PostgreSQL user refused', () => postgresRefusal(Object.assign(new Error('role "u" does not exist'), { code: '28000' }), postgres)],
+  [
+    'a file that is not SQLite',
+    () =>
+      databaseFileError(
+        Object.assign(new Error('file is not a database'), { code: 'SQLITE_NOTADB' }),
+        sqlite,
+      ),
+  ],
+  [
+    'a damaged database',
+    () =>
+      databaseFileError(
+        Object.assign(new Error('database disk image is malformed'), { code: 'SQLITE_CORRUPT' }),
+        sqlite,
+      ),
+  ],
+  [
+    'a server that stopped answering',
+    () =>
+      postgresUnavailable(
+        Object.assign(new Error('the server did not answer within 120 s'), { code: 'ETIMEDOUT' }),
+        resolveDatabaseTarget('postgres://u@db/x', { cwd: '/' }),
+        'lost',
+      ),
+  ],
+  [
+    'an unreachable server',
+    () =>
+      postgresUnavailable(
+        Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+        resolveDatabaseTarget('postgres://u@db/x', { cwd: '/' }),
+        'reach',
+      ),
+  ],
+  [
+    'a full disk under the database',
+    () =>
+      storageRefused(Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' }), sqlite),
+  ],
+  [
+    'a database another program keeps locked',
+    () => storageRefused(Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' }), sqlite),
+  ],
+  [
+    'a failing disk under the database',
+    () => storageRefused(Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR_WRITE' }), sqlite),
+  ],
+  [
+    'a PostgreSQL server out of disk',
+    () => storageRefused(Object.assign(new Error('could not extend file'), { code: '53100' }), postgres),
+  ],
+  [
+    'a PostgreSQL database that does not exist',
+    () =>
+      postgresRefusal(Object.assign(new Error('database "x" does not exist'), { code: '3D000' }), postgres),
+  ],
+  [
+    'a PostgreSQL password refused',
+    () =>
+      postgresRefusal(
+        Object.assign(new Error('password authentication failed for user "u"'), { code: '28P01' }),
+        postgres,
+      ),
+  ],
+  [
+    'a PostgreSQL user refused',
+    () => postgresRefusal(Object.assign(new Error('role "u" does not exist'), { code: '28000' }), postgres),
+  ],
   ['a run lock', () => new LockedError(holder)],
   ['a run lock of another host', () => new LockedError(holder, true)],
   ['a run lock whose holder has not written its row yet', () => new LockedError(holder, false, false)],
   ['a glob out of the folder', () => checkGlob('../x/**', os.tmpdir())],
   ['an empty collection', () => loadBackendConfig({ cwd: os.tmpdir(), env: {}, collection: ' ' })],
-  ['a collection name Chroma refuses', () => loadBackendConfig({ cwd: os.tmpdir(), env: {}, vectorStore: 'chroma', collection: 'c2' })],
+  [
+    'a collection name Chroma refuses',
+    () => loadBackendConfig({ cwd: os.tmpdir(), env: {}, vectorStore: 'chroma', collection: 'c2' }),
+  ],
   // Known to the per-file table (a run's file can fail with it too): found there.
-  ['a collection of another embedder', () => new IncompatibleCollectionError('medical_documents', { embedderId: 'hashing-v1', dimension: 512 }, { embedderId: 'openai:text-embedding-3-small', dimension: 1536 })],
+  [
+    'a collection of another embedder',
+    () =>
+      new IncompatibleCollectionError(
+        'medical_documents',
+        { embedderId: 'hashing-v1', dimension: 512 },
+        { embedderId: 'openai:text-embedding-3-small', dimension: 1536 },
+      ),
+  ],
 ];
 
 describe('refusals in Spanish (usage-errors-es and its tables)', () => {
@@ -101,7 +185,7 @@ describe('refusals in Spanish (usage-errors-es and its tables)', () => {
 
   it('leaves a sentence no rule knows as it is (half a translation would garble it)', () => {
     expect(translateUsageMessage('something new went wrong')).toBe('something new went wrong');
-    expect(translateUsageMessage('bad.json: unknown key \'x\'; a problem no rule knows')).toBe(
+    expect(translateUsageMessage("bad.json: unknown key 'x'; a problem no rule knows")).toBe(
       "bad.json: unknown key 'x'; a problem no rule knows",
     );
   });

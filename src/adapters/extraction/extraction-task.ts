@@ -23,7 +23,11 @@ export function isTaskStarted(message: unknown): message is TaskStarted {
 
 /** Tells the parent that this child begins the task's file (a message outside tinypool's protocol). */
 export function reportTaskStarted(task: ExtractionTask): void {
-  const started: TaskStarted = { type: TASK_STARTED, pid: process.pid, ...(task.id !== undefined ? { id: task.id } : {}) };
+  const started: TaskStarted = {
+    type: TASK_STARTED,
+    pid: process.pid,
+    ...(task.id !== undefined ? { id: task.id } : {}),
+  };
   process.send?.(started);
 }
 
@@ -37,8 +41,11 @@ export function reportTaskStarted(task: ExtractionTask): void {
  * was a FIFO fed only once the first was done). So a task starts one macrotask after it arrives, the lowest id
  * among those waiting first.
  */
-export function oneTaskAtATime<R>(handler: (task: ExtractionTask) => Promise<R>): (task: ExtractionTask) => Promise<R> {
-  const waiting: { task: ExtractionTask; resolve: (result: R) => void; reject: (error: unknown) => void }[] = [];
+export function oneTaskAtATime<R>(
+  handler: (task: ExtractionTask) => Promise<R>,
+): (task: ExtractionTask) => Promise<R> {
+  const waiting: { task: ExtractionTask; resolve: (result: R) => void; reject: (error: unknown) => void }[] =
+    [];
   let busy = false;
   const startNext = (): void => {
     if (busy || waiting.length === 0) return;

@@ -4,7 +4,12 @@
 import { readFile } from 'node:fs/promises';
 import { classifyPdfError } from './classify-pdf-error.js';
 import { describeFailure } from './describe-failure.js';
-import { oneTaskAtATime, reportTaskStarted, type ExtractionTask, type ExtractionTaskResult } from './extraction-task.js';
+import {
+  oneTaskAtATime,
+  reportTaskStarted,
+  type ExtractionTask,
+  type ExtractionTaskResult,
+} from './extraction-task.js';
 import { explainEmptyText, parsePages, type ParsedPages } from './pdf-js-pages.js';
 import { silenceConsole } from './silence-console.js';
 import { hasPdfHeader, hasTextLayer } from './text-layer.js';

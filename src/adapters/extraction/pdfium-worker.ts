@@ -5,7 +5,12 @@ import { readFile } from 'node:fs/promises';
 import { classifyPdfError } from './classify-pdf-error.js';
 import { findDamagedFlateStream } from './damaged-streams.js';
 import { describeFailure } from './describe-failure.js';
-import { oneTaskAtATime, reportTaskStarted, type ExtractionTask, type ExtractionTaskResult } from './extraction-task.js';
+import {
+  oneTaskAtATime,
+  reportTaskStarted,
+  type ExtractionTask,
+  type ExtractionTaskResult,
+} from './extraction-task.js';
 import { explainEmptyText } from './pdf-js-pages.js';
 import { openPdfiumEngine, PDFIUM_ERRORS, type PdfiumEngine, type PdfiumPages } from './pdfium-engine.js';
 import { silenceConsole } from './silence-console.js';

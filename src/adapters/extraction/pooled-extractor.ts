@@ -131,7 +131,10 @@ export function createPooledExtractor(options: PooledExtractorOptions): TextExtr
     },
   };
 
-  async function extractInChild(path: string, callerSignal: AbortSignal | undefined): Promise<ExtractionResult> {
+  async function extractInChild(
+    path: string,
+    callerSignal: AbortSignal | undefined,
+  ): Promise<ExtractionResult> {
     for (let resends = 0; ; resends++) {
       const result = await runInChild(path, callerSignal, resends < MAX_RESENDS);
       if (result !== RESEND) return result;
@@ -205,7 +208,8 @@ export function createPooledExtractor(options: PooledExtractorOptions): TextExtr
       // this file's start crossed (both messages were waiting while the timer fired). Not this file's death.
       const killedForFile = pid === undefined ? undefined : killedFor.get(pid);
       if (killedForFile !== undefined && killedForFile !== file && mayResend) return RESEND;
-      if (exit !== undefined || messageOf(error) === CHILD_EXITED) return describeChildExit(exit, maxMemoryMb);
+      if (exit !== undefined || messageOf(error) === CHILD_EXITED)
+        return describeChildExit(exit, maxMemoryMb);
       return describeFailure('extraction_error', { detail: messageOf(error) });
     } finally {
       settled = true;

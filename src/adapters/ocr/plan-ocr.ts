@@ -1,6 +1,11 @@
 // Which pages to OCR, and how their text joins the text layer's: pure functions of the inner extractor's
 // result, so the rules are tested without running an OCR engine.
-import { hasLettersAndDigits, hasTextLayer, hasThinTextLayer, joinPageTexts } from '../extraction/text-layer.js';
+import {
+  hasLettersAndDigits,
+  hasTextLayer,
+  hasThinTextLayer,
+  joinPageTexts,
+} from '../extraction/text-layer.js';
 import type { ExtractionFailure, ExtractionResult, ExtractionSuccess, OcrInfo } from '../extraction/types.js';
 import type { OcrEngineName, OcrMode, OcrPageText } from './types.js';
 
@@ -85,7 +90,9 @@ export function describeScansAmongText(scannedPages: readonly number[], pages: n
 export function unreadScansWithoutOcr(result: ExtractionResult): ExtractionFailure | null {
   if (!result.ok || !result.pageTexts || !result.scannedPages?.length) return null;
   const scanned = new Set(result.scannedPages);
-  const everyPageAScan = result.pageTexts.every((text, index) => scanned.has(index + 1) || !hasUsableText(text));
+  const everyPageAScan = result.pageTexts.every(
+    (text, index) => scanned.has(index + 1) || !hasUsableText(text),
+  );
   const message = everyPageAScan
     ? STAMPED_SCANS_WITHOUT_OCR
     : describeScansAmongText(result.scannedPages, result.pages);
@@ -95,10 +102,12 @@ export function unreadScansWithoutOcr(result: ExtractionResult): ExtractionFailu
 /** Ascending 1-based pages as "2", "2, 5" or "2-4, 7". */
 function formatPageRanges(pages: readonly number[]): string {
   const ranges: string[] = [];
-  for (let index = 0; index < pages.length; ) {
+  for (let index = 0; index < pages.length;) {
     let last = index;
     while (last + 1 < pages.length && pages[last + 1] === pages[last]! + 1) last++;
-    ranges.push(last > index + 1 ? `${pages[index]}-${pages[last]}` : pages.slice(index, last + 1).join(', '));
+    ranges.push(
+      last > index + 1 ? `${pages[index]}-${pages[last]}` : pages.slice(index, last + 1).join(', '),
+    );
     index = last + 1;
   }
   return ranges.join(', ');
@@ -123,7 +132,11 @@ export function mergeOcrText(
     words += page.words;
     confidenceSum += page.confidenceSum;
     if (page.text.trim())
-      pageTexts[page.page - 1] = withLayer(page.text, plan.pageTexts[page.page - 1] ?? '', scanned.has(page.page));
+      pageTexts[page.page - 1] = withLayer(
+        page.text,
+        plan.pageTexts[page.page - 1] ?? '',
+        scanned.has(page.page),
+      );
   }
   if (!hasTextLayer(pageTexts)) {
     const count = pageTexts.length;

@@ -48,6 +48,10 @@ export interface OcrPageText {
  * read at an ordinary 11 s a page, though every page would have been read; the per-page limit still stops a
  * page that hangs, and this one still stops a file read far slower than any scan should be.
  */
-export function ocrFileLimitMs(configuredMs: number, pages: number, longScanCapMs = Number.POSITIVE_INFINITY): number {
+export function ocrFileLimitMs(
+  configuredMs: number,
+  pages: number,
+  longScanCapMs = Number.POSITIVE_INFINITY,
+): number {
   return Math.max(configuredMs, Math.min(pages * OCR_DEFAULTS.fileTimeoutPerPageMs, longScanCapMs));
 }

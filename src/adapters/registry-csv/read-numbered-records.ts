@@ -20,7 +20,10 @@ class NumberingParser extends Parser {
     super(options);
     this.on('skip', (error: CsvError) =>
       // The parser's offset is still at the last field it finished, on the line being read.
-      this.queue.push({ skipped: describeCsvError(error), line: this.lines.breaksBefore(this.info.bytes) + 1 }),
+      this.queue.push({
+        skipped: describeCsvError(error),
+        line: this.lines.breaksBefore(this.info.bytes) + 1,
+      }),
     );
   }
 
@@ -161,7 +164,8 @@ export async function* readNumberedRecords(
     if (legacy) {
       parserFor(chunk).write(Buffer.from(legacy.decode(chunk, { stream: true }), 'utf8'));
     } else {
-      if (!utf8) throw new CsvEncodingError(check.badLine, isUtf16Bom(check.first) ? 'utf-16' : 'windows-1252');
+      if (!utf8)
+        throw new CsvEncodingError(check.badLine, isUtf16Bom(check.first) ? 'utf-16' : 'windows-1252');
       parserFor(chunk).write(chunk); // parses synchronously: nothing is pushed downstream, so there is no backpressure
     }
     yield take();
@@ -221,7 +225,13 @@ class EncodingCheck {
     if (!this.valid) return false;
     if (!this.sawNonAscii && !isAscii(chunk)) {
       this.sawNonAscii = true;
-      this.nonAsciiLine = this.linesBefore + countBreaks(chunk, chunk.findIndex((byte) => byte >= 0x80)) + 1;
+      this.nonAsciiLine =
+        this.linesBefore +
+        countBreaks(
+          chunk,
+          chunk.findIndex((byte) => byte >= 0x80),
+        ) +
+        1;
     }
     try {
       this.decoder.decode(chunk, { stream: true });
@@ -255,6 +265,7 @@ class EncodingCheck {
 function countBreaks(chunk: Buffer, end: number): number {
   let breaks = 0;
   for (let i = chunk.indexOf(LF); i >= 0 && i < end; i = chunk.indexOf(LF, i + 1)) breaks++;
-  for (let i = chunk.indexOf(CR); i >= 0 && i < end; i = chunk.indexOf(CR, i + 1)) if (chunk[i + 1] !== LF) breaks++;
+  for (let i = chunk.indexOf(CR); i >= 0 && i < end; i = chunk.indexOf(CR, i + 1))
+    if (chunk[i + 1] !== LF) breaks++;
   return breaks;
 }

@@ -1,5 +1,12 @@
 import { Command } from '@commander-js/extra-typings';
-import { acceptSharedOptionsFirst, configOption, dbOption, examples, jsonOption, langOption } from '../shared/options.js';
+import {
+  acceptSharedOptionsFirst,
+  configOption,
+  dbOption,
+  examples,
+  jsonOption,
+  langOption,
+} from '../shared/options.js';
 import { patientsImportCommand } from './import.js';
 import { patientsListCommand } from './list.js';
 import { patientsSearchCommand } from './search.js';

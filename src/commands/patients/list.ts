@@ -7,7 +7,9 @@ import { configOption, dbOption, jsonOption, langOption } from '../shared/option
 import { parseCount, toPatientJson, writePatientTable } from './patient-output.js';
 
 export function patientsListCommand() {
-  return patientsListOptions().action(async (options, command) => finish(command, await listPatients(options, contextOf(command))));
+  return patientsListOptions().action(async (options, command) =>
+    finish(command, await listPatients(options, contextOf(command))),
+  );
 }
 
 /** The command's arguments, options and help, without its action (its handler's types come from here). */

@@ -24,7 +24,11 @@ export function toPatientJson(patient: Patient) {
  * One line per patient. A patient the registry has not vouched for (an ingest or a review created it from a
  * file name) says so: its name is only what a file said.
  */
-export function writePatientTable(io: CommandIo, patients: Patient[], words: Pick<CommandWords['patients'], 'source'>): void {
+export function writePatientTable(
+  io: CommandIo,
+  patients: Patient[],
+  words: Pick<CommandWords['patients'], 'source'>,
+): void {
   for (const p of patients) {
     const origin = p.source === 'registry_import' ? '' : `  (${words.source(p.source)})`;
     writeLine(io.stdout, `${p.expediente.padEnd(13)} ${sanitizeForTerminal(formatPatientName(p))}${origin}`);

@@ -9,14 +9,19 @@ import { configOption, dbOption, jsonOption, langOption } from '../shared/option
 import { parseCount, toPatientJson, writePatientTable } from './patient-output.js';
 
 export function patientsSearchCommand() {
-  return patientsSearchOptions().action(async (name, options, command) => finish(command, await searchPatients(name, options, contextOf(command))));
+  return patientsSearchOptions().action(async (name, options, command) =>
+    finish(command, await searchPatients(name, options, contextOf(command))),
+  );
 }
 
 /** The command's arguments, options and help, without its action (its handler's types come from here). */
 function patientsSearchOptions() {
   return new Command('search')
     .summary('find patients by words of the name, in any order, or digits of the expediente')
-    .argument('<name>', 'e.g. "GARZA TIJERINA", "MARIA GARZA" or "GARZA TIJERINA, MARIA"; digits search expedientes')
+    .argument(
+      '<name>',
+      'e.g. "GARZA TIJERINA", "MARIA GARZA" or "GARZA TIJERINA, MARIA"; digits search expedientes',
+    )
     .addOption(new Option('--limit <n>', 'how many to show').default('20'))
     .addOption(dbOption())
     .addOption(configOption())
@@ -44,7 +49,10 @@ export async function searchPatients(
     const words = commandWords(options.lang, context.env).patients;
     writePatientTable(context.io, patients, words);
     const query = sanitizeForTerminal(text);
-    writeLine(context.io.stdout, more ? words.matchedMore(patients.length, query) : words.matched(patients.length, query));
+    writeLine(
+      context.io.stdout,
+      more ? words.matchedMore(patients.length, query) : words.matched(patients.length, query),
+    );
   }
   return ExitCode.Success;
 }

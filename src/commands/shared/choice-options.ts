@@ -12,7 +12,7 @@ export function refuseChoicesWithHint(command: CommandUnknownOpts): void {
     const choices = option.argChoices;
     if (!choices || option.variadic) continue;
     const setting = option.long ?? option.flags;
-    option.parseArg = (<T>(value: string): T => checkChoice(value, choices, setting) as T);
+    option.parseArg = <T>(value: string): T => checkChoice(value, choices, setting) as T;
   }
   for (const sub of command.commands) refuseChoicesWithHint(sub);
 }

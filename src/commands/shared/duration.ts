@@ -1,7 +1,13 @@
 import { UsageError } from '../../errors.js';
 
 const DAY_MS = 86_400_000;
-const UNIT_MS: Readonly<Record<string, number>> = { m: 60_000, h: 3_600_000, d: DAY_MS, w: 7 * DAY_MS, y: 365 * DAY_MS };
+const UNIT_MS: Readonly<Record<string, number>> = {
+  m: 60_000,
+  h: 3_600_000,
+  d: DAY_MS,
+  w: 7 * DAY_MS,
+  y: 365 * DAY_MS,
+};
 
 /** Past this a date is after (or before) any a clock can hold: `99999999999d` crashed with a RangeError. */
 const MAX_DURATION_MS = 36_500 * DAY_MS;

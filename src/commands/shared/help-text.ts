@@ -4,7 +4,14 @@
  * (ui/i18n/help-es), looked up by the English text itself: an English text edited or added without its
  * Spanish has no entry, and the test that reads every command's Spanish help fails.
  */
-import type { AddHelpTextContext, Argument, CommandUnknownOpts, Help, HelpConfiguration, Option } from '@commander-js/extra-typings';
+import type {
+  AddHelpTextContext,
+  Argument,
+  CommandUnknownOpts,
+  Help,
+  HelpConfiguration,
+  Option,
+} from '@commander-js/extra-typings';
 import type { Lang } from '../../ui/i18n/language.js';
 import { exampleInSpanish, helpInSpanish } from '../../ui/i18n/help-es.js';
 
@@ -38,7 +45,9 @@ export function helpBlock(render: (words: HelpWords) => string): HelpText {
 export function helpText(...blocks: (string | HelpText)[]): HelpText {
   return (context) =>
     blocks
-      .map((block) => (typeof block === 'string' ? `\n${helpWordsOf(context.command).localize(block)}` : block(context)))
+      .map((block) =>
+        typeof block === 'string' ? `\n${helpWordsOf(context.command).localize(block)}` : block(context),
+      )
       .join('\n');
 }
 
@@ -63,7 +72,9 @@ export function codeTable(heading: string, rows: readonly (readonly [number, str
   return helpBlock(({ localize }) =>
     [
       localize(heading),
-      ...rows.map(([code, meaning]) => `  ${String(code).padEnd(5)}${localize(meaning).split('\n').join('\n       ')}`),
+      ...rows.map(
+        ([code, meaning]) => `  ${String(code).padEnd(5)}${localize(meaning).split('\n').join('\n       ')}`,
+      ),
     ].join('\n'),
   );
 }
@@ -113,7 +124,8 @@ const SPANISH_TITLES: Record<string, string> = {
 /** commander's `(choices: …, default: …)`, in Spanish, shown when commander shows it. */
 function extraInfoOf(item: Option | Argument): string[] {
   const extra: string[] = [];
-  if (item.argChoices) extra.push(`valores: ${item.argChoices.map((choice) => JSON.stringify(choice)).join(', ')}`);
+  if (item.argChoices)
+    extra.push(`valores: ${item.argChoices.map((choice) => JSON.stringify(choice)).join(', ')}`);
   const option = 'flags' in item ? item : null;
   const showDefault = option
     ? option.required || option.optional || (option.isBoolean() && typeof option.defaultValue === 'boolean')
@@ -121,7 +133,8 @@ function extraInfoOf(item: Option | Argument): string[] {
   if (item.defaultValue !== undefined && showDefault) {
     extra.push(`predeterminado: ${item.defaultValueDescription || JSON.stringify(item.defaultValue)}`);
   }
-  if (option && option.presetArg !== undefined && option.optional) extra.push(`si se omite el valor: ${JSON.stringify(option.presetArg)}`);
+  if (option && option.presetArg !== undefined && option.optional)
+    extra.push(`si se omite el valor: ${JSON.stringify(option.presetArg)}`);
   if (option?.envVar !== undefined) extra.push(`variable de entorno: ${option.envVar}`);
   return extra;
 }

@@ -7,9 +7,11 @@ import { OCR_DEFAULTS, OCR_ENGINES, OCR_MODES } from '../../core/pipeline/ocr-op
  * How scanned pages are read and whether a document's own identity may settle its match: `ingest` and
  * `serve` run the same pipeline, so they take these flags from here, with one help text and one resolution.
  */
-export function addOcrAndContentOptions<Args extends unknown[], Opts extends OptionValues, Globals extends OptionValues>(
-  command: Command<Args, Opts, Globals>,
-) {
+export function addOcrAndContentOptions<
+  Args extends unknown[],
+  Opts extends OptionValues,
+  Globals extends OptionValues,
+>(command: Command<Args, Opts, Globals>) {
   return command
     .addOption(
       new Option(
@@ -74,5 +76,9 @@ export function ocrAndContentSourcesOf(context: {
   env?: NodeJS.ProcessEnv;
   config: Pick<BackendConfig, 'ocr' | 'trustContent'> | null;
 }): OcrAndContentSources {
-  return { env: context.env, ocrConfig: context.config?.ocr, trustContentConfig: context.config?.trustContent };
+  return {
+    env: context.env,
+    ocrConfig: context.config?.ocr,
+    trustContentConfig: context.config?.trustContent,
+  };
 }

@@ -41,10 +41,10 @@ export function configOption() {
 
 /** The language of the dashboard and the review (default: Spanish when LC_ALL / LANG start with `es`). */
 export function langOption() {
-  return new Option('--lang <lang>', 'language of the screens: es or en (default: from LC_ALL / LANG)').choices([
-    'es',
-    'en',
-  ] as const);
+  return new Option(
+    '--lang <lang>',
+    'language of the screens: es or en (default: from LC_ALL / LANG)',
+  ).choices(['es', 'en'] as const);
 }
 
 export function userOption(who: string) {
@@ -56,9 +56,11 @@ export function userOption(who: string) {
  * the backends (flags > env > config file > defaults). Added when the command is declared, so that
  * commander knows them before it parses.
  */
-export function addBackendOptions<Args extends unknown[], Opts extends OptionValues, Globals extends OptionValues>(
-  command: Command<Args, Opts, Globals>,
-) {
+export function addBackendOptions<
+  Args extends unknown[],
+  Opts extends OptionValues,
+  Globals extends OptionValues,
+>(command: Command<Args, Opts, Globals>) {
   return command
     .addOption(configOption())
     .addOption(
@@ -67,7 +69,9 @@ export function addBackendOptions<Args extends unknown[], Opts extends OptionVal
         'embedded (sqlite-vec in the SQLite database) or chroma (env TECSALUD_VECTOR_STORE)',
       ).choices(['embedded', 'chroma'] as const),
     )
-    .addOption(new Option('--chroma-url <url>', 'Chroma server (env CHROMA_URL; default http://localhost:8000)'))
+    .addOption(
+      new Option('--chroma-url <url>', 'Chroma server (env CHROMA_URL; default http://localhost:8000)'),
+    )
     .addOption(
       new Option(
         '--chroma-token <token>',
@@ -75,11 +79,10 @@ export function addBackendOptions<Args extends unknown[], Opts extends OptionVal
       ),
     )
     .addOption(
-      new Option('--embedder <kind>', 'hashing (offline, lexical), openai or azure (env TECSALUD_EMBEDDER)').choices([
-        'hashing',
-        'openai',
-        'azure',
-      ] as const),
+      new Option(
+        '--embedder <kind>',
+        'hashing (offline, lexical), openai or azure (env TECSALUD_EMBEDDER)',
+      ).choices(['hashing', 'openai', 'azure'] as const),
     )
     .addOption(
       new Option(
@@ -88,7 +91,10 @@ export function addBackendOptions<Args extends unknown[], Opts extends OptionVal
       ),
     )
     .addOption(
-      new Option('--embedding-dimensions <n>', 'shortened vectors (text-embedding-3-*), or the size of another model'),
+      new Option(
+        '--embedding-dimensions <n>',
+        'shortened vectors (text-embedding-3-*), or the size of another model',
+      ),
     );
 }
 
@@ -97,10 +103,11 @@ export function addBackendOptions<Args extends unknown[], Opts extends OptionVal
  * subcommand's name too (commander reads options per command, so there they were refused as unknown), and
  * handed to the subcommand unless it is given its own after its name.
  */
-export function acceptSharedOptionsFirst<Args extends unknown[], Opts extends OptionValues, Globals extends OptionValues>(
-  group: Command<Args, Opts, Globals>,
-  shared: Option[],
-): Command<Args, Opts, Globals> {
+export function acceptSharedOptionsFirst<
+  Args extends unknown[],
+  Opts extends OptionValues,
+  Globals extends OptionValues,
+>(group: Command<Args, Opts, Globals>, shared: Option[]): Command<Args, Opts, Globals> {
   for (const option of shared) group.addOption(option);
   return group.hook('preSubcommand', (parent, subcommand) => {
     for (const option of shared) {

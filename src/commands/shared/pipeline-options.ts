@@ -15,9 +15,11 @@ export function extractorOption() {
  * declares them; `serve` runs the same pipeline and takes the same flags. Their values are resolved by
  * `resolveIngestOptions` (commands/ingest-options.ts).
  */
-export function addPipelineOptions<Args extends unknown[], Opts extends OptionValues, Globals extends OptionValues>(
-  command: Command<Args, Opts, Globals>,
-) {
+export function addPipelineOptions<
+  Args extends unknown[],
+  Opts extends OptionValues,
+  Globals extends OptionValues,
+>(command: Command<Args, Opts, Globals>) {
   return command
     .option(
       '--concurrency <n>',
@@ -27,7 +29,10 @@ export function addPipelineOptions<Args extends unknown[], Opts extends OptionVa
     .option('--chunk-size <chars>', 'characters per chunk (default 1000)')
     .option('--chunk-overlap <chars>', 'characters shared by consecutive chunks (default 200)')
     .option('--embed-batch-size <n>', 'chunks per embedder call (default 256)')
-    .option('--store-batch-size <n>', 'files written together: one vector-store call and one database transaction (default 32)')
+    .option(
+      '--store-batch-size <n>',
+      'files written together: one vector-store call and one database transaction (default 32)',
+    )
     .option(
       '--auto-threshold <x>',
       `confidence at or above which a match is attached automatically (default ${DEFAULT_THRESHOLDS.auto.toFixed(2)})`,

@@ -3,7 +3,10 @@ import type { FileResult } from '../../core/pipeline/events.js';
 import type { BatchFile, BatchUpload } from '../../db/schema.js';
 
 /** A session in the hospital service's status-response shape (snake_case). */
-export function toSessionJson(session: BatchUpload & { alreadyWaiting?: number }, processingTimeSeconds?: number) {
+export function toSessionJson(
+  session: BatchUpload & { alreadyWaiting?: number },
+  processingTimeSeconds?: number,
+) {
   const started = session.startedAt ? Date.parse(session.startedAt) : null;
   const completed = session.completedAt ? Date.parse(session.completedAt) : null;
   const seconds =

@@ -21,7 +21,12 @@ export async function warnOfUnknownVariables(
   const words = commandWords(typeof lang === 'string' ? lang : undefined, environment.env).environment;
   const flags = command.options.flatMap((option) => (option.long ? [option.long] : []));
   for (const { name, near } of unknown) {
-    const flag = near ? null : closestChoice(`--${name.slice('TECSALUD_'.length).toLowerCase().replace(/_/g, '-')}`, flags);
-    writeLine(environment.io.stderr, words.unknownVariable(name, { variable: near, flag }, ENVIRONMENT_SETTINGS));
+    const flag = near
+      ? null
+      : closestChoice(`--${name.slice('TECSALUD_'.length).toLowerCase().replace(/_/g, '-')}`, flags);
+    writeLine(
+      environment.io.stderr,
+      words.unknownVariable(name, { variable: near, flag }, ENVIRONMENT_SETTINGS),
+    );
   }
 }

@@ -18,9 +18,15 @@ export function tokensCreateCommand() {
 function tokensCreateOptions() {
   return new Command('create')
     .summary('create a token and print it (once: only its hash is stored)')
-    .requiredOption('--name <name>', 'who or what uses it (the audit log names its calls by it), e.g. frontend')
+    .requiredOption(
+      '--name <name>',
+      'who or what uses it (the audit log names its calls by it), e.g. frontend',
+    )
     .addOption(
-      new Option('--role <role>', 'viewer (reads), uploader (also uploads and processes) or admin (also reviews, cleanup)')
+      new Option(
+        '--role <role>',
+        'viewer (reads), uploader (also uploads and processes) or admin (also reviews, cleanup)',
+      )
         .choices(['viewer', 'uploader', 'admin'] as const)
         .makeOptionMandatory(),
     )

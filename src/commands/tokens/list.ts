@@ -9,7 +9,9 @@ import { formatLocalTimestamp } from '../../ui/format.js';
 import { configOption, dbOption, jsonOption, langOption } from '../shared/options.js';
 
 export function tokensListCommand() {
-  return tokensListOptions().action(async (options, command) => finish(command, await listTokens(options, contextOf(command))));
+  return tokensListOptions().action(async (options, command) =>
+    finish(command, await listTokens(options, contextOf(command))),
+  );
 }
 
 function tokensListOptions() {

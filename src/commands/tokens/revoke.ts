@@ -23,7 +23,11 @@ function tokensRevokeOptions() {
 
 export type RevokeTokenOptions = ReturnType<ReturnType<typeof tokensRevokeOptions>['opts']>;
 
-export async function revokeToken(name: string, options: RevokeTokenOptions, context: CommandContext): Promise<number> {
+export async function revokeToken(
+  name: string,
+  options: RevokeTokenOptions,
+  context: CommandContext,
+): Promise<number> {
   const [{ revokeApiToken }, { currentUser }] = await Promise.all([
     import('../../app/api-tokens.js'),
     import('../../app/current-user.js'),

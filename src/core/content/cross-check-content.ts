@@ -411,7 +411,8 @@ function confirmedPatient(input: CrossCheckContentInput, resolved: Resolved | nu
   const homonym = decision.candidates.find(
     (c) =>
       c.patient.id !== patient.id &&
-      (c.patient.expediente === filename.expediente || isNearExpediente(c.patient.expediente, filename.expediente)) &&
+      (c.patient.expediente === filename.expediente ||
+        isNearExpediente(c.patient.expediente, filename.expediente)) &&
       judgeSamePerson(filename, c.patient) === 'same',
   );
   if (homonym !== undefined) return null;

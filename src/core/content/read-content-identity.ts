@@ -102,7 +102,8 @@ function lineIndexAt(lines: readonly Line[], offset: number): number {
  * A date's format written after its label, in the label view (upper case): (DD/MM/AAAA), (MM-DD-YYYY),
  * (dd.mm.aa). Its day and month say which comes first; a hint without both says nothing and is not taken.
  */
-const DATE_FORMAT_HINT = /^[ \t]*\(\s*((?=[DMAY/\-. ]*D)(?=[DMAY/\-. ]*M)[DMAY]{1,4}(?:\s*[/\-.]\s*[DMAY]{1,4}){2})\s*\)/;
+const DATE_FORMAT_HINT =
+  /^[ \t]*\(\s*((?=[DMAY/\-. ]*D)(?=[DMAY/\-. ]*M)[DMAY]{1,4}(?:\s*[/\-.]\s*[DMAY]{1,4}){2})\s*\)/;
 
 function scanLabels(view: string, lines: readonly Line[], scan: RegExp): Label[] {
   const labels: Label[] = [];
@@ -111,7 +112,14 @@ function scanLabels(view: string, lines: readonly Line[], scan: RegExp): Label[]
     const { kind, strength, english } = labelOf(m.groups!);
     const start = m.index;
     let end = start + m[0].length;
-    const label: Label = { kind, strength, english: english === true, start, end, line: lineIndexAt(lines, start) };
+    const label: Label = {
+      kind,
+      strength,
+      english: english === true,
+      start,
+      end,
+      line: lineIndexAt(lines, start),
+    };
     if (kind === 'birthDate') {
       // `Fecha de nacimiento (dd/mm/aaaa): 05/03/1985`: the hint is part of the label, and says the order.
       const hint = DATE_FORMAT_HINT.exec(view.slice(end, end + 40));

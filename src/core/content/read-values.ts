@@ -121,7 +121,9 @@ const SEX_AT = new RegExp(
 );
 /** In a table row, a sex written as a word of its own: the abbreviations (Fem., Masc.) only after a label. */
 const SEX_IN_ROW = new RegExp(
-  String.raw`(?:^|\s)(${Object.keys(SEX_WORDS).filter((word) => word !== 'FEM' && word !== 'MASC').join('|')})(?=\s|$)`,
+  String.raw`(?:^|\s)(${Object.keys(SEX_WORDS)
+    .filter((word) => word !== 'FEM' && word !== 'MASC')
+    .join('|')})(?=\s|$)`,
 );
 
 /** F or M at `from`: F, M, H, Femenino, Masculino, Mujer, Hombre, Fem., Masc., Female, Male. */

@@ -49,7 +49,11 @@ export function nearExpedientes(expediente: string): string[] {
 /** The same number with its leading zeros dropped or added, within an expediente's 8 to 12 digits (itself excluded). */
 export function sameNumberWithOtherZeros(expediente: string): string[] {
   const paddings: string[] = [];
-  for (let padded = withoutLeadingZeros(expediente); padded.length <= EXPEDIENTE_MAX_DIGITS; padded = `0${padded}`) {
+  for (
+    let padded = withoutLeadingZeros(expediente);
+    padded.length <= EXPEDIENTE_MAX_DIGITS;
+    padded = `0${padded}`
+  ) {
     if (padded !== expediente && padded.length >= EXPEDIENTE_MIN_DIGITS) paddings.push(padded);
   }
   return paddings;

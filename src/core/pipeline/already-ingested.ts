@@ -14,7 +14,10 @@ export function alreadyIngestedMessage(
   /** Settled unread: "unchanged since DATE; not read again". */
   since?: string,
 ): string {
-  const advice = client === 'api' ? 'the stored document stands; there is no need to upload this file again' : 'use --force to re-ingest';
+  const advice =
+    client === 'api'
+      ? 'the stored document stands; there is no need to upload this file again'
+      : 'use --force to re-ingest';
   return (
     `already ingested on ${formatLocalTimestamp(document.createdAt, 'en', 'date')} as '${document.filename}' for expediente ` +
     `${document.expediente} (${since === undefined ? '' : `${since}; `}${advice})`

@@ -31,7 +31,11 @@ export function settleReviewKnowingBothAdvice(
 }
 
 /** A file of the session taken back to review because its copy names another patient. */
-export function settleTakenBackAdvice(holder: string, review: { sessionId: string; fileId: string }, client: MessageClient): string {
+export function settleTakenBackAdvice(
+  holder: string,
+  review: { sessionId: string; fileId: string },
+  client: MessageClient,
+): string {
   return client === 'api'
     ? `have an admin settle '${holder}' knowing both names (POST ${reviewDecisionRoute(review)})`
     : `settle '${holder}' in \`tecsalud-batch review ${review.sessionId.slice(0, 8)}\` knowing both names`;
@@ -44,7 +48,10 @@ export function otherPatientsCopyEnd(client: MessageClient): string {
 }
 
 /** Content already waiting for review elsewhere: how that review is settled. */
-export function settleWaitingReviewAdvice(review: { sessionId: string; fileId: string }, client: MessageClient): string {
+export function settleWaitingReviewAdvice(
+  review: { sessionId: string; fileId: string },
+  client: MessageClient,
+): string {
   return client === 'api'
     ? `have an admin settle it: POST ${reviewDecisionRoute(review)}`
     : `settle it with \`tecsalud-batch review ${review.sessionId.slice(0, 8)}\``;
@@ -53,7 +60,9 @@ export function settleWaitingReviewAdvice(review: { sessionId: string; fileId: s
 /** Content a reviewer rejected: set aside until the records team reopens it (the API has no route for that). */
 export function reopenRejectedAdvice(contentId: string, client: MessageClient): string {
   const command = `\`tecsalud-batch review --reopen ${contentId}\``;
-  return client === 'api' ? `ask the records team to reopen it for review (${command})` : `${command} to review it again`;
+  return client === 'api'
+    ? `ask the records team to reopen it for review (${command})`
+    : `${command} to review it again`;
 }
 
 /**

@@ -4,14 +4,7 @@ import type { ContentCheckDetails } from '../content/types.js';
 
 /** `content`: the document's own identity read and cross-checked with the filename's match (issue 15). */
 export type PipelineStage =
-  | 'validate'
-  | 'parse'
-  | 'match'
-  | 'extract'
-  | 'content'
-  | 'chunk'
-  | 'embed'
-  | 'store';
+  'validate' | 'parse' | 'match' | 'extract' | 'content' | 'chunk' | 'embed' | 'store';
 
 export interface CandidateSummary {
   expediente: string;
@@ -143,7 +136,13 @@ export type PipelineEvent =
     }
   | { type: 'file_started'; fileId: string; relativePath: string }
   /** `ocrPage`: during `extract`, the page of a scan OCR is reading now, out of the pages it reads. */
-  | { type: 'file_stage'; fileId: string; relativePath: string; stage: PipelineStage; ocrPage?: OcrPageProgress }
+  | {
+      type: 'file_stage';
+      fileId: string;
+      relativePath: string;
+      stage: PipelineStage;
+      ocrPage?: OcrPageProgress;
+    }
   | { type: 'file_finished'; result: FileResult; totals: SessionTotals }
   /**
    * A file already settled whose recorded state changed since: a later copy of its content, named for
@@ -152,7 +151,13 @@ export type PipelineEvent =
    * report agree at every moment. `reported`: this run reported `previous` (file_finished); false when an
    * earlier run of the session settled the file (the live counts included it, the per-run ones did not).
    */
-  | { type: 'file_outcome_changed'; previous: FileResult; result: FileResult; reported: boolean; totals: SessionTotals }
+  | {
+      type: 'file_outcome_changed';
+      previous: FileResult;
+      result: FileResult;
+      reported: boolean;
+      totals: SessionTotals;
+    }
   | { type: 'session_finished'; sessionId: string; status: string; totals: SessionTotals; seconds: number };
 
 export type PipelineListener = (event: PipelineEvent) => void;

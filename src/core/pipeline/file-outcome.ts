@@ -10,7 +10,10 @@ export const FILE_OUTCOMES = {
   duplicate: { kind: 'done', label: 'duplicate (already ingested)' },
   duplicate_in_batch: { kind: 'done', label: 'duplicate (identical to another file in this batch)' },
   // Not done: the same bytes carry two patients' expedientes, so one of the two names is wrong.
-  duplicate_other_patient: { kind: 'failed', label: 'identical to a document filed under another expediente' },
+  duplicate_other_patient: {
+    kind: 'failed',
+    label: 'identical to a document filed under another expediente',
+  },
   already_pending_review: { kind: 'review', label: 'already waiting for review' },
   review_required: { kind: 'review', label: 'waiting for an admin review' },
   rejected: { kind: 'done', label: 'rejected by a reviewer' },
@@ -32,7 +35,10 @@ export const FILE_OUTCOMES = {
   processing_failed: { kind: 'failed', label: 'processing failed on every attempt (job queue workers)' },
   patient_conflict: { kind: 'review', label: 'expediente taken by a differently named patient' },
   // Done, not failed: a `.filepart` its transfer renamed before its turn came; the final name carries the file.
-  renamed_by_transfer: { kind: 'done', label: 'renamed by its transfer once complete: taken under its final name' },
+  renamed_by_transfer: {
+    kind: 'done',
+    label: 'renamed by its transfer once complete: taken under its final name',
+  },
   deferred: { kind: 'pending', label: 'left for the next run (--max-files reached)' },
   // Not failed: a copy under way (a nightly export, an SMB upload) is not there yet; the next run reads it whole.
   still_being_written: { kind: 'pending', label: 'still being written: left for the next run' },
@@ -48,9 +54,9 @@ export function outcomeKind(outcome: FileOutcome): OutcomeKind {
 
 /** The service's processing status for a final outcome. */
 /** Outcomes a later run (or worker) still takes: a file in one of them, or with none, is not finished. */
-export const UNFINISHED_OUTCOMES: readonly FileOutcome[] = (Object.keys(FILE_OUTCOMES) as FileOutcome[]).filter(
-  (outcome) => outcomeKind(outcome) === 'pending',
-);
+export const UNFINISHED_OUTCOMES: readonly FileOutcome[] = (
+  Object.keys(FILE_OUTCOMES) as FileOutcome[]
+).filter((outcome) => outcomeKind(outcome) === 'pending');
 
 export function processingStatusFor(outcome: FileOutcome): ProcessingStatus {
   switch (outcomeKind(outcome)) {

@@ -67,7 +67,10 @@ export function countSessionFiles(groups: FileStateGroup[], createdPatients: num
  * final; failed when the run itself stopped, or every file it attempted failed; partially_failed when some
  * did; otherwise completed.
  */
-export function sessionStatus(t: SessionTotals, run: { interrupted: boolean; stopped: boolean }): BatchStatus {
+export function sessionStatus(
+  t: SessionTotals,
+  run: { interrupted: boolean; stopped: boolean },
+): BatchStatus {
   if (run.stopped) return 'failed';
   if (run.interrupted) return 'interrupted';
   if (t.failedFiles === 0) return 'completed';

@@ -20,7 +20,9 @@ export interface FileState {
  * writing, a file preallocated and still being filled with zeros) does not.
  */
 export function endsLikeWholePdf(bytes: Uint8Array): boolean {
-  const tail = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).subarray(Math.max(0, bytes.byteLength - EOF_WINDOW));
+  const tail = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).subarray(
+    Math.max(0, bytes.byteLength - EOF_WINDOW),
+  );
   return tail.includes(EOF_MARKER);
 }
 
@@ -91,7 +93,8 @@ export function abandonedTransfer(name: string, mtimeMs: number | null, nowMs: n
   const suffix = TRANSFER_SUFFIXES.find((s) => name.toLowerCase().endsWith(s));
   const finalName = transferFinalName(name);
   if (!suffix || finalName === null) return null;
-  const unchanged = mtimeMs === null ? '' : ` and unchanged for ${describeDuration(Math.max(0, nowMs - mtimeMs))}`;
+  const unchanged =
+    mtimeMs === null ? '' : ` and unchanged for ${describeDuration(Math.max(0, nowMs - mtimeMs))}`;
   return (
     `named as a transfer still under way ('${suffix}')${unchanged}: the transfer seems abandoned (cancelled or cut off), ` +
     `its tool will not rename it; send the file again, or rename it to '${finalName}' if it is complete`
@@ -117,7 +120,9 @@ export function transferFinalName(name: string): string | null {
 export function renamedByTransfer(finalName: string, registered: boolean): string {
   return (
     `renamed to '${finalName}' when its transfer completed: nothing was lost; ` +
-    (registered ? 'that file is processed under its own name' : 'the next `ingest --enqueue` of the folder queues it under that name')
+    (registered
+      ? 'that file is processed under its own name'
+      : 'the next `ingest --enqueue` of the folder queues it under that name')
   );
 }
 
@@ -129,7 +134,10 @@ export function renamedByTransfer(finalName: string, registered: boolean): strin
 export const STILL_WRITING_WINDOWS_BEFORE_GIVING_UP = 10;
 
 /** Whether a file first found still being written at `sinceMs` has kept changing for too long (see above). */
-export function keptChangingTooLong(sinceMs: number | null, clock: { nowMs: number; windowMs: number }): boolean {
+export function keptChangingTooLong(
+  sinceMs: number | null,
+  clock: { nowMs: number; windowMs: number },
+): boolean {
   if (sinceMs === null || clock.windowMs <= 0) return false;
   return clock.nowMs - sinceMs >= clock.windowMs * STILL_WRITING_WINDOWS_BEFORE_GIVING_UP;
 }

@@ -7,6 +7,8 @@ export interface PatientNameParts {
 
 /** `APELLIDO_PATERNO APELLIDO_MATERNO, NOMBRES`, the way the hospital writes a name (no materno: no gap). */
 export function formatPatientName(name: PatientNameParts): string {
-  const surnames = name.apellidoMaterno ? `${name.apellidoPaterno} ${name.apellidoMaterno}` : name.apellidoPaterno;
+  const surnames = name.apellidoMaterno
+    ? `${name.apellidoPaterno} ${name.apellidoMaterno}`
+    : name.apellidoPaterno;
   return `${surnames}, ${name.nombres}`;
 }

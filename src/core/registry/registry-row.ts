@@ -244,14 +244,18 @@ const NOT_STATED = null;
 const USE = 'use DD/MM/YYYY or YYYY-MM-DD';
 
 /** '' → NOT_STATED; a valid date → YYYY-MM-DD; anything else → what is wrong with it, in plain words. */
-function normaliseDate(value: string, today: string | undefined): string | typeof NOT_STATED | { problem: string } {
+function normaliseDate(
+  value: string,
+  today: string | undefined,
+): string | typeof NOT_STATED | { problem: string } {
   if (!value) return NOT_STATED;
   let year: number, month: number, day: number;
   const iso = ISO_DATE.exec(value);
   const mx = iso ? null : MEXICAN_DATE.exec(value);
   if (iso) [year, month, day] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
   else if (mx) [year, month, day] = [Number(mx[4]), Number(mx[3]), Number(mx[1])];
-  else if (TWO_DIGIT_YEAR.test(value)) return { problem: `has a 2-digit year, which could be either century: ${USE}` };
+  else if (TWO_DIGIT_YEAR.test(value))
+    return { problem: `has a 2-digit year, which could be either century: ${USE}` };
   else if (EXCEL_SERIAL.test(value)) {
     const example = fromExcelSerial(Number(value));
     return {
@@ -263,10 +267,13 @@ function normaliseDate(value: string, today: string | undefined): string | typeo
   // Years below 100 stay rejected, as when this went through Date.UTC (which reads them as 19xx).
   if (year < 100) return { problem: `is not a date: ${USE}` };
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
-    return { problem: `is not a day of the calendar (${month >= 1 && month <= 12 ? `month ${month} has ${daysInMonth(year, month)} days` : `there is no month ${month}`})` };
+    return {
+      problem: `is not a day of the calendar (${month >= 1 && month <= 12 ? `month ${month} has ${daysInMonth(year, month)} days` : `there is no month ${month}`})`,
+    };
   }
   const date = `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
-  if (today !== undefined && date > today) return { problem: `is after today (${today}): a birth date cannot be` };
+  if (today !== undefined && date > today)
+    return { problem: `is after today (${today}): a birth date cannot be` };
   return date;
 }
 

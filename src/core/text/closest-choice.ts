@@ -12,7 +12,8 @@ export function closestChoice(value: string, choices: readonly string[]): string
   let best: { choice: string; edits: number } | null = null;
   for (const choice of choices) {
     const edits = distance(wanted, choice.toLowerCase());
-    if (edits <= Math.max(1, Math.floor(choice.length / 3)) && (best === null || edits < best.edits)) best = { choice, edits };
+    if (edits <= Math.max(1, Math.floor(choice.length / 3)) && (best === null || edits < best.edits))
+      best = { choice, edits };
   }
   return best?.choice ?? null;
 }

@@ -3,7 +3,11 @@
  * started at 19:20 in Monterrey reads 01:20 of the next day: the wrong day, for the records team and for
  * whoever compares it with the night's log. Spanish puts the day first, as dates are written in Mexico.
  */
-export function formatLocalTimestamp(iso: string, lang: 'en' | 'es', parts: 'date' | 'date-time' = 'date-time'): string {
+export function formatLocalTimestamp(
+  iso: string,
+  lang: 'en' | 'es',
+  parts: 'date' | 'date-time' = 'date-time',
+): string {
   const at = new Date(iso);
   if (Number.isNaN(at.getTime())) return iso;
   const two = (n: number) => String(n).padStart(2, '0');

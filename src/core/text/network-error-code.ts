@@ -47,7 +47,7 @@ export function unreachableCode(error: unknown): string | null {
     // undici refuses ports browsers block (e.g. 9, 25) with a bare 'bad port'.
     if (value instanceof Error && value.message === 'bad port') return 'ERR_BAD_PORT';
     for (const inner of (value as { errors?: unknown }).errors instanceof Array
-      ? ((value as { errors: unknown[] }).errors)
+      ? (value as { errors: unknown[] }).errors
       : []) {
       const found = visit(inner);
       if (found) return found;
@@ -59,7 +59,13 @@ export function unreachableCode(error: unknown): string | null {
 
 /** Whether an unreachable-server code is TLS's: the certificate or the protocol, not the network. */
 export function isTlsCode(code: string): boolean {
-  return code === 'EPROTO' || code.includes('CERT') || code.startsWith('ERR_SSL_') || code.includes('VERIFY') || code.includes('SIGNED');
+  return (
+    code === 'EPROTO' ||
+    code.includes('CERT') ||
+    code.startsWith('ERR_SSL_') ||
+    code.includes('VERIFY') ||
+    code.includes('SIGNED')
+  );
 }
 
 /** A short reason for an unreachable-server code, for a message. */

@@ -5,7 +5,8 @@ export const REDACTED = '[redacted]';
 const QUOTED = /'[^']*'|"[^"]*"|‘[^’]*’|“[^”]*”|«[^»]*»/g;
 const WORD = /[\p{L}\p{M}]+/gu;
 /** Two or more words in capitals: how registries, filenames and clinical headers write a person's name. */
-const CAPITALISED_RUN = /(?<![\p{L}\p{M}])\p{Lu}[\p{Lu}\p{M}.'-]+(?:[ ,]+\p{Lu}[\p{Lu}\p{M}.'-]+)+(?![\p{L}\p{M}])/gu;
+const CAPITALISED_RUN =
+  /(?<![\p{L}\p{M}])\p{Lu}[\p{Lu}\p{M}.'-]+(?:[ ,]+\p{Lu}[\p{Lu}\p{M}.'-]+)+(?![\p{L}\p{M}])/gu;
 
 /**
  * A message with patient names taken out, for a log that must not name patients: quoted text (our messages
@@ -18,11 +19,13 @@ export function redactNames(message: string, names: readonly string[] = []): str
   for (const name of names) {
     for (const [word] of name.matchAll(WORD)) if (word.length > 1) known.add(foldWord(word));
   }
-  return message
-    // Quoted text without a letter ('_', '.') names nobody and explains the message: it stays.
-    .replace(QUOTED, (quoted) => (/\p{L}/u.test(quoted) ? `'${REDACTED}'` : quoted))
-    .replace(WORD, (word) => (known.has(foldWord(word)) ? REDACTED : word))
-    .replace(CAPITALISED_RUN, REDACTED);
+  return (
+    message
+      // Quoted text without a letter ('_', '.') names nobody and explains the message: it stays.
+      .replace(QUOTED, (quoted) => (/\p{L}/u.test(quoted) ? `'${REDACTED}'` : quoted))
+      .replace(WORD, (word) => (known.has(foldWord(word)) ? REDACTED : word))
+      .replace(CAPITALISED_RUN, REDACTED)
+  );
 }
 
 function foldWord(word: string): string {

@@ -91,7 +91,11 @@ export async function up(db: Kysely<unknown>, dialect: SqlDialectName): Promise<
     .on('batch_files')
     .columns(['batch_id', 'processing_status'])
     .execute();
-  await db.schema.createIndex('batch_files_matching_idx').on('batch_files').column('matching_status').execute();
+  await db.schema
+    .createIndex('batch_files_matching_idx')
+    .on('batch_files')
+    .column('matching_status')
+    .execute();
   await db.schema.createIndex('batch_files_sha_idx').on('batch_files').column('content_sha256').execute();
 
   await db.schema

@@ -16,7 +16,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .alterTable('audit_log')
     .addColumn('actor_kind', 'text', (c) => c.notNull().defaultTo('os_user'))
     .execute();
-  for (const column of ['client', 'session_id', 'file_id', 'document_id', 'patient_before', 'patient_after']) {
+  for (const column of [
+    'client',
+    'session_id',
+    'file_id',
+    'document_id',
+    'patient_before',
+    'patient_after',
+  ]) {
     // One column per statement: SQLite's ALTER TABLE adds one at a time.
     await db.schema.alterTable('audit_log').addColumn(column, 'text').execute();
   }
@@ -42,7 +49,15 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.dropTable('rejected_contents').ifExists().execute();
   await db.schema.dropIndex('audit_log_file_idx').ifExists().execute();
   await db.schema.dropIndex('audit_log_document_idx').ifExists().execute();
-  for (const column of ['patient_after', 'patient_before', 'document_id', 'file_id', 'session_id', 'client', 'actor_kind']) {
+  for (const column of [
+    'patient_after',
+    'patient_before',
+    'document_id',
+    'file_id',
+    'session_id',
+    'client',
+    'actor_kind',
+  ]) {
     await db.schema.alterTable('audit_log').dropColumn(column).execute();
   }
 }

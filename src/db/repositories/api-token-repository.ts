@@ -35,7 +35,11 @@ export class ApiTokenRepository {
   }
 
   async findBySha(tokenSha256: string): Promise<ApiToken | undefined> {
-    return this.db.selectFrom('apiTokens').selectAll().where('tokenSha256', '=', tokenSha256).executeTakeFirst();
+    return this.db
+      .selectFrom('apiTokens')
+      .selectAll()
+      .where('tokenSha256', '=', tokenSha256)
+      .executeTakeFirst();
   }
 
   async findByName(name: string): Promise<ApiToken | undefined> {

@@ -89,7 +89,9 @@ export class DocumentChangeRepository {
             ...back,
             id: fileId,
             batchId: sessionId,
-            relativePath: taken ? `detached/${document.id.slice(0, 8)}/${document.filename}` : document.filename,
+            relativePath: taken
+              ? `detached/${document.id.slice(0, 8)}/${document.filename}`
+              : document.filename,
             filename: document.filename,
             fileSize: null,
             expediente: document.expediente,

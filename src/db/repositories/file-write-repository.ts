@@ -31,11 +31,15 @@ export class FileWriteRepository {
     await this.db.transaction().execute(async (trx) => {
       const documents = files.flatMap((file) => (file.document ? [file.document] : []));
       if (documents.length > 0) await new DocumentRepository(trx).upsertMany(documents);
-      for (const file of files) await updateFile(trx, file.batchFileId, { ...file.fileUpdate, updatedAt: now });
+      for (const file of files)
+        await updateFile(trx, file.batchFileId, { ...file.fileUpdate, updatedAt: now });
       await new AuditRepository(trx).recordMany(files.flatMap((file) => file.audit));
-      await new SettledFileRepository(trx).remember(files.flatMap((file) => (file.settled ? [file.settled] : [])));
+      await new SettledFileRepository(trx).remember(
+        files.flatMap((file) => (file.settled ? [file.settled] : [])),
+      );
       for (const { sessionCounts } of files) {
-        if (sessionCounts) await new SessionCounterRepository(trx).add(sessionCounts.sessionId, sessionCounts.delta);
+        if (sessionCounts)
+          await new SessionCounterRepository(trx).add(sessionCounts.sessionId, sessionCounts.delta);
       }
     });
   }
@@ -48,7 +52,11 @@ const updatesByColumns = new Map<string, CompiledOnce<Database, Bindable[], unkn
  * One file's final state: the same UPDATE kysely builds, compiled once per set of columns (and per
  * transaction) instead of once per file. Columns left undefined are not set, as kysely's `set` does.
  */
-async function updateFile(trx: Kysely<Database>, batchFileId: string, update: BatchFileUpdate): Promise<void> {
+async function updateFile(
+  trx: Kysely<Database>,
+  batchFileId: string,
+  update: BatchFileUpdate,
+): Promise<void> {
   const entries = Object.entries(update).filter(([, value]) => value !== undefined);
   const values = entries.map(([, value]) => value as unknown);
   if (!allBindable(values)) {

@@ -1,5 +1,10 @@
 import type { Kysely } from 'kysely';
-import { FILE_OUTCOMES, UNFINISHED_OUTCOMES, outcomeKind, type FileOutcome } from '../../core/pipeline/file-outcome.js';
+import {
+  FILE_OUTCOMES,
+  UNFINISHED_OUTCOMES,
+  outcomeKind,
+  type FileOutcome,
+} from '../../core/pipeline/file-outcome.js';
 import type { BatchFile, BatchStatus, Database, QueueWorker } from '../schema.js';
 import type { SessionCounts } from './session-counter-repository.js';
 

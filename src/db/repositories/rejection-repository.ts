@@ -59,6 +59,11 @@ export class RejectionRepository {
   }
 
   async list(limit: number): Promise<RejectedContent[]> {
-    return this.db.selectFrom('rejectedContents').selectAll().orderBy('rejectedAt', 'desc').limit(limit).execute();
+    return this.db
+      .selectFrom('rejectedContents')
+      .selectAll()
+      .orderBy('rejectedAt', 'desc')
+      .limit(limit)
+      .execute();
   }
 }

@@ -53,7 +53,10 @@ export class RunLockRepository {
   }
 
   /** Names the session the holder is running, for the message a second run prints. */
-  async setSession(holder: Pick<RunLockHolder, 'lockKey' | 'pid' | 'host'>, sessionId: string): Promise<void> {
+  async setSession(
+    holder: Pick<RunLockHolder, 'lockKey' | 'pid' | 'host'>,
+    sessionId: string,
+  ): Promise<void> {
     await this.db
       .updateTable('runLocks')
       .set({ sessionId })
@@ -75,7 +78,6 @@ export class RunLockRepository {
       )
       .execute();
   }
-
 }
 
 /**

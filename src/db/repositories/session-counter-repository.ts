@@ -102,7 +102,9 @@ export class SessionCounterRepository {
       const fileId = fileIdOf(row.details);
       if (fileId !== null && row.entityId !== null) createdFor.set(fileId, row.entityId);
     }
-    const ids = candidates.filter((file) => file.patientId !== null && createdFor.get(file.id) === file.patientId).map((file) => file.id);
+    const ids = candidates
+      .filter((file) => file.patientId !== null && createdFor.get(file.id) === file.patientId)
+      .map((file) => file.id);
     const now = new Date().toISOString();
     for (let i = 0; i < ids.length; i += ROWS_PER_STATEMENT) {
       await this.db

@@ -49,7 +49,8 @@ export class SettledFileRepository {
         .where('relativePath', 'in', relativePaths.slice(i, i + PATHS_PER_STATEMENT))
         .execute();
       // PostgreSQL returns a bigint as a string.
-      for (const row of rows) found.set(row.relativePath, { ...row, size: Number(row.size), mtimeMs: Number(row.mtimeMs) });
+      for (const row of rows)
+        found.set(row.relativePath, { ...row, size: Number(row.size), mtimeMs: Number(row.mtimeMs) });
     }
     return found;
   }

@@ -71,7 +71,8 @@ export function eventsRoute(app: FastifyInstance, deps: ServerDeps, streams: Set
         ...EVENT_STREAM_HEADERS,
         connection: 'keep-alive',
       });
-      const send = (type: string, data: unknown) => raw.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
+      const send = (type: string, data: unknown) =>
+        raw.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
       let ended = false;
       const end = () => {
         if (ended) return;
@@ -89,7 +90,8 @@ export function eventsRoute(app: FastifyInstance, deps: ServerDeps, streams: Set
         if (ended) return;
         send('server_stopping', {
           session_id: sessionId,
-          message: 'the server is stopping: its processing resumes when it starts again; reconnect then to follow it',
+          message:
+            'the server is stopping: its processing resumes when it starts again; reconnect then to follow it',
         });
         end();
       };
@@ -120,7 +122,10 @@ export function eventsRoute(app: FastifyInstance, deps: ServerDeps, streams: Set
           send(type, data);
           if (event.type === 'session_finished') end();
         },
-        runEnded: () => void afterRun().catch(() => undefined).finally(end),
+        runEnded: () =>
+          void afterRun()
+            .catch(() => undefined)
+            .finally(end),
         // Discarded or expired while followed: the answer its calls now get (410), then the end.
         gone: (gone) => {
           if (ended) return;

@@ -8,7 +8,8 @@ import type { ServerDeps } from '../server-deps.js';
 const PROCESSING_TYPE_INFO: Record<ProcessingType, { label: string; description: string }> = {
   vectorized: {
     label: 'Vectorized Only',
-    description: 'Chunks, embeds and stores the text in the vector store for semantic search; no full text in the database.',
+    description:
+      'Chunks, embeds and stores the text in the vector store for semantic search; no full text in the database.',
   },
   complete: {
     label: 'Complete Storage',
@@ -26,9 +27,14 @@ export function metaRoutes(app: FastifyInstance, deps: ServerDeps): void {
     '/processing-types',
     {
       config: { role: 'viewer' },
-      schema: { summary: 'The processing types a session can have', response: { 200: processingTypesResponse, ...errors(401, 403) } },
+      schema: {
+        summary: 'The processing types a session can have',
+        response: { 200: processingTypesResponse, ...errors(401, 403) },
+      },
     },
-    async () => ({ processing_types: PROCESSING_TYPES.map((value) => ({ value, ...PROCESSING_TYPE_INFO[value] })) }),
+    async () => ({
+      processing_types: PROCESSING_TYPES.map((value) => ({ value, ...PROCESSING_TYPE_INFO[value] })),
+    }),
   );
 
   app.get(
@@ -45,7 +51,8 @@ export function metaRoutes(app: FastifyInstance, deps: ServerDeps): void {
     async (request, reply) => {
       const health = await checkServiceHealth(deps.database, deps.backends);
       // Details stay in the server's log: this answer is public.
-      if (health.problems.length > 0) request.log.warn({ problems: health.problems }, 'health check found problems');
+      if (health.problems.length > 0)
+        request.log.warn({ problems: health.problems }, 'health check found problems');
       return reply.code(health.status === 'healthy' ? 200 : 503).send({
         status: health.status,
         batch_service: 'healthy',

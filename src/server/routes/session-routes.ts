@@ -123,14 +123,21 @@ export function sessionRoutes(app: FastifyInstance, deps: ServerDeps): void {
         summary: 'Process the session’s files: by default the answer comes when the session is done',
         params: sessionParams,
         querystring: processQuery,
-        response: { 200: processResponse, 202: processResponse, ...errors(400, 401, 403, 404, 409, 410, 422, 503) },
+        response: {
+          200: processResponse,
+          202: processResponse,
+          ...errors(400, 401, 403, 404, 409, 410, 422, 503),
+        },
       },
     },
     async (request, reply) => {
       const sessionId = request.params.session_id;
       const session = await sessionOrMissing(sessionId);
       if (!deps.store.holds(session)) {
-        throw new ApiError(409, 'this session was made by `ingest` from a folder: run that ingest again instead');
+        throw new ApiError(
+          409,
+          'this session was made by `ingest` from a folder: run that ingest again instead',
+        );
       }
       // A session created before the server's configuration changed: refused before it is marked started.
       if (!deps.runs.isRunning(sessionId)) refuseVectorsWithoutStore(deps, session.processingType);
@@ -180,7 +187,14 @@ export function sessionRoutes(app: FastifyInstance, deps: ServerDeps): void {
         throw otherRunHolding(error) ? heldElsewhere() : error;
       });
       if (result.interrupted) {
-        throw new ApiError(503, 'the server is stopping: the session resumes when it starts again', processSummary({ ...result.session, alreadyWaiting: result.totals.alreadyWaiting ?? 0 }, 'interrupted'));
+        throw new ApiError(
+          503,
+          'the server is stopping: the session resumes when it starts again',
+          processSummary(
+            { ...result.session, alreadyWaiting: result.totals.alreadyWaiting ?? 0 },
+            'interrupted',
+          ),
+        );
       }
       return processSummary(
         { ...result.session, alreadyWaiting: result.totals.alreadyWaiting ?? 0 },
@@ -204,7 +218,9 @@ export function sessionRoutes(app: FastifyInstance, deps: ServerDeps): void {
       // A folder's session whose `ingest DIR` run was killed is shown interrupted, as the CLI shows it.
       const session = await asSeenNow(database, await sessionOrMissing(request.params.session_id));
       // A folder's session (`ingest DIR`) never expires: its files are the folder's, not the server's.
-      const expiresAt = deps.store.holds(session) ? await findSessionExpiry(database, session, deps.limits.sessionExpiryMs) : null;
+      const expiresAt = deps.store.holds(session)
+        ? await findSessionExpiry(database, session, deps.limits.sessionExpiryMs)
+        : null;
       return sessionStatus(session, await listSessionFiles(database, session.id), expiresAt);
     },
   );
@@ -222,11 +238,18 @@ export function sessionRoutes(app: FastifyInstance, deps: ServerDeps): void {
     async (request) => {
       const session = await sessionOrMissing(request.params.session_id);
       const cases = await listReviewCases(database, session.id);
-      return { session_id: session.id, review_required_count: cases.length, files_requiring_review: cases.map(reviewItem) };
+      return {
+        session_id: session.id,
+        review_required_count: cases.length,
+        files_requiring_review: cases.map(reviewItem),
+      };
     },
   );
 
-  app.post<{ Params: SessionParams & { file_id: string }; Body: { action: 'attach' | 'new_patient' | 'reject'; expediente?: string } }>(
+  app.post<{
+    Params: SessionParams & { file_id: string };
+    Body: { action: 'attach' | 'new_patient' | 'reject'; expediente?: string };
+  }>(
     '/:session_id/review/:file_id/decision',
     {
       config: { role: 'admin' },
@@ -251,7 +274,9 @@ export function sessionRoutes(app: FastifyInstance, deps: ServerDeps): void {
         expediente: request.body.expediente,
       });
       if (!result.ok) {
-        const status = { not_found: 404, not_pending: 409, conflict: 409, invalid: 400, refused: 422 }[result.reason];
+        const status = { not_found: 404, not_pending: 409, conflict: 409, invalid: 400, refused: 422 }[
+          result.reason
+        ];
         throw new ApiError(status, result.message);
       }
       const file = (await listSessionFiles(database, sessionId)).find((f) => f.id === fileId);
@@ -262,7 +287,11 @@ export function sessionRoutes(app: FastifyInstance, deps: ServerDeps): void {
         sessionId,
         fileId,
         documentId: file?.documentId ?? null,
-        details: { decision: request.body.action, expediente: request.body.expediente ?? null, patient_after: file?.patientId ?? null },
+        details: {
+          decision: request.body.action,
+          expediente: request.body.expediente ?? null,
+          patient_after: file?.patientId ?? null,
+        },
       });
       return {
         message: result.message,
@@ -300,7 +329,11 @@ export function sessionRoutes(app: FastifyInstance, deps: ServerDeps): void {
       }
       const { cleanupSessions } = await import('../../app/cleanup-sessions.js');
       const actor = actorOf(request);
-      const [report] = await cleanupSessions(deps.location, deps.backends, { session: sessionId, purge: false, user: actor.name });
+      const [report] = await cleanupSessions(deps.location, deps.backends, {
+        session: sessionId,
+        purge: false,
+        user: actor.name,
+      });
       const uploads = deps.store.holds(session);
       if (uploads) await deps.store.removeSession(sessionId);
       await recordApiCall(database, {
@@ -308,14 +341,21 @@ export function sessionRoutes(app: FastifyInstance, deps: ServerDeps): void {
         actor: actor.name,
         client: request.ip,
         sessionId,
-        details: { removed_file_records: report?.removed_file_records ?? 0, kept_pending_reviews: report?.kept_pending_reviews ?? 0 },
+        details: {
+          removed_file_records: report?.removed_file_records ?? 0,
+          kept_pending_reviews: report?.kept_pending_reviews ?? 0,
+        },
       });
       return {
         message:
           `session ${sessionId} cleaned up: ${report?.removed_file_records ?? 0} file records ` +
           // A session made by `ingest DIR` has no uploads: its files are its folder's, which the API leaves alone.
-          (uploads ? 'and the uploaded files removed' : 'removed; the files in its folder are left as they are') +
-          (report?.kept_pending_reviews ? `; ${report.kept_pending_reviews} files waiting for review kept` : ''),
+          (uploads
+            ? 'and the uploaded files removed'
+            : 'removed; the files in its folder are left as they are') +
+          (report?.kept_pending_reviews
+            ? `; ${report.kept_pending_reviews} files waiting for review kept`
+            : ''),
         removed_file_records: report?.removed_file_records ?? 0,
         kept_pending_reviews: report?.kept_pending_reviews ?? 0,
       };
@@ -327,7 +367,8 @@ export function sessionRoutes(app: FastifyInstance, deps: ServerDeps): void {
     {
       config: { role: 'admin' },
       schema: {
-        summary: 'Discard a session that was never processed, with the files uploaded into it (a processed one is cleaned up instead)',
+        summary:
+          'Discard a session that was never processed, with the files uploaded into it (a processed one is cleaned up instead)',
         params: sessionParams,
         response: { 200: discardResponse, ...errors(400, 401, 403, 404, 409, 410) },
       },
@@ -366,7 +407,10 @@ export function sessionRoutes(app: FastifyInstance, deps: ServerDeps): void {
       if (!result.ok) {
         if (result.reason === 'not_found') throw await missingSession(database, sessionId);
         if (result.reason === 'receiving') {
-          throw new ApiError(409, 'files are being uploaded into the session: discard it once that upload has finished');
+          throw new ApiError(
+            409,
+            'files are being uploaded into the session: discard it once that upload has finished',
+          );
         }
         const now = result.session ?? session;
         throw new ApiError(

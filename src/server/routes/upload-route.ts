@@ -5,7 +5,12 @@ import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { recordApiCall } from '../../app/api-audit.js';
 import { findSessionExpiry } from '../../app/expire-sessions.js';
-import { findSession, registerUploads, takesUploads, type ReceivedUpload } from '../../app/upload-sessions.js';
+import {
+  findSession,
+  registerUploads,
+  takesUploads,
+  type ReceivedUpload,
+} from '../../app/upload-sessions.js';
 import { checkPdfFile, formatBytes } from '../../core/pipeline/check-pdf-file.js';
 import { ApiError } from '../api-error.js';
 import { parsedUpload } from '../api-json.js';
@@ -23,7 +28,8 @@ interface FailedUpload {
   message: string;
 }
 
-const STOPPING = 'the server is stopping: nothing of this upload was kept; upload the files again once it is back';
+const STOPPING =
+  'the server is stopping: nothing of this upload was kept; upload the files again once it is back';
 
 /** busboy's words for a body that is not the multipart form its Content-Type announces (cut short, or not one at all). */
 const NO_BOUNDARY = /^Multipart: Boundary not found$/;
@@ -64,9 +70,13 @@ export function uploadRoute(app: FastifyInstance, deps: ServerDeps): void {
       const sessionId = request.params.session_id;
       const session = await findSession(deps.database, sessionId);
       if (!session) throw await missingSession(deps.database, sessionId);
-      if (!deps.store.holds(session)) throw new ApiError(409, 'this session was made by `ingest` from a folder: it takes no uploads');
+      if (!deps.store.holds(session))
+        throw new ApiError(409, 'this session was made by `ingest` from a folder: it takes no uploads');
       if (!takesUploads(session) || deps.runs.isRunning(sessionId)) {
-        throw new ApiError(409, `the session is ${takesUploads(session) ? 'processing' : session.status}: it takes no more files; create a new session`);
+        throw new ApiError(
+          409,
+          `the session is ${takesUploads(session) ? 'processing' : session.status}: it takes no more files; create a new session`,
+        );
       }
       await deps.store.ensureSessionDir(sessionId);
       const { maxFileSize, maxFilesPerSession } = deps.limits;
@@ -78,7 +88,7 @@ export function uploadRoute(app: FastifyInstance, deps: ServerDeps): void {
         // A server stopping cuts off the uploads it is receiving (a slow or stalled client would otherwise hold the
         // stop), and so does a client that stops sending without closing: the file being streamed fails with the
         // answer's error, nothing of the request is kept, and the client is told why.
-        let receiving: NodeJS.ReadableStream & { destroy(error?: Error): void } | null = null;
+        let receiving: (NodeJS.ReadableStream & { destroy(error?: Error): void }) | null = null;
         const cutOff = (error: ApiError) => {
           // Between two parts there is no file to fail: the connection itself is cut (the client sees it reset).
           if (receiving) receiving.destroy(error);
@@ -91,7 +101,12 @@ export function uploadRoute(app: FastifyInstance, deps: ServerDeps): void {
         try {
           if (deps.stopping.aborted) throw new ApiError(503, STOPPING);
           const parts = request.parts({
-            limits: { fileSize: maxFileSize, files: maxFilesPerSession, fields: 20, parts: maxFilesPerSession + 20 },
+            limits: {
+              fileSize: maxFileSize,
+              files: maxFilesPerSession,
+              fields: 20,
+              parts: maxFilesPerSession + 20,
+            },
           });
           stopWatchingIdle = watchIdleBody(request, deps.limits.uploadIdleTimeoutMs, () => {
             stalled = true;
@@ -114,13 +129,21 @@ export function uploadRoute(app: FastifyInstance, deps: ServerDeps): void {
             receiving = null;
             const refusal =
               part.fieldname !== 'files'
-                ? { status: 400, message: `unexpected field '${part.fieldname}': send the PDFs as \`files\` parts` }
+                ? {
+                    status: 400,
+                    message: `unexpected field '${part.fieldname}': send the PDFs as \`files\` parts`,
+                  }
                 : part.file.truncated
                   ? { status: 413, message: `the file is over the limit of ${formatBytes(maxFileSize)}` }
                   : await checkUpload(incoming, filename, maxFileSize);
             if (refusal) {
               await fsp.rm(incoming, { force: true });
-              failed.push({ filename: filename || '(no name)', status_code: refusal.status, error: errorName(refusal.status), message: refusal.message });
+              failed.push({
+                filename: filename || '(no name)',
+                status_code: refusal.status,
+                error: errorName(refusal.status),
+                message: refusal.message,
+              });
             } else {
               received.push({ incomingPath: incoming, filename, size: (await fsp.stat(incoming)).size });
             }
@@ -136,7 +159,10 @@ export function uploadRoute(app: FastifyInstance, deps: ServerDeps): void {
               { session_id: sessionId, files_received: received.length + failed.length },
               'the client disconnected during the upload: nothing of it was kept or registered',
             );
-            throw new ApiError(400, 'the client disconnected before the upload ended: nothing of it was kept');
+            throw new ApiError(
+              400,
+              'the client disconnected before the upload ended: nothing of it was kept',
+            );
           }
           if (stalled) {
             // The rest of the body will never be read: the connection must not be kept for another request.
@@ -145,13 +171,22 @@ export function uploadRoute(app: FastifyInstance, deps: ServerDeps): void {
           }
           const message = error instanceof Error ? error.message : '';
           if (NO_BOUNDARY.test(message)) {
-            throw new ApiError(400, 'the Content-Type multipart/form-data names no boundary: send the files as a multipart form (curl -F, a browser\'s FormData)');
+            throw new ApiError(
+              400,
+              "the Content-Type multipart/form-data names no boundary: send the files as a multipart form (curl -F, a browser's FormData)",
+            );
           }
           if (ENDED_EARLY.test(message)) {
-            throw new ApiError(400, 'the body is not a whole multipart form: it ended before its closing boundary (cut short, or not multipart at all); nothing of it was kept');
+            throw new ApiError(
+              400,
+              'the body is not a whole multipart form: it ended before its closing boundary (cut short, or not multipart at all); nothing of it was kept',
+            );
           }
           if ((error as { code?: string }).code === 'FST_FILES_LIMIT') {
-            throw new ApiError(413, `a request takes at most ${maxFilesPerSession} files, the session's limit: nothing of it was kept`);
+            throw new ApiError(
+              413,
+              `a request takes at most ${maxFilesPerSession} files, the session's limit: nothing of it was kept`,
+            );
           }
           // The session's folder removed under the upload: another server sharing the folder discarded or expired it.
           if ((error as { code?: string }).code === 'ENOENT') await refuseGoneSession(deps, sessionId);
@@ -160,7 +195,8 @@ export function uploadRoute(app: FastifyInstance, deps: ServerDeps): void {
           stopWatchingIdle();
           deps.stopping.removeEventListener('abort', stop);
         }
-        if (received.length + failed.length === 0) throw new ApiError(400, 'no files: send one or more PDFs as `files` parts');
+        if (received.length + failed.length === 0)
+          throw new ApiError(400, 'no files: send one or more PDFs as `files` parts');
         const result = await registerUploads(deps.database, deps.store, sessionId, received, {
           maxFilesPerSession,
           isOpen: () => !deps.runs.isRunning(sessionId),
@@ -168,7 +204,10 @@ export function uploadRoute(app: FastifyInstance, deps: ServerDeps): void {
         if (!result.ok) {
           await Promise.all(temporary.map((file) => fsp.rm(file, { force: true })));
           if (result.reason === 'not_found') await refuseGoneSession(deps, sessionId);
-          throw new ApiError(409, 'the session started processing meanwhile: it takes no more files; create a new session');
+          throw new ApiError(
+            409,
+            'the session started processing meanwhile: it takes no more files; create a new session',
+          );
         }
         for (const { upload, reason, message } of result.refused) {
           const status = reason === 'duplicate_name' ? 409 : 413;
@@ -186,7 +225,8 @@ export function uploadRoute(app: FastifyInstance, deps: ServerDeps): void {
           total_files: uploaded.length + failed.length,
           session_files: result.sessionFiles,
           expires_at: await findSessionExpiry(deps.database, session, deps.limits.sessionExpiryMs),
-          parsing_success_rate: uploaded.length === 0 ? 0 : Math.round((parsedCount / uploaded.length) * 1000) / 1000,
+          parsing_success_rate:
+            uploaded.length === 0 ? 0 : Math.round((parsedCount / uploaded.length) * 1000) / 1000,
           uploaded_files: uploaded,
           failed_files: failed,
         };
@@ -195,7 +235,11 @@ export function uploadRoute(app: FastifyInstance, deps: ServerDeps): void {
           actor: actorOf(request).name,
           client: request.ip,
           sessionId,
-          details: { uploaded: uploaded.length, failed: failed.length, file_ids: uploaded.map((u) => u.file_id) },
+          details: {
+            uploaded: uploaded.length,
+            failed: failed.length,
+            file_ids: uploaded.map((u) => u.file_id),
+          },
         });
         if (uploaded.length === 0) {
           throw new ApiError(failed[0]!.status_code, `no file was taken: ${failed[0]!.message}`, body);
@@ -239,7 +283,10 @@ function clientWentAway(request: FastifyRequest): boolean {
 }
 
 function stalledError(idleMs: number): ApiError {
-  return new ApiError(408, `no data arrived for ${idleMs / 1000} s: the upload was given up and nothing of it was kept; upload the files again`);
+  return new ApiError(
+    408,
+    `no data arrived for ${idleMs / 1000} s: the upload was given up and nothing of it was kept; upload the files again`,
+  );
 }
 
 /**
@@ -267,7 +314,11 @@ function watchIdleBody(request: FastifyRequest, idleMs: number, onIdle: () => vo
 }
 
 /** The checks that need no PDF parsing: extension (415), emptiness and the `%PDF-` header (400), size (413). */
-async function checkUpload(file: string, filename: string, maxFileSize: number): Promise<{ status: number; message: string } | null> {
+async function checkUpload(
+  file: string,
+  filename: string,
+  maxFileSize: number,
+): Promise<{ status: number; message: string } | null> {
   const handle = await fsp.open(file, 'r');
   let size: number;
   let head: Buffer;
@@ -280,7 +331,12 @@ async function checkUpload(file: string, filename: string, maxFileSize: number):
   }
   // A browser's form with no file chosen sends an empty part named "" (and busboy makes "." or ".." of a path
   // "" too): that, not "the name must end in .pdf".
-  if (filename === '') return { status: 400, message: size === 0 ? 'this `files` part is empty and has no filename: no file was chosen' : NO_FILENAME };
+  if (filename === '')
+    return {
+      status: 400,
+      message:
+        size === 0 ? 'this `files` part is empty and has no filename: no file was chosen' : NO_FILENAME,
+    };
   // Its bytes were not UTF-8 (a Windows client writing Latin-1): the letters are lost, and with them whose
   // document it is. Taken, it only failed later as an invalid name, with advice to rename a file on this server.
   if (filename.includes('\uFFFD')) return { status: 400, message: NAME_NOT_UTF8 };
@@ -319,7 +375,8 @@ function textPartRefusal(value: unknown, mimeType: string): FailedUpload {
     filename: name || '(text)',
     status_code: 400,
     error: errorName(400),
-    message: "this `files` part is text, not a file: send each PDF as a file part (curl -F 'files=@FILE.pdf', with the @)",
+    message:
+      "this `files` part is text, not a file: send each PDF as a file part (curl -F 'files=@FILE.pdf', with the @)",
   };
 }
 

@@ -100,7 +100,14 @@ export function reduceDashboard(state: DashboardState, action: DashboardAction):
   if (action.type === 'interrupted') {
     if (state.phase === 'finished') return state;
     const seconds = state.startedAt === null ? 0 : Math.max(0, (action.now - state.startedAt) / 1000);
-    return { ...state, phase: 'finished', now: action.now, inFlight: [], finishedSeconds: seconds, status: 'interrupted' };
+    return {
+      ...state,
+      phase: 'finished',
+      now: action.now,
+      inFlight: [],
+      finishedSeconds: seconds,
+      status: 'interrupted',
+    };
   }
   const { event, now } = action;
   switch (event.type) {
@@ -147,14 +154,17 @@ export function reduceDashboard(state: DashboardState, action: DashboardAction):
     case 'file_outcome_changed': {
       // A file counted as ingested went back to review (or its detail changed): its old count goes.
       const { previous, result } = event;
-      const counts = event.reported ? countResult(countResult(state.counts, previous, -1), result, 1) : state.counts;
+      const counts = event.reported
+        ? countResult(countResult(state.counts, previous, -1), result, 1)
+        : state.counts;
       const shown = state.errors.filter((error) => error.relativePath !== result.relativePath);
       return {
         ...state,
         now,
         totals: event.totals,
         counts,
-        errors: outcomeKind(result.outcome) === 'failed' ? [...shown, errorOf(result)].slice(-MAX_ERRORS) : shown,
+        errors:
+          outcomeKind(result.outcome) === 'failed' ? [...shown, errorOf(result)].slice(-MAX_ERRORS) : shown,
       };
     }
     case 'session_finished':
@@ -194,7 +204,8 @@ function countResult(counts: StageCounts, result: FileResult, sign: 1 | -1 = 1):
     extracted: counts.extracted + n(extracted),
     embedded: counts.embedded + n(ingested && result.stageMs.embed !== undefined),
     stored: counts.stored + n(ingested),
-    duplicates: counts.duplicates + n(result.outcome === 'duplicate' || result.outcome === 'duplicate_in_batch'),
+    duplicates:
+      counts.duplicates + n(result.outcome === 'duplicate' || result.outcome === 'duplicate_in_batch'),
     failed: counts.failed + n(kind === 'failed'),
   };
 }

@@ -10,7 +10,10 @@ const COMMANDER_RULES: readonly RefusalRule[] = [
   { en: /^unknown command '(.*)'$/, es: ([name]) => `comando desconocido '${name}'` },
   { en: /^missing required argument '(.*)'$/, es: ([name]) => `falta el argumento obligatorio '${name}'` },
   { en: /^option '(.*)' argument missing$/, es: ([flags]) => `a la opción '${flags}' le falta su valor` },
-  { en: /^required option '(.*)' not specified$/, es: ([flags]) => `no se indicó la opción obligatoria '${flags}'` },
+  {
+    en: /^required option '(.*)' not specified$/,
+    es: ([flags]) => `no se indicó la opción obligatoria '${flags}'`,
+  },
   {
     en: /^too many arguments(?: for '(.*)')?\. Expected (\d+) arguments? but got (\d+)\.$/,
     es: ([command, expected, got]) =>
@@ -32,7 +35,11 @@ function translateLine(line: string): string {
   const text = error ? line.slice('error: '.length) : line;
   for (const rule of COMMANDER_RULES) {
     const match = rule.en.exec(text);
-    if (match) return `${error ? 'error: ' : ''}${rule.es(match.slice(1).map((part) => part ?? ''), (nested) => nested)}`;
+    if (match)
+      return `${error ? 'error: ' : ''}${rule.es(
+        match.slice(1).map((part) => part ?? ''),
+        (nested) => nested,
+      )}`;
   }
   return line;
 }

@@ -18,15 +18,22 @@ export const DATABASE_RULES: readonly RefusalRule[] = [
     en: /^the database '(.*)' is an empty file \(0 bytes\): it holds no registry$/s,
     es: ([file]) => `la base de datos '${file}' es un archivo vacío (0 bytes): no contiene ningún registro`,
   },
-  { en: /^the database folder '(.*)' does not exist$/s, es: ([dir]) => `la carpeta de la base de datos '${dir}' no existe` },
-  { en: /^create it first, or change (.+)$/s, es: ([setting]) => `créela primero, o cambie ${settingInSpanish(setting!)}` },
+  {
+    en: /^the database folder '(.*)' does not exist$/s,
+    es: ([dir]) => `la carpeta de la base de datos '${dir}' no existe`,
+  },
+  {
+    en: /^create it first, or change (.+)$/s,
+    es: ([setting]) => `créela primero, o cambie ${settingInSpanish(setting!)}`,
+  },
   {
     en: /^the database '(.*)' names a folder, not a file$/s,
     es: ([file]) => `la base de datos '${file}' es una carpeta, no un archivo`,
   },
   {
     en: /^give the database file's path in (.+), e\.g\. (.*)$/s,
-    es: ([setting, example]) => `indique la ruta del archivo de la base de datos en ${settingInSpanish(setting!)}, p. ej. ${example}`,
+    es: ([setting, example]) =>
+      `indique la ruta del archivo de la base de datos en ${settingInSpanish(setting!)}, p. ej. ${example}`,
   },
   {
     en: /^(.+) is '(.*)', with no database file after it$/s,
@@ -53,7 +60,10 @@ export const DATABASE_RULES: readonly RefusalRule[] = [
     en: /^check (.+): it names a file of another kind$/s,
     es: ([setting]) => `revise ${settingInSpanish(setting!)}: indica un archivo de otro tipo`,
   },
-  { en: /^the database '(.*)' is damaged \((.*)\)$/s, es: ([file, why]) => `la base de datos '${file}' está dañada (${why})` },
+  {
+    en: /^the database '(.*)' is damaged \((.*)\)$/s,
+    es: ([file, why]) => `la base de datos '${file}' está dañada (${why})`,
+  },
   fixed(
     'restore it from a backup, or recover what is readable with `sqlite3 FILE ".recover"` into a new file; ' +
       '`tecsalud-batch patients import` and `ingest` rebuild a registry from its sources',
@@ -74,7 +84,8 @@ export const DATABASE_RULES: readonly RefusalRule[] = [
   },
   {
     en: /^the database '(.*)' cannot be written: the file or its folder is read-only$/s,
-    es: ([file]) => `no se puede escribir en la base de datos '${file}': el archivo o su carpeta son de solo lectura`,
+    es: ([file]) =>
+      `no se puede escribir en la base de datos '${file}': el archivo o su carpeta son de solo lectura`,
   },
   fixed(
     'let the user running tecsalud-batch write the file and its folder: SQLite writes there (its -wal and -shm files) even for a command that only reads',
@@ -102,14 +113,18 @@ export const DATABASE_RULES: readonly RefusalRule[] = [
     es: ([name, why]) => `falló la migración de la base de datos${name ? ` '${name}'` : ''}: ${why}`,
   },
   // postgres-config and connection-loss
-  { en: /^(.+) is not a valid postgres:\/\/ URL$/s, es: ([setting]) => `${settingInSpanish(setting!)} no es una URL postgres:// válida` },
+  {
+    en: /^(.+) is not a valid postgres:\/\/ URL$/s,
+    es: ([setting]) => `${settingInSpanish(setting!)} no es una URL postgres:// válida`,
+  },
   fixed(
     'write it as postgres://USER:PASSWORD@HOST:PORT/DATABASE, with special characters in the password %-encoded',
     'escríbala como postgres://USUARIO:CONTRASEÑA@HOST:PUERTO/BASE_DE_DATOS, con los caracteres especiales de la contraseña codificados con %',
   ),
   {
     en: /^cannot read the TLS file '(.*)' named in the database URL: (.*)$/s,
-    es: ([file, why], detail) => `no se puede leer el archivo TLS '${file}' indicado en la URL de la base de datos: ${detail(why!)}`,
+    es: ([file, why], detail) =>
+      `no se puede leer el archivo TLS '${file}' indicado en la URL de la base de datos: ${detail(why!)}`,
   },
   fixed(
     'check sslrootcert, sslcert and sslkey in the postgres:// URL: each must be a file this user can read',
@@ -169,7 +184,8 @@ export const DATABASE_RULES: readonly RefusalRule[] = [
   },
   {
     en: /^the database '(.*)' is locked by another program, which kept a write open for more than (\S+) s$/s,
-    es: ([file, seconds]) => `la base de datos '${file}' está bloqueada por otro programa, que mantuvo una escritura abierta más de ${seconds} s`,
+    es: ([file, seconds]) =>
+      `la base de datos '${file}' está bloqueada por otro programa, que mantuvo una escritura abierta más de ${seconds} s`,
   },
   fixed(
     'close what is writing to it (an sqlite3 shell or a database browser left in a transaction, a backup or copy tool), ' +
@@ -179,7 +195,8 @@ export const DATABASE_RULES: readonly RefusalRule[] = [
   ),
   {
     en: /^the database '(.*)' could not be read or written: the disk or network share under it failed \((\S+)\)$/s,
-    es: ([file, code]) => `no se pudo leer o escribir la base de datos '${file}': falló el disco o la carpeta de red donde está (${code})`,
+    es: ([file, code]) =>
+      `no se pudo leer o escribir la base de datos '${file}': falló el disco o la carpeta de red donde está (${code})`,
   },
   {
     en: /^check the disk \(dmesg, df -h '(.*)'\) or the share's connection; then run the same command again: what it had not finished is done then, and nothing is stored twice$/s,
@@ -198,7 +215,8 @@ export const DATABASE_RULES: readonly RefusalRule[] = [
   ),
   {
     en: /^the PostgreSQL server of (\S+) has no database named '(.*)'$/s,
-    es: ([target, name]) => `el servidor PostgreSQL de ${target} no tiene ninguna base de datos llamada '${name}'`,
+    es: ([target, name]) =>
+      `el servidor PostgreSQL de ${target} no tiene ninguna base de datos llamada '${name}'`,
   },
   fixed(
     'correct the database name at the end of the URL, or create the database first (`createdb NAME`, or `CREATE DATABASE` as an administrator)',
@@ -206,7 +224,8 @@ export const DATABASE_RULES: readonly RefusalRule[] = [
   ),
   {
     en: /^the PostgreSQL server of (\S+) does not accept encrypted \(TLS\) connections, which the URL's sslmode asks for$/s,
-    es: ([target]) => `el servidor PostgreSQL de ${target} no acepta conexiones cifradas (TLS), que pide el sslmode de la URL`,
+    es: ([target]) =>
+      `el servidor PostgreSQL de ${target} no acepta conexiones cifradas (TLS), que pide el sslmode de la URL`,
   },
   fixed(
     'turn TLS on at the server (ssl = on in postgresql.conf, with its certificate and key), or remove sslmode from the URL ' +
@@ -241,7 +260,8 @@ export const DATABASE_RULES: readonly RefusalRule[] = [
   ),
   {
     en: /^(.+) needs the job queue, which lives in PostgreSQL; the database is SQLite \((.*)\)$/s,
-    es: ([what, target]) => `${what} necesita la cola de trabajos, que está en PostgreSQL; la base de datos es SQLite (${target})`,
+    es: ([what, target]) =>
+      `${what} necesita la cola de trabajos, que está en PostgreSQL; la base de datos es SQLite (${target})`,
   },
   {
     en: /^point (.+) at postgres:\/\/USER:PASSWORD@HOST:PORT\/DB; with SQLite, run `tecsalud-batch ingest DIR` \(one process does the whole folder\)$/s,

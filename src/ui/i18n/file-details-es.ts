@@ -1,5 +1,9 @@
 import { FILE_OUTCOMES, type FileOutcome } from '../../core/pipeline/file-outcome.js';
-import { datesDayFirst, LOCAL_TIMESTAMP_PATTERN, localTimestampInSpanish } from '../../core/text/local-timestamp.js';
+import {
+  datesDayFirst,
+  LOCAL_TIMESTAMP_PATTERN,
+  localTimestampInSpanish,
+} from '../../core/text/local-timestamp.js';
 import { startedInSpanish } from './started-es.js';
 
 /**
@@ -60,7 +64,8 @@ function characters(list: string): string {
  */
 const REMEMBERED_RULE: DetailRule = {
   en: new RegExp(`^(.+) \\(unchanged since ${DATE}; not read again\\)$`),
-  es: ([message, since], c) => `${c.detail(message!)} (sin cambios desde ${localTimestampInSpanish(since!)}; no se volvió a leer)`,
+  es: ([message, since], c) =>
+    `${c.detail(message!)} (sin cambios desde ${localTimestampInSpanish(since!)}; no se volvió a leer)`,
 };
 
 /** The filename parser's messages (src/core/filename/parse-filename.ts, parse-person-name.ts). */
@@ -68,7 +73,8 @@ const FILENAME_RULES: DetailRule[] = [
   fixed('empty file name', 'nombre de archivo vacío'),
   {
     en: /^macOS metadata \('\._' AppleDouble file\) of '(.*)', not a document: not read; delete it$/,
-    es: ([of]) => `metadatos de macOS (archivo AppleDouble '._') de '${of}', no es un documento: no se leyó; bórrelo`,
+    es: ([of]) =>
+      `metadatos de macOS (archivo AppleDouble '._') de '${of}', no es un documento: no se leyó; bórrelo`,
   },
   fixed(
     "macOS folder metadata ('.DS_Store'), not a document: not read; delete it",
@@ -304,7 +310,8 @@ const VALIDATION_RULES: DetailRule[] = [
 
 /** Content seen before, review holds, limits and stops (src/ingest, src/review, src/documents, src/queue, src/db). */
 /** `(--job-timeout) by HH:MM:SS UTC`, the end of a queue attention line. */
-const timeoutEs = (time: string | undefined) => `se acabe su tiempo (--job-timeout)${time ? ` hacia las ${time} UTC` : ''}`;
+const timeoutEs = (time: string | undefined) =>
+  `se acabe su tiempo (--job-timeout)${time ? ` hacia las ${time} UTC` : ''}`;
 
 const SESSION_RULES: DetailRule[] = [
   // Why a session did not complete, and what to run next (core/pipeline/session-notes).
@@ -438,7 +445,9 @@ const SESSION_RULES: DetailRule[] = [
     es: ([filename, session, since, route]) =>
       `el mismo contenido ('${filename}') ya está en espera de revisión en la sesión ${session}` +
       (since ? ` (sin cambios desde ${localTimestampInSpanish(since)}; no se volvió a leer)` : '') +
-      (route ? `; pida a un administrador que lo resuelva: POST ${route}` : `; resuélvalo con \`tecsalud-batch review ${session}\``),
+      (route
+        ? `; pida a un administrador que lo resuelva: POST ${route}`
+        : `; resuélvalo con \`tecsalud-batch review ${session}\``),
   },
   // A copy of content filed under another expediente (duplicate_other_patient): what holds the content, then
   // what to do, each translated on its own (the command line's advice, or an API client's).
@@ -447,10 +456,14 @@ const SESSION_RULES: DetailRule[] = [
     es: ([filed, expediente, filedUnder, attached, remedy, end], c) =>
       `${c.detail(filed!)}, pero este archivo nombra el expediente ${expediente}, no el ${filedUnder!.split(' or ').join(' o el ')}: ` +
       `uno de los dos nombres de archivo está mal, y no se asoció nada al ${attached}. Revise el documento: ${c.detail(remedy!)}; ` +
-      (end === 'then remove this file' ? 'luego elimine este archivo' : 'no hace falta volver a subir este archivo'),
+      (end === 'then remove this file'
+        ? 'luego elimine este archivo'
+        : 'no hace falta volver a subir este archivo'),
   },
   {
-    en: new RegExp(`^the same content was ingested on ${DATE} as '(.*)' for expediente (\\S+) \\(document (\\w+)\\)$`),
+    en: new RegExp(
+      `^the same content was ingested on ${DATE} as '(.*)' for expediente (\\S+) \\(document (\\w+)\\)$`,
+    ),
     es: ([on, filename, expediente, documentId]) =>
       `el mismo contenido se ingresó el ${localTimestampInSpanish(on!)} como '${filename}' para el expediente ${expediente} ` +
       `(documento ${documentId})`,
@@ -502,7 +515,8 @@ const SESSION_RULES: DetailRule[] = [
   },
   {
     en: /^have an admin settle '(.*)' knowing both names \(POST (\S+)\)$/,
-    es: ([holder, route]) => `pida a un administrador que resuelva '${holder}' conociendo ambos nombres (POST ${route})`,
+    es: ([holder, route]) =>
+      `pida a un administrador que resuelva '${holder}' conociendo ambos nombres (POST ${route})`,
   },
   {
     en: /^held for review: (\w+)(?:( \(the filename describes a new patient; the document's own text names somebody else\))|( \(the document's own text names another patient than the filename\))|( \(the document's own text also names a second patient further in the file\))|( \(the document's own birth date or sex differs from the filename's patient's\)))?$/,
@@ -754,7 +768,8 @@ const OCR_RULES: DetailRule[] = [
     en: /^OCR \((.+?)\) of the file took longer than the per-file limit \((.+?)\) and was stopped at page (\d+); split the file, or raise the limit( with ocr\.fileTimeoutSeconds in the config file)?$/,
     es: ([engine, limit, page, setting]) =>
       `el OCR (${engine}) del archivo tardó más que el límite por archivo (${limit}) y se detuvo en la página ${page}; ` +
-      'divida el archivo o aumente el límite' + (setting ? ' con ocr.fileTimeoutSeconds en el archivo de configuración' : ''),
+      'divida el archivo o aumente el límite' +
+      (setting ? ' con ocr.fileTimeoutSeconds en el archivo de configuración' : ''),
   },
   {
     en: /^OCR \((.+?)\) of page (\d+) needed more than the memory limit \((\d+) MB\) and was stopped; the scan may be unusually large or damaged$/,
@@ -808,7 +823,8 @@ const STORAGE_RULES: DetailRule[] = [
   },
   {
     en: /^the embeddings service at (.+?) refused the request: (.*)$/,
-    es: ([where, error]) => `el modelo de búsqueda (servicio de embeddings) en ${where} rechazó la solicitud: ${error}`,
+    es: ([where, error]) =>
+      `el modelo de búsqueda (servicio de embeddings) en ${where} rechazó la solicitud: ${error}`,
   },
   {
     en: /^the embeddings service at (.+?) does not know this model or deployment \(HTTP 404\): (.*)$/,
@@ -844,15 +860,22 @@ const STORAGE_RULES: DetailRule[] = [
 const CONTENT_RULES: DetailRule[] = [
   // «The filename's patient» is the registry patient the filename was matched to, who need not carry the
   // filename's expediente (a same-named patient): «del nombre del archivo» alone reads as the filename's own.
-  fixed("the document names the filename's patient", 'el documento nombra al paciente al que lo asignaría el nombre del archivo'),
-  fixed('nothing the document states can be compared', 'nada de lo que indica el documento se puede comparar'),
+  fixed(
+    "the document names the filename's patient",
+    'el documento nombra al paciente al que lo asignaría el nombre del archivo',
+  ),
+  fixed(
+    'nothing the document states can be compared',
+    'nada de lo que indica el documento se puede comparar',
+  ),
   fixed(
     'the registry was not consulted for the document’s identity',
     'no se consultó el registro para la identidad del documento',
   ),
   {
     en: /^the document's expediente (\d+) is another registry patient's \((.*)\)$/,
-    es: ([expediente, name]) => `el expediente ${expediente} del documento es de otro paciente del registro (${name})`,
+    es: ([expediente, name]) =>
+      `el expediente ${expediente} del documento es de otro paciente del registro (${name})`,
   },
   {
     en: /^the document's expediente (\d+) is one keystroke from (\d+)$/,
@@ -865,15 +888,18 @@ const CONTENT_RULES: DetailRule[] = [
   },
   {
     en: /^the document names (.*), clearly another person than (.*)$/,
-    es: ([written, reference]) => `el documento nombra a ${written}, claramente otra persona que ${reference}`,
+    es: ([written, reference]) =>
+      `el documento nombra a ${written}, claramente otra persona que ${reference}`,
   },
   {
     en: /^the document names (.*), not the same name as (.*)$/,
-    es: ([written, reference]) => `el documento nombra a ${written}, que no es el mismo nombre que ${reference}`,
+    es: ([written, reference]) =>
+      `el documento nombra a ${written}, que no es el mismo nombre que ${reference}`,
   },
   {
     en: /^the document's name is registry patient (\d+)'s \((.*)\)$/,
-    es: ([expediente, name]) => `el nombre del documento es el del paciente del registro ${expediente} (${name})`,
+    es: ([expediente, name]) =>
+      `el nombre del documento es el del paciente del registro ${expediente} (${name})`,
   },
   {
     en: /^the filename describes a new patient, the document names registry patient (\d+)$/,
@@ -909,11 +935,14 @@ const CONTENT_RULES: DetailRule[] = [
 const MOVE_RULES: DetailRule[] = [
   {
     en: new RegExp(
-      `^(${Object.values(FILE_OUTCOMES).map((o) => literal(o.label)).join('|')}), but not moved to ` +
-        '(--archive-dir|--quarantine-dir) (.+?): (.+)$',
+      `^(${Object.values(FILE_OUTCOMES)
+        .map((o) => literal(o.label))
+        .join('|')}), but not moved to ` + '(--archive-dir|--quarantine-dir) (.+?): (.+)$',
     ),
     es: ([label, flag, dir, why], c) => {
-      const outcome = (Object.keys(FILE_OUTCOMES) as FileOutcome[]).find((o) => FILE_OUTCOMES[o].label === label)!;
+      const outcome = (Object.keys(FILE_OUTCOMES) as FileOutcome[]).find(
+        (o) => FILE_OUTCOMES[o].label === label,
+      )!;
       return `${c.outcome(outcome)}, pero no se movió a ${flag} ${dir}: ${c.detail(why!)}`;
     },
   },
@@ -954,8 +983,14 @@ const MOVE_REASON_RULES: DetailRule[] = [
     'it is no longer in the drop folder: it was moved or deleted after the run read it',
     'ya no está en la carpeta de entrada: se movió o se borró después de que la ejecución lo leyera',
   ),
-  fixed('the folder is on a read-only file-system', 'la carpeta está en un sistema de archivos de solo lectura'),
-  fixed('permission denied (check the folder’s permissions)', 'permiso denegado (revise los permisos de la carpeta)'),
+  fixed(
+    'the folder is on a read-only file-system',
+    'la carpeta está en un sistema de archivos de solo lectura',
+  ),
+  fixed(
+    'permission denied (check the folder’s permissions)',
+    'permiso denegado (revise los permisos de la carpeta)',
+  ),
   fixed('the path is too long for the file-system', 'la ruta es demasiado larga para el sistema de archivos'),
   fixed('no space left on the device', 'no queda espacio en el dispositivo'),
   {
@@ -999,17 +1034,28 @@ const REOPEN_RULES: DetailRule[] = [
   ),
   { en: /^'(.*)' matches several files$/, es: ([id]) => `'${id}' coincide con varios archivos` },
   fixed('give more of the id', 'indique más caracteres del id'),
-  { en: /^'(.*)' matches several rejected contents$/, es: ([id]) => `'${id}' coincide con varios contenidos rechazados` },
+  {
+    en: /^'(.*)' matches several rejected contents$/,
+    es: ([id]) => `'${id}' coincide con varios contenidos rechazados`,
+  },
   fixed('give more of the hash', 'indique más caracteres del hash'),
-  { en: /^no rejected file or content '(.*)'$/, es: ([id]) => `no hay archivo ni contenido rechazado '${id}'` },
+  {
+    en: /^no rejected file or content '(.*)'$/,
+    es: ([id]) => `no hay archivo ni contenido rechazado '${id}'`,
+  },
   {
     en: /^'(.*)' is not rejected: it already waits for review \(session (\S+)\); nothing to reopen$/,
-    es: ([file, session]) => `'${file}' no está rechazado: ya espera revisión (sesión ${session}); nada que reabrir`,
+    es: ([file, session]) =>
+      `'${file}' no está rechazado: ya espera revisión (sesión ${session}); nada que reabrir`,
   },
-  { en: /^review it with `tecsalud-batch review (\S+)`$/, es: ([session]) => `revíselo con \`tecsalud-batch review ${session}\`` },
+  {
+    en: /^review it with `tecsalud-batch review (\S+)`$/,
+    es: ([session]) => `revíselo con \`tecsalud-batch review ${session}\``,
+  },
   {
     en: /^'(.*)' was not rejected: its review ended with '(.*)'; nothing to reopen$/,
-    es: ([file, status]) => `'${file}' no fue rechazado: su revisión terminó con '${status}'; nada que reabrir`,
+    es: ([file, status]) =>
+      `'${file}' no fue rechazado: su revisión terminó con '${status}'; nada que reabrir`,
   },
   fixed(
     '`tecsalud-batch documents move ID --to EXPEDIENTE` or `documents detach ID` change where its document is attached',

@@ -21,6 +21,7 @@ export function resolveLanguage(options: { flag?: string | null; env?: NodeJS.Pr
 export function languageOfArguments(argv: readonly string[], env: NodeJS.ProcessEnv): Lang {
   const options = argv.slice(0, argv.includes('--') ? argv.indexOf('--') : argv.length);
   const at = options.findLastIndex((option) => option === '--lang' || option.startsWith('--lang='));
-  const flag = at < 0 ? undefined : options[at]!.includes('=') ? options[at]!.slice('--lang='.length) : options[at + 1];
+  const flag =
+    at < 0 ? undefined : options[at]!.includes('=') ? options[at]!.slice('--lang='.length) : options[at + 1];
   return resolveLanguage({ flag, env });
 }

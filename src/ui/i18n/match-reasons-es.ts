@@ -7,7 +7,9 @@ import { KIND_PHRASES } from '../../core/matching/describe-match.js';
 import type { FieldMatchKind } from '../../core/matching/types.js';
 import { fixed, literal, type RefusalRule } from './refusal-rules.js';
 
-const KIND_BY_PHRASE = new Map(Object.entries(KIND_PHRASES).map(([kind, phrase]) => [phrase, kind as FieldMatchKind]));
+const KIND_BY_PHRASE = new Map(
+  Object.entries(KIND_PHRASES).map(([kind, phrase]) => [phrase, kind as FieldMatchKind]),
+);
 
 const PHRASES = [...KIND_BY_PHRASE.keys()].map(literal).join('|');
 
@@ -22,9 +24,15 @@ export function candidateReasonRules(kindWords: (kind: FieldMatchKind) => string
       en: /^expediente the same number but for leading zeros \((.*)\)$/,
       es: ([expediente]) => `el mismo número de expediente salvo los ceros a la izquierda (${expediente})`,
     },
-    { en: /^expediente differs \((.*)\)$/, es: ([expediente]) => `el expediente es distinto (${expediente})` },
+    {
+      en: /^expediente differs \((.*)\)$/,
+      es: ([expediente]) => `el expediente es distinto (${expediente})`,
+    },
     fixed('name identical', 'nombre idéntico'),
-    fixed('name identical after folding accents, Ñ and punctuation', 'nombre idéntico al ignorar acentos, Ñ y puntuación'),
+    fixed(
+      'name identical after folding accents, Ñ and punctuation',
+      'nombre idéntico al ignorar acentos, Ñ y puntuación',
+    ),
     fixed('surnames in swapped order', 'apellidos en orden invertido'),
     {
       en: new RegExp(`^(apellido paterno|apellido materno|nombres): (${PHRASES}) \\((.*) vs (.*)\\)$`),
@@ -39,10 +47,17 @@ export function candidateReasonRules(kindWords: (kind: FieldMatchKind) => string
 }
 
 /** A candidate's reason in Spanish, or as it is when no rule knows it. */
-export function translateCandidateReason(reason: string, kindWords: (kind: FieldMatchKind) => string): string {
+export function translateCandidateReason(
+  reason: string,
+  kindWords: (kind: FieldMatchKind) => string,
+): string {
   for (const rule of candidateReasonRules(kindWords)) {
     const match = rule.en.exec(reason);
-    if (match) return rule.es(match.slice(1).map((part) => part ?? ''), (nested) => nested);
+    if (match)
+      return rule.es(
+        match.slice(1).map((part) => part ?? ''),
+        (nested) => nested,
+      );
   }
   return reason;
 }

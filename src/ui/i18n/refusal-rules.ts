@@ -27,7 +27,8 @@ export function fixed(en: string, es: string): RefusalRule {
 export function settingInSpanish(setting: string): string {
   // `ingest`'s folder argument, as its usage line names it in Spanish.
   if (setting === 'DIR') return 'CARPETA';
-  if (setting === "--db, TECSALUD_DB or the config file's db") return '--db, TECSALUD_DB o db del archivo de configuración';
+  if (setting === "--db, TECSALUD_DB or the config file's db")
+    return '--db, TECSALUD_DB o db del archivo de configuración';
   const inFile = /^the config file's (\S+) \((.*)\)$/s.exec(setting);
   if (inFile) return `${inFile[1]} del archivo de configuración (${inFile[2]})`;
   const key = /^the config file's (\S+)$/.exec(setting);

@@ -14,36 +14,48 @@ function dateProblem(problem: string): string {
     return `tiene un año de 2 dígitos, que podría ser de cualquier siglo: ${USE_ES}`;
   }
   if (problem === 'is not a date: use DD/MM/YYYY or YYYY-MM-DD') return `no es una fecha: ${USE_ES}`;
-  const excel = /^is a number, as Excel shows a date in a column formatted "General"(?: \((\S+) would be (\S+)\))?: format the column as a date \(use DD\/MM\/YYYY or YYYY-MM-DD\) and save the CSV again$/.exec(problem);
+  const excel =
+    /^is a number, as Excel shows a date in a column formatted "General"(?: \((\S+) would be (\S+)\))?: format the column as a date \(use DD\/MM\/YYYY or YYYY-MM-DD\) and save the CSV again$/.exec(
+      problem,
+    );
   if (excel) {
     return (
       `es un número, como Excel muestra una fecha en una columna con formato "General"${excel[1] ? ` (${excel[1]} sería ${formatCalendarDate(excel[2]!, 'es')})` : ''}: ` +
       `dé a la columna formato de fecha (${USE_ES}) y guarde el CSV de nuevo`
     );
   }
-  const calendar = /^is not a day of the calendar \((?:month (\d+) has (\d+) days|there is no month (\d+))\)$/.exec(problem);
+  const calendar =
+    /^is not a day of the calendar \((?:month (\d+) has (\d+) days|there is no month (\d+))\)$/.exec(problem);
   if (calendar) {
     return `no es un día del calendario (${calendar[1] ? `el mes ${calendar[1]} tiene ${calendar[2]} días` : `no existe el mes ${calendar[3]}`})`;
   }
   const after = /^is after today \((\S+)\): a birth date cannot be$/.exec(problem);
   // Day first, as every date the Spanish screens print (an ISO date reads as another order to the records office).
-  if (after) return `es posterior a hoy (${formatCalendarDate(after[1]!, 'es')}): una fecha de nacimiento no puede serlo`;
+  if (after)
+    return `es posterior a hoy (${formatCalendarDate(after[1]!, 'es')}): una fecha de nacimiento no puede serlo`;
   return problem;
 }
 
 export const REGISTRY_IMPORT_RULES: readonly RefusalRule[] = [
   {
     en: /^the column '(.*)' appears twice \(columns (\d+) and (\d+)\); keep one and import again$/,
-    es: ([name, first, second]) => `la columna '${name}' aparece dos veces (columnas ${first} y ${second}); deje una e importe de nuevo`,
+    es: ([name, first, second]) =>
+      `la columna '${name}' aparece dos veces (columnas ${first} y ${second}); deje una e importe de nuevo`,
   },
-  { en: /^no 'expediente' column \(found: (.*)\)$/s, es: ([found]) => `no hay columna 'expediente' (se encontró: ${found === 'nothing' ? 'nada' : found})` },
+  {
+    en: /^no 'expediente' column \(found: (.*)\)$/s,
+    es: ([found]) => `no hay columna 'expediente' (se encontró: ${found === 'nothing' ? 'nada' : found})`,
+  },
   {
     en: /^missing column\(s\) (.*); give expediente, apellido_paterno, apellido_materno, nombres — or expediente, nombre_completo$/s,
     es: ([missing]) =>
       `falta(n) la(s) columna(s) ${missing}; indique expediente, apellido_paterno, apellido_materno, nombres — o expediente, nombre_completo`,
   },
   fixed('empty expediente', 'expediente vacío'),
-  { en: /^expediente '(.*)' must be 8 to 12 digits$/, es: ([value]) => `el expediente '${value}' debe tener de 8 a 12 dígitos` },
+  {
+    en: /^expediente '(.*)' must be 8 to 12 digits$/,
+    es: ([value]) => `el expediente '${value}' debe tener de 8 a 12 dígitos`,
+  },
   {
     en: /^expediente '(.*)' is a number in scientific notation: Excel turned the expedientes into numbers \(and may have rounded them\); format the expediente column as Text, enter them again and save the CSV$/s,
     es: ([value]) =>
@@ -60,14 +72,20 @@ export const REGISTRY_IMPORT_RULES: readonly RefusalRule[] = [
     en: /^nombre_completo '(.*)' has no comma: write it as "APELLIDOS, NOMBRES"$/s,
     es: ([value]) => `nombre_completo '${value}' no tiene coma: escríbalo como "APELLIDOS, NOMBRES"`,
   },
-  { en: /^nombre_completo '(.*)' has more than one comma$/s, es: ([value]) => `nombre_completo '${value}' tiene más de una coma` },
+  {
+    en: /^nombre_completo '(.*)' has more than one comma$/s,
+    es: ([value]) => `nombre_completo '${value}' tiene más de una coma`,
+  },
   fixed('empty apellido_paterno', 'apellido_paterno vacío'),
   fixed('empty nombres', 'nombres vacío'),
   {
     en: /^(\w+) '(.*)' contains characters that are not letters$/s,
     es: ([field, value]) => `${field} '${value}' contiene caracteres que no son letras`,
   },
-  { en: /^fecha_nacimiento '(.*?)' (is .*|has .*)$/s, es: ([value, problem]) => `fecha_nacimiento '${value}' ${dateProblem(problem!)}` },
+  {
+    en: /^fecha_nacimiento '(.*?)' (is .*|has .*)$/s,
+    es: ([value, problem]) => `fecha_nacimiento '${value}' ${dateProblem(problem!)}`,
+  },
   {
     en: /^sexo '(.*)' is not one of F, M \(also FEMENINO, MASCULINO, MUJER, HOMBRE, H\)$/s,
     es: ([value]) => `sexo '${value}' no es F ni M (también FEMENINO, MASCULINO, MUJER, HOMBRE, H)`,
@@ -122,7 +140,11 @@ export const REGISTRY_IMPORT_RULES: readonly RefusalRule[] = [
 export function translateImportReason(reason: string): string {
   for (const rule of REGISTRY_IMPORT_RULES) {
     const match = rule.en.exec(reason);
-    if (match) return rule.es(match.slice(1).map((part) => part ?? ''), translateImportReason);
+    if (match)
+      return rule.es(
+        match.slice(1).map((part) => part ?? ''),
+        translateImportReason,
+      );
   }
   return reason;
 }

@@ -28,22 +28,44 @@ export const SERVICE_RULES: readonly RefusalRule[] = [
   // network-error-code's short reasons, inside the messages below.
   fixed('connection refused', 'conexión rechazada'),
   fixed('the host name does not resolve', 'el nombre del host no se resuelve'),
-  fixed('the host name cannot be resolved right now (DNS)', 'el nombre del host no se puede resolver ahora (DNS)'),
+  fixed(
+    'the host name cannot be resolved right now (DNS)',
+    'el nombre del host no se puede resolver ahora (DNS)',
+  ),
   fixed('no route to the host', 'no hay ruta hasta el host'),
   fixed('the network is unreachable', 'la red no está accesible'),
   fixed('the address is not available', 'la dirección no está disponible'),
-  fixed('TLS could not be set up (is it an http:// server given as https://?)', 'no se pudo establecer TLS (¿es un servidor http:// indicado como https://?)'),
-  fixed("the server's TLS certificate is for another host name", 'el certificado TLS del servidor es de otro nombre de host'),
-  fixed('the port is one that HTTP clients refuse to use', 'el puerto es uno que los clientes HTTP se niegan a usar'),
-  { en: /^the server's TLS certificate is not trusted \((\S+)\)$/, es: ([code]) => `el certificado TLS del servidor no es de confianza (${code})` },
+  fixed(
+    'TLS could not be set up (is it an http:// server given as https://?)',
+    'no se pudo establecer TLS (¿es un servidor http:// indicado como https://?)',
+  ),
+  fixed(
+    "the server's TLS certificate is for another host name",
+    'el certificado TLS del servidor es de otro nombre de host',
+  ),
+  fixed(
+    'the port is one that HTTP clients refuse to use',
+    'el puerto es uno que los clientes HTTP se niegan a usar',
+  ),
+  {
+    en: /^the server's TLS certificate is not trusted \((\S+)\)$/,
+    es: ([code]) => `el certificado TLS del servidor no es de confianza (${code})`,
+  },
   { en: /^no answer within (\S+) s$/, es: ([seconds]) => `sin respuesta en ${seconds} s` },
   { en: /^the connection failed \((.*)\)$/s, es: ([why]) => `la conexión falló (${why})` },
-  { en: /^the server refused the request \((HTTP \d+): (.*)\)$/s, es: ([status, why]) => `el servidor rechazó la solicitud (${status}: ${why})` },
-  { en: /^the server is unavailable \((HTTP \d+): (.*)\)$/s, es: ([status, why]) => `el servidor no está disponible (${status}: ${why})` },
+  {
+    en: /^the server refused the request \((HTTP \d+): (.*)\)$/s,
+    es: ([status, why]) => `el servidor rechazó la solicitud (${status}: ${why})`,
+  },
+  {
+    en: /^the server is unavailable \((HTTP \d+): (.*)\)$/s,
+    es: ([status, why]) => `el servidor no está disponible (${status}: ${why})`,
+  },
   // Chroma (chroma-store's translateChromaError)
   {
     en: /^cannot reach the Chroma server at (\S+) to (.+?): (.*)$/s,
-    es: ([url, what, why], detail) => `no se puede conectar con el servidor Chroma en ${url} para ${chromaWork(what!)}: ${detail(why!)}`,
+    es: ([url, what, why], detail) =>
+      `no se puede conectar con el servidor Chroma en ${url} para ${chromaWork(what!)}: ${detail(why!)}`,
   },
   fixed(
     'check that Chroma is running (chroma run --path DIR --port PORT) and --chroma-url / CHROMA_URL',
@@ -51,7 +73,8 @@ export const SERVICE_RULES: readonly RefusalRule[] = [
   ),
   {
     en: /^the Chroma server at (\S+) did not answer \(to (.+?)\): (.*)$/s,
-    es: ([url, what, why], detail) => `el servidor Chroma en ${url} no respondió (al ${chromaWork(what!)}): ${detail(why!)}`,
+    es: ([url, what, why], detail) =>
+      `el servidor Chroma en ${url} no respondió (al ${chromaWork(what!)}): ${detail(why!)}`,
   },
   fixed(
     'check that Chroma is running and not stopped or overloaded; if it is only slow, raise chroma.timeoutSeconds (or TECSALUD_CHROMA_TIMEOUT)',
@@ -59,7 +82,8 @@ export const SERVICE_RULES: readonly RefusalRule[] = [
   ),
   {
     en: /^the Chroma server at (\S+) refused to (.+?): (.*)$/s,
-    es: ([url, what, why], detail) => `el servidor Chroma en ${url} se negó a ${chromaWork(what!)}: ${detail(why!)}`,
+    es: ([url, what, why], detail) =>
+      `el servidor Chroma en ${url} se negó a ${chromaWork(what!)}: ${detail(why!)}`,
   },
   fixed(
     'check the token (CHROMA_AUTH_TOKEN, chroma.authToken or --chroma-token) and how the server wants it sent (CHROMA_AUTH_TOKEN_TRANSPORT_HEADER or chroma.authHeader: Authorization or X-Chroma-Token)',
@@ -71,7 +95,8 @@ export const SERVICE_RULES: readonly RefusalRule[] = [
   ),
   {
     en: /^the Chroma server at (\S+) is unavailable \(to (.+?)\): (.*)$/s,
-    es: ([url, what, why], detail) => `el servidor Chroma en ${url} no está disponible (al ${chromaWork(what!)}): ${detail(why!)}`,
+    es: ([url, what, why], detail) =>
+      `el servidor Chroma en ${url} no está disponible (al ${chromaWork(what!)}): ${detail(why!)}`,
   },
   fixed(
     'the proxy in front of Chroma answers, but Chroma behind it does not: check that Chroma is running',
@@ -87,7 +112,8 @@ export const SERVICE_RULES: readonly RefusalRule[] = [
   ),
   {
     en: /^Chroma collection "(.*)" measures (\S+) distance, not cosine$/s,
-    es: ([collection, space]) => `la colección de Chroma "${collection}" mide la distancia ${space}, no la del coseno`,
+    es: ([collection, space]) =>
+      `la colección de Chroma "${collection}" mide la distancia ${space}, no la del coseno`,
   },
   fixed('choose another collection with --collection', 'elija otra colección con --collection'),
   fixed(
@@ -97,7 +123,8 @@ export const SERVICE_RULES: readonly RefusalRule[] = [
   // The embeddings service (openai-embedder's serviceDown)
   {
     en: /^cannot reach the embeddings service at (.+?): (.*)$/s,
-    es: ([where, why], detail) => `no se puede conectar con el modelo de búsqueda (servicio de embeddings) en ${where}: ${detail(why!)}`,
+    es: ([where, why], detail) =>
+      `no se puede conectar con el modelo de búsqueda (servicio de embeddings) en ${where}: ${detail(why!)}`,
   },
   fixed(
     'check that the service is running and its address: OPENAI_BASE_URL / AZURE_OPENAI_ENDPOINT (or openai.baseUrl / azure.endpoint in the config file)',
@@ -105,7 +132,8 @@ export const SERVICE_RULES: readonly RefusalRule[] = [
   ),
   {
     en: /^the embeddings service at (.+?) refused the API key \((HTTP \d+)\)$/s,
-    es: ([where, status]) => `el modelo de búsqueda (servicio de embeddings) en ${where} rechazó la clave de API (${status})`,
+    es: ([where, status]) =>
+      `el modelo de búsqueda (servicio de embeddings) en ${where} rechazó la clave de API (${status})`,
   },
   fixed('check OPENAI_API_KEY / AZURE_OPENAI_API_KEY', 'revise OPENAI_API_KEY / AZURE_OPENAI_API_KEY'),
   {
@@ -119,7 +147,10 @@ export const SERVICE_RULES: readonly RefusalRule[] = [
   ),
   // serve's port (start-server's explainListenError)
   { en: /^(\S+) is already in use$/, es: ([where]) => `${where} ya está en uso` },
-  fixed('stop what listens there, or choose another --port', 'detenga lo que escucha ahí, o elija otro --port'),
+  fixed(
+    'stop what listens there, or choose another --port',
+    'detenga lo que escucha ahí, o elija otro --port',
+  ),
   { en: /^not allowed to listen on (\S+)$/, es: ([where]) => `no se permite escuchar en ${where}` },
   fixed(
     'ports below 1024 need privileges: use a higher --port behind the reverse proxy',

@@ -4,7 +4,10 @@ import { localTimestampInSpanish } from '../../core/text/local-timestamp.js';
  * What was started, by the noun a sentence names it with: the participle agrees with that noun in Spanish
  * (la ejecución… iniciada, el comando… iniciado). A noun is added here with its word, not patched afterwards.
  */
-const STARTED: Readonly<Record<'ejecución' | 'comando', string>> = { ejecución: 'iniciada', comando: 'iniciado' };
+const STARTED: Readonly<Record<'ejecución' | 'comando', string>> = {
+  ejecución: 'iniciada',
+  comando: 'iniciado',
+};
 
 /**
  * When a lock's holder started, in a Spanish sentence about `what` holds it: `iniciada 05/12/2026 19:20:07`

@@ -14,7 +14,8 @@ import { SERVICE_RULES } from './service-errors-es.js';
 import { choicesInSpanish, fixed, settingInSpanish, type RefusalRule } from './refusal-rules.js';
 
 /** describeRange's words: "a whole number from 1 to 64", "a number above 0", "a whole number from 1 up". */
-const RANGE = '(a whole number|a number) (?:from (\\S+) to (\\S+)|from (\\S+) up|above (\\S+) and up to (\\S+)|above (\\S+))';
+const RANGE =
+  '(a whole number|a number) (?:from (\\S+) to (\\S+)|from (\\S+) up|above (\\S+) and up to (\\S+)|above (\\S+))';
 
 function rangeInSpanish([what, from, to, fromUp, above, aboveUpTo, aboveOnly]: string[]): string {
   const number = what === 'a whole number' ? 'un número entero' : 'un número';
@@ -61,7 +62,8 @@ const FILE_SYSTEM_RULES: readonly RefusalRule[] = [
 const VALUE_RULES: readonly RefusalRule[] = [
   {
     en: new RegExp(`^(\\S+) must be ${RANGE}; got (.*)$`),
-    es: ([setting, ...rest]) => `${setting} debe ser ${rangeInSpanish(rest.slice(0, 7))}; se recibió ${rest[7]}`,
+    es: ([setting, ...rest]) =>
+      `${setting} debe ser ${rangeInSpanish(rest.slice(0, 7))}; se recibió ${rest[7]}`,
   },
   {
     en: /^(\S+) must be (a whole number|a number) in plain decimal digits, not '(.*)'$/s,
@@ -74,7 +76,10 @@ const VALUE_RULES: readonly RefusalRule[] = [
       `la URL de PostgreSQL en ${settingInSpanish(setting!)} ('${url}') no indica ${MISSING_ES[missing!]}`,
   },
   fixed('write digits only (a whole number)', 'escriba solo dígitos (un número entero)'),
-  fixed('write digits, with a point for decimals (e.g. 0.85)', 'escriba dígitos, con punto para los decimales (p. ej. 0.85)'),
+  fixed(
+    'write digits, with a point for decimals (e.g. 0.85)',
+    'escriba dígitos, con punto para los decimales (p. ej. 0.85)',
+  ),
   {
     en: /^write it in plain digits \(no spaces, sign, exponent or 0x\), e\.g\. (.*)$/s,
     es: ([example]) => `escríbalo solo con dígitos (sin espacios, signo, exponente ni 0x), p. ej. ${example}`,
@@ -87,7 +92,8 @@ const VALUE_RULES: readonly RefusalRule[] = [
   // choice-setting: a flag, a variable or a config key that takes one of a few words.
   {
     en: /^(\S+) must be ('[^;]*'), not '([^;]*)'$/s,
-    es: ([setting, choices, given]) => `${settingInSpanish(setting!)} debe ser ${choicesInSpanish(choices!)}, no '${given}'`,
+    es: ([setting, choices, given]) =>
+      `${settingInSpanish(setting!)} debe ser ${choicesInSpanish(choices!)}, no '${given}'`,
   },
   { en: /^write one of them, e\.g\. (.*)$/s, es: ([example]) => `escriba una de ellas, p. ej. ${example}` },
   // Not a config key's "write that instead of 'KEY'": the rule below says that one whole (this one left it half English).
@@ -135,8 +141,14 @@ const VALUE_RULES: readonly RefusalRule[] = [
     es: ([file, why], detail) => `no se puede leer el archivo de configuración ${file}: ${detail(why!)}`,
   },
   fixed('check the path given with --config', 'revise la ruta indicada con --config'),
-  { en: /^the config file (.+) is empty$/s, es: ([file]) => `el archivo de configuración ${file} está vacío` },
-  fixed('write {} in it for no settings, or leave out --config', 'escriba {} en él para no dar ajustes, u omita --config'),
+  {
+    en: /^the config file (.+) is empty$/s,
+    es: ([file]) => `el archivo de configuración ${file} está vacío`,
+  },
+  fixed(
+    'write {} in it for no settings, or leave out --config',
+    'escriba {} en él para no dar ajustes, u omita --config',
+  ),
   fixed('write {} in it for no settings, or remove it', 'escriba {} en él para no dar ajustes, o bórrelo'),
   {
     en: /^(.+) is not valid JSON(?: at line (\d+), column (\d+))?: (.*)$/s,
@@ -148,7 +160,10 @@ const VALUE_RULES: readonly RefusalRule[] = [
     es: ([file]) =>
       `JSON pide claves y textos entre comillas dobles, sin comas al final ni comentarios; corrija ${file} (\`tecsalud-batch doctor\` lo revisa)`,
   },
-  { en: /^fix (.+), or pass another with --config$/s, es: ([file]) => `corrija ${file}, o indique otro con --config` },
+  {
+    en: /^fix (.+), or pass another with --config$/s,
+    es: ([file]) => `corrija ${file}, o indique otro con --config`,
+  },
   { en: /^unknown key '(.*)'$/, es: ([key]) => `clave desconocida '${key}'` },
   {
     en: /^remove '(.*)' \(the keys(?: of (\S+))? are (.*)\)$/s,
@@ -173,7 +188,8 @@ const VALUE_RULES: readonly RefusalRule[] = [
   ),
   {
     en: /^the config file must hold one JSON object of settings \(\{ … \}\), not (.+)$/s,
-    es: ([given]) => `el archivo de configuración debe contener un objeto JSON de ajustes ({ … }), no ${jsonKindInSpanish(given!)}`,
+    es: ([given]) =>
+      `el archivo de configuración debe contener un objeto JSON de ajustes ({ … }), no ${jsonKindInSpanish(given!)}`,
   },
   {
     en: /^(\S+) must be an object of settings \(\{ … \}\), not (.+)$/s,
@@ -199,7 +215,11 @@ function translateWith(text: string, depth = 0): string | null {
   const detail = (nested: string) => translateWith(nested, depth + 1) ?? nested;
   for (const rule of RULES) {
     const match = rule.en.exec(text);
-    if (match) return rule.es(match.slice(1).map((part) => part ?? ''), detail);
+    if (match)
+      return rule.es(
+        match.slice(1).map((part) => part ?? ''),
+        detail,
+      );
   }
   const reopen = translateReopenRefusal(text);
   if (reopen !== text) return reopen;

@@ -28,7 +28,8 @@ export function createCliProgressListener(
       fps: 10,
       etaBuffer: 50,
       // The bar's counts as its lines write them (1,532/2,048); the rest (percentage, eta) as cli-progress does.
-      formatValue: (value, _options, type) => (type === 'value' || type === 'total' ? formatCount(value) : String(value)),
+      formatValue: (value, _options, type) =>
+        type === 'value' || type === 'total' ? formatCount(value) : String(value),
     },
     cliProgress.Presets.shades_classic,
   );

@@ -1,4 +1,9 @@
-import { leftForNextRun, type FileResult, type PipelineEvent, type SessionTotals } from '../../core/pipeline/events.js';
+import {
+  leftForNextRun,
+  type FileResult,
+  type PipelineEvent,
+  type SessionTotals,
+} from '../../core/pipeline/events.js';
 import { outcomeKind } from '../../core/pipeline/file-outcome.js';
 import { sanitizeForTerminal } from '../../core/text/sanitize-for-terminal.js';
 import { messagesFor, type Messages } from '../i18n/messages.js';
@@ -23,7 +28,8 @@ export function createPlainProgressListener(
   let lastOcrLine = Date.now();
   const writeCounts = (totals: SessionTotals, now: boolean) => {
     const at = Date.now();
-    if (!now && at - last <= 3000 && totals.processedFiles !== totals.totalFiles - leftForNextRun(totals)) return;
+    if (!now && at - last <= 3000 && totals.processedFiles !== totals.totalFiles - leftForNextRun(totals))
+      return;
     const counts = `  ${messages.progress.counts({
       done: totals.processedFiles,
       target: totals.totalFiles - leftForNextRun(totals),

@@ -44,7 +44,10 @@ export function ReviewApp({ walk, reviewer, onClosed, onResize }: ReviewAppProps
       const view = currentView();
       const layout = drawn.current;
       const state = walk.getState();
-      const meaning = reviewKey(input, key, { confirming: state.phase === 'confirming', overlay: view.overlay });
+      const meaning = reviewKey(input, key, {
+        confirming: state.phase === 'confirming',
+        overlay: view.overlay,
+      });
       if (!meaning) return;
       if (meaning.kind === 'interrupt') {
         void walk.interrupt();
@@ -67,7 +70,12 @@ export function ReviewApp({ walk, reviewer, onClosed, onResize }: ReviewAppProps
           });
           return;
         case 'scroll_to':
-          dispatch({ type: 'scroll_to', where: action.where, max: layout.maxScroll, confirming: state.phase === 'confirming' });
+          dispatch({
+            type: 'scroll_to',
+            where: action.where,
+            max: layout.maxScroll,
+            confirming: state.phase === 'confirming',
+          });
           return;
         case 'toggle_list':
           dispatch({ type: 'toggle_list', position: state.position });

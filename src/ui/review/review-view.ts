@@ -30,11 +30,22 @@ export type ViewAction =
   | { type: 'case_shown'; fileId: string | null };
 
 export function initialReviewView(): ReviewView {
-  return { fileId: null, scroll: 0, helpScroll: 0, confirmScroll: 0, details: false, overlay: 'none', listCursor: 0 };
+  return {
+    fileId: null,
+    scroll: 0,
+    helpScroll: 0,
+    confirmScroll: 0,
+    details: false,
+    overlay: 'none',
+    listCursor: 0,
+  };
 }
 
 /** Which scroll a key moves: the confirmation's, the help's, or the case's. */
-function scrollKeyOf(view: ReviewView, confirming: boolean | undefined): 'confirmScroll' | 'helpScroll' | 'scroll' {
+function scrollKeyOf(
+  view: ReviewView,
+  confirming: boolean | undefined,
+): 'confirmScroll' | 'helpScroll' | 'scroll' {
   if (confirming) return 'confirmScroll';
   return view.overlay === 'help' ? 'helpScroll' : 'scroll';
 }
@@ -67,6 +78,8 @@ export function reduceReviewView(view: ReviewView, action: ViewAction): ReviewVi
       return { ...view, listCursor: clamp(view.listCursor + action.by, 0, Math.max(0, action.count - 1)) };
     case 'case_shown':
       // A new case: top of its evidence, overlays closed (a help left open must not hide it).
-      return action.fileId === view.fileId ? view : { ...view, fileId: action.fileId, scroll: 0, overlay: 'none' };
+      return action.fileId === view.fileId
+        ? view
+        : { ...view, fileId: action.fileId, scroll: 0, overlay: 'none' };
   }
 }

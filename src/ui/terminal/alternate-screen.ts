@@ -20,7 +20,10 @@ type ProcessLike = Pick<NodeJS.Process, 'on' | 'off' | 'listenerCount' | 'kill' 
  * handles is raised again once the terminal is restored, so the process still ends as the signal says; one
  * that another handler takes is left to it.
  */
-export function enterAlternateScreen(stdout: NodeJS.WritableStream, proc: ProcessLike = process): AlternateScreen {
+export function enterAlternateScreen(
+  stdout: NodeJS.WritableStream,
+  proc: ProcessLike = process,
+): AlternateScreen {
   stdout.write(ENTER_ALTERNATE_SCREEN + CLEAR_AND_HOME);
   let active = true;
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];

@@ -1,6 +1,9 @@
 import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { describeDamagedFlateImage, findDamagedFlateStream } from '../../../src/adapters/extraction/damaged-streams.js';
+import {
+  describeDamagedFlateImage,
+  findDamagedFlateStream,
+} from '../../../src/adapters/extraction/damaged-streams.js';
 import { readDecodedImages } from '../../../src/adapters/ocr/native-tesseract-engine.js';
 import { makeBadFlateStreamPdf, makeTextPdf } from './support/make-pdfs.js';
 
@@ -57,23 +60,34 @@ describe('describeDamagedFlateImage', () => {
   // A 40 × 30 grey image, 8 bits: 1,200 bytes of samples; with a PNG predictor, a tag byte per row more.
   const IMAGE = { objectNumber: 4, generation: 0, width: 40, height: 30, components: 1, bitsPerComponent: 8 };
   const SAMPLES = Buffer.from(Array.from({ length: 1200 }, (_, i) => (i * 7) & 0xff));
-  const DICTIONARY = '/Type/XObject/Subtype/Image/Width 40/Height 30/ColorSpace/DeviceGray/BitsPerComponent 8';
-  const imagePdf = (data: Buffer, extra = '/Filter/FlateDecode') => pdfWithStream(`${DICTIONARY}${extra}`, data);
+  const DICTIONARY =
+    '/Type/XObject/Subtype/Image/Width 40/Height 30/ColorSpace/DeviceGray/BitsPerComponent 8';
+  const imagePdf = (data: Buffer, extra = '/Filter/FlateDecode') =>
+    pdfWithStream(`${DICTIONARY}${extra}`, data);
 
   it('finds nothing in an intact image, with or without a PNG predictor, nor in one of another filter', () => {
     expect(describeDamagedFlateImage(imagePdf(deflateSync(SAMPLES)), IMAGE)).toBeUndefined();
     const rows = Buffer.concat(
-      Array.from({ length: 30 }, (_, row) => Buffer.concat([Buffer.from([0]), SAMPLES.subarray(row * 40, row * 40 + 40)])),
+      Array.from({ length: 30 }, (_, row) =>
+        Buffer.concat([Buffer.from([0]), SAMPLES.subarray(row * 40, row * 40 + 40)]),
+      ),
     );
-    const predicted = imagePdf(deflateSync(rows), '/Filter/FlateDecode/DecodeParms<</Predictor 15/Columns 40>>');
+    const predicted = imagePdf(
+      deflateSync(rows),
+      '/Filter/FlateDecode/DecodeParms<</Predictor 15/Columns 40>>',
+    );
     expect(describeDamagedFlateImage(predicted, IMAGE)).toBeUndefined();
-    expect(describeDamagedFlateImage(imagePdf(Buffer.from('junk'), '/Filter/DCTDecode'), IMAGE)).toBeUndefined();
+    expect(
+      describeDamagedFlateImage(imagePdf(Buffer.from('junk'), '/Filter/DCTDecode'), IMAGE),
+    ).toBeUndefined();
   });
 
   it('finds deflate data that turns to junk, and data that ends before the last row', () => {
     // A first block of the reserved type 3: zlib's "invalid block type", which poppler passes over in silence.
     const junk = Buffer.concat([deflateSync(SAMPLES).subarray(0, 2), Buffer.from([0x07, 0x55, 0xaa])]);
-    expect(describeDamagedFlateImage(imagePdf(junk), IMAGE)).toBe('invalid block type in the Flate-compressed image (object 4)');
+    expect(describeDamagedFlateImage(imagePdf(junk), IMAGE)).toBe(
+      'invalid block type in the Flate-compressed image (object 4)',
+    );
     const compressed = deflateSync(SAMPLES, { level: 0 });
     const cut = compressed.subarray(0, compressed.length - 600);
     expect(describeDamagedFlateImage(imagePdf(cut), IMAGE)).toMatch(
@@ -94,7 +108,7 @@ describe('describeDamagedFlateImage', () => {
 });
 
 describe('readDecodedImages', () => {
-  it("lists the images poppler decodes itself from pdfimages -list, by page, with their objects and sizes", () => {
+  it('lists the images poppler decodes itself from pdfimages -list, by page, with their objects and sizes', () => {
     const list = [
       'page   num  type   width height color comp bpc  enc interp  object ID x-ppi y-ppi size ratio',
       '--------------------------------------------------------------------------------------------',
@@ -112,7 +126,19 @@ describe('readDecodedImages', () => {
             { objectNumber: 5, generation: 0, width: 1700, height: 311, components: 1, bitsPerComponent: 8 },
           ],
         ],
-        [3, [{ objectNumber: 12, generation: 0, width: 1700, height: 2200, components: 1, bitsPerComponent: 1 }]],
+        [
+          3,
+          [
+            {
+              objectNumber: 12,
+              generation: 0,
+              width: 1700,
+              height: 2200,
+              components: 1,
+              bitsPerComponent: 1,
+            },
+          ],
+        ],
       ]),
     );
   });

@@ -29,28 +29,43 @@ afterAll(async () => {
 
 const outcomeOf = (result: ExtractionResult): string => (result.ok ? 'ok' : result.outcome);
 
-it('reports a file that exhausts a child’s heap as too_large_memory; this process survives and the next file extracts', { tags: ['slow'] }, async () => {
-  const extractor = createPdfParseExtractor({ workers: 1, maxMemoryMb: 128 });
-  try {
-    const result = await extractor.extract(hugeString);
-    expect(result).toMatchObject({ ok: false, outcome: 'too_large_memory' });
-    if (!result.ok) expect(result.message).toMatch(/memory limit \(128 MB\)/);
-    const next = await extractor.extract(small);
-    expect(next).toMatchObject({ ok: true, pages: 1 });
-    if (next.ok) expect(next.text).toContain('Alta médica.');
-  } finally {
-    await extractor.close();
-  }
-});
+it(
+  'reports a file that exhausts a child’s heap as too_large_memory; this process survives and the next file extracts',
+  { tags: ['slow'] },
+  async () => {
+    const extractor = createPdfParseExtractor({ workers: 1, maxMemoryMb: 128 });
+    try {
+      const result = await extractor.extract(hugeString);
+      expect(result).toMatchObject({ ok: false, outcome: 'too_large_memory' });
+      if (!result.ok) expect(result.message).toMatch(/memory limit \(128 MB\)/);
+      const next = await extractor.extract(small);
+      expect(next).toMatchObject({ ok: true, pages: 1 });
+      if (next.ok) expect(next.text).toContain('Alta médica.');
+    } finally {
+      await extractor.close();
+    }
+  },
+);
 
-it('goes on with the rest of a batch while children die of it, one file each', { tags: ['slow'] }, async () => {
-  const extractor = createPdfParseExtractor({ workers: 2, maxMemoryMb: 128 });
-  try {
-    const batch = [hugeString, clinical, small, hugeString, clinical, small];
-    const results = await Promise.all(batch.map((path) => extractor.extract(path)));
-    expect(results.map(outcomeOf)).toEqual(['too_large_memory', 'ok', 'ok', 'too_large_memory', 'ok', 'ok']);
-    expect(results[1]).toMatchObject({ ok: true, pages: 3 });
-  } finally {
-    await extractor.close();
-  }
-});
+it(
+  'goes on with the rest of a batch while children die of it, one file each',
+  { tags: ['slow'] },
+  async () => {
+    const extractor = createPdfParseExtractor({ workers: 2, maxMemoryMb: 128 });
+    try {
+      const batch = [hugeString, clinical, small, hugeString, clinical, small];
+      const results = await Promise.all(batch.map((path) => extractor.extract(path)));
+      expect(results.map(outcomeOf)).toEqual([
+        'too_large_memory',
+        'ok',
+        'ok',
+        'too_large_memory',
+        'ok',
+        'ok',
+      ]);
+      expect(results[1]).toMatchObject({ ok: true, pages: 3 });
+    } finally {
+      await extractor.close();
+    }
+  },
+);

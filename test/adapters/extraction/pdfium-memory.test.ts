@@ -24,16 +24,21 @@ afterAll(async () => {
 
 const outcomeOf = (result: ExtractionResult): string => (result.ok ? 'ok' : result.outcome);
 
-it('reports a file that outgrows the WebAssembly heap ceiling as too_large_memory, and the next file extracts', { tags: ['slow'] }, async () => {
-  const extractor = createPdfiumExtractor({ workers: 1, maxMemoryMb: 128 });
-  try {
-    const results = [];
-    for (const path of [manyObjects, small, manyObjects, small]) results.push(await extractor.extract(path));
-    expect(results.map(outcomeOf)).toEqual(['too_large_memory', 'ok', 'too_large_memory', 'ok']);
-    const [tooLarge, next] = results;
-    if (tooLarge && !tooLarge.ok) expect(tooLarge.message).toMatch(/memory limit \(128 MB\)/);
-    if (next?.ok) expect(next.text).toBe('Alta médica.');
-  } finally {
-    await extractor.close();
-  }
-});
+it(
+  'reports a file that outgrows the WebAssembly heap ceiling as too_large_memory, and the next file extracts',
+  { tags: ['slow'] },
+  async () => {
+    const extractor = createPdfiumExtractor({ workers: 1, maxMemoryMb: 128 });
+    try {
+      const results = [];
+      for (const path of [manyObjects, small, manyObjects, small])
+        results.push(await extractor.extract(path));
+      expect(results.map(outcomeOf)).toEqual(['too_large_memory', 'ok', 'too_large_memory', 'ok']);
+      const [tooLarge, next] = results;
+      if (tooLarge && !tooLarge.ok) expect(tooLarge.message).toMatch(/memory limit \(128 MB\)/);
+      if (next?.ok) expect(next.text).toBe('Alta médica.');
+    } finally {
+      await extractor.close();
+    }
+  },
+);

@@ -18,7 +18,9 @@ afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('closeChildProcessPool (built)', () => {
   it('waits for a child that must be killed, and the process carries on', () => {
-    const pool = pathToFileURL(path.join(REPO_ROOT, 'dist', 'adapters', 'extraction', 'child-process-pool.js')).href;
+    const pool = pathToFileURL(
+      path.join(REPO_ROOT, 'dist', 'adapters', 'extraction', 'child-process-pool.js'),
+    ).href;
     // Takes no notice of the pool's close signal nor of its SIGTERM: only tinypool's SIGKILL ends it.
     fs.writeFileSync(
       path.join(dir, 'stubborn-worker.js'),
@@ -33,7 +35,10 @@ await closeChildProcessPool(pool);
 console.log('closed');
 `,
     );
-    const result = spawnSync(process.execPath, [path.join(dir, 'main.mjs')], { encoding: 'utf8', timeout: 20_000 });
+    const result = spawnSync(process.execPath, [path.join(dir, 'main.mjs')], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
     expect(result.stdout).toBe('done\nclosed\n');
     expect(result.status).toBe(0);
   });

@@ -205,7 +205,7 @@ for (const { name, create: createExtractor } of ENGINES)
       }
     });
 
-    it('never stops the next file for the previous one\'s timeout when the previous one finished just in time', async () => {
+    it("never stops the next file for the previous one's timeout when the previous one finished just in time", async () => {
       // Both files are FIFOs. The first is fed, then this process blocks its own event loop past the first
       // file's 1 s limit: meanwhile the child finishes it, reports its result and starts the second (which
       // waits for bytes). When this process wakes up, the first file's timer is overdue beside both messages:
@@ -234,7 +234,9 @@ for (const { name, create: createExtractor } of ENGINES)
         expect(await secondResult).toMatchObject({ ok: true, pages: 3 });
         expect((await firstResult).ok ? 'ok' : 'timeout').toMatch(/ok|timeout/);
       } finally {
-        const feeding = fedSecond ? Promise.resolve() : writeFile(second, readFileSync(files.text)).catch(() => {});
+        const feeding = fedSecond
+          ? Promise.resolve()
+          : writeFile(second, readFileSync(files.text)).catch(() => {});
         await extractor.close();
         await feeding;
       }

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { ExtractionResult } from '../../../src/adapters/extraction/types.js';
-import { hasUsableText, mergeOcrText, planOcr, unreadScansWithoutOcr } from '../../../src/adapters/ocr/plan-ocr.js';
+import {
+  hasUsableText,
+  mergeOcrText,
+  planOcr,
+  unreadScansWithoutOcr,
+} from '../../../src/adapters/ocr/plan-ocr.js';
 import { ocrFileLimitMs } from '../../../src/adapters/ocr/types.js';
 
 const BODY = 'Paciente: GABRIELA HUERTA SOTO  Expediente: 3000768077';
@@ -35,7 +40,13 @@ describe('planOcr', () => {
   it('auto: a page the extractor found scanned under a stamp of text, though the stamp is usable text', () => {
     const stamp = 'Escaneado por HP ScanJet 2026-11-03 10:22 p.1';
     expect(hasUsableText(stamp)).toBe(true);
-    const stamped: ExtractionResult = { ok: true, text: '', pages: 2, pageTexts: [BODY, stamp], scannedPages: [2] };
+    const stamped: ExtractionResult = {
+      ok: true,
+      text: '',
+      pages: 2,
+      pageTexts: [BODY, stamp],
+      scannedPages: [2],
+    };
     expect(planOcr('auto', stamped)).toEqual({ pages: [2], pageTexts: [BODY, stamp], scannedPages: [2] });
     expect(planOcr('off', stamped)).toBeNull();
   });
@@ -51,13 +62,25 @@ describe('unreadScansWithoutOcr', () => {
   const stamp = 'Escaneado por HP ScanJet 2026-11-03 10:22 p.1';
 
   it('fails image_only a file whose every page is a scan under a stamp, or has no usable text', () => {
-    const stamped: ExtractionResult = { ok: true, text: '', pages: 2, pageTexts: [stamp, '  2  '], scannedPages: [1] };
+    const stamped: ExtractionResult = {
+      ok: true,
+      text: '',
+      pages: 2,
+      pageTexts: [stamp, '  2  '],
+      scannedPages: [1],
+    };
     expect(unreadScansWithoutOcr(stamped)).toMatchObject({ ok: false, outcome: 'image_only', pages: 2 });
   });
 
   it('fails image_only a file with pages of text and scanned pages, naming how many and which', () => {
     // Attached on its text pages alone, the patient a scanned page names would never be checked.
-    const mixedStamped: ExtractionResult = { ok: true, text: '', pages: 2, pageTexts: [BODY, stamp], scannedPages: [2] };
+    const mixedStamped: ExtractionResult = {
+      ok: true,
+      text: '',
+      pages: 2,
+      pageTexts: [BODY, stamp],
+      scannedPages: [2],
+    };
     expect(unreadScansWithoutOcr(mixedStamped)).toEqual({
       ok: false,
       outcome: 'image_only',
@@ -68,16 +91,29 @@ describe('unreadScansWithoutOcr', () => {
     });
     const pageTexts = [BODY, '', '', '', BODY, '', BODY, ''];
     expect(
-      unreadScansWithoutOcr({ ok: true, text: BODY, pages: 8, pageTexts, scannedPages: [2, 3, 4, 6, 8] })?.message,
-    ).toMatch(/^5 of the PDF's 8 pages are scans \(pages 2-4, 6, 8\), not read with OCR off; .* the scans name goes/);
+      unreadScansWithoutOcr({ ok: true, text: BODY, pages: 8, pageTexts, scannedPages: [2, 3, 4, 6, 8] })
+        ?.message,
+    ).toMatch(
+      /^5 of the PDF's 8 pages are scans \(pages 2-4, 6, 8\), not read with OCR off; .* the scans name goes/,
+    );
     expect(
-      unreadScansWithoutOcr({ ok: true, text: BODY, pages: 3, pageTexts: [BODY, '', ''], scannedPages: [2, 3] })?.message,
+      unreadScansWithoutOcr({
+        ok: true,
+        text: BODY,
+        pages: 3,
+        pageTexts: [BODY, '', ''],
+        scannedPages: [2, 3],
+      })?.message,
     ).toMatch(/^2 of the PDF's 3 pages are scans \(pages 2, 3\)/);
   });
 
   it('leaves a file with no scans (a blank page is none), and one whose scans are not known', () => {
-    expect(unreadScansWithoutOcr({ ok: true, text: BODY, pages: 2, pageTexts: [BODY, ''], scannedPages: [] })).toBeNull();
-    expect(unreadScansWithoutOcr({ ok: true, text: stamp, pages: 1, pageTexts: [stamp], scannedPages: [] })).toBeNull();
+    expect(
+      unreadScansWithoutOcr({ ok: true, text: BODY, pages: 2, pageTexts: [BODY, ''], scannedPages: [] }),
+    ).toBeNull();
+    expect(
+      unreadScansWithoutOcr({ ok: true, text: stamp, pages: 1, pageTexts: [stamp], scannedPages: [] }),
+    ).toBeNull();
     expect(unreadScansWithoutOcr({ ok: true, text: stamp, pages: 1, pageTexts: [stamp] })).toBeNull();
     expect(unreadScansWithoutOcr(scan)).toBeNull();
   });
@@ -111,7 +147,12 @@ describe('mergeOcrText', () => {
       plan,
       [
         { page: 1, text: 'Paciente: CESAR RIOS CORONADO', words: 4, confidenceSum: 360 },
-        { page: 2, text: 'Nota\nEscaneado por HP  ScanJet 2026-11-03 10:22 p.1', words: 8, confidenceSum: 720 },
+        {
+          page: 2,
+          text: 'Nota\nEscaneado por HP  ScanJet 2026-11-03 10:22 p.1',
+          words: 8,
+          confidenceSum: 720,
+        },
         { page: 3, text: 'Paciente: GABRIELA HUERTA SOTO', words: 4, confidenceSum: 360 },
       ],
       'tesseract',
@@ -124,8 +165,16 @@ describe('mergeOcrText', () => {
   });
 
   it("keeps a scanned page's layer of any length (a typed form) after its OCR text", () => {
-    const form = 'Campo: Servicio ____ Cama ____ Alergias ____ Tipo sanguíneo ____ Responsable ____\n'.repeat(20);
-    const formScan: ExtractionResult = { ok: true, text: form, pages: 1, pageTexts: [form], scannedPages: [1] };
+    const form = 'Campo: Servicio ____ Cama ____ Alergias ____ Tipo sanguíneo ____ Responsable ____\n'.repeat(
+      20,
+    );
+    const formScan: ExtractionResult = {
+      ok: true,
+      text: form,
+      pages: 1,
+      pageTexts: [form],
+      scannedPages: [1],
+    };
     const merged = mergeOcrText(
       planOcr('auto', formScan)!,
       [{ page: 1, text: 'Paciente: CESAR RIOS CORONADO', words: 4, confidenceSum: 360 }],
@@ -138,7 +187,9 @@ describe('mergeOcrText', () => {
   it('a scan on which OCR reads nothing still fails image_only, saying OCR was tried', () => {
     const merged = mergeOcrText(planOcr('auto', scan)!, [], 'tesseract.js');
     expect(merged).toMatchObject({ ok: false, outcome: 'image_only', pages: 2 });
-    expect(!merged.ok && merged.message).toMatch(/OCR \(tesseract\.js\) found no readable text on its 2 pages/);
+    expect(!merged.ok && merged.message).toMatch(
+      /OCR \(tesseract\.js\) found no readable text on its 2 pages/,
+    );
   });
 });
 

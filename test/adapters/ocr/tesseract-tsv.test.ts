@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readTesseractTsv } from '../../../src/adapters/ocr/tesseract-tsv.js';
 
-const HEADER = 'level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext';
+const HEADER =
+  'level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext';
 
 /** A TSV word row: block, paragraph, line, word, confidence, text. */
 function word(block: number, par: number, line: number, n: number, conf: number, text: string): string {
@@ -42,7 +43,9 @@ describe('readTesseractTsv', () => {
   });
 
   it('reads nothing from an empty page', () => {
-    expect(readTesseractTsv(`${HEADER}\n${[1, 1, 0, 0, 0, 0, 0, 0, 10, 10, -1, ''].join('\t')}\n`, 1)).toEqual({
+    expect(
+      readTesseractTsv(`${HEADER}\n${[1, 1, 0, 0, 0, 0, 0, 0, 10, 10, -1, ''].join('\t')}\n`, 1),
+    ).toEqual({
       page: 1,
       text: '',
       words: 0,

@@ -70,5 +70,7 @@ export async function writeRecords(store: VectorStore, records: VectorRecord[]):
     const documentId = String(record.metadata.document_id);
     byDocument.set(documentId, [...(byDocument.get(documentId) ?? []), record]);
   }
-  await store.replaceDocuments([...byDocument].map(([documentId, group]) => ({ documentId, records: group })));
+  await store.replaceDocuments(
+    [...byDocument].map(([documentId, group]) => ({ documentId, records: group })),
+  );
 }

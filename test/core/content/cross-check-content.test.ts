@@ -359,14 +359,20 @@ describe('crossCheckContent: an English header (DOB, Sex)', () => {
 
   it('tells a homonym apart by an English birth date', () => {
     const filename = nameQuery(juanA.expediente, 'HERNANDEZ', 'LOPEZ', 'JUAN');
-    const result = run(filename, 'Patient Name: Juan Hernandez Lopez\nDate of Birth: 09/09/1971   Gender: Male');
+    const result = run(
+      filename,
+      'Patient Name: Juan Hernandez Lopez\nDate of Birth: 09/09/1971   Gender: Male',
+    );
     expect(result.verdict).toBe('contradicts');
     expect(result.details.fields).toMatchObject({ fecha_nacimiento: 'differs', sexo: 'agrees' });
   });
 
   it('with trustContent, an ambiguous date that fits the patient does not block a confirmation; one that does not, does', () => {
     const typo = nameQuery('1000000304', 'IBARRA', 'SALAS', 'ROCÍO');
-    expect(run(typo, lab('01/07/1990')).decision).toMatchObject({ decision: 'review', reason: 'expediente_typo' });
+    expect(run(typo, lab('01/07/1990')).decision).toMatchObject({
+      decision: 'review',
+      reason: 'expediente_typo',
+    });
     expect(run(typo, lab('01/07/1990'), { trustContent: true }).decision).toMatchObject({
       decision: 'auto',
       reason: 'content_confirmed',

@@ -128,7 +128,9 @@ describe('readContentIdentity: header layouts', () => {
     const lab = readContentIdentity('Patient Name: Jorge Acosta Morales\nMRN 3000576011   Age: 62');
     expect(nameOf(lab)).toBe('ACOSTA / MORALES / JORGE');
     expect(lab.expediente).toBe('3000576011');
-    expect(readContentIdentity('Patient: ACOSTA MORALES, JORGE  Medical Record No. 3000576011').expediente).toBe('3000576011');
+    expect(
+      readContentIdentity('Patient: ACOSTA MORALES, JORGE  Medical Record No. 3000576011').expediente,
+    ).toBe('3000576011');
   });
 
   it('does not take lower-case words the name dictionaries do not know for a name', () => {
@@ -216,7 +218,9 @@ describe('readContentIdentity: punctuation around a name', () => {
     expect(nameOf(readContentIdentity('Paciente: MARIA de la LUZ DE LA GARZA TREVIÑO'))).toBe(
       'DE LA GARZA / TREVIÑO / MARIA DE LA LUZ',
     );
-    expect(nameOf(readContentIdentity('Paciente: Maria Esther Garza Tijerina de Treviño'))).toContain('DE TREVIÑO');
+    expect(nameOf(readContentIdentity('Paciente: Maria Esther Garza Tijerina de Treviño'))).toContain(
+      'DE TREVIÑO',
+    );
   });
 
   it('keeps what names really hold: abbreviations, initials, accents, Ñ, hyphens, apostrophes, particles', () => {
@@ -398,7 +402,12 @@ describe('readContentIdentity: pages', () => {
     const repeated = readContentIdentity([esther, narrative, narrative, esther.replace('MARIA', 'MA.')]);
     expect(repeated.otherExpedientes).toEqual([]);
     expect(repeated.otherNames).toEqual([]);
-    const sameName = readContentIdentity([esther, narrative, narrative, 'Paciente: MA. ESTHER GARZA TIJERINA']);
+    const sameName = readContentIdentity([
+      esther,
+      narrative,
+      narrative,
+      'Paciente: MA. ESTHER GARZA TIJERINA',
+    ]);
     expect(sameName.otherNames).toEqual([]);
   });
 
@@ -435,9 +444,9 @@ describe('readContentIdentity: pages', () => {
     expect(nameLater.expediente).toBe('3000003799');
     expect(nameLater.name?.written).toBe('SOTO LEAL, ROSA');
     // A weaker label on a later page (a bare "Nombre:", "Registro:") is no patient's header.
-    expect(isIdentityAbsent(readContentIdentity(['', '', '', 'Nombre: SOTO LEAL, ROSA\nRegistro: 3000000010']))).toBe(
-      true,
-    );
+    expect(
+      isIdentityAbsent(readContentIdentity(['', '', '', 'Nombre: SOTO LEAL, ROSA\nRegistro: 3000000010'])),
+    ).toBe(true);
   });
 
   it('reads at most maxPages pages, maxCharsPerPage characters of the first and maxCharsLaterPages of the others', () => {
@@ -521,7 +530,7 @@ describe('readContentIdentity: birth dates and sex', () => {
     expect(readContentIdentity('Edad: 39 años').sex).toBeNull();
   });
 
-  it('reads a Spanish label\'s numeric date day first, with no second reading', () => {
+  it("reads a Spanish label's numeric date day first, with no second reading", () => {
     const identity = readContentIdentity('Fecha de nacimiento: 05/03/1985  Sexo: M');
     expect(identity).toMatchObject({ birthDate: '1985-03-05', birthDateAlternative: null, sex: 'M' });
   });
@@ -551,11 +560,14 @@ describe('readContentIdentity: English labels (an outside laboratory, a referral
     ['DOB: 05/03/1985', '1985-05-03', '1985-03-05'],
     ['D.O.B. 5/3/1985', '1985-05-03', '1985-03-05'],
     ['Date of birth: 12.01.1950', '1950-12-01', '1950-01-12'],
-  ])('%s: day and month both 12 or less read both ways round, month first first', (text, iso, alternative) => {
-    const identity = readContentIdentity(text);
-    expect(identity.birthDate).toBe(iso);
-    expect(identity.birthDateAlternative).toBe(alternative);
-  });
+  ])(
+    '%s: day and month both 12 or less read both ways round, month first first',
+    (text, iso, alternative) => {
+      const identity = readContentIdentity(text);
+      expect(identity.birthDate).toBe(iso);
+      expect(identity.birthDateAlternative).toBe(alternative);
+    },
+  );
 
   it.each([
     ['Fecha de nacimiento (dd/mm/aaaa): 05/03/1985', '1985-03-05'],
@@ -611,7 +623,11 @@ describe('readContentIdentity: English labels (an outside laboratory, a referral
       birthDateAlternative: '1962-03-05',
       sex: 'M',
     });
-    expect(identity.evidence).toContainEqual({ field: 'birthDate', page: 1, text: 'Date of Birth: 05/03/1962' });
+    expect(identity.evidence).toContainEqual({
+      field: 'birthDate',
+      page: 1,
+      text: 'Date of Birth: 05/03/1962',
+    });
   });
 
   it('reads an English table, columns kept or collapsed', () => {

@@ -10,7 +10,11 @@ describe('redactLogLine', () => {
       time: 1767225600000,
       reqId: 'req-1',
       msg: `could not read '${NAME}'`,
-      err: { type: 'Error', message: `ENOENT: no such file or directory, open '/srv/uploads/${NAME}'`, stack: `Error: failed on ${NAME}\n    at read (file:///app/dist/x.js:1:2)` },
+      err: {
+        type: 'Error',
+        message: `ENOENT: no such file or directory, open '/srv/uploads/${NAME}'`,
+        stack: `Error: failed on ${NAME}\n    at read (file:///app/dist/x.js:1:2)`,
+      },
       problems: [`vector store: ${NAME}`],
       session_id: '0b6e4c1a-7f7e-4a55-9f3c-2f0d6f1c9a10',
     });
@@ -35,13 +39,19 @@ describe('redactLogLine', () => {
   it('decodes a URL to find the name it carries, and leaves a URL without one as it was', () => {
     const url = `/api/v1/documents/batch/${encodeURIComponent(NAME)}?wait=false`;
     const redacted = JSON.parse(redactLogLine(JSON.stringify({ req: { url } }))) as { req: { url: string } };
-    expect(redacted.req.url).toBe('/api/v1/documents/batch/3000003799_[redacted]_6001467010_CONS.pdf?wait=false');
+    expect(redacted.req.url).toBe(
+      '/api/v1/documents/batch/3000003799_[redacted]_6001467010_CONS.pdf?wait=false',
+    );
     const plain = '/api/v1/documents/batch/0b6e4c1a/status?x=a%2Fb';
     expect(JSON.parse(redactLogLine(JSON.stringify({ url: plain })))).toEqual({ url: plain });
-    expect(JSON.parse(redactLogLine(JSON.stringify({ url: '/x/GARZA%20TIJERINA%E0%A4%A' }))).url).toBe('/x/[redacted]%E0%A4%A');
+    expect(JSON.parse(redactLogLine(JSON.stringify({ url: '/x/GARZA%20TIJERINA%E0%A4%A' }))).url).toBe(
+      '/x/[redacted]%E0%A4%A',
+    );
   });
 
   it('redacts a line that is not JSON as text', () => {
-    expect(redactLogLine(`starting on ${NAME}`)).toBe('starting on 3000003799_[redacted]_6001467010_CONS.pdf');
+    expect(redactLogLine(`starting on ${NAME}`)).toBe(
+      'starting on 3000003799_[redacted]_6001467010_CONS.pdf',
+    );
   });
 });

@@ -4,11 +4,13 @@ import { redactNames } from '../../../src/core/text/redact-names.js';
 describe('redactNames', () => {
   it('takes out quoted text: our messages quote filenames, Node quotes paths', () => {
     expect(
-      redactNames("already ingested on 2026-01-02 as '3000003799_GARZA TIJERINA, MARIA ESTHER_CONS.pdf' for expediente 3000003799"),
+      redactNames(
+        "already ingested on 2026-01-02 as '3000003799_GARZA TIJERINA, MARIA ESTHER_CONS.pdf' for expediente 3000003799",
+      ),
     ).toBe("already ingested on 2026-01-02 as '[redacted]' for expediente 3000003799");
-    expect(redactNames(`ENOENT: no such file or directory, link '/srv/drop/a.pdf' -> '/srv/archive/a.pdf'`)).toBe(
-      "ENOENT: no such file or directory, link '[redacted]' -> '[redacted]'",
-    );
+    expect(
+      redactNames(`ENOENT: no such file or directory, link '/srv/drop/a.pdf' -> '/srv/archive/a.pdf'`),
+    ).toBe("ENOENT: no such file or directory, link '[redacted]' -> '[redacted]'");
   });
 
   it("keeps quoted text that names nobody: a message about '_' still says what is wrong", () => {
@@ -18,7 +20,10 @@ describe('redactNames', () => {
   });
 
   it('takes out the words of the given names wherever they appear, whatever the accents and case', () => {
-    const names = ['2026/3000003799_MARTÍNEZ MEJÍA, FRANCISCO JAVIER_6443785215_URG', 'Martinez Mejia Fco Javier'];
+    const names = [
+      '2026/3000003799_MARTÍNEZ MEJÍA, FRANCISCO JAVIER_6443785215_URG',
+      'Martinez Mejia Fco Javier',
+    ];
     expect(redactNames('held for review: apellido materno: one-letter typo (Mejia vs mejía)', names)).toBe(
       'held for review: apellido materno: one-letter typo ([redacted] vs [redacted])',
     );

@@ -33,7 +33,10 @@ export interface HeldIngest {
   stderr(): string;
 }
 
-export async function createHeldIngestWorkspace(prefix: string, apiKey: string): Promise<HeldIngestWorkspace> {
+export async function createHeldIngestWorkspace(
+  prefix: string,
+  apiKey: string,
+): Promise<HeldIngestWorkspace> {
   const root = createTempDir(prefix);
   const drop = path.join(root, 'drop');
   copyDelivered(SAMPLE_DIR, drop);
@@ -50,10 +53,13 @@ export async function createHeldIngestWorkspace(prefix: string, apiKey: string):
   await importRegistry({ file: REGISTRY_CSV, db, cwd: root });
 
   async function startHeldIngest(args: string[] = []): Promise<HeldIngest> {
-    const child = spawnCli(['ingest', drop, '--non-interactive', '--concurrency', '1', '--embed-batch-size', '4', ...args], {
-      cwd: root,
-      env,
-    });
+    const child = spawnCli(
+      ['ingest', drop, '--non-interactive', '--concurrency', '1', '--embed-batch-size', '4', ...args],
+      {
+        cwd: root,
+        env,
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -17,7 +17,10 @@ export interface ServeProcess {
 }
 
 /** The built `tecsalud-batch serve ARGS` on an ephemeral loopback port; resolves once it says where it listens. */
-export async function startServe(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<ServeProcess> {
+export async function startServe(
+  args: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv },
+): Promise<ServeProcess> {
   const child = spawnCli(['serve', '--port', '0', ...args], options);
   let out = '';
   let err = '';
@@ -47,8 +50,14 @@ export async function startServe(args: string[], options: { cwd: string; env?: N
 }
 
 /** A token for the API, made with `tokens create` against the registry at `db`. */
-export async function createToken(db: string, cwd: string, role: 'uploader' | 'admin' = 'uploader'): Promise<string> {
-  const created = await runCli(['tokens', 'create', '--name', 'e2e', '--role', role, '--db', db, '--json'], { cwd });
+export async function createToken(
+  db: string,
+  cwd: string,
+  role: 'uploader' | 'admin' = 'uploader',
+): Promise<string> {
+  const created = await runCli(['tokens', 'create', '--name', 'e2e', '--role', role, '--db', db, '--json'], {
+    cwd,
+  });
   if (created.code !== 0) throw new Error(`tokens create exited ${created.code}: ${created.stderr}`);
   return (JSON.parse(created.stdout) as { token: string }).token;
 }
@@ -63,7 +72,8 @@ export function apiClient(base: string, token: string) {
         headers: { ...auth, 'content-type': 'application/json' },
         body: JSON.stringify({ processing_type: 'complete', uploaded_by: 'e2e' }),
       });
-      if (response.status !== 200) throw new Error(`create-session: ${response.status} ${await response.text()}`);
+      if (response.status !== 200)
+        throw new Error(`create-session: ${response.status} ${await response.text()}`);
       return ((await response.json()) as { session_id: string }).session_id;
     },
     async upload(sessionId: string, files: { name: string; bytes: Uint8Array }[]): Promise<Response> {
@@ -75,9 +85,14 @@ export function apiClient(base: string, token: string) {
     async process(sessionId: string): Promise<Response> {
       return fetch(`${base}/${sessionId}/process`, { method: 'POST', headers: auth });
     },
-    async status(sessionId: string): Promise<{ status: string; files: { filename: string; outcome: string | null; file_id: string }[] }> {
+    async status(
+      sessionId: string,
+    ): Promise<{ status: string; files: { filename: string; outcome: string | null; file_id: string }[] }> {
       const response = await fetch(`${base}/${sessionId}/status`, { headers: auth });
-      return (await response.json()) as { status: string; files: { filename: string; outcome: string | null; file_id: string }[] };
+      return (await response.json()) as {
+        status: string;
+        files: { filename: string; outcome: string | null; file_id: string }[];
+      };
     },
     get: (route: string) => fetch(`${base}${route}`, { headers: auth }),
   };

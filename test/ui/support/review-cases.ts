@@ -131,7 +131,10 @@ export function fourCandidateCase(patch: Partial<ReviewCase> = {}): ReviewCase {
       'TECSALUD HOSPITAL SAN JOSÉ — REPORTE DE LABORATORIO CLÍNICO',
       'Paciente: BONILLA SEPÚLVEDA, ADRIANA   Expediente: 3000576011',
       'Fecha de nacimiento: 12/03/1984   Sexo: F',
-      ...Array.from({ length: 30 }, (_, i) => `Analito ${i + 1}: ${(4.2 + i / 10).toFixed(1)} mg/dL (referencia 3.5-5.5)`),
+      ...Array.from(
+        { length: 30 },
+        (_, i) => `Analito ${i + 1}: ${(4.2 + i / 10).toFixed(1)} mg/dL (referencia 3.5-5.5)`,
+      ),
       'FIN DEL REPORTE',
     ],
     textMissing: false,
@@ -191,7 +194,12 @@ export function fakeService(cases: ReviewCase[]) {
       if (choice.kind !== 'skip') decided.push({ fileId: c.fileId, choice: choice.kind });
       const notice =
         choice.kind === 'attach'
-          ? { code: 'attached' as const, expediente: c.evidence[choice.candidate - 1]!.expediente, name: 'X', chunks: 3 }
+          ? {
+              code: 'attached' as const,
+              expediente: c.evidence[choice.candidate - 1]!.expediente,
+              name: 'X',
+              chunks: 3,
+            }
           : choice.kind === 'reject'
             ? { code: 'rejected' as const }
             : { code: 'skipped' as const };

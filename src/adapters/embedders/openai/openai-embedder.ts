@@ -104,7 +104,12 @@ export async function createOpenAiEmbedder(options: OpenAiEmbedderOptions): Prom
         if (cut) throw cut;
         const timedOut = isTimeout(error);
         if (timedOut) timeouts++;
-        const down = serviceDown(error, where, { timedOut, timeoutMs, timeouts, retriesLeft: attempt < maxRetries });
+        const down = serviceDown(error, where, {
+          timedOut,
+          timeoutMs,
+          timeouts,
+          retriesLeft: attempt < maxRetries,
+        });
         if (down) {
           lastOutage = down;
           outages++;

@@ -63,7 +63,8 @@ export function retryWhileChromaLocked<T>(work: () => Promise<T>, retries = 4): 
     minTimeout: 100,
     factor: 2,
     // By name: the chromadb library's own requests (its AdminClient) throw its class, not one we loaded.
-    shouldRetry: ({ error }) => error.name === 'ChromaServerError' && /database is locked/i.test(error.message),
+    shouldRetry: ({ error }) =>
+      error.name === 'ChromaServerError' && /database is locked/i.test(error.message),
   });
 }
 
@@ -99,7 +100,10 @@ async function fetchOnce(
   switch (response.status) {
     case 401:
     case 403:
-      throw new ChromaDownError(`the server refused the request (HTTP ${response.status}: ${message})`, 'auth');
+      throw new ChromaDownError(
+        `the server refused the request (HTTP ${response.status}: ${message})`,
+        'auth',
+      );
     case 502:
     case 503:
     case 504:

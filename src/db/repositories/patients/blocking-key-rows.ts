@@ -28,7 +28,13 @@ export function keyRowsInOrder(patients: Patient[], termDeltas: Map<string, numb
   const rows: KeyRow[] = [];
   forEachKey(patients, termDeltas, (keyHash, expedienteCode) => rows.push({ keyHash, expedienteCode }));
   // Inserting in key order keeps the B-tree writes local.
-  return Array.from(packedKeyOrder(rows.map((row) => row.keyHash), rows.length), (i) => rows[i]!);
+  return Array.from(
+    packedKeyOrder(
+      rows.map((row) => row.keyHash),
+      rows.length,
+    ),
+    (i) => rows[i]!,
+  );
 }
 
 /**

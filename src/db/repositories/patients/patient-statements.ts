@@ -152,10 +152,10 @@ export function sqliteStatements(sqlite: SqliteHandle): PatientStatementsFor {
       );
     },
     async deleteKey(keyHash, expedienteCode) {
-      cachedStatement(sqlite, 'DELETE FROM patient_blocking_keys WHERE key_hash = ? AND expediente_code = ?').run(
-        keyHash,
-        expedienteCode,
-      );
+      cachedStatement(
+        sqlite,
+        'DELETE FROM patient_blocking_keys WHERE key_hash = ? AND expediente_code = ?',
+      ).run(keyHash, expedienteCode);
     },
     insertPatients: async (patients) => sqliteInsertIgnoringConflicts(sqlite, PATIENTS_TABLE, patients),
     insertKeys: async (rows) => sqliteInsertIgnoringConflicts(sqlite, BLOCKING_KEYS_TABLE, rows),

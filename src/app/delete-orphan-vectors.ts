@@ -4,6 +4,7 @@ import type { OpenDatabase } from '../db/open-database.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
 import { DocumentRepository } from '../db/repositories/document-repository.js';
 import { ExitCode, UserError } from '../errors.js';
+import { asSeenNow } from './abandoned-runs.js';
 import { openVectorStore } from './open-backends.js';
 import { withRegistry, type RegistryLocation } from './open-registry.js';
 
@@ -68,15 +69,23 @@ export async function deleteOrphanVectors(
   });
 }
 
+/**
+ * A session still recorded as processing whose run is gone (`kill -9`, a reboot: `sessions` shows it
+ * interrupted) does not hold this up: nothing is writing for it, and its files that never became final keep
+ * their chunks (see mayBeBeingStored). Before, such a session refused the cleanup until the folder was run again.
+ */
 async function refuseWhileProcessing(database: OpenDatabase): Promise<void> {
-  const [processing] = await new BatchRepository(database.db).processingSessionIds();
-  if (processing === undefined) return;
-  throw new UserError(
-    `session ${processing.slice(0, 8)} is being processed: a run writes a document's vectors before its row, so no ` +
-      'chunk is deleted as an orphan while one goes on',
-    ExitCode.Locked,
-    'run `tecsalud-batch cleanup --orphans` again once it has finished (`tecsalud-batch sessions` shows it)',
-  );
+  const batches = new BatchRepository(database.db);
+  for (const sessionId of await batches.processingSessionIds()) {
+    const recorded = await batches.findSession(sessionId);
+    if (recorded === undefined || (await asSeenNow(database, recorded)).status === 'interrupted') continue;
+    throw new UserError(
+      `session ${sessionId.slice(0, 8)} is being processed: a run writes a document's vectors before its row, so no ` +
+        'chunk is deleted as an orphan while one goes on',
+      ExitCode.Locked,
+      'run `tecsalud-batch cleanup --orphans` again once it has finished (`tecsalud-batch sessions` shows it)',
+    );
+  }
 }
 
 /** The registry holds it by now, or a file not final yet carries its content. */

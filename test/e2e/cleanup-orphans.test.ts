@@ -1,8 +1,11 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveDatabaseTarget } from '../../src/db/database-url.js';
 import { openDatabase, type OpenDatabase } from '../../src/db/open-database.js';
+import { RunLockRepository } from '../../src/db/repositories/run-lock-repository.js';
 import type { MedicalDocument } from '../../src/db/schema.js';
 import { ExitCode } from '../../src/errors.js';
 import { runCli } from '../support/cli-binary.js';
@@ -65,16 +68,45 @@ describe('cleanup --orphans (embedded store)', { tags: ['slow'] }, () => {
   });
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
+  /** The session as a run still going on leaves it: processing, its folder's lock held by a live process. */
+  async function markRunning(sessionId: string, runLock: 'held' | 'gone'): Promise<void> {
+    await withDatabase(async ({ db }) => {
+      await db
+        .updateTable('batchUploads')
+        .set({ status: 'processing' })
+        .where('id', '=', sessionId)
+        .execute();
+      if (runLock === 'gone') return;
+      const { sourceDir } = await db
+        .selectFrom('batchUploads')
+        .select('sourceDir')
+        .where('id', '=', sessionId)
+        .executeTakeFirstOrThrow();
+      await new RunLockRepository(db).tryInsert({
+        lockKey: createHash('sha256').update(`tecsalud-batch:${sourceDir}`).digest('hex').slice(0, 32),
+        sourceDir,
+        // This test's own process: alive, and started before the lock was taken.
+        pid: process.pid,
+        host: os.hostname(),
+        sessionId,
+        startedAt: new Date().toISOString(),
+      });
+    });
+  }
+
+  async function markFinished(sessionId: string): Promise<void> {
+    await withDatabase(async ({ db }) => {
+      await db.updateTable('batchUploads').set({ status: 'completed' }).where('id', '=', sessionId).execute();
+      await db.deleteFrom('runLocks').execute();
+    });
+  }
+
   it('refuses while a session is being processed, and when given a session or --purge', async () => {
     const sessionId = documents.get(ORPHAN)!.batchId!;
-    await withDatabase(({ db }) =>
-      db.updateTable('batchUploads').set({ status: 'processing' }).where('id', '=', sessionId).execute(),
-    );
+    await markRunning(sessionId, 'held');
     const refused = await cli('cleanup', '--orphans');
     const spanish = await cli('cleanup', '--orphans', '--lang', 'es');
-    await withDatabase(({ db }) =>
-      db.updateTable('batchUploads').set({ status: 'completed' }).where('id', '=', sessionId).execute(),
-    );
+    await markFinished(sessionId);
     expect(refused.code, refused.stderr).toBe(ExitCode.Locked);
     expect(refused.stderr).toContain(
       `session ${sessionId.slice(0, 8)} is being processed: a run writes a document's vectors before its row`,
@@ -92,6 +124,9 @@ describe('cleanup --orphans (embedded store)', { tags: ['slow'] }, () => {
   it('deletes the chunks of a document the registry no longer holds, keeps those a review may be storing, and says so', async () => {
     const orphan = documents.get(ORPHAN)!;
     const reviewed = documents.get(IN_REVIEW)!;
+    // A session left processing by a run that is gone (kill -9, a reboot) does not hold the cleanup up: nothing
+    // writes for it. Before, it refused with 75 until the folder was run again.
+    await markRunning(orphan.batchId!, 'gone');
     const before = await cli('search', 'asma bronquial', '-k', '50');
     expect(before.stderr).toContain(
       `chunks of document ${orphan.id.slice(0, 8)} (expediente ${orphan.expediente}) left out`,
@@ -114,5 +149,6 @@ describe('cleanup --orphans (embedded store)', { tags: ['slow'] }, () => {
         'un archivo aún sin terminar lleva su contenido (en proceso, o en espera de revisión) y todavía puede guardarlo\n' +
         'Colección "medical_documents": 0 documentos huérfanos borrados del índice de búsqueda, 1 conservados.\n',
     );
+    await markFinished(orphan.batchId!);
   });
 });

@@ -77,6 +77,10 @@ export type LeftOutDocument = ChunksElsewhere;
  * Chunks of a document it files under another patient than the one asked for, or not at all, are left out;
  * those it files where asked but whose chunks name another patient are shown and reported as out of line.
  */
+/** How much more each widening of the search asks for, and at most how many times. */
+const WIDENING = 4;
+const MAX_WIDENINGS = 2;
+
 export async function searchChunks(
   location: RegistryLocation,
   backends: BackendConfig,
@@ -122,19 +126,35 @@ export async function searchChunks(
       }
       const documents = new DocumentRepository(database.db);
       const byType = query.documentType ? { document_type: query.documentType } : {};
-      const nearest = (where: VectorQueryFilter) =>
-        vectorStore.query(vector!, { k: query.k, where: { ...byType, ...where } });
-      const found = patient
-        ? nearestOf(
-            [
-              await nearest({ documentIds: await documents.vectorizedIdsByPatient(patient.id) }),
-              await nearest({ expediente: patient.expediente }),
-            ],
-            query.k,
-          )
-        : await nearest({});
-      const owners = await documents.ownersOf(found.map((hit) => String(hit.metadata.document_id)));
-      return setAsideContradictedHits(found, owners, patient?.id ?? null);
+      const nearest = async (where: VectorQueryFilter, k: number) => {
+        const answer = await vectorStore.query(vector!, { k, where: { ...byType, ...where } });
+        return { answer, exhausted: answer.length < k };
+      };
+      const patientDocumentIds = patient ? await documents.vectorizedIdsByPatient(patient.id) : [];
+      const fetchNearest = async (k: number) => {
+        if (!patient) return nearest({}, k);
+        const answers = [
+          await nearest({ documentIds: patientDocumentIds }, k),
+          await nearest({ expediente: patient.expediente }, k),
+        ];
+        return {
+          answer: nearestOf(
+            answers.map((a) => a.answer),
+            k,
+          ),
+          exhausted: answers.every((a) => a.exhausted),
+        };
+      };
+      // Chunks left out (another patient's by the registry, or no document's) must not take the places of those
+      // shown: `-k 5` with two orphans among the nearest showed 3 hits where 5 existed. The search widens until
+      // k are shown or the collection has no more to give, within a few rounds.
+      for (let want = query.k; ; want *= WIDENING) {
+        const { answer, exhausted } = await fetchNearest(want);
+        const owners = await documents.ownersOf(answer.map((hit) => String(hit.metadata.document_id)));
+        const search = setAsideContradictedHits(answer, owners, patient?.id ?? null, query.k);
+        if (search.hits.length >= query.k || exhausted || want >= query.k * WIDENING ** MAX_WIDENINGS)
+          return search;
+      }
     } finally {
       await vectorStore.close();
     }
@@ -149,11 +169,14 @@ export function setAsideContradictedHits(
   found: VectorQueryResult[],
   owners: Map<string, DocumentOwner>,
   patientId: string | null = null,
+  k = Infinity,
 ): ChunkSearch {
   const hits: SearchHit[] = [];
   const leftOut = new Map<string, ChunksElsewhere>();
   const outOfLine = new Map<string, ChunksElsewhere>();
+  // Nearest first: once k are shown, the farther chunks would not have been, shown or left out.
   for (const hit of found) {
+    if (hits.length >= k) break;
     const documentId = String(hit.metadata.document_id);
     const owner = owners.get(documentId);
     const shown = owner !== undefined && (patientId === null || owner.patientId === patientId);

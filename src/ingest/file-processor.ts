@@ -605,9 +605,8 @@ export class FileProcessor {
    */
   private async refuseChangedSinceRead(run: FileRun): Promise<void> {
     if (this.options.stillWritingMs === undefined || !run.readAs) return;
-    const now = await fs.stat(run.file.absolutePath).catch(() => null);
-    if (now)
-      this.refuseStillBeingWritten({ before: run.readAs, now: { size: now.size, mtimeMs: now.mtimeMs } });
+    const now = await this.reader.stateOf(run.file.absolutePath, run.readAs.size);
+    if (now) this.refuseStillBeingWritten({ before: run.readAs, now });
   }
 
   /** Content this run has seen, already ingested, or already waiting for review: settled without its text. */

@@ -83,6 +83,25 @@ export class DropFileReader {
   }
 
   /**
+   * The file's size and modification time now, or null when it cannot be read (gone, say). A file read as at
+   * most `blockingMaxBytes` is looked at with a blocking call while the storage proves fast, as it was read:
+   * asynchronously, one stat is a round trip through libuv's thread pool, which cost the ingest's main thread
+   * more than the call itself (0.1–0.3 CPU-s per 1,000 files, each file being looked at again after its
+   * extraction).
+   */
+  async stateOf(absolutePath: string, readSize: number): Promise<FileState | null> {
+    try {
+      const stat =
+        this.blockingAllowed && readSize <= this.blockingMaxBytes
+          ? fsSync.statSync(absolutePath)
+          : await fs.stat(absolutePath);
+      return { size: stat.size, mtimeMs: stat.mtimeMs };
+    } catch {
+      return null;
+    }
+  }
+
+  /**
    * The size and the first `length` bytes, never the rest: `ingest --dry-run` checks a file with them. Refused as
    * a read is, in the same order: `too_large` from the size alone, before the file is opened.
    */

@@ -64,6 +64,23 @@ describe('DropFileReader', () => {
     expect(await reader.read(file, 100)).toEqual(pdf(100));
   });
 
+  it('looks at a file’s size and time now the way it reads it, and at a gone file as null', async () => {
+    const file = write('a.pdf', pdf(100));
+    const grown = pdf(3000);
+    for (const reader of [
+      new DropFileReader({ maxFileSize: 4096, blockingMaxBytes: 1024 }),
+      // After slow storage was seen: asynchronously.
+      new DropFileReader({ maxFileSize: 4096, slowReadMs: -1 }),
+    ]) {
+      for (let i = 0; i < 3; i++) await reader.read(file, 100);
+      fs.writeFileSync(file, grown);
+      const now = await reader.stateOf(file, 100);
+      expect(now).toEqual({ size: 3000, mtimeMs: fs.statSync(file).mtimeMs });
+      expect(await reader.stateOf(path.join(dir, 'gone.pdf'), 100)).toBeNull();
+      fs.writeFileSync(file, pdf(100));
+    }
+  });
+
   it('keeps blocking reads while they are fast, a slow one now and then notwithstanding', async () => {
     const reader = new DropFileReader({ maxFileSize: 4096, slowReadMs: 1000 });
     const file = write('a.pdf', pdf(100));

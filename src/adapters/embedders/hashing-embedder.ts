@@ -44,7 +44,10 @@ const TRIGRAM_WEIGHT = 0.25;
 const WORD_SEED = 0x2545f491;
 const PAIR_SEED = 0x68e31da4;
 const TRIGRAM_SEED = 0x1b873593;
-const FNV_OFFSET = 0x811c9dc5;
+// As a signed 32-bit value (the same bits): 0x811c9dc5 itself is beyond int32, so a hash starting from it made
+// the loop's word hash a double on every word's first character, and the loop 5 % slower (Math.imul and ^ read
+// both as the same int32).
+const FNV_OFFSET = 0x811c9dc5 | 0;
 const FNV_PRIME = 0x01000193;
 /** Pseudo-characters that mark a word's start and end in its trigrams, as in `^di`, `es$`. */
 const WORD_START = 1;

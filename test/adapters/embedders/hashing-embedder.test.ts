@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 
 import {
   createHashingEmbedder,
   DEFAULT_HASHING_DIMENSION,
   HASHING_EMBEDDER_ID,
+  hashText,
 } from '../../../src/adapters/embedders/hashing-embedder.js';
 import { syntheticSpanishText } from './synthetic-spanish.js';
 
@@ -102,6 +104,24 @@ describe('createHashingEmbedder', () => {
     const a = await embedOne('el dolor de la cabeza');
     const b = await embedOne('la fractura de el pie');
     expect(Math.abs(cosine(a, b))).toBeLessThan(0.2);
+  });
+
+  it(`gives the very vectors ${HASHING_EMBEDDER_ID} always gave (a change to them needs a new id)`, () => {
+    // SHA-256 of the Float32 bytes, from the first release of this id: collections filled by it are searched
+    // with vectors made now, so a speed-up must leave every bit as it was.
+    const cases: [string, number, string][] = [
+      [syntheticSpanishText(1000, 1), 512, 'da6e444fa7807725'],
+      [syntheticSpanishText(5000, 7), 384, 'e913056793709e84'],
+      ['Nin\u0303o cafe\u0301 ÁRBOL ñandú Ü', 512, '2b5508f0c7304f92'],
+      ['de la y el en los', 512, 'e5a00aa9991ac8a5'],
+      ['x'.repeat(200) + ' palabra', 8, 'f649e7e5dedbd2eb'],
+      ['𝔸𝔹 😀 señal', 512, '154d30c26f252707'],
+      ['', 512, 'e5a00aa9991ac8a5'],
+    ];
+    for (const [text, dimension, digest] of cases) {
+      const bytes = new Uint8Array(hashText(text, dimension).buffer);
+      expect(createHash('sha256').update(bytes).digest('hex').slice(0, 16), text.slice(0, 40)).toBe(digest);
+    }
   });
 
   it('rejects an unusable dimension', () => {

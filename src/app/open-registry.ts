@@ -111,6 +111,6 @@ export async function withRolledBackRegistry<T>(
           .catch(() => undefined);
       }
     },
-    { ...options, create: false, migrate: false },
+    { ...options, create: false, migrate: false, rehearsal: true },
   );
 }

@@ -73,6 +73,13 @@ export interface OpenDatabaseOptions {
    * same mode: SQLite gives them the database file's.
    */
   fileMode?: FileModePolicy;
+  /**
+   * SQLite: a rehearsal (`patients import --dry-run`) whose transaction is rolled back: the file is left as it
+   * was, byte for byte. Its journal mode is kept (switching to WAL writes the file's header), and a database in
+   * a rollback-journal mode keeps this connection's journal in memory and never spills a transaction's pages
+   * into the file before the rollback. Only the -wal file of a database already in WAL mode is written.
+   */
+  rehearsal?: boolean;
   /** Milliseconds to wait on a locked SQLite file before failing (default 15 s). */
   busyTimeoutMs?: number;
   /**
@@ -224,7 +231,12 @@ async function createSqliteDialect(
     // WAL lets readers (status, search) run beside an ingest; NORMAL sync is durable across a
     // process kill (only an OS crash can lose the last transactions, never corrupt the file).
     // The first statements read the file's header: a file that is not SQLite, or is damaged, fails here.
-    handle.pragma('journal_mode = WAL');
+    if (!options.rehearsal) handle.pragma('journal_mode = WAL');
+    else if (handle.pragma('journal_mode', { simple: true }) !== 'wal') {
+      // Not persistent, unlike WAL: neither changes the header. Pages beyond the cache stay in memory.
+      handle.pragma('journal_mode = MEMORY');
+      handle.pragma('cache_spill = OFF');
+    }
     handle.pragma('synchronous = NORMAL');
     handle.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
     handle.pragma('foreign_keys = ON');

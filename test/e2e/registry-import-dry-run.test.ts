@@ -230,6 +230,37 @@ describe('patients import --dry-run on a registry of another version of the tool
     expect(fs.readdirSync(dir).sort()).toEqual(['first.csv', 'registry.db']);
   });
 
+  it('leaves a registry in a rollback-journal mode as it was, header and time included; the import then uses WAL', async () => {
+    // A registry copied out of WAL (a `.backup`, a restore, another tool): its header says `delete`.
+    sql('pragma journal_mode = delete');
+    const then = new Date(Date.now() - 3_600_000);
+    fs.utimesSync(db, then, then);
+    const before = { bytes: bytes(), mtimeMs: fs.statSync(db).mtimeMs };
+    const journalMode = () => {
+      const handle = new Database(db, { readonly: true });
+      try {
+        return handle.pragma('journal_mode', { simple: true });
+      } finally {
+        handle.close();
+      }
+    };
+    fs.writeFileSync(path.join(dir, 'next.csv'), NEXT.join('\n') + '\n');
+
+    const dry = await cli('patients', 'import', 'next.csv', '--dry-run', '--json');
+    expect([dry.code, dry.stderr]).toEqual([ExitCode.Success, '']);
+    expect(JSON.parse(dry.stdout)).toMatchObject({ dry_run: true, inserted: 1, updated: 1 });
+    expect({ bytes: bytes(), mtimeMs: fs.statSync(db).mtimeMs }).toEqual(before);
+    expect(fs.readdirSync(dir).sort()).toEqual(['first.csv', 'next.csv', 'registry.db']);
+    expect(journalMode()).toBe('delete');
+
+    // What a real import does is unchanged: it writes, in WAL mode.
+    const real = await cli('patients', 'import', 'next.csv', '--json');
+    expect([real.code, real.stderr]).toEqual([ExitCode.SomeFailed, '']);
+    expect(JSON.parse(real.stdout)).toMatchObject({ dry_run: false, inserted: 1, updated: 1 });
+    expect(bytes()).not.toBe(before.bytes);
+    expect(journalMode()).toBe('wal');
+  });
+
   it('refuses, as the import would (exit 69), a registry a newer version migrated', async () => {
     sql("insert into kysely_migration (name, timestamp) values ('0099-future', '2030-01-01T00:00:00.000Z')");
     const real = await cli('patients', 'import', 'first.csv');

@@ -1,9 +1,75 @@
+import path from 'node:path';
+import { parseFilename } from '../core/filename/parse-filename.js';
+import type { FilenameParseResult } from '../core/filename/types.js';
 import { checkPdfFile, HEADER_WINDOW, type FileCheckFailure } from '../core/pipeline/check-pdf-file.js';
+import { abandonedTransfer, transferUnderWay } from '../core/pipeline/still-being-written.js';
 import { FileStageError } from '../documents/stage-error.js';
 import { STAT_CONCURRENCY, type DiscoveredFile } from './discover-files.js';
 import { unreadableError, type DropFileReader } from './read-drop-file.js';
 
 type CheckedFile = Pick<DiscoveredFile, 'relativePath' | 'absolutePath' | 'outsideSource'>;
+type NamedFile = Pick<DiscoveredFile, 'relativePath' | 'outsideSource' | 'mtimeMs'>;
+
+/** `--still-writing-seconds` of a folder's run, in ms; unset: no time check (an upload is whole). */
+interface StillWriting {
+  stillWritingMs?: number | undefined;
+}
+
+/**
+ * Why a file under the name a transfer tool gives it until it is complete (`.filepart`, `.part`…), changed within
+ * the still-writing window, is left for the next run (`still_being_written`); null for any other file. From its
+ * name and modification time only.
+ */
+export function transferStillUnderWay(file: NamedFile, options: StillWriting, nowMs: number): string | null {
+  const windowMs = options.stillWritingMs;
+  if (windowMs === undefined || file.outsideSource) return null;
+  return transferUnderWay(path.basename(file.relativePath), file.mtimeMs, { nowMs, windowMs });
+}
+
+/**
+ * The run's words for a name that does not parse: a transfer's name no tool is writing to any more is said to be
+ * an abandoned transfer (see transferStillUnderWay for one still under way), any other bad name the parser's error.
+ */
+export function invalidNameMessage(
+  file: NamedFile,
+  parse: Extract<FilenameParseResult, { ok: false }>,
+  options: StillWriting,
+  nowMs: number,
+): string {
+  const abandoned = options.stillWritingMs
+    ? abandonedTransfer(path.basename(file.relativePath), file.mtimeMs, nowMs)
+    : null;
+  return abandoned ?? parse.error.message;
+}
+
+/** What a run makes of a file from its name and modification time, before it reads it (see checkDropName). */
+export type NameCheck =
+  | { ok: true; parse: Extract<FilenameParseResult, { ok: true }> }
+  | {
+      ok: false;
+      outcome: 'still_being_written' | 'invalid_name';
+      message: string;
+      /** The name's parse; absent for a transfer still under way, which is not parsed. */
+      parse?: FilenameParseResult;
+    };
+
+/**
+ * The run's first look at a file, in its order, with its outcome and words: a transfer still under way is left
+ * for the next run (`still_being_written`), then a name that does not parse fails `invalid_name`. Pure but for
+ * the clock the caller brings: `ingest --dry-run` and `ingest --enqueue` judge files as the run does.
+ */
+export function checkDropName(file: NamedFile, options: StillWriting, nowMs: number): NameCheck {
+  const underWay = transferStillUnderWay(file, options, nowMs);
+  if (underWay) return { ok: false, outcome: 'still_being_written', message: underWay };
+  const parse = parseFilename(path.basename(file.relativePath));
+  if (parse.ok) return { ok: true, parse };
+  return {
+    ok: false,
+    outcome: 'invalid_name',
+    message: invalidNameMessage(file, parse, options, nowMs),
+    parse,
+  };
+}
 
 /** A symlink out of the folder (or to nothing) is never read: the file fails `outside_source`. */
 export function refuseOutsideSource(file: CheckedFile): void {

@@ -14,12 +14,10 @@ import { formatPatientName } from '../core/registry/patient-name.js';
 import { checkPdfFile, HEADER_WINDOW } from '../core/pipeline/check-pdf-file.js';
 import { OCR_DEFAULTS } from '../core/pipeline/ocr-options.js';
 import {
-  abandonedTransfer,
   endsLikeWholePdf,
   renamedByTransfer,
   stillBeingWritten,
   transferFinalName,
-  transferUnderWay,
   type FileState,
 } from '../core/pipeline/still-being-written.js';
 import type { FileOcr, MatchSummary, OcrPageProgress, PipelineStage } from '../core/pipeline/events.js';
@@ -31,7 +29,7 @@ import {
 } from '../core/pipeline/file-outcome.js';
 import { alreadyWaitingForReview, isRemembered } from './settle-known-files.js';
 import { DropFileReader, unreadableError } from './read-drop-file.js';
-import { refuseOutsideSource } from './check-drop-file.js';
+import { invalidNameMessage, refuseOutsideSource, transferStillUnderWay } from './check-drop-file.js';
 import { AuditRepository, type AuditEvent } from '../db/repositories/audit-repository.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
 import { DocumentRepository } from '../db/repositories/document-repository.js';
@@ -270,13 +268,9 @@ export class FileProcessor {
   private async parse(run: FileRun): Promise<ParsedFilename> {
     const parse = await run.timed('parse', () => parseFilename(run.result.filename));
     run.result.parse = parse;
-    if (!parse.ok) {
-      // Past refuseTransferUnderWay, a transfer's name is one no tool is writing to any more.
-      const abandoned = this.options.stillWritingMs
-        ? abandonedTransfer(path.basename(run.file.relativePath), run.file.mtimeMs, Date.now())
-        : null;
-      throw new FileStageError('invalid_name', abandoned ?? parse.error.message);
-    }
+    // Past refuseTransferUnderWay, a transfer's name is one no tool is writing to any more.
+    if (!parse.ok)
+      throw new FileStageError('invalid_name', invalidNameMessage(run.file, parse, this.options, Date.now()));
     return parse.parsed;
   }
 
@@ -540,12 +534,7 @@ export class FileProcessor {
 
   /** A `.filepart`, `.part`, `.tmp`… written moments ago is not a bad name: its tool renames it once complete. */
   private refuseTransferUnderWay(file: FileToProcess): void {
-    const windowMs = this.options.stillWritingMs;
-    if (windowMs === undefined || file.outsideSource) return;
-    const why = transferUnderWay(path.basename(file.relativePath), file.mtimeMs, {
-      nowMs: Date.now(),
-      windowMs,
-    });
+    const why = transferStillUnderWay(file, this.options, Date.now());
     if (why) throw new FileStageError('still_being_written', why);
   }
 

@@ -1,6 +1,4 @@
 import fs from 'node:fs';
-import path from 'node:path';
-import { parseFilename } from '../core/filename/parse-filename.js';
 import type { MatchThresholds } from '../core/matching/types.js';
 import { translateDatabaseError } from '../db/database-file-errors.js';
 import { resolveDatabaseTarget, type DatabaseTarget } from '../db/database-url.js';
@@ -11,7 +9,7 @@ import { SettledFileRepository } from '../db/repositories/settled-file-repositor
 import { resolveSourceDir } from '../ingest/resolve-source-dir.js';
 import { databaseFileOf, ownFilesMatcher } from '../ingest/own-files.js';
 import { discoverFiles, type DiscoveredFile } from '../ingest/discover-files.js';
-import { checkDropFiles } from '../ingest/check-drop-file.js';
+import { checkDropFiles, checkDropName } from '../ingest/check-drop-file.js';
 import { failedFolders } from '../ingest/failed-folders.js';
 import { DropFileReader } from '../ingest/read-drop-file.js';
 import type { FileOutcome } from '../core/pipeline/file-outcome.js';
@@ -20,9 +18,12 @@ import type { RegistryLocation } from './open-registry.js';
 
 export interface PlannedFile {
   path: string;
-  /** `failed`: the name parses, but the file fails a check the run makes before matching (see checkDropFile). */
-  plan: 'auto' | 'review' | 'new' | 'invalid_name' | 'failed';
-  /** Why the name does not parse, or why the file fails: the run's words. */
+  /**
+   * `failed`: the name parses, but the file fails a check the run makes before matching (see checkDropFile);
+   * `still_being_written`: under a transfer's name and changed moments ago, the run leaves it for the next one.
+   */
+  plan: 'auto' | 'review' | 'new' | 'invalid_name' | 'failed' | 'still_being_written';
+  /** Why the name does not parse, why the file fails, or why the run leaves it: the run's words. */
   error?: string;
   /** With `failed`: the outcome the run would record (`empty_file`, `not_pdf`, `unreadable`, `too_large`…). */
   outcome?: FileOutcome;
@@ -36,7 +37,8 @@ export interface IngestPlan {
   /**
    * `settled`: files unchanged since a run settled them, which the run would settle unread (not listed);
    * `deferred`: files past --max-files, which the run would leave for the next one (not listed either);
-   * `failed`: files (and sub-folders) that fail a check before matching, listed with the run's reason.
+   * `failed`: files (and sub-folders) that fail a check before matching, listed with the run's reason;
+   * `still_being_written`: files the run would leave for the next one, as a transfer still under way (listed).
    */
   counts: {
     auto: number;
@@ -46,6 +48,7 @@ export interface IngestPlan {
     failed: number;
     settled: number;
     deferred: number;
+    still_being_written: number;
   };
   files: PlannedFile[];
   /** Hidden and system entries the run would skip (see discoverFiles), as the run names them. */
@@ -58,9 +61,10 @@ export interface IngestPlan {
 /**
  * `ingest --dry-run`: the parse and match plan for every file of the folder, up to `maxFiles` of those a run
  * would work on (as the run does, files unchanged since a run settled them take no place: see
- * ingest/settle-known-files; nor do files with an invalid name or failing a check). The checks the run makes
- * before matching are made here from each file's size, permissions and first bytes (see checkDropFile), so that
- * a file the run would fail is planned as failing; no file is read whole, no PDF opened. Writes nothing, not
+ * ingest/settle-known-files; nor do files with an invalid name, failing a check or still being written). The
+ * looks the run takes before matching are taken here from each file's name, modification time, size, permissions
+ * and first bytes (see checkDropName, checkDropFile), so that a file the run would fail is planned as failing, and
+ * a transfer still under way as left for the next run; no file is read whole, no PDF opened. Writes nothing, not
  * even a new database: a missing SQLite file is read as an empty registry.
  */
 export async function planIngest(
@@ -73,6 +77,8 @@ export async function planIngest(
     maxFileSize: number;
     thresholds: MatchThresholds;
     ownFiles?: readonly string[];
+    /** `--still-writing-seconds`, in ms: a transfer's name changed within it is left for the next run. */
+    stillWritingMs?: number | undefined;
   },
 ): Promise<IngestPlan> {
   // The run's refusals, so that the plan predicts them: a missing folder, or a file given for it.
@@ -84,7 +90,16 @@ export async function planIngest(
       : target;
   const database = await openDatabase(readTarget, { migrate: readTarget.display === ':memory:' });
   const files: PlannedFile[] = [];
-  const counts = { auto: 0, review: 0, new: 0, invalid: 0, failed: 0, settled: 0, deferred: 0 };
+  const counts = {
+    auto: 0,
+    review: 0,
+    new: 0,
+    invalid: 0,
+    failed: 0,
+    settled: 0,
+    deferred: 0,
+    still_being_written: 0,
+  };
   const skippedHidden: string[] = [];
   let filesNotMatchingGlob: number | undefined;
   try {
@@ -114,19 +129,22 @@ export async function planIngest(
       discovery.files,
     );
     counts.settled = unchanged.size;
+    const nowMs = Date.now();
     const work = discovery.files
       .filter((file) => !unchanged.has(file.relativePath))
-      .map((file) => ({ file, parse: parseFilename(path.basename(file.relativePath)) }));
-    // The run's order: the name, then the checks; only a file that passes both takes a place in --max-files.
+      .map((file) => ({ file, named: checkDropName(file, options, nowMs) }));
+    // The run's order: the name (a transfer still under way, then a bad name), then the checks; only a file that
+    // passes both takes a place in --max-files.
     const failures = await checkDropFiles(
-      work.filter(({ parse }) => parse.ok).map(({ file }) => file),
+      work.filter(({ named }) => named.ok).map(({ file }) => file),
       new DropFileReader({ maxFileSize: options.maxFileSize }),
     );
     let taken = 0;
-    for (const { file, parse } of work) {
-      if (!parse.ok) {
-        counts.invalid++;
-        files.push({ path: file.relativePath, plan: 'invalid_name', error: parse.error.message });
+    for (const { file, named } of work) {
+      if (!named.ok) {
+        if (named.outcome === 'still_being_written') counts.still_being_written++;
+        else counts.invalid++;
+        files.push({ path: file.relativePath, plan: named.outcome, error: named.message });
         continue;
       }
       const failure = failures.get(file.relativePath);
@@ -145,7 +163,7 @@ export async function planIngest(
         counts.deferred++;
         continue;
       }
-      const query = parse.parsed;
+      const query = named.parse.parsed;
       const decision = await matchAgainstRegistry(patients, query, {
         totalPatients,
         thresholds: options.thresholds,

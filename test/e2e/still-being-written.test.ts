@@ -578,3 +578,73 @@ describe.runIf(postgresWanted())('a queued file that never stops changing', { ta
     }
   });
 });
+
+describe('ingest --dry-run before a transfer completes', { tags: ['slow'] }, () => {
+  interface Plan {
+    counts: Record<string, number>;
+    files: { path: string; plan: string; error?: string }[];
+  }
+  /** The seconds a message counts change between the plan and the run. */
+  const timeless = (message: string | null | undefined) => message?.replace(/\d+ (s|min)\b/g, 'N $1');
+
+  it('plans a .filepart changed moments ago as the run leaves it, and one abandoned as the run fails it, in its words', async () => {
+    const { drop, ingest } = await workspace('dry-run-transfer');
+    const partial = path.join(drop, `${LAB}.filepart`);
+    fs.writeFileSync(partial, fs.readFileSync(path.join(SAMPLE_DIR, LAB)).subarray(0, 3000));
+    const now = new Date();
+    fs.utimesSync(partial, now, now);
+    // A whole PDF delivered moments ago is ingested by the run: a recent time alone leaves nothing for later.
+    fs.copyFileSync(path.join(SAMPLE_DIR, CONS), path.join(drop, CONS));
+
+    const planned = await ingest('--dry-run', '--json');
+    expect(planned.code, planned.stderr).toBe(0);
+    const plan = JSON.parse(planned.stdout) as Plan;
+    expect(plan.counts).toMatchObject({ still_being_written: 1, invalid: 0, failed: 0, auto: 1 });
+    const underWay = plan.files.find((f) => f.path === `${LAB}.filepart`)!;
+    expect(underWay).toMatchObject({
+      plan: 'still_being_written',
+      error: expect.stringMatching(
+        /^named as a transfer still under way \('\.filepart'\) and modified \d+ s ago: left for the next run/,
+      ),
+    });
+    const [english, spanish] = await Promise.all([
+      ingest('--dry-run', '--lang', 'en'),
+      ingest('--dry-run', '--lang', 'es'),
+    ]);
+    expect(english.stdout).toContain(
+      `still_being_written ${LAB}.filepart  named as a transfer still under way`,
+    );
+    expect(english.stdout).toMatch(
+      /^Dry run: 1 would attach, .*0 have invalid names, 1 still being written \(left for the next run, not failed\)\. Nothing was written\.$/m,
+    );
+    expect(spanish.stdout).toContain(
+      `aún copiándose  ${LAB}.filepart  nombrado como una transferencia aún en curso`,
+    );
+    expect(spanish.stdout).toMatch(
+      /, 1 aún copiándose \(quedaría para la siguiente ejecución, sin fallar\)\. No se escribió nada\.$/m,
+    );
+
+    // The run does as planned, in the same words.
+    const run = await ingest('--json');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.report!.still_being_written).toBe(1);
+    const left = run.report!.files.find((f) => f.path === `${LAB}.filepart`)!;
+    expect(left.outcome).toBe('still_being_written');
+    expect(timeless(left.error)).toBe(timeless(underWay.error));
+
+    // Untouched for two hours, the transfer is abandoned: the plan fails it as the run does, in its words.
+    const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000);
+    fs.utimesSync(partial, twoHoursAgo, twoHoursAgo);
+    const again = JSON.parse((await ingest('--dry-run', '--json')).stdout) as Plan;
+    expect(again.counts).toMatchObject({ still_being_written: 0, invalid: 1 });
+    const abandoned = again.files.find((f) => f.path === `${LAB}.filepart`)!;
+    expect(abandoned).toMatchObject({
+      plan: 'invalid_name',
+      error: expect.stringMatching(/the transfer seems abandoned \(cancelled or cut off\)/),
+    });
+    const failed = await ingest('--json');
+    expect(failed.code, failed.stderr).toBe(3);
+    const recorded = failed.report!.files.find((f) => f.path === `${LAB}.filepart`)!;
+    expect([recorded.outcome, timeless(recorded.error)]).toEqual(['invalid_name', timeless(abandoned.error)]);
+  });
+});

@@ -210,16 +210,19 @@ export interface WorkerMessages {
 /** What `ingest --dry-run` says after its plan: what a run would do, and that nothing was written. */
 export interface DryRunMessages {
   /**
-   * One file of the plan: what the run would do (`plan`: auto, review, new, invalid_name, failed), and why — the
-   * matcher's reason code and confidence, or (`error`) why its name does not parse, or why it would fail (with the
-   * `outcome` the run would record).
+   * One file of the plan: what the run would do (`plan`: auto, review, new, invalid_name, failed,
+   * still_being_written), and why — the matcher's reason code and confidence, or (`error`) why its name does not
+   * parse, why it would fail (with the `outcome` the run would record), or why the run would leave it for the next.
    */
   row(
     file: string,
     plan: string,
     why: { reason?: string; confidence?: number; error?: string; outcome?: string },
   ): string;
-  /** `settled`: files unchanged since a run settled them (not listed); `failed`: files that would fail their checks. */
+  /**
+   * `settled`: files unchanged since a run settled them (not listed); `failed`: files that would fail their checks;
+   * `still_being_written`: transfers still under way, which the run would leave for the next one.
+   */
   closing(counts: {
     auto: number;
     review: number;
@@ -228,6 +231,7 @@ export interface DryRunMessages {
     failed: number;
     settled: number;
     deferred: number;
+    still_being_written: number;
   }): string;
   /** What the plan looked at, and what only the run finds: said after the closing line. */
   checked: string;
@@ -1010,7 +1014,7 @@ export const EN: Messages = {
   dryRun: {
     row: (file, plan, why) =>
       `${plan.padEnd(13)} ${file}  ${
-        plan === 'invalid_name'
+        plan === 'invalid_name' || plan === 'still_being_written'
           ? String(why.error)
           : plan === 'failed'
             ? `${why.outcome}: ${why.error}`
@@ -1020,6 +1024,9 @@ export const EN: Messages = {
       `Dry run: ${num(c.auto)} would attach, ${num(c.review)} would wait for review, ${num(c.new)} would create a patient, ` +
       `${c.invalid === 1 ? '1 has an invalid name' : `${num(c.invalid)} have invalid names`}` +
       (c.failed ? `, ${num(c.failed)} would fail` : '') +
+      (c.still_being_written
+        ? `, ${num(c.still_being_written)} still being written (left for the next run, not failed)`
+        : '') +
       (c.settled ? `; ${num(c.settled)} unchanged since a run settled them (not listed)` : '') +
       (c.deferred ? `; ${num(c.deferred)} over --max-files, left for the next run (not listed)` : '') +
       '. Nothing was written.',
@@ -1554,9 +1561,9 @@ export const ES: Messages = {
   dryRun: {
     // What the closing line counts, in its words; the reason in words with its code, as `match` says them.
     row: (file, plan, why) =>
-      `${({ auto: 'se asociaría', review: 'a revisión', new: 'paciente nuevo', invalid_name: 'nombre inválido', failed: 'fallaría' }[plan] ?? plan).padEnd(15)} ` +
+      `${({ auto: 'se asociaría', review: 'a revisión', new: 'paciente nuevo', invalid_name: 'nombre inválido', failed: 'fallaría', still_being_written: 'aún copiándose' }[plan] ?? plan).padEnd(15)} ` +
       `${file}  ${
-        plan === 'invalid_name'
+        plan === 'invalid_name' || plan === 'still_being_written'
           ? esDetail(String(why.error))
           : plan === 'failed'
             ? `${esDetail(String(why.error))} (${why.outcome})`
@@ -1567,6 +1574,10 @@ export const ES: Messages = {
       `${num(c.new)} ${c.new === 1 ? 'crearía' : 'crearían'} un paciente, ` +
       `${num(c.invalid)} ${c.invalid === 1 ? 'tiene un nombre inválido' : 'tienen nombres inválidos'}` +
       (c.failed ? `, ${num(c.failed)} ${c.failed === 1 ? 'fallaría' : 'fallarían'}` : '') +
+      (c.still_being_written
+        ? `, ${num(c.still_being_written)} aún ${c.still_being_written === 1 ? 'copiándose (quedaría' : 'copiándose (quedarían'} ` +
+          'para la siguiente ejecución, sin fallar)'
+        : '') +
       (c.settled
         ? `; ${num(c.settled)} sin cambios desde que una ejecución ${c.settled === 1 ? 'lo resolvió' : 'los resolvió'} (no listados)`
         : '') +

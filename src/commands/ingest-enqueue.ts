@@ -105,10 +105,13 @@ export async function enqueue(
   reported = true;
   const { session, jobs, interrupted } = enqueued;
   if (options.json) {
-    const { toSessionJson } = await import('./shared/report-json.js');
+    const { toFileJson, toSessionJson } = await import('./shared/report-json.js');
     writeJson(io, {
       ...toSessionJson(session),
       jobs_queued: jobs,
+      // The files settled here instead of queued (failed at registration as `ingest DIR` fails them, settled from
+      // memory), as `ingest --json` reports files; the queued ones are the workers', in `status --files`.
+      files: (enqueued.settled ?? []).map(toFileJson),
       resumed: enqueued.resumed === true,
       skipped_hidden: enqueued.skippedHidden?.length ?? 0,
       skipped_hidden_paths: enqueued.skippedHidden ?? [],

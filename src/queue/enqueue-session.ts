@@ -16,8 +16,13 @@ import {
   settleMissing,
   settleUpFront,
   startSession,
+  type RunPlan,
 } from '../ingest/run-ingest.js';
 import type { FileToProcess } from '../ingest/file-processor.js';
+import { checkDropFiles, checkDropName } from '../ingest/check-drop-file.js';
+import { DropFileReader } from '../ingest/read-drop-file.js';
+import { stillBeingWritten } from '../core/pipeline/still-being-written.js';
+import type { FileResult } from '../core/pipeline/events.js';
 import type { ProcessedFile } from '../ingest/session-tally.js';
 import type { IngestDependencies, IngestOptions } from '../ingest/types.js';
 import { settleQueueSession } from './finish-queue-session.js';
@@ -39,6 +44,11 @@ export interface EnqueuedSession {
   skippedHidden?: string[];
   /** The --glob matched no file of a folder holding this many. */
   filesNotMatchingGlob?: number;
+  /**
+   * The files this call settled instead of queueing, in path order: those failed at registration (a bad name, a
+   * check before matching), settled from memory, or gone from a resumed session. Absent for a session not of a folder.
+   */
+  settled?: FileResult[];
 }
 
 /**
@@ -65,27 +75,36 @@ export async function enqueueFolder(
   // Every file is queued (--max-files does not apply: workers pull); an interrupted run's session of the
   // folder that stores documents the same way is resumed, as a run would.
   const all = { ...options, maxFiles: Number.MAX_SAFE_INTEGER, resumeUnfinishedEnqueue: true };
-  const run = await beginRun(all, deps, listener, sourceDir, {});
+  const run = await beginRun(all, deps, listener, sourceDir, { collectResults: true });
   const plan = await registerFiles(run, discovery);
   await startSession(run);
-  // Entries that failed as found and files settled from memory need no worker: recorded here.
-  const settled = async (file: FileToProcess, processed: ProcessedFile) => {
-    await disposeOf(run, file, processed.result);
-    run.tally.record(processed);
-  };
-  await settleUpFront(run, plan, settled);
-  // Files gone since an earlier run of the session: the workers have not hashed the new names yet.
-  await settleMissing(run, plan.missing ?? [], settled);
   const sessionId = run.session.id;
   // A resumed enqueue: the files that got their job (before a Ctrl-C, or by the first enqueue whose workers
   // are still at it) keep it, and get no second one.
   const queued = run.resumed ? await queue.liveFileIds(sessionId) : new Set<string>();
-  const files = plan.work.filter((file) => !queued.has(file.fileId));
+  // Files the run fails before matching fail here, as `ingest DIR` records them: no worker has anything to do.
+  const { failed, work } = await refuseBeforeMatching(
+    plan.work.filter((file) => !queued.has(file.fileId)),
+    options,
+  );
+  // Entries that failed as found, those files and files settled from memory need no worker: recorded here,
+  // each in the log as a run's are.
+  const settled = async (file: FileToProcess, processed: ProcessedFile) => {
+    await disposeOf(run, file, processed.result);
+    run.tally.record(processed);
+    run.results!.push(processed.result);
+    listener({ type: 'file_finished', result: processed.result, totals: run.tally.snapshot() });
+  };
+  await settleUpFront(run, { ...plan, failedEntries: [...plan.failedEntries, ...failed] }, settled);
+  // Files gone since an earlier run of the session: the workers have not hashed the new names yet.
+  await settleMissing(run, plan.missing ?? [], settled);
+  // The session's counts with them, as `status` and this command's report read them while the workers work.
+  await run.counters.recount(sessionId);
   const enqueued = await queueSessionFiles(
     deps.database,
     queue,
     sessionId,
-    files.map((file) => ({ fileId: file.fileId, relativePath: file.relativePath })),
+    work.map((file) => ({ fileId: file.fileId, relativePath: file.relativePath })),
     {
       timeoutSeconds: settings.timeoutSeconds,
       actor: options.uploadedBy,
@@ -96,9 +115,51 @@ export async function enqueueFolder(
   return {
     ...enqueued,
     resumed: run.resumed,
+    settled: run.results!.sort((a, b) =>
+      a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0,
+    ),
     skippedHidden: discovery.skippedHidden,
     ...(discovery.filesNotMatchingGlob ? { filesNotMatchingGlob: discovery.filesNotMatchingGlob } : {}),
   };
+}
+
+/**
+ * The files a run would fail before matching, with its outcome and words (see checkDropName, checkDropFile): a
+ * name that does not parse, a link out of the folder, an unreadable, over-size, empty or not-a-PDF file. Left to
+ * the workers, which judge them as the run does: a transfer still under way, and an empty file changed within
+ * --still-writing-seconds (a copy may have created it and not written to it yet: the run watches it a moment).
+ */
+async function refuseBeforeMatching(
+  files: FileToProcess[],
+  options: IngestOptions,
+): Promise<{ failed: RunPlan['failedEntries']; work: FileToProcess[] }> {
+  const nowMs = Date.now();
+  const named = files.map((file) => ({ file, name: checkDropName(file, options, nowMs) }));
+  const checks = await checkDropFiles(
+    named.filter(({ name }) => name.ok).map(({ file }) => file),
+    new DropFileReader({ maxFileSize: options.maxFileSize }),
+  );
+  const failed: RunPlan['failedEntries'] = [];
+  const work: FileToProcess[] = [];
+  for (const { file, name } of named) {
+    const failure = name.ok
+      ? checks.get(file.relativePath)
+      : name.outcome === 'invalid_name'
+        ? name
+        : undefined;
+    if (failure && !(failure.outcome === 'empty_file' && mayBeCopyJustCreated(file, options, nowMs)))
+      failed.push({ file, outcome: failure.outcome, message: failure.message });
+    else work.push(file);
+  }
+  return { failed, work };
+}
+
+/** An empty file changed within the still-writing window, which the run watches before judging it empty. */
+function mayBeCopyJustCreated(file: FileToProcess, options: IngestOptions, nowMs: number): boolean {
+  const windowMs = options.stillWritingMs;
+  if (windowMs === undefined || file.mtimeMs === null) return false;
+  const now = { size: 0, mtimeMs: file.mtimeMs };
+  return stillBeingWritten({ before: null, now, endsWhole: false }, { nowMs, windowMs }) !== null;
 }
 
 /**

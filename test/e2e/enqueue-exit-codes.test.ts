@@ -78,10 +78,26 @@ describe.runIf(postgresWanted())('ingest --enqueue exit codes', { tags: ['slow']
   }, 120_000);
 
   it('files queued for the workers do not change the code: 2 while those reviews wait', async () => {
-    copyDelivered(path.join(SAMPLE_DIR, BROKEN[0]!), path.join(workspace.drop, BROKEN[0]!));
+    // A new name for a PDF (only a worker reads its bytes): queued, not settled as found.
+    const named = '3000016374_RÍOS CORONADO, CÉSAR_6482601299_CONS.pdf';
+    copyDelivered(
+      path.join(SAMPLE_DIR, '3000016374_RÍOS CORONADO, CÉSAR_6482601207_CONS.pdf'),
+      path.join(workspace.drop, named),
+    );
     const run = await enqueue('--quiet');
     expect(run.code, run.stderr).toBe(2);
     const status = await runCli(['status', run.stdout.trim(), '--json'], workspace);
     expect(JSON.parse(status.stdout)).toMatchObject({ status: 'processing', failed_files: 0 });
+  }, 120_000);
+
+  it('exits 3 for a file that fails at registration as `ingest DIR` fails it, with no job', async () => {
+    copyDelivered(path.join(SAMPLE_DIR, BROKEN[0]!), path.join(workspace.drop, BROKEN[0]!));
+    const run = await enqueue('--json');
+    expect(run.code, run.stderr).toBe(3);
+    const report = JSON.parse(run.stdout) as { jobs_queued: number; failed_files: number; files: unknown[] };
+    expect(report).toMatchObject({ jobs_queued: 0, failed_files: 1 });
+    expect(report.files).toContainEqual(
+      expect.objectContaining({ path: BROKEN[0], outcome: 'invalid_name' }),
+    );
   }, 120_000);
 });

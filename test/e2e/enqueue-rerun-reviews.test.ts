@@ -3,10 +3,21 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli-binary.js';
 import { readJsonLines } from '../support/json-lines.js';
-import { copyDelivered } from '../support/delivered-files.js';
+import { copyDelivered, dateBack } from '../support/delivered-files.js';
 import { SAMPLE_DIR } from '../support/ingest-fixture.js';
 import { postgresWanted } from '../support/postgres.js';
 import { createPostgresWorkspace, type PostgresWorkspace } from '../support/postgres-workspace.js';
+
+/** The sample's files that fail before matching: `ingest --enqueue` fails them at registration, unqueued. */
+const BROKEN = [
+  'RIOS CORONADO CESAR CONS.pdf',
+  '3000147773_BONILLA SEPÚLVEDA, ADRIANA_7000000002_RX.pdf',
+  '3000899337_MARTÍNEZ MEJÍA, FRANCISCO JAVIER_7000000000_URG.pdf',
+];
+/** Well named, with a %PDF- header, damaged past it: queued, and failed by the worker that reads them. */
+const DAMAGED = ['6482601301', '6482601302', '6482601303'].map(
+  (numero) => `3000016374_RÍOS CORONADO, CÉSAR_${numero}_LAB.pdf`,
+);
 
 /**
  * The nightly `ingest --enqueue` of a drop whose files still wait for review from the night before: no worker
@@ -33,6 +44,13 @@ describe.runIf(postgresWanted())(
       expect(first.code, first.stderr).toBe(3);
       waiting = (JSON.parse(first.stdout) as { review_required: number }).review_required;
       expect(waiting).toBeGreaterThan(0);
+      // Those fail again at registration (exit 3, as `ingest`): in their place, three files only a worker finds
+      // damaged, which the night's enqueue queues.
+      for (const name of BROKEN) fs.rmSync(path.join(workspace.drop, name));
+      DAMAGED.forEach((name, i) =>
+        fs.writeFileSync(path.join(workspace.drop, name), `%PDF-1.4 damaged ${i}`),
+      );
+      for (const name of DAMAGED) dateBack(path.join(workspace.drop, name));
     }, 120_000);
     afterAll(() => workspace.cleanup());
 
@@ -41,7 +59,7 @@ describe.runIf(postgresWanted())(
 
     it('counts them in --json as status does, and names the review that settles them', async () => {
       const report = await enqueue('--json');
-      // 2, as `ingest DIR` exits for them: reviews wait (the sample's broken files queued again count for nothing yet).
+      // 2, as `ingest DIR` exits for them: reviews wait (the damaged files queued count for nothing yet).
       expect(report.code, report.stderr).toBe(2);
       const json = JSON.parse(report.stdout) as {
         session_id: string;
@@ -80,7 +98,7 @@ describe.runIf(postgresWanted())(
     }, 120_000);
 
     it("the worker's closing line names them beside the session's own reviews", async () => {
-      // The sample's broken files are queued again (a re-run may fix them): a worker closes the session.
+      // The damaged files are queued: a worker fails them and closes the session.
       const worker = await runCli(
         ['worker', '--until-idle', '--concurrency', '2', '--lang', 'en'],
         workspace,

@@ -35,13 +35,14 @@ describe.runIf(postgresWanted())(
         cwd,
         env,
       });
-      expect(enqueued.code, enqueued.stderr).toBe(0);
+      // 3, as `ingest`: the sample's misnamed, empty and not-a-PDF files fail at registration, with no job.
+      expect(enqueued.code, enqueued.stderr).toBe(3);
       const sessionId = (JSON.parse(enqueued.stdout) as { session_id: string }).session_id;
 
       // Before any worker: the jobs wait, and status says what starts them.
       const waiting = await runCli(['status', sessionId.slice(0, 8)], { cwd, env });
       expect(waiting.stdout).toMatch(
-        /attention\s+no worker is running: 23 jobs wait; start one with `tecsalud-batch worker`/,
+        /attention\s+no worker is running: 20 jobs wait; start one with `tecsalud-batch worker`/,
       );
 
       const { default: pg } = await import('pg');

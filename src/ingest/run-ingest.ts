@@ -199,7 +199,7 @@ export async function runIngest(
     const disposed = new Map((plan.unmoved ?? []).map(({ result }) => [result.fileId, result]));
     results.push(...plan.earlier.filter(isSettled).map((row) => disposed.get(row.id) ?? resultFromRow(row)));
   }
-  results.sort((a, b) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
+  results.sort(byRelativePath);
   return {
     session,
     status: session.status,
@@ -213,6 +213,11 @@ export async function runIngest(
     skippedHidden: discovery.skippedHidden,
     ...(discovery.filesNotMatchingGlob ? { filesNotMatchingGlob: discovery.filesNotMatchingGlob } : {}),
   };
+}
+
+/** Files in path order (code-unit order, as the reports list them). */
+export function byRelativePath(a: { relativePath: string }, b: { relativePath: string }): number {
+  return a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0;
 }
 
 /** The session as this process knows it, when the database that should record it is gone. */

@@ -8,6 +8,7 @@ import type { BatchUpload } from '../db/schema.js';
 import { discoverFiles } from '../ingest/discover-files.js';
 import {
   beginRun,
+  byRelativePath,
   disposeOf,
   ownFilesOf,
   prepareCollection,
@@ -115,9 +116,7 @@ export async function enqueueFolder(
   return {
     ...enqueued,
     resumed: run.resumed,
-    settled: run.results!.sort((a, b) =>
-      a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0,
-    ),
+    settled: run.results!.sort(byRelativePath),
     skippedHidden: discovery.skippedHidden,
     ...(discovery.filesNotMatchingGlob ? { filesNotMatchingGlob: discovery.filesNotMatchingGlob } : {}),
   };

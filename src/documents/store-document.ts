@@ -1,6 +1,6 @@
 import { describeError } from '../core/text/describe-error.js';
 import { buildChunks } from '../core/chunking/build-chunks.js';
-import type { Chunk } from '../core/chunking/types.js';
+import type { ChunkMetadataBase } from '../core/chunking/types.js';
 import { documentIdForContent } from '../core/pipeline/document-id.js';
 import type { ParsedFilename } from '../core/filename/types.js';
 import type { AuditEvent } from '../db/repositories/audit-repository.js';
@@ -98,13 +98,14 @@ export async function prepareDocument(
   const documentId = documentIdForContent(input.contentSha256);
   const wantsVectors = input.processingType !== 'complete';
   const wantsContent = input.processingType !== 'vectorized';
-  let chunks: Chunk[] = [];
   let vectors: DocumentVectors | null = null;
   if (wantsVectors) {
-    input.onStage?.('chunk');
-    chunks = buildChunks(
-      input.text,
-      {
+    if (!deps.embedder) {
+      throw new Error(`processing type '${input.processingType}' needs an embedder and a vector store`);
+    }
+    vectors = await embedDocument(deps.embedder, {
+      ...input,
+      metadata: {
         document_id: documentId,
         patient_id: input.patient.id,
         expediente: input.patient.expediente,
@@ -114,33 +115,9 @@ export async function prepareDocument(
         source_filename: input.parsed.filename,
         content_sha256: input.contentSha256,
       },
-      { chunkSize: input.chunkSize, overlap: input.chunkOverlap },
-    );
-    if (!deps.embedder) {
-      throw new Error(`processing type '${input.processingType}' needs an embedder and a vector store`);
-    }
-    input.onStage?.('embed');
-    const embeddings: Float32Array[] = [];
-    for (let i = 0; i < chunks.length; i += input.embedBatchSize) {
-      const texts = chunks.slice(i, i + input.embedBatchSize).map((c) => c.text);
-      try {
-        embeddings.push(...(await deps.embedder.embed(texts)));
-      } catch (error) {
-        // A service that is down is not this file's failure: the run stops and the file stays for the next.
-        if (error instanceof ServiceUnavailableError) throw error;
-        throw new FileStageError('embedding_failed', `the embedder failed: ${describeError(error)}`);
-      }
-    }
-    vectors = {
-      documentId,
-      records: chunks.map((chunk, i) => ({
-        id: chunk.id,
-        embedding: embeddings[i]!,
-        document: chunk.text,
-        metadata: chunk.metadata,
-      })),
-    };
+    });
   }
+  const chunks = vectors?.records.length ?? 0;
   const now = new Date().toISOString();
   return {
     batchFileId: input.batchFileId,
@@ -151,7 +128,7 @@ export async function prepareDocument(
       ...input.fileUpdate,
       patientId: input.patient.id,
       documentId,
-      chunks: chunks.length,
+      chunks,
       pages: input.pages,
     },
     document: {
@@ -169,7 +146,7 @@ export async function prepareDocument(
         processingType: input.processingType,
         content: wantsContent ? input.text : null,
         pages: input.pages,
-        chunksCount: chunks.length,
+        chunksCount: chunks,
         vectorized: wantsVectors ? 1 : 0,
         ocrEngine: input.ocr?.engine ?? null,
         ocrPages: input.ocr?.pages ?? null,
@@ -196,12 +173,54 @@ export async function prepareDocument(
           expediente: input.patient.expediente,
           patient_id: input.patient.id,
           processing_type: input.processingType,
-          chunks: chunks.length,
+          chunks,
           ...(input.ocr ? { ocr: input.ocr } : {}),
           ...input.auditDetails,
         },
       },
     ],
+  };
+}
+
+/** How a session chunks and embeds its documents (see readSessionSettings). */
+export type ChunkSettings = Pick<StoreDocumentInput, 'chunkSize' | 'chunkOverlap' | 'embedBatchSize'>;
+
+/**
+ * Chunks a document's text and embeds the chunks: its complete set of vectors, each chunk carrying `metadata`.
+ * Nothing is written. An ingest, a review decision and a move that makes missing chunks again all go through it.
+ */
+export async function embedDocument(
+  embedder: Embedder,
+  input: ChunkSettings &
+    Pick<StoreDocumentInput, 'text' | 'onStage'> & {
+      metadata: ChunkMetadataBase;
+    },
+): Promise<DocumentVectors> {
+  input.onStage?.('chunk');
+  const chunks = buildChunks(input.text, input.metadata, {
+    chunkSize: input.chunkSize,
+    overlap: input.chunkOverlap,
+  });
+  input.onStage?.('embed');
+  const embeddings: Float32Array[] = [];
+  for (let i = 0; i < chunks.length; i += input.embedBatchSize) {
+    const texts = chunks.slice(i, i + input.embedBatchSize).map((c) => c.text);
+    try {
+      embeddings.push(...(await embedder.embed(texts)));
+    } catch (error) {
+      // A service that is down is not this file's failure: the run stops and the file stays for the next.
+      if (error instanceof ServiceUnavailableError) throw error;
+      throw new FileStageError('embedding_failed', `the embedder failed: ${describeError(error)}`);
+    }
+  }
+  return {
+    documentId: input.metadata.document_id,
+    records: chunks.map((chunk, i) => ({
+      id: chunk.id,
+      embedding: embeddings[i]!,
+      document: chunk.text,
+      metadata: chunk.metadata,
+    })),
   };
 }
 

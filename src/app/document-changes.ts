@@ -11,9 +11,9 @@ import { detachDocument, type DetachDocumentResult } from '../documents/detach-d
 import { moveDocument, type DocumentActor, type MoveDocumentResult } from '../documents/move-document.js';
 import { ExitCode, UsageError, UserError } from '../errors.js';
 import { LockedError, withRunLock } from '../ingest/run-lock.js';
-import { readSessionSettings } from '../review/session-settings.js';
+import { readSessionSettings, type SessionSettings } from '../review/session-settings.js';
 import { withRegistry, type RegistryLocation } from './open-registry.js';
-import { openVectorStore } from './open-backends.js';
+import { openEmbedder, openVectorStore } from './open-backends.js';
 import { storeHoldingElsewhere } from './store-holding-document.js';
 import type { VectorStore } from '../adapters/vector-stores/types.js';
 import { formatLocalTimestamp } from '../core/text/local-timestamp.js';
@@ -42,12 +42,18 @@ export async function moveDocumentTo(
         'import the registry first (`tecsalud-batch patients import`), or search it: `tecsalud-batch patients search "NAME"`',
       );
     }
-    return withDocumentLock(database, found, async (document) =>
-      withVectors(database, backends, document, options.collection, async (vectorStore) => ({
-        ...(await moveDocument({ database, vectorStore }, { ...options, document, to })),
+    return withDocumentLock(database, found, async (document) => {
+      // A detach that died after deleting the chunks leaves them to be made again, as its session made them (or
+      // with the defaults, its session gone).
+      const settings =
+        (await sessionSettingsOf(database, document)) ??
+        readSessionSettings({ processingType: document.processingType, optionsJson: '{}' });
+      const remaking = { ...settings, openEmbedder: () => openEmbedder(backends) };
+      return withVectors(database, backends, document, options.collection, async (vectorStore) => ({
+        ...(await moveDocument({ database, vectorStore, remaking }, { ...options, document, to })),
         document,
-      })),
-    );
+      }));
+    });
   });
 }
 
@@ -60,10 +66,7 @@ export async function detachDocumentById(
   return withRegistry(location, async (database) => {
     const found = await findDocument(database, options.document);
     return withDocumentLock(database, found, async (document) => {
-      const session = document.batchId
-        ? await new BatchRepository(database.db).findSession(document.batchId)
-        : undefined;
-      const chunkOverlap = session ? readSessionSettings(session).chunkOverlap : 0;
+      const chunkOverlap = (await sessionSettingsOf(database, document))?.chunkOverlap ?? 0;
       return withVectors(database, backends, document, options.collection, async (vectorStore) => ({
         ...(await detachDocument({ database, vectorStore }, { ...options, document, chunkOverlap })),
         document,
@@ -143,6 +146,17 @@ async function withDocumentLock<T>(
   }
 }
 
+/** The settings of the session that ingested the document; null when that session is gone. */
+async function sessionSettingsOf(
+  database: OpenDatabase,
+  document: MedicalDocument,
+): Promise<SessionSettings | null> {
+  const session = document.batchId
+    ? await new BatchRepository(database.db).findSession(document.batchId)
+    : undefined;
+  return session ? readSessionSettings(session) : null;
+}
+
 /** Opens the vector store of the document's collection when it has vectors, and always closes it. */
 async function withVectors<T>(
   database: OpenDatabase,
@@ -152,10 +166,7 @@ async function withVectors<T>(
   work: (vectorStore: VectorStore | null) => Promise<T>,
 ): Promise<T> {
   if (document.vectorized !== 1) return work(null);
-  const session = document.batchId
-    ? await new BatchRepository(database.db).findSession(document.batchId)
-    : undefined;
-  const recorded = session ? readSessionSettings(session).collection : backends.collection;
+  const recorded = (await sessionSettingsOf(database, document))?.collection ?? backends.collection;
   let vectorStore = await openVectorStore(database, backends, collection ?? recorded);
   try {
     if (collection === undefined && document.chunksCount > 0) {

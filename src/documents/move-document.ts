@@ -5,12 +5,18 @@ import { AuditRepository, type AuditEvent } from '../db/repositories/audit-repos
 import { DocumentChangeRepository } from '../db/repositories/document-change-repository.js';
 import { PatientRepository } from '../db/repositories/patient-repository.js';
 import type { ActorKind, MedicalDocument, Patient } from '../db/schema.js';
+import { chunksFiledUnder, type ChunkRemaking } from './chunks-filed-under.js';
 import { unfinishedVectorChange } from './unfinished-vector-change.js';
 
 export interface DocumentChangeDependencies {
   database: OpenDatabase;
   /** The vector store of the document's collection; null when the document has no vectors. */
   vectorStore: VectorStore | null;
+  /**
+   * How a move makes the chunks of a document again when some are missing from the store (a detach that died
+   * after deleting them); without it, such a move is refused.
+   */
+  remaking?: ChunkRemaking;
 }
 
 export interface DocumentActor {
@@ -33,7 +39,10 @@ export interface MoveDocumentResult {
  * transaction, its row, its file's patient and an audit row with both patients. Moving it again to the same
  * patient writes the vectors again: a move interrupted between the two steps is finished by re-running it.
  * A `document_move_started` audit entry, written before the vectors change and followed by `document_moved` in
- * the rows' transaction, lets `doctor` find a move whose process died in between.
+ * the rows' transaction, lets `doctor` find a move whose process died in between. A document some of whose
+ * chunks are gone from the store (a detach that died after deleting them) gets them all made again under the
+ * patient it goes to (see chunksFiledUnder): a move never leaves the registry filing a document search cannot
+ * find, and one that cannot make them is refused with nothing changed, the unfinished change still for `doctor`.
  */
 export async function moveDocument(
   deps: DocumentChangeDependencies,
@@ -43,7 +52,7 @@ export async function moveDocument(
   const from = (await new PatientRepository(deps.database.db).findById(document.patientId)) ?? null;
   const unchanged = document.patientId === to.id;
   const audit = new AuditRepository(deps.database.db);
-  const event = (chunks: number): Omit<AuditEvent, 'action'> => ({
+  const event = (chunks: number, extra: Record<string, unknown> = {}): Omit<AuditEvent, 'action'> => ({
     actor: input.actor,
     actorKind: input.actorKind,
     sessionId: document.batchId,
@@ -60,32 +69,33 @@ export async function moveDocument(
       to_expediente: to.expediente,
       to_name: formatPatientName(to),
       chunks,
+      ...extra,
     },
   });
+  const short = document.id.slice(0, 8);
   let chunks = 0;
+  let remade = false;
+  let complete = true;
   if (document.vectorized === 1) {
     if (!deps.vectorStore) throw new Error('this document has vectors, but no vector store was opened');
-    const records = await deps.vectorStore.readDocument(document.id);
-    if (records.length > 0) {
-      // The same embeddings go back: the collection's own embedding space, whatever embedder is configured now.
-      const space = await deps.vectorStore.describeCollection();
-      if (space) await deps.vectorStore.ensureCollection(space);
-      const vectorStore = deps.vectorStore;
+    const vectorStore = deps.vectorStore;
+    const found = await vectorStore.readDocument(document.id);
+    const filed = await chunksFiledUnder(vectorStore, {
+      document,
+      patient: to,
+      found,
+      remaking: deps.remaking,
+      rerun: `tecsalud-batch documents move ${short} --to ${to.expediente}`,
+    });
+    if (filed.records.length > 0) {
       // Durable before the vectors change: a process killed between them and the rows leaves this for `doctor`.
-      if (!unchanged) await audit.record({ ...event(records.length), action: 'document_move_started' });
+      if (!unchanged) {
+        await audit.record({ ...event(filed.records.length), action: 'document_move_started' });
+      }
       await vectorStore
-        .replaceDocuments([
-          {
-            documentId: document.id,
-            records: records.map((record) => ({
-              ...record,
-              metadata: { ...record.metadata, patient_id: to.id, expediente: to.expediente },
-            })),
-          },
-        ])
+        .replaceDocuments([{ documentId: document.id, records: filed.records }])
         .catch((error: unknown) => {
           if (unchanged) throw error;
-          const short = document.id.slice(0, 8);
           throw unfinishedVectorChange(error, {
             disagreement:
               `the move of document ${short} to expediente ${to.expediente} did not finish: its vectors may already ` +
@@ -96,21 +106,30 @@ export async function moveDocument(
           });
         });
     }
-    chunks = records.length;
+    chunks = filed.records.length;
+    remade = filed.remade;
+    complete = filed.remade || found.length >= document.chunksCount;
   }
+  const changes = new DocumentChangeRepository(deps.database.db);
+  // Made again, the document's chunks are counted anew (a text kept from its chunks may cut differently).
+  const chunksCount = remade ? chunks : undefined;
+  const remadeDetails = remade ? { chunks_remade: true } : {};
   if (!unchanged) {
-    await new DocumentChangeRepository(deps.database.db).move({
+    await changes.move({
       documentId: document.id,
       to,
-      audit: { ...event(chunks), action: 'document_moved' },
+      chunksCount,
+      audit: { ...event(chunks, remadeDetails), action: 'document_moved' },
     });
-  } else if (
-    chunks >= document.chunksCount &&
-    (await audit.unfinishedDocumentChanges([document.id])).length > 0
-  ) {
-    // Moved back to the registry's patient after an unfinished change, and none of its chunks is missing (a
-    // detach may have deleted some): the vectors are in line with the rows again.
-    await audit.record({ ...event(chunks), action: 'document_change_settled' });
+  } else if (remade || (complete && (await audit.unfinishedDocumentChanges([document.id])).length > 0)) {
+    // Moved back to the registry's patient after an unfinished change, with all its chunks in the store again
+    // (made again when a detach had deleted them): the vectors are in line with the rows again.
+    await changes.move({
+      documentId: document.id,
+      to,
+      chunksCount,
+      audit: { ...event(chunks, remadeDetails), action: 'document_change_settled' },
+    });
   }
   return { from, to, chunks, unchanged };
 }

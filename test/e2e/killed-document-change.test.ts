@@ -25,6 +25,7 @@ import { createScratchPostgresDatabase, postgresWanted } from '../support/postgr
 const MOVED = '3000016374_RÍOS CORONADO, CÉSAR_6482601207_CONS.pdf';
 const MOVED_BACK = '3000016374_RIOS CORONADO, CESAR_CIR.pdf';
 const DETACHED = '3000147773_BONILLA SEPÚLVEDA, ADRIANA_6459808119_CONS.pdf';
+const RX = '3000147773_BONILLA SEPÚLVEDA, ADRIANA_6511262590_RX.pdf';
 const OTHER_PATIENT = '3000001298';
 const THIRD_PATIENT = '3000051903';
 
@@ -266,7 +267,7 @@ describe('a document change whose rows could not be written after its vectors (e
   beforeAll(async () => {
     root = createTempDir('tecsalud-unwritten-change-');
     fs.mkdirSync(path.join(root, 'drop'));
-    for (const name of [MOVED, DETACHED])
+    for (const name of [MOVED, DETACHED, MOVED_BACK, RX])
       fs.copyFileSync(path.join(SAMPLE_DIR, name), path.join(root, 'drop', name));
     env = { TECSALUD_DB: url() };
     expect((await runCli(['patients', 'import', REGISTRY_CSV], { cwd: root, env })).code).toBe(0);
@@ -380,5 +381,83 @@ describe('a document change whose rows could not be written after its vectors (e
     expect(again.code, again.stderr).toBe(0);
     expect(await documentIn(url(), root, DETACHED)).toBeUndefined();
     await expectSettledIn({ cwd: root, env });
+  });
+
+  /** The change's rows refused by a trigger of the test's own, after its vectors changed. */
+  async function refusedRows(args: string[], trigger: 'UPDATE' | 'DELETE'): Promise<void> {
+    await onRegistry(
+      `CREATE TRIGGER refuse_rows BEFORE ${trigger} ON medical_documents BEGIN SELECT RAISE(ABORT, 'disk full'); END`,
+    );
+    try {
+      const failed = await runCli(args, { cwd: root, env });
+      expect(failed.code, failed.stderr).not.toBe(0);
+    } finally {
+      await onRegistry('DROP TRIGGER refuse_rows');
+    }
+  }
+
+  /** Every chunk of the document is in the store under `expediente`, and search for that patient finds it. */
+  async function expectSearchable(document: MedicalDocument, expediente: string) {
+    const expedientes = await vectorExpedientes(document.id);
+    expect(expedientes).toHaveLength(document.chunksCount);
+    expect(new Set(expedientes)).toEqual(new Set([expediente]));
+    expect((await documentIn(url(), root, document.filename))!.expediente).toBe(expediente);
+    const search = await runCli(['search', 'paciente', '--patient', expediente, '-k', '50', '--json'], {
+      cwd: root,
+      env,
+    });
+    expect(search.code, search.stderr).toBe(0);
+    const { results } = JSON.parse(search.stdout) as { results: { metadata: { document_id: string } }[] };
+    expect(results.map((r) => r.metadata.document_id)).toContain(document.id);
+  }
+
+  it('a detach left half done, then a move to a third patient: the chunks the detach removed are made again there', async () => {
+    const document = (await documentIn(url(), root, MOVED_BACK))!;
+    const id = document.id.slice(0, 8);
+    expect(document.chunksCount).toBeGreaterThan(0);
+    await refusedRows(['documents', 'detach', id], 'DELETE');
+    expect(await vectorExpedientes(document.id)).toEqual([]);
+
+    const moved = await runCli(['documents', 'move', id, '--to', THIRD_PATIENT, '--json'], {
+      cwd: root,
+      env,
+    });
+    expect(moved.code, moved.stderr).toBe(0);
+    expect(JSON.parse(moved.stdout)).toMatchObject({
+      to_expediente: THIRD_PATIENT,
+      chunks: document.chunksCount,
+    });
+    await expectSearchable(document, THIRD_PATIENT);
+    await expectSettledIn({ cwd: root, env });
+  });
+
+  it('a detach left half done, then a move to the patient the registry names: the chunks are made again', async () => {
+    const document = (await documentIn(url(), root, MOVED_BACK))!;
+    const id = document.id.slice(0, 8);
+    await refusedRows(['documents', 'detach', id], 'DELETE');
+    expect(await vectorExpedientes(document.id)).toEqual([]);
+
+    const kept = await runCli(['documents', 'move', id, '--to', document.expediente], { cwd: root, env });
+    expect(kept.code, kept.stderr).toBe(0);
+    await expectSearchable(document, document.expediente);
+    await expectSettledIn({ cwd: root, env });
+  });
+
+  it('a move, then a detach, both left half done: the same move run again makes the chunks again', async () => {
+    const document = (await documentIn(url(), root, RX))!;
+    const id = document.id.slice(0, 8);
+    await refusedRows(['documents', 'move', id, '--to', OTHER_PATIENT], 'UPDATE');
+    expect(new Set(await vectorExpedientes(document.id))).toEqual(new Set([OTHER_PATIENT]));
+    await refusedRows(['documents', 'detach', id], 'DELETE');
+    expect(await vectorExpedientes(document.id)).toEqual([]);
+
+    const again = await runCli(['documents', 'move', id, '--to', OTHER_PATIENT], { cwd: root, env });
+    expect(again.code, again.stderr).toBe(0);
+    await expectSearchable(document, OTHER_PATIENT);
+    await expectSettledIn({ cwd: root, env });
+    // And once more: nothing left to finish, the chunks stay.
+    const once = await runCli(['documents', 'move', id, '--to', OTHER_PATIENT], { cwd: root, env });
+    expect(once.code, once.stderr).toBe(0);
+    await expectSearchable(document, OTHER_PATIENT);
   });
 });

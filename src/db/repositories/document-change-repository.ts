@@ -8,6 +8,8 @@ import { SessionCounterRepository } from './session-counter-repository.js';
 export interface DocumentMove {
   documentId: string;
   to: Pick<Patient, 'id' | 'expediente'>;
+  /** The document's chunks were made again: how many it has now. */
+  chunksCount?: number;
   audit: AuditEvent;
 }
 
@@ -34,7 +36,7 @@ export class DocumentChangeRepository {
 
   async move(move: DocumentMove): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
-      await new DocumentRepository(trx).reassign(move.documentId, move.to);
+      await new DocumentRepository(trx).reassign(move.documentId, move.to, move.chunksCount);
       await trx
         .updateTable('batchFiles')
         .set({ patientId: move.to.id, updatedAt: new Date().toISOString() })

@@ -258,11 +258,20 @@ export class DocumentRepository {
     return summaries;
   }
 
-  /** Moves a document to another patient (the vectors are the caller's). */
-  async reassign(documentId: string, patient: { id: string; expediente: string }): Promise<void> {
+  /** Moves a document to another patient (the vectors are the caller's), with its new count of chunks when they were made again. */
+  async reassign(
+    documentId: string,
+    patient: { id: string; expediente: string },
+    chunksCount?: number,
+  ): Promise<void> {
     await this.db
       .updateTable('medicalDocuments')
-      .set({ patientId: patient.id, expediente: patient.expediente, updatedAt: new Date().toISOString() })
+      .set({
+        patientId: patient.id,
+        expediente: patient.expediente,
+        ...(chunksCount !== undefined ? { chunksCount } : {}),
+        updatedAt: new Date().toISOString(),
+      })
       .where('id', '=', documentId)
       .execute();
   }

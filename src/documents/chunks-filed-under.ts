@@ -95,7 +95,7 @@ export function missingChunksRefusal(input: {
   if (!(cause instanceof UserError) && !(cause instanceof FileStageError)) return cause;
   const rerun = `run \`${input.rerun}\` again to make them and finish it`;
   return new UserError(
-    `${what}, and they could not be made again from its text: ${cause.message}; nothing was changed`,
+    `${what}; nothing was changed, as they could not be made again from its text: ${cause.message}`,
     cause instanceof UserError ? cause.exitCode : ExitCode.ServiceUnavailable,
     cause instanceof UserError && cause.hint ? `${cause.hint}; then ${rerun}` : rerun,
   );

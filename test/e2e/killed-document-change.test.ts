@@ -443,6 +443,54 @@ describe('a document change whose rows could not be written after its vectors (e
     await expectSettledIn({ cwd: root, env });
   });
 
+  it('a move that cannot make the missing chunks again says so, changes nothing, and doctor still names the change', async () => {
+    const document = (await documentIn(url(), root, MOVED_BACK))!;
+    const id = document.id.slice(0, 8);
+    await refusedRows(['documents', 'detach', id], 'DELETE');
+    // Another embedder than the one that filled the collection: its vectors would be noise beside the others.
+    const otherEmbedder = { ...env, TECSALUD_EMBEDDER: 'openai', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' };
+    const move = (...args: string[]) =>
+      runCli(['documents', 'move', id, '--to', OTHER_PATIENT, ...args], { cwd: root, env: otherEmbedder });
+
+    const refused = await move();
+    expect(refused.code, refused.stderr).toBe(ExitCode.Usage);
+    expect(refused.stderr).toContain(
+      `error: ${document.chunksCount} of the ${document.chunksCount} chunks of document ${id} are missing from the ` +
+        'vector store, so search does not find it; nothing was changed, as they could not be made again from its ' +
+        'text: Collection "medical_documents" holds vectors from embedder hashing-v1',
+    );
+    expect(refused.stderr).toMatch(
+      new RegExp(
+        `^hint: .*; then run \`tecsalud-batch documents move ${id} --to ${OTHER_PATIENT}\` again to make them and finish it$`,
+        'm',
+      ),
+    );
+    const spanish = await move('--lang', 'es');
+    expect(spanish.code).toBe(ExitCode.Usage);
+    expect(spanish.stderr).toContain(
+      `faltan ${document.chunksCount} de los ${document.chunksCount} fragmentos del documento ${id} en el índice de búsqueda`,
+    );
+    expect(spanish.stderr).toContain(
+      `después ejecute de nuevo \`tecsalud-batch documents move ${id} --to ${OTHER_PATIENT}\` para crearlos y terminarlo`,
+    );
+    expect(spanish.stderr).not.toMatch(/ of the | could not | then run /);
+
+    // Nothing changed: the registry files it where it did, and doctor still names the detach and its command.
+    expect((await documentIn(url(), root, MOVED_BACK))!.expediente).toBe(document.expediente);
+    expect(await vectorExpedientes(document.id)).toEqual([]);
+    const found = await runDoctor({ cwd: root, env }, '--json');
+    expect(found.code, found.stdout).toBe(ExitCode.ServiceUnavailable);
+    expect(documentsCheck(found.report)?.detail).toContain(
+      `run \`tecsalud-batch documents detach ${id}\` to finish it`,
+    );
+
+    // With the collection's own embedder, the same move makes them and finishes.
+    const moved = await runCli(['documents', 'move', id, '--to', OTHER_PATIENT], { cwd: root, env });
+    expect(moved.code, moved.stderr).toBe(0);
+    await expectSearchable(document, OTHER_PATIENT);
+    await expectSettledIn({ cwd: root, env });
+  });
+
   it('a move, then a detach, both left half done: the same move run again makes the chunks again', async () => {
     const document = (await documentIn(url(), root, RX))!;
     const id = document.id.slice(0, 8);

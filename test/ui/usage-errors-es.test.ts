@@ -12,6 +12,7 @@ import { storageRefused } from '../../src/db/storage-errors.js';
 import { missingDatabase } from '../../src/db/open-database.js';
 import { UserError } from '../../src/errors.js';
 import { IncompatibleCollectionError } from '../../src/adapters/vector-stores/incompatible-collection-error.js';
+import { missingChunksRefusal } from '../../src/documents/chunks-filed-under.js';
 import { checkGlob } from '../../src/ingest/discover-files.js';
 import { LockedError } from '../../src/ingest/run-lock.js';
 import { translateUsageHint, translateUsageMessage } from '../../src/ui/i18n/usage-errors-es.js';
@@ -161,6 +162,32 @@ const REFUSALS: [string, () => unknown][] = [
         { embedderId: 'hashing-v1', dimension: 512 },
         { embedderId: 'openai:text-embedding-3-small', dimension: 1536 },
       ),
+  ],
+  [
+    'missing chunks a move cannot make again with this embedder',
+    () =>
+      missingChunksRefusal({
+        documentId: '1a2b3c4d-0000',
+        missing: 7,
+        total: 7,
+        cause: new IncompatibleCollectionError(
+          'medical_documents',
+          { embedderId: 'hashing-v1', dimension: 512 },
+          { embedderId: 'openai:text-embedding-3-small', dimension: 1536 },
+        ),
+        rerun: 'tecsalud-batch documents move 1a2b3c4d --to 3000001298',
+      }),
+  ],
+  [
+    'missing chunks a move has no text to make again from',
+    () =>
+      missingChunksRefusal({
+        documentId: '1a2b3c4d-0000',
+        missing: 3,
+        total: 26,
+        cause: null,
+        rerun: 'tecsalud-batch documents move 1a2b3c4d --to 3000001298',
+      }),
   ],
 ];
 

@@ -368,6 +368,28 @@ const PATIENT_RULES: readonly RefusalRule[] = [
     es: ([first, id], detail) =>
       `${first ? `${detail(first)}; después ejecute` : 'Ejecute'} de nuevo \`tecsalud-batch documents detach ${id}\` para terminarla`,
   },
+  // A move that found a document's chunks missing (a detach died after deleting them) and could not make them again.
+  {
+    en: /^(\d+) of the (\d+) chunks of document (\S+) are missing from the vector store, so search does not find it; nothing was changed, as they could not be made again from its text: (.*)$/s,
+    es: ([missing, total, id, why], detail) =>
+      `faltan ${missing} de los ${total} fragmentos del documento ${id} en el índice de búsqueda, así que la búsqueda no ` +
+      `lo encuentra; no se cambió nada, porque no se pudieron crear de nuevo a partir de su texto: ${detail(why!)}`,
+  },
+  {
+    en: /^(\d+) of the (\d+) chunks of document (\S+) are missing from the vector store, so search does not find it, and the registry keeps no text of it to make them again; nothing was changed$/,
+    es: ([missing, total, id]) =>
+      `faltan ${missing} de los ${total} fragmentos del documento ${id} en el índice de búsqueda, así que la búsqueda no ` +
+      'lo encuentra, y el registro no guarda su texto para crearlos de nuevo; no se cambió nada',
+  },
+  fixed(
+    'ingest its PDF again with --force: that stores its chunks again',
+    'ingiera su PDF de nuevo con --force: así se guardan de nuevo sus fragmentos',
+  ),
+  {
+    en: /^(?:(.*); then )?run `(tecsalud-batch documents move \S+ --to \S+)` again to make them and finish it$/s,
+    es: ([first, command], detail) =>
+      `${first ? `${detail(first)}; después ejecute` : 'Ejecute'} de nuevo \`${command}\` para crearlos y terminarlo`,
+  },
   {
     en: /^(.*); the purge of session (\S+) did not finish: part of the vectors of its documents \((\d+)\) may already be gone while the registry still holds them$/s,
     es: ([why, id, count], detail) =>

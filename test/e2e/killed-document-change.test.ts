@@ -93,7 +93,7 @@ for (const registry of DATABASES) {
       beforeAll(async () => {
         root = createTempDir('tecsalud-killed-change-');
         fs.mkdirSync(path.join(root, 'drop'));
-        for (const name of [MOVED, MOVED_BACK, DETACHED]) {
+        for (const name of [MOVED, MOVED_BACK, DETACHED, RX]) {
           fs.copyFileSync(path.join(SAMPLE_DIR, name), path.join(root, 'drop', name));
         }
         database = await registry.create(root);
@@ -248,6 +248,31 @@ for (const registry of DATABASES) {
         expect(again.code, again.stderr).toBe(0);
         expect(await documentNamed(DETACHED)).toBeUndefined();
         expect(await chromaVectorsOf(chroma, document.id)).toEqual([]);
+        await expectSettled();
+      });
+
+      it('a detach killed after its chunks went, then a move to a third patient: the chunks are made again there', async () => {
+        const document = (await documentNamed(RX))!;
+        const id = document.id.slice(0, 8);
+        await killedAfterWrite(['documents', 'detach', id], /\/delete$/);
+        expect(await chromaVectorsOf(chroma, document.id)).toEqual([]);
+
+        const moved = await runCli(['documents', 'move', id, '--to', THIRD_PATIENT], { cwd: root, env });
+        expect(moved.code, moved.stderr).toBe(0);
+        expect((await documentNamed(RX))!.expediente).toBe(THIRD_PATIENT);
+        const vectors = await chromaVectorsOf(chroma, document.id);
+        expect(vectors).toHaveLength(document.chunksCount);
+        for (const vector of vectors) expect(vector.metadata.expediente).toBe(THIRD_PATIENT);
+        const search = await runCli(
+          ['search', 'paciente', '--patient', THIRD_PATIENT, '-k', '50', '--json'],
+          {
+            cwd: root,
+            env,
+          },
+        );
+        expect(search.code, search.stderr).toBe(0);
+        const { results } = JSON.parse(search.stdout) as { results: { metadata: { document_id: string } }[] };
+        expect(results.map((r) => r.metadata.document_id)).toContain(document.id);
         await expectSettled();
       });
     },

@@ -71,6 +71,14 @@ async function expectSettledIn(where: { cwd: string; env: NodeJS.ProcessEnv }) {
   );
 }
 
+/** The document ids `search --patient EXPEDIENTE` finds (every chunk of that patient's documents, for the fixture's sizes). */
+async function searchedDocuments(where: { cwd: string; env: NodeJS.ProcessEnv }, expediente: string) {
+  const search = await runCli(['search', 'paciente', '--patient', expediente, '-k', '50', '--json'], where);
+  expect(search.code, search.stderr).toBe(0);
+  const { results } = JSON.parse(search.stdout) as { results: { metadata: { document_id: string } }[] };
+  return results.map((r) => r.metadata.document_id);
+}
+
 const DATABASES = [
   {
     name: 'SQLite',
@@ -263,16 +271,7 @@ for (const registry of DATABASES) {
         const vectors = await chromaVectorsOf(chroma, document.id);
         expect(vectors).toHaveLength(document.chunksCount);
         for (const vector of vectors) expect(vector.metadata.expediente).toBe(THIRD_PATIENT);
-        const search = await runCli(
-          ['search', 'paciente', '--patient', THIRD_PATIENT, '-k', '50', '--json'],
-          {
-            cwd: root,
-            env,
-          },
-        );
-        expect(search.code, search.stderr).toBe(0);
-        const { results } = JSON.parse(search.stdout) as { results: { metadata: { document_id: string } }[] };
-        expect(results.map((r) => r.metadata.document_id)).toContain(document.id);
+        expect(await searchedDocuments({ cwd: root, env }, THIRD_PATIENT)).toContain(document.id);
         await expectSettled();
       });
     },
@@ -427,13 +426,7 @@ describe('a document change whose rows could not be written after its vectors (e
     expect(expedientes).toHaveLength(document.chunksCount);
     expect(new Set(expedientes)).toEqual(new Set([expediente]));
     expect((await documentIn(url(), root, document.filename))!.expediente).toBe(expediente);
-    const search = await runCli(['search', 'paciente', '--patient', expediente, '-k', '50', '--json'], {
-      cwd: root,
-      env,
-    });
-    expect(search.code, search.stderr).toBe(0);
-    const { results } = JSON.parse(search.stdout) as { results: { metadata: { document_id: string } }[] };
-    expect(results.map((r) => r.metadata.document_id)).toContain(document.id);
+    expect(await searchedDocuments({ cwd: root, env }, expediente)).toContain(document.id);
   }
 
   it('a detach left half done, then a move to a third patient: the chunks the detach removed are made again there', async () => {

@@ -222,6 +222,9 @@ describe('patients import --dry-run on a registry of another version of the tool
     sql(
       "drop table queue_sessions; drop table queue_workers; drop table queue_worker_sessions; drop table batch_content_claims; delete from kysely_migration where name = '0007-queue'",
     );
+    sql(
+      "drop index audit_log_action_idx; delete from kysely_migration where name = '0008-audit-action-index'",
+    );
     const before = bytes();
     const dry = await cli('patients', 'import', 'first.csv', '--dry-run', '--json');
     expect([dry.code, dry.stderr]).toEqual([ExitCode.Success, '']);

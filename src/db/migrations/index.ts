@@ -6,6 +6,7 @@ import * as reviewAudit from './0004-review-audit.js';
 import * as apiTokens from './0005-api-tokens.js';
 import * as settledFiles from './0006-settled-files.js';
 import * as queue from './0007-queue.js';
+import * as auditActionIndex from './0008-audit-action-index.js';
 
 export type SqlDialectName = 'sqlite' | 'postgres';
 
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, DialectAwareMigration> = {
   '0005-api-tokens': apiTokens,
   '0006-settled-files': settledFiles,
   '0007-queue': queue,
+  '0008-audit-action-index': auditActionIndex,
 };
 
 /** The migrations this version of the tool knows, in order: a database that ran others was migrated by a newer one. */

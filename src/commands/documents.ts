@@ -106,13 +106,14 @@ export async function moveDocumentCommand(
       from_expediente: result.from?.expediente ?? result.document.expediente,
       to_expediente: result.to.expediente,
       chunks: result.chunks,
+      chunks_remade: result.remade,
       unchanged: result.unchanged,
     });
   } else if (result.unchanged) {
     const words = commandWords(options.lang, context.env).documents;
     writeLine(
       context.io.stdout,
-      words.alreadyThere(result.document.id.slice(0, 8), name(result.to), result.chunks),
+      words.alreadyThere(result.document.id.slice(0, 8), name(result.to), result.chunks, result.remade),
     );
   } else {
     const words = commandWords(options.lang, context.env).documents;
@@ -124,6 +125,7 @@ export async function moveDocumentCommand(
         result.from ? name(result.from) : result.document.expediente,
         name(result.to),
         result.chunks,
+        result.remade,
       ),
     );
   }

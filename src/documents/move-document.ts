@@ -31,6 +31,8 @@ export interface MoveDocumentResult {
   chunks: number;
   /** The document was already the patient's: only its vectors were brought in line. */
   unchanged: boolean;
+  /** Some of its chunks were missing from the store: all were made again from its text. */
+  remade: boolean;
 }
 
 /**
@@ -131,5 +133,5 @@ export async function moveDocument(
       audit: { ...event(chunks, remadeDetails), action: 'document_change_settled' },
     });
   }
-  return { from, to, chunks, unchanged };
+  return { from, to, chunks, unchanged, remade };
 }

@@ -444,6 +444,7 @@ describe('a document change whose rows could not be written after its vectors (e
     expect(JSON.parse(moved.stdout)).toMatchObject({
       to_expediente: THIRD_PATIENT,
       chunks: document.chunksCount,
+      chunks_remade: true,
     });
     await expectSearchable(document, THIRD_PATIENT);
     await expectSettledIn({ cwd: root, env });
@@ -457,6 +458,13 @@ describe('a document change whose rows could not be written after its vectors (e
 
     const kept = await runCli(['documents', 'move', id, '--to', document.expediente], { cwd: root, env });
     expect(kept.code, kept.stderr).toBe(0);
+    expect(kept.stdout).toMatch(
+      new RegExp(
+        `^Document ${id} already belongs to ${document.expediente} .+; its ${document.chunksCount} chunks were made ` +
+          'again from its text \\(some were missing from the vector store\\)\\.$',
+        'm',
+      ),
+    );
     await expectSearchable(document, document.expediente);
     await expectSettledIn({ cwd: root, env });
   });
@@ -517,13 +525,20 @@ describe('a document change whose rows could not be written after its vectors (e
     await refusedRows(['documents', 'detach', id], 'DELETE');
     expect(await vectorExpedientes(document.id)).toEqual([]);
 
-    const again = await runCli(['documents', 'move', id, '--to', OTHER_PATIENT], { cwd: root, env });
+    const again = await runCli(['documents', 'move', id, '--to', OTHER_PATIENT, '--lang', 'es'], {
+      cwd: root,
+      env,
+    });
     expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain(
+      ` con sus ${document.chunksCount} fragmentos, creados de nuevo a partir de su texto (faltaban algunos en el índice de búsqueda).`,
+    );
     await expectSearchable(document, OTHER_PATIENT);
     await expectSettledIn({ cwd: root, env });
     // And once more: nothing left to finish, the chunks stay.
-    const once = await runCli(['documents', 'move', id, '--to', OTHER_PATIENT], { cwd: root, env });
+    const once = await runCli(['documents', 'move', id, '--to', OTHER_PATIENT, '--json'], { cwd: root, env });
     expect(once.code, once.stderr).toBe(0);
+    expect(JSON.parse(once.stdout)).toMatchObject({ unchanged: true, chunks_remade: false });
     await expectSearchable(document, OTHER_PATIENT);
   });
 });

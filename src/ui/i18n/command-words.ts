@@ -110,8 +110,9 @@ export interface CommandWords {
     source(code: string): string;
   };
   documents: {
-    alreadyThere(id: string, patient: string, chunks: number): string;
-    moved(id: string, filename: string, from: string, to: string, chunks: number): string;
+    /** `remade`: its chunks were made again from its text, some having gone missing from the store. */
+    alreadyThere(id: string, patient: string, chunks: number, remade: boolean): string;
+    moved(id: string, filename: string, from: string, to: string, chunks: number, remade: boolean): string;
     detached(id: string, filename: string, expediente: string, chunks: number, session: string): string;
     /** `patients show`'s line under a document whose move or detach did not finish (`finish`: the command). */
     unfinished(change: {
@@ -325,12 +326,17 @@ const EN: CommandWords = {
     unfinished: ({ kind, to, at, actor, finish }) =>
       `    unfinished: ${kind === 'move' ? `its move to expediente ${to}` : 'its detach'} did not finish ` +
       `(started ${formatLocalTimestamp(at, 'en')} by ${actor}): run \`${finish}\``,
-    alreadyThere: (id, patient, chunks) =>
+    alreadyThere: (id, patient, chunks, remade) =>
       `Document ${id} already belongs to ${patient}` +
-      (chunks ? `; its ${num(chunks)} chunks were written again to match.` : '; nothing changed.'),
-    moved: (id, filename, from, to, chunks) =>
+      (remade
+        ? `; its ${num(chunks)} chunks were made again from its text (some were missing from the vector store).`
+        : chunks
+          ? `; its ${num(chunks)} chunks were written again to match.`
+          : '; nothing changed.'),
+    moved: (id, filename, from, to, chunks, remade) =>
       `Moved document ${id} (${filename}) from ${from} to ${to}` +
-      (chunks ? ` with its ${num(chunks)} chunks.` : '.'),
+      (chunks ? ` with its ${num(chunks)} chunks` : '') +
+      (remade ? ', made again from its text (some were missing from the vector store).' : '.'),
     detached: (id, filename, expediente, chunks, session) =>
       `Detached document ${id} (${filename}) from expediente ${expediente}` +
       (chunks ? `, ${num(chunks)} chunks removed from the vector store` : '') +
@@ -571,14 +577,17 @@ const ES: CommandWords = {
     unfinished: ({ kind, to, at, actor, finish }) =>
       `    a medias: ${kind === 'move' ? `su traslado al expediente ${to} no terminó (iniciado` : 'su desvinculación no terminó (iniciada'} ` +
       `el ${formatLocalTimestamp(at, 'es')} por ${actor}): ejecute \`${finish}\``,
-    alreadyThere: (id, patient, chunks) =>
+    alreadyThere: (id, patient, chunks, remade) =>
       `El documento ${id} ya pertenece a ${patient}` +
-      (chunks
-        ? `; sus ${num(chunks)} fragmentos se escribieron de nuevo para que coincidan.`
-        : '; no cambió nada.'),
-    moved: (id, filename, from, to, chunks) =>
+      (remade
+        ? `; sus ${num(chunks)} fragmentos se crearon de nuevo a partir de su texto (faltaban algunos en el índice de búsqueda).`
+        : chunks
+          ? `; sus ${num(chunks)} fragmentos se escribieron de nuevo para que coincidan.`
+          : '; no cambió nada.'),
+    moved: (id, filename, from, to, chunks, remade) =>
       `Documento ${id} (${filename}) movido de ${from} a ${to}` +
-      (chunks ? ` con sus ${num(chunks)} fragmentos.` : '.'),
+      (chunks ? ` con sus ${num(chunks)} fragmentos` : '') +
+      (remade ? ', creados de nuevo a partir de su texto (faltaban algunos en el índice de búsqueda).' : '.'),
     detached: (id, filename, expediente, chunks, session) =>
       `Documento ${id} (${filename}) desvinculado del expediente ${expediente}` +
       (chunks

@@ -26,6 +26,7 @@ const MOVED = '3000016374_RÍOS CORONADO, CÉSAR_6482601207_CONS.pdf';
 const MOVED_BACK = '3000016374_RIOS CORONADO, CESAR_CIR.pdf';
 const DETACHED = '3000147773_BONILLA SEPÚLVEDA, ADRIANA_6459808119_CONS.pdf';
 const RX = '3000147773_BONILLA SEPÚLVEDA, ADRIANA_6511262590_RX.pdf';
+const LAB = '3000768077_HUERTA SOTO, GABRIELA_6380098785_LAB.pdf';
 const OTHER_PATIENT = '3000001298';
 const THIRD_PATIENT = '3000051903';
 
@@ -291,7 +292,7 @@ describe('a document change whose rows could not be written after its vectors (e
   beforeAll(async () => {
     root = createTempDir('tecsalud-unwritten-change-');
     fs.mkdirSync(path.join(root, 'drop'));
-    for (const name of [MOVED, DETACHED, MOVED_BACK, RX])
+    for (const name of [MOVED, DETACHED, MOVED_BACK, RX, LAB])
       fs.copyFileSync(path.join(SAMPLE_DIR, name), path.join(root, 'drop', name));
     env = { TECSALUD_DB: url() };
     expect((await runCli(['patients', 'import', REGISTRY_CSV], { cwd: root, env })).code).toBe(0);
@@ -466,6 +467,20 @@ describe('a document change whose rows could not be written after its vectors (e
       ),
     );
     await expectSearchable(document, document.expediente);
+    await expectSettledIn({ cwd: root, env });
+  });
+
+  it('a move left half done, then a detach: no chunk stays behind under the patient the move named', async () => {
+    const document = (await documentIn(url(), root, LAB))!;
+    const id = document.id.slice(0, 8);
+    await refusedRows(['documents', 'move', id, '--to', OTHER_PATIENT], 'UPDATE');
+    expect(new Set(await vectorExpedientes(document.id))).toEqual(new Set([OTHER_PATIENT]));
+
+    const detached = await runCli(['documents', 'detach', id], { cwd: root, env });
+    expect(detached.code, detached.stderr).toBe(0);
+    expect(await documentIn(url(), root, LAB)).toBeUndefined();
+    expect(await vectorExpedientes(document.id)).toEqual([]);
+    expect(await searchedDocuments({ cwd: root, env }, OTHER_PATIENT)).not.toContain(document.id);
     await expectSettledIn({ cwd: root, env });
   });
 

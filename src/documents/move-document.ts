@@ -77,7 +77,6 @@ export async function moveDocument(
   const short = document.id.slice(0, 8);
   let chunks = 0;
   let remade = false;
-  let complete = true;
   if (document.vectorized === 1) {
     if (!deps.vectorStore) throw new Error('this document has vectors, but no vector store was opened');
     const vectorStore = deps.vectorStore;
@@ -110,7 +109,6 @@ export async function moveDocument(
     }
     chunks = filed.records.length;
     remade = filed.remade;
-    complete = filed.remade || found.length >= document.chunksCount;
   }
   const changes = new DocumentChangeRepository(deps.database.db);
   // Made again, the document's chunks are counted anew (a text kept from its chunks may cut differently).
@@ -123,9 +121,9 @@ export async function moveDocument(
       chunksCount,
       audit: { ...event(chunks, remadeDetails), action: 'document_moved' },
     });
-  } else if (remade || (complete && (await audit.unfinishedDocumentChanges([document.id])).length > 0)) {
-    // Moved back to the registry's patient after an unfinished change, with all its chunks in the store again
-    // (made again when a detach had deleted them): the vectors are in line with the rows again.
+  } else if (remade || (await audit.unfinishedDocumentChanges([document.id])).length > 0) {
+    // Moved back to the registry's patient after an unfinished change: every chunk is in the store again under
+    // that patient (chunksFiledUnder made them again when a detach had deleted some), in line with the rows.
     await changes.move({
       documentId: document.id,
       to,

@@ -4,6 +4,7 @@ import pino, { type Logger } from 'pino';
 import type { PipelineListener } from '../core/pipeline/events.js';
 import { redactLogLine } from '../core/text/redact-log-line.js';
 import { createLogListener, fileFinishedLine } from '../ingest/log-listener.js';
+import { humanLogLine, type HumanLogLabels } from './human-log-line.js';
 import { openLogFileStream } from '../ingest/log-file-stream.js';
 import { logFileError, warnLogLost, type LogWarningLanguage } from '../ingest/pipeline-logger.js';
 import { createPrivateFile, ensurePrivateDir, type FileModePolicy } from '../private-files.js';
@@ -12,6 +13,11 @@ export interface ServeLogOptions {
   /** A file's absolute path, or a stream (stderr). */
   destination: NodeJS.WritableStream | string;
   level: string;
+  /**
+   * A stream for people (stderr without `--log-file`): instead of JSON lines, one line per warning or error, with
+   * these labels (see humanLogLine). JSON goes only where `--log-file` sends it, as with `ingest` and `worker`.
+   */
+  human?: HumanLogLabels;
   /** Keep patient names out (the default unless `--no-redact`): filenames, paths and error texts name patients. */
   redact: boolean;
   /** Who may read a log file created here (config `fileMode`; default owner-only). */
@@ -59,8 +65,21 @@ export async function openServeLog(options: ServeLogOptions): Promise<ServeLog> 
       )
     : null;
   const target = fileStream ?? (options.destination as NodeJS.WritableStream);
-  const stream = options.redact ? { write: (line: string) => target.write(redactLogLine(line)) } : target;
-  const logger = pino({ level: options.level, base: { service: 'tecsalud-batch serve' } }, stream);
+  const redacted = options.redact ? (line: string) => redactLogLine(line) : (line: string) => line;
+  const { human } = options;
+  const stream = human
+    ? {
+        write: (line: string) => {
+          const said = humanLogLine(redacted(line), human);
+          if (said) target.write(said);
+        },
+      }
+    : options.redact
+      ? { write: (line: string) => target.write(redacted(line)) }
+      : target;
+  // For people, only what needs their attention: the requests and each file's outcome are a log's business.
+  const level = human ? 'warn' : options.level;
+  const logger = pino({ level, base: { service: 'tecsalud-batch serve' } }, stream);
   return {
     logger,
     sessionListener: (sessionId) => {

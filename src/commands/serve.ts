@@ -59,7 +59,7 @@ function serveOptions(command: Command) {
     .option('--no-auth', 'accept calls without a token (only when listening on a loopback address)')
     .option(
       '--log-file <path>',
-      "request and processing logs (JSON lines), patient names kept out, owner-only, reopened on SIGHUP (default: stderr; '-' for stderr)",
+      "request and processing logs (JSON lines), patient names kept out, owner-only, reopened on SIGHUP; '-' for stderr (without it, stderr has lines for people only: the server's warnings and errors)",
     )
     .option('--quiet', 'log only warnings and errors')
     .option('--no-redact', 'let the log name files and patients (for a log only its readers may see)')
@@ -94,10 +94,14 @@ export async function serve(options: ServeCommandOptions, context: CommandContex
     import('../server/start-server.js'),
     import('../app/rotating-log.js'),
   ]);
+  const words = commandWords(options.lang, context.env).serve;
+  // As `ingest` and `worker`: JSON lines go only where --log-file sends them ('-': stderr, which then holds
+  // nothing else); without it, stderr is for people, and the log's warnings and errors reach them as lines.
   const logTo =
     options.logFile && options.logFile !== '-'
       ? path.resolve(context.cwd, options.logFile)
       : context.io.stderr;
+  const logOwnsStderr = options.logFile === '-';
   const running = await startServer({
     location: context,
     backends,
@@ -110,6 +114,7 @@ export async function serve(options: ServeCommandOptions, context: CommandContex
       level: options.quiet ? 'warn' : 'info',
       redact: options.redact !== false,
       lang: resolveLanguage({ flag: options.lang, env: context.env }),
+      ...(options.logFile === undefined ? { human: words } : {}),
     },
     now: context.now,
   });
@@ -118,7 +123,6 @@ export async function serve(options: ServeCommandOptions, context: CommandContex
   // the ready line must get the graceful stop, not Node's default end of the process on SIGTERM.
   const logsToFile = typeof logTo === 'string';
   const stop = stopRequested(context.signal, { hangup: !logsToFile });
-  const words = commandWords(options.lang, context.env).serve;
   // logrotate's `postrotate … kill -HUP`: the log goes on in a new file at the same path. Logging to the
   // terminal, SIGHUP is that terminal closing (ssh dropped): the server stops in order, as on SIGTERM, rather
   // than die of it mid-session or go on writing its log to nowhere (`stop` listens for it). Listened for before
@@ -135,27 +139,51 @@ export async function serve(options: ServeCommandOptions, context: CommandContex
     : () => undefined;
   // With --json, stdout holds the one JSON line a script reads; what people read goes to stderr.
   const say = options.json ? io.stderr : io.stdout;
+  const english = commandWords('en', context.env).serve;
+  /**
+   * One of serve's own notes: to people on `to`, or, when the JSON log holds stderr, into the log as a line of
+   * its own (in English, as the log is), so that stderr stays JSON a collector can read.
+   */
+  const note = (
+    to: NodeJS.WritableStream,
+    level: 'info' | 'warn',
+    event: string,
+    said: (w: typeof words) => string,
+    hint?: (w: typeof words) => string,
+  ) => {
+    if (to === io.stderr && logOwnsStderr) {
+      running.logNote(level, event, hint ? `${said(english)} (${hint(english)})` : said(english));
+      return;
+    }
+    writeLine(to, level === 'warn' ? `${words.warning}: ${said(words)}` : said(words));
+    if (hint) writeLine(to, `${words.hint}: ${hint(words)}`);
+  };
   // What the start found comes before the line that says the server is ready, which a supervisor (or a
   // test) waits for: once it is printed, everything said before it has been too.
   if (running.sweptUploads > 0) {
-    writeLine(say, words.sweptUploads(running.sweptUploads));
+    note(say, 'info', 'swept_uploads', (w) => w.sweptUploads(running.sweptUploads));
   }
-  if (running.resumed.length > 0) writeLine(say, words.resuming(running.resumed.length));
+  if (running.resumed.length > 0)
+    note(say, 'info', 'resuming_sessions', (w) => w.resuming(running.resumed.length));
   if (running.expiredSessions.length > 0)
-    writeLine(
-      say,
-      words.expiredSessions(running.expiredSessions.length, describeExpiry(running.sessionExpiryMs)),
+    note(say, 'info', 'expired_sessions', (w) =>
+      w.expiredSessions(running.expiredSessions.length, describeExpiry(running.sessionExpiryMs)),
     );
-  writeLine(say, words.listening(running.url));
+  note(say, 'info', 'listening', (w) => w.listening(running.url));
   if (options.json) writeJsonLine(io, startedJson(running, settings));
-  if (!settings.auth) writeLine(io.stderr, `${words.warning}: ${words.noAuth}`);
+  if (!settings.auth) note(io.stderr, 'warn', 'no_auth', (w) => w.noAuth);
   else if (running.activeTokens === 0) {
-    writeLine(io.stderr, `${words.warning}: ${words.noTokens}`);
-    writeLine(io.stderr, `${words.hint}: ${words.noTokensHint}`);
+    note(
+      io.stderr,
+      'warn',
+      'no_tokens',
+      (w) => w.noTokens,
+      (w) => w.noTokensHint,
+    );
   }
   await stop;
   stopReopening();
-  writeLine(say, words.stopping);
+  note(say, 'info', 'stopping', (w) => w.stopping);
   await running.stop();
   return ExitCode.Success;
 }

@@ -5,7 +5,7 @@ import { INGEST_SQLITE_CACHE_MB } from '../app/ingest-defaults.js';
 import { openRegistry, type RegistryLocation } from '../app/open-registry.js';
 import { SessionProcessing } from '../app/process-session.js';
 import { DEFAULT_SESSION_EXPIRY_MS } from '../app/expire-sessions.js';
-import { openServeLog } from '../app/serve-log.js';
+import { openServeLog, type ServeLogOptions } from '../app/serve-log.js';
 import { UploadStore } from '../app/upload-store.js';
 import type { BackendConfig } from '../config/load-config.js';
 import { UsageError } from '../errors.js';
@@ -43,15 +43,10 @@ export interface StartServerOptions {
   /** A stand-in extractor (tests); otherwise the configured one is started on first use. */
   extractor?: TextExtractor;
   /**
-   * Where the request and processing logs go (JSON lines; a file's absolute path or a stream), and whether
-   * patient names are kept out of them (`--no-redact` lets them in); null: nowhere.
+   * Where the request and processing logs go (JSON lines, or lines for people with `human`; a file's absolute
+   * path or a stream), and whether patient names are kept out of them (`--no-redact` lets them in); null: nowhere.
    */
-  log: {
-    destination: NodeJS.WritableStream | string;
-    level: string;
-    redact: boolean;
-    lang?: 'en' | 'es';
-  } | null;
+  log: Omit<ServeLogOptions, 'fileMode'> | null;
   now?: () => Date;
 }
 
@@ -70,6 +65,8 @@ export interface RunningServer {
   sessionExpiryMs: number;
   /** Opens `--log-file` again (logrotate moved it away; SIGHUP): the next lines go to a new file at its path. */
   reopenLog(): Promise<void>;
+  /** Writes one of the command's own notes to the log (when the log, not people, owns stderr). */
+  logNote(level: 'info' | 'warn', event: string, message: string): void;
   /** Tokens that can be used (null under --no-auth): with none, every call is refused. */
   activeTokens: number | null;
   /** Stops gracefully (see ApiServer.close), then the extraction processes and the database. */
@@ -150,6 +147,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       expiredSessions: expired.map((session) => session.sessionId),
       sessionExpiryMs,
       reopenLog: async () => log?.reopen(),
+      logNote: (level, event, message) => log?.logger[level]({ event }, message),
       activeTokens: verifier ? await verifier.activeCount() : null,
       stop: async () => {
         try {

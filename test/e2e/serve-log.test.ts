@@ -1,6 +1,7 @@
 // serve's --log-file names no patient unless --no-redact, as ingest's and the workers' logs: the built CLI, real
 // uploads whose filenames name a patient, and the lines read back from the file.
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli-binary.js';
@@ -145,6 +146,65 @@ describe("serve's log", { tags: ['slow'] }, () => {
     expect(JSON.stringify(logged)).toMatch(PATIENT);
     const duplicate = logged.find((line) => line.msg === 'request refused' && line.statusCode === 409);
     expect(duplicate?.message).toContain(named('6001467010'));
+  }, 120_000);
+});
+
+/** A loopback port nothing listens on: a Chroma that is down. */
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+// As `ingest` and `worker`: JSON lines only where --log-file says, never mixed with the lines people read.
+describe("serve's stderr", { tags: ['slow'] }, () => {
+  it('without --log-file holds lines for people only: its notes and the log’s warnings, no JSON', async () => {
+    const chroma = `http://127.0.0.1:${await closedPort()}`;
+    const fresh = path.join(root, 'no-tokens.db');
+    const server = await startServe(
+      ['--db', fresh, '--upload-dir', 'uploads-human', '--vector-store', 'chroma', '--chroma-url', chroma],
+      { cwd: root },
+    );
+    try {
+      // Public, and a warning in the log: Chroma is down.
+      expect((await fetch(`${server.base}/health`)).status).toBe(503);
+      expect((await fetch(`${server.base}/processing-types`)).status).toBe(401);
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+    const lines = server.stderr().trimEnd().split('\n');
+    expect(lines.filter((line) => line.startsWith('{'))).toEqual([]);
+    expect(lines).toContain('warning: there are no usable tokens: every call will be refused (401)');
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^warning: health check found problems: chroma: cannot reach the Chroma server/),
+    );
+    expect(server.stderr()).not.toMatch(/\n\s+at /);
+    expect(server.stdout()).toMatch(/^Stopping/m);
+  }, 120_000);
+
+  it("with --log-file - holds JSON lines only: the server's notes become lines of the log", async () => {
+    const fresh = path.join(root, 'no-tokens-json.db');
+    const server = await startServe(['--db', fresh, '--upload-dir', 'uploads-json', '--log-file', '-'], {
+      cwd: root,
+    });
+    try {
+      expect((await fetch(`${server.base}/processing-types`)).status).toBe(401);
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+    const logged = server
+      .stderr()
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(logged).toContainEqual(
+      expect.objectContaining({ level: 40, event: 'no_tokens', msg: expect.stringMatching(/tokens create/) }),
+    );
+    expect(logged).toContainEqual(expect.objectContaining({ msg: 'request refused', statusCode: 401 }));
+    // stdout keeps the lines for people: the ready line a supervisor waits for, and the stop.
+    expect(server.stdout()).toMatch(/listening on http[^]*\nStopping/);
   }, 120_000);
 });
 

@@ -155,8 +155,9 @@ export interface CommandWords {
     noTokensHint: string;
     reopenFailed(error: string): string;
     stopping: string;
-    /** The labels in front of serve's own notes on stderr. */
+    /** The labels in front of serve's own notes, and of its log's warnings and errors, on stderr. */
     warning: string;
+    error: string;
     hint: string;
   };
   match: {
@@ -381,6 +382,7 @@ const EN: CommandWords = {
     stopping:
       'Stopping: no new calls; the files in flight finish, and their sessions resume at the next start.',
     warning: 'warning',
+    error: 'error',
     hint: 'hint',
   },
   match: {
@@ -640,6 +642,7 @@ const ES: CommandWords = {
     stopping:
       'Deteniendo: no se aceptan llamadas nuevas; los archivos en curso terminan, y sus sesiones se retoman en el próximo arranque.',
     warning: 'aviso',
+    error: 'error',
     hint: 'sugerencia',
   },
   match: {

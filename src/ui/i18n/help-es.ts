@@ -364,9 +364,10 @@ const HELP_ES: Readonly<Record<string, string>> = {
     'separadas por comas)',
   'accept calls without a token (only when listening on a loopback address)':
     'acepta llamadas sin token (solo al escuchar en una dirección loopback)',
-  "request and processing logs (JSON lines), patient names kept out, owner-only, reopened on SIGHUP (default: stderr; '-' for stderr)":
-    'registro de solicitudes y de procesamiento (líneas JSON), sin nombres de pacientes, solo para el ' +
-    "propietario, reabierto con SIGHUP (predeterminado: stderr; '-' para stderr)",
+  "request and processing logs (JSON lines), patient names kept out, owner-only, reopened on SIGHUP; '-' for stderr (without it, stderr has lines for people only: the server's warnings and errors)":
+    'bitácora de solicitudes y de procesamiento (líneas JSON), sin nombres de pacientes, solo para el ' +
+    "propietario, reabierta con SIGHUP; '-' para stderr (sin esta opción, stderr solo tiene líneas para personas: " +
+    'los avisos y errores del servidor)',
   'log only warnings and errors': 'registra solo avisos y errores',
   'once listening, print one JSON line on stdout: url, port (the one bound, with --port 0), api, docs, openapi, pid, auth, active_tokens, resumed_sessions, swept_uploads, expired_sessions, session_expiry_minutes (0: off); the other lines go to stderr':
     'una vez escuchando, escribe una línea JSON en stdout: url, port (el puerto tomado, con --port 0), api, docs, ' +

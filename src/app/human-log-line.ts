@@ -1,0 +1,37 @@
+/** The labels in front of a line for people, in the operator's language (`warning` / `aviso`, …). */
+export interface HumanLogLabels {
+  warning: string;
+  error: string;
+  hint: string;
+}
+
+/**
+ * One of serve's JSON log lines as a person reads it on stderr: `warning: a backend is unavailable: <what>` and,
+ * when there is one, a `hint:` line. Only warnings and errors are worth a person's attention between the server's
+ * own notes; anything else (or a line that is not JSON) gives null. Never a stack: the message says what went
+ * wrong, and a `--log-file` keeps the rest for whoever debugs it.
+ */
+export function humanLogLine(line: string, labels: HumanLogLabels): string | null {
+  let entry: {
+    level?: unknown;
+    msg?: unknown;
+    err?: { message?: unknown };
+    hint?: unknown;
+    problems?: unknown;
+  };
+  try {
+    entry = JSON.parse(line) as typeof entry;
+  } catch {
+    return null;
+  }
+  const level = typeof entry.level === 'number' ? entry.level : 0;
+  if (level < 40) return null;
+  const details = [
+    typeof entry.err?.message === 'string' ? entry.err.message : null,
+    Array.isArray(entry.problems) ? entry.problems.map(String).join('; ') : null,
+  ].filter((detail): detail is string => Boolean(detail));
+  const label = level >= 50 ? labels.error : labels.warning;
+  const said = [String(entry.msg ?? ''), ...details].filter(Boolean).join(': ');
+  const hint = typeof entry.hint === 'string' && entry.hint ? `\n${labels.hint}: ${entry.hint}` : '';
+  return `${label}: ${said}${hint}\n`;
+}

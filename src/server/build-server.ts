@@ -44,6 +44,16 @@ const { version } = require('../../package.json') as { version: string };
 
 export const OPENAPI_PATH = '/api/v1/openapi.json';
 export const DOCS_PREFIX = '/api/v1/docs';
+/**
+ * The docs page may load from this server only. Not the package's default (`staticCSP: true`): its
+ * `upgrade-insecure-requests` made a browser fetch the page's scripts over https from a server that speaks plain
+ * HTTP (IT trying `--host 0.0.0.0` on the LAN before the TLS proxy), a blank page; and it let fonts, styles
+ * and images come from any https host and validator.swagger.io, which a hospital network without Internet
+ * access cannot reach.
+ */
+const DOCS_CSP =
+  "default-src 'self'; base-uri 'self'; font-src 'self' data:; frame-ancestors 'self'; img-src 'self' data:; " +
+  "object-src 'none'; script-src 'self'; script-src-attr 'none'; style-src 'self'; form-action 'self'";
 
 export interface BuildServerOptions extends Omit<ServerDeps, 'runs' | 'stopping'> {
   /** Checks bearer tokens; null is --no-auth (the command allows it on loopback addresses only). */
@@ -275,7 +285,7 @@ export async function buildServer(options: BuildServerOptions): Promise<ApiServe
   await app.register(swaggerUi, {
     routePrefix: DOCS_PREFIX,
     uiConfig: { url: OPENAPI_PATH },
-    staticCSP: true,
+    staticCSP: DOCS_CSP,
   });
   app.get(OPENAPI_PATH, { config: { role: 'public' }, schema: { hide: true } }, async () => app.swagger());
 

@@ -181,6 +181,12 @@ describe('the HTTP API, driven over HTTP as the hospital front end uses it', { t
       const served = await fetch(new URL(asset, `${server.running.url}/api/v1/docs/`));
       expect(served.status, asset).toBe(200);
     }
+    // The page may load from this server alone, over the scheme it was served with: plain HTTP on a LAN
+    // (before the TLS proxy) must not have its scripts fetched over https, and no other host is reachable
+    // from a hospital network without Internet access.
+    const policy = page.headers.get('content-security-policy') ?? '';
+    expect(policy).toMatch(/default-src 'self'/);
+    expect(policy).not.toMatch(/upgrade-insecure-requests|https:|validator\.swagger\.io/);
   });
 
   it('runs the whole workflow: create, upload, process, status, review, decide, clean up — with the outcomes of `ingest`', async () => {

@@ -4,6 +4,7 @@ import type { FileResult, PipelineEvent, SessionTotals } from '../core/pipeline/
 import { FILE_OUTCOMES, outcomeKind, type FileOutcome } from '../core/pipeline/file-outcome.js';
 import { formatPatientName } from '../core/registry/patient-name.js';
 import type { BatchFile, BatchUpload } from '../db/schema.js';
+import { withoutLocations } from '../core/text/without-locations.js';
 
 /** The hospital service's four session statuses. */
 export type ApiStatus = 'pending' | 'processing' | 'completed' | 'failed';
@@ -100,7 +101,7 @@ export function sessionStatus(session: BatchUpload, files: BatchFile[], expiresA
     review_required: waiting.length - alreadyWaiting,
     already_waiting: alreadyWaiting,
     duplicates: session.duplicates,
-    error_message: session.errorMessage,
+    error_message: sessionErrorMessage(session),
     created_at: session.createdAt,
     started_at: session.startedAt,
     completed_at: session.completedAt,
@@ -292,4 +293,9 @@ function isReview(outcome: string | null): boolean {
     Object.hasOwn(FILE_OUTCOMES, outcome) &&
     outcomeKind(outcome as FileOutcome) === 'review'
   );
+}
+
+/** Why a run could not start (a backend down), as a client is told it: not where that backend lives. */
+export function sessionErrorMessage(session: Pick<BatchUpload, 'errorMessage'>): string | null {
+  return session.errorMessage === null ? null : withoutLocations(session.errorMessage);
 }

@@ -9,6 +9,7 @@ import cors from '@fastify/cors';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
+import { withoutLocations } from '../core/text/without-locations.js';
 import swaggerUi from '@fastify/swagger-ui';
 import { setMaxListeners } from 'node:events';
 import { createRequire } from 'node:module';
@@ -155,7 +156,10 @@ export async function buildServer(options: BuildServerOptions): Promise<ApiServe
         // which speaks to whoever runs the server (its flags, "run the same command again"), not to a client.
         request.log.warn({ err: error, hint: error.hint }, 'a backend is unavailable');
         reply.header('retry-after', BACKEND_RETRY_AFTER_SECONDS);
-        return reply.code(503).send(errorBody(503, `${error.message}; try again in a while`));
+        // Where the backend lives (the database's file, a server's address) is for the operator's log only.
+        return reply
+          .code(503)
+          .send(errorBody(503, `${withoutLocations(error.message)}; try again in a while`));
       }
       return reply
         .code(status)

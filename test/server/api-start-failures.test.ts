@@ -168,7 +168,12 @@ describe('a session whose processing cannot start, processed with ?wait=false', 
     // Processing it again tries again: still down, the waiting caller gets 503 with the message.
     const again = await api.process(sessionId);
     expect(again.status).toBe(503);
-    expect(((await again.json()) as { message: string }).message).toMatch(/Chroma/);
+    const refused = ((await again.json()) as { message: string }).message;
+    expect(refused).toMatch(/Chroma/);
+    // What is down, never where it lives: that is for the operator's log.
+    for (const told of [refused, status.error_message, JSON.stringify(seen.at(-1))]) {
+      expect(told).not.toMatch(/http:|127\.0\.0\.1/);
+    }
     expect(await api.status(sessionId)).toMatchObject({
       status: 'failed',
       error_message: expect.stringMatching(/Chroma/),

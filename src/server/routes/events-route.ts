@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { findSession, withUploadsCounted } from '../../app/upload-sessions.js';
 import type { PipelineEvent } from '../../core/pipeline/events.js';
 import type { BatchUpload } from '../../db/schema.js';
-import { eventJson, finishedFromSummary, processSummary } from '../api-json.js';
+import { eventJson, finishedFromSummary, processSummary, sessionErrorMessage } from '../api-json.js';
 import { missingSession } from '../missing-session.js';
 import { errors, sessionParams } from '../schemas.js';
 import type { ServerDeps } from '../server-deps.js';
@@ -100,7 +100,7 @@ export function eventsRoute(app: FastifyInstance, deps: ServerDeps, streams: Set
       /** The session now, with the counts its status shows (files uploaded before a run counts them too). */
       const summary = async (now: BatchUpload, message: string) => ({
         ...processSummary(await withUploadsCounted(deps.database, now), message),
-        error_message: now.errorMessage,
+        error_message: sessionErrorMessage(now),
       });
       const closed = (now: BatchUpload) => now.status !== 'pending' && now.status !== 'processing';
       // A run that ended without its own session_finished (a stop, or a failure before it could start): a

@@ -5,6 +5,7 @@ import type { ReviewCase, ReviewChoice } from '../review/types.js';
 import type { BatchFile } from '../db/schema.js';
 import { openSearchAdapters } from './open-backends.js';
 import { listSessionFiles } from './upload-sessions.js';
+import { API_SESSIONS_PATH } from '../core/pipeline/client-advice.js';
 
 export type ApiReviewAction = 'attach' | 'new_patient' | 'reject';
 
@@ -74,13 +75,28 @@ export async function decideReview(options: {
       const inSession = (await listSessionFiles(database, options.sessionId)).find(
         (f) => f.id === options.fileId,
       );
-      return inSession
-        ? {
-            ok: false,
-            reason: 'not_pending',
-            message: `the file is not waiting for review (it is ${inSession.outcome ?? inSession.processingStatus})`,
-          }
-        : { ok: false, reason: 'not_found', message: `the session has no file ${options.fileId}` };
+      const session = `${API_SESSIONS_PATH}/${options.sessionId}`;
+      // Each says what to do instead: a client holding a file_id of the wrong session, or one not yet processed.
+      if (!inSession) {
+        return {
+          ok: false,
+          reason: 'not_found',
+          message:
+            `the session has no file ${options.fileId}: use a file_id its review lists ` +
+            `(GET ${session}/review) or its status shows (GET ${session}/status)`,
+        };
+      }
+      const state = inSession.outcome ?? inSession.processingStatus;
+      return {
+        ok: false,
+        reason: 'not_pending',
+        message:
+          state === 'pending'
+            ? `the file is not waiting for review: it has not been processed yet; process the session ` +
+              `(POST ${session}/process), then decide the files its review lists (GET ${session}/review)`
+            : `the file is not waiting for review (it is ${state}): only the files the session's review lists ` +
+              `take a decision (GET ${session}/review)`,
+      };
     }
     const reviewCase = await service.loadCase(options.fileId);
     let choice: ReviewChoice;

@@ -91,7 +91,8 @@ export function registerAuth(
       return refuse(
         reply,
         403,
-        `the token '${check.name}' has the role ${check.role}; this call needs ${needed}`,
+        `the token '${check.name}' has the role ${check.role}; this call needs ${needed}: call it with a token of ` +
+          `that role, which an administrator creates with \`tecsalud-batch tokens create --name NAME --role ${needed}\``,
       );
     }
   });

@@ -181,7 +181,11 @@ export async function buildServer(options: BuildServerOptions): Promise<ApiServe
     const path = request.url.split('?')[0]!;
     const allowed = routeMethods.allowed(path);
     if (allowed.length === 0)
-      return reply.code(404).send(errorBody(404, `no route ${request.method} ${path}`));
+      return reply
+        .code(404)
+        .send(
+          errorBody(404, `no route ${request.method} ${path}: the API's routes are listed at ${DOCS_PREFIX}`),
+        );
     reply.header('allow', allowed.join(', '));
     return reply
       .code(405)

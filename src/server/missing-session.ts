@@ -11,7 +11,13 @@ import { API_PREFIX } from './server-deps.js';
  */
 export async function missingSession(database: OpenDatabase, sessionId: string): Promise<ApiError> {
   const discard = await findDiscard(database, sessionId);
-  if (!discard) return new ApiError(404, `no session ${sessionId}`);
+  if (!discard) {
+    return new ApiError(
+      404,
+      `no session ${sessionId}: check the id (create-session answers it as session_id), ` +
+        `or create a session (POST ${API_PREFIX}/create-session)`,
+    );
+  }
   const when = `${discard.at.slice(0, 16).replace('T', ' ')} UTC`;
   if (discard.expired) {
     return new ApiError(

@@ -82,6 +82,25 @@ describe('the API at a client’s edges', { tags: ['slow'] }, () => {
       },
     );
     expect(decision.status, await decision.clone().text()).toBe(409);
+    // Saying what to do: the file has not been processed yet.
+    expect(((await decision.json()) as { message: string }).message).toBe(
+      'the file is not waiting for review: it has not been processed yet; process the session ' +
+        `(POST /api/v1/documents/batch/${sessionId}/process), then decide the files its review lists ` +
+        `(GET /api/v1/documents/batch/${sessionId}/review)`,
+    );
+    // A file id the session does not hold (another session's, mistyped): where the right ones are.
+    const elsewhere = await fetch(
+      `${server.base}/${sessionId}/review/00000000-0000-4000-8000-000000000000/decision`,
+      {
+        method: 'POST',
+        headers: { ...bearer(admin), 'content-type': 'application/json' },
+        body: JSON.stringify({ action: 'reject' }),
+      },
+    );
+    expect(elsewhere.status).toBe(404);
+    expect(((await elsewhere.json()) as { message: string }).message).toMatch(
+      /^the session has no file 00000000-0000-4000-8000-000000000000: use a file_id its review lists \(GET .*\/review\)/,
+    );
   });
 
   it('answers a broken %-escape or an overlong path part with 400 in the API’s error body', async () => {

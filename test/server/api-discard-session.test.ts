@@ -167,7 +167,9 @@ describe(
       expect(await unknown.json()).toEqual({
         statusCode: 404,
         error: 'Not Found',
-        message: 'no session 00000000-0000-4000-8000-000000000000',
+        message:
+          'no session 00000000-0000-4000-8000-000000000000: check the id (create-session answers it as session_id), ' +
+          'or create a session (POST /api/v1/documents/batch/create-session)',
       });
       // The OpenAPI document lists the 410 on the per-session routes.
       const openapi = (await (await fetch(`${server.running.url}/api/v1/openapi.json`)).json()) as {

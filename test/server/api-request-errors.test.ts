@@ -56,7 +56,7 @@ describe('the API’s answers to a request of the wrong shape', { tags: ['slow']
       expect(await answer.json()).toEqual({
         statusCode: 404,
         error: 'Not Found',
-        message: `no route ${method} /api/v1/documents/batch${route}`,
+        message: `no route ${method} /api/v1/documents/batch${route}: the API's routes are listed at /api/v1/docs`,
       });
     }
   });

@@ -111,7 +111,7 @@ describe('the HTTP API, driven over HTTP as the hospital front end uses it', { t
     const asViewer = await post('/create-session', viewer, { processing_type: 'both', uploaded_by: 'x' });
     expect(asViewer.status).toBe(403);
     expect((await json<{ message: string }>(asViewer)).message).toMatch(
-      /role viewer; this call needs uploader/,
+      /role viewer; this call needs uploader: call it with a token of that role, .*tokens create --name NAME --role uploader/,
     );
     const sessionId = await newSession();
     const cleanup = await fetch(`${server.base}/${sessionId}/cleanup`, {

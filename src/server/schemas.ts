@@ -17,12 +17,8 @@ export const fileParams = {
   required: ['session_id', 'file_id'],
   properties: {
     session_id: sessionParams.properties.session_id,
-    file_id: {
-      type: 'string',
-      minLength: 1,
-      maxLength: 64,
-      description: 'a `file_id` from the status or review answer',
-    },
+    // A UUID, as session_id: a file id mistyped or cut short is the client's to fix (400), not "no such file" (404).
+    file_id: { type: 'string', format: 'uuid', description: 'a `file_id` from the status or review answer' },
   },
 } as const;
 

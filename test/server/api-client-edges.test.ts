@@ -101,6 +101,17 @@ describe('the API at a client’s edges', { tags: ['slow'] }, () => {
     expect(((await elsewhere.json()) as { message: string }).message).toMatch(
       /^the session has no file 00000000-0000-4000-8000-000000000000: use a file_id its review lists \(GET .*\/review\)/,
     );
+    // One that is no file id at all (cut short when copied) says so, as a session id does.
+    const cut = await fetch(`${server.base}/${sessionId}/review/${uploaded!.file_id.slice(0, 20)}/decision`, {
+      method: 'POST',
+      headers: { ...bearer(admin), 'content-type': 'application/json' },
+      body: JSON.stringify({ action: 'reject' }),
+    });
+    expect(cut.status).toBe(400);
+    expect(((await cut.json()) as { message: string }).message).toBe(
+      'file_id in the path must be an id as the API gave it (a UUID, like 3f2a9c1e-5b7d-4e21-9c3a-0d4e5f6a7b8c), ' +
+        `not '${uploaded!.file_id.slice(0, 20)}'`,
+    );
   });
 
   it('answers a broken %-escape or an overlong path part with 400 in the API’s error body', async () => {
@@ -205,7 +216,7 @@ describe('the API at a client’s edges', { tags: ['slow'] }, () => {
         'wiat is not a parameter the query string takes: it takes wait',
       ],
       [
-        post(`/${SESSION}/review/x/decision`, { action: 'attach', expediente: '12a' }, admin),
+        post(`/${SESSION}/review/${SESSION}/decision`, { action: 'attach', expediente: '12a' }, admin),
         "expediente in the JSON body must be its 8 to 12 digits, not '12a'",
       ],
       [

@@ -348,7 +348,7 @@ describe('the API’s answers to a request of the wrong shape', { tags: ['slow']
 
     // Every text field of a JSON body, not only that one: an expediente sent as a number is refused before anything is looked up.
     const admin = await server.token('admin');
-    const decision = await fetch(`${server.base}/${SESSION}/review/some-file/decision`, {
+    const decision = await fetch(`${server.base}/${SESSION}/review/${SESSION}/decision`, {
       method: 'POST',
       headers: { ...bearer(admin), 'content-type': 'application/json' },
       body: JSON.stringify({ action: 'attach', expediente: 3000147773 }),

@@ -392,9 +392,13 @@ describe('the HTTP API, driven over HTTP as the hospital front end uses it', { t
     expect(
       (await post(`/${sessionId}/review/${conflict.file_id}/decision`, admin, { action: 'reject' })).status,
     ).toBe(409);
+    // Not a file id at all: the client's to fix (400), as a session id; an id the session does not hold: 404.
     expect((await post(`/${sessionId}/review/not-a-file/decision`, admin, { action: 'reject' })).status).toBe(
-      404,
+      400,
     );
+    expect(
+      (await post(`/${sessionId}/review/${sessionId}/decision`, admin, { action: 'reject' })).status,
+    ).toBe(404);
     expect(
       (await json<{ review_required_count: number }>(await get(`/${sessionId}/review`, viewer)))
         .review_required_count,

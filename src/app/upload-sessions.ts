@@ -199,7 +199,9 @@ export async function registerUploads(
         refused.push({
           upload,
           reason: 'duplicate_name',
-          message: `the session already holds a file named '${upload.filename}'`,
+          message:
+            `the session already holds a file named '${upload.filename}': the one uploaded first stands; ` +
+            'a different document needs a name of its own (its numero tells it apart)',
         });
       } else if (existing.length + accepted.length >= limits.maxFilesPerSession) {
         refused.push({

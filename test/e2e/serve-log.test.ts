@@ -128,7 +128,9 @@ describe("serve's log", { tags: ['slow'] }, () => {
       token: 'e2e',
       client: '127.0.0.1',
       error: 'Conflict',
-      message: "no file was taken: the session already holds a file named '[redacted]'",
+      message:
+        "no file was taken: the session already holds a file named '[redacted]': the one uploaded first stands; " +
+        'a different document needs a name of its own (its numero tells it apart)',
     });
     expect(noToken).toMatchObject({
       error: 'Unauthorized',

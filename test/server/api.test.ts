@@ -680,6 +680,11 @@ describe('the API’s limits and settings', { tags: ['slow'] }, () => {
         body: filesForm([{ name: big, bytes: sampleFile(big) }]),
       });
       expect(alone.status).toBe(413);
+      // What to do about it, for the client (split it) and for whoever runs the server (raise the limit).
+      expect(((await alone.json()) as { message: string }).message).toBe(
+        'no file was taken: the file is over the limit of 4.9 KB: split it into smaller PDFs, or ask the ' +
+          "server's administrator to raise it (serve --max-file-size)",
+      );
       const send = (names: string[]) =>
         fetch(`${server.base}/${sessionId}/upload`, {
           method: 'POST',

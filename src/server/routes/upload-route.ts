@@ -134,7 +134,12 @@ export function uploadRoute(app: FastifyInstance, deps: ServerDeps): void {
                     message: `unexpected field '${part.fieldname}': send the PDFs as \`files\` parts`,
                   }
                 : part.file.truncated
-                  ? { status: 413, message: `the file is over the limit of ${formatBytes(maxFileSize)}` }
+                  ? {
+                      status: 413,
+                      message:
+                        `the file is over the limit of ${formatBytes(maxFileSize)}: split it into smaller PDFs, or ` +
+                        "ask the server's administrator to raise it (serve --max-file-size)",
+                    }
                   : await checkUpload(incoming, filename, maxFileSize);
             if (refusal) {
               await fsp.rm(incoming, { force: true });

@@ -264,7 +264,7 @@ export async function buildServer(options: BuildServerOptions): Promise<ApiServe
   registerAuth(app, { verifier: options.verifier, publicPrefixes: [DOCS_PREFIX, OPENAPI_PATH], failedAuth });
   // A file over the size limit fails alone (413 in the upload's failed_files); the rest of the request goes on.
   await app.register(multipart, { throwFileSizeLimit: false });
-  registerBodyParsers(app);
+  registerBodyParsers(app, { idleMs: options.limits.uploadIdleTimeoutMs, stopping: shutdown.signal });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

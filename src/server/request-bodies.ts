@@ -1,3 +1,4 @@
+import { watchBodies, type WatchedBodyOptions } from './watched-body.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { describeJsonError } from '../config/describe-json-error.js';
 import { ApiError } from './api-error.js';
@@ -20,10 +21,11 @@ import { ApiError } from './api-error.js';
  * One that is not UTF-8 (a Windows client writing Latin-1, a body in UTF-16) is 400 too: decoded anyway, a
  * `uploaded_by` of "Dra. Núñez" was kept as "Dra. N��ez" in the session and the audit log.
  */
-export function registerBodyParsers(app: FastifyInstance): void {
-  app.addHook('preParsing', async (request, _reply, payload) => {
+export function registerBodyParsers(app: FastifyInstance, watch: WatchedBodyOptions): void {
+  const watchBody = watchBodies(watch);
+  app.addHook('preParsing', async (request, reply, payload) => {
     refuseContentEncoding(request);
-    return payload;
+    return watchBody(request, reply, payload);
   });
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser(['application/json', 'text/plain']);

@@ -171,6 +171,32 @@ describe('uploads that are not whole multipart forms, or that stall', { tags: ['
     await expectNothingKept(sessionId);
   });
 
+  it('gives up a JSON call whose body stops arriving: 408 saying so, the connection closed', async () => {
+    const stalled = await rawUpload(
+      `${server.base}/create-session`,
+      { ...bearer(uploader), 'content-type': 'application/json', 'content-length': '200' },
+      ['{"processing_type":"complete",'],
+      { end: false },
+    );
+    expect(stalled.status, JSON.stringify(stalled)).toBe(408);
+    expect(JSON.parse(stalled.body!)).toEqual({
+      statusCode: 408,
+      error: 'Request Timeout',
+      message: 'no data arrived for 0.6 s: the request was given up before its body was whole; send it again',
+    });
+    expect(stalled.closedAfterMs).toBeGreaterThanOrEqual(IDLE_MS);
+    // A JSON body that keeps coming, slowly, is taken.
+    const body = JSON.stringify({ processing_type: 'complete', uploaded_by: 'slow client' });
+    const halves = [body.slice(0, 20), body.slice(20)];
+    const slow = await rawUpload(
+      `${server.base}/create-session`,
+      { ...bearer(uploader), 'content-type': 'application/json', 'content-length': String(body.length) },
+      halves,
+      { end: true, everyMs: IDLE_MS / 2 },
+    );
+    expect(slow.status, JSON.stringify(slow)).toBe(200);
+  });
+
   it('takes a slow upload that keeps sending, however long it takes in all', async () => {
     const sessionId = await newSession();
     const bytes = sampleFile(PDF);
@@ -194,6 +220,31 @@ describe('uploads that are not whole multipart forms, or that stall', { tags: ['
     });
     expect(form.status).toBe(200);
   });
+});
+
+describe('a stop while a JSON body is still arriving', { tags: ['slow'] }, () => {
+  it('answers it 503 and stops at once, instead of waiting on the client for ever', async () => {
+    const server = await startTestServer();
+    const uploader = await server.token('uploader');
+    const stalled = rawUpload(
+      `${server.base}/create-session`,
+      { ...bearer(uploader), 'content-type': 'application/json', 'content-length': '200' },
+      ['{"processing_type":"complete",'],
+      { end: false },
+    );
+    // The request is in: its body is being waited for.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const started = Date.now();
+    await server.stop();
+    server.workspace.cleanup();
+    expect(Date.now() - started).toBeLessThan(5_000);
+    const answer = await stalled;
+    expect(answer.status, JSON.stringify(answer)).toBe(503);
+    expect(JSON.parse(answer.body!)).toMatchObject({
+      statusCode: 503,
+      message: 'the server is stopping: the request was given up before its body was whole; send it again',
+    });
+  }, 30_000);
 });
 
 describe.runIf(postgresWanted())(

@@ -15,14 +15,14 @@ export function refuseDisallowedPreflight(allowedOrigins: readonly string[]) {
     if (allowedOrigins.includes(origin)) return;
     const allowed =
       allowedOrigins.length > 0 ? `it allows ${allowedOrigins.join(', ')}` : 'it allows no origin';
-    return reply
-      .code(403)
-      .send(
-        errorBody(
-          403,
-          `browsers may not call this API from ${origin} (${allowed}): the server's administrator adds it with ` +
-            `serve --cors-origin ${origin} (or serve.corsOrigins in the config file)`,
-        ),
-      );
+    // A page opened from a file, or in a sandboxed frame: "null" is no origin a setting can name.
+    const message =
+      origin === 'null'
+        ? `browsers may not call this API from a page with no origin (Origin: null: opened from a file, or in a ` +
+          `sandboxed frame) (${allowed}): serve the page from a web server whose origin the server's ` +
+          'administrator allows with serve --cors-origin'
+        : `browsers may not call this API from ${origin} (${allowed}): the server's administrator adds it with ` +
+          `serve --cors-origin ${origin} (or serve.corsOrigins in the config file)`;
+    return reply.code(403).send(errorBody(403, message));
   };
 }

@@ -872,6 +872,14 @@ describe('the API’s limits and settings', { tags: ['slow'] }, () => {
           "server's administrator adds it with serve --cors-origin https://elsewhere.example (or serve.corsOrigins in the config file)",
       });
       expect((await preflight(some, 'https://intranet.example')).status).toBe(204);
+      // A page opened from a file: no setting can allow "null", so the answer does not suggest one.
+      const fromFile = await preflight(some, 'null');
+      expect(fromFile.status).toBe(403);
+      expect(((await fromFile.json()) as { message: string }).message).toBe(
+        'browsers may not call this API from a page with no origin (Origin: null: opened from a file, or in a ' +
+          "sandboxed frame) (it allows https://intranet.example): serve the page from a web server whose origin the server's " +
+          'administrator allows with serve --cors-origin',
+      );
     } finally {
       await some.stop();
     }

@@ -180,7 +180,9 @@ export async function buildServer(options: BuildServerOptions): Promise<ApiServe
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0]!;
     const allowed = routeMethods.allowed(path);
-    if (allowed.length === 0)
+    // A route that takes this method yet found nothing (a docs asset the package does not have) is a 404 too,
+    // not "GET is not a method of this path: it takes GET".
+    if (allowed.length === 0 || allowed.includes(request.method))
       return reply
         .code(404)
         .send(

@@ -184,6 +184,12 @@ describe('the HTTP API, driven over HTTP as the hospital front end uses it', { t
     // The page may load from this server alone, over the scheme it was served with: plain HTTP on a LAN
     // (before the TLS proxy) must not have its scripts fetched over https, and no other host is reachable
     // from a hospital network without Internet access.
+    // An asset the page does not have is 404, as an unknown path is (it was 405: "GET … takes GET, HEAD").
+    const missing = await fetch(`${server.running.url}/api/v1/docs/static/no-such-asset.js`);
+    expect(missing.status).toBe(404);
+    expect(((await missing.json()) as { message: string }).message).toBe(
+      "no route GET /api/v1/docs/static/no-such-asset.js: the API's routes are listed at /api/v1/docs",
+    );
     const policy = page.headers.get('content-security-policy') ?? '';
     expect(policy).toMatch(/default-src 'self'/);
     expect(policy).not.toMatch(/upgrade-insecure-requests|https:|validator\.swagger\.io/);

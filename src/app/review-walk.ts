@@ -131,6 +131,11 @@ export class ReviewWalk {
   private readonly lockPatienceMs: number;
   /** The decision or undo being written, which Ctrl-C waits for. */
   private writing: Promise<void> | null = null;
+  /**
+   * When each candidate of the case shown first had its identity row on screen; null while no screen
+   * watches the walk (a test, a script), when there is nobody to have seen anything.
+   */
+  private shownSince: Map<number, number> | null = null;
 
   constructor(
     private readonly service: ReviewService,
@@ -171,6 +176,32 @@ export class ReviewWalk {
     return this.now() >= acceptKeysFrom;
   }
 
+  /**
+   * A screen shows the walk: from now on a key attaches a file only to a candidate whose identity row that
+   * screen has shown (see markShown). On a small terminal the candidates may be below the evidence: the
+   * key must not attach to a patient the reviewer never saw.
+   */
+  watchOnScreen(): void {
+    this.shownSince ??= new Map();
+  }
+
+  /** The screen now shows the identity rows of these candidates of the case `fileId`. */
+  markShown(fileId: string, ranks: readonly number[]): void {
+    if (!this.shownSince || this.state.current?.fileId !== fileId) return;
+    const now = this.now();
+    for (const rank of ranks) if (!this.shownSince.has(rank)) this.shownSince.set(rank, now);
+  }
+
+  /**
+   * Whether an attach to this candidate of the case shown may be carried out: its identity row has been on
+   * screen for a moment (a row that scrolled into view with the key after it was not read either).
+   */
+  candidateShown(rank: number): boolean {
+    if (!this.shownSince) return true;
+    const since = this.shownSince.get(rank);
+    return since !== undefined && this.now() >= since + this.guardMs;
+  }
+
   /** Resolves once the walk is closed (quit), with the decisions kept. */
   closed(): Promise<void> {
     if (this.state.phase === 'closed') return Promise.resolve();
@@ -202,6 +233,8 @@ export class ReviewWalk {
     if (phase === 'confirming') {
       if (action.type === 'confirm' && this.state.confirm) {
         const { action: confirmed, candidate } = this.state.confirm;
+        if (confirmed === 'attach' && !this.candidateShown(candidate.rank))
+          return this.notShown(candidate.rank);
         return this.decide(
           confirmed === 'new_patient'
             ? { kind: 'new_patient' }
@@ -239,6 +272,7 @@ export class ReviewWalk {
     }
     if (action.type === 'attach') {
       const candidate = current.evidence[action.candidate - 1];
+      if (candidate && !this.candidateShown(candidate.rank)) return this.notShown(candidate.rank);
       if (candidate && candidate.risks.length > 0) {
         // A second, deliberate key: the confirmation shows both identities and why it is risky.
         return this.update({
@@ -270,6 +304,11 @@ export class ReviewWalk {
           ? { kind: 'reject' }
           : { kind: 'skip' },
     );
+  }
+
+  /** Refuses an attach to a candidate not shown yet: the screen brings them into view, the same key then attaches. */
+  private notShown(rank: number): void {
+    this.update({ notice: { tone: 'info', notice: { code: 'candidate_not_shown', candidate: rank } } });
   }
 
   private decide(choice: ReviewChoice): Promise<void> {
@@ -396,6 +435,7 @@ export class ReviewWalk {
       return;
     }
     // The previous case goes at once: keys must never act on a case other than the one shown.
+    this.shownSince?.clear();
     this.update({ phase: 'loading', position, current: null, confirm: null, notice });
     const fileId = this.pending[position]!.fileId;
     try {

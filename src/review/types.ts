@@ -212,6 +212,8 @@ export type ReviewNotice =
   | { code: 'unparsable' }
   | { code: 'session_gone' }
   | { code: 'confirm_cancelled' }
+  /** A key named a candidate whose identity was not on screen yet (a small terminal): nothing attached. */
+  | { code: 'candidate_not_shown'; candidate: number }
   /**
    * The database would not take the write (another program keeps it locked, a full or failing disk) or a
    * backend is down (`unavailable`, in its own words): nothing of the decision (or of the undo) was stored,

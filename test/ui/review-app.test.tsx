@@ -69,6 +69,33 @@ describe('ReviewApp', () => {
   });
 });
 
+describe('ReviewApp on a small terminal', () => {
+  it('attaches only to a candidate that was on screen: the first key brings them into view', async () => {
+    const cases = [fourCandidateCase()];
+    const { service, calls } = fakeService(cases);
+    const walk = new ReviewWalk(service, cases.map(pendingOf), { guardMs: 0 });
+    const { lastFrame, stdin, stdout, unmount } = render(
+      <ReviewApp walk={walk} reviewer="ana" onClosed={() => undefined} />,
+    );
+    const frame = () => lastFrame() ?? '';
+    // 40×12 from before the case appears: its evidence fills the few rows, the candidates are below it.
+    Object.defineProperty(stdout, 'columns', { value: 40 });
+    Object.defineProperty(stdout, 'rows', { value: 12 });
+    stdout.emit('resize');
+    await walk.start();
+    await vi.waitFor(() => expect(frame()).toContain('Review 1 of 1'));
+    expect(frame()).not.toContain('3000147773');
+
+    stdin.write('1');
+    await vi.waitFor(() => expect(frame()).toContain('candidate 1 was not on screen yet'));
+    expect(frame()).toContain('3000147773'); // brought into view
+    expect(calls).toEqual([]);
+    stdin.write('1');
+    await vi.waitFor(() => expect(calls).toEqual(['attach1:f1']));
+    unmount();
+  });
+});
+
 describe('ReviewApp with 300 pending cases', () => {
   it('keys read together in the list (End Enter, Home ↓ ↓ Enter) open the case the cursor went to', async () => {
     const cases = Array.from({ length: 300 }, (_, i) =>

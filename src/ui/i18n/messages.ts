@@ -818,6 +818,8 @@ export const EN: Messages = {
         return 'the session of this file no longer exists';
       case 'confirm_cancelled':
         return 'cancelled: nothing was attached';
+      case 'candidate_not_shown':
+        return `candidate ${n.candidate} was not on screen yet: nothing attached; read them now, and press the key again to attach`;
       case 'not_recorded':
         return notRecordedEn(n.what, n.cause);
       case 'failed':
@@ -1336,6 +1338,8 @@ export const ES: Messages = {
         return 'la sesión de este archivo ya no existe';
       case 'confirm_cancelled':
         return 'cancelado: no se asignó nada';
+      case 'candidate_not_shown':
+        return `el candidato ${n.candidate} aún no estaba en pantalla: no se asignó nada; léalo ahora y vuelva a oprimir la tecla para asignar`;
       case 'not_recorded':
         return notRecordedEs(n.what, n.cause);
       case 'failed':

@@ -1,6 +1,6 @@
 import { useApp, useInput, useStdin, useStdout } from 'ink';
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
-import type { ReviewWalk } from '../../app/review-walk.js';
+import type { ReviewAction, ReviewWalk, ReviewWalkState } from '../../app/review-walk.js';
 import { useMessages } from '../i18n/messages-context.js';
 import { reviewKey, type KeyPress } from '../key-bindings.js';
 import { layoutReview } from './review-layout.js';
@@ -26,6 +26,8 @@ export function ReviewApp({ walk, reviewer, onClosed, onResize }: ReviewAppProps
   const { exit } = useApp();
   const { stdout } = useStdout();
   const { isRawModeSupported } = useStdin();
+  // Before the first key can arrive: attaches are to candidates this screen has shown (see markShown below).
+  useState(() => walk.watchOnScreen());
   const size = useTerminalSize(stdout, onResize);
   const [view, dispatch, currentView] = useReviewView();
   const fileId = state.current?.fileId ?? null;
@@ -38,6 +40,10 @@ export function ReviewApp({ walk, reviewer, onClosed, onResize }: ReviewAppProps
   // as the keys left it, and the walk's from the walk; only the scroll sizes come from the last frame.
   const drawn = useRef(layout);
   drawn.current = layout;
+  const shown = layout.shownCandidates.join(',');
+  useEffect(() => {
+    if (fileId) walk.markShown(fileId, drawn.current.shownCandidates);
+  }, [walk, fileId, shown, state.phase]);
 
   useInput(
     (input: string, key: KeyPress) => {
@@ -56,6 +62,17 @@ export function ReviewApp({ walk, reviewer, onClosed, onResize }: ReviewAppProps
       // A case or a confirmation that has just appeared ignores keys for a moment: nothing decided unseen.
       if (!walk.acceptsKeys()) return;
       if (meaning.kind === 'walk') {
+        // A candidate not on screen yet (a small terminal, the evidence scrolled): the walk refuses, and the
+        // body scrolls to them, so that the same key, pressed again, attaches to someone read.
+        const rank = candidateOf(meaning.action, state);
+        const row = rank === null ? undefined : layout.candidateRows.get(rank);
+        if (rank !== null && row !== undefined && !walk.candidateShown(rank))
+          dispatch({
+            type: 'scroll_to',
+            where: row,
+            max: layout.maxScroll,
+            confirming: state.phase === 'confirming',
+          });
         void walk.perform(meaning.action);
         return;
       }
@@ -97,6 +114,13 @@ export function ReviewApp({ walk, reviewer, onClosed, onResize }: ReviewAppProps
     if (state.phase === 'closed') (onClosed ?? exit)();
   }, [state.phase, onClosed, exit]);
   return <ReviewFrame layout={layout} width={width} />;
+}
+
+/** The candidate an attach or its confirmation is to; null for other actions. */
+function candidateOf(action: ReviewAction, state: ReviewWalkState): number | null {
+  if (action.type === 'attach') return action.candidate;
+  if (action.type === 'confirm' && state.confirm?.action === 'attach') return state.confirm.candidate.rank;
+  return null;
 }
 
 /**

@@ -48,6 +48,13 @@ export interface ReviewLayout {
   /** The body's full length and the largest scroll that still fills it (for the key handler). */
   bodyLength: number;
   maxScroll: number;
+  /**
+   * Where each candidate's identity row (rank, expediente, name) is among the body's rows: in the case's
+   * evidence, or in an attach's confirmation. Empty under the help, the list and the summary.
+   */
+  candidateRows: ReadonlyMap<number, number>;
+  /** The ranks whose identity row is on screen now (see ReviewWalk.markShown). */
+  shownCandidates: number[];
 }
 
 export function layoutReview(input: ReviewLayoutInput): ReviewLayout {
@@ -70,8 +77,9 @@ export function layoutReview(input: ReviewLayoutInput): ReviewLayout {
   let lines: Line[];
   let scroll = 0;
   let heading = 0;
+  let candidateRows = new Map<number, number>();
   if (state.phase === 'confirming' && state.confirm && state.current) {
-    lines = confirmLines(state.current, state.confirm, width, m);
+    ({ lines, candidateRows } = confirmLines(state.current, state.confirm, width, m));
     scroll = view.confirmScroll;
   } else if (view.overlay === 'help') {
     lines = helpLines(width, m);
@@ -84,7 +92,7 @@ export function layoutReview(input: ReviewLayoutInput): ReviewLayout {
   } else if (state.phase === 'done' || state.phase === 'closed') {
     lines = doneLines(state, width, m);
   } else if (state.current) {
-    lines = caseLines(state.current, view.details, width, m);
+    ({ lines, candidateRows } = caseLines(state.current, view.details, width, m));
     scroll = view.scroll;
   } else {
     lines = [plain(state.phase === 'loading' ? m.loading : '', { tone: 'muted' })];
@@ -103,6 +111,10 @@ export function layoutReview(input: ReviewLayoutInput): ReviewLayout {
     bodyHeight,
     bodyLength: lines.length,
     maxScroll,
+    candidateRows,
+    shownCandidates: [...candidateRows]
+      .filter(([, row]) => row >= scroll && row < scroll + bodyHeight)
+      .map(([rank]) => rank),
   };
 }
 
@@ -330,8 +342,14 @@ function mark(agreement: Agreement): Segment[] {
   }
 }
 
-function caseLines(c: ReviewCase, details: boolean, width: number, m: Messages): Line[] {
+function caseLines(
+  c: ReviewCase,
+  details: boolean,
+  width: number,
+  m: Messages,
+): { lines: Line[]; candidateRows: Map<number, number> } {
   const lines: Line[] = [];
+  const candidateRows = new Map<number, number>();
   if (c.detached?.reason) {
     // Who took it back and why, first: the reviewer decides knowing both names.
     lines.push(
@@ -351,14 +369,16 @@ function caseLines(c: ReviewCase, details: boolean, width: number, m: Messages):
     { text: `  ${m.detailsHint}`, tone: 'muted' },
   ]);
   if (c.evidence.length === 0) lines.push(...wrapSegments(plain(m.noCandidates, { tone: 'muted' }), width));
-  for (const candidate of c.evidence.slice(0, 9))
+  for (const candidate of c.evidence.slice(0, 9)) {
+    candidateRows.set(candidate.rank, lines.length);
     lines.push(...candidateLines(candidate, c, details, width, m));
+  }
   lines.push(plain(m.documentText(1, c.text.length, c.text.length), { bold: true, underline: true }));
   if (c.textMissing) lines.push(...wrapSegments(plain(m.textMissing, { tone: 'danger' }), width));
   for (const text of c.text) {
     lines.push(...wrapSegments([{ text: '│ ', tone: 'muted' }, { text }], width, { indent: 2 }));
   }
-  return lines;
+  return { lines, candidateRows };
 }
 
 function documentLines(document: DocumentIdentity | null, width: number, m: Messages): Line[] {
@@ -511,7 +531,7 @@ function confirmLines(
   confirm: NonNullable<ReviewWalkState['confirm']>,
   width: number,
   m: Messages,
-): Line[] {
+): { lines: Line[]; candidateRows: Map<number, number> } {
   const candidate = confirm.candidate;
   const labelWidth =
     Math.max(
@@ -556,6 +576,10 @@ function confirmLines(
   } else {
     lines.push(...row(m.confirmDocument, m.documentStatesNothing, { tone: 'muted' }));
   }
+  // Only an attach is to this candidate (a new patient's confirmation shows them as whom it would duplicate).
+  const candidateRows = new Map<number, number>(
+    confirm.action === 'attach' ? [[candidate.rank, lines.length]] : [],
+  );
   lines.push(
     ...row(
       m.confirmCandidate(candidate.rank),
@@ -593,7 +617,7 @@ function confirmLines(
     );
   }
   // The keys (y / anything else) are on the pinned key line below.
-  return lines;
+  return { lines, candidateRows };
 }
 
 function helpLines(width: number, m: Messages): Line[] {

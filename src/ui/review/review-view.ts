@@ -20,7 +20,8 @@ export interface ReviewView {
 export type ViewAction =
   /** `confirming`: a confirmation covers the case, and it is what scrolls. */
   | { type: 'scroll'; by: number; max: number; confirming?: boolean }
-  | { type: 'scroll_to'; where: 'top' | 'bottom'; max: number; confirming?: boolean }
+  /** A number: that row at the top (as far as `max` lets it). */
+  | { type: 'scroll_to'; where: 'top' | 'bottom' | number; max: number; confirming?: boolean }
   | { type: 'confirm_shown' }
   | { type: 'toggle_details' }
   | { type: 'toggle_help' }
@@ -60,7 +61,8 @@ export function reduceReviewView(view: ReviewView, action: ViewAction): ReviewVi
     }
     case 'scroll_to': {
       const key = scrollKeyOf(view, action.confirming);
-      return { ...view, [key]: action.where === 'top' ? 0 : Math.max(0, action.max) };
+      const row = action.where === 'top' ? 0 : action.where === 'bottom' ? action.max : action.where;
+      return { ...view, [key]: clamp(row, 0, Math.max(0, action.max)) };
     }
     case 'confirm_shown':
       return { ...view, confirmScroll: 0 };

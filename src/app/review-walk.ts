@@ -136,6 +136,8 @@ export class ReviewWalk {
    * watches the walk (a test, a script), when there is nobody to have seen anything.
    */
   private shownSince: Map<number, number> | null = null;
+  /** Keys are dropped until then too: one was just dropped, or the screen has just drawn (see holdOff). */
+  private heldUntil = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly service: ReviewService,
@@ -173,7 +175,16 @@ export class ReviewWalk {
     const { phase, acceptKeysFrom, closing } = this.state;
     if (closing) return false;
     if (phase === 'loading' || phase === 'working' || phase === 'closed') return false;
-    return this.now() >= acceptKeysFrom;
+    return this.now() >= Math.max(acceptKeysFrom, this.heldUntil);
+  }
+
+  /**
+   * The screen has drawn what the walk shows now (a new case, a confirmation, a refusal): its moment starts
+   * there. A busy process (a long case laid out, a database write) draws it well after the walk changed, and
+   * keys typed meanwhile, read only then, came past a moment counted from the change.
+   */
+  drawn(): void {
+    this.holdOff();
   }
 
   /**
@@ -228,7 +239,7 @@ export class ReviewWalk {
   }
 
   async perform(action: ReviewAction): Promise<void> {
-    if (!this.acceptsKeys()) return;
+    if (!this.acceptsKeys()) return this.holdOff();
     const { phase, current, position } = this.state;
     if (phase === 'confirming') {
       if (action.type === 'confirm' && this.state.confirm) {
@@ -304,6 +315,19 @@ export class ReviewWalk {
           ? { kind: 'reject' }
           : { kind: 'skip' },
     );
+  }
+
+  /**
+   * A key dropped because the case (or confirmation) on screen had just appeared starts its moment again: a
+   * key held down repeats every few tens of milliseconds, and with a fixed moment it decided one case after
+   * another (`s` held 3 s skipped 7 cases, each shown 0.4 s). A key acts once the keys have stopped for that
+   * long, which a deliberate press after reading does.
+   */
+  private holdOff(): void {
+    const { phase, closing } = this.state;
+    if (closing || (phase !== 'reviewing' && phase !== 'confirming' && phase !== 'done')) return;
+    // Not a state change: nothing is redrawn for it (a held key must not make the screen busier still).
+    this.heldUntil = Math.max(this.heldUntil, this.now() + this.guardMs);
   }
 
   /** Refuses an attach to a candidate not shown yet: the screen brings them into view, the same key then attaches. */

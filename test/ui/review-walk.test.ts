@@ -34,6 +34,37 @@ describe('ReviewWalk', () => {
     expect(calls).toEqual(['skip:f1']);
   });
 
+  it('a key held down decides nothing: its repeats keep the case guarded until the keys stop', async () => {
+    const { walk, calls, advance } = setup();
+    await walk.start();
+    advance(500);
+    await walk.perform({ type: 'reject' }); // pressed deliberately: the first case is rejected
+    expect(calls).toEqual(['reject:f1']);
+    // …and held: the terminal repeats it every 30 ms for two seconds, over the next case.
+    for (let t = 0; t < 2_000; t += 30) {
+      advance(30);
+      await walk.perform({ type: 'reject' });
+    }
+    expect(calls).toEqual(['reject:f1']);
+    expect(walk.getState().position).toBe(1);
+    // Released, read, pressed again: that one acts.
+    advance(400);
+    await walk.perform({ type: 'reject' });
+    expect(calls).toEqual(['reject:f1', 'reject:f2']);
+  });
+
+  it('counts the moment from when the screen drew the case: keys read after a busy spell were typed unseen', async () => {
+    const { walk, calls, advance } = setup();
+    await walk.start();
+    advance(600); // the process was busy laying out a long case: drawn only now, the keys typed meanwhile read now
+    walk.drawn();
+    await walk.perform({ type: 'reject' });
+    expect(calls).toEqual([]);
+    advance(400);
+    await walk.perform({ type: 'reject' });
+    expect(calls).toEqual(['reject:f1']);
+  });
+
   it('asks for `y` before attaching to a risky candidate; any other key cancels', async () => {
     const { walk, calls, advance } = setup();
     await walk.start();

@@ -33,6 +33,8 @@ export function ReviewApp({ walk, reviewer, onClosed, onResize }: ReviewAppProps
   const fileId = state.current?.fileId ?? null;
   useEffect(() => dispatch({ type: 'case_shown', fileId }), [fileId]);
   useEffect(() => dispatch({ type: 'confirm_shown' }), [state.confirm]);
+  // Drawn: the moment in which keys are dropped starts now, not when the walk changed (see ReviewWalk.drawn).
+  useEffect(() => walk.drawn(), [walk, fileId, state.phase, state.confirm, state.notice]);
   const width = Math.max(20, size.columns - 1);
   const layout = layoutReview({ state, view, width, rows: size.rows, messages, reviewer });
   // Keys read together (End then Enter, typed fast) reach the handler before React draws the first one's
@@ -59,23 +61,24 @@ export function ReviewApp({ walk, reviewer, onClosed, onResize }: ReviewAppProps
         void walk.interrupt();
         return;
       }
-      // A case or a confirmation that has just appeared ignores keys for a moment: nothing decided unseen.
-      if (!walk.acceptsKeys()) return;
       if (meaning.kind === 'walk') {
         // A candidate not on screen yet (a small terminal, the evidence scrolled): the walk refuses, and the
         // body scrolls to them, so that the same key, pressed again, attaches to someone read.
         const rank = candidateOf(meaning.action, state);
         const row = rank === null ? undefined : layout.candidateRows.get(rank);
-        if (rank !== null && row !== undefined && !walk.candidateShown(rank))
+        if (walk.acceptsKeys() && rank !== null && row !== undefined && !walk.candidateShown(rank))
           dispatch({
             type: 'scroll_to',
             where: row,
             max: layout.maxScroll,
             confirming: state.phase === 'confirming',
           });
+        // Too soon after a case or a confirmation appeared, the walk drops it (and a key held down stays dropped).
         void walk.perform(meaning.action);
         return;
       }
+      // A case or a confirmation that has just appeared ignores keys for a moment: nothing decided unseen.
+      if (!walk.acceptsKeys()) return;
       const action = meaning.action;
       switch (action.type) {
         case 'scroll':

@@ -34,7 +34,17 @@ export function ReviewApp({ walk, reviewer, onClosed, onResize }: ReviewAppProps
   useEffect(() => dispatch({ type: 'case_shown', fileId }), [fileId]);
   useEffect(() => dispatch({ type: 'confirm_shown' }), [state.confirm]);
   // Drawn: the moment in which keys are dropped starts now, not when the walk changed (see ReviewWalk.drawn).
-  useEffect(() => walk.drawn(), [walk, fileId, state.phase, state.confirm, state.notice]);
+  // Only for something new to decide on (a case, loaded again after an undo too; a confirmation; the end): a
+  // refusal, or the case again after a cancelled confirmation, lets the next key act at once.
+  const drawnBefore = useRef(new WeakSet<object>());
+  const finished = state.phase === 'done' ? state.tally : null;
+  useEffect(() => {
+    const fresh = [state.current, state.confirm, finished].filter(
+      (shown): shown is NonNullable<typeof shown> => shown !== null && !drawnBefore.current.has(shown),
+    );
+    for (const shown of fresh) drawnBefore.current.add(shown);
+    if (fresh.length > 0) walk.drawn();
+  }, [walk, state.current, state.confirm, finished]);
   const width = Math.max(20, size.columns - 1);
   const layout = layoutReview({ state, view, width, rows: size.rows, messages, reviewer });
   // Keys read together (End then Enter, typed fast) reach the handler before React draws the first one's

@@ -45,7 +45,7 @@ export interface ReviewKeyMode {
  */
 export function reviewKey(pressed: string, pressedKey: KeyPress, mode: ReviewKeyMode): ReviewKey {
   if (ctrlCPresses(pressed, pressedKey) > 0) return { kind: 'interrupt' };
-  const { input, key } = firstKeyOf(pressed, pressedKey);
+  const { input, key, times } = firstKeyOf(pressed, pressedKey);
   const scroll = scrollKey(input, key);
   if (mode.confirming) {
     // Its reasons may not fit a small terminal: scrolling to read them must not cancel it.
@@ -62,8 +62,9 @@ export function reviewKey(pressed: string, pressedKey: KeyPress, mode: ReviewKey
     return null;
   }
   if (mode.overlay === 'list') {
-    if (key.upArrow || input === 'k') return { kind: 'view', action: { type: 'list_move', by: -1 } };
-    if (key.downArrow || input === 'j') return { kind: 'view', action: { type: 'list_move', by: 1 } };
+    // Moving the cursor decides nothing: `j` held down (read as "jjjj") moves as many rows.
+    if (key.upArrow || input === 'k') return { kind: 'view', action: { type: 'list_move', by: -times } };
+    if (key.downArrow || input === 'j') return { kind: 'view', action: { type: 'list_move', by: times } };
     if (key.pageUp) return { kind: 'view', action: { type: 'list_move', by: -10 } };
     if (key.pageDown) return { kind: 'view', action: { type: 'list_move', by: 10 } };
     // Hundreds of cases wait after a large run: the ends are one key away, as in the case's text.
@@ -124,15 +125,15 @@ export function dashboardKey(input: string, key: KeyPress): { kind: 'interrupt';
  * Keys pressed faster than the process reads them (or while it was busy) come from Ink as one text: "rr"
  * matched no key and a deliberate press did nothing, and "yy" on a confirmation cancelled it. One key
  * repeated acts once (the repeats were pressed before its result was on screen, and are dropped as any key
- * typed ahead is). Different keys together are typing or a paste, never a decision: a pasted "3000576011"
+ * typed ahead is); `times` says how often, for the list's cursor, which decides nothing. Different keys together are typing or a paste, never a decision: a pasted "3000576011"
  * must not attach to candidate 3; they stay dropped.
  */
-function firstKeyOf(input: string, key: KeyPress): { input: string; key: KeyPress } {
+function firstKeyOf(input: string, key: KeyPress): { input: string; key: KeyPress; times: number } {
   const [first, ...rest] = [...input];
-  if (first === undefined || rest.length === 0) return { input, key };
-  if (rest.some((char) => char !== first)) return { input: '', key: {} };
-  if (first === '\r' || first === '\n') return { input: '', key: { ...key, return: true } };
-  return { input: first, key };
+  if (first === undefined || rest.length === 0) return { input, key, times: 1 };
+  if (rest.some((char) => char !== first)) return { input: '', key: {}, times: 1 };
+  if (first === '\r' || first === '\n') return { input: '', key: { ...key, return: true }, times: 1 };
+  return { input: first, key, times: rest.length + 1 };
 }
 
 /**

@@ -162,6 +162,9 @@ describe('key bindings', () => {
       action: { type: 'list_move', by: Infinity },
     });
     expect(reviewKey('g', {}, list)).toEqual({ kind: 'view', action: { type: 'list_move', by: -Infinity } });
+    // `j` held down in the list, read at once: the cursor moves as many rows (moving decides nothing).
+    expect(reviewKey('jjjj', {}, list)).toEqual({ kind: 'view', action: { type: 'list_move', by: 4 } });
+    expect(reviewKey('kk', {}, list)).toEqual({ kind: 'view', action: { type: 'list_move', by: -2 } });
     // A key pressed again before one read of the terminal: it acts once, the repeat was typed unseen.
     expect(reviewKey('rr', {}, mode)).toEqual({ kind: 'walk', action: { type: 'reject' } });
     // Different keys together are typing or a paste: a pasted expediente attaches to nobody.

@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_KEY_GUARD_MS } from '../../src/app/review-walk.js';
+import { pastKeyGuardOf } from '../support/tmux-pane.js';
 import { BIN, runCli } from '../support/cli-binary.js';
 import { createTempDir } from '../support/databases.js';
 import {
@@ -51,8 +51,8 @@ async function waitFor(text: string, pane = 'ingest'): Promise<string> {
   throw new Error(`timed out waiting for '${text}'; the screen shows:\n${shown}`);
 }
 
-/** The review ignores keys for a moment after a case appears (nothing decided unseen). */
-const pastKeyGuard = () => new Promise((resolve) => setTimeout(resolve, DEFAULT_KEY_GUARD_MS + 50));
+/** The review ignores keys for a moment after it draws a case (nothing decided unseen): see pastKeyGuardOf. */
+const pastKeyGuard = () => pastKeyGuardOf(() => tmux('capture-pane', '-p', '-t', 'ingest'));
 
 describe.runIf(canRun('tmux', ['-V']) || process.env.CI)(
   'the Spanish summary after a review',

@@ -4,7 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTextPdf } from '../../fixtures/generator/pdf.js';
-import { DEFAULT_KEY_GUARD_MS } from '../../src/app/review-walk.js';
+import { pastKeyGuardOf } from '../support/tmux-pane.js';
 import { BIN, runCli } from '../support/cli-binary.js';
 import { startFakeOpenAiServer } from '../support/fake-openai-server.js';
 import { createTempDir } from '../support/databases.js';
@@ -61,13 +61,18 @@ async function waitForWithin(ms: number, pane: string, ...patterns: (RegExp | st
   throw new Error(`timed out waiting for ${patterns.map(String).join(' and ')}; the screen shows:\n${last}`);
 }
 
-/**
- * The review ignores keys for DEFAULT_KEY_GUARD_MS after a case or a confirmation appears (nothing decided
- * unseen). The state that starts the guard is set before the frame is drawn, so once a new frame has been
- * seen, waiting this long is a lower bound that always suffices, not a guess at how long something takes.
- */
-async function pastKeyGuard(): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, DEFAULT_KEY_GUARD_MS + 50));
+/** Every pane of the test's tmux server, as the review's key guard is waited out on whichever shows it. */
+function allPanes(): string {
+  return tmux('list-panes', '-a', '-F', '#{pane_id}')
+    .split('\n')
+    .filter(Boolean)
+    .map((pane) => screen(pane))
+    .join('\n');
+}
+
+/** The review ignores keys for a moment after it draws a case or a confirmation: see pastKeyGuardOf. */
+function pastKeyGuard(): Promise<void> {
+  return pastKeyGuardOf(allPanes);
 }
 
 function press(pane: string, key: string): void {

@@ -18,7 +18,7 @@ export interface TmuxPane {
   type(keys: string): void;
   /** Polls the screen until the pattern shows; throws with the screen after a minute. */
   waitFor(pattern: RegExp | string): Promise<string>;
-  /** The review ignores keys for a moment after a new frame (nothing decided unseen): wait that out. */
+  /** The review ignores keys for a moment after it draws a case (nothing decided unseen): wait that out. */
   pastKeyGuard(): Promise<void>;
   /** Kills the test's tmux server. */
   close(): void;
@@ -50,7 +50,7 @@ export function launchInTmux(
       }
       throw new Error(`timed out waiting for ${String(pattern)}; the screen shows:\n${last}`);
     },
-    pastKeyGuard: () => new Promise((resolve) => setTimeout(resolve, DEFAULT_KEY_GUARD_MS + 50)),
+    pastKeyGuard: () => pastKeyGuardOf(() => tmux('capture-pane', '-p', '-t', 'pane')),
     close() {
       try {
         tmux('kill-server');
@@ -59,4 +59,22 @@ export function launchInTmux(
       }
     },
   };
+}
+
+/**
+ * The review drops keys for DEFAULT_KEY_GUARD_MS from when it draws something new to decide on, and a pattern
+ * a test waits for may show before that frame (the header is drawn while the case loads): wait until the
+ * screen (as `capture` reads it) stays the same for a moment, then out the guard, as a reviewer reads the
+ * settled screen before pressing a key.
+ */
+export async function pastKeyGuardOf(capture: () => string): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  let last = capture();
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const now = capture();
+    if (now === last) break;
+    last = now;
+  }
+  await new Promise((resolve) => setTimeout(resolve, DEFAULT_KEY_GUARD_MS + 50));
 }

@@ -1,5 +1,5 @@
 import { useApp, useInput, useStdin, useStdout } from 'ink';
-import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from 'react';
 import type { ReviewAction, ReviewWalk, ReviewWalkState } from '../../app/review-walk.js';
 import { useMessages } from '../i18n/messages-context.js';
 import { reviewKey, type KeyPress } from '../key-bindings.js';
@@ -36,9 +36,12 @@ export function ReviewApp({ walk, reviewer, onClosed, onResize }: ReviewAppProps
   // Drawn: the moment in which keys are dropped starts now, not when the walk changed (see ReviewWalk.drawn).
   // Only for something new to decide on (a case, loaded again after an undo too; a confirmation; the end): a
   // refusal, or the case again after a cancelled confirmation, lets the next key act at once.
+  // Layout effects, here and for markShown: they run as Ink writes the frame. Passive effects ran up to 100 ms
+  // after it, so a key pressed a moment after the candidates appeared was dropped, or refused as "not on
+  // screen yet" for a candidate the reviewer was looking at.
   const drawnBefore = useRef(new WeakSet<object>());
   const finished = state.phase === 'done' ? state.tally : null;
-  useEffect(() => {
+  useLayoutEffect(() => {
     const fresh = [state.current, state.confirm, finished].filter(
       (shown): shown is NonNullable<typeof shown> => shown !== null && !drawnBefore.current.has(shown),
     );
@@ -53,7 +56,7 @@ export function ReviewApp({ walk, reviewer, onClosed, onResize }: ReviewAppProps
   const drawn = useRef(layout);
   drawn.current = layout;
   const shown = layout.shownCandidates.join(',');
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (fileId) walk.markShown(fileId, drawn.current.shownCandidates);
   }, [walk, fileId, shown, state.phase]);
 

@@ -3,13 +3,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveDatabaseTarget } from '../../src/db/database-url.js';
-import { openDatabase, type OpenDatabase } from '../../src/db/open-database.js';
+import type { OpenDatabase } from '../../src/db/open-database.js';
 import { RunLockRepository } from '../../src/db/repositories/run-lock-repository.js';
 import type { MedicalDocument } from '../../src/db/schema.js';
 import { ExitCode } from '../../src/errors.js';
 import { runCli } from '../support/cli-binary.js';
-import { createTempDir } from '../support/databases.js';
+import { createTempDir, withRegistryAt } from '../support/databases.js';
 import { REGISTRY_CSV, SAMPLE_DIR } from '../support/ingest-fixture.js';
 
 /**
@@ -27,14 +26,8 @@ describe('cleanup --orphans (embedded store)', { tags: ['slow'] }, () => {
   const cli = (...args: string[]) => runCli(args, { cwd: root, env });
   const documents = new Map<string, MedicalDocument>();
 
-  async function withDatabase<T>(use: (database: OpenDatabase) => Promise<T>): Promise<T> {
-    const database = await openDatabase(resolveDatabaseTarget('registry.db', { cwd: root }));
-    try {
-      return await use(database);
-    } finally {
-      await database.close();
-    }
-  }
+  const withDatabase = <T>(use: (database: OpenDatabase) => Promise<T>) =>
+    withRegistryAt(root, 'registry.db', use);
 
   beforeAll(async () => {
     root = createTempDir('tecsalud-orphans-');

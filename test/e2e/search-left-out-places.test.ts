@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveDatabaseTarget } from '../../src/db/database-url.js';
-import { openDatabase, type OpenDatabase } from '../../src/db/open-database.js';
+import type { OpenDatabase } from '../../src/db/open-database.js';
 import { runCli } from '../support/cli-binary.js';
-import { createTempDir } from '../support/databases.js';
+import { createTempDir, withRegistryAt } from '../support/databases.js';
 import { REGISTRY_CSV, SAMPLE_DIR } from '../support/ingest-fixture.js';
 
 /**
@@ -38,14 +37,8 @@ describe('search -k counts the results it shows, not the chunks it leaves out', 
     return JSON.parse(run.stdout) as Found;
   };
 
-  async function withDatabase<T>(use: (database: OpenDatabase) => Promise<T>): Promise<T> {
-    const database = await openDatabase(resolveDatabaseTarget('registry.db', { cwd: root }));
-    try {
-      return await use(database);
-    } finally {
-      await database.close();
-    }
-  }
+  const withDatabase = <T>(use: (database: OpenDatabase) => Promise<T>) =>
+    withRegistryAt(root, 'registry.db', use);
 
   beforeAll(async () => {
     root = createTempDir('tecsalud-search-places-');

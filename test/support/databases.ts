@@ -88,3 +88,17 @@ export const SESSION_OPTIONS: SessionOptions = {
   ocr: { mode: 'auto', engine: 'tesseract.js', min_confidence: 0.7 },
   store_batch_size: 32,
 };
+
+/** Opens the registry a test's CLI runs use (a database path, as TECSALUD_DB or --db gives it, read from `cwd`) for `use`, then closes it. */
+export async function withRegistryAt<T>(
+  cwd: string,
+  databasePath: string,
+  use: (database: OpenDatabase) => Promise<T>,
+): Promise<T> {
+  const database = await openDatabase(resolveDatabaseTarget(databasePath, { cwd }));
+  try {
+    return await use(database);
+  } finally {
+    await database.close();
+  }
+}

@@ -890,23 +890,24 @@ export class FileProcessor {
         nombres: parsed.nombres,
       },
       'batch_ingest',
+      (trx, inserted) =>
+        new AuditRepository(trx).record({
+          actor: this.options.uploadedBy,
+          action: 'patient_created',
+          batchId: this.sessionId,
+          entityType: 'patient',
+          entityId: inserted.id,
+          details: {
+            expediente: inserted.expediente,
+            source: 'batch_ingest',
+            filename: parsed.filename,
+            reason: decision.reason,
+            file_id: file.fileId,
+          },
+        }),
     );
     if (created) {
       this.totalPatients++;
-      await new AuditRepository(this.deps.database.db).record({
-        actor: this.options.uploadedBy,
-        action: 'patient_created',
-        batchId: this.sessionId,
-        entityType: 'patient',
-        entityId: patient.id,
-        details: {
-          expediente: patient.expediente,
-          source: 'batch_ingest',
-          filename: parsed.filename,
-          reason: decision.reason,
-          file_id: file.fileId,
-        },
-      });
       return { patient, created };
     }
     if (await this.createdByEarlierAttempt(file, patient)) return { patient, created: true };

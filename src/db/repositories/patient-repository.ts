@@ -102,9 +102,15 @@ export class PatientRepository {
    * expediente makes this safe under concurrency: of two racing inserts one wins, and the loser
    * reads the winner's row — never a second patient.
    */
+  /**
+   * `onCreated` runs in the insert's own transaction when the patient is new, for what must be written with
+   * it (its audit entry): a process killed between two transactions left a patient no audit entry names as
+   * created, so its session counted no creation.
+   */
   async insertOrGet(
     input: PatientInput,
     source: PatientSource,
+    onCreated?: (trx: Transaction<Database>, patient: Patient) => Promise<void>,
   ): Promise<{ patient: Patient; created: boolean }> {
     const now = new Date().toISOString();
     const candidate = toPatient(newId(), input, source, now, now);
@@ -119,6 +125,7 @@ export class PatientRepository {
         const termDeltas = new Map<string, number>();
         await this.statementsFor(trx).insertKeys(keyRowsInOrder([inserted], termDeltas));
         await applyTermDeltas(trx, termDeltas);
+        await onCreated?.(trx, inserted);
         return { patient: inserted, created: true };
       }
       const existing = await trx

@@ -4,7 +4,7 @@ import { formatPatientName } from '../core/registry/patient-name.js';
 import type { Embedder } from '../adapters/embedders/types.js';
 import type { VectorStore } from '../adapters/vector-stores/types.js';
 import type { OpenDatabase } from '../db/open-database.js';
-import { AuditRepository } from '../db/repositories/audit-repository.js';
+import { AuditRepository, REVIEW_PATIENT_CREATED } from '../db/repositories/audit-repository.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
 import { DocumentRepository } from '../db/repositories/document-repository.js';
 import { PatientRepository } from '../db/repositories/patient-repository.js';
@@ -434,18 +434,39 @@ export class ReviewService {
       notice: { code: 'expediente_taken', expediente: owner.expediente, name: formatPatientName(owner) },
     });
     const owner = await this.patients.findByExpediente(parsed.expediente);
-    if (owner) return refusal(owner);
+    // A decision killed after it created the patient and before it stored the file left that patient behind:
+    // made from this very filename, so taking the same decision again finishes it rather than refusing it.
+    const resumed =
+      owner !== undefined &&
+      (await new AuditRepository(this.options.database.db).patientCreatedForFile(owner.id, file.id));
+    if (owner && !resumed) return refusal(owner);
     const missing = await this.checkStorable(file);
     if (missing) return missing;
-    const { patient, created } = await this.patients.insertOrGet(
-      {
-        expediente: parsed.expediente,
-        apellidoPaterno: parsed.apellidoPaterno,
-        apellidoMaterno: parsed.apellidoMaterno,
-        nombres: parsed.nombres,
-      },
-      'review',
-    );
+    const { patient, created } = resumed
+      ? { patient: owner, created: true }
+      : await this.patients.insertOrGet(
+          {
+            expediente: parsed.expediente,
+            apellidoPaterno: parsed.apellidoPaterno,
+            apellidoMaterno: parsed.apellidoMaterno,
+            nombres: parsed.nombres,
+          },
+          'review',
+          // In the patient's own transaction: a kill before the file is stored leaves a patient that says whom
+          // and which file it was made for, never one nothing explains.
+          (trx, inserted) =>
+            new AuditRepository(trx).record({
+              actor: this.options.reviewer,
+              actorKind: 'reviewer',
+              action: REVIEW_PATIENT_CREATED,
+              batchId: file.batchId,
+              fileId: file.id,
+              entityType: 'patient',
+              entityId: inserted.id,
+              patientAfter: inserted.id,
+              details: { filename: file.filename, expediente: inserted.expediente, source: 'review' },
+            }),
+        );
     if (!created) return refusal(patient);
     try {
       return await this.attach(reviewCase, file, patient, true, {});

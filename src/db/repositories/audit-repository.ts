@@ -18,6 +18,13 @@ export const DOCUMENT_CHANGE_ENDED = [
   'document_change_settled',
 ] as const;
 
+/**
+ * A review's "new patient" writes this with the patient, in one transaction, before it stores the file in
+ * another: the entry names the file, so the same decision taken again after a kill finishes it. Not counted
+ * as a session's creation (`patient_created` is the ingest's): the file's own row says `new_patient` once stored.
+ */
+export const REVIEW_PATIENT_CREATED = 'review_patient_created';
+
 /** 15 columns a row: well under the databases' limits on parameters per statement. */
 const ROWS_PER_STATEMENT = 1000;
 
@@ -78,6 +85,18 @@ export class AuditRepository {
       .where('entityId', '=', patientId)
       .executeTakeFirst();
     return row?.details ? (JSON.parse(row.details) as Record<string, unknown>) : null;
+  }
+
+  /** Whether a review decision created `patientId` for the file `fileId` (see REVIEW_PATIENT_CREATED). */
+  async patientCreatedForFile(patientId: string, fileId: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('auditLog')
+      .select('id')
+      .where('action', '=', REVIEW_PATIENT_CREATED)
+      .where('fileId', '=', fileId)
+      .where('entityId', '=', patientId)
+      .executeTakeFirst();
+    return row !== undefined;
   }
 
   /** The latest entry with one of `actions` for a document whose id starts with `prefix` (LIKE's wildcards dropped). */

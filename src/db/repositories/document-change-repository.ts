@@ -8,7 +8,7 @@ import { SessionCounterRepository } from './session-counter-repository.js';
 export interface DocumentMove {
   documentId: string;
   to: Pick<Patient, 'id' | 'expediente'>;
-  /** The document's chunks were made again: how many it has now. */
+  /** The document's chunks were made again: how many it (and its file's record) has now. */
   chunksCount?: number;
   audit: AuditEvent;
 }
@@ -37,9 +37,15 @@ export class DocumentChangeRepository {
   async move(move: DocumentMove): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       await new DocumentRepository(trx).reassign(move.documentId, move.to, move.chunksCount);
+      // A file's record says how many chunks its document has (`status --files`, the session's totals): made
+      // again, they are counted anew there too, or the file says the old count beside a document that has others.
       await trx
         .updateTable('batchFiles')
-        .set({ patientId: move.to.id, updatedAt: new Date().toISOString() })
+        .set({
+          patientId: move.to.id,
+          ...(move.chunksCount !== undefined ? { chunks: move.chunksCount } : {}),
+          updatedAt: new Date().toISOString(),
+        })
         .where('documentId', '=', move.documentId)
         .execute();
       await new AuditRepository(trx).record(move.audit);

@@ -1,0 +1,177 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openVectorStore } from '../../src/app/open-backends.js';
+import { loadBackendConfig } from '../../src/config/load-config.js';
+import type { OpenDatabase } from '../../src/db/open-database.js';
+import type { MedicalDocument } from '../../src/db/schema.js';
+import { ExitCode } from '../../src/errors.js';
+import { chromaWanted, createScratchChromaDatabase } from '../support/chroma.js';
+import { runCli } from '../support/cli-binary.js';
+import { createTempDir, withRegistryAt } from '../support/databases.js';
+import { REGISTRY_CSV, SAMPLE_DIR } from '../support/ingest-fixture.js';
+import { createScratchPostgresDatabase, postgresWanted } from '../support/postgres.js';
+
+/**
+ * A move that settles a half-done detach makes the document's missing chunks again from the text the registry
+ * keeps (chunksFiledUnder). What that leaves behind, on the embedded store with SQLite and on Chroma with
+ * PostgreSQL: the chunks in the collection the document's vectors lived in, and the file's record counting them.
+ */
+
+const VECTORIZED = '3000016374_RIOS CORONADO, CESAR_CIR.pdf';
+const MOVED_TO = '3000051903';
+
+const SETUPS = [
+  {
+    name: 'SQLite, embedded store',
+    wanted: () => true,
+    create: async (root: string) => ({
+      env: { TECSALUD_DB: path.join(root, 'registry.db') } as NodeJS.ProcessEnv,
+      drop: async () => {},
+    }),
+  },
+  {
+    name: 'PostgreSQL, Chroma',
+    wanted: () => postgresWanted() && chromaWanted(),
+    create: async () => {
+      const database = await createScratchPostgresDatabase();
+      const chroma = await createScratchChromaDatabase();
+      return {
+        env: {
+          TECSALUD_DB: database.url,
+          TECSALUD_VECTOR_STORE: 'chroma',
+          CHROMA_URL: chroma.url,
+          CHROMA_DATABASE: chroma.database,
+        } as NodeJS.ProcessEnv,
+        drop: async () => {
+          await chroma.drop();
+          await database.drop();
+        },
+      };
+    },
+  },
+];
+
+for (const setup of SETUPS) {
+  describe.runIf(setup.wanted())(`chunks made again by a move (${setup.name})`, { tags: ['slow'] }, () => {
+    let root: string;
+    let env: NodeJS.ProcessEnv;
+    let drop: () => Promise<void>;
+
+    beforeAll(async () => {
+      root = createTempDir('tecsalud-remade-chunks-');
+      ({ env, drop } = await setup.create(root));
+      expect((await runCli(['patients', 'import', REGISTRY_CSV], { cwd: root, env })).code).toBe(0);
+    });
+    afterAll(async () => {
+      await drop?.();
+      fs.rmSync(root, { recursive: true, force: true });
+    });
+
+    const cli = (...args: string[]) => runCli(args, { cwd: root, env });
+    const withRegistry = <T>(use: (database: OpenDatabase) => Promise<T>) =>
+      withRegistryAt(root, env.TECSALUD_DB!, use);
+    const backends = () => loadBackendConfig({ cwd: root, env });
+
+    /** Ingests `filename` alone from a folder of its own, with `args`. */
+    async function ingestAlone(folder: string, filename: string, ...args: string[]) {
+      fs.mkdirSync(path.join(root, folder));
+      fs.copyFileSync(path.join(SAMPLE_DIR, filename), path.join(root, folder, filename));
+      return cli('ingest', folder, '--non-interactive', ...args);
+    }
+
+    const documentNamed = (filename: string) =>
+      withRegistry(
+        async (database) =>
+          (await database.db
+            .selectFrom('medicalDocuments')
+            .selectAll()
+            .where('filename', '=', filename)
+            .executeTakeFirstOrThrow()) as MedicalDocument,
+      );
+
+    /** Runs `use` on the store bound to `collection` (the configured one when absent). */
+    const withStore = <T>(
+      collection: string | undefined,
+      use: (store: Awaited<ReturnType<typeof openVectorStore>>) => Promise<T>,
+    ) =>
+      withRegistry(async (database) => {
+        const store = await openVectorStore(database, await backends(), collection);
+        try {
+          return await use(store);
+        } finally {
+          await store.close();
+        }
+      });
+
+    /** A detach whose rows a trigger of the test's own refused after its chunks went (a full disk, a kill). */
+    async function detachLeftHalfDone(document: MedicalDocument) {
+      const sqlite = !env.TECSALUD_VECTOR_STORE;
+      await withRegistry(async (database) => {
+        if (sqlite) {
+          await sql
+            .raw(
+              "CREATE TRIGGER refuse_rows BEFORE DELETE ON medical_documents BEGIN SELECT RAISE(ABORT, 'disk full'); END",
+            )
+            .execute(database.db);
+        } else {
+          await sql
+            .raw(
+              "CREATE FUNCTION refuse_rows() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$",
+            )
+            .execute(database.db);
+          await sql
+            .raw(
+              'CREATE TRIGGER refuse_rows BEFORE DELETE ON medical_documents FOR EACH ROW EXECUTE FUNCTION refuse_rows()',
+            )
+            .execute(database.db);
+        }
+      });
+      try {
+        const failed = await cli('documents', 'detach', document.id.slice(0, 8));
+        expect(failed.code, failed.stderr).not.toBe(ExitCode.Success);
+      } finally {
+        await withRegistry(async (database) => {
+          await sql
+            .raw(`DROP TRIGGER refuse_rows${sqlite ? '' : ' ON medical_documents'}`)
+            .execute(database.db);
+          if (!sqlite) await sql.raw('DROP FUNCTION refuse_rows()').execute(database.db);
+        });
+      }
+      expect((await documentNamed(document.filename)).id).toBe(document.id);
+    }
+
+    it("the file's record counts the chunks made again, as the document does", async () => {
+      const ingested = await ingestAlone('vectorized', VECTORIZED, '--type', 'vectorized');
+      expect(ingested.code, ingested.stderr).toBe(ExitCode.Success);
+      const document = await documentNamed(VECTORIZED);
+      expect(document.chunksCount).toBeGreaterThan(3);
+      // Some chunks lost before the detach (any reason): it keeps the text of the rest, and the move makes
+      // fewer chunks from it than the file's record says.
+      await withStore(undefined, async (store) => {
+        const records = await store.readDocument(document.id);
+        await store.ensureCollection((await store.describeCollection())!);
+        await store.replaceDocuments([{ documentId: document.id, records: records.slice(0, 2) }]);
+      });
+      await detachLeftHalfDone(document);
+
+      const moved = await cli('documents', 'move', document.id.slice(0, 8), '--to', MOVED_TO, '--json');
+      expect(moved.code, moved.stderr).toBe(ExitCode.Success);
+      const { chunks, chunks_remade } = JSON.parse(moved.stdout) as {
+        chunks: number;
+        chunks_remade: boolean;
+      };
+      expect(chunks_remade).toBe(true);
+      expect(chunks).not.toBe(document.chunksCount);
+      expect((await documentNamed(VECTORIZED)).chunksCount).toBe(chunks);
+
+      const status = await cli('status', document.batchId!, '--files', '--json');
+      expect(status.code, status.stderr).toBe(ExitCode.Success);
+      const { files } = JSON.parse(status.stdout) as {
+        files: { document_id: string | null; chunks: number | null }[];
+      };
+      expect(files.find((file) => file.document_id === document.id)?.chunks).toBe(chunks);
+    });
+  });
+}

@@ -15,6 +15,7 @@ import { readSessionSettings, type SessionSettings } from '../review/session-set
 import { withRegistry, type RegistryLocation } from './open-registry.js';
 import { openEmbedder, openVectorStore } from './open-backends.js';
 import { storeHoldingElsewhere } from './store-holding-document.js';
+import { findUnfinishedDocumentChanges } from './unfinished-document-changes.js';
 import type { VectorStore } from '../adapters/vector-stores/types.js';
 import { formatLocalTimestamp } from '../core/text/local-timestamp.js';
 
@@ -170,7 +171,16 @@ async function withVectors<T>(
   let vectorStore = await openVectorStore(database, backends, collection ?? recorded);
   try {
     if (collection === undefined && document.chunksCount > 0) {
-      const elsewhere = await storeHoldingElsewhere(database, backends, vectorStore, document.id);
+      // A detach that died after deleting every chunk leaves no collection holding any: the collection it took
+      // them from is where search looks for the document, and where a move makes them again.
+      const [unfinished] = await findUnfinishedDocumentChanges(database, [document.id]);
+      const elsewhere = await storeHoldingElsewhere(
+        database,
+        backends,
+        vectorStore,
+        document.id,
+        unfinished?.collection,
+      );
       if (elsewhere) {
         await vectorStore.close();
         vectorStore = elsewhere;

@@ -9,13 +9,15 @@ import { openVectorStore } from './open-backends.js';
  * chunks in NAME under the old patient (a search of NAME for that patient found them); a detach left them
  * there with no document at all. When the session's collection holds none of a document's chunks, the one
  * that does is used (by a move, a detach, a purge): the store opened on it, or null when no collection holds
- * any (a detach or purge that was interrupted after its vectors went).
+ * any (a detach or purge that was interrupted after its vectors went) — unless `lastHeldIn` names another
+ * collection: the one such a detach deleted them from, where a move makes them again.
  */
 export async function storeHoldingElsewhere(
   database: OpenDatabase,
   backends: BackendConfig,
   recorded: VectorStore,
   documentId: string,
+  lastHeldIn?: string | null,
 ): Promise<VectorStore | null> {
   if ((await recorded.readDocument(documentId)).length > 0) return null;
   for (const name of await recorded.listCollections()) {
@@ -24,5 +26,7 @@ export async function storeHoldingElsewhere(
     if ((await other.readDocument(documentId)).length > 0) return other;
     await other.close();
   }
+  if (lastHeldIn && lastHeldIn !== recorded.collection)
+    return openVectorStore(database, backends, lastHeldIn);
   return null;
 }

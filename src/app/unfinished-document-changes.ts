@@ -16,6 +16,8 @@ export interface UnfinishedDocumentChange {
   actor: string;
   /** The command that finishes it: the same change, run again. */
   finish: string;
+  /** The collection whose chunks it was changing; null when an older version started it without saying. */
+  collection: string | null;
 }
 
 /** The unfinished changes (of `documentIds`, or of every document), one per document (its latest attempt: the one to finish), oldest first. */
@@ -48,6 +50,7 @@ function describeEntry(entry: AuditLogEntry): UnfinishedDocumentChange {
       kind === 'move'
         ? `tecsalud-batch documents move ${short} --to ${toExpediente}`
         : `tecsalud-batch documents detach ${short}`,
+    collection: typeof details.collection === 'string' ? details.collection : null,
   };
 }
 

@@ -98,7 +98,12 @@ export async function detachDocument(
   if (document.vectorized === 1) {
     // Durable before the vectors go: a process killed between them and the rows leaves this for `doctor`.
     await new AuditRepository(db).record(
-      audit('document_detach_started', document.batchFileId, { chunks: records.length }),
+      // The collection they go from: all gone, a move that settles this makes them again there (not in the
+      // session's, when `review --collection` or `--collection` put them elsewhere).
+      audit('document_detach_started', document.batchFileId, {
+        chunks: records.length,
+        collection: deps.vectorStore!.collection,
+      }),
     );
   }
   const chunks =

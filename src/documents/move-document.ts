@@ -91,7 +91,10 @@ export async function moveDocument(
     if (filed.records.length > 0) {
       // Durable before the vectors change: a process killed between them and the rows leaves this for `doctor`.
       if (!unchanged) {
-        await audit.record({ ...event(filed.records.length), action: 'document_move_started' });
+        await audit.record({
+          ...event(filed.records.length, { collection: vectorStore.collection }),
+          action: 'document_move_started',
+        });
       }
       await vectorStore
         .replaceDocuments([{ documentId: document.id, records: filed.records }])

@@ -2,16 +2,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openVectorStore } from '../../src/app/open-backends.js';
+import { openSearchAdapters, openVectorStore } from '../../src/app/open-backends.js';
 import { loadBackendConfig } from '../../src/config/load-config.js';
 import type { OpenDatabase } from '../../src/db/open-database.js';
 import type { MedicalDocument } from '../../src/db/schema.js';
+import { ReviewService } from '../../src/review/review-service.js';
 import { ExitCode } from '../../src/errors.js';
 import { chromaWanted, createScratchChromaDatabase } from '../support/chroma.js';
 import { runCli } from '../support/cli-binary.js';
 import { createTempDir, withRegistryAt } from '../support/databases.js';
 import { REGISTRY_CSV, SAMPLE_DIR } from '../support/ingest-fixture.js';
 import { createScratchPostgresDatabase, postgresWanted } from '../support/postgres.js';
+import { ID_CONFLICT_FILE } from '../review/support/ingested-sample.js';
 
 /**
  * A move that settles a half-done detach makes the document's missing chunks again from the text the registry
@@ -20,6 +22,7 @@ import { createScratchPostgresDatabase, postgresWanted } from '../support/postgr
  */
 
 const VECTORIZED = '3000016374_RIOS CORONADO, CESAR_CIR.pdf';
+const REVIEWED_TO = '3000147773';
 const MOVED_TO = '3000051903';
 
 const SETUPS = [
@@ -172,6 +175,55 @@ for (const setup of SETUPS) {
         files: { document_id: string | null; chunks: number | null }[];
       };
       expect(files.find((file) => file.document_id === document.id)?.chunks).toBe(chunks);
+    });
+
+    it('chunks of a document attached in review --collection are made again in that collection', async () => {
+      const ingested = await ingestAlone('review', ID_CONFLICT_FILE);
+      expect(ingested.code, ingested.stderr).toBe(ExitCode.ReviewPending);
+      // As `review --collection reviewed` attaches it: its session records the configured collection.
+      await withRegistry(async (database) => {
+        const config = await backends();
+        const review = new ReviewService({
+          database,
+          reviewer: 'jlopez',
+          openVectors: () => openSearchAdapters({ database, backends: config, collection: 'reviewed' }),
+        });
+        const [file] = await review.listPending();
+        const decided = await review.decide(await review.loadCase(file!.id), {
+          kind: 'attach',
+          candidate: 1,
+        });
+        expect(decided.ok, decided.message).toBe(true);
+        await review.close();
+      });
+      const document = await documentNamed(ID_CONFLICT_FILE);
+      expect(document.expediente).toBe(REVIEWED_TO);
+      expect(await withStore('reviewed', (store) => store.readDocument(document.id))).toHaveLength(
+        document.chunksCount,
+      );
+      await detachLeftHalfDone(document);
+      expect(await withStore('reviewed', (store) => store.readDocument(document.id))).toEqual([]);
+
+      const moved = await cli('documents', 'move', document.id.slice(0, 8), '--to', MOVED_TO, '--json');
+      expect(moved.code, moved.stderr).toBe(ExitCode.Success);
+      expect(JSON.parse(moved.stdout)).toMatchObject({ chunks_remade: true });
+      const chunks = await withStore('reviewed', (store) => store.readDocument(document.id));
+      expect(chunks).toHaveLength((await documentNamed(ID_CONFLICT_FILE)).chunksCount);
+      for (const chunk of chunks) expect(chunk.metadata.expediente).toBe(MOVED_TO);
+      // Not in the collection its session recorded, where a search of "reviewed" would never see them.
+      expect(await withStore(undefined, (store) => store.readDocument(document.id))).toEqual([]);
+      const search = await cli(
+        'search',
+        'reporte de laboratorio',
+        '--collection',
+        'reviewed',
+        '--patient',
+        MOVED_TO,
+        '--json',
+      );
+      expect(search.code, search.stderr).toBe(ExitCode.Success);
+      const { results } = JSON.parse(search.stdout) as { results: { metadata: { document_id: string } }[] };
+      expect(results.map((result) => result.metadata.document_id)).toContain(document.id);
     });
   });
 }

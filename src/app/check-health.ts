@@ -231,13 +231,19 @@ export async function checkHealth(options: {
           }
         }),
     );
-    // A move or detach a killed process left half done: only on a migrated database, which has the audit's columns.
+    // A move or detach a killed process left half done, a document whose chunks are gone: only on a migrated
+    // database, which has the audit's columns.
     let migrated = false;
     const changesCheck = databaseCheck.then(() =>
       migrated && database
         ? guard('documents', async () => {
-            const { checkUnfinishedDocumentChanges } = await import('./unfinished-document-changes.js');
-            return checkUnfinishedDocumentChanges(database as OpenDatabase);
+            const { checkDocuments } = await import('./check-documents.js');
+            // Stopped a second before doctor's bound, so that the changes found so far are still reported.
+            return checkDocuments(database as OpenDatabase, {
+              backends: secrets,
+              stopBy: deadline - 1000,
+              maxTimeoutMs: left(),
+            });
           })
         : undefined,
     );

@@ -54,18 +54,6 @@ function describeEntry(entry: AuditLogEntry): UnfinishedDocumentChange {
   };
 }
 
-/**
- * `doctor`'s line: each unfinished change with the command that finishes it. Until then the vectors may file
- * the document under another patient than the registry does, so it is a failure, not a warning.
- */
-export async function checkUnfinishedDocumentChanges(
-  database: OpenDatabase,
-): Promise<{ status: 'ok' | 'fail'; detail: string }> {
-  const changes = await findUnfinishedDocumentChanges(database);
-  if (changes.length === 0) return { status: 'ok', detail: 'no document move or detach was left unfinished' };
-  return { status: 'fail', detail: changes.map(describeUnfinishedChange).join('; ') };
-}
-
 /** `the move of document 1a2b3c4d from expediente A to B did not finish (started … by jlopez): run `…` to finish it`. */
 export function describeUnfinishedChange(change: UnfinishedDocumentChange): string {
   const what =

@@ -24,6 +24,13 @@ import { ID_CONFLICT_FILE } from '../review/support/ingested-sample.js';
 const VECTORIZED = '3000016374_RIOS CORONADO, CESAR_CIR.pdf';
 const REVIEWED_TO = '3000147773';
 const MOVED_TO = '3000051903';
+const LOST = '3000768077_HUERTA SOTO, GABRIELA_6380098785_LAB.pdf';
+
+/** `doctor --json`'s documents line. */
+function documentsCheck(stdout: string) {
+  const report = JSON.parse(stdout) as { checks: { name: string; status: string; detail: string }[] };
+  return report.checks.find((check) => check.name === 'documents');
+}
 
 const SETUPS = [
   {
@@ -224,6 +231,51 @@ for (const setup of SETUPS) {
       expect(search.code, search.stderr).toBe(ExitCode.Success);
       const { results } = JSON.parse(search.stdout) as { results: { metadata: { document_id: string } }[] };
       expect(results.map((result) => result.metadata.document_id)).toContain(document.id);
+    });
+
+    it('doctor names a vectorized document whose chunks are gone, with nothing left unfinished, and the command that makes them', async () => {
+      const ingested = await ingestAlone('lost', LOST);
+      expect(ingested.code, ingested.stderr).toBe(ExitCode.Success);
+      const document = await documentNamed(LOST);
+      const id = document.id.slice(0, 8);
+      const doctor = async (...args: string[]) => {
+        const ran = await cli('doctor', ...args);
+        return { ...ran, documents: () => documentsCheck(ran.stdout) };
+      };
+      const healthy = await doctor('--json');
+      expect(healthy.documents()).toEqual({
+        name: 'documents',
+        status: 'ok',
+        detail:
+          'no document move or detach was left unfinished; every vectorized document has its chunks in the vector store',
+      });
+      // Gone for a reason no audit entry records (a collection emptied by hand, a restore of an older copy).
+      await withStore(undefined, (store) => store.deleteDocument(document.id));
+
+      const found = await doctor('--json');
+      expect(found.code, found.stdout).toBe(ExitCode.ServiceUnavailable);
+      const command = `tecsalud-batch documents move ${id} --to ${document.expediente}`;
+      expect(found.documents()).toEqual({
+        name: 'documents',
+        status: 'fail',
+        detail:
+          `no document move or detach was left unfinished; document ${id} of expediente ${document.expediente} is ` +
+          `filed as vectorized, but ${document.chunksCount} of its ${document.chunksCount} chunks are not in the ` +
+          `vector store, so search does not find what they hold: run \`${command}\` to make them again from its text`,
+      });
+      const spanish = await doctor('--lang', 'es');
+      expect(spanish.stdout).toContain(
+        `el documento ${id} del expediente ${document.expediente} figura con fragmentos, pero faltan ` +
+          `${document.chunksCount} de sus ${document.chunksCount} fragmentos en el índice de búsqueda, así que la ` +
+          `búsqueda no encuentra lo que contienen: ejecute \`${command}\` para crearlos de nuevo a partir de su texto`,
+      );
+
+      const made = await runCli(command.split(' ').slice(1), { cwd: root, env });
+      expect(made.code, made.stderr).toBe(ExitCode.Success);
+      expect(await withStore(undefined, (store) => store.readDocument(document.id))).toHaveLength(
+        document.chunksCount,
+      );
+      expect((await doctor('--json')).documents()).toEqual(healthy.documents());
     });
   });
 }

@@ -105,6 +105,11 @@ export interface VectorStore {
    * chunks of documents the registry no longer holds (`cleanup --orphans`). Reads the whole collection.
    */
   listDocuments(): Promise<StoredDocument[]>;
+  /**
+   * How many chunks the collection holds of each of `documentIds` (absent: none), without reading them: `doctor`
+   * compares them with the registry's counts a bounded group of documents at a time.
+   */
+  countDocumentChunks(documentIds: readonly string[]): Promise<Map<string, number>>;
   /** The `k` records nearest to `embedding`, nearest first, among those matching `where`. */
   query(embedding: Float32Array, options: VectorQueryOptions): Promise<VectorQueryResult[]>;
   count(): Promise<number>;

@@ -186,6 +186,23 @@ export class DocumentRepository {
     return rows.map((row) => row.id);
   }
 
+  /**
+   * The documents filed as having chunks, `limit` at a time in id order after `after` (the last id of the page
+   * before; null for the first): read by the primary key, whatever the registry's size.
+   */
+  async vectorizedPage(
+    after: string | null,
+    limit: number,
+  ): Promise<Pick<MedicalDocument, 'id' | 'expediente' | 'chunksCount'>[]> {
+    let query = this.db
+      .selectFrom('medicalDocuments')
+      .select(['id', 'expediente', 'chunksCount'])
+      .where('vectorized', '=', 1)
+      .where('chunksCount', '>', 0);
+    if (after !== null) query = query.where('id', '>', after);
+    return query.orderBy('id').limit(limit).execute();
+  }
+
   async deleteByBatch(batchId: string): Promise<string[]> {
     const rows = await this.db
       .selectFrom('medicalDocuments')

@@ -162,6 +162,31 @@ const DOCTOR_RULES: readonly RefusalRule[] = [
         : `la desvinculación del documento ${id} del expediente ${from} no terminó (iniciada el ${localTimestampInSpanish(at!)} ` +
           `por ${actor}): ejecute \`${command}\` para terminarla`,
   },
+  fixed(
+    'every vectorized document has its chunks in the vector store',
+    'todos los documentos con fragmentos los tienen en el índice de búsqueda',
+  ),
+  {
+    en: /^document (\S+) of expediente (\S+) is filed as vectorized, but (\d+) of its (\d+) chunks are not in the vector store, so search does not find what they hold: run `(.*)` to make them again from its text$/s,
+    es: ([id, expediente, missing, total, command]) =>
+      `el documento ${id} del expediente ${expediente} figura con fragmentos, pero faltan ${missing} de sus ${total} ` +
+      `fragmentos en el índice de búsqueda, así que la búsqueda no encuentra lo que contienen: ejecute \`${command}\` ` +
+      'para crearlos de nuevo a partir de su texto',
+  },
+  {
+    en: /^(\d+) more documents miss chunks: run doctor again once these are made$/,
+    es: ([count]) =>
+      `a otros ${count} documentos les faltan fragmentos: ejecute doctor de nuevo cuando estén creados estos`,
+  },
+  {
+    en: /^the chunks of (\d+) documents were not counted in the time doctor has \(doctor --timeout gives it more\)$/,
+    es: ([count]) =>
+      `los fragmentos de ${count} documentos no se contaron en el tiempo que tiene doctor (doctor --timeout le da más)`,
+  },
+  fixed(
+    "the documents' chunks were not counted, as the vector store could not be read",
+    'los fragmentos de los documentos no se contaron, porque no se pudo leer el índice de búsqueda',
+  ),
   // run files
   // environment (one variable; several are joined with '; ' and translated one by one)
   {

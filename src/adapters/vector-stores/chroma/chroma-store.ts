@@ -321,6 +321,27 @@ export function bindChromaStore(client: ChromaClient, options: ChromaStoreOption
         return [...documents.values()];
       }),
 
+    countDocumentChunks: (documentIds: readonly string[]) =>
+      call(`read collection "${collection}"`, async () => {
+        const counts = new Map<string, number>();
+        const found = await findCollection();
+        if (!found) return counts;
+        // Metadata only, and as many documents per request as a query takes: a request the server may refuse
+        // would otherwise grow with the group.
+        for (let start = 0; start < documentIds.length; start += DOCUMENT_IDS_PER_QUERY) {
+          const part = documentIds.slice(start, start + DOCUMENT_IDS_PER_QUERY);
+          const { metadatas } = await found.get({
+            where: { document_id: { $in: part } },
+            include: ['metadatas'] as never,
+          });
+          for (const metadata of metadatas ?? []) {
+            const documentId = String((metadata ?? {}).document_id);
+            counts.set(documentId, (counts.get(documentId) ?? 0) + 1);
+          }
+        }
+        return counts;
+      }),
+
     count: () =>
       call(`count collection "${collection}"`, async () => {
         const found = await findCollection();

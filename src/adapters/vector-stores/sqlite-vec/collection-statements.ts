@@ -14,6 +14,8 @@ export interface CollectionStatements {
   /** A document's chunks with their vectors. */
   readDocumentChunks: SqliteStatement;
   countChunks: SqliteStatement;
+  /** Chunks per document, of the documents whose ids a JSON array holds. */
+  countDocumentChunks: SqliteStatement;
   /** Each document's id, chunk count and one chunk's metadata. */
   listDocuments: SqliteStatement;
   /** Nearest neighbours, keyed by which filters are present. */
@@ -62,6 +64,10 @@ export function prepareCollectionStatements(
        WHERE c.document_id = ?`,
     ),
     countChunks: db.prepare(`SELECT count(*) AS n FROM ${chunks}`),
+    countDocumentChunks: db.prepare(
+      `SELECT document_id, count(*) AS n FROM ${chunks}
+       WHERE document_id IN (SELECT value FROM json_each(?)) GROUP BY document_id`,
+    ),
     listDocuments: db.prepare(
       `SELECT document_id, count(*) AS chunks, min(metadata) AS metadata FROM ${chunks} GROUP BY document_id`,
     ),

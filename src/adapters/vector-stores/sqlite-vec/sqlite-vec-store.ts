@@ -230,6 +230,17 @@ export function createSqliteVecStore(options: SqliteVecStoreOptions): VectorStor
       }));
     },
 
+    async countDocumentChunks(documentIds: readonly string[]): Promise<Map<string, number>> {
+      assertOpen();
+      const found = findCollection();
+      if (!found || documentIds.length === 0) return new Map();
+      const rows = found.statements.countDocumentChunks.all(JSON.stringify(documentIds)) as {
+        document_id: string;
+        n: number;
+      }[];
+      return new Map(rows.map((row) => [row.document_id, row.n]));
+    },
+
     async count(): Promise<number> {
       assertOpen();
       const found = findCollection();

@@ -192,6 +192,25 @@ describe.each(STORE_FACTORIES)('VectorStore: $name', (factory) => {
     ]);
   });
 
+  it('counts the chunks of the documents asked for, of a list of thousands, and none of the others', async () => {
+    expect(await store.countDocumentChunks(['doc-a'])).toEqual(new Map());
+    await store.ensureCollection(SPACE);
+    await writeRecords(store, [
+      record('doc-a', 0, vec(0)),
+      record('doc-a', 1, vec(1)),
+      record('doc-b', 0, vec(2)),
+      record('doc-c', 0, vec(3)),
+    ]);
+    const asked = [...Array.from({ length: 1200 }, (_, i) => `absent-${i}`), 'doc-a', 'doc-c'];
+    expect(await store.countDocumentChunks(asked)).toEqual(
+      new Map([
+        ['doc-a', 2],
+        ['doc-c', 1],
+      ]),
+    );
+    expect(await store.countDocumentChunks([])).toEqual(new Map());
+  });
+
   it('filters by document ids, whatever expediente the chunks carry, with type, k and a list of thousands', async () => {
     await store.ensureCollection(SPACE);
     await writeRecords(store, [

@@ -238,11 +238,12 @@ export async function checkHealth(options: {
       migrated && database
         ? guard('documents', async () => {
             const { checkDocuments } = await import('./check-documents.js');
-            // Stopped a second before doctor's bound, so that the changes found so far are still reported.
+            // The count stops a second before doctor's bound, and a store that hangs is given up before it: the
+            // unfinished changes and the documents found so far are still reported, not lost in a time-out.
             return checkDocuments(database as OpenDatabase, {
               backends: secrets,
               stopBy: deadline - 1000,
-              maxTimeoutMs: left(),
+              maxTimeoutMs: Math.max(1, left() - 1000),
             });
           })
         : undefined,

@@ -5,6 +5,9 @@ import { openVectorStore } from './open-backends.js';
 import { describeMissingChunks, findDocumentsMissingChunks } from './missing-document-chunks.js';
 import { describeUnfinishedChange, findUnfinishedDocumentChanges } from './unfinished-document-changes.js';
 
+/** How long after `stopBy` a count still under way is given up (the page being counted ends by then). */
+const GIVE_UP_AFTER_MS = 500;
+
 /**
  * `doctor`'s documents line: each move or detach left unfinished, and each document filed as vectorized whose
  * chunks are missing from the store, with the command that settles it. Until then search finds a document
@@ -16,8 +19,9 @@ export async function checkDocuments(
   database: OpenDatabase,
   options: {
     backends: BackendConfig;
-    /** The `performance.now()` time by which the count stops, and the bound of each request to the store. */
+    /** The `performance.now()` time by which the count stops (given up on half a second later). */
     stopBy: number;
+    /** The bound of each request to the store. */
     maxTimeoutMs: number;
   },
 ): Promise<{ status: 'ok' | 'warn' | 'fail'; detail: string }> {
@@ -25,14 +29,27 @@ export async function checkDocuments(
   const parts = changes.map(describeUnfinishedChange);
   let status: 'ok' | 'warn' | 'fail' = changes.length > 0 ? 'fail' : 'ok';
   if (changes.length === 0) parts.push('no document move or detach was left unfinished');
-  let stores: VectorStore[] = [];
-  try {
-    stores = await openEveryCollection(database, options.backends, options.maxTimeoutMs, stores);
-    const missing = await findDocumentsMissingChunks(database, stores, {
+  const stores: VectorStore[] = [];
+  const counting = openEveryCollection(database, options.backends, options.maxTimeoutMs, stores).then(() =>
+    findDocumentsMissingChunks(database, stores, {
       // A change left unfinished is named above, with the command that finishes it.
       skip: new Set(changes.map((change) => change.documentId)),
       stopBy: options.stopBy,
-    });
+    }),
+  );
+  // Given up on soon after `stopBy`, whatever the store does (a request's own bound fires late on a busy
+  // process): the changes above must not be lost in doctor's time-out. The count then ends on closed stores.
+  counting.catch(() => undefined);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(
+      () => resolve('late'),
+      Math.max(0, options.stopBy + GIVE_UP_AFTER_MS - performance.now()),
+    );
+  });
+  try {
+    const missing = await Promise.race([counting, late]);
+    if (missing === 'late') throw new Error('the vector store did not answer in time');
     parts.push(...missing.documents.map(describeMissingChunks));
     if (missing.found > missing.documents.length) {
       parts.push(
@@ -40,7 +57,8 @@ export async function checkDocuments(
       );
     }
     if (missing.found > 0) status = 'fail';
-    else if (missing.notCounted === 0)
+    // Said on a line with nothing to do; beside an unfinished change it is only noise.
+    else if (missing.notCounted === 0 && changes.length === 0)
       parts.push('every vectorized document has its chunks in the vector store');
     if (missing.notCounted > 0) {
       parts.push(
@@ -52,6 +70,7 @@ export async function checkDocuments(
     parts.push("the documents' chunks were not counted, as the vector store could not be read");
     if (status === 'ok') status = 'warn';
   } finally {
+    clearTimeout(timer);
     for (const store of stores) await store.close();
   }
   return { status, detail: parts.join('; ') };

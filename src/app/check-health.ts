@@ -238,11 +238,11 @@ export async function checkHealth(options: {
       migrated && database
         ? guard('documents', async () => {
             const { checkDocuments } = await import('./check-documents.js');
-            // The count stops a second before doctor's bound, and a store that hangs is given up before it: the
-            // unfinished changes and the documents found so far are still reported, not lost in a time-out.
+            // The count stops before doctor's bound, and a store that hangs is given up before it: the unfinished
+            // changes and the documents found so far are still reported, not lost in a time-out.
             return checkDocuments(database as OpenDatabase, {
               backends: secrets,
-              stopBy: deadline - 1000,
+              stopBy: deadline - 1500,
               maxTimeoutMs: Math.max(1, left() - 1000),
             });
           })

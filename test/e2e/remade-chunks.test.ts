@@ -13,6 +13,7 @@ import { runCli } from '../support/cli-binary.js';
 import { createTempDir, withRegistryAt } from '../support/databases.js';
 import { REGISTRY_CSV, SAMPLE_DIR } from '../support/ingest-fixture.js';
 import { createScratchPostgresDatabase, postgresWanted } from '../support/postgres.js';
+import { startSilentServer } from '../support/tcp-faults.js';
 import { ID_CONFLICT_FILE } from '../review/support/ingested-sample.js';
 
 /**
@@ -276,6 +277,33 @@ for (const setup of SETUPS) {
         document.chunksCount,
       );
       expect((await doctor('--json')).documents()).toEqual(healthy.documents());
+    });
+
+    it('doctor still names a change left unfinished when the vector store does not answer while it counts chunks', async () => {
+      const document = await documentNamed(LOST);
+      const id = document.id.slice(0, 8);
+      await detachLeftHalfDone(document);
+      const silent = await startSilentServer();
+      try {
+        const ran = await runCli(['doctor', '--json', '--timeout', '4'], {
+          cwd: root,
+          env: { ...env, TECSALUD_VECTOR_STORE: 'chroma', CHROMA_URL: silent.url },
+        });
+        expect(ran.code, ran.stdout).toBe(ExitCode.ServiceUnavailable);
+        expect(documentsCheck(ran.stdout)).toEqual({
+          name: 'documents',
+          status: 'fail',
+          detail: expect.stringMatching(
+            new RegExp(
+              `^the detach of document ${id} from expediente ${document.expediente} did not finish .*: ` +
+                `run \`tecsalud-batch documents detach ${id}\` to finish it; ` +
+                "the documents' chunks were not counted, as the vector store could not be read$",
+            ),
+          ),
+        });
+      } finally {
+        await silent.close();
+      }
     });
   });
 }

@@ -294,12 +294,12 @@ function upsertRecord(statements: CollectionStatements, record: VectorRecord): v
  * is then updated in place.
  */
 function insertRecord(statements: CollectionStatements, record: VectorRecord): void {
-  const inserted = statements.insertNewChunk.get(...chunkValues(record)) as { seq: number } | undefined;
-  if (inserted) insertVector(statements, inserted.seq, record);
+  const inserted = statements.insertNewChunk.run(...chunkValues(record));
+  if (changesOf(inserted) > 0) insertVector(statements, lastInsertRowidOf(inserted), record);
   else upsertRecord(statements, record);
 }
 
-function insertVector(statements: CollectionStatements, seq: number, record: VectorRecord): void {
+function insertVector(statements: CollectionStatements, seq: number | bigint, record: VectorRecord): void {
   // vec0 accepts only SQLite integers as rowids, and better-sqlite3 binds a JS number as a real.
   statements.insertVector.run(BigInt(seq), record.embedding, ...vectorFilterValues(record));
 }
@@ -318,6 +318,10 @@ function chunkValues(record: VectorRecord): [string, unknown, string, string] {
 /** The vector's `expediente` and `document_type` columns, by which queries filter. */
 function vectorFilterValues(record: VectorRecord): [string, string] {
   return [stringOrEmpty(record.metadata.expediente), stringOrEmpty(record.metadata.document_type)];
+}
+
+function lastInsertRowidOf(result: unknown): number | bigint {
+  return (result as { lastInsertRowid: number | bigint }).lastInsertRowid;
 }
 
 function changesOf(result: unknown): number {

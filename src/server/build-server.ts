@@ -25,6 +25,7 @@ import { registerAuth, type FailedAuthLimit } from './auth.js';
 import { refuseNonTextFields } from './json-text-fields.js';
 import { bodyTooLarge, registerBodyParsers } from './request-bodies.js';
 import { refuseDisallowedPreflight } from './refuse-preflight.js';
+import { answerPlainOptions } from './answer-options.js';
 import { lowerCaseIds } from './lower-case-ids.js';
 import { logRefusals } from './log-refusals.js';
 import { validationMessage, type ValidationIssue } from './validation-message.js';
@@ -194,6 +195,7 @@ export async function buildServer(options: BuildServerOptions): Promise<ApiServe
       .send(errorBody(405, `${request.method} is not a method of ${path}: it takes ${allowed.join(', ')}`));
   });
 
+  app.addHook('onRequest', answerPlainOptions(routeMethods));
   app.addHook('onRequest', refuseDisallowedPreflight(options.corsOrigins));
   await app.register(cors, {
     origin: options.corsOrigins.length > 0 ? options.corsOrigins : false,
@@ -202,20 +204,7 @@ export async function buildServer(options: BuildServerOptions): Promise<ApiServe
     exposedHeaders: ['Retry-After', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'],
     maxAge: 600,
   });
-  // The CORS plugin refuses a preflight without Origin or Access-Control-Request-Method in plain text; every
-  // other error of the API is JSON, and says what is missing.
-  app.addHook('onSend', async (request, reply, payload) => {
-    if (request.method !== 'OPTIONS' || reply.statusCode !== 400 || payload !== 'Invalid Preflight Request')
-      return payload;
-    reply.type('application/json; charset=utf-8');
-    return JSON.stringify(
-      errorBody(
-        400,
-        'a CORS preflight (OPTIONS) needs the Origin and Access-Control-Request-Method headers a browser sends',
-      ),
-    );
-  });
-  // After the hook above (a refused preflight is logged with the JSON it became), before any route is added.
+  // Before any route is added.
   logRefusals(app);
   let failedAuth: FailedAuthLimit | null = null;
   if (options.rateLimitPerMinute > 0) {

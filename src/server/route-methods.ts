@@ -15,8 +15,9 @@ export class RouteMethods {
       this.routes.set(url, route);
     }
     for (const one of [method].flat()) route.methods.add(one.toUpperCase());
-    // Fastify answers HEAD wherever it answers GET.
+    // Fastify answers HEAD wherever it answers GET; and every path of the API answers OPTIONS (see answer-options.ts).
     if (route.methods.has('GET')) route.methods.add('HEAD');
+    route.methods.add('OPTIONS');
   }
 
   /** The methods a request path (no query) takes, sorted; empty when no route has that path. */

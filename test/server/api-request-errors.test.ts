@@ -23,13 +23,13 @@ describe('the API’s answers to a request of the wrong shape', { tags: ['slow']
 
   it('answers 405 with Allow to a method a known path does not take, and 404 to a path it does not have', async () => {
     for (const [method, route, allow] of [
-      ['DELETE', '/create-session', 'POST'],
-      ['GET', '/create-session', 'POST'],
-      ['POST', '/processing-types', 'GET, HEAD'],
-      ['DELETE', `/${SESSION}/status`, 'GET, HEAD'],
-      ['GET', `/${SESSION}/cleanup`, 'DELETE'],
-      ['GET', `/${SESSION}/upload`, 'POST'],
-      ['GET', `/${SESSION}/review/some-file/decision`, 'POST'],
+      ['DELETE', '/create-session', 'OPTIONS, POST'],
+      ['GET', '/create-session', 'OPTIONS, POST'],
+      ['POST', '/processing-types', 'GET, HEAD, OPTIONS'],
+      ['DELETE', `/${SESSION}/status`, 'GET, HEAD, OPTIONS'],
+      ['GET', `/${SESSION}/cleanup`, 'DELETE, OPTIONS'],
+      ['GET', `/${SESSION}/upload`, 'OPTIONS, POST'],
+      ['GET', `/${SESSION}/review/some-file/decision`, 'OPTIONS, POST'],
     ] as const) {
       const answer = await call(method, route);
       expect([method, route, answer.status], await answer.clone().text()).toEqual([method, route, 405]);
@@ -43,7 +43,7 @@ describe('the API’s answers to a request of the wrong shape', { tags: ['slow']
     // Outside the batch API too: the OpenAPI document.
     const openapi = await fetch(`${server.running.url}/api/v1/openapi.json`, { method: 'DELETE' });
     expect(openapi.status).toBe(405);
-    expect(openapi.headers.get('allow')).toBe('GET, HEAD');
+    expect(openapi.headers.get('allow')).toBe('GET, HEAD, OPTIONS');
 
     for (const [method, route] of [
       ['GET', '/no-such-route'],
@@ -64,7 +64,7 @@ describe('the API’s answers to a request of the wrong shape', { tags: ['slow']
   it('answers a wrong method 405 before asking for a token, as an unknown path is 404 before it', async () => {
     const none = await call('DELETE', '/create-session', {});
     expect(none.status).toBe(405);
-    expect(none.headers.get('allow')).toBe('POST');
+    expect(none.headers.get('allow')).toBe('OPTIONS, POST');
     expect(none.headers.get('www-authenticate')).toBeNull();
     expect((await call('GET', `/${SESSION}/cleanup`, bearer('tsb_not-a-real-token'))).status).toBe(405);
     // The right method still needs the token.

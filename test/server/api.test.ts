@@ -842,14 +842,28 @@ describe('the API’s limits and settings', { tags: ['slow'] }, () => {
       });
       expect(preflight.status).toBe(204);
       expect(preflight.headers.get('access-control-allow-headers')).toMatch(/Authorization/i);
-      // An OPTIONS that is no browser's preflight (curl) is refused in JSON, like every other error, saying why.
-      const bare = await fetch(`${server.base}/create-session`, { method: 'OPTIONS' });
-      expect(bare.status).toBe(400);
-      expect(bare.headers.get('content-type')).toMatch(/^application\/json/);
-      expect(await bare.json()).toMatchObject({
-        statusCode: 400,
-        message: expect.stringMatching(/needs the Origin and Access-Control-Request-Method/),
+      // An OPTIONS that is no browser's preflight (curl, a probe; an Origin without the method asked for) is
+      // answered as HTTP answers OPTIONS: the path's methods, no CORS headers; a path the API lacks is 404.
+      for (const headers of [
+        {} as Record<string, string>,
+        { origin: 'https://intranet.example' },
+        { 'access-control-request-method': 'POST' },
+      ]) {
+        const bare = await fetch(`${server.base}/create-session`, { method: 'OPTIONS', headers });
+        expect(bare.status).toBe(204);
+        expect(bare.headers.get('allow')).toBe('OPTIONS, POST');
+        expect([...bare.headers.keys()].filter((name) => name.startsWith('access-control-'))).toEqual([]);
+        expect(await bare.text()).toBe('');
+      }
+      const status = await fetch(`${server.base}/3f2a9c1e-0000-4000-8000-000000000000/status`, {
+        method: 'OPTIONS',
       });
+      expect([status.status, status.headers.get('allow')]).toEqual([204, 'GET, HEAD, OPTIONS']);
+      const nowhere = await fetch(`${server.base}/no-such-route`, { method: 'OPTIONS' });
+      expect(nowhere.status).toBe(404);
+      expect(nowhere.headers.get('allow')).toBeNull();
+      expect([...nowhere.headers.keys()].filter((name) => name.startsWith('access-control-'))).toEqual([]);
+      expect(await nowhere.json()).toMatchObject({ statusCode: 404, error: 'Not Found' });
     } finally {
       await server.stop();
     }

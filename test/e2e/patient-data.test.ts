@@ -175,7 +175,7 @@ describe('the log of an unattended run', { tags: ['slow'] }, () => {
       new Set([undefined, 'duplicate', 'already_pending_review', 'invalid_name', 'not_pdf', 'empty_file']),
     );
     expect(outcomes('redact.log').find((line) => line.outcome === 'duplicate')?.message).toMatch(
-      /^already ingested on .* as '\[redacted\]' for expediente \d+/,
+      /^already ingested on .* as '\d+_\[redacted\]_[^']*\.pdf' for expediente \d+/,
     );
     const words = patientNameWords();
     expect(words.length).toBeGreaterThan(30);

@@ -99,7 +99,9 @@ describe("serve's log", { tags: ['slow'] }, () => {
       });
       expect(line).not.toHaveProperty('path');
     }
-    expect(files.find((line) => line.outcome === 'duplicate')!.message).toMatch(/'\[redacted\]'/);
+    expect(files.find((line) => line.outcome === 'duplicate')!.message).toMatch(
+      /as '3000003799_\[redacted\]_6001467010_\[redacted\]\.pdf'/,
+    );
     expect(logged.filter((line) => line.event === 'session_finished')).toHaveLength(2);
     // Fastify's request lines keep their URLs, with the name a client put in one taken out.
     const urls = logged.map((line) => (line.req as { url?: string } | undefined)?.url).filter(Boolean);
@@ -129,7 +131,7 @@ describe("serve's log", { tags: ['slow'] }, () => {
       client: '127.0.0.1',
       error: 'Conflict',
       message:
-        "no file was taken: the session already holds a file named '[redacted]': the one uploaded first stands; " +
+        "no file was taken: the session already holds a file named '3000003799_[redacted]_6001467010_CONS.pdf': the one uploaded first stands; " +
         'a different document needs a name of its own (its numero tells it apart)',
     });
     expect(noToken).toMatchObject({
@@ -181,6 +183,10 @@ describe("serve's stderr", { tags: ['slow'] }, () => {
     expect(lines).toContain('warning: there are no usable tokens: every call will be refused (401)');
     expect(lines).toContainEqual(
       expect.stringMatching(/^warning: health check found problems: chroma: cannot reach the Chroma server/),
+    );
+    // Redaction takes names out, not whatever is quoted: the collection is named.
+    expect(server.stderr()).toContain(
+      `cannot reach the Chroma server at ${chroma} to read collection "medical_documents"`,
     );
     expect(server.stderr()).not.toMatch(/\n\s+at /);
     expect(server.stdout()).toMatch(/^Stopping/m);

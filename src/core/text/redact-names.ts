@@ -2,30 +2,66 @@ import { foldAccents } from '../filename/fold-accents.js';
 
 export const REDACTED = '[redacted]';
 
-const QUOTED = /'[^']*'|"[^"]*"|‘[^’]*’|“[^”]*”|«[^»]*»/g;
+const QUOTED = /'([^']*)'|"([^"]*)"|‘([^’]*)’|“([^”]*)”|«([^»]*)»/g;
 const WORD = /[\p{L}\p{M}]+/gu;
 /** Two or more words in capitals: how registries, filenames and clinical headers write a person's name. */
 const CAPITALISED_RUN =
   /(?<![\p{L}\p{M}])\p{Lu}[\p{Lu}\p{M}.'-]+(?:[ ,]+\p{Lu}[\p{Lu}\p{M}.'-]+)+(?![\p{L}\p{M}])/gu;
+/**
+ * The name part of a filename of the hospital's pattern, `EXPEDIENTE_APELLIDOS, NOMBRES_NUMERO_TIPO.pdf`, in
+ * whatever case: the expediente, numero and type stay (they identify the file to IT, not the person to a reader).
+ */
+const PATTERN_NAME = /(?<![\p{L}\p{N}_])(\d{6,12} *_)([^_/\\\n'"‘’“”«»]+?)(?=_|\.pdf)/giu;
+/** A file name or path, as quoted text: a separator, or an extension at the end. */
+const PATH_LIKE = /[/\\]|\.[\p{L}\p{N}]{1,8}$/u;
+/** A PDF's base name (`.pdf`, `.pdf.part`, `.PDF~`): the document's own name, which names its patient. */
+const PDF_NAME = /^(.*?)(\.pdf.*)$/i;
+/** Quoted text that can only be a person's name: words of letters, nothing else (`'Garza Tijerina, María'`). */
+const NAME_LIKE = /^[\p{L}\p{M}'’.-]+(?:[ ,]+[\p{L}\p{M}'’.-]+)+$/u;
 
 /**
- * A message with patient names taken out, for a log that must not name patients: quoted text (our messages
- * quote filenames and paths, Node's errors quote paths, and a filename carries the patient's name), every word
- * of `names` wherever it appears (accents and case aside: a match reason shows names unquoted), and any run of
- * two or more words in capitals (a name from elsewhere: a registry entry, a document's header).
+ * A message with patient names taken out, for a log that must not name patients, and the rest left readable
+ * (an error's own words, a database's path, an option's value, quoted or not). Names live in: filenames (our
+ * messages quote them, Node's errors quote their paths), whose name part goes, or whose whole base name when it is
+ * a PDF off the pattern; a path's folder with spaces or commas in it (a folder per patient); quoted words that can
+ * only be a name; every word of `names` wherever it appears (accents and case aside: a match reason shows names
+ * unquoted); and any run of two or more words in capitals (a name from elsewhere: a registry entry, a header).
  */
 export function redactNames(message: string, names: readonly string[] = []): string {
   const known = new Set<string>();
   for (const name of names) {
     for (const [word] of name.matchAll(WORD)) if (word.length > 1) known.add(foldWord(word));
   }
-  return (
-    message
-      // Quoted text without a letter ('_', '.') names nobody and explains the message: it stays.
-      .replace(QUOTED, (quoted) => (/\p{L}/u.test(quoted) ? `'${REDACTED}'` : quoted))
-      .replace(WORD, (word) => (known.has(foldWord(word)) ? REDACTED : word))
-      .replace(CAPITALISED_RUN, REDACTED)
-  );
+  return redactPatternNames(
+    message.replace(QUOTED, (quoted: string, ...inner: (string | undefined)[]) => {
+      const text = inner.slice(0, 5).find((part) => part !== undefined) ?? '';
+      return `${quoted[0]}${redactQuoted(text)}${quoted.at(-1)}`;
+    }),
+  )
+    .replace(WORD, (word) => (known.has(foldWord(word)) ? REDACTED : word))
+    .replace(CAPITALISED_RUN, REDACTED);
+}
+
+function redactQuoted(text: string): string {
+  if (PATH_LIKE.test(text)) {
+    const parts = text.split(/([/\\])/);
+    return parts.map((part, index) => redactPathPart(part, index === parts.length - 1)).join('');
+  }
+  return NAME_LIKE.test(text) ? REDACTED : text;
+}
+
+function redactPathPart(part: string, last: boolean): string {
+  // Of the pattern (its name already taken out, on a line redacted twice, or not): the rest of it stays.
+  if (part.search(PATTERN_NAME) >= 0) return redactPatternNames(part);
+  const pdf = last ? PDF_NAME.exec(part) : null;
+  // A hash (the names the API's uploads are kept under) names nobody, and tells IT which file it was.
+  if (pdf && /\p{L}/u.test(pdf[1]!) && !/^[0-9a-f]{16,}$/i.test(pdf[1]!)) return `${REDACTED}${pdf[2]}`;
+  // A folder (or file) named with spaces or commas: a folder per patient, as scanning PCs make them.
+  return /\p{L}/u.test(part) && /[ ,]/.test(part) ? REDACTED : part;
+}
+
+function redactPatternNames(text: string): string {
+  return text.replace(PATTERN_NAME, (_match, expediente: string) => `${expediente}${REDACTED}`);
 }
 
 function foldWord(word: string): string {

@@ -24,7 +24,7 @@ describe('redactLogLine', () => {
       level: 50,
       time: 1767225600000,
       reqId: 'req-1',
-      msg: "could not read '[redacted]'",
+      msg: "could not read '3000003799_[redacted]_6001467010_CONS.pdf'",
       session_id: '0b6e4c1a-7f7e-4a55-9f3c-2f0d6f1c9a10',
       err: { type: 'Error', stack: expect.stringContaining('at read (file:///app/dist/x.js:1:2)') },
       problems: ['vector store: 3000003799_[redacted]_6001467010_CONS.pdf'],

@@ -2,21 +2,48 @@ import { describe, expect, it } from 'vitest';
 import { redactNames } from '../../../src/core/text/redact-names.js';
 
 describe('redactNames', () => {
-  it('takes out quoted text: our messages quote filenames, Node quotes paths', () => {
+  it('takes the name out of the filenames and paths our messages and Node quote, and keeps the rest of them', () => {
     expect(
       redactNames(
         "already ingested on 2026-01-02 as '3000003799_GARZA TIJERINA, MARIA ESTHER_CONS.pdf' for expediente 3000003799",
       ),
-    ).toBe("already ingested on 2026-01-02 as '[redacted]' for expediente 3000003799");
+    ).toBe("already ingested on 2026-01-02 as '3000003799_[redacted]_CONS.pdf' for expediente 3000003799");
+    // In whatever case, quoted or not; a PDF off the pattern loses its whole base name, a folder per patient its name.
     expect(
-      redactNames(`ENOENT: no such file or directory, link '/srv/drop/a.pdf' -> '/srv/archive/a.pdf'`),
-    ).toBe("ENOENT: no such file or directory, link '[redacted]' -> '[redacted]'");
+      redactNames(
+        `ENOENT: no such file or directory, link '/srv/drop/Garza Tijerina, María/3000003799_Garza Tijerina, María_CONS.pdf' -> '/srv/archive/maria garza.PDF'`,
+      ),
+    ).toBe(
+      "ENOENT: no such file or directory, link '/srv/drop/[redacted]/3000003799_[redacted]_CONS.pdf' -> '/srv/archive/[redacted].PDF'",
+    );
+    expect(redactNames('renamed 3000003799_Garza Tijerina, María_6001467010_CONS.pdf.part')).toBe(
+      'renamed 3000003799_[redacted]_6001467010_CONS.pdf.part',
+    );
+    // Redacted twice (a file's line, then the whole log line), the same.
+    const once = redactNames("as '3000003799_Garza Tijerina, María_6001467010_CONS.pdf'", [
+      'Garza Tijerina María CONS',
+    ]);
+    expect(redactNames(once)).toBe(once);
+    // A quoted name in any case.
+    expect(redactNames("the registry names 'Garza Tijerina, María Esther' for it")).toBe(
+      "the registry names '[redacted]' for it",
+    );
   });
 
-  it("keeps quoted text that names nobody: a message about '_' still says what is wrong", () => {
+  it('keeps quoted text that names nobody: error messages, paths, option values, a collection', () => {
     expect(redactNames("no '_' separators: expected parts separated by '_'")).toBe(
       "no '_' separators: expected parts separated by '_'",
     );
+    for (const message of [
+      "cannot reach the Chroma server at http://127.0.0.1:8000 to read collection 'medical_documents': connection refused",
+      'cannot reach the Chroma server to prepare collection "medical_documents": connection refused',
+      "--max-file-size '10XB' is not a size",
+      "cannot open the database '/var/lib/tecsalud/registry.db': SQLITE_CANTOPEN",
+      "cannot write to '/srv/tecsalud/uploads/0b6e4c1a': EACCES",
+      "already ingested on 2026-12-06 as '6c1f0e9a4b3d2c1f0e9a4b3d2c1f0e9a4b3d2c1f.pdf' for expediente 3000003799",
+      "the session's lock is held: unexpected field 'attachment': send the PDFs as `files` parts",
+    ])
+      expect(redactNames(message)).toBe(message);
   });
 
   it('takes out the words of the given names wherever they appear, whatever the accents and case', () => {

@@ -9,7 +9,7 @@ import { runSessionFiles } from '../ingest/run-session.js';
 import type { IngestResult } from '../ingest/run-ingest.js';
 import { LockedError, withRunLock } from '../ingest/run-lock.js';
 import type { RunLockHolder } from '../db/repositories/run-lock-repository.js';
-import { UserError } from '../errors.js';
+import { ServiceUnavailableError, UserError } from '../errors.js';
 import { dispatchSessionToQueue, sessionsGoToQueue } from './dispatch-session.js';
 import { EXTRACTION_PROCESSES } from './ingest-defaults.js';
 import type { IngestSessionOptions } from './ingest-session.js';
@@ -94,13 +94,18 @@ export class SessionProcessing {
   private async recordFailure(sessionId: string, error: unknown): Promise<void> {
     const { database } = this.options;
     if (error instanceof LockedError || error instanceof SessionGoneError) return;
+    // A service that is down: its hint is for whoever runs the server (which the log tells), not for the clients
+    // reading this note, who can only process the session again once the service is back.
+    const down = error instanceof ServiceUnavailableError;
     const what =
       error instanceof UserError
-        ? `${error.message}${error.hint ? ` (${error.hint})` : ''}`
+        ? `${error.message}${error.hint && !down ? ` (${error.hint})` : ''}`
         : error instanceof Error
           ? error.message
           : String(error);
-    const message = `could not process the session: ${what}; its files not done stay pending: process it again`;
+    const message = down
+      ? `could not process the session: ${what}; its files not done stay pending: process it again once the service is back`
+      : `could not process the session: ${what}; its files not done stay pending: process it again`;
     await recordSessionStartFailure(database, sessionId, message).catch(() => undefined);
   }
 

@@ -28,6 +28,7 @@ import { refuseDisallowedPreflight } from './refuse-preflight.js';
 import { answerPlainOptions } from './answer-options.js';
 import { lowerCaseIds } from './lower-case-ids.js';
 import { logRefusals } from './log-refusals.js';
+import { operatorHint } from './operator-hint.js';
 import { validationMessage, type ValidationIssue } from './validation-message.js';
 import { RouteMethods } from './route-methods.js';
 import { eventsRoute } from './routes/events-route.js';
@@ -154,13 +155,18 @@ export async function buildServer(options: BuildServerOptions): Promise<ApiServe
       const status = error instanceof ServiceUnavailableError ? 503 : error.exitCode === 75 ? 409 : 400;
       if (status === 503) {
         // The operator needs to know a backend is down even when no client reports it; the log has the hint,
-        // which speaks to whoever runs the server (its flags, "run the same command again"), not to a client.
-        request.log.warn({ err: error, hint: error.hint }, 'a backend is unavailable');
+        // which speaks to whoever runs the server (what to check), not to a client.
+        request.log.warn({ err: error, hint: operatorHint(error.hint) }, 'a backend is unavailable');
         reply.header('retry-after', BACKEND_RETRY_AFTER_SECONDS);
         // Where the backend lives (the database's file, a server's address) is for the operator's log only.
         return reply
           .code(503)
-          .send(errorBody(503, `${withoutLocations(error.message)}; try again in a while`));
+          .send(
+            errorBody(
+              503,
+              `${withoutLocations(error.message)}; the request can be retried in ${BACKEND_RETRY_AFTER_SECONDS} s (Retry-After)`,
+            ),
+          );
       }
       return reply
         .code(status)

@@ -1,12 +1,13 @@
 import fs from 'node:fs';
 import { request } from 'node:http';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { createWorkspace, SAMPLE_DIR } from '../support/ingest-fixture.js';
 import { createScratchPostgresDatabase, postgresWanted } from '../support/postgres.js';
 import { bearer, filesForm, sampleFile, startTestServer, type TestServer } from '../support/api-server.js';
-import { startFaultyProxy } from '../support/tcp-faults.js';
+import { closedPort, startFaultyProxy } from '../support/tcp-faults.js';
 
 /**
  * The API when something outside it goes wrong: a client whose body is not a whole multipart form, a client
@@ -312,7 +313,7 @@ describe.runIf(postgresWanted())(
           expect(body.message).not.toMatch(/postgres:\/\//);
           // Words for a client, not the CLI's ("run the same command again").
           expect(body.message).not.toMatch(/command/);
-          expect(body.message).toMatch(/try again in a while/);
+          expect(body.message).toMatch(/the request can be retried in 30 s \(Retry-After\)$/);
           expect(response.headers.get('retry-after')).toBe('30');
         }
         expect(fs.readdirSync(path.join(server.uploadDir, sessionId))).toEqual([]);
@@ -348,7 +349,7 @@ describe('a SQLite database another program keeps locked while the server runs',
       const body = (await locked.json()) as { statusCode: number; message: string };
       expect(locked.status, JSON.stringify(body)).toBe(503);
       expect(body.message).toMatch(
-        /^the database is locked by another program, which kept a write open for more than 15 s; try again in a while$/,
+        /^the database is locked by another program, which kept a write open for more than 15 s; the request can be retried in 30 s \(Retry-After\)$/,
       );
       expect(locked.headers.get('retry-after')).toBe('30');
       expect((await createSession()).status).toBe(200);
@@ -356,6 +357,71 @@ describe('a SQLite database another program keeps locked while the server runs',
       other.close();
       await server.stop();
       server.workspace.cleanup();
+    }
+  }, 60_000);
+});
+
+describe('a Chroma that is down while the server runs', { tags: ['slow'] }, () => {
+  // A file its patient is found for: processing it reaches the vector store.
+  const MATCHED = '3000016374_RIOS CORONADO, CESAR_CIR.pdf';
+  it('tells the client its request can be retried and the operator what to check, never "run the same command again"', async () => {
+    const logged: string[] = [];
+    const stderr = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        logged.push(chunk.toString());
+        done();
+      },
+    });
+    const server = await startTestServer({
+      backends: { vectorStore: 'chroma', chroma: { url: `http://127.0.0.1:${await closedPort()}` } },
+      log: {
+        destination: stderr,
+        level: 'info',
+        redact: true,
+        human: { warning: 'warning', error: 'error', hint: 'hint' },
+      },
+    });
+    try {
+      const uploader = await server.token('uploader');
+      const created = await fetch(`${server.base}/create-session`, {
+        method: 'POST',
+        headers: { ...bearer(uploader), 'content-type': 'application/json' },
+        body: JSON.stringify({ processing_type: 'both', uploaded_by: 'x' }),
+      });
+      const { session_id: sessionId } = (await created.json()) as { session_id: string };
+      const uploaded = await fetch(`${server.base}/${sessionId}/upload`, {
+        method: 'POST',
+        headers: bearer(uploader),
+        body: filesForm([{ name: MATCHED, bytes: sampleFile(MATCHED) }]),
+      });
+      expect(uploaded.status).toBe(200);
+      const processed = await fetch(`${server.base}/${sessionId}/process`, {
+        method: 'POST',
+        headers: bearer(uploader),
+      });
+      const body = (await processed.json()) as { message: string };
+      expect(processed.status, JSON.stringify(body)).toBe(503);
+      expect(processed.headers.get('retry-after')).toBe('30');
+      expect(body.message).toMatch(
+        /^cannot reach the Chroma server .*; the request can be retried in 30 s \(Retry-After\)$/,
+      );
+      // The session's note, which the status gives clients: no operator's advice, no command.
+      const status = (await (
+        await fetch(`${server.base}/${sessionId}/status`, { headers: bearer(uploader) })
+      ).json()) as { error_message: string };
+      expect(status.error_message).toMatch(/process it again once the service is back$/);
+      expect(status.error_message).not.toMatch(/command|chroma run|CHROMA_URL/);
+
+      const lines = logged.join('');
+      expect(lines).toMatch(
+        /^warning: a backend is unavailable: cannot reach the Chroma server at http:\/\/127\.0\.0\.1:\d+/m,
+      );
+      expect(lines).toMatch(
+        /^hint: check that Chroma is running \(chroma run --path DIR --port PORT\) and --chroma-url \/ CHROMA_URL; the server stays up: its calls answer 503/m,
+      );
+      expect(lines).not.toMatch(/same command/);
+    } finally {
+      await server.stop();
     }
   }, 60_000);
 });

@@ -4,7 +4,12 @@ import { createApiToken, type ApiRole } from '../../src/app/api-tokens.js';
 import type { TextExtractor } from '../../src/adapters/extraction/types.js';
 import type { BackendConfig } from '../../src/config/load-config.js';
 import { resolveIngestOptions } from '../../src/commands/ingest-options.js';
-import { startServer, type RunningServer, type ServeSettings } from '../../src/server/start-server.js';
+import {
+  startServer,
+  type RunningServer,
+  type ServeSettings,
+  type StartServerOptions,
+} from '../../src/server/start-server.js';
 import { defaultBackends } from './command-context.js';
 import {
   createWorkspace,
@@ -41,6 +46,8 @@ export async function startTestServer(
     workspace?: Workspace;
     /** Instead of the in-process stand-in (one that holds files until a test lets them go, say). */
     extractor?: TextExtractor;
+    /** Where the server's log goes (a stream the test reads), as `serve` sets it up; default none. */
+    log?: StartServerOptions['log'];
   } = {},
 ): Promise<TestServer> {
   const workspace = options.workspace ?? createWorkspace({ copySample: false });
@@ -66,7 +73,7 @@ export async function startTestServer(
     },
     defaults: resolveIngestOptions({ dir: uploadDir, cwd: workspace.root, concurrency: '4' }),
     extractor: options.extractor ?? inProcessExtractor,
-    log: null,
+    log: options.log ?? null,
     now,
   });
   const tokens = new Map<ApiRole, Promise<string>>();

@@ -3,6 +3,11 @@ export interface HumanLogLabels {
   warning: string;
   error: string;
   hint: string;
+  /**
+   * Puts a piece of the line (its message, an error's text, the hint) in the operator's language: the log's
+   * JSON is English, and a Spanish line must not go on in English. Absent: the pieces as they are (English).
+   */
+  translate?: (text: string) => string;
 }
 
 /**
@@ -31,7 +36,8 @@ export function humanLogLine(line: string, labels: HumanLogLabels): string | nul
     Array.isArray(entry.problems) ? entry.problems.map(String).join('; ') : null,
   ].filter((detail): detail is string => Boolean(detail));
   const label = level >= 50 ? labels.error : labels.warning;
-  const said = [String(entry.msg ?? ''), ...details].filter(Boolean).join(': ');
-  const hint = typeof entry.hint === 'string' && entry.hint ? `\n${labels.hint}: ${entry.hint}` : '';
+  const say = labels.translate ?? ((text: string) => text);
+  const said = [String(entry.msg ?? ''), ...details].filter(Boolean).map(say).join(': ');
+  const hint = typeof entry.hint === 'string' && entry.hint ? `\n${labels.hint}: ${say(entry.hint)}` : '';
   return `${label}: ${said}${hint}\n`;
 }

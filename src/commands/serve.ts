@@ -95,6 +95,10 @@ export async function serve(options: ServeCommandOptions, context: CommandContex
     import('../app/rotating-log.js'),
   ]);
   const words = commandWords(options.lang, context.env).serve;
+  const lang = resolveLanguage({ flag: options.lang, env: context.env });
+  // The log's lines for people in Spanish too, not a Spanish label in front of English (the tables load only then).
+  const translate =
+    lang === 'es' ? (await import('../ui/i18n/serve-log-es.js')).translateServeLogText : undefined;
   // As `ingest` and `worker`: JSON lines go only where --log-file sends them ('-': stderr, which then holds
   // nothing else); without it, stderr is for people, and the log's warnings and errors reach them as lines.
   const logTo =
@@ -113,8 +117,8 @@ export async function serve(options: ServeCommandOptions, context: CommandContex
       destination: logTo,
       level: options.quiet ? 'warn' : 'info',
       redact: options.redact !== false,
-      lang: resolveLanguage({ flag: options.lang, env: context.env }),
-      ...(options.logFile === undefined ? { human: words } : {}),
+      lang,
+      ...(options.logFile === undefined ? { human: { ...words, translate } } : {}),
     },
     now: context.now,
   });

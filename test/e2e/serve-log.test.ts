@@ -192,6 +192,30 @@ describe("serve's stderr", { tags: ['slow'] }, () => {
     expect(server.stdout()).toMatch(/^Stopping/m);
   }, 120_000);
 
+  it('in Spanish, says each line in Spanish throughout: the label, the log’s message, the error and the hint', async () => {
+    const chroma = `http://127.0.0.1:${await closedPort()}`;
+    const server = await startServe(
+      [
+        ...['--db', path.join(root, 'no-tokens-es.db'), '--upload-dir', 'uploads-es', '--lang', 'es'],
+        ...['--vector-store', 'chroma', '--chroma-url', chroma],
+      ],
+      { cwd: root },
+    );
+    try {
+      expect((await fetch(`${server.base}/health`)).status).toBe(503);
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+    const lines = server.stderr().trimEnd().split('\n');
+    expect(lines).toContain('aviso: no hay tokens utilizables: se rechazará toda llamada (401)');
+    expect(lines).toContain(
+      `aviso: la comprobación de estado encontró problemas: chroma: no se puede conectar con el servidor Chroma en ${chroma} ` +
+        'para leer la colección "medical_documents": conexión rechazada',
+    );
+    // No English left after a Spanish label.
+    expect(server.stderr()).not.toMatch(/health check|cannot reach|connection refused|there are no/);
+  }, 120_000);
+
   it("with --log-file - holds JSON lines only: the server's notes become lines of the log", async () => {
     const fresh = path.join(root, 'no-tokens-json.db');
     const server = await startServe(['--db', fresh, '--upload-dir', 'uploads-json', '--log-file', '-'], {

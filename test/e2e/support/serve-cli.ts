@@ -16,7 +16,7 @@ export interface ServeProcess {
   stop(): Promise<number | null>;
 }
 
-/** The built `tecsalud-batch serve ARGS` on an ephemeral loopback port; resolves once it says where it listens. */
+/** The built `tecsalud-batch serve ARGS` on an ephemeral loopback port; resolves once it says where it listens (in either language). */
 export async function startServe(
   args: string[],
   options: { cwd: string; env?: NodeJS.ProcessEnv },
@@ -29,7 +29,7 @@ export async function startServe(
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   const deadline = Date.now() + 60_000;
   let match: RegExpExecArray | null = null;
-  while (!(match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out))) {
+  while (!(match = /(?:listening on|escuchando en) (http:\/\/127\.0\.0\.1:\d+)/.exec(out))) {
     if (Date.now() > deadline || child.exitCode !== null) {
       child.kill('SIGKILL');
       throw new Error(`serve did not start:\n${out}\n${err}`);

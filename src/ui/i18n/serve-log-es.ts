@@ -1,0 +1,69 @@
+/**
+ * serve's log lines as a Spanish-speaking operator reads them on stderr: the log's own messages (`a backend is
+ * unavailable`), the errors' texts and the hints, each put in Spanish by the tables the CLI's refusals use
+ * (usage-errors-es), with the few sentences only the server says. The JSON log stays English (programs read it).
+ */
+import { fixed, type RefusalRule } from './refusal-rules.js';
+import { translateUsageMessage } from './usage-errors-es.js';
+
+const SERVE_LOG_RULES: readonly RefusalRule[] = [
+  fixed('a backend is unavailable', 'un servicio no está disponible'),
+  fixed('health check found problems', 'la comprobación de estado encontró problemas'),
+  fixed('processing the session stopped', 'el procesamiento de la sesión se detuvo'),
+  fixed('request failed', 'la solicitud falló'),
+  fixed(
+    'expiring idle sessions failed; tried again later',
+    'falló el descarte de sesiones inactivas; se intentará de nuevo más tarde',
+  ),
+  fixed('file failed', 'el archivo falló'),
+  fixed('file not moved', 'el archivo no se movió'),
+  // operatorHint's sentences (src/server/operator-hint.ts): what the server does meanwhile, and the checks it keeps.
+  fixed(
+    'the server stays up: its calls answer 503 (with Retry-After) until the service is back, and a session whose ' +
+      'processing stopped finishes its files when it is processed again',
+    'el servidor sigue en marcha: sus llamadas responden 503 (con Retry-After) hasta que el servicio vuelva, y una ' +
+      'sesión cuyo procesamiento se detuvo termina sus archivos cuando se procesa de nuevo',
+  ),
+  fixed(
+    "check that the service is up and its address in the server's settings",
+    'compruebe que el servicio esté en marcha y su dirección en la configuración del servidor',
+  ),
+  fixed(
+    'the server stopped answering (frozen, overloaded, or the network to it dropped)',
+    'el servidor dejó de responder (detenido, sobrecargado, o se cortó la red hasta él)',
+  ),
+  fixed(
+    'check it (TECSALUD_DB_TIMEOUT sets how long to wait, in seconds)',
+    'revíselo (TECSALUD_DB_TIMEOUT fija cuánto esperar, en segundos)',
+  ),
+  fixed(
+    'check the server (a restart, a shutdown, an administrator ending sessions, idle_session_timeout)',
+    'revise el servidor (un reinicio, un apagado, un administrador que cerró sesiones, idle_session_timeout)',
+  ),
+  fixed("Chroma's own log says why", 'el registro de Chroma dice por qué'),
+  {
+    en: /^free space on it \(df -h '(.*)'\) or move the database to a larger disk$/s,
+    es: ([dir]) => `libere espacio en él (df -h '${dir}') o mueva la base de datos a un disco más grande`,
+  },
+];
+
+/** One piece of a log line (its message, an error's text, a hint) in Spanish; a text no table knows stays as it is. */
+export function translateServeLogText(text: string): string {
+  const own = translateOwn(text);
+  if (own !== null) return own;
+  const whole = translateUsageMessage(text);
+  if (whole !== text) return whole;
+  // `check; meanwhile`, or a health check's `chroma: problem`: piece by piece.
+  if (text.includes('; ')) return text.split('; ').map(translateServeLogText).join('; ');
+  const named = /^([a-z ]+): (.*)$/s.exec(text);
+  if (named) return `${named[1]}: ${translateServeLogText(named[2]!)}`;
+  return text;
+}
+
+function translateOwn(text: string): string | null {
+  for (const rule of SERVE_LOG_RULES) {
+    const match = rule.en.exec(text);
+    if (match) return rule.es(match.slice(1), (nested) => nested);
+  }
+  return null;
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { operatorHint } from '../../src/server/operator-hint.js';
+import { translateServeLogText } from '../../src/ui/i18n/serve-log-es.js';
 
 const MEANWHILE =
   /; the server stays up: its calls answer 503 \(with Retry-After\) until the service is back/;
@@ -34,6 +35,30 @@ describe('operatorHint: a backend error’s advice for whoever runs serve', () =
       expect(said.startsWith(`${check}; `), said).toBe(true);
       expect(said).toMatch(MEANWHILE);
       expect(said).not.toMatch(/command/);
+    }
+  });
+
+  it('reads in Spanish throughout for a Spanish operator, whichever backend it was', () => {
+    const again =
+      'then run the same command again: what it had not finished is done then, and nothing is stored twice';
+    for (const hint of [
+      'the server stopped answering (frozen, overloaded, or the network to it dropped); check it, then run the ' +
+        'same command again: files not done are taken up then (TECSALUD_DB_TIMEOUT sets how long to wait, in seconds)',
+      'check the server (a restart, a shutdown, an administrator ending sessions, idle_session_timeout); ' +
+        'run the same command again once it is back: files not done are taken up then',
+      "Chroma's own log says why; once it is fixed, run the same command again (it finishes what was interrupted)",
+      `free space on it (df -h '/srv') or move the database to a larger disk; ${again}`,
+      'close what is writing to it (an sqlite3 shell or a database browser left in a transaction, a backup or ' +
+        `copy tool), or wait for a large \`patients import\` to finish; ${again}`,
+      `check the disk (dmesg, df -h '/srv') or the share's connection; ${again}`,
+      `ask its administrator to free space on the server's data disk; ${again}`,
+      'check that Chroma is running (chroma run --path DIR --port PORT) and --chroma-url / CHROMA_URL',
+      'check that the server is running and the URL, user and password are right',
+      undefined,
+    ]) {
+      const spanish = translateServeLogText(operatorHint(hint));
+      expect(spanish, spanish).not.toMatch(/\b(the|check|server stays|again|and|or)\b/);
+      expect(spanish).toMatch(/el servidor sigue en marcha/);
     }
   });
 

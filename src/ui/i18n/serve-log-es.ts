@@ -41,6 +41,20 @@ const SERVE_LOG_RULES: readonly RefusalRule[] = [
     'revise el servidor (un reinicio, un apagado, un administrador que cerró sesiones, idle_session_timeout)',
   ),
   fixed("Chroma's own log says why", 'el registro de Chroma dice por qué'),
+  fixed(
+    'close what is writing to it (an sqlite3 shell or a database browser left in a transaction, a backup or copy tool), ' +
+      'or wait for a large `patients import` to finish',
+    'cierre lo que esté escribiendo en ella (una consola sqlite3 o un visor de bases de datos con una transacción abierta, ' +
+      'una herramienta de respaldo o copia), o espere a que termine un `patients import` grande',
+  ),
+  fixed(
+    "ask its administrator to free space on the server's data disk",
+    'pida a su administrador que libere espacio en el disco de datos del servidor',
+  ),
+  {
+    en: /^check the disk \(dmesg, df -h '(.*)'\) or the share's connection$/s,
+    es: ([dir]) => `revise el disco (dmesg, df -h '${dir}') o la conexión de la carpeta compartida`,
+  },
   {
     en: /^free space on it \(df -h '(.*)'\) or move the database to a larger disk$/s,
     es: ([dir]) => `libere espacio en él (df -h '${dir}') o mueva la base de datos a un disco más grande`,

@@ -77,7 +77,9 @@ export interface OpenDatabaseOptions {
    * SQLite: a rehearsal (`patients import --dry-run`) whose transaction is rolled back: the file is left as it
    * was, byte for byte. Its journal mode is kept (switching to WAL writes the file's header), and a database in
    * a rollback-journal mode keeps this connection's journal in memory and never spills a transaction's pages
-   * into the file before the rollback. Only the -wal file of a database already in WAL mode is written.
+   * into the file before the rollback. A database in WAL mode is left as found too: no page spilled into its -wal,
+   * and a -wal file already there (a process killed, or one still running) neither checkpointed into the file nor
+   * deleted on close (see holdWriteAheadLog).
    */
   rehearsal?: boolean;
   /** Milliseconds to wait on a locked SQLite file before failing (default 15 s). */
@@ -102,11 +104,18 @@ export async function openDatabase(
   target: DatabaseTarget,
   options: OpenDatabaseOptions = {},
 ): Promise<OpenDatabase> {
-  const { dialect, sqlite, kind, postgres } =
+  const { dialect, sqlite, kind, postgres, closeLast } =
     target.kind === 'sqlite'
       ? { ...(await createSqliteDialect(target, options)), postgres: null }
-      : await createPostgresDialect(target, options);
+      : { ...(await createPostgresDialect(target, options)), closeLast: undefined };
   const raw = new Kysely<unknown>({ dialect });
+  const destroy = async () => {
+    try {
+      await raw.destroy();
+    } finally {
+      closeLast?.();
+    }
+  };
   try {
     if (options.migrate !== false) {
       const bound = postgres?.queryBound.ms ?? 0;
@@ -118,7 +127,7 @@ export async function openDatabase(
       }
     }
   } catch (error) {
-    await raw.destroy();
+    await destroy();
     throw translateConnectionError(error, target);
   }
   const db = raw.withPlugin(new CamelCasePlugin()) as unknown as Kysely<Database>;
@@ -129,9 +138,7 @@ export async function openDatabase(
     sqlite,
     ...(postgres ? { tls: postgres.tls, openDedicatedConnection: postgres.openDedicatedConnection } : {}),
     commitsDurable: commitsDurableFor(target),
-    close: async () => {
-      await raw.destroy();
-    },
+    close: destroy,
   };
 }
 
@@ -184,7 +191,7 @@ export const WAL_AUTOCHECKPOINT_PAGES = 8192;
 async function createSqliteDialect(
   target: Extract<DatabaseTarget, { kind: 'sqlite' }>,
   options: OpenDatabaseOptions,
-): Promise<{ dialect: Dialect; sqlite: SqliteHandle; kind: 'sqlite' }> {
+): Promise<{ dialect: Dialect; sqlite: SqliteHandle; kind: 'sqlite'; closeLast?: () => void }> {
   const { default: BetterSqlite3 } = await import('better-sqlite3');
   const file = target.path;
   const setting = databaseSettingName(target);
@@ -206,6 +213,7 @@ async function createSqliteDialect(
     if (!create && migrates && fs.statSync(file, { throwIfNoEntry: false })?.size === 0)
       throw emptyDatabase(file, setting);
   }
+  const hold = options.rehearsal ? holdWriteAheadLog(BetterSqlite3, file) : null;
   let handle: InstanceType<typeof BetterSqlite3>;
   try {
     // SQLite would create the file 0644 less the umask: readable by every local account. An empty file is
@@ -217,6 +225,7 @@ async function createSqliteDialect(
       fileMustExist: !create,
     });
   } catch (error) {
+    hold?.close();
     throw new UserError(
       `cannot open the database '${file}': ${(error as Error).message}`,
       ExitCode.Usage,
@@ -232,9 +241,10 @@ async function createSqliteDialect(
     // process kill (only an OS crash can lose the last transactions, never corrupt the file).
     // The first statements read the file's header: a file that is not SQLite, or is damaged, fails here.
     if (!options.rehearsal) handle.pragma('journal_mode = WAL');
-    else if (handle.pragma('journal_mode', { simple: true }) !== 'wal') {
-      // Not persistent, unlike WAL: neither changes the header. Pages beyond the cache stay in memory.
-      handle.pragma('journal_mode = MEMORY');
+    else {
+      // Not persistent, unlike WAL: neither changes the header.
+      if (handle.pragma('journal_mode', { simple: true }) !== 'wal') handle.pragma('journal_mode = MEMORY');
+      // Pages beyond the cache stay in memory, out of the journal and out of the -wal file.
       handle.pragma('cache_spill = OFF');
     }
     handle.pragma('synchronous = NORMAL');
@@ -245,13 +255,43 @@ async function createSqliteDialect(
     handle.function('translate', { deterministic: true }, translateLikePostgres);
   } catch (error) {
     handle.close();
+    hold?.close();
     throw translateDatabaseError(error, target);
   }
   return {
     dialect: new SqliteDialect({ database: withStatementCache(handle) }),
     sqlite: handle as unknown as SqliteHandle,
     kind: 'sqlite',
+    ...(hold ? { closeLast: () => hold.close() } : {}),
   };
+}
+
+/**
+ * For a rehearsal of a database whose -wal file is there (a process killed before its checkpoint, or one still
+ * running): a read-only connection, closed after the rehearsal's own. The last connection to close a database in
+ * WAL mode copies the -wal file into the database file and deletes it; the rehearsal's, not the last while this one
+ * holds its shared lock, does neither, and a read-only connection never does. Without it a dry run wrote a killed
+ * run's last transactions into the file and removed the -wal and -shm files. Null when there is no -wal file
+ * (nothing to keep: the rehearsal's connection leaves none behind) or it cannot be opened.
+ */
+function holdWriteAheadLog(
+  BetterSqlite3: typeof import('better-sqlite3'),
+  file: string,
+): { close(): void } | null {
+  if (file === ':memory:' || !fs.existsSync(`${file}-wal`)) return null;
+  try {
+    const reader = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+    try {
+      // A read takes the shared lock, which a connection in WAL mode keeps while it is open.
+      reader.pragma('schema_version', { simple: true });
+    } catch {
+      reader.close();
+      return null;
+    }
+    return reader;
+  } catch {
+    return null;
+  }
 }
 
 async function createPostgresDialect(

@@ -2,6 +2,8 @@
 // exit 0 once rehearsed (rejected rows are in the report), and the database exactly as it was — a new SQLite file not created, an empty PostgreSQL
 // database not migrated, an existing registry without one more patient or audit row.
 import { createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -11,6 +13,8 @@ import { ExitCode } from '../../src/errors.js';
 import { runCli } from '../support/cli-binary.js';
 import { createTempDir, DATABASE_KINDS, type DatabaseKind } from '../support/databases.js';
 import { createScratchPostgresDatabase } from '../support/postgres.js';
+
+const require = createRequire(import.meta.url);
 
 const HEADER = 'expediente,apellido_paterno,apellido_materno,nombres,fecha_nacimiento,sexo';
 
@@ -262,6 +266,34 @@ describe('patients import --dry-run on a registry of another version of the tool
     expect(JSON.parse(real.stdout)).toMatchObject({ dry_run: false, inserted: 1, updated: 1 });
     expect(bytes()).not.toBe(before.bytes);
     expect(journalMode()).toBe('wal');
+  });
+
+  it('leaves a registry in WAL mode with the -wal file a killed process left as it found them: not checkpointed, not removed', async () => {
+    // A process killed after its commit and before any checkpoint: the commit is in registry.db-wal only.
+    const script =
+      `const Database = require(${JSON.stringify(require.resolve('better-sqlite3'))}); ` +
+      `const db = new Database(${JSON.stringify(db)}); db.pragma('wal_autocheckpoint = 0'); ` +
+      "db.exec(\"update patients set nombres = nombres || 'X' where expediente = '3000000101'\"); " +
+      "process.kill(process.pid, 'SIGKILL');";
+    spawnSync(process.execPath, ['-e', script]);
+    const files = () => fs.readdirSync(dir).filter((name) => name.startsWith('registry.db'));
+    expect(files().sort()).toEqual(['registry.db', 'registry.db-shm', 'registry.db-wal']);
+    // The -shm file is SQLite's index of the -wal file, rebuilt by whoever opens it first (a `status` too).
+    const snapshot = () => ({
+      files: files().sort(),
+      bytes: files()
+        .filter((name) => !name.endsWith('-shm'))
+        .map((name) => [name, digestOf(path.join(dir, name)), fs.statSync(path.join(dir, name)).size]),
+    });
+    const before = snapshot();
+    expect(fs.statSync(`${db}-wal`).size).toBeGreaterThan(0);
+    fs.writeFileSync(path.join(dir, 'next.csv'), NEXT.join('\n') + '\n');
+
+    const dry = await cli('patients', 'import', 'next.csv', '--dry-run', '--json');
+    expect([dry.code, dry.stderr]).toEqual([ExitCode.Success, '']);
+    // It reads the registry with the killed process's commit: JUAN's row differs from the file's now.
+    expect(JSON.parse(dry.stdout)).toMatchObject({ dry_run: true, inserted: 1, updated: 2 });
+    expect(snapshot()).toEqual(before);
   });
 
   it('refuses, as the import would (exit 69), a registry a newer version migrated', async () => {

@@ -104,6 +104,10 @@ export async function enqueue(
   if (reported) return ExitCode.Interrupted;
   reported = true;
   const { session, jobs, interrupted } = enqueued;
+  // Left for the folder's next run, as `ingest DIR` leaves them (not failed, not queued): counted and said as it does.
+  const stillBeingWritten = (enqueued.settled ?? []).filter(
+    (file) => file.outcome === 'still_being_written',
+  ).length;
   if (options.json) {
     const { toFileJson, toSessionJson } = await import('./shared/report-json.js');
     writeJson(io, {
@@ -113,6 +117,7 @@ export async function enqueue(
       // memory), as `ingest --json` reports files; the queued ones are the workers', in `status --files`.
       files: (enqueued.settled ?? []).map(toFileJson),
       resumed: enqueued.resumed === true,
+      still_being_written: stillBeingWritten,
       skipped_hidden: enqueued.skippedHidden?.length ?? 0,
       skipped_hidden_paths: enqueued.skippedHidden ?? [],
       ...(enqueued.filesNotMatchingGlob ? { files_not_matching_glob: enqueued.filesNotMatchingGlob } : {}),
@@ -134,6 +139,8 @@ export async function enqueue(
       writeLine(io.stdout, `  ${say.waitingForReview(session.reviewRequired, shortId)}`);
     if (session.alreadyWaiting > 0)
       writeLine(io.stdout, `  ${say.alreadyWaiting(session.alreadyWaiting, shortId)}`);
+    if (stillBeingWritten > 0)
+      writeLine(io.stdout, `  ${messages.summary.stillBeingWritten(stillBeingWritten)}`);
     // A session closed at once (every file settled as found) needs no worker; one still open (resumed, its
     // earlier jobs still queued) does, even when this run queued nothing new.
     const open = session.status === 'pending' || session.status === 'processing';

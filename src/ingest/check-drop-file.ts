@@ -1,13 +1,28 @@
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parseFilename } from '../core/filename/parse-filename.js';
 import type { FilenameParseResult } from '../core/filename/types.js';
 import { checkPdfFile, HEADER_WINDOW, type FileCheckFailure } from '../core/pipeline/check-pdf-file.js';
-import { abandonedTransfer, transferUnderWay } from '../core/pipeline/still-being-written.js';
+import {
+  abandonedTransfer,
+  endsLikeWholePdf,
+  stillBeingWritten,
+  transferUnderWay,
+} from '../core/pipeline/still-being-written.js';
 import { FileStageError } from '../documents/stage-error.js';
 import { STAT_CONCURRENCY, type DiscoveredFile } from './discover-files.js';
 import { unreadableError, type DropFileReader } from './read-drop-file.js';
 
 type CheckedFile = Pick<DiscoveredFile, 'relativePath' | 'absolutePath' | 'outsideSource'>;
+type ListedFile = Pick<
+  DiscoveredFile,
+  'relativePath' | 'absolutePath' | 'outsideSource' | 'size' | 'mtimeMs'
+>;
+
+/** How long a PDF cut short (or empty) and changed moments ago is watched for growth before it is judged as it is. */
+export const GROWTH_WATCH_MS = 2_000;
+/** Where PDF readers look for the closing `%%EOF` (see endsLikeWholePdf). */
+const TAIL_WINDOW = 1024;
 type NamedFile = Pick<DiscoveredFile, 'relativePath' | 'outsideSource' | 'mtimeMs'>;
 
 /** `--still-writing-seconds` of a folder's run, in ms; unset: no time check (an upload is whole). */
@@ -115,4 +130,59 @@ export async function checkDropFiles(
     });
   }
   return failures;
+}
+
+/**
+ * The files among these that a run would leave for the next one as still being written, with its words: empty or
+ * cut short (no `%%EOF` at the end) and changed within --still-writing-seconds, a run watches such a file a moment
+ * (GROWTH_WATCH_MS) and leaves it when it has changed since the folder was listed (see FileProcessor.validate).
+ * `ingest --enqueue` judges them so before queueing, together: one wait for all of them. A file that did not
+ * change is not here: it is judged as it is (an empty one fails `empty_file`, a cut-short one at its extraction).
+ */
+export async function watchStillBeingWritten(
+  files: readonly ListedFile[],
+  options: StillWriting,
+  nowMs: number,
+): Promise<Map<string, string>> {
+  const changed = new Map<string, string>();
+  const windowMs = options.stillWritingMs;
+  if (windowMs === undefined) return changed;
+  const watched: { file: ListedFile; found: { size: number; mtimeMs: number } }[] = [];
+  for (const file of files) {
+    if (file.outsideSource || file.size === null || file.mtimeMs === null) continue;
+    const found = { size: file.size, mtimeMs: file.mtimeMs };
+    // Only a recent file needs its tail read: the time alone rules the others out.
+    if (stillBeingWritten({ before: null, now: found, endsWhole: false }, { nowMs, windowMs }) === null)
+      continue;
+    if (found.size > 0 && (await endsWhole(file.absolutePath, found.size))) continue;
+    watched.push({ file, found });
+  }
+  if (watched.length === 0) return changed;
+  await new Promise((resolve) => setTimeout(resolve, GROWTH_WATCH_MS));
+  for (const { file, found } of watched) {
+    const now = await fs.stat(file.absolutePath).catch(() => null);
+    if (!now) continue;
+    const why = stillBeingWritten(
+      { before: found, now: { size: now.size, mtimeMs: now.mtimeMs } },
+      { nowMs: Date.now(), windowMs },
+    );
+    if (why) changed.set(file.relativePath, why);
+  }
+  return changed;
+}
+
+/** Whether the file's last KiB holds a `%%EOF`; false when it cannot be read (the run's checks say why). */
+async function endsWhole(absolutePath: string, size: number): Promise<boolean> {
+  try {
+    const handle = await fs.open(absolutePath, 'r');
+    try {
+      const tail = Buffer.alloc(Math.min(TAIL_WINDOW, size));
+      const { bytesRead } = await handle.read(tail, 0, tail.length, size - tail.length);
+      return endsLikeWholePdf(tail.subarray(0, bytesRead));
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return false;
+  }
 }

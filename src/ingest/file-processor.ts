@@ -29,7 +29,12 @@ import {
 } from '../core/pipeline/file-outcome.js';
 import { alreadyWaitingForReview, isRemembered } from './settle-known-files.js';
 import { DropFileReader, unreadableError } from './read-drop-file.js';
-import { invalidNameMessage, refuseOutsideSource, transferStillUnderWay } from './check-drop-file.js';
+import {
+  GROWTH_WATCH_MS,
+  invalidNameMessage,
+  refuseOutsideSource,
+  transferStillUnderWay,
+} from './check-drop-file.js';
 import { AuditRepository, type AuditEvent } from '../db/repositories/audit-repository.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
 import { DocumentRepository } from '../db/repositories/document-repository.js';
@@ -94,9 +99,6 @@ export type Admission = () => boolean;
  * `deferred` for a later run. Files settled before that — a bad name, a failed check, content already
  * ingested or waiting for review — take no place in the window.
  */
-/** How long a PDF cut short and changed moments ago is watched for growth before it is judged as it is. */
-const GROWTH_WATCH_MS = 2_000;
-
 export class FileProcessor {
   private readonly batches: BatchRepository;
   private readonly documents: DocumentRepository;

@@ -20,9 +20,8 @@ import {
   type RunPlan,
 } from '../ingest/run-ingest.js';
 import type { FileToProcess } from '../ingest/file-processor.js';
-import { checkDropFiles, checkDropName } from '../ingest/check-drop-file.js';
+import { checkDropFiles, checkDropName, watchStillBeingWritten } from '../ingest/check-drop-file.js';
 import { DropFileReader } from '../ingest/read-drop-file.js';
-import { stillBeingWritten } from '../core/pipeline/still-being-written.js';
 import type { FileResult } from '../core/pipeline/events.js';
 import type { ProcessedFile } from '../ingest/session-tally.js';
 import type { IngestDependencies, IngestOptions } from '../ingest/types.js';
@@ -83,7 +82,8 @@ export async function enqueueFolder(
   // A resumed enqueue: the files that got their job (before a Ctrl-C, or by the first enqueue whose workers
   // are still at it) keep it, and get no second one.
   const queued = run.resumed ? await queue.liveFileIds(sessionId) : new Set<string>();
-  // Files the run fails before matching fail here, as `ingest DIR` records them: no worker has anything to do.
+  // Files the run settles before matching are settled here, as `ingest DIR` records them: failed, or left for the
+  // next run as still being written. No worker has anything to do with them.
   const { failed, work } = await refuseBeforeMatching(
     plan.work.filter((file) => !queued.has(file.fileId)),
     options,
@@ -123,10 +123,11 @@ export async function enqueueFolder(
 }
 
 /**
- * The files a run would fail before matching, with its outcome and words (see checkDropName, checkDropFile): a
- * name that does not parse, a link out of the folder, an unreadable, over-size, empty or not-a-PDF file. Left to
- * the workers, which judge them as the run does: a transfer still under way, and an empty file changed within
- * --still-writing-seconds (a copy may have created it and not written to it yet: the run watches it a moment).
+ * The files a run settles before matching, with its outcome and words (see checkDropName, checkDropFile,
+ * watchStillBeingWritten): a name that does not parse, a link out of the folder, an unreadable, over-size, empty or
+ * not-a-PDF file fail; a transfer still under way, and an empty or cut-short file that changed while it was watched,
+ * are left for the next run (`still_being_written`), not queued: the folder's next `ingest --enqueue` queues them
+ * once complete, as the next `ingest DIR` reads them.
  */
 async function refuseBeforeMatching(
   files: FileToProcess[],
@@ -134,31 +135,26 @@ async function refuseBeforeMatching(
 ): Promise<{ failed: RunPlan['failedEntries']; work: FileToProcess[] }> {
   const nowMs = Date.now();
   const named = files.map((file) => ({ file, name: checkDropName(file, options, nowMs) }));
-  const checks = await checkDropFiles(
-    named.filter(({ name }) => name.ok).map(({ file }) => file),
-    new DropFileReader({ maxFileSize: options.maxFileSize }),
-  );
+  const wellNamed = named.filter(({ name }) => name.ok).map(({ file }) => file);
+  const checks = await checkDropFiles(wellNamed, new DropFileReader({ maxFileSize: options.maxFileSize }));
+  const mayGrow = wellNamed.filter((file) => {
+    const check = checks.get(file.relativePath);
+    return !check || check.outcome === 'empty_file';
+  });
+  const underWay = await watchStillBeingWritten(mayGrow, options, nowMs);
   const failed: RunPlan['failedEntries'] = [];
   const work: FileToProcess[] = [];
   for (const { file, name } of named) {
-    const failure = name.ok
-      ? checks.get(file.relativePath)
-      : name.outcome === 'invalid_name'
-        ? name
-        : undefined;
-    if (failure && !(failure.outcome === 'empty_file' && mayBeCopyJustCreated(file, options, nowMs)))
-      failed.push({ file, outcome: failure.outcome, message: failure.message });
+    const changing = underWay.get(file.relativePath);
+    const failure = !name.ok
+      ? name
+      : changing
+        ? { outcome: 'still_being_written' as const, message: changing }
+        : checks.get(file.relativePath);
+    if (failure) failed.push({ file, outcome: failure.outcome, message: failure.message });
     else work.push(file);
   }
   return { failed, work };
-}
-
-/** An empty file changed within the still-writing window, which the run watches before judging it empty. */
-function mayBeCopyJustCreated(file: FileToProcess, options: IngestOptions, nowMs: number): boolean {
-  const windowMs = options.stillWritingMs;
-  if (windowMs === undefined || file.mtimeMs === null) return false;
-  const now = { size: 0, mtimeMs: file.mtimeMs };
-  return stillBeingWritten({ before: null, now, endsWhole: false }, { nowMs, windowMs }) !== null;
 }
 
 /**
@@ -225,7 +221,7 @@ async function queueSessionFiles(
     await batches.markInterruptedBecause(sessionId, enqueueInterruptedNote(filesLeft));
     return { session: (await batches.findSession(sessionId))!, jobs, interrupted: { filesLeft } };
   }
-  if (files.length === 0) await settleQueueSession(database, sessionId, settings.actor);
+  if (files.length === 0) await settleQueueSession(database, sessionId, settings.actor, queue);
   const session = (await batches.findSession(sessionId))!;
   return { session, jobs };
 }

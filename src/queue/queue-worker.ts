@@ -522,6 +522,7 @@ export class QueueWorker {
         this.database,
         sessionId,
         work?.session.uploadedBy ?? 'worker',
+        this.queue,
       );
       if (finished) {
         this.emit({ type: 'session_finished', sessionId, ...finished });

@@ -365,15 +365,17 @@ describe.runIf(postgresWanted())(
       );
       const whole = fs.readFileSync(path.join(SAMPLE_DIR, LAB));
       const target = path.join(drop, LAB);
+      fs.writeFileSync(target, whole);
+      const enqueued = await runCli(['ingest', 'drop', '--enqueue', '--type', 'complete', '--json'], {
+        cwd,
+        env,
+      });
+      expect(enqueued.code, enqueued.stderr).toBe(0);
+      expect(JSON.parse(enqueued.stdout)).toMatchObject({ jobs_queued: 1, still_being_written: 0 });
+      const sessionId = (JSON.parse(enqueued.stdout) as { session_id: string }).session_id;
+      // Queued whole, then copied in again (a second export of the same file) before a worker takes its job.
       const copy = slowCopy(target, whole, 2000);
       try {
-        const enqueued = await runCli(['ingest', 'drop', '--enqueue', '--type', 'complete', '--json'], {
-          cwd,
-          env,
-        });
-        expect(enqueued.code, enqueued.stderr).toBe(0);
-        const sessionId = (JSON.parse(enqueued.stdout) as { session_id: string }).session_id;
-
         const log = path.join(cwd, 'worker.log');
         const worker = watchWorker(
           ['--json', '--lang', 'es', '--log-file', log],
@@ -420,90 +422,97 @@ describe.runIf(postgresWanted())(
 );
 
 describe.runIf(postgresWanted())(
-  'a .filepart queued by ingest --enqueue, renamed by its transfer before its job ran',
+  'ingest --enqueue of a folder with files still being copied in',
   { tags: ['slow'] },
   () => {
-    const filepart = `${LAB}.filepart`;
-    const queueWorkspace = async (name: string) => {
-      const workspace = await createPostgresWorkspace(`tecsalud-transfer-rename-${name}-`, (drop) =>
-        fs.copyFileSync(path.join(SAMPLE_DIR, LAB), path.join(drop, filepart)),
-      );
-      fs.writeFileSync(
-        path.join(workspace.cwd, 'tecsalud-batch.config.json'),
-        JSON.stringify({ queue: { retryLimit: 0, retryDelaySeconds: 1 } }),
-      );
-      const { cwd, env } = workspace;
-      const enqueue = async () => {
-        const run = await runCli(
-          ['ingest', 'drop', '--enqueue', '--type', 'complete', '--quarantine-dir', 'quarantine', '--json'],
-          { cwd, env },
+    it('leaves them as ingest DIR does, in its words, counts and exit code, queues none, and the next --enqueue queues each once complete', async () => {
+      const filepart = `${LAB}.filepart`;
+      const RX = '3000147773_BONILLA SEPÚLVEDA, ADRIANA_6511262590_RX.pdf';
+      const workspace = await createPostgresWorkspace('tecsalud-enqueue-still-writing-', (drop) => {
+        fs.copyFileSync(path.join(SAMPLE_DIR, LAB), path.join(drop, filepart));
+        fs.copyFileSync(path.join(SAMPLE_DIR, CONS), path.join(drop, CONS));
+        fs.writeFileSync(path.join(drop, RX), '');
+      });
+      const { cwd, drop, env } = workspace;
+      const enqueue = (...flags: string[]) =>
+        runCli(
+          ['ingest', 'drop', '--enqueue', '--type', 'complete', '--quarantine-dir', 'quarantine', ...flags],
+          {
+            cwd,
+            env,
+          },
         );
+      const status = async (sessionId: string) =>
+        JSON.parse(
+          (await runCli(['status', sessionId.slice(0, 8), '--json'], { cwd, env })).stdout,
+        ) as Report;
+      const worker = async () => {
+        const run = await runCli(['worker', '--until-idle', '--json'], { cwd, env });
         expect(run.code, run.stderr).toBe(0);
-        return (JSON.parse(run.stdout) as { session_id: string }).session_id;
+        return JSON.parse(run.stdout) as { files: number; outcomes: Record<string, number> };
       };
-      const status = async (sessionId: string) => {
-        const run = await runCli(['status', sessionId.slice(0, 8), '--json'], { cwd, env });
-        return JSON.parse(run.stdout) as Report & { status: string };
-      };
-      return { ...workspace, enqueue, status };
-    };
-
-    it('the worker ends it renamed_by_transfer, not failed invalid_name; the next --enqueue queues the final name', async () => {
-      const workspace = await queueWorkspace('worker');
-      const { cwd, drop, env } = workspace;
+      // A copy that has created RX and writes it once the enqueue has listed the folder (its log says the session
+      // started), 250 bytes every 100 ms: the enqueue finds it empty, and its first bytes land while it is watched.
+      const log = path.join(cwd, 'enqueue.log');
+      const whole = fs.readFileSync(path.join(SAMPLE_DIR, RX));
+      const script =
+        `const fs = require('fs'); const whole = Buffer.from(${JSON.stringify(whole.toString('base64'))}, 'base64'); ` +
+        `const started = () => { try { return fs.readFileSync(${JSON.stringify(log)}, 'utf8').includes('session_started'); } catch { return false; } }; ` +
+        'const wait = setInterval(() => { if (!started()) return; clearInterval(wait); setTimeout(() => { let at = 0; ' +
+        `const t = setInterval(() => { fs.appendFileSync(${JSON.stringify(path.join(drop, RX))}, whole.subarray(at, at + 250)); at += 250; ` +
+        'if (at >= whole.length) clearInterval(t); }, 100); }, 300); }, 20);';
+      const writer = spawn(process.execPath, ['-e', script], { stdio: 'ignore' });
+      const copied = new Promise((resolve) => writer.once('close', resolve));
       try {
-        const sessionId = await workspace.enqueue();
-        const worker = watchWorker(['--json'], { cwd, env }, 'is not ready yet');
-        // WinSCP renames it once complete: here, once the worker has put its job back for later.
-        await worker.saidOrExited;
-        fs.renameSync(path.join(drop, filepart), path.join(drop, LAB));
-        expect(await worker.exited, worker.stderr()).toBe(0);
-        expect(worker.stderr()).not.toMatch(/not moved|invalid_name/);
-        expect(JSON.parse(worker.stdout())).toMatchObject({ outcomes: { renamed_by_transfer: 1 } });
-        const first = await workspace.status(sessionId);
-        expect(first).toMatchObject({ status: 'completed', failed_files: 0 });
-        expect(first.files).toEqual([
-          expect.objectContaining({
-            path: filepart,
-            outcome: 'renamed_by_transfer',
-            error: `renamed to '${LAB}' when its transfer completed: nothing was lost; the next \`ingest --enqueue\` of the folder queues it under that name`,
-          }),
+        const first = await enqueue('--json', '--log-file', log);
+        await copied;
+        // As `ingest DIR` leaves them: not failed, exit 0, counted, in the run's words; not queued.
+        expect(first.code, first.stderr).toBe(0);
+        const report = JSON.parse(first.stdout) as Report & { session_id: string; jobs_queued: number };
+        expect(report).toMatchObject({ jobs_queued: 1, failed_files: 0, still_being_written: 2 });
+        expect(report.files.map((f) => [f.path, f.outcome, f.processing_status, f.moved_to])).toEqual([
+          [RX, 'still_being_written', 'pending', null],
+          [filepart, 'still_being_written', 'pending', null],
         ]);
-        expect(
-          fs.existsSync(path.join(cwd, 'quarantine')) ? fs.readdirSync(path.join(cwd, 'quarantine')) : [],
-        ).toEqual([]);
+        expect(report.files[0]!.error).toMatch(
+          /^it changed while the run was reading it \(0 bytes, then \d+\): it is still being written; left for the next run/,
+        );
+        expect(report.files[1]!.error).toMatch(
+          /^named as a transfer still under way \('\.filepart'\) and modified \d+ s ago: left for the next run/,
+        );
+        expect(fs.existsSync(path.join(cwd, 'quarantine'))).toBe(false);
+        const sessionId = report.session_id;
 
-        const next = await workspace.enqueue();
-        const again = await runCli(['worker', '--until-idle'], { cwd, env });
-        expect(again.code, again.stderr).toBe(0);
-        expect((await workspace.status(next)).files.map((f) => [f.path, f.outcome])).toEqual([
-          [LAB, 'ingested'],
-        ]);
-      } finally {
-        await workspace.cleanup();
-      }
-    });
+        // Again before any worker came: RX is whole now and gets its job; the transfer is still under way, and
+        // the summary says so as `ingest DIR`'s does. CONS keeps the one job it has.
+        const second = await enqueue('--lang', 'es');
+        expect(second.code, second.stderr).toBe(0);
+        expect(second.stdout).toContain(`Sesión ${sessionId}: 1 archivo en cola`);
+        expect(second.stdout).toContain(
+          '1 archivo todavía se estaba escribiendo en la carpeta (cambió hace unos momentos): no falló, queda para la siguiente ejecución',
+        );
+        expect(await worker()).toMatchObject({ files: 2, outcomes: { ingested: 2 } });
+        // The session ends without the transfer, as a run's does: completed, the file left for the next run.
+        const done = await status(sessionId);
+        expect(done).toMatchObject({ status: 'completed', failed_files: 0, processed_files: 2 });
+        expect(done.files.find((f) => f.path === filepart)?.outcome).toBe('still_being_written');
 
-    it('an --enqueue of the folder before the worker came settles it the same way and queues the final name', async () => {
-      const workspace = await queueWorkspace('enqueue');
-      const { cwd, drop, env } = workspace;
-      try {
-        const sessionId = await workspace.enqueue();
+        // WinSCP renames it once complete: the next --enqueue queues the final name, and only that.
         fs.renameSync(path.join(drop, filepart), path.join(drop, LAB));
-        expect(await workspace.enqueue()).toBe(sessionId);
-        const worker = await runCli(['worker', '--until-idle'], { cwd, env });
-        expect(worker.code, worker.stderr).toBe(0);
-        const status = await workspace.status(sessionId);
-        expect(status).toMatchObject({ status: 'completed', failed_files: 0 });
-        expect(status.files.map((f) => [f.path, f.outcome, f.error])).toEqual([
-          [LAB, 'ingested', null],
-          [
-            filepart,
-            'renamed_by_transfer',
-            `renamed to '${LAB}' when its transfer completed: nothing was lost; that file is processed under its own name`,
-          ],
-        ]);
+        const third = await enqueue('--json');
+        expect(third.code, third.stderr).toBe(0);
+        const next = JSON.parse(third.stdout) as Report & { session_id: string; jobs_queued: number };
+        expect(next).toMatchObject({ jobs_queued: 1, still_being_written: 0, resumed: false });
+        expect(await worker()).toMatchObject({ files: 1, outcomes: { ingested: 1 } });
+        expect((await status(next.session_id)).files.map((f) => [f.path, f.outcome])).toEqual(
+          expect.arrayContaining([[LAB, 'ingested']]),
+        );
+        expect((await status(sessionId)).files.find((f) => f.path === filepart)).toMatchObject({
+          outcome: 'renamed_by_transfer',
+          error: `renamed to '${LAB}' when its transfer completed: nothing was lost; that file is processed under its own name`,
+        });
       } finally {
+        writer.kill();
         await workspace.cleanup();
       }
     });
@@ -519,20 +528,8 @@ describe.runIf(postgresWanted())('a queued file that never stops changing', { ta
       JSON.stringify({ queue: { retryLimit: 0, retryDelaySeconds: 1 } }),
     );
     const target = path.join(drop, LAB);
-    // Something keeps writing into it, past its end: every look finds it changed, or changed moments ago and not
-    // ending like a whole PDF (so that a look a busy machine delays still finds it being written).
-    fs.writeFileSync(
-      target,
-      Buffer.concat([fs.readFileSync(path.join(SAMPLE_DIR, LAB)), Buffer.alloc(2048, 0x20)]),
-    );
-    const writer = spawn(
-      process.execPath,
-      [
-        '-e',
-        `const fs = require('fs'); setInterval(() => fs.appendFileSync(${JSON.stringify(target)}, '% more\\n'), 20);`,
-      ],
-      { stdio: 'ignore' },
-    );
+    fs.copyFileSync(path.join(SAMPLE_DIR, LAB), target);
+    let writer: ReturnType<typeof spawn> | undefined;
     try {
       // A window of 1 s: given up once it has kept changing for 10 s.
       const flags = [
@@ -548,6 +545,17 @@ describe.runIf(postgresWanted())('a queued file that never stops changing', { ta
       const enqueued = await runCli(['ingest', 'drop', ...flags], { cwd, env });
       expect(enqueued.code, enqueued.stderr).toBe(0);
       const sessionId = (JSON.parse(enqueued.stdout) as { session_id: string }).session_id;
+      // Once queued, something starts writing into it, past its end: every look finds it changed, or changed
+      // moments ago and not ending like a whole PDF (so that a look a busy machine delays still finds it written).
+      fs.appendFileSync(target, Buffer.alloc(2048, 0x20));
+      writer = spawn(
+        process.execPath,
+        [
+          '-e',
+          `const fs = require('fs'); setInterval(() => fs.appendFileSync(${JSON.stringify(target)}, '% more\\n'), 20);`,
+        ],
+        { stdio: 'ignore' },
+      );
       const started = Date.now();
       const worker = await runCli(['worker', '--until-idle', '--json'], { cwd, env });
       expect(worker.code, worker.stderr).toBe(0);
@@ -573,7 +581,7 @@ describe.runIf(postgresWanted())('a queued file that never stops changing', { ta
       ]);
       expect(fs.existsSync(target), 'left in the drop folder').toBe(true);
     } finally {
-      writer.kill();
+      writer?.kill();
       await workspace.cleanup();
     }
   });

@@ -65,6 +65,17 @@ export class QueueRepository {
       .execute();
   }
 
+  /** The ids of the session's files recorded still being written: left for the next run, or their job postponed. */
+  async stillBeingWrittenFileIds(batchId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('batchFiles')
+      .select('id')
+      .where('batchId', '=', batchId)
+      .where('outcome', '=', 'still_being_written')
+      .execute();
+    return rows.map((row) => row.id);
+  }
+
   async countUnfinishedFiles(batchId: string): Promise<number> {
     const row = await this.db
       .selectFrom('batchFiles')

@@ -1,9 +1,12 @@
+import { sql } from 'kysely';
 import type { StoredDocument } from '../adapters/vector-stores/types.js';
 import type { BackendConfig } from '../config/load-config.js';
 import type { OpenDatabase } from '../db/open-database.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
 import { DocumentRepository } from '../db/repositories/document-repository.js';
+import { RunLockRepository } from '../db/repositories/run-lock-repository.js';
 import { ExitCode, UserError } from '../errors.js';
+import { readRunLockState } from '../ingest/run-lock.js';
 import { asSeenNow } from './abandoned-runs.js';
 import { openVectorStore } from './open-backends.js';
 import { withRegistry, type RegistryLocation } from './open-registry.js';
@@ -30,9 +33,11 @@ export interface OrphanCleanup {
  *
  * Every writer stores a document's vectors first and its row after, so between the two a document being
  * stored looks exactly like an orphan. None is deleted while any session is being processed (a run, a worker or
- * the server; refused as locked, exit 75), nor one whose content a file not final yet carries, in any session
- * (a resumable file, one waiting for review: its decision writes the vectors first too); each is checked again
- * just before its chunks go.
+ * the server), nor while a run holds a folder's lock (one that has only just started, its session not processing
+ * yet, or not opened yet) — refused as locked, exit 75 — nor one whose content a file not final yet carries, in
+ * any session (a resumable file, one waiting for review: its decision writes the vectors first too). Each is
+ * checked again just before its chunks go, and the check and the delete are one step no run can start within
+ * (see holdingOffNewRuns): a run that starts while the cleanup goes on is either seen, or writes after it.
  */
 export async function deleteOrphanVectors(
   location: RegistryLocation,
@@ -49,17 +54,21 @@ export async function deleteOrphanVectors(
       const orphans = stored.filter((d) => !held.has(d.documentId));
       const report: OrphanCleanup = { collection, deleted: [], kept: [] };
       for (const orphan of orphans) {
-        await refuseWhileProcessing(database);
         const entry = {
           documentId: orphan.documentId,
           chunks: orphan.chunks,
           expediente: String(orphan.metadata.expediente ?? ''),
         };
-        if (await mayBeBeingStored(database, orphan)) {
+        const deleted = await holdingOffNewRuns(database, async () => {
+          await refuseWhileProcessing(database);
+          if (await mayBeBeingStored(database, orphan)) return null;
+          return vectorStore.deleteDocument(orphan.documentId);
+        });
+        if (deleted === null) {
           report.kept.push(entry);
           continue;
         }
-        entry.chunks = await vectorStore.deleteDocument(orphan.documentId);
+        entry.chunks = deleted;
         report.deleted.push(entry);
       }
       return report;
@@ -86,6 +95,17 @@ async function refuseWhileProcessing(database: OpenDatabase): Promise<void> {
       'run `tecsalud-batch cleanup --orphans` again once it has finished (`tecsalud-batch sessions` shows it)',
     );
   }
+  // A run going on holds its folder's lock from its start, before its session is opened, let alone processing:
+  // its liveness (its process, or PostgreSQL's advisory lock), not its session's status or times, says so.
+  for (const holder of await new RunLockRepository(database.db).listHolders()) {
+    if ((await readRunLockState(database, holder.sourceDir)).state === 'gone') continue;
+    throw new UserError(
+      `a run is processing ${holder.sourceDir} (pid ${holder.pid} on ${holder.host}): a run writes a document's ` +
+        'vectors before its row, so no chunk is deleted as an orphan while one goes on',
+      ExitCode.Locked,
+      'run `tecsalud-batch cleanup --orphans` again once it has finished (`tecsalud-batch sessions` shows it)',
+    );
+  }
 }
 
 /** The registry holds it by now, or a file not final yet carries its content. */
@@ -94,4 +114,34 @@ async function mayBeBeingStored(database: OpenDatabase, orphan: StoredDocument):
   const sha = orphan.metadata.content_sha256;
   if (typeof sha !== 'string') return false;
   return (await new BatchRepository(database.db).contentsNotFinal([sha])).size > 0;
+}
+
+/**
+ * Runs `work` (the last check of an orphan and the delete of its chunks) while no run can start: a run takes its
+ * folder's lock by writing its `run_locks` row, which waits until `work` is done. SQLite: one write transaction
+ * (BEGIN IMMEDIATE) on the registry's one connection; PostgreSQL: the table locked against writes for a
+ * transaction. A run that took its lock before is seen by the check; one that takes it after writes after the delete.
+ */
+async function holdingOffNewRuns<T>(database: OpenDatabase, work: () => Promise<T>): Promise<T> {
+  if (database.sqlite) {
+    const handle = database.sqlite;
+    handle.exec('BEGIN IMMEDIATE');
+    try {
+      const result = await work();
+      handle.exec('COMMIT');
+      return result;
+    } catch (error) {
+      // SQLite may have rolled it back already (a full disk): the work's error says what happened.
+      try {
+        handle.exec('ROLLBACK');
+      } catch {
+        // no transaction left to end
+      }
+      throw error;
+    }
+  }
+  return database.db.transaction().execute(async (trx) => {
+    await sql`lock table run_locks in exclusive mode`.execute(trx);
+    return work();
+  });
 }

@@ -2,12 +2,13 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenDatabase } from '../../src/db/open-database.js';
 import { RunLockRepository } from '../../src/db/repositories/run-lock-repository.js';
 import type { MedicalDocument } from '../../src/db/schema.js';
 import { ExitCode } from '../../src/errors.js';
-import { runCli } from '../support/cli-binary.js';
+import { runCli, spawnCli } from '../support/cli-binary.js';
 import { createTempDir, withRegistryAt } from '../support/databases.js';
 import { REGISTRY_CSV, SAMPLE_DIR } from '../support/ingest-fixture.js';
 
@@ -112,6 +113,59 @@ describe('cleanup --orphans (embedded store)', { tags: ['slow'] }, () => {
     const mixed = await cli('cleanup', '--orphans', '--purge');
     expect(mixed.code).toBe(ExitCode.Usage);
     expect(mixed.stderr).toContain('--orphans works on a whole collection');
+  });
+
+  it('refuses while a run started beside it holds its folder, before its session is processing, and deletes nothing', async () => {
+    const orphan = documents.get(ORPHAN)!;
+    // A run on a folder of its own, started now: frozen (SIGSTOP) as soon as it holds its folder's lock, while it is
+    // still listing its 3,000 files: no session of it is processing yet, and none may be opened yet.
+    const busy = path.join(root, 'busy');
+    fs.mkdirSync(busy);
+    for (let i = 0; i < 3000; i++) fs.writeFileSync(path.join(busy, `${i}.pdf`), '');
+    const registry = new Database(path.join(root, 'registry.db'), { readonly: true });
+    const run = spawnCli(
+      [
+        'ingest',
+        'busy',
+        '--non-interactive',
+        '--quiet',
+        '--type',
+        'complete',
+        '--still-writing-seconds',
+        '0',
+      ],
+      {
+        cwd: root,
+        env,
+      },
+    );
+    const exited = new Promise<number | null>((resolve) => run.once('close', resolve));
+    try {
+      const lockHolder = registry.prepare('select pid from run_locks');
+      while (lockHolder.all().length === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+      process.kill(run.pid!, 'SIGSTOP');
+      const processing = registry.prepare("select id from batch_uploads where status = 'processing'").all();
+      expect(processing).toEqual([]);
+
+      const refused = await cli('cleanup', '--orphans', '--json');
+      expect(refused.code, refused.stderr).toBe(ExitCode.Locked);
+      expect(refused.stderr).toContain(
+        `a run is processing ${fs.realpathSync(busy)} (pid ${run.pid} on ${os.hostname()}): a run writes a document's vectors before its row`,
+      );
+      const spanish = await cli('cleanup', '--orphans', '--lang', 'es');
+      expect(spanish.code).toBe(ExitCode.Locked);
+      expect(spanish.stderr).toContain(
+        `una ejecución está procesando ${fs.realpathSync(busy)} (pid ${run.pid} en `,
+      );
+      // Its chunks are all still there: search still finds them, and leaves them out.
+      const search = await cli('search', 'asma bronquial', '-k', '50');
+      expect(search.stderr).toContain(`chunks of document ${orphan.id.slice(0, 8)}`);
+    } finally {
+      process.kill(run.pid!, 'SIGCONT');
+      registry.close();
+    }
+    expect(await exited).toBe(ExitCode.SomeFailed);
+    fs.rmSync(busy, { recursive: true, force: true });
   });
 
   it('deletes the chunks of a document the registry no longer holds, keeps those a review may be storing, and says so', async () => {

@@ -261,6 +261,12 @@ const SESSION_RULES: readonly RefusalRule[] = [
     '--orphans actúa sobre una colección entera: no le indique sesión, --older-than, --purge, --force ni --session-expiry',
   ),
   {
+    en: /^a run is processing (.+) \(pid (\d+) on (.+)\): a run writes a document's vectors before its row, so no chunk is deleted as an orphan while one goes on$/,
+    es: ([folder, pid, host]) =>
+      `una ejecución está procesando ${folder} (pid ${pid} en ${host}): una ejecución guarda los fragmentos indexados de ` +
+      'un documento antes que su registro, así que no se borra ningún fragmento huérfano mientras tanto',
+  },
+  {
     en: /^session (\S+) is being processed: a run writes a document's vectors before its row, so no chunk is deleted as an orphan while one goes on$/,
     es: ([id]) =>
       `la sesión ${id} se está procesando: una ejecución guarda los fragmentos indexados de un documento antes que su registro, ` +

@@ -485,6 +485,8 @@ describe.runIf(postgresWanted())(
 
         // Again before any worker came: RX is whole now and gets its job; the transfer is still under way, and
         // the summary says so as `ingest DIR`'s does. CONS keeps the one job it has.
+        const now = new Date();
+        fs.utimesSync(path.join(drop, filepart), now, now); // its transfer still writes to it
         const second = await enqueue('--lang', 'es');
         expect(second.code, second.stderr).toBe(0);
         expect(second.stdout).toContain(`Sesión ${sessionId}: 1 archivo en cola`);

@@ -138,6 +138,8 @@ export class ReviewWalk {
   private shownSince: Map<number, number> | null = null;
   /** Keys are dropped until then too: one was just dropped, or the screen has just drawn (see holdOff). */
   private heldUntil = Number.NEGATIVE_INFINITY;
+  /** Ended by Ctrl-C or a signal rather than by `q`: the command exits 130, as an interrupted ingest does. */
+  private interruptedBy = false;
 
   constructor(
     private readonly service: ReviewService,
@@ -219,6 +221,11 @@ export class ReviewWalk {
     return new Promise((resolve) => this.closedWaiters.push(resolve));
   }
 
+  /** Whether the sitting ended by interrupt() (Ctrl-C, a signal, the terminal gone), not by `q`. */
+  interrupted(): boolean {
+    return this.interruptedBy;
+  }
+
   async start(): Promise<void> {
     await this.show(0, null);
   }
@@ -230,6 +237,7 @@ export class ReviewWalk {
    */
   async interrupt(): Promise<void> {
     if (this.state.phase === 'closed' || this.state.closing) return;
+    this.interruptedBy = true;
     const writing = this.writing;
     if (writing) {
       this.update({ closing: true });

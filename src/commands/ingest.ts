@@ -250,6 +250,7 @@ export async function ingest(
   }
   const review = presenter.review;
   let reviewTerminalClosed = false;
+  let reviewInterrupted = false;
   const unknownTypeCodes = new UnknownTypeCodes();
   let result: IngestSessionResult;
   try {
@@ -264,7 +265,9 @@ export async function ingest(
       review: review
         ? async (walk, reviewer) => {
             interrupts?.dispose();
-            reviewTerminalClosed = (await review(walk, reviewer)).terminalClosed;
+            const sitting = await review(walk, reviewer);
+            reviewTerminalClosed = sitting.terminalClosed;
+            reviewInterrupted = sitting.interrupted;
           }
         : undefined,
       collectResults: Boolean(options.json),
@@ -297,6 +300,8 @@ export async function ingest(
   // A backend went down: the session and the files done are reported above; the error and its hint follow
   // (exit 69), and the files not done wait for the next run.
   if (result.stopped) throw result.stopped;
+  // Its review ended by Ctrl-C: 130, as the dashboard's Ctrl-C and `review`'s.
+  if (reviewInterrupted) return ExitCode.Interrupted;
   return exitCodeFor(
     result.reviewed
       ? {

@@ -44,7 +44,8 @@ function reviewOptions(command: Command) {
           'review --json > pending.json',
           'review --reopen 7c41e09a',
         ),
-        `Exit codes: ${ExitCode.Success} no reviews left pending, ${ExitCode.ReviewPending} some still pending.`,
+        `Exit codes: ${ExitCode.Success} no reviews left pending, ${ExitCode.ReviewPending} some still pending, ` +
+          `${ExitCode.Interrupted} ended by Ctrl-C (decisions so far are kept).`,
       ),
     );
   return addBackendOptions(declared);
@@ -156,7 +157,7 @@ async function reviewHoldingKeys(
     if (!session) return ExitCode.Success; // settled meanwhile
     const { renderReview } = await import('../ui/render-review.js');
     let outcome;
-    let sitting = { terminalClosed: false };
+    let sitting = { interrupted: false, terminalClosed: false };
     typeAhead?.handOver();
     try {
       sitting = await renderReview(session.walk, {
@@ -177,6 +178,8 @@ async function reviewHoldingKeys(
         io.stderr,
         messages.reviewTerminalClosed(outcome.stillPending, sessionId?.slice(0, 8) ?? null),
       );
+    // Ctrl-C means 130 here as on the dashboard (a script tells "stopped" from "left pending" by the code).
+    if (sitting.interrupted) return ExitCode.Interrupted;
     return outcome.stillPending > 0 ? ExitCode.ReviewPending : ExitCode.Success;
   });
 }

@@ -13,8 +13,12 @@ export interface TerminalStreams {
   lang?: Lang;
 }
 
-/** How a sitting ended: `terminalClosed` when its terminal went away (input ended, SIGHUP), not by a key. */
+/**
+ * How a sitting ended: `interrupted` by Ctrl-C or a signal rather than by `q` (exit 130), `terminalClosed`
+ * when its terminal went away (input ended, SIGHUP), not by a key.
+ */
 export interface ReviewSittingEnd {
+  interrupted: boolean;
   terminalClosed: boolean;
 }
 
@@ -73,5 +77,5 @@ export async function renderReview(
   } finally {
     screen.leave();
   }
-  return { terminalClosed };
+  return { interrupted: walk.interrupted(), terminalClosed };
 }

@@ -39,7 +39,7 @@ describe('--help in Spanish under --lang es or a Spanish locale', { tags: ['slow
     );
     expect(review).toMatch(/\(valores:\s+"embedded",\s+"chroma"\)/);
     expect(review).toContain(
-      'Códigos de salida: 0 no quedan revisiones pendientes, 2 algunas siguen pendientes.',
+      'Códigos de salida: 0 no quedan revisiones pendientes, 2 algunas siguen pendientes, 130 terminada con Ctrl-C',
     );
 
     const ingest = await help(['help', 'ingest'], { LC_ALL: 'es_MX.UTF-8', LANG: 'en_US.UTF-8' });

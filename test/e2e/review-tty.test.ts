@@ -415,8 +415,8 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
           const deadline = Date.now() + 60_000;
           while (!fs.existsSync(exitFile) && Date.now() < deadline)
             await new Promise((resolve) => setTimeout(resolve, 100));
-          // No terminal to write to any more is no crash: the review ends as after Ctrl-C (the other file waits).
-          expect(fs.readFileSync(exitFile, 'utf8').trim()).toBe('2');
+          // No terminal to write to any more is no crash: the review ends as after Ctrl-C, interrupted (130).
+          expect(fs.readFileSync(exitFile, 'utf8').trim()).toBe('130');
         } else if (way === 'Ctrl-C') tmux('send-keys', '-t', pane, 'C-c');
         else {
           // kill, or the machine shutting down: the review's node process, a child of the pane's shell.
@@ -432,7 +432,8 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
           expect(screen(pane)).not.toContain(`${pane.toUpperCase()}-EXITED`);
           release();
           await waitFor(pane, `${pane.toUpperCase()}-EXITED`);
-          expect(fs.readFileSync(exitFile, 'utf8').trim()).toBe('2'); // the other file still waits
+          // Interrupted, as the dashboard's Ctrl-C: 130 (the other file still waits, the summary says so).
+          expect(fs.readFileSync(exitFile, 'utf8').trim()).toBe('130');
           const after = history(pane);
           expect(after).toContain('1 attached');
           expect(after).not.toMatch(/Review \d of 2/);
@@ -929,7 +930,7 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
     // One send-keys writes both at once, as a terminal does for keys pressed while the process was busy.
     tmux('send-keys', '-t', pane, 'C-c', 'C-c');
     await waitFor(pane, 'TWICE-EXITED');
-    expect(fs.readFileSync(exitFile, 'utf8').trim()).toBe('2');
+    expect(fs.readFileSync(exitFile, 'utf8').trim()).toBe('130');
     expect(history(pane)).toMatch(/Review: walked 1 of 2 files .*\n?.*2 still waiting for review/);
   }, 120_000);
 
@@ -1119,8 +1120,9 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
       other.exec('ROLLBACK');
       other.close();
     }
-    // 3: the sample's three bad files failed (the reviews are still pending too).
-    expect(fs.readFileSync(exitFile, 'utf8').trim()).toBe('3');
+    // Ctrl-C is 130 in the review after the run too (the summary above still counts the three failures).
+    expect(fs.readFileSync(exitFile, 'utf8').trim()).toBe('130');
+    expect(history(pane)).toMatch(/3 fallidos/);
     expect(history(pane)).toMatch(/2\s+siguen\s+en\s+espera\s+de\s+revisión/);
     const opened = await (
       await import('../../src/db/open-database.js')

@@ -159,9 +159,20 @@ describe('ReviewWalk', () => {
     advance(1);
     await walk.perform({ type: 'new_patient' });
     expect(walk.getState()).toMatchObject({ position: 0, phase: 'reviewing', notice: { tone: 'error' } });
+    expect(walk.interrupted()).toBe(false);
     await walk.interrupt();
     await walk.closed();
     expect(walk.getState().phase).toBe('closed');
+    expect(walk.interrupted()).toBe(true); // the command exits 130, not 2
     expect(calls).toEqual(['new_patient:f1', 'close']);
+  });
+
+  it('q ends the sitting without counting as an interrupt (the command exits 2 or 0, not 130)', async () => {
+    const { walk, advance } = setup(0);
+    await walk.start();
+    advance(1);
+    await walk.perform({ type: 'quit' });
+    await walk.closed();
+    expect(walk.interrupted()).toBe(false);
   });
 });

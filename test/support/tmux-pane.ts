@@ -16,6 +16,12 @@ export function hasTmux(): boolean {
 export interface TmuxPane {
   /** Types the keys as they are (`send-keys -l`). */
   type(keys: string): void;
+  /** Presses keys by tmux's names (`C-c`, `C-z`, `Enter`), all in one write to the terminal. */
+  press(...keys: string[]): void;
+  /** The visible screen. */
+  screen(): string;
+  /** The main screen's scrollback and screen (not the alternate screen's). */
+  history(): string;
   /** Polls the screen until the pattern shows; throws with the screen after a minute. */
   waitFor(pattern: RegExp | string): Promise<string>;
   /** The review ignores keys for a moment after it draws a case (nothing decided unseen): wait that out. */
@@ -24,22 +30,43 @@ export interface TmuxPane {
   close(): void;
 }
 
-/** Runs `tecsalud-batch ARGS` in `cwd` with `env` in a new 100×30 pane; `EXITED` shows once it ends. */
+export interface TmuxPaneOptions {
+  /** The pane's size (default 100×30). */
+  columns?: number;
+  rows?: number;
+  /**
+   * Runs the command from an interactive bash, as typed at a prompt: with job control, so that Ctrl-Z
+   * stops it and `fg` brings it back (a pane's own command runs in a shell without job control, where a
+   * stop signal is ignored). The exit code shows as `EXITED <code>`.
+   */
+  jobControl?: boolean;
+}
+
+/** Runs `tecsalud-batch ARGS` in `cwd` with `env` in a new pane; `EXITED <code>` shows once it ends. */
 export function launchInTmux(
   socket: string,
   cwd: string,
   args: string[],
   env: Record<string, string>,
+  options: TmuxPaneOptions = {},
 ): TmuxPane {
   const tmux = (...tmuxArgs: string[]) =>
     execFileSync('tmux', ['-L', socket, ...tmuxArgs], { encoding: 'utf8' });
   const quoted = (values: string[]) => values.map((value) => JSON.stringify(value)).join(' ');
   const variables = Object.entries(env).map(([name, value]) => `${name}=${JSON.stringify(value)}`);
   // Ink renders only a final frame when CI is set; the admin's terminal has no CI.
-  const command = `cd ${JSON.stringify(cwd)}; env -u CI ${variables.join(' ')} node ${quoted([BIN, ...args])}; echo EXITED; sleep 300`;
-  tmux('new-session', '-d', '-s', 'pane', '-x', '100', '-y', '30', command);
+  const run = `cd ${JSON.stringify(cwd)}; env -u CI ${variables.join(' ')} node ${quoted([BIN, ...args])}; echo EXITED $?`;
+  const size = ['-x', String(options.columns ?? 100), '-y', String(options.rows ?? 30)];
+  if (options.jobControl) {
+    tmux('new-session', '-d', '-s', 'pane', ...size, 'env PS1="$ " bash --norc --noprofile -i');
+    tmux('send-keys', '-t', 'pane', '-l', `clear; ${run}`);
+    tmux('send-keys', '-t', 'pane', 'Enter');
+  } else tmux('new-session', '-d', '-s', 'pane', ...size, `${run}; sleep 300`);
   return {
     type: (keys) => void tmux('send-keys', '-t', 'pane', '-l', keys),
+    press: (...keys) => void tmux('send-keys', '-t', 'pane', ...keys),
+    screen: () => tmux('capture-pane', '-p', '-t', 'pane'),
+    history: () => tmux('capture-pane', '-p', '-S', '-', '-t', 'pane'),
     async waitFor(pattern) {
       const deadline = Date.now() + 60_000;
       let last = '';

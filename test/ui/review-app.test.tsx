@@ -87,7 +87,9 @@ describe('ReviewApp on a small terminal', () => {
     expect(frame()).not.toContain('3000147773');
 
     stdin.write('1');
-    await vi.waitFor(() => expect(frame()).toContain('candidate 1 was not on screen yet'));
+    await vi.waitFor(() =>
+      expect(frame()).toMatch(/nothing attached:\s+candidate\s+1\s+not\s+on\s+screen\s+yet/),
+    );
     expect(frame()).toContain('3000147773'); // brought into view
     expect(calls).toEqual([]);
     stdin.write('1');

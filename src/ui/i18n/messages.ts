@@ -819,7 +819,7 @@ export const EN: Messages = {
       case 'confirm_cancelled':
         return 'cancelled: nothing was attached';
       case 'candidate_not_shown':
-        return `candidate ${n.candidate} was not on screen yet: nothing attached; read them now, and press the key again to attach`;
+        return `nothing attached: candidate ${n.candidate} not on screen yet; read it, press again`;
       case 'not_recorded':
         return notRecordedEn(n.what, n.cause);
       case 'failed':
@@ -1339,7 +1339,7 @@ export const ES: Messages = {
       case 'confirm_cancelled':
         return 'cancelado: no se asignó nada';
       case 'candidate_not_shown':
-        return `el candidato ${n.candidate} aún no estaba en pantalla: no se asignó nada; léalo ahora y vuelva a oprimir la tecla para asignar`;
+        return `nada asignado: candidato ${n.candidate} aún no visible; léalo y oprima otra vez`;
       case 'not_recorded':
         return notRecordedEs(n.what, n.cause);
       case 'failed':

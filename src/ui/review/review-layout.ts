@@ -60,18 +60,14 @@ export interface ReviewLayout {
 export function layoutReview(input: ReviewLayoutInput): ReviewLayout {
   const { state, view, messages: m } = input;
   const width = Math.max(20, input.width);
-  let { lines: header, banner } = headerLines(input, width);
   const frame = Math.max(3, input.rows - 1);
-  const notice = noticeLines(input, width);
+  const { header, notice } = fitHeaderAndNotice(
+    headerLines(input, width),
+    noticeLines(input, width),
+    frame,
+    width,
+  );
   const footerRows = 1 + Math.max(1, notice.length);
-  // On a very short terminal the header gives up its lower rows before the body and the keys do; the
-  // id-conflict banner, at its end, last of all.
-  while (header.length > 1 && header.length + footerRows + 3 > frame) {
-    const above = header.length - banner;
-    const drop = above > 1 ? above - 1 : header.length - 1;
-    if (above <= 1) banner--;
-    header = header.filter((_, index) => index !== drop);
-  }
   const bodyHeight = Math.max(1, frame - header.length - footerRows);
 
   let lines: Line[];
@@ -116,6 +112,49 @@ export function layoutReview(input: ReviewLayoutInput): ReviewLayout {
       .filter(([, row]) => row >= scroll && row < scroll + bodyHeight)
       .map(([rank]) => rank),
   };
+}
+
+/** The fewest body rows a frame keeps: the candidate a key attaches to is scrolled into them. */
+const MIN_BODY_ROWS = 3;
+
+/**
+ * On a short terminal the header and the notice give up rows before the body and the keys do, in this
+ * order: the header's rows between the file's name and the id-conflict banner (parsed filename, why held),
+ * the notice down to one row (its last row marked as cut), the banner down to one row, and only then the
+ * file's name, then the banner. The title and the file's name stay longest: whatever a refusal says, the
+ * reviewer sees which file a key decides on (at 40×12 a 4-row notice pushed the name off the screen).
+ */
+function fitHeaderAndNotice(
+  { lines, banner }: { lines: Line[]; banner: number },
+  noticeRows: Line[],
+  frame: number,
+  width: number,
+): { header: Line[]; notice: Line[] } {
+  let header = lines;
+  let notice = noticeRows;
+  const overflows = () => header.length + 1 + Math.max(1, notice.length) + MIN_BODY_ROWS > frame;
+  const dropHeaderRow = (index: number) => (header = header.filter((_, row) => row !== index));
+  // Rows 0 and 1 are the title and the file's name (when the walk is not finished).
+  while (overflows() && header.length - banner > 2) dropHeaderRow(header.length - banner - 1);
+  while (overflows() && notice.length > 1) notice = cutRows(notice, notice.length - 1, width);
+  while (overflows() && banner > 1) {
+    header = cutRows(header, header.length - 1, width);
+    banner--;
+  }
+  while (overflows() && header.length > 1) {
+    const above = header.length - banner;
+    if (above <= 1) banner--;
+    dropHeaderRow(above > 1 ? above - 1 : header.length - 1);
+  }
+  return { header, notice };
+}
+
+/** The first `count` rows, the last of them marked as cut when rows were left out. */
+function cutRows(rows: Line[], count: number, width: number): Line[] {
+  if (rows.length <= count) return rows;
+  const kept = rows.slice(0, count);
+  kept[count - 1] = fitLine([...kept[count - 1]!, { text: ' '.repeat(width) }], width);
+  return kept;
 }
 
 /** The header's rows, and how many of them, at its end, are the id-conflict banner. */
@@ -208,10 +247,8 @@ function headerLines(input: ReviewLayoutInput, width: number): { lines: Line[]; 
       width,
       { indent: 4 },
     );
-    const kept = banner.slice(0, BANNER_ROWS);
     // Longer still (huge names): the last row shows that there was more.
-    if (banner.length > BANNER_ROWS)
-      kept[BANNER_ROWS - 1] = fitLine([...kept[BANNER_ROWS - 1]!, { text: ' '.repeat(width) }], width);
+    const kept = cutRows(banner, BANNER_ROWS, width);
     // Each row filled to the width, the indent and the end inverse too: one block that cannot be missed.
     const rows = kept.map((row) =>
       row.map((segment) => ({ ...segment, tone: 'danger' as const, inverse: true, bold: true })),
@@ -262,11 +299,8 @@ function noticeLines(input: ReviewLayoutInput, width: number): Line[] {
     width,
     { indent: 2 },
   );
-  if (rows.length <= NOTICE_ROWS) return rows;
   // Longer still (a huge name): the last row shows that there was more.
-  const kept = rows.slice(0, NOTICE_ROWS);
-  kept[NOTICE_ROWS - 1] = fitLine([...kept[NOTICE_ROWS - 1]!, { text: ' '.repeat(width) }], width);
-  return kept;
+  return cutRows(rows, NOTICE_ROWS, width);
 }
 
 function footerLines(

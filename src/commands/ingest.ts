@@ -4,6 +4,8 @@ import path from 'node:path';
 import { checkPathSetting, homeFolder } from '../config/path-setting.js';
 import type { IngestSessionResult } from '../app/ingest-session.js';
 import type { Messages } from '../ui/i18n/messages.js';
+import type { TypeAhead } from '../ui/terminal/type-ahead.js';
+import type { ResolvedIngestOptions } from './ingest-options.js';
 import { UnknownTypeCodes } from '../ui/unknown-type-codes.js';
 import { DEFAULT_THRESHOLDS } from '../core/matching/thresholds.js';
 import { DEFAULT_STILL_WRITING_SECONDS } from '../core/pipeline/still-being-written.js';
@@ -201,6 +203,33 @@ export async function ingest(
     const { enqueue } = await import('./ingest-enqueue.js');
     return enqueue(options, resolved, context);
   }
+  // The dashboard will read the keys: from now on (before the modules, the database and the folder's listing)
+  // keys typed ahead are neither echoed onto its first line nor left for the shell.
+  const { showsDashboard } = await import('../ui/ingest-presenter.js');
+  const quiet = Boolean(options.quiet) || options.logFile === '-';
+  const typeAhead =
+    showsDashboard({ ...options, quiet, stdout: io.stdout }) && context.stdin.isTTY === true
+      ? (await import('../ui/terminal/type-ahead.js')).holdTypeAhead(context.stdin, io.stdout, {
+          // Read as a key while held: still the interrupt it is in a terminal's ordinary mode.
+          onInterrupt: () => process.kill(process.pid, 'SIGINT'),
+        })
+      : undefined;
+  try {
+    return await ingestHoldingKeys(options, resolved, context, quiet, typeAhead);
+  } finally {
+    await typeAhead?.release();
+  }
+}
+
+/** `ingest DIR` itself, once its options are resolved (`typeAhead` held when the dashboard will show). */
+async function ingestHoldingKeys(
+  options: IngestCommandOptions,
+  resolved: ResolvedIngestOptions,
+  context: CommandContext,
+  quiet: boolean,
+  typeAhead: TypeAhead | undefined,
+): Promise<number> {
+  const { io } = context;
   const [
     { runIngestSession },
     { openIngestLogFile },
@@ -218,7 +247,8 @@ export async function ingest(
     json: Boolean(options.json),
     nonInteractive: Boolean(options.nonInteractive),
     // Log lines on stderr and a progress display on the same terminal would garble each other.
-    quiet: Boolean(options.quiet) || options.logFile === '-',
+    quiet,
+    typeAhead,
     stdout: io.stdout,
     stderr: io.stderr,
     stdin: context.stdin,

@@ -7,6 +7,7 @@ import { LiveDashboard } from './dashboard/live-dashboard.js';
 import { messagesFor } from './i18n/messages.js';
 import { MessagesContext } from './i18n/messages-context.js';
 import { renderReview, type ReviewSittingEnd, type TerminalStreams } from './render-review.js';
+import type { TypeAhead } from './terminal/type-ahead.js';
 import { colorEnabled, createTheme, ThemeContext } from './theme.js';
 
 /** The Ink front end of `ingest`: the dashboard while files run, then the review of the held files. */
@@ -29,6 +30,12 @@ export interface IngestUi {
 export interface IngestUiOptions extends TerminalStreams {
   /** Ctrl-C pressed on the dashboard (a key in raw mode, not a signal). */
   onInterrupt?: () => void;
+  /**
+   * Keys held since the command started: handed to Ink for the dashboard (and the review after it: between
+   * the two the terminal stays raw, the keys left for the review's guard), taken back once the screens are
+   * gone, so that nothing typed is echoed or left for the shell.
+   */
+  typeAhead?: TypeAhead;
 }
 
 export function startIngestUi(options: IngestUiOptions): IngestUi {
@@ -40,6 +47,8 @@ export function startIngestUi(options: IngestUiOptions): IngestUi {
       </MessagesContext.Provider>
     </ThemeContext.Provider>
   );
+  const typeAhead = options.typeAhead;
+  typeAhead?.handOver();
   let dashboard: Instance | null = render(
     providers(<LiveDashboard store={store} onInterrupt={options.onInterrupt} />),
     { stdout: options.stdout, stdin: options.stdin, exitOnCtrlC: false, patchConsole: false },
@@ -56,6 +65,8 @@ export function startIngestUi(options: IngestUiOptions): IngestUi {
   const rawMode = (on: boolean) => {
     if (options.stdin.isTTY) options.stdin.setRawMode(on);
   };
+  // Once the screens are gone, the keys are held until the command releases them (the summary printed).
+  const done = () => (typeAhead ? typeAhead.takeBack() : rawMode(false));
   let finished = false;
   return {
     listener: store.dispatch,
@@ -64,7 +75,7 @@ export function startIngestUi(options: IngestUiOptions): IngestUi {
       store.markInterrupted();
       finished = true;
       await closeDashboard();
-      rawMode(false);
+      done();
     },
     review: async (walk, reviewer) => {
       await closeDashboard();
@@ -76,7 +87,7 @@ export function startIngestUi(options: IngestUiOptions): IngestUi {
       if (finished) return;
       finished = true;
       await closeDashboard();
-      rawMode(false);
+      done();
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { PipelineListener } from '../core/pipeline/events.js';
 import type { ReviewWalk } from '../app/review-walk.js';
 import type { ReviewSittingEnd } from './render-review.js';
+import type { TypeAhead } from './terminal/type-ahead.js';
 import { messagesFor, type Lang } from './i18n/messages.js';
 import { createPlainProgressListener } from './progress/plain-progress-listener.js';
 
@@ -16,6 +17,18 @@ export interface IngestPresenterOptions {
   lang?: Lang;
   /** Ctrl-C read as a key by the dashboard (raw mode): the run's interrupt handling. */
   onInterruptKey?: () => void;
+  /** Keys held since the command started (see showsDashboard): the dashboard and the review take them over. */
+  typeAhead?: TypeAhead;
+}
+
+/** Whether `createIngestPresenter` will show the Ink dashboard (a terminal, interactive, not quiet). */
+export function showsDashboard(options: {
+  json?: boolean;
+  nonInteractive?: boolean;
+  quiet?: boolean;
+  stdout: NodeJS.WritableStream;
+}): boolean {
+  return !options.quiet && isTty(options.stdout) && !options.json && !options.nonInteractive;
 }
 
 /** How `ingest` shows its progress: one of three subscribers to the same pipeline events. */
@@ -56,8 +69,7 @@ export async function createIngestPresenter(options: IngestPresenterOptions): Pr
       finish: async () => undefined,
     };
   }
-  const stdoutTty = isTty(options.stdout);
-  if (stdoutTty && !options.json && !options.nonInteractive) {
+  if (showsDashboard(options)) {
     const { startIngestUi } = await import('./ingest-app.js');
     const stdin = options.stdin ?? process.stdin;
     const ui = startIngestUi({
@@ -66,6 +78,7 @@ export async function createIngestPresenter(options: IngestPresenterOptions): Pr
       env: options.env,
       lang: options.lang,
       onInterrupt: options.onInterruptKey,
+      typeAhead: options.typeAhead,
     });
     return {
       kind: 'ink',

@@ -40,6 +40,8 @@ export interface TmuxPaneOptions {
    * stop signal is ignored). The exit code shows as `EXITED <code>`.
    */
   jobControl?: boolean;
+  /** With jobControl: a file that receives every byte the pane is sent, from before the command starts. */
+  recordTo?: string;
 }
 
 /** Runs `tecsalud-batch ARGS` in `cwd` with `env` in a new pane; `EXITED <code>` shows once it ends. */
@@ -59,6 +61,7 @@ export function launchInTmux(
   const size = ['-x', String(options.columns ?? 100), '-y', String(options.rows ?? 30)];
   if (options.jobControl) {
     tmux('new-session', '-d', '-s', 'pane', ...size, 'env PS1="$ " bash --norc --noprofile -i');
+    if (options.recordTo) tmux('pipe-pane', '-t', 'pane', '-o', `cat > ${JSON.stringify(options.recordTo)}`);
     tmux('send-keys', '-t', 'pane', '-l', `clear; ${run}`);
     tmux('send-keys', '-t', 'pane', 'Enter');
   } else tmux('new-session', '-d', '-s', 'pane', ...size, `${run}; sleep 300`);

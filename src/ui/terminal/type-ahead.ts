@@ -19,9 +19,23 @@ const DRAIN_MS = 50;
 
 const ERASE_LINE = '\r\u001b[K';
 
-export function holdTypeAhead(stdin: NodeJS.ReadStream, stdout: NodeJS.WritableStream): TypeAhead {
+export interface TypeAheadOptions {
+  /**
+   * Ctrl-C among the held keys (raw mode reads it as a key; the terminal sends no SIGINT): a run that stops
+   * on Ctrl-C says what to do with it. Without it, it is dropped with the rest.
+   */
+  onInterrupt?: () => void;
+}
+
+export function holdTypeAhead(
+  stdin: NodeJS.ReadStream,
+  stdout: NodeJS.WritableStream,
+  options: TypeAheadOptions = {},
+): TypeAhead {
   const wasRaw = stdin.isRaw === true;
-  const drop = () => undefined;
+  const drop = (keys: Buffer | string) => {
+    if (options.onInterrupt && String(keys).includes('\u0003')) options.onInterrupt();
+  };
   let holding = false;
   const hold = () => {
     if (holding) return;

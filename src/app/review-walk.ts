@@ -221,6 +221,11 @@ export class ReviewWalk {
     return new Promise((resolve) => this.closedWaiters.push(resolve));
   }
 
+  /** Resolves once no decision or undo is being written (at once when none is). */
+  async settled(): Promise<void> {
+    await this.writing;
+  }
+
   /** Whether the sitting ended by interrupt() (Ctrl-C, a signal, the terminal gone), not by `q`. */
   interrupted(): boolean {
     return this.interruptedBy;

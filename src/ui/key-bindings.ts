@@ -31,6 +31,7 @@ export type ReviewKey =
   | { kind: 'walk'; action: ReviewAction }
   | { kind: 'view'; action: ReviewViewKey }
   | { kind: 'interrupt' }
+  | { kind: 'suspend' }
   | null;
 
 export interface ReviewKeyMode {
@@ -45,6 +46,7 @@ export interface ReviewKeyMode {
  */
 export function reviewKey(pressed: string, pressedKey: KeyPress, mode: ReviewKeyMode): ReviewKey {
   if (ctrlCPresses(pressed, pressedKey) > 0) return { kind: 'interrupt' };
+  if (ctrlZ(pressed, pressedKey)) return { kind: 'suspend' };
   const { input, key, times } = firstKeyOf(pressed, pressedKey);
   const scroll = scrollKey(input, key);
   if (mode.confirming) {
@@ -113,12 +115,21 @@ function scrollKey(input: string, key: KeyPress): ReviewViewKey | null {
 }
 
 /**
- * The dashboard captures every key (nothing is echoed or kept for the review); only Ctrl-C means something:
- * how many times it was pressed (the second one exits at once).
+ * The dashboard captures every key (nothing is echoed or kept for the review); only Ctrl-C means something,
+ * how many times it was pressed (the second one exits at once), and Ctrl-Z (which it answers with a notice).
  */
-export function dashboardKey(input: string, key: KeyPress): { kind: 'interrupt'; times: number } | null {
+export function dashboardKey(
+  input: string,
+  key: KeyPress,
+): { kind: 'interrupt'; times: number } | { kind: 'suspend' } | null {
   const times = ctrlCPresses(input, key);
-  return times > 0 ? { kind: 'interrupt', times } : null;
+  if (times > 0) return { kind: 'interrupt', times };
+  return ctrlZ(input, key) ? { kind: 'suspend' } : null;
+}
+
+/** Ctrl-Z: in raw mode a key (0x1a), not the terminal's SIGTSTP. */
+function ctrlZ(input: string, key: KeyPress): boolean {
+  return (key.ctrl === true && input === 'z') || input.includes('\u001a');
 }
 
 /**

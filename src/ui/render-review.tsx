@@ -4,6 +4,7 @@ import { messagesFor, type Lang } from './i18n/messages.js';
 import { MessagesContext } from './i18n/messages-context.js';
 import { ReviewApp } from './review/review-app.js';
 import { enterAlternateScreen } from './terminal/alternate-screen.js';
+import { suspendJob } from './terminal/suspend-job.js';
 import { colorEnabled, createTheme, ThemeContext } from './theme.js';
 
 export interface TerminalStreams {
@@ -39,7 +40,12 @@ export async function renderReview(
     const instance = render(
       <ThemeContext.Provider value={createTheme(colorEnabled(options.env))}>
         <MessagesContext.Provider value={messagesFor(options.lang ?? 'en')}>
-          <ReviewApp walk={walk} reviewer={options.reviewer} onResize={screen.clear} />
+          <ReviewApp
+            walk={walk}
+            reviewer={options.reviewer}
+            onResize={screen.clear}
+            onSuspend={() => suspendJob(options.stdin, screen)}
+          />
         </MessagesContext.Provider>
       </ThemeContext.Provider>,
       { stdout: options.stdout, stdin: options.stdin, exitOnCtrlC: false, patchConsole: false },

@@ -62,7 +62,8 @@ export function launchInTmux(
   if (options.jobControl) {
     tmux('new-session', '-d', '-s', 'pane', ...size, 'env PS1="$ " bash --norc --noprofile -i');
     if (options.recordTo) tmux('pipe-pane', '-t', 'pane', '-o', `cat > ${JSON.stringify(options.recordTo)}`);
-    tmux('send-keys', '-t', 'pane', '-l', `clear; ${run}`);
+    // One job for bash (node stopped, `echo` waits for it rather than running at once with 148).
+    tmux('send-keys', '-t', 'pane', '-l', `clear; bash -c '${run}'`);
     tmux('send-keys', '-t', 'pane', 'Enter');
   } else tmux('new-session', '-d', '-s', 'pane', ...size, `${run}; sleep 300`);
   return {

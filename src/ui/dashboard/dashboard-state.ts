@@ -53,12 +53,15 @@ export interface DashboardState {
   now: number;
   finishedSeconds: number | null;
   status: string | null;
+  /** Ctrl-Z was pressed: the dashboard says why the run does not suspend (until the run stops or ends). */
+  suspendRefused?: boolean;
 }
 
 export type DashboardAction =
   | { type: 'event'; event: PipelineEvent; now: number }
   | { type: 'tick'; now: number }
   | { type: 'stopping' }
+  | { type: 'suspend_refused' }
   /** A second Ctrl-C: the process ends now, and the last frame says so. */
   | { type: 'interrupted'; now: number };
 
@@ -97,6 +100,7 @@ export function initialDashboardState(now = 0): DashboardState {
 export function reduceDashboard(state: DashboardState, action: DashboardAction): DashboardState {
   if (action.type === 'tick') return state.phase === 'finished' ? state : { ...state, now: action.now };
   if (action.type === 'stopping') return state.phase === 'finished' ? state : { ...state, phase: 'stopping' };
+  if (action.type === 'suspend_refused') return { ...state, suspendRefused: true };
   if (action.type === 'interrupted') {
     if (state.phase === 'finished') return state;
     const seconds = state.startedAt === null ? 0 : Math.max(0, (action.now - state.startedAt) / 1000);

@@ -16,6 +16,8 @@ export interface DashboardStore {
   /** The pipeline listener: feed it every PipelineEvent. */
   dispatch(event: PipelineEvent): void;
   markStopping(): void;
+  /** Ctrl-Z: the run does not suspend (see DashboardMessages.noSuspend). */
+  markSuspendRefused(): void;
   /** A second Ctrl-C: the last frame says the run was interrupted. */
   markInterrupted(): void;
   getState(): DashboardState;
@@ -66,6 +68,7 @@ export function createDashboardStore(options: DashboardStoreOptions = {}): Dashb
       if (event.type === 'session_finished') clearInterval(clock);
     },
     markStopping: () => apply({ type: 'stopping' }, true),
+    markSuspendRefused: () => apply({ type: 'suspend_refused' }, true),
     markInterrupted: () => {
       apply({ type: 'interrupted', now: now() }, true);
       clearInterval(clock);

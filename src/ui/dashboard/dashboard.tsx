@@ -32,7 +32,7 @@ export function dashboardBudget(
   stoppingRows = 2,
   figureRows = 3,
 ): { errors: number; inFlight: number } {
-  const fixed = 2 + figureRows + (state.phase === 'stopping' ? stoppingRows : 0);
+  const fixed = 2 + figureRows + (noticeOf(state) ? stoppingRows : 0);
   let left = Math.max(0, rows - 1 - fixed);
   let errors = 0;
   if (state.errors.length > 0 && left >= 3) {
@@ -47,6 +47,12 @@ export function dashboardBudget(
     inFlight = Math.max(0, inFlight);
   }
   return { errors, inFlight };
+}
+
+/** The notice under the figures: the run stopping, or why Ctrl-Z does not suspend it; none once it ended. */
+function noticeOf(state: DashboardState): 'stopping' | 'noSuspend' | null {
+  if (state.phase === 'stopping') return 'stopping';
+  return state.suspendRefused && state.phase !== 'finished' ? 'noSuspend' : null;
 }
 
 /** The live ingest dashboard: a pure function of the state the store reduces from pipeline events. */
@@ -68,7 +74,10 @@ export function Dashboard({ state, width, rows = 24, maxInFlight = 6 }: Dashboar
       : state.phase === 'starting'
         ? d.lookingForFiles
         : d.ingesting(sanitizeForTerminal(state.sourceDir));
-  const stopping = wrapSegments(plain(d.stopping), cols).map((line) => line.map((seg) => seg.text).join(''));
+  const notice = noticeOf(state);
+  const stopping = wrapSegments(plain(notice ? d[notice] : ''), cols).map((line) =>
+    line.map((seg) => seg.text).join(''),
+  );
   // The figures break between two of them where the terminal is too narrow (Spanish words are longer):
   // cut in the middle, 'restante ….5 archivos/s' reads as another number.
   const failed = d.failed(c.failed);
@@ -104,7 +113,7 @@ export function Dashboard({ state, width, rows = 24, maxInFlight = 6 }: Dashboar
           ))}
         </Text>
       ))}
-      {state.phase === 'stopping' && (
+      {notice !== null && (
         <Box flexDirection="column">
           {stopping.map((line, i) => (
             <Text key={i} color={theme.color('warning')} wrap="truncate">

@@ -24,6 +24,8 @@ export function LiveDashboard({ store, onInterrupt }: LiveDashboardProps) {
   useInput(
     (input: string, key: KeyPress) => {
       const meaning = dashboardKey(input, key);
+      // A run does not suspend: its timeouts (OCR, the search model, the index) would all expire on `fg`.
+      if (meaning?.kind === 'suspend') return store.markSuspendRefused();
       for (let press = 0; press < (meaning?.times ?? 0); press++) onInterrupt?.();
     },
     { isActive: isRawModeSupported === true },

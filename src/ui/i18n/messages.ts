@@ -387,6 +387,8 @@ export interface DashboardMessages {
   failed(n: number): string;
   nextRun(n: number): string;
   stopping: string;
+  /** Ctrl-Z during a run: why it does not suspend, and what to do instead. */
+  noSuspend: string;
   inFlight(n: number): string;
   /** A scan in flight: the page its OCR is reading. */
   ocrPage(page: number, pages: number): string;
@@ -907,6 +909,9 @@ export const EN: Messages = {
     stopping:
       'Stopping: no new files are started; the files in flight finish (a scan in OCR stops and stays pending). ' +
       'Press Ctrl-C again to stop at once.',
+    noSuspend:
+      'Ctrl-Z does not pause a run (stopped, its files in flight would time out and fail): Ctrl-C stops it, ' +
+      'and the next run resumes it.',
     inFlight: (n) => `In flight (${num(n)})`,
     ocrPage: (page, pages) => `[OCR page ${page}/${pages}]`,
     andMore: (n) => `  … and ${num(n)} more`,
@@ -1433,6 +1438,9 @@ export const ES: Messages = {
     stopping:
       'Deteniendo: no se inician archivos nuevos; los que están en curso terminan (un escaneo en OCR se detiene y ' +
       'queda pendiente). Ctrl-C otra vez detiene de inmediato.',
+    noSuspend:
+      'Ctrl-Z no pausa la ingesta (detenida, los archivos en curso agotarían su tiempo y fallarían): Ctrl-C la ' +
+      'detiene, y la siguiente ejecución la continúa.',
     inFlight: (n) => `En curso (${num(n)})`,
     ocrPage: (page, pages) => `[OCR página ${page}/${pages}]`,
     andMore: (n) => `  … y ${num(n)} más`,

@@ -14,17 +14,19 @@ export interface ReviewAppProps {
   onClosed?: () => void;
   /** Called after the terminal was resized, before the redraw (the alternate screen clears itself). */
   onResize?: () => void;
+  /** Ctrl-Z: stops the job and returns once it continues (see suspendJob); absent, Ctrl-Z does nothing. */
+  onSuspend?: () => void;
 }
 
 /**
  * Keys in, walk and screen actions out: the walk decides, the screen's own state scrolls and opens
  * overlays, and the layout (a pure function of both) is drawn. No rule about decisions lives here.
  */
-export function ReviewApp({ walk, reviewer, onClosed, onResize }: ReviewAppProps) {
+export function ReviewApp({ walk, reviewer, onClosed, onResize, onSuspend }: ReviewAppProps) {
   const state = useSyncExternalStore(walk.subscribe, walk.getState);
   const messages = useMessages();
   const { exit } = useApp();
-  const { stdout } = useStdout();
+  const { stdout, write } = useStdout();
   const { isRawModeSupported } = useStdin();
   // Before the first key can arrive: attaches are to candidates this screen has shown (see markShown below).
   useState(() => walk.watchOnScreen());
@@ -72,6 +74,10 @@ export function ReviewApp({ walk, reviewer, onClosed, onResize }: ReviewAppProps
       if (!meaning) return;
       if (meaning.kind === 'interrupt') {
         void walk.interrupt();
+        return;
+      }
+      if (meaning.kind === 'suspend') {
+        if (onSuspend) void suspend(walk, onSuspend, write);
         return;
       }
       if (meaning.kind === 'walk') {
@@ -130,6 +136,19 @@ export function ReviewApp({ walk, reviewer, onClosed, onResize }: ReviewAppProps
     if (state.phase === 'closed') (onClosed ?? exit)();
   }, [state.phase, onClosed, exit]);
   return <ReviewFrame layout={layout} width={width} />;
+}
+
+/**
+ * Ctrl-Z: the decision being written finishes first (stopped in its transaction, the job would keep the
+ * registry locked for every other writer); then the job stops. Back (`fg`), the last frame is drawn again on
+ * the cleared screen, and keys wait as for a case just shown: the reviewer reads it again before deciding.
+ */
+async function suspend(walk: ReviewWalk, stop: () => void, write: (data: string) => void): Promise<void> {
+  await walk.settled();
+  if (walk.getState().phase === 'closed') return;
+  stop();
+  write('');
+  walk.drawn();
 }
 
 /** The candidate an attach or its confirmation is to; null for other actions. */

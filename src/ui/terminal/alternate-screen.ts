@@ -3,12 +3,17 @@ export const ENTER_ALTERNATE_SCREEN = '\u001b[?1049h';
 export const LEAVE_ALTERNATE_SCREEN = '\u001b[?1049l';
 const CLEAR_AND_HOME = '\u001b[2J\u001b[H';
 const SHOW_CURSOR = '\u001b[?25h';
+const HIDE_CURSOR = '\u001b[?25l';
 
 export interface AlternateScreen {
   /** Clears the alternate screen and homes the cursor (before a full redraw, e.g. after a resize). */
   clear(): void;
   /** Back to the main screen, cursor shown; safe to call twice. */
   leave(): void;
+  /** The main screen for a while (the job suspended), the restoring on every way out still armed. */
+  pause(): void;
+  /** Back on the alternate screen after pause(), cleared and the cursor hidden, for a full redraw. */
+  resume(): void;
 }
 
 type ProcessLike = Pick<NodeJS.Process, 'on' | 'off' | 'listenerCount' | 'kill' | 'pid'>;
@@ -51,5 +56,11 @@ export function enterAlternateScreen(
       if (active) stdout.write(CLEAR_AND_HOME);
     },
     leave: restore,
+    pause: () => {
+      if (active) stdout.write(SHOW_CURSOR + LEAVE_ALTERNATE_SCREEN);
+    },
+    resume: () => {
+      if (active) stdout.write(ENTER_ALTERNATE_SCREEN + CLEAR_AND_HOME + HIDE_CURSOR);
+    },
   };
 }

@@ -91,7 +91,8 @@ describe.runIf(chromaWanted() && (hasTmux() || process.env.CI))(
         env,
       );
       pane = review;
-      await review.waitFor(/Review 1 of 1/);
+      // The case drawn (its candidates), not only its header, which shows while the case loads.
+      await review.waitFor(/Review 1 of 1[\s\S]*Candidates \(/);
       await review.pastKeyGuard();
       review.type('1');
       await review.waitFor(`✓ attached to ${ATTACHED_TO}`);

@@ -99,12 +99,15 @@ export function launchInTmux(
  * settled screen before pressing a key.
  */
 export async function pastKeyGuardOf(capture: () => string): Promise<void> {
-  const deadline = Date.now() + 5_000;
+  // A case that loads slowly (a busy machine, a slow Chroma) shows 'Loading…' unchanged for longer than a
+  // moment: the screen is settled only once it is gone.
+  const loading = /Loading…|Cargando…/;
+  const deadline = Date.now() + 30_000;
   let last = capture();
   while (Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 150));
     const now = capture();
-    if (now === last) break;
+    if (now === last && !loading.test(now)) break;
     last = now;
   }
   await new Promise((resolve) => setTimeout(resolve, DEFAULT_KEY_GUARD_MS + 50));

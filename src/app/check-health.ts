@@ -48,6 +48,12 @@ export interface HealthReport {
 export const DEFAULT_DOCTOR_TIMEOUT_MS = 10_000;
 
 /**
+ * What the bound keeps for after the checks: the report's last lines (permissions, run files), printing it, and
+ * the process's exit.
+ */
+const REPORT_MS = 250;
+
+/**
  * The service's health check: each backend is checked read-only where it can be (the database is not
  * migrated, the collection not created), and a failure of one does not hide the others. The backends are
  * checked at once, and the whole check answers within `timeoutMs` (default 10 s) even when a server accepts
@@ -59,13 +65,18 @@ export async function checkHealth(options: {
   /** Reads the configuration; a failure is reported as the first check, not thrown. */
   loadConfig: () => Promise<BackendConfig>;
   timeoutMs?: number;
+  /**
+   * The `performance.now()` time `timeoutMs` counts from (the CLI: 0, the process's start, so that the bound
+   * holds for the whole command); default now.
+   */
+  startedAt?: number;
   /** The runs' log and folders (`doctor --log-file`, `--archive-dir`, `--quarantine-dir`), for their modes. */
   files?: { logFile?: string; archiveDir?: string; quarantineDir?: string };
   /** The environment the runs see: TECSALUD_OCR_ENGINE chooses their OCR engine before the config file does. */
   env?: NodeJS.ProcessEnv;
 }): Promise<HealthReport> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_DOCTOR_TIMEOUT_MS;
-  const deadline = performance.now() + timeoutMs;
+  const deadline = (options.startedAt ?? performance.now()) + timeoutMs - REPORT_MS;
   /** What is left of the budget, less a margin for the report itself. */
   const left = () => Math.max(1, Math.floor(deadline - performance.now()) - 100);
   const checks: DoctorCheck[] = [];

@@ -13,6 +13,12 @@ export interface ProgramEnvironment {
   stdin: NodeJS.ReadStream;
   /** The clock (default: the system's); tests inject one instead of waiting for time to pass. */
   now?: () => Date;
+  /**
+   * When the run began, as `performance.now()` reads it: 0, the process's start, for the CLI. A bound promised
+   * to the user (`doctor --timeout`) counts from there, not from when the command's modules had loaded (up to a
+   * second and more on a busy server). Undefined: from when the command starts.
+   */
+  startedAt?: number;
 }
 
 /**
@@ -46,6 +52,7 @@ export function processEnvironment(): ProgramEnvironment {
     env: process.env,
     io: { stdout: process.stdout, stderr: process.stderr },
     stdin: process.stdin,
+    startedAt: 0,
   };
 }
 

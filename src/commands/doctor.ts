@@ -71,6 +71,7 @@ export async function runDoctor(options: DoctorOptions, context: CommandContext)
   const { checkHealth } = await import('../app/check-health.js');
   const report = await checkHealth({
     cwd: context.cwd,
+    ...(context.startedAt !== undefined ? { startedAt: context.startedAt } : {}),
     ...(seconds !== undefined ? { timeoutMs: seconds * 1000 } : {}),
     loadConfig: async () => {
       if (context.config) return context.config;

@@ -1,0 +1,106 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ExitCode } from '../../src/errors.js';
+import { runCli, type CliOptions, type RunResult } from '../support/cli-binary.js';
+import { createTempDir } from '../support/databases.js';
+import { REGISTRY_CSV, SAMPLE_DIR } from '../support/ingest-fixture.js';
+import { startSilentServer } from '../support/tcp-faults.js';
+
+/**
+ * `doctor --timeout N` promises an answer within N seconds, whatever the servers do: measured from the spawn of the
+ * built CLI to its exit, not from when doctor's own code started. Not a speed benchmark: the bound is the
+ * feature, and a monitor that kills doctor at N seconds loses the whole report.
+ */
+
+const BOUND_S = 3;
+/** The process's exit, and the test's reading of it, on a busy machine. */
+const MARGIN_MS = 600;
+/**
+ * A start as slow as a loaded server's (modules read from a cold disk, two cores shared): the bound was counted
+ * from after it, so doctor answered this much past the bound.
+ */
+const SLOW_START = [
+  '--import',
+  'data:text/javascript,Atomics.wait(new Int32Array(new SharedArrayBuffer(4)),0,0,1500)',
+];
+const VECTORIZED = '3000016374_RIOS CORONADO, CESAR_CIR.pdf';
+
+/** `doctor` as the CLI runs it, and how long it took from spawn to exit. */
+async function timedDoctor(args: string[], options: CliOptions): Promise<RunResult & { elapsedMs: number }> {
+  const started = performance.now();
+  const run = await runCli(['doctor', '--timeout', String(BOUND_S), ...args], {
+    nodeOptions: SLOW_START,
+    ...options,
+  });
+  return { ...run, elapsedMs: performance.now() - started };
+}
+
+function checksOf(stdout: string) {
+  return (JSON.parse(stdout) as { checks: { name: string; status: string; detail: string }[] }).checks;
+}
+
+describe('doctor answers within --timeout, counted from its start', { tags: ['slow'] }, () => {
+  let root: string;
+  let env: NodeJS.ProcessEnv;
+  beforeAll(async () => {
+    root = createTempDir('tecsalud-doctor-bound-');
+    env = { TECSALUD_DB: path.join(root, 'registry.db') };
+    expect((await runCli(['patients', 'import', REGISTRY_CSV], { cwd: root, env })).code).toBe(0);
+    // A document filed as vectorized: the documents line counts its chunks in the (hung) store too.
+    fs.mkdirSync(path.join(root, 'drop'));
+    fs.copyFileSync(path.join(SAMPLE_DIR, VECTORIZED), path.join(root, 'drop', VECTORIZED));
+    const ingested = await runCli(['ingest', 'drop', '--non-interactive'], { cwd: root, env });
+    expect(ingested.code, ingested.stderr).toBe(ExitCode.Success);
+  });
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it('a Chroma server that accepts connections and never answers: named, and every line printed, text and JSON', async () => {
+    const silent = await startSilentServer();
+    try {
+      const chroma = ['--vector-store', 'chroma', '--chroma-url', silent.url];
+      const text = await timedDoctor(chroma, { cwd: root, env });
+      expect(text.elapsedMs, text.stdout + text.stderr).toBeLessThan(BOUND_S * 1000 + MARGIN_MS);
+      expect(text.code, text.stdout + text.stderr).toBe(ExitCode.ServiceUnavailable);
+      expect(text.stdout).toMatch(/^FAIL\s+vector store\s+no answer within 3 s/m);
+      expect(text.stdout).toMatch(/^WARN\s+documents\s+.*chunks were not counted/m);
+      expect(text.stdout).toMatch(/^Unhealthy/m);
+
+      const json = await timedDoctor([...chroma, '--json'], { cwd: root, env });
+      expect(json.elapsedMs, json.stdout + json.stderr).toBeLessThan(BOUND_S * 1000 + MARGIN_MS);
+      expect(json.code).toBe(ExitCode.ServiceUnavailable);
+      const checks = checksOf(json.stdout);
+      expect(checks.find((check) => check.name === 'vector store')).toMatchObject({
+        status: 'fail',
+        detail: expect.stringMatching(/^no answer within 3 s/),
+      });
+      expect(checks.map((check) => check.name)).toEqual(
+        expect.arrayContaining(['database', 'embedder', 'vector store', 'documents', 'permissions']),
+      );
+    } finally {
+      await silent.close();
+    }
+  });
+
+  it('a PostgreSQL port that accepts connections and never answers: the database named', async () => {
+    const silent = await startSilentServer();
+    try {
+      const run = await timedDoctor(['--vector-store', 'chroma', '--chroma-url', silent.url, '--json'], {
+        cwd: root,
+        env: { TECSALUD_DB: `postgres://tecsalud:pw-never-shown@127.0.0.1:${silent.port}/registry` },
+      });
+      expect(run.elapsedMs, run.stdout + run.stderr).toBeLessThan(BOUND_S * 1000 + MARGIN_MS);
+      expect(run.code).toBe(ExitCode.ServiceUnavailable);
+      const checks = checksOf(run.stdout);
+      for (const name of ['database', 'vector store']) {
+        expect(checks.find((check) => check.name === name)).toMatchObject({
+          status: 'fail',
+          detail: expect.stringMatching(/answer|time/),
+        });
+      }
+      expect(run.stdout + run.stderr).not.toContain('pw-never-shown');
+    } finally {
+      await silent.close();
+    }
+  });
+});

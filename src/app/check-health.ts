@@ -79,6 +79,8 @@ export async function checkHealth(options: {
   const deadline = (options.startedAt ?? performance.now()) + timeoutMs - REPORT_MS;
   /** What is left of the budget, less a margin for the report itself. */
   const left = () => Math.max(1, Math.floor(deadline - performance.now()) - 100);
+  /** The bound as the report says it. */
+  const seconds = Math.round(timeoutMs / 100) / 10;
   const checks: DoctorCheck[] = [];
   const fixableByConfiguration = new Set<string>();
   let config: BackendConfig | null = null;
@@ -108,18 +110,23 @@ export async function checkHealth(options: {
     });
   }
 
-  // The local checks (tools, engines) run while the backends answer, so that they do not add to the bound.
+  // The local checks (tools, engines) run while the backends answer, so that they do not add to the bound; a
+  // tool still running at the deadline is stopped, and said to have hung.
+  const tools = new AbortController();
+  const toolsTimer = setTimeout(() => tools.abort(), Math.max(0, deadline - performance.now()));
   const localChecks = Promise.all([
     checkWritable(options.cwd, keepsFilesInWorkingDirectory(config)),
-    checkPdftotext(),
-    checkOcr(options.env?.TECSALUD_OCR_ENGINE?.trim() || (config?.ocr.engine ?? OCR_DEFAULTS.engine)),
-  ]);
+    checkPdftotext({ signal: tools.signal, seconds }),
+    checkOcr(options.env?.TECSALUD_OCR_ENGINE?.trim() || (config?.ocr.engine ?? OCR_DEFAULTS.engine), {
+      signal: tools.signal,
+      seconds,
+    }),
+  ]).finally(() => clearTimeout(toolsTimer));
 
   if (config) {
     const secrets = config;
     const results = new Map<string, DoctorCheck>();
     const guard = async (name: string, check: () => Promise<CheckResult>): Promise<void> => {
-      const seconds = Math.round(timeoutMs / 100) / 10;
       let timer: NodeJS.Timeout | undefined;
       const overdue = new Promise<CheckResult>((resolve) => {
         timer = setTimeout(
@@ -450,9 +457,17 @@ async function checkWritable(cwd: string, needed: boolean): Promise<DoctorCheck>
   }
 }
 
-async function checkPdftotext(): Promise<DoctorCheck> {
+/** A local tool's line when it was still running at doctor's deadline (and was stopped). */
+function hungTool(commands: string, seconds: number): string {
+  return `did not answer within ${seconds} s (${commands}): the machine may be overloaded, or the program hangs`;
+}
+
+async function checkPdftotext(deadline: { signal: AbortSignal; seconds: number }): Promise<DoctorCheck> {
   const { isPdftotextAvailable } = await import('../adapters/extraction/index.js');
-  const found = await isPdftotextAvailable();
+  const found = await isPdftotextAvailable('pdftotext', { signal: deadline.signal });
+  if (!found.available && deadline.signal.aborted) {
+    return { name: 'pdftotext', status: 'warn', detail: hungTool('pdftotext -v', deadline.seconds) };
+  }
   return found.available
     ? { name: 'pdftotext', status: 'ok', detail: `available${found.version ? ` (${found.version})` : ''}` }
     : {
@@ -466,10 +481,16 @@ async function checkPdftotext(): Promise<DoctorCheck> {
  * Both OCR engines: the default one (tesseract.js) must have its language data; the native one is
  * optional, and a failure only when the configuration chooses it.
  */
-async function checkOcr(configured: string): Promise<DoctorCheck[]> {
+async function checkOcr(
+  configured: string,
+  deadline: { signal: AbortSignal; seconds: number },
+): Promise<DoctorCheck[]> {
   const { checkNativeOcr } = await import('../adapters/ocr/index.js');
   const { checkTesseractJs } = await import('../adapters/ocr/tesseract-js-availability.js');
-  const [wasm, native] = await Promise.all([checkTesseractJs(), checkNativeOcr()]);
+  const [wasm, native] = await Promise.all([
+    checkTesseractJs(),
+    checkNativeOcr({}, { signal: deadline.signal }),
+  ]);
   const wasmCheck: DoctorCheck = wasm.available
     ? {
         name: 'ocr',
@@ -487,15 +508,21 @@ async function checkOcr(configured: string): Promise<DoctorCheck[]> {
         status: 'ok',
         detail: `available (${native.version}, ${native.languages.join(', ')}) for --ocr-engine tesseract`,
       }
-    : {
-        name: 'tesseract',
-        status: configured === 'tesseract' ? 'fail' : 'warn',
-        detail:
-          configured === 'tesseract'
-            ? `not available, and the runs are set to use it (--ocr-engine, TECSALUD_OCR_ENGINE or ocr.engine): needs ${native.missing.join(', ')} (Debian apt-get install ${native.missing.join(' ')})`
-            : `not available: needs ${native.missing.join(', ')} (optional: Debian apt-get install ${native.missing.join(' ')}); ` +
-              'tesseract.js is used',
-      };
+    : deadline.signal.aborted
+      ? {
+          name: 'tesseract',
+          status: configured === 'tesseract' ? 'fail' : 'warn',
+          detail: hungTool('tesseract --version, tesseract --list-langs, pdftoppm -v', deadline.seconds),
+        }
+      : {
+          name: 'tesseract',
+          status: configured === 'tesseract' ? 'fail' : 'warn',
+          detail:
+            configured === 'tesseract'
+              ? `not available, and the runs are set to use it (--ocr-engine, TECSALUD_OCR_ENGINE or ocr.engine): needs ${native.missing.join(', ')} (Debian apt-get install ${native.missing.join(' ')})`
+              : `not available: needs ${native.missing.join(', ')} (optional: Debian apt-get install ${native.missing.join(' ')}); ` +
+                'tesseract.js is used',
+        };
   return [wasmCheck, nativeCheck];
 }
 

@@ -1,18 +1,16 @@
-import { spawn } from 'node:child_process';
+import { readToolOutput } from '../tool-output.js';
 
 export type PdftotextAvailability = { available: boolean; version?: string };
 
-/** Whether poppler's pdftotext can be run, and which version (it prints it on stderr for `-v`). */
-export function isPdftotextAvailable(command = 'pdftotext'): Promise<PdftotextAvailability> {
-  return new Promise((resolve) => {
-    let output = '';
-    const child = spawn(command, ['-v'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    child.on('error', () => resolve({ available: false }));
-    child.on('close', () => {
-      const version = /pdftotext version (\S+)/.exec(output)?.[1];
-      resolve(version === undefined ? { available: false } : { available: true, version });
-    });
-  });
+/**
+ * Whether poppler's pdftotext can be run, and which version (it prints it on stderr for `-v`); unavailable when
+ * `signal` stops it first.
+ */
+export async function isPdftotextAvailable(
+  command = 'pdftotext',
+  options: { signal?: AbortSignal } = {},
+): Promise<PdftotextAvailability> {
+  const output = await readToolOutput(command, ['-v'], options);
+  const version = output && /pdftotext version (\S+)/.exec(output.stdout + output.stderr)?.[1];
+  return version ? { available: true, version } : { available: false };
 }

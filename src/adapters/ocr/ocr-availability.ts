@@ -1,20 +1,17 @@
-import { spawn } from 'node:child_process';
+import { readToolOutput } from '../tool-output.js';
 
 export type ToolAvailability = { available: boolean; version?: string };
 
 /** Runs `command args` and finds its version in what it prints (stdout or stderr); unavailable if it cannot run. */
-function probe(command: string, args: string[], pattern: RegExp): Promise<ToolAvailability> {
-  return new Promise((resolve) => {
-    let output = '';
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    child.on('error', () => resolve({ available: false }));
-    child.on('close', () => {
-      const version = pattern.exec(output)?.[1];
-      resolve(version === undefined ? { available: false } : { available: true, version });
-    });
-  });
+async function probe(
+  command: string,
+  args: string[],
+  pattern: RegExp,
+  signal?: AbortSignal,
+): Promise<ToolAvailability> {
+  const output = await readToolOutput(command, args, { signal });
+  const version = output && pattern.exec(output.stdout + output.stderr)?.[1];
+  return version ? { available: true, version } : { available: false };
 }
 
 export interface NativeOcrAvailability extends ToolAvailability {
@@ -24,15 +21,19 @@ export interface NativeOcrAvailability extends ToolAvailability {
   languages: string[];
 }
 
-/** Whether `--ocr-engine tesseract` can run: tesseract with Spanish and English data, and pdftoppm. */
+/**
+ * Whether `--ocr-engine tesseract` can run: tesseract with Spanish and English data, and pdftoppm. `signal` stops
+ * the tools still running (what they did not say counts as missing).
+ */
 export async function checkNativeOcr(
   commands: { tesseract?: string; pdftoppm?: string } = {},
+  options: { signal?: AbortSignal } = {},
 ): Promise<NativeOcrAvailability> {
   const tesseract = commands.tesseract ?? 'tesseract';
   const [engine, rasteriser, languages] = await Promise.all([
-    probe(tesseract, ['--version'], /tesseract v?(\d[\w.-]*)/i),
-    probe(commands.pdftoppm ?? 'pdftoppm', ['-v'], /pdftoppm version (\S+)/),
-    listLanguages(tesseract),
+    probe(tesseract, ['--version'], /tesseract v?(\d[\w.-]*)/i, options.signal),
+    probe(commands.pdftoppm ?? 'pdftoppm', ['-v'], /pdftoppm version (\S+)/, options.signal),
+    listLanguages(tesseract, options.signal),
   ]);
   const missing: string[] = [];
   if (!engine.available) missing.push('tesseract-ocr');
@@ -47,20 +48,11 @@ export async function checkNativeOcr(
   };
 }
 
-function listLanguages(command: string): Promise<string[]> {
-  return new Promise((resolve) => {
-    let output = '';
-    const child = spawn(command, ['--list-langs'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    child.on('error', () => resolve([]));
-    child.on('close', () =>
-      resolve(
-        output
-          .split('\n')
-          .slice(1)
-          .map((line) => line.trim())
-          .filter(Boolean),
-      ),
-    );
-  });
+async function listLanguages(command: string, signal?: AbortSignal): Promise<string[]> {
+  const output = await readToolOutput(command, ['--list-langs'], { signal });
+  return (output?.stdout ?? '')
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim())
+    .filter(Boolean);
 }

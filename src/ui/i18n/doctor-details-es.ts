@@ -52,6 +52,11 @@ const DOCTOR_RULES: readonly RefusalRule[] = [
       `sin respuesta en ${seconds} s: el servidor puede estar detenido o sobrecargado, o un cortafuegos descarta los paquetes (doctor --timeout fija el límite)`,
   },
   {
+    en: /^did not answer within (\S+) s \((.+)\): the machine may be overloaded, or the program hangs$/,
+    es: ([seconds, commands]) =>
+      `sin respuesta en ${seconds} s (${commands}): la máquina puede estar sobrecargada, o el programa se ha colgado`,
+  },
+  {
     // An older database, after the tool was upgraded: IT reads this line before the night's run.
     en: /^(.+?) is reachable(.*); (\d+) migrations? not applied yet \((.*)\): the next ingest or import applies (?:it|them)$/s,
     es: ([target, security, count, names], detail) =>

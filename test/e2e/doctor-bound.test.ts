@@ -14,8 +14,11 @@ import { startSilentServer } from '../support/tcp-faults.js';
  */
 
 const BOUND_S = 4;
-/** The process's exit, and the test's reading of it, on a busy machine. */
-const MARGIN_MS = 600;
+/**
+ * The process's exit, and the test's reading of it, on a busy machine (the whole suite on two cores). Still under
+ * what the old count gave: 1.2 s of slow start plus the bound plus ~0.3 s of printing (5.4–5.5 s measured).
+ */
+const MARGIN_MS = 1000;
 /**
  * A start as slow as a loaded server's (modules read from a cold disk, two cores shared): the bound was counted
  * from after it, so doctor answered this much past the bound.

@@ -7,13 +7,17 @@ import { resolveDatabaseTarget } from '../../src/db/database-url.js';
 import { openDatabase } from '../../src/db/open-database.js';
 import type { MedicalDocument } from '../../src/db/schema.js';
 import { ExitCode } from '../../src/errors.js';
-import { chromaVectorsOf, chromaWanted, createScratchChromaDatabase } from '../support/chroma.js';
+import {
+  createChromaRegistryWorkspace,
+  KILL_TEST_REGISTRIES,
+  type ChromaRegistryWorkspace,
+} from '../support/chroma-registry-workspace.js';
+import { chromaVectorsOf, chromaWanted } from '../support/chroma.js';
 import { finishedRun, runCli, spawnCli } from '../support/cli-binary.js';
 import { defaultBackends } from '../support/command-context.js';
 import { createTempDir } from '../support/databases.js';
 import { startHeldWriteProxy } from '../support/held-write-proxy.js';
 import { REGISTRY_CSV, SAMPLE_DIR } from '../support/ingest-fixture.js';
-import { createScratchPostgresDatabase, postgresWanted } from '../support/postgres.js';
 
 /**
  * A `documents move` or `documents detach` killed (kill -9, a power cut, a dropped ssh) after Chroma applied
@@ -81,47 +85,28 @@ async function searchedDocuments(where: { cwd: string; env: NodeJS.ProcessEnv },
   return results.map((r) => r.metadata.document_id);
 }
 
-const DATABASES = [
-  {
-    name: 'SQLite',
-    wanted: () => true,
-    create: async (root: string) => ({ url: path.join(root, 'registry.db'), drop: async () => {} }),
-  },
-  { name: 'PostgreSQL', wanted: postgresWanted, create: () => createScratchPostgresDatabase() },
-];
-
-for (const registry of DATABASES) {
+for (const registry of KILL_TEST_REGISTRIES) {
   describe.runIf(chromaWanted() && registry.wanted())(
     `a document change killed between its vectors and its rows (${registry.name})`,
     { tags: ['slow'] },
     () => {
       let root: string;
-      let database: { url: string; drop(): Promise<void> };
-      let chroma: Awaited<ReturnType<typeof createScratchChromaDatabase>>;
+      let database: ChromaRegistryWorkspace['database'];
+      let chroma: ChromaRegistryWorkspace['chroma'];
       let env: NodeJS.ProcessEnv;
+      let workspace: ChromaRegistryWorkspace | undefined;
 
       beforeAll(async () => {
-        root = createTempDir('tecsalud-killed-change-');
-        fs.mkdirSync(path.join(root, 'drop'));
-        for (const name of [MOVED, MOVED_BACK, DETACHED, RX]) {
-          fs.copyFileSync(path.join(SAMPLE_DIR, name), path.join(root, 'drop', name));
-        }
-        database = await registry.create(root);
-        chroma = await createScratchChromaDatabase();
-        env = {
-          TECSALUD_DB: database.url,
-          TECSALUD_VECTOR_STORE: 'chroma',
-          CHROMA_URL: chroma.url,
-          CHROMA_DATABASE: chroma.database,
-        };
-        expect((await runCli(['patients', 'import', REGISTRY_CSV], { cwd: root, env })).code).toBe(0);
-        const ingested = await runCli(['ingest', 'drop', '--non-interactive'], { cwd: root, env });
-        expect(ingested.code, ingested.stderr).toBe(0);
+        workspace = await createChromaRegistryWorkspace({
+          prefix: 'tecsalud-killed-change-',
+          registry,
+          files: [MOVED, MOVED_BACK, DETACHED, RX],
+          ingestExit: 0,
+        });
+        ({ root, database, chroma, env } = workspace);
       });
       afterAll(async () => {
-        await chroma?.drop();
-        await database?.drop();
-        fs.rmSync(root, { recursive: true, force: true });
+        await workspace?.cleanup();
       });
 
       const documentNamed = (filename: string) => documentIn(database.url, root, filename);

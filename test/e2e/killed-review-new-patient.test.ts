@@ -1,14 +1,16 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveDatabaseTarget } from '../../src/db/database-url.js';
 import { openDatabase } from '../../src/db/open-database.js';
-import { chromaVectorsOf, chromaWanted, createScratchChromaDatabase } from '../support/chroma.js';
+import {
+  createChromaRegistryWorkspace,
+  KILL_TEST_REGISTRIES,
+  type ChromaRegistryWorkspace,
+} from '../support/chroma-registry-workspace.js';
+import { chromaVectorsOf, chromaWanted } from '../support/chroma.js';
 import { runCli } from '../support/cli-binary.js';
-import { createTempDir } from '../support/databases.js';
 import { startHeldWriteProxy } from '../support/held-write-proxy.js';
-import { REGISTRY_CSV, SAMPLE_DIR } from '../support/ingest-fixture.js';
-import { createScratchPostgresDatabase, postgresWanted } from '../support/postgres.js';
+import { SAMPLE_DIR } from '../support/ingest-fixture.js';
 import { createToken, startServe } from './support/serve-cli.js';
 
 /**
@@ -21,47 +23,28 @@ import { createToken, startServe } from './support/serve-cli.js';
 const NEW_PATIENT_FILE = '3000312954_MARTÍNEZ MEJÍA, FRANCISCO JAVIER_EMER.pdf';
 const EXPEDIENTE = '3000312954';
 
-const DATABASES = [
-  {
-    name: 'SQLite',
-    wanted: () => true,
-    create: async (root: string) => ({ url: path.join(root, 'registry.db'), drop: async () => {} }),
-  },
-  { name: 'PostgreSQL', wanted: postgresWanted, create: () => createScratchPostgresDatabase() },
-];
-
-for (const registry of DATABASES) {
+for (const registry of KILL_TEST_REGISTRIES) {
   describe.runIf(chromaWanted() && registry.wanted())(
     `a review's new patient killed between the patient and the file (${registry.name})`,
     { tags: ['slow'] },
     () => {
       let root: string;
-      let database: { url: string; drop(): Promise<void> };
-      let chroma: Awaited<ReturnType<typeof createScratchChromaDatabase>>;
+      let database: ChromaRegistryWorkspace['database'];
+      let chroma: ChromaRegistryWorkspace['chroma'];
       let env: NodeJS.ProcessEnv;
+      let workspace: ChromaRegistryWorkspace | undefined;
 
       beforeAll(async () => {
-        root = createTempDir('tecsalud-killed-review-');
-        fs.mkdirSync(path.join(root, 'drop'));
-        for (const name of fs.readdirSync(SAMPLE_DIR)) {
-          fs.copyFileSync(path.join(SAMPLE_DIR, name), path.join(root, 'drop', name));
-        }
-        database = await registry.create(root);
-        chroma = await createScratchChromaDatabase();
-        env = {
-          TECSALUD_DB: database.url,
-          TECSALUD_VECTOR_STORE: 'chroma',
-          CHROMA_URL: chroma.url,
-          CHROMA_DATABASE: chroma.database,
-        };
-        expect((await runCli(['patients', 'import', REGISTRY_CSV], { cwd: root, env })).code).toBe(0);
-        const ingested = await runCli(['ingest', 'drop', '--non-interactive'], { cwd: root, env });
-        expect(ingested.code, ingested.stderr).toBe(3); // the sample has 3 bad files and 2 reviews
+        workspace = await createChromaRegistryWorkspace({
+          prefix: 'tecsalud-killed-review-',
+          registry,
+          files: fs.readdirSync(SAMPLE_DIR),
+          ingestExit: 3, // the sample has 3 bad files and 2 reviews
+        });
+        ({ root, database, chroma, env } = workspace);
       });
       afterAll(async () => {
-        await chroma?.drop();
-        await database?.drop();
-        if (root) fs.rmSync(root, { recursive: true, force: true });
+        await workspace?.cleanup();
       });
 
       async function registryState(fileId: string) {

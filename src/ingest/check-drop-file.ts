@@ -5,6 +5,7 @@ import type { FilenameParseResult } from '../core/filename/types.js';
 import { checkPdfFile, HEADER_WINDOW, type FileCheckFailure } from '../core/pipeline/check-pdf-file.js';
 import {
   abandonedTransfer,
+  EOF_WINDOW,
   endsLikeWholePdf,
   stillBeingWritten,
   transferUnderWay,
@@ -21,8 +22,6 @@ type ListedFile = Pick<
 
 /** How long a PDF cut short (or empty) and changed moments ago is watched for growth before it is judged as it is. */
 export const GROWTH_WATCH_MS = 2_000;
-/** Where PDF readers look for the closing `%%EOF` (see endsLikeWholePdf). */
-const TAIL_WINDOW = 1024;
 type NamedFile = Pick<DiscoveredFile, 'relativePath' | 'outsideSource' | 'mtimeMs'>;
 
 /** `--still-writing-seconds` of a folder's run, in ms; unset: no time check (an upload is whole). */
@@ -176,7 +175,7 @@ async function endsWhole(absolutePath: string, size: number): Promise<boolean> {
   try {
     const handle = await fs.open(absolutePath, 'r');
     try {
-      const tail = Buffer.alloc(Math.min(TAIL_WINDOW, size));
+      const tail = Buffer.alloc(Math.min(EOF_WINDOW, size));
       const { bytesRead } = await handle.read(tail, 0, tail.length, size - tail.length);
       return endsLikeWholePdf(tail.subarray(0, bytesRead));
     } finally {

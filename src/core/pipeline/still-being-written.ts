@@ -6,7 +6,7 @@
 export const DEFAULT_STILL_WRITING_SECONDS = 60;
 
 /** Where PDF readers look for the closing `%%EOF`: within the last 1 KiB of the file. */
-const EOF_WINDOW = 1024;
+export const EOF_WINDOW = 1024;
 const EOF_MARKER = Buffer.from('%%EOF', 'latin1');
 
 /** The size and modification time of a file at one moment (a stat). */

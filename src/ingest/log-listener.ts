@@ -150,10 +150,22 @@ function redactPaths(message: string): string {
 }
 
 /**
- * The names a file's message may show: its own (from the filename and its folders, parsed or not) and the
- * registry's candidates (a match reason compares them word by word).
+ * The names a file's message may show: its own (the filename's name part, and its folders: a folder per patient)
+ * and the registry's candidates (a match reason compares them word by word). Not the filename's document type
+ * (`CONS`) nor its numero: they name no one, and IT tells files apart by them. A name that does not parse gives
+ * every part but a last one-word part (its type code, as the pattern places it).
  */
 function namesOf(result: FileResult): string[] {
-  const withoutExtension = result.relativePath.replace(/\.[^./\\]*$/, '');
-  return [withoutExtension, ...(result.match?.candidates.map((candidate) => candidate.name) ?? [])];
+  const folders = result.relativePath.split(/[/\\]/).slice(0, -1);
+  const own = result.parse?.ok
+    ? [result.parse.parsed.nombreCompleto]
+    : [unparsedNamePart(result.relativePath)];
+  return [...folders, ...own, ...(result.match?.candidates.map((candidate) => candidate.name) ?? [])];
+}
+
+/** A base name that did not parse, `EXP_NAME…_TYPE.pdf`, without its extension and a last one-word part. */
+function unparsedNamePart(relativePath: string): string {
+  const parts = (relativePath.split(/[/\\]/).pop() ?? '').replace(/\.[^.]*$/, '').split('_');
+  if (parts.length > 2 && /^\p{L}+$/u.test(parts.at(-1)!)) parts.pop();
+  return parts.join(' ');
 }

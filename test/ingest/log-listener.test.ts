@@ -76,6 +76,8 @@ describe('the structured log subscriber', () => {
       expediente: '3000003799',
       content_sha256: 'ab'.repeat(32),
       numero: '6001467010',
+      // The quoted filename keeps its document number and type: they name no one.
+      message: "already ingested as '3000003799_[redacted]_6001467010_CONS.pdf' for expediente 3000003799",
     });
   });
 

@@ -46,6 +46,22 @@ describe('redactNames', () => {
       expect(redactNames(message)).toBe(message);
   });
 
+  it('keeps plain words in quotes: an error quoting an option, a description; a name in the registry form goes', () => {
+    for (const message of [
+      'error: "unknown option" --colour',
+      "the collection 'notas de consulta y recetas' is described as 'medical documents'",
+      "Bad request to Chroma: 'Invalid where clause'",
+    ])
+      expect(redactNames(message)).toBe(message);
+    expect(
+      redactNames("the registry names 'DE LA TORRE VALDEZ, JULIO CÉSAR' and 'de la Torre Valdez, Julio'"),
+    ).toBe("the registry names '[redacted]' and '[redacted]'");
+    // Quoted words of the filename's name, with no comma nor capitals, are still that name.
+    expect(redactNames('the header says "maria esther garza"', ['GARZA TIJERINA, MARIA ESTHER'])).toBe(
+      'the header says "[redacted]"',
+    );
+  });
+
   it('takes out the words of the given names wherever they appear, whatever the accents and case', () => {
     const names = [
       '2026/3000003799_MARTÍNEZ MEJÍA, FRANCISCO JAVIER_6443785215_URG',

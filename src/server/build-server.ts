@@ -28,7 +28,7 @@ import { refuseDisallowedPreflight } from './refuse-preflight.js';
 import { answerPlainOptions } from './answer-options.js';
 import { lowerCaseIds } from './lower-case-ids.js';
 import { logRefusals } from './log-refusals.js';
-import { operatorHint } from './operator-hint.js';
+import { operatorHint } from '../core/text/operator-hint.js';
 import { validationMessage, type ValidationIssue } from './validation-message.js';
 import { RouteMethods } from './route-methods.js';
 import { eventsRoute } from './routes/events-route.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { operatorHint } from '../../src/server/operator-hint.js';
-import { translateServeLogText } from '../../src/ui/i18n/serve-log-es.js';
+import { operatorHint } from '../../../src/core/text/operator-hint.js';
+import { translateServeLogText } from '../../../src/ui/i18n/serve-log-es.js';
 
 const MEANWHILE =
   /; the server stays up: its calls answer 503 \(with Retry-After\) until the service is back/;

@@ -1,5 +1,9 @@
 import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
+import { finished, Readable } from 'node:stream';
+import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeChildExit } from '../../src/adapters/extraction/describe-child-exit.js';
 import { describeFailure } from '../../src/adapters/extraction/describe-failure.js';
@@ -72,6 +76,7 @@ import {
   type Workspace,
 } from '../support/ingest-fixture.js';
 import { createTempDir } from '../support/databases.js';
+import { closedPort } from '../support/tcp-faults.js';
 
 /** Words that give an English sentence away (none is a Spanish word). */
 const ENGLISH =
@@ -851,6 +856,98 @@ describe('the Spanish of per-file details', () => {
     },
   ];
 
+  it("explains a library's bare words (pg, undici, Node's sockets): what failed, what to check, and its words kept", async () => {
+    const { default: pg } = await import('pg');
+    /** A TCP server that does `onConnection` to each connection. */
+    const sockets = new Set<net.Socket>();
+    const serving = async (onConnection: (socket: net.Socket) => void) => {
+      const server = net.createServer((socket) => {
+        sockets.add(socket);
+        socket.on('error', () => undefined);
+        onConnection(socket);
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      return { server, port: (server.address() as net.AddressInfo).port };
+    };
+    const messageOf = async (work: Promise<unknown>, cause = false) => {
+      const error = (await work.then(
+        () => new Error('no error'),
+        (e: unknown) => e,
+      )) as Error & { cause?: Error };
+      return remember(cause ? error.cause!.message : error.message);
+    };
+    const pgConnect = (port: number, extra: object = {}) =>
+      new pg.Client({ host: '127.0.0.1', port, ...extra }).connect();
+    const refused = await closedPort();
+    const ends = await serving((socket) => socket.end());
+    const resets = await serving((socket) => socket.resetAndDestroy());
+    const silent = await serving(() => undefined);
+    // Hangs up once the client has said something (its request, a TLS hello).
+    const hangsUp = await serving((socket) => socket.once('data', () => socket.destroy()));
+    const partial = http.createServer((_request, response) => {
+      response.writeHead(200, { 'content-length': '100' }).write('abc');
+      setTimeout(() => response.destroy(), 50);
+    });
+    await new Promise<void>((resolve) => partial.listen(0, '127.0.0.1', resolve));
+    const partialPort = (partial.address() as net.AddressInfo).port;
+    try {
+      const said = [
+        await messageOf(pgConnect(refused)),
+        await messageOf(pgConnect(ends.port)),
+        await messageOf(pgConnect(resets.port)),
+        await messageOf(pgConnect(silent.port, { connectionTimeoutMillis: 200 })),
+        await messageOf(new pg.Client({ host: 'tecsalud-nowhere.invalid', port: 5432 }).connect()),
+        await messageOf(fetch(`http://127.0.0.1:${refused}/`)),
+        await messageOf(fetch(`http://127.0.0.1:${hangsUp.port}/`), true),
+        await messageOf(fetch(`http://127.0.0.1:${partialPort}/`).then((response) => response.text())),
+        await messageOf(fetch(`http://127.0.0.1:${silent.port}/`, { signal: AbortSignal.timeout(100) })),
+        await messageOf(
+          new Promise((resolve, reject) =>
+            http.get(`http://127.0.0.1:${hangsUp.port}/`, resolve).on('error', reject),
+          ),
+        ),
+        await messageOf(
+          new Promise((resolve, reject) =>
+            tls
+              .connect({ host: '127.0.0.1', port: hangsUp.port }, () => resolve(undefined))
+              .on('error', reject),
+          ),
+        ),
+        await messageOf(
+          new Promise((resolve, reject) => {
+            const stream = new Readable({ read: () => undefined });
+            finished(stream, (error) => (error ? reject(error) : resolve(undefined)));
+            stream.destroy();
+          }),
+        ),
+      ];
+      for (const message of said) {
+        const spanish = expectSpanish(message, [`(texto original: ${message})`]);
+        expect(spanish, message).toMatch(/; (compruebe|si se repite)/);
+      }
+      expect(ES.detail(said[0]!)).toBe(
+        `el servicio en 127.0.0.1:${refused} rechazó la conexión; compruebe que esté en marcha y que esa sea la ` +
+          `dirección de la configuración (texto original: connect ECONNREFUSED 127.0.0.1:${refused})`,
+      );
+      expect(ES.detail(said[1]!)).toBe(
+        'la base de datos PostgreSQL cortó la conexión; compruebe que el servidor PostgreSQL siga en marcha (un ' +
+          'reinicio, un apagado, un administrador que cerró sesiones) y la red hasta él (texto original: Connection ' +
+          'terminated unexpectedly)',
+      );
+      // After our own words, as a file's line carries them.
+      expect(
+        expectSpanish(remember(`the vector store failed: ${said[5]!}`), ['(texto original: fetch failed)']),
+      ).toMatch(
+        /^falló el índice de búsqueda: una solicitud HTTP no obtuvo respuesta del servicio; compruebe /,
+      );
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      partial.closeAllConnections();
+      for (const server of [ends.server, resets.server, silent.server, hangsUp.server, partial])
+        await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it('translates the messages worded in private functions (copied from src/)', () => {
     for (const { message, keep } of COPIED) expectSpanish(remember(message), keep);
   });
@@ -1019,14 +1116,18 @@ describe('the Spanish of per-file details', () => {
     expect(ES.detail('held for review: some_new_reason')).toBe('en espera de revisión: some_new_reason');
   });
 
-  it('translates the error of a review decision that failed, and leaves an unknown one as it is', () => {
+  it('translates the error of a review decision that failed, explains a library’s, and leaves an unknown one as it is', () => {
     const english = describeFailure('timeout', { timeoutMs: 30_000 }).message;
     const notice = ES.notice({ code: 'failed', error: english });
     expect(notice).toBe(`falló: ${ES.detail(english)}`);
     expect(notice).not.toContain(english);
     expect(EN.notice({ code: 'failed', error: english })).toContain(english);
-    expect(ES.notice({ code: 'failed', error: 'connect ECONNREFUSED 127.0.0.1:5432' })).toBe(
-      'falló: connect ECONNREFUSED 127.0.0.1:5432',
+    // A library's bare words are explained, and kept; words no table knows stay as they are.
+    expect(ES.notice({ code: 'failed', error: 'connect ECONNREFUSED 127.0.0.1:5432' })).toMatch(
+      /^falló: el servicio en 127\.0\.0\.1:5432 rechazó la conexión; .*\(texto original: connect ECONNREFUSED 127\.0\.0\.1:5432\)$/,
+    );
+    expect(ES.notice({ code: 'failed', error: 'SQLITE_IOERR_SHORT_READ' })).toBe(
+      'falló: SQLITE_IOERR_SHORT_READ',
     );
   });
 

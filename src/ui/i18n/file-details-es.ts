@@ -4,6 +4,7 @@ import {
   LOCAL_TIMESTAMP_PATTERN,
   localTimestampInSpanish,
 } from '../../core/text/local-timestamp.js';
+import { LIBRARY_ERROR_RULES } from './library-errors-es.js';
 import { startedInSpanish } from './started-es.js';
 
 /**
@@ -1081,6 +1082,8 @@ export const FILE_DETAIL_RULES: readonly DetailRule[] = [
   ...MOVE_RULES,
   ...MOVE_REASON_RULES,
   ...LABEL_RULES,
+  // A library's bare words after ours (`the vector store failed: fetch failed`): what failed and what to check.
+  ...LIBRARY_ERROR_RULES,
 ];
 
 /** Nested messages deeper than this are left as they are (a loop would be a rule's bug, not the user's). */

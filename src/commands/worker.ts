@@ -130,17 +130,24 @@ export async function worker(options: WorkerCommandOptions, context: CommandCont
   if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => issue.message).join('; '));
   const settings = parsed.data;
   const { io } = context;
-  const [{ runWorker }, { openWorkerLog }, { workerEventLine }, { messagesFor, resolveLanguage }] =
-    await Promise.all([
-      import('../app/run-worker.js'),
-      import('../app/worker-log.js'),
-      import('./shared/worker-lines.js'),
-      import('../ui/i18n/messages.js'),
-    ]);
+  const [
+    { runWorker },
+    { openWorkerLog },
+    { operatorDetail, workerEventLine },
+    { messagesFor, resolveLanguage },
+  ] = await Promise.all([
+    import('../app/run-worker.js'),
+    import('../app/worker-log.js'),
+    import('./shared/worker-lines.js'),
+    import('../ui/i18n/messages.js'),
+  ]);
   // The operator's lines in the language `ingest` would speak here (--lang, LC_ALL / LANG); the log and
   // --json stay English, read by programs and IT staff.
   const lang = resolveLanguage({ flag: options.lang, env: context.env });
   const messages = messagesFor(lang);
+  // A backend's errors and hints in Spanish as serve's lines say them (the tables load only then).
+  const translate =
+    lang === 'es' ? (await import('../ui/i18n/serve-log-es.js')).translateServeLogText : undefined;
   const log = options.logFile
     ? await openWorkerLog(options.logFile, {
         cwd: context.cwd,
@@ -182,11 +189,12 @@ export async function worker(options: WorkerCommandOptions, context: CommandCont
       {
         listener: (event) => {
           log?.listener(event);
-          const line = workerEventLine(event, messages);
+          const line = workerEventLine(event, messages, translate);
           if (line) say(line);
         },
         extractor: context.extractor,
-        onQueueError: (error) => say(messages.worker.queueMaintenanceFailed(error.message)),
+        onQueueError: (error) =>
+          say(messages.worker.queueMaintenanceFailed(operatorDetail(error.message, messages, translate))),
       },
     );
     if (options.json) writeJson(io, summary);

@@ -30,21 +30,35 @@ const CONNECTION_MESSAGES = [
  * worker puts such a file's job back and pauses; it never fails the file for it.
  */
 export function isServiceDown(error: unknown): boolean {
-  for (let current: unknown = error, depth = 0; current && depth < 5; depth++) {
+  return causesOf(error).some((current) => {
     if (current instanceof ServiceUnavailableError) return true;
-    const { code, message, cause, reason } = current as {
-      code?: unknown;
-      message?: unknown;
-      cause?: unknown;
-      reason?: unknown;
-    };
+    const { code, message } = current as { code?: unknown; message?: unknown };
     if (typeof code === 'string') {
       if (NETWORK_CODES.has(code) || SERVER_AWAY_SQLSTATES.has(code) || code.startsWith('08')) return true;
     }
-    if (typeof message === 'string' && CONNECTION_MESSAGES.some((pattern) => pattern.test(message)))
-      return true;
-    // The ingest's steps hand a file they could not finish over as FileNotFinished, its error in `reason`.
+    return typeof message === 'string' && CONNECTION_MESSAGES.some((pattern) => pattern.test(message));
+  });
+}
+
+/**
+ * The error that says which backend is down and what to check (a ServiceUnavailableError, with its hint), when
+ * the error or one it wraps is one; null for a bare driver or network error.
+ */
+export function serviceUnavailableIn(error: unknown): ServiceUnavailableError | null {
+  return (
+    causesOf(error).find(
+      (current): current is ServiceUnavailableError => current instanceof ServiceUnavailableError,
+    ) ?? null
+  );
+}
+
+/** The error and those it wraps, outermost first (the ingest's steps hand a file over as FileNotFinished, its error in `reason`). */
+function causesOf(error: unknown): unknown[] {
+  const chain: unknown[] = [];
+  for (let current: unknown = error, depth = 0; current && depth < 5; depth++) {
+    chain.push(current);
+    const { cause, reason } = current as { cause?: unknown; reason?: unknown };
     current = cause ?? reason;
   }
-  return false;
+  return chain;
 }

@@ -7,6 +7,7 @@ import {
 } from '../core/pipeline/file-outcome.js';
 import type { FileResult } from '../core/pipeline/events.js';
 import { describeError } from '../core/text/describe-error.js';
+import { serviceDown } from '../db/connection-loss.js';
 import type { OpenDatabase } from '../db/open-database.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
 import { QueueRepository } from '../db/repositories/queue-repository.js';
@@ -17,7 +18,7 @@ import { resultFromRow, takenBackResult } from '../ingest/recorded-result.js';
 import { disposeOf } from '../ingest/run-ingest.js';
 import type { TakenBack } from '../ingest/session-tally.js';
 import { describeDuration, keptChanging, keptChangingTooLong } from '../core/pipeline/still-being-written.js';
-import { isServiceDown } from './classify-failure.js';
+import { isServiceDown, serviceUnavailableIn } from './classify-failure.js';
 import { settleQueueSession } from './finish-queue-session.js';
 import type { FileJob, JobQueue } from './job-queue.js';
 import { WORKER_GONE_AFTER_MS, workerRunning } from './worker-liveness.js';
@@ -153,7 +154,7 @@ export class QueueWorker {
             );
         } catch (error) {
           if (!isServiceDown(error)) throw error;
-          this.pause(error);
+          this.pause(error, true);
           continue;
         }
         if (jobs.length > 0) {
@@ -183,7 +184,7 @@ export class QueueWorker {
             }
           } catch (error) {
             if (!isServiceDown(error)) throw error;
-            this.pause(error);
+            this.pause(error, true);
             continue;
           }
         }
@@ -582,7 +583,8 @@ export class QueueWorker {
     this.sessions.clear();
   }
 
-  private pause(error: unknown): void {
+  /** `fromDatabase`: the error is of the queue's or the worker's own statements, so PostgreSQL's if it is bare. */
+  private pause(error: unknown, fromDatabase = false): void {
     // Several jobs in flight find the backend down at once: that is one outage, one pause — doubling once per
     // failure took a blip of half a second straight to the 60 s ceiling.
     if (Date.now() < this.pausedUntil) return;
@@ -591,7 +593,14 @@ export class QueueWorker {
         ? (this.options.firstPauseMs ?? 2000)
         : Math.min(this.pauseMs * 2, this.options.maxPauseMs ?? 60_000);
     this.pausedUntil = Date.now() + this.pauseMs;
-    this.emit({ type: 'service_down', error: describeError(error), pauseSeconds: this.pauseMs / 1000 });
+    // Which backend and what to check: pg's bare "read ECONNRESET" named neither.
+    const down = serviceUnavailableIn(error) ?? (fromDatabase ? serviceDown(error, this.database) : null);
+    this.emit({
+      type: 'service_down',
+      error: describeError(down ?? error),
+      hint: down?.hint ?? null,
+      pauseSeconds: this.pauseMs / 1000,
+    });
   }
 
   private count(outcome: FileOutcome, sessionId: string, fileId: string): void {

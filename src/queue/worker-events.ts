@@ -35,8 +35,8 @@ export type WorkerEvent =
   | { type: 'file_given_up'; sessionId: string; relativePath: string; attempts: number; error: string }
   /** A file still being written at every look for too long: failed so that the queue can end (see giveUpStillChanging). */
   | { type: 'file_still_changing'; sessionId: string; relativePath: string; duration: string; reason: string }
-  /** A backend is down: the job went back to the queue and the worker pauses. */
-  | { type: 'service_down'; error: string; pauseSeconds: number }
+  /** A backend is down: the job went back to the queue and the worker pauses. `hint`: what to check, when known. */
+  | { type: 'service_down'; error: string; hint: string | null; pauseSeconds: number }
   | {
       type: 'session_finished';
       sessionId: string;

@@ -24,14 +24,47 @@ describe("a worker's lines", () => {
     expect(workerEventLine(givenUp, EN)).toBe(
       `session 0c191b94: a file failed on all 3 attempts (${corrupt}); see \`tecsalud-batch status 0c191b94 --files\``,
     );
-    const down = {
+  });
+
+  it('say a backend is down with what to check, never "run the same command again", in Spanish throughout', async () => {
+    const { translateServeLogText } = await import('../../src/ui/i18n/serve-log-es.js');
+    // A bare library text: said in Spanish, what failed and what to check, its own words kept for IT.
+    const bare = {
       type: 'service_down',
       error: 'connect ECONNREFUSED 127.0.0.1:5432',
+      hint: null,
       pauseSeconds: 2,
     } as const;
-    expect(workerEventLine(down, ES)).toBe(
-      'un servicio no responde (connect ECONNREFUSED 127.0.0.1:5432): las tareas vuelven a la cola; pausa de 2 s',
+    expect(workerEventLine(bare, ES, translateServeLogText)).toBe(
+      'un servicio no responde (el servicio en 127.0.0.1:5432 rechazó la conexión; compruebe que esté en marcha y que ' +
+        'esa sea la dirección de la configuración (texto original: connect ECONNREFUSED 127.0.0.1:5432)): las tareas ' +
+        'vuelven a la cola; pausa de 2 s\n' +
+        'sugerencia: compruebe que el servicio esté en marcha y su dirección en la configuración del proceso de trabajo; ' +
+        'el proceso de trabajo sigue en marcha: retoma sus tareas por sí solo cuando el servicio vuelva, sin reiniciarlo; ' +
+        'los archivos de las tareas que devolvió a la cola no se dan por fallidos',
     );
+    const lost = {
+      type: 'service_down',
+      error:
+        'lost the connection to the PostgreSQL database postgres://u:***@db:5432/t: Connection terminated unexpectedly',
+      hint:
+        'check the server (a restart, a shutdown, an administrator ending sessions, idle_session_timeout); ' +
+        'run the same command again once it is back: files not done are taken up then',
+      pauseSeconds: 4,
+    } as const;
+    expect(workerEventLine(lost, EN)).toBe(
+      'a backend is down (lost the connection to the PostgreSQL database postgres://u:***@db:5432/t: Connection ' +
+        'terminated unexpectedly): jobs go back to the queue; pausing 4 s\n' +
+        'hint: check the server (a restart, a shutdown, an administrator ending sessions, idle_session_timeout); ' +
+        'the worker stays up: it takes its jobs again by itself once the service is back, with no restart; the files ' +
+        'of the jobs it put back are not failed',
+    );
+    const spanish = workerEventLine(lost, ES, translateServeLogText)!;
+    expect(spanish).toMatch(
+      /^un servicio no responde \(se perdió la conexión con la base de datos PostgreSQL /,
+    );
+    expect(spanish).toMatch(/\nsugerencia: revise el servidor \(un reinicio/);
+    expect(spanish).not.toMatch(/\b(the|check|again|lost|worker)\b|mismo comando/);
   });
 
   it('say a file still being copied in is taken again later, in Spanish with its reason translated', () => {

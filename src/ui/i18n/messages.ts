@@ -179,7 +179,8 @@ export interface WorkerMessages {
   started(workerId: string, concurrency: number): string;
   /** Before a file's line (the ↺ of a file taken back), to say which session it is in. */
   inSession(sessionId: string, line: string): string;
-  serviceDown(error: string, pauseSeconds: number): string;
+  /** `hint`: what to check, already in the messages' language; said on a line of its own. */
+  serviceDown(error: string, pauseSeconds: number, hint: string): string;
   /** A file not ready yet (`reason`: still being copied into the folder), its job taken again in `seconds`. */
   postponed(sessionId: string, reason: string, seconds: number): string;
   retrying(sessionId: string, attempt: number, error: string): string;
@@ -975,8 +976,8 @@ export const EN: Messages = {
   worker: {
     started: (id, concurrency) => `worker ${id} started: ${concurrency} files at a time`,
     inSession: (id, line) => `session ${id}: ${line}`,
-    serviceDown: (error, seconds) =>
-      `a backend is down (${error}): jobs go back to the queue; pausing ${seconds} s`,
+    serviceDown: (error, seconds, hint) =>
+      `a backend is down (${error}): jobs go back to the queue; pausing ${seconds} s\nhint: ${hint}`,
     postponed: (id, reason, seconds) =>
       `session ${id}: a file is not ready yet (${reason}); its job is taken again in ${seconds} s, without spending an attempt`,
     retrying: (id, attempt, error) =>
@@ -1521,8 +1522,8 @@ export const ES: Messages = {
     started: (id, concurrency) =>
       `proceso de trabajo ${id} iniciado: ${plural(concurrency, 'archivo', 'archivos')} a la vez`,
     inSession: (id, line) => `sesión ${id}: ${line}`,
-    serviceDown: (error, seconds) =>
-      `un servicio no responde (${error}): las tareas vuelven a la cola; pausa de ${seconds} s`,
+    serviceDown: (error, seconds, hint) =>
+      `un servicio no responde (${error}): las tareas vuelven a la cola; pausa de ${seconds} s\nsugerencia: ${hint}`,
     postponed: (id, reason, seconds) =>
       `sesión ${id}: un archivo aún no está listo (${reason}); su tarea se retoma en ${seconds} s, sin gastar un intento`,
     retrying: (id, attempt, error) =>

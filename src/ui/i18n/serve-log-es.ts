@@ -1,7 +1,8 @@
 /**
- * serve's log lines as a Spanish-speaking operator reads them on stderr: the log's own messages (`a backend is
- * unavailable`), the errors' texts and the hints, each put in Spanish by the tables the CLI's refusals use
- * (usage-errors-es), with the few sentences only the server says. The JSON log stays English (programs read it).
+ * serve's log lines, and a worker's errors and hints, as a Spanish-speaking operator reads them on stderr: the log's
+ * own messages (`a backend is unavailable`), the errors' texts and the hints, each put in Spanish by the tables the
+ * CLI's refusals use (usage-errors-es), with the few sentences only these processes say. The JSON log stays English
+ * (programs read it).
  */
 import { fixed, type RefusalRule } from './refusal-rules.js';
 import { translateUsageMessage } from './usage-errors-es.js';
@@ -27,6 +28,19 @@ const SERVE_LOG_RULES: readonly RefusalRule[] = [
   fixed(
     "check that the service is up and its address in the server's settings",
     'compruebe que el servicio esté en marcha y su dirección en la configuración del servidor',
+  ),
+  // …and the worker's (`worker`): it pauses and takes its jobs again by itself.
+  fixed(
+    'the worker stays up: it takes its jobs again by itself once the service is back, with no restart',
+    'el proceso de trabajo sigue en marcha: retoma sus tareas por sí solo cuando el servicio vuelva, sin reiniciarlo',
+  ),
+  fixed(
+    'the files of the jobs it put back are not failed',
+    'los archivos de las tareas que devolvió a la cola no se dan por fallidos',
+  ),
+  fixed(
+    "check that the service is up and its address in the worker's settings",
+    'compruebe que el servicio esté en marcha y su dirección en la configuración del proceso de trabajo',
   ),
   fixed(
     'the server stopped answering (frozen, overloaded, or the network to it dropped)',
@@ -61,13 +75,22 @@ const SERVE_LOG_RULES: readonly RefusalRule[] = [
   },
 ];
 
-/** One piece of a log line (its message, an error's text, a hint) in Spanish; a text no table knows stays as it is. */
+/** The parts a health check names its problems by (service-health's probes), in Spanish. */
+const HEALTH_PARTS: Record<string, string> = { database: 'base de datos', chroma: 'chroma' };
+
+/**
+ * One piece of a log line (its message, an error's text, a hint) in Spanish, for `serve` and `worker` alike; a
+ * library's bare words (pg's `Connection terminated unexpectedly`) are explained by the per-file tables, and kept.
+ * A text no table knows stays as it is.
+ */
 export function translateServeLogText(text: string): string {
   const own = translateOwn(text);
   if (own !== null) return own;
+  const part = /^(database|chroma): (.*)$/s.exec(text);
+  if (part) return `${HEALTH_PARTS[part[1]!]}: ${translateServeLogText(part[2]!)}`;
   const whole = translateUsageMessage(text);
   if (whole !== text) return whole;
-  // `check; meanwhile`, or a health check's `chroma: problem`: piece by piece.
+  // `check; meanwhile`, or a named problem (`name: problem`): piece by piece.
   if (text.includes('; ')) return text.split('; ').map(translateServeLogText).join('; ');
   const named = /^([a-z ]+): (.*)$/s.exec(text);
   if (named) return `${named[1]}: ${translateServeLogText(named[2]!)}`;

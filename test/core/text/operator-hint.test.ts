@@ -62,6 +62,27 @@ describe('operatorHint: a backend error’s advice for whoever runs serve', () =
     }
   });
 
+  it('for a worker: what to check, and that it takes its jobs again by itself, in either language', () => {
+    const said = operatorHint(
+      'check the server (a restart, a shutdown, an administrator ending sessions, idle_session_timeout); ' +
+        'run the same command again once it is back: files not done are taken up then',
+      'worker',
+    );
+    expect(said).toBe(
+      'check the server (a restart, a shutdown, an administrator ending sessions, idle_session_timeout); the worker ' +
+        'stays up: it takes its jobs again by itself once the service is back, with no restart; the files of the ' +
+        'jobs it put back are not failed',
+    );
+    expect(operatorHint(undefined, 'worker')).toMatch(
+      /^check that the service is up and its address in the worker's/,
+    );
+    for (const hint of [said, operatorHint(undefined, 'worker')]) {
+      const spanish = translateServeLogText(hint);
+      expect(spanish, spanish).not.toMatch(/\b(the|check|worker|again|and|or)\b/);
+      expect(spanish).toMatch(/el proceso de trabajo sigue en marcha: retoma sus tareas por sí solo/);
+    }
+  });
+
   it('says what to check when the error had no hint', () => {
     expect(operatorHint(undefined)).toMatch(/^check that the service is up and its address/);
   });

@@ -9,7 +9,7 @@ import { ExitCode } from '../../src/errors.js';
 import { finishedRun, spawnCli } from '../support/cli-binary.js';
 import { createTempDir } from '../support/databases.js';
 import { createScratchPostgresDatabase, postgresWanted } from '../support/postgres.js';
-import { startFaultyProxy } from '../support/tcp-faults.js';
+import { startProxyFor } from '../support/tcp-faults.js';
 import { startServe } from './support/serve-cli.js';
 
 let root: string;
@@ -30,21 +30,12 @@ function stderrMatches(child: ChildProcess, read: () => string, pattern: RegExp,
   });
 }
 
-/** The test's database behind a fault-injecting proxy of its own, and the URL that goes through it. */
-async function databaseBehindProxy() {
-  const target = new URL(database.url);
-  const proxy = await startFaultyProxy({ host: target.hostname, port: Number(target.port) });
-  const viaProxy = new URL(database.url);
-  viaProxy.port = String(proxy.port);
-  return { proxy, viaProxy };
-}
-
 /**
  * A worker (`lang`) with nothing to do, whose database drops every connection, then stops listening; its stderr once
  * it has said both outages, and its exit code after SIGTERM.
  */
 async function workerThroughOutage(lang: 'en' | 'es') {
-  const { proxy, viaProxy } = await databaseBehindProxy();
+  const { proxy, viaProxy } = await startProxyFor(database.url);
   // A short --job-timeout: the queue's maintenance runs every 2 s, and its failures are said too.
   const child = spawnCli(['worker', '--lang', lang, '--job-timeout', '8', '--concurrency', '1'], {
     cwd: root,
@@ -129,7 +120,7 @@ describe.runIf(postgresWanted())('a database that goes away', { tags: ['slow'] }
   }, 180_000);
 
   it('serve in Spanish: the health check names the database in Spanish and explains the driver’s words, keeping them', async () => {
-    const { proxy, viaProxy } = await databaseBehindProxy();
+    const { proxy, viaProxy } = await startProxyFor(database.url);
     const server = await startServe(
       ['--db', viaProxy.toString(), '--upload-dir', 'uploads', '--lang', 'es'],
       {

@@ -10,7 +10,7 @@ import { createTempDir } from '../support/databases.js';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server.js';
 import { REGISTRY_CSV, SAMPLE_DIR, type JsonReport } from '../support/ingest-fixture.js';
 import { createScratchPostgresDatabase, postgresWanted } from '../support/postgres.js';
-import { closedPort, startFaultyProxy, startSilentServer } from '../support/tcp-faults.js';
+import { closedPort, startFaultyProxy, startProxyFor, startSilentServer } from '../support/tcp-faults.js';
 import { copyDelivered } from '../support/delivered-files.js';
 
 /**
@@ -268,12 +268,8 @@ describe.runIf(postgresWanted() && chromaWanted())('the PostgreSQL server fails'
   });
 
   /** The test's database behind a fault-injecting proxy of its own, and the URL that goes through it. */
-  async function databaseBehindProxy() {
-    const target = new URL(database.url);
-    const proxy = await startFaultyProxy({ host: target.hostname, port: Number(target.port) });
-    const viaProxy = new URL(database.url);
-    viaProxy.port = String(proxy.port);
-    return { proxy, viaProxy };
+  function databaseBehindProxy() {
+    return startProxyFor(database.url);
   }
 
   it('every connection dropped and the server staying away: exit 69 after the files in flight, and a re-run finishes', async () => {

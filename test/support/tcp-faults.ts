@@ -92,6 +92,15 @@ export async function startFaultyProxy(target: { host: string; port: number }): 
   };
 }
 
+/** A proxy of the test's own in front of the server at `url` (PostgreSQL, Chroma), and that URL through it. */
+export async function startProxyFor(url: string): Promise<{ proxy: FaultyProxy; viaProxy: URL }> {
+  const target = new URL(url);
+  const proxy = await startFaultyProxy({ host: target.hostname, port: Number(target.port) });
+  const viaProxy = new URL(url);
+  viaProxy.port = String(proxy.port);
+  return { proxy, viaProxy };
+}
+
 /** A server that accepts connections and never answers: a stopped process (`kill -STOP`), seen from outside. */
 export async function startSilentServer(): Promise<{ port: number; url: string; close(): Promise<void> }> {
   const sockets = new Set<net.Socket>();

@@ -1,7 +1,6 @@
 // serve's --log-file names no patient unless --no-redact, as ingest's and the workers' logs: the built CLI, real
 // uploads whose filenames name a patient, and the lines read back from the file.
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli-binary.js';
@@ -9,6 +8,7 @@ import { createTempDir } from '../support/databases.js';
 import { readJsonLines } from '../support/json-lines.js';
 import { REGISTRY_CSV } from '../support/ingest-fixture.js';
 import { makeHeaderPdf } from '../support/scans.js';
+import { closedPort } from '../support/tcp-faults.js';
 import { apiClient, createToken, startServe } from './support/serve-cli.js';
 
 const PATIENT = /GARZA|TIJERINA|MAR[IÍ]A|ESTHER/i;
@@ -73,6 +73,13 @@ async function serveAndLog(log: string, flags: string[] = []) {
     expect((await api.process(second)).status).toBe(200);
     expect((await api.get(`/${encodeURIComponent(named('6001467010'))}/status`)).status).toBe(400);
     expect((await api.get(`/${first}/files/${encodeURIComponent(named('6001467010'))}`)).status).toBe(404);
+    // A refusal that quotes back what the client sent, in plain words that name no one.
+    const badType = await fetch(`${server.base}/create-session`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ processing_type: 'texto solo', uploaded_by: 'e2e' }),
+    });
+    expect(badType.status).toBe(400);
     const outcomes = [...(await api.status(first)).files, ...(await api.status(second)).files]
       .map((file) => file.outcome)
       .sort();
@@ -120,8 +127,9 @@ describe("serve's log", { tags: ['slow'] }, () => {
       [431, undefined, undefined],
       [400, 'GET', `${API}/:session_id/status`],
       [404, 'GET', null],
+      [400, 'POST', `${API}/create-session`],
     ]);
-    const [duplicate, noToken, tooLong, notAnId, noRoute] = refused;
+    const [duplicate, noToken, tooLong, notAnId, noRoute, badType] = refused;
     expect(tooLong).toMatchObject({
       code: 'HPE_HEADER_OVERFLOW',
       client: '127.0.0.1',
@@ -142,6 +150,10 @@ describe("serve's log", { tags: ['slow'] }, () => {
     expect(noToken).not.toHaveProperty('token');
     expect(notAnId).toMatchObject({ error: 'Bad Request', message: expect.stringMatching(/session_id/) });
     expect(noRoute).toMatchObject({ error: 'Not Found', url: expect.stringMatching(/\/files\//) });
+    // Quoted plain words are not a name: only the registry's form (`APELLIDOS, NOMBRES`) or the file's name goes.
+    expect(badType).toMatchObject({
+      message: "processing_type in the JSON body must be one of vectorized, complete, both, not 'texto solo'",
+    });
   }, 120_000);
 
   it('names files with --no-redact, for a log only its readers may see', async () => {
@@ -153,15 +165,6 @@ describe("serve's log", { tags: ['slow'] }, () => {
     expect(duplicate?.message).toContain(named('6001467010'));
   }, 120_000);
 });
-
-/** A loopback port nothing listens on: a Chroma that is down. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 // As `ingest` and `worker`: JSON lines only where --log-file says, never mixed with the lines people read.
 describe("serve's stderr", { tags: ['slow'] }, () => {

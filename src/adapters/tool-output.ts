@@ -4,6 +4,11 @@ import { spawn } from 'node:child_process';
  * What `command args` prints, on stdout and on stderr; null when it cannot be run, or `signal` stopped it first.
  * A stopped tool is killed and its pipes closed: a hung one (a tool on a network disk that does not answer, a
  * wrapper script whose child hangs while holding the pipes) must not keep the caller's process alive.
+ *
+ * The tool runs in a process group of its own, and the whole group is killed: a wrapper script's own children (a
+ * `sleep` it started, the real binary it runs without `exec`) would otherwise outlive the caller, still running
+ * after `doctor` said the tool hung. Being its own group, it no longer gets the terminal's Ctrl-C: the caller's
+ * signal is what stops it.
  */
 export function readToolOutput(
   command: string,
@@ -15,11 +20,15 @@ export function readToolOutput(
     if (signal?.aborted) return resolve(null);
     let stdout = '';
     let stderr = '';
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const stop = () => {
+      killGroup(child.pid);
       child.kill('SIGKILL');
       child.stdout.destroy();
       child.stderr.destroy();
+      // A process stuck in the kernel (a disk that stopped answering) dies only when its call returns: the
+      // caller does not wait for it.
+      child.unref();
       resolve(null);
     };
     signal?.addEventListener('abort', stop, { once: true });
@@ -31,4 +40,14 @@ export function readToolOutput(
       resolve({ stdout, stderr });
     });
   });
+}
+
+/** Kills the process group `pid` leads (a detached child's): gone already is fine. */
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // The group has ended, or the tool never started.
+  }
 }

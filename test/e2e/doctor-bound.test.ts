@@ -39,6 +39,29 @@ async function timedDoctor(args: string[], options: CliOptions): Promise<RunResu
   return { ...run, elapsedMs: performance.now() - started };
 }
 
+/** The pids the hung wrappers wrote, one a line. */
+function readPids(file: string): number[] {
+  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map(Number) : [];
+}
+
+/**
+ * Which of `pids` still run, once a killed process has had a moment to die: a zombie waiting for its reaper (this
+ * container's init may never reap) has ended.
+ */
+async function stillRunning(pids: number[]): Promise<number[]> {
+  const running = () =>
+    pids.filter((pid) => {
+      try {
+        return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+      } catch {
+        return false;
+      }
+    });
+  for (let tries = 0; tries < 10 && running().length > 0; tries++)
+    await new Promise((r) => setTimeout(r, 50));
+  return running();
+}
+
 function checksOf(stdout: string) {
   return (JSON.parse(stdout) as { checks: { name: string; status: string; detail: string }[] }).checks;
 }
@@ -121,6 +144,10 @@ describe('doctor answers within --timeout, counted from its start', { tags: ['sl
       const hungEnv = { ...env, PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}` };
       const run = await timedDoctor(['--json'], { cwd: root, env: hungEnv });
       expect(run.elapsedMs, run.stdout + run.stderr).toBeLessThan(BOUND_S * 1000 + MARGIN_MS);
+      // The wrappers' own children went with them: nothing doctor started runs on after it answered.
+      const started = readPids(pids);
+      expect(started.length).toBeGreaterThanOrEqual(2);
+      expect(await stillRunning(started)).toEqual([]);
       const checks = checksOf(run.stdout);
       for (const [name, commands] of [
         ['pdftotext', 'pdftotext -v'],
@@ -138,10 +165,11 @@ describe('doctor answers within --timeout, counted from its start', { tags: ['sl
       expect(spanish.stdout).toMatch(
         /^AVISO\s+pdftotext\s+sin respuesta en 4 s \(pdftotext -v\): la máquina puede estar sobrecargada/m,
       );
+      expect(await stillRunning(readPids(pids))).toEqual([]);
     } finally {
-      for (const pid of fs.existsSync(pids) ? fs.readFileSync(pids, 'utf8').split('\n') : []) {
+      for (const pid of readPids(pids)) {
         try {
-          if (pid) process.kill(Number(pid), 'SIGKILL');
+          process.kill(pid, 'SIGKILL');
         } catch {
           // Gone already.
         }

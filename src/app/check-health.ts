@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import { constants as fsConstants } from 'node:fs';
 import path from 'node:path';
@@ -20,6 +19,7 @@ import { OCR_DEFAULTS } from '../core/pipeline/ocr-options.js';
 import { ExitCode, UserError } from '../errors.js';
 import { checkFilePermissions } from './check-file-permissions.js';
 import { openEmbedder, openVectorStore } from './open-backends.js';
+import { readToolOutput } from '../adapters/tool-output.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
@@ -115,7 +115,7 @@ export async function checkHealth(options: {
   const tools = new AbortController();
   const toolsTimer = setTimeout(() => tools.abort(), Math.max(0, deadline - performance.now()));
   const localChecks = Promise.all([
-    checkWritable(options.cwd, keepsFilesInWorkingDirectory(config)),
+    checkWritable(options.cwd, keepsFilesInWorkingDirectory(config), { signal: tools.signal, seconds }),
     checkPdftotext({ signal: tools.signal, seconds }),
     checkOcr(options.env?.TECSALUD_OCR_ENGINE?.trim() || (config?.ocr.engine ?? OCR_DEFAULTS.engine), {
       signal: tools.signal,
@@ -435,26 +435,48 @@ function keepsFilesInWorkingDirectory(config: BackendConfig | null): boolean {
 }
 
 /**
+ * The workdir's write test, run by a node child: a network disk that stopped answering hangs the `open` in the
+ * kernel, and in this process that call would hold a thread of libuv's pool for good, so that doctor could not
+ * even exit (Node waits for the pool's threads as it ends). A child is killed at the bound, and not waited for.
+ * One fixed name: a probe left by a child killed mid-write is reused by the next doctor instead of piling up.
+ */
+const WORKDIR_PROBE = [
+  "const fs = require('node:fs');",
+  "const probe = require('node:path').join(process.argv[1], '.tecsalud-doctor-probe');",
+  "try { fs.writeFileSync(probe, 'ok'); fs.rmSync(probe, { force: true }); process.stdout.write('ok'); }",
+  'catch (error) { process.stdout.write(error.message); }',
+].join('\n');
+
+/**
  * A systemd unit runs in / and cron in the account's home, often neither writable, and that is no fault when
  * every path is absolute (the README's units): a failure there made `doctor` exit 69, "a backend is down",
  * for a healthy setup. It fails only when the database would be kept there.
  */
-async function checkWritable(cwd: string, needed: boolean): Promise<DoctorCheck> {
-  const probe = path.join(cwd, `.tecsalud-doctor-${randomBytes(4).toString('hex')}`);
-  try {
-    await fs.writeFile(probe, 'ok');
-    await fs.rm(probe, { force: true });
-    return { name: 'workdir', status: 'ok', detail: `${cwd} is writable` };
-  } catch (error) {
-    if (!needed) {
-      return {
-        name: 'workdir',
-        status: 'ok',
-        detail: `${cwd} is not writable, and need not be: the database is kept elsewhere`,
-      };
-    }
-    return { name: 'workdir', status: 'fail', detail: `${cwd} is not writable: ${messageOf(error)}` };
+async function checkWritable(
+  cwd: string,
+  needed: boolean,
+  deadline: { signal: AbortSignal; seconds: number },
+): Promise<DoctorCheck> {
+  const output = await readToolOutput(process.execPath, ['-e', WORKDIR_PROBE, cwd], {
+    signal: deadline.signal,
+  });
+  if (output === null && deadline.signal.aborted) {
+    return {
+      name: 'workdir',
+      status: needed ? 'fail' : 'warn',
+      detail: `${cwd} did not answer within ${deadline.seconds} s (writing a test file there): the disk may be a network share that stopped answering`,
+    };
   }
+  if (output?.stdout === 'ok') return { name: 'workdir', status: 'ok', detail: `${cwd} is writable` };
+  if (!needed) {
+    return {
+      name: 'workdir',
+      status: 'ok',
+      detail: `${cwd} is not writable, and need not be: the database is kept elsewhere`,
+    };
+  }
+  const why = output?.stdout.trim() || output?.stderr.trim() || `${process.execPath} could not be started`;
+  return { name: 'workdir', status: 'fail', detail: `${cwd} is not writable: ${why}` };
 }
 
 /** A local tool's line when it was still running at doctor's deadline (and was stopped). */

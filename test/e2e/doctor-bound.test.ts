@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -127,6 +128,38 @@ describe('doctor answers within --timeout, counted from its start', { tags: ['sl
       expect(run.stdout + run.stderr).not.toContain('pw-never-shown');
     } finally {
       await silent.close();
+    }
+  });
+
+  it('a working folder whose disk stops answering: the write test is stopped at the bound, the report kept', async () => {
+    // A FIFO where the write test writes: its open() blocks in the kernel until a reader comes, as a write to a
+    // network share that stopped answering does. In doctor's own process that call would never let it exit.
+    const folder = path.join(root, 'hung-share');
+    fs.mkdirSync(folder, { recursive: true });
+    const probe = path.join(folder, '.tecsalud-doctor-probe');
+    execFileSync('mkfifo', [probe]);
+    try {
+      // The database kept elsewhere: a warning, and the setup still healthy.
+      const json = await timedDoctor(['--json'], { cwd: folder, env });
+      expect(json.elapsedMs, json.stdout + json.stderr).toBeLessThan(BOUND_S * 1000 + MARGIN_MS);
+      expect(json.code, json.stdout).toBe(ExitCode.Success);
+      const checks = checksOf(json.stdout);
+      expect(checks.find((check) => check.name === 'workdir')).toEqual({
+        name: 'workdir',
+        status: 'warn',
+        detail: `${folder} did not answer within 4 s (writing a test file there): the disk may be a network share that stopped answering`,
+      });
+      expect(checks.find((check) => check.name === 'database')?.status).toBe('ok');
+
+      // The database kept there (the default ./tecsalud-batch.db): a failure, as a disk that is down.
+      const spanish = await timedDoctor(['--lang', 'es'], { cwd: folder, env: { TECSALUD_DB: undefined } });
+      expect(spanish.elapsedMs, spanish.stdout + spanish.stderr).toBeLessThan(BOUND_S * 1000 + MARGIN_MS);
+      expect(spanish.code, spanish.stdout).toBe(ExitCode.ServiceUnavailable);
+      expect(spanish.stdout).toMatch(
+        /^FALLO\s+directorio\s+.*hung-share sin respuesta en 4 s \(al escribir un archivo de prueba\): el disco puede ser una unidad de red/m,
+      );
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
     }
   });
 

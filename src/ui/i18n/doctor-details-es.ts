@@ -121,6 +121,11 @@ const DOCTOR_RULES: readonly RefusalRule[] = [
     es: ([dir]) => `${dir} no admite escritura, y no hace falta: la base de datos se guarda en otro lugar`,
   },
   {
+    en: /^(.+) did not answer within (\S+) s \(writing a test file there\): the disk may be a network share that stopped answering$/s,
+    es: ([dir, seconds]) =>
+      `${dir} sin respuesta en ${seconds} s (al escribir un archivo de prueba): el disco puede ser una unidad de red que dejó de responder`,
+  },
+  {
     en: /^(.+) is not writable: (.*)$/s,
     es: ([dir, why], detail) => `${dir} no admite escritura: ${detail(why!)}`,
   },

@@ -9,9 +9,8 @@ import { SettledFileRepository } from '../db/repositories/settled-file-repositor
 import { resolveSourceDir } from '../ingest/resolve-source-dir.js';
 import { databaseFileOf, ownFilesMatcher } from '../ingest/own-files.js';
 import { discoverFiles, type DiscoveredFile } from '../ingest/discover-files.js';
-import { checkDropFiles, checkDropName } from '../ingest/check-drop-file.js';
+import { checkBeforeMatching } from '../ingest/check-drop-file.js';
 import { failedFolders } from '../ingest/failed-folders.js';
-import { DropFileReader } from '../ingest/read-drop-file.js';
 import type { FileOutcome } from '../core/pipeline/file-outcome.js';
 import { matchAgainstRegistry } from '../db/match-against-registry.js';
 import type { RegistryLocation } from './open-registry.js';
@@ -63,8 +62,9 @@ export interface IngestPlan {
  * would work on (as the run does, files unchanged since a run settled them take no place: see
  * ingest/settle-known-files; nor do files with an invalid name, failing a check or still being written). The
  * looks the run takes before matching are taken here from each file's name, modification time, size, permissions
- * and first bytes (see checkDropName, checkDropFile), so that a file the run would fail is planned as failing, and
- * a transfer still under way as left for the next run; no file is read whole, no PDF opened. Writes nothing, not
+ * and first bytes (see checkBeforeMatching), so that a file the run would fail is planned as failing, and a copy
+ * still under way (a transfer's name, or an empty or cut-short file that changes while it is watched a moment, as
+ * the run watches it) as left for the next run; no file is read whole, no PDF opened. Writes nothing, not
  * even a new database: a missing SQLite file is read as an empty registry.
  */
 export async function planIngest(
@@ -129,25 +129,21 @@ export async function planIngest(
       discovery.files,
     );
     counts.settled = unchanged.size;
-    const nowMs = Date.now();
-    const work = discovery.files
-      .filter((file) => !unchanged.has(file.relativePath))
-      .map((file) => ({ file, named: checkDropName(file, options, nowMs) }));
-    // The run's order: the name (a transfer still under way, then a bad name), then the checks; only a file that
-    // passes both takes a place in --max-files.
-    const failures = await checkDropFiles(
-      work.filter(({ named }) => named.ok).map(({ file }) => file),
-      new DropFileReader({ maxFileSize: options.maxFileSize }),
+    // The run's looks before matching, in its order and with its rule for a copy still under way (an empty or
+    // cut-short file changed moments ago is watched a moment); only a file that passes them takes a place in
+    // --max-files.
+    const checked = await checkBeforeMatching(
+      discovery.files.filter((file) => !unchanged.has(file.relativePath)),
+      options,
     );
     let taken = 0;
-    for (const { file, named } of work) {
-      if (!named.ok) {
-        if (named.outcome === 'still_being_written') counts.still_being_written++;
+    for (const { file, failure, parse } of checked) {
+      if (failure?.outcome === 'still_being_written' || failure?.outcome === 'invalid_name') {
+        if (failure.outcome === 'still_being_written') counts.still_being_written++;
         else counts.invalid++;
-        files.push({ path: file.relativePath, plan: named.outcome, error: named.message });
+        files.push({ path: file.relativePath, plan: failure.outcome, error: failure.message });
         continue;
       }
-      const failure = failures.get(file.relativePath);
       if (failure) {
         counts.failed++;
         files.push({
@@ -163,7 +159,7 @@ export async function planIngest(
         counts.deferred++;
         continue;
       }
-      const query = named.parse.parsed;
+      const query = parse.parsed;
       const decision = await matchAgainstRegistry(patients, query, {
         totalPatients,
         thresholds: options.thresholds,

@@ -12,7 +12,7 @@ import {
 } from '../core/pipeline/still-being-written.js';
 import { FileStageError } from '../documents/stage-error.js';
 import { STAT_CONCURRENCY, type DiscoveredFile } from './discover-files.js';
-import { unreadableError, type DropFileReader } from './read-drop-file.js';
+import { DropFileReader, unreadableError } from './read-drop-file.js';
 
 type CheckedFile = Pick<DiscoveredFile, 'relativePath' | 'absolutePath' | 'outsideSource'>;
 type ListedFile = Pick<
@@ -168,6 +168,42 @@ export async function watchStillBeingWritten(
     if (why) changed.set(file.relativePath, why);
   }
   return changed;
+}
+
+/** A file as the run judges it before matching: why the run settles it unmatched, or its name's parse to match. */
+export type CheckedBeforeMatching<F> =
+  | { file: F; failure: FileCheckFailure; parse?: undefined }
+  | { file: F; failure: null; parse: Extract<FilenameParseResult, { ok: true }> };
+
+/**
+ * The run's looks at files before matching, in its order, with its outcomes and words: the name (checkDropName),
+ * then the size, permissions and first bytes (checkDropFiles), then an empty or cut-short file changed moments ago
+ * is watched a moment and left for the next run when it changed meanwhile (watchStillBeingWritten, as
+ * FileProcessor.validate does for one file). `ingest --enqueue` settles files so before queueing them, and
+ * `ingest --dry-run` plans them so: an empty file a copy has only created is planned as left for the next run, as
+ * the run leaves it, not as `empty_file`.
+ */
+export async function checkBeforeMatching<F extends ListedFile>(
+  files: readonly F[],
+  options: StillWriting & { maxFileSize: number },
+  nowMs = Date.now(),
+): Promise<CheckedBeforeMatching<F>[]> {
+  const named = files.map((file) => ({ file, name: checkDropName(file, options, nowMs) }));
+  const wellNamed = named.filter(({ name }) => name.ok).map(({ file }) => file);
+  const checks = await checkDropFiles(wellNamed, new DropFileReader({ maxFileSize: options.maxFileSize }));
+  const mayGrow = wellNamed.filter((file) => {
+    const check = checks.get(file.relativePath);
+    return !check || check.outcome === 'empty_file';
+  });
+  const underWay = await watchStillBeingWritten(mayGrow, options, nowMs);
+  return named.map(({ file, name }) => {
+    if (!name.ok) return { file, failure: { outcome: name.outcome, message: name.message } };
+    const changing = underWay.get(file.relativePath);
+    const failure = changing
+      ? { outcome: 'still_being_written' as const, message: changing }
+      : checks.get(file.relativePath);
+    return failure ? { file, failure } : { file, failure: null, parse: name.parse };
+  });
 }
 
 /** Whether the file's last KiB holds a `%%EOF`; false when it cannot be read (the run's checks say why). */

@@ -20,8 +20,7 @@ import {
   type RunPlan,
 } from '../ingest/run-ingest.js';
 import type { FileToProcess } from '../ingest/file-processor.js';
-import { checkDropFiles, checkDropName, watchStillBeingWritten } from '../ingest/check-drop-file.js';
-import { DropFileReader } from '../ingest/read-drop-file.js';
+import { checkBeforeMatching } from '../ingest/check-drop-file.js';
 import type { FileResult } from '../core/pipeline/events.js';
 import type { ProcessedFile } from '../ingest/session-tally.js';
 import type { IngestDependencies, IngestOptions } from '../ingest/types.js';
@@ -123,34 +122,19 @@ export async function enqueueFolder(
 }
 
 /**
- * The files a run settles before matching, with its outcome and words (see checkDropName, checkDropFile,
- * watchStillBeingWritten): a name that does not parse, a link out of the folder, an unreadable, over-size, empty or
- * not-a-PDF file fail; a transfer still under way, and an empty or cut-short file that changed while it was watched,
- * are left for the next run (`still_being_written`), not queued: the folder's next `ingest --enqueue` queues them
- * once complete, as the next `ingest DIR` reads them.
+ * The files a run settles before matching, with its outcome and words (see checkBeforeMatching): a name that does
+ * not parse, a link out of the folder, an unreadable, over-size, empty or not-a-PDF file fail; a transfer still
+ * under way, and an empty or cut-short file that changed while it was watched, are left for the next run
+ * (`still_being_written`), not queued: the folder's next `ingest --enqueue` queues them once complete, as the next
+ * `ingest DIR` reads them.
  */
 async function refuseBeforeMatching(
   files: FileToProcess[],
   options: IngestOptions,
 ): Promise<{ failed: RunPlan['failedEntries']; work: FileToProcess[] }> {
-  const nowMs = Date.now();
-  const named = files.map((file) => ({ file, name: checkDropName(file, options, nowMs) }));
-  const wellNamed = named.filter(({ name }) => name.ok).map(({ file }) => file);
-  const checks = await checkDropFiles(wellNamed, new DropFileReader({ maxFileSize: options.maxFileSize }));
-  const mayGrow = wellNamed.filter((file) => {
-    const check = checks.get(file.relativePath);
-    return !check || check.outcome === 'empty_file';
-  });
-  const underWay = await watchStillBeingWritten(mayGrow, options, nowMs);
   const failed: RunPlan['failedEntries'] = [];
   const work: FileToProcess[] = [];
-  for (const { file, name } of named) {
-    const changing = underWay.get(file.relativePath);
-    const failure = !name.ok
-      ? name
-      : changing
-        ? { outcome: 'still_being_written' as const, message: changing }
-        : checks.get(file.relativePath);
+  for (const { file, failure } of await checkBeforeMatching(files, options)) {
     if (failure) failed.push({ file, outcome: failure.outcome, message: failure.message });
     else work.push(file);
   }

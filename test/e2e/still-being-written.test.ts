@@ -592,10 +592,53 @@ describe.runIf(postgresWanted())('a queued file that never stops changing', { ta
 describe('ingest --dry-run before a transfer completes', { tags: ['slow'] }, () => {
   interface Plan {
     counts: Record<string, number>;
-    files: { path: string; plan: string; error?: string }[];
+    files: { path: string; plan: string; outcome?: string; error?: string }[];
   }
   /** The seconds a message counts change between the plan and the run. */
   const timeless = (message: string | null | undefined) => message?.replace(/\d+ (s|min)\b/g, 'N $1');
+
+  it('plans an empty PDF a copy has only created as the run leaves it, and one nothing writes to as empty_file', async () => {
+    const { dir, drop, ingest } = await workspace('dry-run-created-empty');
+    const whole = fs.readFileSync(path.join(SAMPLE_DIR, LAB));
+    const target = path.join(drop, LAB);
+    // cp, rsync and SMB create the file, then write to it: the plan lists it empty, and the first bytes land while
+    // it looks again (once the plan opened the registry, its -wal there, so that it surely listed it first).
+    const wal = path.join(dir, 'registry.db-wal');
+    expect(fs.existsSync(wal)).toBe(false);
+    fs.writeFileSync(target, '');
+    fs.writeFileSync(path.join(drop, CONS), '');
+    const script =
+      `const fs = require('fs'); const whole = Buffer.from(${JSON.stringify(whole.toString('base64'))}, 'base64'); ` +
+      `const wait = setInterval(() => { if (!fs.existsSync(${JSON.stringify(wal)})) return; clearInterval(wait); ` +
+      'setTimeout(() => { let at = 0; ' +
+      `const t = setInterval(() => { fs.appendFileSync(${JSON.stringify(target)}, whole.subarray(at, at + 250)); at += 250; ` +
+      'if (at >= whole.length) clearInterval(t); }, 100); }, 400); }, 10);';
+    const writer = spawn(process.execPath, ['-e', script], { stdio: 'ignore' });
+    const copied = new Promise((resolve) => writer.once('close', resolve));
+    let planned;
+    try {
+      planned = await ingest('--dry-run', '--json');
+    } finally {
+      writer.kill();
+      await copied;
+    }
+    expect(planned.code, planned.stderr).toBe(0);
+    const plan = JSON.parse(planned.stdout) as Plan;
+    // The run's words for it (see the run's test above): left for the next run, not failed empty_file.
+    expect(plan.files.find((f) => f.path === LAB)).toMatchObject({
+      plan: 'still_being_written',
+      error: expect.stringMatching(
+        /^it changed while the run was reading it \(\d+ bytes, then \d+\): it is still being written/,
+      ),
+    });
+    // Created as long ago, but nothing writes to it: watched the same moment, and empty_file as the run fails it.
+    expect(plan.files.find((f) => f.path === CONS)).toMatchObject({
+      plan: 'failed',
+      outcome: 'empty_file',
+      error: 'the file is empty (0 bytes)',
+    });
+    expect(plan.counts).toMatchObject({ still_being_written: 1, failed: 1, auto: 0 });
+  });
 
   it('plans a .filepart changed moments ago as the run leaves it, and one abandoned as the run fails it, in its words', async () => {
     const { drop, ingest } = await workspace('dry-run-transfer');

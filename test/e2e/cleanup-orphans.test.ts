@@ -3,13 +3,22 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OpenDatabase } from '../../src/db/open-database.js';
+import { resolveDatabaseTarget } from '../../src/db/database-url.js';
+import { openDatabase, type OpenDatabase } from '../../src/db/open-database.js';
 import { RunLockRepository } from '../../src/db/repositories/run-lock-repository.js';
 import type { MedicalDocument } from '../../src/db/schema.js';
 import { ExitCode } from '../../src/errors.js';
+import {
+  createChromaRegistryWorkspace,
+  KILL_TEST_REGISTRIES,
+  type ChromaRegistryWorkspace,
+} from '../support/chroma-registry-workspace.js';
+import { chromaVectorsOf, chromaWanted } from '../support/chroma.js';
 import { runCli, spawnCli } from '../support/cli-binary.js';
 import { createTempDir, withRegistryAt } from '../support/databases.js';
+import { postgresWanted } from '../support/postgres.js';
 import { REGISTRY_CSV, SAMPLE_DIR } from '../support/ingest-fixture.js';
 
 /**
@@ -199,3 +208,114 @@ describe('cleanup --orphans (embedded store)', { tags: ['slow'] }, () => {
     await markFinished(orphan.batchId!);
   });
 });
+
+/**
+ * On PostgreSQL a run's hold on its folder is an advisory lock on its own connection, not a process this machine
+ * looks at: the cleanup must ask the server. A real orphan in Chroma, a real run holding a folder (frozen while it
+ * lists it, its session not processing yet), and then the same run killed (kill -9): its lock goes with its
+ * connection, and the orphan is deleted.
+ */
+describe.runIf(chromaWanted() && postgresWanted())(
+  'cleanup --orphans (PostgreSQL registry, Chroma)',
+  { tags: ['slow'] },
+  () => {
+    let workspace: ChromaRegistryWorkspace | undefined;
+    let registry: OpenDatabase;
+    let orphan: MedicalDocument;
+
+    beforeAll(async () => {
+      workspace = await createChromaRegistryWorkspace({
+        prefix: 'tecsalud-orphans-pg-',
+        registry: KILL_TEST_REGISTRIES.find((kind) => kind.name === 'PostgreSQL')!,
+        files: [ORPHAN],
+        ingestExit: 0,
+      });
+      registry = await openDatabase(resolveDatabaseTarget(workspace.database.url, { cwd: workspace.root }));
+      const { db } = registry;
+      orphan = await db
+        .selectFrom('medicalDocuments')
+        .selectAll()
+        .where('filename', '=', ORPHAN)
+        .executeTakeFirstOrThrow();
+      // An orphan: its row and its file's row gone, its chunks still in Chroma.
+      await db.deleteFrom('batchFiles').where('documentId', '=', orphan.id).execute();
+      await db.deleteFrom('medicalDocuments').where('id', '=', orphan.id).execute();
+    });
+    afterAll(async () => {
+      await registry?.close();
+      await workspace?.cleanup();
+    });
+
+    /** Advisory locks held in the registry's database: a run's hold on its folder. */
+    const advisoryLocks = async () =>
+      Number(
+        (
+          await sql<{ n: string }>`select count(*) as n from pg_locks where locktype = 'advisory'
+            and database = (select oid from pg_database where datname = current_database())`.execute(
+            registry.db,
+          )
+        ).rows[0]!.n,
+      );
+
+    it('refuses (75) while a run holds its folder, deletes nothing, and deletes the orphan once that run is killed', async () => {
+      const { root, env, chroma } = workspace!;
+      const chunks = (await chromaVectorsOf(chroma, orphan.id)).length;
+      expect(chunks).toBeGreaterThan(0);
+      const busy = path.join(root, 'busy');
+      fs.mkdirSync(busy);
+      for (let i = 0; i < 3000; i++) fs.writeFileSync(path.join(busy, `${i}.pdf`), '');
+      const run = spawnCli(
+        [
+          'ingest',
+          'busy',
+          '--non-interactive',
+          '--quiet',
+          '--type',
+          'complete',
+          '--still-writing-seconds',
+          '0',
+        ],
+        { cwd: root, env },
+      );
+      const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+        run.once('close', (_, signal) => resolve(signal)),
+      );
+      try {
+        const holders = registry.db.selectFrom('runLocks').select('pid');
+        while ((await holders.execute()).length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+        process.kill(run.pid!, 'SIGSTOP');
+        const processing = await registry.db
+          .selectFrom('batchUploads')
+          .select('id')
+          .where('status', '=', 'processing')
+          .execute();
+        expect(processing).toEqual([]);
+        expect(await advisoryLocks()).toBe(1);
+
+        const refused = await runCli(['cleanup', '--orphans', '--json'], { cwd: root, env });
+        expect(refused.code, refused.stderr).toBe(ExitCode.Locked);
+        expect(refused.stderr).toContain(
+          `a run is processing ${fs.realpathSync(busy)} (pid ${run.pid} on ${os.hostname()}): a run writes a document's vectors before its row`,
+        );
+        expect(refused.stderr).not.toMatch(/\n\s+at /);
+        expect((await chromaVectorsOf(chroma, orphan.id)).length).toBe(chunks);
+      } finally {
+        process.kill(run.pid!, 'SIGKILL');
+        process.kill(run.pid!, 'SIGCONT');
+      }
+      expect(await exited).toBe('SIGKILL');
+      // The server ends the killed run's session, and its lock with it, once it sees the connection closed.
+      for (let tries = 0; tries < 200 && (await advisoryLocks()) > 0; tries++)
+        await new Promise((resolve) => setTimeout(resolve, 25));
+
+      const cleaned = await runCli(['cleanup', '--orphans', '--json'], { cwd: root, env });
+      expect(cleaned.code, cleaned.stderr).toBe(0);
+      expect(JSON.parse(cleaned.stdout)).toEqual({
+        collection: 'medical_documents',
+        deleted: [{ document_id: orphan.id, chunks, expediente: orphan.expediente }],
+        kept: [],
+      });
+      expect(await chromaVectorsOf(chroma, orphan.id)).toEqual([]);
+    });
+  },
+);

@@ -7,8 +7,8 @@ import { spawn } from 'node:child_process';
  *
  * The tool runs in a process group of its own, and the whole group is killed: a wrapper script's own children (a
  * `sleep` it started, the real binary it runs without `exec`) would otherwise outlive the caller, still running
- * after `doctor` said the tool hung. Being its own group, it no longer gets the terminal's Ctrl-C: the caller's
- * signal is what stops it.
+ * after `doctor` said the tool hung. Being its own group, it no longer gets the terminal's Ctrl-C: the caller
+ * passes that on to it (see passOnEndingSignals).
  */
 export function readToolOutput(
   command: string,
@@ -21,7 +21,9 @@ export function readToolOutput(
     let stdout = '';
     let stderr = '';
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const stopPassingOn = passOnEndingSignals(child.pid);
     const stop = () => {
+      stopPassingOn();
       killGroup(child.pid);
       child.kill('SIGKILL');
       child.stdout.destroy();
@@ -34,8 +36,12 @@ export function readToolOutput(
     signal?.addEventListener('abort', stop, { once: true });
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', () => resolve(null));
+    child.on('error', () => {
+      stopPassingOn();
+      resolve(null);
+    });
     child.on('close', () => {
+      stopPassingOn();
       signal?.removeEventListener('abort', stop);
       resolve({ stdout, stderr });
     });
@@ -50,4 +56,29 @@ function killGroup(pid: number | undefined): void {
   } catch {
     // The group has ended, or the tool never started.
   }
+}
+
+/** How a terminal (Ctrl-C, a closed window) or a service manager ends the caller. */
+const ENDING_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/**
+ * While the tool runs, a signal that ends the caller kills the tool's group too, as it would have reached the
+ * tool in the caller's own group. A caller with no listener of its own for that signal still ends by it: the
+ * listener here, once the last one, raises it again. Returns what stops passing them on.
+ */
+function passOnEndingSignals(pid: number | undefined): () => void {
+  if (pid === undefined) return () => undefined;
+  const listeners = ENDING_SIGNALS.map((signal) => {
+    const listener = () => {
+      killGroup(pid);
+      stop();
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    };
+    process.on(signal, listener);
+    return [signal, listener] as const;
+  });
+  const stop = () => {
+    for (const [signal, listener] of listeners) process.off(signal, listener);
+  };
+  return stop;
 }

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.js';
-import { runCli, type CliOptions, type RunResult } from '../support/cli-binary.js';
+import { finishedRun, runCli, spawnCli, type CliOptions, type RunResult } from '../support/cli-binary.js';
 import { createTempDir } from '../support/databases.js';
 import { REGISTRY_CSV, SAMPLE_DIR } from '../support/ingest-fixture.js';
 import { startSilentServer } from '../support/tcp-faults.js';
@@ -198,6 +198,16 @@ describe('doctor answers within --timeout, counted from its start', { tags: ['sl
       expect(spanish.stdout).toMatch(
         /^AVISO\s+pdftotext\s+sin respuesta en 4 s \(pdftotext -v\): la máquina puede estar sobrecargada/m,
       );
+      expect(await stillRunning(readPids(pids))).toEqual([]);
+
+      // Ctrl-C before the bound: the tools run in groups of their own, which the terminal's signal does not reach;
+      // doctor passes it on, and still ends by it.
+      fs.rmSync(pids, { force: true });
+      const interrupted = spawnCli(['doctor', '--timeout', '30'], { cwd: root, env: hungEnv });
+      const ended = finishedRun(interrupted);
+      while (readPids(pids).length < 2) await new Promise((resolve) => setTimeout(resolve, 20));
+      interrupted.kill('SIGINT');
+      expect((await ended).signal).toBe('SIGINT');
       expect(await stillRunning(readPids(pids))).toEqual([]);
     } finally {
       for (const pid of readPids(pids)) {

@@ -19,7 +19,8 @@ export interface PlannedFile {
   path: string;
   /**
    * `failed`: the name parses, but the file fails a check the run makes before matching (see checkDropFile);
-   * `still_being_written`: under a transfer's name and changed moments ago, the run leaves it for the next one.
+   * `still_being_written`: under a transfer's name and changed moments ago, or empty or cut short and changing
+   * while watched: the run leaves it for the next one.
    */
   plan: 'auto' | 'review' | 'new' | 'invalid_name' | 'failed' | 'still_being_written';
   /** Why the name does not parse, why the file fails, or why the run leaves it: the run's words. */

@@ -4,6 +4,7 @@ import path from 'node:path';
 
 import { findUnknownVariables } from '../config/unknown-environment-variables.js';
 import { describeError } from '../core/text/describe-error.js';
+import { hungToolDetail } from '../core/text/hung-tool.js';
 import type { Embedder } from '../adapters/embedders/types.js';
 import type { CollectionInfo } from '../adapters/vector-stores/types.js';
 import type { BackendConfig } from '../config/load-config.js';
@@ -479,16 +480,11 @@ async function checkWritable(
   return { name: 'workdir', status: 'fail', detail: `${cwd} is not writable: ${why}` };
 }
 
-/** A local tool's line when it was still running at doctor's deadline (and was stopped). */
-function hungTool(commands: string, seconds: number): string {
-  return `did not answer within ${seconds} s (${commands}): the machine may be overloaded, or the program hangs`;
-}
-
 async function checkPdftotext(deadline: { signal: AbortSignal; seconds: number }): Promise<DoctorCheck> {
   const { isPdftotextAvailable } = await import('../adapters/extraction/index.js');
   const found = await isPdftotextAvailable('pdftotext', { signal: deadline.signal });
   if (!found.available && deadline.signal.aborted) {
-    return { name: 'pdftotext', status: 'warn', detail: hungTool('pdftotext -v', deadline.seconds) };
+    return { name: 'pdftotext', status: 'warn', detail: hungToolDetail('pdftotext -v', deadline.seconds) };
   }
   return found.available
     ? { name: 'pdftotext', status: 'ok', detail: `available${found.version ? ` (${found.version})` : ''}` }
@@ -534,7 +530,10 @@ async function checkOcr(
       ? {
           name: 'tesseract',
           status: configured === 'tesseract' ? 'fail' : 'warn',
-          detail: hungTool('tesseract --version, tesseract --list-langs, pdftoppm -v', deadline.seconds),
+          detail: hungToolDetail(
+            'tesseract --version, tesseract --list-langs, pdftoppm -v',
+            deadline.seconds,
+          ),
         }
       : {
           name: 'tesseract',

@@ -1,6 +1,7 @@
 import type { TextExtractor } from '../adapters/extraction/types.js';
 import type { OcrSettings } from '../config/ocr-settings.js';
-import { UsageError } from '../errors.js';
+import { hungToolDetail } from '../core/text/hung-tool.js';
+import { ServiceUnavailableError, UsageError } from '../errors.js';
 
 export const EXTRACTORS = ['pdf-parse', 'pdfium', 'pdftotext'] as const;
 export type ExtractorName = (typeof EXTRACTORS)[number];
@@ -10,6 +11,21 @@ export type ExtractorName = (typeof EXTRACTORS)[number];
  */
 export const DEFAULT_EXTRACTOR: ExtractorName = 'pdfium';
 
+/**
+ * How long the start of a run waits for `pdftotext -v` or tesseract's and pdftoppm's version probes: a tool on a
+ * network disk that stopped answering, or a wrapper script that hangs, must not hold the run before its first file
+ * (the same 10 s as doctor's bound).
+ */
+export const TOOL_CHECK_TIMEOUT_MS = 10_000;
+
+/** A tool that did not answer its version probe in time: not a missing install, nor the user's mistake (69). */
+function hungToolError(tool: string, probe: string, fallback: string): ServiceUnavailableError {
+  return new ServiceUnavailableError(
+    `${tool} ${hungToolDetail(probe, TOOL_CHECK_TIMEOUT_MS / 1000)}`,
+    `check that \`${probe}\` answers in a shell (a program on a network disk that stopped answering?), or use ${fallback}`,
+  );
+}
+
 /** The text extractor `--extractor` names, with its pool of child processes started. */
 export async function openExtractor(
   name: ExtractorName,
@@ -18,7 +34,9 @@ export async function openExtractor(
   if (name === 'pdftotext') {
     const { createPdftotextExtractor, isPdftotextAvailable } =
       await import('../adapters/extraction/index.js');
-    const { available } = await isPdftotextAvailable();
+    const signal = AbortSignal.timeout(TOOL_CHECK_TIMEOUT_MS);
+    const { available } = await isPdftotextAvailable('pdftotext', { signal });
+    if (signal.aborted) throw hungToolError('pdftotext', 'pdftotext -v', 'the default --extractor pdfium');
     if (!available) {
       throw new UsageError(
         '--extractor pdftotext needs poppler-utils, which is not installed',
@@ -59,7 +77,15 @@ export async function withOcr(
   }
   const { createOcrExtractor, checkNativeOcr } = await import('../adapters/ocr/index.js');
   if (settings.engine === 'tesseract') {
-    const native = await checkNativeOcr();
+    const signal = AbortSignal.timeout(TOOL_CHECK_TIMEOUT_MS);
+    const native = await checkNativeOcr({}, { signal });
+    if (signal.aborted) {
+      throw hungToolError(
+        'tesseract',
+        'tesseract --version, tesseract --list-langs, pdftoppm -v',
+        'the default --ocr-engine tesseract.js',
+      );
+    }
     if (!native.available) {
       throw new UsageError(
         `--ocr-engine tesseract needs ${native.missing.join(', ')}, which ${native.missing.length === 1 ? 'is' : 'are'} not installed`,

@@ -637,6 +637,16 @@ const OTHER_COMMAND_RULES: readonly RefusalRule[] = [
     'instálelo (Debian: apt-get install poppler-utils), o use el predeterminado --extractor pdfium',
   ),
   {
+    en: /^(pdftotext|tesseract) did not answer within (\S+) s \((.+)\): the machine may be overloaded, or the program hangs$/s,
+    es: ([tool, seconds, probe]) =>
+      `${tool} no respondió en ${seconds} s (${probe}): la máquina puede estar sobrecargada, o el programa se ha colgado`,
+  },
+  {
+    en: /^check that `(.+)` answers in a shell \(a program on a network disk that stopped answering\?\), or use the default (--\S+ \S+)$/s,
+    es: ([probe, fallback]) =>
+      `compruebe que \`${probe}\` responde en una terminal (¿un programa en un disco de red que dejó de responder?), o use el predeterminado ${fallback}`,
+  },
+  {
     en: /^--ocr-engine tesseract needs (.*), which (?:is|are) not installed$/s,
     es: ([missing]) => `--ocr-engine tesseract necesita ${missing}, que no está instalado`,
   },

@@ -203,16 +203,18 @@ export async function ingest(
     const { enqueue } = await import('./ingest-enqueue.js');
     return enqueue(options, resolved, context);
   }
-  // The dashboard will read the keys: from now on (before the modules, the database and the folder's listing)
-  // keys typed ahead are neither echoed onto its first line nor left for the shell.
-  const { showsDashboard } = await import('../ui/ingest-presenter.js');
+  // On a terminal, from now on (before the modules, the database and the folder's listing) keys typed are neither
+  // echoed (onto the dashboard's first line, or the progress bar's) nor left for the shell, which would run an
+  // `rm -rf x` typed during the run once it ends. Without one (cron, a pipe) stdin is left alone.
   const quiet = Boolean(options.quiet) || options.logFile === '-';
   const typeAhead =
-    showsDashboard({ ...options, quiet, stdout: io.stdout }) && context.stdin.isTTY === true
-      ? (await import('../ui/terminal/type-ahead.js')).holdTypeAhead(context.stdin, io.stdout, {
-          // Read as a key while held: still the interrupt it is in a terminal's ordinary mode.
-          onInterrupt: () => process.kill(process.pid, 'SIGINT'),
-        })
+    context.stdin.isTTY === true
+      ? await import('../ui/terminal/type-ahead.js').then(({ holdTypeAhead, terminalAmong }) =>
+          holdTypeAhead(context.stdin, terminalAmong(io.stdout, io.stderr), {
+            // Read as a key while held: still the interrupt it is in a terminal's ordinary mode.
+            onInterrupt: () => process.kill(process.pid, 'SIGINT'),
+          }),
+        )
       : undefined;
   try {
     return await ingestHoldingKeys(options, resolved, context, quiet, typeAhead);
@@ -221,7 +223,7 @@ export async function ingest(
   }
 }
 
-/** `ingest DIR` itself, once its options are resolved (`typeAhead` held when the dashboard will show). */
+/** `ingest DIR` itself, once its options are resolved (`typeAhead` held when stdin is a terminal). */
 async function ingestHoldingKeys(
   options: IngestCommandOptions,
   resolved: ResolvedIngestOptions,

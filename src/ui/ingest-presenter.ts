@@ -15,9 +15,12 @@ export interface IngestPresenterOptions {
   stdin?: NodeJS.ReadStream;
   env?: NodeJS.ProcessEnv;
   lang?: Lang;
-  /** Ctrl-C read as a key by the dashboard (raw mode): the run's interrupt handling. */
+  /** Ctrl-C read as a key, by the dashboard or among the held keys (raw mode): the run's interrupt handling. */
   onInterruptKey?: () => void;
-  /** Keys held since the command started (see showsDashboard): the dashboard and the review take them over. */
+  /**
+   * Keys held since the command started, on a terminal: the dashboard and the review take them over; without
+   * them they stay held to the end.
+   */
   typeAhead?: TypeAhead;
 }
 
@@ -60,7 +63,15 @@ export async function createIngestPresenter(options: IngestPresenterOptions): Pr
     signal === 'SIGHUP' || signal === 'SIGTERM'
       ? messages.progress.stoppingOn(signal)
       : messages.progress.interrupted;
+  // Without the dashboard the keys stay held for the whole run (see holdTypeAhead): Ctrl-C read as a key still
+  // stops it, and Ctrl-Z, which the terminal no longer turns into a stop, is refused as the dashboard refuses it.
+  const answerHeldKeys = (sayNoSuspend: (text: string) => void) =>
+    options.typeAhead?.answerKeys({
+      onInterrupt: options.onInterruptKey,
+      onSuspend: () => sayNoSuspend(messages.dashboard.noSuspend),
+    });
   if (options.quiet) {
+    answerHeldKeys((text) => options.stderr.write(`${text}\n`));
     return {
       kind: 'none',
       listener: undefined,
@@ -92,6 +103,7 @@ export async function createIngestPresenter(options: IngestPresenterOptions): Pr
   if (isTty(options.stderr)) {
     const { createCliProgressListener } = await import('./progress/cli-progress-listener.js');
     const bar = createCliProgressListener(options.stderr as NodeJS.WriteStream, messages);
+    answerHeldKeys(bar.log);
     return {
       kind: 'bar',
       listener: bar.listener,
@@ -100,6 +112,7 @@ export async function createIngestPresenter(options: IngestPresenterOptions): Pr
       finish: async () => bar.stop(),
     };
   }
+  answerHeldKeys((text) => options.stderr.write(`${text}\n`));
   return {
     kind: options.json ? 'none' : 'plain',
     listener: options.json ? undefined : createPlainProgressListener(options.stderr, messages),

@@ -6,6 +6,7 @@ import { runProgram } from './cli.js';
 import { diskProblemInSpanish, fileSystemProblem } from './core/text/file-system-problem.js';
 import { stdoutHoldsJson } from './commands/shared/io.js';
 import { languageOfArguments, type Lang } from './ui/i18n/language.js';
+import { releaseTypeAheadFromStart } from './ui/terminal/type-ahead.js';
 
 /** The one place that maps errors to exit codes and messages. Returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -25,6 +26,10 @@ export async function main(argv: string[]): Promise<number> {
         ? { translate: { message: spanish.translateUsageMessage, hint: spanish.translateUsageHint } }
         : {}),
     });
+  } finally {
+    // Keys held from the start for a command that did not take them (`review --json`, a refusal): the terminal
+    // as it was. A command that took them gave it back itself.
+    await releaseTypeAheadFromStart();
   }
 }
 

@@ -20,6 +20,13 @@ export interface TmuxPane {
   press(...keys: string[]): void;
   /** The visible screen. */
   screen(): string;
+  /** The program in the pane's foreground (`node` once the command runs, `bash` at the prompt). */
+  foreground(): string;
+  /**
+   * The command's process, to signal it as a kill or a shutdown does: the first node started on the pane's
+   * terminal (its extraction processes are node too, started after it).
+   */
+  commandPid(): number;
   /** The main screen's scrollback and screen (not the alternate screen's). */
   history(): string;
   /** Polls the screen until the pattern shows; throws with the screen after a minute. */
@@ -42,6 +49,11 @@ export interface TmuxPaneOptions {
   jobControl?: boolean;
   /** With jobControl: a file that receives every byte the pane is sent, from before the command starts. */
   recordTo?: string;
+  /**
+   * Files that receive the terminal's modes (`stty -g`: echo, line editing, signals…) just before the command
+   * starts and just after it ends, before `EXITED` shows: a command must leave them as it found them.
+   */
+  modesTo?: { before: string; after: string };
 }
 
 /** Runs `tecsalud-batch ARGS` in `cwd` with `env` in a new pane; `EXITED <code>` shows once it ends. */
@@ -57,7 +69,12 @@ export function launchInTmux(
   const quoted = (values: string[]) => values.map((value) => JSON.stringify(value)).join(' ');
   const variables = Object.entries(env).map(([name, value]) => `${name}=${JSON.stringify(value)}`);
   // Ink renders only a final frame when CI is set; the admin's terminal has no CI.
-  const run = `cd ${JSON.stringify(cwd)}; env -u CI ${variables.join(' ')} node ${quoted([BIN, ...args])}; echo EXITED $?`;
+  const command = `env -u CI ${variables.join(' ')} node ${quoted([BIN, ...args])}`;
+  const modes = options.modesTo;
+  const run = modes
+    ? `cd ${JSON.stringify(cwd)}; stty -g > ${JSON.stringify(modes.before)}; ${command}; code=$?; ` +
+      `stty -g > ${JSON.stringify(modes.after)}; echo EXITED $code`
+    : `cd ${JSON.stringify(cwd)}; ${command}; echo EXITED $?`;
   const size = ['-x', String(options.columns ?? 100), '-y', String(options.rows ?? 30)];
   if (options.jobControl) {
     tmux('new-session', '-d', '-s', 'pane', ...size, 'env PS1="$ " bash --norc --noprofile -i');
@@ -70,6 +87,11 @@ export function launchInTmux(
     type: (keys) => void tmux('send-keys', '-t', 'pane', '-l', keys),
     press: (...keys) => void tmux('send-keys', '-t', 'pane', ...keys),
     screen: () => tmux('capture-pane', '-p', '-t', 'pane'),
+    foreground: () => tmux('display-message', '-p', '-t', 'pane', '#{pane_current_command}').trim(),
+    commandPid() {
+      const terminal = tmux('display-message', '-p', '-t', 'pane', '#{pane_tty}').trim().replace('/dev/', '');
+      return Number(execFileSync('pgrep', ['-o', '-t', terminal, '-x', 'node'], { encoding: 'utf8' }).trim());
+    },
     history: () => tmux('capture-pane', '-p', '-S', '-', '-t', 'pane'),
     async waitFor(pattern) {
       const deadline = Date.now() + 60_000;

@@ -85,5 +85,49 @@ describe.skipIf(!hasTmux() && !process.env.CI)(
         database.close();
       }
     }, 180_000);
+
+    it('with Enter, typed once node runs: no line of them is left above the dashboard, none is run, echo comes back', async () => {
+      const dir = createTempDir('tecsalud-type-ahead-enter-');
+      dirs.push(dir);
+      const source = path.join(dir, 'sample');
+      copyDelivered(SAMPLE_DIR, source);
+      const db = path.join(dir, 'registry.db');
+      expect((await runCli(['patients', 'import', REGISTRY_CSV, '--db', db], { cwd: dir })).code).toBe(0);
+      const marker = path.join(dir, 'typed-ahead-marker');
+      const modes = { before: path.join(dir, 'modes.before'), after: path.join(dir, 'modes.after') };
+      let pane: TmuxPane | null = null;
+      try {
+        pane = launchInTmux(
+          SOCKET,
+          dir,
+          ['ingest', source, '--user', 'e2e', '--lang', 'en', '--db', db],
+          {},
+          { jobControl: true, modesTo: modes },
+        );
+        // Once node runs (the shell's line editor no longer holds the terminal): before the program's first line
+        // the terminal still echoes them, Enter as a line of its own.
+        const deadline = Date.now() + 30_000;
+        while (pane.commandPid() === null && Date.now() < deadline)
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        pane.type(`touch ${marker}`);
+        pane.press('Enter');
+        pane.type('xyz');
+        const review = await pane.waitFor('Review 1 of 2');
+        expect(review).not.toContain('typed-ahead-marker');
+        await pane.pastKeyGuard();
+        pane.type('q');
+        await pane.waitFor(/EXITED \d+/);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        const after = pane.history();
+        expect(after).toMatch(/Ingest \S.* in [\d.]+ s/); // the dashboard's final frame
+        expect(after).not.toContain('typed-ahead-marker');
+        expect(after).not.toContain('xyz');
+        expect(fs.existsSync(marker), 'the shell ran the line typed ahead').toBe(false);
+        const before = fs.readFileSync(modes.before, 'utf8').trim();
+        expect(fs.readFileSync(modes.after, 'utf8').trim()).toBe(before);
+      } finally {
+        pane?.close();
+      }
+    }, 180_000);
   },
 );

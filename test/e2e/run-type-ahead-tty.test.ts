@@ -112,7 +112,7 @@ describe.skipIf(!hasTmux() && !process.env.CI)(
       try {
         await pane.waitFor(BAR);
         pane.type('typed before the kill');
-        process.kill(pane.commandPid(), 'SIGTERM');
+        process.kill(pane.commandPid()!, 'SIGTERM');
         await pane.waitFor(/EXITED \d+/);
         // Nothing left for the shell either: its next prompt is empty.
         await new Promise((resolve) => setTimeout(resolve, 300));

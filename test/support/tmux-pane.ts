@@ -20,13 +20,11 @@ export interface TmuxPane {
   press(...keys: string[]): void;
   /** The visible screen. */
   screen(): string;
-  /** The program in the pane's foreground (`node` once the command runs, `bash` at the prompt). */
-  foreground(): string;
   /**
    * The command's process, to signal it as a kill or a shutdown does: the first node started on the pane's
-   * terminal (its extraction processes are node too, started after it).
+   * terminal (its extraction processes are node too, started after it); null while none runs.
    */
-  commandPid(): number;
+  commandPid(): number | null;
   /** The main screen's scrollback and screen (not the alternate screen's). */
   history(): string;
   /** Polls the screen until the pattern shows; throws with the screen after a minute. */
@@ -87,10 +85,15 @@ export function launchInTmux(
     type: (keys) => void tmux('send-keys', '-t', 'pane', '-l', keys),
     press: (...keys) => void tmux('send-keys', '-t', 'pane', ...keys),
     screen: () => tmux('capture-pane', '-p', '-t', 'pane'),
-    foreground: () => tmux('display-message', '-p', '-t', 'pane', '#{pane_current_command}').trim(),
     commandPid() {
       const terminal = tmux('display-message', '-p', '-t', 'pane', '#{pane_tty}').trim().replace('/dev/', '');
-      return Number(execFileSync('pgrep', ['-o', '-t', terminal, '-x', 'node'], { encoding: 'utf8' }).trim());
+      try {
+        return Number(
+          execFileSync('pgrep', ['-o', '-t', terminal, '-x', 'node'], { encoding: 'utf8' }).trim(),
+        );
+      } catch {
+        return null; // pgrep found none
+      }
     },
     history: () => tmux('capture-pane', '-p', '-S', '-', '-t', 'pane'),
     async waitFor(pattern) {

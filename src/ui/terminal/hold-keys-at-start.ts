@@ -13,8 +13,13 @@ const PRINT_ONLY = new Set(['-h', '--help', '-V', '--version']);
  * here (see holdTypeAheadFromStart). Without a terminal on stdin (cron, a pipe) nothing changes.
  */
 export function holdKeysAtStart(argv: readonly string[]): void {
-  if (!isatty(0) || !HOLDING_COMMANDS.has(commandOf(argv) ?? '')) return;
+  if (!isatty(0) || !holdsKeysFromStart(argv)) return;
   holdTypeAheadFromStart(process.stdin, terminalAmong(process.stdout, process.stderr));
+}
+
+/** Whether the command `argv` runs holds the keys typed (on a terminal) from the program's start. */
+export function holdsKeysFromStart(argv: readonly string[]): boolean {
+  return HOLDING_COMMANDS.has(commandOf(argv) ?? '');
 }
 
 /**

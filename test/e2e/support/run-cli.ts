@@ -1,4 +1,6 @@
 // Runs the CLI from source (through tsx), exactly as bin/tecsalud-batch.js runs the built entry.
-import { main } from '../../../src/main.js';
+import { holdKeysAtStart } from '../../../src/ui/terminal/hold-keys-at-start.js';
 
+holdKeysAtStart(process.argv);
+const { main } = await import('../../../src/main.js');
 process.exitCode = await main(process.argv);

@@ -205,17 +205,20 @@ export async function ingest(
   }
   // On a terminal, from now on (before the modules, the database and the folder's listing) keys typed are neither
   // echoed (onto the dashboard's first line, or the progress bar's) nor left for the shell, which would run an
-  // `rm -rf x` typed during the run once it ends. Without one (cron, a pipe) stdin is left alone.
+  // `rm -rf x` typed during the run once it ends. Without one (cron, a pipe) stdin is left alone, and so it is for a
+  // run in the background (`ingest DIR > run.log 2>&1 &`): raw mode would stop it there. Where the foreground is
+  // unknown (no /proc), keys are held only for the dashboard, which takes the terminal anyway.
   const quiet = Boolean(options.quiet) || options.logFile === '-';
-  const typeAhead =
-    context.stdin.isTTY === true
-      ? await import('../ui/terminal/type-ahead.js').then(({ holdTypeAhead, terminalAmong }) =>
-          holdTypeAhead(context.stdin, terminalAmong(io.stdout, io.stderr), {
-            // Read as a key while held: still the interrupt it is in a terminal's ordinary mode.
-            onInterrupt: () => process.kill(process.pid, 'SIGINT'),
-          }),
-        )
-      : undefined;
+  const holdsKeys =
+    context.stdin.isTTY === true && (await holdsKeysOnThisTerminal({ ...options, quiet, stdout: io.stdout }));
+  const typeAhead = holdsKeys
+    ? await import('../ui/terminal/type-ahead.js').then(({ holdTypeAhead, terminalAmong }) =>
+        holdTypeAhead(context.stdin, terminalAmong(io.stdout, io.stderr), {
+          // Read as a key while held: still the interrupt it is in a terminal's ordinary mode.
+          onInterrupt: () => process.kill(process.pid, 'SIGINT'),
+        }),
+      )
+    : undefined;
   try {
     return await ingestHoldingKeys(options, resolved, context, quiet, typeAhead);
   } finally {
@@ -223,7 +226,18 @@ export async function ingest(
   }
 }
 
-/** `ingest DIR` itself, once its options are resolved (`typeAhead` held when stdin is a terminal). */
+/** Whether a run with stdin on a terminal holds its keys: in the terminal's foreground, or for the dashboard. */
+async function holdsKeysOnThisTerminal(
+  options: Omit<IngestCommandOptions, 'quiet'> & { quiet: boolean; stdout: NodeJS.WritableStream },
+): Promise<boolean> {
+  const { terminalForeground } = await import('../ui/terminal/foreground.js');
+  const foreground = terminalForeground();
+  if (foreground !== 'unknown') return foreground === 'foreground';
+  const { showsDashboard } = await import('../ui/ingest-presenter.js');
+  return showsDashboard(options);
+}
+
+/** `ingest DIR` itself, once its options are resolved (`typeAhead` held when it runs in a terminal's foreground). */
 async function ingestHoldingKeys(
   options: IngestCommandOptions,
   resolved: ResolvedIngestOptions,

@@ -1,11 +1,12 @@
 // Keys typed while `ingest` runs on a terminal without the dashboard (--non-interactive: the progress bar), as an
 // admin at a prompt types them (the built CLI in tmux, from an interactive bash): never echoed onto the progress
 // line, never run by the shell once the run ends; and the terminal given back as it was found on every way out.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeCorpus } from '../../fixtures/generator/index.js';
-import { runCli } from '../support/cli-binary.js';
+import { BIN, runCli } from '../support/cli-binary.js';
 import { createTempDir } from '../support/databases.js';
 import { hasTmux, launchInTmux, type TmuxPane } from '../support/tmux-pane.js';
 
@@ -130,6 +131,46 @@ describe.skipIf(!hasTmux() && !process.env.CI)(
       }
     }, 180_000);
 
+    it('a run started in the background (`… > run.log 2>&1 &`) runs to its end: it does not take the terminal', async () => {
+      // Raw mode set from the background stops the job ("Stopped (tty output)"): IT's `&` run would never finish.
+      runs += 1;
+      const db = `registry-${runs}.db`;
+      expect((await runCli(['patients', 'import', 'registry.csv', '--db', db], { cwd: root })).code).toBe(0);
+      const log = path.join(root, `background-${runs}.log`);
+      const socket = `${SOCKET}-bg`;
+      const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+      tmux(
+        'new-session',
+        '-d',
+        '-s',
+        'pane',
+        '-x',
+        '100',
+        '-y',
+        '30',
+        'env PS1="$ " bash --norc --noprofile -i',
+      );
+      try {
+        const command = `cd ${JSON.stringify(root)}; env -u CI node ${JSON.stringify(BIN)} ingest drop --db ${db} --non-interactive --lang en > ${JSON.stringify(log)} 2>&1 &`;
+        tmux('send-keys', '-t', 'pane', '-l', command);
+        tmux('send-keys', '-t', 'pane', 'Enter');
+        const deadline = Date.now() + 120_000;
+        while (Date.now() < deadline && !/completed/.test(readIfThere(log)))
+          await new Promise((resolve) => setTimeout(resolve, 250));
+        tmux('send-keys', '-t', 'pane', '-l', 'jobs -l');
+        tmux('send-keys', '-t', 'pane', 'Enter');
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        expect(tmux('capture-pane', '-p', '-t', 'pane')).not.toContain('Stopped');
+        expect(readIfThere(log)).toMatch(/Session \S+ — completed/);
+      } finally {
+        try {
+          tmux('kill-server');
+        } catch {
+          // already gone
+        }
+      }
+    }, 180_000);
+
     it('a refusal before the run (no such folder, 64): the terminal is given back as it was', async () => {
       runs += 1;
       const modes = {
@@ -153,3 +194,7 @@ describe.skipIf(!hasTmux() && !process.env.CI)(
     }, 60_000);
   },
 );
+
+function readIfThere(file: string): string {
+  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+}

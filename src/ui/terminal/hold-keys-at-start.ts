@@ -1,4 +1,5 @@
 import { isatty } from 'node:tty';
+import { terminalForeground } from './foreground.js';
 import { holdTypeAheadFromStart, terminalAmong } from './type-ahead.js';
 
 /** The commands that hold the keys typed on a terminal while they run: they take over the hold begun here. */
@@ -10,10 +11,11 @@ const PRINT_ONLY = new Set(['-h', '--help', '-V', '--version']);
 /**
  * The program's first step (bin/tecsalud-batch.js runs it before the entry's modules load, which takes a while on
  * a loaded machine, every key typed meanwhile echoed): `ingest` and `review` on a terminal hold the keys from
- * here (see holdTypeAheadFromStart). Without a terminal on stdin (cron, a pipe) nothing changes.
+ * here (see holdTypeAheadFromStart). Without a terminal on stdin (cron, a pipe), or in the background (a job
+ * started with `&`, which raw mode would stop), nothing changes.
  */
 export function holdKeysAtStart(argv: readonly string[]): void {
-  if (!isatty(0) || !holdsKeysFromStart(argv)) return;
+  if (!isatty(0) || !holdsKeysFromStart(argv) || terminalForeground() !== 'foreground') return;
   holdTypeAheadFromStart(process.stdin, terminalAmong(process.stdout, process.stderr));
 }
 

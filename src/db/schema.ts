@@ -130,6 +130,11 @@ export interface MedicalDocumentsTable {
   chunksCount: number;
   /** 1 once every chunk is in the vector store. */
   vectorized: number;
+  /**
+   * The collection its chunks were written to; null when it has none, or when an older version wrote the row
+   * (then the audit entry of its last move or detach, or its session, says where they are).
+   */
+  collection: string | null;
   /** `tesseract.js` or `tesseract` when OCR read some pages; null for a text layer only. */
   ocrEngine: string | null;
   /** How many pages OCR read. */

@@ -148,6 +148,8 @@ export async function prepareDocument(
         pages: input.pages,
         chunksCount: chunks,
         vectorized: wantsVectors ? 1 : 0,
+        // Named by writeFiles: the collection of the store it writes the chunks to.
+        collection: null,
         ocrEngine: input.ocr?.engine ?? null,
         ocrPages: input.ocr?.pages ?? null,
         ocrConfidence: input.ocr?.confidence ?? null,
@@ -259,7 +261,10 @@ export async function writeFiles(
     writes.map((write) => ({
       batchFileId: write.batchFileId,
       fileUpdate: write.fileUpdate,
-      document: write.document?.row ?? null,
+      // Where its chunks now are: a move that makes lost ones again, and doctor, look there.
+      document: write.document
+        ? { ...write.document.row, collection: write.document.vectors ? deps.vectorStore!.collection : null }
+        : null,
       audit: write.audit,
       settled: write.settled ?? null,
       sessionCounts: write.sessionCounts ?? null,

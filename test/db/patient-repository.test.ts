@@ -145,6 +145,7 @@ describe.each(VARIANTS)('PatientRepository on $kind with $statements statements'
       pages: 1,
       chunksCount: 0,
       vectorized: 0,
+      collection: null,
       ocrEngine: null,
       ocrPages: null,
       ocrConfidence: null,

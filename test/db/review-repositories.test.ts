@@ -62,6 +62,7 @@ describe.each(DATABASE_KINDS)('file writes and review decisions on %s', (kind) =
     pages: 1,
     chunksCount: 1,
     vectorized: 1,
+    collection: 'medical_documents',
     ocrEngine: null,
     ocrPages: null,
     ocrConfidence: null,

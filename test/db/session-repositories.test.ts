@@ -368,6 +368,7 @@ describe.each(DATABASE_KINDS)('session, document and audit repositories on %s', 
       pages: 1,
       chunksCount: 1,
       vectorized: 1,
+      collection: 'reviewed',
       ocrEngine: null,
       ocrPages: null,
       ocrConfidence: null,
@@ -383,6 +384,12 @@ describe.each(DATABASE_KINDS)('session, document and audit repositories on %s', 
       chunksCount: 2,
     });
     expect(await documents.findById('doc-1')).toBeDefined();
+    // `--force --type complete` leaves the vectors where they are, and the row still says where; new vectors
+    // go where the run that made them wrote them.
+    await documents.upsert({ ...document, vectorized: 0, processingType: 'complete', collection: null });
+    expect(await documents.findById('doc-1')).toMatchObject({ vectorized: 1, collection: 'reviewed' });
+    await documents.upsert({ ...document, collection: 'medical_documents_2' });
+    expect(await documents.findById('doc-1')).toMatchObject({ collection: 'medical_documents_2' });
     expect(await documents.deleteByBatch(session.id)).toEqual(['doc-1']);
     expect(await documents.countAll()).toBe(0);
   });

@@ -7,6 +7,7 @@ import * as apiTokens from './0005-api-tokens.js';
 import * as settledFiles from './0006-settled-files.js';
 import * as queue from './0007-queue.js';
 import * as auditActionIndex from './0008-audit-action-index.js';
+import * as documentCollection from './0009-document-collection.js';
 
 export type SqlDialectName = 'sqlite' | 'postgres';
 
@@ -30,6 +31,7 @@ const MIGRATIONS: Record<string, DialectAwareMigration> = {
   '0006-settled-files': settledFiles,
   '0007-queue': queue,
   '0008-audit-action-index': auditActionIndex,
+  '0009-document-collection': documentCollection,
 };
 
 /** The migrations this version of the tool knows, in order: a database that ran others was migrated by a newer one. */

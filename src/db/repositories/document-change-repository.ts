@@ -10,6 +10,8 @@ export interface DocumentMove {
   to: Pick<Patient, 'id' | 'expediente'>;
   /** The document's chunks were made again: how many it (and its file's record) has now. */
   chunksCount?: number;
+  /** The collection its chunks were written back to (a document with vectors). */
+  collection?: string;
   audit: AuditEvent;
 }
 
@@ -36,7 +38,10 @@ export class DocumentChangeRepository {
 
   async move(move: DocumentMove): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
-      await new DocumentRepository(trx).reassign(move.documentId, move.to, move.chunksCount);
+      await new DocumentRepository(trx).reassign(move.documentId, move.to, {
+        chunksCount: move.chunksCount,
+        collection: move.collection,
+      });
       // A file's record says how many chunks its document has (`status --files`, the session's totals): made
       // again, they are counted anew there too, or the file says the old count beside a document that has others.
       await trx

@@ -145,6 +145,10 @@ export class DocumentRepository {
               pages: eb.ref('excluded.pages'),
               chunksCount: sql<number>`case when ${eb.ref('excluded.vectorized')} = 1 then ${eb.ref('excluded.chunksCount')} else ${eb.ref('medicalDocuments.chunksCount')} end`,
               vectorized: sql<number>`case when ${vectors} then 1 else 0 end`,
+              // Like the count: a replacement without vectors leaves them, and the row says where, as it did.
+              collection: sql<
+                string | null
+              >`case when ${eb.ref('excluded.vectorized')} = 1 then ${eb.ref('excluded.collection')} else ${eb.ref('medicalDocuments.collection')} end`,
               ocrEngine: eb.ref('excluded.ocrEngine'),
               ocrPages: eb.ref('excluded.ocrPages'),
               ocrConfidence: eb.ref('excluded.ocrConfidence'),
@@ -193,10 +197,10 @@ export class DocumentRepository {
   async vectorizedPage(
     after: string | null,
     limit: number,
-  ): Promise<Pick<MedicalDocument, 'id' | 'expediente' | 'chunksCount'>[]> {
+  ): Promise<Pick<MedicalDocument, 'id' | 'expediente' | 'chunksCount' | 'collection'>[]> {
     let query = this.db
       .selectFrom('medicalDocuments')
-      .select(['id', 'expediente', 'chunksCount'])
+      .select(['id', 'expediente', 'chunksCount', 'collection'])
       .where('vectorized', '=', 1)
       .where('chunksCount', '>', 0);
     if (after !== null) query = query.where('id', '>', after);
@@ -275,22 +279,31 @@ export class DocumentRepository {
     return summaries;
   }
 
-  /** Moves a document to another patient (the vectors are the caller's), with its new count of chunks when they were made again. */
+  /**
+   * Moves a document to another patient (the vectors are the caller's), with its new count of chunks when they
+   * were made again, and the collection they were written back to.
+   */
   async reassign(
     documentId: string,
     patient: { id: string; expediente: string },
-    chunksCount?: number,
+    chunks: { chunksCount?: number | undefined; collection?: string | undefined } = {},
   ): Promise<void> {
     await this.db
       .updateTable('medicalDocuments')
       .set({
         patientId: patient.id,
         expediente: patient.expediente,
-        ...(chunksCount !== undefined ? { chunksCount } : {}),
+        ...(chunks.chunksCount !== undefined ? { chunksCount: chunks.chunksCount } : {}),
+        ...(chunks.collection !== undefined ? { collection: chunks.collection } : {}),
         updatedAt: new Date().toISOString(),
       })
       .where('id', '=', documentId)
       .execute();
+  }
+
+  /** Records where a document's chunks are, found elsewhere than its row said (or a row an older version wrote). */
+  async recordCollection(documentId: string, collection: string): Promise<void> {
+    await this.db.updateTable('medicalDocuments').set({ collection }).where('id', '=', documentId).execute();
   }
 
   /**

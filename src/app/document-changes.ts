@@ -167,20 +167,14 @@ async function withVectors<T>(
   work: (vectorStore: VectorStore | null) => Promise<T>,
 ): Promise<T> {
   if (document.vectorized !== 1) return work(null);
-  const recorded = (await sessionSettingsOf(database, document))?.collection ?? backends.collection;
-  let vectorStore = await openVectorStore(database, backends, collection ?? recorded);
+  let vectorStore = await openVectorStore(
+    database,
+    backends,
+    collection ?? (await collectionOf(database, backends, document)),
+  );
   try {
     if (collection === undefined && document.chunksCount > 0) {
-      // A detach that died after deleting every chunk leaves no collection holding any: the collection it took
-      // them from is where search looks for the document, and where a move makes them again.
-      const [unfinished] = await findUnfinishedDocumentChanges(database, [document.id]);
-      const elsewhere = await storeHoldingElsewhere(
-        database,
-        backends,
-        vectorStore,
-        document.id,
-        unfinished?.collection,
-      );
+      const elsewhere = await storeHoldingElsewhere(database, backends, vectorStore, document.id);
       if (elsewhere) {
         await vectorStore.close();
         vectorStore = elsewhere;
@@ -190,4 +184,22 @@ async function withVectors<T>(
   } finally {
     await vectorStore.close();
   }
+}
+
+/**
+ * The collection a document's chunks were written to, as its row says; where search looks for it, and where a move
+ * makes them again when they are gone. A row an older version wrote says nothing: then the collection an unfinished
+ * detach or move recorded (a detach that died after deleting every chunk leaves no collection holding any), else
+ * the one its session recorded, else the configured one.
+ */
+async function collectionOf(
+  database: OpenDatabase,
+  backends: BackendConfig,
+  document: MedicalDocument,
+): Promise<string> {
+  if (document.collection !== null) return document.collection;
+  const [unfinished] = await findUnfinishedDocumentChanges(database, [document.id]);
+  return (
+    unfinished?.collection ?? (await sessionSettingsOf(database, document))?.collection ?? backends.collection
+  );
 }

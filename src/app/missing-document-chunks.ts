@@ -20,14 +20,16 @@ export interface MissingChunksReport {
   notCounted: number;
 }
 
+type PageDocument = Awaited<ReturnType<DocumentRepository['vectorizedPage']>>[number];
+
 /** Documents read and counted per step: one page of the registry, one request (or a few) per collection. */
 const DOCUMENTS_PER_STEP = 500;
 
 /**
  * The vectorized documents whose chunks are missing from the store, for any reason (a detach or purge that died
  * after deleting them, a collection emptied by hand): search never finds what they held, though the registry
- * files them. Counted a page of documents at a time in every collection of the store (a document attached in
- * `review --collection` has them in its own), so that a large registry costs requests, never memory; `stopBy`
+ * files them. Counted a page of documents at a time, each in the collection its row names, and in the store's
+ * other collections when short there, so that a large registry costs requests, never memory; `stopBy`
  * (a `performance.now()` time) ends the count early, and what was not counted is said.
  */
 export async function findDocumentsMissingChunks(
@@ -47,12 +49,27 @@ export async function findDocumentsMissingChunks(
       report.notCounted += page.length;
       continue;
     }
-    const ids = page.map((document) => document.id);
     const held = new Map<string, number>();
-    for (const store of stores) {
+    const count = async (store: VectorStore, which: (document: PageDocument) => boolean) => {
+      const ids = page.filter(which).map((document) => document.id);
+      if (ids.length === 0) return;
       for (const [id, chunks] of await store.countDocumentChunks(ids)) {
         held.set(id, Math.max(held.get(id) ?? 0, chunks));
       }
+    };
+    // Each in the collection its row names (every collection for a row an older version wrote)…
+    for (const store of stores) {
+      await count(
+        store,
+        (document) => document.collection === null || document.collection === store.collection,
+      );
+    }
+    // …and those short there in the others: a row filled in from its session when the registry was migrated may
+    // not name the collection a `review --collection` put them in. Normally none, and no request.
+    const short = (document: PageDocument) =>
+      document.collection !== null && (held.get(document.id) ?? 0) < document.chunksCount;
+    for (const store of stores) {
+      await count(store, (document) => short(document) && document.collection !== store.collection);
     }
     for (const document of page) {
       const missing = document.chunksCount - (held.get(document.id) ?? 0);

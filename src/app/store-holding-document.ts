@@ -7,17 +7,16 @@ import { openVectorStore } from './open-backends.js';
  * A document attached in `review --collection NAME` has its chunks in NAME, while its session records the
  * collection it was ingested into. A move that looked only there found no chunk, moved the row, and left the
  * chunks in NAME under the old patient (a search of NAME for that patient found them); a detach left them
- * there with no document at all. When the session's collection holds none of a document's chunks, the one
- * that does is used (by a move, a detach, a purge): the store opened on it, or null when no collection holds
- * any (a detach or purge that was interrupted after its vectors went) — unless `lastHeldIn` names another
- * collection: the one such a detach deleted them from, where a move makes them again.
+ * there with no document at all. When the collection recorded (the document's own; its session's for a row an
+ * older version wrote) holds none of a document's chunks, the one that does is used (by a move, a detach, a purge): the store opened on it, or null when no collection holds
+ * any (a detach or purge that was interrupted after its vectors went: a move then makes them again in the
+ * collection the document's row names).
  */
 export async function storeHoldingElsewhere(
   database: OpenDatabase,
   backends: BackendConfig,
   recorded: VectorStore,
   documentId: string,
-  lastHeldIn?: string | null,
 ): Promise<VectorStore | null> {
   if ((await recorded.readDocument(documentId)).length > 0) return null;
   for (const name of await recorded.listCollections()) {
@@ -26,7 +25,5 @@ export async function storeHoldingElsewhere(
     if ((await other.readDocument(documentId)).length > 0) return other;
     await other.close();
   }
-  if (lastHeldIn && lastHeldIn !== recorded.collection)
-    return openVectorStore(database, backends, lastHeldIn);
   return null;
 }

@@ -3,6 +3,7 @@ import type { VectorStore } from '../adapters/vector-stores/types.js';
 import type { OpenDatabase } from '../db/open-database.js';
 import { AuditRepository, type AuditEvent } from '../db/repositories/audit-repository.js';
 import { DocumentChangeRepository } from '../db/repositories/document-change-repository.js';
+import { DocumentRepository } from '../db/repositories/document-repository.js';
 import { PatientRepository } from '../db/repositories/patient-repository.js';
 import type { ActorKind, MedicalDocument, Patient } from '../db/schema.js';
 import { chunksFiledUnder, type ChunkRemaking } from './chunks-filed-under.js';
@@ -117,11 +118,14 @@ export async function moveDocument(
   // Made again, the document's chunks are counted anew (a text kept from its chunks may cut differently).
   const chunksCount = remade ? chunks : undefined;
   const remadeDetails = remade ? { chunks_remade: true } : {};
+  // Where its chunks now are: the row says so to the next move and to doctor.
+  const collection = document.vectorized === 1 ? deps.vectorStore!.collection : undefined;
   if (!unchanged) {
     await changes.move({
       documentId: document.id,
       to,
       chunksCount,
+      collection,
       audit: { ...event(chunks, remadeDetails), action: 'document_moved' },
     });
   } else if (remade || (await audit.unfinishedDocumentChanges([document.id])).length > 0) {
@@ -131,8 +135,12 @@ export async function moveDocument(
       documentId: document.id,
       to,
       chunksCount,
+      collection,
       audit: { ...event(chunks, remadeDetails), action: 'document_change_settled' },
     });
+  } else if (collection !== undefined && collection !== document.collection) {
+    // Found in another collection than the row said (or a row an older version wrote, which says none).
+    await new DocumentRepository(deps.database.db).recordCollection(document.id, collection);
   }
   return { from, to, chunks, unchanged, remade };
 }

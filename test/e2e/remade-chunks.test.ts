@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { sql } from 'kysely';
+import { Migrator, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSearchAdapters, openVectorStore } from '../../src/app/open-backends.js';
 import { loadBackendConfig } from '../../src/config/load-config.js';
+import { createMigrationProvider } from '../../src/db/migrations/index.js';
 import type { OpenDatabase } from '../../src/db/open-database.js';
 import type { MedicalDocument } from '../../src/db/schema.js';
 import { ReviewService } from '../../src/review/review-service.js';
@@ -26,6 +27,8 @@ const VECTORIZED = '3000016374_RIOS CORONADO, CESAR_CIR.pdf';
 const REVIEWED_TO = '3000147773';
 const MOVED_TO = '3000051903';
 const LOST = '3000768077_HUERTA SOTO, GABRIELA_6380098785_LAB.pdf';
+const OWN_COLLECTION = '3000875628_ESCOBEDO PALACIOS, JOSE MARIA_6001537201_CONS.pdf';
+const OLDER = '3000791146_HERNÁNDEZ VALDEZ, ERNESTO DAVID_6426754258_EGRESO.pdf';
 
 /** `doctor --json`'s documents line. */
 function documentsCheck(stdout: string) {
@@ -232,6 +235,83 @@ for (const setup of SETUPS) {
       expect(search.code, search.stderr).toBe(ExitCode.Success);
       const { results } = JSON.parse(search.stdout) as { results: { metadata: { document_id: string } }[] };
       expect(results.map((result) => result.metadata.document_id)).toContain(document.id);
+    });
+
+    /** Runs doctor's command for a document whose chunks are lost, and says where search finds them after. */
+    async function makeLostChunks(document: MedicalDocument, collection: string) {
+      const id = document.id.slice(0, 8);
+      const command = `tecsalud-batch documents move ${id} --to ${document.expediente}`;
+      const made = await runCli([...command.split(' ').slice(1), '--json'], { cwd: root, env });
+      expect(made.code, made.stderr).toBe(ExitCode.Success);
+      expect(JSON.parse(made.stdout)).toMatchObject({ chunks_remade: true });
+      const remade = await documentNamed(document.filename);
+      expect(remade.collection).toBe(collection);
+      expect(await withStore(collection, (store) => store.readDocument(document.id))).toHaveLength(
+        remade.chunksCount,
+      );
+      // Not in the configured collection, where a search of the document's own would never see them.
+      expect(await withStore(undefined, (store) => store.readDocument(document.id))).toEqual([]);
+      const search = await cli(
+        'search',
+        'nota medica',
+        '--collection',
+        collection,
+        '--patient',
+        document.expediente,
+        '--json',
+      );
+      expect(search.code, search.stderr).toBe(ExitCode.Success);
+      const { results } = JSON.parse(search.stdout) as { results: { metadata: { document_id: string } }[] };
+      expect(results.map((result) => result.metadata.document_id)).toContain(document.id);
+      return command;
+    }
+
+    it("chunks of a document ingested with --collection, lost with nothing in the audit, are made again there on doctor's hint", async () => {
+      const ingested = await ingestAlone(
+        'own',
+        OWN_COLLECTION,
+        '--collection',
+        'own_x',
+        '--type',
+        'vectorized',
+      );
+      expect(ingested.code, ingested.stderr).toBe(ExitCode.Success);
+      const first = await documentNamed(OWN_COLLECTION);
+      expect(first.collection).toBe('own_x');
+      // Read again by a run of the configured collection for its text: the vectors stay where they are, and the
+      // document is that run's session's now.
+      const again = await ingestAlone('text', OWN_COLLECTION, '--force', '--type', 'complete');
+      expect(again.code, again.stderr).toBe(ExitCode.Success);
+      const document = await documentNamed(OWN_COLLECTION);
+      expect(document).toMatchObject({ vectorized: 1, collection: 'own_x' });
+      expect(document.batchId).not.toBe(first.batchId);
+      // Gone for a reason no audit entry records.
+      await withStore('own_x', (store) => store.deleteDocument(document.id));
+      const id = document.id.slice(0, 8);
+      const found = await cli('doctor', '--json');
+      const command = `tecsalud-batch documents move ${id} --to ${document.expediente}`;
+      expect(documentsCheck(found.stdout)?.detail).toContain(`run \`${command}\` to make them again`);
+
+      expect(await makeLostChunks(document, 'own_x')).toBe(command);
+      expect(documentsCheck((await cli('doctor', '--json')).stdout)?.detail).not.toContain(id);
+    });
+
+    it('a registry from before documents named their collection takes it from their session, and lost chunks are made again there', async () => {
+      const ingested = await ingestAlone('older', OLDER, '--collection', 'older_x');
+      expect(ingested.code, ingested.stderr).toBe(ExitCode.Success);
+      const document = await documentNamed(OLDER);
+      await withStore('older_x', (store) => store.deleteDocument(document.id));
+      await withRegistry(async (database) => {
+        // As the version before this one left it.
+        const migrator = new Migrator({
+          db: database.db.withoutPlugins(),
+          provider: createMigrationProvider(database.dialect),
+        });
+        expect((await migrator.migrateTo('0008-audit-action-index')).error).toBeUndefined();
+      });
+
+      // doctor's command, run by this version: the registry is migrated first.
+      await makeLostChunks(document, 'older_x');
     });
 
     it('doctor names a vectorized document whose chunks are gone, with nothing left unfinished, and the command that makes them', async () => {

@@ -200,12 +200,15 @@ describe.each(STORE_FACTORIES)('VectorStore: $name', (factory) => {
       record('doc-a', 1, vec(1)),
       record('doc-b', 0, vec(2)),
       record('doc-c', 0, vec(3)),
+      // Written under ids of another form (another program's): counted by their metadata.
+      { ...record('doc-c', 1, vec(4)), id: 'foreign-record' },
+      { ...record('doc-c', 2, vec(5)), id: 'doc-b_chunk_9' },
     ]);
     const asked = [...Array.from({ length: 1200 }, (_, i) => `absent-${i}`), 'doc-a', 'doc-c'];
     expect(await store.countDocumentChunks(asked)).toEqual(
       new Map([
         ['doc-a', 2],
-        ['doc-c', 1],
+        ['doc-c', 3],
       ]),
     );
     expect(await store.countDocumentChunks([])).toEqual(new Map());

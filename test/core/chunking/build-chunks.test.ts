@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { buildChunks, chunkId } from '../../../src/core/chunking/build-chunks.js';
+import { buildChunks, chunkId, documentIdOfChunk } from '../../../src/core/chunking/build-chunks.js';
 import type { ChunkMetadataBase } from '../../../src/core/chunking/types.js';
 
 const BASE: ChunkMetadataBase = {
@@ -29,6 +29,16 @@ describe('buildChunks', () => {
       expect(chunk.metadata.total_chunks).toBe(chunks.length);
     });
     expect(buildChunks(TEXT, BASE, { chunkSize: 400, overlap: 80 })).toEqual(chunks);
+  });
+
+  it('names the document of each chunk id it gave, and of no id of another form', () => {
+    for (const chunk of buildChunks(TEXT, BASE, { chunkSize: 200, overlap: 20 })) {
+      expect(documentIdOfChunk(chunk.id)).toBe(BASE.document_id);
+    }
+    expect(documentIdOfChunk(chunkId('a_chunk_b', 12))).toBe('a_chunk_b');
+    for (const other of ['foreign-record', '_chunk_3', 'doc-0001_chunk_', 'doc-0001_chunk_x']) {
+      expect(documentIdOfChunk(other)).toBeNull();
+    }
   });
 
   it('carries every field of the document on every chunk', () => {

@@ -1,5 +1,6 @@
 import { DEFAULT_COLLECTION } from '../../../core/pipeline/defaults.js';
 import { redactConnectionString } from '../../../core/text/redact-connection-string.js';
+import { documentIdOfChunk } from '../../../core/chunking/build-chunks.js';
 import type { ChromaClient, Collection, Metadata } from 'chromadb';
 
 import { ExitCode, ServiceUnavailableError, UserError } from '../../../errors.js';
@@ -326,17 +327,24 @@ export function bindChromaStore(client: ChromaClient, options: ChromaStoreOption
         const counts = new Map<string, number>();
         const found = await findCollection();
         if (!found) return counts;
-        // Metadata only, and as many documents per request as a query takes: a request the server may refuse
-        // would otherwise grow with the group.
+        // Ids only (each names its document, see chunkId): the server reads and sends far less than their metadata.
+        // As many documents per request as a query takes: a request the server may refuse would otherwise grow with
+        // the group.
         for (let start = 0; start < documentIds.length; start += DOCUMENT_IDS_PER_QUERY) {
           const part = documentIds.slice(start, start + DOCUMENT_IDS_PER_QUERY);
-          const { metadatas } = await found.get({
-            where: { document_id: { $in: part } },
-            include: ['metadatas'] as never,
-          });
-          for (const metadata of metadatas ?? []) {
-            const documentId = String((metadata ?? {}).document_id);
-            counts.set(documentId, (counts.get(documentId) ?? 0) + 1);
+          const asked = new Set(part);
+          const { ids } = await found.get({ where: { document_id: { $in: part } }, include: [] });
+          const count = (documentId: string) => counts.set(documentId, (counts.get(documentId) ?? 0) + 1);
+          const unnamed: string[] = [];
+          for (const id of ids) {
+            const documentId = documentIdOfChunk(id);
+            if (documentId !== null && asked.has(documentId)) count(documentId);
+            else unnamed.push(id);
+          }
+          // A chunk written under another id (by another program): its metadata says whose it is.
+          if (unnamed.length > 0) {
+            const { metadatas } = await found.get({ ids: unnamed, include: ['metadatas'] as never });
+            for (const metadata of metadatas ?? []) count(String((metadata ?? {}).document_id));
           }
         }
         return counts;

@@ -208,7 +208,7 @@ for (const setup of SETUPS) {
         await review.close();
       });
       const document = await documentNamed(ID_CONFLICT_FILE);
-      expect(document.expediente).toBe(REVIEWED_TO);
+      expect(document).toMatchObject({ expediente: REVIEWED_TO, collection: 'reviewed' });
       expect(await withStore('reviewed', (store) => store.readDocument(document.id))).toHaveLength(
         document.chunksCount,
       );

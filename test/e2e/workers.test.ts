@@ -59,8 +59,13 @@ async function endState(backend: Backend) {
   const patients = await backend.query<{ expediente: string }>(
     'select expediente from patients order by expediente',
   );
-  const documents = await backend.query<{ content_sha256: string; expediente: string; chunks_count: number }>(
-    'select content_sha256, expediente, chunks_count from medical_documents order by content_sha256',
+  const documents = await backend.query<{
+    content_sha256: string;
+    expediente: string;
+    chunks_count: number;
+    collection: string | null;
+  }>(
+    'select content_sha256, expediente, chunks_count, collection from medical_documents order by content_sha256',
   );
   const files = await backend.query<{
     relative_path: string;
@@ -294,6 +299,8 @@ describe.runIf(postgresWanted() && chromaWanted())(
       const [a, b] = [await endState(single), await endState(queued)];
       expect(b.expedientes).toEqual(a.expedientes);
       expect(b.documents).toEqual(a.documents);
+      // Each names the collection its chunks are in, as the ingest's do.
+      expect(new Set(b.documents.map((d) => d.collection))).toEqual(new Set(['medical_documents']));
       expect(b.vectorIds.length).toBeGreaterThan(0);
       expect(b.vectorIds).toEqual(a.vectorIds);
       expect(b.outcomes).toEqual(a.outcomes);

@@ -353,6 +353,16 @@ describe('the HTTP API, driven over HTTP as the hospital front end uses it', { t
     // A terminal review sitting is deciding the file right now: the client is told so (409), nothing changes.
     const claimed = await openWorkspaceDb(server.workspace);
     try {
+      // The documents the server stored, processed and attached in review, name the collection of their chunks.
+      const stored = await claimed.db
+        .selectFrom('medicalDocuments')
+        .select(['collection', 'vectorized'])
+        .where('batchId', '=', sessionId)
+        .execute();
+      expect(stored.length).toBeGreaterThan(1);
+      expect(new Set(stored.map((row) => [row.vectorized, row.collection].join(' ')))).toEqual(
+        new Set(['1 medical_documents']),
+      );
       const file = () =>
         claimed.db.selectFrom('batchFiles').select('matchingDetails').where('id', '=', conflict.file_id);
       const { matchingDetails } = await file().executeTakeFirstOrThrow();

@@ -106,6 +106,33 @@ describe('documents move / detach', () => {
     });
   });
 
+  it('a row an older version wrote, naming no collection, names the one its chunks are found in once moved', async () => {
+    const { document, other } = await someDocument();
+    expect(document.collection).toBe('medical_documents');
+    const forget = () =>
+      database.db
+        .updateTable('medicalDocuments')
+        .set({ collection: null })
+        .where('id', '=', document.id)
+        .execute();
+    const collection = () =>
+      database.db
+        .selectFrom('medicalDocuments')
+        .select('collection')
+        .where('id', '=', document.id)
+        .executeTakeFirstOrThrow();
+    const move = (to: string) =>
+      run((context) => moveDocumentCommand(document.id.slice(0, 8), { to, user: 'revisora' }, context));
+    // To its own patient: nothing else to change, the row learns where its chunks are.
+    await forget();
+    expect((await move(document.expediente)).code).toBe(0);
+    expect(await collection()).toEqual({ collection: 'medical_documents' });
+    // To another: with the move's rows.
+    await forget();
+    expect((await move(other.expediente)).code).toBe(0);
+    expect(await collection()).toEqual({ collection: 'medical_documents' });
+  });
+
   it('detaches a document: vectors gone, its file waits for review again in its session', async () => {
     const { document } = await someDocument();
     const sessionRow = () =>

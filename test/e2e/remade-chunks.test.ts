@@ -119,6 +119,22 @@ for (const setup of SETUPS) {
         }
       });
 
+    /** The documents `search QUERY --collection C --patient EXPEDIENTE` finds. */
+    async function documentsFound(query: string, collection: string, expediente: string) {
+      const search = await cli(
+        'search',
+        query,
+        '--collection',
+        collection,
+        '--patient',
+        expediente,
+        '--json',
+      );
+      expect(search.code, search.stderr).toBe(ExitCode.Success);
+      const { results } = JSON.parse(search.stdout) as { results: { metadata: { document_id: string } }[] };
+      return results.map((result) => result.metadata.document_id);
+    }
+
     /** A detach whose rows a trigger of the test's own refused after its chunks went (a full disk, a kill). */
     async function detachLeftHalfDone(document: MedicalDocument) {
       const sqlite = !env.TECSALUD_VECTOR_STORE;
@@ -223,18 +239,7 @@ for (const setup of SETUPS) {
       for (const chunk of chunks) expect(chunk.metadata.expediente).toBe(MOVED_TO);
       // Not in the collection its session recorded, where a search of "reviewed" would never see them.
       expect(await withStore(undefined, (store) => store.readDocument(document.id))).toEqual([]);
-      const search = await cli(
-        'search',
-        'reporte de laboratorio',
-        '--collection',
-        'reviewed',
-        '--patient',
-        MOVED_TO,
-        '--json',
-      );
-      expect(search.code, search.stderr).toBe(ExitCode.Success);
-      const { results } = JSON.parse(search.stdout) as { results: { metadata: { document_id: string } }[] };
-      expect(results.map((result) => result.metadata.document_id)).toContain(document.id);
+      expect(await documentsFound('reporte de laboratorio', 'reviewed', MOVED_TO)).toContain(document.id);
     });
 
     /** Runs doctor's command for a document whose chunks are lost, and says where search finds them after. */
@@ -251,18 +256,7 @@ for (const setup of SETUPS) {
       );
       // Not in the configured collection, where a search of the document's own would never see them.
       expect(await withStore(undefined, (store) => store.readDocument(document.id))).toEqual([]);
-      const search = await cli(
-        'search',
-        'nota medica',
-        '--collection',
-        collection,
-        '--patient',
-        document.expediente,
-        '--json',
-      );
-      expect(search.code, search.stderr).toBe(ExitCode.Success);
-      const { results } = JSON.parse(search.stdout) as { results: { metadata: { document_id: string } }[] };
-      expect(results.map((result) => result.metadata.document_id)).toContain(document.id);
+      expect(await documentsFound('nota medica', collection, document.expediente)).toContain(document.id);
       return command;
     }
 

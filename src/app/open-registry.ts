@@ -7,8 +7,7 @@ import { openDatabase, type OpenDatabase, type OpenDatabaseOptions } from '../db
 import type { FileModePolicy } from '../private-files.js';
 import { readNumberSetting } from '../config/number-setting.js';
 import { pendingMigrationSteps } from '../db/pending-migrations.js';
-import { migrationsUnknownHere } from '../db/migration-state.js';
-import { ExitCode, UserError } from '../errors.js';
+import { migratedByNewerVersion, migrationsUnknownHere } from '../db/migration-state.js';
 
 /** Where the registry is: the configured database (flags > env > config file), relative to `cwd`. */
 export interface RegistryLocation {
@@ -89,14 +88,7 @@ export async function withRolledBackRegistry<T>(
       const pending = await pendingMigrationSteps(database);
       // The real command's migration stops there (exit 69): a rehearsal that went on would promise an import that cannot run.
       const newer = await migrationsUnknownHere(database.db.withoutPlugins() as unknown as Kysely<unknown>);
-      if (newer.length > 0) {
-        throw new UserError(
-          `the database was migrated by a newer version of tecsalud-batch (${newer.join(', ')} unknown to this one): ` +
-            'this version cannot write to it',
-          ExitCode.ServiceUnavailable,
-          'use the version of tecsalud-batch that migrated it',
-        );
-      }
+      if (newer.length > 0) throw migratedByNewerVersion(newer);
       const trx = await database.db.startTransaction().execute();
       try {
         for (const migration of pending)

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { ExitCode, UserError } from '../errors.js';
 import { MIGRATION_NAMES } from './migrations/index.js';
 
 /**
@@ -27,5 +28,19 @@ function isMissingTable(error: unknown): boolean {
   return (
     (error as { code?: unknown } | null)?.code === '42P01' ||
     (error instanceof Error && /^no such table\b/.test(error.message))
+  );
+}
+
+/**
+ * A database a newer version migrated: this one refuses to write to it (69), saying why, rather than Kysely's
+ * "corrupted migrations: previously executed migration … is missing", which reads as damage to an admin whose
+ * colleague upgraded the tool on another machine of the shared registry.
+ */
+export function migratedByNewerVersion(newer: readonly string[]): UserError {
+  return new UserError(
+    `the database was migrated by a newer version of tecsalud-batch (${newer.join(', ')} unknown to this one): ` +
+      'this version cannot write to it',
+    ExitCode.ServiceUnavailable,
+    'use the version of tecsalud-batch that migrated it',
   );
 }

@@ -21,6 +21,7 @@ import { databaseSettingName, type DatabaseTarget } from './database-url.js';
 import { translateLikePostgres } from './fold-accents-sql.js';
 import { SQLITE_BUSY_TIMEOUT_MS } from './storage-errors.js';
 import { CommitBarrier, syncWriteAheadLog } from './commit-barrier.js';
+import { migratedByNewerVersion, migrationsUnknownHere } from './migration-state.js';
 
 /** The subset of better-sqlite3 that the embedded vector store needs from the shared handle. */
 export interface SqliteHandle {
@@ -169,6 +170,8 @@ export async function migrateToLatest(db: Kysely<unknown>, dialect: SqlDialectNa
   )
     throw error;
   if (error) {
+    const newer = await migrationsUnknownHere(db).catch(() => []);
+    if (newer.length > 0) throw migratedByNewerVersion(newer);
     const reason = describeError(error);
     throw new UserError(
       `database migration ${failed ? `'${failed.migrationName}' ` : ''}failed: ${reason}`,

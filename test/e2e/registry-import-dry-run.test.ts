@@ -312,5 +312,9 @@ describe('patients import --dry-run on a registry of another version of the tool
       'error: la base de datos fue migrada por una versión más reciente de tecsalud-batch (0099-future, desconocidas para esta): ' +
         'esta versión no puede escribir en ella\nsugerencia: use la versión de tecsalud-batch que la migró\n',
     ]);
+    // Every other command says the same, not Kysely's "corrupted migrations: … is missing", which reads as damage.
+    for (const run of [real, await cli('status'), await cli('patients', 'list')]) {
+      expect([run.code, run.stderr]).toEqual([ExitCode.ServiceUnavailable, dry.stderr]);
+    }
   });
 });

@@ -16,6 +16,7 @@ import {
   OTHER_PATIENT,
   SCAN_PATIENT,
   scanFilename,
+  SLOW_OCR_TESTS,
 } from '../support/scans.js';
 
 let root: string;
@@ -33,7 +34,7 @@ interface ReportFile {
   ocr: { engine: string; pages: number } | null;
 }
 
-describe.runIf(hasNativeOcr)('a scan under a letterhead of text', { tags: ['slow'] }, () => {
+describe.runIf(hasNativeOcr)('a scan under a letterhead of text', SLOW_OCR_TESTS, () => {
   it("is OCR'd: one naming another patient is held for review, one of the filename's stores the note", async () => {
     const db = path.join(root, 'registry.db');
     const drop = path.join(root, 'drop');

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli-binary.js';
 import { createTempDir } from '../support/databases.js';
 import { REGISTRY_CSV } from '../support/ingest-fixture.js';
-import { hasNativeOcr, joinScans, makeSmallScan, scanFilename } from '../support/scans.js';
+import { hasNativeOcr, joinScans, makeSmallScan, scanFilename, SLOW_OCR_TESTS } from '../support/scans.js';
 
 let root: string;
 
@@ -18,7 +18,7 @@ afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
 describe.runIf(hasNativeOcr)(
   'a scan longer than the per-file OCR limit allows at its configured value',
-  { tags: ['slow'] },
+  SLOW_OCR_TESTS,
   () => {
     it('is read whole: the limit allows each page read its share', async () => {
       const db = path.join(root, 'registry.db');

@@ -15,6 +15,7 @@ import {
   OTHER_PATIENT,
   SCAN_PATIENT,
   scanFilename,
+  SLOW_OCR_TESTS,
 } from '../support/scans.js';
 
 const SAMPLE = path.join(import.meta.dirname, '../../fixtures/sample');
@@ -66,7 +67,7 @@ async function ingestScans(name: string, extractor: string, files: Record<string
   return { db, run, files: (JSON.parse(run.stdout) as { files: ReportFile[] }).files };
 }
 
-describe.runIf(hasNativeOcr)('a scan under a typed form of 1,000+ letters', { tags: ['slow'] }, () => {
+describe.runIf(hasNativeOcr)('a scan under a typed form of 1,000+ letters', SLOW_OCR_TESTS, () => {
   it("is OCR'd: one naming another patient is held for review, one of the filename's keeps note and form", async () => {
     const otherName = scanFilename('6500000001');
     const ownName = scanFilename('6500000002');
@@ -119,7 +120,7 @@ describe.runIf(hasNativeOcr)('a scan under a typed form of 1,000+ letters', { ta
   }
 });
 
-describe('a scan under a typed form of 1,000+ letters, with OCR off', { tags: ['slow'] }, () => {
+describe('a scan under a typed form of 1,000+ letters, with OCR off', SLOW_OCR_TESTS, () => {
   it('fails image_only, saying the form is no text of its own, in English and in Spanish', async () => {
     const db = path.join(root, 'ocr-off.db');
     const drop = path.join(root, 'ocr-off');

@@ -3,6 +3,7 @@
 // noise and skew).
 import { execFileSync } from 'node:child_process';
 import PDFDocument from 'pdfkit';
+import type { TestOptions } from 'vitest';
 import {
   degrees,
   PDFDocument as PdfLibDocument,
@@ -28,6 +29,16 @@ export function canRun(command: string, args: string[]): boolean {
     return false;
   }
 }
+
+/**
+ * What one OCR test may take: a CLI run or a few, each reading a page or two, on a 2-core machine that the full
+ * suite loads. Under a load average of 12-16 the tests of test/ingest/ocr-ingest.test.ts took 9-38 s each
+ * (1-5 s unloaded), too close to vitest's 60 s default for a run that loads the machine more.
+ */
+export const OCR_TEST_TIMEOUT_MS = 240_000;
+
+/** The options of a describe block of OCR tests: slow (out of test:fast), with OCR_TEST_TIMEOUT_MS each. */
+export const SLOW_OCR_TESTS: TestOptions = { tags: ['slow'], timeout: OCR_TEST_TIMEOUT_MS };
 
 /** Native OCR (Debian's tesseract and poppler's pdftoppm) is optional for users; CI installs it, so there its tests must run. */
 export const hasNativeOcr =

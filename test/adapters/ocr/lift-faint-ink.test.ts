@@ -49,6 +49,21 @@ describe('liftFaintInk', () => {
     expect(paper.filter((level) => level >= 192).length).toBeGreaterThanOrEqual(paper.length - 1);
   });
 
+  it('stretches the greys between paper and ink in steps finer than a grey level', () => {
+    // Print at 88 % grey lies some 25 levels under the paper, stretched over 255: means rounded to whole levels
+    // came out in steps of 10, the strokes' edges ragged. A ramp of greys across the faint band, each column
+    // one level darker than the last, its 3 × 3 means falling between whole levels where the rows differ.
+    const width = 40;
+    const levels = paperLevels(width, 40);
+    for (let y = 10; y < 30; y++)
+      for (let x = 5; x < 35; x++) levels[y * width + x] = 243 - Math.floor((x - 5) / 1.2) - (y % 2);
+    const pixels = greyPixels(levels);
+    liftFaintInk(pixels, width);
+    const band = greys(pixels).filter((level) => level > 0 && level < 255);
+    const inputBand = new Set(levels.filter((level) => level < 240));
+    expect(new Set(band).size).toBeGreaterThan(inputBand.size + 1);
+  });
+
   it('leaves a blank page white', () => {
     const pixels = greyPixels(Array.from({ length: 100 }, (_, i) => 238 + (i % 11)));
     liftFaintInk(pixels, 10);

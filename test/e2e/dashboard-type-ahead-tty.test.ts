@@ -38,13 +38,19 @@ describe.skipIf(!hasTmux() && !process.env.CI)(
       for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
     });
 
-    it('are not echoed on its first line, decide no review and are not left for the shell', async () => {
-      const dir = createTempDir('tecsalud-type-ahead-');
+    /** A folder of its own with the sample delivered in it, and a registry with the sample's patients. */
+    async function sampleToIngest(prefix: string): Promise<{ dir: string; source: string; db: string }> {
+      const dir = createTempDir(prefix);
       dirs.push(dir);
       const source = path.join(dir, 'sample');
       copyDelivered(SAMPLE_DIR, source);
       const db = path.join(dir, 'registry.db');
       expect((await runCli(['patients', 'import', REGISTRY_CSV, '--db', db], { cwd: dir })).code).toBe(0);
+      return { dir, source, db };
+    }
+
+    it('are not echoed on its first line, decide no review and are not left for the shell', async () => {
+      const { dir, source, db } = await sampleToIngest('tecsalud-type-ahead-');
       const recorded = path.join(dir, 'pane.out');
       let pane: TmuxPane | null = null;
       try {
@@ -87,12 +93,7 @@ describe.skipIf(!hasTmux() && !process.env.CI)(
     }, 180_000);
 
     it('with Enter, typed once node runs: no line of them is left above the dashboard, none is run, echo comes back', async () => {
-      const dir = createTempDir('tecsalud-type-ahead-enter-');
-      dirs.push(dir);
-      const source = path.join(dir, 'sample');
-      copyDelivered(SAMPLE_DIR, source);
-      const db = path.join(dir, 'registry.db');
-      expect((await runCli(['patients', 'import', REGISTRY_CSV, '--db', db], { cwd: dir })).code).toBe(0);
+      const { dir, source, db } = await sampleToIngest('tecsalud-type-ahead-enter-');
       const marker = path.join(dir, 'typed-ahead-marker');
       const modes = { before: path.join(dir, 'modes.before'), after: path.join(dir, 'modes.after') };
       let pane: TmuxPane | null = null;

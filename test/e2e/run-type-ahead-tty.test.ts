@@ -66,11 +66,25 @@ describe.skipIf(!hasTmux() && !process.env.CI)(
       expect(fs.readFileSync(modes.after, 'utf8').trim()).toBe(before);
     }
 
-    it('--non-interactive: are not echoed on the progress line nor run by the shell once it ends', async () => {
-      const marker = path.join(root, 'typed-during-the-run');
+    /**
+     * `--non-interactive` run whose progress bar is up (its screen at that moment given to `whileRunning`), then,
+     * once `whileRunning` has ended it or let it end, the terminal's modes checked as they were found.
+     */
+    async function duringRun(
+      whileRunning: (pane: TmuxPane, running: string) => Promise<void>,
+    ): Promise<void> {
       const { pane, modes } = await launchRun(['--non-interactive']);
       try {
-        const running = await pane.waitFor(BAR);
+        await whileRunning(pane, await pane.waitFor(BAR));
+        expectModesRestored(modes);
+      } finally {
+        pane.close();
+      }
+    }
+
+    it('--non-interactive: are not echoed on the progress line nor run by the shell once it ends', async () => {
+      const marker = path.join(root, 'typed-during-the-run');
+      await duringRun(async (pane, running) => {
         expect(running, 'the run had ended before the keys were typed').not.toMatch(/completed in/);
         pane.type(`touch ${marker}`);
         pane.press('Enter');
@@ -86,32 +100,22 @@ describe.skipIf(!hasTmux() && !process.env.CI)(
         expect(everything).not.toContain('typed-during-the-run');
         expect(everything).not.toContain('LEFT-OVER');
         expect(fs.existsSync(marker), 'the shell ran a command typed during the run').toBe(false);
-        expectModesRestored(modes);
-      } finally {
-        pane.close();
-      }
+      });
     }, 180_000);
 
     it('Ctrl-Z is refused with the reason (the job is not stopped), and Ctrl-C still stops the run (130)', async () => {
-      const { pane, modes } = await launchRun(['--non-interactive']);
-      try {
-        await pane.waitFor(BAR);
+      await duringRun(async (pane) => {
         pane.press('C-z');
         const refused = await pane.waitFor('Ctrl-Z does not pause a run');
         expect(refused).not.toContain('Stopped');
         pane.press('C-c');
         const end = await pane.waitFor(/EXITED \d+/);
         expect(end).toMatch(/EXITED 130/);
-        expectModesRestored(modes);
-      } finally {
-        pane.close();
-      }
+      });
     }, 180_000);
 
     it('SIGTERM (a kill, a shutdown) mid-run: the terminal is given back as it was', async () => {
-      const { pane, modes } = await launchRun(['--non-interactive']);
-      try {
-        await pane.waitFor(BAR);
+      await duringRun(async (pane) => {
         pane.type('typed before the kill');
         process.kill(pane.commandPid()!, 'SIGTERM');
         await pane.waitFor(/EXITED \d+/);
@@ -125,10 +129,7 @@ describe.skipIf(!hasTmux() && !process.env.CI)(
             .filter((row) => row.trim())
             .at(-1),
         ).toBe('$');
-        expectModesRestored(modes);
-      } finally {
-        pane.close();
-      }
+      });
     }, 180_000);
 
     it('a run started in the background (`… > run.log 2>&1 &`) runs to its end: it does not take the terminal', async () => {

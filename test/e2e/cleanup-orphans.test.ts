@@ -128,26 +128,8 @@ describe('cleanup --orphans (embedded store)', { tags: ['slow'] }, () => {
     const orphan = documents.get(ORPHAN)!;
     // A run on a folder of its own, started now: frozen (SIGSTOP) as soon as it holds its folder's lock, while it is
     // still listing its 3,000 files: no session of it is processing yet, and none may be opened yet.
-    const busy = path.join(root, 'busy');
-    fs.mkdirSync(busy);
-    for (let i = 0; i < 3000; i++) fs.writeFileSync(path.join(busy, `${i}.pdf`), '');
     const registry = new Database(path.join(root, 'registry.db'), { readonly: true });
-    const run = spawnCli(
-      [
-        'ingest',
-        'busy',
-        '--non-interactive',
-        '--quiet',
-        '--type',
-        'complete',
-        '--still-writing-seconds',
-        '0',
-      ],
-      {
-        cwd: root,
-        env,
-      },
-    );
+    const { run, busy } = startBusyRun(root, env);
     const exited = new Promise<number | null>((resolve) => run.once('close', resolve));
     try {
       const lockHolder = registry.prepare('select pid from run_locks');
@@ -261,22 +243,7 @@ describe.runIf(chromaWanted() && postgresWanted())(
       const { root, env, chroma } = workspace!;
       const chunks = (await chromaVectorsOf(chroma, orphan.id)).length;
       expect(chunks).toBeGreaterThan(0);
-      const busy = path.join(root, 'busy');
-      fs.mkdirSync(busy);
-      for (let i = 0; i < 3000; i++) fs.writeFileSync(path.join(busy, `${i}.pdf`), '');
-      const run = spawnCli(
-        [
-          'ingest',
-          'busy',
-          '--non-interactive',
-          '--quiet',
-          '--type',
-          'complete',
-          '--still-writing-seconds',
-          '0',
-        ],
-        { cwd: root, env },
-      );
+      const { run, busy } = startBusyRun(root, env);
       const exited = new Promise<NodeJS.Signals | null>((resolve) =>
         run.once('close', (_, signal) => resolve(signal)),
       );
@@ -319,3 +286,18 @@ describe.runIf(chromaWanted() && postgresWanted())(
     });
   },
 );
+
+/**
+ * A run on a folder of its own (`busy`, 3,000 empty PDFs), started now: it takes the folder's lock at once and is
+ * still listing its files a while after, no session of it processing yet.
+ */
+function startBusyRun(root: string, env: NodeJS.ProcessEnv) {
+  const busy = path.join(root, 'busy');
+  fs.mkdirSync(busy);
+  for (let i = 0; i < 3000; i++) fs.writeFileSync(path.join(busy, `${i}.pdf`), '');
+  const run = spawnCli(
+    ['ingest', 'busy', '--non-interactive', '--quiet', '--type', 'complete', '--still-writing-seconds', '0'],
+    { cwd: root, env },
+  );
+  return { run, busy };
+}

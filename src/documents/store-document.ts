@@ -4,6 +4,7 @@ import type { ChunkMetadataBase } from '../core/chunking/types.js';
 import { documentIdForContent } from '../core/pipeline/document-id.js';
 import type { ParsedFilename } from '../core/filename/types.js';
 import type { AuditEvent } from '../db/repositories/audit-repository.js';
+import { DocumentRepository } from '../db/repositories/document-repository.js';
 import { FileWriteRepository, type FileRows } from '../db/repositories/file-write-repository.js';
 import type {
   ActorKind,
@@ -19,6 +20,7 @@ import type { DocumentVectors, VectorStore } from '../adapters/vector-stores/typ
 import type { OpenDatabase } from '../db/open-database.js';
 import { writesStopped } from '../db/storage-errors.js';
 import { ServiceUnavailableError } from '../errors.js';
+import { removeCopiesElsewhere } from './remove-copies-elsewhere.js';
 import { FileStageError } from './stage-error.js';
 
 export interface StoreDocumentInput {
@@ -236,6 +238,11 @@ export async function embedDocument(
  * ingested, processes it again and overwrites the very same vector ids. Nothing is duplicated, and nothing
  * is reported ingested before all of it is stored.
  *
+ * 3. a document that was already vectorized (a re-ingest: `--force`) loses its chunks in every other collection,
+ *    once its new ones and its row naming their collection are written (see removeCopiesElsewhere). A kill
+ *    before 3 leaves the old copy: the same command run again resumes the session and removes it first
+ *    (see removeSessionCopiesElsewhere).
+ *
  * A vector store that refuses the group throws FileStageError('vector_store_failed') before anything reaches
  * the database; a vector store that is down (ServiceUnavailableError, or the embedded store's database file on
  * a full or failing disk, or locked by another program) and a database failure throw as they are (the run
@@ -257,6 +264,10 @@ export async function writeFiles(
       );
     }
   }
+  const documents = new DocumentRepository(deps.database.db);
+  // Written before: their chunks may be in another collection (one query per group, none per file).
+  const rewritten =
+    vectors.length > 0 ? [...(await documents.collectionsOf(vectors.map((v) => v.documentId))).keys()] : [];
   await new FileWriteRepository(deps.database.db).commit(
     writes.map((write) => ({
       batchFileId: write.batchFileId,
@@ -270,4 +281,25 @@ export async function writeFiles(
       sessionCounts: write.sessionCounts ?? null,
     })),
   );
+  if (rewritten.length > 0) await removeOldCopies(deps, documents, rewritten);
+}
+
+/**
+ * The chunks the re-ingested documents had elsewhere go, for those whose row still names the collection just
+ * written (another process may have written one elsewhere since: its copy is then the one that stays).
+ */
+async function removeOldCopies(
+  deps: Pick<StoreDocumentDependencies, 'database' | 'vectorStore'>,
+  documents: DocumentRepository,
+  ids: string[],
+): Promise<void> {
+  const store = deps.vectorStore!;
+  const named = await documents.collectionsOf(ids);
+  const here = ids.filter((id) => named.get(id) === store.collection);
+  try {
+    await removeCopiesElsewhere(store, here);
+  } catch (error) {
+    // Stored: the old copy stays for the run that resumes the session (a backend down stops this one).
+    throw writesStopped(error, deps.database.target) ?? error;
+  }
 }

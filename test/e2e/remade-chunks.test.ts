@@ -29,6 +29,8 @@ const MOVED_TO = '3000051903';
 const LOST = '3000768077_HUERTA SOTO, GABRIELA_6380098785_LAB.pdf';
 const OWN_COLLECTION = '3000875628_ESCOBEDO PALACIOS, JOSE MARIA_6001537201_CONS.pdf';
 const OLDER = '3000791146_HERNÁNDEZ VALDEZ, ERNESTO DAVID_6426754258_EGRESO.pdf';
+const REINGESTED = '3000875628_ESCOBEDO PALACIOS, JOSE MARIA_6154553414_CONS.pdf';
+const LEFT_BEHIND = '3000147773_BONILLA SEPÚLVEDA, ADRIANA_6459808119_CONS.pdf';
 
 /** `doctor --json`'s documents line. */
 function documentsCheck(stdout: string) {
@@ -351,6 +353,87 @@ for (const setup of SETUPS) {
         document.chunksCount,
       );
       expect((await doctor('--json')).documents()).toEqual(healthy.documents());
+    });
+
+    it("a forced re-ingest into another collection takes the document's chunks out of the one they were in", async () => {
+      const first = await ingestAlone(
+        'reingest',
+        REINGESTED,
+        '--type',
+        'vectorized',
+        '--collection',
+        'before_x',
+      );
+      expect(first.code, first.stderr).toBe(ExitCode.Success);
+      const { id, expediente } = await documentNamed(REINGESTED);
+      expect(await documentsFound('consulta', 'before_x', expediente)).toContain(id);
+
+      const again = await cli(
+        'ingest',
+        'reingest',
+        '--non-interactive',
+        '--force',
+        '--type',
+        'both',
+        '--collection',
+        'after_y',
+      );
+      expect(again.code, again.stderr).toBe(ExitCode.Success);
+      const document = await documentNamed(REINGESTED);
+      expect(document).toMatchObject({ id, collection: 'after_y' });
+      expect(await withStore('after_y', (store) => store.readDocument(id))).toHaveLength(
+        document.chunksCount,
+      );
+      expect(await withStore('before_x', (store) => store.readDocument(id))).toEqual([]);
+      expect(await documentsFound('consulta', 'before_x', expediente)).not.toContain(id);
+      expect(await documentsFound('consulta', 'after_y', expediente)).toContain(id);
+    });
+
+    it('the old copy a forced re-ingest left behind when killed goes when the same command resumes its session', async () => {
+      const first = await ingestAlone(
+        'killed',
+        LEFT_BEHIND,
+        '--type',
+        'vectorized',
+        '--collection',
+        'before_z',
+      );
+      expect(first.code, first.stderr).toBe(ExitCode.Success);
+      const forced = [
+        'ingest',
+        'killed',
+        '--non-interactive',
+        '--force',
+        '--type',
+        'vectorized',
+        '--collection',
+        'after_w',
+      ];
+      const stopped = await cli(...forced, '--json');
+      expect(stopped.code, stopped.stderr).toBe(ExitCode.Success);
+      const { session_id } = JSON.parse(stopped.stdout) as { session_id: string };
+      const { id, expediente } = await documentNamed(LEFT_BEHIND);
+      // As a kill between the row and the removal leaves it: the old chunks still in before_z, the session unfinished.
+      const records = await withStore('after_w', (store) => store.readDocument(id));
+      await withStore('before_z', async (store) => {
+        await store.ensureCollection((await store.describeCollection())!);
+        await store.replaceDocuments([{ documentId: id, records }]);
+      });
+      await withRegistry((database) =>
+        database.db
+          .updateTable('batchUploads')
+          .set({ status: 'interrupted' })
+          .where('id', '=', session_id)
+          .execute(),
+      );
+      expect(await documentsFound('consulta', 'before_z', expediente)).toContain(id);
+
+      const resumed = await cli(...forced, '--json');
+      expect(resumed.code, resumed.stderr).toBe(ExitCode.Success);
+      expect(JSON.parse(resumed.stdout)).toMatchObject({ session_id, resumed: true });
+      expect(await withStore('before_z', (store) => store.readDocument(id))).toEqual([]);
+      expect(await documentsFound('consulta', 'before_z', expediente)).not.toContain(id);
+      expect(await documentsFound('consulta', 'after_w', expediente)).toContain(id);
     });
 
     it('doctor still names a change left unfinished when the vector store does not answer while it counts chunks', async () => {

@@ -85,6 +85,11 @@ export interface VectorStore {
   /** The names of every collection in the store (for a message naming the ones that do exist). */
   listCollections(): Promise<string[]>;
   /**
+   * A store of the same backend and connection bound to another collection (to be closed by the caller): a
+   * document's chunks written to this one are taken out of the others (see removeCopiesElsewhere).
+   */
+  openCollection(name: string): VectorStore;
+  /**
    * For each document: removes every record whose metadata `document_id` is its id, then writes its records.
    * Many documents per call, so a pipeline can write a group of files at once. sqlite-vec: one transaction,
    * all or none. Chroma: one delete request for all the documents' old ids, then upserts in batches of the

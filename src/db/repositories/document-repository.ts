@@ -91,14 +91,19 @@ export class DocumentRepository {
 
   /** Of these ids, those the registry holds a document under. */
   async heldIds(ids: string[]): Promise<Set<string>> {
-    const held = new Set<string>();
+    return new Set((await this.collectionsOf(ids)).keys());
+  }
+
+  /** Of these ids, those the registry holds a document under, with the collection its row names (null: not said). */
+  async collectionsOf(ids: readonly string[]): Promise<Map<string, string | null>> {
+    const held = new Map<string, string | null>();
     for (let start = 0; start < ids.length; start += ROWS_PER_STATEMENT) {
       const rows = await this.db
         .selectFrom('medicalDocuments')
-        .select('id')
+        .select(['id', 'collection'])
         .where('id', 'in', ids.slice(start, start + ROWS_PER_STATEMENT))
         .execute();
-      for (const row of rows) held.add(row.id);
+      for (const row of rows) held.set(row.id, row.collection);
     }
     return held;
   }

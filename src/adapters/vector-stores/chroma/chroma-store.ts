@@ -204,6 +204,9 @@ export function bindChromaStore(client: ChromaClient, options: ChromaStoreOption
         return { name: collection, ...space };
       }),
 
+    // The same client: its connection, bounds and credentials.
+    openCollection: (name: string) => bindChromaStore(client, { ...options, collection: name }),
+
     listCollections: () =>
       call('list collections', async () => {
         const names: string[] = [];

@@ -121,6 +121,10 @@ export function createSqliteVecStore(options: SqliteVecStoreOptions): VectorStor
       return found ? { ...found.info } : null;
     },
 
+    openCollection(name: string): VectorStore {
+      return createSqliteVecStore({ ...options, collection: name });
+    },
+
     async listCollections(): Promise<string[]> {
       assertOpen();
       const rows = db.prepare(`SELECT name FROM ${COLLECTIONS_TABLE} ORDER BY name`).all() as {

@@ -7,12 +7,12 @@ import type { BatchUpload } from '../db/schema.js';
 import { readSessionOptions } from '../db/session-options.js';
 import { checkRetention, NOM_004_RETENTION_YEARS } from '../core/registry/retention.js';
 import { RetentionRepository } from '../db/repositories/retention-repository.js';
+import { removeFromEveryCollection } from '../documents/remove-copies-elsewhere.js';
 import { unfinishedVectorChange } from '../documents/unfinished-vector-change.js';
 import { UsageError } from '../errors.js';
 import { currentUser } from './current-user.js';
 import { withRegistry, type RegistryLocation } from './open-registry.js';
 import { resolveSession } from './sessions.js';
-import { storeHoldingElsewhere } from './store-holding-document.js';
 
 export interface CleanupOptions {
   /** One session (id or prefix)… */
@@ -87,29 +87,31 @@ async function cleanOneSession(
     // By each document's own row, not the session's processing type: a document a `--type complete` session
     // re-ingested with --force keeps the vectors an earlier session gave it, and purged without them its chunks
     // stayed in the store under the patient, found by every search after the purge said they were gone.
-    const withVectors = await new DocumentRepository(database.db).vectorizedIdsByBatch(session.id);
+    const documents = new DocumentRepository(database.db);
+    const withVectors = await documents.vectorizedIdsByBatch(session.id);
     if (withVectors.length > 0) {
       const { openSearchAdapters } = await import('./open-backends.js');
-      // The vectors live where the session put them: its recorded collection, the configured store.
+      // The vectors live where each document's row says (a row an older version wrote: where the session put
+      // them, its recorded collection, else the configured one); `--collection` names the one to purge instead.
       const recorded = readSessionOptions(session.optionsJson).collection;
       const { vectorStore } = await openSearchAdapters({
         database,
         backends,
         collection: options.collection ?? recorded ?? backends.collection,
       });
-      const deleteVectorsOf = async (id: string) => {
-        if ((await vectorStore.deleteDocument(id)) > 0 || options.collection !== undefined) return;
-        // None there: attached in `review --collection`, its chunks are in that collection.
-        const elsewhere = await storeHoldingElsewhere(database, backends, vectorStore, id);
-        if (!elsewhere) return;
-        try {
-          await elsewhere.deleteDocument(id);
-        } finally {
-          await elsewhere.close();
-        }
+      const named = options.collection === undefined ? await documents.collectionsOf(withVectors) : new Map();
+      const stores = new Map([[vectorStore.collection, vectorStore]]);
+      const storeOf = (id: string) => {
+        const name = named.get(id) ?? vectorStore.collection;
+        const store = stores.get(name) ?? vectorStore.openCollection(name);
+        stores.set(name, store);
+        return store;
       };
       try {
-        for (const id of withVectors) await deleteVectorsOf(id);
+        for (const id of withVectors) await storeOf(id).deleteDocument(id);
+        // Any left in another collection (attached in `review --collection` before rows said where, a copy a
+        // killed re-ingest left): the documents go, so do all their chunks. One count request per collection.
+        if (options.collection === undefined) await removeFromEveryCollection(vectorStore, withVectors);
       } catch (error) {
         const short = session.id.slice(0, 8);
         throw unfinishedVectorChange(error, {
@@ -119,10 +121,10 @@ async function cleanOneSession(
           finish: `run \`tecsalud-batch cleanup ${short} --purge${options.force ? ' --force' : ''}\` again to finish it`,
         });
       } finally {
-        await vectorStore.close();
+        for (const store of stores.values()) await store.close();
       }
     }
-    purgedDocuments = await new DocumentRepository(database.db).deleteByBatch(session.id);
+    purgedDocuments = await documents.deleteByBatch(session.id);
   }
   const batches = new BatchRepository(database.db);
   const { removed, keptPendingReviews } = await batches.deleteSessionWorkingState(session.id);

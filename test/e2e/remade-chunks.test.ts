@@ -31,6 +31,7 @@ const OWN_COLLECTION = '3000875628_ESCOBEDO PALACIOS, JOSE MARIA_6001537201_CONS
 const OLDER = '3000791146_HERNÁNDEZ VALDEZ, ERNESTO DAVID_6426754258_EGRESO.pdf';
 const REINGESTED = '3000875628_ESCOBEDO PALACIOS, JOSE MARIA_6154553414_CONS.pdf';
 const LEFT_BEHIND = '3000147773_BONILLA SEPÚLVEDA, ADRIANA_6459808119_CONS.pdf';
+const PURGED = '3000768077_HUERTA SOTO, GABRIELA_6600392373_PRESC.pdf';
 
 /** `doctor --json`'s documents line. */
 function documentsCheck(stdout: string) {
@@ -434,6 +435,41 @@ for (const setup of SETUPS) {
       expect(await withStore('before_z', (store) => store.readDocument(id))).toEqual([]);
       expect(await documentsFound('consulta', 'before_z', expediente)).not.toContain(id);
       expect(await documentsFound('consulta', 'after_w', expediente)).toContain(id);
+    });
+
+    it("cleanup --purge deletes a document's chunks from the collection its row names, and any copy elsewhere", async () => {
+      const first = await ingestAlone('purged', PURGED, '--type', 'vectorized', '--collection', 'kept_v');
+      expect(first.code, first.stderr).toBe(ExitCode.Success);
+      // Read again as complete into another collection: the chunks stay in kept_v, which the row still names.
+      const complete = await cli(
+        'ingest',
+        'purged',
+        '--non-interactive',
+        '--force',
+        '--type',
+        'complete',
+        '--collection',
+        'other_u',
+        '--json',
+      );
+      expect(complete.code, complete.stderr).toBe(ExitCode.Success);
+      const { session_id } = JSON.parse(complete.stdout) as { session_id: string };
+      const { id, expediente, collection } = await documentNamed(PURGED);
+      expect(collection).toBe('kept_v');
+      expect(await documentsFound('receta', 'kept_v', expediente)).toContain(id);
+      // And a copy in the session's collection, as an older version's forced re-ingest into it left one.
+      const records = await withStore('kept_v', (store) => store.readDocument(id));
+      const { embedderId, dimension } = (await withStore('kept_v', (store) => store.describeCollection()))!;
+      await withStore('other_u', async (store) => {
+        await store.ensureCollection({ embedderId, dimension });
+        await store.replaceDocuments([{ documentId: id, records }]);
+      });
+
+      const purged = await cli('cleanup', session_id, '--purge', '--force');
+      expect(purged.code, purged.stderr).toBe(ExitCode.Success);
+      expect(await withStore('kept_v', (store) => store.readDocument(id))).toEqual([]);
+      expect(await withStore('other_u', (store) => store.readDocument(id))).toEqual([]);
+      expect(await documentsFound('receta', 'kept_v', expediente)).toEqual([]);
     });
 
     it('doctor still names a change left unfinished when the vector store does not answer while it counts chunks', async () => {

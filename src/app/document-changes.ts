@@ -174,7 +174,7 @@ async function withVectors<T>(
   );
   try {
     if (collection === undefined && document.chunksCount > 0) {
-      const elsewhere = await storeHoldingElsewhere(database, backends, vectorStore, document.id);
+      const elsewhere = await storeHoldingElsewhere(vectorStore, document.id);
       if (elsewhere) {
         await vectorStore.close();
         vectorStore = elsewhere;

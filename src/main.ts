@@ -16,9 +16,10 @@ export async function main(argv: string[]): Promise<number> {
     return await runProgram(argv);
   } catch (error) {
     const options = argv.slice(0, argv.includes('--') ? argv.indexOf('--') : argv.length);
-    const lang = error instanceof UserError ? languageOfArguments(argv, process.env) : 'en';
+    const lang = languageOfArguments(argv, process.env);
     // The Spanish tables load only for a refusal to put in Spanish: --help and a run that ends well never need them.
-    const spanish = lang === 'es' ? await import('./ui/i18n/usage-errors-es.js') : null;
+    const spanish =
+      lang === 'es' && error instanceof UserError ? await import('./ui/i18n/usage-errors-es.js') : null;
     return reportError(error, {
       json: options.includes('--json'),
       lang,
@@ -90,8 +91,22 @@ export function reportError(
     if (json) writeJsonError(error.message, error.hint ?? null, error.exitCode);
     return error.exitCode;
   }
+  // A bug, not the user's mistake: the stack stays (it is what the report needs), under a first line in the
+  // reader's language that says so; --json still gets its object, as for any other failure.
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  process.stderr.write(`internal error (please report it): ${detail}\n`);
+  process.stderr.write(
+    lang === 'es'
+      ? `error interno (un defecto del programa: por favor repórtelo con este texto): ${detail}\n`
+      : `internal error (please report it): ${detail}\n`,
+  );
+  if (json) {
+    const message = error instanceof Error ? error.message : String(error);
+    writeJsonError(
+      `internal error: ${message}`,
+      'a bug in tecsalud-batch: please report it with the text printed on stderr',
+      ExitCode.Internal,
+    );
+  }
   return ExitCode.Internal;
 }
 

@@ -17,6 +17,13 @@ import {
   jsonOption,
   langOption,
 } from './shared/options.js';
+import { RepeatGate } from '../ui/repeat-gate.js';
+
+/**
+ * While the database is away pg-boss retries its maintenance every interval (down to seconds): the worker's
+ * own "a backend is down" line already says what happens, so this one is said once, then again at most this often.
+ */
+const MAINTENANCE_WARNING_EVERY_MINUTES = 10;
 
 export function workerCommand(command = new Command('worker')) {
   return workerOptions(command).action(async (options, command) =>
@@ -161,6 +168,7 @@ export async function worker(options: WorkerCommandOptions, context: CommandCont
   const say = (line: string) => {
     if (!quiet) writeLine(io.stderr, line);
   };
+  const maintenanceWarnings = new RepeatGate(MAINTENANCE_WARNING_EVERY_MINUTES * 60_000);
   let signal = context.signal;
   let interrupts: { signal: AbortSignal; dispose(): void } | null = null;
   if (!signal) {
@@ -193,8 +201,17 @@ export async function worker(options: WorkerCommandOptions, context: CommandCont
           if (line) say(line);
         },
         extractor: context.extractor,
-        onQueueError: (error) =>
-          say(messages.worker.queueMaintenanceFailed(operatorDetail(error.message, messages, translate))),
+        onQueueError: (error) => {
+          const passed = maintenanceWarnings.pass();
+          if (passed)
+            say(
+              messages.worker.queueMaintenanceFailed(
+                operatorDetail(error.message, messages, translate),
+                passed.heldBack,
+                MAINTENANCE_WARNING_EVERY_MINUTES,
+              ),
+            );
+        },
       },
     );
     if (options.json) writeJson(io, summary);

@@ -205,7 +205,11 @@ export interface WorkerMessages {
   stopped(workerId: string, files: number, seconds: number): string;
   /** The first SIGTERM or Ctrl-C (`signal`: its name). */
   stopping(signal: string): string;
-  queueMaintenanceFailed(error: string): string;
+  /**
+   * pg-boss's maintenance failed (the database away, most often): said once every `everyMinutes` while it
+   * lasts, with how many failures were not said since the last line (`heldBack`).
+   */
+  queueMaintenanceFailed(error: string, heldBack: number, everyMinutes: number): string;
 }
 
 /** What `ingest --dry-run` says after its plan: what a run would do, and that nothing was written. */
@@ -1017,7 +1021,10 @@ export const EN: Messages = {
       signal === 'SIGHUP'
         ? 'SIGHUP (the terminal closed): finishing the files in flight, taking no new job, then stopping'
         : `${signal}: finishing the files in flight, taking no new job (send it again to stop at once)`,
-    queueMaintenanceFailed: (error) => `warning: job queue maintenance failed: ${error}`,
+    queueMaintenanceFailed: (error, heldBack, everyMinutes) =>
+      `warning: job queue maintenance failed (${
+        heldBack > 0 ? `${plural(heldBack, 'more failure', 'more failures')} since the last warning; ` : ''
+      }said once every ${everyMinutes} minutes while it lasts; the worker retries it by itself): ${error}`,
   },
   dryRun: {
     row: (file, plan, why) =>
@@ -1569,7 +1576,10 @@ export const ES: Messages = {
       signal === 'SIGHUP'
         ? 'SIGHUP (se cerró la terminal): terminando los archivos en curso, sin tomar tareas nuevas, y luego se detiene'
         : `${signal}: terminando los archivos en curso, sin tomar tareas nuevas (envíelo otra vez para detener de inmediato)`,
-    queueMaintenanceFailed: (error) => `aviso: falló el mantenimiento de la cola de tareas: ${error}`,
+    queueMaintenanceFailed: (error, heldBack, everyMinutes) =>
+      `aviso: falló el mantenimiento de la cola de tareas (${
+        heldBack > 0 ? `${plural(heldBack, 'falla más', 'fallas más')} desde el último aviso; ` : ''
+      }se avisa una vez cada ${everyMinutes} minutos mientras dure; el proceso de trabajo lo reintenta solo): ${error}`,
   },
   dryRun: {
     // What the closing line counts, in its words; the reason in words with its code, as `match` says them.

@@ -93,6 +93,12 @@ export class QueueWorker {
   private wakeUp: (() => void) | null = null;
   private pauseMs = 0;
   private pausedUntil = 0;
+  /**
+   * The outage being paused for: when first seen, and whether only the database was seen failing (a fetch from
+   * the queue then proves it back) or a file's backend (a vector store, an embedder: only a file finishing does).
+   * The operator is told when it ends, and how long it lasted.
+   */
+  private outage: { since: number; databaseOnly: boolean } | null = null;
   private fatal: unknown = null;
 
   constructor(
@@ -152,6 +158,7 @@ export class QueueWorker {
             jobs.push(
               ...(await this.queue.fetch(free - jobs.length, options.jobTimeoutSeconds, options.workerId)),
             );
+          if (this.outage?.databaseOnly) this.outageOver();
         } catch (error) {
           if (!isServiceDown(error)) throw error;
           this.pause(error, true);
@@ -318,6 +325,7 @@ export class QueueWorker {
       await this.queue.complete(job, { outcome: result.outcome });
       this.count(result.outcome, job.sessionId, result.fileId);
       this.pauseMs = 0;
+      this.outageOver();
       this.emit({ type: 'file_finished', sessionId: job.sessionId, result, attempt: job.retryCount + 1 });
       if (taken) await this.reportTakenBack(job.sessionId, work, taken, processed.result.contentSha256);
       this.touched(job.sessionId);
@@ -583,6 +591,12 @@ export class QueueWorker {
     this.sessions.clear();
   }
 
+  private outageOver(): void {
+    if (!this.outage) return;
+    this.emit({ type: 'service_back', downSeconds: (Date.now() - this.outage.since) / 1000 });
+    this.outage = null;
+  }
+
   /** `fromDatabase`: the error is of the queue's or the worker's own statements, so PostgreSQL's if it is bare. */
   private pause(error: unknown, fromDatabase = false): void {
     // Several jobs in flight find the backend down at once: that is one outage, one pause — doubling once per
@@ -593,6 +607,10 @@ export class QueueWorker {
         ? (this.options.firstPauseMs ?? 2000)
         : Math.min(this.pauseMs * 2, this.options.maxPauseMs ?? 60_000);
     this.pausedUntil = Date.now() + this.pauseMs;
+    this.outage = {
+      since: this.outage?.since ?? Date.now(),
+      databaseOnly: (this.outage?.databaseOnly ?? true) && fromDatabase,
+    };
     // Which backend and what to check: pg's bare "read ECONNRESET" named neither.
     const down = serviceUnavailableIn(error) ?? (fromDatabase ? serviceDown(error, this.database) : null);
     this.emit({

@@ -37,6 +37,11 @@ export type WorkerEvent =
   | { type: 'file_still_changing'; sessionId: string; relativePath: string; duration: string; reason: string }
   /** A backend is down: the job went back to the queue and the worker pauses. `hint`: what to check, when known. */
   | { type: 'service_down'; error: string; hint: string | null; pauseSeconds: number }
+  /**
+   * The backends answer again after a `service_down` (a job fetched after the database's outage, a file finished
+   * after any backend's): the worker takes jobs again, `downSeconds` after the outage was first seen.
+   */
+  | { type: 'service_back'; downSeconds: number }
   | {
       type: 'session_finished';
       sessionId: string;

@@ -334,6 +334,10 @@ describe.runIf(postgresWanted())('workers sharing a queued session', { tags: ['s
     expect(run.stderr).toMatch(
       /a backend is down \(the OCR service is not answering\): jobs go back to the queue/,
     );
+    // Once a file finishes again the operator is told the outage is over (and how long it lasted).
+    expect(run.stderr).toMatch(
+      /a backend is down[^\n]*\n(.*\n)*the backends answer again, \d+\.\d s after the outage began: taking jobs$/m,
+    );
     const after = await status(sessionId);
     for (const file of after.files.filter((f) => f.path.startsWith('3000768077_'))) {
       expect(file.outcome, file.path).not.toBe('processing_failed');

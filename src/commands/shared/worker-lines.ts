@@ -40,6 +40,8 @@ export function workerEventLine(
       const hint = operatorHint(event.hint ?? undefined, 'worker');
       return say.serviceDown(detail(event.error), event.pauseSeconds, translate ? translate(hint) : hint);
     }
+    case 'service_back':
+      return say.serviceBack(event.downSeconds);
     case 'job_postponed':
       return say.postponed(short(event.sessionId), detail(event.reason), event.delaySeconds);
     case 'job_retrying':

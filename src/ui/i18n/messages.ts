@@ -181,6 +181,8 @@ export interface WorkerMessages {
   inSession(sessionId: string, line: string): string;
   /** `hint`: what to check, already in the messages' language; said on a line of its own. */
   serviceDown(error: string, pauseSeconds: number, hint: string): string;
+  /** The backends answer again (a job fetched, a file finished), `downSeconds` after the outage was first seen. */
+  serviceBack(downSeconds: number): string;
   /** A file not ready yet (`reason`: still being copied into the folder), its job taken again in `seconds`. */
   postponed(sessionId: string, reason: string, seconds: number): string;
   retrying(sessionId: string, attempt: number, error: string): string;
@@ -982,6 +984,8 @@ export const EN: Messages = {
     inSession: (id, line) => `session ${id}: ${line}`,
     serviceDown: (error, seconds, hint) =>
       `a backend is down (${error}): jobs go back to the queue; pausing ${seconds} s\nhint: ${hint}`,
+    serviceBack: (seconds) =>
+      `the backends answer again, ${formatSeconds(seconds)} after the outage began: taking jobs`,
     postponed: (id, reason, seconds) =>
       `session ${id}: a file is not ready yet (${reason}); its job is taken again in ${seconds} s, without spending an attempt`,
     retrying: (id, attempt, error) =>
@@ -1531,6 +1535,8 @@ export const ES: Messages = {
     inSession: (id, line) => `sesión ${id}: ${line}`,
     serviceDown: (error, seconds, hint) =>
       `un servicio no responde (${error}): las tareas vuelven a la cola; pausa de ${seconds} s\nsugerencia: ${hint}`,
+    serviceBack: (seconds) =>
+      `los servicios responden de nuevo, ${formatSeconds(seconds)} después del inicio de la falla: se toman tareas otra vez`,
     postponed: (id, reason, seconds) =>
       `sesión ${id}: un archivo aún no está listo (${reason}); su tarea se retoma en ${seconds} s, sin gastar un intento`,
     retrying: (id, attempt, error) =>

@@ -151,7 +151,9 @@ export function serviceDown(
   if (error instanceof ServiceUnavailableError) return error;
   if (database.target.kind === 'postgres' && isConnectionRefusal(error))
     return postgresRefusal(error, database.target);
-  if (database.target.kind === 'postgres' && isConnectionLoss(error)) {
+  // A certificate refused has no connection-loss code (UNABLE_TO_VERIFY_LEAF_SIGNATURE…), yet the server was
+  // never reached: doctor's first query, on a pool opened without migrating, meets it here.
+  if (database.target.kind === 'postgres' && (isConnectionLoss(error) || unreachableCode(error))) {
     // A connection that was never made (refused, no such host, a certificate refused, a server that never
     // answered the connect) is not a lost one.
     return postgresUnavailable(

@@ -127,6 +127,18 @@ describe.runIf(tlsPostgresAvailable())('PostgreSQL over TLS', { tags: ['slow'] }
     expect(run.stderr).not.toContain('tecsalud:tecsalud@');
   });
 
+  it('doctor, against a CA that did not sign the server: the database line says what failed and how to fix it (69)', async () => {
+    const doctor = await cli(
+      ['doctor'],
+      withParams({ sslmode: 'verify-full', sslrootcert: server.otherCaFile }),
+    );
+    expect(doctor.code, doctor.stderr).toBe(ExitCode.ServiceUnavailable);
+    expect(databaseLine(doctor)).toMatch(
+      /^FAIL\s+database\s+cannot reach the PostgreSQL database .*certificate.*sslrootcert/,
+    );
+    expect(doctor.stdout).not.toContain('tecsalud:tecsalud@');
+  });
+
   it('an sslrootcert that cannot be read is the configuration to fix (64), named in the message', async () => {
     const missing = path.join(cwd, 'no-such-ca.pem');
     const run = await cli(['patients', 'list'], withParams({ sslmode: 'verify-full', sslrootcert: missing }));

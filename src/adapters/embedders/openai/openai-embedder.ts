@@ -175,6 +175,9 @@ async function createClient(
   const { connection } = options;
   if (connection.provider === 'azure') {
     const client = new AzureOpenAI({
+      // Not undefined: the package would read OPENAI_BASE_URL (meant for --embedder openai) and refuse it
+      // beside the endpoint, an internal error on a server whose environment has both.
+      baseURL: null,
       endpoint: connection.endpoint,
       apiKey: connection.apiKey,
       deployment: connection.deployment,

@@ -1,0 +1,71 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ExitCode } from '../../src/errors.js';
+import { runCli } from '../support/cli-binary.js';
+import { createTempDir } from '../support/databases.js';
+import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server.js';
+import { REGISTRY_CSV, SAMPLE_DIR, type JsonReport } from '../support/ingest-fixture.js';
+
+/**
+ * A server that runs other OpenAI tools has OPENAI_BASE_URL in its environment. The openai package's Azure
+ * client reads that variable on its own and refuses it beside an endpoint: `--embedder azure` must use the
+ * Azure endpoint it was given and leave OPENAI_BASE_URL to `--embedder openai`.
+ */
+describe(
+  '--embedder azure beside an OPENAI_BASE_URL in the environment (the real CLI)',
+  { tags: ['slow'] },
+  () => {
+    let cwd: string;
+    let azure: FakeOpenAiServer;
+    let other: FakeOpenAiServer;
+    beforeEach(async () => {
+      cwd = createTempDir('tecsalud-azure-env-');
+      azure = await startFakeOpenAiServer({ dimension: 16, apiKey: 'azure-key' });
+      other = await startFakeOpenAiServer({ dimension: 16, apiKey: 'sk-other' });
+    });
+    afterEach(async () => {
+      await azure.close();
+      await other.close();
+      fs.rmSync(cwd, { recursive: true, force: true });
+    });
+
+    const env = () => ({
+      TECSALUD_DB: '',
+      OPENAI_BASE_URL: `${other.url}/v1`,
+      OPENAI_API_KEY: 'sk-other',
+      AZURE_OPENAI_ENDPOINT: azure.url,
+      AZURE_OPENAI_API_KEY: 'azure-key',
+      AZURE_OPENAI_DEPLOYMENT: 'emb-hospital',
+    });
+
+    it('ingest and doctor reach the Azure deployment, not the OpenAI base URL', async () => {
+      const drop = path.join(cwd, 'drop');
+      fs.mkdirSync(drop);
+      const name = '3000768077_HUERTA SOTO, GABRIELA_6380098785_LAB.pdf';
+      fs.copyFileSync(path.join(SAMPLE_DIR, name), path.join(drop, name));
+      const imported = await runCli(['patients', 'import', REGISTRY_CSV], { cwd, env: env() });
+      expect(imported.code, imported.stderr).toBe(0);
+
+      const flags = ['--embedder', 'azure', '--embedding-dimensions', '16'];
+      const run = await runCli(['ingest', drop, '--json', '--non-interactive', ...flags], {
+        cwd,
+        env: env(),
+      });
+      expect(run.stderr).not.toMatch(/internal error|\n\s+at /);
+      expect(run.code, run.stderr).toBe(ExitCode.Success);
+      const report = JSON.parse(run.stdout) as JsonReport;
+      expect(report.files.map((f) => f.outcome)).toEqual(['ingested']);
+
+      const doctor = await runCli(['doctor', '--json', ...flags], { cwd, env: env() });
+      const checks = (JSON.parse(doctor.stdout) as { checks: { name: string; status: string }[] }).checks;
+      expect(checks.find((c) => c.name === 'embedder')?.status).toBe('ok');
+
+      expect(azure.requests.length).toBeGreaterThan(0);
+      expect(azure.requests.every((r) => r.path === '/openai/deployments/emb-hospital/embeddings')).toBe(
+        true,
+      );
+      expect(other.requests).toHaveLength(0);
+    });
+  },
+);

@@ -69,3 +69,43 @@ describe(
     });
   },
 );
+
+describe('an API key the embeddings service refuses (the real CLI)', { tags: ['slow'] }, () => {
+  it('stops with 69 and names every place the key may have come from, the config file too, in both languages', async () => {
+    const cwd = createTempDir('tecsalud-key-refused-');
+    const server = await startFakeOpenAiServer({ dimension: 16, apiKey: 'sk-right' });
+    try {
+      fs.writeFileSync(
+        path.join(cwd, 'tecsalud-batch.config.json'),
+        JSON.stringify({ openai: { apiKey: 'sk-wrong', baseUrl: `${server.url}/v1` } }),
+        { mode: 0o600 },
+      );
+      const env = { TECSALUD_DB: '', OPENAI_API_KEY: '', OPENAI_BASE_URL: '' };
+      const drop = path.join(cwd, 'drop');
+      fs.mkdirSync(drop);
+      const name = '3000768077_HUERTA SOTO, GABRIELA_6380098785_LAB.pdf';
+      fs.copyFileSync(path.join(SAMPLE_DIR, name), path.join(drop, name));
+      const args = [
+        'ingest',
+        drop,
+        '--non-interactive',
+        '--embedder',
+        'openai',
+        '--embedding-dimensions',
+        '16',
+      ];
+      const imported = await runCli(['patients', 'import', REGISTRY_CSV], { cwd, env });
+      expect(imported.code, imported.stderr).toBe(0);
+      const run = await runCli(args, { cwd, env });
+      expect(run.code, run.stderr).toBe(ExitCode.ServiceUnavailable);
+      expect(run.stderr).toMatch(/^error: the embeddings service at .* refused the API key \(HTTP 401\)$/m);
+      expect(run.stderr).toMatch(/^hint: .*OPENAI_API_KEY.*openai\.apiKey .*config file/m);
+      const es = await runCli([...args, '--lang', 'es'], { cwd, env });
+      expect(es.stderr).toMatch(/^sugerencia: .*OPENAI_API_KEY.*openai\.apiKey .*archivo de configuración/m);
+      expect(run.stderr + es.stderr).not.toContain('sk-wrong');
+    } finally {
+      await server.close();
+      fs.rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+});

@@ -135,7 +135,10 @@ export const SERVICE_RULES: readonly RefusalRule[] = [
     es: ([where, status]) =>
       `el modelo de búsqueda (servicio de embeddings) en ${where} rechazó la clave de API (${status})`,
   },
-  fixed('check OPENAI_API_KEY / AZURE_OPENAI_API_KEY', 'revise OPENAI_API_KEY / AZURE_OPENAI_API_KEY'),
+  fixed(
+    'check OPENAI_API_KEY / AZURE_OPENAI_API_KEY (or openai.apiKey / azure.apiKey in the config file)',
+    'revise OPENAI_API_KEY / AZURE_OPENAI_API_KEY (u openai.apiKey / azure.apiKey en el archivo de configuración)',
+  ),
   {
     en: /^the embeddings service at (.+?) did not answer within (\S+) s(?: \((\d+) attempts\))?$/s,
     es: ([where, seconds, attempts]) =>

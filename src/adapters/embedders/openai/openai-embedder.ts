@@ -214,7 +214,7 @@ function serviceDown(
   if (status === 401 || status === 403) {
     return new ServiceUnavailableError(
       `the embeddings service at ${where} refused the API key (HTTP ${status})`,
-      'check OPENAI_API_KEY / AZURE_OPENAI_API_KEY',
+      'check OPENAI_API_KEY / AZURE_OPENAI_API_KEY (or openai.apiKey / azure.apiKey in the config file)',
     );
   }
   if (state.timedOut && (state.timeouts >= MAX_TIMEOUTS || !state.retriesLeft)) {

@@ -14,7 +14,7 @@ import { SETTING_NAMES, databaseSettingOf } from '../config/setting-source.js';
 import { DEFAULT_DATABASE, redactConnectionString, resolveDatabaseTarget } from '../db/database-url.js';
 import { openDatabase, type OpenDatabase } from '../db/open-database.js';
 import { readConnectionSecurity } from '../db/connection-security.js';
-import { postgresHost } from '../db/postgres-config.js';
+import { postgresHost, readPostgresUrl } from '../db/postgres-config.js';
 import { pendingMigrations } from '../db/pending-migrations.js';
 import { OCR_DEFAULTS } from '../core/pipeline/ocr-options.js';
 import { ExitCode, UserError } from '../errors.js';
@@ -329,9 +329,15 @@ async function describeSecurity(database: OpenDatabase): Promise<{ text: string;
       ? 'server certificate and host name verified'
       : database.tls === 'verify-ca'
         ? 'server certificate verified, host name not (verify-ca)'
-        : 'server certificate NOT verified (sslmode=require)';
+        : `server certificate NOT verified (sslmode=${sslModeOf(database)})`;
   const how = [security.protocol, security.cipher].filter(Boolean).join(', ');
   return { text: `; encrypted${how ? ` (${how})` : ''}, ${verified}`, warn: false };
+}
+
+/** The sslmode the URL gives (prefer, allow, require…), to name it as written rather than as require. */
+function sslModeOf(database: OpenDatabase): string {
+  const url = database.target.kind === 'postgres' ? readPostgresUrl(database.target.connectionString) : null;
+  return url?.searchParams.get('sslmode') ?? 'require';
 }
 
 /** Where the PostgreSQL connection goes: a socket or TCP on this machine, or across a network. */

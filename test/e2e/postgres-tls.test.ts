@@ -110,6 +110,16 @@ describe.runIf(tlsPostgresAvailable())('PostgreSQL over TLS', { tags: ['slow'] }
     );
   });
 
+  it('prefer: doctor names the sslmode the URL gives, in English and in Spanish, not require', async () => {
+    const db = withParams({ sslmode: 'prefer' });
+    expect(databaseLine(await cli(['doctor'], db))).toMatch(
+      /server certificate NOT verified \(sslmode=prefer\)/,
+    );
+    expect((await cli(['doctor', '--lang', 'es'], db)).stdout).toMatch(
+      /cifrada \(TLSv1\.[23].*\), certificado del servidor SIN verificar \(sslmode=prefer\)/,
+    );
+  });
+
   it('no sslmode: doctor says the connection is not encrypted', async () => {
     const doctor = await cli(['doctor'], server.url);
     expect(databaseLine(doctor)).toMatch(/not encrypted/);

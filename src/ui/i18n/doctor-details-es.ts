@@ -74,17 +74,17 @@ const DOCTOR_RULES: readonly RefusalRule[] = [
     '; SIN cifrar: las contraseñas y los datos de pacientes cruzan la red en claro (añada sslmode=verify-full y sslrootcert=CA.pem a la URL)',
   ),
   {
-    en: /^; encrypted(?: \((.*)\))?, (server certificate and host name verified|server certificate verified, host name not \(verify-ca\)|server certificate NOT verified \(sslmode=require\))$/,
-    es: ([how, verified]) =>
+    en: /^; encrypted(?: \((.*)\))?, (server certificate and host name verified|server certificate verified, host name not \(verify-ca\)|server certificate NOT verified \(sslmode=([\w-]+)\))$/,
+    es: ([how, verified, mode]) =>
       `; cifrada${how ? ` (${how})` : ''}, ${
-        {
-          'server certificate and host name verified':
-            'certificado del servidor y nombre del host verificados',
-          'server certificate verified, host name not (verify-ca)':
-            'certificado del servidor verificado, nombre del host no (verify-ca)',
-          'server certificate NOT verified (sslmode=require)':
-            'certificado del servidor SIN verificar (sslmode=require)',
-        }[verified!]
+        mode
+          ? `certificado del servidor SIN verificar (sslmode=${mode})`
+          : {
+              'server certificate and host name verified':
+                'certificado del servidor y nombre del host verificados',
+              'server certificate verified, host name not (verify-ca)':
+                'certificado del servidor verificado, nombre del host no (verify-ca)',
+            }[verified!]
       }`,
   },
   {

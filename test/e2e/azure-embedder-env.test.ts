@@ -109,3 +109,34 @@ describe('an API key the embeddings service refuses (the real CLI)', { tags: ['s
     }
   });
 });
+
+describe(
+  'an Azure deployment whose model is not named, with --embedding-dimensions (the real CLI)',
+  { tags: ['slow'] },
+  () => {
+    it('doctor says to name the model behind the deployment, as shortened vectors are asked for only then', async () => {
+      const cwd = createTempDir('tecsalud-azure-dims-');
+      const server = await startFakeOpenAiServer({ dimension: 32, apiKey: 'azure-key' });
+      try {
+        const env = {
+          TECSALUD_DB: '',
+          AZURE_OPENAI_ENDPOINT: server.url,
+          AZURE_OPENAI_API_KEY: 'azure-key',
+          AZURE_OPENAI_DEPLOYMENT: 'emb-hospital',
+        };
+        const args = ['doctor', '--embedder', 'azure', '--embedding-dimensions', '8'];
+        const run = await runCli(args, { cwd, env });
+        expect(run.stdout).toMatch(
+          /^FAIL\s+embedder\s.*returned 32-dimensional vectors; expected 8 .*--embedding-model/m,
+        );
+        const es = await runCli([...args, '--lang', 'es'], { cwd, env });
+        expect(es.stdout).toMatch(
+          /^FALLO\s+modelo de búsqueda\s.*\(indique con --embedding-model el modelo/m,
+        );
+      } finally {
+        await server.close();
+        fs.rmSync(cwd, { recursive: true, force: true });
+      }
+    });
+  },
+);

@@ -139,6 +139,14 @@ export const SERVICE_RULES: readonly RefusalRule[] = [
     'check OPENAI_API_KEY / AZURE_OPENAI_API_KEY (or openai.apiKey / azure.apiKey in the config file)',
     'revise OPENAI_API_KEY / AZURE_OPENAI_API_KEY (u openai.apiKey / azure.apiKey en el archivo de configuración)',
   ),
+  fixed(
+    'name the model behind the deployment with --embedding-model (e.g. text-embedding-3-large): shortened vectors are asked for only from a text-embedding-3 model; or set --embedding-dimensions to the size it returns',
+    'indique con --embedding-model el modelo detrás del deployment (p. ej. text-embedding-3-large): los vectores acortados solo se piden a un modelo text-embedding-3; o fije --embedding-dimensions al tamaño que devuelve',
+  ),
+  fixed(
+    'set --embedding-dimensions to the model’s size, or use another collection',
+    'fije --embedding-dimensions al tamaño del modelo, o use otra colección',
+  ),
   {
     en: /^the embeddings service at (.+?) did not answer within (\S+) s(?: \((\d+) attempts\))?$/s,
     es: ([where, seconds, attempts]) =>

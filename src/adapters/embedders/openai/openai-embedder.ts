@@ -150,7 +150,11 @@ export async function createOpenAiEmbedder(options: OpenAiEmbedderOptions): Prom
       if (dimension !== 0 && vector.length !== dimension) {
         throw new EmbeddingError(
           `the embeddings service at ${where} returned ${vector.length}-dimensional vectors; expected ${dimension} for ${model}`,
-          'set --embedding-dimensions to the model’s size, or use another collection',
+          // An Azure deployment's name says nothing of its model: shortened vectors are asked for only once it is named.
+          connection.provider === 'azure' && options.model === undefined
+            ? 'name the model behind the deployment with --embedding-model (e.g. text-embedding-3-large): shortened ' +
+                'vectors are asked for only from a text-embedding-3 model; or set --embedding-dimensions to the size it returns'
+            : 'set --embedding-dimensions to the model’s size, or use another collection',
         );
       }
     }

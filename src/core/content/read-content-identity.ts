@@ -118,7 +118,8 @@ function scanLabels(view: string, lines: readonly Line[], scan: RegExp): Label[]
       english: english === true,
       start,
       end,
-      line: lineIndexAt(lines, start),
+      // A label a narrow cell wrapped ("Nombre del" / "paciente:") belongs to the line it ends on, where its value is.
+      line: lineIndexAt(lines, end - 1),
     };
     if (kind === 'birthDate') {
       // `Fecha de nacimiento (dd/mm/aaaa): 05/03/1985`: the hint is part of the label, and says the order.

@@ -108,6 +108,18 @@ describe('readContentIdentity: header layouts', () => {
     expect(nameOf(identity)).toBe(ESTHER);
   });
 
+  it('reads the value after a label broken over two lines (a narrow table cell wraps "Nombre del / paciente:")', () => {
+    // Read as a label with nothing after it, the line below was taken whole, label and all, and no name came
+    // of it: a misfiled document then stated nobody and was attached to the filename's patient unchecked.
+    for (const text of [
+      'Nombre del\npaciente: MUÑOZ OLVERA, XÓCHITL\nEdad: 48 años',
+      'Nombre\ndel paciente: MUÑOZ OLVERA, XÓCHITL',
+      'No. de\nexpediente: 4100000003   Paciente: MUÑOZ OLVERA, XÓCHITL',
+    ])
+      expect(nameOf(readContentIdentity(text)), text).toBe('MUÑOZ / OLVERA / XÓCHITL');
+    expect(readContentIdentity('No. de\nexpediente: 4100000003').expediente).toBe('4100000003');
+  });
+
   it('tolerates extra spaces, lower case and accents', () => {
     const identity = readContentIdentity(
       'nombre del paciente :   Garza  Tijerina,  María  Esther\nexp.   3000003799   sexo   femenino',

@@ -242,15 +242,15 @@ function readValue(
     default: {
       let end = nameExtent(view, page.text, from, to);
       let raw = page.text.slice(from, end);
-      // `Paciente: GARZA TIJERINA,` with the given names on the next line.
+      // `Paciente: GARZA TIJERINA,` (or OCR's `;`) with the given names on the next line.
       const lineIndex = lineIndexAt(page.lines, from);
       const line = page.lines[lineIndex]!;
-      if (view.slice(end, line.end).trim() === ',' || raw.trimEnd().endsWith(',')) {
+      if (/^[,;]$/.test(view.slice(end, line.end).trim()) || /[,;]$/.test(raw.trimEnd())) {
         const next = nextContentLine(page, lineIndex);
         if (next !== null && !page.byLine.has(next)) {
           const nextLine = page.lines[next]!;
           end = nameExtent(view, page.text, nextLine.start, nextLine.end);
-          raw = `${raw.replace(/,?\s*$/, ',')} ${page.text.slice(nextLine.start, end)}`;
+          raw = `${raw.replace(/[,;]?\s*$/, ',')} ${page.text.slice(nextLine.start, end)}`;
         }
       }
       const minWords = label.kind === 'patient' || label.kind === 'genericName' ? 2 : 1;

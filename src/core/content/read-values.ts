@@ -188,7 +188,8 @@ export function nameExtent(view: string, text: string, from: number, to: number)
     else if (!PARTICLES.has(word)) capitals = -Infinity;
     if (word.endsWith(':') || FIELD_WORD_START.test(word)) break;
     if (PROSE.has(word.replace(/[^A-Z]/g, ''))) break;
-    const stop = NAME_STOP.exec(word);
+    // A semicolon ending a word is OCR's reading of a comma (`MUÑOZ OLVERA; XOCHITL`): the name goes on.
+    const stop = NAME_STOP.exec(word.replace(/(?<=\p{L});$/u, ','));
     if (stop !== null) {
       if (stop.index > 0) end = m.index + stop.index;
       break;
@@ -198,7 +199,7 @@ export function nameExtent(view: string, text: string, from: number, to: number)
     first = false;
     sentenceMayEnd = word.endsWith('.') && !keepsItsPeriod(word);
   }
-  while (end > 0 && /[\s,.\-–—]/.test(segment[end - 1]!) && !/[A-Z]\.$/.test(segment.slice(end - 2, end)))
+  while (end > 0 && /[\s,;.\-–—]/.test(segment[end - 1]!) && !/[A-Z]\.$/.test(segment.slice(end - 2, end)))
     end--;
   return from + end;
 }
@@ -270,6 +271,7 @@ function cleanNameUncached(
   // A comma separates surnames from given names however it is spaced or dotted around
   // (`ACOSTA MORALES ,JORGE`, `ACOSTA MORALES,. JORGE`); a period on its own separates nothing.
   let words = raw
+    .replace(/(?<=\p{L});/gu, ',')
     .replace(/\s+/g, ' ')
     .replace(/\s*,[\s,.]*/g, ', ')
     .trim()

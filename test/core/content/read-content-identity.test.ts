@@ -287,6 +287,17 @@ describe('readContentIdentity: OCR', () => {
     expect(readContentIdentity(text).expediente).toBe(expediente);
   });
 
+  it('reads a comma OCR took for a semicolon (tesseract.js on a 200 dpi scan) as the comma it is', () => {
+    // Stopped at the semicolon, the name read MUÑOZ, OLVERA: a correctly filed scan held as naming another.
+    const scan = readContentIdentity(
+      'Paciente: MUÑOZ OLVERA; XOCHITL Expediente: 4100000003 |\nMotivo de consulta: dolor lumbar',
+    );
+    expect(nameOf(scan)).toBe('MUÑOZ / OLVERA / XOCHITL');
+    expect(scan.expediente).toBe('4100000003');
+    expect(nameOf(readContentIdentity('Paciente: GARZA TIJERINA;\nMARIA ESTHER'))).toBe(ESTHER);
+    expect(nameOf(readContentIdentity('Paciente: MARIA ESTHER GARZA TIJERINA; Edad: 45'))).toBe(ESTHER);
+  });
+
   it('reads an OCR’d birth date', () => {
     expect(readContentIdentity('Fecha de nacimiento: l5/O3/1985').birthDate).toBe('1985-03-15');
   });

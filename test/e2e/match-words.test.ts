@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli-binary.js';
@@ -7,6 +8,7 @@ import {
   SAMPLE_DIR,
   type Workspace,
 } from '../support/ingest-fixture.js';
+import { makeHeaderPdf, OTHER_PATIENT, scanFilename } from '../support/scans.js';
 
 /** The README's `match` examples, as a records administrator runs them: in the words and dates of the screens. */
 describe('match tells what differs', { tags: ['slow'] }, () => {
@@ -38,5 +40,26 @@ describe('match tells what differs', { tags: ['slow'] }, () => {
     expect(en.stdout).toMatch(/^ {4}nacimiento 1963-08-04$/m);
     expect(es.stdout).toMatch(/^ {4}nacimiento 04\/08\/1963$/m);
     expect(es.stdout).toContain('· la fecha de nacimiento del documento, 04/08/1963, no es 11/07/1956');
+  });
+
+  it('why a document the filename alone would attach is held, every line in Spanish', async () => {
+    // Filed under GABRIELA HUERTA SOTO (auto by its name alone), the note names CESAR RIOS CORONADO.
+    const pdf = path.join(workspace.root, scanFilename('7200000001'));
+    fs.writeFileSync(
+      pdf,
+      await makeHeaderPdf([
+        'TECSALUD  NOTA DE CONSULTA',
+        `Paciente: ${OTHER_PATIENT.name}  Expediente: ${OTHER_PATIENT.expediente}`,
+      ]),
+    );
+    const [en, es] = await Promise.all([run('en', pdf), run('es', pdf)]);
+    expect(en.stdout).toContain("· named by the document's own text");
+    expect(en.stdout).toContain("· the filename's decision (auto) goes to review");
+    expect(es.code, es.stderr).toBe(0);
+    expect(es.stdout).toContain('· nombrado por el propio texto del documento');
+    expect(es.stdout).toContain(
+      '· solo por el nombre del archivo se asignaba automáticamente (auto): pasa a revisión',
+    );
+    expect(es.stdout).not.toMatch(/named by|goes to review/);
   });
 });

@@ -922,6 +922,11 @@ const CONTENT_RULES: DetailRule[] = [
     es: ([others]) => `el documento nombra también a otro paciente (${others}): ¿páginas de dos pacientes?`,
   },
   {
+    en: /^the filename's decision \((auto|new)\) goes to review$/,
+    es: ([decision]) =>
+      `solo por el nombre del archivo ${decision === 'auto' ? 'se asignaba automáticamente' : 'se creaba un paciente nuevo'} (${decision}): pasa a revisión`,
+  },
+  {
     en: /^trusted: the document's expediente and full name are registry patient (\d+)'s$/,
     es: ([expediente]) =>
       `de confianza: el expediente y el nombre completo del documento son los del paciente del registro ${expediente}`,

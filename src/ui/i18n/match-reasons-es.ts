@@ -15,6 +15,7 @@ const PHRASES = [...KIND_BY_PHRASE.keys()].map(literal).join('|');
 
 export function candidateReasonRules(kindWords: (kind: FieldMatchKind) => string): readonly RefusalRule[] {
   return [
+    fixed("named by the document's own text", 'nombrado por el propio texto del documento'),
     fixed('expediente matches', 'el expediente coincide'),
     {
       en: /^expediente one keystroke from the filename's \((.*)\)$/,

@@ -648,6 +648,9 @@ describe('the Spanish of per-file details', () => {
       message: "trusted: the document's expediente and full name are registry patient 3000147773's",
       keep: ['3000147773'],
     },
+    // `match` shows it under the content (status --files leaves it out: the held reason says as much).
+    { message: "the filename's decision (auto) goes to review", keep: ['(auto)'] },
+    { message: "the filename's decision (new) goes to review", keep: ['(new)'] },
     { message: 'permission denied', keep: [] },
     { message: 'cannot read the file: permission denied (check the file’s permissions)', keep: [] },
     { message: 'cannot read the file: the file disappeared before it could be read', keep: [] },

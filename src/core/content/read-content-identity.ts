@@ -460,9 +460,13 @@ function readings(name: ContentName): NameFields[] {
   return name.alternative === null ? [name] : [name, name.alternative];
 }
 
-/** Clearly another person under every reading of both names. */
-function clearlyAnother(a: ContentName, b: ContentName): boolean {
-  return readings(a).every((x) => readings(b).every((y) => judgeSamePerson(x, y) === 'another'));
+/**
+ * Not the same person under any reading of both names: clearly another, or uncertain (a sibling's given names
+ * under the same surnames, a shared given name under other surnames), as the document's own name against the
+ * filename's patient is a contradiction when it is not the same person (DECISIONS 5).
+ */
+function notTheSamePerson(a: ContentName, b: ContentName): boolean {
+  return readings(a).every((x) => readings(b).every((y) => judgeSamePerson(x, y) !== 'same'));
 }
 
 function evidenceOf(field: ContentField, f: Found): ContentEvidence {
@@ -564,7 +568,7 @@ export function readContentIdentity(
             [...all.names, ...beyond.names]
               .filter((f) => strong(f) && f.value !== name.value)
               .map(parsed)
-              .filter((other): other is ContentName => other !== null && clearlyAnother(other, name.parsed))
+              .filter((other): other is ContentName => other !== null && notTheSamePerson(other, name.parsed))
               .map((other) => other.written),
           ),
         ];

@@ -49,7 +49,7 @@ export interface ContentIdentity {
   evidence: ContentEvidence[];
   /** Other patient expedientes the document states (under an Expediente label): a second patient's pages? */
   otherExpedientes: string[];
-  /** Other patient names stated under a Paciente label that are clearly another person than `name`. */
+  /** Other patient names stated under a Paciente label that are not the same person as `name`. */
   otherNames: string[];
 }
 

@@ -434,6 +434,33 @@ describe('readContentIdentity: pages', () => {
     expect(sameName.otherNames).toEqual([]);
   });
 
+  it("counts a later page's patient who is not the same person as another patient: a sibling, or one sharing a given name", () => {
+    // Only names clearly another person (given names *and* surnames differ) counted, so a sister's note
+    // (same surnames) or a JOSÉ ÁNGEL's (a given name shared) appended to MARÍA JOSÉ's file was attached
+    // with it unchecked, though on the first page the same names are a contradiction (DECISIONS 5).
+    const mine = 'Paciente: NÚÑEZ IBÁÑEZ, MARÍA JOSÉ  Expediente: 4100000001';
+    const narrative = 'Evolución: paciente estable, tolera vía oral.';
+    for (const [late, written] of [
+      ['Paciente: NÚÑEZ IBÁÑEZ, LUCÍA', 'NÚÑEZ IBÁÑEZ, LUCÍA'],
+      ['Paciente: PEÑA CASTAÑEDA, JOSÉ ÁNGEL', 'PEÑA CASTAÑEDA, JOSÉ ÁNGEL'],
+    ] as const) {
+      for (const pages of [
+        [mine, narrative, late],
+        [mine, narrative, narrative, narrative, late],
+      ])
+        expect(readContentIdentity(pages).otherNames, late).toEqual([written]);
+    }
+    // The same person written otherwise is nobody new: a given name and the second surname left out.
+    for (const late of [
+      'Paciente: MARÍA NÚÑEZ',
+      'Paciente: NUNEZ IBANEZ, MA. JOSE',
+      'Paciente: JOSÉ NÚÑEZ IBÁÑEZ',
+    ])
+      expect(readContentIdentity([mine, narrative, late]).otherNames, late).toEqual(
+        late.includes('JOSÉ NÚÑEZ') ? ['JOSÉ NÚÑEZ IBÁÑEZ'] : [],
+      );
+  });
+
   it("takes the first identity from a later page's header when the first pages state none: it may be another patient's", () => {
     // Read only for another patient's header against what the first pages stated, such a page was ignored
     // when they stated nothing, and the document, about whoever page 4 names, was "absent" and attached.

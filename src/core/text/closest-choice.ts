@@ -10,9 +10,16 @@ export function closestChoice(value: string, choices: readonly string[]): string
   const sameLetters = choices.find((choice) => choice.toLowerCase() === wanted);
   if (sameLetters !== undefined) return sameLetters;
   let best: { choice: string; edits: number } | null = null;
+  // A value written from a choice is near it, and wins a tie: `tesseract-ocr` (Debian's package) meant `tesseract`.
+  const writtenFrom = (choice: string) => wanted.startsWith(choice.toLowerCase());
   for (const choice of choices) {
     const edits = distance(wanted, choice.toLowerCase());
-    if (edits <= Math.max(1, Math.floor(choice.length / 3)) && (best === null || edits < best.edits))
+    if (
+      (edits <= Math.max(1, Math.floor(choice.length / 3)) || writtenFrom(choice)) &&
+      (best === null ||
+        edits < best.edits ||
+        (edits === best.edits && writtenFrom(choice) && !writtenFrom(best.choice)))
+    )
       best = { choice, edits };
   }
   return best?.choice ?? null;

@@ -361,3 +361,29 @@ describe('a --log-file whose folder the file-system will not create', { tags: ['
     },
   );
 });
+
+describe('a logrotate SIGHUP in the first moments of a nightly run', { tags: ['slow'] }, () => {
+  it('does not kill a run given --log-file: the run finishes and its log is at its path', async () => {
+    const log = path.join(dir, 'ingest.log');
+    const child = spawn(
+      process.execPath,
+      [BIN, 'ingest', 'drop', '--db', path.join(dir, 'registry.db'), '--non-interactive', '--log-file', log],
+      {
+        cwd: dir,
+        env: { ...process.env, ...CRON_ENV, PATH: process.env.PATH },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.on('close', (code, signal) => resolve({ code, signal })),
+    );
+    // Long before the command has loaded (its own SIGHUP handling comes with it, a second or more on a busy machine).
+    await sleep(150);
+    child.kill('SIGHUP');
+    expect(await exited, stdout).toEqual({ code: ExitCode.Success, signal: null });
+    expect(stdout).toMatch(/2 files: 2 ingested/);
+    expect(fs.readFileSync(log, 'utf8')).toMatch(/"file ingested"|ingested/);
+  });
+});

@@ -425,7 +425,7 @@ const EN_REASONS: Record<string, string> = {
   common_name_homonyms: 'a common name that several patients carry',
   no_plausible_candidate: 'no candidate close enough',
   no_candidates: 'no candidates in the registry',
-  content_mismatch: "the document's own text contradicts the filename",
+  content_mismatch: "the document's own text contradicts the filename's match",
   content_confirmed: "the document's expediente and name confirmed the patient",
   detached: 'taken off a patient by a reviewer',
   taken_back: 'taken back into review: a copy names another patient',
@@ -681,7 +681,7 @@ export const EN: Messages = {
   documentSource: (source) => (source === 'cross_check' ? 'read at ingest' : 'read from the text'),
   verdict: (v) =>
     v === 'agrees'
-      ? 'agrees with the filename'
+      ? "agrees with the filename's match"
       : v === 'contradicts'
         ? "CONTRADICTS the filename's match"
         : 'states nothing',
@@ -1206,7 +1206,7 @@ export const ES: Messages = {
   documentSource: (source) => (source === 'cross_check' ? 'leído al ingresar' : 'leído del texto'),
   verdict: (v) =>
     v === 'agrees'
-      ? 'coincide con el nombre del archivo'
+      ? 'concuerda con la coincidencia del archivo'
       : v === 'contradicts'
         ? 'CONTRADICE la coincidencia del archivo'
         : 'no dice nada',

@@ -57,6 +57,9 @@ export interface ReviewTally {
   /** Files of the sitting not decided (skipped ones included). */
   remaining: number;
   total: number;
+  /** The pages and chunks stored by the files attached or made a new patient's (an undo takes them back). */
+  pages: number;
+  chunks: number;
 }
 
 export interface ReviewWalkState {
@@ -125,6 +128,8 @@ export class ReviewWalk {
   private readonly listeners = new Set<() => void>();
   private readonly closedWaiters: (() => void)[] = [];
   private readonly statuses = new Map<string, EntryStatus>();
+  /** What each file attached or made a new patient's in this sitting stored (an ingest's summary adds it up). */
+  private readonly stored = new Map<string, { pages: number; chunks: number }>();
   private readonly shown = new Set<string>();
   private readonly guardMs: number;
   private readonly now: () => number;
@@ -382,6 +387,8 @@ export class ReviewWalk {
               ? 'rejected'
               : 'skipped',
       );
+      if (result.notice.code === 'attached' || result.notice.code === 'created')
+        this.stored.set(result.fileId, { pages: current.pages ?? 0, chunks: result.notice.chunks });
       await this.show(this.state.position + 1, { tone: 'success', notice: result.notice });
     } catch (error) {
       this.update({ phase: 'reviewing', notice: { tone: 'error', notice: this.failure(error, 'decision') } });
@@ -402,6 +409,7 @@ export class ReviewWalk {
         return;
       }
       this.statuses.delete(result.fileId);
+      this.stored.delete(result.fileId);
       const index = this.pending.findIndex((entry) => entry.fileId === result.fileId);
       await this.show(index >= 0 ? index : this.state.position, { tone: 'info', notice: result.notice });
     } catch (error) {
@@ -502,6 +510,8 @@ export class ReviewWalk {
       walked: this.shown.size,
       remaining: this.pending.length - attached - created - rejected,
       total: this.pending.length,
+      pages: [...this.stored.values()].reduce((sum, file) => sum + file.pages, 0),
+      chunks: [...this.stored.values()].reduce((sum, file) => sum + file.chunks, 0),
     };
   }
 

@@ -84,8 +84,8 @@ export function formatIngestSummary(result: IngestSummaryInput, m: Messages = EN
     `  ${m.summary.patients(
       t.matchedPatients + (r?.tally.attached ?? 0),
       t.createdPatients + (r?.tally.created ?? 0),
-      t.pages,
-      t.chunks,
+      t.pages + (r?.tally.pages ?? 0),
+      t.chunks + (r?.tally.chunks ?? 0),
     )}`,
   ];
   if (t.notMoved > 0) lines.push(`  ${m.summary.notMoved(t.notMoved)}`);

@@ -1,9 +1,11 @@
 // What the review says of the document's own text, compared at ingest with the patient the filename was matched
 // to (the built CLI in tmux, on files made here): a document naming the expediente's registry owner under
 // another person's name agrees with that match, not with the filename; a document naming the filename's own
-// person contradicts the match, not the filename. The screen must say which.
+// person contradicts the match, not the filename. The screen must say which. And the ingest's closing summary
+// after its review counts what the review stored: its pages and chunks beside the files it attached.
 import fs from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeClinicalPdf } from '../../fixtures/generator/index.js';
 import { runCli } from '../support/cli-binary.js';
@@ -23,7 +25,7 @@ const OWNER = {
 let root: string;
 
 describe.skipIf(!hasTmux() && !process.env.CI)(
-  "review: the document's verdict names what it was compared with (tmux)",
+  "review of files made here: the document's verdict, and the ingest's summary after it (tmux)",
   { tags: ['slow'] },
   () => {
     beforeAll(async () => {
@@ -61,10 +63,23 @@ describe.skipIf(!hasTmux() && !process.env.CI)(
         seed: 42,
       });
       fs.writeFileSync(path.join(drop, '4100000077_OCHOA ESPAÑA, ÍÑIGO ANDRÉS_7400000002_LAB.pdf'), otherPdf);
-      const db = path.join(root, 'registry.db');
-      const imported = await runCli(['patients', 'import', 'registry.csv', '--db', db], { cwd: root });
-      expect(imported.code, imported.stderr).toBe(0);
-      const ingested = await runCli(['ingest', 'drop', '--non-interactive', '--db', db], { cwd: root });
+      // His own, under his own name: attached by the run itself (two pages).
+      const own = await makeClinicalPdf({
+        patient: OWNER,
+        typeCode: 'LAB',
+        numero: null,
+        date: '2026-10-02',
+        pages: 2,
+        seed: 43,
+      });
+      fs.writeFileSync(path.join(drop, '4100000077_BRISEÑO QUIÑONES, RAÚL_7400000003_LAB.pdf'), own);
+      for (const db of ['registry.db', 'dashboard.db']) {
+        const imported = await runCli(['patients', 'import', 'registry.csv', '--db', db], { cwd: root });
+        expect(imported.code, imported.stderr).toBe(0);
+      }
+      const ingested = await runCli(['ingest', 'drop', '--non-interactive', '--db', 'registry.db'], {
+        cwd: root,
+      });
       expect(ingested.code, ingested.stderr).toBe(2);
     }, 120_000);
     afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -113,6 +128,46 @@ describe.skipIf(!hasTmux() && !process.env.CI)(
         } finally {
           pane?.close();
         }
+      }
+    }, 120_000);
+
+    it("the ingest's closing summary counts the pages and chunks its review attached", async () => {
+      let pane: TmuxPane | null = null;
+      try {
+        pane = launchInTmux(
+          SOCKET,
+          root,
+          ['ingest', 'drop', '--lang', 'en', '--db', 'dashboard.db'],
+          {},
+          {
+            columns: 120,
+            rows: 30,
+          },
+        );
+        // Review 2 of 2: Briseño's own document filed under another person's name; attach it to him.
+        await pane.waitFor(/^Review 1 of 2/m);
+        await pane.pastKeyGuard();
+        pane.press('Right');
+        await pane.waitFor(/ÍÑIGO ZAQUEO_7400000001_CONS\.pdf[^]*^ 1 4100000077/m);
+        await pane.pastKeyGuard();
+        pane.type('1');
+        await pane.waitFor('y attach');
+        await pane.pastKeyGuard();
+        pane.type('y');
+        await pane.waitFor(/attached to 4100000077/);
+        await pane.pastKeyGuard();
+        pane.type('q');
+        const closing = (await pane.waitFor(/EXITED \d+/)).replace(/\n {4}/g, ' ');
+        const database = new Database(path.join(root, 'dashboard.db'), { readonly: true });
+        const stored = database
+          .prepare('SELECT SUM(pages) AS pages, SUM(chunks_count) AS chunks FROM medical_documents')
+          .get() as { pages: number; chunks: number };
+        database.close();
+        expect(stored.pages).toBe(3);
+        expect(closing).toContain('2 ingested');
+        expect(closing).toContain(`· ${stored.pages} pages, ${stored.chunks} chunks`);
+      } finally {
+        pane?.close();
       }
     }, 120_000);
   },

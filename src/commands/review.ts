@@ -3,10 +3,11 @@ import type { MatchingDetails } from '../core/matching/types.js';
 import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
 import type { BatchFile } from '../db/schema.js';
 import { ExitCode, UsageError } from '../errors.js';
+import { wrapWords } from '../ui/format.js';
 import type { Messages } from '../ui/i18n/messages.js';
 import { holdTypeAhead, type TypeAhead } from '../ui/terminal/type-ahead.js';
 import { contextOf, finish, type CommandContext } from './context.js';
-import { writeJson, writeLine, type CommandIo } from './shared/io.js';
+import { terminalColumns, writeJson, writeLine, type CommandIo } from './shared/io.js';
 import { addBackendOptions, dbOption, examples, helpText, langOption, userOption } from './shared/options.js';
 
 export function reviewCommand(command = new Command('review')) {
@@ -172,7 +173,8 @@ async function reviewHoldingKeys(
       outcome = await session.close();
     }
     // The review ran in the alternate screen: the main screen is as it was, and this line goes below it.
-    writeLine(io.stdout, messagesFor(lang).reviewClosing(outcome.tally, outcome.stillPending));
+    const closing = messagesFor(lang).reviewClosing(outcome.tally, outcome.stillPending);
+    for (const row of wrapWords(closing, terminalColumns(io.stdout))) writeLine(io.stdout, row);
     if (sitting.terminalClosed && outcome.stillPending > 0)
       writeLine(
         io.stderr,

@@ -102,7 +102,7 @@ describe.skipIf(!hasTmux() && !process.env.CI)(
         let pane: TmuxPane | null = null;
         try {
           pane = launchInTmux(
-            SOCKET,
+            `${SOCKET}-${lang}`,
             root,
             ['review', '--lang', lang, '--db', 'registry.db'],
             {},
@@ -135,7 +135,7 @@ describe.skipIf(!hasTmux() && !process.env.CI)(
       let pane: TmuxPane | null = null;
       try {
         pane = launchInTmux(
-          SOCKET,
+          `${SOCKET}-ingest`,
           root,
           ['ingest', 'drop', '--lang', 'en', '--db', 'dashboard.db'],
           {},
@@ -166,6 +166,36 @@ describe.skipIf(!hasTmux() && !process.env.CI)(
         expect(stored.pages).toBe(3);
         expect(closing).toContain('2 ingested');
         expect(closing).toContain(`· ${stored.pages} pages, ${stored.chunks} chunks`);
+      } finally {
+        pane?.close();
+      }
+    }, 120_000);
+
+    it("`review`'s closing line breaks between words on a narrow terminal", async () => {
+      let pane: TmuxPane | null = null;
+      try {
+        pane = launchInTmux(
+          `${SOCKET}-narrow`,
+          root,
+          ['review', '--lang', 'es', '--db', 'registry.db'],
+          {},
+          {
+            columns: 50,
+            rows: 20,
+          },
+        );
+        await pane.waitFor(/^Revisión 1 de 2/m);
+        await pane.pastKeyGuard();
+        pane.type('q');
+        const closing = await pane.waitFor(/EXITED \d+/);
+        const rows = closing
+          .slice(closing.indexOf('Revisión:'), closing.indexOf('EXITED'))
+          .trimEnd()
+          .split('\n');
+        expect(rows.length).toBeGreaterThan(1);
+        // Each row after the first is indented, and each ends at a word's end (the terminal cut none).
+        for (const row of rows.slice(1)) expect(row).toMatch(/^ {2}\S/);
+        expect(rows.map((row) => row.trim()).join(' ')).toContain('2 siguen en espera de revisión.');
       } finally {
         pane?.close();
       }

@@ -290,6 +290,9 @@ async function ingestHoldingKeys(
       hangup: !log?.reopensOnHangup,
       onSecond: async () => {
         await Promise.all([presenter.interruptedNow(), markInterrupted()]);
+        // No summary follows a stop at once: say at least which session the next run finishes.
+        const line = messagesFor(lang).summary.interruptedNow(sessionId?.slice(0, 8) ?? null);
+        for (const row of wrapWords(line, terminalColumns(io.stderr))) writeLine(io.stderr, row);
       },
     });
     resolved.signal = interrupts.signal;

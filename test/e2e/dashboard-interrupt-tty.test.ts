@@ -1,6 +1,6 @@
 // Ctrl-C on the live dashboard, in Spanish, as a records administrator does it (the built CLI in tmux): the
 // frame left on screen says how long it ran and that no time is left to tell, not 'restante 0:00' beside
-// files not done.
+// files not done. A second Ctrl-C stops at once, and still says which session the next run finishes.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -25,8 +25,10 @@ beforeAll(async () => {
     registryFile: path.join(root, 'registry.csv'),
     manifestFile: path.join(root, 'manifest.json'),
   });
-  const imported = await runCli(['patients', 'import', 'registry.csv', '--db', 'registry.db'], { cwd: root });
-  expect(imported.code, imported.stderr).toBe(0);
+  for (const db of ['registry.db', 'twice.db']) {
+    const imported = await runCli(['patients', 'import', 'registry.csv', '--db', db], { cwd: root });
+    expect(imported.code, imported.stderr).toBe(0);
+  }
 });
 
 afterAll(() => {
@@ -63,6 +65,34 @@ describe.runIf(canRun('tmux', ['-V']) || process.env.CI)(
       expect(fs.readFileSync(exitFile, 'utf8').trim(), screen).toBe('130');
       expect(screen).toMatch(/^Ingesta interrumpida en [\d.]+ s/m);
       expect(screen).toMatch(/^transcurrido \d+:\d{2} · restante – · /m);
+    }, 120_000);
+
+    it('a second Ctrl-C stops at once and says which session the next run finishes', async () => {
+      const exitFile = path.join(root, 'exit-twice');
+      const command = [
+        `cd ${JSON.stringify(root)}`,
+        `env -u CI -u CONTINUOUS_INTEGRATION LANG=es_MX.UTF-8 node ${JSON.stringify(BIN)} ingest drop --db twice.db --concurrency 1`,
+        `echo $? > ${JSON.stringify(exitFile)}`,
+        'sleep 300',
+      ].join('; ');
+      tmux('new-session', '-d', '-s', 'twice', '-x', '100', '-y', '30', command);
+      const started = Date.now() + 60_000;
+      while (!/leídos [1-9]/.test(tmux('capture-pane', '-p', '-t', 'twice')) && Date.now() < started)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      // Both in one write, as a terminal delivers two presses: the second comes while files are in flight.
+      tmux('send-keys', '-t', 'twice', 'C-c', 'C-c');
+      const deadline = Date.now() + 60_000;
+      while (!fs.existsSync(exitFile) && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      const screen = tmux('capture-pane', '-p', '-t', 'twice');
+      expect(fs.readFileSync(exitFile, 'utf8').trim(), screen).toBe('130');
+      const listed = await runCli(['sessions', '--json', '--db', 'twice.db'], { cwd: root });
+      const [session] = JSON.parse(listed.stdout) as { session_id: string; status: string }[];
+      expect(session!.status).toBe('interrupted');
+      expect(screen.replace(/\n {2}/g, ' ')).toContain(
+        `Detenido de inmediato: los archivos en curso quedan pendientes; ejecute el mismo comando otra vez para ` +
+          `terminar la sesión ${session!.session_id.slice(0, 8)}.`,
+      );
     }, 120_000);
   },
 );

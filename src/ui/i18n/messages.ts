@@ -342,6 +342,8 @@ export interface SummaryMessages {
   settle(command: string): string;
   seeFiles(command: string): string;
   interrupted(sessionId: string): string;
+  /** A second Ctrl-C: the run stopped at once, with no summary; null before its session was recorded. */
+  interruptedNow(sessionId: string | null): string;
   notMoved(count: number): string;
   /** Files over --max-files, recorded `deferred`: how many, and that the same command takes them. */
   deferred(count: number): string;
@@ -1067,6 +1069,10 @@ export const EN: Messages = {
     seeFiles: (command) => `See every file with: ${command}`,
     interrupted: (id) =>
       `Interrupted: files not started stay pending; run the same command again to finish session ${id}.`,
+    interruptedNow: (id) =>
+      id === null
+        ? 'Stopped at once: run the same command again.'
+        : `Stopped at once: the files in flight stay pending; run the same command again to finish session ${id}.`,
     deferred: (n) =>
       `${n === 1 ? '1 file was' : `${num(n)} files were`} left for the next run (over --max-files), recorded as deferred: ` +
       'run the same command again to take them',
@@ -1638,6 +1644,10 @@ export const ES: Messages = {
     seeFiles: (command) => `Vea cada archivo con: ${command}`,
     interrupted: (id) =>
       `Interrumpido: los archivos no iniciados quedan pendientes; ejecute el mismo comando otra vez para terminar la sesión ${id}.`,
+    interruptedNow: (id) =>
+      id === null
+        ? 'Detenido de inmediato: ejecute el mismo comando otra vez.'
+        : `Detenido de inmediato: los archivos en curso quedan pendientes; ejecute el mismo comando otra vez para terminar la sesión ${id}.`,
     deferred: (n) =>
       `${n === 1 ? '1 archivo quedó' : `${num(n)} archivos quedaron`} para la siguiente ejecución (se alcanzó --max-files), ` +
       `${n === 1 ? 'registrado como diferido' : 'registrados como diferidos'}: ejecute el mismo comando otra vez para procesarlos`,

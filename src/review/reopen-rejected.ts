@@ -60,6 +60,11 @@ export async function reopenRejected(
       (f) => f.matchingStatus !== 'rejected',
     );
     if (notRejected.length === 1) throw notRejectedError(notRejected[0]!);
+    // The whole content hash (as a later run's message names it) of a file reopened already.
+    const waiting = /^[0-9a-f]{64}$/i.test(id)
+      ? await batches.findPendingReviewBySha(id.toLowerCase())
+      : undefined;
+    if (waiting) throw notRejectedError(waiting);
     throw new UsageError(
       `no rejected file or content '${sanitizeForTerminal(id)}'`,
       '`tecsalud-batch status SESSION --files` lists rejected files; a later run names the content hash',

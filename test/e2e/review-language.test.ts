@@ -33,6 +33,7 @@ describe("`review` in the operator's language, through the built CLI", { tags: [
     const { copy, cwd } = freshCopy();
     const database = await copy.open();
     let fileId: string;
+    let contentSha256: string;
     try {
       const file = await database.db
         .selectFrom('batchFiles')
@@ -40,6 +41,7 @@ describe("`review` in the operator's language, through the built CLI", { tags: [
         .where('filename', '=', ID_CONFLICT_FILE)
         .executeTakeFirstOrThrow();
       fileId = file.id;
+      contentSha256 = file.contentSha256!;
       const service = new ReviewService({ database, reviewer: 'jlopez' });
       expect(await service.decide(await service.loadCase(file.id), { kind: 'reject' })).toMatchObject({
         ok: true,
@@ -68,6 +70,14 @@ describe("`review` in the operator's language, through the built CLI", { tags: [
     expect(again.code).toBe(64);
     expect(again.stderr).toMatch(/no está rechazado: ya espera revisión \(sesión [\w-]+\); nada que reabrir/);
     expect(again.stderr).toMatch(/revíselo con `tecsalud-batch review \w{8}`/);
+    // The same by the content's whole hash: not 'no rejected file or content'.
+    const byHash = await runCli(['review', '--reopen', contentSha256, '--lang', 'es', '--db', copy.url], {
+      cwd,
+    });
+    expect(byHash.code).toBe(64);
+    expect(byHash.stderr).toMatch(
+      /no está rechazado: ya espera revisión \(sesión [\w-]+\); nada que reabrir/,
+    );
   }, 120_000);
 
   it('review without a terminal (cron, a pipe) refuses in Spanish, says what to do, and --json carries a code', async () => {

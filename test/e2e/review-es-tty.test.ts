@@ -88,9 +88,11 @@ describe.runIf(canRun('tmux', ['-V']) || process.env.CI)(
       await waitFor('Revisión 2 de 2');
       // At 100 columns the case line keeps its confidence and pages beside why the document is held.
       tmux('resize-window', '-t', 'ingest', '-x', '100', '-y', '30');
-      const narrow = await waitFor(
-        'En revisión: el documento contradice la asignación por nombre de archivo',
-      );
+      // Loaded (the held line gets its pages then: while it loads it reads 'Cargando…' under that line) and
+      // redrawn at the new width (a frame drawn at 140 columns first rewraps at 100).
+      await waitFor('Candidatos');
+      await pastKeyGuard();
+      const narrow = tmux('capture-pane', '-p', '-t', 'ingest');
       expect(narrow).toMatch(
         /^En revisión: el documento contradice la asignación por nombre de archivo \(0\.\d\d\) · \d+ páginas?$/m,
       );

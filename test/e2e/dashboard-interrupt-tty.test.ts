@@ -1,6 +1,7 @@
 // Ctrl-C on the live dashboard, in Spanish, as a records administrator does it (the built CLI in tmux): the
 // frame left on screen says how long it ran and that no time is left to tell, not 'restante 0:00' beside
-// files not done. A second Ctrl-C stops at once, and still says which session the next run finishes.
+// files not done. A second Ctrl-C stops at once, and still says which session the next run finishes. Without
+// the dashboard (--non-interactive), what the first Ctrl-C says above the progress bar is there whole.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -25,7 +26,7 @@ beforeAll(async () => {
     registryFile: path.join(root, 'registry.csv'),
     manifestFile: path.join(root, 'manifest.json'),
   });
-  for (const db of ['registry.db', 'twice.db']) {
+  for (const db of ['registry.db', 'twice.db', 'plain.db']) {
     const imported = await runCli(['patients', 'import', 'registry.csv', '--db', db], { cwd: root });
     expect(imported.code, imported.stderr).toBe(0);
   }
@@ -92,6 +93,32 @@ describe.runIf(canRun('tmux', ['-V']) || process.env.CI)(
       expect(screen.replace(/\n {2}/g, ' ')).toContain(
         `Detenido de inmediato: los archivos en curso quedan pendientes; ejecute el mismo comando otra vez para ` +
           `terminar la sesión ${session!.session_id.slice(0, 8)}.`,
+      );
+    }, 120_000);
+
+    it('--non-interactive: what Ctrl-C says stays whole above the progress bar, however long', async () => {
+      const exitFile = path.join(root, 'exit-plain');
+      const command = [
+        `cd ${JSON.stringify(root)}`,
+        `env -u CI -u CONTINUOUS_INTEGRATION LANG=es_MX.UTF-8 node ${JSON.stringify(BIN)} ingest drop --db plain.db --concurrency 1 --non-interactive`,
+        `echo $? > ${JSON.stringify(exitFile)}`,
+        'sleep 300',
+      ].join('; ');
+      tmux('new-session', '-d', '-s', 'plain', '-x', '80', '-y', '30', command);
+      const started = Date.now() + 60_000;
+      while (!/\/60 archivos/.test(tmux('capture-pane', '-p', '-t', 'plain')) && Date.now() < started)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      tmux('send-keys', '-t', 'plain', 'C-c');
+      const deadline = Date.now() + 60_000;
+      while (!fs.existsSync(exitFile) && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      const screen = tmux('capture-pane', '-p', '-t', 'plain');
+      expect(fs.readFileSync(exitFile, 'utf8').trim(), screen).toBe('130');
+      // Broken between words onto indented rows, none of them overwritten by the bar.
+      expect(screen.replace(/\n {2}/g, ' ')).toContain(
+        'Interrumpido: no se inician archivos nuevos; los que están en curso terminan (un escaneo en OCR se ' +
+          'detiene y queda pendiente). Ctrl-C otra vez detiene de inmediato (los archivos sin terminar quedan ' +
+          'pendientes para la siguiente ejecución).',
       );
     }, 120_000);
   },

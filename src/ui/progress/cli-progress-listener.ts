@@ -2,7 +2,7 @@ import cliProgress from 'cli-progress';
 import { leftForNextRun, type PipelineListener, type SessionTotals } from '../../core/pipeline/events.js';
 import { outcomeKind } from '../../core/pipeline/file-outcome.js';
 import { failureLine } from '../failure-line.js';
-import { formatCount } from '../format.js';
+import { formatCount, wrapWords } from '../format.js';
 import { messagesFor, type Messages } from '../i18n/messages.js';
 
 /**
@@ -74,7 +74,9 @@ export function createCliProgressListener(
   };
   const log = (message: string) => {
     if (stopped) stderr.write(`${message}\n`);
-    else bars.log(`${message}\n`);
+    // Broken between words: cli-progress moves up one row per line it logged, so the bar's next redraw wrote
+    // over the rows a longer line wrapped onto.
+    else bars.log(`${wrapWords(message, width).join('\n')}\n`);
   };
   return { listener, log, stop };
 }

@@ -149,6 +149,7 @@ export class QueueWorker {
         }
         let jobs: FileJob[];
         try {
+          await this.settleOwedQueueWrites();
           if (Date.now() - lastReclaim >= RECLAIM_INTERVAL_MS) {
             lastReclaim = Date.now();
             await this.reclaimJobsOfGoneWorkers();
@@ -209,6 +210,7 @@ export class QueueWorker {
       // Files in flight finish, their groups are written, and their jobs completed.
       await Promise.all(inFlight);
       await this.closeSessions();
+      await this.settleOwedQueueWrites().catch(() => undefined);
       await this.settleTouchedSessions(true).catch(() => undefined);
       await this.recountFromRows(this.countedIngested.keys()).catch(() => undefined);
       clearInterval(heartbeat);
@@ -438,7 +440,8 @@ export class QueueWorker {
   private async failed(job: FileJob, file: BatchFile | undefined, error: unknown): Promise<void> {
     if (isServiceDown(error)) {
       this.pause(error);
-      await this.queue.release(job, Math.ceil(this.pauseMs / 1000)).catch(() => undefined);
+      const delaySeconds = Math.ceil(this.pauseMs / 1000);
+      await this.owe(() => this.queue.release(job, delaySeconds)).catch(() => undefined);
       return;
     }
     if (error instanceof UserError && error.exitCode === ExitCode.Usage) {
@@ -459,9 +462,30 @@ export class QueueWorker {
         error: message,
       });
     }
-    await this.queue.fail(job, error).catch((failure: unknown) => {
-      if (!isServiceDown(failure)) throw failure;
-    });
+    await this.owe(() => this.queue.fail(job, error));
+  }
+
+  /**
+   * A write about a job this worker holds (put back, an attempt failed) that found the database down: done
+   * again once it answers (settleOwedQueueWrites). Dropped, the job stayed active, held by this worker, which
+   * is alive, so no other worker took it back: its file waited for the job's --job-timeout (15 min by
+   * default), and `worker --until-idle` with it.
+   */
+  private async owe(write: () => Promise<void>): Promise<void> {
+    try {
+      await write();
+    } catch (error) {
+      if (!isServiceDown(error)) throw error;
+      this.owedQueueWrites.push(write);
+    }
+  }
+
+  /** The owed writes, in order; one that finds the database still down throws and stays owed. */
+  private async settleOwedQueueWrites(): Promise<void> {
+    while (this.owedQueueWrites.length > 0) {
+      await this.owedQueueWrites[0]!();
+      this.owedQueueWrites.shift();
+    }
   }
 
   /** The file's attempts ran out: it ends failed, with the reason, and counts as this worker's. */
@@ -508,6 +532,8 @@ export class QueueWorker {
   private readonly takenBackUnreported = new Map<string, TakenBack>();
   /** Files this worker counted ingested, by session, while a copy of theirs may still take them back. */
   private readonly countedIngested = new Map<string, Set<string>>();
+  /** Queue writes about this worker's jobs that found the database down (see owe). */
+  private readonly owedQueueWrites: (() => Promise<void>)[] = [];
   /** Sessions this worker is named among the workers of (see joinSession). */
   private readonly joinedSessions = new Set<string>();
 

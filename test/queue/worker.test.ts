@@ -18,6 +18,7 @@ import { captureIo, createTempDir } from '../support/databases.js';
 import { inProcessExtractor, REGISTRY_CSV, SAMPLE_DIR } from '../support/ingest-fixture.js';
 import { createScratchPostgresDatabase, postgresWanted } from '../support/postgres.js';
 import { copyDelivered } from '../support/delivered-files.js';
+import { startFaultyProxy } from '../support/tcp-faults.js';
 
 interface StatusJson {
   status: string;
@@ -90,11 +91,12 @@ describe.runIf(postgresWanted())('workers sharing a queued session', { tags: ['s
   async function runWorker(
     options: WorkerCommandOptions = {},
     extractor: TextExtractor = inProcessExtractor,
+    db = scratch.url,
   ): Promise<{ code: number; summary: { files: number; outcomes: Record<string, number> }; stderr: string }> {
     const { io, stdout, stderr } = captureIo();
     const context = await commandContext({
       cwd: root,
-      db: scratch.url,
+      db,
       io,
       extractor,
       signal: new AbortController().signal,
@@ -355,6 +357,43 @@ describe.runIf(postgresWanted())('workers sharing a queued session', { tags: ['s
     );
     expect(Number(rows[0]!.n)).toBe(0);
   });
+
+  it('the database down while a file is in flight: its job goes back once the database answers, not at --job-timeout', async () => {
+    const sessionId = await enqueue();
+    const proxy = await startFaultyProxy({ host: '127.0.0.1', port: Number(new URL(scratch.url).port) });
+    const throughProxy = new URL(scratch.url);
+    throughProxy.host = `${proxy.host}:${proxy.port}`;
+    let outages = 0;
+    const cutting: TextExtractor = {
+      name: 'pdf-parse',
+      async extract(file, options) {
+        if (path.basename(file).startsWith('3000768077_') && outages < 1) {
+          outages++;
+          // The database goes away with this file in flight: putting its job back fails too.
+          proxy.refuse(true);
+          proxy.cut();
+          setTimeout(() => proxy.refuse(false), 3000);
+          throw new ServiceUnavailableError('the database is not answering');
+        }
+        return inProcessExtractor.extract(file, options);
+      },
+      close: async () => undefined,
+    };
+    try {
+      const started = Date.now();
+      // Held by a live worker, a job left active waits for its --job-timeout (here 10 min) before anyone retries it.
+      const run = await runWorker({ jobTimeout: '600' }, cutting, throughProxy.href);
+      expect(outages).toBe(1);
+      expect(run.code).toBe(0);
+      expect(Date.now() - started).toBeLessThan(60_000);
+      const after = await status(sessionId);
+      expect(after.processed_files).toBe(after.total_files);
+      for (const file of after.files) expect(file.outcome, file.path).not.toBe('processing_failed');
+      expect(after.queue!.jobs.failed).toBe(0);
+    } finally {
+      await proxy.close();
+    }
+  }, 90_000);
 
   it('a file that throws on every attempt ends failed with its reason, after the retries', async () => {
     const sessionId = await enqueue();

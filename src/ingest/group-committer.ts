@@ -72,6 +72,14 @@ export class GroupCommitter {
     });
   }
 
+  /**
+   * Writes try again after a backend was down: for a worker, which pauses and goes on with the same session
+   * where a run stops. Without it, every later write of the session failed with the outage, for good.
+   */
+  resume(): void {
+    this.down = null;
+  }
+
   /** Writes whatever is waiting, and resolves when every group so far is committed. */
   async flush(): Promise<void> {
     this.startGroup();

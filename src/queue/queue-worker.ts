@@ -142,6 +142,10 @@ export class QueueWorker {
           await this.sleep(this.pausedUntil - now);
           continue;
         }
+        if (this.pausedUntil > 0) {
+          this.pausedUntil = 0;
+          await this.resumeWrites();
+        }
         const free = options.concurrency - this.slotsBusy;
         if (free <= 0) {
           await this.sleep(60_000);
@@ -607,6 +611,11 @@ export class QueueWorker {
       .filter((worker) => failed.has(worker.id))
       .map((worker) => `${worker.host}:${worker.pid}`);
     this.emit({ type: 'jobs_reclaimed', jobs, workers });
+  }
+
+  /** After a pause for a backend down: the sessions' writes try again (one still down pauses the worker again). */
+  private async resumeWrites(): Promise<void> {
+    for (const work of this.sessions.values()) (await work.catch(() => null))?.committer.resume();
   }
 
   private async closeSessions(): Promise<void> {

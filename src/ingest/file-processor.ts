@@ -67,8 +67,9 @@ import { formatLocalTimestamp } from '../core/text/local-timestamp.js';
 export interface FileToProcess extends DiscoveredFile {
   fileId: string;
   /**
-   * A queue job's later attempt: an earlier one (a worker that died, or outlived its job's timeout) may
-   * have created this file's patient already, which the file then still counts as its creation.
+   * A queue job's later attempt: an earlier one (a worker that died, outlived its job's timeout, or put the
+   * job back for a backend down) may have created this file's patient already, which the file then still
+   * counts as its creation.
    */
   retried?: boolean;
 }

@@ -29,6 +29,8 @@ export interface FileJob extends FileJobData {
   stillWritingSince: number | null;
   /** How many times the job was put back for a file still being written. */
   postponements: number;
+  /** How many times a worker put the job back, unspent, for a backend down (see release). */
+  putBack: number;
 }
 
 /** A session's jobs by state, as `status` shows them (finished jobs stay countable until pg-boss drops them). */
@@ -334,7 +336,11 @@ export interface QueueWait {
 
 function toFileJob(job: PgBoss.JobWithMetadata<FileJobData>, givenUp: boolean): FileJob {
   // Written by postpone beside the fields the job was queued with.
-  const data = job.data as FileJobData & { stillWritingSince?: unknown; postponements?: unknown };
+  const data = job.data as FileJobData & {
+    stillWritingSince?: unknown;
+    postponements?: unknown;
+    putBack?: unknown;
+  };
   const output = job.output as { message?: unknown; value?: { message?: unknown } } | null;
   const lastError = output?.message ?? output?.value?.message;
   return {
@@ -351,6 +357,7 @@ function toFileJob(job: PgBoss.JobWithMetadata<FileJobData>, givenUp: boolean): 
         ? null
         : Number(data.stillWritingSince),
     postponements: Number(data.postponements ?? 0) || 0,
+    putBack: Number(data.putBack ?? 0) || 0,
   };
 }
 

@@ -21,11 +21,13 @@ export function pgBossStatements(schema: string) {
       WHERE name = ANY($1::text[]) AND state = 'active' AND output->>'taken_by' = ANY($2::text[])`,
     /**
      * Back to the queue without spending an attempt: clearing started_on is what tells pg-boss's fetch
-     * that the next start is not a retry.
+     * that the next start is not a retry. The job's data notes it was put back: the attempt may have written
+     * some of the file's work (its patient's creation) before the backend went down, as a retry's may.
      */
     release: `
       UPDATE ${schema}.job
-      SET state = 'created', started_on = NULL, start_after = now() + $3::int * interval '1 second'
+      SET state = 'created', started_on = NULL, start_after = now() + $3::int * interval '1 second',
+          data = data || jsonb_build_object('putBack', coalesce((data->>'putBack')::int, 0) + 1)
       WHERE name = $1 AND id = $2::uuid AND state = 'active'`,
     /**
      * Back to the queue like release, for a file still being written, noting in the job's data when the first

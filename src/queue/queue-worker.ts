@@ -294,8 +294,9 @@ export class QueueWorker {
       const handOff = () => {
         if (work.committer.backlog <= 2 * work.storeBatchSize) freeSlot();
       };
-      // A later attempt (its first one's worker died, or outlived the job's timeout) may find its own writes.
-      const toProcess = { ...(await work.toProcess(file)), retried: job.retryCount > 0 };
+      // A later attempt (its first one's worker died, outlived the job's timeout, or found a backend down and
+      // put the job back) may find its own writes.
+      const toProcess = { ...(await work.toProcess(file)), retried: job.retryCount > 0 || job.putBack > 0 };
       const processed = await work.processor.process(toProcess, handOff);
       if (outcomeKind(processed.result.outcome) === 'pending') {
         await this.postpone(job, processed.result, work.options.stillWritingMs ?? 0);

@@ -248,74 +248,84 @@ describe.runIf(postgresWanted())('workers sharing a queued session', { tags: ['s
     expect((await status(sessionId)).files).toEqual(before.s.files);
   });
 
-  it('a file whose first attempt wrote its document and patient is ingested by the retry, not a duplicate of itself', async () => {
-    const sessionId = await enqueue();
-    await runWorker();
-    const database = await open();
-    const sql = async <T>(text: string, values: unknown[] = []) =>
-      (
-        await (database.db.withoutPlugins() as unknown as Kysely<unknown>).executeQuery<T>(
-          CompiledQuery.raw(text, values),
-        )
-      ).rows;
-    const before = await status(sessionId);
-    const documents = await sql<{ id: string }>('select id from medical_documents order by id');
-    const patients = await sql<{ n: string }>('select count(*) as n from patients');
-    const [victim] = await sql<{ id: string; relative_path: string }>(
-      "select id, relative_path from batch_files where batch_id = $1 and outcome = 'ingested' and matching_status = 'new_patient' order by relative_path limit 1",
-      [sessionId],
-    );
-    // What a retry finds when its first attempt (a worker that outlived --job-timeout, or died) wrote the
-    // file's patient and document: both there, the file's row not final (as at the retry's start), the
-    // session still processing, the job back on the queue. The file had created its patient.
-    await sql(
-      "update batch_files set outcome = null, processing_status = 'processing', document_id = null where id = $1",
-      [victim!.id],
-    );
-    await sql("update batch_uploads set status = 'processing', completed_at = null where id = $1", [
-      sessionId,
-    ]);
-    const queue = await JobQueue.open(database, { ...DEFAULT_QUEUE_SETTINGS, supervise: false });
-    try {
-      await queue.enqueue([{ sessionId, fileId: victim!.id, relativePath: victim!.relative_path }], {
-        timeoutSeconds: 60,
-      });
-    } finally {
-      await queue.close();
-    }
-    // Its second attempt, as pg-boss hands out a job whose first one expired.
-    await sql(
-      `update ${DEFAULT_QUEUE_SETTINGS.schema}.job set retry_count = 1 where data->>'fileId' = $1 and state = 'created'`,
-      [victim!.id],
-    );
+  // Its next attempt comes as a retry (its first one's worker died, or the job expired: an attempt spent), or
+  // put back without spending one (its worker found a backend down after the patient's creation was written).
+  it.each(['retried', 'put back'] as const)(
+    'a file whose first attempt wrote its document and patient is ingested when %s, not a duplicate of itself',
+    async (how) => {
+      const sessionId = await enqueue();
+      await runWorker();
+      const database = await open();
+      const sql = async <T>(text: string, values: unknown[] = []) =>
+        (
+          await (database.db.withoutPlugins() as unknown as Kysely<unknown>).executeQuery<T>(
+            CompiledQuery.raw(text, values),
+          )
+        ).rows;
+      const before = await status(sessionId);
+      const documents = await sql<{ id: string }>('select id from medical_documents order by id');
+      const patients = await sql<{ n: string }>('select count(*) as n from patients');
+      const [victim] = await sql<{ id: string; relative_path: string }>(
+        "select id, relative_path from batch_files where batch_id = $1 and outcome = 'ingested' and matching_status = 'new_patient' order by relative_path limit 1",
+        [sessionId],
+      );
+      // What a retry finds when its first attempt (a worker that outlived --job-timeout, or died) wrote the
+      // file's patient and document: both there, the file's row not final (as at the retry's start), the
+      // session still processing, the job back on the queue. The file had created its patient.
+      await sql(
+        "update batch_files set outcome = null, processing_status = 'processing', document_id = null where id = $1",
+        [victim!.id],
+      );
+      await sql("update batch_uploads set status = 'processing', completed_at = null where id = $1", [
+        sessionId,
+      ]);
+      const queue = await JobQueue.open(database, { ...DEFAULT_QUEUE_SETTINGS, supervise: false });
+      try {
+        await queue.enqueue([{ sessionId, fileId: victim!.id, relativePath: victim!.relative_path }], {
+          timeoutSeconds: 60,
+        });
+        if (how === 'put back') {
+          const [job] = await queue.fetch(1, 60, 'a-worker-that-found-a-backend-down');
+          await queue.release(job!, 0);
+        }
+      } finally {
+        await queue.close();
+      }
+      // Its second attempt, as pg-boss hands out a job whose first one expired.
+      if (how === 'retried')
+        await sql(
+          `update ${DEFAULT_QUEUE_SETTINGS.schema}.job set retry_count = 1 where data->>'fileId' = $1 and state = 'created'`,
+          [victim!.id],
+        );
 
-    const again = await runWorker();
-    expect(again.summary.outcomes).toEqual({ ingested: 1 });
-    const after = await status(sessionId);
-    expect(after.files.find((f) => f.path === victim!.relative_path)!.outcome).toBe('ingested');
-    for (const field of [
-      'status',
-      'total_files',
-      'processed_files',
-      'failed_files',
-      'created_patients',
-      'matched_patients',
-      'review_required',
-      'duplicates',
-    ] as const) {
-      expect(after[field], field).toEqual(before[field]);
-    }
-    // The same rows, but for the retried file's match confidence: the registry now holds the patient its
-    // first attempt created, which the retry matches exactly (it still counts as the file's creation).
-    const withoutConfidence = (files: StatusJson['files']) =>
-      files.map((f) => ({
-        ...f,
-        match_confidence: f.path === victim!.relative_path ? null : f.match_confidence,
-      }));
-    expect(withoutConfidence(after.files)).toEqual(withoutConfidence(before.files));
-    expect(await sql<{ id: string }>('select id from medical_documents order by id')).toEqual(documents);
-    expect(await sql<{ n: string }>('select count(*) as n from patients')).toEqual(patients);
-  });
+      const again = await runWorker();
+      expect(again.summary.outcomes).toEqual({ ingested: 1 });
+      const after = await status(sessionId);
+      expect(after.files.find((f) => f.path === victim!.relative_path)!.outcome).toBe('ingested');
+      for (const field of [
+        'status',
+        'total_files',
+        'processed_files',
+        'failed_files',
+        'created_patients',
+        'matched_patients',
+        'review_required',
+        'duplicates',
+      ] as const) {
+        expect(after[field], field).toEqual(before[field]);
+      }
+      // The same rows, but for the retried file's match confidence: the registry now holds the patient its
+      // first attempt created, which the retry matches exactly (it still counts as the file's creation).
+      const withoutConfidence = (files: StatusJson['files']) =>
+        files.map((f) => ({
+          ...f,
+          match_confidence: f.path === victim!.relative_path ? null : f.match_confidence,
+        }));
+      expect(withoutConfidence(after.files)).toEqual(withoutConfidence(before.files));
+      expect(await sql<{ id: string }>('select id from medical_documents order by id')).toEqual(documents);
+      expect(await sql<{ n: string }>('select count(*) as n from patients')).toEqual(patients);
+    },
+  );
 
   it('a backend down puts the job back and pauses; the file is not failed for it', async () => {
     const sessionId = await enqueue();

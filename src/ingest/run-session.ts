@@ -4,6 +4,7 @@ import { AuditRepository } from '../db/repositories/audit-repository.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
 import { SessionCounterRepository } from '../db/repositories/session-counter-repository.js';
 import type { BatchFile, BatchUpload } from '../db/schema.js';
+import { serviceDown } from '../db/connection-loss.js';
 import { UserError } from '../errors.js';
 import type { FileToProcess } from './file-processor.js';
 import {
@@ -85,12 +86,16 @@ export async function runSessionFiles(
   }
   await prepareCollection(run);
   await startSession(run);
-  const { interrupted, fatal } = await processFiles(run, {
+  const processed = await processFiles(run, {
     failedEntries: [],
     known: [],
     work: files,
     earlier: rows.filter(isFinal),
   });
+  const { interrupted } = processed;
+  // A bare driver error (pg's "Connection terminated unexpectedly") named as what it is, as `ingest` does:
+  // the session's note says the database was lost, not the driver's words alone.
+  const fatal = serviceDown(processed.fatal, deps.database) ?? processed.fatal;
   let seconds = (performance.now() - started) / 1000;
   let totals: SessionTotals;
   if (interrupted && !fatal) {

@@ -6,7 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { createWorkspace, SAMPLE_DIR } from '../support/ingest-fixture.js';
 import { createScratchPostgresDatabase, postgresWanted } from '../support/postgres.js';
-import { bearer, filesForm, sampleFile, startTestServer, type TestServer } from '../support/api-server.js';
+import {
+  bearer,
+  filesForm,
+  heldExtractor,
+  sampleFile,
+  startTestServer,
+  type TestServer,
+} from '../support/api-server.js';
 import { closedPort, startFaultyProxy } from '../support/tcp-faults.js';
 
 /**
@@ -327,6 +334,76 @@ describe.runIf(postgresWanted())(
         await scratch.drop();
       }
     });
+  },
+);
+
+describe.runIf(postgresWanted())(
+  'a PostgreSQL database that goes away while a session is processed',
+  { tags: ['slow'] },
+  () => {
+    it("the session's error_message says the database was lost, and processing again finishes it", async () => {
+      const scratch = await createScratchPostgresDatabase();
+      const target = new URL(scratch.url);
+      const proxy = await startFaultyProxy({ host: target.hostname, port: Number(target.port) });
+      const proxied = new URL(scratch.url);
+      proxied.host = `${proxy.host}:${proxy.port}`;
+      const workspace = { ...createWorkspace({ copySample: false }), db: proxied.href };
+      const held = heldExtractor();
+      let server: TestServer | null = null;
+      try {
+        server = await startTestServer({ workspace, extractor: held.extractor });
+        const base = server.base;
+        const uploader = await server.token('uploader');
+        const created = await fetch(`${base}/create-session`, {
+          method: 'POST',
+          headers: { ...bearer(uploader), 'content-type': 'application/json' },
+          body: JSON.stringify({ processing_type: 'complete', uploaded_by: 'x' }),
+        });
+        const { session_id: sessionId } = (await created.json()) as { session_id: string };
+        const uploaded = await fetch(`${base}/${sessionId}/upload`, {
+          method: 'POST',
+          headers: bearer(uploader),
+          body: filesForm([{ name: PDF, bytes: sampleFile(PDF) }]),
+        });
+        expect(uploaded.status).toBe(200);
+        const started = await fetch(`${base}/${sessionId}/process?wait=false`, {
+          method: 'POST',
+          headers: bearer(uploader),
+        });
+        expect(started.status).toBe(202);
+        await held.started;
+        // The database goes away with the file in flight, and is back a moment later.
+        proxy.refuse(true);
+        proxy.cut();
+        held.release();
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        proxy.refuse(false);
+        let status: { status: string; error_message: string | null } = {
+          status: 'processing',
+          error_message: null,
+        };
+        for (let i = 0; i < 60 && status.status === 'processing'; i++) {
+          await new Promise((resolve) => setTimeout(resolve, 500));
+          const response = await fetch(`${base}/${sessionId}/status`, { headers: bearer(uploader) });
+          if (response.status === 200) status = (await response.json()) as typeof status;
+        }
+        expect(status.status).toBe('failed');
+        // What is down, in words a client reads, never where it lives; not a bare driver error.
+        expect(status.error_message).toMatch(/^stopped: lost the connection to the PostgreSQL database/);
+        expect(status.error_message).toMatch(/the files not done stay/);
+        expect(status.error_message).not.toMatch(/postgres:\/\/|command/);
+        const again = await fetch(`${base}/${sessionId}/process`, {
+          method: 'POST',
+          headers: bearer(uploader),
+        });
+        expect(((await again.json()) as { status: string }).status).toBe('completed');
+      } finally {
+        await server?.stop();
+        workspace.cleanup();
+        await proxy.close();
+        await scratch.drop();
+      }
+    }, 90_000);
   },
 );
 

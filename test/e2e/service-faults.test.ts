@@ -4,9 +4,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importRegistry } from '../../src/app/import-registry.js';
 import { parseChromaUrl } from '../../src/adapters/vector-stores/chroma/chroma-url.js';
 import { ExitCode } from '../../src/errors.js';
-import { chromaWanted, createScratchChromaDatabase } from '../support/chroma.js';
+import { chromaWanted, createScratchChromaDatabase, requireChromaUrl } from '../support/chroma.js';
 import { runCli, type RunResult } from '../support/cli-binary.js';
 import { createTempDir } from '../support/databases.js';
+import { startHttpFaultProxy } from '../support/http-fault-proxy.js';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server.js';
 import { REGISTRY_CSV, SAMPLE_DIR, type JsonReport } from '../support/ingest-fixture.js';
 import { createScratchPostgresDatabase, postgresWanted } from '../support/postgres.js';
@@ -402,4 +403,59 @@ describe('search against a collection that does not exist', { tags: ['slow'] }, 
       await chroma.drop();
     }
   });
+});
+
+describe('a Chroma address that leads to no usable Chroma', { tags: ['slow'] }, () => {
+  beforeEach(async () => {
+    await importSample(env.TECSALUD_DB!);
+    writeConfig({ vectorStore: 'chroma' });
+  });
+
+  /** The sessions the registry holds, as `sessions --json` lists them. */
+  async function sessionCount(): Promise<number> {
+    const listed = await cli(['sessions', '--json']);
+    return (JSON.parse(listed.stdout) as unknown[]).length;
+  }
+
+  it('a server that is not Chroma 1.0 or later (404 on every path, as Chroma 0.5 or a web server answers): 69 with a hint, no stack trace, no session', async () => {
+    const oldChroma = await startHttpFaultProxy({
+      target: 'http://127.0.0.1:9',
+      answer: () => ({ status: 404, body: { detail: 'Not Found' } }),
+    });
+    try {
+      const chromaEnv = { CHROMA_URL: oldChroma.url };
+      const run = await cli(['ingest', drop, '--non-interactive'], chromaEnv);
+      expectCleanFailure(run, /^error: the server at \S+ does not answer as a Chroma server/m);
+      expect(run.stderr).toMatch(/^hint: check --chroma-url \/ CHROMA_URL/m);
+      expect(await sessionCount()).toBe(0);
+
+      const search = await cli(['search', 'glucosa'], chromaEnv);
+      expectCleanFailure(search, /does not answer as a Chroma server/);
+
+      const doctor = await cli(['doctor'], chromaEnv);
+      expect(doctor.code, doctor.stdout).toBe(ExitCode.ServiceUnavailable);
+      expect(doctor.stdout).toMatch(/^FAIL\s+vector store\s+.*does not answer as a Chroma server/m);
+
+      const spanish = await cli(['ingest', drop, '--non-interactive', '--lang', 'es'], chromaEnv);
+      expect(spanish.stderr).toMatch(/^error: el servidor en \S+ no responde como un servidor Chroma/m);
+      expect(spanish.stderr).toMatch(/^sugerencia: revise --chroma-url \/ CHROMA_URL/m);
+    } finally {
+      await oldChroma.close();
+    }
+  });
+
+  it.runIf(chromaWanted())(
+    'CHROMA_DATABASE naming a database the server does not have: 64 naming it, with a hint, no stack trace',
+    async () => {
+      const chromaEnv = { CHROMA_URL: requireChromaUrl(), CHROMA_DATABASE: 'tecsalud_no_such_database' };
+      const run = await cli(['ingest', drop, '--non-interactive'], chromaEnv);
+      expect(run.code, run.stderr).toBe(ExitCode.Usage);
+      expect(run.stderr).toMatch(
+        /^error: the Chroma server at \S+ has no database 'tecsalud_no_such_database' \(to prepare collection "medical_documents"\)/m,
+      );
+      expect(run.stderr).toMatch(/^hint: .*CHROMA_DATABASE/m);
+      expect(run.stderr).not.toMatch(/^\s+at |internal error/m);
+      expect(await sessionCount()).toBe(0);
+    },
+  );
 });

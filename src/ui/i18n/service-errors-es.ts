@@ -103,6 +103,24 @@ export const SERVICE_RULES: readonly RefusalRule[] = [
     'el proxy delante de Chroma responde, pero Chroma detrás de él no: compruebe que Chroma esté en marcha',
   ),
   {
+    en: /^the server at (\S+) does not answer as a Chroma server \(to (.+?)\): (.*)$/s,
+    es: ([url, what, why]) =>
+      `el servidor en ${url} no responde como un servidor Chroma (al ${chromaWork(what!)}): ${why}`,
+  },
+  fixed(
+    'check --chroma-url / CHROMA_URL (or chroma.url): the address and port of Chroma 1.0 or later, with no path (e.g. http://chroma.hospital.local:8000); an older Chroma (0.x) needs upgrading',
+    'revise --chroma-url / CHROMA_URL (o chroma.url): la dirección y el puerto de Chroma 1.0 o posterior, sin ruta (p. ej. http://chroma.hospital.local:8000); un Chroma anterior (0.x) necesita actualizarse',
+  ),
+  {
+    en: /^the Chroma server at (\S+) has no (tenant|database) '(.*)' \(to (.+?)\)$/s,
+    es: ([url, kind, name, what]) =>
+      `el servidor Chroma en ${url} no tiene ${kind === 'tenant' ? 'el tenant' : 'la base de datos'} '${name}' (al ${chromaWork(what!)})`,
+  },
+  fixed(
+    'check CHROMA_TENANT / CHROMA_DATABASE (or chroma.tenant / chroma.database): name a tenant and database that exist on that server, or leave them out for its default_tenant and default_database',
+    'revise CHROMA_TENANT / CHROMA_DATABASE (o chroma.tenant / chroma.database): indique un tenant y una base de datos que existan en ese servidor, o quítelos para usar sus default_tenant y default_database',
+  ),
+  {
     en: /^the Chroma server at (\S+) failed to (.+?): (.*)$/s,
     es: ([url, what, why]) => `el servidor Chroma en ${url} falló al ${chromaWork(what!)}: ${why}`,
   },

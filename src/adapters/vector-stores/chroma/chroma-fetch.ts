@@ -4,14 +4,15 @@ import { describeError } from '../../../core/text/describe-error.js';
 import { describeUnreachable, unreachableCode } from '../../../core/text/network-error-code.js';
 
 /**
- * The Chroma server cannot serve any request: unreachable, silent past the timeout, refusing our token, or
- * a gateway in front of it saying the server behind is gone (502/503/504). Translated by the store into
+ * The Chroma server cannot serve any request: unreachable, silent past the timeout, refusing our token, a
+ * gateway in front of it saying the server behind is gone (502/503/504), or something else than Chroma 1.0+
+ * answering at the address (a 404 that is not Chroma's own: Chroma 0.x, which has no API v2, or a web server). Translated by the store into
  * ServiceUnavailableError: the run stops rather than fail every file.
  */
 export class ChromaDownError extends Error {
   constructor(
     readonly reason: string,
-    readonly kind: 'unreachable' | 'timeout' | 'auth' | 'gateway',
+    readonly kind: 'unreachable' | 'timeout' | 'auth' | 'gateway' | 'not_chroma',
   ) {
     super(reason);
     this.name = 'ChromaDownError';
@@ -96,7 +97,7 @@ async function fetchOnce(
     );
   }
   if (response.ok) return response;
-  const message = await readMessage(response);
+  const { message, fromChroma } = await readMessage(response);
   switch (response.status) {
     case 401:
     case 403:
@@ -112,6 +113,14 @@ async function fetchOnce(
     case 422:
       throw new errors.ChromaClientError(`Bad request to Chroma: ${message}`);
     case 404:
+      // Chroma says what it did not find in its JSON ("Collection [x] does not exist"); a bare 404 is a path
+      // the server does not serve, which no Chroma this tool speaks to would answer.
+      if (!fromChroma) {
+        throw new ChromaDownError(
+          `HTTP 404 (${message}) for ${request.method} ${new URL(request.url).pathname}`,
+          'not_chroma',
+        );
+      }
       throw new errors.ChromaNotFoundError(`The requested resource could not be found: ${message}`);
     case 409:
       throw new errors.ChromaUniqueError('The resource already exists');
@@ -122,14 +131,16 @@ async function fetchOnce(
   }
 }
 
-async function readMessage(response: Response): Promise<string> {
+/** The error's words, and whether they are Chroma's own (its JSON names the error: `{"error": "NotFoundError", …}`). */
+async function readMessage(response: Response): Promise<{ message: string; fromChroma: boolean }> {
   const text = await response.text().catch(() => '');
   try {
     const body = JSON.parse(text) as { message?: unknown; error?: unknown };
+    const fromChroma = typeof body.error === 'string' && body.error !== '';
     const said = body.message ?? body.error;
-    if (typeof said === 'string' && said) return said;
+    if (typeof said === 'string' && said) return { message: said, fromChroma };
   } catch {
     // not JSON (a proxy's HTML page)
   }
-  return response.statusText || `HTTP ${response.status}`;
+  return { message: response.statusText || `HTTP ${response.status}`, fromChroma: false };
 }

@@ -408,8 +408,21 @@ function readSpace(collection: Collection): { embedderId: string; dimension: num
 function isNotFound(error: unknown): boolean {
   return (
     error instanceof Error &&
+    !(error instanceof ChromaDownError) &&
+    !missingTenantOrDatabase(error) &&
     (error.name === 'ChromaNotFoundError' || /does not exist|not found/i.test(error.message))
   );
+}
+
+/**
+ * The tenant or database the client was pointed at (CHROMA_TENANT, CHROMA_DATABASE), when Chroma says it has
+ * none such: "Database [x] does not exist" (400 to a write; also for a missing tenant, which it names by
+ * the database looked for in it), "Database [x] not found…", "Tenant [x] not found" (404).
+ */
+function missingTenantOrDatabase(error: unknown): { kind: 'tenant' | 'database'; name: string } | null {
+  if (!(error instanceof Error) || !/^Chroma(Client|NotFound)Error$/.test(error.name)) return null;
+  const found = /\b(Tenant|Database) \[(.*?)\] (?:does not exist|not found)/.exec(error.message);
+  return found ? { kind: found[1] === 'Tenant' ? 'tenant' : 'database', name: found[2] ?? '' } : null;
 }
 
 function translateChromaError(error: unknown, what: string, url: string, hasToken: boolean): unknown {
@@ -440,7 +453,22 @@ function translateChromaError(error: unknown, what: string, url: string, hasToke
           `the Chroma server at ${url} is unavailable (to ${what}): ${error.reason}`,
           'the proxy in front of Chroma answers, but Chroma behind it does not: check that Chroma is running',
         );
+      case 'not_chroma':
+        return new ServiceUnavailableError(
+          `the server at ${url} does not answer as a Chroma server (to ${what}): ${error.reason}`,
+          'check --chroma-url / CHROMA_URL (or chroma.url): the address and port of Chroma 1.0 or later, ' +
+            'with no path (e.g. http://chroma.hospital.local:8000); an older Chroma (0.x) needs upgrading',
+        );
     }
+  }
+  const missing = missingTenantOrDatabase(error);
+  if (missing) {
+    return new UserError(
+      `the Chroma server at ${url} has no ${missing.kind} '${missing.name}' (to ${what})`,
+      ExitCode.Usage,
+      'check CHROMA_TENANT / CHROMA_DATABASE (or chroma.tenant / chroma.database): name a tenant and database ' +
+        'that exist on that server, or leave them out for its default_tenant and default_database',
+    );
   }
   // An answer of the server's own (a 500 other than "database is locked", a 429 past its retries): the
   // request failed there. Said as a message with a hint, never an internal error with a stack trace; not

@@ -47,7 +47,7 @@ export async function openIngestLog(destination: string, options: IngestLogOptio
     lang: options.lang,
   });
   return {
-    listener: createLogListener(logger, { redact: options.redact }),
+    listener: createLogListener(logger, { redact: options.redact, fileIds: true }),
     stopped: (error) => {
       const message = describeError(error);
       logger.error(

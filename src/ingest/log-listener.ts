@@ -15,6 +15,12 @@ export interface LogListenerOptions {
    * document type, numero and content hash, and messages lose the names they quote.
    */
   redact: boolean;
+  /**
+   * Add the session's and the file's ids to each file's line (`ingest --log-file`): the ids `status --files
+   * --json` shows, and the only ones a misnamed, empty or unreadable file has in a redacted log (no expediente,
+   * no hash). The worker and serve logs add them themselves.
+   */
+  fileIds?: boolean;
 }
 
 /**
@@ -22,9 +28,13 @@ export interface LogListenerOptions {
  * events as the dashboard and the progress line.
  */
 export function createLogListener(logger: PipelineLogger, options: LogListenerOptions): PipelineListener {
+  let sessionId: string | null = null;
+  const ids = (result: FileResult) =>
+    options.fileIds ? { session_id: sessionId, file_id: result.fileId } : {};
   return (event: PipelineEvent) => {
     switch (event.type) {
       case 'session_started':
+        sessionId = event.sessionId;
         logger.info(
           {
             event: 'session_started',
@@ -38,12 +48,12 @@ export function createLogListener(logger: PipelineLogger, options: LogListenerOp
         break;
       case 'file_finished': {
         const { level, fields, message } = fileFinishedLine(event.result, options);
-        logger[level](fields, message);
+        logger[level]({ ...fields, ...ids(event.result) }, message);
         break;
       }
       case 'file_outcome_changed': {
         const { fields, message } = fileOutcomeChangedLine(event.previous, event.result, options);
-        logger.info(fields, message);
+        logger.info({ ...fields, ...ids(event.result) }, message);
         break;
       }
       case 'session_finished':

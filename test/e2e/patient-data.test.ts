@@ -189,6 +189,37 @@ describe('the log of an unattended run', { tags: ['slow'] }, () => {
     expect(named).toContain('2026-12/3000016374_RÍOS CORONADO, CÉSAR_6482601207_CONS.pdf');
   });
 
+  it('names each file by its session and file id, the ids `status --files --json` shows: also a misnamed or empty file, which has no expediente or hash', async () => {
+    dropWith();
+    const options = { cwd };
+    expect((await runCli(['patients', 'import', REGISTRY_CSV, '--db', 'registry.db'], options)).code).toBe(0);
+    const run = await runCli(
+      ['ingest', 'drop', '--db', 'registry.db', '--non-interactive', '--quiet', '--log-file', 'night.log'],
+      options,
+    );
+    expect(run.code, run.stderr).toBe(ExitCode.SomeFailed);
+    const fileLines = fs
+      .readFileSync(path.join(cwd, 'night.log'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => line.event === 'file_finished');
+    const status = await runCli(['status', '--files', '--json', '--db', 'registry.db'], options);
+    const session = JSON.parse(status.stdout) as {
+      session_id: string;
+      files: { id: string; outcome: string }[];
+    };
+    expect(fileLines.map((line) => [line.session_id, line.file_id, line.outcome]).sort()).toEqual(
+      session.files.map((file) => [session.session_id, file.id, file.outcome]).sort(),
+    );
+    expect(
+      fileLines
+        .filter((line) => line.content_sha256 === null)
+        .map((line) => line.outcome)
+        .sort(),
+    ).toEqual(['empty_file', 'invalid_name', 'not_pdf']);
+  });
+
   it('is reopened on SIGHUP, as logrotate expects: the lines after it go to a new owner-only file', async () => {
     dropWith([GOOD_TOO]);
     // The run waits on the embedder until the test lets it go: the signal arrives mid-run, at a known point.

@@ -50,9 +50,13 @@ export const DEFAULT_DOCTOR_TIMEOUT_MS = 10_000;
 
 /**
  * What the bound keeps for after the checks: the report's last lines (permissions, run files), printing it, and
- * the process's exit.
+ * the process's exit (its hung children killed, its handles closed). A tenth of the bound, 250 ms to 1 s: with
+ * 250 ms for the default 10 s, a loaded machine (load 15 on two cores) ended at 9.95–10.03 s, so that
+ * `timeout 10 tecsalud-batch doctor` in a monitoring script sometimes killed it before its report.
  */
-const REPORT_MS = 250;
+function reportMs(timeoutMs: number): number {
+  return Math.min(1000, Math.max(250, timeoutMs / 10));
+}
 
 /**
  * The service's health check: each backend is checked read-only where it can be (the database is not
@@ -77,7 +81,7 @@ export async function checkHealth(options: {
   env?: NodeJS.ProcessEnv;
 }): Promise<HealthReport> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_DOCTOR_TIMEOUT_MS;
-  const deadline = (options.startedAt ?? performance.now()) + timeoutMs - REPORT_MS;
+  const deadline = (options.startedAt ?? performance.now()) + timeoutMs - reportMs(timeoutMs);
   /** What is left of the budget, less a margin for the report itself. */
   const left = () => Math.max(1, Math.floor(deadline - performance.now()) - 100);
   /** The bound as the report says it. */

@@ -456,6 +456,17 @@ describe('a Chroma address that leads to no usable Chroma', { tags: ['slow'] }, 
       expect(run.stderr).toMatch(/^hint: .*CHROMA_DATABASE/m);
       expect(run.stderr).not.toMatch(/^\s+at |internal error/m);
       expect(await sessionCount()).toBe(0);
+
+      // Read-only commands too: Chroma answers a missing database as an empty one (no collection, none listed),
+      // which doctor took for "does not exist yet (the first ingest creates it)" and search for no collection.
+      const doctor = await cli(['doctor'], chromaEnv);
+      expect(doctor.stdout).toMatch(/^FAIL\s+vector store\s+.*has no database 'tecsalud_no_such_database'/m);
+      expect(doctor.stdout).not.toMatch(/does not exist yet/);
+      const search = await cli(['search', 'glucosa'], chromaEnv);
+      expect(search.code, search.stderr).toBe(ExitCode.Usage);
+      expect(search.stderr).toMatch(
+        /^error: the Chroma server at \S+ has no database 'tecsalud_no_such_database'/m,
+      );
     },
   );
 });

@@ -1,4 +1,4 @@
-import type { ChromaClient } from 'chromadb';
+import type { AdminClient, ChromaClient } from 'chromadb';
 import pRetry from 'p-retry';
 import { describeError } from '../../../core/text/describe-error.js';
 import { describeUnreachable, unreachableCode } from '../../../core/text/network-error-code.js';
@@ -42,7 +42,7 @@ interface HttpLayer {
  * for 400, 404, 409, 422, 429 and other statuses), so the client's own logic is unchanged.
  */
 export function boundChromaRequests(
-  client: ChromaClient,
+  client: ChromaClient | AdminClient,
   options: { timeoutMs: number; errors: ChromaErrors },
 ): void {
   const http = (client as unknown as { apiClient?: HttpLayer }).apiClient;

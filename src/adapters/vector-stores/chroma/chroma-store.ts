@@ -67,12 +67,25 @@ export async function createChromaStore(options: ChromaStoreOptions): Promise<Ve
     ...(options.database ? { database: options.database } : {}),
     ...(Object.keys(headers).length > 0 ? { headers } : {}),
   });
-  boundChromaRequests(client, {
-    timeoutMs: options.timeoutMs ?? DEFAULT_CHROMA_TIMEOUT_MS,
-    errors: chromadb,
+  const bounds = { timeoutMs: options.timeoutMs ?? DEFAULT_CHROMA_TIMEOUT_MS, errors: chromadb };
+  boundChromaRequests(client, bounds);
+  if (!options.tenant && !options.database) return bindChromaStore(client, options);
+  // A tenant or database of the configuration's: Chroma answers a missing one as an empty one (no collection,
+  // none listed), so where a collection is not found, the database is asked for by name.
+  const admin = new chromadb.AdminClient({
+    host: address.host,
+    port: address.port,
+    ssl: address.ssl,
+    ...(Object.keys(headers).length > 0 ? { headers } : {}),
   });
-  return bindChromaStore(client, options);
+  boundChromaRequests(admin, bounds);
+  const database = { name: options.database ?? DEFAULT_DATABASE, tenant: options.tenant ?? DEFAULT_TENANT };
+  return bindChromaStore(client, options, () => admin.getDatabase(database));
 }
+
+/** The server's own tenant and database, where the configuration names none. */
+const DEFAULT_TENANT = 'default_tenant';
+const DEFAULT_DATABASE = 'default_database';
 
 function authHeaders(options: Pick<ChromaStoreOptions, 'authToken' | 'authHeader'>): Record<string, string> {
   if (!options.authToken) return {};
@@ -81,7 +94,15 @@ function authHeaders(options: Pick<ChromaStoreOptions, 'authToken' | 'authHeader
     : { authorization: `Bearer ${options.authToken}` };
 }
 
-export function bindChromaStore(client: ChromaClient, options: ChromaStoreOptions): VectorStore {
+/**
+ * `checkDatabase`: throws Chroma's "Database [x] not found" when the configured tenant or database does not exist
+ * (see createChromaStore); without it, the server's defaults are taken to exist.
+ */
+export function bindChromaStore(
+  client: ChromaClient,
+  options: ChromaStoreOptions,
+  checkDatabase: () => Promise<unknown> = async () => undefined,
+): VectorStore {
   const collection = options.collection ?? DEFAULT_COLLECTION;
   const url = redactConnectionString(options.url);
   const hasToken = Boolean(options.authToken);
@@ -106,8 +127,9 @@ export function bindChromaStore(client: ChromaClient, options: ChromaStoreOption
       handle = await client.getCollection({ name: collection, embeddingFunction: noEmbeddingFunction });
       return handle;
     } catch (error) {
-      if (isNotFound(error)) return null;
-      throw error;
+      if (!isNotFound(error)) throw error;
+      await checkDatabase();
+      return null;
     }
   };
 
@@ -205,7 +227,8 @@ export function bindChromaStore(client: ChromaClient, options: ChromaStoreOption
       }),
 
     // The same client: its connection, bounds and credentials.
-    openCollection: (name: string) => bindChromaStore(client, { ...options, collection: name }),
+    openCollection: (name: string) =>
+      bindChromaStore(client, { ...options, collection: name }, checkDatabase),
 
     listCollections: () =>
       call('list collections', async () => {
@@ -217,6 +240,7 @@ export function bindChromaStore(client: ChromaClient, options: ChromaStoreOption
           if (page.length < 100) break;
           offset += page.length;
         }
+        if (names.length === 0) await checkDatabase();
         return names.sort();
       }),
 

@@ -80,7 +80,7 @@ describe('a run killed with kill -9', { tags: ['slow'] }, () => {
 
 describe('a run stopped at once by a second Ctrl-C', { tags: ['slow'] }, () => {
   it('records its session interrupted and releases its run lock on the way out', async () => {
-    const run = await startHeldIngest();
+    const run = await startHeldIngest(['--json']);
     const { session_id: sessionId } = await sessionJson();
     run.child.kill('SIGINT');
     // The first stops taking files and waits for those in flight, which the embedder holds.
@@ -88,6 +88,16 @@ describe('a run stopped at once by a second Ctrl-C', { tags: ['slow'] }, () => {
     run.child.kill('SIGINT');
     const exit = await run.exited;
     expect(exit.code, run.stderr()).toBe(130);
+    // --json: no report follows a stop at once, but a script still gets an object saying what happened.
+    expect(JSON.parse(run.stdout())).toEqual({
+      error: {
+        message: `Stopped at once: the files in flight stay pending; run the same command again to finish session ${sessionId}.`,
+        hint: null,
+        exit_code: 130,
+      },
+      session_id: sessionId,
+      status: 'interrupted',
+    });
 
     const handle = new Database(db, { readonly: true });
     try {

@@ -2,15 +2,20 @@ import type { VectorStore } from '../adapters/vector-stores/types.js';
 import type { BackendConfig } from '../config/load-config.js';
 import type { OpenDatabase } from '../db/open-database.js';
 import { openVectorStore } from './open-backends.js';
-import { describeMissingChunks, findDocumentsMissingChunks } from './missing-document-chunks.js';
+import {
+  describeMissingChunks,
+  describeStaleCopies,
+  findDocumentsMissingChunks,
+} from './missing-document-chunks.js';
 import { describeUnfinishedChange, findUnfinishedDocumentChanges } from './unfinished-document-changes.js';
 
 /** How long after `stopBy` a count still under way is given up (the page being counted ends by then). */
 const GIVE_UP_AFTER_MS = 500;
 
 /**
- * `doctor`'s documents line: each move or detach left unfinished, and each document filed as vectorized whose
- * chunks are missing from the store, with the command that settles it. Until then search finds a document
+ * `doctor`'s documents line: each move or detach left unfinished, each document filed as vectorized whose
+ * chunks are missing from the store, and each collection holding stale copies of documents filed in another,
+ * with the command that settles it. Until then search finds a document
  * under another patient than the registry does, or does not find it at all: a failure, not a warning. The
  * chunks are counted while `stopBy` allows; a store that cannot be read leaves that part unchecked, said as such
  * (the vector store's own line says why).
@@ -56,7 +61,9 @@ export async function checkDocuments(
         `${missing.found - missing.documents.length} more documents miss chunks: run doctor again once these are made`,
       );
     }
-    if (missing.found > 0) status = 'fail';
+    for (const [collection, documents] of missing.staleCopies)
+      parts.push(describeStaleCopies(collection, documents));
+    if (missing.found > 0 || missing.staleCopies.size > 0) status = 'fail';
     // Said on a line with nothing to do; beside an unfinished change it is only noise.
     else if (missing.notCounted === 0 && changes.length === 0)
       parts.push('every vectorized document has its chunks in the vector store');

@@ -1,9 +1,10 @@
 import { sql } from 'kysely';
-import type { StoredDocument } from '../adapters/vector-stores/types.js';
+import type { StoredDocument, VectorStore } from '../adapters/vector-stores/types.js';
 import type { BackendConfig } from '../config/load-config.js';
 import type { OpenDatabase } from '../db/open-database.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
-import { DocumentRepository } from '../db/repositories/document-repository.js';
+import { DocumentRepository, type ChunkFiling } from '../db/repositories/document-repository.js';
+import { isStaleCopy } from '../documents/stale-copy.js';
 import { RunLockRepository } from '../db/repositories/run-lock-repository.js';
 import { ExitCode, UserError } from '../errors.js';
 import { readRunLockState } from '../ingest/run-lock.js';
@@ -19,17 +20,29 @@ export interface OrphanDocument {
   expediente: string;
 }
 
+/** A stale copy (see isStaleCopy): the chunks of a document whose row files them in `filedIn`. */
+export interface StaleCopy extends OrphanDocument {
+  filedIn: string;
+}
+
 export interface OrphanCleanup {
   collection: string;
   deleted: OrphanDocument[];
-  /** Orphans whose content a file not yet final carries: a run or a review may be storing them right now. */
+  /** Stale copies of documents filed in another collection, deleted (doctor names the collection holding some). */
+  copies: StaleCopy[];
+  /**
+   * Orphans and copies whose content a file not yet final carries: a run or a review may be storing them right
+   * now.
+   */
   kept: OrphanDocument[];
 }
 
 /**
  * Deletes the chunks of documents the registry does not hold (a run killed between writing a document's
  * vectors and its row, then never resumed; a purge that stopped part way): search leaves them out for ever,
- * and they would otherwise stay.
+ * and they would otherwise stay. With them go the collection's stale copies (see isStaleCopy): chunks of a
+ * document whose row files them in another collection that holds them all, left by a forced re-ingest there
+ * that did not finish; `doctor` names the collection.
  *
  * Every writer stores a document's vectors first and its row after, so between the two a document being
  * stored looks exactly like an orphan. None is deleted while any session is being processed (a run, a worker or
@@ -50,32 +63,54 @@ export async function deleteOrphanVectors(
     const vectorStore = await openVectorStore(database, backends, collection);
     try {
       const stored = await vectorStore.listDocuments();
-      const held = await new DocumentRepository(database.db).heldIds(stored.map((d) => d.documentId));
-      const orphans = stored.filter((d) => !held.has(d.documentId));
-      const report: OrphanCleanup = { collection, deleted: [], kept: [] };
-      for (const orphan of orphans) {
+      const documents = new DocumentRepository(database.db);
+      const filings = await documents.filingsOf(stored.map((d) => d.documentId));
+      const report: OrphanCleanup = { collection, deleted: [], copies: [], kept: [] };
+      for (const found of stored) {
+        const filing = filings.get(found.documentId);
+        if (filing && !(await isStaleCopyIn(vectorStore, found.documentId, filing))) continue;
         const entry = {
-          documentId: orphan.documentId,
-          chunks: orphan.chunks,
-          expediente: String(orphan.metadata.expediente ?? ''),
+          documentId: found.documentId,
+          chunks: found.chunks,
+          expediente: String(found.metadata.expediente ?? ''),
+        };
+        // Checked again as the chunks go: the registry may hold it by now, or file it here again.
+        const stillUnwanted = async () => {
+          const now = (await documents.filingsOf([found.documentId])).get(found.documentId);
+          return now === undefined
+            ? !filing
+            : !!filing && (await isStaleCopyIn(vectorStore, found.documentId, now));
         };
         const deleted = await holdingOffNewRuns(database, async () => {
           await refuseWhileProcessing(database);
-          if (await mayBeBeingStored(database, orphan)) return null;
-          return vectorStore.deleteDocument(orphan.documentId);
+          if (!(await stillUnwanted()) || (await mayBeBeingStored(database, found))) return null;
+          return vectorStore.deleteDocument(found.documentId);
         });
         if (deleted === null) {
           report.kept.push(entry);
           continue;
         }
         entry.chunks = deleted;
-        report.deleted.push(entry);
+        if (filing) report.copies.push({ ...entry, filedIn: filing.collection! });
+        else report.deleted.push(entry);
       }
       return report;
     } finally {
       await vectorStore.close();
     }
   });
+}
+
+/** The document's chunks in `store` are a stale copy: its row files them in another collection, which holds them all. */
+async function isStaleCopyIn(store: VectorStore, documentId: string, filing: ChunkFiling): Promise<boolean> {
+  if (filing.collection === null || filing.collection === store.collection) return false;
+  const filed = store.openCollection(filing.collection);
+  try {
+    const held = (await filed.countDocumentChunks([documentId])).get(documentId) ?? 0;
+    return isStaleCopy(filing, store.collection, held);
+  } finally {
+    await filed.close();
+  }
 }
 
 /**
@@ -108,9 +143,8 @@ async function refuseWhileProcessing(database: OpenDatabase): Promise<void> {
   }
 }
 
-/** The registry holds it by now, or a file not final yet carries its content. */
+/** A file not final yet carries its content: a run or a review may be storing it here. */
 async function mayBeBeingStored(database: OpenDatabase, orphan: StoredDocument): Promise<boolean> {
-  if ((await new DocumentRepository(database.db).heldIds([orphan.documentId])).size > 0) return true;
   const sha = orphan.metadata.content_sha256;
   if (typeof sha !== 'string') return false;
   return (await new BatchRepository(database.db).contentsNotFinal([sha])).size > 0;

@@ -34,7 +34,7 @@ function cleanupOptions(command: Command) {
     )
     .option(
       '--orphans',
-      'delete the chunks of documents the registry no longer holds (search leaves them out); never while a session is being processed, nor those a file not yet final may still be storing; --collection picks the collection',
+      'delete the chunks of documents the registry no longer holds (search leaves them out), and stale copies of documents filed in another collection (doctor names them); never while a session is being processed, nor those a file not yet final may still be storing; --collection picks the collection',
     )
     .option('--user <name>', 'who cleans up, for the audit log')
     .option(
@@ -161,12 +161,17 @@ async function deleteOrphans(
   }
   const { deleteOrphanVectors } = await import('../app/delete-orphan-vectors.js');
   const report = await deleteOrphanVectors(context, context.config!, { collection: options.collection });
-  const json = (documents: OrphanDocument[]) =>
-    documents.map((d) => ({ document_id: d.documentId, chunks: d.chunks, expediente: d.expediente }));
+  const entry = (d: OrphanDocument) => ({
+    document_id: d.documentId,
+    chunks: d.chunks,
+    expediente: d.expediente,
+  });
+  const json = (documents: OrphanDocument[]) => documents.map(entry);
   if (options.json) {
     writeJson(context.io, {
       collection: report.collection,
       deleted: json(report.deleted),
+      copies_deleted: report.copies.map((copy) => ({ ...entry(copy), filed_in: copy.filedIn })),
       kept: json(report.kept),
     });
     return ExitCode.Success;
@@ -174,11 +179,16 @@ async function deleteOrphans(
   const words = commandWords(options.lang, context.env).cleanup;
   for (const d of report.deleted)
     writeLine(context.io.stdout, words.orphanDeleted(d.documentId.slice(0, 8), d.chunks, d.expediente));
+  for (const d of report.copies)
+    writeLine(
+      context.io.stdout,
+      words.copyDeleted(d.documentId.slice(0, 8), d.chunks, d.expediente, d.filedIn),
+    );
   for (const d of report.kept)
     writeLine(context.io.stdout, words.orphanKept(d.documentId.slice(0, 8), d.chunks, d.expediente));
   writeLine(
     context.io.stdout,
-    words.orphansDone(report.collection, report.deleted.length, report.kept.length),
+    words.orphansDone(report.collection, report.deleted.length, report.kept.length, report.copies.length),
   );
   return ExitCode.Success;
 }

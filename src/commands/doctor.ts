@@ -24,8 +24,8 @@ function doctorOptions(command: Command) {
         'store reachable and filled by the configured embedder, the embedder answering, the working directory ' +
         'writable, whether pdftotext and the OCR engines can run, and that no other account may read the ' +
         'database, the log, the archive or a config file holding a secret, and that no document move or detach was ' +
-        'left unfinished and no document filed as vectorized misses chunks in the vector store (with the command ' +
-        'that settles it); answers within 10 s whatever the ' +
+        'left unfinished and no document filed as vectorized misses chunks in the vector store or keeps a stale copy ' +
+        'in another collection (with the command that settles it); answers within 10 s whatever the ' +
         'servers do. Exits 0 when ' +
         `healthy, ${ExitCode.ServiceUnavailable} when anything fails (${ExitCode.Usage} when only the configuration is wrong: ` +
         'the config file, a setting written wrong, the database file missing or unusable). The database is never created or migrated by it. Secrets are never printed.',

@@ -175,6 +175,7 @@ describe('cleanup --orphans (embedded store)', { tags: ['slow'] }, () => {
     expect(JSON.parse(json.stdout)).toEqual({
       collection: 'medical_documents',
       deleted: [{ document_id: orphan.id, chunks: orphan.chunksCount, expediente: orphan.expediente }],
+      copies_deleted: [],
       kept: [{ document_id: reviewed.id, chunks: reviewed.chunksCount, expediente: reviewed.expediente }],
     });
     const after = await cli('search', 'asma bronquial', '-k', '50');
@@ -280,6 +281,7 @@ describe.runIf(chromaWanted() && postgresWanted())(
       expect(JSON.parse(cleaned.stdout)).toEqual({
         collection: 'medical_documents',
         deleted: [{ document_id: orphan.id, chunks, expediente: orphan.expediente }],
+        copies_deleted: [],
         kept: [],
       });
       expect(await chromaVectorsOf(chroma, orphan.id)).toEqual([]);

@@ -32,6 +32,7 @@ const OLDER = '3000791146_HERNÁNDEZ VALDEZ, ERNESTO DAVID_6426754258_EGRESO.pdf
 const REINGESTED = '3000875628_ESCOBEDO PALACIOS, JOSE MARIA_6154553414_CONS.pdf';
 const LEFT_BEHIND = '3000147773_BONILLA SEPÚLVEDA, ADRIANA_6459808119_CONS.pdf';
 const PURGED = '3000768077_HUERTA SOTO, GABRIELA_6600392373_PRESC.pdf';
+const STALE = '3000635026_DE LA TORRE VALDEZ, JULIO CÉSAR_6715403318_CONS.pdf';
 
 /** `doctor --json`'s documents line. */
 function documentsCheck(stdout: string) {
@@ -121,6 +122,16 @@ for (const setup of SETUPS) {
           await store.close();
         }
       });
+
+    /** Writes document `id`'s chunks in `from` into `to` too, as a forced re-ingest killed before it took them out of `to` leaves them. */
+    async function copyChunks(id: string, from: string, to: string) {
+      const records = await withStore(from, (store) => store.readDocument(id));
+      const { embedderId, dimension } = (await withStore(from, (store) => store.describeCollection()))!;
+      await withStore(to, async (store) => {
+        await store.ensureCollection({ embedderId, dimension });
+        await store.replaceDocuments([{ documentId: id, records }]);
+      });
+    }
 
     /** The documents `search QUERY --collection C --patient EXPEDIENTE` finds. */
     async function documentsFound(query: string, collection: string, expediente: string) {
@@ -415,11 +426,7 @@ for (const setup of SETUPS) {
       const { session_id } = JSON.parse(stopped.stdout) as { session_id: string };
       const { id, expediente } = await documentNamed(LEFT_BEHIND);
       // As a kill between the row and the removal leaves it: the old chunks still in before_z, the session unfinished.
-      const records = await withStore('after_w', (store) => store.readDocument(id));
-      await withStore('before_z', async (store) => {
-        await store.ensureCollection((await store.describeCollection())!);
-        await store.replaceDocuments([{ documentId: id, records }]);
-      });
+      await copyChunks(id, 'after_w', 'before_z');
       await withRegistry((database) =>
         database.db
           .updateTable('batchUploads')
@@ -458,12 +465,7 @@ for (const setup of SETUPS) {
       expect(collection).toBe('kept_v');
       expect(await documentsFound('receta', 'kept_v', expediente)).toContain(id);
       // And a copy in the session's collection, as an older version's forced re-ingest into it left one.
-      const records = await withStore('kept_v', (store) => store.readDocument(id));
-      const { embedderId, dimension } = (await withStore('kept_v', (store) => store.describeCollection()))!;
-      await withStore('other_u', async (store) => {
-        await store.ensureCollection({ embedderId, dimension });
-        await store.replaceDocuments([{ documentId: id, records }]);
-      });
+      await copyChunks(id, 'kept_v', 'other_u');
 
       const purged = await cli('cleanup', session_id, '--purge', '--force');
       expect(purged.code, purged.stderr).toBe(ExitCode.Success);
@@ -471,6 +473,65 @@ for (const setup of SETUPS) {
       expect(await withStore('other_u', (store) => store.readDocument(id))).toEqual([]);
       expect(await documentsFound('receta', 'kept_v', expediente)).toEqual([]);
     });
+
+    it('doctor counts the stale copies a collection keeps of documents filed in another, and its command removes them', async () => {
+      const first = await ingestAlone('stale', STALE, '--type', 'vectorized', '--collection', 'stale_old');
+      expect(first.code, first.stderr).toBe(ExitCode.Success);
+      const again = await cli(
+        'ingest',
+        'stale',
+        '--non-interactive',
+        '--force',
+        '--type',
+        'vectorized',
+        '--collection',
+        'stale_new',
+      );
+      expect(again.code, again.stderr).toBe(ExitCode.Success);
+      const { id, expediente, chunksCount } = await documentNamed(STALE);
+      expect(documentsCheck((await cli('doctor', '--json')).stdout)?.detail).not.toContain('stale_old');
+      // As a kill between the row and the removal of the old chunks leaves them, with nobody to resume the run.
+      await copyChunks(id, 'stale_new', 'stale_old');
+      expect(await documentsFound('consulta', 'stale_old', expediente)).toContain(id);
+
+      const found = await cli('doctor', '--json');
+      expect(found.code, found.stdout).toBe(ExitCode.ServiceUnavailable);
+      const command = 'tecsalud-batch cleanup --orphans --collection stale_old';
+      expect(documentsCheck(found.stdout)).toMatchObject({ status: 'fail' });
+      expect(documentsCheck(found.stdout)?.detail).toContain(
+        '1 document filed in another collection still has chunks in collection "stale_old" (a forced re-ingest ' +
+          'elsewhere that did not finish), so a search of it finds them with what they held then: ' +
+          `run \`${command}\` to remove them`,
+      );
+      const spanish = await cli('doctor', '--lang', 'es');
+      expect(spanish.stdout).toContain(
+        '1 documento guardado en otra colección conserva fragmentos en la colección "stale_old" (una reingesta ' +
+          'forzada en otra colección que no terminó), así que una búsqueda en ella los encuentra con lo que ' +
+          `contenían entonces: ejecute \`${command}\` para quitarlos`,
+      );
+
+      const cleaned = await runCli([...command.split(' ').slice(1), '--json'], { cwd: root, env });
+      expect(cleaned.code, cleaned.stderr).toBe(ExitCode.Success);
+      expect(JSON.parse(cleaned.stdout)).toEqual({
+        collection: 'stale_old',
+        deleted: [],
+        copies_deleted: [{ document_id: id, chunks: chunksCount, expediente, filed_in: 'stale_new' }],
+        kept: [],
+      });
+      expect(await withStore('stale_old', (store) => store.readDocument(id))).toEqual([]);
+      expect(await withStore('stale_new', (store) => store.readDocument(id))).toHaveLength(chunksCount);
+      expect(await documentsFound('consulta', 'stale_old', expediente)).not.toContain(id);
+      expect(await documentsFound('consulta', 'stale_new', expediente)).toContain(id);
+      expect(documentsCheck((await cli('doctor', '--json')).stdout)?.detail).not.toContain('stale_old');
+      // The copy that is the only one stays: its row's collection short of chunks, it is not stale.
+      await copyChunks(id, 'stale_new', 'stale_old');
+      await withStore('stale_new', (store) => store.deleteDocument(id));
+      const kept = await cli('cleanup', '--orphans', '--collection', 'stale_old', '--json');
+      expect(JSON.parse(kept.stdout)).toMatchObject({ deleted: [], copies_deleted: [] });
+      expect(await withStore('stale_old', (store) => store.readDocument(id))).toHaveLength(chunksCount);
+      await copyChunks(id, 'stale_old', 'stale_new');
+      await withStore('stale_old', (store) => store.deleteDocument(id));
+    }, 240_000);
 
     it('doctor still names a change left unfinished when the vector store does not answer while it counts chunks', async () => {
       const document = await documentNamed(LOST);

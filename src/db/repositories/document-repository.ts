@@ -28,6 +28,12 @@ export interface DocumentOwner extends Pick<MedicalDocument, 'patientId' | 'expe
 /** 20 columns a row: well under PostgreSQL's 65,535 parameters and SQLite's 32,766. */
 const ROWS_PER_STATEMENT = 500;
 
+/** Where a document's row files its chunks (null: an older version wrote it without saying), and how many. */
+export type ChunkFiling = Pick<
+  MedicalDocument,
+  'collection' | 'chunksCount' | 'vectorized' | 'contentSha256'
+>;
+
 /** Every file of an ingest asks it (already ingested?): compiled once. */
 const BY_SHA = new CompiledOnce((db: Kysely<Database>, contentSha256: string) =>
   db.selectFrom('medicalDocuments').selectAll().where('contentSha256', '=', contentSha256),
@@ -96,14 +102,23 @@ export class DocumentRepository {
 
   /** Of these ids, those the registry holds a document under, with the collection its row names (null: not said). */
   async collectionsOf(ids: readonly string[]): Promise<Map<string, string | null>> {
-    const held = new Map<string, string | null>();
+    const filings = await this.filingsOf(ids);
+    return new Map([...filings].map(([id, filing]) => [id, filing.collection]));
+  }
+
+  /**
+   * Of these ids, those the registry holds a document under, with where its row files its chunks and how many: a
+   * copy elsewhere may go only once that collection holds them all (see app/delete-orphan-vectors).
+   */
+  async filingsOf(ids: readonly string[]): Promise<Map<string, ChunkFiling>> {
+    const held = new Map<string, ChunkFiling>();
     for (let start = 0; start < ids.length; start += ROWS_PER_STATEMENT) {
       const rows = await this.db
         .selectFrom('medicalDocuments')
-        .select(['id', 'collection'])
+        .select(['id', 'collection', 'chunksCount', 'vectorized', 'contentSha256'])
         .where('id', 'in', ids.slice(start, start + ROWS_PER_STATEMENT))
         .execute();
-      for (const row of rows) held.set(row.id, row.collection);
+      for (const { id, ...filing } of rows) held.set(id, filing);
     }
     return held;
   }

@@ -187,7 +187,9 @@ export interface CommandWords {
     orphanDeleted(id: string, chunks: number, expediente: string): string;
     /** `cleanup --orphans`: one kept, a file not final yet carrying its content. */
     orphanKept(id: string, chunks: number, expediente: string): string;
-    orphansDone(collection: string, deleted: number, kept: number): string;
+    /** `cleanup --orphans`: a stale copy deleted (its row files the document in `filedIn`, which holds it all). */
+    copyDeleted(id: string, chunks: number, expediente: string, filedIn: string): string;
+    orphansDone(collection: string, deleted: number, kept: number, copies: number): string;
   };
   search: {
     none: string;
@@ -412,8 +414,12 @@ const EN: CommandWords = {
     orphanKept: (id, chunks, expediente) =>
       `kept ${plural(chunks, 'chunk', 'chunks')} of document ${id} (expediente ${expediente}): a file not yet final carries its ` +
       'content (being processed, or waiting for review), and may still store it',
-    orphansDone: (collection, deleted, kept) =>
+    copyDeleted: (id, chunks, expediente, filedIn) =>
+      `deleted ${plural(chunks, 'chunk', 'chunks')} of document ${id} (expediente ${expediente}): a stale copy, the ` +
+      `registry files the document in collection "${filedIn}", which holds all of its chunks`,
+    orphansDone: (collection, deleted, kept, copies) =>
       `Collection "${collection}": ${plural(deleted, 'orphan document', 'orphan documents')} deleted` +
+      (copies ? `, ${plural(copies, 'stale copy', 'stale copies')} deleted` : '') +
       (kept ? `, ${num(kept)} kept.` : '.'),
   },
   search: {
@@ -678,8 +684,12 @@ const ES: CommandWords = {
     orphanKept: (id, chunks, expediente) =>
       `${plural(chunks, 'fragmento conservado', 'fragmentos conservados')} del documento ${id} (expediente ${expediente}): un archivo aún ` +
       'sin terminar lleva su contenido (en proceso, o en espera de revisión) y todavía puede guardarlo',
-    orphansDone: (collection, deleted, kept) =>
+    copyDeleted: (id, chunks, expediente, filedIn) =>
+      `${plural(chunks, 'fragmento borrado', 'fragmentos borrados')} del documento ${id} (expediente ${expediente}): una copia ` +
+      `vieja, el registro guarda el documento en la colección "${filedIn}", que tiene todos sus fragmentos`,
+    orphansDone: (collection, deleted, kept, copies) =>
       `Colección "${collection}": ${plural(deleted, 'documento huérfano borrado', 'documentos huérfanos borrados')} del índice de búsqueda` +
+      (copies ? `, ${plural(copies, 'copia vieja borrada', 'copias viejas borradas')}` : '') +
       (kept ? `, ${num(kept)} conservados.` : '.'),
   },
   search: {

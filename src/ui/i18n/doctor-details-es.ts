@@ -184,6 +184,13 @@ const DOCTOR_RULES: readonly RefusalRule[] = [
       'para crearlos de nuevo a partir de su texto',
   },
   {
+    en: /^(\d+) documents? filed in another collection still ha(?:s|ve) chunks in collection "(.*)" \(a forced re-ingest elsewhere that did not finish\), so a search of it finds them with what they held then: run `(.*)` to remove them$/s,
+    es: ([count, collection, command]) =>
+      `${count === '1' ? '1 documento guardado en otra colección conserva' : `${count} documentos guardados en otra colección conservan`} ` +
+      `fragmentos en la colección "${collection}" (una reingesta forzada en otra colección que no terminó), así que ` +
+      `una búsqueda en ella los encuentra con lo que contenían entonces: ejecute \`${command}\` para quitarlos`,
+  },
+  {
     en: /^(\d+) more documents miss chunks: run doctor again once these are made$/,
     es: ([count]) =>
       `a otros ${count} documentos les faltan fragmentos: ejecute doctor de nuevo cuando estén creados estos`,

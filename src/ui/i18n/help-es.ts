@@ -304,8 +304,9 @@ const HELP_ES: Readonly<Record<string, string>> = {
     'quita el estado de trabajo de una sesión (los documentos se conservan salvo con --purge)',
   'every finished session older than this, e.g. 7d (the service keeps 7 days)':
     'todas las sesiones terminadas de hace más de esto, p. ej. 7d (el servicio conserva 7 días)',
-  'delete the chunks of documents the registry no longer holds (search leaves them out); never while a session is being processed, nor those a file not yet final may still be storing; --collection picks the collection':
-    'borra los fragmentos de documentos que el registro ya no tiene (la búsqueda los omite); nunca mientras se procesa ' +
+  'delete the chunks of documents the registry no longer holds (search leaves them out), and stale copies of documents filed in another collection (doctor names them); never while a session is being processed, nor those a file not yet final may still be storing; --collection picks the collection':
+    'borra los fragmentos de documentos que el registro ya no tiene (la búsqueda los omite), y las copias viejas de ' +
+    'documentos guardados en otra colección (doctor las señala); nunca mientras se procesa ' +
     'una sesión, ni los que un archivo aún sin terminar todavía puede estar guardando; --collection elige la colección',
   "also delete the session's ingested documents and their vectors":
     'borra también los documentos ingresados de la sesión y sus fragmentos del índice de búsqueda',
@@ -417,14 +418,15 @@ const HELP_ES: Readonly<Record<string, string>> = {
   'then: worker': 'después: worker',
 
   // doctor
-  'Checks that the database is reachable and migrated (and whether its connection is encrypted), the vector store reachable and filled by the configured embedder, the embedder answering, the working directory writable, whether pdftotext and the OCR engines can run, and that no other account may read the database, the log, the archive or a config file holding a secret, and that no document move or detach was left unfinished and no document filed as vectorized misses chunks in the vector store (with the command that settles it); answers within 10 s whatever the servers do. Exits 0 when healthy, 69 when anything fails (64 when only the configuration is wrong: the config file, a setting written wrong, the database file missing or unusable). The database is never created or migrated by it. Secrets are never printed.':
+  'Checks that the database is reachable and migrated (and whether its connection is encrypted), the vector store reachable and filled by the configured embedder, the embedder answering, the working directory writable, whether pdftotext and the OCR engines can run, and that no other account may read the database, the log, the archive or a config file holding a secret, and that no document move or detach was left unfinished and no document filed as vectorized misses chunks in the vector store or keeps a stale copy in another collection (with the command that settles it); answers within 10 s whatever the servers do. Exits 0 when healthy, 69 when anything fails (64 when only the configuration is wrong: the config file, a setting written wrong, the database file missing or unusable). The database is never created or migrated by it. Secrets are never printed.':
     'Comprueba que la base de datos se alcanza y está migrada (y si su conexión va cifrada), que el índice de ' +
     'búsqueda se alcanza y lo llenó el modelo de búsqueda configurado (--embedder), que el modelo de búsqueda ' +
     'responde, que se puede escribir en ' +
     'el directorio de trabajo, si pdftotext y los motores de OCR pueden correr, y que ninguna otra cuenta puede ' +
     'leer la base de datos, el registro, el archivo histórico ni un archivo de configuración con un secreto, y ' +
     'que ningún traslado o desvinculación de un documento quedó a medias y a ningún documento con fragmentos le ' +
-    'faltan en el índice de búsqueda (con el comando que lo resuelve); ' +
+    'faltan en el índice de búsqueda ni le queda una copia vieja en otra colección (con el comando que lo ' +
+    'resuelve); ' +
     'responde en 10 s hagan lo que hagan los servidores. Sale con 0 si todo está en orden, 69 si algo falla ' +
     '(64 cuando solo la configuración está mal: el archivo de configuración, un ajuste mal escrito, el archivo ' +
     'de la base de datos ausente o inutilizable). Nunca crea ni migra la ' +

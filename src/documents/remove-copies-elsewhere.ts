@@ -52,6 +52,21 @@ async function removeChunks(
 }
 
 /**
+ * Whoever takes a `--force` session up again — `ingest` resuming it, `serve`, a worker whose job for a file was
+ * given to it again after its first worker died — sweeps it first (see removeSessionCopiesElsewhere): the one
+ * killed may have died between a document's row and the removal of its old chunks. Nothing for a session that
+ * forces nothing, or writes no vectors.
+ */
+export async function sweepForcedSession(
+  deps: { database: Pick<OpenDatabase, 'db'>; vectorStore: VectorStore | null },
+  options: { force: boolean },
+  sessionId: string,
+): Promise<number> {
+  if (!options.force || !deps.vectorStore) return 0;
+  return removeSessionCopiesElsewhere(deps.database, deps.vectorStore, sessionId);
+}
+
+/**
  * The sweep a resumed `--force` session starts with: a run killed between writing a re-ingested document's row
  * and taking its old chunks out of the collection they were in left both copies, and its file final (the resumed
  * run does not read it again). The session's documents whose row names `written`'s collection lose theirs in the

@@ -24,7 +24,7 @@ import { SessionCounterRepository } from '../db/repositories/session-counter-rep
 import { SettledFileRepository } from '../db/repositories/settled-file-repository.js';
 import type { BatchFile, BatchStatus, BatchUpload } from '../db/schema.js';
 import { retryWhileReconnecting, serviceDown } from '../db/connection-loss.js';
-import { removeSessionCopiesElsewhere } from '../documents/remove-copies-elsewhere.js';
+import { sweepForcedSession } from '../documents/remove-copies-elsewhere.js';
 import { ServiceUnavailableError, UserError } from '../errors.js';
 import { databaseFileOf, ownFilesMatcher } from './own-files.js';
 import { resolveSourceDir } from './resolve-source-dir.js';
@@ -169,8 +169,7 @@ export async function runIngest(
   }
   await startSession(run);
   // Its earlier run may have died between a document's row and the removal of its old chunks elsewhere.
-  if (run.resumed && options.force && deps.vectorStore)
-    await removeSessionCopiesElsewhere(deps.database, deps.vectorStore, run.session.id);
+  if (run.resumed) await sweepForcedSession(deps, options, run.session.id);
   const { interrupted, fatal } = await processFiles(run, plan);
   let stopped = serviceDown(fatal, deps.database);
   // PostgreSQL may stay away past the retries: the session cannot be recorded then, but the report of what

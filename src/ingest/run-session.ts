@@ -5,6 +5,7 @@ import { BatchRepository } from '../db/repositories/batch-repository.js';
 import { SessionCounterRepository } from '../db/repositories/session-counter-repository.js';
 import type { BatchFile, BatchUpload } from '../db/schema.js';
 import { serviceDown } from '../db/connection-loss.js';
+import { sweepForcedSession } from '../documents/remove-copies-elsewhere.js';
 import { UserError } from '../errors.js';
 import type { FileToProcess } from './file-processor.js';
 import {
@@ -86,6 +87,8 @@ export async function runSessionFiles(
   }
   await prepareCollection(run);
   await startSession(run);
+  // Resumed as `ingest` resumes one: an earlier run may have died between a row and the old chunks' removal.
+  await sweepForcedSession(deps, options, session.id);
   const processed = await processFiles(run, {
     failedEntries: [],
     known: [],

@@ -9,6 +9,7 @@ import type { FileResult } from '../core/pipeline/events.js';
 import { describeError } from '../core/text/describe-error.js';
 import { serviceDown } from '../db/connection-loss.js';
 import type { OpenDatabase } from '../db/open-database.js';
+import { sweepForcedSession } from '../documents/remove-copies-elsewhere.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
 import { QueueRepository } from '../db/repositories/queue-repository.js';
 import type { BatchFile } from '../db/schema.js';
@@ -23,7 +24,7 @@ import { settleQueueSession } from './finish-queue-session.js';
 import type { FileJob, JobQueue } from './job-queue.js';
 import { WORKER_GONE_AFTER_MS, workerRunning } from './worker-liveness.js';
 import { requeueLostFiles } from './requeue-lost-files.js';
-import { SessionWork, type OpenSessionAdapters } from './session-work.js';
+import { ingestOptionsOf, sessionCollection, SessionWork, type OpenSessionAdapters } from './session-work.js';
 import type { WorkerListener } from './worker-events.js';
 
 /** How often `worker --until-idle` says what it still waits for. */
@@ -258,6 +259,9 @@ export class QueueWorker {
     try {
       file = await this.batches.findFile(job.fileId);
       if (!file || isFinal(file)) {
+        // Given again (its first worker died, or outlived its timeout) for a file that attempt made final: it may
+        // have died between the file's row and the removal of its document's old chunks elsewhere.
+        if (file && job.retryCount > 0) await this.sweepForcedSession(job.sessionId);
         await this.queue.complete(job, { skipped: file ? `already ${file.outcome}` : 'file not registered' });
         this.emit({
           type: 'job_skipped',
@@ -513,6 +517,27 @@ export class QueueWorker {
     });
     this.touched(job.sessionId);
     await this.settleTouchedSessions(false);
+  }
+
+  /**
+   * A `--force` session's sweep (see sweepForcedSession), with the session's work when this worker has it open,
+   * else with adapters opened for it (its session may be closed by now). A backend down pauses the worker as a
+   * file's would; any other failure leaves the copy to `doctor`, which names it, rather than fail a final file.
+   */
+  private async sweepForcedSession(sessionId: string): Promise<void> {
+    const session = await this.batches.findSession(sessionId);
+    if (!session) return;
+    const options = ingestOptionsOf(session, this.options.concurrency);
+    if (!options.force) return;
+    const open = await this.sessions.get(sessionId)?.catch(() => null);
+    const opened = open ? null : await this.openAdapters(session, options, sessionCollection(session));
+    try {
+      await sweepForcedSession((open ?? opened)!.deps, options, sessionId);
+    } catch (error) {
+      if (isServiceDown(error)) throw error;
+    } finally {
+      await opened?.close();
+    }
   }
 
   /** The session's work, opened once per worker; null for a session that is gone or no longer running. */

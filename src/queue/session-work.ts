@@ -70,11 +70,7 @@ export class SessionWork {
     openAdapters: OpenSessionAdapters,
   ): Promise<SessionWork> {
     const options = ingestOptionsOf(session, settings.concurrency);
-    const adapters = await openAdapters(
-      session,
-      options,
-      readSessionOptions(session.optionsJson).collection ?? DEFAULT_COLLECTION,
-    );
+    const adapters = await openAdapters(session, options, sessionCollection(session));
     try {
       const { deps } = adapters;
       // The same check a run makes before its first file: the collection fits this worker's embedder.
@@ -119,6 +115,11 @@ export class SessionWork {
       await this.adapters.close();
     }
   }
+}
+
+/** The collection a session writes its chunks to. */
+export function sessionCollection(session: BatchUpload): string {
+  return readSessionOptions(session.optionsJson).collection ?? DEFAULT_COLLECTION;
 }
 
 /** The options a session was registered with, as a run of it would use them; concurrency is the worker's. */

@@ -11,8 +11,30 @@ const DOCUMENTS_PER_COUNT = 500;
  * --collection Y` of a document vectorized in X left the old ones in X, where a search still found it, stale).
  * Returns how many chunks went.
  */
-export function removeCopiesElsewhere(written: VectorStore, documentIds: readonly string[]): Promise<number> {
-  return removeChunks(written, documentIds, written.collection);
+export function removeCopiesElsewhere(
+  written: VectorStore,
+  documentIds: readonly string[],
+  collections: ListCollections = () => written.listCollections(),
+): Promise<number> {
+  return removeChunks(written, documentIds, written.collection, collections);
+}
+
+/** The names of the store's collections (see collectionsListedOnce). */
+export type ListCollections = () => Promise<readonly string[]>;
+
+/**
+ * The store's collections, listed on first use and kept for a run's every group of files (one request per run
+ * instead of one per group). A collection made by another process after that is not looked in: only a run
+ * writing the same content there at the same time can put a copy in it.
+ */
+export function collectionsListedOnce(store: VectorStore): ListCollections {
+  let listed: Promise<readonly string[]> | null = null;
+  return () =>
+    (listed ??= store.listCollections().catch((error: unknown) => {
+      // A failure is not kept: the next group asks again.
+      listed = null;
+      throw error;
+    }));
 }
 
 /** Every chunk of these documents in any collection of `store`'s backend (a purge's, once their rows go). */
@@ -20,7 +42,7 @@ export function removeFromEveryCollection(
   store: VectorStore,
   documentIds: readonly string[],
 ): Promise<number> {
-  return removeChunks(store, documentIds, null);
+  return removeChunks(store, documentIds, null, () => store.listCollections());
 }
 
 /**
@@ -31,10 +53,11 @@ async function removeChunks(
   store: VectorStore,
   documentIds: readonly string[],
   except: string | null,
+  collections: ListCollections,
 ): Promise<number> {
   if (documentIds.length === 0) return 0;
   let removed = 0;
-  for (const name of await store.listCollections()) {
+  for (const name of await collections()) {
     if (name === except) continue;
     const other = name === store.collection ? store : store.openCollection(name);
     try {

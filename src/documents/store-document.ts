@@ -20,7 +20,7 @@ import type { DocumentVectors, VectorStore } from '../adapters/vector-stores/typ
 import type { OpenDatabase } from '../db/open-database.js';
 import { writesStopped } from '../db/storage-errors.js';
 import { ServiceUnavailableError } from '../errors.js';
-import { removeCopiesElsewhere } from './remove-copies-elsewhere.js';
+import { removeCopiesElsewhere, type ListCollections } from './remove-copies-elsewhere.js';
 import { FileStageError } from './stage-error.js';
 
 export interface StoreDocumentInput {
@@ -248,10 +248,7 @@ export async function embedDocument(
  * a full or failing disk, or locked by another program) and a database failure throw as they are (the run
  * cannot go on without them, and the files are not at fault).
  */
-export async function writeFiles(
-  deps: Pick<StoreDocumentDependencies, 'database' | 'vectorStore'>,
-  writes: FileWrite[],
-): Promise<void> {
+export async function writeFiles(deps: WriteDependencies, writes: FileWrite[]): Promise<void> {
   const vectors = writes.flatMap((write) => (write.document?.vectors ? [write.document.vectors] : []));
   if (vectors.length > 0) {
     if (!deps.vectorStore) throw new Error('writing chunk vectors needs a vector store');
@@ -284,12 +281,17 @@ export async function writeFiles(
   if (rewritten.length > 0) await removeOldCopies(deps, documents, rewritten);
 }
 
+/** What writeFiles needs; `collections` lists the store's collections (a run passes one that lists them once). */
+export type WriteDependencies = Pick<StoreDocumentDependencies, 'database' | 'vectorStore'> & {
+  collections?: ListCollections;
+};
+
 /**
  * The chunks the re-ingested documents had elsewhere go, for those whose row still names the collection just
  * written (another process may have written one elsewhere since: its copy is then the one that stays).
  */
 async function removeOldCopies(
-  deps: Pick<StoreDocumentDependencies, 'database' | 'vectorStore'>,
+  deps: WriteDependencies,
   documents: DocumentRepository,
   ids: string[],
 ): Promise<void> {
@@ -297,7 +299,7 @@ async function removeOldCopies(
   const named = await documents.collectionsOf(ids);
   const here = ids.filter((id) => named.get(id) === store.collection);
   try {
-    await removeCopiesElsewhere(store, here);
+    await removeCopiesElsewhere(store, here, deps.collections);
   } catch (error) {
     // Stored: the old copy stays for the run that resumes the session (a backend down stops this one).
     throw writesStopped(error, deps.database.target) ?? error;

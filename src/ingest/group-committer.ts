@@ -1,5 +1,6 @@
+import { collectionsListedOnce } from '../documents/remove-copies-elsewhere.js';
 import { writeFiles, type FileWrite } from '../documents/store-document.js';
-import type { StoreDocumentDependencies } from '../documents/store-document.js';
+import type { StoreDocumentDependencies, WriteDependencies } from '../documents/store-document.js';
 import { writesStopped } from '../db/storage-errors.js';
 import { serviceDown } from '../db/connection-loss.js';
 import type { ServiceUnavailableError } from '../errors.js';
@@ -41,10 +42,15 @@ export class GroupCommitter {
   /** Set once a write found a backend down: every later write fails with it without trying again. */
   private down: ServiceUnavailableError | null = null;
 
+  private readonly deps: WriteDependencies;
+
   constructor(
-    private readonly deps: Pick<StoreDocumentDependencies, 'database' | 'vectorStore'>,
+    deps: Pick<StoreDocumentDependencies, 'database' | 'vectorStore'>,
     private readonly options: GroupCommitterOptions,
-  ) {}
+  ) {
+    // The store's collections are listed once for the run, not once per group of re-ingested files.
+    this.deps = deps.vectorStore ? { ...deps, collections: collectionsListedOnce(deps.vectorStore) } : deps;
+  }
 
   /** Files handed to `write` and not yet committed (or failed): what the caller holds in memory for it. */
   get backlog(): number {

@@ -10,6 +10,7 @@ import { chromaVectorsOf, chromaWanted } from '../support/chroma.js';
 import { runCli, spawnCli } from '../support/cli-binary.js';
 import { withRegistryAt } from '../support/databases.js';
 import { startHeldWriteProxy } from '../support/held-write-proxy.js';
+import { startHttpFaultProxy } from '../support/http-fault-proxy.js';
 import { postgresWanted } from '../support/postgres.js';
 
 /**
@@ -19,6 +20,11 @@ import { postgresWanted } from '../support/postgres.js';
  */
 
 const FILE = '3000899337_MARTÍNEZ MEJÍA, FCO. JAVIER_6736522655_ALTA.pdf';
+const GROUPED = [
+  '3000635026_DE LA TORRE VALDEZ, JULIO CÉSAR_6319832539_LAB.pdf',
+  '3000635026_DE LA TORRE VALDEZ, JULIO CÉSAR_6582016577_LAB.pdf',
+  '3000791146_HERNÁNDEZ VALDEZ, ERNESTO DAVID_6437917423_MISC.pdf',
+];
 const POSTGRES = KILL_TEST_REGISTRIES.find((registry) => registry.name === 'PostgreSQL')!;
 
 describe.runIf(postgresWanted() && chromaWanted())(
@@ -84,5 +90,59 @@ describe.runIf(postgresWanted() && chromaWanted())(
       expect(await chromaVectorsOf(chroma, document.id)).toEqual([]);
       expect(await chromaVectorsOf(chroma, document.id, 'moved_w')).toHaveLength(moved.chunksCount);
     }, 180_000);
+  },
+);
+
+describe.runIf(chromaWanted())(
+  'a forced re-ingest into another collection, a group of files at a time',
+  { tags: ['slow'] },
+  () => {
+    let workspace: ChromaRegistryWorkspace;
+
+    beforeAll(async () => {
+      workspace = await createChromaRegistryWorkspace({
+        prefix: 'tecsalud-forced-groups-',
+        registry: KILL_TEST_REGISTRIES[0],
+        files: GROUPED,
+        ingestExit: ExitCode.Success,
+      });
+    });
+    afterAll(() => workspace?.cleanup());
+
+    it("lists the store's collections once for the run, not once per group", async () => {
+      const { root: cwd, env, chroma } = workspace;
+      const proxy = await startHttpFaultProxy({ target: chroma.url, answer: () => null });
+      try {
+        const forced = await runCli(
+          [
+            'ingest',
+            'drop',
+            '--non-interactive',
+            '--force',
+            '--collection',
+            'grouped_y',
+            '--store-batch-size',
+            '1',
+          ],
+          { cwd, env: { ...env, CHROMA_URL: proxy.url } },
+        );
+        expect(forced.code, forced.stderr).toBe(ExitCode.Success);
+        const lists = proxy.seen.filter(
+          (request) => request.method === 'GET' && /\/collections(\?.*)?$/.test(request.path),
+        );
+        expect(lists).toHaveLength(1);
+      } finally {
+        await proxy.close();
+      }
+      const ids = await withRegistryAt(cwd, env.TECSALUD_DB!, (database) =>
+        database.db.selectFrom('medicalDocuments').select(['id', 'collection']).execute(),
+      );
+      expect(ids).toHaveLength(GROUPED.length);
+      for (const { id, collection } of ids) {
+        expect(collection).toBe('grouped_y');
+        expect(await chromaVectorsOf(chroma, id)).toEqual([]);
+        expect(await chromaVectorsOf(chroma, id, 'grouped_y')).not.toEqual([]);
+      }
+    });
   },
 );

@@ -140,18 +140,7 @@ describe.runIf(postgresWanted())('workers sharing a queued session', { tags: ['s
     const after = await status(sessionId);
     const outcomes = (s: StatusJson) => Object.fromEntries(s.files.map((f) => [f.path, f.outcome]));
     expect(outcomes(after)).toEqual(outcomes(reference));
-    for (const field of [
-      'status',
-      'total_files',
-      'processed_files',
-      'failed_files',
-      'created_patients',
-      'matched_patients',
-      'review_required',
-      'duplicates',
-    ] as const) {
-      expect(after[field], field).toBe(reference[field]);
-    }
+    expectSameCounts(after, reference);
     // One view of the session: the workers seen, every job done.
     expect(after.queue!.jobs).toEqual({
       queued: 0,
@@ -302,18 +291,7 @@ describe.runIf(postgresWanted())('workers sharing a queued session', { tags: ['s
       expect(again.summary.outcomes).toEqual({ ingested: 1 });
       const after = await status(sessionId);
       expect(after.files.find((f) => f.path === victim!.relative_path)!.outcome).toBe('ingested');
-      for (const field of [
-        'status',
-        'total_files',
-        'processed_files',
-        'failed_files',
-        'created_patients',
-        'matched_patients',
-        'review_required',
-        'duplicates',
-      ] as const) {
-        expect(after[field], field).toEqual(before[field]);
-      }
+      expectSameCounts(after, before);
       // The same rows, but for the retried file's match confidence: the registry now holds the patient its
       // first attempt created, which the retry matches exactly (it still counts as the file's creation).
       const withoutConfidence = (files: StatusJson['files']) =>
@@ -474,3 +452,19 @@ describe('the queue without PostgreSQL', () => {
     }
   });
 });
+
+/** The session's status and counters as the service reports them, field by field (a failure names the field). */
+function expectSameCounts(actual: StatusJson, expected: StatusJson): void {
+  for (const field of [
+    'status',
+    'total_files',
+    'processed_files',
+    'failed_files',
+    'created_patients',
+    'matched_patients',
+    'review_required',
+    'duplicates',
+  ] as const) {
+    expect(actual[field], field).toEqual(expected[field]);
+  }
+}

@@ -14,7 +14,7 @@ import {
   startTestServer,
   type TestServer,
 } from '../support/api-server.js';
-import { closedPort, startFaultyProxy } from '../support/tcp-faults.js';
+import { closedPort, startProxyFor } from '../support/tcp-faults.js';
 
 /**
  * The API when something outside it goes wrong: a client whose body is not a whole multipart form, a client
@@ -261,11 +261,8 @@ describe.runIf(postgresWanted())(
   () => {
     it('answers every route 503 with what is wrong, never "internal error", and recovers when it is back', async () => {
       const scratch = await createScratchPostgresDatabase();
-      const target = new URL(scratch.url);
-      const proxy = await startFaultyProxy({ host: target.hostname, port: Number(target.port) });
-      const proxied = new URL(scratch.url);
-      proxied.host = `${proxy.host}:${proxy.port}`;
-      const workspace = { ...createWorkspace({ copySample: false }), db: proxied.href };
+      const { proxy, viaProxy } = await startProxyFor(scratch.url);
+      const workspace = { ...createWorkspace({ copySample: false }), db: viaProxy.href };
       let server: TestServer | null = null;
       try {
         server = await startTestServer({ workspace });
@@ -343,11 +340,8 @@ describe.runIf(postgresWanted())(
   () => {
     it("the session's error_message says the database was lost, and processing again finishes it", async () => {
       const scratch = await createScratchPostgresDatabase();
-      const target = new URL(scratch.url);
-      const proxy = await startFaultyProxy({ host: target.hostname, port: Number(target.port) });
-      const proxied = new URL(scratch.url);
-      proxied.host = `${proxy.host}:${proxy.port}`;
-      const workspace = { ...createWorkspace({ copySample: false }), db: proxied.href };
+      const { proxy, viaProxy } = await startProxyFor(scratch.url);
+      const workspace = { ...createWorkspace({ copySample: false }), db: viaProxy.href };
       const held = heldExtractor();
       let server: TestServer | null = null;
       try {

@@ -114,7 +114,9 @@ export function wrapWords(line: string, width: number | undefined): string[] {
   const body = line.slice(lead);
   // A command to type ends the line ('Vea cada archivo con: tecsalud-batch status 3f2a9c1e --files'): kept on
   // one row, so that it can be copied whole.
-  const command = body.indexOf('tecsalud-batch ');
+  let command = body.indexOf('tecsalud-batch ');
+  // With what is stuck to it: the quote of '`tecsalud-batch parse --help`' stays with the command.
+  while (command > 0 && body[command - 1] !== ' ') command--;
   const words =
     command > 0
       ? [...body.slice(0, command).split(' ').filter(Boolean), body.slice(command)]

@@ -39,6 +39,7 @@ import {
   settleTakenBackAdvice,
 } from '../../src/core/pipeline/client-advice.js';
 import { alreadyWaitingForReview } from '../../src/ingest/settle-known-files.js';
+import { createSqliteTestDatabase } from '../support/databases.js';
 import { rejectedInReviewMessage } from '../../src/review/review-service.js';
 import {
   deferredMessage,
@@ -566,16 +567,25 @@ describe('the Spanish of per-file details', () => {
         document: 'x',
         metadata: { document_id: 'd1' },
       };
-      // The refusal never reaches the database; only its target is read (to tell a full disk from a refusal).
-      const database = { target: { kind: 'sqlite', path: ':memory:', display: ':memory:' } } as never;
+      // A real registry: the group says which content it writes before the store refuses it (no row changes).
+      const registry = createSqliteTestDatabase();
+      const database = await registry.open();
       const error = (await writeFiles({ database, vectorStore: refusing as VectorStore }, [
         {
           batchFileId: 'f1',
           fileUpdate: {},
-          document: { row: {} as never, vectors: { documentId: 'd1', records: [record] } },
+          document: {
+            row: { contentSha256: 'a'.repeat(64) } as never,
+            vectors: { documentId: 'd1', records: [record] },
+          },
           audit: [],
         },
-      ]).catch((e: unknown) => e)) as Error;
+      ])
+        .catch((e: unknown) => e)
+        .finally(async () => {
+          await database.close();
+          await registry.cleanup();
+        })) as Error;
       expect(expectSpanish(remember(error.message), ['"c1"', '3', '8'])).toBe(
         'falló el índice de búsqueda: el embedding de "c1" tiene 3 dimensiones; la colección guarda 8',
       );

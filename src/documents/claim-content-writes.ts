@@ -47,9 +47,6 @@ export async function claimContentWrites(
       writes.map((write) => write.batchFileId),
     )
     .where('batchFiles.outcome', 'is', null)
-    // Only a session being processed may be writing: the pending files of one stopped for good (interrupted,
-    // failed) would otherwise hold every other run's copy of their content back until someone resumed it.
-    .where('batchUploads.status', '=', 'processing')
     .execute();
   for (const other of others) {
     const elsewhere = readSessionOptions(other.optionsJson).collection ?? DEFAULT_COLLECTION;

@@ -20,7 +20,6 @@ import type { DocumentVectors, VectorStore } from '../adapters/vector-stores/typ
 import type { OpenDatabase } from '../db/open-database.js';
 import { writesStopped } from '../db/storage-errors.js';
 import { ServiceUnavailableError } from '../errors.js';
-import { claimContentWrites } from './claim-content-writes.js';
 import { removeCopiesElsewhere, type ListCollections } from './remove-copies-elsewhere.js';
 import { FileStageError } from './stage-error.js';
 
@@ -239,11 +238,10 @@ export async function embedDocument(
  * ingested, processes it again and overwrites the very same vector ids. Nothing is duplicated, and nothing
  * is reported ingested before all of it is stored.
  *
- * Before 1, each file's row says which content it writes, and a file of another run writing the same content
- * into another collection at that moment holds this one back for the next run (see claimContentWrites). Between
- * 1 and 2, a document that was already vectorized (a re-ingest: `--force`) loses its chunks in every other
- * collection (see removeCopiesElsewhere): a kill before 2 leaves its file not final, written again by the next
- * run. (A session an older version left with both copies is swept when resumed: see sweepForcedSession.)
+ * 3. a document that was already vectorized (a re-ingest: `--force`) loses its chunks in every other collection,
+ *    once its new ones and its row naming their collection are written (see removeCopiesElsewhere). A kill
+ *    before 3 leaves the old copy: the same command run again resumes the session and removes it first
+ *    (see removeSessionCopiesElsewhere).
  *
  * A vector store that refuses the group throws FileStageError('vector_store_failed') before anything reaches
  * the database; a vector store that is down (ServiceUnavailableError, or the embedded store's database file on
@@ -254,15 +252,6 @@ export async function writeFiles(deps: WriteDependencies, writes: FileWrite[]): 
   const vectors = writes.flatMap((write) => (write.document?.vectors ? [write.document.vectors] : []));
   if (vectors.length > 0) {
     if (!deps.vectorStore) throw new Error('writing chunk vectors needs a vector store');
-    await claimContentWrites(
-      deps.database,
-      deps.vectorStore.collection,
-      writes.flatMap((write) =>
-        write.document?.vectors
-          ? [{ batchFileId: write.batchFileId, contentSha256: write.document.row.contentSha256 }]
-          : [],
-      ),
-    );
     try {
       await deps.vectorStore.replaceDocuments(vectors);
     } catch (error) {
@@ -273,11 +262,9 @@ export async function writeFiles(deps: WriteDependencies, writes: FileWrite[]): 
     }
   }
   const documents = new DocumentRepository(deps.database.db);
-  // Written before: their chunks may be in another collection (one query per group, none per file). They go
-  // before the files are final, while no other run may write the content elsewhere (see claimContentWrites).
+  // Written before: their chunks may be in another collection (one query per group, none per file).
   const rewritten =
     vectors.length > 0 ? [...(await documents.collectionsOf(vectors.map((v) => v.documentId))).keys()] : [];
-  if (rewritten.length > 0) await removeOldCopies(deps, rewritten);
   await new FileWriteRepository(deps.database.db).commit(
     writes.map((write) => ({
       batchFileId: write.batchFileId,
@@ -291,6 +278,7 @@ export async function writeFiles(deps: WriteDependencies, writes: FileWrite[]): 
       sessionCounts: write.sessionCounts ?? null,
     })),
   );
+  if (rewritten.length > 0) await removeOldCopies(deps, documents, rewritten);
 }
 
 /** What writeFiles needs; `collections` lists the store's collections (a run passes one that lists them once). */
@@ -299,14 +287,21 @@ export type WriteDependencies = Pick<StoreDocumentDependencies, 'database' | 've
 };
 
 /**
- * The chunks the re-ingested documents had elsewhere go, once their new ones are written and before their rows
- * name the new collection: a kill between leaves the files not final, and the next run writes them again.
+ * The chunks the re-ingested documents had elsewhere go, for those whose row still names the collection just
+ * written (another process may have written one elsewhere since: its copy is then the one that stays).
  */
-async function removeOldCopies(deps: WriteDependencies, ids: string[]): Promise<void> {
+async function removeOldCopies(
+  deps: WriteDependencies,
+  documents: DocumentRepository,
+  ids: string[],
+): Promise<void> {
+  const store = deps.vectorStore!;
+  const named = await documents.collectionsOf(ids);
+  const here = ids.filter((id) => named.get(id) === store.collection);
   try {
-    await removeCopiesElsewhere(deps.vectorStore!, ids, deps.collections);
+    await removeCopiesElsewhere(store, here, deps.collections);
   } catch (error) {
-    // A backend down stops the run; the files, not final, are written again by the next one.
+    // Stored: the old copy stays for the run that resumes the session (a backend down stops this one).
     throw writesStopped(error, deps.database.target) ?? error;
   }
 }

@@ -59,25 +59,24 @@ export async function createChromaStore(options: ChromaStoreOptions): Promise<Ve
   const chromadb = await import('chromadb');
   const address = parseChromaUrl(options.url);
   const headers = { ...options.headers, ...authHeaders(options) };
-  const client = new chromadb.ChromaClient({
+  // The server and credentials, shared by the client and (below) the admin client that asks for the database.
+  const server = {
     host: address.host,
     port: address.port,
     ssl: address.ssl,
+    ...(Object.keys(headers).length > 0 ? { headers } : {}),
+  };
+  const client = new chromadb.ChromaClient({
+    ...server,
     ...(options.tenant ? { tenant: options.tenant } : {}),
     ...(options.database ? { database: options.database } : {}),
-    ...(Object.keys(headers).length > 0 ? { headers } : {}),
   });
   const bounds = { timeoutMs: options.timeoutMs ?? DEFAULT_CHROMA_TIMEOUT_MS, errors: chromadb };
   boundChromaRequests(client, bounds);
   if (!options.tenant && !options.database) return bindChromaStore(client, options);
   // A tenant or database of the configuration's: Chroma answers a missing one as an empty one (no collection,
   // none listed), so where a collection is not found, the database is asked for by name.
-  const admin = new chromadb.AdminClient({
-    host: address.host,
-    port: address.port,
-    ssl: address.ssl,
-    ...(Object.keys(headers).length > 0 ? { headers } : {}),
-  });
+  const admin = new chromadb.AdminClient(server);
   boundChromaRequests(admin, bounds);
   const database = { name: options.database ?? DEFAULT_DATABASE, tenant: options.tenant ?? DEFAULT_TENANT };
   return bindChromaStore(client, options, () => admin.getDatabase(database));

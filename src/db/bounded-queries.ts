@@ -40,3 +40,66 @@ export function boundQueries(client: QueryingClient, bound: QueryBound): void {
     return result;
   };
 }
+
+/**
+ * How long a closing connection waits for the server to answer its goodbye. A healthy server closes its end at
+ * once; a frozen one (or a dead link) never does, and the half-closed socket would keep the process alive after
+ * its exit code was decided: an ingest that said 69 and never exited, holding its cron slot.
+ */
+export const GOODBYE_GRACE_MS = 2_000;
+
+interface EndingClient {
+  end(): Promise<void>;
+  once(event: 'end', listener: () => void): unknown;
+}
+
+/** Cuts a connection's socket outright: no goodbye, no wait for the server. */
+function cut(client: EndingClient): void {
+  (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+}
+
+/** Ends a connection politely, and cuts it if the server has not closed its end within the grace. */
+export function endWithin(client: EndingClient, graceMs = GOODBYE_GRACE_MS): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      cut(client);
+      resolve();
+    }, graceMs);
+    client
+      .end()
+      .catch(() => undefined)
+      .finally(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+  });
+}
+
+/**
+ * The pool's connections that have not ended yet. pg-pool's end() resolves once it has asked its idle connections
+ * to end, not once they have: `settle` waits for them within the grace, then cuts the ones left.
+ */
+export class OpenConnections {
+  readonly #open = new Set<EndingClient>();
+  #emptied: (() => void) | null = null;
+
+  add(client: EndingClient): void {
+    this.#open.add(client);
+    client.once('end', () => {
+      this.#open.delete(client);
+      if (this.#open.size === 0) this.#emptied?.();
+    });
+  }
+
+  async settle(graceMs = GOODBYE_GRACE_MS): Promise<void> {
+    if (this.#open.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await new Promise<void>((resolve) => {
+      this.#emptied = resolve;
+      timer = setTimeout(resolve, graceMs);
+    });
+    clearTimeout(timer);
+    this.#emptied = null;
+    for (const client of this.#open) cut(client);
+  }
+}

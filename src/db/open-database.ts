@@ -13,7 +13,13 @@ import {
 } from './connection-loss.js';
 import { postgresConnectionConfig, type PostgresTlsMode } from './postgres-config.js';
 import { retryStaleConnections } from './retry-stale-connection.js';
-import { boundQueries, DEFAULT_POSTGRES_QUERY_TIMEOUT_MS, type QueryBound } from './bounded-queries.js';
+import {
+  boundQueries,
+  DEFAULT_POSTGRES_QUERY_TIMEOUT_MS,
+  endWithin,
+  OpenConnections,
+  type QueryBound,
+} from './bounded-queries.js';
 import type { Database } from './schema.js';
 import { createMigrationProvider, type SqlDialectName } from './migrations/index.js';
 import { databaseFileError, translateDatabaseError } from './database-file-errors.js';
@@ -113,6 +119,7 @@ export async function openDatabase(
   const destroy = async () => {
     try {
       await raw.destroy();
+      await postgres?.openConnections.settle();
     } finally {
       closeLast?.();
     }
@@ -304,7 +311,10 @@ async function createPostgresDialect(
   dialect: Dialect;
   sqlite: null;
   kind: 'postgres';
-  postgres: Pick<OpenDatabase, 'tls' | 'openDedicatedConnection'> & { queryBound: QueryBound };
+  postgres: Pick<OpenDatabase, 'tls' | 'openDedicatedConnection'> & {
+    queryBound: QueryBound;
+    openConnections: OpenConnections;
+  };
 }> {
   const [{ PostgresDialect }, pg, { client, tls }] = await Promise.all([
     import('kysely'),
@@ -323,8 +333,10 @@ async function createPostgresDialect(
   // that ends the process. pg-pool listens only while a client is idle in the pool, so every client gets
   // its own listener for the time it is checked out; the statement it was running fails instead.
   pool.on('error', () => undefined);
+  const openConnections = new OpenConnections();
   pool.on('connect', (connected) => {
     connected.on('error', () => undefined);
+    openConnections.add(connected);
     boundQueries(connected as unknown as Parameters<typeof boundQueries>[0], queryBound);
   });
   const openDedicatedConnection = async (): Promise<DedicatedConnection> => {
@@ -345,7 +357,7 @@ async function createPostgresDialect(
       lost,
       close: () => {
         closing = true;
-        closed ??= connection.end().catch(() => undefined);
+        closed ??= endWithin(connection);
         return closed;
       },
     };
@@ -354,7 +366,7 @@ async function createPostgresDialect(
     dialect: new PostgresDialect({ pool: retryStaleConnections(pool) }),
     sqlite: null,
     kind: 'postgres',
-    postgres: { tls, openDedicatedConnection, queryBound },
+    postgres: { tls, openDedicatedConnection, queryBound, openConnections },
   };
 }
 

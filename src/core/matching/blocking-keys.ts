@@ -5,6 +5,8 @@ import {
   type NormalizedName,
   type SurnameForm,
 } from './normalize-name.js';
+import { foldText, foldWords } from './fold-text.js';
+import { PARTICLES } from './name-dictionary.js';
 import { phoneticCode } from './phonetic-code.js';
 import type { NameFields } from './types.js';
 
@@ -120,8 +122,38 @@ export function queryBlockingKeys(name: NameFields): string[] {
   const keys = new Set<string>();
   addPairKeys(keys, normalized, true);
   addSingleSurnameKeys(keys, normalized, true);
+  for (const cut of otherSurnameCuts(name)) {
+    const other: KeyedName = { ...cut, given: normalized.given };
+    addPairKeys(keys, other, true);
+    addSingleSurnameKeys(keys, other, true);
+  }
   return [...keys];
 }
+
+/**
+ * The query's surname words cut into paterno and materno at every other place a registry may have cut
+ * them (VILLASEÑOR | DE LA PEÑA Y SALDÍVAR for VILLASEÑOR DE LA PEÑA Y SALDÍVAR, GARZA | TIJERINA LEAL for
+ * GARZA-TIJERINA LEAL), everything as one paterno included. Only the query varies: stored keys stay as
+ * they are, so a registry imported before needs no re-keying. A particle or the connector Y stays with
+ * the word after it, never ends a paterno.
+ */
+function otherSurnameCuts(name: NameFields): Array<Pick<KeyedName, 'paterno' | 'materno'>> {
+  const words = foldWords(`${name.apellidoPaterno} ${name.apellidoMaterno}`);
+  const asWritten = `${foldText(name.apellidoPaterno)}|${foldText(name.apellidoMaterno)}`;
+  const cuts: Array<Pick<KeyedName, 'paterno' | 'materno'>> = [];
+  // A surname field rarely holds more than five words; the bound keeps a garbled name from fanning out.
+  if (words.length < 2 || words.length > MAX_CUT_WORDS) return cuts;
+  for (let at = 1; at <= words.length; at++) {
+    if (PARTICLES.has(words[at - 1] ?? '')) continue;
+    const paterno = words.slice(0, at).join(' ');
+    const materno = words.slice(at).join(' ');
+    if (`${paterno}|${materno}` === asWritten) continue;
+    cuts.push({ paterno: normalizeSurname(paterno), materno: normalizeSurname(materno) });
+  }
+  return cuts;
+}
+
+const MAX_CUT_WORDS = 8;
 
 /** The `t:` keys whose counts `matchPatient` asks for this query: one per surname and per given name. */
 export function tokenFrequencyKeys(name: NameFields): string[] {

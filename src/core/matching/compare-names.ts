@@ -27,6 +27,8 @@ const SIMILARITY = {
   initialLater: 0.95,
   initialFirst: 0.9,
   split: 0.97,
+  /** The same surname words, cut into paterno and materno at another place (or joined by Y on one side). */
+  splitSameWords: 0.99,
   swapped: 0.97,
   near: 0.85,
   reordered: 0.85,
@@ -303,12 +305,33 @@ export function compareNames(
     );
     best = better(best, swapped);
   }
-  if (
-    !best.light &&
-    query.paterno.core + query.materno.core === candidate.paterno.core + candidate.materno.core
-  ) {
-    const split = match('split', SIMILARITY.split, true);
+  if (best.light) return best;
+  // VILLASEÑOR DE LA PEÑA | SALDÍVAR and VILLASEÑOR | DE LA PEÑA Y SALDÍVAR are one person's surnames:
+  // registries and filenames cut compound surnames at different places, and only the words say who it is.
+  const similarity = sameSurnameWords(query, candidate)
+    ? SIMILARITY.splitSameWords
+    : query.paterno.core + query.materno.core === candidate.paterno.core + candidate.materno.core
+      ? SIMILARITY.split
+      : null;
+  if (similarity !== null) {
+    const split = match('split', similarity, true);
     best = better(best, comparison('merged_surnames', split, EXACT, nombres, 1));
   }
   return best;
+}
+
+/** The connector Y that joins two surnames (LOPEZ PORTILLO Y PACHECO): written on one side, left out on the other. */
+const CONNECTOR = 'Y';
+
+/** Both surnames' words in order, the connector left out: what stays the same however the surnames are cut. */
+function surnameWords(name: NormalizedName): string {
+  return `${name.paterno.folded} ${name.materno.folded}`
+    .split(' ')
+    .filter((word) => word !== '' && word !== CONNECTOR)
+    .join(' ');
+}
+
+function sameSurnameWords(query: NormalizedName, candidate: NormalizedName): boolean {
+  const words = surnameWords(query);
+  return words !== '' && words === surnameWords(candidate);
 }

@@ -30,11 +30,25 @@ interface Unit {
   particle: boolean;
 }
 
-/** The name's units, left to right: a known compound (PONCE DE LEON), or particles with the word they lead to. */
+/** Joins two surnames into one (VILLASEÑOR DE LA PEÑA Y SALDÍVAR, LOPEZ PORTILLO Y PACHECO). */
+const CONNECTOR = 'Y';
+
+/**
+ * The name's units, left to right: a known compound (PONCE DE LEON), or particles with the word they lead
+ * to. The connector Y and the unit after it join the unit before: alone, Y was read as a surname of its
+ * own (Y SALDÍVAR, MARÍA FERNANDA VILLASEÑOR DE LA PEÑA).
+ */
 function unitsOf(folded: readonly string[]): Unit[] {
   const units: Unit[] = [];
   let i = 0;
   while (i < folded.length) {
+    const previous = units[units.length - 1];
+    if (previous !== undefined && folded[i] === CONNECTOR && i < folded.length - 1) {
+      const next = unitsOf(folded.slice(i + 1))[0]!;
+      i += 1 + next.end;
+      previous.end = i;
+      continue;
+    }
     const start = i;
     const compound = COMPOUNDS.find((c) => c.every((word, k) => folded[i + k] === word));
     if (compound !== undefined) i += compound.length;

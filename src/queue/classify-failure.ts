@@ -1,3 +1,5 @@
+import { serviceDown } from '../db/connection-loss.js';
+import type { DatabaseTarget } from '../db/database-url.js';
 import { ServiceUnavailableError } from '../errors.js';
 
 /** Network failures: the service is away, not the file at fault. */
@@ -41,15 +43,26 @@ export function isServiceDown(error: unknown): boolean {
 }
 
 /**
- * The error that says which backend is down and what to check (a ServiceUnavailableError, with its hint), when
- * the error or one it wraps is one; null for a bare driver or network error.
+ * The error that says which backend is down and what to check, with its hint: a ServiceUnavailableError the error
+ * is or wraps, else the database's for a bare driver error in the chain (pg's "read ECONNRESET" names no one). The
+ * vector store's and the embedder's adapters turn every failure to reach them into a ServiceUnavailableError that
+ * names them and their URL, so a bare connection error, wherever a file's steps met it, is the database's: the
+ * same reading as `ingest`'s stop. Null for an error no backend's words explain.
  */
-export function serviceUnavailableIn(error: unknown): ServiceUnavailableError | null {
-  return (
-    causesOf(error).find(
-      (current): current is ServiceUnavailableError => current instanceof ServiceUnavailableError,
-    ) ?? null
+export function namedOutage(
+  error: unknown,
+  database: { target: DatabaseTarget },
+): ServiceUnavailableError | null {
+  const chain = causesOf(error);
+  const named = chain.find(
+    (current): current is ServiceUnavailableError => current instanceof ServiceUnavailableError,
   );
+  if (named) return named;
+  for (const current of chain) {
+    const down = serviceDown(current, database);
+    if (down) return down;
+  }
+  return null;
 }
 
 /** The error and those it wraps, outermost first (the ingest's steps hand a file over as FileNotFinished, its error in `reason`). */

@@ -7,7 +7,6 @@ import {
 } from '../core/pipeline/file-outcome.js';
 import type { FileResult } from '../core/pipeline/events.js';
 import { describeError } from '../core/text/describe-error.js';
-import { serviceDown } from '../db/connection-loss.js';
 import type { OpenDatabase } from '../db/open-database.js';
 import { sweepForcedSession } from '../documents/remove-copies-elsewhere.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
@@ -19,7 +18,7 @@ import { resultFromRow, takenBackResult } from '../ingest/recorded-result.js';
 import { disposeOf } from '../ingest/run-ingest.js';
 import type { TakenBack } from '../ingest/session-tally.js';
 import { describeDuration, keptChanging, keptChangingTooLong } from '../core/pipeline/still-being-written.js';
-import { isServiceDown, serviceUnavailableIn } from './classify-failure.js';
+import { isServiceDown, namedOutage } from './classify-failure.js';
 import { settleQueueSession } from './finish-queue-session.js';
 import type { FileJob, JobQueue } from './job-queue.js';
 import { WORKER_GONE_AFTER_MS, workerRunning } from './worker-liveness.js';
@@ -658,7 +657,10 @@ export class QueueWorker {
     this.outage = null;
   }
 
-  /** `fromDatabase`: the error is of the queue's or the worker's own statements, so PostgreSQL's if it is bare. */
+  /**
+   * `fromDatabase`: the error is of the queue's or the worker's own statements, so a fetch from the queue proves the
+   * outage over (see `outage`).
+   */
   private pause(error: unknown, fromDatabase = false): void {
     // Several jobs in flight find the backend down at once: that is one outage, one pause — doubling once per
     // failure took a blip of half a second straight to the 60 s ceiling.
@@ -672,8 +674,8 @@ export class QueueWorker {
       since: this.outage?.since ?? Date.now(),
       databaseOnly: (this.outage?.databaseOnly ?? true) && fromDatabase,
     };
-    // Which backend and what to check: pg's bare "read ECONNRESET" named neither.
-    const down = serviceUnavailableIn(error) ?? (fromDatabase ? serviceDown(error, this.database) : null);
+    // Which backend and what to check, also for a file's steps: pg's bare "read ECONNRESET" named neither.
+    const down = namedOutage(error, this.database);
     this.emit({
       type: 'service_down',
       error: describeError(down ?? error),

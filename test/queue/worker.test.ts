@@ -383,6 +383,56 @@ describe.runIf(postgresWanted())('workers sharing a queued session', { tags: ['s
     }
   }, 90_000);
 
+  // pg's own words for a connection cut under a file's statements ("read ECONNRESET", "Connection terminated
+  // unexpectedly") name no backend: the operator's line says it was the database, in either language.
+  const namesTheDatabase = {
+    en: {
+      down: /^a backend is down \(/,
+      database:
+        /^a backend is down \((lost the connection to|cannot reach) the PostgreSQL database postgres:\/\/tecsalud:\*\*\*@/,
+    },
+    es: {
+      down: /^un servicio no responde \(/,
+      database:
+        /^un servicio no responde \((se perdió la conexión con|no se puede conectar con) la base de datos PostgreSQL postgres:\/\/tecsalud:\*\*\*@/,
+    },
+  } as const;
+  for (const lang of ['en', 'es'] as const) {
+    it(`the database dropping under a file in flight: the line names the database, not a bare driver error (${lang})`, async () => {
+      await enqueue();
+      const proxy = await startFaultyProxy({ host: '127.0.0.1', port: Number(new URL(scratch.url).port) });
+      const throughProxy = new URL(scratch.url);
+      throughProxy.host = `${proxy.host}:${proxy.port}`;
+      let outages = 0;
+      const cutting: TextExtractor = {
+        name: 'pdf-parse',
+        async extract(file, options) {
+          const text = await inProcessExtractor.extract(file, options);
+          if (path.basename(file).startsWith('3000768077_') && outages < 1) {
+            outages++;
+            // Read, then the database goes away: the file's own next statements meet the cut connections.
+            proxy.refuse(true);
+            proxy.cut();
+            setTimeout(() => proxy.refuse(false), 3000);
+          }
+          return text;
+        },
+        close: async () => undefined,
+      };
+      try {
+        const run = await runWorker({ jobTimeout: '600', lang }, cutting, throughProxy.href);
+        expect(outages).toBe(1);
+        expect(run.code, run.stderr).toBe(0);
+        const { down, database } = namesTheDatabase[lang];
+        const lines = run.stderr.split('\n').filter((line) => down.test(line));
+        expect(lines.length, run.stderr).toBeGreaterThan(0);
+        for (const line of lines) expect(line).toMatch(database);
+      } finally {
+        await proxy.close();
+      }
+    }, 90_000);
+  }
+
   it('a file that throws on every attempt ends failed with its reason, after the retries', async () => {
     const sessionId = await enqueue();
     const broken: TextExtractor = {

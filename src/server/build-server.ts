@@ -39,6 +39,7 @@ import { clientAddressKey } from './client-address-key.js';
 import { answerClientError } from './client-errors.js';
 import { rateLimitedSchema, uploadBodyForDocs } from './schemas.js';
 import { API_PREFIX, type ServerDeps } from './server-deps.js';
+import { requestsBeforeStop } from './requests-before-stop.js';
 import { SessionRuns } from './session-runs.js';
 import { goneBody, missingSession } from './missing-session.js';
 
@@ -123,6 +124,7 @@ export async function buildServer(options: BuildServerOptions): Promise<ApiServe
   const runs = new SessionRuns(options.processing, shutdown.signal, app.log, options.sessionLog);
   const deps: ServerDeps = { ...options, runs, stopping: shutdown.signal };
   const streams = new Set<() => void>();
+  const inFlight = requestsBeforeStop(app.server, shutdown.signal);
 
   // First of all hooks, before the token is checked: a request that arrives while the server stops (on a
   // connection kept alive, or one accepted just before) is told so, and when to try again, not served halfway.
@@ -368,6 +370,11 @@ export async function buildServer(options: BuildServerOptions): Promise<ApiServe
     async close() {
       if (expiryTimer) clearInterval(expiryTimer);
       shutdown.abort();
+      // Still listening while what the stop lets finish does — the requests already received (a waited-for process
+      // call, which may also start a run), then the runs' files in flight: a client connecting meanwhile is answered
+      // 503 with Retry-After (the first hook) instead of finding the port closed (ECONNREFUSED).
+      await inFlight.answered();
+      await runs.drain();
       await app.close();
       await runs.drain();
     },

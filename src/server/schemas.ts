@@ -317,4 +317,16 @@ export const healthResponse = {
   },
 } as const;
 
+/**
+ * `/health`'s 503: unhealthy (the fields say which backend), or the server stopping, answered as every call is then
+ * (the error's fields, with Retry-After). Through healthResponse alone, the stopping answer was serialised as `{}`.
+ */
+export const unavailableHealthResponse = {
+  type: 'object',
+  description:
+    'a backend is unhealthy (the health fields say which), or the server is stopping (an error: `statusCode`, ' +
+    '`error`, `message`, and `Retry-After`)',
+  properties: { ...healthResponse.properties, ...errorSchema.properties },
+} as const;
+
 export { errors };

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { checkServiceHealth } from '../../app/service-health.js';
 import { PROCESSING_TYPES, type ProcessingType } from '../../core/pipeline/statuses.js';
-import { errors, healthResponse, processingTypesResponse } from '../schemas.js';
+import { errors, healthResponse, processingTypesResponse, unavailableHealthResponse } from '../schemas.js';
 import type { ServerDeps } from '../server-deps.js';
 
 /** The hospital service's labels for the processing types. */
@@ -45,7 +45,7 @@ export function metaRoutes(app: FastifyInstance, deps: ServerDeps): void {
       schema: {
         summary: 'Health of the service, its database and Chroma (503 when unhealthy)',
         security: [],
-        response: { 200: healthResponse, 503: healthResponse },
+        response: { 200: healthResponse, 503: unavailableHealthResponse },
       },
     },
     async (request, reply) => {

@@ -1,6 +1,7 @@
 import type { TextExtractor } from '../adapters/extraction/types.js';
 import type { BackendConfig } from '../config/load-config.js';
 import type { PipelineListener } from '../core/pipeline/events.js';
+import { apiFilesNotDone } from '../core/pipeline/session-notes.js';
 import type { OpenDatabase } from '../db/open-database.js';
 import { QueueRepository } from '../db/repositories/queue-repository.js';
 import type { BatchUpload } from '../db/schema.js';
@@ -103,9 +104,7 @@ export class SessionProcessing {
         : error instanceof Error
           ? error.message
           : String(error);
-    const message = down
-      ? `could not process the session: ${what}; its files not done stay pending: process it again once the service is back`
-      : `could not process the session: ${what}; its files not done stay pending: process it again`;
+    const message = `could not process the session: ${what}; ${apiFilesNotDone(down)}`;
     await recordSessionStartFailure(database, sessionId, message).catch(() => undefined);
   }
 

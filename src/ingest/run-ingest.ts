@@ -798,7 +798,11 @@ export async function finishSession(
   }));
   const status = sessionStatus(totals, { interrupted, stopped: Boolean(fatal) });
   const errorMessage = fatal
-    ? stoppedNote((fatal as Error).message ?? String(fatal), fatal instanceof ServiceUnavailableError)
+    ? stoppedNote(
+        (fatal as Error).message ?? String(fatal),
+        fatal instanceof ServiceUnavailableError,
+        options.client,
+      )
     : interrupted
       ? INTERRUPTED_NOTE
       : null;

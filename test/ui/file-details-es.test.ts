@@ -980,6 +980,11 @@ describe('the Spanish of per-file details', () => {
       `detenida: ${ES.detail(down)}; los archivos no terminados quedan para la próxima ejecución`,
     );
     expectSpanish(remember(stoppedNote(down, false)));
+    // An API session's: its client processes it again.
+    expect(expectSpanish(remember(stoppedNote(down, true, 'api')))).toBe(
+      `detenida: ${ES.detail(down)}; sus archivos no terminados siguen pendientes: procésela de nuevo cuando el servicio vuelva`,
+    );
+    expectSpanish(remember(stoppedNote(down, false, 'api')));
     expect(
       expectSpanish(remember(runGoneNote('/srv/drop a', holder)), ['4242', 'hospital-01', startedEs]),
     ).toBe(

@@ -1,4 +1,5 @@
 import { formatLocalTimestamp } from '../text/local-timestamp.js';
+import type { MessageClient } from './already-ingested.js';
 import { quoteForShell } from '../text/quote-for-shell.js';
 
 /**
@@ -22,8 +23,20 @@ export const INTERRUPTED_NOTE =
 export const STOPPED_AT_ONCE_NOTE =
   'interrupted: stopped at once by a second Ctrl-C; run the same command again to finish its files';
 
-/** A run stopped by what it could not go on without (a backend down, the database gone): `reason` says what. */
-export function stoppedNote(reason: string, serviceDown: boolean): string {
+/**
+ * What an API session's client can do about its files not done: process the session again (its process call), once
+ * the service is back when one was down. "The next run" is the command line's; a client runs nothing.
+ */
+export function apiFilesNotDone(serviceDown: boolean): string {
+  return `its files not done stay pending: process it again${serviceDown ? ' once the service is back' : ''}`;
+}
+
+/**
+ * A run stopped by what it could not go on without (a backend down, the database gone): `reason` says what, and
+ * the reader what comes of the files not done (`client`: who reads the note; an API session's is its client).
+ */
+export function stoppedNote(reason: string, serviceDown: boolean, client: MessageClient = 'cli'): string {
+  if (client === 'api') return `stopped: ${reason}; ${apiFilesNotDone(serviceDown)}`;
   return `stopped: ${reason}${serviceDown ? '; the files not done stay for the next run' : ''}`;
 }
 

@@ -324,6 +324,14 @@ const SESSION_RULES: DetailRule[] = [
     'interrupted: stopped at once by a second Ctrl-C; run the same command again to finish its files',
     'interrumpida: detenida de inmediato con un segundo Ctrl-C; ejecute el mismo comando de nuevo para terminar sus archivos',
   ),
+  // An API session's: what its client can do (process it again), not a command. Before the rule below, which would
+  // take its advice for part of the reason.
+  {
+    en: /^stopped: (.*?); its files not done stay pending: process it again( once the service is back)?$/s,
+    es: ([reason, back], c) =>
+      `detenida: ${c.detail(reason!)}; sus archivos no terminados siguen pendientes: procésela de nuevo` +
+      (back ? ' cuando el servicio vuelva' : ''),
+  },
   {
     en: /^stopped: (.*?)(; the files not done stay for the next run)?$/s,
     es: ([reason, stay], c) =>

@@ -4,9 +4,12 @@ import { CommanderError } from 'commander';
 import { ExitCode, UserError } from './errors.js';
 import { runProgram } from './cli.js';
 import { diskProblemInSpanish, fileSystemProblem } from './core/text/file-system-problem.js';
-import { stdoutHoldsJson } from './commands/shared/io.js';
+import { writeJsonError } from './commands/shared/io.js';
 import { languageOfArguments, type Lang } from './ui/i18n/language.js';
 import { releaseTypeAheadFromStart } from './ui/terminal/type-ahead.js';
+
+/** With `--json`, a command refused before it printed its report says why on stdout too (see writeJsonError). */
+const PROCESS_IO = { stdout: process.stdout, stderr: process.stderr };
 
 /** The one place that maps errors to exit codes and messages. Returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -79,7 +82,12 @@ export function reportError(
   if (error instanceof CommanderError) {
     // commander already printed its message (or the help / version text).
     const code = error.exitCode === 0 ? ExitCode.Success : ExitCode.Usage;
-    if (json && code !== ExitCode.Success) writeJsonError(error.message.replace(/^error: /, ''), null, code);
+    if (json && code !== ExitCode.Success)
+      writeJsonError(PROCESS_IO, {
+        message: error.message.replace(/^error: /, ''),
+        hint: null,
+        exitCode: code,
+      });
     return code;
   }
   if (error instanceof UserError) {
@@ -88,7 +96,12 @@ export function reportError(
     const hint = error.hint && translate ? translate.hint(error.hint) : error.hint;
     process.stderr.write(`error: ${message}\n`);
     if (hint) process.stderr.write(`${lang === 'es' ? 'sugerencia' : 'hint'}: ${hint}\n`);
-    if (json) writeJsonError(error.message, error.hint ?? null, error.exitCode);
+    if (json)
+      writeJsonError(PROCESS_IO, {
+        message: error.message,
+        hint: error.hint ?? null,
+        exitCode: error.exitCode,
+      });
     return error.exitCode;
   }
   // A bug, not the user's mistake: the stack stays (it is what the report needs), under a first line in the
@@ -101,23 +114,13 @@ export function reportError(
   );
   if (json) {
     const message = error instanceof Error ? error.message : String(error);
-    writeJsonError(
-      `internal error: ${message}`,
-      'a bug in tecsalud-batch: please report it with the text printed on stderr',
-      ExitCode.Internal,
-    );
+    writeJsonError(PROCESS_IO, {
+      message: `internal error: ${message}`,
+      hint: 'a bug in tecsalud-batch: please report it with the text printed on stderr',
+      exitCode: ExitCode.Internal,
+    });
   }
   return ExitCode.Internal;
-}
-
-/**
- * With `--json`, stdout holds only JSON: a command refused before it printed its report says why there too,
- * so that a script reading stdout gets an object to look at instead of nothing to parse. Not after a report
- * was printed (one JSON document per run).
- */
-function writeJsonError(message: string, hint: string | null, exitCode: number): void {
-  if (stdoutHoldsJson()) return;
-  process.stdout.write(`${JSON.stringify({ error: { message, hint, exit_code: exitCode } }, null, 2)}\n`);
 }
 
 /**

@@ -12,7 +12,7 @@ import { DEFAULT_STILL_WRITING_SECONDS } from '../core/pipeline/still-being-writ
 import { ExitCode, UsageError } from '../errors.js';
 import { exitCodeFor } from './shared/batch-exit-code.js';
 import { contextOf, finish, type CommandContext } from './context.js';
-import { stdoutHoldsJson, terminalColumns, writeJson, writeLine } from './shared/io.js';
+import { terminalColumns, writeJson, writeJsonError, writeLine } from './shared/io.js';
 import { wrapWords } from '../ui/format.js';
 import { addOcrAndContentOptions, ocrAndContentSourcesOf } from './shared/ocr-content-options.js';
 import { extractorOption } from './shared/pipeline-options.js';
@@ -294,16 +294,16 @@ async function ingestHoldingKeys(
         const line = messagesFor(lang).summary.interruptedNow(sessionId?.slice(0, 8) ?? null);
         for (const row of wrapWords(line, terminalColumns(io.stderr))) writeLine(io.stderr, row);
         // A script reading --json gets an object to look at, as for any other failure (English, as --json is).
-        if (options.json && !stdoutHoldsJson())
-          writeJson(io, {
-            error: {
+        if (options.json)
+          writeJsonError(
+            io,
+            {
               message: messagesFor('en').summary.interruptedNow(sessionId),
               hint: null,
-              exit_code: ExitCode.Interrupted,
+              exitCode: ExitCode.Interrupted,
             },
-            session_id: sessionId,
-            status: 'interrupted',
-          });
+            { session_id: sessionId, status: 'interrupted' },
+          );
       },
     });
     resolved.signal = interrupts.signal;

@@ -20,6 +20,20 @@ export function writeJsonLine(io: CommandIo, value: unknown): void {
   io.stdout.write(`${JSON.stringify(value)}\n`);
 }
 
+/**
+ * With `--json`, a command that fails says why on stdout too — `{error: {message, hint, exit_code}}`, then what else
+ * its reader needs (`extra`: the session and its status, say) — so that a script reading stdout gets an object to
+ * look at instead of nothing to parse. Not after a report was printed (one JSON document per run).
+ */
+export function writeJsonError(
+  io: CommandIo,
+  error: { message: string; hint: string | null; exitCode: number },
+  extra: Record<string, unknown> = {},
+): void {
+  if (stdoutHoldsJson()) return;
+  writeJson(io, { error: { message: error.message, hint: error.hint, exit_code: error.exitCode }, ...extra });
+}
+
 /** Whether a command already wrote its JSON to this process's stdout (a second document would break a reader). */
 export function stdoutHoldsJson(): boolean {
   return processStdoutHoldsJson;

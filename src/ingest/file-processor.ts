@@ -55,6 +55,7 @@ import type { IngestDependencies, IngestOptions } from './types.js';
 import { alreadyIngestedMessage, type MessageClient } from '../core/pipeline/already-ingested.js';
 import {
   API_SESSIONS_PATH,
+  interruptedFileMessage,
   moveDocumentAdvice,
   otherPatientsCopyEnd,
   reopenRejectedAdvice,
@@ -292,10 +293,7 @@ export class FileProcessor {
         });
       } catch (error) {
         if (signal?.aborted && error === signal.reason)
-          throw new FileStageError(
-            'interrupted',
-            'stopped by the interrupt during its OCR; run the same command again to finish it',
-          );
+          throw new FileStageError('interrupted', interruptedFileMessage('ocr', this.client));
         throw error;
       }
     });
@@ -306,10 +304,7 @@ export class FileProcessor {
       // ignore it and dies under the file. During an interrupt such a failure is the interrupt's, not the
       // file's: it stays pending, and the next run reads it again (failed, it would never be retried).
       if (signal?.aborted && extraction.outcome === 'extraction_error') {
-        throw new FileStageError(
-          'interrupted',
-          'stopped by the interrupt while its text was read; run the same command again to finish it',
-        );
+        throw new FileStageError('interrupted', interruptedFileMessage('text', this.client));
       }
       throw new FileStageError(EXTRACTION_OUTCOMES[extraction.outcome], extraction.message);
     }

@@ -1,6 +1,15 @@
 import { connect, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { bearer, readEvents, startTestServer } from '../support/api-server.js';
+import type { TextExtractor } from '../../src/adapters/extraction/types.js';
+import {
+  bearer,
+  filesForm,
+  heldExtractor,
+  readEvents,
+  sampleFile,
+  startTestServer,
+} from '../support/api-server.js';
+import { createWorkspace, importSampleRegistry, inProcessExtractor } from '../support/ingest-fixture.js';
 
 /** Reads a raw connection until the other side closes it. */
 function readUntilClosed(socket: Socket): Promise<string> {
@@ -63,5 +72,65 @@ describe('the API while the server stops', { tags: ['slow'] }, () => {
       message: 'the server is stopping: try again in 10 seconds',
     });
     await stopped;
+  });
+
+  it('a file whose OCR the stop cut short says what the API client can expect, not "run the same command again"', async () => {
+    const workspace = createWorkspace({ copySample: false });
+    await importSampleRegistry(workspace);
+    // OCR as the pool runs it: the file waits for its pages until the stop aborts the wait.
+    let reached!: () => void;
+    const inOcr = new Promise<void>((resolve) => (reached = resolve));
+    const ocr: TextExtractor = {
+      ...inProcessExtractor,
+      extract: (_file, options) =>
+        new Promise((_resolve, reject) => {
+          const signal = options?.waitSignal;
+          signal?.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
+          reached();
+        }),
+    };
+    const pdf = '3000147773_BONILLA SEPÚLVEDA, ADRIANA_6459808119_CONS.pdf';
+    const first = await startTestServer({ workspace, extractor: ocr });
+    let sessionId: string;
+    try {
+      const uploader = await first.token('uploader');
+      const created = await fetch(`${first.base}/create-session`, {
+        method: 'POST',
+        headers: { ...bearer(uploader), 'content-type': 'application/json' },
+        body: JSON.stringify({ processing_type: 'complete', uploaded_by: 'frontend' }),
+      });
+      sessionId = ((await created.json()) as { session_id: string }).session_id;
+      const uploaded = await fetch(`${first.base}/${sessionId}/upload`, {
+        method: 'POST',
+        headers: bearer(uploader),
+        body: filesForm([{ name: pdf, bytes: sampleFile(pdf) }]),
+      });
+      expect(uploaded.status).toBe(200);
+      const started = await fetch(`${first.base}/${sessionId}/process?wait=false`, {
+        method: 'POST',
+        headers: bearer(uploader),
+      });
+      expect(started.status).toBe(202);
+      await inOcr;
+    } finally {
+      await first.stop();
+    }
+    // The next server resumes the session; its file is held, so its status still shows the stopped file's message.
+    const held = heldExtractor();
+    const next = await startTestServer({ workspace, extractor: held.extractor });
+    try {
+      await held.started;
+      const status = (await (
+        await fetch(`${next.base}/${sessionId}/status`, { headers: bearer(await next.token('viewer')) })
+      ).json()) as { files: { outcome: string | null; error_message: string | null }[] };
+      expect(status.files).toHaveLength(1);
+      expect(status.files[0]!.error_message).toBe(
+        'stopped during its OCR by a stop of the server processing it; it is read again when the session resumes',
+      );
+    } finally {
+      held.release();
+      await next.stop();
+      workspace.cleanup();
+    }
   });
 });

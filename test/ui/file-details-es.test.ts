@@ -32,6 +32,7 @@ import type { ParsedFilename } from '../../src/core/filename/types.js';
 import type { Patient } from '../../src/db/schema.js';
 import { prepareDocument, writeFiles, type StoreDocumentInput } from '../../src/documents/store-document.js';
 import {
+  interruptedFileMessage,
   moveDocumentAdvice,
   reopenRejectedAdvice,
   setAsideCopyAdvice,
@@ -718,6 +719,11 @@ describe('the Spanish of per-file details', () => {
       message: 'stopped by the interrupt while its text was read; run the same command again to finish it',
       keep: [],
     },
+    // An API session's (exported: not copied, and the command line's the same function's).
+    ...(['ocr', 'text'] as const).map((during) => ({
+      message: interruptedFileMessage(during, 'api'),
+      keep: [],
+    })),
     {
       message:
         "held for review: content_mismatch (the document's own text names another patient than the filename)",

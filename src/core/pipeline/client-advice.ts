@@ -89,6 +89,20 @@ export function textGoneAdvice(client: MessageClient): string {
     : 'the extracted text of this file is gone: re-run ingest on its folder to process it again';
 }
 
+/**
+ * A file a stop cut short — in its OCR, or while its text was read — stays pending: who finishes it. At the command
+ * line, the same command run again; an API session resumes by itself (the server's next start, another worker).
+ */
+export function interruptedFileMessage(during: 'ocr' | 'text', client: MessageClient): string {
+  if (client === 'api') {
+    const when = during === 'ocr' ? 'during its OCR' : 'while its text was read';
+    return `stopped ${when} by a stop of the server processing it; it is read again when the session resumes`;
+  }
+  return during === 'ocr'
+    ? 'stopped by the interrupt during its OCR; run the same command again to finish it'
+    : 'stopped by the interrupt while its text was read; run the same command again to finish it';
+}
+
 function reviewDecisionRoute(review: { sessionId: string; fileId: string }): string {
   return `${API_SESSIONS_PATH}/${review.sessionId}/review/${review.fileId}/decision`;
 }

@@ -560,6 +560,15 @@ const SESSION_RULES: DetailRule[] = [
     'stopped by the interrupt while its text was read; run the same command again to finish it',
     'la interrupción lo detuvo mientras se leía su texto; ejecute el mismo comando otra vez para terminarlo',
   ),
+  // An API session's: it resumes by itself.
+  fixed(
+    'stopped during its OCR by a stop of the server processing it; it is read again when the session resumes',
+    'se detuvo durante su OCR al detenerse el servidor que lo procesaba; se vuelve a leer cuando la sesión se retome',
+  ),
+  fixed(
+    'stopped while its text was read by a stop of the server processing it; it is read again when the session resumes',
+    'se detuvo mientras se leía su texto al detenerse el servidor que lo procesaba; se vuelve a leer cuando la sesión se retome',
+  ),
   {
     en: /^it changed while the run was reading it \((\d+) bytes, then (\d+)\): it is still being written; left for the next run$/,
     es: ([before, after]) =>

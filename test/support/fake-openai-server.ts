@@ -8,7 +8,9 @@ export type Fault =
   | { kind: 'slow'; delayMs: number }
   /** Answered normally once `until` settles: holds a run at a known point for as long as a test needs. */
   | { kind: 'held'; until: Promise<unknown> }
-  | { kind: 'malformed'; body: string; contentType?: string };
+  | { kind: 'malformed'; body: string; contentType?: string }
+  /** The connection cut without an answer, as a proxy or a crashing server does (ECONNRESET / socket hang up). */
+  | { kind: 'reset' };
 
 export interface RecordedRequest {
   path: string;
@@ -90,6 +92,7 @@ export async function startFakeOpenAiServer(
         if (fault.retryAfterMs !== undefined) headers['retry-after-ms'] = fault.retryAfterMs;
         return send(fault.status, { error: { message: `injected ${fault.status}` } }, headers);
       }
+      if (fault?.kind === 'reset') return void req.socket.destroy();
       if (fault?.kind === 'malformed') {
         if (res.destroyed) return;
         res.writeHead(200, { 'content-type': fault.contentType ?? 'application/json' });

@@ -174,6 +174,15 @@ export const SERVICE_RULES: readonly RefusalRule[] = [
     'check that the service is up; if it is only slow, raise embedding.timeoutSeconds (or TECSALUD_EMBEDDING_TIMEOUT)',
     'compruebe que el servicio esté en marcha; si solo es lento, suba embedding.timeoutSeconds (o TECSALUD_EMBEDDING_TIMEOUT)',
   ),
+  {
+    en: /^the embeddings service at (.+?) cut the connection before answering \((\d+) attempts\)$/s,
+    es: ([where, attempts]) =>
+      `el modelo de búsqueda (servicio de embeddings) en ${where} cortó la conexión antes de responder (${attempts} intentos)`,
+  },
+  fixed(
+    'check that the service is up, and any proxy or firewall on the way to it',
+    'compruebe que el servicio esté en marcha, y cualquier proxy o cortafuegos en el camino hacia él',
+  ),
   // serve's port (start-server's explainListenError)
   { en: /^(\S+) is already in use$/, es: ([where]) => `${where} ya está en uso` },
   fixed(

@@ -7,7 +7,8 @@ import {
 } from '../../../src/adapters/embedders/openai/openai-embedder.js';
 import { planRequests } from '../../../src/adapters/embedders/openai/plan-requests.js';
 import { retryAfterMs, retryDelayMs } from '../../../src/adapters/embedders/openai/retry-delay.js';
-import { UserError } from '../../../src/errors.js';
+import { ServiceUnavailableError, UserError } from '../../../src/errors.js';
+import { translateUsageHint, translateUsageMessage } from '../../../src/ui/i18n/usage-errors-es.js';
 import {
   fakeVector,
   startFakeOpenAiServer,
@@ -188,6 +189,22 @@ describe('OpenAI and Azure OpenAI embedders against a local server', () => {
     expect((error as UserError).hint).toMatch(/throttling/);
     expect(server.requests).toHaveLength(4);
     expect(waits).toEqual([1000, 1000, 1000]);
+  });
+
+  it('retries a connection cut before the answer, and calls the service down once every attempt was cut', async () => {
+    const embedder = await openai({ dimensions: 8 });
+    server.inject({ kind: 'reset' });
+    const [vector] = await embedder.embed(['texto']);
+    expect(vector).toHaveLength(8);
+    server.inject(...Array.from({ length: 4 }, () => ({ kind: 'reset' as const })));
+    const error = await embedder.embed(['otro texto']).catch((e: unknown) => e);
+    // Service down (exit 69, a worker pauses), not one file's failure repeated over the whole batch.
+    expect(error).toBeInstanceOf(ServiceUnavailableError);
+    expect((error as Error).message).toMatch(/cut the connection before answering \(4 attempts\)/);
+    expect(translateUsageMessage((error as Error).message)).toMatch(
+      /cortó la conexión antes de responder \(4 intentos\)/,
+    );
+    expect(translateUsageHint((error as UserError).hint ?? '')).toMatch(/cortafuegos/);
   });
 
   it('retries a response slower than the timeout', async () => {

@@ -58,7 +58,7 @@ export class EmbeddingError extends UserError {
  * and in each wait, so a batch cannot hang on a throttled service.
  */
 export async function createOpenAiEmbedder(options: OpenAiEmbedderOptions): Promise<Embedder> {
-  const { client, isTimeout } = await createClient(options);
+  const { client, isTimeout, isConnectionLost } = await createClient(options);
   const { connection } = options;
   const timeoutMs = options.timeoutMs ?? DEFAULT_EMBEDDING_TIMEOUT_MS;
   const model =
@@ -83,6 +83,7 @@ export async function createOpenAiEmbedder(options: OpenAiEmbedderOptions): Prom
 
   const request = async (input: string[], seen: number): Promise<Float32Array[]> => {
     let timeouts = 0;
+    let connectionsLost = 0;
     for (let attempt = 0; ; attempt++) {
       const early = outageSince(seen);
       if (early) throw early;
@@ -104,10 +105,13 @@ export async function createOpenAiEmbedder(options: OpenAiEmbedderOptions): Prom
         if (cut) throw cut;
         const timedOut = isTimeout(error);
         if (timedOut) timeouts++;
+        else if (isConnectionLost(error)) connectionsLost++;
         const down = serviceDown(error, where, {
           timedOut,
           timeoutMs,
           timeouts,
+          connectionsLost,
+          attempts: attempt + 1,
           retriesLeft: attempt < maxRetries,
         });
         if (down) {
@@ -170,11 +174,21 @@ export async function createOpenAiEmbedder(options: OpenAiEmbedderOptions): Prom
   return { id: embeddingSpaceId(model, options.dimensions), dimension, embed };
 }
 
-async function createClient(
-  options: OpenAiEmbedderOptions,
-): Promise<{ client: OpenAI; isTimeout: (error: unknown) => boolean }> {
-  const { default: OpenAIClient, AzureOpenAI, APIConnectionTimeoutError } = await import('openai');
+async function createClient(options: OpenAiEmbedderOptions): Promise<{
+  client: OpenAI;
+  isTimeout: (error: unknown) => boolean;
+  isConnectionLost: (error: unknown) => boolean;
+}> {
+  const {
+    default: OpenAIClient,
+    AzureOpenAI,
+    APIConnectionError,
+    APIConnectionTimeoutError,
+  } = await import('openai');
   const isTimeout = (error: unknown) => error instanceof APIConnectionTimeoutError;
+  // No HTTP answer at all: the connection was cut (reset, hang-up) before a response came.
+  const isConnectionLost = (error: unknown) =>
+    error instanceof APIConnectionError && !(error instanceof APIConnectionTimeoutError);
   const common = { maxRetries: 0, timeout: options.timeoutMs ?? DEFAULT_EMBEDDING_TIMEOUT_MS };
   const { connection } = options;
   if (connection.provider === 'azure') {
@@ -188,11 +202,12 @@ async function createClient(
       apiVersion: connection.apiVersion ?? DEFAULT_AZURE_API_VERSION,
       ...common,
     });
-    return { client, isTimeout };
+    return { client, isTimeout, isConnectionLost };
   }
   return {
     client: new OpenAIClient({ apiKey: connection.apiKey, baseURL: connection.baseUrl, ...common }),
     isTimeout,
+    isConnectionLost,
   };
 }
 
@@ -204,7 +219,14 @@ async function createClient(
 function serviceDown(
   error: unknown,
   where: string,
-  state: { timedOut: boolean; timeoutMs: number; timeouts: number; retriesLeft: boolean },
+  state: {
+    timedOut: boolean;
+    timeoutMs: number;
+    timeouts: number;
+    connectionsLost: number;
+    attempts: number;
+    retriesLeft: boolean;
+  },
 ): ServiceUnavailableError | null {
   const code = unreachableCode(error);
   if (code) {
@@ -227,6 +249,14 @@ function serviceDown(
       `the embeddings service at ${where} did not answer within ${seconds} s` +
         (state.timeouts > 1 ? ` (${state.timeouts} attempts)` : ''),
       'check that the service is up; if it is only slow, raise embedding.timeoutSeconds (or TECSALUD_EMBEDDING_TIMEOUT)',
+    );
+  }
+  // Every attempt cut before an answer: no one input's fault (that is a 4xx or a 5xx), the service or the way
+  // to it is down, as with repeated timeouts. Failing each file instead would fail the whole batch one by one.
+  if (!state.retriesLeft && state.connectionsLost === state.attempts) {
+    return new ServiceUnavailableError(
+      `the embeddings service at ${where} cut the connection before answering (${state.attempts} attempts)`,
+      'check that the service is up, and any proxy or firewall on the way to it',
     );
   }
   return null;

@@ -2,10 +2,9 @@ import { COMPOUND_SURNAMES, SURNAME_PARTICLES } from '../filename/split-surnames
 import { KNOWN_GIVEN_NAMES, KNOWN_SURNAMES } from '../matching/name-dictionary.js';
 import type { NameFields } from '../matching/types.js';
 import { foldWord, splitSurnamesOnce } from './fold-word.js';
-import { GIVEN_NAME_HINTS } from './given-name-hints.js';
 import type { ContentName } from './types.js';
 
-const isGivenName = (word: string): boolean => KNOWN_GIVEN_NAMES.has(word) || GIVEN_NAME_HINTS.has(word);
+const isGivenName = (word: string): boolean => KNOWN_GIVEN_NAMES.has(word);
 const isSurname = (word: string): boolean => KNOWN_SURNAMES.has(word);
 /** A word that can only be a given name: JESUS in JOSE DE JESUS, CARLOS in JUAN CARLOS. */
 const onlyGiven = (word: string): boolean => isGivenName(word) && !isSurname(word);

@@ -116,6 +116,16 @@ export function compareSurnames(
   return differentMatch(query.core, candidate.core);
 }
 
+/**
+ * Given names that rhyme differ in their first letter only (NORA/DORA, KELLY/NELLY, JOEL/NOEL: sisters and
+ * brothers), and no dictionary lists them all: a first letter replaced is another name until a person says
+ * otherwise. A first letter dropped, added or swapped with the next stays a slip; one that sounds the same
+ * (YVONNE/IVONNE) matched as phonetic before this is asked.
+ */
+function replacesFirstLetter(a: string, b: string): boolean {
+  return a.length === b.length && a[0] !== b[0] && a.slice(1) === b.slice(1);
+}
+
 function compareGivenToken(
   query: GivenNameToken,
   candidate: GivenNameToken,
@@ -140,7 +150,11 @@ function compareGivenToken(
   }
   if (query.phonetic === candidate.phonetic) return match('phonetic', SIMILARITY.phonetic, true);
   if (isOneEdit(query.text, candidate.text)) {
-    return oneEditMatch(query.text, candidate.text, knowledge.isRealGivenName(query));
+    const realName = knowledge.isRealGivenName(query);
+    if (!realName && replacesFirstLetter(query.text, candidate.text)) {
+      return match('first_letter', SIMILARITY.distinctName, false);
+    }
+    return oneEditMatch(query.text, candidate.text, realName);
   }
   return differentMatch(query.text, candidate.text);
 }

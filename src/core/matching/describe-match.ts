@@ -17,6 +17,7 @@ export const KIND_PHRASES: Record<FieldMatchKind, string> = {
   gender: 'masculine/feminine form of the name',
   generation: 'another generation (JR/SR: father and son)',
   distinct_name: 'another real name one letter away',
+  first_letter: 'another first letter',
   reordered: 'same names in another order',
   different: 'different',
 };

@@ -76,6 +76,7 @@ export type FieldMatchKind =
   | 'gender'
   | 'generation'
   | 'distinct_name'
+  | 'first_letter'
   | 'reordered'
   | 'different';
 

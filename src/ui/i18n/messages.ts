@@ -609,6 +609,7 @@ const EN_KINDS: Record<FieldMatchKind, string> = {
   gender: 'masculine/feminine form',
   generation: 'another generation (JR/SR: father and son)',
   distinct_name: 'another real name one letter away',
+  first_letter: 'another first letter',
   reordered: 'same names in another order',
   different: 'different',
 };
@@ -628,6 +629,7 @@ const ES_KINDS: Record<FieldMatchKind, string> = {
   gender: 'forma masculina/femenina',
   generation: 'otra generación (JR/SR: padre e hijo)',
   distinct_name: 'otro nombre real a una letra',
+  first_letter: 'otra primera letra',
   reordered: 'los mismos nombres en otro orden',
   different: 'distinto',
 };

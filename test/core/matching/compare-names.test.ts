@@ -135,6 +135,13 @@ describe('compareNames: different people', () => {
     ['RAUL/SAUL, both real names', 'LOPEZ / SOTO / SAUL', 'LOPEZ / SOTO / RAUL', 'nombres', 'distinct_name'],
     ['MARIO/DARIO', 'LOPEZ / SOTO / DARIO', 'LOPEZ / SOTO / MARIO', 'nombres', 'distinct_name'],
     ['ROSA/ROSAS', 'ROSA / SOTO / PEDRO', 'ROSAS / SOTO / PEDRO', 'paterno', 'distinct_name'],
+    [
+      'DANIA/TANIA, a rhyme no dictionary lists',
+      'LOPEZ / SOTO / DANIA',
+      'LOPEZ / SOTO / TANIA',
+      'nombres',
+      'first_letter',
+    ],
     ['sibling', 'LOPEZ / SOTO / PEDRO', 'LOPEZ / SOTO / PABLO', 'nombres', 'different'],
     [
       'initial for the first name',

@@ -109,6 +109,8 @@ export class FileProcessor {
   private readonly reader: DropFileReader;
   /** Contents being judged against their document now, one copy at a time (see oneContentAtATime). */
   private readonly judging = new Map<string, Promise<void>>();
+  /** The file whose patient is being created now, matched again first: one at a time (see resolveNewPatient). */
+  private creating: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly sessionId: string,
@@ -247,7 +249,21 @@ export class FileProcessor {
           handOff,
         );
       }
-      const resolved = await this.resolvePatient(parsed, decision, file);
+      const resolved =
+        decision.decision === 'new'
+          ? await this.oneCreationAtATime(() => this.resolveNewPatient(run, parsed, decision))
+          : await this.resolvePatient(parsed, decision, file);
+      if (resolved === 'review') {
+        return await this.holdForReview(
+          run,
+          extraction,
+          {
+            outcome: 'review_required',
+            message: `held for review: ${run.result.match?.reason ?? 'review'} (a patient another file of this batch has just created)`,
+          },
+          handOff,
+        );
+      }
       run.createdPatient = resolved?.created ?? false;
       if (!resolved) {
         return await this.holdForReview(
@@ -865,6 +881,38 @@ export class FileProcessor {
       totalPatients: this.totalPatients,
       thresholds: this.options.thresholds,
     });
+  }
+
+  /**
+   * A `new` file, matched again just before its patient is created, one creation at a time: the files of a
+   * batch are matched side by side before any of them has created its patient, so a patient another file
+   * created meanwhile (this very name one keystroke from this expediente, a typo of one of the two) was
+   * no candidate yet. Whether it becomes a second patient or a review must not depend on which file's
+   * extraction ended first. `review` when the registry as it is now sends the file to review.
+   */
+  private async resolveNewPatient(
+    run: FileRun,
+    parsed: ParsedFilename,
+    decision: MatchDecision,
+  ): Promise<{ patient: Patient; created: boolean } | 'review' | null> {
+    const recheck = await this.match(parsed);
+    if (recheck.decision === 'new') return this.resolvePatient(parsed, decision, run.file);
+    // Recorded as decided now (attached to the patient just created, or held with the reason and the
+    // candidates), with what the document's text said kept.
+    const { content } = decision.matchingDetails;
+    run.result.match = summarizeMatch(recheck, run.result.match?.content ?? null);
+    run.known = {
+      ...run.known,
+      matchConfidence: recheck.confidence,
+      matchingDetails: JSON.stringify({ ...recheck.matchingDetails, ...(content ? { content } : {}) }),
+    };
+    return recheck.decision === 'review' ? 'review' : this.resolvePatient(parsed, recheck, run.file);
+  }
+
+  private oneCreationAtATime<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.creating.then(work, work);
+    this.creating = next.catch(() => undefined);
+    return next;
   }
 
   /**

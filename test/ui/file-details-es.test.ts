@@ -744,6 +744,10 @@ describe('the Spanish of per-file details', () => {
         "held for review: content_mismatch (the document's own birth date or sex differs from the filename's patient's)",
       keep: [],
     },
+    {
+      message: 'held for review: expediente_typo (a patient another file of this batch has just created)',
+      keep: [],
+    },
     { message: 'gave up after 3 attempts: the embedder failed: Rate limit exceeded', keep: ['3'] },
     { message: 'gave up after 1 attempt: boom', keep: ['boom'] },
     {

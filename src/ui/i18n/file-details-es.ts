@@ -528,8 +528,8 @@ const SESSION_RULES: DetailRule[] = [
       `pida a un administrador que resuelva '${holder}' conociendo ambos nombres (POST ${route})`,
   },
   {
-    en: /^held for review: (\w+)(?:( \(the filename describes a new patient; the document's own text names somebody else\))|( \(the document's own text names another patient than the filename\))|( \(the document's own text also names a second patient further in the file\))|( \(the document's own birth date or sex differs from the filename's patient's\)))?$/,
-    es: ([reason, newPatient, otherPatient, secondPatient, birthDateOrSex], c) =>
+    en: /^held for review: (\w+)(?:( \(the filename describes a new patient; the document's own text names somebody else\))|( \(the document's own text names another patient than the filename\))|( \(the document's own text also names a second patient further in the file\))|( \(the document's own birth date or sex differs from the filename's patient's\))|( \(a patient another file of this batch has just created\)))?$/,
+    es: ([reason, newPatient, otherPatient, secondPatient, birthDateOrSex, justCreated], c) =>
       `en espera de revisión: ${c.reason(reason!)}` +
       (newPatient
         ? ' (el nombre del archivo describe a un paciente nuevo; el texto del documento nombra a otra persona)'
@@ -539,7 +539,9 @@ const SESSION_RULES: DetailRule[] = [
             ? ' (nombra además a un segundo paciente más adelante en el archivo)'
             : birthDateOrSex
               ? ' (su fecha de nacimiento o su sexo no son los del paciente al que lo asignaría el nombre del archivo)'
-              : ''),
+              : justCreated
+                ? ' (un paciente que otro archivo de este lote acaba de crear)'
+                : ''),
   },
   {
     en: /^expediente (\S+) was just created for a differently named patient by another file of this batch; held for review$/,

@@ -14,6 +14,7 @@ import { failedFolders } from '../ingest/failed-folders.js';
 import type { FileOutcome } from '../core/pipeline/file-outcome.js';
 import { matchAgainstRegistry } from '../db/match-against-registry.js';
 import type { RegistryLocation } from './open-registry.js';
+import { PlannedPatients } from './planned-patients.js';
 
 export interface PlannedFile {
   path: string;
@@ -104,8 +105,9 @@ export async function planIngest(
   const skippedHidden: string[] = [];
   let filesNotMatchingGlob: number | undefined;
   try {
-    const patients = PatientRepository.forDatabase(database);
-    const totalPatients = await patients.count();
+    const registry = PatientRepository.forDatabase(database);
+    const registered = await registry.count();
+    const patients = new PlannedPatients(registry);
     const skip = await ownFilesMatcher([...(options.ownFiles ?? []), databaseFileOf(target)]);
     const discovery = await discoverFiles({
       sourceDir: options.sourceDir,
@@ -162,9 +164,10 @@ export async function planIngest(
       }
       const query = parse.parsed;
       const decision = await matchAgainstRegistry(patients, query, {
-        totalPatients,
+        totalPatients: registered + patients.size,
         thresholds: options.thresholds,
       });
+      if (decision.decision === 'new') patients.add(query);
       counts[decision.decision]++;
       files.push({
         path: file.relativePath,

@@ -13,7 +13,13 @@ import type {
   PatientRecord,
   ScoredCandidate,
 } from '../core/matching/types.js';
-import type { PatientRepository } from './repositories/patient-repository.js';
+import type { CandidateQuery, PatientRepository } from './repositories/patient-repository.js';
+
+/** What matching reads from the registry: the repository, or a dry run's view of it (see PlannedPatients). */
+export interface CandidateSource {
+  findCandidates(query: CandidateQuery): Promise<PatientRecord[]>;
+  countKeys(keys: string[]): Promise<Map<string, number>>;
+}
 
 export interface RegistryMatchContext {
   totalPatients: number;
@@ -25,7 +31,7 @@ export interface RegistryMatchContext {
  * ingest, `ingest --dry-run` and `match`, so all three decide the same way.
  */
 export async function matchAgainstRegistry(
-  patients: PatientRepository,
+  patients: CandidateSource,
   query: NameQuery,
   context: RegistryMatchContext,
 ): Promise<MatchDecision> {
@@ -102,7 +108,7 @@ async function lookUp(
 
 /** The expediente's patient and the ones a keystroke from it, the patients under the name's keys, and the counts. */
 async function retrieve(
-  patients: PatientRepository,
+  patients: CandidateSource,
   query: NameQuery,
 ): Promise<{ candidates: PatientRecord[]; counts: Map<string, number> }> {
   const [candidates, counts] = await Promise.all([

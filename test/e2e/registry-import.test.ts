@@ -610,4 +610,22 @@ describe('patients import: a registry import you can trust', { tags: ['slow'] },
     );
     expect(query('select count(*) as n from patients')).toEqual([{ n: 3 }]);
   });
+
+  it('reads the headers a Mexican registry writes: Primer apellido, Segundo apellido, Fecha de nacimiento', async () => {
+    writeCsv('curp-style.csv', [
+      'Expediente,Primer apellido,Segundo apellido,Nombres,Fecha de nacimiento,Sexo',
+      '3000000201,DE LA GARZA,TREVIÑO,MARÍA JOSÉ,21/06/1945,F',
+    ]);
+    const run = await cli('patients', 'import', 'curp-style.csv', '--json');
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ inserted: 1, rejected: 0, unread_columns: [] });
+    expect(
+      query(
+        'select apellido_paterno, apellido_materno, fecha_nacimiento from patients where expediente = ?',
+        '3000000201',
+      ),
+    ).toEqual([
+      { apellido_paterno: 'DE LA GARZA', apellido_materno: 'TREVIÑO', fecha_nacimiento: '1945-06-21' },
+    ]);
+  });
 });

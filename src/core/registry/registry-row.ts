@@ -75,22 +75,33 @@ export function detectRegistryLayout(
 }
 
 /**
+ * The names Mexican records give these columns besides the import's own: the CURP's and RENAPO's 'Primer
+ * apellido' / 'Segundo apellido', and 'Fecha de nacimiento' as people write it.
+ */
+const COLUMN_ALIASES: ReadonlyMap<string, string> = new Map([
+  ['primer_apellido', 'apellido_paterno'],
+  ['segundo_apellido', 'apellido_materno'],
+  ['fecha_de_nacimiento', 'fecha_nacimiento'],
+]);
+
+/**
  * A header cell as the column name the import compares: Excel users write 'Apellido Paterno', 'Fecha
  * Nacimiento' or 'SEXO ' for apellido_paterno, fecha_nacimiento and sexo, so case, accents, surrounding
- * spaces and the spaces or hyphens between words do not count.
+ * spaces and the spaces or hyphens between words do not count; 'Primer apellido' is apellido_paterno.
  */
 export function registryColumnName(headerCell: string): string {
-  return headerCell
+  const name = headerCell
     .normalize('NFD')
     .replace(/\p{M}/gu, '')
     .trim()
     .toLowerCase()
     .replace(/[\s-]+/g, '_');
+  return COLUMN_ALIASES.get(name) ?? name;
 }
 
 /**
  * The header cells (as written) of columns the import does not read: reported, since a birth date under
- * 'Fecha de nacimiento' would otherwise be dropped without a word. Empty cells (Excel's trailing columns) are not.
+ * 'Nacimiento' or 'F. nac.' would otherwise be dropped without a word. Empty cells (Excel's trailing columns) are not.
  */
 export function unreadColumns(header: string[]): string[] {
   return header

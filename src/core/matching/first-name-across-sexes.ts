@@ -3,9 +3,23 @@ import type { GivenNameToken } from './normalize-name.js';
 /**
  * Compound given names whose first word marks the sex and whose second word, alone, is a name of the
  * other sex: JOSE MARIA is a man, MARIA alone a woman; MARIA JOSE and MARIA DE JESUS are women, JOSE and
- * JESUS alone men. Each pair is (the first word, the word left when it is dropped), folded.
+ * JESUS alone men; JOSE DEL CARMEN and JOSE DE LA LUZ are men, CARMEN and LUZ women. Each pair is (the
+ * first word, the word left when it is dropped), folded. GUADALUPE, ROSARIO, REFUGIO and TRINIDAD alone
+ * are given to both sexes: dropping JOSE from them is the same person as often as not.
  */
-const ACROSS_SEXES: ReadonlySet<string> = new Set(['JOSE MARIA', 'MARIA JOSE', 'MARIA JESUS']);
+const ACROSS_SEXES: ReadonlySet<string> = new Set([
+  'JOSE MARIA',
+  'MARIA JOSE',
+  'MARIA JESUS',
+  'TERESA JESUS',
+  'TERESITA JESUS',
+  'ANA JESUS',
+  'JOSE CARMEN',
+  'JOSE LUZ',
+  'JOSE DOLORES',
+  'JOSE CONCEPCION',
+  'JOSE MERCEDES',
+]);
 
 /**
  * Whether one list of given names is the other with a sex-marking first word dropped (MARIA for JOSE

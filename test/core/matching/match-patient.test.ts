@@ -457,6 +457,10 @@ describe('matchPatient: a sex-marking first name left out', () => {
     ['MARIA for JOSE MARIA', 'JOSE MARIA', 'MARIA'],
     ['JOSE for MARIA JOSE', 'MARIA JOSE', 'JOSE'],
     ['JESUS for MA. DE JESUS', 'MARIA DE JESUS', 'JESUS'],
+    ['JESUS for TERESITA DE JESUS', 'TERESITA DE JESUS', 'JESUS'],
+    ['CARMEN for JOSE DEL CARMEN', 'JOSE DEL CARMEN', 'CARMEN'],
+    ['LUZ for JOSE DE LA LUZ', 'JOSE DE LA LUZ', 'LUZ'],
+    ['DOLORES for JOSE DOLORES', 'JOSE DOLORES', 'DOLORES'],
     ['JOSE MARIA for MARIA', 'MARIA', 'JOSE MARIA'],
   ])(
     'reviews %s: a sister or a brother, not the same person with a name left out',

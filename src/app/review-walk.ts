@@ -273,7 +273,10 @@ export class ReviewWalk {
       return this.update({
         phase: 'reviewing',
         confirm: null,
-        notice: { tone: 'info', notice: { code: 'confirm_cancelled' } },
+        notice: {
+          tone: 'info',
+          notice: { code: 'confirm_cancelled', action: this.state.confirm?.action ?? 'attach' },
+        },
       });
     }
     switch (action.type) {
@@ -315,12 +318,11 @@ export class ReviewWalk {
     }
     // The expediente's owner makes a new patient impossible: the refusal says so, without a confirmation first.
     if (action.type === 'new_patient' && !current.expedienteOwner) {
-      // The document names a registry patient: a new one would likely be a duplicate of them.
-      const named = current.evidence.find((candidate) => candidate.patientId === current.documentPatientId);
-      if (named) {
+      const duplicated = duplicatedByNewPatient(current);
+      if (duplicated) {
         return this.update({
           phase: 'confirming',
-          confirm: { action: 'new_patient', candidate: named, risks: ['document_names_registry_patient'] },
+          confirm: { action: 'new_patient', ...duplicated },
           notice: null,
           acceptKeysFrom: this.now() + this.guardMs,
         });
@@ -525,4 +527,18 @@ export class ReviewWalk {
     };
     for (const listener of this.listeners) listener();
   }
+}
+
+/**
+ * The registry patient a new patient for this case would most likely duplicate, and why: the one the document's
+ * own text names, else one with the filename's name and the document's birth date and sex (an exact homonym
+ * under another expediente). Null when there is none: `n` then creates at once.
+ */
+function duplicatedByNewPatient(
+  current: ReviewCase,
+): { candidate: CandidateEvidence; risks: AttachRisk[] } | null {
+  const named = current.evidence.find((candidate) => candidate.patientId === current.documentPatientId);
+  if (named) return { candidate: named, risks: ['document_names_registry_patient'] };
+  const same = current.evidence.find((candidate) => candidate.sameIdentity);
+  return same ? { candidate: same, risks: ['same_identity_registered'] } : null;
 }

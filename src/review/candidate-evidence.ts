@@ -74,5 +74,10 @@ export function describeCandidate(
     },
     agreement,
     risks,
+    sameIdentity:
+      !holdsExpediente &&
+      candidate.name.exact &&
+      agreement.birthDate === 'agrees' &&
+      agreement.sex === 'agrees',
   };
 }

@@ -37,7 +37,9 @@ export type AttachRisk =
   /** The document names clearly another person than this patient. */
   | 'name_contradicts'
   /** `n`: the document's own text names this registry patient, whom a new patient would duplicate. */
-  | 'document_names_registry_patient';
+  | 'document_names_registry_patient'
+  /** `n`: this registry patient has the filename's name and the birth date and sex the document states. */
+  | 'same_identity_registered';
 
 /** One name field of the filename beside the same field of a candidate. */
 export interface NameFieldEvidence {
@@ -82,6 +84,11 @@ export interface CandidateEvidence {
   /** Against the identity the document states. */
   agreement: { expediente: Agreement; name: Agreement; birthDate: Agreement; sex: Agreement };
   risks: AttachRisk[];
+  /**
+   * Under another expediente, the filename's very name and the birth date and sex the document states: most
+   * likely this same person registered already, whom a new patient would duplicate.
+   */
+  sameIdentity: boolean;
 }
 
 /** The identity a document states about its patient, for the reviewer to compare with the candidates. */
@@ -211,7 +218,8 @@ export type ReviewNotice =
   | { code: 'file_gone' }
   | { code: 'unparsable' }
   | { code: 'session_gone' }
-  | { code: 'confirm_cancelled' }
+  /** A confirmation answered with another key than `y`: nothing of `action` was done. */
+  | { code: 'confirm_cancelled'; action: 'attach' | 'new_patient' }
   /** A key named a candidate whose identity was not on screen yet (a small terminal): nothing attached. */
   | { code: 'candidate_not_shown'; candidate: number }
   /**

@@ -85,3 +85,25 @@ describe('review evidence: a birth date whose day and month could be either way 
     expect(evidenceFor(before).agreement.birthDate).toBe('differs');
   });
 });
+
+describe('review evidence: an exact homonym under another expediente', () => {
+  const registeredElsewhere: PatientRecord = { ...rocio, id: 'p-rocio-2', expediente: '1000000999' };
+
+  it('is the same identity when the name is the filename’s and the document’s birth date and sex agree', () => {
+    const document = documentIdentityFor(null, lab('01/07/1990'), parsed, 2026);
+    expect(evidenceFor(document, registeredElsewhere).sameIdentity).toBe(true);
+  });
+
+  it('is not when the document’s birth date differs, when it states none, or for the expediente’s own holder', () => {
+    expect(
+      evidenceFor(documentIdentityFor(null, lab('02/07/1990'), parsed, 2026), registeredElsewhere)
+        .sameIdentity,
+    ).toBe(false);
+    expect(evidenceFor(null, registeredElsewhere).sameIdentity).toBe(false);
+    expect(evidenceFor(documentIdentityFor(null, lab('01/07/1990'), parsed, 2026)).sameIdentity).toBe(false);
+    const otherName: PatientRecord = { ...registeredElsewhere, nombres: 'ROCÍO ISABEL' };
+    expect(
+      evidenceFor(documentIdentityFor(null, lab('01/07/1990'), parsed, 2026), otherName).sameIdentity,
+    ).toBe(false);
+  });
+});

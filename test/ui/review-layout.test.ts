@@ -220,7 +220,7 @@ describe('review layout', () => {
       expect(rows).toHaveLength(23);
       expect(all).toContain('BONILLA SEPÚLVEDA, ADRIANA');
       expect(all).toContain('ACOSTA MORALES, JORGE');
-      expect(all).toContain(messages.confirmKeys);
+      expect(all).toContain(messages.confirmKeys('attach', false));
     }
   });
 

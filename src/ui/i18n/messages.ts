@@ -99,7 +99,8 @@ export interface Messages {
   signalScores(scores: CandidateScores): string;
   // Confirmation
   confirmTitle(rank: number): string;
-  confirmNewPatientTitle: string;
+  /** `risk`: why a new patient would likely duplicate a registry patient (the confirmation's first). */
+  confirmNewPatientTitle(risk: AttachRisk): string;
   confirmFile: string;
   confirmDocument: string;
   confirmCandidate(rank: number): string;
@@ -114,9 +115,8 @@ export interface Messages {
       registryValue: string | null;
     },
   ): string;
-  confirmKeys: string;
-  /** The same, when the confirmation is longer than the screen. */
-  confirmKeysScrolling: string;
+  /** The confirmation's keys; `scrolling` when it is longer than the screen. */
+  confirmKeys(action: 'attach' | 'new_patient', scrolling: boolean): string;
   // Keys
   keyHint(key: KeyHelp, candidates: number): string;
   keyHelp(key: KeyHelp): string;
@@ -717,7 +717,9 @@ export const EN: Messages = {
               ? '⚠ document: other exp.'
               : risk === 'name_contradicts'
                 ? '⚠ document: other name'
-                : '⚠ named by the document',
+                : risk === 'same_identity_registered'
+                  ? '⚠ same person?'
+                  : '⚠ named by the document',
   documentText: (from, to, total) =>
     total === 0 ? 'Document text' : `Document text (lines ${from}–${to} of ${num(total)})`,
   textMissing: 'The extracted text is missing: re-run ingest to process it again.',
@@ -729,7 +731,11 @@ export const EN: Messages = {
     `name field by field ${s.nameSimilarity.toFixed(2)} · rarity of the name ${s.frequencyWeight.toFixed(2)} ` +
     '(1 = rare; a common name alone proves little)',
   confirmTitle: (rank) => `Attach this document to candidate ${rank}? It needs a second look.`,
-  confirmNewPatientTitle: 'Create a new patient for this document? Its own text names a registry patient.',
+  confirmNewPatientTitle: (risk) =>
+    risk === 'same_identity_registered'
+      ? 'Create a new patient for this document? A registry patient has the same name, birth date and sex: ' +
+        'most likely the same person.'
+      : 'Create a new patient for this document? Its own text names a registry patient.',
   confirmFile: 'The filename',
   confirmDocument: 'The document',
   confirmCandidate: (rank) => `Candidate ${rank}`,
@@ -747,9 +753,11 @@ export const EN: Messages = {
               ? `the document states expediente ${c.documentValue ?? '?'}, this patient's is ${c.registryValue ?? '?'}`
               : risk === 'name_contradicts'
                 ? `the document names ${c.documentValue ?? '?'}, clearly another person than ${c.registryValue ?? '?'}`
-                : `the document's own text names registry patient ${c.expediente} (${c.registryValue ?? '?'}): a new patient would duplicate them`,
-  confirmKeys: 'y attach · any other key cancels',
-  confirmKeysScrolling: 'y attach · ↑↓ read on · any other key cancels',
+                : risk === 'same_identity_registered'
+                  ? `registry patient ${c.expediente} (${c.registryValue ?? '?'}) has the same name, birth date and sex under another expediente: a new patient would most likely be a duplicate record of them`
+                  : `the document's own text names registry patient ${c.expediente} (${c.registryValue ?? '?'}): a new patient would duplicate them`,
+  confirmKeys: (action, scrolling) =>
+    `y ${action === 'new_patient' ? 'create the new patient' : 'attach'} · ${scrolling ? '↑↓ read on · ' : ''}any other key cancels`,
   keyHint: (key, n) =>
     ({
       attach: n > 1 ? `1-${Math.min(9, n)} attach` : n === 1 ? '1 attach' : '',
@@ -830,7 +838,9 @@ export const EN: Messages = {
       case 'session_gone':
         return 'the session of this file no longer exists';
       case 'confirm_cancelled':
-        return 'cancelled: nothing was attached';
+        return n.action === 'new_patient'
+          ? 'cancelled: no new patient was created'
+          : 'cancelled: nothing was attached';
       case 'candidate_not_shown':
         return `nothing attached: candidate ${n.candidate} not on screen yet; read it, press again`;
       case 'not_recorded':
@@ -1246,7 +1256,9 @@ export const ES: Messages = {
               ? '⚠ documento: otro exp.'
               : risk === 'name_contradicts'
                 ? '⚠ documento: otro nombre'
-                : '⚠ lo nombra el documento',
+                : risk === 'same_identity_registered'
+                  ? '⚠ ¿misma persona?'
+                  : '⚠ lo nombra el documento',
   documentText: (from, to, total) =>
     total === 0 ? 'Texto del documento' : `Texto del documento (líneas ${from}–${to} de ${num(total)})`,
   textMissing: 'Falta el texto extraído: vuelva a ejecutar el ingreso para procesarlo de nuevo.',
@@ -1258,8 +1270,11 @@ export const ES: Messages = {
     `nombre campo por campo ${s.nameSimilarity.toFixed(2)} · rareza del nombre ${s.frequencyWeight.toFixed(2)} ` +
     '(1 = raro; un nombre común por sí solo prueba poco)',
   confirmTitle: (rank) => `¿Asignar este documento al candidato ${rank}? Requiere una segunda mirada.`,
-  confirmNewPatientTitle:
-    '¿Crear un paciente nuevo para este documento? Su propio texto nombra a un paciente del registro.',
+  confirmNewPatientTitle: (risk) =>
+    risk === 'same_identity_registered'
+      ? '¿Crear un paciente nuevo para este documento? Un paciente del registro tiene el mismo nombre, fecha de ' +
+        'nacimiento y sexo: muy probablemente es la misma persona.'
+      : '¿Crear un paciente nuevo para este documento? Su propio texto nombra a un paciente del registro.',
   confirmFile: 'El nombre del archivo',
   confirmDocument: 'El documento',
   confirmCandidate: (rank) => `Candidato ${rank}`,
@@ -1277,9 +1292,11 @@ export const ES: Messages = {
               ? `el documento dice expediente ${c.documentValue ?? '?'}; el de este paciente es ${c.registryValue ?? '?'}`
               : risk === 'name_contradicts'
                 ? `el documento nombra a ${c.documentValue ?? '?'}, claramente otra persona que ${c.registryValue ?? '?'}`
-                : `el propio texto del documento nombra al paciente del registro ${c.expediente} (${c.registryValue ?? '?'}): un paciente nuevo lo duplicaría`,
-  confirmKeys: 'y asignar · cualquier otra tecla cancela',
-  confirmKeysScrolling: 'y asignar · ↑↓ leer más · cualquier otra tecla cancela',
+                : risk === 'same_identity_registered'
+                  ? `el paciente del registro ${c.expediente} (${c.registryValue ?? '?'}) tiene el mismo nombre, fecha de nacimiento y sexo con otro expediente: un paciente nuevo sería muy probablemente un registro duplicado de esa persona`
+                  : `el propio texto del documento nombra al paciente del registro ${c.expediente} (${c.registryValue ?? '?'}): un paciente nuevo lo duplicaría`,
+  confirmKeys: (action, scrolling) =>
+    `y ${action === 'new_patient' ? 'crear el paciente nuevo' : 'asignar'} · ${scrolling ? '↑↓ leer más · ' : ''}cualquier otra tecla cancela`,
   keyHint: (key, n) =>
     ({
       attach: n > 1 ? `1-${Math.min(9, n)} asignar` : n === 1 ? '1 asignar' : '',
@@ -1362,7 +1379,9 @@ export const ES: Messages = {
       case 'session_gone':
         return 'la sesión de este archivo ya no existe';
       case 'confirm_cancelled':
-        return 'cancelado: no se asignó nada';
+        return n.action === 'new_patient'
+          ? 'cancelado: no se creó ningún paciente'
+          : 'cancelado: no se asignó nada';
       case 'candidate_not_shown':
         return `nada asignado: candidato ${n.candidate} aún no visible; léalo y oprima otra vez`;
       case 'not_recorded':

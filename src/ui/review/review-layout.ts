@@ -313,7 +313,7 @@ function footerLines(
   const { state, view, messages: m } = input;
   let keys: string;
   if (state.phase === 'confirming')
-    keys = body.length > body.bodyHeight ? m.confirmKeysScrolling : m.confirmKeys;
+    keys = m.confirmKeys(state.confirm?.action ?? 'attach', body.length > body.bodyHeight);
   else if (view.overlay === 'help') keys = m.helpClose;
   else if (view.overlay === 'list') keys = m.listKeys;
   else if (state.phase === 'done' || state.phase === 'closed') keys = m.doneKeys(state.canUndo);
@@ -584,7 +584,10 @@ function confirmLines(
         indent: labelWidth,
       },
     );
-  const title = confirm.action === 'new_patient' ? m.confirmNewPatientTitle : m.confirmTitle(candidate.rank);
+  const title =
+    confirm.action === 'new_patient'
+      ? m.confirmNewPatientTitle(confirm.risks[0] ?? 'document_names_registry_patient')
+      : m.confirmTitle(candidate.rank);
   const lines: Line[] = [...wrapSegments(plain(title, { tone: 'warning', bold: true }), width)];
   lines.push(
     ...row(
@@ -688,6 +691,7 @@ function riskValues(
     case 'name_contradicts':
       return { documentValue: document?.name ?? null, registryValue: candidate.name };
     case 'document_names_registry_patient':
+    case 'same_identity_registered':
       return { documentValue: document?.name ?? null, registryValue: candidate.name };
     default:
       return { documentValue: null, registryValue: null };

@@ -47,6 +47,7 @@ export function evidence(
     nameFields: { paterno: exact('BONILLA'), materno: exact('SEPULVEDA'), nombres: exact('ADRIANA') },
     agreement: { expediente: 'unknown', name: 'unknown', birthDate: 'unknown', sex: 'unknown' },
     risks: [] as AttachRisk[],
+    sameIdentity: false,
     ...patch,
   };
 }

@@ -120,8 +120,8 @@ export const DEFAULT_KEY_GUARD_MS = 400;
 /**
  * Walks the files of a sitting one at a time over a ReviewService. Plain state and methods, no React: the
  * Ink screen subscribes and sends actions, tests drive it directly. It owns the rules that keep a decision
- * seen and deliberate: keys are dropped while a case loads and for a moment after it appears, and an
- * attach with a risk waits for a confirming `y`.
+ * seen and deliberate: keys are dropped while a case loads, deciding keys for a moment after it appears too
+ * (moving to another case decides nothing and acts at once), and an attach with a risk waits for a confirming `y`.
  */
 export class ReviewWalk {
   private state: ReviewWalkState;
@@ -179,10 +179,17 @@ export class ReviewWalk {
 
   /** Whether a key arriving now may act (not while loading or working, nor right after something appeared). */
   acceptsKeys(): boolean {
-    const { phase, acceptKeysFrom, closing } = this.state;
-    if (closing) return false;
-    if (phase === 'loading' || phase === 'working' || phase === 'closed') return false;
-    return this.now() >= Math.max(acceptKeysFrom, this.heldUntil);
+    return this.acceptsMoves() && this.now() >= Math.max(this.state.acceptKeysFrom, this.heldUntil);
+  }
+
+  /**
+   * Whether a key that decides nothing (scrolling, an overlay, the previous or next case) may act now: at once
+   * after a case appears, as moving about is how it is read; only not while a case loads or a decision is
+   * written.
+   */
+  acceptsMoves(): boolean {
+    const { phase, closing } = this.state;
+    return !closing && phase !== 'loading' && phase !== 'working' && phase !== 'closed';
   }
 
   /**
@@ -257,7 +264,7 @@ export class ReviewWalk {
   }
 
   async perform(action: ReviewAction): Promise<void> {
-    if (!this.acceptsKeys()) return this.holdOff();
+    if (isMove(action) ? !this.acceptsMoves() : !this.acceptsKeys()) return this.holdOff();
     const { phase, current, position } = this.state;
     if (phase === 'confirming') {
       if (action.type === 'confirm' && this.state.confirm) {
@@ -527,6 +534,11 @@ export class ReviewWalk {
     };
     for (const listener of this.listeners) listener();
   }
+}
+
+/** Browsing: shows another case, decides nothing (the keys of the case it shows are guarded again). */
+function isMove(action: ReviewAction): boolean {
+  return action.type === 'previous' || action.type === 'next' || action.type === 'goto';
 }
 
 /**

@@ -34,6 +34,22 @@ describe('ReviewWalk', () => {
     expect(calls).toEqual(['skip:f1']);
   });
 
+  it('moves to another case at once after one appears: browsing decides nothing, the case it shows is guarded', async () => {
+    const { walk, calls } = setup();
+    await walk.start();
+    expect(walk.acceptsKeys()).toBe(false);
+    expect(walk.acceptsMoves()).toBe(true);
+    await walk.perform({ type: 'next' });
+    expect(walk.getState().position).toBe(1);
+    await walk.perform({ type: 'reject' });
+    expect(calls).toEqual([]);
+    await walk.perform({ type: 'previous' });
+    expect(walk.getState().position).toBe(0);
+    await walk.perform({ type: 'goto', position: 1 });
+    expect(walk.getState().position).toBe(1);
+    expect(calls).toEqual([]);
+  });
+
   it('a key held down decides nothing: its repeats keep the case guarded until the keys stop', async () => {
     const { walk, calls, advance } = setup();
     await walk.start();

@@ -92,12 +92,13 @@ export function ReviewApp({ walk, reviewer, onClosed, onResize, onSuspend }: Rev
             max: layout.maxScroll,
             confirming: state.phase === 'confirming',
           });
-        // Too soon after a case or a confirmation appeared, the walk drops it (and a key held down stays dropped).
+        // Too soon after a case or a confirmation appeared, the walk drops a deciding key (and one held down stays
+        // dropped); ← → decide nothing and act at once.
         void walk.perform(meaning.action);
         return;
       }
-      // A case or a confirmation that has just appeared ignores keys for a moment: nothing decided unseen.
-      if (!walk.acceptsKeys()) return;
+      // Scrolling and overlays decide nothing: they act at once, even on a case that has just appeared.
+      if (!walk.acceptsMoves()) return;
       const action = meaning.action;
       switch (action.type) {
         case 'scroll':

@@ -67,14 +67,16 @@ export async function review(
   context: CommandContext,
 ): Promise<number> {
   const { io, stdin } = context;
+  const walkMayFollow =
+    options.reopen === undefined && !options.json && isTty(io.stdout) && stdin.isTTY === true;
+  // `review &`: raw mode from the background stops the job with nothing said; it says why it waits first. A job
+  // that cannot wait (no shell left to bring it back) lists the reviews as without a terminal.
+  const foreground = walkMayFollow && (await waitUntilForeground(options, context));
   // On a terminal the walk may follow: from now on (before the modules and the database load) keys typed
   // ahead are neither echoed nor left for the shell.
-  const typeAhead =
-    options.reopen === undefined && !options.json && isTty(io.stdout) && stdin.isTTY === true
-      ? holdTypeAhead(stdin, io.stdout)
-      : null;
+  const typeAhead = foreground ? holdTypeAhead(stdin, io.stdout) : null;
   try {
-    return await reviewHoldingKeys(sessionPrefix, options, context, typeAhead);
+    return await reviewHoldingKeys(sessionPrefix, options, context, typeAhead, walkMayFollow && !foreground);
   } finally {
     await typeAhead?.release();
   }
@@ -86,6 +88,8 @@ async function reviewHoldingKeys(
   options: ReviewOptions,
   context: CommandContext,
   typeAhead: TypeAhead | null,
+  /** In a terminal's background with no way to wait for the foreground: no walk. */
+  stuckInBackground = false,
 ): Promise<number> {
   const { io, stdin } = context;
   const [{ currentUser }, { withRegistry }, { resolveSession }, { listPendingReviews, openReviewSession }] =
@@ -125,7 +129,7 @@ async function reviewHoldingKeys(
   return withRegistry(context, async (database) => {
     const sessionId = sessionPrefix ? (await resolveSession(database, sessionPrefix)).id : undefined;
     const pending = await listPendingReviews(database, sessionId);
-    const interactive = isTty(io.stdout) && stdin.isTTY === true;
+    const interactive = isTty(io.stdout) && stdin.isTTY === true && !stuckInBackground;
     if (options.json) {
       writeJson(io, {
         session_id: sessionId ?? null,
@@ -183,6 +187,20 @@ async function reviewHoldingKeys(
     // Ctrl-C means 130 here as on the dashboard (a script tells "stopped" from "left pending" by the code).
     if (sitting.interrupted) return ExitCode.Interrupted;
     return outcome.stillPending > 0 ? ExitCode.ReviewPending : ExitCode.Success;
+  });
+}
+
+/** See waitForForeground: true at once in the foreground (or where it cannot be told). */
+async function waitUntilForeground(options: ReviewOptions, context: CommandContext): Promise<boolean> {
+  const [{ waitForForeground }, { messagesFor, resolveLanguage }] = await Promise.all([
+    import('../ui/terminal/foreground.js'),
+    import('../ui/i18n/messages.js'),
+  ]);
+  const messages = messagesFor(resolveLanguage({ flag: options.lang, env: context.env }));
+  const { stderr } = context.io;
+  return waitForForeground(() => {
+    for (const row of wrapWords(messages.reviewWaitsForForeground, terminalColumns(stderr)))
+      writeLine(stderr, row);
   });
 }
 

@@ -141,6 +141,8 @@ export interface Messages {
   pendingRow(reason: string, confidence: number | null): string;
   reviewNeedsTerminal: string;
   reviewNeedsTerminalHint: string;
+  /** `review &`: said once the job is in the background, before it stops there until `fg`. */
+  reviewWaitsForForeground: string;
   /** The label before a refusal's hint, as `main` prints it: `hint:` / `sugerencia:`. */
   hintLabel: string;
   reopened(filename: string, session: string): string;
@@ -864,6 +866,9 @@ export const EN: Messages = {
   reviewNeedsTerminal:
     'review not started: walking the reviews needs a terminal (stdin and stdout are not one here: cron, a pipe or a redirect)',
   hintLabel: 'hint',
+  reviewWaitsForForeground:
+    'review waits: walking the reviews needs the terminal in the foreground. Bring it there with `fg` ' +
+    '(or run `tecsalud-batch review` without `&`).',
   reviewNeedsTerminalHint:
     'run `tecsalud-batch review` in a terminal (over ssh: `ssh -t`); `tecsalud-batch review --json` lists the ' +
     'pending files for scripts, and `POST /api/v1/documents/batch/SESSION/review/FILE_ID/decision` (`serve`) ' +
@@ -1407,6 +1412,9 @@ export const ES: Messages = {
     'revisión no iniciada: recorrer las revisiones requiere una terminal (aquí stdin y stdout no lo son: cron, ' +
     'una tubería o una redirección)',
   hintLabel: 'sugerencia',
+  reviewWaitsForForeground:
+    'la revisión espera: recorrer las revisiones requiere la terminal en primer plano. Tráigala con `fg` ' +
+    '(o ejecute `tecsalud-batch review` sin `&`).',
   reviewNeedsTerminalHint:
     'ejecute `tecsalud-batch review` en una terminal (por ssh: `ssh -t`); `tecsalud-batch review --json` lista ' +
     'los archivos pendientes para scripts, y `POST /api/v1/documents/batch/SESIÓN/review/FILE_ID/decision` ' +

@@ -21,3 +21,31 @@ export function terminalForeground(statPath = '/proc/self/stat'): 'foreground' |
   if (!Number.isInteger(processGroup) || !Number.isInteger(terminalGroup)) return 'unknown';
   return terminalGroup === processGroup ? 'foreground' : 'background';
 }
+
+/**
+ * A job started in the background (`review &`) that is about to take the terminal: says why it waits, then stops
+ * as the terminal would stop it (SIGTTIN: the shell reports it as waiting for the terminal), until `fg` brings it
+ * to the foreground; continued in the background again (`bg`), it says so and stops again. Ink, taking the
+ * terminal from the background, was stopped with nothing said. Returns false when the job cannot be stopped (a
+ * process group with no shell left to continue it: the kernel ignores the stop), true once in the foreground.
+ */
+export async function waitForForeground(
+  say: () => void,
+  foreground: () => ReturnType<typeof terminalForeground> = terminalForeground,
+): Promise<boolean> {
+  while (foreground() === 'background') {
+    say();
+    let continued = false;
+    const onContinue = () => (continued = true);
+    process.on('SIGCONT', onContinue);
+    try {
+      process.kill(process.pid, 'SIGTTIN');
+      // Stopped here until continued; SIGCONT's listener runs once the loop turns.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    } finally {
+      process.off('SIGCONT', onContinue);
+    }
+    if (!continued) return false;
+  }
+  return true;
+}

@@ -81,6 +81,13 @@ export function launchInTmux(
     tmux('send-keys', '-t', 'pane', '-l', `clear; bash -c '${run}'`);
     tmux('send-keys', '-t', 'pane', 'Enter');
   } else tmux('new-session', '-d', '-s', 'pane', ...size, `${run}; sleep 300`);
+  return tmuxPane(socket);
+}
+
+/** The pane of the test's tmux server on `socket` (a session named `pane`, started by launchInTmux or by the test). */
+export function tmuxPane(socket: string): TmuxPane {
+  const tmux = (...tmuxArgs: string[]) =>
+    execFileSync('tmux', ['-L', socket, ...tmuxArgs], { encoding: 'utf8' });
   return {
     type: (keys) => void tmux('send-keys', '-t', 'pane', '-l', keys),
     press: (...keys) => void tmux('send-keys', '-t', 'pane', ...keys),

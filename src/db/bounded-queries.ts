@@ -5,7 +5,7 @@
  */
 export const DEFAULT_POSTGRES_QUERY_TIMEOUT_MS = 120_000;
 
-/** The bound of a pool's statements; 0 while migrations run (an index on a large table may take minutes). */
+/** The bound of a pool's statements; 0 while a migration's own statements run (an index on a large table may take minutes). */
 export interface QueryBound {
   ms: number;
 }

@@ -21,7 +21,11 @@ import {
   type QueryBound,
 } from './bounded-queries.js';
 import type { Database } from './schema.js';
-import { createMigrationProvider, type SqlDialectName } from './migrations/index.js';
+import {
+  createMigrationProvider,
+  type MigrationStepRunner,
+  type SqlDialectName,
+} from './migrations/index.js';
 import { databaseFileError, translateDatabaseError } from './database-file-errors.js';
 import { databaseSettingName, type DatabaseTarget } from './database-url.js';
 import { translateLikePostgres } from './fold-accents-sql.js';
@@ -102,7 +106,7 @@ export interface OpenDatabaseOptions {
   connectTimeoutMs?: number;
   /**
    * PostgreSQL: how long to wait for any statement's answer before the connection is taken for lost (default
-   * 120 s, see bounded-queries; 0: no limit). Migrations are not bounded.
+   * 120 s, see bounded-queries; 0: no limit). A migration's own statements are not bounded.
    */
   queryTimeoutMs?: number;
 }
@@ -125,15 +129,8 @@ export async function openDatabase(
     }
   };
   try {
-    if (options.migrate !== false) {
-      const bound = postgres?.queryBound.ms ?? 0;
-      if (postgres) postgres.queryBound.ms = 0;
-      try {
-        await migrateToLatest(raw, kind);
-      } finally {
-        if (postgres) postgres.queryBound.ms = bound;
-      }
-    }
+    if (options.migrate !== false)
+      await migrateToLatest(raw, kind, postgres ? unboundedSteps(postgres.queryBound) : undefined);
   } catch (error) {
     await destroy();
     throw translateConnectionError(error, target);
@@ -150,14 +147,35 @@ export async function openDatabase(
   };
 }
 
+/**
+ * A migration's own statements may take minutes (an index on a large table): they run without the statement
+ * bound. The migrator's bookkeeping around them (its tables, its lock, the list of migrations run) keeps it, as
+ * every command runs it even with nothing to migrate: a server frozen there hung the command for ever.
+ */
+function unboundedSteps(bound: QueryBound): MigrationStepRunner {
+  return async (step) => {
+    const ms = bound.ms;
+    bound.ms = 0;
+    try {
+      await step();
+    } finally {
+      bound.ms = ms;
+    }
+  };
+}
+
 function commitsDurableFor(target: DatabaseTarget): () => Promise<void> {
   if (target.kind !== 'sqlite' || target.path === ':memory:') return () => Promise.resolve();
   const barrier = new CommitBarrier(syncWriteAheadLog(target.path));
   return () => barrier.wait();
 }
 
-export async function migrateToLatest(db: Kysely<unknown>, dialect: SqlDialectName): Promise<void> {
-  const migrator = new Migrator({ db, provider: createMigrationProvider(dialect) });
+export async function migrateToLatest(
+  db: Kysely<unknown>,
+  dialect: SqlDialectName,
+  runStep?: MigrationStepRunner,
+): Promise<void> {
+  const migrator = new Migrator({ db, provider: createMigrationProvider(dialect, runStep) });
   let { error, results } = await migrator.migrateToLatest();
   // Kysely's migration lock is a no-op on SQLite: when several processes open a new file at once,
   // the losers fail on tables the winner just created. Once the winner has committed, a second

@@ -18,6 +18,11 @@ export interface FaultyProxy {
    * is passed either way until `hold(false)`.
    */
   hold(on: boolean): void;
+  /**
+   * Holds every connection (as `hold(true)`) the moment a client sends bytes containing `text` (a statement
+   * of its own, e.g. the migrator's), which are not passed on: a freeze at a chosen point of a run.
+   */
+  holdOn(text: string): void;
   /** Resolves once `n` connections have been turned away since the proxy started. */
   refused(n: number): Promise<void>;
   close(): Promise<void>;
@@ -35,9 +40,15 @@ export async function startFaultyProxy(target: { host: string; port: number }): 
     a.pause();
     b.pause();
   };
+  let holdTrigger: string | null = null;
   let refusedCount = 0;
   const waiters: { n: number; resolve: () => void }[] = [];
   const sockets = new Set<net.Socket>();
+  const holdAll = (on: boolean) => {
+    if (holding === on) return;
+    holding = on;
+    for (const pair of pairs) (on ? hold : connect)(pair);
+  };
   const server = net.createServer((client) => {
     if (refusing) {
       refusedCount++;
@@ -54,6 +65,14 @@ export async function startFaultyProxy(target: { host: string; port: number }): 
     pairs.add(pair);
     if (holding) hold(pair);
     else connect(pair);
+    // Checked where the pipe hands the client's bytes to the server, so that the chunk that trips it is dropped.
+    const write = upstream.write.bind(upstream) as (chunk: Buffer) => boolean;
+    upstream.write = ((chunk: Buffer) => {
+      if (holdTrigger === null || !chunk.includes(holdTrigger)) return write(chunk);
+      holdTrigger = null;
+      holdAll(true);
+      return true;
+    }) as typeof upstream.write;
     const drop = () => {
       client.destroy();
       upstream.destroy();
@@ -77,10 +96,9 @@ export async function startFaultyProxy(target: { host: string; port: number }): 
     refuse: (on) => {
       refusing = on;
     },
-    hold: (on) => {
-      if (holding === on) return;
-      holding = on;
-      for (const pair of pairs) (on ? hold : connect)(pair);
+    hold: (on) => holdAll(on),
+    holdOn: (text) => {
+      holdTrigger = text;
     },
     refused: (n) =>
       refusedCount >= n ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ n, resolve })),

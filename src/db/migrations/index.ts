@@ -37,15 +37,21 @@ const MIGRATIONS: Record<string, DialectAwareMigration> = {
 /** The migrations this version of the tool knows, in order: a database that ran others was migrated by a newer one. */
 export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS);
 
-export function createMigrationProvider(dialect: SqlDialectName): MigrationProvider {
+/** Runs one migration's own statements (open-database lifts the statement bound around them). */
+export type MigrationStepRunner = (step: () => Promise<void>) => Promise<void>;
+
+export function createMigrationProvider(
+  dialect: SqlDialectName,
+  runStep: MigrationStepRunner = (step) => step(),
+): MigrationProvider {
   return {
     getMigrations: async () => {
       const bound: Record<string, Migration> = {};
       for (const [name, migration] of Object.entries(MIGRATIONS)) {
         const { up, down } = migration;
         bound[name] = {
-          up: (db) => up(db, dialect),
-          ...(down ? { down: (db: Kysely<unknown>) => down(db, dialect) } : {}),
+          up: (db) => runStep(() => up(db, dialect)),
+          ...(down ? { down: (db: Kysely<unknown>) => runStep(() => down(db, dialect)) } : {}),
         };
       }
       return bound;

@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ExitCode } from '../../src/errors.js';
+import { runCli } from '../support/cli-binary.js';
+import { SAMPLE_DIR } from '../support/ingest-fixture.js';
+import { createPostgresWorkspace, type PostgresWorkspace } from '../support/postgres-workspace.js';
+import { postgresWanted } from '../support/postgres.js';
+import { copyDelivered } from '../support/delivered-files.js';
+import { startProxyFor } from '../support/tcp-faults.js';
+
+/**
+ * A PostgreSQL server that stops answering (frozen, or a link gone dead) at a chosen point of a command, through a
+ * proxy of the test's own: the command must end, with 69 and a hint, within its bound (TECSALUD_DB_TIMEOUT) — a
+ * process that never exits holds its cron slot, or a folder's lock, for ever.
+ */
+
+/** Far above the 2 s bound and the 10 s connect timeout; before, the process never exited. */
+const EXIT_BOUND_MS = 40_000;
+
+let workspace: PostgresWorkspace;
+beforeAll(async () => {
+  workspace = await createPostgresWorkspace('tecsalud-frozen-exits-', (drop) =>
+    copyDelivered(SAMPLE_DIR, drop),
+  );
+});
+afterAll(async () => workspace?.cleanup());
+
+/** Runs `args` with the registry behind a proxy that freezes once the command sends `text`. */
+async function frozenOn(text: string, args: string[]) {
+  const { proxy, viaProxy } = await startProxyFor(workspace.env.TECSALUD_DB!);
+  proxy.holdOn(text);
+  try {
+    const started = Date.now();
+    const run = await runCli(args, {
+      cwd: workspace.cwd,
+      env: { ...workspace.env, TECSALUD_DB: viaProxy.toString(), TECSALUD_DB_TIMEOUT: '2' },
+      timeoutMs: EXIT_BOUND_MS,
+    });
+    return { ...run, ms: Date.now() - started };
+  } finally {
+    proxy.hold(false);
+    await proxy.close();
+  }
+}
+
+function expectBoundedFailure(run: Awaited<ReturnType<typeof frozenOn>>) {
+  expect(run.signal, `killed after ${EXIT_BOUND_MS} ms: the process never exited\n${run.stderr}`).toBeNull();
+  expect(run.code, run.stderr).toBe(ExitCode.ServiceUnavailable);
+  expect(run.stderr).toMatch(/^error: .*PostgreSQL database .*: the server did not answer within 2 s/m);
+  expect(run.stderr).toMatch(/^hint: /m);
+  expect(run.stderr).not.toMatch(/^\s+at /m);
+}
+
+describe.runIf(postgresWanted())(
+  'a PostgreSQL server that freezes while a command starts',
+  { tags: ['slow'] },
+  () => {
+    // The migrator's bookkeeping (its tables, its lock) runs in every command that opens the registry, even with
+    // nothing to migrate; it was left without the statement bound meant for the migrations' own long statements.
+    it.each([
+      ['status', ['status']],
+      ['patients list', ['patients', 'list']],
+    ])('while the migrator checks its tables: `%s` exits 69 within its bound', async (_name, args) => {
+      expectBoundedFailure(await frozenOn('kysely_migration', args));
+    });
+  },
+);

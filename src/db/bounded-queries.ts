@@ -22,14 +22,25 @@ interface QueryingClient {
  */
 export function boundQueries(client: QueryingClient, bound: QueryBound): void {
   const query = client.query.bind(client);
+  // Why this connection was cut. node-postgres answers every later statement on it (a transaction's rollback
+  // among them, whose error then replaces the statement's) with "…is not queryable", which says nothing of it.
+  let cutFor: Error | null = null;
   client.query = (...args: unknown[]) => {
     const result = query(...args);
-    if (bound.ms > 0 && result instanceof Promise) {
+    if (!(result instanceof Promise)) return result;
+    if (cutFor) {
+      const reason = cutFor;
+      return result.catch((error: unknown) => {
+        throw error instanceof Error && /is not queryable$/.test(error.message) ? reason : error;
+      });
+    }
+    if (bound.ms > 0) {
       const ms = bound.ms;
       const timer = setTimeout(() => {
         const error = Object.assign(new Error(`the server did not answer within ${ms / 1000} s`), {
           code: 'ETIMEDOUT',
         });
+        cutFor = error;
         (
           client as unknown as { connection?: { stream?: { destroy(error: Error): void } } }
         ).connection?.stream?.destroy(error);

@@ -63,17 +63,22 @@ export function postgresUnavailable(
   const reason = describeError(error).split('\n')[0];
   const code = unreachableCode(error);
   const tls = code !== null && isTlsCode(code);
+  const noAnswer = NO_ANSWER.test(reason ?? '');
   return when === 'reach'
     ? new ServiceUnavailableError(
         `cannot reach the PostgreSQL database ${target.display}: ${reason}`,
-        tls
-          ? "the server's TLS certificate was not accepted: give the CA that signed it as sslrootcert=CA.pem in the URL, " +
+        noAnswer
+          ? // Connected, then silent (the migrator's first statements): the URL and password were good.
+            'the server stopped answering (frozen, overloaded, or the network to it dropped); check it, then run the ' +
+              'same command again (TECSALUD_DB_TIMEOUT sets how long to wait, in seconds)'
+          : tls
+            ? "the server's TLS certificate was not accepted: give the CA that signed it as sslrootcert=CA.pem in the URL, " +
               'and name the host as the certificate does (sslmode=require encrypts without checking: not for a network you do not trust)'
-          : 'check that the server is running and the URL, user and password are right',
+            : 'check that the server is running and the URL, user and password are right',
       )
     : new ServiceUnavailableError(
         `lost the connection to the PostgreSQL database ${target.display}: ${reason}`,
-        NO_ANSWER.test(reason ?? '')
+        noAnswer
           ? 'the server stopped answering (frozen, overloaded, or the network to it dropped); check it, then run the ' +
               'same command again: files not done are taken up then (TECSALUD_DB_TIMEOUT sets how long to wait, in seconds)'
           : 'check the server (a restart, a shutdown, an administrator ending sessions, idle_session_timeout); ' +

@@ -46,7 +46,8 @@ function expectBoundedFailure(run: Awaited<ReturnType<typeof frozenOn>>) {
   expect(run.signal, `killed after ${EXIT_BOUND_MS} ms: the process never exited\n${run.stderr}`).toBeNull();
   expect(run.code, run.stderr).toBe(ExitCode.ServiceUnavailable);
   expect(run.stderr).toMatch(/^error: .*PostgreSQL database .*: the server did not answer within 2 s/m);
-  expect(run.stderr).toMatch(/^hint: /m);
+  // Not "check the URL, user and password": those were good, the server went silent.
+  expect(run.stderr).toMatch(/^hint: the server stopped answering .*TECSALUD_DB_TIMEOUT/m);
   expect(run.stderr).not.toMatch(/^\s+at /m);
 }
 
@@ -61,6 +62,13 @@ describe.runIf(postgresWanted())(
       ['patients list', ['patients', 'list']],
     ])('while the migrator checks its tables: `%s` exits 69 within its bound', async (_name, args) => {
       expectBoundedFailure(await frozenOn('kysely_migration', args));
+    });
+
+    it('at the migrator\'s lock, in its transaction: the reason given is the silence, not the driver\'s "not queryable"', async () => {
+      const run = await frozenOn('pg_advisory_lock', ['status']);
+      expectBoundedFailure(run);
+      // The rollback on the cut connection failed with its own words, which replaced the statement's.
+      expect(run.stderr).not.toMatch(/not queryable/);
     });
   },
 );

@@ -102,6 +102,15 @@ const REFUSALS: [string, () => unknown][] = [
       ),
   ],
   [
+    "a server that stopped answering as the command started (the migrator's first statements)",
+    () =>
+      postgresUnavailable(
+        Object.assign(new Error('the server did not answer within 120 s'), { code: 'ETIMEDOUT' }),
+        resolveDatabaseTarget('postgres://u@db/x', { cwd: '/' }),
+        'reach',
+      ),
+  ],
+  [
     'an unreachable server',
     () =>
       postgresUnavailable(

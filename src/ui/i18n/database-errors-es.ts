@@ -140,8 +140,16 @@ export const DATABASE_RULES: readonly RefusalRule[] = [
   ),
   {
     en: /^cannot reach the PostgreSQL database (\S+): (.*)$/s,
-    es: ([target, why]) => `no se puede conectar con la base de datos PostgreSQL ${target}: ${why}`,
+    es: ([target, why]) =>
+      `no se puede conectar con la base de datos PostgreSQL ${target}: ` +
+      why!.replace(/^the server did not answer within (\S+) s$/, 'el servidor no respondió en $1 s'),
   },
+  fixed(
+    'the server stopped answering (frozen, overloaded, or the network to it dropped); check it, then run the ' +
+      'same command again (TECSALUD_DB_TIMEOUT sets how long to wait, in seconds)',
+    'el servidor dejó de responder (detenido, sobrecargado, o se cortó la red hasta él); revíselo y ejecute el mismo ' +
+      'comando otra vez (TECSALUD_DB_TIMEOUT fija cuánto esperar, en segundos)',
+  ),
   fixed(
     'check that the server is running and the URL, user and password are right',
     'compruebe que el servidor esté en marcha y que la URL, el usuario y la contraseña sean correctos',

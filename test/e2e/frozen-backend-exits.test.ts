@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.js';
 import { runCli } from '../support/cli-binary.js';
-import { SAMPLE_DIR } from '../support/ingest-fixture.js';
+import { REGISTRY_CSV, SAMPLE_DIR } from '../support/ingest-fixture.js';
 import { createPostgresWorkspace, type PostgresWorkspace } from '../support/postgres-workspace.js';
 import { postgresWanted } from '../support/postgres.js';
 import { copyDelivered } from '../support/delivered-files.js';
@@ -60,6 +60,8 @@ describe.runIf(postgresWanted())(
     it.each([
       ['status', ['status']],
       ['patients list', ['patients', 'list']],
+      // It read TECSALUD_DB_TIMEOUT from nowhere: the default 120 s bound, whatever the setting said.
+      ['patients import', ['patients', 'import', REGISTRY_CSV]],
     ])('while the migrator checks its tables: `%s` exits 69 within its bound', async (_name, args) => {
       expectBoundedFailure(await frozenOn('kysely_migration', args));
     });

@@ -149,6 +149,7 @@ export async function importPatients(
     file,
     db: context.db,
     dbSetting: context.dbSetting,
+    env: context.env,
     cwd: context.cwd,
     fileMode: context.config?.fileMode,
     user: options.user,

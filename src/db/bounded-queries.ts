@@ -8,6 +8,11 @@ export const DEFAULT_POSTGRES_QUERY_TIMEOUT_MS = 120_000;
 /** The bound of a pool's statements; 0 while a migration's own statements run (an index on a large table may take minutes). */
 export interface QueryBound {
   ms: number;
+  /**
+   * Why a connection was last cut. kysely answers a statement on a connection whose rollback failed with its own
+   * "connection has been discarded", which can replace the reason (the migrator's lock release, after the cut).
+   */
+  lastCut?: Error;
 }
 
 interface QueryingClient {
@@ -41,6 +46,7 @@ export function boundQueries(client: QueryingClient, bound: QueryBound): void {
           code: 'ETIMEDOUT',
         });
         cutFor = error;
+        bound.lastCut = error;
         (
           client as unknown as { connection?: { stream?: { destroy(error: Error): void } } }
         ).connection?.stream?.destroy(error);

@@ -29,6 +29,8 @@ const DRIVER_MESSAGES = [
   /^Connection terminated/,
   /^timeout expired$/,
   /is not queryable$/,
+  // kysely's, for a connection whose rollback failed (it marks it discarded): the connection went first.
+  /^Postgres connection has been discarded$/,
   /^Query read timeout$/,
   // pg-pool, when no connection came free in time: every one hangs on a server that stopped answering.
   /^timeout exceeded when trying to connect$/,

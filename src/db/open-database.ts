@@ -133,7 +133,8 @@ export async function openDatabase(
       await migrateToLatest(raw, kind, postgres ? unboundedSteps(postgres.queryBound) : undefined);
   } catch (error) {
     await destroy();
-    throw translateConnectionError(error, target);
+    const discarded = error instanceof Error && /connection has been discarded$/.test(error.message);
+    throw translateConnectionError((discarded && postgres?.queryBound.lastCut) || error, target);
   }
   const db = raw.withPlugin(new CamelCasePlugin()) as unknown as Kysely<Database>;
   return {

@@ -72,5 +72,12 @@ describe.runIf(postgresWanted())(
       // The rollback on the cut connection failed with its own words, which replaced the statement's.
       expect(run.stderr).not.toMatch(/not queryable/);
     });
+
+    it('inside the migrator\'s transaction, past its lock: the silence again, not "migration failed" nor "discarded"', async () => {
+      // kysely marks the connection discarded when the rollback fails; the lock's release then fails on it.
+      const run = await frozenOn('from "kysely_migration"', ['status']);
+      expectBoundedFailure(run);
+      expect(run.stderr).not.toMatch(/migration .*failed|discarded/);
+    });
   },
 );

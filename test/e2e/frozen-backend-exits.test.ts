@@ -6,6 +6,7 @@ import { createPostgresWorkspace, type PostgresWorkspace } from '../support/post
 import { postgresWanted } from '../support/postgres.js';
 import { copyDelivered } from '../support/delivered-files.js';
 import { startProxyFor } from '../support/tcp-faults.js';
+import { startServe } from './support/serve-cli.js';
 
 /**
  * A PostgreSQL server that stops answering (frozen, or a link gone dead) at a chosen point of a command, through a
@@ -78,6 +79,32 @@ describe.runIf(postgresWanted())(
       const run = await frozenOn('from "kysely_migration"', ['status']);
       expectBoundedFailure(run);
       expect(run.stderr).not.toMatch(/migration .*failed|discarded/);
+    });
+  },
+);
+
+describe.runIf(postgresWanted())(
+  'a PostgreSQL server frozen under a running `serve`',
+  { tags: ['slow'] },
+  () => {
+    it('SIGTERM still stops it: the pool connections that never get their goodbye answered are cut', async () => {
+      const { proxy, viaProxy } = await startProxyFor(workspace.env.TECSALUD_DB!);
+      try {
+        const server = await startServe(['--no-auth'], {
+          cwd: workspace.cwd,
+          env: { ...workspace.env, TECSALUD_DB: viaProxy.toString(), TECSALUD_DB_TIMEOUT: '2' },
+        });
+        proxy.hold(true);
+        const bound = setTimeout(() => server.child.kill('SIGKILL'), EXIT_BOUND_MS);
+        const code = await server.stop();
+        clearTimeout(bound);
+        expect(server.child.signalCode, `killed after ${EXIT_BOUND_MS} ms:\n${server.stderr()}`).toBeNull();
+        expect(code, server.stderr()).toBe(0);
+        expect(server.stderr()).not.toMatch(/^\s+at |internal error/m);
+      } finally {
+        proxy.hold(false);
+        await proxy.close();
+      }
     });
   },
 );

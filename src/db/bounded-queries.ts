@@ -47,9 +47,7 @@ export function boundQueries(client: QueryingClient, bound: QueryBound): void {
         });
         cutFor = error;
         bound.lastCut = error;
-        (
-          client as unknown as { connection?: { stream?: { destroy(error: Error): void } } }
-        ).connection?.stream?.destroy(error);
+        cut(client, error);
       }, ms);
       const done = () => clearTimeout(timer);
       result.then(done, done);
@@ -70,9 +68,9 @@ interface EndingClient {
   once(event: 'end', listener: () => void): unknown;
 }
 
-/** Cuts a connection's socket outright: no goodbye, no wait for the server. */
-function cut(client: EndingClient): void {
-  (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+/** Cuts a connection's socket outright: no goodbye, no wait for the server (`why`: what its statements then fail with). */
+function cut(client: object, why?: Error): void {
+  (client as { connection?: { stream?: { destroy(error?: Error): void } } }).connection?.stream?.destroy(why);
 }
 
 /** Ends a connection politely, and cuts it if the server has not closed its end within the grace. */

@@ -1,4 +1,4 @@
-import { COMPOUND_SURNAMES, SURNAME_PARTICLES } from '../filename/split-surnames.js';
+import { COMPOUND_SURNAMES, SURNAME_CONNECTOR, SURNAME_PARTICLES } from '../filename/split-surnames.js';
 import { KNOWN_GIVEN_NAMES, KNOWN_SURNAMES } from '../matching/name-dictionary.js';
 import type { NameFields } from '../matching/types.js';
 import { foldWord, splitSurnamesOnce } from './fold-word.js';
@@ -29,9 +29,6 @@ interface Unit {
   particle: boolean;
 }
 
-/** Joins two surnames into one (VILLASEÑOR DE LA PEÑA Y SALDÍVAR, LOPEZ PORTILLO Y PACHECO). */
-const CONNECTOR = 'Y';
-
 /**
  * The name's units, left to right: a known compound (PONCE DE LEON), or particles with the word they lead
  * to. The connector Y and the unit after it join the unit before: alone, Y was read as a surname of its
@@ -42,7 +39,7 @@ function unitsOf(folded: readonly string[]): Unit[] {
   let i = 0;
   while (i < folded.length) {
     const previous = units[units.length - 1];
-    if (previous !== undefined && folded[i] === CONNECTOR && i < folded.length - 1) {
+    if (previous !== undefined && folded[i] === SURNAME_CONNECTOR && i < folded.length - 1) {
       const next = unitsOf(folded.slice(i + 1))[0]!;
       i += 1 + next.end;
       previous.end = i;

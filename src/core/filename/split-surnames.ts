@@ -63,7 +63,7 @@ const COMPOUND_WORDS: readonly (readonly string[])[] = COMPOUND_SURNAMES.map((co
   .sort((a, b) => b.length - a.length);
 
 /** Joins two surnames explicitly (LOPEZ PORTILLO Y PACHECO, ORTEGA Y GASSET). */
-const CONNECTOR = 'Y';
+export const SURNAME_CONNECTOR = 'Y';
 
 /**
  * Splits normalised surnames (uppercase, single spaces) into paterno and materno the way a Mexican
@@ -78,7 +78,7 @@ const CONNECTOR = 'Y';
 export function splitSurnames(apellidos: string): SplitSurnames {
   const words = apellidos.split(' ').filter((word) => word !== '');
   const connector = words.findIndex(
-    (word, index) => index > 0 && index < words.length - 1 && foldAccents(word) === CONNECTOR,
+    (word, index) => index > 0 && index < words.length - 1 && foldAccents(word) === SURNAME_CONNECTOR,
   );
   if (connector > 0) {
     return {

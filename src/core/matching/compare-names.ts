@@ -1,3 +1,4 @@
+import { SURNAME_CONNECTOR } from '../filename/split-surnames.js';
 import { dropsFirstNameAcrossSexes } from './first-name-across-sexes.js';
 import { splitGeneration } from './generation-suffix.js';
 import type { GivenNameToken, NormalizedName, SurnameForm } from './normalize-name.js';
@@ -334,14 +335,14 @@ export function compareNames(
   return best;
 }
 
-/** The connector Y that joins two surnames (LOPEZ PORTILLO Y PACHECO): written on one side, left out on the other. */
-const CONNECTOR = 'Y';
-
-/** Both surnames' words in order, the connector left out: what stays the same however the surnames are cut. */
+/**
+ * Both surnames' words in order, the connector Y left out (written on one side, left out on the other: LOPEZ
+ * PORTILLO Y PACHECO): what stays the same however the surnames are cut.
+ */
 function surnameWords(name: NormalizedName): string {
   return `${name.paterno.folded} ${name.materno.folded}`
     .split(' ')
-    .filter((word) => word !== '' && word !== CONNECTOR)
+    .filter((word) => word !== '' && word !== SURNAME_CONNECTOR)
     .join(' ');
 }
 

@@ -1,9 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTextPdf } from '../../fixtures/generator/pdf.js';
 import { runCli } from '../support/cli-binary.js';
-import { createTempDir } from '../support/databases.js';
+import {
+  importedRegistry,
+  matchDecisions,
+  writeUnnamedNotes,
+  type RegistryWorkspace,
+} from '../support/registry-workspace.js';
 
 /**
  * Issue 3: compound surnames that the filename cuts at the connector Y, and the registry elsewhere. Under
@@ -36,43 +40,28 @@ interface DryRunJson {
 }
 
 describe('compound surnames cut differently by the filename and the registry', { tags: ['slow'] }, () => {
-  let cwd: string;
-  const env = () => ({ TECSALUD_DB: path.join(cwd, 'registry.db') });
+  let workspace: RegistryWorkspace;
 
   beforeAll(async () => {
-    cwd = createTempDir('tecsalud-compound-surnames-');
-    fs.writeFileSync(path.join(cwd, 'registry.csv'), REGISTRY.join('\n') + '\n');
-    const imported = await runCli(['patients', 'import', 'registry.csv'], { cwd, env: env() });
-    expect(imported.code, imported.stderr).toBe(0);
+    workspace = await importedRegistry('tecsalud-compound-surnames-', REGISTRY);
   }, 60_000);
 
-  afterAll(() => fs.rmSync(cwd, { recursive: true, force: true }));
+  afterAll(() => fs.rmSync(workspace.cwd, { recursive: true, force: true }));
 
   it('match --json finds the registered person under a new expediente, and attaches under hers', async () => {
-    const run = await runCli(['match', ...CASES.map(([filename]) => filename), '--json'], {
-      cwd,
-      env: env(),
-    });
-    expect(run.code, run.stderr).toBe(0);
-    const results = JSON.parse(run.stdout) as MatchJson[];
+    const results = await matchDecisions<MatchJson>(
+      workspace,
+      CASES.map(([filename]) => filename),
+    );
     expect(results.map((r) => [r.filename, r.decision, r.patient?.expediente])).toEqual(CASES);
   });
 
   it('ingest --dry-run plans the same', async () => {
-    const drop = path.join(cwd, 'drop');
-    fs.mkdirSync(drop);
-    for (const [index, [filename]] of CASES.entries()) {
-      // No name in the text: only the filename decides.
-      const text = `NOTA MEDICA ${index}\n\nPaciente estable (${index}).`;
-      fs.writeFileSync(
-        path.join(drop, filename),
-        await makeTextPdf([text], { title: 'NOTA', date: '2026-11-02' }),
-      );
-    }
-    const run = await runCli(['ingest', 'drop', '--dry-run', '--json', '--non-interactive'], {
-      cwd,
-      env: env(),
-    });
+    await writeUnnamedNotes(
+      path.join(workspace.cwd, 'drop'),
+      CASES.map(([filename]) => filename),
+    );
+    const run = await runCli(['ingest', 'drop', '--dry-run', '--json', '--non-interactive'], workspace);
     expect(run.stderr).not.toMatch(/\n\s+at /);
     const report = JSON.parse(run.stdout) as DryRunJson;
     const planned = CASES.map(([filename]) => report.files.find((f) => f.path === filename));

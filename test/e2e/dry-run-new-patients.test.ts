@@ -1,9 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTextPdf } from '../../fixtures/generator/pdf.js';
 import { runCli } from '../support/cli-binary.js';
-import { createTempDir } from '../support/databases.js';
+import {
+  importedRegistry,
+  writeUnnamedNotes,
+  type RegistryWorkspace,
+} from '../support/registry-workspace.js';
 
 /**
  * Issue 3's "several documents of one new patient make one new patient", as `ingest --dry-run` tells it:
@@ -49,33 +52,20 @@ interface RunJson {
 }
 
 describe('ingest --dry-run of several documents of one new patient', { tags: ['slow'] }, () => {
-  let cwd: string;
-  const env = () => ({ TECSALUD_DB: path.join(cwd, 'registry.db') });
+  let workspace: RegistryWorkspace;
 
   beforeAll(async () => {
-    cwd = createTempDir('tecsalud-dry-run-new-patients-');
-    fs.writeFileSync(path.join(cwd, 'registry.csv'), REGISTRY.join('\n') + '\n');
-    const imported = await runCli(['patients', 'import', 'registry.csv'], { cwd, env: env() });
-    expect(imported.code, imported.stderr).toBe(0);
-    const drop = path.join(cwd, 'drop');
-    fs.mkdirSync(drop);
-    for (const [index, [filename]] of FILES.entries()) {
-      // Each text its own and naming nobody: only the filename decides.
-      const text = `NOTA MEDICA ${index}\n\nPaciente estable (${index}).`;
-      fs.writeFileSync(
-        path.join(drop, filename),
-        await makeTextPdf([text], { title: 'NOTA', date: '2026-11-02' }),
-      );
-    }
+    workspace = await importedRegistry('tecsalud-dry-run-new-patients-', REGISTRY);
+    await writeUnnamedNotes(
+      path.join(workspace.cwd, 'drop'),
+      FILES.map(([filename]) => filename),
+    );
   }, 60_000);
 
-  afterAll(() => fs.rmSync(cwd, { recursive: true, force: true }));
+  afterAll(() => fs.rmSync(workspace.cwd, { recursive: true, force: true }));
 
   it('plans one new patient per new expediente, and the run decides as planned', async () => {
-    const dry = await runCli(['ingest', 'drop', '--dry-run', '--json', '--non-interactive'], {
-      cwd,
-      env: env(),
-    });
+    const dry = await runCli(['ingest', 'drop', '--dry-run', '--json', '--non-interactive'], workspace);
     expect(dry.code, dry.stderr).toBe(0);
     const plan = JSON.parse(dry.stdout) as DryRunJson;
     const planned = FILES.map(([filename]) => plan.files.find((f) => f.path === filename)?.plan);
@@ -87,10 +77,10 @@ describe('ingest --dry-run of several documents of one new patient', { tags: ['s
     });
     expect(plan.counts).toMatchObject({ auto: 3, review: 2, new: 2 });
 
-    const run = await runCli(['ingest', 'drop', '--json', '--non-interactive', '--concurrency', '4'], {
-      cwd,
-      env: env(),
-    });
+    const run = await runCli(
+      ['ingest', 'drop', '--json', '--non-interactive', '--concurrency', '4'],
+      workspace,
+    );
     expect(run.code, run.stderr).toBe(2);
     const report = JSON.parse(run.stdout) as RunJson;
     expect(report.created_patients).toBe(2);

@@ -1,8 +1,6 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../support/cli-binary.js';
-import { createTempDir } from '../support/databases.js';
+import { importedRegistry, matchDecisions, type RegistryWorkspace } from '../support/registry-workspace.js';
 
 /**
  * Issue 3 on a small registry, where term frequencies cannot tell a real name from a slip: a given name one
@@ -51,25 +49,19 @@ interface MatchJson {
 }
 
 describe('a given name one letter from the registered one', { tags: ['slow'] }, () => {
-  let cwd: string;
-  const env = () => ({ TECSALUD_DB: path.join(cwd, 'registry.db') });
+  let workspace: RegistryWorkspace;
 
   beforeAll(async () => {
-    cwd = createTempDir('tecsalud-one-letter-names-');
-    fs.writeFileSync(path.join(cwd, 'registry.csv'), REGISTRY.join('\n') + '\n');
-    const imported = await runCli(['patients', 'import', 'registry.csv'], { cwd, env: env() });
-    expect(imported.code, imported.stderr).toBe(0);
+    workspace = await importedRegistry('tecsalud-one-letter-names-', REGISTRY);
   }, 60_000);
 
-  afterAll(() => fs.rmSync(cwd, { recursive: true, force: true }));
+  afterAll(() => fs.rmSync(workspace.cwd, { recursive: true, force: true }));
 
   it('match --json attaches the slips and sends other names to review on the expediente', async () => {
-    const run = await runCli(['match', ...CASES.map(([filename]) => filename), '--json'], {
-      cwd,
-      env: env(),
-    });
-    expect(run.code, run.stderr).toBe(0);
-    const results = JSON.parse(run.stdout) as MatchJson[];
+    const results = await matchDecisions<MatchJson>(
+      workspace,
+      CASES.map(([filename]) => filename),
+    );
     expect(results.map((r) => [r.filename, r.decision, r.patient?.expediente])).toEqual(CASES);
   });
 });

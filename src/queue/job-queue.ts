@@ -178,6 +178,21 @@ export class JobQueue {
   }
 
   /**
+   * Puts back, without spending an attempt, the active jobs this worker took but does not hold (`holding`: the
+   * jobs it has in flight). A take whose COMMIT reached the server but whose answer was lost (the connection
+   * cut in between) left its jobs active under this live worker's name: nobody else takes them back, so they
+   * waited for their --job-timeout (15 min by default), and `worker --until-idle` with them. Returns how many.
+   */
+  async releaseStrays(workerId: string, holding: ReadonlySet<string>): Promise<number> {
+    const { rows } = await this.sql<{ id: string }>(pgBossStatements(this.settings.schema).releaseStrays, [
+      [FILE_QUEUE, GIVEN_UP_QUEUE],
+      workerId,
+      [...holding],
+    ]);
+    return rows.length;
+  }
+
+  /**
    * pg-boss's fetch and the timeout in ONE transaction. As two statements, a worker killed between them
    * (or frozen, then killed) left its jobs active under the expiry they were queued with, so the files
    * waited that long for another worker, and `worker --until-idle` waited with them.

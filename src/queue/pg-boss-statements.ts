@@ -30,6 +30,18 @@ export function pgBossStatements(schema: string) {
           data = data || jsonb_build_object('putBack', coalesce((data->>'putBack')::int, 0) + 1)
       WHERE name = $1 AND id = $2::uuid AND state = 'active'`,
     /**
+     * Back to the queue like release, at once: the active jobs worker $2 took (see setTimeout) other than those
+     * it holds ($3). In one statement, so that a job another worker took meanwhile (its `taken_by` is then that
+     * worker's) is never put back under it.
+     */
+    releaseStrays: `
+      UPDATE ${schema}.job
+      SET state = 'created', started_on = NULL, start_after = now(),
+          data = data || jsonb_build_object('putBack', coalesce((data->>'putBack')::int, 0) + 1)
+      WHERE name = ANY($1::text[]) AND state = 'active' AND output->>'taken_by' = $2
+        AND NOT (id = ANY($3::uuid[]))
+      RETURNING id`,
+    /**
      * Back to the queue like release, for a file still being written, noting in the job's data when the first
      * look found it so ($4, the worker's clock in ms) and how many looks there have been: a file that never
      * stops changing is given up after a bound instead of being looked at for ever.

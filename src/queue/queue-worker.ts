@@ -154,6 +154,7 @@ export class QueueWorker {
         let jobs: FileJob[];
         try {
           await this.settleOwedQueueWrites();
+          if (this.strayCheckDue) await this.putBackStrays();
           if (Date.now() - lastReclaim >= RECLAIM_INTERVAL_MS) {
             lastReclaim = Date.now();
             await this.reclaimJobsOfGoneWorkers();
@@ -214,11 +215,21 @@ export class QueueWorker {
       // Files in flight finish, their groups are written, and their jobs completed.
       await Promise.all(inFlight);
       await this.closeSessions();
-      await this.settleOwedQueueWrites().catch(() => undefined);
-      await this.settleTouchedSessions(true).catch(() => undefined);
-      await this.recountFromRows(this.countedIngested.keys()).catch(() => undefined);
+      // The clean-up's statements, each bounded; once one finds the database gone the rest are not tried (see
+      // databaseGoneWhileStopping).
+      const tidy = async (step: () => Promise<unknown>) => {
+        if (this.databaseGoneWhileStopping) return;
+        try {
+          await step();
+        } catch (error) {
+          if (isServiceDown(error)) this.databaseGoneWhileStopping = true;
+        }
+      };
+      await tidy(() => this.settleOwedQueueWrites());
+      await tidy(() => this.settleTouchedSessions(true));
+      await tidy(() => this.recountFromRows(this.countedIngested.keys()));
       clearInterval(heartbeat);
-      await this.repository.workerStopped(options.workerId).catch(() => undefined);
+      await tidy(() => this.repository.workerStopped(options.workerId));
     }
     this.summary.seconds = (performance.now() - started) / 1000;
     this.emit({
@@ -234,6 +245,7 @@ export class QueueWorker {
   /** Runs one job in a slot; the slot frees when the file hands its write over (as in a single run). */
   private start(job: FileJob, inFlight: Set<Promise<void>>): void {
     this.slotsBusy++;
+    this.heldJobs.add(job.id);
     let freed = false;
     const freeSlot = () => {
       if (freed) return;
@@ -248,6 +260,7 @@ export class QueueWorker {
       })
       .finally(() => {
         freeSlot();
+        this.heldJobs.delete(job.id);
         inFlight.delete(done);
       });
     inFlight.add(done);
@@ -449,7 +462,7 @@ export class QueueWorker {
     if (isServiceDown(error)) {
       this.pause(error);
       const delaySeconds = Math.ceil(this.pauseMs / 1000);
-      await this.owe(() => this.queue.release(job, delaySeconds)).catch(() => undefined);
+      await this.owe(job, () => this.queue.release(job, delaySeconds)).catch(() => undefined);
       return;
     }
     if (error instanceof UserError && error.exitCode === ExitCode.Usage) {
@@ -470,7 +483,7 @@ export class QueueWorker {
         error: message,
       });
     }
-    await this.owe(() => this.queue.fail(job, error));
+    await this.owe(job, () => this.queue.fail(job, error));
   }
 
   /**
@@ -479,19 +492,24 @@ export class QueueWorker {
    * is alive, so no other worker took it back: its file waited for the job's --job-timeout (15 min by
    * default), and `worker --until-idle` with it.
    */
-  private async owe(write: () => Promise<void>): Promise<void> {
+  private async owe(job: FileJob, write: () => Promise<void>): Promise<void> {
+    if (this.databaseGoneWhileStopping) {
+      this.owedQueueWrites.push({ jobId: job.id, write });
+      return;
+    }
     try {
       await write();
     } catch (error) {
       if (!isServiceDown(error)) throw error;
-      this.owedQueueWrites.push(write);
+      if (this.stopping()) this.databaseGoneWhileStopping = true;
+      this.owedQueueWrites.push({ jobId: job.id, write });
     }
   }
 
   /** The owed writes, in order; one that finds the database still down throws and stays owed. */
   private async settleOwedQueueWrites(): Promise<void> {
     while (this.owedQueueWrites.length > 0) {
-      await this.owedQueueWrites[0]!();
+      await this.owedQueueWrites[0]!.write();
       this.owedQueueWrites.shift();
     }
   }
@@ -562,7 +580,18 @@ export class QueueWorker {
   /** Files this worker counted ingested, by session, while a copy of theirs may still take them back. */
   private readonly countedIngested = new Map<string, Set<string>>();
   /** Queue writes about this worker's jobs that found the database down (see owe). */
-  private readonly owedQueueWrites: (() => Promise<void>)[] = [];
+  private readonly owedQueueWrites: { jobId: string; write: () => Promise<void> }[] = [];
+  /** The jobs in this worker's slots. */
+  private readonly heldJobs = new Set<string>();
+  /**
+   * Stopping, a queue write or a clean-up statement found the database gone: the others are not tried. Each would
+   * wait out its own bound (TECSALUD_DB_TIMEOUT, 120 s by default: a frozen server held a stopping worker for
+   * minutes); the jobs stay this worker's, and the next worker takes them back (at once on this host, after three
+   * minutes of silence elsewhere) and does the rest (its sweep settles the sessions).
+   */
+  private databaseGoneWhileStopping = false;
+  /** Set by an outage: a queue write of this worker's may have been done with its answer lost (see putBackStrays). */
+  private strayCheckDue = false;
   /** Sessions this worker is named among the workers of (see joinSession). */
   private readonly joinedSessions = new Set<string>();
 
@@ -638,6 +667,24 @@ export class QueueWorker {
     this.emit({ type: 'jobs_reclaimed', jobs, workers });
   }
 
+  /**
+   * After an outage, the jobs this worker took without knowing it go back to the queue (see JobQueue.releaseStrays):
+   * a take whose answer the outage swallowed. Those it holds, in its slots or owing a write about, stay.
+   */
+  private async putBackStrays(): Promise<void> {
+    // Taken before the statement: a job this worker holds now cannot be a stray, and it takes none meanwhile
+    // (jobs are taken by this loop only).
+    const holding = new Set([...this.heldJobs, ...this.owedQueueWrites.map((owed) => owed.jobId)]);
+    this.strayCheckDue = false;
+    try {
+      const jobs = await this.queue.releaseStrays(this.options.workerId, holding);
+      if (jobs > 0) this.emit({ type: 'strays_put_back', jobs });
+    } catch (error) {
+      this.strayCheckDue = true;
+      throw error;
+    }
+  }
+
   /** After a pause for a backend down: the sessions' writes try again (one still down pauses the worker again). */
   private async resumeWrites(): Promise<void> {
     for (const work of this.sessions.values()) (await work.catch(() => null))?.committer.resume();
@@ -664,6 +711,7 @@ export class QueueWorker {
   private pause(error: unknown, fromDatabase = false): void {
     // Several jobs in flight find the backend down at once: that is one outage, one pause — doubling once per
     // failure took a blip of half a second straight to the 60 s ceiling.
+    this.strayCheckDue = true;
     if (Date.now() < this.pausedUntil) return;
     this.pauseMs =
       this.pauseMs === 0

@@ -64,6 +64,11 @@ export type WorkerEvent =
     }
   /** Active jobs of workers that are gone, failed now (pg-boss retries them) rather than at their timeout. */
   | { type: 'jobs_reclaimed'; jobs: number; workers: string[] }
+  /**
+   * Jobs this worker had taken without knowing it (the outage cut the connection between the take's COMMIT and
+   * its answer), put back on the queue without spending an attempt, rather than left to their --job-timeout.
+   */
+  | { type: 'strays_put_back'; jobs: number }
   | { type: 'worker_stopping'; reason: 'signal' | 'idle' | 'error' }
   | { type: 'worker_stopped'; workerId: string; files: number; seconds: number };
 

@@ -154,6 +154,33 @@ describe.runIf(postgresWanted())('the job queue (pg-boss 10 on the registry data
     expect(retried.map((job) => job.lastError)).toEqual(['its worker is gone', 'its worker is gone']);
   });
 
+  it("puts back, unspent, the active jobs a live worker took but does not hold, and nobody else's", async () => {
+    await queue.enqueue(files(4), { timeoutSeconds: 900 });
+    const taken = await queue.fetch(3, 900, WORKER);
+    const theirs = await queue.fetch(1, 900, 'worker-other');
+    const held = taken[0]!;
+    expect(await queue.releaseStrays(WORKER, new Set([held.id]))).toBe(2);
+    for (const job of taken.slice(1)) {
+      expect(await jobRow(database, job.id)).toMatchObject({
+        state: 'created',
+        retry_count: 0,
+        started_on: null,
+      });
+    }
+    expect(await jobRow(database, held.id)).toMatchObject({ state: 'active' });
+    expect(await jobRow(database, theirs[0]!.id)).toMatchObject({ state: 'active' });
+    expect(await queue.releaseStrays(WORKER, new Set([held.id]))).toBe(0);
+    // Taken again at once, as put back (its next attempt looks for writes of its own, as a retry's does).
+    const again = await queue.fetch(5, 900, WORKER);
+    expect(again.map((job) => job.id).sort()).toEqual(
+      taken
+        .slice(1)
+        .map((job) => job.id)
+        .sort(),
+    );
+    for (const job of again) expect(job).toMatchObject({ retryCount: 0, putBack: 1 });
+  });
+
   it("counts a session's jobs by state, and knows when nothing is left", async () => {
     expect(await queue.hasWork()).toBe(false);
     await queue.enqueue(files(3, 'session-a'), { timeoutSeconds: 900 });

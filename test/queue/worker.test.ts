@@ -18,7 +18,7 @@ import { captureIo, createTempDir } from '../support/databases.js';
 import { inProcessExtractor, REGISTRY_CSV, SAMPLE_DIR } from '../support/ingest-fixture.js';
 import { createScratchPostgresDatabase, postgresWanted } from '../support/postgres.js';
 import { copyDelivered } from '../support/delivered-files.js';
-import { startFaultyProxy } from '../support/tcp-faults.js';
+import { startFaultyProxy, startProxyFor } from '../support/tcp-faults.js';
 
 interface StatusJson {
   status: string;
@@ -432,6 +432,29 @@ describe.runIf(postgresWanted())('workers sharing a queued session', { tags: ['s
       }
     }, 90_000);
   }
+
+  it('a take whose answer the database connection lost: the worker puts those jobs back, not at --job-timeout', async () => {
+    const sessionId = await enqueue();
+    const { proxy, viaProxy } = await startProxyFor(scratch.url);
+    // The take's COMMIT reaches the server, its answer never comes back: jobs active under this worker's name
+    // that it never saw. Left so, `--until-idle` waited for their --job-timeout (600 s here).
+    proxy.loseAnswerTo('commit', "jsonb_build_object('taken_by'");
+    try {
+      const run = await runWorker({ jobTimeout: '600' }, inProcessExtractor, viaProxy.href);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toMatch(
+        /\d+ jobs? this worker took as the database connection dropped \(the answer was lost\) back on the queue/,
+      );
+      const after = await status(sessionId);
+      expect(after.processed_files).toBe(after.total_files);
+      expect(after.status).not.toBe('processing');
+      // Put back, not failed: no attempt spent on a file that was never read.
+      expect(after.queue!.jobs.failed).toBe(0);
+      expect(run.stderr).not.toMatch(/will be retried|gave up/);
+    } finally {
+      await proxy.close();
+    }
+  }, 60_000);
 
   it('a file that throws on every attempt ends failed with its reason, after the retries', async () => {
     const sessionId = await enqueue();

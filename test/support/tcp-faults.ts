@@ -23,6 +23,12 @@ export interface FaultyProxy {
    * of its own, e.g. the migrator's), which are not passed on: a freeze at a chosen point of a run.
    */
   holdOn(text: string): void;
+  /**
+   * Loses the server's answer to a statement, as a connection cut at the wrong instant does: on a connection
+   * that sent bytes containing `armedBy`, the next bytes containing `text` reach the server (which acts on them,
+   * a COMMIT commits), its answer never reaches the client, and the connection is cut soon after. Once.
+   */
+  loseAnswerTo(text: string, armedBy: string): void;
   /** Resolves once `n` connections have been turned away since the proxy started. */
   refused(n: number): Promise<void>;
   close(): Promise<void>;
@@ -41,6 +47,7 @@ export async function startFaultyProxy(target: { host: string; port: number }): 
     b.pause();
   };
   let holdTrigger: string | null = null;
+  let answerTrigger: { text: string; armedBy: string } | null = null;
   let refusedCount = 0;
   const waiters: { n: number; resolve: () => void }[] = [];
   const sockets = new Set<net.Socket>();
@@ -67,7 +74,16 @@ export async function startFaultyProxy(target: { host: string; port: number }): 
     else connect(pair);
     // Checked where the pipe hands the client's bytes to the server, so that the chunk that trips it is dropped.
     const write = upstream.write.bind(upstream) as (chunk: Buffer) => boolean;
+    let armed = false;
     upstream.write = ((chunk: Buffer) => {
+      if (answerTrigger && !armed && chunk.includes(answerTrigger.armedBy)) armed = true;
+      else if (answerTrigger && armed && chunk.includes(answerTrigger.text)) {
+        answerTrigger = null;
+        upstream.unpipe(client);
+        upstream.pause();
+        setTimeout(() => drop(), 300);
+        return write(chunk);
+      }
       if (holdTrigger === null || !chunk.includes(holdTrigger)) return write(chunk);
       holdTrigger = null;
       holdAll(true);
@@ -99,6 +115,9 @@ export async function startFaultyProxy(target: { host: string; port: number }): 
     hold: (on) => holdAll(on),
     holdOn: (text) => {
       holdTrigger = text;
+    },
+    loseAnswerTo: (text, armedBy) => {
+      answerTrigger = { text, armedBy };
     },
     refused: (n) =>
       refusedCount >= n ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ n, resolve })),

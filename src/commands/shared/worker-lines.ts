@@ -62,6 +62,8 @@ export function workerEventLine(
       });
     case 'jobs_reclaimed':
       return say.reclaimed(event.jobs, event.workers.join(', '));
+    case 'strays_put_back':
+      return say.straysPutBack(event.jobs);
     case 'worker_waiting':
       return say.waiting(event.active, clock(event.activeUntil), event.later, clock(event.nextStart));
     case 'worker_stopping':

@@ -194,6 +194,8 @@ export interface WorkerMessages {
   requeued(sessionId: string, files: number): string;
   /** Active jobs of workers that are gone (`workers`: host:pid), handed on now rather than at their timeout. */
   reclaimed(jobs: number, workers: string): string;
+  /** Jobs this worker took while the database connection dropped (the answer was lost), back on the queue. */
+  straysPutBack(jobs: number): string;
   sessionFinished(
     sessionId: string,
     status: string,
@@ -1019,6 +1021,9 @@ export const EN: Messages = {
     reclaimed: (jobs, workers) =>
       `${plural(jobs, 'job', 'jobs')} of a worker that is gone (${workers}: killed, crashed, or its machine went down) ` +
       `back on the queue now, not at its --job-timeout`,
+    straysPutBack: (jobs) =>
+      `${plural(jobs, 'job', 'jobs')} this worker took as the database connection dropped (the answer was lost) ` +
+      `back on the queue, no attempt spent`,
     sessionFinished: (id, status, c) =>
       `session ${id} ${status}: ${num(c.processed)}/${num(c.total)} files, ${num(c.failed)} failed, ${num(c.review)} to review` +
       (c.alreadyWaiting > 0
@@ -1586,6 +1591,9 @@ export const ES: Messages = {
     reclaimed: (jobs, workers) =>
       `${plural(jobs, 'tarea', 'tareas')} de un proceso de trabajo que ya no está (${workers}: terminado a la fuerza, ` +
       `caído, o su máquina se apagó) de vuelta en la cola ahora, sin esperar su --job-timeout`,
+    straysPutBack: (jobs) =>
+      `${plural(jobs, 'tarea', 'tareas')} que este proceso de trabajo tomó cuando se cortó la conexión con la base ` +
+      `de datos (la respuesta se perdió) de vuelta en la cola, sin gastar un intento`,
     requeued: (id, files) =>
       `sesión ${id}: ${files === 1 ? '1 archivo sin terminar no tenía tarea; encolado' : `${num(files)} archivos sin terminar no tenían tarea; encolados`} de nuevo`,
     sessionFinished: (id, status, c) =>

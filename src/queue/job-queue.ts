@@ -31,6 +31,8 @@ export interface FileJob extends FileJobData {
   postponements: number;
   /** How many times a worker put the job back, unspent, for a backend down (see release). */
   putBack: number;
+  /** The worker that took it (this one). */
+  takenBy: string;
 }
 
 /** A session's jobs by state, as `status` shows them (finished jobs stay countable until pg-boss drops them). */
@@ -149,13 +151,13 @@ export class JobQueue {
    */
   async fetch(max: number, timeoutSeconds: number, workerId: string): Promise<FileJob[]> {
     const jobs = await this.take(FILE_QUEUE, max, timeoutSeconds, workerId);
-    return jobs.map((job) => toFileJob(job, false));
+    return jobs.map((job) => toFileJob(job, false, workerId));
   }
 
   /** Takes up to `max` given-up jobs (files whose attempts ran out with nobody to record why), likewise. */
   async fetchGivenUp(max: number, timeoutSeconds: number, workerId: string): Promise<FileJob[]> {
     const jobs = await this.take(GIVEN_UP_QUEUE, max, timeoutSeconds, workerId);
-    return jobs.map((job) => toFileJob(job, true));
+    return jobs.map((job) => toFileJob(job, true, workerId));
   }
 
   /**
@@ -236,7 +238,12 @@ export class JobQueue {
    * to blame), to be taken again after `delaySeconds` by any worker.
    */
   async release(job: FileJob, delaySeconds: number): Promise<void> {
-    await this.sql(pgBossStatements(this.settings.schema).release, [queueOf(job), job.id, delaySeconds]);
+    await this.sql(pgBossStatements(this.settings.schema).release, [
+      queueOf(job),
+      job.id,
+      delaySeconds,
+      job.takenBy,
+    ]);
   }
 
   /**
@@ -349,7 +356,7 @@ export interface QueueWait {
   nextStart: string | null;
 }
 
-function toFileJob(job: PgBoss.JobWithMetadata<FileJobData>, givenUp: boolean): FileJob {
+function toFileJob(job: PgBoss.JobWithMetadata<FileJobData>, givenUp: boolean, takenBy: string): FileJob {
   // Written by postpone beside the fields the job was queued with.
   const data = job.data as FileJobData & {
     stillWritingSince?: unknown;
@@ -373,6 +380,7 @@ function toFileJob(job: PgBoss.JobWithMetadata<FileJobData>, givenUp: boolean): 
         : Number(data.stillWritingSince),
     postponements: Number(data.postponements ?? 0) || 0,
     putBack: Number(data.putBack ?? 0) || 0,
+    takenBy,
   };
 }
 

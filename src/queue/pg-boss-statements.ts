@@ -23,12 +23,14 @@ export function pgBossStatements(schema: string) {
      * Back to the queue without spending an attempt: clearing started_on is what tells pg-boss's fetch
      * that the next start is not a retry. The job's data notes it was put back: the attempt may have written
      * some of the file's work (its patient's creation) before the backend went down, as a retry's may.
+     * Only while worker $4 still holds it: a release done again after the database came back (its first one done
+     * with the answer lost, see the worker's owed writes) must not put back the job another worker took since.
      */
     release: `
       UPDATE ${schema}.job
       SET state = 'created', started_on = NULL, start_after = now() + $3::int * interval '1 second',
           data = data || jsonb_build_object('putBack', coalesce((data->>'putBack')::int, 0) + 1)
-      WHERE name = $1 AND id = $2::uuid AND state = 'active'`,
+      WHERE name = $1 AND id = $2::uuid AND state = 'active' AND output->>'taken_by' = $4`,
     /**
      * Back to the queue like release, at once: the active jobs worker $2 took (see setTimeout) other than those
      * it holds ($3). In one statement, so that a job another worker took meanwhile (its `taken_by` is then that

@@ -68,6 +68,7 @@ describe.runIf(postgresWanted())('the job queue (pg-boss 10 on the registry data
       retryCount: 0,
       retryLimit: DEFAULT_QUEUE_SETTINGS.retryLimit,
       givenUp: false,
+      takenBy: WORKER,
     });
   });
 
@@ -105,6 +106,18 @@ describe.runIf(postgresWanted())('the job queue (pg-boss 10 on the registry data
       retry_count: 0,
       started_on: null,
     });
+  });
+
+  it('a release done again late (its first answer lost) leaves the job alone once another worker took it', async () => {
+    await queue.enqueue(files(1), { timeoutSeconds: 900 });
+    const [mine] = await queue.fetch(1, 60, WORKER);
+    await queue.release(mine!, 0);
+    const [theirs] = await queue.fetch(1, 60, 'worker-other');
+    expect(theirs!.id).toBe(mine!.id);
+    await queue.release(mine!, 0);
+    expect(await jobRow(database, mine!.id)).toMatchObject({ state: 'active' });
+    expect(await queue.releaseStrays(WORKER, new Set())).toBe(0);
+    expect(await jobRow(database, mine!.id)).toMatchObject({ state: 'active' });
   });
 
   it('puts a released job back without spending an attempt, and a failed one back as a retry', async () => {

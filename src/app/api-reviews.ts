@@ -7,6 +7,9 @@ import { openSearchAdapters } from './open-backends.js';
 import { listSessionFiles } from './upload-sessions.js';
 import { API_SESSIONS_PATH } from '../core/pipeline/client-advice.js';
 
+// The review listing names the patient a new patient would most likely duplicate, as the terminal review does.
+export { duplicatedByNewPatient } from '../review/new-patient-risk.js';
+
 export type ApiReviewAction = 'attach' | 'new_patient' | 'reject';
 
 /** A file waiting for review with its evidence, matched again against the registry as it is now. */

@@ -1,4 +1,5 @@
 import { describeError } from '../core/text/describe-error.js';
+import { duplicatedByNewPatient } from '../review/new-patient-risk.js';
 import type { ReviewService } from '../review/review-service.js';
 import type {
   Agreement,
@@ -539,18 +540,4 @@ export class ReviewWalk {
 /** Browsing: shows another case, decides nothing (the keys of the case it shows are guarded again). */
 function isMove(action: ReviewAction): boolean {
   return action.type === 'previous' || action.type === 'next' || action.type === 'goto';
-}
-
-/**
- * The registry patient a new patient for this case would most likely duplicate, and why: the one the document's
- * own text names, else one with the filename's name and the document's birth date and sex (an exact homonym
- * under another expediente). Null when there is none: `n` then creates at once.
- */
-function duplicatedByNewPatient(
-  current: ReviewCase,
-): { candidate: CandidateEvidence; risks: AttachRisk[] } | null {
-  const named = current.evidence.find((candidate) => candidate.patientId === current.documentPatientId);
-  if (named) return { candidate: named, risks: ['document_names_registry_patient'] };
-  const same = current.evidence.find((candidate) => candidate.sameIdentity);
-  return same ? { candidate: same, risks: ['same_identity_registered'] } : null;
 }

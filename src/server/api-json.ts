@@ -1,10 +1,11 @@
-import type { ApiReviewCase } from '../app/api-reviews.js';
+import { duplicatedByNewPatient, type ApiReviewCase } from '../app/api-reviews.js';
 import { parseFilename } from '../core/filename/parse-filename.js';
 import type { FileResult, PipelineEvent, SessionTotals } from '../core/pipeline/events.js';
 import { FILE_OUTCOMES, outcomeKind, type FileOutcome } from '../core/pipeline/file-outcome.js';
 import { formatPatientName } from '../core/registry/patient-name.js';
 import type { BatchFile, BatchUpload } from '../db/schema.js';
 import { withoutLocations } from '../core/text/without-locations.js';
+import type { ReviewCase } from '../review/types.js';
 
 /** The hospital service's four session statuses. */
 export type ApiStatus = 'pending' | 'processing' | 'completed' | 'failed';
@@ -153,13 +154,17 @@ export function reviewItem({ file, evidence, problem }: ApiReviewCase) {
           nombre_completo: formatPatientName(evidence.expedienteOwner),
         }
       : null,
-    candidates: (evidence?.candidates ?? []).map((c) => ({
+    // What the terminal review asks a second look for before attaching to a candidate (index-aligned evidence),
+    // or before creating a new patient: a client shows them before it sends the decision.
+    candidates: (evidence?.candidates ?? []).map((c, i) => ({
       patient_id: c.patient.id,
       expediente: c.patient.expediente,
       nombre_completo: formatPatientName(c.patient),
       confidence: Math.round(c.scores.combined * 1000) / 1000,
       reasons: c.reasons,
+      risks: evidence?.evidence[i]?.risks ?? [],
     })),
+    new_patient_risk: newPatientRiskJson(evidence),
   };
   return {
     file_id: file.id,
@@ -170,6 +175,18 @@ export function reviewItem({ file, evidence, problem }: ApiReviewCase) {
     matching_details: JSON.stringify(details),
     error_message: problem ?? file.errorMessage,
     patient_matching_status: file.matchingStatus,
+  };
+}
+
+/** The registry patient a new patient would most likely duplicate (see duplicatedByNewPatient), or null. */
+function newPatientRiskJson(evidence: ReviewCase | null) {
+  const duplicated = evidence && !evidence.expedienteOwner ? duplicatedByNewPatient(evidence) : null;
+  if (!duplicated) return null;
+  return {
+    risk: duplicated.risks[0],
+    patient_id: duplicated.candidate.patientId,
+    expediente: duplicated.candidate.expediente,
+    nombre_completo: duplicated.candidate.name,
   };
 }
 

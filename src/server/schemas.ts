@@ -233,7 +233,9 @@ export const reviewResponse = {
           matching_details: {
             type: 'string',
             description:
-              'JSON: algorithm, reason, candidates [{patient_id, expediente, nombre_completo, confidence, reasons}]',
+              'JSON: algorithm, reason, candidates [{patient_id, expediente, nombre_completo, confidence, reasons, ' +
+              'risks}], new_patient_risk ({risk, patient_id, expediente, nombre_completo} or null): what the terminal ' +
+              'review asks a second look for before attaching to a candidate or creating a new patient',
           },
           error_message: nullable('string'),
           patient_matching_status: { type: 'string' },

@@ -317,10 +317,21 @@ describe('the HTTP API, driven over HTTP as the hospital front end uses it', { t
     const homonymCase = byName.get(HOMONYM)!;
     const details = JSON.parse(homonymCase.matching_details) as {
       algorithm: string;
-      candidates: { expediente: string }[];
+      candidates: { expediente: string; risks: string[] }[];
+      new_patient_risk: unknown;
     };
     expect(details.algorithm).toEqual(expect.any(String));
     expect(details.candidates.map((c) => c.expediente)).toContain('3000899337');
+    // What the terminal review would ask a second look for, listed with the case for the client to show: the
+    // homonym's document states another birth date and expediente than the registered namesake's.
+    expect(details.candidates.find((c) => c.expediente === '3000899337')!.risks).toEqual(
+      expect.arrayContaining(['birth_date_contradicts', 'expediente_contradicts']),
+    );
+    expect(details.new_patient_risk).toBeNull();
+    const conflictDetails = JSON.parse(byName.get(ID_CONFLICT)!.matching_details) as typeof details;
+    expect(conflictDetails.candidates.find((c) => c.expediente === '3000576011')!.risks).toEqual(
+      expect.arrayContaining(['id_conflict', 'name_contradicts']),
+    );
 
     // The terminal review's rules: a new patient on an expediente that belongs to someone is refused.
     const conflict = byName.get(ID_CONFLICT)!;

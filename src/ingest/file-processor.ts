@@ -40,6 +40,7 @@ import { BatchRepository } from '../db/repositories/batch-repository.js';
 import { DocumentRepository } from '../db/repositories/document-repository.js';
 import { RejectionRepository } from '../db/repositories/rejection-repository.js';
 import { PatientRepository } from '../db/repositories/patient-repository.js';
+import { withPatientCreationLock } from '../db/patient-creation-lock.js';
 import type { BatchFile, MedicalDocument, Patient, SettledFile } from '../db/schema.js';
 import type { DiscoveredFile } from './discover-files.js';
 import { detachDocument } from '../documents/detach-document.js';
@@ -910,7 +911,8 @@ export class FileProcessor {
   }
 
   private oneCreationAtATime<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.creating.then(work, work);
+    const locked = () => withPatientCreationLock(this.deps.database, work);
+    const next = this.creating.then(locked, locked);
     this.creating = next.catch(() => undefined);
     return next;
   }

@@ -7,6 +7,9 @@ import type { OpenDatabase } from './open-database.js';
  */
 const PATIENT_CREATION_LOCK_KEY = '7361045219003';
 
+/** How long a creation may hold the lock (a re-match and an insert take milliseconds). */
+const CREATION_LOCK_HOLD_LIMIT_MS = 60_000;
+
 /** Per open database: the creations of this process, one after the other (see withPatientCreationLock). */
 const creationsOf = new WeakMap<OpenDatabase, Promise<unknown>>();
 
@@ -20,12 +23,22 @@ const creationsOf = new WeakMap<OpenDatabase, Promise<unknown>>();
  * it no longer. This process's own creations queue in memory first, so that one connection at most waits for
  * the lock. SQLite: `work` as it is (one process writes at a time, and runs of one folder take the run lock).
  */
-export function withPatientCreationLock<T>(database: OpenDatabase, work: () => Promise<T>): Promise<T> {
+export function withPatientCreationLock<T>(
+  database: OpenDatabase,
+  work: () => Promise<T>,
+  { holdLimitMs = CREATION_LOCK_HOLD_LIMIT_MS }: { holdLimitMs?: number } = {},
+): Promise<T> {
   if (database.dialect !== 'postgres') return work();
   const locked = async (): Promise<T> => {
     const finished: { value?: T; done: boolean } = { done: false };
     try {
       await database.db.transaction().execute(async (trx) => {
+        // The lock's transaction is idle while the work runs on other connections: past the limit the server ends
+        // it, and the lock with it. A holder whose host vanished (no FIN: the server waits for TCP keepalive,
+        // two hours by default) or a process stopped holding it would otherwise stop every creation everywhere.
+        await sql
+          .raw(`set local idle_in_transaction_session_timeout = ${Math.max(1, Math.floor(holdLimitMs))}`)
+          .execute(trx);
         await sql`select pg_advisory_xact_lock(${PATIENT_CREATION_LOCK_KEY}::bigint)`.execute(trx);
         finished.value = await work();
         finished.done = true;

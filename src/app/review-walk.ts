@@ -325,7 +325,7 @@ export class ReviewWalk {
       return this.decide({ kind: 'attach', candidate: action.candidate });
     }
     // The expediente's owner makes a new patient impossible: the refusal says so, without a confirmation first.
-    if (action.type === 'new_patient' && !current.expedienteOwner) {
+    if (action.type === 'new_patient') {
       const duplicated = duplicatedByNewPatient(current);
       if (duplicated) {
         return this.update({

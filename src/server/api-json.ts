@@ -180,7 +180,7 @@ export function reviewItem({ file, evidence, problem }: ApiReviewCase) {
 
 /** The registry patient a new patient would most likely duplicate (see duplicatedByNewPatient), or null. */
 function newPatientRiskJson(evidence: ReviewCase | null) {
-  const duplicated = evidence && !evidence.expedienteOwner ? duplicatedByNewPatient(evidence) : null;
+  const duplicated = evidence ? duplicatedByNewPatient(evidence) : null;
   if (!duplicated) return null;
   return {
     risk: duplicated.risks[0],

@@ -203,6 +203,17 @@ export interface RunLocksTable {
   startedAt: string;
 }
 
+/** SQLite: the process creating a patient now (see migration 0010). */
+export interface CreationLocksTable {
+  name: string;
+  /** This holding's own mark: a process's own earlier row, left by a failed delete, is not a holding of now. */
+  token: string;
+  pid: number;
+  host: string;
+  /** ISO 8601. */
+  takenAt: string;
+}
+
 /** The HTTP API's bearer tokens: only the token's hash is kept (see migration 0005). */
 export interface ApiTokensTable {
   id: string;
@@ -267,6 +278,7 @@ export interface Database {
   medicalDocuments: MedicalDocumentsTable;
   auditLog: AuditLogTable;
   runLocks: RunLocksTable;
+  creationLocks: CreationLocksTable;
   rejectedContents: RejectedContentsTable;
   apiTokens: ApiTokensTable;
   settledFiles: SettledFilesTable;

@@ -1,7 +1,13 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { once } from 'node:events';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resolveDatabaseTarget } from '../../src/db/database-url.js';
 import { openDatabase, type OpenDatabase } from '../../src/db/open-database.js';
 import { withPatientCreationLock } from '../../src/db/patient-creation-lock.js';
+import { createTempDir } from '../support/databases.js';
 import { createScratchPostgresDatabase, postgresWanted } from '../support/postgres.js';
 
 /** Two processes' views of one registry: two pools, as two runs have. */
@@ -70,5 +76,95 @@ describe.runIf(postgresWanted())('the patient-creation lock across processes', (
       return 'second';
     });
     expect(await Promise.all([one, two])).toEqual(['first', 'second']);
+  }, 30_000);
+});
+
+/** The other process: a run of another folder, or `serve`, on the same registry file. */
+describe('the patient-creation lock of a SQLite registry across processes', () => {
+  const holderScript = fileURLToPath(new URL('../support/hold-creation-lock.mjs', import.meta.url));
+  let root: string;
+  let file: string;
+  let database: OpenDatabase;
+  let holder: ChildProcessWithoutNullStreams | undefined;
+
+  beforeEach(async () => {
+    root = createTempDir('tecsalud-creation-lock-');
+    file = path.join(root, 'registry.db');
+    database = await openDatabase(resolveDatabaseTarget(file, { cwd: root }));
+  });
+  afterEach(async () => {
+    if (holder && holder.exitCode === null && holder.signalCode === null) {
+      holder.kill('SIGCONT');
+      holder.kill('SIGKILL');
+      await once(holder, 'close');
+    }
+    await database.close();
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  /** Starts the other process and waits until it holds the lock. */
+  async function otherProcessHolds(): Promise<ChildProcessWithoutNullStreams> {
+    const child = spawn(process.execPath, [holderScript, file], { cwd: root });
+    holder = child;
+    let output = '';
+    let errors = '';
+    child.stderr.on('data', (d: Buffer) => (errors += d.toString()));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => {
+        output += d.toString();
+        if (output.includes('held')) resolve();
+      });
+      child.on('close', () => reject(new Error(`the holder ended before holding: ${errors}`)));
+    });
+    return child;
+  }
+
+  function creation(options?: { holdLimitMs: number }): {
+    done: Promise<number>;
+    ranAt: () => number | null;
+  } {
+    let ranAt: number | null = null;
+    const done = withPatientCreationLock(
+      database,
+      async () => {
+        ranAt = Date.now();
+        return 1;
+      },
+      options,
+    );
+    return { done, ranAt: () => ranAt };
+  }
+
+  it('waits while another process creates, and runs once it has ended', async () => {
+    const other = await otherProcessHolds();
+    const mine = creation();
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(mine.ranAt()).toBeNull();
+    other.stdin.write('\n');
+    expect(await mine.done).toBe(1);
+    const [code] = (await once(other, 'close')) as [number | null];
+    expect(code).toBe(0);
+    // Nothing left behind: the next creation does not wait.
+    expect(await database.db.selectFrom('creationLocks').selectAll().execute()).toEqual([]);
+  }, 30_000);
+
+  it('takes over at once the lock of a process killed while it held it', async () => {
+    const other = await otherProcessHolds();
+    other.kill('SIGKILL');
+    await once(other, 'close');
+    const startedAt = Date.now();
+    const mine = creation();
+    expect(await mine.done).toBe(1);
+    // Well under the hold limit (a minute): the holder's pid is gone on this host.
+    expect(Date.now() - startedAt).toBeLessThan(10_000);
+  }, 30_000);
+
+  it('takes over the lock of a process stopped while it held it once the hold limit has passed', async () => {
+    const other = await otherProcessHolds();
+    other.kill('SIGSTOP');
+    const mine = creation({ holdLimitMs: 1_000 });
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(mine.ranAt()).toBeNull();
+    expect(await mine.done).toBe(1);
   }, 30_000);
 });

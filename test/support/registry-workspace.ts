@@ -38,12 +38,18 @@ export async function matchDecisions<T>(
 }
 
 /**
- * One small PDF per filename in `drop` (created), each text its own, so that no two files are one content, and
+ * One small PDF per filename in `drop` (created), each text its own (numbered from `firstNote`: two calls for one
+ * run give different ones), so that no two files are one content, and
  * naming nobody, so that only the filename decides the patient.
  */
-export async function writeUnnamedNotes(drop: string, filenames: readonly string[]): Promise<void> {
+export async function writeUnnamedNotes(
+  drop: string,
+  filenames: readonly string[],
+  { firstNote = 0 }: { firstNote?: number } = {},
+): Promise<void> {
   fs.mkdirSync(drop, { recursive: true });
-  for (const [index, filename] of filenames.entries()) {
+  for (const [position, filename] of filenames.entries()) {
+    const index = firstNote + position;
     const text = `NOTA MEDICA ${index}\n\nPaciente estable (${index}).`;
     fs.writeFileSync(
       path.join(drop, filename),

@@ -8,6 +8,7 @@ import * as settledFiles from './0006-settled-files.js';
 import * as queue from './0007-queue.js';
 import * as auditActionIndex from './0008-audit-action-index.js';
 import * as documentCollection from './0009-document-collection.js';
+import * as creationLocks from './0010-creation-locks.js';
 
 export type SqlDialectName = 'sqlite' | 'postgres';
 
@@ -32,6 +33,7 @@ const MIGRATIONS: Record<string, DialectAwareMigration> = {
   '0007-queue': queue,
   '0008-audit-action-index': auditActionIndex,
   '0009-document-collection': documentCollection,
+  '0010-creation-locks': creationLocks,
 };
 
 /** The migrations this version of the tool knows, in order: a database that ran others was migrated by a newer one. */

@@ -110,8 +110,6 @@ export class FileProcessor {
   private readonly reader: DropFileReader;
   /** Contents being judged against their document now, one copy at a time (see oneContentAtATime). */
   private readonly judging = new Map<string, Promise<void>>();
-  /** The file whose patient is being created now, matched again first: one at a time (see resolveNewPatient). */
-  private creating: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly sessionId: string,
@@ -252,7 +250,10 @@ export class FileProcessor {
       }
       const resolved =
         decision.decision === 'new'
-          ? await this.oneCreationAtATime(() => this.resolveNewPatient(run, parsed, decision))
+          ? // One creation at a time in the registry — this run's files, and any other process's (see resolveNewPatient).
+            await withPatientCreationLock(this.deps.database, () =>
+              this.resolveNewPatient(run, parsed, decision),
+            )
           : await this.resolvePatient(parsed, decision, file);
       if (resolved === 'review') {
         return await this.holdForReview(
@@ -908,13 +909,6 @@ export class FileProcessor {
       matchingDetails: JSON.stringify({ ...recheck.matchingDetails, ...(content ? { content } : {}) }),
     };
     return recheck.decision === 'review' ? 'review' : this.resolvePatient(parsed, recheck, run.file);
-  }
-
-  private oneCreationAtATime<T>(work: () => Promise<T>): Promise<T> {
-    const locked = () => withPatientCreationLock(this.deps.database, work);
-    const next = this.creating.then(locked, locked);
-    this.creating = next.catch(() => undefined);
-    return next;
   }
 
   /**

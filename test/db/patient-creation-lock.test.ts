@@ -85,7 +85,7 @@ describe('the patient-creation lock of a SQLite registry across processes', () =
   let root: string;
   let file: string;
   let database: OpenDatabase;
-  let holder: ChildProcessWithoutNullStreams | undefined;
+  let holder: OtherProcess | undefined;
 
   beforeEach(async () => {
     root = createTempDir('tecsalud-creation-lock-');
@@ -93,19 +93,26 @@ describe('the patient-creation lock of a SQLite registry across processes', () =
     database = await openDatabase(resolveDatabaseTarget(file, { cwd: root }));
   });
   afterEach(async () => {
-    if (holder && holder.exitCode === null && holder.signalCode === null) {
-      holder.kill('SIGCONT');
-      holder.kill('SIGKILL');
-      await once(holder, 'close');
+    if (holder && holder.child.exitCode === null && holder.child.signalCode === null) {
+      holder.child.kill('SIGCONT');
+      holder.child.kill('SIGKILL');
+      await holder.closed;
     }
     await database.close();
     fs.rmSync(root, { recursive: true, force: true });
   });
 
+  interface OtherProcess {
+    child: ChildProcessWithoutNullStreams;
+    /** Its exit code, once it has ended (listened for from the start: it may end before the test asks). */
+    closed: Promise<number | null>;
+  }
+
   /** Starts the other process and waits until it holds the lock. */
-  async function otherProcessHolds(): Promise<ChildProcessWithoutNullStreams> {
+  async function otherProcessHolds(): Promise<OtherProcess> {
     const child = spawn(process.execPath, [holderScript, file], { cwd: root });
-    holder = child;
+    const closed = once(child, 'close').then(([code]) => code as number | null);
+    holder = { child, closed };
     let output = '';
     let errors = '';
     child.stderr.on('data', (d: Buffer) => (errors += d.toString()));
@@ -114,9 +121,9 @@ describe('the patient-creation lock of a SQLite registry across processes', () =
         output += d.toString();
         if (output.includes('held')) resolve();
       });
-      child.on('close', () => reject(new Error(`the holder ended before holding: ${errors}`)));
+      void closed.then(() => reject(new Error(`the holder ended before holding: ${errors}`)));
     });
-    return child;
+    return holder;
   }
 
   function creation(options?: { holdLimitMs: number }): {
@@ -140,18 +147,17 @@ describe('the patient-creation lock of a SQLite registry across processes', () =
     const mine = creation();
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(mine.ranAt()).toBeNull();
-    other.stdin.write('\n');
+    other.child.stdin.write('\n');
     expect(await mine.done).toBe(1);
-    const [code] = (await once(other, 'close')) as [number | null];
-    expect(code).toBe(0);
+    expect(await other.closed).toBe(0);
     // Nothing left behind: the next creation does not wait.
     expect(await database.db.selectFrom('creationLocks').selectAll().execute()).toEqual([]);
   }, 30_000);
 
   it('takes over at once the lock of a process killed while it held it', async () => {
     const other = await otherProcessHolds();
-    other.kill('SIGKILL');
-    await once(other, 'close');
+    other.child.kill('SIGKILL');
+    await other.closed;
     const startedAt = Date.now();
     const mine = creation();
     expect(await mine.done).toBe(1);
@@ -161,7 +167,7 @@ describe('the patient-creation lock of a SQLite registry across processes', () =
 
   it('takes over the lock of a process stopped while it held it once the hold limit has passed', async () => {
     const other = await otherProcessHolds();
-    other.kill('SIGSTOP');
+    other.child.kill('SIGSTOP');
     const mine = creation({ holdLimitMs: 1_000 });
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(mine.ranAt()).toBeNull();

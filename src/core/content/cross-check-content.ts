@@ -153,8 +153,32 @@ function agreesWithoutRegistry(input: Omit<CrossCheckContentInput, 'lookup'>): b
   const target = filenameTarget(decision);
   const reference: NameFields & { expediente: string } = target ?? filename;
   const expedienteFits = identity.expediente === null || identity.expediente === reference.expediente;
-  const nameFits = identity.name === null || judgeName(identity, reference) === 'same';
+  // Only the very name: a variant (surnames swapped, a given name more or less) may be exactly another
+  // patient's, whom only the registry knows (see nameIsExactlyAnothers).
+  const nameFits = identity.name === null || writtenExactly(identity, reference);
   return expedienteFits && nameFits;
+}
+
+/** Whether a reading of the document's name is this person's name (accents, case and spacing aside). */
+function writtenExactly(identity: ContentIdentity, person: NameFields): boolean {
+  const normalized = normalizeName(person);
+  return nameReadings(identity).some(
+    (reading) => compareNames(normalizeName(reading), normalized, DICTIONARY_KNOWLEDGE).exact,
+  );
+}
+
+/**
+ * A registry patient other than the filename's whose name the document writes exactly, while it writes the
+ * filename's patient's only as a variant: `GARCIA HERNANDEZ, JOSE` under `HERNANDEZ GARCIA, JOSE`, `MARTINEZ
+ * GOMEZ, ANA LUISA` under `MARTINEZ GOMEZ, ANA` — one person written two ways, or the other patient's document.
+ */
+function nameIsExactlyAnothers(
+  identity: ContentIdentity,
+  target: PatientRecord,
+  lookup: ContentLookup | null,
+): PatientRecord | null {
+  if (lookup === null || writtenExactly(identity, target)) return null;
+  return lookup.candidates.find((p) => p.id !== target.id && writtenExactly(identity, p)) ?? null;
 }
 
 /**
@@ -232,6 +256,8 @@ function pickName(n: NameFields): NameFields {
 
 interface Assessment {
   fields: ContentCheckDetails['fields'];
+  /** A registry patient whose name the document writes, besides the one it resolves to (a reviewer's candidate). */
+  namedByName: PatientRecord | null;
   reasons: string[];
   differs: boolean;
   agrees: boolean;
@@ -242,6 +268,7 @@ function assess(
   input: CrossCheckContentInput,
   target: PatientRecord | null,
   resolved: Resolved | null,
+  lookup: ContentLookup | null,
 ): Assessment {
   const { identity, filename } = input;
   const reasons: string[] = [];
@@ -280,6 +307,7 @@ function assess(
   }
 
   let nombre: FieldAgreement = 'not_stated';
+  let namedByName: PatientRecord | null = null;
   if (identity.name !== null) {
     const judgement = judgeName(identity, reference);
     const written = identity.name.written;
@@ -295,10 +323,19 @@ function assess(
           : `the document names ${written}, not the same name as ${fullName(reference)}`,
       );
     }
-    if (other !== null && resolved?.by === 'name') {
+    const namesOther =
+      other !== null && resolved?.by === 'name'
+        ? other
+        : target === null || nombre !== 'agrees'
+          ? null
+          : nameIsExactlyAnothers(identity, target, lookup);
+    if (namesOther !== null) {
+      namedByName = namesOther;
       if (nombre === 'agrees') nombre = 'uncertain';
       differs = true;
-      reasons.push(`the document's name is registry patient ${other.expediente}'s (${fullName(other)})`);
+      reasons.push(
+        `the document's name is registry patient ${namesOther.expediente}'s (${fullName(namesOther)})`,
+      );
     }
   }
   if (other !== null && target === null && !reasons.some((r) => r.includes(other.expediente))) {
@@ -340,6 +377,7 @@ function assess(
   }
   return {
     fields: { expediente, nombre, fecha_nacimiento: fechaNacimiento, sexo },
+    namedByName,
     reasons,
     differs,
     agrees,
@@ -475,7 +513,7 @@ export function crossCheckContent(input: CrossCheckContentInput): CrossCheckCont
     return { verdict: 'absent', decision: withDetails(original, details), details };
   }
 
-  const assessment = assess(input, target, resolved);
+  const assessment = assess(input, target, resolved, lookup);
   const verdict: ContentVerdict = assessment.differs
     ? 'contradicts'
     : assessment.agrees
@@ -498,12 +536,9 @@ export function crossCheckContent(input: CrossCheckContentInput): CrossCheckCont
   let decision = original;
   if (verdict === 'contradicts') {
     let candidates = original.candidates;
-    if (
-      contentPatient !== null &&
-      lookup !== null &&
-      !candidates.some((c) => c.patient.id === contentPatient.id)
-    ) {
-      const extra = candidateFor(contentPatient, filename, lookup, thresholds);
+    for (const named of [contentPatient, assessment.namedByName]) {
+      if (named === null || lookup === null || candidates.some((c) => c.patient.id === named.id)) continue;
+      const extra = candidateFor(named, filename, lookup, thresholds);
       if (extra !== undefined) candidates = [...candidates, extra];
     }
     if (original.decision !== 'review')

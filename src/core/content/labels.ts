@@ -128,6 +128,13 @@ export const FIELD_WORDS =
   /\b(?:EXPED[IL]ENTE|EXP|REG[IL]STRO|EDAD|SEXO|GENERO|FECHA|FEC|NAC|NSS|CURP|RFC|CAMA|FOLIO|SERV[IL]C[IL]O|HAB[IL]TAC[IL]ON|HAB|TEL|TELEFONO|DX|D[IL]AGNOST[IL]CO|MED[IL]CO|AFIL[IL]AC[IL]ON|N[O0]\.|NUM\.|MRN|DOB|SEX|GENDER|AGE|DATE|B[IL]RTH|B[IL]RTHDATE)\b/;
 
 /**
+ * An institution's own name opening a heading: the letterhead (`HOSPITAL TECSALUD`, `CENTRO MÉDICO ZAMBRANO
+ * HELLION`, `CLÍNICA …`), not a section about somebody else (`DATOS DEL HOSPITAL`, `MÉDICO TRATANTE`).
+ */
+export const LETTERHEAD_OPENING =
+  /^[^A-Z0-9]*(?:HOSP[IL]TA[IL]|CENTRO MED[IL]CO|C[IL][IL]N[IL]CA|[IL]NST[IL]TUTO|SANATOR[IL]O|TECSA[IL]UD)\b/;
+
+/**
  * People a document names beside the patient. A bare `Nombre:` under or beside one of these is theirs:
  * the doctor's, the relative responsible for the patient, a witness.
  */

@@ -1,6 +1,6 @@
 import { judgeSamePerson } from '../matching/same-person.js';
 import type { NameFields } from '../matching/types.js';
-import { LABEL_SCANS, OTHER_PEOPLE, labelOf, type LabelKind } from './labels.js';
+import { LABEL_SCANS, LETTERHEAD_OPENING, OTHER_PEOPLE, labelOf, type LabelKind } from './labels.js';
 import { nameFromFields, readNameWords } from './read-name-words.js';
 import {
   cleanName,
@@ -205,18 +205,24 @@ const NAME_KINDS: ReadonlySet<LabelKind> = new Set([
 
 /**
  * A bare `Nombre:` is the patient's unless the line before it, or the same line just before it, names
- * another role (`Médico:`, `DATOS DEL FAMILIAR RESPONSABLE`).
+ * another role (`Médico:`, `DATOS DEL FAMILIAR RESPONSABLE`). The letterhead above a patient's header
+ * (`HOSPITAL TECSALUD`, `CENTRO MÉDICO …`) names no role: its `Nombre:` is the patient's.
  */
 function genericNameIsOthers(page: Page, label: Label): boolean {
   const line = page.lines[label.line]!;
-  if (OTHER_PEOPLE.test(page.view.slice(Math.max(line.start, label.start - 60), label.start))) return true;
+  if (namesAnotherRole(page.view.slice(Math.max(line.start, label.start - 60), label.start))) return true;
   for (let i = label.line - 1; i >= Math.max(0, label.line - 2); i--) {
     const previous = page.view.slice(page.lines[i]!.start, page.lines[i]!.end);
     if (previous.trim() === '') continue;
     // A heading (no `label: value` in it) sets the context of the lines under it.
-    return !previous.includes(':') && OTHER_PEOPLE.test(previous);
+    return !previous.includes(':') && namesAnotherRole(previous);
   }
   return false;
+}
+
+function namesAnotherRole(context: string): boolean {
+  const opening = LETTERHEAD_OPENING.exec(context);
+  return OTHER_PEOPLE.test(opening === null ? context : context.slice(opening[0].length));
 }
 
 /** Reads the value a label announces, in [from, to) of the page; a name's text may go on after a comma. */

@@ -36,7 +36,23 @@ const pedro = patient('1000000505', 'GARZA', 'TIJERINA', 'PEDRO', '1982-01-20', 
 const gabriela = patient('1000000707', 'HUERTA', 'SOTO', 'GABRIELA', '1979-11-02', 'F');
 const juanA = patient('1000000909', 'HERNANDEZ', 'LOPEZ', 'JUAN', '1960-05-05', 'M');
 const juanB = patient('1000001111', 'HERNANDEZ', 'LOPEZ', 'JUAN', '1971-09-09', 'M');
-const registry = new InMemoryRegistry([esther, rocio, pedro, gabriela, juanA, juanB]);
+// Two people each of whose names is a clerk's variant of the other's.
+const joseSwapped = patient('1000001313', 'HERNANDEZ', 'GARCIA', 'JOSE', '1958-02-02', 'M');
+const jose = patient('1000001515', 'GARCIA', 'HERNANDEZ', 'JOSE', '1966-06-06', 'M');
+const ana = patient('1000001717', 'MARTINEZ', 'GOMEZ', 'ANA', '1991-04-04', 'F');
+const anaLuisa = patient('1000001919', 'MARTINEZ', 'GOMEZ', 'ANA LUISA', '1993-08-08', 'F');
+const registry = new InMemoryRegistry([
+  esther,
+  rocio,
+  pedro,
+  gabriela,
+  juanA,
+  juanB,
+  joseSwapped,
+  jose,
+  ana,
+  anaLuisa,
+]);
 // A large registry's frequencies: the few fixtures are rare names in it.
 const frequencies = { ...registry.frequencies(), totalPatients: 100_000 };
 
@@ -159,6 +175,48 @@ describe('crossCheckContent: content is never silently overruled', () => {
     expect(result.verdict).toBe('contradicts');
     expect(result.details.fields.nombre).toBe('differs');
     expect(result.decision.decision).toBe('review');
+  });
+
+  it('a name that is a variant of the filename’s patient’s but exactly another patient’s', () => {
+    const cases = [
+      { filename: joseSwapped, text: 'Paciente: GARCIA HERNANDEZ, JOSE', other: jose },
+      { filename: jose, text: 'Nombre: Hernández García José', other: joseSwapped },
+      { filename: ana, text: 'Paciente: MARTÍNEZ GÓMEZ, ANA LUISA', other: anaLuisa },
+      { filename: anaLuisa, text: 'Paciente: MARTINEZ GOMEZ, ANA', other: ana },
+      // Even beside the filename's own expediente: the name still says somebody else.
+      {
+        filename: ana,
+        text: `Paciente: MARTINEZ GOMEZ, ANA LUISA  Expediente: ${ana.expediente}`,
+        other: anaLuisa,
+      },
+    ];
+    for (const { filename, text, other } of cases) {
+      const query = nameQuery(
+        filename.expediente,
+        filename.apellidoPaterno,
+        filename.apellidoMaterno,
+        filename.nombres,
+      );
+      const result = run(query, text);
+      expect(result.verdict, text).toBe('contradicts');
+      expect(result.details.fields.nombre, text).toBe('uncertain');
+      expect(result.decision, text).toMatchObject({ decision: 'review', reason: 'content_mismatch' });
+      expect(
+        result.decision.candidates.map((c) => c.patient.id),
+        text,
+      ).toContain(other.id);
+      expect(result.details.reasons.join('\n'), text).toContain(`registry patient ${other.expediente}'s`);
+    }
+    // The very name agrees without a look-up; a variant nobody else has agrees after one.
+    expect(
+      run(nameQuery(ana.expediente, 'MARTINEZ', 'GOMEZ', 'ANA'), 'Paciente: Martínez Gómez, Ana'),
+    ).toMatchObject({
+      verdict: 'agrees',
+      queries: [],
+    });
+    const variant = run(estherFilename, 'Paciente: TIJERINA GARZA, MARIA ESTHER');
+    expect(variant.verdict).toBe('agrees');
+    expect(variant.details.registry_checked).toBe(true);
   });
 
   it('a relative: same surnames, another given name', () => {

@@ -330,6 +330,34 @@ describe('readContentIdentity: what is not the patient', () => {
     );
   });
 
+  it("reads Nombre: under the hospital's letterhead as the patient's", () => {
+    for (const letterhead of [
+      'HOSPITAL TECSALUD',
+      'CENTRO MÉDICO ZAMBRANO HELLION',
+      'Hospital San José TecSalud',
+      'CLÍNICA NOVA',
+    ]) {
+      expect(
+        nameOf(readContentIdentity(`${letterhead}\nNombre: GARZA TIJERINA, MARIA ESTHER`)),
+        letterhead,
+      ).toBe(ESTHER);
+      expect(
+        nameOf(readContentIdentity(`${letterhead}   Nombre: GARZA TIJERINA, MARIA ESTHER`)),
+        letterhead,
+      ).toBe(ESTHER);
+    }
+    // A section about the institution, or a role after the letterhead, still names somebody else.
+    expect(readContentIdentity('DATOS DEL HOSPITAL\nNombre: HOSPITAL SAN JOSE').name).toBeNull();
+    expect(readContentIdentity('HOSPITAL DE REFERENCIA\nNombre: CLINICA NOVA').name).toBeNull();
+    expect(
+      readContentIdentity('HOSPITAL TECSALUD - DATOS DEL FAMILIAR RESPONSABLE\nNombre: PEDRO LOPEZ SOTO')
+        .name,
+    ).toBeNull();
+    expect(
+      readContentIdentity('CENTRO MÉDICO ZAMBRANO HELLION\nMÉDICO TRATANTE\nNombre: JUAN PEREZ').name,
+    ).toBeNull();
+  });
+
   it('prefers Paciente: to a bare Nombre: on the same page', () => {
     const identity = readContentIdentity('Nombre: SOTO LEAL ROSA\nPaciente: GARZA TIJERINA, MARIA ESTHER');
     expect(nameOf(identity)).toBe(ESTHER);

@@ -53,6 +53,7 @@ function fromCrossCheck(details: ContentCheckDetails): Identity {
     otherExpedientes: id.other_expedientes,
     otherNames: id.other_names.map(sanitizeForTerminal),
     verdict: details.verdict,
+    verdictAgainst: details.compared_with === null ? 'filename' : 'match',
     reasons: details.reasons.map(sanitizeForTerminal),
   };
 }
@@ -70,6 +71,7 @@ function fromText(identity: ContentIdentity): Identity {
     otherExpedientes: identity.otherExpedientes,
     otherNames: identity.otherNames.map(sanitizeForTerminal),
     verdict: null,
+    verdictAgainst: 'match',
     reasons: [],
   };
 }

@@ -113,6 +113,8 @@ export interface DocumentIdentity {
   otherNames: string[];
   /** The cross-check's verdict and plain-words reasons, when the ingest ran it. */
   verdict: ContentVerdict | null;
+  /** What the verdict compared the document with: the patient the filename was matched to, or the filename itself. */
+  verdictAgainst: 'match' | 'filename';
   reasons: string[];
   /** Against the filename. */
   agreement: { expediente: Agreement; name: Agreement };

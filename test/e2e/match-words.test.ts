@@ -39,7 +39,12 @@ describe('match tells what differs', { tags: ['slow'] }, () => {
     const [en, es] = await Promise.all([run('en', pdf), run('es', pdf)]);
     expect(en.stdout).toMatch(/^ {4}nacimiento 1963-08-04$/m);
     expect(es.stdout).toMatch(/^ {4}nacimiento 04\/08\/1963$/m);
-    expect(es.stdout).toContain('· la fecha de nacimiento del documento, 04/08/1963, no es 11/07/1956');
+    // Its filename's expediente is nobody's: the document agrees with the filename, and tells against the
+    // same-named candidate under another expediente.
+    expect(es.stdout).toContain('contenido  COINCIDE (agrees)');
+    expect(es.stdout).toContain(
+      '· la fecha de nacimiento del documento, 04/08/1963, no es la del candidato 3000899337 (11/07/1956)',
+    );
   });
 
   it('why a document the filename alone would attach is held, every line in Spanish', async () => {

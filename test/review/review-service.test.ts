@@ -114,8 +114,9 @@ describe('review service', { tags: ['slow'] }, () => {
     expect(nameOnly.idConflict).toBe(false);
     expect(nameOnly.expedienteOwner).toBeNull();
     // The filename alone is a name-only match to 3000899337; the PDF states the filename's own
-    // expediente and another birth date (a homonym), so the content cross-check held it as a mismatch.
-    expect(nameOnly.heldReason).toBe('content_mismatch');
+    // expediente and another birth date (a homonym): it agrees with its filename and tells against the
+    // candidate, so the file is held for the name-only match, not as a content mismatch.
+    expect(nameOnly.heldReason).toBe('name_only_match');
     expect(nameOnly.decision?.reason).toBe('name_only_match');
     expect(nameOnly.candidates[0]?.patient.expediente).toBe('3000899337');
   });

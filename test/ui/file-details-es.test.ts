@@ -651,6 +651,20 @@ describe('the Spanish of per-file details', () => {
     { message: "the document's birth date 1963-08-04 is not 1956-07-11", keep: ['04/08/1963', '11/07/1956'] },
     { message: "the document's sex F is not the registry's M", keep: [] },
     {
+      message: 'the document agrees with its filename (the filename leads to no registry patient of its own)',
+      keep: [],
+    },
+    {
+      message: "the document's birth date 1963-08-04 is not candidate 3000899337's (1956-07-11)",
+      keep: ['04/08/1963', '3000899337', '11/07/1956'],
+    },
+    {
+      message: "the document's birth date is candidate 3000899337's (1956-07-11)",
+      keep: ['3000899337', '11/07/1956'],
+    },
+    { message: "the document's sex F is not candidate 3000899337's (M)", keep: ['3000899337'] },
+    { message: "the document's sex is candidate 3000899337's (M)", keep: ['3000899337'] },
+    {
       message:
         'the document also names another patient (3000147773, RÍOS CORONADO CÉSAR): pages of two patients?',
       keep: ['3000147773, RÍOS CORONADO CÉSAR'],

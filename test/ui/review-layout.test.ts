@@ -283,6 +283,33 @@ describe('review layout', () => {
     expect(all).toContain('CONTRADICTS the filename');
   });
 
+  it('says the document agrees with the filename itself when its match was only a candidate under another expediente', async () => {
+    // A homonym's review: the document states the filename's own expediente, which nobody in the registry holds.
+    const content = {
+      verdict: 'agrees',
+      compared_with: null,
+      identity: {
+        expediente: '3000312954',
+        nombre_completo: 'MARTÍNEZ MEJÍA, FRANCISCO JAVIER',
+        nombre_escrito: 'FRANCISCO JAVIER MARTÍNEZ MEJÍA',
+        fecha_nacimiento: '1963-08-04',
+        sexo: 'M',
+        evidence: [],
+        other_expedientes: [],
+        other_names: [],
+      },
+      reasons: [],
+    } as unknown as ContentCheckDetails;
+    const base = fourCandidateCase();
+    const document = documentIdentityFor(content, null, base.parsed, 2026);
+    const cases = [fourCandidateCase({ heldReason: 'name_only_match', document })];
+    const walk = new ReviewWalk(fakeService(cases).service, cases.map(pendingOf), { guardMs: 0 });
+    await walk.start();
+    const all = frame(walk.getState(), { columns: 120, rows: 40 }).rows.join('\n');
+    expect(all.replace(/\n {2}/g, ' ')).toContain('→ agrees with the filename');
+    expect(all).not.toContain("filename's match");
+  });
+
   it('starts with the birth date, without a separator before it, when the document states only that', async () => {
     const base = fourCandidateCase();
     const document = documentIdentityFor(

@@ -140,9 +140,50 @@ function summarize(p: PatientRecord): PatientSummary {
   };
 }
 
-/** The patient the filename leads to: the one attached, or the one a reviewer is shown first. */
-function filenameTarget(decision: MatchDecision): PatientRecord | null {
-  return decision.decision === 'new' ? null : decision.patient;
+/**
+ * The patient the filename leads to: the one attached, or the one a reviewer is shown first. A review's first
+ * candidate under another expediente (a homonym, a typo's neighbour) is only a suggestion: the document is
+ * compared with it when it states that candidate's expediente (the typo the document resolves), and otherwise
+ * with the filename itself — a document that states the filename's expediente, or no expediente, agrees with
+ * its filename and tells against that candidate (see candidateNotes) rather than contradicting the filename.
+ */
+function filenameTarget(
+  decision: MatchDecision,
+  filename: NameQuery,
+  identity: ContentIdentity,
+): PatientRecord | null {
+  if (decision.decision === 'new') return null;
+  const candidate = decision.patient;
+  if (
+    decision.decision === 'review' &&
+    candidate !== null &&
+    candidate.expediente !== filename.expediente &&
+    identity.expediente !== candidate.expediente
+  )
+    return null;
+  return candidate;
+}
+
+/** What the document says against (or for) a review's candidate under another expediente, for the reviewer. */
+function candidateNotes(identity: ContentIdentity, candidate: PatientRecord): string[] {
+  const notes: string[] = [];
+  const who = `candidate ${candidate.expediente}`;
+  if (identity.birthDate !== null && candidate.fechaNacimiento) {
+    notes.push(
+      birthDateReadings(identity).includes(candidate.fechaNacimiento)
+        ? `the document's birth date is ${who}'s (${candidate.fechaNacimiento})`
+        : `the document's birth date ${birthDateText(identity)} is not ${who}'s (${candidate.fechaNacimiento})`,
+    );
+  }
+  const sex = registrySex(candidate.sexo);
+  if (identity.sex !== null && sex !== null) {
+    notes.push(
+      identity.sex === sex
+        ? `the document's sex is ${who}'s (${sex})`
+        : `the document's sex ${identity.sex} is not ${who}'s (${sex})`,
+    );
+  }
+  return notes;
 }
 
 /** No registry needed when everything the document states is the filename's patient (or the filename itself). */
@@ -150,7 +191,7 @@ function agreesWithoutRegistry(input: Omit<CrossCheckContentInput, 'lookup'>): b
   const { identity, filename, decision } = input;
   if (identity.otherExpedientes.length > 0 || identity.otherNames.length > 0) return false;
   if (identity.expediente === null && identity.name === null) return true;
-  const target = filenameTarget(decision);
+  const target = filenameTarget(decision, filename, identity);
   const reference: NameFields & { expediente: string } = target ?? filename;
   const expedienteFits = identity.expediente === null || identity.expediente === reference.expediente;
   // Only the very name: a variant (surnames swapped, a given name more or less) may be exactly another
@@ -469,7 +510,7 @@ export function crossCheckContent(input: CrossCheckContentInput): CrossCheckCont
   const thresholds = resolveThresholds(input.thresholds);
   const { identity, decision: original, filename } = input;
   const trustContent = input.trustContent === true;
-  const target = filenameTarget(original);
+  const target = filenameTarget(original, filename, identity);
   const needsRegistry = contentLookupQueries(input).length > 0;
   const lookup = needsRegistry ? (input.lookup ?? null) : null;
   const resolved = lookup === null ? null : resolveInRegistry(identity, lookup, thresholds);
@@ -520,8 +561,15 @@ export function crossCheckContent(input: CrossCheckContentInput): CrossCheckCont
       ? 'agrees'
       : 'absent';
   const reasons = [...assessment.reasons];
-  if (verdict === 'agrees') reasons.unshift("the document names the filename's patient");
+  if (verdict === 'agrees')
+    reasons.unshift(
+      target === null && original.decision === 'review'
+        ? 'the document agrees with its filename (the filename leads to no registry patient of its own)'
+        : "the document names the filename's patient",
+    );
   if (verdict === 'absent') reasons.unshift('nothing the document states can be compared');
+  if (target === null && original.decision === 'review' && original.patient !== null)
+    reasons.push(...candidateNotes(identity, original.patient));
   if (needsRegistry && lookup === null)
     reasons.push('the registry was not consulted for the document’s identity');
   const contentPatient = resolved?.patient ?? null;
@@ -547,7 +595,7 @@ export function crossCheckContent(input: CrossCheckContentInput): CrossCheckCont
       decision: 'review',
       reason: 'content_mismatch',
       confidence: Math.min(original.confidence, Math.round((thresholds.auto - 0.01) * 10_000) / 10_000),
-      patient: target ?? contentPatient,
+      patient: target ?? (original.decision === 'review' ? original.patient : null) ?? contentPatient,
       candidates,
       matchingDetails: {
         ...original.matchingDetails,

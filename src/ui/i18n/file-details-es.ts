@@ -885,6 +885,10 @@ const CONTENT_RULES: DetailRule[] = [
     'el documento nombra al paciente al que lo asignaría el nombre del archivo',
   ),
   fixed(
+    'the document agrees with its filename (the filename leads to no registry patient of its own)',
+    'el documento coincide con el nombre del archivo (que no lleva a ningún paciente propio del registro)',
+  ),
+  fixed(
     'nothing the document states can be compared',
     'nada de lo que indica el documento se puede comparar',
   ),
@@ -925,6 +929,26 @@ const CONTENT_RULES: DetailRule[] = [
     en: /^the filename describes a new patient, the document names registry patient (\d+)$/,
     es: ([expediente]) =>
       `el nombre del archivo describe a un paciente nuevo; el documento nombra al paciente del registro ${expediente}`,
+  },
+  // A review's candidate under another expediente, which the document is not compared with (see filenameTarget).
+  {
+    en: /^the document's birth date (.*?) is not candidate (\d+)'s \((\S+)\)$/,
+    es: ([stated, expediente, registry]) =>
+      `la fecha de nacimiento del documento, ${datesDayFirst(stated!)}, no es la del candidato ${expediente} (${datesDayFirst(registry!)})`,
+  },
+  {
+    en: /^the document's birth date is candidate (\d+)'s \((\S+)\)$/,
+    es: ([expediente, registry]) =>
+      `la fecha de nacimiento del documento es la del candidato ${expediente} (${datesDayFirst(registry!)})`,
+  },
+  {
+    en: /^the document's sex (\S+) is not candidate (\d+)'s \((\S+)\)$/,
+    es: ([stated, expediente, registry]) =>
+      `el sexo del documento, ${stated}, no es el del candidato ${expediente} (${registry})`,
+  },
+  {
+    en: /^the document's sex is candidate (\d+)'s \((\S+)\)$/,
+    es: ([expediente, registry]) => `el sexo del documento es el del candidato ${expediente} (${registry})`,
   },
   {
     en: /^the document's birth date (.*?) is not (\S+)$/,

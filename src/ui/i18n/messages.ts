@@ -76,7 +76,8 @@ export interface Messages {
   documentSays: string;
   documentStatesNothing: string;
   documentSource(source: 'cross_check' | 'text'): string;
-  verdict(verdict: 'agrees' | 'contradicts' | 'absent'): string;
+  /** `against`: the registry patient the filename was matched to, or (none: a new patient, a homonym's review) the filename. */
+  verdict(verdict: 'agrees' | 'contradicts' | 'absent', against?: 'match' | 'filename'): string;
   otherPatientInFile(values: string): string;
   candidates(count: number): string;
   noCandidates: string;
@@ -687,11 +688,15 @@ export const EN: Messages = {
   documentSays: 'The document says',
   documentStatesNothing: 'The document does not say whose it is.',
   documentSource: (source) => (source === 'cross_check' ? 'read at ingest' : 'read from the text'),
-  verdict: (v) =>
+  verdict: (v, against = 'match') =>
     v === 'agrees'
-      ? "agrees with the filename's match"
+      ? against === 'match'
+        ? "agrees with the filename's match"
+        : 'agrees with the filename'
       : v === 'contradicts'
-        ? "CONTRADICTS the filename's match"
+        ? against === 'match'
+          ? "CONTRADICTS the filename's match"
+          : 'CONTRADICTS the filename'
         : 'states nothing',
   otherPatientInFile: (values) => `Another patient further in the file: ${values}`,
   candidates: (n) => `Candidates (${num(n)})`,
@@ -1232,11 +1237,15 @@ export const ES: Messages = {
   documentSays: 'El documento dice',
   documentStatesNothing: 'El documento no dice de quién es.',
   documentSource: (source) => (source === 'cross_check' ? 'leído al ingresar' : 'leído del texto'),
-  verdict: (v) =>
+  verdict: (v, against = 'match') =>
     v === 'agrees'
-      ? 'concuerda con la coincidencia del archivo'
+      ? against === 'match'
+        ? 'concuerda con la coincidencia del archivo'
+        : 'concuerda con el nombre del archivo'
       : v === 'contradicts'
-        ? 'CONTRADICE la coincidencia del archivo'
+        ? against === 'match'
+          ? 'CONTRADICE la coincidencia del archivo'
+          : 'CONTRADICE el nombre del archivo'
         : 'no dice nada',
   otherPatientInFile: (values) => `Otro paciente más adelante en el archivo: ${values}`,
   candidates: (n) => `Candidatos (${num(n)})`,

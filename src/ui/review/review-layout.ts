@@ -433,7 +433,7 @@ function documentLines(document: DocumentIdentity | null, width: number, m: Mess
   if (document.sex) values.push({ text: `${sep()}${m.sexLabel} ${m.sex(document.sex)}` });
   if (document.verdict && document.verdict !== 'absent') {
     values.push({
-      text: ` → ${m.verdict(document.verdict)}`,
+      text: ` → ${m.verdict(document.verdict, document.verdictAgainst)}`,
       tone: document.verdict === 'contradicts' ? 'danger' : 'success',
       bold: document.verdict === 'contradicts',
     });

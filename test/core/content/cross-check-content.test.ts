@@ -219,6 +219,30 @@ describe('crossCheckContent: content is never silently overruled', () => {
     expect(variant.details.registry_checked).toBe(true);
   });
 
+  it('a homonym’s review: a document that agrees with its filename tells against the candidate, not the filename', () => {
+    // Rocío's name under an expediente nobody holds: review, Rocío (another expediente) first.
+    const filename = nameQuery('1000002222', 'IBARRA', 'SALAS', 'ROCÍO');
+    const alone = run(filename, 'BIOMETRÍA HEMÁTICA');
+    expect(alone.decision).toMatchObject({ decision: 'review', patient: rocio });
+    const result = run(
+      filename,
+      'Paciente: ROCIO IBARRA SALAS  Expediente: 1000002222\nFecha de nacimiento: 02/02/1970',
+    );
+    expect(result.verdict).toBe('agrees');
+    expect(result.decision).toMatchObject({
+      decision: 'review',
+      reason: alone.decision.reason,
+      patient: rocio,
+    });
+    expect(result.details.compared_with).toBeNull();
+    expect(result.details.fields).toMatchObject({ expediente: 'agrees', nombre: 'agrees' });
+    expect(result.details.reasons).toContain(
+      "the document's birth date 1970-02-02 is not candidate 1000000303's (1990-07-01)",
+    );
+    // Stating the candidate's expediente instead, the document is compared with the candidate.
+    expect(run(filename, header(rocio)).details.compared_with?.patient_id).toBe(rocio.id);
+  });
+
   it('a relative: same surnames, another given name', () => {
     const result = run(estherFilename, 'Paciente: GARZA TIJERINA, PEDRO');
     expect(result.verdict).toBe('contradicts');

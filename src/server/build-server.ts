@@ -47,6 +47,9 @@ const require = createRequire(import.meta.url);
 const { version } = require('../../package.json') as { version: string };
 
 export const OPENAPI_PATH = '/api/v1/openapi.json';
+
+/** The query string of an API route that takes no parameter. */
+const NO_QUERY_PARAMETERS = { type: 'object', additionalProperties: false, properties: {} } as const;
 export const DOCS_PREFIX = '/api/v1/docs';
 /**
  * The docs page may load from this server only. Not the package's default (`staticCSP: true`): its
@@ -300,6 +303,11 @@ export async function buildServer(options: BuildServerOptions): Promise<ApiServe
   app.addHook('preValidation', refuseNonTextFields);
   await app.register(
     async (api) => {
+      // A query parameter a route does not take is a 400 on every route, as `process`'s own are: a client's
+      // misspelt or misplaced one (`?wiat=1`, `?session=…` on the status) must not be silently ignored.
+      api.addHook('onRoute', (route) => {
+        route.schema = { querystring: NO_QUERY_PARAMETERS, ...route.schema };
+      });
       sessionRoutes(api, deps);
       uploadRoute(api, deps);
       eventsRoute(api, deps, streams);

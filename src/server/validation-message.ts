@@ -56,7 +56,12 @@ export function validationMessage(issues: readonly ValidationIssue[], context: s
       return `${String(issue.params.missingProperty)} is missing from ${where}: it is required`;
     case 'additionalProperties': {
       const known = Object.keys(schema.properties ?? {});
-      const takes = known.length > 0 ? `: it takes ${known.join(', ')}` : '';
+      const takes =
+        known.length > 0
+          ? `: it takes ${known.join(', ')}`
+          : context === 'querystring'
+            ? ': this call takes none'
+            : '';
       const kind = context === 'querystring' ? 'parameter' : 'field';
       return `${String(issue.params.additionalProperty)} is not a ${kind} ${where} takes${takes}`;
     }

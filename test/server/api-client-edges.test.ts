@@ -215,6 +215,23 @@ describe('the API at a client’s edges', { tags: ['slow'] }, () => {
         post(`/${SESSION}/process?wiat=false`),
         'wiat is not a parameter the query string takes: it takes wait',
       ],
+      // Every route, not only `process`'s: an unknown parameter is never ignored.
+      [
+        post('/create-session?wiat=1', { processing_type: 'both', uploaded_by: 'a' }),
+        'wiat is not a parameter the query string takes: this call takes none',
+      ],
+      [
+        fetch(`${server.base}/${SESSION}/status?files=all`, { headers: bearer(uploader) }),
+        'files is not a parameter the query string takes: this call takes none',
+      ],
+      [
+        fetch(`${server.base}/processing-types?name=both`, { headers: bearer(uploader) }),
+        'name is not a parameter the query string takes: this call takes none',
+      ],
+      [
+        fetch(`${server.base}/health?verbose=1`),
+        'verbose is not a parameter the query string takes: this call takes none',
+      ],
       [
         post(`/${SESSION}/review/${SESSION}/decision`, { action: 'attach', expediente: '12a' }, admin),
         "expediente in the JSON body must be its 8 to 12 digits, not '12a'",

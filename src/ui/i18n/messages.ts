@@ -1,6 +1,7 @@
 import { FILE_OUTCOMES, type FileOutcome } from '../../core/pipeline/file-outcome.js';
 import type { CandidateScores, FieldMatchKind } from '../../core/matching/types.js';
 import type { MatchingStatus, ProcessingStatus } from '../../core/pipeline/statuses.js';
+import type { PipelineStage } from '../../core/pipeline/events.js';
 import type {
   AttachRisk,
   EntryStatus,
@@ -408,7 +409,8 @@ export interface DashboardMessages {
   ocrPage(page: number, pages: number): string;
   andMore(n: number): string;
   latestErrors(shown: number, total: number): string;
-  stage(stage: string): string;
+  /** Every stage has its word: a missing one is a compile error, not an English word in a Spanish screen. */
+  stage(stage: PipelineStage | 'queued'): string;
 }
 
 /** A count as people write it (1,532), in every sentence of both languages: see formatCount. */
@@ -500,6 +502,18 @@ const ES_MATCHING_STATUSES: Record<MatchingStatus, string> = {
 };
 
 /** Spanish words for every outcome (FILE_OUTCOMES holds the English ones); a new outcome must add its own. */
+const ES_STAGES: Record<PipelineStage | 'queued', string> = {
+  queued: 'en cola',
+  parse: 'lectura',
+  validate: 'validación',
+  match: 'cotejo',
+  extract: 'extracción',
+  content: 'contenido',
+  chunk: 'fragmentos',
+  embed: 'indexación',
+  store: 'guardado',
+};
+
 export const ES_OUTCOMES: Record<FileOutcome, string> = {
   ingested: 'ingresado',
   duplicate: 'duplicado (ya ingresado)',
@@ -1507,17 +1521,7 @@ export const ES: Messages = {
     andMore: (n) => `  … y ${num(n)} más`,
     latestErrors: (shown, total) =>
       shown < total ? `Últimos errores (${num(total)} en total)` : `Errores (${num(total)})`,
-    stage: (s) =>
-      ({
-        queued: 'en cola',
-        parse: 'lectura',
-        validate: 'validación',
-        match: 'cotejo',
-        extract: 'extracción',
-        chunk: 'fragmentos',
-        embed: 'indexación',
-        store: 'guardado',
-      })[s] ?? s,
+    stage: (s) => ES_STAGES[s],
   },
   progress: {
     started: (files, dir) => `Ingresando ${plural(files, 'archivo', 'archivos')} de ${dir} …`,

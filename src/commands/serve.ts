@@ -290,6 +290,14 @@ export function resolveServeSettings(
             .split(',')
             .map((address) => address.trim())
             .filter(Boolean);
+  // Believing every peer's X-Forwarded-For on an address other machines reach lets any client write the address
+  // the audit log records and the per-address limit on token guessing counts.
+  if (trustProxy === true && !isLoopback(host)) {
+    throw new UsageError(
+      `--trust-proxy without addresses believes any client's X-Forwarded-For, and ${host} is reachable from other machines`,
+      'name the reverse proxy\'s addresses: --trust-proxy 10.0.0.5 (comma-separated; serve.trustProxy: ["10.0.0.5"] in the config file), or listen on --host 127.0.0.1 behind it',
+    );
+  }
   return {
     host,
     port,

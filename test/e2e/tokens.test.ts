@@ -80,6 +80,20 @@ describe('tokens create | list | revoke, through the CLI', { tags: ['slow'] }, (
     const days = (Date.parse(created.expires_at) - Date.now()) / 86_400_000;
     expect(days).toBeGreaterThan(89);
     expect(days).toBeLessThanOrEqual(90);
+    // `6m` for six months would have been a token of six minutes.
+    const ambiguous = await cli(
+      'tokens',
+      'create',
+      '--name',
+      'half-year',
+      '--role',
+      'viewer',
+      '--expires',
+      '6m',
+    );
+    expect(ambiguous.code).toBe(64);
+    expect(ambiguous.stderr).toContain("error: --expires '6m' is ambiguous: m would be minutes, not months");
+    expect(ambiguous.stderr).toContain('hint: write months as weeks or days (six months: 26w or 182d)');
 
     const rows = tokenRows();
     expect(rows.map((r) => r.name)).toEqual(['admin-tools', 'frontend']);
@@ -232,6 +246,16 @@ describe('tokens create | list | revoke, through the CLI', { tags: ['slow'] }, (
       expect(await exited).toBe(0);
     }
   }, 120_000);
+
+  it('serve refuses a bare --trust-proxy on an address other machines reach (64, with a hint)', async () => {
+    const refused = await runCli(['serve', '--db', db, '--trust-proxy', '--host', '0.0.0.0', '--port', '0'], {
+      cwd: root,
+    });
+    expect(refused.code).toBe(64);
+    expect(refused.stderr).toMatch(
+      /^error: --trust-proxy without addresses believes any client's X-Forwarded-For, and 0\.0\.0\.0 is reachable from other machines\nhint: name the reverse proxy's addresses: --trust-proxy 10\.0\.0\.5/m,
+    );
+  }, 60_000);
 
   it('serve refuses --no-auth on an address other machines reach (64, with a hint)', async () => {
     const refused = await runCli(['serve', '--db', db, '--no-auth', '--host', '0.0.0.0', '--port', '0'], {

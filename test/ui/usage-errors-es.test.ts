@@ -70,6 +70,10 @@ const REFUSALS: [string, () => unknown][] = [
   ['a path with ~', () => checkPathSetting('~/registro.db', '--db', '/home/ana')],
   ['an empty path', () => checkPathSetting('', '--log-file', '/home/ana')],
   ['a duration', () => parseDuration('siete', { flag: '--older-than', example: '7d, 12h, 2w, 30m or 1y' })],
+  [
+    'a token life in m',
+    () => parseDuration('6m', { flag: '--expires', example: '90d, 12w, 24h or 1y', mIsAmbiguous: true }),
+  ],
   ['a URL', () => requireHttpUrl('localhost:8000', '--chroma-url')],
   [
     'an unsupported database URL',

@@ -71,5 +71,6 @@ function parseExpiry(text: string): number {
     flag: '--expires',
     example: '90d, 12w, 24h or 1y',
     tooLongHint: 'for a token that never expires, leave --expires out (revoke it when done)',
+    mIsAmbiguous: true,
   });
 }

@@ -122,6 +122,15 @@ const VALUE_RULES: readonly RefusalRule[] = [
   { en: /^(\S+) '(.*)' is not a duration$/s, es: ([flag, text]) => `${flag} '${text}' no es una duración` },
   { en: /^write it like (.*) or (\S+)$/s, es: ([some, last]) => `escríbalo como ${some} o ${last}` },
   { en: /^(\S+) '(.*)' is too long$/s, es: ([flag, text]) => `${flag} '${text}' es demasiado largo` },
+  {
+    en: /^(\S+) '(.*)' is ambiguous: m would be minutes, not months$/s,
+    es: ([flag, text]) => `${flag} '${text}' es ambiguo: m serían minutos, no meses`,
+  },
+  {
+    en: /^write months as weeks or days \(six months: 26w or 182d\), or minutes as (\S+)$/s,
+    es: ([minutes]) =>
+      `escriba los meses en semanas o días (seis meses: 26w o 182d), o los minutos como ${minutes}`,
+  },
   fixed('at most 100y', 'como máximo 100y'),
   fixed(
     'at most 100y; for a token that never expires, leave --expires out (revoke it when done)',

@@ -57,7 +57,8 @@ describe('review layout', () => {
         for (const w of widths) expect(w).toBeLessThanOrEqual(size.columns - 1);
         expect(rows[0]).toContain('Review 1 of 2');
         expect(rows.at(-2)!.trim()).not.toBe('');
-        if (view.overlay === 'none') expect(rows.at(-2)).toMatch(/\? help/);
+        // How to get help and how to leave, at every size.
+        if (view.overlay === 'none') expect(rows.at(-2)).toMatch(/\? help · q quit$/);
       }
       // The list names each file by its expediente, whole, so that a narrow terminal still tells the cases apart.
       const list = frame(state, size, { ...initialReviewView(), overlay: 'list' as const }).rows;
@@ -65,6 +66,10 @@ describe('review layout', () => {
         /^▶\s+1\s+pending\s+3000576011 {2}LAB {2}BONILLA/,
       );
       const { rows } = frame(state, size);
+      // The text's heading counts its lines; where the screen is in it is the scroll position's to say.
+      expect(frame(state, { columns: size.columns, rows: 80 }).rows.join('\n')).toMatch(
+        /Document text \(\d+ lines?\)/,
+      );
       expect(rows[1]).toMatch(/3000576011_BONILLA/);
       expect(rows[2]).toContain('3000576011');
     },

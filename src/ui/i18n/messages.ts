@@ -94,7 +94,8 @@ export interface Messages {
   fieldKind(kind: FieldMatchKind): string;
   holdsExpediente: string;
   riskTag(risk: AttachRisk, threshold: number): string;
-  documentText(from: number, to: number, total: number): string;
+  /** The heading of the whole text; where the screen is in it, the scroll position under the key hints says. */
+  documentText(lines: number): string;
   textMissing: string;
   detailsHint: string;
   /** The matcher's per-signal scores (`d`), each named in words an administrator can read. */
@@ -743,8 +744,8 @@ export const EN: Messages = {
                 : risk === 'same_identity_registered'
                   ? '⚠ same person?'
                   : '⚠ named by the document',
-  documentText: (from, to, total) =>
-    total === 0 ? 'Document text' : `Document text (lines ${from}–${to} of ${num(total)})`,
+  documentText: (lines) =>
+    lines === 0 ? 'Document text' : `Document text (${plural(lines, 'line', 'lines')})`,
   textMissing: 'The extracted text is missing: re-run ingest to process it again.',
   detailsHint: 'd: per-signal scores',
   signalScores: (s) =>
@@ -1292,8 +1293,8 @@ export const ES: Messages = {
                 : risk === 'same_identity_registered'
                   ? '⚠ ¿misma persona?'
                   : '⚠ lo nombra el documento',
-  documentText: (from, to, total) =>
-    total === 0 ? 'Texto del documento' : `Texto del documento (líneas ${from}–${to} de ${num(total)})`,
+  documentText: (lines) =>
+    lines === 0 ? 'Texto del documento' : `Texto del documento (${plural(lines, 'línea', 'líneas')})`,
   textMissing: 'Falta el texto extraído: vuelva a ejecutar el ingreso para procesarlo de nuevo.',
   detailsHint: 'd: puntajes por señal',
   signalScores: (s) =>

@@ -333,15 +333,17 @@ function footerLines(
       'details',
       'scroll',
     ];
-    // The most important keys first; what does not fit is in the help (and `? help` always is).
+    // The most important keys first; what does not fit is in the help. `? help` and `q quit` always are: at
+    // 60 columns a reviewer must still see how to leave.
     const hints = order.map((key) => m.keyHint(key, candidates)).filter(Boolean);
-    const help = m.keyHint('help', candidates);
+    const pinned = [m.keyHint('help', candidates), m.keyHint('quit', candidates)].filter(Boolean);
+    const pinnedText = pinned.join(' · ');
     keys = joinWhileFits(hints, width);
-    if (!keys.includes(help))
+    if (!pinned.every((hint) => keys.includes(hint)))
       keys = `${joinWhileFits(
-        hints.filter((h) => h !== help),
-        width - displayWidth(help) - 3,
-      )} · ${help}`;
+        hints.filter((h) => !pinned.includes(h)),
+        width - displayWidth(pinnedText) - 3,
+      )} · ${pinnedText}`;
   }
   const keyLine: Line = [
     {
@@ -407,7 +409,7 @@ function caseLines(
     candidateRows.set(candidate.rank, lines.length);
     lines.push(...candidateLines(candidate, c, details, width, m));
   }
-  lines.push(plain(m.documentText(1, c.text.length, c.text.length), { bold: true, underline: true }));
+  lines.push(plain(m.documentText(c.text.length), { bold: true, underline: true }));
   if (c.textMissing) lines.push(...wrapSegments(plain(m.textMissing, { tone: 'danger' }), width));
   for (const text of c.text) {
     lines.push(...wrapSegments([{ text: '│ ', tone: 'muted' }, { text }], width, { indent: 2 }));

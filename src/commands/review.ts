@@ -218,6 +218,9 @@ function toPendingJson(file: BatchFile) {
     match_confidence: file.matchConfidence,
     reason: details?.reason ?? null,
     suggestions: details?.suggestions ?? [],
+    // What the document's own text says (verdict, identity, reasons), as the review screen and the HTTP API show
+    // it: the suggestions alone rank the filename's match first even where the text names another patient.
+    content: details?.content ?? null,
   };
 }
 

@@ -33,4 +33,21 @@ describe('why a document is held, in Spanish, when only the match is in doubt', 
     expect(status.stdout).not.toContain('contradice');
     expect(status.stdout).not.toContain('content_mismatch');
   });
+
+  it('review --json carries what the document says beside the suggestions', async () => {
+    const review = await runCli(['review', '--json', '--db', 'r.db'], { cwd: dir });
+    const [pending] = (JSON.parse(review.stdout) as { pending: Record<string, unknown>[] }).pending;
+    expect(pending).toMatchObject({
+      reason: 'name_only_match',
+      suggestions: [{ expediente: '3000899337' }],
+      content: {
+        verdict: 'agrees',
+        compared_with: null,
+        identity: { expediente: '3000312954', fecha_nacimiento: '1963-08-04' },
+      },
+    });
+    expect((pending!.content as { reasons: string[] }).reasons).toContain(
+      "the document's birth date 1963-08-04 is not candidate 3000899337's (1956-07-11)",
+    );
+  });
 });

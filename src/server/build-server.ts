@@ -37,7 +37,7 @@ import { sessionRoutes } from './routes/session-routes.js';
 import { uploadRoute } from './routes/upload-route.js';
 import { clientAddressKey } from './client-address-key.js';
 import { answerClientError } from './client-errors.js';
-import { rateLimitedSchema, uploadBodyForDocs } from './schemas.js';
+import { errors, rateLimitedSchema, uploadBodyForDocs } from './schemas.js';
 import { API_PREFIX, type ServerDeps } from './server-deps.js';
 import { requestsBeforeStop } from './requests-before-stop.js';
 import { SessionRuns } from './session-runs.js';
@@ -283,12 +283,15 @@ export async function buildServer(options: BuildServerOptions): Promise<ApiServe
     },
     transform: ({ schema, url }) => {
       const documented = url.endsWith('/upload') ? { ...schema, body: uploadBodyForDocs } : schema;
-      // Every route answers 429 past the rate limit (or an address's limit of calls without a valid token).
+      // Every route answers 429 past the rate limit (or an address's limit of calls without a valid token),
+      // and 503 while the server stops or its database is down (README, *Stops and restarts*).
       const response = (documented as { response?: Record<string, unknown> }).response;
-      if (response && options.rateLimitPerMinute > 0 && !('429' in response)) {
-        return { schema: { ...documented, response: { ...response, 429: rateLimitedSchema } }, url };
-      }
-      return { schema: documented, url };
+      if (!response) return { schema: documented, url };
+      const always = {
+        ...(options.rateLimitPerMinute > 0 && !('429' in response) ? { 429: rateLimitedSchema } : {}),
+        ...('503' in response ? {} : errors(503)),
+      };
+      return { schema: { ...documented, response: { ...response, ...always } }, url };
     },
   });
   // The docs page's assets come from the package, served by this server: no CDN.

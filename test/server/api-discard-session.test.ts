@@ -178,6 +178,12 @@ describe(
       expect(
         Object.keys(openapi.paths['/api/v1/documents/batch/{session_id}/status']!.get!.responses),
       ).toContain('410');
+      // And every route its 503 (the server stopping, the database down), as the README says.
+      for (const [route, methods] of Object.entries(openapi.paths)) {
+        for (const [method, operation] of Object.entries(methods)) {
+          expect(Object.keys(operation.responses), `${method} ${route}`).toContain('503');
+        }
+      }
     });
 
     it('has the CLI’s cleanup, which refuses such a session, point to discarding it, in the user’s language', async () => {

@@ -318,7 +318,11 @@ export function compareNames(
       nombres,
       SIMILARITY.swapped,
     );
-    best = better(best, swapped);
+    // A swap that pairs no surname with its like explains nothing: DEL ANGEL GUERRERO against LUNA TORRES was
+    // shown as "surnames swapped · paterno: different (DEL ANGEL / TORRES)", on letters alone.
+    const pairsASurname =
+      swapped.fields.paterno.kind !== 'different' || swapped.fields.materno.kind !== 'different';
+    if (pairsASurname) best = better(best, swapped);
   }
   if (best.light) return best;
   // VILLASEÑOR DE LA PEÑA | SALDÍVAR and VILLASEÑOR | DE LA PEÑA Y SALDÍVAR are one person's surnames:

@@ -120,6 +120,17 @@ describe('compareNames: light variants', () => {
     expect(result.score).toBeCloseTo(0.97);
   });
 
+  it('does not call unrelated surnames swapped: the pairs compared are paterno with paterno', () => {
+    for (const [query, candidate] of [
+      ['DEL ANGEL / GUERRERO / SANTIAGO', 'LUNA / TORRES / ROGELIO ARTURO'],
+      ['GONZALEZ / SANDOVAL / MARTHA', 'SOTO / DE LA TORRE / LUCIA'],
+    ] as const) {
+      const result = compare(query, candidate);
+      expect(result.alignment, `${query} ~ ${candidate}`).toBe('straight');
+      expect(result.fields.paterno.kind).toBe('different');
+    }
+  });
+
   it('recognises surnames the registry stored as one paterno', () => {
     const result = compare('GARZA / TIJERINA / MARIA', 'GARZA TIJERINA / / MARIA');
     expect(result).toMatchObject({ alignment: 'merged_surnames', light: true });

@@ -6,6 +6,7 @@ import { layoutReview } from '../../src/ui/review/review-layout.js';
 import { initialReviewView, reduceReviewView, type ReviewView } from '../../src/ui/review/review-view.js';
 import type { ContentCheckDetails } from '../../src/core/content/types.js';
 import { documentIdentityFor } from '../../src/review/document-identity.js';
+import type { HeldReason } from '../../src/review/types.js';
 import { parseFilename } from '../../src/core/filename/parse-filename.js';
 import { fakeService, fourCandidateCase, pendingOf } from './support/review-cases.js';
 
@@ -260,15 +261,29 @@ describe('review layout', () => {
     expect(english).toContain(`The filename does not parse: ${parse.error.message}`);
   });
 
-  it("shows the ingest's content cross-check when it recorded one: the document names someone else", async () => {
+  /** The review screen of one case whose ingest recorded this cross-check (only what the screen reads of it). */
+  async function screenWithCrossCheck(
+    check: {
+      verdict: string;
+      compared_with?: null;
+      name: string;
+      written: string;
+      expediente: string;
+      born: string;
+      sex: string;
+    },
+    heldReason: HeldReason,
+    columns: number,
+  ): Promise<string> {
     const content = {
-      verdict: 'contradicts',
+      verdict: check.verdict,
+      ...(check.compared_with === null ? { compared_with: null } : {}),
       identity: {
-        expediente: '3000147773',
-        nombre_completo: 'BONILLA SEPÚLVEDA, ADRIANA',
-        nombre_escrito: 'ADRIANA BONILLA SEPÚLVEDA',
-        fecha_nacimiento: '1950-09-14',
-        sexo: 'F',
+        expediente: check.expediente,
+        nombre_completo: check.name,
+        nombre_escrito: check.written,
+        fecha_nacimiento: check.born,
+        sexo: check.sex,
         evidence: [],
         other_expedientes: [],
         other_names: [],
@@ -277,10 +292,25 @@ describe('review layout', () => {
     } as unknown as ContentCheckDetails;
     const base = fourCandidateCase();
     const document = documentIdentityFor(content, null, base.parsed, 2026);
-    const cases = [fourCandidateCase({ heldReason: 'content_mismatch', document })];
+    const cases = [fourCandidateCase({ heldReason, document })];
     const walk = new ReviewWalk(fakeService(cases).service, cases.map(pendingOf), { guardMs: 0 });
     await walk.start();
-    const all = frame(walk.getState(), { columns: 100, rows: 40 }).rows.join('\n');
+    return frame(walk.getState(), { columns, rows: 40 }).rows.join('\n');
+  }
+
+  it("shows the ingest's content cross-check when it recorded one: the document names someone else", async () => {
+    const all = await screenWithCrossCheck(
+      {
+        verdict: 'contradicts',
+        name: 'BONILLA SEPÚLVEDA, ADRIANA',
+        written: 'ADRIANA BONILLA SEPÚLVEDA',
+        expediente: '3000147773',
+        born: '1950-09-14',
+        sex: 'F',
+      },
+      'content_mismatch',
+      100,
+    );
     expect(all).toContain("Held: the document's own text contradicts the filename");
     expect(all).toContain(
       'The document says (read at ingest): BONILLA SEPÚLVEDA, ADRIANA✓ · exp 3000147773✗',
@@ -290,27 +320,19 @@ describe('review layout', () => {
 
   it('says the document agrees with the filename itself when its match was only a candidate under another expediente', async () => {
     // A homonym's review: the document states the filename's own expediente, which nobody in the registry holds.
-    const content = {
-      verdict: 'agrees',
-      compared_with: null,
-      identity: {
+    const all = await screenWithCrossCheck(
+      {
+        verdict: 'agrees',
+        compared_with: null,
+        name: 'MARTÍNEZ MEJÍA, FRANCISCO JAVIER',
+        written: 'FRANCISCO JAVIER MARTÍNEZ MEJÍA',
         expediente: '3000312954',
-        nombre_completo: 'MARTÍNEZ MEJÍA, FRANCISCO JAVIER',
-        nombre_escrito: 'FRANCISCO JAVIER MARTÍNEZ MEJÍA',
-        fecha_nacimiento: '1963-08-04',
-        sexo: 'M',
-        evidence: [],
-        other_expedientes: [],
-        other_names: [],
+        born: '1963-08-04',
+        sex: 'M',
       },
-      reasons: [],
-    } as unknown as ContentCheckDetails;
-    const base = fourCandidateCase();
-    const document = documentIdentityFor(content, null, base.parsed, 2026);
-    const cases = [fourCandidateCase({ heldReason: 'name_only_match', document })];
-    const walk = new ReviewWalk(fakeService(cases).service, cases.map(pendingOf), { guardMs: 0 });
-    await walk.start();
-    const all = frame(walk.getState(), { columns: 120, rows: 40 }).rows.join('\n');
+      'name_only_match',
+      120,
+    );
     expect(all.replace(/\n {2}/g, ' ')).toContain('→ agrees with the filename');
     expect(all).not.toContain("filename's match");
   });

@@ -3,7 +3,7 @@ import type { OpenDatabase } from '../db/open-database.js';
 import { AuditRepository } from '../db/repositories/audit-repository.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
 import { DocumentRepository } from '../db/repositories/document-repository.js';
-import type { BatchUpload } from '../db/schema.js';
+import type { ActorKind, BatchUpload } from '../db/schema.js';
 import { readSessionOptions } from '../db/session-options.js';
 import { checkRetention, NOM_004_RETENTION_YEARS } from '../core/registry/retention.js';
 import { RetentionRepository } from '../db/repositories/retention-repository.js';
@@ -22,6 +22,8 @@ export interface CleanupOptions {
   /** Also delete the session's documents and their vectors. */
   purge: boolean;
   user?: string;
+  /** What `user` is in the audit log (default os_user; the HTTP API's cleanup: the calling token). */
+  userKind?: ActorKind;
   /** `--collection`: where to purge vectors from, over the one the session recorded. */
   collection?: string;
   /** Purge documents still within the legal retention (audited as such). */
@@ -130,6 +132,7 @@ async function cleanOneSession(
   const { removed, keptPendingReviews } = await batches.deleteSessionWorkingState(session.id);
   await new AuditRepository(database.db).record({
     actor: options.user ?? currentUser(),
+    actorKind: options.userKind ?? 'os_user',
     action: options.purge ? 'session_purged' : 'session_cleaned',
     batchId: session.id,
     entityType: 'batch_upload',

@@ -3,6 +3,7 @@ import { DEFAULT_JOB_TIMEOUT_SECONDS } from '../core/queue/defaults.js';
 import type { OpenDatabase } from '../db/open-database.js';
 import { enqueueRegisteredSession, type EnqueuedSession } from '../queue/enqueue-session.js';
 import { JobQueue } from '../queue/job-queue.js';
+import type { AuditActor } from '../db/repositories/audit-repository.js';
 
 /**
  * Whether a session's files go to the workers rather than being processed by the process that registered
@@ -24,7 +25,7 @@ export async function dispatchSessionToQueue(
   database: OpenDatabase,
   backends: BackendConfig,
   sessionId: string,
-  options: { actor: string; jobTimeoutSeconds?: number },
+  options: { actor: AuditActor; jobTimeoutSeconds?: number },
 ): Promise<EnqueuedSession> {
   const queue = await JobQueue.open(database, { ...backends.queue, supervise: false });
   try {

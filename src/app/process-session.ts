@@ -5,7 +5,7 @@ import { apiFilesNotDone } from '../core/pipeline/session-notes.js';
 import type { OpenDatabase } from '../db/open-database.js';
 import { QueueRepository } from '../db/repositories/queue-repository.js';
 import type { BatchUpload } from '../db/schema.js';
-import { readSessionOptions } from '../db/session-options.js';
+import { auditActorAsUploader, readSessionOptions, sessionAuditActor } from '../db/session-options.js';
 import { runSessionFiles } from '../ingest/run-session.js';
 import type { IngestResult } from '../ingest/run-ingest.js';
 import { LockedError, withRunLock } from '../ingest/run-lock.js';
@@ -19,6 +19,7 @@ import { openExtractor, withOcr } from './open-extractor.js';
 import { findSession, recordSessionStartFailure } from './upload-sessions.js';
 import type { UploadStore } from './upload-store.js';
 import { waitForQueuedSession } from './wait-queued-session.js';
+import type { AuditActor } from '../db/repositories/audit-repository.js';
 
 export interface SessionProcessingOptions {
   database: OpenDatabase;
@@ -124,7 +125,7 @@ export class SessionProcessing {
     return waitForQueuedSession(database, sessionId, { actor, signal: hooks.signal });
   }
 
-  private async handOver(sessionId: string, hooks: ProcessHooks): Promise<string> {
+  private async handOver(sessionId: string, hooks: ProcessHooks): Promise<AuditActor> {
     const { database, backends, store } = this.options;
     return withRunLock(database, { sourceDir: store.sessionDir(sessionId) }, async (lock) => {
       await lock.setSession(sessionId);
@@ -135,9 +136,9 @@ export class SessionProcessing {
       // Already the queue's (a restarted server resuming it, a second call): its files have their jobs, and
       // the workers' sweep queues any a kill left without one. Queuing them again would run files twice at once.
       if (!(await new QueueRepository(database.db).isQueueSession(sessionId))) {
-        await dispatchSessionToQueue(database, backends, sessionId, { actor: session.uploadedBy });
+        await dispatchSessionToQueue(database, backends, sessionId, { actor: sessionAuditActor(session) });
       }
-      return session.uploadedBy;
+      return sessionAuditActor(session);
     });
   }
 
@@ -214,7 +215,8 @@ export class SessionProcessing {
       collection: o.collection ?? this.options.backends.collection,
       options: {
         processingType: session.processingType,
-        uploadedBy: session.uploadedBy,
+        // The audit entries name the token that created the session, not the client's free-text uploaded_by.
+        ...auditActorAsUploader(session),
         maxFileSize: o.max_file_size ?? d.maxFileSize,
         chunkSize: o.chunk_size ?? d.chunkSize,
         chunkOverlap: o.chunk_overlap ?? d.chunkOverlap,

@@ -8,6 +8,7 @@ import { sessionOptionsOf } from '../ingest/open-session.js';
 import { readRunLockState } from '../ingest/run-lock.js';
 import type { IngestSessionOptions } from './ingest-session.js';
 import type { UploadStore } from './upload-store.js';
+import { sessionAuditActor } from '../db/session-options.js';
 
 /** A file received whole by the HTTP API, still under its temporary name. */
 export interface ReceivedUpload {
@@ -32,6 +33,8 @@ export type RegisterResult =
 export interface UploadSessionRequest {
   processingType: ProcessingType;
   uploadedBy: string;
+  /** The name of the API token creating it: its processing's audit entries name it (see sessionAuditActor). */
+  token: string;
   /** The server's pipeline settings (the same flags as `ingest`): the session records them, as a run does. */
   defaults: IngestSessionOptions;
   /** The API's limits, which a session records instead of ingest's --max-file-size and --max-files. */
@@ -71,7 +74,7 @@ export async function createUploadSession(
     sourceDir: store.sessionDir(id),
     processingType: request.processingType,
     uploadedBy: request.uploadedBy,
-    options,
+    options: { ...options, api_token: request.token },
   });
 }
 
@@ -128,7 +131,7 @@ export async function recordSessionStartFailure(
   if (Number(result.numUpdatedRows) === 0) return false;
   const session = await findSession(database, sessionId);
   await new AuditRepository(database.db).record({
-    actor: session?.uploadedBy ?? 'server',
+    ...(session ? sessionAuditActor(session) : { actor: 'server' }),
     action: 'session_stopped',
     batchId: sessionId,
     entityType: 'batch_upload',

@@ -5,6 +5,7 @@ import { BatchRepository } from '../db/repositories/batch-repository.js';
 import { QueueRepository } from '../db/repositories/queue-repository.js';
 import { settleQueueSession } from '../queue/finish-queue-session.js';
 import type { ProcessSessionResult } from './process-session.js';
+import type { AuditActor } from '../db/repositories/audit-repository.js';
 
 /** The first look comes soon (a small session is done in seconds); later ones back off to this bound. */
 const FIRST_POLL_MS = 250;
@@ -19,7 +20,7 @@ const MAX_POLL_MS = 2000;
 export async function waitForQueuedSession(
   database: OpenDatabase,
   sessionId: string,
-  options: { actor: string; signal?: AbortSignal },
+  options: { actor: AuditActor; signal?: AbortSignal },
 ): Promise<ProcessSessionResult> {
   const started = Date.now();
   const queue = new QueueRepository(database.db);

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { AuditActor } from './repositories/audit-repository.js';
+import type { ActorKind, BatchUpload } from './schema.js';
 
 /**
  * The settings a session ran with, as `batch_uploads.options_json` keeps them (snake_case, like the
@@ -36,6 +38,12 @@ export const sessionOptionsSchema = z.object({
   still_writing_seconds: z.number().nonnegative().optional(),
   /** `api` for an upload session: its files' messages advise an API client, not a command line. */
   client: z.enum(['cli', 'api']).optional(),
+  /**
+   * An upload session: the name of the API token that created it. Its processing's audit entries name that
+   * token (actor_kind token), not the free-text `uploaded_by` a client sends (kept on the session and in the
+   * api_session_created entry).
+   */
+  api_token: z.string().min(1).optional(),
 });
 
 export type SessionOptions = z.infer<typeof sessionOptionsSchema>;
@@ -64,4 +72,19 @@ export function readSessionOptions(json: string): Partial<SessionOptions> {
     if (parsed.success) out[key] = parsed.data;
   }
   return out as Partial<SessionOptions>;
+}
+
+/** Whom a session's processing names in the audit log (see `api_token`). */
+export function sessionAuditActor(session: Pick<BatchUpload, 'uploadedBy' | 'optionsJson'>): AuditActor {
+  const token = readSessionOptions(session.optionsJson).api_token;
+  return token ? { actor: token, actorKind: 'token' } : { actor: session.uploadedBy, actorKind: 'os_user' };
+}
+
+/** The run options' `uploadedBy` and `actorKind` for a session's processing (see IngestOptions.actorKind). */
+export function auditActorAsUploader(session: Pick<BatchUpload, 'uploadedBy' | 'optionsJson'>): {
+  uploadedBy: string;
+  actorKind: ActorKind;
+} {
+  const { actor, actorKind } = sessionAuditActor(session);
+  return { uploadedBy: actor, actorKind };
 }

@@ -399,6 +399,7 @@ export class FileProcessor {
       chunkOverlap: this.options.chunkOverlap,
       embedBatchSize: this.options.embedBatchSize,
       actor: this.options.uploadedBy,
+      actorKind: this.options.actorKind ?? 'os_user',
       fileUpdate: {
         ...run.known,
         matchingStatus: run.matchingStatus,
@@ -450,6 +451,7 @@ export class FileProcessor {
     const { details } = checked;
     return {
       actor: this.options.uploadedBy,
+      actorKind: this.options.actorKind ?? 'os_user',
       action: 'content_confirmed',
       batchId: this.sessionId,
       entityType: 'batch_file',
@@ -727,7 +729,7 @@ export class FileProcessor {
       { database: this.deps.database, vectorStore: this.deps.vectorStore },
       {
         actor: this.options.uploadedBy,
-        actorKind: 'os_user',
+        actorKind: this.options.actorKind ?? 'os_user',
         document,
         chunkOverlap: this.options.chunkOverlap,
         reason,
@@ -935,6 +937,7 @@ export class FileProcessor {
       (trx, inserted) =>
         new AuditRepository(trx).record({
           actor: this.options.uploadedBy,
+          actorKind: this.options.actorKind ?? 'os_user',
           action: 'patient_created',
           batchId: this.sessionId,
           entityType: 'patient',

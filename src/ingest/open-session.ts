@@ -100,6 +100,7 @@ export async function openSession(
     await batches.supersedeSessions(superseded, session.id);
     await audit.record({
       actor: options.uploadedBy,
+      actorKind: options.actorKind ?? 'os_user',
       action: 'abandoned_sessions_closed',
       batchId: session.id,
       details: { sessions: superseded, source_dir: sourceDir },
@@ -107,6 +108,7 @@ export async function openSession(
   }
   await audit.record({
     actor: options.uploadedBy,
+    actorKind: options.actorKind ?? 'os_user',
     action: resumable ? 'session_resumed' : 'session_created',
     batchId: session.id,
     entityType: 'batch_upload',

@@ -810,6 +810,7 @@ export async function finishSession(
   await retryWhileReconnecting(deps.database, () =>
     audit.record({
       actor: options.uploadedBy,
+      actorKind: options.actorKind ?? 'os_user',
       action: interrupted ? 'session_interrupted' : fatal ? 'session_stopped' : 'session_completed',
       batchId: session.id,
       entityType: 'batch_upload',
@@ -867,6 +868,7 @@ export async function disposeOf(
     await new SettledFileRepository(deps.database.db).forget(sourceDir, [file.relativePath]);
     await audit.record({
       actor: options.uploadedBy,
+      actorKind: options.actorKind ?? 'os_user',
       action: disposal === 'archive' ? 'file_archived' : 'file_quarantined',
       batchId: session.id,
       entityType: 'batch_file',
@@ -879,6 +881,7 @@ export async function disposeOf(
     await batches.updateFile(file.fileId, { moveError: result.moveError });
     await audit.record({
       actor: options.uploadedBy,
+      actorKind: options.actorKind ?? 'os_user',
       action: 'file_not_moved',
       batchId: session.id,
       entityType: 'batch_file',

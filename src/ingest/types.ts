@@ -3,6 +3,7 @@ import type { Embedder } from '../adapters/embedders/types.js';
 import type { TextExtractor } from '../adapters/extraction/types.js';
 import type { VectorStore } from '../adapters/vector-stores/types.js';
 import type { OpenDatabase } from '../db/open-database.js';
+import type { ActorKind } from '../db/schema.js';
 import type { ProcessingType } from '../db/schema.js';
 import type { FileModePolicy } from '../private-files.js';
 import type { MessageClient } from '../core/pipeline/already-ingested.js';
@@ -18,6 +19,11 @@ export interface IngestOptions {
   includeHidden?: boolean;
   processingType: ProcessingType;
   uploadedBy: string;
+  /**
+   * What `uploadedBy` is, as the audit entries of the run say: the run's user (default), or the API token that
+   * created an upload session (then `uploadedBy` is that token's name: see sessionAuditActor).
+   */
+  actorKind?: ActorKind;
   /** Files in flight at once (the service's max_parallel_files). */
   concurrency: number;
   maxFileSize: number;

@@ -1,7 +1,7 @@
 import type { PipelineListener } from '../core/pipeline/events.js';
 import { FILE_QUEUE } from '../core/queue/defaults.js';
 import type { OpenDatabase } from '../db/open-database.js';
-import { AuditRepository } from '../db/repositories/audit-repository.js';
+import { AuditRepository, type AuditActor } from '../db/repositories/audit-repository.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
 import { QueueRepository } from '../db/repositories/queue-repository.js';
 import type { BatchUpload } from '../db/schema.js';
@@ -107,7 +107,7 @@ export async function enqueueFolder(
     work.map((file) => ({ fileId: file.fileId, relativePath: file.relativePath })),
     {
       timeoutSeconds: settings.timeoutSeconds,
-      actor: options.uploadedBy,
+      actor: { actor: options.uploadedBy, actorKind: options.actorKind ?? 'os_user' },
       signal: options.signal,
       onQueued: settings.onQueued,
     },
@@ -150,7 +150,7 @@ export async function enqueueRegisteredSession(
   database: OpenDatabase,
   queue: JobQueue,
   sessionId: string,
-  settings: { timeoutSeconds: number; actor: string },
+  settings: { timeoutSeconds: number; actor: AuditActor },
 ): Promise<EnqueuedSession> {
   const batches = new BatchRepository(database.db);
   const session = await batches.findSession(sessionId);
@@ -173,7 +173,7 @@ async function queueSessionFiles(
   files: { fileId: string; relativePath: string }[],
   settings: {
     timeoutSeconds: number;
-    actor: string;
+    actor: AuditActor;
     signal?: AbortSignal | undefined;
     onQueued?: QueueProgress | undefined;
   },
@@ -190,7 +190,7 @@ async function queueSessionFiles(
   );
   const filesLeft = files.length - jobs;
   await new AuditRepository(database.db).record({
-    actor: settings.actor,
+    ...settings.actor,
     action: filesLeft > 0 ? 'session_enqueue_interrupted' : 'session_enqueued',
     batchId: sessionId,
     entityType: 'batch_upload',

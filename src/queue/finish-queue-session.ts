@@ -1,6 +1,6 @@
 import { finishedSessionStatus } from '../core/pipeline/session-status.js';
 import type { OpenDatabase } from '../db/open-database.js';
-import { AuditRepository } from '../db/repositories/audit-repository.js';
+import { AuditRepository, type AuditActor } from '../db/repositories/audit-repository.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
 import { QueueRepository } from '../db/repositories/queue-repository.js';
 import type { SessionCounts } from '../db/repositories/session-counter-repository.js';
@@ -19,7 +19,7 @@ import type { JobQueue } from './job-queue.js';
 export async function settleQueueSession(
   database: OpenDatabase,
   sessionId: string,
-  actor: string,
+  actor: AuditActor,
   jobs?: Pick<JobQueue, 'liveFileIds'>,
 ): Promise<{ status: BatchStatus; counts: SessionCounts; alreadyWaiting: number } | null> {
   const queue = new QueueRepository(database.db);
@@ -32,7 +32,7 @@ export async function settleQueueSession(
   const status = finishedSessionStatus({ ...counts, deferred: left });
   if (!(await queue.finishSession(sessionId, status, counts))) return null;
   await new AuditRepository(database.db).record({
-    actor,
+    ...actor,
     action: 'session_completed',
     batchId: sessionId,
     entityType: 'batch_upload',

@@ -25,6 +25,7 @@ import { WORKER_GONE_AFTER_MS, workerRunning } from './worker-liveness.js';
 import { requeueLostFiles } from './requeue-lost-files.js';
 import { ingestOptionsOf, sessionCollection, SessionWork, type OpenSessionAdapters } from './session-work.js';
 import type { WorkerListener } from './worker-events.js';
+import { sessionAuditActor } from '../db/session-options.js';
 
 /** How often `worker --until-idle` says what it still waits for. */
 const WAIT_REPORT_INTERVAL_MS = 60_000;
@@ -614,7 +615,7 @@ export class QueueWorker {
       const finished = await settleQueueSession(
         this.database,
         sessionId,
-        work?.session.uploadedBy ?? 'worker',
+        work ? sessionAuditActor(work.session) : { actor: 'worker', actorKind: 'os_user' },
         this.queue,
       );
       if (finished) {

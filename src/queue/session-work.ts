@@ -13,7 +13,7 @@ import { isUploadSession, uploadedFileName } from '../core/uploads/uploaded-file
 import { PatientRepository } from '../db/repositories/patient-repository.js';
 import { QueueRepository } from '../db/repositories/queue-repository.js';
 import type { BatchFile, BatchUpload } from '../db/schema.js';
-import { readSessionOptions } from '../db/session-options.js';
+import { auditActorAsUploader, readSessionOptions } from '../db/session-options.js';
 import { FileProcessor, type FileToProcess } from '../ingest/file-processor.js';
 import { GroupCommitter } from '../ingest/group-committer.js';
 import { prepareCollection } from '../ingest/run-ingest.js';
@@ -129,7 +129,7 @@ export function ingestOptionsOf(session: BatchUpload, concurrency: number): Inge
     sourceDir: session.sourceDir,
     glob: o.glob ?? undefined,
     processingType: session.processingType,
-    uploadedBy: session.uploadedBy,
+    ...auditActorAsUploader(session),
     concurrency,
     maxFileSize: o.max_file_size ?? 10 * 1024 * 1024,
     maxFiles: o.max_files ?? Number.MAX_SAFE_INTEGER,

@@ -475,6 +475,16 @@ describe('the HTTP API, driven over HTTP as the hospital front end uses it', { t
       );
       // The review service's own rows name the token as the reviewer.
       expect(rows.find((r) => r.action === 'review_attached')?.actor).toBe('test-admin');
+      // So do the processing's (documents ingested, patients created, the session completed): the token that
+      // created the session, never the client's free-text uploaded_by passed off as an OS account.
+      const processing = rows.filter((r) =>
+        ['document_ingested', 'patient_created', 'session_completed'].includes(r.action),
+      );
+      expect(new Set(processing.map((r) => r.action))).toContain('document_ingested');
+      expect(new Set(processing.map((r) => r.action))).toContain('session_completed');
+      for (const row of processing)
+        expect(row, row.action).toMatchObject({ actor: 'test-uploader', actorKind: 'token' });
+      expect(rows.filter((r) => r.actorKind === 'os_user')).toEqual([]);
     } finally {
       await database.close();
     }

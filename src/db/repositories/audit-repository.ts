@@ -32,6 +32,12 @@ const ROWS_PER_STATEMENT = 1000;
  * One audit entry (DECISIONS 6). `sessionId`, `fileId` and `documentId` may be left out by writers that
  * name the row's subject the old way (`batchId`, `entityType` + `entityId`): they are derived from those.
  */
+/** Who an entry names, and as what: the run's user (os_user) or, for an upload session, the API token that made it. */
+export interface AuditActor {
+  actor: string;
+  actorKind: ActorKind;
+}
+
 export interface AuditEvent {
   actor: string;
   action: string;

@@ -96,6 +96,7 @@ export function sessionRoutes(app: FastifyInstance, deps: ServerDeps): void {
       const session = await createUploadSession(database, deps.store, {
         processingType: request.body.processing_type,
         uploadedBy,
+        token: actorOf(request).name,
         defaults: deps.defaults,
         limits: deps.limits,
         collection: deps.backends.collection,
@@ -333,6 +334,7 @@ export function sessionRoutes(app: FastifyInstance, deps: ServerDeps): void {
         session: sessionId,
         purge: false,
         user: actor.name,
+        userKind: 'token',
       });
       const uploads = deps.store.holds(session);
       if (uploads) await deps.store.removeSession(sessionId);

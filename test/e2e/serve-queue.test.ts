@@ -170,12 +170,16 @@ describe.runIf(postgresWanted() && chromaWanted())(
       // The worker, not the server, processed them (its log line follows the row it writes).
       await untilFinishedByWorker(sessionId);
       for (const row of rows) expect(finishedByWorker()).toContain(row.id);
-      const audit = await pool.query<{ action: string }>('select action from audit_log where batch_id = $1', [
-        sessionId,
-      ]);
-      expect(audit.rows.map((r) => r.action)).toEqual(
-        expect.arrayContaining(['api_session_processed', 'session_enqueued']),
+      const audit = await pool.query<{ action: string; actor: string; actor_kind: string }>(
+        'select action, actor, actor_kind from audit_log where batch_id = $1',
+        [sessionId],
       );
+      expect(audit.rows.map((r) => r.action)).toEqual(
+        expect.arrayContaining(['api_session_processed', 'session_enqueued', 'document_ingested']),
+      );
+      // The worker's entries too name the token that created the session, as a token: not the client's
+      // free-text uploaded_by as an OS account.
+      expect(audit.rows.filter((r) => r.actor_kind !== 'token')).toEqual([]);
     }, 180_000);
 
     it('answers 202 at once with ?wait=false; the worker finishes the files', async () => {

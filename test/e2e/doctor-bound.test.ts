@@ -89,7 +89,9 @@ describe('doctor answers within --timeout, counted from its start', { tags: ['sl
       const text = await timedDoctor(chroma, { cwd: root, env });
       expect(text.elapsedMs, text.stdout + text.stderr).toBeLessThan(BOUND_S * 1000 + MARGIN_MS);
       expect(text.code, text.stdout + text.stderr).toBe(ExitCode.ServiceUnavailable);
-      expect(text.stdout).toMatch(/^FAIL\s+vector store\s+no answer within 4 s/m);
+      // Doctor's own bound, or, when the start took part of it (a loaded machine), the Chroma client's shorter
+      // timeout given what was left: either way the check fails within the bound, saying so.
+      expect(text.stdout).toMatch(/^FAIL\s+vector store\s+.*no answer within [1-4] s/m);
       expect(text.stdout).toMatch(/^WARN\s+documents\s+.*chunks were not counted/m);
       expect(text.stdout).toMatch(/^Unhealthy/m);
 
@@ -99,7 +101,7 @@ describe('doctor answers within --timeout, counted from its start', { tags: ['sl
       const checks = checksOf(json.stdout);
       expect(checks.find((check) => check.name === 'vector store')).toMatchObject({
         status: 'fail',
-        detail: expect.stringMatching(/^no answer within 4 s/),
+        detail: expect.stringMatching(/no answer within [1-4] s/),
       });
       expect(checks.map((check) => check.name)).toEqual(
         expect.arrayContaining(['database', 'embedder', 'vector store', 'documents', 'permissions']),

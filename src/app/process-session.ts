@@ -135,10 +135,11 @@ export class SessionProcessing {
       await store.removeIncoming(sessionId);
       // Already the queue's (a restarted server resuming it, a second call): its files have their jobs, and
       // the workers' sweep queues any a kill left without one. Queuing them again would run files twice at once.
+      const actor = sessionAuditActor(session);
       if (!(await new QueueRepository(database.db).isQueueSession(sessionId))) {
-        await dispatchSessionToQueue(database, backends, sessionId, { actor: sessionAuditActor(session) });
+        await dispatchSessionToQueue(database, backends, sessionId, { actor });
       }
-      return sessionAuditActor(session);
+      return actor;
     });
   }
 

@@ -52,7 +52,7 @@ import { FileNotFinished, FileRun, type Settled } from './file-run.js';
 import { InMemoryContentClaims, type ContentClaims, type HolderEnd } from './content-claims.js';
 import { ingestedResultFromRow } from './recorded-result.js';
 import type { ProcessedFile } from './session-tally.js';
-import type { IngestDependencies, IngestOptions } from './types.js';
+import { runAuditActor, type IngestDependencies, type IngestOptions } from './types.js';
 import { alreadyIngestedMessage, type MessageClient } from '../core/pipeline/already-ingested.js';
 import {
   API_SESSIONS_PATH,
@@ -398,8 +398,7 @@ export class FileProcessor {
       chunkSize: this.options.chunkSize,
       chunkOverlap: this.options.chunkOverlap,
       embedBatchSize: this.options.embedBatchSize,
-      actor: this.options.uploadedBy,
-      actorKind: this.options.actorKind ?? 'os_user',
+      ...runAuditActor(this.options),
       fileUpdate: {
         ...run.known,
         matchingStatus: run.matchingStatus,
@@ -450,8 +449,7 @@ export class FileProcessor {
   private contentConfirmed(run: FileRun, checked: CrossCheckContentResult, patient: Patient): AuditEvent {
     const { details } = checked;
     return {
-      actor: this.options.uploadedBy,
-      actorKind: this.options.actorKind ?? 'os_user',
+      ...runAuditActor(this.options),
       action: 'content_confirmed',
       batchId: this.sessionId,
       entityType: 'batch_file',
@@ -728,8 +726,7 @@ export class FileProcessor {
     const detached = await detachDocument(
       { database: this.deps.database, vectorStore: this.deps.vectorStore },
       {
-        actor: this.options.uploadedBy,
-        actorKind: this.options.actorKind ?? 'os_user',
+        ...runAuditActor(this.options),
         document,
         chunkOverlap: this.options.chunkOverlap,
         reason,
@@ -936,8 +933,7 @@ export class FileProcessor {
       'batch_ingest',
       (trx, inserted) =>
         new AuditRepository(trx).record({
-          actor: this.options.uploadedBy,
-          actorKind: this.options.actorKind ?? 'os_user',
+          ...runAuditActor(this.options),
           action: 'patient_created',
           batchId: this.sessionId,
           entityType: 'patient',

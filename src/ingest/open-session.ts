@@ -4,7 +4,12 @@ import { AuditRepository } from '../db/repositories/audit-repository.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
 import type { BatchUpload } from '../db/schema.js';
 import { readSessionOptions, type SessionOptions } from '../db/session-options.js';
-import { DEFAULT_STORE_BATCH_SIZE, type IngestDependencies, type IngestOptions } from './types.js';
+import {
+  DEFAULT_STORE_BATCH_SIZE,
+  runAuditActor,
+  type IngestDependencies,
+  type IngestOptions,
+} from './types.js';
 
 /** The session a run works in: a new one, or the unfinished one of the folder it resumes. */
 export interface OpenedSession {
@@ -99,16 +104,14 @@ export async function openSession(
   if (superseded.length > 0) {
     await batches.supersedeSessions(superseded, session.id);
     await audit.record({
-      actor: options.uploadedBy,
-      actorKind: options.actorKind ?? 'os_user',
+      ...runAuditActor(options),
       action: 'abandoned_sessions_closed',
       batchId: session.id,
       details: { sessions: superseded, source_dir: sourceDir },
     });
   }
   await audit.record({
-    actor: options.uploadedBy,
-    actorKind: options.actorKind ?? 'os_user',
+    ...runAuditActor(options),
     action: resumable ? 'session_resumed' : 'session_created',
     batchId: session.id,
     entityType: 'batch_upload',

@@ -39,7 +39,12 @@ import { resultFromRow } from './recorded-result.js';
 import { SessionTally, type ProcessedFile } from './session-tally.js';
 import { settleKnownFiles, unchangedSince, type KnownFile } from './settle-known-files.js';
 import { failedFolders } from './failed-folders.js';
-import { DEFAULT_STORE_BATCH_SIZE, type IngestDependencies, type IngestOptions } from './types.js';
+import {
+  DEFAULT_STORE_BATCH_SIZE,
+  runAuditActor,
+  type IngestDependencies,
+  type IngestOptions,
+} from './types.js';
 import { INTERRUPTED_NOTE, stoppedNote } from '../core/pipeline/session-notes.js';
 
 export interface IngestResult {
@@ -809,8 +814,7 @@ export async function finishSession(
   await retryWhileReconnecting(deps.database, () => batches.finishSession(session.id, status, errorMessage));
   await retryWhileReconnecting(deps.database, () =>
     audit.record({
-      actor: options.uploadedBy,
-      actorKind: options.actorKind ?? 'os_user',
+      ...runAuditActor(options),
       action: interrupted ? 'session_interrupted' : fatal ? 'session_stopped' : 'session_completed',
       batchId: session.id,
       entityType: 'batch_upload',
@@ -867,8 +871,7 @@ export async function disposeOf(
     // The path is free again: what was remembered of the file there no longer applies.
     await new SettledFileRepository(deps.database.db).forget(sourceDir, [file.relativePath]);
     await audit.record({
-      actor: options.uploadedBy,
-      actorKind: options.actorKind ?? 'os_user',
+      ...runAuditActor(options),
       action: disposal === 'archive' ? 'file_archived' : 'file_quarantined',
       batchId: session.id,
       entityType: 'batch_file',
@@ -880,8 +883,7 @@ export async function disposeOf(
     result.moveError = notMovedMessage(result.outcome, flag, targetRoot, error);
     await batches.updateFile(file.fileId, { moveError: result.moveError });
     await audit.record({
-      actor: options.uploadedBy,
-      actorKind: options.actorKind ?? 'os_user',
+      ...runAuditActor(options),
       action: 'file_not_moved',
       batchId: session.id,
       entityType: 'batch_file',

@@ -3,8 +3,8 @@ import type { Embedder } from '../adapters/embedders/types.js';
 import type { TextExtractor } from '../adapters/extraction/types.js';
 import type { VectorStore } from '../adapters/vector-stores/types.js';
 import type { OpenDatabase } from '../db/open-database.js';
-import type { ActorKind } from '../db/schema.js';
-import type { ProcessingType } from '../db/schema.js';
+import type { AuditActor } from '../db/repositories/audit-repository.js';
+import type { ActorKind, ProcessingType } from '../db/schema.js';
 import type { FileModePolicy } from '../private-files.js';
 import type { MessageClient } from '../core/pipeline/already-ingested.js';
 
@@ -99,4 +99,9 @@ export interface IngestDependencies {
   embedder: Embedder | null;
   vectorStore: VectorStore | null;
   collection: string;
+}
+
+/** Whom a run's audit entries name: its `uploadedBy`, as its `actorKind` says (the run's user by default). */
+export function runAuditActor(options: Pick<IngestOptions, 'uploadedBy' | 'actorKind'>): AuditActor {
+  return { actor: options.uploadedBy, actorKind: options.actorKind ?? 'os_user' };
 }

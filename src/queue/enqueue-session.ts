@@ -23,7 +23,7 @@ import type { FileToProcess } from '../ingest/file-processor.js';
 import { checkBeforeMatching } from '../ingest/check-drop-file.js';
 import type { FileResult } from '../core/pipeline/events.js';
 import type { ProcessedFile } from '../ingest/session-tally.js';
-import type { IngestDependencies, IngestOptions } from '../ingest/types.js';
+import { runAuditActor, type IngestDependencies, type IngestOptions } from '../ingest/types.js';
 import { settleQueueSession } from './finish-queue-session.js';
 import type { JobQueue } from './job-queue.js';
 import { enqueueInterruptedNote } from '../core/pipeline/session-notes.js';
@@ -107,7 +107,7 @@ export async function enqueueFolder(
     work.map((file) => ({ fileId: file.fileId, relativePath: file.relativePath })),
     {
       timeoutSeconds: settings.timeoutSeconds,
-      actor: { actor: options.uploadedBy, actorKind: options.actorKind ?? 'os_user' },
+      actor: runAuditActor(options),
       signal: options.signal,
       onQueued: settings.onQueued,
     },

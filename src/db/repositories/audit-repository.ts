@@ -28,16 +28,16 @@ export const REVIEW_PATIENT_CREATED = 'review_patient_created';
 /** 15 columns a row: well under the databases' limits on parameters per statement. */
 const ROWS_PER_STATEMENT = 1000;
 
-/**
- * One audit entry (DECISIONS 6). `sessionId`, `fileId` and `documentId` may be left out by writers that
- * name the row's subject the old way (`batchId`, `entityType` + `entityId`): they are derived from those.
- */
 /** Who an entry names, and as what: the run's user (os_user) or, for an upload session, the API token that made it. */
 export interface AuditActor {
   actor: string;
   actorKind: ActorKind;
 }
 
+/**
+ * One audit entry (DECISIONS 6). `sessionId`, `fileId` and `documentId` may be left out by writers that
+ * name the row's subject the old way (`batchId`, `entityType` + `entityId`): they are derived from those.
+ */
 export interface AuditEvent {
   actor: string;
   action: string;

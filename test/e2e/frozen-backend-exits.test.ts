@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.js';
-import { runCli } from '../support/cli-binary.js';
+import { finishedRun, runCli, spawnCli } from '../support/cli-binary.js';
 import { REGISTRY_CSV, SAMPLE_DIR } from '../support/ingest-fixture.js';
 import { createPostgresWorkspace, type PostgresWorkspace } from '../support/postgres-workspace.js';
 import { postgresWanted } from '../support/postgres.js';
@@ -106,5 +106,56 @@ describe.runIf(postgresWanted())(
         await proxy.close();
       }
     });
+  },
+);
+
+describe.runIf(postgresWanted())(
+  'a PostgreSQL server frozen under a running `worker`',
+  { tags: ['slow'] },
+  () => {
+    it('SIGTERM still stops it within its bound, and the files it held are not failed for it', async () => {
+      const queued = await runCli(['ingest', workspace.drop, '--enqueue', '--type', 'complete', '--json'], {
+        cwd: workspace.cwd,
+        env: workspace.env,
+      });
+      const sessionId = (JSON.parse(queued.stdout) as { session_id: string }).session_id;
+      const { proxy, viaProxy } = await startProxyFor(workspace.env.TECSALUD_DB!);
+      try {
+        const child = spawnCli(['worker', '--concurrency', '1'], {
+          cwd: workspace.cwd,
+          env: { ...workspace.env, TECSALUD_DB: viaProxy.toString(), TECSALUD_DB_TIMEOUT: '2' },
+        });
+        const run = finishedRun(child);
+        let stderr = '';
+        child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+        await expect.poll(() => /^worker \w+ started/m.test(stderr), { timeout: 30_000 }).toBe(true);
+        // Frozen with files still queued (one at a time: the sample takes the worker a few seconds).
+        proxy.hold(true);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        child.kill('SIGTERM');
+        const bound = setTimeout(() => child.kill('SIGKILL'), EXIT_BOUND_MS);
+        const result = await run;
+        clearTimeout(bound);
+        expect(result.signal, `killed after ${EXIT_BOUND_MS} ms:\n${result.stderr}`).toBeNull();
+        expect(result.code, result.stderr).toBe(ExitCode.Interrupted);
+        expect(result.stderr).toMatch(/the files of the jobs it put back are not failed/);
+        expect(result.stderr).not.toMatch(/^\s+at |internal error/m);
+      } finally {
+        proxy.hold(false);
+        await proxy.close();
+      }
+      // Only the sample's files refused at registration are failed: none for the freeze.
+      const status = await runCli(['status', sessionId, '--json'], {
+        cwd: workspace.cwd,
+        env: workspace.env,
+      });
+      const report = JSON.parse(status.stdout) as {
+        failed_files: number;
+        processed_files: number;
+        total_files: number;
+      };
+      expect(report.failed_files).toBe(3);
+      expect(report.processed_files).toBeLessThan(report.total_files);
+    }, 120_000);
   },
 );

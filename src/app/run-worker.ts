@@ -124,6 +124,7 @@ export async function runWorker(
       concurrency: options.concurrency,
       jobTimeoutSeconds,
       untilIdle: options.untilIdle,
+      giveUpAfterOutageMs: options.untilIdle ? backends.queue.untilIdleOutageSeconds * 1000 : undefined,
       signal: options.signal,
       version: TOOL_VERSION,
       listener: hooks.listener,

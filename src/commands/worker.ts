@@ -45,7 +45,8 @@ function workerOptions(command: Command) {
     )
     .option(
       '--until-idle',
-      'exit once the queue holds no job (queued, retrying or running): for scripts and tests',
+      'exit once the queue holds no job (queued, retrying or running): for cron, scripts and tests; a backend ' +
+        'still down after queue.untilIdleOutageSeconds (default 120) stops it with 69, failing no file',
     )
     .option(
       '--job-timeout <seconds>',

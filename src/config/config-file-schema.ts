@@ -78,6 +78,7 @@ export const configFileSchema = z.strictObject(
           .optional(),
         retryLimit: whole('queue.retryLimit', 0).optional(),
         retryDelaySeconds: whole('queue.retryDelaySeconds', 1).optional(),
+        untilIdleOutageSeconds: whole('queue.untilIdleOutageSeconds', 1).optional(),
       })
       .optional(),
     ocr: z

@@ -243,6 +243,8 @@ export async function loadBackendConfig(flags: BackendFlags): Promise<BackendCon
       schema: values.queue?.schema ?? DEFAULT_QUEUE_SETTINGS.schema,
       retryLimit: values.queue?.retryLimit ?? DEFAULT_QUEUE_SETTINGS.retryLimit,
       retryDelaySeconds: values.queue?.retryDelaySeconds ?? DEFAULT_QUEUE_SETTINGS.retryDelaySeconds,
+      untilIdleOutageSeconds:
+        values.queue?.untilIdleOutageSeconds ?? DEFAULT_QUEUE_SETTINGS.untilIdleOutageSeconds,
     },
     ocr: compact({ ...values.ocr }),
     ...(values.trustContent === undefined ? {} : { trustContent: values.trustContent }),

@@ -12,7 +12,7 @@ import { sweepForcedSession } from '../documents/remove-copies-elsewhere.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
 import { QueueRepository } from '../db/repositories/queue-repository.js';
 import type { BatchFile } from '../db/schema.js';
-import { ExitCode, UserError } from '../errors.js';
+import { ExitCode, ServiceUnavailableError, UserError } from '../errors.js';
 import { asRecorded, followHolderAfterWrite, shareTakenBackReview } from '../ingest/outcome-changes.js';
 import { resultFromRow, takenBackResult } from '../ingest/recorded-result.js';
 import { disposeOf } from '../ingest/run-ingest.js';
@@ -53,6 +53,11 @@ export interface QueueWorkerOptions {
   /** Pauses after a backend was found down: from this, doubling, up to `maxPauseMs` (defaults 2 s, 60 s). */
   firstPauseMs?: number;
   maxPauseMs?: number;
+  /**
+   * Stop, with the outage's error, once one outage has lasted this long. A worker that serves for good rides out
+   * any outage; a one-shot run (`--until-idle`, from cron or a script) must end, or it holds its slot for ever.
+   */
+  giveUpAfterOutageMs?: number;
   listener?: WorkerListener;
 }
 
@@ -65,6 +70,14 @@ export interface WorkerSummary {
   seconds: number;
   /** Stopped by the signal (SIGTERM, Ctrl-C) rather than by an idle queue. */
   interrupted: boolean;
+}
+
+/** Why a one-shot worker stopped in an outage, and what to do (translated whole in service-errors-es). */
+export function givenUpHint(seconds: number): string {
+  return (
+    `the service was still down after ${seconds} s, so this --until-idle run stopped without failing any file: ` +
+    `run the worker again once the service is back, and it takes up the jobs left`
+  );
 }
 
 /** How often, at most, a worker brings one session's counters up to date while files keep finishing. */
@@ -725,6 +738,16 @@ export class QueueWorker {
     };
     // Which backend and what to check, also for a file's steps: pg's bare "read ECONNRESET" named neither.
     const down = namedOutage(error, this.database);
+    const limit = this.options.giveUpAfterOutageMs;
+    if (limit !== undefined && Date.now() - this.outage.since >= limit) {
+      // Jobs in flight go back as in any outage (their files are not failed); the loop ends on `fatal`.
+      this.fatal ??= new ServiceUnavailableError(
+        (down ?? error) instanceof Error ? (down ?? (error as Error)).message : describeError(error),
+        givenUpHint(Math.round(limit / 1000)),
+      );
+      this.wake();
+      return;
+    }
     this.emit({
       type: 'service_down',
       error: describeError(down ?? error),

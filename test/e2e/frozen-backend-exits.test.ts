@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.js';
 import { finishedRun, runCli, spawnCli } from '../support/cli-binary.js';
@@ -157,5 +159,79 @@ describe.runIf(postgresWanted())(
       expect(report.failed_files).toBe(3);
       expect(report.processed_files).toBeLessThan(report.total_files);
     }, 120_000);
+  },
+);
+
+describe.runIf(postgresWanted())(
+  'a PostgreSQL server gone under `worker --until-idle`',
+  { tags: ['slow'] },
+  () => {
+    // From cron, a one-shot worker that waited any outage out held its slot for ever, pausing up to 60 s at a time.
+    it.each(['en', 'es'] as const)(
+      'it stops with 69 once the outage outlasts queue.untilIdleOutageSeconds, failing no file; the next run finishes (%s)',
+      async (lang) => {
+        // A registry of its own: the sample's files still to process, whichever language ran first.
+        const workspace = await createPostgresWorkspace('tecsalud-until-idle-', (drop) =>
+          copyDelivered(SAMPLE_DIR, drop),
+        );
+        const config = path.join(workspace.cwd, 'tecsalud-batch.config.json');
+        fs.writeFileSync(config, JSON.stringify({ queue: { untilIdleOutageSeconds: 3 } }));
+        const { proxy, viaProxy } = await startProxyFor(workspace.env.TECSALUD_DB!);
+        try {
+          const queued = await runCli(
+            ['ingest', workspace.drop, '--enqueue', '--type', 'complete', '--json'],
+            { cwd: workspace.cwd, env: workspace.env },
+          );
+          const sessionId = (JSON.parse(queued.stdout) as { session_id: string }).session_id;
+          const child = spawnCli(['worker', '--until-idle', '--concurrency', '1', '--lang', lang], {
+            cwd: workspace.cwd,
+            env: { ...workspace.env, TECSALUD_DB: viaProxy.toString(), TECSALUD_DB_TIMEOUT: '2' },
+          });
+          const run = finishedRun(child);
+          let stderr = '';
+          child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+          await expect
+            .poll(() => /^(worker|proceso de trabajo) \w+/m.test(stderr), { timeout: 30_000 })
+            .toBe(true);
+          proxy.refuse(true);
+          proxy.cut();
+          const bound = setTimeout(() => child.kill('SIGKILL'), EXIT_BOUND_MS);
+          const result = await run;
+          clearTimeout(bound);
+          expect(result.signal, `killed after ${EXIT_BOUND_MS} ms:\n${result.stderr}`).toBeNull();
+          expect(result.code, result.stderr).toBe(ExitCode.ServiceUnavailable);
+          expect(result.stderr).toMatch(
+            lang === 'en'
+              ? /^hint: the service was still down after 3 s, so this --until-idle run stopped without failing any file: run the worker again once the service is back/m
+              : /^sugerencia: el servicio seguía caído tras 3 s, así que esta ejecución con --until-idle se detuvo sin dar ningún archivo por fallido/m,
+          );
+          expect(result.stderr).not.toMatch(/^\s+at |internal error/m);
+
+          // The service back, the next run takes up the jobs the stopped one held: nothing failed for the outage.
+          const next = await runCli(['worker', '--until-idle', '--json'], {
+            cwd: workspace.cwd,
+            env: workspace.env,
+            timeoutMs: 90_000,
+          });
+          expect(next.code, next.stderr).toBe(0);
+          const status = await runCli(['status', sessionId, '--json'], {
+            cwd: workspace.cwd,
+            env: workspace.env,
+          });
+          const report = JSON.parse(status.stdout) as {
+            failed_files: number;
+            processed_files: number;
+            total_files: number;
+          };
+          expect(report.processed_files).toBe(report.total_files);
+          // The sample's misnamed, empty and not-a-PDF files, refused at registration: none for the outage.
+          expect(report.failed_files).toBe(3);
+        } finally {
+          await proxy.close();
+          await workspace.cleanup();
+        }
+      },
+      150_000,
+    );
   },
 );

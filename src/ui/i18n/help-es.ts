@@ -229,8 +229,10 @@ const HELP_ES: Readonly<Record<string, string>> = {
     'equipos que vean los archivos en la misma ruta, se reparten las sesiones encoladas con `ingest DIR --enqueue`.',
   'take file jobs from the job queue (PostgreSQL) and ingest them; run many, on many machines':
     'toma tareas de archivo de la cola (PostgreSQL) y procesa sus archivos; se pueden correr varios, en varios equipos',
-  'exit once the queue holds no job (queued, retrying or running): for scripts and tests':
-    'termina cuando la cola no tiene tareas (en espera, por reintentar o en curso): para scripts y pruebas',
+  'exit once the queue holds no job (queued, retrying or running): for cron, scripts and tests; a backend still down after queue.untilIdleOutageSeconds (default 120) stops it with 69, failing no file':
+    'termina cuando la cola no tiene tareas (en espera, por reintentar o en curso): para cron, scripts y pruebas; ' +
+    'un servicio que sigue caído tras queue.untilIdleOutageSeconds (120 por omisión) lo detiene con 69, sin dar ' +
+    'ningún archivo por fallido',
   'after this long without finishing, a job is taken for abandoned (its worker died) and retried by another worker; keep it above the longest a file may take (default 900)':
     'tras estos segundos sin terminar, una tarea se da por abandonada (su worker murió) y otro worker la ' +
     'reintenta; manténgalo por encima de lo más que pueda tardar un archivo (predeterminado 900)',

@@ -25,6 +25,14 @@ function chromaWork(what: string): string {
 }
 
 export const SERVICE_RULES: readonly RefusalRule[] = [
+  // queue-worker's givenUpHint: a one-shot worker that stopped in an outage.
+  {
+    en: /^the service was still down after (\d+) s, so this --until-idle run stopped without failing any file: run the worker again once the service is back, and it takes up the jobs left$/,
+    es: ([seconds]) =>
+      `el servicio seguía caído tras ${seconds} s, así que esta ejecución con --until-idle se detuvo sin dar ` +
+      'ningún archivo por fallido: vuelva a ejecutar el proceso de trabajo cuando el servicio vuelva, y retomará ' +
+      'las tareas pendientes',
+  },
   // network-error-code's short reasons, inside the messages below.
   fixed('connection refused', 'conexión rechazada'),
   fixed('the host name does not resolve', 'el nombre del host no se resuelve'),

@@ -6,6 +6,7 @@ import { BatchRepository } from '../db/repositories/batch-repository.js';
 import type { BatchFile, BatchUpload, ProcessingType } from '../db/schema.js';
 import { sessionOptionsOf } from '../ingest/open-session.js';
 import { readRunLockState } from '../ingest/run-lock.js';
+import { isFinal } from '../ingest/run-session.js';
 import type { IngestSessionOptions } from './ingest-session.js';
 import type { UploadStore } from './upload-store.js';
 import { sessionAuditActor } from '../db/session-options.js';
@@ -96,6 +97,19 @@ export async function listSessionFiles(database: OpenDatabase, sessionId: string
 export async function withUploadsCounted(database: OpenDatabase, session: BatchUpload): Promise<BatchUpload> {
   const files = await new BatchRepository(database.db).countFiles(session.id);
   return { ...session, totalFiles: Math.max(session.totalFiles, files) };
+}
+
+/**
+ * The session has been processed and nothing is left to do: closed, and every file of it final. Processing it again
+ * would start nothing (runSessionFiles finds the same and changes nothing). A session closed with files left (a run
+ * that failed before it could take them) is not finished: processing it again takes them.
+ */
+export async function isSessionFinished(
+  database: OpenDatabase,
+  session: Pick<BatchUpload, 'id' | 'status'>,
+): Promise<boolean> {
+  if (session.status === 'pending' || session.status === 'processing') return false;
+  return (await listSessionFiles(database, session.id)).every(isFinal);
 }
 
 export async function listSessionReviews(database: OpenDatabase, sessionId: string): Promise<BatchFile[]> {

@@ -87,7 +87,7 @@ export function sessionStatus(session: BatchUpload, files: BatchFile[], expiresA
   // From the files' states: the session's own reviews, and apart the copies of content that already waited for
   // review in another file (`already_pending_review`), which its counter once counted as reviews of its own.
   const waiting = files.filter((file) => file.processingStatus === 'pending' && isReview(file.outcome));
-  const alreadyWaiting = waiting.filter((file) => file.outcome === 'already_pending_review').length;
+  const alreadyWaiting = countAlreadyWaiting(files);
   return {
     session_id: session.id,
     status: apiStatus(session.status),
@@ -109,6 +109,13 @@ export function sessionStatus(session: BatchUpload, files: BatchFile[], expiresA
     expires_at: expiresAt,
     files: files.map(fileStatus),
   };
+}
+
+/** The session's files whose content already waited for review in another file (see sessionStatus). */
+export function countAlreadyWaiting(files: BatchFile[]): number {
+  return files.filter(
+    (file) => file.processingStatus === 'pending' && file.outcome === 'already_pending_review',
+  ).length;
 }
 
 /** What an upload reads from a filename: the expediente and the name, when it follows the pattern. */

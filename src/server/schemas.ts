@@ -136,7 +136,9 @@ export const processQuery = {
     wait: {
       type: 'boolean',
       default: true,
-      description: 'false: answer 202 at once; follow the status or the events',
+      description:
+        'false: answer 202 at once; follow the status or the events. A session already processed (nothing left ' +
+        'to do) is answered 200 with its summary either way: nothing starts',
     },
   },
 } as const;

@@ -612,6 +612,39 @@ describe('the HTTP API, driven over HTTP as the hospital front end uses it', { t
     expect(replay[1]!.data.processing_time).toEqual(expect.any(Number));
   });
 
+  it('says a session already processed is so, waiting or not: 200 with its status, nothing started', async () => {
+    const sessionId = await newSession('complete');
+    const files = SAMPLE.filter((name) => name.startsWith('3000768077'));
+    const uploaded = await upload(
+      sessionId,
+      uploader,
+      files.map((name) => ({ name, bytes: sampleFile(name) })),
+    );
+    expect(uploaded.status).toBe(200);
+    expect((await post(`/${sessionId}/process`, uploader)).status).toBe(200);
+    const before = await json<{ completed_at: string }>(await get(`/${sessionId}/status`, viewer));
+
+    for (const wait of ['?wait=false', '']) {
+      const again = await post(`/${sessionId}/process${wait}`, uploader);
+      expect(again.status, wait).toBe(200);
+      expect(await json(again)).toMatchObject({
+        message: expect.stringMatching(
+          /^the session was already processed \(completed\): nothing was started/,
+        ),
+        session_id: sessionId,
+        total_files: files.length,
+        processed_files: files.length,
+        status: 'completed',
+        detailed_status: 'completed',
+      });
+    }
+    // Nothing ran: the session ended when it did.
+    expect(await json(await get(`/${sessionId}/status`, viewer))).toMatchObject({
+      status: 'completed',
+      completed_at: before.completed_at,
+    });
+  });
+
   it('registers nothing from an upload the client cuts short', async () => {
     const sessionId = await newSession();
     const { request } = await import('node:http');

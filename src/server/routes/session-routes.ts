@@ -8,13 +8,14 @@ import {
   createUploadSession,
   discardUploadSession,
   findSession,
+  isSessionFinished,
   listSessionFiles,
   takesUploads,
   withUploadsCounted,
 } from '../../app/upload-sessions.js';
 import type { BatchUpload, ProcessingType } from '../../db/schema.js';
 import { ApiError } from '../api-error.js';
-import { processSummary, reviewItem, sessionStatus } from '../api-json.js';
+import { countAlreadyWaiting, processSummary, reviewItem, sessionStatus } from '../api-json.js';
 import { actorOf } from '../auth.js';
 import {
   cleanupResponse,
@@ -149,6 +150,22 @@ export function sessionRoutes(app: FastifyInstance, deps: ServerDeps): void {
           await sessionOrMissing(sessionId);
           throw new ApiError(400, 'the session has no files yet: upload some first');
         }
+      }
+      if (!deps.runs.isRunning(sessionId) && (await isSessionFinished(database, session))) {
+        // Nothing to start: said as it is, waiting or not ("processing started" was untrue), with the status it ended in.
+        await recordApiCall(database, {
+          action: 'api_session_processed',
+          actor: actorOf(request).name,
+          client: request.ip,
+          sessionId,
+          details: { wait: request.query.wait, already_processed: true },
+        });
+        const files = await listSessionFiles(database, sessionId);
+        return processSummary(
+          { ...session, alreadyWaiting: countAlreadyWaiting(files) },
+          `the session was already processed (${session.status}): nothing was started; its status lists ` +
+            'each file, and its review the files waiting for a decision',
+        );
       }
       const joined = deps.runs.isRunning(sessionId);
       const run = deps.runs.start(sessionId);

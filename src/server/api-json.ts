@@ -3,6 +3,7 @@ import { parseFilename } from '../core/filename/parse-filename.js';
 import type { FileResult, PipelineEvent, SessionTotals } from '../core/pipeline/events.js';
 import { FILE_OUTCOMES, outcomeKind, type FileOutcome } from '../core/pipeline/file-outcome.js';
 import { formatPatientName } from '../core/registry/patient-name.js';
+import type { MatchingStatus } from '../core/pipeline/statuses.js';
 import type { BatchFile, BatchUpload } from '../db/schema.js';
 import { withoutLocations } from '../core/text/without-locations.js';
 import type { ReviewCase } from '../review/types.js';
@@ -204,7 +205,9 @@ function fileResultJson(result: FileResult) {
     filename: result.filename,
     outcome: result.outcome,
     processing_status: result.processingStatus,
-    patient_matching_status: result.match?.status ?? null,
+    // A file that never reached matching (its name did not parse, it failed validation) is `pending`, as its row and
+    // so the status say: one vocabulary for a client, never null here and a word there.
+    patient_matching_status: result.match?.status ?? ('pending' satisfies MatchingStatus),
     matching_confidence: result.match?.confidence ?? null,
     error_message: result.message,
   };

@@ -2,6 +2,8 @@
  * The API's JSON schemas: Fastify validates requests with them and serialises responses through them, and
  * @fastify/swagger writes the OpenAPI document from them. Field names are the hospital service's.
  */
+import { MATCHING_STATUSES } from '../core/pipeline/statuses.js';
+
 const nullable = (type: string, extra: Record<string, unknown> = {}) => ({ type: [type, 'null'], ...extra });
 
 export const sessionParams = {
@@ -173,7 +175,10 @@ const statusFile = {
     filename: { type: 'string' },
     patient_matching_status: {
       type: 'string',
-      description: 'pending, matched, new_patient, review_required or rejected',
+      enum: MATCHING_STATUSES,
+      description:
+        'pending (not matched yet, or never: a file that failed before matching), matched, new_patient, ' +
+        'review_required or rejected; the events’ file_finished says the same',
     },
     processing_status: { type: 'string', description: 'pending, processing, completed or failed' },
     matching_confidence: nullable('number'),

@@ -612,6 +612,39 @@ describe('the HTTP API, driven over HTTP as the hospital front end uses it', { t
     expect(replay[1]!.data.processing_time).toEqual(expect.any(Number));
   });
 
+  it('gives each file the same patient_matching_status in its file_finished event as in the status', async () => {
+    const sessionId = await newSession('complete');
+    // One file that fails before it is matched (its name does not parse), one matched, one that fails after.
+    const corrupt = '3000768077_HUERTA SOTO, GABRIELA_6380098786_LAB.pdf';
+    const files = [
+      { name: 'RIOS CORONADO CESAR CONS.pdf', bytes: sampleFile('RIOS CORONADO CESAR CONS.pdf') },
+      { name: HOMONYM, bytes: sampleFile(HOMONYM) },
+      { name: corrupt, bytes: Buffer.from('%PDF-1.4\nnot really a PDF after its header\n') },
+    ];
+    expect((await upload(sessionId, uploader, files)).status).toBe(200);
+    const events = readEvents(await fetch(`${server.base}/${sessionId}/events`, { headers: bearer(viewer) }));
+    expect((await events.next()).value).toMatchObject({ event: 'snapshot' });
+    expect((await post(`/${sessionId}/process?wait=false`, uploader)).status).toBe(202);
+    const finished = new Map<string, unknown>();
+    for await (const event of events) {
+      if (event.event === 'file_finished') {
+        finished.set(event.data.filename as string, event.data.patient_matching_status);
+      }
+    }
+    const status = await json<{ files: StatusFile[] }>(await get(`/${sessionId}/status`, viewer));
+    expect(Object.fromEntries(finished)).toEqual(
+      Object.fromEntries(status.files.map((f) => [f.filename, f.patient_matching_status])),
+    );
+    expect(finished.get('RIOS CORONADO CESAR CONS.pdf')).toBe('pending');
+    // The OpenAPI document names the values a client can get.
+    const openapi = await json<{ paths: Record<string, { get: unknown }> }>(
+      await fetch(`${server.running.url}/api/v1/openapi.json`),
+    );
+    expect(JSON.stringify(openapi.paths['/api/v1/documents/batch/{session_id}/status']!.get)).toContain(
+      '"patient_matching_status":{"type":"string","enum":["pending","matched","new_patient","review_required","rejected"]',
+    );
+  });
+
   it('says a session already processed is so, waiting or not: 200 with its status, nothing started', async () => {
     const sessionId = await newSession('complete');
     const files = SAMPLE.filter((name) => name.startsWith('3000768077'));

@@ -24,7 +24,8 @@ const EVENTS_DESCRIPTION =
   '`processing_type`. `file_started`: `file_id`, `filename`. `file_stage`: `file_id`, `filename`, `stage` ' +
   '(validate, parse, match, extract, content, chunk, embed, store) and, while OCR reads a scanned PDF, one event ' +
   'per page with `ocr_page` (the page being read) of `ocr_pages` (the pages it reads); both null otherwise. ' +
-  '`file_finished`: the file’s `outcome`, `processing_status`, `patient_matching_status`, `matching_confidence`, ' +
+  '`file_finished`: the file’s `outcome`, `processing_status`, `patient_matching_status` (the status’s values: ' +
+  '`pending` for a file that failed before it was matched), `matching_confidence`, ' +
   '`error_message` and the running `totals`. `file_outcome_changed`: a file reported before whose state changed ' +
   '(`previous_outcome`, the new `outcome`, the `totals` after). `session_finished`: `status`, `detailed_status`, ' +
   '`processing_time`, `totals` (and, for a session that ended before the stream saw its run, the counts as the ' +

@@ -2,6 +2,8 @@ import type { BackendConfig } from '../config/load-config.js';
 import type { OpenDatabase } from '../db/open-database.js';
 import { ReviewService } from '../review/review-service.js';
 import type { ReviewCase, ReviewChoice } from '../review/types.js';
+import { AuditRepository } from '../db/repositories/audit-repository.js';
+import { PatientRepository } from '../db/repositories/patient-repository.js';
 import type { BatchFile } from '../db/schema.js';
 import { openSearchAdapters } from './open-backends.js';
 import { listSessionFiles } from './upload-sessions.js';
@@ -38,7 +40,14 @@ export async function listReviewCases(database: OpenDatabase, sessionId: string)
 }
 
 export type ApiDecisionResult =
-  | { ok: true; choice: ApiReviewAction; message: string; fileId: string }
+  | {
+      ok: true;
+      choice: ApiReviewAction;
+      message: string;
+      fileId: string;
+      /** The file was already decided this very way (a client's retry): nothing was done, nothing recorded. */
+      repeated?: boolean;
+    }
   | {
       ok: false;
       /**
@@ -89,6 +98,8 @@ export async function decideReview(options: {
             `(GET ${session}/review) or its status shows (GET ${session}/status)`,
         };
       }
+      const recorded = await recordedDecision(database, inSession);
+      if (recorded) return answerToRecorded(recorded, options, session);
       const state = inSession.outcome ?? inSession.processingStatus;
       return {
         ok: false,
@@ -136,6 +147,12 @@ export async function decideReview(options: {
       choice = { kind: 'reject' };
     }
     const result = await service.decide(reviewCase, choice);
+    if (!result.ok && result.notice.code === 'settled_meanwhile') {
+      // A client's retry racing its own first call: the first settled it, and this one says how.
+      const now = (await listSessionFiles(database, options.sessionId)).find((f) => f.id === options.fileId);
+      const recorded = now ? await recordedDecision(database, now) : null;
+      if (recorded) return answerToRecorded(recorded, options, `${API_SESSIONS_PATH}/${options.sessionId}`);
+    }
     if (!result.ok) {
       // Someone else's decision won the race, not a rule of this one: the client should look again, not fix its request.
       const conflict = result.notice.code === 'being_decided' || result.notice.code === 'settled_meanwhile';
@@ -144,5 +161,107 @@ export async function decideReview(options: {
     return { ok: true, choice: options.action, message: result.message, fileId: result.fileId };
   } finally {
     await service.close();
+  }
+}
+
+/** The review decision a file was settled with, as its row stands now: what, for which expediente, by whom. */
+interface RecordedDecision {
+  action: ApiReviewAction;
+  /** The patient's expediente, for attach and new_patient. */
+  expediente: string | null;
+  by: string | null;
+}
+
+const DECISION_ACTIONS: Record<string, ApiReviewAction> = {
+  review_attached: 'attach',
+  review_new_patient: 'new_patient',
+  review_rejected: 'reject',
+};
+
+/**
+ * What changes a decision after it was made: a document moved or detached, a decision undone in the terminal, a
+ * rejection reopened or lifted. After one of them, the decision no longer stands as it was made.
+ */
+const SUPERSEDING_ACTIONS: readonly string[] = [
+  'document_moved',
+  'document_detached',
+  'review_undone',
+  'review_reopened',
+  'rejection_lifted',
+];
+
+/** What the row of a file settled that way says. */
+const SETTLED_AS: Record<ApiReviewAction, BatchFile['matchingStatus']> = {
+  attach: 'matched',
+  new_patient: 'new_patient',
+  reject: 'rejected',
+};
+
+/**
+ * How a review settled the file, when the file still stands as that decision left it: the latest of its review
+ * decisions and of what supersedes one (SUPERSEDING_ACTIONS) is a decision, and the row agrees with it. Null for a file never decided in review (attached by the run, say), or changed since.
+ */
+async function recordedDecision(database: OpenDatabase, file: BatchFile): Promise<RecordedDecision | null> {
+  const entries = await new AuditRepository(database.db).list({ fileId: file.id, limit: 100 });
+  const latest = entries.find(
+    (entry) => Object.hasOwn(DECISION_ACTIONS, entry.action) || SUPERSEDING_ACTIONS.includes(entry.action),
+  );
+  const action =
+    latest && Object.hasOwn(DECISION_ACTIONS, latest.action) ? DECISION_ACTIONS[latest.action]! : null;
+  if (!action || file.matchingStatus !== SETTLED_AS[action]) return null;
+  if (action === 'reject') return { action, expediente: null, by: latest!.actor || null };
+  const patient = file.patientId
+    ? await new PatientRepository(database.db).findById(file.patientId)
+    : undefined;
+  if (!patient) return null;
+  return { action, expediente: patient.expediente, by: latest!.actor || null };
+}
+
+/**
+ * The answer to a decision on a file already decided: the same decision again (a client's network retry) is
+ * answered as done, with nothing done twice; a different one is refused, saying what stands and who can change it.
+ */
+function answerToRecorded(
+  recorded: RecordedDecision,
+  request: { fileId: string; action: ApiReviewAction; expediente?: string },
+  session: string,
+): ApiDecisionResult {
+  const same =
+    recorded.action === request.action &&
+    (request.action === 'reject' ||
+      request.expediente === recorded.expediente ||
+      (request.action === 'new_patient' && request.expediente === undefined));
+  const by = recorded.by ? ` by ${recorded.by}` : '';
+  const what = describeDecision(recorded);
+  if (same) {
+    return {
+      ok: true,
+      choice: recorded.action,
+      fileId: request.fileId,
+      message: `already decided the same way${by} (${what}): nothing changed`,
+      repeated: true,
+    };
+  }
+  return {
+    ok: false,
+    reason: 'not_pending',
+    message:
+      `the file was already decided in review${by} (${what}): this different decision was not applied, nothing ` +
+      `changed; its status shows it (GET ${session}/status). The records team can change it from the terminal: ` +
+      (recorded.action === 'reject'
+        ? `\`tecsalud-batch review --reopen ${request.fileId.slice(0, 8)}\` puts it back in review`
+        : '`tecsalud-batch documents move ID --to EXPEDIENTE` or `documents detach ID`, with the document id ' +
+          'its status shows'),
+  };
+}
+
+function describeDecision(recorded: RecordedDecision): string {
+  switch (recorded.action) {
+    case 'attach':
+      return `attached to expediente ${recorded.expediente}`;
+    case 'new_patient':
+      return `new patient, expediente ${recorded.expediente}`;
+    case 'reject':
+      return 'rejected';
   }
 }

@@ -355,12 +355,51 @@ describe('the HTTP API, driven over HTTP as the hospital front end uses it', { t
       expediente: '3000899337',
     });
     expect(attached.status).toBe(200);
-    expect(await json(attached)).toMatchObject({
+    const first = await json<{ document_id: string }>(attached);
+    expect(first).toMatchObject({
       action: 'attach',
       patient_matching_status: 'matched',
       processing_status: 'completed',
       document_id: expect.any(String),
     });
+    // The client's network retry of that very decision: answered as done, nothing done twice (one document, one
+    // audit entry: see below); a different decision on the decided file is refused, saying what stands.
+    const documentsOf = async () => {
+      const database = await openWorkspaceDb(server.workspace);
+      try {
+        return await database.db
+          .selectFrom('medicalDocuments')
+          .select('id')
+          .where('batchId', '=', sessionId)
+          .execute();
+      } finally {
+        await database.close();
+      }
+    };
+    const documentsBefore = await documentsOf();
+    const retried = await post(`/${sessionId}/review/${homonymCase.file_id}/decision`, admin, {
+      action: 'attach',
+      expediente: '3000899337',
+    });
+    expect(retried.status).toBe(200);
+    expect(await json(retried)).toEqual({
+      ...first,
+      message:
+        'already decided the same way by test-admin (attached to expediente 3000899337): nothing changed',
+    });
+    expect(await documentsOf()).toEqual(documentsBefore);
+    for (const different of [
+      { action: 'reject' },
+      { action: 'attach', expediente: '3000312954' },
+      { action: 'new_patient' },
+    ]) {
+      const refusedNow = await post(`/${sessionId}/review/${homonymCase.file_id}/decision`, admin, different);
+      expect(refusedNow.status, different.action).toBe(409);
+      expect((await json<{ message: string }>(refusedNow)).message).toMatch(
+        /^the file was already decided in review by test-admin \(attached to expediente 3000899337\): this different decision was not applied, nothing changed; .*`tecsalud-batch documents move ID --to EXPEDIENTE`/,
+      );
+    }
+    expect(await documentsOf()).toEqual(documentsBefore);
     // A terminal review sitting is deciding the file right now: the client is told so (409), nothing changes.
     const claimed = await openWorkspaceDb(server.workspace);
     try {
@@ -416,9 +455,21 @@ describe('the HTTP API, driven over HTTP as the hospital front end uses it', { t
     expect(afterReject.files.find((f) => f.file_id === conflict.file_id)?.error_message).toMatch(
       /^rejected in review by test-admin; later runs set the same content aside until the records team reopens it \(`tecsalud-batch review --reopen \w{8}`\)$/,
     );
-    expect(
-      (await post(`/${sessionId}/review/${conflict.file_id}/decision`, admin, { action: 'reject' })).status,
-    ).toBe(409);
+    const rejectedAgain = await post(`/${sessionId}/review/${conflict.file_id}/decision`, admin, {
+      action: 'reject',
+    });
+    expect(rejectedAgain.status).toBe(200);
+    expect((await json<{ message: string }>(rejectedAgain)).message).toBe(
+      'already decided the same way by test-admin (rejected): nothing changed',
+    );
+    const attachRejected = await post(`/${sessionId}/review/${conflict.file_id}/decision`, admin, {
+      action: 'attach',
+      expediente: '3000576011',
+    });
+    expect(attachRejected.status).toBe(409);
+    expect((await json<{ message: string }>(attachRejected)).message).toMatch(
+      /^the file was already decided in review by test-admin \(rejected\): .*`tecsalud-batch review --reopen \w{8}` puts it back in review$/,
+    );
     // Not a file id at all: the client's to fix (400), as a session id; an id the session does not hold: 404.
     expect((await post(`/${sessionId}/review/not-a-file/decision`, admin, { action: 'reject' })).status).toBe(
       400,

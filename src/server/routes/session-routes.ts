@@ -273,6 +273,9 @@ export function sessionRoutes(app: FastifyInstance, deps: ServerDeps): void {
       config: { role: 'admin' },
       schema: {
         summary: 'Decide a file waiting for review: attach to a candidate, new patient, or reject',
+        description:
+          'The same decision again on a file it settled (a retry) answers 200 and changes nothing; a different ' +
+          'decision on a file already decided answers 409.',
         params: fileParams,
         body: decisionBody,
         response: { 200: decisionResponse, ...errors(400, 401, 403, 404, 409, 410, 415, 422, 503) },
@@ -298,19 +301,22 @@ export function sessionRoutes(app: FastifyInstance, deps: ServerDeps): void {
         throw new ApiError(status, result.message);
       }
       const file = (await listSessionFiles(database, sessionId)).find((f) => f.id === fileId);
-      await recordApiCall(database, {
-        action: 'api_review_decision',
-        actor: actor.name,
-        client: request.ip,
-        sessionId,
-        fileId,
-        documentId: file?.documentId ?? null,
-        details: {
-          decision: request.body.action,
-          expediente: request.body.expediente ?? null,
-          patient_after: file?.patientId ?? null,
-        },
-      });
+      // A repeat of the decision recorded (a client's retry) changed nothing: the first call's entry stands alone.
+      if (!result.repeated) {
+        await recordApiCall(database, {
+          action: 'api_review_decision',
+          actor: actor.name,
+          client: request.ip,
+          sessionId,
+          fileId,
+          documentId: file?.documentId ?? null,
+          details: {
+            decision: request.body.action,
+            expediente: request.body.expediente ?? null,
+            patient_after: file?.patientId ?? null,
+          },
+        });
+      }
       return {
         message: result.message,
         session_id: sessionId,

@@ -3,7 +3,7 @@ import path from 'node:path';
 import pino, { type Logger } from 'pino';
 import type { PipelineListener } from '../core/pipeline/events.js';
 import { redactLogLine } from '../core/text/redact-log-line.js';
-import { createLogListener, fileFinishedLine } from '../ingest/log-listener.js';
+import { createLogListener, fileFinishedLine, loggedFilename } from '../ingest/log-listener.js';
 import { humanLogLine, type HumanLogLabels } from './human-log-line.js';
 import { openLogFileStream } from '../ingest/log-file-stream.js';
 import { logFileError, warnLogLost, type LogWarningLanguage } from '../ingest/pipeline-logger.js';
@@ -94,7 +94,9 @@ export async function openServeLog(options: ServeLogOptions): Promise<ServeLog> 
         }
         if (event.type !== 'file_finished') return listener(event);
         const { level, fields, message } = fileFinishedLine(event.result, { redact: options.redact });
-        sessionLog[level]({ ...fields, file_id: event.result.fileId }, message);
+        // For people (stderr), the file as ingest's lines name it: humanLogLine puts it before the reason.
+        const file = human ? { file: loggedFilename(event.result, { redact: options.redact }) } : {};
+        sessionLog[level]({ ...fields, file_id: event.result.fileId, ...file }, message);
       };
     },
     reopen: async () => {

@@ -99,6 +99,8 @@ export async function serve(options: ServeCommandOptions, context: CommandContex
   // The log's lines for people in Spanish too, not a Spanish label in front of English (the tables load only then).
   const translate =
     lang === 'es' ? (await import('../ui/i18n/serve-log-es.js')).translateServeLogText : undefined;
+  // A failed file's line says its outcome and message as ingest's lines do (`corrupt PDF — …`), in the same language.
+  const { outcome, detail } = (await import('../ui/i18n/messages.js')).messagesFor(lang);
   // As `ingest` and `worker`: JSON lines go only where --log-file sends them ('-': stderr, which then holds
   // nothing else); without it, stderr is for people, and the log's warnings and errors reach them as lines.
   const logTo =
@@ -118,7 +120,7 @@ export async function serve(options: ServeCommandOptions, context: CommandContex
       level: options.quiet ? 'warn' : 'info',
       redact: options.redact !== false,
       lang,
-      ...(options.logFile === undefined ? { human: { ...words, translate } } : {}),
+      ...(options.logFile === undefined ? { human: { ...words, translate, outcome, detail } } : {}),
     },
     now: context.now,
   });

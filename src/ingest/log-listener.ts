@@ -139,6 +139,17 @@ export function fileFinishedLine(
 }
 
 /**
+ * A file's name as a log may show it: whole with `redact` off; otherwise without its patient's name, as the messages'
+ * quoted filenames are (`3000003799_[redacted]_6001467010_CONS.pdf`; a name off the pattern goes whole:
+ * `[redacted].pdf`). Its expediente, numero and type stay: the redacted line has them already.
+ */
+export function loggedFilename(result: FileResult, options: LogListenerOptions): string {
+  if (!options.redact) return result.filename;
+  // Quoted, so that redactNames reads it as the filename it is (“…”: a filename's own apostrophe cannot end it).
+  return redactNames(`“${result.filename}”`, namesOf(result)).slice(1, -1);
+}
+
+/**
  * A changed file's log line: the file's line again, as it stands now, and what it was (a log read later must
  * not keep the first). Exported, as fileFinishedLine, for the worker's log.
  */

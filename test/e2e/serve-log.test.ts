@@ -220,6 +220,54 @@ describe("serve's stderr", { tags: ['slow'] }, () => {
     expect(server.stderr()).not.toMatch(/health check|cannot reach|connection refused|there are no/);
   }, 120_000);
 
+  it('names each failed file and why, as ingest does, with no patient name (in English and in Spanish)', async () => {
+    const broken = Buffer.from(`%PDF-1.4\n${named('0')} is not really a PDF\n`);
+    const offPattern = 'GARZA TIJERINA MARIA ESTHER consulta.pdf';
+    const stderrOf = async (lang: string) => {
+      const server = await startServe(
+        ['--db', db, '--upload-dir', `uploads-failed-${lang}`, '--lang', lang],
+        { cwd: root },
+      );
+      try {
+        const api = apiClient(server.base, token);
+        const session = await api.createSession();
+        const uploads = [
+          { name: named('6001467040', 'LAB'), bytes: broken },
+          { name: offPattern, bytes: await consultation(`nombre sin formato (${lang})`) },
+        ];
+        expect((await api.upload(session, uploads)).status).toBe(200);
+        expect((await api.process(session)).status).toBe(200);
+        const files = (await api.status(session)).files as { file_id: string; outcome: string }[];
+        expect(files.map((file) => file.outcome).sort()).toEqual(['corrupt', 'invalid_name']);
+        return { stderr: server.stderr(), files };
+      } finally {
+        expect(await server.stop()).toBe(0);
+      }
+    };
+    const english = await stderrOf('en');
+    const failed = english.stderr.split('\n').filter((line) => line.startsWith('warning: file failed'));
+    const idOf = (outcome: string) => english.files.find((file) => file.outcome === outcome)!.file_id;
+    expect(failed.sort()).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          String.raw`^warning: file failed: 3000003799_\[redacted\]_6001467040_LAB\.pdf \(file ${idOf('corrupt')}\): corrupt PDF — the PDF is damaged`,
+        ),
+      ),
+      expect.stringMatching(
+        new RegExp(
+          String.raw`^warning: file failed: \[redacted\]\.pdf \(file ${idOf('invalid_name')}\): filename does not follow the TecSalud pattern — `,
+        ),
+      ),
+    ]);
+    expect(english.stderr).not.toMatch(PATIENT);
+
+    const spanish = await stderrOf('es');
+    expect(spanish.stderr).toMatch(
+      /^aviso: el archivo falló: 3000003799_\[redacted\]_6001467040_LAB\.pdf \(archivo [0-9a-f-]{36}\): PDF dañado — el PDF está dañado/m,
+    );
+    expect(spanish.stderr).not.toMatch(PATIENT);
+  }, 120_000);
+
   it("with --log-file - holds JSON lines only: the server's notes become lines of the log", async () => {
     const fresh = path.join(root, 'no-tokens-json.db');
     const server = await startServe(['--db', fresh, '--upload-dir', 'uploads-json', '--log-file', '-'], {

@@ -159,6 +159,8 @@ export interface CommandWords {
     warning: string;
     error: string;
     hint: string;
+    /** Before a file's id on a failed file's line: `file failed: NAME (file ID): …`. */
+    file: string;
   };
   match: {
     invalidName(error: string): string;
@@ -386,6 +388,7 @@ const EN: CommandWords = {
     warning: 'warning',
     error: 'error',
     hint: 'hint',
+    file: 'file',
   },
   match: {
     invalidName: (error) => `  ✗ invalid name: ${error}`,
@@ -650,6 +653,7 @@ const ES: CommandWords = {
     warning: 'aviso',
     error: 'error',
     hint: 'sugerencia',
+    file: 'archivo',
   },
   match: {
     invalidName: (error) => `  ✗ nombre no válido: ${error}`,

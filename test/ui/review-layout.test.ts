@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ReviewWalk, type NotRecordedCause, type ReviewWalkState } from '../../src/app/review-walk.js';
-import { EN, ES, resolveLanguage, type Messages } from '../../src/ui/i18n/messages.js';
+import { EN, ES, HELP_KEYS, resolveLanguage, type Messages } from '../../src/ui/i18n/messages.js';
 import { lineWidth, type Line } from '../../src/ui/lines.js';
 import { layoutReview } from '../../src/ui/review/review-layout.js';
 import { initialReviewView, reduceReviewView, type ReviewView } from '../../src/ui/review/review-view.js';
@@ -172,9 +172,10 @@ describe('review layout', () => {
           const { rows } = frame(state, { columns: 60, rows: 20 }, initialReviewView(), messages);
           const keys = rows.findIndex((row) => row.includes(messages === ES ? 'r rechazar' : 'r reject'));
           expect(keys).toBeGreaterThan(0);
+          // Where the body is stays beside the notice (or under it): not part of what it says.
           const notice = rows
             .slice(keys + 1)
-            .map((row) => row.trim())
+            .map((row) => row.replace(/\d+–\d+ \/ \d+( ▲)?( ▼)?$/, '').trim())
             .filter(Boolean);
           expect(notice.length, notice.join('\n')).toBeLessThanOrEqual(4);
           const text = notice.join(' ');
@@ -195,6 +196,64 @@ describe('review layout', () => {
         }
       }
     }
+  });
+
+  it('at 60×20, a notice leaves the scroll marker on screen, and the whole help is read by scrolling it', async () => {
+    const base = await stateOf();
+    const size = { columns: 60, rows: 20 };
+    const marker = /\d+–\d+ \/ \d+( ▲)?( ▼)?$/;
+    const notices = [
+      { tone: 'success' as const, notice: { code: 'skipped' as const } },
+      // Up to four rows, their last one at every length: where the marker finds no room beside it, it takes a
+      // row of its own.
+      ...Array.from({ length: 30 }, (_, n) => ({
+        tone: 'error' as const,
+        notice: {
+          code: 'not_recorded' as const,
+          what: 'decision' as const,
+          cause: { kind: 'disk_full' as const, directory: `/srv/${'d'.repeat(n)}` },
+        },
+      })),
+    ];
+    let ownRow = 0;
+    for (const messages of [EN, ES]) {
+      for (const notice of notices) {
+        const state = { ...base, notice };
+        const noticeText = `${notice.tone === 'error' ? '✗' : '✓'} ${messages.notice(notice.notice)}`;
+        // The case: the marker says there is more below, and the notice is still all there.
+        const { rows } = frame(state, size, initialReviewView(), messages);
+        expect(rows).toHaveLength(size.rows - 1);
+        expect(rows.slice(-5).join('\n')).toMatch(/(^| )1–\d+ \/ \d+ ▼$/m);
+        if (/^1–\d+ \/ \d+ ▼$/.test(rows.at(-1)!.trim()) && rows.at(-1)!.startsWith('1')) ownRow++;
+        const shownNotice = rows
+          .slice(rows.findIndex((row) => row.startsWith(noticeText.slice(0, 12))))
+          .map((row) => row.replace(marker, '').trim())
+          .join(' ');
+        expect(shownNotice.replace(/\s+/g, ' ').trim()).toBe(noticeText.replace(/\s+/g, ' '));
+        // The help, opened over it: marked as longer than its rows, and each key's line reached by scrolling.
+        let view: ReviewView = { ...initialReviewView(), overlay: 'help' };
+        const seen = new Set<string>();
+        for (let step = 0; step < 40; step++) {
+          const help = frame(state, size, view, messages);
+          for (const w of help.widths) expect(w).toBeLessThanOrEqual(size.columns - 1);
+          help.layout.body.map(text).forEach((row) => seen.add(row.trim()));
+          const last = help.rows.at(-1)!;
+          expect(last).toMatch(marker);
+          if (!last.endsWith('▼')) break;
+          expect(help.rows.join('\n')).toContain(messages.helpClose(true));
+          view = reduceReviewView(view, { type: 'scroll', by: 1, max: help.layout.maxScroll });
+        }
+        for (const key of HELP_KEYS) {
+          const first = messages.keyHelp(key).split(/\s+/).slice(0, 3).join(' ');
+          expect(
+            [...seen].some((row) => row.replace(/\s+/g, ' ').startsWith(first)),
+            first,
+          ).toBe(true);
+        }
+      }
+    }
+    // Some of those notices filled their last row: the marker was then on a row of its own.
+    expect(ownRow).toBeGreaterThan(0);
   });
 
   it('scrolls the body under a pinned header; PgDn reaches the end of the text', async () => {

@@ -124,7 +124,8 @@ export interface Messages {
   keyHint(key: KeyHelp, candidates: number): string;
   keyHelp(key: KeyHelp): string;
   helpTitle: string;
-  helpClose: string;
+  /** `scrolling`: the help is longer than the rows it has, and ↑↓ read the rest. */
+  helpClose(scrolling: boolean): string;
   // Pending list
   listTitle(count: number): string;
   listKeys: string;
@@ -813,7 +814,7 @@ export const EN: Messages = {
       quit: 'q    quit (decisions so far are kept)',
     })[key],
   helpTitle: 'Keys',
-  helpClose: '? or Esc closes the help',
+  helpClose: (scrolling) => `${scrolling ? '↑↓ read on · ' : ''}? or Esc closes the help`,
   listTitle: (n) => `Pending cases (${num(n)})`,
   listKeys: '↑↓ choose · Enter open · Esc close',
   entryStatus: (s) =>
@@ -1363,7 +1364,7 @@ export const ES: Messages = {
       quit: 'q    salir (las decisiones tomadas se conservan)',
     })[key],
   helpTitle: 'Teclas',
-  helpClose: '? o Esc cierra la ayuda',
+  helpClose: (scrolling) => `${scrolling ? '↑↓ leer más · ' : ''}? o Esc cierra la ayuda`,
   listTitle: (n) => `Casos pendientes (${num(n)})`,
   listKeys: '↑↓ elegir · Enter abrir · Esc cerrar',
   entryStatus: (s) =>

@@ -58,7 +58,6 @@ export interface ReviewLayout {
 }
 
 export function layoutReview(input: ReviewLayoutInput): ReviewLayout {
-  const { state, view, messages: m } = input;
   const width = Math.max(20, input.width);
   const frame = Math.max(3, input.rows - 1);
   const { header, notice } = fitHeaderAndNotice(
@@ -68,41 +67,35 @@ export function layoutReview(input: ReviewLayoutInput): ReviewLayout {
     width,
   );
   const footerRows = 1 + Math.max(1, notice.length);
-  const bodyHeight = Math.max(1, frame - header.length - footerRows);
-
-  let lines: Line[];
-  let scroll = 0;
-  let heading = 0;
-  let candidateRows = new Map<number, number>();
-  if (state.phase === 'confirming' && state.confirm && state.current) {
-    ({ lines, candidateRows } = confirmLines(state.current, state.confirm, width, m));
-    scroll = view.confirmScroll;
-  } else if (view.overlay === 'help') {
-    lines = helpLines(width, m);
-    scroll = view.helpScroll;
-  } else if (view.overlay === 'list') {
-    const list = pendingListLines(state, view.listCursor, width, bodyHeight, m);
-    lines = list.lines;
-    scroll = list.scroll;
-    heading = list.heading;
-  } else if (state.phase === 'done' || state.phase === 'closed') {
-    lines = doneLines(state, width, m);
-  } else if (state.current) {
-    ({ lines, candidateRows } = caseLines(state.current, view.details, width, m));
-    scroll = view.scroll;
-  } else {
-    lines = [plain(state.phase === 'loading' ? m.loading : '', { tone: 'muted' })];
+  let bodyHeight = Math.max(1, frame - header.length - footerRows);
+  let body = bodyOf(input, width, bodyHeight);
+  // Where the body is in its length goes on the notice's last row when it fits there, else on a row of its own
+  // taken from the body: a notice standing where it is must not hide that there is more below.
+  let markerRow = false;
+  if (notice.length > 0 && body.lines.length > bodyHeight && bodyHeight > 1) {
+    const length = body.lines.length;
+    const scroll = Math.min(Math.max(0, body.scroll), length - bodyHeight);
+    const marker = scrollMarker({ scroll, bodyHeight, length, heading: body.heading });
+    if (lineWidth(notice.at(-1)!) + 2 + displayWidth(marker) > width) {
+      markerRow = true;
+      bodyHeight--;
+      body = bodyOf(input, width, bodyHeight);
+    }
   }
+  const { lines, heading, candidateRows } = body;
   const maxScroll = Math.max(0, lines.length - bodyHeight);
-  scroll = Math.min(Math.max(0, scroll), maxScroll);
-  const body = lines.slice(scroll, scroll + bodyHeight).map((line) => fitLine(line, width));
-  while (body.length < bodyHeight) body.push([]);
-  const footer = footerLines(input, width, notice, { scroll, bodyHeight, length: lines.length, heading }).map(
-    (line) => fitLine(line, width),
-  );
+  const scroll = Math.min(Math.max(0, body.scroll), maxScroll);
+  const shown = lines.slice(scroll, scroll + bodyHeight).map((line) => fitLine(line, width));
+  while (shown.length < bodyHeight) shown.push([]);
+  const footer = footerLines(input, width, notice, markerRow, {
+    scroll,
+    bodyHeight,
+    length: lines.length,
+    heading,
+  }).map((line) => fitLine(line, width));
   return {
     header: header.map((line) => fitLine(line, width)),
-    body,
+    body: shown,
     footer,
     bodyHeight,
     bodyLength: lines.length,
@@ -112,6 +105,29 @@ export function layoutReview(input: ReviewLayoutInput): ReviewLayout {
       .filter(([, row]) => row >= scroll && row < scroll + bodyHeight)
       .map(([rank]) => rank),
   };
+}
+
+/** The body's rows (all of them), where its scroll asks to be, and where each candidate is among them. */
+function bodyOf(
+  input: ReviewLayoutInput,
+  width: number,
+  bodyHeight: number,
+): { lines: Line[]; scroll: number; heading: number; candidateRows: Map<number, number> } {
+  const { state, view, messages: m } = input;
+  const none = { scroll: 0, heading: 0, candidateRows: new Map<number, number>() };
+  if (state.phase === 'confirming' && state.confirm && state.current) {
+    return { ...none, ...confirmLines(state.current, state.confirm, width, m), scroll: view.confirmScroll };
+  }
+  if (view.overlay === 'help') return { ...none, lines: helpLines(width, m), scroll: view.helpScroll };
+  if (view.overlay === 'list') {
+    return { ...none, ...pendingListLines(state, view.listCursor, width, bodyHeight, m) };
+  }
+  if (state.phase === 'done' || state.phase === 'closed')
+    return { ...none, lines: doneLines(state, width, m) };
+  if (state.current) {
+    return { ...none, ...caseLines(state.current, view.details, width, m), scroll: view.scroll };
+  }
+  return { ...none, lines: [plain(state.phase === 'loading' ? m.loading : '', { tone: 'muted' })] };
 }
 
 /** The fewest body rows a frame keeps: the candidate a key attaches to is scrolled into them. */
@@ -307,6 +323,8 @@ function footerLines(
   input: ReviewLayoutInput,
   width: number,
   notice: Line[],
+  /** Whether the scroll marker takes a row of its own under the notice (it does not fit on its last row). */
+  markerRow: boolean,
   /** `heading`: lines at the top that are no item (the list's title), left out of the count. */
   body: { scroll: number; bodyHeight: number; length: number; heading: number },
 ): Line[] {
@@ -314,7 +332,7 @@ function footerLines(
   let keys: string;
   if (state.phase === 'confirming')
     keys = m.confirmKeys(state.confirm?.action ?? 'attach', body.length > body.bodyHeight);
-  else if (view.overlay === 'help') keys = m.helpClose;
+  else if (view.overlay === 'help') keys = m.helpClose(body.length > body.bodyHeight);
   else if (view.overlay === 'list') keys = m.listKeys;
   else if (state.phase === 'done' || state.phase === 'closed') keys = m.doneKeys(state.canUndo);
   else {
@@ -352,17 +370,24 @@ function footerLines(
       bold: state.phase === 'confirming',
     },
   ];
-  if (notice.length > 0) return [keyLine, ...notice];
-  let status: Line = [];
-  if (body.length > body.bodyHeight) {
-    const end = Math.min(body.length, body.scroll + body.bodyHeight);
-    const more = end < body.length ? ' ▼' : '';
-    const first = Math.max(body.scroll, body.heading) - body.heading + 1;
-    const last = end - body.heading;
-    const total = body.length - body.heading;
-    status = plain(`${first}–${last} / ${total}${body.scroll > 0 ? ' ▲' : ''}${more}`, { tone: 'muted' });
-  }
-  return [keyLine, status];
+  const marker = body.length > body.bodyHeight ? scrollMarker(body) : null;
+  const status: Line = marker ? plain(marker, { tone: 'muted' }) : [];
+  if (notice.length === 0) return [keyLine, status];
+  if (!marker || markerRow) return [keyLine, ...notice, ...(marker ? [status] : [])];
+  // On the notice's last row, at the right edge, where it stands without a notice.
+  const last = notice.at(-1)!;
+  const gap = Math.max(2, width - lineWidth(last) - displayWidth(marker));
+  return [keyLine, ...notice.slice(0, -1), [...last, { text: ' '.repeat(gap) }, ...status]];
+}
+
+/** Which rows of the body are on screen, of how many, and ▲ ▼ when there are more above or below. */
+function scrollMarker(body: { scroll: number; bodyHeight: number; length: number; heading: number }): string {
+  const end = Math.min(body.length, body.scroll + body.bodyHeight);
+  const more = end < body.length ? ' ▼' : '';
+  const first = Math.max(body.scroll, body.heading) - body.heading + 1;
+  const last = end - body.heading;
+  const total = body.length - body.heading;
+  return `${first}–${last} / ${total}${body.scroll > 0 ? ' ▲' : ''}${more}`;
 }
 
 function mark(agreement: Agreement): Segment[] {

@@ -1,7 +1,8 @@
 import type { BackendConfig } from '../config/load-config.js';
 import type { OpenDatabase } from '../db/open-database.js';
 import type { BatchFile } from '../db/schema.js';
-import { pendingEntryOf } from '../review/load-review-case.js';
+import type { ContentCheckDetails } from '../core/content/types.js';
+import { currentContentCheck, pendingEntryOf } from '../review/load-review-case.js';
 import { reopenRejected, type ReopenResult } from '../review/reopen-rejected.js';
 import { ReviewService } from '../review/review-service.js';
 import { ReviewWalk, type ReviewTally, type ReviewWalkOptions } from './review-walk.js';
@@ -34,6 +35,16 @@ export interface ReviewSession {
 /** The files waiting for review (of one session, or all). */
 export async function listPendingReviews(database: OpenDatabase, sessionId?: string): Promise<BatchFile[]> {
   return new ReviewService({ database, reviewer: '' }).listPending(sessionId);
+}
+
+/** Each file with what its document's text says, checked against the registry as it is now (`review --json`). */
+export async function withContentNow(
+  database: OpenDatabase,
+  files: BatchFile[],
+): Promise<{ file: BatchFile; content: ContentCheckDetails | null }[]> {
+  const out = [];
+  for (const file of files) out.push({ file, content: await currentContentCheck(database, file) });
+  return out;
 }
 
 /** Opens a sitting over the files pending now; null when there are none. */

@@ -1,4 +1,5 @@
 import { Command, Option } from '@commander-js/extra-typings';
+import type { ContentCheckDetails } from '../core/content/types.js';
 import type { MatchingDetails } from '../core/matching/types.js';
 import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
 import type { BatchFile } from '../db/schema.js';
@@ -92,13 +93,17 @@ async function reviewHoldingKeys(
   stuckInBackground = false,
 ): Promise<number> {
   const { io, stdin } = context;
-  const [{ currentUser }, { withRegistry }, { resolveSession }, { listPendingReviews, openReviewSession }] =
-    await Promise.all([
-      import('../app/current-user.js'),
-      import('../app/open-registry.js'),
-      import('../app/sessions.js'),
-      import('../app/review-session.js'),
-    ]);
+  const [
+    { currentUser },
+    { withRegistry },
+    { resolveSession },
+    { listPendingReviews, openReviewSession, withContentNow },
+  ] = await Promise.all([
+    import('../app/current-user.js'),
+    import('../app/open-registry.js'),
+    import('../app/sessions.js'),
+    import('../app/review-session.js'),
+  ]);
   const reviewer = options.user?.trim() || currentUser();
   const { messagesFor, resolveLanguage } = await import('../ui/i18n/messages.js');
   const lang = resolveLanguage({ flag: options.lang, env: context.env });
@@ -133,7 +138,9 @@ async function reviewHoldingKeys(
     if (options.json) {
       writeJson(io, {
         session_id: sessionId ?? null,
-        pending: pending.map(toPendingJson),
+        pending: (await withContentNow(database, pending)).map(({ file, content }) =>
+          toPendingJson(file, content),
+        ),
         // Whether `review` here could walk them: a script tells "needs a terminal" by its code, not its words.
         terminal_review: interactive
           ? { available: true, reason_code: null }
@@ -204,7 +211,8 @@ async function waitUntilForeground(options: ReviewOptions, context: CommandConte
   });
 }
 
-function toPendingJson(file: BatchFile) {
+/** `content`: the cross-check against the registry as it is now (currentContentCheck). */
+function toPendingJson(file: BatchFile, content: ContentCheckDetails | null) {
   const details = parseDetails(file.matchingDetails);
   return {
     file_id: file.id,
@@ -220,7 +228,7 @@ function toPendingJson(file: BatchFile) {
     suggestions: details?.suggestions ?? [],
     // What the document's own text says (verdict, identity, reasons), as the review screen and the HTTP API show
     // it: the suggestions alone rank the filename's match first even where the text names another patient.
-    content: details?.content ?? null,
+    content,
   };
 }
 

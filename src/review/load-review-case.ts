@@ -12,6 +12,7 @@ import { UserError } from '../errors.js';
 import { matchAgainstRegistry, scorePatient } from '../db/match-against-registry.js';
 import { describeCandidate } from './candidate-evidence.js';
 import { documentIdentityFor } from './document-identity.js';
+import { recheckContent } from './recheck-content.js';
 import { readSessionSettings } from './session-settings.js';
 import { textLines } from './text-preview.js';
 import type { HeldReason, PendingEntry, ReviewCase, TakenBack } from './types.js';
@@ -24,7 +25,8 @@ const NAMED_BY_COPY = 'named by a copy of this file';
 /**
  * Builds the evidence for one file from what is stored (no PDF is read): the filename parsed again, the
  * matching run again against the registry as it is now (it may have changed since the file was held),
- * each candidate's registry identity and documents, what the document itself states, and its whole text.
+ * each candidate's registry identity and documents, what the document itself states (its verdict, and the
+ * patient it names, checked again against the registry as it is now too), and its whole text.
  */
 export async function loadReviewCase(
   database: OpenDatabase,
@@ -42,12 +44,25 @@ export async function loadReviewCase(
   const held = readHeld(file.matchingDetails);
   const parse = parseFilename(file.filename);
   const parsed = parse.ok ? parse.parsed : null;
-  const document = documentIdentityFor(
-    held.content,
-    file.extractedText,
-    parsed,
-    (options.now ?? new Date()).getUTCFullYear(),
-  );
+  const referenceYear = (options.now ?? new Date()).getUTCFullYear();
+  const [totalPatients, owner] = await Promise.all([
+    patients.count(),
+    parsed ? patients.findByExpediente(parsed.expediente) : undefined,
+  ]);
+  const decision = parsed
+    ? await matchAgainstRegistry(patients, parsed, { totalPatients, thresholds })
+    : null;
+  // The verdict against the registry as it is now, not as it was when the file was held.
+  const content =
+    held.content && parsed && decision
+      ? await recheckContent(
+          patients,
+          held.content,
+          { text: file.extractedText, filename: parsed, decision, referenceYear },
+          { totalPatients, thresholds },
+        )
+      : held.content;
+  const document = documentIdentityFor(content, file.extractedText, parsed, referenceYear);
   const base = {
     fileId: file.id,
     batchId: file.batchId,
@@ -63,7 +78,7 @@ export async function loadReviewCase(
     document,
     thresholds,
   };
-  if (!parsed) {
+  if (!parsed || !decision) {
     return {
       ...base,
       parsed: null,
@@ -75,16 +90,14 @@ export async function loadReviewCase(
       idConflict: false,
     };
   }
-  const [totalPatients, owner] = await Promise.all([
-    patients.count(),
-    patients.findByExpediente(parsed.expediente),
-  ]);
-  const decision = await matchAgainstRegistry(patients, parsed, { totalPatients, thresholds });
   const candidates = [...decision.candidates];
   // The patient the document's own text names (issue 15): the filename's retrieval need not bring them, and
-  // without them a misfiled document's choices were the wrong patient or a new (duplicate) one.
-  const named = held.content?.content_patient ?? null;
-  if (named !== null && !candidates.some((c) => c.patient.id === named.patient_id)) {
+  // without them a misfiled document's choices were the wrong patient or a new (duplicate) one. The one the
+  // registry of today names, and the one it named when the file was held if it no longer does: a choice more
+  // to read is harmless, a patient the document once named gone from the choices is not.
+  const namedNow = content?.content_patient ?? null;
+  for (const named of [namedNow, held.content?.content_patient ?? null]) {
+    if (named === null || candidates.some((c) => c.patient.id === named.patient_id)) continue;
     const patient =
       (await patients.findById(named.patient_id)) ?? (await patients.findByExpediente(named.expediente));
     const scored =
@@ -116,11 +129,46 @@ export async function loadReviewCase(
     evidence: candidates.map((candidate, i) => describeCandidate(candidate, i + 1, context)),
     expedienteOwner: owner ?? null,
     // By its expediente only: a name alone may be a homonym's (the document of a new patient of that name).
-    documentPatientId: named?.by === 'expediente' ? named.patient_id : null,
+    documentPatientId:
+      namedByExpediente(namedNow) ?? namedByExpediente(held.content?.content_patient ?? null),
     // DECISIONS 5: the banner only when the owner is clearly another person — also for a file an older
     // version held as id_conflict over a plain typo (GRABIELA HUERTA SOTA on GABRIELA HUERTA SOTO's).
     idConflict: owner !== undefined && isClearlyAnotherPerson(parsed, owner),
   };
+}
+
+function namedByExpediente(named: ContentCheckDetails['content_patient']): string | null {
+  return named?.by === 'expediente' ? named.patient_id : null;
+}
+
+/**
+ * What the document's own text says of a held file, its verdict against the registry as it is now (see
+ * recheckContent); null when the ingest read no identity. For `review --json`, which lists the cases unopened.
+ */
+export async function currentContentCheck(
+  database: OpenDatabase,
+  file: BatchFile,
+  options: { now?: Date } = {},
+): Promise<ContentCheckDetails | null> {
+  const held = readHeld(file.matchingDetails);
+  const parse = parseFilename(file.filename);
+  if (!held.content || !parse.ok) return held.content;
+  const patients = new PatientRepository(database.db);
+  const session = await new BatchRepository(database.db).findSession(file.batchId);
+  const thresholds = (session ? readSessionSettings(session).thresholds : null) ?? DEFAULT_THRESHOLDS;
+  const totalPatients = await patients.count();
+  const decision = await matchAgainstRegistry(patients, parse.parsed, { totalPatients, thresholds });
+  return recheckContent(
+    patients,
+    held.content,
+    {
+      text: file.extractedText,
+      filename: parse.parsed,
+      decision,
+      referenceYear: (options.now ?? new Date()).getUTCFullYear(),
+    },
+    { totalPatients, thresholds },
+  );
 }
 
 /** A pending file for the list of cases: no matching, no text. */

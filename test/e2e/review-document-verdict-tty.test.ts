@@ -202,3 +202,105 @@ describe.skipIf(!hasTmux() && !process.env.CI)(
     }, 120_000);
   },
 );
+
+describe.skipIf(!hasTmux() && !process.env.CI)(
+  "review of a case whose registry changed after the ingest held it: the document's verdict of today (tmux)",
+  { tags: ['slow'] },
+  () => {
+    let dir: string;
+    beforeAll(async () => {
+      dir = createTempDir('tecsalud-review-recheck-');
+      const drop = path.join(dir, 'drop');
+      fs.mkdirSync(drop);
+      const header = 'expediente,apellido_paterno,apellido_materno,nombres,fecha_nacimiento,sexo\n';
+      // At ingest, Briseño's birth date is another than his document's; Gómez Lara is not registered yet.
+      fs.writeFileSync(
+        path.join(dir, 'before.csv'),
+        `${header}4100000077,BRISEÑO,QUIÑONES,RAÚL,1988-08-18,M\n`,
+      );
+      fs.writeFileSync(
+        path.join(dir, 'after.csv'),
+        `${header}4100000077,BRISEÑO,QUIÑONES,RAÚL,1990-01-01,M\n4300000055,GÓMEZ,LARA,SOFÍA,1979-05-06,F\n`,
+      );
+      const own = await makeClinicalPdf({
+        patient: { ...OWNER, fechaNacimiento: '1990-01-01' },
+        typeCode: 'CONS',
+        numero: null,
+        date: '2026-10-01',
+        pages: 1,
+        seed: 51,
+      });
+      fs.writeFileSync(path.join(drop, '4100000077_BRISEÑO QUIÑONES, RAÚL_7400000011_CONS.pdf'), own);
+      const hers = await makeClinicalPdf({
+        patient: {
+          expediente: '4300000055',
+          apellidoPaterno: 'GÓMEZ',
+          apellidoMaterno: 'LARA',
+          nombres: 'SOFÍA',
+          fechaNacimiento: '1979-05-06',
+          sexo: 'F',
+        },
+        typeCode: 'LAB',
+        numero: null,
+        date: '2026-10-01',
+        pages: 1,
+        seed: 52,
+      });
+      fs.writeFileSync(path.join(drop, '4100000099_PEREZ SOLIS, ANA_7400000012_LAB.pdf'), hers);
+      expect((await runCli(['patients', 'import', 'before.csv', '--db', 'r.db'], { cwd: dir })).code).toBe(0);
+      const ingested = await runCli(['ingest', 'drop', '--non-interactive', '--db', 'r.db'], { cwd: dir });
+      expect(ingested.code, ingested.stderr).toBe(2);
+      expect((await runCli(['patients', 'import', 'after.csv', '--db', 'r.db'], { cwd: dir })).code).toBe(0);
+    }, 120_000);
+    afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it('`review --json` and the screen judge the document against the registry as it is now', async () => {
+      const listed = await runCli(['review', '--json', '--db', 'r.db'], { cwd: dir });
+      const pending = (
+        JSON.parse(listed.stdout) as {
+          pending: {
+            filename: string;
+            content: { verdict: string; content_patient: { expediente: string } | null };
+          }[];
+        }
+      ).pending;
+      const his = pending.find((p) => p.filename.startsWith('4100000077_'))!;
+      const hers = pending.find((p) => p.filename.startsWith('4100000099_'))!;
+      // His birth date is now the one his document states; she is now in the registry.
+      expect(his.content.verdict).toBe('agrees');
+      expect(hers.content.verdict).toBe('contradicts');
+      expect(hers.content.content_patient?.expediente).toBe('4300000055');
+      let pane: TmuxPane | null = null;
+      try {
+        pane = launchInTmux(
+          `${SOCKET}-recheck`,
+          dir,
+          ['review', '--lang', 'en', '--db', 'r.db'],
+          {},
+          {
+            columns: 120,
+            rows: 30,
+          },
+        );
+        const first = (await pane.waitFor(/^ 1 4100000077/m)).replace(/\n {2}/g, ' ');
+        expect(first).toContain("agrees with the filename's match");
+        expect(first).not.toContain('CONTRADICTS');
+        await pane.pastKeyGuard();
+        pane.press('Right');
+        // The patient her document names is a candidate, and a new patient would duplicate her: n asks first.
+        await pane.waitFor(/PEREZ SOLIS, ANA_7400000012_LAB\.pdf[^]*^ 1 4300000055✓ GÓMEZ LARA, SOFÍA/m);
+        await pane.pastKeyGuard();
+        pane.type('n');
+        await pane.waitFor(/names registry patient 4300000055 \(GÓMEZ LARA, SOFÍA\): a new patient/);
+        await pane.pastKeyGuard();
+        pane.type('x');
+        await pane.waitFor(/^ 1 4300000055/m);
+        await pane.pastKeyGuard();
+        pane.type('q');
+        expect(await pane.waitFor(/EXITED \d+/)).toMatch(/EXITED 2/);
+      } finally {
+        pane?.close();
+      }
+    }, 120_000);
+  },
+);

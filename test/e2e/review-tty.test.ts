@@ -814,9 +814,11 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
     expect(lines[0]).toMatch(/^Revisión 1 de 2/);
     const keysRow = lines.findIndex((line) => /\? ayuda/.test(line) && /r rechazar/.test(line));
     expect(keysRow).toBeGreaterThan(0);
+    // Where the evidence is stays beside the notice (or under it): there is more below, and it says so.
+    expect(lines.slice(keysRow + 1).join('\n')).toMatch(/1–\d+ \/ \d+ ▼$/m);
     const notice = lines
       .slice(keysRow + 1)
-      .map((line) => line.trim())
+      .map((line) => line.replace(/\d+–\d+ \/ \d+( ▲)?( ▼)?$/, '').trim())
       .filter(Boolean)
       .join(' ');
     expect(notice).toBe(

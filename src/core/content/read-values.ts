@@ -31,12 +31,27 @@ const DIGIT_GROUPS = /^\d+(?:-\d+)*/;
  */
 const SPACED_GROUPS = /^\d{1,7}(?: \d{1,7}){1,4}(?![\d/.\-:])/;
 
+/**
+ * A labelled value OCR read with more look-alikes than digits (`3OOOOO38OO` for 3000003800): the whole
+ * token, 8–12 characters of digits and only the look-alikes OCR has no other reading for — O (o) for 0,
+ * I, l and | for 1. Not S or B: an S may be a 5, 6 or 8 and a B an 8 or 3, and a digit guessed wrong could
+ * land on another patient's expediente. At least one real digit, so that no word passes for a number.
+ */
+const LOOK_ALIKE_TOKEN = /^(?=[OIL|]*\d)[\dOIL|]{8,12}(?=$|[\s,;)\]]|\.(?!\S))/;
+const ONE_FOR = /[IL|]/g;
+
 /** 8–12 digits at `from` (a `No.` or `#` before them allowed, hyphens between groups dropped). */
 export function readExpedienteAt(view: string, from: number, to: number): ReadValue<string> | null {
   const segment = view.slice(from, to);
   const prefix = EXPEDIENTE_PREFIX.exec(segment)?.[0].length ?? 0;
+  const read = readDigitsAfterLabel(segment.slice(prefix)) ?? readLookAlikeToken(segment.slice(prefix));
+  if (read === null) return null;
+  return { value: read.digits, start: from + prefix, end: from + prefix + read.length };
+}
+
+function readDigitsAfterLabel(value: string): { digits: string; length: number } | null {
   // Right after its label a number may carry more look-alikes than a number found anywhere.
-  const fixed = digitView(segment.slice(prefix), 0.4);
+  const fixed = digitView(value, 0.4);
   const grouped = DIGIT_GROUPS.exec(fixed);
   const m = grouped !== null && grouped[0].length < 8 ? (SPACED_GROUPS.exec(fixed) ?? grouped) : grouped;
   if (m === null) return null;
@@ -45,7 +60,17 @@ export function readExpedienteAt(view: string, from: number, to: number): ReadVa
   if (next !== undefined && /[A-Z]/.test(next)) return null;
   const digits = m[0].replace(/[- ]/g, '');
   if (digits.length < 8 || digits.length > 12) return null;
-  return { value: digits, start: from + prefix, end: from + prefix + m[0].length };
+  return { digits, length: m[0].length };
+}
+
+/**
+ * Only ever after a label, never in a row searched by type: a value read this way is still compared
+ * exactly with the registry, so a misreading can send a document to review but never agree for it.
+ */
+function readLookAlikeToken(value: string): { digits: string; length: number } | null {
+  const token = LOOK_ALIKE_TOKEN.exec(value)?.[0];
+  if (token === undefined) return null;
+  return { digits: token.replace(/O/g, '0').replace(ONE_FOR, '1'), length: token.length };
 }
 
 /** The first 8–12-digit number anywhere in [from, to) that is not part of a date: for table rows. */

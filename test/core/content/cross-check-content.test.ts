@@ -304,6 +304,17 @@ describe('crossCheckContent: content is never silently overruled', () => {
     expect(result.decision).toMatchObject({ decision: 'review', reason: 'content_mismatch' });
   });
 
+  it('an expediente OCR read mostly as letters is compared exactly: another patient’s goes to review', () => {
+    // 1000000303 scanned as 1OOOOOO3O3 under its label: rocío's number, never "near enough" to esther's.
+    const scanned = run(estherFilename, 'RADIOGRAFÍA DE TÓRAX\nExpediente: 1OOOOOO3O3\nSin alteraciones.');
+    expect(scanned.details.identity.expediente).toBe(rocio.expediente);
+    expect(scanned.verdict).toBe('contradicts');
+    expect(scanned.decision).toMatchObject({ decision: 'review', reason: 'content_mismatch' });
+    const own = run(estherFilename, 'RADIOGRAFÍA DE TÓRAX\nExpediente: 1OOOOOOlOl\nSin alteraciones.');
+    expect(own.details.fields.expediente).toBe('agrees');
+    expect(own.verdict).toBe('agrees');
+  });
+
   it('pages of two patients in one file', () => {
     const result = run(estherFilename, [header(esther), header(rocio)]);
     expect(result.verdict).toBe('contradicts');

@@ -287,6 +287,26 @@ describe('readContentIdentity: OCR', () => {
     expect(readContentIdentity(text).expediente).toBe(expediente);
   });
 
+  it.each([
+    ['more O than digits', 'Expediente: 3OOOOO38OO', '3000003800'],
+    ['in lower case', 'No. de expediente: 3ooooo38oo  Edad: 45', '3000003800'],
+    ['l, I and | for 1', 'Exp.: 3OOOOOlI|9', '3000001119'],
+    ['under its label on the next line', 'Expediente:\n3OOOOO38OO', '3000003800'],
+  ])('reads a labelled expediente OCR wrote mostly in look-alikes: %s', (_label, text, expediente) => {
+    expect(readContentIdentity(text).expediente).toBe(expediente);
+  });
+
+  it.each([
+    ['without a label', 'Folio 3OOOOO38OO del estudio'],
+    ['S or B, which may be more than one digit', 'Expediente: 3OOSOO38OO'],
+    ['glued to a letter (a code)', 'Expediente: 3OOOOO38OOX'],
+    ['too long for an expediente', 'Expediente: 3OOOOO38OOOOO'],
+    ['too short', 'Expediente: 3OOOO38'],
+    ['a word without a digit', 'Expediente: IOLOLOLOL'],
+  ])('reads no expediente from look-alikes %s', (_label, text) => {
+    expect(readContentIdentity(text).expediente).toBeNull();
+  });
+
   it('reads a comma OCR took for a semicolon (tesseract.js on a 200 dpi scan) as the comma it is', () => {
     // Stopped at the semicolon, the name read MUÑOZ, OLVERA: a correctly filed scan held as naming another.
     const scan = readContentIdentity(

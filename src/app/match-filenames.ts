@@ -7,9 +7,11 @@ import { resolveOcrSettings, type OcrSettings } from '../config/ocr-settings.js'
 import { readContentIdentity } from '../core/content/read-content-identity.js';
 import type { ContentCheckDetails } from '../core/content/types.js';
 import { parseFilename } from '../core/filename/parse-filename.js';
+import type { FileOutcome } from '../core/pipeline/file-outcome.js';
 import type { MatchDecision, MatchThresholds } from '../core/matching/types.js';
 import { crossCheckAgainstRegistry, matchAgainstRegistry } from '../db/match-against-registry.js';
 import { PatientRepository } from '../db/repositories/patient-repository.js';
+import { EXTRACTION_OUTCOMES } from '../ingest/extraction-outcome.js';
 import { DEFAULT_EXTRACTOR, openExtractor, withOcr, type ExtractorName } from './open-extractor.js';
 import { withRegistry, type RegistryLocation } from './open-registry.js';
 
@@ -17,17 +19,22 @@ export interface FilenameMatch {
   filename: string;
   /** Why the name does not parse; then there is no decision. */
   error?: string;
-  /** The decision ingest would act on: the filename's, after the content cross-check when the PDF was read. */
+  /**
+   * The decision ingest would act on: the filename's, after the content cross-check when the PDF was read.
+   * When the PDF is `unreadable`, ingest acts on none: it fails the file with `content.outcome`.
+   */
   decision?: MatchDecision;
   /** The filename's decision alone (the same as `decision` when the content changed nothing). */
   filenameDecision?: MatchDecision;
   /**
    * The content cross-check (issue 15): `read` with its details when the PDF was read; `unreadable` with
-   * the extractor's reason; `skipped` when the argument is no file or `--no-content` was given.
+   * the extractor's reason and the outcome the run records for it (`image_only` for a scan with OCR off: a
+   * file whose text cannot be extracted fails, whatever its filename matches); `skipped` when the argument
+   * is no file or `--no-content` was given.
    */
   content:
     | { status: 'read'; details: ContentCheckDetails }
-    | { status: 'unreadable'; message: string }
+    | { status: 'unreadable'; message: string; outcome: FileOutcome }
     | { status: 'skipped' };
 }
 
@@ -104,7 +111,11 @@ export async function matchFilenames(
             filename,
             decision,
             filenameDecision: decision,
-            content: { status: 'unreadable', message: extraction.message },
+            content: {
+              status: 'unreadable',
+              message: extraction.message,
+              outcome: EXTRACTION_OUTCOMES[extraction.outcome],
+            },
           });
           continue;
         }

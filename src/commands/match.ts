@@ -6,6 +6,7 @@ import { readNumberSetting } from '../config/number-setting.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { contextOf, finish, type CommandContext } from './context.js';
 import type { FilenameMatch } from '../app/match-filenames.js';
+import type { MatchDecision } from '../core/matching/types.js';
 import type { Messages } from '../ui/i18n/messages.js';
 import type { CommandWords } from '../ui/i18n/command-words.js';
 import { formatCalendarDate } from '../ui/format.js';
@@ -89,28 +90,30 @@ export async function matchFilenames(
     writeJson(
       io,
       results.map((r) =>
-        r.decision
-          ? {
-              filename: r.filename,
-              decision: r.decision.decision,
-              confidence: r.decision.confidence,
-              reason: r.decision.reason,
-              patient: r.decision.patient
-                ? { id: r.decision.patient.id, expediente: r.decision.patient.expediente }
-                : null,
-              candidates: r.decision.candidates,
-              matching_details: r.decision.matchingDetails,
-              filename_decision:
-                r.filenameDecision && r.filenameDecision !== r.decision
-                  ? {
-                      decision: r.filenameDecision.decision,
-                      confidence: r.filenameDecision.confidence,
-                      reason: r.filenameDecision.reason,
-                    }
+        r.decision && r.content.status === 'unreadable'
+          ? failedJson(r.filename, r.decision, r.content)
+          : r.decision
+            ? {
+                filename: r.filename,
+                decision: r.decision.decision,
+                confidence: r.decision.confidence,
+                reason: r.decision.reason,
+                patient: r.decision.patient
+                  ? { id: r.decision.patient.id, expediente: r.decision.patient.expediente }
                   : null,
-              content: contentJson(r.content),
-            }
-          : { filename: r.filename, error: r.error },
+                candidates: r.decision.candidates,
+                matching_details: r.decision.matchingDetails,
+                filename_decision:
+                  r.filenameDecision && r.filenameDecision !== r.decision
+                    ? {
+                        decision: r.filenameDecision.decision,
+                        confidence: r.filenameDecision.confidence,
+                        reason: r.filenameDecision.reason,
+                      }
+                    : null,
+                content: contentJson(r.content),
+              }
+            : { filename: r.filename, error: r.error },
       ),
     );
   } else {
@@ -128,11 +131,15 @@ export async function matchFilenames(
         continue;
       }
       const d = r.decision;
+      // A file whose text cannot be extracted fails in the run whatever its name matches: say so first.
+      const fails = r.content.status === 'unreadable' ? r.content.outcome : null;
       writeLine(
         io.stdout,
-        words.decision(d.decision, d.confidence.toFixed(3), d.reason, messages.reason(d.reason)),
+        fails !== null
+          ? words.wouldFail(fails, messages.outcome(fails))
+          : words.decision(d.decision, d.confidence.toFixed(3), d.reason, messages.reason(d.reason)),
       );
-      if (d.patient)
+      if (d.patient && fails === null)
         writeLine(
           io.stdout,
           words.patient(`${d.patient.expediente} ${sanitizeForTerminal(formatPatientName(d.patient))}`),
@@ -158,8 +165,37 @@ export async function matchFilenames(
 
 function contentJson(content: FilenameMatch['content']) {
   if (content.status === 'read') return { status: 'read', ...content.details };
-  if (content.status === 'unreadable') return { status: 'unreadable', verdict: null, error: content.message };
+  if (content.status === 'unreadable')
+    return { status: 'unreadable', verdict: null, error: content.message, outcome: content.outcome };
   return { status: 'skipped', verdict: null };
+}
+
+/**
+ * A file the run would fail (its text cannot be extracted): no decision is acted on, as in `ingest
+ * --dry-run`'s plan (`failed` with the `outcome`); the filename's own decision stays beside it.
+ */
+function failedJson(
+  filename: string,
+  filenameDecision: MatchDecision,
+  content: Extract<FilenameMatch['content'], { status: 'unreadable' }>,
+) {
+  return {
+    filename,
+    decision: 'failed',
+    outcome: content.outcome,
+    error: content.message,
+    confidence: null,
+    reason: null,
+    patient: null,
+    candidates: filenameDecision.candidates,
+    matching_details: filenameDecision.matchingDetails,
+    filename_decision: {
+      decision: filenameDecision.decision,
+      confidence: filenameDecision.confidence,
+      reason: filenameDecision.reason,
+    },
+    content: contentJson(content),
+  };
 }
 
 /** The words of `match`'s text output, in the language of the run. */
@@ -172,7 +208,14 @@ interface MatchSay {
 function contentLines(r: FilenameMatch, { messages, words }: MatchSay): string[] {
   const { content } = r;
   if (content.status === 'skipped') return [];
-  if (content.status === 'unreadable') return [words.notRead(messages.detail(content.message))];
+  if (content.status === 'unreadable') {
+    const lines = [words.notRead(messages.detail(content.message))];
+    if (r.decision) {
+      const { decision, reason } = r.decision;
+      lines.push(words.filenameAlone(decision, reason, messages.reason(reason)));
+    }
+    return lines;
+  }
   const { details } = content;
   const lines = [words.verdict(details.verdict)];
   const id = details.identity;

@@ -50,6 +50,7 @@ import type { GroupCommitter } from './group-committer.js';
 import { crossCheckAgainstRegistry, matchAgainstRegistry } from '../db/match-against-registry.js';
 import { FileNotFinished, FileRun, type Settled } from './file-run.js';
 import { InMemoryContentClaims, type ContentClaims, type HolderEnd } from './content-claims.js';
+import { EXTRACTION_OUTCOMES } from './extraction-outcome.js';
 import { ingestedResultFromRow } from './recorded-result.js';
 import type { ProcessedFile } from './session-tally.js';
 import { runAuditActor, type IngestDependencies, type IngestOptions } from './types.js';
@@ -78,16 +79,6 @@ export interface FileToProcess extends DiscoveredFile {
 
 /** Extracted text, as a successful extraction returns it. */
 type Extracted = Extract<ExtractionResult, { ok: true }>;
-
-const EXTRACTION_OUTCOMES: Record<Exclude<ExtractionResult, { ok: true }>['outcome'], FileOutcome> = {
-  encrypted: 'encrypted',
-  corrupt: 'corrupt',
-  image_only: 'image_only',
-  timeout: 'extraction_timeout',
-  too_large_memory: 'extraction_memory',
-  unreadable: 'unreadable',
-  extraction_error: 'extraction_error',
-};
 
 /** Whether a file that needs work (past the checks that settle it without its text) may take it now. */
 export type Admission = () => boolean;

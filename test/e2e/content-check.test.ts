@@ -383,16 +383,43 @@ describe('the content cross-check through the CLI', { tags: ['slow'] }, () => {
     );
   });
 
-  it("match PATH takes ingest's OCR flags: a scan with --ocr off is not read, as the run would not read it", async () => {
-    const scan = path.join(root, scanFilename('6200000001'));
+  it("match PATH takes ingest's OCR flags: a scan with --ocr off is not read, and fails as the run fails it", async () => {
+    const scanned = path.join(root, 'scanned');
+    fs.mkdirSync(path.join(scanned, 'drop'), { recursive: true });
+    const scan = path.join(scanned, 'drop', scanFilename('6200000001'));
     fs.writeFileSync(scan, await makeSmallScan());
-    const off = await cli(['match', scan, '--db', 'registry.db', '--json', '--ocr', 'off'], plainDir());
+    await importRegistry(scanned);
+    const off = await cli(['match', scan, '--db', 'registry.db', '--json', '--ocr', 'off'], scanned);
     expect(off.code, off.stderr).toBe(0);
-    const [result] = JSON.parse(off.stdout) as [{ content: { status: string; error?: string } }];
+    const [result] = JSON.parse(off.stdout) as [
+      {
+        decision: string;
+        outcome: string;
+        patient: unknown;
+        filename_decision: { decision: string } | null;
+        content: { status: string; error?: string };
+      },
+    ];
     expect(result.content).toMatchObject({
       status: 'unreadable',
+      outcome: 'image_only',
       error: expect.stringMatching(/no text layer.*needs OCR/),
     });
+    // It reported the filename's AUTO while the run failed the file: the dry run now predicts the run.
+    const run = await cli(
+      ['ingest', 'drop', '--db', 'registry.db', '--non-interactive', '--json', '--ocr', 'off'],
+      scanned,
+    );
+    const [ingested] = (JSON.parse(run.stdout) as Report).files;
+    expect(ingested!.outcome).toBe('image_only');
+    expect(result).toMatchObject({ decision: 'failed', outcome: ingested!.outcome, patient: null });
+    expect(result.filename_decision?.decision).toMatch(/^(auto|review|new)$/);
+    const text = await cli(['match', scan, '--db', 'registry.db', '--ocr', 'off'], scanned);
+    expect(text.stdout).toMatch(
+      /^ {2}decision {3}WOULD FAIL \(image_only\) — ingest records the file as failed/m,
+    );
+    expect(text.stdout).not.toMatch(/^ {2}patient /m);
+    expect(text.stdout).toMatch(/^ {4}the filename alone: /m);
     const bad = await cli(['match', scan, '--db', 'registry.db', '--ocr-engine', 'nope'], plainDir());
     expect(bad.code).toBe(64);
   });

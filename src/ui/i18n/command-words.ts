@@ -166,6 +166,11 @@ export interface CommandWords {
     invalidName(error: string): string;
     /** `reasonWords`: the reason code in plain words (Messages.reason). */
     decision(decision: string, confidence: string, reason: string, reasonWords: string): string;
+    /**
+     * In place of the decision when the run would fail the file before matching counts (its text cannot be
+     * extracted): `outcomeWords` is the outcome in plain words (Messages.outcome).
+     */
+    wouldFail(outcome: string, outcomeWords: string): string;
     patient(name: string): string;
     noCandidates: string;
     /** `kindWords`: the words of a field match kind (Messages.fieldKind). */
@@ -394,6 +399,8 @@ const EN: CommandWords = {
     invalidName: (error) => `  ✗ invalid name: ${error}`,
     decision: (decision, confidence, reason) =>
       `  decision   ${decision.toUpperCase()} (confidence ${confidence}) — ${reason}`,
+    wouldFail: (outcome, words) =>
+      `  decision   WOULD FAIL (${outcome}) — ingest records the file as failed and attaches it to nobody: ${words}`,
     patient: (name) => `  patient    ${name}`,
     noCandidates: '  no candidates in the registry',
     candidateReason: (reason) => reason,
@@ -660,6 +667,8 @@ const ES: CommandWords = {
     // The decision and the reason code are kept beside the words: they are what --json and the API name.
     decision: (decision, confidence, reason, words) =>
       `  decisión   ${decisionInSpanish(decision)} (${decision}; confianza ${confidence}) — ${words} (${reason})`,
+    wouldFail: (outcome, words) =>
+      `  decisión   FALLARÍA (${outcome}) — la ingesta registra el archivo como fallido y no lo asocia a nadie: ${words}`,
     patient: (name) => `  paciente   ${name}`,
     noCandidates: '  sin candidatos en el registro',
     candidateReason: (reason, kindWords) => translateCandidateReason(reason, kindWords),

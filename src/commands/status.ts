@@ -156,9 +156,16 @@ function toQueueJson(queue: SessionQueueStatus) {
   };
 }
 
-/** For a content_mismatch: whom the document names, and why it was held (issue 15). */
+/**
+ * For a content_mismatch: whom the document names, and why it was held (issue 15). For a content_confirmed:
+ * that the document's own expediente chose the patient, and what the filename said.
+ */
 function contentLines(file: BatchFile, words: StatusWords): string[] {
   const content = storedContent(file);
+  if (content?.verdict === 'confirmed' && content.content_patient !== null) {
+    const chosen = content.content_patient;
+    return [words.contentConfirmed(chosen.expediente, chosen.nombre_completo, file.expediente)];
+  }
   if (content === null || content.verdict !== 'contradicts' || file.matchingStatus !== 'review_required')
     return [];
   const { identity } = content;

@@ -109,7 +109,7 @@ async function extractionReference(): Promise<{
 interface Tally {
   n: number;
   outcomes: Record<Mode, Record<Outcome, number>>;
-  verdicts: Record<'agrees' | 'contradicts' | 'absent', number>;
+  verdicts: Record<'agrees' | 'contradicts' | 'absent' | 'confirmed', number>;
 }
 
 const emptyOutcomes = (): Record<Outcome, number> => ({
@@ -217,7 +217,7 @@ export async function runContentBench(
       {
         n: 0,
         outcomes: { filename: emptyOutcomes(), checked: emptyOutcomes(), trusted: emptyOutcomes() },
-        verdicts: { agrees: 0, contradicts: 0, absent: 0 },
+        verdicts: { agrees: 0, contradicts: 0, absent: 0, confirmed: 0 },
       },
     ]),
   );

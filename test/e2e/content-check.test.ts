@@ -466,8 +466,33 @@ describe('the content cross-check through the CLI', { tags: ['slow'] }, () => {
     expect(truth.kind === 'existing' && typo.match?.patient_expediente).toBe(
       truth.kind === 'existing' && truth.expediente,
     );
+    expect(typo.content?.verdict).toBe('confirmed');
     // Trust never attaches what the content contradicts.
     expect(fileFor(report, 'misfiled').outcome).toBe('review_required');
+
+    // status --files says the document chose the patient, and what the filename said.
+    const patient = truth.kind === 'existing' ? truth.expediente : '';
+    const status = await cli(['status', report.session_id, '--files', '--db', 'registry.db'], trusting);
+    const row = status.stdout.slice(status.stdout.indexOf(typo.filename));
+    expect(row).toMatch(/^[^\n]*⚑ content_confirmed\n/);
+    expect(row).toContain(
+      `↳ content_confirmed: confirmed by the document's own expediente and full name: ${patient} `,
+    );
+    const estado = await cli(
+      ['status', report.session_id, '--files', '--db', 'registry.db', '--lang', 'es'],
+      trusting,
+    );
+    expect(estado.stdout).toContain('⚑ el documento eligió al paciente (content_confirmed)');
+    const json = await cli(
+      ['status', report.session_id, '--files', '--json', '--db', 'registry.db'],
+      trusting,
+    );
+    const listed = (
+      JSON.parse(json.stdout) as {
+        files: { filename: string; flags: string[]; content: { verdict: string } }[];
+      }
+    ).files.find((f) => f.filename === typo.filename);
+    expect(listed).toMatchObject({ flags: ['content_confirmed'], content: { verdict: 'confirmed' } });
 
     const database = await openDatabase(
       resolveDatabaseTarget(path.join(trusting, 'registry.db'), { cwd: root }),

@@ -673,6 +673,11 @@ describe('the Spanish of per-file details', () => {
       message: "trusted: the document's expediente and full name are registry patient 3000147773's",
       keep: ['3000147773'],
     },
+    {
+      message:
+        "confirmed by the document's own expediente and full name: registry patient 3000147773 (RÍOS CORONADO, CÉSAR)",
+      keep: ['3000147773 (RÍOS CORONADO, CÉSAR)'],
+    },
     // `match` shows it under the content (status --files leaves it out: the held reason says as much).
     { message: "the filename's decision (auto) goes to review", keep: ['(auto)'] },
     { message: "the filename's decision (new) goes to review", keep: ['(new)'] },

@@ -116,13 +116,18 @@ export function toBatchFileJson(file: BatchFile) {
   };
 }
 
-/** Marks for an administrator: a low OCR confidence, a document whose text names another patient. */
+/**
+ * Marks for an administrator: a low OCR confidence, a document whose text names another patient, a document
+ * whose own expediente chose its patient (`--trust-content`: the filename did not lead there alone).
+ */
 export function batchFileFlags(file: BatchFile): string[] {
+  const content = storedContent(file);
   return [
     ...(file.lowOcrConfidence ? ['low_ocr_confidence'] : []),
-    ...(storedContent(file)?.verdict === 'contradicts' && file.matchingStatus === 'review_required'
+    ...(content?.verdict === 'contradicts' && file.matchingStatus === 'review_required'
       ? ['content_mismatch']
       : []),
+    ...(content?.verdict === 'confirmed' ? ['content_confirmed'] : []),
   ];
 }
 

@@ -555,19 +555,19 @@ export function crossCheckContent(input: CrossCheckContentInput): CrossCheckCont
   }
 
   const assessment = assess(input, target, resolved, lookup);
-  const verdict: ContentVerdict = assessment.differs
+  const compared: ContentVerdict = assessment.differs
     ? 'contradicts'
     : assessment.agrees
       ? 'agrees'
       : 'absent';
   const reasons = [...assessment.reasons];
-  if (verdict === 'agrees')
+  if (compared === 'agrees')
     reasons.unshift(
       target === null && original.decision === 'review'
         ? 'the document agrees with its filename (the filename leads to no registry patient of its own)'
         : "the document names the filename's patient",
     );
-  if (verdict === 'absent') reasons.unshift('nothing the document states can be compared');
+  if (compared === 'absent') reasons.unshift('nothing the document states can be compared');
   if (target === null && original.decision === 'review' && original.patient !== null)
     reasons.push(...candidateNotes(identity, original.patient));
   if (needsRegistry && lookup === null)
@@ -575,14 +575,14 @@ export function crossCheckContent(input: CrossCheckContentInput): CrossCheckCont
   const contentPatient = resolved?.patient ?? null;
   const details: ContentCheckDetails = {
     ...base,
-    verdict,
+    verdict: compared,
     fields: assessment.fields,
     content_patient: contentPatient === null ? null : { ...summarize(contentPatient), by: resolved!.by },
     reasons,
   };
 
   let decision = original;
-  if (verdict === 'contradicts') {
+  if (compared === 'contradicts') {
     let candidates = original.candidates;
     for (const named of [contentPatient, assessment.namedByName]) {
       if (named === null || lookup === null || candidates.some((c) => c.patient.id === named.id)) continue;
@@ -607,8 +607,12 @@ export function crossCheckContent(input: CrossCheckContentInput): CrossCheckCont
   if (trustContent && decision.decision === 'review') {
     const confirmed = confirmedPatient(input, resolved);
     if (confirmed !== null) {
-      reasons.push(
-        `trusted: the document's expediente and full name are registry patient ${confirmed.expediente}'s`,
+      // The patient is now the document's choice: a verdict left at `contradicts` (against the filename's
+      // match) read as a wrong attachment. What the filename said stays in the reasons after this one.
+      details.verdict = 'confirmed';
+      reasons.unshift(
+        `confirmed by the document's own expediente and full name: registry patient ${confirmed.expediente} ` +
+          `(${fullName(confirmed)})`,
       );
       let candidates = decision.candidates;
       if (!candidates.some((c) => c.patient.id === confirmed.id) && lookup !== null) {
@@ -629,7 +633,7 @@ export function crossCheckContent(input: CrossCheckContentInput): CrossCheckCont
       };
     }
   }
-  return { verdict, decision: withDetails(decision, details), details };
+  return { verdict: details.verdict, decision: withDetails(decision, details), details };
 }
 
 function withDetails(decision: MatchDecision, details: ContentCheckDetails): MatchDecision {

@@ -71,8 +71,12 @@ export interface ReadContentIdentityOptions {
   referenceYear?: number;
 }
 
-/** `agrees`: the document names the patient the filename leads to; `contradicts`: someone else; `absent`: no identity. */
-export type ContentVerdict = 'agrees' | 'contradicts' | 'absent';
+/**
+ * `agrees`: the document names the patient the filename leads to; `contradicts`: someone else; `absent`: no
+ * identity; `confirmed`: with `trustContent`, the document's own expediente and full name chose the patient
+ * the file was attached to (`content_confirmed`), whatever the filename led to (the reasons say what).
+ */
+export type ContentVerdict = 'agrees' | 'contradicts' | 'absent' | 'confirmed';
 
 /** How one stated field compares with the patient the filename leads to (or the filename, for a new patient). */
 export type FieldAgreement = 'agrees' | 'differs' | 'near' | 'uncertain' | 'not_stated' | 'not_comparable';

@@ -4,6 +4,7 @@
  * misspelled variable), in one language. Ids, expedientes, names, paths, dates and command lines are passed
  * in and kept as they are; `--json` and the logs never come here (they stay English, for programs).
  */
+import type { ContentVerdict } from '../../core/content/types.js';
 import type { FieldMatchKind } from '../../core/matching/types.js';
 import type { BatchStatus, ProcessingType } from '../../core/pipeline/statuses.js';
 import { resolveLanguage, type Lang } from './language.js';
@@ -175,7 +176,7 @@ export interface CommandWords {
     noCandidates: string;
     /** `kindWords`: the words of a field match kind (Messages.fieldKind). */
     candidateReason(reason: string, kindWords: (kind: FieldMatchKind) => string): string;
-    verdict(verdict: 'agrees' | 'contradicts' | 'absent'): string;
+    verdict(verdict: ContentVerdict): string;
     notRead(message: string): string;
     namesRegistryPatient(expediente: string, name: string, by: string): string;
     filenameAlone(decision: string, reason: string, reasonWords: string): string;
@@ -673,7 +674,7 @@ const ES: CommandWords = {
     noCandidates: '  sin candidatos en el registro',
     candidateReason: (reason, kindWords) => translateCandidateReason(reason, kindWords),
     verdict: (verdict) =>
-      `  contenido  ${{ agrees: 'COINCIDE', contradicts: 'CONTRADICE', absent: 'NO INDICA NADA' }[verdict]} (${verdict})`,
+      `  contenido  ${{ agrees: 'COINCIDE', contradicts: 'CONTRADICE', absent: 'NO INDICA NADA', confirmed: 'CONFIRMA AL PACIENTE' }[verdict]} (${verdict})`,
     notRead: (message) => `  contenido  no se leyó: ${message}`,
     namesRegistryPatient: (expediente, name, by) =>
       `    nombra     al paciente del registro ${expediente} ${name} (por ${by})`,

@@ -970,6 +970,12 @@ const CONTENT_RULES: DetailRule[] = [
       `solo por el nombre del archivo ${decision === 'auto' ? 'se asignaba automáticamente' : 'se creaba un paciente nuevo'} (${decision}): pasa a revisión`,
   },
   {
+    en: /^confirmed by the document's own expediente and full name: registry patient (\d+) \((.*)\)$/,
+    es: ([expediente, name]) =>
+      `confirmado por el expediente y el nombre completo del propio documento: paciente del registro ${expediente} (${name})`,
+  },
+  // Recorded by versions before the `confirmed` verdict.
+  {
     en: /^trusted: the document's expediente and full name are registry patient (\d+)'s$/,
     es: ([expediente]) =>
       `de confianza: el expediente y el nombre completo del documento son los del paciente del registro ${expediente}`,

@@ -2,6 +2,7 @@ import { FILE_OUTCOMES, type FileOutcome } from '../../core/pipeline/file-outcom
 import type { CandidateScores, FieldMatchKind } from '../../core/matching/types.js';
 import type { MatchingStatus, ProcessingStatus } from '../../core/pipeline/statuses.js';
 import type { PipelineStage } from '../../core/pipeline/events.js';
+import type { ContentVerdict } from '../../core/content/types.js';
 import type {
   AttachRisk,
   EntryStatus,
@@ -78,7 +79,7 @@ export interface Messages {
   documentStatesNothing: string;
   documentSource(source: 'cross_check' | 'text'): string;
   /** `against`: the registry patient the filename was matched to, or (none: a new patient, a homonym's review) the filename. */
-  verdict(verdict: 'agrees' | 'contradicts' | 'absent', against?: 'match' | 'filename'): string;
+  verdict(verdict: ContentVerdict, against?: 'match' | 'filename'): string;
   otherPatientInFile(values: string): string;
   candidates(count: number): string;
   noCandidates: string;
@@ -329,6 +330,8 @@ export interface StatusReportMessages {
   /** A content_mismatch: whom the document names (`named`), or what it states of someone (`stated`). */
   contentNames(named: string): string;
   contentStates(stated: { birthDate: string | null; sex: string | null }): string;
+  /** A content_confirmed: the patient the document's own expediente chose, and the filename's expediente. */
+  contentConfirmed(expediente: string, name: string, filenameExpediente: string | null): string;
 }
 
 /** The counts of an ingest's closing summary, after the review that followed it (if any). */
@@ -590,6 +593,7 @@ const ES_FILE_COLUMN: Record<FileOutcome | ProcessingStatus, string> = {
 /** The marks beside a file, in Spanish (`status --files`). */
 const ES_FLAGS: Record<string, string> = {
   content_mismatch: 'el contenido no coincide',
+  content_confirmed: 'el documento eligió al paciente',
   low_ocr_confidence: 'OCR poco fiable',
 };
 
@@ -713,7 +717,9 @@ export const EN: Messages = {
         ? against === 'match'
           ? "CONTRADICTS the filename's match"
           : 'CONTRADICTS the filename'
-        : 'states nothing',
+        : v === 'confirmed'
+          ? 'chose the patient by its own expediente and full name (--trust-content)'
+          : 'states nothing',
   otherPatientInFile: (values) => `Another patient further in the file: ${values}`,
   candidates: (n) => `Candidates (${num(n)})`,
   noCandidates: 'No candidate patients in the registry: n creates one, r rejects.',
@@ -936,6 +942,11 @@ export const EN: Messages = {
       `${confidence === null ? 'no words read' : `mean word confidence ${confidence.toFixed(2)}`}` +
       `${low ? ': low, check the text against the scan' : ''}`,
     contentNames: (named) => `content_mismatch: the document names ${named}`,
+    contentConfirmed: (expediente, name, filenameExpediente) =>
+      `content_confirmed: confirmed by the document's own expediente and full name: ${expediente} ${name}` +
+      (filenameExpediente && filenameExpediente !== expediente
+        ? ` (the filename says ${filenameExpediente})`
+        : ''),
     contentStates: ({ birthDate, sex }) =>
       `content_mismatch: the document states ${
         [birthDate && `birth date ${birthDate}`, sex && `sex ${sex}`].filter(Boolean).join(', ') ||
@@ -1262,7 +1273,9 @@ export const ES: Messages = {
         ? against === 'match'
           ? 'CONTRADICE la coincidencia del archivo'
           : 'CONTRADICE el nombre del archivo'
-        : 'no dice nada',
+        : v === 'confirmed'
+          ? 'eligió al paciente por su propio expediente y nombre completo (--trust-content)'
+          : 'no dice nada',
   otherPatientInFile: (values) => `Otro paciente más adelante en el archivo: ${values}`,
   candidates: (n) => `Candidatos (${num(n)})`,
   noCandidates: 'No hay pacientes candidatos en el registro: n crea uno, r rechaza.',
@@ -1491,6 +1504,11 @@ export const ES: Messages = {
       `${confidence === null ? 'no leyó palabras' : `confianza media por palabra ${confidence.toFixed(2)}`}` +
       `${low ? ': baja, compare el texto con el escaneo' : ''}`,
     contentNames: (named) => `${ES_FLAGS.content_mismatch}: el documento nombra a ${named}`,
+    contentConfirmed: (expediente, name, filenameExpediente) =>
+      `${ES_FLAGS.content_confirmed}: confirmado por el expediente y el nombre completo del propio documento: ${expediente} ${name}` +
+      (filenameExpediente && filenameExpediente !== expediente
+        ? ` (el nombre del archivo dice ${filenameExpediente})`
+        : ''),
     contentStates: ({ birthDate, sex }) =>
       `${ES_FLAGS.content_mismatch}: el documento indica ${
         [birthDate && `fecha de nacimiento ${formatCalendarDate(birthDate, 'es')}`, sex && `sexo ${sex}`]

@@ -402,6 +402,15 @@ describe('crossCheckContent: trustContent', () => {
     expect(run(filename, header(esther)).decision.decision).toBe('review');
     const result = run(filename, header(esther), { trustContent: true });
     expect(result.decision).toMatchObject({ decision: 'auto', reason: 'content_confirmed', patient: esther });
+    // Attached to the patient the document chose: recorded as such, not as a contradiction of that attachment.
+    expect(result.verdict).toBe('confirmed');
+    expect(result.decision.matchingDetails.content?.verdict).toBe('confirmed');
+    expect(result.details.reasons[0]).toBe(
+      "confirmed by the document's own expediente and full name: registry patient 1000000101 (GARZA TIJERINA, MARIA ESTHER)",
+    );
+    // What the filename said is kept below it.
+    expect(result.details.reasons.join('\n')).toContain(`the document's expediente ${esther.expediente}`);
+    expect(run(filename, header(esther)).verdict).toBe('contradicts');
   });
 });
 

@@ -1041,13 +1041,15 @@ export function deferredMessage(maxFiles: number): string {
 function reviewNote(checked: CrossCheckContentResult): string {
   if (checked.decision.reason !== 'content_mismatch') return '';
   const { compared_with: filenamePatient, fields, content_patient: named, identity } = checked.details;
-  if (filenamePatient === null)
+  // Not every check without a filename patient (compared_with null) is a new patient's: a review whose first
+  // candidate is under another expediente (an expediente typo, a homonym) is compared with the filename too.
+  if (checked.details.filename_decision.decision === 'new')
     return " (the filename describes a new patient; the document's own text names somebody else)";
   const namesAnother =
     fields.expediente === 'differs' ||
     fields.nombre === 'differs' ||
     fields.nombre === 'uncertain' ||
-    (named !== null && named.patient_id !== filenamePatient.patient_id);
+    (named !== null && named.patient_id !== filenamePatient?.patient_id);
   if (namesAnother) return " (the document's own text names another patient than the filename)";
   if (identity.other_expedientes.length > 0 || identity.other_names.length > 0)
     return " (the document's own text also names a second patient further in the file)";

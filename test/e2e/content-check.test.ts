@@ -299,6 +299,37 @@ describe('the content cross-check through the CLI', { tags: ['slow'] }, () => {
     expect(status.stdout).not.toContain('names another patient');
   });
 
+  it('says a review whose document names another patient is that, not a new patient (an expediente typo)', async () => {
+    const typo = byFile.get(fileOf.get('expediente_typo')!)!;
+    const other = byFile.get(fileOf.get('misfiled')!)!;
+    const dir = path.join(root, 'typo-names-another');
+    const drop = path.join(dir, 'drop');
+    fs.mkdirSync(drop, { recursive: true });
+    const name = formatTecSaludFilename({
+      expediente: typo.filename.expediente,
+      name: typo.filename,
+      numero: '6900000003',
+      typeCode: 'CONS',
+    });
+    fs.writeFileSync(
+      path.join(drop, name),
+      await makeTextPdf(documentPages(other.document, { layout: other.layout, ocrNoise: 0 }), {
+        title: name,
+        date: other.document.date,
+      }),
+    );
+    await importRegistry(dir);
+    const run = await cli(['ingest', drop, '--db', 'registry.db', '--non-interactive', '--json'], dir);
+    expect(run.code, run.stderr).toBe(2);
+    const [file] = (JSON.parse(run.stdout) as Report & { files: { error: string | null }[] }).files;
+    // The filename leads to a review of its typo's patient, compared with the filename itself: no new patient.
+    expect(file!.content).toMatchObject({ verdict: 'contradicts', compared_with: null });
+    expect(file!.content?.filename_decision.decision).toBe('review');
+    expect(file!.error).toBe(
+      "held for review: content_mismatch (the document's own text names another patient than the filename)",
+    );
+  });
+
   it('names content_mismatch cases in status --files, with whom the document names', async () => {
     const run = await cli(['status', plain.session_id, '--files', '--db', 'registry.db'], plainDir());
     expect(run.code, run.stderr).toBe(0);

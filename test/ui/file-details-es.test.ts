@@ -648,6 +648,14 @@ describe('the Spanish of per-file details', () => {
       message: 'the filename describes a new patient, the document names registry patient 3000147773',
       keep: ['3000147773'],
     },
+    {
+      message: "the document names registry patient 3000147773, not the review's candidate 3000899337",
+      keep: ['3000147773', '3000899337'],
+    },
+    {
+      message: "the document names registry patient 3000147773, whom the filename's match did not find",
+      keep: ['3000147773'],
+    },
     { message: "the document's birth date 1963-08-04 is not 1956-07-11", keep: ['04/08/1963', '11/07/1956'] },
     { message: "the document's sex F is not the registry's M", keep: [] },
     {

@@ -381,9 +381,7 @@ function assess(
   }
   if (other !== null && target === null && !reasons.some((r) => r.includes(other.expediente))) {
     differs = true;
-    reasons.push(
-      `the filename describes a new patient, the document names registry patient ${other.expediente}`,
-    );
+    reasons.push(namesRegistryPatient(input.decision, other));
   }
 
   let fechaNacimiento: FieldAgreement = identity.birthDate === null ? 'not_stated' : 'not_comparable';
@@ -423,6 +421,18 @@ function assess(
     differs,
     agrees,
   };
+}
+
+/**
+ * A registry patient the document names while the filename leads to none of its own: a new patient's
+ * filename, or a review whose first candidate is under another expediente (compared with the filename).
+ */
+function namesRegistryPatient(decision: MatchDecision, other: PatientRecord): string {
+  if (decision.decision === 'new')
+    return `the filename describes a new patient, the document names registry patient ${other.expediente}`;
+  return decision.patient === null
+    ? `the document names registry patient ${other.expediente}, whom the filename's match did not find`
+    : `the document names registry patient ${other.expediente}, not the review's candidate ${decision.patient.expediente}`;
 }
 
 /** The content's patient, scored against the filename so a reviewer can pick it beside the others. */

@@ -120,7 +120,11 @@ export interface ContentCheckDetails {
     fecha_nacimiento: FieldAgreement;
     sexo: FieldAgreement;
   };
-  /** The registry patient the filename leads to; null when the filename describes a new patient. */
+  /**
+   * The registry patient the filename leads to; null when the filename describes a new patient, or leads to a
+   * review whose first candidate is under another expediente that the document does not state (the document
+   * is then compared with the filename itself).
+   */
   compared_with: PatientSummary | null;
   /** The registry patient the document itself names, when the registry holds one. */
   content_patient: (PatientSummary & { by: 'expediente' | 'name' }) | null;

@@ -926,6 +926,16 @@ const CONTENT_RULES: DetailRule[] = [
       `el nombre del documento es el del paciente del registro ${expediente} (${name})`,
   },
   {
+    en: /^the document names registry patient (\d+), not the review's candidate (\d+)$/,
+    es: ([named, candidate]) =>
+      `el documento nombra al paciente del registro ${named}, no al candidato de la revisión ${candidate}`,
+  },
+  {
+    en: /^the document names registry patient (\d+), whom the filename's match did not find$/,
+    es: ([named]) =>
+      `el documento nombra al paciente del registro ${named}, a quien la coincidencia del nombre de archivo no encontró`,
+  },
+  {
     en: /^the filename describes a new patient, the document names registry patient (\d+)$/,
     es: ([expediente]) =>
       `el nombre del archivo describe a un paciente nuevo; el documento nombra al paciente del registro ${expediente}`,

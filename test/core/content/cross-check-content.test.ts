@@ -296,6 +296,24 @@ describe('crossCheckContent: content is never silently overruled', () => {
     expect(result.details.filename_decision.decision).toBe('new');
   });
 
+  it('a review whose candidate is under another expediente is no new patient’s filename', () => {
+    // The filename is Pedro's expediente under Esther's name, its review led to Esther (as a retrieval that
+    // missed Pedro would); the document names Pedro by the filename's own expediente.
+    const filename = nameQuery(pedro.expediente, 'GARZA', 'TIJERINA', 'MARIA ESTHER');
+    const decision = matchPatient({ query: filename, candidates: [esther], frequencies });
+    expect(decision).toMatchObject({ decision: 'review', patient: esther });
+    const identity = readContentIdentity(`Paciente: GARZA TIJERINA, PEDRO  Expediente: ${pedro.expediente}`);
+    const queries = contentLookupQueries({ filename, decision, identity });
+    const lookup = { candidates: queries.flatMap((q) => registry.candidatesFor(q)), frequencies };
+    const result = crossCheckContent({ filename, decision, identity, lookup });
+    expect(result.verdict).toBe('contradicts');
+    expect(result.details.compared_with).toBeNull();
+    expect(result.details.reasons).toContain(
+      `the document names registry patient ${pedro.expediente}, not the review's candidate ${esther.expediente}`,
+    );
+    expect(result.details.reasons.join('\n')).not.toContain('new patient');
+  });
+
   it('another patient’s expediente printed in groups, on a sheet that states nothing else', () => {
     const result = run(estherFilename, 'RADIOGRAFÍA DE TÓRAX\nExpediente: 1000 0003 03\nSin alteraciones.');
     expect(result.verdict).toBe('contradicts');

@@ -364,12 +364,12 @@ function assess(
           : `the document names ${written}, not the same name as ${fullName(reference)}`,
       );
     }
-    const namesOther =
-      other !== null && resolved?.by === 'name'
-        ? other
-        : target === null || nombre !== 'agrees'
-          ? null
-          : nameIsExactlyAnothers(identity, target, lookup);
+    // Another registry patient the name points to: the one the document resolves to by its name, or, when the
+    // name agrees with the filename's patient only as a variant, one whose name it writes exactly.
+    let namesOther: PatientRecord | null = null;
+    if (other !== null && resolved?.by === 'name') namesOther = other;
+    else if (target !== null && nombre === 'agrees')
+      namesOther = nameIsExactlyAnothers(identity, target, lookup);
     if (namesOther !== null) {
       namedByName = namesOther;
       if (nombre === 'agrees') nombre = 'uncertain';

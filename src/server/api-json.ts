@@ -200,6 +200,7 @@ function newPatientRiskJson(evidence: ReviewCase | null) {
 
 /** What the event stream says of a file's result, in the service's field names. */
 function fileResultJson(result: FileResult) {
+  const status: MatchingStatus = result.match?.status ?? 'pending';
   return {
     file_id: result.fileId,
     filename: result.filename,
@@ -207,8 +208,9 @@ function fileResultJson(result: FileResult) {
     processing_status: result.processingStatus,
     // A file that never reached matching (its name did not parse, it failed validation) is `pending`, as its row and
     // so the status say: one vocabulary for a client, never null here and a word there.
-    patient_matching_status: result.match?.status ?? ('pending' satisfies MatchingStatus),
-    matching_confidence: result.match?.confidence ?? null,
+    patient_matching_status: status,
+    // A file attached to nobody (it failed after its name was matched) has no confidence in its row either.
+    matching_confidence: status === 'pending' ? null : (result.match?.confidence ?? null),
     error_message: result.message,
   };
 }

@@ -31,6 +31,7 @@ interface StatusFile {
   file_id: string;
   filename: string;
   patient_matching_status: string;
+  matching_confidence: number | null;
   processing_status: string;
   review_required: boolean;
   outcome: string | null;
@@ -663,7 +664,7 @@ describe('the HTTP API, driven over HTTP as the hospital front end uses it', { t
     expect(replay[1]!.data.processing_time).toEqual(expect.any(Number));
   });
 
-  it('gives each file the same patient_matching_status in its file_finished event as in the status', async () => {
+  it('gives each file the same patient_matching_status and matching_confidence in its file_finished event as in the status', async () => {
     const sessionId = await newSession('complete');
     // One file that fails before it is matched (its name does not parse), one matched, one that fails after.
     const corrupt = '3000768077_HUERTA SOTO, GABRIELA_6380098786_LAB.pdf';
@@ -679,14 +680,21 @@ describe('the HTTP API, driven over HTTP as the hospital front end uses it', { t
     const finished = new Map<string, unknown>();
     for await (const event of events) {
       if (event.event === 'file_finished') {
-        finished.set(event.data.filename as string, event.data.patient_matching_status);
+        finished.set(event.data.filename as string, [
+          event.data.patient_matching_status,
+          event.data.matching_confidence,
+        ]);
       }
     }
     const status = await json<{ files: StatusFile[] }>(await get(`/${sessionId}/status`, viewer));
     expect(Object.fromEntries(finished)).toEqual(
-      Object.fromEntries(status.files.map((f) => [f.filename, f.patient_matching_status])),
+      Object.fromEntries(
+        status.files.map((f) => [f.filename, [f.patient_matching_status, f.matching_confidence]]),
+      ),
     );
-    expect(finished.get('RIOS CORONADO CESAR CONS.pdf')).toBe('pending');
+    expect(finished.get('RIOS CORONADO CESAR CONS.pdf')).toEqual(['pending', null]);
+    // Matched before its extraction failed: attached to nobody, so no confidence either.
+    expect(finished.get(corrupt)).toEqual(['pending', null]);
     // The OpenAPI document names the values a client can get.
     const openapi = await json<{ paths: Record<string, { get: unknown }> }>(
       await fetch(`${server.running.url}/api/v1/openapi.json`),

@@ -27,8 +27,8 @@ export function isNearExpediente(a: string, b: string): boolean {
 /**
  * The expedientes one substitution or one adjacent swap away from `expediente` (9·n + n−1 of them), and
  * the same number with its leading zeros dropped or added up to the longest expediente, for the repository
- * to fetch with an indexed `expediente IN (…)` when the expediente itself is not in the registry — so a
- * typo or lost zeros are caught even when the name is too common for blocking keys. Other insertions and
+ * to fetch with an indexed `expediente IN (…)` beside the expediente itself — so a typo or lost zeros, and a
+ * twin one digit away, are caught even when the name is too common for blocking keys. Other insertions and
  * deletions are left out: they change the length, which the parser already bounds.
  */
 export function nearExpedientes(expediente: string): string[] {

@@ -255,20 +255,23 @@ export class PatientRepository {
   }
 
   /**
-   * Candidate patients for matching: the owner of the expediente plus patients sharing a blocking
-   * key, each key capped so that a very common name cannot flood the matcher.
+   * Candidate patients for matching: the owner of the expediente, the patients one keystroke from it,
+   * plus patients sharing a blocking key, each key capped so that a very common name cannot flood the
+   * matcher.
    */
   async findCandidates(query: CandidateQuery): Promise<Patient[]> {
     const perKeyLimit = query.perKeyLimit ?? 200;
     const statements = this.statements;
     const byId = new Map<string, Patient>();
-    const [owner] = await statements.patientsByExpediente([query.expediente]);
-    if (owner) byId.set(owner.id, owner);
-    else {
-      // An expediente absent from the registry may be a one-keystroke typo of one that is present.
-      const near = await statements.patientsByExpediente(nearExpedientes(query.expediente));
-      for (const patient of near) byId.set(patient.id, patient);
-    }
+    // The neighbours come even when the expediente has an owner: an absent expediente may be a typo of a
+    // present one, and a present one may be a slip for the twin's next to it. The matcher holds a name
+    // that fits the neighbour as well as the owner, and for a name common enough to overflow every
+    // blocking key (JUAN HERNANDEZ GARCIA) the expediente is the only way the neighbour arrives.
+    const byExpediente = await statements.patientsByExpediente([
+      query.expediente,
+      ...nearExpedientes(query.expediente),
+    ]);
+    for (const patient of byExpediente) byId.set(patient.id, patient);
     const hashes = [...new Set(query.keys.map(hashBlockingKey))];
     if (hashes.length > 0) {
       const expedientes = new Set<string>();
@@ -282,7 +285,7 @@ export class PatientRepository {
         if (codes.length > perKeyLimit) continue;
         for (const code of codes) expedientes.add(decodeExpediente(code));
       }
-      if (owner) expedientes.delete(owner.expediente);
+      for (const patient of byExpediente) expedientes.delete(patient.expediente);
       for (const patient of await statements.patientsByExpediente([...expedientes])) {
         byId.set(patient.id, patient);
       }

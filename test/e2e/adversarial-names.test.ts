@@ -40,6 +40,8 @@ const CASES: Array<[filename: string, outcome: 'ingested' | 'review_required', e
   ['3000600002_ZAMBRANO MONTEMAYOR, JOSE MA._LAB.pdf', 'ingested', '3000600002'],
   // The zeros a spreadsheet dropped: the registered JOSE's, not a new patient with a common name.
   ['30007004_HERNANDEZ GARCIA, JOSE_CONS.pdf', 'review_required', '0030007004'],
+  // …and somebody else's name under that number: the registry holds it, so no second patient under it.
+  ['30007004_RAMOS LUNA, PEDRO_LAB.pdf', 'review_required', '0030007004'],
   // Ñ typed NI on a keyboard without it, and Ñ decomposed as a Mac writes file names: the same patient.
   ['3000100002_MUNIOZ PENIA, MARIA_CONS.pdf', 'ingested', '3000100002'],
   ['3000100002_MUN\u0303OZ PEN\u0303A, MARI\u0301A_LAB.pdf', 'ingested', '3000100002'],

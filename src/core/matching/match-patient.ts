@@ -188,7 +188,12 @@ function decideWithExpediente(
 }
 
 /** Expediente absent: never `auto`. Review only what a records clerk could resolve. */
-function decideWithoutExpediente(ranked: Ranked[], thresholds: MatchThresholds): Verdict {
+function decideWithoutExpediente(
+  query: NameFields,
+  expediente: string,
+  ranked: Ranked[],
+  thresholds: MatchThresholds,
+): Verdict {
   const belowAuto = (c: Ranked) => Math.min(c.combined, thresholds.auto - 0.01);
   const typo = ranked.find((c) => c.nearId && c.name.score >= EXPEDIENTE_TYPO_MIN_NAME);
   if (typo !== undefined) {
@@ -197,6 +202,18 @@ function decideWithoutExpediente(ranked: Ranked[], thresholds: MatchThresholds):
       reason: 'expediente_typo',
       chosen: typo,
       confidence: Math.max(thresholds.review, belowAuto(typo)),
+    };
+  }
+  // 30005001 is 0030005001 with its zeros lost (a spreadsheet's doing): the registry holds this number, so
+  // a new patient would be a second one under it — the import refuses that too. Whoever else the name is,
+  // this is the expediente-found case, reviewed as such.
+  const sameNumber = ranked.find((c) => differOnlyInLeadingZeros(c.patient.expediente, expediente));
+  if (sameNumber !== undefined) {
+    return {
+      decision: 'review',
+      reason: isClearlyAnotherPerson(query, sameNumber.patient) ? 'id_conflict' : 'id_match_name_partial',
+      chosen: sameNumber,
+      confidence: belowAuto(sameNumber),
     };
   }
   const best = ranked[0];
@@ -248,10 +265,12 @@ export function matchPatient(input: MatchPatientInput): MatchDecision {
           thresholds,
           expectedHomonyms,
         )
-      : decideWithoutExpediente(ranked, thresholds);
+      : decideWithoutExpediente(input.query, expediente, ranked, thresholds);
 
   const shown = ranked.slice(0, MAX_CANDIDATES);
-  if (idCandidate !== undefined && !shown.includes(idCandidate)) shown[shown.length - 1] = idCandidate;
+  // The patient the verdict names is always among those shown, however low its score.
+  const chosen = verdict.chosen;
+  if (chosen !== null && !shown.includes(chosen)) shown[shown.length - 1] = chosen;
   const top = shown.map((c) => explainCandidate(query, expediente, c, frequencyWeight));
   if (verdict.reason === 'common_name_homonyms') {
     top[0]?.reasons.push(`common name: about ${homonyms.toFixed(1)} other patients are expected to share it`);

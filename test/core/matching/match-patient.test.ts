@@ -299,6 +299,23 @@ describe('matchPatient: expediente not in the registry', () => {
     }
   });
 
+  it('never makes a new patient of a number the registry holds with other zeros, whatever the name', () => {
+    // 30005001 is RAMIRO's 0030005001: a new patient would be a second one under his number.
+    const ramiro = person('0030005001', 'SEPULVEDA', 'ELIZONDO', 'RAMIRO');
+    const others = [1, 2, 3, 4, 5].map((n) =>
+      person(`300000000${n}`, 'LOPEZ', 'PEREZ', `ANA ${'ABCDE'[n - 1]}`),
+    );
+    for (const [query, reason] of [
+      [nameQuery('30005001', 'LOPEZ', 'PEREZ', 'ANA'), 'id_conflict'],
+      [nameQuery('030005001', 'SEPULVEDA', 'ELIZONDO', 'RAMON'), 'id_match_name_partial'],
+    ] as const) {
+      const result = decide(query, [...others, ramiro]);
+      expect(result).toMatchObject({ decision: 'review', reason, patient: ramiro });
+      // However low its score, the patient the review is about is among those shown.
+      expect(result.candidates.map((c) => c.patient)).toContain(ramiro);
+    }
+  });
+
   it('creates a new patient when there are no candidates', () => {
     const result = decide(nameQuery('1000999999', 'ZAMBRANO', 'QUIROGA', 'ULISES'), []);
     expect(result).toMatchObject({ decision: 'new', reason: 'no_candidates', patient: null, confidence: 0 });

@@ -416,6 +416,12 @@ export class ReviewService {
     };
   }
 
+  /** The patient holding this expediente's number with other leading zeros, if any. */
+  private async sameNumberHolder(expediente: string): Promise<Patient | undefined> {
+    const [same] = await this.patients.expedientesOfTheSameNumber(expediente);
+    return same === undefined ? undefined : this.patients.findByExpediente(same);
+  }
+
   private async createAndAttach(reviewCase: ReviewCase, file: BatchFile): Promise<DecisionResult> {
     const parsed = reviewCase.parsed;
     if (!parsed)
@@ -425,15 +431,31 @@ export class ReviewService {
         message: 'the filename does not parse: reject or skip it',
         notice: { code: 'unparsable' },
       };
-    const refusal = (owner: Patient): DecisionResult => ({
-      ok: false,
-      fileId: file.id,
-      message:
-        `expediente ${owner.expediente} already belongs to ${formatPatientName(owner)}: a second patient with the same ` +
-        'expediente is impossible. Attach to that patient if it is the same person, or reject the file.',
-      notice: { code: 'expediente_taken', expediente: owner.expediente, name: formatPatientName(owner) },
-    });
-    const owner = await this.patients.findByExpediente(parsed.expediente);
+    const refusal = (owner: Patient): DecisionResult => {
+      const written = owner.expediente === parsed.expediente ? undefined : parsed.expediente;
+      const name = formatPatientName(owner);
+      return {
+        ok: false,
+        fileId: file.id,
+        message:
+          (written === undefined
+            ? `expediente ${owner.expediente} already belongs to ${name}: a second patient with the same expediente is impossible. `
+            : `expediente ${written} is ${name}'s expediente ${owner.expediente} with other leading zeros: a second ` +
+              'patient under that number is impossible. ') +
+          'Attach to that patient if it is the same person, or reject the file.',
+        notice: {
+          code: 'expediente_taken',
+          expediente: owner.expediente,
+          name,
+          ...(written ? { written } : {}),
+        },
+      };
+    };
+    // 30007004 beside the registry's 0030007004 is that number with its zeros lost (a spreadsheet's doing): a new
+    // patient would be a second one under it, which the registry import refuses too.
+    const owner =
+      (await this.patients.findByExpediente(parsed.expediente)) ??
+      (await this.sameNumberHolder(parsed.expediente));
     // A decision killed after it created the patient and before it stored the file left that patient behind:
     // made from this very filename, so taking the same decision again finishes it rather than refusing it.
     const resumed =

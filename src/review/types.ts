@@ -210,7 +210,8 @@ export type ReviewNotice =
   | { code: 'nothing_to_undo' }
   | { code: 'no_candidate'; candidate: number }
   | { code: 'patient_gone' }
-  | { code: 'expediente_taken'; expediente: string; name: string }
+  /** `written`: the filename's number, when it is the owner's `expediente` with other leading zeros. */
+  | { code: 'expediente_taken'; expediente: string; name: string; written?: string }
   | { code: 'text_missing' }
   | { code: 'already_ingested'; filename: string; expediente: string }
   /** `by`: who settled it, when the audit log says. */

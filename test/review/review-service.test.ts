@@ -7,6 +7,7 @@ import type { BackendConfig } from '../../src/config/load-config.js';
 import { defaultBackends } from '../support/command-context.js';
 import type { OpenDatabase } from '../../src/db/open-database.js';
 import type { BatchFile } from '../../src/db/schema.js';
+import { PatientRepository } from '../../src/db/repositories/patient-repository.js';
 import { ReviewService } from '../../src/review/review-service.js';
 import type { ReviewCase } from '../../src/review/types.js';
 import {
@@ -238,6 +239,38 @@ describe('review service', { tags: ['slow'] }, () => {
     expect(await fileRow(reviewCase.fileId)).toEqual(before);
     expect(await patientCount()).toBe(patients);
     expect(service.undoDepth).toBe(0);
+  });
+
+  it('refuses a new patient under a number the registry holds with other leading zeros, changing nothing', async () => {
+    const reviewCase = await caseFor(NAME_ONLY_FILE);
+    const expediente = reviewCase.parsed!.expediente;
+    // Registered meanwhile as the hospital writes it, zero-padded to 12 digits; the filename lost the zeros.
+    await new PatientRepository(database.db).insertOrGet(
+      {
+        expediente: `00${expediente}`,
+        apellidoPaterno: 'RAMIRO',
+        apellidoMaterno: 'SEPULVEDA',
+        nombres: 'LUIS',
+      },
+      'registry_import',
+    );
+    const before = await fileRow(reviewCase.fileId);
+    const patients = await patientCount();
+
+    const result = await service.decide(reviewCase, { kind: 'new_patient' });
+    expect(result.ok).toBe(false);
+    expect(result.message).toBe(
+      `expediente ${expediente} is RAMIRO SEPULVEDA, LUIS's expediente 00${expediente} with other leading zeros: a ` +
+        'second patient under that number is impossible. Attach to that patient if it is the same person, or reject the file.',
+    );
+    expect(result.ok ? null : result.notice).toEqual({
+      code: 'expediente_taken',
+      expediente: `00${expediente}`,
+      name: 'RAMIRO SEPULVEDA, LUIS',
+      written: expediente,
+    });
+    expect(await fileRow(reviewCase.fileId)).toEqual(before);
+    expect(await patientCount()).toBe(patients);
   });
 
   it('creates a new patient, and undo removes the patient, the document and its vectors and restores the file exactly', async () => {

@@ -851,7 +851,9 @@ export const EN: Messages = {
         return 'that patient is no longer in the registry';
       case 'expediente_taken':
         return (
-          `expediente ${n.expediente} already belongs to ${n.name}: a second patient with it is impossible. ` +
+          (n.written
+            ? `expediente ${n.written} is ${n.name}'s ${n.expediente} with other leading zeros: a second patient under that number is impossible. `
+            : `expediente ${n.expediente} already belongs to ${n.name}: a second patient with it is impossible. `) +
           'Attach to that patient if it is the same person, or reject the file.'
         );
       case 'text_missing':
@@ -1409,7 +1411,9 @@ export const ES: Messages = {
         return 'ese paciente ya no está en el registro';
       case 'expediente_taken':
         return (
-          `el expediente ${n.expediente} ya es de ${n.name}: no puede haber un segundo paciente con él. ` +
+          (n.written
+            ? `el expediente ${n.written} es el ${n.expediente} de ${n.name} con otros ceros a la izquierda: no puede haber un segundo paciente con ese número. `
+            : `el expediente ${n.expediente} ya es de ${n.name}: no puede haber un segundo paciente con él. `) +
           'Asigne a ese paciente si es la misma persona, o rechace el archivo.'
         );
       case 'text_missing':

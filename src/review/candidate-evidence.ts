@@ -1,4 +1,5 @@
 import { foldText } from '../core/matching/fold-text.js';
+import { differOnlyInLeadingZeros } from '../core/matching/near-expediente.js';
 import { isClearlyAnotherPerson } from '../core/matching/same-person.js';
 import type { FieldMatch, MatchThresholds, NameFields, ScoredCandidate } from '../core/matching/types.js';
 import { formatPatientName } from '../core/registry/patient-name.js';
@@ -22,7 +23,10 @@ export function describeCandidate(
 ): CandidateEvidence {
   const p = candidate.patient;
   const { filename, document } = context;
-  const holdsExpediente = filename !== null && p.expediente === filename.expediente;
+  // The very number, or it with other leading zeros (a spreadsheet drops them): either way the patient's own.
+  const holdsExpediente =
+    filename !== null &&
+    (p.expediente === filename.expediente || differOnlyInLeadingZeros(p.expediente, filename.expediente));
   const held = context.documents.get(p.id);
   const agreement = {
     expediente: compareValues(document?.expediente, p.expediente),

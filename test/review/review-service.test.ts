@@ -256,6 +256,14 @@ describe('review service', { tags: ['slow'] }, () => {
     );
     const before = await fileRow(reviewCase.fileId);
     const patients = await patientCount();
+    // Opened now, the case shows whose number it is: the banner of a clearly other person, and no new-patient choice.
+    const opened = await caseFor(NAME_ONLY_FILE);
+    expect(opened.expedienteOwner?.expediente).toBe(`00${expediente}`);
+    expect(opened.idConflict).toBe(true);
+    expect(opened.evidence.find((c) => c.expediente === `00${expediente}`)).toMatchObject({
+      holdsExpediente: true,
+      risks: expect.arrayContaining(['id_conflict']),
+    });
 
     const result = await service.decide(reviewCase, { kind: 'new_patient' });
     expect(result.ok).toBe(false);

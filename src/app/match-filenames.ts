@@ -11,6 +11,7 @@ import type { FileOutcome } from '../core/pipeline/file-outcome.js';
 import type { MatchDecision, MatchThresholds } from '../core/matching/types.js';
 import { crossCheckAgainstRegistry, matchAgainstRegistry } from '../db/match-against-registry.js';
 import { PatientRepository } from '../db/repositories/patient-repository.js';
+import { checkPdfFile, HEADER_WINDOW, type FileCheckFailure } from '../core/pipeline/check-pdf-file.js';
 import { EXTRACTION_OUTCOMES } from '../ingest/extraction-outcome.js';
 import { DEFAULT_EXTRACTOR, openExtractor, withOcr, type ExtractorName } from './open-extractor.js';
 import { withRegistry, type RegistryLocation } from './open-registry.js';
@@ -105,6 +106,17 @@ export async function matchFilenames(
           out.push({ filename, decision, filenameDecision: decision, content: { status: 'skipped' } });
           continue;
         }
+        // Ingest's checks before any extraction: a file it fails as empty or not a PDF is said so, not "corrupt".
+        const refused = await checkBeforeExtraction(file);
+        if (refused) {
+          out.push({
+            filename,
+            decision,
+            filenameDecision: decision,
+            content: { status: 'unreadable', message: refused.message, outcome: refused.outcome },
+          });
+          continue;
+        }
         const extraction = await (await extractor()).extract(file);
         if (!extraction.ok) {
           out.push({
@@ -148,5 +160,21 @@ async function entryKind(file: string): Promise<'file' | 'folder' | null> {
     return stat.isFile() ? 'file' : stat.isDirectory() ? 'folder' : null;
   } catch {
     return null;
+  }
+}
+
+/**
+ * What ingest's validation says of the file before extracting it: an empty file, a `.pdf` with no PDF header.
+ * The size limit is left out: it is a run's `--max-file-size`, which `match` is not given.
+ */
+async function checkBeforeExtraction(file: string): Promise<FileCheckFailure | null> {
+  const handle = await fs.open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    const head = Buffer.alloc(Math.min(size, HEADER_WINDOW));
+    await handle.read(head, 0, head.length, 0);
+    return checkPdfFile({ filename: path.basename(file), size, head }, { maxFileSize: Infinity });
+  } finally {
+    await handle.close();
   }
 }

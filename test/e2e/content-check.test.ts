@@ -455,6 +455,26 @@ describe('the content cross-check through the CLI', { tags: ['slow'] }, () => {
     expect(bad.code).toBe(64);
   });
 
+  it("match PATH fails an empty file and a .pdf that is no PDF as ingest's checks do, before any extraction", async () => {
+    const dir = path.join(root, 'not-pdfs');
+    fs.mkdirSync(path.join(dir, 'drop'), { recursive: true });
+    const empty = path.join(dir, 'drop', scanFilename('6200000011'));
+    const text = path.join(dir, 'drop', scanFilename('6200000012'));
+    fs.writeFileSync(empty, '');
+    fs.writeFileSync(text, 'an export that wrote an error page instead of the PDF\n');
+    await importRegistry(dir);
+    const matched = await cli(['match', empty, text, '--db', 'registry.db', '--json'], dir);
+    expect(matched.code, matched.stderr).toBe(0);
+    const results = JSON.parse(matched.stdout) as { filename: string; decision: string; outcome: string }[];
+    const run = await cli(['ingest', 'drop', '--db', 'registry.db', '--non-interactive', '--json'], dir);
+    const ingested = (JSON.parse(run.stdout) as Report).files;
+    for (const result of results) {
+      const file = ingested.find((f) => f.filename === result.filename);
+      expect(result).toMatchObject({ decision: 'failed', outcome: file!.outcome });
+    }
+    expect(results.map((r) => r.outcome)).toEqual(['empty_file', 'not_pdf']);
+  });
+
   it('match PATH takes --extractor as ingest does: a stamped scan read with OCR off is unreadable by each', async () => {
     const scan = path.join(root, scanFilename('6200000002'));
     fs.writeFileSync(scan, await makeStampedScan(OTHER_PATIENT, { seed: 21 }));

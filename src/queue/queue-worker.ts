@@ -753,6 +753,7 @@ export class QueueWorker {
       error: describeError(down ?? error),
       hint: down?.hint ?? null,
       pauseSeconds: this.pauseMs / 1000,
+      oneShot: limit !== undefined,
     });
   }
 

@@ -36,7 +36,8 @@ export type WorkerEvent =
   /** A file still being written at every look for too long: failed so that the queue can end (see giveUpStillChanging). */
   | { type: 'file_still_changing'; sessionId: string; relativePath: string; duration: string; reason: string }
   /** A backend is down: the job went back to the queue and the worker pauses. `hint`: what to check, when known. */
-  | { type: 'service_down'; error: string; hint: string | null; pauseSeconds: number }
+  /** `oneShot`: a worker run `--until-idle`, which stops once the outage outlasts its limit. */
+  | { type: 'service_down'; error: string; hint: string | null; pauseSeconds: number; oneShot: boolean }
   /**
    * The backends answer again after a `service_down` (a job fetched after the database's outage, a file finished
    * after any backend's): the worker takes jobs again, `downSeconds` after the outage was first seen.

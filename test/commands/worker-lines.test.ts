@@ -34,6 +34,7 @@ describe("a worker's lines", () => {
       error: 'connect ECONNREFUSED 127.0.0.1:5432',
       hint: null,
       pauseSeconds: 2,
+      oneShot: false,
     } as const;
     expect(workerEventLine(bare, ES, translateServeLogText)).toBe(
       'un servicio no responde (el servicio en 127.0.0.1:5432 rechazó la conexión; compruebe que esté en marcha y que ' +
@@ -51,6 +52,7 @@ describe("a worker's lines", () => {
         'check the server (a restart, a shutdown, an administrator ending sessions, idle_session_timeout); ' +
         'run the same command again once it is back: files not done are taken up then',
       pauseSeconds: 4,
+      oneShot: false,
     } as const;
     expect(workerEventLine(lost, EN)).toBe(
       'a backend is down (lost the connection to the PostgreSQL database postgres://u:***@db:5432/t: Connection ' +
@@ -65,6 +67,25 @@ describe("a worker's lines", () => {
     );
     expect(spanish).toMatch(/\nsugerencia: revise el servidor \(un reinicio/);
     expect(spanish).not.toMatch(/\b(the|check|again|lost|worker)\b|mismo comando/);
+  });
+
+  it('say a worker run --until-idle waits an outage out only so long, not that it stays up', async () => {
+    const { translateServeLogText } = await import('../../src/ui/i18n/serve-log-es.js');
+    const down = {
+      type: 'service_down',
+      error: 'the OCR service is not answering',
+      hint: null,
+      pauseSeconds: 8,
+      oneShot: true,
+    } as const;
+    expect(workerEventLine(down, EN)).toBe(
+      'a backend is down (the OCR service is not answering): jobs go back to the queue; pausing 8 s\n' +
+        "hint: check that the service is up and its address in the worker's settings; this --until-idle run waits " +
+        'for the service up to queue.untilIdleOutageSeconds, then stops; the files of the jobs it put back are not failed',
+    );
+    expect(workerEventLine(down, ES, translateServeLogText)).toMatch(
+      /\nsugerencia: compruebe que el servicio esté en marcha y su dirección en la configuración del proceso de trabajo; esta ejecución con --until-idle espera al servicio hasta queue.untilIdleOutageSeconds, y luego se detiene; los archivos de las tareas que devolvió a la cola no se dan por fallidos$/,
+    );
   });
 
   it('say a file still being copied in is taken again later, in Spanish with its reason translated', () => {

@@ -205,6 +205,13 @@ describe.runIf(postgresWanted())(
               ? /^hint: the service was still down after 3 s, so this --until-idle run stopped without failing any file: run the worker again once the service is back/m
               : /^sugerencia: el servicio seguía caído tras 3 s, así que esta ejecución con --until-idle se detuvo sin dar ningún archivo por fallido/m,
           );
+          // While it waited, its lines said it would wait only so long, not that it stays up.
+          expect(result.stderr).toMatch(
+            lang === 'en'
+              ? /this --until-idle run waits for the service up to queue\.untilIdleOutageSeconds, then stops/
+              : /esta ejecución con --until-idle espera al servicio hasta queue\.untilIdleOutageSeconds/,
+          );
+          expect(result.stderr).not.toMatch(/the worker stays up|sigue en marcha/);
           expect(result.stderr).not.toMatch(/^\s+at |internal error/m);
 
           // The service back, the next run takes up the jobs the stopped one held: nothing failed for the outage.

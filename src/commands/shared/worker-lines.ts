@@ -37,7 +37,7 @@ export function workerEventLine(
       return say.inSession(short(event.sessionId), fileLine('↺ ', event.result, messages));
     case 'service_down': {
       // What to check, never "run the same command again": the worker goes on by itself once the backend is back.
-      const hint = operatorHint(event.hint ?? undefined, 'worker');
+      const hint = operatorHint(event.hint ?? undefined, event.oneShot ? 'oneShotWorker' : 'worker');
       return say.serviceDown(detail(event.error), event.pauseSeconds, translate ? translate(hint) : hint);
     }
     case 'service_back':

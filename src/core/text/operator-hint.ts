@@ -20,6 +20,13 @@ const STAYS_UP = {
       'the worker stays up: it takes its jobs again by itself once the service is back, with no restart; the files ' +
       'of the jobs it put back are not failed',
   },
+  /** `worker --until-idle`: it waits an outage out only so long (queue.untilIdleOutageSeconds). */
+  oneShotWorker: {
+    check: "check that the service is up and its address in the worker's settings",
+    meanwhile:
+      'this --until-idle run waits for the service up to queue.untilIdleOutageSeconds, then stops; the files of ' +
+      'the jobs it put back are not failed',
+  },
 } as const;
 
 /**

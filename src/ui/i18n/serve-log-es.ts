@@ -35,6 +35,10 @@ const SERVE_LOG_RULES: readonly RefusalRule[] = [
     'el proceso de trabajo sigue en marcha: retoma sus tareas por sí solo cuando el servicio vuelva, sin reiniciarlo',
   ),
   fixed(
+    'this --until-idle run waits for the service up to queue.untilIdleOutageSeconds, then stops',
+    'esta ejecución con --until-idle espera al servicio hasta queue.untilIdleOutageSeconds, y luego se detiene',
+  ),
+  fixed(
     'the files of the jobs it put back are not failed',
     'los archivos de las tareas que devolvió a la cola no se dan por fallidos',
   ),

@@ -68,12 +68,14 @@ export class DropFileReader {
   ): Promise<{ bytes: Buffer; state: FileState }> {
     if (!this.blockingAllowed || foundSize === null || foundSize > this.blockingMaxBytes) {
       const stat = await fs.stat(absolutePath);
+      refuseNotRegularFile(stat);
       this.refuseOversized(absolutePath, stat.size);
       return { bytes: await fs.readFile(absolutePath), state: { size: stat.size, mtimeMs: stat.mtimeMs } };
     }
     const started = performance.now();
     try {
       const stat = fsSync.statSync(absolutePath);
+      refuseNotRegularFile(stat);
       this.refuseOversized(absolutePath, stat.size);
       return { bytes: fsSync.readFileSync(absolutePath), state: { size: stat.size, mtimeMs: stat.mtimeMs } };
     } finally {
@@ -107,6 +109,7 @@ export class DropFileReader {
    */
   async readHead(absolutePath: string, length: number): Promise<{ size: number; head: Buffer }> {
     const stat = await fs.stat(absolutePath);
+    refuseNotRegularFile(stat);
     this.refuseOversized(absolutePath, stat.size);
     const handle = await fs.open(absolutePath, 'r');
     try {
@@ -126,6 +129,26 @@ export class DropFileReader {
     // Size only: the header is checked once the bytes are read, and an empty file may yet grow (see above).
     if (check?.outcome === 'too_large') throw new FileStageError(check.outcome, check.message);
   }
+}
+
+/**
+ * A link in the drop folder to a named pipe, a socket or a device is listed as a file (its name is a PDF's),
+ * but opening a pipe waits for a writer that never comes: the run would hang on it, holding its lock, and
+ * every later run of the cron line would be refused. Refused from its stat, before it is opened.
+ */
+function refuseNotRegularFile(stat: fsSync.Stats): void {
+  if (stat.isFile()) return;
+  const kind = stat.isFIFO()
+    ? 'a named pipe (FIFO)'
+    : stat.isSocket()
+      ? 'a socket'
+      : stat.isCharacterDevice() || stat.isBlockDevice()
+        ? 'a device'
+        : 'a special file';
+  throw new FileStageError(
+    'unreadable',
+    `cannot read the file: it is ${kind}, not a regular file: not opened (put the PDF itself in the folder)`,
+  );
 }
 
 /** A read that failed, as the file's failure (`unreadable`, with what to check); a refusal already one stays as it is. */

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -429,6 +429,35 @@ describe('what cannot be read or moved is reported, never skipped', { tags: ['sl
       [LAB, 'duplicate'],
       [`urgencias/${PRESC}`, 'ingested'],
     ]);
+  });
+
+  it('a link to a named pipe is a failed entry (exit 3), never opened: the run and the dry run end instead of hanging', async () => {
+    const ws = await prepared('pipe');
+    fs.copyFileSync(path.join(SAMPLE_DIR, LAB), path.join(ws.drop, LAB));
+    // Opening a pipe waits for a writer: read, it would hang the run, and its lock would refuse every later one.
+    execFileSync('mkfifo', [path.join(ws.drop, 'pipe')]);
+    fs.symlinkSync('pipe', path.join(ws.drop, PRESC));
+    const args = unattendedIngest(ws);
+    const reason =
+      'cannot read the file: it is a named pipe (FIFO), not a regular file: not opened (put the PDF itself in the folder)';
+
+    const planned = await runCli([...args, '--dry-run'], { cwd: ws.dir, timeoutMs: 30_000 });
+    expect(planned.code, planned.stderr).toBe(0);
+    expect(planned.stdout).toContain(`failed        ${PRESC}  unreadable: ${reason}`);
+
+    const run = await runCli([...args, '--json'], { cwd: ws.dir, timeoutMs: 30_000 });
+    expect(run.code, run.stderr).toBe(3);
+    const report = parse(run);
+    expect(report.files.map((f) => [f.path, f.outcome, f.error])).toEqual([
+      [LAB, 'ingested', null],
+      [PRESC, 'unreadable', reason],
+    ]);
+    const status = await runCli(['--lang', 'es', 'status', report.session_id, '--files', '--db', ws.db], {
+      cwd: ws.dir,
+    });
+    expect(status.stdout).toContain(
+      'no se puede leer el archivo: es una tubería con nombre (FIFO), no un archivo común: no se abrió (ponga el PDF mismo en la carpeta)',
+    );
   });
 
   it('hidden and system entries of a share are skipped, counted and named, not failed; a hidden PDF is still reported', async () => {

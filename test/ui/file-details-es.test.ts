@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -78,6 +79,7 @@ import {
   type Workspace,
 } from '../support/ingest-fixture.js';
 import { createTempDir } from '../support/databases.js';
+import { DropFileReader, unreadableError } from '../../src/ingest/read-drop-file.js';
 import { closedPort } from '../support/tcp-faults.js';
 
 /** Words that give an English sentence away (none is a Spanish word). */
@@ -207,6 +209,21 @@ describe('the Spanish of per-file details', () => {
     );
     expectSpanish(check('a.pdf', 10, 'hello'));
     expectSpanish(remember(deferredMessage(25)), ['25']);
+  });
+
+  it('translates why a link to a named pipe was not opened', async () => {
+    const dir = createTempDir('tecsalud-pipe-');
+    try {
+      execFileSync('mkfifo', [path.join(dir, 'pipe')]);
+      const reader = new DropFileReader({ maxFileSize: 1024 * 1024 });
+      const error = await reader.readHead(path.join(dir, 'pipe'), 1024).catch((e: unknown) => e);
+      expect(expectSpanish(remember(unreadableError(error).message))).toBe(
+        'no se puede leer el archivo: es una tubería con nombre (FIFO), no un archivo común: no se abrió ' +
+          '(ponga el PDF mismo en la carpeta)',
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('translates why a file still being copied in was left for the next run', () => {

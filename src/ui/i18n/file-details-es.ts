@@ -240,6 +240,14 @@ const FILENAME_RULES: DetailRule[] = [
   },
 ];
 
+/** What a link in the drop folder may point to instead of a file (see read-drop-file's refuseNotRegularFile). */
+const SPECIAL_FILE_KINDS_ES: Record<string, string> = {
+  'a named pipe (FIFO)': 'una tubería con nombre (FIFO)',
+  'a socket': 'un socket',
+  'a device': 'un dispositivo',
+  'a special file': 'un archivo especial',
+};
+
 /** The checks before a file is read, and the reasons a file or folder cannot be read (src/core, src/ingest). */
 const VALIDATION_RULES: DetailRule[] = [
   fixed('the file does not end in .pdf', 'el archivo no termina en .pdf'),
@@ -262,6 +270,11 @@ const VALIDATION_RULES: DetailRule[] = [
     'permiso denegado (revise los permisos del archivo)',
   ),
   fixed('the file disappeared before it could be read', 'el archivo desapareció antes de poder leerlo'),
+  {
+    en: /^it is (a named pipe \(FIFO\)|a socket|a device|a special file), not a regular file: not opened \(put the PDF itself in the folder\)$/,
+    es: ([kind]) =>
+      `es ${SPECIAL_FILE_KINDS_ES[kind!] ?? kind}, no un archivo común: no se abrió (ponga el PDF mismo en la carpeta)`,
+  },
   fixed('permission denied', 'permiso denegado'),
   fixed(
     'the file is a symlink whose target is missing or outside the source folder; it was not read',

@@ -316,6 +316,37 @@ describe('a --glob that takes no file of a folder that holds some', { tags: ['sl
   });
 });
 
+describe('a file name with a space after .pdf (pasted with one)', { tags: ['slow'] }, () => {
+  it('is ingested and archived as `parse` and the dry run say, not failed as "not a PDF" and quarantined', async () => {
+    const ws = workspace('trailing-space');
+    const named = '3000768077_HUERTA SOTO, GABRIELA_6380098785_LAB.pdf ';
+    fs.copyFileSync(path.join(SAMPLE_DIR, named.trim()), path.join(ws.drop, named));
+    const imported = await runCli(['patients', 'import', REGISTRY_CSV, '--db', ws.db], { cwd: ws.dir });
+    expect(imported.code, imported.stderr).toBe(0);
+    const parsed = await runCli(['parse', named], { cwd: ws.dir });
+    expect(parsed.code, parsed.stderr).toBe(0);
+    const args = ['ingest', ws.drop, '--db', ws.db, '--type', 'complete', '--non-interactive'];
+    const moves = [
+      '--archive-dir',
+      path.join(ws.dir, 'archive'),
+      '--quarantine-dir',
+      path.join(ws.dir, 'quarantine'),
+    ];
+
+    const planned = await runCli([...args, ...moves, '--dry-run'], { cwd: ws.dir });
+    expect(planned.code, planned.stderr).toBe(0);
+    expect(planned.stdout).toMatch(
+      /^auto +3000768077_HUERTA SOTO, GABRIELA_6380098785_LAB\.pdf +exact_id_and_name/m,
+    );
+
+    const run = await runCli([...args, ...moves, '--json'], { cwd: ws.dir });
+    expect(run.code, run.stderr).toBe(0);
+    expect(parse(run).files.map((f) => [f.path, f.outcome, f.error])).toEqual([[named, 'ingested', null]]);
+    expect(fs.readdirSync(path.join(ws.dir, 'archive'))).toEqual([named]);
+    expect(fs.existsSync(path.join(ws.dir, 'quarantine'))).toBe(false);
+  });
+});
+
 describe('the drop folder as a person names it', { tags: ['slow'] }, () => {
   const LAB = '3000768077_HUERTA SOTO, GABRIELA_6380098785_LAB.pdf';
 

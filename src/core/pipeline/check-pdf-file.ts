@@ -1,3 +1,4 @@
+import { trimSpaces } from '../filename/normalize-name.js';
 import type { FileOutcome } from './file-outcome.js';
 
 export interface FileFacts {
@@ -18,7 +19,9 @@ export const HEADER_WINDOW = 1024;
 
 /** Validation that needs no PDF parsing: extension, size and the `%PDF-` header. Pure. */
 export function checkPdfFile(facts: FileFacts, limits: { maxFileSize: number }): FileCheckFailure | null {
-  if (!/\.pdf$/i.test(facts.filename)) {
+  // Spaces after '.pdf' are debris the filename parser trims too (a name pasted with a trailing space): the
+  // name it accepts must not be refused here as "not ending in .pdf", which would fail and quarantine a PDF.
+  if (!/\.pdf$/i.test(trimSpaces(facts.filename))) {
     return { outcome: 'not_pdf', message: 'the file does not end in .pdf' };
   }
   if (facts.size === 0) return { outcome: 'empty_file', message: 'the file is empty (0 bytes)' };

@@ -45,3 +45,36 @@ describe('a run that leaves files for the next one (--max-files)', { tags: ['slo
     expect(none.stdout).not.toContain('left for the next run');
   });
 });
+
+describe(
+  'the progress lines of a run without a terminal (cron mail) that leaves files for the next one',
+  { tags: ['slow'] },
+  () => {
+    it('end with the counts the run reached, not the last line the throttle let through', async () => {
+      const cwd = createTempDir('tecsalud-max-files-progress-');
+      try {
+        const drop = path.join(cwd, 'drop');
+        fs.mkdirSync(drop);
+        // Twenty documents of one patient (each its own content), five taken per run.
+        const source = fs.readFileSync(path.join(SAMPLE_DIR, FILES[0]!));
+        for (let k = 10; k < 30; k++) {
+          fs.writeFileSync(
+            path.join(drop, `3000635026_DE LA TORRE VALDEZ, JULIO CÉSAR_71000000${k}_LAB.pdf`),
+            Buffer.concat([source, Buffer.from(`\n% copy ${k}\n`)]),
+          );
+        }
+        expect((await runCli(['patients', 'import', REGISTRY_CSV, '--db', 'r.db'], { cwd })).code).toBe(0);
+        const run = await runCli(
+          ['ingest', 'drop', '--db', 'r.db', '--non-interactive', '--type', 'complete', '--max-files', '5'],
+          { cwd },
+        );
+        expect(run.code, run.stderr).toBe(ExitCode.Success);
+        expect(run.stdout).toContain('15 files were left for the next run');
+        const lines = run.stderr.trimEnd().split('\n');
+        expect(lines.at(-1), run.stderr).toBe('  5/5 files · 0 failed · 0 review · 0 duplicates');
+      } finally {
+        fs.rmSync(cwd, { recursive: true, force: true });
+      }
+    });
+  },
+);

@@ -55,6 +55,10 @@ export function createPlainProgressListener(
       const { result, totals } = event;
       if (outcomeKind(result.outcome) === 'failed') writeLine(fileLine('  ✗ ', result, messages));
       writeCounts(totals, false);
+    } else if (event.type === 'session_finished') {
+      // Files past --max-files are deferred once the window's last file is done, with no file event of their
+      // own: without this line the log's last count is whatever the 3-second throttle let through (`17/300`).
+      writeCounts(event.totals, true);
     } else if (event.type === 'file_outcome_changed' && event.result.outcome !== event.previous.outcome) {
       // A file reported before (ingested) went back to review: said at once, with why, and the counts after.
       writeLine(fileLine('  ↺ ', event.result, messages));

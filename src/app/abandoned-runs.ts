@@ -16,12 +16,13 @@ import { readRunLockState } from '../ingest/run-lock.js';
  *
  * Only a session driven by a folder's run lock (`ingest DIR`) is judged by it: a session on the job queue
  * (`ingest --enqueue`, `serve` with workers) or uploaded through `serve` is processed without one.
- * `known.onQueue` spares the lookup for a caller that has just made it (`sessions` lists many).
+ * `known.onQueue` spares the lookup for a caller that has just made it (`sessions` lists many). `known.sqlitePath`,
+ * the database file the caller read, is named in the note's commands (see commandDatabase).
  */
 export async function asSeenNow(
   database: OpenDatabase,
   session: BatchUpload,
-  known: { onQueue?: boolean } = {},
+  known: { onQueue?: boolean; sqlitePath?: string | undefined } = {},
 ): Promise<BatchUpload> {
   if (session.status !== 'pending' && session.status !== 'processing') return session;
   if (isUploadSession(session)) return session;
@@ -31,13 +32,25 @@ export async function asSeenNow(
   // A lock taken on another host cannot be checked from here: the session may well be running there. It is
   // shown as recorded, with whose run it waits for and what to do if that machine is gone.
   if (lock.state === 'unknown')
-    return { ...session, errorMessage: runOnAnotherHostNote(session.sourceDir, lock.holder) };
+    return {
+      ...session,
+      errorMessage: runOnAnotherHostNote(session.sourceDir, lock.holder, known.sqlitePath),
+    };
   if (lock.state !== 'gone') return session;
   return {
     ...session,
     status: 'interrupted',
-    errorMessage: runGoneNote(session.sourceDir, lock.holder ?? undefined),
+    errorMessage: runGoneNote(session.sourceDir, lock.holder ?? undefined, known.sqlitePath),
   };
+}
+
+/**
+ * The SQLite file a command line read, for the commands a note tells a person to run: run from another folder,
+ * or a shell without the cron line's TECSALUD_DB, `ingest DIR` alone would start an empty registry there.
+ */
+export function commandDatabase(database: Pick<OpenDatabase, 'target'>): string | undefined {
+  const { target } = database;
+  return target.kind === 'sqlite' && target.path !== ':memory:' ? target.path : undefined;
 }
 
 /** `serve` keeps a session's uploads in a folder named by the session's id (see UploadStore). */

@@ -11,7 +11,7 @@ import { UsageError } from '../errors.js';
 import { releaseOwnRunLock } from '../ingest/run-lock.js';
 import { readSessionJobCounts, type SessionJobCounts } from '../queue/job-queue.js';
 import { WORKER_SILENT_AFTER_MS, workerRunning } from '../queue/worker-liveness.js';
-import { asSeenNow } from './abandoned-runs.js';
+import { asSeenNow, commandDatabase } from './abandoned-runs.js';
 import { withRegistry, type RegistryLocation } from './open-registry.js';
 
 /**
@@ -106,7 +106,9 @@ export async function readSessionStatus(
   options: { files: boolean },
 ): Promise<{ session: ListedSession; files: BatchFile[]; queue: SessionQueueStatus | null }> {
   return withRegistry(location, async (database) => {
-    const found = await asSeenNow(database, await resolveSession(database, idOrPrefix));
+    const found = await asSeenNow(database, await resolveSession(database, idOrPrefix), {
+      sqlitePath: commandDatabase(database),
+    });
     const queue = await readQueueStatus(
       database,
       found.id,
@@ -128,7 +130,9 @@ export async function listSessions(location: RegistryLocation, limit: number): P
       sessions.map(async (session) => {
         if (!isRunning(session)) return session;
         const onQueue = await queue.isQueueSession(session.id);
-        return onQueue ? withLiveCounts(database, session) : asSeenNow(database, session, { onQueue });
+        return onQueue
+          ? withLiveCounts(database, session)
+          : asSeenNow(database, session, { onQueue, sqlitePath: commandDatabase(database) });
       }),
     );
     return withReviewCounts(database, seen);

@@ -69,9 +69,25 @@ describe('a run killed with kill -9', { tags: ['slow'] }, () => {
       new RegExp(`^${running.session_id.slice(0, 8)} .* interrupted `, 'm'),
     );
 
+    // The note's command names the database: run as written from another folder, in a shell without the cron
+    // line's TECSALUD_DB, it resumes this session instead of starting an empty registry in that folder.
+    expect(shown.error_message).toContain(
+      `\`tecsalud-batch ingest ${fs.realpathSync(drop)} --db ${db}\` resumes it`,
+    );
+    const hinted = /`tecsalud-batch (ingest [^`]+)`/.exec(shown.error_message!)![1]!.split(' ');
+    const elsewhere = path.join(root, 'elsewhere');
+    fs.mkdirSync(elsewhere);
+    const { TECSALUD_DB: _db, ...withoutDb } = env;
+
     // Only shown: the next run resumes the session the database still has open, and finishes it.
     release();
-    const resumed = await cli(['ingest', drop, '--non-interactive', '--json']);
+    const config = ['--config', path.join(root, 'tecsalud-batch.config.json')];
+    const resumed = await runCli([...hinted, ...config, '--non-interactive', '--json'], {
+      cwd: elsewhere,
+      env: withoutDb,
+      timeoutMs: 60_000,
+    });
+    expect(fs.readdirSync(elsewhere)).toEqual([]);
     expect([0, 2, 3], resumed.stderr).toContain(resumed.code);
     expect(JSON.parse(resumed.stdout)).toMatchObject({ session_id: running.session_id, resumed: true });
     expect((await sessionJson()).status).not.toMatch(/processing|interrupted/);

@@ -48,20 +48,29 @@ export function enqueueInterruptedNote(filesLeft: number): string {
   );
 }
 
+/**
+ * The database a note's command names, after the folder: the SQLite file the session is in (absolute), so that
+ * the command run from another folder, or a shell without the cron line's TECSALUD_DB, resumes this session
+ * instead of starting an empty registry in the working folder. None for PostgreSQL: its URL may hold a password.
+ */
+function onDatabase(sqlitePath: string | undefined): string {
+  return sqlitePath === undefined ? '' : ` --db ${quoteForShell(sqlitePath)}`;
+}
+
 /** A session still recorded as running whose run is gone (`kill -9`, a crash, a reboot); `holder` when known. */
-export function runGoneNote(sourceDir: string, holder: RunHolder | undefined): string {
+export function runGoneNote(sourceDir: string, holder: RunHolder | undefined, sqlitePath?: string): string {
   const run = holder
     ? `the run that was processing it (pid ${holder.pid} on ${holder.host}, started ${formatLocalTimestamp(holder.startedAt, 'en')})`
     : 'the run that was processing it';
   return (
     `interrupted: ${run} is no longer running (killed, crashed, or its machine went down); the files it did not ` +
-    `finish stay pending: \`tecsalud-batch ingest ${quoteForShell(sourceDir)}\` resumes it`
+    `finish stay pending: \`tecsalud-batch ingest ${quoteForShell(sourceDir)}${onDatabase(sqlitePath)}\` resumes it`
   );
 }
 
 /** A session whose folder's lock was taken on another host: this machine cannot tell whether that run goes on. */
-export function runOnAnotherHostNote(sourceDir: string, holder: RunHolder): string {
-  const folder = quoteForShell(sourceDir);
+export function runOnAnotherHostNote(sourceDir: string, holder: RunHolder, sqlitePath?: string): string {
+  const folder = quoteForShell(sourceDir) + onDatabase(sqlitePath);
   return (
     `run on another host: ${holder.host} (pid ${holder.pid}, started ${formatLocalTimestamp(holder.startedAt, 'en')}) ` +
     `holds the folder's run lock, and this machine cannot tell whether that run goes on; if ${holder.host} is gone, ` +

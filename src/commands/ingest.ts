@@ -401,6 +401,8 @@ async function printResult(
       skipped_hidden_paths: result.skippedHidden ?? [],
       // The --glob matched none of the folder's files (present only then): how many the folder holds.
       ...(result.filesNotMatchingGlob ? { files_not_matching_glob: result.filesNotMatchingGlob } : {}),
+      // The registry held no patient when the run began: every patient of it was made from a filename.
+      registry_empty_at_start: result.registryEmptyAtStart !== undefined,
       pages: result.totals.pages,
       chunks: result.totals.chunks,
       unknown_type_codes: Object.fromEntries(result.unknownTypeCodes),

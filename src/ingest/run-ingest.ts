@@ -75,6 +75,12 @@ export interface IngestResult {
   skippedHidden?: string[];
   /** The --glob matched no file of a folder holding this many (see Discovery.filesNotMatchingGlob). */
   filesNotMatchingGlob?: number;
+  /**
+   * The registry held no patient when the run began (its `display`: a path, or a URL without its password): every
+   * patient of the run was made from a filename. Right for a first run on purpose; the sign of a mistyped --db, a
+   * shell without the cron line's TECSALUD_DB, or a command run from the wrong folder otherwise.
+   */
+  registryEmptyAtStart?: string;
 }
 
 /** Persisting the running counts at most this often keeps `status` live without a write per file. */
@@ -163,6 +169,7 @@ export async function runIngest(
     includeHidden: options.includeHidden,
   });
   await prepareCollection({ options, deps });
+  const registryEmpty = (await new PatientRepository(deps.database.db).count()) === 0;
   const run = await beginRun(options, deps, listener, sourceDir, settings);
   let plan: RunPlan;
   try {
@@ -220,6 +227,7 @@ export async function runIngest(
     stageSeconds: run.tally.stageSeconds,
     skippedHidden: discovery.skippedHidden,
     ...(discovery.filesNotMatchingGlob ? { filesNotMatchingGlob: discovery.filesNotMatchingGlob } : {}),
+    ...(registryEmpty ? { registryEmptyAtStart: deps.database.target.display } : {}),
   };
 }
 

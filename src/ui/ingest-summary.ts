@@ -19,6 +19,8 @@ export interface IngestSummaryInput {
   /** The --glob matched no file of a folder holding this many (see discoverFiles). */
   filesNotMatchingGlob?: number;
   glob?: string;
+  /** The registry held no patient when the run began: its display (see IngestResult.registryEmptyAtStart). */
+  registryEmptyAtStart?: string;
 }
 
 /** Skipped hidden entries named in the summary; `--json` lists them all. */
@@ -88,6 +90,11 @@ export function formatIngestSummary(result: IngestSummaryInput, m: Messages = EN
       t.chunks + (r?.tally.chunks ?? 0),
     )}`,
   ];
+  // Every patient made from a filename: right on a first run, and otherwise the one sign of a registry missed
+  // (a mistyped --db, a shell without the cron line's TECSALUD_DB, the wrong folder), which exits 0.
+  const created = t.createdPatients + (r?.tally.created ?? 0);
+  if (result.registryEmptyAtStart !== undefined && created > 0)
+    lines.push(`  ${m.summary.registryWasEmpty(created, sanitizeForTerminal(result.registryEmptyAtStart))}`);
   if (t.notMoved > 0) lines.push(`  ${m.summary.notMoved(t.notMoved)}`);
   const hidden = skippedHiddenLine(result.skippedHidden ?? [], m);
   if (hidden) lines.push(`  ${hidden}`);

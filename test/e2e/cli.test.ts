@@ -148,6 +148,44 @@ describe('the tecsalud-batch binary', { tags: ['slow'] }, () => {
     });
   });
 
+  it('says when the registry was empty and every patient came from a filename (a mistyped --db, the wrong folder)', async () => {
+    const dir = createTempDir('tecsalud-cli-empty-');
+    try {
+      const drop = path.join(dir, 'drop');
+      copyDelivered(SAMPLE_DIR, drop);
+      // Run from the wrong folder: the registry imported elsewhere is not this one's.
+      const run = await runCli(['ingest', drop, '--non-interactive', '--lang', 'en'], { cwd: dir });
+      const database = path.join(dir, 'tecsalud-batch.db');
+      expect(run.stdout).toContain(`the registry (${database}) held no patient before this run: all `);
+      expect(run.stdout).toMatch(
+        /patients were created from filenames\. If the hospital's registry should be there, check --db or TECSALUD_DB/,
+      );
+      const es = await runCli(
+        ['ingest', drop, '--non-interactive', '--lang', 'es', '--json', '--db', 'otra.db'],
+        {
+          cwd: dir,
+        },
+      );
+      expect(JSON.parse(es.stdout)).toMatchObject({ registry_empty_at_start: true });
+      // With the registry there, nothing is said.
+      const imported = path.join(dir, 'imported.db');
+      expect((await runCli(['patients', 'import', REGISTRY_CSV, '--db', imported], { cwd: dir })).code).toBe(
+        0,
+      );
+      const known = await runCli(['ingest', drop, '--non-interactive', '--db', imported, '--lang', 'es'], {
+        cwd: dir,
+      });
+      expect(known.stdout).toMatch(/pacientes: /);
+      expect(known.stdout).not.toMatch(/no tenía pacientes|held no patient/);
+      const json = await runCli(['ingest', drop, '--non-interactive', '--db', imported, '--json'], {
+        cwd: dir,
+      });
+      expect(JSON.parse(json.stdout)).toMatchObject({ registry_empty_at_start: false });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('imports the registry, then shows and searches it', async () => {
     expect((await runCli(['patients', 'import', REGISTRY_CSV], { cwd })).code).toBe(0);
     const show = await runCli(['patients', 'show', '3000768077', '--json'], { cwd });

@@ -366,6 +366,8 @@ export interface SummaryMessages {
   skippedHidden(count: number, names: string): string;
   /** A --glob matched none of the folder's `files` files: nothing taken, and how patterns read. */
   globMatchedNoFile(glob: string, files: number): string;
+  /** The registry (`database`) held no patient before the run: its `created` patients all came from filenames. */
+  registryWasEmpty(created: number, database: string): string;
   /**
    * `files` of this run carry type codes the service does not know (`codes`: "CSON ×2, XRAY"); `known`: where to
    * see its codes; `recorded`: how many of them are on record as type `other` (not a file that failed, a duplicate…).
@@ -1147,6 +1149,10 @@ export const EN: Messages = {
     skippedHidden: (n, names) =>
       `${n === 1 ? '1 hidden or system entry' : `${num(n)} hidden or system entries`} skipped (${names}): ` +
       'not documents, not looked into; --include-hidden takes them',
+    registryWasEmpty: (n, database) =>
+      `the registry (${database}) held no patient before this run: ${n === 1 ? 'its patient was' : `all ${num(n)} patients were`} ` +
+      "created from filenames. If the hospital's registry should be there, check --db or TECSALUD_DB (or the folder " +
+      'the command ran in), and load it with `tecsalud-batch patients import FILE`',
     globMatchedNoFile: (glob, n) =>
       `--glob '${glob}' matched no file, while the folder holds ${plural(n, 'file', 'files')}: nothing was taken. A pattern ` +
       "is relative to the folder, and '*' stays within one folder: '**/*.pdf' also takes sub-folders' files",
@@ -1740,6 +1746,10 @@ export const ES: Messages = {
     skippedHidden: (n, names) =>
       `${n === 1 ? '1 entrada oculta o de sistema omitida' : `${num(n)} entradas ocultas o de sistema omitidas`} (${names}): ` +
       'no son documentos, no se revisaron; --include-hidden las toma',
+    registryWasEmpty: (n, database) =>
+      `el registro (${database}) no tenía pacientes antes de esta ejecución: ${n === 1 ? 'su paciente se creó' : `los ${num(n)} pacientes se crearon`} ` +
+      'a partir de los nombres de archivo. Si ahí debía estar el registro del hospital, revise --db o TECSALUD_DB (o la ' +
+      'carpeta donde se ejecutó el comando), y cárguelo con `tecsalud-batch patients import ARCHIVO`',
     globMatchedNoFile: (glob, n) =>
       `--glob '${glob}' no coincidió con ningún archivo, aunque la carpeta tiene ${plural(n, 'archivo', 'archivos')}: no se tomó nada. ` +
       "Un patrón es relativo a la carpeta, y '*' no sale de una carpeta: '**/*.pdf' también toma los archivos de las subcarpetas",

@@ -168,12 +168,16 @@ describe(
       expect([attached.status, rejected.status], JSON.stringify([attached.body, rejected.body])).toEqual([
         200, 200,
       ]);
-      // The same files decided again at once from both servers: each is settled already (409), nothing changes.
+      // The same files decided again at once from both servers, nothing changes: another decision on a file
+      // settled is refused (409); the same decision again (a client's retry) is answered as done.
       const again = await Promise.all([
         decide(discarding, homonym!.file_id, { action: 'reject' }),
         decide(receiving, conflict!.file_id, { action: 'reject' }),
       ]);
-      expect(again.map((answer) => answer.status)).toEqual([409, 409]);
+      expect(again.map((answer) => answer.status)).toEqual([409, 200]);
+      expect((again[1].body as { message: string }).message).toMatch(
+        /^already decided the same way .*: nothing changed$/,
+      );
     });
   },
 );

@@ -45,6 +45,12 @@ async function frozenOn(text: string, args: string[]) {
   }
 }
 
+/** A session's counts as `status --json` gives them, read straight from the registry (no proxy). */
+async function sessionCounts(on: PostgresWorkspace, sessionId: string) {
+  const status = await runCli(['status', sessionId, '--json'], { cwd: on.cwd, env: on.env });
+  return JSON.parse(status.stdout) as { failed_files: number; processed_files: number; total_files: number };
+}
+
 function expectBoundedFailure(run: Awaited<ReturnType<typeof frozenOn>>) {
   expect(run.signal, `killed after ${EXIT_BOUND_MS} ms: the process never exited\n${run.stderr}`).toBeNull();
   expect(run.code, run.stderr).toBe(ExitCode.ServiceUnavailable);
@@ -147,15 +153,7 @@ describe.runIf(postgresWanted())(
         await proxy.close();
       }
       // Only the sample's files refused at registration are failed: none for the freeze.
-      const status = await runCli(['status', sessionId, '--json'], {
-        cwd: workspace.cwd,
-        env: workspace.env,
-      });
-      const report = JSON.parse(status.stdout) as {
-        failed_files: number;
-        processed_files: number;
-        total_files: number;
-      };
+      const report = await sessionCounts(workspace, sessionId);
       expect(report.failed_files).toBe(3);
       expect(report.processed_files).toBeLessThan(report.total_files);
     }, 120_000);
@@ -221,15 +219,7 @@ describe.runIf(postgresWanted())(
             timeoutMs: 90_000,
           });
           expect(next.code, next.stderr).toBe(0);
-          const status = await runCli(['status', sessionId, '--json'], {
-            cwd: workspace.cwd,
-            env: workspace.env,
-          });
-          const report = JSON.parse(status.stdout) as {
-            failed_files: number;
-            processed_files: number;
-            total_files: number;
-          };
+          const report = await sessionCounts(workspace, sessionId);
           expect(report.processed_files).toBe(report.total_files);
           // The sample's misnamed, empty and not-a-PDF files, refused at registration: none for the outage.
           expect(report.failed_files).toBe(3);

@@ -742,7 +742,7 @@ export class QueueWorker {
     if (limit !== undefined && Date.now() - this.outage.since >= limit) {
       // Jobs in flight go back as in any outage (their files are not failed); the loop ends on `fatal`.
       this.fatal ??= new ServiceUnavailableError(
-        (down ?? error) instanceof Error ? (down ?? (error as Error)).message : describeError(error),
+        describeError(down ?? error),
         givenUpHint(Math.round(limit / 1000)),
       );
       this.wake();

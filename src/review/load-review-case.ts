@@ -7,7 +7,7 @@ import type { OpenDatabase } from '../db/open-database.js';
 import { BatchRepository } from '../db/repositories/batch-repository.js';
 import { DocumentRepository } from '../db/repositories/document-repository.js';
 import { PatientRepository } from '../db/repositories/patient-repository.js';
-import type { BatchFile, Patient } from '../db/schema.js';
+import type { BatchFile } from '../db/schema.js';
 import { UserError } from '../errors.js';
 import { matchAgainstRegistry, scorePatient } from '../db/match-against-registry.js';
 import { describeCandidate } from './candidate-evidence.js';
@@ -47,7 +47,8 @@ export async function loadReviewCase(
   const referenceYear = (options.now ?? new Date()).getUTCFullYear();
   const [totalPatients, owner] = await Promise.all([
     patients.count(),
-    parsed ? expedienteHolder(patients, parsed.expediente) : undefined,
+    // A clearly other person holding the number, or it with other leading zeros, is the id-conflict banner's.
+    parsed ? patients.findNumberHolder(parsed.expediente) : undefined,
   ]);
   const decision = parsed
     ? await matchAgainstRegistry(patients, parsed, { totalPatients, thresholds })
@@ -135,21 +136,6 @@ export async function loadReviewCase(
     // version held as id_conflict over a plain typo (GRABIELA HUERTA SOTA on GABRIELA HUERTA SOTO's).
     idConflict: owner !== undefined && isClearlyAnotherPerson(parsed, owner),
   };
-}
-
-/**
- * The patient holding the filename's expediente, or its number with other leading zeros (30007004 for the
- * registry's 0030007004, its zeros lost by a spreadsheet): a new patient is impossible either way, and a
- * clearly other person holding it is the id-conflict banner's.
- */
-async function expedienteHolder(
-  patients: PatientRepository,
-  expediente: string,
-): Promise<Patient | undefined> {
-  const owner = await patients.findByExpediente(expediente);
-  if (owner) return owner;
-  const [same] = await patients.expedientesOfTheSameNumber(expediente);
-  return same === undefined ? undefined : patients.findByExpediente(same);
 }
 
 function namedByExpediente(named: ContentCheckDetails['content_patient']): string | null {

@@ -416,12 +416,6 @@ export class ReviewService {
     };
   }
 
-  /** The patient holding this expediente's number with other leading zeros, if any. */
-  private async sameNumberHolder(expediente: string): Promise<Patient | undefined> {
-    const [same] = await this.patients.expedientesOfTheSameNumber(expediente);
-    return same === undefined ? undefined : this.patients.findByExpediente(same);
-  }
-
   private async createAndAttach(reviewCase: ReviewCase, file: BatchFile): Promise<DecisionResult> {
     const parsed = reviewCase.parsed;
     if (!parsed)
@@ -453,9 +447,7 @@ export class ReviewService {
     };
     // 30007004 beside the registry's 0030007004 is that number with its zeros lost (a spreadsheet's doing): a new
     // patient would be a second one under it, which the registry import refuses too.
-    const owner =
-      (await this.patients.findByExpediente(parsed.expediente)) ??
-      (await this.sameNumberHolder(parsed.expediente));
+    const owner = await this.patients.findNumberHolder(parsed.expediente);
     // A decision killed after it created the patient and before it stored the file left that patient behind:
     // made from this very filename, so taking the same decision again finishes it rather than refusing it.
     const resumed =

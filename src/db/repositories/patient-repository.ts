@@ -192,6 +192,17 @@ export class PatientRepository {
     return rows.map((row) => row.expediente);
   }
 
+  /**
+   * The patient holding this expediente, or its number with other leading zeros (30007004 for the registry's
+   * 0030007004, its zeros lost by a spreadsheet): either way no second patient may be made under it.
+   */
+  async findNumberHolder(expediente: string): Promise<Patient | undefined> {
+    const owner = await this.findByExpediente(expediente);
+    if (owner) return owner;
+    const [same] = await this.expedientesOfTheSameNumber(expediente);
+    return same === undefined ? undefined : this.findByExpediente(same);
+  }
+
   async findById(id: string): Promise<Patient | undefined> {
     return BY_ID.executeTakeFirst(this.db, id);
   }

@@ -343,6 +343,11 @@ describe.each(VARIANTS)('PatientRepository on $kind with $statements statements'
     // A one-keystroke typo of a registered expediente still brings its owner.
     const near = await patients.findCandidates({ expediente: '3000000011', keys: [] });
     expect(near.map((p) => p.expediente)).toContain(GARZA.expediente);
+    // So does one with a digit dropped or added, whose length differs.
+    for (const slipped of ['300000001', '30000000015']) {
+      const found = await patients.findCandidates({ expediente: slipped, keys: [] });
+      expect(found.map((p) => p.expediente)).toEqual([GARZA.expediente]);
+    }
   });
 
   it('skips a key shared by more patients than the cap, whole', async () => {

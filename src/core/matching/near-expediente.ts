@@ -25,21 +25,35 @@ export function isNearExpediente(a: string, b: string): boolean {
 }
 
 /**
- * The expedientes one substitution or one adjacent swap away from `expediente` (9·n + n−1 of them), and
- * the same number with its leading zeros dropped or added up to the longest expediente, for the repository
- * to fetch with an indexed `expediente IN (…)` beside the expediente itself — so a typo or lost zeros, and a
- * twin one digit away, are caught even when the name is too common for blocking keys. Other insertions and
- * deletions are left out: they change the length, which the parser already bounds.
+ * Every expediente one keystroke from `expediente` (a digit changed, dropped or added, two neighbours
+ * swapped) and the same number with its leading zeros dropped or added, all within an expediente's 8 to 12
+ * digits, for the repository to fetch with one indexed `expediente IN (…)` beside the expediente itself —
+ * so a typo or lost zeros, and a twin one digit away, are caught even when the name is too common for
+ * blocking keys. About 20 per digit (9 changes, 10 additions, a drop, a swap): some two hundred values for
+ * a 10-digit expediente, one statement all the same. These are exactly the expedientes `isNearExpediente`
+ * accepts, so nothing the matcher would hold as a near number is left unfetched.
  */
 export function nearExpedientes(expediente: string): string[] {
   const near = new Set<string>();
-  for (let i = 0; i < expediente.length; i++) {
+  const add = (candidate: string) => {
+    if (
+      candidate !== expediente &&
+      candidate.length >= EXPEDIENTE_MIN_DIGITS &&
+      candidate.length <= EXPEDIENTE_MAX_DIGITS
+    ) {
+      near.add(candidate);
+    }
+  };
+  for (let i = 0; i <= expediente.length; i++) {
+    const before = expediente.slice(0, i);
     for (let digit = 0; digit <= 9; digit++) {
       const d = String(digit);
-      if (d !== expediente[i]) near.add(expediente.slice(0, i) + d + expediente.slice(i + 1));
+      add(before + d + expediente.slice(i)); // a digit added
+      if (i < expediente.length) add(before + d + expediente.slice(i + 1)); // a digit changed
     }
-    if (i + 1 < expediente.length && expediente[i] !== expediente[i + 1]) {
-      near.add(expediente.slice(0, i) + expediente[i + 1] + expediente[i] + expediente.slice(i + 2));
+    if (i < expediente.length) add(before + expediente.slice(i + 1)); // a digit dropped
+    if (i + 1 < expediente.length) {
+      add(before + expediente[i + 1] + expediente[i] + expediente.slice(i + 2)); // neighbours swapped
     }
   }
   for (const padded of sameNumberWithOtherZeros(expediente)) near.add(padded);

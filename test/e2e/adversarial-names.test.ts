@@ -24,6 +24,8 @@ const REGISTRY = [
   '3000700002,HERNÁNDEZ,GARCÍA,JOSÉ,1951-01-01,M',
   '3000700003,HERNÁNDEZ,GARCÍA,JOSÉ,1952-01-01,M',
   '0030007004,HERNÁNDEZ,GARCÍA,JOSÉ,1953-01-01,M',
+  // GUADALUPE alone is given to both sexes; the registry says this one is a man.
+  '3000900001,HERNÁNDEZ,LÓPEZ,GUADALUPE,1975-01-01,M',
 ];
 
 /** File name → what the run must do with it: the expediente it attaches to, or review on that expediente. */
@@ -47,6 +49,9 @@ const CASES: Array<[filename: string, outcome: 'ingested' | 'review_required', e
   ['3000100002_MUN\u0303OZ PEN\u0303A, MARI\u0301A_LAB.pdf', 'ingested', '3000100002'],
   // …and under an expediente the registry does not hold: the registered MUÑOZ PEÑA is a reviewer's question.
   ['3000199999_MUNIOZ PENIA, MARIA_RX.pdf', 'review_required', '3000100002'],
+  // MARÍA GUADALUPE is a woman: on a man registered as GUADALUPE, his sister's document as likely as his.
+  ['3000900001_HERNANDEZ LOPEZ, MA GUADALUPE_CONS.pdf', 'review_required', '3000900001'],
+  ['3000900001_HERNANDEZ LOPEZ, JOSE GUADALUPE_LAB.pdf', 'ingested', '3000900001'],
 ];
 
 describe('ingest of adversarial names against a real registry', { tags: ['slow'] }, () => {

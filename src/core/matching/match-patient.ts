@@ -4,6 +4,11 @@ import { describeNameFrequency } from './name-frequency.js';
 import { differOnlyInLeadingZeros, isNearExpediente } from './near-expediente.js';
 import { normalizeName, type NormalizedName } from './normalize-name.js';
 import { isClearlyAnotherPerson } from './same-person.js';
+import {
+  contradictsRegisteredSex,
+  describeSexContradiction,
+  type SexContradiction,
+} from './sex-of-given-names.js';
 import { jaroWinkler, levenshteinRatio, tokenSortRatio, wordIntersection } from './string-similarity.js';
 import type {
   MatchDecision,
@@ -63,6 +68,8 @@ interface Ranked {
   name: NameComparison;
   idMatch: boolean;
   nearId: boolean;
+  /** The filename's first given name marks the sex the registry does not record for this patient. */
+  sexContradiction: SexContradiction | null;
   combined: number;
 }
 
@@ -80,6 +87,7 @@ function compareCandidate(
     name: compareNames(query, normalized, knowledge),
     idMatch,
     nearId: !idMatch && isNearExpediente(expediente, patient.expediente),
+    sexContradiction: contradictsRegisteredSex(query.given, normalized.given, patient.sexo),
     combined: 0,
   };
 }
@@ -108,6 +116,7 @@ function explainCandidate(
           : `expediente one keystroke from the filename's (${c.patient.expediente})`
         : `expediente differs (${c.patient.expediente})`,
     ...describeNameComparison(query, c.normalized, c.name),
+    ...(c.sexContradiction === null ? [] : [describeSexContradiction(c.sexContradiction)]),
   ];
   return {
     patient: c.patient,
@@ -152,6 +161,16 @@ interface Verdict {
   confidence: number;
 }
 
+/**
+ * A light variant that still leaves the registered patient in doubt, which the expediente alone must not
+ * settle: the filename's MA GUADALUPE on a man registered as GUADALUPE is a sister as likely as him
+ * (GUADALUPE alone is given to both sexes).
+ */
+function leavesPatientInDoubt(c: Ranked): boolean {
+  if (c.name.exact) return false;
+  return c.sexContradiction !== null;
+}
+
 /** Expediente found: attach, or review — never `new`, which would duplicate the expediente. */
 function decideWithExpediente(
   query: NameFields,
@@ -159,6 +178,7 @@ function decideWithExpediente(
   others: Ranked[],
   thresholds: MatchThresholds,
   expectedHomonyms: number,
+  inDoubt: boolean,
 ): Verdict {
   const { name, combined } = idCandidate;
   const belowAuto = Math.min(combined, thresholds.auto - 0.01);
@@ -172,7 +192,7 @@ function decideWithExpediente(
   // apart, and one slipped digit would file the document with the other, however common the name.
   const neighbourFitsAsWell =
     !name.exact && others.some((o) => o.nearId && o.name.light && o.name.score >= name.score);
-  if (name.light && combined >= thresholds.auto && !someoneElseExactly && !neighbourFitsAsWell) {
+  if (name.light && combined >= thresholds.auto && !someoneElseExactly && !neighbourFitsAsWell && !inDoubt) {
     const reason = name.exact ? 'exact_id_and_name' : 'exact_id_name_variant';
     return { decision: 'auto', reason, chosen: idCandidate, confidence: combined };
   }
@@ -264,6 +284,7 @@ export function matchPatient(input: MatchPatientInput): MatchDecision {
           ranked.filter((c) => c !== idCandidate),
           thresholds,
           expectedHomonyms,
+          leavesPatientInDoubt(idCandidate),
         )
       : decideWithoutExpediente(input.query, expediente, ranked, thresholds);
 

@@ -41,6 +41,11 @@ export function candidateReasonRules(kindWords: (kind: FieldMatchKind) => string
         `${field}: ${kindWords(KIND_BY_PHRASE.get(phrase!)!)} (${given} frente a ${registered})`,
     },
     {
+      en: /^sexo: registered (F|M), but the filename's (.*) is (a woman's|a man's) name$/,
+      es: ([registered, word, whose]) =>
+        `sexo: registrado ${registered}, pero ${word} en el archivo es nombre de ${whose === "a woman's" ? 'mujer' : 'hombre'}`,
+    },
+    {
       en: /^common name: about (\S+) other patients are expected to share it$/,
       es: ([count]) => `nombre común: se espera que unos ${count} pacientes más lo compartan`,
     },

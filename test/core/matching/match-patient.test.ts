@@ -507,6 +507,50 @@ describe('matchPatient: a sex-marking first name left out', () => {
   });
 });
 
+describe('matchPatient: a sex-marking first name against the registered sex', () => {
+  const registered = (nombres: string, sexo: string | null): PatientRecord => ({
+    ...person('3000700001', 'HERNANDEZ', 'LOPEZ', nombres),
+    sexo,
+  });
+
+  it.each([
+    ['MA GUADALUPE on a man registered as GUADALUPE', 'GUADALUPE', 'M', 'MA GUADALUPE', 'MA', "a woman's"],
+    ['MARIA ROSARIO on a man registered as ROSARIO', 'ROSARIO', 'M', 'MARIA ROSARIO', 'MARIA', "a woman's"],
+    [
+      'JOSE GUADALUPE on a woman registered as GUADALUPE',
+      'GUADALUPE',
+      'F',
+      'JOSE GUADALUPE',
+      'JOSE',
+      "a man's",
+    ],
+  ])(
+    'reviews %s: a sister or a brother as likely as the patient',
+    (_label, nombres, sexo, written, word, whose) => {
+      const patient = registered(nombres, sexo);
+      const result = decide(nameQuery(patient.expediente, 'HERNANDEZ', 'LOPEZ', written), [patient]);
+      expect(result).toMatchObject({ decision: 'review', reason: 'id_match_name_partial', patient });
+      expect(result.confidence).toBeLessThan(DEFAULT_THRESHOLDS.auto);
+      expect(result.candidates[0]?.reasons).toContain(
+        `sexo: registered ${sexo}, but the filename's ${word} is ${whose} name`,
+      );
+    },
+  );
+
+  it.each([
+    ['the registry records no sex', 'GUADALUPE', null, 'MA GUADALUPE'],
+    ['the registered sex agrees', 'GUADALUPE', 'F', 'MA GUADALUPE'],
+    ['the registered name opens with the same word', 'MARIA GUADALUPE', 'M', 'MA. GUADALUPE'],
+    ['the filename leaves the marking word out', 'JOSE GUADALUPE', 'M', 'GUADALUPE'],
+    ['an initial may be JUAN as well as JOSE', 'GUADALUPE', 'F', 'J. GUADALUPE'],
+  ])('still decides on the name alone when %s', (_label, nombres, sexo, written) => {
+    const patient = registered(nombres, sexo);
+    const result = decide(nameQuery(patient.expediente, 'HERNANDEZ', 'LOPEZ', written), [patient]);
+    expect(result.candidates[0]?.reasons.some((reason) => reason.startsWith('sexo:'))).toBe(false);
+    if (written !== 'J. GUADALUPE') expect(result).toMatchObject({ decision: 'auto', patient });
+  });
+});
+
 describe('matchPatient: twins on neighbouring expedientes', () => {
   const juanPablo = person('3000200001', 'GARZA', 'LEAL', 'JUAN PABLO');
   const juanCarlos = person('3000200002', 'GARZA', 'LEAL', 'JUAN CARLOS');

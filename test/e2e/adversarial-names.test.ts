@@ -26,6 +26,7 @@ const REGISTRY = [
   '0030007004,HERNÁNDEZ,GARCÍA,JOSÉ,1953-01-01,M',
   // GUADALUPE alone is given to both sexes; the registry says this one is a man.
   '3000900001,HERNÁNDEZ,LÓPEZ,GUADALUPE,1975-01-01,M',
+  '3000900005,DE LA GARZA,TREVIÑO,JUAN CARLOS,1985-01-01,M',
 ];
 
 /** File name → what the run must do with it: the expediente it attaches to, or review on that expediente. */
@@ -52,6 +53,9 @@ const CASES: Array<[filename: string, outcome: 'ingested' | 'review_required', e
   // MARÍA GUADALUPE is a woman: on a man registered as GUADALUPE, his sister's document as likely as his.
   ['3000900001_HERNANDEZ LOPEZ, MA GUADALUPE_CONS.pdf', 'review_required', '3000900001'],
   ['3000900001_HERNANDEZ LOPEZ, JOSE GUADALUPE_LAB.pdf', 'ingested', '3000900001'],
+  // Without JUAN and without the materno, what is left is his father's name (a CARLOS) as much as his.
+  ['3000900005_DE LA GARZA, CARLOS_CONS.pdf', 'review_required', '3000900005'],
+  ['3000900005_DE LA GARZA TREVIÑO, CARLOS_LAB.pdf', 'ingested', '3000900005'],
 ];
 
 describe('ingest of adversarial names against a real registry', { tags: ['slow'] }, () => {

@@ -160,6 +160,21 @@ function compareGivenToken(
   return differentMatch(query.text, candidate.text);
 }
 
+/**
+ * Whether one list of given names leaves out the other's first word (CARLOS for JUAN CARLOS) rather than a
+ * later one (JUAN for JUAN CARLOS): the first words are not variants of each other, as compareGivenNames
+ * judges them when it prices the word left out.
+ */
+export function leavesOutFirstGivenName(
+  query: readonly GivenNameToken[],
+  candidate: readonly GivenNameToken[],
+  knowledge: NameKnowledge,
+): boolean {
+  const [first, registeredFirst] = [query[0], candidate[0]];
+  if (query.length === candidate.length || first === undefined || registeredFirst === undefined) return false;
+  return !compareGivenToken(first, registeredFirst, knowledge, 0).light;
+}
+
 /** Folds per-word matches into one field match: the product of similarities, the weakest word's kind. */
 function combineWordMatches(matches: FieldMatch[]): FieldMatch {
   let similarity = 1;

@@ -1,4 +1,4 @@
-import { compareNames, type NameKnowledge } from './compare-names.js';
+import { compareNames, leavesOutFirstGivenName, type NameKnowledge } from './compare-names.js';
 import { describeNameComparison } from './describe-match.js';
 import { describeNameFrequency } from './name-frequency.js';
 import { differOnlyInLeadingZeros, isNearExpediente } from './near-expediente.js';
@@ -164,11 +164,19 @@ interface Verdict {
 /**
  * A light variant that still leaves the registered patient in doubt, which the expediente alone must not
  * settle: the filename's MA GUADALUPE on a man registered as GUADALUPE is a sister as likely as him
- * (GUADALUPE alone is given to both sexes).
+ * (GUADALUPE alone is given to both sexes); DE LA GARZA, CARLOS on JUAN CARLOS DE LA GARZA TREVIÑO leaves
+ * out both the first given name and the materno, and what is left is his father's name as much as his (a
+ * son is named JUAN CARLOS after a CARLOS, and the materno is what tells them apart).
  */
-function leavesPatientInDoubt(c: Ranked): boolean {
+function leavesPatientInDoubt(query: NormalizedName, c: Ranked, knowledge: NameKnowledge): boolean {
   if (c.name.exact) return false;
-  return c.sexContradiction !== null;
+  if (c.sexContradiction !== null) return true;
+  const { materno, nombres } = c.name.fields;
+  return (
+    materno.kind === 'missing' &&
+    nombres.kind === 'dropped_name' &&
+    leavesOutFirstGivenName(query.given, c.normalized.given, knowledge)
+  );
 }
 
 /** Expediente found: attach, or review — never `new`, which would duplicate the expediente. */
@@ -284,7 +292,7 @@ export function matchPatient(input: MatchPatientInput): MatchDecision {
           ranked.filter((c) => c !== idCandidate),
           thresholds,
           expectedHomonyms,
-          leavesPatientInDoubt(idCandidate),
+          leavesPatientInDoubt(query, idCandidate, knowledge),
         )
       : decideWithoutExpediente(input.query, expediente, ranked, thresholds);
 

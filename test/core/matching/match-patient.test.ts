@@ -551,6 +551,30 @@ describe('matchPatient: a sex-marking first name against the registered sex', ()
   });
 });
 
+describe('matchPatient: the first given name and the materno both left out', () => {
+  const juanCarlos = person('3000800001', 'DE LA GARZA', 'TREVIÑO', 'JUAN CARLOS');
+
+  it('reviews DE LA GARZA, CARLOS for JUAN CARLOS DE LA GARZA TREVIÑO: his father carries that name too', () => {
+    const result = decide(nameQuery(juanCarlos.expediente, 'DE LA GARZA', '', 'CARLOS'), [juanCarlos]);
+    expect(result).toMatchObject({
+      decision: 'review',
+      reason: 'id_match_name_partial',
+      patient: juanCarlos,
+    });
+    expect(result.confidence).toBeLessThan(DEFAULT_THRESHOLDS.auto);
+  });
+
+  it.each([
+    ['the materno is there', 'DE LA GARZA', 'TREVIÑO', 'CARLOS'],
+    ['only the materno is left out', 'DE LA GARZA', '', 'JUAN CARLOS'],
+  ])('still attaches when %s', (_label, paterno, materno, nombres) => {
+    expect(decide(nameQuery(juanCarlos.expediente, paterno, materno, nombres), [juanCarlos])).toMatchObject({
+      decision: 'auto',
+      patient: juanCarlos,
+    });
+  });
+});
+
 describe('matchPatient: twins on neighbouring expedientes', () => {
   const juanPablo = person('3000200001', 'GARZA', 'LEAL', 'JUAN PABLO');
   const juanCarlos = person('3000200002', 'GARZA', 'LEAL', 'JUAN CARLOS');

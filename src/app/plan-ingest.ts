@@ -14,7 +14,7 @@ import { failedFolders } from '../ingest/failed-folders.js';
 import type { FileOutcome } from '../core/pipeline/file-outcome.js';
 import { matchAgainstRegistry } from '../db/match-against-registry.js';
 import type { RegistryLocation } from './open-registry.js';
-import { PlannedPatients } from './planned-patients.js';
+import { PlannedPatients } from '../db/planned-patients.js';
 
 export interface PlannedFile {
   path: string;

@@ -1,8 +1,8 @@
 import { patientBlockingKeys } from '../core/matching/blocking-keys.js';
 import { isNearExpediente } from '../core/matching/near-expediente.js';
 import type { NameQuery, PatientRecord } from '../core/matching/types.js';
-import type { CandidateSource } from '../db/match-against-registry.js';
-import type { CandidateQuery } from '../db/repositories/patient-repository.js';
+import type { CandidateSource } from './match-against-registry.js';
+import type { CandidateQuery } from './repositories/patient-repository.js';
 
 /**
  * The patients a dry run's own `new` files would create, shown to the files planned after them as the run

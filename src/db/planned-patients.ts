@@ -4,11 +4,23 @@ import type { NameQuery, PatientRecord } from '../core/matching/types.js';
 import type { CandidateSource } from './match-against-registry.js';
 import type { CandidateQuery } from './repositories/patient-repository.js';
 
+const PLANNED = 'planned:';
+
+/** The id a planned patient carries (no registry patient's: those are UUIDs). */
+export function plannedPatientId(expediente: string): string {
+  return `${PLANNED}${expediente}`;
+}
+
+export function isPlannedPatientId(id: string): boolean {
+  return id.startsWith(PLANNED);
+}
+
 /**
  * The patients a dry run's own `new` files would create, shown to the files planned after them as the run
  * shows them the patients it has just created: four documents of one new patient plan one new patient and
  * three attachments, a second name under that expediente plans a review — not five new patients. Nothing is
- * written; the registry is read as before.
+ * written; the registry is read as before. The run asks it too, before creating a patient named after another
+ * file of the folder (see FileProcessor.nameOfNewPatient).
  */
 export class PlannedPatients implements CandidateSource {
   private readonly planned: Array<{ patient: PatientRecord; keys: ReadonlySet<string> }> = [];
@@ -22,7 +34,7 @@ export class PlannedPatients implements CandidateSource {
   /** The patient a file planned as `new` would create, under the filename's expediente and name. */
   add(query: NameQuery): void {
     const patient: PatientRecord = {
-      id: `planned:${query.expediente}`,
+      id: plannedPatientId(query.expediente),
       expediente: query.expediente,
       apellidoPaterno: query.apellidoPaterno,
       apellidoMaterno: query.apellidoMaterno,

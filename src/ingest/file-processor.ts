@@ -48,6 +48,8 @@ import { FileStageError } from '../documents/stage-error.js';
 import { documentOcrOf, prepareDocument, type DocumentOcr } from '../documents/store-document.js';
 import type { GroupCommitter } from './group-committer.js';
 import { crossCheckAgainstRegistry, matchAgainstRegistry } from '../db/match-against-registry.js';
+import { isPlannedPatientId, PlannedPatients, plannedPatientId } from '../db/planned-patients.js';
+import type { NamesInFolder } from './names-in-folder.js';
 import { FileNotFinished, FileRun, type Settled } from './file-run.js';
 import { InMemoryContentClaims, type ContentClaims, type HolderEnd } from './content-claims.js';
 import { EXTRACTION_OUTCOMES } from './extraction-outcome.js';
@@ -115,6 +117,8 @@ export class FileProcessor {
     private readonly sourceDir: string | null = null,
     /** The first file of the session with each content, to ingest identical bytes under two names only once. */
     private readonly claims: ContentClaims = new InMemoryContentClaims(),
+    /** The files of the run naming each expediente: a new patient's name comes from the first (nameOfNewPatient). */
+    private readonly names: NamesInFolder | null = null,
   ) {
     this.batches = new BatchRepository(deps.database.db);
     this.documents = new DocumentRepository(deps.database.db);
@@ -246,13 +250,13 @@ export class FileProcessor {
               this.resolveNewPatient(run, parsed, decision),
             )
           : await this.resolvePatient(parsed, decision, file);
-      if (resolved === 'review') {
+      if (resolved !== null && 'heldBecause' in resolved) {
         return await this.holdForReview(
           run,
           extraction,
           {
             outcome: 'review_required',
-            message: `held for review: ${run.result.match?.reason ?? 'review'} (a patient another file of this batch has just created)`,
+            message: `held for review: ${run.result.match?.reason ?? 'review'} (${resolved.heldBecause})`,
           },
           handOff,
         );
@@ -886,19 +890,64 @@ export class FileProcessor {
     run: FileRun,
     parsed: ParsedFilename,
     decision: MatchDecision,
-  ): Promise<{ patient: Patient; created: boolean } | 'review' | null> {
+  ): Promise<{ patient: Patient; created: boolean } | { heldBecause: string } | null> {
     const recheck = await this.match(parsed);
-    if (recheck.decision === 'new') return this.resolvePatient(parsed, decision, run.file);
-    // Recorded as decided now (attached to the patient just created, or held with the reason and the
-    // candidates), with what the document's text said kept.
-    const { content } = decision.matchingDetails;
-    run.result.match = summarizeMatch(recheck, run.result.match?.content ?? null);
+    if (recheck.decision === 'new') {
+      const named = await this.nameOfNewPatient(parsed);
+      if ('name' in named) return this.resolvePatient(parsed, decision, run.file, named);
+      this.recordDecidedNow(run, decision, withoutPlannedPatients(named.decision));
+      return {
+        heldBecause:
+          `expediente ${parsed.expediente} is new, and its patient takes the name of ` +
+          `'${named.firstFile.filename}', the first file of this folder naming it`,
+      };
+    }
+    this.recordDecidedNow(run, decision, recheck);
+    return recheck.decision === 'review'
+      ? { heldBecause: 'a patient another file of this batch has just created' }
+      : this.resolvePatient(parsed, recheck, run.file);
+  }
+
+  /**
+   * Records the file as decided now (attached to the patient just created, or held with the reason and the
+   * candidates), with what the document's text said kept.
+   */
+  private recordDecidedNow(run: FileRun, before: MatchDecision, now: MatchDecision): void {
+    const { content } = before.matchingDetails;
+    run.result.match = summarizeMatch(now, run.result.match?.content ?? null);
     run.known = {
       ...run.known,
-      matchConfidence: recheck.confidence,
-      matchingDetails: JSON.stringify({ ...recheck.matchingDetails, ...(content ? { content } : {}) }),
+      matchConfidence: now.confidence,
+      matchingDetails: JSON.stringify({ ...now.matchingDetails, ...(content ? { content } : {}) }),
     };
-    return recheck.decision === 'review' ? 'review' : this.resolvePatient(parsed, recheck, run.file);
+  }
+
+  /**
+   * The name a new patient is created under when several files of the folder name its expediente: that of the
+   * first of them, in path order, that matching sends to a new patient — the file `ingest --dry-run` plans as
+   * `new` — whichever of them is created first (files run side by side, and which one's extraction ends first
+   * is chance). A file whose own name is clearly another person's than that name is held for review, as it is
+   * when that file has created the patient already (and as the dry run plans it). Asked under the creation
+   * lock, once the registry has no patient of this expediente.
+   */
+  private async nameOfNewPatient(
+    parsed: ParsedFilename,
+  ): Promise<{ name: ParsedFilename } | { firstFile: ParsedFilename; decision: MatchDecision }> {
+    for (const named of (await this.names?.naming(parsed.expediente)) ?? []) {
+      // The file itself, or one spelled as it is (matched alike): it names the patient.
+      if (sameSpelling(named, parsed)) break;
+      if ((await this.match(named)).decision !== 'new') continue;
+      const planned = new PlannedPatients(this.patients);
+      planned.add(named);
+      const joined = await matchAgainstRegistry(planned, parsed, {
+        totalPatients: this.totalPatients + 1,
+        thresholds: this.options.thresholds,
+      });
+      return joined.decision === 'auto' && joined.patient?.id === plannedPatientId(parsed.expediente)
+        ? { name: named }
+        : { firstFile: named, decision: joined };
+    }
+    return { name: parsed };
   }
 
   /**
@@ -909,17 +958,20 @@ export class FileProcessor {
     parsed: ParsedFilename,
     decision: MatchDecision,
     file: FileToProcess,
+    /** A new patient's name, when another file of the folder gives it (see nameOfNewPatient). */
+    named: { name: ParsedFilename } = { name: parsed },
   ): Promise<{ patient: Patient; created: boolean } | null> {
     if (decision.decision === 'auto' && decision.patient) {
       const patient = await this.patients.findById(decision.patient.id);
       if (patient) return { patient, created: await this.createdByEarlierAttempt(file, patient) };
     }
+    const { name } = named;
     const { patient, created } = await this.patients.insertOrGet(
       {
         expediente: parsed.expediente,
-        apellidoPaterno: parsed.apellidoPaterno,
-        apellidoMaterno: parsed.apellidoMaterno,
-        nombres: parsed.nombres,
+        apellidoPaterno: name.apellidoPaterno,
+        apellidoMaterno: name.apellidoMaterno,
+        nombres: name.nombres,
       },
       'batch_ingest',
       (trx, inserted) =>
@@ -935,6 +987,7 @@ export class FileProcessor {
             filename: parsed.filename,
             reason: decision.reason,
             file_id: file.fileId,
+            ...(name === parsed ? {} : { named_after: name.filename }),
           },
         }),
     );
@@ -958,6 +1011,32 @@ export class FileProcessor {
     );
     return creation?.file_id === file.fileId;
   }
+}
+
+/** Whether two file names spell the patient alike (matching reads nothing else of them). */
+function sameSpelling(a: ParsedFilename, b: ParsedFilename): boolean {
+  return (
+    a.apellidoPaterno === b.apellidoPaterno &&
+    a.apellidoMaterno === b.apellidoMaterno &&
+    a.nombres === b.nombres
+  );
+}
+
+/**
+ * A decision made against a patient not yet created, as recorded for the review: its suggestions name only
+ * registry patients (a client attaching to a suggestion's id must find it).
+ */
+function withoutPlannedPatients(decision: MatchDecision): MatchDecision {
+  const planned = (id: string | undefined) => id !== undefined && isPlannedPatientId(id);
+  return {
+    ...decision,
+    patient: planned(decision.patient?.id) ? null : decision.patient,
+    candidates: decision.candidates.filter((c) => !planned(c.patient.id)),
+    matchingDetails: {
+      ...decision.matchingDetails,
+      suggestions: decision.matchingDetails.suggestions.filter((s) => !planned(s.patient_id)),
+    },
+  };
 }
 
 /** Audit actions of a person deciding which patient a document is: the run does not undo them. */

@@ -29,6 +29,7 @@ import { ServiceUnavailableError, UserError } from '../errors.js';
 import { databaseFileOf, ownFilesMatcher } from './own-files.js';
 import { resolveSourceDir } from './resolve-source-dir.js';
 import { discoverFiles, type Discovery } from './discover-files.js';
+import { namesInFolder } from './names-in-folder.js';
 import { deferredMessage, FileProcessor, type FileToProcess } from './file-processor.js';
 import { FileNotFinished } from './file-run.js';
 import { GroupCommitter } from './group-committer.js';
@@ -557,6 +558,9 @@ export async function processFiles(
     committer,
     () => (windowFull() ? false : (admitted++, true)),
     run.sourceDir,
+    undefined,
+    // The files `ingest --dry-run` plans: a new patient is named as the plan names it (see nameOfNewPatient).
+    namesInFolder(plan.work),
   );
 
   const queue = new PQueue({ concurrency: options.concurrency });

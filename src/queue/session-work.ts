@@ -16,6 +16,7 @@ import type { BatchFile, BatchUpload } from '../db/schema.js';
 import { auditActorAsUploader, readSessionOptions } from '../db/session-options.js';
 import { FileProcessor, type FileToProcess } from '../ingest/file-processor.js';
 import { GroupCommitter } from '../ingest/group-committer.js';
+import { namesListedLater } from '../ingest/names-in-folder.js';
 import { prepareCollection } from '../ingest/run-ingest.js';
 import type { IngestDependencies, IngestOptions } from '../ingest/types.js';
 import { DatabaseContentClaims } from './database-content-claims.js';
@@ -91,6 +92,8 @@ export class SessionWork {
         () => true,
         session.sourceDir,
         new DatabaseContentClaims(new QueueRepository(deps.database.db), session.id),
+        // The session's files, as registered: a new patient is named by the first of them naming it.
+        namesListedLater(() => new BatchRepository(deps.database.db).listFilePaths(session.id)),
       );
       return new SessionWork(session, options, processor, committer, adapters);
     } catch (error) {

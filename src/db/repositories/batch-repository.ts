@@ -438,6 +438,11 @@ export class BatchRepository {
       .execute();
   }
 
+  /** A session's files' paths, without the rest of their rows (a held file's text among it). */
+  async listFilePaths(sessionId: string): Promise<{ relativePath: string }[]> {
+    return this.db.selectFrom('batchFiles').select('relativePath').where('batchId', '=', sessionId).execute();
+  }
+
   /** A session's files with these bytes (the copies of one content). */
   async filesWithContent(sessionId: string, contentSha256: string): Promise<BatchFile[]> {
     return this.db

@@ -377,6 +377,82 @@ describe('review layout', () => {
     expect(all).toContain('CONTRADICTS the filename');
   });
 
+  it.each([
+    [
+      EN,
+      "Held at ingest: the document's own text contradicts",
+      "Now: the document agrees with the filename's match",
+    ],
+    [
+      ES,
+      'En revisión al ingresar: el documento contradice',
+      'Ahora: el documento concuerda con la coincidencia del archivo',
+    ],
+  ])(
+    "says the reason was the ingest's when the content check against today's registry now agrees, at 60×20 (%#)",
+    async (messages, heldThen, agreesNow) => {
+      // Held as content_mismatch; since then a registry import gave the patient the birth date the document states.
+      const content = {
+        verdict: 'agrees',
+        identity: {
+          expediente: '3000576011',
+          nombre_completo: 'BONILLA SEPÚLVEDA, ADRIANA',
+          nombre_escrito: 'ADRIANA BONILLA SEPÚLVEDA',
+          fecha_nacimiento: '1984-03-12',
+          sexo: 'F',
+          evidence: [],
+          other_expedientes: [],
+          other_names: [],
+        },
+        reasons: [],
+      } as unknown as ContentCheckDetails;
+      const document = documentIdentityFor(content, null, fourCandidateCase().parsed, 2026);
+      const cases = [fourCandidateCase({ heldReason: 'content_mismatch', document })];
+      const walk = new ReviewWalk(fakeService(cases).service, cases.map(pendingOf), { guardMs: 0 });
+      await walk.start();
+      const { rows, widths } = frame(
+        walk.getState(),
+        { columns: 60, rows: 20 },
+        initialReviewView(),
+        messages,
+      );
+      expect(rows).toHaveLength(19);
+      for (const w of widths) expect(w).toBeLessThanOrEqual(59);
+      const screen = rows.join('\n');
+      expect(screen).toContain(heldThen);
+      expect(screen.replace(/\n {2}/g, ' ')).toContain(agreesNow);
+      // The plain "Held:" line would read as today's reason, above a verdict that says the opposite.
+      expect(screen).not.toMatch(/^(Held|En revisión):/m);
+      expect(rows.at(-2)).toMatch(/(\? help · q quit|\? ayuda · q salir)$/);
+    },
+  );
+
+  it("says what the filename's match is now when it is no longer the reason the file was held", async () => {
+    // Held as "the name matches; the expediente is not in the registry"; a patient of that expediente was created since.
+    const decision = {
+      decision: 'auto',
+      confidence: 0.99,
+      reason: 'exact_id_and_name',
+    } as unknown as NonNullable<ReturnType<typeof fourCandidateCase>['decision']>;
+    const cases = [fourCandidateCase({ heldReason: 'name_only_match', decision })];
+    const walk = new ReviewWalk(fakeService(cases).service, cases.map(pendingOf), { guardMs: 0 });
+    await walk.start();
+    const screen = (messages: Messages) =>
+      frame(walk.getState(), { columns: 60, rows: 20 }, initialReviewView(), messages)
+        .rows.join('\n')
+        .replace(/\n {2}/g, ' ');
+    expect(screen(EN)).toContain('Held at ingest: the name matches; the expediente is not in…');
+    expect(screen(EN)).toContain("Now: the filename's match: same expediente and name");
+    expect(screen(ES)).toContain('Ahora, la coincidencia del archivo: mismo expediente y nombre');
+    // The reason still holding: the line as it always was.
+    const still = [fourCandidateCase({ heldReason: 'exact_id_and_name', decision })];
+    const unchanged = new ReviewWalk(fakeService(still).service, still.map(pendingOf), { guardMs: 0 });
+    await unchanged.start();
+    const rows = frame(unchanged.getState(), { columns: 60, rows: 20 }).rows.join('\n');
+    expect(rows).toContain('Held: same expediente and name');
+    expect(rows).not.toContain('Now:');
+  });
+
   it('says the document agrees with the filename itself when its match was only a candidate under another expediente', async () => {
     // A homonym's review: the document states the filename's own expediente, which nobody in the registry holds.
     const all = await screenWithCrossCheck(

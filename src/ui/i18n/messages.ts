@@ -63,6 +63,10 @@ export interface Messages {
   ): string;
   unparsable(error: string): string;
   held(reason: string, confidence: number | null, pages: number | null): string;
+  /** The held line when the reason no longer holds against today's registry (see heldNow). */
+  heldAtIngest(reason: string, confidence: number | null, pages: number | null): string;
+  /** Under heldAtIngest: what the content check or the filename's match says against today's registry. */
+  heldNow(now: { verdict: ContentVerdict; against: 'match' | 'filename' } | { reason: string }): string;
   /** `on`: the day, as the operator's calendar reads it. */
   detachedBy(by: string, expediente: string, on: string): string;
   /** A file a run took back into review because a copy of it names another patient. */
@@ -698,6 +702,12 @@ export const EN: Messages = {
   unparsable: (error) => `The filename does not parse: ${error}`,
   held: (reason, confidence, pages) =>
     `Held: ${reason}${confidence !== null ? ` (${conf(confidence)})` : ''}${pages !== null ? ` · ${plural(pages, 'page', 'pages')}` : ''}`,
+  heldAtIngest: (reason, confidence, pages) =>
+    `Held at ingest: ${reason}${confidence !== null ? ` (${conf(confidence)})` : ''}${pages !== null ? ` · ${plural(pages, 'page', 'pages')}` : ''}`,
+  heldNow: (now) =>
+    'verdict' in now
+      ? `Now: the document ${EN.verdict(now.verdict, now.against)}`
+      : `Now: the filename's match: ${now.reason}`,
   detachedBy: (by, exp, on) => `Detached from exp ${exp} by ${by} on ${on}`,
   takenBackBy: (by, exp, copy, on) =>
     `TAKEN BACK from exp ${exp} by ${by} on ${on}: a copy names exp ${copy}`,
@@ -1260,6 +1270,12 @@ export const ES: Messages = {
   unparsable: (error) => `El nombre del archivo no se puede leer: ${error}`,
   held: (reason, confidence, pages) =>
     `En revisión: ${reason}${confidence !== null ? ` (${conf(confidence)})` : ''}${pages !== null ? ` · ${plural(pages, 'página', 'páginas')}` : ''}`,
+  heldAtIngest: (reason, confidence, pages) =>
+    `En revisión al ingresar: ${reason}${confidence !== null ? ` (${conf(confidence)})` : ''}${pages !== null ? ` · ${plural(pages, 'página', 'páginas')}` : ''}`,
+  heldNow: (now) =>
+    'verdict' in now
+      ? `Ahora: el documento ${ES.verdict(now.verdict, now.against)}`
+      : `Ahora, la coincidencia del archivo: ${now.reason}`,
   detachedBy: (by, exp, on) => `Desasignado del exp ${exp} por ${by} el ${on}`,
   takenBackBy: (by, exp, copy, on) =>
     `DEVUELTO del exp ${exp} por ${by} el ${on}: una copia nombra el exp ${copy}`,

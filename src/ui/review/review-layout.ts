@@ -217,12 +217,29 @@ function headerLines(input: ReviewLayoutInput, width: number): { lines: Line[]; 
     lines.push(plain(''));
   }
   const reason = current?.heldReason ?? entry?.reason ?? null;
-  const held = m.held(
+  const heldArgs = [
     m.reason(reason),
     current?.heldConfidence ?? entry?.confidence ?? null,
     current?.pages ?? null,
-  );
-  lines.push(plain(held, { tone: 'muted' }));
+  ] as const;
+  const now = current ? heldReasonNow(current) : null;
+  if (now === null) lines.push(plain(m.held(...heldArgs), { tone: 'muted' }));
+  else {
+    // The reason is the ingest's; the evidence below is today's registry's. Said apart, so that the screen
+    // never reads "contradicts" above "agrees" (wrapped: at 60 columns its end is what changed).
+    lines.push(plain(m.heldAtIngest(...heldArgs), { tone: 'muted' }));
+    lines.push(
+      ...cutRows(
+        wrapSegments(
+          plain(m.heldNow('reason' in now ? { reason: m.reason(now.reason) } : now), { tone: 'warning' }),
+          width,
+          { indent: 2 },
+        ),
+        2,
+        width,
+      ),
+    );
+  }
   // Shown again (← or the list) after it was decided here: it says so before a key is refused as "settled".
   const status = state.entries[state.position]?.status;
   if (status === 'attached' || status === 'created' || status === 'rejected') {
@@ -273,6 +290,31 @@ function headerLines(input: ReviewLayoutInput, width: number): { lines: Line[]; 
     return { lines, banner: rows.length };
   }
   return { lines, banner: 0 };
+}
+
+/**
+ * What today's registry says where the ingest's reason for holding the file no longer holds: the content check
+ * done again (a registry import gave the patient the birth date the document states), or the filename's match
+ * done again (the patient the name fitted was created or changed meanwhile). Null when the reason still holds,
+ * or when there is nothing to compare it with.
+ */
+function heldReasonNow(
+  current: ReviewCase,
+):
+  | { verdict: NonNullable<DocumentIdentity['verdict']>; against: 'match' | 'filename' }
+  | { reason: string }
+  | null {
+  const held = current.heldReason;
+  if (held === null || held === 'detached' || held === 'taken_back' || held === 'content_confirmed')
+    return null;
+  if (held === 'content_mismatch') {
+    const verdict = current.document?.verdict ?? null;
+    return verdict === null || verdict === 'contradicts' || verdict === 'confirmed'
+      ? null
+      : { verdict, against: current.document!.verdictAgainst };
+  }
+  const reason = current.decision?.reason ?? null;
+  return reason === null || reason === held ? null : { reason };
 }
 
 /** The most rows the id-conflict banner takes (a huge name is cut on the last). */

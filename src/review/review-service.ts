@@ -109,7 +109,11 @@ export class ReviewService {
     const reviewCase = await loadReviewCase(this.options.database, fileId, file ? { file } : {});
     // Said when it appears, not only once a key is refused: the reviewer moves on instead of reading it twice.
     const held = file ? this.heldElsewhere(file.matchingDetails, this.here()) : null;
-    return { ...reviewCase, decidingElsewhere: held ? { by: held.by } : null };
+    return {
+      ...reviewCase,
+      decidingElsewhere: held ? { by: held.by } : null,
+      settledElsewhere: file && !isWaiting(file) ? await this.whoSettled(file) : null,
+    };
   }
 
   /** The claim of another sitting that still stands on a file's matching_details, if any. */
@@ -169,7 +173,7 @@ export class ReviewService {
   ): Promise<{ ok: true; file: BatchFile; text: string } | { ok: false; refusal: DecisionResult }> {
     let file = found;
     for (let attempt = 0; attempt < 3; attempt++) {
-      if (file.matchingStatus !== 'review_required' || file.processingStatus !== 'pending') {
+      if (!isWaiting(file)) {
         return { ok: false, refusal: await this.settledMeanwhile(file) };
       }
       const here = this.here();
@@ -217,14 +221,19 @@ export class ReviewService {
 
   /** The refusal of a decision on a file another sitting settled: naming who, when the audit log says. */
   private async settledMeanwhile(file: BatchFile): Promise<DecisionResult> {
-    const [latest] = await new AuditRepository(this.options.database.db).list({ fileId: file.id, limit: 1 });
-    const by = latest?.actor || null;
+    const { by } = await this.whoSettled(file);
     return {
       ok: false,
       fileId: file.id,
       message: `this file was settled meanwhile${by ? ` by ${by}` : ''} (now ${file.matchingStatus}); nothing changed`,
       notice: { code: 'settled_meanwhile', status: file.matchingStatus, by },
     };
+  }
+
+  /** A settled file's matching status, and who settled it when the audit log says. */
+  private async whoSettled(file: BatchFile): Promise<{ status: string; by: string | null }> {
+    const [latest] = await new AuditRepository(this.options.database.db).list({ fileId: file.id, limit: 1 });
+    return { status: file.matchingStatus, by: latest?.actor || null };
   }
 
   private async carryOut(
@@ -700,4 +709,9 @@ export function rejectedInReviewMessage(reviewer: string, fileId: string, client
   return client === 'api'
     ? `rejected in review by ${reviewer}; later runs set the same content aside until the records team reopens it (${command})`
     : `rejected in review by ${reviewer}; later runs set the same content aside (${command} to review it again)`;
+}
+
+/** Whether a file still waits for a review decision (not settled by anybody since it was listed). */
+function isWaiting(file: Pick<BatchFile, 'matchingStatus' | 'processingStatus'>): boolean {
+  return file.matchingStatus === 'review_required' && file.processingStatus === 'pending';
 }

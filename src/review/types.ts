@@ -153,6 +153,11 @@ export interface ReviewCase {
   detached: TakenBack | null;
   /** Another sitting (a terminal or the HTTP API) was deciding it when it was loaded: who. */
   decidingElsewhere?: { by: string } | null;
+  /**
+   * Settled since the sitting listed it (another sitting, the HTTP API, a re-run): its matching status now, and
+   * who settled it when the audit log says. A decision on it is refused; the screen says so before any key.
+   */
+  settledElsewhere?: { status: string; by: string | null } | null;
   pages: number | null;
   /** Every non-empty line of the kept text, sanitised for the terminal (the screen scrolls through them). */
   text: string[];

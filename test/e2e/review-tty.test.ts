@@ -591,6 +591,17 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
       await pastKeyGuard();
       press('sitb', 'r');
       await waitFor('sitb', '✗ this file was settled meanwhile by admin-a (now matched); nothing changed');
+      // Shown again, the file says it is settled before any key is refused.
+      await pastKeyGuard();
+      tmux('send-keys', '-t', 'sitb', 'Right');
+      await waitFor('sitb', /Review 2 of 2|Walked/);
+      await pastKeyGuard();
+      tmux('send-keys', '-t', 'sitb', 'Left');
+      await waitFor(
+        'sitb',
+        '⚠ Settled meanwhile by admin-a (now matched): nothing to decide, → next',
+        NAME_ONLY_FILE.slice(0, 20),
+      );
       press('sita', 'q');
       await waitFor('sita', 'SITA-EXITED');
       press('sitb', 'q');

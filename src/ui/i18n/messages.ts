@@ -73,6 +73,8 @@ export interface Messages {
   takenBackBy(by: string, expediente: string, copyExpediente: string, on: string): string;
   /** Another sitting is deciding the file shown. */
   decidingElsewhere(by: string): string;
+  /** The file shown was settled since the sitting listed it (by another sitting, the HTTP API…): `status` now. */
+  settledElsewhere(by: string | null, status: string): string;
   /** A file of this sitting already decided, shown again (← or the list): what was decided. */
   decidedInSitting(status: 'attached' | 'created' | 'rejected'): string;
   /** Before the recorded reason a file came back to review. */
@@ -713,6 +715,8 @@ export const EN: Messages = {
     `TAKEN BACK from exp ${exp} by ${by} on ${on}: a copy names exp ${copy}`,
   whyBack: 'Why it is back in review',
   decidingElsewhere: (by) => `${by} is deciding this file in another review sitting: skip it (s)`,
+  settledElsewhere: (by, status) =>
+    `Settled meanwhile${by ? ` by ${by}` : ''} (now ${status}): nothing to decide, → next`,
   decidedInSitting: (s) =>
     `Decided in this sitting: ${{ attached: 'attached', created: 'new patient', rejected: 'rejected' }[s]}`,
   idConflictBanner: (exp, owner, name) =>
@@ -1281,6 +1285,8 @@ export const ES: Messages = {
     `DEVUELTO del exp ${exp} por ${by} el ${on}: una copia nombra el exp ${copy}`,
   whyBack: 'Por qué volvió a revisión',
   decidingElsewhere: (by) => `${by} está decidiendo este archivo en otra revisión abierta: omítalo (s)`,
+  settledElsewhere: (by, status) =>
+    `Resuelto mientras tanto${by ? ` por ${by}` : ''} (ahora ${ES_MATCHING_STATUSES[status as MatchingStatus] ?? status}): nada que decidir, → siguiente`,
   decidedInSitting: (s) =>
     `Decidido en esta revisión: ${{ attached: 'asignado', created: 'paciente nuevo', rejected: 'rechazado' }[s]}`,
   idConflictBanner: (exp, owner, name) =>

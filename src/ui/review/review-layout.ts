@@ -259,6 +259,13 @@ function headerLines(input: ReviewLayoutInput, width: number): { lines: Line[]; 
       ),
     );
   }
+  const settled = current?.settledElsewhere ?? null;
+  // Settled by somebody else since the list was read: said before a key is refused (a decision here is).
+  if (settled && status !== 'attached' && status !== 'created' && status !== 'rejected') {
+    const by = settled.by === null ? null : sanitizeForTerminal(settled.by);
+    const line = plain(`⚠ ${m.settledElsewhere(by, settled.status)}`, { tone: 'warning', bold: true });
+    lines.push(...cutRows(wrapSegments(line, width, { indent: 2 }), 2, width));
+  }
   if (current?.decidingElsewhere) {
     lines.push(
       plain(`⚠ ${m.decidingElsewhere(sanitizeForTerminal(current.decidingElsewhere.by))}`, {

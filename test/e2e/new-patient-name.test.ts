@@ -117,4 +117,36 @@ describe.each(DATABASE_KINDS)('a new patient named by several files (%s)', { tag
     expect(await stored('3000999001')).toBe('VILLAREAL GARZA, ANA');
     expect(await stored('3000999002')).toBe('OCHOA LIRA, PEDRO');
   }, 180_000);
+
+  it.runIf(kind === 'postgres')(
+    'takes the same name when workers run the queued files',
+    async () => {
+      // A registry of its own, the same folder queued: the workers read the names from the session's files.
+      const scratch = await createScratchPostgresDatabase();
+      const queued = { TECSALUD_DB: scratch.url };
+      try {
+        const imported = await runCli(['patients', 'import', 'registry.csv'], { cwd, env: queued });
+        expect(imported.code, imported.stderr).toBe(0);
+        const enqueued = await runCli(['ingest', 'drop', '--enqueue', '--json', '--type', 'complete'], {
+          cwd,
+          env: queued,
+        });
+        expect(enqueued.code, enqueued.stderr).toBe(0);
+        const worked = await runCli(['worker', '--until-idle', '--concurrency', '4'], { cwd, env: queued });
+        expect(worked.code, worked.stderr).toBe(0);
+        const shown = await runCli(['patients', 'show', '3000999001', '--json'], { cwd, env: queued });
+        expect(shown.code, shown.stderr).toBe(0);
+        expect(JSON.parse(shown.stdout)).toMatchObject({
+          apellido_paterno: 'VILLAREAL',
+          apellido_materno: 'GARZA',
+          nombres: 'ANA',
+        });
+        const other = await runCli(['patients', 'show', '3000999002', '--json'], { cwd, env: queued });
+        expect(JSON.parse(other.stdout)).toMatchObject({ apellido_paterno: 'OCHOA', nombres: 'PEDRO' });
+      } finally {
+        await scratch.drop().catch(() => undefined);
+      }
+    },
+    180_000,
+  );
 });

@@ -933,9 +933,14 @@ export class FileProcessor {
   private async nameOfNewPatient(
     parsed: ParsedFilename,
   ): Promise<{ name: ParsedFilename } | { firstFile: ParsedFilename; decision: MatchDecision }> {
+    const tried = new Set<string>();
     for (const named of (await this.names?.naming(parsed.expediente)) ?? []) {
       // The file itself, or one spelled as it is (matched alike): it names the patient.
       if (sameSpelling(named, parsed)) break;
+      // Many documents of one spelling match alike: once is enough.
+      const spelling = `${named.apellidoPaterno}|${named.apellidoMaterno}|${named.nombres}`;
+      if (tried.has(spelling)) continue;
+      tried.add(spelling);
       if ((await this.match(named)).decision !== 'new') continue;
       const planned = new PlannedPatients(this.patients);
       planned.add(named);

@@ -757,6 +757,12 @@ describe('the Spanish of per-file details', () => {
         'expediente 3000003799 was just created for a differently named patient by another file of this batch; held for review',
       keep: ['3000003799'],
     },
+    {
+      message:
+        "held for review: id_conflict (expediente 3000999002 is new, and its patient takes the name of '3000999002_OCHOA " +
+        "LIRA, PEDRO_1_CONS.pdf', the first file of this folder naming it)",
+      keep: ['3000999002'],
+    },
     { message: 'stopped while waiting for OCR; run the same command again to finish it', keep: [] },
     { message: 'stopped by the interrupt during its OCR; run the same command again to finish it', keep: [] },
     {

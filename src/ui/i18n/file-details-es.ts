@@ -557,6 +557,12 @@ const SESSION_RULES: DetailRule[] = [
                 : ''),
   },
   {
+    en: /^held for review: (\w+) \(expediente (\S+) is new, and its patient takes the name of '(.*)', the first file of this folder naming it\)$/,
+    es: ([reason, expediente, first], c) =>
+      `en espera de revisión: ${c.reason(reason!)} (el expediente ${expediente} es nuevo, y su paciente toma el ` +
+      `nombre de '${first}', el primer archivo de esta carpeta que lo nombra)`,
+  },
+  {
     en: /^expediente (\S+) was just created for a differently named patient by another file of this batch; held for review$/,
     es: ([expediente]) =>
       `otro archivo de este lote acaba de crear el expediente ${expediente} para un paciente con otro nombre; ` +

@@ -63,7 +63,8 @@ export const STAT_CONCURRENCY = 64;
  * outside the folder is ever listed or read: a --glob that is absolute or climbs out is refused
  * (checkGlob); symlinks to directories are not followed; a symlink to a file is kept only when its target
  * stays inside the folder, and a file whose folder's real location lies outside is marked, never read.
- * A sub-folder that cannot be listed is reported, not skipped.
+ * A sub-folder that cannot be listed is reported, not skipped; a named pipe, socket or device is listed
+ * (the run refuses it, never opening it).
  */
 export async function discoverFiles(options: DiscoverOptions): Promise<Discovery> {
   const root = await fs.realpath(options.sourceDir);
@@ -122,7 +123,10 @@ export async function discoverFiles(options: DiscoverOptions): Promise<Discovery
           const absolutePath = path.join(root, entry.path);
           if (options.skip?.(absolutePath)) return null;
           const folderInside = inside(await realParent(path.dirname(absolutePath)));
-          if (entry.dirent.isFile()) {
+          // A named pipe, socket or device under a PDF's name is listed as a file is: the run refuses it from its
+          // stat (`unreadable`, never opened, see refuseNotRegularFile), as it refuses a link to one. Left out here,
+          // it vanished from the run without a word.
+          if (entry.dirent.isFile() || isSpecialFile(entry.dirent)) {
             if (!folderInside) return outside(entry.path, absolutePath);
             const stat = await fs.stat(entry.fsPath ?? absolutePath).catch(() => null);
             return {
@@ -201,8 +205,19 @@ export async function discoverFiles(options: DiscoverOptions): Promise<Discovery
 /** An entry of the walk: its path as shown, and the bytes of its name when that is not what is shown. */
 interface WalkedEntry {
   path: string;
-  dirent: { isFile(): boolean; isSymbolicLink(): boolean };
+  dirent: EntryKind;
   fsPath?: Buffer;
+}
+
+/** What the walk's entries (a Dirent, or an lstat's Stats) tell of their kind. */
+type EntryKind = Pick<
+  fsCallback.Dirent,
+  'isFile' | 'isSymbolicLink' | 'isFIFO' | 'isSocket' | 'isCharacterDevice' | 'isBlockDevice'
+>;
+
+/** A named pipe, a socket or a device: no folder, no link, and no regular file either. */
+function isSpecialFile(dirent: EntryKind): boolean {
+  return dirent.isFIFO() || dirent.isSocket() || dirent.isCharacterDevice() || dirent.isBlockDevice();
 }
 
 /**

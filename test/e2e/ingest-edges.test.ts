@@ -482,12 +482,53 @@ describe('what cannot be read or moved is reported, never skipped', { tags: ['sl
     expect(report.files.map((f) => [f.path, f.outcome, f.error])).toEqual([
       [LAB, 'ingested', null],
       [PRESC, 'unreadable', reason],
+      // The pipe itself is an entry of the folder too: its name is no document's.
+      ['pipe', 'invalid_name', "the file name does not end in '.pdf'"],
     ]);
     const status = await runCli(['--lang', 'es', 'status', report.session_id, '--files', '--db', ws.db], {
       cwd: ws.dir,
     });
     expect(status.stdout).toContain(
       'no se puede leer el archivo: es una tubería con nombre (FIFO), no un archivo común: no se abrió (ponga el PDF mismo en la carpeta)',
+    );
+  });
+
+  it('a named pipe or a socket put in the folder itself under a PDF name is a failed entry too, never skipped in silence', async () => {
+    const ws = await prepared('pipe-itself');
+    fs.copyFileSync(path.join(SAMPLE_DIR, LAB), path.join(ws.drop, LAB));
+    const pipe = '3000003799_GARZA TIJERINA, MARIA ESTHER_6001467010_CONS.pdf';
+    const socket = '3000003799_GARZA TIJERINA, MARIA ESTHER_6001467011_LAB.pdf';
+    execFileSync('mkfifo', [path.join(ws.drop, pipe)]);
+    // A socket file stays after the process that bound it exits (as a crashed service leaves one).
+    execFileSync(process.execPath, [
+      '-e',
+      'require("node:net").createServer().listen(process.argv[1], () => process.exit(0))',
+      path.join(ws.drop, socket),
+    ]);
+    expect(fs.lstatSync(path.join(ws.drop, socket)).isSocket()).toBe(true);
+    const args = unattendedIngest(ws);
+    const reason = (kind: string) =>
+      `cannot read the file: it is ${kind}, not a regular file: not opened (put the PDF itself in the folder)`;
+
+    const planned = await runCli([...args, '--dry-run'], { cwd: ws.dir, timeoutMs: 30_000 });
+    expect(planned.code, planned.stderr).toBe(0);
+    expect(planned.stdout).toContain(`failed        ${pipe}  unreadable: ${reason('a named pipe (FIFO)')}`);
+    expect(planned.stdout).toContain(`failed        ${socket}  unreadable: ${reason('a socket')}`);
+
+    const run = await runCli([...args, '--json'], { cwd: ws.dir, timeoutMs: 30_000 });
+    expect(run.code, run.stderr).toBe(3);
+    const report = parse(run);
+    expect(report.total_files).toBe(3);
+    expect(report.files.map((f) => [f.path, f.outcome, f.error])).toEqual([
+      [pipe, 'unreadable', reason('a named pipe (FIFO)')],
+      [socket, 'unreadable', reason('a socket')],
+      [LAB, 'ingested', null],
+    ]);
+    const status = await runCli(['--lang', 'es', 'status', report.session_id, '--files', '--db', ws.db], {
+      cwd: ws.dir,
+    });
+    expect(status.stdout).toContain(
+      'no se puede leer el archivo: es un socket, no un archivo común: no se abrió (ponga el PDF mismo en la carpeta)',
     );
   });
 

@@ -7,6 +7,7 @@ import { ensurePrivateDir, fileModesFor, type FileModePolicy } from '../private-
 import { realPathAsFarAsItExists } from '../real-path.js';
 import { NOT_UTF8, rawNameShownAs, showNotUtf8Bytes } from './look-alike-names.js';
 import { isProcessAlive } from '../process-alive.js';
+import { specialFileKind } from './read-drop-file.js';
 
 /** The longest file name (one path component) Linux and macOS file-systems take, in bytes. */
 const NAME_MAX_BYTES = 255;
@@ -43,6 +44,18 @@ export class FileNoLongerThere extends Error {
   constructor() {
     super('it is no longer in the drop folder: it was moved or deleted after the run read it');
     this.name = 'FileNoLongerThere';
+  }
+}
+
+/**
+ * The file to move across file-systems is a named pipe, a socket or a device (or a link to one): copying it
+ * would open it, and opening a pipe waits for a writer that never comes, hanging the run with its lock held.
+ * It is left where it is.
+ */
+export class NotRegularFile extends Error {
+  constructor(kind: string) {
+    super(`it is ${kind}, not a regular file: it cannot be copied to another file-system`);
+    this.name = 'NotRegularFile';
   }
 }
 
@@ -263,6 +276,8 @@ async function linkOrCopy(
       if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
     }
   }
+  const found = await fs.stat(source);
+  if (!found.isFile()) throw new NotRegularFile(specialFileKind(found));
   // A short temporary name: the file's own may already be as long as the file-system allows.
   const temporary = path.join(dir, `.tecsalud-${process.pid}-${randomBytes(4).toString('hex')}.partial`);
   try {

@@ -138,17 +138,24 @@ export class DropFileReader {
  */
 function refuseNotRegularFile(stat: fsSync.Stats): void {
   if (stat.isFile()) return;
-  const kind = stat.isFIFO()
+  const kind = specialFileKind(stat);
+  throw new FileStageError(
+    'unreadable',
+    `cannot read the file: it is ${kind}, not a regular file: not opened (put the PDF itself in the folder)`,
+  );
+}
+
+/** What an entry that is no regular file is, in the words of the run's messages (`a named pipe (FIFO)`). */
+export function specialFileKind(
+  stat: Pick<fsSync.Stats, 'isFIFO' | 'isSocket' | 'isCharacterDevice' | 'isBlockDevice'>,
+): string {
+  return stat.isFIFO()
     ? 'a named pipe (FIFO)'
     : stat.isSocket()
       ? 'a socket'
       : stat.isCharacterDevice() || stat.isBlockDevice()
         ? 'a device'
         : 'a special file';
-  throw new FileStageError(
-    'unreadable',
-    `cannot read the file: it is ${kind}, not a regular file: not opened (put the PDF itself in the folder)`,
-  );
 }
 
 /** A read that failed, as the file's failure (`unreadable`, with what to check); a refusal already one stays as it is. */

@@ -33,7 +33,7 @@ import { namesInFolder } from './names-in-folder.js';
 import { deferredMessage, FileProcessor, type FileToProcess } from './file-processor.js';
 import { FileNotFinished } from './file-run.js';
 import { GroupCommitter } from './group-committer.js';
-import { FileStillBeingWritten, moveWithoutOverwrite, NameNotUtf8 } from './move-file.js';
+import { FileStillBeingWritten, moveWithoutOverwrite, NameNotUtf8, NotRegularFile } from './move-file.js';
 import { openSession } from './open-session.js';
 import { OutcomeChanges } from './outcome-changes.js';
 import { resultFromRow } from './recorded-result.js';
@@ -919,6 +919,7 @@ function describeMoveError(error: unknown): string {
   if (error instanceof FileStillBeingWritten) {
     return `${error.message}; it stays in the drop folder for the next run`;
   }
+  if (error instanceof NotRegularFile) return `${error.message}; it stays in the drop folder`;
   if (error instanceof NameNotUtf8) {
     return `${error.message}; it stays in the drop folder: rename it in UTF-8 (e.g. convmv -f latin1 -t utf8 --notest FILE)`;
   }

@@ -77,6 +77,17 @@ function query<T>(db: string, sql: string): T[] {
   }
 }
 
+/** A writable folder on another file-system than the tests' temporary folders (a tmpfs), if this machine has one. */
+function otherFileSystem(): string | null {
+  const candidate = '/dev/shm';
+  try {
+    fs.accessSync(candidate, fs.constants.W_OK);
+    return fs.statSync(candidate).dev === fs.statSync(os.tmpdir()).dev ? null : candidate;
+  } catch {
+    return null;
+  }
+}
+
 function parse(result: RunResult): Report {
   try {
     return JSON.parse(result.stdout) as Report;
@@ -531,6 +542,39 @@ describe('what cannot be read or moved is reported, never skipped', { tags: ['sl
       'no se puede leer el archivo: es un socket, no un archivo común: no se abrió (ponga el PDF mismo en la carpeta)',
     );
   });
+
+  it.skipIf(!otherFileSystem())(
+    'a named pipe to quarantine on another file-system stays in the folder, saying why, instead of hanging the run',
+    async () => {
+      const ws = await prepared('pipe-quarantine');
+      execFileSync('mkfifo', [path.join(ws.drop, 'pipe')]);
+      const quarantine = fs.mkdtempSync(path.join(otherFileSystem()!, 'tecsalud-quarantine-'));
+      try {
+        const run = await runCli([...unattendedIngest(ws, '--quarantine-dir', quarantine), '--json'], {
+          cwd: ws.dir,
+          timeoutMs: 30_000,
+        });
+        expect(run.code, run.stderr).toBe(3);
+        const why =
+          'it is a named pipe (FIFO), not a regular file: it cannot be copied to another file-system; it stays in the drop folder';
+        expect(parse(run).files.map((f) => [f.path, f.outcome, f.moved_to, f.move_error])).toEqual([
+          [
+            'pipe',
+            'invalid_name',
+            null,
+            `filename does not follow the TecSalud pattern, but not moved to --quarantine-dir ${quarantine}: ${why}`,
+          ],
+        ]);
+        expect(fs.lstatSync(path.join(ws.drop, 'pipe')).isFIFO()).toBe(true);
+        const status = await runCli(['--lang', 'es', 'status', '--files', '--db', ws.db], { cwd: ws.dir });
+        expect(status.stdout).toContain(
+          'es una tubería con nombre (FIFO), no un archivo común: no se puede copiar a otro sistema de archivos; se queda en la carpeta de entrada',
+        );
+      } finally {
+        fs.rmSync(quarantine, { recursive: true, force: true });
+      }
+    },
+  );
 
   it('hidden and system entries of a share are skipped, counted and named, not failed; a hidden PDF is still reported', async () => {
     const ws = await prepared('hidden');

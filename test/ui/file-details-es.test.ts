@@ -56,6 +56,7 @@ import {
   FileStillBeingWritten,
   moveWithoutOverwrite,
   NameNotUtf8,
+  NotRegularFile,
 } from '../../src/ingest/move-file.js';
 import { notMovedMessage } from '../../src/ingest/run-ingest.js';
 import { alreadyIngestedMessage } from '../../src/core/pipeline/already-ingested.js';
@@ -308,6 +309,11 @@ describe('the Spanish of per-file details', () => {
       [errno('EPERM'), 'permiso denegado (revise los permisos de la carpeta)'],
       [errno('ENAMETOOLONG'), 'la ruta es demasiado larga para el sistema de archivos'],
       [errno('ENOSPC'), 'no queda espacio en el dispositivo'],
+      [
+        new NotRegularFile('a named pipe (FIFO)'),
+        'es una tubería con nombre (FIFO), no un archivo común: no se puede copiar a otro sistema de archivos; ' +
+          'se queda en la carpeta de entrada',
+      ],
     ];
     for (const [error, words] of reasons) {
       expect(expectSpanish(notMoved(error), ['/srv/archivo'])).toMatch(

@@ -1067,6 +1067,12 @@ const MOVE_REASON_RULES: DetailRule[] = [
     'it is no longer in the drop folder: it was moved or deleted after the run read it',
     'ya no está en la carpeta de entrada: se movió o se borró después de que la ejecución lo leyera',
   ),
+  {
+    en: /^it is (a named pipe \(FIFO\)|a socket|a device|a special file), not a regular file: it cannot be copied to another file-system; it stays in the drop folder$/,
+    es: ([kind]) =>
+      `es ${SPECIAL_FILE_KINDS_ES[kind!] ?? kind}, no un archivo común: no se puede copiar a otro sistema de ` +
+      'archivos; se queda en la carpeta de entrada',
+  },
   fixed(
     'the folder is on a read-only file-system',
     'la carpeta está en un sistema de archivos de solo lectura',

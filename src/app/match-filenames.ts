@@ -13,6 +13,7 @@ import { crossCheckAgainstRegistry, matchAgainstRegistry } from '../db/match-aga
 import { PatientRepository } from '../db/repositories/patient-repository.js';
 import { checkPdfFile, HEADER_WINDOW, type FileCheckFailure } from '../core/pipeline/check-pdf-file.js';
 import { EXTRACTION_OUTCOMES } from '../ingest/extraction-outcome.js';
+import { DEFAULT_MAX_FILE_SIZE } from '../core/pipeline/defaults.js';
 import { DEFAULT_EXTRACTOR, openExtractor, withOcr, type ExtractorName } from './open-extractor.js';
 import { withRegistry, type RegistryLocation } from './open-registry.js';
 
@@ -43,6 +44,8 @@ export interface MatchFilenamesOptions {
   thresholds: MatchThresholds;
   /** Read each argument that is an existing file and cross-check its text (DECISIONS: `--no-content` skips). */
   readContent: boolean;
+  /** The run's --max-file-size: a PDF on disk over it fails `too_large` there, unread (ingest's default when absent). */
+  maxFileSize?: number;
   trustContent: boolean;
   /** How scanned pages are read (flags, environment, config file, as ingest resolves them). */
   ocrSettings?: OcrSettings;
@@ -107,7 +110,7 @@ export async function matchFilenames(
           continue;
         }
         // Ingest's checks before any extraction: a file it fails as empty or not a PDF is said so, not "corrupt".
-        const refused = await checkBeforeExtraction(file);
+        const refused = await checkBeforeExtraction(file, options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE);
         if (refused) {
           out.push({
             filename,
@@ -164,16 +167,16 @@ async function entryKind(file: string): Promise<'file' | 'folder' | null> {
 }
 
 /**
- * What ingest's validation says of the file before extracting it: an empty file, a `.pdf` with no PDF header.
- * The size limit is left out: it is a run's `--max-file-size`, which `match` is not given.
+ * What ingest's validation says of the file before extracting it: over the size limit (from its size alone, as
+ * the run refuses it unread), an empty file, a `.pdf` with no PDF header.
  */
-async function checkBeforeExtraction(file: string): Promise<FileCheckFailure | null> {
+async function checkBeforeExtraction(file: string, maxFileSize: number): Promise<FileCheckFailure | null> {
   const handle = await fs.open(file, 'r');
   try {
     const { size } = await handle.stat();
-    const head = Buffer.alloc(Math.min(size, HEADER_WINDOW));
+    const head = Buffer.alloc(Math.min(size, HEADER_WINDOW, maxFileSize));
     await handle.read(head, 0, head.length, 0);
-    return checkPdfFile({ filename: path.basename(file), size, head }, { maxFileSize: Infinity });
+    return checkPdfFile({ filename: path.basename(file), size, head }, { maxFileSize });
   } finally {
     await handle.close();
   }

@@ -11,7 +11,7 @@ import {
   DEFAULT_STORE_BATCH_SIZE,
   DEFAULT_THRESHOLDS,
 } from '../core/pipeline/defaults.js';
-import { parseByteSize } from '../core/pipeline/check-pdf-file.js';
+import { readMaxFileSize } from './shared/max-file-size.js';
 import { PROCESSING_TYPES } from '../core/pipeline/statuses.js';
 import type { OcrSettings } from '../config/ocr-settings.js';
 import { readNumberSetting, type NumberRange } from '../config/number-setting.js';
@@ -178,13 +178,7 @@ export function resolveIngestOptions(flags: IngestFlags): ResolvedIngestOptions 
     };
     throw new UsageError(parsed.error.issues.map((issue) => `${issue.message}${given(issue)}`).join('; '));
   }
-  const maxFileSize = raw.maxFileSize === undefined ? 10 * 1024 * 1024 : parseByteSize(raw.maxFileSize);
-  if (maxFileSize === null || maxFileSize <= 0) {
-    throw new UsageError(
-      `--max-file-size '${raw.maxFileSize}' is not a size`,
-      'write it like 10MB, 512KB or 1048576',
-    );
-  }
+  const maxFileSize = readMaxFileSize(raw.maxFileSize);
   const o = parsed.data;
   // `ingest "$DROP"` with DROP unset would otherwise ingest (and move files out of) the current folder.
   if (raw.dir.trim() === '') {

@@ -16,6 +16,7 @@ import { terminalColumns, writeJson, writeJsonError, writeLine } from './shared/
 import { wrapWords } from '../ui/format.js';
 import { addOcrAndContentOptions, ocrAndContentSourcesOf } from './shared/ocr-content-options.js';
 import { extractorOption } from './shared/pipeline-options.js';
+import { maxFileSizeOption } from './shared/max-file-size.js';
 import {
   addBackendOptions,
   dbOption,
@@ -60,7 +61,7 @@ function ingestOptions(command: Command) {
       '--concurrency <n>',
       'files in flight at once; extraction runs in min(n, cores, 10) processes (default: 2 × min(cores, 10))',
     )
-    .option('--max-file-size <size>', 'largest file accepted, e.g. 10MB (default 10MB)')
+    .addOption(maxFileSizeOption())
     .option(
       '--max-files <n>',
       'most files that need work per run (files done, duplicates, files waiting for review do not count); the rest wait for the next run (default 1000)',

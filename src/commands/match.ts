@@ -18,6 +18,7 @@ import {
 } from './shared/ocr-content-options.js';
 import { configOption, dbOption, examples, jsonOption, langOption } from './shared/options.js';
 import { extractorOption } from './shared/pipeline-options.js';
+import { maxFileSizeOption, readMaxFileSize } from './shared/max-file-size.js';
 import type { ExtractorName } from '../app/open-extractor.js';
 
 export function matchCommand(command = new Command('match')) {
@@ -40,6 +41,8 @@ function matchOptions(command: Command) {
     .option('--auto-threshold <x>', `auto-assign threshold (default ${DEFAULT_THRESHOLDS.auto.toFixed(2)})`)
     .option('--review-threshold <x>', `review threshold (default ${DEFAULT_THRESHOLDS.review.toFixed(2)})`)
     .option('--no-content', 'do not read the PDF: judge the filename alone')
+    // A PDF on disk over ingest's limit fails `too_large` there: said so here at the limit the run is given.
+    .addOption(maxFileSizeOption())
     .addOption(extractorOption());
   // The same OCR and trust flags as ingest: a scan is read here as the run would read it.
   return addOcrAndContentOptions(withThresholds).addHelpText(
@@ -68,6 +71,7 @@ export async function matchFilenames(
   };
   if (thresholds.review > thresholds.auto)
     throw new UsageError('--review-threshold must not be above --auto-threshold');
+  const maxFileSize = readMaxFileSize(options.maxFileSize);
   const app = await import('../app/match-filenames.js');
   const results = await app.matchFilenames(
     {
@@ -82,6 +86,7 @@ export async function matchFilenames(
     {
       thresholds,
       readContent: options.content,
+      maxFileSize,
       ...(options.extractor ? { extractor: options.extractor as ExtractorName } : {}),
       ...resolveOcrAndContent(options, ocrAndContentSourcesOf(context)),
     },

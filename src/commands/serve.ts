@@ -1,6 +1,6 @@
 import { Command, Option } from '@commander-js/extra-typings';
 import path from 'node:path';
-import { parseByteSize } from '../core/pipeline/check-pdf-file.js';
+import { readMaxFileSize } from './shared/max-file-size.js';
 import { describeExpiry } from '../app/expire-sessions.js';
 import { resolveSessionExpiry } from './shared/session-expiry.js';
 import { checkPathSetting, homeFolder } from '../config/path-setting.js';
@@ -272,13 +272,7 @@ export function resolveServeSettings(
     );
   }
   const sizeText = options.maxFileSize ?? file.maxFileSize;
-  const maxFileSize = sizeText === undefined ? 10 * 1024 * 1024 : parseByteSize(sizeText);
-  if (maxFileSize === null || maxFileSize <= 0) {
-    throw new UsageError(
-      `--max-file-size '${sizeText}' is not a size`,
-      'write it like 10MB, 512KB or 1048576',
-    );
-  }
+  const maxFileSize = readMaxFileSize(sizeText);
   // The flag is checked with the other path flags; the file's value is no more expanded by a shell.
   if (options.uploadDir === undefined && file.uploadDir !== undefined) {
     checkPathSetting(file.uploadDir, "the config file's serve.uploadDir", homeFolder(process.env));

@@ -4,6 +4,7 @@ import {
   DEFAULT_CHUNK_SIZE,
   DEFAULT_COLLECTION,
   DEFAULT_EMBED_BATCH_SIZE,
+  DEFAULT_MAX_FILE_SIZE,
   DEFAULT_STORE_BATCH_SIZE,
 } from '../core/pipeline/defaults.js';
 import type { PipelineStage } from '../core/pipeline/events.js';
@@ -134,7 +135,7 @@ export function ingestOptionsOf(session: BatchUpload, concurrency: number): Inge
     processingType: session.processingType,
     ...auditActorAsUploader(session),
     concurrency,
-    maxFileSize: o.max_file_size ?? 10 * 1024 * 1024,
+    maxFileSize: o.max_file_size ?? DEFAULT_MAX_FILE_SIZE,
     maxFiles: o.max_files ?? Number.MAX_SAFE_INTEGER,
     chunkSize: o.chunk_size ?? DEFAULT_CHUNK_SIZE,
     chunkOverlap: o.chunk_overlap ?? DEFAULT_CHUNK_OVERLAP,

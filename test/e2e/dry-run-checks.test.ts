@@ -131,4 +131,39 @@ describe('ingest --dry-run predicts the files the run fails', { tags: ['slow'] }
     expect(ran.code, ran.stderr).toBe(3);
     expect(planned.code).toBe(0);
   });
+
+  it("match, given the run's --max-file-size, says the file over it fails too_large in the run's words", async () => {
+    const plan = JSON.parse((await cli(['--dry-run', '--json'])).stdout) as PlanJson;
+    const planned = plan.files.find((file) => file.path === LARGE)!;
+    expect(planned).toMatchObject({ plan: 'failed', outcome: 'too_large' });
+    const match = (...extra: string[]) =>
+      runCli(['match', path.join('drop', LARGE), '--db', 'r.db', ...extra], { cwd: dir });
+
+    const judged = await match('--max-file-size', '64KB', '--json');
+    expect(judged.code, judged.stderr).toBe(0);
+    expect(JSON.parse(judged.stdout)).toMatchObject([
+      { filename: LARGE, decision: 'failed', outcome: 'too_large', error: planned.error },
+    ]);
+    const es = await match('--max-file-size', '64KB', '--lang', 'es');
+    expect(es.stdout).toContain('FALLARÍA (too_large)');
+    expect(es.stdout).toMatch(
+      /el archivo pesa .*, más que el límite de 64\.0 KB \(súbalo con --max-file-size\)/,
+    );
+    // Within the limit (the run's default of 10MB) the same file is matched and read as any other.
+    expect(JSON.parse((await match('--json')).stdout)).toMatchObject([{ decision: 'auto' }]);
+
+    // A value that is no size is refused as ingest refuses it, and the help lists the option.
+    const [refused, ingestRefused] = await Promise.all([
+      match('--max-file-size', '10XB'),
+      cli(['--max-file-size', '10XB', '--dry-run']),
+    ]);
+    expect(refused.code).toBe(64);
+    expect(refused.stderr).toBe(
+      "error: --max-file-size '10XB' is not a size\nhint: write it like 10MB, 512KB or 1048576\n",
+    );
+    expect(ingestRefused.stderr).toBe(refused.stderr);
+    expect((await runCli(['match', '--help'], { cwd: dir })).stdout).toMatch(
+      /--max-file-size <size> +largest file accepted, e\.g\. 10MB \(default 10MB\)/,
+    );
+  });
 });

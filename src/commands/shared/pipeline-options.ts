@@ -1,6 +1,7 @@
 import { Option, type Command, type OptionValues } from '@commander-js/extra-typings';
 import { EXTRACTORS } from '../../app/open-extractor.js';
 import { DEFAULT_THRESHOLDS } from '../../core/matching/thresholds.js';
+import { maxFileSizeOption } from './max-file-size.js';
 
 /** `--extractor`, as `ingest` and `serve` both list it (the default is DEFAULT_EXTRACTOR, app/open-extractor). */
 export function extractorOption() {
@@ -25,7 +26,7 @@ export function addPipelineOptions<
       '--concurrency <n>',
       'files in flight at once; extraction runs in min(n, cores, 10) processes (default: 2 × min(cores, 10))',
     )
-    .option('--max-file-size <size>', 'largest file accepted, e.g. 10MB (default 10MB)')
+    .addOption(maxFileSizeOption())
     .option('--chunk-size <chars>', 'characters per chunk (default 1000)')
     .option('--chunk-overlap <chars>', 'characters shared by consecutive chunks (default 200)')
     .option('--embed-batch-size <n>', 'chunks per embedder call (default 256)')

@@ -7,6 +7,9 @@ export const DEFAULT_COLLECTION = 'medical_documents';
  */
 export const DEFAULT_STORE_BATCH_SIZE = 32;
 
+/** The largest file a run accepts unless --max-file-size says otherwise (a larger one fails `too_large`, unread). */
+export const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
+
 /** Chunks per call to the embedder. */
 export const DEFAULT_EMBED_BATCH_SIZE = 256;
 

@@ -11,7 +11,8 @@ import type { FileOutcome } from '../core/pipeline/file-outcome.js';
 import type { MatchDecision, MatchThresholds } from '../core/matching/types.js';
 import { crossCheckAgainstRegistry, matchAgainstRegistry } from '../db/match-against-registry.js';
 import { PatientRepository } from '../db/repositories/patient-repository.js';
-import { checkPdfFile, HEADER_WINDOW, type FileCheckFailure } from '../core/pipeline/check-pdf-file.js';
+import { checkDropFile } from '../ingest/check-drop-file.js';
+import { DropFileReader } from '../ingest/read-drop-file.js';
 import { EXTRACTION_OUTCOMES } from '../ingest/extraction-outcome.js';
 import { DEFAULT_MAX_FILE_SIZE } from '../core/pipeline/defaults.js';
 import { DEFAULT_EXTRACTOR, openExtractor, withOcr, type ExtractorName } from './open-extractor.js';
@@ -110,7 +111,11 @@ export async function matchFilenames(
           continue;
         }
         // Ingest's checks before any extraction: a file it fails as empty or not a PDF is said so, not "corrupt".
-        const refused = await checkBeforeExtraction(file, options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE);
+        // Refused in the run's words: a file it may not read, a pipe (never opened), over the size limit, empty…
+        const refused = await checkDropFile(
+          { relativePath: filename, absolutePath: file, outsideSource: false },
+          new DropFileReader({ maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE }),
+        );
         if (refused) {
           out.push({
             filename,
@@ -156,28 +161,18 @@ export async function matchFilenames(
   }
 }
 
-/** What a name given to match is on disk: a file, a folder, or neither (a bare filename). */
+/**
+ * What a name given to match is on disk: a folder, a file, or neither (a bare filename). A named pipe, socket or
+ * device is a file here: the run lists it and fails it `unreadable` without opening it, and so does match.
+ */
 async function entryKind(file: string): Promise<'file' | 'folder' | null> {
   try {
     const stat = await fs.stat(file);
-    return stat.isFile() ? 'file' : stat.isDirectory() ? 'folder' : null;
-  } catch {
-    return null;
-  }
-}
-
-/**
- * What ingest's validation says of the file before extracting it: over the size limit (from its size alone, as
- * the run refuses it unread), an empty file, a `.pdf` with no PDF header.
- */
-async function checkBeforeExtraction(file: string, maxFileSize: number): Promise<FileCheckFailure | null> {
-  const handle = await fs.open(file, 'r');
-  try {
-    const { size } = await handle.stat();
-    const head = Buffer.alloc(Math.min(size, HEADER_WINDOW, maxFileSize));
-    await handle.read(head, 0, head.length, 0);
-    return checkPdfFile({ filename: path.basename(file), size, head }, { maxFileSize });
-  } finally {
-    await handle.close();
+    return stat.isDirectory() ? 'folder' : 'file';
+  } catch (error) {
+    // A path in a folder this user may not enter is a file the run could not read either: said so, not
+    // judged by its name alone as if it were no file.
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'EACCES' || code === 'EPERM' ? 'file' : null;
   }
 }

@@ -152,6 +152,20 @@ describe('ingest --dry-run predicts the files the run fails', { tags: ['slow'] }
     // Within the limit (the run's default of 10MB) the same file is matched and read as any other.
     expect(JSON.parse((await match('--json')).stdout)).toMatchObject([{ decision: 'auto' }]);
 
+    // A file the run may not read: match says so in the run's words (it was an internal error, exit 70).
+    const locked = await runCli(['match', path.join('drop', LOCKED), '--db', 'r.db', '--json'], {
+      cwd: dir,
+      wrapper: NO_DAC_OVERRIDE,
+    });
+    expect(locked.code, locked.stderr).toBe(0);
+    expect(JSON.parse(locked.stdout)).toMatchObject([
+      {
+        decision: 'failed',
+        outcome: 'unreadable',
+        error: plan.files.find((file) => file.path === LOCKED)!.error,
+      },
+    ]);
+
     // A value that is no size is refused as ingest refuses it, and the help lists the option.
     const [refused, ingestRefused] = await Promise.all([
       match('--max-file-size', '10XB'),

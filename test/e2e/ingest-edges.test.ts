@@ -526,6 +526,16 @@ describe('what cannot be read or moved is reported, never skipped', { tags: ['sl
     expect(planned.stdout).toContain(`failed        ${pipe}  unreadable: ${reason('a named pipe (FIFO)')}`);
     expect(planned.stdout).toContain(`failed        ${socket}  unreadable: ${reason('a socket')}`);
 
+    // match, given the pipe's path, says the run fails it (it judged it by its name alone, as no file).
+    const matched = await runCli(['match', path.join(ws.drop, pipe), '--db', ws.db, '--json'], {
+      cwd: ws.dir,
+      timeoutMs: 30_000,
+    });
+    expect(matched.code, matched.stderr).toBe(0);
+    expect(JSON.parse(matched.stdout)).toMatchObject([
+      { decision: 'failed', outcome: 'unreadable', error: reason('a named pipe (FIFO)') },
+    ]);
+
     const run = await runCli([...args, '--json'], { cwd: ws.dir, timeoutMs: 30_000 });
     expect(run.code, run.stderr).toBe(3);
     const report = parse(run);

@@ -8,6 +8,7 @@ import type { TypeAhead } from '../ui/terminal/type-ahead.js';
 import type { ResolvedIngestOptions } from './ingest-options.js';
 import { UnknownTypeCodes } from '../ui/unknown-type-codes.js';
 import { DEFAULT_THRESHOLDS } from '../core/matching/thresholds.js';
+import { filesLeftForNextRun } from '../core/pipeline/events.js';
 import { DEFAULT_STILL_WRITING_SECONDS } from '../core/pipeline/still-being-written.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { exitCodeFor } from './shared/batch-exit-code.js';
@@ -397,6 +398,9 @@ async function printResult(
       // Files under a transfer's name its tool renamed once complete: done under the final name (not ingested twice).
       renamed_by_transfer: result.totals.renamedByTransfer ?? 0,
       not_moved_files: result.totals.notMoved,
+      // As the summary's "left for the next run": deferred, still being written, or not finished by a stopped run
+      // (those are listed in `files` as `interrupted`, with what finishes them).
+      left_for_next_run: filesLeftForNextRun(result.totals),
       // Hidden and system entries of DIR skipped (folders end in '/'): not files of the session.
       skipped_hidden: result.skippedHidden?.length ?? 0,
       skipped_hidden_paths: result.skippedHidden ?? [],

@@ -46,7 +46,7 @@ import {
   type IngestDependencies,
   type IngestOptions,
 } from './types.js';
-import { INTERRUPTED_NOTE, stoppedNote } from '../core/pipeline/session-notes.js';
+import { INTERRUPTED_NOTE, stoppedNote, unfinishedFileNote } from '../core/pipeline/session-notes.js';
 
 export interface IngestResult {
   session: BatchUpload;
@@ -214,6 +214,10 @@ export async function runIngest(
   if (run.results) {
     const disposed = new Map((plan.unmoved ?? []).map(({ result }) => [result.fileId, result]));
     results.push(...plan.earlier.filter(isSettled).map((row) => disposed.get(row.id) ?? resultFromRow(row)));
+    // A run stopped before every file was done (Ctrl-C, SIGTERM, a backend down): the files it did not finish
+    // are listed too, as left for the next run, so that the report accounts for every file of total_files.
+    if ((interrupted || stopped) && finalSession)
+      results.push(...(await unfinishedResults(run, results, interrupted ? 'interrupted' : 'stopped')));
   }
   results.sort(byRelativePath);
   return {
@@ -230,6 +234,33 @@ export async function runIngest(
     ...(discovery.filesNotMatchingGlob ? { filesNotMatchingGlob: discovery.filesNotMatchingGlob } : {}),
     ...(registryEmpty ? { registryEmptyAtStart: deps.database.target.display } : {}),
   };
+}
+
+/**
+ * The session's files a stopped run left unfinished, as the report lists them: one with no outcome (never started)
+ * as `interrupted`, pending, with what takes them; one an earlier run of a resumed session left pending (deferred,
+ * still being written) as its row says, since this run did not reach it either. Those already reported are not
+ * among them.
+ */
+async function unfinishedResults(
+  run: Run,
+  reported: readonly FileResult[],
+  why: 'interrupted' | 'stopped',
+): Promise<FileResult[]> {
+  const listed = new Set(reported.map((result) => result.fileId));
+  const rows = await retryWhileReconnecting(run.deps.database, () => run.batches.listFiles(run.session.id));
+  return rows
+    .filter((row) => !isSettled(row) && !listed.has(row.id))
+    .map((row) =>
+      row.outcome !== null
+        ? resultFromRow(row)
+        : {
+            ...resultFromRow(row),
+            outcome: 'interrupted' as const,
+            processingStatus: 'pending' as const,
+            message: unfinishedFileNote(why, run.options.client),
+          },
+    );
 }
 
 /** Files in path order (code-unit order, as the reports list them). */

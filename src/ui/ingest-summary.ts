@@ -1,4 +1,4 @@
-import { leftForNextRun, type SessionTotals } from '../core/pipeline/events.js';
+import { filesLeftForNextRun, type SessionTotals } from '../core/pipeline/events.js';
 import type { ReviewTally } from '../app/review-walk.js';
 import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
 import { EN, type Messages } from './i18n/messages.js';
@@ -81,7 +81,7 @@ export function formatIngestSummary(result: IngestSummaryInput, m: Messages = EN
       failed: t.failedFiles,
       // Over --max-files, still being written, or never started by a run that was stopped (Ctrl-C, a backend
       // down): the next run's.
-      deferred: Math.max(leftForNextRun(t), t.totalFiles - t.processedFiles),
+      deferred: filesLeftForNextRun(t),
     })}`,
     `  ${m.summary.patients(
       t.matchedPatients + (r?.tally.attached ?? 0),

@@ -271,3 +271,47 @@ describe(
     }, 90_000);
   },
 );
+
+describe('a run stopped by SIGTERM under --json', { tags: ['slow'] }, () => {
+  it('lists every file of total_files: those it did not finish as interrupted, with what finishes them', async () => {
+    const run = await startHeldIngest(['--json']);
+    run.child.kill('SIGTERM');
+    // The first signal stops taking files; the files in flight finish once the embedder answers.
+    await sleep(300);
+    release();
+    const exit = await run.exited;
+    expect(exit.code, run.stderr()).toBe(130);
+    const report = JSON.parse(run.stdout()) as {
+      status: string;
+      total_files: number;
+      processed_files: number;
+      left_for_next_run: number;
+      files: { path: string; outcome: string; processing_status: string; error: string | null }[];
+    };
+    expect(report.status).toBe('interrupted');
+    // Each file the run knew of is listed once: a cron reader can tell what became of every one.
+    expect(report.files).toHaveLength(report.total_files);
+    expect(new Set(report.files.map((f) => f.path)).size).toBe(report.total_files);
+    const unfinished = report.files.filter((f) => f.outcome === 'interrupted');
+    expect(unfinished.length).toBeGreaterThan(0);
+    expect(unfinished.length).toBe(report.total_files - report.processed_files);
+    expect(report.left_for_next_run).toBe(unfinished.length);
+    for (const f of unfinished)
+      expect(f).toMatchObject({
+        processing_status: 'pending',
+        error:
+          'not finished: the run was interrupted (Ctrl-C, SIGTERM) before this file was done; it stays pending: ' +
+          'run the same command again to finish it in this session',
+      });
+    // Its closing line on stderr names the session the same command finishes.
+    expect(run.stderr()).toContain('run the same command again to finish session');
+
+    // As the files say: the same command finishes them, in the same session.
+    const resumed = await cli(['ingest', drop, '--non-interactive', '--json']);
+    const second = JSON.parse(resumed.stdout) as typeof report & { resumed: boolean };
+    expect(second.resumed).toBe(true);
+    expect(second.files).toHaveLength(report.total_files);
+    expect(second.files.filter((f) => f.outcome === 'interrupted')).toEqual([]);
+    expect(second.left_for_next_run).toBe(0);
+  }, 120_000);
+});

@@ -106,6 +106,14 @@ describe('the embeddings server fails', { tags: ['slow'] }, () => {
     expect(run.stderr).not.toMatch(/Connection error\.$/m);
     expect(ingested(run.report)).toEqual([]);
     expect(run.report.files.filter((f) => f.outcome === 'embedding_failed')).toEqual([]);
+    // Yet every file of the session is listed: those the stop left unfinished as such, with what takes them.
+    expect(run.report.files).toHaveLength(run.report.total_files);
+    const unfinished = run.report.files.filter((f) => f.outcome === 'interrupted');
+    expect(unfinished).toHaveLength(run.report.total_files - run.report.processed_files);
+    for (const f of unfinished)
+      expect(f.error).toBe(
+        'not finished: the run stopped before this file was done; it stays pending for the next run',
+      );
 
     // The lock is free and nothing was settled: with the server back, a re-run does all the work.
     const again = await ingest();

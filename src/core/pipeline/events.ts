@@ -100,6 +100,16 @@ export function leftForNextRun(t: Pick<SessionTotals, 'deferred' | 'stillBeingWr
   return t.deferred + (t.stillBeingWritten ?? 0);
 }
 
+/**
+ * The files a run's report says are left for the next run: over --max-files, still being written, or never
+ * finished by a run that was stopped (Ctrl-C, SIGTERM, a backend down). The summary and `--json` say the same.
+ */
+export function filesLeftForNextRun(
+  t: Pick<SessionTotals, 'deferred' | 'stillBeingWritten' | 'totalFiles' | 'processedFiles'>,
+): number {
+  return Math.max(leftForNextRun(t), t.totalFiles - t.processedFiles);
+}
+
 export function emptyTotals(): SessionTotals {
   return {
     totalFiles: 0,

@@ -40,6 +40,18 @@ export function stoppedNote(reason: string, serviceDown: boolean, client: Messag
   return `stopped: ${reason}${serviceDown ? '; the files not done stay for the next run' : ''}`;
 }
 
+/**
+ * A file a stopped run left unfinished, as its report lists it (`interrupted`, pending): why, and what finishes it.
+ * The command line's reader runs the same command again; an API session's client processes the session again.
+ */
+export function unfinishedFileNote(why: 'interrupted' | 'stopped', client: MessageClient = 'cli'): string {
+  if (client === 'api')
+    return `not finished: the run stopped before this file was done; ${apiFilesNotDone(why === 'stopped')}`;
+  return why === 'interrupted'
+    ? 'not finished: the run was interrupted (Ctrl-C, SIGTERM) before this file was done; it stays pending: run the same command again to finish it in this session'
+    : 'not finished: the run stopped before this file was done; it stays pending for the next run';
+}
+
 /** `ingest --enqueue` stopped by Ctrl-C before every file had its job. */
 export function enqueueInterruptedNote(filesLeft: number): string {
   return (

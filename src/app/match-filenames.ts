@@ -33,12 +33,13 @@ export interface FilenameMatch {
    * The content cross-check (issue 15): `read` with its details when the PDF was read; `unreadable` with
    * the extractor's reason and the outcome the run records for it (`image_only` for a scan with OCR off: a
    * file whose text cannot be extracted fails, whatever its filename matches); `skipped` when the argument
-   * is no file or `--no-content` was given.
+   * is no file or `--no-content` was given; `notFound` when the argument is a path (it names a folder) at which
+   * there is no file: a mistyped path is said to be one, not judged silently by its name.
    */
   content:
     | { status: 'read'; details: ContentCheckDetails }
     | { status: 'unreadable'; message: string; outcome: FileOutcome }
-    | { status: 'skipped' };
+    | { status: 'skipped'; notFound?: string };
 }
 
 export interface MatchFilenamesOptions {
@@ -107,7 +108,14 @@ export async function matchFilenames(
         }
         const decision = await matchAgainstRegistry(patients, parse.parsed, context);
         if (!options.readContent || kind !== 'file') {
-          out.push({ filename, decision, filenameDecision: decision, content: { status: 'skipped' } });
+          const notFound =
+            options.readContent && kind === null && filename !== name ? { notFound: name } : {};
+          out.push({
+            filename,
+            decision,
+            filenameDecision: decision,
+            content: { status: 'skipped', ...notFound },
+          });
           continue;
         }
         // Ingest's checks before any extraction: a file it fails as empty or not a PDF is said so, not "corrupt".

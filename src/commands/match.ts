@@ -6,6 +6,7 @@ import { readNumberSetting } from '../config/number-setting.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { contextOf, finish, type CommandContext } from './context.js';
 import type { FilenameMatch } from '../app/match-filenames.js';
+import { notFoundMessage } from '../app/no-file-at-path.js';
 import type { MatchDecision } from '../core/matching/types.js';
 import type { Messages } from '../ui/i18n/messages.js';
 import type { CommandWords } from '../ui/i18n/command-words.js';
@@ -172,6 +173,9 @@ function contentJson(content: FilenameMatch['content']) {
   if (content.status === 'read') return { status: 'read', ...content.details };
   if (content.status === 'unreadable')
     return { status: 'unreadable', verdict: null, error: content.message, outcome: content.outcome };
+  // A path with no file at it: `error` says so (the filename alone was judged).
+  if (content.notFound !== undefined)
+    return { status: 'skipped', verdict: null, error: notFoundMessage(content.notFound) };
   return { status: 'skipped', verdict: null };
 }
 
@@ -212,7 +216,10 @@ interface MatchSay {
 /** The content section of the text output: the verdict, what the document states, and why. */
 function contentLines(r: FilenameMatch, { messages, words }: MatchSay): string[] {
   const { content } = r;
-  if (content.status === 'skipped') return [];
+  if (content.status === 'skipped')
+    return content.notFound === undefined
+      ? []
+      : [words.notRead(messages.detail(notFoundMessage(content.notFound)))];
   if (content.status === 'unreadable') {
     const lines = [words.notRead(messages.detail(content.message))];
     if (r.decision) {

@@ -47,6 +47,20 @@ describe('match tells what differs', { tags: ['slow'] }, () => {
     );
   });
 
+  it('a path with no file at it is said to be one (a mistyped path was judged by its name in silence)', async () => {
+    const mistyped = path.join('entrada', name);
+    const [en, es] = await Promise.all([run('en', mistyped), run('es', mistyped)]);
+    expect(en.code, en.stderr).toBe(0);
+    expect(en.stdout).toContain(
+      `  content    not read: there is no file at '${mistyped}': the filename alone was judged (check the path)\n`,
+    );
+    expect(es.stdout).toContain(
+      `  contenido  no se leyó: no hay ningún archivo en '${mistyped}': se juzgó solo el nombre del archivo (revise la ruta)\n`,
+    );
+    // A bare filename is a name, not a path: nothing is said of a file.
+    expect((await run('en')).stdout).not.toContain('not read');
+  });
+
   it('why a document the filename alone would attach is held, every line in Spanish', async () => {
     // Filed under GABRIELA HUERTA SOTO (auto by its name alone), the note names CESAR RIOS CORONADO.
     const pdf = path.join(workspace.root, scanFilename('7200000001'));

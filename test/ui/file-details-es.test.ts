@@ -81,6 +81,7 @@ import {
 } from '../support/ingest-fixture.js';
 import { createTempDir } from '../support/databases.js';
 import { DropFileReader, unreadableError } from '../../src/ingest/read-drop-file.js';
+import { notFoundMessage } from '../../src/app/no-file-at-path.js';
 import { closedPort } from '../support/tcp-faults.js';
 
 /** Words that give an English sentence away (none is a Spanish word). */
@@ -225,6 +226,12 @@ describe('the Spanish of per-file details', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('translates why match judged a path by its name alone', () => {
+    expect(expectSpanish(remember(notFoundMessage('entrada/a.pdf')))).toBe(
+      "no hay ningún archivo en 'entrada/a.pdf': se juzgó solo el nombre del archivo (revise la ruta)",
+    );
   });
 
   it('translates why a file still being copied in was left for the next run', () => {

@@ -276,6 +276,11 @@ const VALIDATION_RULES: DetailRule[] = [
       `es ${SPECIAL_FILE_KINDS_ES[kind!] ?? kind}, no un archivo común: no se abrió (ponga el PDF mismo en la carpeta)`,
   },
   fixed('permission denied', 'permiso denegado'),
+  {
+    en: /^there is no file at '(.*)': the filename alone was judged \(check the path\)$/,
+    es: ([given]) =>
+      `no hay ningún archivo en '${given}': se juzgó solo el nombre del archivo (revise la ruta)`,
+  },
   fixed(
     'the file is a symlink whose target is missing or outside the source folder; it was not read',
     'el archivo es un enlace simbólico cuyo destino no existe o está fuera de la carpeta de origen; no se leyó',

@@ -48,13 +48,13 @@ export class FileNoLongerThere extends Error {
 }
 
 /**
- * The file to move across file-systems is a named pipe, a socket or a device (or a link to one): copying it
- * would open it, and opening a pipe waits for a writer that never comes, hanging the run with its lock held.
- * It is left where it is.
+ * The file to move is a named pipe, a socket or a device (or a link to one): copying it to another file-system,
+ * or comparing it with a file already at the destination, would open it, and opening a pipe waits for a writer
+ * that never comes, hanging the run with its lock held. It is left where it is.
  */
 export class NotRegularFile extends Error {
   constructor(kind: string) {
-    super(`it is ${kind}, not a regular file: it cannot be copied to another file-system`);
+    super(`it is ${kind}, not a regular file: not moved`);
     this.name = 'NotRegularFile';
   }
 }
@@ -94,6 +94,9 @@ export async function moveWithoutOverwrite(
   const before = await fs.lstat(from).catch((error: NodeJS.ErrnoException) => {
     throw error.code === 'ENOENT' ? new FileNoLongerThere() : error;
   });
+  // Never opened: a pipe's open waits for a writer (a link to one is followed here, as a copy would follow it).
+  const found = before.isSymbolicLink() ? await fs.stat(from).catch(() => null) : before;
+  if (found && !found.isFile() && !found.isDirectory()) throw new NotRegularFile(specialFileKind(found));
   if (asRead && asRead.size !== null && asRead.mtimeMs !== null) {
     // As the run found it (following a link inside the folder, as the walk does).
     const now = before.isSymbolicLink() ? await fs.stat(from) : before;
@@ -276,8 +279,6 @@ async function linkOrCopy(
       if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
     }
   }
-  const found = await fs.stat(source);
-  if (!found.isFile()) throw new NotRegularFile(specialFileKind(found));
   // A short temporary name: the file's own may already be as long as the file-system allows.
   const temporary = path.join(dir, `.tecsalud-${process.pid}-${randomBytes(4).toString('hex')}.partial`);
   try {

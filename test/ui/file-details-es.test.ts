@@ -318,8 +318,7 @@ describe('the Spanish of per-file details', () => {
       [errno('ENOSPC'), 'no queda espacio en el dispositivo'],
       [
         new NotRegularFile('a named pipe (FIFO)'),
-        'es una tubería con nombre (FIFO), no un archivo común: no se puede copiar a otro sistema de archivos; ' +
-          'se queda en la carpeta de entrada',
+        'es una tubería con nombre (FIFO), no un archivo común: no se movió; se queda en la carpeta de entrada',
       ],
     ];
     for (const [error, words] of reasons) {

@@ -1073,10 +1073,9 @@ const MOVE_REASON_RULES: DetailRule[] = [
     'ya no está en la carpeta de entrada: se movió o se borró después de que la ejecución lo leyera',
   ),
   {
-    en: /^it is (a named pipe \(FIFO\)|a socket|a device|a special file), not a regular file: it cannot be copied to another file-system; it stays in the drop folder$/,
+    en: /^it is (a named pipe \(FIFO\)|a socket|a device|a special file), not a regular file: not moved; it stays in the drop folder$/,
     es: ([kind]) =>
-      `es ${SPECIAL_FILE_KINDS_ES[kind!] ?? kind}, no un archivo común: no se puede copiar a otro sistema de ` +
-      'archivos; se queda en la carpeta de entrada',
+      `es ${SPECIAL_FILE_KINDS_ES[kind!] ?? kind}, no un archivo común: no se movió; se queda en la carpeta de entrada`,
   },
   fixed(
     'the folder is on a read-only file-system',

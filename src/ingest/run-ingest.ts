@@ -248,7 +248,10 @@ async function unfinishedResults(
   why: 'interrupted' | 'stopped',
 ): Promise<FileResult[]> {
   const listed = new Set(reported.map((result) => result.fileId));
-  const rows = await retryWhileReconnecting(run.deps.database, () => run.batches.listFiles(run.session.id));
+  // The report of what the run did goes out even when the database is gone by now: without these, as before.
+  const rows = await retryWhileReconnecting(run.deps.database, () =>
+    run.batches.listFiles(run.session.id),
+  ).catch(() => [] as BatchFile[]);
   return rows
     .filter((row) => !isSettled(row) && !listed.has(row.id))
     .map((row) =>

@@ -64,6 +64,8 @@ interface Found {
 /** A name's text and, once needed, its reading (null: not a name after all). */
 interface NameFound extends Found {
   parsed?: ContentName | null;
+  /** A bare `Nombre:` that heads its page as a patient's header does (see headsItsPage). */
+  headsPage?: boolean;
 }
 
 /** What one page yields, before the pages are weighed against each other. */
@@ -423,13 +425,46 @@ function assembleFieldNames(page: Page, values: Found[]): NameFound[] {
   ];
 }
 
+/** A page's header sits within its first lines; a signature block's `Nombre:` under the text is the doctor's. */
+const PAGE_TOP_LINES = 6;
+const SIGNATURE_WORDS = /\b(?:F[IL]RMA|CEDU[IL]A|CED\b|PROFES[IL]ONA[IL]|SE[IL][IL]O)/;
+
+function lineText(page: Page, index: number): string {
+  return page.view.slice(page.lines[index]!.start, page.lines[index]!.end).trim();
+}
+
+/**
+ * Whether a bare `Nombre:` heads its page, as another patient's lab sheet or note is headed
+ * (`RESULTADOS DE LABORATORIO` / `Nombre: LOPEZ HERNANDEZ ROSA`): among the page's first lines, and not a
+ * signature block's — beside a signature or a cédula, under a rule, a bare `Elaboró:` or a line naming a
+ * doctor or another role, or over the signer's title (`Médico Internista`) — which a short last page has at
+ * its top too.
+ */
+function headsItsPage(page: Page, f: Found): boolean {
+  const above: string[] = [];
+  for (let i = 0; i < f.line; i++) {
+    const text = lineText(page, i);
+    if (text !== '') above.push(text);
+  }
+  if (above.length >= PAGE_TOP_LINES || SIGNATURE_WORDS.test(lineText(page, f.line))) return false;
+  const previous = above[above.length - 1];
+  const signerAbove = (text: string) =>
+    /^[_\-.=\s]+$|:$/.test(text) || SIGNATURE_WORDS.test(text) || namesAnotherRole(text);
+  if (previous !== undefined && signerAbove(previous)) return false;
+  const below = nextContentLine(page, f.line);
+  if (below === null) return true;
+  const next = lineText(page, below);
+  return !SIGNATURE_WORDS.test(next) && !(next.includes(':') === false && namesAnotherRole(next));
+}
+
 function readPage(page: Page): PageValues {
   const values = readLabelledValues(page);
   const names: NameFound[] = assembleFieldNames(page, values);
   const assembled = names.length > 0;
   for (const f of values) {
-    if (f.kind === 'patient' || f.kind === 'genericName' || (f.kind === 'givenNames' && !assembled))
+    if (f.kind === 'patient' || (f.kind === 'givenNames' && !assembled))
       names.push({ ...f, strength: f.kind === 'patient' ? 2 : 1 });
+    else if (f.kind === 'genericName') names.push({ ...f, strength: 1, headsPage: headsItsPage(page, f) });
   }
   return {
     expedientes: values.filter((f) => f.kind === 'expediente'),
@@ -571,8 +606,11 @@ export function readContentIdentity(
       ? []
       : [
           ...new Set(
-            [...all.names, ...beyond.names]
-              .filter((f) => strong(f) && f.value !== name.value)
+            [
+              ...all.names.filter((f) => strong(f) || laterPatientName(f, name)),
+              ...beyond.names.filter(strong),
+            ]
+              .filter((f) => f.value !== name.value)
               .map(parsed)
               .filter((other): other is ContentName => other !== null && notTheSamePerson(other, name.parsed))
               .map((other) => other.written),
@@ -588,6 +626,17 @@ export function readContentIdentity(
     otherExpedientes,
     otherNames,
   };
+}
+
+/**
+ * A bare `Nombre:` heading a page read whole after the page that named the patient: not under another
+ * role (see genericNameIsOthers) nor a signature's (see headsItsPage), it is the patient's name of that page. A lab sheet or a note of another
+ * patient that heads its page with `Nombre: LOPEZ HERNANDEZ ROSA` is a second patient's page; counted only
+ * from `Paciente:` and the like, it was attached with the file's patient, unchecked. Past the pages read
+ * whole a bare `Nombre:` stays no header: there only a page's top is read, without its context.
+ */
+function laterPatientName(f: NameFound, name: NameFound): boolean {
+  return f.kind === 'genericName' && f.page > name.page && f.headsPage === true;
 }
 
 /** True when the document states no identity at all. */

@@ -509,6 +509,30 @@ describe('readContentIdentity: pages', () => {
       );
   });
 
+  it('counts a bare Nombre: of another person on a later page read whole, not one under another role', () => {
+    const mine = 'Paciente: GARZA TIJERINA, MARIA ESTHER';
+    const lab = 'RESULTADOS DE LABORATORIO\nNombre: LOPEZ HERNANDEZ ROSA        Fecha: 12/03/2024';
+    expect(readContentIdentity([mine, 'Evolución.', lab]).otherNames).toEqual(['LOPEZ HERNANDEZ ROSA']);
+    const relative = 'DATOS DEL FAMILIAR RESPONSABLE\nNombre: LOPEZ HERNANDEZ ROSA';
+    expect(readContentIdentity([mine, relative]).otherNames).toEqual([]);
+    expect(readContentIdentity([mine, 'Nombre: MA. ESTHER GARZA']).otherNames).toEqual([]);
+  });
+
+  it("does not take the signature block atop a short last page for another patient's header", () => {
+    const mine = 'Paciente: GARZA TIJERINA, MARIA ESTHER\nExpediente: 3000100001';
+    for (const signature of [
+      'Plan: control.\n\nElaboró:\nNombre: JUAN PEREZ LOPEZ   Cédula: 1234567',
+      'Plan: control.\nNombre: JUAN PEREZ LOPEZ   Cédula profesional: 1234567\nFirma: ____',
+      'Plan: control.\n_____________\nNombre: JUAN PEREZ LOPEZ\nMédico Internista',
+      'Plan: control.\nNombre: JUAN PEREZ LOPEZ  Firma: ______',
+      'Plan.\nAtendió: Dr. Juan Perez\nNombre: JUAN PEREZ LOPEZ',
+      `${'Evolución favorable.\n'.repeat(6)}Nombre: JUAN PEREZ LOPEZ`,
+    ])
+      expect(readContentIdentity([mine, signature]).otherNames, signature).toEqual([]);
+    const lab = 'RESULTADOS\nNombre: LOPEZ HERNANDEZ ROSA   Fecha: 12/03/2024\nMédico solicitante: Dr. X';
+    expect(readContentIdentity([mine, lab]).otherNames).toEqual(['LOPEZ HERNANDEZ ROSA']);
+  });
+
   it("takes the first identity from a later page's header when the first pages state none: it may be another patient's", () => {
     // Read only for another patient's header against what the first pages stated, such a page was ignored
     // when they stated nothing, and the document, about whoever page 4 names, was "absent" and attached.

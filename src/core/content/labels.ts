@@ -94,6 +94,16 @@ export const LABEL_PATTERNS: readonly LabelPattern[] = [
     strength: 2,
     english: true,
   },
+  // An outside laboratory's bare `Name:`, read as a bare `Nombre:` is: unread, another patient's lab report
+  // stated nobody and was attached with the file. Only a bare one: a word before it makes it another
+  // thing's name (`Test Name`, `Physician Name`, `Doctor's Name`); `Patient Name` is the label above. A US
+  // form's `Name (Last, First):` is the label with its hint.
+  {
+    kind: 'genericName',
+    pattern: /(?<![A-Z0-9'’][ \t]?)\bNAME\b(?:\s*\((?:LAST|FIRST)\b[^)\n]{0,30}\))?/g,
+    strength: 1,
+    english: true,
+  },
 ];
 
 function scanOf(english: boolean): RegExp {
@@ -135,8 +145,8 @@ export const LETTERHEAD_OPENING =
   /^[^A-Z0-9]*(?:HOSP[IL]TA[IL]|CENTRO MED[IL]CO|C[IL][IL]N[IL]CA|[IL]NST[IL]TUTO|SANATOR[IL]O|TECSA[IL]UD)\b/;
 
 /**
- * People a document names beside the patient. A bare `Nombre:` under or beside one of these is theirs:
- * the doctor's, the relative responsible for the patient, a witness.
+ * People a document names beside the patient. A bare `Nombre:` (or an outside laboratory's `Name:`) under or
+ * beside one of these is theirs: the doctor's, the relative responsible for the patient, a witness.
  */
 export const OTHER_PEOPLE =
-  /\b(?:MED[IL]CO|DR|DRA|DOCTORA?|FAM[IL][IL]AR|RESPONSABLE|TUTOR|MADRE|PADRE|ACOMPANANTE|[IL]NFORMANTE|CONYUGE|ESPOSO|ESPOSA|TEST[IL]GO|CONTACTO|EMERGENC[IL]A|ENFERMER[AO]|QU[IL]M[IL]CO|C[IL]RUJANO|ANESTES[IL]O[IL]OGO|RAD[IL]O[IL]OGO|E[IL]ABORO|SO[IL][IL]C[IL]TANTE|TRATANTE|T[IL]TU[IL]AR|REPRESENTANTE|AVA[IL]|BENEF[IL]C[IL]AR[IL]O|HOSP[IL]TA[IL]|[IL]NST[IL]TUC[IL]ON|EMPRESA|ASEGURADORA|REFERENC[IL]A|QU[IL]EN)\b/;
+  /\b(?:MED[IL]CO|DR|DRA|DOCTORA?|FAM[IL][IL]AR|RESPONSABLE|TUTOR|MADRE|PADRE|ACOMPANANTE|[IL]NFORMANTE|CONYUGE|ESPOSO|ESPOSA|TEST[IL]GO|CONTACTO|EMERGENC[IL]A|ENFERMER[AO]|QU[IL]M[IL]CO|C[IL]RUJANO|ANESTES[IL]O[IL]OGO|RAD[IL]O[IL]OGO|E[IL]ABORO|SO[IL][IL]C[IL]TANTE|TRATANTE|T[IL]TU[IL]AR|REPRESENTANTE|AVA[IL]|BENEF[IL]C[IL]AR[IL]O|HOSP[IL]TA[IL]|[IL]NST[IL]TUC[IL]ON|EMPRESA|ASEGURADORA|REFERENC[IL]A|QU[IL]EN|PHYS[IL]C[IL]AN|PROV[IL]DER|ORDER[IL]NG|REFERR[IL]NG|ATTEND[IL]NG|NURSE|SURGEON|GUARD[IL]AN|MOTHER|FATHER|PARENT|SPOUSE|RE[IL]AT[IL]VE|K[IL]N|W[IL]TNESS|CONTACT|EMERGENCY|[IL]NSURANCE|[IL]NSURED|SUBSCR[IL]BER|GUARANTOR|EMP[IL]OYER)\b/;

@@ -427,7 +427,7 @@ function assembleFieldNames(page: Page, values: Found[]): NameFound[] {
 
 /** A page's header sits within its first lines; a signature block's `Nombre:` under the text is the doctor's. */
 const PAGE_TOP_LINES = 6;
-const SIGNATURE_WORDS = /\b(?:F[IL]RMA|CEDU[IL]A|CED\b|PROFES[IL]ONA[IL]|SE[IL][IL]O)/;
+const SIGNATURE_WORDS = /\b(?:S[IL]GN(?:ATURE|ED)\b|F[IL]RMA|CEDU[IL]A|CED\b|PROFES[IL]ONA[IL]|SE[IL][IL]O)/;
 
 function lineText(page: Page, index: number): string {
   return page.view.slice(page.lines[index]!.start, page.lines[index]!.end).trim();

@@ -509,6 +509,27 @@ describe('readContentIdentity: pages', () => {
       );
   });
 
+  it("reads an English lab report's bare Name:, not a test's, a physician's or an emergency contact's", () => {
+    const lab = (line: string) => readContentIdentity(`LABORATORY REPORT\n${line}\nGlucose 95 mg/dL`);
+    expect(lab('Name: LOPEZ HERNANDEZ, ROSA').name?.written).toBe('LOPEZ HERNANDEZ, ROSA');
+    expect(lab('Name (Last, First): LOPEZ HERNANDEZ, ROSA').name?.written).toBe('LOPEZ HERNANDEZ, ROSA');
+    for (const other of [
+      'Test Name: Complete Blood Count',
+      'Ordering Physician Name: John Smith Brown',
+      "Doctor's Name: John Smith Brown",
+      'EMERGENCY CONTACT\nName: Rosa Lopez Hernandez',
+    ])
+      expect(isIdentityAbsent(lab(other)), other).toBe(true); // Another patient's report as page 2 is a second patient; the page's signer is not.
+    const mine = 'Patient: GARZA TIJERINA, MARIA ESTHER';
+    expect(readContentIdentity([mine, 'LAB REPORT\nName: Rosa Lopez Hernandez']).otherNames).toEqual([
+      'Rosa Lopez Hernandez',
+    ]);
+    expect(
+      readContentIdentity([mine, 'Comments.\nReviewed by\nName: John Smith Brown   Signature: ____'])
+        .otherNames,
+    ).toEqual([]);
+  });
+
   it('counts a bare Nombre: of another person on a later page read whole, not one under another role', () => {
     const mine = 'Paciente: GARZA TIJERINA, MARIA ESTHER';
     const lab = 'RESULTADOS DE LABORATORIO\nNombre: LOPEZ HERNANDEZ ROSA        Fecha: 12/03/2024';

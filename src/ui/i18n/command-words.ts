@@ -677,7 +677,7 @@ const ES: CommandWords = {
       `  contenido  ${{ agrees: 'COINCIDE', contradicts: 'CONTRADICE', absent: 'NO INDICA NADA', confirmed: 'CONFIRMA AL PACIENTE' }[verdict]} (${verdict})`,
     notRead: (message) => `  contenido  no se leyó: ${message}`,
     namesRegistryPatient: (expediente, name, by) =>
-      `    nombra     al paciente del registro ${expediente} ${name} (por ${by})`,
+      `    nombra     al paciente del registro ${expediente} ${name} (por ${by === 'name' ? 'nombre' : by})`,
     filenameAlone: (decision, reason, words) =>
       `    solo por el nombre del archivo: ${decisionInSpanish(decision)} (${decision}; ${words}; ${reason})`,
   },

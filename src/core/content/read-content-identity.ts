@@ -222,6 +222,30 @@ function genericNameIsOthers(page: Page, label: Label): boolean {
   return false;
 }
 
+/** A section about the baby a patient gave birth to: its birth date and sex are the baby's. */
+const NEWBORN_HEADING = /\b(?:REC[IL]EN\s+NAC[IL]DO|NEONATO|PRODUCTO|R\.?\s?N\.?)\b/;
+/** How far above its fields a section's heading may be (Peso, Talla, Apgar… one per line). */
+const SECTION_LINES = 8;
+
+/**
+ * A birth date or sex in a newborn's section (`DATOS DEL RECIÉN NACIDO`) below the patient's own header on
+ * the page: a mother's postpartum note, whose baby's birth date and sex were read as hers and held every
+ * such note for review. A newborn's own sheet (`HOJA DEL RECIÉN NACIDO` above its `Paciente:`) is not one.
+ */
+function isNewbornsAfterPatient(page: Page, label: Label): boolean {
+  for (let i = label.line - 1; i >= Math.max(0, label.line - SECTION_LINES); i--) {
+    const text = lineText(page, i);
+    if (text === '' || text.includes(':')) continue;
+    if (!NEWBORN_HEADING.test(text)) return false;
+    const heading = page.lines[i]!.start;
+    return page.labels.some(
+      (l) =>
+        l.start < heading && (l.kind === 'patient' || l.kind === 'expediente' || l.kind === 'genericName'),
+    );
+  }
+  return false;
+}
+
 function namesAnotherRole(context: string): boolean {
   const opening = LETTERHEAD_OPENING.exec(context);
   return OTHER_PEOPLE.test(opening === null ? context : context.slice(opening[0].length));
@@ -338,6 +362,7 @@ function readLabelledValues(page: Page): Found[] {
     const label = page.labels[index]!;
     if (rowsDone.has(label.line)) continue;
     if (label.kind === 'genericName' && genericNameIsOthers(page, label)) continue;
+    if ((label.kind === 'birthDate' || label.kind === 'sex') && isNewbornsAfterPatient(page, label)) continue;
     const line = page.lines[label.line]!;
     const onLine = page.byLine.get(label.line)!;
     const nextOnLine = onLine.find((l) => l.start > label.start);

@@ -612,6 +612,23 @@ describe('readContentIdentity: pages', () => {
 });
 
 describe('readContentIdentity: birth dates and sex', () => {
+  it("does not take a newborn's birth date and sex, below its mother's header, for hers; a newborn's own sheet's are", () => {
+    const postpartum = readContentIdentity(
+      'NOTA POSTPARTO\nPaciente: GARZA TIJERINA, MARIA ESTHER\nDATOS DEL RECIÉN NACIDO\nPeso: 3200 g\nTalla: 50 cm\n' +
+        'Sexo: Masculino   Fecha de nacimiento: 02/03/2024',
+    );
+    expect([postpartum.birthDate, postpartum.sex]).toEqual([null, null]);
+    const withHers = readContentIdentity(
+      'Paciente: GARZA TIJERINA, MARIA ESTHER\nFecha de nacimiento: 23/03/1995\nRECIÉN NACIDO\nFecha de nacimiento: 02/03/2024  Sexo: M',
+    );
+    expect([withHers.birthDate, withHers.sex]).toEqual(['1995-03-23', null]);
+    const newborns = readContentIdentity(
+      'HOJA DEL RECIÉN NACIDO\nPaciente: RN GARZA TIJERINA\nNombre de la madre: GARZA TIJERINA, MARIA ESTHER\n' +
+        'Fecha de nacimiento: 02/03/2024   Sexo: M',
+    );
+    expect([newborns.birthDate, newborns.sex]).toEqual(['2024-03-02', 'M']);
+  });
+
   it.each([
     ['15/03/1985', '1985-03-15'],
     ['15-03-1985', '1985-03-15'],

@@ -602,6 +602,7 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
         '⚠ Settled meanwhile by admin-a (now matched): nothing to decide, → next',
         NAME_ONLY_FILE.slice(0, 20),
       );
+      await pastKeyGuard();
       press('sita', 'q');
       await waitFor('sita', 'SITA-EXITED');
       press('sitb', 'q');

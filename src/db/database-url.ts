@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { redactConnectionString } from '../core/text/redact-connection-string.js';
 import { UsageError } from '../errors.js';
+import { specialFileKind } from '../special-file-kind.js';
 
 export { redactConnectionString };
 
@@ -58,13 +59,18 @@ export function resolveDatabaseTarget(
   if (withoutScheme === ':memory:')
     return { kind: 'sqlite', path: ':memory:', display: ':memory:', ...named };
   // `--db data/` names a folder: path.resolve would drop the slash and make a file called `data`.
-  if (
-    /[\\/]$/.test(withoutScheme) ||
-    fs.statSync(path.resolve(options.cwd, withoutScheme), { throwIfNoEntry: false })?.isDirectory()
-  ) {
+  const found = fs.statSync(path.resolve(options.cwd, withoutScheme), { throwIfNoEntry: false });
+  if (/[\\/]$/.test(withoutScheme) || found?.isDirectory()) {
     throw new UsageError(
       `the database '${withoutScheme}' names a folder, not a file`,
       `give the database file's path in ${setting}, e.g. ${path.join(withoutScheme, 'tecsalud-batch.db')}`,
+    );
+  }
+  // A pipe, socket or device: SQLite answered "disk I/O error", which sends the reader after the disk.
+  if (found !== undefined && !found.isFile()) {
+    throw new UsageError(
+      `the database '${withoutScheme}' is ${specialFileKind(found)}, not a file`,
+      `give the database file's path in ${setting}`,
     );
   }
   const absolute = path.resolve(options.cwd, withoutScheme);

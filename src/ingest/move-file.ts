@@ -7,7 +7,7 @@ import { ensurePrivateDir, fileModesFor, type FileModePolicy } from '../private-
 import { realPathAsFarAsItExists } from '../real-path.js';
 import { NOT_UTF8, rawNameShownAs, showNotUtf8Bytes } from './look-alike-names.js';
 import { isProcessAlive } from '../process-alive.js';
-import { specialFileKind } from './read-drop-file.js';
+import { specialFileKind } from '../special-file-kind.js';
 
 /** The longest file name (one path component) Linux and macOS file-systems take, in bytes. */
 const NAME_MAX_BYTES = 255;

@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import { checkPdfFile } from '../core/pipeline/check-pdf-file.js';
 import type { FileState } from '../core/pipeline/still-being-written.js';
 import { FileStageError } from '../documents/stage-error.js';
+import { specialFileKind } from '../special-file-kind.js';
 
 export interface DropFileReaderOptions {
   maxFileSize: number;
@@ -143,19 +144,6 @@ function refuseNotRegularFile(stat: fsSync.Stats): void {
     'unreadable',
     `cannot read the file: it is ${kind}, not a regular file: not opened (put the PDF itself in the folder)`,
   );
-}
-
-/** What an entry that is no regular file is, in the words of the run's messages (`a named pipe (FIFO)`). */
-export function specialFileKind(
-  stat: Pick<fsSync.Stats, 'isFIFO' | 'isSocket' | 'isCharacterDevice' | 'isBlockDevice'>,
-): string {
-  return stat.isFIFO()
-    ? 'a named pipe (FIFO)'
-    : stat.isSocket()
-      ? 'a socket'
-      : stat.isCharacterDevice() || stat.isBlockDevice()
-        ? 'a device'
-        : 'a special file';
 }
 
 /** A read that failed, as the file's failure (`unreadable`, with what to check); a refusal already one stays as it is. */

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -130,6 +131,24 @@ describe('the tecsalud-batch binary', { tags: ['slow'] }, () => {
       expect.stringMatching(/^error: the database 'data\/' names a folder, not a file\nhint: /),
     ]);
     expect(fs.existsSync(`${cwd}/data`)).toBe(false);
+    // A named pipe is no database: SQLite's "disk I/O error" sent the reader after the disk. Nothing opens it.
+    execFileSync('mkfifo', [`${cwd}/pipe.db`]);
+    for (const args of [
+      ['patients', 'import', REGISTRY_CSV, '--db', 'pipe.db'],
+      ['status', '--db', 'pipe.db', '--lang', 'es'],
+    ]) {
+      const pipe = await runCli(args, { cwd });
+      expect([pipe.code, pipe.stderr]).toEqual([
+        64,
+        args.includes('es')
+          ? expect.stringMatching(
+              /^error: la base de datos 'pipe\.db' es una tubería con nombre \(FIFO\), no un archivo\nsugerencia: indique la ruta del archivo de la base de datos en --db\n$/,
+            )
+          : expect.stringMatching(
+              /^error: the database 'pipe\.db' is a named pipe \(FIFO\), not a file\nhint: give the database file's path in --db\n$/,
+            ),
+      ]);
+    }
     // With --json, stdout holds only JSON: a refusal too, for the script reading it; the text stays on stderr.
     const refusedJson = await runCli(['sessions', '--db', 'mistyped.db', '--json'], { cwd });
     expect(refusedJson.code).toBe(64);

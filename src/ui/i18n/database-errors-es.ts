@@ -3,6 +3,7 @@
  * database-file-errors, postgres-config, connection-loss; the job queue's need of PostgreSQL), for
  * usage-errors-es. Paths, URLs and the driver's own words stay as they are.
  */
+import { SPECIAL_FILE_KINDS_ES } from './file-details-es.js';
 import { fixed, settingInSpanish, type RefusalRule } from './refusal-rules.js';
 
 const CREATED_BY =
@@ -31,9 +32,19 @@ export const DATABASE_RULES: readonly RefusalRule[] = [
     es: ([file]) => `la base de datos '${file}' es una carpeta, no un archivo`,
   },
   {
+    en: /^the database '(.*)' is (a named pipe \(FIFO\)|a socket|a device|a special file), not a file$/s,
+    es: ([file, kind]) =>
+      `la base de datos '${file}' es ${SPECIAL_FILE_KINDS_ES[kind!] ?? kind}, no un archivo`,
+  },
+  {
     en: /^give the database file's path in (.+), e\.g\. (.*)$/s,
     es: ([setting, example]) =>
       `indique la ruta del archivo de la base de datos en ${settingInSpanish(setting!)}, p. ej. ${example}`,
+  },
+  // After the one with its example, which this would swallow.
+  {
+    en: /^give the database file's path in (.+)$/s,
+    es: ([setting]) => `indique la ruta del archivo de la base de datos en ${settingInSpanish(setting!)}`,
   },
   {
     en: /^(.+) is '(.*)', with no database file after it$/s,

@@ -240,8 +240,8 @@ const FILENAME_RULES: DetailRule[] = [
   },
 ];
 
-/** What a link in the drop folder may point to instead of a file (see read-drop-file's refuseNotRegularFile). */
-const SPECIAL_FILE_KINDS_ES: Record<string, string> = {
+/** What a link in the drop folder, or the registry's path, may be instead of a file (see specialFileKind). */
+export const SPECIAL_FILE_KINDS_ES: Record<string, string> = {
   'a named pipe (FIFO)': 'una tubería con nombre (FIFO)',
   'a socket': 'un socket',
   'a device': 'un dispositivo',

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { parseFilename } from '../core/filename/parse-filename.js';
 import type { ParsedFilename } from '../core/filename/types.js';
+import { byRelativePath } from './path-order.js';
 
 /**
  * The files of a run (or of a queued session) that name each expediente, in path order: what decides the name
@@ -13,15 +14,10 @@ export interface NamesInFolder {
   naming(expediente: string): Promise<readonly ParsedFilename[]>;
 }
 
-/** Files in path order (code-unit order, as `ingest --dry-run` lists and plans them). */
-function byPath(a: { relativePath: string }, b: { relativePath: string }): number {
-  return a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0;
-}
-
 /** The names of these files (those whose name does not parse name nobody). */
 export function namesInFolder(files: readonly { relativePath: string }[]): NamesInFolder {
   const byExpediente = new Map<string, ParsedFilename[]>();
-  for (const file of [...files].sort(byPath)) {
+  for (const file of [...files].sort(byRelativePath)) {
     const parse = parseFilename(path.posix.basename(file.relativePath));
     if (!parse.ok) continue;
     const named = byExpediente.get(parse.parsed.expediente);

@@ -30,6 +30,7 @@ import { databaseFileOf, ownFilesMatcher } from './own-files.js';
 import { resolveSourceDir } from './resolve-source-dir.js';
 import { discoverFiles, type Discovery } from './discover-files.js';
 import { namesInFolder } from './names-in-folder.js';
+import { byRelativePath } from './path-order.js';
 import { deferredMessage, FileProcessor, type FileToProcess } from './file-processor.js';
 import { FileNotFinished } from './file-run.js';
 import { GroupCommitter } from './group-committer.js';
@@ -264,11 +265,6 @@ async function unfinishedResults(
             message: unfinishedFileNote(why, run.options.client),
           },
     );
-}
-
-/** Files in path order (code-unit order, as the reports list them). */
-export function byRelativePath(a: { relativePath: string }, b: { relativePath: string }): number {
-  return a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0;
 }
 
 /** The session as this process knows it, when the database that should record it is gone. */

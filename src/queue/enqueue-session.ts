@@ -6,9 +6,9 @@ import { BatchRepository } from '../db/repositories/batch-repository.js';
 import { QueueRepository } from '../db/repositories/queue-repository.js';
 import type { BatchUpload } from '../db/schema.js';
 import { discoverFiles } from '../ingest/discover-files.js';
+import { byRelativePath } from '../ingest/path-order.js';
 import {
   beginRun,
-  byRelativePath,
   disposeOf,
   ownFilesOf,
   prepareCollection,

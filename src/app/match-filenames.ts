@@ -90,6 +90,8 @@ export async function matchFilenames(
       const totalPatients = await patients.count();
       const context = { totalPatients, thresholds: options.thresholds };
       const out: FilenameMatch[] = [];
+      // One reader for the command, as a run has one: it learns from slow reads across files.
+      const reader = new DropFileReader({ maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE });
       for (const name of names) {
         const file = path.resolve(location.cwd, name);
         const kind = await entryKind(file);
@@ -122,7 +124,7 @@ export async function matchFilenames(
         // Refused in the run's words: a file it may not read, a pipe (never opened), over the size limit, empty…
         const refused = await checkDropFile(
           { relativePath: filename, absolutePath: file, outsideSource: false },
-          new DropFileReader({ maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE }),
+          reader,
         );
         if (refused) {
           out.push({

@@ -559,6 +559,15 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
           await pastKeyGuard();
         }
       };
+      /** Away to the next case and back to the name-only file, which shows `notice` before any key. */
+      const showAgain = async (pane: string, notice: string) => {
+        await pastKeyGuard();
+        tmux('send-keys', '-t', pane, 'Right');
+        await waitFor(pane, /Review 2 of 2|Walked/);
+        await pastKeyGuard();
+        tmux('send-keys', '-t', pane, 'Left');
+        await waitFor(pane, notice, NAME_ONLY_FILE.slice(0, 20));
+      };
       await openOnNameOnly('sita', 'admin-a');
       await openOnNameOnly('sitb', 'admin-b');
 
@@ -575,16 +584,7 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
         await waitFor('sitb', '✗ admin-a is deciding this file in another review sitting; nothing changed'),
       );
       // Shown again (away and back), the file says so before any key.
-      await pastKeyGuard();
-      tmux('send-keys', '-t', 'sitb', 'Right');
-      await waitFor('sitb', /Review 2 of 2|Walked/);
-      await pastKeyGuard();
-      tmux('send-keys', '-t', 'sitb', 'Left');
-      await waitFor(
-        'sitb',
-        '⚠ admin-a is deciding this file in another review sitting: skip it (s)',
-        NAME_ONLY_FILE.slice(0, 20),
-      );
+      await showAgain('sitb', '⚠ admin-a is deciding this file in another review sitting: skip it (s)');
       await pastKeyGuard();
       release();
       await waitFor('sita', /✓ attached to \d+ MARTÍNEZ MEJÍA/);
@@ -592,16 +592,7 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
       press('sitb', 'r');
       await waitFor('sitb', '✗ this file was settled meanwhile by admin-a (now matched); nothing changed');
       // Shown again, the file says it is settled before any key is refused.
-      await pastKeyGuard();
-      tmux('send-keys', '-t', 'sitb', 'Right');
-      await waitFor('sitb', /Review 2 of 2|Walked/);
-      await pastKeyGuard();
-      tmux('send-keys', '-t', 'sitb', 'Left');
-      await waitFor(
-        'sitb',
-        '⚠ Settled meanwhile by admin-a (now matched): nothing to decide, → next',
-        NAME_ONLY_FILE.slice(0, 20),
-      );
+      await showAgain('sitb', '⚠ Settled meanwhile by admin-a (now matched): nothing to decide, → next');
       await pastKeyGuard();
       press('sita', 'q');
       await waitFor('sita', 'SITA-EXITED');

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { CamelCasePlugin, Kysely, Migrator, SqliteDialect, type Dialect } from 'kysely';
+import { CamelCasePlugin, Kysely, Migrator, type Dialect } from 'kysely';
 import { describeError } from '../core/text/describe-error.js';
 import { unreachableCode } from '../core/text/network-error-code.js';
 import { UserError, ExitCode } from '../errors.js';
@@ -30,6 +30,7 @@ import { databaseFileError, translateDatabaseError } from './database-file-error
 import { databaseSettingName, type DatabaseTarget } from './database-url.js';
 import { translateLikePostgres } from './fold-accents-sql.js';
 import { SQLITE_BUSY_TIMEOUT_MS } from './storage-errors.js';
+import { WriteFirstSqliteDialect } from './write-first-sqlite-dialect.js';
 import { CommitBarrier, syncWriteAheadLog } from './commit-barrier.js';
 import { migratedByNewerVersion, migrationsUnknownHere } from './migration-state.js';
 
@@ -288,7 +289,7 @@ async function createSqliteDialect(
     throw translateDatabaseError(error, target);
   }
   return {
-    dialect: new SqliteDialect({ database: withStatementCache(handle) }),
+    dialect: new WriteFirstSqliteDialect({ database: withStatementCache(handle) }),
     sqlite: handle as unknown as SqliteHandle,
     kind: 'sqlite',
     ...(hold ? { closeLast: () => hold.close() } : {}),

@@ -201,8 +201,12 @@ describe('sessions nobody processed expire (serve --session-expiry)', { tags: ['
     } finally {
       await reopened.close();
     }
-    await until('the failed session has expired', async () => (await status(sessionId)).code === 410);
-    expect(fs.existsSync(path.join(server.uploadDir, sessionId))).toBe(false);
+    // Gone to a client first (its row marked expired), its uploads removed just after: both, within the wait.
+    await until(
+      'the failed session has expired and its uploads are removed',
+      async () =>
+        (await status(sessionId)).code === 410 && !fs.existsSync(path.join(server.uploadDir, sessionId)),
+    );
   });
 
   it('never expires nor shows an expiry for a session made by `ingest DIR` from a folder', async () => {

@@ -17,7 +17,7 @@ import {
   ocrAndContentSourcesOf,
   resolveOcrAndContent,
 } from './shared/ocr-content-options.js';
-import { configOption, dbOption, examples, jsonOption, langOption } from './shared/options.js';
+import { configOption, dbOption, examples, helpText, jsonOption, langOption } from './shared/options.js';
 import { extractorOption } from './shared/pipeline-options.js';
 import { maxFileSizeOption, readMaxFileSize } from './shared/max-file-size.js';
 import type { ExtractorName } from '../app/open-extractor.js';
@@ -48,11 +48,15 @@ function matchOptions(command: Command) {
   // The same OCR and trust flags as ingest: a scan is read here as the run would read it.
   return addOcrAndContentOptions(withThresholds).addHelpText(
     'after',
-    examples(
-      "match '3000003799_GARZA TIJERINA, MA ESTHER_6001467010_CONS.pdf'",
-      "match '/srv/drop/3000003799_GARZA TIJERINA, MA ESTHER_6001467010_CONS.pdf' --json",
-      "match '/srv/drop/3000003799_GARZA TIJERINA, MA ESTHER_6001467010_CONS.pdf' --ocr-engine tesseract",
-      "match '/srv/drop/3000003799_GARZA TIJERINA, MA ESTHER_6001467010_CONS.pdf' --extractor pdftotext",
+    helpText(
+      examples(
+        "match '3000003799_GARZA TIJERINA, MA ESTHER_6001467010_CONS.pdf'",
+        "match '/srv/drop/3000003799_GARZA TIJERINA, MA ESTHER_6001467010_CONS.pdf' --json",
+        "match '/srv/drop/3000003799_GARZA TIJERINA, MA ESTHER_6001467010_CONS.pdf' --ocr-engine tesseract",
+        "match '/srv/drop/3000003799_GARZA TIJERINA, MA ESTHER_6001467010_CONS.pdf' --extractor pdftotext",
+      ),
+      `Exit codes: ${ExitCode.Success} every file would be matched (auto, review or new), ` +
+        `${ExitCode.SomeFailed} a filename cannot be read or a file would fail in the run, ${ExitCode.Usage} usage error.`,
     ),
   );
 }
@@ -166,7 +170,9 @@ export async function matchFilenames(
       for (const line of contentLines(r, say)) writeLine(io.stdout, sanitizeForTerminal(line));
     }
   }
-  return results.some((r) => !r.decision) ? ExitCode.SomeFailed : ExitCode.Success;
+  // As the run would: a file it would record as failed (its name unreadable, or its text) exits 3 here too.
+  const wouldFail = results.some((r) => !r.decision || r.content.status === 'unreadable');
+  return wouldFail ? ExitCode.SomeFailed : ExitCode.Success;
 }
 
 function contentJson(content: FilenameMatch['content']) {

@@ -421,7 +421,8 @@ describe('the content cross-check through the CLI', { tags: ['slow'] }, () => {
     fs.writeFileSync(scan, await makeSmallScan());
     await importRegistry(scanned);
     const off = await cli(['match', scan, '--db', 'registry.db', '--json', '--ocr', 'off'], scanned);
-    expect(off.code, off.stderr).toBe(0);
+    // A file the run would fail exits 3, as the run does (it exited 0 beside "WOULD FAIL").
+    expect(off.code, off.stderr).toBe(3);
     const [result] = JSON.parse(off.stdout) as [
       {
         decision: string;
@@ -446,6 +447,7 @@ describe('the content cross-check through the CLI', { tags: ['slow'] }, () => {
     expect(result).toMatchObject({ decision: 'failed', outcome: ingested!.outcome, patient: null });
     expect(result.filename_decision?.decision).toMatch(/^(auto|review|new)$/);
     const text = await cli(['match', scan, '--db', 'registry.db', '--ocr', 'off'], scanned);
+    expect(text.code).toBe(3);
     expect(text.stdout).toMatch(
       /^ {2}decision {3}WOULD FAIL \(image_only\) — ingest records the file as failed/m,
     );
@@ -464,7 +466,7 @@ describe('the content cross-check through the CLI', { tags: ['slow'] }, () => {
     fs.writeFileSync(text, 'an export that wrote an error page instead of the PDF\n');
     await importRegistry(dir);
     const matched = await cli(['match', empty, text, '--db', 'registry.db', '--json'], dir);
-    expect(matched.code, matched.stderr).toBe(0);
+    expect(matched.code, matched.stderr).toBe(3);
     const results = JSON.parse(matched.stdout) as { filename: string; decision: string; outcome: string }[];
     const run = await cli(['ingest', 'drop', '--db', 'registry.db', '--non-interactive', '--json'], dir);
     const ingested = (JSON.parse(run.stdout) as Report).files;
@@ -488,7 +490,7 @@ describe('the content cross-check through the CLI', { tags: ['slow'] }, () => {
         ['match', scan, '--db', 'registry.db', '--json', '--ocr', 'off', '--extractor', extractor],
         plainDir(),
       );
-      expect(off.code, `${extractor}: ${off.stderr}`).toBe(0);
+      expect(off.code, `${extractor}: ${off.stderr}`).toBe(3);
       const [result] = JSON.parse(off.stdout) as [{ content: { status: string; error?: string } }];
       expect(result.content, extractor).toMatchObject({
         status: 'unreadable',

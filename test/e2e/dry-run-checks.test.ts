@@ -140,7 +140,7 @@ describe('ingest --dry-run predicts the files the run fails', { tags: ['slow'] }
       runCli(['match', path.join('drop', LARGE), '--db', 'r.db', ...extra], { cwd: dir });
 
     const judged = await match('--max-file-size', '64KB', '--json');
-    expect(judged.code, judged.stderr).toBe(0);
+    expect(judged.code, judged.stderr).toBe(3);
     expect(JSON.parse(judged.stdout)).toMatchObject([
       { filename: LARGE, decision: 'failed', outcome: 'too_large', error: planned.error },
     ]);
@@ -157,7 +157,7 @@ describe('ingest --dry-run predicts the files the run fails', { tags: ['slow'] }
       cwd: dir,
       wrapper: NO_DAC_OVERRIDE,
     });
-    expect(locked.code, locked.stderr).toBe(0);
+    expect(locked.code, locked.stderr).toBe(3);
     expect(JSON.parse(locked.stdout)).toMatchObject([
       {
         decision: 'failed',

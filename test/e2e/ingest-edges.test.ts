@@ -531,7 +531,7 @@ describe('what cannot be read or moved is reported, never skipped', { tags: ['sl
       cwd: ws.dir,
       timeoutMs: 30_000,
     });
-    expect(matched.code, matched.stderr).toBe(0);
+    expect(matched.code, matched.stderr).toBe(3);
     expect(JSON.parse(matched.stdout)).toMatchObject([
       { decision: 'failed', outcome: 'unreadable', error: reason('a named pipe (FIFO)') },
     ]);

@@ -260,6 +260,8 @@ const HELP_ES: Readonly<Record<string, string>> = {
     'colección del índice de búsqueda (predeterminada: aquella en la que se ingirió la sesión)',
   'lift a rejection: a rejected file id, or the first characters of its content hash':
     'levanta un rechazo: el id de un archivo rechazado, o los primeros caracteres del hash de su contenido',
+  [`Exit codes: 0 every file would be matched (auto, review or new), 3 a filename cannot be read or a file would fail in the run, 64 usage error.`]:
+    'Códigos de salida: 0 cada archivo se asignaría (automático, revisión o nuevo), 3 un nombre de archivo no se puede leer o un archivo fallaría en la ejecución, 64 error de uso.',
   [`Exit codes: 0 no reviews left pending, 2 some still pending, 130 ended by Ctrl-C (decisions so far are kept).`]:
     'Códigos de salida: 0 no quedan revisiones pendientes, 2 algunas siguen pendientes, 130 terminada con Ctrl-C (las decisiones tomadas se conservan).',
 

@@ -300,6 +300,17 @@ describe('patients import: a registry import you can trust', { tags: ['slow'] },
     );
   });
 
+  it('says "1 row" of a one-line file, in both languages, rehearsed or not', async () => {
+    const one = writeCsv('one.csv', [HEADER, '3000000101,PEREZ,LOPEZ,JUAN,1980-01-01,M']);
+    expect((await cli('patients', 'import', one, '--dry-run')).stdout).toContain(
+      'importing 1 row from one.csv',
+    );
+    expect((await cli('patients', 'import', one, '--lang', 'es')).stdout).toMatch(
+      /^Importada 1 fila de one\.csv en /,
+    );
+    expect((await cli('patients', 'import', one)).stdout).toMatch(/^Imported 1 row from one\.csv in /);
+  });
+
   it('a patient an ingest created is marked so, and becomes a registry patient when the registry brings its expediente', async () => {
     expect((await cli('patients', 'import', REGISTRY_CSV)).code).toBe(0);
     const drop = path.join(dir, 'drop');

@@ -286,9 +286,9 @@ const EN: CommandWords = {
       `The first ${num(shown)} patients that match '${query}' are shown; more match: add a word of the name, ` +
       'or raise --limit.',
     imported: (r) =>
-      `Imported ${num(r.rows)} rows from ${r.file} in ${formatSeconds(r.seconds)}: ${importCountsEn(r)}.`,
+      `Imported ${num(r.rows)} ${r.rows === 1 ? 'row' : 'rows'} from ${r.file} in ${formatSeconds(r.seconds)}: ${importCountsEn(r)}.`,
     wouldImport: (r) =>
-      `Dry run, nothing written: importing ${num(r.rows)} rows from ${r.file} would give ${importCountsEn(r)}.`,
+      `Dry run, nothing written: importing ${num(r.rows)} ${r.rows === 1 ? 'row' : 'rows'} from ${r.file} would give ${importCountsEn(r)}.`,
     nothingImported: 'Nothing was written (--dry-run): to import, run the same command without --dry-run.',
     unreadColumns: (columns) =>
       `  columns not read (their data was not imported): ${columns} — the import reads expediente, apellido_paterno, ` +
@@ -544,7 +544,7 @@ const ES: CommandWords = {
       `Se muestran los primeros ${num(shown)} pacientes que coinciden con '${query}'; hay más: agregue una palabra ` +
       'del nombre o aumente --limit.',
     imported: (r) =>
-      `Importadas ${num(r.rows)} filas de ${r.file} en ${formatSeconds(r.seconds)}: ${importCountsEs(r)}.`,
+      `${r.rows === 1 ? 'Importada 1 fila' : `Importadas ${num(r.rows)} filas`} de ${r.file} en ${formatSeconds(r.seconds)}: ${importCountsEs(r)}.`,
     wouldImport: (r) =>
       `Simulación, no se escribió nada: importar ${plural(r.rows, 'fila', 'filas')} de ${r.file} daría ${importCountsEs(r)}.`,
     nothingImported:

@@ -379,11 +379,30 @@ describe('a logrotate SIGHUP in the first moments of a nightly run', { tags: ['s
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
       child.on('close', (code, signal) => resolve({ code, signal })),
     );
-    // Long before the command has loaded (its own SIGHUP handling comes with it, a second or more on a busy machine).
-    await sleep(150);
+    // Long before the command has loaded (its own SIGHUP handling comes with it, a second or more on a busy machine):
+    // as soon as the shim's first line has taken the signal. A fixed 150 ms was, on a loaded machine, before Node had
+    // run any of the shim, a moment no program can answer (the signal's default then ends it, 129).
+    await until(() => catchesHangup(child.pid!));
     child.kill('SIGHUP');
     expect(await exited, stdout).toEqual({ code: ExitCode.Success, signal: null });
     expect(stdout).toMatch(/2 files: 2 ingested/);
     expect(fs.readFileSync(log, 'utf8')).toMatch(/"file ingested"|ingested/);
   });
 });
+
+/** Whether the process takes SIGHUP (caught or ignored), by its /proc status masks: signal 1 is the lowest bit. */
+function catchesHangup(pid: number): boolean {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return ['SigCgt', 'SigIgn'].some((mask) => {
+    const hex = new RegExp(`^${mask}:\\s*([0-9a-f]+)$`, 'm').exec(status)?.[1];
+    return hex !== undefined && (BigInt(`0x${hex}`) & 1n) === 1n;
+  });
+}
+
+async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms`);
+    await sleep(5);
+  }
+}

@@ -44,8 +44,17 @@ export type ReviewAction =
   | { type: 'goto'; position: number }
   | { type: 'quit' };
 
-/** Where each file of the sitting stands. */
-export type EntryStatus = 'pending' | 'attached' | 'created' | 'rejected' | 'skipped';
+/**
+ * Where each file of the sitting stands: decided here, skipped here, or settled meanwhile by somebody else
+ * (another terminal, the HTTP API), as far as the walk has seen (see refreshSettled).
+ */
+export type EntryStatus = 'pending' | 'attached' | 'created' | 'rejected' | 'skipped' | 'settled_elsewhere';
+
+/** A file somebody else settled: its matching status now, and who, when the audit log says. */
+export interface SettledElsewhere {
+  status: string;
+  by: string | null;
+}
 
 export interface ReviewTally {
   attached: number;
@@ -55,7 +64,7 @@ export interface ReviewTally {
   skipped: number;
   /** Distinct files shown in this sitting. */
   walked: number;
-  /** Files of the sitting not decided (skipped ones included). */
+  /** Files of the sitting not decided, here or elsewhere (skipped ones included). */
   remaining: number;
   total: number;
   /** The pages and chunks stored by the files attached or made a new patient's (an undo takes them back). */
@@ -72,7 +81,7 @@ export interface ReviewWalkState {
   position: number;
   total: number;
   /** The files of the sitting (session, date, reason) and where each stands. */
-  entries: readonly { entry: PendingEntry; status: EntryStatus }[];
+  entries: readonly { entry: PendingEntry; status: EntryStatus; settled?: SettledElsewhere }[];
   current: ReviewCase | null;
   /**
    * The risky decision waiting for `y`: an attach to `candidate`, or a new patient while the document names
@@ -132,6 +141,12 @@ export class ReviewWalk {
   /** What each file attached or made a new patient's in this sitting stored (an ingest's summary adds it up). */
   private readonly stored = new Map<string, { pages: number; chunks: number }>();
   private readonly shown = new Set<string>();
+  /** The files of the sitting somebody else settled, as last read (see refreshSettled). */
+  private readonly elsewhere = new Map<string, SettledElsewhere>();
+  /** The re-check under way, if any: one at a time, and the sitting closes after it. */
+  private refreshing: Promise<void> | null = null;
+  /** Counts the cases shown and the refusals read: a re-check that began before either is out of date. */
+  private epoch = 0;
   private readonly guardMs: number;
   private readonly now: () => number;
   private readonly lockPatienceMs: number;
@@ -226,6 +241,56 @@ export class ReviewWalk {
     if (!this.shownSince) return true;
     const since = this.shownSince.get(rank);
     return since !== undefined && this.now() >= since + this.guardMs;
+  }
+
+  /**
+   * Reads again which files of the sitting somebody else settled meanwhile (another terminal, the HTTP API):
+   * the list shows them so, and the case on screen says so in its header. Only that changes: the case's
+   * candidates and evidence stay as they were drawn, so that a key means what the reviewer read (a decision on
+   * a settled file is refused anyway). Redraws only when something changed; a failed read changes nothing. Not
+   * while a case loads or a decision is written (that decision re-checks the file itself).
+   */
+  refreshSettled(): Promise<void> {
+    if (this.refreshing || !this.acceptsMoves()) return this.refreshing ?? Promise.resolve();
+    const fileIds = this.pending
+      .map((entry) => entry.fileId)
+      .filter((fileId) => {
+        const here = this.statuses.get(fileId);
+        return here === undefined || here === 'skipped';
+      });
+    const refreshing = this.readSettled(fileIds).finally(() => {
+      this.refreshing = null;
+    });
+    this.refreshing = refreshing;
+    return refreshing;
+  }
+
+  private async readSettled(fileIds: string[]): Promise<void> {
+    const epoch = this.epoch;
+    let settled: Map<string, SettledElsewhere>;
+    try {
+      settled = fileIds.length > 0 ? await this.service.settledAmong(fileIds) : new Map();
+    } catch {
+      return; // the database busy or gone: the next re-check, or the next decision, tells
+    }
+    // Meanwhile the sitting may have moved on, decided, or closed: only what still holds is applied.
+    if (!this.acceptsMoves() || epoch !== this.epoch) return;
+    let changed = false;
+    for (const fileId of fileIds) {
+      const here = this.statuses.get(fileId);
+      if (here !== undefined && here !== 'skipped') continue;
+      if (this.noteSettled(fileId, settled.get(fileId) ?? null)) changed = true;
+    }
+    const current = this.state.current;
+    if (current && fileIds.includes(current.fileId)) {
+      const now = this.elsewhere.get(current.fileId) ?? null;
+      const shown = current.settledElsewhere ?? null;
+      if (now?.status !== shown?.status || now?.by !== shown?.by) {
+        this.state = { ...this.state, current: { ...current, settledElsewhere: now } };
+        changed = true;
+      }
+    }
+    if (changed) this.update({});
   }
 
   /** Resolves once the walk is closed (quit), with the decisions kept. */
@@ -384,6 +449,14 @@ export class ReviewWalk {
     try {
       const result = await this.patientWithLock(() => this.service.decide(current, choice));
       if (!result.ok) {
+        if (result.notice.code === 'settled_meanwhile') {
+          this.epoch++;
+          const settled = { status: result.notice.status, by: result.notice.by ?? null };
+          this.noteSettled(result.fileId, settled);
+          // The header says so too, as it does for a case that arrives settled.
+          if (this.state.current?.fileId === result.fileId)
+            this.state = { ...this.state, current: { ...this.state.current, settledElsewhere: settled } };
+        }
         this.update({ phase: 'reviewing', notice: { tone: 'error', notice: result.notice } });
         return;
       }
@@ -470,6 +543,7 @@ export class ReviewWalk {
   private async quit(): Promise<void> {
     this.update({ phase: 'working', confirm: null });
     try {
+      await this.refreshing;
       await this.service.close();
     } finally {
       this.update({ phase: 'closed' });
@@ -491,11 +565,13 @@ export class ReviewWalk {
     }
     // The previous case goes at once: keys must never act on a case other than the one shown.
     this.shownSince?.clear();
+    this.epoch++;
     this.update({ phase: 'loading', position, current: null, confirm: null, notice });
     const fileId = this.pending[position]!.fileId;
     try {
       const current = await this.service.loadCase(fileId);
       this.shown.add(fileId);
+      this.noteSettled(fileId, current.settledElsewhere ?? null);
       this.update({ phase: 'reviewing', current, acceptKeysFrom: this.now() + this.guardMs });
     } catch (error) {
       this.update({
@@ -508,7 +584,8 @@ export class ReviewWalk {
   }
 
   private tally(): ReviewTally {
-    const count = (status: EntryStatus) => [...this.statuses.values()].filter((s) => s === status).length;
+    const count = (status: EntryStatus) =>
+      this.pending.filter((entry) => this.statusOf(entry.fileId) === status).length;
     const attached = count('attached');
     const created = count('created');
     const rejected = count('rejected');
@@ -518,18 +595,38 @@ export class ReviewWalk {
       rejected,
       skipped: count('skipped'),
       walked: this.shown.size,
-      remaining: this.pending.length - attached - created - rejected,
+      remaining: this.pending.length - attached - created - rejected - count('settled_elsewhere'),
       total: this.pending.length,
       pages: [...this.stored.values()].reduce((sum, file) => sum + file.pages, 0),
       chunks: [...this.stored.values()].reduce((sum, file) => sum + file.chunks, 0),
     };
   }
 
+  /** A decision of this sitting first; then a settlement elsewhere (a file skipped here may be settled since). */
+  private statusOf(fileId: string): EntryStatus {
+    const here = this.statuses.get(fileId);
+    if (here && here !== 'skipped') return here;
+    return this.elsewhere.has(fileId) ? 'settled_elsewhere' : (here ?? 'pending');
+  }
+
+  /** Records whether somebody else settled a file (null: it waits); says whether that changed what was known. */
+  private noteSettled(fileId: string, settled: SettledElsewhere | null): boolean {
+    const known = this.elsewhere.get(fileId);
+    if (settled === null) return this.elsewhere.delete(fileId);
+    if (known?.status === settled.status && known.by === settled.by) return false;
+    this.elsewhere.set(fileId, settled);
+    return true;
+  }
+
   private update(patch: Partial<ReviewWalkState>): void {
     this.state = {
       ...this.state,
       ...patch,
-      entries: this.pending.map((entry) => ({ entry, status: this.statuses.get(entry.fileId) ?? 'pending' })),
+      entries: this.pending.map((entry) => {
+        const status = this.statusOf(entry.fileId);
+        const settled = this.elsewhere.get(entry.fileId);
+        return status === 'settled_elsewhere' && settled ? { entry, status, settled } : { entry, status };
+      }),
       tally: this.tally(),
       canUndo: this.service.undoDepth > 0,
     };

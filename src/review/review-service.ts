@@ -77,6 +77,8 @@ export class ReviewService {
   private readonly vectors = new Map<string, Promise<VectorAdapters>>();
   /** This sitting, as its claims on files name it (see decision-claim). */
   private readonly sitting = crypto.randomUUID();
+  /** Who settled the files settledAmong found settled, and as what (read again when the status changes). */
+  private readonly settledSeen = new Map<string, { status: string; by: string | null }>();
 
   constructor(private readonly options: ReviewServiceOptions) {
     this.batches = new BatchRepository(options.database.db);
@@ -114,6 +116,32 @@ export class ReviewService {
       decidingElsewhere: held ? { by: held.by } : null,
       settledElsewhere: file && !isWaiting(file) ? await this.whoSettled(file) : null,
     };
+  }
+
+  /**
+   * Which of these files no longer wait for review (settled by anybody: another terminal, the HTTP API, a
+   * `review --reopen` or `documents detach` undone…), with their status and who settled them when the audit
+   * log says. One read of the files' states; the audit is read only for a file whose status changed since the
+   * last call, so that a screen can ask every few seconds.
+   */
+  async settledAmong(
+    fileIds: readonly string[],
+  ): Promise<Map<string, { status: string; by: string | null }>> {
+    const states = await this.batches.matchingStatesOf(fileIds);
+    const settled = new Map<string, { status: string; by: string | null }>();
+    for (const [id, file] of states) {
+      if (isWaiting(file)) {
+        this.settledSeen.delete(id);
+        continue;
+      }
+      let known = this.settledSeen.get(id);
+      if (known?.status !== file.matchingStatus) {
+        known = await this.whoSettled(file);
+        this.settledSeen.set(id, known);
+      }
+      settled.set(id, known);
+    }
+    return settled;
   }
 
   /** The claim of another sitting that still stands on a file's matching_details, if any. */
@@ -231,7 +259,9 @@ export class ReviewService {
   }
 
   /** A settled file's matching status, and who settled it when the audit log says. */
-  private async whoSettled(file: BatchFile): Promise<{ status: string; by: string | null }> {
+  private async whoSettled(
+    file: Pick<BatchFile, 'id' | 'matchingStatus'>,
+  ): Promise<{ status: string; by: string | null }> {
     const [latest] = await new AuditRepository(this.options.database.db).list({ fileId: file.id, limit: 1 });
     return { status: file.matchingStatus, by: latest?.actor || null };
   }

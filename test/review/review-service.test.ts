@@ -436,6 +436,21 @@ describe('two sittings on one file', () => {
     }
   });
 
+  it('says which files of a list another sitting settled, and by whom; a file reopened waits again', async () => {
+    const settled = await caseFor(ID_CONFLICT_FILE);
+    const waiting = await caseFor(NAME_ONLY_FILE);
+    const ids = [settled.fileId, waiting.fileId];
+    expect(await service.settledAmong(ids)).toEqual(new Map());
+    const other = new ReviewService({ database, reviewer: 'otra' });
+    expect(await other.decide(settled, { kind: 'reject' })).toMatchObject({ ok: true });
+    expect(await service.settledAmong(ids)).toEqual(
+      new Map([[settled.fileId, { status: 'rejected', by: 'otra' }]]),
+    );
+    expect(await other.undo()).toMatchObject({ ok: true });
+    expect(await service.settledAmong(ids)).toEqual(new Map());
+    await other.close();
+  });
+
   it('gives the file back when a decision is refused or skipped: another sitting can decide it', async () => {
     const reviewCase = await caseFor(ID_CONFLICT_FILE);
     const before = (await fileRow(reviewCase.fileId)).matchingDetails;

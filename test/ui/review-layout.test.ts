@@ -606,6 +606,27 @@ describe('review layout', () => {
     expect(rows).toContain('▶   1  pendiente  3000576011  LAB  BONILLA SEPÚLVEDA, ADRI…');
   });
 
+  it('the pending list marks a case another reviewer settled, by whom (cut when long, never an escape)', async () => {
+    const state = await stateOf();
+    const entries = state.entries.map((row, i) =>
+      i === 1
+        ? { ...row, status: 'settled_elsewhere' as const, settled: { status: 'rejected', by: 'bob' } }
+        : row,
+    );
+    const list = { ...initialReviewView(), overlay: 'list' as const };
+    let rows = frame({ ...state, entries }, { columns: 100, rows: 30 }, list).rows;
+    expect(rows.find((row) => row.includes('   2  '))).toMatch(/^ +2 {2}settled by bob {2}3000576011/);
+    expect(rows.find((row) => row.includes('   1  '))).toMatch(/^▶ +1 {2}pending +3000576011/);
+    rows = frame({ ...state, entries }, { columns: 100, rows: 30 }, list, ES).rows;
+    expect(rows.find((row) => row.includes('   2  '))).toMatch(/^ +2 {2}resuelto por bob {2}3000576011/);
+    const long = entries.map((row, i) =>
+      i === 1 ? { ...row, settled: { status: 'rejected', by: 'maria.guadalupe\u001b[2J.hernandez' } } : row,
+    );
+    rows = frame({ ...state, entries: long }, { columns: 100, rows: 30 }, list).rows;
+    expect(rows.join('\n')).not.toContain('\u001b');
+    expect(rows.find((row) => row.includes('   2  '))).toMatch(/settled by maria.guada… {2}3000576011/);
+  });
+
   it('neutralises control characters in filenames', async () => {
     const cases = [
       fourCandidateCase({ relativePath: 'x/3000576011_BONILLA\u001b]0;pwned\u0007, ADRIANA_LAB.pdf' }),

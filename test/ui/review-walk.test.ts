@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ReviewWalk } from '../../src/app/review-walk.js';
+import type { ReviewService } from '../../src/review/review-service.js';
 import { fakeService, fourCandidateCase, pendingOf } from './support/review-cases.js';
 
 /** A walk over two cases on a clock the test moves by hand. */
@@ -190,5 +191,96 @@ describe('ReviewWalk', () => {
     await walk.perform({ type: 'quit' });
     await walk.closed();
     expect(walk.interrupted()).toBe(false);
+  });
+
+  it('reads again which files another sitting settled: the list says by whom, the case on screen says so', async () => {
+    const cases = [
+      fourCandidateCase(),
+      fourCandidateCase({ fileId: 'f2', relativePath: 'b/second.pdf', idConflict: false }),
+      fourCandidateCase({ fileId: 'f3', relativePath: 'c/third.pdf', idConflict: false }),
+    ];
+    const { service, calls, settledElsewhere } = fakeService(cases);
+    const walk = new ReviewWalk(service, cases.map(pendingOf), { guardMs: 0, now: () => 0 });
+    await walk.start();
+    await walk.perform({ type: 'skip' }); // f1 skipped here
+    let redraws = 0;
+    walk.subscribe(() => redraws++);
+    // Nothing changed elsewhere: nothing is redrawn.
+    await walk.refreshSettled();
+    expect(redraws).toBe(0);
+    // Another reviewer rejects f1 (skipped here) and f2 (the case on screen).
+    settledElsewhere.set('f1', { status: 'rejected', by: 'bob' });
+    settledElsewhere.set('f2', { status: 'matched', by: 'bob' });
+    await walk.refreshSettled();
+    expect(redraws).toBe(1);
+    const state = walk.getState();
+    expect(state.entries.map((e) => [e.status, e.settled?.by ?? null])).toEqual([
+      ['settled_elsewhere', 'bob'],
+      ['settled_elsewhere', 'bob'],
+      ['pending', null],
+    ]);
+    // The case on screen says so; its candidates are those the reviewer read.
+    expect(state.current).toMatchObject({ fileId: 'f2', settledElsewhere: { status: 'matched', by: 'bob' } });
+    expect(state.current?.evidence).toBe(cases[1]!.evidence);
+    expect(state.tally).toMatchObject({ skipped: 0, remaining: 1 });
+    // Reopened elsewhere: it waits again.
+    settledElsewhere.delete('f2');
+    await walk.refreshSettled();
+    expect(walk.getState().entries[1]!.status).toBe('pending');
+    expect(walk.getState().current?.settledElsewhere).toBeNull();
+    expect(calls).toEqual(['skip:f1']);
+  });
+
+  it('a case that arrives settled, or a decision refused as settled meanwhile, marks its list row too', async () => {
+    const cases = [
+      fourCandidateCase({ idConflict: false }),
+      fourCandidateCase({ fileId: 'f2', relativePath: 'b/second.pdf', idConflict: false }),
+    ];
+    const { service, settledElsewhere } = fakeService(cases);
+    settledElsewhere.set('f2', { status: 'rejected', by: 'bob' });
+    const walk = new ReviewWalk(service, cases.map(pendingOf), { guardMs: 0, now: () => 0 });
+    await walk.start();
+    await walk.perform({ type: 'next' });
+    expect(walk.getState().entries[1]).toMatchObject({ status: 'settled_elsewhere', settled: { by: 'bob' } });
+    const refusing = service as unknown as { decide: ReviewService['decide'] };
+    refusing.decide = async (c) => ({
+      ok: false,
+      fileId: c.fileId,
+      message: 'settled',
+      notice: { code: 'settled_meanwhile', status: 'matched', by: 'carla' },
+    });
+    await walk.perform({ type: 'previous' });
+    await walk.perform({ type: 'reject' });
+    expect(walk.getState().entries[0]).toMatchObject({
+      status: 'settled_elsewhere',
+      settled: { status: 'matched', by: 'carla' },
+    });
+    expect(walk.getState().current?.settledElsewhere).toEqual({ status: 'matched', by: 'carla' });
+  });
+
+  it('a re-check that began before the reviewer moved on is not applied over the newer case', async () => {
+    const cases = [
+      fourCandidateCase(),
+      fourCandidateCase({ fileId: 'f2', relativePath: 'b/second.pdf', idConflict: false }),
+    ];
+    const { service, settledElsewhere } = fakeService(cases);
+    let release: () => void = () => undefined;
+    const slow = service as unknown as { settledAmong: ReviewService['settledAmong'] };
+    const read = slow.settledAmong;
+    slow.settledAmong = async (ids) => {
+      const answer = await read(ids); // as the database was when the read began: f2 waits
+      await new Promise<void>((resolve) => (release = resolve));
+      return answer;
+    };
+    const walk = new ReviewWalk(service, cases.map(pendingOf), { guardMs: 0, now: () => 0 });
+    await walk.start();
+    const recheck = walk.refreshSettled();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    settledElsewhere.set('f2', { status: 'rejected', by: 'bob' });
+    await walk.perform({ type: 'next' }); // loaded as it is now: settled
+    release();
+    await recheck;
+    expect(walk.getState().current?.settledElsewhere).toEqual({ status: 'rejected', by: 'bob' });
+    expect(walk.getState().entries[1]!.status).toBe('settled_elsewhere');
   });
 });

@@ -517,6 +517,22 @@ export class BatchRepository {
     return outcomes;
   }
 
+  /** Where each of these files' matching and processing stand now, by id (a file not registered is left out). */
+  async matchingStatesOf(
+    fileIds: readonly string[],
+  ): Promise<Map<string, Pick<BatchFile, 'id' | 'matchingStatus' | 'processingStatus'>>> {
+    const states = new Map<string, Pick<BatchFile, 'id' | 'matchingStatus' | 'processingStatus'>>();
+    for (let start = 0; start < fileIds.length; start += 5000) {
+      const rows = await this.db
+        .selectFrom('batchFiles')
+        .select(['id', 'matchingStatus', 'processingStatus'])
+        .where('id', 'in', fileIds.slice(start, start + 5000))
+        .execute();
+      for (const row of rows) states.set(row.id, row);
+    }
+    return states;
+  }
+
   /** Files whose id starts with `prefix` (as printed): at most `limit`. */
   async findFilesByIdPrefix(prefix: string, limit = 2): Promise<BatchFile[]> {
     return this.db

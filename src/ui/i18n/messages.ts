@@ -137,6 +137,8 @@ export interface Messages {
   listTitle(count: number): string;
   listKeys: string;
   entryStatus(status: EntryStatus): string;
+  /** The list's status of a file somebody else settled: by whom, when the audit log says. */
+  entrySettledBy(by: string | null): string;
   // Notices
   notice(notice: ReviewNotice): string;
   // Summaries
@@ -846,7 +848,9 @@ export const EN: Messages = {
       created: 'new patient',
       rejected: 'rejected',
       skipped: 'skipped',
+      settled_elsewhere: 'settled',
     })[s],
+  entrySettledBy: (by) => (by ? `settled by ${by}` : 'settled elsewhere'),
   notice: (n) => {
     switch (n.code) {
       case 'attached':
@@ -1418,7 +1422,9 @@ export const ES: Messages = {
       created: 'nuevo',
       rejected: 'rechazado',
       skipped: 'omitido',
+      settled_elsewhere: 'resuelto',
     })[s],
+  entrySettledBy: (by) => (by ? `resuelto por ${by}` : 'resuelto en otra'),
   notice: (n) => {
     switch (n.code) {
       case 'attached':

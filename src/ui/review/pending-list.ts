@@ -6,6 +6,8 @@ import { displayWidth, fitLine, plain, type Line } from '../lines.js';
 
 const GAP = '  ';
 const STATUSES: readonly EntryStatus[] = ['pending', 'attached', 'created', 'rejected', 'skipped'];
+/** The most columns a settling reviewer's name takes in the status column (`settled by …`). */
+const MAX_SETTLED_BY = 12;
 /** A name cut shorter than this tells nobody apart: the row ends at the type instead. */
 const MIN_NAME = 6;
 /** Why it was held, and when, only with room to be read. */
@@ -24,9 +26,13 @@ export function pendingListLines(
   height: number,
   m: Messages,
 ): { lines: Line[]; scroll: number; heading: number } {
-  const rows = state.entries.map(({ entry, status }, i) => ({
+  const rows = state.entries.map(({ entry, status, settled }, i) => ({
     number: `${i === state.position ? '▶' : ' '} ${String(i + 1).padStart(Math.max(3, String(state.entries.length).length))}`,
-    status: m.entryStatus(status),
+    // Settled by another reviewer meanwhile (another terminal, the HTTP API): by whom, as the case's header says.
+    status:
+      status === 'settled_elsewhere'
+        ? m.entrySettledBy(settled?.by ? cut(sanitizeForTerminal(settled.by), MAX_SETTLED_BY) : null)
+        : m.entryStatus(status),
     expediente: entry.expediente ?? '—',
     type: entry.typeCode ?? '',
     // A filename that no longer parses: the file's own name says which it is.
@@ -38,7 +44,10 @@ export function pendingListLines(
   const numberWidth = widest(rows.map((row) => row.number));
   const expedienteWidth = widest(rows.map((row) => row.expediente));
   // Every status word, not only those shown: a decision must not shift the columns.
-  const statusWidth = widest(STATUSES.map((status) => m.entryStatus(status)));
+  const statusWidth = widest([
+    ...STATUSES.map((status) => m.entryStatus(status)),
+    ...rows.map((row) => row.status),
+  ]);
   const typeWidth = widest(rows.map((row) => row.type));
   const nameWidth = widest(rows.map((row) => row.name));
 

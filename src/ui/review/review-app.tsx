@@ -16,13 +16,28 @@ export interface ReviewAppProps {
   onResize?: () => void;
   /** Ctrl-Z: stops the job and returns once it continues (see suspendJob); absent, Ctrl-Z does nothing. */
   onSuspend?: () => void;
+  /**
+   * How often the files of the sitting are read again for decisions made elsewhere (another terminal, the HTTP
+   * API), so that the list and the case on screen say so (default 3 s; 0: only when the list opens).
+   */
+  recheckMs?: number;
 }
+
+/** Cheap (one read of the sitting's files' states), and only a change redraws. */
+export const DEFAULT_RECHECK_MS = 3_000;
 
 /**
  * Keys in, walk and screen actions out: the walk decides, the screen's own state scrolls and opens
  * overlays, and the layout (a pure function of both) is drawn. No rule about decisions lives here.
  */
-export function ReviewApp({ walk, reviewer, onClosed, onResize, onSuspend }: ReviewAppProps) {
+export function ReviewApp({
+  walk,
+  reviewer,
+  onClosed,
+  onResize,
+  onSuspend,
+  recheckMs = DEFAULT_RECHECK_MS,
+}: ReviewAppProps) {
   const state = useSyncExternalStore(walk.subscribe, walk.getState);
   const messages = useMessages();
   const { exit } = useApp();
@@ -35,6 +50,13 @@ export function ReviewApp({ walk, reviewer, onClosed, onResize, onSuspend }: Rev
   const fileId = state.current?.fileId ?? null;
   useEffect(() => dispatch({ type: 'case_shown', fileId }), [fileId]);
   useEffect(() => dispatch({ type: 'confirm_shown' }), [state.confirm]);
+  useEffect(() => {
+    if (recheckMs <= 0) return;
+    const timer = setInterval(() => void walk.refreshSettled(), recheckMs);
+    // Never what keeps the process alive once the sitting is over (the walk no longer reads then either).
+    timer.unref?.();
+    return () => clearInterval(timer);
+  }, [walk, recheckMs]);
   // Drawn: the moment in which keys are dropped starts now, not when the walk changed (see ReviewWalk.drawn).
   // Only for something new to decide on (a case, loaded again after an undo too; a confirmation; the end): a
   // refusal, or the case again after a cancelled confirmation, lets the next key act at once.
@@ -118,6 +140,8 @@ export function ReviewApp({ walk, reviewer, onClosed, onResize, onSuspend }: Rev
           });
           return;
         case 'toggle_list':
+          // Opened: as the files stand now, decisions made elsewhere meanwhile included.
+          if (view.overlay !== 'list') void walk.refreshSettled();
           dispatch({ type: 'toggle_list', position: state.position });
           return;
         case 'list_move':

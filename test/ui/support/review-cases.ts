@@ -177,11 +177,19 @@ export function pendingOf(c: ReviewCase): PendingEntry {
 export function fakeService(cases: ReviewCase[]) {
   const calls: string[] = [];
   const decided: { fileId: string; choice: ReviewChoice['kind'] }[] = [];
+  /** Files another sitting settled, as the database would say (a test fills it). */
+  const settledElsewhere = new Map<string, { status: string; by: string | null }>();
   const service = {
+    settledAmong: async (fileIds: readonly string[]) =>
+      new Map([...settledElsewhere].filter(([fileId]) => fileIds.includes(fileId))),
     get undoDepth() {
       return decided.length;
     },
-    loadCase: async (fileId: string) => cases.find((c) => c.fileId === fileId)!,
+    loadCase: async (fileId: string) => {
+      const found = cases.find((c) => c.fileId === fileId)!;
+      const settled = settledElsewhere.get(fileId);
+      return settled ? { ...found, settledElsewhere: settled } : found;
+    },
     decide: async (c: ReviewCase, choice: ReviewChoice): Promise<DecisionResult> => {
       calls.push(`${choice.kind}${choice.kind === 'attach' ? choice.candidate : ''}:${c.fileId}`);
       if (choice.kind === 'new_patient') {
@@ -218,5 +226,5 @@ export function fakeService(cases: ReviewCase[]) {
     },
     whyNotRecorded: () => null,
   };
-  return { service: service as unknown as ReviewService, calls };
+  return { service: service as unknown as ReviewService, calls, settledElsewhere };
 }

@@ -427,6 +427,65 @@ describe('review layout', () => {
     },
   );
 
+  it('on 9 to 11 rows the rows saying the document names another patient outlast the filename and "Now:" rows', async () => {
+    // Held because the document's text names another patient; since then the check agrees (a registry import).
+    const content = {
+      verdict: 'agrees',
+      identity: {
+        expediente: '3000576011',
+        nombre_completo: 'BONILLA SEPÚLVEDA, ADRIANA',
+        nombre_escrito: 'ADRIANA BONILLA SEPÚLVEDA',
+        fecha_nacimiento: '1984-03-12',
+        sexo: 'F',
+        evidence: [],
+        other_expedientes: [],
+        other_names: [],
+      },
+      reasons: [],
+    } as unknown as ContentCheckDetails;
+    const document = documentIdentityFor(content, null, fourCandidateCase().parsed, 2026);
+    const held = [fourCandidateCase({ heldReason: 'content_mismatch', document, idConflict: false })];
+    const heldWalk = new ReviewWalk(fakeService(held).service, held.map(pendingOf), { guardMs: 0 });
+    await heldWalk.start();
+    // 60×11 fits every row; one row fewer, one must go, and two fewer, two.
+    const header = (rows: number) =>
+      frame(heldWalk.getState(), { columns: 60, rows }).layout.header.map(text).join('\n');
+    expect(header(11)).toMatch(/^Filename: exp/m);
+    // The filename's line repeats the file's name above it: it gives way first, then the "Now:" row.
+    expect(header(10)).not.toMatch(/^Filename: exp/m);
+    expect(header(10)).toContain("Now: the document agrees with the filename's match");
+    expect(header(9)).not.toContain('Now:');
+    for (const rows of [11, 10, 9]) {
+      expect(header(rows)).toMatch(/^Review 1 of 1/);
+      expect(header(rows)).toContain("Held at ingest: the document's own text contradicts");
+    }
+
+    // Taken back over a copy naming another patient, and settled elsewhere meanwhile: the TAKEN BACK row stays.
+    const back = [
+      fourCandidateCase({
+        heldReason: 'taken_back',
+        idConflict: false,
+        detached: {
+          kind: 'taken_back',
+          by: 'night-run',
+          at: '2026-11-02T10:00:00Z',
+          fromExpediente: '3000576011',
+          reason: 'a copy names exp 3000768077',
+          copy: { expediente: '3000768077', relativePath: 'drop/copy.pdf' },
+        },
+        settledElsewhere: { status: 'rejected', by: 'bob' },
+      }),
+    ];
+    const backWalk = new ReviewWalk(fakeService(back).service, back.map(pendingOf), { guardMs: 0 });
+    await backWalk.start();
+    for (const columns of [100]) {
+      const screen = frame(backWalk.getState(), { columns, rows: 10 }).layout.header.map(text).join('\n');
+      expect(screen).toMatch(
+        /TAKEN BACK from exp 3000576011 by night-run on .*: a copy names exp 3000768077/,
+      );
+    }
+  });
+
   it("says what the filename's match is now when it is no longer the reason the file was held", async () => {
     // Held as "the name matches; the expediente is not in the registry"; a patient of that expediente was created since.
     const decision = {

@@ -135,13 +135,13 @@ const MIN_BODY_ROWS = 3;
 
 /**
  * On a short terminal the header and the notice give up rows before the body and the keys do, in this
- * order: the header's rows between the file's name and the id-conflict banner (parsed filename, why held),
- * the notice down to one row (its last row marked as cut), the banner down to one row, and only then the
- * file's name, then the banner. The title and the file's name stay longest: whatever a refusal says, the
+ * order: the header's rows between the file's name and the id-conflict banner (least telling first, see
+ * HEADER_KEEP), the notice down to one row (its last row marked as cut), the banner down to one row, and only
+ * then the file's name, then the banner. The title and the file's name stay longest: whatever a refusal says, the
  * reviewer sees which file a key decides on (at 40×12 a 4-row notice pushed the name off the screen).
  */
 function fitHeaderAndNotice(
-  { lines, banner }: { lines: Line[]; banner: number },
+  { lines, banner, keep }: HeaderRows,
   noticeRows: Line[],
   frame: number,
   width: number,
@@ -149,9 +149,18 @@ function fitHeaderAndNotice(
   let header = lines;
   let notice = noticeRows;
   const overflows = () => header.length + 1 + Math.max(1, notice.length) + MIN_BODY_ROWS > frame;
-  const dropHeaderRow = (index: number) => (header = header.filter((_, row) => row !== index));
-  // Rows 0 and 1 are the title and the file's name (when the walk is not finished).
-  while (overflows() && header.length - banner > 2) dropHeaderRow(header.length - banner - 1);
+  let kept = keep;
+  const dropHeaderRow = (index: number) => {
+    header = header.filter((_, row) => row !== index);
+    kept = kept.filter((_, row) => row !== index);
+  };
+  // Rows 0 and 1 are the title and the file's name (when the walk is not finished); of the rows between them
+  // and the banner, the least telling goes first, the lowest of those when several tell as much.
+  while (overflows() && header.length - banner > 2) {
+    let least = header.length - banner - 1;
+    for (let row = least - 1; row >= 2; row--) if (kept[row]! < kept[least]!) least = row;
+    dropHeaderRow(least);
+  }
   while (overflows() && notice.length > 1) notice = cutRows(notice, notice.length - 1, width);
   while (overflows() && banner > 1) {
     header = cutRows(header, header.length - 1, width);
@@ -173,8 +182,52 @@ function cutRows(rows: Line[], count: number, width: number): Line[] {
   return kept;
 }
 
-/** The header's rows, and how many of them, at its end, are the id-conflict banner. */
-function headerLines(input: ReviewLayoutInput, width: number): { lines: Line[]; banner: number } {
+/**
+ * How long each kind of header row stays on a short terminal (higher: longer). The rows saying that the
+ * document, or a copy of it, names another patient stay longest: they are why a digit may attach the file to the
+ * wrong person. The filename's parsed line goes first, as the file's name above it says the same; then what
+ * only repeats what a key would be told (decided here, settled or being decided elsewhere); then today's
+ * reading ("Now:"), which the evidence below states too.
+ */
+const HEADER_KEEP = {
+  filename: 1,
+  elsewhere: 2,
+  now: 3,
+  held: 4,
+  namesAnother: 5,
+  pinned: Number.POSITIVE_INFINITY,
+} as const;
+
+/** Held for one of these, the file (or a copy of its content) names, or belongs to, another patient. */
+const NAMES_ANOTHER: ReadonlySet<string> = new Set([
+  'content_mismatch',
+  'taken_back',
+  'id_conflict',
+  'id_match_name_fits_other',
+]);
+
+interface HeaderRows {
+  lines: Line[];
+  /** How many of the rows, at the end, are the id-conflict banner. */
+  banner: number;
+  /** How long each row stays on a short terminal (see HEADER_KEEP). */
+  keep: number[];
+}
+
+/** The header's rows, how many of them, at its end, are the id-conflict banner, and how long each stays. */
+function headerLines(input: ReviewLayoutInput, width: number): HeaderRows {
+  const rows = headerRows(input, width);
+  return {
+    lines: rows.lines.map((row) => row.line),
+    banner: rows.banner,
+    keep: rows.lines.map((row) => row.keep),
+  };
+}
+
+function headerRows(
+  input: ReviewLayoutInput,
+  width: number,
+): { lines: { line: Line; keep: number }[]; banner: number } {
   const { state, messages: m } = input;
   const entry = state.entries[state.position]?.entry;
   const finished = state.phase === 'done' || state.phase === 'closed';
@@ -187,16 +240,21 @@ function headerLines(input: ReviewLayoutInput, width: number): { lines: Line[]; 
     .join(' · ');
   const right = m.helpHint;
   const gap = Math.max(1, width - displayWidth(title) - displayWidth(right));
-  const lines: Line[] = [
-    [{ text: title, tone: 'accent', bold: true }, { text: ' '.repeat(gap) }, { text: right, tone: 'muted' }],
-  ];
+  const lines: { line: Line; keep: number }[] = [];
+  const add = (keep: number, ...rows: Line[]) => lines.push(...rows.map((line) => ({ line, keep })));
+  add(HEADER_KEEP.pinned, [
+    { text: title, tone: 'accent', bold: true },
+    { text: ' '.repeat(gap) },
+    { text: right, tone: 'muted' },
+  ]);
   if (finished) return { lines, banner: 0 };
   const current = state.current;
   const path = current?.relativePath ?? entry?.relativePath ?? '';
-  lines.push(plain(truncateMiddle(sanitizeForTerminal(path), width), { bold: true }));
+  add(HEADER_KEEP.pinned, plain(truncateMiddle(sanitizeForTerminal(path), width), { bold: true }));
   const p = current?.parsed;
   if (current && p) {
-    lines.push(
+    add(
+      HEADER_KEEP.filename,
       plain(
         sanitizeForTerminal(
           m.filenameLine(
@@ -210,11 +268,12 @@ function headerLines(input: ReviewLayoutInput, width: number): { lines: Line[]; 
       ),
     );
   } else if (current && !p) {
-    lines.push(
+    add(
+      HEADER_KEEP.filename,
       plain(m.unparsable(sanitizeForTerminal(m.detail(current.parseError ?? ''))), { tone: 'danger' }),
     );
   } else {
-    lines.push(plain(''));
+    add(HEADER_KEEP.filename, plain(''));
   }
   const reason = current?.heldReason ?? entry?.reason ?? null;
   const heldArgs = [
@@ -223,12 +282,14 @@ function headerLines(input: ReviewLayoutInput, width: number): { lines: Line[]; 
     current?.pages ?? null,
   ] as const;
   const now = current ? heldReasonNow(current) : null;
-  if (now === null) lines.push(plain(m.held(...heldArgs), { tone: 'muted' }));
+  const heldKeep = reason !== null && NAMES_ANOTHER.has(reason) ? HEADER_KEEP.namesAnother : HEADER_KEEP.held;
+  if (now === null) add(heldKeep, plain(m.held(...heldArgs), { tone: 'muted' }));
   else {
     // The reason is the ingest's; the evidence below is today's registry's. Said apart, so that the screen
     // never reads "contradicts" above "agrees" (wrapped: at 60 columns its end is what changed).
-    lines.push(plain(m.heldAtIngest(...heldArgs), { tone: 'muted' }));
-    lines.push(
+    add(heldKeep, plain(m.heldAtIngest(...heldArgs), { tone: 'muted' }));
+    add(
+      'reason' in now && NAMES_ANOTHER.has(now.reason) ? HEADER_KEEP.namesAnother : HEADER_KEEP.now,
       ...cutRows(
         wrapSegments(
           plain(m.heldNow('reason' in now ? { reason: m.reason(now.reason) } : now), { tone: 'warning' }),
@@ -243,14 +304,15 @@ function headerLines(input: ReviewLayoutInput, width: number): { lines: Line[]; 
   // Shown again (← or the list) after it was decided here: it says so before a key is refused as "settled".
   const status = state.entries[state.position]?.status;
   if (status === 'attached' || status === 'created' || status === 'rejected') {
-    lines.push(plain(`✓ ${m.decidedInSitting(status)}`, { tone: 'success', bold: true }));
+    add(HEADER_KEEP.elsewhere, plain(`✓ ${m.decidedInSitting(status)}`, { tone: 'success', bold: true }));
   }
   const back = current?.detached ?? null;
   if (back) {
     // Its own row, marked: the file was attached once, and a person or a copy says it may be another's.
     const by = sanitizeForTerminal(back.by);
     const on = formatLocalTimestamp(back.at, m.lang, 'date');
-    lines.push(
+    add(
+      back.kind === 'taken_back' ? HEADER_KEEP.namesAnother : HEADER_KEEP.held,
       plain(
         back.kind === 'taken_back' && back.copy
           ? m.takenBackBy(by, back.fromExpediente, back.copy.expediente, on)
@@ -264,10 +326,11 @@ function headerLines(input: ReviewLayoutInput, width: number): { lines: Line[]; 
   if (settled && status !== 'attached' && status !== 'created' && status !== 'rejected') {
     const by = settled.by === null ? null : sanitizeForTerminal(settled.by);
     const line = plain(`⚠ ${m.settledElsewhere(by, settled.status)}`, { tone: 'warning', bold: true });
-    lines.push(...cutRows(wrapSegments(line, width, { indent: 2 }), 2, width));
+    add(HEADER_KEEP.elsewhere, ...cutRows(wrapSegments(line, width, { indent: 2 }), 2, width));
   }
   if (current?.decidingElsewhere) {
-    lines.push(
+    add(
+      HEADER_KEEP.elsewhere,
       plain(`⚠ ${m.decidingElsewhere(sanitizeForTerminal(current.decidingElsewhere.by))}`, {
         tone: 'warning',
         bold: true,
@@ -293,7 +356,7 @@ function headerLines(input: ReviewLayoutInput, width: number): { lines: Line[]; 
     const rows = kept.map((row) =>
       row.map((segment) => ({ ...segment, tone: 'danger' as const, inverse: true, bold: true })),
     );
-    lines.push(...rows.map(padTo(width)));
+    add(HEADER_KEEP.pinned, ...rows.map(padTo(width)));
     return { lines, banner: rows.length };
   }
   return { lines, banner: 0 };

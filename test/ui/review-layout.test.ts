@@ -478,8 +478,12 @@ describe('review layout', () => {
     ];
     const backWalk = new ReviewWalk(fakeService(back).service, back.map(pendingOf), { guardMs: 0 });
     await backWalk.start();
-    for (const columns of [100]) {
-      const screen = frame(backWalk.getState(), { columns, rows: 10 }).layout.header.map(text).join('\n');
+    for (const columns of [60, 100]) {
+      // At 60 columns the row wraps: its end, the expediente the copy names, is on screen too.
+      const screen = frame(backWalk.getState(), { columns, rows: 10 })
+        .layout.header.map(text)
+        .join('\n')
+        .replace(/\n {2}/g, ' ');
       expect(screen).toMatch(
         /TAKEN BACK from exp 3000576011 by night-run on .*: a copy names exp 3000768077/,
       );

@@ -282,7 +282,11 @@ function headerRows(
     current?.pages ?? null,
   ] as const;
   const now = current ? heldReasonNow(current) : null;
-  const heldKeep = reason !== null && NAMES_ANOTHER.has(reason) ? HEADER_KEEP.namesAnother : HEADER_KEEP.held;
+  // Taken back over a copy, the TAKEN BACK row below says more (which expediente the copy names), and stays.
+  const heldKeep =
+    reason !== null && NAMES_ANOTHER.has(reason) && current?.detached?.kind !== 'taken_back'
+      ? HEADER_KEEP.namesAnother
+      : HEADER_KEEP.held;
   if (now === null) add(heldKeep, plain(m.held(...heldArgs), { tone: 'muted' }));
   else {
     // The reason is the ingest's; the evidence below is today's registry's. Said apart, so that the screen
@@ -311,13 +315,22 @@ function headerRows(
     // Its own row, marked: the file was attached once, and a person or a copy says it may be another's.
     const by = sanitizeForTerminal(back.by);
     const on = formatLocalTimestamp(back.at, m.lang, 'date');
+    // Wrapped (two rows at most): cut at one row, 60 columns lost its end, the expediente the copy names.
     add(
       back.kind === 'taken_back' ? HEADER_KEEP.namesAnother : HEADER_KEEP.held,
-      plain(
-        back.kind === 'taken_back' && back.copy
-          ? m.takenBackBy(by, back.fromExpediente, back.copy.expediente, on)
-          : m.detachedBy(by, back.fromExpediente, on),
-        { tone: 'warning', bold: true },
+      ...cutRows(
+        wrapSegments(
+          plain(
+            back.kind === 'taken_back' && back.copy
+              ? m.takenBackBy(by, back.fromExpediente, back.copy.expediente, on)
+              : m.detachedBy(by, back.fromExpediente, on),
+            { tone: 'warning', bold: true },
+          ),
+          width,
+          { indent: 2 },
+        ),
+        2,
+        width,
       ),
     );
   }

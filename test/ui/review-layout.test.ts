@@ -682,6 +682,16 @@ describe('review layout', () => {
     expect(rows.find((row) => row.includes('   1  '))).toMatch(/^▶ +1 {2}pending +3000576011/);
     rows = frame({ ...state, entries }, { columns: 100, rows: 30 }, list, ES).rows;
     expect(rows.find((row) => row.includes('   2  '))).toMatch(/^ +2 {2}resuelto por bob {2}3000576011/);
+    // Who, unknown (no audit entry): said without a name.
+    const nobody = entries.map((row, i) =>
+      i === 1 ? { ...row, settled: { status: 'rejected', by: null } } : row,
+    );
+    expect(frame({ ...state, entries: nobody }, { columns: 100, rows: 30 }, list).rows.join('\n')).toMatch(
+      /^ +2 {2}settled elsewhere {2}3000576011/m,
+    );
+    expect(
+      frame({ ...state, entries: nobody }, { columns: 100, rows: 30 }, list, ES).rows.join('\n'),
+    ).toMatch(/^ +2 {2}resuelto por otro {2}3000576011/m);
     const long = entries.map((row, i) =>
       i === 1 ? { ...row, settled: { status: 'rejected', by: 'maria.guadalupe\u001b[2J.hernandez' } } : row,
     );

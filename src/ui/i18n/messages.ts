@@ -1424,7 +1424,7 @@ export const ES: Messages = {
       skipped: 'omitido',
       settled_elsewhere: 'resuelto',
     })[s],
-  entrySettledBy: (by) => (by ? `resuelto por ${by}` : 'resuelto en otra'),
+  entrySettledBy: (by) => (by ? `resuelto por ${by}` : 'resuelto por otro'),
   notice: (n) => {
     switch (n.code) {
       case 'attached':

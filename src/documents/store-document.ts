@@ -5,7 +5,11 @@ import { documentIdForContent } from '../core/pipeline/document-id.js';
 import type { ParsedFilename } from '../core/filename/types.js';
 import type { AuditEvent } from '../db/repositories/audit-repository.js';
 import { DocumentRepository } from '../db/repositories/document-repository.js';
-import { FileWriteRepository, type FileRows } from '../db/repositories/file-write-repository.js';
+import {
+  ContentFiledMeanwhileError,
+  FileWriteRepository,
+  type FileRows,
+} from '../db/repositories/file-write-repository.js';
 import type {
   ActorKind,
   BatchFileUpdate,
@@ -71,7 +75,11 @@ export interface FileWrite {
   batchFileId: string;
   /** The batch file's final state. */
   fileUpdate: BatchFileUpdate;
-  document: { row: MedicalDocument; vectors: DocumentVectors | null } | null;
+  /**
+   * `isNew`: the ingest found no document with this content (not `--force`): one another process files meanwhile
+   * stays as it is, and the write fails with ContentFiledMeanwhileError instead of filing over it.
+   */
+  document: { row: MedicalDocument; vectors: DocumentVectors | null; isNew?: boolean } | null;
   audit: AuditEvent[];
   /** The file on disk, remembered with its final state so that a later run need not read it again. */
   settled?: SettledFile | null;
@@ -249,6 +257,9 @@ export async function embedDocument(
  * cannot go on without them, and the files are not at fault).
  */
 export async function writeFiles(deps: WriteDependencies, writes: FileWrite[]): Promise<void> {
+  const documents = new DocumentRepository(deps.database.db);
+  // Before the vectors: those of content another process filed meanwhile would replace its chunks' metadata.
+  await refuseContentFiledMeanwhile(documents, writes);
   const vectors = writes.flatMap((write) => (write.document?.vectors ? [write.document.vectors] : []));
   if (vectors.length > 0) {
     if (!deps.vectorStore) throw new Error('writing chunk vectors needs a vector store');
@@ -261,24 +272,90 @@ export async function writeFiles(deps: WriteDependencies, writes: FileWrite[]): 
       );
     }
   }
-  const documents = new DocumentRepository(deps.database.db);
   // Written before: their chunks may be in another collection (one query per group, none per file).
   const rewritten =
     vectors.length > 0 ? [...(await documents.collectionsOf(vectors.map((v) => v.documentId))).keys()] : [];
-  await new FileWriteRepository(deps.database.db).commit(
-    writes.map((write) => ({
-      batchFileId: write.batchFileId,
-      fileUpdate: write.fileUpdate,
-      // Where its chunks now are: a move that makes lost ones again, and doctor, look there.
-      document: write.document
-        ? { ...write.document.row, collection: write.document.vectors ? deps.vectorStore!.collection : null }
-        : null,
-      audit: write.audit,
-      settled: write.settled ?? null,
-      sessionCounts: write.sessionCounts ?? null,
-    })),
-  );
+  try {
+    await new FileWriteRepository(deps.database.db).commit(
+      writes.map((write) => ({
+        batchFileId: write.batchFileId,
+        fileUpdate: write.fileUpdate,
+        // Where its chunks now are: a move that makes lost ones again, and doctor, look there.
+        document: write.document
+          ? {
+              ...write.document.row,
+              collection: write.document.vectors ? deps.vectorStore!.collection : null,
+            }
+          : null,
+        documentIsNew: write.document?.isNew === true,
+        audit: write.audit,
+        settled: write.settled ?? null,
+        sessionCounts: write.sessionCounts ?? null,
+      })),
+    );
+  } catch (error) {
+    if (error instanceof ContentFiledMeanwhileError) await refileChunks(deps, documents, writes, error);
+    throw error;
+  }
   if (rewritten.length > 0) await removeOldCopies(deps, documents, rewritten);
+}
+
+/** Fails the group, before anything is written, when another file holds a content this group takes for new. */
+async function refuseContentFiledMeanwhile(
+  documents: DocumentRepository,
+  writes: FileWrite[],
+): Promise<void> {
+  const fresh = writes.filter((write) => write.document?.isNew);
+  if (fresh.length === 0) return;
+  const held = await documents.batchFilesOf(fresh.map((write) => write.document!.row.id));
+  const taken = fresh.filter((write) => {
+    const id = write.document!.row.id;
+    return held.has(id) && held.get(id) !== write.batchFileId;
+  });
+  if (taken.length > 0) throw new ContentFiledMeanwhileError(taken.map((write) => write.document!.row.id));
+}
+
+/**
+ * Another process filed the content between the check before the vectors and the commit: the chunks this group
+ * wrote under its ids carry this file's patient. They are filed back under the document's patient when its row
+ * says they are in this collection, and deleted when it says they are not (they are nobody's then).
+ */
+async function refileChunks(
+  deps: WriteDependencies,
+  documents: DocumentRepository,
+  writes: FileWrite[],
+  conflict: ContentFiledMeanwhileError,
+): Promise<void> {
+  const store = deps.vectorStore;
+  if (!store) return;
+  for (const id of conflict.documentIds) {
+    const ours = writes.find((write) => write.document?.row.id === id)?.document?.vectors;
+    if (!ours) continue;
+    const row = await documents.findById(id);
+    try {
+      if (
+        row &&
+        row.vectorized === 1 &&
+        row.collection === store.collection &&
+        row.chunksCount === ours.records.length
+      ) {
+        await store.replaceDocuments([
+          {
+            documentId: id,
+            records: ours.records.map((record) => ({
+              ...record,
+              // As a move files them (see chunksFiledUnder): the same embeddings, the document's patient.
+              metadata: { ...record.metadata, patient_id: row.patientId, expediente: row.expediente },
+            })),
+          },
+        ]);
+      } else if (!row || row.collection !== store.collection) {
+        await store.deleteDocument(id);
+      }
+    } catch (error) {
+      throw writesStopped(error, deps.database.target) ?? error;
+    }
+  }
 }
 
 /** What writeFiles needs; `collections` lists the store's collections (a run passes one that lists them once). */

@@ -47,6 +47,7 @@ import { detachDocument } from '../documents/detach-document.js';
 import { FileStageError } from '../documents/stage-error.js';
 import { documentOcrOf, prepareDocument, type DocumentOcr } from '../documents/store-document.js';
 import type { GroupCommitter } from './group-committer.js';
+import { ContentFiledMeanwhileError } from '../db/repositories/file-write-repository.js';
 import { crossCheckAgainstRegistry, matchAgainstRegistry } from '../db/match-against-registry.js';
 import { isPlannedPatientId, PlannedPatients, plannedPatientId } from '../db/planned-patients.js';
 import type { NamesInFolder } from './names-in-folder.js';
@@ -425,10 +426,23 @@ export class FileProcessor {
     run.stage('store');
     const written = this.committer.write({
       ...prepared,
+      // Not --force: the content was no document when this file was judged, and must not become another's.
+      document: { ...prepared.document!, isNew: !this.options.force },
       settled: this.remembered(file, 'ingested', result.contentSha256, null),
     });
     handOff();
-    run.addTime('store', await written);
+    try {
+      run.addTime('store', await written);
+    } catch (error) {
+      // Another process (a run of another folder, `serve`, a worker) filed the same bytes meanwhile: this file is
+      // judged against its document as if it had been there first — a duplicate, or a copy for another patient.
+      if (!(error instanceof ContentFiledMeanwhileError)) throw error;
+      const settled = await this.judgeAgainstDocument(run, result.contentSha256!);
+      if (!settled) throw error;
+      run.matchingStatus = 'pending';
+      if (result.match) result.match.status = 'pending';
+      return await this.settle(run, settled, handOff);
+    }
     result.documentId = prepared.document!.row.id;
     result.chunks = prepared.document!.row.chunksCount;
     result.outcome = 'ingested';

@@ -142,42 +142,78 @@ export class DocumentRepository {
    * bytes, the same text). The processing type becomes what the document then holds.
    */
   async upsertMany(documents: MedicalDocument[]): Promise<void> {
+    for (let start = 0; start < documents.length; start += ROWS_PER_STATEMENT)
+      await this.upsertStatement(documents.slice(start, start + ROWS_PER_STATEMENT)).execute();
+  }
+
+  /**
+   * Inserts each document that no other file holds yet: a row already there is replaced only when it is this
+   * same file's (an earlier attempt at it, stopped before its file's row said so). Returns the ids written. An
+   * id left out is content another process filed meanwhile (two runs of two folders, a run beside `serve` or a
+   * worker): its row, and the patient it names, stay as that process wrote them.
+   */
+  async insertNew(documents: MedicalDocument[]): Promise<Set<string>> {
+    const written = new Set<string>();
     for (let start = 0; start < documents.length; start += ROWS_PER_STATEMENT) {
-      await this.db
-        .insertInto('medicalDocuments')
-        .values(documents.slice(start, start + ROWS_PER_STATEMENT))
-        .onConflict((oc) =>
-          oc.column('contentSha256').doUpdateSet((eb) => {
-            const content = eb.fn.coalesce(eb.ref('excluded.content'), eb.ref('medicalDocuments.content'));
-            // The new row brings vectors, or the stored one has them.
-            const vectors = sql<boolean>`${eb.ref('excluded.vectorized')} = 1 or ${eb.ref('medicalDocuments.vectorized')} = 1`;
-            return {
-              patientId: eb.ref('excluded.patientId'),
-              batchId: eb.ref('excluded.batchId'),
-              batchFileId: eb.ref('excluded.batchFileId'),
-              expediente: eb.ref('excluded.expediente'),
-              filename: eb.ref('excluded.filename'),
-              documentType: eb.ref('excluded.documentType'),
-              documentTypeCode: eb.ref('excluded.documentTypeCode'),
-              numero: eb.ref('excluded.numero'),
-              processingType: sql<ProcessingType>`case when (${vectors}) and ${content} is not null then 'both' when (${vectors}) then 'vectorized' else 'complete' end`,
-              content,
-              pages: eb.ref('excluded.pages'),
-              chunksCount: sql<number>`case when ${eb.ref('excluded.vectorized')} = 1 then ${eb.ref('excluded.chunksCount')} else ${eb.ref('medicalDocuments.chunksCount')} end`,
-              vectorized: sql<number>`case when ${vectors} then 1 else 0 end`,
-              // Like the count: a replacement without vectors leaves them, and the row says where, as it did.
-              collection: sql<
-                string | null
-              >`case when ${eb.ref('excluded.vectorized')} = 1 then ${eb.ref('excluded.collection')} else ${eb.ref('medicalDocuments.collection')} end`,
-              ocrEngine: eb.ref('excluded.ocrEngine'),
-              ocrPages: eb.ref('excluded.ocrPages'),
-              ocrConfidence: eb.ref('excluded.ocrConfidence'),
-              updatedAt: eb.ref('excluded.updatedAt'),
-            };
-          }),
-        )
+      const rows = await this.upsertStatement(documents.slice(start, start + ROWS_PER_STATEMENT), true)
+        .returning('id')
         .execute();
+      for (const row of rows) written.add(row.id);
     }
+    return written;
+  }
+
+  /** Of these ids, those the registry holds a document under, with the batch file that filed it. */
+  async batchFilesOf(ids: readonly string[]): Promise<Map<string, string | null>> {
+    const held = new Map<string, string | null>();
+    for (let start = 0; start < ids.length; start += ROWS_PER_STATEMENT) {
+      const rows = await this.db
+        .selectFrom('medicalDocuments')
+        .select(['id', 'batchFileId'])
+        .where('id', 'in', ids.slice(start, start + ROWS_PER_STATEMENT))
+        .execute();
+      for (const row of rows) held.set(row.id, row.batchFileId);
+    }
+    return held;
+  }
+
+  private upsertStatement(documents: MedicalDocument[], onlyOverSameFile = false) {
+    return this.db
+      .insertInto('medicalDocuments')
+      .values(documents)
+      .onConflict((oc) => {
+        const update = oc.column('contentSha256').doUpdateSet((eb) => {
+          const content = eb.fn.coalesce(eb.ref('excluded.content'), eb.ref('medicalDocuments.content'));
+          // The new row brings vectors, or the stored one has them.
+          const vectors = sql<boolean>`${eb.ref('excluded.vectorized')} = 1 or ${eb.ref('medicalDocuments.vectorized')} = 1`;
+          return {
+            patientId: eb.ref('excluded.patientId'),
+            batchId: eb.ref('excluded.batchId'),
+            batchFileId: eb.ref('excluded.batchFileId'),
+            expediente: eb.ref('excluded.expediente'),
+            filename: eb.ref('excluded.filename'),
+            documentType: eb.ref('excluded.documentType'),
+            documentTypeCode: eb.ref('excluded.documentTypeCode'),
+            numero: eb.ref('excluded.numero'),
+            processingType: sql<ProcessingType>`case when (${vectors}) and ${content} is not null then 'both' when (${vectors}) then 'vectorized' else 'complete' end`,
+            content,
+            pages: eb.ref('excluded.pages'),
+            chunksCount: sql<number>`case when ${eb.ref('excluded.vectorized')} = 1 then ${eb.ref('excluded.chunksCount')} else ${eb.ref('medicalDocuments.chunksCount')} end`,
+            vectorized: sql<number>`case when ${vectors} then 1 else 0 end`,
+            // Like the count: a replacement without vectors leaves them, and the row says where, as it did.
+            collection: sql<
+              string | null
+            >`case when ${eb.ref('excluded.vectorized')} = 1 then ${eb.ref('excluded.collection')} else ${eb.ref('medicalDocuments.collection')} end`,
+            ocrEngine: eb.ref('excluded.ocrEngine'),
+            ocrPages: eb.ref('excluded.ocrPages'),
+            ocrConfidence: eb.ref('excluded.ocrConfidence'),
+            updatedAt: eb.ref('excluded.updatedAt'),
+          };
+        });
+        return onlyOverSameFile
+          ? update.where((eb) => eb('medicalDocuments.batchFileId', '=', eb.ref('excluded.batchFileId')))
+          : update;
+      });
   }
 
   /** The ids of a session's documents. */

@@ -11,11 +11,28 @@ export interface FileRows {
   batchFileId: string;
   fileUpdate: BatchFileUpdate;
   document: MedicalDocument | null;
+  /**
+   * The file's run found no document with this content: one another process filed meanwhile is not replaced
+   * (ContentFiledMeanwhileError). Otherwise (`--force`, a review decision) the row is replaced.
+   */
+  documentIsNew?: boolean;
   audit: AuditEvent[];
   /** The file as it is on disk, remembered with its final state (see SettledFileRepository). */
   settled?: SettledFile | null;
   /** Counters of the file's session moved with its final state (a review decision's), in the same transaction. */
   sessionCounts?: { sessionId: string; delta: ReviewCountsDelta } | null;
+}
+
+/**
+ * Content another process filed while this one was processing it (two runs of two folders with the same bytes,
+ * a run beside `serve` or a worker): nothing of the group was written. The files named are judged again against
+ * the document now there (a duplicate, or a copy filed under another patient), never attached over it.
+ */
+export class ContentFiledMeanwhileError extends Error {
+  constructor(readonly documentIds: string[]) {
+    super(`the content of document(s) ${documentIds.join(', ')} was filed by another process meanwhile`);
+    this.name = 'ContentFiledMeanwhileError';
+  }
 }
 
 /** Writes the final state of a group of files: their documents, their batch-file rows and their audit rows. */
@@ -29,8 +46,16 @@ export class FileWriteRepository {
   async commit(files: FileRows[]): Promise<void> {
     const now = new Date().toISOString();
     await this.db.transaction().execute(async (trx) => {
-      const documents = files.flatMap((file) => (file.document ? [file.document] : []));
-      if (documents.length > 0) await new DocumentRepository(trx).upsertMany(documents);
+      const documents = new DocumentRepository(trx);
+      const replaced = files.flatMap((file) => (file.document && !file.documentIsNew ? [file.document] : []));
+      const fresh = files.flatMap((file) => (file.document && file.documentIsNew ? [file.document] : []));
+      if (replaced.length > 0) await documents.upsertMany(replaced);
+      if (fresh.length > 0) {
+        // Checked inside the write transaction, which another process's cannot interleave with.
+        const written = await documents.insertNew(fresh);
+        const taken = fresh.filter((document) => !written.has(document.id)).map((document) => document.id);
+        if (taken.length > 0) throw new ContentFiledMeanwhileError(taken);
+      }
       for (const file of files)
         await updateFile(trx, file.batchFileId, { ...file.fileUpdate, updatedAt: now });
       await new AuditRepository(trx).recordMany(files.flatMap((file) => file.audit));

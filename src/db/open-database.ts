@@ -42,7 +42,7 @@ export interface SqliteHandle {
     all(...params: unknown[]): unknown[];
   };
   exec(sql: string): unknown;
-  transaction<T extends (...args: never[]) => unknown>(fn: T): T;
+  transaction<T extends (...args: never[]) => unknown>(fn: T): T & { immediate: T };
   loadExtension(path: string): unknown;
 }
 

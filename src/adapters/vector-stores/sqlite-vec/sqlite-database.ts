@@ -5,8 +5,12 @@
 export interface SqliteDatabase {
   prepare(sql: string): SqliteStatement;
   exec(sql: string): unknown;
-  /** Wraps `fn` in a transaction (a savepoint when one is already open). */
-  transaction<T>(fn: () => T): () => T;
+  /**
+   * Wraps `fn` in a transaction (a savepoint when one is already open). Its `immediate` variant takes the
+   * write lock first: a transaction that reads before it writes, begun plainly, cannot wait for another
+   * process's write (SQLite refuses it at once as locked).
+   */
+  transaction<T>(fn: () => T): { (): T; immediate(): T };
   loadExtension(path: string, entryPoint?: string): unknown;
 }
 

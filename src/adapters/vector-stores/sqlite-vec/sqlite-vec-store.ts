@@ -106,7 +106,7 @@ export function createSqliteVecStore(options: SqliteVecStoreOptions): VectorStor
       }
       db.transaction(() => {
         if (!findCollection()) recordCollection(db, collection, spec);
-      })();
+      }).immediate();
       const found = findCollection();
       if (!found) throw new Error(`collection "${collection}" could not be created`);
       if (found.info.embedderId !== spec.embedderId || found.info.dimension !== spec.dimension) {
@@ -142,7 +142,7 @@ export function createSqliteVecStore(options: SqliteVecStoreOptions): VectorStor
           deleteDocumentRows(statements, documentId);
           for (const record of records) insertRecord(statements, record);
         }
-      })();
+      }).immediate();
     },
 
     async deleteDocument(documentId: string): Promise<number> {
@@ -150,7 +150,7 @@ export function createSqliteVecStore(options: SqliteVecStoreOptions): VectorStor
       const found = findCollection();
       if (!found) return 0;
       const { statements } = found;
-      return db.transaction(() => deleteDocumentRows(statements, documentId))();
+      return db.transaction(() => deleteDocumentRows(statements, documentId)).immediate();
     },
 
     async readDocument(documentId: string): Promise<VectorRecord[]> {

@@ -44,6 +44,11 @@ export interface StoreDocumentInput {
   actor: string;
   /** Default: os_user (an ingest); a review decision is a reviewer's. */
   actorKind?: ActorKind;
+  /**
+   * The caller found no document with this content (a review decision): one another process files meanwhile
+   * stays, and this store fails with ContentFiledMeanwhileError instead of filing it over that one's patient.
+   */
+  documentIsNew?: boolean;
   /** Extra fields written to the batch file in the same transaction as the document. */
   fileUpdate: BatchFileUpdate;
   /** The session's counters this document moves (a review decision), in that same transaction. */
@@ -96,7 +101,13 @@ export async function storeDocument(
 ): Promise<{ documentId: string; chunks: number }> {
   const write = await prepareDocument(deps, input);
   input.onStage?.('store');
-  await writeFiles(deps, [{ ...write, sessionCounts: input.sessionCounts ?? null }]);
+  await writeFiles(deps, [
+    {
+      ...write,
+      document: { ...write.document!, isNew: input.documentIsNew === true },
+      sessionCounts: input.sessionCounts ?? null,
+    },
+  ]);
   return { documentId: write.document!.row.id, chunks: write.document!.row.chunksCount };
 }
 

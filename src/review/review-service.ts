@@ -13,6 +13,7 @@ import type { BatchFile, BatchFileUpdate, Patient } from '../db/schema.js';
 import { serviceDown } from '../db/connection-loss.js';
 import { StorageRefusedError } from '../db/storage-errors.js';
 import { storeDocument } from '../documents/store-document.js';
+import { ContentFiledMeanwhileError } from '../db/repositories/file-write-repository.js';
 import { isProcessAlive } from '../process-alive.js';
 import { claimStands, readClaim, withClaim, withoutClaim, type DecisionClaim } from './decision-claim.js';
 import { loadReviewCase, pendingEntryOf } from './load-review-case.js';
@@ -522,7 +523,10 @@ export class ReviewService {
         );
     if (!created) return refusal(patient);
     try {
-      return await this.attach(reviewCase, file, patient, true, {});
+      const attached = await this.attach(reviewCase, file, patient, true, {});
+      // Refused (the same bytes filed meanwhile by another process): the patient made for this file goes too.
+      if (!attached.ok) await this.patients.deleteIfUnused(patient.id);
+      return attached;
     } catch (error) {
       // Storing failed: the patient created for this file must not stay behind without it.
       await this.patients.deleteIfUnused(patient.id);
@@ -574,37 +578,47 @@ export class ReviewService {
       // Kept until the sitting ends, so that undo can put the file back for review.
       extractedText: file.extractedText,
     };
-    const stored = await storeDocument(
-      {
-        database: this.options.database,
-        embedder: vectors?.embedder ?? null,
-        vectorStore: vectors?.vectorStore ?? null,
-      },
-      {
-        batchId: file.batchId,
-        batchFileId: file.id,
-        patient,
-        parsed,
-        text: file.extractedText!,
-        pages: file.pages ?? 0,
-        // Read by OCR at ingest: the document records it as an ingested one would.
-        ocr: file.ocrEngine
-          ? { engine: file.ocrEngine, pages: file.ocrPages ?? 0, confidence: file.ocrConfidence }
-          : null,
-        contentSha256: file.contentSha256!,
-        processingType: settings.processingType,
-        chunkSize: settings.chunkSize,
-        chunkOverlap: settings.chunkOverlap,
-        embedBatchSize: settings.embedBatchSize,
-        actor: this.options.reviewer,
-        actorKind: 'reviewer',
-        fileUpdate,
-        // With the document, in one transaction: a kill cannot leave the session's counts one decision behind.
-        sessionCounts: { sessionId: file.batchId, delta },
-        auditAction: created ? 'review_new_patient' : 'review_attached',
-        auditDetails: { choice, created_patient: created, previous: describeState(file), ...details },
-      },
-    );
+    let stored: { documentId: string; chunks: number };
+    try {
+      stored = await storeDocument(
+        {
+          database: this.options.database,
+          embedder: vectors?.embedder ?? null,
+          vectorStore: vectors?.vectorStore ?? null,
+        },
+        {
+          batchId: file.batchId,
+          batchFileId: file.id,
+          patient,
+          parsed,
+          text: file.extractedText!,
+          pages: file.pages ?? 0,
+          // Read by OCR at ingest: the document records it as an ingested one would.
+          ocr: file.ocrEngine
+            ? { engine: file.ocrEngine, pages: file.ocrPages ?? 0, confidence: file.ocrConfidence }
+            : null,
+          contentSha256: file.contentSha256!,
+          processingType: settings.processingType,
+          chunkSize: settings.chunkSize,
+          chunkOverlap: settings.chunkOverlap,
+          embedBatchSize: settings.embedBatchSize,
+          actor: this.options.reviewer,
+          actorKind: 'reviewer',
+          fileUpdate,
+          // With the document, in one transaction: a kill cannot leave the session's counts one decision behind.
+          sessionCounts: { sessionId: file.batchId, delta },
+          auditAction: created ? 'review_new_patient' : 'review_attached',
+          auditDetails: { choice, created_patient: created, previous: describeState(file), ...details },
+          // Checked above: an ingest that files the same bytes meanwhile keeps them, and this decision is refused.
+          documentIsNew: true,
+        },
+      );
+    } catch (error) {
+      if (!(error instanceof ContentFiledMeanwhileError)) throw error;
+      const refused = await this.checkStorable(file);
+      if (!refused) throw error;
+      return refused;
+    }
     this.undoStack.push({
       fileId: file.id,
       batchId: file.batchId,

@@ -11,7 +11,8 @@ import { PatientRepository } from '../../src/db/repositories/patient-repository.
 import type { BatchFile, Patient } from '../../src/db/schema.js';
 import { GroupCommitter } from '../../src/ingest/group-committer.js';
 import { FileStageError } from '../../src/documents/stage-error.js';
-import { prepareDocument, type FileWrite } from '../../src/documents/store-document.js';
+import { prepareDocument, writeFiles, type FileWrite } from '../../src/documents/store-document.js';
+import { ContentFiledMeanwhileError } from '../../src/db/repositories/file-write-repository.js';
 import {
   createTestDatabase,
   DATABASE_KINDS,
@@ -80,15 +81,18 @@ describe.each(DATABASE_KINDS)('GroupCommitter on %s', (kind) => {
     return `3000000001_GARZA TIJERINA, MARIA_600000000${i}_CONS.pdf`;
   }
 
-  async function fileWrite(i: number, overrides: { patientId?: string } = {}): Promise<FileWrite> {
+  async function fileWrite(
+    i: number,
+    overrides: { patientId?: string; patient?: Patient; batchFileId?: string } = {},
+  ): Promise<FileWrite> {
     const parse = parseFilename(filename(i));
     const parsed = (parse as { parsed: ParsedFilename }).parsed;
     return prepareDocument(
       { embedder },
       {
         batchId: sessionId,
-        batchFileId: files[i]!.id,
-        patient: { ...patient, id: overrides.patientId ?? patient.id },
+        batchFileId: overrides.batchFileId ?? files[i]!.id,
+        patient: overrides.patient ?? { ...patient, id: overrides.patientId ?? patient.id },
         parsed,
         text: `Nota de consulta ${i}: paciente con diabetes tipo 2, control de glucosa. `.repeat(40),
         pages: 1,
@@ -131,6 +135,51 @@ describe.each(DATABASE_KINDS)('GroupCommitter on %s', (kind) => {
     expect(await storedOutcomes()).toEqual(Array(5).fill('ingested'));
     const chunks = writes.reduce((sum, write) => sum + write.document!.row.chunksCount, 0);
     expect(await vectorStore.count()).toBe(chunks);
+  });
+
+  it('leaves content another process filed meanwhile to it: that file fails, the others are written, its chunks keep their patient', async () => {
+    // Another process (an ingest of another folder) files content 0 under another patient just after this group's
+    // check, its vectors then its row; this group's vectors of it come after, and carry this group's patient.
+    const { patient: other } = await new PatientRepository(database.db).insertOrGet(
+      { expediente: '3000000002', apellidoPaterno: 'SALINAS', apellidoMaterno: 'ROJO', nombres: 'PEDRO' },
+      'registry_import',
+    );
+    const elsewhere = await fileWrite(0, { patient: other, batchFileId: files[4]!.id });
+    const store = vectorStore;
+    let filed = false;
+    const racing: VectorStore = {
+      ...store,
+      collection: store.collection,
+      replaceDocuments: async (documents: DocumentVectors[]) => {
+        if (!filed) {
+          filed = true;
+          await writeFiles({ database, vectorStore: store }, [elsewhere]);
+        }
+        return store.replaceDocuments(documents);
+      },
+    };
+    const committer = new GroupCommitter(
+      { database, vectorStore: racing },
+      { maxFiles: 4, maxDelayMs: 60_000 },
+    );
+    const writes = await Promise.all([0, 1, 2, 3].map((i) => fileWrite(i)));
+    const results = await Promise.allSettled(
+      writes.map((write) => committer.write({ ...write, document: { ...write.document!, isNew: true } })),
+    );
+    expect(results[0]).toMatchObject({ status: 'rejected', reason: expect.any(ContentFiledMeanwhileError) });
+    expect(results.slice(1).map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
+    const id = writes[0]!.document!.row.id;
+    const row = await database.db
+      .selectFrom('medicalDocuments')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ patientId: other.id, batchFileId: files[4]!.id });
+    const chunks = await store.readDocument(id);
+    expect(chunks).toHaveLength(row.chunksCount);
+    expect(new Set(chunks.map((chunk) => chunk.metadata.expediente))).toEqual(new Set(['3000000002']));
+    expect(new Set(chunks.map((chunk) => chunk.metadata.patient_id))).toEqual(new Set([other.id]));
+    expect(await documentCount()).toBe(4);
   });
 
   it('writes a lone file after the delay, without waiting for a full group', async () => {

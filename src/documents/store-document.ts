@@ -3,11 +3,13 @@ import { buildChunks } from '../core/chunking/build-chunks.js';
 import type { ChunkMetadataBase } from '../core/chunking/types.js';
 import { documentIdForContent } from '../core/pipeline/document-id.js';
 import type { ParsedFilename } from '../core/filename/types.js';
+import type { PatientNameParts } from '../core/registry/patient-name.js';
 import type { AuditEvent } from '../db/repositories/audit-repository.js';
 import { DocumentRepository } from '../db/repositories/document-repository.js';
 import {
   ContentFiledMeanwhileError,
   FileWriteRepository,
+  PatientRenamedMeanwhileError,
   type FileRows,
 } from '../db/repositories/file-write-repository.js';
 import type {
@@ -84,7 +86,13 @@ export interface FileWrite {
    * `isNew`: the ingest found no document with this content (not `--force`): one another process files meanwhile
    * stays as it is, and the write fails with ContentFiledMeanwhileError instead of filing over it.
    */
-  document: { row: MedicalDocument; vectors: DocumentVectors | null; isNew?: boolean } | null;
+  document: {
+    row: MedicalDocument;
+    vectors: DocumentVectors | null;
+    isNew?: boolean;
+    /** The patient's name as the file was matched to it (see FileRows.patientAsMatched). */
+    patientAsMatched?: PatientNameParts;
+  } | null;
   audit: AuditEvent[];
   /** The file on disk, remembered with its final state so that a later run need not read it again. */
   settled?: SettledFile | null;
@@ -299,13 +307,22 @@ export async function writeFiles(deps: WriteDependencies, writes: FileWrite[]): 
             }
           : null,
         documentIsNew: write.document?.isNew === true,
+        patientAsMatched: write.document?.patientAsMatched ?? null,
         audit: write.audit,
         settled: write.settled ?? null,
         sessionCounts: write.sessionCounts ?? null,
       })),
     );
   } catch (error) {
-    if (error instanceof ContentFiledMeanwhileError) await refileChunks(deps, documents, writes, error);
+    if (error instanceof ContentFiledMeanwhileError)
+      await refileChunks(deps, documents, writes, error.documentIds);
+    if (error instanceof PatientRenamedMeanwhileError)
+      await refileChunks(
+        deps,
+        documents,
+        writes,
+        error.renamed.map((renamed) => renamed.documentId),
+      );
     throw error;
   }
   if (rewritten.length > 0) await removeOldCopies(deps, documents, rewritten);
@@ -327,19 +344,20 @@ async function refuseContentFiledMeanwhile(
 }
 
 /**
- * Another process filed the content between the check before the vectors and the commit: the chunks this group
- * wrote under its ids carry this file's patient. They are filed back under the document's patient when its row
- * says they are in this collection, and deleted when it says they are not (they are nobody's then).
+ * A write refused in its transaction after the vectors were written — another process filed the content between the
+ * check before the vectors and the commit, or renamed the patient — left chunks under these ids that carry this
+ * file's patient. They are filed back under the document's patient when its row says they are in this collection,
+ * and deleted when there is no row, or it says they are elsewhere (they are nobody's then).
  */
 async function refileChunks(
   deps: WriteDependencies,
   documents: DocumentRepository,
   writes: FileWrite[],
-  conflict: ContentFiledMeanwhileError,
+  ids: string[],
 ): Promise<void> {
   const store = deps.vectorStore;
   if (!store) return;
-  for (const id of conflict.documentIds) {
+  for (const id of ids) {
     const ours = writes.find((write) => write.document?.row.id === id)?.document?.vectors;
     if (!ours) continue;
     const row = await documents.findById(id);

@@ -47,7 +47,10 @@ import { detachDocument } from '../documents/detach-document.js';
 import { FileStageError } from '../documents/stage-error.js';
 import { documentOcrOf, prepareDocument, type DocumentOcr } from '../documents/store-document.js';
 import type { GroupCommitter } from './group-committer.js';
-import { ContentFiledMeanwhileError } from '../db/repositories/file-write-repository.js';
+import {
+  ContentFiledMeanwhileError,
+  PatientRenamedMeanwhileError,
+} from '../db/repositories/file-write-repository.js';
 import { crossCheckAgainstRegistry, matchAgainstRegistry } from '../db/match-against-registry.js';
 import { isPlannedPatientId, PlannedPatients, plannedPatientId } from '../db/planned-patients.js';
 import type { NamesInFolder } from './names-in-folder.js';
@@ -351,7 +354,12 @@ export class FileProcessor {
   }
 
   /** A file held for review keeps its text, so that settling the review does not read the PDF again. */
-  private holdForReview(run: FileRun, extraction: Extracted, held: Settled, handOff: () => void) {
+  private holdForReview(
+    run: FileRun,
+    extraction: Pick<Extracted, 'text' | 'pages'>,
+    held: Settled,
+    handOff: () => void,
+  ) {
     run.matchingStatus = 'review_required';
     run.known = { ...run.known, extractedText: extraction.text, pages: extraction.pages };
     return this.settle(run, held, handOff);
@@ -427,13 +435,39 @@ export class FileProcessor {
     const written = this.committer.write({
       ...prepared,
       // Not --force: the content was no document when this file was judged, and must not become another's.
-      document: { ...prepared.document!, isNew: !this.options.force },
+      document: {
+        ...prepared.document!,
+        isNew: !this.options.force,
+        // The name the match saw (resolved.patient is read again afterwards, and may carry a rename already).
+        patientAsMatched: decision.patient?.id === resolved.patient.id ? decision.patient : resolved.patient,
+      },
       settled: this.remembered(file, 'ingested', result.contentSha256, null),
     });
     handOff();
     try {
       run.addTime('store', await written);
     } catch (error) {
+      // A registry import renamed the patient since the match (another person now): nothing is attached to them.
+      if (error instanceof PatientRenamedMeanwhileError) {
+        const { before, now } =
+          error.renamed.find((renamed) => renamed.documentId === prepared.document!.row.id) ??
+          error.renamed[0]!;
+        result.documentId = null;
+        result.chunks = null;
+        if (result.match) result.match.status = 'review_required';
+        return await this.holdForReview(
+          run,
+          extraction,
+          {
+            outcome: 'review_required',
+            message:
+              `held for review: a registry import renamed expediente ${resolved.patient.expediente} from ` +
+              `'${formatPatientName(before)}' to '${formatPatientName(now)}' while this file, matched to the ` +
+              'first name, was being processed; nothing was attached',
+          },
+          handOff,
+        );
+      }
       // Another process (a run of another folder, `serve`, a worker) filed the same bytes meanwhile: this file is
       // judged against its document as if it had been there first — a duplicate, or a copy for another patient.
       if (!(error instanceof ContentFiledMeanwhileError)) throw error;

@@ -12,7 +12,10 @@ import type { BatchFile, Patient } from '../../src/db/schema.js';
 import { GroupCommitter } from '../../src/ingest/group-committer.js';
 import { FileStageError } from '../../src/documents/stage-error.js';
 import { prepareDocument, writeFiles, type FileWrite } from '../../src/documents/store-document.js';
-import { ContentFiledMeanwhileError } from '../../src/db/repositories/file-write-repository.js';
+import {
+  ContentFiledMeanwhileError,
+  PatientRenamedMeanwhileError,
+} from '../../src/db/repositories/file-write-repository.js';
 import {
   createTestDatabase,
   DATABASE_KINDS,
@@ -180,6 +183,57 @@ describe.each(DATABASE_KINDS)('GroupCommitter on %s', (kind) => {
     expect(new Set(chunks.map((chunk) => chunk.metadata.expediente))).toEqual(new Set(['3000000002']));
     expect(new Set(chunks.map((chunk) => chunk.metadata.patient_id))).toEqual(new Set([other.id]));
     expect(await documentCount()).toBe(4);
+  });
+
+  it('attaches nothing to a patient a registry import renamed since the match: that file fails, the others are written', async () => {
+    const writes = await Promise.all([0, 1].map((i) => fileWrite(i)));
+    const asMatched = { apellidoPaterno: 'GARZA', apellidoMaterno: 'TIJERINA', nombres: 'MARIA' };
+    // Between the match and the commit, the registry gives expediente 3000000001 to another person.
+    await database.db
+      .updateTable('patients')
+      .set({ apellidoPaterno: 'ZAPATA', apellidoMaterno: 'LUNA', nombres: 'PEDRO' })
+      .where('id', '=', patient.id)
+      .execute();
+    const committer = new GroupCommitter({ database, vectorStore }, { maxFiles: 2, maxDelayMs: 60_000 });
+    const results = await Promise.allSettled([
+      committer.write({ ...writes[0]!, document: { ...writes[0]!.document!, patientAsMatched: asMatched } }),
+      // Matched under its new name (after the import): written.
+      committer.write({
+        ...writes[1]!,
+        document: {
+          ...writes[1]!.document!,
+          patientAsMatched: { apellidoPaterno: 'ZAPATA', apellidoMaterno: 'LUNA', nombres: 'PEDRO' },
+        },
+      }),
+    ]);
+    expect(results[0]).toMatchObject({
+      status: 'rejected',
+      reason: expect.any(PatientRenamedMeanwhileError),
+    });
+    expect(results[1]!.status).toBe('fulfilled');
+    const held = writes[0]!.document!.row.id;
+    expect(
+      await database.db.selectFrom('medicalDocuments').select('id').where('id', '=', held).execute(),
+    ).toEqual([]);
+    expect(await vectorStore.readDocument(held)).toEqual([]);
+    expect(await documentCount()).toBe(1);
+    // A change of spelling only (accents, case) is no rename: written.
+    await database.db
+      .updateTable('patients')
+      .set({ apellidoPaterno: 'Zapata', apellidoMaterno: 'LÚNA', nombres: 'PEDRO' })
+      .where('id', '=', patient.id)
+      .execute();
+    const written = await fileWrite(2);
+    const alone = committer.write({
+      ...written,
+      document: {
+        ...written.document!,
+        patientAsMatched: { apellidoPaterno: 'ZAPATA', apellidoMaterno: 'LUNA', nombres: 'PEDRO' },
+      },
+    });
+    await committer.flush();
+    await alone;
+    expect(await documentCount()).toBe(2);
   });
 
   it('writes a lone file after the delay, without waiting for a full group', async () => {

@@ -1,4 +1,6 @@
 import type { Kysely } from 'kysely';
+import { isRename } from '../../core/registry/is-rename.js';
+import type { PatientNameParts } from '../../core/registry/patient-name.js';
 import { allBindable, CompiledOnce, type Bindable } from '../compiled-query.js';
 import type { BatchFileUpdate, Database, MedicalDocument, SettledFile } from '../schema.js';
 import { AuditRepository, type AuditEvent } from './audit-repository.js';
@@ -16,6 +18,11 @@ export interface FileRows {
    * (ContentFiledMeanwhileError). Otherwise (`--force`, a review decision) the row is replaced.
    */
   documentIsNew?: boolean;
+  /**
+   * The patient's name as the file was matched against it (an ingest): a registry import that renamed the patient
+   * since fails the write with PatientRenamedMeanwhileError instead of filing the document under the new name.
+   */
+  patientAsMatched?: PatientNameParts | null;
   audit: AuditEvent[];
   /** The file as it is on disk, remembered with its final state (see SettledFileRepository). */
   settled?: SettledFile | null;
@@ -35,6 +42,19 @@ export class ContentFiledMeanwhileError extends Error {
   }
 }
 
+/**
+ * A registry import renamed a patient (another person now, see isRename) after a file was matched to the name it
+ * had and before the file's document was stored: nothing of the group was written. Those files go to review.
+ */
+export class PatientRenamedMeanwhileError extends Error {
+  constructor(readonly renamed: { documentId: string; before: PatientNameParts; now: PatientNameParts }[]) {
+    super(
+      `the registry renamed the patient of document(s) ${renamed.map((r) => r.documentId).join(', ')} meanwhile`,
+    );
+    this.name = 'PatientRenamedMeanwhileError';
+  }
+}
+
 /** Writes the final state of a group of files: their documents, their batch-file rows and their audit rows. */
 export class FileWriteRepository {
   constructor(private readonly db: Kysely<Database>) {}
@@ -46,6 +66,7 @@ export class FileWriteRepository {
   async commit(files: FileRows[]): Promise<void> {
     const now = new Date().toISOString();
     await this.db.transaction().execute(async (trx) => {
+      await refusePatientsRenamedMeanwhile(trx, files);
       const documents = new DocumentRepository(trx);
       const replaced = files.flatMap((file) => (file.document && !file.documentIsNew ? [file.document] : []));
       const fresh = files.flatMap((file) => (file.document && file.documentIsNew ? [file.document] : []));
@@ -68,6 +89,27 @@ export class FileWriteRepository {
       }
     });
   }
+}
+
+/** Inside the write transaction: the patients' names now, against those the files were matched to. */
+async function refusePatientsRenamedMeanwhile(trx: Kysely<Database>, files: FileRows[]): Promise<void> {
+  const matched = files.filter((file) => file.document && file.patientAsMatched);
+  if (matched.length === 0) return;
+  const ids = [...new Set(matched.map((file) => file.document!.patientId))];
+  const rows = await trx
+    .selectFrom('patients')
+    .select(['id', 'apellidoPaterno', 'apellidoMaterno', 'nombres'])
+    .where('id', 'in', ids)
+    .execute();
+  const now = new Map(rows.map((row) => [row.id, row]));
+  const renamed = matched.flatMap((file) => {
+    const patient = now.get(file.document!.patientId);
+    const before = file.patientAsMatched!;
+    return patient && isRename(before, patient)
+      ? [{ documentId: file.document!.id, before, now: patient }]
+      : [];
+  });
+  if (renamed.length > 0) throw new PatientRenamedMeanwhileError(renamed);
 }
 
 /** The batch-file updates compiled so far, by the columns they set (a few shapes: ingested, settled, held). */

@@ -1,3 +1,8 @@
+import {
+  INTERRUPTED_NOTE,
+  STOPPED_AT_ONCE_NOTE,
+  unfinishedFileNote,
+} from '../core/pipeline/session-notes.js';
 import { formatLocalTimestamp } from '../core/text/local-timestamp.js';
 import { isIdPrefix } from '../core/text/id-prefix.js';
 import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
@@ -115,10 +120,37 @@ export async function readSessionStatus(
       location.config?.queue.schema ?? DEFAULT_QUEUE_SCHEMA,
     );
     const session = queue ? await withLiveCounts(database, found) : found;
-    const files = options.files ? await new BatchRepository(database.db).listFiles(session.id) : [];
+    const files = options.files
+      ? withUnfinishedShown(session, await new BatchRepository(database.db).listFiles(session.id))
+      : [];
     const [counted] = await withReviewCounts(database, [session]);
     return { session: counted!, files, queue };
   });
+}
+
+/**
+ * The files of a session no run drives any more (interrupted, stopped by a backend down, its run killed) that
+ * no run finished: `interrupted`, pending, with what finishes them — as `ingest --json` listed them when that run
+ * stopped, so that `status --files` never shows a file with no outcome for a session that is over. A session
+ * still running keeps its rows as they are: its files without an outcome are on their way.
+ */
+export function withUnfinishedShown(session: BatchUpload, files: BatchFile[]): BatchFile[] {
+  if (isRunning(session)) return files;
+  // Ctrl-C or SIGTERM says so; a run killed or stopped by a backend down is said the general way.
+  const why =
+    session.errorMessage === INTERRUPTED_NOTE || session.errorMessage === STOPPED_AT_ONCE_NOTE
+      ? 'interrupted'
+      : 'stopped';
+  return files.map((file) =>
+    file.outcome === null
+      ? {
+          ...file,
+          outcome: 'interrupted',
+          processingStatus: 'pending',
+          errorMessage: unfinishedFileNote(why),
+        }
+      : file,
+  );
 }
 
 /** The most recent sessions, newest first (queue sessions still running with their live counts). */

@@ -36,15 +36,36 @@ async function sessionJson(): Promise<{ session_id: string; status: string; erro
   return JSON.parse(status.stdout);
 }
 
+interface FileRow {
+  path: string;
+  outcome: string | null;
+  processing_status: string;
+  error: string | null;
+}
+
 describe('a run killed with kill -9', { tags: ['slow'] }, () => {
   it('is shown interrupted by status and sessions, with how to resume it, while the database still says processing', async () => {
     const run = await startHeldIngest();
-    // While it runs, it is running.
+    // While it runs, it is running, and the files it has not reached have no outcome yet.
     const running = await sessionJson();
     expect(running.status).toBe('processing');
+    const outcomes = async () =>
+      (JSON.parse((await cli(['status', '--files', '--json'])).stdout) as { files: FileRow[] }).files;
+    const notYet = (await outcomes()).filter((f) => f.outcome === null);
+    expect(notYet.length).toBeGreaterThan(0);
 
     run.child.kill('SIGKILL');
     await run.exited;
+
+    // Once it is gone, they are left for the next run, as status says of the session.
+    const left = await outcomes();
+    expect(left.filter((f) => f.outcome === null)).toEqual([]);
+    for (const f of left.filter((row) => notYet.some((n) => n.path === row.path)))
+      expect(f).toMatchObject({
+        outcome: 'interrupted',
+        processing_status: 'pending',
+        error: 'not finished: the run stopped before this file was done; it stays pending for the next run',
+      });
 
     const shown = await sessionJson();
     expect(shown.session_id).toBe(running.session_id);
@@ -282,6 +303,7 @@ describe('a run stopped by SIGTERM under --json', { tags: ['slow'] }, () => {
     const exit = await run.exited;
     expect(exit.code, run.stderr()).toBe(130);
     const report = JSON.parse(run.stdout()) as {
+      session_id: string;
       status: string;
       total_files: number;
       processed_files: number;
@@ -305,6 +327,26 @@ describe('a run stopped by SIGTERM under --json', { tags: ['slow'] }, () => {
       });
     // Its closing line on stderr names the session the same command finishes.
     expect(run.stderr()).toContain('run the same command again to finish session');
+
+    // `status --files` says of the session what the run's report said: each file it left, interrupted and pending
+    // with what finishes it (it showed them with no outcome, as if the run still had them).
+    const shown = await cli(['status', report.session_id, '--files', '--json']);
+    expect(shown.code, shown.stderr).toBe(0);
+    const status = JSON.parse(shown.stdout) as typeof report;
+    expect(status.files.filter((f) => f.outcome === null)).toEqual([]);
+    const pick = ({ path, outcome, processing_status, error }: (typeof report.files)[number]) => ({
+      path,
+      outcome,
+      processing_status,
+      error,
+    });
+    expect(status.files.filter((f) => f.outcome === 'interrupted').map(pick)).toEqual(unfinished.map(pick));
+    // In Spanish, on the screen, in Spanish words.
+    const spanish = await cli(['status', report.session_id, '--files', '--lang', 'es']);
+    expect(spanish.stdout).toContain(
+      '↳ sin terminar: la ejecución se interrumpió (Ctrl-C, SIGTERM) antes de terminar este archivo; sigue ' +
+        'pendiente: ejecute el mismo comando de nuevo para terminarlo en esta sesión',
+    );
 
     // As the files say: the same command finishes them, in the same session.
     const resumed = await cli(['ingest', drop, '--non-interactive', '--json']);

@@ -67,6 +67,7 @@ import {
   runOnAnotherHostNote,
   STOPPED_AT_ONCE_NOTE,
   stoppedNote,
+  unfinishedFileNote,
 } from '../../src/core/pipeline/session-notes.js';
 import { formatLocalTimestamp } from '../../src/core/text/local-timestamp.js';
 import { FILE_DETAIL_RULES, type DetailContext } from '../../src/ui/i18n/file-details-es.js';
@@ -1057,6 +1058,9 @@ describe('the Spanish of per-file details', () => {
       `detenida: ${ES.detail(down)}; sus archivos no terminados siguen pendientes: procésela de nuevo cuando el servicio vuelva`,
     );
     expectSpanish(remember(stoppedNote(down, false, 'api')));
+    // A file a stopped run left unfinished, as the run's report and `status --files` say it.
+    for (const why of ['interrupted', 'stopped'] as const)
+      for (const client of ['cli', 'api'] as const) expectSpanish(remember(unfinishedFileNote(why, client)));
     expect(
       expectSpanish(remember(runGoneNote('/srv/drop a', holder)), ['4242', 'hospital-01', startedEs]),
     ).toBe(

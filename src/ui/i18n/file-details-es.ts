@@ -342,6 +342,21 @@ const SESSION_RULES: DetailRule[] = [
     'interrupted: stopped at once by a second Ctrl-C; run the same command again to finish its files',
     'interrumpida: detenida de inmediato con un segundo Ctrl-C; ejecute el mismo comando de nuevo para terminar sus archivos',
   ),
+  // A file a stopped run left unfinished, as the run's report and `status --files` list it (unfinishedFileNote).
+  fixed(
+    'not finished: the run was interrupted (Ctrl-C, SIGTERM) before this file was done; it stays pending: run the same command again to finish it in this session',
+    'sin terminar: la ejecución se interrumpió (Ctrl-C, SIGTERM) antes de terminar este archivo; sigue pendiente: ejecute el mismo comando de nuevo para terminarlo en esta sesión',
+  ),
+  fixed(
+    'not finished: the run stopped before this file was done; it stays pending for the next run',
+    'sin terminar: la ejecución se detuvo antes de terminar este archivo; sigue pendiente para la próxima ejecución',
+  ),
+  {
+    en: /^not finished: the run stopped before this file was done; its files not done stay pending: process it again( once the service is back)?$/,
+    es: ([back]) =>
+      'sin terminar: la ejecución se detuvo antes de terminar este archivo; los archivos no terminados de la sesión ' +
+      `siguen pendientes: procésela de nuevo${back ? ' cuando el servicio vuelva' : ''}`,
+  },
   // An API session's: what its client can do (process it again), not a command. Before the rule below, which would
   // take its advice for part of the reason.
   {

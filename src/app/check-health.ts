@@ -19,6 +19,7 @@ import { pendingMigrations } from '../db/pending-migrations.js';
 import { OCR_DEFAULTS } from '../core/pipeline/ocr-options.js';
 import { ExitCode, UserError } from '../errors.js';
 import { checkFilePermissions } from './check-file-permissions.js';
+import { isPipeWithoutReader } from '../ingest/log-pipe-without-reader.js';
 import { openEmbedder, openVectorStore } from './open-backends.js';
 import { readToolOutput } from '../adapters/tool-output.js';
 
@@ -395,6 +396,10 @@ async function checkRunFiles(options: {
     const file = path.resolve(options.cwd, logFile);
     const found = await statOf(file);
     if (!(found instanceof Error) && found.isDirectory()) problems.push(`--log-file ${logFile} is a folder`);
+    else if (isPipeWithoutReader(file))
+      problems.push(
+        `--log-file ${logFile} is a named pipe (FIFO) that no program reads: the run would wait for ever`,
+      );
     else if (found instanceof Error && found.code === 'ENOTDIR')
       problems.push(`--log-file ${logFile}: a part of its path is a file`);
     else if (!(await writableOrCreatable(found instanceof Error ? path.dirname(file) : file)))

@@ -6,6 +6,12 @@ import { redactLogLine } from '../core/text/redact-log-line.js';
 import { createLogListener, fileFinishedLine, loggedFilename } from '../ingest/log-listener.js';
 import { humanLogLine, type HumanLogLabels } from './human-log-line.js';
 import { openLogFileStream } from '../ingest/log-file-stream.js';
+import {
+  isPipeWithoutReader,
+  PIPE_WITHOUT_READER,
+  PIPE_WITHOUT_READER_HINT,
+} from '../ingest/log-pipe-without-reader.js';
+import { UsageError } from '../errors.js';
 import { logFileError, warnLogLost, type LogWarningLanguage } from '../ingest/pipeline-logger.js';
 import { createPrivateFile, ensurePrivateDir, type FileModePolicy } from '../private-files.js';
 
@@ -48,6 +54,11 @@ export async function openServeLog(options: ServeLogOptions): Promise<ServeLog> 
     await createPrivateFile(target, options.fileMode);
   };
   if (file) {
+    if (isPipeWithoutReader(file))
+      throw new UsageError(
+        `cannot write the log '${file}': ${PIPE_WITHOUT_READER}`,
+        PIPE_WITHOUT_READER_HINT,
+      );
     try {
       await createFile(file);
       // pino opens the file on its own later: a folder or an unwritable file would only fail then, as an

@@ -9,6 +9,11 @@ import type { PipelineLogger } from './log-listener.js';
 import { diskProblemInSpanish, fileSystemProblem } from '../core/text/file-system-problem.js';
 import { UsageError } from '../errors.js';
 import { openLogFileStream, type LogFileStream } from './log-file-stream.js';
+import {
+  isPipeWithoutReader,
+  PIPE_WITHOUT_READER,
+  PIPE_WITHOUT_READER_HINT,
+} from './log-pipe-without-reader.js';
 
 export interface OpenedLogger extends PipelineLogger {
   /** Writes what is buffered; call before exiting. */
@@ -39,6 +44,11 @@ export async function openPipelineLogger(
       ? pino.destination({ dest: file, sync: true, append: true, mode: fileModesFor(options.fileMode).file })
       : pino.destination({ fd: 2, sync: true });
   let stream: LogFileStream;
+  if (file && isPipeWithoutReader(file))
+    throw new UsageError(
+      `cannot write the log '${destination}': ${PIPE_WITHOUT_READER}`,
+      PIPE_WITHOUT_READER_HINT,
+    );
   try {
     if (file) {
       ensurePrivateDirSync(path.dirname(file), options.fileMode);

@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -165,6 +166,70 @@ describe('the tecsalud-batch binary', { tags: ['slow'] }, () => {
     expect(JSON.parse(badOption.stdout)).toMatchObject({
       error: { message: expect.stringMatching(/unknown option '--bogus'/), exit_code: 64 },
     });
+  });
+
+  it('refuses at once (exit 64) a --log-file that is a named pipe nothing reads, and logs into one a program reads', async () => {
+    const dir = createTempDir('tecsalud-log-pipe-');
+    try {
+      const drop = path.join(dir, 'drop');
+      fs.mkdirSync(drop);
+      const sample = fs.readdirSync(SAMPLE_DIR).find((name) => name.endsWith('.pdf'))!;
+      fs.copyFileSync(path.join(SAMPLE_DIR, sample), path.join(drop, sample));
+      execFileSync('mkfifo', [path.join(dir, 'log.pipe')]);
+      const log = ['--db', 'registry.db', '--log-file', 'log.pipe'];
+      const refusal =
+        "error: cannot write the log 'log.pipe': it is a named pipe (FIFO) that no program reads: writing to it " +
+        'would wait for ever\nhint: give a file path (or - for stderr); to log into the pipe, start the program ' +
+        'that reads it first\n';
+      // Opening it waited for a reader for ever: the nightly run hung before its first line.
+      for (const args of [
+        ['ingest', 'drop', '--non-interactive'],
+        ['ingest', 'drop', '--enqueue'],
+        ['worker'],
+        ['serve', '--port', '0'],
+      ]) {
+        const refused = await runCli([...args, ...log], { cwd: dir, timeoutMs: 20_000 });
+        expect([refused.code, refused.stderr], args.join(' ')).toEqual([
+          64,
+          refusal.replace(
+            /'log\.pipe'/,
+            `'${args[0] === 'serve' ? path.join(dir, 'log.pipe') : 'log.pipe'}'`,
+          ),
+        ]);
+      }
+      const spanish = await runCli(['--lang', 'es', 'ingest', 'drop', '--non-interactive', ...log], {
+        cwd: dir,
+        timeoutMs: 20_000,
+      });
+      expect([spanish.code, spanish.stderr]).toEqual([
+        64,
+        "error: no se puede escribir la bitácora 'log.pipe' (--log-file): es una tubería con nombre (FIFO) que " +
+          'ningún programa lee: escribir en ella esperaría para siempre\nsugerencia: indique la ruta de un archivo ' +
+          '(o - para stderr); para escribir la bitácora en la tubería, inicie antes el programa que la lee\n',
+      ]);
+      const doctor = await runCli(['doctor', ...log], { cwd: dir, timeoutMs: 20_000 });
+      expect(doctor.stdout).toMatch(
+        /^FAIL +run files +--log-file log\.pipe is a named pipe \(FIFO\) that no program reads: the run would wait for ever$/m,
+      );
+      expect(fs.existsSync(path.join(dir, 'registry.db'))).toBe(false);
+
+      // A program that reads the pipe gets the run's lines, and the run ends as usual.
+      const reader = spawn('cat', [path.join(dir, 'log.pipe')]);
+      let lines = '';
+      reader.stdout.on('data', (chunk: Buffer) => (lines += chunk.toString()));
+      const readerDone = new Promise((resolve) => reader.on('close', resolve));
+      await sleep(200);
+      const logged = await runCli(['ingest', 'drop', '--non-interactive', ...log], {
+        cwd: dir,
+        timeoutMs: 30_000,
+      });
+      expect(logged.code, logged.stderr).toBe(0);
+      await readerDone;
+      expect(lines).toContain('"event":"session_started"');
+      expect(lines).toContain('"event":"session_finished"');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('says when the registry was empty and every patient came from a filename (a mistyped --db, the wrong folder)', async () => {

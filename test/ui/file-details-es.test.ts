@@ -70,6 +70,7 @@ import {
   unfinishedFileNote,
 } from '../../src/core/pipeline/session-notes.js';
 import { formatLocalTimestamp } from '../../src/core/text/local-timestamp.js';
+import { PIPE_WITHOUT_READER } from '../../src/ingest/log-pipe-without-reader.js';
 import { FILE_DETAIL_RULES, type DetailContext } from '../../src/ui/i18n/file-details-es.js';
 import { EN, ES, ES_OUTCOMES } from '../../src/ui/i18n/messages.js';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server.js';
@@ -1036,6 +1037,10 @@ describe('the Spanish of per-file details', () => {
 
   it('translates the messages worded in private functions (copied from src/)', () => {
     for (const { message, keep } of COPIED) expectSpanish(remember(message), keep);
+  });
+
+  it('translates why a --log-file that is a pipe nothing reads is refused', () => {
+    expectSpanish(remember(PIPE_WITHOUT_READER));
   });
 
   it('translates every session note (why a session did not complete and what to run next), its times day first', () => {

@@ -116,6 +116,10 @@ const FOLDER_RULES: readonly RefusalRule[] = [
     'give a file path in a folder this account can write (or - for stderr)',
     'indique la ruta de un archivo en una carpeta donde esta cuenta pueda escribir (o - para stderr)',
   ),
+  fixed(
+    'give a file path (or - for stderr); to log into the pipe, start the program that reads it first',
+    'indique la ruta de un archivo (o - para stderr); para escribir la bitácora en la tubería, inicie antes el programa que la lee',
+  ),
   fixed('--dry-run and --enqueue do not go together', '--dry-run y --enqueue no van juntos'),
   fixed('drop one of them', 'quite uno de los dos'),
   {

@@ -216,6 +216,11 @@ const DOCTOR_RULES: readonly RefusalRule[] = [
   ),
   { en: /^--log-file ([^;]+) is a folder$/, es: ([file]) => `--log-file ${file} es una carpeta` },
   {
+    en: /^--log-file ([^;]+) is a named pipe \(FIFO\) that no program reads: the run would wait for ever$/,
+    es: ([file]) =>
+      `--log-file ${file} es una tubería con nombre (FIFO) que ningún programa lee: la ejecución esperaría para siempre`,
+  },
+  {
     en: /^--log-file ([^;]+): a part of its path is a file$/,
     es: ([file]) => `--log-file ${file}: una parte de su ruta es un archivo`,
   },

@@ -276,6 +276,11 @@ const VALIDATION_RULES: DetailRule[] = [
       `es ${SPECIAL_FILE_KINDS_ES[kind!] ?? kind}, no un archivo común: no se abrió (ponga el PDF mismo en la carpeta)`,
   },
   fixed('permission denied', 'permiso denegado'),
+  // A --log-file that is a pipe nothing reads (ingest/log-pipe-without-reader).
+  fixed(
+    'it is a named pipe (FIFO) that no program reads: writing to it would wait for ever',
+    'es una tubería con nombre (FIFO) que ningún programa lee: escribir en ella esperaría para siempre',
+  ),
   {
     en: /^there is no file at '(.*)': the filename alone was judged \(check the path\)$/,
     es: ([given]) =>

@@ -15,7 +15,9 @@ export function failedFolders(
     ...discovery.unreadableFolders.map((folder) => ({
       relativePath: folder.relativePath,
       outcome: 'unreadable' as const,
-      message: `cannot read this folder (${folder.reason}): its files were not looked at; fix its permissions and run again`,
+      message:
+        `cannot read this folder (${folder.reason}): its files were not looked at; fix its permissions (this ` +
+        'account needs to read and enter it: chmod +rx on the folder, or make this account its owner) and run again',
     })),
     ...discovery.outsideFolders.map((relativePath) => ({
       relativePath,

@@ -146,15 +146,24 @@ function refuseNotRegularFile(stat: fsSync.Stats): void {
   );
 }
 
+/** Why a file whose folder can be listed but not entered cannot be read, and what fixes it. */
+export const FOLDER_NOT_ENTERABLE =
+  'permission denied on its folder, which can be listed but not entered (give this account search permission ' +
+  'on the folder: chmod +x, or make this account its owner)';
+
 /** A read that failed, as the file's failure (`unreadable`, with what to check); a refusal already one stays as it is. */
 export function unreadableError(error: unknown): FileStageError {
   if (error instanceof FileStageError) return error;
-  const code = (error as NodeJS.ErrnoException).code ?? 'error';
+  const { code = 'error', syscall } = error as NodeJS.ErrnoException;
+  // A stat needs no permission on the file, only search permission on the folders to it: refused, it is the
+  // folder (listed by the walk, so readable, but not enterable: chmod 644 on a folder) that needs fixing.
   const reason =
-    code === 'EACCES' || code === 'EPERM'
-      ? 'permission denied (check the file’s permissions)'
-      : code === 'ENOENT'
-        ? 'the file disappeared before it could be read'
-        : (error as Error).message;
+    (code === 'EACCES' || code === 'EPERM') && (syscall === 'stat' || syscall === 'lstat')
+      ? FOLDER_NOT_ENTERABLE
+      : code === 'EACCES' || code === 'EPERM'
+        ? 'permission denied (check the file’s permissions)'
+        : code === 'ENOENT'
+          ? 'the file disappeared before it could be read'
+          : (error as Error).message;
   return new FileStageError('unreadable', `cannot read the file: ${reason}`);
 }

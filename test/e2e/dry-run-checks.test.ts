@@ -50,11 +50,16 @@ describe('ingest --dry-run predicts the files the run fails', { tags: ['slow'] }
     fs.chmodSync(path.join(drop(), LOCKED), 0o000);
     fs.writeFileSync(path.join(drop(), 'cerrada', GOOD), pdf);
     fs.chmodSync(path.join(drop(), 'cerrada'), 0o000);
+    // Listed but not entered (no x): its file's stat is refused, which is the folder's doing, not the file's.
+    fs.mkdirSync(path.join(drop(), 'sin-paso'));
+    fs.writeFileSync(path.join(drop(), 'sin-paso', GOOD), pdf);
+    fs.chmodSync(path.join(drop(), 'sin-paso'), 0o644);
     const imported = await runCli(['patients', 'import', REGISTRY_CSV, '--db', 'r.db'], { cwd: dir });
     expect(imported.code, imported.stderr).toBe(0);
   });
   afterAll(() => {
     fs.chmodSync(path.join(drop(), 'cerrada'), 0o700);
+    fs.chmodSync(path.join(drop(), 'sin-paso'), 0o700);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -75,8 +80,29 @@ describe('ingest --dry-run predicts the files the run fails', { tags: ['slow'] }
     expect(english.stdout).toContain(
       `failed        ${LOCKED}  unreadable: cannot read the file: permission denied (check the file’s permissions)\n`,
     );
+    // A folder's failure says it is the folder, and what to do about it.
+    expect(english.stdout).toContain(
+      'failed        cerrada/  unreadable: cannot read this folder (permission denied): its files were not looked ' +
+        'at; fix its permissions (this account needs to read and enter it: chmod +rx on the folder, or make this ' +
+        'account its owner) and run again\n',
+    );
+    expect(english.stdout).toContain(
+      `failed        sin-paso/${GOOD}  unreadable: cannot read the file: permission denied on its folder, which can ` +
+        'be listed but not entered (give this account search permission on the folder: chmod +x, or make this ' +
+        'account its owner)\n',
+    );
+    expect(spanish.stdout).toContain(
+      'fallaría        cerrada/  no se puede leer esta carpeta (permiso denegado): no se revisaron sus archivos; ' +
+        'corrija sus permisos (esta cuenta necesita leerla y entrar en ella: chmod +rx en la carpeta, o haga a esta ' +
+        'cuenta su propietaria) y ejecute de nuevo (unreadable)\n',
+    );
+    expect(spanish.stdout).toContain(
+      `fallaría        sin-paso/${GOOD}  no se puede leer el archivo: permiso denegado en su carpeta, que se puede ` +
+        'listar pero no se puede entrar en ella (dé a esta cuenta permiso de búsqueda en la carpeta: chmod +x, o ' +
+        'haga a esta cuenta su propietaria) (unreadable)\n',
+    );
     expect(english.stdout).toMatch(
-      /^Dry run: 1 would attach, .*1 has an invalid name, 5 would fail\. Nothing was written\.$/m,
+      /^Dry run: 1 would attach, .*1 has an invalid name, 6 would fail\. Nothing was written\.$/m,
     );
     expect(english.stdout).toContain(
       'Contents are not read: damaged or password-protected PDFs show up in the run.',
@@ -85,7 +111,7 @@ describe('ingest --dry-run predicts the files the run fails', { tags: ['slow'] }
     expect(spanish.stdout).toContain(
       `fallaría        ${EMPTY}  el archivo está vacío (0 bytes) (empty_file)\n`,
     );
-    expect(spanish.stdout).toMatch(/, 1 tiene un nombre inválido, 5 fallarían\. No se escribió nada\.$/m);
+    expect(spanish.stdout).toMatch(/, 1 tiene un nombre inválido, 6 fallarían\. No se escribió nada\.$/m);
     expect(spanish.stdout).toContain(
       'El contenido no se lee: los PDF dañados o protegidos con contraseña aparecen en la ejecución.',
     );
@@ -104,8 +130,9 @@ describe('ingest --dry-run predicts the files the run fails', { tags: ['slow'] }
       [LARGE]: 'too_large',
       [LOCKED]: 'unreadable',
       'cerrada/': 'unreadable',
+      [`sin-paso/${GOOD}`]: 'unreadable',
     });
-    expect(plan.counts).toMatchObject({ auto: 1, invalid: 1, failed: 5, review: 0, new: 0 });
+    expect(plan.counts).toMatchObject({ auto: 1, invalid: 1, failed: 6, review: 0, new: 0 });
     expect(plan.files.find((file) => file.path === GOOD)).toMatchObject({ plan: 'auto' });
 
     const ran = await cli(['--type', 'complete', '--non-interactive', '--json']);

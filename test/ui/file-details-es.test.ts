@@ -725,7 +725,14 @@ describe('the Spanish of per-file details', () => {
     { message: 'cannot read the file: the file disappeared before it could be read', keep: [] },
     {
       message:
-        'cannot read this folder (permission denied): its files were not looked at; fix its permissions and run again',
+        'cannot read this folder (permission denied): its files were not looked at; fix its permissions (this ' +
+        'account needs to read and enter it: chmod +rx on the folder, or make this account its owner) and run again',
+      keep: [],
+    },
+    {
+      message:
+        'cannot read the file: permission denied on its folder, which can be listed but not entered (give this ' +
+        'account search permission on the folder: chmod +x, or make this account its owner)',
       keep: [],
     },
     {

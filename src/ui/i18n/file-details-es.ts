@@ -291,11 +291,17 @@ const VALIDATION_RULES: DetailRule[] = [
     'el archivo es un enlace simbólico cuyo destino no existe o está fuera de la carpeta de origen; no se leyó',
   ),
   {
-    en: /^cannot read this folder \((.*)\): its files were not looked at; fix its permissions and run again$/,
+    en: /^cannot read this folder \((.*)\): its files were not looked at; fix its permissions \(this account needs to read and enter it: chmod \+rx on the folder, or make this account its owner\) and run again$/,
     es: ([reason], c) =>
       `no se puede leer esta carpeta (${c.detail(reason!)}): no se revisaron sus archivos; ` +
-      'corrija sus permisos y ejecute de nuevo',
+      'corrija sus permisos (esta cuenta necesita leerla y entrar en ella: chmod +rx en la carpeta, o haga a ' +
+      'esta cuenta su propietaria) y ejecute de nuevo',
   },
+  fixed(
+    'permission denied on its folder, which can be listed but not entered (give this account search permission on the folder: chmod +x, or make this account its owner)',
+    'permiso denegado en su carpeta, que se puede listar pero no se puede entrar en ella (dé a esta cuenta permiso ' +
+      'de búsqueda en la carpeta: chmod +x, o haga a esta cuenta su propietaria)',
+  ),
   fixed(
     "hidden folder (its name starts with '.'): not looked into; if it holds documents, move them out of it",
     "carpeta oculta (su nombre empieza con '.'): no se revisó; si contiene documentos, sáquelos de ella",

@@ -12,7 +12,7 @@ import {
 } from '../core/pipeline/still-being-written.js';
 import { FileStageError } from '../documents/stage-error.js';
 import { STAT_CONCURRENCY, type DiscoveredFile } from './discover-files.js';
-import { DropFileReader, unreadableError } from './read-drop-file.js';
+import { DropFileReader, openWithoutWaiting, unreadableError } from './read-drop-file.js';
 
 type CheckedFile = Pick<DiscoveredFile, 'relativePath' | 'absolutePath' | 'outsideSource'>;
 type ListedFile = Pick<
@@ -209,7 +209,8 @@ export async function checkBeforeMatching<F extends ListedFile>(
 /** Whether the file's last KiB holds a `%%EOF`; false when it cannot be read (the run's checks say why). */
 async function endsWhole(absolutePath: string, size: number): Promise<boolean> {
   try {
-    const handle = await fs.open(absolutePath, 'r');
+    // A pipe in its place by now is refused (the run's checks say why), never waited on.
+    const handle = await openWithoutWaiting(absolutePath);
     try {
       const tail = Buffer.alloc(Math.min(EOF_WINDOW, size));
       const { bytesRead } = await handle.read(tail, 0, tail.length, size - tail.length);

@@ -71,14 +71,24 @@ export class DropFileReader {
       const stat = await fs.stat(absolutePath);
       refuseNotRegularFile(stat);
       this.refuseOversized(absolutePath, stat.size);
-      return { bytes: await fs.readFile(absolutePath), state: { size: stat.size, mtimeMs: stat.mtimeMs } };
+      const handle = await openWithoutWaiting(absolutePath);
+      try {
+        return { bytes: await handle.readFile(), state: { size: stat.size, mtimeMs: stat.mtimeMs } };
+      } finally {
+        await handle.close();
+      }
     }
     const started = performance.now();
     try {
       const stat = fsSync.statSync(absolutePath);
       refuseNotRegularFile(stat);
       this.refuseOversized(absolutePath, stat.size);
-      return { bytes: fsSync.readFileSync(absolutePath), state: { size: stat.size, mtimeMs: stat.mtimeMs } };
+      const fd = openWithoutWaitingSync(absolutePath);
+      try {
+        return { bytes: fsSync.readFileSync(fd), state: { size: stat.size, mtimeMs: stat.mtimeMs } };
+      } finally {
+        fsSync.closeSync(fd);
+      }
     } finally {
       this.slowReads = performance.now() - started > this.slowReadMs ? this.slowReads + 1 : 0;
       if (this.slowReads >= SLOW_READS_IN_A_ROW) this.blockingAllowed = false;
@@ -112,7 +122,7 @@ export class DropFileReader {
     const stat = await fs.stat(absolutePath);
     refuseNotRegularFile(stat);
     this.refuseOversized(absolutePath, stat.size);
-    const handle = await fs.open(absolutePath, 'r');
+    const handle = await openWithoutWaiting(absolutePath);
     try {
       const head = Buffer.alloc(Math.min(length, stat.size));
       const { bytesRead } = await handle.read(head, 0, head.length, 0);
@@ -144,6 +154,34 @@ function refuseNotRegularFile(stat: fsSync.Stats): void {
     'unreadable',
     `cannot read the file: it is ${kind}, not a regular file: not opened (put the PDF itself in the folder)`,
   );
+}
+
+/**
+ * Opens a file its stat found regular, never waiting: replaced by a named pipe since (a race, or a hostile
+ * drop), a plain open would wait for a writer for ever — the dry run's and the run's, holding the folder's lock.
+ * O_NONBLOCK changes nothing for a regular file; what was opened is checked again from its descriptor.
+ */
+export async function openWithoutWaiting(absolutePath: string): Promise<fs.FileHandle> {
+  const handle = await fs.open(absolutePath, fsSync.constants.O_RDONLY | fsSync.constants.O_NONBLOCK);
+  try {
+    refuseNotRegularFile(await handle.stat());
+    return handle;
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+}
+
+/** openWithoutWaiting, blocking (the small files read while the storage proves fast). */
+function openWithoutWaitingSync(absolutePath: string): number {
+  const fd = fsSync.openSync(absolutePath, fsSync.constants.O_RDONLY | fsSync.constants.O_NONBLOCK);
+  try {
+    refuseNotRegularFile(fsSync.fstatSync(fd));
+    return fd;
+  } catch (error) {
+    fsSync.closeSync(fd);
+    throw error;
+  }
 }
 
 /** Why a file whose folder can be listed but not entered cannot be read, and what fixes it. */

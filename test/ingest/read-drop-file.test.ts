@@ -1,7 +1,9 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import fsPromises from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FileStageError } from '../../src/documents/stage-error.js';
 import { DropFileReader } from '../../src/ingest/read-drop-file.js';
 
@@ -86,5 +88,73 @@ describe('DropFileReader', () => {
     const file = write('a.pdf', pdf(100));
     for (let i = 0; i < 5; i++) await reader.read(file, 100);
     expect(reader.blocking).toBe(true);
+  });
+
+  describe('a file replaced by a named pipe between its stat and its open', () => {
+    let writer: ChildProcess | null = null;
+    afterEach(() => {
+      vi.restoreAllMocks();
+      writer?.kill('SIGKILL');
+      writer = null;
+    });
+
+    /**
+     * Right after the reader's stat of `file` (found regular), the file becomes a named pipe. A writer opens it 3 s
+     * later: a reader that waits on the pipe is let go then (reading nothing) instead of hanging the test.
+     */
+    function swapForPipeAfterStat(file: string, stat: 'stat' | 'statSync'): void {
+      const swap = () => {
+        fs.rmSync(file);
+        execFileSync('mkfifo', [file]);
+        writer = spawn('sh', ['-c', 'sleep 3; exec 3>"$0"', file], { stdio: 'ignore' });
+      };
+      if (stat === 'stat') {
+        const real = fsPromises.stat.bind(fsPromises);
+        vi.spyOn(fsPromises, 'stat').mockImplementationOnce((async (target: fs.PathLike) => {
+          const found = await real(target);
+          swap();
+          return found;
+        }) as typeof fsPromises.stat);
+      } else {
+        const real = fs.statSync.bind(fs);
+        vi.spyOn(fs, 'statSync').mockImplementationOnce(((target: fs.PathLike) => {
+          const found = real(target);
+          swap();
+          return found;
+        }) as typeof fs.statSync);
+      }
+    }
+
+    const refused = {
+      outcome: 'unreadable',
+      message:
+        'cannot read the file: it is a named pipe (FIFO), not a regular file: not opened (put the PDF itself in the folder)',
+    };
+
+    it('is refused at once by the dry run’s look at its first bytes, not waited on', async () => {
+      const file = write('a.pdf', pdf(100));
+      swapForPipeAfterStat(file, 'stat');
+      const started = Date.now();
+      await expect(new DropFileReader({ maxFileSize: 4096 }).readHead(file, 1024)).rejects.toMatchObject(
+        refused,
+      );
+      expect(Date.now() - started).toBeLessThan(2000);
+    });
+
+    it('is refused at once by the run’s read, asynchronous or blocking', async () => {
+      for (const [found, stat] of [
+        [null, 'stat'],
+        [100, 'statSync'],
+      ] as const) {
+        const file = write(`${stat}.pdf`, pdf(100));
+        swapForPipeAfterStat(file, stat);
+        const started = Date.now();
+        await expect(
+          new DropFileReader({ maxFileSize: 4096, blockingMaxBytes: 1024 }).read(file, found),
+        ).rejects.toMatchObject(refused);
+        expect(Date.now() - started, stat).toBeLessThan(2000);
+        writer?.kill('SIGKILL');
+      }
+    });
   });
 });

@@ -215,10 +215,13 @@ export async function runIngest(
   if (run.results) {
     const disposed = new Map((plan.unmoved ?? []).map(({ result }) => [result.fileId, result]));
     results.push(...plan.earlier.filter(isSettled).map((row) => disposed.get(row.id) ?? resultFromRow(row)));
-    // A run stopped before every file was done (Ctrl-C, SIGTERM, a backend down): the files it did not finish
-    // are listed too, as left for the next run, so that the report accounts for every file of total_files.
-    if ((interrupted || stopped) && finalSession)
-      results.push(...(await unfinishedResults(run, results, interrupted ? 'interrupted' : 'stopped')));
+    // The files left for the next run are listed too, so that the report accounts for every file of total_files:
+    // those over --max-files (deferred), and those a run stopped before every file was done (Ctrl-C, SIGTERM, a
+    // backend down) did not finish.
+    if (finalSession)
+      results.push(
+        ...(await unfinishedResults(run, results, interrupted ? 'interrupted' : stopped ? 'stopped' : null)),
+      );
   }
   results.sort(byRelativePath);
   return {
@@ -238,15 +241,16 @@ export async function runIngest(
 }
 
 /**
- * The session's files a stopped run left unfinished, as the report lists them: one with no outcome (never started)
- * as `interrupted`, pending, with what takes them; one an earlier run of a resumed session left pending (deferred,
- * still being written) as its row says, since this run did not reach it either. Those already reported are not
- * among them.
+ * The session's files a run left for the next one, as the report lists them: one with no outcome (never started
+ * by a stopped run) as `interrupted`, pending, with what takes them; one deferred over --max-files, or one an
+ * earlier run of a resumed session left pending (deferred, still being written) that this run did not reach, as
+ * its row says. Those already reported are not among them. `why` is null for a run that was not stopped: a file
+ * with no outcome is then none of these.
  */
 async function unfinishedResults(
   run: Run,
   reported: readonly FileResult[],
-  why: 'interrupted' | 'stopped',
+  why: 'interrupted' | 'stopped' | null,
 ): Promise<FileResult[]> {
   const listed = new Set(reported.map((result) => result.fileId));
   // The report of what the run did goes out even when the database is gone by now: without these, as before.
@@ -254,7 +258,7 @@ async function unfinishedResults(
     run.batches.listFiles(run.session.id),
   ).catch(() => [] as BatchFile[]);
   return rows
-    .filter((row) => !isSettled(row) && !listed.has(row.id))
+    .filter((row) => !isSettled(row) && !listed.has(row.id) && (why !== null || row.outcome !== null))
     .map((row) =>
       row.outcome !== null
         ? resultFromRow(row)
@@ -262,7 +266,7 @@ async function unfinishedResults(
             ...resultFromRow(row),
             outcome: 'interrupted' as const,
             processingStatus: 'pending' as const,
-            message: unfinishedFileNote(why, run.options.client),
+            message: unfinishedFileNote(why ?? 'stopped', run.options.client),
           },
     );
 }

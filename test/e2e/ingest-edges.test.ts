@@ -132,10 +132,14 @@ describe('a --max-files backlog', { tags: ['slow'] }, () => {
       expect([0, 2], result.stderr).toContain(result.code);
       const report = parse(result);
       deferredAfter.push(report.deferred);
-      // What this run worked on: everything but what it settled from earlier runs.
+      // What this run worked on: everything but what it settled from earlier runs and what it left for the next.
       const work = report.files.filter(
-        (f) => f.outcome !== 'duplicate' && f.outcome !== 'already_pending_review',
+        (f) =>
+          f.outcome !== 'duplicate' && f.outcome !== 'already_pending_review' && f.outcome !== 'deferred',
       );
+      // Every file is listed, those left for the next run too.
+      expect(report.files).toHaveLength(total);
+      expect(report.files.filter((f) => f.outcome === 'deferred')).toHaveLength(report.deferred);
       expect(work.length).toBe(Math.min(60, total - 60 * (run - 1)));
       for (const f of work) workedOn.set(f.path, (workedOn.get(f.path) ?? 0) + 1);
       // Files held for review in an earlier run are settled as such, outside the window.

@@ -11,6 +11,7 @@ import { databaseFileOf, ownFilesMatcher } from '../ingest/own-files.js';
 import { discoverFiles, type DiscoveredFile } from '../ingest/discover-files.js';
 import { checkBeforeMatching } from '../ingest/check-drop-file.js';
 import { failedFolders } from '../ingest/failed-folders.js';
+import { deferredMessage } from '../core/pipeline/deferred-message.js';
 import type { FileOutcome } from '../core/pipeline/file-outcome.js';
 import { matchAgainstRegistry } from '../db/match-against-registry.js';
 import type { RegistryLocation } from './open-registry.js';
@@ -23,7 +24,7 @@ export interface PlannedFile {
    * `still_being_written`: under a transfer's name and changed moments ago, or empty or cut short and changing
    * while watched: the run leaves it for the next one.
    */
-  plan: 'auto' | 'review' | 'new' | 'invalid_name' | 'failed' | 'still_being_written';
+  plan: 'auto' | 'review' | 'new' | 'invalid_name' | 'failed' | 'still_being_written' | 'deferred';
   /** Why the name does not parse, why the file fails, or why the run leaves it: the run's words. */
   error?: string;
   /** With `failed`: the outcome the run would record (`empty_file`, `not_pdf`, `unreadable`, `too_large`…). */
@@ -37,7 +38,8 @@ export interface PlannedFile {
 export interface IngestPlan {
   /**
    * `settled`: files unchanged since a run settled them, which the run would settle unread (not listed);
-   * `deferred`: files past --max-files, which the run would leave for the next one (not listed either);
+   * `deferred`: files past --max-files, which the run would leave for the next one (listed in the JSON, with the
+   *   run's reason; the text's closing line counts them);
    * `failed`: files (and sub-folders) that fail a check before matching, listed with the run's reason;
    * `still_being_written`: files the run would leave for the next one, as a transfer still under way (listed).
    */
@@ -160,6 +162,7 @@ export async function planIngest(
       // Said, not dropped: a plan of 1,000 files for a folder of 1,532 read as the whole folder.
       if (taken++ >= options.maxFiles) {
         counts.deferred++;
+        files.push({ path: file.relativePath, plan: 'deferred', error: deferredMessage(options.maxFiles) });
         continue;
       }
       const query = parse.parsed;

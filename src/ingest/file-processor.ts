@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { deferredMessage } from '../core/pipeline/deferred-message.js';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { ExtractionResult } from '../adapters/extraction/types.js';
@@ -1161,9 +1162,7 @@ export function takenBackWithMessage(holder: string): string {
   );
 }
 
-export function deferredMessage(maxFiles: number): string {
-  return `over the limit of ${maxFiles} files that need work per session (--max-files); run again to ingest it`;
-}
+export { deferredMessage };
 
 /**
  * Why a document was held, in words that name nobody (the message reaches logs), and that say what the

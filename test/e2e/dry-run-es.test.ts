@@ -68,8 +68,22 @@ describe('ingest --dry-run --lang es', () => {
     expect(english.stdout).toMatch(
       /^Dry run: .*; 1 over --max-files, left for the next run \(not listed\)\. Nothing was written\.$/m,
     );
-    const plan = JSON.parse(json.stdout) as { counts: { deferred: number; invalid: number } };
+    const plan = JSON.parse(json.stdout) as {
+      counts: { deferred: number; invalid: number };
+      files: { path: string; plan: string; error?: string }[];
+    };
     expect(plan.counts).toMatchObject({ deferred: 1, invalid: 1 });
+    // The JSON lists it, in the words the run records it with: every file of the folder ends in a known state.
+    const deferred = plan.files.filter((f) => f.plan === 'deferred');
+    expect(deferred).toEqual([
+      {
+        path: expect.any(String),
+        plan: 'deferred',
+        error: 'over the limit of 1 files that need work per session (--max-files); run again to ingest it',
+      },
+    ]);
+    // The screens count it in the closing line, and list no row for it.
+    expect(english.stdout).not.toContain(deferred[0]!.path);
     // The run of the same folder leaves as many for the next one.
     const ran = await runCli(
       [
@@ -87,5 +101,9 @@ describe('ingest --dry-run --lang es', () => {
       { cwd: dir },
     );
     expect(JSON.parse(ran.stdout)).toMatchObject({ deferred: plan.counts.deferred });
+    const left = (
+      JSON.parse(ran.stdout) as { files: { path: string; outcome: string; error: string }[] }
+    ).files.find((f) => f.outcome === 'deferred');
+    expect(left).toMatchObject({ path: deferred[0]!.path, error: deferred[0]!.error });
   });
 });

@@ -198,11 +198,23 @@ export class FileProcessor {
         );
       }
 
-      const byFilename = await run.timed('match', () => this.match(parsed));
+      let byFilename = await run.timed('match', () => this.match(parsed));
       run.result.match = summarizeMatch(byFilename);
       const extraction = await this.extract(run, handOff);
       // Before anything is attached: the document's own text may name somebody else (issue 15).
-      const checked = await run.timed('content', () => this.crossCheck(parsed, byFilename, extraction));
+      let checked = await run.timed('content', () => this.crossCheck(parsed, byFilename, extraction));
+      // A `new` file was matched before its text was read; meanwhile another file of the run (or another process)
+      // may have created its patient, whom the text then names: "the filename describes a new patient, the
+      // document names registry patient X" held a typo the run attaches when it takes the files one at a time
+      // (ERNESTO DAIVD beside ERNESTO DAVID: 0.975). Matched again, it is judged as a file matched after that
+      // creation would be; the registry unchanged, it stays `new` and its hold stands.
+      if (byFilename.decision === 'new' && checked.decision.decision !== 'new') {
+        const now = await run.timed('match', () => this.match(parsed));
+        if (now.decision !== 'new') {
+          byFilename = now;
+          checked = await run.timed('content', () => this.crossCheck(parsed, now, extraction));
+        }
+      }
       const decision = checked.decision;
       run.result.match = summarizeMatch(decision, checked.details);
       const ocr = documentOcrOf(extraction.ocr);

@@ -79,7 +79,7 @@ describe('ingest --dry-run --lang es', () => {
       {
         path: expect.any(String),
         plan: 'deferred',
-        error: 'over the limit of 1 files that need work per session (--max-files); run again to ingest it',
+        error: 'over the limit of 1 file that needs work per session (--max-files); run again to ingest it',
       },
     ]);
     // The screens count it in the closing line, and list no row for it.

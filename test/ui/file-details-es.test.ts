@@ -213,6 +213,10 @@ describe('the Spanish of per-file details', () => {
     );
     expectSpanish(check('a.pdf', 10, 'hello'));
     expectSpanish(remember(deferredMessage(25)), ['25']);
+    expect(deferredMessage(1)).toMatch(/^over the limit of 1 file that needs work per session/);
+    expect(expectSpanish(remember(deferredMessage(1)), ['1'])).toMatch(
+      /^supera el límite de 1 archivo por procesar/,
+    );
   });
 
   it('translates why a link to a named pipe was not opened', async () => {

@@ -658,9 +658,10 @@ const SESSION_RULES: DetailRule[] = [
       'ejecución, que toma el archivo con su nombre definitivo',
   },
   {
-    en: /^over the limit of (\d+) files that need work per session \(--max-files\); run again to ingest it$/,
+    en: /^over the limit of (\d+) files? that needs? work per session \(--max-files\); run again to ingest it$/,
     es: ([n]) =>
-      `supera el límite de ${n} archivos por procesar en cada sesión (--max-files); ejecute de nuevo para ingresarlo`,
+      `supera el límite de ${n === '1' ? '1 archivo' : `${n} archivos`} por procesar en cada sesión (--max-files); ` +
+      'ejecute de nuevo para ingresarlo',
   },
   {
     en: /^the run was interrupted before this file finished; session (\S+) took it over$/,

@@ -140,8 +140,8 @@ export class BatchRepository {
   ): Promise<BatchFile[] | null | 'active'> {
     const startedMeanwhile = new Error('started meanwhile');
     try {
+      // On SQLite the transaction holds the write lock from its start (WriteFirstSqliteDialect): no row lock needed.
       return await this.db.transaction().execute(async (trx) => {
-        await takeSqliteWriteLock(trx, sessionId);
         const locked = await trx
           .selectFrom('batchUploads')
           .selectAll()
@@ -218,8 +218,8 @@ export class BatchRepository {
    * row is share-locked (PostgreSQL) until the files are in, so a discard waits for them and then sees them.
    */
   async registerUploadedFiles(sessionId: string, files: RegisteredFile[]): Promise<BatchFile[] | null> {
+    // On SQLite the transaction holds the write lock from its start (WriteFirstSqliteDialect): no row lock needed.
     return this.db.transaction().execute(async (trx) => {
-      await takeSqliteWriteLock(trx, sessionId);
       const open = await trx
         .selectFrom('batchUploads')
         .select('id')
@@ -758,22 +758,12 @@ function latestOf(
   );
 }
 
-/** Row locks (`for update`, `for share`) are PostgreSQL's: SQLite has none, its writers go one at a time. */
+/**
+ * Row locks (`for update`, `for share`) are PostgreSQL's: SQLite has none, its writers go one at a time (each
+ * transaction begun immediate, see WriteFirstSqliteDialect, so that one reading first then writing waits its turn).
+ */
 function isPostgres(db: Kysely<Database>): boolean {
   return db.getExecutor().adapter instanceof PostgresAdapter;
-}
-
-/**
- * SQLite's stand-in for a row lock, as a transaction's first statement: its write lock, taken before anything
- * is read. A SQLite transaction that reads first and writes after cannot wait for another process's write: when
- * one commits meanwhile, its snapshot is stale and its own write fails at once (SQLITE_BUSY_SNAPSHOT, reported
- * as a database locked for 15 s). Starting with a write, it waits its turn (the busy timeout) and then reads
- * what the other wrote: an upload registering on one server and a discard or an expiry on another sharing the
- * file are answered one after the other, as the row locks do on PostgreSQL. (A write that changes nothing.)
- */
-async function takeSqliteWriteLock(trx: Kysely<Database>, sessionId: string): Promise<void> {
-  if (isPostgres(trx)) return;
-  await trx.updateTable('batchUploads').set({ id: sessionId }).where('id', '=', sessionId).execute();
 }
 
 /** The rows of files newly registered in a session: pending, nothing known of them yet. */

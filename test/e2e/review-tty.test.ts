@@ -58,7 +58,42 @@ async function waitForWithin(ms: number, pane: string, ...patterns: (RegExp | st
     if (patterns.every((p) => (typeof p === 'string' ? last.includes(p) : p.test(last)))) return last;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`timed out waiting for ${patterns.map(String).join(' and ')}; the screen shows:\n${last}`);
+  throw new Error(
+    `timed out waiting for ${patterns.map(String).join(' and ')}; the screen shows:\n${last}\n${paneState(pane)}`,
+  );
+}
+
+/**
+ * What a blank or frozen screen cannot say: whether the command still runs, on which screen, and in which
+ * state its processes are (stopped, asleep in the kernel), with the last lines of the screen not shown.
+ */
+function paneState(pane: string): string {
+  try {
+    const [alternate, dead, tty] = tmux(
+      'display-message',
+      '-p',
+      '-t',
+      pane,
+      '#{alternate_on} #{pane_dead} #{pane_tty}',
+    )
+      .trim()
+      .split(' ');
+    const processes = execFileSync(
+      'ps',
+      ['-o', 'pid,ppid,stat,wchan:24,etime,args', '-t', tty!.replace('/dev/', '')],
+      {
+        encoding: 'utf8',
+      },
+    );
+    const main = tmux('capture-pane', '-p', '-a', '-q', '-t', pane)
+      .trimEnd()
+      .split('\n')
+      .slice(-10)
+      .join('\n');
+    return `alternate screen: ${alternate === '1' ? 'on' : 'off'}; pane dead: ${dead}\n${processes}the screen not shown (the main one while the alternate is on), its last lines:\n${main}`;
+  } catch (error) {
+    return `(the pane's state could not be read: ${(error as Error).message})`;
+  }
 }
 
 /** Every pane of the test's tmux server, as the review's key guard is waited out on whichever shows it. */

@@ -286,7 +286,7 @@ export class ReviewWalk {
       const now = this.elsewhere.get(current.fileId) ?? null;
       const shown = current.settledElsewhere ?? null;
       if (now?.status !== shown?.status || now?.by !== shown?.by) {
-        this.state = { ...this.state, current: { ...current, settledElsewhere: now } };
+        this.state = { ...this.state, current: settledOnScreen(current, now) };
         changed = true;
       }
     }
@@ -455,7 +455,7 @@ export class ReviewWalk {
           this.noteSettled(result.fileId, settled);
           // The header says so too, as it does for a case that arrives settled.
           if (this.state.current?.fileId === result.fileId)
-            this.state = { ...this.state, current: { ...this.state.current, settledElsewhere: settled } };
+            this.state = { ...this.state, current: settledOnScreen(this.state.current, settled) };
         }
         this.update({ phase: 'reviewing', notice: { tone: 'error', notice: result.notice } });
         return;
@@ -637,4 +637,14 @@ export class ReviewWalk {
 /** Browsing: shows another case, decides nothing (the keys of the case it shows are guarded again). */
 function isMove(action: ReviewAction): boolean {
   return action.type === 'previous' || action.type === 'next' || action.type === 'goto';
+}
+
+/**
+ * The case on screen, marked settled (or waiting again) elsewhere. A file settled is no longer being decided:
+ * the "X is deciding this file" line read when it was loaded goes, or both showed at once.
+ */
+function settledOnScreen(current: ReviewCase, settled: SettledElsewhere | null): ReviewCase {
+  return settled
+    ? { ...current, settledElsewhere: settled, decidingElsewhere: null }
+    : { ...current, settledElsewhere: null };
 }

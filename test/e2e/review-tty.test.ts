@@ -623,6 +623,14 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
       await pastKeyGuard();
       release();
       await waitFor('sita', /✓ attached to \d+ MARTÍNEZ MEJÍA/);
+      // Without a key, within a re-check (every 3 s while idle), B's case says it was settled, and no longer that
+      // A is deciding it. (Pressed before that, r could land as the case is redrawn, when keys wait a moment.)
+      const settledShown = await waitForWithin(
+        20_000,
+        'sitb',
+        '⚠ Settled meanwhile by admin-a (now matched): nothing to decide, → next',
+      );
+      expect(settledShown).not.toContain('is deciding this file');
       await pastKeyGuard();
       press('sitb', 'r');
       await waitFor('sitb', '✗ this file was settled meanwhile by admin-a (now matched); nothing changed');

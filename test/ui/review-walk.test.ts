@@ -231,6 +231,42 @@ describe('ReviewWalk', () => {
     expect(calls).toEqual(['skip:f1']);
   });
 
+  it('a case read while another sitting was deciding it no longer says so once that sitting settled it', async () => {
+    const cases = [
+      fourCandidateCase({ idConflict: false, decidingElsewhere: { by: 'ana' } }),
+      fourCandidateCase({ fileId: 'f2', relativePath: 'b/second.pdf', idConflict: false }),
+    ];
+    const { service, settledElsewhere } = fakeService(cases);
+    const walk = new ReviewWalk(service, cases.map(pendingOf), { guardMs: 0, now: () => 0 });
+    await walk.start();
+    expect(walk.getState().current?.decidingElsewhere).toEqual({ by: 'ana' });
+    settledElsewhere.set('f1', { status: 'matched', by: 'ana' });
+    await walk.refreshSettled();
+    expect(walk.getState().current).toMatchObject({
+      settledElsewhere: { status: 'matched', by: 'ana' },
+      decidingElsewhere: null,
+    });
+  });
+
+  it('a case refused as settled meanwhile no longer says another sitting is deciding it', async () => {
+    const cases = [fourCandidateCase({ idConflict: false, decidingElsewhere: { by: 'ana' } })];
+    const { service } = fakeService(cases);
+    const walk = new ReviewWalk(service, cases.map(pendingOf), { guardMs: 0, now: () => 0 });
+    await walk.start();
+    const refusing = service as unknown as { decide: ReviewService['decide'] };
+    refusing.decide = async (c) => ({
+      ok: false,
+      fileId: c.fileId,
+      message: 'settled',
+      notice: { code: 'settled_meanwhile', status: 'matched', by: 'ana' },
+    });
+    await walk.perform({ type: 'reject' });
+    expect(walk.getState().current).toMatchObject({
+      settledElsewhere: { status: 'matched', by: 'ana' },
+      decidingElsewhere: null,
+    });
+  });
+
   it('a case that arrives settled, or a decision refused as settled meanwhile, marks its list row too', async () => {
     const cases = [
       fourCandidateCase({ idConflict: false }),

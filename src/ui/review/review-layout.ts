@@ -341,7 +341,7 @@ function headerRows(
     const line = plain(`⚠ ${m.settledElsewhere(by, settled.status)}`, { tone: 'warning', bold: true });
     add(HEADER_KEEP.elsewhere, ...cutRows(wrapSegments(line, width, { indent: 2 }), 2, width));
   }
-  if (current?.decidingElsewhere) {
+  if (current?.decidingElsewhere && !settled) {
     add(
       HEADER_KEEP.elsewhere,
       plain(`⚠ ${m.decidingElsewhere(sanitizeForTerminal(current.decidingElsewhere.by))}`, {

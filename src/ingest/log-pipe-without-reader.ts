@@ -17,10 +17,14 @@ export function isPipeWithoutReader(file: string): boolean {
   } catch {
     return false;
   }
-  if (!stat.isFIFO() || held.has(file)) return false;
+  if (!stat.isFIFO()) return false;
   try {
-    // Without a reader, a non-blocking open for writing fails at once with ENXIO instead of waiting.
-    held.set(file, fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK));
+    // Without a reader, a non-blocking open for writing fails at once with ENXIO instead of waiting. Asked again
+    // (a SIGHUP's reopen), the pipe is probed again: the reader of the first probe may have gone.
+    const fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
+    const before = held.get(file);
+    held.set(file, fd);
+    if (before !== undefined) fs.closeSync(before);
     return false;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'ENXIO';

@@ -69,6 +69,9 @@ export async function openPipelineLogger(
     flush: () => stream.fsync(),
     reopen: () => {
       if (!file) return;
+      // Its reader gone (a log shipper restarted), the open would wait for a new one, the whole run with it: the
+      // old pipe is kept (its lines are lost, said once on stderr), and the next SIGHUP tries again.
+      if (isPipeWithoutReader(file)) throw new Error(PIPE_WITHOUT_READER);
       // Created here with its exact mode; sonic-boom's own open would apply the umask to it.
       createFile(file);
       stream.reopen();
@@ -90,15 +93,23 @@ export function warnLogLost(
   lang: LogWarningLanguage = 'en',
 ): void {
   const where = destination === '-' ? 'stderr' : `'${destination}'`;
+  // A pipe whose reader stopped (a log shipper restarted) is no disk to free: its remedy is the reader.
+  const pipeReaderGone = error.code === 'EPIPE' && destination !== '-';
+  const text =
+    lang === 'es'
+      ? `aviso: no se puede escribir la bitácora ${where} (${
+          pipeReaderGone
+            ? 'el programa que lee la tubería se detuvo'
+            : (diskProblemInSpanish(error) ?? describeLogError(error))
+        }): se sigue sin ella; el resultado de cada archivo queda registrado en la base de datos ` +
+        `(tecsalud-batch status). ${pipeReaderGone ? 'Inicie de nuevo el programa que la lee' : 'Libere espacio allí'}; ` +
+        'una señal SIGHUP vuelve a abrir la bitácora\n'
+      : `warning: cannot write the log ${where} (${
+          pipeReaderGone ? 'the program reading the pipe stopped' : describeLogError(error)
+        }): going on without it; every file's outcome is still recorded in the database (tecsalud-batch status). ` +
+        `${pipeReaderGone ? 'Start the program that reads it again' : 'Free space there'}; a SIGHUP reopens the log\n`;
   try {
-    process.stderr.write(
-      lang === 'es'
-        ? `aviso: no se puede escribir la bitácora ${where} (${diskProblemInSpanish(error) ?? describeLogError(error)}): ` +
-            'se sigue sin ella; el resultado de cada archivo queda registrado en la base de datos (tecsalud-batch status). ' +
-            'Libere espacio allí; una señal SIGHUP vuelve a abrir la bitácora\n'
-        : `warning: cannot write the log ${where} (${describeLogError(error)}): going on without it; every file's ` +
-            'outcome is still recorded in the database (tecsalud-batch status). Free space there; a SIGHUP reopens the log\n',
-    );
+    process.stderr.write(text);
   } catch {
     // stderr itself is gone: nothing left to tell.
   }

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -275,6 +275,75 @@ describe('the log of an unattended run', { tags: ['slow'] }, () => {
       expect(modeOf(log)).toBe('600');
     } finally {
       release();
+      await server.close();
+    }
+  });
+});
+
+describe('a log into a named pipe whose reader went away', { tags: ['slow'] }, () => {
+  it('a SIGHUP then does not hang the run waiting for a reader: it ends as usual, saying the log was lost', async () => {
+    dropWith([GOOD_TOO]);
+    const pipe = path.join(cwd, 'log.pipe');
+    execFileSync('mkfifo', [pipe]);
+    const server = await startFakeOpenAiServer({ dimension: 8 });
+    let release!: () => void;
+    server.inject({ kind: 'held', until: new Promise<void>((resolve) => (release = resolve)) });
+    const embedding = new Promise<void>((resolve) => server.onRequest(() => resolve()));
+    const read = () => {
+      const reader = spawn('cat', [pipe]);
+      let lines = '';
+      reader.stdout.on('data', (chunk: Buffer) => (lines += chunk.toString()));
+      const done = new Promise<void>((resolve) => reader.on('close', () => resolve()));
+      return { reader, done, lines: () => lines };
+    };
+    const first = read();
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const child = spawnCli(
+        [
+          'ingest',
+          'drop',
+          '--db',
+          'registry.db',
+          '--non-interactive',
+          '--quiet',
+          '--log-file',
+          'log.pipe',
+          '--embedder',
+          'openai',
+          '--embedding-model',
+          'text-embedding-3-small',
+          '--embedding-dimensions',
+          '8',
+        ],
+        { cwd, env: { OPENAI_API_KEY: 'sk-test-fake', OPENAI_BASE_URL: `${server.url}/v1` } },
+      );
+      let stderr = '';
+      child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+      await embedding;
+      expect(first.lines()).toContain('"event":"session_started"');
+      // The log shipper stops (restarted, crashed), and logrotate's SIGHUP comes before a new one reads.
+      first.reader.kill();
+      await first.done;
+      process.kill(child.pid!, 'SIGHUP');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      release();
+      const code = await Promise.race([
+        exited,
+        new Promise<string>((resolve) => setTimeout(() => resolve('still running after 30 s'), 30_000)),
+      ]);
+      if (code !== ExitCode.Success) child.kill('SIGKILL');
+      expect(code, stderr).toBe(ExitCode.Success);
+      // Whatever the pipe lost meanwhile is said once on stderr; every outcome is in the database.
+      expect(stderr).toBe(
+        "warning: cannot write the log 'log.pipe' (the program reading the pipe stopped): going on without it; " +
+          "every file's outcome is still recorded in the database (tecsalud-batch status). Start the program that " +
+          'reads it again; a SIGHUP reopens the log\n',
+      );
+    } finally {
+      release();
+      first.reader.kill();
       await server.close();
     }
   });

@@ -112,6 +112,12 @@ export async function openServeLog(options: ServeLogOptions): Promise<ServeLog> 
     },
     reopen: async () => {
       if (!file || !fileStream) return;
+      // A pipe whose reader stopped (a log shipper restarted): the open would wait for a new reader, and the
+      // server's stop with it. The old pipe is kept (its lines are lost, said once) and the next SIGHUP tries again.
+      if (isPipeWithoutReader(file)) {
+        logger.error({ event: 'log_reopen_failed', error: PIPE_WITHOUT_READER }, 'could not reopen the log');
+        return;
+      }
       // Lines still being written go on to the new descriptor (sonic-boom reopens once they are out).
       await createFile(file);
       fileStream.reopen();

@@ -1,8 +1,10 @@
 // serve's --log-file names no patient unless --no-redact, as ingest's and the workers' logs: the built CLI, real
 // uploads whose filenames name a patient, and the lines read back from the file.
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../support/cli-binary.js';
 import { createTempDir } from '../support/databases.js';
 import { readJsonLines } from '../support/json-lines.js';
@@ -314,6 +316,63 @@ describe('a log on a full disk (/dev/full: every write fails with ENOSPC)', { ta
       .match(/^warning: cannot write the log '\/dev\/full' \(the disk is full\): going on without it/gm);
     expect(warnings).toHaveLength(1);
     expect(server.stderr()).not.toMatch(/ENOSPC|\n\s+at /);
+  });
+
+  it('into a named pipe whose reader stopped: a SIGHUP wedges neither it nor its stop; a new reader gets the lines', async () => {
+    const pipe = path.join(root, 'serve-log.pipe');
+    execFileSync('mkfifo', [pipe]);
+    const read = () => {
+      const reader = spawn('cat', [pipe]);
+      let lines = '';
+      reader.stdout.on('data', (chunk: Buffer) => (lines += chunk.toString()));
+      return {
+        reader,
+        lines: () => lines,
+        done: new Promise<void>((resolve) => reader.on('close', () => resolve())),
+      };
+    };
+    const first = read();
+    let second: ReturnType<typeof read> | null = null;
+    await sleep(200);
+    const server = await startServe(['--db', db, '--upload-dir', 'uploads-pipe', '--log-file', pipe], {
+      cwd: root,
+    });
+    try {
+      // The log shipper stops (restarted, crashed); logrotate's SIGHUP comes before a new one reads.
+      first.reader.kill();
+      await first.done;
+      server.child.kill('SIGHUP');
+      await sleep(300);
+      const api = apiClient(server.base, token);
+      const session = await api.createSession();
+      const document = await consultation('control en ocho semanas (tubería)');
+      expect((await api.upload(session, [{ name: named('6001467030'), bytes: document }])).status).toBe(200);
+      expect((await api.process(session)).status).toBe(200);
+      expect((await api.status(session)).files.map((file) => file.outcome)).toEqual(['ingested']);
+      // A new reader, then the next SIGHUP: the log goes on into the pipe.
+      second = read();
+      await sleep(200);
+      server.child.kill('SIGHUP');
+      await vi.waitFor(() => expect(second!.lines()).toContain('"event":"log_reopened"'), {
+        timeout: 10_000,
+        interval: 50,
+      });
+      // That one stops too, a SIGHUP comes, and then the service is stopped: it stops at once all the same.
+      second.reader.kill();
+      await second.done;
+      server.child.kill('SIGHUP');
+      await sleep(300);
+    } finally {
+      const stopped = await Promise.race([
+        server.stop(),
+        sleep(15_000).then(() => 'still running after 15 s'),
+      ]);
+      if (stopped !== 0) server.child.kill('SIGKILL');
+      first.reader.kill();
+      second?.reader.kill();
+      expect(stopped, server.stderr()).toBe(0);
+    }
+    expect(server.stderr()).not.toMatch(/\n\s+at /);
   });
 
   it('ingest: finishes the run (it hung at its last flush), reports every file, warns once', async () => {

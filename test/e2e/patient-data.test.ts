@@ -74,6 +74,14 @@ const GOOD = '3000016374_RÍOS CORONADO, CÉSAR_6482601207_CONS.pdf';
 const GOOD_TOO = '3000875628_ESCOBEDO PALACIOS, JOSE MARIA_6154553414_CONS.pdf';
 const NOT_A_PDF = '3000899337_MARTÍNEZ MEJÍA, FRANCISCO JAVIER_7000000000_URG.pdf';
 
+/** An unattended ingest of drop/ logging to `logFile`, embedding with OpenAI (a test's server that can hold it). */
+function ingestLoggingTo(logFile: string): string[] {
+  return [
+    ...['ingest', 'drop', '--db', 'registry.db', '--non-interactive', '--quiet', '--log-file', logFile],
+    ...['--embedder', 'openai', '--embedding-model', 'text-embedding-3-small', '--embedding-dimensions', '8'],
+  ];
+}
+
 describe('files the tool creates are owner-only', { tags: ['slow'] }, () => {
   it('under umask 0022: the database, the log and its folders, archive and quarantine folders and the files moved there', async () => {
     dropWith();
@@ -228,29 +236,11 @@ describe('the log of an unattended run', { tags: ['slow'] }, () => {
     server.inject({ kind: 'held', until: new Promise<void>((resolve) => (release = resolve)) });
     const embedding = new Promise<void>((resolve) => server.onRequest(() => resolve()));
     try {
-      const child = spawnCli(
-        [
-          'ingest',
-          'drop',
-          '--db',
-          'registry.db',
-          '--non-interactive',
-          '--quiet',
-          '--log-file',
-          'logs/ingest.log',
-          '--embedder',
-          'openai',
-          '--embedding-model',
-          'text-embedding-3-small',
-          '--embedding-dimensions',
-          '8',
-        ],
-        {
-          cwd,
-          wrapper: underUmask('0022'),
-          env: { OPENAI_API_KEY: 'sk-test-fake', OPENAI_BASE_URL: `${server.url}/v1` },
-        },
-      );
+      const child = spawnCli(ingestLoggingTo('logs/ingest.log'), {
+        cwd,
+        wrapper: underUmask('0022'),
+        env: { OPENAI_API_KEY: 'sk-test-fake', OPENAI_BASE_URL: `${server.url}/v1` },
+      });
       let stderr = '';
       child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
       const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
@@ -299,25 +289,10 @@ describe('a log into a named pipe whose reader went away', { tags: ['slow'] }, (
     const first = read();
     try {
       await new Promise((resolve) => setTimeout(resolve, 200));
-      const child = spawnCli(
-        [
-          'ingest',
-          'drop',
-          '--db',
-          'registry.db',
-          '--non-interactive',
-          '--quiet',
-          '--log-file',
-          'log.pipe',
-          '--embedder',
-          'openai',
-          '--embedding-model',
-          'text-embedding-3-small',
-          '--embedding-dimensions',
-          '8',
-        ],
-        { cwd, env: { OPENAI_API_KEY: 'sk-test-fake', OPENAI_BASE_URL: `${server.url}/v1` } },
-      );
+      const child = spawnCli(ingestLoggingTo('log.pipe'), {
+        cwd,
+        env: { OPENAI_API_KEY: 'sk-test-fake', OPENAI_BASE_URL: `${server.url}/v1` },
+      });
       let stderr = '';
       child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
       const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));

@@ -253,13 +253,7 @@ describe('ReviewWalk', () => {
     const { service } = fakeService(cases);
     const walk = new ReviewWalk(service, cases.map(pendingOf), { guardMs: 0, now: () => 0 });
     await walk.start();
-    const refusing = service as unknown as { decide: ReviewService['decide'] };
-    refusing.decide = async (c) => ({
-      ok: false,
-      fileId: c.fileId,
-      message: 'settled',
-      notice: { code: 'settled_meanwhile', status: 'matched', by: 'ana' },
-    });
+    refuseAsSettledBy(service, 'ana');
     await walk.perform({ type: 'reject' });
     expect(walk.getState().current).toMatchObject({
       settledElsewhere: { status: 'matched', by: 'ana' },
@@ -278,13 +272,7 @@ describe('ReviewWalk', () => {
     await walk.start();
     await walk.perform({ type: 'next' });
     expect(walk.getState().entries[1]).toMatchObject({ status: 'settled_elsewhere', settled: { by: 'bob' } });
-    const refusing = service as unknown as { decide: ReviewService['decide'] };
-    refusing.decide = async (c) => ({
-      ok: false,
-      fileId: c.fileId,
-      message: 'settled',
-      notice: { code: 'settled_meanwhile', status: 'matched', by: 'carla' },
-    });
+    refuseAsSettledBy(service, 'carla');
     await walk.perform({ type: 'previous' });
     await walk.perform({ type: 'reject' });
     expect(walk.getState().entries[0]).toMatchObject({
@@ -320,3 +308,14 @@ describe('ReviewWalk', () => {
     expect(walk.getState().entries[1]!.status).toBe('settled_elsewhere');
   });
 });
+
+/** From now on, every decision is refused as the database refuses one on a file `by` settled meanwhile. */
+function refuseAsSettledBy(service: ReturnType<typeof fakeService>['service'], by: string): void {
+  const refusing = service as unknown as { decide: ReviewService['decide'] };
+  refusing.decide = async (c) => ({
+    ok: false,
+    fileId: c.fileId,
+    message: 'settled',
+    notice: { code: 'settled_meanwhile', status: 'matched', by },
+  });
+}

@@ -1,5 +1,6 @@
 import {
   INTERRUPTED_NOTE,
+  isEnqueueInterruptedNote,
   STOPPED_AT_ONCE_NOTE,
   unfinishedFileNote,
 } from '../core/pipeline/session-notes.js';
@@ -137,8 +138,9 @@ export async function readSessionStatus(
 export function withUnfinishedShown(session: BatchUpload, files: BatchFile[]): BatchFile[] {
   if (isRunning(session)) return files;
   // Ctrl-C or SIGTERM says so; a run killed or stopped by a backend down is said the general way.
-  const why =
-    session.errorMessage === INTERRUPTED_NOTE || session.errorMessage === STOPPED_AT_ONCE_NOTE
+  const why = isEnqueueInterruptedNote(session.errorMessage)
+    ? 'enqueue_interrupted'
+    : session.errorMessage === INTERRUPTED_NOTE || session.errorMessage === STOPPED_AT_ONCE_NOTE
       ? 'interrupted'
       : 'stopped';
   return files.map((file) =>

@@ -87,6 +87,23 @@ describe.runIf(postgresWanted())('Ctrl-C during `ingest --enqueue`', { tags: ['s
       expect(stderr).not.toMatch(/\n\s+at /);
       // No lock row left behind: `status` and the next run see no run going on.
       expect((await client.query('select * from run_locks')).rows).toEqual([]);
+      // Its files, queued or not, wait for that same command (workers leave an interrupted session alone).
+      const note =
+        'not finished: the enqueue was interrupted (Ctrl-C) and workers take none of its files until the session ' +
+        'is queued whole; it stays pending: run the same `tecsalud-batch ingest DIR --enqueue` again (no file is ' +
+        'queued twice)';
+      const status = await runCli(['status', first.session_id, '--files', '--json'], { cwd, env });
+      const files = (JSON.parse(status.stdout) as { files: { outcome: string; error: string }[] }).files;
+      expect(files).toHaveLength(FILES);
+      expect(new Set(files.map((file) => `${file.outcome}: ${file.error}`))).toEqual(
+        new Set([`interrupted: ${note}`]),
+      );
+      const spanish = await runCli(['--lang', 'es', 'status', first.session_id, '--files'], { cwd, env });
+      expect(spanish.stdout).toContain(
+        'sin terminar: se interrumpió la puesta en cola (Ctrl-C) y los workers no toman ninguno de sus archivos ' +
+          'hasta que la sesión esté en la cola completa; sigue pendiente: ejecute el mismo ' +
+          '`tecsalud-batch ingest DIR --enqueue` de nuevo (ningún archivo se pone dos veces)',
+      );
 
       // The same command queues the rest, in the same session: every file has exactly one job.
       const again = await runCli(args, { cwd, env });

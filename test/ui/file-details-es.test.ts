@@ -1075,7 +1075,7 @@ describe('the Spanish of per-file details', () => {
     );
     expectSpanish(remember(stoppedNote(down, false, 'api')));
     // A file a stopped run left unfinished, as the run's report and `status --files` say it.
-    for (const why of ['interrupted', 'stopped'] as const)
+    for (const why of ['interrupted', 'stopped', 'enqueue_interrupted'] as const)
       for (const client of ['cli', 'api'] as const) expectSpanish(remember(unfinishedFileNote(why, client)));
     expect(
       expectSpanish(remember(runGoneNote('/srv/drop a', holder)), ['4242', 'hospital-01', startedEs]),

@@ -44,12 +44,26 @@ export function stoppedNote(reason: string, serviceDown: boolean, client: Messag
  * A file a stopped run left unfinished, as its report lists it (`interrupted`, pending): why, and what finishes it.
  * The command line's reader runs the same command again; an API session's client processes the session again.
  */
-export function unfinishedFileNote(why: 'interrupted' | 'stopped', client: MessageClient = 'cli'): string {
+export function unfinishedFileNote(
+  why: 'interrupted' | 'stopped' | 'enqueue_interrupted',
+  client: MessageClient = 'cli',
+): string {
   if (client === 'api')
     return `not finished: the run stopped before this file was done; ${apiFilesNotDone(why === 'stopped')}`;
+  // Queued or not, none of its files is a worker's until the same command has queued the rest.
+  if (why === 'enqueue_interrupted')
+    return (
+      'not finished: the enqueue was interrupted (Ctrl-C) and workers take none of its files until the session is ' +
+      'queued whole; it stays pending: run the same `tecsalud-batch ingest DIR --enqueue` again (no file is queued twice)'
+    );
   return why === 'interrupted'
     ? 'not finished: the run was interrupted (Ctrl-C, SIGTERM) before this file was done; it stays pending: run the same command again to finish it in this session'
     : 'not finished: the run stopped before this file was done; it stays pending for the next run';
+}
+
+/** Whether a session's note is enqueueInterruptedNote's. */
+export function isEnqueueInterruptedNote(note: string | null): boolean {
+  return note !== null && note.startsWith('enqueue interrupted (Ctrl-C): ');
 }
 
 /** `ingest --enqueue` stopped by Ctrl-C before every file had its job. */

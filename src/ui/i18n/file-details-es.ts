@@ -359,6 +359,13 @@ const SESSION_RULES: DetailRule[] = [
     'sin terminar: la ejecución se interrumpió (Ctrl-C, SIGTERM) antes de terminar este archivo; sigue pendiente: ejecute el mismo comando de nuevo para terminarlo en esta sesión',
   ),
   fixed(
+    'not finished: the enqueue was interrupted (Ctrl-C) and workers take none of its files until the session is ' +
+      'queued whole; it stays pending: run the same `tecsalud-batch ingest DIR --enqueue` again (no file is queued twice)',
+    'sin terminar: se interrumpió la puesta en cola (Ctrl-C) y los workers no toman ninguno de sus archivos hasta ' +
+      'que la sesión esté en la cola completa; sigue pendiente: ejecute el mismo `tecsalud-batch ingest DIR --enqueue` ' +
+      'de nuevo (ningún archivo se pone dos veces)',
+  ),
+  fixed(
     'not finished: the run stopped before this file was done; it stays pending for the next run',
     'sin terminar: la ejecución se detuvo antes de terminar este archivo; sigue pendiente para la próxima ejecución',
   ),

@@ -1,5 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +9,7 @@ import { resolveDatabaseTarget } from '../../src/db/database-url.js';
 import { openDatabase } from '../../src/db/open-database.js';
 import { BatchRepository } from '../../src/db/repositories/batch-repository.js';
 import { copyDelivered } from '../support/delivered-files.js';
+import { startPipeReader } from '../support/pipe-reader.js';
 
 let cwd: string;
 beforeAll(() => {
@@ -214,19 +214,16 @@ describe('the tecsalud-batch binary', { tags: ['slow'] }, () => {
       expect(fs.existsSync(path.join(dir, 'registry.db'))).toBe(false);
 
       // A program that reads the pipe gets the run's lines, and the run ends as usual.
-      const reader = spawn('cat', [path.join(dir, 'log.pipe')]);
-      let lines = '';
-      reader.stdout.on('data', (chunk: Buffer) => (lines += chunk.toString()));
-      const readerDone = new Promise((resolve) => reader.on('close', resolve));
-      await sleep(200);
+      const reader = await startPipeReader(path.join(dir, 'log.pipe'));
       const logged = await runCli(['ingest', 'drop', '--non-interactive', ...log], {
         cwd: dir,
         timeoutMs: 30_000,
       });
+      reader.letGo(); // the last write end: the reader's input ends
       expect(logged.code, logged.stderr).toBe(0);
-      await readerDone;
-      expect(lines).toContain('"event":"session_started"');
-      expect(lines).toContain('"event":"session_finished"');
+      await reader.done;
+      expect(reader.lines()).toContain('"event":"session_started"');
+      expect(reader.lines()).toContain('"event":"session_finished"');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

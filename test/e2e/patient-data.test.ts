@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -8,6 +8,7 @@ import { openDatabase } from '../../src/db/open-database.js';
 import { ExitCode } from '../../src/errors.js';
 import { runCli, spawnCli, type CliOptions } from '../support/cli-binary.js';
 import { createTempDir } from '../support/databases.js';
+import { startPipeReader } from '../support/pipe-reader.js';
 import { startFakeOpenAiServer } from '../support/fake-openai-server.js';
 import { REGISTRY_CSV, SAMPLE_DIR } from '../support/ingest-fixture.js';
 
@@ -279,16 +280,8 @@ describe('a log into a named pipe whose reader went away', { tags: ['slow'] }, (
     let release!: () => void;
     server.inject({ kind: 'held', until: new Promise<void>((resolve) => (release = resolve)) });
     const embedding = new Promise<void>((resolve) => server.onRequest(() => resolve()));
-    const read = () => {
-      const reader = spawn('cat', [pipe]);
-      let lines = '';
-      reader.stdout.on('data', (chunk: Buffer) => (lines += chunk.toString()));
-      const done = new Promise<void>((resolve) => reader.on('close', () => resolve()));
-      return { reader, done, lines: () => lines };
-    };
-    const first = read();
+    const first = await startPipeReader(pipe);
     try {
-      await new Promise((resolve) => setTimeout(resolve, 200));
       const child = spawnCli(ingestLoggingTo('log.pipe'), {
         cwd,
         env: { OPENAI_API_KEY: 'sk-test-fake', OPENAI_BASE_URL: `${server.url}/v1` },
@@ -297,6 +290,7 @@ describe('a log into a named pipe whose reader went away', { tags: ['slow'] }, (
       child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
       const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
       await embedding;
+      first.letGo(); // the run holds its own write end by now
       expect(first.lines()).toContain('"event":"session_started"');
       // The log shipper stops (restarted, crashed), and logrotate's SIGHUP comes before a new one reads.
       first.reader.kill();
@@ -318,6 +312,7 @@ describe('a log into a named pipe whose reader went away', { tags: ['slow'] }, (
       );
     } finally {
       release();
+      first.letGo();
       first.reader.kill();
       await server.close();
     }

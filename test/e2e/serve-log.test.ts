@@ -1,12 +1,13 @@
 // serve's --log-file names no patient unless --no-redact, as ingest's and the workers' logs: the built CLI, real
 // uploads whose filenames name a patient, and the lines read back from the file.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../support/cli-binary.js';
 import { createTempDir } from '../support/databases.js';
+import { startPipeReader, type PipeReader } from '../support/pipe-reader.js';
 import { readJsonLines } from '../support/json-lines.js';
 import { REGISTRY_CSV } from '../support/ingest-fixture.js';
 import { makeHeaderPdf } from '../support/scans.js';
@@ -321,22 +322,12 @@ describe('a log on a full disk (/dev/full: every write fails with ENOSPC)', { ta
   it('into a named pipe whose reader stopped: a SIGHUP wedges neither it nor its stop; a new reader gets the lines', async () => {
     const pipe = path.join(root, 'serve-log.pipe');
     execFileSync('mkfifo', [pipe]);
-    const read = () => {
-      const reader = spawn('cat', [pipe]);
-      let lines = '';
-      reader.stdout.on('data', (chunk: Buffer) => (lines += chunk.toString()));
-      return {
-        reader,
-        lines: () => lines,
-        done: new Promise<void>((resolve) => reader.on('close', () => resolve())),
-      };
-    };
-    const first = read();
-    let second: ReturnType<typeof read> | null = null;
-    await sleep(200);
+    const first = await startPipeReader(pipe);
+    let second: PipeReader | null = null;
     const server = await startServe(['--db', db, '--upload-dir', 'uploads-pipe', '--log-file', pipe], {
       cwd: root,
     });
+    first.letGo(); // serve holds its own write end once it listens
     try {
       // The log shipper stops (restarted, crashed); logrotate's SIGHUP comes before a new one reads.
       first.reader.kill();
@@ -350,8 +341,7 @@ describe('a log on a full disk (/dev/full: every write fails with ENOSPC)', { ta
       expect((await api.process(session)).status).toBe(200);
       expect((await api.status(session)).files.map((file) => file.outcome)).toEqual(['ingested']);
       // A new reader, then the next SIGHUP: the log goes on into the pipe.
-      second = read();
-      await sleep(200);
+      second = await startPipeReader(pipe);
       server.child.kill('SIGHUP');
       await vi.waitFor(() => expect(second!.lines()).toContain('"event":"log_reopened"'), {
         timeout: 10_000,
@@ -369,6 +359,7 @@ describe('a log on a full disk (/dev/full: every write fails with ENOSPC)', { ta
       ]);
       if (stopped !== 0) server.child.kill('SIGKILL');
       first.reader.kill();
+      second?.letGo();
       second?.reader.kill();
       expect(stopped, server.stderr()).toBe(0);
     }

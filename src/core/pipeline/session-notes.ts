@@ -61,15 +61,18 @@ export function unfinishedFileNote(
     : 'not finished: the run stopped before this file was done; it stays pending for the next run';
 }
 
+/** How enqueueInterruptedNote begins: isEnqueueInterruptedNote knows a session's note by it. */
+const ENQUEUE_INTERRUPTED = 'enqueue interrupted (Ctrl-C): ';
+
 /** Whether a session's note is enqueueInterruptedNote's. */
 export function isEnqueueInterruptedNote(note: string | null): boolean {
-  return note !== null && note.startsWith('enqueue interrupted (Ctrl-C): ');
+  return note !== null && note.startsWith(ENQUEUE_INTERRUPTED);
 }
 
 /** `ingest --enqueue` stopped by Ctrl-C before every file had its job. */
 export function enqueueInterruptedNote(filesLeft: number): string {
   return (
-    `enqueue interrupted (Ctrl-C): ${filesLeft} file${filesLeft === 1 ? '' : 's'} not queued; run the same ` +
+    `${ENQUEUE_INTERRUPTED}${filesLeft} file${filesLeft === 1 ? '' : 's'} not queued; run the same ` +
     '`tecsalud-batch ingest DIR --enqueue` again to queue them (no file is queued twice)'
   );
 }

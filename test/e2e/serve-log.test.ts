@@ -93,6 +93,16 @@ async function serveAndLog(log: string, flags: string[] = []) {
   return readJsonLines(path.join(root, log));
 }
 
+/** Through the API as a client does: one session with one consultation note, processed and ingested. */
+async function ingestsOneConsultation(base: string, plan: string, numero: string): Promise<void> {
+  const api = apiClient(base, token);
+  const session = await api.createSession();
+  const document = await consultation(plan);
+  expect((await api.upload(session, [{ name: named(numero), bytes: document }])).status).toBe(200);
+  expect((await api.process(session)).status).toBe(200);
+  expect((await api.status(session)).files.map((file) => file.outcome)).toEqual(['ingested']);
+}
+
 describe("serve's log", { tags: ['slow'] }, () => {
   it('keeps patient names out by default: requests, file outcomes, failures and duplicates quoting filenames', async () => {
     const logged = await serveAndLog('logs/serve.log');
@@ -302,12 +312,7 @@ describe('a log on a full disk (/dev/full: every write fails with ENOSPC)', { ta
     });
     let code: number | null = null;
     try {
-      const api = apiClient(server.base, token);
-      const session = await api.createSession();
-      const document = await consultation('control en seis semanas (disco lleno)');
-      expect((await api.upload(session, [{ name: named('6001467020'), bytes: document }])).status).toBe(200);
-      expect((await api.process(session)).status).toBe(200);
-      expect((await api.status(session)).files.map((file) => file.outcome)).toEqual(['ingested']);
+      await ingestsOneConsultation(server.base, 'control en seis semanas (disco lleno)', '6001467020');
     } finally {
       code = await server.stop();
     }
@@ -334,12 +339,7 @@ describe('a log on a full disk (/dev/full: every write fails with ENOSPC)', { ta
       await first.done;
       server.child.kill('SIGHUP');
       await sleep(300);
-      const api = apiClient(server.base, token);
-      const session = await api.createSession();
-      const document = await consultation('control en ocho semanas (tubería)');
-      expect((await api.upload(session, [{ name: named('6001467030'), bytes: document }])).status).toBe(200);
-      expect((await api.process(session)).status).toBe(200);
-      expect((await api.status(session)).files.map((file) => file.outcome)).toEqual(['ingested']);
+      await ingestsOneConsultation(server.base, 'control en ocho semanas (tubería)', '6001467030');
       // A new reader, then the next SIGHUP: the log goes on into the pipe.
       second = await startPipeReader(pipe);
       server.child.kill('SIGHUP');

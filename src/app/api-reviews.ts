@@ -155,7 +155,11 @@ export async function decideReview(options: {
     }
     if (!result.ok) {
       // Someone else's decision won the race, not a rule of this one: the client should look again, not fix its request.
-      const conflict = result.notice.code === 'being_decided' || result.notice.code === 'settled_meanwhile';
+      // The registry changing the candidate between the client's GET and this call is such a race too.
+      const conflict =
+        result.notice.code === 'being_decided' ||
+        result.notice.code === 'settled_meanwhile' ||
+        result.notice.code === 'patient_changed';
       return { ok: false, reason: conflict ? 'conflict' : 'refused', message: result.message };
     }
     return { ok: true, choice: options.action, message: result.message, fileId: result.fileId };

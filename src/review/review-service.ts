@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import os from 'node:os';
+import { identityChangesSince, type IdentityField, type ReadIdentity } from '../core/registry/is-rename.js';
 import { formatPatientName } from '../core/registry/patient-name.js';
 import type { Embedder } from '../adapters/embedders/types.js';
 import type { VectorStore } from '../adapters/vector-stores/types.js';
@@ -25,6 +26,7 @@ import type {
   DecisionResult,
   FileSnapshot,
   NotRecordedCause,
+  PatientIdentityText,
   PendingEntry,
   ReviewCase,
   ReviewChoice,
@@ -303,6 +305,9 @@ export class ReviewService {
             notice: { code: 'patient_gone' },
           };
         }
+        const changed = identityChangesSince(candidate.patient, patient);
+        if (changed.length > 0)
+          return patientChanged(file.id, choice.candidate, changed, candidate.patient, patient);
         return this.attach(reviewCase, file, patient, false, {
           candidate_rank: choice.candidate,
           confidence: candidate.scores.combined,
@@ -758,4 +763,39 @@ export function rejectedInReviewMessage(reviewer: string, fileId: string, client
 /** Whether a file still waits for a review decision (not settled by anybody since it was listed). */
 function isWaiting(file: Pick<BatchFile, 'matchingStatus' | 'processingStatus'>): boolean {
   return file.matchingStatus === 'review_required' && file.processingStatus === 'pending';
+}
+
+/**
+ * The refusal of an attach to a candidate the registry changed since the case was loaded: the decision was taken
+ * on what the screen showed, so nothing is attached; the reviewer reads the case again as it is now.
+ */
+function patientChanged(
+  fileId: string,
+  candidate: number,
+  changed: IdentityField[],
+  read: ReadIdentity,
+  now: ReadIdentity,
+): DecisionResult {
+  const was = identityText(read);
+  const is = identityText(now);
+  const differences = changed
+    .map((field) => `${field} ${was[field] ?? '—'} → ${is[field] ?? '—'}`)
+    .join('; ');
+  return {
+    ok: false,
+    fileId,
+    message:
+      `candidate ${candidate} changed in the registry since the case was shown (${differences}): nothing ` +
+      'attached; load the case again and decide on it as it is now',
+    notice: { code: 'patient_changed', candidate, changed, was, now: is },
+  };
+}
+
+function identityText(patient: ReadIdentity): PatientIdentityText {
+  return {
+    expediente: patient.expediente,
+    name: formatPatientName(patient),
+    birth_date: patient.fechaNacimiento?.trim() || null,
+    sex: patient.sexo?.trim() || null,
+  };
 }

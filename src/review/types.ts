@@ -1,5 +1,6 @@
 import type { ContentEvidence, ContentVerdict } from '../core/content/types.js';
 import type { ParsedFilename } from '../core/filename/types.js';
+import type { IdentityField } from '../core/registry/is-rename.js';
 import type {
   CandidateScores,
   FieldMatchKind,
@@ -200,6 +201,14 @@ export interface PendingEntry {
   confidence: number | null;
 }
 
+/** A patient's identity as the screen shows it (the name written the hospital's way). */
+export interface PatientIdentityText {
+  expediente: string;
+  name: string;
+  birth_date: string | null;
+  sex: string | null;
+}
+
 export type ReviewChoice =
   { kind: 'attach'; candidate: number } | { kind: 'new_patient' } | { kind: 'reject' } | { kind: 'skip' };
 
@@ -215,6 +224,14 @@ export type ReviewNotice =
   | { code: 'nothing_to_undo' }
   | { code: 'no_candidate'; candidate: number }
   | { code: 'patient_gone' }
+  /** The registry changed the candidate since the case was loaded (`changed`: which of what was shown). */
+  | {
+      code: 'patient_changed';
+      candidate: number;
+      changed: IdentityField[];
+      was: PatientIdentityText;
+      now: PatientIdentityText;
+    }
   /** `written`: the filename's number, when it is the owner's `expediente` with other leading zeros. */
   | { code: 'expediente_taken'; expediente: string; name: string; written?: string }
   | { code: 'text_missing' }

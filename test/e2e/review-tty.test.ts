@@ -1017,6 +1017,59 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
     }
   }, 120_000);
 
+  it('an attach to a candidate the registry renamed while the case was on screen is refused; the case shows the new name', async () => {
+    const copy = copyDatabase(sample.templateDb);
+    copies.push(copy);
+    const cwd = path.dirname(copy.url);
+    const pane = 'renamed';
+    launch(pane, { x: 100, y: 32 }, cwd, `review --user e2e --lang es --db ${JSON.stringify(copy.url)}`);
+    await waitFor(pane, 'Revisión 1 de 2', /1 3000899337.*MARTÍNEZ MEJÍA, FRANCISCO JAVIER/);
+    // The night's registry, imported while the reviewer reads: 3000899337 (who has documents) is now ROBERTO.
+    const corrected = path.join(cwd, 'corrected.csv');
+    fs.writeFileSync(
+      corrected,
+      'expediente,apellido_paterno,apellido_materno,nombres,fecha_nacimiento,sexo\n' +
+        '3000899337,MARTÍNEZ,MEJÍA,ROBERTO,1956-07-11,M\n',
+    );
+    const imported = await runCli(['patients', 'import', corrected, '--allow-rename', '--db', copy.url], {
+      cwd,
+    });
+    expect(imported.code).toBe(0);
+    await pastKeyGuard();
+    press(pane, '1');
+    await waitFor(pane, 'Requiere una segunda mirada', /Candidato 1: +MARTÍNEZ MEJÍA, FRANCISCO JAVIER/);
+    await pastKeyGuard();
+    press(pane, 'y');
+    const refused = await waitFor(
+      pane,
+      'el registro cambió al candidato 1',
+      /1 3000899337.*MARTÍNEZ MEJÍA, ROBERTO/,
+    );
+    keep('review-candidate-renamed', refused);
+    expect(refused.replace(/\s+/g, ' ')).toContain(
+      'nombre: MARTÍNEZ MEJÍA, FRANCISCO JAVIER → MARTÍNEZ MEJÍA, ROBERTO): no se asignó nada',
+    );
+    expect(refused).toContain('Revisión 1 de 2');
+    await pastKeyGuard();
+    press(pane, 'q');
+    await waitFor(pane, 'RENAMED-EXITED');
+    const database = await copy.open();
+    try {
+      expect(
+        await database.db.selectFrom('auditLog').select('action').where('actor', '=', 'e2e').execute(),
+      ).toEqual([]);
+      expect(
+        await database.db
+          .selectFrom('batchFiles')
+          .select(['matchingStatus', 'documentId'])
+          .where('filename', '=', NAME_ONLY_FILE)
+          .executeTakeFirstOrThrow(),
+      ).toEqual({ matchingStatus: 'review_required', documentId: null });
+    } finally {
+      await database.close();
+    }
+  }, 120_000);
+
   it('keys typed together in the list (↓ Enter) open the case the cursor went to, not the one it left', async () => {
     const copy = copyDatabase(sample.templateDb);
     copies.push(copy);

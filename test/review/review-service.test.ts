@@ -85,6 +85,14 @@ async function vectorCount(): Promise<number> {
   return vectorStore.count();
 }
 
+async function documentCount(): Promise<number> {
+  const row = await database.db
+    .selectFrom('medicalDocuments')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 async function patientCount(): Promise<number> {
   const row = await database.db
     .selectFrom('patients')
@@ -449,6 +457,44 @@ describe('two sittings on one file', () => {
     expect(await other.undo()).toMatchObject({ ok: true });
     expect(await service.settledAmong(ids)).toEqual(new Map());
     await other.close();
+  });
+
+  it('refuses an attach to a candidate the registry renamed since the case was loaded; a respelling attaches', async () => {
+    const reviewCase = await caseFor(NAME_ONLY_FILE);
+    const shown = reviewCase.candidates[0]!.patient;
+    expect(shown.nombres).toBe('FRANCISCO JAVIER');
+    const before = await fileRow(reviewCase.fileId);
+    const documents = await documentCount();
+    // A registry import (--allow-rename) while the case was on screen: the reviewer read another person's name.
+    const rename = (nombres: string, apellidoPaterno = shown.apellidoPaterno) =>
+      database.db
+        .updateTable('patients')
+        .set({ nombres, apellidoPaterno })
+        .where('id', '=', shown.id)
+        .execute();
+    await rename('ROBERTO');
+    const refused = await service.decide(reviewCase, { kind: 'attach', candidate: 1 });
+    expect(refused).toMatchObject({
+      ok: false,
+      notice: {
+        code: 'patient_changed',
+        candidate: 1,
+        changed: ['name'],
+        was: { expediente: '3000899337', name: 'MARTÍNEZ MEJÍA, FRANCISCO JAVIER' },
+        now: { expediente: '3000899337', name: 'MARTÍNEZ MEJÍA, ROBERTO' },
+      },
+    });
+    expect(refused.message).toMatch(/changed in the registry since the case was shown .*nothing attached/);
+    // Nothing written, and the file waits again for anybody.
+    expect(await fileRow(reviewCase.fileId)).toEqual(before);
+    expect(await documentCount()).toBe(documents);
+    expect(service.undoDepth).toBe(0);
+    // Case and accents are spelling, not another person: the attach goes ahead on what was read.
+    await rename('francisco javier', 'Martinez');
+    expect(await service.decide(reviewCase, { kind: 'attach', candidate: 1 })).toMatchObject({
+      ok: true,
+      choice: 'attach',
+    });
   });
 
   it('gives the file back when a decision is refused or skipped: another sitting can decide it', async () => {

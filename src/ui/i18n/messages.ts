@@ -3,6 +3,7 @@ import type { CandidateScores, FieldMatchKind } from '../../core/matching/types.
 import type { MatchingStatus, ProcessingStatus } from '../../core/pipeline/statuses.js';
 import type { PipelineStage } from '../../core/pipeline/events.js';
 import type { ContentVerdict } from '../../core/content/types.js';
+import type { IdentityField } from '../../core/registry/is-rename.js';
 import type {
   AttachRisk,
   EntryStatus,
@@ -869,6 +870,11 @@ export const EN: Messages = {
         return `there is no candidate ${n.candidate}`;
       case 'patient_gone':
         return 'that patient is no longer in the registry';
+      case 'patient_changed':
+        return (
+          `candidate ${n.candidate} changed in the registry since this case was shown (${identityChanges(n, EN_IDENTITY_FIELDS)}): ` +
+          'nothing attached. The case is shown again as it is now: read it, then decide'
+        );
       case 'expediente_taken':
         return (
           (n.written
@@ -1191,6 +1197,29 @@ export const EN: Messages = {
  * A decision (or undo) the database or a backend would not take: what happened, that nothing of it stands,
  * and what to do before pressing the same key again. Short enough for the notice's rows at 60 columns.
  */
+const EN_IDENTITY_FIELDS: Record<IdentityField, string> = {
+  expediente: 'expediente',
+  name: 'name',
+  birth_date: 'birth date',
+  sex: 'sex',
+};
+const ES_IDENTITY_FIELDS: Record<IdentityField, string> = {
+  expediente: 'expediente',
+  name: 'nombre',
+  birth_date: 'fecha de nacimiento',
+  sex: 'sexo',
+};
+
+/** `name: GARZA, MARIA → GARZA LOPEZ, MARIA; birth date: — → 1980-01-02`. */
+function identityChanges(
+  n: Extract<ReviewNotice, { code: 'patient_changed' }>,
+  labels: Record<IdentityField, string>,
+): string {
+  return n.changed
+    .map((field) => `${labels[field]}: ${n.was[field] ?? '—'} → ${n.now[field] ?? '—'}`)
+    .join('; ');
+}
+
 function notRecordedEn(what: 'decision' | 'undo', cause: NotRecordedCause): string {
   const head = what === 'undo' ? 'undo not done' : 'decision not recorded';
   const again = what === 'undo' ? 'then press u again' : 'then make the same decision again';
@@ -1443,6 +1472,11 @@ export const ES: Messages = {
         return `no hay candidato ${n.candidate}`;
       case 'patient_gone':
         return 'ese paciente ya no está en el registro';
+      case 'patient_changed':
+        return (
+          `el registro cambió al candidato ${n.candidate} desde que se mostró este caso (${identityChanges(n, ES_IDENTITY_FIELDS)}): ` +
+          'no se asignó nada. El caso se muestra de nuevo como está ahora: léalo y luego decida'
+        );
       case 'expediente_taken':
         return (
           (n.written

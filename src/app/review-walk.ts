@@ -288,6 +288,17 @@ export class ReviewWalk {
       if (now?.status !== shown?.status || now?.by !== shown?.by) {
         this.state = { ...this.state, current: settledOnScreen(current, now) };
         changed = true;
+        if (now && this.state.phase === 'confirming') {
+          // Its `y` would only be refused: the confirmation closes, saying why, and the keys wait a moment, as for
+          // anything new on screen (a `y` already on its way must not meet the case instead).
+          this.update({
+            phase: 'reviewing',
+            confirm: null,
+            notice: { tone: 'error', notice: { code: 'settled_meanwhile', status: now.status, by: now.by } },
+            acceptKeysFrom: this.now() + this.guardMs,
+          });
+          return;
+        }
       }
     }
     if (changed) this.update({});

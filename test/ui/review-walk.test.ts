@@ -248,6 +248,30 @@ describe('ReviewWalk', () => {
     });
   });
 
+  it('a confirmation open on a case another sitting settled closes, saying so; its `y` then does nothing', async () => {
+    const cases = [fourCandidateCase()];
+    const { service, calls, settledElsewhere } = fakeService(cases);
+    let now = 1_000;
+    const walk = new ReviewWalk(service, cases.map(pendingOf), { guardMs: 400, now: () => now });
+    await walk.start();
+    now += 500;
+    await walk.perform({ type: 'attach', candidate: 2 }); // a risky candidate: asks for `y`
+    expect(walk.getState().phase).toBe('confirming');
+    now += 500;
+    settledElsewhere.set('f1', { status: 'rejected', by: 'bob' });
+    await walk.refreshSettled();
+    expect(walk.getState()).toMatchObject({
+      phase: 'reviewing',
+      confirm: null,
+      notice: { tone: 'error', notice: { code: 'settled_meanwhile', status: 'rejected', by: 'bob' } },
+      current: { settledElsewhere: { status: 'rejected', by: 'bob' } },
+    });
+    await walk.perform({ type: 'confirm' });
+    now += 400;
+    await walk.perform({ type: 'confirm' });
+    expect(calls).toEqual([]);
+  });
+
   it('a case refused as settled meanwhile no longer says another sitting is deciding it', async () => {
     const cases = [fourCandidateCase({ idConflict: false, decidingElsewhere: { by: 'ana' } })];
     const { service } = fakeService(cases);

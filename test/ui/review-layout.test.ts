@@ -614,7 +614,10 @@ describe('review layout', () => {
           messages,
         );
         for (const w of widths) expect(w).toBeLessThanOrEqual(columns - 1);
-        const title = rows.findIndex((row) => /^(Pending cases|Casos pendientes) \(3\)/.test(row));
+        // One of the three decided: the title counts what still waits.
+        const title = rows.findIndex((row) =>
+          /^(Cases \(3, 2 still to decide\)|Casos \(3, 2 por decidir\))$/.test(row),
+        );
         const [first, second, third] = rows.slice(title + 1, title + 4);
         expect(first).toContain('  3000576011  LAB   BONILLA SEP');
         expect(second).toMatch(/ {2}30001234 {4}EMER {2}DE LA GARZA/);

@@ -135,7 +135,8 @@ export interface Messages {
   /** `scrolling`: the help is longer than the rows it has, and ↑↓ read the rest. */
   helpClose(scrolling: boolean): string;
   // Pending list
-  listTitle(count: number): string;
+  /** `waiting`: the cases still to decide (pending, or skipped here); the others were settled. */
+  listTitle(count: number, waiting: number): string;
   listKeys: string;
   entryStatus(status: EntryStatus): string;
   /** The list's status of a file somebody else settled: by whom, when the audit log says. */
@@ -840,7 +841,8 @@ export const EN: Messages = {
     })[key],
   helpTitle: 'Keys',
   helpClose: (scrolling) => `${scrolling ? '↑↓ read on · ' : ''}? or Esc closes the help`,
-  listTitle: (n) => `Pending cases (${num(n)})`,
+  listTitle: (n, waiting) =>
+    waiting === n ? `Pending cases (${num(n)})` : `Cases (${num(n)}, ${num(waiting)} still to decide)`,
   listKeys: '↑↓ choose · Enter open · Esc close',
   entryStatus: (s) =>
     ({
@@ -1441,7 +1443,8 @@ export const ES: Messages = {
     })[key],
   helpTitle: 'Teclas',
   helpClose: (scrolling) => `${scrolling ? '↑↓ leer más · ' : ''}? o Esc cierra la ayuda`,
-  listTitle: (n) => `Casos pendientes (${num(n)})`,
+  listTitle: (n, waiting) =>
+    waiting === n ? `Casos pendientes (${num(n)})` : `Casos (${num(n)}, ${num(waiting)} por decidir)`,
   listKeys: '↑↓ elegir · Enter abrir · Esc cerrar',
   entryStatus: (s) =>
     // «nuevo», as the key that makes one (`n nuevo`): «paciente nuevo» took five columns from every name at 60.

@@ -6,7 +6,9 @@ import { BatchRepository } from '../db/repositories/batch-repository.js';
 import { DocumentRepository } from '../db/repositories/document-repository.js';
 import { PatientRepository } from '../db/repositories/patient-repository.js';
 import type { OpenDatabase } from '../db/open-database.js';
-import type { MedicalDocument } from '../db/schema.js';
+import type { MedicalDocument, Patient } from '../db/schema.js';
+import { parseFilename } from '../core/filename/parse-filename.js';
+import { isClearlyAnotherPerson } from '../core/matching/same-person.js';
 import { detachDocument, type DetachDocumentResult } from '../documents/detach-document.js';
 import { moveDocument, type DocumentActor, type MoveDocumentResult } from '../documents/move-document.js';
 import { ExitCode, UsageError, UserError } from '../errors.js';
@@ -33,7 +35,7 @@ export async function moveDocumentTo(
   location: RegistryLocation,
   backends: BackendConfig,
   options: DocumentChangeOptions & { expediente: string },
-): Promise<MoveDocumentResult & { document: MedicalDocument }> {
+): Promise<MoveDocumentResult & { document: MedicalDocument; filenameName: FilenameName | null }> {
   return withRegistry(location, async (database) => {
     const found = await findDocument(database, options.document);
     const to = await new PatientRepository(database.db).findByExpediente(options.expediente.trim());
@@ -53,9 +55,30 @@ export async function moveDocumentTo(
       return withVectors(database, backends, document, options.collection, async (vectorStore) => ({
         ...(await moveDocument({ database, vectorStore, remaking }, { ...options, document, to })),
         document,
+        filenameName: filenameNameAgainst(document.filename, to),
       }));
     });
   });
+}
+
+/** The name a document's filename gives, judged against the patient it now belongs to (DECISIONS 5). */
+export interface FilenameName {
+  name: string;
+  clearlyAnotherPerson: boolean;
+}
+
+/**
+ * A move is typed by hand: a mistyped expediente files the document under whoever holds that number, and the
+ * command cannot tell a typo from a mislabelled export. It says so when the filename names clearly another
+ * person, with the move that takes it back; null when the filename gives no name.
+ */
+function filenameNameAgainst(filename: string, to: Patient): FilenameName | null {
+  const parsed = parseFilename(filename);
+  if (!parsed.ok) return null;
+  return {
+    name: parsed.parsed.nombreCompleto,
+    clearlyAnotherPerson: isClearlyAnotherPerson(parsed.parsed, to),
+  };
 }
 
 /** `documents detach ID`: the document leaves its patient and its file waits for review again. */

@@ -108,6 +108,8 @@ export async function moveDocumentCommand(
       chunks: result.chunks,
       chunks_remade: result.remade,
       unchanged: result.unchanged,
+      filename_name: result.filenameName?.name ?? null,
+      filename_names_another_person: result.filenameName?.clearlyAnotherPerson ?? false,
     });
   } else if (result.unchanged) {
     const words = commandWords(options.lang, context.env).documents;
@@ -128,6 +130,17 @@ export async function moveDocumentCommand(
         result.remade,
       ),
     );
+    if (result.filenameName?.clearlyAnotherPerson) {
+      const from = result.from?.expediente ?? result.document.expediente;
+      writeLine(
+        context.io.stderr,
+        words.namesAnotherPerson(
+          sanitizeForTerminal(result.filenameName.name),
+          name(result.to),
+          `tecsalud-batch documents move ${result.document.id.slice(0, 8)} --to ${from}`,
+        ),
+      );
+    }
   }
   return ExitCode.Success;
 }

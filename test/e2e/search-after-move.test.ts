@@ -22,6 +22,7 @@ describe('search after a document is moved (embedded store)', { tags: ['slow'] }
   const env = { TECSALUD_DB: 'registry.db' };
   const cli = (...args: string[]) => runCli(args, { cwd: root, env });
   let documentId: string;
+  let firstMove: Awaited<ReturnType<typeof cli>>;
 
   beforeAll(async () => {
     root = createTempDir('tecsalud-search-move-');
@@ -31,8 +32,18 @@ describe('search after a document is moved (embedded store)', { tags: ['slow'] }
     const ingested = await cli('ingest', 'drop', '--non-interactive', '--json');
     expect(ingested.code, ingested.stderr).toBe(0);
     documentId = (JSON.parse(ingested.stdout) as { files: { document_id: string }[] }).files[0]!.document_id;
-    const moved = await cli('documents', 'move', documentId.slice(0, 8), '--to', TO);
-    expect(moved.code, moved.stderr).toBe(0);
+    firstMove = await cli('documents', 'move', documentId.slice(0, 8), '--to', TO);
+    expect(firstMove.code, firstMove.stderr).toBe(0);
+  });
+
+  it('a move to clearly another person than the filename names says so, with the move that takes it back', () => {
+    expect(firstMove.stdout).toMatch(
+      /^Moved document \w{8} .* to 3000001298 HUERTA SOTO, GABRIELA with its \d+ chunks\.\n$/,
+    );
+    expect(firstMove.stderr).toBe(
+      `⚠ Its filename names RÍOS CORONADO, CÉSAR, clearly another person than ${TO} ${TO_NAME}. If the expediente ` +
+        `was mistyped, move it back: tecsalud-batch documents move ${documentId.slice(0, 8)} --to ${FROM}\n`,
+    );
   });
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
@@ -63,8 +74,15 @@ describe('search after a document is moved (embedded store)', { tags: ['slow'] }
   });
 
   it('says nothing of the filename when it names the registry patient', async () => {
-    const back = await cli('documents', 'move', documentId.slice(0, 8), '--to', FROM);
+    const back = await cli('documents', 'move', documentId.slice(0, 8), '--to', FROM, '--json');
     expect(back.code, back.stderr).toBe(0);
+    // The filename's own patient: no warning.
+    expect(back.stderr).toBe('');
+    expect(JSON.parse(back.stdout)).toMatchObject({
+      to_expediente: FROM,
+      filename_name: 'RÍOS CORONADO, CÉSAR',
+      filename_names_another_person: false,
+    });
     const text = await cli('search', 'asma bronquial', '-k', '1');
     expect(text.stdout).toMatch(
       new RegExp(`^1\\. ${MOVED} · expediente ${FROM} RIOS CORONADO, CESAR · consultation · `),

@@ -115,6 +115,8 @@ export interface CommandWords {
     alreadyThere(id: string, patient: string, chunks: number, remade: boolean): string;
     moved(id: string, filename: string, from: string, to: string, chunks: number, remade: boolean): string;
     detached(id: string, filename: string, expediente: string, chunks: number, session: string): string;
+    /** After a move to a patient clearly another person than the name its filename gives (`back`: the undoing move). */
+    namesAnotherPerson(filenameName: string, to: string, back: string): string;
     /** `patients show`'s line under a document whose move or detach did not finish (`finish`: the command). */
     unfinished(change: {
       kind: 'move' | 'detach';
@@ -348,6 +350,9 @@ const EN: CommandWords = {
       `Moved document ${id} (${filename}) from ${from} to ${to}` +
       (chunks ? ` with its ${num(chunks)} chunks` : '') +
       (remade ? ', made again from its text (some were missing from the vector store).' : '.'),
+    namesAnotherPerson: (filenameName, to, back) =>
+      `⚠ Its filename names ${filenameName}, clearly another person than ${to}. If the expediente was mistyped, ` +
+      `move it back: ${back}`,
     detached: (id, filename, expediente, chunks, session) =>
       `Detached document ${id} (${filename}) from expediente ${expediente}` +
       (chunks ? `, ${num(chunks)} chunks removed from the vector store` : '') +
@@ -607,6 +612,9 @@ const ES: CommandWords = {
       `Documento ${id} (${filename}) movido de ${from} a ${to}` +
       (chunks ? ` con sus ${num(chunks)} fragmentos` : '') +
       (remade ? ', creados de nuevo a partir de su texto (faltaban algunos en el índice de búsqueda).' : '.'),
+    namesAnotherPerson: (filenameName, to, back) =>
+      `⚠ Su nombre de archivo dice ${filenameName}, claramente otra persona que ${to}. Si el expediente se ` +
+      `escribió mal, regréselo: ${back}`,
     detached: (id, filename, expediente, chunks, session) =>
       `Documento ${id} (${filename}) desvinculado del expediente ${expediente}` +
       (chunks

@@ -468,9 +468,12 @@ export class ReviewWalk {
           if (this.state.current?.fileId === result.fileId)
             this.state = { ...this.state, current: settledOnScreen(this.state.current, settled) };
         }
-        if (result.notice.code === 'patient_changed' || result.notice.code === 'patient_gone') {
-          // The candidates on screen are no longer the registry's: the case is loaded again, and its keys wait
-          // as for any case just shown, so that the next decision is taken on what the registry says now.
+        // An expediente refused for a new patient whose owner the case did not know: registered since it loaded.
+        const ownerSince = result.notice.code === 'expediente_taken' && !current.expedienteOwner;
+        if (result.notice.code === 'patient_changed' || result.notice.code === 'patient_gone' || ownerSince) {
+          // The candidates on screen are no longer the registry's: the case is loaded again (the owner among its
+          // candidates), and its keys wait as for any case just shown, so that the next decision is taken on what
+          // the registry says now.
           await this.show(this.state.position, { tone: 'error', notice: result.notice });
           return;
         }

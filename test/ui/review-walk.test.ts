@@ -272,6 +272,39 @@ describe('ReviewWalk', () => {
     expect(calls).toEqual([]);
   });
 
+  it('a new patient refused for an expediente the case knew no owner of loads the case again, the owner now among it', async () => {
+    const cases = [fourCandidateCase({ expedienteOwner: null, idConflict: false })];
+    const { service, calls } = fakeService(cases);
+    let loads = 0;
+    const load = service.loadCase;
+    service.loadCase = async (fileId: string) => {
+      loads++;
+      return load(fileId);
+    };
+    let now = 1_000;
+    const walk = new ReviewWalk(service, cases.map(pendingOf), { guardMs: 400, now: () => now });
+    await walk.start();
+    now += 500;
+    await walk.perform({ type: 'new_patient' }); // registered meanwhile: refused
+    expect(loads).toBe(2);
+    expect(walk.getState()).toMatchObject({
+      phase: 'reviewing',
+      position: 0,
+      notice: { tone: 'error', notice: { code: 'expediente_taken', expediente: '3000576011' } },
+    });
+    // Loaded again: its keys wait, as for any case just shown.
+    await walk.perform({ type: 'reject' });
+    expect(calls).toEqual(['new_patient:f1']);
+    // A case that showed the owner all along is not loaded again for the same refusal.
+    const known = [fourCandidateCase()];
+    const second = fakeService(known);
+    const walkKnown = new ReviewWalk(second.service, known.map(pendingOf), { guardMs: 0, now: () => 0 });
+    await walkKnown.start();
+    const before = walkKnown.getState().current;
+    await walkKnown.perform({ type: 'new_patient' });
+    expect(walkKnown.getState().current).toBe(before);
+  });
+
   it('a case refused as settled meanwhile no longer says another sitting is deciding it', async () => {
     const cases = [fourCandidateCase({ idConflict: false, decidingElsewhere: { by: 'ana' } })];
     const { service } = fakeService(cases);

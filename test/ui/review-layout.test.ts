@@ -734,3 +734,30 @@ describe('review view and language', () => {
     expect(resolveLanguage({ flag: 'es', env: {} })).toBe('es');
   });
 });
+
+describe('the notice of a candidate the registry changed', () => {
+  it('names what changed, from what to what, birth dates as the screen writes them', () => {
+    const notice = {
+      code: 'patient_changed' as const,
+      candidate: 2,
+      changed: ['name' as const, 'birth_date' as const],
+      was: {
+        expediente: '3000899337',
+        name: 'MARTÍNEZ MEJÍA, FRANCISCO JAVIER',
+        birth_date: '1956-07-11',
+        sex: 'M',
+      },
+      now: { expediente: '3000899337', name: 'MARTÍNEZ MEJÍA, ROBERTO', birth_date: null, sex: 'M' },
+    };
+    expect(EN.notice(notice)).toBe(
+      'candidate 2 changed in the registry since this case was shown (name: MARTÍNEZ MEJÍA, FRANCISCO JAVIER → ' +
+        'MARTÍNEZ MEJÍA, ROBERTO; birth date: 1956-07-11 → —): nothing attached. The case is shown again as it is ' +
+        'now: read it, then decide',
+    );
+    expect(ES.notice(notice)).toBe(
+      'el registro cambió al candidato 2 desde que se mostró este caso (nombre: MARTÍNEZ MEJÍA, FRANCISCO JAVIER → ' +
+        'MARTÍNEZ MEJÍA, ROBERTO; fecha de nacimiento: 11/07/1956 → —): no se asignó nada. El caso se muestra de ' +
+        'nuevo como está ahora: léalo y luego decida',
+    );
+  });
+});

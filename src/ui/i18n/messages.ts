@@ -874,7 +874,7 @@ export const EN: Messages = {
         return 'that patient is no longer in the registry';
       case 'patient_changed':
         return (
-          `candidate ${n.candidate} changed in the registry since this case was shown (${identityChanges(n, EN_IDENTITY_FIELDS)}): ` +
+          `candidate ${n.candidate} changed in the registry since this case was shown (${identityChanges(n, EN_IDENTITY_FIELDS, 'en')}): ` +
           'nothing attached. The case is shown again as it is now: read it, then decide'
         );
       case 'expediente_taken':
@@ -1195,10 +1195,6 @@ export const EN: Messages = {
   },
 };
 
-/**
- * A decision (or undo) the database or a backend would not take: what happened, that nothing of it stands,
- * and what to do before pressing the same key again. Short enough for the notice's rows at 60 columns.
- */
 const EN_IDENTITY_FIELDS: Record<IdentityField, string> = {
   expediente: 'expediente',
   name: 'name',
@@ -1212,16 +1208,23 @@ const ES_IDENTITY_FIELDS: Record<IdentityField, string> = {
   sex: 'sexo',
 };
 
-/** `name: GARZA, MARIA → GARZA LOPEZ, MARIA; birth date: — → 1980-01-02`. */
+/** `name: GARZA, MARIA → GARZA LOPEZ, MARIA; birth date: — → 1980-01-02` (day first in Spanish, as on screen). */
 function identityChanges(
   n: Extract<ReviewNotice, { code: 'patient_changed' }>,
   labels: Record<IdentityField, string>,
+  lang: Lang,
 ): string {
+  const shown = (value: string | null, field: IdentityField) =>
+    value === null ? '—' : field === 'birth_date' ? formatCalendarDate(value, lang) : value;
   return n.changed
-    .map((field) => `${labels[field]}: ${n.was[field] ?? '—'} → ${n.now[field] ?? '—'}`)
+    .map((field) => `${labels[field]}: ${shown(n.was[field], field)} → ${shown(n.now[field], field)}`)
     .join('; ');
 }
 
+/**
+ * A decision (or undo) the database or a backend would not take: what happened, that nothing of it stands,
+ * and what to do before pressing the same key again. Short enough for the notice's rows at 60 columns.
+ */
 function notRecordedEn(what: 'decision' | 'undo', cause: NotRecordedCause): string {
   const head = what === 'undo' ? 'undo not done' : 'decision not recorded';
   const again = what === 'undo' ? 'then press u again' : 'then make the same decision again';
@@ -1477,7 +1480,7 @@ export const ES: Messages = {
         return 'ese paciente ya no está en el registro';
       case 'patient_changed':
         return (
-          `el registro cambió al candidato ${n.candidate} desde que se mostró este caso (${identityChanges(n, ES_IDENTITY_FIELDS)}): ` +
+          `el registro cambió al candidato ${n.candidate} desde que se mostró este caso (${identityChanges(n, ES_IDENTITY_FIELDS, 'es')}): ` +
           'no se asignó nada. El caso se muestra de nuevo como está ahora: léalo y luego decida'
         );
       case 'expediente_taken':

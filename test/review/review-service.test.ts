@@ -85,21 +85,16 @@ async function vectorCount(): Promise<number> {
   return vectorStore.count();
 }
 
-async function documentCount(): Promise<number> {
+async function rowCount(table: 'patients' | 'medicalDocuments'): Promise<number> {
   const row = await database.db
-    .selectFrom('medicalDocuments')
+    .selectFrom(table)
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
-async function patientCount(): Promise<number> {
-  const row = await database.db
-    .selectFrom('patients')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
+const documentCount = () => rowCount('medicalDocuments');
+const patientCount = () => rowCount('patients');
 
 describe('review service', { tags: ['slow'] }, () => {
   it('lists the pending reviews of all sessions and of one session', async () => {

@@ -71,9 +71,10 @@ export function pendingListLines(
     if (showTail) text += `${GAP}${cut(row.tail, tailRoom)}`;
     return plain(text.trimEnd(), row.style);
   });
-  // Decided here or settled elsewhere, a case stays listed (to go back to it): the title counts what still waits.
-  const waiting = state.entries.filter((e) => e.status === 'pending' || e.status === 'skipped').length;
-  const lines = [plain(m.listTitle(state.entries.length, waiting), { bold: true, underline: true }), ...body];
+  // Decided here or settled elsewhere, a case stays listed (to go back to it): the title counts what still waits,
+  // as the walk's tally does for the closing summary.
+  const title = m.listTitle(state.entries.length, state.tally.remaining);
+  const lines = [plain(title, { bold: true, underline: true }), ...body];
   // Keep the highlighted row in view, with the title when it fits.
   const scroll = Math.max(0, Math.min(cursor + 1 - Math.floor(height / 2), lines.length - height));
   // The title is no case: the footer's `first–last / total` counts the rows below it.

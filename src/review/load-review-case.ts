@@ -77,6 +77,7 @@ export async function loadReviewCase(
     text: textLines(file.extractedText),
     textMissing: !file.extractedText,
     document,
+    content,
     thresholds,
   };
   if (!parsed || !decision) {

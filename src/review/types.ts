@@ -1,4 +1,4 @@
-import type { ContentEvidence, ContentVerdict } from '../core/content/types.js';
+import type { ContentCheckDetails, ContentEvidence, ContentVerdict } from '../core/content/types.js';
 import type { ParsedFilename } from '../core/filename/types.js';
 import type { IdentityField } from '../core/registry/is-rename.js';
 import type {
@@ -166,6 +166,11 @@ export interface ReviewCase {
   textMissing: boolean;
   /** What the document states about its patient; null when it states nothing. */
   document: DocumentIdentity | null;
+  /**
+   * The content check as recorded, its verdict against the registry as it is now (verdict, identity, reasons);
+   * null when the ingest read no identity. What `review --json` and the HTTP API give a client as `content`.
+   */
+  content?: ContentCheckDetails | null;
   thresholds: MatchThresholds;
 }
 

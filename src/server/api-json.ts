@@ -142,6 +142,12 @@ function readStoredDetails(json: string | null): Record<string, unknown> {
   }
 }
 
+/** The content check as the ingest recorded it, for a case whose evidence could not be built. */
+function storedContent(stored: Record<string, unknown>): unknown {
+  const content = stored.content;
+  return content && typeof content === 'object' && 'identity' in content ? content : null;
+}
+
 /**
  * One file of the review list. `matching_details` is a JSON string, as the service stores it, with
  * `algorithm` and `candidates`: the candidates matched again against the registry as it is now, which are
@@ -173,6 +179,10 @@ export function reviewItem({ file, evidence, problem }: ApiReviewCase) {
       risks: evidence?.evidence[i]?.risks ?? [],
     })),
     new_patient_risk: newPatientRiskJson(evidence),
+    // What the document's own text states (verdict, identity, reasons), checked against the registry as it is now:
+    // the candidates alone rank the filename's match first even where the text names another patient, whose
+    // row then reads as the weakest. The same `content` as `review --json`.
+    content: evidence ? (evidence.content ?? null) : storedContent(stored),
   };
   return {
     file_id: file.id,

@@ -329,10 +329,22 @@ describe('the HTTP API, driven over HTTP as the hospital front end uses it', { t
       expect.arrayContaining(['birth_date_contradicts', 'expediente_contradicts']),
     );
     expect(details.new_patient_risk).toBeNull();
-    const conflictDetails = JSON.parse(byName.get(ID_CONFLICT)!.matching_details) as typeof details;
+    const conflictDetails = JSON.parse(byName.get(ID_CONFLICT)!.matching_details) as typeof details & {
+      content: { verdict: string; identity: { expediente: string; nombre_completo: string } } | null;
+    };
     expect(conflictDetails.candidates.find((c) => c.expediente === '3000576011')!.risks).toEqual(
       expect.arrayContaining(['id_conflict', 'name_contradicts']),
     );
+    // Whom the document's own text names, as `review --json` says it: its row among the candidates alone reads as
+    // the weakest match (the filename's leads), so a client that showed only the candidates hid the evidence.
+    expect(conflictDetails.content).toMatchObject({
+      verdict: 'contradicts',
+      identity: { expediente: '3000147773', nombre_completo: 'BONILLA SEPÚLVEDA, ADRIANA' },
+    });
+    expect((JSON.parse(homonymCase.matching_details) as typeof conflictDetails).content).toMatchObject({
+      verdict: 'agrees',
+      identity: { expediente: '3000312954' },
+    });
 
     // The terminal review's rules: a new patient on an expediente that belongs to someone is refused.
     const conflict = byName.get(ID_CONFLICT)!;

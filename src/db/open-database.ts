@@ -267,6 +267,7 @@ async function createSqliteDialect(
     // the schema (the migrator's introspection included) needs the module loaded.
     const sqliteVec = await import('sqlite-vec');
     sqliteVec.load(handle);
+    if (file !== ':memory:') refuseAnotherProgramsDatabase(handle, file, setting);
     // WAL lets readers (status, search) run beside an ingest; NORMAL sync is durable across a
     // process kill (only an OS crash can lose the last transactions, never corrupt the file).
     // The first statements read the file's header: a file that is not SQLite, or is damaged, fails here.
@@ -394,6 +395,36 @@ async function createPostgresDialect(
 export function missingDatabase(file: string, setting: string): UserError {
   return new UserError(
     `the database '${file}' does not exist`,
+    ExitCode.Usage,
+    `check ${setting}; a new registry is created by ` +
+      '`tecsalud-batch patients import FILE.csv` (or by `tecsalud-batch ingest DIR`)',
+  );
+}
+
+/**
+ * A SQLite file with tables but never migrated by this tool is another program's database (a mistyped `--db`
+ * naming a browser's history, an app's data): the migrations would add the registry's tables to it, and the
+ * switch to WAL rewrite its header, before the command reported an empty registry. Refused before either, as
+ * for a file that is not SQLite. Reading the schema is also where a file that is not SQLite fails (see
+ * translateDatabaseError). Tables appear only after the migrator's own (kysely_migration), so a second
+ * process creating the same new file meanwhile is never taken for another program.
+ */
+function refuseAnotherProgramsDatabase(
+  handle: { prepare(sql: string): { all(): unknown[] } },
+  file: string,
+  setting: string,
+): void {
+  const tables = (
+    handle
+      .prepare(
+        "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name",
+      )
+      .all() as { name: string }[]
+  ).map((row) => row.name);
+  if (tables.length === 0 || tables.includes('kysely_migration')) return;
+  const shown = tables.slice(0, 5).join(', ') + (tables.length > 5 ? ', …' : '');
+  throw new UserError(
+    `'${file}' is a SQLite database of another program (tables: ${shown}), not a tecsalud-batch registry: nothing was changed`,
     ExitCode.Usage,
     `check ${setting}; a new registry is created by ` +
       '`tecsalud-batch patients import FILE.csv` (or by `tecsalud-batch ingest DIR`)',

@@ -20,6 +20,11 @@ export const DATABASE_RULES: readonly RefusalRule[] = [
     es: ([file]) => `la base de datos '${file}' es un archivo vacío (0 bytes): no contiene ningún registro`,
   },
   {
+    en: /^'(.*)' is a SQLite database of another program \(tables: (.*)\), not a tecsalud-batch registry: nothing was changed$/s,
+    es: ([file, tables]) =>
+      `'${file}' es una base de datos SQLite de otro programa (tablas: ${tables}), no un registro de tecsalud-batch: no se cambió nada`,
+  },
+  {
     en: /^the database folder '(.*)' does not exist$/s,
     es: ([dir]) => `la carpeta de la base de datos '${dir}' no existe`,
   },

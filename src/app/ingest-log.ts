@@ -19,6 +19,12 @@ export interface IngestLog {
     alreadyWaiting: number;
     filesNotQueued?: number;
   }): void;
+  /**
+   * The registry held no patient when the run began and the run created some from filenames (`database`: its
+   * display, never a password): right on a first run, the sign of a mistyped --db or TECSALUD_DB otherwise. A
+   * cron job's log is what IT reads: said there as a warning, not only in the summary --quiet leaves out.
+   */
+  registryWasEmpty(database: string, createdPatients: number): void;
   /** Writes what is buffered and stops listening for SIGHUP; call before exiting. */
   close(): void;
   /** A file (not stderr): SIGHUP reopens it (logrotate) instead of stopping the run. */
@@ -66,6 +72,11 @@ export async function openIngestLog(destination: string, options: IngestLogOptio
           ...(report.filesNotQueued === undefined ? {} : { files_not_queued: report.filesNotQueued }),
         },
         'session queued for the workers',
+      ),
+    registryWasEmpty: (database, createdPatients) =>
+      logger.warn(
+        { event: 'registry_empty_at_start', database, created_patients: createdPatients },
+        'the registry held no patient before this run: every patient of it was created from a filename',
       ),
     close: () => logger.close(),
     reopensOnHangup: logger.reopensOnHangup,

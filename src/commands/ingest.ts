@@ -15,6 +15,7 @@ import { exitCodeFor } from './shared/batch-exit-code.js';
 import { contextOf, finish, type CommandContext } from './context.js';
 import { terminalColumns, writeJson, writeJsonError, writeLine } from './shared/io.js';
 import { wrapWords } from '../ui/format.js';
+import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
 import { addOcrAndContentOptions, ocrAndContentSourcesOf } from './shared/ocr-content-options.js';
 import { extractorOption } from './shared/pipeline-options.js';
 import { maxFileSizeOption } from './shared/max-file-size.js';
@@ -336,6 +337,8 @@ async function ingestHoldingKeys(
       extractor: context.extractor,
     });
     if (result.stopped) log?.stopped(result.stopped);
+    if (result.registryEmptyAtStart !== undefined && result.totals.createdPatients > 0)
+      log?.registryWasEmpty(result.registryEmptyAtStart, result.totals.createdPatients);
   } catch (error) {
     log?.stopped(error);
     throw error;
@@ -423,6 +426,15 @@ async function printResult(
     const { formatIngestSummary } = await import('../ui/ingest-summary.js');
     for (const line of formatIngestSummary({ ...result, glob: options.glob }, messages))
       for (const row of wrapWords(line, terminalColumns(io.stdout))) writeLine(io.stdout, row);
+  } else if (result.registryEmptyAtStart !== undefined && result.totals.createdPatients > 0) {
+    // --quiet (the cron line) leaves the summary out, not this: a mistyped --db or an unset TECSALUD_DB files a
+    // night's documents into a new, empty registry, exit 0 — cron mails what reaches stderr.
+    const warning = messages.summary.registryWasEmpty(
+      result.totals.createdPatients,
+      sanitizeForTerminal(result.registryEmptyAtStart),
+    );
+    for (const row of wrapWords(`${messages.summary.warningPrefix}${warning}`, terminalColumns(io.stderr)))
+      writeLine(io.stderr, row);
   }
   if (result.interrupted)
     for (const row of wrapWords(

@@ -248,6 +248,35 @@ describe('the tecsalud-batch binary', { tags: ['slow'] }, () => {
         },
       );
       expect(JSON.parse(es.stdout)).toMatchObject({ registry_empty_at_start: true });
+      // The README's cron line (--quiet, a log file) said nothing at all, exit 0: stderr and the log say it.
+      const cron = await runCli(
+        [
+          'ingest',
+          drop,
+          '--non-interactive',
+          '--quiet',
+          '--db',
+          'typo.db',
+          '--log-file',
+          'run.log',
+          '--lang',
+          'es',
+        ],
+        { cwd: dir },
+      );
+      expect(cron.stdout).toBe('');
+      expect(cron.stderr).toMatch(
+        /^aviso: el registro \(.*typo\.db\) no tenía pacientes antes de esta ejecución: /m,
+      );
+      const logged = fs
+        .readFileSync(path.join(dir, 'run.log'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { event?: string; level: number; created_patients?: number });
+      expect(logged.find((line) => line.event === 'registry_empty_at_start')).toMatchObject({
+        level: 40,
+        created_patients: expect.any(Number),
+      });
       // With the registry there, nothing is said.
       const imported = path.join(dir, 'imported.db');
       expect((await runCli(['patients', 'import', REGISTRY_CSV, '--db', imported], { cwd: dir })).code).toBe(
@@ -258,6 +287,10 @@ describe('the tecsalud-batch binary', { tags: ['slow'] }, () => {
       });
       expect(known.stdout).toMatch(/pacientes: /);
       expect(known.stdout).not.toMatch(/no tenía pacientes|held no patient/);
+      const knownQuiet = await runCli(['ingest', drop, '--non-interactive', '--quiet', '--db', imported], {
+        cwd: dir,
+      });
+      expect(knownQuiet.stderr).not.toMatch(/held no patient/);
       const json = await runCli(['ingest', drop, '--non-interactive', '--db', imported, '--json'], {
         cwd: dir,
       });

@@ -378,6 +378,8 @@ export interface SummaryMessages {
   globMatchedNoFile(glob: string, files: number): string;
   /** The registry (`database`) held no patient before the run: its `created` patients all came from filenames. */
   registryWasEmpty(created: number, database: string): string;
+  /** Before a warning printed on its own on stderr (`warning: `). */
+  warningPrefix: string;
   /**
    * `files` of this run carry type codes the service does not know (`codes`: "CSON ×2, XRAY"); `known`: where to
    * see its codes; `recorded`: how many of them are on record as type `other` (not a file that failed, a duplicate…).
@@ -1175,6 +1177,7 @@ export const EN: Messages = {
     skippedHidden: (n, names) =>
       `${n === 1 ? '1 hidden or system entry' : `${num(n)} hidden or system entries`} skipped (${names}): ` +
       'not documents, not looked into; --include-hidden takes them',
+    warningPrefix: 'warning: ',
     registryWasEmpty: (n, database) =>
       `the registry (${database}) held no patient before this run: ${n === 1 ? 'its patient was' : `all ${num(n)} patients were`} ` +
       "created from filenames. If the hospital's registry should be there, check --db or TECSALUD_DB (or the folder " +
@@ -1814,6 +1817,7 @@ export const ES: Messages = {
     skippedHidden: (n, names) =>
       `${n === 1 ? '1 entrada oculta o de sistema omitida' : `${num(n)} entradas ocultas o de sistema omitidas`} (${names}): ` +
       'no son documentos, no se revisaron; --include-hidden las toma',
+    warningPrefix: 'aviso: ',
     registryWasEmpty: (n, database) =>
       `el registro (${database}) no tenía pacientes antes de esta ejecución: ${n === 1 ? 'su paciente se creó' : `los ${num(n)} pacientes se crearon`} ` +
       'a partir de los nombres de archivo. Si ahí debía estar el registro del hospital, revise --db o TECSALUD_DB (o la ' +

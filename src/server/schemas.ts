@@ -91,7 +91,7 @@ const failedFile = {
     status_code: {
       type: 'integer',
       description:
-        '413 too large or over the session limit, 415 not .pdf, 400 not a PDF, no filename, a filename not in UTF-8 (or a text part, not a file), 409 name taken',
+        '413 too large or over the session limit, 415 not .pdf, 400 not a PDF, no filename, a filename not in UTF-8 or over 200 characters, a Content-Disposition whose filename and filename* name different files (or a text part, not a file), 409 name taken',
     },
     error: { type: 'string' },
     message: { type: 'string' },

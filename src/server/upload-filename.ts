@@ -1,11 +1,14 @@
-/** Longest name kept, in UTF-16 units: file-systems allow 255 bytes, and the name is only ever shown. */
-const MAX_NAME = 200;
+/**
+ * Longest name taken, in UTF-16 units: file-systems allow 255 bytes. A longer one is refused, never cut: cut, it
+ * lost its end, where the document's type is.
+ */
+export const MAX_UPLOAD_NAME = 200;
 
 /**
  * The client's filename as the API keeps it: the name alone, never a path. Whatever came before the last `/`
  * or `\` is dropped (`../../etc/passwd.pdf`, `C:\drop\x.pdf`), control and format characters (bidi overrides,
  * zero-width) are removed, control characters (DEL, escapes, line breaks) become spaces, whitespace is collapsed and the text put in NFC, as the CLI reads
- * macOS names. The result is parsed for the expediente and name and shown back; the stored file's name is
+ * macOS names (no length limit: see uploadNameTooLong). The result is parsed for the expediente and name and shown back; the stored file's name is
  * derived from it (see UploadStore.storedPath), so nothing the client wrote is ever a path on this server.
  */
 export function sanitizeUploadName(raw: string | undefined): string {
@@ -20,9 +23,14 @@ export function sanitizeUploadName(raw: string | undefined): string {
     .trim()
     // A name of dots alone (`..`) is a path, not a name.
     .replace(/^\.+$/, '');
-  if (cleaned.length <= MAX_NAME) return cleaned;
-  // Keep the extension: it decides whether the file is taken as a PDF.
-  const dot = cleaned.lastIndexOf('.');
-  const extension = dot > 0 && cleaned.length - dot <= 10 ? cleaned.slice(dot) : '';
-  return cleaned.slice(0, MAX_NAME - extension.length) + extension;
+  return cleaned;
+}
+
+/** Why a name longer than MAX_UPLOAD_NAME is refused (null: it is not). */
+export function uploadNameTooLong(name: string): string | null {
+  if (name.length <= MAX_UPLOAD_NAME) return null;
+  return (
+    `the filename is too long: ${name.length} characters, over the limit of ${MAX_UPLOAD_NAME}; ` +
+    'it is not cut, as cut it would lose its end (the document type): send it under a shorter name'
+  );
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { STATUS_CODES } from 'node:http';
 import fsp from 'node:fs/promises';
+import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { recordApiCall } from '../../app/api-audit.js';
@@ -18,6 +19,7 @@ import { actorOf } from '../auth.js';
 import { errors, sessionParams, uploadResponse } from '../schemas.js';
 import { missingSession } from '../missing-session.js';
 import { sanitizeUploadName } from '../upload-filename.js';
+import { readPartNames, type PartNames } from '../upload-part-names.js';
 import type { ServerDeps } from '../server-deps.js';
 
 /** A file of the request that was not taken, with the status it would have alone. */
@@ -35,13 +37,18 @@ const STOPPING =
 const NO_BOUNDARY = /^Multipart: Boundary not found$/;
 const ENDED_EARLY = /unexpected end of multipart data/i;
 
+/** Longest header block of a part read for its names: a part's headers are a few hundred bytes. */
+const MAX_HEADER_BYTES = 16 * 1024;
+
 /** The first bytes of a file, where the `%PDF-` header must be. */
 const HEAD_BYTES = 1024;
 
 /**
  * `POST /{session_id}/upload`: multipart, one or more `files` parts (another body is refused unread: 415).
  * Each part is streamed to a temporary file in the session's folder (never held in memory) and checked: at
- * most the size limit (413), a name ending in .pdf (415), a `%PDF-` header (400); a `files` part sent as text
+ * most the size limit (413), a name ending in .pdf (415), a `%PDF-` header (400); a part is named by its own
+ * Content-Disposition (filename* over filename, RFC 6266: see readPartNames), and refused (400) when its two names
+ * differ, when it cannot be read, or when the name is over the limit; a `files` part sent as text
  * instead of a file fails too (400). The files that pass are
  * registered together once the whole request has arrived; a request cut short (the client closing, a body
  * that is not a whole multipart form: 400, no byte for `uploadIdleTimeoutMs`: 408) registers nothing and
@@ -98,21 +105,26 @@ export function uploadRoute(app: FastifyInstance, deps: ServerDeps): void {
         deps.stopping.addEventListener('abort', stop, { once: true });
         let stalled = false;
         let stopWatchingIdle = () => {};
+        let names: PartNames | null = null;
         try {
           if (deps.stopping.aborted) throw new ApiError(503, STOPPING);
-          const parts = request.parts({
-            limits: {
-              fileSize: maxFileSize,
-              files: maxFilesPerSession,
-              fields: 20,
-              parts: maxFilesPerSession + 20,
-            },
+          const partLimit = maxFilesPerSession + 20;
+          const parts = startIterating(
+            request.parts({
+              limits: { fileSize: maxFileSize, files: maxFilesPerSession, fields: 20, parts: partLimit },
+            }),
+          );
+          // The iteration started: busboy is piped the body, so this listener sees each chunk after it.
+          names = readPartNames(request.raw, request.headers['content-type'], {
+            maxHeaderBytes: MAX_HEADER_BYTES,
+            maxParts: partLimit,
           });
           stopWatchingIdle = watchIdleBody(request, deps.limits.uploadIdleTimeoutMs, () => {
             stalled = true;
             cutOff(stalledError(deps.limits.uploadIdleTimeoutMs));
           });
           for await (const part of parts) {
+            const named = names.nameOf(part);
             if (part.type !== 'file') {
               // A `files` part sent as text (curl -F 'files=a.pdf' without the @, a form whose input is not a file
               // input) is a file the client meant to send: said, not dropped. Other text fields are not the API's.
@@ -120,27 +132,43 @@ export function uploadRoute(app: FastifyInstance, deps: ServerDeps): void {
               continue;
             }
             if (deps.stopping.aborted) throw new ApiError(503, STOPPING);
-            const filename = sanitizeUploadName(part.filename);
+            // busboy's filename is not the part's name when it has two (filename and filename*): read its own.
+            const early =
+              part.fieldname !== 'files'
+                ? {
+                    filename: named.filename,
+                    message: `unexpected field '${part.fieldname}': send the PDFs as \`files\` parts`,
+                  }
+                : named.ok
+                  ? null
+                  : named;
+            if (early) {
+              receiving = part.file;
+              await drain(part.file);
+              receiving = null;
+              failed.push({
+                filename: early.filename || '(no name)',
+                status_code: 400,
+                error: errorName(400),
+                message: early.message,
+              });
+              continue;
+            }
+            const filename = (named.ok && named.filename) || '';
             const incoming = await deps.store.createIncoming(sessionId);
             temporary.push(incoming);
             receiving = part.file;
             // Opening the file createIncoming made keeps its mode (owner-only, or the config's fileMode).
             await pipeline(part.file, fs.createWriteStream(incoming, { flags: 'r+' }));
             receiving = null;
-            const refusal =
-              part.fieldname !== 'files'
-                ? {
-                    status: 400,
-                    message: `unexpected field '${part.fieldname}': send the PDFs as \`files\` parts`,
-                  }
-                : part.file.truncated
-                  ? {
-                      status: 413,
-                      message:
-                        `the file is over the limit of ${formatBytes(maxFileSize)}: split it into smaller PDFs, or ` +
-                        "ask the server's administrator to raise it (serve --max-file-size)",
-                    }
-                  : await checkUpload(incoming, filename, maxFileSize);
+            const refusal = part.file.truncated
+              ? {
+                  status: 413,
+                  message:
+                    `the file is over the limit of ${formatBytes(maxFileSize)}: split it into smaller PDFs, or ` +
+                    "ask the server's administrator to raise it (serve --max-file-size)",
+                }
+              : await checkUpload(incoming, filename, maxFileSize);
             if (refusal) {
               await fsp.rm(incoming, { force: true });
               failed.push({
@@ -197,6 +225,7 @@ export function uploadRoute(app: FastifyInstance, deps: ServerDeps): void {
           if ((error as { code?: string }).code === 'ENOENT') await refuseGoneSession(deps, sessionId);
           throw error;
         } finally {
+          names?.stop();
           stopWatchingIdle();
           deps.stopping.removeEventListener('abort', stop);
         }
@@ -316,6 +345,35 @@ function watchIdleBody(request: FastifyRequest, idleMs: number, onIdle: () => vo
   body.on('data', heard);
   body.once('end', stop);
   return stop;
+}
+
+/**
+ * Starts an async generator now (its first `next()`, which runs its body up to its first wait) and hands it
+ * back as an iterable that begins with that call: @fastify/multipart's parts() pipes the body into busboy
+ * there, and the part names must be read from the body after it.
+ */
+function startIterating<T>(iterator: AsyncIterableIterator<T>): AsyncIterable<T> {
+  let first: Promise<IteratorResult<T>> | null = iterator.next();
+  return {
+    [Symbol.asyncIterator]: () => ({
+      next: () => {
+        const next = first ?? iterator.next();
+        first = null;
+        return next;
+      },
+      return: async (value?: unknown) => (await iterator.return?.(value)) ?? { done: true, value },
+    }),
+  };
+}
+
+/** Reads a part refused before its bytes were kept to its end, so that busboy goes on to the next part. */
+async function drain(file: NodeJS.ReadableStream): Promise<void> {
+  await pipeline(
+    file,
+    new Writable({
+      write: (_chunk, _encoding, done) => done(),
+    }),
+  );
 }
 
 /** The checks that need no PDF parsing: extension (415), emptiness and the `%PDF-` header (400), size (413). */

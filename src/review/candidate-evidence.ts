@@ -42,6 +42,9 @@ export function describeCandidate(
   // The document's own identity against this patient: one keystroke must not attach a misfiled document.
   if (agreement.expediente === 'differs') risks.push('expediente_contradicts');
   if (agreement.name === 'differs') risks.push('name_contradicts');
+  // Whoever the first pages name, an attach files the whole file: another patient's pages go with it.
+  if (document && (document.otherExpedientes.length > 0 || document.otherNames.length > 0))
+    risks.push('second_patient_in_file');
   const swapped = candidate.name.alignment === 'swapped';
   const field = (match: FieldMatch, query: string, registry: string): NameFieldEvidence => ({
     kind: match.kind,

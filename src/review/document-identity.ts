@@ -3,7 +3,7 @@ import { readContentIdentity } from '../core/content/read-content-identity.js';
 import type { ContentCheckDetails, ContentIdentity, ContentName } from '../core/content/types.js';
 import { parsePersonName } from '../core/filename/parse-person-name.js';
 import type { ParsedFilename } from '../core/filename/types.js';
-import { judgeSamePerson } from '../core/matching/same-person.js';
+import { judgeSamePerson, shareNoSurname } from '../core/matching/same-person.js';
 import type { NameFields } from '../core/matching/types.js';
 import { formatPatientName } from '../core/registry/patient-name.js';
 import { sanitizeForTerminal } from '../core/text/sanitize-for-terminal.js';
@@ -105,9 +105,14 @@ export function compareBirthDates(
     : 'differs';
 }
 
-/** One person written two ways, clearly two people, or in between (DECISIONS 5's judgement). */
+/**
+ * One person written two ways, clearly two people, or in between (DECISIONS 5's judgement). The same
+ * given names on surnames that share nothing (JORGE ACOSTA MORALES against REYES MARTINEZ, JORGE) differ:
+ * given names are shared by strangers, so agreeing on them alone is no partial agreement.
+ */
 export function compareNames(a: NameFields | null | undefined, b: NameFields | null | undefined): Agreement {
   if (!a || !b) return 'unknown';
   const judgement = judgeSamePerson(a, b);
-  return judgement === 'same' ? 'agrees' : judgement === 'another' ? 'differs' : 'uncertain';
+  if (judgement === 'same') return 'agrees';
+  return judgement === 'another' || shareNoSurname(a, b) ? 'differs' : 'uncertain';
 }

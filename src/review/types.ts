@@ -37,6 +37,11 @@ export type AttachRisk =
   | 'expediente_contradicts'
   /** The document names clearly another person than this patient. */
   | 'name_contradicts'
+  /**
+   * The document names a second patient further in the file (another expediente or name): attaching the
+   * whole file would file that patient's pages under this one; rejecting it lets records split the file.
+   */
+  | 'second_patient_in_file'
   /** `n`: the document's own text names this registry patient, whom a new patient would duplicate. */
   | 'document_names_registry_patient'
   /** `n`: this registry patient has the filename's name and the birth date and sex the document states. */

@@ -107,3 +107,95 @@ describe('review evidence: an exact homonym under another expediente', () => {
     ).toBe(false);
   });
 });
+
+describe('review evidence: the document names the same given names on other surnames', () => {
+  // Synthetic: the filename names JORGE REYES MARTINEZ (and his expediente); the document JORGE ACOSTA MORALES.
+  const reyes: PatientRecord = {
+    id: 'p-reyes',
+    expediente: '1000000606',
+    apellidoPaterno: 'REYES',
+    apellidoMaterno: 'MARTINEZ',
+    nombres: 'JORGE',
+    fechaNacimiento: '2019-06-06',
+    sexo: 'M',
+  };
+  const file = parseFilename('1000000606_REYES MARTINEZ, JORGE_9200000001_LAB.pdf');
+  if (!file.ok) throw new Error('the fixture filename does not parse');
+  const evidenceOf = (document: DocumentIdentity | null, patient: PatientRecord = reyes) =>
+    describeCandidate(
+      matchPatient({ query: file.parsed, candidates: [patient], frequencies: frequenciesFrom([patient]) })
+        .candidates[0]!,
+      1,
+      { filename: file.parsed, document, thresholds: DEFAULT_THRESHOLDS, documents: new Map() },
+    );
+
+  it.each([
+    ['JORGE ACOSTA MORALES', 'REYES MARTINEZ, JORGE'],
+    ['ISAAC GALVAN MORALES', 'SAENZ DE LA TORRE, ISAAC'],
+    ['RAMIREZ LOPEZ, JOSEFINA', 'CASTILLO BAUTISTA, JOSEFINA'],
+  ])('%s against %s: the name differs, and attaching asks for a second look', (written, registered) => {
+    const [surnames, nombres] = registered.split(', ') as [string, string];
+    const [apellidoPaterno, ...materno] =
+      surnames === 'SAENZ DE LA TORRE' ? ['SAENZ', 'DE LA TORRE'] : surnames.split(' ');
+    const patient = {
+      ...reyes,
+      apellidoPaterno: apellidoPaterno!,
+      apellidoMaterno: materno.join(' '),
+      nombres,
+    };
+    const document = documentIdentityFor(null, `NOTA\nPaciente: ${written}\n`, file.parsed, 2026);
+    expect(document?.nameFields).not.toBeNull();
+    const evidence = evidenceOf(document, patient);
+    expect(evidence.agreement.name).toBe('differs');
+    expect(evidence.risks).toContain('name_contradicts');
+  });
+
+  it('reads the name the ingest’s cross-check recorded the same way, and the document line against the filename', () => {
+    const recorded = {
+      verdict: 'contradicts',
+      identity: {
+        expediente: null,
+        nombre_completo: 'ACOSTA MORALES, JORGE',
+        nombre_escrito: 'JORGE ACOSTA MORALES',
+        fecha_nacimiento: null,
+        sexo: null,
+        evidence: [],
+        other_expedientes: [],
+        other_names: [],
+      },
+      reasons: [],
+    } as unknown as ContentCheckDetails;
+    const document = documentIdentityFor(recorded, null, file.parsed, 2026);
+    expect(document?.agreement.name).toBe('differs');
+    expect(evidenceOf(document).risks).toContain('name_contradicts');
+  });
+
+  it('keeps a shared surname uncertain, and a variant of the same name agreeing, without a risk', () => {
+    // A married name or a child re-registered keeps one surname: not the same name, not proof of another.
+    const married = documentIdentityFor(null, 'Paciente: REYES GARCIA, JORGE', file.parsed, 2026);
+    expect(evidenceOf(married).agreement.name).toBe('uncertain');
+    expect(evidenceOf(married).risks).not.toContain('name_contradicts');
+    const variant = documentIdentityFor(null, 'Paciente: REYES, JORGE', file.parsed, 2026);
+    expect(evidenceOf(variant).agreement.name).toBe('agrees');
+    expect(evidenceOf(variant).risks).toEqual([]);
+  });
+});
+
+describe('review evidence: a document that names a second patient later in the file', () => {
+  const twoPatients =
+    'NOTA DE CONSULTA\nPaciente: IBARRA SALAS, ROCIO   Expediente: 1000000303\n\f' +
+    'NOTA DE CONSULTA\nPaciente: CASTILLO BAUTISTA, JOSEFINA   Expediente: 3000855322\n';
+
+  it('makes attaching the whole file risky for every candidate, the filename’s own patient too', () => {
+    const document = documentIdentityFor(null, twoPatients, parsed, 2026);
+    expect([...document!.otherExpedientes, ...document!.otherNames].join(' ')).toMatch(/3000855322|JOSEFINA/);
+    const own = evidenceFor(document);
+    expect(own.agreement).toMatchObject({ expediente: 'agrees', name: 'agrees' });
+    expect(own.risks).toEqual(['second_patient_in_file']);
+  });
+
+  it('is no risk when the file names one patient only', () => {
+    const document = documentIdentityFor(null, twoPatients.split('\f')[0]!, parsed, 2026);
+    expect(evidenceFor(document).risks).toEqual([]);
+  });
+});

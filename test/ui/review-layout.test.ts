@@ -81,7 +81,9 @@ describe('review layout', () => {
     const all = frame(state, { columns: 100, rows: 80 }).rows.join('\n');
     expect(all).toMatch(/ 1 3000147773 +BONILLA SEPÚLVEDA, ADRIANA✓ +0\.89/);
     expect(all).toContain('b. 1951-07-30✗ · sex M✗');
-    expect(all).toContain('docs (CONS LAB RX) · same expediente · paterno: different (BONILLA / ACOSTA)');
+    expect(all).toContain(
+      'docs (CONS LAB RX) · filename: same expediente · paterno: different (BONILLA / ACOSTA)',
+    );
     expect(all).toContain('◆ ID CONFLICT ⚠ below 0.60 ⚠ birth date differs ⚠ sex differs');
     expect(all).toContain('ID CONFLICT');
     expect(all).not.toMatch(/Jaro-Winkler \d/); // the per-signal numbers are behind `d`

@@ -86,6 +86,23 @@ function sameSurnames(
 }
 
 /**
+ * Both names carry a surname and not one surname of either is a surname of the other, even as a slip
+ * (REYES MARTINEZ and ACOSTA MORALES): what `uncertain` leaves open for the same given names on other
+ * surnames (a married name, a child re-registered) keeps one surname; none kept is another family. The
+ * review reads a document's name so against a candidate, beside judgeSamePerson, never instead of it.
+ */
+export function shareNoSurname(a: NameFields, b: NameFields): boolean {
+  const na = normalizeName(a);
+  const nb = normalizeName(b);
+  const surnamesA = [na.paterno, na.materno].filter((s) => s.core !== '');
+  const surnamesB = [nb.paterno, nb.materno].filter((s) => s.core !== '');
+  if (surnamesA.length === 0 || surnamesB.length === 0) return false;
+  // The same letters cut elsewhere (DE LA GARZA / DELAGARZA) are the same surnames.
+  if (na.paterno.core + na.materno.core === nb.paterno.core + nb.materno.core) return false;
+  return surnamesA.every((x) => surnamesB.every((y) => surnameWordRelation(x, y) === 'different'));
+}
+
+/**
  * `same`: the shorter list of given names is found in order in the longer, word by word (MARIA
  * GUADALUPE and GUADALUPE; J. LUIS and JOSE LUIS), or the same words in another order. `different`: no
  * word of one list is even a slip away from a word of the other (JUAN and JUANA are different given

@@ -95,6 +95,8 @@ export interface Messages {
   eitherDate(first: string, second: string): string;
   sexLabel: string;
   docs(count: number, types: string[]): string;
+  /** Opens the matcher's comparison, which is with the filename, not with the document. */
+  versusFilename: string;
   expedienteRelation(relation: 'same' | 'near' | 'different'): string;
   nameIdentical: string;
   surnamesSwapped: string;
@@ -752,6 +754,7 @@ export const EN: Messages = {
     n === 0 ? 'no docs' : `${plural(n, 'doc', 'docs')}${types.length ? ` (${types.join(' ')})` : ''}`,
   expedienteRelation: (r) =>
     r === 'same' ? 'same expediente' : r === 'near' ? 'expediente one keystroke away' : 'other expediente',
+  versusFilename: 'filename:',
   nameIdentical: 'name identical',
   surnamesSwapped: 'surnames swapped',
   fieldLabel: (f) => (f === 'paterno' ? 'paterno' : f === 'materno' ? 'materno' : 'nombres'),
@@ -770,9 +773,11 @@ export const EN: Messages = {
               ? '⚠ document: other exp.'
               : risk === 'name_contradicts'
                 ? '⚠ document: other name'
-                : risk === 'same_identity_registered'
-                  ? '⚠ same person?'
-                  : '⚠ named by the document',
+                : risk === 'second_patient_in_file'
+                  ? '⚠ 2nd patient in file'
+                  : risk === 'same_identity_registered'
+                    ? '⚠ same person?'
+                    : '⚠ named by the document',
   documentText: (lines) =>
     lines === 0 ? 'Document text' : `Document text (${plural(lines, 'line', 'lines')})`,
   textMissing: 'The extracted text is missing: re-run ingest to process it again.',
@@ -806,9 +811,11 @@ export const EN: Messages = {
               ? `the document states expediente ${c.documentValue ?? '?'}, this patient's is ${c.registryValue ?? '?'}`
               : risk === 'name_contradicts'
                 ? `the document names ${c.documentValue ?? '?'}, clearly another person than ${c.registryValue ?? '?'}`
-                : risk === 'same_identity_registered'
-                  ? `registry patient ${c.expediente} (${c.registryValue ?? '?'}) has the same name, birth date and sex under another expediente: a new patient would most likely be a duplicate record of them`
-                  : `the document's own text names registry patient ${c.expediente} (${c.registryValue ?? '?'}): a new patient would duplicate them`,
+                : risk === 'second_patient_in_file'
+                  ? `the file also names another patient further on (${c.documentValue ?? '?'}): attaching it files those pages under ${c.registryValue ?? '?'} too; r rejects it so the records department can split the file`
+                  : risk === 'same_identity_registered'
+                    ? `registry patient ${c.expediente} (${c.registryValue ?? '?'}) has the same name, birth date and sex under another expediente: a new patient would most likely be a duplicate record of them`
+                    : `the document's own text names registry patient ${c.expediente} (${c.registryValue ?? '?'}): a new patient would duplicate them`,
   confirmKeys: (action, scrolling) =>
     `y ${action === 'new_patient' ? 'create the new patient' : 'attach'} · ${scrolling ? '↑↓ read on · ' : ''}any other key cancels`,
   keyHint: (key, n) =>
@@ -1357,6 +1364,7 @@ export const ES: Messages = {
     n === 0 ? 'sin docs' : `${plural(n, 'doc', 'docs')}${types.length ? ` (${types.join(' ')})` : ''}`,
   expedienteRelation: (r) =>
     r === 'same' ? 'mismo expediente' : r === 'near' ? 'expediente a una tecla' : 'otro expediente',
+  versusFilename: 'archivo:',
   nameIdentical: 'nombre idéntico',
   surnamesSwapped: 'apellidos invertidos',
   fieldLabel: (f) => (f === 'paterno' ? 'paterno' : f === 'materno' ? 'materno' : 'nombres'),
@@ -1375,9 +1383,11 @@ export const ES: Messages = {
               ? '⚠ documento: otro exp.'
               : risk === 'name_contradicts'
                 ? '⚠ documento: otro nombre'
-                : risk === 'same_identity_registered'
-                  ? '⚠ ¿misma persona?'
-                  : '⚠ lo nombra el documento',
+                : risk === 'second_patient_in_file'
+                  ? '⚠ 2.º paciente en el archivo'
+                  : risk === 'same_identity_registered'
+                    ? '⚠ ¿misma persona?'
+                    : '⚠ lo nombra el documento',
   documentText: (lines) =>
     lines === 0 ? 'Texto del documento' : `Texto del documento (${plural(lines, 'línea', 'líneas')})`,
   textMissing: 'Falta el texto extraído: vuelva a ejecutar el ingreso para procesarlo de nuevo.',
@@ -1411,9 +1421,11 @@ export const ES: Messages = {
               ? `el documento dice expediente ${c.documentValue ?? '?'}; el de este paciente es ${c.registryValue ?? '?'}`
               : risk === 'name_contradicts'
                 ? `el documento nombra a ${c.documentValue ?? '?'}, claramente otra persona que ${c.registryValue ?? '?'}`
-                : risk === 'same_identity_registered'
-                  ? `el paciente del registro ${c.expediente} (${c.registryValue ?? '?'}) tiene el mismo nombre, fecha de nacimiento y sexo con otro expediente: un paciente nuevo sería muy probablemente un registro duplicado de esa persona`
-                  : `el propio texto del documento nombra al paciente del registro ${c.expediente} (${c.registryValue ?? '?'}): un paciente nuevo lo duplicaría`,
+                : risk === 'second_patient_in_file'
+                  ? `el archivo nombra a otro paciente más adelante (${c.documentValue ?? '?'}): asignarlo archiva esas páginas también con ${c.registryValue ?? '?'}; r lo rechaza para que archivo clínico separe el archivo`
+                  : risk === 'same_identity_registered'
+                    ? `el paciente del registro ${c.expediente} (${c.registryValue ?? '?'}) tiene el mismo nombre, fecha de nacimiento y sexo con otro expediente: un paciente nuevo sería muy probablemente un registro duplicado de esa persona`
+                    : `el propio texto del documento nombra al paciente del registro ${c.expediente} (${c.registryValue ?? '?'}): un paciente nuevo lo duplicaría`,
   confirmKeys: (action, scrolling) =>
     `y ${action === 'new_patient' ? 'crear el paciente nuevo' : 'asignar'} · ${scrolling ? '↑↓ leer más · ' : ''}cualquier otra tecla cancela`,
   keyHint: (key, n) =>

@@ -666,9 +666,13 @@ function candidateLines(
   return lines;
 }
 
-/** The matcher's comparison in plain words: the expediente, then each name field that differs. */
+/**
+ * The matcher's comparison in plain words: the expediente, then each name field that differs. It is the
+ * filename's, and says so: "name identical" beside a document that names someone else must not read as
+ * the document agreeing.
+ */
 export function reasonText(candidate: CandidateEvidence, m: Messages): string {
-  const parts = [m.expedienteRelation(candidate.expedienteRelation)];
+  const parts = [`${m.versusFilename} ${m.expedienteRelation(candidate.expedienteRelation)}`];
   if (candidate.nameExact) parts.push(m.nameIdentical);
   else {
     if (candidate.alignment === 'swapped') parts.push(m.surnamesSwapped);
@@ -842,6 +846,11 @@ function riskValues(
       return { documentValue: document?.expediente ?? null, registryValue: candidate.expediente };
     case 'name_contradicts':
       return { documentValue: document?.name ?? null, registryValue: candidate.name };
+    case 'second_patient_in_file':
+      return {
+        documentValue: document ? [...document.otherExpedientes, ...document.otherNames].join('; ') : null,
+        registryValue: candidate.name,
+      };
     case 'document_names_registry_patient':
     case 'same_identity_registered':
       return { documentValue: document?.name ?? null, registryValue: candidate.name };

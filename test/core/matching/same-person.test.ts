@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   isClearlyAnotherPerson,
   judgeSamePerson,
+  shareNoSurname,
   type PersonJudgement,
 } from '../../../src/core/matching/same-person.js';
 import type { NameFields } from '../../../src/core/matching/types.js';
@@ -144,5 +145,22 @@ describe('isClearlyAnotherPerson', () => {
     expect(isClearlyAnotherPerson(name('HUERTA / SOTA / GRABIELA'), name('HUERTA / SOTO / GABRIELA'))).toBe(
       false,
     );
+  });
+});
+
+describe('shareNoSurname', () => {
+  it.each([
+    ['REYES / MARTINEZ / JORGE', 'ACOSTA / MORALES / JORGE', true],
+    ['SAENZ / DE LA TORRE / ISAAC', 'GALVAN / MORALES / ISAAC', true],
+    ['CASTILLO / BAUTISTA / JOSEFINA', 'RAMIREZ / LOPEZ / JOSEFINA', true],
+    // One surname kept (a married name, a child re-registered), a slip, swapped, cut elsewhere, or none written.
+    ['REYES / MARTINEZ / JORGE', 'MARTINEZ / GARCIA / JORGE', false],
+    ['REYES / MARTINEZ / JORGE', 'REYEZ / MARTINES / JORGE', false],
+    ['REYES / MARTINEZ / JORGE', 'MARTINEZ / REYES / JORGE', false],
+    ['DE LA GARZA / TREVIÑO / JUAN', 'DELAGARZA / TREVINO / JUAN', false],
+    ['REYES / MARTINEZ / JORGE', ' /  / JORGE', false],
+  ])('%s and %s: %s, both ways round', (a, b, expected) => {
+    expect(shareNoSurname(name(a), name(b))).toBe(expected);
+    expect(shareNoSurname(name(b), name(a))).toBe(expected);
   });
 });

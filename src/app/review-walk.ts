@@ -27,6 +27,12 @@ export type {
   ReviewNotice,
 };
 
+/**
+ * The parts of a confirmation that must have been read before its `y` acts: the row naming the candidate, and
+ * each reason (a risk) it gives.
+ */
+export type ConfirmPart = 'candidate' | AttachRisk;
+
 /** What a key asks of the walk; the key bindings map keys to these. */
 export type ReviewAction =
   | { type: 'attach'; candidate: number }
@@ -157,6 +163,11 @@ export class ReviewWalk {
    * watches the walk (a test, a script), when there is nobody to have seen anything.
    */
   private shownSince: Map<number, number> | null = null;
+  /**
+   * When each part of the confirmation open now first had all its rows on screen (see markConfirmShown); cleared
+   * whenever a confirmation opens.
+   */
+  private readonly confirmSince = new Map<ConfirmPart, number>();
   /** Keys are dropped until then too: one was just dropped, or the screen has just drawn (see holdOff). */
   private heldUntil = Number.NEGATIVE_INFINITY;
   /** Ended by Ctrl-C or a signal rather than by `q`: the command exits 130, as an interrupted ingest does. */
@@ -241,6 +252,41 @@ export class ReviewWalk {
     if (!this.shownSince) return true;
     const since = this.shownSince.get(rank);
     return since !== undefined && this.now() >= since + this.guardMs;
+  }
+
+  /**
+   * The screen now shows, whole, these parts of the confirmation `confirm` (the walk's own object: a report for a
+   * confirmation since closed or opened again is ignored).
+   */
+  markConfirmShown(confirm: NonNullable<ReviewWalkState['confirm']>, parts: readonly ConfirmPart[]): void {
+    if (!this.shownSince || this.state.confirm !== confirm || this.state.phase !== 'confirming') return;
+    const now = this.now();
+    for (const part of parts) if (!this.confirmSince.has(part)) this.confirmSince.set(part, now);
+  }
+
+  /**
+   * The parts of the confirmation open now that the screen has not shown yet, in the order they are drawn (the
+   * candidate's row, then the reasons). Empty while no screen watches the walk.
+   */
+  confirmPartsUnseen(): ConfirmPart[] {
+    const confirm = this.state.confirm;
+    if (!this.shownSince || !confirm) return [];
+    return confirmParts(confirm).filter((part) => !this.confirmSince.has(part));
+  }
+
+  /**
+   * Whether the `y` of the confirmation open now may act: the row naming the candidate and every reason have been
+   * on screen, each for a moment. On a small terminal the reasons may be below the fold: a `y` must not attach
+   * (or create) on the strength of a title the reviewer read without the contradictions under it.
+   */
+  confirmationRead(): boolean {
+    const confirm = this.state.confirm;
+    if (!this.shownSince || !confirm) return true;
+    const now = this.now();
+    return confirmParts(confirm).every((part) => {
+      const since = this.confirmSince.get(part);
+      return since !== undefined && now >= since + this.guardMs;
+    });
   }
 
   /**
@@ -348,6 +394,14 @@ export class ReviewWalk {
         const { action: confirmed, candidate } = this.state.confirm;
         if (confirmed === 'attach' && !this.candidateShown(candidate.rank))
           return this.notShown(candidate.rank);
+        // Its reasons not all read yet: the screen scrolls on to them, and a `y` once they have been read acts. A `y`
+        // held down stays dropped meanwhile (see holdOff): its repeats must not confirm what they scrolled past.
+        if (!this.confirmationRead()) {
+          this.holdOff();
+          return this.update({
+            notice: { tone: 'info', notice: { code: 'confirm_unread', action: confirmed } },
+          });
+        }
         return this.decide(
           confirmed === 'new_patient'
             ? { kind: 'new_patient' }
@@ -391,6 +445,7 @@ export class ReviewWalk {
       if (candidate && !this.candidateShown(candidate.rank)) return this.notShown(candidate.rank);
       if (candidate && candidate.risks.length > 0) {
         // A second, deliberate key: the confirmation shows both identities and why it is risky.
+        this.confirmSince.clear();
         return this.update({
           phase: 'confirming',
           confirm: { action: 'attach', candidate, risks: candidate.risks },
@@ -404,6 +459,7 @@ export class ReviewWalk {
     if (action.type === 'new_patient') {
       const duplicated = duplicatedByNewPatient(current);
       if (duplicated) {
+        this.confirmSince.clear();
         return this.update({
           phase: 'confirming',
           confirm: { action: 'new_patient', ...duplicated },
@@ -652,6 +708,11 @@ export class ReviewWalk {
     };
     for (const listener of this.listeners) listener();
   }
+}
+
+/** What of a confirmation must have been read before its `y` acts, in the order the screen draws it. */
+function confirmParts(confirm: NonNullable<ReviewWalkState['confirm']>): ConfirmPart[] {
+  return ['candidate', ...confirm.risks];
 }
 
 /** Browsing: shows another case, decides nothing (the keys of the case it shows are guarded again). */

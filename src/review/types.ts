@@ -257,6 +257,8 @@ export type ReviewNotice =
   | { code: 'confirm_cancelled'; action: 'attach' | 'new_patient' }
   /** A key named a candidate whose identity was not on screen yet (a small terminal): nothing attached. */
   | { code: 'candidate_not_shown'; candidate: number }
+  /** A confirmation's `y` before its candidate and every reason had been on screen: nothing of `action` was done. */
+  | { code: 'confirm_unread'; action: 'attach' | 'new_patient' }
   /**
    * The database would not take the write (another program keeps it locked, a full or failing disk) or a
    * backend is down (`unavailable`, in its own words): nothing of the decision (or of the undo) was stored,

@@ -923,11 +923,61 @@ describe.skipIf(!hasTmux() && !process.env.CI)('review in a real terminal (tmux)
     keep('confirm-scrolled-60x20-es', read);
     expect(rows(read)[0]).toMatch(/^Revisión \d de 2/);
     expect(read).toContain('y asignar');
+    // Its last reason has just appeared: `y` acts once it has been on screen for the key-guard moment.
+    await pastKeyGuard();
     press(pane, 'y');
     await waitFor(pane, /✓ asignado a 3000899337/);
     await pastKeyGuard();
     press(pane, 'q');
     await waitFor(pane, 'READON-EXITED');
+  }, 120_000);
+
+  it('at 60×15 a `y` before the reasons below the fold were read attaches nothing; read through (↓), it attaches', async () => {
+    const copy = copyDatabase(sample.templateDb);
+    copies.push(copy);
+    const pane = 'unread';
+    launch(
+      pane,
+      { x: 60, y: 15 },
+      path.dirname(copy.url),
+      `review --user e2e --lang es --db ${JSON.stringify(copy.url)}`,
+    );
+    await waitFor(pane, /Revisión 1 de 2/, 'q salir');
+    await pastKeyGuard();
+    if (!screen(pane).includes('_LAB.pdf')) {
+      press(pane, 's');
+      await waitFor(pane, /Revisión 2 de 2/, 'q salir');
+      await pastKeyGuard();
+    }
+    expect(screen(pane)).toContain('CONFLICTO DE EXPEDIENTE');
+    press(pane, '2'); // below the evidence: brought into view, nothing attached
+    await waitFor(pane, /nada asignado: candidato 2/, /^ 2 3000576011/m);
+    await pastKeyGuard();
+    press(pane, '2');
+    const confirm = await waitFor(pane, '¿Asignar este documento al candidato 2?', /▼/);
+    keep('confirm-unread-60x15-es', confirm);
+    expect(confirm).not.toContain('Candidato 2:');
+    await pastKeyGuard();
+    press(pane, 'y'); // the candidate's row and the six reasons are below the fold
+    const refused = await waitFor(pane, /lea todos los motivos \(↓\) antes de\s+confirmar/);
+    keep('confirm-refused-60x15-es', refused);
+    expect(refused).toContain('Candidato 2:'); // scrolled on to it
+    expect(refused).not.toContain('✓ asignado');
+    expect(rows(refused)[0]).toMatch(/^Revisión \d de 2/);
+    // Read through, a row at a time, to the last reason.
+    let read = refused;
+    for (let i = 0; i < 30 && /▼/.test(read); i++) {
+      tmux('send-keys', '-t', pane, 'Down');
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      read = screen(pane);
+    }
+    expect(read).toMatch(/claramente otra persona que\s+ACOSTA MORALES, JORGE/);
+    await pastKeyGuard();
+    press(pane, 'y');
+    await waitFor(pane, /✓ asignado a 3000576011 ACOSTA MORALES, JORGE/);
+    await pastKeyGuard();
+    press(pane, 'q');
+    await waitFor(pane, 'UNREAD-EXITED');
   }, 120_000);
 
   it('review --collection: an attach stores its vectors in that collection, where search finds them', async () => {

@@ -98,6 +98,52 @@ describe('ReviewApp on a small terminal', () => {
   });
 });
 
+describe('ReviewApp confirming on a small terminal', () => {
+  it('a `y` before every reason of the confirmation was on screen attaches nothing; read through (↓), it attaches', async () => {
+    const cases = [fourCandidateCase()];
+    const { service, calls } = fakeService(cases);
+    const walk = new ReviewWalk(service, cases.map(pendingOf), { guardMs: 0 });
+    const { lastFrame, stdin, stdout, unmount } = render(
+      <ReviewApp walk={walk} reviewer="ana" onClosed={() => undefined} />,
+    );
+    const frame = () => lastFrame() ?? '';
+    const flat = () => frame().replace(/\s+/g, ' ');
+    Object.defineProperty(stdout, 'columns', { value: 60 });
+    Object.defineProperty(stdout, 'rows', { value: 15 });
+    stdout.emit('resize');
+    await walk.start();
+    await vi.waitFor(() => expect(frame()).toContain('Review 1 of 1'));
+    stdin.write('2'); // brings candidate 2 into view
+    await vi.waitFor(() => expect(flat()).toContain('candidate 2 not on screen yet'));
+    stdin.write('2');
+    await vi.waitFor(() => expect(frame()).toContain('Attach this document to candidate 2?'));
+    // The title and the identities fill the few rows: the candidate's own row and the reasons are below.
+    expect(frame()).not.toContain('Candidate 2:');
+    expect(frame()).not.toMatch(/sex F differs/);
+
+    stdin.write('y');
+    await vi.waitFor(() =>
+      expect(flat()).toContain('nothing attached: read every reason (↓) before confirming'),
+    );
+    expect(calls).toEqual([]);
+    expect(walk.getState().phase).toBe('confirming');
+    // It scrolled on to what was not read: the candidate's row first.
+    expect(frame()).toContain('Candidate 2:');
+
+    // Read to the end, a row at a time.
+    for (let i = 0; i < 30 && !/sex F differs/.test(frame()); i++) {
+      const before = frame();
+      stdin.write('\u001B[B');
+      await vi.waitFor(() => expect(frame()).not.toBe(before));
+    }
+    expect(frame()).toMatch(/sex F differs/);
+    expect(calls).toEqual([]);
+    stdin.write('y');
+    await vi.waitFor(() => expect(calls).toEqual(['attach2:f1']));
+    unmount();
+  });
+});
+
 describe('ReviewApp with 300 pending cases', () => {
   it('keys read together in the list (End Enter, Home ↓ ↓ Enter) open the case the cursor went to', async () => {
     const cases = Array.from({ length: 300 }, (_, i) =>

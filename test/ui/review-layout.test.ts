@@ -291,6 +291,47 @@ describe('review layout', () => {
     }
   });
 
+  it('reports which parts of a confirmation are on screen whole, and the scroll that brings each into view', async () => {
+    const base = await stateOf();
+    const candidate = base.current!.evidence[1]!;
+    const state = {
+      ...base,
+      phase: 'confirming' as const,
+      confirm: { action: 'attach' as const, candidate, risks: candidate.risks },
+    };
+    // Tall enough: the candidate and every reason at once.
+    expect(frame(state, { columns: 80, rows: 24 }).layout.shownConfirmParts).toEqual([
+      'candidate',
+      ...candidate.risks,
+    ]);
+    // 60×15: only the title and the identities fit; scrolled to each part in turn, it is on screen whole.
+    const small = { columns: 60, rows: 15 };
+    const { layout } = frame(state, small);
+    expect(layout.shownConfirmParts).toEqual([]);
+    for (const part of ['candidate', ...candidate.risks] as const) {
+      const where = layout.confirmPartScroll.get(part)!;
+      const view = reduceReviewView(initialReviewView(), {
+        type: 'scroll_to',
+        where,
+        max: layout.maxScroll,
+        confirming: true,
+      });
+      expect(frame(state, small, view).layout.shownConfirmParts).toContain(part);
+    }
+    // 40×12: a reason may be taller than the few rows of the body; scrolled to, each counts (a tall one by its end).
+    const narrow = { columns: 40, rows: 12 };
+    const tall = frame(state, narrow).layout;
+    for (const part of ['candidate', ...candidate.risks] as const) {
+      const view = reduceReviewView(initialReviewView(), {
+        type: 'scroll_to',
+        where: tall.confirmPartScroll.get(part)!,
+        max: tall.maxScroll,
+        confirming: true,
+      });
+      expect(frame(state, narrow, view).layout.shownConfirmParts).toContain(part);
+    }
+  });
+
   it('speaks Spanish: frame, reasons and keys', async () => {
     const all = frame(await stateOf(), { columns: 100, rows: 60 }, initialReviewView(), ES).rows.join('\n');
     expect(all).toContain('Revisión 1 de 2');

@@ -111,6 +111,83 @@ describe('ReviewWalk', () => {
     expect(walk.getState().position).toBe(1);
   });
 
+  it("a confirmation's `y` acts only once the candidate and every reason have been on screen for a moment", async () => {
+    const { walk, calls, advance } = setup();
+    walk.watchOnScreen(); // a screen shows the walk: it reports what it drew
+    await walk.start();
+    walk.markShown('f1', [1, 2]);
+    advance(500);
+    await walk.perform({ type: 'attach', candidate: 2 });
+    const confirm = walk.getState().confirm!;
+    expect(confirm.risks).toEqual([
+      'id_conflict',
+      'below_review_threshold',
+      'birth_date_contradicts',
+      'sex_contradicts',
+    ]);
+    // A small terminal: the title and the two identities are on screen, the candidate's row and the reasons below.
+    walk.markConfirmShown(confirm, []);
+    advance(500);
+    expect(walk.confirmPartsUnseen()).toEqual(['candidate', ...confirm.risks]);
+    await walk.perform({ type: 'confirm' });
+    expect(calls).toEqual([]);
+    expect(walk.getState()).toMatchObject({
+      phase: 'confirming',
+      confirm,
+      notice: { tone: 'info', notice: { code: 'confirm_unread', action: 'attach' } },
+    });
+    // Scrolled on: the candidate and the first two reasons, long enough ago; the last two only a moment ago.
+    walk.markConfirmShown(confirm, ['candidate', 'id_conflict', 'below_review_threshold']);
+    advance(500);
+    walk.markConfirmShown(confirm, ['birth_date_contradicts']);
+    await walk.perform({ type: 'confirm' });
+    expect(calls).toEqual([]);
+    expect(walk.confirmPartsUnseen()).toEqual(['sex_contradicts']);
+    walk.markConfirmShown(confirm, ['sex_contradicts']);
+    advance(100);
+    await walk.perform({ type: 'confirm' }); // the last reason has just appeared: not read yet
+    expect(calls).toEqual([]);
+    expect(walk.getState().phase).toBe('confirming');
+    advance(400);
+    await walk.perform({ type: 'confirm' });
+    expect(calls).toEqual(['attach2:f1']);
+  });
+
+  it('a `y` held down over a refused confirmation stays dropped; a report for another confirmation counts for nothing', async () => {
+    const { walk, calls, advance } = setup();
+    walk.watchOnScreen();
+    await walk.start();
+    walk.markShown('f1', [2]);
+    advance(500);
+    await walk.perform({ type: 'attach', candidate: 2 });
+    const first = walk.getState().confirm!;
+    advance(500);
+    await walk.perform({ type: 'confirm' }); // refused: nothing of it read
+    expect(walk.getState().notice).toMatchObject({ notice: { code: 'confirm_unread' } });
+    // Held: its repeats come every 30 ms while the screen scrolls through the reasons.
+    walk.markConfirmShown(first, ['candidate', ...first.risks]);
+    for (let t = 0; t < 1_500; t += 30) {
+      advance(30);
+      await walk.perform({ type: 'confirm' });
+    }
+    expect(calls).toEqual([]);
+    // Cancelled and opened again: what the first one showed does not count for the second.
+    advance(500);
+    await walk.perform({ type: 'cancel' });
+    advance(500);
+    await walk.perform({ type: 'attach', candidate: 2 });
+    const second = walk.getState().confirm!;
+    expect(second).not.toBe(first);
+    walk.markConfirmShown(first, ['candidate', ...first.risks]);
+    advance(500);
+    await walk.perform({ type: 'confirm' });
+    expect(calls).toEqual([]);
+    walk.markConfirmShown(second, ['candidate', ...second.risks]);
+    advance(500);
+    await walk.perform({ type: 'confirm' });
+    expect(calls).toEqual(['attach2:f1']);
+  });
+
   it('asks for `y` before a new patient when the document names a registry patient', async () => {
     const cases = [fourCandidateCase({ idConflict: false, expedienteOwner: null })];
     const named = cases[0]!.evidence[0]!;

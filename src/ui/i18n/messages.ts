@@ -913,6 +913,8 @@ export const EN: Messages = {
           : 'cancelled: nothing was attached';
       case 'candidate_not_shown':
         return `nothing attached: candidate ${n.candidate} not on screen yet; read it, press again`;
+      case 'confirm_unread':
+        return `${n.action === 'new_patient' ? 'nothing created' : 'nothing attached'}: read every reason (↓) before confirming`;
       case 'not_recorded':
         return notRecordedEn(n.what, n.cause);
       case 'failed':
@@ -1525,6 +1527,8 @@ export const ES: Messages = {
           : 'cancelado: no se asignó nada';
       case 'candidate_not_shown':
         return `nada asignado: candidato ${n.candidate} aún no visible; léalo y oprima otra vez`;
+      case 'confirm_unread':
+        return `${n.action === 'new_patient' ? 'no se creó nada' : 'nada asignado'}: lea todos los motivos (↓) antes de confirmar`;
       case 'not_recorded':
         return notRecordedEs(n.what, n.cause);
       case 'failed':

@@ -83,6 +83,11 @@ export function ReviewApp({
   useLayoutEffect(() => {
     if (fileId) walk.markShown(fileId, drawn.current.shownCandidates);
   }, [walk, fileId, shown, state.phase]);
+  // Likewise the parts of a confirmation: its `y` acts once the candidate and every reason have been on screen.
+  const shownParts = layout.shownConfirmParts.join(',');
+  useLayoutEffect(() => {
+    if (state.confirm) walk.markConfirmShown(state.confirm, drawn.current.shownConfirmParts);
+  }, [walk, state.confirm, shownParts]);
 
   useInput(
     (input: string, key: KeyPress) => {
@@ -107,10 +112,22 @@ export function ReviewApp({
         // body scrolls to them, so that the same key, pressed again, attaches to someone read.
         const rank = candidateOf(meaning.action, state);
         const row = rank === null ? undefined : layout.candidateRows.get(rank);
-        if (walk.acceptsKeys() && rank !== null && row !== undefined && !walk.candidateShown(rank))
+        // Likewise a `y` on a confirmation whose reasons were not all on screen: it scrolls to the first part not
+        // read yet (down, or back up after End), and the walk refuses, saying why.
+        const unread =
+          meaning.action.type === 'confirm' && !walk.confirmationRead()
+            ? walk.confirmPartsUnseen()[0]
+            : undefined;
+        const where =
+          rank !== null && row !== undefined && !walk.candidateShown(rank)
+            ? row
+            : unread === undefined
+              ? undefined
+              : layout.confirmPartScroll.get(unread);
+        if (walk.acceptsKeys() && where !== undefined)
           dispatch({
             type: 'scroll_to',
-            where: row,
+            where,
             max: layout.maxScroll,
             confirming: state.phase === 'confirming',
           });

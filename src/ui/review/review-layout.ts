@@ -2,6 +2,7 @@ import type {
   Agreement,
   AttachRisk,
   CandidateEvidence,
+  ConfirmPart,
   DocumentIdentity,
   ReviewCase,
   ReviewWalkState,
@@ -55,6 +56,14 @@ export interface ReviewLayout {
   candidateRows: ReadonlyMap<number, number>;
   /** The ranks whose identity row is on screen now (see ReviewWalk.markShown). */
   shownCandidates: number[];
+  /**
+   * The scroll that brings each part of a confirmation (the row naming the candidate, each reason) into view:
+   * its first row at the top, or its last at the bottom when it is taller than the body. Empty when no
+   * confirmation is open.
+   */
+  confirmPartScroll: ReadonlyMap<ConfirmPart, number>;
+  /** The parts of the confirmation on screen now, whole (see ReviewWalk.markConfirmShown). */
+  shownConfirmParts: ConfirmPart[];
 }
 
 export function layoutReview(input: ReviewLayoutInput): ReviewLayout {
@@ -82,7 +91,7 @@ export function layoutReview(input: ReviewLayoutInput): ReviewLayout {
       body = bodyOf(input, width, bodyHeight);
     }
   }
-  const { lines, heading, candidateRows } = body;
+  const { lines, heading, candidateRows, confirmParts } = body;
   const maxScroll = Math.max(0, lines.length - bodyHeight);
   const scroll = Math.min(Math.max(0, body.scroll), maxScroll);
   const shown = lines.slice(scroll, scroll + bodyHeight).map((line) => fitLine(line, width));
@@ -104,7 +113,28 @@ export function layoutReview(input: ReviewLayoutInput): ReviewLayout {
     shownCandidates: [...candidateRows]
       .filter(([, row]) => row >= scroll && row < scroll + bodyHeight)
       .map(([rank]) => rank),
+    confirmPartScroll: new Map(
+      [...confirmParts].map(([part, { start, end }]) => [
+        part,
+        end - start > bodyHeight ? end - bodyHeight : start,
+      ]),
+    ),
+    // A part taller than the whole body can never be on screen at once: it counts once its last row is, the
+    // reader having scrolled through it to get there.
+    shownConfirmParts: [...confirmParts]
+      .filter(([, { start, end }]) =>
+        end - start > bodyHeight
+          ? end - 1 >= scroll && end - 1 < scroll + bodyHeight
+          : start >= scroll && end <= scroll + bodyHeight,
+      )
+      .map(([part]) => part),
   };
+}
+
+/** The rows a part of a confirmation takes among the body's, `end` excluded. */
+interface PartRows {
+  start: number;
+  end: number;
 }
 
 /** The body's rows (all of them), where its scroll asks to be, and where each candidate is among them. */
@@ -112,9 +142,20 @@ function bodyOf(
   input: ReviewLayoutInput,
   width: number,
   bodyHeight: number,
-): { lines: Line[]; scroll: number; heading: number; candidateRows: Map<number, number> } {
+): {
+  lines: Line[];
+  scroll: number;
+  heading: number;
+  candidateRows: Map<number, number>;
+  confirmParts: Map<ConfirmPart, PartRows>;
+} {
   const { state, view, messages: m } = input;
-  const none = { scroll: 0, heading: 0, candidateRows: new Map<number, number>() };
+  const none = {
+    scroll: 0,
+    heading: 0,
+    candidateRows: new Map<number, number>(),
+    confirmParts: new Map<ConfirmPart, PartRows>(),
+  };
   if (state.phase === 'confirming' && state.confirm && state.current) {
     return { ...none, ...confirmLines(state.current, state.confirm, width, m), scroll: view.confirmScroll };
   }
@@ -721,8 +762,9 @@ function confirmLines(
   confirm: NonNullable<ReviewWalkState['confirm']>,
   width: number,
   m: Messages,
-): { lines: Line[]; candidateRows: Map<number, number> } {
+): { lines: Line[]; candidateRows: Map<number, number>; confirmParts: Map<ConfirmPart, PartRows> } {
   const candidate = confirm.candidate;
+  const confirmParts = new Map<ConfirmPart, PartRows>();
   const labelWidth =
     Math.max(
       displayWidth(m.confirmFile),
@@ -773,6 +815,7 @@ function confirmLines(
   const candidateRows = new Map<number, number>(
     confirm.action === 'attach' ? [[candidate.rank, lines.length]] : [],
   );
+  const candidateStart = lines.length;
   lines.push(
     ...row(
       m.confirmCandidate(candidate.rank),
@@ -789,8 +832,10 @@ function confirmLines(
       { bold: true },
     ),
   );
+  confirmParts.set('candidate', { start: candidateStart, end: lines.length });
   lines.push(plain(m.confirmWhy, { bold: true }));
   for (const risk of confirm.risks) {
+    const start = lines.length;
     const { documentValue, registryValue } = riskValues(risk, c.document, candidate, m);
     lines.push(
       ...wrapSegments(
@@ -808,9 +853,10 @@ function confirmLines(
         { indent: 4, indentFirst: true },
       ),
     );
+    confirmParts.set(risk, { start, end: lines.length });
   }
   // The keys (y / anything else) are on the pinned key line below.
-  return { lines, candidateRows };
+  return { lines, candidateRows, confirmParts };
 }
 
 function helpLines(width: number, m: Messages): Line[] {

@@ -490,8 +490,13 @@ export class ReviewWalk {
     this.heldUntil = Math.max(this.heldUntil, this.now() + this.guardMs);
   }
 
-  /** Refuses an attach to a candidate not shown yet: the screen brings them into view, the same key then attaches. */
+  /**
+   * Refuses an attach to a candidate not shown yet: the screen brings them into view, the same key then attaches —
+   * pressed again once the keys have stopped (holdOff): a digit held down must not attach, 0.4 s after its first
+   * repeat scrolled the candidate in, to a row nobody has read.
+   */
   private notShown(rank: number): void {
+    this.holdOff();
     this.update({ notice: { tone: 'info', notice: { code: 'candidate_not_shown', candidate: rank } } });
   }
 

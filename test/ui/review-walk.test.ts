@@ -188,6 +188,27 @@ describe('ReviewWalk', () => {
     expect(calls).toEqual(['attach2:f1']);
   });
 
+  it('a digit held down over a candidate it scrolled into view attaches nothing until the keys stop', async () => {
+    const { walk, calls, advance } = setup();
+    walk.watchOnScreen();
+    await walk.start();
+    walk.markShown('f1', [1]); // a small terminal: candidate 3 (no risk: one key attaches) is below the fold
+    advance(500);
+    await walk.perform({ type: 'attach', candidate: 3 });
+    expect(walk.getState().notice).toMatchObject({ notice: { code: 'candidate_not_shown', candidate: 3 } });
+    // The screen scrolls it in; the key held repeats every 30 ms for 1.5 s, well past the moment it has been shown.
+    walk.markShown('f1', [3]);
+    for (let t = 0; t < 1_500; t += 30) {
+      advance(30);
+      await walk.perform({ type: 'attach', candidate: 3 });
+    }
+    expect(calls).toEqual([]);
+    // Let go, read, pressed again: it attaches.
+    advance(500);
+    await walk.perform({ type: 'attach', candidate: 3 });
+    expect(calls).toEqual(['attach3:f1']);
+  });
+
   it('asks for `y` before a new patient when the document names a registry patient', async () => {
     const cases = [fourCandidateCase({ idConflict: false, expedienteOwner: null })];
     const named = cases[0]!.evidence[0]!;

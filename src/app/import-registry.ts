@@ -134,6 +134,35 @@ const MAX_LISTED_REJECTIONS = 1000;
  * Imports (upserts by expediente) a registry CSV in one transaction, reporting every rejected row with its
  * line, and records the import in the audit log.
  */
+/**
+ * Reads the file up to its header line, and throws what the import would throw there: an encoding it cannot read,
+ * an empty file, a first line that does not name a registry's columns. Stops at the header (the first chunk).
+ */
+async function refuseUnreadableHeader(file: string, shown: string, encoding: CsvEncoding): Promise<void> {
+  try {
+    for await (const records of readNumberedRecords(file, { encoding })) {
+      for (const item of records) {
+        if ('skipped' in item) continue;
+        const layout = detectRegistryLayout(item.record);
+        if (!layout.ok) throw notARegistry(shown, layout.reason);
+        return;
+      }
+    }
+  } catch (error) {
+    if (error instanceof CsvEncodingError) throw encodingError(shown, encoding, error);
+    throw error;
+  }
+  throw new UserError(`'${shown}' is empty`, ExitCode.Usage);
+}
+
+function notARegistry(shown: string, reason: string): UserError {
+  return new UserError(
+    `'${shown}' is not a patient registry CSV: ${reason}`,
+    ExitCode.Usage,
+    'the first line must name the columns, e.g. expediente,apellido_paterno,apellido_materno,nombres,fecha_nacimiento,sexo',
+  );
+}
+
 export async function importRegistry(options: ImportRegistryOptions): Promise<ImportReport> {
   const file = path.resolve(options.cwd, options.file);
   if (!fs.existsSync(file)) {
@@ -147,6 +176,10 @@ export async function importRegistry(options: ImportRegistryOptions): Promise<Im
     throw new UserError(`'${options.file}' is a folder, not a CSV file`, ExitCode.Usage);
   }
   refuseWorkbook(file, options.file);
+  // The file's first lines before the registry is opened: an import refused for its encoding, an empty file or
+  // columns that are not a registry's left a new, empty registry behind at a mistyped --db, which later commands
+  // then read as the registry (there is no 'does not exist' to catch the typo any more).
+  await refuseUnreadableHeader(file, options.file, options.encoding ?? 'utf-8');
   const started = performance.now();
   // The local calendar day: a birth date after it is a typing error.
   const now = new Date();
@@ -243,13 +276,7 @@ export async function importRegistry(options: ImportRegistryOptions): Promise<Im
                   header = record.map(registryColumnName);
                   report.unreadColumns = unreadColumns(record);
                   const layout = detectRegistryLayout(record);
-                  if (!layout.ok) {
-                    throw new UserError(
-                      `'${options.file}' is not a patient registry CSV: ${layout.reason}`,
-                      ExitCode.Usage,
-                      'the first line must name the columns, e.g. expediente,apellido_paterno,apellido_materno,nombres,fecha_nacimiento,sexo',
-                    );
-                  }
+                  if (!layout.ok) throw notARegistry(options.file, layout.reason);
                   report.layout = layout.layout;
                   continue;
                 }

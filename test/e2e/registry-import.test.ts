@@ -91,7 +91,8 @@ describe('patients import: a registry import you can trust', { tags: ['slow'] },
     );
     expect(refused.stderr).toMatch(/^hint: import it again with --encoding windows-1252 \(or latin1\)/m);
     expect(refused.stderr).not.toMatch(/\n\s+at /);
-    expect(query<{ n: number }>('select count(*) n from patients')[0]!.n).toBe(0);
+    // Refused before the registry is opened: no new, empty registry left at the --db path.
+    expect(fs.existsSync(db)).toBe(false);
 
     for (const encoding of ['windows-1252', 'latin1']) {
       const imported = await cli('patients', 'import', file, '--encoding', encoding, '--json');
@@ -115,6 +116,26 @@ describe('patients import: a registry import you can trust', { tags: ['slow'] },
     expect(wrong.stderr).toMatch(/^error: '.*utf8\.csv' is UTF-8 .*nothing was imported/m);
     expect(wrong.stderr).toMatch(/^hint: import it without --encoding/m);
     expect(patient('3000000203')).toBeUndefined();
+  });
+
+  it('leaves no database behind when it refuses the file (a mistyped --db then still says it does not exist)', async () => {
+    for (const [name, lines, message] of [
+      ['columns.csv', ['a,b,c', '1,2,3'], /is not a patient registry CSV: no 'expediente' column/],
+      ['empty.csv', [], /is empty/],
+    ] as const) {
+      const refused = await cli('patients', 'import', writeCsv(name, [...lines]));
+      expect([name, refused.code, refused.stderr]).toEqual([
+        name,
+        ExitCode.Usage,
+        expect.stringMatching(message),
+      ]);
+      expect(fs.readdirSync(dir).filter((f) => f.startsWith('registry.db'))).toEqual([]);
+    }
+    const later = await cli('patients', 'list');
+    expect([later.code, later.stderr]).toEqual([
+      ExitCode.Usage,
+      expect.stringMatching(/^error: the database '.*registry\.db' does not exist/),
+    ]);
   });
 
   it('refuses the workbook itself (.xlsx, .xls), whatever its name, with how to export it: not "not UTF-8"', async () => {

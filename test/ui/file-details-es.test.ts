@@ -692,6 +692,17 @@ describe('the Spanish of per-file details', () => {
       keep: ['3000147773'],
     },
     { message: "the document's birth date 1963-08-04 is not 1956-07-11", keep: ['04/08/1963', '11/07/1956'] },
+    // An ambiguous numeric date: both readings, and why there are two, in Spanish too (it stayed English).
+    {
+      message:
+        "the document's birth date 1971-03-04 or 1971-04-03 (day and month order unclear) is not 1970-03-04",
+      keep: ['04/03/1971 o 03/04/1971 (orden día/mes incierto)', '04/03/1970'],
+    },
+    {
+      message:
+        "the document's birth date 1971-03-04 or 1971-04-03 (day and month order unclear) is not candidate 3000899337's (1970-03-04)",
+      keep: ['04/03/1971 o 03/04/1971 (orden día/mes incierto)', '3000899337', '04/03/1970'],
+    },
     { message: "the document's sex F is not the registry's M", keep: [] },
     {
       message: 'the document agrees with its filename (the filename leads to no registry patient of its own)',

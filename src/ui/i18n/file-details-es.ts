@@ -8,6 +8,16 @@ import { LIBRARY_ERROR_RULES } from './library-errors-es.js';
 import { startedInSpanish } from './started-es.js';
 
 /**
+ * The birth date a document states, as the content check words it (`1971-03-04 or 1971-04-03 (day and month order
+ * unclear)` for an ambiguous numeric date, see birthDateText): day first, in Spanish.
+ */
+function statedDatesInSpanish(stated: string): string {
+  return datesDayFirst(stated)
+    .replace(' (day and month order unclear)', ' (orden día/mes incierto)')
+    .replace(/ or (?=\d)/g, ' o ');
+}
+
+/**
  * The per-file messages in Spanish, for the screens only. The core, the adapters and the database keep
  * each file's message in English (the `--json` report, the logs and `error_message` are read by programs),
  * so the screens translate the finished sentence: one rule per sentence the code can produce, found by its
@@ -1002,7 +1012,7 @@ const CONTENT_RULES: DetailRule[] = [
   {
     en: /^the document's birth date (.*?) is not candidate (\d+)'s \((\S+)\)$/,
     es: ([stated, expediente, registry]) =>
-      `la fecha de nacimiento del documento, ${datesDayFirst(stated!)}, no es la del candidato ${expediente} (${datesDayFirst(registry!)})`,
+      `la fecha de nacimiento del documento, ${statedDatesInSpanish(stated!)}, no es la del candidato ${expediente} (${datesDayFirst(registry!)})`,
   },
   {
     en: /^the document's birth date is candidate (\d+)'s \((\S+)\)$/,
@@ -1022,7 +1032,7 @@ const CONTENT_RULES: DetailRule[] = [
     en: /^the document's birth date (.*?) is not (\S+)$/,
     // Birth dates as Mexico writes them, as the document itself does (`08/12/1973`), not as they are stored.
     es: ([stated, registry]) =>
-      `la fecha de nacimiento del documento, ${datesDayFirst(stated!)}, no es ${datesDayFirst(registry!)}`,
+      `la fecha de nacimiento del documento, ${statedDatesInSpanish(stated!)}, no es ${datesDayFirst(registry!)}`,
   },
   {
     en: /^the document's sex (\S+) is not the registry's (\S+)$/,

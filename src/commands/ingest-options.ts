@@ -298,7 +298,33 @@ function resolveDisposalDir(value: string | undefined, flag: string, raw: Ingest
       'give a folder (it is created if missing)',
     );
   }
+  if (!existing) refuseUncreatableDisposalDir(dir, value, flag);
   return dir;
+}
+
+/**
+ * A folder the first move could never create, found at start (exit 64) rather than after the whole run, whose every
+ * file then ended "not moved" and the run exit 3, night after night: a file on its path (`afile/sub`), or a nearest
+ * existing folder this account may not write in (`/var/archive` for a service account). A folder that exists and
+ * refuses a move (made read-only, a full disk) is reported per file, as before.
+ */
+function refuseUncreatableDisposalDir(dir: string, value: string, flag: string): void {
+  let nearest = path.dirname(dir);
+  while (!fs.existsSync(nearest) && path.dirname(nearest) !== nearest) nearest = path.dirname(nearest);
+  if (!fs.statSync(nearest, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new UsageError(
+      `${flag} '${value}' cannot be created: ${nearest} is a file, not a folder`,
+      'give a folder (it is created if missing)',
+    );
+  }
+  try {
+    fs.accessSync(nearest, fs.constants.W_OK | fs.constants.X_OK);
+  } catch {
+    throw new UsageError(
+      `${flag} '${value}' cannot be created: this account may not write in ${nearest}`,
+      'give a folder this account can write, or change its owner or permissions (chown, chmod)',
+    );
+  }
 }
 
 const realPathOf = (target: string): string => realPathAsFarAsItExists(target).real;

@@ -322,3 +322,36 @@ describe('one folder as both archive and quarantine', { tags: ['slow'] }, () => 
     },
   );
 });
+
+describe('an archive or quarantine folder the first move could never create', { tags: ['slow'] }, () => {
+  beforeEach(() => {
+    fs.mkdirSync(path.join(cwd, 'read-only'));
+    fs.chmodSync(path.join(cwd, 'read-only'), 0o555);
+    fs.writeFileSync(path.join(cwd, 'a-file'), '');
+  });
+
+  it.each([
+    [
+      ['--archive-dir', 'a-file/archive'],
+      /^error: --archive-dir 'a-file\/archive' cannot be created: .*\/a-file is a file, not a folder$/m,
+    ],
+    [
+      ['--quarantine-dir', 'read-only/quarantine/new'],
+      /^error: --quarantine-dir 'read-only\/quarantine\/new' cannot be created: this account may not write in .*\/read-only$/m,
+    ],
+  ])(
+    '%j is refused at start (64), not reported "not moved" for every file after the run',
+    async (flags, message) => {
+      const result = await runCli(['ingest', 'drop', '--non-interactive', '--db', 'registry.db', ...flags], {
+        cwd,
+        wrapper: NO_DAC_OVERRIDE,
+        timeoutMs: 30_000,
+      });
+      expectRefusal(result, ExitCode.Usage, message);
+      expect(fs.existsSync(path.join(cwd, 'registry.db')), 'no registry created by a refused start').toBe(
+        false,
+      );
+      expect(fs.readdirSync(path.join(cwd, 'drop')).sort()).toEqual([...SOME].sort());
+    },
+  );
+});

@@ -109,6 +109,20 @@ const FOLDER_RULES: readonly RefusalRule[] = [
   },
   fixed('give a folder (it is created if missing)', 'indique una carpeta (se crea si falta)'),
   {
+    en: /^(--\S+) '(.*)' cannot be created: (.*) is a file, not a folder$/s,
+    es: ([flag, value, file]) =>
+      `${flag} '${value}' no se puede crear: ${file} es un archivo, no una carpeta`,
+  },
+  {
+    en: /^(--\S+) '(.*)' cannot be created: this account may not write in (.*)$/s,
+    es: ([flag, value, parent]) =>
+      `${flag} '${value}' no se puede crear: esta cuenta no puede escribir en ${parent}`,
+  },
+  fixed(
+    'give a folder this account can write, or change its owner or permissions (chown, chmod)',
+    'indique una carpeta en la que esta cuenta pueda escribir, o cambie su dueño o sus permisos (chown, chmod)',
+  ),
+  {
     en: /^cannot write the log '(.*)': (.*)$/s,
     es: ([log, why], detail) => `no se puede escribir la bitácora '${log}' (--log-file): ${detail(why!)}`,
   },

@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, sampleFile, startTestServer, type TestServer } from '../support/api-server.js';
+import {
+  bearer,
+  createSession,
+  sampleFile,
+  startTestServer,
+  type TestServer,
+} from '../support/api-server.js';
 import { SAMPLE_DIR } from '../support/ingest-fixture.js';
 import fs from 'node:fs';
 import { request } from 'node:http';
@@ -47,14 +53,7 @@ describe('the names of uploaded parts', { tags: ['slow'] }, () => {
   });
   afterAll(async () => server?.stop());
 
-  const createSession = async (): Promise<string> => {
-    const created = await fetch(`${server.base}/create-session`, {
-      method: 'POST',
-      headers: { ...bearer(uploader), 'content-type': 'application/json' },
-      body: JSON.stringify({ processing_type: 'complete', uploaded_by: 'dra. lopez' }),
-    });
-    return ((await created.json()) as { session_id: string }).session_id;
-  };
+  const newSession = async (): Promise<string> => (await createSession(server, uploader)).session_id;
   const upload = async (sessionId: string, dispositions: string[]) => {
     const answer = await fetch(`${server.base}/${sessionId}/upload`, {
       method: 'POST',
@@ -72,7 +71,7 @@ describe('the names of uploaded parts', { tags: ['slow'] }, () => {
 
   it('refuses a part whose filename and filename* name two patients, in either order, registering nothing for it', async () => {
     for (const params of [`filename="${ACOSTA}"; ${star(RIOS)}`, `${star(RIOS)}; filename="${ACOSTA}"`]) {
-      const sessionId = await createSession();
+      const sessionId = await newSession();
       const { status, json } = await upload(sessionId, [params, `filename="${PDF}"`]);
       expect(status, JSON.stringify(json)).toBe(200);
       expect(json.uploaded_files.map((file) => file.filename)).toEqual([PDF]);
@@ -101,7 +100,7 @@ describe('the names of uploaded parts', { tags: ['slow'] }, () => {
       `filename="3000016374_RIOS CORONADO, CESAR_5555555504_LAB.pdf"; ${star(RIOS)}`,
       star(RIOS),
     ]) {
-      const sessionId = await createSession();
+      const sessionId = await newSession();
       const { status, json } = await upload(sessionId, [params]);
       expect([params, status, json.failed_files]).toEqual([params, 200, []]);
       expect(json.uploaded_files).toMatchObject([
@@ -112,7 +111,7 @@ describe('the names of uploaded parts', { tags: ['slow'] }, () => {
   });
 
   it('refuses a name longer than the limit (400, its length) instead of cutting off its document type', async () => {
-    const sessionId = await createSession();
+    const sessionId = await newSession();
     const long = `3000016374_RIOS CORONADO, CESAR ${'X'.repeat(300 - 51)}_5555555504_LAB.pdf`;
     expect(long).toHaveLength(300);
     const { status, json } = await upload(sessionId, [`filename="${long}"`]);
@@ -131,7 +130,7 @@ describe('the names of uploaded parts', { tags: ['slow'] }, () => {
   });
 
   it('reads each part’s own headers however the body arrives: in small pieces, slowly, the parts of two patients', async () => {
-    const sessionId = await createSession();
+    const sessionId = await newSession();
     const others = ['3000016374_RIOS CORONADO, CESAR_CIR.pdf', PDF];
     const bytes = body([star(RIOS), `filename="${ACOSTA}"; ${star(others[0]!)}`, `filename="${others[1]}"`]);
     const answer = await new Promise<{ status: number; text: string }>((resolve, reject) => {

@@ -262,7 +262,13 @@ describe('the log of an unattended run', { tags: ['slow'] }, () => {
       expect(await exited, stderr).toBe(ExitCode.Success);
 
       expect(logEvents(`${log}.1`)).toEqual(['session_started']);
-      expect(logEvents(log)).toEqual(['log_reopened', 'file_finished', 'session_finished']);
+      // The registry was empty (a first run, or a mistyped --db): the log says so last, as a warning.
+      expect(logEvents(log)).toEqual([
+        'log_reopened',
+        'file_finished',
+        'session_finished',
+        'registry_empty_at_start',
+      ]);
       expect(modeOf(log)).toBe('600');
     } finally {
       release();
@@ -305,11 +311,16 @@ describe('a log into a named pipe whose reader went away', { tags: ['slow'] }, (
       if (code !== ExitCode.Success) child.kill('SIGKILL');
       expect(code, stderr).toBe(ExitCode.Success);
       // Whatever the pipe lost meanwhile is said once on stderr; every outcome is in the database.
-      expect(stderr).toBe(
+      const lost =
         "warning: cannot write the log 'log.pipe' (the program reading the pipe stopped): going on without it; " +
-          "every file's outcome is still recorded in the database (tecsalud-batch status). Start the program that " +
-          'reads it again; a SIGHUP reopens the log\n',
+        "every file's outcome is still recorded in the database (tecsalud-batch status). Start the program that " +
+        'reads it again; a SIGHUP reopens the log\n';
+      expect(stderr.slice(0, lost.length)).toBe(lost);
+      // Then, --quiet as it is, the run's one other warning: its registry was empty (every patient from a filename).
+      expect(stderr.slice(lost.length)).toMatch(
+        /^warning: the registry \(.*registry\.db\) held no patient before this run: its patient was created from filenames\./,
       );
+      expect(stderr.split('cannot write the log')).toHaveLength(2);
     } finally {
       release();
       first.letGo();

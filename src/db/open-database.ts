@@ -421,7 +421,14 @@ function refuseAnotherProgramsDatabase(
       )
       .all() as { name: string }[]
   ).map((row) => row.name);
-  if (tables.length === 0 || tables.includes('kysely_migration')) return;
+  // The embedded vector store's own tables are all `vec_*` (see sqlite-vec/schema), and `doctor` creates its
+  // `vec_collections` in a file not migrated yet: such a file is this tool's, not another program's.
+  if (
+    tables.length === 0 ||
+    tables.includes('kysely_migration') ||
+    tables.every((name) => name.startsWith('vec_'))
+  )
+    return;
   const shown = tables.slice(0, 5).join(', ') + (tables.length > 5 ? ', …' : '');
   throw new UserError(
     `'${file}' is a SQLite database of another program (tables: ${shown}), not a tecsalud-batch registry: nothing was changed`,

@@ -146,7 +146,7 @@ describe('doctor', () => {
       quarantineDir: 'quarantine',
     });
     expect(status(good.report, 'run files')?.status).toBe('ok');
-    expect(good.code).toBe(ExitCode.Success);
+    expect(good.code, JSON.stringify(good.report)).toBe(ExitCode.Success);
   });
 
   it('fails, with exit 69, when the vector store or the database cannot be reached', async () => {

@@ -168,6 +168,8 @@ export class ReviewWalk {
    * whenever a confirmation opens.
    */
   private readonly confirmSince = new Map<ConfirmPart, number>();
+  /** Attach keys are dropped until then: one was refused for a candidate not on screen yet (see notShown). */
+  private attachHeldUntil = Number.NEGATIVE_INFINITY;
   /** Keys are dropped until then too: one was just dropped, or the screen has just drawn (see holdOff). */
   private heldUntil = Number.NEGATIVE_INFINITY;
   /** Ended by Ctrl-C or a signal rather than by `q`: the command exits 130, as an interrupted ingest does. */
@@ -441,6 +443,11 @@ export class ReviewWalk {
       return;
     }
     if (action.type === 'attach') {
+      // A digit repeating after a refusal for a candidate not on screen yet: dropped, and it waits on.
+      if (this.now() < this.attachHeldUntil) {
+        this.attachHeldUntil = this.now() + this.guardMs;
+        return;
+      }
       const candidate = current.evidence[action.candidate - 1];
       if (candidate && !this.candidateShown(candidate.rank)) return this.notShown(candidate.rank);
       if (candidate && candidate.risks.length > 0) {
@@ -492,11 +499,12 @@ export class ReviewWalk {
 
   /**
    * Refuses an attach to a candidate not shown yet: the screen brings them into view, the same key then attaches —
-   * pressed again once the keys have stopped (holdOff): a digit held down must not attach, 0.4 s after its first
-   * repeat scrolled the candidate in, to a row nobody has read.
+   * pressed again once the digits have stopped for a moment: a digit held down must not attach, 0.4 s after its
+   * first repeat scrolled the candidate in, to a row nobody has read.
    */
   private notShown(rank: number): void {
-    this.holdOff();
+    // Only the attach keys wait (see attachHeldUntil): `q`, a move or another decision right after it acts as ever.
+    this.attachHeldUntil = this.now() + this.guardMs;
     this.update({ notice: { tone: 'info', notice: { code: 'candidate_not_shown', candidate: rank } } });
   }
 

@@ -209,6 +209,19 @@ describe('ReviewWalk', () => {
     expect(calls).toEqual(['attach3:f1']);
   });
 
+  it('a refusal for a candidate not on screen yet holds only the digits: `q` right after it quits', async () => {
+    const { walk, advance } = setup();
+    walk.watchOnScreen();
+    await walk.start();
+    walk.markShown('f1', [1]);
+    advance(500);
+    await walk.perform({ type: 'attach', candidate: 3 });
+    expect(walk.getState().notice).toMatchObject({ notice: { code: 'candidate_not_shown' } });
+    advance(50);
+    await walk.perform({ type: 'quit' });
+    expect(walk.getState().phase).toBe('closed');
+  });
+
   it('asks for `y` before a new patient when the document names a registry patient', async () => {
     const cases = [fourCandidateCase({ idConflict: false, expedienteOwner: null })];
     const named = cases[0]!.evidence[0]!;

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { buildWhenStale, isBuildStale } from '../support/build-cli.js';
 import { createTempDir } from '../support/databases.js';
 
-describe('the build the end-to-end tests run', () => {
+describe('the build the end-to-end tests run', { tags: ['slow'] }, () => {
   let root: string;
   afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 

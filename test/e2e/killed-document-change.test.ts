@@ -270,276 +270,283 @@ for (const registry of KILL_TEST_REGISTRIES) {
  * it between them; a registry write that fails there (a disk that filled up, a file made read-only) leaves the
  * same half-done change. A trigger of the test's own refuses the rows' write after the vectors were written.
  */
-describe('a document change whose rows could not be written after its vectors (embedded store, SQLite)', () => {
-  let root: string;
-  let env: NodeJS.ProcessEnv;
-  const url = () => path.join(root, 'registry.db');
+describe(
+  'a document change whose rows could not be written after its vectors (embedded store, SQLite)',
+  { tags: ['slow'] },
+  () => {
+    let root: string;
+    let env: NodeJS.ProcessEnv;
+    const url = () => path.join(root, 'registry.db');
 
-  beforeAll(async () => {
-    root = createTempDir('tecsalud-unwritten-change-');
-    fs.mkdirSync(path.join(root, 'drop'));
-    for (const name of [MOVED, DETACHED, MOVED_BACK, RX, LAB])
-      fs.copyFileSync(path.join(SAMPLE_DIR, name), path.join(root, 'drop', name));
-    env = { TECSALUD_DB: url() };
-    expect((await runCli(['patients', 'import', REGISTRY_CSV], { cwd: root, env })).code).toBe(0);
-    const ingested = await runCli(['ingest', 'drop', '--non-interactive'], { cwd: root, env });
-    expect(ingested.code, ingested.stderr).toBe(0);
-  });
-  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
-
-  /** Runs `statement` (a trigger's creation or removal) on the registry. */
-  async function onRegistry(statement: string) {
-    const opened = await openDatabase(resolveDatabaseTarget(url(), { cwd: root }));
-    try {
-      await sql.raw(statement).execute(opened.db);
-    } finally {
-      await opened.close();
-    }
-  }
-
-  async function vectorExpedientes(documentId: string): Promise<unknown[]> {
-    const opened = await openDatabase(resolveDatabaseTarget(url(), { cwd: root }));
-    const store = await openVectorStore(opened, await defaultBackends());
-    try {
-      return (await store.readDocument(documentId)).map((record) => record.metadata.expediente);
-    } finally {
-      await store.close();
-      await opened.close();
-    }
-  }
-
-  it('doctor names the move left half done; running it again finishes it', async () => {
-    const document = (await documentIn(url(), root, MOVED))!;
-    const id = document.id.slice(0, 8);
-    await onRegistry(
-      "CREATE TRIGGER refuse_move BEFORE UPDATE ON medical_documents BEGIN SELECT RAISE(ABORT, 'disk full'); END",
-    );
-    const failed = await runCli(['documents', 'move', id, '--to', OTHER_PATIENT], { cwd: root, env });
-    await onRegistry('DROP TRIGGER refuse_move');
-    expect(failed.code, failed.stderr).not.toBe(0);
-    expect(await vectorExpedientes(document.id)).toContain(OTHER_PATIENT);
-    expect((await documentIn(url(), root, MOVED))!.expediente).toBe(document.expediente);
-
-    const found = await runDoctor({ cwd: root, env }, '--json');
-    expect(found.code, found.stdout).toBe(ExitCode.ServiceUnavailable);
-    expect(documentsCheck(found.report)).toMatchObject({
-      status: 'fail',
-      detail: expect.stringContaining(
-        `the move of document ${id} from expediente ${document.expediente} to ${OTHER_PATIENT} did not finish`,
-      ),
+    beforeAll(async () => {
+      root = createTempDir('tecsalud-unwritten-change-');
+      fs.mkdirSync(path.join(root, 'drop'));
+      for (const name of [MOVED, DETACHED, MOVED_BACK, RX, LAB])
+        fs.copyFileSync(path.join(SAMPLE_DIR, name), path.join(root, 'drop', name));
+      env = { TECSALUD_DB: url() };
+      expect((await runCli(['patients', 'import', REGISTRY_CSV], { cwd: root, env })).code).toBe(0);
+      const ingested = await runCli(['ingest', 'drop', '--non-interactive'], { cwd: root, env });
+      expect(ingested.code, ingested.stderr).toBe(0);
     });
+    afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
-    // Where the admin looks for the document, it says so too.
-    const show = (...args: string[]) =>
-      runCli(['patients', 'show', document.expediente, ...args], { cwd: root, env });
-    const shown = JSON.parse((await show('--json')).stdout) as {
-      documents: { document_id: string; unfinished_change: unknown }[];
-    };
-    expect(shown.documents.find((d) => d.document_id === document.id)?.unfinished_change).toEqual({
-      kind: 'move',
-      from_expediente: document.expediente,
-      to_expediente: OTHER_PATIENT,
-      started_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
-      started_by: expect.any(String),
-      finish: `tecsalud-batch documents move ${id} --to ${OTHER_PATIENT}`,
-    });
-    expect((await show()).stdout).toMatch(
-      new RegExp(
-        `^  ${id} .*\n    unfinished: its move to expediente ${OTHER_PATIENT} did not finish \\(started [\\d: -]+ by .+\\): ` +
-          `run \`tecsalud-batch documents move ${id} --to ${OTHER_PATIENT}\`$`,
-        'm',
-      ),
-    );
-    expect((await show('--lang', 'es')).stdout).toMatch(
-      new RegExp(
-        `^    a medias: su traslado al expediente ${OTHER_PATIENT} no terminó \\(iniciado el [\\d/: ]+ por .+\\): ` +
-          `ejecute \`tecsalud-batch documents move ${id} --to ${OTHER_PATIENT}\`$`,
-        'm',
-      ),
-    );
+    /** Runs `statement` (a trigger's creation or removal) on the registry. */
+    async function onRegistry(statement: string) {
+      const opened = await openDatabase(resolveDatabaseTarget(url(), { cwd: root }));
+      try {
+        await sql.raw(statement).execute(opened.db);
+      } finally {
+        await opened.close();
+      }
+    }
 
-    const again = await runCli(['documents', 'move', id, '--to', OTHER_PATIENT], { cwd: root, env });
-    expect(again.code, again.stderr).toBe(0);
-    expect(new Set(await vectorExpedientes(document.id))).toEqual(new Set([OTHER_PATIENT]));
-    const after = JSON.parse(
-      (await runCli(['patients', 'show', OTHER_PATIENT, '--json'], { cwd: root, env })).stdout,
-    ) as {
-      documents: { document_id: string; unfinished_change: unknown }[];
-    };
-    expect(after.documents.find((d) => d.document_id === document.id)?.unfinished_change).toBeNull();
-    await expectSettledIn({ cwd: root, env });
-  });
+    async function vectorExpedientes(documentId: string): Promise<unknown[]> {
+      const opened = await openDatabase(resolveDatabaseTarget(url(), { cwd: root }));
+      const store = await openVectorStore(opened, await defaultBackends());
+      try {
+        return (await store.readDocument(documentId)).map((record) => record.metadata.expediente);
+      } finally {
+        await store.close();
+        await opened.close();
+      }
+    }
 
-  it('doctor names the detach left half done; running it again finishes it', async () => {
-    const document = (await documentIn(url(), root, DETACHED))!;
-    const id = document.id.slice(0, 8);
-    await onRegistry(
-      "CREATE TRIGGER refuse_detach BEFORE DELETE ON medical_documents BEGIN SELECT RAISE(ABORT, 'disk full'); END",
-    );
-    const failed = await runCli(['documents', 'detach', id], { cwd: root, env });
-    await onRegistry('DROP TRIGGER refuse_detach');
-    expect(failed.code, failed.stderr).not.toBe(0);
-    expect(await vectorExpedientes(document.id)).toEqual([]);
-    expect(await documentIn(url(), root, DETACHED)).toBeDefined();
-
-    const found = await runDoctor({ cwd: root, env }, '--json');
-    expect(found.code, found.stdout).toBe(ExitCode.ServiceUnavailable);
-    expect(documentsCheck(found.report)?.detail).toContain(
-      `run \`tecsalud-batch documents detach ${id}\` to finish it`,
-    );
-
-    const again = await runCli(['documents', 'detach', id], { cwd: root, env });
-    expect(again.code, again.stderr).toBe(0);
-    expect(await documentIn(url(), root, DETACHED)).toBeUndefined();
-    await expectSettledIn({ cwd: root, env });
-  });
-
-  /** The change's rows refused by a trigger of the test's own, after its vectors changed. */
-  async function refusedRows(args: string[], trigger: 'UPDATE' | 'DELETE'): Promise<void> {
-    await onRegistry(
-      `CREATE TRIGGER refuse_rows BEFORE ${trigger} ON medical_documents BEGIN SELECT RAISE(ABORT, 'disk full'); END`,
-    );
-    try {
-      const failed = await runCli(args, { cwd: root, env });
+    it('doctor names the move left half done; running it again finishes it', async () => {
+      const document = (await documentIn(url(), root, MOVED))!;
+      const id = document.id.slice(0, 8);
+      await onRegistry(
+        "CREATE TRIGGER refuse_move BEFORE UPDATE ON medical_documents BEGIN SELECT RAISE(ABORT, 'disk full'); END",
+      );
+      const failed = await runCli(['documents', 'move', id, '--to', OTHER_PATIENT], { cwd: root, env });
+      await onRegistry('DROP TRIGGER refuse_move');
       expect(failed.code, failed.stderr).not.toBe(0);
-    } finally {
-      await onRegistry('DROP TRIGGER refuse_rows');
+      expect(await vectorExpedientes(document.id)).toContain(OTHER_PATIENT);
+      expect((await documentIn(url(), root, MOVED))!.expediente).toBe(document.expediente);
+
+      const found = await runDoctor({ cwd: root, env }, '--json');
+      expect(found.code, found.stdout).toBe(ExitCode.ServiceUnavailable);
+      expect(documentsCheck(found.report)).toMatchObject({
+        status: 'fail',
+        detail: expect.stringContaining(
+          `the move of document ${id} from expediente ${document.expediente} to ${OTHER_PATIENT} did not finish`,
+        ),
+      });
+
+      // Where the admin looks for the document, it says so too.
+      const show = (...args: string[]) =>
+        runCli(['patients', 'show', document.expediente, ...args], { cwd: root, env });
+      const shown = JSON.parse((await show('--json')).stdout) as {
+        documents: { document_id: string; unfinished_change: unknown }[];
+      };
+      expect(shown.documents.find((d) => d.document_id === document.id)?.unfinished_change).toEqual({
+        kind: 'move',
+        from_expediente: document.expediente,
+        to_expediente: OTHER_PATIENT,
+        started_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+        started_by: expect.any(String),
+        finish: `tecsalud-batch documents move ${id} --to ${OTHER_PATIENT}`,
+      });
+      expect((await show()).stdout).toMatch(
+        new RegExp(
+          `^  ${id} .*\n    unfinished: its move to expediente ${OTHER_PATIENT} did not finish \\(started [\\d: -]+ by .+\\): ` +
+            `run \`tecsalud-batch documents move ${id} --to ${OTHER_PATIENT}\`$`,
+          'm',
+        ),
+      );
+      expect((await show('--lang', 'es')).stdout).toMatch(
+        new RegExp(
+          `^    a medias: su traslado al expediente ${OTHER_PATIENT} no terminó \\(iniciado el [\\d/: ]+ por .+\\): ` +
+            `ejecute \`tecsalud-batch documents move ${id} --to ${OTHER_PATIENT}\`$`,
+          'm',
+        ),
+      );
+
+      const again = await runCli(['documents', 'move', id, '--to', OTHER_PATIENT], { cwd: root, env });
+      expect(again.code, again.stderr).toBe(0);
+      expect(new Set(await vectorExpedientes(document.id))).toEqual(new Set([OTHER_PATIENT]));
+      const after = JSON.parse(
+        (await runCli(['patients', 'show', OTHER_PATIENT, '--json'], { cwd: root, env })).stdout,
+      ) as {
+        documents: { document_id: string; unfinished_change: unknown }[];
+      };
+      expect(after.documents.find((d) => d.document_id === document.id)?.unfinished_change).toBeNull();
+      await expectSettledIn({ cwd: root, env });
+    });
+
+    it('doctor names the detach left half done; running it again finishes it', async () => {
+      const document = (await documentIn(url(), root, DETACHED))!;
+      const id = document.id.slice(0, 8);
+      await onRegistry(
+        "CREATE TRIGGER refuse_detach BEFORE DELETE ON medical_documents BEGIN SELECT RAISE(ABORT, 'disk full'); END",
+      );
+      const failed = await runCli(['documents', 'detach', id], { cwd: root, env });
+      await onRegistry('DROP TRIGGER refuse_detach');
+      expect(failed.code, failed.stderr).not.toBe(0);
+      expect(await vectorExpedientes(document.id)).toEqual([]);
+      expect(await documentIn(url(), root, DETACHED)).toBeDefined();
+
+      const found = await runDoctor({ cwd: root, env }, '--json');
+      expect(found.code, found.stdout).toBe(ExitCode.ServiceUnavailable);
+      expect(documentsCheck(found.report)?.detail).toContain(
+        `run \`tecsalud-batch documents detach ${id}\` to finish it`,
+      );
+
+      const again = await runCli(['documents', 'detach', id], { cwd: root, env });
+      expect(again.code, again.stderr).toBe(0);
+      expect(await documentIn(url(), root, DETACHED)).toBeUndefined();
+      await expectSettledIn({ cwd: root, env });
+    });
+
+    /** The change's rows refused by a trigger of the test's own, after its vectors changed. */
+    async function refusedRows(args: string[], trigger: 'UPDATE' | 'DELETE'): Promise<void> {
+      await onRegistry(
+        `CREATE TRIGGER refuse_rows BEFORE ${trigger} ON medical_documents BEGIN SELECT RAISE(ABORT, 'disk full'); END`,
+      );
+      try {
+        const failed = await runCli(args, { cwd: root, env });
+        expect(failed.code, failed.stderr).not.toBe(0);
+      } finally {
+        await onRegistry('DROP TRIGGER refuse_rows');
+      }
     }
-  }
 
-  /** Every chunk of the document is in the store under `expediente`, and search for that patient finds it. */
-  async function expectSearchable(document: MedicalDocument, expediente: string) {
-    const expedientes = await vectorExpedientes(document.id);
-    expect(expedientes).toHaveLength(document.chunksCount);
-    expect(new Set(expedientes)).toEqual(new Set([expediente]));
-    expect((await documentIn(url(), root, document.filename))!.expediente).toBe(expediente);
-    expect(await searchedDocuments({ cwd: root, env }, expediente)).toContain(document.id);
-  }
+    /** Every chunk of the document is in the store under `expediente`, and search for that patient finds it. */
+    async function expectSearchable(document: MedicalDocument, expediente: string) {
+      const expedientes = await vectorExpedientes(document.id);
+      expect(expedientes).toHaveLength(document.chunksCount);
+      expect(new Set(expedientes)).toEqual(new Set([expediente]));
+      expect((await documentIn(url(), root, document.filename))!.expediente).toBe(expediente);
+      expect(await searchedDocuments({ cwd: root, env }, expediente)).toContain(document.id);
+    }
 
-  it('a detach left half done, then a move to a third patient: the chunks the detach removed are made again there', async () => {
-    const document = (await documentIn(url(), root, MOVED_BACK))!;
-    const id = document.id.slice(0, 8);
-    expect(document.chunksCount).toBeGreaterThan(0);
-    await refusedRows(['documents', 'detach', id], 'DELETE');
-    expect(await vectorExpedientes(document.id)).toEqual([]);
+    it('a detach left half done, then a move to a third patient: the chunks the detach removed are made again there', async () => {
+      const document = (await documentIn(url(), root, MOVED_BACK))!;
+      const id = document.id.slice(0, 8);
+      expect(document.chunksCount).toBeGreaterThan(0);
+      await refusedRows(['documents', 'detach', id], 'DELETE');
+      expect(await vectorExpedientes(document.id)).toEqual([]);
 
-    const moved = await runCli(['documents', 'move', id, '--to', THIRD_PATIENT, '--json'], {
-      cwd: root,
-      env,
+      const moved = await runCli(['documents', 'move', id, '--to', THIRD_PATIENT, '--json'], {
+        cwd: root,
+        env,
+      });
+      expect(moved.code, moved.stderr).toBe(0);
+      expect(JSON.parse(moved.stdout)).toMatchObject({
+        to_expediente: THIRD_PATIENT,
+        chunks: document.chunksCount,
+        chunks_remade: true,
+      });
+      await expectSearchable(document, THIRD_PATIENT);
+      await expectSettledIn({ cwd: root, env });
     });
-    expect(moved.code, moved.stderr).toBe(0);
-    expect(JSON.parse(moved.stdout)).toMatchObject({
-      to_expediente: THIRD_PATIENT,
-      chunks: document.chunksCount,
-      chunks_remade: true,
+
+    it('a detach left half done, then a move to the patient the registry names: the chunks are made again', async () => {
+      const document = (await documentIn(url(), root, MOVED_BACK))!;
+      const id = document.id.slice(0, 8);
+      await refusedRows(['documents', 'detach', id], 'DELETE');
+      expect(await vectorExpedientes(document.id)).toEqual([]);
+
+      const kept = await runCli(['documents', 'move', id, '--to', document.expediente], { cwd: root, env });
+      expect(kept.code, kept.stderr).toBe(0);
+      expect(kept.stdout).toMatch(
+        new RegExp(
+          `^Document ${id} already belongs to ${document.expediente} .+; its ${document.chunksCount} chunks were made ` +
+            'again from its text \\(some were missing from the vector store\\)\\.$',
+          'm',
+        ),
+      );
+      await expectSearchable(document, document.expediente);
+      await expectSettledIn({ cwd: root, env });
     });
-    await expectSearchable(document, THIRD_PATIENT);
-    await expectSettledIn({ cwd: root, env });
-  });
 
-  it('a detach left half done, then a move to the patient the registry names: the chunks are made again', async () => {
-    const document = (await documentIn(url(), root, MOVED_BACK))!;
-    const id = document.id.slice(0, 8);
-    await refusedRows(['documents', 'detach', id], 'DELETE');
-    expect(await vectorExpedientes(document.id)).toEqual([]);
+    it('a move left half done, then a detach: no chunk stays behind under the patient the move named', async () => {
+      const document = (await documentIn(url(), root, LAB))!;
+      const id = document.id.slice(0, 8);
+      await refusedRows(['documents', 'move', id, '--to', OTHER_PATIENT], 'UPDATE');
+      expect(new Set(await vectorExpedientes(document.id))).toEqual(new Set([OTHER_PATIENT]));
 
-    const kept = await runCli(['documents', 'move', id, '--to', document.expediente], { cwd: root, env });
-    expect(kept.code, kept.stderr).toBe(0);
-    expect(kept.stdout).toMatch(
-      new RegExp(
-        `^Document ${id} already belongs to ${document.expediente} .+; its ${document.chunksCount} chunks were made ` +
-          'again from its text \\(some were missing from the vector store\\)\\.$',
-        'm',
-      ),
-    );
-    await expectSearchable(document, document.expediente);
-    await expectSettledIn({ cwd: root, env });
-  });
-
-  it('a move left half done, then a detach: no chunk stays behind under the patient the move named', async () => {
-    const document = (await documentIn(url(), root, LAB))!;
-    const id = document.id.slice(0, 8);
-    await refusedRows(['documents', 'move', id, '--to', OTHER_PATIENT], 'UPDATE');
-    expect(new Set(await vectorExpedientes(document.id))).toEqual(new Set([OTHER_PATIENT]));
-
-    const detached = await runCli(['documents', 'detach', id], { cwd: root, env });
-    expect(detached.code, detached.stderr).toBe(0);
-    expect(await documentIn(url(), root, LAB)).toBeUndefined();
-    expect(await vectorExpedientes(document.id)).toEqual([]);
-    expect(await searchedDocuments({ cwd: root, env }, OTHER_PATIENT)).not.toContain(document.id);
-    await expectSettledIn({ cwd: root, env });
-  });
-
-  it('a move that cannot make the missing chunks again says so, changes nothing, and doctor still names the change', async () => {
-    const document = (await documentIn(url(), root, MOVED_BACK))!;
-    const id = document.id.slice(0, 8);
-    await refusedRows(['documents', 'detach', id], 'DELETE');
-    // Another embedder than the one that filled the collection: its vectors would be noise beside the others.
-    const otherEmbedder = { ...env, TECSALUD_EMBEDDER: 'openai', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' };
-    const move = (...args: string[]) =>
-      runCli(['documents', 'move', id, '--to', OTHER_PATIENT, ...args], { cwd: root, env: otherEmbedder });
-
-    const refused = await move();
-    expect(refused.code, refused.stderr).toBe(ExitCode.Usage);
-    expect(refused.stderr).toContain(
-      `error: ${document.chunksCount} of the ${document.chunksCount} chunks of document ${id} are missing from the ` +
-        'vector store, so search does not find it; nothing was changed, as they could not be made again from its ' +
-        'text: Collection "medical_documents" holds vectors from embedder hashing-v1',
-    );
-    expect(refused.stderr).toMatch(
-      new RegExp(
-        `^hint: .*; then run \`tecsalud-batch documents move ${id} --to ${OTHER_PATIENT}\` again to make them and finish it$`,
-        'm',
-      ),
-    );
-    const spanish = await move('--lang', 'es');
-    expect(spanish.code).toBe(ExitCode.Usage);
-    expect(spanish.stderr).toContain(
-      `faltan ${document.chunksCount} de los ${document.chunksCount} fragmentos del documento ${id} en el índice de búsqueda`,
-    );
-    expect(spanish.stderr).toContain(
-      `después ejecute de nuevo \`tecsalud-batch documents move ${id} --to ${OTHER_PATIENT}\` para crearlos y terminarlo`,
-    );
-    expect(spanish.stderr).not.toMatch(/ of the | could not | then run /);
-
-    // Nothing changed: the registry files it where it did, and doctor still names the detach and its command.
-    expect((await documentIn(url(), root, MOVED_BACK))!.expediente).toBe(document.expediente);
-    expect(await vectorExpedientes(document.id)).toEqual([]);
-    const found = await runDoctor({ cwd: root, env }, '--json');
-    expect(found.code, found.stdout).toBe(ExitCode.ServiceUnavailable);
-    expect(documentsCheck(found.report)?.detail).toContain(
-      `run \`tecsalud-batch documents detach ${id}\` to finish it`,
-    );
-
-    // With the collection's own embedder, the same move makes them and finishes.
-    const moved = await runCli(['documents', 'move', id, '--to', OTHER_PATIENT], { cwd: root, env });
-    expect(moved.code, moved.stderr).toBe(0);
-    await expectSearchable(document, OTHER_PATIENT);
-    await expectSettledIn({ cwd: root, env });
-  });
-
-  it('a move, then a detach, both left half done: the same move run again makes the chunks again', async () => {
-    const document = (await documentIn(url(), root, RX))!;
-    const id = document.id.slice(0, 8);
-    await refusedRows(['documents', 'move', id, '--to', OTHER_PATIENT], 'UPDATE');
-    expect(new Set(await vectorExpedientes(document.id))).toEqual(new Set([OTHER_PATIENT]));
-    await refusedRows(['documents', 'detach', id], 'DELETE');
-    expect(await vectorExpedientes(document.id)).toEqual([]);
-
-    const again = await runCli(['documents', 'move', id, '--to', OTHER_PATIENT, '--lang', 'es'], {
-      cwd: root,
-      env,
+      const detached = await runCli(['documents', 'detach', id], { cwd: root, env });
+      expect(detached.code, detached.stderr).toBe(0);
+      expect(await documentIn(url(), root, LAB)).toBeUndefined();
+      expect(await vectorExpedientes(document.id)).toEqual([]);
+      expect(await searchedDocuments({ cwd: root, env }, OTHER_PATIENT)).not.toContain(document.id);
+      await expectSettledIn({ cwd: root, env });
     });
-    expect(again.code, again.stderr).toBe(0);
-    expect(again.stdout).toContain(
-      ` con sus ${document.chunksCount} fragmentos, creados de nuevo a partir de su texto (faltaban algunos en el índice de búsqueda).`,
-    );
-    await expectSearchable(document, OTHER_PATIENT);
-    await expectSettledIn({ cwd: root, env });
-    // And once more: nothing left to finish, the chunks stay.
-    const once = await runCli(['documents', 'move', id, '--to', OTHER_PATIENT, '--json'], { cwd: root, env });
-    expect(once.code, once.stderr).toBe(0);
-    expect(JSON.parse(once.stdout)).toMatchObject({ unchanged: true, chunks_remade: false });
-    await expectSearchable(document, OTHER_PATIENT);
-  });
-});
+
+    it('a move that cannot make the missing chunks again says so, changes nothing, and doctor still names the change', async () => {
+      const document = (await documentIn(url(), root, MOVED_BACK))!;
+      const id = document.id.slice(0, 8);
+      await refusedRows(['documents', 'detach', id], 'DELETE');
+      // Another embedder than the one that filled the collection: its vectors would be noise beside the others.
+      const otherEmbedder = { ...env, TECSALUD_EMBEDDER: 'openai', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' };
+      const move = (...args: string[]) =>
+        runCli(['documents', 'move', id, '--to', OTHER_PATIENT, ...args], { cwd: root, env: otherEmbedder });
+
+      const refused = await move();
+      expect(refused.code, refused.stderr).toBe(ExitCode.Usage);
+      expect(refused.stderr).toContain(
+        `error: ${document.chunksCount} of the ${document.chunksCount} chunks of document ${id} are missing from the ` +
+          'vector store, so search does not find it; nothing was changed, as they could not be made again from its ' +
+          'text: Collection "medical_documents" holds vectors from embedder hashing-v1',
+      );
+      expect(refused.stderr).toMatch(
+        new RegExp(
+          `^hint: .*; then run \`tecsalud-batch documents move ${id} --to ${OTHER_PATIENT}\` again to make them and finish it$`,
+          'm',
+        ),
+      );
+      const spanish = await move('--lang', 'es');
+      expect(spanish.code).toBe(ExitCode.Usage);
+      expect(spanish.stderr).toContain(
+        `faltan ${document.chunksCount} de los ${document.chunksCount} fragmentos del documento ${id} en el índice de búsqueda`,
+      );
+      expect(spanish.stderr).toContain(
+        `después ejecute de nuevo \`tecsalud-batch documents move ${id} --to ${OTHER_PATIENT}\` para crearlos y terminarlo`,
+      );
+      expect(spanish.stderr).not.toMatch(/ of the | could not | then run /);
+
+      // Nothing changed: the registry files it where it did, and doctor still names the detach and its command.
+      expect((await documentIn(url(), root, MOVED_BACK))!.expediente).toBe(document.expediente);
+      expect(await vectorExpedientes(document.id)).toEqual([]);
+      const found = await runDoctor({ cwd: root, env }, '--json');
+      expect(found.code, found.stdout).toBe(ExitCode.ServiceUnavailable);
+      expect(documentsCheck(found.report)?.detail).toContain(
+        `run \`tecsalud-batch documents detach ${id}\` to finish it`,
+      );
+
+      // With the collection's own embedder, the same move makes them and finishes.
+      const moved = await runCli(['documents', 'move', id, '--to', OTHER_PATIENT], { cwd: root, env });
+      expect(moved.code, moved.stderr).toBe(0);
+      await expectSearchable(document, OTHER_PATIENT);
+      await expectSettledIn({ cwd: root, env });
+    });
+
+    it('a move, then a detach, both left half done: the same move run again makes the chunks again', async () => {
+      const document = (await documentIn(url(), root, RX))!;
+      const id = document.id.slice(0, 8);
+      await refusedRows(['documents', 'move', id, '--to', OTHER_PATIENT], 'UPDATE');
+      expect(new Set(await vectorExpedientes(document.id))).toEqual(new Set([OTHER_PATIENT]));
+      await refusedRows(['documents', 'detach', id], 'DELETE');
+      expect(await vectorExpedientes(document.id)).toEqual([]);
+
+      const again = await runCli(['documents', 'move', id, '--to', OTHER_PATIENT, '--lang', 'es'], {
+        cwd: root,
+        env,
+      });
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stdout).toContain(
+        ` con sus ${document.chunksCount} fragmentos, creados de nuevo a partir de su texto (faltaban algunos en el índice de búsqueda).`,
+      );
+      await expectSearchable(document, OTHER_PATIENT);
+      await expectSettledIn({ cwd: root, env });
+      // And once more: nothing left to finish, the chunks stay.
+      const once = await runCli(['documents', 'move', id, '--to', OTHER_PATIENT, '--json'], {
+        cwd: root,
+        env,
+      });
+      expect(once.code, once.stderr).toBe(0);
+      expect(JSON.parse(once.stdout)).toMatchObject({ unchanged: true, chunks_remade: false });
+      await expectSearchable(document, OTHER_PATIENT);
+    });
+  },
+);

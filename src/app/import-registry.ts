@@ -131,10 +131,6 @@ export interface ImportReport extends UpsertSummary {
 const MAX_LISTED_REJECTIONS = 1000;
 
 /**
- * Imports (upserts by expediente) a registry CSV in one transaction, reporting every rejected row with its
- * line, and records the import in the audit log.
- */
-/**
  * Reads the file up to its header line, and throws what the import would throw there: an encoding it cannot read,
  * an empty file, a first line that does not name a registry's columns. Stops at the header (the first chunk).
  */
@@ -163,6 +159,10 @@ function notARegistry(shown: string, reason: string): UserError {
   );
 }
 
+/**
+ * Imports (upserts by expediente) a registry CSV in one transaction, reporting every rejected row with its
+ * line, and records the import in the audit log.
+ */
 export async function importRegistry(options: ImportRegistryOptions): Promise<ImportReport> {
   const file = path.resolve(options.cwd, options.file);
   if (!fs.existsSync(file)) {

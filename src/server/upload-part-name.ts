@@ -1,4 +1,5 @@
 import type { ContentDisposition } from './content-disposition.js';
+import { foldAccents } from '../core/filename/fold-accents.js';
 import { decodeEncodedWords } from './encoded-words.js';
 import { sanitizeUploadName, uploadNameTooLong } from './upload-filename.js';
 
@@ -88,5 +89,5 @@ export function sameFileName(fallback: string, name: string): boolean {
 
 /** The text with accents removed and in lower case. */
 function fold(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().normalize('NFC');
+  return foldAccents(text).toLowerCase();
 }

@@ -16,6 +16,12 @@ import type { PipelineEvent, PipelineListener } from '../core/pipeline/events.js
  */
 export class SessionRuns {
   private readonly running = new Map<string, Promise<ProcessSessionResult>>();
+  /**
+   * Runs that have closed their session (its final status is written) and are only letting go of the lock and
+   * the backends: a process call arriving now comes after a client read that status (`failed: process it
+   * again…`), so it is a new run's, not this one's outcome to share.
+   */
+  private readonly closed = new Set<Promise<ProcessSessionResult>>();
   /** Per run: settles once the run holds the session's lock (or has ended without it). */
   private readonly locked = new Map<string, Promise<void>>();
   private readonly hubs = new Map<string, EventEmitter>();
@@ -36,6 +42,11 @@ export class SessionRuns {
   /** Starts processing the session, or joins the run under way. */
   start(sessionId: string): Promise<ProcessSessionResult> {
     const current = this.running.get(sessionId);
+    if (current && this.closed.has(current)) {
+      // Its end first (the session's lock is still its own), then a run of this call's.
+      const ended = () => this.start(sessionId);
+      return current.then(ended, ended);
+    }
     if (current) return current;
     let onLocked = () => {};
     const locked = new Promise<void>((resolve) => (onLocked = resolve));
@@ -47,6 +58,7 @@ export class SessionRuns {
         signal: this.shutdown,
         onLocked,
         listener: (event) => {
+          if (event.type === 'session_finished') this.closed.add(run);
           logEvent?.(event);
           this.hubs.get(sessionId)?.emit('event', event);
         },
@@ -58,6 +70,7 @@ export class SessionRuns {
     lockedOrEnded.catch(() => undefined);
     this.locked.set(sessionId, lockedOrEnded);
     const forget = () => {
+      this.closed.delete(run);
       this.running.delete(sessionId);
       this.locked.delete(sessionId);
       this.hubs.get(sessionId)?.emit('run_ended');

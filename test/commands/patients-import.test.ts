@@ -169,9 +169,9 @@ describe('patients import', () => {
       'expediente,apellido_paterno,apellido_materno,nombres,fecha_nacimiento\n' +
       dates.map((date, i) => `${3000000100 + i},PEREZ,LOPEZ,JUAN,${date}`).join('\n');
     const report = await importPatients({ file: writeCsv('dates.csv', csv), db: database.url, cwd: dir });
-    expect(report.rejectedRows.map((r) => r.line)).toEqual([6, 7, 8, 9, 10, 11]);
+    expect(report.rejectedRows.map((r) => r.line)).toEqual([5, 6, 7, 8, 9, 10, 11]);
     const stored = new Map((await patientsInDb()).map((p) => [p.expediente, p.fechaNacimiento]));
-    expect([...stored.values()]).toEqual(['2000-02-29', '2024-02-29', '1980-03-05', '0100-01-01']);
+    expect([...stored.values()]).toEqual(['2000-02-29', '2024-02-29', '1980-03-05']);
   });
 
   it('reads the date forms Excel exports and says what is wrong with the others', async () => {
@@ -186,6 +186,7 @@ describe('patients import', () => {
       '31/02/1945',
       '21/06/2090',
       '21-06/1945',
+      '21/06/1845',
     ];
     const csv =
       'expediente,apellido_paterno,apellido_materno,nombres,fecha_nacimiento\n' +
@@ -223,6 +224,12 @@ describe('patients import', () => {
       {
         line: 11,
         reason: expect.stringMatching(/'21-06\/1945' is not a date: use DD\/MM\/YYYY or YYYY-MM-DD/),
+      },
+      {
+        line: 12,
+        reason: expect.stringMatching(
+          /'21\/06\/1845' is more than 130 years before today \(\d{4}-\d{2}-\d{2}\): check the year$/,
+        ),
       },
     ]);
   });
@@ -269,6 +276,8 @@ describe('patients import', () => {
     const names = [
       'NÚÑEZ',
       "O'BRIEN",
+      'O’BRIEN',
+      'O´FARRILL',
       'SAINT-JEAN',
       'MA. JOSÉ',
       'ÆLFRIC',
@@ -282,8 +291,8 @@ describe('patients import', () => {
       'expediente,apellido_paterno,apellido_materno,nombres\n' +
       names.map((name, i) => `${3000000200 + i},PEREZ,LOPEZ,"${name}"`).join('\n');
     const report = await importPatients({ file: writeCsv('names.csv', csv), db: database.url, cwd: dir });
-    expect(report.inserted).toBe(7);
-    expect(report.rejectedRows.map((r) => r.line)).toEqual([9, 10, 11]);
+    expect(report.inserted).toBe(9);
+    expect(report.rejectedRows.map((r) => r.line)).toEqual([11, 12, 13]);
   });
 
   it('keeps the first row of an expediente repeated across batches, its keys only, and reports the others', async () => {

@@ -603,6 +603,7 @@ describe('patients import: a registry import you can trust', { tags: ['slow'] },
       HEADER,
       '3000000201,GARZA,RUIZ,ANA,45123,F',
       '3000000202,GARZA,RUIZ,EVA,01/01/2999,F',
+      '3000000203,GARZA,RUIZ,LUZ,01/01/1800,F',
     ]);
     const spanish = await cli('patients', 'import', 'dates.csv', '--lang', 'es');
     expect(spanish.code).toBe(3);
@@ -610,6 +611,9 @@ describe('patients import: a registry import you can trust', { tags: ['slow'] },
     expect(spanish.stdout).toContain('(45123 sería 16/07/2023)');
     expect(spanish.stdout).toMatch(
       /línea 3: fecha_nacimiento '01\/01\/2999' es posterior a hoy \(\d\d\/\d\d\/\d{4}\)/,
+    );
+    expect(spanish.stdout).toMatch(
+      /línea 4: fecha_nacimiento '01\/01\/1800' es de hace más de 130 años \(hoy es \d\d\/\d\d\/\d{4}\): revise el año/,
     );
   });
 

@@ -139,7 +139,9 @@ const EXCEL_SERIAL = /^\d{3,5}(?:\.\d+)?$/;
 const SCIENTIFIC_NOTATION = /^\d(?:\.\d+)?E\+?\d+$/i;
 /** An expediente a column formatted as a number with decimals wrote with them (3000000004.0, 3000000004,00). */
 const WITH_DECIMALS = /^\d{8,12}[.,]0+$/;
-const NAME_CHARACTERS = /^[\p{L}\p{M}' .-]+$/u;
+// The apostrophe as Spanish keyboards and word processors also type it (O’BRIEN, O´FARRILL), as filenames
+// accept it: matching folds all three, so a registry row written either way finds its files.
+const NAME_CHARACTERS = /^[\p{L}\p{M}'’´ .-]+$/u;
 const SEXO: Record<string, string> = {
   F: 'F',
   FEMENINO: 'F',
@@ -253,6 +255,8 @@ function isNameText(value: string): boolean {
 const NOT_STATED = null;
 
 const USE = 'use DD/MM/YYYY or YYYY-MM-DD';
+/** The oldest age a birth date may give: past the oldest people ever recorded. */
+const OLDEST_AGE_YEARS = 130;
 
 /** '' → NOT_STATED; a valid date → YYYY-MM-DD; anything else → what is wrong with it, in plain words. */
 function normaliseDate(
@@ -283,8 +287,14 @@ function normaliseDate(
     };
   }
   const date = `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
-  if (today !== undefined && date > today)
-    return { problem: `is after today (${today}): a birth date cannot be` };
+  if (today === undefined) return date;
+  if (date > today) return { problem: `is after today (${today}): a birth date cannot be` };
+  // 1800 for 1980, 0198 for 1998: a year no patient alive or in living memory was born in is a typing slip, and
+  // an age of two centuries would pass every birth date check of the matching unremarked.
+  const earliest = `${String(Number(today.slice(0, 4)) - OLDEST_AGE_YEARS).padStart(4, '0')}${today.slice(4)}`;
+  if (date < earliest) {
+    return { problem: `is more than ${OLDEST_AGE_YEARS} years before today (${today}): check the year` };
+  }
   return date;
 }
 

@@ -33,6 +33,9 @@ function dateProblem(problem: string): string {
   // Day first, as every date the Spanish screens print (an ISO date reads as another order to the records office).
   if (after)
     return `es posterior a hoy (${formatCalendarDate(after[1]!, 'es')}): una fecha de nacimiento no puede serlo`;
+  const tooOld = /^is more than (\d+) years before today \((\S+)\): check the year$/.exec(problem);
+  if (tooOld)
+    return `es de hace más de ${tooOld[1]} años (hoy es ${formatCalendarDate(tooOld[2]!, 'es')}): revise el año`;
   return problem;
 }
 

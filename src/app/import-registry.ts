@@ -131,22 +131,34 @@ export interface ImportReport extends UpsertSummary {
 const MAX_LISTED_REJECTIONS = 1000;
 
 /**
- * Reads the file up to its header line, and throws what the import would throw there: an encoding it cannot read,
- * an empty file, a first line that does not name a registry's columns. Stops at the header (the first chunk).
+ * Reads the file up to its first row, and throws what the import would throw there: an encoding it cannot read,
+ * an empty file, a first line that does not name a registry's columns. A header with no row under it (an export
+ * that stopped after its first line) is refused as an empty file is: a nightly import reporting "0 rows, done"
+ * would hide it. Stops at the first row (the first chunk).
  */
 async function refuseUnreadableHeader(file: string, shown: string, encoding: CsvEncoding): Promise<void> {
+  let header = false;
   try {
     for await (const records of readNumberedRecords(file, { encoding })) {
       for (const item of records) {
+        // A row the parser could not read is a row all the same (the import reports it).
+        if (header) return;
         if ('skipped' in item) continue;
         const layout = detectRegistryLayout(item.record);
         if (!layout.ok) throw notARegistry(shown, layout.reason);
-        return;
+        header = true;
       }
     }
   } catch (error) {
     if (error instanceof CsvEncodingError) throw encodingError(shown, encoding, error);
     throw error;
+  }
+  if (header) {
+    throw new UserError(
+      `'${shown}' has its header line and no rows under it: nothing to import`,
+      ExitCode.Usage,
+      'check that the export finished, and import the complete file',
+    );
   }
   throw new UserError(`'${shown}' is empty`, ExitCode.Usage);
 }

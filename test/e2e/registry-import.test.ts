@@ -122,6 +122,11 @@ describe('patients import: a registry import you can trust', { tags: ['slow'] },
     for (const [name, lines, message] of [
       ['columns.csv', ['a,b,c', '1,2,3'], /is not a patient registry CSV: no 'expediente' column/],
       ['empty.csv', [], /is empty/],
+      [
+        'header-only.csv',
+        [HEADER, '', ',,,,,'],
+        /^error: '.*header-only\.csv' has its header line and no rows under it: nothing to import\nhint: check that the export finished/,
+      ],
     ] as const) {
       const refused = await cli('patients', 'import', writeCsv(name, [...lines]));
       expect([name, refused.code, refused.stderr]).toEqual([
@@ -131,6 +136,11 @@ describe('patients import: a registry import you can trust', { tags: ['slow'] },
       ]);
       expect(fs.readdirSync(dir).filter((f) => f.startsWith('registry.db'))).toEqual([]);
     }
+    const spanish = await cli('patients', 'import', 'header-only.csv', '--lang', 'es');
+    expect(spanish.stderr).toBe(
+      "error: 'header-only.csv' tiene la línea de encabezado y ninguna fila debajo: no hay nada que importar\n" +
+        'sugerencia: compruebe que la exportación terminó e importe el archivo completo\n',
+    );
     const later = await cli('patients', 'list');
     expect([later.code, later.stderr]).toEqual([
       ExitCode.Usage,

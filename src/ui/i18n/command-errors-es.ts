@@ -467,6 +467,14 @@ const PATIENT_RULES: readonly RefusalRule[] = [
   },
   { en: /^'(.*)' is empty$/s, es: ([file]) => `'${file}' está vacío` },
   {
+    en: /^'(.*)' has its header line and no rows under it: nothing to import$/s,
+    es: ([file]) => `'${file}' tiene la línea de encabezado y ninguna fila debajo: no hay nada que importar`,
+  },
+  fixed(
+    'check that the export finished, and import the complete file',
+    'compruebe que la exportación terminó e importe el archivo completo',
+  ),
+  {
     en: /^'(.*)' is UTF-16 \(Excel's "Unicode Text"\), not a CSV this import reads$/s,
     es: ([file]) =>
       `'${file}' está en UTF-16 ("Texto Unicode" de Excel), no es un CSV que esta importación lea`,

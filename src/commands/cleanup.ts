@@ -7,7 +7,14 @@ import { commandWords } from '../ui/i18n/command-words.js';
 import { parseDuration } from './shared/duration.js';
 import { describeExpiry } from '../core/uploads/session-expiry.js';
 import { resolveSessionExpiry } from './shared/session-expiry.js';
-import { addBackendOptions, dbOption, examples, jsonOption, langOption } from './shared/options.js';
+import {
+  addBackendOptions,
+  dbOption,
+  examples,
+  jsonOption,
+  langOption,
+  userOption,
+} from './shared/options.js';
 
 export function cleanupCommand(command = new Command('cleanup')) {
   return cleanupOptions(command).action(async (session, options, command) =>
@@ -36,7 +43,7 @@ function cleanupOptions(command: Command) {
       '--orphans',
       'delete the chunks of documents the registry no longer holds (search leaves them out), and stale copies of documents filed in another collection (doctor names them); never while a session is being processed, nor those a file not yet final may still be storing; --collection picks the collection',
     )
-    .option('--user <name>', 'who cleans up, for the audit log')
+    .addOption(userOption('who cleans up', false))
     .option(
       '--collection <name>',
       'vector collection to purge from (default: the one the session was ingested into)',

@@ -27,6 +27,7 @@ import {
   helpText,
   jsonOption,
   langOption,
+  userOption,
 } from './shared/options.js';
 
 export function ingestCommand(command = new Command('ingest')) {
@@ -51,7 +52,7 @@ function ingestOptions(command: Command) {
         .choices(['vectorized', 'complete', 'both'] as const)
         .default('both' as const),
     )
-    .option('--user <name>', 'who uploads the batch, for the audit log (default: the OS user)')
+    .addOption(userOption('who uploads the batch'))
     .option('--glob <pattern>', "only files matching this pattern, relative to DIR (default '**/*')")
     .option(
       '--include-hidden',

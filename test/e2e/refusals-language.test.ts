@@ -116,6 +116,25 @@ describe('refusals in Spanish under --lang es or a Spanish locale (the real CLI)
         /^(?!hint)/,
       ],
       [
+        // `--user "$REVIEWER"` with the variable unset: the audit would have named the OS account instead.
+        ['ingest', 'drop', '--db', 'registry.db', '--user', ' ', '--non-interactive', '--lang', 'es'],
+        64,
+        /^error: --user está vacío$/m,
+        /^sugerencia: indique el nombre que debe registrar la bitácora de auditoría, u omita --user para registrar el usuario del sistema$/m,
+      ],
+      [
+        ['review', '--db', 'registry.db', '--user', '', '--lang', 'es'],
+        64,
+        /^error: --user está vacío$/m,
+        /^sugerencia: indique el nombre/m,
+      ],
+      [
+        ['cleanup', '--older-than', '1d', '--db', 'registry.db', '--user', ''],
+        64,
+        /^error: --user is empty$/m,
+        /^hint: give the name the audit log should record, or leave --user out to record the OS user$/m,
+      ],
+      [
         ['status', 'abcd1234', '--db', 'registry.db', '--lang', 'es'],
         64,
         /^error: no hay ninguna sesión 'abcd1234'$/m,

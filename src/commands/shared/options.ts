@@ -1,5 +1,5 @@
 import { Option, type Command, type OptionValues } from '@commander-js/extra-typings';
-import { ExitCode } from '../../errors.js';
+import { ExitCode, UsageError } from '../../errors.js';
 import { codeTable } from './help-text.js';
 
 // The commands declare their help texts with these, beside their options.
@@ -47,8 +47,26 @@ export function langOption() {
   ).choices(['es', 'en'] as const);
 }
 
-export function userOption(who: string) {
-  return new Option('--user <name>', `${who}, for the audit log (default: the OS user)`);
+export function userOption(who: string, defaultsToOsUser = true) {
+  return new Option(
+    '--user <name>',
+    `${who}, for the audit log${defaultsToOsUser ? ' (default: the OS user)' : ''}`,
+  ).argParser(auditUser);
+}
+
+/**
+ * A name for the audit log. An empty one (`--user "$REVIEWER"` with the variable unset) is refused rather than
+ * quietly replaced by the OS user: the audit would name the shared account the job runs under, not the person.
+ */
+function auditUser(value: string): string {
+  const name = value.trim();
+  if (!name) {
+    throw new UsageError(
+      '--user is empty',
+      'give the name the audit log should record, or leave --user out to record the OS user',
+    );
+  }
+  return name;
 }
 
 /**

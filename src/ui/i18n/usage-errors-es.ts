@@ -205,6 +205,10 @@ const VALUE_RULES: readonly RefusalRule[] = [
     es: ([field, given]) => `${field} debe ser un objeto de ajustes ({ … }), no ${jsonKindInSpanish(given!)}`,
   },
   fixed('write {} for no settings', 'escriba {} si no quiere ajustes'),
+  fixed(
+    'give the name the audit log should record, or leave --user out to record the OS user',
+    'indique el nombre que debe registrar la bitácora de auditoría, u omita --user para registrar el usuario del sistema',
+  ),
   { en: /^(\S+) must be true or false$/, es: ([field]) => `${field} debe ser true o false` },
   { en: /^(\S+) must be a string$/, es: ([field]) => `${field} debe ser un texto` },
   { en: /^(\S+) must be a number$/, es: ([field]) => `${field} debe ser un número` },

@@ -110,7 +110,13 @@ export async function readSessionStatus(
   location: RegistryLocation & { config?: { queue: { schema: string } } | null },
   idOrPrefix: string | undefined,
   options: { files: boolean },
-): Promise<{ session: ListedSession; files: BatchFile[]; queue: SessionQueueStatus | null }> {
+): Promise<{
+  session: ListedSession;
+  files: BatchFile[];
+  queue: SessionQueueStatus | null;
+  /** Files the session left for a later run (over --max-files). */
+  deferred: number;
+}> {
   return withRegistry(location, async (database) => {
     const found = await asSeenNow(database, await resolveSession(database, idOrPrefix), {
       sqlitePath: commandDatabase(database),
@@ -125,7 +131,8 @@ export async function readSessionStatus(
       ? withUnfinishedShown(session, await new BatchRepository(database.db).listFiles(session.id))
       : [];
     const [counted] = await withReviewCounts(database, [session]);
-    return { session: counted!, files, queue };
+    const deferred = await new BatchRepository(database.db).countDeferred(session.id);
+    return { session: counted!, files, queue, deferred };
   });
 }
 

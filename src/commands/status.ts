@@ -39,12 +39,13 @@ export async function showStatus(
 ): Promise<number> {
   const { io } = context;
   const { readSessionStatus } = await import('../app/sessions.js');
-  const { session, files, queue } = await readSessionStatus(context, sessionId, {
+  const { session, files, queue, deferred } = await readSessionStatus(context, sessionId, {
     files: Boolean(options.files || options.json),
   });
   if (options.json) {
     writeJson(io, {
       ...toSessionJson(session),
+      deferred,
       ...(queue ? { queue: toQueueJson(queue) } : {}),
       files: files.map(toBatchFileJson),
     });
@@ -71,6 +72,8 @@ export async function showStatus(
       ? [['already waiting', words.alreadyWaiting(s.already_waiting)] as [StatusRow, unknown]]
       : []),
     ['duplicates', formatCount(s.duplicates)],
+    // Over --max-files: each such file's row says so under --files; the count says there is more to come.
+    ...(deferred > 0 ? [['deferred', words.leftForNextRun(deferred)] as [StatusRow, unknown]] : []),
     ['created', at(s.created_at)],
     ['started', s.started_at ? at(s.started_at) : '—'],
     ['completed', s.completed_at ? at(s.completed_at) : '—'],

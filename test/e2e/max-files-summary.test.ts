@@ -30,6 +30,19 @@ describe('a run that leaves files for the next one (--max-files)', { tags: ['slo
     expect(first.stdout).toContain(
       '2 files were left for the next run (over --max-files), recorded as deferred: run the same command again to take them',
     );
+    // `status` of that session, later (cron mailed the summary; the admin looks the next morning).
+    const [status, estado, json] = await Promise.all([
+      runCli(['status', '--db', 'r.db'], { cwd }),
+      runCli(['status', '--db', 'r.db', '--lang', 'es'], { cwd }),
+      runCli(['status', '--db', 'r.db', '--json'], { cwd }),
+    ]);
+    expect(status.stdout).toContain(
+      '\n  deferred         2 (over --max-files; the next run of the folder takes them)\n',
+    );
+    expect(estado.stdout).toContain(
+      '\n  pospuestos       2 (por encima de --max-files; la siguiente ejecución sobre la carpeta los procesa)\n',
+    );
+    expect(JSON.parse(json.stdout)).toMatchObject({ deferred: 2, total_files: 3 });
 
     const second = await runCli([...base, '--lang', 'es'], { cwd });
     expect(second.code, second.stderr).toBe(ExitCode.Success);
@@ -43,6 +56,7 @@ describe('a run that leaves files for the next one (--max-files)', { tags: ['slo
     expect(JSON.parse(last.stdout)).toMatchObject({ status: 'completed', deferred: 0, total_files: 3 });
     const none = await runCli(base, { cwd });
     expect(none.stdout).not.toContain('left for the next run');
+    expect((await runCli(['status', '--db', 'r.db'], { cwd })).stdout).not.toContain('deferred');
   });
 });
 

@@ -377,6 +377,17 @@ export class BatchRepository {
     return counts;
   }
 
+  /** The session's files left `deferred` (over --max-files) for a later run of the folder. */
+  async countDeferred(sessionId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('batchFiles')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('batchId', '=', sessionId)
+      .where('outcome', '=', 'deferred')
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
   async countFiles(sessionId: string): Promise<number> {
     const row = await this.db
       .selectFrom('batchFiles')

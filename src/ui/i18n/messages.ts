@@ -308,6 +308,7 @@ export type StatusRow =
   | 'review required'
   | 'already waiting'
   | 'duplicates'
+  | 'deferred'
   | 'created'
   | 'started'
   | 'completed'
@@ -329,6 +330,8 @@ export interface StatusReportMessages {
   patients(matched: number, created: number): string;
   /** A re-run's copies of content already waiting for review in another file. */
   alreadyWaiting(count: number): string;
+  /** Files this session left `deferred` (over --max-files) for a later run of the folder. */
+  leftForNextRun(count: number): string;
   seconds(seconds: number): string;
   /** A file's outcome (its processing status while it has none), as the file column of `--files` shows it. */
   fileOutcome(code: string): string;
@@ -503,6 +506,7 @@ const ES_STATUS_ROWS: Record<StatusRow, string> = {
   'review required': 'en revisión',
   'already waiting': 'ya en espera',
   duplicates: 'duplicados',
+  deferred: 'pospuestos',
   created: 'creada',
   started: 'iniciada',
   completed: 'terminada',
@@ -968,6 +972,7 @@ export const EN: Messages = {
     files: (processed, total, failed) => `${num(processed)}/${num(total)} processed, ${num(failed)} failed`,
     patients: (matched, created) => `${num(matched)} matched, ${num(created)} created`,
     alreadyWaiting: (count) => `${num(count)} (the same content waits for review in another file)`,
+    leftForNextRun: (count) => `${num(count)} (over --max-files; the next run of the folder takes them)`,
     seconds: (seconds) => formatSeconds(seconds),
     // The codes themselves: scripts grep them, and they are the words of --json and the README.
     fileOutcome: (code) => code,
@@ -1586,6 +1591,8 @@ export const ES: Messages = {
       `${num(processed)}/${num(total)} procesados, ${plural(failed, 'fallido', 'fallidos')}`,
     patients: (matched, created) => patientCounts(matched, created).replace(/^pacientes: /, ''),
     alreadyWaiting: (count) => `${num(count)} (el mismo contenido espera revisión en otro archivo)`,
+    leftForNextRun: (count) =>
+      `${num(count)} (por encima de --max-files; la siguiente ejecución sobre la carpeta los procesa)`,
     seconds: (seconds) => formatSeconds(seconds),
     fileOutcome: (code) => ES_FILE_COLUMN[code as keyof typeof ES_FILE_COLUMN] ?? code,
     // The word, and the code --json and the README name beside it, as the status row does.

@@ -187,10 +187,11 @@ export function buildProgram(
     // Flags > environment > config file > defaults, resolved once and handed to the action.
     .hook('preAction', async (_program, actionCommand) => {
       // A misspelled variable would otherwise change nothing without a word (loaded here: --help never needs it).
-      await (
-        await import('./commands/shared/unknown-variables-warning.js')
-      ).warnOfUnknownVariables(actionCommand, environment);
-      setCommandContext(actionCommand, await resolveContextFor(actionCommand, environment));
+      const warnings = await import('./commands/shared/unknown-variables-warning.js');
+      await warnings.warnOfUnknownVariables(actionCommand, environment);
+      const context = await resolveContextFor(actionCommand, environment);
+      await warnings.warnOfIgnoredEmbeddingSettings(actionCommand, context);
+      setCommandContext(actionCommand, context);
     });
   return program;
 }

@@ -97,12 +97,26 @@ export interface BackendConfig {
   retentionYears: number;
   /** The config file's `serve` section (the HTTP API's settings), as written; `serve`'s flags override it. */
   serve: NonNullable<ConfigFile['serve']>;
+  /**
+   * The embedding settings given (a flag, a variable, the config file's key, as written) that the chosen embedder
+   * has no use for: a model or dimensions with the offline hashing embedder, which a person who meant a remote one
+   * would otherwise never learn was not used.
+   */
+  ignoredEmbeddingSettings: string[];
   /** Where each top-level choice came from, for `doctor`. */
   sources: Record<
     'db' | 'vectorStore' | 'collection' | 'chromaUrl' | 'embedder' | 'embeddingModel',
     ValueSource
   >;
 }
+
+/** Where the embedding model was given, as the person wrote it. */
+const MODEL_SETTING_NAMES: Record<ValueSource, string> = {
+  flag: '--embedding-model',
+  env: 'TECSALUD_EMBEDDING_MODEL',
+  file: 'embedding.model',
+  default: 'embedding.model',
+};
 
 /**
  * Reads the configuration: flags > environment > config file > defaults. The file is `--config PATH`
@@ -196,10 +210,23 @@ export async function loadBackendConfig(flags: BackendFlags): Promise<BackendCon
     undefined,
   );
   const authHeader = e('CHROMA_AUTH_TOKEN_TRANSPORT_HEADER');
-  const dimensions =
-    positiveInteger(flags.embeddingDimensions, '--embedding-dimensions') ??
-    positiveInteger(e('TECSALUD_EMBEDDING_DIMENSIONS'), 'TECSALUD_EMBEDDING_DIMENSIONS') ??
-    values.embedding?.dimensions;
+  const dimensionsFlag = positiveInteger(flags.embeddingDimensions, '--embedding-dimensions');
+  const dimensionsEnv = positiveInteger(e('TECSALUD_EMBEDDING_DIMENSIONS'), 'TECSALUD_EMBEDDING_DIMENSIONS');
+  const dimensions = dimensionsFlag ?? dimensionsEnv ?? values.embedding?.dimensions;
+  // The offline hashing embedder has neither a model nor a choice of dimensions.
+  const ignoredEmbeddingSettings: string[] = [];
+  if (embedder === 'hashing' && model !== undefined) {
+    ignoredEmbeddingSettings.push(MODEL_SETTING_NAMES[sources.embeddingModel]);
+  }
+  if (embedder === 'hashing' && dimensions !== undefined) {
+    ignoredEmbeddingSettings.push(
+      dimensionsFlag !== undefined
+        ? '--embedding-dimensions'
+        : dimensionsEnv !== undefined
+          ? 'TECSALUD_EMBEDDING_DIMENSIONS'
+          : 'embedding.dimensions',
+    );
+  }
 
   return {
     file,
@@ -252,6 +279,7 @@ export async function loadBackendConfig(flags: BackendFlags): Promise<BackendCon
     fileMode: values.fileMode ?? 'owner',
     retentionYears: values.retentionYears ?? NOM_004_RETENTION_YEARS,
     serve: values.serve ?? {},
+    ignoredEmbeddingSettings,
     sources,
   };
 }

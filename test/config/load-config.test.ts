@@ -30,6 +30,34 @@ describe('loadBackendConfig', () => {
     expect(config.sources.vectorStore).toBe('default');
   });
 
+  it('names the model and dimensions given for the hashing embedder, which uses neither, as they were written', async () => {
+    expect((await loadBackendConfig({ cwd, env: {} })).ignoredEmbeddingSettings).toEqual([]);
+    const fromEnv = await loadBackendConfig({
+      cwd,
+      env: { TECSALUD_EMBEDDING_MODEL: 'text-embedding-3-small', TECSALUD_EMBEDDING_DIMENSIONS: '256' },
+    });
+    expect(fromEnv.ignoredEmbeddingSettings).toEqual([
+      'TECSALUD_EMBEDDING_MODEL',
+      'TECSALUD_EMBEDDING_DIMENSIONS',
+    ]);
+    writeConfig({ embedding: { model: 'm', dimensions: 8 } });
+    expect((await loadBackendConfig({ cwd, env: {} })).ignoredEmbeddingSettings).toEqual([
+      'embedding.model',
+      'embedding.dimensions',
+    ]);
+    const flags = await loadBackendConfig({
+      cwd,
+      env: {},
+      embedder: 'hashing',
+      embeddingModel: 'm',
+      embeddingDimensions: '8',
+    });
+    expect(flags.ignoredEmbeddingSettings).toEqual(['--embedding-model', '--embedding-dimensions']);
+    // A remote embedder uses them.
+    const remote = await loadBackendConfig({ cwd, env: { TECSALUD_EMBEDDER: 'openai' } });
+    expect(remote.ignoredEmbeddingSettings).toEqual([]);
+  });
+
   it('takes flags over the environment, the environment over the file, the file over defaults', async () => {
     writeConfig({
       db: 'postgres://file@db/registry',

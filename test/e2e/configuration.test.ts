@@ -92,6 +92,29 @@ describe('one configuration for every command (the real CLI)', { tags: ['slow'] 
     );
     expect(openai.stdout).toContain('http://localhost:11434/v1');
   });
+
+  it('warns that a model given without a remote embedder is not used, and goes on (a forgotten TECSALUD_EMBEDDER)', async () => {
+    expect((await runCli(['patients', 'import', REGISTRY_CSV], { cwd, env: { TECSALUD_DB: '' } })).code).toBe(
+      0,
+    );
+    const model = { TECSALUD_DB: '', TECSALUD_EMBEDDING_MODEL: 'text-embedding-3-small' };
+    const [ingest, search] = await Promise.all([
+      runCli(['ingest', 'drop', '--non-interactive', '--quiet'], { cwd, env: model }),
+      runCli(['search', 'cefalea', '--embedding-dimensions', '256', '--lang', 'es'], { cwd, env: model }),
+    ]);
+    const status = await runCli(['status'], { cwd, env: model });
+    // The run went on (2: files wait for review).
+    expect(ingest.code, ingest.stderr).toBe(ExitCode.ReviewPending);
+    expect(ingest.stderr).toBe(
+      'warning: TECSALUD_EMBEDDING_MODEL is ignored: the embedder is hashing (the default), the offline one, which ' +
+        'has no model or dimensions to choose; for a remote model choose --embedder openai or azure (or TECSALUD_EMBEDDER)\n',
+    );
+    expect(search.stderr).toMatch(
+      /^aviso: se ignoran TECSALUD_EMBEDDING_MODEL y --embedding-dimensions: el embedder es hashing \(el predeterminado\)/m,
+    );
+    // A command that embeds nothing has nothing to warn of.
+    expect([status.code, status.stderr]).toEqual([ExitCode.Success, '']);
+  });
 });
 
 describe('a config file a person can fix from the message alone (the real CLI)', { tags: ['slow'] }, () => {

@@ -239,6 +239,11 @@ export interface CommandWords {
       near: { variable: string | null; flag: string | null },
       known: readonly string[],
     ): string;
+    /**
+     * Embedding settings (as written: a flag, a variable, a config key) the hashing embedder has no use for;
+     * `chosen` says whether the embedder was chosen or is the default.
+     */
+    ignoredByHashing(settings: readonly string[], chosen: boolean): string;
   };
   doctor: {
     status(status: 'ok' | 'warn' | 'fail'): string;
@@ -488,6 +493,10 @@ const EN: CommandWords = {
         : near.flag
           ? ` (no variable sets it: did you mean the flag ${near.flag}?)`
           : ` (the variables it reads are ${known.join(', ')}; the other settings are flags, see --help, or keys of the config file)`),
+    ignoredByHashing: (settings, chosen) =>
+      `warning: ${settings.join(' and ')} ${settings.length === 1 ? 'is' : 'are'} ignored: the embedder is hashing` +
+      `${chosen ? '' : ' (the default)'}, the offline one, which has no model or dimensions to choose; ` +
+      'for a remote model choose --embedder openai or azure (or TECSALUD_EMBEDDER)',
   },
   doctor: {
     status: (status) => status.toUpperCase(),
@@ -773,6 +782,10 @@ const ES: CommandWords = {
         : near.flag
           ? ` (ninguna variable lo fija: ¿quiso decir la opción ${near.flag}?)`
           : ` (las variables que lee son ${known.join(', ')}; los demás ajustes son opciones, vea --help, o claves del archivo de configuración)`),
+    ignoredByHashing: (settings, chosen) =>
+      `aviso: se ignora${settings.length === 1 ? '' : 'n'} ${settings.join(' y ')}: el embedder es hashing` +
+      `${chosen ? '' : ' (el predeterminado)'}, el local, que no tiene modelo ni dimensiones que elegir; ` +
+      'para un modelo remoto elija --embedder openai o azure (o TECSALUD_EMBEDDER)',
   },
   doctor: {
     status: (status) => ({ ok: 'OK', warn: 'AVISO', fail: 'FALLO' })[status],

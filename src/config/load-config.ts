@@ -211,7 +211,11 @@ export async function loadBackendConfig(flags: BackendFlags): Promise<BackendCon
   );
   const authHeader = e('CHROMA_AUTH_TOKEN_TRANSPORT_HEADER');
   const dimensionsFlag = positiveInteger(flags.embeddingDimensions, '--embedding-dimensions');
-  const dimensionsEnv = positiveInteger(e('TECSALUD_EMBEDDING_DIMENSIONS'), 'TECSALUD_EMBEDDING_DIMENSIONS');
+  // Read only when no flag is given: the flag overrides the variable, even one that would be refused.
+  const dimensionsEnv =
+    dimensionsFlag === undefined
+      ? positiveInteger(e('TECSALUD_EMBEDDING_DIMENSIONS'), 'TECSALUD_EMBEDDING_DIMENSIONS')
+      : undefined;
   const dimensions = dimensionsFlag ?? dimensionsEnv ?? values.embedding?.dimensions;
   // The offline hashing embedder has neither a model nor a choice of dimensions.
   const ignoredEmbeddingSettings: string[] = [];

@@ -58,6 +58,7 @@ import type { NamesInFolder } from './names-in-folder.js';
 import { FileNotFinished, FileRun, type Settled } from './file-run.js';
 import { InMemoryContentClaims, type ContentClaims, type HolderEnd } from './content-claims.js';
 import { EXTRACTION_OUTCOMES } from './extraction-outcome.js';
+import { SourceFolder } from './source-folder.js';
 import { ingestedResultFromRow } from './recorded-result.js';
 import type { ProcessedFile } from './session-tally.js';
 import { runAuditActor, type IngestDependencies, type IngestOptions } from './types.js';
@@ -106,6 +107,8 @@ export class FileProcessor {
   private readonly rejections: RejectionRepository;
   private readonly patients: PatientRepository;
   private readonly reader: DropFileReader;
+  /** The folder as the run found it, to tell a file's failure from the whole folder's going away. */
+  private readonly sourceFolder: SourceFolder | null;
   /** Contents being judged against their document now, one copy at a time (see oneContentAtATime). */
   private readonly judging = new Map<string, Promise<void>>();
 
@@ -130,6 +133,7 @@ export class FileProcessor {
     this.rejections = new RejectionRepository(deps.database.db);
     this.patients = PatientRepository.forDatabase(deps.database);
     this.reader = new DropFileReader({ maxFileSize: options.maxFileSize });
+    this.sourceFolder = sourceDir ? new SourceFolder(sourceDir) : null;
   }
 
   /**
@@ -295,6 +299,8 @@ export class FileProcessor {
       return await this.store(run, parsed, checked, resolved, { ...extraction, ocr }, handOff);
     } catch (error) {
       if (!(error instanceof FileStageError)) throw error;
+      // Failed because the whole folder went away (one stat, for failing files only): not this file's failure.
+      await this.sourceFolder?.refuseGone();
       return this.settle(run, { outcome: error.outcome, message: error.message }, handOff);
     }
   }

@@ -25,6 +25,15 @@ function chromaWork(what: string): string {
 }
 
 export const SERVICE_RULES: readonly RefusalRule[] = [
+  // source-folder: the drop folder went away during the run.
+  {
+    en: /^the folder (.*) is no longer there \(unmounted, moved or deleted during the run\)$/s,
+    es: ([dir]) => `la carpeta ${dir} ya no está (se desmontó, se movió o se borró durante la ejecución)`,
+  },
+  fixed(
+    'mount or restore the folder, then run the same command again: the files not done are taken then',
+    'monte o restaure la carpeta y ejecute el mismo comando otra vez: entonces se procesan los archivos pendientes',
+  ),
   // queue-worker's givenUpHint: a one-shot worker that stopped in an outage.
   {
     en: /^the service was still down after (\d+) s, so this --until-idle run stopped without failing any file: run the worker again once the service is back, and it takes up the jobs left$/,

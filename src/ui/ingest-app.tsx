@@ -1,3 +1,4 @@
+import { survivesTerminalHangup } from './terminal/terminal-input-errors.js';
 import { render, type Instance } from 'ink';
 import type { ReactNode } from 'react';
 import type { PipelineListener } from '../core/pipeline/events.js';
@@ -47,6 +48,7 @@ export function startIngestUi(options: IngestUiOptions): IngestUi {
       </MessagesContext.Provider>
     </ThemeContext.Provider>
   );
+  survivesTerminalHangup(options.stdin);
   const typeAhead = options.typeAhead;
   typeAhead?.handOver();
   let dashboard: Instance | null = render(

@@ -5,6 +5,7 @@ import { MessagesContext } from './i18n/messages-context.js';
 import { ReviewApp } from './review/review-app.js';
 import { enterAlternateScreen } from './terminal/alternate-screen.js';
 import { suspendJob } from './terminal/suspend-job.js';
+import { survivesTerminalHangup } from './terminal/terminal-input-errors.js';
 import { colorEnabled, createTheme, ThemeContext } from './theme.js';
 
 export interface TerminalStreams {
@@ -35,6 +36,7 @@ export async function renderReview(
   options: TerminalStreams & { reviewer: string },
 ): Promise<ReviewSittingEnd> {
   let terminalClosed = false;
+  survivesTerminalHangup(options.stdin);
   const screen = enterAlternateScreen(options.stdout);
   try {
     const instance = render(
@@ -66,6 +68,8 @@ export async function renderReview(
     };
     for (const signal of signals) process.on(signal, interrupt);
     options.stdin.once('end', inputEnded);
+    // A read or a raw-mode switch refused by a terminal that hung up (EIO) says the same as the input's end.
+    options.stdin.on('error', inputEnded);
     try {
       await walk.start();
       if (options.stdin.readableEnded) inputEnded();
@@ -77,6 +81,7 @@ export async function renderReview(
       if (terminalClosed) process.on('SIGHUP', ignoreHangup);
       for (const signal of signals) process.off(signal, interrupt);
       options.stdin.off('end', inputEnded);
+      options.stdin.off('error', inputEnded);
       instance.unmount();
       await instance.waitUntilExit();
     }

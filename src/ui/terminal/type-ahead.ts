@@ -1,3 +1,5 @@
+import { survivesTerminalHangup } from './terminal-input-errors.js';
+
 /**
  * Keys typed at a command outside of its screens: while it starts and loads, while a run without the
  * dashboard goes on, and while it closes. In the terminal's ordinary mode each such key is echoed where the
@@ -124,6 +126,7 @@ function startHolding(
   const hold = () => {
     if (holding) return;
     holding = true;
+    survivesTerminalHangup(stdin);
     stdin.setRawMode(true);
     stdin.on('data', drop);
     stdin.resume();
